@@ -1,0 +1,65 @@
+"""Command line: ``patolab [--db PATH_OR_URL] [subcommand]``; no subcommand opens the GUI.
+
+Each area keeps its subcommands in ``patolab_desktop.commands.<area>`` with a
+``register(subparsers, common)`` function; they all call services, never the db layer.
+Exit codes: 0 ok, 1 the action failed (message on stderr), 2 bad arguments.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from . import __version__
+from .commands import catalog, customers, exports, maintenance, referrers, requests
+from .db.database import DatabaseOpenError
+from .services.errors import ServiceError
+
+COMMAND_MODULES = (maintenance, customers, referrers, catalog, requests)
+
+
+class SpanishArgumentParser(argparse.ArgumentParser):
+    def error(self, message: str):  # argparse exits with 2 on bad arguments
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--db", metavar="PATH_OR_URL", default=argparse.SUPPRESS,
+        help="archivo SQLite o URL postgresql://usuario:clave@host:puerto/base",
+    )
+    parser = SpanishArgumentParser(
+        prog="patolab", description="PatoLab Desktop — recepción de laboratorio.",
+    )
+    parser.add_argument("--version", action="version", version=f"PatoLab Desktop {__version__}")
+    parser.add_argument("--db", metavar="PATH_OR_URL", default=None,
+                        help="base de datos (por omisión, un archivo en la carpeta de datos del usuario)")
+    parser.add_argument("--demo", action="store_true", help="abrir una base de datos de demostración")
+    sub = parser.add_subparsers(dest="command", metavar="SUBCOMANDO", parser_class=SpanishArgumentParser)
+    for module in COMMAND_MODULES:
+        module.register(sub, common)
+    exports.register(sub, common, COMMAND_MODULES)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        from .ui.app import run_gui
+
+        return run_gui(db_target=args.db, demo=args.demo)
+    try:
+        return int(args.handler(args) or 0)
+    except (ServiceError, DatabaseOpenError) as exc:
+        print(f"Error: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        from .services.bootstrap import close_db
+
+        close_db()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Persistence only: connection, models, migrations, seed data, search index."""

@@ -1,0 +1,110 @@
+"""Opening the database: one proxy, SQLite by path or PostgreSQL by URL."""
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from peewee import Database, DatabaseProxy, PostgresqlDatabase, SqliteDatabase
+
+db = DatabaseProxy()
+
+SQLITE_PRAGMAS = (
+    ("journal_mode", "wal"),
+    ("foreign_keys", 1),
+    ("synchronous", "normal"),
+    ("busy_timeout", 15000),
+    ("cache_size", -64000),  # 64 MB page cache
+    ("temp_store", "memory"),
+    ("mmap_size", 268435456),
+)
+
+
+class DatabaseOpenError(Exception):
+    """The database could not be opened; the message says why in Spanish."""
+
+
+def is_postgres_url(target: str) -> bool:
+    return str(target).startswith(("postgresql://", "postgres://"))
+
+
+def describe(target: str) -> str:
+    """A display form of the target without a password."""
+    if is_postgres_url(target):
+        parsed = urlparse(target)
+        return f"postgresql://{parsed.username or ''}@{parsed.hostname}:{parsed.port or 5432}{parsed.path}"
+    return str(target)
+
+
+def make_database(target: str | Path) -> Database:
+    """Build (but do not migrate) a peewee database for a path or URL."""
+    target = str(target)
+    if is_postgres_url(target):
+        parsed = urlparse(target)
+        return PostgresqlDatabase(
+            parsed.path.lstrip("/"),
+            user=unquote(parsed.username or "") or None,
+            password=unquote(parsed.password or "") or None,
+            host=parsed.hostname or "127.0.0.1",
+            port=parsed.port or 5432,
+            autorollback=True,
+        )
+    if target.startswith("sqlite:///"):
+        target = target[len("sqlite:///"):]
+    path = Path(target).expanduser()
+    if not path.parent.exists():
+        raise DatabaseOpenError(f"La carpeta de la base de datos no existe: {path.parent}")
+    return SqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS, check_same_thread=False)
+
+
+def open_database(target: str | Path, migrate: bool = True) -> Database:
+    """Initialise the global proxy on ``target``, migrate it and seed reference data."""
+    database = make_database(target)
+    try:
+        database.connect(reuse_if_open=True)
+    except Exception as exc:  # sqlite3/psycopg errors differ; the message is what matters
+        raise DatabaseOpenError(f"No se pudo abrir la base de datos {describe(str(target))}: {exc}") from exc
+    db.initialize(database)
+    if migrate:
+        from . import migrations, seed
+
+        migrations.upgrade(database)
+        seed.seed_reference_data()
+    return database
+
+
+def close_database() -> None:
+    if db.obj is not None and not db.is_closed():
+        db.close()
+
+
+def is_sqlite(database: Database | None = None) -> bool:
+    database = database or db.obj
+    return isinstance(database, SqliteDatabase)
+
+
+def write_transaction():
+    """A transaction that takes the write lock at once (BEGIN IMMEDIATE on SQLite).
+
+    Use it for read-then-write sequences such as request numbering so two
+    workstations never read the same counter value.
+    """
+    if is_sqlite() and db.transaction_depth() == 0:
+        return db.atomic("IMMEDIATE")
+    return db.atomic()
+
+
+def backup_sqlite(source: Database, destination: Path) -> Path:
+    """Copy a live SQLite database with the backup API (never a file copy)."""
+    destination = Path(destination)
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    tmp = destination.with_suffix(destination.suffix + ".part")
+    if tmp.exists():
+        tmp.unlink()
+    target = sqlite3.connect(str(tmp))
+    try:
+        source.connection().backup(target)
+    finally:
+        target.close()
+    tmp.replace(destination)
+    return destination

@@ -1,0 +1,70 @@
+"""Schema versions and the steps between them.
+
+A new database is created from the current models and stamped with the latest
+version. An existing one is backed up with the SQLite backup API and brought up to
+date step by step, each step inside ``db.atomic()``.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from pathlib import Path
+
+from peewee import Database
+
+from .. import search
+from ..database import backup_sqlite, is_sqlite
+from ..models import ALL_MODELS, SchemaVersion
+
+log = logging.getLogger(__name__)
+
+# (version, description, function(database)) — append new steps, never edit old ones.
+STEPS: list[tuple[int, str, object]] = []
+
+SCHEMA_VERSION = 1
+
+
+class MigrationError(Exception):
+    pass
+
+
+def current_version(database: Database) -> int:
+    if not database.table_exists("schema_version"):
+        return 0
+    row = database.execute_sql("SELECT MAX(version) FROM schema_version").fetchone()
+    return int(row[0] or 0)
+
+
+def _create_fresh(database: Database) -> None:
+    with database.atomic():
+        database.create_tables(ALL_MODELS)
+        search.install(database)
+        SchemaVersion.create(version=SCHEMA_VERSION)
+
+
+def upgrade(database: Database) -> int:
+    version = current_version(database)
+    if version == 0 and not database.get_tables():
+        _create_fresh(database)
+        return SCHEMA_VERSION
+    if version > SCHEMA_VERSION:
+        raise MigrationError(
+            f"La base de datos es de una versión más nueva ({version}) que esta aplicación "
+            f"({SCHEMA_VERSION}). Actualice PatoLab Desktop."
+        )
+    pending = [step for step in STEPS if step[0] > version]
+    if not pending:
+        return version
+    if is_sqlite(database) and database.database != ":memory:":
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        backup = Path(database.database).with_name(
+            f"{Path(database.database).stem}.v{version}.{stamp}.bak"
+        )
+        backup_sqlite(database, backup)
+        log.info("Backed up the database before migrating from version %s", version)
+    for number, description, step in pending:
+        log.info("Migrating to schema version %s: %s", number, description)
+        with database.atomic():
+            step(database)
+            SchemaVersion.create(version=number)
+    return current_version(database)

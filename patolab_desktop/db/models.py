@@ -1,0 +1,311 @@
+"""peewee models: the schema of PatoLab Desktop.
+
+Only persistence lives here; rules are in ``patolab_desktop.services``.
+Every table is bound to ``database.db`` (a proxy initialised by ``open_database``).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from peewee import (
+    SQL,
+    AutoField,
+    BooleanField,
+    CharField,
+    DateField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    SmallIntegerField,
+    TextField,
+)
+
+from .database import db
+from .fields import MoneyField
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now().replace(microsecond=0)
+
+
+def new_uid() -> str:
+    return str(uuid.uuid4())
+
+
+class BaseModel(Model):
+    class Meta:
+        database = db
+        legacy_table_names = False
+
+
+# --- system ---------------------------------------------------------------------------
+
+
+class SchemaVersion(BaseModel):
+    version = IntegerField()
+    applied_at = DateTimeField(default=now)
+
+
+class Setting(BaseModel):
+    """Lab-wide settings shared by every workstation (typed in services/settings)."""
+
+    key = CharField(primary_key=True, max_length=100)
+    value = TextField()
+
+
+# --- reference data -------------------------------------------------------------------
+
+
+class Department(BaseModel):
+    code = CharField(max_length=2, unique=True)
+    name = CharField(max_length=100)
+
+
+class Municipality(BaseModel):
+    code = CharField(max_length=4, unique=True)
+    name = CharField(max_length=100)
+    department = ForeignKeyField(Department, backref="municipalities", on_delete="RESTRICT")
+
+
+class Gender(BaseModel):
+    code = CharField(max_length=1, unique=True)  # F, M, O
+    name = CharField(max_length=30)  # Mujer, Hombre, Otro
+
+
+class Branch(BaseModel):
+    """A lab location; its code prefixes request numbers (SPS-2026-000123)."""
+
+    name = CharField(max_length=120)
+    code = CharField(max_length=10, unique=True)
+    address = TextField(default="")
+    phone = CharField(max_length=20, default="")
+    active = BooleanField(default=True)
+    created_at = DateTimeField(default=now)
+    updated_at = DateTimeField(default=now)
+
+
+# --- customers ------------------------------------------------------------------------
+
+CUSTOMER_TYPES = ("cliente", "empresa")
+
+
+class Customer(BaseModel):
+    """A patient (``cliente``) or an institution (``empresa``)."""
+
+    uid = CharField(max_length=36, unique=True, default=new_uid)
+    type = CharField(max_length=10, default="cliente")
+    name = CharField(max_length=200)
+    first_name = CharField(max_length=100, default="")
+    last_name = CharField(max_length=100, default="")
+    name_folded = CharField(max_length=200, index=True)  # sort key and prefix search
+    id_number = CharField(max_length=14, null=True)  # digits only, DNI 13 / RTN 14
+    gender = ForeignKeyField(Gender, null=True, on_delete="RESTRICT")
+    date_of_birth = DateField(null=True)
+    age = SmallIntegerField(null=True)  # declared age when no date of birth is known
+    age_recorded_on = DateField(null=True)  # the day that age was declared
+    phone = CharField(max_length=20, default="")  # E.164
+    secondary_phone = CharField(max_length=20, default="")
+    email = CharField(max_length=254, default="")
+    department = ForeignKeyField(Department, null=True, on_delete="RESTRICT")
+    municipality = ForeignKeyField(Municipality, null=True, on_delete="RESTRICT")
+    address = TextField(default="")
+    address2 = TextField(default="")
+    postal_code = CharField(max_length=20, default="")
+    country = CharField(max_length=60, default="Honduras")
+    external_file = CharField(max_length=100, default="")
+    notes = TextField(default="")
+    is_blocked = BooleanField(default=False)
+    incomplete = BooleanField(default=False)  # imported with missing required data
+    active = BooleanField(default=True)
+    search_text = TextField(default="")  # folded name, phone digits, email, id: FTS source
+    created_at = DateTimeField(default=now)
+    updated_at = DateTimeField(default=now)
+    version = IntegerField(default=1)  # optimistic concurrency
+
+    class Meta:
+        indexes = (
+            (("active", "name_folded", "id"), False),
+            (("active", "created_at", "id"), False),
+            (("id_number",), False),
+            (("phone",), False),
+            (("email",), False),
+        )
+
+
+# --- referrers ------------------------------------------------------------------------
+
+
+class ReferrerType(BaseModel):
+    name = CharField(max_length=80, unique=True)
+    active = BooleanField(default=True)
+
+
+class Referrer(BaseModel):
+    """The doctor or institution that sends the patient."""
+
+    name = CharField(max_length=200)
+    name_folded = CharField(max_length=200, index=True)
+    type = ForeignKeyField(ReferrerType, backref="referrers", on_delete="RESTRICT")
+    phone = CharField(max_length=20, default="")
+    email = CharField(max_length=254, default="")
+    address = TextField(default="")
+    institution = CharField(max_length=200, default="")
+    notes = TextField(default="")
+    active = BooleanField(default=True)
+    search_text = TextField(default="")
+    created_at = DateTimeField(default=now)
+    updated_at = DateTimeField(default=now)
+    version = IntegerField(default=1)
+
+
+# --- catalog --------------------------------------------------------------------------
+
+
+class Investigation(BaseModel):
+    code = CharField(max_length=20, unique=True)
+    name = CharField(max_length=200)
+    name_folded = CharField(max_length=200, index=True)
+    sample_type = CharField(max_length=100, default="")
+    price = MoneyField(default=0)
+    is_panel = BooleanField(default=False)
+    active = BooleanField(default=True)
+    created_at = DateTimeField(default=now)
+    updated_at = DateTimeField(default=now)
+    version = IntegerField(default=1)
+
+
+class PanelMember(BaseModel):
+    panel = ForeignKeyField(Investigation, backref="member_links", on_delete="CASCADE")
+    member = ForeignKeyField(Investigation, backref="panel_links", on_delete="RESTRICT")
+    position = IntegerField(default=0)
+
+    class Meta:
+        indexes = ((("panel", "member"), True),)
+
+
+class PriceChange(BaseModel):
+    investigation = ForeignKeyField(Investigation, backref="price_changes", on_delete="CASCADE")
+    old_price = MoneyField(null=True)
+    new_price = MoneyField()
+    changed_at = DateTimeField(default=now)
+    changed_by = CharField(max_length=80, default="")
+
+
+# --- lab requests (seed 004) ----------------------------------------------------------
+
+PRIORITIES = ("routine", "urgent", "stat")
+SOURCES = ("walk_in", "in_patient", "emergency", "external")
+STATUSES = (
+    "pending",
+    "sample_collected",
+    "in_progress",
+    "partial_result",
+    "completed",
+    "cancelled",
+)
+
+
+class RequestCounter(BaseModel):
+    """Last number given per branch and year; updated inside the saving transaction."""
+
+    branch = ForeignKeyField(Branch, on_delete="RESTRICT")
+    year = IntegerField()
+    last_number = IntegerField(default=0)
+
+    class Meta:
+        indexes = ((("branch", "year"), True),)
+
+
+class LabRequest(BaseModel):
+    request_number = CharField(max_length=30, unique=True)
+    patient = ForeignKeyField(Customer, backref="lab_requests", on_delete="RESTRICT")
+    doctor = ForeignKeyField(Referrer, backref="lab_requests", on_delete="RESTRICT")
+    priority = CharField(max_length=10, default="routine")
+    status = CharField(max_length=20, default="pending")
+    source = CharField(max_length=12, default="walk_in")
+    clinical_info = TextField(default="")
+    notes = TextField(default="")
+    total_amount = MoneyField(default=0)
+    discount_amount = MoneyField(default=0)
+    net_amount = MoneyField(default=0)
+    discount_percent = MoneyField(default=0)  # age or manual percentage applied to lines
+    discount_kind = CharField(max_length=10, default="")  # "", "age", "manual"
+    discount_reason = TextField(default="")
+    branch = ForeignKeyField(Branch, null=True, on_delete="RESTRICT")
+    requested_at = DateTimeField(default=now)
+    completed_at = DateTimeField(null=True)
+    cancelled_at = DateTimeField(null=True)
+    cancellation_reason = TextField(null=True)
+    created_by = CharField(max_length=80, default="")
+    updated_at = DateTimeField(default=now)
+    version = IntegerField(default=1)
+
+    class Meta:
+        indexes = (
+            (("requested_at", "id"), False),
+            (("status", "requested_at"), False),
+            (("patient", "requested_at"), False),
+            (("doctor", "requested_at"), False),
+        )
+
+
+class RequestLine(BaseModel):
+    """Request investigation pivot (seed 004)."""
+
+    lab_request = ForeignKeyField(LabRequest, backref="lines", on_delete="RESTRICT")
+    investigation = ForeignKeyField(Investigation, on_delete="RESTRICT")
+    parent_line = ForeignKeyField("self", null=True, backref="member_lines", on_delete="CASCADE")
+    status = CharField(max_length=20, default="pending")
+    price = MoneyField(default=0)
+    discount = MoneyField(default=0)
+    net_price = MoneyField(default=0)
+    notes = TextField(default="")
+    created_at = DateTimeField(default=now)
+
+    class Meta:
+        indexes = ((("lab_request", "investigation"), True),)
+
+
+class RequestEvent(BaseModel):
+    """History of one request: created, status changes, cancel, lines added/removed."""
+
+    lab_request = ForeignKeyField(LabRequest, backref="events", on_delete="RESTRICT")
+    at = DateTimeField(default=now)
+    action = CharField(max_length=40)
+    detail = TextField(default="")
+    by = CharField(max_length=80, default="")
+
+    class Meta:
+        indexes = ((("lab_request", "at"), False),)
+
+
+ALL_MODELS = [
+    SchemaVersion,
+    Setting,
+    Department,
+    Municipality,
+    Gender,
+    Branch,
+    Customer,
+    ReferrerType,
+    Referrer,
+    Investigation,
+    PanelMember,
+    PriceChange,
+    RequestCounter,
+    LabRequest,
+    RequestLine,
+    RequestEvent,
+]
+
+__all__ = [m.__name__ for m in ALL_MODELS] + [
+    "ALL_MODELS",
+    "CUSTOMER_TYPES",
+    "PRIORITIES",
+    "SOURCES",
+    "STATUSES",
+    "SQL",
+    "now",
+]

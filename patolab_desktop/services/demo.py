@@ -1,0 +1,22 @@
+"""Realistic synthetic Honduran data for demos and benchmarks (deterministic by seed)."""
+from __future__ import annotations
+
+import random
+from typing import Callable
+
+
+def seed_demo(customers: int = 2000, requests: int | None = None, seed: int = 2026,
+              progress: Callable[[str], None] | None = None) -> str:
+    from . import demo_catalog, demo_customers, demo_requests
+
+    progress = progress or (lambda _text: None)
+    rng = random.Random(seed)
+    if requests is None:
+        requests = min(customers * 2, 4000)
+    made_catalog = demo_catalog.seed_catalog_and_referrers(rng, progress)
+    made_customers = demo_customers.generate(customers, rng, progress)
+    made_requests = demo_requests.generate(requests, rng, progress)
+    return (
+        f"Datos de demostración: {made_customers} clientes, {made_catalog}, "
+        f"{made_requests} solicitudes."
+    )

@@ -1,0 +1,32 @@
+"""Errors raised by services; their messages are shown to the user as they are (Spanish)."""
+from __future__ import annotations
+
+
+class ServiceError(Exception):
+    """Base class: ``str(error)`` is a complete message for the user."""
+
+
+class ValidationError(ServiceError):
+    """Bad input. ``fields`` maps a field name to its message for inline display."""
+
+    def __init__(self, fields: dict[str, str] | str):
+        if isinstance(fields, str):
+            fields = {"__all__": fields}
+        self.fields = dict(fields)
+        super().__init__("\n".join(self.fields.values()))
+
+
+class NotFoundError(ServiceError):
+    pass
+
+
+class RuleError(ServiceError):
+    """A business rule forbids the action (e.g. cancelling a completed request)."""
+
+
+class ConflictError(ServiceError):
+    """Someone else changed the record since it was read (optimistic concurrency)."""
+
+
+class PermissionDenied(ServiceError):
+    pass

@@ -1,0 +1,58 @@
+"""Lab-wide settings stored in the database, declared once with types and defaults."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from ..db.models import Setting
+from .errors import ValidationError
+
+
+@dataclass(frozen=True)
+class Option:
+    key: str
+    kind: type
+    default: object
+    label: str
+
+
+OPTIONS = {
+    o.key: o
+    for o in (
+        Option("default_branch_id", int, 0, "Sucursal predeterminada"),
+        Option("senior_age", int, 60, "Edad de tercera edad"),
+        Option("senior_discount", Decimal, Decimal("30"), "Descuento tercera edad (%)"),
+        Option("elder_age", int, 80, "Edad de cuarta edad"),
+        Option("elder_discount", Decimal, Decimal("40"), "Descuento cuarta edad (%)"),
+        Option("lab_name", str, "Laboratorio PatoLab", "Nombre del laboratorio"),
+        Option("lab_address", str, "", "Dirección"),
+        Option("lab_rtn", str, "", "RTN"),
+        Option("lab_phone", str, "", "Teléfono"),
+        Option("lab_email", str, "", "Correo"),
+        Option("lock_minutes", int, 10, "Bloqueo por inactividad (minutos)"),
+    )
+}
+
+
+def get(key: str):
+    option = OPTIONS[key]
+    row = Setting.get_or_none(Setting.key == key)
+    if row is None:
+        return option.default
+    try:
+        return option.kind(row.value)
+    except (ValueError, ArithmeticError):
+        return option.default
+
+
+def put(key: str, value) -> None:
+    option = OPTIONS.get(key)
+    if option is None:
+        raise ValidationError({key: f"Ajuste desconocido: {key}"})
+    try:
+        typed = option.kind(value)
+    except (ValueError, ArithmeticError) as exc:
+        raise ValidationError({key: f"Valor no válido para «{option.label}»: {value}"}) from exc
+    Setting.insert(key=key, value=str(typed)).on_conflict(
+        conflict_target=[Setting.key], update={Setting.value: str(typed)}
+    ).execute()

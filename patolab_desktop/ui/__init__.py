@@ -1,0 +1,1 @@
+"""Qt only. Widgets call services; they never build queries."""

@@ -1,0 +1,56 @@
+"""Starting the GUI: QApplication, crash handler, database, main window."""
+from __future__ import annotations
+
+import sys
+
+from .. import APP_NAME
+from ..paths import default_db_path, demo_db_path
+
+
+def ensure_demo_database() -> str:
+    """The demo database, created and filled on first use."""
+    path = demo_db_path()
+    if not path.exists():
+        from ..services import demo
+        from ..services.bootstrap import close_db, open_db
+
+        tmp = path.with_suffix(".creating")
+        for stale in (tmp, tmp.with_name(tmp.name + "-wal"), tmp.with_name(tmp.name + "-shm")):
+            if stale.exists():
+                stale.unlink()
+        open_db(tmp)
+        demo.seed_demo(customers=2000, seed=2026)
+        close_db()
+        tmp.replace(path)
+    return str(path)
+
+
+def create_application():
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName("PatoLab")
+    return app
+
+
+def run_gui(db_target: str | None = None, demo: bool = False) -> int:
+    from ..db.database import DatabaseOpenError, describe
+    from ..services.bootstrap import close_db, open_db
+    from . import errors, prompts
+    from .main_window import MainWindow
+
+    errors.install()
+    app = create_application()
+    target = ensure_demo_database() if demo else str(db_target or default_db_path())
+    try:
+        open_db(target)
+    except DatabaseOpenError as exc:
+        prompts.error(None, "No se pudo abrir la base de datos", str(exc))
+        return 1
+    window = MainWindow(db_label=describe(target))
+    window.show()
+    try:
+        return app.exec()
+    finally:
+        close_db()

@@ -1,0 +1,98 @@
+"""The main window: one tab per area, menus that areas fill in through ``install``."""
+from __future__ import annotations
+
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QTabWidget, QWidget
+
+from .. import APP_NAME, __version__
+from . import prompts
+from .icons import icon
+
+MENUS = (
+    ("file", "&Archivo"),
+    ("customers", "&Pacientes/Clientes"),
+    ("requests", "&Solicitudes"),
+    ("referrers", "&Remitentes"),
+    ("catalog", "&Catálogo"),
+    ("export", "&Exportar"),
+    ("help", "A&yuda"),
+)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, db_label: str = "", parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(f"{APP_NAME} — {db_label}" if db_label else APP_NAME)
+        self.setWindowIcon(icon("app"))
+        self.resize(1200, 760)
+        self.tabs = QTabWidget(self)
+        self.tabs.setDocumentMode(True)
+        self.setCentralWidget(self.tabs)
+        self._menus: dict[str, QMenu] = {}
+        self._tabs: dict[str, QWidget] = {}
+        for key, title in MENUS:
+            self._menus[key] = self.menuBar().addMenu(title)
+        self.statusBar().addPermanentWidget(QLabel(db_label))
+        self._install_areas()
+        self._install_file_and_help()
+
+    # --- API used by the areas --------------------------------------------------------
+    def menu(self, key: str) -> QMenu:
+        return self._menus[key]
+
+    def add_action(self, menu_key: str, text: str, slot, icon_name: str | None = None,
+                   shortcut: str | QKeySequence | None = None) -> QAction:
+        action = QAction(text, self)
+        if icon_name:
+            action.setIcon(icon(icon_name))
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(lambda _checked=False: slot())
+        self._menus[menu_key].addAction(action)
+        return action
+
+    def add_tab(self, key: str, widget: QWidget, title: str, icon_name: str) -> None:
+        self._tabs[key] = widget
+        self.tabs.addTab(widget, icon(icon_name), title)
+
+    def tab(self, key: str) -> QWidget | None:
+        return self._tabs.get(key)
+
+    def show_tab(self, key: str) -> QWidget:
+        widget = self._tabs[key]
+        self.tabs.setCurrentWidget(widget)
+        focus = getattr(widget, "focus_default", None)
+        if focus is not None:
+            focus()
+        return widget
+
+    # --- set-up -------------------------------------------------------------------------
+    def _install_areas(self) -> None:
+        from .catalog import area as catalog_area
+        from .customers import area as customers_area
+        from .referrers import area as referrers_area
+        from .requests import area as requests_area
+
+        for area in (requests_area, customers_area, referrers_area, catalog_area):
+            area.install(self)
+        for key, menu in self._menus.items():
+            if key not in ("file", "help") and menu.isEmpty():
+                menu.menuAction().setVisible(False)
+
+    def _install_file_and_help(self) -> None:
+        self.menu("file").addSeparator()
+        self.add_action("file", "&Salir", self.close, "quit", QKeySequence.StandardKey.Quit)
+        self.add_action("help", "&Acerca de PatoLab Desktop", self._about, "app")
+
+    def _about(self) -> None:
+        prompts.info(self, "Acerca de", f"{APP_NAME} {__version__}\nRecepción de laboratorio clínico y de patología.")
+
+    def showEvent(self, event):  # noqa: N802
+        super().showEvent(event)
+        current = self.tabs.currentWidget()
+        focus = getattr(current, "focus_default", None)
+        if focus is not None:
+            focus()
+
+

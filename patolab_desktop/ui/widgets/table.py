@@ -1,0 +1,53 @@
+"""Table view set-up shared by every list window, and a debounced search box."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLineEdit, QTableView
+
+from ..icons import icon
+
+SEARCH_DEBOUNCE_MS = 150
+
+
+def make_table_view(parent=None) -> QTableView:
+    view = QTableView(parent)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setAlternatingRowColors(True)
+    view.setSortingEnabled(True)  # the model re-queries in SQL; no proxy sorting
+    view.setWordWrap(False)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setTabKeyNavigation(False)  # Tab leaves the table (keyboard-first forms)
+    vertical = view.verticalHeader()
+    vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # fixed heights: fast
+    vertical.setDefaultSectionSize(24)
+    vertical.hide()
+    horizontal = view.horizontalHeader()
+    horizontal.setResizeContentsPrecision(0)
+    horizontal.setStretchLastSection(True)
+    horizontal.setSortIndicatorShown(True)
+    horizontal.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+    return view
+
+
+class SearchBox(QLineEdit):
+    """Emits ``search_changed(text)`` once typing pauses for a moment."""
+
+    search_changed = Signal(str)
+
+    def __init__(self, placeholder: str, parent=None, debounce_ms: int = SEARCH_DEBOUNCE_MS):
+        super().__init__(parent)
+        self.setPlaceholderText(placeholder)
+        self.setClearButtonEnabled(True)
+        self.addAction(icon("search"), QLineEdit.ActionPosition.LeadingPosition)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(debounce_ms)
+        self._timer.timeout.connect(lambda: self.search_changed.emit(self.text()))
+        self.textEdited.connect(lambda _text: self._timer.start())
+        self.returnPressed.connect(self.flush)
+
+    def flush(self) -> None:
+        """Search now (Enter, or a test that does not want to wait)."""
+        self._timer.stop()
+        self.search_changed.emit(self.text())
