@@ -1,11 +1,34 @@
-"""Every test gets a fresh temporary database and runs offscreen."""
+"""Every test gets a fresh temporary database and runs offscreen.
+
+Set ``PATOLAB_TEST_PG=postgresql://user@127.0.0.1:PORT/postgres`` to run the tests that
+use the ``database`` fixture against PostgreSQL instead (a fresh database per test,
+copied from a migrated template). Tests that only make sense on SQLite (a file, WAL,
+backups of the file) are marked ``@pytest.mark.sqlite_only`` and are skipped there.
+"""
 from __future__ import annotations
 
 import os
+import uuid
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest  # noqa: E402
+
+PG_URL = os.environ.get("PATOLAB_TEST_PG", "")
+_TEMPLATE = "patolab_test_template"
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "sqlite_only: the test needs an SQLite file database")
+
+
+def pytest_collection_modifyitems(config, items):
+    if not PG_URL:
+        return
+    skip = pytest.mark.skip(reason="SQLite-only test (running against PostgreSQL)")
+    for item in items:
+        if "sqlite_only" in item.keywords:
+            item.add_marker(skip)
 
 
 @pytest.fixture(autouse=True)
@@ -22,11 +45,51 @@ def db_path(tmp_path):
     return tmp_path / "test.db"
 
 
+def _pg_admin():
+    import psycopg2
+
+    conn = psycopg2.connect(PG_URL)
+    conn.autocommit = True
+    return conn
+
+
+@pytest.fixture(scope="session")
+def _pg_template():
+    from patolab_desktop.services.bootstrap import close_db, open_db
+
+    base = PG_URL.rsplit("/", 1)[0]
+    conn = _pg_admin()
+    with conn.cursor() as cur:
+        cur.execute(f"DROP DATABASE IF EXISTS {_TEMPLATE} WITH (FORCE)")
+        cur.execute(f"CREATE DATABASE {_TEMPLATE}")
+    conn.close()
+    open_db(f"{base}/{_TEMPLATE}")
+    close_db()
+    return base
+
+
 @pytest.fixture
-def database(db_path):
+def db_target(request, db_path):
+    """Where this test's database lives: an SQLite path, or a fresh PostgreSQL database."""
+    if not PG_URL or request.node.get_closest_marker("sqlite_only"):
+        yield db_path
+        return
+    base = request.getfixturevalue("_pg_template")
+    name = "t_" + uuid.uuid4().hex[:12]
+    conn = _pg_admin()
+    with conn.cursor() as cur:
+        cur.execute(f"CREATE DATABASE {name} TEMPLATE {_TEMPLATE}")
+    yield f"{base}/{name}"
+    with conn.cursor() as cur:
+        cur.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    conn.close()
+
+
+@pytest.fixture
+def database(db_target):
     """A fresh, migrated and seeded database for this test."""
     from patolab_desktop.services.bootstrap import close_db, open_db
 
-    database = open_db(db_path)
+    database = open_db(db_target)
     yield database
     close_db()

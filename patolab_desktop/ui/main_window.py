@@ -42,8 +42,11 @@ class MainWindow(QMainWindow):
         return self._menus[key]
 
     def add_action(self, menu_key: str, text: str, slot, icon_name: str | None = None,
-                   shortcut: str | QKeySequence | None = None) -> QAction:
+                   shortcut: str | QKeySequence | None = None,
+                   permission: str | None = None) -> QAction:
+        """Add a menu action; ``permission`` hides it from users whose role lacks it."""
         action = QAction(text, self)
+        action.setProperty("permission", permission or "")
         if icon_name:
             action.setIcon(icon(icon_name))
         if shortcut:
@@ -51,6 +54,19 @@ class MainWindow(QMainWindow):
         action.triggered.connect(lambda _checked=False: slot())
         self._menus[menu_key].addAction(action)
         return action
+
+    def apply_permissions(self, allowed) -> None:
+        """Show only the actions whose permission ``allowed(permission)`` grants.
+
+        Hiding is a courtesy; the service check is the one that counts.
+        """
+        for menu in self._menus.values():
+            for action in menu.actions():
+                permission = action.property("permission")
+                if permission:
+                    action.setVisible(bool(allowed(permission)))
+            has_visible = any(a.isVisible() and not a.isSeparator() for a in menu.actions())
+            menu.menuAction().setVisible(has_visible)
 
     def add_tab(self, key: str, widget: QWidget, title: str, icon_name: str) -> None:
         self._tabs[key] = widget

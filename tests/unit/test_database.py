@@ -1,3 +1,5 @@
+import pytest
+
 from patolab_desktop.db.migrations import SCHEMA_VERSION, current_version
 from patolab_desktop.db.models import Branch, Department, Gender, Municipality, ReferrerType
 from patolab_desktop.services import maintenance, reference
@@ -12,6 +14,7 @@ def test_fresh_database_is_migrated_and_seeded(database):
     assert Branch.select().count() == 1
 
 
+@pytest.mark.sqlite_only
 def test_pragmas_wal_and_foreign_keys(database):
     assert database.execute_sql("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert database.execute_sql("PRAGMA foreign_keys").fetchone()[0] == 1
@@ -19,6 +22,7 @@ def test_pragmas_wal_and_foreign_keys(database):
     assert database.execute_sql("PRAGMA busy_timeout").fetchone()[0] > 0
 
 
+@pytest.mark.sqlite_only
 def test_reopening_does_not_duplicate_seed(db_path, database):
     from patolab_desktop.services.bootstrap import close_db, open_db
 

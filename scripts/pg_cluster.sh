@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Start (or stop) a throwaway PostgreSQL 15 cluster on 127.0.0.1 for tests.
+# Usage: scripts/pg_cluster.sh start DIR PORT   → prints the URL of database "postgres"
+#        scripts/pg_cluster.sh stop DIR
+set -euo pipefail
+action=$1; dir=$2; port=${3:-55432}
+bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1)
+as_pg() { if [ "$(id -u)" = "0" ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+case "$action" in
+  start)
+    mkdir -p "$dir"
+    [ "$(id -u)" = "0" ] && chown postgres "$dir"
+    if [ ! -f "$dir/PG_VERSION" ]; then
+      as_pg "$bin/initdb" -D "$dir" -U patolab --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
+    fi
+    as_pg "$bin/pg_ctl" -D "$dir" -l "$dir/server.log" -w \
+      -o "-h 127.0.0.1 -p $port -k /tmp -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" start >/dev/null
+    echo "postgresql://patolab@127.0.0.1:$port/postgres"
+    ;;
+  stop)
+    as_pg "$bin/pg_ctl" -D "$dir" -m fast stop >/dev/null || true
+    ;;
+esac
