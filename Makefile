@@ -20,3 +20,11 @@ test: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info
+
+bench: $(STAMP)
+	mkdir -p bench-results
+	QT_QPA_PLATFORM=offscreen $(PY) main.py bench --customers 1000000 --requests 2000000 --json bench-results/bench.json
+
+bench-small: $(STAMP)
+	mkdir -p bench-results
+	QT_QPA_PLATFORM=offscreen $(PY) main.py bench --customers 20000 --requests 40000 --import-rows 5000 --json bench-results/bench-small.json

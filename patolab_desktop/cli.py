@@ -10,11 +10,21 @@ import argparse
 import sys
 
 from . import __version__
-from .commands import catalog, customers, exports, maintenance, referrers, requests
+from .commands import (
+    bench,
+    catalog,
+    customers,
+    exports,
+    imports,
+    maintenance,
+    printing,
+    referrers,
+    requests,
+)
 from .db.database import DatabaseOpenError
 from .services.errors import ServiceError
 
-COMMAND_MODULES = (maintenance, customers, referrers, catalog, requests)
+COMMAND_MODULES = (maintenance, customers, imports, referrers, catalog, requests, printing, bench)
 
 
 class SpanishArgumentParser(argparse.ArgumentParser):

@@ -1,6 +1,52 @@
-"""CLI subcommands of the catalog area (filled in by the catalog work)."""
+"""CLI subcommands of the catalog area: ``import-catalog FILE`` and ``export catalog``."""
 from __future__ import annotations
+
+from pathlib import Path
+
+from . import open_from_args, out_path
 
 
 def register(sub, common) -> None:
-    return None
+    parser = sub.add_parser(
+        "import-catalog", parents=[common],
+        help="importar investigaciones desde CSV (todo o nada)",
+        description=(
+            "Crea o actualiza investigaciones desde un CSV con las columnas "
+            "code,name,sample_type,price,panel_members (miembros separados por ';') y, "
+            "opcionalmente, active (1/0). Si alguna fila tiene errores no se guarda nada y "
+            "se listan todas las filas rechazadas con su número de línea."
+        ),
+    )
+    parser.add_argument("file", type=Path, metavar="ARCHIVO")
+    parser.add_argument("--dry-run", action="store_true",
+                        help="solo revisar el archivo, sin guardar")
+    parser.set_defaults(handler=run_import_catalog)
+
+
+def register_export(kinds, common) -> None:
+    parser = kinds.add_parser("catalog", parents=[common],
+                              help="catálogo de investigaciones en el formato de importación")
+    parser.add_argument("--out", type=out_path, required=True, metavar="ARCHIVO")
+    parser.add_argument("--active-only", action="store_true",
+                        help="solo investigaciones activas")
+    parser.set_defaults(handler=run_export_catalog)
+
+
+def run_import_catalog(args) -> int:
+    from ..services import catalog
+
+    open_from_args(args)
+    report = catalog.import_catalog(args.file, dry_run=args.dry_run, changed_by="cli")
+    for line in report.lines():  # the report is the output, on stdout even with errors
+        print(line)
+    return 0 if report.ok else 1
+
+
+def run_export_catalog(args) -> int:
+    from ..services import catalog
+
+    open_from_args(args)
+    filters = catalog.CatalogFilter(include_inactive=not args.active_only)
+    written = catalog.export_catalog(filters, args.out)
+    print(f"{written} investigaciones exportadas a {args.out}")
+    return 0

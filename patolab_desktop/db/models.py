@@ -126,12 +126,22 @@ class Customer(BaseModel):
 
     class Meta:
         indexes = (
-            (("active", "name_folded", "id"), False),
+            # Sort by name and search-as-you-type: walking this index in name order, the
+            # search text and the filter columns are read from the index itself (no table
+            # row per candidate), see services/customer_search.py.
+            (("active", "name_folded", "id", "search_text", "type", "gender", "department",
+              "municipality"), False),
             (("active", "created_at", "id"), False),
-            (("id_number",), False),
-            (("phone",), False),
+            # (active, X, id): prefix search and keyset sort by id_number / phone
+            (("active", "id_number", "id"), False),
+            (("active", "phone", "id"), False),
             (("email",), False),
         )
+
+
+# "Incompletos" (imported with missing data) are few: a tiny partial index finds them.
+Customer.add_index(SQL(
+    "CREATE INDEX IF NOT EXISTS customer_incomplete ON customer (id) WHERE incomplete"))
 
 
 # --- referrers ------------------------------------------------------------------------
@@ -159,6 +169,12 @@ class Referrer(BaseModel):
     updated_at = DateTimeField(default=now)
     version = IntegerField(default=1)
 
+    class Meta:
+        indexes = (
+            (("active", "name_folded", "id"), False),
+            (("type", "active", "name_folded"), False),
+        )
+
 
 # --- catalog --------------------------------------------------------------------------
 
@@ -174,6 +190,9 @@ class Investigation(BaseModel):
     created_at = DateTimeField(default=now)
     updated_at = DateTimeField(default=now)
     version = IntegerField(default=1)
+
+    class Meta:
+        indexes = ((("active", "name_folded", "id"), False),)
 
 
 class PanelMember(BaseModel):
@@ -191,6 +210,9 @@ class PriceChange(BaseModel):
     new_price = MoneyField()
     changed_at = DateTimeField(default=now)
     changed_by = CharField(max_length=80, default="")
+
+    class Meta:
+        indexes = ((("investigation", "changed_at"), False),)
 
 
 # --- lab requests (seed 004) ----------------------------------------------------------
@@ -241,6 +263,10 @@ class LabRequest(BaseModel):
     created_by = CharField(max_length=80, default="")
     updated_at = DateTimeField(default=now)
     version = IntegerField(default=1)
+    # Sort keys kept by services/requests (workflow order; routine < urgent < stat), so the
+    # list sorts by status or priority through an index instead of alphabetically.
+    status_rank = SmallIntegerField(default=0)
+    priority_rank = SmallIntegerField(default=0)
 
     class Meta:
         indexes = (
@@ -248,6 +274,9 @@ class LabRequest(BaseModel):
             (("status", "requested_at"), False),
             (("patient", "requested_at"), False),
             (("doctor", "requested_at"), False),
+            (("status_rank", "id"), False),
+            (("priority_rank", "id"), False),
+            (("net_amount", "id"), False),
         )
 
 
@@ -281,6 +310,67 @@ class RequestEvent(BaseModel):
         indexes = ((("lab_request", "at"), False),)
 
 
+# --- users, roles, audit (issue 5) ------------------------------------------------------
+
+
+class Role(BaseModel):
+    """A named set of permissions (Recepción, Supervisor, Administrador, ...)."""
+
+    name = CharField(max_length=60, unique=True)
+    description = TextField(default="")
+    builtin = BooleanField(default=False)  # seeded roles cannot be deleted
+    created_at = DateTimeField(default=now)
+
+
+class RolePermission(BaseModel):
+    """One granted permission (a key of ``services.permissions.PERMISSIONS``)."""
+
+    role = ForeignKeyField(Role, backref="grants", on_delete="CASCADE")
+    permission = CharField(max_length=60)
+
+    class Meta:
+        indexes = ((("role", "permission"), True),)
+
+
+class User(BaseModel):
+    """A person who logs in. Never deleted, only deactivated (the audit trail names them)."""
+
+    username = CharField(max_length=60)
+    username_folded = CharField(max_length=60, unique=True)  # case/accent-insensitive login
+    full_name = CharField(max_length=120)
+    role = ForeignKeyField(Role, backref="users", on_delete="RESTRICT")
+    password_hash = CharField(max_length=255)  # argon2id encoded hash, never the password
+    active = BooleanField(default=True)
+    must_change_password = BooleanField(default=False)
+    failed_attempts = IntegerField(default=0)
+    locked_until = DateTimeField(null=True)
+    last_login_at = DateTimeField(null=True)
+    created_at = DateTimeField(default=now)
+    updated_at = DateTimeField(default=now)
+
+
+class AuditLog(BaseModel):
+    """Who did what and when; ``changes`` is JSON {field: [old, new]}. Database only."""
+
+    at = DateTimeField(default=now)
+    user = ForeignKeyField(User, null=True, backref="audit_rows", on_delete="RESTRICT")
+    username = CharField(max_length=80)  # kept as it was, also for "cli" and "sistema"
+    action = CharField(max_length=60)
+    entity = CharField(max_length=40)
+    entity_id = IntegerField(null=True)
+    changes = TextField(default="")
+    detail = TextField(default="")
+
+    class Meta:
+        indexes = (
+            (("at", "id"), False),
+            (("user", "at", "id"), False),
+            (("entity", "entity_id"), False),
+            (("entity", "at", "id"), False),
+            (("action", "at", "id"), False),
+        )
+
+
 ALL_MODELS = [
     SchemaVersion,
     Setting,
@@ -298,6 +388,10 @@ ALL_MODELS = [
     LabRequest,
     RequestLine,
     RequestEvent,
+    Role,
+    RolePermission,
+    User,
+    AuditLog,
 ]
 
 __all__ = [m.__name__ for m in ALL_MODELS] + [

@@ -41,10 +41,26 @@ def referrer_type_names() -> list[str]:
         return [row["name"].strip() for row in csv.DictReader(fh) if row["name"].strip()]
 
 
+def seed_roles() -> None:
+    """The three roles and their permission sets (issue 5). Idempotent: a missing role is
+    created with its seeded permissions; an existing role is left as the admin edited it."""
+    from ..services.permissions import SEEDED_ROLES  # pure data, no services logic
+    from .models import Role, RolePermission
+
+    for name, (description, granted) in SEEDED_ROLES.items():
+        if Role.select().where(Role.name == name).exists():
+            continue
+        role = Role.create(name=name, description=description, builtin=True)
+        RolePermission.insert_many(
+            [{"role": role.id, "permission": p} for p in sorted(granted)]
+        ).execute()
+
+
 def seed_reference_data() -> None:
     """Idempotent: only fills what is missing."""
     with db.atomic():
         seed_geography()
+        seed_roles()
         if not Gender.select().exists():
             Gender.insert_many([{"code": c, "name": n} for c, n in GENDERS]).execute()
         if not ReferrerType.select().exists():

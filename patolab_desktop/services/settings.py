@@ -29,6 +29,11 @@ OPTIONS = {
         Option("lab_rtn", str, "", "RTN"),
         Option("lab_phone", str, "", "Teléfono"),
         Option("lab_email", str, "", "Correo"),
+        Option("lab_logo_path", str, "", "Logotipo (archivo de imagen)"),
+        Option("label_width_mm", int, 50, "Ancho de la etiqueta (mm)"),
+        Option("label_height_mm", int, 25, "Alto de la etiqueta (mm)"),
+        Option("label_copies", int, 1, "Copias por etiqueta"),
+        Option("paper_size", str, "A4", "Tamaño de papel (A4 o Letter)"),
         Option("lock_minutes", int, 10, "Bloqueo por inactividad (minutos)"),
     )
 }
@@ -56,3 +61,17 @@ def put(key: str, value) -> None:
     Setting.insert(key=key, value=str(typed)).on_conflict(
         conflict_target=[Setting.key], update={Setting.value: str(typed)}
     ).execute()
+
+
+def get_many(keys) -> dict:
+    """Several settings in one query (typed, defaults for the missing ones)."""
+    keys = list(keys)
+    stored = {row.key: row.value for row in Setting.select().where(Setting.key.in_(keys))}
+    values = {}
+    for key in keys:
+        option = OPTIONS[key]
+        try:
+            values[key] = option.kind(stored[key]) if key in stored else option.default
+        except (ValueError, ArithmeticError):
+            values[key] = option.default
+    return values

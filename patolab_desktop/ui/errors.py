@@ -1,4 +1,12 @@
-"""Crash handling: log with traceback to a rotating file, show one dialog, carry on."""
+"""Crash handling: log with traceback to a rotating file, show one dialog, carry on.
+
+``install()`` sets ``sys.excepthook`` and ``threading.excepthook``. An exception that
+escapes a Qt slot (PySide routes those through ``sys.excepthook``) or any thread is
+written with its traceback to ``<log dir>/patolab.log`` (rotating), one dialog is shown on
+the GUI thread (never a cascade of dialogs), and every top-level window that defines
+``reload_from_database()`` re-reads what it shows, so the screen matches what was saved.
+Services save inside transactions, so an error half-way leaves nothing half-saved.
+"""
 from __future__ import annotations
 
 import logging
@@ -6,29 +14,67 @@ import sys
 import threading
 import traceback
 from logging.handlers import RotatingFileHandler
+from pathlib import Path
 
 from ..paths import log_dir
 
 log = logging.getLogger("patolab")
+LOG_FILE_NAME = "patolab.log"
 _showing = False
 
 
-def setup_logging() -> None:
+def log_file() -> Path:
+    return log_dir() / LOG_FILE_NAME
+
+
+def setup_logging() -> RotatingFileHandler:
+    """Log to the rotating file of the current log folder (idempotent)."""
     root = logging.getLogger()
-    if any(isinstance(h, RotatingFileHandler) for h in root.handlers):
-        return
-    handler = RotatingFileHandler(
-        log_dir() / "patolab.log", maxBytes=2_000_000, backupCount=5, encoding="utf-8"
-    )
+    target = str(log_file())
+    for handler in list(root.handlers):
+        if getattr(handler, "_patolab", False):
+            if handler.baseFilename == target:
+                return handler
+            root.removeHandler(handler)  # the log folder changed (another profile/test)
+            handler.close()
+    handler = RotatingFileHandler(target, maxBytes=2_000_000, backupCount=5, encoding="utf-8")
+    handler._patolab = True  # type: ignore[attr-defined]
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root.addHandler(handler)
     root.setLevel(logging.INFO)
+    return handler
+
+
+def shutdown_logging() -> None:
+    """Remove and close the file handler added by ``setup_logging`` (tests, exit)."""
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        if getattr(handler, "_patolab", False):
+            root.removeHandler(handler)
+            handler.close()
+
+
+def _reload_windows() -> None:
+    """Let every open window re-read its data from the database after an error."""
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    if app is None:
+        return
+    for widget in app.topLevelWidgets():
+        reload = getattr(widget, "reload_from_database", None)
+        if reload is None:
+            continue
+        try:
+            reload()
+        except Exception:  # noqa: BLE001 - a failing reload must not start another crash loop
+            log.exception("Reloading %s after an error failed", type(widget).__name__)
 
 
 def _show_dialog(text: str) -> None:
     global _showing
     if _showing:
-        return
+        return  # one dialog at a time: errors raised while it is open are only logged
     from PySide6.QtWidgets import QApplication
 
     from . import prompts
@@ -40,9 +86,11 @@ def _show_dialog(text: str) -> None:
         prompts.error(
             QApplication.activeWindow(),
             "Error inesperado",
-            "Ocurrió un error inesperado. No se guardó ningún cambio a medias.\n\n"
-            f"{text}\n\nEl detalle quedó en el registro: {log_dir() / 'patolab.log'}",
+            "Ocurrió un error inesperado. No se guardó ningún cambio a medias; "
+            "la pantalla se volverá a cargar desde la base de datos.\n\n"
+            f"{text}\n\nEl detalle quedó en el registro: {log_file()}",
         )
+        _reload_windows()
     finally:
         _showing = False
 
@@ -51,7 +99,8 @@ def handle_exception(exc_type, exc_value, exc_tb) -> None:
     if issubclass(exc_type, KeyboardInterrupt):
         sys.__excepthook__(exc_type, exc_value, exc_tb)
         return
-    log.error("Unhandled exception:\n%s", "".join(traceback.format_exception(exc_type, exc_value, exc_tb)))
+    log.error("Unhandled exception:\n%s",
+              "".join(traceback.format_exception(exc_type, exc_value, exc_tb)))
     from PySide6.QtCore import QThread, QTimer
     from PySide6.QtWidgets import QApplication
 
@@ -63,9 +112,13 @@ def handle_exception(exc_type, exc_value, exc_tb) -> None:
         QTimer.singleShot(0, app, lambda: _show_dialog(message))
 
 
+def _thread_hook(args) -> None:
+    if args.exc_type is SystemExit:
+        return
+    handle_exception(args.exc_type, args.exc_value, args.exc_traceback)
+
+
 def install() -> None:
     setup_logging()
     sys.excepthook = handle_exception
-    threading.excepthook = lambda args: handle_exception(
-        args.exc_type, args.exc_value, args.exc_traceback
-    )
+    threading.excepthook = _thread_hook

@@ -42,15 +42,58 @@ ICONS = {
     "status_cancelled": "mdi6.close-circle",
     "workflow_next": "mdi6.arrow-right-bold",
     "history": "mdi6.history",
+    # patient import preview (issue 7)
+    "import_create": "mdi6.account-plus",
+    "import_update": "mdi6.account-edit",
+    "import_same": "mdi6.account-check-outline",
+    "import_reject": "mdi6.alert-circle",
+    # users, permissions, audit, screen lock (issue 5)
+    "users": "mdi6.account-cog",
+    "permissions": "mdi6.shield-account",
+    "audit": "mdi6.clipboard-text-search",
+    "password": "mdi6.key-change",
+    "password_reset": "mdi6.lock-reset",
+    "switch_user": "mdi6.account-switch",
+    "lock": "mdi6.lock",
+    "unlock": "mdi6.lock-open-variant",
+    "account_unlock": "mdi6.account-lock-open",
+    "login": "mdi6.login",
+    "show_password": "mdi6.eye",
+    # referrers and catalog areas
+    "referrer_new": "mdi6.account-plus",
+    "investigation_new": "mdi6.flask-plus",
+    "price_history": "mdi6.cash-clock",
+    "branch_new": "mdi6.office-building-plus",
+    "default": "mdi6.star",
+    "move_up": "mdi6.arrow-up",
+    "move_down": "mdi6.arrow-down",
+    # requests area (entry screen, list, dialogs)
+    "discount": "mdi6.sale",
+    "request_detail": "mdi6.file-document-outline",
+    "request_list": "mdi6.format-list-bulleted",
+    "clear_form": "mdi6.broom",
 }
 
 COLORS = {
+    # patient import preview (issue 7)
+    "import_create": "#2e7d32",
+    "import_update": "#1565c0",
+    "import_same": "#546e7a",
+    "import_reject": "#c62828",
     "priority_urgent": "#c77700",
     "priority_stat": "#c62828",
     "status_completed": "#2e7d32",
     "status_cancelled": "#c62828",
     "warning": "#c77700",
     "deactivate": "#c62828",
+    "default": "#f9a825",
+    # requests area: every status and priority has its own colour (icon and text)
+    "priority_routine": "#546e7a",
+    "status_pending": "#6d4c41",
+    "status_sample_collected": "#00838f",
+    "status_in_progress": "#1565c0",
+    "status_partial_result": "#6a1b9a",
+    "discount": "#2e7d32",
 }
 
 

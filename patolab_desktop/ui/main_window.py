@@ -36,6 +36,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(QLabel(db_label))
         self._install_areas()
         self._install_file_and_help()
+        self.tabs.currentChanged.connect(self._focus_current_tab)
 
     # --- API used by the areas --------------------------------------------------------
     def menu(self, key: str) -> QMenu:
@@ -83,14 +84,24 @@ class MainWindow(QMainWindow):
             focus()
         return widget
 
+    def reload_from_database(self) -> None:
+        """Every tab re-reads its data (after an unexpected error; see ``ui/errors``)."""
+        for widget in self._tabs.values():
+            reload = getattr(widget, "reload_from_database", None)
+            if reload is not None:
+                reload()
+
     # --- set-up -------------------------------------------------------------------------
     def _install_areas(self) -> None:
         from .catalog import area as catalog_area
         from .customers import area as customers_area
+        from .customers import import_area
+        from .printing import area as printing_area
         from .referrers import area as referrers_area
         from .requests import area as requests_area
 
-        for area in (requests_area, customers_area, referrers_area, catalog_area):
+        for area in (requests_area, customers_area, import_area, referrers_area, catalog_area,
+                     printing_area):
             area.install(self)
         for key, menu in self._menus.items():
             if key not in ("file", "help") and menu.isEmpty():
@@ -106,6 +117,10 @@ class MainWindow(QMainWindow):
 
     def showEvent(self, event):  # noqa: N802
         super().showEvent(event)
+        self._focus_current_tab()
+
+    def _focus_current_tab(self, *_args) -> None:
+        """The tab on screen puts the focus where work starts (its search box)."""
         current = self.tabs.currentWidget()
         focus = getattr(current, "focus_default", None)
         if focus is not None:

@@ -1,6 +1,69 @@
-"""Installs this area's tab and menu actions into the main window (stub)."""
+"""Installs the customers tab and its menu actions into the main window."""
 from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QStandardPaths
+
+from .. import prompts
+
+TAB_KEY = "customers"
+EXPORT_FILE_NAME = "clientes_patolab.csv"
+SHOW_SHORTCUT = "Ctrl+Shift+C"
 
 
 def install(window) -> None:
-    return None
+    from .customers_window import CustomersWindow
+
+    widget = CustomersWindow(window)
+    window.add_tab(TAB_KEY, widget, "Clientes", "customers")
+    window.add_action("customers", "&Clientes", lambda: window.show_tab(TAB_KEY), "customers",
+                      SHOW_SHORTCUT, permission="patients.view")
+    # Ctrl+N belongs to the customers tab (other tabs may use it for their own "new"):
+    # the menu only shows the key; the tab's action owns the shortcut.
+    window.add_action("customers", "&Nuevo cliente…\tCtrl+N",
+                      lambda: _new_customer(window), "customer_new",
+                      permission="patients.create")
+    window.add_action("export", "&Clientes (CSV)…", lambda: export_customers(window), "export",
+                      permission="exports.run")
+
+
+def _new_customer(window) -> None:
+    window.show_tab(TAB_KEY).new_customer()
+
+
+def suggested_export_path() -> str:
+    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    base = Path(folder) if folder and Path(folder).is_dir() else Path.home()
+    return str(base / EXPORT_FILE_NAME)
+
+
+def export_customers(window) -> int | None:
+    """Ask for a file and write the active customers matching the tab's filters.
+
+    Runs off the GUI thread with a cancellable progress dialog; returns the row count
+    (None when cancelled or failed; a failure is shown through ``prompts.error``).
+    """
+    from ...services import exports
+    from ..widgets.progress import run_with_progress
+
+    tab = window.tab(TAB_KEY)
+    filters = tab.export_filters()
+    path = prompts.save_file(window, "Exportar clientes a CSV", suggested_export_path(),
+                             "Archivos CSV (*.csv)")
+    if not path:
+        return None
+    if not path.lower().endswith(".csv"):
+        path += ".csv"
+    outcome = run_with_progress(window, "Exportar clientes", exports.export_customers,
+                                filters, path, label="Exportando clientes")
+    if outcome.cancelled:
+        prompts.info(window, "Exportación cancelada", "No se escribió ningún archivo.")
+        return None
+    if outcome.error is not None:
+        return None  # already shown by run_with_progress
+    count = int(outcome.result)
+    noun = "cliente" if count == 1 else "clientes"
+    prompts.info(window, "Exportación terminada",
+                 f"Se exportaron {count:,} {noun} a:\n{path}")
+    return count

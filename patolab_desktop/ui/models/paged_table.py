@@ -47,11 +47,30 @@ class PagedTableModel(QAbstractTableModel):
         self._filters: Any = None
         self._sort_column = -1
         self._descending = False
+        self._loaded = False  # no query has run yet (set_filters/reload not called)
 
     # --- querying -------------------------------------------------------------------
     @property
     def filters(self) -> Any:
         return self._filters
+
+    @property
+    def columns(self) -> list[Column]:
+        return list(self._columns)
+
+    @property
+    def sort_column(self) -> int:
+        """Index of the column the rows are sorted by; -1 = the service's default order."""
+        return self._sort_column
+
+    @property
+    def sort_order(self) -> Qt.SortOrder:
+        return Qt.SortOrder.DescendingOrder if self._descending else Qt.SortOrder.AscendingOrder
+
+    @property
+    def exhausted(self) -> bool:
+        """True when every row matching the filters has been fetched."""
+        return self._exhausted
 
     def set_filters(self, filters: Any) -> None:
         """Run a new query (search text or filter changed) and show its first page."""
@@ -59,10 +78,17 @@ class PagedTableModel(QAbstractTableModel):
         self.reload()
 
     def reload(self) -> None:
+        self._loaded = True
         self.beginResetModel()
         self._rows, self._cursor, self._exhausted = [], None, False
-        self._load_page()
-        self.endResetModel()
+        try:
+            self._load_page()
+        except BaseException:
+            # Never leave the model half reset: show no rows, then let the error through.
+            self._rows, self._cursor, self._exhausted = [], None, True
+            raise
+        finally:
+            self.endResetModel()
 
     def _request(self) -> PageRequest:
         sort = self._columns[self._sort_column].sort if self._sort_column >= 0 else ""
@@ -98,7 +124,8 @@ class PagedTableModel(QAbstractTableModel):
             return
         self._sort_column = column
         self._descending = order == Qt.SortOrder.DescendingOrder
-        self.reload()
+        if self._loaded:  # before the first query, only remember the order
+            self.reload()
 
     # --- reading --------------------------------------------------------------------
     def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802

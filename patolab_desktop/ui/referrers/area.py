@@ -1,6 +1,41 @@
-"""Installs this area's tab and menu actions into the main window (stub)."""
+"""Installs the referrers tab, its menu (Remitentes) and its CSV export into the main window."""
 from __future__ import annotations
+
+TAB_KEY = "referrers"
+EXPORT_FILE_NAME = "remitentes_patolab.csv"
+SHOW_SHORTCUT = "Ctrl+Shift+M"
 
 
 def install(window) -> None:
-    return None
+    from .referrers_window import ReferrersWindow
+
+    widget = ReferrersWindow(window)
+    window.add_tab(TAB_KEY, widget, "Remitentes", "referrers")
+    window.add_action("referrers", "&Médicos remitentes", lambda: window.show_tab(TAB_KEY),
+                      "referrers", SHOW_SHORTCUT, permission="referrers.view")
+    window.add_action("referrers", "&Nuevo remitente…", lambda: new_referrer(window),
+                      "referrer_new", permission="referrers.create")
+    window.add_action("referrers", "&Tipos de remitente…", lambda: edit_types(window),
+                      "referrer_types", permission="referrers.edit")
+    window.add_action("export", "&Remitentes (CSV)…", lambda: export_referrers(window),
+                      "export", permission="exports.run")
+
+
+def new_referrer(window) -> int | None:
+    return window.show_tab(TAB_KEY).new_item()
+
+
+def edit_types(window) -> None:
+    window.tab(TAB_KEY).edit_types()
+
+
+def export_referrers(window) -> int | None:
+    """Ask for a file and write the referrers matching the tab's filters."""
+    from ...services import referrers
+    from ..catalog.area import run_export
+
+    tab = window.tab(TAB_KEY)
+    filters = tab.export_filters() if tab is not None else referrers.ReferrerFilter()
+    return run_export(window, "Exportar remitentes a CSV", EXPORT_FILE_NAME,
+                      lambda path: referrers.export_referrers(filters, path),
+                      "remitente", "remitentes")

@@ -1,6 +1,176 @@
-"""Installs this area's tab and menu actions into the main window (stub)."""
+"""The requests area: the desk's main screen (entry + list), its menu and CSV export."""
 from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QApplication,
+    QButtonGroup,
+    QHBoxLayout,
+    QProgressDialog,
+    QStackedWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .. import prompts
+from ..icons import icon
+
+NEW_REQUEST_SHORTCUT = "Ctrl+Shift+N"
+LIST_SHORTCUT = "Ctrl+Shift+L"
+EXPORT_NAME = "solicitudes_patolab.csv"
+
+
+class RequestsArea(QWidget):
+    """Tab "Solicitudes": the one-screen entry and the list, switched with Ctrl+Shift+N/L.
+
+    The list is built the first time it is shown (no query at start-up).
+    """
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        from .request_entry import RequestEntry
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 4, 0, 0)
+        layout.setSpacing(0)
+        switch = QHBoxLayout()
+        switch.setContentsMargins(8, 0, 8, 0)
+        self.entry_button = QToolButton()
+        self.entry_button.setText(f"Nueva solicitud ({NEW_REQUEST_SHORTCUT})")
+        self.entry_button.setIcon(icon("request_new"))
+        self.list_button = QToolButton()
+        self.list_button.setText(f"Lista de solicitudes ({LIST_SHORTCUT})")
+        self.list_button.setIcon(icon("request_list"))
+        self._group = QButtonGroup(self)
+        for button in (self.entry_button, self.list_button):
+            button.setCheckable(True)
+            button.setAutoRaise(True)
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+            self._group.addButton(button)
+            switch.addWidget(button)
+        switch.addStretch(1)
+        layout.addLayout(switch)
+        self.stack = QStackedWidget()
+        layout.addWidget(self.stack, 1)
+        self.entry = RequestEntry(self)
+        self.stack.addWidget(self.entry)
+        self._list = None
+        self._list_stale = False
+        self.entry_button.clicked.connect(self.show_entry)
+        self.list_button.clicked.connect(self.show_list)
+        self.entry.saved.connect(lambda *_: self._mark_stale())
+        self.entry.open_request.connect(self.open_request)
+        self.entry_button.setChecked(True)
+
+    # --- pages ------------------------------------------------------------------------
+    @property
+    def list(self):
+        if self._list is None:
+            from .requests_window import RequestsWindow
+
+            self._list = RequestsWindow(self)
+            self._list.open_request.connect(self.open_request)
+            self._list.new_request.connect(self.show_entry)
+            self.stack.addWidget(self._list)
+        return self._list
+
+    def list_created(self) -> bool:
+        return self._list is not None
+
+    def show_entry(self) -> None:
+        self.stack.setCurrentWidget(self.entry)
+        self.entry_button.setChecked(True)
+        self.entry.focus_default()
+
+    def show_list(self) -> None:
+        window = self.list
+        if self._list_stale:
+            self._list_stale = False
+            window.refresh()
+        self.stack.setCurrentWidget(window)
+        self.list_button.setChecked(True)
+        window.focus_default()
+
+    def focus_default(self) -> None:
+        current = self.stack.currentWidget()
+        current.focus_default()
+
+    def reload_from_database(self) -> None:
+        """After an unexpected error every screen re-reads the database (``MainWindow``)."""
+        self.entry.reload_from_database()
+        if self._list is not None:
+            self._list.refresh()
+
+    def _mark_stale(self) -> None:
+        if self._list is not None:
+            self._list_stale = True
+
+    # --- detail -----------------------------------------------------------------------
+    def open_request(self, request_id: int) -> None:
+        from .request_detail import RequestDetailDialog
+
+        dialog = RequestDetailDialog(request_id, self)
+        dialog.changed.connect(lambda _id: self._after_change())
+        dialog.exec()
+
+    def _after_change(self) -> None:
+        if self._list is not None:
+            self._list.refresh()
+
+    # --- export -----------------------------------------------------------------------
+    def current_filters(self):
+        from ...services import requests as requests_service
+
+        return self._list.current_filters() if self._list is not None else requests_service.RequestFilter()
+
+    def export_csv(self) -> int | None:
+        from ...services import requests as requests_service
+        from ...services.errors import ServiceError
+
+        path = prompts.save_file(self, "Exportar solicitudes", EXPORT_NAME, "Archivos CSV (*.csv)")
+        if not path:
+            return None
+        progress = QProgressDialog("Exportando solicitudes…", "Cancelar", 0, 0, self)
+        progress.setWindowTitle("Exportar solicitudes")
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+        progress.setMinimumDuration(400)
+
+        def report(done, *_rest) -> None:
+            progress.setLabelText(f"Exportando solicitudes… {done:,}".replace(",", "."))
+            QApplication.processEvents()
+
+        try:
+            count = requests_service.export_requests(self.current_filters(), path, progress=report,
+                                                     cancelled=progress.wasCanceled)
+            was_cancelled = progress.wasCanceled()
+        except ServiceError as exc:
+            prompts.error(self, "No se exportaron las solicitudes", str(exc))
+            return None
+        except OSError as exc:
+            prompts.error(self, "No se exportaron las solicitudes", f"No se pudo escribir el archivo:\n{exc}")
+            return None
+        finally:
+            progress.reset()  # hides it (closing would count as "Cancelar")
+            progress.deleteLater()
+        if was_cancelled:
+            prompts.info(self, "Exportación cancelada", "No se creó el archivo.")
+            return None
+        prompts.info(self, "Solicitudes exportadas", f"Se exportaron {count} solicitudes a\n{path}")
+        return count
 
 
 def install(window) -> None:
-    return None
+    area = RequestsArea(window)
+    window.add_tab("requests", area, "Solicitudes", "requests")
+
+    def go(show) -> None:
+        window.show_tab("requests")
+        show()
+
+    window.add_action("requests", "&Nueva solicitud…", lambda: go(area.show_entry), "request_new",
+                      NEW_REQUEST_SHORTCUT, permission="lis.requests.create")
+    window.add_action("requests", "&Lista de solicitudes", lambda: go(area.show_list), "request_list",
+                      LIST_SHORTCUT, permission="lis.requests.view")
+    window.add_action("export", "&Solicitudes (CSV)…", area.export_csv, "export",
+                      permission="exports.run")

@@ -27,7 +27,23 @@ def make_table_view(parent=None) -> QTableView:
     horizontal.setStretchLastSection(True)
     horizontal.setSortIndicatorShown(True)
     horizontal.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+    horizontal.sortIndicatorChanged.connect(lambda *_: _restore_sort_indicator(view))
     return view
+
+
+def _restore_sort_indicator(view: QTableView) -> None:
+    """A click on a column the service cannot sort by leaves the order (and arrow) as it was."""
+    model = view.model()
+    columns = getattr(model, "columns", None)
+    header = view.horizontalHeader()
+    section = header.sortIndicatorSection()
+    if columns is None or not 0 <= section < len(columns) or columns[section].sort:
+        return
+    header.blockSignals(True)
+    try:
+        header.setSortIndicator(model.sort_column, model.sort_order)
+    finally:
+        header.blockSignals(False)
 
 
 class SearchBox(QLineEdit):

@@ -1,0 +1,462 @@
+"""Runs every measurement and returns one dict (printed as a table, saved as JSON)."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import platform
+import resource
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Callable
+
+from .. import __version__
+from ..paths import data_dir
+
+TARGETS_MS = {
+    "search_p95_ms": 50,
+    "customers_window_open_ms": 150,
+    "requests_window_open_ms": 150,
+    "fetch_more_page_p95_ms": 16,
+    "request_save_10_p95_ms": 30,
+    "cold_start_to_login_ms": 1500,
+    "peak_rss_mb": 300,
+    "export_customers_s": 15,
+    "import_100k_s": 20,
+}
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    k = (len(ordered) - 1) * q
+    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
+
+
+def timed(fn: Callable, *args, **kwargs) -> tuple[float, object]:
+    start = time.perf_counter()
+    result = fn(*args, **kwargs)
+    return (time.perf_counter() - start) * 1000.0, result
+
+
+def stats(values: list[float]) -> dict:
+    return {
+        "n": len(values),
+        "p50": round(percentile(values, 0.5), 3),
+        "p95": round(percentile(values, 0.95), 3),
+        "max": round(max(values), 3) if values else None,
+        "mean": round(statistics.fmean(values), 3) if values else None,
+    }
+
+
+def machine() -> dict:
+    from PySide6 import __version__ as pyside_version
+
+    mem_kb = 0
+    try:
+        with open("/proc/meminfo") as fh:
+            mem_kb = int(fh.readline().split()[1])
+    except OSError:
+        pass
+    cpu = platform.processor()
+    try:
+        with open("/proc/cpuinfo") as fh:
+            cpu = next((l.split(":", 1)[1].strip() for l in fh if l.startswith("model name")), cpu)
+    except OSError:
+        pass
+    return {
+        "platform": platform.platform(),
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gb": round(mem_kb / 1024 / 1024, 1),
+        "python": sys.version.split()[0],
+        "pyside6": pyside_version,
+        "sqlite": sqlite3.sqlite_version,
+        "patolab": __version__,
+    }
+
+
+def bench_db_path(customers: int, requests: int, seed: int) -> Path:
+    folder = Path(os.environ.get("PATOLAB_BENCH_DIR") or data_dir() / "bench")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f"bench-c{customers}-r{requests}-s{seed}.db"
+
+
+def ensure_database(customers: int, requests: int, seed: int, log) -> tuple[Path, float | None]:
+    """Build the synthetic database once per parameter set; reuse it afterwards."""
+    from ..services import demo
+    from ..services.bootstrap import close_db, open_db
+
+    path = bench_db_path(customers, requests, seed)
+    if path.exists():
+        log(f"Reusing {path}")
+        return path, None
+    partial = path.with_suffix(".building")
+    for stale in (partial, Path(f"{partial}-wal"), Path(f"{partial}-shm")):
+        if stale.exists():
+            stale.unlink()
+    log(f"Building {path} ({customers:,} customers, {requests:,} requests)…")
+    start = time.perf_counter()
+    open_db(partial)
+    demo.seed_demo(customers=customers, requests=requests, seed=seed, progress=log)
+    close_db()
+    partial.replace(path)
+    return path, time.perf_counter() - start
+
+
+def _process_events(app, rounds: int = 3) -> None:
+    for _ in range(rounds):
+        app.processEvents()
+
+
+def measure_gui(result: dict, terms: list[str], log) -> None:
+    from PySide6.QtCore import QSortFilterProxyModel, Qt
+
+    from ..services import customers
+    from ..services.customers import CustomerFilter
+    from ..ui.app import create_application
+    from ..ui.customers.customer_columns import customer_columns
+    from ..ui.customers.customers_window import CustomersWindow
+    from ..ui.models.paged_table import PagedTableModel
+    from ..ui.requests.requests_window import RequestsWindow
+
+    app = create_application()
+
+    log("Customers window open…")
+    opens = []
+    for _ in range(5):
+        ms, window = timed(lambda: CustomersWindow())
+        start = time.perf_counter()
+        window.resize(1200, 700)
+        window.show()
+        _process_events(app)
+        window.grab()  # force a full paint
+        opens.append(ms + (time.perf_counter() - start) * 1000)
+        window.close()
+        window.deleteLater()
+        _process_events(app)
+    result["customers_window_open_ms"] = stats(opens)
+
+    log("Search-as-you-type through the real model…")
+    model = PagedTableModel(customer_columns(), customers.page)
+    model.set_filters(CustomerFilter())
+    searches = []
+    per_term = {}
+    for term in terms:
+        ms, _ = timed(model.set_filters, CustomerFilter(search=term))
+        searches.append(ms)
+        per_term[term] = round(ms, 3)
+    result["search"] = stats(searches)
+    result["search"]["slowest_terms"] = sorted(per_term.items(), key=lambda kv: -kv[1])[:10]
+
+    log("fetchMore pages and header sorts…")
+    pages = []
+    model.set_filters(CustomerFilter())
+    for _ in range(50):
+        ms, _ = timed(model.fetchMore)
+        pages.append(ms)
+    result["fetch_more_page"] = stats(pages)
+    pages = []
+    model.set_filters(CustomerFilter(search="mar"))
+    for _ in range(20):
+        if not model.canFetchMore():
+            break
+        ms, _ = timed(model.fetchMore)
+        pages.append(ms)
+    result["fetch_more_page_search_mar"] = stats(pages)
+    sorts = {}
+    for column in range(model.columnCount()):
+        for order in (Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder):
+            ms, _ = timed(model.sort, column, order)
+            title = model.headerData(column, Qt.Orientation.Horizontal)
+            sorts[f"{title} {'desc' if order else 'asc'}"] = round(ms, 3)
+    result["header_sort_ms"] = sorts
+
+    log("Requests window open…")
+    opens = []
+    for _ in range(5):
+        ms, window = timed(lambda: RequestsWindow())
+        start = time.perf_counter()
+        window.resize(1200, 700)
+        window.show()
+        _process_events(app)
+        window.grab()
+        opens.append(ms + (time.perf_counter() - start) * 1000)
+        window.close()
+        window.deleteLater()
+        _process_events(app)
+    result["requests_window_open_ms"] = stats(opens)
+
+    # Browse a while, then read the peak RSS.
+    model.set_filters(CustomerFilter())
+    for _ in range(100):
+        model.fetchMore()
+    for term in terms[:50]:
+        model.set_filters(CustomerFilter(search=term))
+    result["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    result["rows_browsed"] = 100 * 200
+
+    # The naive approach, side by side: every row in memory behind a proxy model.
+    log("Naive: QSortFilterProxyModel over rows loaded in memory…")
+    from ..db.database import db
+
+    start = time.perf_counter()
+    rows = db.execute_sql("SELECT name, phone, email, id_number FROM customer WHERE active").fetchall()
+    load_s = time.perf_counter() - start
+    naive = _naive_model(rows)
+    proxy = QSortFilterProxyModel()
+    proxy.setSourceModel(naive)
+    proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+    proxy.setFilterKeyColumn(-1)
+    naive_terms = ["mar", "perez", "9988"]
+    filter_ms = []
+    for term in naive_terms:
+        ms, _ = timed(proxy.setFilterFixedString, term)
+        filter_ms.append(ms)
+    proxy.setFilterFixedString("")
+    sort_ms, _ = timed(proxy.sort, 0, Qt.SortOrder.AscendingOrder)
+    result["naive_proxy"] = {
+        "rows_loaded": len(rows),
+        "load_s": round(load_s, 3),
+        "filter_keystroke_ms": stats(filter_ms),
+        "sort_ms": round(sort_ms, 1),
+        "rss_after_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }
+    result["naive_proxy"]["ratio_keystroke_vs_ours_p95"] = round(
+        result["naive_proxy"]["filter_keystroke_ms"]["p50"] / max(result["search"]["p95"], 0.001), 1)
+    del proxy, naive, rows
+
+
+def _naive_model(rows):
+    from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+
+    class NaiveModel(QAbstractTableModel):
+        def rowCount(self, parent=QModelIndex()):  # noqa: N802
+            return 0 if parent.isValid() else len(rows)
+
+        def columnCount(self, parent=QModelIndex()):  # noqa: N802
+            return 4
+
+        def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+            if role == Qt.ItemDataRole.DisplayRole:
+                return rows[index.row()][index.column()]
+            return None
+
+    return NaiveModel()
+
+
+def measure_like_scan(result: dict) -> None:
+    from ..db.database import db
+
+    times = []
+    for term in ("mar", "perez", "9988", "0801"):
+        ms, _ = timed(lambda t=term: db.execute_sql(
+            "SELECT id FROM customer WHERE active AND (name LIKE ? OR phone LIKE ? OR email LIKE ?"
+            " OR id_number LIKE ?) ORDER BY name_folded LIMIT 200",
+            (f"%{t}%",) * 4).fetchall())
+        times.append(ms)
+    result["naive_like_scan"] = stats(times)
+    result["naive_like_scan"]["ratio_vs_ours_p95"] = round(
+        result["naive_like_scan"]["p50"] / max(result["search"]["p95"], 0.001), 1)
+
+
+def measure_requests(result: dict, log) -> None:
+    """Save / cancel / add / remove, inside a transaction rolled back at the end."""
+    from ..db.database import db
+    from ..db.models import Customer, Investigation, Referrer
+    from ..services import requests
+
+    log("Requests: save with 10 investigations, cancel, add/remove…")
+    patients = [c.id for c in Customer.select(Customer.id).where(
+        Customer.active == True, Customer.type == "cliente").limit(60)]  # noqa: E712
+    doctor = Referrer.select(Referrer.id).where(Referrer.active == True).first().id  # noqa: E712
+    singles = [i.id for i in Investigation.select(Investigation.id).where(
+        Investigation.active == True, Investigation.is_panel == False)]  # noqa: E712
+    saves, cancels, adds, removes = [], [], [], []
+    with db.atomic() as txn:
+        for n, patient in enumerate(patients[:50]):
+            draft = requests.RequestDraft(patient_id=patient, doctor_id=doctor,
+                                          investigation_ids=singles[:10])
+            ms, (request_id, _number) = timed(requests.create, draft)
+            saves.append(ms)
+            extra = singles[10 + n % max(1, len(singles) - 10)] if len(singles) > 10 else None
+            if extra is not None:
+                ms, _ = timed(requests.add_investigation, request_id, extra)
+                adds.append(ms)
+                ms, _ = timed(requests.remove_investigation, request_id, extra)
+                removes.append(ms)
+            ms, _ = timed(requests.cancel, request_id, "Medición del benchmark")
+            cancels.append(ms)
+        txn.rollback()
+    result["request_save_10"] = stats(saves)
+    result["request_cancel"] = stats(cancels)
+    result["request_add_investigation"] = stats(adds)
+    result["request_remove_investigation"] = stats(removes)
+
+
+def measure_export(result: dict, log) -> None:
+    from ..services import exports
+    from ..services.customers import CustomerFilter
+
+    log("Export of every active customer…")
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "clientes_patolab.csv"
+        start = time.perf_counter()
+        rows = exports.export_customers(CustomerFilter(), out)
+        result["export_customers"] = {"rows": rows, "seconds": round(time.perf_counter() - start, 2),
+                                      "bytes": out.stat().st_size}
+
+
+def measure_import(result: dict, rows: int, log) -> None:
+    """Import ``rows`` new patients into the big database, then roll the import back."""
+    from ..db.database import db
+    from ..services import patient_import
+
+    log(f"Import of {rows:,} rows…")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "pacientes.csv"
+        _write_import_file(path, rows)
+        start = time.perf_counter()
+        with db.atomic() as txn:
+            plan = patient_import.analyse(path)
+            analysed = time.perf_counter()
+            outcome = patient_import.commit(plan)
+            done = time.perf_counter()
+            txn.rollback()
+        result["import"] = {
+            "rows": rows,
+            "bytes": path.stat().st_size,
+            "analyse_s": round(analysed - start, 2),
+            "commit_s": round(done - analysed, 2),
+            "seconds": round(done - start, 2),
+            "outcome": str(outcome),
+        }
+
+
+def _write_import_file(path: Path, rows: int) -> None:
+    import csv
+    import random
+
+    rng = random.Random(99)
+    first = ["María", "José", "Ana", "Luis", "Karla", "Óscar", "Iris", "Néstor", "Sofía", "Raúl"]
+    last = ["Muñoz", "Pérez", "Núñez", "Zúñiga", "Ordóñez", "Reyes", "Cruz", "Mejía"]
+    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["Nombre", "Teléfono", "Email", "DNI"])
+        for n in range(rows):
+            writer.writerow([
+                f"{rng.choice(first)} {rng.choice(last)} Importado {n}",
+                f"+504 9{n % 10}{n // 10 % 10}{rng.randint(10000, 99999)}",
+                f"importado{n}@example.com",
+                f"1801{1950 + n % 60:04d}{n:05d}"[:13],
+            ])
+
+
+def measure_cold_start(result: dict, db_path: Path, log) -> None:
+    """A new process until the login window is shown (PATOLAB_EXIT_WHEN_SHOWN)."""
+    log("Cold start to the login window (separate process)…")
+    env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"),
+               PATOLAB_EXIT_WHEN_SHOWN="1")
+    env.setdefault("PATOLAB_HOME", tempfile.mkdtemp(prefix="patolab-bench-home-"))
+    times = []
+    main = Path(__file__).resolve().parents[2] / "main.py"
+    for _ in range(5):
+        start = time.perf_counter()
+        completed = subprocess.run([sys.executable, str(main), "--db", str(db_path)], env=env,
+                                   capture_output=True, text=True, timeout=120)
+        elapsed = (time.perf_counter() - start) * 1000
+        if completed.returncode != 0:
+            result["cold_start_to_login_ms"] = {"error": completed.stderr[-2000:]}
+            return
+        times.append(elapsed)
+    result["cold_start_to_login_ms"] = stats(times)
+
+
+def run(customers: int, requests: int, seed: int, import_rows: int, log=print) -> dict:
+    from ..services.bootstrap import close_db, open_db
+    from .terms import build_terms
+
+    result: dict = {
+        "started_at": dt.datetime.now().isoformat(timespec="seconds"),
+        "parameters": {"customers": customers, "requests": requests, "seed": seed,
+                       "import_rows": import_rows},
+        "machine": machine(),
+        "targets": TARGETS_MS,
+    }
+    path, build_s = ensure_database(customers, requests, seed, log)
+    result["database"] = {"path": str(path), "bytes": path.stat().st_size,
+                          "build_seconds": round(build_s, 1) if build_s else "reused"}
+    measure_cold_start(result, path, log)
+    open_db(path)
+    try:
+        terms = build_terms(200)
+        measure_gui(result, terms, log)
+        measure_like_scan(result)
+        measure_requests(result, log)
+        measure_export(result, log)
+        measure_import(result, import_rows, log)
+    finally:
+        close_db()
+    result["verdict"] = verdict(result)
+    return result
+
+
+def verdict(result: dict) -> dict:
+    def get(path: list[str]):
+        value = result
+        for key in path:
+            if not isinstance(value, dict) or key not in value:
+                return None
+            value = value[key]
+        return value
+
+    measured = {
+        "search_p95_ms": get(["search", "p95"]),
+        "customers_window_open_ms": get(["customers_window_open_ms", "p50"]),
+        "requests_window_open_ms": get(["requests_window_open_ms", "p50"]),
+        "fetch_more_page_p95_ms": get(["fetch_more_page", "p95"]),
+        "request_save_10_p95_ms": get(["request_save_10", "p95"]),
+        "cold_start_to_login_ms": get(["cold_start_to_login_ms", "p50"]),
+        "peak_rss_mb": get(["peak_rss_mb"]),
+        "export_customers_s": get(["export_customers", "seconds"]),
+        "import_100k_s": get(["import", "seconds"]),
+    }
+    return {
+        key: {"measured": value, "target": TARGETS_MS[key],
+              "met": value is not None and value <= TARGETS_MS[key]}
+        for key, value in measured.items()
+    }
+
+
+def table(result: dict) -> str:
+    lines = [f"PatoLab Desktop benchmark — {result['parameters']['customers']:,} customers, "
+             f"{result['parameters']['requests']:,} requests — {result['machine']['cpu']} "
+             f"({result['machine']['cores']} cores)", ""]
+    lines.append(f"{'measure':34} {'measured':>12} {'target':>10}  ok")
+    for key, row in result["verdict"].items():
+        measured = "—" if row["measured"] is None else f"{row['measured']:.1f}"
+        lines.append(f"{key:34} {measured:>12} {row['target']:>10}  {'yes' if row['met'] else 'NO'}")
+    naive = result.get("naive_proxy", {})
+    if naive:
+        lines.append("")
+        lines.append(f"naive proxy over {naive['rows_loaded']:,} rows in memory: load "
+                     f"{naive['load_s']} s, filter keystroke p50 "
+                     f"{naive['filter_keystroke_ms']['p50']:.0f} ms, sort {naive['sort_ms']:.0f} ms "
+                     f"(×{naive['ratio_keystroke_vs_ours_p95']} our search p95)")
+    like = result.get("naive_like_scan", {})
+    if like:
+        lines.append(f"naive LIKE '%term%' scan: p50 {like['p50']:.0f} ms "
+                     f"(×{like['ratio_vs_ours_p95']} our search p95)")
+    return "\n".join(lines)
+
+
+def save(result: dict, path: str | Path) -> None:
+    Path(path).write_text(json.dumps(result, indent=2, ensure_ascii=False, default=str),
+                          encoding="utf-8")

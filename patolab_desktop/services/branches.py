@@ -1,0 +1,197 @@
+"""Branches (lab locations). The code prefixes request numbers (SPS-2026-000123).
+
+Rules: name required; code of 2–10 upper-case letters or digits, unique; the phone is
+stored in E.164 when given; one default branch chosen in the lab settings; the default
+branch cannot be deactivated; a branch's code cannot change once requests carry it;
+deactivated branches are hidden from pickers and kept for history.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from peewee import IntegrityError
+
+from ..db.database import db
+from ..db.models import Branch, LabRequest, now
+from ..util.text import clean
+from . import settings
+from .errors import NotFoundError, RuleError, ValidationError
+from .referrers import format_phone, normalize_phone  # noqa: F401 (format_phone: for the UI)
+
+CODE_RE = re.compile(r"^[A-Z0-9]{2,10}$")
+NAME_MAX = 120
+
+
+@dataclass
+class BranchData:
+    id: int | None = None
+    name: str = ""
+    code: str = ""
+    address: str = ""
+    phone: str = ""
+    active: bool = True
+    is_default: bool = False  # filled by get()
+    created_at: dt.datetime | None = None
+    updated_at: dt.datetime | None = None
+
+
+def list_all(include_inactive: bool = True) -> list[dict]:
+    """id, code, name, address, phone (display), phone_raw, active, is_default — by name."""
+    default = default_branch_id()
+    query = Branch.select(Branch.id, Branch.code, Branch.name, Branch.address,
+                          Branch.phone.alias("phone_raw"), Branch.active).order_by(
+        Branch.name, Branch.id)
+    if not include_inactive:
+        query = query.where(Branch.active == True)  # noqa: E712
+    rows = list(query.dicts())
+    for row in rows:
+        row["phone"] = format_phone(row["phone_raw"])
+        row["is_default"] = row["id"] == default
+    return rows
+
+
+def list_active() -> list[dict]:
+    """For pickers: id, code, name of the active branches, the default first."""
+    rows = list_all(include_inactive=False)
+    rows.sort(key=lambda r: (not r["is_default"], r["name"]))
+    return [{"id": r["id"], "code": r["code"], "name": r["name"]} for r in rows]
+
+
+def get(branch_id: int) -> BranchData:
+    row = Branch.get_or_none(Branch.id == branch_id)
+    if row is None:
+        raise NotFoundError(f"La sucursal {branch_id} no existe.")
+    return BranchData(id=row.id, name=row.name, code=row.code, address=row.address,
+                      phone=row.phone, active=row.active,
+                      is_default=row.id == default_branch_id(),
+                      created_at=row.created_at, updated_at=row.updated_at)
+
+
+def request_count(branch_id: int) -> int:
+    return LabRequest.select().where(LabRequest.branch == branch_id).count()
+
+
+def _normalized(data: BranchData) -> tuple[BranchData, dict[str, str]]:
+    errors: dict[str, str] = {}
+    out = BranchData(**{**data.__dict__})
+    out.name = clean(data.name)
+    out.code = clean(data.code).upper()
+    out.address = (data.address or "").strip()
+    if not out.name:
+        errors["name"] = "Escriba el nombre de la sucursal."
+    elif len(out.name) > NAME_MAX:
+        errors["name"] = f"El nombre admite como máximo {NAME_MAX} caracteres."
+    if not out.code:
+        errors["code"] = "Escriba el código de la sucursal (por ejemplo SPS)."
+    elif not CODE_RE.match(out.code):
+        errors["code"] = "El código lleva de 2 a 10 letras mayúsculas sin tilde o números."
+    else:
+        query = Branch.select(Branch.id, Branch.name).where(Branch.code == out.code)
+        if data.id is not None:
+            query = query.where(Branch.id != data.id)
+        other = query.first()
+        if other is not None:
+            errors["code"] = f"El código {out.code} ya lo usa la sucursal «{other.name}»."
+    try:
+        out.phone = normalize_phone(data.phone)
+    except ValueError as exc:
+        errors["phone"] = str(exc)
+    return out, errors
+
+
+def validate(data: BranchData) -> dict[str, str]:
+    return _normalized(data)[1]
+
+
+def create(data: BranchData) -> int:
+    with db.atomic():
+        clean_data, errors = _normalized(data)
+        if errors:
+            raise ValidationError(errors)
+        try:
+            return Branch.create(name=clean_data.name, code=clean_data.code,
+                                 address=clean_data.address, phone=clean_data.phone,
+                                 active=bool(clean_data.active)).id
+        except IntegrityError as exc:
+            raise ValidationError({"code": f"El código {clean_data.code} ya existe."}) from exc
+
+
+def update(data: BranchData) -> None:
+    if data.id is None:
+        raise NotFoundError("Falta la sucursal a modificar.")
+    with db.atomic():
+        current = Branch.get_or_none(Branch.id == data.id)
+        if current is None:
+            raise NotFoundError(f"La sucursal {data.id} no existe.")
+        clean_data, errors = _normalized(data)
+        if errors:
+            raise ValidationError(errors)
+        if clean_data.code != current.code:
+            used = request_count(data.id)
+            if used:
+                carry = "1 solicitud ya lleva" if used == 1 else f"{used:,} solicitudes ya llevan"
+                raise ValidationError({"code": (
+                    f"El código no se puede cambiar: {carry} el número con «{current.code}»."
+                )})
+        if current.active and not clean_data.active:
+            _check_can_deactivate(data.id)
+        try:
+            Branch.update(name=clean_data.name, code=clean_data.code,
+                          address=clean_data.address, phone=clean_data.phone,
+                          active=bool(clean_data.active), updated_at=now()).where(
+                Branch.id == data.id).execute()
+        except IntegrityError as exc:
+            raise ValidationError({"code": f"El código {clean_data.code} ya existe."}) from exc
+
+
+def _check_can_deactivate(branch_id: int) -> None:
+    if branch_id == default_branch_id():
+        raise RuleError(
+            "No se puede desactivar la sucursal predeterminada. "
+            "Elija antes otra sucursal como predeterminada."
+        )
+
+
+def deactivate(branch_id: int) -> None:
+    with db.atomic():
+        if not Branch.select().where(Branch.id == branch_id).exists():
+            raise NotFoundError(f"La sucursal {branch_id} no existe.")
+        _check_can_deactivate(branch_id)
+        Branch.update(active=False, updated_at=now()).where(Branch.id == branch_id).execute()
+
+
+def reactivate(branch_id: int) -> None:
+    updated = Branch.update(active=True, updated_at=now()).where(Branch.id == branch_id).execute()
+    if not updated:
+        raise NotFoundError(f"La sucursal {branch_id} no existe.")
+
+
+def set_default(branch_id: int) -> None:
+    """Make an active branch the lab's default (new requests use it)."""
+    with db.atomic():
+        row = Branch.get_or_none(Branch.id == branch_id)
+        if row is None:
+            raise NotFoundError(f"La sucursal {branch_id} no existe.")
+        if not row.active:
+            raise RuleError(f"La sucursal «{row.name}» está desactivada; reactívela primero.")
+        settings.put("default_branch_id", row.id)
+
+
+def default_branch_id() -> int:
+    """The default branch from the settings; if that one is missing or inactive, the
+    first active branch by name (0 when there is no active branch at all)."""
+    chosen = settings.get("default_branch_id")
+    if chosen and Branch.select().where((Branch.id == chosen) & (Branch.active == True)).exists():  # noqa: E712
+        return int(chosen)
+    first = (Branch.select(Branch.id).where(Branch.active == True)  # noqa: E712
+             .order_by(Branch.name, Branch.id).first())
+    return first.id if first else 0
+
+
+def get_by_code(code: str) -> BranchData:
+    row = Branch.get_or_none(Branch.code == clean(code).upper())
+    if row is None:
+        raise NotFoundError(f"No existe la sucursal con código «{clean(code).upper()}».")
+    return get(row.id)

@@ -1,0 +1,125 @@
+"""Referrer types (Doctor, Hospital, Clínica Privada, Empresa, Otro): CRUD with rules.
+
+Names are unique ignoring case and accents ("clinica privada" is the same type as
+"Clínica Privada"). A type that referrers use cannot be deleted, only renamed, so no
+referrer ever loses its classification.
+"""
+from __future__ import annotations
+
+from peewee import JOIN, IntegrityError, fn
+
+from ..db.database import db
+from ..db.models import Referrer, ReferrerType
+from ..util.text import clean, fold
+from .errors import NotFoundError, RuleError, ValidationError
+
+NAME_MAX = 80
+
+
+def list_all(include_inactive: bool = True) -> list[dict]:
+    """Every type with how many referrers use it: id, name, active, in_use."""
+    usage = fn.COUNT(Referrer.id)
+    query = (
+        ReferrerType.select(ReferrerType.id, ReferrerType.name, ReferrerType.active,
+                            usage.alias("in_use"))
+        .join(Referrer, JOIN.LEFT_OUTER, on=(Referrer.type == ReferrerType.id))
+        .group_by(ReferrerType.id, ReferrerType.name, ReferrerType.active)
+    )
+    if not include_inactive:
+        query = query.where(ReferrerType.active == True)  # noqa: E712
+    rows = list(query.dicts())
+    rows.sort(key=lambda r: (fold(r["name"]), r["id"]))
+    return rows
+
+
+def list_active() -> list[dict]:
+    """For pickers: id, name of the active types, by name."""
+    return [{"id": r["id"], "name": r["name"]} for r in list_all(include_inactive=False)]
+
+
+def get(type_id: int) -> dict:
+    row = ReferrerType.get_or_none(ReferrerType.id == type_id)
+    if row is None:
+        raise NotFoundError(f"El tipo de remitente {type_id} no existe.")
+    return {"id": row.id, "name": row.name, "active": row.active, "in_use": usage_count(row.id)}
+
+
+def usage_count(type_id: int) -> int:
+    """How many referrers (active or not) have this type."""
+    return Referrer.select().where(Referrer.type == type_id).count()
+
+
+def find_by_name(name: str) -> int | None:
+    """The id of the type whose folded name equals ``fold(name)``, or None."""
+    wanted = fold(name)
+    if not wanted:
+        return None
+    for row in ReferrerType.select(ReferrerType.id, ReferrerType.name).tuples():
+        if fold(row[1]) == wanted:
+            return row[0]
+    return None
+
+
+def _checked_name(name: str, own_id: int | None = None) -> str:
+    name = clean(name)
+    if not name:
+        raise ValidationError({"name": "Escriba el nombre del tipo de remitente."})
+    if len(name) > NAME_MAX:
+        raise ValidationError({"name": f"El nombre admite como máximo {NAME_MAX} caracteres."})
+    other = find_by_name(name)
+    if other is not None and other != own_id:
+        existing = ReferrerType.get_by_id(other).name
+        raise ValidationError({"name": f"Ya existe el tipo de remitente «{existing}»."})
+    return name
+
+
+def create(name: str) -> int:
+    with db.atomic():
+        name = _checked_name(name)
+        return ReferrerType.create(name=name).id
+
+
+def rename(type_id: int, name: str) -> None:
+    with db.atomic():
+        if not ReferrerType.select().where(ReferrerType.id == type_id).exists():
+            raise NotFoundError(f"El tipo de remitente {type_id} no existe.")
+        name = _checked_name(name, own_id=type_id)
+        ReferrerType.update(name=name).where(ReferrerType.id == type_id).execute()
+
+
+def set_active(type_id: int, active: bool) -> None:
+    """Inactive types are not offered for new referrers; existing ones keep them."""
+    updated = ReferrerType.update(active=bool(active)).where(ReferrerType.id == type_id).execute()
+    if not updated:
+        raise NotFoundError(f"El tipo de remitente {type_id} no existe.")
+
+
+def why_not_deletable(type_id: int) -> str:
+    """The Spanish reason a type cannot be deleted ("" when it can)."""
+    row = ReferrerType.get_or_none(ReferrerType.id == type_id)
+    if row is None:
+        return f"El tipo de remitente {type_id} no existe."
+    used = usage_count(type_id)
+    if not used:
+        return ""
+    noun = "remitente lo usa" if used == 1 else "remitentes lo usan"
+    return (f"No se puede eliminar el tipo «{row.name}»: {used:,} {noun}. "
+            "Solo se le puede cambiar el nombre (o desactivarlo).")
+
+
+def delete(type_id: int) -> None:
+    """Delete an unused type; a type in use raises RuleError (it can only be renamed)."""
+    with db.atomic():
+        row = ReferrerType.get_or_none(ReferrerType.id == type_id)
+        if row is None:
+            raise NotFoundError(f"El tipo de remitente {type_id} no existe.")
+        problem = why_not_deletable(type_id)
+        if problem:
+            raise RuleError(problem)
+        try:
+            row.delete_instance()
+        except IntegrityError as exc:  # a referrer got this type meanwhile
+            raise RuleError(
+                f"No se puede eliminar el tipo «{row.name}»: está en uso. "
+                "Solo se le puede cambiar el nombre."
+            ) from exc

@@ -1,0 +1,206 @@
+"""Administrators' audit viewer: paged rows, filters by user, entity, action and dates.
+
+Rows come from ``audit.page`` (keyset pages, newest first); the selected row's
+changes are listed one per line, old → new, under the table.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+)
+
+from ...services import audit
+from ..icons import icon
+from ..models.paged_table import Column, PagedTableModel
+from ..widgets.table import make_table_view
+
+SYSTEM_USERS = ("cli", "sistema")
+
+
+def _datetime(value) -> str:
+    return value.strftime("%d/%m/%Y %H:%M:%S") if value else ""
+
+
+def _entity_id(value) -> str:
+    return "" if value is None else str(value)
+
+
+COLUMNS = [
+    Column("at", "Fecha y hora", sort="at", format=_datetime),
+    Column("username", "Usuario", sort="username"),
+    Column("action_label", "Acción", sort="action"),
+    Column("entity_label", "Registro", sort="entity"),
+    Column("entity_id", "Id", format=_entity_id,
+           align=Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
+    Column("changes_text", "Cambios (antes → después)",
+           tooltip=lambda row: audit.changes_text(row["changes"], "\n")),
+    Column("detail", "Detalle", tooltip=lambda row: row["detail"]),
+]
+
+
+def _date_filter(caption: str, parent) -> tuple[QCheckBox, QDateEdit]:
+    check = QCheckBox(caption, parent)
+    edit = QDateEdit(parent)
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("dd/MM/yyyy")
+    edit.setDate(QDate.currentDate())
+    edit.setEnabled(False)
+    check.toggled.connect(edit.setEnabled)
+    return check, edit
+
+
+class AuditViewer(QDialog):
+    def __init__(self, parent=None, page_size: int = 200):
+        super().__init__(parent)
+        self.setObjectName("audit_viewer")
+        self.setWindowTitle("Auditoría")
+        self.setWindowIcon(icon("audit"))
+        self.setWindowFlag(Qt.WindowType.WindowMaximizeButtonHint, True)
+        self.resize(1180, 680)
+        layout = QVBoxLayout(self)
+
+        bar = QHBoxLayout()
+        self.user_combo = QComboBox(self)
+        self.user_combo.setObjectName("user_filter")
+        self.user_combo.addItem("Todos", None)
+        for row in audit.users_for_filter():
+            self.user_combo.addItem(f"{row['username']} — {row['full_name']}", row["id"])
+        for name in SYSTEM_USERS:  # actions without a user row: the CLI and the system
+            self.user_combo.addItem(f"{name} (sistema)", name)
+        self.entity_combo = QComboBox(self)
+        self.entity_combo.setObjectName("entity_filter")
+        self.entity_combo.addItem("Todos", None)
+        for key, label in sorted(audit.ENTITY_LABELS.items(), key=lambda kv: kv[1]):
+            self.entity_combo.addItem(label, key)
+        self.action_combo = QComboBox(self)
+        self.action_combo.setObjectName("action_filter")
+        self.action_combo.addItem("Todas", None)
+        for key, label in sorted(audit.ACTION_LABELS.items(), key=lambda kv: kv[1]):
+            self.action_combo.addItem(label, key)
+        self.from_check, self.from_edit = _date_filter("&Desde:", self)
+        self.to_check, self.to_edit = _date_filter("&Hasta:", self)
+        for caption, widget in (("&Usuario:", self.user_combo), ("&Registro:", self.entity_combo),
+                                ("&Acción:", self.action_combo)):
+            label = QLabel(caption, self)
+            label.setBuddy(widget)
+            bar.addWidget(label)
+            bar.addWidget(widget)
+        bar.addSpacing(8)
+        for check, edit in ((self.from_check, self.from_edit), (self.to_check, self.to_edit)):
+            bar.addWidget(check)
+            bar.addWidget(edit)
+        bar.addStretch(1)
+        self.refresh_button = QPushButton(icon("refresh"), "Ac&tualizar", self)
+        self.refresh_button.setAutoDefault(False)
+        bar.addWidget(self.refresh_button)
+        layout.addLayout(bar)
+
+        self.model = PagedTableModel(COLUMNS, audit.page, page_size=page_size, parent=self)
+        self.view = make_table_view(self)
+        self.view.setObjectName("audit_table")
+        self.view.setModel(self.model)
+        self.details = QPlainTextEdit(self)
+        self.details.setObjectName("audit_details")
+        self.details.setReadOnly(True)
+        self.details.setPlaceholderText("Elija una fila para ver todos sus cambios.")
+        splitter = QSplitter(Qt.Orientation.Vertical, self)
+        splitter.addWidget(self.view)
+        splitter.addWidget(self.details)
+        splitter.setStretchFactor(0, 4)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([460, 150])
+        layout.addWidget(splitter, 1)
+
+        bottom = QHBoxLayout()
+        self.count_label = QLabel(self)
+        bottom.addWidget(self.count_label)
+        bottom.addStretch(1)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.button(QDialogButtonBox.StandardButton.Close).setText("&Cerrar")
+        buttons.rejected.connect(self.reject)
+        bottom.addWidget(buttons)
+        layout.addLayout(bottom)
+
+        for combo in (self.user_combo, self.entity_combo, self.action_combo):
+            combo.currentIndexChanged.connect(self.apply_filters)
+        for widget in (self.from_check, self.to_check):
+            widget.toggled.connect(self.apply_filters)
+        for edit in (self.from_edit, self.to_edit):
+            edit.dateChanged.connect(self.apply_filters)
+        self.refresh_button.clicked.connect(self.apply_filters)
+        self.view.selectionModel().currentRowChanged.connect(self._show_details)
+        self.model.modelReset.connect(self._after_reload)
+        self.model.rowsInserted.connect(self._update_count)
+        self.apply_filters()
+        self._size_columns()
+        self.user_combo.setFocus()
+
+    # --- filters ----------------------------------------------------------------------
+    def filters(self) -> audit.AuditFilter:
+        result = audit.AuditFilter()
+        user = self.user_combo.currentData()  # a User id, or a name such as "cli"
+        if isinstance(user, int):
+            result.user_id = user
+        elif isinstance(user, str):
+            result.username = user
+        result.entity = self.entity_combo.currentData()
+        result.action = self.action_combo.currentData()
+        if self.from_check.isChecked():
+            result.date_from = self.from_edit.date().toPython()
+        if self.to_check.isChecked():
+            result.date_to = self.to_edit.date().toPython()
+        return result
+
+    def apply_filters(self, *_args) -> None:
+        self.model.set_filters(self.filters())
+
+    def select_combo_data(self, combo: QComboBox, data) -> None:
+        index = combo.findData(data)
+        if index >= 0:
+            combo.setCurrentIndex(index)
+
+    # --- table ------------------------------------------------------------------------
+    def _size_columns(self) -> None:
+        widths = (145, 100, 155, 120, 55, 400)
+        for column, width in enumerate(widths):
+            self.view.setColumnWidth(column, width)
+
+    def _after_reload(self) -> None:
+        self.details.clear()
+        self._update_count()
+        if self.model.rowCount():
+            self.view.selectRow(0)
+
+    def _update_count(self, *_args) -> None:
+        shown = self.model.rowCount()
+        more = " (desplácese para ver más)" if self.model.canFetchMore() else ""
+        plural = "s" if shown != 1 else ""
+        self.count_label.setText(f"{shown} registro{plural} mostrado{plural}{more}")
+
+    def _show_details(self, current, _previous=None) -> None:
+        if not current.isValid():
+            self.details.clear()
+            return
+        row = self.model.row_dict(current.row())
+        lines = [
+            f"{_datetime(row['at'])} · {row['username']} · {row['action_label']} · "
+            f"{row['entity_label']}" + (f" #{row['entity_id']}" if row["entity_id"] is not None
+                                         else ""),
+        ]
+        if row["detail"]:
+            lines.append(row["detail"])
+        if row["changes"]:
+            lines.append("")
+            lines.append(audit.changes_text(row["changes"], "\n"))
+        self.details.setPlainText("\n".join(lines))

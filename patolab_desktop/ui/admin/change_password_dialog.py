@@ -1,0 +1,96 @@
+"""Change one's own password; ``forced=True`` at the first login of a new user."""
+from __future__ import annotations
+
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout
+
+from ... import APP_NAME
+from ...services import auth, session
+from ...services.errors import ServiceError, ValidationError
+from ...services.session import Actor
+from ..icons import icon
+from .common import (
+    HINT_STYLE,
+    FieldErrors,
+    fit_height,
+    PasswordEdit,
+    header,
+    make_form,
+    message_label,
+    show_message,
+)
+
+
+class ChangePasswordDialog(QDialog):
+    """After ``exec()`` returns Accepted, ``actor`` is the refreshed acting user."""
+
+    def __init__(self, parent=None, forced: bool = False):
+        super().__init__(parent)
+        self.setObjectName("change_password_dialog")
+        self.setWindowTitle(f"{APP_NAME} — Cambiar contraseña")
+        self.setWindowIcon(icon("password"))
+        self.setModal(True)
+        self.setMinimumWidth(460)
+        self.forced = forced
+        self.actor: Actor | None = None
+        who = session.current()
+        name = who.display_name if who is not None else ""
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(header(
+            "password", "Cambiar contraseña",
+            (f"{name}: su contraseña es temporal. Elija una contraseña propia para continuar."
+             if forced else f"Usuario: {name}"),
+            self,
+        ))
+        form = make_form()
+        self.errors = FieldErrors(form)
+        self.old_edit = PasswordEdit(self)
+        self.old_edit.setObjectName("old_password")
+        self.errors.add_row("old", "Contraseña &actual:", self.old_edit)
+        self.new_edit = PasswordEdit(self)
+        self.new_edit.setObjectName("new_password")
+        self.errors.add_row("new", "&Nueva contraseña:", self.new_edit)
+        self.repeat_edit = PasswordEdit(self)
+        self.repeat_edit.setObjectName("repeat_password")
+        self.errors.add_row("repeat", "&Repetir la nueva:", self.repeat_edit)
+        layout.addLayout(form)
+        hint = QLabel(f"Al menos {auth.MIN_PASSWORD_LENGTH} caracteres, distinta del nombre "
+                      "de usuario y de la contraseña actual.", self)
+        hint.setWordWrap(True)
+        hint.setStyleSheet(HINT_STYLE)
+        layout.addWidget(hint)
+        self.message = message_label(self)
+        layout.addWidget(self.message)
+
+        buttons = QDialogButtonBox(self)
+        save = buttons.addButton("&Guardar", QDialogButtonBox.ButtonRole.AcceptRole)
+        save.setIcon(icon("save"))
+        save.setDefault(True)
+        buttons.addButton("Cerrar sesión" if forced else "Cancelar",
+                          QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.accepted.connect(self.try_change)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.old_edit.setFocus()
+
+    def showEvent(self, event) -> None:  # noqa: N802
+        super().showEvent(event)
+        fit_height(self)
+        self.old_edit.setFocus()
+
+    def try_change(self) -> bool:
+        show_message(self.message, "")
+        if self.new_edit.text() != self.repeat_edit.text():
+            self.errors.show({"repeat": "Las dos contraseñas nuevas no coinciden."})
+            return False
+        try:
+            self.actor = auth.change_password(self.old_edit.text(), self.new_edit.text())
+        except ValidationError as exc:
+            show_message(self.message, "\n".join(self.errors.show(exc.fields)))
+            return False
+        except ServiceError as exc:  # locked after too many wrong "current" passwords
+            self.errors.clear()
+            show_message(self.message, str(exc))
+            return False
+        self.accept()
+        return True

@@ -1,0 +1,165 @@
+"""Small widgets shared by the administration dialogs: password field, inline errors."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ... import APP_NAME
+from ..icons import icon
+
+ERROR_STYLE = "color: #c62828;"
+HINT_STYLE = "color: #607d8b;"
+MESSAGE_STYLE = (
+    "QLabel { background: #fdecea; color: #b71c1c; border: 1px solid #f5c2c0;"
+    " border-radius: 4px; padding: 6px 8px; }"
+)
+INFO_STYLE = (
+    "QLabel { background: #e8f1fb; color: #0d47a1; border: 1px solid #c5daf3;"
+    " border-radius: 4px; padding: 6px 8px; }"
+)
+
+
+class PasswordEdit(QLineEdit):
+    """A password field with an eye button that shows the typed text while pressed."""
+
+    def __init__(self, parent=None, placeholder: str = ""):
+        super().__init__(parent)
+        self.setEchoMode(QLineEdit.EchoMode.Password)
+        self.setPlaceholderText(placeholder)
+        self.setMaxLength(200)
+        self._show = self.addAction(icon("show_password"), QLineEdit.ActionPosition.TrailingPosition)
+        self._show.setToolTip("Mostrar u ocultar la contraseña")
+        self._show.setCheckable(True)
+        self._show.toggled.connect(self._toggle)
+
+    def _toggle(self, visible: bool) -> None:
+        self.setEchoMode(QLineEdit.EchoMode.Normal if visible else QLineEdit.EchoMode.Password)
+
+
+def message_label(parent=None, style: str = MESSAGE_STYLE) -> QLabel:
+    """A hidden boxed message (errors of the whole dialog)."""
+    label = QLabel(parent)
+    label.setWordWrap(True)
+    label.setStyleSheet(style)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.hide()
+    return label
+
+
+def show_message(label: QLabel, text: str) -> None:
+    label.setText(text)
+    label.setVisible(bool(text))
+
+
+def header(icon_name: str, title: str, subtitle: str = "", parent=None) -> QWidget:
+    """Icon, bold title and a grey subtitle across the top of a dialog."""
+    box = QWidget(parent)
+    row = QHBoxLayout(box)
+    row.setContentsMargins(0, 0, 0, 6)
+    picture = QLabel(box)
+    picture.setPixmap(icon(icon_name).pixmap(44, 44))
+    picture.setAlignment(Qt.AlignmentFlag.AlignTop)
+    row.addWidget(picture)
+    texts = QVBoxLayout()
+    texts.setSpacing(2)
+    heading = QLabel(title, box)
+    font = heading.font()
+    font.setPointSizeF(font.pointSizeF() * 1.35)
+    font.setBold(True)
+    heading.setFont(font)
+    texts.addWidget(heading)
+    if subtitle:
+        sub = QLabel(subtitle, box)
+        sub.setWordWrap(True)
+        sub.setStyleSheet(HINT_STYLE)
+        texts.addWidget(sub)
+    row.addLayout(texts, 1)
+    return box
+
+
+class FieldErrors:
+    """Red messages under form fields, keyed by the service's field names."""
+
+    def __init__(self, form: QFormLayout):
+        self._form = form
+        self._labels: dict[str, QLabel] = {}
+        self._widgets: dict[str, QWidget] = {}
+
+    def add_row(self, key: str, label: str, widget: QWidget) -> None:
+        holder = QWidget()
+        column = QVBoxLayout(holder)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        column.addWidget(widget)
+        error = QLabel(holder)
+        error.setObjectName(f"error_{key}")
+        error.setStyleSheet(ERROR_STYLE)
+        error.setWordWrap(True)
+        error.hide()
+        column.addWidget(error)
+        caption = QLabel(label)
+        caption.setBuddy(widget)
+        self._form.addRow(caption, holder)
+        self._labels[key] = error
+        self._widgets[key] = widget
+
+    def clear(self) -> None:
+        for label in self._labels.values():
+            label.clear()
+            label.hide()
+
+    def show(self, errors: dict[str, str]) -> list[str]:
+        """Show each message under its field; returns the messages with no field."""
+        self.clear()
+        loose = []
+        first = None
+        for key, text in errors.items():
+            label = self._labels.get(key)
+            if label is None:
+                loose.append(text)
+                continue
+            label.setText(text)
+            label.show()
+            if first is None:
+                first = self._widgets[key]
+        if first is not None:
+            first.setFocus()
+            if isinstance(first, QLineEdit):
+                first.selectAll()
+        return loose
+
+    def text(self, key: str) -> str:
+        label = self._labels.get(key)
+        return label.text() if label is not None and not label.isHidden() else ""
+
+
+def fit_height(dialog: QWidget) -> None:
+    """Shrink a dialog to the height its layout needs at its current width.
+
+    Word-wrapped labels make Qt size a dialog for a narrower width (taller text); once
+    wider, the spare height would open a gap inside the form.
+    """
+    layout = dialog.layout()
+    if layout is None:
+        return
+    height = layout.totalHeightForWidth(dialog.width())
+    if height > 0:
+        dialog.resize(dialog.width(), max(height, layout.totalMinimumSize().height()))
+
+
+def make_form() -> QFormLayout:
+    form = QFormLayout()
+    form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+    form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    return form
+
+
+def app_title() -> str:
+    return APP_NAME

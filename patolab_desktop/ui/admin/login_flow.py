@@ -1,0 +1,180 @@
+"""Starting a session and the administration menu of the main window.
+
+``start_session`` runs before the main window opens: first-start administrator set-up
+or the login dialog, then the forced password change. ``install_admin`` adds the
+Archivo entries (users, permissions, audit, change password, switch user, lock screen),
+the user's name in the status bar and the inactivity lock.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QApplication, QDialog, QLabel, QWidget
+
+from ...services import auth, session
+from ...services.session import Actor
+from .. import prompts
+
+
+class SessionSignals(QObject):
+    """``changed(actor)`` after a user switch: areas may reload what they show."""
+
+    changed = Signal(object)
+
+
+signals = SessionSignals()
+
+
+def start_session(parent: QWidget | None = None) -> Actor | None:
+    """Log someone in (creating the first administrator on a new database).
+
+    Returns the acting user, or None when the person gave up (the app should exit).
+    """
+    from .change_password_dialog import ChangePasswordDialog
+    from .first_admin_dialog import FirstAdminDialog
+    from .login_dialog import LoginDialog
+
+    if auth.needs_first_admin():
+        dialog = FirstAdminDialog(parent)
+    else:
+        dialog = LoginDialog(parent)
+    if dialog.exec() != QDialog.DialogCode.Accepted or dialog.actor is None:
+        return None
+    actor = dialog.actor
+    if actor.must_change_password:
+        change = ChangePasswordDialog(parent, forced=True)
+        if change.exec() != QDialog.DialogCode.Accepted or change.actor is None:
+            auth.logout()
+            return None
+        actor = change.actor
+    return actor
+
+
+def _user_text(actor: Actor | None) -> str:
+    return f"Usuario: {actor.display_name} · {actor.role}" if actor else "Sin sesión"
+
+
+class AdminMenu(QObject):
+    """What ``install_admin`` adds to a main window (kept as ``window.admin``)."""
+
+    def __init__(self, window, actor: Actor | None, lock_minutes: int | None = None):
+        super().__init__(window)
+        from .screen_lock import ScreenLock
+
+        self.window = window
+        self.user_label = QLabel(_user_text(actor))
+        self.user_label.setObjectName("session_user")
+        window.statusBar().addPermanentWidget(self.user_label)
+        self.lock = ScreenLock(window, minutes=lock_minutes)
+        self.lock.on_switch_user = self.switch_user
+        file_menu = window.menu("file")
+        anchor = self._anchor(file_menu)
+        entries = [
+            ("&Usuarios…", self.open_users, "users", None, "users.manage"),
+            ("&Permisos por rol…", self.open_permissions, "permissions", None, "users.manage"),
+            ("&Auditoría…", self.open_audit, "audit", None, "audit.view"),
+            None,
+            ("Cambiar &contraseña…", self.change_password, "password", None, None),
+            ("Cambiar de &usuario…", self.switch_user, "switch_user", None, None),
+            ("&Bloquear pantalla", self.lock.lock, "lock", "Ctrl+L", None),
+        ]
+        self.actions = {}
+        for entry in entries:
+            if entry is None:
+                separator = file_menu.insertSeparator(anchor) if anchor else file_menu.addSeparator()
+                separator.setProperty("permission", "")
+                continue
+            text, slot, icon_name, shortcut, permission = entry
+            action = window.add_action("file", text, slot, icon_name, shortcut,
+                                       permission=permission)
+            if anchor is not None:  # keep "Salir" last
+                file_menu.removeAction(action)
+                file_menu.insertAction(anchor, action)
+            self.actions[text.replace("&", "")] = action
+        if anchor is not None:
+            file_menu.insertSeparator(anchor)
+
+    @staticmethod
+    def _anchor(menu):
+        """The separator before "Salir" (or "Salir" itself), to insert above it."""
+        actions = menu.actions()
+        if not actions:
+            return None
+        for position in range(len(actions) - 1, -1, -1):
+            if actions[position].isSeparator():
+                return actions[position]
+        return actions[-1]
+
+    # --- actions ----------------------------------------------------------------------
+    def open_users(self) -> None:
+        from .users_window import UsersWindow
+
+        self._run(UsersWindow)
+
+    def open_permissions(self) -> None:
+        from .permission_matrix import PermissionMatrixDialog
+
+        self._run(PermissionMatrixDialog)
+        auth.refresh_current()
+        self.window.apply_permissions(session.has)
+
+    def open_audit(self) -> None:
+        from .audit_viewer import AuditViewer
+
+        self._run(AuditViewer)
+
+    def _run(self, cls) -> None:
+        from ...services.errors import ServiceError
+
+        try:
+            dialog = cls(self.window)
+        except ServiceError as exc:  # e.g. PermissionDenied after a role change
+            prompts.error(self.window, "Sin permiso", str(exc))
+            return
+        dialog.exec()
+
+    def change_password(self) -> None:
+        from .change_password_dialog import ChangePasswordDialog
+
+        dialog = ChangePasswordDialog(self.window)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            prompts.info(self.window, "Cambiar contraseña", "La contraseña se cambió.")
+
+    def switch_user(self) -> bool:
+        """Confirm, close open dialogs, log out and log someone in; False when cancelled."""
+        actor = session.current()
+        parent = self.lock.dialog or self.window
+        name = actor.display_name if actor else ""
+        if not prompts.confirm(
+            parent, "Cambiar de usuario",
+            f"Se cerrará la sesión de {name}. Lo que no se haya guardado en los formularios "
+            "abiertos se perderá. ¿Continuar?",
+        ):
+            return False
+        self.lock.release()
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, QDialog) and widget.isVisible() and widget is not self.window:
+                widget.reject()
+        auth.logout()
+        self.window.hide()
+        new_actor = start_session(None)
+        if new_actor is None:
+            self.window.close()
+            return True
+        self.session_started(new_actor)
+        self.window.show()
+        return True
+
+    def session_started(self, actor: Actor) -> None:
+        self.user_label.setText(_user_text(actor))
+        self.window.apply_permissions(session.has)
+        signals.changed.emit(actor)
+        reload = getattr(self.window, "reload_from_database", None)
+        if reload is not None:
+            reload()
+
+
+def install_admin(window, actor: Actor | None, lock_minutes: int | None = None) -> AdminMenu:
+    """Add the administration entries to ``window``'s Archivo menu and start the lock."""
+    admin = AdminMenu(window, actor, lock_minutes=lock_minutes)
+    window.admin = admin
+    return admin

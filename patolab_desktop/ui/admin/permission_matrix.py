@@ -1,0 +1,276 @@
+"""Roles × permissions: a checkbox per cell, saved at once through ``users``.
+
+The model reads the whole matrix once (a few dozen permissions, a handful of roles);
+``data()`` only reads that cache. Toggling a cell calls
+``users.set_role_permission``; a refusal (the last administrator would lose
+``users.manage``) leaves the box as it was and emits ``error``.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QRect, Qt, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QVBoxLayout,
+)
+
+from ...services import permissions, users
+from ...services.errors import ServiceError
+from .. import prompts
+from ..icons import icon
+from .common import HINT_STYLE, header
+
+AREA_COLUMN, LABEL_COLUMN, FIRST_ROLE_COLUMN = 0, 1, 2
+PERMISSION_KEY_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class PermissionMatrixModel(QAbstractTableModel):
+    error = Signal(str)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._permissions = permissions.ordered()
+        self._first_of_group = {
+            i for i, p in enumerate(self._permissions)
+            if i == 0 or self._permissions[i - 1].group != p.group
+        }
+        self._roles: list[str] = []
+        self._granted: dict[str, set[str]] = {}
+        self.reload()
+
+    def reload(self) -> None:
+        self.beginResetModel()
+        self._roles = [r["name"] for r in users.roles()]
+        self._granted = users.role_permissions()
+        self.endResetModel()
+
+    @property
+    def roles(self) -> list[str]:
+        return list(self._roles)
+
+    def permission_at(self, row: int) -> str:
+        return self._permissions[row].key
+
+    def row_of(self, key: str) -> int:
+        return next(i for i, p in enumerate(self._permissions) if p.key == key)
+
+    def column_of(self, role: str) -> int:
+        return FIRST_ROLE_COLUMN + self._roles.index(role)
+
+    def is_granted(self, role: str, key: str) -> bool:
+        return key in self._granted.get(role, set())
+
+    # --- Qt model API ---------------------------------------------------------------
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self._permissions)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else FIRST_ROLE_COLUMN + len(self._roles)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if orientation != Qt.Orientation.Horizontal or section < 0:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            if section == AREA_COLUMN:
+                return "Área"
+            if section == LABEL_COLUMN:
+                return "Permiso"
+            if section - FIRST_ROLE_COLUMN < len(self._roles):
+                return self._roles[section - FIRST_ROLE_COLUMN]
+        return None
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or index.row() >= len(self._permissions):
+            return None
+        spec = self._permissions[index.row()]
+        column = index.column()
+        if role == PERMISSION_KEY_ROLE:
+            return spec.key
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{spec.label} ({spec.key})"
+        if column == AREA_COLUMN:
+            if role == Qt.ItemDataRole.DisplayRole:
+                return spec.group if index.row() in self._first_of_group else ""
+            if role == Qt.ItemDataRole.FontRole:
+                font = QFont()
+                font.setBold(True)
+                return font
+            return None
+        if column == LABEL_COLUMN:
+            return spec.label if role == Qt.ItemDataRole.DisplayRole else None
+        role_index = column - FIRST_ROLE_COLUMN
+        if role_index >= len(self._roles):
+            return None
+        granted = spec.key in self._granted.get(self._roles[role_index], set())
+        if role == Qt.ItemDataRole.CheckStateRole:
+            return Qt.CheckState.Checked if granted else Qt.CheckState.Unchecked
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(Qt.AlignmentFlag.AlignCenter)
+        return None
+
+    def flags(self, index):
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        if index.column() >= FIRST_ROLE_COLUMN:
+            base |= Qt.ItemFlag.ItemIsUserCheckable
+        return base
+
+    def setData(self, index, value, role=Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
+        if (not index.isValid() or role != Qt.ItemDataRole.CheckStateRole
+                or index.column() < FIRST_ROLE_COLUMN):
+            return False
+        role_name = self._roles[index.column() - FIRST_ROLE_COLUMN]
+        key = self._permissions[index.row()].key
+        state = value.value if hasattr(value, "value") else value
+        granted = int(state) == Qt.CheckState.Checked.value
+        try:
+            users.set_role_permission(role_name, key, granted)
+        except ServiceError as exc:
+            self.error.emit(str(exc))
+            return False
+        bucket = self._granted.setdefault(role_name, set())
+        if granted:
+            bucket.add(key)
+        else:
+            bucket.discard(key)
+        self.dataChanged.emit(index, index, [Qt.ItemDataRole.CheckStateRole])
+        return True
+
+    def toggle(self, role: str, key: str) -> bool:
+        """Flip one cell as a click would (tests, keyboard)."""
+        index = self.index(self.row_of(key), self.column_of(role))
+        new = Qt.CheckState.Unchecked if self.is_granted(role, key) else Qt.CheckState.Checked
+        return self.setData(index, new, Qt.ItemDataRole.CheckStateRole)
+
+
+class CenteredCheckDelegate(QStyledItemDelegate):
+    """Draws the check box in the middle of the cell; a click anywhere in the cell or
+    Space toggles it."""
+
+    def paint(self, painter, option, index) -> None:
+        if not index.flags() & Qt.ItemFlag.ItemIsUserCheckable:
+            super().paint(painter, option, index)
+            return
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        widget = opt.widget
+        style = widget.style() if widget is not None else QApplication.style()
+        checked = index.data(Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Checked
+        opt.features &= ~QStyleOptionViewItem.ViewItemFeature.HasCheckIndicator
+        opt.text = ""
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
+        box = QStyleOptionViewItem(opt)
+        width = style.pixelMetric(QStyle.PixelMetric.PM_IndicatorWidth, opt, widget)
+        height = style.pixelMetric(QStyle.PixelMetric.PM_IndicatorHeight, opt, widget)
+        rect = QRect(0, 0, width, height)
+        rect.moveCenter(option.rect.center())
+        box.rect = rect
+        box.state = (opt.state & ~(QStyle.StateFlag.State_On | QStyle.StateFlag.State_Off)) | (
+            QStyle.StateFlag.State_On if checked else QStyle.StateFlag.State_Off)
+        style.drawPrimitive(QStyle.PrimitiveElement.PE_IndicatorItemViewItemCheck, box,
+                            painter, widget)
+
+    def editorEvent(self, event, model, option, index) -> bool:  # noqa: N802
+        flags = index.flags()
+        if not (flags & Qt.ItemFlag.ItemIsUserCheckable and flags & Qt.ItemFlag.ItemIsEnabled):
+            return False
+        kind = event.type()
+        if kind in (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonDblClick):
+            return option.rect.contains(event.position().toPoint())
+        if kind == QEvent.Type.MouseButtonRelease:
+            if (event.button() != Qt.MouseButton.LeftButton
+                    or not option.rect.contains(event.position().toPoint())):
+                return False
+        elif not (kind == QEvent.Type.KeyPress
+                  and event.key() in (Qt.Key.Key_Space, Qt.Key.Key_Select)):
+            return False
+        checked = index.data(Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Checked
+        new = Qt.CheckState.Unchecked if checked else Qt.CheckState.Checked
+        model.setData(index, new.value, Qt.ItemDataRole.CheckStateRole)
+        return True
+
+
+class PermissionMatrixDialog(QDialog):
+    """Administrators' window: roles × permissions, plus "Nuevo rol…"."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("permission_matrix")
+        self.setWindowTitle("Permisos por rol")
+        self.setWindowIcon(icon("permissions"))
+        self.resize(860, 720)
+        layout = QVBoxLayout(self)
+        layout.addWidget(header(
+            "permissions", "Permisos por rol",
+            "Marque o desmarque para conceder o retirar un permiso; el cambio se guarda al "
+            "instante y queda en la auditoría. Cada usuario lo recibe al iniciar sesión de "
+            "nuevo. Ocultar un menú es solo cortesía: cada acción vuelve a comprobar el permiso.",
+            self,
+        ))
+        self.model = PermissionMatrixModel(self)
+        self.model.error.connect(lambda text: prompts.error(self, "Permisos por rol", text))
+        self.view = QTableView(self)
+        self.view.setObjectName("matrix_view")
+        self.view.setModel(self.model)
+        self.view.setItemDelegate(CenteredCheckDelegate(self.view))
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.setAlternatingRowColors(True)
+        self.view.setWordWrap(False)
+        self.view.setTabKeyNavigation(False)
+        self.view.verticalHeader().hide()
+        self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.view.verticalHeader().setDefaultSectionSize(24)
+        self._size_columns()
+        self.model.modelReset.connect(self._size_columns)
+        layout.addWidget(self.view, 1)
+        hint = QLabel("Teclado: flechas para moverse, Espacio para marcar o desmarcar.", self)
+        hint.setStyleSheet(HINT_STYLE)
+        layout.addWidget(hint)
+
+        row = QHBoxLayout()
+        self.new_role_button = QPushButton(icon("add"), "&Nuevo rol…", self)
+        self.new_role_button.setAutoDefault(False)
+        self.new_role_button.clicked.connect(self.new_role)
+        row.addWidget(self.new_role_button)
+        row.addStretch(1)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.button(QDialogButtonBox.StandardButton.Close).setText("&Cerrar")
+        buttons.rejected.connect(self.reject)
+        row.addWidget(buttons)
+        layout.addLayout(row)
+        self.view.setCurrentIndex(self.model.index(0, FIRST_ROLE_COLUMN))
+        self.view.setFocus()
+
+    def _size_columns(self) -> None:
+        head = self.view.horizontalHeader()
+        head.setSectionResizeMode(AREA_COLUMN, QHeaderView.ResizeMode.ResizeToContents)
+        head.setSectionResizeMode(LABEL_COLUMN, QHeaderView.ResizeMode.Stretch)
+        for column in range(FIRST_ROLE_COLUMN, self.model.columnCount()):
+            head.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
+            head.resizeSection(column, 118)
+
+    def new_role(self) -> None:
+        name = prompts.ask_text(self, "Nuevo rol", "Nombre del rol (copia los permisos de "
+                                                   "Recepción; ajústelos después):")
+        if not name:
+            return
+        try:
+            users.create_role(name, copy_from=permissions.ROLE_RECEPTION)
+        except ServiceError as exc:
+            prompts.error(self, "Nuevo rol", str(exc))
+            return
+        self.model.reload()

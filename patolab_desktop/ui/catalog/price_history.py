@@ -1,0 +1,93 @@
+"""The price history of one investigation (newest first, read-only)."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout
+
+from ...services import catalog
+from ...util.money import format_lempiras
+from ..icons import icon
+from ..models.paged_table import Column
+from ..widgets.table import make_table_view
+from .forms import HINT_STYLE, RIGHT
+from .rows_model import RowsTableModel
+
+UP_COLOR = QColor("#c62828")
+DOWN_COLOR = QColor("#2e7d32")
+
+
+def _money(value) -> str:
+    return "—" if value is None else format_lempiras(value)
+
+
+def _change(row: dict) -> str:
+    if row.get("old_price") is None:
+        return "precio inicial"
+    delta = row["new_price"] - row["old_price"]
+    sign = "+" if delta > 0 else ""
+    text = f"{sign}{format_lempiras(delta)}"
+    if row["old_price"]:
+        percent = (delta * 100 / row["old_price"]).quantize(Decimal("0.1"))
+        text += f" ({sign}{percent} %)"
+    return text
+
+
+def _change_color(row: dict):
+    if row.get("old_price") is None:
+        return None
+    if row["new_price"] > row["old_price"]:
+        return UP_COLOR
+    if row["new_price"] < row["old_price"]:
+        return DOWN_COLOR
+    return None
+
+
+def history_columns() -> list[Column]:
+    return [
+        Column("changed_at", "Fecha", format=lambda v: v.strftime("%d/%m/%Y %H:%M") if v else ""),
+        Column("old_price", "Precio anterior", format=_money, align=RIGHT),
+        Column("new_price", "Precio nuevo", format=_money, align=RIGHT),
+        Column("change", "Cambio", align=RIGHT, foreground=_change_color),
+        Column("changed_by", "Cambiado por", format=lambda v: v or "—"),
+    ]
+
+
+def history_rows(investigation_id: int) -> list[dict]:
+    rows = catalog.price_history(investigation_id)
+    for row in rows:
+        row["change"] = _change(row)
+    return rows
+
+
+class PriceHistoryDialog(QDialog):
+    def __init__(self, investigation_id: int, parent=None):
+        super().__init__(parent)
+        self.setObjectName("price_history_dialog")
+        data = catalog.get(investigation_id)
+        self.setWindowTitle(f"Historial de precios — {data.code}")
+        self.setWindowIcon(icon("price_history"))
+        self.resize(720, 360)
+        title = QLabel(f"<b>{data.code}</b> — {data.name}<br>Precio actual: "
+                       f"<b>{format_lempiras(data.price)}</b>", self)
+        self.model = RowsTableModel(history_columns(), history_rows(investigation_id), self)
+        self.view = make_table_view(self)
+        self.view.setSortingEnabled(False)
+        self.view.setModel(self.model)
+        for number, width in enumerate((130, 130, 130, 150)):
+            self.view.horizontalHeader().resizeSection(number, width)
+        hint = QLabel("Las solicitudes guardan el precio del día en que se crearon: un cambio "
+                      "aquí no las modifica.", self)
+        hint.setWordWrap(True)
+        hint.setStyleSheet(HINT_STYLE)
+        buttons = QDialogButtonBox(self)
+        close = buttons.addButton("&Cerrar", QDialogButtonBox.ButtonRole.RejectRole)
+        close.setDefault(True)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(hint)
+        layout.addWidget(buttons)
+        self.view.setFocus()

@@ -1,0 +1,92 @@
+"""Columns of the customers list: which row-dict key, Spanish title, SQL sort name, format.
+
+Rows come from ``services.customers.page`` as plain dicts; every function here only reads
+that dict (no database access), so ``data()`` stays free of SQL.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+
+from ..icons import icon
+from ..models.paged_table import Column
+
+RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+CENTER = Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter
+
+INACTIVE_COLOR = QColor("#8a8a8a")
+INCOMPLETE_COLOR = QColor("#a35a00")
+
+
+def format_date(value) -> str:
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    return value.strftime("%d/%m/%Y")
+
+
+def format_age(value) -> str:
+    return "" if value is None or value == "" else str(value)
+
+
+def _foreground(row: dict):
+    if not row.get("active", True):
+        return INACTIVE_COLOR
+    return None
+
+
+def _name_decoration(row: dict):
+    if not row.get("active", True):
+        return icon("deactivate")
+    if row.get("incomplete"):
+        return icon("warning")
+    return None
+
+
+def _name_tooltip(row: dict) -> str:
+    notes = [row.get("name") or ""]
+    if not row.get("active", True):
+        notes.append("Inactivo (desactivado)")
+    if row.get("incomplete"):
+        notes.append("Datos incompletos: ábralo para completarlos")
+    return "\n".join(notes)
+
+
+def customer_columns() -> list[Column]:
+    """A fresh list (Column holds callables; the model keeps its own list)."""
+    return [
+        Column("name", "Nombre", sort="name", decoration=_name_decoration,
+               foreground=_foreground, tooltip=_name_tooltip),
+        Column("id_number", "Identidad/RTN", sort="id_number", foreground=_foreground),
+        Column("type_label", "Tipo", foreground=_foreground),
+        Column("age", "Edad", format=format_age, align=RIGHT, foreground=_foreground),
+        Column("gender", "Género", foreground=_foreground),
+        Column("phone", "Teléfono", sort="phone", foreground=_foreground),
+        Column("email", "Correo", foreground=_foreground),
+        Column("department", "Departamento", foreground=_foreground),
+        Column("municipality", "Municipio", foreground=_foreground),
+        Column("created_at", "Registrado", sort="created_at", format=format_date, align=CENTER,
+               foreground=_foreground),
+    ]
+
+
+# Typical widest text of each column, measured with the view's font to size the columns
+# once (no resize-to-contents over a million rows).
+COLUMN_SAMPLES = {
+    "name": "María José Rodríguez Castillo",
+    "id_number": "0801-1990-123456",
+    "type_label": "Paciente",
+    "age": "Edad",
+    "gender": "Hombre",
+    "phone": "+504 9999-9999",
+    "email": "nombre.apellido@gmail.com",
+    "department": "Francisco Morazán",
+    "municipality": "San Pedro Sula",
+    "created_at": "00/00/0000",
+}

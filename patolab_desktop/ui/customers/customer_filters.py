@@ -1,0 +1,113 @@
+"""Filter widgets of the customers list: type, gender, department → municipality, inactive."""
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QSizePolicy, QWidget
+
+from ...services import customers, reference
+
+
+def fill_combo(combo: QComboBox, items, empty_text: str | None, current=None) -> None:
+    """Replace the items of ``combo`` with ``(data, text)`` pairs, keeping ``current``."""
+    combo.blockSignals(True)
+    try:
+        combo.clear()
+        if empty_text is not None:
+            combo.addItem(empty_text, None)
+        for data, text in items:
+            combo.addItem(text, data)
+        index = combo.findData(current) if current is not None else -1
+        combo.setCurrentIndex(index if index >= 0 else 0)
+    finally:
+        combo.blockSignals(False)
+
+
+class CustomerFilterBar(QWidget):
+    """Emits ``changed`` whenever a filter changes; ``apply_to(filter)`` fills a CustomerFilter."""
+
+    changed = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+
+        self.type_combo = self._combo("Tipo de cliente")
+        fill_combo(self.type_combo, list(customers.TYPE_LABELS.items()), "Todos los tipos")
+        self.gender_combo = self._combo("Género")
+        fill_combo(self.gender_combo, reference.genders(), "Todos los géneros")
+        self.department_combo = self._combo("Departamento")
+        fill_combo(self.department_combo, reference.departments(), "Todos los departamentos")
+        self.municipality_combo = self._combo("Municipio (elija antes el departamento)")
+        self._reload_municipalities()
+
+        self.inactive_check = QCheckBox("Mostrar i&nactivos", self)
+        self.inactive_check.setToolTip("Incluye los clientes desactivados, para reactivarlos")
+        self.incomplete_check = QCheckBox("Solo inco&mpletos", self)
+        self.incomplete_check.setToolTip("Solo los clientes importados a los que les faltan datos")
+
+        label = QLabel("&Filtros:", self)
+        label.setBuddy(self.type_combo)
+        layout.addWidget(label)
+        for combo in (self.type_combo, self.gender_combo, self.department_combo,
+                      self.municipality_combo):
+            layout.addWidget(combo)
+        layout.addWidget(self.inactive_check)
+        layout.addWidget(self.incomplete_check)
+        layout.addStretch(1)
+
+        self.type_combo.currentIndexChanged.connect(self.changed)
+        self.gender_combo.currentIndexChanged.connect(self.changed)
+        self.department_combo.currentIndexChanged.connect(self._department_changed)
+        self.municipality_combo.currentIndexChanged.connect(self.changed)
+        self.inactive_check.toggled.connect(self.changed)
+        self.incomplete_check.toggled.connect(self.changed)
+
+    def _combo(self, tooltip: str) -> QComboBox:
+        combo = QComboBox(self)
+        combo.setToolTip(tooltip)
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        combo.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        combo.setMaxVisibleItems(20)
+        return combo
+
+    def _reload_municipalities(self) -> None:
+        department_id = self.department_combo.currentData()
+        items = reference.municipalities(department_id) if department_id else []
+        fill_combo(self.municipality_combo, items, "Todos los municipios")
+        self.municipality_combo.setEnabled(bool(department_id))
+
+    def _department_changed(self) -> None:
+        self._reload_municipalities()
+        self.changed.emit()
+
+    # --- reading and setting ------------------------------------------------------------
+    def apply_to(self, filters: customers.CustomerFilter) -> customers.CustomerFilter:
+        filters.type = self.type_combo.currentData()
+        filters.gender_id = self.gender_combo.currentData()
+        filters.department_id = self.department_combo.currentData()
+        filters.municipality_id = self.municipality_combo.currentData()
+        filters.include_inactive = self.inactive_check.isChecked()
+        filters.incomplete_only = self.incomplete_check.isChecked()
+        return filters
+
+    def set_values(self, type=None, gender_id=None, department_id=None,  # noqa: A002
+                   municipality_id=None, include_inactive=False, incomplete_only=False) -> None:
+        """Set every filter at once and emit ``changed`` once (used by code and tests)."""
+        self.blockSignals(True)
+        try:
+            self._select(self.type_combo, type)
+            self._select(self.gender_combo, gender_id)
+            self._select(self.department_combo, department_id)
+            self._reload_municipalities()
+            self._select(self.municipality_combo, municipality_id)
+            self.inactive_check.setChecked(include_inactive)
+            self.incomplete_check.setChecked(incomplete_only)
+        finally:
+            self.blockSignals(False)
+        self.changed.emit()
+
+    @staticmethod
+    def _select(combo: QComboBox, value) -> None:
+        index = combo.findData(value) if value is not None else 0
+        combo.setCurrentIndex(max(index, 0))

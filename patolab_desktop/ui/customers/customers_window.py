@@ -1,0 +1,374 @@
+"""The customers tab: search-as-you-type, filters, a lazily paged table and its actions.
+
+Filtering and sorting happen in SQL through ``services.customers.page`` (keyset pages);
+the table model only keeps the rows fetched so far.
+"""
+from __future__ import annotations
+
+import dataclasses
+
+from PySide6.QtCore import QEvent, QItemSelectionModel, Qt, Signal
+from PySide6.QtGui import QAction, QFontMetrics, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...services import customers, session
+from ...services.errors import NotFoundError, ServiceError
+from ...services.paging import DEFAULT_PAGE_SIZE
+from .. import prompts
+from ..icons import icon
+from ..models.paged_table import PagedTableModel
+from ..widgets.table import SearchBox, make_table_view
+from .customer_columns import COLUMN_SAMPLES, customer_columns
+from .customer_filters import CustomerFilterBar
+
+COUNT_CAP: int | None = getattr(customers, "COUNT_CAP", None)  # count() caps at this + 1
+
+
+class CustomersWindow(QWidget):
+    """The widget of the "Clientes" tab."""
+
+    customer_saved = Signal(int)  # id of a customer created or edited here
+
+    def __init__(self, parent=None, page_size: int = DEFAULT_PAGE_SIZE):
+        super().__init__(parent)
+        self.setObjectName("customers_window")
+        self._search_text = ""
+
+        self.search_box = SearchBox(
+            "Buscar por nombre, teléfono, correo o identidad…  (Ctrl+F)", self)
+        self.search_box.setObjectName("customer_search")
+        self.search_box.setMinimumWidth(360)
+        self.filter_bar = CustomerFilterBar(self)
+
+        self.model = PagedTableModel(customer_columns(), customers.page, page_size=page_size,
+                                     parent=self)
+        self.view = make_table_view(self)
+        self.view.setObjectName("customer_table")
+        self.view.setModel(self.model)
+        self._set_column_widths()
+        # Default order: by name (the service's first sort), shown on the header.
+        self.view.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+
+        self.count_label = QLabel(self)
+        self.count_label.setObjectName("customer_count")
+
+        self._build_actions()
+        self._build_layout()
+
+        self.search_box.search_changed.connect(self._search_changed)
+        self.search_box.installEventFilter(self)
+        self.filter_bar.changed.connect(self.refresh)
+        self.view.doubleClicked.connect(lambda _index: self.edit_selected())
+        self.view.installEventFilter(self)  # Enter on a row edits it
+        self.view.selectionModel().currentRowChanged.connect(lambda *_: self._update_actions())
+        self._total: int | None = None
+        self.model.modelReset.connect(self._count_total)
+        self.model.modelReset.connect(self._update_count)
+        self.model.rowsInserted.connect(lambda *_: self._update_count())
+        self.model.modelReset.connect(self._update_actions)
+
+        self.refresh()
+
+    # --- construction ------------------------------------------------------------------
+    def _action(self, text: str, icon_name: str, slot, shortcuts=(), tip: str = "",
+                widget: QWidget | None = None,
+                context=Qt.ShortcutContext.WidgetWithChildrenShortcut) -> QAction:
+        action = QAction(icon(icon_name), text, self)
+        if shortcuts:
+            action.setShortcuts([QKeySequence(s) for s in shortcuts])
+            action.setShortcutContext(context)
+            keys = " / ".join(QKeySequence(s).toString(QKeySequence.SequenceFormat.NativeText)
+                              for s in shortcuts)
+            tip = f"{tip} ({keys})" if tip else f"{text.replace('&', '')} ({keys})"
+        action.setToolTip(tip or text.replace("&", ""))
+        action.triggered.connect(lambda _checked=False: slot())
+        (widget or self).addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        self.new_action = self._action("&Nuevo", "customer_new", self.new_customer, ("Ctrl+N",),
+                                       "Registrar un cliente nuevo")
+        self.edit_action = self._action("&Editar", "edit", self.edit_selected, ("F2",),
+                                        "Editar el cliente seleccionado (Intro o doble clic)")
+        self.deactivate_action = self._action(
+            "&Desactivar", "deactivate", self.deactivate_selected,
+            (QKeySequence.StandardKey.Delete,),
+            "Desactivar el cliente seleccionado", widget=self.view,
+            context=Qt.ShortcutContext.WidgetShortcut)
+        self.reactivate_action = self._action("&Reactivar", "reactivate", self.reactivate_selected,
+                                              ("Ctrl+R",), "Reactivar el cliente seleccionado")
+        self.refresh_action = self._action("Actuali&zar", "refresh", self.reload, ("F5",),
+                                           "Volver a leer la lista de la base de datos")
+        self.find_action = self._action("Buscar", "search", self.focus_default, ("Ctrl+F",),
+                                        "Ir al cuadro de búsqueda")
+
+    def _button(self, action: QAction) -> QToolButton:
+        button = QToolButton(self)
+        button.setDefaultAction(action)
+        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        button.setAutoRaise(False)
+        button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        return button
+
+    def _build_layout(self) -> None:
+        top = QHBoxLayout()
+        search_label = QLabel("&Buscar:", self)
+        search_label.setBuddy(self.search_box)
+        top.addWidget(search_label)
+        top.addWidget(self.search_box, 1)
+        self.new_button = self._button(self.new_action)
+        self.edit_button = self._button(self.edit_action)
+        self.deactivate_button = self._button(self.deactivate_action)
+        self.reactivate_button = self._button(self.reactivate_action)
+        self.refresh_button = self._button(self.refresh_action)
+        for button in (self.new_button, self.edit_button, self.deactivate_button,
+                       self.reactivate_button, self.refresh_button):
+            top.addWidget(button)
+
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.count_label, 1)
+        hint = QLabel("Intro: editar · Ctrl+N: nuevo · Supr: desactivar · F5: actualizar", self)
+        hint.setStyleSheet("color: #6b6b6b;")
+        bottom.addWidget(hint)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.filter_bar)
+        layout.addWidget(self.view, 1)
+        layout.addLayout(bottom)
+
+        QWidget.setTabOrder(self.search_box, self.view)
+        QWidget.setTabOrder(self.view, self.new_button)
+        QWidget.setTabOrder(self.new_button, self.edit_button)
+        QWidget.setTabOrder(self.edit_button, self.deactivate_button)
+        QWidget.setTabOrder(self.deactivate_button, self.reactivate_button)
+        QWidget.setTabOrder(self.reactivate_button, self.refresh_button)
+        QWidget.setTabOrder(self.refresh_button, self.filter_bar.type_combo)
+
+    def _set_column_widths(self) -> None:
+        metrics = QFontMetrics(self.view.font())
+        header_metrics = QFontMetrics(self.view.horizontalHeader().font())
+        header = self.view.horizontalHeader()
+        for number, column in enumerate(self.model.columns):
+            sample = COLUMN_SAMPLES.get(column.key, column.title)
+            icon_room = 22 if column.decoration is not None else 0
+            width = max(metrics.horizontalAdvance(sample) + 16 + icon_room,
+                        header_metrics.horizontalAdvance(column.title) + 30)
+            header.resizeSection(number, width)
+
+    # --- the query ---------------------------------------------------------------------
+    def current_filters(self) -> customers.CustomerFilter:
+        """The filters on screen (what the export and the list use)."""
+        filters = customers.CustomerFilter(search=self._search_text)
+        return self.filter_bar.apply_to(filters)
+
+    def _search_changed(self, text: str) -> None:
+        if text.strip() == self._search_text and self.model.filters is not None:
+            return
+        self._search_text = text.strip()
+        self.refresh()
+
+    def refresh(self) -> bool:
+        """Run the query for the filters on screen (first page)."""
+        return self._query()
+
+    def _query(self) -> bool:
+        try:
+            self.model.set_filters(self.current_filters())
+        except ServiceError as exc:  # e.g. PermissionDenied: show it instead of rows
+            self.count_label.setText(str(exc))
+            return False
+        return True
+
+    def reload(self, keep_id: int | None = None) -> None:
+        """Re-read the list from the database, keeping the selected customer if possible."""
+        if keep_id is None:
+            keep_id = self.selected_id()
+        if self._query() and keep_id is not None:
+            self.select_id(keep_id)
+
+    reload_from_database = reload
+
+    def _count_total(self) -> None:
+        """Count the matches once per query (not on every page fetched)."""
+        self._total = None
+        if self.model.exhausted:
+            return  # every match is already loaded: the row count is exact
+        try:
+            self._total = customers.count(self.model.filters)
+        except ServiceError:
+            self._total = None
+
+    def _update_count(self) -> None:
+        shown = self.model.rowCount()
+        total = shown if self.model.exhausted else self._total
+        if shown == 0:
+            text = ("No hay clientes que coincidan con la búsqueda."
+                    if self._search_text or self._has_filters() else "No hay clientes registrados.")
+        elif total is None or total < shown:
+            text = f"Mostrando {shown:,} clientes (hay más: baje para verlos)"
+        elif shown == total:
+            text = f"{total:,} cliente" if total == 1 else f"{total:,} clientes"
+        elif COUNT_CAP is not None and total > COUNT_CAP:  # count() stops at the cap
+            text = f"Mostrando {shown:,} de más de {COUNT_CAP:,} clientes"
+        else:
+            text = f"Mostrando {shown:,} de {total:,} clientes"
+        self.count_label.setText(text)
+
+    def _has_filters(self) -> bool:
+        filters = self.current_filters()
+        return any((filters.type, filters.gender_id, filters.department_id,
+                    filters.municipality_id, filters.incomplete_only))
+
+    # --- selection -------------------------------------------------------------------------
+    def selected_row(self) -> dict | None:
+        index = self.view.currentIndex()
+        if not index.isValid() or not self.view.selectionModel().isRowSelected(index.row()):
+            return None
+        return self.model.row_dict(index.row())
+
+    def selected_id(self) -> int | None:
+        row = self.selected_row()
+        return row.get("id") if row else None
+
+    def select_id(self, customer_id: int) -> bool:
+        row = self.model.row_of_id(customer_id)
+        if row < 0:
+            return False
+        self.select_row(row)
+        return True
+
+    def select_row(self, row: int) -> None:
+        index = self.model.index(row, 0)
+        self.view.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows)
+        self.view.scrollTo(index)
+
+    @staticmethod
+    def _allowed(permission: str) -> bool:
+        """Courtesy only (the services decide): hide what the logged-in role cannot do.
+        With nobody logged in (tools, tests) nothing is hidden."""
+        actor = session.current()
+        return actor is None or actor.has(permission)
+
+    def _update_actions(self) -> None:
+        row = self.selected_row()
+        active = bool(row and row.get("active", True))
+        self.new_action.setEnabled(self._allowed("patients.create"))
+        self.edit_action.setEnabled(row is not None and self._allowed("patients.edit"))
+        self.deactivate_action.setEnabled(active and self._allowed("patients.delete"))
+        self.reactivate_action.setEnabled(row is not None and not active
+                                          and self._allowed("patients.delete"))
+        self.reactivate_button.setVisible(self.filter_bar.inactive_check.isChecked()
+                                          or (row is not None and not active))
+
+    # --- keyboard --------------------------------------------------------------------------
+    def focus_default(self) -> None:
+        self._update_actions()  # the acting user may have changed
+        self.search_box.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_box.selectAll()
+
+    def eventFilter(self, watched, event):  # noqa: N802
+        if (watched is self.view and event.type() == QEvent.Type.KeyPress
+                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+                and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier):
+            self.edit_selected()
+            return True
+        # Down arrow in the search box goes to the results (keyboard-first).
+        if watched is self.search_box and event.type() == QEvent.Type.KeyPress:
+            if event.key() == Qt.Key.Key_Escape and self.search_box.text():
+                self.search_box.clear()  # Esc empties the search and shows everything
+                self.search_box.flush()
+                return True
+            if event.key() in (Qt.Key.Key_Down, Qt.Key.Key_PageDown):
+                self.search_box.flush()
+                if self.model.rowCount():
+                    self.view.setFocus(Qt.FocusReason.TabFocusReason)
+                    if self.selected_row() is None:
+                        self.select_row(0)
+                    return True
+        return super().eventFilter(watched, event)
+
+    # --- actions ---------------------------------------------------------------------------
+    def new_customer(self) -> int | None:
+        from .customer_dialog import CustomerDialog
+
+        if not self._allowed("patients.create"):
+            return None
+        dialog = CustomerDialog(parent=self)
+        if dialog.exec() and dialog.customer_id is not None:
+            self._saved(dialog.customer_id)
+            return dialog.customer_id
+        return None
+
+    def edit_selected(self) -> bool:
+        customer_id = self.selected_id()
+        if customer_id is None or not self._allowed("patients.edit"):
+            return False
+        return self.edit_customer(customer_id)
+
+    def edit_customer(self, customer_id: int) -> bool:
+        from .customer_dialog import CustomerDialog
+
+        try:
+            dialog = CustomerDialog(customer_id=customer_id, parent=self)
+        except NotFoundError:
+            prompts.error(self, "Cliente no encontrado",
+                          "Ese cliente ya no existe en la base de datos. Se actualizará la lista.")
+            self.reload()
+            return False
+        if dialog.exec():
+            self._saved(customer_id)
+            return True
+        return False
+
+    def _saved(self, customer_id: int) -> None:
+        self.reload(keep_id=customer_id)
+        self.customer_saved.emit(customer_id)
+
+    def deactivate_selected(self) -> bool:
+        row = self.selected_row()
+        if row is None or not row.get("active", True):
+            return False
+        if not prompts.confirm(
+            self, "Desactivar cliente",
+            f"¿Desactivar a «{row.get('name', '')}»?\n\n"
+            "Dejará de aparecer en las listas y búsquedas, pero su historial se conserva. "
+            "Un administrador puede reactivarlo."):
+            return False
+        try:
+            customers.deactivate(row["id"])
+        except ServiceError as exc:
+            prompts.error(self, "No se pudo desactivar", str(exc))
+            self.reload()
+            return False
+        self._reload_near(self.view.currentIndex().row())
+        return True
+
+    def reactivate_selected(self) -> bool:
+        row = self.selected_row()
+        if row is None or row.get("active", True):
+            return False
+        try:
+            customers.reactivate(row["id"])
+        except ServiceError as exc:
+            prompts.error(self, "No se pudo reactivar", str(exc))
+            return False
+        self.reload(keep_id=row["id"])
+        return True
+
+    def _reload_near(self, row: int) -> None:
+        """Reload after a row disappeared and select its neighbour."""
+        if self._query() and self.model.rowCount():
+            self.select_row(min(max(row, 0), self.model.rowCount() - 1))
+
+    def export_filters(self) -> customers.CustomerFilter:
+        """Filters for the CSV export: what is on screen, active customers only."""
+        return dataclasses.replace(self.current_filters(), include_inactive=False)

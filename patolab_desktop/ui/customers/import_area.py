@@ -1,0 +1,89 @@
+"""Menu actions for moving patients in and out as CSV (issue 7).
+
+Pacientes/Clientes → "Importar pacientes (CSV)…" (permission ``imports.run``) and
+Exportar → "Pacientes (CSV)…" (permission ``exports.run``). The main window calls
+``install(window)`` from ``_install_areas``.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QStandardPaths
+
+from .. import prompts
+from ..widgets.progress import run_with_progress
+
+CUSTOMERS_TAB = "customers"
+
+
+def install(window) -> None:
+    window.menu("customers").addSeparator()
+    window.add_action("customers", "&Importar pacientes (CSV)…", lambda: import_patients(window),
+                      "import", permission="imports.run")
+    window.add_action("export", "&Pacientes (CSV)…", lambda: export_patients(window), "export",
+                      permission="exports.run")
+
+
+def suggested_path(file_name: str) -> str:
+    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    base = Path(folder) if folder and Path(folder).is_dir() else Path.home()
+    return str(base / file_name)
+
+
+def _refresh_customers(window) -> None:
+    tab = window.tab(CUSTOMERS_TAB) if hasattr(window, "tab") else None
+    refresh = getattr(tab, "refresh", None)
+    if refresh is not None:
+        refresh()
+
+
+def _current_filters(window):
+    """The customers tab's filters (what the user sees), or every active customer."""
+    from ...services.customers import CustomerFilter
+
+    tab = window.tab(CUSTOMERS_TAB) if hasattr(window, "tab") else None
+    current = getattr(tab, "export_filters", None)
+    return current() if current is not None else CustomerFilter()
+
+
+def import_patients(window, path: str | None = None):
+    """Pick a CSV, preview it and import it; returns the ``ImportResult`` or None."""
+    from .import_dialog import FILE_FILTER, ImportDialog
+
+    if path is None:
+        path = prompts.open_file(window, "Importar pacientes desde CSV", FILE_FILTER)
+        if not path:
+            return None
+    dialog = ImportDialog(window)
+    dialog.imported.connect(lambda _result: _refresh_customers(window))
+    dialog.show()  # the preview window first; the analysis runs with its progress on top
+    dialog.load(path)
+    dialog.exec()
+    result = dialog.import_result
+    dialog.deleteLater()
+    return result
+
+
+def export_patients(window, path: str | None = None) -> int | None:
+    """Ask where and write ``pacientes.csv`` with a cancellable progress dialog."""
+    from ...services import patient_export
+
+    filters = _current_filters(window)
+    if path is None:
+        path = prompts.save_file(window, "Exportar pacientes a CSV",
+                                 suggested_path(patient_export.FILE_NAME), "Archivos CSV (*.csv)")
+        if not path:
+            return None
+    if not path.lower().endswith(".csv"):
+        path += ".csv"
+    outcome = run_with_progress(window, "Exportar pacientes", patient_export.export_patients,
+                                filters, path, label="Exportando pacientes")
+    if outcome.cancelled:
+        prompts.info(window, "Exportación cancelada", "No se escribió ningún archivo.")
+        return None
+    if not outcome.ok:
+        return None  # run_with_progress showed the error
+    count = outcome.result
+    noun = "paciente" if count == 1 else "pacientes"
+    prompts.info(window, "Exportación terminada", f"Se exportaron {count:,} {noun} a:\n{path}")
+    return count

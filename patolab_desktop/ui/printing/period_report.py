@@ -1,0 +1,137 @@
+"""The supervisors' period report: requests by status, priority, source and day, with the
+cancelled ones and their reasons (data from ``services.reports.period_report_data``)."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPagedPaintDevice, QPainter
+
+from ...util.money import format_lempiras
+from .layout import (
+    keep_none_alive,
+    ACCENT,
+    INK,
+    MUTED,
+    Canvas,
+    Column,
+    Flow,
+    Row,
+    continuation_header,
+    document_layout,
+    draw_table,
+    font,
+    paint_footer,
+    paint_lab_header,
+    write_pdf,
+)
+
+RIGHT = Qt.AlignmentFlag.AlignRight
+TITLE = "Resumen por período"
+AMOUNT_COLUMNS = [
+    Column("Solicitudes", 14, RIGHT),
+    Column("Total", 20, RIGHT),
+    Column("Descuento", 20, RIGHT),
+    Column("Neto", 20, RIGHT),
+]
+
+
+def _amount_cells(row: dict) -> list[str]:
+    return [f"{row['count']:,}", format_lempiras(row["total"]), format_lempiras(row["discount"]),
+            format_lempiras(row["net"])]
+
+
+def _group_table(flow: Flow, title: str, first: str, rows: list[dict], totals: dict) -> None:
+    columns = [Column(first, 30, wrap=True)] + AMOUNT_COLUMNS
+    body = [Row([row["label"]] + _amount_cells(row), muted=row["count"] == 0) for row in rows]
+    body.append(Row(["Total"] + _amount_cells(totals), bold=True, rule_above=True))
+    draw_table(flow, columns, body, size_pt=9, title=title)
+    flow.gap(5)
+
+
+def report_flow(canvas: Canvas, data: dict) -> Flow:
+    flow = Flow(canvas, top=canvas.mm(10), bottom=canvas.height - canvas.mm(9), first_top=0)
+    continued = f"{data['lab'].get('name') or ''} — {TITLE} {data['period_text']} (continuación)"
+    flow.on_new_page.append(lambda: continuation_header(flow, continued))
+
+    title_font = font(12, bold=True)
+    line_font = font(9.5)
+    right_height = canvas.line_height(title_font) + 2 * canvas.line_height(line_font) + canvas.mm(1)
+
+    def draw_right(x: float, y: float, width: float) -> None:
+        y += flow.text(x, y, width, TITLE.upper(), title_font, align=RIGHT, color=ACCENT)
+        y += canvas.mm(1)
+        y += flow.text(x, y, width, f"Del {data['period_text']}", line_font, align=RIGHT)
+        flow.text(x, y, width, data["branch_text"], line_font, align=RIGHT, color=MUTED)
+
+    paint_lab_header(flow, data["lab"], 64, draw_right, right_height)
+    flow.gap(2)
+    flow.rule(width_pt=1.0, color=INK, gap_mm=4)
+
+    totals, cancelled, active = data["totals"], data["cancelled_totals"], data["active_totals"]
+    columns = [Column("Resumen", 30, wrap=True)] + AMOUNT_COLUMNS
+    draw_table(flow, columns, [
+        Row(["Todas las solicitudes"] + _amount_cells(totals)),
+        Row(["Canceladas"] + _amount_cells(cancelled), muted=True),
+        Row(["Vigentes (sin canceladas)"] + _amount_cells(active), bold=True, rule_above=True),
+    ], size_pt=9.5, title="Resumen del período")
+    flow.gap(5)
+
+    _group_table(flow, "Por estado", "Estado", data["by_status"], totals)
+    _group_table(flow, "Por prioridad", "Prioridad", data["by_priority"], totals)
+    _group_table(flow, "Por origen", "Origen", data["by_source"], totals)
+
+    day_columns = [Column("Fecha", 16), Column("Solicitudes", 13, RIGHT),
+                   Column("Canceladas", 13, RIGHT), Column("Total", 19, RIGHT),
+                   Column("Descuento", 19, RIGHT), Column("Neto", 19, RIGHT)]
+    day_rows = [Row([d["day_text"], f"{d['count']:,}", f"{d['cancelled']:,}",
+                     format_lempiras(d["total"]), format_lempiras(d["discount"]),
+                     format_lempiras(d["net"])]) for d in data["per_day"]]
+    if day_rows:
+        day_rows.append(Row(["Total", f"{totals['count']:,}", f"{cancelled['count']:,}",
+                             format_lempiras(totals["total"]), format_lempiras(totals["discount"]),
+                             format_lempiras(totals["net"])], bold=True, rule_above=True))
+        draw_table(flow, day_columns, day_rows, size_pt=9, title="Por día")
+    else:
+        _note(flow, "Por día", "No hay solicitudes en el período.")
+    flow.gap(5)
+
+    if data["cancelled"]:
+        cancel_columns = [Column("Número", 25), Column("Solicitada", 25),
+                          Column("Paciente", 32, wrap=True), Column("Motivo", 50, wrap=True),
+                          Column("Neto", 19, RIGHT)]
+        cancel_rows = [Row([c["request_number"], c["requested_at_text"], c["patient_name"],
+                            c["reason"] or "(sin motivo)", format_lempiras(c["net"])])
+                       for c in data["cancelled"]]
+        draw_table(flow, cancel_columns, cancel_rows, size_pt=8.5,
+                   title=f"Solicitudes canceladas ({len(cancel_rows):,})")
+    else:
+        _note(flow, "Solicitudes canceladas", "Ninguna solicitud cancelada en el período.")
+    return flow
+
+
+def _note(flow: Flow, title: str, text: str) -> None:
+    canvas = flow.canvas
+    title_font, body = font(11, bold=True), font(9.5, italic=True)
+    flow.ensure(canvas.line_height(title_font) + canvas.line_height(body) + canvas.mm(2))
+    flow.text(0, flow.y, flow.width, title, title_font, color=ACCENT)
+    flow.y += canvas.line_height(title_font) + canvas.mm(1.5)
+    flow.text(0, flow.y, flow.width, text, body, color=MUTED)
+    flow.y += canvas.line_height(body)
+
+
+@keep_none_alive
+def paint_period_report(painter: QPainter, device: QPagedPaintDevice, data: dict) -> int:
+    """Draw the whole report on an active painter; returns the number of pages."""
+    canvas = Canvas(painter)
+    flow = report_flow(canvas, data)
+    who = data.get("printed_by") or "—"
+    footer = f"Impreso por {who} el {data.get('printed_at_text') or ''}"
+
+    def decorate(index: int, count: int) -> None:
+        paint_footer(canvas, index, count, footer, TITLE)
+
+    return flow.paint(device, decorate)
+
+
+def write_period_report_pdf(path, data: dict, paper: str = "A4") -> int:
+    return write_pdf(path, document_layout(paper), lambda p, d: paint_period_report(p, d, data),
+                     title=f"{TITLE} {data['period_text']}")

@@ -1,0 +1,226 @@
+"""The request summary for the patient and the supervisor (A4 or Letter).
+
+``paint_summary(painter, device, data)`` draws the data of
+``services.reports.request_summary_data`` on any paged device (QPdfWriter, QPrinter in a
+print or a preview); ``write_summary_pdf`` saves it as a PDF file.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QPagedPaintDevice, QPainter, QPen
+
+from ...util.money import format_lempiras
+from .barcode import BarcodeError, paint_code128
+from .layout import (
+    keep_none_alive,
+    ACCENT,
+    INK,
+    MUTED,
+    STAMP,
+    Canvas,
+    Column,
+    Flow,
+    Row,
+    continuation_header,
+    document_layout,
+    draw_table,
+    font,
+    key_values,
+    paint_footer,
+    paint_lab_header,
+    write_pdf,
+)
+
+RIGHT = Qt.AlignmentFlag.AlignRight
+CENTER = Qt.AlignmentFlag.AlignHCenter
+TITLE = "Resumen de solicitud"
+
+
+def summary_flow(canvas: Canvas, data: dict) -> Flow:
+    """Lay the summary out into pages (nothing is painted yet)."""
+    footer_height = canvas.mm(9)
+    continuation_height = canvas.mm(10)
+    flow = Flow(canvas, top=continuation_height, bottom=canvas.height - footer_height, first_top=0)
+    number = data["request_number"]
+    continued = f"{data['lab'].get('name') or ''} — {TITLE} {number} (continuación)"
+    flow.on_new_page.append(lambda: continuation_header(flow, continued))
+
+    barcode_height = canvas.mm(11)
+    number_font = font(11, bold=True)
+    title_font = font(9.5, bold=True)
+    right_height = (canvas.line_height(title_font) + canvas.mm(1) + barcode_height
+                    + canvas.line_height(number_font))
+
+    def draw_right(x: float, y: float, width: float) -> None:
+        y += flow.text(x, y, width, TITLE.upper(), title_font, align=RIGHT, color=ACCENT)
+        y += canvas.mm(1)
+        rect = QRectF(x + canvas.mm(4), y, width - canvas.mm(4), barcode_height)
+
+        def bars(rect=rect):
+            try:
+                paint_code128(canvas.painter, rect, number)
+            except BarcodeError:
+                pass  # the number is still printed as text below
+
+        flow.add(bars)
+        y += barcode_height
+        flow.text(x + canvas.mm(4), y, width - canvas.mm(4), number, number_font, align=CENTER)
+
+    paint_lab_header(flow, data["lab"], 62, draw_right, right_height)
+    flow.gap(2)
+    flow.rule(width_pt=1.0, color=INK, gap_mm=3)
+
+    patient = data["patient"]
+    doctor = data["doctor"]
+    doctor_text = doctor.get("name") or ""
+    if doctor.get("institution"):
+        doctor_text = f"{doctor_text} ({doctor['institution']})" if doctor_text else doctor["institution"]
+    pairs = [
+        ("Paciente", patient.get("name") or ""),
+        ("Identidad", patient.get("id_number") or "—"),
+        ("Edad", patient.get("age_text") or "—"),
+        ("Sexo", patient.get("gender") or "—"),
+        ("Remitente", doctor_text or "—"),
+        ("Sucursal", data.get("branch_text") or "—"),
+        ("Prioridad", data.get("priority_label") or ""),
+        ("Origen", data.get("source_label") or ""),
+        ("Fecha de solicitud", data.get("requested_at_text") or ""),
+        ("Estado", data.get("status_label") or ""),
+    ]
+    if data.get("completed_at_text"):
+        pairs.append(("Completada", data["completed_at_text"]))
+    key_values(flow, pairs, columns=2, label_mm=36)
+    for label, key in (("Información clínica", "clinical_info"), ("Notas", "notes")):
+        value = (data.get(key) or "").strip()
+        if value:
+            flow.gap(0.5)
+            flow.ensure(canvas.line_height(font(9.5, bold=True)) * 2)
+            flow.text(0, flow.y, flow.width, label, font(9.5, bold=True), color=MUTED)
+            flow.y += canvas.line_height(font(9.5, bold=True))
+            flow.paragraph(value, font(9.5))
+    flow.gap(3)
+
+    columns = [
+        Column("Código", 13),
+        Column("Investigación", 52, wrap=True),
+        Column("Muestra", 22, wrap=True),
+        Column("Precio", 19, RIGHT),
+        Column("Descuento", 19, RIGHT),
+        Column("Neto", 19, RIGHT),
+    ]
+    rows = []
+    for line in data["lines"]:
+        member = bool(line.get("member"))
+        name = line.get("name") or ""
+        if line.get("notes"):
+            name = f"{name} — {line['notes']}"
+        rows.append(Row(
+            [line.get("code") or "", name, line.get("sample_type") or "",
+             format_lempiras(line["price"]), format_lempiras(line["discount"]),
+             format_lempiras(line["net_price"])],
+            indent=1 if member else 0, muted=member, bold=bool(line.get("is_panel")),
+        ))
+    draw_table(flow, columns, rows, size_pt=9, title="Investigaciones")
+    flow.gap(3)
+
+    totals = data["totals"]
+    discount_label = "Descuento"
+    if data.get("discount_text"):
+        discount_label = f"Descuento ({data['discount_text']})"
+    ordered = sum(1 for line in data["lines"] if not line.get("member"))
+    total_label = f"Total ({ordered} {'investigación' if ordered == 1 else 'investigaciones'})"
+    total_rows = [
+        (total_label if ordered else "Total", format_lempiras(totals["total"]), False),
+        (discount_label, format_lempiras(totals["discount"]), False),
+        ("Neto a pagar", format_lempiras(totals["net"]), True),
+    ]
+    box_width = canvas.mm(95)
+    label_font, value_font = font(9.5), font(9.5)
+    strong_font = font(11.5, bold=True)
+    row_height = canvas.line_height(strong_font) + canvas.mm(1)
+    flow.ensure(row_height * len(total_rows) + canvas.mm(2))
+    left = flow.width - box_width
+    for label, value, strong in total_rows:
+        lf = strong_font if strong else label_font
+        vf = strong_font if strong else value_font
+        if strong:
+            y_rule = flow.y
+            flow.add(lambda y=y_rule: canvas.hline(left, flow.width, y, 0.8, INK))
+            flow.y += canvas.mm(0.8)
+        flow.text(left, flow.y, box_width * 0.6, label, lf, wrap=False)
+        flow.text(left + box_width * 0.6, flow.y, box_width * 0.4, value, vf, align=RIGHT)
+        flow.y += row_height
+    if data.get("discount_reason"):
+        flow.text(left, flow.y, box_width, f"Motivo del descuento: {data['discount_reason']}",
+                  font(8.5, italic=True), wrap=True, color=MUTED)
+        flow.y += canvas.wrapped_height(f"Motivo del descuento: {data['discount_reason']}",
+                                        font(8.5, italic=True), box_width)
+
+    if data.get("cancelled"):
+        flow.gap(5)
+        heading = "SOLICITUD CANCELADA"
+        if data.get("cancelled_at_text"):
+            heading += f" el {data['cancelled_at_text']}"
+        reason = f"Motivo: {data.get('cancellation_reason') or '(sin motivo registrado)'}"
+        pad = canvas.mm(3)
+        inner = flow.width - 2 * pad
+        head_font, reason_font = font(11, bold=True), font(10)
+        height = (canvas.line_height(head_font) + canvas.mm(1)
+                  + canvas.wrapped_height(reason, reason_font, inner) + 2 * pad)
+        flow.ensure(height)
+        rect = QRectF(0, flow.y, flow.width, height)
+        flow.add(lambda: canvas.box(rect, fill=QColor(253, 236, 234), border=STAMP, width_pt=1.2))
+        y = flow.y + pad
+        y += flow.text(pad, y, inner, heading, head_font, color=STAMP) + canvas.mm(1)
+        flow.text(pad, y, inner, reason, reason_font, wrap=True)
+        flow.y += height
+    return flow
+
+
+def paint_stamp(canvas: Canvas, text: str = "CANCELADA") -> None:
+    """A diagonal red stamp across the middle of the page."""
+    painter = canvas.painter
+    painter.save()
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    painter.translate(QPointF(canvas.width / 2, canvas.height / 2))
+    painter.rotate(-32)
+    stamp_font = font(66, bold=True)
+    stamp_font.setLetterSpacing(QFont.SpacingType.PercentageSpacing, 108)
+    width = canvas.text_width(text, stamp_font) + canvas.mm(14)
+    height = canvas.line_height(stamp_font) + canvas.mm(6)
+    color = QColor(STAMP)
+    color.setAlpha(70)
+    pen = QPen(color)
+    pen.setWidthF(canvas.mm(2.2))
+    painter.setPen(pen)
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    rect = QRectF(-width / 2, -height / 2, width, height)
+    painter.drawRoundedRect(rect, canvas.mm(3), canvas.mm(3))
+    painter.setFont(stamp_font)
+    painter.drawText(rect, int(Qt.AlignmentFlag.AlignCenter), text)
+    painter.restore()
+
+
+def printed_text(data: dict) -> str:
+    who = data.get("printed_by") or "—"
+    return f"Impreso por {who} el {data.get('printed_at_text') or ''}".strip()
+
+
+@keep_none_alive
+def paint_summary(painter: QPainter, device: QPagedPaintDevice, data: dict) -> int:
+    """Draw the whole summary on an active painter; returns the number of pages."""
+    canvas = Canvas(painter)
+    flow = summary_flow(canvas, data)
+
+    def decorate(index: int, count: int) -> None:
+        if data.get("cancelled"):
+            paint_stamp(canvas)
+        paint_footer(canvas, index, count, printed_text(data), data["request_number"])
+
+    return flow.paint(device, decorate)
+
+
+def write_summary_pdf(path, data: dict, paper: str = "A4") -> int:
+    """Save the summary as a PDF; returns the page count."""
+    return write_pdf(path, document_layout(paper), lambda p, d: paint_summary(p, d, data),
+                     title=f"{TITLE} {data['request_number']}")

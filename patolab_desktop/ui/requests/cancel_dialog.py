@@ -1,0 +1,100 @@
+"""Cancel a lab request: the reason is required; the service decides if it is allowed."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QVBoxLayout,
+)
+
+from ...services import requests as requests_service
+from ...services.errors import ServiceError
+from .. import prompts
+from ..icons import icon
+from .common import acting_user, error_label, show_error, status_label
+
+COMMON_REASONS = (
+    "El paciente no se presentó a la toma de muestra",
+    "Solicitud duplicada",
+    "Error al registrar la solicitud",
+    "El paciente desistió del examen",
+    "Muestra no apta; se registrará una nueva solicitud",
+)
+
+
+class CancelRequestDialog(QDialog):
+    """``CancelRequestDialog(request_id, request_number, status)``; Accepted once cancelled."""
+
+    def __init__(self, request_id: int, request_number: str = "", status: str = "",
+                 parent=None, by: str = ""):
+        super().__init__(parent)
+        self.request_id = request_id
+        self.cancelled = False
+        self._by = by
+        self.setWindowTitle("Cancelar solicitud")
+        self.setWindowIcon(icon("cancel"))
+        self.setModal(True)
+        self.setMinimumWidth(480)
+        layout = QVBoxLayout(self)
+        title = QLabel(f"Cancelar la solicitud <b>{request_number}</b>"
+                       + (f" (estado: {status_label(status)})" if status else ""))
+        layout.addWidget(title)
+        explain = QLabel("Las solicitudes no se borran: quedan canceladas con su motivo en el "
+                         "historial. Solo se cancelan las pendientes o con muestra tomada.")
+        explain.setWordWrap(True)
+        explain.setStyleSheet("color: #546e7a;")
+        layout.addWidget(explain)
+        reason_label = QLabel("&Motivo de la cancelación *")
+        self.reason_combo = QComboBox()
+        self.reason_combo.setEditable(True)
+        self.reason_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.reason_combo.addItems(COMMON_REASONS)
+        self.reason_combo.setCurrentIndex(-1)
+        self.reason_combo.lineEdit().setPlaceholderText("Escriba el motivo o elija uno de la lista")
+        self.reason_combo.lineEdit().setMaxLength(500)
+        reason_label.setBuddy(self.reason_combo)
+        layout.addWidget(reason_label)
+        layout.addWidget(self.reason_combo)
+        self.error = error_label()
+        layout.addWidget(self.error)
+        self.buttons = QDialogButtonBox()
+        self.ok_button = self.buttons.addButton("Cancelar &solicitud", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.ok_button.setIcon(icon("cancel"))
+        self.close_button = self.buttons.addButton("&Volver", QDialogButtonBox.ButtonRole.RejectRole)
+        self.ok_button.setDefault(True)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self.reason_combo.editTextChanged.connect(self._update)
+        self._update()
+        self.reason_combo.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def reason(self) -> str:
+        return self.reason_combo.currentText().strip()
+
+    def set_reason(self, text: str) -> None:
+        self.reason_combo.setEditText(text)
+
+    def _update(self, *_args) -> None:
+        self.ok_button.setEnabled(bool(self.reason()))
+        if self.reason():
+            show_error(self.error, "")
+
+    def accept(self) -> None:
+        if self.cancelled:
+            return  # already done (Enter and the button both asked)
+        reason = self.reason()
+        if not reason:
+            show_error(self.error, "Escriba el motivo de la cancelación.")
+            return
+        try:
+            requests_service.cancel(self.request_id, reason, by=acting_user(self._by))
+        except ServiceError as exc:
+            show_error(self.error, str(exc))
+            prompts.error(self, "No se puede cancelar", str(exc))
+            return
+        self.cancelled = True
+        super().accept()

@@ -1,0 +1,325 @@
+"""A request's detail: header, lines, history, and the actions its status allows.
+
+The buttons are enabled from the same rules the service applies
+(``requests.can_cancel``, ``requests.is_read_only``, ``NEXT_STATUS``) and the user's
+permissions; the service check is still the one that counts, so a refusal (another
+workstation changed the request meanwhile) is shown and the dialog reloads.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QDialog,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+)
+
+from ...services import customers as customers_service
+from ...services import requests as requests_service
+from ...services import session
+from ...services.errors import ServiceError
+from .. import prompts
+from ..icons import icon
+from ..models.paged_table import Column
+from ..widgets.table import make_table_view
+from .common import (
+    acting_user,
+    RowsModel,
+    TotalsBar,
+    discount_description,
+    field,
+    format_date,
+    line_columns,
+    line_rows,
+    priority_color,
+    priority_label,
+    source_label,
+    status_color,
+    status_label,
+    value_label,
+)
+
+def event_columns() -> list[Column]:
+    return [
+        Column("at", "Fecha", format=format_date),
+        Column("action_label", "Acción"),
+        Column("detail", "Detalle", tooltip=lambda r: r.get("detail") or ""),
+        Column("by", "Usuario"),
+    ]
+
+
+def event_rows(events) -> list[dict]:
+    return [{"id": index, "at": field(e, "at"), "action": field(e, "action", ""),
+             "action_label": field(e, "action_label")
+             or requests_service.EVENT_LABELS.get(field(e, "action", ""), field(e, "action", "")),
+             "detail": field(e, "detail", ""), "by": field(e, "by", "")}
+            for index, e in enumerate(events)]
+
+
+def allowed(permission: str) -> bool:
+    return session.has(permission)
+
+
+class RequestDetailDialog(QDialog):
+    """``RequestDetailDialog(request_id)``. ``changed`` after every successful action."""
+
+    changed = Signal(int)
+
+    def __init__(self, request_id: int, parent=None, by: str = ""):
+        super().__init__(parent)
+        self.request_id = request_id
+        self._by = by
+        self.detail = None
+        self.setWindowIcon(icon("request_detail"))
+        self.resize(1080, 700)
+        self._build()
+        self.reload()
+        self.close_button.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    # --- building ---------------------------------------------------------------------
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        head = QHBoxLayout()
+        self.number_label = QLabel()
+        self.number_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.number_label.setStyleSheet("font-size: 16pt; font-weight: 700;")
+        self.status_badge = QLabel()
+        self.priority_badge = QLabel()
+        self.read_only_label = QLabel()
+        self.read_only_label.setStyleSheet("color: #546e7a; font-style: italic;")
+        head.addWidget(self.number_label)
+        head.addSpacing(12)
+        head.addWidget(self.status_badge)
+        head.addWidget(self.priority_badge)
+        head.addStretch(1)
+        head.addWidget(self.read_only_label)
+        layout.addLayout(head)
+
+        info = QGridLayout()
+        info.setHorizontalSpacing(24)
+        left, right = QFormLayout(), QFormLayout()
+        for form in (left, right):
+            form.setHorizontalSpacing(10)
+            form.setVerticalSpacing(3)
+        self.values: dict[str, QLabel] = {}
+        for form, rows in ((left, (("patient", "Paciente"), ("doctor", "Médico"),
+                                   ("source", "Origen"), ("branch", "Sucursal"),
+                                   ("clinical_info", "Información clínica"), ("notes", "Notas"))),
+                           (right, (("requested_at", "Solicitada"), ("completed_at", "Completada"),
+                                    ("cancelled_at", "Cancelada"), ("cancellation_reason", "Motivo"),
+                                    ("discount", "Descuento"), ("created_by", "Registrada por")))):
+            for key, caption in rows:
+                label = value_label()
+                label.setMinimumWidth(160)
+                self.values[key] = label
+                form.addRow(f"{caption}:", label)
+        info.addLayout(left, 0, 0)
+        info.addLayout(right, 0, 1)
+        info.setColumnStretch(0, 3)
+        info.setColumnStretch(1, 2)
+        layout.addLayout(info)
+
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        lines_box = QGroupBox("Investigaciones")
+        lines_layout = QVBoxLayout(lines_box)
+        self.lines_model = RowsModel(line_columns(with_status=True), self)
+        self.lines_view = make_table_view(self)
+        self.lines_view.setSortingEnabled(False)
+        self.lines_view.setModel(self.lines_model)
+        self.lines_view.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.lines_view.horizontalHeader().setStretchLastSection(False)
+        for column, width in ((0, 60), (2, 130), (3, 95), (4, 95), (5, 95), (6, 125), (7, 110)):
+            self.lines_view.setColumnWidth(column, width)
+        lines_layout.addWidget(self.lines_view)
+        splitter.addWidget(lines_box)
+        events_box = QGroupBox("Historial")
+        events_layout = QVBoxLayout(events_box)
+        self.events_model = RowsModel(event_columns(), self)
+        self.events_view = make_table_view(self)
+        self.events_view.setSortingEnabled(False)
+        self.events_view.setModel(self.events_model)
+        events_header = self.events_view.horizontalHeader()
+        events_header.setStretchLastSection(False)
+        for column, width in ((0, 120), (1, 160), (3, 110)):
+            self.events_view.setColumnWidth(column, width)
+        events_header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.events_view.setWordWrap(False)
+        events_layout.addWidget(self.events_view)
+        splitter.addWidget(events_box)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        layout.addWidget(splitter, 1)
+
+        bottom = QHBoxLayout()
+        self.totals = TotalsBar(compact=True)
+        bottom.addWidget(self.totals, 1)
+        layout.addLayout(bottom)
+
+        buttons = QHBoxLayout()
+        self.advance_button = QPushButton(icon("workflow_next"), "A&vanzar estado")
+        self.cancel_button = QPushButton(icon("cancel"), "&Cancelar solicitud…")
+        self.add_button = QPushButton(icon("add"), "&Agregar investigación…")
+        self.remove_button = QPushButton(icon("remove"), "&Quitar investigación…")
+        self.close_button = QPushButton("C&errar")
+        for button in (self.advance_button, self.cancel_button, self.add_button, self.remove_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        self.print_button = QPushButton(icon("print"), "&Resumen…")
+        self.print_button.setToolTip("Vista previa e impresión del resumen (Ctrl+P)")
+        self.labels_button = QPushButton(icon("print"), "E&tiquetas…")
+        self.labels_button.setToolTip("Etiquetas de tubos (Ctrl+E)")
+        buttons.addWidget(self.print_button)
+        buttons.addWidget(self.labels_button)
+        buttons.addWidget(self.close_button)
+        layout.addLayout(buttons)
+        self.advance_button.clicked.connect(self.advance)
+        self.cancel_button.clicked.connect(self.cancel_request)
+        self.add_button.clicked.connect(self.add_investigation)
+        self.remove_button.clicked.connect(self.remove_investigation)
+        self.close_button.clicked.connect(self.accept)
+        self.print_button.clicked.connect(self.print_summary)
+        self.labels_button.clicked.connect(self.print_labels)
+        for keys, slot in (("Ctrl+P", self.print_summary), ("Ctrl+E", self.print_labels)):
+            QShortcut(QKeySequence(keys), self, activated=slot)
+
+    # --- data -------------------------------------------------------------------------
+    def reload(self) -> None:
+        self.detail = detail = requests_service.get(self.request_id)
+        status = field(detail, "status")
+        number = field(detail, "request_number", "")
+        self.setWindowTitle(f"Solicitud {number}")
+        self.number_label.setText(number)
+        self.status_badge.setText(status_label(status))
+        self.status_badge.setStyleSheet(_badge_style(status_color(status).name()))
+        priority = field(detail, "priority")
+        self.priority_badge.setText(priority_label(priority))
+        self.priority_badge.setStyleSheet(_badge_style(priority_color(priority).name()))
+        values = {
+            "patient": _join(field(detail, "patient_name"),
+                             customers_service.format_id_number(field(detail, "patient_id_number", "")),
+                             _age(field(detail, "patient_age"))),
+            "doctor": field(detail, "doctor_name", ""),
+            "source": source_label(field(detail, "source")),
+            "branch": field(detail, "branch_name", ""),
+            "clinical_info": field(detail, "clinical_info", ""),
+            "notes": field(detail, "notes", ""),
+            "requested_at": format_date(field(detail, "requested_at")),
+            "completed_at": format_date(field(detail, "completed_at")),
+            "cancelled_at": format_date(field(detail, "cancelled_at")),
+            "cancellation_reason": field(detail, "cancellation_reason", "") or "",
+            "discount": _join(discount_description(field(detail, "discount_kind", ""),
+                                                   field(detail, "discount_percent", 0),
+                                                   field(detail, "patient_age")),
+                              field(detail, "discount_reason", "")),
+            "created_by": field(detail, "created_by", ""),
+        }
+        for key, label in self.values.items():
+            label.setText(str(values.get(key) or "—"))
+        self.lines_model.set_rows(line_rows(field(detail, "lines", [])))
+        self.events_model.set_rows(event_rows(field(detail, "events", [])))
+        self.totals.set_totals(field(detail, "total_amount"), field(detail, "discount_amount"),
+                               field(detail, "net_amount"))
+        self._update_buttons(status)
+
+    def _update_buttons(self, status: str) -> None:
+        read_only = requests_service.is_read_only(status)
+        next_status = requests_service.NEXT_STATUS.get(status)
+        self.advance_button.setEnabled(next_status is not None and not read_only
+                                       and allowed("requests.workflow"))
+        self.advance_button.setText(f"A&vanzar a «{status_label(next_status)}»" if next_status
+                                    else "A&vanzar estado")
+        self.cancel_button.setEnabled(requests_service.can_cancel(status) and allowed("requests.cancel"))
+        can_print = allowed("prints.run")
+        self.print_button.setEnabled(can_print)
+        self.labels_button.setEnabled(can_print and status != "cancelled")
+        editable = not read_only and allowed("lis.requests.update")
+        self.add_button.setEnabled(editable)
+        self.remove_button.setEnabled(editable)
+        if read_only:
+            self.read_only_label.setText(f"Solicitud {status_label(status).lower()}: solo lectura")
+        else:
+            self.read_only_label.setText("")
+
+    def print_summary(self) -> None:
+        if self.print_button.isEnabled():
+            from ..printing import actions
+
+            actions.preview_summary(self, self.request_id)
+
+    def print_labels(self) -> None:
+        if self.labels_button.isEnabled():
+            from ..printing import actions
+
+            actions.preview_labels(self, self.request_id)
+
+    def _refused(self, title: str, exc: ServiceError) -> None:
+        prompts.error(self, title, str(exc))
+        self.reload()
+
+    # --- actions ----------------------------------------------------------------------
+    def advance(self) -> None:
+        status = field(self.detail, "status")
+        next_status = requests_service.NEXT_STATUS.get(status)
+        if next_status is None:
+            return
+        number = field(self.detail, "request_number", "")
+        if not prompts.confirm(self, "Avanzar estado",
+                               f"¿Pasar la solicitud {number} de «{status_label(status)}» "
+                               f"a «{status_label(next_status)}»?"):
+            return
+        try:
+            requests_service.advance(self.request_id, by=acting_user(self._by))
+        except ServiceError as exc:
+            self._refused("No se puede avanzar la solicitud", exc)
+            return
+        self.reload()
+        self.changed.emit(self.request_id)
+
+    def cancel_request(self) -> None:
+        from .cancel_dialog import CancelRequestDialog
+
+        dialog = CancelRequestDialog(self.request_id, field(self.detail, "request_number", ""),
+                                     field(self.detail, "status", ""), self, by=self._by)
+        accepted = dialog.exec()
+        self.reload()
+        if accepted:
+            self.changed.emit(self.request_id)
+
+    def add_investigation(self) -> None:
+        from .add_investigation_dialog import AddInvestigationDialog
+
+        dialog = AddInvestigationDialog(self.request_id, self, by=self._by)
+        dialog.exec()
+        self.reload()
+        if dialog.changed_count:
+            self.changed.emit(self.request_id)
+
+    def remove_investigation(self) -> None:
+        from .remove_investigation_dialog import RemoveInvestigationDialog
+
+        dialog = RemoveInvestigationDialog(self.request_id, self, by=self._by)
+        dialog.exec()
+        self.reload()
+        if dialog.changed_count:
+            self.changed.emit(self.request_id)
+
+
+def _badge_style(color: str) -> str:
+    return (f"color: white; background: {color}; border-radius: 9px; padding: 2px 10px;"
+            " font-weight: 600;")
+
+
+def _age(age) -> str:
+    return f"{age} años" if age is not None else ""
+
+
+def _join(*parts) -> str:
+    return " · ".join(str(p) for p in parts if p not in (None, ""))

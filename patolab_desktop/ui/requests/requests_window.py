@@ -1,0 +1,371 @@
+"""The list of lab requests: search, filters, paged rows sorted in SQL, open the detail."""
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QDate, QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...services import branches as branches_service
+from ...services import referrers as referrers_service
+from ...services import requests as requests_service
+from ...services.errors import ServiceError
+from ..icons import icon
+from ..models.paged_table import Column, PagedTableModel
+from ..widgets.table import SearchBox, make_table_view
+from .common import (
+    LookupEdit,
+    error_label,
+    show_error,
+    fill_combo,
+    format_date,
+    format_money,
+    priority_color,
+    priority_icon,
+    priority_label,
+    source_label,
+    status_color,
+    status_icon,
+    status_label,
+)
+from .request_entry import describe_doctor, describe_patient, search_patients
+
+FILTER_DEBOUNCE_MS = 150
+RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+
+
+def request_columns() -> list[Column]:
+    sorts = getattr(requests_service, "SORTS", {})
+
+    def sort(name: str) -> str | None:
+        return name if name in sorts else None
+
+    return [
+        Column("request_number", "Número", sort=sort("request_number")),
+        Column("requested_at", "Fecha", sort=sort("requested_at"), format=format_date),
+        Column("patient_name", "Paciente", sort=sort("patient_name")),
+        Column("doctor_name", "Médico", sort=sort("doctor")),
+        Column("priority", "Prioridad", sort=sort("priority"), format=priority_label,
+               decoration=lambda r: priority_icon(r.get("priority")),
+               foreground=lambda r: priority_color(r.get("priority"))),
+        Column("status", "Estado", sort=sort("status"), format=status_label,
+               decoration=lambda r: status_icon(r.get("status")),
+               foreground=lambda r: status_color(r.get("status"))),
+        Column("source", "Origen", sort=sort("source"), format=source_label),
+        Column("branch_code", "Sucursal", sort=sort("branch"), tooltip=lambda r: r.get("branch_name") or ""),
+        Column("line_count", "Inv.", align=RIGHT,
+               tooltip=lambda r: "Investigaciones en la solicitud (incluye las de los paneles)"),
+        Column("net_amount", "Neto", sort=sort("net_amount"), format=format_money, align=RIGHT,
+               tooltip=lambda r: (f"Total {format_money(r.get('total_amount'))} − descuento "
+                                  f"{format_money(r.get('discount_amount'))}")),
+    ]
+
+
+DATE_COLUMN = 1
+
+
+class RequestsModel(PagedTableModel):
+    """The paged model; a refusal of the filters by the service (e.g. "from" after "to")
+    is kept in ``error`` and shown, instead of raised."""
+
+    reloaded = Signal()
+    error = ""
+
+    def reload(self) -> None:
+        try:
+            super().reload()
+        except ServiceError as exc:
+            self.error = str(exc)
+        else:
+            self.error = ""
+        self.reloaded.emit()
+
+
+class DateFilter(QWidget):
+    """A check box that turns a date limit on, and a dd/MM/yyyy date edit with a calendar."""
+
+    changed = Signal()
+
+    def __init__(self, caption: str, default: QDate, parent=None):
+        super().__init__(parent)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        self.check = QCheckBox(caption)
+        self.edit = QDateEdit(default)
+        self.edit.setCalendarPopup(True)
+        self.edit.setDisplayFormat("dd/MM/yyyy")
+        self.edit.setEnabled(False)
+        layout.addWidget(self.check)
+        layout.addWidget(self.edit)
+        self.check.toggled.connect(self.edit.setEnabled)
+        self.check.toggled.connect(lambda _on: self.changed.emit())
+        self.edit.dateChanged.connect(lambda _d: self.changed.emit() if self.check.isChecked() else None)
+
+    def value(self) -> dt.date | None:
+        if not self.check.isChecked():
+            return None
+        d = self.edit.date()
+        return dt.date(d.year(), d.month(), d.day())
+
+    def set_value(self, value: dt.date | None) -> None:
+        if value is not None:
+            self.edit.setDate(QDate(value.year, value.month, value.day))
+        self.check.setChecked(value is not None)
+
+
+class RequestsWindow(QWidget):
+    """Paged list of requests. ``open_request(id)`` asks the area to show the detail."""
+
+    open_request = Signal(int)
+    new_request = Signal()
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._patient_id: int | None = None
+        self._doctor_id: int | None = None
+        self._build()
+        self.model = RequestsModel(request_columns(), requests_service.page, parent=self)
+        self.model.sort(DATE_COLUMN, Qt.SortOrder.DescendingOrder)  # newest first; no query yet
+        self.view.setModel(self.model)
+        header = self.view.horizontalHeader()
+        header.blockSignals(True)
+        header.setSortIndicator(DATE_COLUMN, Qt.SortOrder.DescendingOrder)
+        header.blockSignals(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(False)
+        for column, width in enumerate((125, 115, 0, 170, 145, 140, 105, 70, 40, 110)):
+            if width:
+                self.view.setColumnWidth(column, width)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)  # the patient takes the rest
+        self.view.doubleClicked.connect(lambda index: self._open_row(index.row()))
+        for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            shortcut = QShortcut(QKeySequence(key), self.view)
+            shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+            shortcut.activated.connect(self.open_current)
+        self.model.reloaded.connect(self._update_count)
+        self.model.rowsInserted.connect(self._update_count)
+        self.apply_filters_now()
+
+    # --- building ---------------------------------------------------------------------
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 8)
+        top = QHBoxLayout()
+        self.search = SearchBox("Buscar por número de solicitud o nombre del paciente (Ctrl+F)")
+        top.addWidget(self.search, 1)
+        self.new_button = QPushButton(icon("request_new"), "Nueva solicitud")
+        self.open_button = QPushButton(icon("request_detail"), "Abrir (Enter)")
+        self.refresh_button = QPushButton(icon("refresh"), "Actualizar (F5)")
+        for button in (self.new_button, self.open_button, self.refresh_button):
+            top.addWidget(button)
+        layout.addLayout(top)
+
+        filters = QGridLayout()
+        filters.setHorizontalSpacing(6)
+        self.status_combo = QComboBox()
+        fill_combo(self.status_combo, requests_service.STATUS_LABELS, "status_", "Todos los estados")
+        self.priority_combo = QComboBox()
+        fill_combo(self.priority_combo, requests_service.PRIORITY_LABELS, "priority_", "Todas las prioridades")
+        self.source_combo = QComboBox()
+        fill_combo(self.source_combo, requests_service.SOURCE_LABELS, None, "Todos los orígenes")
+        self.branch_combo = QComboBox()
+        self.branch_combo.addItem("Todas las sucursales", None)
+        for branch in branches_service.list_active():
+            self.branch_combo.addItem(f"{branch['name']} ({branch['code']})", branch["id"])
+        self.patient_filter = LookupEdit(search_patients, describe_patient, "Paciente (todos)",
+                                         display=lambda r: r.get("name", ""), min_chars=2)
+        self.doctor_filter = LookupEdit(lambda t: referrers_service.search(t, limit=20), describe_doctor,
+                                        "Médico (todos)", display=lambda r: r.get("name", ""))
+        today = QDate.currentDate()
+        self.date_from = DateFilter("Desde", today.addDays(-30))
+        self.date_to = DateFilter("Hasta", today)
+        self.clear_button = QPushButton(icon("clear"), "Quitar filtros")
+        for column, (caption, widget) in enumerate((("Es&tado", self.status_combo),
+                                                    ("Priori&dad", self.priority_combo),
+                                                    ("&Origen", self.source_combo),
+                                                    ("Sucursa&l", self.branch_combo))):
+            label = QLabel(caption)
+            label.setBuddy(widget)
+            filters.addWidget(label, 0, 2 * column)
+            filters.addWidget(widget, 0, 2 * column + 1)
+        patient_label = QLabel("Pac&iente")
+        patient_label.setBuddy(self.patient_filter)
+        doctor_label = QLabel("&Médico")
+        doctor_label.setBuddy(self.doctor_filter)
+        filters.addWidget(patient_label, 1, 0)
+        filters.addWidget(self.patient_filter, 1, 1, 1, 3)
+        filters.addWidget(doctor_label, 1, 4)
+        filters.addWidget(self.doctor_filter, 1, 5, 1, 3)
+        dates = QHBoxLayout()
+        dates.addWidget(self.date_from)
+        dates.addWidget(self.date_to)
+        dates.addStretch(1)
+        self.count_label = QLabel()
+        self.count_label.setStyleSheet("color: #546e7a;")
+        dates.addWidget(self.count_label)
+        dates.addWidget(self.clear_button)
+        filters.addLayout(dates, 2, 0, 1, 8)
+        for column in (1, 3, 5, 7):
+            filters.setColumnStretch(column, 1)
+        layout.addLayout(filters)
+
+        self.error_label = error_label()
+        layout.addWidget(self.error_label)
+        self.view = make_table_view(self)
+        layout.addWidget(self.view, 1)
+
+        self._filter_timer = QTimer(self)
+        self._filter_timer.setSingleShot(True)
+        self._filter_timer.setInterval(FILTER_DEBOUNCE_MS)
+        self._filter_timer.timeout.connect(self.apply_filters_now)
+        self.search.search_changed.connect(lambda _t: self.apply_filters_now())
+        for combo in (self.status_combo, self.priority_combo, self.source_combo, self.branch_combo):
+            combo.currentIndexChanged.connect(lambda _i: self._filter_timer.start())
+        for date in (self.date_from, self.date_to):
+            date.changed.connect(self._filter_timer.start)
+        self.patient_filter.chosen.connect(self._patient_chosen)
+        self.patient_filter.textEdited.connect(lambda t: self._patient_cleared() if not t.strip() else None)
+        self.doctor_filter.chosen.connect(self._doctor_chosen)
+        self.doctor_filter.textEdited.connect(lambda t: self._doctor_cleared() if not t.strip() else None)
+        self.clear_button.clicked.connect(self.clear_filters)
+        self.open_button.clicked.connect(self.open_current)
+        self.new_button.clicked.connect(self.new_request)
+        self.refresh_button.clicked.connect(self.refresh)
+        find = QShortcut(QKeySequence(QKeySequence.StandardKey.Find), self)
+        find.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        find.activated.connect(self.focus_default)
+        refresh = QShortcut(QKeySequence(QKeySequence.StandardKey.Refresh), self)
+        refresh.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        refresh.activated.connect(self.refresh)
+        self.search.returnPressed.connect(self._search_enter)
+        self.search.installEventFilter(self)
+
+    # --- filters ----------------------------------------------------------------------
+    def _patient_chosen(self, row: dict) -> None:
+        self._patient_id = row["id"]
+        self._filter_timer.start()
+
+    def _patient_cleared(self) -> None:
+        if self._patient_id is not None:
+            self._patient_id = None
+            self._filter_timer.start()
+
+    def _doctor_chosen(self, row: dict) -> None:
+        self._doctor_id = row["id"]
+        self._filter_timer.start()
+
+    def _doctor_cleared(self) -> None:
+        if self._doctor_id is not None:
+            self._doctor_id = None
+            self._filter_timer.start()
+
+    def set_patient_filter(self, row: dict | None) -> None:
+        self._patient_id = row["id"] if row else None
+        self.patient_filter.setText(row.get("name", "") if row else "")
+        self.apply_filters_now()
+
+    def set_doctor_filter(self, row: dict | None) -> None:
+        self._doctor_id = row["id"] if row else None
+        self.doctor_filter.setText(row.get("name", "") if row else "")
+        self.apply_filters_now()
+
+    def current_filters(self) -> requests_service.RequestFilter:
+        return requests_service.RequestFilter(
+            search=self.search.text().strip(),
+            status=self.status_combo.currentData(),
+            priority=self.priority_combo.currentData(),
+            source=self.source_combo.currentData(),
+            patient_id=self._patient_id,
+            doctor_id=self._doctor_id,
+            branch_id=self.branch_combo.currentData(),
+            date_from=self.date_from.value(),
+            date_to=self.date_to.value(),
+        )
+
+    def apply_filters_now(self) -> None:
+        self._filter_timer.stop()
+        self.model.set_filters(self.current_filters())
+
+    def clear_filters(self) -> None:
+        widgets = (self.status_combo, self.priority_combo, self.source_combo, self.branch_combo,
+                   self.date_from, self.date_to, self.search)
+        for widget in widgets:
+            widget.blockSignals(True)
+        for combo in (self.status_combo, self.priority_combo, self.source_combo, self.branch_combo):
+            combo.setCurrentIndex(0)
+        self.date_from.set_value(None)
+        self.date_to.set_value(None)
+        self.search.clear()
+        for widget in widgets:
+            widget.blockSignals(False)
+        self._patient_id = self._doctor_id = None
+        self.patient_filter.clear()
+        self.doctor_filter.clear()
+        self.apply_filters_now()
+
+    def refresh(self) -> None:
+        """Re-run the query, keeping the selected request selected when it is still listed."""
+        selected = self.current_id()
+        self.model.reload()
+        if selected is not None:
+            self.select_id(selected)
+
+    def _update_count(self, *_args) -> None:
+        show_error(self.error_label, self.model.error)
+        rows = self.model.rowCount()
+        more = "+" if self.model.canFetchMore() else ""
+        self.count_label.setText(f"{rows}{more} solicitudes" if rows != 1 else "1 solicitud")
+
+    # --- rows -------------------------------------------------------------------------
+    def current_id(self) -> int | None:
+        index = self.view.currentIndex()
+        return self.model.row_id(index.row()) if index.isValid() else None
+
+    def select_id(self, request_id: int) -> bool:
+        row = self.model.row_of_id(request_id)
+        if row < 0:
+            return False
+        self.view.selectRow(row)
+        self.view.scrollTo(self.model.index(row, 0))
+        return True
+
+    def _open_row(self, row: int) -> None:
+        if 0 <= row < self.model.rowCount():
+            self.open_request.emit(self.model.row_id(row))
+
+    def open_current(self) -> None:
+        index = self.view.currentIndex()
+        if index.isValid():
+            self._open_row(index.row())
+
+    def eventFilter(self, watched, event):  # noqa: N802
+        # ↓ in the search box goes down to the rows
+        if (watched is self.search and event.type() == QEvent.Type.KeyPress
+                and event.key() == Qt.Key.Key_Down and self.model.rowCount()):
+            self._search_enter()
+            return True
+        return super().eventFilter(watched, event)
+
+    def _search_enter(self) -> None:
+        if self.model.rowCount():
+            self.view.setFocus(Qt.FocusReason.OtherFocusReason)
+            if not self.view.currentIndex().isValid():
+                self.view.selectRow(0)
+
+    def focus_default(self) -> None:
+        self.search.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.search.selectAll()
+

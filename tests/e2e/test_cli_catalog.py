@@ -1,0 +1,94 @@
+"""The catalog and referrer commands, run as a user would run them."""
+from __future__ import annotations
+
+import csv
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+DEMO = ROOT / "resources" / "data" / "demo_investigations.csv"
+
+
+def patolab(*args, home: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PATOLAB_HOME": str(home), "QT_QPA_PLATFORM": "offscreen"}
+    return subprocess.run([sys.executable, "-m", "patolab_desktop.cli", *map(str, args)],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+
+
+def read_csv(path: Path) -> list[list[str]]:
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf"), "UTF-8 with BOM"
+    return list(csv.reader(raw.decode("utf-8-sig").splitlines()))
+
+
+@pytest.fixture
+def home(_isolated_home):
+    """The isolated user folder the suite's conftest made for this test."""
+    return _isolated_home
+
+
+def test_import_catalog_then_export(tmp_path, home):
+    db = tmp_path / "lab.db"
+    result = patolab("import-catalog", DEMO, "--db", db, home=home)
+    assert result.returncode == 0, result.stderr
+    assert "Se importaron 31 filas: 31 nuevas" in result.stdout
+    out = tmp_path / "catalogo.csv"
+    result = patolab("export", "catalog", "--db", db, "--out", out, home=home)
+    assert result.returncode == 0, result.stderr
+    rows = read_csv(out)
+    assert rows[0] == ["code", "name", "sample_type", "price", "panel_members", "active"]
+    assert len(rows) == 32
+    assert ["PERTIR", "Perfil tiroideo", "Suero", "900.000", "TSH;T4L;T3", "1"] in rows
+
+
+def test_import_with_errors_reports_every_row_and_writes_nothing(tmp_path, home):
+    db = tmp_path / "lab.db"
+    bad = tmp_path / "malo.csv"
+    bad.write_text("code,name,sample_type,price,panel_members\n"
+                   "GLU,Glucosa,Suero,80.000,\n"
+                   "HEM,Hemograma,Sangre,-1,\n"
+                   "PER,Perfil,Suero,100,GLU;ZZZ\n"
+                   "GLU,Otra glucosa,Suero,80,\n", encoding="utf-8")
+    result = patolab("import-catalog", bad, "--db", db, home=home)
+    assert result.returncode == 1
+    out = result.stdout
+    assert "3 de 4 filas tienen errores; no se importó nada" in out
+    assert "línea 3 (HEM)" in out and "negativo" in out
+    assert "línea 4 (PER)" in out and "ZZZ" in out
+    assert "línea 5 (GLU)" in out and "repetido" in out
+    export = tmp_path / "vacio.csv"
+    assert patolab("export", "catalog", "--db", db, "--out", export, home=home).returncode == 0
+    assert read_csv(export)[1:] == []  # nothing was written, not even the good row
+
+
+def test_import_missing_file_fails_cleanly(tmp_path, home):
+    result = patolab("import-catalog", tmp_path / "no.csv", "--db", tmp_path / "lab.db",
+                     home=home)
+    assert result.returncode == 1
+    assert "No se encontró el archivo" in result.stderr
+
+
+def test_export_referrers(tmp_path, home):
+    db = tmp_path / "lab.db"
+    assert patolab("seed-demo", "--db", db, "--customers", "0", "--requests", "0",
+                   home=home).returncode == 0
+    out = tmp_path / "remitentes.csv"
+    result = patolab("export", "referrers", "--db", db, "--out", out, home=home)
+    assert result.returncode == 0, result.stderr
+    rows = read_csv(out)
+    assert rows[0] == ["Nombre", "Tipo", "Institución", "Teléfono", "Correo", "Dirección",
+                       "Notas", "Estado", "Registrado"]
+    assert len(rows) - 1 == int(result.stdout.split()[0]) >= 55
+    assert any(r[1] == "Hospital" and r[0] == "Hospital Escuela" for r in rows[1:])
+    hospitals = tmp_path / "hospitales.csv"
+    result = patolab("export", "referrers", "--db", db, "--out", hospitals, "--type",
+                     "hospital", home=home)
+    assert result.returncode == 0, result.stderr
+    assert {r[1] for r in read_csv(hospitals)[1:]} == {"Hospital"}
+    result = patolab("export", "referrers", "--db", db, "--out", hospitals, "--type", "nada",
+                     home=home)
+    assert result.returncode == 1 and "no existe el tipo" in result.stderr

@@ -1,0 +1,97 @@
+"""Roles × permissions matrix: a valid model, toggles persist, the last admin is protected."""
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from patolab_desktop.services import permissions, users
+from patolab_desktop.services.errors import PermissionDenied
+from patolab_desktop.ui import prompts
+from patolab_desktop.ui.admin.permission_matrix import (
+    FIRST_ROLE_COLUMN,
+    LABEL_COLUMN,
+    PermissionMatrixDialog,
+    PermissionMatrixModel,
+)
+from tests.security_helpers import clock, login_as, fast_hashing, no_session  # noqa: F401
+
+pytestmark = pytest.mark.usefixtures("no_session", "fast_hashing")
+ADMIN, SUPERVISOR, RECEPTION = (permissions.ROLE_ADMIN, permissions.ROLE_SUPERVISOR,
+                                permissions.ROLE_RECEPTION)
+
+
+def test_model_is_valid_and_shows_the_seeded_sets(qtmodeltester, database, clock):
+    login_as(ADMIN)
+    model = PermissionMatrixModel()
+    qtmodeltester.check(model)
+    assert model.roles == [RECEPTION, SUPERVISOR, ADMIN]
+    assert model.rowCount() == len(permissions.ALL)
+    assert model.columnCount() == FIRST_ROLE_COLUMN + 3
+    row = model.row_of("exports.run")
+    assert model.data(model.index(row, LABEL_COLUMN)) == "Exportar datos a CSV"
+    checks = [model.data(model.index(row, model.column_of(r)), Qt.ItemDataRole.CheckStateRole)
+              for r in model.roles]
+    assert checks == [Qt.CheckState.Unchecked, Qt.CheckState.Unchecked, Qt.CheckState.Checked]
+    assert model.flags(model.index(row, FIRST_ROLE_COLUMN)) & Qt.ItemFlag.ItemIsUserCheckable
+
+
+def test_toggling_persists_in_the_database(qtmodeltester, database, clock):
+    login_as(ADMIN)
+    model = PermissionMatrixModel()
+    index = model.index(model.row_of("exports.run"), model.column_of(RECEPTION))
+    assert "exports.run" not in users.role_permissions()[RECEPTION]
+    assert model.setData(index, Qt.CheckState.Checked.value, Qt.ItemDataRole.CheckStateRole)
+    assert "exports.run" in users.role_permissions()[RECEPTION]
+    fresh = PermissionMatrixModel()
+    assert fresh.is_granted(RECEPTION, "exports.run")
+    assert model.toggle(SUPERVISOR, "discounts.manual")  # revoke
+    assert "discounts.manual" not in users.role_permissions()[SUPERVISOR]
+    qtmodeltester.check(model)
+
+
+def test_space_key_and_click_toggle_a_cell(qtbot, database, clock):
+    login_as(ADMIN)
+    dialog = PermissionMatrixDialog()
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    model = dialog.model
+    dialog.view.setCurrentIndex(model.index(model.row_of("imports.run"),
+                                            model.column_of(SUPERVISOR)))
+    qtbot.keyClick(dialog.view, Qt.Key.Key_Space)
+    assert "imports.run" in users.role_permissions()[SUPERVISOR]
+    # a click anywhere in the cell (the box is drawn centred) toggles it back
+    index = model.index(model.row_of("imports.run"), model.column_of(SUPERVISOR))
+    dialog.view.scrollTo(index)
+    qtbot.mouseClick(dialog.view.viewport(), Qt.MouseButton.LeftButton,
+                     pos=dialog.view.visualRect(index).center())
+    assert "imports.run" not in users.role_permissions()[SUPERVISOR]
+
+
+def test_last_administrator_cannot_lose_users_manage(qtbot, database, clock, monkeypatch):
+    login_as(ADMIN)
+    errors = []
+    monkeypatch.setattr(prompts, "error", lambda parent, title, text: errors.append(text))
+    dialog = PermissionMatrixDialog()
+    qtbot.addWidget(dialog)
+    assert not dialog.model.toggle(ADMIN, "users.manage")
+    assert dialog.model.is_granted(ADMIN, "users.manage")
+    assert "users.manage" in users.role_permissions()[ADMIN]
+    assert len(errors) == 1 and "administrador" in errors[0]
+
+
+@pytest.mark.parametrize("role_name", [RECEPTION, SUPERVISOR])
+def test_matrix_is_for_administrators_only(database, clock, role_name):
+    login_as(role_name)
+    with pytest.raises(PermissionDenied):
+        PermissionMatrixModel()
+
+
+def test_render_permission_matrix(qtbot, database, clock):
+    login_as(ADMIN)
+    dialog = PermissionMatrixDialog()
+    qtbot.addWidget(dialog)
+    dialog.resize(900, 820)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert dialog.grab().save("/tmp/permission_matrix.png")

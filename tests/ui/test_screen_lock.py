@@ -1,0 +1,177 @@
+"""Auto-lock after inactivity; unlock with the same password keeping open forms."""
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QPainter
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QLineEdit,
+    QMainWindow,
+    QPlainTextEdit,
+    QVBoxLayout,
+)
+
+from patolab_desktop.services import permissions, session, settings
+from patolab_desktop.ui import prompts
+from patolab_desktop.ui.admin import login_flow
+from patolab_desktop.ui.admin.screen_lock import Curtain, ScreenLock
+from tests.security_helpers import PASSWORD, clock, login_as, fast_hashing, no_session  # noqa: F401
+
+pytestmark = pytest.mark.usefixtures("no_session", "fast_hashing")
+
+
+class Form(QDialog):
+    """Stands for any area's open form with unsaved text."""
+
+    def __init__(self, parent):
+        super().__init__(parent)
+        self.setWindowTitle("Nuevo paciente")
+        layout = QVBoxLayout(self)
+        self.name_edit = QLineEdit(self)
+        layout.addWidget(self.name_edit)
+
+
+@pytest.fixture
+def desk(qtbot, database, clock):
+    """A logged-in receptionist, a main window and an open (window-modal) form."""
+    login_as(permissions.ROLE_RECEPTION)
+    window = QMainWindow()
+    window.setWindowTitle("PatoLab Desktop")
+    window.setCentralWidget(QPlainTextEdit("Lista de pacientes…"))
+    window.resize(900, 600)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    form = Form(window)
+    form.open()  # modal like a real form dialog, without blocking the test
+    qtbot.waitExposed(form)
+    form.name_edit.setText("Juan Pérez")
+    qtbot.keyClicks(form.name_edit, " sin guardar")  # typed, not saved
+    lock = ScreenLock(window, minutes=10)
+    yield window, form, lock
+    lock.release()
+    lock.stop()
+
+
+def _curtains():
+    return [w for w in QApplication.allWidgets() if isinstance(w, Curtain) and w.isVisible()]
+
+
+def test_timer_uses_the_lab_setting(qtbot, database):
+    settings.put("lock_minutes", 3)
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    lock = ScreenLock(window)
+    assert lock.timer.interval() == 3 * 60_000 and lock.timer.isActive()
+    lock.set_minutes(0)  # 0 = never auto-lock
+    assert not lock.timer.isActive()
+    lock.stop()
+
+
+def test_user_input_restarts_the_idle_timer(desk, qtbot):
+    _window, form, lock = desk
+    lock.timer.stop()
+    qtbot.keyClick(form.name_edit, Qt.Key.Key_End)
+    assert lock.timer.isActive()
+    lock.timer.stop()
+    qtbot.mouseClick(form.name_edit, Qt.MouseButton.LeftButton)
+    assert lock.timer.isActive()
+
+
+def test_idle_timeout_locks_and_the_right_password_unlocks_keeping_the_form(desk, qtbot):
+    window, form, lock = desk
+    lock.timer.setInterval(20)  # a short real interval instead of ten minutes
+    lock.timer.start()
+    qtbot.waitUntil(lock.is_locked, timeout=3000)
+    dialog = lock.dialog
+    assert dialog.isVisible() and dialog.isModal()
+    assert dialog.windowModality() == Qt.WindowModality.ApplicationModal
+    covered = {c.parentWidget() for c in _curtains()}
+    assert window in covered and form in covered  # nothing readable behind the lock
+    assert form.isVisible() and form.name_edit.text() == "Juan Pérez sin guardar"
+
+    dialog.password_edit.setText("equivocada")
+    dialog.unlock_button.click()
+    assert lock.is_locked() and dialog.isVisible()
+    assert "Contraseña incorrecta" in dialog.message_text()
+    assert dialog.password_edit.text() == ""
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)  # Esc does not unlock
+    assert lock.is_locked() and dialog.isVisible()
+
+    with qtbot.waitSignal(lock.unlocked, timeout=3000):
+        qtbot.keyClicks(dialog.password_edit, PASSWORD)
+        qtbot.keyClick(dialog.password_edit, Qt.Key.Key_Return)
+    assert not lock.is_locked() and not _curtains()
+    assert form.isVisible() and form.name_edit.text() == "Juan Pérez sin guardar"
+    assert lock.timer.isActive() and lock.timer.interval() == 20
+
+
+def test_locking_by_timer_signal_and_lockout_through_the_unlock(desk, qtbot, clock):
+    _window, form, lock = desk
+    lock.timer.timeout.emit()  # as if ten idle minutes had passed
+    assert lock.is_locked()
+    for _ in range(5):
+        lock.dialog.password_edit.setText("mala")
+        lock.dialog.try_unlock()
+    assert "bloqueada" in lock.dialog.message_text()
+    lock.dialog.password_edit.setText(PASSWORD)
+    assert not lock.dialog.try_unlock()  # even the right password waits five minutes
+    clock.advance(minutes=5)
+    lock.dialog.password_edit.setText(PASSWORD)
+    assert lock.dialog.try_unlock()
+    assert form.name_edit.text() == "Juan Pérez sin guardar"
+
+
+def test_nobody_logged_in_means_nothing_to_lock(desk):
+    _window, _form, lock = desk
+    session.set_current(None)
+    lock.lock()
+    assert not lock.is_locked()
+
+
+def test_switch_user_from_the_lock_logs_out_after_confirmation(qtbot, database, clock,
+                                                               monkeypatch):
+    from patolab_desktop.ui.main_window import MainWindow
+
+    actor = login_as(permissions.ROLE_RECEPTION)
+    window = MainWindow(db_label="prueba.db")
+    qtbot.addWidget(window)
+    admin = login_flow.install_admin(window, actor, lock_minutes=10)
+    window.apply_permissions(session.has)
+    window.show()
+    form = Form(window)
+    form.open()
+    admin.actions["Bloquear pantalla"].trigger()  # Ctrl+L
+    assert admin.lock.is_locked()
+
+    answers = [False, True]
+    monkeypatch.setattr(prompts, "confirm", lambda *a: answers.pop(0))
+    admin.lock.dialog.switch_button.click()  # "No": stays locked
+    assert admin.lock.is_locked() and session.current() == actor
+
+    def next_user(parent=None):
+        return login_as(permissions.ROLE_ADMIN)
+
+    monkeypatch.setattr(login_flow, "start_session", next_user)
+    admin.lock.dialog.switch_button.click()
+    assert not admin.lock.is_locked()
+    assert session.current().username == "admin"
+    assert not form.isVisible()  # the previous user's open forms were closed
+    assert "Admin" in admin.user_label.text()
+    assert admin.actions["Usuarios…"].isVisible()  # menus follow the new role
+    admin.lock.stop()
+
+
+def test_render_screen_lock(desk, qtbot):
+    window, form, lock = desk
+    lock.lock()
+    QApplication.processEvents()
+    picture = window.grab()
+    painter = QPainter(picture)
+    card = lock.dialog.grab()
+    painter.drawPixmap(QPoint((picture.width() - card.width()) // 2,
+                              (picture.height() - card.height()) // 2), card)
+    painter.end()
+    assert picture.save("/tmp/screen_lock.png")

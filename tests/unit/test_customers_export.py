@@ -1,0 +1,84 @@
+"""Exportar → Clientes (CSV): seed 000 columns, active customers matching the filters."""
+from __future__ import annotations
+
+import datetime as dt
+
+from patolab_desktop.services import csvio, customers, exports
+
+F = customers.CustomerFilter
+
+
+def _export(tmp_path, filters=None, **kwargs):
+    path = tmp_path / "clientes_patolab.csv"
+    count = exports.export_customers(filters or F(), path, **kwargs)
+    return count, path
+
+
+def test_columns_bom_and_values(tmp_path, register, company, geo):
+    register(first_name="José", last_name="Pérez Muñoz", id_number="0501-1990-12345",
+             date_of_birth=dt.date(1990, 5, 17), phone="9988-7766", email="Jose@Correo.HN")
+    customers.create(company(name="=Empresa peligrosa", id_number="0801-1999-123456",
+                             email=""))
+    count, path = _export(tmp_path)
+    assert count == 2
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf")
+    rows = csvio.read_csv(path)
+    assert rows[0] == ["Nombre", "Identidad/RTN", "Tipo", "Edad", "Género", "Teléfono",
+                       "Estado/Departamento", "Ciudad", "Correo"]
+    assert rows[0] == exports.CUSTOMER_COLUMNS
+    age = customers.age_on(customers.CustomerData(date_of_birth=dt.date(1990, 5, 17)),
+                           dt.date.today())
+    # sorted by name; formula-like cells neutralised (the company name, the phones)
+    assert rows[1] == ["'=Empresa peligrosa", "0801-1999-123456", "Empresa", "", "",
+                       "'+504 2232-1234", "Francisco Morazán", "Tegucigalpa D.C.", ""]
+    assert rows[2] == ["José Pérez Muñoz", "0501-1990-12345", "Cliente", str(age), "Mujer",
+                       "'+504 9988-7766", "Cortés", "San Pedro Sula", "jose@correo.hn"]
+
+
+def test_declared_age_is_the_age_today(tmp_path, register):
+    from patolab_desktop.db.models import Customer
+
+    customer_id = register(date_of_birth=None, age=30)
+    today = dt.date.today()
+    two_years_ago = dt.date(today.year - 2, today.month, min(today.day, 28))
+    Customer.update(age_recorded_on=two_years_ago).where(Customer.id == customer_id).execute()
+    _count, path = _export(tmp_path)
+    assert csvio.read_csv(path)[1][3] == "32"
+
+
+def test_only_active_customers_matching_the_filters(tmp_path, register, geo, genders):
+    register(first_name="Ana", last_name="Muñoz", municipality_id=geo["choloma"])
+    register(first_name="Luis", last_name="Muñoz", gender_id=genders["Hombre"])
+    gone = register(first_name="Inés", last_name="Muñoz")
+    register(first_name="Carla", last_name="Reyes", department_id=geo["fm"],
+             municipality_id=geo["tegucigalpa"])
+    customers.deactivate(gone)
+    _count, path = _export(tmp_path, F(search="munoz", include_inactive=True))
+    assert [r[0] for r in csvio.read_csv(path)[1:]] == ["Ana Muñoz", "Luis Muñoz"]
+    _count, path = _export(tmp_path, F(department_id=geo["cortes"], gender_id=genders["Mujer"]))
+    assert [r[0] for r in csvio.read_csv(path)[1:]] == ["Ana Muñoz"]
+    count, path = _export(tmp_path, F(search="nadie"))
+    assert count == 0 and csvio.read_csv(path) == [exports.CUSTOMER_COLUMNS]
+
+
+def test_same_rows_as_the_list(tmp_path, register):
+    for n in range(30):
+        register(first_name=f"Paciente {n:02d}", last_name="Zelaya")
+    _count, path = _export(tmp_path, F(search="zelaya"))
+    listed = [r["name"] for r in customers.iter_rows(F(search="zelaya"))]
+    assert [r[0] for r in csvio.read_csv(path)[1:]] == listed
+
+
+def test_cancelled_export_writes_no_file(tmp_path, register, monkeypatch):
+    monkeypatch.setattr(csvio, "CHUNK", 1)
+    for n in range(3):
+        register(first_name=f"P{n}")
+    count, path = _export(tmp_path, cancelled=lambda: True)
+    assert count == 0 and not path.exists()
+
+
+def test_progress_reports_rows(tmp_path, register):
+    register()
+    seen = []
+    _export(tmp_path, progress=seen.append)
+    assert seen == [1]

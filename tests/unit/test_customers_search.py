@@ -1,0 +1,272 @@
+"""Customer search, filters, sorts and keyset pages (services.customers.page / count)."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from patolab_desktop.db.models import Customer
+from patolab_desktop.services import customer_search, customers
+from patolab_desktop.services.paging import PageRequest
+
+F = customers.CustomerFilter
+
+PEOPLE = [
+    # first, last, id_number, phone, email, gender, municipality
+    ("Homero", "Peréz Castañeda", "0501-1980-00001", "9988-7766", "homero@correo.hn", "Hombre",
+     "sps"),
+    ("José", "Pérez Muñoz", "0801-1990-12345", "3344-5566", "jose.perez@gmail.com", "Hombre",
+     "tegucigalpa"),
+    ("María José", "Núñez Ordóñez", "0801-1975-22222", "8877-6655", "", "Mujer", "tegucigalpa"),
+    ("Ana", "Muñoz Zúñiga", "0502-2001-33333", "2550-1234", "ana.munoz@yahoo.com", "Mujer",
+     "choloma"),
+    ("Juan Carlos", "López García", "0501-1966-44444", "9911-2233", "", "Hombre", "sps"),
+    ("Mario", "Paz", "0501-1999-55555", "9123-4567", "", "Otro", "sps"),
+]
+
+
+@pytest.fixture
+def people(patient, geo, genders):
+    ids = {}
+    for first, last, number, phone, email, gender, place in PEOPLE:
+        department = geo["fm"] if place == "tegucigalpa" else geo["cortes"]
+        ids[first] = customers.create(patient(
+            first_name=first, last_name=last, id_number=number, phone=phone, email=email,
+            gender_id=genders[gender], department_id=department, municipality_id=geo[place]))
+    return ids
+
+
+def names(filters: F, **request) -> list[str]:
+    return [r["name"] for r in customers.page(filters, PageRequest(**request)).rows]
+
+
+@pytest.mark.parametrize("term, expected", [
+    ("perez", {"Homero Peréz Castañeda", "José Pérez Muñoz"}),
+    ("PÉREZ", {"Homero Peréz Castañeda", "José Pérez Muñoz"}),
+    ("munoz", {"José Pérez Muñoz", "Ana Muñoz Zúñiga"}),
+    ("muñoz", {"José Pérez Muñoz", "Ana Muñoz Zúñiga"}),
+    ("zuniga", {"Ana Muñoz Zúñiga"}),
+    ("0801", {"José Pérez Muñoz", "María José Núñez Ordóñez"}),
+    ("0801-1990", {"José Pérez Muñoz"}),
+    ("0801199012345", {"José Pérez Muñoz"}),
+    ("9988-7766", {"Homero Peréz Castañeda"}),
+    ("+504 9988 7766", {"Homero Peréz Castañeda"}),
+    ("50499887766", {"Homero Peréz Castañeda"}),
+    ("gmail.com", {"José Pérez Muñoz"}),
+    ("ana.munoz@yahoo", {"Ana Muñoz Zúñiga"}),
+    ("jose perez", {"José Pérez Muñoz"}),
+    ("perez jose", {"José Pérez Muñoz"}),
+    ("jose  nunez", {"María José Núñez Ordóñez"}),
+    ("lopez garcia carlos", {"Juan Carlos López García"}),
+    ("jose p", {"José Pérez Muñoz"}),  # a short term next to a long one starts a word
+    ("ma", {"María José Núñez Ordóñez", "Mario Paz"}),  # alone: prefix of the name
+    ("m", {"María José Núñez Ordóñez", "Mario Paz"}),
+    ("pa", set()),  # "Paz" is not the start of the name
+    ("08", {"José Pérez Muñoz", "María José Núñez Ordóñez"}),  # id_number prefix
+    ("99", {"Homero Peréz Castañeda", "Juan Carlos López García"}),  # phone prefix
+    ("xyz", set()),
+    ("", {p[0] + " " + p[1] for p in PEOPLE}),
+])
+def test_search(people, term, expected):
+    assert set(names(F(search=term))) == expected
+
+
+def test_search_results_sorted_by_name(people):
+    assert names(F(search="perez")) == ["Homero Peréz Castañeda", "José Pérez Muñoz"]
+    assert names(F(search="perez"), descending=True) == ["José Pérez Muñoz",
+                                                         "Homero Peréz Castañeda"]
+
+
+def test_row_dict_for_the_table(people):
+    row = customers.page(F(search="0801-1990-12345"), PageRequest()).rows[0]
+    assert row["id"] == people["José"]
+    assert row["name"] == "José Pérez Muñoz"
+    assert row["id_number"] == "0801-1990-12345"
+    assert row["type"] == "cliente" and row["type_label"] == "Paciente"
+    assert row["age"] == customers.age_on(people["José"], dt.date.today())
+    assert row["gender"] == "Hombre"
+    assert row["phone"] == "+504 3344-5566"
+    assert row["email"] == "jose.perez@gmail.com"
+    assert row["department"] == "Francisco Morazán"
+    assert row["municipality"] == "Tegucigalpa D.C."
+    assert isinstance(row["created_at"], dt.datetime)
+    assert row["active"] is True and row["incomplete"] is False
+
+
+def test_filters(people, geo, genders, company):
+    customers.create(company())
+    assert names(F(type="empresa")) == ["Inversiones Zúñiga S. de R.L."]
+    assert "Inversiones Zúñiga S. de R.L." not in names(F(type="cliente"))
+    assert names(F(gender_id=genders["Otro"])) == ["Mario Paz"]
+    assert set(names(F(department_id=geo["fm"]))) == {
+        "José Pérez Muñoz", "María José Núñez Ordóñez", "Inversiones Zúñiga S. de R.L."}
+    assert names(F(municipality_id=geo["choloma"])) == ["Ana Muñoz Zúñiga"]
+    assert names(F(search="zuniga", type="cliente")) == ["Ana Muñoz Zúñiga"]
+    assert names(F(search="perez", department_id=geo["cortes"],
+                   gender_id=genders["Hombre"])) == ["Homero Peréz Castañeda"]
+
+
+def test_incomplete_filter(people, patient):
+    customers.create(patient(first_name="Importado", last_name="Sin Datos", id_number="",
+                             gender_id=None, incomplete=True))
+    assert names(F(incomplete_only=True)) == ["Importado Sin Datos"]
+    assert names(F(incomplete_only=True, search="sin datos")) == ["Importado Sin Datos"]
+
+
+def test_inactive_hidden_unless_asked(people):
+    customers.deactivate(people["Ana"])
+    assert "Ana Muñoz Zúñiga" not in names(F())
+    assert names(F(search="zuniga")) == []
+    assert names(F(search="zuniga", include_inactive=True)) == ["Ana Muñoz Zúñiga"]
+
+
+def test_search_follows_updates_and_deletes(people):
+    data = customers.get(people["Mario"])
+    data.last_name = "Maradiaga"
+    customers.update(data)
+    assert names(F(search="maradiaga")) == ["Mario Maradiaga"]
+    assert names(F(search="mario paz")) == []
+    Customer.delete().where(Customer.id == people["Mario"]).execute()
+    assert names(F(search="maradiaga")) == []
+
+
+@pytest.mark.parametrize("sort", ["name", "created_at", "id_number", "phone"])
+@pytest.mark.parametrize("descending", [False, True])
+def test_keyset_pages_cover_every_row_once_in_order(people, patient, sort, descending):
+    # two without id_number (NULL) and equal names, to exercise ties and NULL cursors
+    for n in range(2):
+        customers.create(patient(first_name="Ana", last_name="Muñoz Zúñiga", id_number="",
+                                 gender_id=None, incomplete=True, phone=f"9900-000{n}"))
+    everything = customers.page(F(), PageRequest(sort=sort, descending=descending,
+                                                 limit=1000)).rows
+    assert len(everything) == len(PEOPLE) + 2
+    seen, request = [], PageRequest(sort=sort, descending=descending, limit=3)
+    while True:
+        result = customers.page(F(), request)
+        seen.extend(r["id"] for r in result.rows)
+        if result.cursor is None:
+            break
+        request = PageRequest(sort=sort, descending=descending, limit=3, after=result.cursor)
+    assert seen == [r["id"] for r in everything]
+    raw = {c.id: c for c in Customer.select()}
+    keys = {
+        "name": lambda i: (raw[i].name_folded, i),
+        "created_at": lambda i: (raw[i].created_at, i),
+        "id_number": lambda i: ((raw[i].id_number is not None, raw[i].id_number or ""), i),
+        "phone": lambda i: (raw[i].phone, i),
+    }
+    assert seen == sorted(seen, key=keys[sort], reverse=descending)
+
+
+def test_unknown_sort_falls_back_to_name(people):
+    assert names(F(), sort="nope") == names(F(), sort="name")
+
+
+def test_count_is_exact_up_to_the_cap(people):
+    assert customers.count(F()) == len(PEOPLE)
+    assert customers.count(F(search="perez")) == 2
+    assert customers.count(F(search="m")) == 2
+    assert customers.count(F(search="xyz")) == 0
+    assert customers.count(F(), cap=3) == 4  # "more than 3"
+    assert customers.count(F(search="0801"), cap=1) == 2
+    assert customers.count_label(4, cap=3) == "más de 3 clientes"
+    assert customers.count_label(1) == "1 cliente"
+
+
+def test_iter_rows_streams_every_match(people):
+    rows = list(customers.iter_rows(F(search="perez")))
+    assert [r["name"] for r in rows] == ["Homero Peréz Castañeda", "José Pérez Muñoz"]
+    assert len(list(customer_search.iter_rows(F(), chunk=2))) == len(PEOPLE)
+
+
+def test_parse_terms():
+    assert customer_search.parse_terms(" José  PÉREZ 9988-7766 +504 ") == [
+        "jose", "perez", "99887766", "504"]
+    assert customer_search.parse_terms("jose jose") == ["jose"]
+    assert customer_search.parse_terms("o'neil a.b@c.hn") == ["o'neil", "a.b@c.hn"]
+
+
+# --- the plans give the same answers --------------------------------------------------------
+
+QUERIES = [F(search="perez"), F(search="m"), F(search="08"), F(search="jose p"),
+           F(search="munoz", type="cliente"), F(search="9"), F(department_id=None),
+           F(search="zuniga ana")]
+
+
+def _all(filters, sort, descending):
+    return [r["id"] for r in customer_search.iter_rows(filters, sort=sort, chunk=2)] if (
+        not descending) else [r["id"] for r in customers.page(
+            filters, PageRequest(sort=sort, descending=True, limit=1000)).rows]
+
+
+@pytest.mark.parametrize("mode", ["candidates", "walk", "fallback"])
+def test_every_plan_gives_the_same_rows(people, geo, genders, monkeypatch, mode):
+    queries = QUERIES + [F(search="perez", municipality_id=geo["sps"]),
+                         F(gender_id=genders["Mujer"], search="ana"),
+                         F(department_id=geo["fm"], search="jo")]
+    expected = {}
+    for index, filters in enumerate(queries):
+        for sort in customers.SORTS:
+            for descending in (False, True):
+                expected[index, sort, descending] = _all(filters, sort, descending)
+    if mode == "candidates":  # always drive by the smallest source
+        monkeypatch.setattr(customer_search, "IN_ROW_COST", 0)
+    elif mode == "walk":  # every source is "too big": walk the sort index
+        monkeypatch.setattr(customer_search, "CANDIDATE_CAP", 0)
+    else:  # every walk runs out of time at once: a source drives instead
+        monkeypatch.setattr(customer_search, "CANDIDATE_CAP", 0)
+        monkeypatch.setattr(customer_search, "WALK_BUDGET", -1.0)
+        monkeypatch.setattr(customer_search, "NAME_WALK_BUDGET", -1.0)
+        monkeypatch.setattr(customer_search, "BUDGET_CHECK_EVERY", 1)
+    for index, filters in enumerate(queries):
+        for sort in customers.SORTS:
+            for descending in (False, True):
+                assert _all(filters, sort, descending) == expected[index, sort, descending], (
+                    filters, sort, descending)
+
+
+@pytest.mark.sqlite_only
+def test_planner_picks_a_small_source_or_walks(people, geo):
+    small = customer_search.plan(F(search="zuniga"), "name", 100)
+    assert small.driver == "fts" and small.ids is not None
+    walk = customer_search.plan(F(search="m"), "name", 100)
+    assert walk.driver == "" and walk.ids is None  # the name index walk is the prefix range
+    assert customer_search.plan(F(municipality_id=geo["choloma"]), "name", 100).driver in (
+        "municipality",)
+
+
+@pytest.mark.sqlite_only
+def test_slow_walk_switches_to_the_smallest_source(people, monkeypatch):
+    monkeypatch.setattr(customer_search, "CANDIDATE_CAP", 0)
+    monkeypatch.setattr(customer_search, "NAME_WALK_BUDGET", -1.0)
+    monkeypatch.setattr(customer_search, "BUDGET_CHECK_EVERY", 1)
+    used = []
+    original = customer_search._fallback
+    monkeypatch.setattr(customer_search, "_fallback",
+                        lambda p: used.append(original(p)) or used[-1])
+    assert names(F(search="perez")) == ["Homero Peréz Castañeda", "José Pérez Muñoz"]
+    assert used and used[0].name == "fts"
+
+
+@pytest.mark.sqlite_only
+def test_probe_sees_matches_clustered_late_in_the_name_order(register, monkeypatch):
+    for n in range(40):
+        register(first_name=f"Abel {n:02d}", last_name="Andino")
+    for n in range(5):
+        register(first_name=f"Zoe {n}", last_name="Zelaya")
+    filters = F(search="zelaya")
+    # evenly spread, 5 matches in 45 rows would fill a 3-row page after ~27 entries: walk
+    monkeypatch.setattr(customer_search, "PROBE", 1000)
+    assert customer_search.plan(filters, "name", 3).driver == ""
+    # the first 10 entries of the walk hold no match: sorting the 5 candidates is cheaper
+    monkeypatch.setattr(customer_search, "PROBE", 10)
+    assert customer_search.plan(filters, "name", 3).driver == "fts"
+    assert names(filters, limit=3) == ["Zoe 0 Zelaya", "Zoe 1 Zelaya", "Zoe 2 Zelaya"]
+
+
+def test_wildcard_characters_are_literal(register):
+    register(first_name="Ana", last_name="Uno", email="ana_b@correo.hn")
+    register(first_name="Ana", last_name="Dos", email="anaxb@correo.hn")
+    register(first_name="Ana", last_name="Tres", email="ana%b@correo.hn")
+    assert names(F(search="ana_b")) == ["Ana Uno"]
+    assert names(F(search="a%b")) == ["Ana Tres"]
