@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench bench-small bundle clean
+.PHONY: run test bench bench-small bundle bundle-self-test icon version-info clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,3 +28,20 @@ bench: $(STAMP)
 bench-small: $(STAMP)
 	mkdir -p bench-results
 	QT_QPA_PLATFORM=offscreen $(PY) main.py bench --customers 20000 --requests 40000 --import-rows 5000 --json bench-results/bench-small.json
+
+# Windows installer build (PyInstaller one-folder; the same spec builds on Linux for CI).
+# `iscc installer.iss` then wraps dist/PatoLab/ into PatoLab-Setup-<version>.exe on Windows.
+bundle: $(STAMP)
+	$(PY) -m pip install --quiet "pyinstaller>=6.10,<7"
+	$(PY) -m PyInstaller installer.spec --noconfirm --clean --log-level WARN
+
+# Run the bundled console executable's self-test (offscreen, temporary database).
+bundle-self-test:
+	dist/PatoLab/patolab-cli --self-test
+
+# Regenerate resources/icons/patolab.png and .ico (committed; the spec only reads them).
+icon: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(PY) scripts/make_icon.py
+
+version-info:
+	$(PY) scripts/make_version_info.py

@@ -20,11 +20,13 @@ from .commands import (
     printing,
     referrers,
     requests,
+    safety,
 )
 from .db.database import DatabaseOpenError
 from .services.errors import ServiceError
 
-COMMAND_MODULES = (maintenance, customers, imports, referrers, catalog, requests, printing, bench)
+COMMAND_MODULES = (maintenance, customers, imports, referrers, catalog, requests, printing, bench,
+                   safety)
 
 
 class SpanishArgumentParser(argparse.ArgumentParser):
@@ -46,6 +48,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--db", metavar="PATH_OR_URL", default=None,
                         help="base de datos (por omisión, un archivo en la carpeta de datos del usuario)")
     parser.add_argument("--demo", action="store_true", help="abrir una base de datos de demostración")
+    parser.add_argument("--self-test", action="store_true",
+                        help="autoprueba sin pantalla: ventana, búsqueda y PDF en una base temporal")
+    parser.add_argument("--self-test-pdf", metavar="RUTA", default=None,
+                        help="con --self-test, guardar aquí el PDF de prueba")
     sub = parser.add_subparsers(dest="command", metavar="SUBCOMANDO", parser_class=SpanishArgumentParser)
     for module in COMMAND_MODULES:
         module.register(sub, common)
@@ -56,6 +62,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.self_test:
+        from .selftest import run_self_test
+
+        return run_self_test(args.self_test_pdf)
     if args.command is None:
         from .ui.app import run_gui
 

@@ -54,6 +54,12 @@ def make_database(target: str | Path) -> Database:
     path = Path(target).expanduser()
     if not path.parent.exists():
         raise DatabaseOpenError(f"La carpeta de la base de datos no existe: {path.parent}")
+    if target != ":memory:":
+        from .location import check_local
+
+        refusal = check_local(path)
+        if refusal:
+            raise DatabaseOpenError(refusal)
     return SqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS, check_same_thread=False)
 
 
@@ -104,6 +110,8 @@ def backup_sqlite(source: Database, destination: Path) -> Path:
     target = sqlite3.connect(str(tmp))
     try:
         source.connection().backup(target)
+        # A self-contained file: no -wal/-shm beside the copy when it is opened later.
+        target.execute("PRAGMA journal_mode=DELETE")
     finally:
         target.close()
     tmp.replace(destination)

@@ -215,6 +215,9 @@ def login(username: str, password: str) -> Actor:
     user = User.get_or_none(User.username_folded == fold(clean(username)))
     if user is None:
         _verify(_dummy(), password or "")
+        with write_transaction(), session.acting_as(None):
+            # what was typed is not kept: people type their password in the wrong box
+            audit.record("login_failed", "user", None, detail="Usuario desconocido")
         raise LoginFailed("Usuario o contraseña incorrectos.")
     _check_locked(user, now)
     if not _verify(user.password_hash, password or ""):

@@ -224,12 +224,13 @@ def _doctor_row(doctor_id):
 
 def default_branch_id() -> int | None:
     """The branch from settings (``default_branch_id``), else the first active branch."""
+    active = Branch.active == True  # noqa: E712
     wanted = settings.get("default_branch_id")
     if wanted:
-        found = Branch.select(Branch.id).where((Branch.id == wanted) & (Branch.active == True)).scalar()  # noqa: E712
+        found = Branch.select(Branch.id).where((Branch.id == wanted) & active).scalar()
         if found:
             return int(found)
-    first = Branch.select(Branch.id).where(Branch.active == True).order_by(Branch.id).scalar()  # noqa: E712
+    first = Branch.select(Branch.id).where(active).order_by(Branch.id).scalar()
     return int(first) if first else None
 
 
@@ -475,13 +476,12 @@ def create(draft: RequestDraft, by: str = "") -> tuple[int, str]:
             version=1,
         ).execute()
         _insert_lines(request_id, pricing.lines, "pending")
-        count = len(pricing.lines)
+        discount = _describe_discount(pricing.discount_kind, pricing.discount_percent,
+                                      pricing.patient_age, clean(draft.discount_reason))
         _event(
             request_id, "created",
-            f"Solicitud {number}: {_investigations(count)}, "
-            f"total {format_lempiras(pricing.total)}, "
-            f"{_describe_discount(pricing.discount_kind, pricing.discount_percent, pricing.patient_age, clean(draft.discount_reason))}, "
-            f"neto {format_lempiras(pricing.net)}.",
+            f"Solicitud {number}: {_investigations(len(pricing.lines))}, "
+            f"total {format_lempiras(pricing.total)}, {discount}, neto {format_lempiras(pricing.net)}.",
             by,
         )
     return request_id, number
@@ -636,7 +636,8 @@ def add_investigation(request_id, investigation_id, notes: str = "", by: str = "
         if added:
             detail += f" con {_investigations(len(added))} del panel"
         if absorbed:
-            detail += f"; {', '.join(absorbed)} pasa{'n' if len(absorbed) > 1 else ''} a formar parte del panel"
+            verb = "pasan" if len(absorbed) > 1 else "pasa"
+            detail += f"; {', '.join(absorbed)} {verb} a formar parte del panel"
         _event(request.id, "line_added", detail + f". Neto: {format_lempiras(net)}.", by)
 
 
@@ -645,7 +646,8 @@ def _line_status(request_status: str) -> str:
     return request_status
 
 
-def remove_investigation(request_id, investigation_id, by: str = "", version: int | None = None) -> None:
+def remove_investigation(request_id, investigation_id, by: str = "",
+                         version: int | None = None) -> None:
     """Remove an investigation (a panel takes its members with it) and recalculate.
 
     Refused for a panel member (remove the panel) and for the last investigation
@@ -689,7 +691,8 @@ def remove_investigation(request_id, investigation_id, by: str = "", version: in
 def _rehome_members(member_lines, other_top_lines, items) -> set[int]:
     """Members of a removed panel that another panel on the request also includes stay,
     now under that panel. Returns the ids of the member lines kept."""
-    other_panels = [x for x in other_top_lines if items.get(x.investigation_id) and items[x.investigation_id].is_panel]
+    other_panels = [x for x in other_top_lines
+                    if items.get(x.investigation_id) and items[x.investigation_id].is_panel]
     if not member_lines or not other_panels:
         return set()
     catalog = request_pricing.load_members([x.investigation_id for x in other_panels])
@@ -733,7 +736,8 @@ def set_manual_discount(request_id, percent, reason: str = "", by: str = "",
                       f"({new_percent.normalize():f} %) es mayor")
         else:
             detail = _describe_discount(kind, new_percent, age, reason)
-        _event(request.id, "discount", detail[0].upper() + detail[1:] + f". Neto: {format_lempiras(net)}.", by)
+        detail = detail[0].upper() + detail[1:] + f". Neto: {format_lempiras(net)}."
+        _event(request.id, "discount", detail, by)
 
 
 def update(request_id, changes: RequestChanges, by: str = "", version: int | None = None) -> None:

@@ -5,6 +5,7 @@ import sys
 
 from .. import APP_NAME
 from ..paths import default_db_path, demo_db_path
+from ..i18n import translate
 
 
 def ensure_demo_database() -> str:
@@ -25,6 +26,34 @@ def ensure_demo_database() -> str:
     return str(path)
 
 
+def _install_exit_when_shown(app) -> None:
+    """Benchmark hook: with PATOLAB_EXIT_WHEN_SHOWN=1, exit with 0 right after the first
+    top-level window (login dialog or main window) has been shown and painted."""
+    import os
+
+    if os.environ.get("PATOLAB_EXIT_WHEN_SHOWN") != "1":
+        return
+    from PySide6.QtCore import QEvent, QObject, QTimer
+
+    class _FirstPaint(QObject):
+        def eventFilter(self, obj, event):  # noqa: N802
+            if (event.type() == QEvent.Type.Paint and getattr(obj, "isWindow", None)
+                    and obj.isWindow() and obj.isVisible()):
+                app.removeEventFilter(self)
+                QTimer.singleShot(0, _exit)
+            return False
+
+    def _exit() -> None:
+        print("PATOLAB_SHOWN", flush=True)
+        from ..services.bootstrap import close_db
+
+        close_db()
+        os._exit(0)  # leave every event loop (a modal login included) with code 0
+
+    app._exit_when_shown = _FirstPaint(app)
+    app.installEventFilter(app._exit_when_shown)
+
+
 def create_application():
     from PySide6.QtWidgets import QApplication
 
@@ -42,11 +71,12 @@ def run_gui(db_target: str | None = None, demo: bool = False) -> int:
 
     errors.install()
     app = create_application()
+    _install_exit_when_shown(app)
     target = ensure_demo_database() if demo else str(db_target or default_db_path())
     try:
         open_db(target)
     except DatabaseOpenError as exc:
-        prompts.error(None, "No se pudo abrir la base de datos", str(exc))
+        prompts.error(None, translate("app", "No se pudo abrir la base de datos"), str(exc))
         return 1
     window = MainWindow(db_label=describe(target))
     window.show()

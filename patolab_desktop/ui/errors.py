@@ -17,6 +17,7 @@ from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
 from ..paths import log_dir
+from ..i18n import translate
 
 log = logging.getLogger("patolab")
 LOG_FILE_NAME = "patolab.log"
@@ -85,10 +86,8 @@ def _show_dialog(text: str) -> None:
     try:
         prompts.error(
             QApplication.activeWindow(),
-            "Error inesperado",
-            "Ocurrió un error inesperado. No se guardó ningún cambio a medias; "
-            "la pantalla se volverá a cargar desde la base de datos.\n\n"
-            f"{text}\n\nEl detalle quedó en el registro: {log_file()}",
+            translate("errors", "Error inesperado"),
+            translate("errors", "Ocurrió un error inesperado. No se guardó ningún cambio a medias; la pantalla se volverá a cargar desde la base de datos.\n\n{text}\n\nEl detalle quedó en el registro: {log_file}").format(text=text, log_file=log_file()),
         )
         _reload_windows()
     finally:

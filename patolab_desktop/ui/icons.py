@@ -5,6 +5,10 @@ from functools import lru_cache
 
 ICONS = {
     "app": "mdi6.microscope",
+    # backups and database connection (issue 9)
+    "backup": "mdi6.database-export",
+    "restore": "mdi6.database-import",
+    "database": "mdi6.database-cog",
     "customers": "mdi6.account-group",
     "customer_new": "mdi6.account-plus",
     "edit": "mdi6.pencil",

@@ -1,6 +1,7 @@
 """The main window: one tab per area, menus that areas fill in through ``install``."""
 from __future__ import annotations
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QTabWidget, QWidget
@@ -8,15 +9,16 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QTabWidget, QWidget
 from .. import APP_NAME, __version__
 from . import prompts
 from .icons import icon
+from ..i18n import translate
 
 MENUS = (
-    ("file", "&Archivo"),
-    ("customers", "&Pacientes/Clientes"),
-    ("requests", "&Solicitudes"),
-    ("referrers", "&Remitentes"),
-    ("catalog", "&Catálogo"),
-    ("export", "&Exportar"),
-    ("help", "A&yuda"),
+    ("file", QT_TRANSLATE_NOOP("main_window", "&Archivo")),
+    ("customers", QT_TRANSLATE_NOOP("main_window", "&Pacientes/Clientes")),
+    ("requests", QT_TRANSLATE_NOOP("main_window", "&Solicitudes")),
+    ("referrers", QT_TRANSLATE_NOOP("main_window", "&Remitentes")),
+    ("catalog", QT_TRANSLATE_NOOP("main_window", "&Catálogo")),
+    ("export", QT_TRANSLATE_NOOP("main_window", "&Exportar")),
+    ("help", QT_TRANSLATE_NOOP("main_window", "A&yuda")),
 )
 
 
@@ -32,7 +34,7 @@ class MainWindow(QMainWindow):
         self._menus: dict[str, QMenu] = {}
         self._tabs: dict[str, QWidget] = {}
         for key, title in MENUS:
-            self._menus[key] = self.menuBar().addMenu(title)
+            self._menus[key] = self.menuBar().addMenu(translate("main_window", title))
         self.statusBar().addPermanentWidget(QLabel(db_label))
         self._install_areas()
         self._install_file_and_help()
@@ -109,11 +111,11 @@ class MainWindow(QMainWindow):
 
     def _install_file_and_help(self) -> None:
         self.menu("file").addSeparator()
-        self.add_action("file", "&Salir", self.close, "quit", QKeySequence.StandardKey.Quit)
-        self.add_action("help", "&Acerca de PatoLab Desktop", self._about, "app")
+        self.add_action("file", translate("main_window", "&Salir"), self.close, "quit", QKeySequence.StandardKey.Quit)
+        self.add_action("help", translate("main_window", "&Acerca de PatoLab Desktop"), self._about, "app")
 
     def _about(self) -> None:
-        prompts.info(self, "Acerca de", f"{APP_NAME} {__version__}\nRecepción de laboratorio clínico y de patología.")
+        prompts.info(self, translate("main_window", "Acerca de"), translate("main_window", "{APP_NAME} {version}\nRecepción de laboratorio clínico y de patología.").format(APP_NAME=APP_NAME, version=__version__))
 
     def showEvent(self, event):  # noqa: N802
         super().showEvent(event)

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 from PySide6.QtWidgets import QInputDialog, QMessageBox, QWidget
+from ..i18n import translate
 
 
 def confirm(parent: QWidget | None, title: str, text: str) -> bool:
     box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=parent)
-    yes = box.addButton("Sí", QMessageBox.ButtonRole.YesRole)
-    no = box.addButton("No", QMessageBox.ButtonRole.NoRole)
+    yes = box.addButton(translate("prompts", "Sí"), QMessageBox.ButtonRole.YesRole)
+    no = box.addButton(translate("prompts", "No"), QMessageBox.ButtonRole.NoRole)
     box.setDefaultButton(no)
     box.setEscapeButton(no)
     box.exec()
@@ -16,13 +17,13 @@ def confirm(parent: QWidget | None, title: str, text: str) -> bool:
 
 def info(parent: QWidget | None, title: str, text: str) -> None:
     box = QMessageBox(QMessageBox.Icon.Information, title, text, parent=parent)
-    box.addButton("Aceptar", QMessageBox.ButtonRole.AcceptRole)
+    box.addButton(translate("prompts", "Aceptar"), QMessageBox.ButtonRole.AcceptRole)
     box.exec()
 
 
 def error(parent: QWidget | None, title: str, text: str) -> None:
     box = QMessageBox(QMessageBox.Icon.Warning, title, text, parent=parent)
-    box.addButton("Aceptar", QMessageBox.ButtonRole.AcceptRole)
+    box.addButton(translate("prompts", "Aceptar"), QMessageBox.ButtonRole.AcceptRole)
     box.exec()
 
 

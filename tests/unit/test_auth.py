@@ -64,8 +64,12 @@ def test_login_success_and_failures(database, clock):
     with pytest.raises(auth.LoginFailed, match="Usuario o contraseña incorrectos"):
         auth.login("ana.lopez", "equivocada")
     with pytest.raises(auth.LoginFailed, match="Usuario o contraseña incorrectos"):
-        auth.login("nadie", PASSWORD)
+        auth.login("nadie-secreto", PASSWORD)
     assert session.current() is None
+    unknown = AuditLog.select().order_by(AuditLog.id.desc()).get()
+    assert (unknown.action, unknown.entity_id, unknown.username) == (
+        "login_failed", None, "sistema")
+    assert "nadie-secreto" not in unknown.detail and PASSWORD not in unknown.detail
 
 
 def test_five_failures_lock_for_five_minutes_even_the_right_password(database, clock):

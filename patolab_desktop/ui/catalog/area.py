@@ -8,6 +8,7 @@ from PySide6.QtCore import QStandardPaths, Qt
 from PySide6.QtWidgets import QApplication
 
 from .. import prompts
+from ...i18n import translate
 
 TAB_KEY = "catalog"
 EXPORT_FILE_NAME = "catalogo_patolab.csv"
@@ -19,16 +20,16 @@ def install(window) -> None:
     from .catalog_window import CatalogWindow
 
     widget = CatalogWindow(window)
-    window.add_tab(TAB_KEY, widget, "Catálogo", "catalog")
-    window.add_action("catalog", "&Investigaciones", lambda: window.show_tab(TAB_KEY),
+    window.add_tab(TAB_KEY, widget, translate("catalog.area", "Catálogo"), "catalog")
+    window.add_action("catalog", translate("catalog.area", "&Investigaciones"), lambda: window.show_tab(TAB_KEY),
                       "catalog", SHOW_SHORTCUT, permission="catalog.view")
-    window.add_action("catalog", "&Nueva investigación…", lambda: new_investigation(window),
+    window.add_action("catalog", translate("catalog.area", "&Nueva investigación…"), lambda: new_investigation(window),
                       "investigation_new", permission="catalog.create")
-    window.add_action("catalog", "&Sucursales…", lambda: edit_branches(window), "branches",
+    window.add_action("catalog", translate("catalog.area", "&Sucursales…"), lambda: edit_branches(window), "branches",
                       permission="branches.manage")
-    window.add_action("catalog", "&Importar catálogo (CSV)…", lambda: import_catalog(window),
+    window.add_action("catalog", translate("catalog.area", "&Importar catálogo (CSV)…"), lambda: import_catalog(window),
                       "import", permission="catalog.edit")
-    window.add_action("export", "C&atálogo (CSV)…", lambda: export_catalog(window), "export",
+    window.add_action("export", translate("catalog.area", "C&atálogo (CSV)…"), lambda: export_catalog(window), "export",
                       permission="exports.run")
 
 
@@ -51,7 +52,7 @@ def suggested_path(file_name: str) -> str:
 def run_export(window, title: str, file_name: str, write: Callable[[str], int],
                noun_one: str, noun_many: str) -> int | None:
     """Ask for a file (through prompts), write it, say how many rows were written."""
-    path = prompts.save_file(window, title, suggested_path(file_name), "Archivos CSV (*.csv)")
+    path = prompts.save_file(window, title, suggested_path(file_name), translate("catalog.area", "Archivos CSV (*.csv)"))
     if not path:
         return None
     if not path.lower().endswith(".csv"):
@@ -61,12 +62,12 @@ def run_export(window, title: str, file_name: str, write: Callable[[str], int],
         count = write(path)
     except OSError as exc:
         QApplication.restoreOverrideCursor()
-        prompts.error(window, "No se pudo exportar",
-                      f"No se pudo escribir el archivo:\n{path}\n\n{exc.strerror or exc}")
+        prompts.error(window, translate("catalog.area", "No se pudo exportar"),
+                      translate("catalog.area", "No se pudo escribir el archivo:\n{path}\n\n{v}").format(path=path, v=exc.strerror or exc))
         return None
     QApplication.restoreOverrideCursor()
     noun = noun_one if count == 1 else noun_many
-    prompts.info(window, "Exportación terminada", f"Se exportaron {count:,} {noun} a:\n{path}")
+    prompts.info(window, translate("catalog.area", "Exportación terminada"), translate("catalog.area", "Se exportaron {count:,} {noun} a:\n{path}").format(count=count, noun=noun, path=path))
     return count
 
 
@@ -75,9 +76,9 @@ def export_catalog(window) -> int | None:
 
     tab = window.tab(TAB_KEY)
     filters = tab.export_filters() if tab is not None else catalog.CatalogFilter()
-    return run_export(window, "Exportar catálogo a CSV", EXPORT_FILE_NAME,
+    return run_export(window, translate("catalog.area", "Exportar catálogo a CSV"), EXPORT_FILE_NAME,
                       lambda path: catalog.export_catalog(filters, path),
-                      "investigación", "investigaciones")
+                      translate("catalog.area", "investigación"), "investigaciones")
 
 
 def import_catalog(parent) -> bool:
@@ -85,10 +86,10 @@ def import_catalog(parent) -> bool:
     from ...services import catalog
     from ...services.errors import ServiceError
 
-    path = prompts.open_file(parent, "Importar catálogo (CSV)", "Archivos CSV (*.csv)")
+    path = prompts.open_file(parent, translate("catalog.area", "Importar catálogo (CSV)"), translate("catalog.area", "Archivos CSV (*.csv)"))
     if not path:
         return False
-    title = "Importar catálogo"
+    title = translate("catalog.area", "Importar catálogo")
     try:
         report = catalog.import_catalog(path, dry_run=True)
     except ServiceError as exc:
@@ -98,11 +99,10 @@ def import_catalog(parent) -> bool:
         lines = report.lines()
         shown = lines[:REPORT_LINES + 1]
         if len(lines) > len(shown):
-            shown.append(f"  … y {len(lines) - len(shown)} filas rechazadas más "
-                         "(la línea de órdenes «patolab import-catalog» las lista todas).")
+            shown.append(translate("catalog.area", "  … y {v} filas rechazadas más (la línea de órdenes «patolab import-catalog» las lista todas).").format(v=len(lines) - len(shown)))
         prompts.error(parent, title, "\n".join(shown))
         return False
-    if not prompts.confirm(parent, title, report.lines()[0] + "\n\n¿Importar ahora?"):
+    if not prompts.confirm(parent, title, report.lines()[0] + translate("catalog.area", "\n\n¿Importar ahora?")):
         return False
     try:
         from .investigation_dialog import _acting_user

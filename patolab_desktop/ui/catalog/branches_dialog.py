@@ -23,6 +23,7 @@ from ..models.paged_table import Column
 from ..widgets.table import make_table_view
 from .forms import CENTER, HINT_STYLE, INACTIVE_COLOR, FieldErrors, dialog_buttons, make_form
 from .rows_model import RowsTableModel
+from ...i18n import translate
 
 
 def _inactive(row: dict):
@@ -35,15 +36,15 @@ def _default_icon(row: dict):
 
 def branch_columns() -> list[Column]:
     return [
-        Column("code", "Código", decoration=_default_icon, foreground=_inactive,
-               tooltip=lambda r: "Sucursal predeterminada" if r.get("is_default") else ""),
-        Column("name", "Nombre", foreground=_inactive),
-        Column("phone", "Teléfono", foreground=_inactive),
-        Column("is_default", "Predeterminada", align=CENTER,
-               format=lambda v: "Sí" if v else "", foreground=_inactive),
-        Column("active", "Estado", align=CENTER, format=lambda v: "Activa" if v else "Inactiva",
+        Column("code", translate("catalog.branches_dialog", "Código"), decoration=_default_icon, foreground=_inactive,
+               tooltip=lambda r: translate("catalog.branches_dialog", "Sucursal predeterminada") if r.get("is_default") else ""),
+        Column("name", translate("catalog.branches_dialog", "Nombre"), foreground=_inactive),
+        Column("phone", translate("catalog.branches_dialog", "Teléfono"), foreground=_inactive),
+        Column("is_default", translate("catalog.branches_dialog", "Predeterminada"), align=CENTER,
+               format=lambda v: translate("catalog.branches_dialog", "Sí") if v else "", foreground=_inactive),
+        Column("active", translate("catalog.branches_dialog", "Estado"), align=CENTER, format=lambda v: translate("catalog.branches_dialog", "Activa") if v else translate("catalog.branches_dialog", "Inactiva"),
                foreground=_inactive),
-        Column("address", "Dirección", foreground=_inactive),
+        Column("address", translate("catalog.branches_dialog", "Dirección"), foreground=_inactive),
     ]
 
 
@@ -55,7 +56,7 @@ class BranchDialog(QDialog):
         self.setObjectName("branch_dialog")
         self.saved_id: int | None = None
         self._data = branches.get(branch_id) if branch_id is not None else branches.BranchData()
-        self.setWindowTitle("Editar sucursal" if branch_id else "Nueva sucursal")
+        self.setWindowTitle(translate("catalog.branches_dialog", "Editar sucursal") if branch_id else translate("catalog.branches_dialog", "Nueva sucursal"))
         self.setWindowIcon(icon("edit" if branch_id else "branch_new"))
         self.setModal(True)
         self.setMinimumWidth(460)
@@ -63,30 +64,30 @@ class BranchDialog(QDialog):
         form = make_form()
         self.name_edit = QLineEdit(self._data.name, self)
         self.name_edit.setMaxLength(branches.NAME_MAX)
-        self.name_edit.setPlaceholderText("San Pedro Sula")
-        self.errors.add(form, "name", "&Nombre:", self.name_edit)
+        self.name_edit.setPlaceholderText(translate("catalog.branches_dialog", "San Pedro Sula"))
+        self.errors.add(form, "name", translate("catalog.branches_dialog", "&Nombre:"), self.name_edit)
         self.code_edit = QLineEdit(self._data.code, self)
         self.code_edit.setMaxLength(10)
         self.code_edit.setMaximumWidth(140)
-        self.code_edit.setPlaceholderText("SPS")
-        self.errors.add(form, "code", "&Código:", self.code_edit,
-                        "De 2 a 10 letras o números; encabeza los números de solicitud "
-                        "(SPS-2026-000123).")
+        self.code_edit.setPlaceholderText(translate("catalog.branches_dialog", "SPS"))
+        self.errors.add(form, "code", translate("catalog.branches_dialog", "&Código:"), self.code_edit,
+                        translate("catalog.branches_dialog", "De 2 a 10 letras o números; encabeza los números de solicitud "
+                        "(SPS-2026-000123)."))
         self.phone_edit = QLineEdit(branches.format_phone(self._data.phone), self)
         self.phone_edit.setPlaceholderText("2552-4410")
-        self.errors.add(form, "phone", "&Teléfono:", self.phone_edit)
+        self.errors.add(form, "phone", translate("catalog.branches_dialog", "&Teléfono:"), self.phone_edit)
         self.address_edit = QPlainTextEdit(self._data.address, self)
         self.address_edit.setTabChangesFocus(True)
         self.address_edit.setFixedHeight(56)
-        self.errors.add(form, "address", "&Dirección:", self.address_edit)
-        self.active_check = QCheckBox("&Activa", self)
+        self.errors.add(form, "address", translate("catalog.branches_dialog", "&Dirección:"), self.address_edit)
+        self.active_check = QCheckBox(translate("catalog.branches_dialog", "&Activa"), self)
         self.active_check.setChecked(self._data.active)
         self.active_check.setVisible(branch_id is not None)
         if self._data.is_default:
             self.active_check.setEnabled(False)
-            self.active_check.setToolTip("La sucursal predeterminada no se puede desactivar.")
+            self.active_check.setToolTip(translate("catalog.branches_dialog", "La sucursal predeterminada no se puede desactivar."))
         form.addRow("", self.active_check)
-        hint = QLabel("El código aparece en los números de solicitud (p. ej. SPS-2026-000123).",
+        hint = QLabel(translate("catalog.branches_dialog", "El código aparece en los números de solicitud (p. ej. SPS-2026-000123)."),
                       self)
         hint.setWordWrap(True)
         hint.setStyleSheet(HINT_STYLE)
@@ -134,7 +135,7 @@ class BranchesDialog(QDialog):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setObjectName("branches_dialog")
-        self.setWindowTitle("Sucursales")
+        self.setWindowTitle(translate("catalog.branches_dialog", "Sucursales"))
         self.setWindowIcon(icon("branches"))
         self.setModal(True)
         self.resize(980, 380)
@@ -145,12 +146,12 @@ class BranchesDialog(QDialog):
         self.view.setModel(self.model)
         for number, width in enumerate((90, 150, 125, 120, 80)):
             self.view.horizontalHeader().resizeSection(number, width)
-        self.new_button = QPushButton(icon("branch_new"), "&Nueva…", self)
+        self.new_button = QPushButton(icon("branch_new"), translate("catalog.branches_dialog", "&Nueva…"), self)
         self.new_button.setShortcut(QKeySequence("Ctrl+N"))
-        self.edit_button = QPushButton(icon("edit"), "&Editar…", self)
+        self.edit_button = QPushButton(icon("edit"), translate("catalog.branches_dialog", "&Editar…"), self)
         self.edit_button.setShortcut(QKeySequence("F2"))
-        self.default_button = QPushButton(icon("default"), "&Predeterminada", self)
-        self.toggle_button = QPushButton(icon("deactivate"), "&Desactivar", self)
+        self.default_button = QPushButton(icon("default"), translate("catalog.branches_dialog", "&Predeterminada"), self)
+        self.toggle_button = QPushButton(icon("deactivate"), translate("catalog.branches_dialog", "&Desactivar"), self)
         side = QVBoxLayout()
         for button in (self.new_button, self.edit_button, self.default_button,
                        self.toggle_button):
@@ -160,12 +161,12 @@ class BranchesDialog(QDialog):
         middle = QHBoxLayout()
         middle.addWidget(self.view, 1)
         middle.addLayout(side)
-        hint = QLabel("★ La sucursal predeterminada se usa en las solicitudes nuevas y no se "
-                      "puede desactivar. Intro: editar · Ctrl+N: nueva.", self)
+        hint = QLabel(translate("catalog.branches_dialog", "★ La sucursal predeterminada se usa en las solicitudes nuevas y no se "
+                      "puede desactivar. Intro: editar · Ctrl+N: nueva."), self)
         hint.setWordWrap(True)
         hint.setStyleSheet(HINT_STYLE)
         buttons = QDialogButtonBox(self)
-        close = buttons.addButton("&Cerrar", QDialogButtonBox.ButtonRole.RejectRole)
+        close = buttons.addButton(translate("catalog.branches_dialog", "&Cerrar"), QDialogButtonBox.ButtonRole.RejectRole)
         close.setAutoDefault(False)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -218,7 +219,7 @@ class BranchesDialog(QDialog):
         self.edit_button.setEnabled(row is not None)
         self.default_button.setEnabled(bool(row and row["active"] and not row["is_default"]))
         active = row is None or row["active"]
-        self.toggle_button.setText("&Desactivar" if active else "&Reactivar")
+        self.toggle_button.setText(translate("catalog.branches_dialog", "&Desactivar") if active else translate("catalog.branches_dialog", "&Reactivar"))
         self.toggle_button.setIcon(icon("deactivate" if active else "reactivate"))
         self.toggle_button.setEnabled(bool(row) and not (row and row["is_default"]))
 
@@ -246,7 +247,7 @@ class BranchesDialog(QDialog):
         try:
             branches.set_default(row["id"])
         except ServiceError as exc:
-            prompts.error(self, "No se pudo cambiar", str(exc))
+            prompts.error(self, translate("catalog.branches_dialog", "No se pudo cambiar"), str(exc))
             return False
         self.reload(keep_id=row["id"])
         return True
@@ -257,15 +258,14 @@ class BranchesDialog(QDialog):
             return False
         try:
             if row["active"]:
-                if not prompts.confirm(self, "Desactivar sucursal",
-                                       f"¿Desactivar la sucursal «{row['name']}»? Sus "
-                                       "solicitudes se conservan."):
+                if not prompts.confirm(self, translate("catalog.branches_dialog", "Desactivar sucursal"),
+                                       translate("catalog.branches_dialog", "¿Desactivar la sucursal «{name}»? Sus solicitudes se conservan.").format(name=row['name'])):
                     return False
                 branches.deactivate(row["id"])
             else:
                 branches.reactivate(row["id"])
         except ServiceError as exc:
-            prompts.error(self, "No se pudo cambiar", str(exc))
+            prompts.error(self, translate("catalog.branches_dialog", "No se pudo cambiar"), str(exc))
             return False
         self.reload(keep_id=row["id"])
         return True

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..icons import icon
+from ...i18n import translate
 
 ERROR_STYLE = "color: #c62828;"
 ERROR_FIELD_STYLE = "border: 1px solid #c62828;"
@@ -125,7 +126,7 @@ def dialog_buttons(parent: QWidget, save_text: str = "&Guardar") -> QDialogButto
     save.setIcon(icon("save"))
     save.setDefault(True)
     save.setObjectName("save_button")
-    cancel = buttons.addButton("Cancelar", QDialogButtonBox.ButtonRole.RejectRole)
+    cancel = buttons.addButton(translate("catalog.forms", "Cancelar"), QDialogButtonBox.ButtonRole.RejectRole)
     cancel.setIcon(icon("cancel"))
     cancel.setObjectName("cancel_button")
     return buttons

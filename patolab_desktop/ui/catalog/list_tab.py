@@ -8,6 +8,7 @@ Ctrl+R reactivates, F5 reloads, Ctrl+F back to the search box.
 """
 from __future__ import annotations
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtCore import QEvent, QItemSelectionModel, Qt, Signal
 from PySide6.QtGui import QAction, QFontMetrics, QKeySequence
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
@@ -19,6 +20,7 @@ from ..icons import icon
 from ..models.paged_table import Column, PagedTableModel
 from ..widgets.table import SearchBox, make_table_view
 from .forms import HINT_STYLE
+from ...i18n import translate
 
 
 class ListTab(QWidget):
@@ -27,8 +29,8 @@ class ListTab(QWidget):
 
     saved = Signal(int)  # id of a row created or edited here
 
-    noun_one = "registro"
-    noun_many = "registros"
+    noun_one = QT_TRANSLATE_NOOP("nouns", "registro")
+    noun_many = QT_TRANSLATE_NOOP("nouns", "registros")
     feminine = False  # "investigación" → "Nueva", "desactivada"
     new_icon = "add"
 
@@ -38,7 +40,7 @@ class ListTab(QWidget):
         self._count_service = count
         self._search_text = ""
         self._total: int | None = None
-        self.search_box = SearchBox(placeholder + "  (Ctrl+F)", self)
+        self.search_box = SearchBox(placeholder + translate("catalog.list_tab", "  (Ctrl+F)"), self)
         self.search_box.setMinimumWidth(320)
         self.model = PagedTableModel(columns, fetch, page_size=page_size, parent=self)
         self.view = make_table_view(self)
@@ -80,25 +82,25 @@ class ListTab(QWidget):
         return action
 
     def _build_actions(self) -> None:
-        one = self.noun_one
-        self.new_action = self.action("&Nueva" if self.feminine else "&Nuevo", self.new_icon,
-                                      self.new_item, ("Ctrl+N",), f"Registrar {one} nuev"
+        one = translate("nouns", self.noun_one)
+        self.new_action = self.action(translate("catalog.list_tab", "&Nueva") if self.feminine else translate("catalog.list_tab", "&Nuevo"), self.new_icon,
+                                      self.new_item, ("Ctrl+N",), translate("catalog.list_tab", "Registrar {one} nuev").format(one=one)
                                       + ("a" if self.feminine else "o"))
-        self.edit_action = self.action("&Editar", "edit", self.edit_selected, ("F2",),
-                                       f"Editar {one} seleccionad" + ("a" if self.feminine else "o")
-                                       + " (Intro o doble clic)")
+        self.edit_action = self.action(translate("catalog.list_tab", "&Editar"), "edit", self.edit_selected, ("F2",),
+                                       translate("catalog.list_tab", "Editar {one} seleccionad").format(one=one) + ("a" if self.feminine else "o")
+                                       + translate("catalog.list_tab", " (Intro o doble clic)"))
         self.deactivate_action = self.action(
-            "&Desactivar", "deactivate", self.deactivate_selected,
-            (QKeySequence.StandardKey.Delete,), f"Desactivar {one} seleccionad"
+            translate("catalog.list_tab", "&Desactivar"), "deactivate", self.deactivate_selected,
+            (QKeySequence.StandardKey.Delete,), translate("catalog.list_tab", "Desactivar {one} seleccionad").format(one=one)
             + ("a" if self.feminine else "o"), widget=self.view,
             context=Qt.ShortcutContext.WidgetShortcut)
-        self.reactivate_action = self.action("&Reactivar", "reactivate", self.reactivate_selected,
-                                             ("Ctrl+R",), f"Reactivar {one} seleccionad"
+        self.reactivate_action = self.action(translate("catalog.list_tab", "&Reactivar"), "reactivate", self.reactivate_selected,
+                                             ("Ctrl+R",), translate("catalog.list_tab", "Reactivar {one} seleccionad").format(one=one)
                                              + ("a" if self.feminine else "o"))
-        self.refresh_action = self.action("Actuali&zar", "refresh", self.reload, ("F5",),
-                                          "Volver a leer la lista de la base de datos")
-        self.find_action = self.action("Buscar", "search", self.focus_default, ("Ctrl+F",),
-                                       "Ir al cuadro de búsqueda")
+        self.refresh_action = self.action(translate("catalog.list_tab", "Actuali&zar"), "refresh", self.reload, ("F5",),
+                                          translate("catalog.list_tab", "Volver a leer la lista de la base de datos"))
+        self.find_action = self.action(translate("catalog.list_tab", "Buscar"), "search", self.focus_default, ("Ctrl+F",),
+                                       translate("catalog.list_tab", "Ir al cuadro de búsqueda"))
 
     def button(self, action: QAction) -> QToolButton:
         button = QToolButton(self)
@@ -110,7 +112,7 @@ class ListTab(QWidget):
     def build_layout(self, hint: str) -> None:
         """Call at the end of the subclass constructor, after adding filter widgets."""
         top = QHBoxLayout()
-        search_label = QLabel("&Buscar:", self)
+        search_label = QLabel(translate("catalog.list_tab", "&Buscar:"), self)
         search_label.setBuddy(self.search_box)
         top.addWidget(search_label)
         top.addWidget(self.search_box, 1)
@@ -199,15 +201,15 @@ class ListTab(QWidget):
         total = shown if self.model.exhausted else self._total
         if shown == 0:
             suffix = "as" if self.feminine else "os"
-            text = (f"No hay {self.noun_many} que coincidan con la búsqueda."
+            text = (translate("catalog.list_tab", "No hay {noun_many} que coincidan con la búsqueda.").format(noun_many=translate("nouns", self.noun_many))
                     if self._search_text or self.has_filters()
-                    else f"No hay {self.noun_many} registrad{suffix}.")
+                    else translate("catalog.list_tab", "No hay {noun_many} registrad{suffix}.").format(noun_many=translate("nouns", self.noun_many), suffix=suffix))
         elif total is None or total < shown:
-            text = f"Mostrando {shown:,} {self.noun_many} (hay más: baje para verlos)"
+            text = translate("catalog.list_tab", "Mostrando {shown:,} {noun_many} (hay más: baje para verlos)").format(shown=shown, noun_many=translate("nouns", self.noun_many))
         elif shown == total:
-            text = f"{total:,} {self.noun_one if total == 1 else self.noun_many}"
+            text = f"{total:,} {translate("nouns", self.noun_one) if total == 1 else translate("nouns", self.noun_many)}"
         else:
-            text = f"Mostrando {shown:,} de {total:,} {self.noun_many}"
+            text = translate("catalog.list_tab", "Mostrando {shown:,} de {total:,} {noun_many}").format(shown=shown, total=total, noun_many=translate("nouns", self.noun_many))
         self.count_label.setText(text)
 
     # --- selection ---------------------------------------------------------------------
@@ -285,9 +287,8 @@ class ListTab(QWidget):
         try:
             dialog = self.open_dialog(row_id)
         except NotFoundError:
-            prompts.error(self, "No encontrado",
-                          f"Ese {self.noun_one} ya no existe en la base de datos. "
-                          "Se actualizará la lista.")
+            prompts.error(self, translate("catalog.list_tab", "No encontrado"),
+                          translate("catalog.list_tab", "Ese {noun_one} ya no existe en la base de datos. Se actualizará la lista.").format(noun_one=translate("nouns", self.noun_one)))
             self.reload()
             return False
         if dialog.exec():
@@ -313,13 +314,13 @@ class ListTab(QWidget):
         row = self.selected_row()
         if row is None or not row.get("active", True):
             return False
-        title = f"Desactivar {self.noun_one}"
+        title = translate("catalog.list_tab", "Desactivar {noun_one}").format(noun_one=translate("nouns", self.noun_one))
         if not prompts.confirm(self, title, self.deactivate_question(row)):
             return False
         try:
             self.do_deactivate(row["id"])
         except ServiceError as exc:
-            prompts.error(self, "No se pudo desactivar", str(exc))
+            prompts.error(self, translate("catalog.list_tab", "No se pudo desactivar"), str(exc))
             self.reload()
             return False
         number = self.view.currentIndex().row()
@@ -335,7 +336,7 @@ class ListTab(QWidget):
         try:
             self.do_reactivate(row["id"])
         except ServiceError as exc:
-            prompts.error(self, "No se pudo reactivar", str(exc))
+            prompts.error(self, translate("catalog.list_tab", "No se pudo reactivar"), str(exc))
             return False
         self.reload(keep_id=row["id"])
         return True

@@ -27,6 +27,7 @@ from ..models.paged_table import Column
 from ..widgets.table import SearchBox, make_table_view
 from .forms import ERROR_STYLE, HINT_STYLE, RIGHT
 from .rows_model import RowsTableModel
+from ...i18n import translate
 
 PICK_LIMIT = 20
 
@@ -37,18 +38,18 @@ def _panel_icon(row: dict):
 
 def member_columns() -> list[Column]:
     return [
-        Column("code", "Código", decoration=_panel_icon),
-        Column("name", "Nombre"),
-        Column("sample_type", "Muestra"),
-        Column("price", "Precio", format=format_lempiras, align=RIGHT),
+        Column("code", translate("catalog.members_editor", "Código"), decoration=_panel_icon),
+        Column("name", translate("catalog.members_editor", "Nombre")),
+        Column("sample_type", translate("catalog.members_editor", "Muestra")),
+        Column("price", translate("catalog.members_editor", "Precio"), format=format_lempiras, align=RIGHT),
     ]
 
 
 def pick_columns() -> list[Column]:
     return [
-        Column("code", "Código", decoration=_panel_icon),
-        Column("name", "Nombre"),
-        Column("price", "Precio", format=format_lempiras, align=RIGHT),
+        Column("code", translate("catalog.members_editor", "Código"), decoration=_panel_icon),
+        Column("name", translate("catalog.members_editor", "Nombre")),
+        Column("price", translate("catalog.members_editor", "Precio"), format=format_lempiras, align=RIGHT),
     ]
 
 
@@ -72,7 +73,7 @@ class PanelMembersEditor(QWidget):
         self._panel_id: int | None = None
         self._panel_code = ""
 
-        self.picker = SearchBox("Código o nombre de la investigación a agregar…", self)
+        self.picker = SearchBox(translate("catalog.members_editor", "Código o nombre de la investigación a agregar…"), self)
         self.picker.setObjectName("member_picker")
         self.results_model = RowsTableModel(pick_columns(), parent=self)
         self.results = make_table_view(self)
@@ -80,7 +81,7 @@ class PanelMembersEditor(QWidget):
         self.results.setSortingEnabled(False)
         self.results.setModel(self.results_model)
         self.results.setMaximumHeight(130)
-        self.add_button = QPushButton(icon("add"), "A&gregar", self)
+        self.add_button = QPushButton(icon("add"), translate("catalog.members_editor", "A&gregar"), self)
         self.add_button.setAutoDefault(False)
 
         self.members_model = RowsTableModel(member_columns(), parent=self)
@@ -88,9 +89,9 @@ class PanelMembersEditor(QWidget):
         self.members.setObjectName("member_table")
         self.members.setSortingEnabled(False)
         self.members.setModel(self.members_model)
-        self.remove_button = QPushButton(icon("remove"), "&Quitar", self)
-        self.up_button = QPushButton(icon("move_up"), "S&ubir", self)
-        self.down_button = QPushButton(icon("move_down"), "Ba&jar", self)
+        self.remove_button = QPushButton(icon("remove"), translate("catalog.members_editor", "&Quitar"), self)
+        self.up_button = QPushButton(icon("move_up"), translate("catalog.members_editor", "S&ubir"), self)
+        self.down_button = QPushButton(icon("move_down"), translate("catalog.members_editor", "Ba&jar"), self)
         for button in (self.remove_button, self.up_button, self.down_button):
             button.setAutoDefault(False)
         self.error_label = QLabel(self)
@@ -103,7 +104,7 @@ class PanelMembersEditor(QWidget):
         self.total_label.setStyleSheet(HINT_STYLE)
 
         pick_row = QHBoxLayout()
-        pick_label = QLabel("Agregar:", self)
+        pick_label = QLabel(translate("catalog.members_editor", "Agregar:"), self)
         pick_label.setBuddy(self.picker)
         pick_row.addWidget(pick_label)
         pick_row.addWidget(self.picker, 1)
@@ -120,7 +121,7 @@ class PanelMembersEditor(QWidget):
         layout.addLayout(pick_row)
         layout.addWidget(self.results)
         layout.addWidget(self.error_label)
-        members_caption = QLabel("&Incluye (en este orden):", self)
+        members_caption = QLabel(translate("catalog.members_editor", "&Incluye (en este orden):"), self)
         members_caption.setBuddy(self.members)
         layout.addWidget(members_caption)
         layout.addLayout(member_row, 1)
@@ -173,12 +174,11 @@ class PanelMembersEditor(QWidget):
     def _members_changed(self) -> None:
         count = self.members_model.rowCount()
         if count:
-            noun = "investigación" if count == 1 else "investigaciones"
+            noun = translate("catalog.members_editor", "investigación") if count == 1 else "investigaciones"
             self.total_label.setText(
-                f"{count} {noun}; suma de sus precios por separado: "
-                f"{format_lempiras(self.members_total())}")
+                translate("catalog.members_editor", "{count} {noun}; suma de sus precios por separado: {format_lempiras}").format(count=count, noun=noun, format_lempiras=format_lempiras(self.members_total())))
         else:
-            self.total_label.setText("El perfil aún no tiene investigaciones.")
+            self.total_label.setText(translate("catalog.members_editor", "El perfil aún no tiene investigaciones."))
         self._update_buttons()
         self.changed.emit()
 
@@ -215,7 +215,7 @@ class PanelMembersEditor(QWidget):
     def add_member(self, row: dict) -> bool:
         """Add ``row`` (a ``catalog.search`` row) unless the service refuses it."""
         wanted = self.member_ids() + [row["id"]]
-        problem = catalog.check_members(self._panel_id, self._panel_code or "este perfil",
+        problem = catalog.check_members(self._panel_id, self._panel_code or translate("catalog.members_editor", "este perfil"),
                                         wanted)
         if problem:
             self.show_error(problem)

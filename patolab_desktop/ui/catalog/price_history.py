@@ -13,6 +13,7 @@ from ..models.paged_table import Column
 from ..widgets.table import make_table_view
 from .forms import HINT_STYLE, RIGHT
 from .rows_model import RowsTableModel
+from ...i18n import translate
 
 UP_COLOR = QColor("#c62828")
 DOWN_COLOR = QColor("#2e7d32")
@@ -24,7 +25,7 @@ def _money(value) -> str:
 
 def _change(row: dict) -> str:
     if row.get("old_price") is None:
-        return "precio inicial"
+        return translate("catalog.price_history", "precio inicial")
     delta = row["new_price"] - row["old_price"]
     sign = "+" if delta > 0 else ""
     text = f"{sign}{format_lempiras(delta)}"
@@ -46,11 +47,11 @@ def _change_color(row: dict):
 
 def history_columns() -> list[Column]:
     return [
-        Column("changed_at", "Fecha", format=lambda v: v.strftime("%d/%m/%Y %H:%M") if v else ""),
-        Column("old_price", "Precio anterior", format=_money, align=RIGHT),
-        Column("new_price", "Precio nuevo", format=_money, align=RIGHT),
-        Column("change", "Cambio", align=RIGHT, foreground=_change_color),
-        Column("changed_by", "Cambiado por", format=lambda v: v or "—"),
+        Column("changed_at", translate("catalog.price_history", "Fecha"), format=lambda v: v.strftime("%d/%m/%Y %H:%M") if v else ""),
+        Column("old_price", translate("catalog.price_history", "Precio anterior"), format=_money, align=RIGHT),
+        Column("new_price", translate("catalog.price_history", "Precio nuevo"), format=_money, align=RIGHT),
+        Column("change", translate("catalog.price_history", "Cambio"), align=RIGHT, foreground=_change_color),
+        Column("changed_by", translate("catalog.price_history", "Cambiado por"), format=lambda v: v or "—"),
     ]
 
 
@@ -66,23 +67,22 @@ class PriceHistoryDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("price_history_dialog")
         data = catalog.get(investigation_id)
-        self.setWindowTitle(f"Historial de precios — {data.code}")
+        self.setWindowTitle(translate("catalog.price_history", "Historial de precios — {code}").format(code=data.code))
         self.setWindowIcon(icon("price_history"))
         self.resize(720, 360)
-        title = QLabel(f"<b>{data.code}</b> — {data.name}<br>Precio actual: "
-                       f"<b>{format_lempiras(data.price)}</b>", self)
+        title = QLabel(translate("catalog.price_history", "<b>{code}</b> — {name}<br>Precio actual: <b>{format_lempiras}</b>").format(code=data.code, name=data.name, format_lempiras=format_lempiras(data.price)), self)
         self.model = RowsTableModel(history_columns(), history_rows(investigation_id), self)
         self.view = make_table_view(self)
         self.view.setSortingEnabled(False)
         self.view.setModel(self.model)
         for number, width in enumerate((130, 130, 130, 150)):
             self.view.horizontalHeader().resizeSection(number, width)
-        hint = QLabel("Las solicitudes guardan el precio del día en que se crearon: un cambio "
-                      "aquí no las modifica.", self)
+        hint = QLabel(translate("catalog.price_history", "Las solicitudes guardan el precio del día en que se crearon: un cambio "
+                      "aquí no las modifica."), self)
         hint.setWordWrap(True)
         hint.setStyleSheet(HINT_STYLE)
         buttons = QDialogButtonBox(self)
-        close = buttons.addButton("&Cerrar", QDialogButtonBox.ButtonRole.RejectRole)
+        close = buttons.addButton(translate("catalog.price_history", "&Cerrar"), QDialogButtonBox.ButtonRole.RejectRole)
         close.setDefault(True)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

@@ -12,6 +12,7 @@ from PySide6.QtGui import QColor
 
 from ..icons import icon
 from ..models.paged_table import Column
+from ...i18n import translate
 
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 CENTER = Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter
@@ -52,26 +53,26 @@ def _name_decoration(row: dict):
 def _name_tooltip(row: dict) -> str:
     notes = [row.get("name") or ""]
     if not row.get("active", True):
-        notes.append("Inactivo (desactivado)")
+        notes.append(translate("customers.customer_columns", "Inactivo (desactivado)"))
     if row.get("incomplete"):
-        notes.append("Datos incompletos: ábralo para completarlos")
+        notes.append(translate("customers.customer_columns", "Datos incompletos: ábralo para completarlos"))
     return "\n".join(notes)
 
 
 def customer_columns() -> list[Column]:
     """A fresh list (Column holds callables; the model keeps its own list)."""
     return [
-        Column("name", "Nombre", sort="name", decoration=_name_decoration,
+        Column("name", translate("customers.customer_columns", "Nombre"), sort="name", decoration=_name_decoration,
                foreground=_foreground, tooltip=_name_tooltip),
-        Column("id_number", "Identidad/RTN", sort="id_number", foreground=_foreground),
-        Column("type_label", "Tipo", foreground=_foreground),
+        Column("id_number", translate("customers.customer_columns", "Identidad/RTN"), sort="id_number", foreground=_foreground),
+        Column("type_label", translate("customers.customer_columns", "Tipo"), foreground=_foreground),
         Column("age", "Edad", format=format_age, align=RIGHT, foreground=_foreground),
-        Column("gender", "Género", foreground=_foreground),
-        Column("phone", "Teléfono", sort="phone", foreground=_foreground),
-        Column("email", "Correo", foreground=_foreground),
-        Column("department", "Departamento", foreground=_foreground),
-        Column("municipality", "Municipio", foreground=_foreground),
-        Column("created_at", "Registrado", sort="created_at", format=format_date, align=CENTER,
+        Column("gender", translate("customers.customer_columns", "Género"), foreground=_foreground),
+        Column("phone", translate("customers.customer_columns", "Teléfono"), sort="phone", foreground=_foreground),
+        Column("email", translate("customers.customer_columns", "Correo"), foreground=_foreground),
+        Column("department", translate("customers.customer_columns", "Departamento"), foreground=_foreground),
+        Column("municipality", translate("customers.customer_columns", "Municipio"), foreground=_foreground),
+        Column("created_at", translate("customers.customer_columns", "Registrado"), sort="created_at", format=format_date, align=CENTER,
                foreground=_foreground),
     ]
 

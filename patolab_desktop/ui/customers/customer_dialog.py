@@ -8,6 +8,7 @@ Keyboard: the first field has focus, Enter saves (Ctrl+Enter from the notes), Es
 """
 from __future__ import annotations
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 import dataclasses
 import datetime as dt
 
@@ -38,11 +39,13 @@ from ...util.text import digits
 from .. import prompts
 from ..icons import icon
 from .customer_filters import fill_combo
+from ...i18n import translate
 
 ERROR_STYLE = "color: #c62828;"
 ERROR_FIELD_STYLE = "border: 1px solid #c62828; border-radius: 2px; padding: 2px 3px;"
 MIN_BIRTH = QDate(1900, 1, 1)
-TYPE_MNEMONICS = {"cliente": "&Paciente", "empresa": "E&mpresa"}
+TYPE_MNEMONICS = {"cliente": QT_TRANSLATE_NOOP("customers.customer_dialog", "&Paciente"),
+                  "empresa": QT_TRANSLATE_NOOP("customers.customer_dialog", "E&mpresa")}
 
 # service field name -> dialog field key (aliases the service may use)
 FIELD_ALIASES = {
@@ -83,7 +86,7 @@ class CustomerDialog(QDialog):
         self._inputs: dict[str, QWidget] = {}
         self._snapshot: customers.CustomerData | None = None
         self._age_was_computed = False
-        self.setWindowTitle("Editar cliente" if customer_id else "Nuevo cliente")
+        self.setWindowTitle(translate("customers.customer_dialog", "Editar cliente") if customer_id else translate("customers.customer_dialog", "Nuevo cliente"))
         self.setWindowIcon(icon("edit" if customer_id else "customer_new"))
         self.setModal(True)
         self._build()
@@ -132,7 +135,7 @@ class CustomerDialog(QDialog):
 
     def _build(self) -> None:
         # Identity ------------------------------------------------------------------------
-        identity = QGroupBox("Identificación", self)
+        identity = QGroupBox(translate("customers.customer_dialog", "Identificación"), self)
         form = self._form(identity)
 
         type_row = QWidget(self)
@@ -141,29 +144,29 @@ class CustomerDialog(QDialog):
         self.type_group = QButtonGroup(self)
         self.type_buttons: dict[str, QRadioButton] = {}
         for number, (code, label) in enumerate(customers.TYPE_LABELS.items()):
-            button = QRadioButton(TYPE_MNEMONICS.get(code, label), type_row)
+            button = QRadioButton(translate("customers.customer_dialog", TYPE_MNEMONICS.get(code, label)), type_row)
             button.setProperty("type_code", code)
             self.type_group.addButton(button, number)
             self.type_buttons[code] = button
             type_layout.addWidget(button)
         type_layout.addStretch(1)
         type_row.setFocusProxy(self.type_buttons.get("cliente"))
-        self._field("type", type_row, form, "Tipo:")
+        self._field("type", type_row, form, translate("customers.customer_dialog", "Tipo:"))
         self._inputs["type"] = self.type_buttons.get("cliente") or next(
             iter(self.type_buttons.values()))
 
-        self.first_name_edit = self._line("Nombres del paciente", 100)
-        self.first_name_row = self._field("first_name", self.first_name_edit, form, "&Nombres:")
-        self.last_name_edit = self._line("Apellidos del paciente", 100)
-        self.last_name_row = self._field("last_name", self.last_name_edit, form, "&Apellidos:")
-        self.name_edit = self._line("Razón social o nombre de la institución", 200)
-        self.name_row = self._field("name", self.name_edit, form, "&Nombre:")
+        self.first_name_edit = self._line(translate("customers.customer_dialog", "Nombres del paciente"), 100)
+        self.first_name_row = self._field("first_name", self.first_name_edit, form, translate("customers.customer_dialog", "&Nombres:"))
+        self.last_name_edit = self._line(translate("customers.customer_dialog", "Apellidos del paciente"), 100)
+        self.last_name_row = self._field("last_name", self.last_name_edit, form, translate("customers.customer_dialog", "&Apellidos:"))
+        self.name_edit = self._line(translate("customers.customer_dialog", "Razón social o nombre de la institución"), 200)
+        self.name_row = self._field("name", self.name_edit, form, translate("customers.customer_dialog", "&Nombre:"))
 
-        self.id_number_edit = self._line("DNI 0801-1990-12345 o RTN de 14 dígitos", 20)
-        self._field("id_number", self.id_number_edit, form, "&Identidad/RTN:",
-                    "Escriba solo los números; los guiones se ponen solos.")
+        self.id_number_edit = self._line(translate("customers.customer_dialog", "DNI 0801-1990-12345 o RTN de 14 dígitos"), 20)
+        self._field("id_number", self.id_number_edit, form, translate("customers.customer_dialog", "&Identidad/RTN:"),
+                    translate("customers.customer_dialog", "Escriba solo los números; los guiones se ponen solos."))
         self.gender_combo = QComboBox(self)
-        self._field("gender_id", self.gender_combo, form, "&Género:")
+        self._field("gender_id", self.gender_combo, form, translate("customers.customer_dialog", "&Género:"))
 
         birth_row = QWidget(self)
         birth_layout = QHBoxLayout(birth_row)
@@ -175,18 +178,18 @@ class CustomerDialog(QDialog):
         self.birth_edit.setDateRange(MIN_BIRTH.addDays(-1), QDate.currentDate())
         self.birth_edit.setSpecialValueText(" ")
         self.birth_edit.setDate(self.birth_edit.minimumDate())
-        self.birth_unknown = QCheckBox("No &sé la fecha", birth_row)
-        self.birth_unknown.setToolTip("Sin fecha de nacimiento: escriba la edad declarada")
+        self.birth_unknown = QCheckBox(translate("customers.customer_dialog", "No &sé la fecha"), birth_row)
+        self.birth_unknown.setToolTip(translate("customers.customer_dialog", "Sin fecha de nacimiento: escriba la edad declarada"))
         birth_layout.addWidget(self.birth_edit, 1)
         birth_layout.addWidget(self.birth_unknown)
         birth_row.setFocusProxy(self.birth_unknown)
-        self._field("date_of_birth", birth_row, form, "&Fecha de nacimiento:")
+        self._field("date_of_birth", birth_row, form, translate("customers.customer_dialog", "&Fecha de nacimiento:"))
         self._inputs["date_of_birth"] = self.birth_edit
 
-        self.age_edit = self._line("Edad en años", 3)
+        self.age_edit = self._line(translate("customers.customer_dialog", "Edad en años"), 3)
         self.age_edit.setValidator(QIntValidator(0, 130, self))
         self.age_edit.setFixedWidth(
-            self.age_edit.fontMetrics().horizontalAdvance("Obligatoria") + 24)
+            self.age_edit.fontMetrics().horizontalAdvance(translate("customers.customer_dialog", "Obligatoria")) + 24)
         self.age_note = QLabel(self)
         self.age_note.setStyleSheet("color: #6b6b6b;")
         age_row = QWidget(self)
@@ -195,62 +198,62 @@ class CustomerDialog(QDialog):
         age_layout.addWidget(self.age_edit)
         age_layout.addWidget(self.age_note, 1)
         age_row.setFocusProxy(self.age_edit)
-        self._field("age", age_row, form, "&Edad:")
+        self._field("age", age_row, form, translate("customers.customer_dialog", "&Edad:"))
         self._inputs["age"] = self.age_edit
         self.identity_form = form
 
         # Contact --------------------------------------------------------------------------
-        contact = QGroupBox("Contacto", self)
+        contact = QGroupBox(translate("customers.customer_dialog", "Contacto"), self)
         form = self._form(contact)
-        self.phone_edit = self._line("9988-7766 (WhatsApp)", 30)
-        self._field("phone", self.phone_edit, form, "&Teléfono:",
-                    "Número principal; se usa para WhatsApp. Sin código se asume Honduras (+504).")
-        self.secondary_phone_edit = self._line("Opcional", 30)
-        self._field("secondary_phone", self.secondary_phone_edit, form, "Teléfono &2:")
-        self.email_edit = self._line("nombre@ejemplo.com", 254)
-        self._field("email", self.email_edit, form, "&Correo:")
-        self.blocked_check = QCheckBox("No en&viar notificaciones (bloqueado)", self)
+        self.phone_edit = self._line(translate("customers.customer_dialog", "9988-7766 (WhatsApp)"), 30)
+        self._field("phone", self.phone_edit, form, translate("customers.customer_dialog", "&Teléfono:"),
+                    translate("customers.customer_dialog", "Número principal; se usa para WhatsApp. Sin código se asume Honduras (+504)."))
+        self.secondary_phone_edit = self._line(translate("customers.customer_dialog", "Opcional"), 30)
+        self._field("secondary_phone", self.secondary_phone_edit, form, translate("customers.customer_dialog", "Teléfono &2:"))
+        self.email_edit = self._line(translate("customers.customer_dialog", "nombre@ejemplo.com"), 254)
+        self._field("email", self.email_edit, form, translate("customers.customer_dialog", "&Correo:"))
+        self.blocked_check = QCheckBox(translate("customers.customer_dialog", "No en&viar notificaciones (bloqueado)"), self)
         self._field("is_blocked", self.blocked_check, form, "")
 
         # Address --------------------------------------------------------------------------
-        address = QGroupBox("Dirección", self)
+        address = QGroupBox(translate("customers.customer_dialog", "Dirección"), self)
         form = self._form(address)
         self.department_combo = QComboBox(self)
         self.department_combo.setMaxVisibleItems(20)
-        self._field("department_id", self.department_combo, form, "&Departamento:")
+        self._field("department_id", self.department_combo, form, translate("customers.customer_dialog", "&Departamento:"))
         self.municipality_combo = QComboBox(self)
         self.municipality_combo.setMaxVisibleItems(20)
-        self._field("municipality_id", self.municipality_combo, form, "M&unicipio:")
-        self.address_edit = self._line("Colonia, calle, número de casa", 300)
-        self._field("address", self.address_edit, form, "Di&rección:")
-        self.address2_edit = self._line("Referencia (opcional)", 300)
-        self._field("address2", self.address2_edit, form, "Dirección 2:")
+        self._field("municipality_id", self.municipality_combo, form, translate("customers.customer_dialog", "M&unicipio:"))
+        self.address_edit = self._line(translate("customers.customer_dialog", "Colonia, calle, número de casa"), 300)
+        self._field("address", self.address_edit, form, translate("customers.customer_dialog", "Di&rección:"))
+        self.address2_edit = self._line(translate("customers.customer_dialog", "Referencia (opcional)"), 300)
+        self._field("address2", self.address2_edit, form, translate("customers.customer_dialog", "Dirección 2:"))
         self.postal_code_edit = self._line("", 20)
         self.country_edit = self._line("", 60)
         postal_row = QWidget(self)
         postal_layout = QHBoxLayout(postal_row)
         postal_layout.setContentsMargins(0, 0, 0, 0)
         postal_layout.addWidget(self.postal_code_edit, 1)
-        country_label = QLabel("País:", postal_row)
+        country_label = QLabel(translate("customers.customer_dialog", "País:"), postal_row)
         postal_layout.addWidget(country_label)
         postal_layout.addWidget(self.country_edit, 2)
         postal_row.setFocusProxy(self.postal_code_edit)
-        self._field("postal_code", postal_row, form, "Código p&ostal:")
+        self._field("postal_code", postal_row, form, translate("customers.customer_dialog", "Código p&ostal:"))
         self._inputs["postal_code"] = self.postal_code_edit
         # country errors show under the postal-code row (same line on screen)
         self._errors["country"] = self._errors["postal_code"]
         self._inputs["country"] = self.country_edit
 
         # Other ----------------------------------------------------------------------------
-        other = QGroupBox("Otros datos", self)
+        other = QGroupBox(translate("customers.customer_dialog", "Otros datos"), self)
         form = self._form(other)
-        self.external_file_edit = self._line("Número de expediente en otro sistema", 100)
-        self._field("external_file", self.external_file_edit, form, "E&xpediente externo:")
+        self.external_file_edit = self._line(translate("customers.customer_dialog", "Número de expediente en otro sistema"), 100)
+        self._field("external_file", self.external_file_edit, form, translate("customers.customer_dialog", "E&xpediente externo:"))
         self.notes_edit = QPlainTextEdit(self)
         self.notes_edit.setTabChangesFocus(True)
-        self.notes_edit.setPlaceholderText("Alergias, observaciones…")
+        self.notes_edit.setPlaceholderText(translate("customers.customer_dialog", "Alergias, observaciones…"))
         self.notes_edit.setFixedHeight(60)
-        self._field("notes", self.notes_edit, form, "Notas (a&lergias):")
+        self._field("notes", self.notes_edit, form, translate("customers.customer_dialog", "Notas (a&lergias):"))
 
         # General message + buttons -------------------------------------------------------
         self.general_error = QLabel(self)
@@ -261,14 +264,14 @@ class CustomerDialog(QDialog):
         self._errors["__all__"] = self.general_error
 
         self.buttons = QDialogButtonBox(self)
-        self.save_button = self.buttons.addButton("Guardar", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.save_button = self.buttons.addButton(translate("customers.customer_dialog", "Guardar"), QDialogButtonBox.ButtonRole.AcceptRole)
         self.save_button.setIcon(icon("save"))
         self.save_button.setDefault(True)
-        self.save_button.setToolTip("Guardar (Intro o Ctrl+S)")
-        self.cancel_button = self.buttons.addButton("Cancelar",
+        self.save_button.setToolTip(translate("customers.customer_dialog", "Guardar (Intro o Ctrl+S)"))
+        self.cancel_button = self.buttons.addButton(translate("customers.customer_dialog", "Cancelar"),
                                                     QDialogButtonBox.ButtonRole.RejectRole)
         self.cancel_button.setIcon(icon("cancel"))
-        self.cancel_button.setToolTip("Cancelar (Esc)")
+        self.cancel_button.setToolTip(translate("customers.customer_dialog", "Cancelar (Esc)"))
         self.save_button.clicked.connect(self.save)
         self.cancel_button.clicked.connect(self.reject)
         for keys in ("Ctrl+Return", "Ctrl+Enter", "Ctrl+S"):
@@ -286,8 +289,8 @@ class CustomerDialog(QDialog):
         layout.addWidget(self.general_error)
         layout.addWidget(self.buttons)
 
-        fill_combo(self.gender_combo, reference.genders(), "— Seleccione —")
-        fill_combo(self.department_combo, reference.departments(), "— Seleccione —")
+        fill_combo(self.gender_combo, reference.genders(), translate("customers.customer_dialog", "— Seleccione —"))
+        fill_combo(self.department_combo, reference.departments(), translate("customers.customer_dialog", "— Seleccione —"))
         self._reload_municipalities()
 
         # signals
@@ -349,7 +352,7 @@ class CustomerDialog(QDialog):
             self.first_name_edit.setText(self.name_edit.text())
         elif not patient and not self.name_edit.text():
             self.name_edit.setText(self._composed_name())
-        self.age_edit.setPlaceholderText("Obligatoria" if patient else "Opcional")
+        self.age_edit.setPlaceholderText(translate("customers.customer_dialog", "Obligatoria") if patient else translate("customers.customer_dialog", "Opcional"))
 
     def _composed_name(self) -> str:
         return " ".join(p for p in (self.first_name_edit.text().strip(),
@@ -388,19 +391,19 @@ class CustomerDialog(QDialog):
         born = self.birth_date()
         if born is None:
             self._age_was_computed = False
-            self.age_note.setText("años (declarada; sin fecha de nacimiento)")
+            self.age_note.setText(translate("customers.customer_dialog", "años (declarada; sin fecha de nacimiento)"))
             return
         age = customers.age_on(customers.CustomerData(date_of_birth=born), dt.date.today())
         self.age_edit.setText("" if age is None else str(age))
         self._age_was_computed = True
-        self.age_note.setText("años, calculada hoy desde la fecha de nacimiento")
+        self.age_note.setText(translate("customers.customer_dialog", "años, calculada hoy desde la fecha de nacimiento"))
 
     def _reload_municipalities(self) -> None:
         department_id = self.department_combo.currentData()
         current = self.municipality_combo.currentData()
         items = reference.municipalities(department_id) if department_id else []
         fill_combo(self.municipality_combo, items,
-                   "— Seleccione —" if department_id else "— Elija antes el departamento —",
+                   translate("customers.customer_dialog", "— Seleccione —") if department_id else translate("customers.customer_dialog", "— Elija antes el departamento —"),
                    current)
         self.municipality_combo.setEnabled(bool(department_id))
 
@@ -464,7 +467,7 @@ class CustomerDialog(QDialog):
         self.clear_errors()
         self._snapshot = self.data()
         if data.id is not None and not data.active:
-            self._set_error("__all__", "Este cliente está inactivo (desactivado).")
+            self._set_error("__all__", translate("customers.customer_dialog", "Este cliente está inactivo (desactivado)."))
 
     @staticmethod
     def _select(combo: QComboBox, value) -> None:
@@ -581,13 +584,12 @@ class CustomerDialog(QDialog):
             self.show_errors(exc.fields)
             return False
         except ConflictError as exc:
-            prompts.error(self, "El cliente cambió",
-                          f"{exc}\n\nOtra persona guardó este cliente mientras usted lo editaba. "
-                          "Se cargarán los datos actuales; revise y vuelva a aplicar sus cambios.")
+            prompts.error(self, translate("customers.customer_dialog", "El cliente cambió"),
+                          translate("customers.customer_dialog", "{exc}\n\nOtra persona guardó este cliente mientras usted lo editaba. Se cargarán los datos actuales; revise y vuelva a aplicar sus cambios.").format(exc=exc))
             self._reload_from_database()
             return False
         except NotFoundError as exc:
-            prompts.error(self, "Cliente no encontrado", str(exc))
+            prompts.error(self, translate("customers.customer_dialog", "Cliente no encontrado"), str(exc))
             super().reject()
             return False
         self._snapshot = None
@@ -602,35 +604,35 @@ class CustomerDialog(QDialog):
         for match in matches[:8]:
             parts = [match.get("name", "")]
             if match.get("id_number"):
-                parts.append(f"Identidad {match['id_number']}")
+                parts.append(translate("customers.customer_dialog", "Identidad {id_number}").format(id_number=match['id_number']))
             if match.get("phone"):
-                parts.append(f"Tel. {match['phone']}")
+                parts.append(translate("customers.customer_dialog", "Tel. {phone}").format(phone=match['phone']))
             reason = match.get("reason")
             line = " · ".join(p for p in parts if p)
             lines.append(f"• {line}" + (f"  ({reason})" if reason else ""))
         if len(matches) > 8:
-            lines.append(f"… y {len(matches) - 8} más")
+            lines.append(translate("customers.customer_dialog", "… y {v} más").format(v=len(matches) - 8))
         return prompts.confirm(
-            self, "Posible cliente duplicado",
-            "Ya hay clientes registrados que parecen ser el mismo:\n\n" + "\n".join(lines)
-            + "\n\n¿Guardar de todos modos?")
+            self, translate("customers.customer_dialog", "Posible cliente duplicado"),
+            translate("customers.customer_dialog", "Ya hay clientes registrados que parecen ser el mismo:\n\n") + "\n".join(lines)
+            + translate("customers.customer_dialog", "\n\n¿Guardar de todos modos?"))
 
     def _reload_from_database(self) -> None:
         try:
             fresh = customers.get(self._original.id)
         except NotFoundError:
-            prompts.error(self, "Cliente no encontrado", "Este cliente ya no existe.")
+            prompts.error(self, translate("customers.customer_dialog", "Cliente no encontrado"), translate("customers.customer_dialog", "Este cliente ya no existe."))
             super().reject()
             return
         self.load(fresh)
-        self._set_error("__all__", "Se cargaron los datos guardados por otra persona.")
+        self._set_error("__all__", translate("customers.customer_dialog", "Se cargaron los datos guardados por otra persona."))
 
     def is_dirty(self) -> bool:
         return self._snapshot is not None and self.data() != self._snapshot
 
     def reject(self) -> None:
         if self.is_dirty() and not prompts.confirm(
-                self, "Descartar cambios", "¿Cerrar sin guardar los cambios?"):
+                self, translate("customers.customer_dialog", "Descartar cambios"), translate("customers.customer_dialog", "¿Cerrar sin guardar los cambios?")):
             return
         super().reject()
 

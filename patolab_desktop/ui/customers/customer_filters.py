@@ -5,6 +5,8 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QSizePolicy, QWidget
 
 from ...services import customers, reference
+from ...i18n import translate
+from ..service_labels import translated_labels
 
 
 def fill_combo(combo: QComboBox, items, empty_text: str | None, current=None) -> None:
@@ -32,21 +34,21 @@ class CustomerFilterBar(QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
 
-        self.type_combo = self._combo("Tipo de cliente")
-        fill_combo(self.type_combo, list(customers.TYPE_LABELS.items()), "Todos los tipos")
-        self.gender_combo = self._combo("Género")
-        fill_combo(self.gender_combo, reference.genders(), "Todos los géneros")
-        self.department_combo = self._combo("Departamento")
-        fill_combo(self.department_combo, reference.departments(), "Todos los departamentos")
-        self.municipality_combo = self._combo("Municipio (elija antes el departamento)")
+        self.type_combo = self._combo(translate("customers.customer_filters", "Tipo de cliente"))
+        fill_combo(self.type_combo, list(translated_labels(customers.TYPE_LABELS).items()), translate("customers.customer_filters", "Todos los tipos"))
+        self.gender_combo = self._combo(translate("customers.customer_filters", "Género"))
+        fill_combo(self.gender_combo, reference.genders(), translate("customers.customer_filters", "Todos los géneros"))
+        self.department_combo = self._combo(translate("customers.customer_filters", "Departamento"))
+        fill_combo(self.department_combo, reference.departments(), translate("customers.customer_filters", "Todos los departamentos"))
+        self.municipality_combo = self._combo(translate("customers.customer_filters", "Municipio (elija antes el departamento)"))
         self._reload_municipalities()
 
-        self.inactive_check = QCheckBox("Mostrar i&nactivos", self)
-        self.inactive_check.setToolTip("Incluye los clientes desactivados, para reactivarlos")
-        self.incomplete_check = QCheckBox("Solo inco&mpletos", self)
-        self.incomplete_check.setToolTip("Solo los clientes importados a los que les faltan datos")
+        self.inactive_check = QCheckBox(translate("customers.customer_filters", "Mostrar i&nactivos"), self)
+        self.inactive_check.setToolTip(translate("customers.customer_filters", "Incluye los clientes desactivados, para reactivarlos"))
+        self.incomplete_check = QCheckBox(translate("customers.customer_filters", "Solo inco&mpletos"), self)
+        self.incomplete_check.setToolTip(translate("customers.customer_filters", "Solo los clientes importados a los que les faltan datos"))
 
-        label = QLabel("&Filtros:", self)
+        label = QLabel(translate("customers.customer_filters", "&Filtros:"), self)
         label.setBuddy(self.type_combo)
         layout.addWidget(label)
         for combo in (self.type_combo, self.gender_combo, self.department_combo,
@@ -74,7 +76,7 @@ class CustomerFilterBar(QWidget):
     def _reload_municipalities(self) -> None:
         department_id = self.department_combo.currentData()
         items = reference.municipalities(department_id) if department_id else []
-        fill_combo(self.municipality_combo, items, "Todos los municipios")
+        fill_combo(self.municipality_combo, items, translate("customers.customer_filters", "Todos los municipios"))
         self.municipality_combo.setEnabled(bool(department_id))
 
     def _department_changed(self) -> None:

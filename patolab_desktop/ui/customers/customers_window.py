@@ -26,6 +26,7 @@ from ..models.paged_table import PagedTableModel
 from ..widgets.table import SearchBox, make_table_view
 from .customer_columns import COLUMN_SAMPLES, customer_columns
 from .customer_filters import CustomerFilterBar
+from ...i18n import translate
 
 COUNT_CAP: int | None = getattr(customers, "COUNT_CAP", None)  # count() caps at this + 1
 
@@ -41,7 +42,7 @@ class CustomersWindow(QWidget):
         self._search_text = ""
 
         self.search_box = SearchBox(
-            "Buscar por nombre, teléfono, correo o identidad…  (Ctrl+F)", self)
+            translate("customers.customers_window", "Buscar por nombre, teléfono, correo o identidad…  (Ctrl+F)"), self)
         self.search_box.setObjectName("customer_search")
         self.search_box.setMinimumWidth(360)
         self.filter_bar = CustomerFilterBar(self)
@@ -92,21 +93,21 @@ class CustomersWindow(QWidget):
         return action
 
     def _build_actions(self) -> None:
-        self.new_action = self._action("&Nuevo", "customer_new", self.new_customer, ("Ctrl+N",),
-                                       "Registrar un cliente nuevo")
-        self.edit_action = self._action("&Editar", "edit", self.edit_selected, ("F2",),
-                                        "Editar el cliente seleccionado (Intro o doble clic)")
+        self.new_action = self._action(translate("customers.customers_window", "&Nuevo"), "customer_new", self.new_customer, ("Ctrl+N",),
+                                       translate("customers.customers_window", "Registrar un cliente nuevo"))
+        self.edit_action = self._action(translate("customers.customers_window", "&Editar"), "edit", self.edit_selected, ("F2",),
+                                        translate("customers.customers_window", "Editar el cliente seleccionado (Intro o doble clic)"))
         self.deactivate_action = self._action(
-            "&Desactivar", "deactivate", self.deactivate_selected,
+            translate("customers.customers_window", "&Desactivar"), "deactivate", self.deactivate_selected,
             (QKeySequence.StandardKey.Delete,),
-            "Desactivar el cliente seleccionado", widget=self.view,
+            translate("customers.customers_window", "Desactivar el cliente seleccionado"), widget=self.view,
             context=Qt.ShortcutContext.WidgetShortcut)
-        self.reactivate_action = self._action("&Reactivar", "reactivate", self.reactivate_selected,
-                                              ("Ctrl+R",), "Reactivar el cliente seleccionado")
-        self.refresh_action = self._action("Actuali&zar", "refresh", self.reload, ("F5",),
-                                           "Volver a leer la lista de la base de datos")
-        self.find_action = self._action("Buscar", "search", self.focus_default, ("Ctrl+F",),
-                                        "Ir al cuadro de búsqueda")
+        self.reactivate_action = self._action(translate("customers.customers_window", "&Reactivar"), "reactivate", self.reactivate_selected,
+                                              ("Ctrl+R",), translate("customers.customers_window", "Reactivar el cliente seleccionado"))
+        self.refresh_action = self._action(translate("customers.customers_window", "Actuali&zar"), "refresh", self.reload, ("F5",),
+                                           translate("customers.customers_window", "Volver a leer la lista de la base de datos"))
+        self.find_action = self._action(translate("customers.customers_window", "Buscar"), "search", self.focus_default, ("Ctrl+F",),
+                                        translate("customers.customers_window", "Ir al cuadro de búsqueda"))
 
     def _button(self, action: QAction) -> QToolButton:
         button = QToolButton(self)
@@ -118,7 +119,7 @@ class CustomersWindow(QWidget):
 
     def _build_layout(self) -> None:
         top = QHBoxLayout()
-        search_label = QLabel("&Buscar:", self)
+        search_label = QLabel(translate("customers.customers_window", "&Buscar:"), self)
         search_label.setBuddy(self.search_box)
         top.addWidget(search_label)
         top.addWidget(self.search_box, 1)
@@ -133,7 +134,7 @@ class CustomersWindow(QWidget):
 
         bottom = QHBoxLayout()
         bottom.addWidget(self.count_label, 1)
-        hint = QLabel("Intro: editar · Ctrl+N: nuevo · Supr: desactivar · F5: actualizar", self)
+        hint = QLabel(translate("customers.customers_window", "Intro: editar · Ctrl+N: nuevo · Supr: desactivar · F5: actualizar"), self)
         hint.setStyleSheet("color: #6b6b6b;")
         bottom.addWidget(hint)
 
@@ -209,16 +210,16 @@ class CustomersWindow(QWidget):
         shown = self.model.rowCount()
         total = shown if self.model.exhausted else self._total
         if shown == 0:
-            text = ("No hay clientes que coincidan con la búsqueda."
-                    if self._search_text or self._has_filters() else "No hay clientes registrados.")
+            text = (translate("customers.customers_window", "No hay clientes que coincidan con la búsqueda.")
+                    if self._search_text or self._has_filters() else translate("customers.customers_window", "No hay clientes registrados."))
         elif total is None or total < shown:
-            text = f"Mostrando {shown:,} clientes (hay más: baje para verlos)"
+            text = translate("customers.customers_window", "Mostrando {shown:,} clientes (hay más: baje para verlos)").format(shown=shown)
         elif shown == total:
-            text = f"{total:,} cliente" if total == 1 else f"{total:,} clientes"
+            text = translate("customers.customers_window", "{total:,} cliente").format(total=total) if total == 1 else translate("customers.customers_window", "{total:,} clientes").format(total=total)
         elif COUNT_CAP is not None and total > COUNT_CAP:  # count() stops at the cap
-            text = f"Mostrando {shown:,} de más de {COUNT_CAP:,} clientes"
+            text = translate("customers.customers_window", "Mostrando {shown:,} de más de {COUNT_CAP:,} clientes").format(shown=shown, COUNT_CAP=COUNT_CAP)
         else:
-            text = f"Mostrando {shown:,} de {total:,} clientes"
+            text = translate("customers.customers_window", "Mostrando {shown:,} de {total:,} clientes").format(shown=shown, total=total)
         self.count_label.setText(text)
 
     def _has_filters(self) -> bool:
@@ -320,8 +321,8 @@ class CustomersWindow(QWidget):
         try:
             dialog = CustomerDialog(customer_id=customer_id, parent=self)
         except NotFoundError:
-            prompts.error(self, "Cliente no encontrado",
-                          "Ese cliente ya no existe en la base de datos. Se actualizará la lista.")
+            prompts.error(self, translate("customers.customers_window", "Cliente no encontrado"),
+                          translate("customers.customers_window", "Ese cliente ya no existe en la base de datos. Se actualizará la lista."))
             self.reload()
             return False
         if dialog.exec():
@@ -338,15 +339,13 @@ class CustomersWindow(QWidget):
         if row is None or not row.get("active", True):
             return False
         if not prompts.confirm(
-            self, "Desactivar cliente",
-            f"¿Desactivar a «{row.get('name', '')}»?\n\n"
-            "Dejará de aparecer en las listas y búsquedas, pero su historial se conserva. "
-            "Un administrador puede reactivarlo."):
+            self, translate("customers.customers_window", "Desactivar cliente"),
+            translate("customers.customers_window", "¿Desactivar a «{name}»?\n\nDejará de aparecer en las listas y búsquedas, pero su historial se conserva. Un administrador puede reactivarlo.").format(name=row.get('name', ''))):
             return False
         try:
             customers.deactivate(row["id"])
         except ServiceError as exc:
-            prompts.error(self, "No se pudo desactivar", str(exc))
+            prompts.error(self, translate("customers.customers_window", "No se pudo desactivar"), str(exc))
             self.reload()
             return False
         self._reload_near(self.view.currentIndex().row())
@@ -359,7 +358,7 @@ class CustomersWindow(QWidget):
         try:
             customers.reactivate(row["id"])
         except ServiceError as exc:
-            prompts.error(self, "No se pudo reactivar", str(exc))
+            prompts.error(self, translate("customers.customers_window", "No se pudo reactivar"), str(exc))
             return False
         self.reload(keep_id=row["id"])
         return True

@@ -5,6 +5,7 @@ written before "Importar", and the commit is all or nothing (``services.patient_
 """
 from __future__ import annotations
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 from html import escape
 from pathlib import Path
 
@@ -30,11 +31,14 @@ from .. import prompts
 from ..icons import icon
 from ..widgets.progress import run_with_progress
 from ..widgets.table import make_table_view
+from ...i18n import translate
 
-FILE_FILTER = "Archivos CSV (*.csv *.txt);;Todos los archivos (*)"
+FILE_FILTER = QT_TRANSLATE_NOOP("customers.import_dialog", "Archivos CSV (*.csv *.txt);;Todos los archivos (*)")
 
-STATUS_TEXT = {"create": "Nuevo", "update": "Actualizar", "same": "Sin cambios",
-               "reject": "Rechazado"}
+STATUS_TEXT = {"create": QT_TRANSLATE_NOOP("customers.import_dialog", "Nuevo"),
+               "update": QT_TRANSLATE_NOOP("customers.import_dialog", "Actualizar"),
+               "same": QT_TRANSLATE_NOOP("customers.import_dialog", "Sin cambios"),
+               "reject": QT_TRANSLATE_NOOP("customers.import_dialog", "Rechazado")}
 STATUS_ICON = {"create": "import_create", "update": "import_update", "same": "import_same",
                "reject": "import_reject"}
 STATUS_COLOR = {"create": "#2e7d32", "update": "#1565c0", "same": "#546e7a",
@@ -53,16 +57,17 @@ def row_detail(row: ImportRow) -> str:
         return row.reason
     parts = []
     if row.action == "update":
-        parts.append("Cambia: " + ", ".join(row.changes) if row.changes else "Sin cambios")
+        parts.append(translate("customers.import_dialog", "Cambia: ") + ", ".join(row.changes) if row.changes else translate("customers.import_dialog", "Sin cambios"))
     if row.missing:
-        parts.append("Incompleto; faltan: " + ", ".join(row.missing))
+        parts.append(translate("customers.import_dialog", "Incompleto; faltan: ") + ", ".join(row.missing))
     return ". ".join(parts)
 
 
 class ImportPreviewModel(QAbstractTableModel):
     """Rows of an ``ImportPlan`` (already in memory): line, result, values, reason."""
 
-    COLUMNS = ("Línea", "Resultado", "Nombre", "Teléfono", "Correo", "Identidad", "Detalle")
+    COLUMNS = tuple(QT_TRANSLATE_NOOP("customers.import_dialog", text) for text in (
+        "Línea", "Resultado", "Nombre", "Teléfono", "Correo", "Identidad", "Detalle"))
     VALUE_KEYS = {2: "name", 3: "phone", 4: "email", 5: "id_number"}
     ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -87,14 +92,14 @@ class ImportPreviewModel(QAbstractTableModel):
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
         if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
                 and 0 <= section < len(self.COLUMNS)):
-            return self.COLUMNS[section]
+            return translate("customers.import_dialog", self.COLUMNS[section])
         return None
 
     def _text(self, row: ImportRow, column: int) -> str:
         if column == 0:
             return str(row.line)
         if column == 1:
-            return STATUS_TEXT[row_status(row)]
+            return translate("customers.import_dialog", STATUS_TEXT[row_status(row)])
         if column == 6:
             return row_detail(row)
         value = clean(row.values.get(self.VALUE_KEYS[column], ""))
@@ -141,7 +146,7 @@ class ImportDialog(QDialog):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("import_dialog")
-        self.setWindowTitle("Importar pacientes desde CSV")
+        self.setWindowTitle(translate("customers.import_dialog", "Importar pacientes desde CSV"))
         self.setWindowIcon(icon("import"))
         self.resize(1040, 600)
         self.plan: ImportPlan | None = None
@@ -149,9 +154,9 @@ class ImportDialog(QDialog):
 
         self.path_edit = QLineEdit(self)
         self.path_edit.setReadOnly(True)
-        self.path_edit.setPlaceholderText("Elija un archivo CSV…")
+        self.path_edit.setPlaceholderText(translate("customers.import_dialog", "Elija un archivo CSV…"))
         self.path_edit.setObjectName("import_path")
-        self.choose_button = QPushButton(icon("import"), "&Elegir archivo…", self)
+        self.choose_button = QPushButton(icon("import"), translate("customers.import_dialog", "&Elegir archivo…"), self)
         self.choose_button.setObjectName("import_choose")
         self.choose_button.setAutoDefault(False)
         self.choose_button.setToolTip("Ctrl+O")
@@ -162,9 +167,9 @@ class ImportDialog(QDialog):
         self.info_label.setObjectName("import_info")
         self.info_label.setWordWrap(True)
         self.info_label.setText(
-            "Columnas aceptadas (mayúsculas y acentos no importan): nombre, teléfono "
+            translate("customers.import_dialog", "Columnas aceptadas (mayúsculas y acentos no importan): nombre, teléfono "
             "(obligatorias), correo, identidad/DNI/RTN, tipo, género, edad, fecha de "
-            "nacimiento, departamento, municipio, dirección, notas. Máximo 5 MB.")
+            "nacimiento, departamento, municipio, dirección, notas. Máximo 5 MB."))
         self.counts_label = QLabel(self)
         self.counts_label.setObjectName("import_counts")
         self.counts_label.setTextFormat(Qt.TextFormat.RichText)
@@ -202,12 +207,12 @@ class ImportDialog(QDialog):
         self.detail_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
 
         self.buttons = QDialogButtonBox(self)
-        self.import_button = self.buttons.addButton("&Importar",
+        self.import_button = self.buttons.addButton(translate("customers.import_dialog", "&Importar"),
                                                     QDialogButtonBox.ButtonRole.AcceptRole)
         self.import_button.setObjectName("import_commit")
         self.import_button.setIcon(icon("save"))
         self.import_button.setDefault(True)
-        self.cancel_button = self.buttons.addButton("Cancelar",
+        self.cancel_button = self.buttons.addButton(translate("customers.import_dialog", "Cancelar"),
                                                     QDialogButtonBox.ButtonRole.RejectRole)
         self.cancel_button.setObjectName("import_cancel")
         self.import_button.clicked.connect(self.import_now)
@@ -215,7 +220,7 @@ class ImportDialog(QDialog):
         self.import_button.setEnabled(False)
 
         top = QHBoxLayout()
-        top.addWidget(QLabel("Archivo:", self))
+        top.addWidget(QLabel(translate("customers.import_dialog", "Archivo:"), self))
         top.addWidget(self.path_edit, 1)
         top.addWidget(self.choose_button)
         layout = QVBoxLayout(self)
@@ -228,7 +233,7 @@ class ImportDialog(QDialog):
 
     # --- actions ------------------------------------------------------------------------
     def choose_file(self) -> bool:
-        path = prompts.open_file(self, "Importar pacientes desde CSV", FILE_FILTER)
+        path = prompts.open_file(self, translate("customers.import_dialog", "Importar pacientes desde CSV"), translate("customers.import_dialog", FILE_FILTER))
         return self.load(path) if path else False
 
     def load(self, path: str) -> bool:
@@ -236,14 +241,13 @@ class ImportDialog(QDialog):
         from ...services import patient_import
 
         self.path_edit.setText(str(path))
-        outcome = run_with_progress(self, "Analizar el archivo", patient_import.analyse, path,
-                                    label="Leyendo y validando el archivo")
+        outcome = run_with_progress(self, translate("customers.import_dialog", "Analizar el archivo"), patient_import.analyse, path,
+                                    label=translate("customers.import_dialog", "Leyendo y validando el archivo"))
         if not outcome.ok:
             self.show_plan(None)
             if outcome.error is not None:
                 self.counts_label.setText(
-                    f"<span style='color:{STATUS_COLOR['reject']}'>No se puede importar este "
-                    "archivo (vea el mensaje).</span>")
+                    translate("customers.import_dialog", "<span style='color:{reject}'>No se puede importar este archivo (vea el mensaje).</span>").format(reject=STATUS_COLOR['reject']))
             return False
         self.show_plan(outcome.result)
         return True
@@ -263,10 +267,10 @@ class ImportDialog(QDialog):
         self.models["reject"].set_rows(plan.rejected)
         self._update_tab_titles()
         self.counts_label.setText(self.counts_text(plan))
-        details = [f"Codificación: {plan.encoding}",
-                   f"separador: «{plan.delimiter}»", f"{plan.total} filas de datos"]
+        details = [translate("customers.import_dialog", "Codificación: {encoding}").format(encoding=plan.encoding),
+                   translate("customers.import_dialog", "separador: «{delimiter}»").format(delimiter=plan.delimiter), translate("customers.import_dialog", "{total} filas de datos").format(total=plan.total)]
         if plan.ignored_columns:
-            details.append("columnas ignoradas: " + ", ".join(plan.ignored_columns))
+            details.append(translate("customers.import_dialog", "columnas ignoradas: ") + ", ".join(plan.ignored_columns))
         self.info_label.setText("; ".join(details) + ".")
         work = len(plan.created) + len(plan.updated) - plan.unchanged_count
         self.import_button.setEnabled(work > 0)
@@ -280,17 +284,16 @@ class ImportDialog(QDialog):
     @staticmethod
     def counts_text(plan: ImportPlan) -> str:
         parts = [
-            f"<b style='color:{STATUS_COLOR['create']}'>{len(plan.created)} nuevos</b>",
-            f"<b style='color:{STATUS_COLOR['update']}'>{len(plan.updated)} actualizaciones</b>"
-            + (f" ({plan.unchanged_count} sin cambios)" if plan.unchanged_count else ""),
-            f"<b style='color:{STATUS_COLOR['reject']}'>{len(plan.rejected)} rechazados</b>",
+            translate("customers.import_dialog", "<b style='color:{create}'>{len} nuevos</b>").format(create=STATUS_COLOR['create'], len=len(plan.created)),
+            translate("customers.import_dialog", "<b style='color:{update}'>{len} actualizaciones</b>").format(update=STATUS_COLOR['update'], len=len(plan.updated))
+            + (translate("customers.import_dialog", " ({unchanged_count} sin cambios)").format(unchanged_count=plan.unchanged_count) if plan.unchanged_count else ""),
+            translate("customers.import_dialog", "<b style='color:{reject}'>{len} rechazados</b>").format(reject=STATUS_COLOR['reject'], len=len(plan.rejected)),
         ]
         if plan.incomplete_count:
-            parts.append(f"<span style='color:{INCOMPLETE_COLOR}'>{plan.incomplete_count} "
-                         "quedarán incompletos (faltan datos de registro)</span>")
+            parts.append(translate("customers.import_dialog", "<span style='color:{INCOMPLETE_COLOR}'>{incomplete_count} quedarán incompletos (faltan datos de registro)</span>").format(INCOMPLETE_COLOR=INCOMPLETE_COLOR, incomplete_count=plan.incomplete_count))
         text = " · ".join(parts)
         if plan.rejected:
-            text += "<br>Las filas rechazadas no se importan; corrija el archivo si las necesita."
+            text += translate("customers.import_dialog", "<br>Las filas rechazadas no se importan; corrija el archivo si las necesita.")
         return text
 
     def _show_current_detail(self) -> None:
@@ -305,18 +308,17 @@ class ImportDialog(QDialog):
             return
         item = model.import_row(row)
         name = clean(item.values.get("name", ""))
-        status = STATUS_TEXT[row_status(item)]
+        status = translate("customers.import_dialog", STATUS_TEXT[row_status(item)])
         detail = row_detail(item)
         color = STATUS_COLOR[row_status(item)]
-        text = f"<b>Línea {item.line}</b> — {escape(name) or '(sin nombre)'}: " \
-               f"<span style='color:{color}'>{status}</span>"
+        text = translate("customers.import_dialog", "<b>Línea {line}</b> — {v}: <span style='color:{color}'>{status}</span>").format(line=item.line, v=escape(name) or '(sin nombre)', color=color, status=status)
         if detail:
             text += f". {escape(detail)}"
         self.detail_label.setText(text)
 
     def _update_tab_titles(self) -> None:
-        titles = (("all", "Todas"), ("create", "Nuevos"), ("update", "Actualizaciones"),
-                  ("reject", "Rechazados"))
+        titles = (("all", translate("customers.import_dialog", "Todas")), ("create", translate("customers.import_dialog", "Nuevos")), ("update", translate("customers.import_dialog", "Actualizaciones")),
+                  ("reject", translate("customers.import_dialog", "Rechazados")))
         for index, (key, title) in enumerate(titles):
             self.tabs.setTabText(index, f"{title} ({self.models[key].rowCount()})")
 
@@ -327,28 +329,26 @@ class ImportDialog(QDialog):
         if plan is None or not self.import_button.isEnabled():
             return
         if plan.rejected and not prompts.confirm(
-                self, "Importar pacientes",
-                f"{len(plan.rejected)} filas rechazadas no se importarán. "
-                "¿Importar las demás?"):
+                self, translate("customers.import_dialog", "Importar pacientes"),
+                translate("customers.import_dialog", "{len} filas rechazadas no se importarán. ¿Importar las demás?").format(len=len(plan.rejected))):
             return
-        outcome = run_with_progress(self, "Importar pacientes", patient_import.commit, plan,
-                                    label="Guardando pacientes")
+        outcome = run_with_progress(self, translate("customers.import_dialog", "Importar pacientes"), patient_import.commit, plan,
+                                    label=translate("customers.import_dialog", "Guardando pacientes"))
         if outcome.cancelled:
-            prompts.info(self, "Importación cancelada",
-                         "Se canceló la importación: no se guardó ningún cambio.")
+            prompts.info(self, translate("customers.import_dialog", "Importación cancelada"),
+                         translate("customers.import_dialog", "Se canceló la importación: no se guardó ningún cambio."))
             return
         if not outcome.ok:
             return  # the error was shown; nothing was saved (the transaction rolled back)
         self.import_result = result = outcome.result
-        lines = [f"Nuevos: {result.created}", f"Actualizados: {result.updated}"]
+        lines = [translate("customers.import_dialog", "Nuevos: {created}").format(created=result.created), translate("customers.import_dialog", "Actualizados: {updated}").format(updated=result.updated)]
         if result.unchanged:
-            lines.append(f"Sin cambios: {result.unchanged}")
+            lines.append(translate("customers.import_dialog", "Sin cambios: {unchanged}").format(unchanged=result.unchanged))
         if result.rejected:
-            lines.append(f"Rechazados (no importados): {result.rejected}")
+            lines.append(translate("customers.import_dialog", "Rechazados (no importados): {rejected}").format(rejected=result.rejected))
         if result.incomplete:
-            lines.append(f"Incompletos: {result.incomplete} — complételos cuando vengan "
-                         "(filtro «Incompletos» de la lista de clientes).")
-        prompts.info(self, "Importación terminada", "\n".join(lines))
+            lines.append(translate("customers.import_dialog", "Incompletos: {incomplete} — complételos cuando vengan (filtro «Incompletos» de la lista de clientes).").format(incomplete=result.incomplete))
+        prompts.info(self, translate("customers.import_dialog", "Importación terminada"), "\n".join(lines))
         self.imported.emit(result)
         self.accept()
 

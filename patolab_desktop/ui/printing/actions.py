@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QDialog, QWidget
 from ...services import reports, session
 from ...services.errors import ServiceError
 from .. import prompts
+from ...i18n import translate
 
 
 def exec_dialog(dialog: QDialog) -> int:
@@ -40,7 +41,7 @@ def _printer(page_layout: QPageLayout):
 def _paint_on(device: QPagedPaintDevice, paint: Callable[[QPainter, QPagedPaintDevice], int]) -> int:
     painter = QPainter()
     if not painter.begin(device):
-        raise OSError("No se pudo iniciar la impresión (¿impresora disponible?).")
+        raise OSError(translate("printing.actions", "No se pudo iniciar la impresión (¿impresora disponible?)."))
     try:
         return paint(painter, device)
     finally:
@@ -76,7 +77,7 @@ def print_direct(parent: QWidget | None, title: str, page_layout: QPageLayout,
 
 
 def _ask_pdf_path(parent, title: str, suggested: str) -> Path | None:
-    path = prompts.save_file(parent, title, suggested, "Documento PDF (*.pdf)")
+    path = prompts.save_file(parent, title, suggested, translate("printing.actions", "Documento PDF (*.pdf)"))
     if not path:
         return None
     path = Path(path)
@@ -102,7 +103,7 @@ def _summary(parent, request_id: int, show_full_id: bool | None) -> dict | None:
         return reports.request_summary_data(request_id, show_full_id=show_full_id,
                                             printed_by=printed_by())
     except ServiceError as exc:
-        _fail(parent, "No se puede imprimir la solicitud", exc)
+        _fail(parent, translate("printing.actions", "No se puede imprimir la solicitud"), exc)
         return None
 
 
@@ -116,7 +117,7 @@ def preview_summary(parent: QWidget | None, request_id: int, show_full_id: bool 
         return None
     reports.record_print("lab_request", request_id,
                          f"Vista previa del resumen {data['request_number']}")
-    return preview(parent, f"Resumen de solicitud {data['request_number']}",
+    return preview(parent, translate("printing.actions", "Resumen de solicitud {request_number}").format(request_number=data['request_number']),
                    document_layout(reports.paper_size()),
                    lambda painter, device: paint_summary(painter, device, data))
 
@@ -129,11 +130,11 @@ def print_summary(parent: QWidget | None, request_id: int, show_full_id: bool | 
     if data is None:
         return False
     try:
-        done = print_direct(parent, f"Imprimir resumen {data['request_number']}",
+        done = print_direct(parent, translate("printing.actions", "Imprimir resumen {request_number}").format(request_number=data['request_number']),
                             document_layout(reports.paper_size()),
                             lambda painter, device: paint_summary(painter, device, data))
     except OSError as exc:
-        _fail(parent, "No se pudo imprimir", exc)
+        _fail(parent, translate("printing.actions", "No se pudo imprimir"), exc)
         return False
     if done:
         reports.record_print("lab_request", request_id, f"Resumen {data['request_number']} impreso")
@@ -148,18 +149,18 @@ def save_summary_pdf(parent: QWidget | None, request_id: int,
     data = _summary(parent, request_id, show_full_id)
     if data is None:
         return None
-    path = _ask_pdf_path(parent, "Guardar resumen en PDF",
-                         str(_documents_dir() / f"Solicitud {data['request_number']}.pdf"))
+    path = _ask_pdf_path(parent, translate("printing.actions", "Guardar resumen en PDF"),
+                         str(_documents_dir() / translate("printing.actions", "Solicitud {request_number}.pdf").format(request_number=data['request_number'])))
     if path is None:
         return None
     try:
         write_summary_pdf(path, data, reports.paper_size())
     except OSError as exc:
-        _fail(parent, "No se pudo guardar el PDF", exc)
+        _fail(parent, translate("printing.actions", "No se pudo guardar el PDF"), exc)
         return None
     reports.record_print("lab_request", request_id,
                          f"Resumen {data['request_number']} guardado en PDF")
-    prompts.info(parent, "PDF guardado", f"Se guardó el resumen en:\n{path}")
+    prompts.info(parent, translate("printing.actions", "PDF guardado"), translate("printing.actions", "Se guardó el resumen en:\n{path}").format(path=path))
     return path
 
 
@@ -168,7 +169,7 @@ def _labels(parent, request_id: int) -> list[dict] | None:
     try:
         labels = reports.label_data(request_id)
     except ServiceError as exc:
-        _fail(parent, "No se pueden imprimir las etiquetas", exc)
+        _fail(parent, translate("printing.actions", "No se pueden imprimir las etiquetas"), exc)
         return None
     return labels
 
@@ -185,11 +186,11 @@ def print_labels(parent: QWidget | None, request_id: int, copies: int | None = N
     copies = copies or size["copies"]
     number = labels[0]["request_number"]
     try:
-        done = print_direct(parent, f"Imprimir etiquetas {number}",
+        done = print_direct(parent, translate("printing.actions", "Imprimir etiquetas {number}").format(number=number),
                             label_layout(size["width_mm"], size["height_mm"]),
                             lambda painter, device: paint_labels(painter, device, labels, copies))
     except OSError as exc:
-        _fail(parent, "No se pudieron imprimir las etiquetas", exc)
+        _fail(parent, translate("printing.actions", "No se pudieron imprimir las etiquetas"), exc)
         return False
     if done:
         reports.record_print("lab_request", request_id,
@@ -208,7 +209,7 @@ def preview_labels(parent: QWidget | None, request_id: int, copies: int | None =
     copies = copies or size["copies"]
     number = labels[0]["request_number"]
     reports.record_print("lab_request", request_id, f"Vista previa de etiquetas {number}")
-    return preview(parent, f"Etiquetas {number}", label_layout(size["width_mm"], size["height_mm"]),
+    return preview(parent, translate("printing.actions", "Etiquetas {number}").format(number=number), label_layout(size["width_mm"], size["height_mm"]),
                    lambda painter, device: paint_labels(painter, device, labels, copies))
 
 
@@ -221,14 +222,14 @@ def save_labels_pdf(parent: QWidget | None, request_id: int, copies: int | None 
     size = reports.label_settings()
     copies = copies or size["copies"]
     number = labels[0]["request_number"]
-    path = _ask_pdf_path(parent, "Guardar etiquetas en PDF",
-                         str(_documents_dir() / f"Etiquetas {number}.pdf"))
+    path = _ask_pdf_path(parent, translate("printing.actions", "Guardar etiquetas en PDF"),
+                         str(_documents_dir() / translate("printing.actions", "Etiquetas {number}.pdf").format(number=number)))
     if path is None:
         return None
     try:
         write_labels_pdf(path, labels, size["width_mm"], size["height_mm"], copies)
     except OSError as exc:
-        _fail(parent, "No se pudo guardar el PDF", exc)
+        _fail(parent, translate("printing.actions", "No se pudo guardar el PDF"), exc)
         return None
     reports.record_print("lab_request", request_id, f"Etiquetas {number} guardadas en PDF")
     return path
@@ -240,7 +241,7 @@ def period_report(parent: QWidget | None, date_from: dt.date, date_to: dt.date,
     try:
         return reports.period_report_data(date_from, date_to, branch_id, printed_by=printed_by())
     except ServiceError as exc:
-        _fail(parent, "No se puede preparar el resumen", exc)
+        _fail(parent, translate("printing.actions", "No se puede preparar el resumen"), exc)
         return None
 
 
@@ -250,7 +251,7 @@ def preview_period_data(parent: QWidget | None, data: dict):
 
     reports.record_print("report", None, f"Vista previa del resumen del {data['period_text']} "
                                          f"({data['branch_text']})")
-    return preview(parent, f"Resumen por período {data['period_text']}",
+    return preview(parent, translate("printing.actions", "Resumen por período {period_text}").format(period_text=data['period_text']),
                    document_layout(reports.paper_size()),
                    lambda painter, device: paint_period_report(painter, device, data))
 
@@ -258,19 +259,19 @@ def preview_period_data(parent: QWidget | None, data: dict):
 def save_period_data_pdf(parent: QWidget | None, data: dict) -> Path | None:
     from .period_report import write_period_report_pdf
 
-    suggested = (f"Resumen {data['date_from']:%Y-%m-%d} a {data['date_to']:%Y-%m-%d}.pdf")
-    path = _ask_pdf_path(parent, "Guardar resumen por período en PDF",
+    suggested = (translate("printing.actions", "Resumen {date_from:%Y-%m-%d} a {date_to:%Y-%m-%d}.pdf").format(date_from=data['date_from'], date_to=data['date_to']))
+    path = _ask_pdf_path(parent, translate("printing.actions", "Guardar resumen por período en PDF"),
                          str(_documents_dir() / suggested))
     if path is None:
         return None
     try:
         write_period_report_pdf(path, data, reports.paper_size())
     except OSError as exc:
-        _fail(parent, "No se pudo guardar el PDF", exc)
+        _fail(parent, translate("printing.actions", "No se pudo guardar el PDF"), exc)
         return None
     reports.record_print("report", None, f"Resumen del {data['period_text']} "
                                          f"({data['branch_text']}) guardado en PDF")
-    prompts.info(parent, "PDF guardado", f"Se guardó el resumen en:\n{path}")
+    prompts.info(parent, translate("printing.actions", "PDF guardado"), translate("printing.actions", "Se guardó el resumen en:\n{path}").format(path=path))
     return path
 
 

@@ -11,6 +11,7 @@ from functools import lru_cache
 
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QPainter
+from ...i18n import translate
 
 QUIET_MODULES = 10  # quiet zone each side required by Code 128
 
@@ -23,18 +24,18 @@ class BarcodeError(ValueError):
 def code128_modules(text: str) -> str:
     """The module pattern of ``text`` ('1' dark, '0' light) without quiet zones."""
     if not text:
-        raise BarcodeError("No hay texto para el código de barras.")
+        raise BarcodeError(translate("printing.barcode", "No hay texto para el código de barras."))
     try:
         from barcode import Code128
         from barcode.errors import BarcodeError as _LibError
     except ImportError as exc:  # pragma: no cover - dependency declared in pyproject
-        raise BarcodeError("Falta la biblioteca python-barcode.") from exc
+        raise BarcodeError(translate("printing.barcode", "Falta la biblioteca python-barcode.")) from exc
     try:
         pattern = Code128(text).build()[0]
     except (_LibError, KeyError, ValueError) as exc:
-        raise BarcodeError(f"No se puede codificar «{text}» en Code 128.") from exc
+        raise BarcodeError(translate("printing.barcode", "No se puede codificar «{text}» en Code 128.").format(text=text)) from exc
     if not pattern or set(pattern) - {"0", "1"}:
-        raise BarcodeError(f"No se puede codificar «{text}» en Code 128.")
+        raise BarcodeError(translate("printing.barcode", "No se puede codificar «{text}» en Code 128.").format(text=text))
     return pattern
 
 
@@ -74,7 +75,7 @@ def paint_code128(painter: QPainter, rect: QRectF, text: str, quiet: bool = True
         if module * len(pattern) > rect.width():
             module -= 1.0
     if module < 1.0:
-        raise BarcodeError("El espacio es demasiado estrecho para el código de barras.")
+        raise BarcodeError(translate("printing.barcode", "El espacio es demasiado estrecho para el código de barras."))
     bars_width = module * len(pattern)
     left = rect.left() + (rect.width() - bars_width) / 2.0
     if module == int(module):

@@ -26,6 +26,7 @@ from PySide6.QtGui import (
     QPainter,
     QPen,
 )
+from ...i18n import translate
 
 def keep_none_alive(func):
     """Work around PySide6 6.12.0 on Python < 3.12 dropping a reference to ``None`` on every
@@ -460,7 +461,7 @@ def paint_lab_header(flow: Flow, lab: dict, right_width_mm: float,
         lines.append(lab["address"])
     parts = [part for part in (
         f"RTN {lab['rtn']}" if lab.get("rtn") else "",
-        f"Tel. {lab['phone']}" if lab.get("phone") else "",
+        translate("printing.layout", "Tel. {phone}").format(phone=lab['phone']) if lab.get("phone") else "",
         lab.get("email") or "",
     ) if part]
     contact = "  ·  ".join(parts)
@@ -487,7 +488,7 @@ def paint_footer(canvas: Canvas, index: int, count: int, left_text: str, center_
     if center_text:
         canvas.draw_text(QRectF(third * 1.6, y, third * 0.8, height), center_text, small,
                          align=Qt.AlignmentFlag.AlignHCenter, color=MUTED)
-    canvas.draw_text(QRectF(third * 2.4, y, third * 0.6, height), f"Página {index + 1} de {count}",
+    canvas.draw_text(QRectF(third * 2.4, y, third * 0.6, height), translate("printing.layout", "Página {v} de {count}").format(v=index + 1, count=count),
                      small, align=Qt.AlignmentFlag.AlignRight, color=MUTED)
 
 
@@ -536,7 +537,7 @@ def write_pdf(path, page_layout: QPageLayout, paint: Callable[[QPainter, QPagedP
     ensure_gui_application()
     target = Path(path)
     if not target.parent.is_dir():
-        raise OSError(f"La carpeta no existe: {target.parent}")
+        raise OSError(translate("printing.layout", "La carpeta no existe: {parent}").format(parent=target.parent))
     tmp = target.with_name(f".{target.name}.part")
     writer = QPdfWriter(str(tmp))
     writer.setResolution(PDF_RESOLUTION)
@@ -548,7 +549,7 @@ def write_pdf(path, page_layout: QPageLayout, paint: Callable[[QPainter, QPagedP
     if not painter.begin(writer):
         del writer
         tmp.unlink(missing_ok=True)
-        raise OSError(f"No se pudo escribir el PDF: {target}")
+        raise OSError(translate("printing.layout", "No se pudo escribir el PDF: {target}").format(target=target))
     try:
         pages = paint(painter, writer)
     except BaseException:

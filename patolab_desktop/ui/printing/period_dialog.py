@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from ...services import reference
 from ..icons import icon
+from ...i18n import translate
 
 
 def _qdate(day: dt.date) -> QDate:
@@ -40,13 +41,13 @@ class PeriodReportDialog(QDialog):
     def __init__(self, parent=None, today: dt.date | None = None):
         super().__init__(parent)
         self.today = today or dt.date.today()
-        self.setWindowTitle("Resumen por período")
+        self.setWindowTitle(translate("printing.period_dialog", "Resumen por período"))
         self.setWindowIcon(icon("print"))
         self.setModal(True)
         self.setMinimumWidth(420)
         layout = QVBoxLayout(self)
-        intro = QLabel("Solicitudes por estado, prioridad, origen y día, con montos y "
-                       "las canceladas con su motivo.")
+        intro = QLabel(translate("printing.period_dialog", "Solicitudes por estado, prioridad, origen y día, con montos y "
+                       "las canceladas con su motivo."))
         intro.setWordWrap(True)
         intro.setStyleSheet("color: #546e7a;")
         layout.addWidget(intro)
@@ -54,19 +55,19 @@ class PeriodReportDialog(QDialog):
         form = QFormLayout()
         self.date_from = self._date_edit()
         self.date_to = self._date_edit()
-        form.addRow("&Desde:", self.date_from)
-        form.addRow("&Hasta:", self.date_to)
+        form.addRow(translate("printing.period_dialog", "&Desde:"), self.date_from)
+        form.addRow(translate("printing.period_dialog", "&Hasta:"), self.date_to)
         self.branch = QComboBox()
-        self.branch.addItem("Todas las sucursales", None)
+        self.branch.addItem(translate("printing.period_dialog", "Todas las sucursales"), None)
         for branch_id, code, name in reference.branches(active_only=False):
             self.branch.addItem(f"{name} ({code})", branch_id)
-        form.addRow("&Sucursal:", self.branch)
+        form.addRow(translate("printing.period_dialog", "&Sucursal:"), self.branch)
         layout.addLayout(form)
 
         quick = QHBoxLayout()
-        for text, handler in (("Ho&y", self.set_today), ("&Esta semana", self.set_this_week),
-                              ("Este &mes", self.set_this_month),
-                              ("Mes a&nterior", self.set_last_month)):
+        for text, handler in ((translate("printing.period_dialog", "Ho&y"), self.set_today), (translate("printing.period_dialog", "&Esta semana"), self.set_this_week),
+                              (translate("printing.period_dialog", "Este &mes"), self.set_this_month),
+                              (translate("printing.period_dialog", "Mes a&nterior"), self.set_last_month)):
             button = QPushButton(text)
             button.setAutoDefault(False)
             button.clicked.connect(handler)
@@ -80,14 +81,14 @@ class PeriodReportDialog(QDialog):
         layout.addWidget(self.error)
 
         self.buttons = QDialogButtonBox()
-        self.preview_button = self.buttons.addButton("&Vista previa",
+        self.preview_button = self.buttons.addButton(translate("printing.period_dialog", "&Vista previa"),
                                                      QDialogButtonBox.ButtonRole.AcceptRole)
         self.preview_button.setIcon(icon("print"))
         self.preview_button.setDefault(True)
-        self.pdf_button = self.buttons.addButton("Guardar &PDF…",
+        self.pdf_button = self.buttons.addButton(translate("printing.period_dialog", "Guardar &PDF…"),
                                                  QDialogButtonBox.ButtonRole.ActionRole)
         self.pdf_button.setIcon(icon("save"))
-        self.close_button = self.buttons.addButton("&Cerrar", QDialogButtonBox.ButtonRole.RejectRole)
+        self.close_button = self.buttons.addButton(translate("printing.period_dialog", "&Cerrar"), QDialogButtonBox.ButtonRole.RejectRole)
         self.preview_button.clicked.connect(self.preview)
         self.pdf_button.clicked.connect(self.save_pdf)
         self.close_button.clicked.connect(self.reject)
@@ -130,7 +131,7 @@ class PeriodReportDialog(QDialog):
 
     def _validate(self, *_args) -> bool:
         date_from, date_to, _branch = self.values()
-        message = "La fecha final es anterior a la inicial." if date_to < date_from else ""
+        message = translate("printing.period_dialog", "La fecha final es anterior a la inicial.") if date_to < date_from else ""
         self.error.setText(message)
         self.error.setVisible(bool(message))
         self.preview_button.setEnabled(not message)

@@ -23,6 +23,7 @@ from .layout import (
     paint_lab_header,
     write_pdf,
 )
+from ...i18n import translate
 
 RIGHT = Qt.AlignmentFlag.AlignRight
 TITLE = "Resumen por período"
@@ -42,14 +43,14 @@ def _amount_cells(row: dict) -> list[str]:
 def _group_table(flow: Flow, title: str, first: str, rows: list[dict], totals: dict) -> None:
     columns = [Column(first, 30, wrap=True)] + AMOUNT_COLUMNS
     body = [Row([row["label"]] + _amount_cells(row), muted=row["count"] == 0) for row in rows]
-    body.append(Row(["Total"] + _amount_cells(totals), bold=True, rule_above=True))
+    body.append(Row([translate("printing.period_report", "Total")] + _amount_cells(totals), bold=True, rule_above=True))
     draw_table(flow, columns, body, size_pt=9, title=title)
     flow.gap(5)
 
 
 def report_flow(canvas: Canvas, data: dict) -> Flow:
     flow = Flow(canvas, top=canvas.mm(10), bottom=canvas.height - canvas.mm(9), first_top=0)
-    continued = f"{data['lab'].get('name') or ''} — {TITLE} {data['period_text']} (continuación)"
+    continued = translate("printing.period_report", "{v} — {TITLE} {period_text} (continuación)").format(v=data['lab'].get('name') or '', TITLE=TITLE, period_text=data['period_text'])
     flow.on_new_page.append(lambda: continuation_header(flow, continued))
 
     title_font = font(12, bold=True)
@@ -59,7 +60,7 @@ def report_flow(canvas: Canvas, data: dict) -> Flow:
     def draw_right(x: float, y: float, width: float) -> None:
         y += flow.text(x, y, width, TITLE.upper(), title_font, align=RIGHT, color=ACCENT)
         y += canvas.mm(1)
-        y += flow.text(x, y, width, f"Del {data['period_text']}", line_font, align=RIGHT)
+        y += flow.text(x, y, width, translate("printing.period_report", "Del {period_text}").format(period_text=data['period_text']), line_font, align=RIGHT)
         flow.text(x, y, width, data["branch_text"], line_font, align=RIGHT, color=MUTED)
 
     paint_lab_header(flow, data["lab"], 64, draw_right, right_height)
@@ -69,15 +70,15 @@ def report_flow(canvas: Canvas, data: dict) -> Flow:
     totals, cancelled, active = data["totals"], data["cancelled_totals"], data["active_totals"]
     columns = [Column("Resumen", 30, wrap=True)] + AMOUNT_COLUMNS
     draw_table(flow, columns, [
-        Row(["Todas las solicitudes"] + _amount_cells(totals)),
-        Row(["Canceladas"] + _amount_cells(cancelled), muted=True),
-        Row(["Vigentes (sin canceladas)"] + _amount_cells(active), bold=True, rule_above=True),
-    ], size_pt=9.5, title="Resumen del período")
+        Row([translate("printing.period_report", "Todas las solicitudes")] + _amount_cells(totals)),
+        Row([translate("printing.period_report", "Canceladas")] + _amount_cells(cancelled), muted=True),
+        Row([translate("printing.period_report", "Vigentes (sin canceladas)")] + _amount_cells(active), bold=True, rule_above=True),
+    ], size_pt=9.5, title=translate("printing.period_report", "Resumen del período"))
     flow.gap(5)
 
-    _group_table(flow, "Por estado", "Estado", data["by_status"], totals)
-    _group_table(flow, "Por prioridad", "Prioridad", data["by_priority"], totals)
-    _group_table(flow, "Por origen", "Origen", data["by_source"], totals)
+    _group_table(flow, translate("printing.period_report", "Por estado"), translate("printing.period_report", "Estado"), data["by_status"], totals)
+    _group_table(flow, translate("printing.period_report", "Por prioridad"), translate("printing.period_report", "Prioridad"), data["by_priority"], totals)
+    _group_table(flow, translate("printing.period_report", "Por origen"), translate("printing.period_report", "Origen"), data["by_source"], totals)
 
     day_columns = [Column("Fecha", 16), Column("Solicitudes", 13, RIGHT),
                    Column("Canceladas", 13, RIGHT), Column("Total", 19, RIGHT),
@@ -86,12 +87,12 @@ def report_flow(canvas: Canvas, data: dict) -> Flow:
                      format_lempiras(d["total"]), format_lempiras(d["discount"]),
                      format_lempiras(d["net"])]) for d in data["per_day"]]
     if day_rows:
-        day_rows.append(Row(["Total", f"{totals['count']:,}", f"{cancelled['count']:,}",
+        day_rows.append(Row([translate("printing.period_report", "Total"), f"{totals['count']:,}", f"{cancelled['count']:,}",
                              format_lempiras(totals["total"]), format_lempiras(totals["discount"]),
                              format_lempiras(totals["net"])], bold=True, rule_above=True))
-        draw_table(flow, day_columns, day_rows, size_pt=9, title="Por día")
+        draw_table(flow, day_columns, day_rows, size_pt=9, title=translate("printing.period_report", "Por día"))
     else:
-        _note(flow, "Por día", "No hay solicitudes en el período.")
+        _note(flow, translate("printing.period_report", "Por día"), translate("printing.period_report", "No hay solicitudes en el período."))
     flow.gap(5)
 
     if data["cancelled"]:
@@ -99,12 +100,12 @@ def report_flow(canvas: Canvas, data: dict) -> Flow:
                           Column("Paciente", 32, wrap=True), Column("Motivo", 50, wrap=True),
                           Column("Neto", 19, RIGHT)]
         cancel_rows = [Row([c["request_number"], c["requested_at_text"], c["patient_name"],
-                            c["reason"] or "(sin motivo)", format_lempiras(c["net"])])
+                            c["reason"] or translate("printing.period_report", "(sin motivo)"), format_lempiras(c["net"])])
                        for c in data["cancelled"]]
         draw_table(flow, cancel_columns, cancel_rows, size_pt=8.5,
-                   title=f"Solicitudes canceladas ({len(cancel_rows):,})")
+                   title=translate("printing.period_report", "Solicitudes canceladas ({len:,})").format(len=len(cancel_rows)))
     else:
-        _note(flow, "Solicitudes canceladas", "Ninguna solicitud cancelada en el período.")
+        _note(flow, translate("printing.period_report", "Solicitudes canceladas"), translate("printing.period_report", "Ninguna solicitud cancelada en el período."))
     return flow
 
 
@@ -124,7 +125,7 @@ def paint_period_report(painter: QPainter, device: QPagedPaintDevice, data: dict
     canvas = Canvas(painter)
     flow = report_flow(canvas, data)
     who = data.get("printed_by") or "—"
-    footer = f"Impreso por {who} el {data.get('printed_at_text') or ''}"
+    footer = translate("printing.period_report", "Impreso por {who} el {v}").format(who=who, v=data.get('printed_at_text') or '')
 
     def decorate(index: int, count: int) -> None:
         paint_footer(canvas, index, count, footer, TITLE)

@@ -30,6 +30,7 @@ from .layout import (
     paint_lab_header,
     write_pdf,
 )
+from ...i18n import translate
 
 RIGHT = Qt.AlignmentFlag.AlignRight
 CENTER = Qt.AlignmentFlag.AlignHCenter
@@ -42,7 +43,7 @@ def summary_flow(canvas: Canvas, data: dict) -> Flow:
     continuation_height = canvas.mm(10)
     flow = Flow(canvas, top=continuation_height, bottom=canvas.height - footer_height, first_top=0)
     number = data["request_number"]
-    continued = f"{data['lab'].get('name') or ''} — {TITLE} {number} (continuación)"
+    continued = translate("printing.request_summary", "{v} — {TITLE} {number} (continuación)").format(v=data['lab'].get('name') or '', TITLE=TITLE, number=number)
     flow.on_new_page.append(lambda: continuation_header(flow, continued))
 
     barcode_height = canvas.mm(11)
@@ -76,21 +77,21 @@ def summary_flow(canvas: Canvas, data: dict) -> Flow:
     if doctor.get("institution"):
         doctor_text = f"{doctor_text} ({doctor['institution']})" if doctor_text else doctor["institution"]
     pairs = [
-        ("Paciente", patient.get("name") or ""),
-        ("Identidad", patient.get("id_number") or "—"),
+        (translate("printing.request_summary", "Paciente"), patient.get("name") or ""),
+        (translate("printing.request_summary", "Identidad"), patient.get("id_number") or "—"),
         ("Edad", patient.get("age_text") or "—"),
-        ("Sexo", patient.get("gender") or "—"),
-        ("Remitente", doctor_text or "—"),
-        ("Sucursal", data.get("branch_text") or "—"),
-        ("Prioridad", data.get("priority_label") or ""),
-        ("Origen", data.get("source_label") or ""),
-        ("Fecha de solicitud", data.get("requested_at_text") or ""),
-        ("Estado", data.get("status_label") or ""),
+        (translate("printing.request_summary", "Sexo"), patient.get("gender") or "—"),
+        (translate("printing.request_summary", "Remitente"), doctor_text or "—"),
+        (translate("printing.request_summary", "Sucursal"), data.get("branch_text") or "—"),
+        (translate("printing.request_summary", "Prioridad"), data.get("priority_label") or ""),
+        (translate("printing.request_summary", "Origen"), data.get("source_label") or ""),
+        (translate("printing.request_summary", "Fecha de solicitud"), data.get("requested_at_text") or ""),
+        (translate("printing.request_summary", "Estado"), data.get("status_label") or ""),
     ]
     if data.get("completed_at_text"):
-        pairs.append(("Completada", data["completed_at_text"]))
+        pairs.append((translate("printing.request_summary", "Completada"), data["completed_at_text"]))
     key_values(flow, pairs, columns=2, label_mm=36)
-    for label, key in (("Información clínica", "clinical_info"), ("Notas", "notes")):
+    for label, key in ((translate("printing.request_summary", "Información clínica"), "clinical_info"), (translate("printing.request_summary", "Notas"), "notes")):
         value = (data.get(key) or "").strip()
         if value:
             flow.gap(0.5)
@@ -120,19 +121,19 @@ def summary_flow(canvas: Canvas, data: dict) -> Flow:
              format_lempiras(line["net_price"])],
             indent=1 if member else 0, muted=member, bold=bool(line.get("is_panel")),
         ))
-    draw_table(flow, columns, rows, size_pt=9, title="Investigaciones")
+    draw_table(flow, columns, rows, size_pt=9, title=translate("printing.request_summary", "Investigaciones"))
     flow.gap(3)
 
     totals = data["totals"]
-    discount_label = "Descuento"
+    discount_label = translate("printing.request_summary", "Descuento")
     if data.get("discount_text"):
-        discount_label = f"Descuento ({data['discount_text']})"
+        discount_label = translate("printing.request_summary", "Descuento ({discount_text})").format(discount_text=data['discount_text'])
     ordered = sum(1 for line in data["lines"] if not line.get("member"))
-    total_label = f"Total ({ordered} {'investigación' if ordered == 1 else 'investigaciones'})"
+    total_label = translate("printing.request_summary", "Total ({ordered} {v})").format(ordered=ordered, v='investigación' if ordered == 1 else 'investigaciones')
     total_rows = [
-        (total_label if ordered else "Total", format_lempiras(totals["total"]), False),
+        (total_label if ordered else translate("printing.request_summary", "Total"), format_lempiras(totals["total"]), False),
         (discount_label, format_lempiras(totals["discount"]), False),
-        ("Neto a pagar", format_lempiras(totals["net"]), True),
+        (translate("printing.request_summary", "Neto a pagar"), format_lempiras(totals["net"]), True),
     ]
     box_width = canvas.mm(95)
     label_font, value_font = font(9.5), font(9.5)
@@ -151,17 +152,17 @@ def summary_flow(canvas: Canvas, data: dict) -> Flow:
         flow.text(left + box_width * 0.6, flow.y, box_width * 0.4, value, vf, align=RIGHT)
         flow.y += row_height
     if data.get("discount_reason"):
-        flow.text(left, flow.y, box_width, f"Motivo del descuento: {data['discount_reason']}",
+        flow.text(left, flow.y, box_width, translate("printing.request_summary", "Motivo del descuento: {discount_reason}").format(discount_reason=data['discount_reason']),
                   font(8.5, italic=True), wrap=True, color=MUTED)
-        flow.y += canvas.wrapped_height(f"Motivo del descuento: {data['discount_reason']}",
+        flow.y += canvas.wrapped_height(translate("printing.request_summary", "Motivo del descuento: {discount_reason}").format(discount_reason=data['discount_reason']),
                                         font(8.5, italic=True), box_width)
 
     if data.get("cancelled"):
         flow.gap(5)
-        heading = "SOLICITUD CANCELADA"
+        heading = translate("printing.request_summary", "SOLICITUD CANCELADA")
         if data.get("cancelled_at_text"):
-            heading += f" el {data['cancelled_at_text']}"
-        reason = f"Motivo: {data.get('cancellation_reason') or '(sin motivo registrado)'}"
+            heading += translate("printing.request_summary", " el {cancelled_at_text}").format(cancelled_at_text=data['cancelled_at_text'])
+        reason = translate("printing.request_summary", "Motivo: {v}").format(v=data.get('cancellation_reason') or '(sin motivo registrado)')
         pad = canvas.mm(3)
         inner = flow.width - 2 * pad
         head_font, reason_font = font(11, bold=True), font(10)
@@ -203,7 +204,7 @@ def paint_stamp(canvas: Canvas, text: str = "CANCELADA") -> None:
 
 def printed_text(data: dict) -> str:
     who = data.get("printed_by") or "—"
-    return f"Impreso por {who} el {data.get('printed_at_text') or ''}".strip()
+    return translate("printing.request_summary", "Impreso por {who} el {v}").format(who=who, v=data.get('printed_at_text') or '').strip()
 
 
 @keep_none_alive

@@ -11,6 +11,7 @@ from PySide6.QtGui import QPagedPaintDevice, QPainter
 
 from .barcode import BarcodeError, paint_code128
 from .layout import keep_none_alive, INK, Canvas, font, label_layout, write_pdf
+from ...i18n import translate
 
 LEFT = Qt.AlignmentFlag.AlignLeft
 RIGHT = Qt.AlignmentFlag.AlignRight
@@ -58,14 +59,14 @@ def paint_label(painter: QPainter, rect: QRectF, label: dict, canvas: Canvas | N
     try:
         paint_code128(painter, bars_rect, number)
     except BarcodeError:
-        canvas.draw_text(bars_rect, "(código de barras no disponible)", info_font,
+        canvas.draw_text(bars_rect, translate("printing.tube_labels", "(código de barras no disponible)"), info_font,
                          align=CENTER | Qt.AlignmentFlag.AlignVCenter)
     y += barcode_h
     canvas.draw_text(QRectF(inner.left(), y, inner.width(), number_h), number, number_font,
                      align=CENTER)
     y += number_h + mm(0.3)
 
-    sample = label.get("sample_type") or "Muestra"
+    sample = label.get("sample_type") or translate("printing.tube_labels", "Muestra")
     codes = " ".join(label.get("codes") or [])
     sample_text = sample if not label.get("priority") or label["priority"] == "routine" \
         else f"{sample} · {label.get('priority_label', '').split(' ')[0].upper()}"
@@ -103,6 +104,6 @@ def write_labels_pdf(path, labels: list[dict], width_mm: float = 50, height_mm: 
     """Save the labels as a PDF whose every page is one label; returns the page count."""
     if not labels:
         raise ValueError("No hay etiquetas que imprimir.")
-    title = f"Etiquetas {labels[0].get('request_number', '')}"
+    title = translate("printing.tube_labels", "Etiquetas {request_number}").format(request_number=labels[0].get('request_number', ''))
     return write_pdf(path, label_layout(width_mm, height_mm),
                      lambda p, d: paint_labels(p, d, labels, copies), title=title)

@@ -1,5 +1,6 @@
 """Installs the referrers tab, its menu (Remitentes) and its CSV export into the main window."""
 from __future__ import annotations
+from ...i18n import translate
 
 TAB_KEY = "referrers"
 EXPORT_FILE_NAME = "remitentes_patolab.csv"
@@ -10,14 +11,14 @@ def install(window) -> None:
     from .referrers_window import ReferrersWindow
 
     widget = ReferrersWindow(window)
-    window.add_tab(TAB_KEY, widget, "Remitentes", "referrers")
-    window.add_action("referrers", "&Médicos remitentes", lambda: window.show_tab(TAB_KEY),
+    window.add_tab(TAB_KEY, widget, translate("referrers.area", "Remitentes"), "referrers")
+    window.add_action("referrers", translate("referrers.area", "&Médicos remitentes"), lambda: window.show_tab(TAB_KEY),
                       "referrers", SHOW_SHORTCUT, permission="referrers.view")
-    window.add_action("referrers", "&Nuevo remitente…", lambda: new_referrer(window),
+    window.add_action("referrers", translate("referrers.area", "&Nuevo remitente…"), lambda: new_referrer(window),
                       "referrer_new", permission="referrers.create")
-    window.add_action("referrers", "&Tipos de remitente…", lambda: edit_types(window),
+    window.add_action("referrers", translate("referrers.area", "&Tipos de remitente…"), lambda: edit_types(window),
                       "referrer_types", permission="referrers.edit")
-    window.add_action("export", "&Remitentes (CSV)…", lambda: export_referrers(window),
+    window.add_action("export", translate("referrers.area", "&Remitentes (CSV)…"), lambda: export_referrers(window),
                       "export", permission="exports.run")
 
 
@@ -36,6 +37,6 @@ def export_referrers(window) -> int | None:
 
     tab = window.tab(TAB_KEY)
     filters = tab.export_filters() if tab is not None else referrers.ReferrerFilter()
-    return run_export(window, "Exportar remitentes a CSV", EXPORT_FILE_NAME,
+    return run_export(window, translate("referrers.area", "Exportar remitentes a CSV"), EXPORT_FILE_NAME,
                       lambda path: referrers.export_referrers(filters, path),
                       "remitente", "remitentes")

@@ -24,6 +24,7 @@ from ...services.errors import ConflictError, NotFoundError, ValidationError
 from .. import prompts
 from ..catalog.forms import NOTICE_STYLE, FieldErrors, dialog_buttons, make_form
 from ..icons import icon
+from ...i18n import translate
 
 
 class ReferrerDialog(QDialog):
@@ -41,7 +42,7 @@ class ReferrerDialog(QDialog):
         self.saved_id: int | None = None
         self._data = referrers.get(referrer_id) if referrer_id is not None else (
             initial or referrers.ReferrerData())
-        self.setWindowTitle("Editar remitente" if referrer_id else "Nuevo remitente")
+        self.setWindowTitle(translate("referrers.referrer_dialog", "Editar remitente") if referrer_id else translate("referrers.referrer_dialog", "Nuevo remitente"))
         self.setWindowIcon(icon("edit" if referrer_id else "referrer_new"))
         self.setModal(True)
         self.setMinimumWidth(520)
@@ -63,32 +64,32 @@ class ReferrerDialog(QDialog):
         self.errors = FieldErrors(self)
         self.name_edit = QLineEdit(self)
         self.name_edit.setMaxLength(referrers.NAME_MAX)
-        self.name_edit.setPlaceholderText("Dra. María López · Hospital Mario Catarino Rivas")
-        self.errors.add(form, "name", "&Nombre:", self.name_edit)
+        self.name_edit.setPlaceholderText(translate("referrers.referrer_dialog", "Dra. María López · Hospital Mario Catarino Rivas"))
+        self.errors.add(form, "name", translate("referrers.referrer_dialog", "&Nombre:"), self.name_edit)
         self.type_combo = QComboBox(self)
         self.type_combo.setObjectName("type_combo")
-        self.errors.add(form, "type_id", "&Tipo:", self.type_combo)
+        self.errors.add(form, "type_id", translate("referrers.referrer_dialog", "&Tipo:"), self.type_combo)
         self.institution_edit = QLineEdit(self)
         self.institution_edit.setMaxLength(200)
-        self.institution_edit.setPlaceholderText("Especialidad, hospital o clínica")
-        self.errors.add(form, "institution", "&Institución:", self.institution_edit)
+        self.institution_edit.setPlaceholderText(translate("referrers.referrer_dialog", "Especialidad, hospital o clínica"))
+        self.errors.add(form, "institution", translate("referrers.referrer_dialog", "&Institución:"), self.institution_edit)
         self.phone_edit = QLineEdit(self)
         self.phone_edit.setMaxLength(30)
-        self.phone_edit.setPlaceholderText("9988-7766 (sin código se asume Honduras, +504)")
-        self.errors.add(form, "phone", "Teléf&ono:", self.phone_edit)
+        self.phone_edit.setPlaceholderText(translate("referrers.referrer_dialog", "9988-7766 (sin código se asume Honduras, +504)"))
+        self.errors.add(form, "phone", translate("referrers.referrer_dialog", "Teléf&ono:"), self.phone_edit)
         self.email_edit = QLineEdit(self)
         self.email_edit.setMaxLength(254)
-        self.email_edit.setPlaceholderText("nombre@correo.hn")
-        self.errors.add(form, "email", "&Correo:", self.email_edit)
+        self.email_edit.setPlaceholderText(translate("referrers.referrer_dialog", "nombre@correo.hn"))
+        self.errors.add(form, "email", translate("referrers.referrer_dialog", "&Correo:"), self.email_edit)
         self.address_edit = QPlainTextEdit(self)
         self.address_edit.setTabChangesFocus(True)
         self.address_edit.setFixedHeight(52)
-        self.errors.add(form, "address", "&Dirección:", self.address_edit)
+        self.errors.add(form, "address", translate("referrers.referrer_dialog", "&Dirección:"), self.address_edit)
         self.notes_edit = QPlainTextEdit(self)
         self.notes_edit.setTabChangesFocus(True)
         self.notes_edit.setFixedHeight(64)
-        self.errors.add(form, "notes", "No&tas:", self.notes_edit)
-        self.active_check = QCheckBox("&Activo (aparece al elegir remitente en una solicitud)", self)
+        self.errors.add(form, "notes", translate("referrers.referrer_dialog", "No&tas:"), self.notes_edit)
+        self.active_check = QCheckBox(translate("referrers.referrer_dialog", "&Activo (aparece al elegir remitente en una solicitud)"), self)
         form.addRow("", self.active_check)
         layout.addLayout(form)
         layout.addWidget(self.errors.general)
@@ -102,7 +103,7 @@ class ReferrerDialog(QDialog):
 
     def _fill_types(self, current_id: int | None) -> None:
         self.type_combo.clear()
-        self.type_combo.addItem("— Elija el tipo —", None)
+        self.type_combo.addItem(translate("referrers.referrer_dialog", "— Elija el tipo —"), None)
         for row in referrer_types.list_all():
             if row["active"] or row["id"] == current_id:
                 self.type_combo.addItem(row["name"], row["id"])
@@ -155,7 +156,7 @@ class ReferrerDialog(QDialog):
             self.errors.show(exc.fields)
             return False
         except ConflictError as exc:
-            prompts.error(self, "El remitente cambió", str(exc))
+            prompts.error(self, translate("referrers.referrer_dialog", "El remitente cambió"), str(exc))
             try:
                 self._data = referrers.get(data.id)
             except NotFoundError:
@@ -173,8 +174,8 @@ class ReferrerDialog(QDialog):
         lines = []
         for row in found[:8]:
             extra = " · ".join(v for v in (row["institution"], row["phone"]) if v)
-            state = "" if row["active"] else " (inactivo)"
+            state = "" if row["active"] else translate("referrers.referrer_dialog", " (inactivo)")
             lines.append(f"• {row['name']}{state} — {extra or row['type']} ({row['reason']})")
-        text = ("Ya existe un remitente parecido:\n\n" + "\n".join(lines)
-                + "\n\n¿Registrar de todos modos uno nuevo?")
-        return prompts.confirm(self, "Posible remitente duplicado", text)
+        text = (translate("referrers.referrer_dialog", "Ya existe un remitente parecido:\n\n") + "\n".join(lines)
+                + translate("referrers.referrer_dialog", "\n\n¿Registrar de todos modos uno nuevo?"))
+        return prompts.confirm(self, translate("referrers.referrer_dialog", "Posible remitente duplicado"), text)

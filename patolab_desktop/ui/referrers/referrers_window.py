@@ -1,6 +1,7 @@
 """The "Remitentes" tab: doctors and institutions, searchable, filterable by type, paged."""
 from __future__ import annotations
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 import datetime as dt
 
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel
@@ -11,6 +12,7 @@ from ..catalog.forms import INACTIVE_COLOR
 from ..catalog.list_tab import ListTab
 from ..icons import icon
 from ..models.paged_table import Column
+from ...i18n import translate
 
 
 def _date(value) -> str:
@@ -26,18 +28,18 @@ def _name_icon(row: dict):
 
 
 def _name_tip(row: dict) -> str:
-    return "" if row.get("active", True) else "Inactivo (desactivado)"
+    return "" if row.get("active", True) else translate("referrers.referrers_window", "Inactivo (desactivado)")
 
 
 def referrer_columns() -> list[Column]:
     return [
-        Column("name", "Nombre", "name", decoration=_name_icon, foreground=_inactive,
+        Column("name", translate("referrers.referrers_window", "Nombre"), "name", decoration=_name_icon, foreground=_inactive,
                tooltip=_name_tip),
-        Column("type", "Tipo", "type", foreground=_inactive),
-        Column("institution", "Institución", "institution", foreground=_inactive),
-        Column("phone", "Teléfono", "phone", foreground=_inactive),
-        Column("email", "Correo", "email", foreground=_inactive),
-        Column("created_at", "Registrado", "created_at", format=_date, foreground=_inactive),
+        Column("type", translate("referrers.referrers_window", "Tipo"), "type", foreground=_inactive),
+        Column("institution", translate("referrers.referrers_window", "Institución"), "institution", foreground=_inactive),
+        Column("phone", translate("referrers.referrers_window", "Teléfono"), "phone", foreground=_inactive),
+        Column("email", translate("referrers.referrers_window", "Correo"), "email", foreground=_inactive),
+        Column("created_at", translate("referrers.referrers_window", "Registrado"), "created_at", format=_date, foreground=_inactive),
     ]
 
 
@@ -52,13 +54,13 @@ COLUMN_SAMPLES = {
 
 
 class ReferrersWindow(ListTab):
-    noun_one = "remitente"
-    noun_many = "remitentes"
+    noun_one = QT_TRANSLATE_NOOP("nouns", "remitente")
+    noun_many = QT_TRANSLATE_NOOP("nouns", "remitentes")
     new_icon = "referrer_new"
 
     def __init__(self, parent=None, page_size: int = DEFAULT_PAGE_SIZE):
         super().__init__(referrer_columns(), referrers.page, referrers.count,
-                         "Buscar por nombre, institución, teléfono o correo…", COLUMN_SAMPLES,
+                         translate("referrers.referrers_window", "Buscar por nombre, institución, teléfono o correo…"), COLUMN_SAMPLES,
                          parent, page_size)
         self.setObjectName("referrers_window")
         self.search_box.setObjectName("referrer_search")
@@ -66,11 +68,11 @@ class ReferrersWindow(ListTab):
         self.type_combo = QComboBox(self)
         self.type_combo.setObjectName("referrer_type_filter")
         self.type_combo.setMinimumWidth(180)
-        type_label = QLabel("&Tipo:", self)
+        type_label = QLabel(translate("referrers.referrers_window", "&Tipo:"), self)
         type_label.setBuddy(self.type_combo)
-        self.inactive_check = QCheckBox("Mostrar &inactivos", self)
-        self.types_action = self.action("Tipos de remitente…", "referrer_types",
-                                        self.edit_types, (), "Crear, renombrar o eliminar tipos")
+        self.inactive_check = QCheckBox(translate("referrers.referrers_window", "Mostrar &inactivos"), self)
+        self.types_action = self.action(translate("referrers.referrers_window", "Tipos de remitente…"), "referrer_types",
+                                        self.edit_types, (), translate("referrers.referrers_window", "Crear, renombrar o eliminar tipos"))
         self.extra_buttons.append(self.button(self.types_action))
         self.filters_row.addWidget(type_label)
         self.filters_row.addWidget(self.type_combo)
@@ -78,7 +80,7 @@ class ReferrersWindow(ListTab):
         self.fill_types()
         self.type_combo.currentIndexChanged.connect(lambda _i: self.refresh())
         self.inactive_check.toggled.connect(lambda _c: self.refresh())
-        self.build_layout("Intro: editar · Ctrl+N: nuevo · Supr: desactivar · F5: actualizar")
+        self.build_layout(translate("referrers.referrers_window", "Intro: editar · Ctrl+N: nuevo · Supr: desactivar · F5: actualizar"))
         self.refresh()
 
     def fill_types(self) -> None:
@@ -86,7 +88,7 @@ class ReferrersWindow(ListTab):
         chosen = self.type_combo.currentData()
         self.type_combo.blockSignals(True)
         self.type_combo.clear()
-        self.type_combo.addItem("Todos los tipos", None)
+        self.type_combo.addItem(translate("referrers.referrers_window", "Todos los tipos"), None)
         for row in referrer_types.list_all():
             self.type_combo.addItem(row["name"], row["id"])
         index = self.type_combo.findData(chosen)
@@ -110,9 +112,7 @@ class ReferrersWindow(ListTab):
         return ReferrerDialog(referrer_id=row_id, parent=self)
 
     def deactivate_question(self, row: dict) -> str:
-        return (f"¿Desactivar a «{row['name']}»?\n\nDejará de aparecer al elegir el remitente "
-                "de una solicitud, pero las solicitudes que ya lo tienen lo conservan. "
-                "Se puede reactivar cuando haga falta.")
+        return (translate("referrers.referrers_window", "¿Desactivar a «{name}»?\n\nDejará de aparecer al elegir el remitente de una solicitud, pero las solicitudes que ya lo tienen lo conservan. Se puede reactivar cuando haga falta.").format(name=row['name']))
 
     def do_deactivate(self, row_id: int) -> None:
         referrers.deactivate(row_id)

@@ -22,6 +22,7 @@ from ..catalog.rows_model import RowsTableModel
 from ..icons import icon
 from ..models.paged_table import Column
 from ..widgets.table import make_table_view
+from ...i18n import translate
 
 
 def _inactive(row: dict):
@@ -30,11 +31,11 @@ def _inactive(row: dict):
 
 def type_columns() -> list[Column]:
     return [
-        Column("name", "Tipo", foreground=_inactive),
-        Column("in_use", "Remitentes", align=RIGHT, format=lambda v: f"{int(v or 0):,}",
+        Column("name", translate("referrers.types_dialog", "Tipo"), foreground=_inactive),
+        Column("in_use", translate("referrers.types_dialog", "Remitentes"), align=RIGHT, format=lambda v: f"{int(v or 0):,}",
                foreground=_inactive),
-        Column("active", "Estado", align=CENTER,
-               format=lambda v: "Activo" if v else "Inactivo", foreground=_inactive),
+        Column("active", translate("referrers.types_dialog", "Estado"), align=CENTER,
+               format=lambda v: translate("referrers.types_dialog", "Activo") if v else translate("referrers.types_dialog", "Inactivo"), foreground=_inactive),
     ]
 
 
@@ -42,7 +43,7 @@ class ReferrerTypesDialog(QDialog):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setObjectName("referrer_types_dialog")
-        self.setWindowTitle("Tipos de remitente")
+        self.setWindowTitle(translate("referrers.types_dialog", "Tipos de remitente"))
         self.setWindowIcon(icon("referrer_types"))
         self.setModal(True)
         self.resize(520, 420)
@@ -59,9 +60,9 @@ class ReferrerTypesDialog(QDialog):
 
         self.name_edit = QLineEdit(self)
         self.name_edit.setObjectName("new_type_name")
-        self.name_edit.setPlaceholderText("Nombre del tipo nuevo (p. ej. Laboratorio externo)")
+        self.name_edit.setPlaceholderText(translate("referrers.types_dialog", "Nombre del tipo nuevo (p. ej. Laboratorio externo)"))
         self.name_edit.setMaxLength(referrer_types.NAME_MAX)
-        self.add_button = QPushButton(icon("add"), "&Agregar", self)
+        self.add_button = QPushButton(icon("add"), translate("referrers.types_dialog", "&Agregar"), self)
         self.add_button.setAutoDefault(False)
         self.error_label = QLabel(self)
         self.error_label.setObjectName("error_name")
@@ -69,16 +70,16 @@ class ReferrerTypesDialog(QDialog):
         self.error_label.setWordWrap(True)
         self.error_label.hide()
 
-        self.rename_button = QPushButton(icon("edit"), "&Renombrar…", self)
+        self.rename_button = QPushButton(icon("edit"), translate("referrers.types_dialog", "&Renombrar…"), self)
         self.rename_button.setShortcut(QKeySequence("F2"))
-        self.toggle_button = QPushButton(icon("deactivate"), "&Desactivar", self)
-        self.delete_button = QPushButton(icon("delete"), "&Eliminar", self)
+        self.toggle_button = QPushButton(icon("deactivate"), translate("referrers.types_dialog", "&Desactivar"), self)
+        self.delete_button = QPushButton(icon("delete"), translate("referrers.types_dialog", "&Eliminar"), self)
         self.delete_button.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
         for button in (self.rename_button, self.toggle_button, self.delete_button):
             button.setAutoDefault(False)
 
         add_row = QHBoxLayout()
-        new_label = QLabel("&Nuevo tipo:", self)
+        new_label = QLabel(translate("referrers.types_dialog", "&Nuevo tipo:"), self)
         new_label.setBuddy(self.name_edit)
         add_row.addWidget(new_label)
         add_row.addWidget(self.name_edit, 1)
@@ -90,12 +91,12 @@ class ReferrerTypesDialog(QDialog):
         middle = QHBoxLayout()
         middle.addWidget(self.view, 1)
         middle.addLayout(side)
-        hint = QLabel("Un tipo que usan remitentes no se puede eliminar: solo renombrar o "
-                      "desactivar (deja de ofrecerse para remitentes nuevos).", self)
+        hint = QLabel(translate("referrers.types_dialog", "Un tipo que usan remitentes no se puede eliminar: solo renombrar o "
+                      "desactivar (deja de ofrecerse para remitentes nuevos)."), self)
         hint.setWordWrap(True)
         hint.setStyleSheet(HINT_STYLE)
         buttons = QDialogButtonBox(self)
-        close = buttons.addButton("&Cerrar", QDialogButtonBox.ButtonRole.RejectRole)
+        close = buttons.addButton(translate("referrers.types_dialog", "&Cerrar"), QDialogButtonBox.ButtonRole.RejectRole)
         close.setAutoDefault(False)
         buttons.rejected.connect(self.reject)
 
@@ -152,13 +153,13 @@ class ReferrerTypesDialog(QDialog):
         self.toggle_button.setEnabled(row is not None)
         self.delete_button.setEnabled(row is not None)
         active = row is None or row["active"]
-        self.toggle_button.setText("&Desactivar" if active else "R&eactivar")
+        self.toggle_button.setText(translate("referrers.types_dialog", "&Desactivar") if active else translate("referrers.types_dialog", "R&eactivar"))
         self.toggle_button.setIcon(icon("deactivate" if active else "reactivate"))
         if row is not None and row["in_use"]:
             self.delete_button.setToolTip(
-                f"Lo usan {row['in_use']:,} remitentes: no se puede eliminar, solo renombrar.")
+                translate("referrers.types_dialog", "Lo usan {in_use:,} remitentes: no se puede eliminar, solo renombrar.").format(in_use=row['in_use']))
         else:
-            self.delete_button.setToolTip("Eliminar el tipo seleccionado (Supr)")
+            self.delete_button.setToolTip(translate("referrers.types_dialog", "Eliminar el tipo seleccionado (Supr)"))
 
     # --- actions -----------------------------------------------------------------------
     def _show_error(self, message: str) -> None:
@@ -181,13 +182,13 @@ class ReferrerTypesDialog(QDialog):
         row = self.selected_row()
         if row is None:
             return False
-        name = prompts.ask_text(self, "Renombrar tipo de remitente", "Nuevo nombre:", row["name"])
+        name = prompts.ask_text(self, translate("referrers.types_dialog", "Renombrar tipo de remitente"), translate("referrers.types_dialog", "Nuevo nombre:"), row["name"])
         if name is None:
             return False
         try:
             referrer_types.rename(row["id"], name)
         except ServiceError as exc:
-            prompts.error(self, "No se pudo renombrar", str(exc))
+            prompts.error(self, translate("referrers.types_dialog", "No se pudo renombrar"), str(exc))
             return False
         self.reload(keep_id=row["id"])
         return True
@@ -206,16 +207,16 @@ class ReferrerTypesDialog(QDialog):
             return False
         problem = referrer_types.why_not_deletable(row["id"])
         if problem:
-            prompts.error(self, "No se puede eliminar", problem)
+            prompts.error(self, translate("referrers.types_dialog", "No se puede eliminar"), problem)
             self.reload(keep_id=row["id"])
             return False
-        if not prompts.confirm(self, "Eliminar tipo de remitente",
-                               f"¿Eliminar el tipo «{row['name']}»?"):
+        if not prompts.confirm(self, translate("referrers.types_dialog", "Eliminar tipo de remitente"),
+                               translate("referrers.types_dialog", "¿Eliminar el tipo «{name}»?").format(name=row['name'])):
             return False
         try:
             referrer_types.delete(row["id"])
         except ServiceError as exc:
-            prompts.error(self, "No se puede eliminar", str(exc))
+            prompts.error(self, translate("referrers.types_dialog", "No se puede eliminar"), str(exc))
             self.reload()
             return False
         self.reload()

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 
 from .. import prompts
 from ..icons import icon
+from ...i18n import translate
 
 NEW_REQUEST_SHORTCUT = "Ctrl+Shift+N"
 LIST_SHORTCUT = "Ctrl+Shift+L"
@@ -37,10 +38,10 @@ class RequestsArea(QWidget):
         switch = QHBoxLayout()
         switch.setContentsMargins(8, 0, 8, 0)
         self.entry_button = QToolButton()
-        self.entry_button.setText(f"Nueva solicitud ({NEW_REQUEST_SHORTCUT})")
+        self.entry_button.setText(translate("requests.area", "Nueva solicitud ({NEW_REQUEST_SHORTCUT})").format(NEW_REQUEST_SHORTCUT=NEW_REQUEST_SHORTCUT))
         self.entry_button.setIcon(icon("request_new"))
         self.list_button = QToolButton()
-        self.list_button.setText(f"Lista de solicitudes ({LIST_SHORTCUT})")
+        self.list_button.setText(translate("requests.area", "Lista de solicitudes ({LIST_SHORTCUT})").format(LIST_SHORTCUT=LIST_SHORTCUT))
         self.list_button.setIcon(icon("request_list"))
         self._group = QButtonGroup(self)
         for button in (self.entry_button, self.list_button):
@@ -128,16 +129,16 @@ class RequestsArea(QWidget):
         from ...services import requests as requests_service
         from ...services.errors import ServiceError
 
-        path = prompts.save_file(self, "Exportar solicitudes", EXPORT_NAME, "Archivos CSV (*.csv)")
+        path = prompts.save_file(self, translate("requests.area", "Exportar solicitudes"), EXPORT_NAME, translate("requests.area", "Archivos CSV (*.csv)"))
         if not path:
             return None
-        progress = QProgressDialog("Exportando solicitudes…", "Cancelar", 0, 0, self)
-        progress.setWindowTitle("Exportar solicitudes")
+        progress = QProgressDialog(translate("requests.area", "Exportando solicitudes…"), translate("requests.area", "Cancelar"), 0, 0, self)
+        progress.setWindowTitle(translate("requests.area", "Exportar solicitudes"))
         progress.setWindowModality(Qt.WindowModality.WindowModal)
         progress.setMinimumDuration(400)
 
         def report(done, *_rest) -> None:
-            progress.setLabelText(f"Exportando solicitudes… {done:,}".replace(",", "."))
+            progress.setLabelText(translate("requests.area", "Exportando solicitudes… {done:,}").format(done=done).replace(",", "."))
             QApplication.processEvents()
 
         try:
@@ -145,32 +146,32 @@ class RequestsArea(QWidget):
                                                      cancelled=progress.wasCanceled)
             was_cancelled = progress.wasCanceled()
         except ServiceError as exc:
-            prompts.error(self, "No se exportaron las solicitudes", str(exc))
+            prompts.error(self, translate("requests.area", "No se exportaron las solicitudes"), str(exc))
             return None
         except OSError as exc:
-            prompts.error(self, "No se exportaron las solicitudes", f"No se pudo escribir el archivo:\n{exc}")
+            prompts.error(self, translate("requests.area", "No se exportaron las solicitudes"), translate("requests.area", "No se pudo escribir el archivo:\n{exc}").format(exc=exc))
             return None
         finally:
             progress.reset()  # hides it (closing would count as "Cancelar")
             progress.deleteLater()
         if was_cancelled:
-            prompts.info(self, "Exportación cancelada", "No se creó el archivo.")
+            prompts.info(self, translate("requests.area", "Exportación cancelada"), translate("requests.area", "No se creó el archivo."))
             return None
-        prompts.info(self, "Solicitudes exportadas", f"Se exportaron {count} solicitudes a\n{path}")
+        prompts.info(self, translate("requests.area", "Solicitudes exportadas"), translate("requests.area", "Se exportaron {count} solicitudes a\n{path}").format(count=count, path=path))
         return count
 
 
 def install(window) -> None:
     area = RequestsArea(window)
-    window.add_tab("requests", area, "Solicitudes", "requests")
+    window.add_tab("requests", area, translate("requests.area", "Solicitudes"), "requests")
 
     def go(show) -> None:
         window.show_tab("requests")
         show()
 
-    window.add_action("requests", "&Nueva solicitud…", lambda: go(area.show_entry), "request_new",
+    window.add_action("requests", translate("requests.area", "&Nueva solicitud…"), lambda: go(area.show_entry), "request_new",
                       NEW_REQUEST_SHORTCUT, permission="lis.requests.create")
-    window.add_action("requests", "&Lista de solicitudes", lambda: go(area.show_list), "request_list",
+    window.add_action("requests", translate("requests.area", "&Lista de solicitudes"), lambda: go(area.show_list), "request_list",
                       LIST_SHORTCUT, permission="lis.requests.view")
-    window.add_action("export", "&Solicitudes (CSV)…", area.export_csv, "export",
+    window.add_action("export", translate("requests.area", "&Solicitudes (CSV)…"), area.export_csv, "export",
                       permission="exports.run")

@@ -1,6 +1,7 @@
 """Cancel a lab request: the reason is required; the service decides if it is allowed."""
 from __future__ import annotations
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
@@ -15,13 +16,14 @@ from ...services.errors import ServiceError
 from .. import prompts
 from ..icons import icon
 from .common import acting_user, error_label, show_error, status_label
+from ...i18n import translate
 
 COMMON_REASONS = (
-    "El paciente no se presentó a la toma de muestra",
-    "Solicitud duplicada",
-    "Error al registrar la solicitud",
-    "El paciente desistió del examen",
-    "Muestra no apta; se registrará una nueva solicitud",
+    QT_TRANSLATE_NOOP("requests.cancel_dialog", "El paciente no se presentó a la toma de muestra"),
+    QT_TRANSLATE_NOOP("requests.cancel_dialog", "Solicitud duplicada"),
+    QT_TRANSLATE_NOOP("requests.cancel_dialog", "Error al registrar la solicitud"),
+    QT_TRANSLATE_NOOP("requests.cancel_dialog", "El paciente desistió del examen"),
+    QT_TRANSLATE_NOOP("requests.cancel_dialog", "Muestra no apta; se registrará una nueva solicitud"),
 )
 
 
@@ -34,26 +36,26 @@ class CancelRequestDialog(QDialog):
         self.request_id = request_id
         self.cancelled = False
         self._by = by
-        self.setWindowTitle("Cancelar solicitud")
+        self.setWindowTitle(translate("requests.cancel_dialog", "Cancelar solicitud"))
         self.setWindowIcon(icon("cancel"))
         self.setModal(True)
         self.setMinimumWidth(480)
         layout = QVBoxLayout(self)
-        title = QLabel(f"Cancelar la solicitud <b>{request_number}</b>"
-                       + (f" (estado: {status_label(status)})" if status else ""))
+        title = QLabel(translate("requests.cancel_dialog", "Cancelar la solicitud <b>{request_number}</b>").format(request_number=request_number)
+                       + (translate("requests.cancel_dialog", " (estado: {status_label})").format(status_label=status_label(status)) if status else ""))
         layout.addWidget(title)
-        explain = QLabel("Las solicitudes no se borran: quedan canceladas con su motivo en el "
-                         "historial. Solo se cancelan las pendientes o con muestra tomada.")
+        explain = QLabel(translate("requests.cancel_dialog", "Las solicitudes no se borran: quedan canceladas con su motivo en el "
+                         "historial. Solo se cancelan las pendientes o con muestra tomada."))
         explain.setWordWrap(True)
         explain.setStyleSheet("color: #546e7a;")
         layout.addWidget(explain)
-        reason_label = QLabel("&Motivo de la cancelación *")
+        reason_label = QLabel(translate("requests.cancel_dialog", "&Motivo de la cancelación *"))
         self.reason_combo = QComboBox()
         self.reason_combo.setEditable(True)
         self.reason_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.reason_combo.addItems(COMMON_REASONS)
+        self.reason_combo.addItems([translate("requests.cancel_dialog", r) for r in COMMON_REASONS])
         self.reason_combo.setCurrentIndex(-1)
-        self.reason_combo.lineEdit().setPlaceholderText("Escriba el motivo o elija uno de la lista")
+        self.reason_combo.lineEdit().setPlaceholderText(translate("requests.cancel_dialog", "Escriba el motivo o elija uno de la lista"))
         self.reason_combo.lineEdit().setMaxLength(500)
         reason_label.setBuddy(self.reason_combo)
         layout.addWidget(reason_label)
@@ -61,9 +63,9 @@ class CancelRequestDialog(QDialog):
         self.error = error_label()
         layout.addWidget(self.error)
         self.buttons = QDialogButtonBox()
-        self.ok_button = self.buttons.addButton("Cancelar &solicitud", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.ok_button = self.buttons.addButton(translate("requests.cancel_dialog", "Cancelar &solicitud"), QDialogButtonBox.ButtonRole.AcceptRole)
         self.ok_button.setIcon(icon("cancel"))
-        self.close_button = self.buttons.addButton("&Volver", QDialogButtonBox.ButtonRole.RejectRole)
+        self.close_button = self.buttons.addButton(translate("requests.cancel_dialog", "&Volver"), QDialogButtonBox.ButtonRole.RejectRole)
         self.ok_button.setDefault(True)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
@@ -88,13 +90,13 @@ class CancelRequestDialog(QDialog):
             return  # already done (Enter and the button both asked)
         reason = self.reason()
         if not reason:
-            show_error(self.error, "Escriba el motivo de la cancelación.")
+            show_error(self.error, translate("requests.cancel_dialog", "Escriba el motivo de la cancelación."))
             return
         try:
             requests_service.cancel(self.request_id, reason, by=acting_user(self._by))
         except ServiceError as exc:
             show_error(self.error, str(exc))
-            prompts.error(self, "No se puede cancelar", str(exc))
+            prompts.error(self, translate("requests.cancel_dialog", "No se puede cancelar"), str(exc))
             return
         self.cancelled = True
         super().accept()

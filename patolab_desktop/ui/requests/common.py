@@ -6,6 +6,7 @@ Labels, colours and icons for status/priority/source, the search-as-you-type pic
 """
 from __future__ import annotations
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 import datetime as dt
 from typing import Any, Callable
 
@@ -35,23 +36,25 @@ from ...services import session
 from ...util.money import format_lempiras
 from ..icons import COLORS, icon
 from ..models.paged_table import Column
+from ...i18n import translate
+from ..service_labels import service_label
 
 INDENT = "      "  # panel members are indented under their panel
-MEMBER_MARK = "(del panel)"
+MEMBER_MARK = QT_TRANSLATE_NOOP("requests.common", "(del panel)")
 DEFAULT_COLOR = "#37474f"
 
 
 # --- labels, colours, icons -------------------------------------------------------------
 def status_label(status: str | None) -> str:
-    return requests_service.STATUS_LABELS.get(status or "", status or "")
+    return service_label(requests_service.STATUS_LABELS.get(status or "", status or ""))
 
 
 def priority_label(priority: str | None) -> str:
-    return requests_service.PRIORITY_LABELS.get(priority or "", priority or "")
+    return service_label(requests_service.PRIORITY_LABELS.get(priority or "", priority or ""))
 
 
 def source_label(source: str | None) -> str:
-    return requests_service.SOURCE_LABELS.get(source or "", source or "")
+    return service_label(requests_service.SOURCE_LABELS.get(source or "", source or ""))
 
 
 def status_icon(status: str | None):
@@ -92,9 +95,9 @@ def fill_combo(combo: QComboBox, labels: dict[str, str], icon_prefix: str | None
         combo.addItem(any_label, None)
     for key, label in labels.items():
         if icon_prefix:
-            combo.addItem(icon(f"{icon_prefix}{key}"), label, key)
+            combo.addItem(icon(f"{icon_prefix}{key}"), service_label(label), key)
         else:
-            combo.addItem(label, key)
+            combo.addItem(service_label(label), key)
 
 
 def select_data(combo: QComboBox, value) -> None:
@@ -144,7 +147,7 @@ def line_rows(lines) -> list[dict]:
 
 def _line_name(row: dict) -> str:
     if row["is_member"]:
-        return f"{INDENT}↳ {row['name']}  {MEMBER_MARK}"
+        return f"{INDENT}↳ {row['name']}  {translate('requests.common', MEMBER_MARK)}"
     return row["name"]
 
 
@@ -164,20 +167,20 @@ def _money_column(key: str, title: str) -> Column:
 
 def line_columns(with_status: bool = False, with_notes: bool = True) -> list[Column]:
     columns = [
-        Column("code", "Código", foreground=_member_grey),
-        Column("name", "Investigación", decoration=_line_icon, foreground=_member_grey,
-               tooltip=lambda r: "Forma parte de un panel" if r["is_member"] else ""),
-        Column("sample_type", "Tipo de muestra", foreground=_member_grey),
-        _money_column("price", "Precio"),
-        _money_column("discount", "Descuento"),
-        _money_column("net_price", "Neto"),
+        Column("code", translate("requests.common", "Código"), foreground=_member_grey),
+        Column("name", translate("requests.common", "Investigación"), decoration=_line_icon, foreground=_member_grey,
+               tooltip=lambda r: translate("requests.common", "Forma parte de un panel") if r["is_member"] else ""),
+        Column("sample_type", translate("requests.common", "Tipo de muestra"), foreground=_member_grey),
+        _money_column("price", translate("requests.common", "Precio")),
+        _money_column("discount", translate("requests.common", "Descuento")),
+        _money_column("net_price", translate("requests.common", "Neto")),
     ]
     if with_status:
-        columns.append(Column("status", "Estado", format=status_label,
+        columns.append(Column("status", translate("requests.common", "Estado"), format=status_label,
                               decoration=lambda r: status_icon(r.get("status")),
                               foreground=lambda r: status_color(r.get("status"))))
     if with_notes:
-        columns.append(Column("notes", "Notas"))
+        columns.append(Column("notes", translate("requests.common", "Notas")))
     return columns
 
 
@@ -278,14 +281,14 @@ class RowsModel(QAbstractTableModel):
 # --- totals ----------------------------------------------------------------------------
 def discount_description(kind: str, percent, age) -> str:
     if not kind:
-        return "Sin descuento"
+        return translate("requests.common", "Sin descuento")
     pct = f"{percent.normalize():f}" if hasattr(percent, "normalize") else str(percent)
     if kind == "age":
-        years = f"{age} años, " if age is not None else ""
-        return f"Descuento por edad ({years}{pct} %)"
+        years = translate("requests.common", "{age} años, ").format(age=age) if age is not None else ""
+        return translate("requests.common", "Descuento por edad ({years}{pct} %)").format(years=years, pct=pct)
     if kind == "manual":
-        return f"Descuento manual ({pct} %)"
-    return f"Descuento ({pct} %)"
+        return translate("requests.common", "Descuento manual ({pct} %)").format(pct=pct)
+    return translate("requests.common", "Descuento ({pct} %)").format(pct=pct)
 
 
 class TotalsBar(QFrame):
@@ -303,8 +306,8 @@ class TotalsBar(QFrame):
         self.total_label = QLabel()
         self.discount_label = QLabel()
         self.net_label = QLabel()
-        self.discount_caption = QLabel("Descuento")
-        captions = (QLabel("Total"), self.discount_caption, QLabel("Neto a pagar"))
+        self.discount_caption = QLabel(translate("requests.common", "Descuento"))
+        captions = (QLabel(translate("requests.common", "Total")), self.discount_caption, QLabel(translate("requests.common", "Neto a pagar")))
         size = 11 if compact else 13
         for column, (caption, value) in enumerate(zip(captions, (self.total_label, self.discount_label,
                                                                  self.net_label))):
@@ -321,7 +324,7 @@ class TotalsBar(QFrame):
         self.total_label.setText(format_lempiras(total))
         self.discount_label.setText(format_lempiras(discount))
         self.net_label.setText(format_lempiras(net))
-        self.discount_caption.setText(description or "Descuento")
+        self.discount_caption.setText(description or translate("requests.common", "Descuento"))
 
 
 # --- search-as-you-type picker ----------------------------------------------------------
@@ -397,7 +400,7 @@ class LookupEdit(QLineEdit):
                 self._list.addItem(QListWidgetItem(self._describe(match)))
             self._list.setCurrentRow(0)
         else:
-            item = QListWidgetItem("Sin resultados")
+            item = QListWidgetItem(translate("requests.common", "Sin resultados"))
             item.setFlags(Qt.ItemFlag.NoItemFlags)
             self._list.addItem(item)
         self._show_popup()

@@ -28,6 +28,7 @@ from .common import (
     show_error,
     status_label,
 )
+from ...i18n import translate
 
 
 class RequestLinesDialog(QDialog):
@@ -73,7 +74,7 @@ class RequestLinesDialog(QDialog):
         bottom = QHBoxLayout()
         self.totals = TotalsBar(compact=True)
         bottom.addWidget(self.totals, 1)
-        self.close_button = QPushButton("C&errar")
+        self.close_button = QPushButton(translate("requests.lines_dialog", "C&errar"))
         self.close_button.setAutoDefault(False)
         self.close_button.clicked.connect(self.accept)
         bottom.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignBottom)
@@ -83,8 +84,7 @@ class RequestLinesDialog(QDialog):
         self.detail = detail = requests_service.get(self.request_id)
         status = field(detail, "status")
         self.header_label.setText(
-            f"<b>{field(detail, 'request_number', '')}</b> · {field(detail, 'patient_name', '')}"
-            f" · <span style='color:#546e7a'>{status_label(status)}</span>")
+            translate("requests.lines_dialog", "<b>{field}</b> · {field2} · <span style='color:#546e7a'>{status_label}</span>").format(field=field(detail, 'request_number', ''), field2=field(detail, 'patient_name', ''), status_label=status_label(status)))
         self.lines_model.set_rows(line_rows(field(detail, "lines", [])))
         self.totals.set_totals(
             field(detail, "total_amount"), field(detail, "discount_amount"), field(detail, "net_amount"),
@@ -92,7 +92,7 @@ class RequestLinesDialog(QDialog):
                                  field(detail, "patient_age")))
         read_only = requests_service.is_read_only(status)
         show_error(self.read_only_label,
-                   f"La solicitud está {status_label(status).lower()}: no se puede modificar."
+                   translate("requests.lines_dialog", "La solicitud está {lower}: no se puede modificar.").format(lower=status_label(status).lower())
                    if read_only else "")
         self.set_read_only(read_only)
 

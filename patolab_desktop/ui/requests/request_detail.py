@@ -46,20 +46,22 @@ from .common import (
     status_label,
     value_label,
 )
+from ...i18n import translate
+from ..service_labels import service_label
 
 def event_columns() -> list[Column]:
     return [
-        Column("at", "Fecha", format=format_date),
-        Column("action_label", "Acción"),
-        Column("detail", "Detalle", tooltip=lambda r: r.get("detail") or ""),
-        Column("by", "Usuario"),
+        Column("at", translate("requests.request_detail", "Fecha"), format=format_date),
+        Column("action_label", translate("requests.request_detail", "Acción")),
+        Column("detail", translate("requests.request_detail", "Detalle"), tooltip=lambda r: r.get("detail") or ""),
+        Column("by", translate("requests.request_detail", "Usuario")),
     ]
 
 
 def event_rows(events) -> list[dict]:
     return [{"id": index, "at": field(e, "at"), "action": field(e, "action", ""),
              "action_label": field(e, "action_label")
-             or requests_service.EVENT_LABELS.get(field(e, "action", ""), field(e, "action", "")),
+             or service_label(requests_service.EVENT_LABELS.get(field(e, "action", ""), field(e, "action", ""))),
              "detail": field(e, "detail", ""), "by": field(e, "by", "")}
             for index, e in enumerate(events)]
 
@@ -110,12 +112,12 @@ class RequestDetailDialog(QDialog):
             form.setHorizontalSpacing(10)
             form.setVerticalSpacing(3)
         self.values: dict[str, QLabel] = {}
-        for form, rows in ((left, (("patient", "Paciente"), ("doctor", "Médico"),
-                                   ("source", "Origen"), ("branch", "Sucursal"),
-                                   ("clinical_info", "Información clínica"), ("notes", "Notas"))),
-                           (right, (("requested_at", "Solicitada"), ("completed_at", "Completada"),
-                                    ("cancelled_at", "Cancelada"), ("cancellation_reason", "Motivo"),
-                                    ("discount", "Descuento"), ("created_by", "Registrada por")))):
+        for form, rows in ((left, (("patient", translate("requests.request_detail", "Paciente")), ("doctor", translate("requests.request_detail", "Médico")),
+                                   ("source", translate("requests.request_detail", "Origen")), ("branch", translate("requests.request_detail", "Sucursal")),
+                                   ("clinical_info", translate("requests.request_detail", "Información clínica")), ("notes", translate("requests.request_detail", "Notas")))),
+                           (right, (("requested_at", translate("requests.request_detail", "Solicitada")), ("completed_at", translate("requests.request_detail", "Completada")),
+                                    ("cancelled_at", translate("requests.request_detail", "Cancelada")), ("cancellation_reason", translate("requests.request_detail", "Motivo")),
+                                    ("discount", translate("requests.request_detail", "Descuento")), ("created_by", translate("requests.request_detail", "Registrada por"))))):
             for key, caption in rows:
                 label = value_label()
                 label.setMinimumWidth(160)
@@ -128,7 +130,7 @@ class RequestDetailDialog(QDialog):
         layout.addLayout(info)
 
         splitter = QSplitter(Qt.Orientation.Vertical)
-        lines_box = QGroupBox("Investigaciones")
+        lines_box = QGroupBox(translate("requests.request_detail", "Investigaciones"))
         lines_layout = QVBoxLayout(lines_box)
         self.lines_model = RowsModel(line_columns(with_status=True), self)
         self.lines_view = make_table_view(self)
@@ -140,7 +142,7 @@ class RequestDetailDialog(QDialog):
             self.lines_view.setColumnWidth(column, width)
         lines_layout.addWidget(self.lines_view)
         splitter.addWidget(lines_box)
-        events_box = QGroupBox("Historial")
+        events_box = QGroupBox(translate("requests.request_detail", "Historial"))
         events_layout = QVBoxLayout(events_box)
         self.events_model = RowsModel(event_columns(), self)
         self.events_view = make_table_view(self)
@@ -164,18 +166,18 @@ class RequestDetailDialog(QDialog):
         layout.addLayout(bottom)
 
         buttons = QHBoxLayout()
-        self.advance_button = QPushButton(icon("workflow_next"), "A&vanzar estado")
-        self.cancel_button = QPushButton(icon("cancel"), "&Cancelar solicitud…")
-        self.add_button = QPushButton(icon("add"), "&Agregar investigación…")
-        self.remove_button = QPushButton(icon("remove"), "&Quitar investigación…")
-        self.close_button = QPushButton("C&errar")
+        self.advance_button = QPushButton(icon("workflow_next"), translate("requests.request_detail", "A&vanzar estado"))
+        self.cancel_button = QPushButton(icon("cancel"), translate("requests.request_detail", "&Cancelar solicitud…"))
+        self.add_button = QPushButton(icon("add"), translate("requests.request_detail", "&Agregar investigación…"))
+        self.remove_button = QPushButton(icon("remove"), translate("requests.request_detail", "&Quitar investigación…"))
+        self.close_button = QPushButton(translate("requests.request_detail", "C&errar"))
         for button in (self.advance_button, self.cancel_button, self.add_button, self.remove_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
-        self.print_button = QPushButton(icon("print"), "&Resumen…")
-        self.print_button.setToolTip("Vista previa e impresión del resumen (Ctrl+P)")
-        self.labels_button = QPushButton(icon("print"), "E&tiquetas…")
-        self.labels_button.setToolTip("Etiquetas de tubos (Ctrl+E)")
+        self.print_button = QPushButton(icon("print"), translate("requests.request_detail", "&Resumen…"))
+        self.print_button.setToolTip(translate("requests.request_detail", "Vista previa e impresión del resumen (Ctrl+P)"))
+        self.labels_button = QPushButton(icon("print"), translate("requests.request_detail", "E&tiquetas…"))
+        self.labels_button.setToolTip(translate("requests.request_detail", "Etiquetas de tubos (Ctrl+E)"))
         buttons.addWidget(self.print_button)
         buttons.addWidget(self.labels_button)
         buttons.addWidget(self.close_button)
@@ -195,7 +197,7 @@ class RequestDetailDialog(QDialog):
         self.detail = detail = requests_service.get(self.request_id)
         status = field(detail, "status")
         number = field(detail, "request_number", "")
-        self.setWindowTitle(f"Solicitud {number}")
+        self.setWindowTitle(translate("requests.request_detail", "Solicitud {number}").format(number=number))
         self.number_label.setText(number)
         self.status_badge.setText(status_label(status))
         self.status_badge.setStyleSheet(_badge_style(status_color(status).name()))
@@ -234,8 +236,8 @@ class RequestDetailDialog(QDialog):
         next_status = requests_service.NEXT_STATUS.get(status)
         self.advance_button.setEnabled(next_status is not None and not read_only
                                        and allowed("requests.workflow"))
-        self.advance_button.setText(f"A&vanzar a «{status_label(next_status)}»" if next_status
-                                    else "A&vanzar estado")
+        self.advance_button.setText(translate("requests.request_detail", "A&vanzar a «{status_label}»").format(status_label=status_label(next_status)) if next_status
+                                    else translate("requests.request_detail", "A&vanzar estado"))
         self.cancel_button.setEnabled(requests_service.can_cancel(status) and allowed("requests.cancel"))
         can_print = allowed("prints.run")
         self.print_button.setEnabled(can_print)
@@ -244,7 +246,7 @@ class RequestDetailDialog(QDialog):
         self.add_button.setEnabled(editable)
         self.remove_button.setEnabled(editable)
         if read_only:
-            self.read_only_label.setText(f"Solicitud {status_label(status).lower()}: solo lectura")
+            self.read_only_label.setText(translate("requests.request_detail", "Solicitud {lower}: solo lectura").format(lower=status_label(status).lower()))
         else:
             self.read_only_label.setText("")
 
@@ -271,14 +273,13 @@ class RequestDetailDialog(QDialog):
         if next_status is None:
             return
         number = field(self.detail, "request_number", "")
-        if not prompts.confirm(self, "Avanzar estado",
-                               f"¿Pasar la solicitud {number} de «{status_label(status)}» "
-                               f"a «{status_label(next_status)}»?"):
+        if not prompts.confirm(self, translate("requests.request_detail", "Avanzar estado"),
+                               translate("requests.request_detail", "¿Pasar la solicitud {number} de «{status_label}» a «{status_label2}»?").format(number=number, status_label=status_label(status), status_label2=status_label(next_status))):
             return
         try:
             requests_service.advance(self.request_id, by=acting_user(self._by))
         except ServiceError as exc:
-            self._refused("No se puede avanzar la solicitud", exc)
+            self._refused(translate("requests.request_detail", "No se puede avanzar la solicitud"), exc)
             return
         self.reload()
         self.changed.emit(self.request_id)
@@ -318,7 +319,7 @@ def _badge_style(color: str) -> str:
 
 
 def _age(age) -> str:
-    return f"{age} años" if age is not None else ""
+    return translate("requests.request_detail", "{age} años").format(age=age) if age is not None else ""
 
 
 def _join(*parts) -> str:

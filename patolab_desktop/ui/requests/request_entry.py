@@ -58,6 +58,7 @@ from .common import (
     show_error,
     value_label,
 )
+from ...i18n import translate
 
 PATIENT_LIMIT = 20
 NEW_PATIENT_KEY = "F2"
@@ -70,7 +71,7 @@ def describe_patient(row: dict) -> str:
     if row.get("id_number"):
         extra.append(str(row["id_number"]))
     if row.get("age") is not None:
-        extra.append(f"{row['age']} años")
+        extra.append(translate("requests.request_entry", "{age} años").format(age=row['age']))
     if row.get("gender"):
         extra.append(str(row["gender"]))
     if row.get("phone"):
@@ -83,8 +84,8 @@ def describe_patient(row: dict) -> str:
 def patient_details(row: dict) -> str:
     extra = []
     if row.get("id_number"):
-        extra.append(f"Identidad {row['id_number']}")
-    extra.append(f"{row['age']} años" if row.get("age") is not None else "edad desconocida")
+        extra.append(translate("requests.request_entry", "Identidad {id_number}").format(id_number=row['id_number']))
+    extra.append(translate("requests.request_entry", "{age} años").format(age=row['age']) if row.get("age") is not None else translate("requests.request_entry", "edad desconocida"))
     if row.get("gender"):
         extra.append(str(row["gender"]))
     if row.get("phone"):
@@ -102,7 +103,7 @@ def doctor_details(row: dict) -> str:
 
 
 def describe_investigation(row: dict) -> str:
-    panel = "  [panel]" if row.get("is_panel") else ""
+    panel = translate("requests.request_entry", "  [panel]") if row.get("is_panel") else ""
     sample = f" · {row['sample_type']}" if row.get("sample_type") else ""
     return f"{row.get('code', '')}  {row.get('name', '')}{panel}{sample} · {format_lempiras(row.get('price'))}"
 
@@ -157,7 +158,7 @@ class RequestEntry(QWidget):
         outer.setContentsMargins(8, 8, 8, 8)
 
         title_row = QHBoxLayout()
-        title = QLabel("Nueva solicitud")
+        title = QLabel(translate("requests.request_entry", "Nueva solicitud"))
         title.setStyleSheet("font-size: 14pt; font-weight: 600;")
         title_row.addWidget(title)
         title_row.addStretch(1)
@@ -166,12 +167,12 @@ class RequestEntry(QWidget):
         self.saved_banner.setStyleSheet("background: #e8f5e9; color: #1b5e20; border: 1px solid #a5d6a7;"
                                         " border-radius: 4px; padding: 3px 8px; font-weight: 600;")
         self.saved_banner.hide()
-        self.open_saved_button = QPushButton(icon("request_detail"), "Ver solicitud")
+        self.open_saved_button = QPushButton(icon("request_detail"), translate("requests.request_entry", "Ver solicitud"))
         self.open_saved_button.hide()
-        self.print_saved_button = QPushButton(icon("print"), "Resumen (Ctrl+P)")
-        self.print_saved_button.setToolTip("Vista previa e impresión del resumen de la solicitud guardada")
-        self.labels_saved_button = QPushButton(icon("print"), "Etiquetas (Ctrl+E)")
-        self.labels_saved_button.setToolTip("Etiquetas de tubos de la solicitud guardada")
+        self.print_saved_button = QPushButton(icon("print"), translate("requests.request_entry", "Resumen (Ctrl+P)"))
+        self.print_saved_button.setToolTip(translate("requests.request_entry", "Vista previa e impresión del resumen de la solicitud guardada"))
+        self.labels_saved_button = QPushButton(icon("print"), translate("requests.request_entry", "Etiquetas (Ctrl+E)"))
+        self.labels_saved_button.setToolTip(translate("requests.request_entry", "Etiquetas de tubos de la solicitud guardada"))
         title_row.addWidget(self.saved_banner)
         for button in (self.open_saved_button, self.print_saved_button, self.labels_saved_button):
             button.hide()
@@ -183,21 +184,21 @@ class RequestEntry(QWidget):
         form.setHorizontalSpacing(8)
         form.setVerticalSpacing(2)
         self.patient_edit = LookupEdit(search_patients, describe_patient,
-                                       "Paciente: nombre, identidad o teléfono",
+                                       translate("requests.request_entry", "Paciente: nombre, identidad o teléfono"),
                                        display=lambda r: r.get("name", ""), min_chars=2)
         self.patient_edit.setObjectName("patient")
-        self.new_patient_button = QPushButton(icon("customer_new"), f"Nuevo paciente… ({NEW_PATIENT_KEY})")
-        self.new_patient_button.setToolTip("Registrar un paciente sin salir de la solicitud")
+        self.new_patient_button = QPushButton(icon("customer_new"), translate("requests.request_entry", "Nuevo paciente… ({NEW_PATIENT_KEY})").format(NEW_PATIENT_KEY=NEW_PATIENT_KEY))
+        self.new_patient_button.setToolTip(translate("requests.request_entry", "Registrar un paciente sin salir de la solicitud"))
         self.patient_info = value_label()
         self.patient_error = error_label()
         self.doctor_edit = LookupEdit(lambda t: referrers_service.search(t, limit=20), describe_doctor,
-                                      "Médico o institución que remite", display=lambda r: r.get("name", ""))
+                                      translate("requests.request_entry", "Médico o institución que remite"), display=lambda r: r.get("name", ""))
         self.doctor_edit.setObjectName("doctor")
         self.doctor_info = value_label()
         self.doctor_error = error_label()
-        patient_label = QLabel("Pacien&te *")
+        patient_label = QLabel(translate("requests.request_entry", "Pacien&te *"))
         patient_label.setBuddy(self.patient_edit)
-        doctor_label = QLabel("&Médico *")
+        doctor_label = QLabel(translate("requests.request_entry", "&Médico *"))
         doctor_label.setBuddy(self.doctor_edit)
         form.addWidget(patient_label, 0, 0)
         patient_row = QHBoxLayout()
@@ -219,9 +220,9 @@ class RequestEntry(QWidget):
         self.branch_error = error_label()
         side = QGridLayout()
         side.setVerticalSpacing(4)
-        for row, (text, widget) in enumerate((("Priori&dad", self.priority_combo),
-                                              ("&Origen", self.source_combo),
-                                              ("Sucursa&l", self.branch_combo))):
+        for row, (text, widget) in enumerate(((translate("requests.request_entry", "Priori&dad"), self.priority_combo),
+                                              (translate("requests.request_entry", "&Origen"), self.source_combo),
+                                              (translate("requests.request_entry", "Sucursa&l"), self.branch_combo))):
             label = QLabel(text)
             label.setBuddy(widget)
             side.addWidget(label, row, 0)
@@ -237,15 +238,15 @@ class RequestEntry(QWidget):
 
         texts = QGridLayout()
         self.clinical_edit = QPlainTextEdit()
-        self.clinical_edit.setPlaceholderText("Motivo del examen, diagnóstico presuntivo, medicamentos…")
+        self.clinical_edit.setPlaceholderText(translate("requests.request_entry", "Motivo del examen, diagnóstico presuntivo, medicamentos…"))
         self.notes_edit = QPlainTextEdit()
-        self.notes_edit.setPlaceholderText("Ayuno, entrega de resultados, observaciones…")
+        self.notes_edit.setPlaceholderText(translate("requests.request_entry", "Ayuno, entrega de resultados, observaciones…"))
         for edit in (self.clinical_edit, self.notes_edit):
             edit.setTabChangesFocus(True)
             edit.setFixedHeight(self.fontMetrics().lineSpacing() * 3 + 12)
-        clinical_label = QLabel("In&formación clínica")
+        clinical_label = QLabel(translate("requests.request_entry", "In&formación clínica"))
         clinical_label.setBuddy(self.clinical_edit)
-        notes_label = QLabel("&Notas")
+        notes_label = QLabel(translate("requests.request_entry", "&Notas"))
         notes_label.setBuddy(self.notes_edit)
         texts.addWidget(clinical_label, 0, 0)
         texts.addWidget(notes_label, 0, 1)
@@ -254,17 +255,17 @@ class RequestEntry(QWidget):
         outer.addLayout(texts)
 
         # investigations
-        box = QGroupBox("Investigaciones")
+        box = QGroupBox(translate("requests.request_entry", "Investigaciones"))
         box_layout = QVBoxLayout(box)
         add_row = QHBoxLayout()
         self.investigation_edit = LookupEdit(lambda t: catalog_service.search(t, limit=20),
                                              self._describe_investigation,
-                                             "Código o nombre de la investigación — Enter la agrega",
+                                             translate("requests.request_entry", "Código o nombre de la investigación — Enter la agrega"),
                                              clear_on_choose=True)
         self.investigation_edit.setObjectName("investigation")
-        add_label = QLabel("Agregar &investigación")
+        add_label = QLabel(translate("requests.request_entry", "Agregar &investigación"))
         add_label.setBuddy(self.investigation_edit)
-        self.remove_line_button = QPushButton(icon("remove"), "Quitar línea (Supr)")
+        self.remove_line_button = QPushButton(icon("remove"), translate("requests.request_entry", "Quitar línea (Supr)"))
         add_row.addWidget(add_label)
         add_row.addWidget(self.investigation_edit, 1)
         add_row.addWidget(self.remove_line_button)
@@ -301,25 +302,25 @@ class RequestEntry(QWidget):
         self.discount_spin.setRange(0, 100)
         self.discount_spin.setDecimals(2)
         self.discount_spin.setSuffix(" %")
-        self.discount_spin.setSpecialValueText("Ninguno")
+        self.discount_spin.setSpecialValueText(translate("requests.request_entry", "Ninguno"))
         self.discount_spin.setKeyboardTracking(False)
         self.discount_reason = QLineEdit()
-        self.discount_reason.setPlaceholderText("Motivo del descuento manual")
+        self.discount_reason.setPlaceholderText(translate("requests.request_entry", "Motivo del descuento manual"))
         self.discount_error = error_label()
-        discount_label = QLabel("Descuento man&ual")
+        discount_label = QLabel(translate("requests.request_entry", "Descuento man&ual"))
         discount_label.setBuddy(self.discount_spin)
         discount_box.addWidget(discount_label, 0, 0)
         discount_box.addWidget(self.discount_spin, 0, 1)
-        discount_box.addWidget(QLabel("Motivo"), 1, 0)
+        discount_box.addWidget(QLabel(translate("requests.request_entry", "Motivo")), 1, 0)
         discount_box.addWidget(self.discount_reason, 1, 1)
         discount_box.addWidget(self.discount_error, 2, 0, 1, 2)
         bottom_layout.addLayout(discount_box, 2)
         self.totals = TotalsBar()
         bottom_layout.addWidget(self.totals, 3)
         buttons = QVBoxLayout()
-        self.save_button = QPushButton(icon("save"), "&Guardar (Ctrl+S)")
+        self.save_button = QPushButton(icon("save"), translate("requests.request_entry", "&Guardar (Ctrl+S)"))
         self.save_button.setStyleSheet("font-weight: 600; padding: 6px 14px;")
-        self.clear_button = QPushButton(icon("clear_form"), "Descartar (Esc)")
+        self.clear_button = QPushButton(icon("clear_form"), translate("requests.request_entry", "Descartar (Esc)"))
         for button in (self.save_button, self.clear_button, self.new_patient_button, self.remove_line_button):
             button.setAutoDefault(True)  # Enter on a focused button presses it
         buttons.addWidget(self.save_button)
@@ -375,7 +376,7 @@ class RequestEntry(QWidget):
         manual = session.has("discounts.manual")
         for widget in (self.discount_spin, self.discount_reason):
             widget.setEnabled(manual)
-            widget.setToolTip("" if manual else "Su rol no puede aplicar descuentos manuales.")
+            widget.setToolTip("" if manual else translate("requests.request_entry", "Su rol no puede aplicar descuentos manuales."))
 
     def reload_from_database(self) -> None:
         """Re-read branches and prices (after an unexpected error); keeps what was typed."""
@@ -444,7 +445,7 @@ class RequestEntry(QWidget):
         for edit in (self.patient_edit, self.doctor_edit, self.investigation_edit):
             edit.hide_popup()
             edit.clear()
-        self.patient_info.setText("Escriba el nombre, la identidad o el teléfono y elija con Enter.")
+        self.patient_info.setText(translate("requests.request_entry", "Escriba el nombre, la identidad o el teléfono y elija con Enter."))
         self.doctor_info.setText("")
         self.clinical_edit.clear()
         self.notes_edit.clear()
@@ -506,7 +507,7 @@ class RequestEntry(QWidget):
 
     # --- lines ------------------------------------------------------------------------
     def _describe_investigation(self, row: dict) -> str:
-        already = "   ✓ ya está en la solicitud" if self._on_request(row["id"]) else ""
+        already = translate("requests.request_entry", "   ✓ ya está en la solicitud") if self._on_request(row["id"]) else ""
         return describe_investigation(row) + already
 
     def _on_request(self, investigation_id: int) -> bool:
@@ -517,8 +518,8 @@ class RequestEntry(QWidget):
         show_error(self.lines_error, "")
         if investigation_id in self._investigation_ids or self._on_request(investigation_id):
             name = next((r["name"] for r in self.lines_model.rows()
-                         if r["investigation_id"] == investigation_id), "La investigación")
-            show_error(self.lines_error, f"«{name}» ya está en la solicitud; no se agrega dos veces.")
+                         if r["investigation_id"] == investigation_id), translate("requests.request_entry", "La investigación"))
+            show_error(self.lines_error, translate("requests.request_entry", "«{name}» ya está en la solicitud; no se agrega dos veces.").format(name=name))
             return False
         self._investigation_ids.append(investigation_id)
         if not self.recalculate():  # e.g. deactivated in the catalog meanwhile
@@ -547,9 +548,8 @@ class RequestEntry(QWidget):
         line = self.lines_model.row_dict(row)
         if line["is_member"]:
             panel = next((r["name"] for r in self.lines_model.rows()
-                          if r["investigation_id"] == line["parent_investigation_id"]), "su panel")
-            show_error(self.lines_error, f"«{line['name']}» es parte del panel «{panel}»: "
-                                         "quite el panel para quitarla.")
+                          if r["investigation_id"] == line["parent_investigation_id"]), translate("requests.request_entry", "su panel"))
+            show_error(self.lines_error, translate("requests.request_entry", "«{name}» es parte del panel «{panel}»: quite el panel para quitarla.").format(name=line['name'], panel=panel))
             return False
         show_error(self.lines_error, "")
         investigation_id = line["investigation_id"]
@@ -604,12 +604,12 @@ class RequestEntry(QWidget):
             return None
         except ServiceError as exc:
             show_error(self.form_error, str(exc))
-            prompts.error(self, "No se guardó la solicitud", str(exc))
+            prompts.error(self, translate("requests.request_entry", "No se guardó la solicitud"), str(exc))
             return None
         net = self._pricing.net if self._pricing is not None else 0
         patient = self._patient["name"] if self._patient else ""
         self._last_saved = (request_id, number)
-        self.saved_banner.setText(f"Solicitud {number} guardada · {patient} · Neto {format_lempiras(net)}")
+        self.saved_banner.setText(translate("requests.request_entry", "Solicitud {number} guardada · {patient} · Neto {format_lempiras}").format(number=number, patient=patient, format_lempiras=format_lempiras(net)))
         self.saved_banner.show()
         self.open_saved_button.show()
         can_print = session.has("prints.run")
@@ -675,8 +675,8 @@ class RequestEntry(QWidget):
         if self.is_empty():
             self.clear()
             return True
-        if not prompts.confirm(self, "Descartar solicitud",
-                               "¿Descartar la solicitud que está escribiendo? No se guardará nada."):
+        if not prompts.confirm(self, translate("requests.request_entry", "Descartar solicitud"),
+                               translate("requests.request_entry", "¿Descartar la solicitud que está escribiendo? No se guardará nada.")):
             return False
         self.clear()
         self.focus_default()

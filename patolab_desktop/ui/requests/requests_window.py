@@ -41,6 +41,7 @@ from .common import (
     status_label,
 )
 from .request_entry import describe_doctor, describe_patient, search_patients
+from ...i18n import translate
 
 FILTER_DEBOUNCE_MS = 150
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
@@ -53,23 +54,22 @@ def request_columns() -> list[Column]:
         return name if name in sorts else None
 
     return [
-        Column("request_number", "Número", sort=sort("request_number")),
-        Column("requested_at", "Fecha", sort=sort("requested_at"), format=format_date),
-        Column("patient_name", "Paciente", sort=sort("patient_name")),
-        Column("doctor_name", "Médico", sort=sort("doctor")),
-        Column("priority", "Prioridad", sort=sort("priority"), format=priority_label,
+        Column("request_number", translate("requests.requests_window", "Número"), sort=sort("request_number")),
+        Column("requested_at", translate("requests.requests_window", "Fecha"), sort=sort("requested_at"), format=format_date),
+        Column("patient_name", translate("requests.requests_window", "Paciente"), sort=sort("patient_name")),
+        Column("doctor_name", translate("requests.requests_window", "Médico"), sort=sort("doctor")),
+        Column("priority", translate("requests.requests_window", "Prioridad"), sort=sort("priority"), format=priority_label,
                decoration=lambda r: priority_icon(r.get("priority")),
                foreground=lambda r: priority_color(r.get("priority"))),
-        Column("status", "Estado", sort=sort("status"), format=status_label,
+        Column("status", translate("requests.requests_window", "Estado"), sort=sort("status"), format=status_label,
                decoration=lambda r: status_icon(r.get("status")),
                foreground=lambda r: status_color(r.get("status"))),
-        Column("source", "Origen", sort=sort("source"), format=source_label),
-        Column("branch_code", "Sucursal", sort=sort("branch"), tooltip=lambda r: r.get("branch_name") or ""),
-        Column("line_count", "Inv.", align=RIGHT,
-               tooltip=lambda r: "Investigaciones en la solicitud (incluye las de los paneles)"),
-        Column("net_amount", "Neto", sort=sort("net_amount"), format=format_money, align=RIGHT,
-               tooltip=lambda r: (f"Total {format_money(r.get('total_amount'))} − descuento "
-                                  f"{format_money(r.get('discount_amount'))}")),
+        Column("source", translate("requests.requests_window", "Origen"), sort=sort("source"), format=source_label),
+        Column("branch_code", translate("requests.requests_window", "Sucursal"), sort=sort("branch"), tooltip=lambda r: r.get("branch_name") or ""),
+        Column("line_count", translate("requests.requests_window", "Inv."), align=RIGHT,
+               tooltip=lambda r: translate("requests.requests_window", "Investigaciones en la solicitud (incluye las de los paneles)")),
+        Column("net_amount", translate("requests.requests_window", "Neto"), sort=sort("net_amount"), format=format_money, align=RIGHT,
+               tooltip=lambda r: (translate("requests.requests_window", "Total {format_money} − descuento {format_money2}").format(format_money=format_money(r.get('total_amount')), format_money2=format_money(r.get('discount_amount'))))),
     ]
 
 
@@ -164,11 +164,11 @@ class RequestsWindow(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
         top = QHBoxLayout()
-        self.search = SearchBox("Buscar por número de solicitud o nombre del paciente (Ctrl+F)")
+        self.search = SearchBox(translate("requests.requests_window", "Buscar por número de solicitud o nombre del paciente (Ctrl+F)"))
         top.addWidget(self.search, 1)
-        self.new_button = QPushButton(icon("request_new"), "Nueva solicitud")
-        self.open_button = QPushButton(icon("request_detail"), "Abrir (Enter)")
-        self.refresh_button = QPushButton(icon("refresh"), "Actualizar (F5)")
+        self.new_button = QPushButton(icon("request_new"), translate("requests.requests_window", "Nueva solicitud"))
+        self.open_button = QPushButton(icon("request_detail"), translate("requests.requests_window", "Abrir (Enter)"))
+        self.refresh_button = QPushButton(icon("refresh"), translate("requests.requests_window", "Actualizar (F5)"))
         for button in (self.new_button, self.open_button, self.refresh_button):
             top.addWidget(button)
         layout.addLayout(top)
@@ -176,34 +176,34 @@ class RequestsWindow(QWidget):
         filters = QGridLayout()
         filters.setHorizontalSpacing(6)
         self.status_combo = QComboBox()
-        fill_combo(self.status_combo, requests_service.STATUS_LABELS, "status_", "Todos los estados")
+        fill_combo(self.status_combo, requests_service.STATUS_LABELS, "status_", translate("requests.requests_window", "Todos los estados"))
         self.priority_combo = QComboBox()
-        fill_combo(self.priority_combo, requests_service.PRIORITY_LABELS, "priority_", "Todas las prioridades")
+        fill_combo(self.priority_combo, requests_service.PRIORITY_LABELS, "priority_", translate("requests.requests_window", "Todas las prioridades"))
         self.source_combo = QComboBox()
-        fill_combo(self.source_combo, requests_service.SOURCE_LABELS, None, "Todos los orígenes")
+        fill_combo(self.source_combo, requests_service.SOURCE_LABELS, None, translate("requests.requests_window", "Todos los orígenes"))
         self.branch_combo = QComboBox()
-        self.branch_combo.addItem("Todas las sucursales", None)
+        self.branch_combo.addItem(translate("requests.requests_window", "Todas las sucursales"), None)
         for branch in branches_service.list_active():
             self.branch_combo.addItem(f"{branch['name']} ({branch['code']})", branch["id"])
-        self.patient_filter = LookupEdit(search_patients, describe_patient, "Paciente (todos)",
+        self.patient_filter = LookupEdit(search_patients, describe_patient, translate("requests.requests_window", "Paciente (todos)"),
                                          display=lambda r: r.get("name", ""), min_chars=2)
         self.doctor_filter = LookupEdit(lambda t: referrers_service.search(t, limit=20), describe_doctor,
-                                        "Médico (todos)", display=lambda r: r.get("name", ""))
+                                        translate("requests.requests_window", "Médico (todos)"), display=lambda r: r.get("name", ""))
         today = QDate.currentDate()
-        self.date_from = DateFilter("Desde", today.addDays(-30))
-        self.date_to = DateFilter("Hasta", today)
-        self.clear_button = QPushButton(icon("clear"), "Quitar filtros")
-        for column, (caption, widget) in enumerate((("Es&tado", self.status_combo),
-                                                    ("Priori&dad", self.priority_combo),
-                                                    ("&Origen", self.source_combo),
-                                                    ("Sucursa&l", self.branch_combo))):
+        self.date_from = DateFilter(translate("requests.requests_window", "Desde"), today.addDays(-30))
+        self.date_to = DateFilter(translate("requests.requests_window", "Hasta"), today)
+        self.clear_button = QPushButton(icon("clear"), translate("requests.requests_window", "Quitar filtros"))
+        for column, (caption, widget) in enumerate(((translate("requests.requests_window", "Es&tado"), self.status_combo),
+                                                    (translate("requests.requests_window", "Priori&dad"), self.priority_combo),
+                                                    (translate("requests.requests_window", "&Origen"), self.source_combo),
+                                                    (translate("requests.requests_window", "Sucursa&l"), self.branch_combo))):
             label = QLabel(caption)
             label.setBuddy(widget)
             filters.addWidget(label, 0, 2 * column)
             filters.addWidget(widget, 0, 2 * column + 1)
-        patient_label = QLabel("Pac&iente")
+        patient_label = QLabel(translate("requests.requests_window", "Pac&iente"))
         patient_label.setBuddy(self.patient_filter)
-        doctor_label = QLabel("&Médico")
+        doctor_label = QLabel(translate("requests.requests_window", "&Médico"))
         doctor_label.setBuddy(self.doctor_filter)
         filters.addWidget(patient_label, 1, 0)
         filters.addWidget(self.patient_filter, 1, 1, 1, 3)
@@ -327,7 +327,7 @@ class RequestsWindow(QWidget):
         show_error(self.error_label, self.model.error)
         rows = self.model.rowCount()
         more = "+" if self.model.canFetchMore() else ""
-        self.count_label.setText(f"{rows}{more} solicitudes" if rows != 1 else "1 solicitud")
+        self.count_label.setText(translate("requests.requests_window", "{rows}{more} solicitudes").format(rows=rows, more=more) if rows != 1 else translate("requests.requests_window", "1 solicitud"))
 
     # --- rows -------------------------------------------------------------------------
     def current_id(self) -> int | None:

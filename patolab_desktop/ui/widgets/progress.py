@@ -28,6 +28,7 @@ from PySide6.QtCore import QEventLoop, QObject, Qt, QThread, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from .. import prompts
+from ...i18n import translate
 
 log = logging.getLogger(__name__)
 
@@ -110,7 +111,7 @@ class ProgressTask(QObject):
         self._show_errors = show_errors
         self._cancel_event = threading.Event()
         self.outcome: ProgressOutcome | None = None
-        self.dialog = QProgressDialog(self._label, "Cancelar", 0, 0, parent)
+        self.dialog = QProgressDialog(self._label, translate("widgets.progress", "Cancelar"), 0, 0, parent)
         self.dialog.setObjectName("progress_dialog")
         self.dialog.setWindowTitle(title)
         self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
@@ -134,7 +135,7 @@ class ProgressTask(QObject):
         if self._cancel_event.is_set():
             return
         self._cancel_event.set()
-        self.dialog.setLabelText("Cancelando…")
+        self.dialog.setLabelText(translate("widgets.progress", "Cancelando…"))
         self.dialog.setCancelButtonText("")  # nothing more to press while it winds down
         self.dialog.show()
 
@@ -162,7 +163,7 @@ class ProgressTask(QObject):
             if self.dialog.maximum() != max(total, 1):
                 self.dialog.setMaximum(max(total, 1))
             self.dialog.setValue(min(done, max(total, 1)))
-            self.dialog.setLabelText(f"{self._label}  {done:,} de {total:,}")
+            self.dialog.setLabelText(translate("widgets.progress", "{label}  {done:,} de {total:,}").format(label=self._label, done=done, total=total))
         else:
             self.dialog.setLabelText(f"{self._label}  {done:,}")
             self.dialog.setValue(0)
@@ -196,8 +197,8 @@ def error_text(exc: BaseException) -> str:
         return str(exc)
     if isinstance(exc, OSError):
         where = f"\n{exc.filename}" if getattr(exc, "filename", None) else ""
-        return f"No se pudo leer o escribir el archivo.{where}\n\n{exc.strerror or exc}"
-    return f"Ocurrió un error inesperado; no se guardó nada a medias.\n\n{type(exc).__name__}: {exc}"
+        return translate("widgets.progress", "No se pudo leer o escribir el archivo.{where}\n\n{v}").format(where=where, v=exc.strerror or exc)
+    return translate("widgets.progress", "Ocurrió un error inesperado; no se guardó nada a medias.\n\n{name}: {exc}").format(name=type(exc).__name__, exc=exc)
 
 
 def show_error(parent: QWidget | None, title: str, exc: BaseException) -> None:

@@ -1,0 +1,170 @@
+"""Is an SQLite file on a network share? SQLite's locking is unreliable there.
+
+Several workstations must share a PostgreSQL server instead; an SQLite file must sit on
+a local disk. Detection:
+
+* Windows: UNC paths (``\\\\server\\share\\...``) and mapped drive letters whose
+  ``GetDriveTypeW`` is ``DRIVE_REMOTE``.
+* Linux: the mount holding the path (longest mount-point prefix in ``/proc/mounts``)
+  has a network file system type (NFS, CIFS/SMB, sshfs, ...).
+* macOS: the same with the output of ``mount`` (``//user@server/share on /Volumes/x (smbfs, ...)``).
+
+Every input (platform, mount table, drive-type function) can be injected, so the tests
+run on any machine with fake mount tables and fake UNC paths.
+"""
+from __future__ import annotations
+
+import ntpath
+import os
+import posixpath
+import re
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+DRIVE_REMOTE = 4  # GetDriveTypeW
+
+NETWORK_FS_TYPES = frozenset({
+    "nfs", "nfs4", "cifs", "smb", "smbfs", "smb2", "smb3", "sshfs", "fuse.sshfs",
+    "afpfs", "webdav", "davfs", "fuse.davfs2", "ncpfs", "9p", "glusterfs",
+    "fuse.glusterfs", "ceph", "fuse.ceph", "fuse.rclone", "lustre", "gfs2", "ocfs2",
+})
+
+
+@dataclass(frozen=True)
+class Mount:
+    source: str
+    mount_point: str
+    fs_type: str
+
+
+def _unescape(field: str) -> str:
+    """/proc/mounts escapes spaces, tabs, newlines and backslashes as octal (``\\040``)."""
+    return re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), field)
+
+
+def parse_proc_mounts(text: str) -> list[Mount]:
+    """Lines of ``/proc/mounts``: ``source mount_point fs_type options 0 0``."""
+    mounts = []
+    for line in text.splitlines():
+        parts = line.split()
+        if len(parts) >= 3:
+            mounts.append(Mount(_unescape(parts[0]), _unescape(parts[1]), parts[2].lower()))
+    return mounts
+
+
+_MAC_LINE = re.compile(r"^(?P<source>.+?) on (?P<point>.+) \((?P<type>[^,)]+)[^)]*\)\s*$")
+
+
+def parse_mount_output(text: str) -> list[Mount]:
+    """Lines printed by macOS/BSD ``mount``: ``source on /point (type, options)``."""
+    mounts = []
+    for line in text.splitlines():
+        match = _MAC_LINE.match(line.strip())
+        if match:
+            mounts.append(Mount(match["source"], match["point"], match["type"].strip().lower()))
+    return mounts
+
+
+def mount_for(path: str, mounts: list[Mount]) -> Mount | None:
+    """The mount holding ``path``: the longest mount point that is a prefix of it."""
+    best = None
+    for mount in mounts:
+        point = mount.mount_point.rstrip("/") or "/"
+        if path == point or path.startswith(point if point == "/" else point + "/"):
+            if best is None or len(point) > len(best.mount_point.rstrip("/") or "/"):
+                best = mount
+    return best
+
+
+def is_network_fs(fs_type: str) -> bool:
+    fs_type = fs_type.lower()
+    return fs_type in NETWORK_FS_TYPES or fs_type.startswith(("nfs", "smb", "cifs"))
+
+
+def is_unc(path: str) -> bool:
+    r"""``\\server\share\...`` or ``//server/share/...`` (but not ``\\?\C:\...``/``\\.\``)."""
+    text = str(path)
+    if text.startswith(("\\\\?\\UNC\\", "//?/UNC/")):
+        return True
+    if text.startswith(("\\\\?\\", "\\\\.\\", "//?/", "//./")):
+        return False
+    return text.startswith(("\\\\", "//")) and len(text) > 2 and text[2] not in "\\/"
+
+
+def _windows_drive_type(root: str) -> int:
+    import ctypes  # only reached on Windows
+
+    return int(ctypes.windll.kernel32.GetDriveTypeW(ctypes.c_wchar_p(root)))
+
+
+def _read_proc_mounts() -> list[Mount]:
+    try:
+        with open("/proc/mounts", encoding="utf-8", errors="replace") as fh:
+            return parse_proc_mounts(fh.read())
+    except OSError:
+        return []
+
+
+def _run_mount() -> list[Mount]:
+    try:
+        out = subprocess.run(["mount"], capture_output=True, text=True, timeout=10, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return []
+    return parse_mount_output(out.stdout)
+
+
+def network_share(path: str | os.PathLike, *, platform: str | None = None,
+                  mounts: list[Mount] | None = None,
+                  drive_type: Callable[[str], int] | None = None) -> str | None:
+    """A short description of the network share holding ``path`` (None when local).
+
+    ``platform`` defaults to ``sys.platform``; ``mounts`` to the machine's mount table;
+    ``drive_type(root)`` to ``GetDriveTypeW`` on Windows.
+    """
+    platform = platform or sys.platform
+    text = os.fspath(path)
+    if platform.startswith("win"):
+        if is_unc(text):
+            return f"ruta de red {text}"
+        drive, _rest = ntpath.splitdrive(text)
+        if not drive and platform == sys.platform:
+            drive, _rest = ntpath.splitdrive(os.path.abspath(text))
+        if len(drive) == 2 and drive[1] == ":":
+            probe = drive_type or _windows_drive_type
+            if probe(drive.upper() + "\\") == DRIVE_REMOTE:
+                return f"unidad de red {drive.upper()}"
+        return None
+    if text.startswith("\\\\"):  # a Windows share path typed on Linux/macOS
+        return f"ruta de red {text}"
+    absolute = posixpath.normpath(text if text.startswith("/") else os.path.abspath(text))
+    if mounts is None:  # this machine: its mount table, and symlinks resolved
+        mounts = _read_proc_mounts() if platform.startswith("linux") else _run_mount()
+        absolute = os.path.realpath(absolute)
+    mount = mount_for(absolute, mounts)
+    if mount is not None and is_network_fs(mount.fs_type):
+        return f"{mount.fs_type.upper()} {mount.source} montado en {mount.mount_point}"
+    return None
+
+
+def refusal_message(path: str | os.PathLike, share: str) -> str:
+    return (
+        f"La base de datos {os.fspath(path)} está en una carpeta de red ({share}). "
+        "Un archivo SQLite en una carpeta compartida se puede dañar cuando varias "
+        "computadoras lo usan a la vez. Copie el archivo a un disco local de esta computadora, "
+        "o, para trabajar desde varias computadoras, use un servidor PostgreSQL "
+        "(Archivo → Conexión a base de datos…, o --db postgresql://usuario:clave@servidor:5432/base)."
+    )
+
+
+def check_local(path: str | os.PathLike, **inputs) -> str | None:
+    """The Spanish refusal message when ``path`` is on a network share, else None."""
+    share = network_share(path, **inputs)
+    return refusal_message(path, share) if share else None
+
+
+def folder_of(path: str | os.PathLike) -> str:
+    """The folder to test for a database file that may not exist yet."""
+    return str(Path(path).expanduser().parent)
