@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench bench-small bundle bundle-self-test icon version-info clean
+.PHONY: run test test-pg bench bench-small bundle bundle-self-test icon version-info clean translations
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +17,12 @@ run: $(STAMP)
 
 test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
+
+# The data and service tests against a real PostgreSQL (start one with
+# scripts/pg_cluster.sh start DIR PORT); PATOLAB_TEST_PG is the URL of its "postgres" database.
+PATOLAB_TEST_PG ?= postgresql://patolab@127.0.0.1:55432/postgres
+test-pg: $(STAMP)
+	QT_QPA_PLATFORM=offscreen PATOLAB_TEST_PG=$(PATOLAB_TEST_PG) $(PY) -m pytest tests/unit
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info
@@ -45,3 +51,7 @@ icon: $(STAMP)
 
 version-info:
 	$(PY) scripts/make_version_info.py
+
+# Update resources/translations/*.ts from the code (pyside6-lupdate) and compile the .qm
+translations: $(STAMP)
+	$(PY) scripts/update_translations.py

@@ -21,12 +21,13 @@ from .commands import (
     referrers,
     requests,
     safety,
+    users,
 )
 from .db.database import DatabaseOpenError
 from .services.errors import ServiceError
 
 COMMAND_MODULES = (maintenance, customers, imports, referrers, catalog, requests, printing, bench,
-                   safety)
+                   safety, users)
 
 
 class SpanishArgumentParser(argparse.ArgumentParser):
@@ -70,8 +71,11 @@ def main(argv: list[str] | None = None) -> int:
         from .ui.app import run_gui
 
         return run_gui(db_target=args.db, demo=args.demo)
+    from .services import session
+
     try:
-        return int(args.handler(args) or 0)
+        with session.acting_as(session.system_actor("cli")):  # CLI work is audited as "cli"
+            return int(args.handler(args) or 0)
     except (ServiceError, DatabaseOpenError) as exc:
         print(f"Error: {exc}", file=sys.stderr)
         return 1

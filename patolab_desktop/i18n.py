@@ -23,6 +23,7 @@ DEFAULT_LANGUAGE = "es"
 #: code -> name shown in the chooser (each in its own language, on purpose)
 LANGUAGES = {"es": "Español", "en": "English"}
 SOURCE_LANGUAGE = "es"
+LOCALES = {"es": "es_HN", "en": "en_GB"}
 CATALOGUE_PREFIX = "patolab"
 
 _installed: list[QTranslator] = []  # kept alive: Qt does not own installed translators
@@ -87,9 +88,9 @@ def install_translators(app, language: str | None = None) -> str:
     global _active
     code = normalise(language if language is not None else saved_language())
     remove_translators(app)
-    locale = QLocale(QLocale.Language.Spanish, QLocale.Territory.Honduras) if code == "es" \
-        else QLocale(QLocale.Language.English, QLocale.Territory.UnitedStates)
-    QLocale.setDefault(locale)
+    # Honduras writes 1,234.50 and dd/mm/yyyy; British English has the same conventions,
+    # so Qt widgets that follow the locale look the same in both languages.
+    QLocale.setDefault(QLocale(LOCALES[code]))
     if code != SOURCE_LANGUAGE:
         ours = QTranslator(app)
         if ours.load(str(catalogue_path(code))):

@@ -40,6 +40,16 @@ def _isolated_home(tmp_path, monkeypatch):
     return home
 
 
+@pytest.fixture(autouse=True)
+def _acting_user():
+    """Services deny by default: tests act as the system actor unless they log in or use
+    ``session.acting_as(...)`` themselves (issue 5)."""
+    from patolab_desktop.services import session
+
+    with session.acting_as(session.system_actor("test")):
+        yield
+
+
 @pytest.fixture
 def db_path(tmp_path):
     return tmp_path / "test.db"

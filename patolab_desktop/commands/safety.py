@@ -67,11 +67,11 @@ def run_list(args) -> int:
 
 def run_migrate_to(args) -> int:
     from ..db.database import describe
-    from ..services import transfer
+    from ..services import session, transfer
 
     open_from_args(args)
-    counts = transfer.migrate_to(args.to, batch=max(1, args.batch),
-                                 progress=None)
+    with session.acting_as(session.system_actor("cli")):
+        counts = transfer.migrate_to(args.to, batch=max(1, args.batch), progress=None)
     width = max(len(t) for t in counts)
     for table, rows in counts.items():
         print(f"{table:<{width}}  {rows:>10,d}")

@@ -47,7 +47,6 @@ def make_database(target: str | Path) -> Database:
             password=unquote(parsed.password or "") or None,
             host=parsed.hostname or "127.0.0.1",
             port=parsed.port or 5432,
-            autorollback=True,
         )
     if target.startswith("sqlite:///"):
         target = target[len("sqlite:///"):]
@@ -81,6 +80,11 @@ def open_database(target: str | Path, migrate: bool = True) -> Database:
 
 def close_database() -> None:
     if db.obj is not None and not db.is_closed():
+        if is_sqlite():
+            try:  # keep the planner's statistics fresh (cheap; SQLite decides what to analyse)
+                db.execute_sql("PRAGMA optimize")
+            except Exception:  # noqa: BLE001 - never block closing on housekeeping
+                pass
         db.close()
 
 

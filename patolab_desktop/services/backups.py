@@ -101,9 +101,16 @@ def _new_path(folder: Path, kind: str, suffix: str, when: dt.datetime) -> Path:
 
 def backup_now(folder: str | Path | None = None, kind: str = "manual",
                when: dt.datetime | None = None) -> Path:
-    """Back up the open database now; returns the new file (timestamped name)."""
+    """Back up the open database now; returns the new file (timestamped name).
+
+    A ``manual`` backup requires ``backups.run`` and is audited; the automatic kinds run
+    as the system (start, exit, before a restore)."""
     if kind not in KINDS:
         raise ValueError(kind)
+    if kind == "manual":
+        from . import session
+
+        session.require("backups.run")
     if _is_memory():
         raise BackupError("Una base de datos en memoria no se puede respaldar.")
     folder = Path(folder).expanduser() if folder else backup_folder()
@@ -119,8 +126,18 @@ def backup_now(folder: str | Path | None = None, kind: str = "manual",
         except (OSError, sqlite3.Error) as exc:
             raise BackupError(f"No se pudo escribir la copia de seguridad {path}: {exc}") from exc
         log.info("Backup written: %s", path)
+        _audit_manual(kind, path)
         return path
-    return _pg_dump(_new_path(folder, kind, ".dump", when))
+    path = _pg_dump(_new_path(folder, kind, ".dump", when))
+    _audit_manual(kind, path)
+    return path
+
+
+def _audit_manual(kind: str, path: Path) -> None:
+    if kind == "manual":
+        from . import audit
+
+        audit.record("backup", "database", None, detail=Path(path).name)
 
 
 def pg_dump_available() -> bool:

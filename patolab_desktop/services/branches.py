@@ -16,7 +16,7 @@ from peewee import IntegrityError
 from ..db.database import db
 from ..db.models import Branch, LabRequest, now
 from ..util.text import clean
-from . import settings
+from . import audit, session, settings
 from .errors import NotFoundError, RuleError, ValidationError
 from .referrers import format_phone, normalize_phone  # noqa: F401 (format_phone: for the UI)
 
@@ -39,6 +39,11 @@ class BranchData:
 
 def list_all(include_inactive: bool = True) -> list[dict]:
     """id, code, name, address, phone (display), phone_raw, active, is_default — by name."""
+    session.require("branches.manage")
+    return _rows(include_inactive)
+
+
+def _rows(include_inactive: bool) -> list[dict]:
     default = default_branch_id()
     query = Branch.select(Branch.id, Branch.code, Branch.name, Branch.address,
                           Branch.phone.alias("phone_raw"), Branch.active).order_by(
@@ -53,13 +58,15 @@ def list_all(include_inactive: bool = True) -> list[dict]:
 
 
 def list_active() -> list[dict]:
-    """For pickers: id, code, name of the active branches, the default first."""
-    rows = list_all(include_inactive=False)
+    """For pickers: id, code, name of the active branches, the default first (no check:
+    names and codes only)."""
+    rows = _rows(include_inactive=False)
     rows.sort(key=lambda r: (not r["is_default"], r["name"]))
     return [{"id": r["id"], "code": r["code"], "name": r["name"]} for r in rows]
 
 
 def get(branch_id: int) -> BranchData:
+    session.require("branches.manage")
     row = Branch.get_or_none(Branch.id == branch_id)
     if row is None:
         raise NotFoundError(f"La sucursal {branch_id} no existe.")
@@ -70,7 +77,14 @@ def get(branch_id: int) -> BranchData:
 
 
 def request_count(branch_id: int) -> int:
+    session.require("branches.manage")
     return LabRequest.select().where(LabRequest.branch == branch_id).count()
+
+
+def _audit_view(branch_id: int) -> dict:
+    row = Branch.get_by_id(branch_id)
+    return {"name": row.name, "code": row.code, "address": row.address, "phone": row.phone,
+            "active": row.active}
 
 
 def _normalized(data: BranchData) -> tuple[BranchData, dict[str, str]]:
@@ -106,19 +120,23 @@ def validate(data: BranchData) -> dict[str, str]:
 
 
 def create(data: BranchData) -> int:
+    session.require("branches.manage")
     with db.atomic():
         clean_data, errors = _normalized(data)
         if errors:
             raise ValidationError(errors)
         try:
-            return Branch.create(name=clean_data.name, code=clean_data.code,
-                                 address=clean_data.address, phone=clean_data.phone,
-                                 active=bool(clean_data.active)).id
+            branch_id = Branch.create(name=clean_data.name, code=clean_data.code,
+                                      address=clean_data.address, phone=clean_data.phone,
+                                      active=bool(clean_data.active)).id
+            audit.record("create", "branch", branch_id, audit.diff({}, _audit_view(branch_id)))
+            return branch_id
         except IntegrityError as exc:
             raise ValidationError({"code": f"El código {clean_data.code} ya existe."}) from exc
 
 
 def update(data: BranchData) -> None:
+    session.require("branches.manage")
     if data.id is None:
         raise NotFoundError("Falta la sucursal a modificar.")
     with db.atomic():
@@ -128,6 +146,7 @@ def update(data: BranchData) -> None:
         clean_data, errors = _normalized(data)
         if errors:
             raise ValidationError(errors)
+        before = _audit_view(data.id)
         if clean_data.code != current.code:
             used = request_count(data.id)
             if used:
@@ -142,6 +161,9 @@ def update(data: BranchData) -> None:
                           address=clean_data.address, phone=clean_data.phone,
                           active=bool(clean_data.active), updated_at=now()).where(
                 Branch.id == data.id).execute()
+            changes = audit.diff(before, _audit_view(data.id))
+            if changes:
+                audit.record("update", "branch", data.id, changes)
         except IntegrityError as exc:
             raise ValidationError({"code": f"El código {clean_data.code} ya existe."}) from exc
 
@@ -155,28 +177,43 @@ def _check_can_deactivate(branch_id: int) -> None:
 
 
 def deactivate(branch_id: int) -> None:
+    session.require("branches.manage")
     with db.atomic():
-        if not Branch.select().where(Branch.id == branch_id).exists():
+        row = Branch.get_or_none(Branch.id == branch_id)
+        if row is None:
             raise NotFoundError(f"La sucursal {branch_id} no existe.")
         _check_can_deactivate(branch_id)
         Branch.update(active=False, updated_at=now()).where(Branch.id == branch_id).execute()
+        if row.active:
+            audit.record("deactivate", "branch", branch_id, {"active": (True, False)})
 
 
 def reactivate(branch_id: int) -> None:
-    updated = Branch.update(active=True, updated_at=now()).where(Branch.id == branch_id).execute()
-    if not updated:
-        raise NotFoundError(f"La sucursal {branch_id} no existe.")
+    session.require("branches.manage")
+    with db.atomic():
+        row = Branch.get_or_none(Branch.id == branch_id)
+        updated = (Branch.update(active=True, updated_at=now())
+                   .where(Branch.id == branch_id).execute())
+        if not updated:
+            raise NotFoundError(f"La sucursal {branch_id} no existe.")
+        if row is not None and not row.active:
+            audit.record("reactivate", "branch", branch_id, {"active": (False, True)})
 
 
 def set_default(branch_id: int) -> None:
     """Make an active branch the lab's default (new requests use it)."""
+    session.require("branches.manage")
     with db.atomic():
         row = Branch.get_or_none(Branch.id == branch_id)
         if row is None:
             raise NotFoundError(f"La sucursal {branch_id} no existe.")
         if not row.active:
             raise RuleError(f"La sucursal «{row.name}» está desactivada; reactívela primero.")
+        old = settings.get("default_branch_id")
         settings.put("default_branch_id", row.id)
+        if old != row.id:
+            audit.record("settings_change", "setting", None,
+                         {"default_branch_id": (old, row.id)})
 
 
 def default_branch_id() -> int:
@@ -191,6 +228,7 @@ def default_branch_id() -> int:
 
 
 def get_by_code(code: str) -> BranchData:
+    session.require("branches.manage")
     row = Branch.get_or_none(Branch.code == clean(code).upper())
     if row is None:
         raise NotFoundError(f"No existe la sucursal con código «{clean(code).upper()}».")

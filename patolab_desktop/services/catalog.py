@@ -29,6 +29,7 @@ from ..db.database import write_transaction
 from ..db.models import Investigation, PanelMember, PriceChange, now
 from ..util.money import MAX_AMOUNT, PLACES
 from ..util.text import clean, fold
+from . import audit, session
 from .errors import ConflictError, NotFoundError, RuleError, ValidationError
 from .paging import Page, PageRequest, keyset_page
 
@@ -119,6 +120,7 @@ def parse_price(value) -> Decimal:
 
 def get(investigation_id: int) -> InvestigationData:
     """Any investigation, active or not."""
+    session.require("catalog.view")
     row = Investigation.get_or_none(Investigation.id == investigation_id)
     if row is None:
         raise NotFoundError(f"La investigación {investigation_id} no existe.")
@@ -130,6 +132,7 @@ def get(investigation_id: int) -> InvestigationData:
 
 
 def get_by_code(code: str) -> InvestigationData:
+    session.require("catalog.view")
     row = Investigation.get_or_none(Investigation.code == normalize_code(code))
     if row is None:
         raise NotFoundError(f"No existe la investigación con código «{normalize_code(code)}».")
@@ -138,6 +141,7 @@ def get_by_code(code: str) -> InvestigationData:
 
 def panel_members(investigation_id: int) -> list[int]:
     """Ids of the direct members of a panel, in their order ([] for a single test)."""
+    session.require("catalog.view")
     query = (
         PanelMember.select(PanelMember.member)
         .where(PanelMember.panel == investigation_id)
@@ -148,6 +152,7 @@ def panel_members(investigation_id: int) -> list[int]:
 
 def members_detail(investigation_id: int) -> list[dict]:
     """Direct members with their data: id, code, name, sample_type, price, is_panel, active."""
+    session.require("catalog.view")
     query = (
         Investigation.select(Investigation.id, Investigation.code, Investigation.name,
                              Investigation.sample_type, Investigation.price,
@@ -164,6 +169,7 @@ def leaf_members(investigation_id: int) -> list[int]:
 
     A single test returns ``[investigation_id]``.
     """
+    session.require("catalog.view")
     edges = _edges()
     out: list[int] = []
     seen: set[int] = set()
@@ -185,6 +191,7 @@ def leaf_members(investigation_id: int) -> list[int]:
 
 def details(ids: Iterable[int]) -> dict[int, dict]:
     """id → {id, code, name, sample_type, price, is_panel, active} for many ids in one query."""
+    session.require("catalog.view")
     ids = list(dict.fromkeys(ids))
     if not ids:
         return {}
@@ -197,6 +204,7 @@ def details(ids: Iterable[int]) -> dict[int, dict]:
 
 def price_history(investigation_id: int) -> list[dict]:
     """Newest first: id, changed_at, old_price (None for the first price), new_price, changed_by."""
+    session.require("catalog.view")
     query = (
         PriceChange.select(PriceChange.id, PriceChange.changed_at, PriceChange.old_price,
                            PriceChange.new_price, PriceChange.changed_by)
@@ -208,6 +216,7 @@ def price_history(investigation_id: int) -> list[dict]:
 
 def sample_types() -> list[str]:
     """Distinct sample types in use, for the dialog's completer."""
+    session.require("catalog.view")
     query = (Investigation.select(Investigation.sample_type).distinct()
              .where(Investigation.sample_type != ""))
     return sorted((s for (s,) in query.tuples()), key=fold)
@@ -230,6 +239,7 @@ def search(text: str, limit: int = 20) -> list[dict]:
     """For pickers: active investigations whose code starts with ``text`` or whose name
     contains every word of it (accents and case ignored). Exact code first, then code
     prefixes, then by name. Rows: id, code, name, sample_type, price (Decimal), is_panel."""
+    session.require("catalog.view")
     query = Investigation.select(
         Investigation.id, Investigation.code, Investigation.name, Investigation.sample_type,
         Investigation.price, Investigation.is_panel,
@@ -247,6 +257,7 @@ def search(text: str, limit: int = 20) -> list[dict]:
 
 def list_active() -> list[dict]:
     """Every active investigation by name (the catalog is small: hundreds of rows)."""
+    session.require("catalog.view")
     query = Investigation.select(
         Investigation.id, Investigation.code, Investigation.name, Investigation.sample_type,
         Investigation.price, Investigation.is_panel,
@@ -302,6 +313,7 @@ def _base_query(filters: CatalogFilter):
 def page(filters: CatalogFilter | None, request: PageRequest) -> Page:
     """A keyset page. Row keys: id, code, name, sample_type, price (Decimal), is_panel,
     active, members (codes "COL, HDL"), member_count, updated_at."""
+    session.require("catalog.view")
     filters = filters or CatalogFilter()
     sort = request.sort if request.sort in SORTS else "code"
     keys = _SORT_KEYS[sort]
@@ -326,6 +338,7 @@ def page(filters: CatalogFilter | None, request: PageRequest) -> Page:
 
 
 def count(filters: CatalogFilter | None = None) -> int:
+    session.require("catalog.view")
     return _base_query(filters or CatalogFilter()).count()
 
 
@@ -404,6 +417,7 @@ def set_members(panel_id: int, member_ids: list[int]) -> None:
 
     An empty list turns the panel back into a single test.
     """
+    session.require("catalog.edit")
     member_ids = [int(m) for m in member_ids]
     with write_transaction():
         row = Investigation.get_or_none(Investigation.id == panel_id)
@@ -412,14 +426,19 @@ def set_members(panel_id: int, member_ids: list[int]) -> None:
         problem = check_members(panel_id, row.code, member_ids)
         if problem:
             raise RuleError(problem)
+        before = _member_ids(panel_id)
         _write_members(panel_id, member_ids)
         Investigation.update(is_panel=bool(member_ids), updated_at=now(),
                              version=Investigation.version + 1).where(
             Investigation.id == panel_id).execute()
+        if before != member_ids:
+            audit.record("update", "investigation", panel_id,
+                         {"member_ids": (before, member_ids)})
 
 
 def panels_containing(investigation_id: int, active_only: bool = True) -> list[dict]:
     """Panels that list this investigation directly: id, code, name, active."""
+    session.require("catalog.view")
     query = (
         Investigation.select(Investigation.id, Investigation.code, Investigation.name,
                              Investigation.active)
@@ -433,6 +452,27 @@ def panels_containing(investigation_id: int, active_only: bool = True) -> list[d
 
 
 # --- writing ------------------------------------------------------------------------------
+
+
+def _member_ids(investigation_id: int) -> list[int]:
+    """``panel_members`` without the permission check (for the audit)."""
+    query = (PanelMember.select(PanelMember.member)
+             .where(PanelMember.panel == investigation_id)
+             .order_by(PanelMember.position, PanelMember.id))
+    return [member for (member,) in query.tuples()]
+
+
+def _audit_view(investigation_id: int) -> dict:
+    """The audited fields of a stored investigation (member ids in order)."""
+    row = Investigation.get_by_id(investigation_id)
+    return {"code": row.code, "name": row.name, "sample_type": row.sample_type,
+            "price": row.price, "is_panel": row.is_panel, "active": row.active,
+            "member_ids": _member_ids(investigation_id)}
+
+
+def _who(changed_by: str) -> str:
+    """``changed_by`` for the price history; defaults to the acting user."""
+    return clean(changed_by or session.username_for_audit())[:80]
 
 
 def _normalized(data: InvestigationData) -> tuple[InvestigationData, dict[str, str]]:
@@ -485,6 +525,7 @@ def _unique_violation(exc: IntegrityError, code: str) -> ValidationError:
 
 
 def create(data: InvestigationData, changed_by: str = "") -> int:
+    session.require("catalog.create")
     with write_transaction():
         clean_data, errors = _normalized(data)
         if errors:
@@ -498,14 +539,16 @@ def create(data: InvestigationData, changed_by: str = "") -> int:
         except IntegrityError as exc:
             raise _unique_violation(exc, clean_data.code) from exc
         PriceChange.create(investigation=row.id, old_price=None, new_price=clean_data.price,
-                           changed_by=clean(changed_by)[:80])
+                           changed_by=_who(changed_by))
         _write_members(row.id, clean_data.member_ids)
+        audit.record("create", "investigation", row.id, audit.diff({}, _audit_view(row.id)))
         return row.id
 
 
 def update(data: InvestigationData, changed_by: str = "") -> None:
     """Save the dialog's data; a stale ``version`` raises ConflictError; a new price is
     recorded in the price history."""
+    session.require("catalog.edit")
     if data.id is None:
         raise NotFoundError("Falta la investigación a modificar.")
     with write_transaction():
@@ -515,6 +558,7 @@ def update(data: InvestigationData, changed_by: str = "") -> None:
         clean_data, errors = _normalized(data)
         if errors:
             raise ValidationError(errors)
+        before = _audit_view(data.id)
         if current.active and not clean_data.active:
             _check_can_deactivate(current)
         if clean_data.active and not current.active:
@@ -540,13 +584,20 @@ def update(data: InvestigationData, changed_by: str = "") -> None:
             )
         if clean_data.price != current.price:
             PriceChange.create(investigation=data.id, old_price=current.price,
-                               new_price=clean_data.price, changed_by=clean(changed_by)[:80])
-        if clean_data.member_ids != panel_members(data.id):
+                               new_price=clean_data.price, changed_by=_who(changed_by))
+        if clean_data.member_ids != _member_ids(data.id):
             _write_members(data.id, clean_data.member_ids)
+        changes = audit.diff(before, _audit_view(data.id))
+        if changes:
+            audit.record("update", "investigation", data.id, changes)
+        if "price" in changes:
+            audit.record("price_change", "investigation", data.id,
+                         {"price": changes["price"]})
 
 
 def set_price(investigation_id: int, price, changed_by: str = "") -> None:
     """Change the price and record it (date, old, new, who). Same price: nothing happens."""
+    session.require("catalog.edit")
     try:
         price = parse_price(price)
     except ValueError as exc:
@@ -561,7 +612,9 @@ def set_price(investigation_id: int, price, changed_by: str = "") -> None:
                              version=Investigation.version + 1).where(
             Investigation.id == investigation_id).execute()
         PriceChange.create(investigation=investigation_id, old_price=current.price,
-                           new_price=price, changed_by=clean(changed_by)[:80])
+                           new_price=price, changed_by=_who(changed_by))
+        audit.record("price_change", "investigation", investigation_id,
+                     {"price": (current.price, price)})
 
 
 def _check_can_deactivate(row: Investigation) -> None:
@@ -586,6 +639,7 @@ def _check_can_reactivate(row: Investigation, member_ids: list[int]) -> None:
 
 def deactivate(investigation_id: int) -> None:
     """Hide from pickers; kept for history. Refused while an active panel contains it."""
+    session.require("catalog.delete")
     with write_transaction():
         row = Investigation.get_or_none(Investigation.id == investigation_id)
         if row is None:
@@ -594,17 +648,24 @@ def deactivate(investigation_id: int) -> None:
         Investigation.update(active=False, updated_at=now(),
                              version=Investigation.version + 1).where(
             Investigation.id == investigation_id).execute()
+        if row.active:
+            audit.record("deactivate", "investigation", investigation_id,
+                         {"active": (True, False)})
 
 
 def reactivate(investigation_id: int) -> None:
+    session.require("catalog.delete")
     with write_transaction():
         row = Investigation.get_or_none(Investigation.id == investigation_id)
         if row is None:
             raise NotFoundError(f"La investigación {investigation_id} no existe.")
-        _check_can_reactivate(row, panel_members(investigation_id))
+        _check_can_reactivate(row, _member_ids(investigation_id))
         Investigation.update(active=True, updated_at=now(),
                              version=Investigation.version + 1).where(
             Investigation.id == investigation_id).execute()
+        if not row.active:
+            audit.record("reactivate", "investigation", investigation_id,
+                         {"active": (False, True)})
 
 
 # --- CSV import ---------------------------------------------------------------------------
@@ -758,7 +819,12 @@ def import_catalog(path, dry_run: bool = False, changed_by: str = "") -> Catalog
     All or nothing: when any row is rejected nothing is written and the report lists
     every rejected row with its line number and reason. Existing codes are updated
     (their price change recorded); ``active`` left out keeps an existing row's state.
+
+    Requires ``catalog.edit`` and ``imports.run``; a committed import writes one audit row.
     """
+    session.require("catalog.edit")
+    session.require("imports.run")
+    file_name = getattr(path, "name", None) or str(path)
     rows = _read_rows(path)
     report = CatalogImportReport(rows=len(rows))
     existing = {
@@ -830,7 +896,11 @@ def import_catalog(path, dry_run: bool = False, changed_by: str = "") -> Catalog
     if dry_run:
         return report
     try:
-        _write_import(seen, existing, current_edges, changed_by)
+        from pathlib import Path
+
+        _write_import(seen, existing, current_edges, changed_by, detail=(
+            f"{Path(file_name).name}: {report.created} nuevas, {report.updated} actualizadas, "
+            f"{len(report.rejected)} rechazadas"))
     except IntegrityError as exc:  # someone else saved the same code meanwhile
         raise ValidationError({"file": f"Otra persona cambió el catálogo durante la importación: {exc}"}) from exc
     report.committed = True
@@ -838,8 +908,9 @@ def import_catalog(path, dry_run: bool = False, changed_by: str = "") -> Catalog
 
 
 def _write_import(rows: dict[str, _Row], existing: dict[str, dict],
-                  current_edges: dict[str, list[str]], changed_by: str) -> None:
-    who = clean(changed_by)[:80]
+                  current_edges: dict[str, list[str]], changed_by: str,
+                  detail: str = "") -> None:
+    who = _who(changed_by)
     with write_transaction():
         ids = {code: r["id"] for code, r in existing.items()}
         for code, row in rows.items():
@@ -864,6 +935,7 @@ def _write_import(rows: dict[str, _Row], existing: dict[str, dict],
             if code in existing and row.members == current_edges.get(code, []):
                 continue
             _write_members(ids[code], [ids[m] for m in row.members])
+        audit.record("import", "investigation", None, detail=detail)
 
 
 # --- CSV export ---------------------------------------------------------------------------
@@ -872,8 +944,14 @@ def _write_import(rows: dict[str, _Row], existing: dict[str, dict],
 def export_catalog(filters: CatalogFilter | None, path, progress: Callable | None = None,
                    cancelled: Callable[[], bool] | None = None) -> int:
     """Write the catalog in the import format (code, name, sample_type, price,
-    panel_members, active) so the file can be edited and imported back."""
+    panel_members, active) so the file can be edited and imported back.
+
+    Requires ``exports.run``; writes one audit row (file name and row count)."""
+    from pathlib import Path
+
     from . import csvio
+
+    session.require("exports.run")
 
     filters = filters or CatalogFilter(include_inactive=True)
 
@@ -888,5 +966,9 @@ def export_catalog(filters: CatalogFilter | None, path, progress: Callable | Non
                 return
             request = PageRequest(sort="code", after=result.cursor, limit=1000)
 
-    return csvio.write_csv(path, CSV_COLUMNS, rows(), text_columns=None,
-                           progress=progress, cancelled=cancelled)
+    count = csvio.write_csv(path, CSV_COLUMNS, rows(), text_columns=None,
+                            progress=progress, cancelled=cancelled)
+    if not (cancelled is not None and cancelled()):
+        audit.record("export", "investigation", None,
+                     detail=f"Exportación del catálogo a {Path(path).name}: {count} filas.")
+    return count

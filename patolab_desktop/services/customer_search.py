@@ -419,9 +419,16 @@ def _cursor_value(value):
     return value
 
 
+def _id_text(number: str | None) -> str:
+    """Full (with dashes) for holders of ``patients.view_sensitive``, else masked."""
+    from . import audit
+
+    return audit.display_id_number(number)
+
+
 def _display(row: dict, today: dt.date) -> dict:
     """A raw row → the dict the list shows (keys documented in ``page``)."""
-    row["id_number"] = format_id_number(row["id_number"])
+    row["id_number"] = _id_text(row["id_number"])
     row["type_label"] = TYPE_LABELS.get(row["type"], row["type"])
     row["age"] = age_from(row["date_of_birth"], row["age"], row.pop("age_recorded_on"), today)
     row["phone"] = format_phone(row["phone"])

@@ -24,8 +24,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from pathlib import Path
 
-from . import csvio
+from . import audit, csvio, session
 from .customer_search import iter_export_tuples
 from .customers import CustomerFilter, format_id_number, format_phone
 
@@ -51,7 +52,10 @@ def _customer_rows(filters: CustomerFilter):
     today = dt.date.today()
     key_today = (today.month, today.day)
     labels = CSV_TYPE_LABELS
-    id_text, phone_text, years_of = format_id_number, format_phone, _years
+    # full numbers only for holders of patients.view_sensitive (decided once, not per row)
+    id_text = (format_id_number if session.has("patients.view_sensitive")
+               else audit.mask_id_number)
+    phone_text, years_of = format_phone, _years
     for (name, id_number, kind, born, age, recorded, gender, phone, department, municipality,
          email) in iter_export_tuples(filters):
         if born is not None:
@@ -68,6 +72,13 @@ def _customer_rows(filters: CustomerFilter):
 def export_customers(filters: CustomerFilter, path, progress: Callable | None = None,
                      cancelled: Callable[[], bool] | None = None) -> int:
     """Write the active customers matching ``filters`` to ``path``; returns the row count
-    (0 when ``cancelled()`` turned true: then no file is written)."""
-    return csvio.write_csv(path, CUSTOMER_COLUMNS, _customer_rows(filters),
-                           text_columns=_TEXT_COLUMNS, progress=progress, cancelled=cancelled)
+    (0 when ``cancelled()`` turned true: then no file is written).
+
+    Requires ``exports.run``; writes one audit row (file name and row count, no data)."""
+    session.require("exports.run")
+    count = csvio.write_csv(path, CUSTOMER_COLUMNS, _customer_rows(filters),
+                            text_columns=_TEXT_COLUMNS, progress=progress, cancelled=cancelled)
+    if not (cancelled is not None and cancelled()):
+        audit.record("export", "customer", None,
+                     detail=f"Exportación de clientes a {Path(path).name}: {count} filas.")
+    return count

@@ -11,6 +11,7 @@ from peewee import JOIN, IntegrityError, fn
 from ..db.database import db
 from ..db.models import Referrer, ReferrerType
 from ..util.text import clean, fold
+from . import audit, session
 from .errors import NotFoundError, RuleError, ValidationError
 
 NAME_MAX = 80
@@ -18,6 +19,7 @@ NAME_MAX = 80
 
 def list_all(include_inactive: bool = True) -> list[dict]:
     """Every type with how many referrers use it: id, name, active, in_use."""
+    session.require("referrers.view")
     usage = fn.COUNT(Referrer.id)
     query = (
         ReferrerType.select(ReferrerType.id, ReferrerType.name, ReferrerType.active,
@@ -38,6 +40,7 @@ def list_active() -> list[dict]:
 
 
 def get(type_id: int) -> dict:
+    session.require("referrers.view")
     row = ReferrerType.get_or_none(ReferrerType.id == type_id)
     if row is None:
         raise NotFoundError(f"El tipo de remitente {type_id} no existe.")
@@ -46,11 +49,13 @@ def get(type_id: int) -> dict:
 
 def usage_count(type_id: int) -> int:
     """How many referrers (active or not) have this type."""
+    session.require("referrers.view")
     return Referrer.select().where(Referrer.type == type_id).count()
 
 
 def find_by_name(name: str) -> int | None:
     """The id of the type whose folded name equals ``fold(name)``, or None."""
+    session.require("referrers.view")
     wanted = fold(name)
     if not wanted:
         return None
@@ -74,28 +79,43 @@ def _checked_name(name: str, own_id: int | None = None) -> str:
 
 
 def create(name: str) -> int:
+    session.require("referrers.edit")
     with db.atomic():
         name = _checked_name(name)
-        return ReferrerType.create(name=name).id
+        type_id = ReferrerType.create(name=name).id
+        audit.record("create", "referrer_type", type_id, {"name": (None, name)})
+        return type_id
 
 
 def rename(type_id: int, name: str) -> None:
+    session.require("referrers.edit")
     with db.atomic():
-        if not ReferrerType.select().where(ReferrerType.id == type_id).exists():
+        current = ReferrerType.get_or_none(ReferrerType.id == type_id)
+        if current is None:
             raise NotFoundError(f"El tipo de remitente {type_id} no existe.")
         name = _checked_name(name, own_id=type_id)
         ReferrerType.update(name=name).where(ReferrerType.id == type_id).execute()
+        if current.name != name:
+            audit.record("update", "referrer_type", type_id, {"name": (current.name, name)})
 
 
 def set_active(type_id: int, active: bool) -> None:
     """Inactive types are not offered for new referrers; existing ones keep them."""
-    updated = ReferrerType.update(active=bool(active)).where(ReferrerType.id == type_id).execute()
-    if not updated:
-        raise NotFoundError(f"El tipo de remitente {type_id} no existe.")
+    session.require("referrers.edit")
+    with db.atomic():
+        current = ReferrerType.get_or_none(ReferrerType.id == type_id)
+        updated = (ReferrerType.update(active=bool(active))
+                   .where(ReferrerType.id == type_id).execute())
+        if not updated:
+            raise NotFoundError(f"El tipo de remitente {type_id} no existe.")
+        if current is not None and bool(current.active) != bool(active):
+            audit.record("reactivate" if active else "deactivate", "referrer_type", type_id,
+                         {"active": (bool(current.active), bool(active))})
 
 
 def why_not_deletable(type_id: int) -> str:
     """The Spanish reason a type cannot be deleted ("" when it can)."""
+    session.require("referrers.view")
     row = ReferrerType.get_or_none(ReferrerType.id == type_id)
     if row is None:
         return f"El tipo de remitente {type_id} no existe."
@@ -109,6 +129,7 @@ def why_not_deletable(type_id: int) -> str:
 
 def delete(type_id: int) -> None:
     """Delete an unused type; a type in use raises RuleError (it can only be renamed)."""
+    session.require("referrers.delete")
     with db.atomic():
         row = ReferrerType.get_or_none(ReferrerType.id == type_id)
         if row is None:
@@ -123,3 +144,4 @@ def delete(type_id: int) -> None:
                 f"No se puede eliminar el tipo «{row.name}»: está en uso. "
                 "Solo se le puede cambiar el nombre."
             ) from exc
+        audit.record("delete", "referrer_type", type_id, {"name": (row.name, None)})

@@ -18,7 +18,7 @@ from peewee import fn
 from ..db.database import db
 from ..db.models import LabRequest, Referrer, ReferrerType, now
 from ..util.text import clean, digits, fold
-from . import customers
+from . import audit, customers, session
 from .errors import ConflictError, NotFoundError, ValidationError
 from .paging import Page, PageRequest, keyset_page
 
@@ -119,6 +119,7 @@ def find_duplicates(data: ReferrerData) -> list[dict]:
 
     Rows: id, name, institution, phone (display), type, active, reason.
     """
+    session.require("referrers.view")
     name = fold(data.name)
     if not name:
         return []
@@ -210,6 +211,7 @@ def _terms(text: str) -> list[str]:
 def page(filters: ReferrerFilter | None, request: PageRequest) -> Page:
     """A keyset page of referrers. Row keys: id, name, type_id, type, institution, phone
     (display), phone_raw (E.164), email, address, active, created_at."""
+    session.require("referrers.view")
     filters = filters or ReferrerFilter()
     sort = request.sort if request.sort in SORTS else "name"
     keys = _SORT_KEYS[sort]
@@ -223,6 +225,7 @@ def page(filters: ReferrerFilter | None, request: PageRequest) -> Page:
 
 
 def count(filters: ReferrerFilter | None = None) -> int:
+    session.require("referrers.view")
     return _base_query(filters or ReferrerFilter()).count()
 
 
@@ -242,6 +245,7 @@ def list_active(limit: int = 1000) -> list[dict]:
 
 def get(referrer_id: int) -> ReferrerData:
     """Any referrer, active or not (history still shows deactivated ones)."""
+    session.require("referrers.view")
     row = (
         Referrer.select(Referrer, ReferrerType.name.alias("type_name"))
         .join(ReferrerType)
@@ -261,6 +265,7 @@ def get(referrer_id: int) -> ReferrerData:
 
 def request_count(referrer_id: int) -> int:
     """How many lab requests name this referrer (any status)."""
+    session.require("referrers.view")
     return LabRequest.select().where(LabRequest.doctor == referrer_id).count()
 
 
@@ -275,6 +280,15 @@ def edit_notice(referrer_id: int) -> str:
 
 
 # --- writing --------------------------------------------------------------------------------
+
+
+def _audit_view(row: Referrer | None) -> dict:
+    """The audited fields of a stored referrer."""
+    if row is None:
+        return {}
+    return {"name": row.name, "type_id": row.type_id, "phone": row.phone, "email": row.email,
+            "address": row.address, "institution": row.institution, "notes": row.notes,
+            "active": row.active}
 
 
 def _fields(data: ReferrerData) -> dict:
@@ -293,15 +307,20 @@ def create(data: ReferrerData) -> int:
     Duplicates are not refused here (two doctors may share a name): the dialog asks
     ``find_duplicates`` first and lets the user decide.
     """
+    session.require("referrers.create")
     clean_data, errors = _normalized(data)
     if errors:
         raise ValidationError(errors)
     with db.atomic():
-        return Referrer.create(**_fields(clean_data), active=bool(data.active)).id
+        row = Referrer.create(**_fields(clean_data), active=bool(data.active))
+        audit.record("create", "referrer", row.id,
+                     audit.diff({}, _audit_view(Referrer.get_by_id(row.id))))
+        return row.id
 
 
 def update(data: ReferrerData) -> None:
     """Save changes; refuses a stale ``version`` with ConflictError."""
+    session.require("referrers.edit")
     if data.id is None:
         raise NotFoundError("Falta el remitente a modificar.")
     clean_data, errors = _normalized(data)
@@ -311,6 +330,7 @@ def update(data: ReferrerData) -> None:
         current = Referrer.get_or_none(Referrer.id == data.id)
         if current is None:
             raise NotFoundError(f"El remitente {data.id} no existe.")
+        before = _audit_view(current)
         updated = (
             Referrer.update(**_fields(clean_data), active=bool(data.active), updated_at=now(),
                             version=Referrer.version + 1)
@@ -322,16 +342,25 @@ def update(data: ReferrerData) -> None:
                 "Otra persona modificó este remitente mientras usted lo editaba. "
                 "Cierre el diálogo y ábralo de nuevo para ver los datos actuales."
             )
+        changes = audit.diff(before, _audit_view(Referrer.get_by_id(data.id)))
+        if changes:
+            audit.record("update", "referrer", data.id, changes)
 
 
 def _set_active(referrer_id: int, active: bool) -> None:
-    updated = (
-        Referrer.update(active=active, updated_at=now(), version=Referrer.version + 1)
-        .where(Referrer.id == referrer_id)
-        .execute()
-    )
-    if not updated:
-        raise NotFoundError(f"El remitente {referrer_id} no existe.")
+    session.require("referrers.delete")
+    with db.atomic():
+        current = Referrer.get_or_none(Referrer.id == referrer_id)
+        updated = (
+            Referrer.update(active=active, updated_at=now(), version=Referrer.version + 1)
+            .where(Referrer.id == referrer_id)
+            .execute()
+        )
+        if not updated:
+            raise NotFoundError(f"El remitente {referrer_id} no existe.")
+        if current is not None and current.active != active:
+            audit.record("reactivate" if active else "deactivate", "referrer", referrer_id,
+                         {"active": (current.active, active)})
 
 
 def deactivate(referrer_id: int) -> None:
@@ -348,8 +377,14 @@ def reactivate(referrer_id: int) -> None:
 
 def export_referrers(filters: ReferrerFilter | None, path, progress: Callable | None = None,
                      cancelled: Callable[[], bool] | None = None) -> int:
-    """Write the referrers matching ``filters`` to a CSV (UTF-8 with BOM); returns the count."""
+    """Write the referrers matching ``filters`` to a CSV (UTF-8 with BOM); returns the count.
+
+    Requires ``exports.run``; writes one audit row (file name and row count)."""
+    from pathlib import Path
+
     from . import csvio
+
+    session.require("exports.run")
 
     filters = filters or ReferrerFilter()
 
@@ -369,5 +404,9 @@ def export_referrers(filters: ReferrerFilter | None, path, progress: Callable | 
                 return
             request = PageRequest(sort="name", after=result.cursor, limit=1000)
 
-    return csvio.write_csv(path, EXPORT_COLUMNS, rows(), text_columns=None,
-                           progress=progress, cancelled=cancelled)
+    count = csvio.write_csv(path, EXPORT_COLUMNS, rows(), text_columns=None,
+                            progress=progress, cancelled=cancelled)
+    if not (cancelled is not None and cancelled()):
+        audit.record("export", "referrer", None,
+                     detail=f"Exportación de remitentes a {Path(path).name}: {count} filas.")
+    return count

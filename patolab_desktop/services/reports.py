@@ -115,6 +115,7 @@ def _save_settings(values: dict) -> None:
     """Store settings in one transaction and audit what changed."""
     from ..db.database import db
 
+    session.require("settings.edit")
     with db.atomic():
         before = {key: settings.get(key) for key in values}
         for key, value in values.items():
@@ -174,6 +175,8 @@ def save_print_settings(values: dict) -> None:
 # --- request summary ----------------------------------------------------------------------
 def _id_number_text(digits: str, show_full_id: bool | None) -> str:
     """Full (``0801-1990-12345``) only for who may see it, else ``****-****-12345``."""
+    if "*" in str(digits or ""):  # already masked by requests.get for this user
+        return str(digits)
     if show_full_id is None:
         show_full_id = session.has("patients.view_sensitive")
     digits = "".join(ch for ch in str(digits or "") if ch.isdigit())
@@ -198,6 +201,7 @@ def request_summary_data(request_id: int, show_full_id: bool | None = None,
     ``None`` the acting user's ``patients.view_sensitive`` permission decides. Lines keep
     the request's order with panel members right after their panel (``member`` True).
     """
+    session.require("prints.run")
     detail = requests_service.get(request_id)
     patient = customers_service.summary(detail.patient_id)
     age = detail.patient_age
@@ -276,6 +280,7 @@ def label_data(request_id: int, per_sample_type: bool = True) -> list[dict]:
     through their members; a line without a sample type goes on a label without one.
     A cancelled request has no tubes to label (RuleError).
     """
+    session.require("prints.run")
     detail = requests_service.get(request_id)
     if detail.status == "cancelled":
         raise RuleError(f"La solicitud {detail.request_number} está cancelada: no se imprimen "
@@ -375,6 +380,7 @@ def period_report_data(date_from: dt.date, date_to: dt.date, branch_id: int | No
     ``cancelled_totals`` and ``active_totals`` (without cancelled). Each group row has
     key, label, count, total, discount, net (Decimal). Aggregation is done in SQL.
     """
+    session.require("prints.reports")
     start, end = _day_bounds(date_from, date_to)
     branch = None
     if branch_id is not None:

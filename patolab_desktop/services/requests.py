@@ -34,7 +34,7 @@ from ..db.models import (
 )
 from ..util.money import ZERO, format_lempiras, to_money
 from ..util.text import clean
-from . import request_numbers, request_pricing, settings
+from . import audit, request_numbers, request_pricing, session, settings
 from .errors import ConflictError, NotFoundError, RuleError, ValidationError
 from .request_pricing import PricedLine, Pricing  # noqa: F401  (part of this module's API)
 
@@ -374,6 +374,7 @@ def preview(draft: RequestDraft) -> Pricing:
     without a reason: shown, refused on save). Raises ValidationError only for
     investigations that cannot be priced (unknown or inactive).
     """
+    _require_for_draft(draft)
     checked, _errors = _check_draft(draft, strict=False)
     return checked.pricing
 
@@ -407,6 +408,12 @@ def _insert_lines(request_id: int, lines: list[PricedLine], status: str) -> None
         RequestLine.insert_many(
             [row(line, line_ids[line.parent_investigation_id]) for line in members]
         ).execute()
+
+
+def _require_for_draft(draft: RequestDraft) -> None:
+    session.require("lis.requests.create")
+    if draft.manual_discount_percent not in (None, ""):
+        session.require("discounts.manual")
 
 
 def _who(by: str) -> str:
@@ -445,6 +452,7 @@ def create(draft: RequestDraft, by: str = "") -> tuple[int, str]:
     Validation, numbering and every insert happen in one write transaction: a failure
     anywhere rolls everything back, including the number.
     """
+    _require_for_draft(draft)
     with write_transaction():
         checked, errors = _check_draft(draft, strict=True)
         if errors:
@@ -484,6 +492,17 @@ def create(draft: RequestDraft, by: str = "") -> tuple[int, str]:
             f"total {format_lempiras(pricing.total)}, {discount}, neto {format_lempiras(pricing.net)}.",
             by,
         )
+        audit.record("create", "lab_request", request_id, {
+            "request_number": (None, number), "patient_id": (None, draft.patient_id),
+            "doctor_id": (None, draft.doctor_id), "priority": (None, draft.priority),
+            "source": (None, draft.source), "branch_id": (None, checked.branch_id),
+            "net_amount": (None, pricing.net), "discount_kind": (None, pricing.discount_kind),
+            "discount_percent": (None, pricing.discount_percent),
+        }, detail=_investigations(len(pricing.lines)))
+        if pricing.discount_kind == "manual":
+            audit.record("discount", "lab_request", request_id,
+                         {"discount_percent": (None, pricing.discount_percent)},
+                         detail=clean(draft.discount_reason))
     return request_id, number
 
 
@@ -539,6 +558,7 @@ def _recalculate(request, percent: Decimal) -> tuple[Decimal, Decimal, Decimal]:
 
 def advance(request_id, by: str = "", version: int | None = None) -> str:
     """Move the request to its next workflow status; returns the new status."""
+    session.require("requests.workflow")
     with write_transaction():
         request = _load_for_change(request_id, version)
         new = NEXT_STATUS[request.status]
@@ -548,11 +568,14 @@ def advance(request_id, by: str = "", version: int | None = None) -> str:
         _save_header(request, **changes)
         RequestLine.update(status=new).where(RequestLine.lab_request == request.id).execute()
         _event(request.id, "status", f"{status_label(request.status)} → {status_label(new)}", by)
+        audit.record("status_change", "lab_request", request.id, {"status": (request.status, new)})
     return new
 
 
 def cancel(request_id, reason: str, by: str = "", version: int | None = None) -> None:
     """Cancel a pending or sample-collected request; the reason is required."""
+    session.require("requests.cancel")
+    session.require("lis.requests.update")
     with write_transaction():
         request = _load_for_change(request_id, version)
         if request.status not in CANCELLABLE:
@@ -570,6 +593,8 @@ def cancel(request_id, reason: str, by: str = "", version: int | None = None) ->
                      cancelled_at=now(), cancellation_reason=reason)
         RequestLine.update(status="cancelled").where(RequestLine.lab_request == request.id).execute()
         _event(request.id, "cancelled", reason, by)
+        audit.record("cancel", "lab_request", request.id, {"status": (request.status, "cancelled")},
+                     detail="Motivo: " + reason)
 
 
 def _lines_of(request_id) -> list:
@@ -584,6 +609,7 @@ def _lines_of(request_id) -> list:
 def add_investigation(request_id, investigation_id, notes: str = "", by: str = "",
                       version: int | None = None) -> None:
     """Add an investigation (a panel brings its members) and recalculate every amount."""
+    session.require("lis.requests.update")
     with write_transaction():
         request = _load_for_change(request_id, version)
         errors: dict[str, str] = {}
@@ -639,6 +665,8 @@ def add_investigation(request_id, investigation_id, notes: str = "", by: str = "
             verb = "pasan" if len(absorbed) > 1 else "pasa"
             detail += f"; {', '.join(absorbed)} {verb} a formar parte del panel"
         _event(request.id, "line_added", detail + f". Neto: {format_lempiras(net)}.", by)
+        audit.record("add_investigation", "lab_request", request.id,
+                     {"investigation": (None, item.code), "net_amount": (request.net_amount, net)})
 
 
 def _line_status(request_status: str) -> str:
@@ -653,6 +681,7 @@ def remove_investigation(request_id, investigation_id, by: str = "",
     Refused for a panel member (remove the panel) and for the last investigation
     (cancel the request instead).
     """
+    session.require("lis.requests.update")
     with write_transaction():
         request = _load_for_change(request_id, version)
         lines = _lines_of(request.id)
@@ -686,6 +715,9 @@ def remove_investigation(request_id, investigation_id, by: str = "",
         if removed_members:
             detail += f" con {_investigations(removed_members)} del panel"
         _event(request.id, "line_removed", detail + f". Neto: {format_lempiras(net)}.", by)
+        audit.record("remove_investigation", "lab_request", request.id,
+                     {"investigation": (item.code if item else investigation_id, None),
+                      "net_amount": (request.net_amount, net)})
 
 
 def _rehome_members(member_lines, other_top_lines, items) -> set[int]:
@@ -712,7 +744,8 @@ def set_manual_discount(request_id, percent, reason: str = "", by: str = "",
 
     The percentage replaces the age discount only when larger; a reason is required.
     """
-    # permission: discounts.manual — check the user's permission here once roles exist.
+    session.require("discounts.manual")
+    session.require("lis.requests.update")
     with write_transaction():
         request = _load_for_change(request_id, version)
         errors: dict[str, str] = {}
@@ -738,10 +771,14 @@ def set_manual_discount(request_id, percent, reason: str = "", by: str = "",
             detail = _describe_discount(kind, new_percent, age, reason)
         detail = detail[0].upper() + detail[1:] + f". Neto: {format_lempiras(net)}."
         _event(request.id, "discount", detail, by)
+        audit.record("discount", "lab_request", request.id, {
+            "discount_percent": (request.discount_percent, new_percent),
+            "net_amount": (request.net_amount, net)}, detail=reason or detail)
 
 
 def update(request_id, changes: RequestChanges, by: str = "", version: int | None = None) -> None:
     """Change header fields of an active request. The number never changes."""
+    session.require("lis.requests.update")
     with write_transaction():
         request = _load_for_change(request_id, version)
         errors: dict[str, str] = {}
@@ -795,20 +832,40 @@ def update(request_id, changes: RequestChanges, by: str = "", version: int | Non
             described.append(_describe_discount(kind, percent, age))
         _save_header(request, **values)
         _event(request.id, "updated", "; ".join(described) + ".", by)
+        before = {"patient_id": request.patient_id, "doctor_id": request.doctor_id,
+                  "priority": request.priority, "source": request.source,
+                  "clinical_info": request.clinical_info, "notes": request.notes,
+                  "branch_id": request.branch_id, "discount_percent": request.discount_percent,
+                  "net_amount": request.net_amount}
+        after = dict(before)
+        after.update({k: v for k, v in values.items() if k in after})
+        after.update({"patient_id": values.get("patient", request.patient_id),
+                      "doctor_id": values.get("doctor", request.doctor_id)})
+        changes = audit.diff(before, after)
+        if changes:
+            audit.record("update", "lab_request", request.id, changes)
 
 
 # --- reading ---------------------------------------------------------------------------
 
 
 def get(request_id) -> RequestDetail:
-    """The request with its patient, doctor and branch names, lines and history."""
+    """The request with its patient, doctor and branch names, lines and history.
+
+    ``patient_id_number`` is masked (``****-****-12345``) without
+    ``patients.view_sensitive``."""
+    session.require("lis.requests.view")
     from . import request_queries
 
-    return request_queries.get_detail(request_id)
+    detail = request_queries.get_detail(request_id)
+    if not session.has("patients.view_sensitive"):
+        detail.patient_id_number = audit.mask_id_number(detail.patient_id_number)
+    return detail
 
 
 def find_id(request_number: str) -> int:
     """The id of a request by its number (case-insensitive); NotFoundError when none."""
+    session.require("lis.requests.view")
     number = (request_number or "").strip().upper()
     found = LabRequest.select(LabRequest.id).where(LabRequest.request_number == number).scalar()
     if found is None:
@@ -822,6 +879,7 @@ def get_by_number(request_number: str) -> RequestDetail:
 
 def page(filters: RequestFilter, request):
     """One keyset page of the list (see :mod:`.request_queries` for sorts and search)."""
+    session.require("lis.requests.view")
     from . import request_queries
 
     return request_queries.page(filters, request)
@@ -829,16 +887,26 @@ def page(filters: RequestFilter, request):
 
 def count(filters: RequestFilter, limit: int | None = None) -> int:
     """How many requests match (``limit`` caps the count for speed on huge tables)."""
+    session.require("lis.requests.view")
     from . import request_queries
 
     return request_queries.count(filters, limit)
 
 
 def export_requests(filters: RequestFilter, path, progress=None, cancelled=None) -> int:
-    """CSV of the requests matching ``filters`` (Spanish columns, UTF-8 with BOM)."""
+    """CSV of the requests matching ``filters`` (Spanish columns, UTF-8 with BOM).
+
+    Requires ``exports.run``; writes one audit row (file name and row count)."""
+    session.require("exports.run")
+    from pathlib import Path
+
     from . import request_queries
 
-    return request_queries.export_requests(filters, path, progress, cancelled)
+    count = request_queries.export_requests(filters, path, progress, cancelled)
+    if not (cancelled is not None and cancelled()):
+        audit.record("export", "lab_request", None,
+                     detail=f"Exportación de solicitudes a {Path(path).name}: {count} filas.")
+    return count
 
 
 SORTS = ("requested_at", "request_number", "patient_name", "status", "priority", "net_amount")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from peewee import AutoField, Database, PostgresqlDatabase, sort_models
+from peewee import AutoField, Database, ForeignKeyField, PostgresqlDatabase, sort_models
 
 from ..db import migrations
 from ..db.database import DatabaseOpenError, db, describe, is_sqlite, make_database
@@ -74,6 +74,12 @@ def _copy_table(source: Database, target: Database, model, batch: int,
     fields = list(model._meta.sorted_fields)
     columns = ", ".join(f'"{f.column_name}"' for f in fields)
     placeholders = "(" + ", ".join([target.param] * len(fields)) + ")"
+    # A row may point at a later row of its own table (request_line.parent_line): such
+    # columns are inserted empty and filled in once every row of the table is there.
+    self_refs = [i for i, f in enumerate(fields)
+                 if isinstance(f, ForeignKeyField) and f.rel_model is model]
+    pk_index = fields.index(model._meta.primary_key)
+    later: list[tuple[int, object, object]] = []
     last_rowid = -(2 ** 63)
     copied = 0
     while True:
@@ -85,14 +91,30 @@ def _copy_table(source: Database, target: Database, model, batch: int,
         last_rowid = rows[-1][0]
         values: list = []
         for row in rows:
-            for field, raw in zip(fields, row[1:]):
-                values.append(field.db_value(field.python_value(raw)) if raw is not None else None)
+            cells = [field.db_value(field.python_value(raw)) if raw is not None else None
+                     for field, raw in zip(fields, row[1:])]
+            for index in self_refs:
+                if cells[index] is not None:
+                    later.append((index, cells[pk_index], cells[index]))
+                    cells[index] = None
+            values.extend(cells)
         target.execute_sql(
             f'INSERT INTO "{table}" ({columns}) VALUES ' + ", ".join([placeholders] * len(rows)),
             values)
         copied += len(rows)
         if progress is not None:
             progress(f"{table}: {copied} filas")
+    pk = model._meta.primary_key.column_name
+    for index in self_refs:
+        column = fields[index].column_name
+        pairs = [(key, ref) for i, key, ref in later if i == index]
+        for start in range(0, len(pairs), batch):
+            chunk = pairs[start:start + batch]
+            target.execute_sql(
+                f'UPDATE "{table}" SET "{column}" = v.column2 FROM (VALUES '
+                + ", ".join([f"({target.param}, {target.param})"] * len(chunk))
+                + f') AS v WHERE "{table}"."{pk}" = v.column1',
+                [x for pair in chunk for x in pair])
     return copied
 
 
@@ -115,7 +137,11 @@ def migrate_to(target_url: str, batch: int = BATCH,
 
     Returns ``{table: rows}``. Refuses a target that already holds data (any table other
     than the schema version with a row), and a source that is not SQLite.
+    Requires ``backups.run`` (the CLI acts as ``cli``); audited in the source database.
     """
+    from . import audit, session
+
+    session.require("backups.run")
     source = db.obj
     if source is None or not is_sqlite(source):
         raise TransferError("Abra primero la base de datos SQLite de origen (--db ARCHIVO).")
@@ -156,6 +182,9 @@ def migrate_to(target_url: str, batch: int = BATCH,
                         f"La tabla {table} no coincide después de copiar: origen {expected} "
                         f"filas, destino {found}. No se guardó nada en el destino.")
         log.info("Copied %s rows into %s", sum(counts.values()), describe(target_url))
+        audit.record("export", "database", None, detail=(
+            f"Copia a {describe(target_url)}: {sum(counts.values())} filas en "
+            f"{len(counts)} tablas."))
         return counts
     finally:
         target.close()

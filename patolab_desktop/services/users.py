@@ -263,7 +263,8 @@ def roles() -> list[dict]:
     count = fn.COUNT(User.id)
     rows = list(
         Role.select(Role.id, Role.name, Role.description, Role.builtin, count.alias("users"))
-        .join(User, JOIN.LEFT_OUTER, on=((User.role == Role.id) & (User.active == True)))  # noqa: E712
+        .join(User, JOIN.LEFT_OUTER,
+              on=((User.role == Role.id) & (User.active == True)))  # noqa: E712
         .group_by(Role.id, Role.name, Role.description, Role.builtin)
         .dicts()
     )

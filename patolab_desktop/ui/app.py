@@ -20,7 +20,10 @@ def ensure_demo_database() -> str:
             if stale.exists():
                 stale.unlink()
         open_db(tmp)
-        demo.seed_demo(customers=2000, seed=2026)
+        from ..services import session
+
+        with session.acting_as(session.system_actor("demo")):
+            demo.seed_demo(customers=2000, seed=2026)
         close_db()
         tmp.replace(path)
     return str(path)
@@ -60,6 +63,9 @@ def create_application():
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
     app.setOrganizationName("PatoLab")
+    from .. import i18n
+
+    i18n.install_translators(app)  # the language chosen on this computer (Spanish default)
     return app
 
 
@@ -72,15 +78,31 @@ def run_gui(db_target: str | None = None, demo: bool = False) -> int:
     errors.install()
     app = create_application()
     _install_exit_when_shown(app)
-    target = ensure_demo_database() if demo else str(db_target or default_db_path())
+    from .. import local_settings
+
+    target = ensure_demo_database() if demo else str(
+        db_target or local_settings.load().database or default_db_path())
     try:
         open_db(target)
     except DatabaseOpenError as exc:
         prompts.error(None, translate("app", "No se pudo abrir la base de datos"), str(exc))
         return 1
+    from .admin import backup_actions
+
+    backup_actions.startup_checks(None)  # quick_check (+ how to restore), daily backup
+    from ..services import session
+    from .admin.login_flow import install_admin, start_session
+
+    actor = start_session(None)  # first-start administrator set-up or login (first window)
+    if actor is None:  # the person closed the login: quit cleanly
+        close_db()
+        return 0
     window = MainWindow(db_label=describe(target))
+    install_admin(window, actor)  # Archivo entries, user in the status bar, screen lock
+    window.apply_permissions(session.has)
     window.show()
     try:
         return app.exec()
     finally:
+        backup_actions.exit_backup()
         close_db()

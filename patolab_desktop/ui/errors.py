@@ -43,6 +43,8 @@ def setup_logging() -> RotatingFileHandler:
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root.addHandler(handler)
     root.setLevel(logging.INFO)
+    # peewee logs SQL with its parameters at DEBUG (id numbers, clinical text): keep it quiet
+    logging.getLogger("peewee").setLevel(logging.INFO)
     return handler
 
 

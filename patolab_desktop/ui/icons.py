@@ -9,6 +9,7 @@ ICONS = {
     "backup": "mdi6.database-export",
     "restore": "mdi6.database-import",
     "database": "mdi6.database-cog",
+    "language": "mdi6.translate",  # Archivo → Idioma / Language… (issue 10)
     "customers": "mdi6.account-group",
     "customer_new": "mdi6.account-plus",
     "edit": "mdi6.pencil",

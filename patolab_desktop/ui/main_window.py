@@ -33,6 +33,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.tabs)
         self._menus: dict[str, QMenu] = {}
         self._tabs: dict[str, QWidget] = {}
+        self._tab_permissions: dict[str, str] = {}
         for key, title in MENUS:
             self._menus[key] = self.menuBar().addMenu(translate("main_window", title))
         self.statusBar().addPermanentWidget(QLabel(db_label))
@@ -70,9 +71,16 @@ class MainWindow(QMainWindow):
                     action.setVisible(bool(allowed(permission)))
             has_visible = any(a.isVisible() and not a.isSeparator() for a in menu.actions())
             menu.menuAction().setVisible(has_visible)
+        for key, widget in self._tabs.items():
+            permission = self._tab_permissions.get(key, "")
+            if permission:
+                self.tabs.setTabVisible(self.tabs.indexOf(widget), bool(allowed(permission)))
 
-    def add_tab(self, key: str, widget: QWidget, title: str, icon_name: str) -> None:
+    def add_tab(self, key: str, widget: QWidget, title: str, icon_name: str,
+                permission: str | None = None) -> None:
+        """Add an area's tab; ``permission`` hides it from users whose role lacks it."""
         self._tabs[key] = widget
+        self._tab_permissions[key] = permission or ""
         self.tabs.addTab(widget, icon(icon_name), title)
 
     def tab(self, key: str) -> QWidget | None:
@@ -102,9 +110,22 @@ class MainWindow(QMainWindow):
         from .referrers import area as referrers_area
         from .requests import area as requests_area
 
+        from ..services.errors import PermissionDenied
+
         for area in (requests_area, customers_area, import_area, referrers_area, catalog_area,
                      printing_area):
-            area.install(self)
+            try:
+                area.install(self)
+            except PermissionDenied:  # the area reads data this role may not see: leave it out
+                import logging
+
+                logging.getLogger(__name__).info("Area %s not installed for this role",
+                                                 area.__name__)
+        from .admin import backup_actions  # Archivo: copias de seguridad, conexión (issue 9)
+        from .admin import language_dialog  # Archivo: idioma (issue 10)
+
+        backup_actions.install(self)
+        language_dialog.install(self)
         for key, menu in self._menus.items():
             if key not in ("file", "help") and menu.isEmpty():
                 menu.menuAction().setVisible(False)

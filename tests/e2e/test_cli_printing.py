@@ -30,7 +30,10 @@ def run(argv: list[str]) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:
         return int(exc.code)
-    return args.handler(args)
+    from patolab_desktop.services import session
+
+    with session.acting_as(session.system_actor("cli")):  # as cli.main runs every handler
+        return args.handler(args)
 
 
 @pytest.fixture

@@ -30,11 +30,21 @@ def lab(printed_lab, qapp):
     return printed_lab
 
 
+def _as_supervisor():
+    """A supervisor holds no patients.view_sensitive: id numbers print masked."""
+    from patolab_desktop.services import permissions, session
+
+    return session.acting_as(session.Actor(
+        id=None, username="supervisora", full_name="Supervisora",
+        role=permissions.ROLE_SUPERVISOR, permissions=permissions.SUPERVISOR))
+
+
 def test_summary_pdf_has_every_fact_of_the_request(lab, tmp_path):
     request_id, number = lab.req["full"]
     path = tmp_path / "resumen.pdf"
-    data = reports.request_summary_data(request_id, printed_by="recepcion1",
-                                        printed_at=dt.datetime(2026, 3, 14, 9, 45))
+    with _as_supervisor():
+        data = reports.request_summary_data(request_id, printed_by="recepcion1",
+                                            printed_at=dt.datetime(2026, 3, 14, 9, 45))
     assert write_summary_pdf(path, data, "A4") == 1
     text = pdf_text(path)
     assert page_sizes_mm(path) == [A4]

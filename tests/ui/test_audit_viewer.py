@@ -11,7 +11,13 @@ from patolab_desktop.db.models import AuditLog, User
 from patolab_desktop.services import audit, auth, permissions, session
 from patolab_desktop.services.errors import PermissionDenied
 from patolab_desktop.ui.admin.audit_viewer import AuditViewer
-from tests.security_helpers import clock, login_as, make_user, fast_hashing, no_session  # noqa: F401
+from tests.security_helpers import (  # noqa: F401
+    clock,
+    fast_hashing,
+    login_as,
+    make_user,
+    no_session,
+)
 
 pytestmark = pytest.mark.usefixtures("no_session", "fast_hashing")
 

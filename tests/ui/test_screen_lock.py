@@ -124,6 +124,21 @@ def test_locking_by_timer_signal_and_lockout_through_the_unlock(desk, qtbot, clo
     assert form.name_edit.text() == "Juan Pérez sin guardar"
 
 
+def test_a_window_closed_while_locked_does_not_break_the_unlock(desk, qtbot):
+    _window, _form, lock = desk
+    other = Form(None)
+    other.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+    qtbot.addWidget(other)
+    other.show()
+    qtbot.waitExposed(other)
+    lock.lock()
+    with qtbot.waitSignal(other.destroyed, timeout=3000):
+        other.close()  # e.g. a window closed by code while the screen is locked
+    lock.dialog.password_edit.setText(PASSWORD)
+    assert lock.dialog.try_unlock()
+    assert not lock.is_locked() and not _curtains()
+
+
 def test_nobody_logged_in_means_nothing_to_lock(desk):
     _window, _form, lock = desk
     session.set_current(None)

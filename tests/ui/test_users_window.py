@@ -8,7 +8,13 @@ from patolab_desktop.services import auth, permissions, session
 from patolab_desktop.ui import prompts
 from patolab_desktop.ui.admin import users_window
 from patolab_desktop.ui.admin.users_window import ResetPasswordDialog, UserDialog, UsersWindow
-from tests.security_helpers import clock, login_as, make_user, fast_hashing, no_session  # noqa: F401
+from tests.security_helpers import (  # noqa: F401
+    clock,
+    fast_hashing,
+    login_as,
+    make_user,
+    no_session,
+)
 
 pytestmark = pytest.mark.usefixtures("no_session", "fast_hashing")
 

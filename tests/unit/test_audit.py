@@ -13,7 +13,13 @@ from patolab_desktop.db.models import AuditLog, User
 from patolab_desktop.services import audit, auth, permissions, session, users
 from patolab_desktop.services.errors import PermissionDenied
 from patolab_desktop.services.paging import PageRequest
-from tests.security_helpers import clock, login_as, make_user, fast_hashing, no_session  # noqa: F401
+from tests.security_helpers import (  # noqa: F401
+    clock,
+    fast_hashing,
+    login_as,
+    make_user,
+    no_session,
+)
 
 pytestmark = pytest.mark.usefixtures("no_session", "fast_hashing")
 DNI = "0801199012345"

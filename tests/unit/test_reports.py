@@ -13,6 +13,11 @@ from patolab_desktop.services import reports, requests, session, settings
 from patolab_desktop.services.errors import NotFoundError, ValidationError
 from tests.unit.printing_fixtures import printed_lab  # noqa: F401
 
+# a front-desk user without patients.view_sensitive (issue 5: services check permissions)
+RECEPTION = session.Actor(id=None, username="recepcion1", full_name="Recepción",
+                          role="Recepción", permissions=frozenset({
+                              "prints.run", "lis.requests.view", "patients.view"}))
+
 
 def amounts(row):
     return row["count"], row["total"], row["discount"], row["net"]
@@ -140,8 +145,9 @@ def test_period_report_query_count_does_not_grow_with_requests(printed_lab):
 def test_summary_data_comes_from_the_request_with_masked_id(printed_lab):
     lab = printed_lab
     request_id, number = lab.req["full"]
-    data = reports.request_summary_data(request_id, printed_by="recepcion1",
-                                        printed_at=dt.datetime(2026, 3, 14, 9, 45))
+    with session.acting_as(RECEPTION):
+        data = reports.request_summary_data(request_id, printed_by="recepcion1",
+                                            printed_at=dt.datetime(2026, 3, 14, 9, 45))
     assert data["request_number"] == number
     assert data["patient"]["name"] == "María José Pérez Muñoz"
     assert data["patient"]["id_number"] == "****-****-12345"
@@ -172,10 +178,7 @@ def test_summary_shows_full_id_only_when_allowed(printed_lab):
     request_id, _number = printed_lab.req["full"]
     assert reports.request_summary_data(request_id, show_full_id=True)["patient"][
         "id_number"] == "0801-1958-12345"
-    assert reports.request_summary_data(request_id)["patient"]["id_number"] == "****-****-12345"
-    reception = session.Actor(id=None, username="recepcion1", full_name="Recepción",
-                              role="Recepción", permissions=frozenset({"prints.run"}))
-    with session.acting_as(reception):
+    with session.acting_as(RECEPTION):
         assert reports.request_summary_data(request_id)["patient"]["id_number"] == "****-****-12345"
     with session.acting_as(session.system_actor("cli")):  # holds patients.view_sensitive
         assert reports.request_summary_data(request_id)["patient"]["id_number"] == "0801-1958-12345"

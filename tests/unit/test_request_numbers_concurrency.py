@@ -18,6 +18,9 @@ def _worker(target: str, ids: dict, barrier, results) -> None:
     from patolab_desktop.services.bootstrap import close_db, open_db
 
     open_db(target)
+    from patolab_desktop.services import session
+
+    session.set_current(session.system_actor("test"))  # services check permissions (issue 5)
     try:
         draft = requests.RequestDraft(patient_id=ids["patient"], doctor_id=ids["doctor"],
                                       investigation_ids=[ids["hem"], ids["panel"]])

@@ -5,6 +5,8 @@ changes are listed one per line, old → new, under the table.
 """
 from __future__ import annotations
 
+import dataclasses
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -24,6 +26,8 @@ from ...services import audit
 from ..icons import icon
 from ..models.paged_table import Column, PagedTableModel
 from ..widgets.table import make_table_view
+from ...i18n import translate
+from ..service_labels import service_label, translated_labels
 
 SYSTEM_USERS = ("cli", "sistema")
 
@@ -36,16 +40,20 @@ def _entity_id(value) -> str:
     return "" if value is None else str(value)
 
 
+def translated_items(labels: dict):
+    return translated_labels(labels).items()
+
+
 COLUMNS = [
-    Column("at", "Fecha y hora", sort="at", format=_datetime),
-    Column("username", "Usuario", sort="username"),
-    Column("action_label", "Acción", sort="action"),
-    Column("entity_label", "Registro", sort="entity"),
-    Column("entity_id", "Id", format=_entity_id,
+    Column("at", QT_TRANSLATE_NOOP("admin.audit_viewer", "Fecha y hora"), sort="at", format=_datetime),
+    Column("username", QT_TRANSLATE_NOOP("admin.audit_viewer", "Usuario"), sort="username"),
+    Column("action_label", QT_TRANSLATE_NOOP("admin.audit_viewer", "Acción"), sort="action"),
+    Column("entity_label", QT_TRANSLATE_NOOP("admin.audit_viewer", "Registro"), sort="entity"),
+    Column("entity_id", QT_TRANSLATE_NOOP("admin.audit_viewer", "Id"), format=_entity_id,
            align=Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
-    Column("changes_text", "Cambios (antes → después)",
+    Column("changes_text", QT_TRANSLATE_NOOP("admin.audit_viewer", "Cambios (antes → después)"),
            tooltip=lambda row: audit.changes_text(row["changes"], "\n")),
-    Column("detail", "Detalle", tooltip=lambda row: row["detail"]),
+    Column("detail", QT_TRANSLATE_NOOP("admin.audit_viewer", "Detalle"), tooltip=lambda row: row["detail"]),
 ]
 
 
@@ -64,7 +72,7 @@ class AuditViewer(QDialog):
     def __init__(self, parent=None, page_size: int = 200):
         super().__init__(parent)
         self.setObjectName("audit_viewer")
-        self.setWindowTitle("Auditoría")
+        self.setWindowTitle(translate("admin.audit_viewer", "Auditoría"))
         self.setWindowIcon(icon("audit"))
         self.setWindowFlag(Qt.WindowType.WindowMaximizeButtonHint, True)
         self.resize(1180, 680)
@@ -73,25 +81,25 @@ class AuditViewer(QDialog):
         bar = QHBoxLayout()
         self.user_combo = QComboBox(self)
         self.user_combo.setObjectName("user_filter")
-        self.user_combo.addItem("Todos", None)
+        self.user_combo.addItem(translate("admin.audit_viewer", "Todos"), None)
         for row in audit.users_for_filter():
             self.user_combo.addItem(f"{row['username']} — {row['full_name']}", row["id"])
         for name in SYSTEM_USERS:  # actions without a user row: the CLI and the system
-            self.user_combo.addItem(f"{name} (sistema)", name)
+            self.user_combo.addItem(translate("admin.audit_viewer", "{name} (sistema)").format(name=name), name)
         self.entity_combo = QComboBox(self)
         self.entity_combo.setObjectName("entity_filter")
-        self.entity_combo.addItem("Todos", None)
-        for key, label in sorted(audit.ENTITY_LABELS.items(), key=lambda kv: kv[1]):
+        self.entity_combo.addItem(translate("admin.audit_viewer", "Todos"), None)
+        for key, label in sorted(translated_items(audit.ENTITY_LABELS), key=lambda kv: kv[1]):
             self.entity_combo.addItem(label, key)
         self.action_combo = QComboBox(self)
         self.action_combo.setObjectName("action_filter")
-        self.action_combo.addItem("Todas", None)
-        for key, label in sorted(audit.ACTION_LABELS.items(), key=lambda kv: kv[1]):
+        self.action_combo.addItem(translate("admin.audit_viewer", "Todas"), None)
+        for key, label in sorted(translated_items(audit.ACTION_LABELS), key=lambda kv: kv[1]):
             self.action_combo.addItem(label, key)
-        self.from_check, self.from_edit = _date_filter("&Desde:", self)
-        self.to_check, self.to_edit = _date_filter("&Hasta:", self)
-        for caption, widget in (("&Usuario:", self.user_combo), ("&Registro:", self.entity_combo),
-                                ("&Acción:", self.action_combo)):
+        self.from_check, self.from_edit = _date_filter(translate("admin.audit_viewer", "&Desde:"), self)
+        self.to_check, self.to_edit = _date_filter(translate("admin.audit_viewer", "&Hasta:"), self)
+        for caption, widget in ((translate("admin.audit_viewer", "&Usuario:"), self.user_combo), (translate("admin.audit_viewer", "&Registro:"), self.entity_combo),
+                                (translate("admin.audit_viewer", "&Acción:"), self.action_combo)):
             label = QLabel(caption, self)
             label.setBuddy(widget)
             bar.addWidget(label)
@@ -101,19 +109,19 @@ class AuditViewer(QDialog):
             bar.addWidget(check)
             bar.addWidget(edit)
         bar.addStretch(1)
-        self.refresh_button = QPushButton(icon("refresh"), "Ac&tualizar", self)
+        self.refresh_button = QPushButton(icon("refresh"), translate("admin.audit_viewer", "Ac&tualizar"), self)
         self.refresh_button.setAutoDefault(False)
         bar.addWidget(self.refresh_button)
         layout.addLayout(bar)
 
-        self.model = PagedTableModel(COLUMNS, audit.page, page_size=page_size, parent=self)
+        self.model = PagedTableModel([dataclasses.replace(c, title=translate("admin.audit_viewer", c.title)) for c in COLUMNS], audit.page, page_size=page_size, parent=self)
         self.view = make_table_view(self)
         self.view.setObjectName("audit_table")
         self.view.setModel(self.model)
         self.details = QPlainTextEdit(self)
         self.details.setObjectName("audit_details")
         self.details.setReadOnly(True)
-        self.details.setPlaceholderText("Elija una fila para ver todos sus cambios.")
+        self.details.setPlaceholderText(translate("admin.audit_viewer", "Elija una fila para ver todos sus cambios."))
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.addWidget(self.view)
         splitter.addWidget(self.details)
@@ -127,7 +135,7 @@ class AuditViewer(QDialog):
         bottom.addWidget(self.count_label)
         bottom.addStretch(1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        buttons.button(QDialogButtonBox.StandardButton.Close).setText("&Cerrar")
+        buttons.button(QDialogButtonBox.StandardButton.Close).setText(translate("admin.audit_viewer", "&Cerrar"))
         buttons.rejected.connect(self.reject)
         bottom.addWidget(buttons)
         layout.addLayout(bottom)
@@ -184,9 +192,9 @@ class AuditViewer(QDialog):
 
     def _update_count(self, *_args) -> None:
         shown = self.model.rowCount()
-        more = " (desplácese para ver más)" if self.model.canFetchMore() else ""
+        more = translate("admin.audit_viewer", " (desplácese para ver más)") if self.model.canFetchMore() else ""
         plural = "s" if shown != 1 else ""
-        self.count_label.setText(f"{shown} registro{plural} mostrado{plural}{more}")
+        self.count_label.setText(translate("admin.audit_viewer", "{shown} registro{plural} mostrado{plural}{more}").format(shown=shown, plural=plural, more=more))
 
     def _show_details(self, current, _previous=None) -> None:
         if not current.isValid():

@@ -5,15 +5,19 @@ Every rule is in ``services/backups``; this module only asks and tells.
 """
 from __future__ import annotations
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 import logging
 
 from ...services import backups, maintenance
 from ...services.errors import ServiceError
 from .. import prompts
+from ...i18n import translate
 
 log = logging.getLogger(__name__)
+_state = {"healthy": True}  # False after a failed start check: no automatic backups
 
-RESTORE_HELP = (
+RESTORE_HELP = QT_TRANSLATE_NOOP(
+    "admin.backup_actions",
     "Cómo recuperar los datos:\n"
     "1. Cierre PatoLab Desktop en todas las computadoras que usen esta base de datos.\n"
     "2. Abra PatoLab Desktop y use Archivo → Restaurar copia… para elegir la copia de "
@@ -24,11 +28,11 @@ RESTORE_HELP = (
 
 
 def install(window) -> None:
-    window.add_action("file", "Copia de &seguridad ahora", lambda: backup_now(window), "backup",
+    window.add_action("file", translate("admin.backup_actions", "Copia de &seguridad ahora"), lambda: backup_now(window), "backup",
                       "Ctrl+Shift+B", permission="backups.run")
-    window.add_action("file", "&Restaurar copia…", lambda: restore_backup(window), "restore",
+    window.add_action("file", translate("admin.backup_actions", "&Restaurar copia…"), lambda: restore_backup(window), "restore",
                       permission="backups.run")
-    window.add_action("file", "&Conexión a base de datos…", lambda: edit_connection(window),
+    window.add_action("file", translate("admin.backup_actions", "&Conexión a base de datos…"), lambda: edit_connection(window),
                       "database", permission="settings.edit")
 
 
@@ -37,9 +41,9 @@ def backup_now(parent=None):
     try:
         path = backups.backup_now()
     except ServiceError as exc:
-        prompts.error(parent, "Copia de seguridad", str(exc))
+        prompts.error(parent, translate("admin.backup_actions", "Copia de seguridad"), str(exc))
         return None
-    prompts.info(parent, "Copia de seguridad", f"Copia de seguridad guardada en:\n{path}")
+    prompts.info(parent, translate("admin.backup_actions", "Copia de seguridad"), translate("admin.backup_actions", "Copia de seguridad guardada en:\n{path}").format(path=path))
     return path
 
 
@@ -49,8 +53,8 @@ def _describe_latest() -> str:
     except Exception:  # noqa: BLE001 - only informative
         latest = []
     if not latest:
-        return f"No se encontraron copias en {backups.backup_folder()}."
-    lines = [f"Copias más recientes en {backups.backup_folder()}:"]
+        return translate("admin.backup_actions", "No se encontraron copias en {backup_folder}.").format(backup_folder=backups.backup_folder())
+    lines = [translate("admin.backup_actions", "Copias más recientes en {backup_folder}:").format(backup_folder=backups.backup_folder())]
     lines += [f"  {b.taken_at:%d/%m/%Y %H:%M} ({b.kind_label}) {b.path.name}" for b in latest]
     return "\n".join(lines)
 
@@ -58,32 +62,30 @@ def _describe_latest() -> str:
 def restore_backup(parent=None, path: str | None = None):
     """Pick a backup, confirm, restore (the service backs up the current state first)."""
     if path is None:
-        path = prompts.open_file(parent, "Restaurar copia de seguridad",
-                                 "Copias de PatoLab (*.db);;Todos los archivos (*)")
+        path = prompts.open_file(parent, translate("admin.backup_actions", "Restaurar copia de seguridad"),
+                                 translate("admin.backup_actions", "Copias de PatoLab (*.db);;Todos los archivos (*)"))
     if not path:
         return None
     try:
         version = backups.validate_backup(path)
     except ServiceError as exc:
-        prompts.error(parent, "Restaurar copia", str(exc))
+        prompts.error(parent, translate("admin.backup_actions", "Restaurar copia"), str(exc))
         return None
     if not prompts.confirm(
-        parent, "Restaurar copia",
-        f"¿Reemplazar TODOS los datos actuales por la copia\n{path}\n(esquema {version})?\n\n"
-        "Antes se guardará una copia del estado actual, por si necesita volver a él. "
-        "Las demás computadoras deben cerrar el programa antes de continuar.",
+        parent, translate("admin.backup_actions", "Restaurar copia"),
+        translate("admin.backup_actions", "¿Reemplazar TODOS los datos actuales por la copia\n{path}\n(esquema {version})?\n\nAntes se guardará una copia del estado actual, por si necesita volver a él. Las demás computadoras deben cerrar el programa antes de continuar.").format(path=path, version=version),
     ):
         return None
     try:
         result = backups.restore(path)
     except ServiceError as exc:
-        prompts.error(parent, "Restaurar copia", str(exc))
+        prompts.error(parent, translate("admin.backup_actions", "Restaurar copia"), str(exc))
         return None
     reload = getattr(parent, "reload_from_database", None)
     if reload is not None:
         reload()
-    prompts.info(parent, "Restaurar copia",
-                 f"Copia restaurada.\n\nEl estado anterior quedó guardado en:\n{result.safety_backup}")
+    prompts.info(parent, translate("admin.backup_actions", "Restaurar copia"),
+                 translate("admin.backup_actions", "Copia restaurada.\n\nEl estado anterior quedó guardado en:\n{safety_backup}").format(safety_backup=result.safety_backup))
     return result
 
 
@@ -101,26 +103,29 @@ def startup_checks(parent=None) -> bool:
         report = maintenance.check(quick=True)
         ok, details = report.ok, "\n".join(report.lines())
     except Exception as exc:  # noqa: BLE001 - a damaged file may fail in any way
-        ok, details = False, f"No se pudo comprobar la base de datos: {exc}"
+        ok, details = False, translate("admin.backup_actions", "No se pudo comprobar la base de datos: {exc}").format(exc=exc)
+    _state["healthy"] = ok
     if not ok:
         log.error("Startup integrity check failed:\n%s", details)
         prompts.error(
-            parent, "La base de datos tiene problemas",
-            "La comprobación de integridad al iniciar encontró problemas. No siga registrando "
-            "datos hasta recuperarla.\n\n" + details + "\n\n" + RESTORE_HELP + "\n" + _describe_latest(),
+            parent, translate("admin.backup_actions", "La base de datos tiene problemas"),
+            translate("admin.backup_actions", "La comprobación de integridad al iniciar encontró problemas. No siga registrando "
+            "datos hasta recuperarla.\n\n") + details + "\n\n" + translate("admin.backup_actions", RESTORE_HELP) + "\n" + _describe_latest(),
         )
         return False
     try:
         backups.auto_backup_if_due()
     except ServiceError as exc:
         log.warning("Automatic backup at start failed: %s", exc)
-        prompts.error(parent, "Copia de seguridad automática",
-                      f"No se pudo hacer la copia de seguridad automática:\n{exc}")
+        prompts.error(parent, translate("admin.backup_actions", "Copia de seguridad automática"),
+                      translate("admin.backup_actions", "No se pudo hacer la copia de seguridad automática:\n{exc}").format(exc=exc))
     return True
 
 
 def exit_backup() -> None:
     """The automatic backup on exit (errors are logged, never block closing)."""
+    if not _state["healthy"]:
+        return
     try:
         backups.auto_backup_if_due(on_exit=True)
     except Exception as exc:  # noqa: BLE001

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
 
 from ... import APP_NAME
 from ..icons import icon
+from ...i18n import translate
 
 ERROR_STYLE = "color: #c62828;"
 HINT_STYLE = "color: #607d8b;"
@@ -34,8 +35,9 @@ class PasswordEdit(QLineEdit):
         self.setEchoMode(QLineEdit.EchoMode.Password)
         self.setPlaceholderText(placeholder)
         self.setMaxLength(200)
-        self._show = self.addAction(icon("show_password"), QLineEdit.ActionPosition.TrailingPosition)
-        self._show.setToolTip("Mostrar u ocultar la contraseña")
+        self._show = self.addAction(icon("show_password"),
+                                    QLineEdit.ActionPosition.TrailingPosition)
+        self._show.setToolTip(translate("admin.common", "Mostrar u ocultar la contraseña"))
         self._show.setCheckable(True)
         self._show.toggled.connect(self._toggle)
 

@@ -8,15 +8,18 @@ from ...services import auth, settings
 from ...services.session import Actor
 from ..icons import icon
 from .common import PasswordEdit, fit_height, header, make_form, message_label, show_message
+from ...i18n import translate
 
 
 class LoginDialog(QDialog):
     """After ``exec()`` returns Accepted, ``actor`` is the logged-in (acting) user."""
 
-    def __init__(self, parent=None, username: str = "", title: str = "Iniciar sesión",
+    def __init__(self, parent=None, username: str = "", title: str | None = None,
                  subtitle: str | None = None):
         super().__init__(parent)
         self.setObjectName("login_dialog")
+        if title is None:
+            title = translate("admin.login_dialog", "Iniciar sesión")
         self.setWindowTitle(f"{APP_NAME} — {title}")
         self.setWindowIcon(icon("app"))
         self.setModal(True)
@@ -31,20 +34,20 @@ class LoginDialog(QDialog):
         layout.addWidget(header(
             "app", APP_NAME,
             subtitle if subtitle is not None else
-            (f"{lab}\nEscriba su usuario y contraseña." if lab else
-             "Escriba su usuario y contraseña."),
+            (translate("admin.login_dialog", "{lab}\nEscriba su usuario y contraseña.").format(lab=lab) if lab else
+             translate("admin.login_dialog", "Escriba su usuario y contraseña.")),
             self,
         ))
         form = make_form()
         self.username_edit = QLineEdit(self)
         self.username_edit.setObjectName("username")
         self.username_edit.setMaxLength(60)
-        self.username_edit.setPlaceholderText("usuario")
+        self.username_edit.setPlaceholderText(translate("admin.login_dialog", "usuario"))
         self.username_edit.setText(username)
-        form.addRow("&Usuario:", self.username_edit)
-        self.password_edit = PasswordEdit(self, "contraseña")
+        form.addRow(translate("admin.login_dialog", "&Usuario:"), self.username_edit)
+        self.password_edit = PasswordEdit(self, translate("admin.login_dialog", "contraseña"))
         self.password_edit.setObjectName("password")
-        form.addRow("&Contraseña:", self.password_edit)
+        form.addRow(translate("admin.login_dialog", "&Contraseña:"), self.password_edit)
         layout.addLayout(form)
 
         self.message = message_label(self)
@@ -52,10 +55,10 @@ class LoginDialog(QDialog):
         layout.addWidget(self.message)
 
         self.buttons = QDialogButtonBox(self)
-        self.login_button = self.buttons.addButton("&Entrar", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.login_button = self.buttons.addButton(translate("admin.login_dialog", "&Entrar"), QDialogButtonBox.ButtonRole.AcceptRole)
         self.login_button.setIcon(icon("login"))
         self.login_button.setDefault(True)
-        self.cancel_button = self.buttons.addButton("&Salir", QDialogButtonBox.ButtonRole.RejectRole)
+        self.cancel_button = self.buttons.addButton(translate("admin.login_dialog", "&Salir"), QDialogButtonBox.ButtonRole.RejectRole)
         self.buttons.accepted.connect(self.try_login)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
@@ -75,11 +78,11 @@ class LoginDialog(QDialog):
         """Check the credentials; on success accept, else show why and stay open."""
         username = self.username_edit.text().strip()
         if not username:
-            show_message(self.message, "Escriba su nombre de usuario.")
+            show_message(self.message, translate("admin.login_dialog", "Escriba su nombre de usuario."))
             self.username_edit.setFocus()
             return False
         if not self.password_edit.text():
-            show_message(self.message, "Escriba su contraseña.")
+            show_message(self.message, translate("admin.login_dialog", "Escriba su contraseña."))
             self.password_edit.setFocus()
             return False
         try:

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QLabel, QWidget
 from ...services import auth, session
 from ...services.session import Actor
 from .. import prompts
+from ...i18n import translate
 
 
 class SessionSignals(QObject):
@@ -50,7 +51,7 @@ def start_session(parent: QWidget | None = None) -> Actor | None:
 
 
 def _user_text(actor: Actor | None) -> str:
-    return f"Usuario: {actor.display_name} · {actor.role}" if actor else "Sin sesión"
+    return translate("admin.login_flow", "Usuario: {display_name} · {role}").format(display_name=actor.display_name, role=actor.role) if actor else translate("admin.login_flow", "Sin sesión")
 
 
 class AdminMenu(QObject):
@@ -69,13 +70,13 @@ class AdminMenu(QObject):
         file_menu = window.menu("file")
         anchor = self._anchor(file_menu)
         entries = [
-            ("&Usuarios…", self.open_users, "users", None, "users.manage"),
-            ("&Permisos por rol…", self.open_permissions, "permissions", None, "users.manage"),
-            ("&Auditoría…", self.open_audit, "audit", None, "audit.view"),
+            (translate("admin.login_flow", "&Usuarios…"), self.open_users, "users", None, "users.manage"),
+            (translate("admin.login_flow", "&Permisos por rol…"), self.open_permissions, "permissions", None, "users.manage"),
+            (translate("admin.login_flow", "&Auditoría…"), self.open_audit, "audit", None, "audit.view"),
             None,
-            ("Cambiar &contraseña…", self.change_password, "password", None, None),
-            ("Cambiar de &usuario…", self.switch_user, "switch_user", None, None),
-            ("&Bloquear pantalla", self.lock.lock, "lock", "Ctrl+L", None),
+            (translate("admin.login_flow", "Cambiar &contraseña…"), self.change_password, "password", None, None),
+            (translate("admin.login_flow", "Cambiar de &usuario…"), self.switch_user, "switch_user", None, None),
+            (translate("admin.login_flow", "&Bloquear pantalla"), self.lock.lock, "lock", "Ctrl+L", None),
         ]
         self.actions = {}
         for entry in entries:
@@ -114,8 +115,6 @@ class AdminMenu(QObject):
         from .permission_matrix import PermissionMatrixDialog
 
         self._run(PermissionMatrixDialog)
-        auth.refresh_current()
-        self.window.apply_permissions(session.has)
 
     def open_audit(self) -> None:
         from .audit_viewer import AuditViewer
@@ -128,16 +127,20 @@ class AdminMenu(QObject):
         try:
             dialog = cls(self.window)
         except ServiceError as exc:  # e.g. PermissionDenied after a role change
-            prompts.error(self.window, "Sin permiso", str(exc))
+            prompts.error(self.window, translate("admin.login_flow", "Sin permiso"), str(exc))
             return
         dialog.exec()
+        # an administrator may have changed their own role or its permissions
+        actor = auth.refresh_current()
+        self.user_label.setText(_user_text(actor))
+        self.window.apply_permissions(session.has)
 
     def change_password(self) -> None:
         from .change_password_dialog import ChangePasswordDialog
 
         dialog = ChangePasswordDialog(self.window)
         if dialog.exec() == QDialog.DialogCode.Accepted:
-            prompts.info(self.window, "Cambiar contraseña", "La contraseña se cambió.")
+            prompts.info(self.window, translate("admin.login_flow", "Cambiar contraseña"), translate("admin.login_flow", "La contraseña se cambió."))
 
     def switch_user(self) -> bool:
         """Confirm, close open dialogs, log out and log someone in; False when cancelled."""
@@ -145,9 +148,8 @@ class AdminMenu(QObject):
         parent = self.lock.dialog or self.window
         name = actor.display_name if actor else ""
         if not prompts.confirm(
-            parent, "Cambiar de usuario",
-            f"Se cerrará la sesión de {name}. Lo que no se haya guardado en los formularios "
-            "abiertos se perderá. ¿Continuar?",
+            parent, translate("admin.login_flow", "Cambiar de usuario"),
+            translate("admin.login_flow", "Se cerrará la sesión de {name}. Lo que no se haya guardado en los formularios abiertos se perderá. ¿Continuar?").format(name=name),
         ):
             return False
         self.lock.release()

@@ -30,6 +30,7 @@ from ...services.errors import ServiceError
 from .. import prompts
 from ..icons import icon
 from .common import HINT_STYLE, header
+from ...i18n import translate
 
 AREA_COLUMN, LABEL_COLUMN, FIRST_ROLE_COLUMN = 0, 1, 2
 PERMISSION_KEY_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -83,9 +84,9 @@ class PermissionMatrixModel(QAbstractTableModel):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
             if section == AREA_COLUMN:
-                return "Área"
+                return translate("admin.permission_matrix", "Área")
             if section == LABEL_COLUMN:
-                return "Permiso"
+                return translate("admin.permission_matrix", "Permiso")
             if section - FIRST_ROLE_COLUMN < len(self._roles):
                 return self._roles[section - FIRST_ROLE_COLUMN]
         return None
@@ -208,19 +209,19 @@ class PermissionMatrixDialog(QDialog):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setObjectName("permission_matrix")
-        self.setWindowTitle("Permisos por rol")
+        self.setWindowTitle(translate("admin.permission_matrix", "Permisos por rol"))
         self.setWindowIcon(icon("permissions"))
         self.resize(860, 720)
         layout = QVBoxLayout(self)
         layout.addWidget(header(
-            "permissions", "Permisos por rol",
-            "Marque o desmarque para conceder o retirar un permiso; el cambio se guarda al "
+            "permissions", translate("admin.permission_matrix", "Permisos por rol"),
+            translate("admin.permission_matrix", "Marque o desmarque para conceder o retirar un permiso; el cambio se guarda al "
             "instante y queda en la auditoría. Cada usuario lo recibe al iniciar sesión de "
-            "nuevo. Ocultar un menú es solo cortesía: cada acción vuelve a comprobar el permiso.",
+            "nuevo. Ocultar un menú es solo cortesía: cada acción vuelve a comprobar el permiso."),
             self,
         ))
         self.model = PermissionMatrixModel(self)
-        self.model.error.connect(lambda text: prompts.error(self, "Permisos por rol", text))
+        self.model.error.connect(lambda text: prompts.error(self, translate("admin.permission_matrix", "Permisos por rol"), text))
         self.view = QTableView(self)
         self.view.setObjectName("matrix_view")
         self.view.setModel(self.model)
@@ -237,18 +238,18 @@ class PermissionMatrixDialog(QDialog):
         self._size_columns()
         self.model.modelReset.connect(self._size_columns)
         layout.addWidget(self.view, 1)
-        hint = QLabel("Teclado: flechas para moverse, Espacio para marcar o desmarcar.", self)
+        hint = QLabel(translate("admin.permission_matrix", "Teclado: flechas para moverse, Espacio para marcar o desmarcar."), self)
         hint.setStyleSheet(HINT_STYLE)
         layout.addWidget(hint)
 
         row = QHBoxLayout()
-        self.new_role_button = QPushButton(icon("add"), "&Nuevo rol…", self)
+        self.new_role_button = QPushButton(icon("add"), translate("admin.permission_matrix", "&Nuevo rol…"), self)
         self.new_role_button.setAutoDefault(False)
         self.new_role_button.clicked.connect(self.new_role)
         row.addWidget(self.new_role_button)
         row.addStretch(1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        buttons.button(QDialogButtonBox.StandardButton.Close).setText("&Cerrar")
+        buttons.button(QDialogButtonBox.StandardButton.Close).setText(translate("admin.permission_matrix", "&Cerrar"))
         buttons.rejected.connect(self.reject)
         row.addWidget(buttons)
         layout.addLayout(row)
@@ -264,13 +265,13 @@ class PermissionMatrixDialog(QDialog):
             head.resizeSection(column, 118)
 
     def new_role(self) -> None:
-        name = prompts.ask_text(self, "Nuevo rol", "Nombre del rol (copia los permisos de "
-                                                   "Recepción; ajústelos después):")
+        name = prompts.ask_text(self, translate("admin.permission_matrix", "Nuevo rol"), translate("admin.permission_matrix", "Nombre del rol (copia los permisos de "
+                                                   "Recepción; ajústelos después):"))
         if not name:
             return
         try:
             users.create_role(name, copy_from=permissions.ROLE_RECEPTION)
         except ServiceError as exc:
-            prompts.error(self, "Nuevo rol", str(exc))
+            prompts.error(self, translate("admin.permission_matrix", "Nuevo rol"), str(exc))
             return
         self.model.reload()

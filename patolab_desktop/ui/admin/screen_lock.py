@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Callable
 
+import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QApplication,
@@ -26,6 +27,7 @@ from ... import APP_NAME
 from ...services import auth, session, settings
 from ..icons import icon
 from .common import PasswordEdit, fit_height, header, make_form, message_label, show_message
+from ...i18n import translate
 
 INPUT_EVENTS = frozenset({
     QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonDblClick,
@@ -48,7 +50,7 @@ class Curtain(QWidget):
         picture.setPixmap(icon("lock").pixmap(64, 64))
         picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(picture)
-        text = QLabel(f"{APP_NAME}\nPantalla bloqueada", self)
+        text = QLabel(translate("admin.screen_lock", "{APP_NAME}\nPantalla bloqueada").format(APP_NAME=APP_NAME), self)
         text.setAlignment(Qt.AlignmentFlag.AlignCenter)
         font = text.font()
         font.setPointSizeF(font.pointSizeF() * 1.4)
@@ -69,6 +71,8 @@ class Curtain(QWidget):
         return False
 
     def remove(self) -> None:
+        if not shiboken6.isValid(self) or not shiboken6.isValid(self._target):
+            return  # the window it covered was closed meanwhile (and took the curtain along)
         self._target.removeEventFilter(self)
         self.hide()
         self.setParent(None)
@@ -83,7 +87,7 @@ class LockDialog(QDialog):
         self.setObjectName("lock_dialog")
         self._lock = lock
         self._closing = False
-        self.setWindowTitle(f"{APP_NAME} — Pantalla bloqueada")
+        self.setWindowTitle(translate("admin.screen_lock", "{APP_NAME} — Pantalla bloqueada").format(APP_NAME=APP_NAME))
         self.setWindowIcon(icon("lock"))
         self.setWindowFlags(Qt.WindowType.Dialog | Qt.WindowType.CustomizeWindowHint
                             | Qt.WindowType.WindowTitleHint)
@@ -93,24 +97,23 @@ class LockDialog(QDialog):
         name = f"{actor.display_name} ({actor.username}, {actor.role})" if actor else ""
         layout = QVBoxLayout(self)
         layout.addWidget(header(
-            "lock", "Pantalla bloqueada",
-            f"Sesión de {name}.\nEscriba su contraseña para continuar: los formularios "
-            "abiertos siguen tal como los dejó.", self,
+            "lock", translate("admin.screen_lock", "Pantalla bloqueada"),
+            translate("admin.screen_lock", "Sesión de {name}.\nEscriba su contraseña para continuar: los formularios abiertos siguen tal como los dejó.").format(name=name), self,
         ))
         form = make_form()
-        self.password_edit = PasswordEdit(self, "contraseña")
+        self.password_edit = PasswordEdit(self, translate("admin.screen_lock", "contraseña"))
         self.password_edit.setObjectName("unlock_password")
-        form.addRow("&Contraseña:", self.password_edit)
+        form.addRow(translate("admin.screen_lock", "&Contraseña:"), self.password_edit)
         layout.addLayout(form)
         self.message = message_label(self)
         self.message.setObjectName("unlock_message")
         layout.addWidget(self.message)
         buttons = QDialogButtonBox(self)
-        self.unlock_button = buttons.addButton("&Desbloquear",
+        self.unlock_button = buttons.addButton(translate("admin.screen_lock", "&Desbloquear"),
                                                QDialogButtonBox.ButtonRole.AcceptRole)
         self.unlock_button.setIcon(icon("unlock"))
         self.unlock_button.setDefault(True)
-        self.switch_button = buttons.addButton("Cambiar de &usuario…",
+        self.switch_button = buttons.addButton(translate("admin.screen_lock", "Cambiar de &usuario…"),
                                                QDialogButtonBox.ButtonRole.ActionRole)
         self.switch_button.setIcon(icon("switch_user"))
         self.switch_button.setAutoDefault(False)
@@ -231,7 +234,7 @@ class ScreenLock(QObject):
             self.dialog.show_error(str(exc))
             return False
         if not ok:
-            self.dialog.show_error("Contraseña incorrecta. La pantalla sigue bloqueada.")
+            self.dialog.show_error(translate("admin.screen_lock", "Contraseña incorrecta. La pantalla sigue bloqueada."))
             return False
         self.release()
         self.unlocked.emit()

@@ -1,6 +1,8 @@
 """Administrators' users window: list, create, edit, deactivate, reset password, unlock."""
 from __future__ import annotations
 
+import dataclasses
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -29,6 +31,7 @@ from .common import (
     message_label,
     show_message,
 )
+from ...i18n import translate
 
 
 def _when(value) -> str:
@@ -44,11 +47,11 @@ def _status_colour(row: dict):
 
 
 COLUMNS = [
-    Column("username", "Usuario", sort="username"),
-    Column("full_name", "Nombre completo", sort="full_name"),
-    Column("role", "Rol", sort="role"),
-    Column("status", "Estado", foreground=_status_colour),
-    Column("last_login_at", "Último acceso", format=_when),
+    Column("username", QT_TRANSLATE_NOOP("admin.users_window", "Usuario"), sort="username"),
+    Column("full_name", QT_TRANSLATE_NOOP("admin.users_window", "Nombre completo"), sort="full_name"),
+    Column("role", QT_TRANSLATE_NOOP("admin.users_window", "Rol"), sort="role"),
+    Column("status", QT_TRANSLATE_NOOP("admin.users_window", "Estado"), foreground=_status_colour),
+    Column("last_login_at", QT_TRANSLATE_NOOP("admin.users_window", "Último acceso"), format=_when),
 ]
 
 
@@ -61,7 +64,7 @@ class UserDialog(QDialog):
         self.user_id = user_id
         self.saved_id: int | None = None
         data = users.get(user_id) if user_id is not None else users.UserData()
-        self.setWindowTitle("Editar usuario" if user_id else "Nuevo usuario")
+        self.setWindowTitle(translate("admin.users_window", "Editar usuario") if user_id else translate("admin.users_window", "Nuevo usuario"))
         self.setWindowIcon(icon("users"))
         self.setModal(True)
         self.setMinimumWidth(480)
@@ -72,45 +75,45 @@ class UserDialog(QDialog):
         self.username_edit.setObjectName("username")
         self.username_edit.setMaxLength(60)
         self.username_edit.setReadOnly(user_id is not None)
-        self.errors.add_row("username", "&Usuario:", self.username_edit)
+        self.errors.add_row("username", translate("admin.users_window", "&Usuario:"), self.username_edit)
         self.full_name_edit = QLineEdit(data.full_name, self)
         self.full_name_edit.setObjectName("full_name")
         self.full_name_edit.setMaxLength(120)
-        self.errors.add_row("full_name", "&Nombre completo:", self.full_name_edit)
+        self.errors.add_row("full_name", translate("admin.users_window", "&Nombre completo:"), self.full_name_edit)
         self.role_combo = QComboBox(self)
         self.role_combo.setObjectName("role")
         for role in users.roles():
             self.role_combo.addItem(role["name"], role["id"])
         if data.role_id is not None:
             self.role_combo.setCurrentIndex(self.role_combo.findData(data.role_id))
-        self.errors.add_row("role_id", "&Rol:", self.role_combo)
-        self.active_check = QCheckBox("Activo (puede iniciar sesión)", self)
+        self.errors.add_row("role_id", translate("admin.users_window", "&Rol:"), self.role_combo)
+        self.active_check = QCheckBox(translate("admin.users_window", "Activo (puede iniciar sesión)"), self)
         self.active_check.setChecked(data.active)
         self.password_edit = self.repeat_edit = None
         if user_id is None:
             self.password_edit = PasswordEdit(self)
             self.password_edit.setObjectName("password")
-            self.errors.add_row("password", "Contraseña &temporal:", self.password_edit)
+            self.errors.add_row("password", translate("admin.users_window", "Contraseña &temporal:"), self.password_edit)
             self.repeat_edit = PasswordEdit(self)
             self.repeat_edit.setObjectName("repeat")
-            self.errors.add_row("repeat", "Re&petir contraseña:", self.repeat_edit)
+            self.errors.add_row("repeat", translate("admin.users_window", "Re&petir contraseña:"), self.repeat_edit)
             self.active_check.hide()  # a new user starts active
         else:
             form.addRow("", self.active_check)
         layout.addLayout(form)
         if user_id is None:
-            hint = QLabel("La persona deberá cambiar esta contraseña temporal la primera vez "
-                          "que inicie sesión.", self)
+            hint = QLabel(translate("admin.users_window", "La persona deberá cambiar esta contraseña temporal la primera vez "
+                          "que inicie sesión."), self)
             hint.setWordWrap(True)
             hint.setStyleSheet(HINT_STYLE)
             layout.addWidget(hint)
         self.message = message_label(self)
         layout.addWidget(self.message)
         buttons = QDialogButtonBox(self)
-        save = buttons.addButton("&Guardar", QDialogButtonBox.ButtonRole.AcceptRole)
+        save = buttons.addButton(translate("admin.users_window", "&Guardar"), QDialogButtonBox.ButtonRole.AcceptRole)
         save.setIcon(icon("save"))
         save.setDefault(True)
-        buttons.addButton("Cancelar", QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.addButton(translate("admin.users_window", "Cancelar"), QDialogButtonBox.ButtonRole.RejectRole)
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
@@ -125,7 +128,7 @@ class UserDialog(QDialog):
         try:
             if self.user_id is None:
                 if self.password_edit.text() != self.repeat_edit.text():
-                    self.errors.show({"repeat": "Las dos contraseñas no coinciden."})
+                    self.errors.show({"repeat": translate("admin.users_window", "Las dos contraseñas no coinciden.")})
                     return False
                 self.saved_id = users.create(data, self.password_edit.text())
             else:
@@ -149,27 +152,27 @@ class ResetPasswordDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("reset_password_dialog")
         self.user_id = user_id
-        self.setWindowTitle("Restablecer contraseña")
+        self.setWindowTitle(translate("admin.users_window", "Restablecer contraseña"))
         self.setWindowIcon(icon("password_reset"))
         self.setModal(True)
         self.setMinimumWidth(440)
         layout = QVBoxLayout(self)
-        layout.addWidget(header("password_reset", f"Restablecer la contraseña de {username}",
-                                "La cuenta se desbloquea y la persona deberá elegir una "
-                                "contraseña propia al iniciar sesión.", self))
+        layout.addWidget(header("password_reset", translate("admin.users_window", "Restablecer la contraseña de {username}").format(username=username),
+                                translate("admin.users_window", "La cuenta se desbloquea y la persona deberá elegir una "
+                                "contraseña propia al iniciar sesión."), self))
         form = make_form()
         self.errors = FieldErrors(form)
         self.password_edit = PasswordEdit(self)
-        self.errors.add_row("password", "Contraseña &temporal:", self.password_edit)
+        self.errors.add_row("password", translate("admin.users_window", "Contraseña &temporal:"), self.password_edit)
         self.repeat_edit = PasswordEdit(self)
-        self.errors.add_row("repeat", "Re&petir:", self.repeat_edit)
+        self.errors.add_row("repeat", translate("admin.users_window", "Re&petir:"), self.repeat_edit)
         layout.addLayout(form)
         self.message = message_label(self)
         layout.addWidget(self.message)
         buttons = QDialogButtonBox(self)
-        ok = buttons.addButton("&Restablecer", QDialogButtonBox.ButtonRole.AcceptRole)
+        ok = buttons.addButton(translate("admin.users_window", "&Restablecer"), QDialogButtonBox.ButtonRole.AcceptRole)
         ok.setDefault(True)
-        buttons.addButton("Cancelar", QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.addButton(translate("admin.users_window", "Cancelar"), QDialogButtonBox.ButtonRole.RejectRole)
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
@@ -177,7 +180,7 @@ class ResetPasswordDialog(QDialog):
 
     def save(self) -> bool:
         if self.password_edit.text() != self.repeat_edit.text():
-            self.errors.show({"repeat": "Las dos contraseñas no coinciden."})
+            self.errors.show({"repeat": translate("admin.users_window", "Las dos contraseñas no coinciden.")})
             return False
         try:
             users.reset_password(self.user_id, self.password_edit.text())
@@ -195,37 +198,37 @@ class UsersWindow(QDialog):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setObjectName("users_window")
-        self.setWindowTitle("Usuarios")
+        self.setWindowTitle(translate("admin.users_window", "Usuarios"))
         self.setWindowIcon(icon("users"))
         self.resize(900, 560)
         layout = QVBoxLayout(self)
 
         top = QHBoxLayout()
-        self.search = SearchBox("Buscar por usuario o nombre…", self)
+        self.search = SearchBox(translate("admin.users_window", "Buscar por usuario o nombre…"), self)
         self.search.setObjectName("users_search")
         top.addWidget(self.search, 1)
-        self.inactive_check = QCheckBox("Mostrar &inactivos", self)
+        self.inactive_check = QCheckBox(translate("admin.users_window", "Mostrar &inactivos"), self)
         self.inactive_check.setChecked(True)
         top.addWidget(self.inactive_check)
         layout.addLayout(top)
 
-        self.model = PagedTableModel(COLUMNS, users.page, parent=self)
+        self.model = PagedTableModel([dataclasses.replace(c, title=translate("admin.users_window", c.title)) for c in COLUMNS], users.page, parent=self)
         self.view = make_table_view(self)
         self.view.setObjectName("users_table")
         self.view.setModel(self.model)
         layout.addWidget(self.view, 1)
 
         actions = QHBoxLayout()
-        self.new_button = self._button(actions, "add", "&Nuevo…", self.new_user)
-        self.edit_button = self._button(actions, "edit", "&Editar…", self.edit_user)
-        self.active_button = self._button(actions, "deactivate", "&Desactivar", self.toggle_active)
-        self.reset_button = self._button(actions, "password_reset", "&Restablecer contraseña…",
+        self.new_button = self._button(actions, "add", translate("admin.users_window", "&Nuevo…"), self.new_user)
+        self.edit_button = self._button(actions, "edit", translate("admin.users_window", "&Editar…"), self.edit_user)
+        self.active_button = self._button(actions, "deactivate", translate("admin.users_window", "&Desactivar"), self.toggle_active)
+        self.reset_button = self._button(actions, "password_reset", translate("admin.users_window", "&Restablecer contraseña…"),
                                          self.reset_password)
-        self.unlock_button = self._button(actions, "account_unlock", "Des&bloquear",
+        self.unlock_button = self._button(actions, "account_unlock", translate("admin.users_window", "Des&bloquear"),
                                           self.unlock_user)
         actions.addStretch(1)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        close.button(QDialogButtonBox.StandardButton.Close).setText("&Cerrar")
+        close.button(QDialogButtonBox.StandardButton.Close).setText(translate("admin.users_window", "&Cerrar"))
         close.rejected.connect(self.reject)
         actions.addWidget(close)
         layout.addLayout(actions)
@@ -266,10 +269,10 @@ class UsersWindow(QDialog):
             button.setEnabled(row is not None)
         self.unlock_button.setEnabled(row is not None and row["status"].startswith("Bloqueado"))
         if row is not None and not row["active"]:
-            self.active_button.setText("Re&activar")
+            self.active_button.setText(translate("admin.users_window", "Re&activar"))
             self.active_button.setIcon(icon("reactivate"))
         else:
-            self.active_button.setText("&Desactivar")
+            self.active_button.setText(translate("admin.users_window", "&Desactivar"))
             self.active_button.setIcon(icon("deactivate"))
 
     # --- actions ----------------------------------------------------------------------
@@ -291,15 +294,14 @@ class UsersWindow(QDialog):
         if row is None:
             return
         if row["active"] and not prompts.confirm(
-            self, "Desactivar usuario",
-            f"¿Desactivar a {row['full_name']} ({row['username']})? No podrá iniciar sesión; "
-            "su historial en la auditoría se conserva.",
+            self, translate("admin.users_window", "Desactivar usuario"),
+            translate("admin.users_window", "¿Desactivar a {full_name} ({username})? No podrá iniciar sesión; su historial en la auditoría se conserva.").format(full_name=row['full_name'], username=row['username']),
         ):
             return
         try:
             users.set_active(row["id"], not row["active"])
         except ServiceError as exc:
-            prompts.error(self, "Usuarios", str(exc))
+            prompts.error(self, translate("admin.users_window", "Usuarios"), str(exc))
             return
         self.reload(row["id"])
 
@@ -309,8 +311,8 @@ class UsersWindow(QDialog):
             return
         dialog = ResetPasswordDialog(row["id"], row["username"], parent=self)
         if dialog.exec() == QDialog.DialogCode.Accepted:
-            prompts.info(self, "Contraseña restablecida",
-                         f"{row['username']} deberá cambiar la contraseña al iniciar sesión.")
+            prompts.info(self, translate("admin.users_window", "Contraseña restablecida"),
+                         translate("admin.users_window", "{username} deberá cambiar la contraseña al iniciar sesión.").format(username=row['username']))
             self.reload(row["id"])
 
     def unlock_user(self) -> None:
@@ -320,7 +322,7 @@ class UsersWindow(QDialog):
         try:
             users.unlock(row["id"])
         except ServiceError as exc:
-            prompts.error(self, "Usuarios", str(exc))
+            prompts.error(self, translate("admin.users_window", "Usuarios"), str(exc))
             return
         self.reload(row["id"])
 

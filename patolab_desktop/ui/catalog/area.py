@@ -4,8 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
-from PySide6.QtCore import QStandardPaths, Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QStandardPaths
 
 from .. import prompts
 from ...i18n import translate
@@ -20,7 +19,8 @@ def install(window) -> None:
     from .catalog_window import CatalogWindow
 
     widget = CatalogWindow(window)
-    window.add_tab(TAB_KEY, widget, translate("catalog.area", "Catálogo"), "catalog")
+    window.add_tab(TAB_KEY, widget, translate("catalog.area", "Catálogo"), "catalog",
+                   permission="catalog.view")
     window.add_action("catalog", translate("catalog.area", "&Investigaciones"), lambda: window.show_tab(TAB_KEY),
                       "catalog", SHOW_SHORTCUT, permission="catalog.view")
     window.add_action("catalog", translate("catalog.area", "&Nueva investigación…"), lambda: new_investigation(window),
@@ -49,23 +49,24 @@ def suggested_path(file_name: str) -> str:
     return str(base / file_name)
 
 
-def run_export(window, title: str, file_name: str, write: Callable[[str], int],
+def run_export(window, title: str, file_name: str, write: Callable[..., int],
                noun_one: str, noun_many: str) -> int | None:
-    """Ask for a file (through prompts), write it, say how many rows were written."""
+    """Ask for a file (through prompts), write it off the GUI thread, say how many rows."""
+    from ..widgets.progress import run_with_progress
+
     path = prompts.save_file(window, title, suggested_path(file_name), translate("catalog.area", "Archivos CSV (*.csv)"))
     if not path:
         return None
     if not path.lower().endswith(".csv"):
         path += ".csv"
-    QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-    try:
-        count = write(path)
-    except OSError as exc:
-        QApplication.restoreOverrideCursor()
-        prompts.error(window, translate("catalog.area", "No se pudo exportar"),
-                      translate("catalog.area", "No se pudo escribir el archivo:\n{path}\n\n{v}").format(path=path, v=exc.strerror or exc))
+    outcome = run_with_progress(window, title, write, path)
+    if outcome.cancelled:
+        prompts.info(window, translate("catalog.area", "Exportación cancelada"),
+                     translate("catalog.area", "No se escribió ningún archivo."))
         return None
-    QApplication.restoreOverrideCursor()
+    if not outcome.ok:
+        return None  # already shown through prompts.error
+    count = outcome.result
     noun = noun_one if count == 1 else noun_many
     prompts.info(window, translate("catalog.area", "Exportación terminada"), translate("catalog.area", "Se exportaron {count:,} {noun} a:\n{path}").format(count=count, noun=noun, path=path))
     return count
@@ -77,7 +78,7 @@ def export_catalog(window) -> int | None:
     tab = window.tab(TAB_KEY)
     filters = tab.export_filters() if tab is not None else catalog.CatalogFilter()
     return run_export(window, translate("catalog.area", "Exportar catálogo a CSV"), EXPORT_FILE_NAME,
-                      lambda path: catalog.export_catalog(filters, path),
+                      lambda path, **progress: catalog.export_catalog(filters, path, **progress),
                       translate("catalog.area", "investigación"), "investigaciones")
 
 

@@ -73,7 +73,7 @@ class CatalogWindow(ListTab):
         self.kind_combo = QComboBox(self)
         self.kind_combo.setObjectName("kind_filter")
         for text, value in KINDS:
-            self.kind_combo.addItem(text, value)
+            self.kind_combo.addItem(translate("catalog.catalog_window", text), value)
         kind_label = QLabel(translate("catalog.catalog_window", "&Mostrar:"), self)
         kind_label.setBuddy(self.kind_combo)
         self.inactive_check = QCheckBox(translate("catalog.catalog_window", "Incluir &inactivas"), self)

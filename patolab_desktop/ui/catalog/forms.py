@@ -119,9 +119,11 @@ class FieldErrors:
         return label.text() if label is not None else ""
 
 
-def dialog_buttons(parent: QWidget, save_text: str = "&Guardar") -> QDialogButtonBox:
+def dialog_buttons(parent: QWidget, save_text: str | None = None) -> QDialogButtonBox:
     """Guardar (default: Enter) and Cancelar (Esc)."""
     buttons = QDialogButtonBox(parent)
+    if save_text is None:
+        save_text = translate("catalog.forms", "&Guardar")
     save = buttons.addButton(save_text, QDialogButtonBox.ButtonRole.AcceptRole)
     save.setIcon(icon("save"))
     save.setDefault(True)

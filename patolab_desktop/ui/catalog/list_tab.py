@@ -83,20 +83,17 @@ class ListTab(QWidget):
 
     def _build_actions(self) -> None:
         one = translate("nouns", self.noun_one)
+        o = "a" if self.feminine else "o"  # Spanish gender ending; English ignores it
         self.new_action = self.action(translate("catalog.list_tab", "&Nueva") if self.feminine else translate("catalog.list_tab", "&Nuevo"), self.new_icon,
-                                      self.new_item, ("Ctrl+N",), translate("catalog.list_tab", "Registrar {one} nuev").format(one=one)
-                                      + ("a" if self.feminine else "o"))
+                                      self.new_item, ("Ctrl+N",), translate("catalog.list_tab", "Registrar {one} nuev{o}").format(one=one, o=o))
         self.edit_action = self.action(translate("catalog.list_tab", "&Editar"), "edit", self.edit_selected, ("F2",),
-                                       translate("catalog.list_tab", "Editar {one} seleccionad").format(one=one) + ("a" if self.feminine else "o")
-                                       + translate("catalog.list_tab", " (Intro o doble clic)"))
+                                       translate("catalog.list_tab", "Editar {one} seleccionad{o} (Intro o doble clic)").format(one=one, o=o))
         self.deactivate_action = self.action(
             translate("catalog.list_tab", "&Desactivar"), "deactivate", self.deactivate_selected,
-            (QKeySequence.StandardKey.Delete,), translate("catalog.list_tab", "Desactivar {one} seleccionad").format(one=one)
-            + ("a" if self.feminine else "o"), widget=self.view,
+            (QKeySequence.StandardKey.Delete,), translate("catalog.list_tab", "Desactivar {one} seleccionad{o}").format(one=one, o=o), widget=self.view,
             context=Qt.ShortcutContext.WidgetShortcut)
         self.reactivate_action = self.action(translate("catalog.list_tab", "&Reactivar"), "reactivate", self.reactivate_selected,
-                                             ("Ctrl+R",), translate("catalog.list_tab", "Reactivar {one} seleccionad").format(one=one)
-                                             + ("a" if self.feminine else "o"))
+                                             ("Ctrl+R",), translate("catalog.list_tab", "Reactivar {one} seleccionad{o}").format(one=one, o=o))
         self.refresh_action = self.action(translate("catalog.list_tab", "Actuali&zar"), "refresh", self.reload, ("F5",),
                                           translate("catalog.list_tab", "Volver a leer la lista de la base de datos"))
         self.find_action = self.action(translate("catalog.list_tab", "Buscar"), "search", self.focus_default, ("Ctrl+F",),
@@ -207,7 +204,8 @@ class ListTab(QWidget):
         elif total is None or total < shown:
             text = translate("catalog.list_tab", "Mostrando {shown:,} {noun_many} (hay más: baje para verlos)").format(shown=shown, noun_many=translate("nouns", self.noun_many))
         elif shown == total:
-            text = f"{total:,} {translate("nouns", self.noun_one) if total == 1 else translate("nouns", self.noun_many)}"
+            noun = translate("nouns", self.noun_one if total == 1 else self.noun_many)
+            text = f"{total:,} {noun}"
         else:
             text = translate("catalog.list_tab", "Mostrando {shown:,} de {total:,} {noun_many}").format(shown=shown, total=total, noun_many=translate("nouns", self.noun_many))
         self.count_label.setText(text)

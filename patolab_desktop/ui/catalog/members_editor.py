@@ -174,7 +174,7 @@ class PanelMembersEditor(QWidget):
     def _members_changed(self) -> None:
         count = self.members_model.rowCount()
         if count:
-            noun = translate("catalog.members_editor", "investigación") if count == 1 else "investigaciones"
+            noun = translate("catalog.members_editor", "investigación") if count == 1 else translate("catalog.members_editor", "investigaciones")
             self.total_label.setText(
                 translate("catalog.members_editor", "{count} {noun}; suma de sus precios por separado: {format_lempiras}").format(count=count, noun=noun, format_lempiras=format_lempiras(self.members_total())))
         else:

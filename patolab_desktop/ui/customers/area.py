@@ -17,7 +17,8 @@ def install(window) -> None:
     from .customers_window import CustomersWindow
 
     widget = CustomersWindow(window)
-    window.add_tab(TAB_KEY, widget, translate("customers.area", "Clientes"), "customers")
+    window.add_tab(TAB_KEY, widget, translate("customers.area", "Clientes"), "customers",
+                   permission="patients.view")
     window.add_action("customers", translate("customers.area", "&Clientes"), lambda: window.show_tab(TAB_KEY), "customers",
                       SHOW_SHORTCUT, permission="patients.view")
     # Ctrl+N belongs to the customers tab (other tabs may use it for their own "new"):

@@ -13,6 +13,7 @@ from PySide6.QtGui import QColor
 from ..icons import icon
 from ..models.paged_table import Column
 from ...i18n import translate
+from ..service_labels import service_label
 
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 CENTER = Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter
@@ -65,8 +66,9 @@ def customer_columns() -> list[Column]:
         Column("name", translate("customers.customer_columns", "Nombre"), sort="name", decoration=_name_decoration,
                foreground=_foreground, tooltip=_name_tooltip),
         Column("id_number", translate("customers.customer_columns", "Identidad/RTN"), sort="id_number", foreground=_foreground),
-        Column("type_label", translate("customers.customer_columns", "Tipo"), foreground=_foreground),
-        Column("age", "Edad", format=format_age, align=RIGHT, foreground=_foreground),
+        Column("type_label", translate("customers.customer_columns", "Tipo"), format=service_label,
+               foreground=_foreground),
+        Column("age", translate("customers.customer_columns", "Edad"), format=format_age, align=RIGHT, foreground=_foreground),
         Column("gender", translate("customers.customer_columns", "Género"), foreground=_foreground),
         Column("phone", translate("customers.customer_columns", "Teléfono"), sort="phone", foreground=_foreground),
         Column("email", translate("customers.customer_columns", "Correo"), foreground=_foreground),

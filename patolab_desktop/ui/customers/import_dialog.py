@@ -66,8 +66,13 @@ def row_detail(row: ImportRow) -> str:
 class ImportPreviewModel(QAbstractTableModel):
     """Rows of an ``ImportPlan`` (already in memory): line, result, values, reason."""
 
-    COLUMNS = tuple(QT_TRANSLATE_NOOP("customers.import_dialog", text) for text in (
-        "Línea", "Resultado", "Nombre", "Teléfono", "Correo", "Identidad", "Detalle"))
+    COLUMNS = (QT_TRANSLATE_NOOP("customers.import_dialog", "Línea"),
+               QT_TRANSLATE_NOOP("customers.import_dialog", "Resultado"),
+               QT_TRANSLATE_NOOP("customers.import_dialog", "Nombre"),
+               QT_TRANSLATE_NOOP("customers.import_dialog", "Teléfono"),
+               QT_TRANSLATE_NOOP("customers.import_dialog", "Correo"),
+               QT_TRANSLATE_NOOP("customers.import_dialog", "Identidad"),
+               QT_TRANSLATE_NOOP("customers.import_dialog", "Detalle"))
     VALUE_KEYS = {2: "name", 3: "phone", 4: "email", 5: "id_number"}
     ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 

@@ -85,7 +85,7 @@ class LabHeaderDialog(QDialog):
         print_form = QFormLayout(print_box)
         self.paper = QComboBox()
         for key, text in PAPER_LABELS.items():
-            self.paper.addItem(text, key)
+            self.paper.addItem(translate("printing.lab_header_dialog", text), key)
         self.fields["paper_size"] = self.paper
         print_form.addRow(self._label(translate("printing.lab_header_dialog", "&Papel:"), self.paper), self._with_error("paper_size", self.paper))
         self.label_width = self._spin("label_width_mm", reports.LABEL_MIN_MM, reports.LABEL_MAX_MM, " mm")

@@ -11,7 +11,8 @@ def install(window) -> None:
     from .referrers_window import ReferrersWindow
 
     widget = ReferrersWindow(window)
-    window.add_tab(TAB_KEY, widget, translate("referrers.area", "Remitentes"), "referrers")
+    window.add_tab(TAB_KEY, widget, translate("referrers.area", "Remitentes"), "referrers",
+                   permission="referrers.view")
     window.add_action("referrers", translate("referrers.area", "&Médicos remitentes"), lambda: window.show_tab(TAB_KEY),
                       "referrers", SHOW_SHORTCUT, permission="referrers.view")
     window.add_action("referrers", translate("referrers.area", "&Nuevo remitente…"), lambda: new_referrer(window),
@@ -38,5 +39,6 @@ def export_referrers(window) -> int | None:
     tab = window.tab(TAB_KEY)
     filters = tab.export_filters() if tab is not None else referrers.ReferrerFilter()
     return run_export(window, translate("referrers.area", "Exportar remitentes a CSV"), EXPORT_FILE_NAME,
-                      lambda path: referrers.export_referrers(filters, path),
+                      lambda path, **progress: referrers.export_referrers(filters, path,
+                                                                          **progress),
                       "remitente", "remitentes")

@@ -124,6 +124,11 @@ class ReferrerDialog(QDialog):
         self.active_check.setChecked(data.active)
         self.active_check.setVisible(data.id is not None)
         notice = referrers.edit_notice(data.id) if data.id is not None else ""
+        if notice:  # the service says it in Spanish; say it in the interface language
+            used = referrers.request_count(data.id)
+            notice = (translate("referrers.referrer_dialog", "Este remitente tiene 1 solicitud; el cambio se verá también en ella.")
+                      if used == 1 else
+                      translate("referrers.referrer_dialog", "Este remitente tiene {used:,} solicitudes; el cambio se verá también en ellas.").format(used=used))
         self.notice.setText(notice)
         self.notice.setVisible(bool(notice))
 

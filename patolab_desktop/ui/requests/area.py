@@ -3,10 +3,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QApplication,
     QButtonGroup,
     QHBoxLayout,
-    QProgressDialog,
     QStackedWidget,
     QToolButton,
     QVBoxLayout,
@@ -127,43 +125,28 @@ class RequestsArea(QWidget):
 
     def export_csv(self) -> int | None:
         from ...services import requests as requests_service
-        from ...services.errors import ServiceError
+        from ..widgets.progress import run_with_progress
 
         path = prompts.save_file(self, translate("requests.area", "Exportar solicitudes"), EXPORT_NAME, translate("requests.area", "Archivos CSV (*.csv)"))
         if not path:
             return None
-        progress = QProgressDialog(translate("requests.area", "Exportando solicitudes…"), translate("requests.area", "Cancelar"), 0, 0, self)
-        progress.setWindowTitle(translate("requests.area", "Exportar solicitudes"))
-        progress.setWindowModality(Qt.WindowModality.WindowModal)
-        progress.setMinimumDuration(400)
-
-        def report(done, *_rest) -> None:
-            progress.setLabelText(translate("requests.area", "Exportando solicitudes… {done:,}").format(done=done).replace(",", "."))
-            QApplication.processEvents()
-
-        try:
-            count = requests_service.export_requests(self.current_filters(), path, progress=report,
-                                                     cancelled=progress.wasCanceled)
-            was_cancelled = progress.wasCanceled()
-        except ServiceError as exc:
-            prompts.error(self, translate("requests.area", "No se exportaron las solicitudes"), str(exc))
-            return None
-        except OSError as exc:
-            prompts.error(self, translate("requests.area", "No se exportaron las solicitudes"), translate("requests.area", "No se pudo escribir el archivo:\n{exc}").format(exc=exc))
-            return None
-        finally:
-            progress.reset()  # hides it (closing would count as "Cancelar")
-            progress.deleteLater()
-        if was_cancelled:
+        outcome = run_with_progress(self, translate("requests.area", "Exportar solicitudes"),
+                                    requests_service.export_requests, self.current_filters(),
+                                    path, label=translate("requests.area", "Exportando solicitudes"))
+        if outcome.cancelled:
             prompts.info(self, translate("requests.area", "Exportación cancelada"), translate("requests.area", "No se creó el archivo."))
             return None
+        if not outcome.ok:
+            return None  # already shown through prompts.error
+        count = outcome.result
         prompts.info(self, translate("requests.area", "Solicitudes exportadas"), translate("requests.area", "Se exportaron {count} solicitudes a\n{path}").format(count=count, path=path))
         return count
 
 
 def install(window) -> None:
     area = RequestsArea(window)
-    window.add_tab("requests", area, translate("requests.area", "Solicitudes"), "requests")
+    window.add_tab("requests", area, translate("requests.area", "Solicitudes"), "requests",
+                   permission="lis.requests.view")
 
     def go(show) -> None:
         window.show_tab("requests")

@@ -38,7 +38,7 @@ from ...services import customers as customers_service
 from ...services import referrers as referrers_service
 from ...services import requests as requests_service
 from ...services import session
-from ...services.errors import ServiceError, ValidationError
+from ...services.errors import PermissionDenied, ServiceError, ValidationError
 from ...services.paging import PageRequest
 from ...util.money import format_lempiras
 from .. import prompts
@@ -577,6 +577,9 @@ class RequestEntry(QWidget):
             lines = {k: v for k, v in exc.fields.items() if k in self._LINE_FIELDS}
             show_error(self.lines_error, "\n".join(lines.values()))
             show_error(self.discount_error, "\n".join(v for k, v in exc.fields.items() if k not in lines))
+            return False
+        except PermissionDenied as exc:  # a role without lis.requests.create (issue 5)
+            show_error(self.discount_error, str(exc))
             return False
         self._pricing = pricing
         rows = line_rows(pricing.lines)

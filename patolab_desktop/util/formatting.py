@@ -1,0 +1,57 @@
+"""Dates, numbers and money as the lab writes them, in every interface language.
+
+The lab (Honduras) prefers dd/mm/yyyy dates and ``L 1,234.500`` money with a comma for
+thousands and a point for decimals; the English interface keeps the same formats on
+purpose, so printed documents and screens look the same whatever the language.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from .money import format_lempiras
+
+DATE_FORMAT = "%d/%m/%Y"
+DATETIME_FORMAT = "%d/%m/%Y %H:%M"
+QT_DATE_FORMAT = "dd/MM/yyyy"  # for QDateEdit.setDisplayFormat
+
+
+def format_date(value) -> str:
+    """``dd/mm/yyyy``; '' for None/''; ISO strings are parsed first."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    return value.strftime(DATE_FORMAT)
+
+
+def format_datetime(value) -> str:
+    """``dd/mm/yyyy HH:MM`` for datetimes, ``dd/mm/yyyy`` for plain dates."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    if isinstance(value, dt.datetime):
+        return value.strftime(DATETIME_FORMAT)
+    return value.strftime(DATE_FORMAT)
+
+
+def format_number(value, decimals: int = 0) -> str:
+    """``1,234`` / ``1,234.50``: comma thousands, point decimals."""
+    if value is None or value == "":
+        return ""
+    return f"{value:,.{decimals}f}"
+
+
+def format_money(value) -> str:
+    """``L 1,234.500`` (``util.money.format_lempiras``)."""
+    return format_lempiras(value)
+
+
+__all__ = ["DATE_FORMAT", "DATETIME_FORMAT", "QT_DATE_FORMAT", "format_date", "format_datetime",
+           "format_number", "format_money"]

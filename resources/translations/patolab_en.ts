@@ -1,0 +1,5127 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en" sourcelanguage="es">
+<context>
+    <name>ServiceLabels</name>
+    <message>
+        <location filename="../../patolab_desktop/ui/service_labels.py" line="18"/>
+        <source>Pendiente</source>
+        <translation>Pending</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/service_labels.py" line="19"/>
+        <source>Muestra tomada</source>
+        <translation>Sample collected</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/service_labels.py" line="20"/>
+        <source>En proceso</source>
+        <translation>In progress</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/service_labels.py" line="21"/>
+        <source>Resultado parcial</source>
+        <translation>Partial result</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/service_labels.py" line="22"/>
+        <source>Completada</source>
+        <translation>Completed</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/service_labels.py" line="23"/>
+        <source>Cancelada</source>
+        <translation>Cancelled</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/service_labels.py" line="25"/>
+        <source>Rutina</source>
+        <translation>Routine</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/service_labels.py" line="26"/>
+        <source>Urgente</source>
+        <translation>Urgent</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/service_labels.py" line="27"/>
+        <source>STAT (inmediato)</source>
+        <translation>STAT (immediate)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/service_labels.py" line="29"/>
+        <source>Ambulatorio</source>
+        <translation>Outpatient</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/service_labels.py" line="30"/>
+        <source>Hospitalizado</source>
+        <translation>Inpatient</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/service_labels.py" line="31"/>
+        <source>Emergencia</source>
+        <translation>Emergency</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/service_labels.py" line="32"/>
+        <source>Externo</source>
+        <translation>External</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/service_labels.py" line="34"/>
+        <source>Creada</source>
+        <translation>Created</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/service_labels.py" line="35"/>
+        <source>Cambio de estado</source>
+        <translation>Status change</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/service_labels.py" line="36"/>
+        <source>Investigación agregada</source>
+        <translation>Test added</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/service_labels.py" line="37"/>
+        <source>Investigación quitada</source>
+        <translation>Test removed</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/service_labels.py" line="38"/>
+        <source>Descuento</source>
+        <translation>Discount</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/service_labels.py" line="39"/>
+        <source>Datos modificados</source>
+        <translation>Details changed</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/service_labels.py" line="41"/>
+        <source>Sin descuento</source>
+        <translation>No discount</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/service_labels.py" line="42"/>
+        <source>Por edad</source>
+        <translation>Age-based</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/service_labels.py" line="43"/>
+        <source>Manual</source>
+        <translation>Manual</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/service_labels.py" line="45"/>
+        <source>Paciente</source>
+        <translation>Patient</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/service_labels.py" line="46"/>
+        <source>Empresa</source>
+        <translation>Company</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/service_labels.py" line="47"/>
+        <source>Cliente</source>
+        <translation>Customer</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/service_labels.py" line="49"/>
+        <source>Crear</source>
+        <translation>Create</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/service_labels.py" line="50"/>
+        <source>Modificar</source>
+        <translation>Modify</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/service_labels.py" line="51"/>
+        <source>Desactivar</source>
+        <translation>Deactivate</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/service_labels.py" line="52"/>
+        <source>Reactivar</source>
+        <translation>Reactivate</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/service_labels.py" line="53"/>
+        <source>Eliminar</source>
+        <translation>Delete</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/service_labels.py" line="54"/>
+        <source>Cambio de precio</source>
+        <translation>Price change</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/service_labels.py" line="55"/>
+        <source>Exportar</source>
+        <translation>Export</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/service_labels.py" line="56"/>
+        <source>Importar</source>
+        <translation>Import</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/service_labels.py" line="57"/>
+        <source>Imprimir</source>
+        <translation>Print</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/service_labels.py" line="58"/>
+        <source>Inicio de sesión</source>
+        <translation>Login</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/service_labels.py" line="59"/>
+        <source>Intento fallido de acceso</source>
+        <translation>Failed login attempt</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/service_labels.py" line="60"/>
+        <source>Cuenta bloqueada</source>
+        <translation>Account locked</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/service_labels.py" line="61"/>
+        <source>Cierre de sesión</source>
+        <translation>Logout</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/service_labels.py" line="62"/>
+        <source>Cambio de contraseña</source>
+        <translation>Password change</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/service_labels.py" line="63"/>
+        <source>Contraseña restablecida</source>
+        <translation>Password reset</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/service_labels.py" line="64"/>
+        <source>Cuenta desbloqueada</source>
+        <translation>Account unlocked</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/service_labels.py" line="65"/>
+        <source>Permiso concedido</source>
+        <translation>Permission granted</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/service_labels.py" line="66"/>
+        <source>Permiso retirado</source>
+        <translation>Permission withdrawn</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/service_labels.py" line="67"/>
+        <source>Cambio de configuración</source>
+        <translation>Settings change</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/service_labels.py" line="68"/>
+        <source>Copia de seguridad</source>
+        <translation>Backup</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/service_labels.py" line="69"/>
+        <source>Restauración</source>
+        <translation>Restore</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/service_labels.py" line="70"/>
+        <source>Cancelar</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/service_labels.py" line="71"/>
+        <source>Agregar investigación</source>
+        <translation>Add test</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/service_labels.py" line="72"/>
+        <source>Quitar investigación</source>
+        <translation>Remove test</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/service_labels.py" line="73"/>
+        <source>Paciente/empresa</source>
+        <translation>Patient/company</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/service_labels.py" line="74"/>
+        <source>Remitente</source>
+        <translation>Referrer</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/service_labels.py" line="75"/>
+        <source>Tipo de remitente</source>
+        <translation>Referrer type</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/service_labels.py" line="76"/>
+        <source>Investigación</source>
+        <translation>Test</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/service_labels.py" line="77"/>
+        <source>Sucursal</source>
+        <translation>Branch</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/service_labels.py" line="78"/>
+        <source>Solicitud</source>
+        <translation>Request</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/service_labels.py" line="79"/>
+        <source>Usuario</source>
+        <translation>User</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/service_labels.py" line="80"/>
+        <source>Rol</source>
+        <translation>Role</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/service_labels.py" line="81"/>
+        <source>Configuración</source>
+        <translation>Settings</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/service_labels.py" line="82"/>
+        <source>Base de datos</source>
+        <translation>Database</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/service_labels.py" line="83"/>
+        <source>Reporte</source>
+        <translation>Report</translation>
+    </message>
+</context>
+<context>
+    <name>admin.audit_viewer</name>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="48"/>
+        <source>Fecha y hora</source>
+        <translation>Date and time</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="49"/>
+        <source>Usuario</source>
+        <translation>User</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="50"/>
+        <source>Acción</source>
+        <translation>Action</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="51"/>
+        <source>Registro</source>
+        <translation>Record</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="52"/>
+        <source>Id</source>
+        <translation>ID</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="54"/>
+        <source>Cambios (antes → después)</source>
+        <translation>Changes (before → after)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="56"/>
+        <source>Detalle</source>
+        <translation>Details</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="75"/>
+        <source>Auditoría</source>
+        <translation>Audit log</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="84"/>
+        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="91"/>
+        <source>Todos</source>
+        <translation>All</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="88"/>
+        <source>{name} (sistema)</source>
+        <translation>{name} (system)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="96"/>
+        <source>Todas</source>
+        <translation>All</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="99"/>
+        <source>&amp;Desde:</source>
+        <translation>&amp;From:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="100"/>
+        <source>&amp;Hasta:</source>
+        <translation>&amp;To:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="101"/>
+        <source>&amp;Usuario:</source>
+        <translation>&amp;User:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="101"/>
+        <source>&amp;Registro:</source>
+        <translation>&amp;Record:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="102"/>
+        <source>&amp;Acción:</source>
+        <translation>&amp;Action:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="112"/>
+        <source>Ac&amp;tualizar</source>
+        <translation>Re&amp;fresh</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="124"/>
+        <source>Elija una fila para ver todos sus cambios.</source>
+        <translation>Select a row to see all its changes.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="138"/>
+        <source>&amp;Cerrar</source>
+        <translation>&amp;Close</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="195"/>
+        <source> (desplácese para ver más)</source>
+        <translation> (scroll to see more)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="197"/>
+        <source>{shown} registro{plural} mostrado{plural}{more}</source>
+        <translation>{shown} record{plural} shown{more}</translation>
+    </message>
+</context>
+<context>
+    <name>admin.backup_actions</name>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="19"/>
+        <source>Cómo recuperar los datos:
+1. Cierre PatoLab Desktop en todas las computadoras que usen esta base de datos.
+2. Abra PatoLab Desktop y use Archivo → Restaurar copia… para elegir la copia de seguridad más reciente (se guarda antes una copia del estado actual).
+   O en la línea de comandos: patolab --db ARCHIVO restore COPIA.db
+3. Compruebe con: patolab --db ARCHIVO check
+</source>
+        <translation>How to recover the data:
+1. Close PatoLab Desktop on every computer that uses this database.
+2. Open PatoLab Desktop and use File → Restore backup… to choose the most recent backup (a copy of the current state is saved first).
+   Or on the command line: patolab --db FILE restore BACKUP.db
+3. Check it with: patolab --db FILE check
+</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="31"/>
+        <source>Copia de &amp;seguridad ahora</source>
+        <translation>&amp;Back up now</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="33"/>
+        <source>&amp;Restaurar copia…</source>
+        <translation>&amp;Restore backup…</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="35"/>
+        <source>&amp;Conexión a base de datos…</source>
+        <translation>&amp;Database connection…</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="44"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="46"/>
+        <source>Copia de seguridad</source>
+        <translation>Backup</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="46"/>
+        <source>Copia de seguridad guardada en:
+{path}</source>
+        <translation>Backup saved to:
+{path}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="56"/>
+        <source>No se encontraron copias en {backup_folder}.</source>
+        <translation>No backups found in {backup_folder}.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="57"/>
+        <source>Copias más recientes en {backup_folder}:</source>
+        <translation>Most recent backups in {backup_folder}:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="65"/>
+        <source>Restaurar copia de seguridad</source>
+        <translation>Restore backup</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="66"/>
+        <source>Copias de PatoLab (*.db);;Todos los archivos (*)</source>
+        <translation>PatoLab backups (*.db);;All files (*)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="72"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="75"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="82"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="87"/>
+        <source>Restaurar copia</source>
+        <translation>Restore backup</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="76"/>
+        <source>¿Reemplazar TODOS los datos actuales por la copia
+{path}
+(esquema {version})?
+
+Antes se guardará una copia del estado actual, por si necesita volver a él. Las demás computadoras deben cerrar el programa antes de continuar.</source>
+        <translation>Replace ALL current data with the backup
+{path}
+(schema {version})?
+
+A copy of the current state is saved first, in case you need to go back to it. The other computers must close the program before you continue.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="88"/>
+        <source>Copia restaurada.
+
+El estado anterior quedó guardado en:
+{safety_backup}</source>
+        <translation>Backup restored.
+
+The previous state was saved to:
+{safety_backup}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="106"/>
+        <source>No se pudo comprobar la base de datos: {exc}</source>
+        <translation>The database could not be checked: {exc}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="111"/>
+        <source>La base de datos tiene problemas</source>
+        <translation>The database has problems</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="112"/>
+        <source>La comprobación de integridad al iniciar encontró problemas. No siga registrando datos hasta recuperarla.
+
+</source>
+        <translation>The integrity check at start-up found problems. Do not enter any more data until it has been recovered.
+
+</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="120"/>
+        <source>Copia de seguridad automática</source>
+        <translation>Automatic backup</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="121"/>
+        <source>No se pudo hacer la copia de seguridad automática:
+{exc}</source>
+        <translation>The automatic backup could not be made:
+{exc}</translation>
+    </message>
+</context>
+<context>
+    <name>admin.change_password_dialog</name>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/change_password_dialog.py" line="30"/>
+        <source>{APP_NAME} — Cambiar contraseña</source>
+        <translation>{APP_NAME} — Change password</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/change_password_dialog.py" line="41"/>
+        <source>Cambiar contraseña</source>
+        <translation>Change password</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/change_password_dialog.py" line="42"/>
+        <source>{name}: su contraseña es temporal. Elija una contraseña propia para continuar.</source>
+        <translation>{name}: your password is temporary. Choose your own password to continue.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/change_password_dialog.py" line="43"/>
+        <source>Usuario: {name}</source>
+        <translation>User: {name}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/change_password_dialog.py" line="50"/>
+        <source>Contraseña &amp;actual:</source>
+        <translation>&amp;Current password:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/change_password_dialog.py" line="53"/>
+        <source>&amp;Nueva contraseña:</source>
+        <translation>&amp;New password:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/change_password_dialog.py" line="56"/>
+        <source>&amp;Repetir la nueva:</source>
+        <translation>&amp;Repeat new password:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/change_password_dialog.py" line="58"/>
+        <source>Al menos {MIN_PASSWORD_LENGTH} caracteres, distinta del nombre de usuario y de la contraseña actual.</source>
+        <translation>At least {MIN_PASSWORD_LENGTH} characters, different from the user name and the current password.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/change_password_dialog.py" line="66"/>
+        <source>&amp;Guardar</source>
+        <translation>&amp;Save</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/change_password_dialog.py" line="69"/>
+        <source>Cerrar sesión</source>
+        <translation>Log out</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/change_password_dialog.py" line="69"/>
+        <source>Cancelar</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/change_password_dialog.py" line="84"/>
+        <source>Las dos contraseñas nuevas no coinciden.</source>
+        <translation>The two new passwords do not match.</translation>
+    </message>
+</context>
+<context>
+    <name>admin.common</name>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/common.py" line="40"/>
+        <source>Mostrar u ocultar la contraseña</source>
+        <translation>Show or hide the password</translation>
+    </message>
+</context>
+<context>
+    <name>admin.database_dialog</name>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/database_dialog.py" line="36"/>
+        <source>Conexión a base de datos</source>
+        <translation>Database connection</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/database_dialog.py" line="41"/>
+        <source>Archivo SQLite en esta computadora (una sola computadora)</source>
+        <translation>SQLite file on this computer (single computer)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/database_dialog.py" line="42"/>
+        <source>Servidor PostgreSQL (varias computadoras)</source>
+        <translation>PostgreSQL server (several computers)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/database_dialog.py" line="49"/>
+        <source>Examinar…</source>
+        <translation>Browse…</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/database_dialog.py" line="56"/>
+        <source>postgresql://usuario:clave@servidor:5432/patolab</source>
+        <translation>postgresql://user:password@server:5432/patolab</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/database_dialog.py" line="62"/>
+        <source> días</source>
+        <translation> days</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/database_dialog.py" line="64"/>
+        <source>&amp;Probar conexión</source>
+        <translation>&amp;Test connection</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/database_dialog.py" line="74"/>
+        <source>Archivo:</source>
+        <translation>File:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/database_dialog.py" line="76"/>
+        <source>URL:</source>
+        <translation>URL:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/database_dialog.py" line="77"/>
+        <source>&lt;b&gt;Copias de seguridad de esta computadora&lt;/b&gt;</source>
+        <translation>&lt;b&gt;Backups on this computer&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/database_dialog.py" line="78"/>
+        <source>Carpeta:</source>
+        <translation>Folder:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/database_dialog.py" line="79"/>
+        <source>Conservar:</source>
+        <translation>Keep:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/database_dialog.py" line="83"/>
+        <source>&amp;Guardar</source>
+        <translation>&amp;Save</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/database_dialog.py" line="84"/>
+        <source>Cancelar</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/database_dialog.py" line="95"/>
+        <source>El cambio de base de datos se aplica al volver a abrir el programa.</source>
+        <translation>A change of database takes effect when the program is opened again.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/database_dialog.py" line="110"/>
+        <source>Archivo de base de datos</source>
+        <translation>Database file</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/database_dialog.py" line="111"/>
+        <source>Base de datos SQLite (*.db);;Todos los archivos (*)</source>
+        <translation>SQLite database (*.db);;All files (*)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/database_dialog.py" line="131"/>
+        <source>La URL debe empezar con postgresql://</source>
+        <translation>The URL must start with postgresql://</translation>
+    </message>
+</context>
+<context>
+    <name>admin.first_admin_dialog</name>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="30"/>
+        <source>{APP_NAME} — Primer inicio</source>
+        <translation>{APP_NAME} — First start</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="38"/>
+        <source>Crear la cuenta del administrador</source>
+        <translation>Create the administrator account</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="39"/>
+        <source>Es la primera vez que se abre esta base de datos. El administrador crea después las cuentas de recepción y supervisión. PatoLab no trae ninguna contraseña predeterminada: elija la suya.</source>
+        <translation>This is the first time this database is opened. The administrator then creates the front desk and supervisor accounts. PatoLab has no default password: choose your own.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="49"/>
+        <source>Nombre y apellido</source>
+        <translation>First and last name</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="50"/>
+        <source>&amp;Nombre completo:</source>
+        <translation>&amp;Full name:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="54"/>
+        <source>p. ej. mlopez</source>
+        <translation>e.g. mlopez</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="55"/>
+        <source>&amp;Usuario:</source>
+        <translation>&amp;User:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="58"/>
+        <source>&amp;Contraseña:</source>
+        <translation>&amp;Password:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="61"/>
+        <source>&amp;Repetir contraseña:</source>
+        <translation>&amp;Repeat password:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="63"/>
+        <source>La contraseña debe tener al menos {MIN_PASSWORD_LENGTH} caracteres y ser distinta del usuario. Guárdela en un lugar seguro: sin ella solo se puede recuperar el acceso desde la línea de comandos.</source>
+        <translation>The password must have at least {MIN_PASSWORD_LENGTH} characters and be different from the user name. Keep it somewhere safe: without it, access can only be recovered from the command line.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="71"/>
+        <source>&amp;Crear administrador</source>
+        <translation>&amp;Create administrator</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="75"/>
+        <source>Cancelar</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="90"/>
+        <source>Las dos contraseñas no coinciden.</source>
+        <translation>The two passwords do not match.</translation>
+    </message>
+</context>
+<context>
+    <name>admin.language_dialog</name>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/language_dialog.py" line="22"/>
+        <location filename="../../patolab_desktop/ui/admin/language_dialog.py" line="68"/>
+        <source>Idioma / Language…</source>
+        <translation>Idioma / Language…</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/language_dialog.py" line="29"/>
+        <source>&amp;Idioma de la interfaz:</source>
+        <translation>Interface &amp;language:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/language_dialog.py" line="32"/>
+        <source>El idioma se aplica al volver a abrir el programa.</source>
+        <translation>The language is applied when the program is opened again.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/language_dialog.py" line="54"/>
+        <location filename="../../patolab_desktop/ui/admin/language_dialog.py" line="60"/>
+        <source>Idioma cambiado</source>
+        <translation>Language changed</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/language_dialog.py" line="55"/>
+        <source>El idioma cambió. ¿Cerrar PatoLab Desktop ahora para abrirlo en el nuevo idioma? Guarde antes lo que tenga abierto.</source>
+        <translation>The language has changed. Close PatoLab Desktop now to open it in the new language? Save anything you have open first.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/language_dialog.py" line="61"/>
+        <source>El nuevo idioma se aplicará la próxima vez que abra el programa.</source>
+        <translation>The new language will be applied the next time you open the program.</translation>
+    </message>
+</context>
+<context>
+    <name>admin.login_dialog</name>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="22"/>
+        <source>Iniciar sesión</source>
+        <translation>Log in</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="37"/>
+        <source>{lab}
+Escriba su usuario y contraseña.</source>
+        <translation>{lab}
+Enter your user name and password.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="38"/>
+        <source>Escriba su usuario y contraseña.</source>
+        <translation>Enter your user name and password.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="45"/>
+        <source>usuario</source>
+        <translation>user name</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="47"/>
+        <source>&amp;Usuario:</source>
+        <translation>&amp;User:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="48"/>
+        <source>contraseña</source>
+        <translation>password</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="50"/>
+        <source>&amp;Contraseña:</source>
+        <translation>&amp;Password:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="58"/>
+        <source>&amp;Entrar</source>
+        <translation>&amp;Log in</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="61"/>
+        <source>&amp;Salir</source>
+        <translation>E&amp;xit</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="81"/>
+        <source>Escriba su nombre de usuario.</source>
+        <translation>Enter your user name.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="85"/>
+        <source>Escriba su contraseña.</source>
+        <translation>Enter your password.</translation>
+    </message>
+</context>
+<context>
+    <name>admin.login_flow</name>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="54"/>
+        <source>Usuario: {display_name} · {role}</source>
+        <translation>User: {display_name} · {role}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="54"/>
+        <source>Sin sesión</source>
+        <translation>Not logged in</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="73"/>
+        <source>&amp;Usuarios…</source>
+        <translation>&amp;Users…</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="74"/>
+        <source>&amp;Permisos por rol…</source>
+        <translation>&amp;Permissions by role…</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="75"/>
+        <source>&amp;Auditoría…</source>
+        <translation>&amp;Audit log…</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="77"/>
+        <source>Cambiar &amp;contraseña…</source>
+        <translation>Change &amp;password…</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="78"/>
+        <source>Cambiar de &amp;usuario…</source>
+        <translation>Switch &amp;user…</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="79"/>
+        <source>&amp;Bloquear pantalla</source>
+        <translation>&amp;Lock screen</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="130"/>
+        <source>Sin permiso</source>
+        <translation>Not allowed</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="143"/>
+        <source>Cambiar contraseña</source>
+        <translation>Change password</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="143"/>
+        <source>La contraseña se cambió.</source>
+        <translation>The password was changed.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="151"/>
+        <source>Cambiar de usuario</source>
+        <translation>Switch user</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="152"/>
+        <source>Se cerrará la sesión de {name}. Lo que no se haya guardado en los formularios abiertos se perderá. ¿Continuar?</source>
+        <translation>{name} will be logged out. Anything not saved in open forms will be lost. Continue?</translation>
+    </message>
+</context>
+<context>
+    <name>admin.permission_matrix</name>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="87"/>
+        <source>Área</source>
+        <translation>Area</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="89"/>
+        <source>Permiso</source>
+        <translation>Permission</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="212"/>
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="217"/>
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="224"/>
+        <source>Permisos por rol</source>
+        <translation>Permissions by role</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="218"/>
+        <source>Marque o desmarque para conceder o retirar un permiso; el cambio se guarda al instante y queda en la auditoría. Cada usuario lo recibe al iniciar sesión de nuevo. Ocultar un menú es solo cortesía: cada acción vuelve a comprobar el permiso.</source>
+        <translation>Tick or untick to grant or withdraw a permission; the change is saved at once and recorded in the audit log. Each user gets it at their next login. Hiding a menu is only a courtesy: every action checks the permission again.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="241"/>
+        <source>Teclado: flechas para moverse, Espacio para marcar o desmarcar.</source>
+        <translation>Keyboard: arrows to move, Space to tick or untick.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="246"/>
+        <source>&amp;Nuevo rol…</source>
+        <translation>&amp;New role…</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="252"/>
+        <source>&amp;Cerrar</source>
+        <translation>&amp;Close</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="268"/>
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="275"/>
+        <source>Nuevo rol</source>
+        <translation>New role</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="268"/>
+        <source>Nombre del rol (copia los permisos de Recepción; ajústelos después):</source>
+        <translation>Role name (copies the Front desk permissions; adjust them afterwards):</translation>
+    </message>
+</context>
+<context>
+    <name>admin.screen_lock</name>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="53"/>
+        <source>{APP_NAME}
+Pantalla bloqueada</source>
+        <translation>{APP_NAME}
+Screen locked</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="90"/>
+        <source>{APP_NAME} — Pantalla bloqueada</source>
+        <translation>{APP_NAME} — Screen locked</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="100"/>
+        <source>Pantalla bloqueada</source>
+        <translation>Screen locked</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="101"/>
+        <source>Sesión de {name}.
+Escriba su contraseña para continuar: los formularios abiertos siguen tal como los dejó.</source>
+        <translation>Session of {name}.
+Enter your password to continue: open forms stay just as you left them.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="104"/>
+        <source>contraseña</source>
+        <translation>password</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="106"/>
+        <source>&amp;Contraseña:</source>
+        <translation>&amp;Password:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="112"/>
+        <source>&amp;Desbloquear</source>
+        <translation>&amp;Unlock</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="116"/>
+        <source>Cambiar de &amp;usuario…</source>
+        <translation>Switch &amp;user…</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="237"/>
+        <source>Contraseña incorrecta. La pantalla sigue bloqueada.</source>
+        <translation>Wrong password. The screen stays locked.</translation>
+    </message>
+</context>
+<context>
+    <name>admin.users_window</name>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="50"/>
+        <source>Usuario</source>
+        <translation>User</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="51"/>
+        <source>Nombre completo</source>
+        <translation>Full name</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="52"/>
+        <source>Rol</source>
+        <translation>Role</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="53"/>
+        <source>Estado</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="54"/>
+        <source>Último acceso</source>
+        <translation>Last login</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="67"/>
+        <source>Editar usuario</source>
+        <translation>Edit user</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="67"/>
+        <source>Nuevo usuario</source>
+        <translation>New user</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="78"/>
+        <source>&amp;Usuario:</source>
+        <translation>&amp;User:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="82"/>
+        <source>&amp;Nombre completo:</source>
+        <translation>&amp;Full name:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="89"/>
+        <source>&amp;Rol:</source>
+        <translation>&amp;Role:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="90"/>
+        <source>Activo (puede iniciar sesión)</source>
+        <translation>Active (can log in)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="96"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="166"/>
+        <source>Contraseña &amp;temporal:</source>
+        <translation>&amp;Temporary password:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="99"/>
+        <source>Re&amp;petir contraseña:</source>
+        <translation>Re&amp;peat password:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="105"/>
+        <source>La persona deberá cambiar esta contraseña temporal la primera vez que inicie sesión.</source>
+        <translation>The person will have to change this temporary password at their first login.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="113"/>
+        <source>&amp;Guardar</source>
+        <translation>&amp;Save</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="116"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="175"/>
+        <source>Cancelar</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="131"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="183"/>
+        <source>Las dos contraseñas no coinciden.</source>
+        <translation>The two passwords do not match.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="155"/>
+        <source>Restablecer contraseña</source>
+        <translation>Reset password</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="160"/>
+        <source>Restablecer la contraseña de {username}</source>
+        <translation>Reset the password of {username}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="161"/>
+        <source>La cuenta se desbloquea y la persona deberá elegir una contraseña propia al iniciar sesión.</source>
+        <translation>The account is unlocked and the person will have to choose their own password at login.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="168"/>
+        <source>Re&amp;petir:</source>
+        <translation>Re&amp;peat:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="173"/>
+        <source>&amp;Restablecer</source>
+        <translation>&amp;Reset</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="201"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="304"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="325"/>
+        <source>Usuarios</source>
+        <translation>Users</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="207"/>
+        <source>Buscar por usuario o nombre…</source>
+        <translation>Search by user name or name…</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="210"/>
+        <source>Mostrar &amp;inactivos</source>
+        <translation>Show &amp;inactive</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="222"/>
+        <source>&amp;Nuevo…</source>
+        <translation>&amp;New…</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="223"/>
+        <source>&amp;Editar…</source>
+        <translation>&amp;Edit…</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="224"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="275"/>
+        <source>&amp;Desactivar</source>
+        <translation>&amp;Deactivate</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="225"/>
+        <source>&amp;Restablecer contraseña…</source>
+        <translation>&amp;Reset password…</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="227"/>
+        <source>Des&amp;bloquear</source>
+        <translation>Un&amp;lock</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="231"/>
+        <source>&amp;Cerrar</source>
+        <translation>&amp;Close</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="272"/>
+        <source>Re&amp;activar</source>
+        <translation>Re&amp;activate</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="297"/>
+        <source>Desactivar usuario</source>
+        <translation>Deactivate user</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="298"/>
+        <source>¿Desactivar a {full_name} ({username})? No podrá iniciar sesión; su historial en la auditoría se conserva.</source>
+        <translation>Deactivate {full_name} ({username})? They will not be able to log in; their audit history is kept.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="314"/>
+        <source>Contraseña restablecida</source>
+        <translation>Password reset</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="315"/>
+        <source>{username} deberá cambiar la contraseña al iniciar sesión.</source>
+        <translation>{username} will have to change the password at login.</translation>
+    </message>
+</context>
+<context>
+    <name>app</name>
+    <message>
+        <location filename="../../patolab_desktop/ui/app.py" line="85"/>
+        <source>No se pudo abrir la base de datos</source>
+        <translation>The database could not be opened</translation>
+    </message>
+</context>
+<context>
+    <name>catalog.area</name>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/area.py" line="23"/>
+        <source>Catálogo</source>
+        <translation>Catalogue</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/area.py" line="24"/>
+        <source>&amp;Investigaciones</source>
+        <translation>&amp;Tests</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/area.py" line="26"/>
+        <source>&amp;Nueva investigación…</source>
+        <translation>&amp;New test…</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/area.py" line="28"/>
+        <source>&amp;Sucursales…</source>
+        <translation>&amp;Branches…</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/area.py" line="30"/>
+        <source>&amp;Importar catálogo (CSV)…</source>
+        <translation>&amp;Import catalogue (CSV)…</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/area.py" line="32"/>
+        <source>C&amp;atálogo (CSV)…</source>
+        <translation>C&amp;atalogue (CSV)…</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/area.py" line="55"/>
+        <location filename="../../patolab_desktop/ui/catalog/area.py" line="89"/>
+        <source>Archivos CSV (*.csv)</source>
+        <translation>CSV files (*.csv)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/area.py" line="65"/>
+        <source>No se pudo exportar</source>
+        <translation>Export failed</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/area.py" line="66"/>
+        <source>No se pudo escribir el archivo:
+{path}
+
+{v}</source>
+        <translation>The file could not be written:
+{path}
+
+{v}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/area.py" line="70"/>
+        <source>Exportación terminada</source>
+        <translation>Export finished</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/area.py" line="70"/>
+        <source>Se exportaron {count:,} {noun} a:
+{path}</source>
+        <translation>{count:,} {noun} exported to:
+{path}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/area.py" line="79"/>
+        <source>Exportar catálogo a CSV</source>
+        <translation>Export catalogue to CSV</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/area.py" line="81"/>
+        <source>investigación</source>
+        <translation>test</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/area.py" line="89"/>
+        <source>Importar catálogo (CSV)</source>
+        <translation>Import catalogue (CSV)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/area.py" line="92"/>
+        <source>Importar catálogo</source>
+        <translation>Import catalogue</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/area.py" line="102"/>
+        <source>  … y {v} filas rechazadas más (la línea de órdenes «patolab import-catalog» las lista todas).</source>
+        <translation>  … and {v} more rejected rows (the command “patolab import-catalog” lists them all).</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/area.py" line="105"/>
+        <source>
+
+¿Importar ahora?</source>
+        <translation>
+
+Import now?</translation>
+    </message>
+</context>
+<context>
+    <name>catalog.branches_dialog</name>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="39"/>
+        <source>Código</source>
+        <translation>Code</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="40"/>
+        <source>Sucursal predeterminada</source>
+        <translation>Default branch</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="41"/>
+        <source>Nombre</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="42"/>
+        <source>Teléfono</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="43"/>
+        <source>Predeterminada</source>
+        <translation>Default</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="44"/>
+        <source>Sí</source>
+        <translation>Yes</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="45"/>
+        <source>Estado</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="45"/>
+        <source>Activa</source>
+        <translation>Active</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="45"/>
+        <source>Inactiva</source>
+        <translation>Inactive</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="47"/>
+        <source>Dirección</source>
+        <translation>Address</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="59"/>
+        <source>Editar sucursal</source>
+        <translation>Edit branch</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="59"/>
+        <source>Nueva sucursal</source>
+        <translation>New branch</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="67"/>
+        <source>San Pedro Sula</source>
+        <translation>San Pedro Sula</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="68"/>
+        <source>&amp;Nombre:</source>
+        <translation>&amp;Name:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="72"/>
+        <source>SPS</source>
+        <translation>SPS</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="73"/>
+        <source>&amp;Código:</source>
+        <translation>&amp;Code:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="74"/>
+        <source>De 2 a 10 letras o números; encabeza los números de solicitud (SPS-2026-000123).</source>
+        <translation>2 to 10 letters or digits; it starts the request numbers (SPS-2026-000123).</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="78"/>
+        <source>&amp;Teléfono:</source>
+        <translation>&amp;Phone:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="82"/>
+        <source>&amp;Dirección:</source>
+        <translation>&amp;Address:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="83"/>
+        <source>&amp;Activa</source>
+        <translation>&amp;Active</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="88"/>
+        <source>La sucursal predeterminada no se puede desactivar.</source>
+        <translation>The default branch cannot be deactivated.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="90"/>
+        <source>El código aparece en los números de solicitud (p. ej. SPS-2026-000123).</source>
+        <translation>The code appears in the request numbers (e.g. SPS-2026-000123).</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="138"/>
+        <source>Sucursales</source>
+        <translation>Branches</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="149"/>
+        <source>&amp;Nueva…</source>
+        <translation>&amp;New…</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="151"/>
+        <source>&amp;Editar…</source>
+        <translation>&amp;Edit…</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="153"/>
+        <source>&amp;Predeterminada</source>
+        <translation>Make &amp;default</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="154"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="222"/>
+        <source>&amp;Desactivar</source>
+        <translation>&amp;Deactivate</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="164"/>
+        <source>★ La sucursal predeterminada se usa en las solicitudes nuevas y no se puede desactivar. Intro: editar · Ctrl+N: nueva.</source>
+        <translation>★ The default branch is used for new requests and cannot be deactivated. Enter: edit · Ctrl+N: new.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="169"/>
+        <source>&amp;Cerrar</source>
+        <translation>&amp;Close</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="222"/>
+        <source>&amp;Reactivar</source>
+        <translation>&amp;Reactivate</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="250"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="268"/>
+        <source>No se pudo cambiar</source>
+        <translation>Could not change it</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="261"/>
+        <source>Desactivar sucursal</source>
+        <translation>Deactivate branch</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="262"/>
+        <source>¿Desactivar la sucursal «{name}»? Sus solicitudes se conservan.</source>
+        <translation>Deactivate the branch “{name}”? Its requests are kept.</translation>
+    </message>
+</context>
+<context>
+    <name>catalog.catalog_window</name>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="16"/>
+        <source>Todas</source>
+        <translation>All</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="17"/>
+        <source>Pruebas individuales</source>
+        <translation>Single tests</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="18"/>
+        <source>Perfiles (paneles)</source>
+        <translation>Profiles (panels)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="34"/>
+        <source>Inactiva (desactivada)</source>
+        <translation>Inactive (deactivated)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="36"/>
+        <source>Perfil de {member_count} investigaciones: {members}</source>
+        <translation>Profile of {member_count} tests: {members}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="42"/>
+        <source>Código</source>
+        <translation>Code</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="44"/>
+        <source>Nombre</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="45"/>
+        <source>Tipo de muestra</source>
+        <translation>Sample type</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="46"/>
+        <source>Precio</source>
+        <translation>Price</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="48"/>
+        <source>Perfil: incluye</source>
+        <translation>Profile: includes</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="69"/>
+        <source>Buscar por código o nombre…</source>
+        <translation>Search by code or name…</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="77"/>
+        <source>&amp;Mostrar:</source>
+        <translation>&amp;Show:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="79"/>
+        <source>Incluir &amp;inactivas</source>
+        <translation>Include &amp;inactive</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="80"/>
+        <source>&amp;Historial de precios</source>
+        <translation>Price &amp;history</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="82"/>
+        <source>Cambios de precio de la investigación seleccionada</source>
+        <translation>Price changes of the selected test</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="83"/>
+        <source>&amp;Sucursales…</source>
+        <translation>&amp;Branches…</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="84"/>
+        <source>Sucursales del laboratorio</source>
+        <translation>Laboratory branches</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="85"/>
+        <source>Im&amp;portar CSV…</source>
+        <translation>Im&amp;port CSV…</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="86"/>
+        <source>Importar investigaciones desde un CSV</source>
+        <translation>Import tests from a CSV file</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="94"/>
+        <source>Intro: editar · Ctrl+N: nueva · Supr: desactivar · Ctrl+H: historial de precios · F5: actualizar</source>
+        <translation>Enter: edit · Ctrl+N: new · Del: deactivate · Ctrl+H: price history · F5: refresh</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="121"/>
+        <source>¿Desactivar {code} — {name}?
+
+Dejará de ofrecerse en las solicitudes nuevas; las solicitudes que ya la tienen no cambian.</source>
+        <translation>Deactivate {code} — {name}?
+
+It will no longer be offered for new requests; requests that already have it do not change.</translation>
+    </message>
+</context>
+<context>
+    <name>catalog.forms</name>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/forms.py" line="126"/>
+        <source>&amp;Guardar</source>
+        <translation>&amp;Save</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/forms.py" line="131"/>
+        <source>Cancelar</source>
+        <translation>Cancel</translation>
+    </message>
+</context>
+<context>
+    <name>catalog.investigation_dialog</name>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="48"/>
+        <source>Editar investigación</source>
+        <translation>Edit test</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="48"/>
+        <source>Nueva investigación</source>
+        <translation>New test</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="63"/>
+        <source>p. ej. GLU (se guarda en mayúsculas)</source>
+        <translation>e.g. GLU (saved in capitals)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="65"/>
+        <source>&amp;Código:</source>
+        <translation>&amp;Code:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="68"/>
+        <source>Glucosa en ayunas</source>
+        <translation>Fasting glucose</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="69"/>
+        <source>&amp;Nombre:</source>
+        <translation>&amp;Name:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="74"/>
+        <source>Suero, Sangre total (EDTA), Orina…</source>
+        <translation>Serum, Whole blood (EDTA), Urine…</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="78"/>
+        <source>&amp;Tipo de muestra:</source>
+        <translation>&amp;Sample type:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="90"/>
+        <source>&amp;Historial de precios…</source>
+        <translation>Price &amp;history…</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="97"/>
+        <source>&amp;Precio (L):</source>
+        <translation>&amp;Price (L):</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="99"/>
+        <source>&amp;Activa (se ofrece en las solicitudes nuevas)</source>
+        <translation>&amp;Active (offered for new requests)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="101"/>
+        <source>Es un &amp;perfil (panel): agrupa otras investigaciones</source>
+        <translation>Is a &amp;profile (panel): groups other tests</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="105"/>
+        <source>Investigaciones del perfil</source>
+        <translation>Tests in the profile</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="144"/>
+        <source>Precio desde el {changed_at:%d/%m/%Y}</source>
+        <translation>Price since {changed_at:%d/%m/%Y}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="146"/>
+        <source>3 decimales, p. ej. 180.000</source>
+        <translation>3 decimals, e.g. 180.000</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="173"/>
+        <source>Dejar de ser perfil</source>
+        <translation>Stop being a profile</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="174"/>
+        <source>Desmarcó «Es un perfil»: se quitarán sus {len} investigaciones. ¿Continuar?</source>
+        <translation>You unticked “Is a profile”: its {len} tests will be removed. Continue?</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="191"/>
+        <source>La investigación cambió</source>
+        <translation>The test has changed</translation>
+    </message>
+</context>
+<context>
+    <name>catalog.list_tab</name>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="43"/>
+        <source>  (Ctrl+F)</source>
+        <translation>  (Ctrl+F)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="87"/>
+        <source>&amp;Nueva</source>
+        <translation>&amp;New</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="87"/>
+        <source>&amp;Nuevo</source>
+        <translation>&amp;New</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="89"/>
+        <source>&amp;Editar</source>
+        <translation>&amp;Edit</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="92"/>
+        <source>&amp;Desactivar</source>
+        <translation>&amp;Deactivate</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="95"/>
+        <source>&amp;Reactivar</source>
+        <translation>&amp;Reactivate</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="88"/>
+        <source>Registrar {one} nuev{o}</source>
+        <translation>Register a new {one}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="90"/>
+        <source>Editar {one} seleccionad{o} (Intro o doble clic)</source>
+        <translation>Edit the selected {one} (Enter or double-click)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="93"/>
+        <source>Desactivar {one} seleccionad{o}</source>
+        <translation>Deactivate the selected {one}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="96"/>
+        <source>Reactivar {one} seleccionad{o}</source>
+        <translation>Reactivate the selected {one}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="97"/>
+        <source>Actuali&amp;zar</source>
+        <translation>Re&amp;fresh</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="98"/>
+        <source>Volver a leer la lista de la base de datos</source>
+        <translation>Read the list from the database again</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="99"/>
+        <source>Buscar</source>
+        <translation>Search</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="100"/>
+        <source>Ir al cuadro de búsqueda</source>
+        <translation>Go to the search box</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="112"/>
+        <source>&amp;Buscar:</source>
+        <translation>&amp;Search:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="201"/>
+        <source>No hay {noun_many} que coincidan con la búsqueda.</source>
+        <translation>No {noun_many} match the search.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="203"/>
+        <source>No hay {noun_many} registrad{suffix}.</source>
+        <translation>No {noun_many} registered yet.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="205"/>
+        <source>Mostrando {shown:,} {noun_many} (hay más: baje para verlos)</source>
+        <translation>Showing {shown:,} {noun_many} (there are more: scroll down to see them)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="210"/>
+        <source>Mostrando {shown:,} de {total:,} {noun_many}</source>
+        <translation>Showing {shown:,} of {total:,} {noun_many}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="288"/>
+        <source>No encontrado</source>
+        <translation>Not found</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="289"/>
+        <source>Ese {noun_one} ya no existe en la base de datos. Se actualizará la lista.</source>
+        <translation>That {noun_one} no longer exists in the database. The list will be refreshed.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="315"/>
+        <source>Desactivar {noun_one}</source>
+        <translation>Deactivate {noun_one}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="321"/>
+        <source>No se pudo desactivar</source>
+        <translation>Could not deactivate</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="337"/>
+        <source>No se pudo reactivar</source>
+        <translation>Could not reactivate</translation>
+    </message>
+</context>
+<context>
+    <name>catalog.members_editor</name>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="41"/>
+        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="50"/>
+        <source>Código</source>
+        <translation>Code</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="42"/>
+        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="51"/>
+        <source>Nombre</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="43"/>
+        <source>Muestra</source>
+        <translation>Sample</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="44"/>
+        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="52"/>
+        <source>Precio</source>
+        <translation>Price</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="76"/>
+        <source>Código o nombre de la investigación a agregar…</source>
+        <translation>Code or name of the test to add…</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="84"/>
+        <source>A&amp;gregar</source>
+        <translation>A&amp;dd</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="92"/>
+        <source>&amp;Quitar</source>
+        <translation>&amp;Remove</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="93"/>
+        <source>S&amp;ubir</source>
+        <translation>Move &amp;up</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="94"/>
+        <source>Ba&amp;jar</source>
+        <translation>Move do&amp;wn</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="107"/>
+        <source>Agregar:</source>
+        <translation>Add:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="124"/>
+        <source>&amp;Incluye (en este orden):</source>
+        <translation>&amp;Includes (in this order):</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="177"/>
+        <source>investigación</source>
+        <translation>test</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="177"/>
+        <source>investigaciones</source>
+        <translation>tests</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="179"/>
+        <source>{count} {noun}; suma de sus precios por separado: {format_lempiras}</source>
+        <translation>{count} {noun}; sum of their separate prices: {format_lempiras}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="181"/>
+        <source>El perfil aún no tiene investigaciones.</source>
+        <translation>The profile has no tests yet.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="218"/>
+        <source>este perfil</source>
+        <translation>this profile</translation>
+    </message>
+</context>
+<context>
+    <name>catalog.price_history</name>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/price_history.py" line="28"/>
+        <source>precio inicial</source>
+        <translation>initial price</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/price_history.py" line="50"/>
+        <source>Fecha</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/price_history.py" line="51"/>
+        <source>Precio anterior</source>
+        <translation>Previous price</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/price_history.py" line="52"/>
+        <source>Precio nuevo</source>
+        <translation>New price</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/price_history.py" line="53"/>
+        <source>Cambio</source>
+        <translation>Change</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/price_history.py" line="54"/>
+        <source>Cambiado por</source>
+        <translation>Changed by</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/price_history.py" line="70"/>
+        <source>Historial de precios — {code}</source>
+        <translation>Price history — {code}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/price_history.py" line="73"/>
+        <source>&lt;b&gt;{code}&lt;/b&gt; — {name}&lt;br&gt;Precio actual: &lt;b&gt;{format_lempiras}&lt;/b&gt;</source>
+        <translation>&lt;b&gt;{code}&lt;/b&gt; — {name}&lt;br&gt;Current price: &lt;b&gt;{format_lempiras}&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/price_history.py" line="80"/>
+        <source>Las solicitudes guardan el precio del día en que se crearon: un cambio aquí no las modifica.</source>
+        <translation>Requests keep the price of the day they were created: a change here does not alter them.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/price_history.py" line="85"/>
+        <source>&amp;Cerrar</source>
+        <translation>&amp;Close</translation>
+    </message>
+</context>
+<context>
+    <name>customers.area</name>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="20"/>
+        <source>Clientes</source>
+        <translation>Customers</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="21"/>
+        <source>&amp;Clientes</source>
+        <translation>&amp;Customers</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="25"/>
+        <source>&amp;Nuevo cliente…	Ctrl+N</source>
+        <translation>&amp;New customer…	Ctrl+N</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="28"/>
+        <source>&amp;Clientes (CSV)…</source>
+        <translation>&amp;Customers (CSV)…</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="53"/>
+        <source>Exportar clientes a CSV</source>
+        <translation>Export customers to CSV</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="54"/>
+        <source>Archivos CSV (*.csv)</source>
+        <translation>CSV files (*.csv)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="59"/>
+        <source>Exportar clientes</source>
+        <translation>Export customers</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="60"/>
+        <source>Exportando clientes</source>
+        <translation>Exporting customers</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="62"/>
+        <source>Exportación cancelada</source>
+        <translation>Export cancelled</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="62"/>
+        <source>No se escribió ningún archivo.</source>
+        <translation>No file was written.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="68"/>
+        <source>Exportación terminada</source>
+        <translation>Export finished</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="69"/>
+        <source>Se exportaron {count:,} {noun} a:
+{path}</source>
+        <translation>{count:,} {noun} exported to:
+{path}</translation>
+    </message>
+</context>
+<context>
+    <name>customers.customer_columns</name>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="57"/>
+        <source>Inactivo (desactivado)</source>
+        <translation>Inactive (deactivated)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="59"/>
+        <source>Datos incompletos: ábralo para completarlos</source>
+        <translation>Incomplete details: open it to complete them</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="66"/>
+        <source>Nombre</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="68"/>
+        <source>Identidad/RTN</source>
+        <translation>ID/RTN</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="69"/>
+        <source>Tipo</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="71"/>
+        <source>Edad</source>
+        <translation>Age</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="72"/>
+        <source>Género</source>
+        <translation>Gender</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="73"/>
+        <source>Teléfono</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="74"/>
+        <source>Correo</source>
+        <translation>Email</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="75"/>
+        <source>Departamento</source>
+        <translation>Department</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="76"/>
+        <source>Municipio</source>
+        <translation>Municipality</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="77"/>
+        <source>Registrado</source>
+        <translation>Registered</translation>
+    </message>
+</context>
+<context>
+    <name>customers.customer_dialog</name>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="47"/>
+        <source>&amp;Paciente</source>
+        <translation>&amp;Patient</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="48"/>
+        <source>E&amp;mpresa</source>
+        <translation>Co&amp;mpany</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="89"/>
+        <source>Editar cliente</source>
+        <translation>Edit customer</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="89"/>
+        <source>Nuevo cliente</source>
+        <translation>New customer</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="138"/>
+        <source>Identificación</source>
+        <translation>Identification</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="154"/>
+        <source>Tipo:</source>
+        <translation>Type:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="158"/>
+        <source>Nombres del paciente</source>
+        <translation>Patient&apos;s first names</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="159"/>
+        <source>&amp;Nombres:</source>
+        <translation>First &amp;names:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="160"/>
+        <source>Apellidos del paciente</source>
+        <translation>Patient&apos;s last names</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="161"/>
+        <source>&amp;Apellidos:</source>
+        <translation>&amp;Last names:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="162"/>
+        <source>Razón social o nombre de la institución</source>
+        <translation>Company or institution name</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="163"/>
+        <source>&amp;Nombre:</source>
+        <translation>&amp;Name:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="165"/>
+        <source>DNI 0801-1990-12345 o RTN de 14 dígitos</source>
+        <translation>ID 0801-1990-12345 or 14-digit RTN</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="166"/>
+        <source>&amp;Identidad/RTN:</source>
+        <translation>&amp;ID/RTN:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="167"/>
+        <source>Escriba solo los números; los guiones se ponen solos.</source>
+        <translation>Type the digits only; the dashes are added automatically.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="169"/>
+        <source>&amp;Género:</source>
+        <translation>&amp;Gender:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="181"/>
+        <source>No &amp;sé la fecha</source>
+        <translation>Date &amp;unknown</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="182"/>
+        <source>Sin fecha de nacimiento: escriba la edad declarada</source>
+        <translation>No date of birth: enter the stated age</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="186"/>
+        <source>&amp;Fecha de nacimiento:</source>
+        <translation>Date of &amp;birth:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="189"/>
+        <source>Edad en años</source>
+        <translation>Age in years</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="192"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="355"/>
+        <source>Obligatoria</source>
+        <translation>Required</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="201"/>
+        <source>&amp;Edad:</source>
+        <translation>&amp;Age:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="206"/>
+        <source>Contacto</source>
+        <translation>Contact</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="208"/>
+        <source>9988-7766 (WhatsApp)</source>
+        <translation>9988-7766 (WhatsApp)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="209"/>
+        <source>&amp;Teléfono:</source>
+        <translation>&amp;Phone:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="210"/>
+        <source>Número principal; se usa para WhatsApp. Sin código se asume Honduras (+504).</source>
+        <translation>Main number; used for WhatsApp. Without a country code Honduras (+504) is assumed.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="211"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="355"/>
+        <source>Opcional</source>
+        <translation>Optional</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="212"/>
+        <source>Teléfono &amp;2:</source>
+        <translation>Phone &amp;2:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="213"/>
+        <source>nombre@ejemplo.com</source>
+        <translation>name@example.com</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="214"/>
+        <source>&amp;Correo:</source>
+        <translation>&amp;Email:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="215"/>
+        <source>No en&amp;viar notificaciones (bloqueado)</source>
+        <translation>Do not s&amp;end notifications (blocked)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="219"/>
+        <source>Dirección</source>
+        <translation>Address</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="223"/>
+        <source>&amp;Departamento:</source>
+        <translation>&amp;Department:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="226"/>
+        <source>M&amp;unicipio:</source>
+        <translation>M&amp;unicipality:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="227"/>
+        <source>Colonia, calle, número de casa</source>
+        <translation>Neighbourhood, street, house number</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="228"/>
+        <source>Di&amp;rección:</source>
+        <translation>Add&amp;ress:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="229"/>
+        <source>Referencia (opcional)</source>
+        <translation>Landmark (optional)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="230"/>
+        <source>Dirección 2:</source>
+        <translation>Address 2:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="237"/>
+        <source>País:</source>
+        <translation>Country:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="241"/>
+        <source>Código p&amp;ostal:</source>
+        <translation>P&amp;ostal code:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="248"/>
+        <source>Otros datos</source>
+        <translation>Other details</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="250"/>
+        <source>Número de expediente en otro sistema</source>
+        <translation>File number in another system</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="251"/>
+        <source>E&amp;xpediente externo:</source>
+        <translation>E&amp;xternal file:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="254"/>
+        <source>Alergias, observaciones…</source>
+        <translation>Allergies, remarks…</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="256"/>
+        <source>Notas (a&amp;lergias):</source>
+        <translation>Notes (a&amp;llergies):</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="267"/>
+        <source>Guardar</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="270"/>
+        <source>Guardar (Intro o Ctrl+S)</source>
+        <translation>Save (Enter or Ctrl+S)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="271"/>
+        <source>Cancelar</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="274"/>
+        <source>Cancelar (Esc)</source>
+        <translation>Cancel (Esc)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="292"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="293"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="406"/>
+        <source>— Seleccione —</source>
+        <translation>— Select —</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="394"/>
+        <source>años (declarada; sin fecha de nacimiento)</source>
+        <translation>years (stated; no date of birth)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="399"/>
+        <source>años, calculada hoy desde la fecha de nacimiento</source>
+        <translation>years, calculated today from the date of birth</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="406"/>
+        <source>— Elija antes el departamento —</source>
+        <translation>— Choose the department first —</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="470"/>
+        <source>Este cliente está inactivo (desactivado).</source>
+        <translation>This customer is inactive (deactivated).</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="587"/>
+        <source>El cliente cambió</source>
+        <translation>The customer has changed</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="588"/>
+        <source>{exc}
+
+Otra persona guardó este cliente mientras usted lo editaba. Se cargarán los datos actuales; revise y vuelva a aplicar sus cambios.</source>
+        <translation>{exc}
+
+Someone else saved this customer while you were editing it. The current details will be loaded; check them and apply your changes again.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="592"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="624"/>
+        <source>Cliente no encontrado</source>
+        <translation>Customer not found</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="607"/>
+        <source>Identidad {id_number}</source>
+        <translation>ID {id_number}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="609"/>
+        <source>Tel. {phone}</source>
+        <translation>Tel. {phone}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="614"/>
+        <source>… y {v} más</source>
+        <translation>… and {v} more</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="616"/>
+        <source>Posible cliente duplicado</source>
+        <translation>Possible duplicate customer</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="617"/>
+        <source>Ya hay clientes registrados que parecen ser el mismo:
+
+</source>
+        <translation>There are registered customers who look like the same person:
+
+</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="618"/>
+        <source>
+
+¿Guardar de todos modos?</source>
+        <translation>
+
+Save anyway?</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="624"/>
+        <source>Este cliente ya no existe.</source>
+        <translation>This customer no longer exists.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="628"/>
+        <source>Se cargaron los datos guardados por otra persona.</source>
+        <translation>The details saved by someone else have been loaded.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="635"/>
+        <source>Descartar cambios</source>
+        <translation>Discard changes</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="635"/>
+        <source>¿Cerrar sin guardar los cambios?</source>
+        <translation>Close without saving the changes?</translation>
+    </message>
+</context>
+<context>
+    <name>customers.customer_filters</name>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="37"/>
+        <source>Tipo de cliente</source>
+        <translation>Customer type</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="38"/>
+        <source>Todos los tipos</source>
+        <translation>All types</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="39"/>
+        <source>Género</source>
+        <translation>Gender</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="40"/>
+        <source>Todos los géneros</source>
+        <translation>All genders</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="41"/>
+        <source>Departamento</source>
+        <translation>Department</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="42"/>
+        <source>Todos los departamentos</source>
+        <translation>All departments</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="43"/>
+        <source>Municipio (elija antes el departamento)</source>
+        <translation>Municipality (choose the department first)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="46"/>
+        <source>Mostrar i&amp;nactivos</source>
+        <translation>Show i&amp;nactive</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="47"/>
+        <source>Incluye los clientes desactivados, para reactivarlos</source>
+        <translation>Includes deactivated customers, so they can be reactivated</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="48"/>
+        <source>Solo inco&amp;mpletos</source>
+        <translation>Inco&amp;mplete only</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="49"/>
+        <source>Solo los clientes importados a los que les faltan datos</source>
+        <translation>Only imported customers with missing details</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="51"/>
+        <source>&amp;Filtros:</source>
+        <translation>&amp;Filters:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="79"/>
+        <source>Todos los municipios</source>
+        <translation>All municipalities</translation>
+    </message>
+</context>
+<context>
+    <name>customers.customers_window</name>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="45"/>
+        <source>Buscar por nombre, teléfono, correo o identidad…  (Ctrl+F)</source>
+        <translation>Search by name, phone, email or ID…  (Ctrl+F)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="96"/>
+        <source>&amp;Nuevo</source>
+        <translation>&amp;New</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="97"/>
+        <source>Registrar un cliente nuevo</source>
+        <translation>Register a new customer</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="98"/>
+        <source>&amp;Editar</source>
+        <translation>&amp;Edit</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="99"/>
+        <source>Editar el cliente seleccionado (Intro o doble clic)</source>
+        <translation>Edit the selected customer (Enter or double-click)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="101"/>
+        <source>&amp;Desactivar</source>
+        <translation>&amp;Deactivate</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="103"/>
+        <source>Desactivar el cliente seleccionado</source>
+        <translation>Deactivate the selected customer</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="105"/>
+        <source>&amp;Reactivar</source>
+        <translation>&amp;Reactivate</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="106"/>
+        <source>Reactivar el cliente seleccionado</source>
+        <translation>Reactivate the selected customer</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="107"/>
+        <source>Actuali&amp;zar</source>
+        <translation>Re&amp;fresh</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="108"/>
+        <source>Volver a leer la lista de la base de datos</source>
+        <translation>Read the list from the database again</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="109"/>
+        <source>Buscar</source>
+        <translation>Search</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="110"/>
+        <source>Ir al cuadro de búsqueda</source>
+        <translation>Go to the search box</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="122"/>
+        <source>&amp;Buscar:</source>
+        <translation>&amp;Search:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="137"/>
+        <source>Intro: editar · Ctrl+N: nuevo · Supr: desactivar · F5: actualizar</source>
+        <translation>Enter: edit · Ctrl+N: new · Del: deactivate · F5: refresh</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="213"/>
+        <source>No hay clientes que coincidan con la búsqueda.</source>
+        <translation>No customers match the search.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="214"/>
+        <source>No hay clientes registrados.</source>
+        <translation>No customers registered yet.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="216"/>
+        <source>Mostrando {shown:,} clientes (hay más: baje para verlos)</source>
+        <translation>Showing {shown:,} customers (there are more: scroll down to see them)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="218"/>
+        <source>{total:,} cliente</source>
+        <translation>{total:,} customer</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="218"/>
+        <source>{total:,} clientes</source>
+        <translation>{total:,} customers</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="220"/>
+        <source>Mostrando {shown:,} de más de {COUNT_CAP:,} clientes</source>
+        <translation>Showing {shown:,} of more than {COUNT_CAP:,} customers</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="222"/>
+        <source>Mostrando {shown:,} de {total:,} clientes</source>
+        <translation>Showing {shown:,} of {total:,} customers</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="324"/>
+        <source>Cliente no encontrado</source>
+        <translation>Customer not found</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="325"/>
+        <source>Ese cliente ya no existe en la base de datos. Se actualizará la lista.</source>
+        <translation>That customer no longer exists in the database. The list will be refreshed.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="342"/>
+        <source>Desactivar cliente</source>
+        <translation>Deactivate customer</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="343"/>
+        <source>¿Desactivar a «{name}»?
+
+Dejará de aparecer en las listas y búsquedas, pero su historial se conserva. Un administrador puede reactivarlo.</source>
+        <translation>Deactivate “{name}”?
+
+They will no longer appear in lists and searches, but their history is kept. An administrator can reactivate them.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="348"/>
+        <source>No se pudo desactivar</source>
+        <translation>Could not deactivate</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="361"/>
+        <source>No se pudo reactivar</source>
+        <translation>Could not reactivate</translation>
+    </message>
+</context>
+<context>
+    <name>customers.import_area</name>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="22"/>
+        <source>&amp;Importar pacientes (CSV)…</source>
+        <translation>&amp;Import patients (CSV)…</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="24"/>
+        <source>&amp;Pacientes (CSV)…</source>
+        <translation>&amp;Patients (CSV)…</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="55"/>
+        <source>Importar pacientes desde CSV</source>
+        <translation>Import patients from CSV</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="74"/>
+        <source>Exportar pacientes a CSV</source>
+        <translation>Export patients to CSV</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="75"/>
+        <source>Archivos CSV (*.csv)</source>
+        <translation>CSV files (*.csv)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="80"/>
+        <source>Exportar pacientes</source>
+        <translation>Export patients</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="81"/>
+        <source>Exportando pacientes</source>
+        <translation>Exporting patients</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="83"/>
+        <source>Exportación cancelada</source>
+        <translation>Export cancelled</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="83"/>
+        <source>No se escribió ningún archivo.</source>
+        <translation>No file was written.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="89"/>
+        <source>Exportación terminada</source>
+        <translation>Export finished</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="89"/>
+        <source>Se exportaron {count:,} {noun} a:
+{path}</source>
+        <translation>{count:,} {noun} exported to:
+{path}</translation>
+    </message>
+</context>
+<context>
+    <name>customers.import_dialog</name>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="36"/>
+        <source>Archivos CSV (*.csv *.txt);;Todos los archivos (*)</source>
+        <translation>CSV files (*.csv *.txt);;All files (*)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="38"/>
+        <source>Nuevo</source>
+        <translation>New</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="39"/>
+        <source>Actualizar</source>
+        <translation>Update</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="40"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="60"/>
+        <source>Sin cambios</source>
+        <translation>No changes</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="41"/>
+        <source>Rechazado</source>
+        <translation>Rejected</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="60"/>
+        <source>Cambia: </source>
+        <translation>Changes: </translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="62"/>
+        <source>Incompleto; faltan: </source>
+        <translation>Incomplete; missing: </translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="69"/>
+        <source>Línea</source>
+        <translation>Line</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="70"/>
+        <source>Resultado</source>
+        <translation>Result</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="71"/>
+        <source>Nombre</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="72"/>
+        <source>Teléfono</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="73"/>
+        <source>Correo</source>
+        <translation>Email</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="74"/>
+        <source>Identidad</source>
+        <translation>ID</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="75"/>
+        <source>Detalle</source>
+        <translation>Details</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="154"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="241"/>
+        <source>Importar pacientes desde CSV</source>
+        <translation>Import patients from CSV</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="162"/>
+        <source>Elija un archivo CSV…</source>
+        <translation>Choose a CSV file…</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="164"/>
+        <source>&amp;Elegir archivo…</source>
+        <translation>&amp;Choose file…</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="175"/>
+        <source>Columnas aceptadas (mayúsculas y acentos no importan): nombre, teléfono (obligatorias), correo, identidad/DNI/RTN, tipo, género, edad, fecha de nacimiento, departamento, municipio, dirección, notas. Máximo 5 MB.</source>
+        <translation>Accepted columns (Spanish headers; case and accents do not matter): nombre, teléfono (required), correo, identidad/DNI/RTN, tipo, género, edad, fecha de nacimiento, departamento, municipio, dirección, notas. 5 MB at most.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="215"/>
+        <source>&amp;Importar</source>
+        <translation>&amp;Import</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="220"/>
+        <source>Cancelar</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="228"/>
+        <source>Archivo:</source>
+        <translation>File:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="249"/>
+        <source>Analizar el archivo</source>
+        <translation>Analyse the file</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="250"/>
+        <source>Leyendo y validando el archivo</source>
+        <translation>Reading and validating the file</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="255"/>
+        <source>&lt;span style=&apos;color:{reject}&apos;&gt;No se puede importar este archivo (vea el mensaje).&lt;/span&gt;</source>
+        <translation>&lt;span style=&apos;color:{reject}&apos;&gt;This file cannot be imported (see the message).&lt;/span&gt;</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="275"/>
+        <source>Codificación: {encoding}</source>
+        <translation>Encoding: {encoding}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="276"/>
+        <source>separador: «{delimiter}»</source>
+        <translation>separator: “{delimiter}”</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="276"/>
+        <source>{total} filas de datos</source>
+        <translation>{total} data rows</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="278"/>
+        <source>columnas ignoradas: </source>
+        <translation>ignored columns: </translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="292"/>
+        <source>&lt;b style=&apos;color:{create}&apos;&gt;{len} nuevos&lt;/b&gt;</source>
+        <translation>&lt;b style=&apos;color:{create}&apos;&gt;{len} new&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="293"/>
+        <source>&lt;b style=&apos;color:{update}&apos;&gt;{len} actualizaciones&lt;/b&gt;</source>
+        <translation>&lt;b style=&apos;color:{update}&apos;&gt;{len} updates&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="294"/>
+        <source> ({unchanged_count} sin cambios)</source>
+        <translation> ({unchanged_count} unchanged)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="295"/>
+        <source>&lt;b style=&apos;color:{reject}&apos;&gt;{len} rechazados&lt;/b&gt;</source>
+        <translation>&lt;b style=&apos;color:{reject}&apos;&gt;{len} rejected&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="298"/>
+        <source>&lt;span style=&apos;color:{INCOMPLETE_COLOR}&apos;&gt;{incomplete_count} quedarán incompletos (faltan datos de registro)&lt;/span&gt;</source>
+        <translation>&lt;span style=&apos;color:{INCOMPLETE_COLOR}&apos;&gt;{incomplete_count} will be incomplete (registration details missing)&lt;/span&gt;</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="301"/>
+        <source>&lt;br&gt;Las filas rechazadas no se importan; corrija el archivo si las necesita.</source>
+        <translation>&lt;br&gt;Rejected rows are not imported; correct the file if you need them.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="319"/>
+        <source>&lt;b&gt;Línea {line}&lt;/b&gt; — {v}: &lt;span style=&apos;color:{color}&apos;&gt;{status}&lt;/span&gt;</source>
+        <translation>&lt;b&gt;Line {line}&lt;/b&gt; — {v}: &lt;span style=&apos;color:{color}&apos;&gt;{status}&lt;/span&gt;</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="325"/>
+        <source>Todas</source>
+        <translation>All</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="325"/>
+        <source>Nuevos</source>
+        <translation>New</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="325"/>
+        <source>Actualizaciones</source>
+        <translation>Updates</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="326"/>
+        <source>Rechazados</source>
+        <translation>Rejected</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="337"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="340"/>
+        <source>Importar pacientes</source>
+        <translation>Import patients</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="338"/>
+        <source>{len} filas rechazadas no se importarán. ¿Importar las demás?</source>
+        <translation>{len} rejected rows will not be imported. Import the others?</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="341"/>
+        <source>Guardando pacientes</source>
+        <translation>Saving patients</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="343"/>
+        <source>Importación cancelada</source>
+        <translation>Import cancelled</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="344"/>
+        <source>Se canceló la importación: no se guardó ningún cambio.</source>
+        <translation>The import was cancelled: no change was saved.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="349"/>
+        <source>Nuevos: {created}</source>
+        <translation>New: {created}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="349"/>
+        <source>Actualizados: {updated}</source>
+        <translation>Updated: {updated}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="351"/>
+        <source>Sin cambios: {unchanged}</source>
+        <translation>Unchanged: {unchanged}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="353"/>
+        <source>Rechazados (no importados): {rejected}</source>
+        <translation>Rejected (not imported): {rejected}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="355"/>
+        <source>Incompletos: {incomplete} — complételos cuando vengan (filtro «Incompletos» de la lista de clientes).</source>
+        <translation>Incomplete: {incomplete} — complete them when they come in (the “Incomplete only” filter of the customer list).</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="356"/>
+        <source>Importación terminada</source>
+        <translation>Import finished</translation>
+    </message>
+</context>
+<context>
+    <name>errors</name>
+    <message>
+        <location filename="../../patolab_desktop/ui/errors.py" line="89"/>
+        <source>Error inesperado</source>
+        <translation>Unexpected error</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/errors.py" line="90"/>
+        <source>Ocurrió un error inesperado. No se guardó ningún cambio a medias; la pantalla se volverá a cargar desde la base de datos.
+
+{text}
+
+El detalle quedó en el registro: {log_file}</source>
+        <translation>An unexpected error occurred. No half-done change was saved; the screen will be reloaded from the database.
+
+{text}
+
+The details are in the log: {log_file}</translation>
+    </message>
+</context>
+<context>
+    <name>main_window</name>
+    <message>
+        <location filename="../../patolab_desktop/ui/main_window.py" line="15"/>
+        <source>&amp;Archivo</source>
+        <translation>&amp;File</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/main_window.py" line="16"/>
+        <source>&amp;Pacientes/Clientes</source>
+        <translation>&amp;Patients/Customers</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/main_window.py" line="17"/>
+        <source>&amp;Solicitudes</source>
+        <translation>&amp;Requests</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/main_window.py" line="18"/>
+        <source>&amp;Remitentes</source>
+        <translation>Re&amp;ferrers</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/main_window.py" line="19"/>
+        <source>&amp;Catálogo</source>
+        <translation>&amp;Catalogue</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/main_window.py" line="20"/>
+        <source>&amp;Exportar</source>
+        <translation>&amp;Export</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/main_window.py" line="21"/>
+        <source>A&amp;yuda</source>
+        <translation>&amp;Help</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/main_window.py" line="117"/>
+        <source>&amp;Salir</source>
+        <translation>E&amp;xit</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/main_window.py" line="118"/>
+        <source>&amp;Acerca de PatoLab Desktop</source>
+        <translation>&amp;About PatoLab Desktop</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/main_window.py" line="121"/>
+        <source>Acerca de</source>
+        <translation>About</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/main_window.py" line="121"/>
+        <source>{APP_NAME} {version}
+Recepción de laboratorio clínico y de patología.</source>
+        <translation>{APP_NAME} {version}
+Front desk for clinical and pathology laboratories.</translation>
+    </message>
+</context>
+<context>
+    <name>nouns</name>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="62"/>
+        <source>investigación</source>
+        <translation>test</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="63"/>
+        <source>investigaciones</source>
+        <translation>tests</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="32"/>
+        <source>registro</source>
+        <translation>record</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="33"/>
+        <source>registros</source>
+        <translation>records</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="57"/>
+        <source>remitente</source>
+        <translation>referrer</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="58"/>
+        <source>remitentes</source>
+        <translation>referrers</translation>
+    </message>
+</context>
+<context>
+    <name>printing.actions</name>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="44"/>
+        <source>No se pudo iniciar la impresión (¿impresora disponible?).</source>
+        <translation>Printing could not start (is a printer available?).</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="80"/>
+        <source>Documento PDF (*.pdf)</source>
+        <translation>PDF document (*.pdf)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="106"/>
+        <source>No se puede imprimir la solicitud</source>
+        <translation>The request cannot be printed</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="120"/>
+        <source>Resumen de solicitud {request_number}</source>
+        <translation>Request summary {request_number}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="133"/>
+        <source>Imprimir resumen {request_number}</source>
+        <translation>Print summary {request_number}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="137"/>
+        <source>No se pudo imprimir</source>
+        <translation>Printing failed</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="152"/>
+        <source>Guardar resumen en PDF</source>
+        <translation>Save summary as PDF</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="153"/>
+        <source>Solicitud {request_number}.pdf</source>
+        <translation>Request {request_number}.pdf</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="159"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="232"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="270"/>
+        <source>No se pudo guardar el PDF</source>
+        <translation>The PDF could not be saved</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="163"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="274"/>
+        <source>PDF guardado</source>
+        <translation>PDF saved</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="163"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="274"/>
+        <source>Se guardó el resumen en:
+{path}</source>
+        <translation>The summary was saved to:
+{path}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="172"/>
+        <source>No se pueden imprimir las etiquetas</source>
+        <translation>The labels cannot be printed</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="189"/>
+        <source>Imprimir etiquetas {number}</source>
+        <translation>Print labels {number}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="193"/>
+        <source>No se pudieron imprimir las etiquetas</source>
+        <translation>The labels could not be printed</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="212"/>
+        <source>Etiquetas {number}</source>
+        <translation>Labels {number}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="225"/>
+        <source>Guardar etiquetas en PDF</source>
+        <translation>Save labels as PDF</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="226"/>
+        <source>Etiquetas {number}.pdf</source>
+        <translation>Labels {number}.pdf</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="244"/>
+        <source>No se puede preparar el resumen</source>
+        <translation>The summary cannot be prepared</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="254"/>
+        <source>Resumen por período {period_text}</source>
+        <translation>Period summary {period_text}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="262"/>
+        <source>Resumen {date_from:%Y-%m-%d} a {date_to:%Y-%m-%d}.pdf</source>
+        <translation>Summary {date_from:%Y-%m-%d} to {date_to:%Y-%m-%d}.pdf</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="263"/>
+        <source>Guardar resumen por período en PDF</source>
+        <translation>Save period summary as PDF</translation>
+    </message>
+</context>
+<context>
+    <name>printing.area</name>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/area.py" line="14"/>
+        <source>Resumen por &amp;período…</source>
+        <translation>&amp;Period summary…</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/area.py" line="17"/>
+        <source>&amp;Encabezado del laboratorio…</source>
+        <translation>Laboratory &amp;header…</translation>
+    </message>
+</context>
+<context>
+    <name>printing.barcode</name>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/barcode.py" line="27"/>
+        <source>No hay texto para el código de barras.</source>
+        <translation>There is no text for the barcode.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/barcode.py" line="32"/>
+        <source>Falta la biblioteca python-barcode.</source>
+        <translation>The python-barcode library is missing.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/barcode.py" line="36"/>
+        <location filename="../../patolab_desktop/ui/printing/barcode.py" line="38"/>
+        <source>No se puede codificar «{text}» en Code 128.</source>
+        <translation>“{text}” cannot be encoded in Code 128.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/barcode.py" line="78"/>
+        <source>El espacio es demasiado estrecho para el código de barras.</source>
+        <translation>The space is too narrow for the barcode.</translation>
+    </message>
+</context>
+<context>
+    <name>printing.lab_header_dialog</name>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="28"/>
+        <source>A4 (210 × 297 mm)</source>
+        <translation>A4 (210 × 297 mm)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="29"/>
+        <source>Carta / Letter (216 × 279 mm)</source>
+        <translation>Letter (216 × 279 mm)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="30"/>
+        <source>Imágenes (*.png *.jpg *.jpeg *.bmp *.gif *.svg)</source>
+        <translation>Images (*.png *.jpg *.jpeg *.bmp *.gif *.svg)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="38"/>
+        <source>Encabezado del laboratorio</source>
+        <translation>Laboratory header</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="44"/>
+        <source>Encabezado de los documentos</source>
+        <translation>Document header</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="50"/>
+        <source>14 dígitos, p. ej. 08019012345678</source>
+        <translation>14 digits, e.g. 08019012345678</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="51"/>
+        <source>p. ej. +504 2550-1234</source>
+        <translation>e.g. +504 2550-1234</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="52"/>
+        <source>p. ej. info@laboratorio.hn</source>
+        <translation>e.g. info@laboratorio.hn</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="53"/>
+        <source>&amp;Nombre *:</source>
+        <translation>&amp;Name *:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="54"/>
+        <source>&amp;Dirección:</source>
+        <translation>&amp;Address:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="55"/>
+        <source>&amp;RTN:</source>
+        <translation>&amp;RTN:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="56"/>
+        <source>&amp;Teléfono:</source>
+        <translation>&amp;Phone:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="57"/>
+        <source>C&amp;orreo:</source>
+        <translation>E&amp;mail:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="62"/>
+        <source>Sin logotipo</source>
+        <translation>No logo</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="64"/>
+        <source>E&amp;xaminar…</source>
+        <translation>B&amp;rowse…</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="67"/>
+        <source>&amp;Quitar</source>
+        <translation>&amp;Remove</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="77"/>
+        <source>&amp;Logotipo:</source>
+        <translation>&amp;Logo:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="84"/>
+        <source>Impresión</source>
+        <translation>Printing</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="90"/>
+        <source>&amp;Papel:</source>
+        <translation>&amp;Paper:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="102"/>
+        <source>&amp;Etiqueta (ancho × alto):</source>
+        <translation>&amp;Label (width × height):</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="106"/>
+        <source>(una etiqueta por tipo de muestra de la solicitud)</source>
+        <translation>(one label per sample type of the request)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="110"/>
+        <source>&amp;Copias por etiqueta:</source>
+        <translation>&amp;Copies per label:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="120"/>
+        <source>&amp;Guardar</source>
+        <translation>&amp;Save</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="123"/>
+        <source>C&amp;ancelar</source>
+        <translation>C&amp;ancel</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="205"/>
+        <source>(no se puede mostrar la imagen)</source>
+        <translation>(the image cannot be shown)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="212"/>
+        <source>Elegir logotipo</source>
+        <translation>Choose logo</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="224"/>
+        <source>Ancho de la etiqueta</source>
+        <translation>Label width</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="225"/>
+        <source>Alto de la etiqueta</source>
+        <translation>Label height</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="245"/>
+        <source>No se pudo guardar</source>
+        <translation>Could not save</translation>
+    </message>
+</context>
+<context>
+    <name>printing.layout</name>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/layout.py" line="464"/>
+        <source>Tel. {phone}</source>
+        <translation>Tel. {phone}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/layout.py" line="491"/>
+        <source>Página {v} de {count}</source>
+        <translation>Page {v} of {count}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/layout.py" line="540"/>
+        <source>La carpeta no existe: {parent}</source>
+        <translation>The folder does not exist: {parent}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/layout.py" line="552"/>
+        <source>No se pudo escribir el PDF: {target}</source>
+        <translation>The PDF could not be written: {target}</translation>
+    </message>
+</context>
+<context>
+    <name>printing.period_dialog</name>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/period_dialog.py" line="44"/>
+        <source>Resumen por período</source>
+        <translation>Period summary</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/period_dialog.py" line="49"/>
+        <source>Solicitudes por estado, prioridad, origen y día, con montos y las canceladas con su motivo.</source>
+        <translation>Requests by status, priority, source and day, with amounts, and the cancelled ones with their reason.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/period_dialog.py" line="58"/>
+        <source>&amp;Desde:</source>
+        <translation>&amp;From:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/period_dialog.py" line="59"/>
+        <source>&amp;Hasta:</source>
+        <translation>&amp;To:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/period_dialog.py" line="61"/>
+        <source>Todas las sucursales</source>
+        <translation>All branches</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/period_dialog.py" line="64"/>
+        <source>&amp;Sucursal:</source>
+        <translation>&amp;Branch:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/period_dialog.py" line="68"/>
+        <source>Ho&amp;y</source>
+        <translation>To&amp;day</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/period_dialog.py" line="68"/>
+        <source>&amp;Esta semana</source>
+        <translation>This &amp;week</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/period_dialog.py" line="69"/>
+        <source>Este &amp;mes</source>
+        <translation>This &amp;month</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/period_dialog.py" line="70"/>
+        <source>Mes a&amp;nterior</source>
+        <translation>&amp;Last month</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/period_dialog.py" line="84"/>
+        <source>&amp;Vista previa</source>
+        <translation>Pre&amp;view</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/period_dialog.py" line="88"/>
+        <source>Guardar &amp;PDF…</source>
+        <translation>Save &amp;PDF…</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/period_dialog.py" line="91"/>
+        <source>&amp;Cerrar</source>
+        <translation>&amp;Close</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/period_dialog.py" line="134"/>
+        <source>La fecha final es anterior a la inicial.</source>
+        <translation>The end date is before the start date.</translation>
+    </message>
+</context>
+<context>
+    <name>printing.period_report</name>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="46"/>
+        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="90"/>
+        <source>Total</source>
+        <translation>Total</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="53"/>
+        <source>{v} — {TITLE} {period_text} (continuación)</source>
+        <translation>{v} — {TITLE} {period_text} (continued)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="63"/>
+        <source>Del {period_text}</source>
+        <translation>Period {period_text}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="73"/>
+        <source>Todas las solicitudes</source>
+        <translation>All requests</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="74"/>
+        <source>Canceladas</source>
+        <translation>Cancelled</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="75"/>
+        <source>Vigentes (sin canceladas)</source>
+        <translation>Current (not cancelled)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="76"/>
+        <source>Resumen del período</source>
+        <translation>Period summary</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="79"/>
+        <source>Por estado</source>
+        <translation>By status</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="79"/>
+        <source>Estado</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="80"/>
+        <source>Por prioridad</source>
+        <translation>By priority</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="80"/>
+        <source>Prioridad</source>
+        <translation>Priority</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="81"/>
+        <source>Por origen</source>
+        <translation>By source</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="81"/>
+        <source>Origen</source>
+        <translation>Source</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="93"/>
+        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="95"/>
+        <source>Por día</source>
+        <translation>By day</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="95"/>
+        <source>No hay solicitudes en el período.</source>
+        <translation>No requests in the period.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="103"/>
+        <source>(sin motivo)</source>
+        <translation>(no reason)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="106"/>
+        <source>Solicitudes canceladas ({len:,})</source>
+        <translation>Cancelled requests ({len:,})</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="108"/>
+        <source>Solicitudes canceladas</source>
+        <translation>Cancelled requests</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="108"/>
+        <source>Ninguna solicitud cancelada en el período.</source>
+        <translation>No requests cancelled in the period.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="128"/>
+        <source>Impreso por {who} el {v}</source>
+        <translation>Printed by {who} on {v}</translation>
+    </message>
+</context>
+<context>
+    <name>printing.request_summary</name>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="46"/>
+        <source>{v} — {TITLE} {number} (continuación)</source>
+        <translation>{v} — {TITLE} {number} (continued)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="80"/>
+        <source>Paciente</source>
+        <translation>Patient</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="81"/>
+        <source>Identidad</source>
+        <translation>ID</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="83"/>
+        <source>Sexo</source>
+        <translation>Sex</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="84"/>
+        <source>Remitente</source>
+        <translation>Referrer</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="85"/>
+        <source>Sucursal</source>
+        <translation>Branch</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="86"/>
+        <source>Prioridad</source>
+        <translation>Priority</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="87"/>
+        <source>Origen</source>
+        <translation>Source</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="88"/>
+        <source>Fecha de solicitud</source>
+        <translation>Request date</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="89"/>
+        <source>Estado</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="92"/>
+        <source>Completada</source>
+        <translation>Completed</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="94"/>
+        <source>Información clínica</source>
+        <translation>Clinical information</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="94"/>
+        <source>Notas</source>
+        <translation>Notes</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="124"/>
+        <source>Investigaciones</source>
+        <translation>Tests</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="128"/>
+        <source>Descuento</source>
+        <translation>Discount</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="130"/>
+        <source>Descuento ({discount_text})</source>
+        <translation>Discount ({discount_text})</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="132"/>
+        <source>Total ({ordered} {v})</source>
+        <translation>Total ({ordered} {v})</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="134"/>
+        <source>Total</source>
+        <translation>Total</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="136"/>
+        <source>Neto a pagar</source>
+        <translation>Net to pay</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="155"/>
+        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="157"/>
+        <source>Motivo del descuento: {discount_reason}</source>
+        <translation>Discount reason: {discount_reason}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="162"/>
+        <source>SOLICITUD CANCELADA</source>
+        <translation>REQUEST CANCELLED</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="164"/>
+        <source> el {cancelled_at_text}</source>
+        <translation> on {cancelled_at_text}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="165"/>
+        <source>Motivo: {v}</source>
+        <translation>Reason: {v}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="207"/>
+        <source>Impreso por {who} el {v}</source>
+        <translation>Printed by {who} on {v}</translation>
+    </message>
+</context>
+<context>
+    <name>printing.tube_labels</name>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/tube_labels.py" line="62"/>
+        <source>(código de barras no disponible)</source>
+        <translation>(barcode not available)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/tube_labels.py" line="69"/>
+        <source>Muestra</source>
+        <translation>Sample</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/tube_labels.py" line="107"/>
+        <source>Etiquetas {request_number}</source>
+        <translation>Labels {request_number}</translation>
+    </message>
+</context>
+<context>
+    <name>prompts</name>
+    <message>
+        <location filename="../../patolab_desktop/ui/prompts.py" line="10"/>
+        <source>Sí</source>
+        <translation>Yes</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/prompts.py" line="11"/>
+        <source>No</source>
+        <translation>No</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/prompts.py" line="20"/>
+        <location filename="../../patolab_desktop/ui/prompts.py" line="26"/>
+        <source>Aceptar</source>
+        <translation>OK</translation>
+    </message>
+</context>
+<context>
+    <name>referrers.area</name>
+    <message>
+        <location filename="../../patolab_desktop/ui/referrers/area.py" line="14"/>
+        <source>Remitentes</source>
+        <translation>Referrers</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/referrers/area.py" line="15"/>
+        <source>&amp;Médicos remitentes</source>
+        <translation>Referring &amp;doctors</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/referrers/area.py" line="17"/>
+        <source>&amp;Nuevo remitente…</source>
+        <translation>&amp;New referrer…</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/referrers/area.py" line="19"/>
+        <source>&amp;Tipos de remitente…</source>
+        <translation>Referrer &amp;types…</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/referrers/area.py" line="21"/>
+        <source>&amp;Remitentes (CSV)…</source>
+        <translation>&amp;Referrers (CSV)…</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/referrers/area.py" line="40"/>
+        <source>Exportar remitentes a CSV</source>
+        <translation>Export referrers to CSV</translation>
+    </message>
+</context>
+<context>
+    <name>referrers.referrer_dialog</name>
+    <message>
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="45"/>
+        <source>Editar remitente</source>
+        <translation>Edit referrer</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="45"/>
+        <source>Nuevo remitente</source>
+        <translation>New referrer</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="67"/>
+        <source>Dra. María López · Hospital Mario Catarino Rivas</source>
+        <translation>Dr. Maria Lopez · Hospital Mario Catarino Rivas</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="68"/>
+        <source>&amp;Nombre:</source>
+        <translation>&amp;Name:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="71"/>
+        <source>&amp;Tipo:</source>
+        <translation>&amp;Type:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="74"/>
+        <source>Especialidad, hospital o clínica</source>
+        <translation>Specialty, hospital or clinic</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="75"/>
+        <source>&amp;Institución:</source>
+        <translation>&amp;Institution:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="78"/>
+        <source>9988-7766 (sin código se asume Honduras, +504)</source>
+        <translation>9988-7766 (without a country code Honduras, +504, is assumed)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="79"/>
+        <source>Teléf&amp;ono:</source>
+        <translation>Ph&amp;one:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="82"/>
+        <source>nombre@correo.hn</source>
+        <translation>name@mail.hn</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="83"/>
+        <source>&amp;Correo:</source>
+        <translation>&amp;Email:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="87"/>
+        <source>&amp;Dirección:</source>
+        <translation>&amp;Address:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="91"/>
+        <source>No&amp;tas:</source>
+        <translation>No&amp;tes:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="92"/>
+        <source>&amp;Activo (aparece al elegir remitente en una solicitud)</source>
+        <translation>&amp;Active (offered when choosing a request&apos;s referrer)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="106"/>
+        <source>— Elija el tipo —</source>
+        <translation>— Choose the type —</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="129"/>
+        <source>Este remitente tiene 1 solicitud; el cambio se verá también en ella.</source>
+        <translation>This referrer has 1 request; the change will show on it too.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="131"/>
+        <source>Este remitente tiene {used:,} solicitudes; el cambio se verá también en ellas.</source>
+        <translation>This referrer has {used:,} requests; the change will show on them too.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="164"/>
+        <source>El remitente cambió</source>
+        <translation>The referrer has changed</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="182"/>
+        <source> (inactivo)</source>
+        <translation> (inactive)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="184"/>
+        <source>Ya existe un remitente parecido:
+
+</source>
+        <translation>A similar referrer already exists:
+
+</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="185"/>
+        <source>
+
+¿Registrar de todos modos uno nuevo?</source>
+        <translation>
+
+Register a new one anyway?</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="186"/>
+        <source>Posible remitente duplicado</source>
+        <translation>Possible duplicate referrer</translation>
+    </message>
+</context>
+<context>
+    <name>referrers.referrers_window</name>
+    <message>
+        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="31"/>
+        <source>Inactivo (desactivado)</source>
+        <translation>Inactive (deactivated)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="36"/>
+        <source>Nombre</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="38"/>
+        <source>Tipo</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="39"/>
+        <source>Institución</source>
+        <translation>Institution</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="40"/>
+        <source>Teléfono</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="41"/>
+        <source>Correo</source>
+        <translation>Email</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="42"/>
+        <source>Registrado</source>
+        <translation>Registered</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="63"/>
+        <source>Buscar por nombre, institución, teléfono o correo…</source>
+        <translation>Search by name, institution, phone or email…</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="71"/>
+        <source>&amp;Tipo:</source>
+        <translation>&amp;Type:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="73"/>
+        <source>Mostrar &amp;inactivos</source>
+        <translation>Show &amp;inactive</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="74"/>
+        <source>Tipos de remitente…</source>
+        <translation>Referrer types…</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="75"/>
+        <source>Crear, renombrar o eliminar tipos</source>
+        <translation>Create, rename or delete types</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="83"/>
+        <source>Intro: editar · Ctrl+N: nuevo · Supr: desactivar · F5: actualizar</source>
+        <translation>Enter: edit · Ctrl+N: new · Del: deactivate · F5: refresh</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="91"/>
+        <source>Todos los tipos</source>
+        <translation>All types</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="115"/>
+        <source>¿Desactivar a «{name}»?
+
+Dejará de aparecer al elegir el remitente de una solicitud, pero las solicitudes que ya lo tienen lo conservan. Se puede reactivar cuando haga falta.</source>
+        <translation>Deactivate “{name}”?
+
+They will no longer be offered when choosing a request&apos;s referrer, but requests that already have them keep them. They can be reactivated when needed.</translation>
+    </message>
+</context>
+<context>
+    <name>referrers.types_dialog</name>
+    <message>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="34"/>
+        <source>Tipo</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="35"/>
+        <source>Remitentes</source>
+        <translation>Referrers</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="37"/>
+        <source>Estado</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="38"/>
+        <source>Activo</source>
+        <translation>Active</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="38"/>
+        <source>Inactivo</source>
+        <translation>Inactive</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="46"/>
+        <source>Tipos de remitente</source>
+        <translation>Referrer types</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="63"/>
+        <source>Nombre del tipo nuevo (p. ej. Laboratorio externo)</source>
+        <translation>Name of the new type (e.g. External laboratory)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="65"/>
+        <source>&amp;Agregar</source>
+        <translation>&amp;Add</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="73"/>
+        <source>&amp;Renombrar…</source>
+        <translation>&amp;Rename…</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="75"/>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="156"/>
+        <source>&amp;Desactivar</source>
+        <translation>&amp;Deactivate</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="76"/>
+        <source>&amp;Eliminar</source>
+        <translation>De&amp;lete</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="82"/>
+        <source>&amp;Nuevo tipo:</source>
+        <translation>&amp;New type:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="94"/>
+        <source>Un tipo que usan remitentes no se puede eliminar: solo renombrar o desactivar (deja de ofrecerse para remitentes nuevos).</source>
+        <translation>A type used by referrers cannot be deleted, only renamed or deactivated (it is then no longer offered for new referrers).</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="99"/>
+        <source>&amp;Cerrar</source>
+        <translation>&amp;Close</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="156"/>
+        <source>R&amp;eactivar</source>
+        <translation>R&amp;eactivate</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="160"/>
+        <source>Lo usan {in_use:,} remitentes: no se puede eliminar, solo renombrar.</source>
+        <translation>Used by {in_use:,} referrers: it cannot be deleted, only renamed.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="162"/>
+        <source>Eliminar el tipo seleccionado (Supr)</source>
+        <translation>Delete the selected type (Del)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="185"/>
+        <source>Renombrar tipo de remitente</source>
+        <translation>Rename referrer type</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="185"/>
+        <source>Nuevo nombre:</source>
+        <translation>New name:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="191"/>
+        <source>No se pudo renombrar</source>
+        <translation>Could not rename</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="210"/>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="219"/>
+        <source>No se puede eliminar</source>
+        <translation>Cannot delete</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="213"/>
+        <source>Eliminar tipo de remitente</source>
+        <translation>Delete referrer type</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="214"/>
+        <source>¿Eliminar el tipo «{name}»?</source>
+        <translation>Delete the type “{name}”?</translation>
+    </message>
+</context>
+<context>
+    <name>requests.add_investigation_dialog</name>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/add_investigation_dialog.py" line="23"/>
+        <source>Agregar investigación</source>
+        <translation>Add test</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/add_investigation_dialog.py" line="28"/>
+        <source>Código o nombre de la investigación</source>
+        <translation>Test code or name</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/add_investigation_dialog.py" line="30"/>
+        <location filename="../../patolab_desktop/ui/requests/add_investigation_dialog.py" line="75"/>
+        <source>Escriba el código o el nombre y elija con Enter.</source>
+        <translation>Type the code or the name and choose with Enter.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/add_investigation_dialog.py" line="33"/>
+        <source>Notas de la investigación (opcional), p. ej. «en ayunas»</source>
+        <translation>Notes for the test (optional), e.g. “fasting”</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/add_investigation_dialog.py" line="35"/>
+        <source>&amp;Agregar</source>
+        <translation>&amp;Add</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/add_investigation_dialog.py" line="37"/>
+        <source>&amp;Investigación</source>
+        <translation>&amp;Test</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/add_investigation_dialog.py" line="39"/>
+        <source>&amp;Notas</source>
+        <translation>&amp;Notes</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/add_investigation_dialog.py" line="67"/>
+        <source> (panel: agrega también sus investigaciones a precio 0)</source>
+        <translation> (panel: also adds its tests at price 0)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/add_investigation_dialog.py" line="91"/>
+        <source>No se agregó la investigación</source>
+        <translation>The test was not added</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/add_investigation_dialog.py" line="96"/>
+        <source>Se agregó {code} {name}. Nuevo neto: {net_text}</source>
+        <translation>{code} {name} added. New net: {net_text}</translation>
+    </message>
+</context>
+<context>
+    <name>requests.area</name>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="41"/>
+        <source>Nueva solicitud ({NEW_REQUEST_SHORTCUT})</source>
+        <translation>New request ({NEW_REQUEST_SHORTCUT})</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="44"/>
+        <source>Lista de solicitudes ({LIST_SHORTCUT})</source>
+        <translation>Request list ({LIST_SHORTCUT})</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="132"/>
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="136"/>
+        <source>Exportar solicitudes</source>
+        <translation>Export requests</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="132"/>
+        <source>Archivos CSV (*.csv)</source>
+        <translation>CSV files (*.csv)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="135"/>
+        <source>Exportando solicitudes…</source>
+        <translation>Exporting requests…</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="135"/>
+        <source>Cancelar</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="141"/>
+        <source>Exportando solicitudes… {done:,}</source>
+        <translation>Exporting requests… {done:,}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="149"/>
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="152"/>
+        <source>No se exportaron las solicitudes</source>
+        <translation>The requests were not exported</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="152"/>
+        <source>No se pudo escribir el archivo:
+{exc}</source>
+        <translation>The file could not be written:
+{exc}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="158"/>
+        <source>Exportación cancelada</source>
+        <translation>Export cancelled</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="158"/>
+        <source>No se creó el archivo.</source>
+        <translation>The file was not created.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="160"/>
+        <source>Solicitudes exportadas</source>
+        <translation>Requests exported</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="160"/>
+        <source>Se exportaron {count} solicitudes a
+{path}</source>
+        <translation>{count} requests exported to
+{path}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="166"/>
+        <source>Solicitudes</source>
+        <translation>Requests</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="172"/>
+        <source>&amp;Nueva solicitud…</source>
+        <translation>&amp;New request…</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="174"/>
+        <source>&amp;Lista de solicitudes</source>
+        <translation>Request &amp;list</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="176"/>
+        <source>&amp;Solicitudes (CSV)…</source>
+        <translation>&amp;Requests (CSV)…</translation>
+    </message>
+</context>
+<context>
+    <name>requests.cancel_dialog</name>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="22"/>
+        <source>El paciente no se presentó a la toma de muestra</source>
+        <translation>The patient did not come for the sample collection</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="23"/>
+        <source>Solicitud duplicada</source>
+        <translation>Duplicate request</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="24"/>
+        <source>Error al registrar la solicitud</source>
+        <translation>Mistake when registering the request</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="25"/>
+        <source>El paciente desistió del examen</source>
+        <translation>The patient decided not to have the test</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="26"/>
+        <source>Muestra no apta; se registrará una nueva solicitud</source>
+        <translation>Unsuitable sample; a new request will be registered</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="39"/>
+        <source>Cancelar solicitud</source>
+        <translation>Cancel request</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="44"/>
+        <source>Cancelar la solicitud &lt;b&gt;{request_number}&lt;/b&gt;</source>
+        <translation>Cancel request &lt;b&gt;{request_number}&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="45"/>
+        <source> (estado: {status_label})</source>
+        <translation> (status: {status_label})</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="47"/>
+        <source>Las solicitudes no se borran: quedan canceladas con su motivo en el historial. Solo se cancelan las pendientes o con muestra tomada.</source>
+        <translation>Requests are never deleted: they stay cancelled, with their reason, in the history. Only pending requests or those with the sample collected can be cancelled.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="52"/>
+        <source>&amp;Motivo de la cancelación *</source>
+        <translation>Cancellation &amp;reason *</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="58"/>
+        <source>Escriba el motivo o elija uno de la lista</source>
+        <translation>Type the reason or choose one from the list</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="66"/>
+        <source>Cancelar &amp;solicitud</source>
+        <translation>Cancel &amp;request</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="68"/>
+        <source>&amp;Volver</source>
+        <translation>&amp;Back</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="93"/>
+        <source>Escriba el motivo de la cancelación.</source>
+        <translation>Enter the reason for the cancellation.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="99"/>
+        <source>No se puede cancelar</source>
+        <translation>Cannot cancel</translation>
+    </message>
+</context>
+<context>
+    <name>requests.common</name>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="43"/>
+        <source>(del panel)</source>
+        <translation>(in panel)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="170"/>
+        <source>Código</source>
+        <translation>Code</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="171"/>
+        <source>Investigación</source>
+        <translation>Test</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="172"/>
+        <source>Forma parte de un panel</source>
+        <translation>Part of a panel</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="173"/>
+        <source>Tipo de muestra</source>
+        <translation>Sample type</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="174"/>
+        <source>Precio</source>
+        <translation>Price</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="175"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="309"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="327"/>
+        <source>Descuento</source>
+        <translation>Discount</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="176"/>
+        <source>Neto</source>
+        <translation>Net</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="179"/>
+        <source>Estado</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="183"/>
+        <source>Notas</source>
+        <translation>Notes</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="284"/>
+        <source>Sin descuento</source>
+        <translation>No discount</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="287"/>
+        <source>{age} años, </source>
+        <translation>{age} years, </translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="288"/>
+        <source>Descuento por edad ({years}{pct} %)</source>
+        <translation>Age discount ({years}{pct} %)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="290"/>
+        <source>Descuento manual ({pct} %)</source>
+        <translation>Manual discount ({pct} %)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="291"/>
+        <source>Descuento ({pct} %)</source>
+        <translation>Discount ({pct} %)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="310"/>
+        <source>Total</source>
+        <translation>Total</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="310"/>
+        <source>Neto a pagar</source>
+        <translation>Net to pay</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="403"/>
+        <source>Sin resultados</source>
+        <translation>No results</translation>
+    </message>
+</context>
+<context>
+    <name>requests.lines_dialog</name>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/lines_dialog.py" line="77"/>
+        <source>C&amp;errar</source>
+        <translation>&amp;Close</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/lines_dialog.py" line="87"/>
+        <source>&lt;b&gt;{field}&lt;/b&gt; · {field2} · &lt;span style=&apos;color:#546e7a&apos;&gt;{status_label}&lt;/span&gt;</source>
+        <translation>&lt;b&gt;{field}&lt;/b&gt; · {field2} · &lt;span style=&apos;color:#546e7a&apos;&gt;{status_label}&lt;/span&gt;</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/lines_dialog.py" line="95"/>
+        <source>La solicitud está {lower}: no se puede modificar.</source>
+        <translation>The request is {lower}: it cannot be changed.</translation>
+    </message>
+</context>
+<context>
+    <name>requests.remove_investigation_dialog</name>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/remove_investigation_dialog.py" line="23"/>
+        <location filename="../../patolab_desktop/ui/requests/remove_investigation_dialog.py" line="80"/>
+        <source>Quitar investigación</source>
+        <translation>Remove test</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/remove_investigation_dialog.py" line="26"/>
+        <location filename="../../patolab_desktop/ui/requests/remove_investigation_dialog.py" line="71"/>
+        <source>Elija la línea y pulse Supr o «Quitar». Quitar un panel quita también sus investigaciones.</source>
+        <translation>Choose the line and press Del or “Remove”. Removing a panel also removes its tests.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/remove_investigation_dialog.py" line="30"/>
+        <source>&amp;Quitar (Supr)</source>
+        <translation>&amp;Remove (Del)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/remove_investigation_dialog.py" line="68"/>
+        <source>su panel</source>
+        <translation>its panel</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/remove_investigation_dialog.py" line="69"/>
+        <source>«{name}» es parte del panel «{panel}»: quite el panel.</source>
+        <translation>“{name}” is part of the panel “{panel}”: remove the panel.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/remove_investigation_dialog.py" line="79"/>
+        <source> y sus investigaciones</source>
+        <translation> and its tests</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/remove_investigation_dialog.py" line="81"/>
+        <source>¿Quitar {name}{extra} de la solicitud? Los montos se recalculan.</source>
+        <translation>Remove {name}{extra} from the request? The amounts are recalculated.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/remove_investigation_dialog.py" line="87"/>
+        <source>No se quitó la investigación</source>
+        <translation>The test was not removed</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/remove_investigation_dialog.py" line="95"/>
+        <source>Se quitó {name}{extra}. Nuevo neto: {net_text}</source>
+        <translation>{name}{extra} removed. New net: {net_text}</translation>
+    </message>
+</context>
+<context>
+    <name>requests.request_detail</name>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="54"/>
+        <source>Fecha</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="55"/>
+        <source>Acción</source>
+        <translation>Action</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="56"/>
+        <source>Detalle</source>
+        <translation>Details</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="57"/>
+        <source>Usuario</source>
+        <translation>User</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="115"/>
+        <source>Paciente</source>
+        <translation>Patient</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="115"/>
+        <source>Médico</source>
+        <translation>Doctor</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="116"/>
+        <source>Origen</source>
+        <translation>Source</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="116"/>
+        <source>Sucursal</source>
+        <translation>Branch</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="117"/>
+        <source>Información clínica</source>
+        <translation>Clinical information</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="117"/>
+        <source>Notas</source>
+        <translation>Notes</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="118"/>
+        <source>Solicitada</source>
+        <translation>Requested</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="118"/>
+        <source>Completada</source>
+        <translation>Completed</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="119"/>
+        <source>Cancelada</source>
+        <translation>Cancelled</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="119"/>
+        <source>Motivo</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="120"/>
+        <source>Descuento</source>
+        <translation>Discount</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="120"/>
+        <source>Registrada por</source>
+        <translation>Registered by</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="133"/>
+        <source>Investigaciones</source>
+        <translation>Tests</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="145"/>
+        <source>Historial</source>
+        <translation>History</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="169"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="240"/>
+        <source>A&amp;vanzar estado</source>
+        <translation>Ad&amp;vance status</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="170"/>
+        <source>&amp;Cancelar solicitud…</source>
+        <translation>&amp;Cancel request…</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="171"/>
+        <source>&amp;Agregar investigación…</source>
+        <translation>&amp;Add test…</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="172"/>
+        <source>&amp;Quitar investigación…</source>
+        <translation>&amp;Remove test…</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="173"/>
+        <source>C&amp;errar</source>
+        <translation>&amp;Close</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="177"/>
+        <source>&amp;Resumen…</source>
+        <translation>&amp;Summary…</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="178"/>
+        <source>Vista previa e impresión del resumen (Ctrl+P)</source>
+        <translation>Preview and print the summary (Ctrl+P)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="179"/>
+        <source>E&amp;tiquetas…</source>
+        <translation>&amp;Labels…</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="180"/>
+        <source>Etiquetas de tubos (Ctrl+E)</source>
+        <translation>Tube labels (Ctrl+E)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="200"/>
+        <source>Solicitud {number}</source>
+        <translation>Request {number}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="239"/>
+        <source>A&amp;vanzar a «{status_label}»</source>
+        <translation>Ad&amp;vance to “{status_label}”</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="249"/>
+        <source>Solicitud {lower}: solo lectura</source>
+        <translation>Request {lower}: read only</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="276"/>
+        <source>Avanzar estado</source>
+        <translation>Advance status</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="277"/>
+        <source>¿Pasar la solicitud {number} de «{status_label}» a «{status_label2}»?</source>
+        <translation>Move request {number} from “{status_label}” to “{status_label2}”?</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="282"/>
+        <source>No se puede avanzar la solicitud</source>
+        <translation>The request cannot be advanced</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="322"/>
+        <source>{age} años</source>
+        <translation>{age} years</translation>
+    </message>
+</context>
+<context>
+    <name>requests.request_entry</name>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="74"/>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="88"/>
+        <source>{age} años</source>
+        <translation>{age} years</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="87"/>
+        <source>Identidad {id_number}</source>
+        <translation>ID {id_number}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="88"/>
+        <source>edad desconocida</source>
+        <translation>age unknown</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="106"/>
+        <source>  [panel]</source>
+        <translation>  [panel]</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="161"/>
+        <source>Nueva solicitud</source>
+        <translation>New request</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="170"/>
+        <source>Ver solicitud</source>
+        <translation>View request</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="172"/>
+        <source>Resumen (Ctrl+P)</source>
+        <translation>Summary (Ctrl+P)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="173"/>
+        <source>Vista previa e impresión del resumen de la solicitud guardada</source>
+        <translation>Preview and print the summary of the saved request</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="174"/>
+        <source>Etiquetas (Ctrl+E)</source>
+        <translation>Labels (Ctrl+E)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="175"/>
+        <source>Etiquetas de tubos de la solicitud guardada</source>
+        <translation>Tube labels of the saved request</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="187"/>
+        <source>Paciente: nombre, identidad o teléfono</source>
+        <translation>Patient: name, ID or phone</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="190"/>
+        <source>Nuevo paciente… ({NEW_PATIENT_KEY})</source>
+        <translation>New patient… ({NEW_PATIENT_KEY})</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="191"/>
+        <source>Registrar un paciente sin salir de la solicitud</source>
+        <translation>Register a patient without leaving the request</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="195"/>
+        <source>Médico o institución que remite</source>
+        <translation>Referring doctor or institution</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="199"/>
+        <source>Pacien&amp;te *</source>
+        <translation>Pa&amp;tient *</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="201"/>
+        <source>&amp;Médico *</source>
+        <translation>&amp;Doctor *</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="223"/>
+        <source>Priori&amp;dad</source>
+        <translation>Priori&amp;ty</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="224"/>
+        <source>&amp;Origen</source>
+        <translation>S&amp;ource</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="225"/>
+        <source>Sucursa&amp;l</source>
+        <translation>Branc&amp;h</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="241"/>
+        <source>Motivo del examen, diagnóstico presuntivo, medicamentos…</source>
+        <translation>Reason for the test, presumptive diagnosis, medication…</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="243"/>
+        <source>Ayuno, entrega de resultados, observaciones…</source>
+        <translation>Fasting, result delivery, remarks…</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="247"/>
+        <source>In&amp;formación clínica</source>
+        <translation>Clinical in&amp;formation</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="249"/>
+        <source>&amp;Notas</source>
+        <translation>&amp;Notes</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="258"/>
+        <source>Investigaciones</source>
+        <translation>Tests</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="263"/>
+        <source>Código o nombre de la investigación — Enter la agrega</source>
+        <translation>Test code or name — Enter adds it</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="266"/>
+        <source>Agregar &amp;investigación</source>
+        <translation>Add t&amp;est</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="268"/>
+        <source>Quitar línea (Supr)</source>
+        <translation>Remove line (Del)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="305"/>
+        <source>Ninguno</source>
+        <translation>None</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="308"/>
+        <source>Motivo del descuento manual</source>
+        <translation>Reason for the manual discount</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="310"/>
+        <source>Descuento man&amp;ual</source>
+        <translation>Man&amp;ual discount</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="314"/>
+        <source>Motivo</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="321"/>
+        <source>&amp;Guardar (Ctrl+S)</source>
+        <translation>&amp;Save (Ctrl+S)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="323"/>
+        <source>Descartar (Esc)</source>
+        <translation>Discard (Esc)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="379"/>
+        <source>Su rol no puede aplicar descuentos manuales.</source>
+        <translation>Your role cannot apply manual discounts.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="448"/>
+        <source>Escriba el nombre, la identidad o el teléfono y elija con Enter.</source>
+        <translation>Type the name, ID or phone and choose with Enter.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="510"/>
+        <source>   ✓ ya está en la solicitud</source>
+        <translation>   ✓ already in the request</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="521"/>
+        <source>La investigación</source>
+        <translation>The test</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="522"/>
+        <source>«{name}» ya está en la solicitud; no se agrega dos veces.</source>
+        <translation>“{name}” is already in the request; it is not added twice.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="551"/>
+        <source>su panel</source>
+        <translation>its panel</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="552"/>
+        <source>«{name}» es parte del panel «{panel}»: quite el panel para quitarla.</source>
+        <translation>“{name}” is part of the panel “{panel}”: remove the panel to remove it.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="607"/>
+        <source>No se guardó la solicitud</source>
+        <translation>The request was not saved</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="612"/>
+        <source>Solicitud {number} guardada · {patient} · Neto {format_lempiras}</source>
+        <translation>Request {number} saved · {patient} · Net {format_lempiras}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="678"/>
+        <source>Descartar solicitud</source>
+        <translation>Discard request</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="679"/>
+        <source>¿Descartar la solicitud que está escribiendo? No se guardará nada.</source>
+        <translation>Discard the request you are entering? Nothing will be saved.</translation>
+    </message>
+</context>
+<context>
+    <name>requests.requests_window</name>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="57"/>
+        <source>Número</source>
+        <translation>Number</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="58"/>
+        <source>Fecha</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="59"/>
+        <source>Paciente</source>
+        <translation>Patient</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="60"/>
+        <source>Médico</source>
+        <translation>Doctor</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="61"/>
+        <source>Prioridad</source>
+        <translation>Priority</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="64"/>
+        <source>Estado</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="67"/>
+        <source>Origen</source>
+        <translation>Source</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="68"/>
+        <source>Sucursal</source>
+        <translation>Branch</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="69"/>
+        <source>Inv.</source>
+        <translation>Tests</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="70"/>
+        <source>Investigaciones en la solicitud (incluye las de los paneles)</source>
+        <translation>Tests in the request (including those in panels)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="71"/>
+        <source>Neto</source>
+        <translation>Net</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="72"/>
+        <source>Total {format_money} − descuento {format_money2}</source>
+        <translation>Total {format_money} − discount {format_money2}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="167"/>
+        <source>Buscar por número de solicitud o nombre del paciente (Ctrl+F)</source>
+        <translation>Search by request number or patient name (Ctrl+F)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="169"/>
+        <source>Nueva solicitud</source>
+        <translation>New request</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="170"/>
+        <source>Abrir (Enter)</source>
+        <translation>Open (Enter)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="171"/>
+        <source>Actualizar (F5)</source>
+        <translation>Refresh (F5)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="179"/>
+        <source>Todos los estados</source>
+        <translation>All statuses</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="181"/>
+        <source>Todas las prioridades</source>
+        <translation>All priorities</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="183"/>
+        <source>Todos los orígenes</source>
+        <translation>All sources</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="185"/>
+        <source>Todas las sucursales</source>
+        <translation>All branches</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="188"/>
+        <source>Paciente (todos)</source>
+        <translation>Patient (all)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="191"/>
+        <source>Médico (todos)</source>
+        <translation>Doctor (all)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="193"/>
+        <source>Desde</source>
+        <translation>From</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="194"/>
+        <source>Hasta</source>
+        <translation>To</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="195"/>
+        <source>Quitar filtros</source>
+        <translation>Clear filters</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="196"/>
+        <source>Es&amp;tado</source>
+        <translation>Sta&amp;tus</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="197"/>
+        <source>Priori&amp;dad</source>
+        <translation>Priori&amp;ty</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="198"/>
+        <source>&amp;Origen</source>
+        <translation>S&amp;ource</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="199"/>
+        <source>Sucursa&amp;l</source>
+        <translation>Branc&amp;h</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="204"/>
+        <source>Pac&amp;iente</source>
+        <translation>Pat&amp;ient</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="206"/>
+        <source>&amp;Médico</source>
+        <translation>&amp;Doctor</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="330"/>
+        <source>{rows}{more} solicitudes</source>
+        <translation>{rows}{more} requests</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="330"/>
+        <source>1 solicitud</source>
+        <translation>1 request</translation>
+    </message>
+</context>
+<context>
+    <name>widgets.progress</name>
+    <message>
+        <location filename="../../patolab_desktop/ui/widgets/progress.py" line="114"/>
+        <source>Cancelar</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/widgets/progress.py" line="138"/>
+        <source>Cancelando…</source>
+        <translation>Cancelling…</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/widgets/progress.py" line="166"/>
+        <source>{label}  {done:,} de {total:,}</source>
+        <translation>{label}  {done:,} of {total:,}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/widgets/progress.py" line="200"/>
+        <source>No se pudo leer o escribir el archivo.{where}
+
+{v}</source>
+        <translation>The file could not be read or written.{where}
+
+{v}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/widgets/progress.py" line="201"/>
+        <source>Ocurrió un error inesperado; no se guardó nada a medias.
+
+{name}: {exc}</source>
+        <translation>An unexpected error occurred; nothing was half-saved.
+
+{name}: {exc}</translation>
+    </message>
+</context>
+</TS>

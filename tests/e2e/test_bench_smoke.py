@@ -1,0 +1,39 @@
+"""The benchmark harness still works end to end (tiny scale, no timing assertions)."""
+from __future__ import annotations
+
+import json
+
+from patolab_desktop.bench import runner
+
+
+def test_tiny_benchmark_writes_every_figure(tmp_path, monkeypatch, qapp):
+    monkeypatch.setenv("PATOLAB_BENCH_DIR", str(tmp_path / "bench"))
+    lines: list[str] = []
+    result = runner.run(customers=300, requests=300, seed=5, import_rows=200,
+                        log=lines.append, cold_runs=1)
+    out = tmp_path / "bench.json"
+    runner.save(result, out)
+    data = json.loads(out.read_text(encoding="utf-8"))
+
+    missing = [key for key in runner.RESULT_KEYS if key not in data]
+    assert missing == []
+    assert "error" not in data["cold_start_to_login_ms"], data["cold_start_to_login_ms"]
+    assert set(data["verdict"]) == set(runner.TARGETS_MS)
+    assert all(row["measured"] is not None for row in data["verdict"].values()), data["verdict"]
+    assert data["search"]["n"] == 200
+    assert data["import"]["outcome"]["created"] + data["import"]["outcome"]["updated"] == 200
+    assert data["import"]["outcome"]["rejected"] == 0
+    assert data["export_customers"]["rows"] > 0
+    assert data["naive_proxy"]["rows_loaded"] > 0
+    assert data["database"]["build_seconds"] != "reused"
+    assert "search_p95_ms" in runner.table(data)
+
+
+def test_the_database_is_reused_for_the_same_parameters(tmp_path, monkeypatch):
+    monkeypatch.setenv("PATOLAB_BENCH_DIR", str(tmp_path / "bench"))
+    first, built = runner.ensure_database(120, 100, 3, log=lambda _t: None)
+    again, reused = runner.ensure_database(120, 100, 3, log=lambda _t: None)
+    other, _ = runner.ensure_database(121, 100, 3, log=lambda _t: None)
+    assert built is not None and reused is None
+    assert again == first and other != first
+    assert str(tmp_path / "bench") in str(first)

@@ -1,0 +1,127 @@
+"""migrate-to: a one-shot copy of an SQLite database into an empty database.
+
+The target is a fresh EMPTY PostgreSQL database when PATOLAB_TEST_PG is set (what the
+command is for), otherwise an empty SQLite file (same code path minus the sequences).
+"""
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from patolab_desktop.db.database import DatabaseOpenError, db
+from patolab_desktop.db.models import ALL_MODELS, Customer, LabRequest, RequestLine
+from patolab_desktop.services import maintenance, requests, transfer
+from patolab_desktop.services.bootstrap import close_db, open_db
+from tests.conftest import PG_URL
+
+
+@pytest.fixture(autouse=True)
+def _acting_user():
+    """Saving requests needs a logged-in user: act as the system user (like the CLI)."""
+    from patolab_desktop.services import session
+
+    with session.acting_as(session.system_actor("test")) as actor:
+        yield actor
+
+@pytest.fixture
+def empty_target(tmp_path):
+    if not PG_URL:
+        yield str(tmp_path / "destino.db")
+        return
+    import psycopg2
+
+    name = "m_" + uuid.uuid4().hex[:12]
+    admin = psycopg2.connect(PG_URL)
+    admin.autocommit = True
+    with admin.cursor() as cur:
+        cur.execute(f"CREATE DATABASE {name}")
+    yield f"{PG_URL.rsplit('/', 1)[0]}/{name}"
+    with admin.cursor() as cur:
+        cur.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    admin.close()
+
+
+@pytest.fixture
+def source(tmp_path):
+    from patolab_desktop.services import demo
+
+    path = tmp_path / "origen.db"
+    open_db(path)
+    demo.seed_demo(customers=60, requests=80, seed=7)
+    yield path
+    close_db()
+
+
+def _counts() -> dict[str, int]:
+    return {m._meta.table_name: m.select().count() for m in ALL_MODELS}
+
+
+def test_copy_every_table_then_work_on_the_target(source, empty_target):
+    expected = _counts()
+    customer = Customer.select().order_by(Customer.id.desc()).first()
+    request_row = LabRequest.select().order_by(LabRequest.id.desc()).first()
+    lines = list(RequestLine.select().where(RequestLine.lab_request == request_row.id)
+                 .order_by(RequestLine.id).tuples())
+
+    counts = transfer.migrate_to(empty_target, batch=37)  # odd batch size: many batches
+
+    assert counts == {t: n for t, n in expected.items() if t != "schema_version"}
+    close_db()
+    open_db(empty_target)
+    assert _counts() == expected
+    assert maintenance.check().ok
+    copied = Customer.get_by_id(customer.id)
+    assert (copied.name, copied.date_of_birth, copied.active, copied.version) == (
+        customer.name, customer.date_of_birth, customer.active, customer.version)
+    copied_request = LabRequest.get_by_id(request_row.id)
+    assert (copied_request.request_number, copied_request.net_amount, copied_request.requested_at) == (
+        request_row.request_number, request_row.net_amount, request_row.requested_at)
+    assert list(RequestLine.select().where(RequestLine.lab_request == request_row.id)
+                .order_by(RequestLine.id).tuples()) == lines
+    # the folded search column came along (the FTS5 / pg_trgm index serves it)
+    folded = copied.search_text.split()[0]
+    assert Customer.select().where(Customer.search_text.contains(folded)).count() >= 1
+    # the id sequences moved past the copied ids: new rows insert fine
+    new_id, number = requests.create(requests.RequestDraft(
+        patient_id=customer.id, doctor_id=request_row.doctor_id,
+        investigation_ids=[lines[0][2]]))
+    assert new_id > request_row.id
+    assert LabRequest.select().where(LabRequest.request_number == number).count() == 1
+    close_db()
+
+
+def test_non_empty_target_is_refused_and_left_alone(source, empty_target):
+    transfer.migrate_to(empty_target)
+    with pytest.raises(transfer.TransferError, match="ya tiene datos"):
+        transfer.migrate_to(empty_target)
+    source_counts = _counts()  # the copy is audited in the source after copying
+    close_db()
+    open_db(empty_target)
+    assert _counts() == {**source_counts, "audit_log": source_counts["audit_log"] - 1}  # not doubled
+    close_db()
+
+
+def test_a_postgresql_source_is_refused(database):
+    if db.obj is not None and hasattr(db.obj, "connect_params") and "host" in db.obj.connect_params:
+        with pytest.raises(transfer.TransferError, match="SQLite de origen"):
+            transfer.migrate_to("postgresql://x@127.0.0.1:1/x")
+    else:  # on SQLite: an unreachable target is a clear error, nothing is written
+        with pytest.raises(DatabaseOpenError, match="No se pudo conectar"):
+            transfer.migrate_to("postgresql://nadie@127.0.0.1:1/nada")
+
+
+def test_cli_migrate_to_prints_the_counts(tmp_path, empty_target, capsys):
+    from patolab_desktop.cli import main
+
+    src = tmp_path / "cli.db"
+    open_db(src)
+    close_db()
+    from patolab_desktop.services import session
+
+    with session.acting_as(None):  # the command acts as the "cli" system user by itself
+        assert main(["--db", str(src), "migrate-to", "--to", empty_target]) == 0
+    out = capsys.readouterr().out
+    assert "municipality" in out and "298" in out and "filas copiadas" in out
+    assert main(["--db", str(src), "migrate-to", "--to", empty_target]) == 1
+    assert "ya tiene datos" in capsys.readouterr().err

@@ -1,0 +1,129 @@
+"""Schema migrations: from the first released schema (fixture) to the current one, and the
+mechanism itself (backup before migrating, one transaction per step)."""
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from patolab_desktop.db import migrations
+from patolab_desktop.db.database import db
+from patolab_desktop.db.models import ALL_MODELS, Customer, LabRequest
+from patolab_desktop.services import maintenance
+from patolab_desktop.services.bootstrap import close_db, open_db
+
+FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "schema_v1.db"
+
+pytestmark = pytest.mark.sqlite_only  # about SQLite files; PostgreSQL runs the same STEPS
+
+
+def _counts(path: Path) -> dict[str, int]:
+    conn = sqlite3.connect(path)
+    try:
+        return {m._meta.table_name: conn.execute(f'SELECT COUNT(*) FROM "{m._meta.table_name}"').fetchone()[0]
+                for m in ALL_MODELS}
+    finally:
+        conn.close()
+
+
+@pytest.fixture
+def v1_copy(tmp_path) -> Path:
+    target = tmp_path / "lab.db"
+    shutil.copyfile(FIXTURE, target)
+    return target
+
+
+def test_fixture_is_schema_1_with_rows_in_every_table():
+    conn = sqlite3.connect(f"file:{FIXTURE}?mode=ro", uri=True)
+    try:
+        assert conn.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] == 1
+    finally:
+        conn.close()
+    empty = [t for t, n in _counts(FIXTURE).items() if n == 0]
+    assert empty == []
+
+
+def test_first_schema_upgrades_to_the_current_version(v1_copy):
+    before = _counts(v1_copy)
+    steps = [s for s in migrations.STEPS if s[0] > 1]
+    open_db(v1_copy)
+    try:
+        assert migrations.current_version(db.obj) == migrations.SCHEMA_VERSION
+        applied = [v for (v,) in db.execute_sql("SELECT version FROM schema_version ORDER BY version")]
+        assert applied == [1] + [number for number, _d, _f in steps]  # every step, in order
+        assert maintenance.check().ok
+        # the data survived: every row of the first schema is still there
+        assert Customer.select().count() == before["customer"]
+        assert LabRequest.select().count() == before["lab_request"]
+        after = {m._meta.table_name: m.select().count() for m in ALL_MODELS}
+        for table, rows in before.items():
+            if table != "schema_version":
+                assert after[table] >= rows, table
+    finally:
+        close_db()
+
+
+def _fake_step_add_column(database):
+    database.execute_sql("ALTER TABLE customer ADD COLUMN nickname TEXT DEFAULT ''")
+    database.execute_sql("UPDATE customer SET nickname = 'x'")
+
+
+def test_a_new_step_runs_after_a_backup(v1_copy, monkeypatch):
+    monkeypatch.setattr(migrations, "STEPS", [(2, "apodo del cliente", _fake_step_add_column)])
+    monkeypatch.setattr(migrations, "SCHEMA_VERSION", 2)
+    before = _counts(v1_copy)
+    open_db(v1_copy)
+    try:
+        assert migrations.current_version(db.obj) == 2
+        assert db.execute_sql("SELECT COUNT(*) FROM customer WHERE nickname = 'x'").fetchone()[0] == before["customer"]
+    finally:
+        close_db()
+    backups = list(v1_copy.parent.glob("lab.v1.*.bak"))
+    assert len(backups) == 1  # written before migrating, at the old version
+    conn = sqlite3.connect(backups[0])
+    try:
+        assert conn.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] == 1
+        columns = [r[1] for r in conn.execute("PRAGMA table_info(customer)")]
+        assert "nickname" not in columns
+    finally:
+        conn.close()
+
+
+def test_a_failing_step_leaves_version_and_data_unchanged(v1_copy, monkeypatch):
+    def good(database):
+        database.execute_sql("CREATE TABLE extra_good (id INTEGER PRIMARY KEY)")
+
+    def bad(database):
+        database.execute_sql("ALTER TABLE customer ADD COLUMN half_done TEXT")
+        database.execute_sql("DELETE FROM request_event")
+        raise RuntimeError("falla a la mitad")
+
+    monkeypatch.setattr(migrations, "STEPS", [(2, "buena", good), (3, "mala", bad)])
+    monkeypatch.setattr(migrations, "SCHEMA_VERSION", 3)
+    before = _counts(v1_copy)
+    with pytest.raises(RuntimeError, match="falla a la mitad"):
+        open_db(v1_copy)
+    close_db()
+    conn = sqlite3.connect(v1_copy)
+    try:
+        # step 2 committed in its own transaction; step 3 rolled back completely
+        assert conn.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] == 2
+        assert conn.execute("SELECT name FROM sqlite_master WHERE name='extra_good'").fetchone()
+        assert "half_done" not in [r[1] for r in conn.execute("PRAGMA table_info(customer)")]
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    finally:
+        conn.close()
+    after = _counts(v1_copy)
+    assert after == {**before, "schema_version": before["schema_version"] + 1}
+
+
+def test_a_database_newer_than_the_program_is_refused(v1_copy):
+    conn = sqlite3.connect(v1_copy)
+    conn.execute("INSERT INTO schema_version (version, applied_at) VALUES (99, '2030-01-01')")
+    conn.commit()
+    conn.close()
+    with pytest.raises(migrations.MigrationError, match="más nueva"):
+        open_db(v1_copy)
+    close_db()
