@@ -10,7 +10,6 @@ import uuid
 
 from peewee import (
     SQL,
-    AutoField,
     BooleanField,
     CharField,
     DateField,

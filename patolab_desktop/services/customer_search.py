@@ -55,7 +55,6 @@ from .customers import (
     TYPE_LABELS,
     CustomerFilter,
     age_from,
-    format_id_number,
     format_phone,
 )
 from .paging import Page, PageRequest, keyset_page

@@ -34,7 +34,6 @@ from peewee import Table, fn
 from ..db.database import db, is_sqlite
 from ..db.models import (
     Branch,
-    Customer,
     Investigation,
     LabRequest,
     PanelMember,

@@ -27,7 +27,7 @@ from ..icons import icon
 from ..models.paged_table import Column, PagedTableModel
 from ..widgets.table import make_table_view
 from ...i18n import translate
-from ..service_labels import service_label, translated_labels
+from ..service_labels import translated_labels
 
 SYSTEM_USERS = ("cli", "sistema")
 

@@ -22,7 +22,7 @@ from ..icons import icon
 from ..models.paged_table import Column
 from ..widgets.table import make_table_view
 from .forms import CENTER, HINT_STYLE, INACTIVE_COLOR, FieldErrors, dialog_buttons, make_form
-from .rows_model import RowsTableModel
+from ..models.row_table import RowsTableModel
 from ...i18n import translate
 
 

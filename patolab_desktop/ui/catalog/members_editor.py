@@ -26,7 +26,7 @@ from ..icons import icon
 from ..models.paged_table import Column
 from ..widgets.table import SearchBox, make_table_view
 from .forms import ERROR_STYLE, HINT_STYLE, RIGHT
-from .rows_model import RowsTableModel
+from ..models.row_table import RowsTableModel
 from ...i18n import translate
 
 PICK_LIMIT = 20

@@ -12,7 +12,7 @@ from ..icons import icon
 from ..models.paged_table import Column
 from ..widgets.table import make_table_view
 from .forms import HINT_STYLE, RIGHT
-from .rows_model import RowsTableModel
+from ..models.row_table import RowsTableModel
 from ...i18n import translate
 
 UP_COLOR = QColor("#c62828")

@@ -5,11 +5,11 @@ that dict (no database access), so ``data()`` stays free of SQL.
 """
 from __future__ import annotations
 
-import datetime as dt
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
+from ...util.formatting import format_date
 from ..icons import icon
 from ..models.paged_table import Column
 from ...i18n import translate
@@ -20,17 +20,6 @@ CENTER = Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter
 
 INACTIVE_COLOR = QColor("#8a8a8a")
 INCOMPLETE_COLOR = QColor("#a35a00")
-
-
-def format_date(value) -> str:
-    if value is None or value == "":
-        return ""
-    if isinstance(value, str):
-        try:
-            value = dt.datetime.fromisoformat(value)
-        except ValueError:
-            return value
-    return value.strftime("%d/%m/%Y")
 
 
 def format_age(value) -> str:

@@ -6,42 +6,26 @@ clicked. ``data()`` only reads those dicts, so it never touches the database.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Callable
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt
 
 from ...services.paging import DEFAULT_PAGE_SIZE, Page, PageRequest
+from .row_table import ROW_DICT_ROLE, ROW_ID_ROLE, Column, RowTableModel
 
-ROW_ID_ROLE = Qt.ItemDataRole.UserRole + 1
-ROW_DICT_ROLE = Qt.ItemDataRole.UserRole + 2
-
-
-@dataclass
-class Column:
-    key: str  # key in the row dict
-    title: str
-    sort: str | None = None  # sort name understood by the service; None = not sortable
-    format: Callable[[Any], str] | None = None  # value -> text
-    align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
-    decoration: Callable[[dict], Any] | None = None  # row -> QIcon
-    foreground: Callable[[dict], Any] | None = None  # row -> QColor/QBrush
-    tooltip: Callable[[dict], str] | None = None
-
+__all__ = ["Column", "PagedTableModel", "ROW_DICT_ROLE", "ROW_ID_ROLE"]
 
 FetchPage = Callable[[Any, PageRequest], Page]
 
 
-class PagedTableModel(QAbstractTableModel):
+class PagedTableModel(RowTableModel):
     """Rows come from ``fetch(filters, PageRequest) -> Page``."""
 
     def __init__(self, columns: list[Column], fetch: FetchPage, page_size: int = DEFAULT_PAGE_SIZE,
                  parent=None):
-        super().__init__(parent)
-        self._columns = columns
+        super().__init__(columns, parent=parent)
         self._fetch = fetch
         self._page_size = page_size
-        self._rows: list[dict] = []
         self._cursor: tuple | None = None
         self._exhausted = True
         self._filters: Any = None
@@ -53,10 +37,6 @@ class PagedTableModel(QAbstractTableModel):
     @property
     def filters(self) -> Any:
         return self._filters
-
-    @property
-    def columns(self) -> list[Column]:
-        return list(self._columns)
 
     @property
     def sort_column(self) -> int:
@@ -126,57 +106,3 @@ class PagedTableModel(QAbstractTableModel):
         self._descending = order == Qt.SortOrder.DescendingOrder
         if self._loaded:  # before the first query, only remember the order
             self.reload()
-
-    # --- reading --------------------------------------------------------------------
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self._columns)
-
-    def row_dict(self, row: int) -> dict:
-        return self._rows[row]
-
-    def row_id(self, row: int):
-        return self._rows[row].get("id")
-
-    def row_of_id(self, row_id) -> int:
-        for number, row in enumerate(self._rows):
-            if row.get("id") == row_id:
-                return number
-        return -1
-
-    def data(self, index: QModelIndex | QPersistentModelIndex, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or index.row() >= len(self._rows):
-            return None
-        row = self._rows[index.row()]
-        column = self._columns[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            value = row.get(column.key)
-            if column.format is not None:
-                return column.format(value)
-            return "" if value is None else str(value)
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return int(column.align)
-        if role == Qt.ItemDataRole.DecorationRole and column.decoration is not None:
-            return column.decoration(row)
-        if role == Qt.ItemDataRole.ForegroundRole and column.foreground is not None:
-            return column.foreground(row)
-        if role == Qt.ItemDataRole.ToolTipRole and column.tooltip is not None:
-            return column.tooltip(row)
-        if role == ROW_ID_ROLE:
-            return row.get("id")
-        if role == ROW_DICT_ROLE:
-            return row
-        return None
-
-    def headerData(self, section: int, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            if 0 <= section < len(self._columns):
-                return self._columns[section].title
-        return None
-
-    def flags(self, index):
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable

@@ -18,7 +18,7 @@ from ...services import referrer_types
 from ...services.errors import ServiceError, ValidationError
 from .. import prompts
 from ..catalog.forms import CENTER, ERROR_STYLE, HINT_STYLE, INACTIVE_COLOR, RIGHT
-from ..catalog.rows_model import RowsTableModel
+from ..models.row_table import RowsTableModel
 from ..icons import icon
 from ..models.paged_table import Column
 from ..widgets.table import make_table_view

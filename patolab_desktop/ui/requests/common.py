@@ -7,13 +7,10 @@ Labels, colours and icons for status/priority/source, the search-as-you-type pic
 from __future__ import annotations
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP
-import datetime as dt
 from typing import Any, Callable
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QEvent,
-    QModelIndex,
     QPoint,
     Qt,
     QTimer,
@@ -33,9 +30,10 @@ from PySide6.QtWidgets import (
 
 from ...services import requests as requests_service
 from ...services import session
+from ...util.formatting import format_datetime as format_date  # noqa: F401 (re-exported)
 from ...util.money import format_lempiras
 from ..icons import COLORS, icon
-from ..models.paged_table import Column
+from ..models.row_table import Column, RowsTableModel
 from ...i18n import translate
 from ..service_labels import service_label
 
@@ -71,16 +69,6 @@ def status_color(status: str | None) -> QColor:
 
 def priority_color(priority: str | None) -> QColor:
     return QColor(COLORS.get(f"priority_{priority}", DEFAULT_COLOR))
-
-
-def format_date(value) -> str:
-    if value is None or value == "":
-        return ""
-    if isinstance(value, dt.datetime):
-        return value.strftime("%d/%m/%Y %H:%M")
-    if isinstance(value, dt.date):
-        return value.strftime("%d/%m/%Y")
-    return str(value)
 
 
 def format_money(value) -> str:
@@ -184,7 +172,7 @@ def line_columns(with_status: bool = False, with_notes: bool = True) -> list[Col
     return columns
 
 
-class RowsModel(QAbstractTableModel):
+class RowsModel(RowsTableModel):
     """A small table over a list of dicts already in memory (a request's lines, events).
 
     ``editable`` names the column keys the user may edit; ``edited(row, key, value)`` is
@@ -194,66 +182,24 @@ class RowsModel(QAbstractTableModel):
     edited = Signal(int, str, object)
 
     def __init__(self, columns: list[Column], parent=None, editable: Callable[[dict], set] | None = None):
-        super().__init__(parent)
-        self._columns = columns
-        self._rows: list[dict] = []
+        super().__init__(columns, parent=parent)
         self._editable = editable
 
-    def set_rows(self, rows: list[dict]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def rows(self) -> list[dict]:
-        return list(self._rows)
-
-    def row_dict(self, row: int) -> dict:
-        return self._rows[row]
-
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self._columns)
-
-    def _text(self, row: dict, column: Column) -> str:
+    def cell_text(self, row: dict, column: Column) -> str:
         if column.key == "name" and "is_member" in row:
             return _line_name(row)
-        value = row.get(column.key)
-        if column.format is not None:
-            return column.format(value)
-        return "" if value is None else str(value)
+        return super().cell_text(row, column)
 
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or index.row() >= len(self._rows):
-            return None
-        row = self._rows[index.row()]
-        column = self._columns[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._text(row, column)
+    def extra_data(self, row: dict, column: Column, role):
         if role == Qt.ItemDataRole.EditRole:
             value = row.get(column.key)
             return "" if value is None else str(value)
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return int(column.align)
-        if role == Qt.ItemDataRole.DecorationRole and column.decoration is not None:
-            return column.decoration(row)
-        if role == Qt.ItemDataRole.ForegroundRole and column.foreground is not None:
-            return column.foreground(row)
-        if role == Qt.ItemDataRole.ToolTipRole and column.tooltip is not None:
-            return column.tooltip(row) or None
         if role == Qt.ItemDataRole.FontRole and row.get("is_panel"):
             font = QFont()
             font.setBold(True)
             return font
         if role == Qt.ItemDataRole.UserRole:
             return row.get("id")
-        return None
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            if 0 <= section < len(self._columns):
-                return self._columns[section].title
         return None
 
     def _is_editable(self, row: int, column: int) -> bool:
