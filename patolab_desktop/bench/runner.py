@@ -176,7 +176,8 @@ def measure_gui(result: dict, terms: list[str], log) -> None:
         for order in (Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder):
             ms, _ = timed(model.sort, column, order)
             title = model.headerData(column, Qt.Orientation.Horizontal)
-            sorts[f"{title} {'desc' if order else 'asc'}"] = round(ms, 3)
+            descending = order == Qt.SortOrder.DescendingOrder  # (an enum is always truthy)
+            sorts[f"{title} {'desc' if descending else 'asc'}"] = round(ms, 3)
     result["header_sort_ms"] = sorts
 
     log("Requests window open…")

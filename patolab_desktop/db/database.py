@@ -16,7 +16,7 @@ SQLITE_PRAGMAS = (
     ("busy_timeout", 15000),
     ("cache_size", -64000),  # 64 MB page cache
     ("temp_store", "memory"),
-    ("mmap_size", 268435456),
+    ("mmap_size", 0),  # no mmap: mapped file pages count towards RSS (target ≤ 300 MB)
 )
 
 

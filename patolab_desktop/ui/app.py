@@ -89,12 +89,14 @@ def run_gui(db_target: str | None = None, demo: bool = False) -> int:
         return 1
     from .admin import backup_actions
 
-    backup_actions.startup_checks(None)  # quick_check (+ how to restore), daily backup
+    # quick_check (+ how to restore) and the daily backup, off the GUI thread
+    checks = backup_actions.startup_checks_in_background(None)
     from ..services import session
     from .admin.login_flow import install_admin, start_session
 
     actor = start_session(None)  # first-start administrator set-up or login (first window)
     if actor is None:  # the person closed the login: quit cleanly
+        checks.wait()
         close_db()
         return 0
     window = MainWindow(db_label=describe(target))
@@ -104,5 +106,6 @@ def run_gui(db_target: str | None = None, demo: bool = False) -> int:
     try:
         return app.exec()
     finally:
+        checks.wait()
         backup_actions.exit_backup()
         close_db()

@@ -140,3 +140,37 @@ def test_database_dialog_tests_and_saves_the_connection(qtbot, database, tmp_pat
     saved = local_settings.load()
     assert saved.database == str(existing) and saved.backup_keep_days == 45
     dialog.grab().save(str(tmp_path / "dialog.png"))
+
+
+def test_startup_checks_run_off_the_gui_thread_and_report_back(qtbot, database, said, tmp_path,
+                                                               monkeypatch):
+    """The check and the daily backup run in a worker thread (a big file must not delay
+    the login); a failure is still reported on the GUI thread with how to restore."""
+    import threading
+
+    from patolab_desktop.services import maintenance
+
+    local_settings.update(backup_folder=str(tmp_path))
+    threads = []
+    report = maintenance.CheckReport("x.db", 1, 1, ["quick_check: página 9 dañada"])
+
+    def fake_check(quick=False):
+        threads.append(threading.current_thread())
+        return report
+
+    monkeypatch.setattr(maintenance, "check", fake_check)
+    task = backup_actions.startup_checks_in_background(None)
+    qtbot.waitUntil(lambda: task.outcome is not None and bool(said["error"]), timeout=10000)
+    assert threads and threads[0] is not threading.main_thread()
+    assert "página 9 dañada" in said["error"][0][1]
+    assert backup_actions._state["healthy"] is False
+    backup_actions._state["healthy"] = True
+
+
+def test_background_startup_check_makes_the_daily_backup(qtbot, database, said, tmp_path):
+    local_settings.update(backup_folder=str(tmp_path))
+    task = backup_actions.startup_checks_in_background(None)
+    qtbot.waitUntil(lambda: task.outcome is not None, timeout=10000)
+    task.wait()
+    assert said["error"] == []
+    assert [b.kind for b in backups.list_backups()] == ["inicio"]

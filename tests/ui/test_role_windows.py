@@ -74,7 +74,8 @@ def test_run_gui_asks_for_the_login_before_any_main_window(qtbot, db_path, monke
 
     built = []
     monkeypatch.setattr(errors, "install", lambda: None)
-    monkeypatch.setattr(backup_actions, "startup_checks", lambda parent: None)
+    monkeypatch.setattr(backup_actions, "startup_checks_in_background",
+                        lambda parent: type("Done", (), {"wait": lambda self: None})())
     monkeypatch.setattr(main_window.MainWindow, "__init__",
                         lambda self, *a, **k: built.append(self))
     asked = []

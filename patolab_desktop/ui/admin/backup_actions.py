@@ -96,14 +96,27 @@ def edit_connection(parent=None) -> bool:
     return bool(dialog.exec())
 
 
-def startup_checks(parent=None) -> bool:
-    """The quick integrity check at start; a clear dialog explaining how to restore when
-    it fails. Returns True when the database is fine (then the daily backup runs)."""
+def _check_and_backup(progress=None, cancelled=None) -> tuple[bool, str, str | None]:
+    """Quick integrity check, then (when healthy) the daily backup; no GUI, any thread.
+
+    Returns (healthy, details, backup_error)."""
     try:
         report = maintenance.check(quick=True)
         ok, details = report.ok, "\n".join(report.lines())
     except Exception as exc:  # noqa: BLE001 - a damaged file may fail in any way
         ok, details = False, translate("admin.backup_actions", "No se pudo comprobar la base de datos: {exc}").format(exc=exc)
+    if not ok:
+        return False, details, None
+    try:
+        backups.auto_backup_if_due()
+    except ServiceError as exc:
+        return True, details, str(exc)
+    return True, details, None
+
+
+def _report_checks(parent, result: tuple[bool, str, str | None]) -> bool:
+    """Tell the user what the start checks found (GUI thread)."""
+    ok, details, backup_error = result
     _state["healthy"] = ok
     if not ok:
         log.error("Startup integrity check failed:\n%s", details)
@@ -113,13 +126,34 @@ def startup_checks(parent=None) -> bool:
             "datos hasta recuperarla.\n\n") + details + "\n\n" + translate("admin.backup_actions", RESTORE_HELP) + "\n" + _describe_latest(),
         )
         return False
-    try:
-        backups.auto_backup_if_due()
-    except ServiceError as exc:
-        log.warning("Automatic backup at start failed: %s", exc)
+    if backup_error:
+        log.warning("Automatic backup at start failed: %s", backup_error)
         prompts.error(parent, translate("admin.backup_actions", "Copia de seguridad automática"),
-                      translate("admin.backup_actions", "No se pudo hacer la copia de seguridad automática:\n{exc}").format(exc=exc))
+                      translate("admin.backup_actions", "No se pudo hacer la copia de seguridad automática:\n{exc}").format(exc=backup_error))
     return True
+
+
+def startup_checks(parent=None) -> bool:
+    """The quick integrity check at start; a clear dialog explaining how to restore when
+    it fails. Returns True when the database is fine (then the daily backup runs)."""
+    return _report_checks(parent, _check_and_backup())
+
+
+def startup_checks_in_background(parent=None):
+    """The same checks off the GUI thread, so a big database does not delay the login
+    (quick_check of a 4 GB file takes ~9 s, the first backup of the day as long again).
+    The result is reported on the GUI thread when it arrives; ``wait()`` the returned
+    task before closing the database."""
+    from ..widgets.progress import BackgroundTask
+
+    def done(outcome) -> None:
+        result = outcome.result if outcome.error is None else (
+            False, translate("admin.backup_actions", "No se pudo comprobar la base de datos: {exc}").format(exc=outcome.error), None)
+        _report_checks(parent, result)
+
+    task = BackgroundTask(_check_and_backup)
+    task.finished.connect(done)
+    return task.start()
 
 
 def exit_backup() -> None:

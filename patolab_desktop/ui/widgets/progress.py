@@ -92,6 +92,38 @@ def _close_thread_connection() -> None:
         log.exception("Could not close the worker's database connection")
 
 
+class BackgroundTask(QObject):
+    """A quiet background job (no dialog): ``finished(ProgressOutcome)`` on the GUI thread.
+
+    For work the user need not wait for, such as the integrity check and the daily
+    backup at start. ``wait()`` joins the thread (call it before closing the database).
+    """
+
+    finished = Signal(object)
+
+    def __init__(self, fn: Callable, *args, parent: QObject | None = None, **kwargs):
+        super().__init__(parent)
+        self.outcome: ProgressOutcome | None = None
+        self._worker = _Worker(fn, args, kwargs, threading.Event(), self)
+        self._worker.succeeded.connect(lambda result: self._finish(ProgressOutcome(result=result)))
+        self._worker.failed.connect(lambda exc: self._finish(ProgressOutcome(error=exc)))
+
+    def start(self) -> "BackgroundTask":
+        self._worker.start()
+        return self
+
+    def is_running(self) -> bool:
+        return self._worker.isRunning()
+
+    def wait(self) -> None:
+        self._worker.wait()
+
+    def _finish(self, outcome: ProgressOutcome) -> None:
+        self._worker.wait()
+        self.outcome = outcome
+        self.finished.emit(outcome)
+
+
 class ProgressTask(QObject):
     """One background task and its dialog; ``start()`` returns at once.
 
