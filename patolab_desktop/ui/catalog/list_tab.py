@@ -9,7 +9,7 @@ Ctrl+R reactivates, F5 reloads, Ctrl+F back to the search box.
 from __future__ import annotations
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP
-from PySide6.QtCore import QEvent, QItemSelectionModel, Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QAction, QFontMetrics, QKeySequence
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
@@ -18,12 +18,12 @@ from ...services.paging import DEFAULT_PAGE_SIZE
 from .. import prompts
 from ..icons import icon
 from ..models.paged_table import Column, PagedTableModel
-from ..widgets.table import SearchBox, make_table_view
+from ..widgets.table import RowSelectionMixin, SearchBox, make_table_view
 from .forms import HINT_STYLE
 from ...i18n import translate
 
 
-class ListTab(QWidget):
+class ListTab(RowSelectionMixin, QWidget):
     """Subclasses set the nouns and implement ``current_filters``, ``open_dialog``,
     ``do_deactivate`` and ``do_reactivate``."""
 
@@ -210,31 +210,7 @@ class ListTab(QWidget):
             text = translate("catalog.list_tab", "Mostrando {shown:,} de {total:,} {noun_many}").format(shown=shown, total=total, noun_many=translate("nouns", self.noun_many))
         self.count_label.setText(text)
 
-    # --- selection ---------------------------------------------------------------------
-    def selected_row(self) -> dict | None:
-        index = self.view.currentIndex()
-        if not index.isValid() or not self.view.selectionModel().isRowSelected(index.row()):
-            return None
-        return self.model.row_dict(index.row())
-
-    def selected_id(self) -> int | None:
-        row = self.selected_row()
-        return row.get("id") if row else None
-
-    def select_id(self, row_id: int) -> bool:
-        number = self.model.row_of_id(row_id)
-        if number < 0:
-            return False
-        self.select_row(number)
-        return True
-
-    def select_row(self, number: int) -> None:
-        index = self.model.index(number, 0)
-        self.view.selectionModel().setCurrentIndex(
-            index, QItemSelectionModel.SelectionFlag.ClearAndSelect
-            | QItemSelectionModel.SelectionFlag.Rows)
-        self.view.scrollTo(index)
-
+    # --- selection (selected_row, select_id… come from RowSelectionMixin) ----------------
     def show_inactive(self) -> bool:
         return False
 

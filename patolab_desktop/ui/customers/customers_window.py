@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QAction, QFontMetrics, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -23,7 +23,7 @@ from ...services.paging import DEFAULT_PAGE_SIZE
 from .. import prompts
 from ..icons import icon
 from ..models.paged_table import PagedTableModel
-from ..widgets.table import SearchBox, make_table_view
+from ..widgets.table import RowSelectionMixin, SearchBox, make_table_view
 from .customer_columns import COLUMN_SAMPLES, customer_columns
 from .customer_filters import CustomerFilterBar
 from ...i18n import translate
@@ -31,7 +31,7 @@ from ...i18n import translate
 COUNT_CAP: int | None = getattr(customers, "COUNT_CAP", None)  # count() caps at this + 1
 
 
-class CustomersWindow(QWidget):
+class CustomersWindow(RowSelectionMixin, QWidget):
     """The widget of the "Clientes" tab."""
 
     customer_saved = Signal(int)  # id of a customer created or edited here
@@ -227,31 +227,7 @@ class CustomersWindow(QWidget):
         return any((filters.type, filters.gender_id, filters.department_id,
                     filters.municipality_id, filters.incomplete_only))
 
-    # --- selection -------------------------------------------------------------------------
-    def selected_row(self) -> dict | None:
-        index = self.view.currentIndex()
-        if not index.isValid() or not self.view.selectionModel().isRowSelected(index.row()):
-            return None
-        return self.model.row_dict(index.row())
-
-    def selected_id(self) -> int | None:
-        row = self.selected_row()
-        return row.get("id") if row else None
-
-    def select_id(self, customer_id: int) -> bool:
-        row = self.model.row_of_id(customer_id)
-        if row < 0:
-            return False
-        self.select_row(row)
-        return True
-
-    def select_row(self, row: int) -> None:
-        index = self.model.index(row, 0)
-        self.view.selectionModel().setCurrentIndex(
-            index, QItemSelectionModel.SelectionFlag.ClearAndSelect
-            | QItemSelectionModel.SelectionFlag.Rows)
-        self.view.scrollTo(index)
-
+    # --- selection (selected_row, select_id… come from RowSelectionMixin) ------------------
     @staticmethod
     def _allowed(permission: str) -> bool:
         """Courtesy only (the services decide): hide what the logged-in role cannot do.

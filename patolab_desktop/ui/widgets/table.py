@@ -1,7 +1,7 @@
 """Table view set-up shared by every list window, and a debounced search box."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLineEdit, QTableView
 
 from ..icons import icon
@@ -67,3 +67,31 @@ class SearchBox(QLineEdit):
         """Search now (Enter, or a test that does not want to wait)."""
         self._timer.stop()
         self.search_changed.emit(self.text())
+
+
+class RowSelectionMixin:
+    """Selection helpers for a list widget with ``self.view`` over a row-dict ``self.model``."""
+
+    def selected_row(self) -> dict | None:
+        index = self.view.currentIndex()
+        if not index.isValid() or not self.view.selectionModel().isRowSelected(index.row()):
+            return None
+        return self.model.row_dict(index.row())
+
+    def selected_id(self) -> int | None:
+        row = self.selected_row()
+        return row.get("id") if row else None
+
+    def select_id(self, row_id: int) -> bool:
+        number = self.model.row_of_id(row_id)
+        if number < 0:
+            return False
+        self.select_row(number)
+        return True
+
+    def select_row(self, number: int) -> None:
+        index = self.model.index(number, 0)
+        self.view.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows)
+        self.view.scrollTo(index)
