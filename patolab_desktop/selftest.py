@@ -97,10 +97,21 @@ def check_resources() -> str:
 
     root = resources_dir()
     for part in (("data", "honduras_geo.csv"), ("data", "demo_investigations.csv"),
-                 ("icons", "patolab.png")):
+                 ("icons", "patolab.png"), ("translations", "patolab_en.qm")):
         if not root.joinpath(*part).is_file():
             raise SelfTestError(f"falta el recurso {'/'.join(part)} en {root}")
     return str(root)
+
+
+def check_qt_translations() -> str:
+    """Qt's own Spanish texts (dialog buttons) load from the Qt installation or bundle."""
+    from PySide6.QtCore import QLibraryInfo, QTranslator
+
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    translator = QTranslator()
+    if not translator.load("qtbase_es", folder):
+        raise SelfTestError(f"no se encontró la traducción de Qt qtbase_es.qm en {folder}")
+    return f"qtbase_es.qm en {folder}"
 
 
 def _search_term(name: str) -> str:
@@ -165,6 +176,7 @@ def _run(work: Path, pdf_path: Path, lines: list[str]) -> None:
     lines.append(f"PatoLab Desktop {__version__} — autoprueba"
                  + (" (ejecutable empaquetado)" if getattr(sys, "frozen", False) else ""))
     lines.append("recursos: " + check_resources())
+    lines.append("traducción de Qt: " + check_qt_translations())
 
     with _environment("PATOLAB_HOME", str(work / "home")):
         db_file = work / "autoprueba.db"

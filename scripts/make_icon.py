@@ -112,7 +112,8 @@ def main() -> int:
     images = {size: png_bytes(render(size)) for size in ICO_SIZES}
     (ICON_DIR / "patolab.png").write_bytes(images[256])
     (ICON_DIR / "patolab.ico").write_bytes(ico_bytes(images))
-    print(f"{ICON_DIR / 'patolab.png'}\n{ICON_DIR / 'patolab.ico'} ({', '.join(map(str, ICO_SIZES))} px)")
+    sizes = ", ".join(map(str, ICO_SIZES))
+    print(f"{ICON_DIR / 'patolab.png'}\n{ICON_DIR / 'patolab.ico'} ({sizes} px)")
     return 0
 
 
