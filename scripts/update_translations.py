@@ -1,7 +1,8 @@
 """Update the translation catalogues and compile them (``make translations``).
 
-1. ``pyside6-lupdate`` reads every ``.py`` under ``patolab_desktop/ui`` (the calls
-   ``translate("context", "texto")`` and ``QT_TRANSLATE_NOOP``) and updates
+1. ``pyside6-lupdate`` reads every ``.py`` under ``patolab_desktop/ui`` and
+   ``patolab_desktop/services`` (the calls ``translate("context", "texto")`` and
+   ``QT_TRANSLATE_NOOP``; services use ``services/texts.py``) and updates
    ``resources/translations/patolab_en.ts``, keeping the translations already there
    (texts no longer in the code are dropped: ``-no-obsolete``).
 2. ``pyside6-lrelease`` compiles it to ``patolab_en.qm``, the file the app loads.
@@ -20,7 +21,9 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCES = ROOT / "patolab_desktop" / "ui"
+#: folders whose texts are translated: the screens, and the messages and labels of the
+#: services (errors, warnings, reports they return for display)
+SOURCE_DIRS = (ROOT / "patolab_desktop" / "ui", ROOT / "patolab_desktop" / "services")
 OUT = ROOT / "resources" / "translations"
 LANGUAGES = ("en",)
 
@@ -52,7 +55,8 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="fail if a text is untranslated")
     args = parser.parse_args(argv)
-    files = sorted(str(p.relative_to(ROOT)) for p in SOURCES.rglob("*.py"))
+    files = sorted(str(p.relative_to(ROOT))
+                   for folder in SOURCE_DIRS for p in folder.rglob("*.py"))
     OUT.mkdir(parents=True, exist_ok=True)
     status = 0
     for language in LANGUAGES:

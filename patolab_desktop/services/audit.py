@@ -20,6 +20,7 @@ from decimal import Decimal
 from ..db.models import AuditLog, User, now
 from . import permissions, session
 from .paging import Page, PageRequest, keyset_page
+from .texts import QT_TRANSLATE_NOOP, label, translate
 
 
 def quiet_sql_logging() -> None:
@@ -32,68 +33,99 @@ def quiet_sql_logging() -> None:
 quiet_sql_logging()
 
 ACTION_LABELS: dict[str, str] = {
-    "create": "Crear",
-    "update": "Modificar",
-    "deactivate": "Desactivar",
-    "reactivate": "Reactivar",
-    "delete": "Eliminar",
-    "status_change": "Cambio de estado",
-    "cancel": "Cancelar",
-    "add_investigation": "Agregar investigación",
-    "remove_investigation": "Quitar investigación",
-    "discount": "Descuento",
-    "price_change": "Cambio de precio",
-    "export": "Exportar",
-    "import": "Importar",
-    "print": "Imprimir",
-    "login": "Inicio de sesión",
-    "login_failed": "Intento fallido de acceso",
-    "account_locked": "Cuenta bloqueada",
-    "logout": "Cierre de sesión",
-    "password_change": "Cambio de contraseña",
-    "password_reset": "Contraseña restablecida",
-    "account_unlock": "Cuenta desbloqueada",
-    "permission_grant": "Permiso concedido",
-    "permission_revoke": "Permiso retirado",
-    "settings_change": "Cambio de configuración",
-    "backup": "Copia de seguridad",
-    "restore": "Restauración",
+    "create": QT_TRANSLATE_NOOP("ServiceLabels", "Crear"),
+    "update": QT_TRANSLATE_NOOP("ServiceLabels", "Modificar"),
+    "deactivate": QT_TRANSLATE_NOOP("ServiceLabels", "Desactivar"),
+    "reactivate": QT_TRANSLATE_NOOP("ServiceLabels", "Reactivar"),
+    "delete": QT_TRANSLATE_NOOP("ServiceLabels", "Eliminar"),
+    "status_change": QT_TRANSLATE_NOOP("ServiceLabels", "Cambio de estado"),
+    "cancel": QT_TRANSLATE_NOOP("ServiceLabels", "Cancelar"),
+    "add_investigation": QT_TRANSLATE_NOOP("ServiceLabels", "Agregar investigación"),
+    "remove_investigation": QT_TRANSLATE_NOOP("ServiceLabels", "Quitar investigación"),
+    "discount": QT_TRANSLATE_NOOP("ServiceLabels", "Descuento"),
+    "price_change": QT_TRANSLATE_NOOP("ServiceLabels", "Cambio de precio"),
+    "export": QT_TRANSLATE_NOOP("ServiceLabels", "Exportar"),
+    "import": QT_TRANSLATE_NOOP("ServiceLabels", "Importar"),
+    "print": QT_TRANSLATE_NOOP("ServiceLabels", "Imprimir"),
+    "login": QT_TRANSLATE_NOOP("ServiceLabels", "Inicio de sesión"),
+    "login_failed": QT_TRANSLATE_NOOP("ServiceLabels", "Intento fallido de acceso"),
+    "account_locked": QT_TRANSLATE_NOOP("ServiceLabels", "Cuenta bloqueada"),
+    "logout": QT_TRANSLATE_NOOP("ServiceLabels", "Cierre de sesión"),
+    "password_change": QT_TRANSLATE_NOOP("ServiceLabels", "Cambio de contraseña"),
+    "password_reset": QT_TRANSLATE_NOOP("ServiceLabels", "Contraseña restablecida"),
+    "account_unlock": QT_TRANSLATE_NOOP("ServiceLabels", "Cuenta desbloqueada"),
+    "permission_grant": QT_TRANSLATE_NOOP("ServiceLabels", "Permiso concedido"),
+    "permission_revoke": QT_TRANSLATE_NOOP("ServiceLabels", "Permiso retirado"),
+    "settings_change": QT_TRANSLATE_NOOP("ServiceLabels", "Cambio de configuración"),
+    "backup": QT_TRANSLATE_NOOP("ServiceLabels", "Copia de seguridad"),
+    "restore": QT_TRANSLATE_NOOP("ServiceLabels", "Restauración"),
 }
 
 ENTITY_LABELS: dict[str, str] = {
-    "customer": "Paciente/empresa",
-    "referrer": "Remitente",
-    "referrer_type": "Tipo de remitente",
-    "investigation": "Investigación",
-    "branch": "Sucursal",
-    "lab_request": "Solicitud",
-    "user": "Usuario",
-    "role": "Rol",
-    "setting": "Configuración",
-    "database": "Base de datos",
-    "report": "Reporte",
+    "customer": QT_TRANSLATE_NOOP("ServiceLabels", "Paciente/empresa"),
+    "referrer": QT_TRANSLATE_NOOP("ServiceLabels", "Remitente"),
+    "referrer_type": QT_TRANSLATE_NOOP("ServiceLabels", "Tipo de remitente"),
+    "investigation": QT_TRANSLATE_NOOP("ServiceLabels", "Investigación"),
+    "branch": QT_TRANSLATE_NOOP("ServiceLabels", "Sucursal"),
+    "lab_request": QT_TRANSLATE_NOOP("ServiceLabels", "Solicitud"),
+    "user": QT_TRANSLATE_NOOP("ServiceLabels", "Usuario"),
+    "role": QT_TRANSLATE_NOOP("ServiceLabels", "Rol"),
+    "setting": QT_TRANSLATE_NOOP("ServiceLabels", "Configuración"),
+    "database": QT_TRANSLATE_NOOP("ServiceLabels", "Base de datos"),
+    "report": QT_TRANSLATE_NOOP("ServiceLabels", "Reporte"),
 }
 
-# Field names shown in Spanish in the viewer; unknown names are shown as they are.
+# Field names shown in the viewer (in the active language); unknown names are shown as
+# they are. The label dicts hold the Spanish source, translated when a row is read.
 FIELD_LABELS: dict[str, str] = {
-    "name": "Nombre", "first_name": "Nombres", "last_name": "Apellidos",
-    "id_number": "Identidad/RTN", "type": "Tipo", "gender_id": "Género",
-    "date_of_birth": "Fecha de nacimiento", "age": "Edad", "phone": "Teléfono",
-    "secondary_phone": "Teléfono secundario", "email": "Correo",
-    "department_id": "Departamento", "municipality_id": "Municipio", "address": "Dirección",
-    "address2": "Dirección 2", "postal_code": "Código postal", "country": "País",
-    "external_file": "Expediente externo", "notes": "Notas", "is_blocked": "Bloqueado",
-    "active": "Activo", "institution": "Institución", "type_id": "Tipo",
-    "code": "Código", "sample_type": "Tipo de muestra", "price": "Precio",
-    "is_panel": "Es panel", "member_ids": "Miembros del panel",
-    "status": "Estado", "priority": "Prioridad", "source": "Origen",
-    "doctor_id": "Remitente", "patient_id": "Paciente", "branch_id": "Sucursal",
-    "clinical_info": "Información clínica", "cancellation_reason": "Motivo de cancelación",
-    "discount_percent": "Descuento (%)", "discount_reason": "Motivo del descuento",
-    "total_amount": "Total", "discount_amount": "Descuento", "net_amount": "Neto",
-    "username": "Usuario", "full_name": "Nombre completo", "role": "Rol",
-    "must_change_password": "Debe cambiar contraseña", "description": "Descripción",
+    "name": QT_TRANSLATE_NOOP("services.audit", "Nombre"),
+    "first_name": QT_TRANSLATE_NOOP("services.audit", "Nombres"),
+    "last_name": QT_TRANSLATE_NOOP("services.audit", "Apellidos"),
+    "id_number": QT_TRANSLATE_NOOP("services.audit", "Identidad/RTN"),
+    "type": QT_TRANSLATE_NOOP("services.audit", "Tipo"),
+    "gender_id": QT_TRANSLATE_NOOP("services.audit", "Género"),
+    "date_of_birth": QT_TRANSLATE_NOOP("services.audit", "Fecha de nacimiento"),
+    "age": QT_TRANSLATE_NOOP("services.audit", "Edad"),
+    "phone": QT_TRANSLATE_NOOP("services.audit", "Teléfono"),
+    "secondary_phone": QT_TRANSLATE_NOOP("services.audit", "Teléfono secundario"),
+    "email": QT_TRANSLATE_NOOP("services.audit", "Correo"),
+    "department_id": QT_TRANSLATE_NOOP("services.audit", "Departamento"),
+    "municipality_id": QT_TRANSLATE_NOOP("services.audit", "Municipio"),
+    "address": QT_TRANSLATE_NOOP("services.audit", "Dirección"),
+    "address2": QT_TRANSLATE_NOOP("services.audit", "Dirección 2"),
+    "postal_code": QT_TRANSLATE_NOOP("services.audit", "Código postal"),
+    "country": QT_TRANSLATE_NOOP("services.audit", "País"),
+    "external_file": QT_TRANSLATE_NOOP("services.audit", "Expediente externo"),
+    "notes": QT_TRANSLATE_NOOP("services.audit", "Notas"),
+    "is_blocked": QT_TRANSLATE_NOOP("services.audit", "Bloqueado"),
+    "active": QT_TRANSLATE_NOOP("services.audit", "Activo"),
+    "institution": QT_TRANSLATE_NOOP("services.audit", "Institución"),
+    "type_id": QT_TRANSLATE_NOOP("services.audit", "Tipo"),
+    "code": QT_TRANSLATE_NOOP("services.audit", "Código"),
+    "sample_type": QT_TRANSLATE_NOOP("services.audit", "Tipo de muestra"),
+    "price": QT_TRANSLATE_NOOP("services.audit", "Precio"),
+    "is_panel": QT_TRANSLATE_NOOP("services.audit", "Es panel"),
+    "member_ids": QT_TRANSLATE_NOOP("services.audit", "Miembros del panel"),
+    "status": QT_TRANSLATE_NOOP("services.audit", "Estado"),
+    "priority": QT_TRANSLATE_NOOP("services.audit", "Prioridad"),
+    "source": QT_TRANSLATE_NOOP("services.audit", "Origen"),
+    "doctor_id": QT_TRANSLATE_NOOP("services.audit", "Remitente"),
+    "patient_id": QT_TRANSLATE_NOOP("services.audit", "Paciente"),
+    "branch_id": QT_TRANSLATE_NOOP("services.audit", "Sucursal"),
+    "clinical_info": QT_TRANSLATE_NOOP("services.audit", "Información clínica"),
+    "cancellation_reason": QT_TRANSLATE_NOOP("services.audit", "Motivo de cancelación"),
+    "discount_percent": QT_TRANSLATE_NOOP("services.audit", "Descuento (%)"),
+    "discount_reason": QT_TRANSLATE_NOOP("services.audit", "Motivo del descuento"),
+    "total_amount": QT_TRANSLATE_NOOP("services.audit", "Total"),
+    "discount_amount": QT_TRANSLATE_NOOP("services.audit", "Descuento"),
+    "net_amount": QT_TRANSLATE_NOOP("services.audit", "Neto"),
+    "username": QT_TRANSLATE_NOOP("services.audit", "Usuario"),
+    "full_name": QT_TRANSLATE_NOOP("services.audit", "Nombre completo"),
+    "role": QT_TRANSLATE_NOOP("services.audit", "Rol"),
+    "must_change_password": QT_TRANSLATE_NOOP("services.audit", "Debe cambiar contraseña"),
+    "description": QT_TRANSLATE_NOOP("services.audit", "Descripción"),
 }
+
 
 # Values of these fields are masked for viewers without patients.view_sensitive.
 SENSITIVE_FIELDS = frozenset({"id_number", "dui", "dni", "rtn"})
@@ -232,17 +264,17 @@ def _changes_of(text: str, reveal: bool) -> dict[str, tuple]:
 
 def _show(value) -> str:
     if value is None or value == "":
-        return "(vacío)"
+        return translate("services.audit", "(vacío)")
     if value is True:
-        return "Sí"
+        return translate("services.audit", "Sí")
     if value is False:
-        return "No"
+        return translate("services.audit", "No")
     if isinstance(value, list):
-        return ", ".join(str(v) for v in value) or "(vacío)"
+        return ", ".join(str(v) for v in value) or translate("services.audit", "(vacío)")
     return str(value)
 
 
-# Coded values shown with their Spanish label: field -> (service module, labels dict name).
+# Coded values shown with their label: field -> (service module, labels dict name).
 # Read lazily so this module never imports the services that record into it.
 VALUE_VOCABULARIES = {
     "status": ("requests", "STATUS_LABELS"),
@@ -268,7 +300,7 @@ def _vocabulary(key: str) -> dict:
 
 def _field_label(key: str) -> str:
     if key in FIELD_LABELS:
-        return FIELD_LABELS[key]
+        return translate("services.audit", FIELD_LABELS[key])
     if key in permissions.PERMISSIONS:  # role permission grants/revokes
         return permissions.label(key)
     return key
@@ -276,7 +308,7 @@ def _field_label(key: str) -> str:
 
 def _value(key: str, value):
     if key in VALUE_VOCABULARIES and isinstance(value, str):
-        return _vocabulary(key).get(value, value)
+        return label(_vocabulary(key), value)
     return value
 
 
@@ -296,9 +328,9 @@ def _row(raw: dict, reveal: bool) -> dict:
         "user_id": raw["user"],
         "username": raw["username"],
         "action": raw["action"],
-        "action_label": ACTION_LABELS.get(raw["action"], raw["action"]),
+        "action_label": label(ACTION_LABELS, raw["action"]),
         "entity": raw["entity"],
-        "entity_label": ENTITY_LABELS.get(raw["entity"], raw["entity"]),
+        "entity_label": label(ENTITY_LABELS, raw["entity"]),
         "entity_id": raw["entity_id"],
         "changes": changes,
         "changes_text": changes_text(changes),

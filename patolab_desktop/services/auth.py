@@ -27,6 +27,7 @@ from ..util.text import clean, fold
 from . import audit, permissions, session
 from .errors import NotFoundError, RuleError, ServiceError, ValidationError
 from .session import Actor
+from .texts import translate
 
 MAX_FAILED_ATTEMPTS = 5
 LOCK_MINUTES = 5
@@ -50,18 +51,23 @@ def clock() -> dt.datetime:
 
 
 class LoginFailed(ServiceError):
-    """Wrong username or password, or a deactivated account (message in Spanish)."""
+    """Wrong username or password, or a deactivated account (message for the user)."""
 
 
 class AccountLocked(LoginFailed):
     def __init__(self, minutes: int, username: str = ""):
         self.minutes = minutes
-        unit = "minuto" if minutes == 1 else "minutos"
-        who = f"La cuenta «{username}»" if username else "La cuenta"
-        super().__init__(
-            f"{who} está bloqueada por demasiados intentos fallidos. "
-            f"Intente de nuevo en {minutes} {unit}."
-        )
+        unit = (translate("services.auth", "minuto") if minutes == 1
+                else translate("services.auth", "minutos"))
+        if username:
+            text = translate("services.auth",
+                             "La cuenta «{name}» está bloqueada por demasiados intentos "
+                             "fallidos. Intente de nuevo en {minutes} {unit}.")
+        else:
+            text = translate("services.auth",
+                             "La cuenta está bloqueada por demasiados intentos fallidos. "
+                             "Intente de nuevo en {minutes} {unit}.")
+        super().__init__(text.format(name=username, minutes=minutes, unit=unit))
 
 
 # --- hashing and policy ---------------------------------------------------------------
@@ -81,16 +87,20 @@ def _verify(password_hash: str, password: str) -> bool:
 def validate_password(password: str, username: str = "", field: str = "password") -> dict[str, str]:
     """The minimal policy: at least 8 characters and not the username."""
     if len(password or "") < MIN_PASSWORD_LENGTH:
-        return {field: f"La contraseña debe tener al menos {MIN_PASSWORD_LENGTH} caracteres."}
+        return {field: translate(
+            "services.auth", "La contraseña debe tener al menos {length} caracteres.").format(
+                length=MIN_PASSWORD_LENGTH)}
     if username and fold(password) == fold(username):
-        return {field: "La contraseña no puede ser igual al nombre de usuario."}
+        return {field: translate("services.auth",
+                                 "La contraseña no puede ser igual al nombre de usuario.")}
     return {}
 
 
 def validate_username(username: str, field: str = "username") -> dict[str, str]:
     if not USERNAME_RE.match(username or ""):
-        return {field: "El usuario debe tener de 3 a 60 letras, números, puntos, guiones "
-                       "o guiones bajos, sin espacios."}
+        return {field: translate("services.auth",
+                                 "El usuario debe tener de 3 a 60 letras, números, puntos, "
+                                 "guiones o guiones bajos, sin espacios.")}
     return {}
 
 
@@ -138,16 +148,18 @@ def create_first_admin(username: str, full_name: str, password: str) -> Actor:
     username, full_name = clean(username), clean(full_name)
     errors = {**validate_username(username)}
     if not full_name:
-        errors["full_name"] = "Escriba el nombre completo."
+        errors["full_name"] = translate("services.auth", "Escriba el nombre completo.")
     errors.update(validate_password(password, username))
     if errors:
         raise ValidationError(errors)
     with write_transaction():
         if User.select().exists():
-            raise RuleError("Ya existe un administrador: inicie sesión con su usuario.")
+            raise RuleError(translate(
+                "services.auth", "Ya existe un administrador: inicie sesión con su usuario."))
         role = Role.get_or_none(Role.name == permissions.ROLE_ADMIN)
         if role is None:
-            raise RuleError("Falta el rol Administrador en la base de datos.")
+            raise RuleError(translate(
+                "services.auth", "Falta el rol Administrador en la base de datos."))
         user = User.create(
             username=username, username_folded=fold(username), full_name=full_name,
             role=role, password_hash=hash_password(password), must_change_password=False,
@@ -198,11 +210,15 @@ def _register_failure(user: User, now: dt.datetime, where: str) -> tuple[bool, i
 def _failure_message(locked: bool, left: int, username: str) -> LoginFailed:
     if locked:
         return AccountLocked(LOCK_MINUTES, username)
-    text = "Usuario o contraseña incorrectos."
-    if left <= 2:
-        unit = "intento" if left == 1 else "intentos"
-        text += (f" Le queda{'' if left == 1 else 'n'} {left} {unit} antes de que la cuenta "
-                 f"se bloquee {LOCK_MINUTES} minutos.")
+    text = translate("services.auth", "Usuario o contraseña incorrectos.")
+    if left == 1:
+        text += " " + translate(
+            "services.auth", "Le queda 1 intento antes de que la cuenta se bloquee {minutes} "
+            "minutos.").format(minutes=LOCK_MINUTES)
+    elif left <= 2:
+        text += " " + translate(
+            "services.auth", "Le quedan {left} intentos antes de que la cuenta se bloquee "
+            "{minutes} minutos.").format(left=left, minutes=LOCK_MINUTES)
     return LoginFailed(text)
 
 
@@ -218,13 +234,14 @@ def login(username: str, password: str) -> Actor:
         with write_transaction(), session.acting_as(None):
             # what was typed is not kept: people type their password in the wrong box
             audit.record("login_failed", "user", None, detail="Usuario desconocido")
-        raise LoginFailed("Usuario o contraseña incorrectos.")
+        raise LoginFailed(translate("services.auth", "Usuario o contraseña incorrectos."))
     _check_locked(user, now)
     if not _verify(user.password_hash, password or ""):
         locked, left = _register_failure(user, now, "Inicio de sesión")
         raise _failure_message(locked, left, user.username)
     if not user.active:
-        raise LoginFailed("Este usuario está desactivado. Consulte a un administrador.")
+        raise LoginFailed(translate(
+            "services.auth", "Este usuario está desactivado. Consulte a un administrador."))
     with write_transaction():
         changes = {"failed_attempts": 0, "locked_until": None, "last_login_at": now}
         if _hasher.check_needs_rehash(user.password_hash):
@@ -256,7 +273,7 @@ def verify_password(actor: Actor, password: str) -> bool:
     now = clock()
     user = User.get_or_none(User.id == actor.id)
     if user is None:
-        raise LoginFailed("Este usuario ya no existe.")
+        raise LoginFailed(translate("services.auth", "Este usuario ya no existe."))
     _check_locked(user, now)
     if not _verify(user.password_hash, password or ""):
         locked, _left = _register_failure(user, now, "Desbloqueo de pantalla")
@@ -264,7 +281,8 @@ def verify_password(actor: Actor, password: str) -> bool:
             raise AccountLocked(LOCK_MINUTES, user.username)
         return False
     if not user.active:
-        raise LoginFailed("Este usuario fue desactivado. Consulte a un administrador.")
+        raise LoginFailed(translate(
+            "services.auth", "Este usuario fue desactivado. Consulte a un administrador."))
     if user.failed_attempts:
         User.update(failed_attempts=0).where(User.id == user.id).execute()
     return True
@@ -277,20 +295,22 @@ def change_password(old: str, new: str) -> Actor:
     """
     actor = session.require_login()
     if actor.is_system or actor.id is None:
-        raise RuleError("El usuario del sistema no tiene contraseña.")
+        raise RuleError(translate("services.auth", "El usuario del sistema no tiene contraseña."))
     now = clock()
     user = User.get_or_none(User.id == actor.id)
     if user is None:
-        raise NotFoundError("Este usuario ya no existe.")
+        raise NotFoundError(translate("services.auth", "Este usuario ya no existe."))
     _check_locked(user, now)
     if not _verify(user.password_hash, old or ""):
         locked, _left = _register_failure(user, now, "Cambio de contraseña")
         if locked:
             raise AccountLocked(LOCK_MINUTES, user.username)
-        raise ValidationError({"old": "La contraseña actual no es correcta."})
+        raise ValidationError(
+            {"old": translate("services.auth", "La contraseña actual no es correcta.")})
     errors = validate_password(new, user.username, field="new")
     if not errors and new == old:
-        errors = {"new": "La nueva contraseña debe ser distinta de la actual."}
+        errors = {"new": translate("services.auth",
+                                   "La nueva contraseña debe ser distinta de la actual.")}
     if errors:
         raise ValidationError(errors)
     with write_transaction():

@@ -26,20 +26,22 @@ from pathlib import Path
 from .. import local_settings
 from ..db.database import backup_sqlite, db, describe, is_sqlite
 from .errors import RuleError
+from .texts import QT_TRANSLATE_NOOP, translate
 
 log = logging.getLogger(__name__)
 
-KINDS = {
-    "manual": "manual",
-    "inicio": "automática al iniciar",
-    "salida": "automática al salir",
-    "antes-de-restaurar": "antes de restaurar",
+KINDS = {  # kind in the file name -> label (translated by ``BackupInfo.kind_label``)
+    "manual": QT_TRANSLATE_NOOP("services.backups", "manual"),
+    "inicio": QT_TRANSLATE_NOOP("services.backups", "automática al iniciar"),
+    "salida": QT_TRANSLATE_NOOP("services.backups", "automática al salir"),
+    "antes-de-restaurar": QT_TRANSLATE_NOOP("services.backups", "antes de restaurar"),
 }
-_NAME = re.compile(r"^(?P<stem>.+)-(?P<stamp>\d{8}-\d{6})(?:-(?P<n>\d+))?-(?P<kind>[a-z-]+)\.(?:db|dump)$")
+_NAME = re.compile(
+    r"^(?P<stem>.+)-(?P<stamp>\d{8}-\d{6})(?:-(?P<n>\d+))?-(?P<kind>[a-z-]+)\.(?:db|dump)$")
 
 
 class BackupError(RuleError):
-    """A backup or restore could not be done; the message says why in Spanish."""
+    """A backup or restore could not be done; the message says why."""
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,7 @@ class BackupInfo:
 
     @property
     def kind_label(self) -> str:
-        return KINDS.get(self.kind, self.kind)
+        return translate("services.backups", KINDS.get(self.kind, self.kind))
 
 
 @dataclass(frozen=True)
@@ -75,7 +77,7 @@ def keep_days() -> int:
 def _database_stem() -> str:
     database = db.obj
     if database is None:
-        raise BackupError("No hay una base de datos abierta.")
+        raise BackupError(translate("services.backups", "No hay una base de datos abierta."))
     if is_sqlite(database):
         return Path(database.database).stem or "patolab"
     return re.sub(r"[^A-Za-z0-9_.-]", "_", str(database.database)) or "patolab"
@@ -112,19 +114,24 @@ def backup_now(folder: str | Path | None = None, kind: str = "manual",
 
         session.require("backups.run")
     if _is_memory():
-        raise BackupError("Una base de datos en memoria no se puede respaldar.")
+        raise BackupError(translate(
+            "services.backups", "Una base de datos en memoria no se puede respaldar."))
     folder = Path(folder).expanduser() if folder else backup_folder()
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise BackupError(f"No se pudo crear la carpeta de copias {folder}: {exc}") from exc
+        raise BackupError(translate(
+            "services.backups", "No se pudo crear la carpeta de copias {folder}: {error}").format(
+                folder=folder, error=exc)) from exc
     when = when or dt.datetime.now()
     if is_sqlite():
         path = _new_path(folder, kind, ".db", when)
         try:
             backup_sqlite(db.obj, path)
         except (OSError, sqlite3.Error) as exc:
-            raise BackupError(f"No se pudo escribir la copia de seguridad {path}: {exc}") from exc
+            raise BackupError(translate(
+                "services.backups", "No se pudo escribir la copia de seguridad {path}: {error}"
+            ).format(path=path, error=exc)) from exc
         log.info("Backup written: %s", path)
         _audit_manual(kind, path)
         return path
@@ -159,21 +166,23 @@ def _pg_url() -> str:
 def _pg_dump(path: Path) -> Path:
     exe = shutil.which("pg_dump")
     if exe is None:
-        raise BackupError(
+        raise BackupError(translate(
+            "services.backups",
             "Esta computadora usa una base de datos PostgreSQL y no tiene el programa pg_dump. "
             "Instale las herramientas cliente de PostgreSQL (la misma versión del servidor) o "
-            "pida al administrador del servidor que haga las copias con pg_dump."
-        )
+            "pida al administrador del servidor que haga las copias con pg_dump."))
     part = path.with_suffix(path.suffix + ".part")
     try:
         done = subprocess.run([exe, "-Fc", "--no-owner", "-f", str(part), "--dbname", _pg_url()],
                               capture_output=True, text=True, timeout=3600, check=False)
     except (OSError, subprocess.SubprocessError) as exc:
         part.unlink(missing_ok=True)
-        raise BackupError(f"pg_dump no se pudo ejecutar: {exc}") from exc
+        raise BackupError(translate("services.backups", "pg_dump no se pudo ejecutar: {error}")
+                          .format(error=exc)) from exc
     if done.returncode != 0:
         part.unlink(missing_ok=True)
-        raise BackupError(f"pg_dump falló: {done.stderr.strip() or done.returncode}")
+        raise BackupError(translate("services.backups", "pg_dump falló: {error}").format(
+            error=done.stderr.strip() or done.returncode))
     part.replace(path)
     log.info("PostgreSQL backup written: %s", path)
     return path
@@ -257,33 +266,41 @@ def validate_backup(path: str | Path) -> int:
 
     path = Path(path)
     if not path.is_file():
-        raise BackupError(f"El archivo de copia no existe: {path}")
+        raise BackupError(translate("services.backups", "El archivo de copia no existe: {path}")
+                          .format(path=path))
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     except sqlite3.Error as exc:
-        raise BackupError(f"No se pudo abrir la copia {path.name}: {exc}") from exc
+        raise BackupError(translate("services.backups", "No se pudo abrir la copia {name}: {error}")
+                          .format(name=path.name, error=exc)) from exc
     try:
         try:
             rows = [r[0] for r in conn.execute("PRAGMA integrity_check").fetchall()]
         except sqlite3.DatabaseError as exc:
-            raise BackupError(
-                f"El archivo {path.name} no es una copia válida de PatoLab (está dañado o no es "
-                f"una base de datos SQLite): {exc}") from exc
+            raise BackupError(translate(
+                "services.backups",
+                "El archivo {name} no es una copia válida de PatoLab (está dañado o no es una "
+                "base de datos SQLite): {error}").format(name=path.name, error=exc)) from exc
         if rows != ["ok"]:
-            raise BackupError(
-                f"La copia {path.name} está dañada (integrity_check: {'; '.join(rows[:5])}). "
-                "Elija otra copia.")
+            raise BackupError(translate(
+                "services.backups",
+                "La copia {name} está dañada (integrity_check: {problems}). Elija otra copia."
+            ).format(name=path.name, problems="; ".join(rows[:5])))
         has_table = conn.execute(
             "SELECT 1 FROM sqlite_master WHERE type='table' AND name='schema_version'").fetchone()
         if not has_table:
-            raise BackupError(f"El archivo {path.name} no es una base de datos de PatoLab.")
+            raise BackupError(translate(
+                "services.backups", "El archivo {name} no es una base de datos de PatoLab."
+            ).format(name=path.name))
         version = int(conn.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] or 0)
     finally:
         conn.close()
     if version > SCHEMA_VERSION:
-        raise BackupError(
-            f"La copia {path.name} es de una versión más nueva del programa (esquema {version}, "
-            f"este programa: {SCHEMA_VERSION}). Actualice PatoLab Desktop antes de restaurarla.")
+        raise BackupError(translate(
+            "services.backups",
+            "La copia {name} es de una versión más nueva del programa (esquema {version}, este "
+            "programa: {current}). Actualice PatoLab Desktop antes de restaurarla.").format(
+                name=path.name, version=version, current=SCHEMA_VERSION))
     return version
 
 
@@ -299,33 +316,41 @@ def restore(path: str | Path) -> RestoreResult:
 
     session.require("backups.run")
     if db.obj is None:
-        raise BackupError("No hay una base de datos abierta.")
+        raise BackupError(translate("services.backups", "No hay una base de datos abierta."))
     if not is_sqlite():
-        raise BackupError(
-            f"La base de datos {describe(str(db.obj.database))} es PostgreSQL: la restauración "
-            "la hace el administrador del servidor con pg_restore (vea el README).")
+        raise BackupError(translate(
+            "services.backups",
+            "La base de datos {name} es PostgreSQL: la restauración la hace el administrador "
+            "del servidor con pg_restore (vea el README).").format(
+                name=describe(str(db.obj.database))))
     if _is_memory():
-        raise BackupError("Una base de datos en memoria no se puede restaurar.")
+        raise BackupError(translate(
+            "services.backups", "Una base de datos en memoria no se puede restaurar."))
     path = Path(path).expanduser().resolve()
     live = Path(db.obj.database).resolve()
     if path == live:
-        raise BackupError("Elija un archivo de copia, no la base de datos abierta.")
+        raise BackupError(translate(
+            "services.backups", "Elija un archivo de copia, no la base de datos abierta."))
     version = validate_backup(path)
     safety = backup_now(kind="antes-de-restaurar")
     source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
         if db.in_transaction():
-            raise BackupError("Hay un cambio en curso; termínelo antes de restaurar.")
+            raise BackupError(translate(
+                "services.backups", "Hay un cambio en curso; termínelo antes de restaurar."))
         source.backup(db.obj.connection())
     except sqlite3.Error as exc:
-        raise BackupError(
-            f"No se pudo restaurar la copia {path.name}: {exc}. La base de datos actual no se "
-            f"modificó o puede recuperarse de la copia {safety}.") from exc
+        raise BackupError(translate(
+            "services.backups",
+            "No se pudo restaurar la copia {name}: {error}. La base de datos actual no se "
+            "modificó o puede recuperarse de la copia {safety}.").format(
+                name=path.name, error=exc, safety=safety)) from exc
     finally:
         source.close()
     close_db()
     open_db(live)  # re-open: fresh connection, migrations for an older schema, caches cleared
     audit.record("restore", "database", None,
-                 detail=f"Restaurada la copia {path.name}; estado anterior guardado en {safety.name}.")
+                 detail=f"Restaurada la copia {path.name}; estado anterior guardado en "
+                        f"{safety.name}.")
     log.info("Restored %s (safety copy %s)", path, safety)
     return RestoreResult(path, safety, version)

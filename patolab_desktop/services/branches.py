@@ -19,6 +19,7 @@ from ..util.text import clean
 from . import audit, session, settings
 from .errors import NotFoundError, RuleError, ValidationError
 from .referrers import format_phone, normalize_phone  # noqa: F401 (format_phone: for the UI)
+from .texts import translate
 
 CODE_RE = re.compile(r"^[A-Z0-9]{2,10}$")
 NAME_MAX = 120
@@ -65,11 +66,20 @@ def list_active() -> list[dict]:
     return [{"id": r["id"], "code": r["code"], "name": r["name"]} for r in rows]
 
 
+def _missing(branch_id) -> NotFoundError:
+    return NotFoundError(
+        translate("services.branches", "La sucursal {id} no existe.").format(id=branch_id))
+
+
+def _code_exists(code: str) -> str:
+    return translate("services.branches", "El código {code} ya existe.").format(code=code)
+
+
 def get(branch_id: int) -> BranchData:
     session.require("branches.manage")
     row = Branch.get_or_none(Branch.id == branch_id)
     if row is None:
-        raise NotFoundError(f"La sucursal {branch_id} no existe.")
+        raise _missing(branch_id)
     return BranchData(id=row.id, name=row.name, code=row.code, address=row.address,
                       phone=row.phone, active=row.active,
                       is_default=row.id == default_branch_id(),
@@ -94,20 +104,27 @@ def _normalized(data: BranchData) -> tuple[BranchData, dict[str, str]]:
     out.code = clean(data.code).upper()
     out.address = (data.address or "").strip()
     if not out.name:
-        errors["name"] = "Escriba el nombre de la sucursal."
+        errors["name"] = translate("services.branches", "Escriba el nombre de la sucursal.")
     elif len(out.name) > NAME_MAX:
-        errors["name"] = f"El nombre admite como máximo {NAME_MAX} caracteres."
+        errors["name"] = translate(
+            "services.branches", "El nombre admite como máximo {max} caracteres.").format(
+                max=NAME_MAX)
     if not out.code:
-        errors["code"] = "Escriba el código de la sucursal (por ejemplo SPS)."
+        errors["code"] = translate("services.branches",
+                                   "Escriba el código de la sucursal (por ejemplo SPS).")
     elif not CODE_RE.match(out.code):
-        errors["code"] = "El código lleva de 2 a 10 letras mayúsculas sin tilde o números."
+        errors["code"] = translate(
+            "services.branches",
+            "El código lleva de 2 a 10 letras mayúsculas sin tilde o números.")
     else:
         query = Branch.select(Branch.id, Branch.name).where(Branch.code == out.code)
         if data.id is not None:
             query = query.where(Branch.id != data.id)
         other = query.first()
         if other is not None:
-            errors["code"] = f"El código {out.code} ya lo usa la sucursal «{other.name}»."
+            errors["code"] = translate(
+                "services.branches", "El código {code} ya lo usa la sucursal «{name}»."
+            ).format(code=out.code, name=other.name)
     try:
         out.phone = normalize_phone(data.phone)
     except ValueError as exc:
@@ -132,17 +149,17 @@ def create(data: BranchData) -> int:
             audit.record("create", "branch", branch_id, audit.diff({}, _audit_view(branch_id)))
             return branch_id
         except IntegrityError as exc:
-            raise ValidationError({"code": f"El código {clean_data.code} ya existe."}) from exc
+            raise ValidationError({"code": _code_exists(clean_data.code)}) from exc
 
 
 def update(data: BranchData) -> None:
     session.require("branches.manage")
     if data.id is None:
-        raise NotFoundError("Falta la sucursal a modificar.")
+        raise NotFoundError(translate("services.branches", "Falta la sucursal a modificar."))
     with db.atomic():
         current = Branch.get_or_none(Branch.id == data.id)
         if current is None:
-            raise NotFoundError(f"La sucursal {data.id} no existe.")
+            raise _missing(data.id)
         clean_data, errors = _normalized(data)
         if errors:
             raise ValidationError(errors)
@@ -150,10 +167,16 @@ def update(data: BranchData) -> None:
         if clean_data.code != current.code:
             used = request_count(data.id)
             if used:
-                carry = "1 solicitud ya lleva" if used == 1 else f"{used:,} solicitudes ya llevan"
-                raise ValidationError({"code": (
-                    f"El código no se puede cambiar: {carry} el número con «{current.code}»."
-                )})
+                if used == 1:
+                    message = translate(
+                        "services.branches", "El código no se puede cambiar: 1 solicitud ya "
+                        "lleva el número con «{code}».")
+                else:
+                    message = translate(
+                        "services.branches", "El código no se puede cambiar: {count} solicitudes "
+                        "ya llevan el número con «{code}».")
+                raise ValidationError(
+                    {"code": message.format(count=f"{used:,}", code=current.code)})
         if current.active and not clean_data.active:
             _check_can_deactivate(data.id)
         try:
@@ -165,15 +188,14 @@ def update(data: BranchData) -> None:
             if changes:
                 audit.record("update", "branch", data.id, changes)
         except IntegrityError as exc:
-            raise ValidationError({"code": f"El código {clean_data.code} ya existe."}) from exc
+            raise ValidationError({"code": _code_exists(clean_data.code)}) from exc
 
 
 def _check_can_deactivate(branch_id: int) -> None:
     if branch_id == default_branch_id():
-        raise RuleError(
-            "No se puede desactivar la sucursal predeterminada. "
-            "Elija antes otra sucursal como predeterminada."
-        )
+        raise RuleError(translate(
+            "services.branches", "No se puede desactivar la sucursal predeterminada. "
+            "Elija antes otra sucursal como predeterminada."))
 
 
 def deactivate(branch_id: int) -> None:
@@ -181,7 +203,7 @@ def deactivate(branch_id: int) -> None:
     with db.atomic():
         row = Branch.get_or_none(Branch.id == branch_id)
         if row is None:
-            raise NotFoundError(f"La sucursal {branch_id} no existe.")
+            raise _missing(branch_id)
         _check_can_deactivate(branch_id)
         Branch.update(active=False, updated_at=now()).where(Branch.id == branch_id).execute()
         if row.active:
@@ -195,7 +217,7 @@ def reactivate(branch_id: int) -> None:
         updated = (Branch.update(active=True, updated_at=now())
                    .where(Branch.id == branch_id).execute())
         if not updated:
-            raise NotFoundError(f"La sucursal {branch_id} no existe.")
+            raise _missing(branch_id)
         if row is not None and not row.active:
             audit.record("reactivate", "branch", branch_id, {"active": (False, True)})
 
@@ -206,9 +228,11 @@ def set_default(branch_id: int) -> None:
     with db.atomic():
         row = Branch.get_or_none(Branch.id == branch_id)
         if row is None:
-            raise NotFoundError(f"La sucursal {branch_id} no existe.")
+            raise _missing(branch_id)
         if not row.active:
-            raise RuleError(f"La sucursal «{row.name}» está desactivada; reactívela primero.")
+            raise RuleError(translate(
+                "services.branches", "La sucursal «{name}» está desactivada; reactívela primero."
+            ).format(name=row.name))
         old = settings.get("default_branch_id")
         settings.put("default_branch_id", row.id)
         if old != row.id:
@@ -220,10 +244,10 @@ def default_branch_id() -> int:
     """The default branch from the settings; if that one is missing or inactive, the
     first active branch by name (0 when there is no active branch at all)."""
     chosen = settings.get("default_branch_id")
-    if chosen and Branch.select().where((Branch.id == chosen) & (Branch.active == True)).exists():  # noqa: E712
+    active = Branch.active == True  # noqa: E712
+    if chosen and Branch.select().where((Branch.id == chosen) & active).exists():
         return int(chosen)
-    first = (Branch.select(Branch.id).where(Branch.active == True)  # noqa: E712
-             .order_by(Branch.name, Branch.id).first())
+    first = Branch.select(Branch.id).where(active).order_by(Branch.name, Branch.id).first()
     return first.id if first else 0
 
 
@@ -231,5 +255,7 @@ def get_by_code(code: str) -> BranchData:
     session.require("branches.manage")
     row = Branch.get_or_none(Branch.code == clean(code).upper())
     if row is None:
-        raise NotFoundError(f"No existe la sucursal con código «{clean(code).upper()}».")
+        raise NotFoundError(translate(
+            "services.branches", "No existe la sucursal con código «{code}».").format(
+                code=clean(code).upper()))
     return get(row.id)

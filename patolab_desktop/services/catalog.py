@@ -32,6 +32,7 @@ from ..util.text import clean, fold
 from . import audit, session
 from .errors import ConflictError, NotFoundError, RuleError, ValidationError
 from .paging import Page, PageRequest, keyset_page
+from .texts import translate
 
 CODE_RE = re.compile(r"^[A-Z0-9][A-Z0-9._-]{0,19}$")
 NAME_MAX = 200
@@ -84,15 +85,27 @@ def normalize_code(text: str) -> str:
     return clean(text).upper()
 
 
+def _not_a_number(value) -> str:
+    return translate("services.catalog", "El precio no es un número: «{value}».").format(
+        value=value)
+
+
+def _missing(investigation_id) -> NotFoundError:
+    return NotFoundError(translate("services.catalog", "La investigación {id} no existe.").format(
+        id=investigation_id))
+
+
 def parse_price(value) -> Decimal:
-    """An exact Decimal with 3 places from user or file input; ValueError (Spanish) if not.
+    """An exact Decimal with 3 places from user or file input; ValueError (message) if not.
 
     Floats are refused outright: 0.1 + 0.2 as floats is not 0.3.
     """
     if isinstance(value, bool) or isinstance(value, float):
-        raise ValueError("El precio debe ser un número decimal exacto, no de coma flotante.")
+        raise ValueError(translate(
+            "services.catalog",
+            "El precio debe ser un número decimal exacto, no de coma flotante."))
     if value is None or (isinstance(value, str) and not value.strip()):
-        raise ValueError("Escriba el precio.")
+        raise ValueError(translate("services.catalog", "Escriba el precio."))
     if isinstance(value, Decimal):
         amount = value
     else:
@@ -103,15 +116,15 @@ def parse_price(value) -> Decimal:
         try:
             amount = Decimal(text)
         except InvalidOperation:
-            raise ValueError(f"El precio no es un número: «{value}».") from None
+            raise ValueError(_not_a_number(value)) from None
     if not amount.is_finite():
-        raise ValueError(f"El precio no es un número: «{value}».")
+        raise ValueError(_not_a_number(value))
     if amount < 0:
-        raise ValueError("El precio no puede ser negativo.")
+        raise ValueError(translate("services.catalog", "El precio no puede ser negativo."))
     if amount != amount.quantize(PLACES):
-        raise ValueError("El precio admite como máximo 3 decimales.")
+        raise ValueError(translate("services.catalog", "El precio admite como máximo 3 decimales."))
     if amount > MAX_AMOUNT:
-        raise ValueError("El precio es demasiado grande.")
+        raise ValueError(translate("services.catalog", "El precio es demasiado grande."))
     return amount.quantize(PLACES)
 
 
@@ -123,7 +136,7 @@ def get(investigation_id: int) -> InvestigationData:
     session.require("catalog.view")
     row = Investigation.get_or_none(Investigation.id == investigation_id)
     if row is None:
-        raise NotFoundError(f"La investigación {investigation_id} no existe.")
+        raise _missing(investigation_id)
     return InvestigationData(
         id=row.id, code=row.code, name=row.name, sample_type=row.sample_type, price=row.price,
         is_panel=row.is_panel, active=row.active, member_ids=panel_members(row.id),
@@ -135,7 +148,9 @@ def get_by_code(code: str) -> InvestigationData:
     session.require("catalog.view")
     row = Investigation.get_or_none(Investigation.code == normalize_code(code))
     if row is None:
-        raise NotFoundError(f"No existe la investigación con código «{normalize_code(code)}».")
+        raise NotFoundError(translate(
+            "services.catalog", "No existe la investigación con código «{code}».").format(
+                code=normalize_code(code)))
     return get(row.id)
 
 
@@ -261,7 +276,8 @@ def list_active() -> list[dict]:
     query = Investigation.select(
         Investigation.id, Investigation.code, Investigation.name, Investigation.sample_type,
         Investigation.price, Investigation.is_panel,
-    ).where(Investigation.active == True).order_by(Investigation.name_folded, Investigation.id)  # noqa: E712
+    ).where(Investigation.active == True).order_by(  # noqa: E712
+        Investigation.name_folded, Investigation.id)
     return list(query.dicts())
 
 
@@ -373,25 +389,27 @@ def _path(edges: dict, start, goal) -> list | None:
 
 def _cycle_message(path: list[str]) -> str:
     chain = " → ".join(path)
-    return f"Se formaría un ciclo de perfiles: {chain}. Un perfil no puede contenerse a sí mismo."
+    return translate("services.catalog", "Se formaría un ciclo de perfiles: {chain}. Un perfil "
+                     "no puede contenerse a sí mismo.").format(chain=chain)
 
 
 def check_members(panel_id: int | None, panel_code: str, member_ids: list[int]) -> str | None:
-    """The Spanish reason ``member_ids`` cannot be the members of the panel ``panel_id``
-    (None for a panel not saved yet), or None when they can. The dialog asks this on
-    every member added, and every save asks it again."""
+    """The reason (a message for the user) ``member_ids`` cannot be the members of the
+    panel ``panel_id`` (None for a panel not saved yet), or None when they can. The dialog
+    asks this on every member added, and every save asks it again."""
     if len(set(member_ids)) != len(member_ids):
-        return "Una investigación aparece dos veces en el perfil."
+        return translate("services.catalog", "Una investigación aparece dos veces en el perfil.")
     if panel_id is not None and panel_id in member_ids:
-        return "Un perfil no puede contenerse a sí mismo."
+        return translate("services.catalog", "Un perfil no puede contenerse a sí mismo.")
     info = details(member_ids)
     missing = [m for m in member_ids if m not in info]
     if missing:
-        return f"No existen las investigaciones {', '.join(map(str, missing))}."
+        return translate("services.catalog", "No existen las investigaciones {ids}.").format(
+            ids=", ".join(map(str, missing)))
     inactive = [info[m]["code"] for m in member_ids if not info[m]["active"]]
     if inactive:
-        return ("Solo se pueden agregar investigaciones activas; están desactivadas: "
-                + ", ".join(inactive) + ".")
+        return translate("services.catalog", "Solo se pueden agregar investigaciones activas; "
+                         "están desactivadas: {codes}.").format(codes=", ".join(inactive))
     if panel_id is not None:
         edges = _edges()
         codes = None
@@ -399,7 +417,8 @@ def check_members(panel_id: int | None, panel_code: str, member_ids: list[int]) 
             path = _path(edges, member, panel_id)
             if path is not None:
                 if codes is None:
-                    codes = dict(Investigation.select(Investigation.id, Investigation.code).tuples())
+                    codes = dict(
+                        Investigation.select(Investigation.id, Investigation.code).tuples())
                 return _cycle_message([panel_code] + [codes[n] for n in path])
     return None
 
@@ -422,7 +441,7 @@ def set_members(panel_id: int, member_ids: list[int]) -> None:
     with write_transaction():
         row = Investigation.get_or_none(Investigation.id == panel_id)
         if row is None:
-            raise NotFoundError(f"La investigación {panel_id} no existe.")
+            raise _missing(panel_id)
         problem = check_members(panel_id, row.code, member_ids)
         if problem:
             raise RuleError(problem)
@@ -483,10 +502,11 @@ def _normalized(data: InvestigationData) -> tuple[InvestigationData, dict[str, s
     out.name = clean(data.name)
     out.sample_type = clean(data.sample_type)
     if not out.code:
-        errors["code"] = "Escriba el código de la investigación."
+        errors["code"] = translate("services.catalog", "Escriba el código de la investigación.")
     elif not CODE_RE.match(out.code):
-        errors["code"] = ("El código admite hasta 20 letras sin tilde, números, punto, guion "
-                          "o guion bajo, sin espacios.")
+        errors["code"] = translate("services.catalog",
+                                   "El código admite hasta 20 letras sin tilde, números, punto, "
+                                   "guion o guion bajo, sin espacios.")
     else:
         query = Investigation.select(Investigation.id, Investigation.name).where(
             Investigation.code == out.code)
@@ -494,20 +514,27 @@ def _normalized(data: InvestigationData) -> tuple[InvestigationData, dict[str, s
             query = query.where(Investigation.id != data.id)
         other = query.first()
         if other is not None:
-            errors["code"] = f"El código {out.code} ya lo tiene «{other.name}»."
+            errors["code"] = translate(
+                "services.catalog", "El código {code} ya lo tiene «{name}».").format(
+                    code=out.code, name=other.name)
     if not out.name:
-        errors["name"] = "Escriba el nombre de la investigación."
+        errors["name"] = translate("services.catalog", "Escriba el nombre de la investigación.")
     elif len(out.name) > NAME_MAX:
-        errors["name"] = f"El nombre admite como máximo {NAME_MAX} caracteres."
+        errors["name"] = translate(
+            "services.catalog", "El nombre admite como máximo {max} caracteres.").format(
+                max=NAME_MAX)
     if len(out.sample_type) > SAMPLE_MAX:
-        errors["sample_type"] = f"El tipo de muestra admite como máximo {SAMPLE_MAX} caracteres."
+        errors["sample_type"] = translate(
+            "services.catalog", "El tipo de muestra admite como máximo {max} caracteres.").format(
+                max=SAMPLE_MAX)
     try:
         out.price = parse_price(data.price)
     except ValueError as exc:
         errors["price"] = str(exc)
     out.is_panel = bool(data.is_panel or out.member_ids)
     if data.is_panel and not out.member_ids:
-        errors["members"] = "Un perfil necesita al menos una investigación."
+        errors["members"] = translate("services.catalog",
+                                      "Un perfil necesita al menos una investigación.")
     elif out.member_ids:
         problem = check_members(data.id, out.code or "?", out.member_ids)
         if problem:
@@ -516,12 +543,13 @@ def _normalized(data: InvestigationData) -> tuple[InvestigationData, dict[str, s
 
 
 def validate(data: InvestigationData) -> dict[str, str]:
-    """Field name (code, name, sample_type, price, members) → Spanish message."""
+    """Field name (code, name, sample_type, price, members) → message."""
     return _normalized(data)[1]
 
 
 def _unique_violation(exc: IntegrityError, code: str) -> ValidationError:
-    return ValidationError({"code": f"El código {code} ya existe."})
+    return ValidationError({"code": translate("services.catalog", "El código {code} ya existe.")
+                            .format(code=code)})
 
 
 def create(data: InvestigationData, changed_by: str = "") -> int:
@@ -550,11 +578,11 @@ def update(data: InvestigationData, changed_by: str = "") -> None:
     recorded in the price history."""
     session.require("catalog.edit")
     if data.id is None:
-        raise NotFoundError("Falta la investigación a modificar.")
+        raise NotFoundError(translate("services.catalog", "Falta la investigación a modificar."))
     with write_transaction():
         current = Investigation.get_or_none(Investigation.id == data.id)
         if current is None:
-            raise NotFoundError(f"La investigación {data.id} no existe.")
+            raise _missing(data.id)
         clean_data, errors = _normalized(data)
         if errors:
             raise ValidationError(errors)
@@ -578,10 +606,10 @@ def update(data: InvestigationData, changed_by: str = "") -> None:
         except IntegrityError as exc:
             raise _unique_violation(exc, clean_data.code) from exc
         if not updated:
-            raise ConflictError(
+            raise ConflictError(translate(
+                "services.catalog",
                 "Otra persona modificó esta investigación mientras usted la editaba. "
-                "Cierre el diálogo y ábralo de nuevo para ver los datos actuales."
-            )
+                "Cierre el diálogo y ábralo de nuevo para ver los datos actuales."))
         if clean_data.price != current.price:
             PriceChange.create(investigation=data.id, old_price=current.price,
                                new_price=clean_data.price, changed_by=_who(changed_by))
@@ -605,7 +633,7 @@ def set_price(investigation_id: int, price, changed_by: str = "") -> None:
     with write_transaction():
         current = Investigation.get_or_none(Investigation.id == investigation_id)
         if current is None:
-            raise NotFoundError(f"La investigación {investigation_id} no existe.")
+            raise _missing(investigation_id)
         if current.price == price:
             return
         Investigation.update(price=price, updated_at=now(),
@@ -621,20 +649,22 @@ def _check_can_deactivate(row: Investigation) -> None:
     panels = panels_containing(row.id, active_only=True)
     if panels:
         names = ", ".join(p["code"] for p in panels)
-        raise RuleError(
-            f"No se puede desactivar {row.code}: forma parte de los perfiles activos {names}. "
-            "Quítela primero de esos perfiles (o desactívelos)."
-        )
+        raise RuleError(translate(
+            "services.catalog",
+            "No se puede desactivar {code}: forma parte de los perfiles activos {panels}. "
+            "Quítela primero de esos perfiles (o desactívelos).").format(
+                code=row.code, panels=names))
 
 
 def _check_can_reactivate(row: Investigation, member_ids: list[int]) -> None:
     info = details(member_ids)
     inactive = [info[m]["code"] for m in member_ids if m in info and not info[m]["active"]]
     if inactive:
-        raise RuleError(
-            f"No se puede reactivar el perfil {row.code}: sus miembros {', '.join(inactive)} "
-            "están desactivados. Reactívelos primero."
-        )
+        raise RuleError(translate(
+            "services.catalog",
+            "No se puede reactivar el perfil {code}: sus miembros {members} están "
+            "desactivados. Reactívelos primero.").format(
+                code=row.code, members=", ".join(inactive)))
 
 
 def deactivate(investigation_id: int) -> None:
@@ -643,7 +673,7 @@ def deactivate(investigation_id: int) -> None:
     with write_transaction():
         row = Investigation.get_or_none(Investigation.id == investigation_id)
         if row is None:
-            raise NotFoundError(f"La investigación {investigation_id} no existe.")
+            raise _missing(investigation_id)
         _check_can_deactivate(row)
         Investigation.update(active=False, updated_at=now(),
                              version=Investigation.version + 1).where(
@@ -658,7 +688,7 @@ def reactivate(investigation_id: int) -> None:
     with write_transaction():
         row = Investigation.get_or_none(Investigation.id == investigation_id)
         if row is None:
-            raise NotFoundError(f"La investigación {investigation_id} no existe.")
+            raise _missing(investigation_id)
         _check_can_reactivate(row, _member_ids(investigation_id))
         Investigation.update(active=True, updated_at=now(),
                              version=Investigation.version + 1).where(
@@ -693,13 +723,21 @@ class CatalogImportReport:
 
     def lines(self) -> list[str]:
         if self.ok:
-            verb = "Se importaron" if self.committed else "Se pueden importar"
-            return [f"{verb} {self.rows} filas: {self.created} nuevas, {self.updated} "
-                    f"modificadas, {self.unchanged} sin cambios."]
-        out = [f"{len(self.rejected)} de {self.rows} filas tienen errores; no se importó nada:"]
+            if self.committed:
+                text = translate("services.catalog", "Se importaron {rows} filas: {created} "
+                                 "nuevas, {updated} modificadas, {unchanged} sin cambios.")
+            else:
+                text = translate("services.catalog", "Se pueden importar {rows} filas: {created} "
+                                 "nuevas, {updated} modificadas, {unchanged} sin cambios.")
+            return [text.format(rows=self.rows, created=self.created, updated=self.updated,
+                                unchanged=self.unchanged)]
+        out = [translate("services.catalog",
+                         "{rejected} de {rows} filas tienen errores; no se importó nada:").format(
+            rejected=len(self.rejected), rows=self.rows)]
         for item in self.rejected:
             code = f" ({item.code})" if item.code else ""
-            out.append(f"  línea {item.line}{code}: {item.reason}")
+            out.append("  " + translate("services.catalog", "línea {line}{code}: {reason}").format(
+                line=item.line, code=code, reason=item.reason))
         return out
 
 
@@ -735,18 +773,23 @@ def _header_key(text: str) -> str:
 def _read_rows(path) -> list[_Row]:
     path = Path(path)
     if not path.is_file():
-        raise ValidationError({"file": f"No se encontró el archivo {path}."})
+        raise ValidationError({"file": translate(
+            "services.catalog", "No se encontró el archivo {path}.").format(path=path)})
     size = path.stat().st_size
     if size > IMPORT_MAX_BYTES:
-        raise ValidationError({"file": "El archivo pasa de 5 MB; divídalo en partes."})
+        raise ValidationError({"file": translate(
+            "services.catalog", "El archivo pasa de 5 MB; divídalo en partes.")})
     text = _decode(path.read_bytes())
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader)
     except StopIteration:
-        raise ValidationError({"file": "El archivo está vacío."}) from None
+        raise ValidationError({"file": translate("services.catalog", "El archivo está vacío.")}
+                              ) from None
     except csv.Error as exc:
-        raise ValidationError({"file": f"El archivo no es un CSV válido: {exc}"}) from None
+        raise ValidationError({"file": translate(
+            "services.catalog", "El archivo no es un CSV válido: {error}").format(error=exc)}
+                              ) from None
     columns: dict[str, int] = {}
     for index, title in enumerate(header):
         key = _HEADER_ALIASES.get(_header_key(title))
@@ -754,10 +797,9 @@ def _read_rows(path) -> list[_Row]:
             columns[key] = index
     missing = [c for c in IMPORT_REQUIRED if c not in columns]
     if missing:
-        raise ValidationError({"file": (
-            "Faltan columnas en el encabezado: " + ", ".join(missing)
-            + ". Se esperan: code,name,sample_type,price,panel_members."
-        )})
+        raise ValidationError({"file": translate(
+            "services.catalog", "Faltan columnas en el encabezado: {columns}. Se esperan: "
+            "code,name,sample_type,price,panel_members.").format(columns=", ".join(missing))})
     rows: list[_Row] = []
     line = reader.line_num
     while True:
@@ -768,7 +810,8 @@ def _read_rows(path) -> list[_Row]:
             break
         except csv.Error as exc:
             rows.append(_Row(start, "", "", "", None, [], None,
-                             [f"fila CSV mal formada: {exc}"]))
+                             [translate("services.catalog", "fila CSV mal formada: {error}")
+                              .format(error=exc)]))
             break
         line = reader.line_num
         if not any(v.strip() for v in values):
@@ -783,19 +826,25 @@ def _read_rows(path) -> list[_Row]:
                    [normalize_code(m) for m in cell("panel_members").split(";") if m.strip()],
                    None)
         if not row.code:
-            row.errors.append("falta el código")
+            row.errors.append(translate("services.catalog", "falta el código"))
         elif not CODE_RE.match(row.code):
-            row.errors.append(f"código no válido «{row.code}» (letras sin tilde, números, . - _)")
+            row.errors.append(translate(
+                "services.catalog", "código no válido «{code}» (letras sin tilde, números, . - _)"
+            ).format(code=row.code))
         if not row.name:
-            row.errors.append("falta el nombre")
+            row.errors.append(translate("services.catalog", "falta el nombre"))
         elif len(row.name) > NAME_MAX:
-            row.errors.append(f"el nombre pasa de {NAME_MAX} caracteres")
+            row.errors.append(translate(
+                "services.catalog", "el nombre pasa de {max} caracteres").format(max=NAME_MAX))
         if len(row.sample_type) > SAMPLE_MAX:
-            row.errors.append(f"el tipo de muestra pasa de {SAMPLE_MAX} caracteres")
+            row.errors.append(translate(
+                "services.catalog", "el tipo de muestra pasa de {max} caracteres").format(
+                    max=SAMPLE_MAX))
         try:
             row.price = parse_price(cell("price"))
         except ValueError as exc:
-            row.errors.append("falta el precio" if not cell("price") else _reason(str(exc)))
+            row.errors.append(translate("services.catalog", "falta el precio")
+                              if not cell("price") else _reason(str(exc)))
         active_text = fold(cell("active"))
         if active_text:
             if active_text in _TRUE:
@@ -803,11 +852,15 @@ def _read_rows(path) -> list[_Row]:
             elif active_text in _FALSE:
                 row.active = False
             else:
-                row.errors.append(f"valor de «active» no reconocido «{cell('active')}» (use 1 o 0)")
+                row.errors.append(translate(
+                    "services.catalog", "valor de «active» no reconocido «{value}» (use 1 o 0)"
+                ).format(value=cell("active")))
         if len(set(row.members)) != len(row.members):
-            row.errors.append("un miembro del perfil aparece dos veces")
+            row.errors.append(translate("services.catalog",
+                                        "un miembro del perfil aparece dos veces"))
         if row.code and row.code in row.members:
-            row.errors.append("un perfil no puede contenerse a sí mismo")
+            row.errors.append(translate("services.catalog",
+                                        "un perfil no puede contenerse a sí mismo"))
         rows.append(row)
     return rows
 
@@ -837,7 +890,9 @@ def import_catalog(path, dry_run: bool = False, changed_by: str = "") -> Catalog
     seen: dict[str, _Row] = {}
     for row in rows:
         if row.code and row.code in seen:
-            row.errors.append(f"código repetido en el archivo (ya está en la línea {seen[row.code].line})")
+            row.errors.append(translate(
+                "services.catalog", "código repetido en el archivo (ya está en la línea {line})"
+            ).format(line=seen[row.code].line))
         elif row.code:
             seen[row.code] = row
 
@@ -856,19 +911,26 @@ def import_catalog(path, dry_run: bool = False, changed_by: str = "") -> Catalog
     for row in seen.values():
         for member in row.members:
             if member not in final_active:
-                row.errors.append(f"el miembro «{member}» no existe en el catálogo ni en el archivo")
+                row.errors.append(translate(
+                    "services.catalog",
+                    "el miembro «{code}» no existe en el catálogo ni en el archivo").format(
+                        code=member))
             elif member in bad and member != row.code:
-                row.errors.append(f"el miembro «{member}» tiene errores (línea {seen[member].line})")
+                row.errors.append(translate(
+                    "services.catalog", "el miembro «{code}» tiene errores (línea {line})").format(
+                        code=member, line=seen[member].line))
         if final_active.get(row.code) and row.members:
             inactive = [m for m in row.members if m in final_active and not final_active[m]]
             if inactive:
-                row.errors.append("miembros desactivados: " + ", ".join(inactive))
+                row.errors.append(translate("services.catalog", "miembros desactivados: {codes}")
+                                  .format(codes=", ".join(inactive)))
         for member in row.members:
             if member == row.code or member not in final_active:
                 continue
             path = _path(final_edges, member, row.code)
             if path is not None:
-                row.errors.append("ciclo de perfiles: " + " → ".join([row.code] + path))
+                row.errors.append(translate("services.catalog", "ciclo de perfiles: {chain}")
+                                  .format(chain=" → ".join([row.code] + path)))
                 break
     # a row that deactivates a member of an active panel kept outside the file
     for code, row in seen.items():
@@ -876,8 +938,10 @@ def import_catalog(path, dry_run: bool = False, changed_by: str = "") -> Catalog
             holders = [p for p, members in final_edges.items()
                        if code in members and final_active.get(p) and p not in seen]
             if holders:
-                row.errors.append("no se puede desactivar: forma parte de los perfiles activos "
-                                  + ", ".join(sorted(holders)))
+                row.errors.append(translate(
+                    "services.catalog",
+                    "no se puede desactivar: forma parte de los perfiles activos {panels}").format(
+                        panels=", ".join(sorted(holders))))
 
     report.rejected = [RejectedRow(r.line, r.code, "; ".join(r.errors)) for r in rows if r.errors]
     if report.rejected:
@@ -902,7 +966,9 @@ def import_catalog(path, dry_run: bool = False, changed_by: str = "") -> Catalog
             f"{Path(file_name).name}: {report.created} nuevas, {report.updated} actualizadas, "
             f"{len(report.rejected)} rechazadas"))
     except IntegrityError as exc:  # someone else saved the same code meanwhile
-        raise ValidationError({"file": f"Otra persona cambió el catálogo durante la importación: {exc}"}) from exc
+        raise ValidationError({"file": translate(
+            "services.catalog", "Otra persona cambió el catálogo durante la importación: {error}"
+        ).format(error=exc)}) from exc
     report.committed = True
     return report
 

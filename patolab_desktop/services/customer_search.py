@@ -371,7 +371,7 @@ def _conditions(filters: CustomerFilter, the_plan: Plan, usable=()) -> list:
         # the bare column, as in the partial index customer_incomplete ("WHERE incomplete")
         conds.append(Customer.incomplete)
     long, short = the_plan.long, the_plan.short
-    if long and the_plan.driver != "fts":
+    if long:  # also when the FTS drives: its MATCH is a superset (``fts.match_expression``)
         conds.extend(_contains(t, sqlite) for t in long)
     if short:
         rest = short

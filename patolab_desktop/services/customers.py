@@ -42,18 +42,24 @@ from ..db.models import CUSTOMER_TYPES, Customer, Department, Gender, Municipali
 from ..util.text import clean, digits, fold
 from . import audit, session
 from .errors import ConflictError, NotFoundError, ValidationError
+from .texts import QT_TRANSLATE_NOOP, label, translate
 
-TYPE_LABELS = {"cliente": "Paciente", "empresa": "Empresa"}
+TYPE_LABELS = {"cliente": QT_TRANSLATE_NOOP("ServiceLabels", "Paciente"),
+               "empresa": QT_TRANSLATE_NOOP("ServiceLabels", "Empresa")}
 DEFAULT_COUNTRY = "Honduras"
 DEFAULT_REGION = "HN"
 MAX_AGE = 130
 DNI_LENGTH = 13
 RTN_LENGTH = 14
 
-CONFLICT_MESSAGE = (
-    "Otro usuario modificó este cliente después de que usted lo abrió. "
-    "Vuelva a abrirlo para ver los datos actuales."
-)
+# translated when raised: ``conflict_message()``
+CONFLICT_MESSAGE = QT_TRANSLATE_NOOP(
+    "services.customers", "Otro usuario modificó este cliente después de que usted lo abrió. "
+    "Vuelva a abrirlo para ver los datos actuales.")
+
+
+def conflict_message() -> str:
+    return translate("services.customers", CONFLICT_MESSAGE)
 
 _MAX_LENGTHS = {
     "name": 200, "first_name": 100, "last_name": 100, "email": 254, "postal_code": 20,
@@ -157,9 +163,12 @@ def normalise_phone(text: str) -> str:
     try:
         number = phonenumbers.parse(text, DEFAULT_REGION)
     except phonenumbers.NumberParseException:
-        raise ValueError("El teléfono no es un número válido.") from None
+        raise ValueError(translate("services.customers",
+                                   "El teléfono no es un número válido.")) from None
     if not phonenumbers.is_valid_number(number):
-        raise ValueError("El teléfono no es un número válido (p. ej. 9988-7766 o +504 9988-7766).")
+        raise ValueError(translate(
+            "services.customers",
+            "El teléfono no es un número válido (p. ej. 9988-7766 o +504 9988-7766)."))
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
@@ -194,7 +203,9 @@ def normalise_email(text: str) -> str:
     try:  # everything else, and every refusal, is email-validator's
         result = validate_email(text, check_deliverability=False)
     except EmailNotValidError:
-        raise ValueError("El correo electrónico no es válido (p. ej. nombre@correo.com).") from None
+        raise ValueError(translate(
+            "services.customers", "El correo electrónico no es válido (p. ej. nombre@correo.com)."
+        )) from None
     return result.normalized.lower()
 
 
@@ -202,7 +213,8 @@ def normalise_id_number(text: str) -> str:
     """Remove dashes and spaces; ``ValueError`` when anything but digits is left."""
     compact = "".join((text or "").replace("-", "").split())
     if compact and not compact.isdigit():
-        raise ValueError("La identidad/RTN solo puede tener números (y guiones).")
+        raise ValueError(translate("services.customers",
+                                   "La identidad/RTN solo puede tener números (y guiones)."))
     return compact
 
 
@@ -247,7 +259,7 @@ def age_on(customer_id_or_data: Any, day: dt.date) -> int | None:
         row = (Customer.select(Customer.date_of_birth, Customer.age, Customer.age_recorded_on)
                .where(Customer.id == item).dicts().first())
         if row is None:
-            raise NotFoundError(f"No existe el cliente {item}.")
+            raise _missing(item)
         return age_from(row["date_of_birth"], row["age"], row["age_recorded_on"], day)
     if isinstance(item, dict):
         return age_from(item.get("date_of_birth"), item.get("age"), item.get("age_recorded_on"),
@@ -271,15 +283,22 @@ class _Clean:
     missing: set
 
 
-def _check(data: CustomerData, today: dt.date | None = None) -> _Clean:
+def _check(data: CustomerData, today: dt.date | None = None, unique: bool | None = None,
+           exclude_id: int | None | bool = False) -> _Clean:
+    """Normalised values, errors and missing fields of ``data``.
+
+    The id_number is checked against the other active customers when ``unique`` (by
+    default when ``data.active``), leaving out ``exclude_id`` (by default ``data.id``)."""
     today = today or dt.date.today()
+    unique = data.active if unique is None else unique
+    exclude_id = data.id if exclude_id is False else exclude_id
     errors: dict[str, str] = {}
     missing: set[str] = set()
     values: dict[str, Any] = {}
 
     kind = (data.type or "").strip().lower()
     if kind not in CUSTOMER_TYPES:
-        errors["type"] = "Elija el tipo: paciente o empresa."
+        errors["type"] = translate("services.customers", "Elija el tipo: paciente o empresa.")
         kind = "cliente"
     patient = kind == "cliente"
     values["type"] = kind
@@ -289,8 +308,9 @@ def _check(data: CustomerData, today: dt.date | None = None) -> _Clean:
     name = clean(f"{first} {last}") if (first or last) else clean(data.name)
     values.update(first_name=first, last_name=last, name=name, name_folded=fold(name))
     if not name:
-        errors["name"] = ("Escriba el nombre o los apellidos del paciente." if patient
-                          else "Escriba el nombre de la empresa.")
+        errors["name"] = (
+            translate("services.customers", "Escriba el nombre o los apellidos del paciente.")
+            if patient else translate("services.customers", "Escriba el nombre de la empresa."))
 
     # identity / RTN
     try:
@@ -300,14 +320,19 @@ def _check(data: CustomerData, today: dt.date | None = None) -> _Clean:
         number = ""
     else:
         if not number:
-            errors["id_number"] = ("Escriba el RTN de la empresa (14 dígitos)." if not patient
-                                   else "Escriba la identidad (DNI de 13 dígitos) o el RTN.")
+            errors["id_number"] = (
+                translate("services.customers", "Escriba el RTN de la empresa (14 dígitos).")
+                if not patient else translate(
+                    "services.customers", "Escriba la identidad (DNI de 13 dígitos) o el RTN."))
             missing.add("id_number")
         elif not patient and len(number) != RTN_LENGTH:
-            errors["id_number"] = "Una empresa necesita un RTN de 14 dígitos."
+            errors["id_number"] = translate("services.customers",
+                                            "Una empresa necesita un RTN de 14 dígitos.")
         elif len(number) not in (DNI_LENGTH, RTN_LENGTH):
-            errors["id_number"] = ("La identidad debe tener 13 dígitos (DNI) o 14 (RTN); "
-                                   f"tiene {len(number)}.")
+            errors["id_number"] = translate(
+                "services.customers",
+                "La identidad debe tener 13 dígitos (DNI) o 14 (RTN); tiene {count}.").format(
+                    count=len(number))
     values["id_number"] = number or None
 
     # date of birth / age
@@ -318,30 +343,35 @@ def _check(data: CustomerData, today: dt.date | None = None) -> _Clean:
     values["age"] = None
     if born is not None:
         if born > today:
-            errors["date_of_birth"] = "La fecha de nacimiento no puede ser futura."
+            errors["date_of_birth"] = translate("services.customers",
+                                                "La fecha de nacimiento no puede ser futura.")
         elif years_between(born, today) > MAX_AGE:
-            errors["date_of_birth"] = f"La fecha de nacimiento da más de {MAX_AGE} años."
+            errors["date_of_birth"] = translate(
+                "services.customers", "La fecha de nacimiento da más de {max} años.").format(
+                    max=MAX_AGE)
     elif data.age is not None and data.age != "":
         try:
             age = int(data.age)
         except (TypeError, ValueError):
-            errors["age"] = "La edad debe ser un número entero."
+            errors["age"] = translate("services.customers", "La edad debe ser un número entero.")
         else:
             if not 0 <= age <= MAX_AGE:
-                errors["age"] = f"La edad debe estar entre 0 y {MAX_AGE} años."
+                errors["age"] = translate(
+                    "services.customers", "La edad debe estar entre 0 y {max} años.").format(
+                        max=MAX_AGE)
             else:
                 values["age"] = age
     elif patient:
-        errors["age"] = "Escriba la edad o la fecha de nacimiento."
+        errors["age"] = translate("services.customers", "Escriba la edad o la fecha de nacimiento.")
         missing.add("age")
 
     # gender
     gender_id = data.gender_id
     if gender_id is not None and not Gender.select().where(Gender.id == gender_id).exists():
-        errors["gender_id"] = "Elija un género de la lista."
+        errors["gender_id"] = translate("services.customers", "Elija un género de la lista.")
         gender_id = None
     elif gender_id is None and patient:
-        errors["gender_id"] = "Elija el género."
+        errors["gender_id"] = translate("services.customers", "Elija el género.")
         missing.add("gender_id")
     values["gender"] = gender_id
 
@@ -354,7 +384,8 @@ def _check(data: CustomerData, today: dt.date | None = None) -> _Clean:
             values[key] = ""
         else:
             if required and not values[key]:
-                errors[key] = "Escriba el teléfono (es el número de WhatsApp)."
+                errors[key] = translate("services.customers",
+                                        "Escriba el teléfono (es el número de WhatsApp).")
                 missing.add(key)
     try:
         values["email"] = normalise_email(data.email)
@@ -365,20 +396,23 @@ def _check(data: CustomerData, today: dt.date | None = None) -> _Clean:
     # geography
     department_id, municipality_id = data.department_id, data.municipality_id
     if department_id is None:
-        errors["department_id"] = "Elija el departamento."
+        errors["department_id"] = translate("services.customers", "Elija el departamento.")
         missing.add("department_id")
     elif not Department.select().where(Department.id == department_id).exists():
-        errors["department_id"] = "Elija un departamento de la lista."
+        errors["department_id"] = translate("services.customers",
+                                            "Elija un departamento de la lista.")
     if municipality_id is None:
-        errors["municipality_id"] = "Elija el municipio."
+        errors["municipality_id"] = translate("services.customers", "Elija el municipio.")
         missing.add("municipality_id")
     else:
         owner = (Municipality.select(Municipality.department)
                  .where(Municipality.id == municipality_id).scalar())
         if owner is None:
-            errors["municipality_id"] = "Elija un municipio de la lista."
+            errors["municipality_id"] = translate("services.customers",
+                                                  "Elija un municipio de la lista.")
         elif department_id is not None and owner != department_id:
-            errors["municipality_id"] = "El municipio no pertenece al departamento seleccionado."
+            errors["municipality_id"] = translate(
+                "services.customers", "El municipio no pertenece al departamento seleccionado.")
     values["department"] = department_id
     values["municipality"] = municipality_id
 
@@ -392,11 +426,13 @@ def _check(data: CustomerData, today: dt.date | None = None) -> _Clean:
     for key, limit in _MAX_LENGTHS.items():
         value = values.get(key) or ""
         if len(value) > limit and key not in errors:
-            errors[key] = f"Demasiado largo: máximo {limit} caracteres."
+            errors[key] = translate(
+                "services.customers", "Demasiado largo: máximo {max} caracteres.").format(
+                    max=limit)
 
     # unique among active customers (the partial unique index is the last word)
-    if values["id_number"] and "id_number" not in errors and data.active:
-        other = _active_holder(values["id_number"], exclude_id=data.id)
+    if values["id_number"] and "id_number" not in errors and unique:
+        other = _active_holder(values["id_number"], exclude_id=exclude_id)
         if other is not None:
             errors["id_number"] = _taken_message(values["id_number"], other)
 
@@ -412,8 +448,9 @@ def _active_holder(number: str, exclude_id: int | None = None) -> dict | None:
 
 
 def _taken_message(number: str, other: dict) -> str:
-    return (f"Ya hay un cliente activo con la identidad {audit.display_id_number(number)}: "
-            f"{other['name']}.")
+    return translate("services.customers",
+                     "Ya hay un cliente activo con la identidad {id_number}: {name}.").format(
+        id_number=audit.display_id_number(number), name=other["name"])
 
 
 def _blocking(clean_: _Clean, incomplete: bool) -> dict[str, str]:
@@ -425,7 +462,7 @@ def _blocking(clean_: _Clean, incomplete: bool) -> dict[str, str]:
 
 
 def validate(data: CustomerData) -> dict[str, str]:
-    """Field name (a ``CustomerData`` attribute) → Spanish message; ``{}`` when valid."""
+    """Field name (a ``CustomerData`` attribute) → message; ``{}`` when valid."""
     return _blocking(_check(data), bool(data.incomplete))
 
 
@@ -444,10 +481,15 @@ def validate_incomplete(data: CustomerData) -> tuple[dict[str, str], set[str]]:
 # --- reading ---------------------------------------------------------------------------
 
 
+def _missing(customer_id) -> NotFoundError:
+    return NotFoundError(translate("services.customers", "No existe el cliente {id}.").format(
+        id=customer_id))
+
+
 def _row(customer_id: int) -> Customer:
     row = Customer.get_or_none(Customer.id == customer_id)
     if row is None:
-        raise NotFoundError(f"No existe el cliente {customer_id}.")
+        raise _missing(customer_id)
     return row
 
 
@@ -492,11 +534,11 @@ def summary(customer_id: int) -> dict:
            .join(Gender, join_type=JOIN.LEFT_OUTER, on=(Customer.gender == Gender.id))
            .where(Customer.id == customer_id).dicts().first())
     if row is None:
-        raise NotFoundError(f"No existe el cliente {customer_id}.")
+        raise _missing(customer_id)
     return {
         "id": row["id"], "name": row["name"],
         "id_number": audit.display_id_number(row["id_number"]),
-        "type": row["type"], "type_label": TYPE_LABELS.get(row["type"], row["type"]),
+        "type": row["type"], "type_label": label(TYPE_LABELS, row["type"]),
         "age": age_from(row["date_of_birth"], row["age"], row["age_recorded_on"],
                         dt.date.today()),
         "gender": row["gender"] or "", "phone": format_phone(row["phone"]),
@@ -531,7 +573,7 @@ def find_duplicates(data: CustomerData) -> list[dict]:
         number = ""
     if number:
         add(Customer.select(*columns).where(active & (Customer.id_number == number))
-            .limit(20).dicts(), "misma identidad")
+            .limit(20).dicts(), translate("services.customers", "misma identidad"))
     name = fold(clean(f"{data.first_name} {data.last_name}")
                 if data.type == "cliente" and (clean(data.first_name) or clean(data.last_name))
                 else data.name)
@@ -543,10 +585,10 @@ def find_duplicates(data: CustomerData) -> list[dict]:
         same_name = Customer.select(*columns).where(active & (Customer.name_folded == name))
         if phone:
             add(same_name.where(Customer.phone == phone).limit(20).dicts(),
-                "mismo nombre y teléfono")
+                translate("services.customers", "mismo nombre y teléfono"))
         if data.date_of_birth is not None:
             add(same_name.where(Customer.date_of_birth == data.date_of_birth).limit(20).dicts(),
-                "mismo nombre y fecha de nacimiento")
+                translate("services.customers", "mismo nombre y fecha de nacimiento"))
     return list(found.values())
 
 
@@ -575,9 +617,12 @@ def _raise_taken(number: str | None, exclude_id: int | None, exc: Exception):
     if other is not None:
         raise ValidationError({"id_number": _taken_message(number, other)}) from exc
     if number and "id_number" in str(exc):
-        raise ValidationError({"id_number": "Ya hay un cliente activo con la identidad "
-                                            f"{format_id_number(number)}."}) from exc
-    raise ValidationError({"__all__": f"No se pudo guardar el cliente: {exc}"}) from exc
+        raise ValidationError({"id_number": translate(
+            "services.customers", "Ya hay un cliente activo con la identidad {id_number}."
+        ).format(id_number=format_id_number(number))}) from exc
+    raise ValidationError({"__all__": translate(
+        "services.customers", "No se pudo guardar el cliente: {error}").format(error=exc)}
+    ) from exc
 
 
 def create(data: CustomerData) -> int:
@@ -614,13 +659,13 @@ def update(data: CustomerData) -> None:
     """
     session.require("patients.edit")
     if data.id is None:
-        raise NotFoundError("Falta el cliente a modificar.")
+        raise NotFoundError(translate("services.customers", "Falta el cliente a modificar."))
     today = dt.date.today()
     try:
         with write_transaction():
             current = _row(data.id)
             if current.version != data.version:
-                raise ConflictError(CONFLICT_MESSAGE)
+                raise ConflictError(conflict_message())
             data.active = current.active
             before = _audit_view(current)
             checked = data
@@ -643,7 +688,7 @@ def update(data: CustomerData) -> None:
                        .where((Customer.id == data.id) & (Customer.version == data.version))
                        .execute())
             if changed != 1:
-                raise ConflictError(CONFLICT_MESSAGE)
+                raise ConflictError(conflict_message())
             changes = audit.diff(before, _audit_view(_row(data.id)))
             if changes:
                 audit.record("update", "customer", data.id, changes)
@@ -661,9 +706,11 @@ def _set_active(customer_id: int, active: bool) -> None:
         if active and current.id_number:
             other = _active_holder(current.id_number, exclude_id=customer_id)
             if other is not None:
-                raise ValidationError({"id_number": (
-                    f"No se puede reactivar: la identidad {audit.display_id_number(current.id_number)} "
-                    f"ya la usa el cliente activo {other['name']}.")})
+                raise ValidationError({"id_number": translate(
+                    "services.customers", "No se puede reactivar: la identidad {id_number} ya la "
+                    "usa el cliente activo {name}.").format(
+                        id_number=audit.display_id_number(current.id_number),
+                        name=other["name"])})
         try:
             Customer.update(active=active, updated_at=now(), version=Customer.version + 1).where(
                 Customer.id == customer_id).execute()
@@ -727,7 +774,7 @@ def count(filters: CustomerFilter, cap: int = COUNT_CAP) -> int:
 
     Exact when the answer is at most ``cap``; ``cap + 1`` means "more than ``cap``"
     (counting a million rows on every keystroke would cost more than the search itself).
-    ``count_label`` turns the number into Spanish text.
+    ``count_label`` turns the number into text.
     """
     session.require("patients.view")
     from . import customer_search
@@ -738,8 +785,11 @@ def count(filters: CustomerFilter, cap: int = COUNT_CAP) -> int:
 def count_label(n: int, cap: int = COUNT_CAP) -> str:
     """``count`` as text: "1 cliente", "235 clientes", "más de 10,000 clientes"."""
     if n > cap:
-        return f"más de {cap:,} clientes"
-    return "1 cliente" if n == 1 else f"{n:,} clientes"
+        return translate("services.customers", "más de {count} clientes").format(
+            count=f"{cap:,}")
+    if n == 1:
+        return translate("services.customers", "1 cliente")
+    return translate("services.customers", "{count} clientes").format(count=f"{n:,}")
 
 
 def iter_rows(filters: CustomerFilter, sort: str = DEFAULT_SORT):
@@ -761,8 +811,9 @@ def resolve_type(text: str) -> str:
     """``cliente``/``paciente`` → ``cliente``; ``empresa`` → ``empresa`` (case/accents ignored)."""
     kind = _TYPE_WORDS.get(fold(text))
     if kind is None:
-        raise ValidationError({"type": f"Tipo de cliente desconocido: «{text}». "
-                                       "Use cliente (o paciente) o empresa."})
+        raise ValidationError({"type": translate(
+            "services.customers", "Tipo de cliente desconocido: «{text}». "
+            "Use cliente (o paciente) o empresa.").format(text=text)})
     return kind
 
 
@@ -774,8 +825,9 @@ def resolve_department(text: str) -> int:
         if wanted == fold(name) or (wanted.isdigit() and wanted.zfill(2) == code):
             return dep_id
     names = ", ".join(name for _id, _code, name in sorted(rows, key=lambda r: r[1]))
-    raise ValidationError({"department_id": f"Departamento desconocido: «{text}». "
-                                            f"Departamentos: {names}."})
+    raise ValidationError({"department_id": translate(
+        "services.customers", "Departamento desconocido: «{text}». Departamentos: {names}."
+    ).format(text=text, names=names)})
 
 
 def resolve_municipality(text: str, department_id: int | None = None) -> int:
@@ -791,11 +843,16 @@ def resolve_municipality(text: str, department_id: int | None = None) -> int:
     if len(found) == 1:
         return found[0][0]
     if len(found) > 1:
-        raise ValidationError({"municipality_id": (
-            f"Hay varios municipios «{text}»; indique también el departamento o use el código "
-            f"({', '.join(r[1] for r in found)}).")})
-    where = " de ese departamento" if department_id is not None else ""
-    raise ValidationError({"municipality_id": f"Municipio desconocido{where}: «{text}»."})
+        raise ValidationError({"municipality_id": translate(
+            "services.customers", "Hay varios municipios «{text}»; indique también el "
+            "departamento o use el código ({codes}).").format(
+                text=text, codes=", ".join(r[1] for r in found))})
+    if department_id is not None:
+        message = translate("services.customers",
+                            "Municipio desconocido de ese departamento: «{text}».")
+    else:
+        message = translate("services.customers", "Municipio desconocido: «{text}».")
+    raise ValidationError({"municipality_id": message.format(text=text)})
 
 
 def resolve_gender(text: str) -> int:
@@ -805,8 +862,9 @@ def resolve_gender(text: str) -> int:
     for gender_id, code, name in rows:
         if wanted in (fold(code), fold(name)):
             return gender_id
-    raise ValidationError({"gender_id": f"Género desconocido: «{text}». Use "
-                                        + ", ".join(name for _i, _c, name in rows) + "."})
+    raise ValidationError({"gender_id": translate(
+        "services.customers", "Género desconocido: «{text}». Use {names}.").format(
+            text=text, names=", ".join(name for _i, _c, name in rows))})
 
 
 # --- bulk creation for the patient import (issue 7, ``services.patient_import``) ------------
@@ -841,10 +899,8 @@ def prepare(data: CustomerData, check_unique: bool = True) -> PreparedCustomer:
     id numbers up in bulk (the partial unique index still guards ``insert_prepared``); the
     import also uses it that way to check an update's merged data before ``update``.
     """
-    from dataclasses import replace
-
     today = dt.date.today()
-    clean_ = _check(replace(data, id=None, active=check_unique, incomplete=True), today)
+    clean_ = _check(data, today, unique=check_unique, exclude_id=None)
     errors = _blocking(clean_, True)
     missing = tuple(sorted(k for k in clean_.missing
                            if k in _MISSING_OK_WHEN_INCOMPLETE and k in clean_.errors))
@@ -882,7 +938,9 @@ def insert_prepared(items: list[PreparedCustomer], chunk: int = 500) -> int:
             other = _active_holder(number) if number else None
             if other is not None:
                 raise ValidationError({"id_number": _taken_message(number, other)}) from exc
-        raise ValidationError({"__all__": f"No se pudieron guardar los clientes: {exc}"}) from exc
+        raise ValidationError({"__all__": translate(
+            "services.customers", "No se pudieron guardar los clientes: {error}").format(
+                error=exc)}) from exc
     return len(items)
 
 

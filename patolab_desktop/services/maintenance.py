@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from ..db.database import db, describe, is_sqlite
 from ..db.migrations import SCHEMA_VERSION, current_version
+from .texts import translate
 
 
 @dataclass
@@ -20,13 +21,16 @@ class CheckReport:
 
     def lines(self) -> list[str]:
         lines = [
-            f"Base de datos: {self.target}",
-            f"Versión del esquema: {self.schema_version} (esta aplicación: {self.expected_version})",
+            translate("services.maintenance", "Base de datos: {target}").format(
+                target=self.target),
+            translate("services.maintenance",
+                      "Versión del esquema: {version} (esta aplicación: {expected})").format(
+                version=self.schema_version, expected=self.expected_version),
         ]
         if self.ok:
-            lines.append("Integridad: correcta")
+            lines.append(translate("services.maintenance", "Integridad: correcta"))
         else:
-            lines.append("Integridad: PROBLEMAS ENCONTRADOS")
+            lines.append(translate("services.maintenance", "Integridad: PROBLEMAS ENCONTRADOS"))
             lines.extend(f"  - {p}" for p in self.problems)
         return lines
 
@@ -39,9 +43,9 @@ def check(quick: bool = False) -> CheckReport:
         expected_version=SCHEMA_VERSION,
     )
     if report.schema_version != SCHEMA_VERSION:
-        report.problems.append(
-            f"versión del esquema {report.schema_version}, se esperaba {SCHEMA_VERSION}"
-        )
+        report.problems.append(translate(
+            "services.maintenance", "versión del esquema {version}, se esperaba {expected}"
+        ).format(version=report.schema_version, expected=SCHEMA_VERSION))
     if is_sqlite(database):
         pragma = "quick_check" if quick else "integrity_check"
         rows = [r[0] for r in database.execute_sql(f"PRAGMA {pragma}").fetchall()]
@@ -49,13 +53,14 @@ def check(quick: bool = False) -> CheckReport:
             report.problems.extend(f"{pragma}: {r}" for r in rows)
         if not quick:
             for table, rowid, parent, _fk in database.execute_sql("PRAGMA foreign_key_check"):
-                report.problems.append(
-                    f"clave foránea rota: {table} fila {rowid} → {parent}"
-                )
+                report.problems.append(translate(
+                    "services.maintenance", "clave foránea rota: {table} fila {row} → {parent}"
+                ).format(table=table, row=rowid, parent=parent))
             try:
                 database.execute_sql(
                     "INSERT INTO customer_fts(customer_fts, rank) VALUES ('integrity-check', 1)"
                 )
             except Exception as exc:  # sqlite3.DatabaseError: the index disagrees with its table
-                report.problems.append(f"índice de búsqueda: {exc}")
+                report.problems.append(translate(
+                    "services.maintenance", "índice de búsqueda: {error}").format(error=exc))
     return report

@@ -13,8 +13,14 @@ from ..db.models import Referrer, ReferrerType
 from ..util.text import clean, fold
 from . import audit, session
 from .errors import NotFoundError, RuleError, ValidationError
+from .texts import translate
 
 NAME_MAX = 80
+
+
+def _missing(type_id) -> str:
+    return translate("services.referrer_types", "El tipo de remitente {id} no existe.").format(
+        id=type_id)
 
 
 def list_all(include_inactive: bool = True) -> list[dict]:
@@ -43,7 +49,7 @@ def get(type_id: int) -> dict:
     session.require("referrers.view")
     row = ReferrerType.get_or_none(ReferrerType.id == type_id)
     if row is None:
-        raise NotFoundError(f"El tipo de remitente {type_id} no existe.")
+        raise NotFoundError(_missing(type_id))
     return {"id": row.id, "name": row.name, "active": row.active, "in_use": usage_count(row.id)}
 
 
@@ -68,13 +74,18 @@ def find_by_name(name: str) -> int | None:
 def _checked_name(name: str, own_id: int | None = None) -> str:
     name = clean(name)
     if not name:
-        raise ValidationError({"name": "Escriba el nombre del tipo de remitente."})
+        raise ValidationError({"name": translate("services.referrer_types",
+                                                 "Escriba el nombre del tipo de remitente.")})
     if len(name) > NAME_MAX:
-        raise ValidationError({"name": f"El nombre admite como máximo {NAME_MAX} caracteres."})
+        raise ValidationError({"name": translate(
+            "services.referrer_types", "El nombre admite como máximo {max} caracteres.").format(
+                max=NAME_MAX)})
     other = find_by_name(name)
     if other is not None and other != own_id:
         existing = ReferrerType.get_by_id(other).name
-        raise ValidationError({"name": f"Ya existe el tipo de remitente «{existing}»."})
+        raise ValidationError({"name": translate(
+            "services.referrer_types", "Ya existe el tipo de remitente «{name}».").format(
+                name=existing)})
     return name
 
 
@@ -92,7 +103,7 @@ def rename(type_id: int, name: str) -> None:
     with db.atomic():
         current = ReferrerType.get_or_none(ReferrerType.id == type_id)
         if current is None:
-            raise NotFoundError(f"El tipo de remitente {type_id} no existe.")
+            raise NotFoundError(_missing(type_id))
         name = _checked_name(name, own_id=type_id)
         ReferrerType.update(name=name).where(ReferrerType.id == type_id).execute()
         if current.name != name:
@@ -107,24 +118,30 @@ def set_active(type_id: int, active: bool) -> None:
         updated = (ReferrerType.update(active=bool(active))
                    .where(ReferrerType.id == type_id).execute())
         if not updated:
-            raise NotFoundError(f"El tipo de remitente {type_id} no existe.")
+            raise NotFoundError(_missing(type_id))
         if current is not None and bool(current.active) != bool(active):
             audit.record("reactivate" if active else "deactivate", "referrer_type", type_id,
                          {"active": (bool(current.active), bool(active))})
 
 
 def why_not_deletable(type_id: int) -> str:
-    """The Spanish reason a type cannot be deleted ("" when it can)."""
+    """The reason a type cannot be deleted, for the user ("" when it can)."""
     session.require("referrers.view")
     row = ReferrerType.get_or_none(ReferrerType.id == type_id)
     if row is None:
-        return f"El tipo de remitente {type_id} no existe."
+        return _missing(type_id)
     used = usage_count(type_id)
     if not used:
         return ""
-    noun = "remitente lo usa" if used == 1 else "remitentes lo usan"
-    return (f"No se puede eliminar el tipo «{row.name}»: {used:,} {noun}. "
-            "Solo se le puede cambiar el nombre (o desactivarlo).")
+    if used == 1:
+        text = translate("services.referrer_types",
+                         "No se puede eliminar el tipo «{name}»: 1 remitente lo usa. "
+                         "Solo se le puede cambiar el nombre (o desactivarlo).")
+    else:
+        text = translate("services.referrer_types",
+                         "No se puede eliminar el tipo «{name}»: {count} remitentes lo usan. "
+                         "Solo se le puede cambiar el nombre (o desactivarlo).")
+    return text.format(name=row.name, count=f"{used:,}")
 
 
 def delete(type_id: int) -> None:
@@ -133,15 +150,14 @@ def delete(type_id: int) -> None:
     with db.atomic():
         row = ReferrerType.get_or_none(ReferrerType.id == type_id)
         if row is None:
-            raise NotFoundError(f"El tipo de remitente {type_id} no existe.")
+            raise NotFoundError(_missing(type_id))
         problem = why_not_deletable(type_id)
         if problem:
             raise RuleError(problem)
         try:
             row.delete_instance()
         except IntegrityError as exc:  # a referrer got this type meanwhile
-            raise RuleError(
-                f"No se puede eliminar el tipo «{row.name}»: está en uso. "
-                "Solo se le puede cambiar el nombre."
-            ) from exc
+            raise RuleError(translate(
+                "services.referrer_types", "No se puede eliminar el tipo «{name}»: está en uso. "
+                "Solo se le puede cambiar el nombre.").format(name=row.name)) from exc
         audit.record("delete", "referrer_type", type_id, {"name": (row.name, None)})

@@ -21,6 +21,7 @@ from ..util.text import clean, digits, fold
 from . import audit, customers, session
 from .errors import ConflictError, NotFoundError, ValidationError
 from .paging import Page, PageRequest, keyset_page
+from .texts import translate
 
 _PHONEISH = re.compile(r"[0-9+()./-]+")
 NAME_MAX = 200
@@ -58,7 +59,7 @@ class ReferrerData:
 
 def normalize_phone(text: str) -> str:
     """E.164 for a phone typed in any usual way ("9988-7766" → "+50499887766"), default
-    region Honduras; ValueError with a Spanish message when it is not a valid number."""
+    region Honduras; ValueError with a message when it is not a valid number."""
     return customers.normalise_phone(text)
 
 
@@ -79,6 +80,11 @@ def _search_text(name: str, institution: str, phone: str, email: str, address: s
 # --- validation ----------------------------------------------------------------------------
 
 
+def _missing(referrer_id) -> NotFoundError:
+    return NotFoundError(translate("services.referrers", "El remitente {id} no existe.").format(
+        id=referrer_id))
+
+
 def _normalized(data: ReferrerData) -> tuple[ReferrerData, dict[str, str]]:
     """A cleaned copy of ``data`` and the field errors found while cleaning it."""
     errors: dict[str, str] = {}
@@ -88,15 +94,19 @@ def _normalized(data: ReferrerData) -> tuple[ReferrerData, dict[str, str]]:
     out.address = (data.address or "").strip()
     out.notes = (data.notes or "").strip()
     if not out.name:
-        errors["name"] = "Escriba el nombre del remitente."
+        errors["name"] = translate("services.referrers", "Escriba el nombre del remitente.")
     elif len(out.name) > NAME_MAX:
-        errors["name"] = f"El nombre admite como máximo {NAME_MAX} caracteres."
+        errors["name"] = translate(
+            "services.referrers", "El nombre admite como máximo {max} caracteres.").format(
+                max=NAME_MAX)
     if len(out.institution) > 200:
-        errors["institution"] = "La institución admite como máximo 200 caracteres."
+        errors["institution"] = translate(
+            "services.referrers", "La institución admite como máximo 200 caracteres.")
     if data.type_id is None:
-        errors["type_id"] = "Elija el tipo de remitente."
+        errors["type_id"] = translate("services.referrers", "Elija el tipo de remitente.")
     elif not ReferrerType.select().where(ReferrerType.id == data.type_id).exists():
-        errors["type_id"] = "El tipo de remitente elegido no existe."
+        errors["type_id"] = translate("services.referrers",
+                                      "El tipo de remitente elegido no existe.")
     try:
         out.phone = normalize_phone(data.phone)
     except ValueError as exc:
@@ -109,7 +119,7 @@ def _normalized(data: ReferrerData) -> tuple[ReferrerData, dict[str, str]]:
 
 
 def validate(data: ReferrerData) -> dict[str, str]:
-    """Field name → Spanish message; empty when the data can be saved."""
+    """Field name → message; empty when the data can be saved."""
     return _normalized(data)[1]
 
 
@@ -141,10 +151,11 @@ def find_duplicates(data: ReferrerData) -> list[dict]:
     for row in query.dicts():
         reasons = []
         if fold(row["institution"]) == institution:
-            reasons.append("mismo nombre e institución" if institution
-                           else "mismo nombre, sin institución")
+            reasons.append(translate("services.referrers", "mismo nombre e institución")
+                           if institution
+                           else translate("services.referrers", "mismo nombre, sin institución"))
         if phone and row["phone"] == phone:
-            reasons.append("mismo nombre y teléfono")
+            reasons.append(translate("services.referrers", "mismo nombre y teléfono"))
         if reasons:
             found.append({
                 "id": row["id"], "name": row["name"], "institution": row["institution"],
@@ -254,7 +265,7 @@ def get(referrer_id: int) -> ReferrerData:
         .first()
     )
     if row is None:
-        raise NotFoundError(f"El remitente {referrer_id} no existe.")
+        raise _missing(referrer_id)
     return ReferrerData(
         id=row["id"], name=row["name"], type_id=row["type"], phone=row["phone"],
         email=row["email"], address=row["address"], institution=row["institution"],
@@ -275,8 +286,12 @@ def edit_notice(referrer_id: int) -> str:
     if not used:
         return ""
     if used == 1:
-        return "Este remitente tiene 1 solicitud; el cambio se verá también en ella."
-    return f"Este remitente tiene {used:,} solicitudes; el cambio se verá también en ellas."
+        return translate("services.referrers",
+                         "Este remitente tiene 1 solicitud; el cambio se verá también en ella.")
+    return translate(
+        "services.referrers",
+        "Este remitente tiene {count} solicitudes; el cambio se verá también en ellas.").format(
+            count=f"{used:,}")
 
 
 # --- writing --------------------------------------------------------------------------------
@@ -322,14 +337,14 @@ def update(data: ReferrerData) -> None:
     """Save changes; refuses a stale ``version`` with ConflictError."""
     session.require("referrers.edit")
     if data.id is None:
-        raise NotFoundError("Falta el remitente a modificar.")
+        raise NotFoundError(translate("services.referrers", "Falta el remitente a modificar."))
     clean_data, errors = _normalized(data)
     if errors:
         raise ValidationError(errors)
     with db.atomic():
         current = Referrer.get_or_none(Referrer.id == data.id)
         if current is None:
-            raise NotFoundError(f"El remitente {data.id} no existe.")
+            raise _missing(data.id)
         before = _audit_view(current)
         updated = (
             Referrer.update(**_fields(clean_data), active=bool(data.active), updated_at=now(),
@@ -338,10 +353,10 @@ def update(data: ReferrerData) -> None:
             .execute()
         )
         if not updated:
-            raise ConflictError(
+            raise ConflictError(translate(
+                "services.referrers",
                 "Otra persona modificó este remitente mientras usted lo editaba. "
-                "Cierre el diálogo y ábralo de nuevo para ver los datos actuales."
-            )
+                "Cierre el diálogo y ábralo de nuevo para ver los datos actuales."))
         changes = audit.diff(before, _audit_view(Referrer.get_by_id(data.id)))
         if changes:
             audit.record("update", "referrer", data.id, changes)
@@ -357,7 +372,7 @@ def _set_active(referrer_id: int, active: bool) -> None:
             .execute()
         )
         if not updated:
-            raise NotFoundError(f"El remitente {referrer_id} no existe.")
+            raise _missing(referrer_id)
         if current is not None and current.active != active:
             audit.record("reactivate" if active else "deactivate", "referrer", referrer_id,
                          {"active": (current.active, active)})

@@ -23,6 +23,7 @@ from . import customers as customers_service
 from . import requests as requests_service
 from . import settings
 from .errors import NotFoundError, RuleError, ValidationError
+from .texts import translate
 
 PAPER_SIZES = ("A4", "Letter")
 LABEL_MIN_MM, LABEL_MAX_MM = 20, 120
@@ -70,13 +71,14 @@ def lab_header() -> dict:
 
 
 def validate_lab_header(values: dict) -> dict[str, str]:
-    """Field → Spanish message for the lab header form; ``{}`` when valid."""
+    """Field → message for the lab header form; ``{}`` when valid."""
     errors: dict[str, str] = {}
     if not str(values.get("lab_name", "")).strip():
-        errors["lab_name"] = "El nombre del laboratorio es obligatorio."
+        errors["lab_name"] = translate("services.reports",
+                                       "El nombre del laboratorio es obligatorio.")
     rtn = "".join(ch for ch in str(values.get("lab_rtn", "")) if ch.isdigit())
     if str(values.get("lab_rtn", "")).strip() and len(rtn) != 14:
-        errors["lab_rtn"] = "El RTN debe tener 14 dígitos."
+        errors["lab_rtn"] = translate("services.reports", "El RTN debe tener 14 dígitos.")
     try:
         customers_service.normalise_email(str(values.get("lab_email", "")))
     except ValueError as exc:
@@ -85,9 +87,11 @@ def validate_lab_header(values: dict) -> dict[str, str]:
     if logo:
         path = Path(logo)
         if not path.is_file():
-            errors["lab_logo_path"] = "No se encuentra el archivo del logotipo."
+            errors["lab_logo_path"] = translate("services.reports",
+                                                "No se encuentra el archivo del logotipo.")
         elif path.suffix.lower() not in LOGO_SUFFIXES:
-            errors["lab_logo_path"] = "El logotipo debe ser una imagen PNG, JPG, BMP, GIF o SVG."
+            errors["lab_logo_path"] = translate(
+                "services.reports", "El logotipo debe ser una imagen PNG, JPG, BMP, GIF o SVG.")
     return errors
 
 
@@ -158,12 +162,14 @@ def validate_print_settings(values: dict) -> dict[str, str]:
         try:
             number = int(values[key])
         except (TypeError, ValueError):
-            errors[key] = "Debe ser un número entero."
+            errors[key] = translate("services.reports", "Debe ser un número entero.")
             continue
         if not low <= number <= high:
-            errors[key] = f"Debe estar entre {low} y {high}."
+            errors[key] = translate("services.reports", "Debe estar entre {low} y {high}.").format(
+                low=low, high=high)
     if "paper_size" in values and values["paper_size"] not in PAPER_SIZES:
-        errors["paper_size"] = "Tamaño de papel no válido (A4 o Letter)."
+        errors["paper_size"] = translate("services.reports",
+                                         "Tamaño de papel no válido (A4 o Letter).")
     return errors
 
 
@@ -283,8 +289,10 @@ def label_data(request_id: int, per_sample_type: bool = True) -> list[dict]:
     session.require("prints.run")
     detail = requests_service.get(request_id)
     if detail.status == "cancelled":
-        raise RuleError(f"La solicitud {detail.request_number} está cancelada: no se imprimen "
-                        "etiquetas de tubos.")
+        raise RuleError(translate(
+            "services.reports",
+            "La solicitud {number} está cancelada: no se imprimen etiquetas de tubos.").format(
+                number=detail.request_number))
     patient = customers_service.summary(detail.patient_id)
     age = detail.patient_age
     if age is None:
@@ -330,11 +338,14 @@ def record_print(entity: str, entity_id: int | None, detail: str) -> None:
 # --- period report ------------------------------------------------------------------------
 def _day_bounds(date_from: dt.date, date_to: dt.date) -> tuple[dt.datetime, dt.datetime]:
     if date_from is None or date_to is None:
-        raise ValidationError({"date": "Indique la fecha inicial y la final."})
+        raise ValidationError(
+            {"date": translate("services.reports", "Indique la fecha inicial y la final.")})
     if date_to < date_from:
-        raise ValidationError({"date_to": "La fecha final es anterior a la inicial."})
+        raise ValidationError(
+            {"date_to": translate("services.reports", "La fecha final es anterior a la inicial.")})
     if (date_to - date_from).days > MAX_REPORT_DAYS:
-        raise ValidationError({"date_to": "El período no puede pasar de diez años."})
+        raise ValidationError(
+            {"date_to": translate("services.reports", "El período no puede pasar de diez años.")})
     start = dt.datetime.combine(date_from, dt.time.min)
     end = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min)
     return start, end
@@ -386,7 +397,8 @@ def period_report_data(date_from: dt.date, date_to: dt.date, branch_id: int | No
     if branch_id is not None:
         branch_row = Branch.get_or_none(Branch.id == branch_id)
         if branch_row is None:
-            raise NotFoundError(f"No existe la sucursal {branch_id}.")
+            raise NotFoundError(translate("services.reports", "No existe la sucursal {id}.")
+                                .format(id=branch_id))
         branch = {"id": branch_row.id, "code": branch_row.code, "name": branch_row.name}
 
     def scoped(query):

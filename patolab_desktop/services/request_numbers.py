@@ -17,6 +17,7 @@ import re
 from ..db.database import db, is_sqlite
 from ..db.models import Branch, RequestCounter
 from .errors import NotFoundError
+from .texts import translate
 
 DIGITS = 6
 NUMBER_RE = re.compile(r"^([A-Z0-9]{1,10})-(\d{4})-(\d+)$")
@@ -54,12 +55,13 @@ def take_next(branch_id: int, year: int) -> tuple[int, str]:
         raise RuntimeError("request numbers are taken only inside the saving transaction")
     code = Branch.select(Branch.code).where(Branch.id == branch_id).scalar()
     if code is None:
-        raise NotFoundError("La sucursal no existe.")
+        raise NotFoundError(translate("services.request_numbers", "La sucursal no existe."))
     row = _counter_query(branch_id, year).first()
     if row is None:
         # First request of this branch and year. ON CONFLICT DO NOTHING: if another
         # workstation creates the row at the same moment, we wait for it and use its row.
-        RequestCounter.insert(branch=branch_id, year=year, last_number=0).on_conflict_ignore().execute()
+        RequestCounter.insert(branch=branch_id, year=year,
+                              last_number=0).on_conflict_ignore().execute()
         row = _counter_query(branch_id, year).first()
     sequence = int(row.last_number) + 1
     RequestCounter.update(last_number=sequence).where(RequestCounter.id == row.id).execute()

@@ -24,6 +24,7 @@ from decimal import Decimal
 from ..db.models import Investigation, PanelMember
 from ..util.money import ZERO, percent_of, to_money
 from . import settings
+from .texts import translate
 
 HUNDRED = Decimal(100)
 
@@ -132,8 +133,8 @@ class AgeRules:
         """The age discount percent; 0 for institutions or an unknown age."""
         if age is None or customer_type == "empresa":
             return Decimal(0)
-        met = [pct for threshold, pct in ((self.senior_age, self.senior_discount),
-                                          (self.elder_age, self.elder_discount)) if age >= threshold]
+        rules = ((self.senior_age, self.senior_discount), (self.elder_age, self.elder_discount))
+        met = [pct for threshold, pct in rules if age >= threshold]
         return max(met, default=Decimal(0))
 
 
@@ -238,9 +239,14 @@ def expand(picked_ids, items: dict[int, CatalogItem], members: dict[int, list[in
             existing = by_id[inv_id]
             if existing.parent_investigation_id is not None:
                 panel = items[existing.parent_investigation_id]
-                warnings.append(f"{item.code} {item.name} ya está incluida en el panel {panel.code}.")
+                warnings.append(translate(
+                    "services.request_pricing",
+                    "{code} {name} ya está incluida en el panel {panel}.").format(
+                        code=item.code, name=item.name, panel=panel.code))
             else:
-                warnings.append(f"{item.code} {item.name} ya está en la solicitud.")
+                warnings.append(translate(
+                    "services.request_pricing", "{code} {name} ya está en la solicitud.").format(
+                        code=item.code, name=item.name))
             continue
         line = _line(item, item.price, None, line_notes.get(inv_id, ""))
         by_id[inv_id] = line
@@ -250,13 +256,17 @@ def expand(picked_ids, items: dict[int, CatalogItem], members: dict[int, list[in
         for member_id in members.get(inv_id, []):
             existing = by_id.get(member_id)
             if existing is None:
-                by_id[member_id] = _line(items[member_id], ZERO, inv_id, line_notes.get(member_id, ""))
+                by_id[member_id] = _line(items[member_id], ZERO, inv_id,
+                                         line_notes.get(member_id, ""))
             elif existing.parent_investigation_id is None and not existing.is_panel:
                 # Ordered directly before the panel: it now comes with the panel at price 0.
                 existing.parent_investigation_id = inv_id
                 existing.price = ZERO
                 top.remove(existing)
-                warnings.append(f"{existing.code} {existing.name} pasa a formar parte del panel {item.code}.")
+                warnings.append(translate(
+                    "services.request_pricing",
+                    "{code} {name} pasa a formar parte del panel {panel}.").format(
+                        code=existing.code, name=existing.name, panel=item.code))
     ordered: list[PricedLine] = []
     for line in top:
         ordered.append(line)

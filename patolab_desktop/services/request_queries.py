@@ -47,6 +47,7 @@ from .requests import (
     RequestDetail,
     RequestFilter,
 )
+from .texts import label, translate
 
 MANY_PATIENTS = 3000  # above this many matching patients, check each request's patient instead
 # A branch code (with at least one letter, so a DNI typed with dashes is not taken for a
@@ -92,11 +93,8 @@ class _Search:
     """
 
     def __init__(self, request=None, patient_ids=None, patient=None, nothing=False):
-        self.request, self.patient_ids, self.patient, self.nothing = request, patient_ids, patient, nothing
-
-
-def _like_escape(term: str) -> str:
-    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        self.request, self.patient_ids = request, patient_ids
+        self.patient, self.nothing = patient, nothing
 
 
 def _patient_terms_condition(terms: list[str]):
@@ -117,17 +115,16 @@ def _patient_search(text: str) -> _Search:
         name_condition = _prefix(Customer.name_folded, folded)
         query = Customer.select(Customer.id).where(name_condition)
     elif is_sqlite():
-        # Straight from the FTS table (joined to customer only for short words), so the
-        # LIMIT stops the index walk early instead of listing every match first.
+        # Straight from the FTS table, so the LIMIT stops the index walk early instead of
+        # listing every match first. The MATCH is a superset: every term is checked on
+        # the row's search text.
         fts = customer_search.FTS_TABLE
-        sql = f"SELECT {fts}.rowid FROM {fts}"
+        sql = f"SELECT {fts}.rowid FROM {fts} JOIN customer AS c ON c.id = {fts}.rowid"
         params: list = [customer_search.match_expression(long_terms)]
-        if short_terms:
-            sql += f" JOIN customer AS c ON c.id = {fts}.rowid"
         sql += f" WHERE {fts} MATCH ?"
-        for term in short_terms:
-            sql += " AND c.search_text LIKE ? ESCAPE '\\'"
-            params.append("%" + _like_escape(term) + "%")
+        for term in terms:
+            sql += " AND instr(c.search_text, ?) > 0"
+            params.append(term)
         ids = [row[0] for row in db.execute_sql(sql + " LIMIT ?", (*params, MANY_PATIENTS + 1))]
         name_condition = _patient_terms_condition(terms)
         query = None
@@ -149,7 +146,8 @@ def _search(text: str) -> _Search | None:
         return None
     upper = text.upper()
     if _NUMBER_PREFIX.match(upper):
-        if request_numbers.parse_number(upper) and len(upper.rsplit("-", 1)[1]) >= request_numbers.DIGITS:
+        if (request_numbers.parse_number(upper)
+                and len(upper.rsplit("-", 1)[1]) >= request_numbers.DIGITS):
             return _Search(request=LabRequest.request_number == upper)
         return _Search(request=_prefix(LabRequest.request_number, upper))
     compact = re.sub(r"[\s-]", "", upper)
@@ -158,7 +156,9 @@ def _search(text: str) -> _Search | None:
             # A short number is a request's sequence ("123" finds SPS-2026-000123, …).
             sequence = int(compact)
             numbers = request_numbers.candidates_for_sequence(sequence) if sequence else []
-            return _Search(request=LabRequest.request_number.in_(numbers)) if numbers else _Search(nothing=True)
+            if not numbers:
+                return _Search(nothing=True)
+            return _Search(request=LabRequest.request_number.in_(numbers))
         text = compact  # 7+ digits: the patient's DNI/RTN or phone, dashes or not
     return _patient_search(text)
 
@@ -168,7 +168,8 @@ def _search(text: str) -> _Search | None:
 
 def _check_choice(value, labels: dict, what: str):
     if value is not None and value not in labels:
-        raise ValidationError({what: f"Valor no válido: {value!r}."})
+        raise ValidationError({what: translate(
+            "services.request_queries", "Valor no válido: {value}.").format(value=repr(value))})
 
 
 def _check_filters(filters: RequestFilter) -> RequestFilter:
@@ -177,7 +178,8 @@ def _check_filters(filters: RequestFilter) -> RequestFilter:
     _check_choice(filters.priority, PRIORITY_LABELS, "priority")
     _check_choice(filters.source, SOURCE_LABELS, "source")
     if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
-        raise ValidationError({"date_to": "La fecha final es anterior a la inicial."})
+        raise ValidationError({"date_to": translate(
+            "services.request_queries", "La fecha final es anterior a la inicial.")})
     return filters
 
 
@@ -211,7 +213,8 @@ def _where(query, filters: RequestFilter, patient_first: bool = False):
     if filters.date_from:
         query = query.where(LabRequest.requested_at >= _day_start(filters.date_from))
     if filters.date_to:
-        query = query.where(LabRequest.requested_at < _day_start(filters.date_to) + dt.timedelta(days=1))
+        end = _day_start(filters.date_to) + dt.timedelta(days=1)
+        query = query.where(LabRequest.requested_at < end)
     return query
 
 
@@ -263,7 +266,8 @@ def _base_query(patient_first: bool = False):
 def _sort_key(name: str) -> str:
     key = SORT_ALIASES.get(name or "", name)
     if key not in SORTS:
-        raise ValidationError({"sort": f"No se puede ordenar por {name!r}."})
+        raise ValidationError({"sort": translate(
+            "services.request_queries", "No se puede ordenar por {name}.").format(name=repr(name))})
     return key
 
 
@@ -294,7 +298,8 @@ def page(filters: RequestFilter, request: PageRequest) -> Page:
     if patient_first and request.after is not None:
         # Lets the name index start at the cursor (the full comparison follows).
         name = request.after[0]
-        query = query.where(Customer.name_folded <= name if request.descending else Customer.name_folded >= name)
+        query = query.where(Customer.name_folded <= name if request.descending
+                            else Customer.name_folded >= name)
     cursor_keys = _CURSOR_KEYS[key]
 
     def cursor_of(row: dict) -> tuple:
@@ -308,9 +313,9 @@ def page(filters: RequestFilter, request: PageRequest) -> Page:
 def _decorate(rows: list[dict]) -> None:
     counts = _line_counts([row["id"] for row in rows])
     for row in rows:
-        row["priority_label"] = PRIORITY_LABELS.get(row["priority"], row["priority"])
-        row["status_label"] = STATUS_LABELS.get(row["status"], row["status"])
-        row["source_label"] = SOURCE_LABELS.get(row["source"], row["source"])
+        row["priority_label"] = label(PRIORITY_LABELS, row["priority"])
+        row["status_label"] = label(STATUS_LABELS, row["status"])
+        row["source_label"] = label(SOURCE_LABELS, row["source"])
         row["branch_code"] = row.get("branch_code") or ""
         row["line_count"] = counts.get(row["id"], 0)
 
@@ -329,8 +334,8 @@ def _line_counts(ids: list[int]) -> dict[int, int]:
 
 def count(filters: RequestFilter, limit: int | None = None) -> int:
     """Matching requests; with ``limit`` the count stops there (fast on 2M rows)."""
-    query = _where(LabRequest.select(LabRequest.id).join(Customer, on=(LabRequest.patient == Customer.id)),
-                   filters)
+    query = _where(LabRequest.select(LabRequest.id)
+                   .join(Customer, on=(LabRequest.patient == Customer.id)), filters)
     if limit is not None:
         return query.limit(int(limit)).count()
     return query.count()
@@ -354,7 +359,7 @@ def get_detail(request_id) -> RequestDetail:
         .first()
     )
     if row is None:
-        raise NotFoundError("La solicitud no existe.")
+        raise NotFoundError(translate("services.request_queries", "La solicitud no existe."))
     age = request_pricing.age_on(row["date_of_birth"], row["age"], row["age_recorded_on"],
                                  row["requested_at"].date())
     return RequestDetail(
@@ -365,9 +370,9 @@ def get_detail(request_id) -> RequestDetail:
         doctor_id=row["doctor_id"], doctor_name=row["doctor_name"],
         branch_id=row["branch_id"], branch_code=row["branch_code"] or "",
         branch_name=row["branch_name"] or "",
-        priority=row["priority"], priority_label=PRIORITY_LABELS.get(row["priority"], row["priority"]),
-        status=row["status"], status_label=STATUS_LABELS.get(row["status"], row["status"]),
-        source=row["source"], source_label=SOURCE_LABELS.get(row["source"], row["source"]),
+        priority=row["priority"], priority_label=label(PRIORITY_LABELS, row["priority"]),
+        status=row["status"], status_label=label(STATUS_LABELS, row["status"]),
+        source=row["source"], source_label=label(SOURCE_LABELS, row["source"]),
         clinical_info=row["clinical_info"] or "", notes=row["notes"] or "",
         total_amount=row["total_amount"], discount_amount=row["discount_amount"],
         net_amount=row["net_amount"], discount_kind=row["discount_kind"] or "",
@@ -386,7 +391,8 @@ def lines_of(request_id) -> list[dict]:
         RequestLine.select(
             RequestLine.id, RequestLine.investigation.alias("investigation_id"),
             RequestLine.parent_line.alias("parent_line_id"), parent.investigation.alias("parent"),
-            Investigation.code, Investigation.name, Investigation.sample_type, Investigation.is_panel,
+            Investigation.code, Investigation.name, Investigation.sample_type,
+            Investigation.is_panel,
             RequestLine.status, RequestLine.price, RequestLine.discount, RequestLine.net_price,
             RequestLine.notes,
         )
@@ -404,7 +410,7 @@ def lines_of(request_id) -> list[dict]:
         row["is_member"] = row["parent_line_id"] is not None
         row["is_panel"] = bool(row["is_panel"]) and not row["is_member"]
         row["sample_type"] = row["sample_type"] or ""
-        row["status_label"] = STATUS_LABELS.get(row["status"], row["status"])
+        row["status_label"] = label(STATUS_LABELS, row["status"])
         if row["is_member"]:
             members.setdefault(row["parent_line_id"], []).append(row)
     ordered: list[dict] = []
@@ -417,13 +423,14 @@ def lines_of(request_id) -> list[dict]:
 
 def events_of(request_id) -> list[dict]:
     rows = list(
-        RequestEvent.select(RequestEvent.at, RequestEvent.action, RequestEvent.detail, RequestEvent.by)
+        RequestEvent.select(RequestEvent.at, RequestEvent.action, RequestEvent.detail,
+                            RequestEvent.by)
         .where(RequestEvent.lab_request == request_id)
         .order_by(RequestEvent.at, RequestEvent.id)
         .dicts()
     )
     for row in rows:
-        row["action_label"] = EVENT_LABELS.get(row["action"], row["action"])
+        row["action_label"] = label(EVENT_LABELS, row["action"])
     return rows
 
 
@@ -479,7 +486,8 @@ def export_rows(filters: RequestFilter):
         query = base
         if after is not None:
             query = query.where(Tuple(LabRequest.requested_at, LabRequest.id) < Tuple(*after))
-        sql, params = query.order_by(LabRequest.requested_at.desc(), LabRequest.id.desc()).limit(EXPORT_BATCH).sql()
+        sql, params = (query.order_by(LabRequest.requested_at.desc(), LabRequest.id.desc())
+                       .limit(EXPORT_BATCH).sql())
         rows = db.execute_sql(sql, params).fetchall()
         for (number, requested_at, patient, doctor, branch, priority, status, source, total,
              discount, net, cancelled_at, reason, _id) in rows:

@@ -37,23 +37,30 @@ from ..util.text import clean
 from . import audit, request_numbers, request_pricing, session, settings
 from .errors import ConflictError, NotFoundError, RuleError, ValidationError
 from .request_pricing import PricedLine, Pricing  # noqa: F401  (part of this module's API)
+from .texts import LABELS, QT_TRANSLATE_NOOP, labels_of, translate
 
 # --- vocabulary ------------------------------------------------------------------------
+# Spanish labels, stored as they are in the request history; shown through
+# ``texts.label``/``ui.service_labels`` (context "ServiceLabels") in the active language.
 
 STATUS_LABELS = {
-    "pending": "Pendiente",
-    "sample_collected": "Muestra tomada",
-    "in_progress": "En proceso",
-    "partial_result": "Resultado parcial",
-    "completed": "Completada",
-    "cancelled": "Cancelada",
+    "pending": QT_TRANSLATE_NOOP("ServiceLabels", "Pendiente"),
+    "sample_collected": QT_TRANSLATE_NOOP("ServiceLabels", "Muestra tomada"),
+    "in_progress": QT_TRANSLATE_NOOP("ServiceLabels", "En proceso"),
+    "partial_result": QT_TRANSLATE_NOOP("ServiceLabels", "Resultado parcial"),
+    "completed": QT_TRANSLATE_NOOP("ServiceLabels", "Completada"),
+    "cancelled": QT_TRANSLATE_NOOP("ServiceLabels", "Cancelada"),
 }
-PRIORITY_LABELS = {"routine": "Rutina", "urgent": "Urgente", "stat": "STAT (inmediato)"}
+PRIORITY_LABELS = {
+    "routine": QT_TRANSLATE_NOOP("ServiceLabels", "Rutina"),
+    "urgent": QT_TRANSLATE_NOOP("ServiceLabels", "Urgente"),
+    "stat": QT_TRANSLATE_NOOP("ServiceLabels", "STAT (inmediato)"),
+}
 SOURCE_LABELS = {
-    "walk_in": "Ambulatorio",
-    "in_patient": "Hospitalizado",
-    "emergency": "Emergencia",
-    "external": "Externo",
+    "walk_in": QT_TRANSLATE_NOOP("ServiceLabels", "Ambulatorio"),
+    "in_patient": QT_TRANSLATE_NOOP("ServiceLabels", "Hospitalizado"),
+    "emergency": QT_TRANSLATE_NOOP("ServiceLabels", "Emergencia"),
+    "external": QT_TRANSLATE_NOOP("ServiceLabels", "Externo"),
 }
 CANCELLABLE = {"pending", "sample_collected"}
 READ_ONLY = {"completed", "cancelled"}
@@ -68,15 +75,19 @@ PRIORITY_ORDER = ("routine", "urgent", "stat")  # descending sort shows STAT fir
 STATUS_RANK = {s: i for i, s in enumerate(STATUS_ORDER)}
 PRIORITY_RANK = {p: i for i, p in enumerate(PRIORITY_ORDER)}
 EVENT_LABELS = {
-    "created": "Creada",
-    "status": "Cambio de estado",
-    "cancelled": "Cancelada",
-    "line_added": "Investigación agregada",
-    "line_removed": "Investigación quitada",
-    "discount": "Descuento",
-    "updated": "Datos modificados",
+    "created": QT_TRANSLATE_NOOP("ServiceLabels", "Creada"),
+    "status": QT_TRANSLATE_NOOP("ServiceLabels", "Cambio de estado"),
+    "cancelled": QT_TRANSLATE_NOOP("ServiceLabels", "Cancelada"),
+    "line_added": QT_TRANSLATE_NOOP("ServiceLabels", "Investigación agregada"),
+    "line_removed": QT_TRANSLATE_NOOP("ServiceLabels", "Investigación quitada"),
+    "discount": QT_TRANSLATE_NOOP("ServiceLabels", "Descuento"),
+    "updated": QT_TRANSLATE_NOOP("ServiceLabels", "Datos modificados"),
 }
-DISCOUNT_KIND_LABELS = {"": "Sin descuento", "age": "Por edad", "manual": "Manual"}
+DISCOUNT_KIND_LABELS = {
+    "": QT_TRANSLATE_NOOP("ServiceLabels", "Sin descuento"),
+    "age": QT_TRANSLATE_NOOP("ServiceLabels", "Por edad"),
+    "manual": QT_TRANSLATE_NOOP("ServiceLabels", "Manual"),
+}
 MAX_TEXT = 2000
 
 
@@ -89,7 +100,13 @@ def is_read_only(status: str | None) -> bool:
 
 
 def status_label(status: str | None) -> str:
+    """The Spanish label (as stored in the request history); see ``status_text``."""
     return STATUS_LABELS.get(status or "", status or "")
+
+
+def status_text(status: str | None) -> str:
+    """The label of ``status`` in the active language."""
+    return translate(LABELS, status_label(status))
 
 
 # --- data ------------------------------------------------------------------------------
@@ -204,7 +221,8 @@ def _percent(value) -> Decimal | None:
     try:
         return Decimal(str(value).strip().replace(",", "."))
     except (InvalidOperation, ValueError):
-        raise ValidationError({"manual_discount_percent": f"Porcentaje no válido: {value}"}) from None
+        raise ValidationError({"manual_discount_percent": translate(
+            "services.requests", "Porcentaje no válido: {value}").format(value=value)}) from None
 
 
 def _patient_row(patient_id):
@@ -236,48 +254,70 @@ def default_branch_id() -> int | None:
 
 def _check_patient(patient_id, errors: dict, key: str = "patient_id"):
     if not patient_id:
-        errors[key] = "Elija el paciente."
+        errors[key] = translate("services.requests", "Elija el paciente.")
         return None
     patient = _patient_row(patient_id)
     if patient is None:
-        errors[key] = "El paciente elegido no existe."
+        errors[key] = translate("services.requests", "El paciente elegido no existe.")
     elif not patient.active:
-        errors[key] = f"El paciente «{patient.name}» está inactivo; no se le pueden crear solicitudes."
+        errors[key] = translate(
+            "services.requests",
+            "El paciente «{name}» está inactivo; no se le pueden crear solicitudes.").format(
+                name=patient.name)
     return patient
 
 
 def _check_doctor(doctor_id, errors: dict, key: str = "doctor_id"):
     if not doctor_id:
-        errors[key] = "Elija el médico o la institución que refiere."
+        errors[key] = translate("services.requests",
+                                "Elija el médico o la institución que refiere.")
         return None
     doctor = _doctor_row(doctor_id)
     if doctor is None:
-        errors[key] = "El médico elegido no existe."
+        errors[key] = translate("services.requests", "El médico elegido no existe.")
     elif not doctor.active:
-        errors[key] = f"El médico «{doctor.name}» está inactivo; elija otro."
+        errors[key] = translate(
+            "services.requests", "El médico «{name}» está inactivo; elija otro.").format(
+                name=doctor.name)
     return doctor
 
 
-def _check_choice(value, labels: dict, key: str, what: str, errors: dict) -> None:
+def _check_choice(value, labels: dict, key: str, errors: dict) -> None:
     if value not in labels:
-        options = ", ".join(labels.values())
-        errors[key] = f"{what} no válida: {value!r} (opciones: {options})."
+        if key == "priority":
+            message = translate("services.requests",
+                                "Prioridad no válida: {value} (opciones: {options}).")
+        else:
+            message = translate("services.requests",
+                                "Origen no válido: {value} (opciones: {options}).")
+        errors[key] = message.format(value=repr(value),
+                                     options=", ".join(labels_of(labels).values()))
+
+
+def _too_long() -> str:
+    return translate("services.requests",
+                     "El texto es demasiado largo (máximo {max} caracteres).").format(
+        max=MAX_TEXT)
 
 
 def _check_investigations(ids, errors: dict, key: str = "investigation_ids"):
     """Catalog rows for the picked ids (and panel members); messages for bad ones."""
     ids = [int(i) for i in ids or []]
     if not ids:
-        errors[key] = "Agregue al menos una investigación."
+        errors[key] = translate("services.requests", "Agregue al menos una investigación.")
         return {}, {}
     items, members = request_pricing.load_for(ids)
     problems = []
     for inv_id in dict.fromkeys(ids):
         item = items.get(inv_id)
         if item is None:
-            problems.append(f"La investigación {inv_id} no existe.")
+            problems.append(translate(
+                "services.requests", "La investigación {id} no existe.").format(id=inv_id))
         elif not item.active:
-            problems.append(f"La investigación {item.code} {item.name} está inactiva; no se puede solicitar.")
+            problems.append(translate(
+                "services.requests",
+                "La investigación {code} {name} está inactiva; no se puede solicitar.").format(
+                    code=item.code, name=item.name))
     if problems:
         errors[key] = " ".join(problems)
     return items, members
@@ -292,10 +332,12 @@ def _check_manual_discount(percent, reason, errors: dict) -> Decimal | None:
     if percent is None:
         return None
     if not (Decimal(0) < percent <= Decimal(100)):
-        errors["manual_discount_percent"] = "El descuento manual debe ser mayor que 0 y como máximo 100 %."
+        errors["manual_discount_percent"] = translate(
+            "services.requests", "El descuento manual debe ser mayor que 0 y como máximo 100 %.")
         return None
     if not clean(reason):
-        errors["discount_reason"] = "Escriba el motivo del descuento manual."
+        errors["discount_reason"] = translate("services.requests",
+                                              "Escriba el motivo del descuento manual.")
     # permission: discounts.manual — check the user's permission here once roles exist.
     return percent
 
@@ -322,19 +364,24 @@ def _check_draft(draft: RequestDraft, strict: bool) -> tuple[_Checked, dict[str,
     errors: dict[str, str] = {}
     patient = _check_patient(draft.patient_id, errors)
     doctor = _check_doctor(draft.doctor_id, errors)
-    _check_choice(draft.priority, PRIORITY_LABELS, "priority", "Prioridad", errors)
-    _check_choice(draft.source, SOURCE_LABELS, "source", "Origen", errors)
+    _check_choice(draft.priority, PRIORITY_LABELS, "priority", errors)
+    _check_choice(draft.source, SOURCE_LABELS, "source", errors)
     branch_id = draft.branch_id or default_branch_id()
+    active_branch = (Branch.id == branch_id) & (Branch.active == True)  # noqa: E712
     if not branch_id:
-        errors["branch_id"] = "No hay una sucursal activa; registre una antes de crear solicitudes."
-    elif not Branch.select().where((Branch.id == branch_id) & (Branch.active == True)).exists():  # noqa: E712
-        errors["branch_id"] = "La sucursal elegida no existe o está inactiva."
+        errors["branch_id"] = translate(
+            "services.requests",
+            "No hay una sucursal activa; registre una antes de crear solicitudes.")
+    elif not Branch.select().where(active_branch).exists():
+        errors["branch_id"] = translate("services.requests",
+                                        "La sucursal elegida no existe o está inactiva.")
     requested_at = _requested_at(draft.requested_at)
     if requested_at > now() + dt.timedelta(minutes=5):
-        errors["requested_at"] = "La fecha de la solicitud no puede estar en el futuro."
+        errors["requested_at"] = translate(
+            "services.requests", "La fecha de la solicitud no puede estar en el futuro.")
     for key, text in (("clinical_info", draft.clinical_info), ("notes", draft.notes)):
         if len(text or "") > MAX_TEXT:
-            errors[key] = f"El texto es demasiado largo (máximo {MAX_TEXT} caracteres)."
+            errors[key] = _too_long()
     items, members = _check_investigations(draft.investigation_ids, errors)
     manual = _check_manual_discount(draft.manual_discount_percent, draft.discount_reason, errors)
     if not strict:
@@ -362,7 +409,7 @@ def _price(ids, items, members, line_notes, patient, day: dt.date, manual) -> Pr
 
 
 def validate(draft: RequestDraft) -> dict[str, str]:
-    """Field → Spanish message for everything wrong with ``draft``; {} when it can be saved."""
+    """Field → message for everything wrong with ``draft``; {} when it can be saved."""
     _checked, errors = _check_draft(draft, strict=True)
     return errors
 
@@ -402,7 +449,8 @@ def _insert_lines(request_id: int, lines: list[PricedLine], status: str) -> None
         parent_ids = {line.parent_investigation_id for line in members}
         line_ids = dict(
             RequestLine.select(RequestLine.investigation, RequestLine.id)
-            .where((RequestLine.lab_request == request_id) & RequestLine.investigation.in_(list(parent_ids)))
+            .where((RequestLine.lab_request == request_id)
+                   & RequestLine.investigation.in_(list(parent_ids)))
             .tuples()
         )
         RequestLine.insert_many(
@@ -476,7 +524,8 @@ def create(draft: RequestDraft, by: str = "") -> tuple[int, str]:
             net_amount=pricing.net,
             discount_percent=pricing.discount_percent,
             discount_kind=pricing.discount_kind,
-            discount_reason=clean(draft.discount_reason) if pricing.discount_kind == "manual" else "",
+            discount_reason=(clean(draft.discount_reason)
+                             if pricing.discount_kind == "manual" else ""),
             branch=checked.branch_id,
             requested_at=checked.requested_at,
             created_by=_who(by),
@@ -489,7 +538,8 @@ def create(draft: RequestDraft, by: str = "") -> tuple[int, str]:
         _event(
             request_id, "created",
             f"Solicitud {number}: {_investigations(len(pricing.lines))}, "
-            f"total {format_lempiras(pricing.total)}, {discount}, neto {format_lempiras(pricing.net)}.",
+            f"total {format_lempiras(pricing.total)}, {discount}, "
+            f"neto {format_lempiras(pricing.net)}.",
             by,
         )
         audit.record("create", "lab_request", request_id, {
@@ -515,17 +565,17 @@ def _load_for_change(request_id, version: int | None, allow_read_only: bool = Fa
         query = query.for_update()
     request = query.first()
     if request is None:
-        raise NotFoundError("La solicitud no existe.")
+        raise NotFoundError(translate("services.requests", "La solicitud no existe."))
     if version is not None and int(version) != request.version:
-        raise ConflictError(
-            f"La solicitud {request.request_number} fue modificada por otra persona mientras "
-            "usted la veía. Vuelva a abrirla para ver los cambios."
-        )
+        raise ConflictError(translate(
+            "services.requests",
+            "La solicitud {number} fue modificada por otra persona mientras usted la veía. "
+            "Vuelva a abrirla para ver los cambios.").format(number=request.request_number))
     if not allow_read_only and request.status in READ_ONLY:
-        raise RuleError(
-            f"La solicitud {request.request_number} está {status_label(request.status).lower()} "
-            "y ya no se puede modificar."
-        )
+        raise RuleError(translate(
+            "services.requests",
+            "La solicitud {number} está {status} y ya no se puede modificar.").format(
+                number=request.request_number, status=status_text(request.status).lower()))
     return request
 
 
@@ -537,7 +587,9 @@ def _save_header(request, **changes) -> None:
         .execute()
     )
     if updated != 1:  # cannot happen under the write lock; guard against silent loss
-        raise ConflictError(f"La solicitud {request.request_number} cambió mientras se guardaba.")
+        raise ConflictError(translate(
+            "services.requests", "La solicitud {number} cambió mientras se guardaba.").format(
+                number=request.request_number))
 
 
 def _recalculate(request, percent: Decimal) -> tuple[Decimal, Decimal, Decimal]:
@@ -551,7 +603,8 @@ def _recalculate(request, percent: Decimal) -> tuple[Decimal, Decimal, Decimal]:
         discount = request_pricing.line_discount(line.price, percent)
         net = to_money(line.price - discount)
         if discount != line.discount or net != line.net_price:
-            RequestLine.update(discount=discount, net_price=net).where(RequestLine.id == line.id).execute()
+            RequestLine.update(discount=discount, net_price=net).where(
+                RequestLine.id == line.id).execute()
             line.discount, line.net_price = discount, net
     return request_pricing.totals(lines)
 
@@ -579,19 +632,23 @@ def cancel(request_id, reason: str, by: str = "", version: int | None = None) ->
     with write_transaction():
         request = _load_for_change(request_id, version)
         if request.status not in CANCELLABLE:
-            raise RuleError(
-                f"No se puede cancelar la solicitud {request.request_number}: está "
-                f"«{status_label(request.status)}». Solo se cancelan solicitudes pendientes "
-                "o con la muestra tomada."
-            )
+            raise RuleError(translate(
+                "services.requests",
+                "No se puede cancelar la solicitud {number}: está «{status}». Solo se cancelan "
+                "solicitudes pendientes o con la muestra tomada.").format(
+                    number=request.request_number, status=status_text(request.status)))
         reason = (reason or "").strip()
         if not reason:
-            raise ValidationError({"reason": "Escriba el motivo de la cancelación."})
+            raise ValidationError(
+                {"reason": translate("services.requests", "Escriba el motivo de la cancelación.")})
         if len(reason) > MAX_TEXT:
-            raise ValidationError({"reason": f"El motivo es demasiado largo (máximo {MAX_TEXT} caracteres)."})
+            raise ValidationError({"reason": translate(
+                "services.requests", "El motivo es demasiado largo (máximo {max} caracteres)."
+            ).format(max=MAX_TEXT)})
         _save_header(request, status="cancelled", status_rank=STATUS_RANK["cancelled"],
                      cancelled_at=now(), cancellation_reason=reason)
-        RequestLine.update(status="cancelled").where(RequestLine.lab_request == request.id).execute()
+        RequestLine.update(status="cancelled").where(
+            RequestLine.lab_request == request.id).execute()
         _event(request.id, "cancelled", reason, by)
         audit.record("cancel", "lab_request", request.id, {"status": (request.status, "cancelled")},
                      detail="Motivo: " + reason)
@@ -623,10 +680,16 @@ def add_investigation(request_id, investigation_id, notes: str = "", by: str = "
         if existing is not None:
             if existing.parent_line_id is not None:
                 parent = next(x for x in lines if x.id == existing.parent_line_id)
-                panel = request_pricing.load_items([parent.investigation_id])[parent.investigation_id]
-                raise RuleError(f"{item.code} {item.name} ya está en la solicitud como parte del panel "
-                                f"{panel.code} {panel.name}.")
-            raise RuleError(f"{item.code} {item.name} ya está en la solicitud {request.request_number}.")
+                panel_id = parent.investigation_id
+                panel = request_pricing.load_items([panel_id])[panel_id]
+                raise RuleError(translate(
+                    "services.requests",
+                    "{code} {name} ya está en la solicitud como parte del panel {panel_code} "
+                    "{panel_name}.").format(code=item.code, name=item.name,
+                                            panel_code=panel.code, panel_name=panel.name))
+            raise RuleError(translate(
+                "services.requests", "{code} {name} ya está en la solicitud {number}.").format(
+                    code=item.code, name=item.name, number=request.request_number))
         percent = request.discount_percent or ZERO
         price = to_money(item.price)
         discount = request_pricing.line_discount(price, percent)
@@ -644,15 +707,16 @@ def add_investigation(request_id, investigation_id, notes: str = "", by: str = "
                 member = items[member_id]
                 if line is None:
                     new_rows.append({
-                        "lab_request": request.id, "investigation": member_id, "parent_line": line_id,
+                        "lab_request": request.id, "investigation": member_id,
+                        "parent_line": line_id,
                         "status": _line_status(request.status), "price": ZERO, "discount": ZERO,
                         "net_price": ZERO, "notes": "", "created_at": stamp,
                     })
                     added.append(member.code)
                 elif line.parent_line_id is None and not member.is_panel:
                     # Ordered directly before: now comes with the panel (not charged twice).
-                    RequestLine.update(parent_line=line_id, price=ZERO, discount=ZERO, net_price=ZERO).where(
-                        RequestLine.id == line.id).execute()
+                    RequestLine.update(parent_line=line_id, price=ZERO, discount=ZERO,
+                                       net_price=ZERO).where(RequestLine.id == line.id).execute()
                     absorbed.append(member.code)
             if new_rows:
                 RequestLine.insert_many(new_rows).execute()
@@ -692,18 +756,30 @@ def remove_investigation(request_id, investigation_id, by: str = "",
         item = items.get(investigation_id)
         label = f"{item.code} {item.name}" if item else f"La investigación {investigation_id}"
         if line is None:
-            raise RuleError(f"{label} no está en la solicitud {request.request_number}.")
+            if item is not None:
+                message = translate("services.requests",
+                                    "{code} {name} no está en la solicitud {number}.")
+            else:
+                message = translate("services.requests",
+                                    "La investigación {id} no está en la solicitud {number}.")
+            raise RuleError(message.format(code=item.code if item else "",
+                                           name=item.name if item else "", id=investigation_id,
+                                           number=request.request_number))
         if line.parent_line_id is not None:
             parent = next(x for x in lines if x.id == line.parent_line_id)
             panel = items[parent.investigation_id]
-            raise RuleError(f"{label} forma parte del panel {panel.code} {panel.name}; "
-                            "quite el panel completo.")
+            raise RuleError(translate(
+                "services.requests",
+                "{code} {name} forma parte del panel {panel_code} {panel_name}; quite el panel "
+                "completo.").format(code=item.code, name=item.name, panel_code=panel.code,
+                                    panel_name=panel.name))
         top = [x for x in lines if x.parent_line_id is None]
         if len(top) == 1:
-            raise RuleError(
-                f"No se puede quitar la última investigación de la solicitud {request.request_number}. "
-                "Si ya no se necesita, cancele la solicitud."
-            )
+            raise RuleError(translate(
+                "services.requests",
+                "No se puede quitar la última investigación de la solicitud {number}. "
+                "Si ya no se necesita, cancele la solicitud.").format(
+                    number=request.request_number))
         member_lines = [x for x in lines if x.parent_line_id == line.id]
         kept = _rehome_members(member_lines, [x for x in top if x.id != line.id], items)
         doomed = [x.id for x in member_lines if x.id not in kept] + [line.id]  # members first
@@ -732,7 +808,8 @@ def _rehome_members(member_lines, other_top_lines, items) -> set[int]:
     for member in member_lines:
         for panel_line in other_panels:
             if member.investigation_id in catalog.get(panel_line.investigation_id, []):
-                RequestLine.update(parent_line=panel_line.id).where(RequestLine.id == member.id).execute()
+                RequestLine.update(parent_line=panel_line.id).where(
+                    RequestLine.id == member.id).execute()
                 kept.add(member.id)
                 break
     return kept
@@ -760,13 +837,14 @@ def set_manual_discount(request_id, percent, reason: str = "", by: str = "",
         kind, new_percent = request_pricing.choose_discount(age_percent, manual)
         total, discount_total, net = _recalculate(request, new_percent)
         reason = clean(reason) if kind == "manual" else ""
-        _save_header(request, discount_kind=kind, discount_percent=new_percent, discount_reason=reason,
-                     total_amount=total, discount_amount=discount_total, net_amount=net)
+        _save_header(request, discount_kind=kind, discount_percent=new_percent,
+                     discount_reason=reason, total_amount=total, discount_amount=discount_total,
+                     net_amount=net)
         if manual is None:
             detail = "Descuento manual retirado; " + _describe_discount(kind, new_percent, age)
         elif kind != "manual":
-            detail = (f"Descuento manual {manual.normalize():f} % no aplicado: el descuento por edad "
-                      f"({new_percent.normalize():f} %) es mayor")
+            detail = (f"Descuento manual {manual.normalize():f} % no aplicado: el descuento "
+                      f"por edad ({new_percent.normalize():f} %) es mayor")
         else:
             detail = _describe_discount(kind, new_percent, age, reason)
         detail = detail[0].upper() + detail[1:] + f". Neto: {format_lempiras(net)}."
@@ -786,7 +864,9 @@ def update(request_id, changes: RequestChanges, by: str = "", version: int | Non
         described: list[str] = []
         if changes.patient_id is not None and changes.patient_id != request.patient_id:
             if request.status != "pending":
-                raise RuleError("El paciente solo se puede cambiar mientras la solicitud está pendiente.")
+                raise RuleError(translate(
+                    "services.requests",
+                    "El paciente solo se puede cambiar mientras la solicitud está pendiente."))
             patient = _check_patient(changes.patient_id, errors)
             if patient is not None and "patient_id" not in errors:
                 values["patient"] = patient.id
@@ -797,13 +877,14 @@ def update(request_id, changes: RequestChanges, by: str = "", version: int | Non
                 values["doctor"] = doctor.id
                 described.append(f"Médico: {doctor.name}")
         if changes.priority is not None and changes.priority != request.priority:
-            _check_choice(changes.priority, PRIORITY_LABELS, "priority", "Prioridad", errors)
+            _check_choice(changes.priority, PRIORITY_LABELS, "priority", errors)
             if "priority" not in errors:
-                values.update(priority=changes.priority, priority_rank=PRIORITY_RANK[changes.priority])
+                values.update(priority=changes.priority,
+                              priority_rank=PRIORITY_RANK[changes.priority])
                 described.append(f"Prioridad: {PRIORITY_LABELS[request.priority]} → "
                                  f"{PRIORITY_LABELS[changes.priority]}")
         if changes.source is not None and changes.source != request.source:
-            _check_choice(changes.source, SOURCE_LABELS, "source", "Origen", errors)
+            _check_choice(changes.source, SOURCE_LABELS, "source", errors)
             if "source" not in errors:
                 values["source"] = changes.source
                 described.append(f"Origen: {SOURCE_LABELS.get(request.source, request.source)} → "
@@ -813,7 +894,7 @@ def update(request_id, changes: RequestChanges, by: str = "", version: int | Non
             if text is None or text.strip() == (getattr(request, key) or ""):
                 continue
             if len(text) > MAX_TEXT:
-                errors[key] = f"El texto es demasiado largo (máximo {MAX_TEXT} caracteres)."
+                errors[key] = _too_long()
             else:
                 values[key] = text.strip()
                 described.append(f"{label} modificada")
@@ -869,7 +950,10 @@ def find_id(request_number: str) -> int:
     number = (request_number or "").strip().upper()
     found = LabRequest.select(LabRequest.id).where(LabRequest.request_number == number).scalar()
     if found is None:
-        raise NotFoundError(f"No existe la solicitud {number or '(vacía)'}.")
+        if number:
+            raise NotFoundError(translate("services.requests",
+                                          "No existe la solicitud {number}.").format(number=number))
+        raise NotFoundError(translate("services.requests", "No existe la solicitud (vacía)."))
     return int(found)
 
 

@@ -17,6 +17,7 @@ from typing import Iterator
 
 from . import permissions
 from .errors import PermissionDenied
+from .texts import translate
 
 SYSTEM_ROLE = "Sistema"
 
@@ -69,18 +70,18 @@ def require(permission: str) -> Actor:
     spec = permissions.get(permission)
     actor = _current
     if actor is None:
-        raise PermissionDenied(
-            f"Debe iniciar sesión para {spec.action}."
-        )
+        raise PermissionDenied(translate(
+            "services.session", "Debe iniciar sesión para {action}.").format(
+                action=spec.action_text))
     if actor.must_change_password and not actor.is_system:
-        raise PermissionDenied(
-            f"Debe cambiar su contraseña antes de {spec.action}."
-        )
+        raise PermissionDenied(translate(
+            "services.session", "Debe cambiar su contraseña antes de {action}.").format(
+                action=spec.action_text))
     if not actor.has(permission):
-        raise PermissionDenied(
-            f"No tiene permiso para {spec.action}. Su rol ({actor.role}) no lo incluye; "
-            "pida a un administrador que se lo asigne."
-        )
+        raise PermissionDenied(translate(
+            "services.session", "No tiene permiso para {action}. Su rol ({role}) no lo incluye; "
+            "pida a un administrador que se lo asigne.").format(
+                action=spec.action_text, role=actor.role))
     return actor
 
 
@@ -88,7 +89,7 @@ def require_login() -> Actor:
     """The acting user, whatever their permissions (e.g. to change one's own password)."""
     actor = _current
     if actor is None:
-        raise PermissionDenied("Debe iniciar sesión.")
+        raise PermissionDenied(translate("services.session", "Debe iniciar sesión."))
     return actor
 
 

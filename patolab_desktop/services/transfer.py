@@ -17,6 +17,7 @@ from ..db import migrations
 from ..db.database import DatabaseOpenError, db, describe, is_sqlite, make_database
 from ..db.models import ALL_MODELS, SchemaVersion
 from .errors import RuleError
+from .texts import translate
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +29,7 @@ class TransferError(RuleError):
 
 
 def check_connection(target: str) -> str:
-    """Try to connect to ``target`` (a path or a postgresql:// URL); a Spanish summary.
+    """Try to connect to ``target`` (a path or a postgresql:// URL); a summary for the user.
 
     Raises DatabaseOpenError with the reason when it cannot connect. Writes nothing
     (an SQLite file that does not exist yet is reported, not created).
@@ -37,16 +38,19 @@ def check_connection(target: str) -> str:
 
     target = (target or "").strip()
     if not target:
-        raise DatabaseOpenError("Escriba la ruta del archivo o la URL postgresql://.")
+        raise DatabaseOpenError(translate("services.transfer",
+                                          "Escriba la ruta del archivo o la URL postgresql://."))
     database = make_database(target)  # also refuses network shares and missing folders
     if is_sqlite(database):
         path = Path(database.database)
         if not path.exists():
-            return f"El archivo {path} no existe todavía: se creará al abrirlo."
+            return translate("services.transfer",
+                             "El archivo {path} no existe todavía: se creará al abrirlo.").format(
+                path=path)
     try:
         database.connect()
     except Exception as exc:  # psycopg2 / sqlite3 errors differ
-        raise DatabaseOpenError(f"No se pudo conectar a {describe(target)}: {exc}") from exc
+        raise DatabaseOpenError(_cannot_connect(target, exc)) from exc
     try:
         version = migrations.current_version(database)
         if isinstance(database, PostgresqlDatabase):
@@ -56,8 +60,18 @@ def check_connection(target: str) -> str:
             kind = "SQLite"
     finally:
         database.close()
-    schema = f"esquema versión {version}" if version else "base de datos vacía"
-    return f"Conexión correcta: {kind}, {schema}."
+    if version:
+        schema = translate("services.transfer", "esquema versión {version}").format(
+            version=version)
+    else:
+        schema = translate("services.transfer", "base de datos vacía")
+    return translate("services.transfer", "Conexión correcta: {kind}, {schema}.").format(
+        kind=kind, schema=schema)
+
+
+def _cannot_connect(target: str, exc: Exception) -> str:
+    return translate("services.transfer", "No se pudo conectar a {target}: {error}").format(
+        target=describe(target), error=exc)
 
 
 def _models() -> list:
@@ -103,7 +117,8 @@ def _copy_table(source: Database, target: Database, model, batch: int,
             values)
         copied += len(rows)
         if progress is not None:
-            progress(f"{table}: {copied} filas")
+            progress(translate("services.transfer", "{table}: {count} filas").format(
+                table=table, count=copied))
     pk = model._meta.primary_key.column_name
     for index in self_refs:
         column = fields[index].column_name
@@ -144,27 +159,32 @@ def migrate_to(target_url: str, batch: int = BATCH,
     session.require("backups.run")
     source = db.obj
     if source is None or not is_sqlite(source):
-        raise TransferError("Abra primero la base de datos SQLite de origen (--db ARCHIVO).")
+        raise TransferError(translate(
+            "services.transfer", "Abra primero la base de datos SQLite de origen (--db ARCHIVO)."))
     if str(target_url).strip() == str(source.database):
-        raise TransferError("El destino es la misma base de datos que el origen.")
+        raise TransferError(translate("services.transfer",
+                                      "El destino es la misma base de datos que el origen."))
     try:
         target = make_database(target_url)
         target.connect()
     except DatabaseOpenError:
         raise
     except Exception as exc:
-        raise DatabaseOpenError(f"No se pudo conectar a {describe(target_url)}: {exc}") from exc
+        raise DatabaseOpenError(_cannot_connect(target_url, exc)) from exc
     try:
         version = migrations.current_version(target)
         if version > migrations.SCHEMA_VERSION:
-            raise TransferError("El destino es de una versión más nueva de PatoLab Desktop.")
+            raise TransferError(translate(
+                "services.transfer", "El destino es de una versión más nueva de PatoLab Desktop."))
         existing = set(target.get_tables())
         for model in _models():
             table = model._meta.table_name
             if model is not SchemaVersion and table in existing and _count(target, table):
-                raise TransferError(
-                    f"La base de datos de destino {describe(target_url)} ya tiene datos "
-                    f"(tabla {table}). Use una base de datos vacía: la copia no mezcla datos.")
+                raise TransferError(translate(
+                    "services.transfer",
+                    "La base de datos de destino {target} ya tiene datos (tabla {table}). Use una "
+                    "base de datos vacía: la copia no mezcla datos.").format(
+                        target=describe(target_url), table=table))
         with target.bind_ctx(ALL_MODELS):  # the models normally point at the source
             migrations.upgrade(target)  # creates the schema (and the search index) when empty
         counts: dict[str, int] = {}
@@ -178,9 +198,11 @@ def migrate_to(target_url: str, batch: int = BATCH,
                 expected = _count(source, table)
                 found = _count(target, table)
                 if found != expected or rows != expected:
-                    raise TransferError(
-                        f"La tabla {table} no coincide después de copiar: origen {expected} "
-                        f"filas, destino {found}. No se guardó nada en el destino.")
+                    raise TransferError(translate(
+                        "services.transfer",
+                        "La tabla {table} no coincide después de copiar: origen {expected} filas, "
+                        "destino {found}. No se guardó nada en el destino.").format(
+                            table=table, expected=expected, found=found))
         log.info("Copied %s rows into %s", sum(counts.values()), describe(target_url))
         audit.record("export", "database", None, detail=(
             f"Copia a {describe(target_url)}: {sum(counts.values())} filas en "

@@ -17,6 +17,7 @@ from ..util.text import clean, fold
 from . import audit, auth, permissions, session
 from .errors import NotFoundError, RuleError, ValidationError
 from .paging import Page, PageRequest, keyset_page
+from .texts import translate
 
 MANAGE = "users.manage"
 
@@ -81,17 +82,19 @@ def _after_change() -> None:
 
 def _status(row: dict, now: dt.datetime) -> str:
     if not row["active"]:
-        return "Inactivo"
-    if row["locked_until"] is not None and row["locked_until"] > now:
-        return f"Bloqueado hasta las {row['locked_until']:%H:%M}"
+        return translate("services.users", "Inactivo")
+    if row["locked"]:
+        return translate("services.users", "Bloqueado hasta las {time}").format(
+            time=f"{row['locked_until']:%H:%M}")
     if row["must_change_password"]:
-        return "Activo (debe cambiar contraseña)"
-    return "Activo"
+        return translate("services.users", "Activo (debe cambiar contraseña)")
+    return translate("services.users", "Activo")
 
 
 def page(filters: UserFilter | None, request: PageRequest) -> Page:
     """Users with their role name; rows: id, username, full_name, role, role_id, active,
-    must_change_password, locked_until, last_login_at, created_at, status."""
+    must_change_password, locked_until, last_login_at, created_at, locked (bool), status
+    (display text in the active language)."""
     session.require(MANAGE)
     filters = filters or UserFilter()
     query = (
@@ -116,6 +119,7 @@ def page(filters: UserFilter | None, request: PageRequest) -> Page:
                          lambda row: tuple(row[k] for k in keys) + (row["id"],))
     now = auth.clock()
     for row in result.rows:
+        row["locked"] = row["locked_until"] is not None and row["locked_until"] > now
         row["status"] = _status(row, now)
     return result
 
@@ -128,7 +132,7 @@ def get(user_id: int) -> UserData:
     session.require(MANAGE)
     user = User.get_or_none(User.id == user_id)
     if user is None:
-        raise NotFoundError("El usuario no existe.")
+        raise NotFoundError(translate("services.users", "El usuario no existe."))
     return UserData(
         id=user.id, username=user.username, full_name=user.full_name, role_id=user.role_id,
         role=Role.get_by_id(user.role_id).name, active=user.active,
@@ -146,9 +150,9 @@ def _validate(data: UserData, password: str | None) -> dict[str, str]:
     if data.id is None:
         errors.update(auth.validate_username(data.username))
     if not data.full_name:
-        errors["full_name"] = "Escriba el nombre completo."
+        errors["full_name"] = translate("services.users", "Escriba el nombre completo.")
     if data.role_id is None or Role.get_or_none(Role.id == data.role_id) is None:
-        errors["role_id"] = "Elija un rol."
+        errors["role_id"] = translate("services.users", "Elija un rol.")
     if password is not None:
         errors.update(auth.validate_password(password, data.username))
     return errors
@@ -163,7 +167,8 @@ def create(data: UserData, password: str) -> int:
         raise ValidationError(errors)
     with write_transaction():
         if User.select().where(User.username_folded == fold(data.username)).exists():
-            raise ValidationError({"username": f"Ya existe el usuario «{data.username}»."})
+            raise ValidationError({"username": translate(
+                "services.users", "Ya existe el usuario «{name}».").format(name=data.username)})
         role = Role.get_by_id(data.role_id)
         user = User.create(
             username=data.username, username_folded=fold(data.username),
@@ -181,7 +186,7 @@ def update(data: UserData) -> None:
     """Change full name, role and active state (the username never changes)."""
     actor = session.require(MANAGE)
     if data.id is None:
-        raise NotFoundError("El usuario no existe.")
+        raise NotFoundError(translate("services.users", "El usuario no existe."))
     data.full_name = clean(data.full_name)
     current = get(data.id)
     data.username = current.username
@@ -189,7 +194,7 @@ def update(data: UserData) -> None:
     if errors:
         raise ValidationError(errors)
     if not data.active and current.active and actor.id == data.id:
-        raise RuleError("No puede desactivar su propio usuario.")
+        raise RuleError(translate("services.users", "No puede desactivar su propio usuario."))
     with write_transaction():
         had_managers = _managers_exist()
         new_role = Role.get_by_id(data.role_id)
@@ -204,8 +209,9 @@ def update(data: UserData) -> None:
                 action = "reactivate" if data.active else "deactivate"
             audit.record(action, "user", data.id, changes)
         _ensure_manager_remains(
-            "No se puede: es el último administrador activo (el único que puede administrar "
-            "usuarios). Cree o active otro administrador primero.",
+            translate("services.users",
+                      "No se puede: es el último administrador activo (el único que puede "
+                      "administrar usuarios). Cree o active otro administrador primero."),
             had_managers,
         )
     _after_change()
@@ -230,7 +236,7 @@ def reset_password(user_id: int, temporary_password: str) -> None:
     session.require(MANAGE)
     user = User.get_or_none(User.id == user_id)
     if user is None:
-        raise NotFoundError("El usuario no existe.")
+        raise NotFoundError(translate("services.users", "El usuario no existe."))
     errors = auth.validate_password(temporary_password, user.username)
     if errors:
         raise ValidationError(errors)
@@ -248,7 +254,7 @@ def unlock(user_id: int) -> None:
     session.require(MANAGE)
     user = User.get_or_none(User.id == user_id)
     if user is None:
-        raise NotFoundError("El usuario no existe.")
+        raise NotFoundError(translate("services.users", "El usuario no existe."))
     with write_transaction():
         User.update(failed_attempts=0, locked_until=None).where(User.id == user_id).execute()
         audit.record("account_unlock", "user", user_id)
@@ -277,18 +283,23 @@ def roles() -> list[dict]:
 def _role_by_name(name: str) -> Role:
     role = Role.get_or_none(Role.name == name)
     if role is None:
-        raise NotFoundError(f"El rol «{name}» no existe.")
+        raise NotFoundError(
+            translate("services.users", "El rol «{name}» no existe.").format(name=name))
     return role
+
+
+def _role_taken(name: str) -> str:
+    return translate("services.users", "Ya existe el rol «{name}».").format(name=name)
 
 
 def create_role(name: str, description: str = "", copy_from: str | None = None) -> int:
     session.require(MANAGE)
     name, description = clean(name), clean(description)
     if not name:
-        raise ValidationError({"name": "Escriba el nombre del rol."})
+        raise ValidationError({"name": translate("services.users", "Escriba el nombre del rol.")})
     existing = {fold(r.name) for r in Role.select(Role.name)}
     if fold(name) in existing:
-        raise ValidationError({"name": f"Ya existe el rol «{name}»."})
+        raise ValidationError({"name": _role_taken(name)})
     with write_transaction():
         role = Role.create(name=name, description=description)
         granted: list[str] = []
@@ -307,15 +318,16 @@ def update_role(role_id: int, name: str, description: str = "") -> None:
     session.require(MANAGE)
     role = Role.get_or_none(Role.id == role_id)
     if role is None:
-        raise NotFoundError("El rol no existe.")
+        raise NotFoundError(translate("services.users", "El rol no existe."))
     name, description = clean(name), clean(description)
     if not name:
-        raise ValidationError({"name": "Escriba el nombre del rol."})
+        raise ValidationError({"name": translate("services.users", "Escriba el nombre del rol.")})
     if role.builtin and name != role.name:
-        raise RuleError("Los roles de fábrica no se pueden renombrar.")
+        raise RuleError(
+            translate("services.users", "Los roles de fábrica no se pueden renombrar."))
     clash = Role.select().where(Role.id != role_id)
     if fold(name) in {fold(r.name) for r in clash}:
-        raise ValidationError({"name": f"Ya existe el rol «{name}»."})
+        raise ValidationError({"name": _role_taken(name)})
     with write_transaction():
         Role.update(name=name, description=description).where(Role.id == role_id).execute()
         changes = audit.diff({"name": role.name, "description": role.description},
@@ -330,11 +342,12 @@ def delete_role(role_id: int) -> None:
     session.require(MANAGE)
     role = Role.get_or_none(Role.id == role_id)
     if role is None:
-        raise NotFoundError("El rol no existe.")
+        raise NotFoundError(translate("services.users", "El rol no existe."))
     if role.builtin:
-        raise RuleError("Los roles de fábrica no se pueden eliminar.")
+        raise RuleError(translate("services.users", "Los roles de fábrica no se pueden eliminar."))
     if User.select().where(User.role == role_id).exists():
-        raise RuleError("El rol tiene usuarios: asígneles otro rol antes de eliminarlo.")
+        raise RuleError(translate(
+            "services.users", "El rol tiene usuarios: asígneles otro rol antes de eliminarlo."))
     with write_transaction():
         RolePermission.delete().where(RolePermission.role == role_id).execute()
         Role.delete().where(Role.id == role_id).execute()
@@ -360,7 +373,8 @@ def set_role_permission(role: str, permission: str, granted: bool) -> bool:
     """Grant or revoke one permission; returns True when something changed."""
     session.require(MANAGE)
     if permission not in permissions.ALL:
-        raise ValidationError({"permission": f"Permiso desconocido: {permission}"})
+        raise ValidationError({"permission": translate(
+            "services.users", "Permiso desconocido: {key}").format(key=permission)})
     target = _role_by_name(role)
     with write_transaction():
         exists = RolePermission.select().where(
@@ -377,11 +391,13 @@ def set_role_permission(role: str, permission: str, granted: bool) -> bool:
             ).execute()
         audit.record("permission_grant" if granted else "permission_revoke", "role", target.id,
                      {permission: (not granted, bool(granted))},
-                     detail=f"{target.name}: {permissions.label(permission)}")
+                     detail=f"{target.name}: {permissions.label(permission, translated=False)}")
         if permission == MANAGE and not granted:
             _ensure_manager_remains(
-                f"No se puede quitar «{permissions.label(MANAGE)}» al rol {target.name}: "
-                "dejaría al laboratorio sin ningún administrador activo.",
+                translate("services.users",
+                          "No se puede quitar «{permission}» al rol {role}: dejaría al "
+                          "laboratorio sin ningún administrador activo.").format(
+                    permission=permissions.label(MANAGE), role=target.name),
                 had_managers,
             )
     _after_change()

@@ -4,8 +4,8 @@ from __future__ import annotations
 import sys
 
 from .. import APP_NAME
-from ..paths import default_db_path, demo_db_path
 from ..i18n import translate
+from ..paths import default_db_path, demo_db_path
 
 
 def ensure_demo_database() -> str:
@@ -63,6 +63,9 @@ def create_application():
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
     app.setOrganizationName("PatoLab")
+    from .icons import app_icon
+
+    app.setWindowIcon(app_icon())  # every window, the taskbar and the Alt+Tab switcher
     from .. import i18n
 
     i18n.install_translators(app)  # the language chosen on this computer (Spanish default)

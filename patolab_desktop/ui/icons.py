@@ -4,7 +4,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 ICONS = {
-    "app": "mdi6.microscope",
+    "app": "mdi6.microscope",  # only if resources/icons/patolab.* is missing: see app_icon
     # backups and database connection (issue 9)
     "backup": "mdi6.database-export",
     "restore": "mdi6.database-import",
@@ -104,6 +104,42 @@ COLORS = {
 
 @lru_cache(maxsize=None)
 def icon(name: str):
+    if name == "app":
+        return app_icon()
+    return _awesome(name)
+
+
+def _awesome(name: str):
     import qtawesome as qta
 
     return qta.icon(ICONS.get(name, "mdi6.help-circle"), color=COLORS.get(name, "#37474f"))
+
+
+def app_icon_path():
+    """The application icon file (``scripts/make_icon.py``): the .ico with every size Windows
+    asks for when Qt can read ICO files, else the 256 px .png."""
+    from PySide6.QtGui import QImageReader
+
+    from ..paths import resource
+
+    ico = resource("icons", "patolab.ico")
+    formats = {bytes(f).decode().lower() for f in QImageReader.supportedImageFormats()}
+    if ico.is_file() and "ico" in formats:
+        return ico
+    return resource("icons", "patolab.png")
+
+
+@lru_cache(maxsize=None)
+def app_icon():
+    """The PatoLab icon of windows and taskbar, read from the resource file (the qtawesome
+    microscope only if the file is missing or unreadable)."""
+    from PySide6.QtGui import QIcon
+
+    path = app_icon_path()
+    result = QIcon(str(path)) if path.is_file() else QIcon()
+    if result.isNull() or not result.availableSizes():
+        import logging
+
+        logging.getLogger(__name__).warning("Application icon not readable: %s", path)
+        return _awesome("app")
+    return result

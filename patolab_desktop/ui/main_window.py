@@ -2,14 +2,13 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP
-
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QTabWidget, QWidget
 
 from .. import APP_NAME, __version__
-from . import prompts
-from .icons import icon
 from ..i18n import translate
+from . import prompts
+from .icons import app_icon, icon
 
 MENUS = (
     ("file", QT_TRANSLATE_NOOP("main_window", "&Archivo")),
@@ -26,7 +25,7 @@ class MainWindow(QMainWindow):
     def __init__(self, db_label: str = "", parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle(f"{APP_NAME} — {db_label}" if db_label else APP_NAME)
-        self.setWindowIcon(icon("app"))
+        self.setWindowIcon(app_icon())
         self.resize(1200, 760)
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
@@ -103,14 +102,13 @@ class MainWindow(QMainWindow):
 
     # --- set-up -------------------------------------------------------------------------
     def _install_areas(self) -> None:
+        from ..services.errors import PermissionDenied
         from .catalog import area as catalog_area
         from .customers import area as customers_area
         from .customers import import_area
         from .printing import area as printing_area
         from .referrers import area as referrers_area
         from .requests import area as requests_area
-
-        from ..services.errors import PermissionDenied
 
         for area in (requests_area, customers_area, import_area, referrers_area, catalog_area,
                      printing_area):
@@ -121,8 +119,10 @@ class MainWindow(QMainWindow):
 
                 logging.getLogger(__name__).info("Area %s not installed for this role",
                                                  area.__name__)
-        from .admin import backup_actions  # Archivo: copias de seguridad, conexión (issue 9)
-        from .admin import language_dialog  # Archivo: idioma (issue 10)
+        from .admin import (
+            backup_actions,  # Archivo: copias de seguridad, conexión (issue 9)
+            language_dialog,  # Archivo: idioma (issue 10)
+        )
 
         backup_actions.install(self)
         language_dialog.install(self)
@@ -132,11 +132,16 @@ class MainWindow(QMainWindow):
 
     def _install_file_and_help(self) -> None:
         self.menu("file").addSeparator()
-        self.add_action("file", translate("main_window", "&Salir"), self.close, "quit", QKeySequence.StandardKey.Quit)
-        self.add_action("help", translate("main_window", "&Acerca de PatoLab Desktop"), self._about, "app")
+        self.add_action("file", translate("main_window", "&Salir"), self.close, "quit",
+                        QKeySequence.StandardKey.Quit)
+        self.add_action("help", translate("main_window", "&Acerca de PatoLab Desktop"),
+                        self._about, "app")
 
     def _about(self) -> None:
-        prompts.info(self, translate("main_window", "Acerca de"), translate("main_window", "{APP_NAME} {version}\nRecepción de laboratorio clínico y de patología.").format(APP_NAME=APP_NAME, version=__version__))
+        text = translate("main_window",
+                         "{APP_NAME} {version}\nRecepción de laboratorio clínico y de patología."
+                         ).format(APP_NAME=APP_NAME, version=__version__)
+        prompts.info(self, translate("main_window", "Acerca de"), text)
 
     def showEvent(self, event):  # noqa: N802
         super().showEvent(event)

@@ -4,302 +4,305 @@
 <context>
     <name>ServiceLabels</name>
     <message>
-        <location filename="../../patolab_desktop/ui/service_labels.py" line="18"/>
+        <location filename="../../patolab_desktop/services/requests.py" line="47"/>
         <source>Pendiente</source>
         <translation>Pending</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/service_labels.py" line="19"/>
+        <location filename="../../patolab_desktop/services/requests.py" line="48"/>
         <source>Muestra tomada</source>
         <translation>Sample collected</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/service_labels.py" line="20"/>
+        <location filename="../../patolab_desktop/services/requests.py" line="49"/>
         <source>En proceso</source>
         <translation>In progress</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/service_labels.py" line="21"/>
+        <location filename="../../patolab_desktop/services/requests.py" line="50"/>
         <source>Resultado parcial</source>
         <translation>Partial result</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/service_labels.py" line="22"/>
+        <location filename="../../patolab_desktop/services/requests.py" line="51"/>
         <source>Completada</source>
         <translation>Completed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/service_labels.py" line="23"/>
+        <location filename="../../patolab_desktop/services/requests.py" line="52"/>
+        <location filename="../../patolab_desktop/services/requests.py" line="80"/>
         <source>Cancelada</source>
         <translation>Cancelled</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/service_labels.py" line="25"/>
+        <location filename="../../patolab_desktop/services/requests.py" line="55"/>
         <source>Rutina</source>
         <translation>Routine</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/service_labels.py" line="26"/>
+        <location filename="../../patolab_desktop/services/requests.py" line="56"/>
         <source>Urgente</source>
         <translation>Urgent</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/service_labels.py" line="27"/>
+        <location filename="../../patolab_desktop/services/requests.py" line="57"/>
         <source>STAT (inmediato)</source>
         <translation>STAT (immediate)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/service_labels.py" line="29"/>
+        <location filename="../../patolab_desktop/services/requests.py" line="60"/>
         <source>Ambulatorio</source>
         <translation>Outpatient</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/service_labels.py" line="30"/>
+        <location filename="../../patolab_desktop/services/requests.py" line="61"/>
         <source>Hospitalizado</source>
         <translation>Inpatient</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/service_labels.py" line="31"/>
+        <location filename="../../patolab_desktop/services/requests.py" line="62"/>
         <source>Emergencia</source>
         <translation>Emergency</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/service_labels.py" line="32"/>
+        <location filename="../../patolab_desktop/services/requests.py" line="63"/>
         <source>Externo</source>
         <translation>External</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/service_labels.py" line="34"/>
+        <location filename="../../patolab_desktop/services/requests.py" line="78"/>
         <source>Creada</source>
         <translation>Created</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/service_labels.py" line="35"/>
+        <location filename="../../patolab_desktop/services/audit.py" line="41"/>
+        <location filename="../../patolab_desktop/services/requests.py" line="79"/>
         <source>Cambio de estado</source>
         <translation>Status change</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/service_labels.py" line="36"/>
+        <location filename="../../patolab_desktop/services/requests.py" line="81"/>
         <source>Investigación agregada</source>
         <translation>Test added</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/service_labels.py" line="37"/>
+        <location filename="../../patolab_desktop/services/requests.py" line="82"/>
         <source>Investigación quitada</source>
         <translation>Test removed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/service_labels.py" line="38"/>
+        <location filename="../../patolab_desktop/services/audit.py" line="45"/>
+        <location filename="../../patolab_desktop/services/requests.py" line="83"/>
         <source>Descuento</source>
         <translation>Discount</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/service_labels.py" line="39"/>
+        <location filename="../../patolab_desktop/services/requests.py" line="84"/>
         <source>Datos modificados</source>
         <translation>Details changed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/service_labels.py" line="41"/>
+        <location filename="../../patolab_desktop/services/requests.py" line="87"/>
         <source>Sin descuento</source>
         <translation>No discount</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/service_labels.py" line="42"/>
+        <location filename="../../patolab_desktop/services/requests.py" line="88"/>
         <source>Por edad</source>
         <translation>Age-based</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/service_labels.py" line="43"/>
+        <location filename="../../patolab_desktop/services/requests.py" line="89"/>
         <source>Manual</source>
         <translation>Manual</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/service_labels.py" line="45"/>
+        <location filename="../../patolab_desktop/services/customers.py" line="47"/>
         <source>Paciente</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/service_labels.py" line="46"/>
+        <location filename="../../patolab_desktop/services/customers.py" line="48"/>
         <source>Empresa</source>
         <translation>Company</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/service_labels.py" line="47"/>
+        <location filename="../../patolab_desktop/ui/service_labels.py" line="20"/>
         <source>Cliente</source>
         <translation>Customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/service_labels.py" line="49"/>
+        <location filename="../../patolab_desktop/services/audit.py" line="36"/>
         <source>Crear</source>
         <translation>Create</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/service_labels.py" line="50"/>
+        <location filename="../../patolab_desktop/services/audit.py" line="37"/>
         <source>Modificar</source>
         <translation>Modify</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/service_labels.py" line="51"/>
+        <location filename="../../patolab_desktop/services/audit.py" line="38"/>
         <source>Desactivar</source>
         <translation>Deactivate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/service_labels.py" line="52"/>
+        <location filename="../../patolab_desktop/services/audit.py" line="39"/>
         <source>Reactivar</source>
         <translation>Reactivate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/service_labels.py" line="53"/>
+        <location filename="../../patolab_desktop/services/audit.py" line="40"/>
         <source>Eliminar</source>
         <translation>Delete</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/service_labels.py" line="54"/>
+        <location filename="../../patolab_desktop/services/audit.py" line="46"/>
         <source>Cambio de precio</source>
         <translation>Price change</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/service_labels.py" line="55"/>
+        <location filename="../../patolab_desktop/services/audit.py" line="47"/>
         <source>Exportar</source>
         <translation>Export</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/service_labels.py" line="56"/>
+        <location filename="../../patolab_desktop/services/audit.py" line="48"/>
         <source>Importar</source>
         <translation>Import</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/service_labels.py" line="57"/>
+        <location filename="../../patolab_desktop/services/audit.py" line="49"/>
         <source>Imprimir</source>
         <translation>Print</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/service_labels.py" line="58"/>
+        <location filename="../../patolab_desktop/services/audit.py" line="50"/>
         <source>Inicio de sesión</source>
         <translation>Login</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/service_labels.py" line="59"/>
+        <location filename="../../patolab_desktop/services/audit.py" line="51"/>
         <source>Intento fallido de acceso</source>
         <translation>Failed login attempt</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/service_labels.py" line="60"/>
+        <location filename="../../patolab_desktop/services/audit.py" line="52"/>
         <source>Cuenta bloqueada</source>
         <translation>Account locked</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/service_labels.py" line="61"/>
+        <location filename="../../patolab_desktop/services/audit.py" line="53"/>
         <source>Cierre de sesión</source>
         <translation>Logout</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/service_labels.py" line="62"/>
+        <location filename="../../patolab_desktop/services/audit.py" line="54"/>
         <source>Cambio de contraseña</source>
         <translation>Password change</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/service_labels.py" line="63"/>
+        <location filename="../../patolab_desktop/services/audit.py" line="55"/>
         <source>Contraseña restablecida</source>
         <translation>Password reset</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/service_labels.py" line="64"/>
+        <location filename="../../patolab_desktop/services/audit.py" line="56"/>
         <source>Cuenta desbloqueada</source>
         <translation>Account unlocked</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/service_labels.py" line="65"/>
+        <location filename="../../patolab_desktop/services/audit.py" line="57"/>
         <source>Permiso concedido</source>
         <translation>Permission granted</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/service_labels.py" line="66"/>
+        <location filename="../../patolab_desktop/services/audit.py" line="58"/>
         <source>Permiso retirado</source>
         <translation>Permission withdrawn</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/service_labels.py" line="67"/>
+        <location filename="../../patolab_desktop/services/audit.py" line="59"/>
         <source>Cambio de configuración</source>
         <translation>Settings change</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/service_labels.py" line="68"/>
+        <location filename="../../patolab_desktop/services/audit.py" line="60"/>
         <source>Copia de seguridad</source>
         <translation>Backup</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/service_labels.py" line="69"/>
+        <location filename="../../patolab_desktop/services/audit.py" line="61"/>
         <source>Restauración</source>
         <translation>Restore</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/service_labels.py" line="70"/>
+        <location filename="../../patolab_desktop/services/audit.py" line="42"/>
         <source>Cancelar</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/service_labels.py" line="71"/>
+        <location filename="../../patolab_desktop/services/audit.py" line="43"/>
         <source>Agregar investigación</source>
         <translation>Add test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/service_labels.py" line="72"/>
+        <location filename="../../patolab_desktop/services/audit.py" line="44"/>
         <source>Quitar investigación</source>
         <translation>Remove test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/service_labels.py" line="73"/>
+        <location filename="../../patolab_desktop/services/audit.py" line="65"/>
         <source>Paciente/empresa</source>
         <translation>Patient/company</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/service_labels.py" line="74"/>
+        <location filename="../../patolab_desktop/services/audit.py" line="66"/>
         <source>Remitente</source>
         <translation>Referrer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/service_labels.py" line="75"/>
+        <location filename="../../patolab_desktop/services/audit.py" line="67"/>
         <source>Tipo de remitente</source>
         <translation>Referrer type</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/service_labels.py" line="76"/>
+        <location filename="../../patolab_desktop/services/audit.py" line="68"/>
         <source>Investigación</source>
         <translation>Test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/service_labels.py" line="77"/>
+        <location filename="../../patolab_desktop/services/audit.py" line="69"/>
         <source>Sucursal</source>
         <translation>Branch</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/service_labels.py" line="78"/>
+        <location filename="../../patolab_desktop/services/audit.py" line="70"/>
         <source>Solicitud</source>
         <translation>Request</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/service_labels.py" line="79"/>
+        <location filename="../../patolab_desktop/services/audit.py" line="71"/>
         <source>Usuario</source>
         <translation>User</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/service_labels.py" line="80"/>
+        <location filename="../../patolab_desktop/services/audit.py" line="72"/>
         <source>Rol</source>
         <translation>Role</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/service_labels.py" line="81"/>
+        <location filename="../../patolab_desktop/services/audit.py" line="73"/>
         <source>Configuración</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/service_labels.py" line="82"/>
+        <location filename="../../patolab_desktop/services/audit.py" line="74"/>
         <source>Base de datos</source>
         <translation>Database</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/service_labels.py" line="83"/>
+        <location filename="../../patolab_desktop/services/audit.py" line="75"/>
         <source>Reporte</source>
         <translation>Report</translation>
     </message>
@@ -511,17 +514,18 @@ The previous state was saved to:
 {safety_backup}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="106"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="107"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="151"/>
         <source>No se pudo comprobar la base de datos: {exc}</source>
         <translation>The database could not be checked: {exc}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="111"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="124"/>
         <source>La base de datos tiene problemas</source>
         <translation>The database has problems</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="112"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="125"/>
         <source>La comprobación de integridad al iniciar encontró problemas. No siga registrando datos hasta recuperarla.
 
 </source>
@@ -530,12 +534,12 @@ The previous state was saved to:
 </translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="120"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="131"/>
         <source>Copia de seguridad automática</source>
         <translation>Automatic backup</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="121"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="132"/>
         <source>No se pudo hacer la copia de seguridad automática:
 {exc}</source>
         <translation>The automatic backup could not be made:
@@ -1043,6 +1047,11 @@ Enter your password to continue: open forms stay just as you left them.</transla
 <context>
     <name>admin.users_window</name>
     <message>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="38"/>
+        <source>nunca</source>
+        <translation>never</translation>
+    </message>
+    <message>
         <location filename="../../patolab_desktop/ui/admin/users_window.py" line="50"/>
         <source>Usuario</source>
         <translation>User</translation>
@@ -1232,7 +1241,7 @@ Enter your password to continue: open forms stay just as you left them.</transla
 <context>
     <name>app</name>
     <message>
-        <location filename="../../patolab_desktop/ui/app.py" line="85"/>
+        <location filename="../../patolab_desktop/ui/app.py" line="91"/>
         <source>No se pudo abrir la base de datos</source>
         <translation>The database could not be opened</translation>
     </message>
@@ -1240,7 +1249,7 @@ Enter your password to continue: open forms stay just as you left them.</transla
 <context>
     <name>catalog.area</name>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/area.py" line="23"/>
+        <location filename="../../patolab_desktop/ui/catalog/area.py" line="22"/>
         <source>Catálogo</source>
         <translation>Catalogue</translation>
     </message>
@@ -1270,66 +1279,60 @@ Enter your password to continue: open forms stay just as you left them.</transla
         <translation>C&amp;atalogue (CSV)…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/area.py" line="55"/>
-        <location filename="../../patolab_desktop/ui/catalog/area.py" line="89"/>
+        <location filename="../../patolab_desktop/ui/catalog/area.py" line="57"/>
+        <location filename="../../patolab_desktop/ui/catalog/area.py" line="90"/>
         <source>Archivos CSV (*.csv)</source>
         <translation>CSV files (*.csv)</translation>
     </message>
     <message>
+        <location filename="../../patolab_desktop/ui/catalog/area.py" line="64"/>
+        <source>Exportación cancelada</source>
+        <translation>Export cancelled</translation>
+    </message>
+    <message>
         <location filename="../../patolab_desktop/ui/catalog/area.py" line="65"/>
-        <source>No se pudo exportar</source>
-        <translation>Export failed</translation>
+        <source>No se escribió ningún archivo.</source>
+        <translation>No file was written.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/area.py" line="66"/>
-        <source>No se pudo escribir el archivo:
-{path}
-
-{v}</source>
-        <translation>The file could not be written:
-{path}
-
-{v}</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/catalog/area.py" line="70"/>
+        <location filename="../../patolab_desktop/ui/catalog/area.py" line="71"/>
         <source>Exportación terminada</source>
         <translation>Export finished</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/area.py" line="70"/>
+        <location filename="../../patolab_desktop/ui/catalog/area.py" line="71"/>
         <source>Se exportaron {count:,} {noun} a:
 {path}</source>
         <translation>{count:,} {noun} exported to:
 {path}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/area.py" line="79"/>
+        <location filename="../../patolab_desktop/ui/catalog/area.py" line="80"/>
         <source>Exportar catálogo a CSV</source>
         <translation>Export catalogue to CSV</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/area.py" line="81"/>
+        <location filename="../../patolab_desktop/ui/catalog/area.py" line="82"/>
         <source>investigación</source>
         <translation>test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/area.py" line="89"/>
+        <location filename="../../patolab_desktop/ui/catalog/area.py" line="90"/>
         <source>Importar catálogo (CSV)</source>
         <translation>Import catalogue (CSV)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/area.py" line="92"/>
+        <location filename="../../patolab_desktop/ui/catalog/area.py" line="93"/>
         <source>Importar catálogo</source>
         <translation>Import catalogue</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/area.py" line="102"/>
+        <location filename="../../patolab_desktop/ui/catalog/area.py" line="103"/>
         <source>  … y {v} filas rechazadas más (la línea de órdenes «patolab import-catalog» las lista todas).</source>
         <translation>  … and {v} more rejected rows (the command “patolab import-catalog” lists them all).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/area.py" line="105"/>
+        <location filename="../../patolab_desktop/ui/catalog/area.py" line="106"/>
         <source>
 
 ¿Importar ahora?</source>
@@ -1824,27 +1827,27 @@ It will no longer be offered for new requests; requests that already have it do 
         <translation>Showing {shown:,} of {total:,} {noun_many}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="288"/>
+        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="264"/>
         <source>No encontrado</source>
         <translation>Not found</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="289"/>
+        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="265"/>
         <source>Ese {noun_one} ya no existe en la base de datos. Se actualizará la lista.</source>
         <translation>That {noun_one} no longer exists in the database. The list will be refreshed.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="315"/>
+        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="291"/>
         <source>Desactivar {noun_one}</source>
         <translation>Deactivate {noun_one}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="321"/>
+        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="297"/>
         <source>No se pudo desactivar</source>
         <translation>Could not deactivate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="337"/>
+        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="313"/>
         <source>No se pudo reactivar</source>
         <translation>Could not reactivate</translation>
     </message>
@@ -1996,57 +1999,57 @@ It will no longer be offered for new requests; requests that already have it do 
         <translation>Customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="21"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="22"/>
         <source>&amp;Clientes</source>
         <translation>&amp;Customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="25"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="26"/>
         <source>&amp;Nuevo cliente…	Ctrl+N</source>
         <translation>&amp;New customer…	Ctrl+N</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="28"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="29"/>
         <source>&amp;Clientes (CSV)…</source>
         <translation>&amp;Customers (CSV)…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="53"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="54"/>
         <source>Exportar clientes a CSV</source>
         <translation>Export customers to CSV</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="54"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="55"/>
         <source>Archivos CSV (*.csv)</source>
         <translation>CSV files (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="59"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="60"/>
         <source>Exportar clientes</source>
         <translation>Export customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="60"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="61"/>
         <source>Exportando clientes</source>
         <translation>Exporting customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="62"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="63"/>
         <source>Exportación cancelada</source>
         <translation>Export cancelled</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="62"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="63"/>
         <source>No se escribió ningún archivo.</source>
         <translation>No file was written.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="68"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="69"/>
         <source>Exportación terminada</source>
         <translation>Export finished</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="69"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="70"/>
         <source>Se exportaron {count:,} {noun} a:
 {path}</source>
         <translation>{count:,} {noun} exported to:
@@ -2056,62 +2059,62 @@ It will no longer be offered for new requests; requests that already have it do 
 <context>
     <name>customers.customer_columns</name>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="57"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="46"/>
         <source>Inactivo (desactivado)</source>
         <translation>Inactive (deactivated)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="59"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="48"/>
         <source>Datos incompletos: ábralo para completarlos</source>
         <translation>Incomplete details: open it to complete them</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="66"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="55"/>
         <source>Nombre</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="68"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="57"/>
         <source>Identidad/RTN</source>
         <translation>ID/RTN</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="69"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="58"/>
         <source>Tipo</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="71"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="60"/>
         <source>Edad</source>
         <translation>Age</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="72"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="61"/>
         <source>Género</source>
         <translation>Gender</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="73"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="62"/>
         <source>Teléfono</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="74"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="63"/>
         <source>Correo</source>
         <translation>Email</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="75"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="64"/>
         <source>Departamento</source>
         <translation>Department</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="76"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="65"/>
         <source>Municipio</source>
         <translation>Municipality</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="77"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="66"/>
         <source>Registrado</source>
         <translation>Registered</translation>
     </message>
@@ -2652,22 +2655,22 @@ Save anyway?</translation>
         <translation>Showing {shown:,} of {total:,} customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="324"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="300"/>
         <source>Cliente no encontrado</source>
         <translation>Customer not found</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="325"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="301"/>
         <source>Ese cliente ya no existe en la base de datos. Se actualizará la lista.</source>
         <translation>That customer no longer exists in the database. The list will be refreshed.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="342"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="318"/>
         <source>Desactivar cliente</source>
         <translation>Deactivate customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="343"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="319"/>
         <source>¿Desactivar a «{name}»?
 
 Dejará de aparecer en las listas y búsquedas, pero su historial se conserva. Un administrador puede reactivarlo.</source>
@@ -2676,12 +2679,12 @@ Dejará de aparecer en las listas y búsquedas, pero su historial se conserva. U
 They will no longer appear in lists and searches, but their history is kept. An administrator can reactivate them.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="348"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="324"/>
         <source>No se pudo desactivar</source>
         <translation>Could not deactivate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="361"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="337"/>
         <source>No se pudo reactivar</source>
         <translation>Could not reactivate</translation>
     </message>
@@ -3005,12 +3008,12 @@ They will no longer appear in lists and searches, but their history is kept. An 
 <context>
     <name>errors</name>
     <message>
-        <location filename="../../patolab_desktop/ui/errors.py" line="89"/>
+        <location filename="../../patolab_desktop/ui/errors.py" line="91"/>
         <source>Error inesperado</source>
         <translation>Unexpected error</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/errors.py" line="90"/>
+        <location filename="../../patolab_desktop/ui/errors.py" line="92"/>
         <source>Ocurrió un error inesperado. No se guardó ningún cambio a medias; la pantalla se volverá a cargar desde la base de datos.
 
 {text}
@@ -3026,57 +3029,57 @@ The details are in the log: {log_file}</translation>
 <context>
     <name>main_window</name>
     <message>
-        <location filename="../../patolab_desktop/ui/main_window.py" line="15"/>
+        <location filename="../../patolab_desktop/ui/main_window.py" line="14"/>
         <source>&amp;Archivo</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/main_window.py" line="16"/>
+        <location filename="../../patolab_desktop/ui/main_window.py" line="15"/>
         <source>&amp;Pacientes/Clientes</source>
         <translation>&amp;Patients/Customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/main_window.py" line="17"/>
+        <location filename="../../patolab_desktop/ui/main_window.py" line="16"/>
         <source>&amp;Solicitudes</source>
         <translation>&amp;Requests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/main_window.py" line="18"/>
+        <location filename="../../patolab_desktop/ui/main_window.py" line="17"/>
         <source>&amp;Remitentes</source>
         <translation>Re&amp;ferrers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/main_window.py" line="19"/>
+        <location filename="../../patolab_desktop/ui/main_window.py" line="18"/>
         <source>&amp;Catálogo</source>
         <translation>&amp;Catalogue</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/main_window.py" line="20"/>
+        <location filename="../../patolab_desktop/ui/main_window.py" line="19"/>
         <source>&amp;Exportar</source>
         <translation>&amp;Export</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/main_window.py" line="21"/>
+        <location filename="../../patolab_desktop/ui/main_window.py" line="20"/>
         <source>A&amp;yuda</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/main_window.py" line="117"/>
+        <location filename="../../patolab_desktop/ui/main_window.py" line="135"/>
         <source>&amp;Salir</source>
         <translation>E&amp;xit</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/main_window.py" line="118"/>
+        <location filename="../../patolab_desktop/ui/main_window.py" line="137"/>
         <source>&amp;Acerca de PatoLab Desktop</source>
         <translation>&amp;About PatoLab Desktop</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/main_window.py" line="121"/>
+        <location filename="../../patolab_desktop/ui/main_window.py" line="144"/>
         <source>Acerca de</source>
         <translation>About</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/main_window.py" line="121"/>
+        <location filename="../../patolab_desktop/ui/main_window.py" line="141"/>
         <source>{APP_NAME} {version}
 Recepción de laboratorio clínico y de patología.</source>
         <translation>{APP_NAME} {version}
@@ -3119,113 +3122,113 @@ Front desk for clinical and pathology laboratories.</translation>
 <context>
     <name>printing.actions</name>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="44"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="45"/>
         <source>No se pudo iniciar la impresión (¿impresora disponible?).</source>
         <translation>Printing could not start (is a printer available?).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="80"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="83"/>
         <source>Documento PDF (*.pdf)</source>
         <translation>PDF document (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="106"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="109"/>
         <source>No se puede imprimir la solicitud</source>
         <translation>The request cannot be printed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="120"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="123"/>
         <source>Resumen de solicitud {request_number}</source>
         <translation>Request summary {request_number}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="133"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="139"/>
         <source>Imprimir resumen {request_number}</source>
         <translation>Print summary {request_number}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="137"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="145"/>
         <source>No se pudo imprimir</source>
         <translation>Printing failed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="152"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="162"/>
         <source>Guardar resumen en PDF</source>
         <translation>Save summary as PDF</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="153"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="160"/>
         <source>Solicitud {request_number}.pdf</source>
         <translation>Request {request_number}.pdf</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="159"/>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="232"/>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="270"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="169"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="248"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="291"/>
         <source>No se pudo guardar el PDF</source>
         <translation>The PDF could not be saved</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="163"/>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="274"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="173"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="295"/>
         <source>PDF guardado</source>
         <translation>PDF saved</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="163"/>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="274"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="174"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="296"/>
         <source>Se guardó el resumen en:
 {path}</source>
         <translation>The summary was saved to:
 {path}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="172"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="184"/>
         <source>No se pueden imprimir las etiquetas</source>
         <translation>The labels cannot be printed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="189"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="201"/>
         <source>Imprimir etiquetas {number}</source>
         <translation>Print labels {number}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="193"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="206"/>
         <source>No se pudieron imprimir las etiquetas</source>
         <translation>The labels could not be printed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="212"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="225"/>
         <source>Etiquetas {number}</source>
         <translation>Labels {number}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="225"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="240"/>
         <source>Guardar etiquetas en PDF</source>
         <translation>Save labels as PDF</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="226"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="241"/>
         <source>Etiquetas {number}.pdf</source>
         <translation>Labels {number}.pdf</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="244"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="260"/>
         <source>No se puede preparar el resumen</source>
         <translation>The summary cannot be prepared</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="254"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="270"/>
         <source>Resumen por período {period_text}</source>
         <translation>Period summary {period_text}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="262"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="280"/>
         <source>Resumen {date_from:%Y-%m-%d} a {date_to:%Y-%m-%d}.pdf</source>
         <translation>Summary {date_from:%Y-%m-%d} to {date_to:%Y-%m-%d}.pdf</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="263"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="284"/>
         <source>Guardar resumen por período en PDF</source>
         <translation>Save period summary as PDF</translation>
     </message>
@@ -3418,22 +3421,27 @@ Front desk for clinical and pathology laboratories.</translation>
 <context>
     <name>printing.layout</name>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/layout.py" line="464"/>
+        <location filename="../../patolab_desktop/ui/printing/layout.py" line="82"/>
+        <source>Etiqueta</source>
+        <translation>Label</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/layout.py" line="468"/>
         <source>Tel. {phone}</source>
         <translation>Tel. {phone}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/layout.py" line="491"/>
+        <location filename="../../patolab_desktop/ui/printing/layout.py" line="497"/>
         <source>Página {v} de {count}</source>
         <translation>Page {v} of {count}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/layout.py" line="540"/>
+        <location filename="../../patolab_desktop/ui/printing/layout.py" line="547"/>
         <source>La carpeta no existe: {parent}</source>
         <translation>The folder does not exist: {parent}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/layout.py" line="552"/>
+        <location filename="../../patolab_desktop/ui/printing/layout.py" line="560"/>
         <source>No se pudo escribir el PDF: {target}</source>
         <translation>The PDF could not be written: {target}</translation>
     </message>
@@ -3514,104 +3522,170 @@ Front desk for clinical and pathology laboratories.</translation>
 <context>
     <name>printing.period_report</name>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="46"/>
-        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="90"/>
+        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="56"/>
+        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="71"/>
+        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="130"/>
+        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="141"/>
         <source>Total</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="53"/>
+        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="57"/>
+        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="131"/>
+        <source>Descuento</source>
+        <translation>Discount</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="58"/>
+        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="132"/>
+        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="157"/>
+        <source>Neto</source>
+        <translation>Net</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="80"/>
         <source>{v} — {TITLE} {period_text} (continuación)</source>
         <translation>{v} — {TITLE} {period_text} (continued)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="63"/>
+        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="93"/>
         <source>Del {period_text}</source>
         <translation>Period {period_text}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="73"/>
+        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="102"/>
+        <source>Resumen</source>
+        <translation>Summary</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="104"/>
         <source>Todas las solicitudes</source>
         <translation>All requests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="74"/>
+        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="106"/>
+        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="129"/>
         <source>Canceladas</source>
         <translation>Cancelled</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="75"/>
+        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="108"/>
         <source>Vigentes (sin canceladas)</source>
         <translation>Current (not cancelled)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="76"/>
+        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="110"/>
         <source>Resumen del período</source>
         <translation>Period summary</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="79"/>
+        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="113"/>
         <source>Por estado</source>
         <translation>By status</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="79"/>
+        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="114"/>
         <source>Estado</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="80"/>
+        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="115"/>
         <source>Por prioridad</source>
         <translation>By priority</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="80"/>
+        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="116"/>
         <source>Prioridad</source>
         <translation>Priority</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="81"/>
+        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="117"/>
         <source>Por origen</source>
         <translation>By source</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="81"/>
+        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="118"/>
         <source>Origen</source>
         <translation>Source</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="93"/>
-        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="95"/>
+        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="127"/>
+        <source>Fecha</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="136"/>
         <source>Por día</source>
         <translation>By day</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="95"/>
+        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="139"/>
         <source>No hay solicitudes en el período.</source>
         <translation>No requests in the period.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="103"/>
+        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="153"/>
+        <source>Número</source>
+        <translation>Number</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="154"/>
+        <source>Solicitada</source>
+        <translation>Requested</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="155"/>
+        <source>Paciente</source>
+        <translation>Patient</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="156"/>
+        <source>Motivo</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="158"/>
         <source>(sin motivo)</source>
         <translation>(no reason)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="106"/>
+        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="163"/>
         <source>Solicitudes canceladas ({len:,})</source>
         <translation>Cancelled requests ({len:,})</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="108"/>
+        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="150"/>
         <source>Solicitudes canceladas</source>
         <translation>Cancelled requests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="108"/>
+        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="34"/>
+        <source>Resumen por período</source>
+        <translation>Period summary</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="42"/>
+        <source>{start} al {end}</source>
+        <translation>{start} to {end}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="49"/>
+        <source>Todas las sucursales</source>
+        <translation>All branches</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="55"/>
+        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="128"/>
+        <source>Solicitudes</source>
+        <translation>Requests</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="151"/>
         <source>Ninguna solicitud cancelada en el período.</source>
         <translation>No requests cancelled in the period.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="128"/>
+        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="183"/>
         <source>Impreso por {who} el {v}</source>
         <translation>Printed by {who} on {v}</translation>
     </message>
@@ -3619,123 +3693,193 @@ Front desk for clinical and pathology laboratories.</translation>
 <context>
     <name>printing.request_summary</name>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="46"/>
+        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="126"/>
         <source>{v} — {TITLE} {number} (continuación)</source>
         <translation>{v} — {TITLE} {number} (continued)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="80"/>
+        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="98"/>
         <source>Paciente</source>
         <translation>Patient</translation>
     </message>
     <message>
+        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="47"/>
+        <source>Resumen de solicitud</source>
+        <translation>Request summary</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="55"/>
+        <source>1 año</source>
+        <translation>1 year</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="56"/>
+        <source>{age} años</source>
+        <translation>{age} years</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="72"/>
+        <source>por edad {percent} %</source>
+        <translation>age-based {percent} %</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="74"/>
+        <source>manual {percent} %</source>
+        <translation>manual {percent} %</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="79"/>
+        <source>Código</source>
+        <translation>Code</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="80"/>
+        <source>Investigación</source>
+        <translation>Test</translation>
+    </message>
+    <message>
         <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="81"/>
+        <source>Muestra</source>
+        <translation>Sample</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="82"/>
+        <source>Precio</source>
+        <translation>Price</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="84"/>
+        <source>Neto</source>
+        <translation>Net</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="99"/>
         <source>Identidad</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="83"/>
+        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="100"/>
+        <source>Edad</source>
+        <translation>Age</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="102"/>
         <source>Sexo</source>
         <translation>Sex</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="84"/>
+        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="103"/>
         <source>Remitente</source>
         <translation>Referrer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="85"/>
+        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="104"/>
         <source>Sucursal</source>
         <translation>Branch</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="86"/>
+        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="105"/>
         <source>Prioridad</source>
         <translation>Priority</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="87"/>
+        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="107"/>
         <source>Origen</source>
         <translation>Source</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="88"/>
+        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="108"/>
         <source>Fecha de solicitud</source>
         <translation>Request date</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="89"/>
+        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="110"/>
         <source>Estado</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="92"/>
+        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="113"/>
         <source>Completada</source>
         <translation>Completed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="94"/>
+        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="157"/>
         <source>Información clínica</source>
         <translation>Clinical information</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="94"/>
+        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="159"/>
         <source>Notas</source>
         <translation>Notes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="124"/>
+        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="182"/>
         <source>Investigaciones</source>
         <translation>Tests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="128"/>
+        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="200"/>
+        <source>Total (1 investigación)</source>
+        <translation>Total (1 test)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="202"/>
+        <source>Total ({count} investigaciones)</source>
+        <translation>Total ({count} tests)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="83"/>
+        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="193"/>
         <source>Descuento</source>
         <translation>Discount</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="130"/>
+        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="196"/>
         <source>Descuento ({discount_text})</source>
         <translation>Discount ({discount_text})</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="132"/>
-        <source>Total ({ordered} {v})</source>
-        <translation>Total ({ordered} {v})</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="134"/>
+        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="205"/>
         <source>Total</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="136"/>
+        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="209"/>
         <source>Neto a pagar</source>
         <translation>Net to pay</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="155"/>
-        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="157"/>
+        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="229"/>
         <source>Motivo del descuento: {discount_reason}</source>
         <translation>Discount reason: {discount_reason}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="162"/>
+        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="239"/>
         <source>SOLICITUD CANCELADA</source>
         <translation>REQUEST CANCELLED</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="164"/>
+        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="241"/>
         <source> el {cancelled_at_text}</source>
         <translation> on {cancelled_at_text}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="165"/>
+        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="243"/>
+        <source>(sin motivo registrado)</source>
+        <translation>(no reason recorded)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="245"/>
         <source>Motivo: {v}</source>
         <translation>Reason: {v}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="207"/>
+        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="263"/>
+        <source>CANCELADA</source>
+        <translation>CANCELLED</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="288"/>
         <source>Impreso por {who} el {v}</source>
         <translation>Printed by {who} on {v}</translation>
     </message>
@@ -3743,17 +3887,27 @@ Front desk for clinical and pathology laboratories.</translation>
 <context>
     <name>printing.tube_labels</name>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/tube_labels.py" line="62"/>
+        <location filename="../../patolab_desktop/ui/printing/tube_labels.py" line="87"/>
         <source>(código de barras no disponible)</source>
         <translation>(barcode not available)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/tube_labels.py" line="69"/>
+        <location filename="../../patolab_desktop/ui/printing/tube_labels.py" line="37"/>
         <source>Muestra</source>
         <translation>Sample</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/tube_labels.py" line="107"/>
+        <location filename="../../patolab_desktop/ui/printing/tube_labels.py" line="31"/>
+        <source>{age} a</source>
+        <translation>{age} y</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/tube_labels.py" line="130"/>
+        <source>No hay etiquetas que imprimir.</source>
+        <translation>There are no labels to print.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/tube_labels.py" line="131"/>
         <source>Etiquetas {request_number}</source>
         <translation>Labels {request_number}</translation>
     </message>
@@ -3785,27 +3939,27 @@ Front desk for clinical and pathology laboratories.</translation>
         <translation>Referrers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/area.py" line="15"/>
+        <location filename="../../patolab_desktop/ui/referrers/area.py" line="16"/>
         <source>&amp;Médicos remitentes</source>
         <translation>Referring &amp;doctors</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/area.py" line="17"/>
+        <location filename="../../patolab_desktop/ui/referrers/area.py" line="18"/>
         <source>&amp;Nuevo remitente…</source>
         <translation>&amp;New referrer…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/area.py" line="19"/>
+        <location filename="../../patolab_desktop/ui/referrers/area.py" line="20"/>
         <source>&amp;Tipos de remitente…</source>
         <translation>Referrer &amp;types…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/area.py" line="21"/>
+        <location filename="../../patolab_desktop/ui/referrers/area.py" line="22"/>
         <source>&amp;Remitentes (CSV)…</source>
         <translation>&amp;Referrers (CSV)…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/area.py" line="40"/>
+        <location filename="../../patolab_desktop/ui/referrers/area.py" line="41"/>
         <source>Exportar remitentes a CSV</source>
         <translation>Export referrers to CSV</translation>
     </message>
@@ -4190,93 +4344,70 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>requests.area</name>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/area.py" line="41"/>
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="39"/>
         <source>Nueva solicitud ({NEW_REQUEST_SHORTCUT})</source>
         <translation>New request ({NEW_REQUEST_SHORTCUT})</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/area.py" line="44"/>
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="42"/>
         <source>Lista de solicitudes ({LIST_SHORTCUT})</source>
         <translation>Request list ({LIST_SHORTCUT})</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/area.py" line="132"/>
-        <location filename="../../patolab_desktop/ui/requests/area.py" line="136"/>
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="130"/>
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="133"/>
         <source>Exportar solicitudes</source>
         <translation>Export requests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/area.py" line="132"/>
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="130"/>
         <source>Archivos CSV (*.csv)</source>
         <translation>CSV files (*.csv)</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/requests/area.py" line="135"/>
-        <source>Exportando solicitudes…</source>
-        <translation>Exporting requests…</translation>
+        <source>Exportando solicitudes</source>
+        <translation>Exporting requests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/area.py" line="135"/>
-        <source>Cancelar</source>
-        <translation>Cancel</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/requests/area.py" line="141"/>
-        <source>Exportando solicitudes… {done:,}</source>
-        <translation>Exporting requests… {done:,}</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/requests/area.py" line="149"/>
-        <location filename="../../patolab_desktop/ui/requests/area.py" line="152"/>
-        <source>No se exportaron las solicitudes</source>
-        <translation>The requests were not exported</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/requests/area.py" line="152"/>
-        <source>No se pudo escribir el archivo:
-{exc}</source>
-        <translation>The file could not be written:
-{exc}</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/requests/area.py" line="158"/>
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="137"/>
         <source>Exportación cancelada</source>
         <translation>Export cancelled</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/area.py" line="158"/>
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="137"/>
         <source>No se creó el archivo.</source>
         <translation>The file was not created.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/area.py" line="160"/>
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="142"/>
         <source>Solicitudes exportadas</source>
         <translation>Requests exported</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/area.py" line="160"/>
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="142"/>
         <source>Se exportaron {count} solicitudes a
 {path}</source>
         <translation>{count} requests exported to
 {path}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/area.py" line="166"/>
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="148"/>
         <source>Solicitudes</source>
         <translation>Requests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/area.py" line="172"/>
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="155"/>
         <source>&amp;Nueva solicitud…</source>
         <translation>&amp;New request…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/area.py" line="174"/>
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="157"/>
         <source>&amp;Lista de solicitudes</source>
         <translation>Request &amp;list</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/area.py" line="176"/>
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="159"/>
         <source>&amp;Solicitudes (CSV)…</source>
         <translation>&amp;Requests (CSV)…</translation>
     </message>
@@ -4362,94 +4493,94 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>requests.common</name>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="43"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="41"/>
         <source>(del panel)</source>
         <translation>(in panel)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="170"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="158"/>
         <source>Código</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="171"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="159"/>
         <source>Investigación</source>
         <translation>Test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="172"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="160"/>
         <source>Forma parte de un panel</source>
         <translation>Part of a panel</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="173"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="161"/>
         <source>Tipo de muestra</source>
         <translation>Sample type</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="174"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="162"/>
         <source>Precio</source>
         <translation>Price</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="175"/>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="309"/>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="327"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="163"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="255"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="273"/>
         <source>Descuento</source>
         <translation>Discount</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="176"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="164"/>
         <source>Neto</source>
         <translation>Net</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="179"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="167"/>
         <source>Estado</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="183"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="171"/>
         <source>Notas</source>
         <translation>Notes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="284"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="230"/>
         <source>Sin descuento</source>
         <translation>No discount</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="287"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="233"/>
         <source>{age} años, </source>
         <translation>{age} years, </translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="288"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="234"/>
         <source>Descuento por edad ({years}{pct} %)</source>
         <translation>Age discount ({years}{pct} %)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="290"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="236"/>
         <source>Descuento manual ({pct} %)</source>
         <translation>Manual discount ({pct} %)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="291"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="237"/>
         <source>Descuento ({pct} %)</source>
         <translation>Discount ({pct} %)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="310"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="256"/>
         <source>Total</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="310"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="256"/>
         <source>Neto a pagar</source>
         <translation>Net to pay</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="403"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="349"/>
         <source>Sin resultados</source>
         <translation>No results</translation>
     </message>
@@ -4900,22 +5031,22 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>“{name}” is part of the panel “{panel}”: remove the panel to remove it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="607"/>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="610"/>
         <source>No se guardó la solicitud</source>
         <translation>The request was not saved</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="612"/>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="615"/>
         <source>Solicitud {number} guardada · {patient} · Neto {format_lempiras}</source>
         <translation>Request {number} saved · {patient} · Net {format_lempiras}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="678"/>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="681"/>
         <source>Descartar solicitud</source>
         <translation>Discard request</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="679"/>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="682"/>
         <source>¿Descartar la solicitud que está escribiendo? No se guardará nada.</source>
         <translation>Discard the request you are entering? Nothing will be saved.</translation>
     </message>
@@ -5089,24 +5220,2070 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
     </message>
 </context>
 <context>
+    <name>services.audit</name>
+    <message>
+        <location filename="../../patolab_desktop/services/audit.py" line="81"/>
+        <source>Nombre</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/audit.py" line="82"/>
+        <source>Nombres</source>
+        <translation>First names</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/audit.py" line="83"/>
+        <source>Apellidos</source>
+        <translation>Last names</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/audit.py" line="84"/>
+        <source>Identidad/RTN</source>
+        <translation>ID/RTN</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/audit.py" line="85"/>
+        <location filename="../../patolab_desktop/services/audit.py" line="103"/>
+        <source>Tipo</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/audit.py" line="86"/>
+        <source>Género</source>
+        <translation>Gender</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/audit.py" line="87"/>
+        <source>Fecha de nacimiento</source>
+        <translation>Date of birth</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/audit.py" line="88"/>
+        <source>Edad</source>
+        <translation>Age</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/audit.py" line="89"/>
+        <source>Teléfono</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/audit.py" line="90"/>
+        <source>Teléfono secundario</source>
+        <translation>Secondary phone</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/audit.py" line="91"/>
+        <source>Correo</source>
+        <translation>Email</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/audit.py" line="92"/>
+        <source>Departamento</source>
+        <translation>Department</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/audit.py" line="93"/>
+        <source>Municipio</source>
+        <translation>Municipality</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/audit.py" line="94"/>
+        <source>Dirección</source>
+        <translation>Address</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/audit.py" line="95"/>
+        <source>Dirección 2</source>
+        <translation>Address 2</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/audit.py" line="96"/>
+        <source>Código postal</source>
+        <translation>Postal code</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/audit.py" line="97"/>
+        <source>País</source>
+        <translation>Country</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/audit.py" line="98"/>
+        <source>Expediente externo</source>
+        <translation>External record</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/audit.py" line="99"/>
+        <source>Notas</source>
+        <translation>Notes</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/audit.py" line="100"/>
+        <source>Bloqueado</source>
+        <translation>Blocked</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/audit.py" line="101"/>
+        <source>Activo</source>
+        <translation>Active</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/audit.py" line="102"/>
+        <source>Institución</source>
+        <translation>Institution</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/audit.py" line="104"/>
+        <source>Código</source>
+        <translation>Code</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/audit.py" line="105"/>
+        <source>Tipo de muestra</source>
+        <translation>Sample type</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/audit.py" line="106"/>
+        <source>Precio</source>
+        <translation>Price</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/audit.py" line="107"/>
+        <source>Es panel</source>
+        <translation>Is a panel</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/audit.py" line="108"/>
+        <source>Miembros del panel</source>
+        <translation>Panel members</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/audit.py" line="109"/>
+        <source>Estado</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/audit.py" line="110"/>
+        <source>Prioridad</source>
+        <translation>Priority</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/audit.py" line="111"/>
+        <source>Origen</source>
+        <translation>Source</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/audit.py" line="112"/>
+        <source>Remitente</source>
+        <translation>Referrer</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/audit.py" line="113"/>
+        <source>Paciente</source>
+        <translation>Patient</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/audit.py" line="114"/>
+        <source>Sucursal</source>
+        <translation>Branch</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/audit.py" line="115"/>
+        <source>Información clínica</source>
+        <translation>Clinical information</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/audit.py" line="116"/>
+        <source>Motivo de cancelación</source>
+        <translation>Cancellation reason</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/audit.py" line="117"/>
+        <source>Descuento (%)</source>
+        <translation>Discount (%)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/audit.py" line="118"/>
+        <source>Motivo del descuento</source>
+        <translation>Discount reason</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/audit.py" line="119"/>
+        <source>Total</source>
+        <translation>Total</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/audit.py" line="120"/>
+        <source>Descuento</source>
+        <translation>Discount</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/audit.py" line="121"/>
+        <source>Neto</source>
+        <translation>Net</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/audit.py" line="122"/>
+        <source>Usuario</source>
+        <translation>User</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/audit.py" line="123"/>
+        <source>Nombre completo</source>
+        <translation>Full name</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/audit.py" line="124"/>
+        <source>Rol</source>
+        <translation>Role</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/audit.py" line="125"/>
+        <source>Debe cambiar contraseña</source>
+        <translation>Must change password</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/audit.py" line="126"/>
+        <source>Descripción</source>
+        <translation>Description</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/audit.py" line="267"/>
+        <location filename="../../patolab_desktop/services/audit.py" line="273"/>
+        <source>(vacío)</source>
+        <translation>(empty)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/audit.py" line="269"/>
+        <source>Sí</source>
+        <translation>Yes</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/audit.py" line="271"/>
+        <source>No</source>
+        <translation>No</translation>
+    </message>
+</context>
+<context>
+    <name>services.auth</name>
+    <message>
+        <location filename="../../patolab_desktop/services/auth.py" line="60"/>
+        <source>minuto</source>
+        <translation>minute</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/auth.py" line="61"/>
+        <source>minutos</source>
+        <translation>minutes</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/auth.py" line="63"/>
+        <source>La cuenta «{name}» está bloqueada por demasiados intentos fallidos. Intente de nuevo en {minutes} {unit}.</source>
+        <translation>The account “{name}” is locked after too many failed attempts. Try again in {minutes} {unit}.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/auth.py" line="67"/>
+        <source>La cuenta está bloqueada por demasiados intentos fallidos. Intente de nuevo en {minutes} {unit}.</source>
+        <translation>The account is locked after too many failed attempts. Try again in {minutes} {unit}.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/auth.py" line="90"/>
+        <source>La contraseña debe tener al menos {length} caracteres.</source>
+        <translation>The password must have at least {length} characters.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/auth.py" line="94"/>
+        <source>La contraseña no puede ser igual al nombre de usuario.</source>
+        <translation>The password cannot be the same as the username.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/auth.py" line="101"/>
+        <source>El usuario debe tener de 3 a 60 letras, números, puntos, guiones o guiones bajos, sin espacios.</source>
+        <translation>The username must have 3 to 60 letters, digits, dots, hyphens or underscores, without spaces.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/auth.py" line="151"/>
+        <source>Escriba el nombre completo.</source>
+        <translation>Enter the full name.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/auth.py" line="157"/>
+        <source>Ya existe un administrador: inicie sesión con su usuario.</source>
+        <translation>An administrator already exists: log in with your username.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/auth.py" line="161"/>
+        <source>Falta el rol Administrador en la base de datos.</source>
+        <translation>The Administrator role is missing from the database.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/auth.py" line="213"/>
+        <location filename="../../patolab_desktop/services/auth.py" line="237"/>
+        <source>Usuario o contraseña incorrectos.</source>
+        <translation>Wrong username or password.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/auth.py" line="215"/>
+        <source>Le queda 1 intento antes de que la cuenta se bloquee {minutes} minutos.</source>
+        <translation>You have 1 attempt left before the account is locked for {minutes} minutes.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/auth.py" line="219"/>
+        <source>Le quedan {left} intentos antes de que la cuenta se bloquee {minutes} minutos.</source>
+        <translation>You have {left} attempts left before the account is locked for {minutes} minutes.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/auth.py" line="243"/>
+        <source>Este usuario está desactivado. Consulte a un administrador.</source>
+        <translation>This user is deactivated. Ask an administrator.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/auth.py" line="276"/>
+        <location filename="../../patolab_desktop/services/auth.py" line="302"/>
+        <source>Este usuario ya no existe.</source>
+        <translation>This user no longer exists.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/auth.py" line="284"/>
+        <source>Este usuario fue desactivado. Consulte a un administrador.</source>
+        <translation>This user has been deactivated. Ask an administrator.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/auth.py" line="298"/>
+        <source>El usuario del sistema no tiene contraseña.</source>
+        <translation>The system user has no password.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/auth.py" line="309"/>
+        <source>La contraseña actual no es correcta.</source>
+        <translation>The current password is not correct.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/auth.py" line="312"/>
+        <source>La nueva contraseña debe ser distinta de la actual.</source>
+        <translation>The new password must be different from the current one.</translation>
+    </message>
+</context>
+<context>
+    <name>services.backups</name>
+    <message>
+        <location filename="../../patolab_desktop/services/backups.py" line="34"/>
+        <source>manual</source>
+        <translation>manual</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/backups.py" line="35"/>
+        <source>automática al iniciar</source>
+        <translation>automatic at start-up</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/backups.py" line="36"/>
+        <source>automática al salir</source>
+        <translation>automatic on exit</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/backups.py" line="37"/>
+        <source>antes de restaurar</source>
+        <translation>before restoring</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/backups.py" line="79"/>
+        <location filename="../../patolab_desktop/services/backups.py" line="318"/>
+        <source>No hay una base de datos abierta.</source>
+        <translation>No database is open.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/backups.py" line="116"/>
+        <source>Una base de datos en memoria no se puede respaldar.</source>
+        <translation>An in-memory database cannot be backed up.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/backups.py" line="122"/>
+        <source>No se pudo crear la carpeta de copias {folder}: {error}</source>
+        <translation>Could not create the backup folder {folder}: {error}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/backups.py" line="131"/>
+        <source>No se pudo escribir la copia de seguridad {path}: {error}</source>
+        <translation>Could not write the backup {path}: {error}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/backups.py" line="168"/>
+        <source>Esta computadora usa una base de datos PostgreSQL y no tiene el programa pg_dump. Instale las herramientas cliente de PostgreSQL (la misma versión del servidor) o pida al administrador del servidor que haga las copias con pg_dump.</source>
+        <translation>This computer uses a PostgreSQL database and does not have the pg_dump program. Install the PostgreSQL client tools (the same version as the server) or ask the server administrator to make the backups with pg_dump.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/backups.py" line="179"/>
+        <source>pg_dump no se pudo ejecutar: {error}</source>
+        <translation>pg_dump could not be run: {error}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/backups.py" line="183"/>
+        <source>pg_dump falló: {error}</source>
+        <translation>pg_dump failed: {error}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/backups.py" line="268"/>
+        <source>El archivo de copia no existe: {path}</source>
+        <translation>The backup file does not exist: {path}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/backups.py" line="273"/>
+        <source>No se pudo abrir la copia {name}: {error}</source>
+        <translation>Could not open the backup {name}: {error}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/backups.py" line="279"/>
+        <source>El archivo {name} no es una copia válida de PatoLab (está dañado o no es una base de datos SQLite): {error}</source>
+        <translation>The file {name} is not a valid PatoLab backup (it is damaged or not an SQLite database): {error}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/backups.py" line="284"/>
+        <source>La copia {name} está dañada (integrity_check: {problems}). Elija otra copia.</source>
+        <translation>The backup {name} is damaged (integrity_check: {problems}). Choose another backup.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/backups.py" line="291"/>
+        <source>El archivo {name} no es una base de datos de PatoLab.</source>
+        <translation>The file {name} is not a PatoLab database.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/backups.py" line="298"/>
+        <source>La copia {name} es de una versión más nueva del programa (esquema {version}, este programa: {current}). Actualice PatoLab Desktop antes de restaurarla.</source>
+        <translation>The backup {name} comes from a newer version of the program (schema {version}, this program: {current}). Update PatoLab Desktop before restoring it.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/backups.py" line="320"/>
+        <source>La base de datos {name} es PostgreSQL: la restauración la hace el administrador del servidor con pg_restore (vea el README).</source>
+        <translation>The database {name} is PostgreSQL: restores are done by the server administrator with pg_restore (see the README).</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/backups.py" line="326"/>
+        <source>Una base de datos en memoria no se puede restaurar.</source>
+        <translation>An in-memory database cannot be restored.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/backups.py" line="331"/>
+        <source>Elija un archivo de copia, no la base de datos abierta.</source>
+        <translation>Choose a backup file, not the open database.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/backups.py" line="338"/>
+        <source>Hay un cambio en curso; termínelo antes de restaurar.</source>
+        <translation>A change is in progress; finish it before restoring.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/backups.py" line="342"/>
+        <source>No se pudo restaurar la copia {name}: {error}. La base de datos actual no se modificó o puede recuperarse de la copia {safety}.</source>
+        <translation>Could not restore the backup {name}: {error}. The current database was not changed, or it can be recovered from the backup {safety}.</translation>
+    </message>
+</context>
+<context>
+    <name>services.branches</name>
+    <message>
+        <location filename="../../patolab_desktop/services/branches.py" line="71"/>
+        <source>La sucursal {id} no existe.</source>
+        <translation>Branch {id} does not exist.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/branches.py" line="75"/>
+        <source>El código {code} ya existe.</source>
+        <translation>The code {code} already exists.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/branches.py" line="107"/>
+        <source>Escriba el nombre de la sucursal.</source>
+        <translation>Enter the branch name.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/branches.py" line="109"/>
+        <source>El nombre admite como máximo {max} caracteres.</source>
+        <translation>The name can have at most {max} characters.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/branches.py" line="113"/>
+        <source>Escriba el código de la sucursal (por ejemplo SPS).</source>
+        <translation>Enter the branch code (for example SPS).</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/branches.py" line="116"/>
+        <source>El código lleva de 2 a 10 letras mayúsculas sin tilde o números.</source>
+        <translation>The code has 2 to 10 capital letters without accents or digits.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/branches.py" line="125"/>
+        <source>El código {code} ya lo usa la sucursal «{name}».</source>
+        <translation>The code {code} is already used by the branch “{name}”.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/branches.py" line="158"/>
+        <source>Falta la sucursal a modificar.</source>
+        <translation>The branch to change is missing.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/branches.py" line="171"/>
+        <source>El código no se puede cambiar: 1 solicitud ya lleva el número con «{code}».</source>
+        <translation>The code cannot be changed: 1 request already has a number with “{code}”.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/branches.py" line="175"/>
+        <source>El código no se puede cambiar: {count} solicitudes ya llevan el número con «{code}».</source>
+        <translation>The code cannot be changed: {count} requests already have a number with “{code}”.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/branches.py" line="196"/>
+        <source>No se puede desactivar la sucursal predeterminada. Elija antes otra sucursal como predeterminada.</source>
+        <translation>The default branch cannot be deactivated. First choose another branch as the default.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/branches.py" line="233"/>
+        <source>La sucursal «{name}» está desactivada; reactívela primero.</source>
+        <translation>The branch “{name}” is deactivated; reactivate it first.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/branches.py" line="258"/>
+        <source>No existe la sucursal con código «{code}».</source>
+        <translation>There is no branch with the code “{code}”.</translation>
+    </message>
+</context>
+<context>
+    <name>services.catalog</name>
+    <message>
+        <location filename="../../patolab_desktop/services/catalog.py" line="89"/>
+        <source>El precio no es un número: «{value}».</source>
+        <translation>The price is not a number: “{value}”.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/catalog.py" line="94"/>
+        <source>La investigación {id} no existe.</source>
+        <translation>Test {id} does not exist.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/catalog.py" line="104"/>
+        <source>El precio debe ser un número decimal exacto, no de coma flotante.</source>
+        <translation>The price must be an exact decimal number, not a floating-point one.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/catalog.py" line="108"/>
+        <source>Escriba el precio.</source>
+        <translation>Enter the price.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/catalog.py" line="123"/>
+        <source>El precio no puede ser negativo.</source>
+        <translation>The price cannot be negative.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/catalog.py" line="125"/>
+        <source>El precio admite como máximo 3 decimales.</source>
+        <translation>The price can have at most 3 decimals.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/catalog.py" line="127"/>
+        <source>El precio es demasiado grande.</source>
+        <translation>The price is too large.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/catalog.py" line="151"/>
+        <source>No existe la investigación con código «{code}».</source>
+        <translation>There is no test with the code “{code}”.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/catalog.py" line="391"/>
+        <source>Se formaría un ciclo de perfiles: {chain}. Un perfil no puede contenerse a sí mismo.</source>
+        <translation>This would create a cycle of profiles: {chain}. A profile cannot contain itself.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/catalog.py" line="400"/>
+        <source>Una investigación aparece dos veces en el perfil.</source>
+        <translation>A test appears twice in the profile.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/catalog.py" line="402"/>
+        <source>Un perfil no puede contenerse a sí mismo.</source>
+        <translation>A profile cannot contain itself.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/catalog.py" line="406"/>
+        <source>No existen las investigaciones {ids}.</source>
+        <translation>The tests {ids} do not exist.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/catalog.py" line="410"/>
+        <source>Solo se pueden agregar investigaciones activas; están desactivadas: {codes}.</source>
+        <translation>Only active tests can be added; these are deactivated: {codes}.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/catalog.py" line="503"/>
+        <source>Escriba el código de la investigación.</source>
+        <translation>Enter the test code.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/catalog.py" line="505"/>
+        <source>El código admite hasta 20 letras sin tilde, números, punto, guion o guion bajo, sin espacios.</source>
+        <translation>The code can have up to 20 letters without accents, digits, dots, hyphens or underscores, without spaces.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/catalog.py" line="515"/>
+        <source>El código {code} ya lo tiene «{name}».</source>
+        <translation>The code {code} is already used by “{name}”.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/catalog.py" line="519"/>
+        <source>Escriba el nombre de la investigación.</source>
+        <translation>Enter the test name.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/catalog.py" line="521"/>
+        <source>El nombre admite como máximo {max} caracteres.</source>
+        <translation>The name can have at most {max} characters.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/catalog.py" line="525"/>
+        <source>El tipo de muestra admite como máximo {max} caracteres.</source>
+        <translation>The sample type can have at most {max} characters.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/catalog.py" line="534"/>
+        <source>Un perfil necesita al menos una investigación.</source>
+        <translation>A profile needs at least one test.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/catalog.py" line="549"/>
+        <source>El código {code} ya existe.</source>
+        <translation>The code {code} already exists.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/catalog.py" line="579"/>
+        <source>Falta la investigación a modificar.</source>
+        <translation>The test to change is missing.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/catalog.py" line="607"/>
+        <source>Otra persona modificó esta investigación mientras usted la editaba. Cierre el diálogo y ábralo de nuevo para ver los datos actuales.</source>
+        <translation>Someone else changed this test while you were editing it. Close the dialog and open it again to see the current data.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/catalog.py" line="650"/>
+        <source>No se puede desactivar {code}: forma parte de los perfiles activos {panels}. Quítela primero de esos perfiles (o desactívelos).</source>
+        <translation>{code} cannot be deactivated: it is part of the active profiles {panels}. First remove it from those profiles (or deactivate them).</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/catalog.py" line="661"/>
+        <source>No se puede reactivar el perfil {code}: sus miembros {members} están desactivados. Reactívelos primero.</source>
+        <translation>The profile {code} cannot be reactivated: its members {members} are deactivated. Reactivate them first.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/catalog.py" line="725"/>
+        <source>Se importaron {rows} filas: {created} nuevas, {updated} modificadas, {unchanged} sin cambios.</source>
+        <translation>Imported {rows} rows: {created} new, {updated} changed, {unchanged} unchanged.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/catalog.py" line="728"/>
+        <source>Se pueden importar {rows} filas: {created} nuevas, {updated} modificadas, {unchanged} sin cambios.</source>
+        <translation>{rows} rows can be imported: {created} new, {updated} changed, {unchanged} unchanged.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/catalog.py" line="732"/>
+        <source>{rejected} de {rows} filas tienen errores; no se importó nada:</source>
+        <translation>{rejected} of {rows} rows have errors; nothing was imported:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/catalog.py" line="737"/>
+        <source>línea {line}{code}: {reason}</source>
+        <translation>line {line}{code}: {reason}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/catalog.py" line="774"/>
+        <source>No se encontró el archivo {path}.</source>
+        <translation>The file {path} was not found.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/catalog.py" line="778"/>
+        <source>El archivo pasa de 5 MB; divídalo en partes.</source>
+        <translation>The file is larger than 5 MB; split it into parts.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/catalog.py" line="785"/>
+        <source>El archivo está vacío.</source>
+        <translation>The file is empty.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/catalog.py" line="788"/>
+        <source>El archivo no es un CSV válido: {error}</source>
+        <translation>The file is not a valid CSV: {error}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/catalog.py" line="798"/>
+        <source>Faltan columnas en el encabezado: {columns}. Se esperan: code,name,sample_type,price,panel_members.</source>
+        <translation>Columns missing from the header: {columns}. Expected: code,name,sample_type,price,panel_members.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/catalog.py" line="811"/>
+        <source>fila CSV mal formada: {error}</source>
+        <translation>malformed CSV row: {error}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/catalog.py" line="827"/>
+        <source>falta el código</source>
+        <translation>the code is missing</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/catalog.py" line="829"/>
+        <source>código no válido «{code}» (letras sin tilde, números, . - _)</source>
+        <translation>invalid code “{code}” (letters without accents, digits, . - _)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/catalog.py" line="833"/>
+        <source>falta el nombre</source>
+        <translation>the name is missing</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/catalog.py" line="835"/>
+        <source>el nombre pasa de {max} caracteres</source>
+        <translation>the name is longer than {max} characters</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/catalog.py" line="838"/>
+        <source>el tipo de muestra pasa de {max} caracteres</source>
+        <translation>the sample type is longer than {max} characters</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/catalog.py" line="844"/>
+        <source>falta el precio</source>
+        <translation>the price is missing</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/catalog.py" line="853"/>
+        <source>valor de «active» no reconocido «{value}» (use 1 o 0)</source>
+        <translation>unrecognised value of “active”: “{value}” (use 1 or 0)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/catalog.py" line="857"/>
+        <source>un miembro del perfil aparece dos veces</source>
+        <translation>a profile member appears twice</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/catalog.py" line="860"/>
+        <source>un perfil no puede contenerse a sí mismo</source>
+        <translation>a profile cannot contain itself</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/catalog.py" line="891"/>
+        <source>código repetido en el archivo (ya está en la línea {line})</source>
+        <translation>code repeated in the file (already on line {line})</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/catalog.py" line="912"/>
+        <source>el miembro «{code}» no existe en el catálogo ni en el archivo</source>
+        <translation>the member “{code}” is neither in the catalogue nor in the file</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/catalog.py" line="917"/>
+        <source>el miembro «{code}» tiene errores (línea {line})</source>
+        <translation>the member “{code}” has errors (line {line})</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/catalog.py" line="923"/>
+        <source>miembros desactivados: {codes}</source>
+        <translation>deactivated members: {codes}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/catalog.py" line="930"/>
+        <source>ciclo de perfiles: {chain}</source>
+        <translation>cycle of profiles: {chain}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/catalog.py" line="939"/>
+        <source>no se puede desactivar: forma parte de los perfiles activos {panels}</source>
+        <translation>cannot be deactivated: it is part of the active profiles {panels}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/catalog.py" line="967"/>
+        <source>Otra persona cambió el catálogo durante la importación: {error}</source>
+        <translation>Someone else changed the catalogue during the import: {error}</translation>
+    </message>
+</context>
+<context>
+    <name>services.customers</name>
+    <message>
+        <location filename="../../patolab_desktop/services/customers.py" line="56"/>
+        <source>Otro usuario modificó este cliente después de que usted lo abrió. Vuelva a abrirlo para ver los datos actuales.</source>
+        <translation>Another user changed this customer after you opened it. Open it again to see the current data.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers.py" line="166"/>
+        <source>El teléfono no es un número válido.</source>
+        <translation>The phone is not a valid number.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers.py" line="169"/>
+        <source>El teléfono no es un número válido (p. ej. 9988-7766 o +504 9988-7766).</source>
+        <translation>The phone is not a valid number (e.g. 9988-7766 or +504 9988-7766).</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers.py" line="206"/>
+        <source>El correo electrónico no es válido (p. ej. nombre@correo.com).</source>
+        <translation>The email address is not valid (e.g. name@mail.com).</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers.py" line="216"/>
+        <source>La identidad/RTN solo puede tener números (y guiones).</source>
+        <translation>The ID/RTN can only have digits (and hyphens).</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers.py" line="301"/>
+        <source>Elija el tipo: paciente o empresa.</source>
+        <translation>Choose the type: patient or company.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers.py" line="312"/>
+        <source>Escriba el nombre o los apellidos del paciente.</source>
+        <translation>Enter the patient’s first or last names.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers.py" line="313"/>
+        <source>Escriba el nombre de la empresa.</source>
+        <translation>Enter the company name.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers.py" line="324"/>
+        <source>Escriba el RTN de la empresa (14 dígitos).</source>
+        <translation>Enter the company’s RTN (14 digits).</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers.py" line="325"/>
+        <source>Escriba la identidad (DNI de 13 dígitos) o el RTN.</source>
+        <translation>Enter the ID (13-digit DNI) or the RTN.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers.py" line="329"/>
+        <source>Una empresa necesita un RTN de 14 dígitos.</source>
+        <translation>A company needs a 14-digit RTN.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers.py" line="332"/>
+        <source>La identidad debe tener 13 dígitos (DNI) o 14 (RTN); tiene {count}.</source>
+        <translation>The ID must have 13 digits (DNI) or 14 (RTN); it has {count}.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers.py" line="346"/>
+        <source>La fecha de nacimiento no puede ser futura.</source>
+        <translation>The date of birth cannot be in the future.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers.py" line="349"/>
+        <source>La fecha de nacimiento da más de {max} años.</source>
+        <translation>The date of birth gives an age over {max} years.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers.py" line="356"/>
+        <source>La edad debe ser un número entero.</source>
+        <translation>The age must be a whole number.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers.py" line="359"/>
+        <source>La edad debe estar entre 0 y {max} años.</source>
+        <translation>The age must be between 0 and {max} years.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers.py" line="365"/>
+        <source>Escriba la edad o la fecha de nacimiento.</source>
+        <translation>Enter the age or the date of birth.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers.py" line="371"/>
+        <source>Elija un género de la lista.</source>
+        <translation>Choose a gender from the list.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers.py" line="374"/>
+        <source>Elija el género.</source>
+        <translation>Choose the gender.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers.py" line="387"/>
+        <source>Escriba el teléfono (es el número de WhatsApp).</source>
+        <translation>Enter the phone (it is the WhatsApp number).</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers.py" line="399"/>
+        <source>Elija el departamento.</source>
+        <translation>Choose the department.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers.py" line="402"/>
+        <source>Elija un departamento de la lista.</source>
+        <translation>Choose a department from the list.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers.py" line="405"/>
+        <source>Elija el municipio.</source>
+        <translation>Choose the municipality.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers.py" line="411"/>
+        <source>Elija un municipio de la lista.</source>
+        <translation>Choose a municipality from the list.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers.py" line="414"/>
+        <source>El municipio no pertenece al departamento seleccionado.</source>
+        <translation>The municipality does not belong to the selected department.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers.py" line="429"/>
+        <source>Demasiado largo: máximo {max} caracteres.</source>
+        <translation>Too long: {max} characters at most.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers.py" line="451"/>
+        <source>Ya hay un cliente activo con la identidad {id_number}: {name}.</source>
+        <translation>There is already an active customer with the ID {id_number}: {name}.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers.py" line="485"/>
+        <source>No existe el cliente {id}.</source>
+        <translation>Customer {id} does not exist.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers.py" line="576"/>
+        <source>misma identidad</source>
+        <translation>same ID</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers.py" line="588"/>
+        <source>mismo nombre y teléfono</source>
+        <translation>same name and phone</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers.py" line="591"/>
+        <source>mismo nombre y fecha de nacimiento</source>
+        <translation>same name and date of birth</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers.py" line="620"/>
+        <source>Ya hay un cliente activo con la identidad {id_number}.</source>
+        <translation>There is already an active customer with the ID {id_number}.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers.py" line="623"/>
+        <source>No se pudo guardar el cliente: {error}</source>
+        <translation>The customer could not be saved: {error}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers.py" line="662"/>
+        <source>Falta el cliente a modificar.</source>
+        <translation>The customer to change is missing.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers.py" line="709"/>
+        <source>No se puede reactivar: la identidad {id_number} ya la usa el cliente activo {name}.</source>
+        <translation>Cannot reactivate: the ID {id_number} is already used by the active customer {name}.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers.py" line="788"/>
+        <source>más de {count} clientes</source>
+        <translation>more than {count} customers</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers.py" line="791"/>
+        <source>1 cliente</source>
+        <translation>1 customer</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers.py" line="792"/>
+        <source>{count} clientes</source>
+        <translation>{count} customers</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers.py" line="814"/>
+        <source>Tipo de cliente desconocido: «{text}». Use cliente (o paciente) o empresa.</source>
+        <translation>Unknown customer type: “{text}”. Use cliente (or paciente) or empresa.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers.py" line="828"/>
+        <source>Departamento desconocido: «{text}». Departamentos: {names}.</source>
+        <translation>Unknown department: “{text}”. Departments: {names}.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers.py" line="846"/>
+        <source>Hay varios municipios «{text}»; indique también el departamento o use el código ({codes}).</source>
+        <translation>There are several municipalities “{text}”; also give the department or use the code ({codes}).</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers.py" line="851"/>
+        <source>Municipio desconocido de ese departamento: «{text}».</source>
+        <translation>Unknown municipality in that department: “{text}”.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers.py" line="854"/>
+        <source>Municipio desconocido: «{text}».</source>
+        <translation>Unknown municipality: “{text}”.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers.py" line="865"/>
+        <source>Género desconocido: «{text}». Use {names}.</source>
+        <translation>Unknown gender: “{text}”. Use {names}.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers.py" line="941"/>
+        <source>No se pudieron guardar los clientes: {error}</source>
+        <translation>The customers could not be saved: {error}</translation>
+    </message>
+</context>
+<context>
+    <name>services.maintenance</name>
+    <message>
+        <location filename="../../patolab_desktop/services/maintenance.py" line="24"/>
+        <source>Base de datos: {target}</source>
+        <translation>Database: {target}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/maintenance.py" line="26"/>
+        <source>Versión del esquema: {version} (esta aplicación: {expected})</source>
+        <translation>Schema version: {version} (this application: {expected})</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/maintenance.py" line="31"/>
+        <source>Integridad: correcta</source>
+        <translation>Integrity: correct</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/maintenance.py" line="33"/>
+        <source>Integridad: PROBLEMAS ENCONTRADOS</source>
+        <translation>Integrity: PROBLEMS FOUND</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/maintenance.py" line="46"/>
+        <source>versión del esquema {version}, se esperaba {expected}</source>
+        <translation>schema version {version}, expected {expected}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/maintenance.py" line="56"/>
+        <source>clave foránea rota: {table} fila {row} → {parent}</source>
+        <translation>broken foreign key: {table} row {row} → {parent}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/maintenance.py" line="64"/>
+        <source>índice de búsqueda: {error}</source>
+        <translation>search index: {error}</translation>
+    </message>
+</context>
+<context>
+    <name>services.patient_import</name>
+    <message>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="72"/>
+        <source>Importación cancelada: no se guardó ningún cambio.</source>
+        <translation>Import cancelled: no change was saved.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="149"/>
+        <source>la del {field} ({names})</source>
+        <translation>the {field} column ({names})</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="152"/>
+        <source>Falta la columna obligatoria {columns}. Revise la primera línea del archivo (los nombres de las columnas).</source>
+        <translation>A required column is missing: {columns}. Check the first line of the file (the column names).</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="155"/>
+        <source>Faltan las columnas obligatorias {columns}. Revise la primera línea del archivo (los nombres de las columnas).</source>
+        <translation>Required columns are missing: {columns}. Check the first line of the file (the column names).</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="157"/>
+        <source> y </source>
+        <translation> and </translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="221"/>
+        <source>{total} filas: {created} nuevas, {updated} actualizaciones, {rejected} rechazadas</source>
+        <translation>{total} rows: {created} new, {updated} updates, {rejected} rejected</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="252"/>
+        <source>No es un archivo: {path}</source>
+        <translation>Not a file: {path}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="255"/>
+        <source>No existe el archivo: {path}</source>
+        <translation>The file does not exist: {path}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="258"/>
+        <source>No se pudo leer el archivo {path}: {error}</source>
+        <translation>Could not read the file {path}: {error}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="267"/>
+        <source>El archivo pesa {size} MB y el máximo para importar es {max} MB. Divídalo en archivos más pequeños.</source>
+        <translation>The file is {size} MB and the import limit is {max} MB. Split it into smaller files.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="276"/>
+        <source>El archivo está en UTF-16. Guárdelo como «CSV UTF-8 (delimitado por comas)» y vuelva a intentarlo.</source>
+        <translation>The file is in UTF-16. Save it as “CSV UTF-8 (comma delimited)” and try again.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="290"/>
+        <source>No se reconoce la codificación del archivo: no es UTF-8 ni Windows-1252. Guárdelo como «CSV UTF-8» y vuelva a intentarlo.</source>
+        <translation>The file encoding is not recognised: it is neither UTF-8 nor Windows-1252. Save it as “CSV UTF-8” and try again.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="295"/>
+        <source>El archivo no parece un CSV de texto (tiene caracteres nulos).</source>
+        <translation>The file does not look like a text CSV (it has null characters).</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="346"/>
+        <source>un campo supera el largo máximo; ¿unas comillas sin cerrar?</source>
+        <translation>a field is longer than the maximum; an unclosed quote?</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="349"/>
+        <source>Línea {line}: el archivo no es un CSV válido ({detail}).</source>
+        <translation>Line {line}: the file is not a valid CSV ({detail}).</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="362"/>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="372"/>
+        <source>El archivo está vacío.</source>
+        <translation>The file is empty.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="458"/>
+        <source>Fecha de nacimiento no válida: «{text}» (use dd/mm/aaaa).</source>
+        <translation>Invalid date of birth: “{text}” (use dd/mm/yyyy).</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="466"/>
+        <source>Edad no válida: «{text}» (un número de años).</source>
+        <translation>Invalid age: “{text}” (a number of years).</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="607"/>
+        <source>La fila tiene {cells} columnas y el encabezado {width} (¿un separador de más o comillas sin cerrar?).</source>
+        <translation>The row has {cells} columns and the header {width} (an extra separator or an unclosed quote?).</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="636"/>
+        <source>Duplicado en el archivo: la identidad {id_number} ya está en la línea {line}.</source>
+        <translation>Duplicate in the file: the ID {id_number} is already on line {line}.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="643"/>
+        <source>Duplicado en el archivo: el mismo nombre y teléfono ya están en la línea {line}.</source>
+        <translation>Duplicate in the file: the same name and phone are already on line {line}.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="652"/>
+        <source>Hay {count} pacientes con este nombre y teléfono; añada la identidad para saber a cuál actualizar.</source>
+        <translation>There are {count} patients with this name and phone; add the ID to tell which one to update.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="658"/>
+        <source>Duplicado en el archivo: la línea {line} ya actualiza a este mismo paciente.</source>
+        <translation>Duplicate in the file: line {line} already updates this same patient.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="685"/>
+        <source>Falta el nombre.</source>
+        <translation>The name is missing.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="688"/>
+        <source>Falta el teléfono.</source>
+        <translation>The phone is missing.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="733"/>
+        <source>El paciente a actualizar ya no existe; vuelva a analizar el archivo.</source>
+        <translation>The patient to update no longer exists; analyse the file again.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="851"/>
+        <source>Línea {line} ({name}): {reason} No se importó ninguna fila; vuelva a analizar el archivo.</source>
+        <translation>Line {line} ({name}): {reason} No row was imported; analyse the file again.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="863"/>
+        <source>No se importó ninguna fila: {reason} Vuelva a analizar el archivo.</source>
+        <translation>No row was imported: {reason} Analyse the file again.</translation>
+    </message>
+</context>
+<context>
+    <name>services.permissions</name>
+    <message>
+        <location filename="../../patolab_desktop/services/permissions.py" line="50"/>
+        <source>Pacientes</source>
+        <translation>Patients</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/permissions.py" line="51"/>
+        <source>Remitentes</source>
+        <translation>Referrers</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/permissions.py" line="52"/>
+        <source>Catálogo</source>
+        <translation>Catalogue</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/permissions.py" line="53"/>
+        <source>Solicitudes</source>
+        <translation>Requests</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/permissions.py" line="54"/>
+        <source>Impresión</source>
+        <translation>Printing</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/permissions.py" line="55"/>
+        <source>Archivos</source>
+        <translation>Files</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/permissions.py" line="56"/>
+        <source>Administración</source>
+        <translation>Administration</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/permissions.py" line="60"/>
+        <source>ver pacientes y empresas</source>
+        <translation>view patients and companies</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/permissions.py" line="62"/>
+        <source>registrar pacientes y empresas</source>
+        <translation>register patients and companies</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/permissions.py" line="64"/>
+        <source>modificar pacientes y empresas</source>
+        <translation>edit patients and companies</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/permissions.py" line="66"/>
+        <source>desactivar y reactivar pacientes y empresas</source>
+        <translation>deactivate and reactivate patients and companies</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/permissions.py" line="68"/>
+        <source>ver los números de identidad completos</source>
+        <translation>see full ID numbers</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/permissions.py" line="71"/>
+        <source>ver remitentes</source>
+        <translation>view referrers</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/permissions.py" line="73"/>
+        <source>registrar remitentes</source>
+        <translation>register referrers</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/permissions.py" line="75"/>
+        <source>modificar remitentes y tipos de remitente</source>
+        <translation>edit referrers and referrer types</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/permissions.py" line="77"/>
+        <source>desactivar remitentes</source>
+        <translation>deactivate referrers</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/permissions.py" line="80"/>
+        <source>ver el catálogo de investigaciones</source>
+        <translation>view the test catalogue</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/permissions.py" line="82"/>
+        <source>crear investigaciones y paneles</source>
+        <translation>create tests and panels</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/permissions.py" line="84"/>
+        <source>modificar investigaciones, paneles y precios</source>
+        <translation>edit tests, panels and prices</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/permissions.py" line="86"/>
+        <source>desactivar investigaciones</source>
+        <translation>deactivate tests</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/permissions.py" line="88"/>
+        <source>administrar sucursales</source>
+        <translation>manage branches</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/permissions.py" line="91"/>
+        <source>ver solicitudes de laboratorio</source>
+        <translation>view lab requests</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/permissions.py" line="93"/>
+        <source>crear solicitudes de laboratorio</source>
+        <translation>create lab requests</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/permissions.py" line="95"/>
+        <source>modificar solicitudes (agregar o quitar investigaciones)</source>
+        <translation>edit requests (add or remove tests)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/permissions.py" line="97"/>
+        <source>avanzar solicitudes en el flujo de trabajo</source>
+        <translation>move requests forward in the workflow</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/permissions.py" line="99"/>
+        <source>cancelar solicitudes</source>
+        <translation>cancel requests</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/permissions.py" line="101"/>
+        <source>aplicar descuentos manuales</source>
+        <translation>apply manual discounts</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/permissions.py" line="104"/>
+        <source>imprimir resúmenes de solicitud y etiquetas de tubos</source>
+        <translation>print request summaries and tube labels</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/permissions.py" line="106"/>
+        <source>imprimir resúmenes diarios y por período</source>
+        <translation>print daily and period summaries</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/permissions.py" line="109"/>
+        <source>exportar datos a CSV</source>
+        <translation>export data to CSV</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/permissions.py" line="111"/>
+        <source>importar pacientes desde CSV</source>
+        <translation>import patients from CSV</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/permissions.py" line="114"/>
+        <source>administrar usuarios, roles y permisos</source>
+        <translation>manage users, roles and permissions</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/permissions.py" line="116"/>
+        <source>cambiar la configuración del laboratorio</source>
+        <translation>change the laboratory settings</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/permissions.py" line="118"/>
+        <source>hacer y restaurar copias de seguridad</source>
+        <translation>make and restore backups</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/permissions.py" line="120"/>
+        <source>ver la auditoría</source>
+        <translation>view the audit log</translation>
+    </message>
+</context>
+<context>
+    <name>services.referrer_types</name>
+    <message>
+        <location filename="../../patolab_desktop/services/referrer_types.py" line="22"/>
+        <source>El tipo de remitente {id} no existe.</source>
+        <translation>Referrer type {id} does not exist.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/referrer_types.py" line="77"/>
+        <source>Escriba el nombre del tipo de remitente.</source>
+        <translation>Enter the name of the referrer type.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/referrer_types.py" line="80"/>
+        <source>El nombre admite como máximo {max} caracteres.</source>
+        <translation>The name can have at most {max} characters.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/referrer_types.py" line="86"/>
+        <source>Ya existe el tipo de remitente «{name}».</source>
+        <translation>The referrer type “{name}” already exists.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/referrer_types.py" line="137"/>
+        <source>No se puede eliminar el tipo «{name}»: 1 remitente lo usa. Solo se le puede cambiar el nombre (o desactivarlo).</source>
+        <translation>The type “{name}” cannot be deleted: 1 referrer uses it. It can only be renamed (or deactivated).</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/referrer_types.py" line="141"/>
+        <source>No se puede eliminar el tipo «{name}»: {count} remitentes lo usan. Solo se le puede cambiar el nombre (o desactivarlo).</source>
+        <translation>The type “{name}” cannot be deleted: {count} referrers use it. It can only be renamed (or deactivated).</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/referrer_types.py" line="160"/>
+        <source>No se puede eliminar el tipo «{name}»: está en uso. Solo se le puede cambiar el nombre.</source>
+        <translation>The type “{name}” cannot be deleted: it is in use. It can only be renamed.</translation>
+    </message>
+</context>
+<context>
+    <name>services.referrers</name>
+    <message>
+        <location filename="../../patolab_desktop/services/referrers.py" line="84"/>
+        <source>El remitente {id} no existe.</source>
+        <translation>Referrer {id} does not exist.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/referrers.py" line="97"/>
+        <source>Escriba el nombre del remitente.</source>
+        <translation>Enter the referrer’s name.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/referrers.py" line="99"/>
+        <source>El nombre admite como máximo {max} caracteres.</source>
+        <translation>The name can have at most {max} characters.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/referrers.py" line="103"/>
+        <source>La institución admite como máximo 200 caracteres.</source>
+        <translation>The institution can have at most 200 characters.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/referrers.py" line="106"/>
+        <source>Elija el tipo de remitente.</source>
+        <translation>Choose the referrer type.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/referrers.py" line="108"/>
+        <source>El tipo de remitente elegido no existe.</source>
+        <translation>The chosen referrer type does not exist.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/referrers.py" line="154"/>
+        <source>mismo nombre e institución</source>
+        <translation>same name and institution</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/referrers.py" line="156"/>
+        <source>mismo nombre, sin institución</source>
+        <translation>same name, no institution</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/referrers.py" line="158"/>
+        <source>mismo nombre y teléfono</source>
+        <translation>same name and phone</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/referrers.py" line="289"/>
+        <source>Este remitente tiene 1 solicitud; el cambio se verá también en ella.</source>
+        <translation>This referrer has 1 request; the change will also show on it.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/referrers.py" line="291"/>
+        <source>Este remitente tiene {count} solicitudes; el cambio se verá también en ellas.</source>
+        <translation>This referrer has {count} requests; the change will also show on them.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/referrers.py" line="340"/>
+        <source>Falta el remitente a modificar.</source>
+        <translation>The referrer to change is missing.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/referrers.py" line="356"/>
+        <source>Otra persona modificó este remitente mientras usted lo editaba. Cierre el diálogo y ábralo de nuevo para ver los datos actuales.</source>
+        <translation>Someone else changed this referrer while you were editing it. Close the dialog and open it again to see the current data.</translation>
+    </message>
+</context>
+<context>
+    <name>services.reports</name>
+    <message>
+        <location filename="../../patolab_desktop/services/reports.py" line="77"/>
+        <source>El nombre del laboratorio es obligatorio.</source>
+        <translation>The laboratory name is required.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/reports.py" line="81"/>
+        <source>El RTN debe tener 14 dígitos.</source>
+        <translation>The RTN must have 14 digits.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/reports.py" line="90"/>
+        <source>No se encuentra el archivo del logotipo.</source>
+        <translation>The logo file cannot be found.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/reports.py" line="93"/>
+        <source>El logotipo debe ser una imagen PNG, JPG, BMP, GIF o SVG.</source>
+        <translation>The logo must be a PNG, JPG, BMP, GIF or SVG image.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/reports.py" line="165"/>
+        <source>Debe ser un número entero.</source>
+        <translation>It must be a whole number.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/reports.py" line="168"/>
+        <source>Debe estar entre {low} y {high}.</source>
+        <translation>It must be between {low} and {high}.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/reports.py" line="171"/>
+        <source>Tamaño de papel no válido (A4 o Letter).</source>
+        <translation>Invalid paper size (A4 or Letter).</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/reports.py" line="292"/>
+        <source>La solicitud {number} está cancelada: no se imprimen etiquetas de tubos.</source>
+        <translation>Request {number} is cancelled: no tube labels are printed.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/reports.py" line="342"/>
+        <source>Indique la fecha inicial y la final.</source>
+        <translation>Give the start and end dates.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/reports.py" line="345"/>
+        <source>La fecha final es anterior a la inicial.</source>
+        <translation>The end date is before the start date.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/reports.py" line="348"/>
+        <source>El período no puede pasar de diez años.</source>
+        <translation>The period cannot be longer than ten years.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/reports.py" line="400"/>
+        <source>No existe la sucursal {id}.</source>
+        <translation>Branch {id} does not exist.</translation>
+    </message>
+</context>
+<context>
+    <name>services.request_numbers</name>
+    <message>
+        <location filename="../../patolab_desktop/services/request_numbers.py" line="58"/>
+        <source>La sucursal no existe.</source>
+        <translation>The branch does not exist.</translation>
+    </message>
+</context>
+<context>
+    <name>services.request_pricing</name>
+    <message>
+        <location filename="../../patolab_desktop/services/request_pricing.py" line="242"/>
+        <source>{code} {name} ya está incluida en el panel {panel}.</source>
+        <translation>{code} {name} is already included in the panel {panel}.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/request_pricing.py" line="247"/>
+        <source>{code} {name} ya está en la solicitud.</source>
+        <translation>{code} {name} is already on the request.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/request_pricing.py" line="265"/>
+        <source>{code} {name} pasa a formar parte del panel {panel}.</source>
+        <translation>{code} {name} now becomes part of the panel {panel}.</translation>
+    </message>
+</context>
+<context>
+    <name>services.request_queries</name>
+    <message>
+        <location filename="../../patolab_desktop/services/request_queries.py" line="167"/>
+        <source>Valor no válido: {value}.</source>
+        <translation>Invalid value: {value}.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/request_queries.py" line="177"/>
+        <source>La fecha final es anterior a la inicial.</source>
+        <translation>The end date is before the start date.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/request_queries.py" line="264"/>
+        <source>No se puede ordenar por {name}.</source>
+        <translation>Cannot sort by {name}.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/request_queries.py" line="356"/>
+        <source>La solicitud no existe.</source>
+        <translation>The request does not exist.</translation>
+    </message>
+</context>
+<context>
+    <name>services.requests</name>
+    <message>
+        <location filename="../../patolab_desktop/services/requests.py" line="224"/>
+        <source>Porcentaje no válido: {value}</source>
+        <translation>Invalid percentage: {value}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/requests.py" line="257"/>
+        <source>Elija el paciente.</source>
+        <translation>Choose the patient.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/requests.py" line="261"/>
+        <source>El paciente elegido no existe.</source>
+        <translation>The chosen patient does not exist.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/requests.py" line="263"/>
+        <source>El paciente «{name}» está inactivo; no se le pueden crear solicitudes.</source>
+        <translation>The patient “{name}” is inactive; no requests can be created for them.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/requests.py" line="272"/>
+        <source>Elija el médico o la institución que refiere.</source>
+        <translation>Choose the referring doctor or institution.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/requests.py" line="277"/>
+        <source>El médico elegido no existe.</source>
+        <translation>The chosen doctor does not exist.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/requests.py" line="279"/>
+        <source>El médico «{name}» está inactivo; elija otro.</source>
+        <translation>The doctor “{name}” is inactive; choose another one.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/requests.py" line="288"/>
+        <source>Prioridad no válida: {value} (opciones: {options}).</source>
+        <translation>Invalid priority: {value} (options: {options}).</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/requests.py" line="291"/>
+        <source>Origen no válido: {value} (opciones: {options}).</source>
+        <translation>Invalid source: {value} (options: {options}).</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/requests.py" line="298"/>
+        <source>El texto es demasiado largo (máximo {max} caracteres).</source>
+        <translation>The text is too long ({max} characters at most).</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/requests.py" line="307"/>
+        <source>Agregue al menos una investigación.</source>
+        <translation>Add at least one test.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/requests.py" line="314"/>
+        <source>La investigación {id} no existe.</source>
+        <translation>Test {id} does not exist.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/requests.py" line="317"/>
+        <source>La investigación {code} {name} está inactiva; no se puede solicitar.</source>
+        <translation>The test {code} {name} is inactive; it cannot be requested.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/requests.py" line="335"/>
+        <source>El descuento manual debe ser mayor que 0 y como máximo 100 %.</source>
+        <translation>The manual discount must be greater than 0 and at most 100 %.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/requests.py" line="339"/>
+        <source>Escriba el motivo del descuento manual.</source>
+        <translation>Enter the reason for the manual discount.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/requests.py" line="372"/>
+        <source>No hay una sucursal activa; registre una antes de crear solicitudes.</source>
+        <translation>There is no active branch; register one before creating requests.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/requests.py" line="376"/>
+        <source>La sucursal elegida no existe o está inactiva.</source>
+        <translation>The chosen branch does not exist or is inactive.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/requests.py" line="380"/>
+        <source>La fecha de la solicitud no puede estar en el futuro.</source>
+        <translation>The request date cannot be in the future.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/requests.py" line="565"/>
+        <source>La solicitud no existe.</source>
+        <translation>The request does not exist.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/requests.py" line="567"/>
+        <source>La solicitud {number} fue modificada por otra persona mientras usted la veía. Vuelva a abrirla para ver los cambios.</source>
+        <translation>Request {number} was changed by someone else while you were viewing it. Open it again to see the changes.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/requests.py" line="572"/>
+        <source>La solicitud {number} está {status} y ya no se puede modificar.</source>
+        <translation>Request {number} is {status} and can no longer be changed.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/requests.py" line="587"/>
+        <source>La solicitud {number} cambió mientras se guardaba.</source>
+        <translation>Request {number} changed while it was being saved.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/requests.py" line="631"/>
+        <source>No se puede cancelar la solicitud {number}: está «{status}». Solo se cancelan solicitudes pendientes o con la muestra tomada.</source>
+        <translation>Request {number} cannot be cancelled: it is “{status}”. Only pending requests or requests with the sample collected can be cancelled.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/requests.py" line="639"/>
+        <source>Escriba el motivo de la cancelación.</source>
+        <translation>Enter the reason for the cancellation.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/requests.py" line="641"/>
+        <source>El motivo es demasiado largo (máximo {max} caracteres).</source>
+        <translation>The reason is too long ({max} characters at most).</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/requests.py" line="679"/>
+        <source>{code} {name} ya está en la solicitud como parte del panel {panel_code} {panel_name}.</source>
+        <translation>{code} {name} is already on the request as part of the panel {panel_code} {panel_name}.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/requests.py" line="684"/>
+        <source>{code} {name} ya está en la solicitud {number}.</source>
+        <translation>{code} {name} is already on request {number}.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/requests.py" line="753"/>
+        <source>{code} {name} no está en la solicitud {number}.</source>
+        <translation>{code} {name} is not on request {number}.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/requests.py" line="756"/>
+        <source>La investigación {id} no está en la solicitud {number}.</source>
+        <translation>Test {id} is not on request {number}.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/requests.py" line="764"/>
+        <source>{code} {name} forma parte del panel {panel_code} {panel_name}; quite el panel completo.</source>
+        <translation>{code} {name} is part of the panel {panel_code} {panel_name}; remove the whole panel.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/requests.py" line="771"/>
+        <source>No se puede quitar la última investigación de la solicitud {number}. Si ya no se necesita, cancele la solicitud.</source>
+        <translation>The last test of request {number} cannot be removed. If the request is no longer needed, cancel it.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/requests.py" line="858"/>
+        <source>El paciente solo se puede cambiar mientras la solicitud está pendiente.</source>
+        <translation>The patient can only be changed while the request is pending.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/requests.py" line="944"/>
+        <source>No existe la solicitud {number}.</source>
+        <translation>Request {number} does not exist.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/requests.py" line="946"/>
+        <source>No existe la solicitud (vacía).</source>
+        <translation>There is no request (empty number).</translation>
+    </message>
+</context>
+<context>
+    <name>services.session</name>
+    <message>
+        <location filename="../../patolab_desktop/services/session.py" line="73"/>
+        <source>Debe iniciar sesión para {action}.</source>
+        <translation>You must log in to {action}.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/session.py" line="77"/>
+        <source>Debe cambiar su contraseña antes de {action}.</source>
+        <translation>You must change your password before you can {action}.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/session.py" line="81"/>
+        <source>No tiene permiso para {action}. Su rol ({role}) no lo incluye; pida a un administrador que se lo asigne.</source>
+        <translation>You do not have permission to {action}. Your role ({role}) does not include it; ask an administrator to grant it.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/session.py" line="92"/>
+        <source>Debe iniciar sesión.</source>
+        <translation>You must log in.</translation>
+    </message>
+</context>
+<context>
+    <name>services.settings</name>
+    <message>
+        <location filename="../../patolab_desktop/services/settings.py" line="24"/>
+        <source>Sucursal predeterminada</source>
+        <translation>Default branch</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/settings.py" line="26"/>
+        <source>Edad de tercera edad</source>
+        <translation>Senior age</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/settings.py" line="28"/>
+        <source>Descuento tercera edad (%)</source>
+        <translation>Senior discount (%)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/settings.py" line="29"/>
+        <source>Edad de cuarta edad</source>
+        <translation>Elderly age</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/settings.py" line="31"/>
+        <source>Descuento cuarta edad (%)</source>
+        <translation>Elderly discount (%)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/settings.py" line="33"/>
+        <source>Nombre del laboratorio</source>
+        <translation>Laboratory name</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/settings.py" line="34"/>
+        <source>Dirección</source>
+        <translation>Address</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/settings.py" line="35"/>
+        <source>RTN</source>
+        <translation>RTN</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/settings.py" line="36"/>
+        <source>Teléfono</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/settings.py" line="37"/>
+        <source>Correo</source>
+        <translation>Email</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/settings.py" line="39"/>
+        <source>Logotipo (archivo de imagen)</source>
+        <translation>Logo (image file)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/settings.py" line="41"/>
+        <source>Ancho de la etiqueta (mm)</source>
+        <translation>Label width (mm)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/settings.py" line="43"/>
+        <source>Alto de la etiqueta (mm)</source>
+        <translation>Label height (mm)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/settings.py" line="45"/>
+        <source>Copias por etiqueta</source>
+        <translation>Copies per label</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/settings.py" line="47"/>
+        <source>Tamaño de papel (A4 o Letter)</source>
+        <translation>Paper size (A4 or Letter)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/settings.py" line="49"/>
+        <source>Bloqueo por inactividad (minutos)</source>
+        <translation>Lock after inactivity (minutes)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/settings.py" line="68"/>
+        <source>Ajuste desconocido: {key}</source>
+        <translation>Unknown setting: {key}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/settings.py" line="73"/>
+        <source>Valor no válido para «{setting}»: {value}</source>
+        <translation>Invalid value for “{setting}”: {value}</translation>
+    </message>
+</context>
+<context>
+    <name>services.transfer</name>
+    <message>
+        <location filename="../../patolab_desktop/services/transfer.py" line="41"/>
+        <source>Escriba la ruta del archivo o la URL postgresql://.</source>
+        <translation>Enter the file path or the postgresql:// URL.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/transfer.py" line="47"/>
+        <source>El archivo {path} no existe todavía: se creará al abrirlo.</source>
+        <translation>The file {path} does not exist yet: it will be created when opened.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/transfer.py" line="64"/>
+        <source>esquema versión {version}</source>
+        <translation>schema version {version}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/transfer.py" line="67"/>
+        <source>base de datos vacía</source>
+        <translation>empty database</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/transfer.py" line="68"/>
+        <source>Conexión correcta: {kind}, {schema}.</source>
+        <translation>Connection OK: {kind}, {schema}.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/transfer.py" line="73"/>
+        <source>No se pudo conectar a {target}: {error}</source>
+        <translation>Could not connect to {target}: {error}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/transfer.py" line="120"/>
+        <source>{table}: {count} filas</source>
+        <translation>{table}: {count} rows</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/transfer.py" line="162"/>
+        <source>Abra primero la base de datos SQLite de origen (--db ARCHIVO).</source>
+        <translation>First open the source SQLite database (--db FILE).</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/transfer.py" line="165"/>
+        <source>El destino es la misma base de datos que el origen.</source>
+        <translation>The target is the same database as the source.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/transfer.py" line="177"/>
+        <source>El destino es de una versión más nueva de PatoLab Desktop.</source>
+        <translation>The target belongs to a newer version of PatoLab Desktop.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/transfer.py" line="183"/>
+        <source>La base de datos de destino {target} ya tiene datos (tabla {table}). Use una base de datos vacía: la copia no mezcla datos.</source>
+        <translation>The target database {target} already has data (table {table}). Use an empty database: the copy does not merge data.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/transfer.py" line="201"/>
+        <source>La tabla {table} no coincide después de copiar: origen {expected} filas, destino {found}. No se guardó nada en el destino.</source>
+        <translation>The table {table} does not match after copying: source {expected} rows, target {found}. Nothing was saved in the target.</translation>
+    </message>
+</context>
+<context>
+    <name>services.users</name>
+    <message>
+        <location filename="../../patolab_desktop/services/users.py" line="85"/>
+        <source>Inactivo</source>
+        <translation>Inactive</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/users.py" line="87"/>
+        <source>Bloqueado hasta las {time}</source>
+        <translation>Locked until {time}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/users.py" line="90"/>
+        <source>Activo (debe cambiar contraseña)</source>
+        <translation>Active (must change password)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/users.py" line="91"/>
+        <source>Activo</source>
+        <translation>Active</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/users.py" line="135"/>
+        <location filename="../../patolab_desktop/services/users.py" line="189"/>
+        <location filename="../../patolab_desktop/services/users.py" line="239"/>
+        <location filename="../../patolab_desktop/services/users.py" line="257"/>
+        <source>El usuario no existe.</source>
+        <translation>The user does not exist.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/users.py" line="153"/>
+        <source>Escriba el nombre completo.</source>
+        <translation>Enter the full name.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/users.py" line="155"/>
+        <source>Elija un rol.</source>
+        <translation>Choose a role.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/users.py" line="170"/>
+        <source>Ya existe el usuario «{name}».</source>
+        <translation>The user “{name}” already exists.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/users.py" line="197"/>
+        <source>No puede desactivar su propio usuario.</source>
+        <translation>You cannot deactivate your own user.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/users.py" line="212"/>
+        <source>No se puede: es el último administrador activo (el único que puede administrar usuarios). Cree o active otro administrador primero.</source>
+        <translation>Not possible: this is the last active administrator (the only one who can manage users). Create or activate another administrator first.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/users.py" line="287"/>
+        <source>El rol «{name}» no existe.</source>
+        <translation>The role “{name}” does not exist.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/users.py" line="292"/>
+        <source>Ya existe el rol «{name}».</source>
+        <translation>The role “{name}” already exists.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/users.py" line="299"/>
+        <location filename="../../patolab_desktop/services/users.py" line="324"/>
+        <source>Escriba el nombre del rol.</source>
+        <translation>Enter the role name.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/users.py" line="321"/>
+        <location filename="../../patolab_desktop/services/users.py" line="345"/>
+        <source>El rol no existe.</source>
+        <translation>The role does not exist.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/users.py" line="327"/>
+        <source>Los roles de fábrica no se pueden renombrar.</source>
+        <translation>Built-in roles cannot be renamed.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/users.py" line="347"/>
+        <source>Los roles de fábrica no se pueden eliminar.</source>
+        <translation>Built-in roles cannot be deleted.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/users.py" line="349"/>
+        <source>El rol tiene usuarios: asígneles otro rol antes de eliminarlo.</source>
+        <translation>The role has users: give them another role before deleting it.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/users.py" line="376"/>
+        <source>Permiso desconocido: {key}</source>
+        <translation>Unknown permission: {key}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/users.py" line="397"/>
+        <source>No se puede quitar «{permission}» al rol {role}: dejaría al laboratorio sin ningún administrador activo.</source>
+        <translation>“{permission}” cannot be removed from the role {role}: the laboratory would be left without any active administrator.</translation>
+    </message>
+</context>
+<context>
     <name>widgets.progress</name>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/progress.py" line="114"/>
+        <location filename="../../patolab_desktop/ui/widgets/progress.py" line="146"/>
         <source>Cancelar</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/progress.py" line="138"/>
+        <location filename="../../patolab_desktop/ui/widgets/progress.py" line="170"/>
         <source>Cancelando…</source>
         <translation>Cancelling…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/progress.py" line="166"/>
+        <location filename="../../patolab_desktop/ui/widgets/progress.py" line="198"/>
         <source>{label}  {done:,} de {total:,}</source>
         <translation>{label}  {done:,} of {total:,}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/progress.py" line="200"/>
+        <location filename="../../patolab_desktop/ui/widgets/progress.py" line="232"/>
         <source>No se pudo leer o escribir el archivo.{where}
 
 {v}</source>
@@ -5115,7 +7292,7 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 {v}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/progress.py" line="201"/>
+        <location filename="../../patolab_desktop/ui/widgets/progress.py" line="233"/>
         <source>Ocurrió un error inesperado; no se guardó nada a medias.
 
 {name}: {exc}</source>

@@ -9,6 +9,7 @@ import pytest
 
 from patolab_desktop import local_settings
 from patolab_desktop.db.database import db, is_sqlite
+from patolab_desktop.db.migrations import SCHEMA_VERSION
 from patolab_desktop.db.models import Customer, Gender
 from patolab_desktop.services import backups, session
 from patolab_desktop.services.backups import BackupError
@@ -60,7 +61,7 @@ def test_backup_restore_round_trip(database, tmp_path, admin):
     result = backups.restore(backup)
 
     assert _gender_names() == before  # the live database holds the backup's data again
-    assert result.schema_version == 1
+    assert result.schema_version == SCHEMA_VERSION
     assert result.safety_backup.exists() and "antes-de-restaurar" in result.safety_backup.name
     conn = sqlite3.connect(result.safety_backup)
     try:  # the state just before the restore is kept

@@ -156,10 +156,11 @@ def _migration_child(target: str, queue) -> None:
             database.execute_sql("ALTER TABLE customer ADD COLUMN nickname VARCHAR(40)")
             database.execute_sql("UPDATE customer SET nickname = 'x'")
             database.execute_sql("DELETE FROM request_event")
-            _park(queue, "in step 2")
+            _park(queue, "in the new step")
 
-        migrations.STEPS[:] = [(2, "paso de prueba", step)]
-        migrations.SCHEMA_VERSION = 2
+        following = migrations.SCHEMA_VERSION + 1
+        migrations.STEPS[:] = [(following, "paso de prueba", step)]
+        migrations.SCHEMA_VERSION = following
         open_db(target)
         queue.put("error: the migration finished before it was killed")
     except Exception as exc:  # noqa: BLE001
@@ -176,10 +177,10 @@ def test_kill_during_a_migration_step_keeps_the_old_schema_and_data(db_target):
     before = _counts()
     close_db()
 
-    assert _kill_when_ready(_migration_child, (str(db_target),)) == "in step 2"
+    assert _kill_when_ready(_migration_child, (str(db_target),)) == "in the new step"
 
     assert _reopen_and_check(db_target) == before
-    assert migrations.current_version(db.obj) == 1
+    assert migrations.current_version(db.obj) == migrations.SCHEMA_VERSION
     assert "nickname" not in [c.name for c in db.get_columns("customer")]
     close_db()
 

@@ -270,3 +270,31 @@ def test_wildcard_characters_are_literal(register):
     register(first_name="Ana", last_name="Tres", email="ana%b@correo.hn")
     assert names(F(search="ana_b")) == ["Ana Uno"]
     assert names(F(search="a%b")) == ["Ana Tres"]
+
+
+@pytest.mark.parametrize("mode", ["candidates", "walk"])
+def test_rows_holding_every_trigram_of_the_cover_but_not_the_term_are_left_out(
+        register, monkeypatch, mode):
+    # the index is asked for the cover of "martinez" ("mar", "tin", "nez"); this customer
+    # holds all three but not the word, so only the exact substring test can drop her
+    register(first_name="Marta", last_name="Tinoco Núñez")
+    register(first_name="Rosa", last_name="Martínez")
+    from patolab_desktop.db import search
+
+    assert search.cover("martinez") == ["mar", "tin", "nez"]
+    if mode == "candidates":
+        monkeypatch.setattr(customer_search, "IN_ROW_COST", 0)
+    else:
+        monkeypatch.setattr(customer_search, "CANDIDATE_CAP", 0)
+    assert names(F(search="martinez")) == ["Rosa Martínez"]
+    assert customers.count(F(search="martinez")) == 1
+
+
+def test_cover_spans_the_term():
+    from patolab_desktop.db import search
+
+    assert search.cover("ana") == ["ana"]
+    assert search.cover("carl") == ["car", "arl"]
+    assert search.cover("fernando") == ["fer", "nan", "ndo"]
+    assert search.match_expression(["jose", "ab", "josefa"]) == (
+        '"jos" AND "ose" AND "efa"')

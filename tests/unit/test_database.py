@@ -43,3 +43,26 @@ def test_check_reports_ok(database):
     report = maintenance.check()
     assert report.ok, report.problems
     assert report.schema_version == SCHEMA_VERSION
+
+
+def test_new_uids_are_time_ordered_version_7_uuids(monkeypatch):
+    import time
+    import uuid
+
+    from patolab_desktop.db import models
+
+    clock = iter([1_700_000_000_000_000_000 + n * 2_000_000 for n in range(200)])
+    monkeypatch.setattr(time, "time_ns", lambda: next(clock))
+    made = [models.new_uid() for _ in range(200)]
+    parsed = [uuid.UUID(u) for u in made]
+    assert all(u.version == 7 and u.variant == uuid.RFC_4122 for u in parsed)
+    assert made == sorted(made) and len(set(made)) == 200  # later ones sort later
+    assert parsed[0].int >> 80 == 1_700_000_000_000  # the milliseconds, in the first 48 bits
+    monkeypatch.undo()
+    assert len({models.new_uid() for _ in range(10_000)}) == 10_000  # same millisecond
+
+
+def test_customer_email_has_no_index(database):
+    names = [index.name for index in database.get_indexes("customer")]
+    assert "customer_email" not in names
+    assert any("name_folded" in name for name in names)

@@ -12,8 +12,10 @@ from patolab_desktop.services.errors import ValidationError
 
 
 def _fts_ids(term: str) -> set[int]:
+    from patolab_desktop.db import search
+
     rows = db.execute_sql("SELECT rowid FROM customer_fts WHERE customer_fts MATCH ?",
-                          (f'"{term}"',)).fetchall()
+                          (search.match_expression(term.split()),)).fetchall()
     return {r[0] for r in rows}
 
 

@@ -54,6 +54,7 @@ def test_first_schema_upgrades_to_the_current_version(v1_copy):
         applied = [v for (v,) in db.execute_sql("SELECT version FROM schema_version ORDER BY version")]
         assert applied == [1] + [number for number, _d, _f in steps]  # every step, in order
         assert maintenance.check().ok
+        assert "customer_email" not in [i.name for i in db.get_indexes("customer")]  # step 3
         # the data survived: every row of the first schema is still there
         assert Customer.select().count() == before["customer"]
         assert LabRequest.select().count() == before["lab_request"]
@@ -61,6 +62,37 @@ def test_first_schema_upgrades_to_the_current_version(v1_copy):
         for table, rows in before.items():
             if table != "schema_version":
                 assert after[table] >= rows, table
+    finally:
+        close_db()
+
+
+def test_step_2_rebuilds_the_search_index_without_positions(v1_copy):
+    conn = sqlite3.connect(v1_copy)
+    try:
+        old = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'customer_fts'").fetchone()
+        someone = conn.execute("SELECT id, search_text FROM customer WHERE active "
+                               "ORDER BY id LIMIT 1").fetchone()
+    finally:
+        conn.close()
+    assert "detail" not in old[0]
+    open_db(v1_copy)
+    try:
+        from patolab_desktop.services import customers, session
+        from patolab_desktop.services.paging import PageRequest
+
+        new = db.execute_sql("SELECT sql FROM sqlite_master WHERE name = 'customer_fts'")
+        assert "detail=none" in new.fetchone()[0]
+        word = max(someone[1].split(), key=len)
+        with session.acting_as(session.system_actor("test")):
+            found = customers.page(customers.CustomerFilter(search=word),
+                                   PageRequest(limit=500)).rows
+        assert someone[0] in [row["id"] for row in found]
+        # the triggers follow later changes
+        db.execute_sql("UPDATE customer SET search_text = 'zzqx nuevo' WHERE id = ?",
+                       (someone[0],))
+        ids = [r[0] for r in db.execute_sql(
+            "SELECT rowid FROM customer_fts WHERE customer_fts MATCH '\"zzq\"'")]
+        assert ids == [someone[0]]
     finally:
         close_db()
 

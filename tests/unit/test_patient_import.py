@@ -474,13 +474,39 @@ def test_an_exception_mid_way_rolls_everything_back(tmp_path, monkeypatch):
     assert calls["n"] == 3
     assert table_snapshot() == snapshot
 
-    # the same after the inserts, while updating
+    # the same while updating (updates go first)
     monkeypatch.setattr(customers, "insert_prepared", real_insert)
     monkeypatch.setattr(customers, "update", lambda data: (_ for _ in ()).throw(OSError("E/S")))
     with pytest.raises(OSError):
         pi.commit(plan)
     assert table_snapshot() == snapshot
     assert customers.get(existing).email == ""
+
+
+def test_cycle_collection_is_paused_while_importing_and_restored_after(tmp_path, monkeypatch):
+    import gc
+
+    seen = []
+    real_prepare, real_insert = customers.prepare, customers.insert_prepared
+    monkeypatch.setattr(customers, "prepare",
+                        lambda *a, **k: seen.append(("analyse", gc.isenabled()))
+                        or real_prepare(*a, **k))
+    monkeypatch.setattr(customers, "insert_prepared",
+                        lambda items: seen.append(("commit", gc.isenabled()))
+                        or real_insert(items))
+    assert gc.isenabled()
+    plan = pi.analyse(_mixed_file(tmp_path, count=5))
+    assert gc.isenabled()
+    pi.commit(plan)
+    assert gc.isenabled()
+    assert {phase for phase, _ in seen} == {"analyse", "commit"}
+    assert not any(enabled for _, enabled in seen)
+
+    monkeypatch.setattr(customers, "insert_prepared",
+                        lambda items: (_ for _ in ()).throw(RuntimeError("disco lleno")))
+    with pytest.raises(RuntimeError):
+        pi.commit(pi.analyse(_mixed_file(tmp_path, count=8)))
+    assert gc.isenabled()
 
 
 def test_a_row_that_became_invalid_after_the_preview_fails_the_whole_commit(tmp_path):

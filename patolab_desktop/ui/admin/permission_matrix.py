@@ -102,7 +102,7 @@ class PermissionMatrixModel(QAbstractTableModel):
             return f"{spec.label} ({spec.key})"
         if column == AREA_COLUMN:
             if role == Qt.ItemDataRole.DisplayRole:
-                return spec.group if index.row() in self._first_of_group else ""
+                return spec.group_label if index.row() in self._first_of_group else ""
             if role == Qt.ItemDataRole.FontRole:
                 font = QFont()
                 font.setBold(True)

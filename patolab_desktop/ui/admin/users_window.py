@@ -35,13 +35,15 @@ from ...i18n import translate
 
 
 def _when(value) -> str:
-    return value.strftime("%d/%m/%Y %H:%M") if value else "nunca"
+    if not value:
+        return translate("admin.users_window", "nunca")
+    return value.strftime("%d/%m/%Y %H:%M")
 
 
 def _status_colour(row: dict):
     if not row["active"]:
         return QColor("#9e9e9e")
-    if row["status"].startswith("Bloqueado"):
+    if row.get("locked"):
         return QColor("#c62828")
     return None
 
@@ -267,7 +269,7 @@ class UsersWindow(QDialog):
         row = self.current_row()
         for button in (self.edit_button, self.active_button, self.reset_button):
             button.setEnabled(row is not None)
-        self.unlock_button.setEnabled(row is not None and row["status"].startswith("Bloqueado"))
+        self.unlock_button.setEnabled(row is not None and bool(row.get("locked")))
         if row is not None and not row["active"]:
             self.active_button.setText(translate("admin.users_window", "Re&activar"))
             self.active_button.setIcon(icon("reactivate"))

@@ -17,6 +17,12 @@ __all__ = ["Column", "PagedTableModel", "ROW_DICT_ROLE", "ROW_ID_ROLE"]
 
 FetchPage = Callable[[Any, PageRequest], Page]
 
+# Rows of the first page after a new search: enough to fill a tall window two or three
+# times over; scrolling then fetches full pages. Each keystroke waits for this page only,
+# and a search of a frequent name prefix costs in proportion to the rows it must find
+# (1,000,000 customers, "luis": 200 rows 30 ms, 100 rows 13 ms).
+FIRST_PAGE_SIZE = 100
+
 
 class PagedTableModel(RowTableModel):
     """Rows come from ``fetch(filters, PageRequest) -> Page``."""
@@ -26,6 +32,7 @@ class PagedTableModel(RowTableModel):
         super().__init__(columns, parent=parent)
         self._fetch = fetch
         self._page_size = page_size
+        self._first_page_size = min(page_size, FIRST_PAGE_SIZE)
         self._cursor: tuple | None = None
         self._exhausted = True
         self._filters: Any = None
@@ -72,8 +79,9 @@ class PagedTableModel(RowTableModel):
 
     def _request(self) -> PageRequest:
         sort = self._columns[self._sort_column].sort if self._sort_column >= 0 else ""
+        first = self._cursor is None
         return PageRequest(sort=sort or "", descending=self._descending, after=self._cursor,
-                           limit=self._page_size)
+                           limit=self._first_page_size if first else self._page_size)
 
     def _load_page(self) -> list[dict]:
         page = self._fetch(self._filters, self._request())

@@ -11,13 +11,13 @@ import datetime as dt
 from pathlib import Path
 from typing import Callable
 
-from PySide6.QtGui import QPageLayout, QPagedPaintDevice, QPainter
+from PySide6.QtGui import QPagedPaintDevice, QPageLayout, QPainter
 from PySide6.QtWidgets import QDialog, QWidget
 
+from ...i18n import translate
 from ...services import reports, session
 from ...services.errors import ServiceError
 from .. import prompts
-from ...i18n import translate
 
 
 def exec_dialog(dialog: QDialog) -> int:
@@ -38,10 +38,12 @@ def _printer(page_layout: QPageLayout):
     return printer
 
 
-def _paint_on(device: QPagedPaintDevice, paint: Callable[[QPainter, QPagedPaintDevice], int]) -> int:
+def _paint_on(device: QPagedPaintDevice,
+              paint: Callable[[QPainter, QPagedPaintDevice], int]) -> int:
     painter = QPainter()
     if not painter.begin(device):
-        raise OSError(translate("printing.actions", "No se pudo iniciar la impresión (¿impresora disponible?)."))
+        raise OSError(translate("printing.actions",
+                                "No se pudo iniciar la impresión (¿impresora disponible?)."))
     try:
         return paint(painter, device)
     finally:
@@ -77,7 +79,8 @@ def print_direct(parent: QWidget | None, title: str, page_layout: QPageLayout,
 
 
 def _ask_pdf_path(parent, title: str, suggested: str) -> Path | None:
-    path = prompts.save_file(parent, title, suggested, translate("printing.actions", "Documento PDF (*.pdf)"))
+    path = prompts.save_file(parent, title, suggested,
+                             translate("printing.actions", "Documento PDF (*.pdf)"))
     if not path:
         return None
     path = Path(path)
@@ -117,12 +120,15 @@ def preview_summary(parent: QWidget | None, request_id: int, show_full_id: bool 
         return None
     reports.record_print("lab_request", request_id,
                          f"Vista previa del resumen {data['request_number']}")
-    return preview(parent, translate("printing.actions", "Resumen de solicitud {request_number}").format(request_number=data['request_number']),
+    title = translate("printing.actions", "Resumen de solicitud {request_number}").format(
+        request_number=data["request_number"])
+    return preview(parent, title,
                    document_layout(reports.paper_size()),
                    lambda painter, device: paint_summary(painter, device, data))
 
 
-def print_summary(parent: QWidget | None, request_id: int, show_full_id: bool | None = None) -> bool:
+def print_summary(parent: QWidget | None, request_id: int,
+                  show_full_id: bool | None = None) -> bool:
     from .layout import document_layout
     from .request_summary import paint_summary
 
@@ -130,7 +136,9 @@ def print_summary(parent: QWidget | None, request_id: int, show_full_id: bool | 
     if data is None:
         return False
     try:
-        done = print_direct(parent, translate("printing.actions", "Imprimir resumen {request_number}").format(request_number=data['request_number']),
+        title = translate("printing.actions", "Imprimir resumen {request_number}").format(
+            request_number=data["request_number"])
+        done = print_direct(parent, title,
                             document_layout(reports.paper_size()),
                             lambda painter, device: paint_summary(painter, device, data))
     except OSError as exc:
@@ -149,8 +157,10 @@ def save_summary_pdf(parent: QWidget | None, request_id: int,
     data = _summary(parent, request_id, show_full_id)
     if data is None:
         return None
+    name = translate("printing.actions", "Solicitud {request_number}.pdf").format(
+        request_number=data["request_number"])
     path = _ask_pdf_path(parent, translate("printing.actions", "Guardar resumen en PDF"),
-                         str(_documents_dir() / translate("printing.actions", "Solicitud {request_number}.pdf").format(request_number=data['request_number'])))
+                         str(_documents_dir() / name))
     if path is None:
         return None
     try:
@@ -160,7 +170,9 @@ def save_summary_pdf(parent: QWidget | None, request_id: int,
         return None
     reports.record_print("lab_request", request_id,
                          f"Resumen {data['request_number']} guardado en PDF")
-    prompts.info(parent, translate("printing.actions", "PDF guardado"), translate("printing.actions", "Se guardó el resumen en:\n{path}").format(path=path))
+    prompts.info(parent, translate("printing.actions", "PDF guardado"),
+                 translate("printing.actions", "Se guardó el resumen en:\n{path}").format(
+                     path=path))
     return path
 
 
@@ -186,7 +198,8 @@ def print_labels(parent: QWidget | None, request_id: int, copies: int | None = N
     copies = copies or size["copies"]
     number = labels[0]["request_number"]
     try:
-        done = print_direct(parent, translate("printing.actions", "Imprimir etiquetas {number}").format(number=number),
+        title = translate("printing.actions", "Imprimir etiquetas {number}").format(number=number)
+        done = print_direct(parent, title,
                             label_layout(size["width_mm"], size["height_mm"]),
                             lambda painter, device: paint_labels(painter, device, labels, copies))
     except OSError as exc:
@@ -209,11 +222,13 @@ def preview_labels(parent: QWidget | None, request_id: int, copies: int | None =
     copies = copies or size["copies"]
     number = labels[0]["request_number"]
     reports.record_print("lab_request", request_id, f"Vista previa de etiquetas {number}")
-    return preview(parent, translate("printing.actions", "Etiquetas {number}").format(number=number), label_layout(size["width_mm"], size["height_mm"]),
+    title = translate("printing.actions", "Etiquetas {number}").format(number=number)
+    return preview(parent, title, label_layout(size["width_mm"], size["height_mm"]),
                    lambda painter, device: paint_labels(painter, device, labels, copies))
 
 
-def save_labels_pdf(parent: QWidget | None, request_id: int, copies: int | None = None) -> Path | None:
+def save_labels_pdf(parent: QWidget | None, request_id: int,
+                    copies: int | None = None) -> Path | None:
     from .tube_labels import write_labels_pdf
 
     labels = _labels(parent, request_id)
@@ -223,7 +238,8 @@ def save_labels_pdf(parent: QWidget | None, request_id: int, copies: int | None 
     copies = copies or size["copies"]
     number = labels[0]["request_number"]
     path = _ask_pdf_path(parent, translate("printing.actions", "Guardar etiquetas en PDF"),
-                         str(_documents_dir() / translate("printing.actions", "Etiquetas {number}.pdf").format(number=number)))
+                         str(_documents_dir() / translate(
+                             "printing.actions", "Etiquetas {number}.pdf").format(number=number)))
     if path is None:
         return None
     try:
@@ -247,11 +263,13 @@ def period_report(parent: QWidget | None, date_from: dt.date, date_to: dt.date,
 
 def preview_period_data(parent: QWidget | None, data: dict):
     from .layout import document_layout
-    from .period_report import paint_period_report
+    from .period_report import paint_period_report, period_text
 
     reports.record_print("report", None, f"Vista previa del resumen del {data['period_text']} "
                                          f"({data['branch_text']})")
-    return preview(parent, translate("printing.actions", "Resumen por período {period_text}").format(period_text=data['period_text']),
+    title = translate("printing.actions", "Resumen por período {period_text}").format(
+        period_text=period_text(data))
+    return preview(parent, title,
                    document_layout(reports.paper_size()),
                    lambda painter, device: paint_period_report(painter, device, data))
 
@@ -259,8 +277,11 @@ def preview_period_data(parent: QWidget | None, data: dict):
 def save_period_data_pdf(parent: QWidget | None, data: dict) -> Path | None:
     from .period_report import write_period_report_pdf
 
-    suggested = (translate("printing.actions", "Resumen {date_from:%Y-%m-%d} a {date_to:%Y-%m-%d}.pdf").format(date_from=data['date_from'], date_to=data['date_to']))
-    path = _ask_pdf_path(parent, translate("printing.actions", "Guardar resumen por período en PDF"),
+    suggested = translate(
+        "printing.actions", "Resumen {date_from:%Y-%m-%d} a {date_to:%Y-%m-%d}.pdf",
+    ).format(date_from=data["date_from"], date_to=data["date_to"])
+    path = _ask_pdf_path(parent,
+                         translate("printing.actions", "Guardar resumen por período en PDF"),
                          str(_documents_dir() / suggested))
     if path is None:
         return None
@@ -271,7 +292,9 @@ def save_period_data_pdf(parent: QWidget | None, data: dict) -> Path | None:
         return None
     reports.record_print("report", None, f"Resumen del {data['period_text']} "
                                          f"({data['branch_text']}) guardado en PDF")
-    prompts.info(parent, translate("printing.actions", "PDF guardado"), translate("printing.actions", "Se guardó el resumen en:\n{path}").format(path=path))
+    prompts.info(parent, translate("printing.actions", "PDF guardado"),
+                 translate("printing.actions", "Se guardó el resumen en:\n{path}").format(
+                     path=path))
     return path
 
 

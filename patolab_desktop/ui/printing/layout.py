@@ -20,13 +20,15 @@ from PySide6.QtGui import (
     QFont,
     QFontMetricsF,
     QImageReader,
+    QPagedPaintDevice,
     QPageLayout,
     QPageSize,
-    QPagedPaintDevice,
     QPainter,
     QPen,
 )
+
 from ...i18n import translate
+
 
 def keep_none_alive(func):
     """Work around PySide6 6.12.0 on Python < 3.12 dropping a reference to ``None`` on every
@@ -76,7 +78,8 @@ def document_layout(paper: str) -> QPageLayout:
 
 
 def label_layout(width_mm: float, height_mm: float) -> QPageLayout:
-    size = QPageSize(QSizeF(width_mm, height_mm), QPageSize.Unit.Millimeter, "Etiqueta",
+    size = QPageSize(QSizeF(width_mm, height_mm), QPageSize.Unit.Millimeter,
+                     translate("printing.layout", "Etiqueta"),
                      QPageSize.SizeMatchPolicy.ExactMatch)
     # a custom size keeps width and height as given when the orientation is "portrait"
     layout = QPageLayout(size, QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0),
@@ -390,7 +393,8 @@ def draw_table(flow: Flow, columns: list[Column], rows: list[Row], size_pt: floa
                 cell_width = col_width - 2 * pad - indent
                 cell_font = fnt
                 if not column.wrap and column.align & Qt.AlignmentFlag.AlignRight:
-                    cell_font = canvas.fit_font(cell, fnt, cell_width)  # amounts shrink, never "…"
+                    # amounts shrink, never "…"
+                    cell_font = canvas.fit_font(cell, fnt, cell_width)
                 flow.text(left + pad + indent, top + pad * 0.6, cell_width,
                           cell, cell_font, align=column.align, wrap=column.wrap, color=color)
                 left += col_width
@@ -461,7 +465,8 @@ def paint_lab_header(flow: Flow, lab: dict, right_width_mm: float,
         lines.append(lab["address"])
     parts = [part for part in (
         f"RTN {lab['rtn']}" if lab.get("rtn") else "",
-        translate("printing.layout", "Tel. {phone}").format(phone=lab['phone']) if lab.get("phone") else "",
+        translate("printing.layout", "Tel. {phone}").format(phone=lab["phone"])
+        if lab.get("phone") else "",
         lab.get("email") or "",
     ) if part]
     contact = "  ·  ".join(parts)
@@ -477,7 +482,8 @@ def paint_lab_header(flow: Flow, lab: dict, right_width_mm: float,
     flow.y = max(y, top + logo_height, top + right_height)
 
 
-def paint_footer(canvas: Canvas, index: int, count: int, left_text: str, center_text: str = "") -> None:
+def paint_footer(canvas: Canvas, index: int, count: int, left_text: str,
+                 center_text: str = "") -> None:
     small = font(8)
     height = canvas.line_height(small)
     y = canvas.height - height
@@ -488,7 +494,8 @@ def paint_footer(canvas: Canvas, index: int, count: int, left_text: str, center_
     if center_text:
         canvas.draw_text(QRectF(third * 1.6, y, third * 0.8, height), center_text, small,
                          align=Qt.AlignmentFlag.AlignHCenter, color=MUTED)
-    canvas.draw_text(QRectF(third * 2.4, y, third * 0.6, height), translate("printing.layout", "Página {v} de {count}").format(v=index + 1, count=count),
+    page = translate("printing.layout", "Página {v} de {count}").format(v=index + 1, count=count)
+    canvas.draw_text(QRectF(third * 2.4, y, third * 0.6, height), page,
                      small, align=Qt.AlignmentFlag.AlignRight, color=MUTED)
 
 
@@ -537,7 +544,8 @@ def write_pdf(path, page_layout: QPageLayout, paint: Callable[[QPainter, QPagedP
     ensure_gui_application()
     target = Path(path)
     if not target.parent.is_dir():
-        raise OSError(translate("printing.layout", "La carpeta no existe: {parent}").format(parent=target.parent))
+        raise OSError(translate("printing.layout", "La carpeta no existe: {parent}").format(
+            parent=target.parent))
     tmp = target.with_name(f".{target.name}.part")
     writer = QPdfWriter(str(tmp))
     writer.setResolution(PDF_RESOLUTION)
@@ -549,7 +557,8 @@ def write_pdf(path, page_layout: QPageLayout, paint: Callable[[QPainter, QPagedP
     if not painter.begin(writer):
         del writer
         tmp.unlink(missing_ok=True)
-        raise OSError(translate("printing.layout", "No se pudo escribir el PDF: {target}").format(target=target))
+        raise OSError(translate("printing.layout", "No se pudo escribir el PDF: {target}").format(
+            target=target))
     try:
         pages = paint(painter, writer)
     except BaseException:

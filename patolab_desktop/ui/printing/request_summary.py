@@ -6,13 +6,17 @@ print or a preview); ``write_summary_pdf`` saves it as a PDF file.
 """
 from __future__ import annotations
 
+import re
+from decimal import Decimal
+
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QPagedPaintDevice, QPainter, QPen
 
+from ...i18n import translate
 from ...util.money import format_lempiras
+from ..service_labels import service_label
 from .barcode import BarcodeError, paint_code128
 from .layout import (
-    keep_none_alive,
     ACCENT,
     INK,
     MUTED,
@@ -25,25 +29,103 @@ from .layout import (
     document_layout,
     draw_table,
     font,
+    keep_none_alive,
     key_values,
     paint_footer,
     paint_lab_header,
     write_pdf,
 )
-from ...i18n import translate
 
 RIGHT = Qt.AlignmentFlag.AlignRight
 CENTER = Qt.AlignmentFlag.AlignHCenter
-TITLE = "Resumen de solicitud"
+# "por edad 30 %" / "manual 12.5 %": how services.reports words the discount
+_DISCOUNT_TEXT = re.compile(r"^(por edad|manual) (\S+) %$")
+
+
+def document_title() -> str:
+    """The document's name in the active language."""
+    return translate("printing.request_summary", "Resumen de solicitud")
+
+
+def age_text(age: int | None) -> str:
+    """«68 años» / «68 years» (the services give the age in whole years)."""
+    if age is None:
+        return ""
+    if age == 1:
+        return translate("printing.request_summary", "1 año")
+    return translate("printing.request_summary", "{age} años").format(age=age)
+
+
+def discount_text(data: dict) -> str:
+    """The kind and percent of the request discount («por edad 30 %») in the active language."""
+    kind, percent = data.get("discount_kind"), data.get("discount_percent")
+    if kind is None:  # only the Spanish words of services.reports: read them back
+        match = _DISCOUNT_TEXT.match((data.get("discount_text") or "").strip())
+        if not match:
+            return data.get("discount_text") or ""
+        kind = "age" if match.group(1) == "por edad" else "manual"
+        percent = match.group(2)
+    if not kind or Decimal(str(percent or 0)) <= 0:
+        return ""
+    shown = f"{Decimal(str(percent)).normalize():f}"
+    if kind == "age":
+        return translate("printing.request_summary", "por edad {percent} %").format(
+            percent=shown)
+    return translate("printing.request_summary", "manual {percent} %").format(percent=shown)
+
+
+def _columns() -> list[Column]:
+    return [
+        Column(translate("printing.request_summary", "Código"), 13),
+        Column(translate("printing.request_summary", "Investigación"), 52, wrap=True),
+        Column(translate("printing.request_summary", "Muestra"), 22, wrap=True),
+        Column(translate("printing.request_summary", "Precio"), 19, RIGHT),
+        Column(translate("printing.request_summary", "Descuento"), 19, RIGHT),
+        Column(translate("printing.request_summary", "Neto"), 19, RIGHT),
+    ]
+
+
+def _facts(data: dict) -> list[tuple[str, str]]:
+    """The «label: value» pairs under the header."""
+    patient = data["patient"]
+    doctor = data["doctor"]
+    doctor_text = doctor.get("name") or ""
+    if doctor.get("institution"):
+        doctor_text = (f"{doctor_text} ({doctor['institution']})" if doctor_text
+                       else doctor["institution"])
+    age = patient.get("age")
+    pairs = [
+        (translate("printing.request_summary", "Paciente"), patient.get("name") or ""),
+        (translate("printing.request_summary", "Identidad"), patient.get("id_number") or "—"),
+        (translate("printing.request_summary", "Edad"),
+         (age_text(age) if age is not None else patient.get("age_text")) or "—"),
+        (translate("printing.request_summary", "Sexo"), patient.get("gender") or "—"),
+        (translate("printing.request_summary", "Remitente"), doctor_text or "—"),
+        (translate("printing.request_summary", "Sucursal"), data.get("branch_text") or "—"),
+        (translate("printing.request_summary", "Prioridad"),
+         service_label(data.get("priority_label"))),
+        (translate("printing.request_summary", "Origen"), service_label(data.get("source_label"))),
+        (translate("printing.request_summary", "Fecha de solicitud"),
+         data.get("requested_at_text") or ""),
+        (translate("printing.request_summary", "Estado"), service_label(data.get("status_label"))),
+    ]
+    if data.get("completed_at_text"):
+        pairs.append((translate("printing.request_summary", "Completada"),
+                      data["completed_at_text"]))
+    return pairs
 
 
 def summary_flow(canvas: Canvas, data: dict) -> Flow:
     """Lay the summary out into pages (nothing is painted yet)."""
     footer_height = canvas.mm(9)
     continuation_height = canvas.mm(10)
-    flow = Flow(canvas, top=continuation_height, bottom=canvas.height - footer_height, first_top=0)
+    flow = Flow(canvas, top=continuation_height, bottom=canvas.height - footer_height,
+                first_top=0)
     number = data["request_number"]
-    continued = translate("printing.request_summary", "{v} — {TITLE} {number} (continuación)").format(v=data['lab'].get('name') or '', TITLE=TITLE, number=number)
+    title = document_title()
+    continued = translate(
+        "printing.request_summary", "{v} — {TITLE} {number} (continuación)",
+    ).format(v=data["lab"].get("name") or "", TITLE=title, number=number)
     flow.on_new_page.append(lambda: continuation_header(flow, continued))
 
     barcode_height = canvas.mm(11)
@@ -53,7 +135,7 @@ def summary_flow(canvas: Canvas, data: dict) -> Flow:
                     + canvas.line_height(number_font))
 
     def draw_right(x: float, y: float, width: float) -> None:
-        y += flow.text(x, y, width, TITLE.upper(), title_font, align=RIGHT, color=ACCENT)
+        y += flow.text(x, y, width, title.upper(), title_font, align=RIGHT, color=ACCENT)
         y += canvas.mm(1)
         rect = QRectF(x + canvas.mm(4), y, width - canvas.mm(4), barcode_height)
 
@@ -71,27 +153,10 @@ def summary_flow(canvas: Canvas, data: dict) -> Flow:
     flow.gap(2)
     flow.rule(width_pt=1.0, color=INK, gap_mm=3)
 
-    patient = data["patient"]
-    doctor = data["doctor"]
-    doctor_text = doctor.get("name") or ""
-    if doctor.get("institution"):
-        doctor_text = f"{doctor_text} ({doctor['institution']})" if doctor_text else doctor["institution"]
-    pairs = [
-        (translate("printing.request_summary", "Paciente"), patient.get("name") or ""),
-        (translate("printing.request_summary", "Identidad"), patient.get("id_number") or "—"),
-        ("Edad", patient.get("age_text") or "—"),
-        (translate("printing.request_summary", "Sexo"), patient.get("gender") or "—"),
-        (translate("printing.request_summary", "Remitente"), doctor_text or "—"),
-        (translate("printing.request_summary", "Sucursal"), data.get("branch_text") or "—"),
-        (translate("printing.request_summary", "Prioridad"), data.get("priority_label") or ""),
-        (translate("printing.request_summary", "Origen"), data.get("source_label") or ""),
-        (translate("printing.request_summary", "Fecha de solicitud"), data.get("requested_at_text") or ""),
-        (translate("printing.request_summary", "Estado"), data.get("status_label") or ""),
-    ]
-    if data.get("completed_at_text"):
-        pairs.append((translate("printing.request_summary", "Completada"), data["completed_at_text"]))
-    key_values(flow, pairs, columns=2, label_mm=36)
-    for label, key in ((translate("printing.request_summary", "Información clínica"), "clinical_info"), (translate("printing.request_summary", "Notas"), "notes")):
+    key_values(flow, _facts(data), columns=2, label_mm=36)
+    for label, key in ((translate("printing.request_summary", "Información clínica"),
+                        "clinical_info"),
+                       (translate("printing.request_summary", "Notas"), "notes")):
         value = (data.get(key) or "").strip()
         if value:
             flow.gap(0.5)
@@ -101,14 +166,6 @@ def summary_flow(canvas: Canvas, data: dict) -> Flow:
             flow.paragraph(value, font(9.5))
     flow.gap(3)
 
-    columns = [
-        Column("Código", 13),
-        Column("Investigación", 52, wrap=True),
-        Column("Muestra", 22, wrap=True),
-        Column("Precio", 19, RIGHT),
-        Column("Descuento", 19, RIGHT),
-        Column("Neto", 19, RIGHT),
-    ]
     rows = []
     for line in data["lines"]:
         member = bool(line.get("member"))
@@ -121,19 +178,36 @@ def summary_flow(canvas: Canvas, data: dict) -> Flow:
              format_lempiras(line["net_price"])],
             indent=1 if member else 0, muted=member, bold=bool(line.get("is_panel")),
         ))
-    draw_table(flow, columns, rows, size_pt=9, title=translate("printing.request_summary", "Investigaciones"))
+    draw_table(flow, _columns(), rows, size_pt=9,
+               title=translate("printing.request_summary", "Investigaciones"))
     flow.gap(3)
+    _totals(flow, data)
+    if data.get("cancelled"):
+        _cancelled_box(flow, data)
+    return flow
 
+
+def _totals(flow: Flow, data: dict) -> None:
+    canvas = flow.canvas
     totals = data["totals"]
     discount_label = translate("printing.request_summary", "Descuento")
-    if data.get("discount_text"):
-        discount_label = translate("printing.request_summary", "Descuento ({discount_text})").format(discount_text=data['discount_text'])
+    kind = discount_text(data)
+    if kind:
+        discount_label = translate("printing.request_summary", "Descuento ({discount_text})"
+                                   ).format(discount_text=kind)
     ordered = sum(1 for line in data["lines"] if not line.get("member"))
-    total_label = translate("printing.request_summary", "Total ({ordered} {v})").format(ordered=ordered, v='investigación' if ordered == 1 else 'investigaciones')
+    if ordered == 1:
+        total_label = translate("printing.request_summary", "Total (1 investigación)")
+    elif ordered:
+        total_label = translate("printing.request_summary", "Total ({count} investigaciones)"
+                                ).format(count=ordered)
+    else:
+        total_label = translate("printing.request_summary", "Total")
     total_rows = [
-        (total_label if ordered else translate("printing.request_summary", "Total"), format_lempiras(totals["total"]), False),
+        (total_label, format_lempiras(totals["total"]), False),
         (discount_label, format_lempiras(totals["discount"]), False),
-        (translate("printing.request_summary", "Neto a pagar"), format_lempiras(totals["net"]), True),
+        (translate("printing.request_summary", "Neto a pagar"), format_lempiras(totals["net"]),
+         True),
     ]
     box_width = canvas.mm(95)
     label_font, value_font = font(9.5), font(9.5)
@@ -152,34 +226,41 @@ def summary_flow(canvas: Canvas, data: dict) -> Flow:
         flow.text(left + box_width * 0.6, flow.y, box_width * 0.4, value, vf, align=RIGHT)
         flow.y += row_height
     if data.get("discount_reason"):
-        flow.text(left, flow.y, box_width, translate("printing.request_summary", "Motivo del descuento: {discount_reason}").format(discount_reason=data['discount_reason']),
-                  font(8.5, italic=True), wrap=True, color=MUTED)
-        flow.y += canvas.wrapped_height(translate("printing.request_summary", "Motivo del descuento: {discount_reason}").format(discount_reason=data['discount_reason']),
-                                        font(8.5, italic=True), box_width)
-
-    if data.get("cancelled"):
-        flow.gap(5)
-        heading = translate("printing.request_summary", "SOLICITUD CANCELADA")
-        if data.get("cancelled_at_text"):
-            heading += translate("printing.request_summary", " el {cancelled_at_text}").format(cancelled_at_text=data['cancelled_at_text'])
-        reason = translate("printing.request_summary", "Motivo: {v}").format(v=data.get('cancellation_reason') or '(sin motivo registrado)')
-        pad = canvas.mm(3)
-        inner = flow.width - 2 * pad
-        head_font, reason_font = font(11, bold=True), font(10)
-        height = (canvas.line_height(head_font) + canvas.mm(1)
-                  + canvas.wrapped_height(reason, reason_font, inner) + 2 * pad)
-        flow.ensure(height)
-        rect = QRectF(0, flow.y, flow.width, height)
-        flow.add(lambda: canvas.box(rect, fill=QColor(253, 236, 234), border=STAMP, width_pt=1.2))
-        y = flow.y + pad
-        y += flow.text(pad, y, inner, heading, head_font, color=STAMP) + canvas.mm(1)
-        flow.text(pad, y, inner, reason, reason_font, wrap=True)
-        flow.y += height
-    return flow
+        reason = translate("printing.request_summary", "Motivo del descuento: {discount_reason}"
+                           ).format(discount_reason=data["discount_reason"])
+        reason_font = font(8.5, italic=True)
+        flow.text(left, flow.y, box_width, reason, reason_font, wrap=True, color=MUTED)
+        flow.y += canvas.wrapped_height(reason, reason_font, box_width)
 
 
-def paint_stamp(canvas: Canvas, text: str = "CANCELADA") -> None:
-    """A diagonal red stamp across the middle of the page."""
+def _cancelled_box(flow: Flow, data: dict) -> None:
+    canvas = flow.canvas
+    flow.gap(5)
+    heading = translate("printing.request_summary", "SOLICITUD CANCELADA")
+    if data.get("cancelled_at_text"):
+        heading += translate("printing.request_summary", " el {cancelled_at_text}").format(
+            cancelled_at_text=data["cancelled_at_text"])
+    why = data.get("cancellation_reason") or translate("printing.request_summary",
+                                                       "(sin motivo registrado)")
+    reason = translate("printing.request_summary", "Motivo: {v}").format(v=why)
+    pad = canvas.mm(3)
+    inner = flow.width - 2 * pad
+    head_font, reason_font = font(11, bold=True), font(10)
+    height = (canvas.line_height(head_font) + canvas.mm(1)
+              + canvas.wrapped_height(reason, reason_font, inner) + 2 * pad)
+    flow.ensure(height)
+    rect = QRectF(0, flow.y, flow.width, height)
+    flow.add(lambda: canvas.box(rect, fill=QColor(253, 236, 234), border=STAMP, width_pt=1.2))
+    y = flow.y + pad
+    y += flow.text(pad, y, inner, heading, head_font, color=STAMP) + canvas.mm(1)
+    flow.text(pad, y, inner, reason, reason_font, wrap=True)
+    flow.y += height
+
+
+def paint_stamp(canvas: Canvas, text: str | None = None) -> None:
+    """A diagonal red stamp across the middle of the page («CANCELADA» by default)."""
+    if text is None:
+        text = translate("printing.request_summary", "CANCELADA")
     painter = canvas.painter
     painter.save()
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
@@ -204,7 +285,8 @@ def paint_stamp(canvas: Canvas, text: str = "CANCELADA") -> None:
 
 def printed_text(data: dict) -> str:
     who = data.get("printed_by") or "—"
-    return translate("printing.request_summary", "Impreso por {who} el {v}").format(who=who, v=data.get('printed_at_text') or '').strip()
+    return translate("printing.request_summary", "Impreso por {who} el {v}").format(
+        who=who, v=data.get("printed_at_text") or "").strip()
 
 
 @keep_none_alive
@@ -224,4 +306,4 @@ def paint_summary(painter: QPainter, device: QPagedPaintDevice, data: dict) -> i
 def write_summary_pdf(path, data: dict, paper: str = "A4") -> int:
     """Save the summary as a PDF; returns the page count."""
     return write_pdf(path, document_layout(paper), lambda p, d: paint_summary(p, d, data),
-                     title=f"{TITLE} {data['request_number']}")
+                     title=f"{document_title()} {data['request_number']}")

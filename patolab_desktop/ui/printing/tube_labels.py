@@ -6,20 +6,44 @@ label into any rect, so a test can render it to a QImage and read the barcode ba
 """
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QPagedPaintDevice, QPainter
 
-from .barcode import BarcodeError, paint_code128
-from .layout import keep_none_alive, INK, Canvas, font, label_layout, write_pdf
 from ...i18n import translate
+from ..service_labels import service_label
+from .barcode import BarcodeError, paint_code128
+from .layout import INK, Canvas, font, keep_none_alive, label_layout, write_pdf
 
 LEFT = Qt.AlignmentFlag.AlignLeft
 RIGHT = Qt.AlignmentFlag.AlignRight
 CENTER = Qt.AlignmentFlag.AlignHCenter
+_AGE = re.compile(r"^(\d+) a(?= · |$)")  # "68 a · Mujer" from services.reports.label_data
+
+
+def age_sex_text(label: dict) -> str:
+    """«68 a · Mujer» with the age abbreviation of the active language (the sex is data)."""
+    text = label.get("age_sex") or ""
+    match = _AGE.match(text)
+    if not match:
+        return text
+    age = translate("printing.tube_labels", "{age} a").format(age=match.group(1))
+    return age + text[match.end():]
+
+
+def sample_text(label: dict) -> str:
+    """The sample type, with the priority when it is not routine («Suero · URGENTE»)."""
+    sample = label.get("sample_type") or translate("printing.tube_labels", "Muestra")
+    if not label.get("priority") or label["priority"] == "routine":
+        return sample
+    priority = service_label(label.get("priority_label") or "").split(" ")[0].upper()
+    return f"{sample} · {priority}" if priority else sample
 
 
 @keep_none_alive
-def paint_label(painter: QPainter, rect: QRectF, label: dict, canvas: Canvas | None = None) -> None:
+def paint_label(painter: QPainter, rect: QRectF, label: dict,
+                canvas: Canvas | None = None) -> None:
     """Draw one label (see ``services.reports.label_data``) filling ``rect``."""
     canvas = canvas or Canvas(painter, rect.width(), rect.height())
     mm = canvas.mm
@@ -48,7 +72,7 @@ def paint_label(painter: QPainter, rect: QRectF, label: dict, canvas: Canvas | N
     y += name_h
     half = inner.width() / 2
     canvas.draw_text(QRectF(inner.left(), y, half + mm(4), info_h),
-                     canvas.elide(label.get("age_sex") or "", info_font, half + mm(4)), info_font)
+                     canvas.elide(age_sex_text(label), info_font, half + mm(4)), info_font)
     canvas.draw_text(QRectF(inner.left() + half, y, half, info_h), label.get("date") or "",
                      info_font, align=RIGHT)
     y += info_h + mm(0.3)
@@ -59,26 +83,26 @@ def paint_label(painter: QPainter, rect: QRectF, label: dict, canvas: Canvas | N
     try:
         paint_code128(painter, bars_rect, number)
     except BarcodeError:
-        canvas.draw_text(bars_rect, translate("printing.tube_labels", "(código de barras no disponible)"), info_font,
-                         align=CENTER | Qt.AlignmentFlag.AlignVCenter)
+        canvas.draw_text(bars_rect,
+                         translate("printing.tube_labels", "(código de barras no disponible)"),
+                         info_font, align=CENTER | Qt.AlignmentFlag.AlignVCenter)
     y += barcode_h
     canvas.draw_text(QRectF(inner.left(), y, inner.width(), number_h), number, number_font,
                      align=CENTER)
     y += number_h + mm(0.3)
 
-    sample = label.get("sample_type") or translate("printing.tube_labels", "Muestra")
     codes = " ".join(label.get("codes") or [])
-    sample_text = sample if not label.get("priority") or label["priority"] == "routine" \
-        else f"{sample} · {label.get('priority_label', '').split(' ')[0].upper()}"
-    sample_width = canvas.text_width(sample_text, sample_font)
+    sample = sample_text(label)
+    sample_width = canvas.text_width(sample, sample_font)
     sample_width = min(sample_width, inner.width() * (0.62 if codes else 1.0))
     canvas.draw_text(QRectF(inner.left(), y, sample_width + 1, sample_h),
-                     canvas.elide(sample_text, sample_font, sample_width + 1), sample_font)
+                     canvas.elide(sample, sample_font, sample_width + 1), sample_font)
     if codes:
         codes_width = inner.width() - sample_width - mm(1.5)
         if codes_width > mm(4):
-            canvas.draw_text(QRectF(inner.right() - codes_width, y + (sample_h - canvas.line_height(codes_font)),
-                                    codes_width, canvas.line_height(codes_font)),
+            codes_h = canvas.line_height(codes_font)
+            canvas.draw_text(QRectF(inner.right() - codes_width, y + (sample_h - codes_h),
+                                    codes_width, codes_h),
                              canvas.elide(codes, codes_font, codes_width), codes_font,
                              align=RIGHT, color=INK)
 
@@ -103,7 +127,8 @@ def write_labels_pdf(path, labels: list[dict], width_mm: float = 50, height_mm: 
                      copies: int = 1) -> int:
     """Save the labels as a PDF whose every page is one label; returns the page count."""
     if not labels:
-        raise ValueError("No hay etiquetas que imprimir.")
-    title = translate("printing.tube_labels", "Etiquetas {request_number}").format(request_number=labels[0].get('request_number', ''))
+        raise ValueError(translate("printing.tube_labels", "No hay etiquetas que imprimir."))
+    title = translate("printing.tube_labels", "Etiquetas {request_number}").format(
+        request_number=labels[0].get("request_number", ""))
     return write_pdf(path, label_layout(width_mm, height_mm),
                      lambda p, d: paint_labels(p, d, labels, copies), title=title)

@@ -1,0 +1,41 @@
+"""Messages and labels of the services in the active interface language.
+
+Spanish is the source language. Every message a service shows to the user (the text of a
+``ValidationError``/``RuleError``/…, a summary it returns for display) is written as
+``translate("services.<module>", "Texto {campo}").format(campo=…)``: ``pyside6-lupdate``
+collects those literals into ``resources/translations/patolab_en.ts`` (see
+``scripts/update_translations.py``) and the GUI, which installs the English translator, gets
+English. Without a translator (the CLI, the tests) the Spanish source comes back unchanged.
+
+Texts defined at import time (label dicts, constants) are marked with ``QT_TRANSLATE_NOOP``
+and translated when used (``translate``/``label``), because the translators are installed
+after the modules are imported. Texts stored in the database (audit details, request
+history) are data and stay in Spanish.
+
+Only QtCore is used here: services never import QtWidgets.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+
+#: context of the label vocabularies (status, priority, audit actions…) shared with the UI
+LABELS = "ServiceLabels"
+
+
+def translate(context: str, text: str) -> str:
+    """``text`` in the active language (the Spanish source when no translator knows it)."""
+    return QCoreApplication.translate(context, text) if text else text
+
+
+def label(labels: dict, key, default=None) -> str:
+    """The translated label of ``key`` in a ``QT_TRANSLATE_NOOP(LABELS, …)`` dict."""
+    text = labels.get(key, key if default is None else default)
+    return translate(LABELS, text) if isinstance(text, str) else text
+
+
+def labels_of(labels: dict) -> dict:
+    """A copy of a label dict with its values translated."""
+    return {key: label(labels, key) for key in labels}
+
+
+__all__ = ["LABELS", "QT_TRANSLATE_NOOP", "label", "labels_of", "translate"]
