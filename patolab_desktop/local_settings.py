@@ -35,6 +35,13 @@ class LocalSettings:
         return paths.data_dir() / "backups"
 
 
+def database_target(explicit: str | None = None) -> str:
+    """The database to open: ``explicit`` (``--db``) when given, else the connection saved
+    on this computer (Archivo → Base de datos…), else the default file. The GUI and the
+    CLI both ask here, so a workstation moved to PostgreSQL runs its commands there too."""
+    return str(explicit or load().database or paths.default_db_path())
+
+
 def settings_path() -> Path:
     return paths.config_dir() / FILE_NAME
 

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..paths import default_db_path
+from ..local_settings import database_target
 
 
 def db_target(args) -> str:
-    """The database chosen with --db, or the user's default file."""
-    return str(getattr(args, "db", None) or default_db_path())
+    """The database chosen with --db, else this computer's saved connection, else the
+    user's default file (``local_settings.database_target``)."""
+    return database_target(getattr(args, "db", None))
 
 
 def open_from_args(args):

@@ -7,6 +7,8 @@ from urllib.parse import unquote, urlparse
 
 from peewee import Database, DatabaseProxy, PostgresqlDatabase, SqliteDatabase
 
+from ..util.translation import translate
+
 db = DatabaseProxy()
 
 SQLITE_PRAGMAS = (
@@ -52,7 +54,9 @@ def make_database(target: str | Path) -> Database:
         target = target[len("sqlite:///"):]
     path = Path(target).expanduser()
     if not path.parent.exists():
-        raise DatabaseOpenError(f"La carpeta de la base de datos no existe: {path.parent}")
+        raise DatabaseOpenError(translate(
+            "db.database", "La carpeta de la base de datos no existe: {folder}").format(
+                folder=path.parent))
     if target != ":memory:":
         from .location import check_local
 
@@ -68,7 +72,9 @@ def open_database(target: str | Path, migrate: bool = True) -> Database:
     try:
         database.connect(reuse_if_open=True)
     except Exception as exc:  # sqlite3/psycopg errors differ; the message is what matters
-        raise DatabaseOpenError(f"No se pudo abrir la base de datos {describe(str(target))}: {exc}") from exc
+        raise DatabaseOpenError(translate(
+            "db.database", "No se pudo abrir la base de datos {target}: {error}").format(
+                target=describe(str(target)), error=exc)) from exc
     db.initialize(database)
     if migrate:
         from . import migrations, seed

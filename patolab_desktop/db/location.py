@@ -24,6 +24,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..util.translation import translate
+
 DRIVE_REMOTE = 4  # GetDriveTypeW
 
 NETWORK_FS_TYPES = frozenset({
@@ -128,35 +130,39 @@ def network_share(path: str | os.PathLike, *, platform: str | None = None,
     text = os.fspath(path)
     if platform.startswith("win"):
         if is_unc(text):
-            return f"ruta de red {text}"
+            return translate("db.location", "ruta de red {path}").format(path=text)
         drive, _rest = ntpath.splitdrive(text)
         if not drive and platform == sys.platform:
             drive, _rest = ntpath.splitdrive(os.path.abspath(text))
         if len(drive) == 2 and drive[1] == ":":
             probe = drive_type or _windows_drive_type
             if probe(drive.upper() + "\\") == DRIVE_REMOTE:
-                return f"unidad de red {drive.upper()}"
+                return translate("db.location", "unidad de red {drive}").format(
+                    drive=drive.upper())
         return None
     if text.startswith("\\\\"):  # a Windows share path typed on Linux/macOS
-        return f"ruta de red {text}"
+        return translate("db.location", "ruta de red {path}").format(path=text)
     absolute = posixpath.normpath(text if text.startswith("/") else os.path.abspath(text))
     if mounts is None:  # this machine: its mount table, and symlinks resolved
         mounts = _read_proc_mounts() if platform.startswith("linux") else _run_mount()
         absolute = os.path.realpath(absolute)
     mount = mount_for(absolute, mounts)
     if mount is not None and is_network_fs(mount.fs_type):
-        return f"{mount.fs_type.upper()} {mount.source} montado en {mount.mount_point}"
+        return translate("db.location", "{fs} {source} montado en {point}").format(
+            fs=mount.fs_type.upper(), source=mount.source, point=mount.mount_point)
     return None
 
 
 def refusal_message(path: str | os.PathLike, share: str) -> str:
-    return (
-        f"La base de datos {os.fspath(path)} está en una carpeta de red ({share}). "
+    return translate(
+        "db.location",
+        "La base de datos {path} está en una carpeta de red ({share}). "
         "Un archivo SQLite en una carpeta compartida se puede dañar cuando varias "
         "computadoras lo usan a la vez. Copie el archivo a un disco local de esta computadora, "
         "o, para trabajar desde varias computadoras, use un servidor PostgreSQL "
-        "(Archivo → Conexión a base de datos…, o --db postgresql://usuario:clave@servidor:5432/base)."
-    )
+        "(Archivo → Conexión a base de datos…, o "
+        "--db postgresql://usuario:clave@servidor:5432/base).",
+    ).format(path=os.fspath(path), share=share)
 
 
 def check_local(path: str | os.PathLike, **inputs) -> str | None:

@@ -49,7 +49,7 @@ from ..util.text import clean, fold
 from . import audit, customers, session
 from .customers import CustomerData
 from .errors import ConflictError, NotFoundError, ServiceError, ValidationError
-from .texts import translate
+from .texts import QT_TRANSLATE_NOOP, translate
 
 MAX_BYTES = 5 * 1024 * 1024
 PERMISSION = "imports.run"
@@ -99,20 +99,36 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
 }
 REQUIRED_COLUMNS = ("name", "phone")
 
-FIELD_LABELS = {
-    "name": "nombre", "phone": "teléfono", "email": "correo", "id_number": "identidad/RTN",
-    "type": "tipo", "gender": "género", "age": "edad", "date_of_birth": "fecha de nacimiento",
-    "department": "departamento", "municipality": "municipio", "address": "dirección",
-    "notes": "notas", "secondary_phone": "teléfono secundario", "external_file": "expediente",
-}
 # customers.validate field names -> the label shown in a rejection / "faltan" list
+# field -> its name in the plan's texts (translated when used: ``_label``)
 _DATA_LABELS = {
-    "name": "nombre", "id_number": "identidad/RTN", "age": "edad",
-    "date_of_birth": "fecha de nacimiento", "gender_id": "género", "phone": "teléfono",
-    "secondary_phone": "teléfono secundario", "email": "correo",
-    "department_id": "departamento", "municipality_id": "municipio", "type": "tipo",
-    "address": "dirección", "notes": "notas", "external_file": "expediente",
+    "name": QT_TRANSLATE_NOOP("services.patient_import", "nombre"),
+    "id_number": QT_TRANSLATE_NOOP("services.patient_import", "identidad/RTN"),
+    "age": QT_TRANSLATE_NOOP("services.patient_import", "edad"),
+    "date_of_birth": QT_TRANSLATE_NOOP("services.patient_import", "fecha de nacimiento"),
+    "gender_id": QT_TRANSLATE_NOOP("services.patient_import", "género"),
+    "phone": QT_TRANSLATE_NOOP("services.patient_import", "teléfono"),
+    "secondary_phone": QT_TRANSLATE_NOOP("services.patient_import", "teléfono secundario"),
+    "email": QT_TRANSLATE_NOOP("services.patient_import", "correo"),
+    "department_id": QT_TRANSLATE_NOOP("services.patient_import", "departamento"),
+    "municipality_id": QT_TRANSLATE_NOOP("services.patient_import", "municipio"),
+    "type": QT_TRANSLATE_NOOP("services.patient_import", "tipo"),
+    "address": QT_TRANSLATE_NOOP("services.patient_import", "dirección"),
+    "notes": QT_TRANSLATE_NOOP("services.patient_import", "notas"),
+    "external_file": QT_TRANSLATE_NOOP("services.patient_import", "expediente"),
 }
+
+
+# file column (``COLUMN_ALIASES``) -> its field in ``_DATA_LABELS`` where the names differ
+_COLUMN_FIELDS = {"gender": "gender_id", "department": "department_id",
+                  "municipality": "municipality_id"}
+
+
+def _label(key: str) -> str:
+    if key not in _DATA_LABELS:
+        return key
+    return translate("services.patient_import", _DATA_LABELS[key])
+
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 
@@ -147,7 +163,7 @@ def missing_columns_message(columns: dict[str, int]) -> str:
         if name not in columns:
             names = ", ".join(COLUMN_ALIASES[name][:4])
             parts.append(translate("services.patient_import", "la del {field} ({names})").format(
-                field=FIELD_LABELS[name], names=names))
+                field=_label(_COLUMN_FIELDS.get(name, name)), names=names))
     if len(parts) == 1:
         text = translate("services.patient_import", "Falta la columna obligatoria {columns}. "
                          "Revise la primera línea del archivo (los nombres de las columnas).")
@@ -498,12 +514,13 @@ def _file_values(row: ImportRow, lookups: _Resolver) -> dict:
 
 
 def _reason(errors: dict[str, str]) -> str:
-    """The service's messages are whole sentences; only the terse ones get the field name."""
+    """The service's messages, each prefixed with its field's name unless it names the field
+    already ("Teléfono: Demasiado largo…", but "El teléfono no es un número válido.")."""
     messages = []
     for key, message in errors.items():
-        label = _DATA_LABELS.get(key)
-        terse = message.startswith(("Demasiado", "Elija"))
-        messages.append(f"{label.capitalize()}: {message}" if label and terse else message)
+        label = _label(key) if key in _DATA_LABELS else ""
+        named = not label or fold(label) in fold(message)
+        messages.append(message if named else f"{label[:1].upper()}{label[1:]}: {message}")
     return " ".join(messages)
 
 
@@ -562,13 +579,13 @@ def _changes(before: CustomerData, after: dict) -> list[str]:
         old = getattr(before, attribute)
         new = after.get(key)
         if (old or None) != (new or None) and not (old == 0 and new == 0):
-            changed.append(_DATA_LABELS.get(attribute, attribute))
+            changed.append(_label(attribute))
     return changed
 
 
 def _missing_labels(missing: set[str]) -> list[str]:
     order = ["id_number", "age", "gender_id", "department_id", "municipality_id", "phone"]
-    return [_DATA_LABELS[k] for k in order if k in missing]
+    return [_label(k) for k in order if k in missing]
 
 
 def _reject(row: ImportRow, reason: str) -> None:
@@ -748,7 +765,8 @@ def _plan_row(row: ImportRow, values: dict, prepared: customers.PreparedCustomer
     row.missing = _missing_labels(missing)
     row.changes = _changes(before, merged.values)
     if before.incomplete != bool(missing):
-        row.changes.append("incompleto" if missing else "completo")
+        row.changes.append(translate("services.patient_import", "incompleto") if missing
+                           else translate("services.patient_import", "completo"))
 
 
 # --- commit -------------------------------------------------------------------------------

@@ -16,15 +16,10 @@ Only QtCore is used here: services never import QtWidgets.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+from ..util.translation import QT_TRANSLATE_NOOP, translate
 
 #: context of the label vocabularies (status, priority, audit actions…) shared with the UI
 LABELS = "ServiceLabels"
-
-
-def translate(context: str, text: str) -> str:
-    """``text`` in the active language (the Spanish source when no translator knows it)."""
-    return QCoreApplication.translate(context, text) if text else text
 
 
 def label(labels: dict, key, default=None) -> str:

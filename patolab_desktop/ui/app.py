@@ -5,7 +5,7 @@ import sys
 
 from .. import APP_NAME
 from ..i18n import translate
-from ..paths import default_db_path, demo_db_path
+from ..paths import demo_db_path
 
 
 def ensure_demo_database() -> str:
@@ -83,8 +83,7 @@ def run_gui(db_target: str | None = None, demo: bool = False) -> int:
     _install_exit_when_shown(app)
     from .. import local_settings
 
-    target = ensure_demo_database() if demo else str(
-        db_target or local_settings.load().database or default_db_path())
+    target = ensure_demo_database() if demo else local_settings.database_target(db_target)
     try:
         open_db(target)
     except DatabaseOpenError as exc:

@@ -1047,193 +1047,193 @@ Enter your password to continue: open forms stay just as you left them.</transla
 <context>
     <name>admin.users_window</name>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="38"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="39"/>
         <source>nunca</source>
         <translation>never</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="50"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="52"/>
         <source>Usuario</source>
         <translation>User</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="51"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="53"/>
         <source>Nombre completo</source>
         <translation>Full name</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="52"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="54"/>
         <source>Rol</source>
         <translation>Role</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="53"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="55"/>
         <source>Estado</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="54"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="56"/>
         <source>Último acceso</source>
         <translation>Last login</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="67"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="69"/>
         <source>Editar usuario</source>
         <translation>Edit user</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="67"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="69"/>
         <source>Nuevo usuario</source>
         <translation>New user</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="78"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="80"/>
         <source>&amp;Usuario:</source>
         <translation>&amp;User:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="82"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="84"/>
         <source>&amp;Nombre completo:</source>
         <translation>&amp;Full name:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="89"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="91"/>
         <source>&amp;Rol:</source>
         <translation>&amp;Role:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="90"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="92"/>
         <source>Activo (puede iniciar sesión)</source>
         <translation>Active (can log in)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="96"/>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="166"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="98"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="168"/>
         <source>Contraseña &amp;temporal:</source>
         <translation>&amp;Temporary password:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="99"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="101"/>
         <source>Re&amp;petir contraseña:</source>
         <translation>Re&amp;peat password:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="105"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="107"/>
         <source>La persona deberá cambiar esta contraseña temporal la primera vez que inicie sesión.</source>
         <translation>The person will have to change this temporary password at their first login.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="113"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="115"/>
         <source>&amp;Guardar</source>
         <translation>&amp;Save</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="116"/>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="175"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="118"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="177"/>
         <source>Cancelar</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="131"/>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="183"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="133"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="185"/>
         <source>Las dos contraseñas no coinciden.</source>
         <translation>The two passwords do not match.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="155"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="157"/>
         <source>Restablecer contraseña</source>
         <translation>Reset password</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="160"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="162"/>
         <source>Restablecer la contraseña de {username}</source>
         <translation>Reset the password of {username}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="161"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="163"/>
         <source>La cuenta se desbloquea y la persona deberá elegir una contraseña propia al iniciar sesión.</source>
         <translation>The account is unlocked and the person will have to choose their own password at login.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="168"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="170"/>
         <source>Re&amp;petir:</source>
         <translation>Re&amp;peat:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="173"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="175"/>
         <source>&amp;Restablecer</source>
         <translation>&amp;Reset</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="201"/>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="304"/>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="325"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="203"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="306"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="327"/>
         <source>Usuarios</source>
         <translation>Users</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="207"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="209"/>
         <source>Buscar por usuario o nombre…</source>
         <translation>Search by user name or name…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="210"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="212"/>
         <source>Mostrar &amp;inactivos</source>
         <translation>Show &amp;inactive</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="222"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="224"/>
         <source>&amp;Nuevo…</source>
         <translation>&amp;New…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="223"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="225"/>
         <source>&amp;Editar…</source>
         <translation>&amp;Edit…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="224"/>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="275"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="226"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="277"/>
         <source>&amp;Desactivar</source>
         <translation>&amp;Deactivate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="225"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="227"/>
         <source>&amp;Restablecer contraseña…</source>
         <translation>&amp;Reset password…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="227"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="229"/>
         <source>Des&amp;bloquear</source>
         <translation>Un&amp;lock</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="231"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="233"/>
         <source>&amp;Cerrar</source>
         <translation>&amp;Close</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="272"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="274"/>
         <source>Re&amp;activar</source>
         <translation>Re&amp;activate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="297"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="299"/>
         <source>Desactivar usuario</source>
         <translation>Deactivate user</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="298"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="300"/>
         <source>¿Desactivar a {full_name} ({username})? No podrá iniciar sesión; su historial en la auditoría se conserva.</source>
         <translation>Deactivate {full_name} ({username})? They will not be able to log in; their audit history is kept.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="314"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="316"/>
         <source>Contraseña restablecida</source>
         <translation>Password reset</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="315"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="317"/>
         <source>{username} deberá cambiar la contraseña al iniciar sesión.</source>
         <translation>{username} will have to change the password at login.</translation>
     </message>
@@ -1241,7 +1241,7 @@ Enter your password to continue: open forms stay just as you left them.</transla
 <context>
     <name>app</name>
     <message>
-        <location filename="../../patolab_desktop/ui/app.py" line="91"/>
+        <location filename="../../patolab_desktop/ui/app.py" line="90"/>
         <source>No se pudo abrir la base de datos</source>
         <translation>The database could not be opened</translation>
     </message>
@@ -3003,6 +3003,51 @@ They will no longer appear in lists and searches, but their history is kept. An 
         <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="356"/>
         <source>Importación terminada</source>
         <translation>Import finished</translation>
+    </message>
+</context>
+<context>
+    <name>db.database</name>
+    <message>
+        <location filename="../../patolab_desktop/db/database.py" line="57"/>
+        <source>La carpeta de la base de datos no existe: {folder}</source>
+        <translation>The database folder does not exist: {folder}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/db/database.py" line="75"/>
+        <source>No se pudo abrir la base de datos {target}: {error}</source>
+        <translation>Could not open the database {target}: {error}</translation>
+    </message>
+</context>
+<context>
+    <name>db.location</name>
+    <message>
+        <location filename="../../patolab_desktop/db/location.py" line="133"/>
+        <location filename="../../patolab_desktop/db/location.py" line="144"/>
+        <source>ruta de red {path}</source>
+        <translation>network path {path}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/db/location.py" line="140"/>
+        <source>unidad de red {drive}</source>
+        <translation>network drive {drive}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/db/location.py" line="151"/>
+        <source>{fs} {source} montado en {point}</source>
+        <translation>{fs} {source} mounted on {point}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/db/location.py" line="157"/>
+        <source>La base de datos {path} está en una carpeta de red ({share}). Un archivo SQLite en una carpeta compartida se puede dañar cuando varias computadoras lo usan a la vez. Copie el archivo a un disco local de esta computadora, o, para trabajar desde varias computadoras, use un servidor PostgreSQL (Archivo → Conexión a base de datos…, o --db postgresql://usuario:clave@servidor:5432/base).</source>
+        <translation>The database {path} is in a network folder ({share}). An SQLite file in a shared folder can be damaged when several computers use it at the same time. Copy the file to a local disk of this computer or, to work from several computers, use a PostgreSQL server (File → Database connection…, or --db postgresql://user:password@server:5432/database).</translation>
+    </message>
+</context>
+<context>
+    <name>db.migrations</name>
+    <message>
+        <location filename="../../patolab_desktop/db/migrations/__init__.py" line="68"/>
+        <source>La base de datos es de una versión más nueva ({version}) que esta aplicación ({supported}). Actualice PatoLab Desktop.</source>
+        <translation>The database is from a newer version ({version}) than this application ({supported}). Update PatoLab Desktop.</translation>
     </message>
 </context>
 <context>
@@ -5587,93 +5632,93 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>before restoring</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/backups.py" line="79"/>
-        <location filename="../../patolab_desktop/services/backups.py" line="318"/>
+        <location filename="../../patolab_desktop/services/backups.py" line="80"/>
+        <location filename="../../patolab_desktop/services/backups.py" line="319"/>
         <source>No hay una base de datos abierta.</source>
         <translation>No database is open.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/backups.py" line="116"/>
+        <location filename="../../patolab_desktop/services/backups.py" line="117"/>
         <source>Una base de datos en memoria no se puede respaldar.</source>
         <translation>An in-memory database cannot be backed up.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/backups.py" line="122"/>
+        <location filename="../../patolab_desktop/services/backups.py" line="123"/>
         <source>No se pudo crear la carpeta de copias {folder}: {error}</source>
         <translation>Could not create the backup folder {folder}: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/backups.py" line="131"/>
+        <location filename="../../patolab_desktop/services/backups.py" line="132"/>
         <source>No se pudo escribir la copia de seguridad {path}: {error}</source>
         <translation>Could not write the backup {path}: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/backups.py" line="168"/>
+        <location filename="../../patolab_desktop/services/backups.py" line="169"/>
         <source>Esta computadora usa una base de datos PostgreSQL y no tiene el programa pg_dump. Instale las herramientas cliente de PostgreSQL (la misma versión del servidor) o pida al administrador del servidor que haga las copias con pg_dump.</source>
         <translation>This computer uses a PostgreSQL database and does not have the pg_dump program. Install the PostgreSQL client tools (the same version as the server) or ask the server administrator to make the backups with pg_dump.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/backups.py" line="179"/>
+        <location filename="../../patolab_desktop/services/backups.py" line="180"/>
         <source>pg_dump no se pudo ejecutar: {error}</source>
         <translation>pg_dump could not be run: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/backups.py" line="183"/>
+        <location filename="../../patolab_desktop/services/backups.py" line="184"/>
         <source>pg_dump falló: {error}</source>
         <translation>pg_dump failed: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/backups.py" line="268"/>
+        <location filename="../../patolab_desktop/services/backups.py" line="269"/>
         <source>El archivo de copia no existe: {path}</source>
         <translation>The backup file does not exist: {path}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/backups.py" line="273"/>
+        <location filename="../../patolab_desktop/services/backups.py" line="274"/>
         <source>No se pudo abrir la copia {name}: {error}</source>
         <translation>Could not open the backup {name}: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/backups.py" line="279"/>
+        <location filename="../../patolab_desktop/services/backups.py" line="280"/>
         <source>El archivo {name} no es una copia válida de PatoLab (está dañado o no es una base de datos SQLite): {error}</source>
         <translation>The file {name} is not a valid PatoLab backup (it is damaged or not an SQLite database): {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/backups.py" line="284"/>
+        <location filename="../../patolab_desktop/services/backups.py" line="285"/>
         <source>La copia {name} está dañada (integrity_check: {problems}). Elija otra copia.</source>
         <translation>The backup {name} is damaged (integrity_check: {problems}). Choose another backup.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/backups.py" line="291"/>
+        <location filename="../../patolab_desktop/services/backups.py" line="292"/>
         <source>El archivo {name} no es una base de datos de PatoLab.</source>
         <translation>The file {name} is not a PatoLab database.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/backups.py" line="298"/>
+        <location filename="../../patolab_desktop/services/backups.py" line="299"/>
         <source>La copia {name} es de una versión más nueva del programa (esquema {version}, este programa: {current}). Actualice PatoLab Desktop antes de restaurarla.</source>
         <translation>The backup {name} comes from a newer version of the program (schema {version}, this program: {current}). Update PatoLab Desktop before restoring it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/backups.py" line="320"/>
+        <location filename="../../patolab_desktop/services/backups.py" line="321"/>
         <source>La base de datos {name} es PostgreSQL: la restauración la hace el administrador del servidor con pg_restore (vea el README).</source>
         <translation>The database {name} is PostgreSQL: restores are done by the server administrator with pg_restore (see the README).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/backups.py" line="326"/>
+        <location filename="../../patolab_desktop/services/backups.py" line="327"/>
         <source>Una base de datos en memoria no se puede restaurar.</source>
         <translation>An in-memory database cannot be restored.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/backups.py" line="331"/>
+        <location filename="../../patolab_desktop/services/backups.py" line="332"/>
         <source>Elija un archivo de copia, no la base de datos abierta.</source>
         <translation>Choose a backup file, not the open database.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/backups.py" line="338"/>
+        <location filename="../../patolab_desktop/services/backups.py" line="339"/>
         <source>Hay un cambio en curso; termínelo antes de restaurar.</source>
         <translation>A change is in progress; finish it before restoring.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/backups.py" line="342"/>
+        <location filename="../../patolab_desktop/services/backups.py" line="343"/>
         <source>No se pudo restaurar la copia {name}: {error}. La base de datos actual no se modificó o puede recuperarse de la copia {safety}.</source>
         <translation>Could not restore the backup {name}: {error}. The current database was not changed, or it can be recovered from the backup {safety}.</translation>
     </message>
@@ -5789,217 +5834,217 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>There is no test with the code “{code}”.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog.py" line="391"/>
+        <location filename="../../patolab_desktop/services/catalog.py" line="392"/>
         <source>Se formaría un ciclo de perfiles: {chain}. Un perfil no puede contenerse a sí mismo.</source>
         <translation>This would create a cycle of profiles: {chain}. A profile cannot contain itself.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog.py" line="400"/>
+        <location filename="../../patolab_desktop/services/catalog.py" line="401"/>
         <source>Una investigación aparece dos veces en el perfil.</source>
         <translation>A test appears twice in the profile.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog.py" line="402"/>
+        <location filename="../../patolab_desktop/services/catalog.py" line="403"/>
         <source>Un perfil no puede contenerse a sí mismo.</source>
         <translation>A profile cannot contain itself.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog.py" line="406"/>
+        <location filename="../../patolab_desktop/services/catalog.py" line="407"/>
         <source>No existen las investigaciones {ids}.</source>
         <translation>The tests {ids} do not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog.py" line="410"/>
+        <location filename="../../patolab_desktop/services/catalog.py" line="411"/>
         <source>Solo se pueden agregar investigaciones activas; están desactivadas: {codes}.</source>
         <translation>Only active tests can be added; these are deactivated: {codes}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog.py" line="503"/>
+        <location filename="../../patolab_desktop/services/catalog.py" line="505"/>
         <source>Escriba el código de la investigación.</source>
         <translation>Enter the test code.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog.py" line="505"/>
+        <location filename="../../patolab_desktop/services/catalog.py" line="507"/>
         <source>El código admite hasta 20 letras sin tilde, números, punto, guion o guion bajo, sin espacios.</source>
         <translation>The code can have up to 20 letters without accents, digits, dots, hyphens or underscores, without spaces.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog.py" line="515"/>
+        <location filename="../../patolab_desktop/services/catalog.py" line="517"/>
         <source>El código {code} ya lo tiene «{name}».</source>
         <translation>The code {code} is already used by “{name}”.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog.py" line="519"/>
+        <location filename="../../patolab_desktop/services/catalog.py" line="521"/>
         <source>Escriba el nombre de la investigación.</source>
         <translation>Enter the test name.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog.py" line="521"/>
+        <location filename="../../patolab_desktop/services/catalog.py" line="523"/>
         <source>El nombre admite como máximo {max} caracteres.</source>
         <translation>The name can have at most {max} characters.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog.py" line="525"/>
+        <location filename="../../patolab_desktop/services/catalog.py" line="527"/>
         <source>El tipo de muestra admite como máximo {max} caracteres.</source>
         <translation>The sample type can have at most {max} characters.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog.py" line="534"/>
+        <location filename="../../patolab_desktop/services/catalog.py" line="536"/>
         <source>Un perfil necesita al menos una investigación.</source>
         <translation>A profile needs at least one test.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog.py" line="549"/>
+        <location filename="../../patolab_desktop/services/catalog.py" line="551"/>
         <source>El código {code} ya existe.</source>
         <translation>The code {code} already exists.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog.py" line="579"/>
+        <location filename="../../patolab_desktop/services/catalog.py" line="581"/>
         <source>Falta la investigación a modificar.</source>
         <translation>The test to change is missing.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog.py" line="607"/>
+        <location filename="../../patolab_desktop/services/catalog.py" line="609"/>
         <source>Otra persona modificó esta investigación mientras usted la editaba. Cierre el diálogo y ábralo de nuevo para ver los datos actuales.</source>
         <translation>Someone else changed this test while you were editing it. Close the dialog and open it again to see the current data.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog.py" line="650"/>
+        <location filename="../../patolab_desktop/services/catalog.py" line="652"/>
         <source>No se puede desactivar {code}: forma parte de los perfiles activos {panels}. Quítela primero de esos perfiles (o desactívelos).</source>
         <translation>{code} cannot be deactivated: it is part of the active profiles {panels}. First remove it from those profiles (or deactivate them).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog.py" line="661"/>
+        <location filename="../../patolab_desktop/services/catalog.py" line="663"/>
         <source>No se puede reactivar el perfil {code}: sus miembros {members} están desactivados. Reactívelos primero.</source>
         <translation>The profile {code} cannot be reactivated: its members {members} are deactivated. Reactivate them first.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog.py" line="725"/>
+        <location filename="../../patolab_desktop/services/catalog.py" line="727"/>
         <source>Se importaron {rows} filas: {created} nuevas, {updated} modificadas, {unchanged} sin cambios.</source>
         <translation>Imported {rows} rows: {created} new, {updated} changed, {unchanged} unchanged.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog.py" line="728"/>
+        <location filename="../../patolab_desktop/services/catalog.py" line="730"/>
         <source>Se pueden importar {rows} filas: {created} nuevas, {updated} modificadas, {unchanged} sin cambios.</source>
         <translation>{rows} rows can be imported: {created} new, {updated} changed, {unchanged} unchanged.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog.py" line="732"/>
+        <location filename="../../patolab_desktop/services/catalog.py" line="734"/>
         <source>{rejected} de {rows} filas tienen errores; no se importó nada:</source>
         <translation>{rejected} of {rows} rows have errors; nothing was imported:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog.py" line="737"/>
+        <location filename="../../patolab_desktop/services/catalog.py" line="739"/>
         <source>línea {line}{code}: {reason}</source>
         <translation>line {line}{code}: {reason}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog.py" line="774"/>
+        <location filename="../../patolab_desktop/services/catalog.py" line="776"/>
         <source>No se encontró el archivo {path}.</source>
         <translation>The file {path} was not found.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog.py" line="778"/>
+        <location filename="../../patolab_desktop/services/catalog.py" line="780"/>
         <source>El archivo pasa de 5 MB; divídalo en partes.</source>
         <translation>The file is larger than 5 MB; split it into parts.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog.py" line="785"/>
+        <location filename="../../patolab_desktop/services/catalog.py" line="787"/>
         <source>El archivo está vacío.</source>
         <translation>The file is empty.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog.py" line="788"/>
+        <location filename="../../patolab_desktop/services/catalog.py" line="790"/>
         <source>El archivo no es un CSV válido: {error}</source>
         <translation>The file is not a valid CSV: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog.py" line="798"/>
+        <location filename="../../patolab_desktop/services/catalog.py" line="800"/>
         <source>Faltan columnas en el encabezado: {columns}. Se esperan: code,name,sample_type,price,panel_members.</source>
         <translation>Columns missing from the header: {columns}. Expected: code,name,sample_type,price,panel_members.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog.py" line="811"/>
+        <location filename="../../patolab_desktop/services/catalog.py" line="813"/>
         <source>fila CSV mal formada: {error}</source>
         <translation>malformed CSV row: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog.py" line="827"/>
+        <location filename="../../patolab_desktop/services/catalog.py" line="829"/>
         <source>falta el código</source>
         <translation>the code is missing</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog.py" line="829"/>
+        <location filename="../../patolab_desktop/services/catalog.py" line="831"/>
         <source>código no válido «{code}» (letras sin tilde, números, . - _)</source>
         <translation>invalid code “{code}” (letters without accents, digits, . - _)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog.py" line="833"/>
+        <location filename="../../patolab_desktop/services/catalog.py" line="835"/>
         <source>falta el nombre</source>
         <translation>the name is missing</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog.py" line="835"/>
+        <location filename="../../patolab_desktop/services/catalog.py" line="837"/>
         <source>el nombre pasa de {max} caracteres</source>
         <translation>the name is longer than {max} characters</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog.py" line="838"/>
+        <location filename="../../patolab_desktop/services/catalog.py" line="840"/>
         <source>el tipo de muestra pasa de {max} caracteres</source>
         <translation>the sample type is longer than {max} characters</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog.py" line="844"/>
+        <location filename="../../patolab_desktop/services/catalog.py" line="846"/>
         <source>falta el precio</source>
         <translation>the price is missing</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog.py" line="853"/>
+        <location filename="../../patolab_desktop/services/catalog.py" line="855"/>
         <source>valor de «active» no reconocido «{value}» (use 1 o 0)</source>
         <translation>unrecognised value of “active”: “{value}” (use 1 or 0)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog.py" line="857"/>
+        <location filename="../../patolab_desktop/services/catalog.py" line="859"/>
         <source>un miembro del perfil aparece dos veces</source>
         <translation>a profile member appears twice</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog.py" line="860"/>
+        <location filename="../../patolab_desktop/services/catalog.py" line="862"/>
         <source>un perfil no puede contenerse a sí mismo</source>
         <translation>a profile cannot contain itself</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog.py" line="891"/>
+        <location filename="../../patolab_desktop/services/catalog.py" line="893"/>
         <source>código repetido en el archivo (ya está en la línea {line})</source>
         <translation>code repeated in the file (already on line {line})</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog.py" line="912"/>
+        <location filename="../../patolab_desktop/services/catalog.py" line="914"/>
         <source>el miembro «{code}» no existe en el catálogo ni en el archivo</source>
         <translation>the member “{code}” is neither in the catalogue nor in the file</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog.py" line="917"/>
+        <location filename="../../patolab_desktop/services/catalog.py" line="919"/>
         <source>el miembro «{code}» tiene errores (línea {line})</source>
         <translation>the member “{code}” has errors (line {line})</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog.py" line="923"/>
+        <location filename="../../patolab_desktop/services/catalog.py" line="925"/>
         <source>miembros desactivados: {codes}</source>
         <translation>deactivated members: {codes}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog.py" line="930"/>
+        <location filename="../../patolab_desktop/services/catalog.py" line="932"/>
         <source>ciclo de perfiles: {chain}</source>
         <translation>cycle of profiles: {chain}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog.py" line="939"/>
+        <location filename="../../patolab_desktop/services/catalog.py" line="941"/>
         <source>no se puede desactivar: forma parte de los perfiles activos {panels}</source>
         <translation>cannot be deactivated: it is part of the active profiles {panels}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog.py" line="967"/>
+        <location filename="../../patolab_desktop/services/catalog.py" line="969"/>
         <source>Otra persona cambió el catálogo durante la importación: {error}</source>
         <translation>Someone else changed the catalogue during the import: {error}</translation>
     </message>
@@ -6278,138 +6323,218 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Import cancelled: no change was saved.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="149"/>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="111"/>
+        <source>nombre</source>
+        <translation>name</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="112"/>
+        <source>identidad/RTN</source>
+        <translation>ID/RTN</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="113"/>
+        <source>edad</source>
+        <translation>age</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="114"/>
+        <source>fecha de nacimiento</source>
+        <translation>date of birth</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="115"/>
+        <source>género</source>
+        <translation>gender</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="116"/>
+        <source>teléfono</source>
+        <translation>phone</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="117"/>
+        <source>teléfono secundario</source>
+        <translation>secondary phone</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="118"/>
+        <source>correo</source>
+        <translation>e-mail</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="119"/>
+        <source>departamento</source>
+        <translation>department</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="120"/>
+        <source>municipio</source>
+        <translation>municipality</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="121"/>
+        <source>tipo</source>
+        <translation>type</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="122"/>
+        <source>dirección</source>
+        <translation>address</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="123"/>
+        <source>notas</source>
+        <translation>notes</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="124"/>
+        <source>expediente</source>
+        <translation>external file</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="166"/>
         <source>la del {field} ({names})</source>
         <translation>the {field} column ({names})</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="152"/>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="169"/>
         <source>Falta la columna obligatoria {columns}. Revise la primera línea del archivo (los nombres de las columnas).</source>
         <translation>A required column is missing: {columns}. Check the first line of the file (the column names).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="155"/>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="172"/>
         <source>Faltan las columnas obligatorias {columns}. Revise la primera línea del archivo (los nombres de las columnas).</source>
         <translation>Required columns are missing: {columns}. Check the first line of the file (the column names).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="157"/>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="174"/>
         <source> y </source>
         <translation> and </translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="221"/>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="238"/>
         <source>{total} filas: {created} nuevas, {updated} actualizaciones, {rejected} rechazadas</source>
         <translation>{total} rows: {created} new, {updated} updates, {rejected} rejected</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="252"/>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="269"/>
         <source>No es un archivo: {path}</source>
         <translation>Not a file: {path}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="255"/>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="272"/>
         <source>No existe el archivo: {path}</source>
         <translation>The file does not exist: {path}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="258"/>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="275"/>
         <source>No se pudo leer el archivo {path}: {error}</source>
         <translation>Could not read the file {path}: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="267"/>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="284"/>
         <source>El archivo pesa {size} MB y el máximo para importar es {max} MB. Divídalo en archivos más pequeños.</source>
         <translation>The file is {size} MB and the import limit is {max} MB. Split it into smaller files.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="276"/>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="293"/>
         <source>El archivo está en UTF-16. Guárdelo como «CSV UTF-8 (delimitado por comas)» y vuelva a intentarlo.</source>
         <translation>The file is in UTF-16. Save it as “CSV UTF-8 (comma delimited)” and try again.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="290"/>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="307"/>
         <source>No se reconoce la codificación del archivo: no es UTF-8 ni Windows-1252. Guárdelo como «CSV UTF-8» y vuelva a intentarlo.</source>
         <translation>The file encoding is not recognised: it is neither UTF-8 nor Windows-1252. Save it as “CSV UTF-8” and try again.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="295"/>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="312"/>
         <source>El archivo no parece un CSV de texto (tiene caracteres nulos).</source>
         <translation>The file does not look like a text CSV (it has null characters).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="346"/>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="363"/>
         <source>un campo supera el largo máximo; ¿unas comillas sin cerrar?</source>
         <translation>a field is longer than the maximum; an unclosed quote?</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="349"/>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="366"/>
         <source>Línea {line}: el archivo no es un CSV válido ({detail}).</source>
         <translation>Line {line}: the file is not a valid CSV ({detail}).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="362"/>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="372"/>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="379"/>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="389"/>
         <source>El archivo está vacío.</source>
         <translation>The file is empty.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="458"/>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="475"/>
         <source>Fecha de nacimiento no válida: «{text}» (use dd/mm/aaaa).</source>
         <translation>Invalid date of birth: “{text}” (use dd/mm/yyyy).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="466"/>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="483"/>
         <source>Edad no válida: «{text}» (un número de años).</source>
         <translation>Invalid age: “{text}” (a number of years).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="607"/>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="625"/>
         <source>La fila tiene {cells} columnas y el encabezado {width} (¿un separador de más o comillas sin cerrar?).</source>
         <translation>The row has {cells} columns and the header {width} (an extra separator or an unclosed quote?).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="636"/>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="654"/>
         <source>Duplicado en el archivo: la identidad {id_number} ya está en la línea {line}.</source>
         <translation>Duplicate in the file: the ID {id_number} is already on line {line}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="643"/>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="661"/>
         <source>Duplicado en el archivo: el mismo nombre y teléfono ya están en la línea {line}.</source>
         <translation>Duplicate in the file: the same name and phone are already on line {line}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="652"/>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="670"/>
         <source>Hay {count} pacientes con este nombre y teléfono; añada la identidad para saber a cuál actualizar.</source>
         <translation>There are {count} patients with this name and phone; add the ID to tell which one to update.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="658"/>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="676"/>
         <source>Duplicado en el archivo: la línea {line} ya actualiza a este mismo paciente.</source>
         <translation>Duplicate in the file: line {line} already updates this same patient.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="685"/>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="703"/>
         <source>Falta el nombre.</source>
         <translation>The name is missing.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="688"/>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="706"/>
         <source>Falta el teléfono.</source>
         <translation>The phone is missing.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="733"/>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="751"/>
         <source>El paciente a actualizar ya no existe; vuelva a analizar el archivo.</source>
         <translation>The patient to update no longer exists; analyse the file again.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="851"/>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="769"/>
+        <source>incompleto</source>
+        <translation>incomplete</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="770"/>
+        <source>completo</source>
+        <translation>complete</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="870"/>
         <source>Línea {line} ({name}): {reason} No se importó ninguna fila; vuelva a analizar el archivo.</source>
         <translation>Line {line} ({name}): {reason} No row was imported; analyse the file again.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="863"/>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="882"/>
         <source>No se importó ninguna fila: {reason} Vuelva a analizar el archivo.</source>
         <translation>No row was imported: {reason} Analyse the file again.</translation>
     </message>
@@ -6782,7 +6907,7 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>{code} {name} is already on the request.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/request_pricing.py" line="265"/>
+        <location filename="../../patolab_desktop/services/request_pricing.py" line="266"/>
         <source>{code} {name} pasa a formar parte del panel {panel}.</source>
         <translation>{code} {name} now becomes part of the panel {panel}.</translation>
     </message>
@@ -6790,22 +6915,22 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.request_queries</name>
     <message>
-        <location filename="../../patolab_desktop/services/request_queries.py" line="167"/>
+        <location filename="../../patolab_desktop/services/request_queries.py" line="171"/>
         <source>Valor no válido: {value}.</source>
         <translation>Invalid value: {value}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/request_queries.py" line="177"/>
+        <location filename="../../patolab_desktop/services/request_queries.py" line="181"/>
         <source>La fecha final es anterior a la inicial.</source>
         <translation>The end date is before the start date.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/request_queries.py" line="264"/>
+        <location filename="../../patolab_desktop/services/request_queries.py" line="269"/>
         <source>No se puede ordenar por {name}.</source>
         <translation>Cannot sort by {name}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/request_queries.py" line="356"/>
+        <location filename="../../patolab_desktop/services/request_queries.py" line="362"/>
         <source>La solicitud no existe.</source>
         <translation>The request does not exist.</translation>
     </message>
@@ -6903,82 +7028,82 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>The request date cannot be in the future.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests.py" line="565"/>
+        <location filename="../../patolab_desktop/services/requests.py" line="568"/>
         <source>La solicitud no existe.</source>
         <translation>The request does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests.py" line="567"/>
+        <location filename="../../patolab_desktop/services/requests.py" line="570"/>
         <source>La solicitud {number} fue modificada por otra persona mientras usted la veía. Vuelva a abrirla para ver los cambios.</source>
         <translation>Request {number} was changed by someone else while you were viewing it. Open it again to see the changes.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests.py" line="572"/>
+        <location filename="../../patolab_desktop/services/requests.py" line="575"/>
         <source>La solicitud {number} está {status} y ya no se puede modificar.</source>
         <translation>Request {number} is {status} and can no longer be changed.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests.py" line="587"/>
+        <location filename="../../patolab_desktop/services/requests.py" line="590"/>
         <source>La solicitud {number} cambió mientras se guardaba.</source>
         <translation>Request {number} changed while it was being saved.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests.py" line="631"/>
+        <location filename="../../patolab_desktop/services/requests.py" line="635"/>
         <source>No se puede cancelar la solicitud {number}: está «{status}». Solo se cancelan solicitudes pendientes o con la muestra tomada.</source>
         <translation>Request {number} cannot be cancelled: it is “{status}”. Only pending requests or requests with the sample collected can be cancelled.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests.py" line="639"/>
+        <location filename="../../patolab_desktop/services/requests.py" line="643"/>
         <source>Escriba el motivo de la cancelación.</source>
         <translation>Enter the reason for the cancellation.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests.py" line="641"/>
+        <location filename="../../patolab_desktop/services/requests.py" line="645"/>
         <source>El motivo es demasiado largo (máximo {max} caracteres).</source>
         <translation>The reason is too long ({max} characters at most).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests.py" line="679"/>
+        <location filename="../../patolab_desktop/services/requests.py" line="685"/>
         <source>{code} {name} ya está en la solicitud como parte del panel {panel_code} {panel_name}.</source>
         <translation>{code} {name} is already on the request as part of the panel {panel_code} {panel_name}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests.py" line="684"/>
+        <location filename="../../patolab_desktop/services/requests.py" line="690"/>
         <source>{code} {name} ya está en la solicitud {number}.</source>
         <translation>{code} {name} is already on request {number}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests.py" line="753"/>
+        <location filename="../../patolab_desktop/services/requests.py" line="760"/>
         <source>{code} {name} no está en la solicitud {number}.</source>
         <translation>{code} {name} is not on request {number}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests.py" line="756"/>
+        <location filename="../../patolab_desktop/services/requests.py" line="763"/>
         <source>La investigación {id} no está en la solicitud {number}.</source>
         <translation>Test {id} is not on request {number}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests.py" line="764"/>
+        <location filename="../../patolab_desktop/services/requests.py" line="771"/>
         <source>{code} {name} forma parte del panel {panel_code} {panel_name}; quite el panel completo.</source>
         <translation>{code} {name} is part of the panel {panel_code} {panel_name}; remove the whole panel.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests.py" line="771"/>
+        <location filename="../../patolab_desktop/services/requests.py" line="778"/>
         <source>No se puede quitar la última investigación de la solicitud {number}. Si ya no se necesita, cancele la solicitud.</source>
         <translation>The last test of request {number} cannot be removed. If the request is no longer needed, cancel it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests.py" line="858"/>
+        <location filename="../../patolab_desktop/services/requests.py" line="867"/>
         <source>El paciente solo se puede cambiar mientras la solicitud está pendiente.</source>
         <translation>The patient can only be changed while the request is pending.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests.py" line="944"/>
+        <location filename="../../patolab_desktop/services/requests.py" line="954"/>
         <source>No existe la solicitud {number}.</source>
         <translation>Request {number} does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests.py" line="946"/>
+        <location filename="../../patolab_desktop/services/requests.py" line="956"/>
         <source>No existe la solicitud (vacía).</source>
         <translation>There is no request (empty number).</translation>
     </message>

@@ -139,3 +139,16 @@ def test_seed_demo_then_export_in_a_real_process(tmp_path, _isolated_home):
     assert all(r[5].startswith("'+504 ") for r in rows[1:])
     bad = main_py("export", "customers", "--db", db, "--out", out, "--department", "Narnia")
     assert bad.returncode == 2 and "Departamento desconocido" in bad.stderr
+
+
+def test_without_db_the_cli_uses_the_connection_saved_on_this_computer(lab_db, tmp_path):
+    from patolab_desktop import local_settings, paths
+
+    out = tmp_path / "clientes.csv"
+    # nothing saved: the default file (empty) is used, not lab.db
+    assert local_settings.database_target() == str(paths.default_db_path())
+    local_settings.update(database=str(lab_db))  # Archivo → Base de datos… on this computer
+    assert local_settings.database_target() == str(lab_db)
+    assert local_settings.database_target("otra.db") == "otra.db"  # --db still wins
+    assert run("export", "customers", "--out", out) == 0
+    assert len(read_csv(out)) == 1 + 4  # the four customers of lab.db

@@ -52,6 +52,7 @@ from .test_translations import SPANISH_WORDS, english  # noqa: F401  (fixture: E
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVICES = ROOT / "patolab_desktop" / "services"
+DB = ROOT / "patolab_desktop" / "db"
 # Spanish words that only appear in service messages; any of them in an English text
 # means the text was not translated
 MESSAGE_WORDS = {"obligatorio", "obligatoria", "debe", "escriba", "elija", "existe", "puede",
@@ -218,7 +219,10 @@ def test_without_the_english_catalogue_the_messages_stay_spanish(database, qapp)
 
 
 def _marked_texts(folder: Path = SERVICES) -> set[tuple[str, str]]:
-    """(context, text) of every ``translate``/``QT_TRANSLATE_NOOP`` literal under ``folder``."""
+    """(context, text) of every ``translate``/``QT_TRANSLATE_NOOP`` literal under ``folder``.
+
+    A call whose context is not a literal fails: ``pyside6-lupdate`` cannot read it, so its
+    text would silently never reach the catalogue."""
     found = set()
     for path in sorted(folder.rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
@@ -226,9 +230,13 @@ def _marked_texts(folder: Path = SERVICES) -> set[tuple[str, str]]:
                 continue
             func = node.func
             name = getattr(func, "id", None) or getattr(func, "attr", None)
+            if name not in ("translate", "QT_TRANSLATE_NOOP"):
+                continue
             context, text = node.args
-            if name in ("translate", "QT_TRANSLATE_NOOP") and isinstance(context, ast.Constant) \
-                    and isinstance(text, ast.Constant):
+            if isinstance(text, ast.Constant):
+                assert isinstance(context, ast.Constant), (
+                    f"{path.name}:{node.lineno}: the context must be a literal for lupdate")
+            if isinstance(context, ast.Constant) and isinstance(text, ast.Constant):
                 found.add((context.value, text.value))
     return found
 
@@ -245,13 +253,14 @@ def test_every_service_text_has_a_finished_english_translation():
     ts = paths.resource("translations", "patolab_en.ts")
     script = _update_translations_script()
     assert SERVICES in script.SOURCE_DIRS  # ``make translations`` reads the services too
+    assert DB in script.SOURCE_DIRS  # and the database layer's messages
     assert script.unfinished(ts) == []
     catalogue = {}
     for context in ET.parse(ts).getroot().iter("context"):
         for message in context.iter("message"):
             catalogue[(context.findtext("name"), message.findtext("source"))] = (
                 message.findtext("translation") or "")
-    marked = _marked_texts()
+    marked = _marked_texts() | _marked_texts(DB)
     assert len(marked) > 300  # every message of every service, not a handful
     missing = sorted(key for key in marked if not catalogue.get(key, "").strip())
     assert not missing, f"service texts without English: {missing[:20]}"
@@ -276,3 +285,36 @@ def test_the_scan_finds_marked_texts_and_the_checker_finds_spanish(tmp_path):
     assert spanish_words("El cliente debe escribir") == ["El", "cliente", "debe"]
     assert spanish_words("The customer must write «x»") == ["«", "»"]
     assert spanish_words("No customers") == []
+
+
+def test_patient_import_reasons_and_labels_are_english(database, english, tmp_path):  # noqa: F811
+    from patolab_desktop.services import patient_import
+
+    path = tmp_path / "patients.csv"
+    path.write_text("name,phone,email,address\n"
+                    "Ana Paz,9988-7766,not-an-address,Barrio Abajo\n"
+                    f"Luis Cruz,9911-2233,,{'x' * 501}\n", encoding="utf-8")
+    with session.acting_as(session.system_actor("test")):
+        plan = patient_import.analyse(path)
+    assert [row.line for row in plan.created] == []
+    bad_email, long_address = (row.reason for row in plan.rejected)
+    assert "e-mail" in bad_email.lower() and not spanish_words(bad_email)
+    assert long_address.startswith("Address: ") and not spanish_words(long_address)
+
+    path.write_text("name,phone\nAna Paz,9988-7766\n", encoding="utf-8")
+    with session.acting_as(session.system_actor("test")):
+        plan = patient_import.analyse(path)
+    (row,) = plan.created
+    assert row.missing == ["ID/RTN", "age", "gender", "department", "municipality"]
+    assert "phone" in patient_import.missing_columns_message({"name": 0})
+
+
+def test_database_layer_messages_are_english(english, tmp_path):  # noqa: F811
+    from patolab_desktop.db import location
+    from patolab_desktop.db.database import DatabaseOpenError, make_database
+
+    with pytest.raises(DatabaseOpenError) as info:
+        make_database(str(tmp_path / "missing" / "lab.db"))
+    assert str(info.value).startswith("The database folder does not exist")
+    refusal = location.refusal_message("/mnt/lab.db", "network drive Z:")
+    assert "network folder" in refusal and not spanish_words(refusal.replace("Z:", ""))

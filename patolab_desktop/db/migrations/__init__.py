@@ -15,6 +15,7 @@ from peewee import Database
 from .. import search
 from ..database import backup_sqlite, is_sqlite
 from ..models import ALL_MODELS, SchemaVersion
+from ...util.translation import translate
 
 log = logging.getLogger(__name__)
 
@@ -64,10 +65,10 @@ def upgrade(database: Database) -> int:
         _create_fresh(database)
         return SCHEMA_VERSION
     if version > SCHEMA_VERSION:
-        raise MigrationError(
-            f"La base de datos es de una versión más nueva ({version}) que esta aplicación "
-            f"({SCHEMA_VERSION}). Actualice PatoLab Desktop."
-        )
+        raise MigrationError(translate(
+            "db.migrations", "La base de datos es de una versión más nueva ({version}) que "
+            "esta aplicación ({supported}). Actualice PatoLab Desktop.").format(
+                version=version, supported=SCHEMA_VERSION))
     pending = [step for step in STEPS if step[0] > version]
     if not pending:
         return version

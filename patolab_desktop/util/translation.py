@@ -1,0 +1,17 @@
+"""``translate(context, text)`` for the layers below the UI (db, services).
+
+The same call as the UI's (``QCoreApplication.translate``; QtCore only): ``pyside6-lupdate``
+collects the literals (``scripts/update_translations.py``), the GUI installs the English
+catalogue, and without a translator (the CLI, the tests) the Spanish source comes back.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+
+
+def translate(context: str, text: str) -> str:
+    """``text`` in the active language (the Spanish source when no translator knows it)."""
+    return QCoreApplication.translate(context, text) if text else text
+
+
+__all__ = ["QT_TRANSLATE_NOOP", "translate"]
