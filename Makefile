@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-pg bench bench-small bundle bundle-self-test icon version-info clean translations
+.PHONY: run test lint format test-pg bench bench-small bundle bundle-self-test icon version-info clean translations
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +17,14 @@ run: $(STAMP)
 
 test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
+
+# Code style: ruff's formatter and the 100-character line limit (pyproject.toml).
+lint: $(STAMP)
+	$(VENV)/bin/ruff format --check patolab_desktop tests scripts
+	$(VENV)/bin/ruff check --select E501 patolab_desktop tests scripts
+
+format: $(STAMP)
+	$(VENV)/bin/ruff format patolab_desktop tests scripts
 
 # The data and service tests against a real PostgreSQL (start one with
 # scripts/pg_cluster.sh start DIR PORT); PATOLAB_TEST_PG is the URL of its "postgres" database.

@@ -1,4 +1,5 @@
 """Thin entry point: ``python main.py [subcommand]``."""
+
 import sys
 
 from patolab_desktop.cli import main

@@ -4,6 +4,7 @@ Each area keeps its subcommands in ``patolab_desktop.commands.<area>`` with a
 ``register(subparsers, common)`` function; they all call services, never the db layer.
 Exit codes: 0 ok, 1 the action failed (message on stderr), 2 bad arguments.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -26,8 +27,18 @@ from .commands import (
 from .db.database import DatabaseOpenError
 from .services.errors import ServiceError
 
-COMMAND_MODULES = (maintenance, customers, imports, referrers, catalog, requests, printing, bench,
-                   safety, users)
+COMMAND_MODULES = (
+    maintenance,
+    customers,
+    imports,
+    referrers,
+    catalog,
+    requests,
+    printing,
+    bench,
+    safety,
+    users,
+)
 
 
 class SpanishArgumentParser(argparse.ArgumentParser):
@@ -39,21 +50,39 @@ class SpanishArgumentParser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
-        "--db", metavar="PATH_OR_URL", default=argparse.SUPPRESS,
+        "--db",
+        metavar="PATH_OR_URL",
+        default=argparse.SUPPRESS,
         help="archivo SQLite o URL postgresql://usuario:clave@host:puerto/base",
     )
     parser = SpanishArgumentParser(
-        prog="patolab", description="PatoLab Desktop — recepción de laboratorio.",
+        prog="patolab",
+        description="PatoLab Desktop — recepción de laboratorio.",
     )
     parser.add_argument("--version", action="version", version=f"PatoLab Desktop {__version__}")
-    parser.add_argument("--db", metavar="PATH_OR_URL", default=None,
-                        help="base de datos (por omisión, un archivo en la carpeta de datos del usuario)")
-    parser.add_argument("--demo", action="store_true", help="abrir una base de datos de demostración")
-    parser.add_argument("--self-test", action="store_true",
-                        help="autoprueba sin pantalla: ventana, búsqueda y PDF en una base temporal")
-    parser.add_argument("--self-test-pdf", metavar="RUTA", default=None,
-                        help="con --self-test, guardar aquí el PDF de prueba")
-    sub = parser.add_subparsers(dest="command", metavar="SUBCOMANDO", parser_class=SpanishArgumentParser)
+    parser.add_argument(
+        "--db",
+        metavar="PATH_OR_URL",
+        default=None,
+        help="base de datos (por omisión, un archivo en la carpeta de datos del usuario)",
+    )
+    parser.add_argument(
+        "--demo", action="store_true", help="abrir una base de datos de demostración"
+    )
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="autoprueba sin pantalla: ventana, búsqueda y PDF en una base temporal",
+    )
+    parser.add_argument(
+        "--self-test-pdf",
+        metavar="RUTA",
+        default=None,
+        help="con --self-test, guardar aquí el PDF de prueba",
+    )
+    sub = parser.add_subparsers(
+        dest="command", metavar="SUBCOMANDO", parser_class=SpanishArgumentParser
+    )
     for module in COMMAND_MODULES:
         module.register(sub, common)
     exports.register(sub, common, COMMAND_MODULES)

@@ -9,6 +9,7 @@ Qt's own texts are English in the source, so for Spanish Qt's ``qtbase_es.qm`` i
 The chosen language is a setting of this computer (``local_settings.language``) and is
 applied at start; changing it asks to restart.
 """
+
 from __future__ import annotations
 
 import logging

@@ -4,6 +4,7 @@ Stored as JSON in ``paths.config_dir()/local_settings.json``; lab-wide settings 
 the database (``services/settings.py``). A missing or damaged file gives the defaults;
 saving writes a temporary file and renames it over the old one.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -70,16 +71,18 @@ def load() -> LocalSettings:
         return LocalSettings()
     if not isinstance(raw, dict):
         return LocalSettings()
-    values = {f.name: _coerce(f, raw[f.name]) for f in dataclasses.fields(LocalSettings)
-              if f.name in raw}
+    values = {
+        f.name: _coerce(f, raw[f.name]) for f in dataclasses.fields(LocalSettings) if f.name in raw
+    }
     return LocalSettings(**values)
 
 
 def save(settings: LocalSettings) -> Path:
     path = settings_path()
     tmp = path.with_suffix(".json.part")
-    tmp.write_text(json.dumps(dataclasses.asdict(settings), ensure_ascii=False, indent=2),
-                   encoding="utf-8")
+    tmp.write_text(
+        json.dumps(dataclasses.asdict(settings), ensure_ascii=False, indent=2), encoding="utf-8"
+    )
     os.replace(tmp, path)
     return path
 

@@ -1,4 +1,5 @@
 """Where PatoLab Desktop keeps its files (per user, never beside the executable)."""
+
 from __future__ import annotations
 
 import os

@@ -7,6 +7,7 @@ every check passed, 1 with the reason otherwise. Nothing is written to the user'
 (``PATOLAB_HOME`` points at a temporary folder during the test) and nothing beside the
 executable (checked when frozen).
 """
+
 from __future__ import annotations
 
 import os
@@ -83,11 +84,15 @@ def check_locations(folder: Path | None) -> list[str]:
     from . import paths
 
     report = []
-    for label, where in (("datos", paths.data_dir()), ("registros", paths.log_dir()),
-                         ("configuración", paths.config_dir())):
+    for label, where in (
+        ("datos", paths.data_dir()),
+        ("registros", paths.log_dir()),
+        ("configuración", paths.config_dir()),
+    ):
         if folder is not None and _is_inside(where, folder):
             raise SelfTestError(
-                f"la carpeta de {label} ({where}) está dentro de la del programa ({folder})")
+                f"la carpeta de {label} ({where}) está dentro de la del programa ({folder})"
+            )
         report.append(f"{label}: {where}")
     return report
 
@@ -96,8 +101,12 @@ def check_resources() -> str:
     from .paths import resources_dir
 
     root = resources_dir()
-    for part in (("data", "honduras_geo.csv"), ("data", "demo_investigations.csv"),
-                 ("icons", "patolab.png"), ("translations", "patolab_en.qm")):
+    for part in (
+        ("data", "honduras_geo.csv"),
+        ("data", "demo_investigations.csv"),
+        ("icons", "patolab.png"),
+        ("translations", "patolab_en.qm"),
+    ):
         if not root.joinpath(*part).is_file():
             raise SelfTestError(f"falta el recurso {'/'.join(part)} en {root}")
     return str(root)
@@ -173,8 +182,10 @@ def _run(work: Path, pdf_path: Path, lines: list[str]) -> None:
     from .services.session import acting_as, system_actor
 
     started = time.perf_counter()
-    lines.append(f"PatoLab Desktop {__version__} — autoprueba"
-                 + (" (ejecutable empaquetado)" if getattr(sys, "frozen", False) else ""))
+    lines.append(
+        f"PatoLab Desktop {__version__} — autoprueba"
+        + (" (ejecutable empaquetado)" if getattr(sys, "frozen", False) else "")
+    )
     lines.append("recursos: " + check_resources())
     lines.append("traducción de Qt: " + check_qt_translations())
 
@@ -198,8 +209,10 @@ def _run(work: Path, pdf_path: Path, lines: list[str]) -> None:
                 tabs = window.tabs.count()
                 if tabs == 0:
                     raise SelfTestError("la ventana principal no tiene pestañas")
-                lines.append(f"ventana principal: {tabs} pestañas "
-                             f"(plataforma Qt «{QApplication.platformName()}»)")
+                lines.append(
+                    f"ventana principal: {tabs} pestañas "
+                    f"(plataforma Qt «{QApplication.platformName()}»)"
+                )
                 lines.append("búsqueda de clientes: " + check_customer_search(window, app))
                 lines.append("resumen PDF: " + check_summary_pdf(pdf_path))
                 window.close()
@@ -228,11 +241,13 @@ def run_self_test(pdf_path: str | os.PathLike | None = None) -> int:
             _run(work, target, lines)
         lines.extend("carpeta de " + line for line in check_locations(folder))
         if folder is not None and before is not None:
-            changed = sorted(name for name, stat in _snapshot(folder).items()
-                             if before.get(name) != stat)
+            changed = sorted(
+                name for name, stat in _snapshot(folder).items() if before.get(name) != stat
+            )
             if changed:
-                raise SelfTestError("se escribieron archivos junto al ejecutable: "
-                                    + ", ".join(changed[:5]))
+                raise SelfTestError(
+                    "se escribieron archivos junto al ejecutable: " + ", ".join(changed[:5])
+                )
             lines.append(f"carpeta del programa sin cambios: {folder}")
     except Exception as exc:  # noqa: BLE001 (any failure is the test's answer)
         for line in lines:

@@ -7,6 +7,7 @@ the sizes Windows asks for (16 to 256 px). The ICO keeps every size as a PNG ima
 Run: ``QT_QPA_PLATFORM=offscreen python scripts/make_icon.py`` (``make icon``).
 The generated files are committed; the installer spec only reads them.
 """
+
 from __future__ import annotations
 
 import os

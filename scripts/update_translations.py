@@ -11,6 +11,7 @@ Spanish is the source language, so there is no Spanish catalogue. New or changed
 appear as ``type="unfinished"``; translate them (Qt Linguist: ``pyside6-linguist``, or any
 editor) and run this again. ``--check`` fails when some text has no English translation.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -44,8 +45,11 @@ def unfinished(ts: Path) -> list[str]:
     missing = []
     for message in ET.parse(ts).getroot().iter("message"):
         translation = message.find("translation")
-        if translation is None or translation.get("type") in ("unfinished", "obsolete") \
-                or not (translation.text or "").strip():
+        if (
+            translation is None
+            or translation.get("type") in ("unfinished", "obsolete")
+            or not (translation.text or "").strip()
+        ):
             if translation is None or translation.get("type") != "obsolete":
                 missing.append(message.findtext("source") or "")
     return missing
@@ -55,17 +59,31 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="fail if a text is untranslated")
     args = parser.parse_args(argv)
-    files = sorted(str(p.relative_to(ROOT))
-                   for folder in SOURCE_DIRS for p in folder.rglob("*.py"))
+    files = sorted(str(p.relative_to(ROOT)) for folder in SOURCE_DIRS for p in folder.rglob("*.py"))
     OUT.mkdir(parents=True, exist_ok=True)
     status = 0
     for language in LANGUAGES:
         ts = OUT / f"patolab_{language}.ts"
-        subprocess.run([tool("pyside6-lupdate"), "-no-obsolete", "-source-language", "es",
-                        "-target-language", language, *files, "-ts", str(ts.relative_to(ROOT))],
-                       cwd=ROOT, check=True)
-        subprocess.run([tool("pyside6-lrelease"), str(ts), "-qm", str(ts.with_suffix(".qm"))],
-                       cwd=ROOT, check=True)
+        subprocess.run(
+            [
+                tool("pyside6-lupdate"),
+                "-no-obsolete",
+                "-source-language",
+                "es",
+                "-target-language",
+                language,
+                *files,
+                "-ts",
+                str(ts.relative_to(ROOT)),
+            ],
+            cwd=ROOT,
+            check=True,
+        )
+        subprocess.run(
+            [tool("pyside6-lrelease"), str(ts), "-qm", str(ts.with_suffix(".qm"))],
+            cwd=ROOT,
+            check=True,
+        )
         missing = unfinished(ts)
         if missing:
             print(f"{ts.name}: {len(missing)} text(s) without translation", file=sys.stderr)

@@ -5,6 +5,7 @@ use the ``database`` fixture against PostgreSQL instead (a fresh database per te
 copied from a migrated template). Tests that only make sense on SQLite (a file, WAL,
 backups of the file) are marked ``@pytest.mark.sqlite_only`` and are skipped there.
 """
+
 from __future__ import annotations
 
 import os

@@ -1,4 +1,5 @@
 """Shared helpers for the patient import/export tests: real CSV files, the acting admin."""
+
 from __future__ import annotations
 
 import csv
@@ -22,8 +23,13 @@ def admin():
         yield actor
 
 
-def write_csv_file(path: Path, rows: list[list[str]], delimiter: str = ",",
-                   encoding: str = "utf-8", line_end: str = "\r\n") -> Path:
+def write_csv_file(
+    path: Path,
+    rows: list[list[str]],
+    delimiter: str = ",",
+    encoding: str = "utf-8",
+    line_end: str = "\r\n",
+) -> Path:
     """Write ``rows`` (the first is the header) as a real CSV file."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator=line_end)
@@ -43,13 +49,20 @@ def table_snapshot() -> list[tuple]:
 
 def cortes_san_pedro() -> tuple[int, int]:
     department = Department.get(Department.name == "Cortés")
-    municipality = Municipality.get((Municipality.name == "San Pedro Sula")
-                                    & (Municipality.department == department))
+    municipality = Municipality.get(
+        (Municipality.name == "San Pedro Sula") & (Municipality.department == department)
+    )
     return department.id, municipality.id
 
 
-def make_customer(name="José Pérez", phone="9988-7766", id_number="0801199012345",
-                  email="", complete=True, **extra) -> int:
+def make_customer(
+    name="José Pérez",
+    phone="9988-7766",
+    id_number="0801199012345",
+    email="",
+    complete=True,
+    **extra,
+) -> int:
     """A stored customer through the service (complete unless ``complete=False``)."""
     data = CustomerData(name=name, phone=phone, id_number=id_number, email=email, **extra)
     if complete:

@@ -3,6 +3,7 @@
 Users are created through the services acting as the system actor, then their forced
 password change is cleared so ``login_as`` returns a working actor.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -22,12 +23,20 @@ def role_id(name: str) -> int:
     return Role.get(Role.name == name).id
 
 
-def make_user(username: str, role_name: str, password: str = PASSWORD,
-              full_name: str | None = None, must_change: bool = False) -> int:
+def make_user(
+    username: str,
+    role_name: str,
+    password: str = PASSWORD,
+    full_name: str | None = None,
+    must_change: bool = False,
+) -> int:
     with session.acting_as(session.system_actor("tests")):
         user_id = users.create(
-            users.UserData(username=username, full_name=full_name or username.title(),
-                           role_id=role_id(role_name)),
+            users.UserData(
+                username=username,
+                full_name=full_name or username.title(),
+                role_id=role_id(role_name),
+            ),
             password,
         )
     if not must_change:
@@ -83,5 +92,6 @@ def fast_hashing(monkeypatch):
     """
     from argon2 import PasswordHasher
 
-    monkeypatch.setattr(auth, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024,
-                                                        parallelism=1))
+    monkeypatch.setattr(
+        auth, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    )

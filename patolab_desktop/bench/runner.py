@@ -1,4 +1,5 @@
 """Runs every measurement and returns one dict (printed as a table, saved as JSON)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -210,7 +211,9 @@ def measure_gui(result: dict, terms: list[str], log) -> None:
     from ..db.database import db
 
     start = time.perf_counter()
-    rows = db.execute_sql("SELECT name, phone, email, id_number FROM customer WHERE active").fetchall()
+    rows = db.execute_sql(
+        "SELECT name, phone, email, id_number FROM customer WHERE active"
+    ).fetchall()
     load_s = time.perf_counter() - start
     naive = _naive_model(rows)
     proxy = QSortFilterProxyModel()
@@ -232,7 +235,8 @@ def measure_gui(result: dict, terms: list[str], log) -> None:
         "rss_after_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     }
     result["naive_proxy"]["ratio_keystroke_vs_ours_p95"] = round(
-        result["naive_proxy"]["filter_keystroke_ms"]["p50"] / max(result["search"]["p95"], 0.001), 1)
+        result["naive_proxy"]["filter_keystroke_ms"]["p50"] / max(result["search"]["p95"], 0.001), 1
+    )
     del proxy, naive, rows
 
 
@@ -275,16 +279,21 @@ def measure_like_scan(result: dict) -> None:
 
     times = []
     for term in ("mar", "perez", "9988", "0801"):
-        ms, _ = timed(lambda t=term: db.execute_sql(
-            "SELECT id FROM customer WHERE active AND (name LIKE ? OR phone LIKE ? OR email LIKE ?"
-            " OR id_number LIKE ?) ORDER BY name_folded LIMIT 200",
-            (f"%{t}%",) * 4).fetchall())
+        ms, _ = timed(
+            lambda t=term: db.execute_sql(
+                "SELECT id FROM customer WHERE active AND (name LIKE ? OR phone LIKE ? OR email "
+                "LIKE ?"
+                " OR id_number LIKE ?) ORDER BY name_folded LIMIT 200",
+                (f"%{t}%",) * 4,
+            ).fetchall()
+        )
         times.append(ms)
     result["naive_like_scan"] = stats(times)
     # p95 against p95: a LIKE '%term%' with LIMIT stops early for common terms, the
     # rare ones (phone digits) scan the whole table
     result["naive_like_scan"]["ratio_vs_ours_p95"] = round(
-        result["naive_like_scan"]["p95"] / max(result["search"]["p95"], 0.001), 1)
+        result["naive_like_scan"]["p95"] / max(result["search"]["p95"], 0.001), 1
+    )
 
 
 def measure_requests(result: dict, log) -> None:
@@ -294,16 +303,25 @@ def measure_requests(result: dict, log) -> None:
     from ..services import requests
 
     log("Requests: save with 10 investigations, cancel, add/remove…")
-    patients = [c.id for c in Customer.select(Customer.id).where(
-        Customer.active == True, Customer.type == "cliente").limit(60)]  # noqa: E712
+    patients = [
+        c.id
+        for c in Customer.select(Customer.id)
+        .where(Customer.active == True, Customer.type == "cliente")
+        .limit(60)
+    ]  # noqa: E712
     doctor = Referrer.select(Referrer.id).where(Referrer.active == True).first().id  # noqa: E712
-    singles = [i.id for i in Investigation.select(Investigation.id).where(
-        Investigation.active == True, Investigation.is_panel == False)]  # noqa: E712
+    singles = [
+        i.id
+        for i in Investigation.select(Investigation.id).where(
+            Investigation.active == True, Investigation.is_panel == False
+        )
+    ]  # noqa: E712
     saves, cancels, adds, removes = [], [], [], []
     with db.atomic() as txn:
         for n, patient in enumerate(patients[:50]):
-            draft = requests.RequestDraft(patient_id=patient, doctor_id=doctor,
-                                          investigation_ids=singles[:10])
+            draft = requests.RequestDraft(
+                patient_id=patient, doctor_id=doctor, investigation_ids=singles[:10]
+            )
             ms, (request_id, _number) = timed(requests.create, draft)
             saves.append(ms)
             extra = singles[10 + n % max(1, len(singles) - 10)] if len(singles) > 10 else None
@@ -330,8 +348,11 @@ def measure_export(result: dict, log) -> None:
         out = Path(tmp) / "clientes_patolab.csv"
         start = time.perf_counter()
         rows = exports.export_customers(CustomerFilter(), out)
-        result["export_customers"] = {"rows": rows, "seconds": round(time.perf_counter() - start, 2),
-                                      "bytes": out.stat().st_size}
+        result["export_customers"] = {
+            "rows": rows,
+            "seconds": round(time.perf_counter() - start, 2),
+            "bytes": out.stat().st_size,
+        }
 
 
 def measure_import(result: dict, rows: int, log) -> None:
@@ -356,9 +377,13 @@ def measure_import(result: dict, rows: int, log) -> None:
             "analyse_s": round(analysed - start, 2),
             "commit_s": round(done - analysed, 2),
             "seconds": round(done - start, 2),
-            "outcome": {"created": outcome.created, "updated": outcome.updated,
-                        "unchanged": outcome.unchanged, "rejected": outcome.rejected,
-                        "incomplete": outcome.incomplete},
+            "outcome": {
+                "created": outcome.created,
+                "updated": outcome.updated,
+                "unchanged": outcome.unchanged,
+                "rejected": outcome.rejected,
+                "incomplete": outcome.incomplete,
+            },
         }
 
 
@@ -370,42 +395,64 @@ def _write_import_file(path: Path, rows: int) -> None:
     import random
 
     rng = random.Random(99)
-    first = ["María", "José", "Ana", "Luis", "Karla", "Óscar", "Iris", "Néstor", "Sofía", "Raúl",
-             "Dania", "Elvin"]
-    last = ["Muñoz", "Pérez", "Núñez", "Zúñiga", "Ordóñez", "Reyes", "Cruz", "Mejía", "Lara",
-            "Paz"]
+    first = [
+        "María",
+        "José",
+        "Ana",
+        "Luis",
+        "Karla",
+        "Óscar",
+        "Iris",
+        "Néstor",
+        "Sofía",
+        "Raúl",
+        "Dania",
+        "Elvin",
+    ]
+    last = ["Muñoz", "Pérez", "Núñez", "Zúñiga", "Ordóñez", "Reyes", "Cruz", "Mejía", "Lara", "Paz"]
     with open(path, "w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh, lineterminator="\n")
         writer.writerow(["Nombre", "Teléfono", "Email", "DNI"])
         for n in range(rows):
             given, surname, second = rng.choice(first), rng.choice(last), rng.choice(last)
             phone = f"{rng.choice('3789')}{n:07d}"  # distinct for every row
-            email = (f"{fold_ascii(given)}.{fold_ascii(surname)}{n}@correo.hn"
-                     if n % 5 < 2 else "")
-            dni = f"{rng.choice(['0801', '0501', '1801'])}{1950 + n % 60:04d}{n % 100000:05d}" \
-                if n % 10 < 7 else ""
+            email = f"{fold_ascii(given)}.{fold_ascii(surname)}{n}@correo.hn" if n % 5 < 2 else ""
+            dni = (
+                f"{rng.choice(['0801', '0501', '1801'])}{1950 + n % 60:04d}{n % 100000:05d}"
+                if n % 10 < 7
+                else ""
+            )
             writer.writerow([f"{given} {surname} {second}", phone, email, dni])
 
 
 def fold_ascii(text: str) -> str:
     import unicodedata
 
-    return "".join(c for c in unicodedata.normalize("NFD", text.lower())
-                   if not unicodedata.combining(c))
+    return "".join(
+        c for c in unicodedata.normalize("NFD", text.lower()) if not unicodedata.combining(c)
+    )
 
 
 def measure_cold_start(result: dict, db_path: Path, log, runs: int = 5) -> None:
     """A new process until the login window is shown (PATOLAB_EXIT_WHEN_SHOWN)."""
     log("Cold start to the login window (separate process)…")
-    env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"),
-               PATOLAB_EXIT_WHEN_SHOWN="1")
+    env = dict(
+        os.environ,
+        QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"),
+        PATOLAB_EXIT_WHEN_SHOWN="1",
+    )
     env.setdefault("PATOLAB_HOME", tempfile.mkdtemp(prefix="patolab-bench-home-"))
     times = []
     main = Path(__file__).resolve().parents[2] / "main.py"
     for _ in range(runs):
         start = time.perf_counter()
-        completed = subprocess.run([sys.executable, str(main), "--db", str(db_path)], env=env,
-                                   capture_output=True, text=True, timeout=120)
+        completed = subprocess.run(
+            [sys.executable, str(main), "--db", str(db_path)],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         elapsed = (time.perf_counter() - start) * 1000
         if completed.returncode != 0:
             result["cold_start_to_login_ms"] = {"error": completed.stderr[-2000:]}
@@ -416,31 +463,57 @@ def measure_cold_start(result: dict, db_path: Path, log, runs: int = 5) -> None:
 
 # every figure a run writes (the CI smoke test checks them all)
 RESULT_KEYS = (
-    "started_at", "parameters", "machine", "targets", "database", "cold_start_to_login_ms",
-    "customers_window_open_ms", "search", "fetch_more_page", "fetch_more_page_search_mar",
-    "header_sort_ms", "requests_window_open_ms", "peak_rss_mb", "rss_now_mb", "rows_browsed",
+    "started_at",
+    "parameters",
+    "machine",
+    "targets",
+    "database",
+    "cold_start_to_login_ms",
+    "customers_window_open_ms",
+    "search",
+    "fetch_more_page",
+    "fetch_more_page_search_mar",
+    "header_sort_ms",
+    "requests_window_open_ms",
+    "peak_rss_mb",
+    "rss_now_mb",
+    "rows_browsed",
     "naive_proxy",
-    "naive_like_scan", "request_save_10", "request_cancel", "request_add_investigation",
-    "request_remove_investigation", "export_customers", "import", "verdict",
+    "naive_like_scan",
+    "request_save_10",
+    "request_cancel",
+    "request_add_investigation",
+    "request_remove_investigation",
+    "export_customers",
+    "import",
+    "verdict",
 )
 
 
-def run(customers: int, requests: int, seed: int, import_rows: int, log=print,
-        cold_runs: int = 5) -> dict:
+def run(
+    customers: int, requests: int, seed: int, import_rows: int, log=print, cold_runs: int = 5
+) -> dict:
     from ..services import session
     from ..services.bootstrap import close_db, open_db
     from .terms import build_terms
 
     result: dict = {
         "started_at": dt.datetime.now().isoformat(timespec="seconds"),
-        "parameters": {"customers": customers, "requests": requests, "seed": seed,
-                       "import_rows": import_rows},
+        "parameters": {
+            "customers": customers,
+            "requests": requests,
+            "seed": seed,
+            "import_rows": import_rows,
+        },
         "machine": machine(),
         "targets": TARGETS_MS,
     }
     path, build_s = ensure_database(customers, requests, seed, log)
-    result["database"] = {"path": str(path), "bytes": path.stat().st_size,
-                          "build_seconds": round(build_s, 1) if build_s else "reused"}
+    result["database"] = {
+        "path": str(path),
+        "bytes": path.stat().st_size,
+        "build_seconds": round(build_s, 1) if build_s else "reused",
+    }
     measure_cold_start(result, path, log, cold_runs)
     open_db(path)
     # the in-process measurements act as the system user (the login is not what is measured)
@@ -481,34 +554,47 @@ def verdict(result: dict) -> dict:
         "import_100k_s": get(["import", "seconds"]),
     }
     return {
-        key: {"measured": value, "target": TARGETS_MS[key],
-              "met": value is not None and value <= TARGETS_MS[key]}
+        key: {
+            "measured": value,
+            "target": TARGETS_MS[key],
+            "met": value is not None and value <= TARGETS_MS[key],
+        }
         for key, value in measured.items()
     }
 
 
 def table(result: dict) -> str:
-    lines = [f"PatoLab Desktop benchmark — {result['parameters']['customers']:,} customers, "
-             f"{result['parameters']['requests']:,} requests — {result['machine']['cpu']} "
-             f"({result['machine']['cores']} cores)", ""]
+    lines = [
+        f"PatoLab Desktop benchmark — {result['parameters']['customers']:,} customers, "
+        f"{result['parameters']['requests']:,} requests — {result['machine']['cpu']} "
+        f"({result['machine']['cores']} cores)",
+        "",
+    ]
     lines.append(f"{'measure':34} {'measured':>12} {'target':>10}  ok")
     for key, row in result["verdict"].items():
         measured = "—" if row["measured"] is None else f"{row['measured']:.1f}"
-        lines.append(f"{key:34} {measured:>12} {row['target']:>10}  {'yes' if row['met'] else 'NO'}")
+        lines.append(
+            f"{key:34} {measured:>12} {row['target']:>10}  {'yes' if row['met'] else 'NO'}"
+        )
     naive = result.get("naive_proxy", {})
     if naive:
         lines.append("")
-        lines.append(f"naive proxy over {naive['rows_loaded']:,} rows in memory: load "
-                     f"{naive['load_s']} s, filter keystroke p50 "
-                     f"{naive['filter_keystroke_ms']['p50']:.0f} ms, sort {naive['sort_ms']:.0f} ms "
-                     f"(×{naive['ratio_keystroke_vs_ours_p95']} our search p95)")
+        lines.append(
+            f"naive proxy over {naive['rows_loaded']:,} rows in memory: load "
+            f"{naive['load_s']} s, filter keystroke p50 "
+            f"{naive['filter_keystroke_ms']['p50']:.0f} ms, sort {naive['sort_ms']:.0f} ms "
+            f"(×{naive['ratio_keystroke_vs_ours_p95']} our search p95)"
+        )
     like = result.get("naive_like_scan", {})
     if like:
-        lines.append(f"naive LIKE '%term%' scan: p50 {like['p50']:.0f} ms, p95 {like['p95']:.0f} ms "
-                     f"(p95 ×{like['ratio_vs_ours_p95']} our search p95)")
+        lines.append(
+            f"naive LIKE '%term%' scan: p50 {like['p50']:.0f} ms, p95 {like['p95']:.0f} ms "
+            f"(p95 ×{like['ratio_vs_ours_p95']} our search p95)"
+        )
     return "\n".join(lines)
 
 
 def save(result: dict, path: str | Path) -> None:
-    Path(path).write_text(json.dumps(result, indent=2, ensure_ascii=False, default=str),
-                          encoding="utf-8")
+    Path(path).write_text(
+        json.dumps(result, indent=2, ensure_ascii=False, default=str), encoding="utf-8"
+    )

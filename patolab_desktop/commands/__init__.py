@@ -1,4 +1,5 @@
 """CLI subcommands, one module per area; each has ``register(subparsers, common)``."""
+
 from __future__ import annotations
 
 from pathlib import Path

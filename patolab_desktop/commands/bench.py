@@ -1,4 +1,5 @@
 """bench: measure the targets of PRODUCT.md on a big synthetic database."""
+
 from __future__ import annotations
 
 from . import positive_int
@@ -20,8 +21,13 @@ def run_bench(args) -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from ..bench import runner
 
-    result = runner.run(args.customers, args.requests, args.seed, args.import_rows,
-                        log=lambda text: print(text, flush=True))
+    result = runner.run(
+        args.customers,
+        args.requests,
+        args.seed,
+        args.import_rows,
+        log=lambda text: print(text, flush=True),
+    )
     print()
     print(runner.table(result))
     if args.json:

@@ -1,4 +1,5 @@
 """CLI subcommands of the catalog area: ``import-catalog FILE`` and ``export catalog``."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -8,7 +9,8 @@ from . import open_from_args, out_path
 
 def register(sub, common) -> None:
     parser = sub.add_parser(
-        "import-catalog", parents=[common],
+        "import-catalog",
+        parents=[common],
         help="importar investigaciones desde CSV (todo o nada)",
         description=(
             "Crea o actualiza investigaciones desde un CSV con las columnas "
@@ -18,17 +20,18 @@ def register(sub, common) -> None:
         ),
     )
     parser.add_argument("file", type=Path, metavar="ARCHIVO")
-    parser.add_argument("--dry-run", action="store_true",
-                        help="solo revisar el archivo, sin guardar")
+    parser.add_argument(
+        "--dry-run", action="store_true", help="solo revisar el archivo, sin guardar"
+    )
     parser.set_defaults(handler=run_import_catalog)
 
 
 def register_export(kinds, common) -> None:
-    parser = kinds.add_parser("catalog", parents=[common],
-                              help="catálogo de investigaciones en el formato de importación")
+    parser = kinds.add_parser(
+        "catalog", parents=[common], help="catálogo de investigaciones en el formato de importación"
+    )
     parser.add_argument("--out", type=out_path, required=True, metavar="ARCHIVO")
-    parser.add_argument("--active-only", action="store_true",
-                        help="solo investigaciones activas")
+    parser.add_argument("--active-only", action="store_true", help="solo investigaciones activas")
     parser.set_defaults(handler=run_export_catalog)
 
 

@@ -5,6 +5,7 @@
 Departments and municipalities are given by name or code (case and accents ignored).
 Bad values: a message on stderr and exit code 2.
 """
+
 from __future__ import annotations
 
 import sys
@@ -20,18 +21,37 @@ def register(sub, common) -> None:
 
 def register_export(kinds, common) -> None:
     parser = kinds.add_parser(
-        "customers", parents=[common], aliases=["clientes"],
-        help="clientes y empresas activos (clientes_patolab.csv, UTF-8 con BOM)")
-    parser.add_argument("--out", type=out_path, required=True, metavar="ARCHIVO",
-                        help="archivo CSV a escribir (p. ej. clientes_patolab.csv)")
-    parser.add_argument("--search", default="", metavar="TEXTO",
-                        help="solo los que coinciden (nombre, identidad, teléfono, correo)")
-    parser.add_argument("--type", default=None, metavar="TIPO",
-                        help="cliente (paciente) o empresa")
-    parser.add_argument("--department", default=None, metavar="DEPARTAMENTO",
-                        help="nombre o código del departamento (p. ej. Cortés o 05)")
-    parser.add_argument("--municipality", default=None, metavar="MUNICIPIO",
-                        help="nombre o código del municipio (p. ej. 0501)")
+        "customers",
+        parents=[common],
+        aliases=["clientes"],
+        help="clientes y empresas activos (clientes_patolab.csv, UTF-8 con BOM)",
+    )
+    parser.add_argument(
+        "--out",
+        type=out_path,
+        required=True,
+        metavar="ARCHIVO",
+        help="archivo CSV a escribir (p. ej. clientes_patolab.csv)",
+    )
+    parser.add_argument(
+        "--search",
+        default="",
+        metavar="TEXTO",
+        help="solo los que coinciden (nombre, identidad, teléfono, correo)",
+    )
+    parser.add_argument("--type", default=None, metavar="TIPO", help="cliente (paciente) o empresa")
+    parser.add_argument(
+        "--department",
+        default=None,
+        metavar="DEPARTAMENTO",
+        help="nombre o código del departamento (p. ej. Cortés o 05)",
+    )
+    parser.add_argument(
+        "--municipality",
+        default=None,
+        metavar="MUNICIPIO",
+        help="nombre o código del municipio (p. ej. 0501)",
+    )
     parser.add_argument("--gender", default=None, metavar="GÉNERO", help="Mujer, Hombre u Otro")
     parser.set_defaults(handler=run_export_customers)
 
@@ -49,7 +69,8 @@ def run_export_customers(args) -> int:
             filters.department_id = customers.resolve_department(args.department)
         if args.municipality:
             filters.municipality_id = customers.resolve_municipality(
-                args.municipality, filters.department_id)
+                args.municipality, filters.department_id
+            )
         if args.gender:
             filters.gender_id = customers.resolve_gender(args.gender)
     except ValidationError as exc:

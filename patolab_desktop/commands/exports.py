@@ -1,4 +1,5 @@
 """``export KIND --out FILE [filters]``: each area adds its kind with ``register_export``."""
+
 from __future__ import annotations
 
 

@@ -1,4 +1,5 @@
 """check, seed-demo."""
+
 from __future__ import annotations
 
 from . import open_from_args, positive_int
@@ -8,11 +9,19 @@ def register(sub, common) -> None:
     check = sub.add_parser("check", parents=[common], help="integridad y versión del esquema")
     check.set_defaults(handler=run_check)
 
-    seed = sub.add_parser("seed-demo", parents=[common],
-                          help="llenar una base de datos con datos sintéticos hondureños")
+    seed = sub.add_parser(
+        "seed-demo",
+        parents=[common],
+        help="llenar una base de datos con datos sintéticos hondureños",
+    )
     seed.add_argument("--customers", type=positive_int, default=2000, metavar="N")
-    seed.add_argument("--requests", type=positive_int, default=None, metavar="N",
-                      help="solicitudes de laboratorio (por omisión, 2 por cliente hasta 4000)")
+    seed.add_argument(
+        "--requests",
+        type=positive_int,
+        default=None,
+        metavar="N",
+        help="solicitudes de laboratorio (por omisión, 2 por cliente hasta 4000)",
+    )
     seed.add_argument("--seed", type=int, default=2026, help="semilla (mismo valor, mismos datos)")
     seed.set_defaults(handler=run_seed_demo)
 
@@ -31,7 +40,11 @@ def run_seed_demo(args) -> int:
     from ..services import demo
 
     open_from_args(args)
-    summary = demo.seed_demo(customers=args.customers, requests=args.requests, seed=args.seed,
-                             progress=lambda text: print(text, flush=True))
+    summary = demo.seed_demo(
+        customers=args.customers,
+        requests=args.requests,
+        seed=args.seed,
+        progress=lambda text: print(text, flush=True),
+    )
     print(summary)
     return 0

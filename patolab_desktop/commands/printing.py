@@ -8,6 +8,7 @@ Exit codes: 0 written, 1 the request or branch does not exist (or the file could
 written), 2 bad arguments (dates, copies, folder). Fonts and painting need a
 QGuiApplication: one is created offscreen when there is no display.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -28,7 +29,9 @@ def parse_date(text: str) -> dt.date:
             return dt.datetime.strptime(value, fmt).date()
         except ValueError:
             continue
-    raise argparse.ArgumentTypeError(f"fecha no válida: {text!r} (use dd/mm/aaaa, p. ej. 31/03/2026)")
+    raise argparse.ArgumentTypeError(
+        f"fecha no válida: {text!r} (use dd/mm/aaaa, p. ej. 31/03/2026)"
+    )
 
 
 def copies(text: str) -> int:
@@ -54,36 +57,72 @@ def _printer_name(args) -> str:
 
 def register(sub, common) -> None:
     output = argparse.ArgumentParser(add_help=False)
-    output.add_argument("--pdf", type=out_path, required=True, metavar="ARCHIVO",
-                        help="archivo PDF a escribir")
-    output.add_argument("--by", default="", metavar="NOMBRE",
-                        help="quién imprime (pie de página); por omisión, el usuario del sistema")
+    output.add_argument(
+        "--pdf", type=out_path, required=True, metavar="ARCHIVO", help="archivo PDF a escribir"
+    )
+    output.add_argument(
+        "--by",
+        default="",
+        metavar="NOMBRE",
+        help="quién imprime (pie de página); por omisión, el usuario del sistema",
+    )
 
-    summary = sub.add_parser("print-summary", parents=[common, output],
-                             help="resumen de una solicitud en PDF")
+    summary = sub.add_parser(
+        "print-summary", parents=[common, output], help="resumen de una solicitud en PDF"
+    )
     summary.add_argument("request_number", metavar="NUMERO_SOLICITUD")
-    summary.add_argument("--paper", choices=PAPERS, default=None,
-                         help="tamaño de papel (por omisión, el de la configuración)")
-    summary.add_argument("--full-id", action="store_true",
-                         help="mostrar la identidad completa (por omisión, enmascarada)")
+    summary.add_argument(
+        "--paper",
+        choices=PAPERS,
+        default=None,
+        help="tamaño de papel (por omisión, el de la configuración)",
+    )
+    summary.add_argument(
+        "--full-id",
+        action="store_true",
+        help="mostrar la identidad completa (por omisión, enmascarada)",
+    )
     summary.set_defaults(handler=run_print_summary)
 
-    report = sub.add_parser("report", parents=[common, output],
-                            help="resumen por período para supervisores en PDF")
-    report.add_argument("--from", dest="date_from", type=parse_date, required=True,
-                        metavar="FECHA", help="primer día (dd/mm/aaaa)")
-    report.add_argument("--to", dest="date_to", type=parse_date, required=True,
-                        metavar="FECHA", help="último día, inclusive (dd/mm/aaaa)")
-    report.add_argument("--branch", default=None, metavar="CODIGO",
-                        help="solo una sucursal (por código, p. ej. SPS)")
+    report = sub.add_parser(
+        "report", parents=[common, output], help="resumen por período para supervisores en PDF"
+    )
+    report.add_argument(
+        "--from",
+        dest="date_from",
+        type=parse_date,
+        required=True,
+        metavar="FECHA",
+        help="primer día (dd/mm/aaaa)",
+    )
+    report.add_argument(
+        "--to",
+        dest="date_to",
+        type=parse_date,
+        required=True,
+        metavar="FECHA",
+        help="último día, inclusive (dd/mm/aaaa)",
+    )
+    report.add_argument(
+        "--branch",
+        default=None,
+        metavar="CODIGO",
+        help="solo una sucursal (por código, p. ej. SPS)",
+    )
     report.add_argument("--paper", choices=PAPERS, default=None)
     report.set_defaults(handler=run_report)
 
-    labels = sub.add_parser("labels", parents=[common, output],
-                            help="etiquetas de tubos de una solicitud en PDF")
+    labels = sub.add_parser(
+        "labels", parents=[common, output], help="etiquetas de tubos de una solicitud en PDF"
+    )
     labels.add_argument("request_number", metavar="NUMERO_SOLICITUD")
-    labels.add_argument("--copies", type=copies, default=None, metavar="N",
-                        help="copias de cada etiqueta (por omisión, las de la configuración)")
+    labels.add_argument(
+        "--copies",
+        type=copies,
+        default=None,
+        metavar="N",
+        help="copias de cada etiqueta (por omisión, las de la configuración)",
+    )
     labels.set_defaults(handler=run_labels)
 
 
@@ -94,6 +133,7 @@ def _fail(message: str, code: int) -> int:
 
 def _as_cli(func):
     """Run with the CLI acting as the system user (for the audit trail) and map errors."""
+
     def wrapper(args) -> int:
         from ..services import session
         from ..services.errors import NotFoundError, ServiceError, ValidationError
@@ -123,11 +163,15 @@ def run_print_summary(args) -> int:
 
     open_from_args(args)
     request_id = requests.find_id(args.request_number)
-    data = reports.request_summary_data(request_id, show_full_id=args.full_id,
-                                        printed_by=_printer_name(args))
+    data = reports.request_summary_data(
+        request_id, show_full_id=args.full_id, printed_by=_printer_name(args)
+    )
     pages = write_summary_pdf(args.pdf, data, args.paper or reports.paper_size())
-    reports.record_print("lab_request", request_id,
-                         f"Resumen {data['request_number']} guardado en PDF (línea de comandos)")
+    reports.record_print(
+        "lab_request",
+        request_id,
+        f"Resumen {data['request_number']} guardado en PDF (línea de comandos)",
+    )
     print(f"Resumen de {data['request_number']} guardado en {args.pdf} ({pages} página(s))")
     return 0
 
@@ -141,14 +185,21 @@ def run_report(args) -> int:
         return _fail("la fecha final (--to) es anterior a la inicial (--from)", 2)
     open_from_args(args)
     branch_id = branches.get_by_code(args.branch).id if args.branch else None
-    data = reports.period_report_data(args.date_from, args.date_to, branch_id,
-                                      printed_by=_printer_name(args))
+    data = reports.period_report_data(
+        args.date_from, args.date_to, branch_id, printed_by=_printer_name(args)
+    )
     pages = write_period_report_pdf(args.pdf, data, args.paper or reports.paper_size())
-    reports.record_print("report", None, f"Resumen del {data['period_text']} "
-                                         f"({data['branch_text']}) guardado en PDF (línea de comandos)")
+    reports.record_print(
+        "report",
+        None,
+        f"Resumen del {data['period_text']} "
+        f"({data['branch_text']}) guardado en PDF (línea de comandos)",
+    )
     totals = data["totals"]
-    print(f"Resumen del {data['period_text']} ({data['branch_text']}): {totals['count']} "
-          f"solicitud(es), guardado en {args.pdf} ({pages} página(s))")
+    print(
+        f"Resumen del {data['period_text']} ({data['branch_text']}): {totals['count']} "
+        f"solicitud(es), guardado en {args.pdf} ({pages} página(s))"
+    )
     return 0
 
 
@@ -164,8 +215,13 @@ def run_labels(args) -> int:
     count = args.copies or size["copies"]
     pages = write_labels_pdf(args.pdf, labels, size["width_mm"], size["height_mm"], count)
     number = labels[0]["request_number"]
-    reports.record_print("lab_request", request_id,
-                         f"{pages} etiqueta(s) de {number} guardadas en PDF (línea de comandos)")
-    print(f"{pages} etiqueta(s) de {number} ({size['width_mm']} × {size['height_mm']} mm) "
-          f"guardadas en {args.pdf}")
+    reports.record_print(
+        "lab_request",
+        request_id,
+        f"{pages} etiqueta(s) de {number} guardadas en PDF (línea de comandos)",
+    )
+    print(
+        f"{pages} etiqueta(s) de {number} ({size['width_mm']} × {size['height_mm']} mm) "
+        f"guardadas en {args.pdf}"
+    )
     return 0

@@ -1,4 +1,5 @@
 """CLI subcommands of the referrers area: ``export referrers``."""
+
 from __future__ import annotations
 
 from . import open_from_args, out_path
@@ -9,16 +10,28 @@ def register(sub, common) -> None:
 
 
 def register_export(kinds, common) -> None:
-    parser = kinds.add_parser("referrers", parents=[common],
-                              help="médicos e instituciones remitentes (CSV UTF-8 con BOM)")
-    parser.add_argument("--out", type=out_path, required=True, metavar="ARCHIVO",
-                        help="archivo CSV a escribir (p. ej. remitentes.csv)")
-    parser.add_argument("--search", default="", metavar="TEXTO",
-                        help="solo los que coinciden con el texto (nombre, institución, teléfono)")
-    parser.add_argument("--type", default=None, metavar="TIPO",
-                        help="solo un tipo de remitente (p. ej. Doctor)")
-    parser.add_argument("--include-inactive", action="store_true",
-                        help="incluir remitentes desactivados")
+    parser = kinds.add_parser(
+        "referrers", parents=[common], help="médicos e instituciones remitentes (CSV UTF-8 con BOM)"
+    )
+    parser.add_argument(
+        "--out",
+        type=out_path,
+        required=True,
+        metavar="ARCHIVO",
+        help="archivo CSV a escribir (p. ej. remitentes.csv)",
+    )
+    parser.add_argument(
+        "--search",
+        default="",
+        metavar="TEXTO",
+        help="solo los que coinciden con el texto (nombre, institución, teléfono)",
+    )
+    parser.add_argument(
+        "--type", default=None, metavar="TIPO", help="solo un tipo de remitente (p. ej. Doctor)"
+    )
+    parser.add_argument(
+        "--include-inactive", action="store_true", help="incluir remitentes desactivados"
+    )
     parser.set_defaults(handler=run_export_referrers)
 
 
@@ -33,11 +46,14 @@ def run_export_referrers(args) -> int:
         type_id = referrer_types.find_by_name(args.type)
         if type_id is None:
             names = ", ".join(t["name"] for t in referrer_types.list_all())
-            print(f"Error: no existe el tipo de remitente «{args.type}». Tipos: {names}.",
-                  file=sys.stderr)
+            print(
+                f"Error: no existe el tipo de remitente «{args.type}». Tipos: {names}.",
+                file=sys.stderr,
+            )
             return 1
-    filters = referrers.ReferrerFilter(search=args.search, type_id=type_id,
-                                       include_inactive=args.include_inactive)
+    filters = referrers.ReferrerFilter(
+        search=args.search, type_id=type_id, include_inactive=args.include_inactive
+    )
     written = referrers.export_referrers(filters, args.out)
     print(f"{written} remitentes exportados a {args.out}")
     return 0

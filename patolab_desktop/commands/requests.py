@@ -13,6 +13,7 @@ Spanish labels (``"Muestra tomada"``), case and accents ignored.
 Exit codes: 0 done, 1 refused by a rule (e.g. cancelling a completed request) or not
 found, 2 bad arguments (with a message on stderr).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -32,8 +33,11 @@ def _choice(kind: str):
     def parse(text: str) -> str:
         from ..services import requests
 
-        labels = {"status": requests.STATUS_LABELS, "priority": requests.PRIORITY_LABELS,
-                  "source": requests.SOURCE_LABELS}[kind]
+        labels = {
+            "status": requests.STATUS_LABELS,
+            "priority": requests.PRIORITY_LABELS,
+            "source": requests.SOURCE_LABELS,
+        }[kind]
         wanted = fold(text).replace(" ", "_")
         for code, label in labels.items():
             if wanted in (code, fold(label).replace(" ", "_")):
@@ -70,7 +74,8 @@ def _request_number(text: str) -> str:
 
     if request_numbers.parse_number(text) is None:
         raise argparse.ArgumentTypeError(
-            f"número de solicitud no válido: {text!r} (por ejemplo SPS-2026-000123)")
+            f"número de solicitud no válido: {text!r} (por ejemplo SPS-2026-000123)"
+        )
     return text.strip().upper()
 
 
@@ -84,20 +89,40 @@ def _reason(text: str) -> str:
 
 
 def register(sub, common) -> None:
-    status = sub.add_parser("request-status", parents=[common],
-                            help="ver el estado de una solicitud o avanzarla en el flujo")
-    status.add_argument("number", type=_request_number, metavar="NÚMERO",
-                        help="número de la solicitud, p. ej. SPS-2026-000123")
-    status.add_argument("--advance", action="store_true",
-                        help="pasar al siguiente estado (pendiente → muestra tomada → …)")
-    status.add_argument("--by", default="cli", metavar="USUARIO", help="quién hace el cambio (historial)")
+    status = sub.add_parser(
+        "request-status",
+        parents=[common],
+        help="ver el estado de una solicitud o avanzarla en el flujo",
+    )
+    status.add_argument(
+        "number",
+        type=_request_number,
+        metavar="NÚMERO",
+        help="número de la solicitud, p. ej. SPS-2026-000123",
+    )
+    status.add_argument(
+        "--advance",
+        action="store_true",
+        help="pasar al siguiente estado (pendiente → muestra tomada → …)",
+    )
+    status.add_argument(
+        "--by", default="cli", metavar="USUARIO", help="quién hace el cambio (historial)"
+    )
     status.set_defaults(handler=run_status)
 
-    cancel = sub.add_parser("cancel-request", parents=[common],
-                            help="cancelar una solicitud pendiente o con muestra tomada")
+    cancel = sub.add_parser(
+        "cancel-request",
+        parents=[common],
+        help="cancelar una solicitud pendiente o con muestra tomada",
+    )
     cancel.add_argument("number", type=_request_number, metavar="NÚMERO")
-    cancel.add_argument("--reason", type=_reason, required=True, metavar="MOTIVO",
-                        help="motivo de la cancelación (obligatorio)")
+    cancel.add_argument(
+        "--reason",
+        type=_reason,
+        required=True,
+        metavar="MOTIVO",
+        help="motivo de la cancelación (obligatorio)",
+    )
     cancel.add_argument("--by", default="cli", metavar="USUARIO", help="quién cancela (historial)")
     cancel.set_defaults(handler=run_cancel)
 
@@ -129,22 +154,51 @@ def run_cancel(args) -> int:
 
 
 def register_export(kinds, common) -> None:
-    parser = kinds.add_parser("requests", parents=[common], aliases=["solicitudes"],
-                              help="solicitudes de laboratorio (CSV UTF-8 con BOM)")
-    parser.add_argument("--out", type=out_path, required=True, metavar="ARCHIVO",
-                        help="archivo CSV a escribir (p. ej. solicitudes.csv)")
-    parser.add_argument("--search", default="", metavar="TEXTO",
-                        help="número de solicitud o nombre/identidad del paciente")
+    parser = kinds.add_parser(
+        "requests",
+        parents=[common],
+        aliases=["solicitudes"],
+        help="solicitudes de laboratorio (CSV UTF-8 con BOM)",
+    )
+    parser.add_argument(
+        "--out",
+        type=out_path,
+        required=True,
+        metavar="ARCHIVO",
+        help="archivo CSV a escribir (p. ej. solicitudes.csv)",
+    )
+    parser.add_argument(
+        "--search",
+        default="",
+        metavar="TEXTO",
+        help="número de solicitud o nombre/identidad del paciente",
+    )
     parser.add_argument("--status", type=_choice("status"), default=None, metavar="ESTADO")
     parser.add_argument("--priority", type=_choice("priority"), default=None, metavar="PRIORIDAD")
     parser.add_argument("--source", type=_choice("source"), default=None, metavar="ORIGEN")
     parser.add_argument("--patient", type=_id, default=None, metavar="ID", help="id del paciente")
-    parser.add_argument("--doctor", type=_id, default=None, metavar="ID", help="id del médico remitente")
-    parser.add_argument("--branch", default=None, metavar="ID|CÓDIGO", help="sucursal (id o código, p. ej. SPS)")
-    parser.add_argument("--from", dest="date_from", type=_date, default=None, metavar="AAAA-MM-DD",
-                        help="desde este día (incluido)")
-    parser.add_argument("--to", dest="date_to", type=_date, default=None, metavar="AAAA-MM-DD",
-                        help="hasta este día (incluido)")
+    parser.add_argument(
+        "--doctor", type=_id, default=None, metavar="ID", help="id del médico remitente"
+    )
+    parser.add_argument(
+        "--branch", default=None, metavar="ID|CÓDIGO", help="sucursal (id o código, p. ej. SPS)"
+    )
+    parser.add_argument(
+        "--from",
+        dest="date_from",
+        type=_date,
+        default=None,
+        metavar="AAAA-MM-DD",
+        help="desde este día (incluido)",
+    )
+    parser.add_argument(
+        "--to",
+        dest="date_to",
+        type=_date,
+        default=None,
+        metavar="AAAA-MM-DD",
+        help="hasta este día (incluido)",
+    )
     parser.set_defaults(handler=run_export_requests)
 
 
@@ -167,7 +221,9 @@ def run_export_requests(args) -> int:
     from ..services.errors import ValidationError
 
     if args.date_from and args.date_to and args.date_from > args.date_to:
-        return _bad(f"--from ({args.date_from:%Y-%m-%d}) es posterior a --to ({args.date_to:%Y-%m-%d})")
+        return _bad(
+            f"--from ({args.date_from:%Y-%m-%d}) es posterior a --to ({args.date_to:%Y-%m-%d})"
+        )
     open_from_args(args)
     branch_id = None
     if args.branch:
@@ -175,9 +231,15 @@ def run_export_requests(args) -> int:
         if branch_id is None:
             return _bad(f"sucursal desconocida: {args.branch!r}")
     filters = requests.RequestFilter(
-        search=args.search or "", status=args.status, priority=args.priority, source=args.source,
-        patient_id=args.patient, doctor_id=args.doctor, branch_id=branch_id,
-        date_from=args.date_from, date_to=args.date_to,
+        search=args.search or "",
+        status=args.status,
+        priority=args.priority,
+        source=args.source,
+        patient_id=args.patient,
+        doctor_id=args.doctor,
+        branch_id=branch_id,
+        date_from=args.date_from,
+        date_to=args.date_to,
     )
     try:
         written = requests.export_requests(filters, args.out)

@@ -1,20 +1,34 @@
 """backup, restore, migrate-to."""
+
 from __future__ import annotations
 
 from . import open_from_args
 
 
 def register(sub, common) -> None:
-    backup = sub.add_parser("backup", parents=[common],
-                            help="copia de seguridad de la base de datos (API de respaldo de SQLite o pg_dump)")
-    backup.add_argument("--folder", metavar="CARPETA", default=None,
-                        help="carpeta de destino (por omisión, la configurada en esta computadora)")
-    backup.add_argument("--prune", action="store_true",
-                        help="borrar además las copias más antiguas que los días configurados")
+    backup = sub.add_parser(
+        "backup",
+        parents=[common],
+        help="copia de seguridad de la base de datos (API de respaldo de SQLite o pg_dump)",
+    )
+    backup.add_argument(
+        "--folder",
+        metavar="CARPETA",
+        default=None,
+        help="carpeta de destino (por omisión, la configurada en esta computadora)",
+    )
+    backup.add_argument(
+        "--prune",
+        action="store_true",
+        help="borrar además las copias más antiguas que los días configurados",
+    )
     backup.set_defaults(handler=run_backup)
 
-    restore = sub.add_parser("restore", parents=[common],
-                             help="restaurar una copia (antes guarda una copia del estado actual)")
+    restore = sub.add_parser(
+        "restore",
+        parents=[common],
+        help="restaurar una copia (antes guarda una copia del estado actual)",
+    )
     restore.add_argument("file", metavar="ARCHIVO", help="archivo de copia (.db)")
     restore.set_defaults(handler=run_restore)
 
@@ -22,10 +36,15 @@ def register(sub, common) -> None:
     listing.add_argument("--folder", metavar="CARPETA", default=None)
     listing.set_defaults(handler=run_list)
 
-    migrate = sub.add_parser("migrate-to", parents=[common],
-                             help="copiar una base SQLite a un servidor PostgreSQL vacío")
-    migrate.add_argument("--to", required=True, metavar="URL",
-                         help="postgresql://usuario:clave@servidor:5432/base (vacía)")
+    migrate = sub.add_parser(
+        "migrate-to", parents=[common], help="copiar una base SQLite a un servidor PostgreSQL vacío"
+    )
+    migrate.add_argument(
+        "--to",
+        required=True,
+        metavar="URL",
+        help="postgresql://usuario:clave@servidor:5432/base (vacía)",
+    )
     migrate.add_argument("--batch", type=int, default=1000, metavar="N", help="filas por lote")
     migrate.set_defaults(handler=run_migrate_to)
 
@@ -61,7 +80,10 @@ def run_list(args) -> int:
     if not found:
         print("No hay copias de seguridad.")
     for info in found:
-        print(f"{info.taken_at:%d/%m/%Y %H:%M:%S}  {info.kind_label:<24} {info.size:>12,d}  {info.path}")
+        print(
+            f"{info.taken_at:%d/%m/%Y %H:%M:%S}  {info.kind_label:<24} "
+            f"{info.size:>12,d}  {info.path}"
+        )
     return 0
 
 

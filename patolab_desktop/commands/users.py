@@ -6,6 +6,7 @@ not locked out. They act as the system user ``cli`` and every change is audited.
 Passwords are read with ``getpass`` (or one line of stdin with ``--password-stdin``),
 never from the command line where other users could see them.
 """
+
 from __future__ import annotations
 
 import getpass
@@ -15,27 +16,37 @@ from . import open_from_args
 
 
 def register(sub, common) -> None:
-    parser = sub.add_parser("users", parents=[common],
-                            help="usuarios: listar, restablecer contraseña, desbloquear")
+    parser = sub.add_parser(
+        "users", parents=[common], help="usuarios: listar, restablecer contraseña, desbloquear"
+    )
     kinds = parser.add_subparsers(dest="users_command", metavar="ACCIÓN", required=True)
     listing = kinds.add_parser("list", parents=[common], help="usuarios con su rol y estado")
     listing.set_defaults(handler=run_list)
-    reset = kinds.add_parser("reset-password", parents=[common],
-                             help="contraseña temporal (se cambia al iniciar sesión)")
+    reset = kinds.add_parser(
+        "reset-password", parents=[common], help="contraseña temporal (se cambia al iniciar sesión)"
+    )
     reset.add_argument("username", metavar="USUARIO")
-    reset.add_argument("--password-stdin", action="store_true",
-                       help="leer la contraseña temporal de la entrada estándar")
+    reset.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="leer la contraseña temporal de la entrada estándar",
+    )
     reset.set_defaults(handler=run_reset_password)
-    unlock = kinds.add_parser("unlock", parents=[common],
-                              help="desbloquear una cuenta bloqueada por intentos fallidos")
+    unlock = kinds.add_parser(
+        "unlock", parents=[common], help="desbloquear una cuenta bloqueada por intentos fallidos"
+    )
     unlock.add_argument("username", metavar="USUARIO")
     unlock.set_defaults(handler=run_unlock)
-    admin = kinds.add_parser("create-admin", parents=[common],
-                             help="crear un administrador (el primero, o uno de emergencia)")
+    admin = kinds.add_parser(
+        "create-admin",
+        parents=[common],
+        help="crear un administrador (el primero, o uno de emergencia)",
+    )
     admin.add_argument("username", metavar="USUARIO")
     admin.add_argument("--full-name", required=True, metavar="NOMBRE")
-    admin.add_argument("--password-stdin", action="store_true",
-                       help="leer la contraseña de la entrada estándar")
+    admin.add_argument(
+        "--password-stdin", action="store_true", help="leer la contraseña de la entrada estándar"
+    )
     admin.set_defaults(handler=run_create_admin)
 
 
@@ -107,7 +118,8 @@ def run_create_admin(args) -> int:
         return 0
     with session.acting_as(session.system_actor("cli")):
         role_id = next(r["id"] for r in users.roles() if r["name"] == permissions.ROLE_ADMIN)
-        users.create(UserData(username=args.username, full_name=args.full_name,
-                              role_id=role_id), password)
+        users.create(
+            UserData(username=args.username, full_name=args.full_name, role_id=role_id), password
+        )
     print(f"Administrador {args.username} creado: deberá cambiar la contraseña al iniciar sesión.")
     return 0

@@ -1,4 +1,5 @@
 """Opening the database: one proxy, SQLite by path or PostgreSQL by URL."""
+
 from __future__ import annotations
 
 import sqlite3
@@ -34,7 +35,8 @@ def describe(target: str) -> str:
     """A display form of the target without a password."""
     if is_postgres_url(target):
         parsed = urlparse(target)
-        return f"postgresql://{parsed.username or ''}@{parsed.hostname}:{parsed.port or 5432}{parsed.path}"
+        user, port = parsed.username or "", parsed.port or 5432
+        return f"postgresql://{user}@{parsed.hostname}:{port}{parsed.path}"
     return str(target)
 
 
@@ -51,12 +53,14 @@ def make_database(target: str | Path) -> Database:
             port=parsed.port or 5432,
         )
     if target.startswith("sqlite:///"):
-        target = target[len("sqlite:///"):]
+        target = target[len("sqlite:///") :]
     path = Path(target).expanduser()
     if not path.parent.exists():
-        raise DatabaseOpenError(translate(
-            "db.database", "La carpeta de la base de datos no existe: {folder}").format(
-                folder=path.parent))
+        raise DatabaseOpenError(
+            translate("db.database", "La carpeta de la base de datos no existe: {folder}").format(
+                folder=path.parent
+            )
+        )
     if target != ":memory:":
         from .location import check_local
 
@@ -72,9 +76,11 @@ def open_database(target: str | Path, migrate: bool = True) -> Database:
     try:
         database.connect(reuse_if_open=True)
     except Exception as exc:  # sqlite3/psycopg errors differ; the message is what matters
-        raise DatabaseOpenError(translate(
-            "db.database", "No se pudo abrir la base de datos {target}: {error}").format(
-                target=describe(str(target)), error=exc)) from exc
+        raise DatabaseOpenError(
+            translate("db.database", "No se pudo abrir la base de datos {target}: {error}").format(
+                target=describe(str(target)), error=exc
+            )
+        ) from exc
     db.initialize(database)
     if migrate:
         from . import migrations, seed

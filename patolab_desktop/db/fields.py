@@ -1,4 +1,5 @@
 """Custom peewee fields."""
+
 from __future__ import annotations
 
 from decimal import Decimal

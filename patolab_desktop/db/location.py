@@ -12,6 +12,7 @@ a local disk. Detection:
 Every input (platform, mount table, drive-type function) can be injected, so the tests
 run on any machine with fake mount tables and fake UNC paths.
 """
+
 from __future__ import annotations
 
 import ntpath
@@ -28,11 +29,33 @@ from ..util.translation import translate
 
 DRIVE_REMOTE = 4  # GetDriveTypeW
 
-NETWORK_FS_TYPES = frozenset({
-    "nfs", "nfs4", "cifs", "smb", "smbfs", "smb2", "smb3", "sshfs", "fuse.sshfs",
-    "afpfs", "webdav", "davfs", "fuse.davfs2", "ncpfs", "9p", "glusterfs",
-    "fuse.glusterfs", "ceph", "fuse.ceph", "fuse.rclone", "lustre", "gfs2", "ocfs2",
-})
+NETWORK_FS_TYPES = frozenset(
+    {
+        "nfs",
+        "nfs4",
+        "cifs",
+        "smb",
+        "smbfs",
+        "smb2",
+        "smb3",
+        "sshfs",
+        "fuse.sshfs",
+        "afpfs",
+        "webdav",
+        "davfs",
+        "fuse.davfs2",
+        "ncpfs",
+        "9p",
+        "glusterfs",
+        "fuse.glusterfs",
+        "ceph",
+        "fuse.ceph",
+        "fuse.rclone",
+        "lustre",
+        "gfs2",
+        "ocfs2",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -118,9 +141,13 @@ def _run_mount() -> list[Mount]:
     return parse_mount_output(out.stdout)
 
 
-def network_share(path: str | os.PathLike, *, platform: str | None = None,
-                  mounts: list[Mount] | None = None,
-                  drive_type: Callable[[str], int] | None = None) -> str | None:
+def network_share(
+    path: str | os.PathLike,
+    *,
+    platform: str | None = None,
+    mounts: list[Mount] | None = None,
+    drive_type: Callable[[str], int] | None = None,
+) -> str | None:
     """A short description of the network share holding ``path`` (None when local).
 
     ``platform`` defaults to ``sys.platform``; ``mounts`` to the machine's mount table;
@@ -137,8 +164,7 @@ def network_share(path: str | os.PathLike, *, platform: str | None = None,
         if len(drive) == 2 and drive[1] == ":":
             probe = drive_type or _windows_drive_type
             if probe(drive.upper() + "\\") == DRIVE_REMOTE:
-                return translate("db.location", "unidad de red {drive}").format(
-                    drive=drive.upper())
+                return translate("db.location", "unidad de red {drive}").format(drive=drive.upper())
         return None
     if text.startswith("\\\\"):  # a Windows share path typed on Linux/macOS
         return translate("db.location", "ruta de red {path}").format(path=text)
@@ -149,7 +175,8 @@ def network_share(path: str | os.PathLike, *, platform: str | None = None,
     mount = mount_for(absolute, mounts)
     if mount is not None and is_network_fs(mount.fs_type):
         return translate("db.location", "{fs} {source} montado en {point}").format(
-            fs=mount.fs_type.upper(), source=mount.source, point=mount.mount_point)
+            fs=mount.fs_type.upper(), source=mount.source, point=mount.mount_point
+        )
     return None
 
 

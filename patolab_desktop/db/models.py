@@ -3,6 +3,7 @@
 Only persistence lives here; rules are in ``patolab_desktop.services``.
 Every table is bound to ``database.db`` (a proxy initialised by ``open_database``).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -138,8 +139,19 @@ class Customer(BaseModel):
             # Sort by name and search-as-you-type: walking this index in name order, the
             # search text and the filter columns are read from the index itself (no table
             # row per candidate), see services/customer_search.py.
-            (("active", "name_folded", "id", "search_text", "type", "gender", "department",
-              "municipality"), False),
+            (
+                (
+                    "active",
+                    "name_folded",
+                    "id",
+                    "search_text",
+                    "type",
+                    "gender",
+                    "department",
+                    "municipality",
+                ),
+                False,
+            ),
             (("active", "created_at", "id"), False),
             # (active, X, id): prefix search and keyset sort by id_number / phone
             (("active", "id_number", "id"), False),
@@ -149,8 +161,9 @@ class Customer(BaseModel):
 
 
 # "Incompletos" (imported with missing data) are few: a tiny partial index finds them.
-Customer.add_index(SQL(
-    "CREATE INDEX IF NOT EXISTS customer_incomplete ON customer (id) WHERE incomplete"))
+Customer.add_index(
+    SQL("CREATE INDEX IF NOT EXISTS customer_incomplete ON customer (id) WHERE incomplete")
+)
 
 
 # --- referrers ------------------------------------------------------------------------

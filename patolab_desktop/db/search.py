@@ -11,6 +11,7 @@ PostgreSQL: a pg_trgm GIN index on the same column, which serves ``LIKE '%term%'
 The column itself is folded (lower case, no accents) by the service that saves the
 row, so "perez" finds "Pérez" on both backends.
 """
+
 from __future__ import annotations
 
 from peewee import Database, PostgresqlDatabase
@@ -74,7 +75,7 @@ def cover(term: str) -> list[str]:
     starts = list(range(0, len(term) - MIN_TRIGRAM + 1, MIN_TRIGRAM))
     if starts and starts[-1] != len(term) - MIN_TRIGRAM:
         starts.append(len(term) - MIN_TRIGRAM)
-    return [term[i:i + MIN_TRIGRAM] for i in starts]
+    return [term[i : i + MIN_TRIGRAM] for i in starts]
 
 
 def match_expression(terms: list[str]) -> str:

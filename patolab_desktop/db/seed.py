@@ -1,4 +1,5 @@
 """Reference data every database needs: geography, genders, referrer types, a branch."""
+
 from __future__ import annotations
 
 import csv
@@ -67,4 +68,6 @@ def seed_reference_data() -> None:
             ReferrerType.insert_many([{"name": n} for n in referrer_type_names()]).execute()
         if not Branch.select().exists():
             branch = Branch.create(**DEFAULT_BRANCH)
-            Setting.insert(key="default_branch_id", value=str(branch.id)).on_conflict_ignore().execute()
+            Setting.insert(
+                key="default_branch_id", value=str(branch.id)
+            ).on_conflict_ignore().execute()

@@ -9,6 +9,7 @@ Conventions (so the viewer's filters work): ``action`` is a verb from
 ``ACTION_LABELS`` and ``entity`` a noun from ``ENTITY_LABELS``; ``changes`` is
 ``{field: (old, new)}`` as produced by ``diff(before, after)``.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -136,8 +137,12 @@ SORTS = {
     "action": lambda: [AuditLog.action, AuditLog.at],
     "entity": lambda: [AuditLog.entity, AuditLog.at],
 }
-_SORT_KEYS = {"at": ("at",), "username": ("username", "at"), "action": ("action", "at"),
-              "entity": ("entity", "at")}
+_SORT_KEYS = {
+    "at": ("at",),
+    "username": ("username", "at"),
+    "action": ("action", "at"),
+    "entity": ("entity", "at"),
+}
 
 
 @dataclass
@@ -169,8 +174,13 @@ def _plain(value):
     return str(value)
 
 
-def record(action: str, entity: str, entity_id: int | None = None,
-           changes: dict[str, tuple] | None = None, detail: str = "") -> int:
+def record(
+    action: str,
+    entity: str,
+    entity_id: int | None = None,
+    changes: dict[str, tuple] | None = None,
+    detail: str = "",
+) -> int:
     """Write one audit row for the acting user (``sistema`` when nobody is logged in).
 
     Call it inside the transaction of the change it describes. Returns the row id.
@@ -180,7 +190,8 @@ def record(action: str, entity: str, entity_id: int | None = None,
     if changes:
         payload = json.dumps(
             {str(k): [_plain(old), _plain(new)] for k, (old, new) in changes.items()},
-            ensure_ascii=False, sort_keys=True,
+            ensure_ascii=False,
+            sort_keys=True,
         )
     row = AuditLog.create(
         at=now(),
@@ -344,8 +355,15 @@ def page(filters: AuditFilter | None, request: PageRequest) -> Page:
     filters = filters or AuditFilter()
     reveal = session.has("patients.view_sensitive")
     query = AuditLog.select(
-        AuditLog.id, AuditLog.at, AuditLog.user, AuditLog.username, AuditLog.action,
-        AuditLog.entity, AuditLog.entity_id, AuditLog.changes, AuditLog.detail,
+        AuditLog.id,
+        AuditLog.at,
+        AuditLog.user,
+        AuditLog.username,
+        AuditLog.action,
+        AuditLog.entity,
+        AuditLog.entity_id,
+        AuditLog.changes,
+        AuditLog.detail,
     )
     if filters.user_id is not None:
         query = query.where(AuditLog.user == filters.user_id)
@@ -368,7 +386,10 @@ def page(filters: AuditFilter | None, request: PageRequest) -> Page:
         sort = "at"
     keys = _SORT_KEYS[sort]
     result = keyset_page(
-        query, SORTS[sort](), AuditLog.id, request,
+        query,
+        SORTS[sort](),
+        AuditLog.id,
+        request,
         lambda row: tuple(row[k] for k in keys) + (row["id"],),
     )
     return Page(rows=[_row(r, reveal) for r in result.rows], cursor=result.cursor)
@@ -378,9 +399,7 @@ def users_for_filter() -> list[dict]:
     """People who can appear in the audit (id, username, full_name), for the filter combo."""
     session.require("audit.view")
     return list(
-        User.select(User.id, User.username, User.full_name)
-        .order_by(User.username_folded)
-        .dicts()
+        User.select(User.id, User.username, User.full_name).order_by(User.username_folded).dicts()
     )
 
 
@@ -391,7 +410,17 @@ def history(entity: str, entity_id: int, limit: int = 200) -> list[dict]:
 
 
 __all__ = [
-    "ACTION_LABELS", "ENTITY_LABELS", "FIELD_LABELS", "AuditFilter", "record", "diff",
-    "page", "mask_id_number", "display_id_number", "format_id_number", "changes_text",
-    "users_for_filter", "history",
+    "ACTION_LABELS",
+    "ENTITY_LABELS",
+    "FIELD_LABELS",
+    "AuditFilter",
+    "record",
+    "diff",
+    "page",
+    "mask_id_number",
+    "display_id_number",
+    "format_id_number",
+    "changes_text",
+    "users_for_filter",
+    "history",
 ]

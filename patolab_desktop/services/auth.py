@@ -12,6 +12,7 @@
 
 ``clock`` is the time source; tests replace it instead of sleeping.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -57,16 +58,23 @@ class LoginFailed(ServiceError):
 class AccountLocked(LoginFailed):
     def __init__(self, minutes: int, username: str = ""):
         self.minutes = minutes
-        unit = (translate("services.auth", "minuto") if minutes == 1
-                else translate("services.auth", "minutos"))
+        unit = (
+            translate("services.auth", "minuto")
+            if minutes == 1
+            else translate("services.auth", "minutos")
+        )
         if username:
-            text = translate("services.auth",
-                             "La cuenta «{name}» está bloqueada por demasiados intentos "
-                             "fallidos. Intente de nuevo en {minutes} {unit}.")
+            text = translate(
+                "services.auth",
+                "La cuenta «{name}» está bloqueada por demasiados intentos "
+                "fallidos. Intente de nuevo en {minutes} {unit}.",
+            )
         else:
-            text = translate("services.auth",
-                             "La cuenta está bloqueada por demasiados intentos fallidos. "
-                             "Intente de nuevo en {minutes} {unit}.")
+            text = translate(
+                "services.auth",
+                "La cuenta está bloqueada por demasiados intentos fallidos. "
+                "Intente de nuevo en {minutes} {unit}.",
+            )
         super().__init__(text.format(name=username, minutes=minutes, unit=unit))
 
 
@@ -87,20 +95,29 @@ def _verify(password_hash: str, password: str) -> bool:
 def validate_password(password: str, username: str = "", field: str = "password") -> dict[str, str]:
     """The minimal policy: at least 8 characters and not the username."""
     if len(password or "") < MIN_PASSWORD_LENGTH:
-        return {field: translate(
-            "services.auth", "La contraseña debe tener al menos {length} caracteres.").format(
-                length=MIN_PASSWORD_LENGTH)}
+        return {
+            field: translate(
+                "services.auth", "La contraseña debe tener al menos {length} caracteres."
+            ).format(length=MIN_PASSWORD_LENGTH)
+        }
     if username and fold(password) == fold(username):
-        return {field: translate("services.auth",
-                                 "La contraseña no puede ser igual al nombre de usuario.")}
+        return {
+            field: translate(
+                "services.auth", "La contraseña no puede ser igual al nombre de usuario."
+            )
+        }
     return {}
 
 
 def validate_username(username: str, field: str = "username") -> dict[str, str]:
     if not USERNAME_RE.match(username or ""):
-        return {field: translate("services.auth",
-                                 "El usuario debe tener de 3 a 60 letras, números, puntos, "
-                                 "guiones o guiones bajos, sin espacios.")}
+        return {
+            field: translate(
+                "services.auth",
+                "El usuario debe tener de 3 a 60 letras, números, puntos, "
+                "guiones o guiones bajos, sin espacios.",
+            )
+        }
     return {}
 
 
@@ -154,23 +171,38 @@ def create_first_admin(username: str, full_name: str, password: str) -> Actor:
         raise ValidationError(errors)
     with write_transaction():
         if User.select().exists():
-            raise RuleError(translate(
-                "services.auth", "Ya existe un administrador: inicie sesión con su usuario."))
+            raise RuleError(
+                translate(
+                    "services.auth", "Ya existe un administrador: inicie sesión con su usuario."
+                )
+            )
         role = Role.get_or_none(Role.name == permissions.ROLE_ADMIN)
         if role is None:
-            raise RuleError(translate(
-                "services.auth", "Falta el rol Administrador en la base de datos."))
+            raise RuleError(
+                translate("services.auth", "Falta el rol Administrador en la base de datos.")
+            )
         user = User.create(
-            username=username, username_folded=fold(username), full_name=full_name,
-            role=role, password_hash=hash_password(password), must_change_password=False,
+            username=username,
+            username_folded=fold(username),
+            full_name=full_name,
+            role=role,
+            password_hash=hash_password(password),
+            must_change_password=False,
             last_login_at=clock(),
         )
         actor = actor_for(user)
         with session.acting_as(actor):
-            audit.record("create", "user", user.id,
-                         {"username": (None, username), "full_name": (None, full_name),
-                          "role": (None, role.name)},
-                         detail="Administrador inicial")
+            audit.record(
+                "create",
+                "user",
+                user.id,
+                {
+                    "username": (None, username),
+                    "full_name": (None, full_name),
+                    "role": (None, role.name),
+                },
+                detail="Administrador inicial",
+            )
             audit.record("login", "user", user.id)
     session.set_current(actor)
     return actor
@@ -201,9 +233,13 @@ def _register_failure(user: User, now: dt.datetime, where: str) -> tuple[bool, i
         with session.acting_as(actor_for(fresh)):
             audit.record("login_failed", "user", user.id, detail=where)
             if locked:
-                audit.record("account_locked", "user", user.id,
-                             detail=f"{MAX_FAILED_ATTEMPTS} intentos fallidos: "
-                                    f"bloqueada {LOCK_MINUTES} minutos")
+                audit.record(
+                    "account_locked",
+                    "user",
+                    user.id,
+                    detail=f"{MAX_FAILED_ATTEMPTS} intentos fallidos: "
+                    f"bloqueada {LOCK_MINUTES} minutos",
+                )
     return locked, MAX_FAILED_ATTEMPTS - attempts
 
 
@@ -213,12 +249,14 @@ def _failure_message(locked: bool, left: int, username: str) -> LoginFailed:
     text = translate("services.auth", "Usuario o contraseña incorrectos.")
     if left == 1:
         text += " " + translate(
-            "services.auth", "Le queda 1 intento antes de que la cuenta se bloquee {minutes} "
-            "minutos.").format(minutes=LOCK_MINUTES)
+            "services.auth",
+            "Le queda 1 intento antes de que la cuenta se bloquee {minutes} minutos.",
+        ).format(minutes=LOCK_MINUTES)
     elif left <= 2:
         text += " " + translate(
-            "services.auth", "Le quedan {left} intentos antes de que la cuenta se bloquee "
-            "{minutes} minutos.").format(left=left, minutes=LOCK_MINUTES)
+            "services.auth",
+            "Le quedan {left} intentos antes de que la cuenta se bloquee {minutes} minutos.",
+        ).format(left=left, minutes=LOCK_MINUTES)
     return LoginFailed(text)
 
 
@@ -240,8 +278,11 @@ def login(username: str, password: str) -> Actor:
         locked, left = _register_failure(user, now, "Inicio de sesión")
         raise _failure_message(locked, left, user.username)
     if not user.active:
-        raise LoginFailed(translate(
-            "services.auth", "Este usuario está desactivado. Consulte a un administrador."))
+        raise LoginFailed(
+            translate(
+                "services.auth", "Este usuario está desactivado. Consulte a un administrador."
+            )
+        )
     with write_transaction():
         changes = {"failed_attempts": 0, "locked_until": None, "last_login_at": now}
         if _hasher.check_needs_rehash(user.password_hash):
@@ -281,8 +322,9 @@ def verify_password(actor: Actor, password: str) -> bool:
             raise AccountLocked(LOCK_MINUTES, user.username)
         return False
     if not user.active:
-        raise LoginFailed(translate(
-            "services.auth", "Este usuario fue desactivado. Consulte a un administrador."))
+        raise LoginFailed(
+            translate("services.auth", "Este usuario fue desactivado. Consulte a un administrador.")
+        )
     if user.failed_attempts:
         User.update(failed_attempts=0).where(User.id == user.id).execute()
     return True
@@ -306,17 +348,23 @@ def change_password(old: str, new: str) -> Actor:
         if locked:
             raise AccountLocked(LOCK_MINUTES, user.username)
         raise ValidationError(
-            {"old": translate("services.auth", "La contraseña actual no es correcta.")})
+            {"old": translate("services.auth", "La contraseña actual no es correcta.")}
+        )
     errors = validate_password(new, user.username, field="new")
     if not errors and new == old:
-        errors = {"new": translate("services.auth",
-                                   "La nueva contraseña debe ser distinta de la actual.")}
+        errors = {
+            "new": translate("services.auth", "La nueva contraseña debe ser distinta de la actual.")
+        }
     if errors:
         raise ValidationError(errors)
     with write_transaction():
-        User.update(password_hash=hash_password(new), must_change_password=False,
-                    failed_attempts=0, locked_until=None, updated_at=now) \
-            .where(User.id == user.id).execute()
+        User.update(
+            password_hash=hash_password(new),
+            must_change_password=False,
+            failed_attempts=0,
+            locked_until=None,
+            updated_at=now,
+        ).where(User.id == user.id).execute()
         audit.record("password_change", "user", user.id)
         fresh = actor_for(User.get_by_id(user.id))
     session.set_current(fresh)

@@ -12,6 +12,7 @@ is done by the server administrator with ``pg_restore`` (see README).
 File names: ``<database>-YYYYmmdd-HHMMSS-<kind>.db`` (``.dump`` for PostgreSQL), kept
 ``backup_keep_days`` days (machine-local settings) in ``backup_folder``.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -37,7 +38,8 @@ KINDS = {  # kind in the file name -> label (translated by ``BackupInfo.kind_lab
     "antes-de-restaurar": QT_TRANSLATE_NOOP("services.backups", "antes de restaurar"),
 }
 _NAME = re.compile(
-    r"^(?P<stem>.+)-(?P<stamp>\d{8}-\d{6})(?:-(?P<n>\d+))?-(?P<kind>[a-z-]+)\.(?:db|dump)$")
+    r"^(?P<stem>.+)-(?P<stamp>\d{8}-\d{6})(?:-(?P<n>\d+))?-(?P<kind>[a-z-]+)\.(?:db|dump)$"
+)
 
 
 class BackupError(RuleError):
@@ -101,8 +103,9 @@ def _new_path(folder: Path, kind: str, suffix: str, when: dt.datetime) -> Path:
 # --- making backups ---------------------------------------------------------------------
 
 
-def backup_now(folder: str | Path | None = None, kind: str = "manual",
-               when: dt.datetime | None = None) -> Path:
+def backup_now(
+    folder: str | Path | None = None, kind: str = "manual", when: dt.datetime | None = None
+) -> Path:
     """Back up the open database now; returns the new file (timestamped name).
 
     A ``manual`` backup requires ``backups.run`` and is audited; the automatic kinds run
@@ -114,24 +117,29 @@ def backup_now(folder: str | Path | None = None, kind: str = "manual",
 
         session.require("backups.run")
     if _is_memory():
-        raise BackupError(translate(
-            "services.backups", "Una base de datos en memoria no se puede respaldar."))
+        raise BackupError(
+            translate("services.backups", "Una base de datos en memoria no se puede respaldar.")
+        )
     folder = Path(folder).expanduser() if folder else backup_folder()
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise BackupError(translate(
-            "services.backups", "No se pudo crear la carpeta de copias {folder}: {error}").format(
-                folder=folder, error=exc)) from exc
+        raise BackupError(
+            translate(
+                "services.backups", "No se pudo crear la carpeta de copias {folder}: {error}"
+            ).format(folder=folder, error=exc)
+        ) from exc
     when = when or dt.datetime.now()
     if is_sqlite():
         path = _new_path(folder, kind, ".db", when)
         try:
             backup_sqlite(db.obj, path)
         except (OSError, sqlite3.Error) as exc:
-            raise BackupError(translate(
-                "services.backups", "No se pudo escribir la copia de seguridad {path}: {error}"
-            ).format(path=path, error=exc)) from exc
+            raise BackupError(
+                translate(
+                    "services.backups", "No se pudo escribir la copia de seguridad {path}: {error}"
+                ).format(path=path, error=exc)
+            ) from exc
         log.info("Backup written: %s", path)
         _audit_manual(kind, path)
         return path
@@ -159,30 +167,44 @@ def _pg_url() -> str:
     from urllib.parse import quote
 
     auth = quote(user, safe="") + (":" + quote(password, safe="") if password else "")
-    return (f"postgresql://{auth}{'@' if auth else ''}{params.get('host') or '127.0.0.1'}:"
-            f"{params.get('port') or 5432}/{database.database}")
+    return (
+        f"postgresql://{auth}{'@' if auth else ''}{params.get('host') or '127.0.0.1'}:"
+        f"{params.get('port') or 5432}/{database.database}"
+    )
 
 
 def _pg_dump(path: Path) -> Path:
     exe = shutil.which("pg_dump")
     if exe is None:
-        raise BackupError(translate(
-            "services.backups",
-            "Esta computadora usa una base de datos PostgreSQL y no tiene el programa pg_dump. "
-            "Instale las herramientas cliente de PostgreSQL (la misma versión del servidor) o "
-            "pida al administrador del servidor que haga las copias con pg_dump."))
+        raise BackupError(
+            translate(
+                "services.backups",
+                "Esta computadora usa una base de datos PostgreSQL y no tiene el programa pg_dump. "
+                "Instale las herramientas cliente de PostgreSQL (la misma versión del servidor) o "
+                "pida al administrador del servidor que haga las copias con pg_dump.",
+            )
+        )
     part = path.with_suffix(path.suffix + ".part")
     try:
-        done = subprocess.run([exe, "-Fc", "--no-owner", "-f", str(part), "--dbname", _pg_url()],
-                              capture_output=True, text=True, timeout=3600, check=False)
+        done = subprocess.run(
+            [exe, "-Fc", "--no-owner", "-f", str(part), "--dbname", _pg_url()],
+            capture_output=True,
+            text=True,
+            timeout=3600,
+            check=False,
+        )
     except (OSError, subprocess.SubprocessError) as exc:
         part.unlink(missing_ok=True)
-        raise BackupError(translate("services.backups", "pg_dump no se pudo ejecutar: {error}")
-                          .format(error=exc)) from exc
+        raise BackupError(
+            translate("services.backups", "pg_dump no se pudo ejecutar: {error}").format(error=exc)
+        ) from exc
     if done.returncode != 0:
         part.unlink(missing_ok=True)
-        raise BackupError(translate("services.backups", "pg_dump falló: {error}").format(
-            error=done.stderr.strip() or done.returncode))
+        raise BackupError(
+            translate("services.backups", "pg_dump falló: {error}").format(
+                error=done.stderr.strip() or done.returncode
+            )
+        )
     part.replace(path)
     log.info("PostgreSQL backup written: %s", path)
     return path
@@ -206,8 +228,9 @@ def list_backups(folder: str | Path | None = None, stem: str | None = None) -> l
     return found
 
 
-def prune(folder: str | Path | None = None, days: int | None = None,
-          today: dt.date | None = None) -> list[Path]:
+def prune(
+    folder: str | Path | None = None, days: int | None = None, today: dt.date | None = None
+) -> list[Path]:
     """Delete this database's backups older than ``days`` days; the newest one always stays."""
     days = days if days is not None else keep_days()
     today = today or dt.date.today()
@@ -266,41 +289,55 @@ def validate_backup(path: str | Path) -> int:
 
     path = Path(path)
     if not path.is_file():
-        raise BackupError(translate("services.backups", "El archivo de copia no existe: {path}")
-                          .format(path=path))
+        raise BackupError(
+            translate("services.backups", "El archivo de copia no existe: {path}").format(path=path)
+        )
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     except sqlite3.Error as exc:
-        raise BackupError(translate("services.backups", "No se pudo abrir la copia {name}: {error}")
-                          .format(name=path.name, error=exc)) from exc
+        raise BackupError(
+            translate("services.backups", "No se pudo abrir la copia {name}: {error}").format(
+                name=path.name, error=exc
+            )
+        ) from exc
     try:
         try:
             rows = [r[0] for r in conn.execute("PRAGMA integrity_check").fetchall()]
         except sqlite3.DatabaseError as exc:
-            raise BackupError(translate(
-                "services.backups",
-                "El archivo {name} no es una copia válida de PatoLab (está dañado o no es una "
-                "base de datos SQLite): {error}").format(name=path.name, error=exc)) from exc
+            raise BackupError(
+                translate(
+                    "services.backups",
+                    "El archivo {name} no es una copia válida de PatoLab (está dañado o no es una "
+                    "base de datos SQLite): {error}",
+                ).format(name=path.name, error=exc)
+            ) from exc
         if rows != ["ok"]:
-            raise BackupError(translate(
-                "services.backups",
-                "La copia {name} está dañada (integrity_check: {problems}). Elija otra copia."
-            ).format(name=path.name, problems="; ".join(rows[:5])))
+            raise BackupError(
+                translate(
+                    "services.backups",
+                    "La copia {name} está dañada (integrity_check: {problems}). Elija otra copia.",
+                ).format(name=path.name, problems="; ".join(rows[:5]))
+            )
         has_table = conn.execute(
-            "SELECT 1 FROM sqlite_master WHERE type='table' AND name='schema_version'").fetchone()
+            "SELECT 1 FROM sqlite_master WHERE type='table' AND name='schema_version'"
+        ).fetchone()
         if not has_table:
-            raise BackupError(translate(
-                "services.backups", "El archivo {name} no es una base de datos de PatoLab."
-            ).format(name=path.name))
+            raise BackupError(
+                translate(
+                    "services.backups", "El archivo {name} no es una base de datos de PatoLab."
+                ).format(name=path.name)
+            )
         version = int(conn.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] or 0)
     finally:
         conn.close()
     if version > SCHEMA_VERSION:
-        raise BackupError(translate(
-            "services.backups",
-            "La copia {name} es de una versión más nueva del programa (esquema {version}, este "
-            "programa: {current}). Actualice PatoLab Desktop antes de restaurarla.").format(
-                name=path.name, version=version, current=SCHEMA_VERSION))
+        raise BackupError(
+            translate(
+                "services.backups",
+                "La copia {name} es de una versión más nueva del programa (esquema {version}, este "
+                "programa: {current}). Actualice PatoLab Desktop antes de restaurarla.",
+            ).format(name=path.name, version=version, current=SCHEMA_VERSION)
+        )
     return version
 
 
@@ -318,39 +355,51 @@ def restore(path: str | Path) -> RestoreResult:
     if db.obj is None:
         raise BackupError(translate("services.backups", "No hay una base de datos abierta."))
     if not is_sqlite():
-        raise BackupError(translate(
-            "services.backups",
-            "La base de datos {name} es PostgreSQL: la restauración la hace el administrador "
-            "del servidor con pg_restore (vea el README).").format(
-                name=describe(str(db.obj.database))))
+        raise BackupError(
+            translate(
+                "services.backups",
+                "La base de datos {name} es PostgreSQL: la restauración la hace el administrador "
+                "del servidor con pg_restore (vea el README).",
+            ).format(name=describe(str(db.obj.database)))
+        )
     if _is_memory():
-        raise BackupError(translate(
-            "services.backups", "Una base de datos en memoria no se puede restaurar."))
+        raise BackupError(
+            translate("services.backups", "Una base de datos en memoria no se puede restaurar.")
+        )
     path = Path(path).expanduser().resolve()
     live = Path(db.obj.database).resolve()
     if path == live:
-        raise BackupError(translate(
-            "services.backups", "Elija un archivo de copia, no la base de datos abierta."))
+        raise BackupError(
+            translate("services.backups", "Elija un archivo de copia, no la base de datos abierta.")
+        )
     version = validate_backup(path)
     safety = backup_now(kind="antes-de-restaurar")
     source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
         if db.in_transaction():
-            raise BackupError(translate(
-                "services.backups", "Hay un cambio en curso; termínelo antes de restaurar."))
+            raise BackupError(
+                translate(
+                    "services.backups", "Hay un cambio en curso; termínelo antes de restaurar."
+                )
+            )
         source.backup(db.obj.connection())
     except sqlite3.Error as exc:
-        raise BackupError(translate(
-            "services.backups",
-            "No se pudo restaurar la copia {name}: {error}. La base de datos actual no se "
-            "modificó o puede recuperarse de la copia {safety}.").format(
-                name=path.name, error=exc, safety=safety)) from exc
+        raise BackupError(
+            translate(
+                "services.backups",
+                "No se pudo restaurar la copia {name}: {error}. La base de datos actual no se "
+                "modificó o puede recuperarse de la copia {safety}.",
+            ).format(name=path.name, error=exc, safety=safety)
+        ) from exc
     finally:
         source.close()
     close_db()
     open_db(live)  # re-open: fresh connection, migrations for an older schema, caches cleared
-    audit.record("restore", "database", None,
-                 detail=f"Restaurada la copia {path.name}; estado anterior guardado en "
-                        f"{safety.name}.")
+    audit.record(
+        "restore",
+        "database",
+        None,
+        detail=f"Restaurada la copia {path.name}; estado anterior guardado en {safety.name}.",
+    )
     log.info("Restored %s (safety copy %s)", path, safety)
     return RestoreResult(path, safety, version)

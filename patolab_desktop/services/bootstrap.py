@@ -1,4 +1,5 @@
 """Opening and closing the database for the GUI, the CLI and the tests."""
+
 from __future__ import annotations
 
 from pathlib import Path

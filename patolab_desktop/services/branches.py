@@ -5,6 +5,7 @@ stored in E.164 when given; one default branch chosen in the lab settings; the d
 branch cannot be deactivated; a branch's code cannot change once requests carry it;
 deactivated branches are hidden from pickers and kept for history.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -46,9 +47,14 @@ def list_all(include_inactive: bool = True) -> list[dict]:
 
 def _rows(include_inactive: bool) -> list[dict]:
     default = default_branch_id()
-    query = Branch.select(Branch.id, Branch.code, Branch.name, Branch.address,
-                          Branch.phone.alias("phone_raw"), Branch.active).order_by(
-        Branch.name, Branch.id)
+    query = Branch.select(
+        Branch.id,
+        Branch.code,
+        Branch.name,
+        Branch.address,
+        Branch.phone.alias("phone_raw"),
+        Branch.active,
+    ).order_by(Branch.name, Branch.id)
     if not include_inactive:
         query = query.where(Branch.active == True)  # noqa: E712
     rows = list(query.dicts())
@@ -68,7 +74,8 @@ def list_active() -> list[dict]:
 
 def _missing(branch_id) -> NotFoundError:
     return NotFoundError(
-        translate("services.branches", "La sucursal {id} no existe.").format(id=branch_id))
+        translate("services.branches", "La sucursal {id} no existe.").format(id=branch_id)
+    )
 
 
 def _code_exists(code: str) -> str:
@@ -80,10 +87,17 @@ def get(branch_id: int) -> BranchData:
     row = Branch.get_or_none(Branch.id == branch_id)
     if row is None:
         raise _missing(branch_id)
-    return BranchData(id=row.id, name=row.name, code=row.code, address=row.address,
-                      phone=row.phone, active=row.active,
-                      is_default=row.id == default_branch_id(),
-                      created_at=row.created_at, updated_at=row.updated_at)
+    return BranchData(
+        id=row.id,
+        name=row.name,
+        code=row.code,
+        address=row.address,
+        phone=row.phone,
+        active=row.active,
+        is_default=row.id == default_branch_id(),
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
 
 
 def request_count(branch_id: int) -> int:
@@ -93,8 +107,13 @@ def request_count(branch_id: int) -> int:
 
 def _audit_view(branch_id: int) -> dict:
     row = Branch.get_by_id(branch_id)
-    return {"name": row.name, "code": row.code, "address": row.address, "phone": row.phone,
-            "active": row.active}
+    return {
+        "name": row.name,
+        "code": row.code,
+        "address": row.address,
+        "phone": row.phone,
+        "active": row.active,
+    }
 
 
 def _normalized(data: BranchData) -> tuple[BranchData, dict[str, str]]:
@@ -107,15 +126,16 @@ def _normalized(data: BranchData) -> tuple[BranchData, dict[str, str]]:
         errors["name"] = translate("services.branches", "Escriba el nombre de la sucursal.")
     elif len(out.name) > NAME_MAX:
         errors["name"] = translate(
-            "services.branches", "El nombre admite como máximo {max} caracteres.").format(
-                max=NAME_MAX)
+            "services.branches", "El nombre admite como máximo {max} caracteres."
+        ).format(max=NAME_MAX)
     if not out.code:
-        errors["code"] = translate("services.branches",
-                                   "Escriba el código de la sucursal (por ejemplo SPS).")
+        errors["code"] = translate(
+            "services.branches", "Escriba el código de la sucursal (por ejemplo SPS)."
+        )
     elif not CODE_RE.match(out.code):
         errors["code"] = translate(
-            "services.branches",
-            "El código lleva de 2 a 10 letras mayúsculas sin tilde o números.")
+            "services.branches", "El código lleva de 2 a 10 letras mayúsculas sin tilde o números."
+        )
     else:
         query = Branch.select(Branch.id, Branch.name).where(Branch.code == out.code)
         if data.id is not None:
@@ -143,9 +163,13 @@ def create(data: BranchData) -> int:
         if errors:
             raise ValidationError(errors)
         try:
-            branch_id = Branch.create(name=clean_data.name, code=clean_data.code,
-                                      address=clean_data.address, phone=clean_data.phone,
-                                      active=bool(clean_data.active)).id
+            branch_id = Branch.create(
+                name=clean_data.name,
+                code=clean_data.code,
+                address=clean_data.address,
+                phone=clean_data.phone,
+                active=bool(clean_data.active),
+            ).id
             audit.record("create", "branch", branch_id, audit.diff({}, _audit_view(branch_id)))
             return branch_id
         except IntegrityError as exc:
@@ -169,21 +193,30 @@ def update(data: BranchData) -> None:
             if used:
                 if used == 1:
                     message = translate(
-                        "services.branches", "El código no se puede cambiar: 1 solicitud ya "
-                        "lleva el número con «{code}».")
+                        "services.branches",
+                        "El código no se puede cambiar: 1 solicitud ya "
+                        "lleva el número con «{code}».",
+                    )
                 else:
                     message = translate(
-                        "services.branches", "El código no se puede cambiar: {count} solicitudes "
-                        "ya llevan el número con «{code}».")
+                        "services.branches",
+                        "El código no se puede cambiar: {count} solicitudes "
+                        "ya llevan el número con «{code}».",
+                    )
                 raise ValidationError(
-                    {"code": message.format(count=f"{used:,}", code=current.code)})
+                    {"code": message.format(count=f"{used:,}", code=current.code)}
+                )
         if current.active and not clean_data.active:
             _check_can_deactivate(data.id)
         try:
-            Branch.update(name=clean_data.name, code=clean_data.code,
-                          address=clean_data.address, phone=clean_data.phone,
-                          active=bool(clean_data.active), updated_at=now()).where(
-                Branch.id == data.id).execute()
+            Branch.update(
+                name=clean_data.name,
+                code=clean_data.code,
+                address=clean_data.address,
+                phone=clean_data.phone,
+                active=bool(clean_data.active),
+                updated_at=now(),
+            ).where(Branch.id == data.id).execute()
             changes = audit.diff(before, _audit_view(data.id))
             if changes:
                 audit.record("update", "branch", data.id, changes)
@@ -193,9 +226,13 @@ def update(data: BranchData) -> None:
 
 def _check_can_deactivate(branch_id: int) -> None:
     if branch_id == default_branch_id():
-        raise RuleError(translate(
-            "services.branches", "No se puede desactivar la sucursal predeterminada. "
-            "Elija antes otra sucursal como predeterminada."))
+        raise RuleError(
+            translate(
+                "services.branches",
+                "No se puede desactivar la sucursal predeterminada. "
+                "Elija antes otra sucursal como predeterminada.",
+            )
+        )
 
 
 def deactivate(branch_id: int) -> None:
@@ -214,8 +251,9 @@ def reactivate(branch_id: int) -> None:
     session.require("branches.manage")
     with db.atomic():
         row = Branch.get_or_none(Branch.id == branch_id)
-        updated = (Branch.update(active=True, updated_at=now())
-                   .where(Branch.id == branch_id).execute())
+        updated = (
+            Branch.update(active=True, updated_at=now()).where(Branch.id == branch_id).execute()
+        )
         if not updated:
             raise _missing(branch_id)
         if row is not None and not row.active:
@@ -230,14 +268,16 @@ def set_default(branch_id: int) -> None:
         if row is None:
             raise _missing(branch_id)
         if not row.active:
-            raise RuleError(translate(
-                "services.branches", "La sucursal «{name}» está desactivada; reactívela primero."
-            ).format(name=row.name))
+            raise RuleError(
+                translate(
+                    "services.branches",
+                    "La sucursal «{name}» está desactivada; reactívela primero.",
+                ).format(name=row.name)
+            )
         old = settings.get("default_branch_id")
         settings.put("default_branch_id", row.id)
         if old != row.id:
-            audit.record("settings_change", "setting", None,
-                         {"default_branch_id": (old, row.id)})
+            audit.record("settings_change", "setting", None, {"default_branch_id": (old, row.id)})
 
 
 def default_branch_id() -> int:
@@ -255,7 +295,9 @@ def get_by_code(code: str) -> BranchData:
     session.require("branches.manage")
     row = Branch.get_or_none(Branch.code == clean(code).upper())
     if row is None:
-        raise NotFoundError(translate(
-            "services.branches", "No existe la sucursal con código «{code}».").format(
-                code=clean(code).upper()))
+        raise NotFoundError(
+            translate("services.branches", "No existe la sucursal con código «{code}».").format(
+                code=clean(code).upper()
+            )
+        )
     return get(row.id)

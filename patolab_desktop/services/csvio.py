@@ -8,6 +8,7 @@
   renamed over the destination only when everything was written. On an error or a
   cancel the temporary file is removed and an existing destination is left untouched.
 """
+
 from __future__ import annotations
 
 import csv
@@ -63,9 +64,14 @@ def _text_indexes(header: Sequence[str], text_columns) -> set[int] | None:
     return indexes
 
 
-def write_csv(path, header: list[str], rows: Iterable[Sequence], text_columns=None,
-              progress: Callable[[int], None] | None = None,
-              cancelled: Callable[[], bool] | None = None) -> int:
+def write_csv(
+    path,
+    header: list[str],
+    rows: Iterable[Sequence],
+    text_columns=None,
+    progress: Callable[[int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> int:
     """Write ``header`` and ``rows`` to ``path``; returns the number of data rows.
 
     ``text_columns``: indexes (or header names) of the columns to neutralise; ``None``
@@ -133,13 +139,19 @@ def _line_writer():
 
     def to_line(cells: list[str]) -> str:
         line = ",".join(cells)
-        if (line.count(",") == len(cells) - 1 and '"' not in line and "\n" not in line
-                and "\r" not in line and (line or len(cells) > 1)):
+        if (
+            line.count(",") == len(cells) - 1
+            and '"' not in line
+            and "\n" not in line
+            and "\r" not in line
+            and (line or len(cells) > 1)
+        ):
             return line
         buffer.seek(0)
         buffer.truncate()
         writer.writerow(cells)
-        return buffer.getvalue()[:-len(LINE_END)]
+        return buffer.getvalue()[: -len(LINE_END)]
+
     return to_line
 
 
@@ -148,6 +160,7 @@ def _converter(text: set[int] | None):
     fmt = format_cell
     triggers = _TRIGGERS
     if text is None:
+
         def convert(row):
             out = []
             for value in row:
@@ -158,6 +171,7 @@ def _converter(text: set[int] | None):
                     value = fmt(value)
                 out.append(value)
             return out
+
         return convert
     indexes = tuple(sorted(text))
 
@@ -169,6 +183,7 @@ def _converter(text: set[int] | None):
                 if cell and cell[0] in triggers:
                     out[index] = "'" + cell
         return out
+
     return convert_columns
 
 

@@ -29,6 +29,7 @@ in a few milliseconds whatever the term, so the plan is chosen from the data:
 PostgreSQL has planner statistics and the pg_trgm index (``LIKE '%term%'``): there the
 conditions are plain and its planner chooses.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -139,8 +140,9 @@ def _prefix_condition(term: str, col):
     if term.isdigit():
         number = col(Customer.id_number)
         phone = col(Customer.phone)
-        return (((number >= term) & (number < upper))
-                | ((phone >= _HN_PREFIX + term) & (phone < _HN_PREFIX + upper)))
+        return ((number >= term) & (number < upper)) | (
+            (phone >= _HN_PREFIX + term) & (phone < _HN_PREFIX + upper)
+        )
     name = col(Customer.name_folded)
     return (name >= term) & (name < upper)
 
@@ -175,29 +177,47 @@ def _sources(filters: CustomerFilter, long: list[str], short: list[str]) -> list
     active = "" if filters.include_inactive else "active = 1 AND "
     out: list[Source] = []
     if long:
-        out.append(Source("fts", f"SELECT rowid FROM {fts.FTS_TABLE} WHERE {fts.FTS_TABLE} "
-                                 "MATCH ?", [fts.match_expression(long)]))
+        out.append(
+            Source(
+                "fts",
+                f"SELECT rowid FROM {fts.FTS_TABLE} WHERE {fts.FTS_TABLE} MATCH ?",
+                [fts.match_expression(long)],
+            )
+        )
     elif short:
         term = short[0]
         upper = _next_prefix(term)
         if term.isdigit():
-            out.append(Source(
-                "prefix",
-                f"SELECT id FROM {table} WHERE {active}id_number >= ? AND id_number < ? "
-                f"UNION ALL SELECT id FROM {table} WHERE {active}phone >= ? AND phone < ?",
-                [term, upper, _HN_PREFIX + term, _HN_PREFIX + upper]))
+            out.append(
+                Source(
+                    "prefix",
+                    f"SELECT id FROM {table} WHERE {active}id_number >= ? AND id_number < ? "
+                    f"UNION ALL SELECT id FROM {table} WHERE {active}phone >= ? AND phone < ?",
+                    [term, upper, _HN_PREFIX + term, _HN_PREFIX + upper],
+                )
+            )
         else:
-            out.append(Source(
-                "prefix", f"SELECT id FROM {table} WHERE {active}name_folded >= ? "
-                          "AND name_folded < ?", [term, upper], aligned="name"))
+            out.append(
+                Source(
+                    "prefix",
+                    f"SELECT id FROM {table} WHERE {active}name_folded >= ? AND name_folded < ?",
+                    [term, upper],
+                    aligned="name",
+                )
+            )
     for name, column, value in (
-            ("municipality", Customer.municipality, filters.municipality_id),
-            ("department", Customer.department,
-             None if filters.municipality_id else filters.department_id),
-            ("gender", Customer.gender, filters.gender_id)):
+        ("municipality", Customer.municipality, filters.municipality_id),
+        (
+            "department",
+            Customer.department,
+            None if filters.municipality_id else filters.department_id,
+        ),
+        ("gender", Customer.gender, filters.gender_id),
+    ):
         if value:
-            out.append(Source(name, f"SELECT id FROM {table} WHERE {column.column_name} = ?",
-                              [value]))
+            out.append(
+                Source(name, f"SELECT id FROM {table} WHERE {column.column_name} = ?", [value])
+            )
     if filters.incomplete_only:  # served by the partial index customer_incomplete
         out.append(Source("incomplete", f"SELECT id FROM {table} WHERE incomplete", []))
     return out
@@ -221,12 +241,19 @@ class Plan:
 
 
 def _table_size() -> int:
-    return int(db.execute_sql(f"SELECT max(id) FROM {Customer._meta.table_name}")
-               .fetchone()[0] or 0)
+    return int(
+        db.execute_sql(f"SELECT max(id) FROM {Customer._meta.table_name}").fetchone()[0] or 0
+    )
 
 
-def plan(filters: CustomerFilter, sort: str = DEFAULT_SORT, limit: int = 100,
-         cap: int | None = None, after: tuple | None = None, descending: bool = False) -> Plan:
+def plan(
+    filters: CustomerFilter,
+    sort: str = DEFAULT_SORT,
+    limit: int = 100,
+    cap: int | None = None,
+    after: tuple | None = None,
+    descending: bool = False,
+) -> Plan:
     """Choose between driving by the smallest candidate source and walking the sort index.
 
     Walking costs about ``limit / selectivity`` index entries, each ``WALK_COST[sort]``; the
@@ -268,14 +295,23 @@ def plan(filters: CustomerFilter, sort: str = DEFAULT_SORT, limit: int = 100,
     return result
 
 
-def _probe_density(filters: CustomerFilter, the_plan: Plan, after: tuple | None,
-                   descending: bool) -> float:
+def _probe_density(
+    filters: CustomerFilter, the_plan: Plan, after: tuple | None, descending: bool
+) -> float:
     """Share of matches among the next ``PROBE`` entries of the name index walk (1.0 when
     the walk would reach the end of the index within them)."""
     column = SORTS["name"]
     # only columns of the name index: the probe never reads a table row
-    columns = [Customer.id, Customer.name_folded, Customer.search_text, Customer.type,
-               Customer.gender, Customer.department, Customer.municipality, Customer.active]
+    columns = [
+        Customer.id,
+        Customer.name_folded,
+        Customer.search_text,
+        Customer.type,
+        Customer.gender,
+        Customer.department,
+        Customer.municipality,
+        Customer.active,
+    ]
     inner = Customer.select(*columns)
     if not filters.include_inactive:
         inner = inner.where(Customer.active == True)  # noqa: E712
@@ -290,7 +326,8 @@ def _probe_density(filters: CustomerFilter, the_plan: Plan, after: tuple | None,
     where, params = _expression_sql(conditions)
     walked, matched = db.execute_sql(
         f"SELECT count(*), coalesce(sum({where}), 0) FROM ({inner_sql}) AS t1",
-        [*params, *inner_params]).fetchone()
+        [*params, *inner_params],
+    ).fetchone()
     if walked < PROBE:
         return 1.0
     return matched / walked
@@ -352,11 +389,11 @@ def _conditions(filters: CustomerFilter, the_plan: Plan, usable=()) -> list:
     conds = []
     if the_plan.ids is not None:
         payload = json.dumps(the_plan.ids, separators=(",", ":"))
-        conds.append(NodeList((Customer.id, SQL("IN (SELECT value FROM json_each(?))",
-                                                 [payload]))))
+        conds.append(NodeList((Customer.id, SQL("IN (SELECT value FROM json_each(?))", [payload]))))
     elif the_plan.subquery is not None:
-        conds.append(NodeList((Customer.id, SQL(f"IN ({the_plan.subquery.sql})",
-                                                 the_plan.subquery.params))))
+        conds.append(
+            NodeList((Customer.id, SQL(f"IN ({the_plan.subquery.sql})", the_plan.subquery.params)))
+        )
     if not filters.include_inactive:
         conds.append(col(Customer.active) == True)  # noqa: E712
     if filters.type:
@@ -395,21 +432,37 @@ def _where(query, conds):
 def _select():
     return (
         Customer.select(
-            Customer.id, Customer.name, Customer.name_folded, Customer.id_number,
-            Customer.type, Customer.date_of_birth, Customer.age, Customer.age_recorded_on,
-            Customer.phone, Customer.email, Customer.created_at, Customer.active,
-            Customer.incomplete, Gender.name.alias("gender"),
-            Department.name.alias("department"), Municipality.name.alias("municipality"))
+            Customer.id,
+            Customer.name,
+            Customer.name_folded,
+            Customer.id_number,
+            Customer.type,
+            Customer.date_of_birth,
+            Customer.age,
+            Customer.age_recorded_on,
+            Customer.phone,
+            Customer.email,
+            Customer.created_at,
+            Customer.active,
+            Customer.incomplete,
+            Gender.name.alias("gender"),
+            Department.name.alias("department"),
+            Municipality.name.alias("municipality"),
+        )
         .join_from(Customer, Gender, JOIN.LEFT_OUTER, on=(Customer.gender == Gender.id))
-        .join_from(Customer, Department, JOIN.LEFT_OUTER,
-                   on=(Customer.department == Department.id))
-        .join_from(Customer, Municipality, JOIN.LEFT_OUTER,
-                   on=(Customer.municipality == Municipality.id))
+        .join_from(Customer, Department, JOIN.LEFT_OUTER, on=(Customer.department == Department.id))
+        .join_from(
+            Customer, Municipality, JOIN.LEFT_OUTER, on=(Customer.municipality == Municipality.id)
+        )
     )
 
 
-_CURSOR_KEYS = {"name": "name_folded", "created_at": "created_at", "id_number": "id_number",
-                "phone": "phone"}
+_CURSOR_KEYS = {
+    "name": "name_folded",
+    "created_at": "created_at",
+    "id_number": "id_number",
+    "phone": "phone",
+}
 
 
 def _cursor_value(value):
@@ -471,8 +524,9 @@ def _page_query(filters: CustomerFilter, the_plan: Plan, key: str):
 def _run_page(filters: CustomerFilter, the_plan: Plan, key: str, request: PageRequest) -> Page:
     query, sort_expr = _page_query(filters, the_plan, key)
     if key == "id_number" and is_sqlite() and request.after is not None:
-        query = query.where(_null_cursor_condition(sort_expr, tuple(request.after),
-                                                   request.descending))
+        query = query.where(
+            _null_cursor_condition(sort_expr, tuple(request.after), request.descending)
+        )
         request = dataclasses.replace(request, after=None)
     cursor_key = _CURSOR_KEYS[key]
     coalesced = key == "id_number" and not is_sqlite()  # sorted by COALESCE(id_number, '')
@@ -492,8 +546,9 @@ def page(filters: CustomerFilter, request: PageRequest) -> Page:
     active, incomplete, date_of_birth. ``page.cursor`` goes back as ``request.after``.
     """
     key = _sort_key(request.sort)
-    the_plan = plan(filters, key, max(1, int(request.limit)), after=request.after,
-                    descending=request.descending)
+    the_plan = plan(
+        filters, key, max(1, int(request.limit)), after=request.after, descending=request.descending
+    )
     if the_plan.in_mode or not is_sqlite():
         result = _run_page(filters, the_plan, key, request)
     else:
@@ -515,7 +570,7 @@ def _expression_sql(conds: list) -> tuple[str, list]:
     """SQL of ``conds`` joined by AND, with the table alias ``t1`` peewee gives Customer."""
     sql, params = _where(Customer.select(SQL("1")), conds).sql()
     marker = " WHERE "
-    return sql[sql.index(marker) + len(marker):], list(params)
+    return sql[sql.index(marker) + len(marker) :], list(params)
 
 
 def count(filters: CustomerFilter, cap: int = COUNT_CAP) -> int:
@@ -535,9 +590,11 @@ def count(filters: CustomerFilter, cap: int = COUNT_CAP) -> int:
         # stream the FTS matches (rowid order) and stop after cap + 1 customers
         the_plan.driver = "fts"
         where, params = _expression_sql(_conditions(filters, the_plan))
-        sql = (f"SELECT 1 FROM {fts.FTS_TABLE} JOIN {table} AS t1 "
-               f"ON t1.id = {fts.FTS_TABLE}.rowid WHERE {fts.FTS_TABLE} MATCH ? "
-               f"AND {where} LIMIT ?")
+        sql = (
+            f"SELECT 1 FROM {fts.FTS_TABLE} JOIN {table} AS t1 "
+            f"ON t1.id = {fts.FTS_TABLE}.rowid WHERE {fts.FTS_TABLE} MATCH ? "
+            f"AND {where} LIMIT ?"
+        )
         params = [fts.match_expression(the_plan.long), *params, cap + 1]
     else:
         usable = {
@@ -554,8 +611,9 @@ def count(filters: CustomerFilter, cap: int = COUNT_CAP) -> int:
     return int(db.execute_sql(f"SELECT count(*) FROM ({sql}) AS counted", params).fetchone()[0])
 
 
-def iter_rows(filters: CustomerFilter, sort: str = DEFAULT_SORT,
-              chunk: int = 2000) -> Iterator[dict]:
+def iter_rows(
+    filters: CustomerFilter, sort: str = DEFAULT_SORT, chunk: int = 2000
+) -> Iterator[dict]:
     """Every matching customer as a display dict, in ``sort`` order, streamed page by page."""
     request = PageRequest(sort=_sort_key(sort), limit=chunk)
     while True:
@@ -575,16 +633,25 @@ def iter_export_tuples(filters: CustomerFilter) -> Iterator[tuple]:
     each.
     """
     filters = dataclasses.replace(filters, include_inactive=False)
-    the_plan = plan(filters, "name", limit=10 ** 9)
+    the_plan = plan(filters, "name", limit=10**9)
     column = SORTS["name"]
     sort_expr = _plus(column) if is_sqlite() and the_plan.in_mode else column
     genders = dict(Gender.select(Gender.id, Gender.name).tuples())
     departments = dict(Department.select(Department.id, Department.name).tuples())
     municipalities = dict(Municipality.select(Municipality.id, Municipality.name).tuples())
     query = Customer.select(
-        Customer.name, Customer.id_number, Customer.type, Customer.date_of_birth,
-        Customer.age, Customer.age_recorded_on, Customer.gender, Customer.phone,
-        Customer.department, Customer.municipality, Customer.email)
+        Customer.name,
+        Customer.id_number,
+        Customer.type,
+        Customer.date_of_birth,
+        Customer.age,
+        Customer.age_recorded_on,
+        Customer.gender,
+        Customer.phone,
+        Customer.department,
+        Customer.municipality,
+        Customer.email,
+    )
     usable = () if the_plan.in_mode else (column, Customer.active)
     query = _where(query, _conditions(filters, the_plan, usable))
     sql, params = query.order_by(sort_expr, Customer.id).sql()
@@ -594,7 +661,29 @@ def iter_export_tuples(filters: CustomerFilter) -> Iterator[tuple]:
         rows = cursor.fetchmany(5000)
         if not rows:
             return
-        for (name, number, kind, born, age, recorded, gender, phone, department, municipality,
-             email) in rows:
-            yield (name, number, kind, born, age, recorded, gender_of(gender), phone,
-                   department_of(department), municipality_of(municipality), email)
+        for (
+            name,
+            number,
+            kind,
+            born,
+            age,
+            recorded,
+            gender,
+            phone,
+            department,
+            municipality,
+            email,
+        ) in rows:
+            yield (
+                name,
+                number,
+                kind,
+                born,
+                age,
+                recorded,
+                gender_of(gender),
+                phone,
+                department_of(department),
+                municipality_of(municipality),
+                email,
+            )

@@ -23,6 +23,7 @@ Every customer rule lives here; the GUI, the CLI and the tests call these functi
 Lists and search live in ``customer_search`` (re-exported here: ``page``, ``count``,
 ``SORTS``, ``CustomerFilter``).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -44,8 +45,10 @@ from . import audit, session
 from .errors import ConflictError, NotFoundError, ValidationError
 from .texts import QT_TRANSLATE_NOOP, label, translate
 
-TYPE_LABELS = {"cliente": QT_TRANSLATE_NOOP("ServiceLabels", "Paciente"),
-               "empresa": QT_TRANSLATE_NOOP("ServiceLabels", "Empresa")}
+TYPE_LABELS = {
+    "cliente": QT_TRANSLATE_NOOP("ServiceLabels", "Paciente"),
+    "empresa": QT_TRANSLATE_NOOP("ServiceLabels", "Empresa"),
+}
 DEFAULT_COUNTRY = "Honduras"
 DEFAULT_REGION = "HN"
 MAX_AGE = 130
@@ -54,21 +57,38 @@ RTN_LENGTH = 14
 
 # translated when raised: ``conflict_message()``
 CONFLICT_MESSAGE = QT_TRANSLATE_NOOP(
-    "services.customers", "Otro usuario modificó este cliente después de que usted lo abrió. "
-    "Vuelva a abrirlo para ver los datos actuales.")
+    "services.customers",
+    "Otro usuario modificó este cliente después de que usted lo abrió. "
+    "Vuelva a abrirlo para ver los datos actuales.",
+)
 
 
 def conflict_message() -> str:
     return translate("services.customers", CONFLICT_MESSAGE)
 
+
 _MAX_LENGTHS = {
-    "name": 200, "first_name": 100, "last_name": 100, "email": 254, "postal_code": 20,
-    "country": 60, "external_file": 100, "address": 500, "address2": 500, "notes": 4000,
+    "name": 200,
+    "first_name": 100,
+    "last_name": 100,
+    "email": 254,
+    "postal_code": 20,
+    "country": 60,
+    "external_file": 100,
+    "address": 500,
+    "address2": 500,
+    "notes": 4000,
 }
 
 # Errors that an ``incomplete`` (imported) record may keep.
-_MISSING_OK_WHEN_INCOMPLETE = {"id_number", "age", "gender_id", "phone", "department_id",
-                               "municipality_id"}
+_MISSING_OK_WHEN_INCOMPLETE = {
+    "id_number",
+    "age",
+    "gender_id",
+    "phone",
+    "department_id",
+    "municipality_id",
+}
 
 
 @dataclass
@@ -156,19 +176,24 @@ def normalise_phone(text: str) -> str:
         return ""
     local = _HN_LOCAL.match(text)
     if local is not None:  # the everyday form: parse it without the generic parser
-        number = phonenumbers.PhoneNumber(country_code=504, national_number=int(
-            local.group(1) + local.group(2)))
+        number = phonenumbers.PhoneNumber(
+            country_code=504, national_number=int(local.group(1) + local.group(2))
+        )
         if phonenumbers.is_valid_number(number):  # phonenumbers still decides validity
             return f"+504{local.group(1)}{local.group(2)}"
     try:
         number = phonenumbers.parse(text, DEFAULT_REGION)
     except phonenumbers.NumberParseException:
-        raise ValueError(translate("services.customers",
-                                   "El teléfono no es un número válido.")) from None
+        raise ValueError(
+            translate("services.customers", "El teléfono no es un número válido.")
+        ) from None
     if not phonenumbers.is_valid_number(number):
-        raise ValueError(translate(
-            "services.customers",
-            "El teléfono no es un número válido (p. ej. 9988-7766 o +504 9988-7766)."))
+        raise ValueError(
+            translate(
+                "services.customers",
+                "El teléfono no es un número válido (p. ej. 9988-7766 o +504 9988-7766).",
+            )
+        )
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
@@ -203,9 +228,12 @@ def normalise_email(text: str) -> str:
     try:  # everything else, and every refusal, is email-validator's
         result = validate_email(text, check_deliverability=False)
     except EmailNotValidError:
-        raise ValueError(translate(
-            "services.customers", "El correo electrónico no es válido (p. ej. nombre@correo.com)."
-        )) from None
+        raise ValueError(
+            translate(
+                "services.customers",
+                "El correo electrónico no es válido (p. ej. nombre@correo.com).",
+            )
+        ) from None
     return result.normalized.lower()
 
 
@@ -213,21 +241,29 @@ def normalise_id_number(text: str) -> str:
     """Remove dashes and spaces; ``ValueError`` when anything but digits is left."""
     compact = "".join((text or "").replace("-", "").split())
     if compact and not compact.isdigit():
-        raise ValueError(translate("services.customers",
-                                   "La identidad/RTN solo puede tener números (y guiones)."))
+        raise ValueError(
+            translate(
+                "services.customers", "La identidad/RTN solo puede tener números (y guiones)."
+            )
+        )
     return compact
 
 
-def search_text_for(name: str, id_number: str | None, phone: str, email: str,
-                    name_folded: str | None = None) -> str:
+def search_text_for(
+    name: str, id_number: str | None, phone: str, email: str, name_folded: str | None = None
+) -> str:
     """The folded text the full-text index is built from.
 
     Folded name, id digits, phone national digits, E.164 digits and the e-mail
     (``name_folded``: ``fold(name)`` when the caller has it already).
     """
-    parts = [fold(name) if name_folded is None else name_folded, id_number or "",
-             national_digits(phone), digits(phone),
-             (email or "").lower()]
+    parts = [
+        fold(name) if name_folded is None else name_folded,
+        id_number or "",
+        national_digits(phone),
+        digits(phone),
+        (email or "").lower(),
+    ]
     return " ".join(p for p in parts if p)
 
 
@@ -239,8 +275,9 @@ def years_between(start: dt.date, end: dt.date) -> int:
     return end.year - start.year - ((end.month, end.day) < (start.month, start.day))
 
 
-def age_from(date_of_birth: dt.date | None, age: int | None, recorded_on: dt.date | None,
-             day: dt.date) -> int | None:
+def age_from(
+    date_of_birth: dt.date | None, age: int | None, recorded_on: dt.date | None, day: dt.date
+) -> int | None:
     """The age on ``day`` from a date of birth, or from an age declared on ``recorded_on``."""
     if date_of_birth is not None:
         return max(years_between(date_of_birth, day), 0)
@@ -256,19 +293,28 @@ def age_on(customer_id_or_data: Any, day: dt.date) -> int | None:
     item = customer_id_or_data
     if isinstance(item, int):
         session.require("patients.view")
-        row = (Customer.select(Customer.date_of_birth, Customer.age, Customer.age_recorded_on)
-               .where(Customer.id == item).dicts().first())
+        row = (
+            Customer.select(Customer.date_of_birth, Customer.age, Customer.age_recorded_on)
+            .where(Customer.id == item)
+            .dicts()
+            .first()
+        )
         if row is None:
             raise _missing(item)
         return age_from(row["date_of_birth"], row["age"], row["age_recorded_on"], day)
     if isinstance(item, dict):
-        return age_from(item.get("date_of_birth"), item.get("age"), item.get("age_recorded_on"),
-                        day)
+        return age_from(
+            item.get("date_of_birth"), item.get("age"), item.get("age_recorded_on"), day
+        )
     if isinstance(item, CustomerData):
         # a form's age is the age today (see ``get``)
         return age_from(item.date_of_birth, item.age, dt.date.today(), day)
-    return age_from(getattr(item, "date_of_birth", None), getattr(item, "age", None),
-                    getattr(item, "age_recorded_on", None), day)
+    return age_from(
+        getattr(item, "date_of_birth", None),
+        getattr(item, "age", None),
+        getattr(item, "age_recorded_on", None),
+        day,
+    )
 
 
 # --- validation ------------------------------------------------------------------------
@@ -283,8 +329,12 @@ class _Clean:
     missing: set
 
 
-def _check(data: CustomerData, today: dt.date | None = None, unique: bool | None = None,
-           exclude_id: int | None | bool = False) -> _Clean:
+def _check(
+    data: CustomerData,
+    today: dt.date | None = None,
+    unique: bool | None = None,
+    exclude_id: int | None | bool = False,
+) -> _Clean:
     """Normalised values, errors and missing fields of ``data``.
 
     The id_number is checked against the other active customers when ``unique`` (by
@@ -310,7 +360,9 @@ def _check(data: CustomerData, today: dt.date | None = None, unique: bool | None
     if not name:
         errors["name"] = (
             translate("services.customers", "Escriba el nombre o los apellidos del paciente.")
-            if patient else translate("services.customers", "Escriba el nombre de la empresa."))
+            if patient
+            else translate("services.customers", "Escriba el nombre de la empresa.")
+        )
 
     # identity / RTN
     try:
@@ -322,17 +374,21 @@ def _check(data: CustomerData, today: dt.date | None = None, unique: bool | None
         if not number:
             errors["id_number"] = (
                 translate("services.customers", "Escriba el RTN de la empresa (14 dígitos).")
-                if not patient else translate(
-                    "services.customers", "Escriba la identidad (DNI de 13 dígitos) o el RTN."))
+                if not patient
+                else translate(
+                    "services.customers", "Escriba la identidad (DNI de 13 dígitos) o el RTN."
+                )
+            )
             missing.add("id_number")
         elif not patient and len(number) != RTN_LENGTH:
-            errors["id_number"] = translate("services.customers",
-                                            "Una empresa necesita un RTN de 14 dígitos.")
+            errors["id_number"] = translate(
+                "services.customers", "Una empresa necesita un RTN de 14 dígitos."
+            )
         elif len(number) not in (DNI_LENGTH, RTN_LENGTH):
             errors["id_number"] = translate(
                 "services.customers",
-                "La identidad debe tener 13 dígitos (DNI) o 14 (RTN); tiene {count}.").format(
-                    count=len(number))
+                "La identidad debe tener 13 dígitos (DNI) o 14 (RTN); tiene {count}.",
+            ).format(count=len(number))
     values["id_number"] = number or None
 
     # date of birth / age
@@ -343,12 +399,13 @@ def _check(data: CustomerData, today: dt.date | None = None, unique: bool | None
     values["age"] = None
     if born is not None:
         if born > today:
-            errors["date_of_birth"] = translate("services.customers",
-                                                "La fecha de nacimiento no puede ser futura.")
+            errors["date_of_birth"] = translate(
+                "services.customers", "La fecha de nacimiento no puede ser futura."
+            )
         elif years_between(born, today) > MAX_AGE:
             errors["date_of_birth"] = translate(
-                "services.customers", "La fecha de nacimiento da más de {max} años.").format(
-                    max=MAX_AGE)
+                "services.customers", "La fecha de nacimiento da más de {max} años."
+            ).format(max=MAX_AGE)
     elif data.age is not None and data.age != "":
         try:
             age = int(data.age)
@@ -357,8 +414,8 @@ def _check(data: CustomerData, today: dt.date | None = None, unique: bool | None
         else:
             if not 0 <= age <= MAX_AGE:
                 errors["age"] = translate(
-                    "services.customers", "La edad debe estar entre 0 y {max} años.").format(
-                        max=MAX_AGE)
+                    "services.customers", "La edad debe estar entre 0 y {max} años."
+                ).format(max=MAX_AGE)
             else:
                 values["age"] = age
     elif patient:
@@ -384,8 +441,9 @@ def _check(data: CustomerData, today: dt.date | None = None, unique: bool | None
             values[key] = ""
         else:
             if required and not values[key]:
-                errors[key] = translate("services.customers",
-                                        "Escriba el teléfono (es el número de WhatsApp).")
+                errors[key] = translate(
+                    "services.customers", "Escriba el teléfono (es el número de WhatsApp)."
+                )
                 missing.add(key)
     try:
         values["email"] = normalise_email(data.email)
@@ -399,36 +457,45 @@ def _check(data: CustomerData, today: dt.date | None = None, unique: bool | None
         errors["department_id"] = translate("services.customers", "Elija el departamento.")
         missing.add("department_id")
     elif not Department.select().where(Department.id == department_id).exists():
-        errors["department_id"] = translate("services.customers",
-                                            "Elija un departamento de la lista.")
+        errors["department_id"] = translate(
+            "services.customers", "Elija un departamento de la lista."
+        )
     if municipality_id is None:
         errors["municipality_id"] = translate("services.customers", "Elija el municipio.")
         missing.add("municipality_id")
     else:
-        owner = (Municipality.select(Municipality.department)
-                 .where(Municipality.id == municipality_id).scalar())
+        owner = (
+            Municipality.select(Municipality.department)
+            .where(Municipality.id == municipality_id)
+            .scalar()
+        )
         if owner is None:
-            errors["municipality_id"] = translate("services.customers",
-                                                  "Elija un municipio de la lista.")
+            errors["municipality_id"] = translate(
+                "services.customers", "Elija un municipio de la lista."
+            )
         elif department_id is not None and owner != department_id:
             errors["municipality_id"] = translate(
-                "services.customers", "El municipio no pertenece al departamento seleccionado.")
+                "services.customers", "El municipio no pertenece al departamento seleccionado."
+            )
     values["department"] = department_id
     values["municipality"] = municipality_id
 
     # free texts
     values.update(
-        address=(data.address or "").strip(), address2=(data.address2 or "").strip(),
-        postal_code=clean(data.postal_code), country=clean(data.country) or DEFAULT_COUNTRY,
-        external_file=clean(data.external_file), notes=(data.notes or "").strip(),
+        address=(data.address or "").strip(),
+        address2=(data.address2 or "").strip(),
+        postal_code=clean(data.postal_code),
+        country=clean(data.country) or DEFAULT_COUNTRY,
+        external_file=clean(data.external_file),
+        notes=(data.notes or "").strip(),
         is_blocked=bool(data.is_blocked),
     )
     for key, limit in _MAX_LENGTHS.items():
         value = values.get(key) or ""
         if len(value) > limit and key not in errors:
             errors[key] = translate(
-                "services.customers", "Demasiado largo: máximo {max} caracteres.").format(
-                    max=limit)
+                "services.customers", "Demasiado largo: máximo {max} caracteres."
+            ).format(max=limit)
 
     # unique among active customers (the partial unique index is the last word)
     if values["id_number"] and "id_number" not in errors and unique:
@@ -440,25 +507,29 @@ def _check(data: CustomerData, today: dt.date | None = None, unique: bool | None
 
 
 def _active_holder(number: str, exclude_id: int | None = None) -> dict | None:
-    query = (Customer.select(Customer.id, Customer.name)
-             .where((Customer.active == True) & (Customer.id_number == number)))  # noqa: E712
+    query = Customer.select(Customer.id, Customer.name).where(
+        (Customer.active == True) & (Customer.id_number == number)
+    )  # noqa: E712
     if exclude_id is not None:
         query = query.where(Customer.id != exclude_id)
     return query.dicts().first()
 
 
 def _taken_message(number: str, other: dict) -> str:
-    return translate("services.customers",
-                     "Ya hay un cliente activo con la identidad {id_number}: {name}.").format(
-        id_number=audit.display_id_number(number), name=other["name"])
+    return translate(
+        "services.customers", "Ya hay un cliente activo con la identidad {id_number}: {name}."
+    ).format(id_number=audit.display_id_number(number), name=other["name"])
 
 
 def _blocking(clean_: _Clean, incomplete: bool) -> dict[str, str]:
     """Errors that refuse the save (missing values are tolerated on incomplete records)."""
     if not incomplete:
         return dict(clean_.errors)
-    return {k: v for k, v in clean_.errors.items()
-            if not (k in clean_.missing and k in _MISSING_OK_WHEN_INCOMPLETE)}
+    return {
+        k: v
+        for k, v in clean_.errors.items()
+        if not (k in clean_.missing and k in _MISSING_OK_WHEN_INCOMPLETE)
+    }
 
 
 def validate(data: CustomerData) -> dict[str, str]:
@@ -473,8 +544,7 @@ def validate_incomplete(data: CustomerData) -> tuple[dict[str, str], set[str]]:
     ``incomplete=True``; values that are present must be valid.
     """
     clean_ = _check(data)
-    missing = {k for k in clean_.missing
-               if k in _MISSING_OK_WHEN_INCOMPLETE and k in clean_.errors}
+    missing = {k for k in clean_.missing if k in _MISSING_OK_WHEN_INCOMPLETE and k in clean_.errors}
     return _blocking(clean_, True), missing
 
 
@@ -482,8 +552,9 @@ def validate_incomplete(data: CustomerData) -> tuple[dict[str, str], set[str]]:
 
 
 def _missing(customer_id) -> NotFoundError:
-    return NotFoundError(translate("services.customers", "No existe el cliente {id}.").format(
-        id=customer_id))
+    return NotFoundError(
+        translate("services.customers", "No existe el cliente {id}.").format(id=customer_id)
+    )
 
 
 def _row(customer_id: int) -> Customer:
@@ -510,16 +581,33 @@ def get(customer_id: int) -> CustomerData:
     c = _row(customer_id)
     today = dt.date.today()
     return CustomerData(
-        id=c.id, uid=c.uid, type=c.type, name=c.name, first_name=c.first_name,
-        last_name=c.last_name, id_number=_shown_id_number(c.id_number), gender_id=c.gender_id,
+        id=c.id,
+        uid=c.uid,
+        type=c.type,
+        name=c.name,
+        first_name=c.first_name,
+        last_name=c.last_name,
+        id_number=_shown_id_number(c.id_number),
+        gender_id=c.gender_id,
         date_of_birth=c.date_of_birth,
         age=None if c.date_of_birth else age_from(None, c.age, c.age_recorded_on, today),
-        phone=c.phone, secondary_phone=c.secondary_phone, email=c.email,
-        department_id=c.department_id, municipality_id=c.municipality_id, address=c.address,
-        address2=c.address2, postal_code=c.postal_code, country=c.country,
-        external_file=c.external_file, notes=c.notes, is_blocked=c.is_blocked,
-        active=c.active, incomplete=c.incomplete, created_at=c.created_at,
-        updated_at=c.updated_at, version=c.version,
+        phone=c.phone,
+        secondary_phone=c.secondary_phone,
+        email=c.email,
+        department_id=c.department_id,
+        municipality_id=c.municipality_id,
+        address=c.address,
+        address2=c.address2,
+        postal_code=c.postal_code,
+        country=c.country,
+        external_file=c.external_file,
+        notes=c.notes,
+        is_blocked=c.is_blocked,
+        active=c.active,
+        incomplete=c.incomplete,
+        created_at=c.created_at,
+        updated_at=c.updated_at,
+        version=c.version,
     )
 
 
@@ -527,22 +615,38 @@ def summary(customer_id: int) -> dict:
     """id, name, id_number (display), type, type_label, age (today), gender, phone (display),
     email: what pickers and prints show."""
     session.require("patients.view")
-    row = (Customer.select(Customer.id, Customer.name, Customer.id_number, Customer.type,
-                           Customer.date_of_birth, Customer.age, Customer.age_recorded_on,
-                           Customer.phone, Customer.email, Customer.active,
-                           Gender.name.alias("gender"))
-           .join(Gender, join_type=JOIN.LEFT_OUTER, on=(Customer.gender == Gender.id))
-           .where(Customer.id == customer_id).dicts().first())
+    row = (
+        Customer.select(
+            Customer.id,
+            Customer.name,
+            Customer.id_number,
+            Customer.type,
+            Customer.date_of_birth,
+            Customer.age,
+            Customer.age_recorded_on,
+            Customer.phone,
+            Customer.email,
+            Customer.active,
+            Gender.name.alias("gender"),
+        )
+        .join(Gender, join_type=JOIN.LEFT_OUTER, on=(Customer.gender == Gender.id))
+        .where(Customer.id == customer_id)
+        .dicts()
+        .first()
+    )
     if row is None:
         raise _missing(customer_id)
     return {
-        "id": row["id"], "name": row["name"],
+        "id": row["id"],
+        "name": row["name"],
         "id_number": audit.display_id_number(row["id_number"]),
-        "type": row["type"], "type_label": label(TYPE_LABELS, row["type"]),
-        "age": age_from(row["date_of_birth"], row["age"], row["age_recorded_on"],
-                        dt.date.today()),
-        "gender": row["gender"] or "", "phone": format_phone(row["phone"]),
-        "email": row["email"], "active": row["active"],
+        "type": row["type"],
+        "type_label": label(TYPE_LABELS, row["type"]),
+        "age": age_from(row["date_of_birth"], row["age"], row["age_recorded_on"], dt.date.today()),
+        "gender": row["gender"] or "",
+        "phone": format_phone(row["phone"]),
+        "email": row["email"],
+        "active": row["active"],
     }
 
 
@@ -557,26 +661,44 @@ def find_duplicates(data: CustomerData) -> list[dict]:
         for r in rows:
             if r["id"] == data.id:
                 continue
-            entry = found.setdefault(r["id"], {
-                "id": r["id"], "name": r["name"],
-                "id_number": audit.display_id_number(r["id_number"]),
-                "phone": format_phone(r["phone"]), "reason": reason})
+            entry = found.setdefault(
+                r["id"],
+                {
+                    "id": r["id"],
+                    "name": r["name"],
+                    "id_number": audit.display_id_number(r["id_number"]),
+                    "phone": format_phone(r["phone"]),
+                    "reason": reason,
+                },
+            )
             if reason not in entry["reason"]:
                 entry["reason"] += f"; {reason}"
 
-    columns = (Customer.id, Customer.name, Customer.id_number, Customer.phone,
-               Customer.date_of_birth)
+    columns = (
+        Customer.id,
+        Customer.name,
+        Customer.id_number,
+        Customer.phone,
+        Customer.date_of_birth,
+    )
     active = Customer.active == True  # noqa: E712
     try:
         number = "" if "*" in (data.id_number or "") else normalise_id_number(data.id_number)
     except ValueError:
         number = ""
     if number:
-        add(Customer.select(*columns).where(active & (Customer.id_number == number))
-            .limit(20).dicts(), translate("services.customers", "misma identidad"))
-    name = fold(clean(f"{data.first_name} {data.last_name}")
-                if data.type == "cliente" and (clean(data.first_name) or clean(data.last_name))
-                else data.name)
+        add(
+            Customer.select(*columns)
+            .where(active & (Customer.id_number == number))
+            .limit(20)
+            .dicts(),
+            translate("services.customers", "misma identidad"),
+        )
+    name = fold(
+        clean(f"{data.first_name} {data.last_name}")
+        if data.type == "cliente" and (clean(data.first_name) or clean(data.last_name))
+        else data.name
+    )
     if name:
         try:
             phone = normalise_phone(data.phone)
@@ -584,11 +706,15 @@ def find_duplicates(data: CustomerData) -> list[dict]:
             phone = ""
         same_name = Customer.select(*columns).where(active & (Customer.name_folded == name))
         if phone:
-            add(same_name.where(Customer.phone == phone).limit(20).dicts(),
-                translate("services.customers", "mismo nombre y teléfono"))
+            add(
+                same_name.where(Customer.phone == phone).limit(20).dicts(),
+                translate("services.customers", "mismo nombre y teléfono"),
+            )
         if data.date_of_birth is not None:
-            add(same_name.where(Customer.date_of_birth == data.date_of_birth).limit(20).dicts(),
-                translate("services.customers", "mismo nombre y fecha de nacimiento"))
+            add(
+                same_name.where(Customer.date_of_birth == data.date_of_birth).limit(20).dicts(),
+                translate("services.customers", "mismo nombre y fecha de nacimiento"),
+            )
     return list(found.values())
 
 
@@ -606,8 +732,9 @@ def _audit_view(row: Customer) -> dict:
 def _stored_values(clean_: _Clean, today: dt.date) -> dict:
     v = dict(clean_.values)
     v["age_recorded_on"] = today if v["age"] is not None else None
-    v["search_text"] = search_text_for(v["name"], v["id_number"], v["phone"], v["email"],
-                                       name_folded=v.get("name_folded"))
+    v["search_text"] = search_text_for(
+        v["name"], v["id_number"], v["phone"], v["email"], name_folded=v.get("name_folded")
+    )
     v["incomplete"] = bool(clean_.errors)  # only tolerated (missing) errors can be left
     return v
 
@@ -617,11 +744,19 @@ def _raise_taken(number: str | None, exclude_id: int | None, exc: Exception):
     if other is not None:
         raise ValidationError({"id_number": _taken_message(number, other)}) from exc
     if number and "id_number" in str(exc):
-        raise ValidationError({"id_number": translate(
-            "services.customers", "Ya hay un cliente activo con la identidad {id_number}."
-        ).format(id_number=format_id_number(number))}) from exc
-    raise ValidationError({"__all__": translate(
-        "services.customers", "No se pudo guardar el cliente: {error}").format(error=exc)}
+        raise ValidationError(
+            {
+                "id_number": translate(
+                    "services.customers", "Ya hay un cliente activo con la identidad {id_number}."
+                ).format(id_number=format_id_number(number))
+            }
+        ) from exc
+    raise ValidationError(
+        {
+            "__all__": translate(
+                "services.customers", "No se pudo guardar el cliente: {error}"
+            ).format(error=exc)
+        }
     ) from exc
 
 
@@ -637,13 +772,18 @@ def create(data: CustomerData) -> int:
         raise ValidationError(errors)
     values = _stored_values(clean_, today)
     stamp = now()
-    values.update(uid=data.uid or new_uid(), active=True, created_at=stamp, updated_at=stamp,
-                  version=1)
+    values.update(
+        uid=data.uid or new_uid(), active=True, created_at=stamp, updated_at=stamp, version=1
+    )
     try:
         with write_transaction():
             customer_id = Customer.insert(**values).execute()
-            audit.record("create", "customer", int(customer_id),
-                         audit.diff({}, _audit_view(Customer.get_by_id(customer_id))))
+            audit.record(
+                "create",
+                "customer",
+                int(customer_id),
+                audit.diff({}, _audit_view(Customer.get_by_id(customer_id))),
+            )
     except IntegrityError as exc:
         _raise_taken(values["id_number"], None, exc)
     return int(customer_id)
@@ -676,17 +816,21 @@ def update(data: CustomerData) -> None:
             if errors:
                 raise ValidationError(errors)
             values = _stored_values(clean_, today)
-            if (values["age"] is not None and current.date_of_birth is None
-                    and current.age is not None
-                    and age_from(None, current.age, current.age_recorded_on, today)
-                    == values["age"]):
+            if (
+                values["age"] is not None
+                and current.date_of_birth is None
+                and current.age is not None
+                and age_from(None, current.age, current.age_recorded_on, today) == values["age"]
+            ):
                 # the same age as shown: keep the original declaration so it keeps growing
                 values["age"], values["age_recorded_on"] = current.age, current.age_recorded_on
             stamp = now()
             values.update(updated_at=stamp, version=current.version + 1)
-            changed = (Customer.update(**values)
-                       .where((Customer.id == data.id) & (Customer.version == data.version))
-                       .execute())
+            changed = (
+                Customer.update(**values)
+                .where((Customer.id == data.id) & (Customer.version == data.version))
+                .execute()
+            )
             if changed != 1:
                 raise ConflictError(conflict_message())
             changes = audit.diff(before, _audit_view(_row(data.id)))
@@ -706,16 +850,27 @@ def _set_active(customer_id: int, active: bool) -> None:
         if active and current.id_number:
             other = _active_holder(current.id_number, exclude_id=customer_id)
             if other is not None:
-                raise ValidationError({"id_number": translate(
-                    "services.customers", "No se puede reactivar: la identidad {id_number} ya la "
-                    "usa el cliente activo {name}.").format(
-                        id_number=audit.display_id_number(current.id_number),
-                        name=other["name"])})
+                raise ValidationError(
+                    {
+                        "id_number": translate(
+                            "services.customers",
+                            "No se puede reactivar: la identidad {id_number} ya la "
+                            "usa el cliente activo {name}.",
+                        ).format(
+                            id_number=audit.display_id_number(current.id_number), name=other["name"]
+                        )
+                    }
+                )
         try:
             Customer.update(active=active, updated_at=now(), version=Customer.version + 1).where(
-                Customer.id == customer_id).execute()
-            audit.record("reactivate" if active else "deactivate", "customer", customer_id,
-                         {"active": (not active, active)})
+                Customer.id == customer_id
+            ).execute()
+            audit.record(
+                "reactivate" if active else "deactivate",
+                "customer",
+                customer_id,
+                {"active": (not active, active)},
+            )
         except IntegrityError as exc:
             _raise_taken(current.id_number, customer_id, exc)
 
@@ -785,8 +940,7 @@ def count(filters: CustomerFilter, cap: int = COUNT_CAP) -> int:
 def count_label(n: int, cap: int = COUNT_CAP) -> str:
     """``count`` as text: "1 cliente", "235 clientes", "más de 10,000 clientes"."""
     if n > cap:
-        return translate("services.customers", "más de {count} clientes").format(
-            count=f"{cap:,}")
+        return translate("services.customers", "más de {count} clientes").format(count=f"{cap:,}")
     if n == 1:
         return translate("services.customers", "1 cliente")
     return translate("services.customers", "{count} clientes").format(count=f"{n:,}")
@@ -802,18 +956,30 @@ def iter_rows(filters: CustomerFilter, sort: str = DEFAULT_SORT):
 
 # --- names typed by people (CLI filters, imports) -----------------------------------------
 
-_TYPE_WORDS = {"cliente": "cliente", "paciente": "cliente", "persona": "cliente",
-               "empresa": "empresa", "institucion": "empresa", "company": "empresa",
-               "patient": "cliente", "customer": "cliente"}
+_TYPE_WORDS = {
+    "cliente": "cliente",
+    "paciente": "cliente",
+    "persona": "cliente",
+    "empresa": "empresa",
+    "institucion": "empresa",
+    "company": "empresa",
+    "patient": "cliente",
+    "customer": "cliente",
+}
 
 
 def resolve_type(text: str) -> str:
     """``cliente``/``paciente`` → ``cliente``; ``empresa`` → ``empresa`` (case/accents ignored)."""
     kind = _TYPE_WORDS.get(fold(text))
     if kind is None:
-        raise ValidationError({"type": translate(
-            "services.customers", "Tipo de cliente desconocido: «{text}». "
-            "Use cliente (o paciente) o empresa.").format(text=text)})
+        raise ValidationError(
+            {
+                "type": translate(
+                    "services.customers",
+                    "Tipo de cliente desconocido: «{text}». Use cliente (o paciente) o empresa.",
+                ).format(text=text)
+            }
+        )
     return kind
 
 
@@ -825,16 +991,21 @@ def resolve_department(text: str) -> int:
         if wanted == fold(name) or (wanted.isdigit() and wanted.zfill(2) == code):
             return dep_id
     names = ", ".join(name for _id, _code, name in sorted(rows, key=lambda r: r[1]))
-    raise ValidationError({"department_id": translate(
-        "services.customers", "Departamento desconocido: «{text}». Departamentos: {names}."
-    ).format(text=text, names=names)})
+    raise ValidationError(
+        {
+            "department_id": translate(
+                "services.customers", "Departamento desconocido: «{text}». Departamentos: {names}."
+            ).format(text=text, names=names)
+        }
+    )
 
 
 def resolve_municipality(text: str, department_id: int | None = None) -> int:
     """A municipality id from its name or 4-digit code; the name may need the department."""
     wanted = fold(text)
-    query = Municipality.select(Municipality.id, Municipality.code, Municipality.name,
-                                Municipality.department)
+    query = Municipality.select(
+        Municipality.id, Municipality.code, Municipality.name, Municipality.department
+    )
     if department_id is not None:
         query = query.where(Municipality.department == department_id)
     rows = list(query.tuples())
@@ -843,13 +1014,19 @@ def resolve_municipality(text: str, department_id: int | None = None) -> int:
     if len(found) == 1:
         return found[0][0]
     if len(found) > 1:
-        raise ValidationError({"municipality_id": translate(
-            "services.customers", "Hay varios municipios «{text}»; indique también el "
-            "departamento o use el código ({codes}).").format(
-                text=text, codes=", ".join(r[1] for r in found))})
+        raise ValidationError(
+            {
+                "municipality_id": translate(
+                    "services.customers",
+                    "Hay varios municipios «{text}»; indique también el "
+                    "departamento o use el código ({codes}).",
+                ).format(text=text, codes=", ".join(r[1] for r in found))
+            }
+        )
     if department_id is not None:
-        message = translate("services.customers",
-                            "Municipio desconocido de ese departamento: «{text}».")
+        message = translate(
+            "services.customers", "Municipio desconocido de ese departamento: «{text}»."
+        )
     else:
         message = translate("services.customers", "Municipio desconocido: «{text}».")
     raise ValidationError({"municipality_id": message.format(text=text)})
@@ -862,9 +1039,13 @@ def resolve_gender(text: str) -> int:
     for gender_id, code, name in rows:
         if wanted in (fold(code), fold(name)):
             return gender_id
-    raise ValidationError({"gender_id": translate(
-        "services.customers", "Género desconocido: «{text}». Use {names}.").format(
-            text=text, names=", ".join(name for _i, _c, name in rows))})
+    raise ValidationError(
+        {
+            "gender_id": translate(
+                "services.customers", "Género desconocido: «{text}». Use {names}."
+            ).format(text=text, names=", ".join(name for _i, _c, name in rows))
+        }
+    )
 
 
 # --- bulk creation for the patient import (issue 7, ``services.patient_import``) ------------
@@ -902,13 +1083,15 @@ def prepare(data: CustomerData, check_unique: bool = True) -> PreparedCustomer:
     today = dt.date.today()
     clean_ = _check(data, today, unique=check_unique, exclude_id=None)
     errors = _blocking(clean_, True)
-    missing = tuple(sorted(k for k in clean_.missing
-                           if k in _MISSING_OK_WHEN_INCOMPLETE and k in clean_.errors))
+    missing = tuple(
+        sorted(k for k in clean_.missing if k in _MISSING_OK_WHEN_INCOMPLETE and k in clean_.errors)
+    )
     values = _stored_values(clean_, today)
     columns = tuple(values)
     columns = _PREPARED_COLUMNS.setdefault(columns, columns)
-    return PreparedCustomer(columns=columns, row=tuple(values.values()),
-                            errors=errors or _NO_ERRORS, missing=missing)
+    return PreparedCustomer(
+        columns=columns, row=tuple(values.values()), errors=errors or _NO_ERRORS, missing=missing
+    )
 
 
 def insert_prepared(items: list[PreparedCustomer], chunk: int = 500) -> int:
@@ -930,17 +1113,20 @@ def insert_prepared(items: list[PreparedCustomer], chunk: int = 500) -> int:
         with write_transaction():
             with _search_index_filled_in_bulk():
                 for columns, rows in groups.items():
-                    _insert_rows([getattr(Customer, name) for name in columns + extra], rows,
-                                 chunk)
+                    _insert_rows([getattr(Customer, name) for name in columns + extra], rows, chunk)
     except IntegrityError as exc:
         for item in items:
             number = item.values.get("id_number")
             other = _active_holder(number) if number else None
             if other is not None:
                 raise ValidationError({"id_number": _taken_message(number, other)}) from exc
-        raise ValidationError({"__all__": translate(
-            "services.customers", "No se pudieron guardar los clientes: {error}").format(
-                error=exc)}) from exc
+        raise ValidationError(
+            {
+                "__all__": translate(
+                    "services.customers", "No se pudieron guardar los clientes: {error}"
+                ).format(error=exc)
+            }
+        ) from exc
     return len(items)
 
 
@@ -960,16 +1146,21 @@ def _search_index_filled_in_bulk():
 
     row = None
     if is_sqlite() and db.in_transaction():
-        row = db.execute_sql("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?",
-                             (FTS_INSERT_TRIGGER,)).fetchone()
+        row = db.execute_sql(
+            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?",
+            (FTS_INSERT_TRIGGER,),
+        ).fetchone()
     if row is None:  # PostgreSQL (no FTS table), or no trigger to defer
         yield
         return
     top = db.execute_sql("SELECT COALESCE(MAX(id), 0) FROM customer").fetchone()[0]
     db.execute_sql(f"DROP TRIGGER {FTS_INSERT_TRIGGER}")
     yield  # an exception propagates: the caller's transaction rolls the DROP back
-    db.execute_sql("INSERT INTO customer_fts(rowid, search_text) "
-                   "SELECT id, search_text FROM customer WHERE id > ?", (top,))
+    db.execute_sql(
+        "INSERT INTO customer_fts(rowid, search_text) "
+        "SELECT id, search_text FROM customer WHERE id > ?",
+        (top,),
+    )
     db.execute_sql(row[0])
 
 
@@ -988,12 +1179,15 @@ def _insert_rows(fields: list, rows: list[tuple], chunk: int) -> None:
     adapt = [_same if isinstance(f, (CharField, TextField)) else f.db_value for f in fields]
     per_statement = max(1, min(chunk, _MAX_PARAMS // len(fields)))
     param = database.param
-    head = (f'INSERT INTO "{Customer._meta.table_name}" ('  # SQL-standard quotes: both backends
-            + ", ".join(f'"{f.column_name}"' for f in fields) + ") VALUES ")
+    head = (
+        f'INSERT INTO "{Customer._meta.table_name}" ('  # SQL-standard quotes: both backends
+        + ", ".join(f'"{f.column_name}"' for f in fields)
+        + ") VALUES "
+    )
     one = "(" + ", ".join([param] * len(fields)) + ")"
     sql_for: dict[int, str] = {}
     for start in range(0, len(rows), per_statement):
-        part = rows[start:start + per_statement]
+        part = rows[start : start + per_statement]
         sql = sql_for.get(len(part))
         if sql is None:
             sql = sql_for[len(part)] = head + ", ".join([one] * len(part))
@@ -1011,17 +1205,34 @@ def get_many(customer_ids) -> dict[int, CustomerData]:
     ids = sorted(set(customer_ids))
     found: dict[int, CustomerData] = {}
     for start in range(0, len(ids), 500):
-        for c in Customer.select().where(Customer.id.in_(ids[start:start + 500])):
+        for c in Customer.select().where(Customer.id.in_(ids[start : start + 500])):
             found[c.id] = CustomerData(  # the same fields as ``get``
-                id=c.id, uid=c.uid, type=c.type, name=c.name, first_name=c.first_name,
-                last_name=c.last_name, id_number=c.id_number or "", gender_id=c.gender_id,
+                id=c.id,
+                uid=c.uid,
+                type=c.type,
+                name=c.name,
+                first_name=c.first_name,
+                last_name=c.last_name,
+                id_number=c.id_number or "",
+                gender_id=c.gender_id,
                 date_of_birth=c.date_of_birth,
                 age=None if c.date_of_birth else age_from(None, c.age, c.age_recorded_on, today),
-                phone=c.phone, secondary_phone=c.secondary_phone, email=c.email,
-                department_id=c.department_id, municipality_id=c.municipality_id,
-                address=c.address, address2=c.address2, postal_code=c.postal_code,
-                country=c.country, external_file=c.external_file, notes=c.notes,
-                is_blocked=c.is_blocked, active=c.active, incomplete=c.incomplete,
-                created_at=c.created_at, updated_at=c.updated_at, version=c.version,
+                phone=c.phone,
+                secondary_phone=c.secondary_phone,
+                email=c.email,
+                department_id=c.department_id,
+                municipality_id=c.municipality_id,
+                address=c.address,
+                address2=c.address2,
+                postal_code=c.postal_code,
+                country=c.country,
+                external_file=c.external_file,
+                notes=c.notes,
+                is_blocked=c.is_blocked,
+                active=c.active,
+                incomplete=c.incomplete,
+                created_at=c.created_at,
+                updated_at=c.updated_at,
+                version=c.version,
             )
     return found

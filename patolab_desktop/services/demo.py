@@ -1,12 +1,17 @@
 """Realistic synthetic Honduran data for demos and benchmarks (deterministic by seed)."""
+
 from __future__ import annotations
 
 import random
 from typing import Callable
 
 
-def seed_demo(customers: int = 2000, requests: int | None = None, seed: int = 2026,
-              progress: Callable[[str], None] | None = None) -> str:
+def seed_demo(
+    customers: int = 2000,
+    requests: int | None = None,
+    seed: int = 2026,
+    progress: Callable[[str], None] | None = None,
+) -> str:
     from . import audit, demo_catalog, demo_customers, demo_requests, session
 
     session.require("imports.run")  # callers act as session.system_actor("demo")
@@ -17,8 +22,12 @@ def seed_demo(customers: int = 2000, requests: int | None = None, seed: int = 20
     made_catalog = demo_catalog.seed_catalog_and_referrers(rng, progress)
     made_customers = demo_customers.generate(customers, rng, progress)
     made_requests = demo_requests.generate(requests, rng, progress)
-    audit.record("import", "database", None, detail=(
-        f"datos de demostración: {made_customers} clientes, {made_requests} solicitudes"))
+    audit.record(
+        "import",
+        "database",
+        None,
+        detail=(f"datos de demostración: {made_customers} clientes, {made_requests} solicitudes"),
+    )
     return (
         f"Datos de demostración: {made_customers} clientes, {made_catalog}, "
         f"{made_requests} solicitudes."

@@ -5,6 +5,7 @@ import service the CLI uses; two branches (San Pedro Sula and Tegucigalpa, SPS t
 default) and about sixty Honduran referrers are created through their services, so
 the demo data obeys every rule the real data does.
 """
+
 from __future__ import annotations
 
 from ..db.models import Branch, Referrer
@@ -12,24 +13,97 @@ from ..paths import resource
 from . import branches, catalog, referrer_types, referrers
 
 BRANCHES = (
-    branches.BranchData(name="San Pedro Sula", code="SPS",
-                        address="Barrio Guamilito, 6 avenida, 9 calle N.O., San Pedro Sula, Cortés",
-                        phone="2552-4410"),
-    branches.BranchData(name="Tegucigalpa", code="TGU",
-                        address="Colonia Palmira, avenida República de Chile, Tegucigalpa, M.D.C.",
-                        phone="2232-7785"),
+    branches.BranchData(
+        name="San Pedro Sula",
+        code="SPS",
+        address="Barrio Guamilito, 6 avenida, 9 calle N.O., San Pedro Sula, Cortés",
+        phone="2552-4410",
+    ),
+    branches.BranchData(
+        name="Tegucigalpa",
+        code="TGU",
+        address="Colonia Palmira, avenida República de Chile, Tegucigalpa, M.D.C.",
+        phone="2232-7785",
+    ),
 )
 
-FIRST_WOMEN = ("María", "Ana", "Karla", "Sofía", "Gabriela", "Daniela", "Carmen", "Lourdes",
-               "Patricia", "Alejandra", "Iris", "Reina", "Marisol", "Fátima", "Wendy", "Glenda")
-FIRST_MEN = ("José", "Juan", "Carlos", "Luis", "Jorge", "Óscar", "Mario", "Francisco",
-             "Héctor", "Roberto", "Marvin", "Nelson", "Edgardo", "Ramón", "Denis", "Wilmer")
-SURNAMES = ("López", "Martínez", "Hernández", "Rodríguez", "Mejía", "Flores", "Reyes", "Cruz",
-            "Castillo", "Zelaya", "Fúnez", "Maradiaga", "Paz", "Bonilla", "Ordóñez", "Banegas",
-            "Alvarado", "Rivera", "Sosa", "Murillo", "Turcios", "Euceda", "Aguilar", "Matute")
-SPECIALTIES = ("Medicina Interna", "Ginecología y Obstetricia", "Pediatría", "Medicina General",
-               "Cirugía General", "Urología", "Endocrinología", "Gastroenterología",
-               "Dermatología", "Cardiología", "Nefrología", "Oncología", "Medicina Familiar")
+FIRST_WOMEN = (
+    "María",
+    "Ana",
+    "Karla",
+    "Sofía",
+    "Gabriela",
+    "Daniela",
+    "Carmen",
+    "Lourdes",
+    "Patricia",
+    "Alejandra",
+    "Iris",
+    "Reina",
+    "Marisol",
+    "Fátima",
+    "Wendy",
+    "Glenda",
+)
+FIRST_MEN = (
+    "José",
+    "Juan",
+    "Carlos",
+    "Luis",
+    "Jorge",
+    "Óscar",
+    "Mario",
+    "Francisco",
+    "Héctor",
+    "Roberto",
+    "Marvin",
+    "Nelson",
+    "Edgardo",
+    "Ramón",
+    "Denis",
+    "Wilmer",
+)
+SURNAMES = (
+    "López",
+    "Martínez",
+    "Hernández",
+    "Rodríguez",
+    "Mejía",
+    "Flores",
+    "Reyes",
+    "Cruz",
+    "Castillo",
+    "Zelaya",
+    "Fúnez",
+    "Maradiaga",
+    "Paz",
+    "Bonilla",
+    "Ordóñez",
+    "Banegas",
+    "Alvarado",
+    "Rivera",
+    "Sosa",
+    "Murillo",
+    "Turcios",
+    "Euceda",
+    "Aguilar",
+    "Matute",
+)
+SPECIALTIES = (
+    "Medicina Interna",
+    "Ginecología y Obstetricia",
+    "Pediatría",
+    "Medicina General",
+    "Cirugía General",
+    "Urología",
+    "Endocrinología",
+    "Gastroenterología",
+    "Dermatología",
+    "Cardiología",
+    "Nefrología",
+    "Oncología",
+    "Medicina Familiar",
+)
 # (name, city): public and private hospitals of Honduras
 HOSPITALS = (
     ("Hospital Nacional Mario Catarino Rivas", "San Pedro Sula"),
@@ -59,9 +133,18 @@ COMPANIES = (
     ("Cooperativa Cafetalera de Marcala", "Marcala"),
     ("Embotelladora Sula S.A. de C.V.", "San Pedro Sula"),
 )
-STREETS = ("Barrio Río de Piedras", "Colonia Trejo", "Barrio Los Andes", "Colonia Jardines del Valle",
-           "Barrio El Centro", "Colonia Kennedy", "Colonia Tepeyac", "Barrio La Guadalupe",
-           "Colonia Moderna", "Barrio Guamilito")
+STREETS = (
+    "Barrio Río de Piedras",
+    "Colonia Trejo",
+    "Barrio Los Andes",
+    "Colonia Jardines del Valle",
+    "Barrio El Centro",
+    "Colonia Kennedy",
+    "Colonia Tepeyac",
+    "Barrio La Guadalupe",
+    "Colonia Moderna",
+    "Barrio Guamilito",
+)
 EMAIL_DOMAIN = "correo.hn"
 
 
@@ -74,7 +157,11 @@ def _ascii(text: str) -> str:
 def _phone(rng, landline: bool) -> str:
     """A valid Honduran number: landlines 2xxx-xxxx, mobiles 3/8/9xxx-xxxx."""
     while True:
-        prefix = rng.choice(("22", "25", "26", "27") if landline else ("31", "32", "33", "88", "89", "94", "95", "97", "98", "99"))
+        prefix = rng.choice(
+            ("22", "25", "26", "27")
+            if landline
+            else ("31", "32", "33", "88", "89", "94", "95", "97", "98", "99")
+        )
         number = prefix + "".join(str(rng.randrange(10)) for _ in range(6))
         try:
             return referrers.normalize_phone(number)
@@ -87,8 +174,13 @@ def _address(rng, city: str) -> str:
 
 
 def _types() -> dict[str, int]:
-    wanted = {"Doctor": None, "Hospital": None, "Clínica Privada": None, "Empresa": None,
-              "Otro": None}
+    wanted = {
+        "Doctor": None,
+        "Hospital": None,
+        "Clínica Privada": None,
+        "Empresa": None,
+        "Otro": None,
+    }
     for name in wanted:
         type_id = referrer_types.find_by_name(name)
         wanted[name] = type_id if type_id is not None else referrer_types.create(name)
@@ -106,7 +198,11 @@ def _seed_branches() -> int:
     branches.set_default(sps)
     # the placeholder "Sede principal" of an empty database gives way to the real branches
     placeholder = Branch.get_or_none(Branch.code == "LAB")
-    if placeholder is not None and placeholder.active and branches.request_count(placeholder.id) == 0:
+    if (
+        placeholder is not None
+        and placeholder.active
+        and branches.request_count(placeholder.id) == 0
+    ):
         branches.deactivate(placeholder.id)
     return made
 
@@ -127,7 +223,8 @@ def _doctor(rng, used: set[str]) -> referrers.ReferrerData:
         institution=specialty,
         phone=_phone(rng, landline=False),
         email=f"{_ascii(first)}.{_ascii(surname)}{rng.randrange(10, 99)}@{EMAIL_DOMAIN}"
-        if rng.random() < 0.7 else "",
+        if rng.random() < 0.7
+        else "",
         address=f"{place}, {city}",
         notes=f"Especialidad: {specialty}. Atiende en {place}.",
     )
@@ -140,30 +237,49 @@ def _seed_referrers(rng, target: int = 60) -> int:
     used: set[str] = set()
     made = 0
     for name, city in HOSPITALS:
-        referrers.create(referrers.ReferrerData(
-            name=name, type_id=types["Hospital"], institution=name,
-            phone=_phone(rng, landline=True), address=_address(rng, city),
-            email=f"laboratorio@{_ascii(name)[:20]}.{EMAIL_DOMAIN}",
-        ))
+        referrers.create(
+            referrers.ReferrerData(
+                name=name,
+                type_id=types["Hospital"],
+                institution=name,
+                phone=_phone(rng, landline=True),
+                address=_address(rng, city),
+                email=f"laboratorio@{_ascii(name)[:20]}.{EMAIL_DOMAIN}",
+            )
+        )
         made += 1
     for name, city in CLINICS:
-        referrers.create(referrers.ReferrerData(
-            name=name, type_id=types["Clínica Privada"], institution=name,
-            phone=_phone(rng, landline=True), address=_address(rng, city),
-        ))
+        referrers.create(
+            referrers.ReferrerData(
+                name=name,
+                type_id=types["Clínica Privada"],
+                institution=name,
+                phone=_phone(rng, landline=True),
+                address=_address(rng, city),
+            )
+        )
         made += 1
     for name, city in COMPANIES:
-        referrers.create(referrers.ReferrerData(
-            name=name, type_id=types["Empresa"], institution="Salud ocupacional",
-            phone=_phone(rng, landline=True), address=_address(rng, city),
-            notes="Exámenes pre-empleo y de control para sus empleados.",
-        ))
+        referrers.create(
+            referrers.ReferrerData(
+                name=name,
+                type_id=types["Empresa"],
+                institution="Salud ocupacional",
+                phone=_phone(rng, landline=True),
+                address=_address(rng, city),
+                notes="Exámenes pre-empleo y de control para sus empleados.",
+            )
+        )
         made += 1
-    referrers.create(referrers.ReferrerData(
-        name="Brigada Médica Comunitaria", type_id=types["Otro"],
-        institution="Organización sin fines de lucro", phone=_phone(rng, landline=False),
-        address=_address(rng, "Tegucigalpa"),
-    ))
+    referrers.create(
+        referrers.ReferrerData(
+            name="Brigada Médica Comunitaria",
+            type_id=types["Otro"],
+            institution="Organización sin fines de lucro",
+            phone=_phone(rng, landline=False),
+            address=_address(rng, "Tegucigalpa"),
+        )
+    )
     made += 1
     while made < target:
         data = _doctor(rng, used)
@@ -176,12 +292,13 @@ def _seed_referrers(rng, target: int = 60) -> int:
 def seed_catalog_and_referrers(rng, progress) -> str:
     progress = progress or (lambda _text: None)
     progress("Cargando el catálogo de investigaciones…")
-    report = catalog.import_catalog(resource("data", "demo_investigations.csv"),
-                                    changed_by="demo")
+    report = catalog.import_catalog(resource("data", "demo_investigations.csv"), changed_by="demo")
     if not report.ok:  # the bundled file is checked by the tests; this is a safety net
         raise RuntimeError("\n".join(report.lines()))
     progress("Creando sucursales y remitentes…")
     made_branches = _seed_branches()
     made_referrers = _seed_referrers(rng)
-    return (f"{report.created + report.updated + report.unchanged} investigaciones, "
-            f"{made_branches} sucursales, {made_referrers} remitentes")
+    return (
+        f"{report.created + report.updated + report.unchanged} investigaciones, "
+        f"{made_branches} sucursales, {made_referrers} remitentes"
+    )

@@ -10,6 +10,7 @@ Speed: one million rows are inserted in a few minutes with ``executemany`` in ba
 one transaction per batch. For big loads the full-text triggers are dropped during the
 load and the index is rebuilt once at the end (much faster than row-by-row updates).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -32,91 +33,476 @@ FTS_TRIGGERS = ("customer_fts_ai", "customer_fts_ad", "customer_fts_au")
 COMPANY_SHARE = 0.08
 
 FEMALE = (
-    "María", "Ana", "Karla", "Sofía", "Daniela", "Gabriela", "Andrea", "Alejandra", "Carmen",
-    "Rosa", "Suyapa", "Martha", "Gloria", "Sandra", "Patricia", "Claudia", "Dania", "Iris",
-    "Lesly", "Wendy", "Yolanda", "Xiomara", "Lourdes", "Dolores", "Concepción", "Ángela",
-    "Mónica", "Lucía", "Isabel", "Elena", "Verónica", "Paola", "Nohemí", "Belén", "Marlén",
-    "Raquel", "Ruth", "Esther", "Miriam", "Sonia", "Reina", "Olga", "Juana", "Josefa",
-    "Teresa", "Leticia", "Alba", "Dilcia", "Norma", "Glenda", "Nelly", "Maritza", "Jessica",
-    "Kenia", "Keila", "Yessenia", "Fátima", "Génesis", "Nicole", "Michelle", "Allison",
-    "Ashley", "Marisol", "Zoila", "Yadira", "Ilsa", "Antonia", "Francisca", "Cinthia", "Lidia",
-    "Eva", "Inés", "Noemí", "Érika", "Ámbar", "Abigail", "Saraí", "Nahomy", "Brenda", "Tania",
-    "Blanca", "Adriana", "Cristina", "Dunia", "Arely", "Digna", "Rocío", "Mariela",
-    "Estefanía", "Magdalena", "Guadalupe", "Nazareth", "Valeria", "Fernanda", "Ximena",
-    "Marina", "Maribel", "Marcela", "Margarita", "Mercedes",
+    "María",
+    "Ana",
+    "Karla",
+    "Sofía",
+    "Daniela",
+    "Gabriela",
+    "Andrea",
+    "Alejandra",
+    "Carmen",
+    "Rosa",
+    "Suyapa",
+    "Martha",
+    "Gloria",
+    "Sandra",
+    "Patricia",
+    "Claudia",
+    "Dania",
+    "Iris",
+    "Lesly",
+    "Wendy",
+    "Yolanda",
+    "Xiomara",
+    "Lourdes",
+    "Dolores",
+    "Concepción",
+    "Ángela",
+    "Mónica",
+    "Lucía",
+    "Isabel",
+    "Elena",
+    "Verónica",
+    "Paola",
+    "Nohemí",
+    "Belén",
+    "Marlén",
+    "Raquel",
+    "Ruth",
+    "Esther",
+    "Miriam",
+    "Sonia",
+    "Reina",
+    "Olga",
+    "Juana",
+    "Josefa",
+    "Teresa",
+    "Leticia",
+    "Alba",
+    "Dilcia",
+    "Norma",
+    "Glenda",
+    "Nelly",
+    "Maritza",
+    "Jessica",
+    "Kenia",
+    "Keila",
+    "Yessenia",
+    "Fátima",
+    "Génesis",
+    "Nicole",
+    "Michelle",
+    "Allison",
+    "Ashley",
+    "Marisol",
+    "Zoila",
+    "Yadira",
+    "Ilsa",
+    "Antonia",
+    "Francisca",
+    "Cinthia",
+    "Lidia",
+    "Eva",
+    "Inés",
+    "Noemí",
+    "Érika",
+    "Ámbar",
+    "Abigail",
+    "Saraí",
+    "Nahomy",
+    "Brenda",
+    "Tania",
+    "Blanca",
+    "Adriana",
+    "Cristina",
+    "Dunia",
+    "Arely",
+    "Digna",
+    "Rocío",
+    "Mariela",
+    "Estefanía",
+    "Magdalena",
+    "Guadalupe",
+    "Nazareth",
+    "Valeria",
+    "Fernanda",
+    "Ximena",
+    "Marina",
+    "Maribel",
+    "Marcela",
+    "Margarita",
+    "Mercedes",
 )
 MALE = (
-    "José", "Juan", "Carlos", "Luis", "Jorge", "Mario", "Marco", "Miguel", "Francisco",
-    "Manuel", "Pedro", "Roberto", "Ricardo", "Fernando", "Óscar", "Héctor", "Víctor", "Julio",
-    "César", "Ángel", "Andrés", "Jesús", "Darwin", "Elvin", "Erick", "Kevin", "Brayan",
-    "Josué", "Ramón", "Rigoberto", "Santos", "Marvin", "Wilmer", "Nelson", "Edgardo",
-    "Orlando", "Rubén", "Raúl", "Germán", "Hugo", "Iván", "Joel", "Allan", "Cristian",
-    "Dennis", "Franklin", "Gustavo", "Javier", "Alejandro", "Alberto", "Antonio", "Armando",
-    "Arturo", "Eduardo", "Emilio", "Enrique", "Ernesto", "Esteban", "Fabricio", "Gerardo",
-    "Gilberto", "Isaac", "Israel", "Jaime", "Joaquín", "Leonel", "Lisandro", "Mauricio",
-    "Moisés", "Noé", "Omar", "Pablo", "Rafael", "Reinaldo", "Rolando", "Saúl", "Samuel",
-    "Sergio", "Tomás", "Wilfredo", "Yovani", "Cristóbal", "Efraín", "Adán", "Nicolás",
-    "Sebastián", "Matías", "Dylan", "Jafet", "Marcos", "Mariano", "Martín", "Maynor",
+    "José",
+    "Juan",
+    "Carlos",
+    "Luis",
+    "Jorge",
+    "Mario",
+    "Marco",
+    "Miguel",
+    "Francisco",
+    "Manuel",
+    "Pedro",
+    "Roberto",
+    "Ricardo",
+    "Fernando",
+    "Óscar",
+    "Héctor",
+    "Víctor",
+    "Julio",
+    "César",
+    "Ángel",
+    "Andrés",
+    "Jesús",
+    "Darwin",
+    "Elvin",
+    "Erick",
+    "Kevin",
+    "Brayan",
+    "Josué",
+    "Ramón",
+    "Rigoberto",
+    "Santos",
+    "Marvin",
+    "Wilmer",
+    "Nelson",
+    "Edgardo",
+    "Orlando",
+    "Rubén",
+    "Raúl",
+    "Germán",
+    "Hugo",
+    "Iván",
+    "Joel",
+    "Allan",
+    "Cristian",
+    "Dennis",
+    "Franklin",
+    "Gustavo",
+    "Javier",
+    "Alejandro",
+    "Alberto",
+    "Antonio",
+    "Armando",
+    "Arturo",
+    "Eduardo",
+    "Emilio",
+    "Enrique",
+    "Ernesto",
+    "Esteban",
+    "Fabricio",
+    "Gerardo",
+    "Gilberto",
+    "Isaac",
+    "Israel",
+    "Jaime",
+    "Joaquín",
+    "Leonel",
+    "Lisandro",
+    "Mauricio",
+    "Moisés",
+    "Noé",
+    "Omar",
+    "Pablo",
+    "Rafael",
+    "Reinaldo",
+    "Rolando",
+    "Saúl",
+    "Samuel",
+    "Sergio",
+    "Tomás",
+    "Wilfredo",
+    "Yovani",
+    "Cristóbal",
+    "Efraín",
+    "Adán",
+    "Nicolás",
+    "Sebastián",
+    "Matías",
+    "Dylan",
+    "Jafet",
+    "Marcos",
+    "Mariano",
+    "Martín",
+    "Maynor",
 )
 SURNAMES = (
-    "Hernández", "López", "Martínez", "García", "Rodríguez", "Mejía", "Flores", "Reyes",
-    "Cruz", "Rivera", "Sánchez", "Pérez", "Ramírez", "Díaz", "Castillo", "Aguilar", "Ortiz",
-    "Velásquez", "Zelaya", "Paz", "Bonilla", "Pineda", "Amaya", "Ávila", "Gómez", "González",
-    "Moreno", "Romero", "Fuentes", "Mendoza", "Cálix", "Banegas", "Maradiaga", "Turcios",
-    "Funes", "Fúnez", "Núñez", "Muñoz", "Ordóñez", "Zúñiga", "Castañeda", "Peña", "Avendaño",
-    "Carbajal", "Lagos", "Sevilla", "Osorio", "Orellana", "Chávez", "Vásquez", "Padilla",
-    "Medina", "Alvarado", "Rosales", "Santos", "Suazo", "Estrada", "Guerrero", "Herrera",
-    "Cáceres", "Andino", "Barahona", "Cardona", "Colindres", "Durón", "Escoto", "Espinoza",
-    "Euceda", "Ferrera", "Gálvez", "Guevara", "Lanza", "Leiva", "Matute", "Midence",
-    "Montoya", "Murillo", "Nájera", "Oseguera", "Pacheco", "Ponce", "Quintanilla", "Raudales",
-    "Sierra", "Sosa", "Soto", "Tábora", "Trejo", "Urbina", "Valladares", "Varela", "Villeda",
-    "Zavala", "Alvarenga", "Irías", "Rápalo", "Baquedano", "Cantarero", "Discua", "Girón",
-    "Handal", "Kattán", "Ibáñez", "Yáñez", "Saldaña", "Montaño", "Cañas", "Bustillo",
-    "Maradiaga", "Marroquín", "Martel", "Mairena", "Maldonado", "Manzanares", "Meza",
+    "Hernández",
+    "López",
+    "Martínez",
+    "García",
+    "Rodríguez",
+    "Mejía",
+    "Flores",
+    "Reyes",
+    "Cruz",
+    "Rivera",
+    "Sánchez",
+    "Pérez",
+    "Ramírez",
+    "Díaz",
+    "Castillo",
+    "Aguilar",
+    "Ortiz",
+    "Velásquez",
+    "Zelaya",
+    "Paz",
+    "Bonilla",
+    "Pineda",
+    "Amaya",
+    "Ávila",
+    "Gómez",
+    "González",
+    "Moreno",
+    "Romero",
+    "Fuentes",
+    "Mendoza",
+    "Cálix",
+    "Banegas",
+    "Maradiaga",
+    "Turcios",
+    "Funes",
+    "Fúnez",
+    "Núñez",
+    "Muñoz",
+    "Ordóñez",
+    "Zúñiga",
+    "Castañeda",
+    "Peña",
+    "Avendaño",
+    "Carbajal",
+    "Lagos",
+    "Sevilla",
+    "Osorio",
+    "Orellana",
+    "Chávez",
+    "Vásquez",
+    "Padilla",
+    "Medina",
+    "Alvarado",
+    "Rosales",
+    "Santos",
+    "Suazo",
+    "Estrada",
+    "Guerrero",
+    "Herrera",
+    "Cáceres",
+    "Andino",
+    "Barahona",
+    "Cardona",
+    "Colindres",
+    "Durón",
+    "Escoto",
+    "Espinoza",
+    "Euceda",
+    "Ferrera",
+    "Gálvez",
+    "Guevara",
+    "Lanza",
+    "Leiva",
+    "Matute",
+    "Midence",
+    "Montoya",
+    "Murillo",
+    "Nájera",
+    "Oseguera",
+    "Pacheco",
+    "Ponce",
+    "Quintanilla",
+    "Raudales",
+    "Sierra",
+    "Sosa",
+    "Soto",
+    "Tábora",
+    "Trejo",
+    "Urbina",
+    "Valladares",
+    "Varela",
+    "Villeda",
+    "Zavala",
+    "Alvarenga",
+    "Irías",
+    "Rápalo",
+    "Baquedano",
+    "Cantarero",
+    "Discua",
+    "Girón",
+    "Handal",
+    "Kattán",
+    "Ibáñez",
+    "Yáñez",
+    "Saldaña",
+    "Montaño",
+    "Cañas",
+    "Bustillo",
+    "Maradiaga",
+    "Marroquín",
+    "Martel",
+    "Mairena",
+    "Maldonado",
+    "Manzanares",
+    "Meza",
 )
 COMPANY_KINDS = (
-    "Inversiones", "Distribuidora", "Constructora", "Farmacia", "Clínica", "Hospital",
-    "Laboratorios", "Comercial", "Servicios Médicos", "Agroindustrias", "Transportes",
-    "Ferretería", "Supermercado", "Cooperativa", "Fundación", "Colegio", "Asociación",
-    "Maquiladora", "Importadora", "Consultores",
+    "Inversiones",
+    "Distribuidora",
+    "Constructora",
+    "Farmacia",
+    "Clínica",
+    "Hospital",
+    "Laboratorios",
+    "Comercial",
+    "Servicios Médicos",
+    "Agroindustrias",
+    "Transportes",
+    "Ferretería",
+    "Supermercado",
+    "Cooperativa",
+    "Fundación",
+    "Colegio",
+    "Asociación",
+    "Maquiladora",
+    "Importadora",
+    "Consultores",
 )
 COMPANY_WORDS = (
-    "La Esperanza", "San José", "El Buen Pastor", "Santa Rosa", "Del Valle",
-    "Centroamericana", "Hondureña", "Los Pinos", "El Roble", "Monte Sinaí", "La Ceibeña",
-    "Olanchana", "Atlántida", "Morazán", "Lempira", "Copán", "del Norte", "Sula", "Catracha",
-    "Maya", "Pico Bonito", "Caribe", "Montaña Verde", "San Miguel", "La Fe", "El Carmen",
-    "Nuestra Señora de Suyapa", "Los Ángeles", "Peña Blanca", "Cañaveral",
+    "La Esperanza",
+    "San José",
+    "El Buen Pastor",
+    "Santa Rosa",
+    "Del Valle",
+    "Centroamericana",
+    "Hondureña",
+    "Los Pinos",
+    "El Roble",
+    "Monte Sinaí",
+    "La Ceibeña",
+    "Olanchana",
+    "Atlántida",
+    "Morazán",
+    "Lempira",
+    "Copán",
+    "del Norte",
+    "Sula",
+    "Catracha",
+    "Maya",
+    "Pico Bonito",
+    "Caribe",
+    "Montaña Verde",
+    "San Miguel",
+    "La Fe",
+    "El Carmen",
+    "Nuestra Señora de Suyapa",
+    "Los Ángeles",
+    "Peña Blanca",
+    "Cañaveral",
 )
 COMPANY_SUFFIXES = (" S. de R.L.", " S.A.", " S.A. de C.V.", "", " S. de R.L. de C.V.")
 COLONIAS = (
-    "Col. Kennedy", "Col. Miraflores", "Col. Palmira", "Col. Las Colinas", "Col. San Ángel",
-    "Col. Hato de Enmedio", "Col. Villa Olímpica", "Col. La Peña", "Barrio El Centro",
-    "Barrio Guamilito", "Barrio La Guadalupe", "Barrio Abajo", "Res. Los Álamos",
-    "Res. Villas del Campo", "Res. Jardines del Valle", "Col. Rivera Hernández",
-    "Col. Satélite", "Col. Fesitranh", "Barrio El Benque", "Col. Alameda", "Aldea El Ocotal",
-    "Caserío Las Flores", "Col. Nueva Suyapa", "Barrio La Ronda", "Col. Tepeyac",
+    "Col. Kennedy",
+    "Col. Miraflores",
+    "Col. Palmira",
+    "Col. Las Colinas",
+    "Col. San Ángel",
+    "Col. Hato de Enmedio",
+    "Col. Villa Olímpica",
+    "Col. La Peña",
+    "Barrio El Centro",
+    "Barrio Guamilito",
+    "Barrio La Guadalupe",
+    "Barrio Abajo",
+    "Res. Los Álamos",
+    "Res. Villas del Campo",
+    "Res. Jardines del Valle",
+    "Col. Rivera Hernández",
+    "Col. Satélite",
+    "Col. Fesitranh",
+    "Barrio El Benque",
+    "Col. Alameda",
+    "Aldea El Ocotal",
+    "Caserío Las Flores",
+    "Col. Nueva Suyapa",
+    "Barrio La Ronda",
+    "Col. Tepeyac",
 )
 NOTES = (
-    "Alergia a la penicilina", "Diabético tipo 2", "Hipertensa", "Embarazada", "Prefiere WhatsApp",
-    "Paciente renal", "Toma anticoagulantes", "Llamar antes de las 5 p. m.",
-    "Ayuno confirmado por teléfono", "Alergia al yodo",
+    "Alergia a la penicilina",
+    "Diabético tipo 2",
+    "Hipertensa",
+    "Embarazada",
+    "Prefiere WhatsApp",
+    "Paciente renal",
+    "Toma anticoagulantes",
+    "Llamar antes de las 5 p. m.",
+    "Ayuno confirmado por teléfono",
+    "Alergia al yodo",
 )
-EMAIL_DOMAINS = ("gmail.com",) * 10 + ("yahoo.com",) * 3 + ("hotmail.com",) * 4 + (
-    "outlook.com", "outlook.com", "icloud.com", "yahoo.es")
+EMAIL_DOMAINS = (
+    ("gmail.com",) * 10
+    + ("yahoo.com",) * 3
+    + ("hotmail.com",) * 4
+    + ("outlook.com", "outlook.com", "icloud.com", "yahoo.es")
+)
 # share of customers living in a municipality (the rest is spread evenly)
 POPULATION = {
-    "0801": 0.16, "0501": 0.12, "0502": 0.04, "0101": 0.035, "1804": 0.03, "0601": 0.025,
-    "0301": 0.02, "0318": 0.02, "0703": 0.02, "1503": 0.015, "1501": 0.015, "0511": 0.015,
-    "0512": 0.01, "0506": 0.012, "0209": 0.012, "1807": 0.01, "0401": 0.01, "0107": 0.01,
-    "1101": 0.008, "1001": 0.006, "1301": 0.005, "1709": 0.006, "1601": 0.006,
+    "0801": 0.16,
+    "0501": 0.12,
+    "0502": 0.04,
+    "0101": 0.035,
+    "1804": 0.03,
+    "0601": 0.025,
+    "0301": 0.02,
+    "0318": 0.02,
+    "0703": 0.02,
+    "1503": 0.015,
+    "1501": 0.015,
+    "0511": 0.015,
+    "0512": 0.01,
+    "0506": 0.012,
+    "0209": 0.012,
+    "1807": 0.01,
+    "0401": 0.01,
+    "0107": 0.01,
+    "1101": 0.008,
+    "1001": 0.006,
+    "1301": 0.005,
+    "1709": 0.006,
+    "1601": 0.006,
 }
 
 COLUMNS = (
-    "uid", "type", "name", "first_name", "last_name", "name_folded", "id_number", "gender_id",
-    "date_of_birth", "age", "age_recorded_on", "phone", "secondary_phone", "email",
-    "department_id", "municipality_id", "address", "address2", "postal_code", "country",
-    "external_file", "notes", "is_blocked", "incomplete", "active", "search_text",
-    "created_at", "updated_at", "version",
+    "uid",
+    "type",
+    "name",
+    "first_name",
+    "last_name",
+    "name_folded",
+    "id_number",
+    "gender_id",
+    "date_of_birth",
+    "age",
+    "age_recorded_on",
+    "phone",
+    "secondary_phone",
+    "email",
+    "department_id",
+    "municipality_id",
+    "address",
+    "address2",
+    "postal_code",
+    "country",
+    "external_file",
+    "notes",
+    "is_blocked",
+    "incomplete",
+    "active",
+    "search_text",
+    "created_at",
+    "updated_at",
+    "version",
 )
 
 
@@ -127,8 +513,11 @@ def _zipf_weights(n: int, s: float = 0.9) -> list[float]:
 @lru_cache(maxsize=1)
 def _landline_prefixes() -> tuple[str, ...]:
     """4-digit 2xxx prefixes that ``phonenumbers`` accepts as Honduran fixed lines."""
-    return tuple(str(p) for p in range(2200, 3000)
-                 if phonenumbers.is_valid_number(phonenumbers.parse(f"{p}1234", "HN")))
+    return tuple(
+        str(p)
+        for p in range(2200, 3000)
+        if phonenumbers.is_valid_number(phonenumbers.parse(f"{p}1234", "HN"))
+    )
 
 
 def _slug(text: str) -> str:
@@ -156,7 +545,9 @@ def _drop_secondary_indexes(table: str) -> list[str]:
         return []
     rows = db.execute_sql(
         "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
-        "AND sql IS NOT NULL", (table,)).fetchall()
+        "AND sql IS NOT NULL",
+        (table,),
+    ).fetchall()
     statements = []
     for name, sql in rows:
         if sql.lstrip().upper().startswith("CREATE UNIQUE"):
@@ -171,12 +562,16 @@ def generate(count: int, rng, progress: Callable[[str], None] | None = None) -> 
     progress = progress or (lambda _text: None)
     if count <= 0:
         return 0
-    municipalities = list(Municipality.select(Municipality.id, Municipality.code,
-                                              Municipality.department).tuples())
+    municipalities = list(
+        Municipality.select(Municipality.id, Municipality.code, Municipality.department).tuples()
+    )
     genders = {code: gid for gid, code in Gender.select(Gender.id, Gender.code).tuples()}
     spread = max(0.0, 1.0 - sum(POPULATION.values())) / max(1, len(municipalities))
-    mun_cum = list(itertools.accumulate(POPULATION.get(code, 0.0) + spread
-                                        for _id, code, _dep in municipalities))
+    mun_cum = list(
+        itertools.accumulate(
+            POPULATION.get(code, 0.0) + spread for _id, code, _dep in municipalities
+        )
+    )
     female_cum, male_cum = _zipf_weights(len(FEMALE)), _zipf_weights(len(MALE))
     surname_cum = _zipf_weights(len(SURNAMES), 0.7)
     random_ = rng.random
@@ -184,6 +579,7 @@ def generate(count: int, rng, progress: Callable[[str], None] | None = None) -> 
     def pick(items, cum):
         """A weighted choice (``rng.choices`` without its per-call overhead)."""
         return items[bisect_right(cum, random_() * cum[-1])]
+
     folded = {n: fold(n) for n in FEMALE + MALE + SURNAMES}
     landlines = _landline_prefixes()
 
@@ -198,7 +594,7 @@ def generate(count: int, rng, progress: Callable[[str], None] | None = None) -> 
         seq = rng.randint(1, 300) if seq is None else seq + rng.randint(1, 3)
         sequences[key] = seq
         width = length - 8
-        return f"{code}{year:04d}{seq % 10 ** width:0{width}d}"
+        return f"{code}{year:04d}{seq % 10**width:0{width}d}"
 
     def phone() -> str:
         roll = rng.random()
@@ -209,8 +605,9 @@ def generate(count: int, rng, progress: Callable[[str], None] | None = None) -> 
 
     def one(i: int) -> tuple:
         # registered in office hours, spread from 2017 to today in insertion order
-        created = dt.datetime.combine(first_day + dt.timedelta(days=days * i // count),
-                                      dt.time(7)) + dt.timedelta(seconds=rng.randrange(36_000))
+        created = dt.datetime.combine(
+            first_day + dt.timedelta(days=days * i // count), dt.time(7)
+        ) + dt.timedelta(seconds=rng.randrange(36_000))
         created_s = created.isoformat(" ")
         mun_id, mun_code, dep_id = pick(municipalities, mun_cum)
         company = rng.random() < COMPANY_SHARE
@@ -222,13 +619,18 @@ def generate(count: int, rng, progress: Callable[[str], None] | None = None) -> 
         first = last = ""
         if company:
             kind = rng.choice(COMPANY_KINDS)
-            core = (pick(SURNAMES, surname_cum) if rng.random() < 0.5
-                    else rng.choice(COMPANY_WORDS))
+            core = pick(SURNAMES, surname_cum) if rng.random() < 0.5 else rng.choice(COMPANY_WORDS)
             name = f"{kind} {core}{rng.choice(COMPANY_SUFFIXES)}"
             name_folded = fold(name)
             id_number = identity(birth_code, rng.randint(1960, today.year - 1), 14)
-            email = (f"{rng.choice(('info', 'ventas', 'contabilidad', 'rrhh'))}@"
-                     f"{_slug(kind)[:6]}{_slug(core)[:10]}.hn") if rng.random() < 0.7 else ""
+            email = (
+                (
+                    f"{rng.choice(('info', 'ventas', 'contabilidad', 'rrhh'))}@"
+                    f"{_slug(kind)[:6]}{_slug(core)[:10]}.hn"
+                )
+                if rng.random() < 0.7
+                else ""
+            )
         else:
             woman = rng.random() < 0.55
             gender = genders["F" if woman else "M"] if rng.random() > 0.01 else genders["O"]
@@ -243,8 +645,15 @@ def generate(count: int, rng, progress: Callable[[str], None] | None = None) -> 
             name = f"{first} {last}"
             name_folded = " ".join(folded[p] for p in given + surnames)
             roll = rng.random()
-            years = (rng.randint(0, 12) if roll < 0.14 else rng.randint(13, 59) if roll < 0.78
-                     else rng.randint(60, 79) if roll < 0.95 else rng.randint(80, 101))
+            years = (
+                rng.randint(0, 12)
+                if roll < 0.14
+                else rng.randint(13, 59)
+                if roll < 0.78
+                else rng.randint(60, 79)
+                if roll < 0.95
+                else rng.randint(80, 101)
+            )
             created_day = created.date()
             if rng.random() < 0.7:
                 dob = created_day - dt.timedelta(days=years * 365.25 + rng.randint(0, 364))
@@ -270,21 +679,47 @@ def generate(count: int, rng, progress: Callable[[str], None] | None = None) -> 
             address = f"{rng.choice(COLONIAS)}, casa {rng.randint(1, 900)}"
         notes = rng.choice(NOTES) if rng.random() < 0.03 else ""
         external = f"EXP-{rng.randint(10_000, 999_999)}" if rng.random() < 0.1 else ""
-        search_text = " ".join(p for p in (name_folded, id_number or "", national,
-                                           "504" + national, email) if p)
+        search_text = " ".join(
+            p for p in (name_folded, id_number or "", national, "504" + national, email) if p
+        )
         uid = str(uuid.UUID(int=rng.getrandbits(128), version=4))
         return (
-            uid, "empresa" if company else "cliente", name, first, last, name_folded, id_number,
-            gender, dob.isoformat() if dob else None, age,
-            recorded.isoformat() if recorded else None, e164, second, email, dep_id, mun_id,
-            address, "", "", "Honduras", external, notes, rng.random() < 0.01, incomplete,
-            active, search_text, created_s, created_s, 1,
+            uid,
+            "empresa" if company else "cliente",
+            name,
+            first,
+            last,
+            name_folded,
+            id_number,
+            gender,
+            dob.isoformat() if dob else None,
+            age,
+            recorded.isoformat() if recorded else None,
+            e164,
+            second,
+            email,
+            dep_id,
+            mun_id,
+            address,
+            "",
+            "",
+            "Honduras",
+            external,
+            notes,
+            rng.random() < 0.01,
+            incomplete,
+            active,
+            search_text,
+            created_s,
+            created_s,
+            1,
         )
 
     table = Customer._meta.table_name
     placeholders = ", ".join([db.param] * len(COLUMNS))
-    sql = (f"INSERT INTO {table} ({', '.join(COLUMNS)}) VALUES ({placeholders}) "
-           "ON CONFLICT DO NOTHING")
+    sql = (
+        f"INSERT INTO {table} ({', '.join(COLUMNS)}) VALUES ({placeholders}) ON CONFLICT DO NOTHING"
+    )
     bulk = count >= REBUILD_THRESHOLD
     inserted = 0
     indexes: list[str] = []

@@ -20,6 +20,7 @@ multi-row INSERT on PostgreSQL), one transaction per batch of requests; 2,000,00
 requests with their ~6 million lines and ~10 million history events took 6.5 minutes on
 the development machine (about a third of it in the inserts, the rest building rows).
 """
+
 from __future__ import annotations
 
 import bisect
@@ -60,30 +61,105 @@ CANCEL_REASONS = (
     "Paciente trasladado a otro centro",
     "Paciente no cumplió el ayuno requerido",
 )
-MANUAL_DISCOUNTS = ((10, "Convenio con empresa"), (15, "Cortesía médica"), (20, "Empleado del laboratorio"),
-                    (25, "Campaña de salud"), (50, "Paciente de escasos recursos (trabajo social)"))
-CLINICAL_INFO = (
-    "", "", "", "", "", "Control anual", "Chequeo preoperatorio", "Control de diabetes",
-    "Control prenatal", "Fiebre de 3 días", "Sospecha de dengue", "Dolor abdominal",
-    "Control de hipertensión", "Evaluación preempleo", "Fatiga y mareos", "Infección urinaria recurrente",
-    "Control de tiroides", "Seguimiento de anemia",
+MANUAL_DISCOUNTS = (
+    (10, "Convenio con empresa"),
+    (15, "Cortesía médica"),
+    (20, "Empleado del laboratorio"),
+    (25, "Campaña de salud"),
+    (50, "Paciente de escasos recursos (trabajo social)"),
 )
-NOTES = ("", "", "", "", "", "", "", "", "Paciente en ayunas", "Entregar resultados por WhatsApp",
-         "Llamar al médico al tener resultados", "Paciente con dificultad para la venopunción")
+CLINICAL_INFO = (
+    "",
+    "",
+    "",
+    "",
+    "",
+    "Control anual",
+    "Chequeo preoperatorio",
+    "Control de diabetes",
+    "Control prenatal",
+    "Fiebre de 3 días",
+    "Sospecha de dengue",
+    "Dolor abdominal",
+    "Control de hipertensión",
+    "Evaluación preempleo",
+    "Fatiga y mareos",
+    "Infección urinaria recurrente",
+    "Control de tiroides",
+    "Seguimiento de anemia",
+)
+NOTES = (
+    "",
+    "",
+    "",
+    "",
+    "",
+    "",
+    "",
+    "",
+    "Paciente en ayunas",
+    "Entregar resultados por WhatsApp",
+    "Llamar al médico al tener resultados",
+    "Paciente con dificultad para la venopunción",
+)
 USERS = ("recepcion1", "recepcion2", "recepcion3", "supervisor", "laboratorio")
 MOST_POPULAR = ("hemograma", "glucosa", "examen general de orina")
-POPULAR = ("hemograma", "glucosa", "orina", "heces", "creatinina", "colesterol", "triglic",
-           "acido urico", "tsh", "hba1c", "glicosilada", "embarazo", "dengue", "tipeo")
+POPULAR = (
+    "hemograma",
+    "glucosa",
+    "orina",
+    "heces",
+    "creatinina",
+    "colesterol",
+    "triglic",
+    "acido urico",
+    "tsh",
+    "hba1c",
+    "glicosilada",
+    "embarazo",
+    "dengue",
+    "tipeo",
+)
 
 REQUEST_COLUMNS = (
-    "id", "request_number", "patient_id", "doctor_id", "priority", "status", "source",
-    "clinical_info", "notes", "total_amount", "discount_amount", "net_amount", "discount_percent",
-    "discount_kind", "discount_reason", "branch_id", "requested_at", "completed_at",
-    "cancelled_at", "cancellation_reason", "created_by", "updated_at", "version",
-    "status_rank", "priority_rank",
+    "id",
+    "request_number",
+    "patient_id",
+    "doctor_id",
+    "priority",
+    "status",
+    "source",
+    "clinical_info",
+    "notes",
+    "total_amount",
+    "discount_amount",
+    "net_amount",
+    "discount_percent",
+    "discount_kind",
+    "discount_reason",
+    "branch_id",
+    "requested_at",
+    "completed_at",
+    "cancelled_at",
+    "cancellation_reason",
+    "created_by",
+    "updated_at",
+    "version",
+    "status_rank",
+    "priority_rank",
 )
-LINE_COLUMNS = ("id", "lab_request_id", "investigation_id", "parent_line_id", "status", "price",
-                "discount", "net_price", "notes", "created_at")
+LINE_COLUMNS = (
+    "id",
+    "lab_request_id",
+    "investigation_id",
+    "parent_line_id",
+    "status",
+    "price",
+    "discount",
+    "net_price",
+    "notes",
+    "created_at",
+)
 EVENT_COLUMNS = ("id", "lab_request_id", "at", "action", "detail", "by")
 
 
@@ -131,7 +207,9 @@ def _insert(table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
         return
     target = Table(table, columns).bind(db)
     for start in range(0, len(rows), 1000):
-        target.insert(rows[start:start + 1000], columns=[getattr(target, c) for c in columns]).execute()
+        target.insert(
+            rows[start : start + 1000], columns=[getattr(target, c) for c in columns]
+        ).execute()
 
 
 # --- what exists -----------------------------------------------------------------------
@@ -162,18 +240,31 @@ class _World:
         # Regular patients (chronic controls, pregnancies) come back many times.
         self.regulars = [rng.randrange(n) for _ in range(max(1, n // 20))] if n else []
 
-        doctors = [d for (d,) in Referrer.select(Referrer.id).where(Referrer.active == True)  # noqa: E712
-                   .order_by(Referrer.id).tuples()]
+        doctors = [
+            d
+            for (d,) in Referrer.select(Referrer.id)
+            .where(Referrer.active == True)  # noqa: E712
+            .order_by(Referrer.id)
+            .tuples()
+        ]
         rng.shuffle(doctors)
         self.doctors = doctors
         self.doctor_cum = _cum(1.0 / (i + 1) ** 0.8 for i in range(len(doctors)))
 
-        rows = list(Investigation.select(Investigation.id, Investigation.name, Investigation.price,
-                                         Investigation.is_panel)
-                    .where(Investigation.active == True).order_by(Investigation.id).tuples())  # noqa: E712
+        rows = list(
+            Investigation.select(
+                Investigation.id, Investigation.name, Investigation.price, Investigation.is_panel
+            )
+            .where(Investigation.active == True)
+            .order_by(Investigation.id)
+            .tuples()
+        )  # noqa: E712
         members: dict[int, list[int]] = {}
-        for panel, member in (PanelMember.select(PanelMember.panel, PanelMember.member)
-                              .order_by(PanelMember.panel, PanelMember.position, PanelMember.id).tuples()):
+        for panel, member in (
+            PanelMember.select(PanelMember.panel, PanelMember.member)
+            .order_by(PanelMember.panel, PanelMember.position, PanelMember.id)
+            .tuples()
+        ):
             members.setdefault(panel, []).append(member)
         self.members = members
         self.price = {iid: int(price * SCALE) for iid, _name, price, _panel in rows}
@@ -194,8 +285,12 @@ class _World:
         self.tests = [r[0] for r in rows_sorted]
         self.test_cum = _cum(weights)
 
-        branches = list(Branch.select(Branch.id, Branch.code).where(Branch.active == True)  # noqa: E712
-                        .order_by(Branch.id).tuples())
+        branches = list(
+            Branch.select(Branch.id, Branch.code)
+            .where(Branch.active == True)  # noqa: E712
+            .order_by(Branch.id)
+            .tuples()
+        )
         default = settings.get("default_branch_id")
         self.branches = branches
         self.branch_cum = _cum(3.0 if bid == default else 2.0 for bid, _code in branches)
@@ -204,7 +299,11 @@ class _World:
 
     def patient(self, rng) -> int:
         while True:
-            index = rng.choice(self.regulars) if rng.random() < 0.25 else rng.randrange(len(self.patient_ids))
+            index = (
+                rng.choice(self.regulars)
+                if rng.random() < 0.25
+                else rng.randrange(len(self.patient_ids))
+            )
             if not self.patient_company[index] or rng.random() < 0.3:
                 return index
 
@@ -236,7 +335,9 @@ def _days(count: int, rng, now: dt.datetime) -> list[tuple[dt.date, int]]:
     total = sum(weights)
     exact = [count * w / total for w in weights]
     counts = [int(x) for x in exact]
-    for i in sorted(range(DAYS), key=lambda i: exact[i] - counts[i], reverse=True)[:count - sum(counts)]:
+    for i in sorted(range(DAYS), key=lambda i: exact[i] - counts[i], reverse=True)[
+        : count - sum(counts)
+    ]:
         counts[i] += 1
     return [(first + dt.timedelta(days=i), c) for i, c in enumerate(counts)]
 
@@ -247,14 +348,27 @@ def _status_for(rng, age: dt.timedelta) -> str:
     if hours < 2:
         return "pending" if r < 0.6 else "sample_collected" if r < 0.96 else "cancelled"
     if hours < 12:
-        table = ((0.12, "pending"), (0.35, "sample_collected"), (0.7, "in_progress"),
-                 (0.85, "partial_result"), (0.97, "completed"))
+        table = (
+            (0.12, "pending"),
+            (0.35, "sample_collected"),
+            (0.7, "in_progress"),
+            (0.85, "partial_result"),
+            (0.97, "completed"),
+        )
     elif hours < 72:
-        table = ((0.02, "sample_collected"), (0.12, "in_progress"), (0.27, "partial_result"),
-                 (0.96, "completed"))
+        table = (
+            (0.02, "sample_collected"),
+            (0.12, "in_progress"),
+            (0.27, "partial_result"),
+            (0.96, "completed"),
+        )
     else:  # a few stay behind: patients who never came back, send-out tests awaited
-        table = ((0.002, "pending"), (0.003, "sample_collected"), (0.005, "partial_result"),
-                 (0.956, "completed"))
+        table = (
+            (0.002, "pending"),
+            (0.003, "sample_collected"),
+            (0.005, "partial_result"),
+            (0.956, "completed"),
+        )
     for limit, status in table:
         if r < limit:
             return status
@@ -270,13 +384,19 @@ def generate(count: int, rng, progress: Callable[[str], None] | None = None) -> 
         return 0
     world = _World(rng)
     if not world.ok:
-        progress("Solicitudes: faltan pacientes, médicos, investigaciones o sucursales; no se generaron.")
+        progress(
+            "Solicitudes: faltan pacientes, médicos, investigaciones o sucursales; no se generaron."
+        )
         return 0
     rules = request_pricing.AgeRules.from_settings()  # the same rule as the entry screen
     youngest = min(rules.senior_age, rules.elder_age)
     codes = dict(world.branches)
-    counters = {(b, y): n for b, y, n in RequestCounter.select(
-        RequestCounter.branch, RequestCounter.year, RequestCounter.last_number).tuples()}
+    counters = {
+        (b, y): n
+        for b, y, n in RequestCounter.select(
+            RequestCounter.branch, RequestCounter.year, RequestCounter.last_number
+        ).tuples()
+    }
     next_request = (LabRequest.select(fn.MAX(LabRequest.id)).scalar() or 0) + 1
     next_line = (RequestLine.select(fn.MAX(RequestLine.id)).scalar() or 0) + 1
     next_event = (RequestEvent.select(fn.MAX(RequestEvent.id)).scalar() or 0) + 1
@@ -296,9 +416,12 @@ def generate(count: int, rng, progress: Callable[[str], None] | None = None) -> 
             _insert("request_line", LINE_COLUMNS, line_rows)
             _insert("request_event", EVENT_COLUMNS, event_rows)
             for branch_id, year in touched:
-                RequestCounter.insert(branch=branch_id, year=year, last_number=counters[(branch_id, year)]) \
-                    .on_conflict(conflict_target=[RequestCounter.branch, RequestCounter.year],
-                                 update={RequestCounter.last_number: counters[(branch_id, year)]}).execute()
+                RequestCounter.insert(
+                    branch=branch_id, year=year, last_number=counters[(branch_id, year)]
+                ).on_conflict(
+                    conflict_target=[RequestCounter.branch, RequestCounter.year],
+                    update={RequestCounter.last_number: counters[(branch_id, year)]},
+                ).execute()
         req_rows.clear()
         line_rows.clear()
         event_rows.clear()
@@ -311,8 +434,14 @@ def generate(count: int, rng, progress: Callable[[str], None] | None = None) -> 
         # Mornings are the busiest (fasting samples); today, nothing after now.
         midnight = dt.datetime.combine(day, dt.time())
         last = closing if day < today else max(opening, min(closing, now.hour + now.minute / 60))
-        stamps = sorted(min(now, midnight + dt.timedelta(seconds=int(rng.triangular(opening, last, min(busy, last)) * 3600)))
-                        for _ in range(n))
+        stamps = sorted(
+            min(
+                now,
+                midnight
+                + dt.timedelta(seconds=int(rng.triangular(opening, last, min(busy, last)) * 3600)),
+            )
+            for _ in range(n)
+        )
         for at in stamps:
             request_id = next_request
             next_request += 1
@@ -327,13 +456,22 @@ def generate(count: int, rng, progress: Callable[[str], None] | None = None) -> 
             patient_id = world.patient_ids[index]
             doctor_id = _pick(rng, world.doctors, world.doctor_cum)
             source_roll = rng.random()
-            source = ("walk_in" if source_roll < 0.65 else "external" if source_roll < 0.8
-                      else "in_patient" if source_roll < 0.92 else "emergency")
+            source = (
+                "walk_in"
+                if source_roll < 0.65
+                else "external"
+                if source_roll < 0.8
+                else "in_patient"
+                if source_roll < 0.92
+                else "emergency"
+            )
             prio_roll = rng.random()
             if source == "emergency":
                 priority = "stat" if prio_roll < 0.5 else "urgent" if prio_roll < 0.9 else "routine"
             else:
-                priority = "routine" if prio_roll < 0.8 else "urgent" if prio_roll < 0.95 else "stat"
+                priority = (
+                    "routine" if prio_roll < 0.8 else "urgent" if prio_roll < 0.95 else "stat"
+                )
 
             # Discount: age on the request date, or now and then a manual one.
             packed_day = at.year * 10000 + at.month * 100 + at.day
@@ -343,7 +481,9 @@ def generate(count: int, rng, progress: Callable[[str], None] | None = None) -> 
                     age = (packed_day - world.patient_dob[index]) // 10000
                 elif world.patient_age[index] >= 0:
                     recorded = world.patient_recorded[index]
-                    age = world.patient_age[index] + (max(0, (packed_day - recorded) // 10000) if recorded else 0)
+                    age = world.patient_age[index] + (
+                        max(0, (packed_day - recorded) // 10000) if recorded else 0
+                    )
             kind, parts, percent, reason = "", (0, 1), Decimal(0), ""
             if age is not None and age >= youngest:
                 percent = rules.percent_for(age)
@@ -388,10 +528,21 @@ def generate(count: int, rng, progress: Callable[[str], None] | None = None) -> 
             when = at
             reached = FLOW.index(status) if status in FLOW else rng.randint(0, 1)
             for step in range(1, reached + 1):
-                when = min(now, when + dt.timedelta(minutes=rng.randint(5, 40) if step == 1
-                                                    else rng.randint(20, 600)))
-                events.append((when, "status", f"{STATUS_LABELS[FLOW[step - 1]]} → {STATUS_LABELS[FLOW[step]]}",
-                               rng.choice(USERS[3:])))
+                when = min(
+                    now,
+                    when
+                    + dt.timedelta(
+                        minutes=rng.randint(5, 40) if step == 1 else rng.randint(20, 600)
+                    ),
+                )
+                events.append(
+                    (
+                        when,
+                        "status",
+                        f"{STATUS_LABELS[FLOW[step - 1]]} → {STATUS_LABELS[FLOW[step]]}",
+                        rng.choice(USERS[3:]),
+                    )
+                )
             if status == "completed":
                 completed_at = when
             if status == "cancelled":
@@ -406,15 +557,49 @@ def generate(count: int, rng, progress: Callable[[str], None] | None = None) -> 
                 d = _discount(price, parts)
                 total += price
                 discount += d
-                line_rows.append((line_id, request_id, inv, parent, line_status, price, d, price - d, "", created))
-            req_rows.append((
-                request_id, number, patient_id, doctor_id, priority, status, source,
-                rng.choice(CLINICAL_INFO), rng.choice(NOTES), total, discount, total - discount,
-                int(percent * SCALE), kind, reason, branch_id, created,
-                str(completed_at) if completed_at else None,
-                str(cancelled_at) if cancelled_at else None, cancel_reason, user,
-                str(when), len(events), STATUS_RANK[status], PRIORITY_RANK[priority],
-            ))
+                line_rows.append(
+                    (
+                        line_id,
+                        request_id,
+                        inv,
+                        parent,
+                        line_status,
+                        price,
+                        d,
+                        price - d,
+                        "",
+                        created,
+                    )
+                )
+            req_rows.append(
+                (
+                    request_id,
+                    number,
+                    patient_id,
+                    doctor_id,
+                    priority,
+                    status,
+                    source,
+                    rng.choice(CLINICAL_INFO),
+                    rng.choice(NOTES),
+                    total,
+                    discount,
+                    total - discount,
+                    int(percent * SCALE),
+                    kind,
+                    reason,
+                    branch_id,
+                    created,
+                    str(completed_at) if completed_at else None,
+                    str(cancelled_at) if cancelled_at else None,
+                    cancel_reason,
+                    user,
+                    str(when),
+                    len(events),
+                    STATUS_RANK[status],
+                    PRIORITY_RANK[priority],
+                )
+            )
             for when_at, action, detail, by in events:
                 event_rows.append((next_event, request_id, str(when_at), action, detail, by))
                 next_event += 1
@@ -425,7 +610,9 @@ def generate(count: int, rng, progress: Callable[[str], None] | None = None) -> 
     flush()
     if not is_sqlite():
         for table in ("lab_request", "request_line", "request_event"):
-            db.execute_sql(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                           f"(SELECT COALESCE(MAX(id), 1) FROM {table}))")
+            db.execute_sql(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                f"(SELECT COALESCE(MAX(id), 1) FROM {table}))"
+            )
     progress(f"Solicitudes: {made:,} creadas.".replace(",", "."))
     return made

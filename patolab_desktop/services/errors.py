@@ -1,4 +1,5 @@
 """Errors raised by services; their messages are shown to the user as they are (Spanish)."""
+
 from __future__ import annotations
 
 

@@ -20,6 +20,7 @@ department, municipality; ``include_inactive`` is ignored), sorted by name:
 UTF-8 with BOM, streamed by one database cursor and written to a temporary file that
 replaces the destination only when complete.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -30,8 +31,17 @@ from . import audit, csvio, session
 from .customer_search import iter_export_tuples
 from .customers import CustomerFilter, format_id_number, format_phone
 
-CUSTOMER_COLUMNS = ["Nombre", "Identidad/RTN", "Tipo", "Edad", "Género", "Teléfono",
-                    "Estado/Departamento", "Ciudad", "Correo"]
+CUSTOMER_COLUMNS = [
+    "Nombre",
+    "Identidad/RTN",
+    "Tipo",
+    "Edad",
+    "Género",
+    "Teléfono",
+    "Estado/Departamento",
+    "Ciudad",
+    "Correo",
+]
 CUSTOMER_FILE_NAME = "clientes_patolab.csv"
 CSV_TYPE_LABELS = {"cliente": "Cliente", "empresa": "Empresa"}
 _TEXT_COLUMNS = [0, 1, 2, 4, 5, 6, 7, 8]  # every column but Edad (an integer)
@@ -53,11 +63,21 @@ def _customer_rows(filters: CustomerFilter):
     key_today = (today.month, today.day)
     labels = CSV_TYPE_LABELS
     # full numbers only for holders of patients.view_sensitive (decided once, not per row)
-    id_text = (format_id_number if session.has("patients.view_sensitive")
-               else audit.mask_id_number)
+    id_text = format_id_number if session.has("patients.view_sensitive") else audit.mask_id_number
     phone_text, years_of = format_phone, _years
-    for (name, id_number, kind, born, age, recorded, gender, phone, department, municipality,
-         email) in iter_export_tuples(filters):
+    for (
+        name,
+        id_number,
+        kind,
+        born,
+        age,
+        recorded,
+        gender,
+        phone,
+        department,
+        municipality,
+        email,
+    ) in iter_export_tuples(filters):
         if born is not None:
             years = str(max(years_of(born, today, key_today), 0))
         elif age is not None:
@@ -65,20 +85,43 @@ def _customer_rows(filters: CustomerFilter):
             years = str(age + max(extra, 0))
         else:
             years = ""
-        yield (name, id_text(id_number), labels.get(kind, kind), years, gender or "",
-               phone_text(phone), department or "", municipality or "", email)
+        yield (
+            name,
+            id_text(id_number),
+            labels.get(kind, kind),
+            years,
+            gender or "",
+            phone_text(phone),
+            department or "",
+            municipality or "",
+            email,
+        )
 
 
-def export_customers(filters: CustomerFilter, path, progress: Callable | None = None,
-                     cancelled: Callable[[], bool] | None = None) -> int:
+def export_customers(
+    filters: CustomerFilter,
+    path,
+    progress: Callable | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> int:
     """Write the active customers matching ``filters`` to ``path``; returns the row count
     (0 when ``cancelled()`` turned true: then no file is written).
 
     Requires ``exports.run``; writes one audit row (file name and row count, no data)."""
     session.require("exports.run")
-    count = csvio.write_csv(path, CUSTOMER_COLUMNS, _customer_rows(filters),
-                            text_columns=_TEXT_COLUMNS, progress=progress, cancelled=cancelled)
+    count = csvio.write_csv(
+        path,
+        CUSTOMER_COLUMNS,
+        _customer_rows(filters),
+        text_columns=_TEXT_COLUMNS,
+        progress=progress,
+        cancelled=cancelled,
+    )
     if not (cancelled is not None and cancelled()):
-        audit.record("export", "customer", None,
-                     detail=f"Exportación de clientes a {Path(path).name}: {count} filas.")
+        audit.record(
+            "export",
+            "customer",
+            None,
+            detail=f"Exportación de clientes a {Path(path).name}: {count} filas.",
+        )
     return count

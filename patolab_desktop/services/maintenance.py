@@ -1,4 +1,5 @@
 """Integrity and schema checks."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -21,11 +22,11 @@ class CheckReport:
 
     def lines(self) -> list[str]:
         lines = [
-            translate("services.maintenance", "Base de datos: {target}").format(
-                target=self.target),
-            translate("services.maintenance",
-                      "Versión del esquema: {version} (esta aplicación: {expected})").format(
-                version=self.schema_version, expected=self.expected_version),
+            translate("services.maintenance", "Base de datos: {target}").format(target=self.target),
+            translate(
+                "services.maintenance",
+                "Versión del esquema: {version} (esta aplicación: {expected})",
+            ).format(version=self.schema_version, expected=self.expected_version),
         ]
         if self.ok:
             lines.append(translate("services.maintenance", "Integridad: correcta"))
@@ -43,9 +44,11 @@ def check(quick: bool = False) -> CheckReport:
         expected_version=SCHEMA_VERSION,
     )
     if report.schema_version != SCHEMA_VERSION:
-        report.problems.append(translate(
-            "services.maintenance", "versión del esquema {version}, se esperaba {expected}"
-        ).format(version=report.schema_version, expected=SCHEMA_VERSION))
+        report.problems.append(
+            translate(
+                "services.maintenance", "versión del esquema {version}, se esperaba {expected}"
+            ).format(version=report.schema_version, expected=SCHEMA_VERSION)
+        )
     if is_sqlite(database):
         pragma = "quick_check" if quick else "integrity_check"
         rows = [r[0] for r in database.execute_sql(f"PRAGMA {pragma}").fetchall()]
@@ -53,14 +56,19 @@ def check(quick: bool = False) -> CheckReport:
             report.problems.extend(f"{pragma}: {r}" for r in rows)
         if not quick:
             for table, rowid, parent, _fk in database.execute_sql("PRAGMA foreign_key_check"):
-                report.problems.append(translate(
-                    "services.maintenance", "clave foránea rota: {table} fila {row} → {parent}"
-                ).format(table=table, row=rowid, parent=parent))
+                report.problems.append(
+                    translate(
+                        "services.maintenance", "clave foránea rota: {table} fila {row} → {parent}"
+                    ).format(table=table, row=rowid, parent=parent)
+                )
             try:
                 database.execute_sql(
                     "INSERT INTO customer_fts(customer_fts, rank) VALUES ('integrity-check', 1)"
                 )
             except Exception as exc:  # sqlite3.DatabaseError: the index disagrees with its table
-                report.problems.append(translate(
-                    "services.maintenance", "índice de búsqueda: {error}").format(error=exc))
+                report.problems.append(
+                    translate("services.maintenance", "índice de búsqueda: {error}").format(
+                        error=exc
+                    )
+                )
     return report

@@ -4,6 +4,7 @@ A page is asked for with the cursor of the last row already shown, never with an
 OFFSET, so page 10,000 costs what page 1 costs. Rows come back as plain dicts so a
 table model can show them without touching the database again.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

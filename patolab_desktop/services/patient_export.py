@@ -5,6 +5,7 @@ and written by ``csvio.write_csv`` (UTF-8 with BOM, formula neutralisation, temp
 renamed at the end: a cancelled or failed export leaves no file). Only active customers
 are exported; the filters are the customers list's. The export is audited.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -31,8 +32,12 @@ def _rows(filters: CustomerFilter) -> Iterator[tuple[str, str, str, str]]:
         )
 
 
-def export_patients(filters: CustomerFilter | None, path, progress: Callable | None = None,
-                    cancelled: Callable[[], bool] | None = None) -> int:
+def export_patients(
+    filters: CustomerFilter | None,
+    path,
+    progress: Callable | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> int:
     """Write the active customers matching ``filters`` to ``path``; returns the row count.
 
     A cancelled export writes nothing and is not audited.
@@ -50,6 +55,10 @@ def export_patients(filters: CustomerFilter | None, path, progress: Callable | N
     count = csvio.write_csv(path, COLUMNS, _rows(filters), progress=report, cancelled=cancelled)
     if cancelled is not None and cancelled():
         return count
-    audit.record("export", "customer", None,
-                 detail=f"Exportación de pacientes a {Path(path).name}: {count} filas.")
+    audit.record(
+        "export",
+        "customer",
+        None,
+        detail=f"Exportación de pacientes a {Path(path).name}: {count} filas.",
+    )
     return count

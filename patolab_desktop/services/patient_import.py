@@ -28,6 +28,7 @@ Validation and normalisation are the customers service's (``customers.validate_i
 ``normalise_phone``, ``normalise_id_number``); this module only reads files and maps
 texts (gender, department, municipality names) to ids.
 """
+
 from __future__ import annotations
 
 import csv
@@ -69,32 +70,78 @@ class ImportCancelled(PatientImportError):
     """The user cancelled; nothing was written."""
 
     def __init__(self, message: str = ""):
-        super().__init__(message or translate(
-            "services.patient_import", "Importación cancelada: no se guardó ningún cambio."))
+        super().__init__(
+            message
+            or translate(
+                "services.patient_import", "Importación cancelada: no se guardó ningún cambio."
+            )
+        )
 
 
 # --- columns ------------------------------------------------------------------------------
 
 # canonical field -> accepted header names (compared after ``header_key``)
 COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
-    "name": ("nombre", "name", "full_name", "nombre completo", "fullname", "paciente",
-             "nombre del paciente", "nombre y apellidos"),
-    "phone": ("telefono", "teléfono", "phone", "celular", "movil", "móvil", "mobile",
-              "tel", "phone number", "numero de telefono", "telefono celular", "whatsapp"),
+    "name": (
+        "nombre",
+        "name",
+        "full_name",
+        "nombre completo",
+        "fullname",
+        "paciente",
+        "nombre del paciente",
+        "nombre y apellidos",
+    ),
+    "phone": (
+        "telefono",
+        "teléfono",
+        "phone",
+        "celular",
+        "movil",
+        "móvil",
+        "mobile",
+        "tel",
+        "phone number",
+        "numero de telefono",
+        "telefono celular",
+        "whatsapp",
+    ),
     "email": ("email", "correo", "correo electronico", "correo electrónico", "e-mail", "mail"),
-    "id_number": ("dui", "dni", "identidad", "id_number", "rtn", "identidad/rtn",
-                  "numero de identidad", "cedula", "documento"),
+    "id_number": (
+        "dui",
+        "dni",
+        "identidad",
+        "id_number",
+        "rtn",
+        "identidad/rtn",
+        "numero de identidad",
+        "cedula",
+        "documento",
+    ),
     "type": ("tipo", "type", "tipo de cliente"),
     "gender": ("genero", "género", "gender", "sexo", "sex"),
     "age": ("edad", "age"),
-    "date_of_birth": ("fecha de nacimiento", "date_of_birth", "date of birth", "fecha nacimiento",
-                      "nacimiento", "birth date", "birthdate", "dob"),
+    "date_of_birth": (
+        "fecha de nacimiento",
+        "date_of_birth",
+        "date of birth",
+        "fecha nacimiento",
+        "nacimiento",
+        "birth date",
+        "birthdate",
+        "dob",
+    ),
     "department": ("departamento", "estado", "state", "estado/departamento", "department"),
     "municipality": ("municipio", "ciudad", "city", "municipality"),
     "address": ("direccion", "dirección", "address", "domicilio"),
     "notes": ("notas", "notes", "nota", "observaciones"),
-    "secondary_phone": ("telefono secundario", "secondary_phone", "telefono 2", "otro telefono",
-                        "phone 2"),
+    "secondary_phone": (
+        "telefono secundario",
+        "secondary_phone",
+        "telefono 2",
+        "otro telefono",
+        "phone 2",
+    ),
     "external_file": ("expediente", "external_file", "expediente externo"),
 }
 REQUIRED_COLUMNS = ("name", "phone")
@@ -120,8 +167,11 @@ _DATA_LABELS = {
 
 
 # file column (``COLUMN_ALIASES``) -> its field in ``_DATA_LABELS`` where the names differ
-_COLUMN_FIELDS = {"gender": "gender_id", "department": "department_id",
-                  "municipality": "municipality_id"}
+_COLUMN_FIELDS = {
+    "gender": "gender_id",
+    "department": "department_id",
+    "municipality": "municipality_id",
+}
 
 
 def _label(key: str) -> str:
@@ -162,14 +212,23 @@ def missing_columns_message(columns: dict[str, int]) -> str:
     for name in REQUIRED_COLUMNS:
         if name not in columns:
             names = ", ".join(COLUMN_ALIASES[name][:4])
-            parts.append(translate("services.patient_import", "la del {field} ({names})").format(
-                field=_label(_COLUMN_FIELDS.get(name, name)), names=names))
+            parts.append(
+                translate("services.patient_import", "la del {field} ({names})").format(
+                    field=_label(_COLUMN_FIELDS.get(name, name)), names=names
+                )
+            )
     if len(parts) == 1:
-        text = translate("services.patient_import", "Falta la columna obligatoria {columns}. "
-                         "Revise la primera línea del archivo (los nombres de las columnas).")
+        text = translate(
+            "services.patient_import",
+            "Falta la columna obligatoria {columns}. "
+            "Revise la primera línea del archivo (los nombres de las columnas).",
+        )
     else:
-        text = translate("services.patient_import", "Faltan las columnas obligatorias {columns}. "
-                         "Revise la primera línea del archivo (los nombres de las columnas).")
+        text = translate(
+            "services.patient_import",
+            "Faltan las columnas obligatorias {columns}. "
+            "Revise la primera línea del archivo (los nombres de las columnas).",
+        )
     return text.format(columns=translate("services.patient_import", " y ").join(parts))
 
 
@@ -234,10 +293,15 @@ class ImportPlan:
         return sum(1 for r in self.updated if not r.changes)
 
     def summary(self) -> str:
-        return translate("services.patient_import", "{total} filas: {created} nuevas, {updated} "
-                         "actualizaciones, {rejected} rechazadas").format(
-            total=self.total, created=len(self.created), updated=len(self.updated),
-            rejected=len(self.rejected))
+        return translate(
+            "services.patient_import",
+            "{total} filas: {created} nuevas, {updated} actualizaciones, {rejected} rechazadas",
+        ).format(
+            total=self.total,
+            created=len(self.created),
+            updated=len(self.updated),
+            rejected=len(self.rejected),
+        )
 
 
 @dataclass
@@ -265,34 +329,42 @@ def read_text(path: str | os.PathLike) -> tuple[str, str]:
     except PatientImportError:
         raise
     except IsADirectoryError:
-        raise PatientImportError(translate(
-            "services.patient_import", "No es un archivo: {path}").format(path=path)) from None
+        raise PatientImportError(
+            translate("services.patient_import", "No es un archivo: {path}").format(path=path)
+        ) from None
     except FileNotFoundError:
-        raise PatientImportError(translate(
-            "services.patient_import", "No existe el archivo: {path}").format(path=path)) from None
+        raise PatientImportError(
+            translate("services.patient_import", "No existe el archivo: {path}").format(path=path)
+        ) from None
     except OSError as exc:
-        raise PatientImportError(translate(
-            "services.patient_import", "No se pudo leer el archivo {path}: {error}").format(
-                path=path, error=exc.strerror or exc)) from None
+        raise PatientImportError(
+            translate(
+                "services.patient_import", "No se pudo leer el archivo {path}: {error}"
+            ).format(path=path, error=exc.strerror or exc)
+        ) from None
     if len(raw) > MAX_BYTES:  # grew while we looked
         raise PatientImportError(_too_big(len(raw)))
     return decode(raw)
 
 
 def _too_big(size: int) -> str:
-    return translate("services.patient_import",
-                     "El archivo pesa {size} MB y el máximo para importar es {max} MB. "
-                     "Divídalo en archivos más pequeños.").format(
-        size=f"{size / (1024 * 1024):.1f}", max=MAX_BYTES // (1024 * 1024))
+    return translate(
+        "services.patient_import",
+        "El archivo pesa {size} MB y el máximo para importar es {max} MB. "
+        "Divídalo en archivos más pequeños.",
+    ).format(size=f"{size / (1024 * 1024):.1f}", max=MAX_BYTES // (1024 * 1024))
 
 
 def decode(raw: bytes) -> tuple[str, str]:
     """UTF-8 (with or without BOM), strictly, else Windows-1252; NFC-normalised text."""
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise PatientImportError(translate(
-            "services.patient_import",
-            "El archivo está en UTF-16. Guárdelo como «CSV UTF-8 (delimitado por comas)» "
-            "y vuelva a intentarlo."))
+        raise PatientImportError(
+            translate(
+                "services.patient_import",
+                "El archivo está en UTF-16. Guárdelo como «CSV UTF-8 (delimitado por comas)» "
+                "y vuelva a intentarlo.",
+            )
+        )
     if raw.startswith(b"\xef\xbb\xbf"):
         encoding, body = "UTF-8 con BOM", raw[3:]
     else:
@@ -303,14 +375,20 @@ def decode(raw: bytes) -> tuple[str, str]:
         try:
             text, encoding = body.decode("cp1252"), "Windows-1252"
         except UnicodeDecodeError:
-            raise PatientImportError(translate(
-                "services.patient_import",
-                "No se reconoce la codificación del archivo: no es UTF-8 ni Windows-1252. "
-                "Guárdelo como «CSV UTF-8» y vuelva a intentarlo.")) from None
+            raise PatientImportError(
+                translate(
+                    "services.patient_import",
+                    "No se reconoce la codificación del archivo: no es UTF-8 ni Windows-1252. "
+                    "Guárdelo como «CSV UTF-8» y vuelva a intentarlo.",
+                )
+            ) from None
     if "\x00" in text:
-        raise PatientImportError(translate(
-            "services.patient_import",
-            "El archivo no parece un CSV de texto (tiene caracteres nulos)."))
+        raise PatientImportError(
+            translate(
+                "services.patient_import",
+                "El archivo no parece un CSV de texto (tiene caracteres nulos).",
+            )
+        )
     return unicodedata.normalize("NFC", text), encoding
 
 
@@ -350,8 +428,14 @@ def sniff_delimiter(text: str) -> str:
 
 def _records(text: str, delimiter: str) -> Iterable[tuple[int, list[str]]]:
     """(line where the record starts, cells) for every record, blank lines skipped."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"',
-                        doublequote=True, skipinitialspace=False, strict=False)
+    reader = csv.reader(
+        io.StringIO(text, newline=""),
+        delimiter=delimiter,
+        quotechar='"',
+        doublequote=True,
+        skipinitialspace=False,
+        strict=False,
+    )
     previous = 0
     while True:
         try:
@@ -359,13 +443,20 @@ def _records(text: str, delimiter: str) -> Iterable[tuple[int, list[str]]]:
         except StopIteration:
             return
         except csv.Error as exc:
-            detail = (translate("services.patient_import",
-                                "un campo supera el largo máximo; ¿unas comillas sin cerrar?")
-                      if "field limit" in str(exc) else str(exc))
-            raise PatientImportError(translate(
-                "services.patient_import",
-                "Línea {line}: el archivo no es un CSV válido ({detail}).").format(
-                    line=previous + 1, detail=detail)) from None
+            detail = (
+                translate(
+                    "services.patient_import",
+                    "un campo supera el largo máximo; ¿unas comillas sin cerrar?",
+                )
+                if "field limit" in str(exc)
+                else str(exc)
+            )
+            raise PatientImportError(
+                translate(
+                    "services.patient_import",
+                    "Línea {line}: el archivo no es un CSV válido ({detail}).",
+                ).format(line=previous + 1, detail=detail)
+            ) from None
         start, previous = previous + 1, reader.line_num
         if not cells or all(not c.strip() for c in cells):
             continue
@@ -385,7 +476,8 @@ def _header_and_rows(text: str) -> tuple[str, list[str], dict[str, int], list[st
             _line, header = next(iter(records))
         except StopIteration:
             raise PatientImportError(
-                translate("services.patient_import", "El archivo está vacío.")) from None
+                translate("services.patient_import", "El archivo está vacío.")
+            ) from None
         header = [_unneutralise(h).strip().lstrip("\ufeff") for h in header]
         columns, ignored = map_header(header)
         if chosen is None:
@@ -409,12 +501,25 @@ def _unneutralise(text: str) -> str:
 
 
 # Words the customers service does not know, mapped to ones it does (``resolve_*``).
-_TYPE_SYNONYMS = {"individual": "paciente", "person": "paciente", "institution": "empresa",
-                  "business": "empresa", "compania": "empresa"}
+_TYPE_SYNONYMS = {
+    "individual": "paciente",
+    "person": "paciente",
+    "institution": "empresa",
+    "business": "empresa",
+    "compania": "empresa",
+}
 _GENDER_SYNONYMS = {
-    "femenino": "Mujer", "female": "Mujer", "woman": "Mujer", "fem": "Mujer",
-    "masculino": "Hombre", "male": "Hombre", "man": "Hombre", "masc": "Hombre", "h": "Hombre",
-    "other": "Otro", "x": "Otro",
+    "femenino": "Mujer",
+    "female": "Mujer",
+    "woman": "Mujer",
+    "fem": "Mujer",
+    "masculino": "Hombre",
+    "male": "Hombre",
+    "man": "Hombre",
+    "masc": "Hombre",
+    "h": "Hombre",
+    "other": "Otro",
+    "x": "Otro",
 }
 _DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d", "%d.%m.%Y", "%Y/%m/%d", "%d/%m/%y")
 _AGE_RE = re.compile(r"^(\d{1,3})(?:[.,]0+)?(?:\s*(?:anos|ano|years|year|a))?$")
@@ -451,17 +556,25 @@ class _Resolver:
 
     def municipality(self, text: str, department_id: int | None) -> tuple[int, int]:
         """(municipality id, its department id)."""
-        municipality_id = self._resolve(("municipality", fold(text), department_id),
-                                        customers.resolve_municipality, text, department_id)
+        municipality_id = self._resolve(
+            ("municipality", fold(text), department_id),
+            customers.resolve_municipality,
+            text,
+            department_id,
+        )
         if department_id is None:
-            department_id = self._resolve(("owner", municipality_id), _department_of,
-                                          municipality_id)
+            department_id = self._resolve(
+                ("owner", municipality_id), _department_of, municipality_id
+            )
         return municipality_id, department_id
 
 
 def _department_of(municipality_id: int) -> int:
-    return Municipality.select(Municipality.department).where(
-        Municipality.id == municipality_id).scalar()
+    return (
+        Municipality.select(Municipality.department)
+        .where(Municipality.id == municipality_id)
+        .scalar()
+    )
 
 
 def _parse_date(text: str) -> dt.date:
@@ -471,17 +584,21 @@ def _parse_date(text: str) -> dt.date:
             return dt.datetime.strptime(value, fmt).date()
         except ValueError:
             continue
-    raise ValueError(translate(
-        "services.patient_import", "Fecha de nacimiento no válida: «{text}» (use dd/mm/aaaa)."
-    ).format(text=text))
+    raise ValueError(
+        translate(
+            "services.patient_import", "Fecha de nacimiento no válida: «{text}» (use dd/mm/aaaa)."
+        ).format(text=text)
+    )
 
 
 def _parse_age(text: str) -> int:
     match = _AGE_RE.match(fold(text))
     if match is None:
-        raise ValueError(translate(
-            "services.patient_import", "Edad no válida: «{text}» (un número de años).").format(
-                text=text))
+        raise ValueError(
+            translate(
+                "services.patient_import", "Edad no válida: «{text}» (un número de años)."
+            ).format(text=text)
+        )
     return int(match.group(1))
 
 
@@ -509,7 +626,8 @@ def _file_values(row: ImportRow, lookups: _Resolver) -> dict:
         out["department_id"] = department_id
     if v.get("municipality"):
         out["municipality_id"], out["department_id"] = lookups.municipality(
-            v["municipality"], department_id)
+            v["municipality"], department_id
+        )
     return out
 
 
@@ -536,7 +654,7 @@ def _tick(progress: Progress, cancelled: Cancelled, done: int, total: int | None
 
 def _chunks(items: list, size: int = LOOKUP_CHUNK):
     for start in range(0, len(items), size):
-        yield items[start:start + size]
+        yield items[start : start + size]
 
 
 def _existing(numbers: set[str], phones: set[str]) -> tuple[dict, dict]:
@@ -548,7 +666,8 @@ def _existing(numbers: set[str], phones: set[str]) -> tuple[dict, dict]:
             by_number.setdefault(number, cid)
     for chunk in _chunks(sorted(phones)):
         for cid, phone, name_folded, number in _active_where_in(
-                "id, phone, name_folded, id_number", "phone", chunk):
+            "id, phone, name_folded, id_number", "phone", chunk
+        ):
             by_phone_name.setdefault((phone, name_folded), []).append((cid, number or ""))
     return by_number, by_phone_name
 
@@ -559,17 +678,30 @@ def _active_where_in(columns: str, column: str, values: list[str]) -> list[tuple
     Written as SQL: peewee takes longer to build a 500-value ``IN`` than the database takes
     to answer it (100,000 rows: 400 look-ups, ≈ 1 s)."""
     mark = db.param
-    sql = (f"SELECT {columns} FROM {Customer._meta.table_name} WHERE active = {mark} "
-           f"AND {column} IN ({', '.join([mark] * len(values))}) ORDER BY id")
+    sql = (
+        f"SELECT {columns} FROM {Customer._meta.table_name} WHERE active = {mark} "
+        f"AND {column} IN ({', '.join([mark] * len(values))}) ORDER BY id"
+    )
     return db.execute_sql(sql, [True, *values]).fetchall()
 
 
 # CustomerData attribute -> key of the values the customers service stores
-_COMPARED = {"type": "type", "name": "name", "id_number": "id_number", "gender_id": "gender",
-             "date_of_birth": "date_of_birth", "age": "age", "phone": "phone",
-             "secondary_phone": "secondary_phone", "email": "email",
-             "department_id": "department", "municipality_id": "municipality",
-             "address": "address", "notes": "notes", "external_file": "external_file"}
+_COMPARED = {
+    "type": "type",
+    "name": "name",
+    "id_number": "id_number",
+    "gender_id": "gender",
+    "date_of_birth": "date_of_birth",
+    "age": "age",
+    "phone": "phone",
+    "secondary_phone": "secondary_phone",
+    "email": "email",
+    "department_id": "department",
+    "municipality_id": "municipality",
+    "address": "address",
+    "notes": "notes",
+    "external_file": "external_file",
+}
 
 
 def _changes(before: CustomerData, after: dict) -> list[str]:
@@ -592,8 +724,9 @@ def _reject(row: ImportRow, reason: str) -> None:
     row.action, row.reason, row.data, row.customer_id = "reject", reason, None, None
 
 
-def analyse(path: str | os.PathLike, progress: Progress = None,
-            cancelled: Cancelled = None) -> ImportPlan:
+def analyse(
+    path: str | os.PathLike, progress: Progress = None, cancelled: Cancelled = None
+) -> ImportPlan:
     """Read ``path`` and plan the import; writes nothing.
 
     ``PatientImportError`` when the file as a whole cannot be imported (too big, not a
@@ -607,8 +740,14 @@ def analyse(path: str | os.PathLike, progress: Progress = None,
 def _analyse(path: str | os.PathLike, progress: Progress, cancelled: Cancelled) -> ImportPlan:
     text, encoding = read_text(path)
     delimiter, header, columns, ignored, records = _header_and_rows(text)
-    plan = ImportPlan(path=str(path), encoding=encoding, delimiter=delimiter, header=header,
-                      columns=columns, ignored_columns=ignored)
+    plan = ImportPlan(
+        path=str(path),
+        encoding=encoding,
+        delimiter=delimiter,
+        header=header,
+        columns=columns,
+        ignored_columns=ignored,
+    )
     lookups = _Resolver()
 
     # 1. cells -> values, structural problems
@@ -621,10 +760,14 @@ def _analyse(path: str | os.PathLike, progress: Progress, cancelled: Cancelled) 
             cell = cells[index] if index < len(cells) else ""
             row.values[name] = _unneutralise(cell).strip()
         if len(cells) > width and any(c.strip() for c in cells[width:]):
-            _reject(row, translate(
-                "services.patient_import", "La fila tiene {cells} columnas y el encabezado "
-                "{width} (¿un separador de más o comillas sin cerrar?).").format(
-                    cells=len(cells), width=width))
+            _reject(
+                row,
+                translate(
+                    "services.patient_import",
+                    "La fila tiene {cells} columnas y el encabezado "
+                    "{width} (¿un separador de más o comillas sin cerrar?).",
+                ).format(cells=len(cells), width=width),
+            )
         if len(rows) % 1000 == 0:
             _tick(progress, cancelled, len(rows), None)
     total = len(rows)
@@ -637,44 +780,57 @@ def _analyse(path: str | os.PathLike, progress: Progress, cancelled: Cancelled) 
     for start in range(0, total, LOOKUP_CHUNK):
         _tick(progress, cancelled, start, total)
         checked = []
-        for row in rows[start:start + LOOKUP_CHUNK]:
+        for row in rows[start : start + LOOKUP_CHUNK]:
             item = _check_row(row, lookups)
             if item is not None:
                 checked.append(item)
-        by_number, by_phone_name = _existing({key[0] for _r, _v, _p, key in checked if key[0]},
-                                             {key[1] for _r, _v, _p, key in checked})
+        by_number, by_phone_name = _existing(
+            {key[0] for _r, _v, _p, key in checked if key[0]},
+            {key[1] for _r, _v, _p, key in checked},
+        )
         candidates = {by_number[key[0]] for *_rest, key in checked if key[0] in by_number}
-        candidates.update(c[0] for *_rest, key in checked
-                          for c in by_phone_name.get((key[1], key[2]), ()))
+        candidates.update(
+            c[0] for *_rest, key in checked for c in by_phone_name.get((key[1], key[2]), ())
+        )
         stored = customers.get_many(candidates)  # the customers this chunk may update
         for row, values, prepared, (number, phone, name_folded) in checked:
             duplicate = None
             if number and number in seen_number:
                 duplicate = translate(
                     "services.patient_import",
-                    "Duplicado en el archivo: la identidad {id_number} ya está en la línea "
-                    "{line}.").format(id_number=customers.format_id_number(number),
-                                      line=seen_number[number])
+                    "Duplicado en el archivo: la identidad {id_number} ya está en la línea {line}.",
+                ).format(id_number=customers.format_id_number(number), line=seen_number[number])
             elif (phone, name_folded) in seen_phone_name and (
-                    not number or not seen_phone_name[(phone, name_folded)][1]):
+                not number or not seen_phone_name[(phone, name_folded)][1]
+            ):
                 duplicate = translate(
-                    "services.patient_import", "Duplicado en el archivo: el mismo nombre y "
-                    "teléfono ya están en la línea {line}.").format(
-                        line=seen_phone_name[(phone, name_folded)][0])
+                    "services.patient_import",
+                    "Duplicado en el archivo: el mismo nombre y "
+                    "teléfono ya están en la línea {line}.",
+                ).format(line=seen_phone_name[(phone, name_folded)][0])
             if duplicate:
                 _reject(row, duplicate)
                 continue
             target, ambiguous = _match(number, phone, name_folded, by_number, by_phone_name)
             if ambiguous:
-                _reject(row, translate(
-                    "services.patient_import", "Hay {count} pacientes con este nombre y "
-                    "teléfono; añada la identidad para saber a cuál actualizar.").format(
-                        count=ambiguous))
+                _reject(
+                    row,
+                    translate(
+                        "services.patient_import",
+                        "Hay {count} pacientes con este nombre y "
+                        "teléfono; añada la identidad para saber a cuál actualizar.",
+                    ).format(count=ambiguous),
+                )
                 continue
             if target is not None and target in seen_target:
-                _reject(row, translate(
-                    "services.patient_import", "Duplicado en el archivo: la línea {line} ya "
-                    "actualiza a este mismo paciente.").format(line=seen_target[target]))
+                _reject(
+                    row,
+                    translate(
+                        "services.patient_import",
+                        "Duplicado en el archivo: la línea {line} ya "
+                        "actualiza a este mismo paciente.",
+                    ).format(line=seen_target[target]),
+                )
                 continue
             _plan_row(row, values, prepared, target, stored.get(target))
             if row.action == "reject":
@@ -717,12 +873,17 @@ def _check_row(row: ImportRow, lookups: _Resolver):
         _reject(row, _reason(prepared.errors))
         return None
     stored = prepared.values
-    return row, values, prepared, (stored["id_number"] or "", stored["phone"],
-                                   stored["name_folded"])
+    return (
+        row,
+        values,
+        prepared,
+        (stored["id_number"] or "", stored["phone"], stored["name_folded"]),
+    )
 
 
-def _match(number: str, phone: str, name_folded: str, by_number: dict,
-           by_phone_name: dict) -> tuple[int | None, int]:
+def _match(
+    number: str, phone: str, name_folded: str, by_number: dict, by_phone_name: dict
+) -> tuple[int | None, int]:
     """(customer id to update or None to create, how many candidates when ambiguous)."""
     if number and number in by_number:
         return by_number[number], 0
@@ -734,8 +895,13 @@ def _match(number: str, phone: str, name_folded: str, by_number: dict,
     return (candidates[0][0], 0) if candidates else (None, 0)
 
 
-def _plan_row(row: ImportRow, values: dict, prepared: customers.PreparedCustomer,
-              target: int | None, before: CustomerData | None) -> None:
+def _plan_row(
+    row: ImportRow,
+    values: dict,
+    prepared: customers.PreparedCustomer,
+    target: int | None,
+    before: CustomerData | None,
+) -> None:
     if target is None:
         # create()'s checks were made once by ``prepare``; the id numbers were looked up in
         # bulk by ``_existing`` (the unique index still guards the insert)
@@ -747,9 +913,13 @@ def _plan_row(row: ImportRow, values: dict, prepared: customers.PreparedCustomer
         row.missing = _missing_labels(prepared.missing)
         return
     if before is None:
-        _reject(row, translate(
-            "services.patient_import",
-            "El paciente a actualizar ya no existe; vuelva a analizar el archivo."))
+        _reject(
+            row,
+            translate(
+                "services.patient_import",
+                "El paciente a actualizar ya no existe; vuelva a analizar el archivo.",
+            ),
+        )
         return
     data = dataclasses.replace(before, **values)
     if data.date_of_birth is not None:
@@ -765,8 +935,11 @@ def _plan_row(row: ImportRow, values: dict, prepared: customers.PreparedCustomer
     row.missing = _missing_labels(missing)
     row.changes = _changes(before, merged.values)
     if before.incomplete != bool(missing):
-        row.changes.append(translate("services.patient_import", "incompleto") if missing
-                           else translate("services.patient_import", "completo"))
+        row.changes.append(
+            translate("services.patient_import", "incompleto")
+            if missing
+            else translate("services.patient_import", "completo")
+        )
 
 
 # --- commit -------------------------------------------------------------------------------
@@ -774,7 +947,9 @@ def _plan_row(row: ImportRow, values: dict, prepared: customers.PreparedCustomer
 INSERT_CHUNK = 5000  # rows per insert_prepared call (one savepoint, a progress tick)
 
 
-def commit(plan: ImportPlan, progress: Progress = None, cancelled: Cancelled = None) -> ImportResult:
+def commit(
+    plan: ImportPlan, progress: Progress = None, cancelled: Cancelled = None
+) -> ImportResult:
     """Save the plan's created and updated rows in one transaction (all or nothing).
 
     Rejected rows are skipped (the preview listed them). Updates go first, through
@@ -805,7 +980,7 @@ def commit(plan: ImportPlan, progress: Progress = None, cancelled: Cancelled = N
                 _tick(progress, cancelled, done, total)
         result.updated = len(result.updated_ids)
         for start in range(0, len(plan.created), INSERT_CHUNK):
-            chunk = plan.created[start:start + INSERT_CHUNK]
+            chunk = plan.created[start : start + INSERT_CHUNK]
             try:
                 customers.insert_prepared([r.prepared for r in chunk])
             except ValidationError as exc:
@@ -814,10 +989,16 @@ def commit(plan: ImportPlan, progress: Progress = None, cancelled: Cancelled = N
             _tick(progress, cancelled, done, total)
         result.created = len(plan.created)
         result.incomplete = sum(1 for r in plan.created + changed if r.incomplete)
-        audit.record("import", "customer", None, detail=(
-            f"Importación de pacientes desde {Path(plan.path).name}: {result.created} creados, "
-            f"{result.updated} actualizados, {result.unchanged} sin cambios, "
-            f"{result.rejected} rechazados, {result.incomplete} incompletos."))
+        audit.record(
+            "import",
+            "customer",
+            None,
+            detail=(
+                f"Importación de pacientes desde {Path(plan.path).name}: {result.created} creados, "
+                f"{result.updated} actualizados, {result.unchanged} sin cambios, "
+                f"{result.rejected} rechazados, {result.incomplete} incompletos."
+            ),
+        )
         if cancelled is not None and cancelled():
             raise ImportCancelled()
     return result
@@ -866,9 +1047,10 @@ def _large_page_cache():
 
 def _row_failure(row: ImportRow, exc: Exception) -> str:
     name = " ".join(row.name.split())
-    return translate("services.patient_import", "Línea {line} ({name}): {reason} "
-                     "No se importó ninguna fila; vuelva a analizar el archivo.").format(
-        line=row.line, name=name, reason=_commit_reason(exc))
+    return translate(
+        "services.patient_import",
+        "Línea {line} ({name}): {reason} No se importó ninguna fila; vuelva a analizar el archivo.",
+    ).format(line=row.line, name=name, reason=_commit_reason(exc))
 
 
 def _chunk_failure(chunk: list[ImportRow], exc: ValidationError) -> str:
@@ -878,9 +1060,10 @@ def _chunk_failure(chunk: list[ImportRow], exc: ValidationError) -> str:
             errors, _missing = customers.validate_incomplete(dataclasses.replace(row.data))
             if "id_number" in errors:
                 return _row_failure(row, ValidationError({"id_number": errors["id_number"]}))
-    return translate("services.patient_import",
-                     "No se importó ninguna fila: {reason} Vuelva a analizar el archivo.").format(
-        reason=_commit_reason(exc))
+    return translate(
+        "services.patient_import",
+        "No se importó ninguna fila: {reason} Vuelva a analizar el archivo.",
+    ).format(reason=_commit_reason(exc))
 
 
 def _commit_reason(exc: Exception) -> str:
@@ -890,7 +1073,18 @@ def _commit_reason(exc: Exception) -> str:
 
 
 __all__ = [
-    "MAX_BYTES", "COLUMN_ALIASES", "PatientImportError", "ImportCancelled", "ImportRow",
-    "ImportPlan", "ImportResult", "analyse", "commit", "read_text", "decode",
-    "sniff_delimiter", "map_header", "header_key",
+    "MAX_BYTES",
+    "COLUMN_ALIASES",
+    "PatientImportError",
+    "ImportCancelled",
+    "ImportRow",
+    "ImportPlan",
+    "ImportResult",
+    "analyse",
+    "commit",
+    "read_text",
+    "decode",
+    "sniff_delimiter",
+    "map_header",
+    "header_key",
 ]

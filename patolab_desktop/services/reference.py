@@ -1,4 +1,5 @@
 """Read-only reference data for pickers: departments, municipalities, genders, branches."""
+
 from __future__ import annotations
 
 from functools import lru_cache

@@ -4,6 +4,7 @@ Names are unique ignoring case and accents ("clinica privada" is the same type a
 "Clínica Privada"). A type that referrers use cannot be deleted, only renamed, so no
 referrer ever loses its classification.
 """
+
 from __future__ import annotations
 
 from peewee import JOIN, IntegrityError, fn
@@ -20,7 +21,8 @@ NAME_MAX = 80
 
 def _missing(type_id) -> str:
     return translate("services.referrer_types", "El tipo de remitente {id} no existe.").format(
-        id=type_id)
+        id=type_id
+    )
 
 
 def list_all(include_inactive: bool = True) -> list[dict]:
@@ -28,8 +30,9 @@ def list_all(include_inactive: bool = True) -> list[dict]:
     session.require("referrers.view")
     usage = fn.COUNT(Referrer.id)
     query = (
-        ReferrerType.select(ReferrerType.id, ReferrerType.name, ReferrerType.active,
-                            usage.alias("in_use"))
+        ReferrerType.select(
+            ReferrerType.id, ReferrerType.name, ReferrerType.active, usage.alias("in_use")
+        )
         .join(Referrer, JOIN.LEFT_OUTER, on=(Referrer.type == ReferrerType.id))
         .group_by(ReferrerType.id, ReferrerType.name, ReferrerType.active)
     )
@@ -74,18 +77,31 @@ def find_by_name(name: str) -> int | None:
 def _checked_name(name: str, own_id: int | None = None) -> str:
     name = clean(name)
     if not name:
-        raise ValidationError({"name": translate("services.referrer_types",
-                                                 "Escriba el nombre del tipo de remitente.")})
+        raise ValidationError(
+            {
+                "name": translate(
+                    "services.referrer_types", "Escriba el nombre del tipo de remitente."
+                )
+            }
+        )
     if len(name) > NAME_MAX:
-        raise ValidationError({"name": translate(
-            "services.referrer_types", "El nombre admite como máximo {max} caracteres.").format(
-                max=NAME_MAX)})
+        raise ValidationError(
+            {
+                "name": translate(
+                    "services.referrer_types", "El nombre admite como máximo {max} caracteres."
+                ).format(max=NAME_MAX)
+            }
+        )
     other = find_by_name(name)
     if other is not None and other != own_id:
         existing = ReferrerType.get_by_id(other).name
-        raise ValidationError({"name": translate(
-            "services.referrer_types", "Ya existe el tipo de remitente «{name}».").format(
-                name=existing)})
+        raise ValidationError(
+            {
+                "name": translate(
+                    "services.referrer_types", "Ya existe el tipo de remitente «{name}»."
+                ).format(name=existing)
+            }
+        )
     return name
 
 
@@ -115,13 +131,18 @@ def set_active(type_id: int, active: bool) -> None:
     session.require("referrers.edit")
     with db.atomic():
         current = ReferrerType.get_or_none(ReferrerType.id == type_id)
-        updated = (ReferrerType.update(active=bool(active))
-                   .where(ReferrerType.id == type_id).execute())
+        updated = (
+            ReferrerType.update(active=bool(active)).where(ReferrerType.id == type_id).execute()
+        )
         if not updated:
             raise NotFoundError(_missing(type_id))
         if current is not None and bool(current.active) != bool(active):
-            audit.record("reactivate" if active else "deactivate", "referrer_type", type_id,
-                         {"active": (bool(current.active), bool(active))})
+            audit.record(
+                "reactivate" if active else "deactivate",
+                "referrer_type",
+                type_id,
+                {"active": (bool(current.active), bool(active))},
+            )
 
 
 def why_not_deletable(type_id: int) -> str:
@@ -134,13 +155,17 @@ def why_not_deletable(type_id: int) -> str:
     if not used:
         return ""
     if used == 1:
-        text = translate("services.referrer_types",
-                         "No se puede eliminar el tipo «{name}»: 1 remitente lo usa. "
-                         "Solo se le puede cambiar el nombre (o desactivarlo).")
+        text = translate(
+            "services.referrer_types",
+            "No se puede eliminar el tipo «{name}»: 1 remitente lo usa. "
+            "Solo se le puede cambiar el nombre (o desactivarlo).",
+        )
     else:
-        text = translate("services.referrer_types",
-                         "No se puede eliminar el tipo «{name}»: {count} remitentes lo usan. "
-                         "Solo se le puede cambiar el nombre (o desactivarlo).")
+        text = translate(
+            "services.referrer_types",
+            "No se puede eliminar el tipo «{name}»: {count} remitentes lo usan. "
+            "Solo se le puede cambiar el nombre (o desactivarlo).",
+        )
     return text.format(name=row.name, count=f"{used:,}")
 
 
@@ -157,7 +182,11 @@ def delete(type_id: int) -> None:
         try:
             row.delete_instance()
         except IntegrityError as exc:  # a referrer got this type meanwhile
-            raise RuleError(translate(
-                "services.referrer_types", "No se puede eliminar el tipo «{name}»: está en uso. "
-                "Solo se le puede cambiar el nombre.").format(name=row.name)) from exc
+            raise RuleError(
+                translate(
+                    "services.referrer_types",
+                    "No se puede eliminar el tipo «{name}»: está en uso. "
+                    "Solo se le puede cambiar el nombre.",
+                ).format(name=row.name)
+            ) from exc
         audit.record("delete", "referrer_type", type_id, {"name": (row.name, None)})

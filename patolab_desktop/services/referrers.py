@@ -6,6 +6,7 @@ deactivated (kept for the requests that name them, hidden from pickers); a new
 referrer with the same folded name and the same institution or phone as an existing
 one is reported as a likely duplicate before saving.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -26,8 +27,17 @@ from .texts import translate
 _PHONEISH = re.compile(r"[0-9+()./-]+")
 NAME_MAX = 200
 
-EXPORT_COLUMNS = ["Nombre", "Tipo", "Institución", "Teléfono", "Correo", "Dirección",
-                  "Notas", "Estado", "Registrado"]
+EXPORT_COLUMNS = [
+    "Nombre",
+    "Tipo",
+    "Institución",
+    "Teléfono",
+    "Correo",
+    "Dirección",
+    "Notas",
+    "Estado",
+    "Registrado",
+]
 
 
 @dataclass
@@ -81,8 +91,9 @@ def _search_text(name: str, institution: str, phone: str, email: str, address: s
 
 
 def _missing(referrer_id) -> NotFoundError:
-    return NotFoundError(translate("services.referrers", "El remitente {id} no existe.").format(
-        id=referrer_id))
+    return NotFoundError(
+        translate("services.referrers", "El remitente {id} no existe.").format(id=referrer_id)
+    )
 
 
 def _normalized(data: ReferrerData) -> tuple[ReferrerData, dict[str, str]]:
@@ -97,16 +108,18 @@ def _normalized(data: ReferrerData) -> tuple[ReferrerData, dict[str, str]]:
         errors["name"] = translate("services.referrers", "Escriba el nombre del remitente.")
     elif len(out.name) > NAME_MAX:
         errors["name"] = translate(
-            "services.referrers", "El nombre admite como máximo {max} caracteres.").format(
-                max=NAME_MAX)
+            "services.referrers", "El nombre admite como máximo {max} caracteres."
+        ).format(max=NAME_MAX)
     if len(out.institution) > 200:
         errors["institution"] = translate(
-            "services.referrers", "La institución admite como máximo 200 caracteres.")
+            "services.referrers", "La institución admite como máximo 200 caracteres."
+        )
     if data.type_id is None:
         errors["type_id"] = translate("services.referrers", "Elija el tipo de remitente.")
     elif not ReferrerType.select().where(ReferrerType.id == data.type_id).exists():
-        errors["type_id"] = translate("services.referrers",
-                                      "El tipo de remitente elegido no existe.")
+        errors["type_id"] = translate(
+            "services.referrers", "El tipo de remitente elegido no existe."
+        )
     try:
         out.phone = normalize_phone(data.phone)
     except ValueError as exc:
@@ -139,8 +152,14 @@ def find_duplicates(data: ReferrerData) -> list[dict]:
     except ValueError:
         phone = ""
     query = (
-        Referrer.select(Referrer.id, Referrer.name, Referrer.institution, Referrer.phone,
-                        Referrer.active, ReferrerType.name.alias("type"))
+        Referrer.select(
+            Referrer.id,
+            Referrer.name,
+            Referrer.institution,
+            Referrer.phone,
+            Referrer.active,
+            ReferrerType.name.alias("type"),
+        )
         .join(ReferrerType)
         .where(Referrer.name_folded == name)
         .order_by(Referrer.active.desc(), Referrer.id)
@@ -151,17 +170,25 @@ def find_duplicates(data: ReferrerData) -> list[dict]:
     for row in query.dicts():
         reasons = []
         if fold(row["institution"]) == institution:
-            reasons.append(translate("services.referrers", "mismo nombre e institución")
-                           if institution
-                           else translate("services.referrers", "mismo nombre, sin institución"))
+            reasons.append(
+                translate("services.referrers", "mismo nombre e institución")
+                if institution
+                else translate("services.referrers", "mismo nombre, sin institución")
+            )
         if phone and row["phone"] == phone:
             reasons.append(translate("services.referrers", "mismo nombre y teléfono"))
         if reasons:
-            found.append({
-                "id": row["id"], "name": row["name"], "institution": row["institution"],
-                "phone": format_phone(row["phone"]), "type": row["type"],
-                "active": row["active"], "reason": "; ".join(reasons),
-            })
+            found.append(
+                {
+                    "id": row["id"],
+                    "name": row["name"],
+                    "institution": row["institution"],
+                    "phone": format_phone(row["phone"]),
+                    "type": row["type"],
+                    "active": row["active"],
+                    "reason": "; ".join(reasons),
+                }
+            )
     return found
 
 
@@ -190,16 +217,21 @@ _SORT_KEYS = {
 
 
 def _base_query(filters: ReferrerFilter):
-    query = (
-        Referrer.select(
-            Referrer.id, Referrer.name, Referrer.name_folded, Referrer.type.alias("type_id"),
-            ReferrerType.name.alias("type"), _TYPE_SORT.alias("type_sort"),
-            Referrer.institution, fn.LOWER(Referrer.institution).alias("institution_sort"),
-            Referrer.phone.alias("phone_raw"), Referrer.email, Referrer.address,
-            Referrer.active, Referrer.created_at,
-        )
-        .join(ReferrerType)
-    )
+    query = Referrer.select(
+        Referrer.id,
+        Referrer.name,
+        Referrer.name_folded,
+        Referrer.type.alias("type_id"),
+        ReferrerType.name.alias("type"),
+        _TYPE_SORT.alias("type_sort"),
+        Referrer.institution,
+        fn.LOWER(Referrer.institution).alias("institution_sort"),
+        Referrer.phone.alias("phone_raw"),
+        Referrer.email,
+        Referrer.address,
+        Referrer.active,
+        Referrer.created_at,
+    ).join(ReferrerType)
     if not filters.include_inactive:
         query = query.where(Referrer.active == True)  # noqa: E712
     if filters.type_id is not None:
@@ -227,7 +259,10 @@ def page(filters: ReferrerFilter | None, request: PageRequest) -> Page:
     sort = request.sort if request.sort in SORTS else "name"
     keys = _SORT_KEYS[sort]
     result = keyset_page(
-        _base_query(filters), SORTS[sort], Referrer.id, request,
+        _base_query(filters),
+        SORTS[sort],
+        Referrer.id,
+        request,
         lambda row: tuple(row[k] for k in keys) + (row["id"],),
     )
     for row in result.rows:
@@ -246,8 +281,10 @@ def search(text: str, limit: int = 20) -> list[dict]:
     Rows: id, name, type, institution, phone (display), email.
     """
     rows = page(ReferrerFilter(search=text), PageRequest(sort="name", limit=limit)).rows
-    return [{k: r[k] for k in ("id", "name", "type", "type_id", "institution", "phone", "email")}
-            for r in rows]
+    return [
+        {k: r[k] for k in ("id", "name", "type", "type_id", "institution", "phone", "email")}
+        for r in rows
+    ]
 
 
 def list_active(limit: int = 1000) -> list[dict]:
@@ -267,10 +304,19 @@ def get(referrer_id: int) -> ReferrerData:
     if row is None:
         raise _missing(referrer_id)
     return ReferrerData(
-        id=row["id"], name=row["name"], type_id=row["type"], phone=row["phone"],
-        email=row["email"], address=row["address"], institution=row["institution"],
-        notes=row["notes"], active=row["active"], type_name=row["type_name"],
-        created_at=row["created_at"], updated_at=row["updated_at"], version=row["version"],
+        id=row["id"],
+        name=row["name"],
+        type_id=row["type"],
+        phone=row["phone"],
+        email=row["email"],
+        address=row["address"],
+        institution=row["institution"],
+        notes=row["notes"],
+        active=row["active"],
+        type_name=row["type_name"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+        version=row["version"],
     )
 
 
@@ -286,12 +332,14 @@ def edit_notice(referrer_id: int) -> str:
     if not used:
         return ""
     if used == 1:
-        return translate("services.referrers",
-                         "Este remitente tiene 1 solicitud; el cambio se verá también en ella.")
+        return translate(
+            "services.referrers",
+            "Este remitente tiene 1 solicitud; el cambio se verá también en ella.",
+        )
     return translate(
         "services.referrers",
-        "Este remitente tiene {count} solicitudes; el cambio se verá también en ellas.").format(
-            count=f"{used:,}")
+        "Este remitente tiene {count} solicitudes; el cambio se verá también en ellas.",
+    ).format(count=f"{used:,}")
 
 
 # --- writing --------------------------------------------------------------------------------
@@ -301,18 +349,31 @@ def _audit_view(row: Referrer | None) -> dict:
     """The audited fields of a stored referrer."""
     if row is None:
         return {}
-    return {"name": row.name, "type_id": row.type_id, "phone": row.phone, "email": row.email,
-            "address": row.address, "institution": row.institution, "notes": row.notes,
-            "active": row.active}
+    return {
+        "name": row.name,
+        "type_id": row.type_id,
+        "phone": row.phone,
+        "email": row.email,
+        "address": row.address,
+        "institution": row.institution,
+        "notes": row.notes,
+        "active": row.active,
+    }
 
 
 def _fields(data: ReferrerData) -> dict:
     return {
-        "name": data.name, "name_folded": fold(data.name), "type": data.type_id,
-        "phone": data.phone, "email": data.email, "address": data.address,
-        "institution": data.institution, "notes": data.notes,
-        "search_text": _search_text(data.name, data.institution, data.phone, data.email,
-                                    data.address),
+        "name": data.name,
+        "name_folded": fold(data.name),
+        "type": data.type_id,
+        "phone": data.phone,
+        "email": data.email,
+        "address": data.address,
+        "institution": data.institution,
+        "notes": data.notes,
+        "search_text": _search_text(
+            data.name, data.institution, data.phone, data.email, data.address
+        ),
     }
 
 
@@ -328,8 +389,9 @@ def create(data: ReferrerData) -> int:
         raise ValidationError(errors)
     with db.atomic():
         row = Referrer.create(**_fields(clean_data), active=bool(data.active))
-        audit.record("create", "referrer", row.id,
-                     audit.diff({}, _audit_view(Referrer.get_by_id(row.id))))
+        audit.record(
+            "create", "referrer", row.id, audit.diff({}, _audit_view(Referrer.get_by_id(row.id)))
+        )
         return row.id
 
 
@@ -347,16 +409,23 @@ def update(data: ReferrerData) -> None:
             raise _missing(data.id)
         before = _audit_view(current)
         updated = (
-            Referrer.update(**_fields(clean_data), active=bool(data.active), updated_at=now(),
-                            version=Referrer.version + 1)
+            Referrer.update(
+                **_fields(clean_data),
+                active=bool(data.active),
+                updated_at=now(),
+                version=Referrer.version + 1,
+            )
             .where((Referrer.id == data.id) & (Referrer.version == data.version))
             .execute()
         )
         if not updated:
-            raise ConflictError(translate(
-                "services.referrers",
-                "Otra persona modificó este remitente mientras usted lo editaba. "
-                "Cierre el diálogo y ábralo de nuevo para ver los datos actuales."))
+            raise ConflictError(
+                translate(
+                    "services.referrers",
+                    "Otra persona modificó este remitente mientras usted lo editaba. "
+                    "Cierre el diálogo y ábralo de nuevo para ver los datos actuales.",
+                )
+            )
         changes = audit.diff(before, _audit_view(Referrer.get_by_id(data.id)))
         if changes:
             audit.record("update", "referrer", data.id, changes)
@@ -374,8 +443,12 @@ def _set_active(referrer_id: int, active: bool) -> None:
         if not updated:
             raise _missing(referrer_id)
         if current is not None and current.active != active:
-            audit.record("reactivate" if active else "deactivate", "referrer", referrer_id,
-                         {"active": (current.active, active)})
+            audit.record(
+                "reactivate" if active else "deactivate",
+                "referrer",
+                referrer_id,
+                {"active": (current.active, active)},
+            )
 
 
 def deactivate(referrer_id: int) -> None:
@@ -390,8 +463,12 @@ def reactivate(referrer_id: int) -> None:
 # --- export ---------------------------------------------------------------------------------
 
 
-def export_referrers(filters: ReferrerFilter | None, path, progress: Callable | None = None,
-                     cancelled: Callable[[], bool] | None = None) -> int:
+def export_referrers(
+    filters: ReferrerFilter | None,
+    path,
+    progress: Callable | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> int:
     """Write the referrers matching ``filters`` to a CSV (UTF-8 with BOM); returns the count.
 
     Requires ``exports.run``; writes one audit row (file name and row count)."""
@@ -408,20 +485,39 @@ def export_referrers(filters: ReferrerFilter | None, path, progress: Callable | 
         while True:
             result = page(filters, request)
             ids = [r["id"] for r in result.rows]
-            notes = dict(Referrer.select(Referrer.id, Referrer.notes)
-                         .where(Referrer.id.in_(ids)).tuples()) if ids else {}
+            notes = (
+                dict(
+                    Referrer.select(Referrer.id, Referrer.notes)
+                    .where(Referrer.id.in_(ids))
+                    .tuples()
+                )
+                if ids
+                else {}
+            )
             for r in result.rows:
-                yield [r["name"], r["type"], r["institution"], r["phone"], r["email"],
-                       r["address"], notes.get(r["id"], ""),
-                       "Activo" if r["active"] else "Inactivo",
-                       r["created_at"].strftime("%d/%m/%Y") if r["created_at"] else ""]
+                yield [
+                    r["name"],
+                    r["type"],
+                    r["institution"],
+                    r["phone"],
+                    r["email"],
+                    r["address"],
+                    notes.get(r["id"], ""),
+                    "Activo" if r["active"] else "Inactivo",
+                    r["created_at"].strftime("%d/%m/%Y") if r["created_at"] else "",
+                ]
             if result.cursor is None:
                 return
             request = PageRequest(sort="name", after=result.cursor, limit=1000)
 
-    count = csvio.write_csv(path, EXPORT_COLUMNS, rows(), text_columns=None,
-                            progress=progress, cancelled=cancelled)
+    count = csvio.write_csv(
+        path, EXPORT_COLUMNS, rows(), text_columns=None, progress=progress, cancelled=cancelled
+    )
     if not (cancelled is not None and cancelled()):
-        audit.record("export", "referrer", None,
-                     detail=f"Exportación de remitentes a {Path(path).name}: {count} filas.")
+        audit.record(
+            "export",
+            "referrer",
+            None,
+            detail=f"Exportación de remitentes a {Path(path).name}: {count} filas.",
+        )
     return count

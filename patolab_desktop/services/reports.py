@@ -7,6 +7,7 @@ the GUI and the tests print the same thing.
 The period report aggregates in SQL (GROUP BY over ``lab_request``); ``MoneyField``
 stores integer thousandths, so ``SUM`` is exact and is turned into Decimal here.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -74,8 +75,9 @@ def validate_lab_header(values: dict) -> dict[str, str]:
     """Field → message for the lab header form; ``{}`` when valid."""
     errors: dict[str, str] = {}
     if not str(values.get("lab_name", "")).strip():
-        errors["lab_name"] = translate("services.reports",
-                                       "El nombre del laboratorio es obligatorio.")
+        errors["lab_name"] = translate(
+            "services.reports", "El nombre del laboratorio es obligatorio."
+        )
     rtn = "".join(ch for ch in str(values.get("lab_rtn", "")) if ch.isdigit())
     if str(values.get("lab_rtn", "")).strip() and len(rtn) != 14:
         errors["lab_rtn"] = translate("services.reports", "El RTN debe tener 14 dígitos.")
@@ -87,11 +89,13 @@ def validate_lab_header(values: dict) -> dict[str, str]:
     if logo:
         path = Path(logo)
         if not path.is_file():
-            errors["lab_logo_path"] = translate("services.reports",
-                                                "No se encuentra el archivo del logotipo.")
+            errors["lab_logo_path"] = translate(
+                "services.reports", "No se encuentra el archivo del logotipo."
+            )
         elif path.suffix.lower() not in LOGO_SUFFIXES:
             errors["lab_logo_path"] = translate(
-                "services.reports", "El logotipo debe ser una imagen PNG, JPG, BMP, GIF o SVG.")
+                "services.reports", "El logotipo debe ser una imagen PNG, JPG, BMP, GIF o SVG."
+            )
     return errors
 
 
@@ -127,8 +131,9 @@ def _save_settings(values: dict) -> None:
         after = {key: settings.get(key) for key in values}
         changes = audit.diff(before, after)
         if changes:
-            audit.record("settings_change", "setting", None, changes=changes,
-                         detail="Encabezado e impresión")
+            audit.record(
+                "settings_change", "setting", None, changes=changes, detail="Encabezado e impresión"
+            )
 
 
 def paper_size() -> str:
@@ -138,6 +143,7 @@ def paper_size() -> str:
 
 def label_settings() -> dict:
     """width_mm, height_mm, copies — clamped to what a label printer can take."""
+
     def clamp(value, low, high, default):
         try:
             value = int(value)
@@ -154,9 +160,11 @@ def label_settings() -> dict:
 
 def validate_print_settings(values: dict) -> dict[str, str]:
     errors: dict[str, str] = {}
-    for key, low, high in (("label_width_mm", LABEL_MIN_MM, LABEL_MAX_MM),
-                           ("label_height_mm", LABEL_MIN_MM, LABEL_MAX_MM),
-                           ("label_copies", 1, MAX_COPIES)):
+    for key, low, high in (
+        ("label_width_mm", LABEL_MIN_MM, LABEL_MAX_MM),
+        ("label_height_mm", LABEL_MIN_MM, LABEL_MAX_MM),
+        ("label_copies", 1, MAX_COPIES),
+    ):
         if key not in values:
             continue
         try:
@@ -166,10 +174,12 @@ def validate_print_settings(values: dict) -> dict[str, str]:
             continue
         if not low <= number <= high:
             errors[key] = translate("services.reports", "Debe estar entre {low} y {high}.").format(
-                low=low, high=high)
+                low=low, high=high
+            )
     if "paper_size" in values and values["paper_size"] not in PAPER_SIZES:
-        errors["paper_size"] = translate("services.reports",
-                                         "Tamaño de papel no válido (A4 o Letter).")
+        errors["paper_size"] = translate(
+            "services.reports", "Tamaño de papel no válido (A4 o Letter)."
+        )
     return errors
 
 
@@ -199,8 +209,12 @@ def _discount_text(kind: str, percent) -> str:
     return f"{'por edad' if kind == 'age' else 'manual'} {shown} %"
 
 
-def request_summary_data(request_id: int, show_full_id: bool | None = None,
-                         printed_by: str = "", printed_at: dt.datetime | None = None) -> dict:
+def request_summary_data(
+    request_id: int,
+    show_full_id: bool | None = None,
+    printed_by: str = "",
+    printed_at: dt.datetime | None = None,
+) -> dict:
     """Everything the request summary prints (from ``requests.get``).
 
     The patient's id number is masked (``****-****-12345``) unless ``show_full_id``; with
@@ -213,8 +227,9 @@ def request_summary_data(request_id: int, show_full_id: bool | None = None,
     age = detail.patient_age
     if age is None:
         age = customers_service.age_on(detail.patient_id, detail.requested_at.date())
-    doctor_institution = (Referrer.select(Referrer.institution)
-                          .where(Referrer.id == detail.doctor_id).scalar() or "")
+    doctor_institution = (
+        Referrer.select(Referrer.institution).where(Referrer.id == detail.doctor_id).scalar() or ""
+    )
     printed_at = printed_at or dt.datetime.now().replace(microsecond=0)
     cancelled = detail.status == "cancelled"
     return {
@@ -227,8 +242,9 @@ def request_summary_data(request_id: int, show_full_id: bool | None = None,
         "priority_label": detail.priority_label,
         "source": detail.source,
         "source_label": detail.source_label,
-        "branch_text": (f"{detail.branch_name} ({detail.branch_code})"
-                        if detail.branch_name else ""),
+        "branch_text": (
+            f"{detail.branch_name} ({detail.branch_code})" if detail.branch_name else ""
+        ),
         "requested_at": detail.requested_at,
         "requested_at_text": format_datetime(detail.requested_at),
         "completed_at_text": format_datetime(detail.completed_at),
@@ -245,14 +261,21 @@ def request_summary_data(request_id: int, show_full_id: bool | None = None,
             "age_text": _age_text(age),
             "gender": patient.get("gender") or "",
         },
-        "doctor": {"id": detail.doctor_id, "name": detail.doctor_name,
-                   "institution": doctor_institution},
+        "doctor": {
+            "id": detail.doctor_id,
+            "name": detail.doctor_name,
+            "institution": doctor_institution,
+        },
         "lines": _summary_lines(detail.lines),
-        "totals": {"total": detail.total_amount, "discount": detail.discount_amount,
-                   "net": detail.net_amount},
+        "totals": {
+            "total": detail.total_amount,
+            "discount": detail.discount_amount,
+            "net": detail.net_amount,
+        },
         "discount_text": _discount_text(detail.discount_kind, detail.discount_percent),
         "discount_reason": (detail.discount_reason or "").strip()
-        if detail.discount_kind == "manual" else "",
+        if detail.discount_kind == "manual"
+        else "",
         "printed_by": printed_by,
         "printed_at": printed_at,
         "printed_at_text": format_datetime(printed_at),
@@ -289,10 +312,12 @@ def label_data(request_id: int, per_sample_type: bool = True) -> list[dict]:
     session.require("prints.run")
     detail = requests_service.get(request_id)
     if detail.status == "cancelled":
-        raise RuleError(translate(
-            "services.reports",
-            "La solicitud {number} está cancelada: no se imprimen etiquetas de tubos.").format(
-                number=detail.request_number))
+        raise RuleError(
+            translate(
+                "services.reports",
+                "La solicitud {number} está cancelada: no se imprimen etiquetas de tubos.",
+            ).format(number=detail.request_number)
+        )
     patient = customers_service.summary(detail.patient_id)
     age = detail.patient_age
     if age is None:
@@ -307,8 +332,9 @@ def label_data(request_id: int, per_sample_type: bool = True) -> list[dict]:
         "priority": detail.priority,
         "priority_label": detail.priority_label,
     }
-    panels_with_members = {line["parent_line_id"] for line in detail.lines
-                           if line.get("parent_line_id")}
+    panels_with_members = {
+        line["parent_line_id"] for line in detail.lines if line.get("parent_line_id")
+    }
     tubes: dict[str, list[str]] = {}
     for line in detail.lines:
         if line.get("is_panel") and line["id"] in panels_with_members:
@@ -323,8 +349,10 @@ def label_data(request_id: int, per_sample_type: bool = True) -> list[dict]:
     if not per_sample_type:
         samples = sorted({(line.get("sample_type") or "").strip() for line in detail.lines} - {""})
         return [{**base, "sample_type": ", ".join(samples), "codes": tubes[""]}]
-    return [{**base, "sample_type": sample, "codes": codes}
-            for sample, codes in sorted(tubes.items(), key=lambda kv: (kv[0] == "", kv[0].lower()))]
+    return [
+        {**base, "sample_type": sample, "codes": codes}
+        for sample, codes in sorted(tubes.items(), key=lambda kv: (kv[0] == "", kv[0].lower()))
+    ]
 
 
 def record_print(entity: str, entity_id: int | None, detail: str) -> None:
@@ -339,13 +367,16 @@ def record_print(entity: str, entity_id: int | None, detail: str) -> None:
 def _day_bounds(date_from: dt.date, date_to: dt.date) -> tuple[dt.datetime, dt.datetime]:
     if date_from is None or date_to is None:
         raise ValidationError(
-            {"date": translate("services.reports", "Indique la fecha inicial y la final.")})
+            {"date": translate("services.reports", "Indique la fecha inicial y la final.")}
+        )
     if date_to < date_from:
         raise ValidationError(
-            {"date_to": translate("services.reports", "La fecha final es anterior a la inicial.")})
+            {"date_to": translate("services.reports", "La fecha final es anterior a la inicial.")}
+        )
     if (date_to - date_from).days > MAX_REPORT_DAYS:
         raise ValidationError(
-            {"date_to": translate("services.reports", "El período no puede pasar de diez años.")})
+            {"date_to": translate("services.reports", "El período no puede pasar de diez años.")}
+        )
     start = dt.datetime.combine(date_from, dt.time.min)
     end = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min)
     return start, end
@@ -381,8 +412,13 @@ def _sub(a: dict, b: dict) -> dict:
     return {key: a[key] - b[key] for key in ("count", "total", "discount", "net")}
 
 
-def period_report_data(date_from: dt.date, date_to: dt.date, branch_id: int | None = None,
-                       printed_by: str = "", printed_at: dt.datetime | None = None) -> dict:
+def period_report_data(
+    date_from: dt.date,
+    date_to: dt.date,
+    branch_id: int | None = None,
+    printed_by: str = "",
+    printed_at: dt.datetime | None = None,
+) -> dict:
     """Requests whose ``requested_at`` falls in [date_from, date_to] (whole days).
 
     Returns ``by_status``, ``by_priority``, ``by_source`` (every known key, in workflow order,
@@ -397,8 +433,9 @@ def period_report_data(date_from: dt.date, date_to: dt.date, branch_id: int | No
     if branch_id is not None:
         branch_row = Branch.get_or_none(Branch.id == branch_id)
         if branch_row is None:
-            raise NotFoundError(translate("services.reports", "No existe la sucursal {id}.")
-                                .format(id=branch_id))
+            raise NotFoundError(
+                translate("services.reports", "No existe la sucursal {id}.").format(id=branch_id)
+            )
         branch = {"id": branch_row.id, "code": branch_row.code, "name": branch_row.name}
 
     def scoped(query):
@@ -423,16 +460,27 @@ def period_report_data(date_from: dt.date, date_to: dt.date, branch_id: int | No
     totals = _zero_amounts()
     for row in by_status:
         totals = _add(totals, row)
-    cancelled_totals = next(({k: r[k] for k in ("count", "total", "discount", "net")}
-                             for r in by_status if r["key"] == "cancelled"), _zero_amounts())
+    cancelled_totals = next(
+        (
+            {k: r[k] for k in ("count", "total", "discount", "net")}
+            for r in by_status
+            if r["key"] == "cancelled"
+        ),
+        _zero_amounts(),
+    )
     active_totals = _sub(totals, cancelled_totals)
 
     day = fn.DATE(LabRequest.requested_at)
-    cancelled_count = fn.SUM(
-        Case(None, [(LabRequest.status == "cancelled", 1)], 0)).coerce(False)
-    per_day_query = scoped(
-        LabRequest.select(day.alias("day"), *_amount_columns(), cancelled_count.alias("cancelled"))
-    ).group_by(day).order_by(day)
+    cancelled_count = fn.SUM(Case(None, [(LabRequest.status == "cancelled", 1)], 0)).coerce(False)
+    per_day_query = (
+        scoped(
+            LabRequest.select(
+                day.alias("day"), *_amount_columns(), cancelled_count.alias("cancelled")
+            )
+        )
+        .group_by(day)
+        .order_by(day)
+    )
     per_day = []
     for row in per_day_query.dicts():
         value = row["day"]
@@ -440,16 +488,30 @@ def period_report_data(date_from: dt.date, date_to: dt.date, branch_id: int | No
             value = dt.date.fromisoformat(value[:10])
         elif isinstance(value, dt.datetime):
             value = value.date()
-        per_day.append({"day": value, "day_text": format_date(value),
-                        "cancelled": int(row["cancelled"] or 0), **_amounts(row)})
+        per_day.append(
+            {
+                "day": value,
+                "day_text": format_date(value),
+                "cancelled": int(row["cancelled"] or 0),
+                **_amounts(row),
+            }
+        )
 
-    cancelled_query = scoped(
-        LabRequest.select(
-            LabRequest.id, LabRequest.request_number, LabRequest.requested_at,
-            LabRequest.cancelled_at, LabRequest.cancellation_reason, LabRequest.net_amount,
-            Customer.name.alias("patient_name"),
-        ).join(Customer, JOIN.LEFT_OUTER, on=(LabRequest.patient == Customer.id))
-    ).where(LabRequest.status == "cancelled").order_by(LabRequest.requested_at, LabRequest.id)
+    cancelled_query = (
+        scoped(
+            LabRequest.select(
+                LabRequest.id,
+                LabRequest.request_number,
+                LabRequest.requested_at,
+                LabRequest.cancelled_at,
+                LabRequest.cancellation_reason,
+                LabRequest.net_amount,
+                Customer.name.alias("patient_name"),
+            ).join(Customer, JOIN.LEFT_OUTER, on=(LabRequest.patient == Customer.id))
+        )
+        .where(LabRequest.status == "cancelled")
+        .order_by(LabRequest.requested_at, LabRequest.id)
+    )
     cancelled = [
         {
             "id": row["id"],

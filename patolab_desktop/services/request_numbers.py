@@ -10,6 +10,7 @@ in that transaction, so
 * an abandoned form never reserves one (nothing is written before the save);
 * a number is never given twice and never changes afterwards (nothing edits it).
 """
+
 from __future__ import annotations
 
 import re
@@ -60,8 +61,9 @@ def take_next(branch_id: int, year: int) -> tuple[int, str]:
     if row is None:
         # First request of this branch and year. ON CONFLICT DO NOTHING: if another
         # workstation creates the row at the same moment, we wait for it and use its row.
-        RequestCounter.insert(branch=branch_id, year=year,
-                              last_number=0).on_conflict_ignore().execute()
+        RequestCounter.insert(
+            branch=branch_id, year=year, last_number=0
+        ).on_conflict_ignore().execute()
         row = _counter_query(branch_id, year).first()
     sequence = int(row.last_number) + 1
     RequestCounter.update(last_number=sequence).where(RequestCounter.id == row.id).execute()

@@ -15,6 +15,7 @@ Rules (seed 004 and PRODUCT.md):
 * line discount = price × percent / 100 rounded half-up to 3 places; total = Σ price,
   discount = Σ line discounts, net = total − discount; all Decimal.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -77,8 +78,12 @@ def full_years(start: dt.date, end: dt.date) -> int:
     return end.year - start.year - ((end.month, end.day) < (start.month, start.day))
 
 
-def age_on(date_of_birth: dt.date | None, declared_age: int | None,
-           age_recorded_on: dt.date | None, day: dt.date) -> int | None:
+def age_on(
+    date_of_birth: dt.date | None,
+    declared_age: int | None,
+    age_recorded_on: dt.date | None,
+    day: dt.date,
+) -> int | None:
     """Age on ``day``: from the date of birth, or the declared age plus the years since
     it was declared. None when neither is known."""
     if isinstance(day, dt.datetime):
@@ -176,12 +181,24 @@ def load_items(ids) -> dict[int, CatalogItem]:
     if not ids:
         return {}
     query = Investigation.select(
-        Investigation.id, Investigation.code, Investigation.name, Investigation.sample_type,
-        Investigation.price, Investigation.is_panel, Investigation.active,
+        Investigation.id,
+        Investigation.code,
+        Investigation.name,
+        Investigation.sample_type,
+        Investigation.price,
+        Investigation.is_panel,
+        Investigation.active,
     ).where(Investigation.id.in_(list(ids)))
     return {
-        row.id: CatalogItem(row.id, row.code, row.name, row.sample_type or "", row.price,
-                            bool(row.is_panel), bool(row.active))
+        row.id: CatalogItem(
+            row.id,
+            row.code,
+            row.name,
+            row.sample_type or "",
+            row.price,
+            bool(row.is_panel),
+            bool(row.active),
+        )
         for row in query
     }
 
@@ -218,15 +235,24 @@ def load_for(ids) -> tuple[dict[int, CatalogItem], dict[int, list[int]]]:
 
 def _line(item: CatalogItem, price: Decimal, parent: int | None, notes: str = "") -> PricedLine:
     return PricedLine(
-        investigation_id=item.id, code=item.code, name=item.name, sample_type=item.sample_type,
-        price=to_money(price), parent_investigation_id=parent, notes=notes,
+        investigation_id=item.id,
+        code=item.code,
+        name=item.name,
+        sample_type=item.sample_type,
+        price=to_money(price),
+        parent_investigation_id=parent,
+        notes=notes,
         is_panel=item.is_panel and parent is None,
     )
 
 
-def expand(picked_ids, items: dict[int, CatalogItem], members: dict[int, list[int]],
-           line_notes: dict[int, str] | None = None,
-           warnings: list[str] | None = None) -> list[PricedLine]:
+def expand(
+    picked_ids,
+    items: dict[int, CatalogItem],
+    members: dict[int, list[int]],
+    line_notes: dict[int, str] | None = None,
+    warnings: list[str] | None = None,
+) -> list[PricedLine]:
     """Lines for investigations picked in this order: panels bring their members."""
     line_notes = line_notes or {}
     warnings = warnings if warnings is not None else []
@@ -239,14 +265,18 @@ def expand(picked_ids, items: dict[int, CatalogItem], members: dict[int, list[in
             existing = by_id[inv_id]
             if existing.parent_investigation_id is not None:
                 panel = items[existing.parent_investigation_id]
-                warnings.append(translate(
-                    "services.request_pricing",
-                    "{code} {name} ya está incluida en el panel {panel}.").format(
-                        code=item.code, name=item.name, panel=panel.code))
+                warnings.append(
+                    translate(
+                        "services.request_pricing",
+                        "{code} {name} ya está incluida en el panel {panel}.",
+                    ).format(code=item.code, name=item.name, panel=panel.code)
+                )
             else:
-                warnings.append(translate(
-                    "services.request_pricing", "{code} {name} ya está en la solicitud.").format(
-                        code=item.code, name=item.name))
+                warnings.append(
+                    translate(
+                        "services.request_pricing", "{code} {name} ya está en la solicitud."
+                    ).format(code=item.code, name=item.name)
+                )
             continue
         line = _line(item, item.price, None, line_notes.get(inv_id, ""))
         by_id[inv_id] = line
@@ -256,17 +286,20 @@ def expand(picked_ids, items: dict[int, CatalogItem], members: dict[int, list[in
         for member_id in members.get(inv_id, []):
             existing = by_id.get(member_id)
             if existing is None:
-                by_id[member_id] = _line(items[member_id], ZERO, inv_id,
-                                         line_notes.get(member_id, ""))
+                by_id[member_id] = _line(
+                    items[member_id], ZERO, inv_id, line_notes.get(member_id, "")
+                )
             elif existing.parent_investigation_id is None and not existing.is_panel:
                 # Ordered directly before the panel: it now comes with the panel at price 0.
                 existing.parent_investigation_id = inv_id
                 existing.price = ZERO
                 top.remove(existing)
-                warnings.append(translate(
-                    "services.request_pricing",
-                    "{code} {name} pasa a formar parte del panel {panel}.").format(
-                        code=existing.code, name=existing.name, panel=item.code))
+                warnings.append(
+                    translate(
+                        "services.request_pricing",
+                        "{code} {name} pasa a formar parte del panel {panel}.",
+                    ).format(code=existing.code, name=existing.name, panel=item.code)
+                )
     ordered: list[PricedLine] = []
     for line in top:
         ordered.append(line)

@@ -17,6 +17,7 @@ Sorting by patient name walks the customers' name index and each one's requests
 (``CROSS JOIN`` keeps SQLite to that order), so no sort of 2,000,000 rows happens.
 Measured on 1,000,000 customers and 2,000,000 requests: see the requests report.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -63,8 +64,13 @@ SORTS = {
     "priority": [LabRequest.priority_rank],
     "net_amount": [LabRequest.net_amount],
 }
-SORT_ALIASES = {"date": "requested_at", "number": "request_number", "patient": "patient_name",
-                "net": "net_amount", "": "requested_at"}
+SORT_ALIASES = {
+    "date": "requested_at",
+    "number": "request_number",
+    "patient": "patient_name",
+    "net": "net_amount",
+    "": "requested_at",
+}
 _CURSOR_KEYS = {
     "requested_at": ["requested_at"],
     "request_number": ["request_number"],
@@ -146,8 +152,10 @@ def _search(text: str) -> _Search | None:
         return None
     upper = text.upper()
     if _NUMBER_PREFIX.match(upper):
-        if (request_numbers.parse_number(upper)
-                and len(upper.rsplit("-", 1)[1]) >= request_numbers.DIGITS):
+        if (
+            request_numbers.parse_number(upper)
+            and len(upper.rsplit("-", 1)[1]) >= request_numbers.DIGITS
+        ):
             return _Search(request=LabRequest.request_number == upper)
         return _Search(request=_prefix(LabRequest.request_number, upper))
     compact = re.sub(r"[\s-]", "", upper)
@@ -168,8 +176,13 @@ def _search(text: str) -> _Search | None:
 
 def _check_choice(value, labels: dict, what: str):
     if value is not None and value not in labels:
-        raise ValidationError({what: translate(
-            "services.request_queries", "Valor no válido: {value}.").format(value=repr(value))})
+        raise ValidationError(
+            {
+                what: translate("services.request_queries", "Valor no válido: {value}.").format(
+                    value=repr(value)
+                )
+            }
+        )
 
 
 def _check_filters(filters: RequestFilter) -> RequestFilter:
@@ -178,8 +191,13 @@ def _check_filters(filters: RequestFilter) -> RequestFilter:
     _check_choice(filters.priority, PRIORITY_LABELS, "priority")
     _check_choice(filters.source, SOURCE_LABELS, "source")
     if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
-        raise ValidationError({"date_to": translate(
-            "services.request_queries", "La fecha final es anterior a la inicial.")})
+        raise ValidationError(
+            {
+                "date_to": translate(
+                    "services.request_queries", "La fecha final es anterior a la inicial."
+                )
+            }
+        )
     return filters
 
 
@@ -227,16 +245,29 @@ def _day_start(day) -> dt.datetime:
 # --- list ------------------------------------------------------------------------------
 
 _COLUMNS = (
-    LabRequest.id, LabRequest.request_number, LabRequest.requested_at,
-    LabRequest.patient.alias("patient_id"), Customer.name.alias("patient_name"),
+    LabRequest.id,
+    LabRequest.request_number,
+    LabRequest.requested_at,
+    LabRequest.patient.alias("patient_id"),
+    Customer.name.alias("patient_name"),
     Customer.name_folded.alias("patient_name_folded"),
-    LabRequest.doctor.alias("doctor_id"), Referrer.name.alias("doctor_name"),
-    LabRequest.branch.alias("branch_id"), Branch.code.alias("branch_code"),
+    LabRequest.doctor.alias("doctor_id"),
+    Referrer.name.alias("doctor_name"),
+    LabRequest.branch.alias("branch_id"),
+    Branch.code.alias("branch_code"),
     Branch.name.alias("branch_name"),
-    LabRequest.priority, LabRequest.priority_rank, LabRequest.status, LabRequest.status_rank,
-    LabRequest.source, LabRequest.total_amount, LabRequest.discount_amount,
-    LabRequest.net_amount, LabRequest.completed_at, LabRequest.cancelled_at,
-    LabRequest.cancellation_reason, LabRequest.version,
+    LabRequest.priority,
+    LabRequest.priority_rank,
+    LabRequest.status,
+    LabRequest.status_rank,
+    LabRequest.source,
+    LabRequest.total_amount,
+    LabRequest.discount_amount,
+    LabRequest.net_amount,
+    LabRequest.completed_at,
+    LabRequest.cancelled_at,
+    LabRequest.cancellation_reason,
+    LabRequest.version,
 )
 
 
@@ -266,8 +297,13 @@ def _base_query(patient_first: bool = False):
 def _sort_key(name: str) -> str:
     key = SORT_ALIASES.get(name or "", name)
     if key not in SORTS:
-        raise ValidationError({"sort": translate(
-            "services.request_queries", "No se puede ordenar por {name}.").format(name=repr(name))})
+        raise ValidationError(
+            {
+                "sort": translate(
+                    "services.request_queries", "No se puede ordenar por {name}."
+                ).format(name=repr(name))
+            }
+        )
     return key
 
 
@@ -291,15 +327,21 @@ def page(filters: RequestFilter, request: PageRequest) -> Page:
     request = request or PageRequest()
     key = _sort_key(request.sort)
     if not request.sort:
-        request = PageRequest(sort="requested_at", descending=True, after=request.after,
-                              limit=request.limit, extra=request.extra)
+        request = PageRequest(
+            sort="requested_at",
+            descending=True,
+            after=request.after,
+            limit=request.limit,
+            extra=request.extra,
+        )
     patient_first = key == "patient_name"
     query = _where(_base_query(patient_first), filters, patient_first)
     if patient_first and request.after is not None:
         # Lets the name index start at the cursor (the full comparison follows).
         name = request.after[0]
-        query = query.where(Customer.name_folded <= name if request.descending
-                            else Customer.name_folded >= name)
+        query = query.where(
+            Customer.name_folded <= name if request.descending else Customer.name_folded >= name
+        )
     cursor_keys = _CURSOR_KEYS[key]
 
     def cursor_of(row: dict) -> tuple:
@@ -334,8 +376,10 @@ def _line_counts(ids: list[int]) -> dict[int, int]:
 
 def count(filters: RequestFilter, limit: int | None = None) -> int:
     """Matching requests; with ``limit`` the count stops there (fast on 2M rows)."""
-    query = _where(LabRequest.select(LabRequest.id)
-                   .join(Customer, on=(LabRequest.patient == Customer.id)), filters)
+    query = _where(
+        LabRequest.select(LabRequest.id).join(Customer, on=(LabRequest.patient == Customer.id)),
+        filters,
+    )
     if limit is not None:
         return query.limit(int(limit)).count()
     return query.count()
@@ -348,10 +392,17 @@ def get_detail(request_id) -> RequestDetail:
     row = (
         _base_query()
         .select_extend(
-            LabRequest.clinical_info, LabRequest.notes, LabRequest.discount_kind,
-            LabRequest.discount_percent, LabRequest.discount_reason, LabRequest.created_by,
-            LabRequest.updated_at, Customer.id_number.alias("patient_id_number"),
-            Customer.type.alias("patient_type"), Customer.date_of_birth, Customer.age,
+            LabRequest.clinical_info,
+            LabRequest.notes,
+            LabRequest.discount_kind,
+            LabRequest.discount_percent,
+            LabRequest.discount_reason,
+            LabRequest.created_by,
+            LabRequest.updated_at,
+            Customer.id_number.alias("patient_id_number"),
+            Customer.type.alias("patient_type"),
+            Customer.date_of_birth,
+            Customer.age,
             Customer.age_recorded_on,
         )
         .where(LabRequest.id == request_id)
@@ -360,27 +411,45 @@ def get_detail(request_id) -> RequestDetail:
     )
     if row is None:
         raise NotFoundError(translate("services.request_queries", "La solicitud no existe."))
-    age = request_pricing.age_on(row["date_of_birth"], row["age"], row["age_recorded_on"],
-                                 row["requested_at"].date())
+    age = request_pricing.age_on(
+        row["date_of_birth"], row["age"], row["age_recorded_on"], row["requested_at"].date()
+    )
     return RequestDetail(
-        id=row["id"], request_number=row["request_number"],
-        patient_id=row["patient_id"], patient_name=row["patient_name"],
-        patient_id_number=row["patient_id_number"] or "", patient_type=row["patient_type"],
+        id=row["id"],
+        request_number=row["request_number"],
+        patient_id=row["patient_id"],
+        patient_name=row["patient_name"],
+        patient_id_number=row["patient_id_number"] or "",
+        patient_type=row["patient_type"],
         patient_age=age,
-        doctor_id=row["doctor_id"], doctor_name=row["doctor_name"],
-        branch_id=row["branch_id"], branch_code=row["branch_code"] or "",
+        doctor_id=row["doctor_id"],
+        doctor_name=row["doctor_name"],
+        branch_id=row["branch_id"],
+        branch_code=row["branch_code"] or "",
         branch_name=row["branch_name"] or "",
-        priority=row["priority"], priority_label=label(PRIORITY_LABELS, row["priority"]),
-        status=row["status"], status_label=label(STATUS_LABELS, row["status"]),
-        source=row["source"], source_label=label(SOURCE_LABELS, row["source"]),
-        clinical_info=row["clinical_info"] or "", notes=row["notes"] or "",
-        total_amount=row["total_amount"], discount_amount=row["discount_amount"],
-        net_amount=row["net_amount"], discount_kind=row["discount_kind"] or "",
-        discount_percent=row["discount_percent"], discount_reason=row["discount_reason"] or "",
-        requested_at=row["requested_at"], completed_at=row["completed_at"],
-        cancelled_at=row["cancelled_at"], cancellation_reason=row["cancellation_reason"] or "",
-        created_by=row["created_by"] or "", updated_at=row["updated_at"], version=row["version"],
-        lines=lines_of(row["id"]), events=events_of(row["id"]),
+        priority=row["priority"],
+        priority_label=label(PRIORITY_LABELS, row["priority"]),
+        status=row["status"],
+        status_label=label(STATUS_LABELS, row["status"]),
+        source=row["source"],
+        source_label=label(SOURCE_LABELS, row["source"]),
+        clinical_info=row["clinical_info"] or "",
+        notes=row["notes"] or "",
+        total_amount=row["total_amount"],
+        discount_amount=row["discount_amount"],
+        net_amount=row["net_amount"],
+        discount_kind=row["discount_kind"] or "",
+        discount_percent=row["discount_percent"],
+        discount_reason=row["discount_reason"] or "",
+        requested_at=row["requested_at"],
+        completed_at=row["completed_at"],
+        cancelled_at=row["cancelled_at"],
+        cancellation_reason=row["cancellation_reason"] or "",
+        created_by=row["created_by"] or "",
+        updated_at=row["updated_at"],
+        version=row["version"],
+        lines=lines_of(row["id"]),
+        events=events_of(row["id"]),
     )
 
 
@@ -389,11 +458,18 @@ def lines_of(request_id) -> list[dict]:
     parent = RequestLine.alias()
     rows = list(
         RequestLine.select(
-            RequestLine.id, RequestLine.investigation.alias("investigation_id"),
-            RequestLine.parent_line.alias("parent_line_id"), parent.investigation.alias("parent"),
-            Investigation.code, Investigation.name, Investigation.sample_type,
+            RequestLine.id,
+            RequestLine.investigation.alias("investigation_id"),
+            RequestLine.parent_line.alias("parent_line_id"),
+            parent.investigation.alias("parent"),
+            Investigation.code,
+            Investigation.name,
+            Investigation.sample_type,
             Investigation.is_panel,
-            RequestLine.status, RequestLine.price, RequestLine.discount, RequestLine.net_price,
+            RequestLine.status,
+            RequestLine.price,
+            RequestLine.discount,
+            RequestLine.net_price,
             RequestLine.notes,
         )
         .join(Investigation, on=(RequestLine.investigation == Investigation.id))
@@ -423,8 +499,9 @@ def lines_of(request_id) -> list[dict]:
 
 def events_of(request_id) -> list[dict]:
     rows = list(
-        RequestEvent.select(RequestEvent.at, RequestEvent.action, RequestEvent.detail,
-                            RequestEvent.by)
+        RequestEvent.select(
+            RequestEvent.at, RequestEvent.action, RequestEvent.detail, RequestEvent.by
+        )
         .where(RequestEvent.lab_request == request_id)
         .order_by(RequestEvent.at, RequestEvent.id)
         .dicts()
@@ -436,8 +513,21 @@ def events_of(request_id) -> list[dict]:
 
 # --- export ----------------------------------------------------------------------------
 
-EXPORT_COLUMNS = ["Número", "Fecha", "Paciente", "Médico", "Sucursal", "Prioridad", "Estado",
-                  "Origen", "Total", "Descuento", "Neto", "Cancelada el", "Motivo de cancelación"]
+EXPORT_COLUMNS = [
+    "Número",
+    "Fecha",
+    "Paciente",
+    "Médico",
+    "Sucursal",
+    "Prioridad",
+    "Estado",
+    "Origen",
+    "Total",
+    "Descuento",
+    "Neto",
+    "Cancelada el",
+    "Motivo de cancelación",
+]
 EXPORT_TEXT_COLUMNS = [0, 2, 3, 4, 5, 6, 7, 12]
 EXPORT_BATCH = 5000
 
@@ -469,10 +559,20 @@ def export_rows(filters: RequestFilter):
     """
     base = _where(
         LabRequest.select(
-            LabRequest.request_number, LabRequest.requested_at, Customer.name, Referrer.name,
-            Branch.code, LabRequest.priority, LabRequest.status, LabRequest.source,
-            LabRequest.total_amount, LabRequest.discount_amount, LabRequest.net_amount,
-            LabRequest.cancelled_at, LabRequest.cancellation_reason, LabRequest.id,
+            LabRequest.request_number,
+            LabRequest.requested_at,
+            Customer.name,
+            Referrer.name,
+            Branch.code,
+            LabRequest.priority,
+            LabRequest.status,
+            LabRequest.source,
+            LabRequest.total_amount,
+            LabRequest.discount_amount,
+            LabRequest.net_amount,
+            LabRequest.cancelled_at,
+            LabRequest.cancellation_reason,
+            LabRequest.id,
         )
         .join(Customer, on=(LabRequest.patient == Customer.id))
         .switch(LabRequest)
@@ -486,16 +586,42 @@ def export_rows(filters: RequestFilter):
         query = base
         if after is not None:
             query = query.where(Tuple(LabRequest.requested_at, LabRequest.id) < Tuple(*after))
-        sql, params = (query.order_by(LabRequest.requested_at.desc(), LabRequest.id.desc())
-                       .limit(EXPORT_BATCH).sql())
+        sql, params = (
+            query.order_by(LabRequest.requested_at.desc(), LabRequest.id.desc())
+            .limit(EXPORT_BATCH)
+            .sql()
+        )
         rows = db.execute_sql(sql, params).fetchall()
-        for (number, requested_at, patient, doctor, branch, priority, status, source, total,
-             discount, net, cancelled_at, reason, _id) in rows:
+        for (
+            number,
+            requested_at,
+            patient,
+            doctor,
+            branch,
+            priority,
+            status,
+            source,
+            total,
+            discount,
+            net,
+            cancelled_at,
+            reason,
+            _id,
+        ) in rows:
             yield [
-                number, _date_text(requested_at), patient, doctor, branch or "",
-                PRIORITY_LABELS.get(priority, priority), STATUS_LABELS.get(status, status),
-                SOURCE_LABELS.get(source, source), _money_text(total), _money_text(discount),
-                _money_text(net), _date_text(cancelled_at), reason or "",
+                number,
+                _date_text(requested_at),
+                patient,
+                doctor,
+                branch or "",
+                PRIORITY_LABELS.get(priority, priority),
+                STATUS_LABELS.get(status, status),
+                SOURCE_LABELS.get(source, source),
+                _money_text(total),
+                _money_text(discount),
+                _money_text(net),
+                _date_text(cancelled_at),
+                reason or "",
             ]
         if len(rows) < EXPORT_BATCH:
             return
@@ -507,5 +633,11 @@ def export_requests(filters: RequestFilter, path, progress=None, cancelled=None)
 
     filters = filters or RequestFilter()
     _check_filters(filters)  # bad filters fail before a file is touched
-    return csvio.write_csv(path, EXPORT_COLUMNS, export_rows(filters),
-                           text_columns=EXPORT_TEXT_COLUMNS, progress=progress, cancelled=cancelled)
+    return csvio.write_csv(
+        path,
+        EXPORT_COLUMNS,
+        export_rows(filters),
+        text_columns=EXPORT_TEXT_COLUMNS,
+        progress=progress,
+        cancelled=cancelled,
+    )

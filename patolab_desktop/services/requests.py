@@ -16,6 +16,7 @@ tests all call these functions.
   get a ConflictError instead of overwriting someone else's change) and writes a
   ``RequestEvent`` with who did it.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -221,23 +222,38 @@ def _percent(value) -> Decimal | None:
     try:
         return Decimal(str(value).strip().replace(",", "."))
     except (InvalidOperation, ValueError):
-        raise ValidationError({"manual_discount_percent": translate(
-            "services.requests", "Porcentaje no válido: {value}").format(value=value)}) from None
+        raise ValidationError(
+            {
+                "manual_discount_percent": translate(
+                    "services.requests", "Porcentaje no válido: {value}"
+                ).format(value=value)
+            }
+        ) from None
 
 
 def _patient_row(patient_id):
     return (
-        Customer.select(Customer.id, Customer.name, Customer.type, Customer.active,
-                        Customer.date_of_birth, Customer.age, Customer.age_recorded_on,
-                        Customer.id_number)
+        Customer.select(
+            Customer.id,
+            Customer.name,
+            Customer.type,
+            Customer.active,
+            Customer.date_of_birth,
+            Customer.age,
+            Customer.age_recorded_on,
+            Customer.id_number,
+        )
         .where(Customer.id == patient_id)
         .first()
     )
 
 
 def _doctor_row(doctor_id):
-    return Referrer.select(Referrer.id, Referrer.name, Referrer.active).where(
-        Referrer.id == doctor_id).first()
+    return (
+        Referrer.select(Referrer.id, Referrer.name, Referrer.active)
+        .where(Referrer.id == doctor_id)
+        .first()
+    )
 
 
 def default_branch_id() -> int | None:
@@ -262,42 +278,46 @@ def _check_patient(patient_id, errors: dict, key: str = "patient_id"):
     elif not patient.active:
         errors[key] = translate(
             "services.requests",
-            "El paciente «{name}» está inactivo; no se le pueden crear solicitudes.").format(
-                name=patient.name)
+            "El paciente «{name}» está inactivo; no se le pueden crear solicitudes.",
+        ).format(name=patient.name)
     return patient
 
 
 def _check_doctor(doctor_id, errors: dict, key: str = "doctor_id"):
     if not doctor_id:
-        errors[key] = translate("services.requests",
-                                "Elija el médico o la institución que refiere.")
+        errors[key] = translate(
+            "services.requests", "Elija el médico o la institución que refiere."
+        )
         return None
     doctor = _doctor_row(doctor_id)
     if doctor is None:
         errors[key] = translate("services.requests", "El médico elegido no existe.")
     elif not doctor.active:
         errors[key] = translate(
-            "services.requests", "El médico «{name}» está inactivo; elija otro.").format(
-                name=doctor.name)
+            "services.requests", "El médico «{name}» está inactivo; elija otro."
+        ).format(name=doctor.name)
     return doctor
 
 
 def _check_choice(value, labels: dict, key: str, errors: dict) -> None:
     if value not in labels:
         if key == "priority":
-            message = translate("services.requests",
-                                "Prioridad no válida: {value} (opciones: {options}).")
+            message = translate(
+                "services.requests", "Prioridad no válida: {value} (opciones: {options})."
+            )
         else:
-            message = translate("services.requests",
-                                "Origen no válido: {value} (opciones: {options}).")
-        errors[key] = message.format(value=repr(value),
-                                     options=", ".join(labels_of(labels).values()))
+            message = translate(
+                "services.requests", "Origen no válido: {value} (opciones: {options})."
+            )
+        errors[key] = message.format(
+            value=repr(value), options=", ".join(labels_of(labels).values())
+        )
 
 
 def _too_long() -> str:
-    return translate("services.requests",
-                     "El texto es demasiado largo (máximo {max} caracteres).").format(
-        max=MAX_TEXT)
+    return translate(
+        "services.requests", "El texto es demasiado largo (máximo {max} caracteres)."
+    ).format(max=MAX_TEXT)
 
 
 def _check_investigations(ids, errors: dict, key: str = "investigation_ids"):
@@ -311,13 +331,16 @@ def _check_investigations(ids, errors: dict, key: str = "investigation_ids"):
     for inv_id in dict.fromkeys(ids):
         item = items.get(inv_id)
         if item is None:
-            problems.append(translate(
-                "services.requests", "La investigación {id} no existe.").format(id=inv_id))
+            problems.append(
+                translate("services.requests", "La investigación {id} no existe.").format(id=inv_id)
+            )
         elif not item.active:
-            problems.append(translate(
-                "services.requests",
-                "La investigación {code} {name} está inactiva; no se puede solicitar.").format(
-                    code=item.code, name=item.name))
+            problems.append(
+                translate(
+                    "services.requests",
+                    "La investigación {code} {name} está inactiva; no se puede solicitar.",
+                ).format(code=item.code, name=item.name)
+            )
     if problems:
         errors[key] = " ".join(problems)
     return items, members
@@ -333,11 +356,13 @@ def _check_manual_discount(percent, reason, errors: dict) -> Decimal | None:
         return None
     if not (Decimal(0) < percent <= Decimal(100)):
         errors["manual_discount_percent"] = translate(
-            "services.requests", "El descuento manual debe ser mayor que 0 y como máximo 100 %.")
+            "services.requests", "El descuento manual debe ser mayor que 0 y como máximo 100 %."
+        )
         return None
     if not clean(reason):
-        errors["discount_reason"] = translate("services.requests",
-                                              "Escriba el motivo del descuento manual.")
+        errors["discount_reason"] = translate(
+            "services.requests", "Escriba el motivo del descuento manual."
+        )
     # permission: discounts.manual — check the user's permission here once roles exist.
     return percent
 
@@ -371,14 +396,17 @@ def _check_draft(draft: RequestDraft, strict: bool) -> tuple[_Checked, dict[str,
     if not branch_id:
         errors["branch_id"] = translate(
             "services.requests",
-            "No hay una sucursal activa; registre una antes de crear solicitudes.")
+            "No hay una sucursal activa; registre una antes de crear solicitudes.",
+        )
     elif not Branch.select().where(active_branch).exists():
-        errors["branch_id"] = translate("services.requests",
-                                        "La sucursal elegida no existe o está inactiva.")
+        errors["branch_id"] = translate(
+            "services.requests", "La sucursal elegida no existe o está inactiva."
+        )
     requested_at = _requested_at(draft.requested_at)
     if requested_at > now() + dt.timedelta(minutes=5):
         errors["requested_at"] = translate(
-            "services.requests", "La fecha de la solicitud no puede estar en el futuro.")
+            "services.requests", "La fecha de la solicitud no puede estar en el futuro."
+        )
     for key, text in (("clinical_info", draft.clinical_info), ("notes", draft.notes)):
         if len(text or "") > MAX_TEXT:
             errors[key] = _too_long()
@@ -389,9 +417,15 @@ def _check_draft(draft: RequestDraft, strict: bool) -> tuple[_Checked, dict[str,
         # what can be priced and leave the other messages to validate()/create().
         if "investigation_ids" in errors and draft.investigation_ids:
             raise ValidationError({"investigation_ids": errors["investigation_ids"]})
-    pricing = _price(draft.investigation_ids if "investigation_ids" not in errors else [],
-                     items, members, draft.line_notes, patient if patient is not None else None,
-                     requested_at.date(), manual)
+    pricing = _price(
+        draft.investigation_ids if "investigation_ids" not in errors else [],
+        items,
+        members,
+        draft.line_notes,
+        patient if patient is not None else None,
+        requested_at.date(),
+        manual,
+    )
     return _Checked(patient, doctor, branch_id, requested_at, pricing, manual), errors
 
 
@@ -404,8 +438,16 @@ def _price(ids, items, members, line_notes, patient, day: dt.date, manual) -> Pr
     kind, percent = request_pricing.choose_discount(age_percent, manual)
     request_pricing.apply_percent(lines, percent)
     total, discount, net = request_pricing.totals(lines)
-    return Pricing(lines=lines, total=total, discount=discount, net=net, discount_kind=kind,
-                   discount_percent=percent, patient_age=age, warnings=warnings)
+    return Pricing(
+        lines=lines,
+        total=total,
+        discount=discount,
+        net=net,
+        discount_kind=kind,
+        discount_percent=percent,
+        patient_age=age,
+        warnings=warnings,
+    )
 
 
 def validate(draft: RequestDraft) -> dict[str, str]:
@@ -437,10 +479,15 @@ def _insert_lines(request_id: int, lines: list[PricedLine], status: str) -> None
 
     def row(line: PricedLine, parent_line_id=None) -> dict:
         return {
-            "lab_request": request_id, "investigation": line.investigation_id,
-            "parent_line": parent_line_id, "status": status, "price": line.price,
-            "discount": line.discount, "net_price": line.net_price,
-            "notes": clean(line.notes), "created_at": stamp,
+            "lab_request": request_id,
+            "investigation": line.investigation_id,
+            "parent_line": parent_line_id,
+            "status": status,
+            "price": line.price,
+            "discount": line.discount,
+            "net_price": line.net_price,
+            "notes": clean(line.notes),
+            "created_at": stamp,
         }
 
     if top:
@@ -449,8 +496,10 @@ def _insert_lines(request_id: int, lines: list[PricedLine], status: str) -> None
         parent_ids = {line.parent_investigation_id for line in members}
         line_ids = dict(
             RequestLine.select(RequestLine.investigation, RequestLine.id)
-            .where((RequestLine.lab_request == request_id)
-                   & RequestLine.investigation.in_(list(parent_ids)))
+            .where(
+                (RequestLine.lab_request == request_id)
+                & RequestLine.investigation.in_(list(parent_ids))
+            )
             .tuples()
         )
         RequestLine.insert_many(
@@ -477,8 +526,9 @@ def _who(by: str) -> str:
 
 
 def _event(request_id: int, action: str, detail: str, by: str) -> None:
-    RequestEvent.insert(lab_request=request_id, at=now(), action=action,
-                        detail=detail[:4000], by=_who(by)).execute()
+    RequestEvent.insert(
+        lab_request=request_id, at=now(), action=action, detail=detail[:4000], by=_who(by)
+    ).execute()
 
 
 def _investigations(count: int) -> str:
@@ -524,8 +574,9 @@ def create(draft: RequestDraft, by: str = "") -> tuple[int, str]:
             net_amount=pricing.net,
             discount_percent=pricing.discount_percent,
             discount_kind=pricing.discount_kind,
-            discount_reason=(clean(draft.discount_reason)
-                             if pricing.discount_kind == "manual" else ""),
+            discount_reason=(
+                clean(draft.discount_reason) if pricing.discount_kind == "manual" else ""
+            ),
             branch=checked.branch_id,
             requested_at=checked.requested_at,
             created_by=_who(by),
@@ -533,26 +584,45 @@ def create(draft: RequestDraft, by: str = "") -> tuple[int, str]:
             version=1,
         ).execute()
         _insert_lines(request_id, pricing.lines, "pending")
-        discount = _describe_discount(pricing.discount_kind, pricing.discount_percent,
-                                      pricing.patient_age, clean(draft.discount_reason))
+        discount = _describe_discount(
+            pricing.discount_kind,
+            pricing.discount_percent,
+            pricing.patient_age,
+            clean(draft.discount_reason),
+        )
         _event(
-            request_id, "created",
+            request_id,
+            "created",
             f"Solicitud {number}: {_investigations(len(pricing.lines))}, "
             f"total {format_lempiras(pricing.total)}, {discount}, "
             f"neto {format_lempiras(pricing.net)}.",
             by,
         )
-        audit.record("create", "lab_request", request_id, {
-            "request_number": (None, number), "patient_id": (None, draft.patient_id),
-            "doctor_id": (None, draft.doctor_id), "priority": (None, draft.priority),
-            "source": (None, draft.source), "branch_id": (None, checked.branch_id),
-            "net_amount": (None, pricing.net), "discount_kind": (None, pricing.discount_kind),
-            "discount_percent": (None, pricing.discount_percent),
-        }, detail=_investigations(len(pricing.lines)))
+        audit.record(
+            "create",
+            "lab_request",
+            request_id,
+            {
+                "request_number": (None, number),
+                "patient_id": (None, draft.patient_id),
+                "doctor_id": (None, draft.doctor_id),
+                "priority": (None, draft.priority),
+                "source": (None, draft.source),
+                "branch_id": (None, checked.branch_id),
+                "net_amount": (None, pricing.net),
+                "discount_kind": (None, pricing.discount_kind),
+                "discount_percent": (None, pricing.discount_percent),
+            },
+            detail=_investigations(len(pricing.lines)),
+        )
         if pricing.discount_kind == "manual":
-            audit.record("discount", "lab_request", request_id,
-                         {"discount_percent": (None, pricing.discount_percent)},
-                         detail=clean(draft.discount_reason))
+            audit.record(
+                "discount",
+                "lab_request",
+                request_id,
+                {"discount_percent": (None, pricing.discount_percent)},
+                detail=clean(draft.discount_reason),
+            )
     return request_id, number
 
 
@@ -567,15 +637,20 @@ def _load_for_change(request_id, version: int | None, allow_read_only: bool = Fa
     if request is None:
         raise NotFoundError(translate("services.requests", "La solicitud no existe."))
     if version is not None and int(version) != request.version:
-        raise ConflictError(translate(
-            "services.requests",
-            "La solicitud {number} fue modificada por otra persona mientras usted la veía. "
-            "Vuelva a abrirla para ver los cambios.").format(number=request.request_number))
+        raise ConflictError(
+            translate(
+                "services.requests",
+                "La solicitud {number} fue modificada por otra persona mientras usted la veía. "
+                "Vuelva a abrirla para ver los cambios.",
+            ).format(number=request.request_number)
+        )
     if not allow_read_only and request.status in READ_ONLY:
-        raise RuleError(translate(
-            "services.requests",
-            "La solicitud {number} está {status} y ya no se puede modificar.").format(
-                number=request.request_number, status=status_text(request.status).lower()))
+        raise RuleError(
+            translate(
+                "services.requests",
+                "La solicitud {number} está {status} y ya no se puede modificar.",
+            ).format(number=request.request_number, status=status_text(request.status).lower())
+        )
     return request
 
 
@@ -587,24 +662,27 @@ def _save_header(request, **changes) -> None:
         .execute()
     )
     if updated != 1:  # cannot happen under the write lock; guard against silent loss
-        raise ConflictError(translate(
-            "services.requests", "La solicitud {number} cambió mientras se guardaba.").format(
-                number=request.request_number))
+        raise ConflictError(
+            translate(
+                "services.requests", "La solicitud {number} cambió mientras se guardaba."
+            ).format(number=request.request_number)
+        )
 
 
 def _recalculate(request, percent: Decimal) -> tuple[Decimal, Decimal, Decimal]:
     """Re-apply ``percent`` to every line and return the new (total, discount, net)."""
     lines = list(
-        RequestLine.select(RequestLine.id, RequestLine.price, RequestLine.discount,
-                           RequestLine.net_price)
-        .where(RequestLine.lab_request == request.id)
+        RequestLine.select(
+            RequestLine.id, RequestLine.price, RequestLine.discount, RequestLine.net_price
+        ).where(RequestLine.lab_request == request.id)
     )
     for line in lines:
         discount = request_pricing.line_discount(line.price, percent)
         net = to_money(line.price - discount)
         if discount != line.discount or net != line.net_price:
             RequestLine.update(discount=discount, net_price=net).where(
-                RequestLine.id == line.id).execute()
+                RequestLine.id == line.id
+            ).execute()
             line.discount, line.net_price = discount, net
     return request_pricing.totals(lines)
 
@@ -632,39 +710,60 @@ def cancel(request_id, reason: str, by: str = "", version: int | None = None) ->
     with write_transaction():
         request = _load_for_change(request_id, version)
         if request.status not in CANCELLABLE:
-            raise RuleError(translate(
-                "services.requests",
-                "No se puede cancelar la solicitud {number}: está «{status}». Solo se cancelan "
-                "solicitudes pendientes o con la muestra tomada.").format(
-                    number=request.request_number, status=status_text(request.status)))
+            raise RuleError(
+                translate(
+                    "services.requests",
+                    "No se puede cancelar la solicitud {number}: está «{status}». Solo se cancelan "
+                    "solicitudes pendientes o con la muestra tomada.",
+                ).format(number=request.request_number, status=status_text(request.status))
+            )
         reason = (reason or "").strip()
         if not reason:
             raise ValidationError(
-                {"reason": translate("services.requests", "Escriba el motivo de la cancelación.")})
+                {"reason": translate("services.requests", "Escriba el motivo de la cancelación.")}
+            )
         if len(reason) > MAX_TEXT:
-            raise ValidationError({"reason": translate(
-                "services.requests", "El motivo es demasiado largo (máximo {max} caracteres)."
-            ).format(max=MAX_TEXT)})
-        _save_header(request, status="cancelled", status_rank=STATUS_RANK["cancelled"],
-                     cancelled_at=now(), cancellation_reason=reason)
+            raise ValidationError(
+                {
+                    "reason": translate(
+                        "services.requests",
+                        "El motivo es demasiado largo (máximo {max} caracteres).",
+                    ).format(max=MAX_TEXT)
+                }
+            )
+        _save_header(
+            request,
+            status="cancelled",
+            status_rank=STATUS_RANK["cancelled"],
+            cancelled_at=now(),
+            cancellation_reason=reason,
+        )
         RequestLine.update(status="cancelled").where(
-            RequestLine.lab_request == request.id).execute()
+            RequestLine.lab_request == request.id
+        ).execute()
         _event(request.id, "cancelled", reason, by)
-        audit.record("cancel", "lab_request", request.id, {"status": (request.status, "cancelled")},
-                     detail="Motivo: " + reason)
+        audit.record(
+            "cancel",
+            "lab_request",
+            request.id,
+            {"status": (request.status, "cancelled")},
+            detail="Motivo: " + reason,
+        )
 
 
 def _lines_of(request_id) -> list:
     return list(
-        RequestLine.select(RequestLine.id, RequestLine.investigation, RequestLine.parent_line,
-                           RequestLine.price)
+        RequestLine.select(
+            RequestLine.id, RequestLine.investigation, RequestLine.parent_line, RequestLine.price
+        )
         .where(RequestLine.lab_request == request_id)
         .order_by(RequestLine.id)
     )
 
 
-def add_investigation(request_id, investigation_id, notes: str = "", by: str = "",
-                      version: int | None = None) -> None:
+def add_investigation(
+    request_id, investigation_id, notes: str = "", by: str = "", version: int | None = None
+) -> None:
     """Add an investigation (a panel brings its members) and recalculate every amount."""
     session.require("lis.requests.update")
     with write_transaction():
@@ -682,22 +781,33 @@ def add_investigation(request_id, investigation_id, notes: str = "", by: str = "
                 parent = next(x for x in lines if x.id == existing.parent_line_id)
                 panel_id = parent.investigation_id
                 panel = request_pricing.load_items([panel_id])[panel_id]
-                raise RuleError(translate(
-                    "services.requests",
-                    "{code} {name} ya está en la solicitud como parte del panel {panel_code} "
-                    "{panel_name}.").format(code=item.code, name=item.name,
-                                            panel_code=panel.code, panel_name=panel.name))
-            raise RuleError(translate(
-                "services.requests", "{code} {name} ya está en la solicitud {number}.").format(
-                    code=item.code, name=item.name, number=request.request_number))
+                raise RuleError(
+                    translate(
+                        "services.requests",
+                        "{code} {name} ya está en la solicitud como parte del panel {panel_code} "
+                        "{panel_name}.",
+                    ).format(
+                        code=item.code, name=item.name, panel_code=panel.code, panel_name=panel.name
+                    )
+                )
+            raise RuleError(
+                translate(
+                    "services.requests", "{code} {name} ya está en la solicitud {number}."
+                ).format(code=item.code, name=item.name, number=request.request_number)
+            )
         percent = request.discount_percent or ZERO
         price = to_money(item.price)
         discount = request_pricing.line_discount(price, percent)
         stamp = now()
         line_id = RequestLine.insert(
-            lab_request=request.id, investigation=item.id, status=_line_status(request.status),
-            price=price, discount=discount, net_price=to_money(price - discount),
-            notes=clean(notes), created_at=stamp,
+            lab_request=request.id,
+            investigation=item.id,
+            status=_line_status(request.status),
+            price=price,
+            discount=discount,
+            net_price=to_money(price - discount),
+            notes=clean(notes),
+            created_at=stamp,
         ).execute()
         added, absorbed = [], []
         if item.is_panel:
@@ -706,17 +816,25 @@ def add_investigation(request_id, investigation_id, notes: str = "", by: str = "
                 line = by_inv.get(member_id)
                 member = items[member_id]
                 if line is None:
-                    new_rows.append({
-                        "lab_request": request.id, "investigation": member_id,
-                        "parent_line": line_id,
-                        "status": _line_status(request.status), "price": ZERO, "discount": ZERO,
-                        "net_price": ZERO, "notes": "", "created_at": stamp,
-                    })
+                    new_rows.append(
+                        {
+                            "lab_request": request.id,
+                            "investigation": member_id,
+                            "parent_line": line_id,
+                            "status": _line_status(request.status),
+                            "price": ZERO,
+                            "discount": ZERO,
+                            "net_price": ZERO,
+                            "notes": "",
+                            "created_at": stamp,
+                        }
+                    )
                     added.append(member.code)
                 elif line.parent_line_id is None and not member.is_panel:
                     # Ordered directly before: now comes with the panel (not charged twice).
-                    RequestLine.update(parent_line=line_id, price=ZERO, discount=ZERO,
-                                       net_price=ZERO).where(RequestLine.id == line.id).execute()
+                    RequestLine.update(
+                        parent_line=line_id, price=ZERO, discount=ZERO, net_price=ZERO
+                    ).where(RequestLine.id == line.id).execute()
                     absorbed.append(member.code)
             if new_rows:
                 RequestLine.insert_many(new_rows).execute()
@@ -729,8 +847,12 @@ def add_investigation(request_id, investigation_id, notes: str = "", by: str = "
             verb = "pasan" if len(absorbed) > 1 else "pasa"
             detail += f"; {', '.join(absorbed)} {verb} a formar parte del panel"
         _event(request.id, "line_added", detail + f". Neto: {format_lempiras(net)}.", by)
-        audit.record("add_investigation", "lab_request", request.id,
-                     {"investigation": (None, item.code), "net_amount": (request.net_amount, net)})
+        audit.record(
+            "add_investigation",
+            "lab_request",
+            request.id,
+            {"investigation": (None, item.code), "net_amount": (request.net_amount, net)},
+        )
 
 
 def _line_status(request_status: str) -> str:
@@ -738,8 +860,9 @@ def _line_status(request_status: str) -> str:
     return request_status
 
 
-def remove_investigation(request_id, investigation_id, by: str = "",
-                         version: int | None = None) -> None:
+def remove_investigation(
+    request_id, investigation_id, by: str = "", version: int | None = None
+) -> None:
     """Remove an investigation (a panel takes its members with it) and recalculate.
 
     Refused for a panel member (remove the panel) and for the last investigation
@@ -757,29 +880,42 @@ def remove_investigation(request_id, investigation_id, by: str = "",
         label = f"{item.code} {item.name}" if item else f"La investigación {investigation_id}"
         if line is None:
             if item is not None:
-                message = translate("services.requests",
-                                    "{code} {name} no está en la solicitud {number}.")
+                message = translate(
+                    "services.requests", "{code} {name} no está en la solicitud {number}."
+                )
             else:
-                message = translate("services.requests",
-                                    "La investigación {id} no está en la solicitud {number}.")
-            raise RuleError(message.format(code=item.code if item else "",
-                                           name=item.name if item else "", id=investigation_id,
-                                           number=request.request_number))
+                message = translate(
+                    "services.requests", "La investigación {id} no está en la solicitud {number}."
+                )
+            raise RuleError(
+                message.format(
+                    code=item.code if item else "",
+                    name=item.name if item else "",
+                    id=investigation_id,
+                    number=request.request_number,
+                )
+            )
         if line.parent_line_id is not None:
             parent = next(x for x in lines if x.id == line.parent_line_id)
             panel = items[parent.investigation_id]
-            raise RuleError(translate(
-                "services.requests",
-                "{code} {name} forma parte del panel {panel_code} {panel_name}; quite el panel "
-                "completo.").format(code=item.code, name=item.name, panel_code=panel.code,
-                                    panel_name=panel.name))
+            raise RuleError(
+                translate(
+                    "services.requests",
+                    "{code} {name} forma parte del panel {panel_code} {panel_name}; quite el panel "
+                    "completo.",
+                ).format(
+                    code=item.code, name=item.name, panel_code=panel.code, panel_name=panel.name
+                )
+            )
         top = [x for x in lines if x.parent_line_id is None]
         if len(top) == 1:
-            raise RuleError(translate(
-                "services.requests",
-                "No se puede quitar la última investigación de la solicitud {number}. "
-                "Si ya no se necesita, cancele la solicitud.").format(
-                    number=request.request_number))
+            raise RuleError(
+                translate(
+                    "services.requests",
+                    "No se puede quitar la última investigación de la solicitud {number}. "
+                    "Si ya no se necesita, cancele la solicitud.",
+                ).format(number=request.request_number)
+            )
         member_lines = [x for x in lines if x.parent_line_id == line.id]
         kept = _rehome_members(member_lines, [x for x in top if x.id != line.id], items)
         doomed = [x.id for x in member_lines if x.id not in kept] + [line.id]  # members first
@@ -791,16 +927,25 @@ def remove_investigation(request_id, investigation_id, by: str = "",
         if removed_members:
             detail += f" con {_investigations(removed_members)} del panel"
         _event(request.id, "line_removed", detail + f". Neto: {format_lempiras(net)}.", by)
-        audit.record("remove_investigation", "lab_request", request.id,
-                     {"investigation": (item.code if item else investigation_id, None),
-                      "net_amount": (request.net_amount, net)})
+        audit.record(
+            "remove_investigation",
+            "lab_request",
+            request.id,
+            {
+                "investigation": (item.code if item else investigation_id, None),
+                "net_amount": (request.net_amount, net),
+            },
+        )
 
 
 def _rehome_members(member_lines, other_top_lines, items) -> set[int]:
     """Members of a removed panel that another panel on the request also includes stay,
     now under that panel. Returns the ids of the member lines kept."""
-    other_panels = [x for x in other_top_lines
-                    if items.get(x.investigation_id) and items[x.investigation_id].is_panel]
+    other_panels = [
+        x
+        for x in other_top_lines
+        if items.get(x.investigation_id) and items[x.investigation_id].is_panel
+    ]
     if not member_lines or not other_panels:
         return set()
     catalog = request_pricing.load_members([x.investigation_id for x in other_panels])
@@ -809,14 +954,16 @@ def _rehome_members(member_lines, other_top_lines, items) -> set[int]:
         for panel_line in other_panels:
             if member.investigation_id in catalog.get(panel_line.investigation_id, []):
                 RequestLine.update(parent_line=panel_line.id).where(
-                    RequestLine.id == member.id).execute()
+                    RequestLine.id == member.id
+                ).execute()
                 kept.add(member.id)
                 break
     return kept
 
 
-def set_manual_discount(request_id, percent, reason: str = "", by: str = "",
-                        version: int | None = None) -> None:
+def set_manual_discount(
+    request_id, percent, reason: str = "", by: str = "", version: int | None = None
+) -> None:
     """Apply (or with ``percent=None`` withdraw) a manual discount and recalculate.
 
     The percentage replaces the age discount only when larger; a reason is required.
@@ -837,21 +984,36 @@ def set_manual_discount(request_id, percent, reason: str = "", by: str = "",
         kind, new_percent = request_pricing.choose_discount(age_percent, manual)
         total, discount_total, net = _recalculate(request, new_percent)
         reason = clean(reason) if kind == "manual" else ""
-        _save_header(request, discount_kind=kind, discount_percent=new_percent,
-                     discount_reason=reason, total_amount=total, discount_amount=discount_total,
-                     net_amount=net)
+        _save_header(
+            request,
+            discount_kind=kind,
+            discount_percent=new_percent,
+            discount_reason=reason,
+            total_amount=total,
+            discount_amount=discount_total,
+            net_amount=net,
+        )
         if manual is None:
             detail = "Descuento manual retirado; " + _describe_discount(kind, new_percent, age)
         elif kind != "manual":
-            detail = (f"Descuento manual {manual.normalize():f} % no aplicado: el descuento "
-                      f"por edad ({new_percent.normalize():f} %) es mayor")
+            detail = (
+                f"Descuento manual {manual.normalize():f} % no aplicado: el descuento "
+                f"por edad ({new_percent.normalize():f} %) es mayor"
+            )
         else:
             detail = _describe_discount(kind, new_percent, age, reason)
         detail = detail[0].upper() + detail[1:] + f". Neto: {format_lempiras(net)}."
         _event(request.id, "discount", detail, by)
-        audit.record("discount", "lab_request", request.id, {
-            "discount_percent": (request.discount_percent, new_percent),
-            "net_amount": (request.net_amount, net)}, detail=reason or detail)
+        audit.record(
+            "discount",
+            "lab_request",
+            request.id,
+            {
+                "discount_percent": (request.discount_percent, new_percent),
+                "net_amount": (request.net_amount, net),
+            },
+            detail=reason or detail,
+        )
 
 
 def update(request_id, changes: RequestChanges, by: str = "", version: int | None = None) -> None:
@@ -864,9 +1026,12 @@ def update(request_id, changes: RequestChanges, by: str = "", version: int | Non
         described: list[str] = []
         if changes.patient_id is not None and changes.patient_id != request.patient_id:
             if request.status != "pending":
-                raise RuleError(translate(
-                    "services.requests",
-                    "El paciente solo se puede cambiar mientras la solicitud está pendiente."))
+                raise RuleError(
+                    translate(
+                        "services.requests",
+                        "El paciente solo se puede cambiar mientras la solicitud está pendiente.",
+                    )
+                )
             patient = _check_patient(changes.patient_id, errors)
             if patient is not None and "patient_id" not in errors:
                 values["patient"] = patient.id
@@ -879,16 +1044,21 @@ def update(request_id, changes: RequestChanges, by: str = "", version: int | Non
         if changes.priority is not None and changes.priority != request.priority:
             _check_choice(changes.priority, PRIORITY_LABELS, "priority", errors)
             if "priority" not in errors:
-                values.update(priority=changes.priority,
-                              priority_rank=PRIORITY_RANK[changes.priority])
-                described.append(f"Prioridad: {PRIORITY_LABELS[request.priority]} → "
-                                 f"{PRIORITY_LABELS[changes.priority]}")
+                values.update(
+                    priority=changes.priority, priority_rank=PRIORITY_RANK[changes.priority]
+                )
+                described.append(
+                    f"Prioridad: {PRIORITY_LABELS[request.priority]} → "
+                    f"{PRIORITY_LABELS[changes.priority]}"
+                )
         if changes.source is not None and changes.source != request.source:
             _check_choice(changes.source, SOURCE_LABELS, "source", errors)
             if "source" not in errors:
                 values["source"] = changes.source
-                described.append(f"Origen: {SOURCE_LABELS.get(request.source, request.source)} → "
-                                 f"{SOURCE_LABELS[changes.source]}")
+                described.append(
+                    f"Origen: {SOURCE_LABELS.get(request.source, request.source)} → "
+                    f"{SOURCE_LABELS[changes.source]}"
+                )
         for key, label in (("clinical_info", "Información clínica"), ("notes", "Notas")):
             text = getattr(changes, key)
             if text is None or text.strip() == (getattr(request, key) or ""):
@@ -908,20 +1078,35 @@ def update(request_id, changes: RequestChanges, by: str = "", version: int | Non
             percent = request_pricing.AgeRules.from_settings().percent_for(age, patient.type)
             kind = "age" if percent > 0 else ""
             total, discount_total, net = _recalculate(request, percent)
-            values.update(discount_kind=kind, discount_percent=percent, total_amount=total,
-                          discount_amount=discount_total, net_amount=net)
+            values.update(
+                discount_kind=kind,
+                discount_percent=percent,
+                total_amount=total,
+                discount_amount=discount_total,
+                net_amount=net,
+            )
             described.append(_describe_discount(kind, percent, age))
         _save_header(request, **values)
         _event(request.id, "updated", "; ".join(described) + ".", by)
-        before = {"patient_id": request.patient_id, "doctor_id": request.doctor_id,
-                  "priority": request.priority, "source": request.source,
-                  "clinical_info": request.clinical_info, "notes": request.notes,
-                  "branch_id": request.branch_id, "discount_percent": request.discount_percent,
-                  "net_amount": request.net_amount}
+        before = {
+            "patient_id": request.patient_id,
+            "doctor_id": request.doctor_id,
+            "priority": request.priority,
+            "source": request.source,
+            "clinical_info": request.clinical_info,
+            "notes": request.notes,
+            "branch_id": request.branch_id,
+            "discount_percent": request.discount_percent,
+            "net_amount": request.net_amount,
+        }
         after = dict(before)
         after.update({k: v for k, v in values.items() if k in after})
-        after.update({"patient_id": values.get("patient", request.patient_id),
-                      "doctor_id": values.get("doctor", request.doctor_id)})
+        after.update(
+            {
+                "patient_id": values.get("patient", request.patient_id),
+                "doctor_id": values.get("doctor", request.doctor_id),
+            }
+        )
         changes = audit.diff(before, after)
         if changes:
             audit.record("update", "lab_request", request.id, changes)
@@ -951,8 +1136,11 @@ def find_id(request_number: str) -> int:
     found = LabRequest.select(LabRequest.id).where(LabRequest.request_number == number).scalar()
     if found is None:
         if number:
-            raise NotFoundError(translate("services.requests",
-                                          "No existe la solicitud {number}.").format(number=number))
+            raise NotFoundError(
+                translate("services.requests", "No existe la solicitud {number}.").format(
+                    number=number
+                )
+            )
         raise NotFoundError(translate("services.requests", "No existe la solicitud (vacía)."))
     return int(found)
 
@@ -988,17 +1176,46 @@ def export_requests(filters: RequestFilter, path, progress=None, cancelled=None)
 
     count = request_queries.export_requests(filters, path, progress, cancelled)
     if not (cancelled is not None and cancelled()):
-        audit.record("export", "lab_request", None,
-                     detail=f"Exportación de solicitudes a {Path(path).name}: {count} filas.")
+        audit.record(
+            "export",
+            "lab_request",
+            None,
+            detail=f"Exportación de solicitudes a {Path(path).name}: {count} filas.",
+        )
     return count
 
 
 SORTS = ("requested_at", "request_number", "patient_name", "status", "priority", "net_amount")
 
 __all__ = [
-    "CANCELLABLE", "NEXT_STATUS", "PRIORITY_LABELS", "READ_ONLY", "SORTS", "SOURCE_LABELS",
-    "STATUS_LABELS", "PricedLine", "Pricing", "RequestChanges", "RequestDetail", "RequestDraft",
-    "RequestFilter", "add_investigation", "advance", "can_cancel", "cancel", "count", "create",
-    "export_requests", "find_id", "get", "get_by_number", "is_read_only", "page", "preview",
-    "remove_investigation", "set_manual_discount", "update", "validate",
+    "CANCELLABLE",
+    "NEXT_STATUS",
+    "PRIORITY_LABELS",
+    "READ_ONLY",
+    "SORTS",
+    "SOURCE_LABELS",
+    "STATUS_LABELS",
+    "PricedLine",
+    "Pricing",
+    "RequestChanges",
+    "RequestDetail",
+    "RequestDraft",
+    "RequestFilter",
+    "add_investigation",
+    "advance",
+    "can_cancel",
+    "cancel",
+    "count",
+    "create",
+    "export_requests",
+    "find_id",
+    "get",
+    "get_by_number",
+    "is_read_only",
+    "page",
+    "preview",
+    "remove_investigation",
+    "set_manual_discount",
+    "update",
+    "validate",
 ]

@@ -8,6 +8,7 @@ Services call ``require("patients.edit")`` as their first line; the GUI hides wh
 role cannot do, but this check is the one that counts. The CLI and tests act through
 ``acting_as(system_actor("cli"))``.
 """
+
 from __future__ import annotations
 
 import threading
@@ -70,18 +71,25 @@ def require(permission: str) -> Actor:
     spec = permissions.get(permission)
     actor = _current
     if actor is None:
-        raise PermissionDenied(translate(
-            "services.session", "Debe iniciar sesión para {action}.").format(
-                action=spec.action_text))
+        raise PermissionDenied(
+            translate("services.session", "Debe iniciar sesión para {action}.").format(
+                action=spec.action_text
+            )
+        )
     if actor.must_change_password and not actor.is_system:
-        raise PermissionDenied(translate(
-            "services.session", "Debe cambiar su contraseña antes de {action}.").format(
-                action=spec.action_text))
+        raise PermissionDenied(
+            translate("services.session", "Debe cambiar su contraseña antes de {action}.").format(
+                action=spec.action_text
+            )
+        )
     if not actor.has(permission):
-        raise PermissionDenied(translate(
-            "services.session", "No tiene permiso para {action}. Su rol ({role}) no lo incluye; "
-            "pida a un administrador que se lo asigne.").format(
-                action=spec.action_text, role=actor.role))
+        raise PermissionDenied(
+            translate(
+                "services.session",
+                "No tiene permiso para {action}. Su rol ({role}) no lo incluye; "
+                "pida a un administrador que se lo asigne.",
+            ).format(action=spec.action_text, role=actor.role)
+        )
     return actor
 
 
@@ -95,8 +103,14 @@ def require_login() -> Actor:
 
 def system_actor(name: str = "cli") -> Actor:
     """An actor holding every permission, for the command line and maintenance jobs."""
-    return Actor(id=None, username=name, full_name=f"Sistema ({name})", role=SYSTEM_ROLE,
-                 permissions=permissions.ALL, is_system=True)
+    return Actor(
+        id=None,
+        username=name,
+        full_name=f"Sistema ({name})",
+        role=SYSTEM_ROLE,
+        permissions=permissions.ALL,
+        is_system=True,
+    )
 
 
 @contextmanager

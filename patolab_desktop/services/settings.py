@@ -1,4 +1,5 @@
 """Lab-wide settings stored in the database, declared once with types and defaults."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -20,33 +21,71 @@ class Option:
 OPTIONS = {
     o.key: o
     for o in (
-        Option("default_branch_id", int, 0,
-               QT_TRANSLATE_NOOP("services.settings", "Sucursal predeterminada")),
-        Option("senior_age", int, 60,
-               QT_TRANSLATE_NOOP("services.settings", "Edad de tercera edad")),
-        Option("senior_discount", Decimal, Decimal("30"),
-               QT_TRANSLATE_NOOP("services.settings", "Descuento tercera edad (%)")),
+        Option(
+            "default_branch_id",
+            int,
+            0,
+            QT_TRANSLATE_NOOP("services.settings", "Sucursal predeterminada"),
+        ),
+        Option(
+            "senior_age", int, 60, QT_TRANSLATE_NOOP("services.settings", "Edad de tercera edad")
+        ),
+        Option(
+            "senior_discount",
+            Decimal,
+            Decimal("30"),
+            QT_TRANSLATE_NOOP("services.settings", "Descuento tercera edad (%)"),
+        ),
         Option("elder_age", int, 80, QT_TRANSLATE_NOOP("services.settings", "Edad de cuarta edad")),
-        Option("elder_discount", Decimal, Decimal("40"),
-               QT_TRANSLATE_NOOP("services.settings", "Descuento cuarta edad (%)")),
-        Option("lab_name", str, "Laboratorio PatoLab",
-               QT_TRANSLATE_NOOP("services.settings", "Nombre del laboratorio")),
+        Option(
+            "elder_discount",
+            Decimal,
+            Decimal("40"),
+            QT_TRANSLATE_NOOP("services.settings", "Descuento cuarta edad (%)"),
+        ),
+        Option(
+            "lab_name",
+            str,
+            "Laboratorio PatoLab",
+            QT_TRANSLATE_NOOP("services.settings", "Nombre del laboratorio"),
+        ),
         Option("lab_address", str, "", QT_TRANSLATE_NOOP("services.settings", "Dirección")),
         Option("lab_rtn", str, "", QT_TRANSLATE_NOOP("services.settings", "RTN")),
         Option("lab_phone", str, "", QT_TRANSLATE_NOOP("services.settings", "Teléfono")),
         Option("lab_email", str, "", QT_TRANSLATE_NOOP("services.settings", "Correo")),
-        Option("lab_logo_path", str, "",
-               QT_TRANSLATE_NOOP("services.settings", "Logotipo (archivo de imagen)")),
-        Option("label_width_mm", int, 50,
-               QT_TRANSLATE_NOOP("services.settings", "Ancho de la etiqueta (mm)")),
-        Option("label_height_mm", int, 25,
-               QT_TRANSLATE_NOOP("services.settings", "Alto de la etiqueta (mm)")),
-        Option("label_copies", int, 1,
-               QT_TRANSLATE_NOOP("services.settings", "Copias por etiqueta")),
-        Option("paper_size", str, "A4",
-               QT_TRANSLATE_NOOP("services.settings", "Tamaño de papel (A4 o Letter)")),
-        Option("lock_minutes", int, 10,
-               QT_TRANSLATE_NOOP("services.settings", "Bloqueo por inactividad (minutos)")),
+        Option(
+            "lab_logo_path",
+            str,
+            "",
+            QT_TRANSLATE_NOOP("services.settings", "Logotipo (archivo de imagen)"),
+        ),
+        Option(
+            "label_width_mm",
+            int,
+            50,
+            QT_TRANSLATE_NOOP("services.settings", "Ancho de la etiqueta (mm)"),
+        ),
+        Option(
+            "label_height_mm",
+            int,
+            25,
+            QT_TRANSLATE_NOOP("services.settings", "Alto de la etiqueta (mm)"),
+        ),
+        Option(
+            "label_copies", int, 1, QT_TRANSLATE_NOOP("services.settings", "Copias por etiqueta")
+        ),
+        Option(
+            "paper_size",
+            str,
+            "A4",
+            QT_TRANSLATE_NOOP("services.settings", "Tamaño de papel (A4 o Letter)"),
+        ),
+        Option(
+            "lock_minutes",
+            int,
+            10,
+            QT_TRANSLATE_NOOP("services.settings", "Bloqueo por inactividad (minutos)"),
+        ),
     )
 }
 
@@ -65,14 +104,19 @@ def get(key: str):
 def put(key: str, value) -> None:
     option = OPTIONS.get(key)
     if option is None:
-        raise ValidationError({key: translate("services.settings", "Ajuste desconocido: {key}")
-                               .format(key=key)})
+        raise ValidationError(
+            {key: translate("services.settings", "Ajuste desconocido: {key}").format(key=key)}
+        )
     try:
         typed = option.kind(value)
     except (ValueError, ArithmeticError) as exc:
-        raise ValidationError({key: translate(
-            "services.settings", "Valor no válido para «{setting}»: {value}").format(
-                setting=translate("services.settings", option.label), value=value)}) from exc
+        raise ValidationError(
+            {
+                key: translate(
+                    "services.settings", "Valor no válido para «{setting}»: {value}"
+                ).format(setting=translate("services.settings", option.label), value=value)
+            }
+        ) from exc
     Setting.insert(key=key, value=str(typed)).on_conflict(
         conflict_target=[Setting.key], update={Setting.value: str(typed)}
     ).execute()

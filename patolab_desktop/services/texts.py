@@ -14,6 +14,7 @@ history) are data and stay in Spanish.
 
 Only QtCore is used here: services never import QtWidgets.
 """
+
 from __future__ import annotations
 
 from ..util.translation import QT_TRANSLATE_NOOP, translate

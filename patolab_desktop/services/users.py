@@ -4,6 +4,7 @@ Users are never deleted, only deactivated, so the audit trail always names a per
 The lab can never lock itself out: the last active user holding ``users.manage``
 cannot be deactivated, moved to a role without it, or have it revoked from their role.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -49,8 +50,11 @@ SORTS = {
     "full_name": lambda: [User.full_name],
     "role": lambda: [Role.name, User.username_folded],
 }
-_SORT_KEYS = {"username": ("username_folded",), "full_name": ("full_name",),
-              "role": ("role", "username_folded")}
+_SORT_KEYS = {
+    "username": ("username_folded",),
+    "full_name": ("full_name",),
+    "role": ("role", "username_folded"),
+}
 
 
 # --- invariants -----------------------------------------------------------------------
@@ -85,7 +89,8 @@ def _status(row: dict, now: dt.datetime) -> str:
         return translate("services.users", "Inactivo")
     if row["locked"]:
         return translate("services.users", "Bloqueado hasta las {time}").format(
-            time=f"{row['locked_until']:%H:%M}")
+            time=f"{row['locked_until']:%H:%M}"
+        )
     if row["must_change_password"]:
         return translate("services.users", "Activo (debe cambiar contraseña)")
     return translate("services.users", "Activo")
@@ -97,13 +102,19 @@ def page(filters: UserFilter | None, request: PageRequest) -> Page:
     (display text in the active language)."""
     session.require(MANAGE)
     filters = filters or UserFilter()
-    query = (
-        User.select(User.id, User.username, User.username_folded, User.full_name,
-                    User.role.alias("role_id"), Role.name.alias("role"), User.active,
-                    User.must_change_password, User.locked_until, User.last_login_at,
-                    User.created_at)
-        .join(Role, on=(User.role == Role.id))
-    )
+    query = User.select(
+        User.id,
+        User.username,
+        User.username_folded,
+        User.full_name,
+        User.role.alias("role_id"),
+        Role.name.alias("role"),
+        User.active,
+        User.must_change_password,
+        User.locked_until,
+        User.last_login_at,
+        User.created_at,
+    ).join(Role, on=(User.role == Role.id))
     if not filters.include_inactive:
         query = query.where(User.active == True)  # noqa: E712
     if filters.role_id is not None:
@@ -115,8 +126,13 @@ def page(filters: UserFilter | None, request: PageRequest) -> Page:
         )
     sort = request.sort if request.sort in SORTS else "username"
     keys = _SORT_KEYS[sort]
-    result = keyset_page(query, SORTS[sort](), User.id, request,
-                         lambda row: tuple(row[k] for k in keys) + (row["id"],))
+    result = keyset_page(
+        query,
+        SORTS[sort](),
+        User.id,
+        request,
+        lambda row: tuple(row[k] for k in keys) + (row["id"],),
+    )
     now = auth.clock()
     for row in result.rows:
         row["locked"] = row["locked_until"] is not None and row["locked_until"] > now
@@ -134,10 +150,16 @@ def get(user_id: int) -> UserData:
     if user is None:
         raise NotFoundError(translate("services.users", "El usuario no existe."))
     return UserData(
-        id=user.id, username=user.username, full_name=user.full_name, role_id=user.role_id,
-        role=Role.get_by_id(user.role_id).name, active=user.active,
-        must_change_password=user.must_change_password, failed_attempts=user.failed_attempts,
-        locked_until=user.locked_until, last_login_at=user.last_login_at,
+        id=user.id,
+        username=user.username,
+        full_name=user.full_name,
+        role_id=user.role_id,
+        role=Role.get_by_id(user.role_id).name,
+        active=user.active,
+        must_change_password=user.must_change_password,
+        failed_attempts=user.failed_attempts,
+        locked_until=user.locked_until,
+        last_login_at=user.last_login_at,
         created_at=user.created_at,
     )
 
@@ -167,18 +189,34 @@ def create(data: UserData, password: str) -> int:
         raise ValidationError(errors)
     with write_transaction():
         if User.select().where(User.username_folded == fold(data.username)).exists():
-            raise ValidationError({"username": translate(
-                "services.users", "Ya existe el usuario «{name}».").format(name=data.username)})
+            raise ValidationError(
+                {
+                    "username": translate(
+                        "services.users", "Ya existe el usuario «{name}»."
+                    ).format(name=data.username)
+                }
+            )
         role = Role.get_by_id(data.role_id)
         user = User.create(
-            username=data.username, username_folded=fold(data.username),
-            full_name=data.full_name, role=role, password_hash=auth.hash_password(password),
-            active=bool(data.active), must_change_password=True,
+            username=data.username,
+            username_folded=fold(data.username),
+            full_name=data.full_name,
+            role=role,
+            password_hash=auth.hash_password(password),
+            active=bool(data.active),
+            must_change_password=True,
         )
-        audit.record("create", "user", user.id, {
-            "username": (None, user.username), "full_name": (None, user.full_name),
-            "role": (None, role.name), "active": (None, user.active),
-        })
+        audit.record(
+            "create",
+            "user",
+            user.id,
+            {
+                "username": (None, user.username),
+                "full_name": (None, user.full_name),
+                "role": (None, role.name),
+                "active": (None, user.active),
+            },
+        )
     return user.id
 
 
@@ -198,8 +236,12 @@ def update(data: UserData) -> None:
     with write_transaction():
         had_managers = _managers_exist()
         new_role = Role.get_by_id(data.role_id)
-        User.update(full_name=data.full_name, role=new_role, active=bool(data.active),
-                    updated_at=auth.clock()).where(User.id == data.id).execute()
+        User.update(
+            full_name=data.full_name,
+            role=new_role,
+            active=bool(data.active),
+            updated_at=auth.clock(),
+        ).where(User.id == data.id).execute()
         before = {"full_name": current.full_name, "role": current.role, "active": current.active}
         after = {"full_name": data.full_name, "role": new_role.name, "active": bool(data.active)}
         changes = audit.diff(before, after)
@@ -209,9 +251,11 @@ def update(data: UserData) -> None:
                 action = "reactivate" if data.active else "deactivate"
             audit.record(action, "user", data.id, changes)
         _ensure_manager_remains(
-            translate("services.users",
-                      "No se puede: es el último administrador activo (el único que puede "
-                      "administrar usuarios). Cree o active otro administrador primero."),
+            translate(
+                "services.users",
+                "No se puede: es el último administrador activo (el único que puede "
+                "administrar usuarios). Cree o active otro administrador primero.",
+            ),
             had_managers,
         )
     _after_change()
@@ -241,11 +285,19 @@ def reset_password(user_id: int, temporary_password: str) -> None:
     if errors:
         raise ValidationError(errors)
     with write_transaction():
-        User.update(password_hash=auth.hash_password(temporary_password),
-                    must_change_password=True, failed_attempts=0, locked_until=None,
-                    updated_at=auth.clock()).where(User.id == user_id).execute()
-        audit.record("password_reset", "user", user_id,
-                     {"must_change_password": (user.must_change_password, True)})
+        User.update(
+            password_hash=auth.hash_password(temporary_password),
+            must_change_password=True,
+            failed_attempts=0,
+            locked_until=None,
+            updated_at=auth.clock(),
+        ).where(User.id == user_id).execute()
+        audit.record(
+            "password_reset",
+            "user",
+            user_id,
+            {"must_change_password": (user.must_change_password, True)},
+        )
     _after_change()
 
 
@@ -269,14 +321,17 @@ def roles() -> list[dict]:
     count = fn.COUNT(User.id)
     rows = list(
         Role.select(Role.id, Role.name, Role.description, Role.builtin, count.alias("users"))
-        .join(User, JOIN.LEFT_OUTER,
-              on=((User.role == Role.id) & (User.active == True)))  # noqa: E712
+        .join(User, JOIN.LEFT_OUTER, on=((User.role == Role.id) & (User.active == True)))  # noqa: E712
         .group_by(Role.id, Role.name, Role.description, Role.builtin)
         .dicts()
     )
     order = list(permissions.SEEDED_ROLES)
-    rows.sort(key=lambda r: (order.index(r["name"]) if r["name"] in order else len(order),
-                             fold(r["name"])))
+    rows.sort(
+        key=lambda r: (
+            order.index(r["name"]) if r["name"] in order else len(order),
+            fold(r["name"]),
+        )
+    )
     return rows
 
 
@@ -284,7 +339,8 @@ def _role_by_name(name: str) -> Role:
     role = Role.get_or_none(Role.name == name)
     if role is None:
         raise NotFoundError(
-            translate("services.users", "El rol «{name}» no existe.").format(name=name))
+            translate("services.users", "El rol «{name}» no existe.").format(name=name)
+        )
     return role
 
 
@@ -308,9 +364,13 @@ def create_role(name: str, description: str = "", copy_from: str | None = None) 
             RolePermission.insert_many(
                 [{"role": role.id, "permission": p} for p in granted]
             ).execute() if granted else None
-        audit.record("create", "role", role.id, {"name": (None, name),
-                                                  "description": (None, description)},
-                     detail=f"Permisos copiados de {copy_from}" if copy_from else "")
+        audit.record(
+            "create",
+            "role",
+            role.id,
+            {"name": (None, name), "description": (None, description)},
+            detail=f"Permisos copiados de {copy_from}" if copy_from else "",
+        )
     return role.id
 
 
@@ -323,15 +383,16 @@ def update_role(role_id: int, name: str, description: str = "") -> None:
     if not name:
         raise ValidationError({"name": translate("services.users", "Escriba el nombre del rol.")})
     if role.builtin and name != role.name:
-        raise RuleError(
-            translate("services.users", "Los roles de fábrica no se pueden renombrar."))
+        raise RuleError(translate("services.users", "Los roles de fábrica no se pueden renombrar."))
     clash = Role.select().where(Role.id != role_id)
     if fold(name) in {fold(r.name) for r in clash}:
         raise ValidationError({"name": _role_taken(name)})
     with write_transaction():
         Role.update(name=name, description=description).where(Role.id == role_id).execute()
-        changes = audit.diff({"name": role.name, "description": role.description},
-                             {"name": name, "description": description})
+        changes = audit.diff(
+            {"name": role.name, "description": role.description},
+            {"name": name, "description": description},
+        )
         if changes:
             audit.record("update", "role", role_id, changes)
     _after_change()
@@ -346,8 +407,11 @@ def delete_role(role_id: int) -> None:
     if role.builtin:
         raise RuleError(translate("services.users", "Los roles de fábrica no se pueden eliminar."))
     if User.select().where(User.role == role_id).exists():
-        raise RuleError(translate(
-            "services.users", "El rol tiene usuarios: asígneles otro rol antes de eliminarlo."))
+        raise RuleError(
+            translate(
+                "services.users", "El rol tiene usuarios: asígneles otro rol antes de eliminarlo."
+            )
+        )
     with write_transaction():
         RolePermission.delete().where(RolePermission.role == role_id).execute()
         Role.delete().where(Role.id == role_id).execute()
@@ -361,8 +425,11 @@ def role_permissions() -> dict[str, set[str]]:
     """{role name: granted permission keys} for every role (unknown keys left out)."""
     session.require(MANAGE)
     out: dict[str, set[str]] = {r["name"]: set() for r in roles()}
-    query = (RolePermission.select(Role.name, RolePermission.permission)
-             .join(Role, on=(RolePermission.role == Role.id)).tuples())
+    query = (
+        RolePermission.select(Role.name, RolePermission.permission)
+        .join(Role, on=(RolePermission.role == Role.id))
+        .tuples()
+    )
     for name, permission in query:
         if permission in permissions.ALL:
             out.setdefault(name, set()).add(permission)
@@ -373,13 +440,20 @@ def set_role_permission(role: str, permission: str, granted: bool) -> bool:
     """Grant or revoke one permission; returns True when something changed."""
     session.require(MANAGE)
     if permission not in permissions.ALL:
-        raise ValidationError({"permission": translate(
-            "services.users", "Permiso desconocido: {key}").format(key=permission)})
+        raise ValidationError(
+            {
+                "permission": translate("services.users", "Permiso desconocido: {key}").format(
+                    key=permission
+                )
+            }
+        )
     target = _role_by_name(role)
     with write_transaction():
-        exists = RolePermission.select().where(
-            (RolePermission.role == target.id) & (RolePermission.permission == permission)
-        ).exists()
+        exists = (
+            RolePermission.select()
+            .where((RolePermission.role == target.id) & (RolePermission.permission == permission))
+            .exists()
+        )
         if exists == bool(granted):
             return False
         had_managers = _managers_exist()
@@ -389,15 +463,20 @@ def set_role_permission(role: str, permission: str, granted: bool) -> bool:
             RolePermission.delete().where(
                 (RolePermission.role == target.id) & (RolePermission.permission == permission)
             ).execute()
-        audit.record("permission_grant" if granted else "permission_revoke", "role", target.id,
-                     {permission: (not granted, bool(granted))},
-                     detail=f"{target.name}: {permissions.label(permission, translated=False)}")
+        audit.record(
+            "permission_grant" if granted else "permission_revoke",
+            "role",
+            target.id,
+            {permission: (not granted, bool(granted))},
+            detail=f"{target.name}: {permissions.label(permission, translated=False)}",
+        )
         if permission == MANAGE and not granted:
             _ensure_manager_remains(
-                translate("services.users",
-                          "No se puede quitar «{permission}» al rol {role}: dejaría al "
-                          "laboratorio sin ningún administrador activo.").format(
-                    permission=permissions.label(MANAGE), role=target.name),
+                translate(
+                    "services.users",
+                    "No se puede quitar «{permission}» al rol {role}: dejaría al "
+                    "laboratorio sin ningún administrador activo.",
+                ).format(permission=permissions.label(MANAGE), role=target.name),
                 had_managers,
             )
     _after_change()

@@ -1,4 +1,5 @@
 """Starting the GUI: QApplication, crash handler, database, main window."""
+
 from __future__ import annotations
 
 import sys
@@ -40,8 +41,12 @@ def _install_exit_when_shown(app) -> None:
 
     class _FirstPaint(QObject):
         def eventFilter(self, obj, event):  # noqa: N802
-            if (event.type() == QEvent.Type.Paint and getattr(obj, "isWindow", None)
-                    and obj.isWindow() and obj.isVisible()):
+            if (
+                event.type() == QEvent.Type.Paint
+                and getattr(obj, "isWindow", None)
+                and obj.isWindow()
+                and obj.isVisible()
+            ):
                 app.removeEventFilter(self)
                 QTimer.singleShot(0, _exit)
             return False

@@ -7,6 +7,7 @@ the GUI thread (never a cascade of dialogs), and every top-level window that def
 ``reload_from_database()`` re-reads what it shows, so the screen matches what was saved.
 Services save inside transactions, so an error half-way leaves nothing half-saved.
 """
+
 from __future__ import annotations
 
 import logging
@@ -89,7 +90,12 @@ def _show_dialog(text: str) -> None:
         prompts.error(
             QApplication.activeWindow(),
             translate("errors", "Error inesperado"),
-            translate("errors", "Ocurrió un error inesperado. No se guardó ningún cambio a medias; la pantalla se volverá a cargar desde la base de datos.\n\n{text}\n\nEl detalle quedó en el registro: {log_file}").format(text=text, log_file=log_file()),
+            translate(
+                "errors",
+                "Ocurrió un error inesperado. No se guardó ningún cambio a medias; la pantalla se "
+                "volverá a cargar desde la base de datos.\n\n{text}\n\nEl detalle quedó en el "
+                "registro: {log_file}",
+            ).format(text=text, log_file=log_file()),
         )
         _reload_windows()
     finally:
@@ -100,8 +106,9 @@ def handle_exception(exc_type, exc_value, exc_tb) -> None:
     if issubclass(exc_type, KeyboardInterrupt):
         sys.__excepthook__(exc_type, exc_value, exc_tb)
         return
-    log.error("Unhandled exception:\n%s",
-              "".join(traceback.format_exception(exc_type, exc_value, exc_tb)))
+    log.error(
+        "Unhandled exception:\n%s", "".join(traceback.format_exception(exc_type, exc_value, exc_tb))
+    )
     from PySide6.QtCore import QThread, QTimer
     from PySide6.QtWidgets import QApplication
 

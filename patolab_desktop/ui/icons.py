@@ -1,4 +1,5 @@
 """Semantic icon names mapped to qtawesome, created lazily (needs a QApplication)."""
+
 from __future__ import annotations
 
 from functools import lru_cache

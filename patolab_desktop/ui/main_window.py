@@ -1,4 +1,5 @@
 """The main window: one tab per area, menus that areas fill in through ``install``."""
+
 from __future__ import annotations
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP
@@ -44,9 +45,15 @@ class MainWindow(QMainWindow):
     def menu(self, key: str) -> QMenu:
         return self._menus[key]
 
-    def add_action(self, menu_key: str, text: str, slot, icon_name: str | None = None,
-                   shortcut: str | QKeySequence | None = None,
-                   permission: str | None = None) -> QAction:
+    def add_action(
+        self,
+        menu_key: str,
+        text: str,
+        slot,
+        icon_name: str | None = None,
+        shortcut: str | QKeySequence | None = None,
+        permission: str | None = None,
+    ) -> QAction:
         """Add a menu action; ``permission`` hides it from users whose role lacks it."""
         action = QAction(text, self)
         action.setProperty("permission", permission or "")
@@ -75,8 +82,9 @@ class MainWindow(QMainWindow):
             if permission:
                 self.tabs.setTabVisible(self.tabs.indexOf(widget), bool(allowed(permission)))
 
-    def add_tab(self, key: str, widget: QWidget, title: str, icon_name: str,
-                permission: str | None = None) -> None:
+    def add_tab(
+        self, key: str, widget: QWidget, title: str, icon_name: str, permission: str | None = None
+    ) -> None:
         """Add an area's tab; ``permission`` hides it from users whose role lacks it."""
         self._tabs[key] = widget
         self._tab_permissions[key] = permission or ""
@@ -110,15 +118,22 @@ class MainWindow(QMainWindow):
         from .referrers import area as referrers_area
         from .requests import area as requests_area
 
-        for area in (requests_area, customers_area, import_area, referrers_area, catalog_area,
-                     printing_area):
+        for area in (
+            requests_area,
+            customers_area,
+            import_area,
+            referrers_area,
+            catalog_area,
+            printing_area,
+        ):
             try:
                 area.install(self)
             except PermissionDenied:  # the area reads data this role may not see: leave it out
                 import logging
 
-                logging.getLogger(__name__).info("Area %s not installed for this role",
-                                                 area.__name__)
+                logging.getLogger(__name__).info(
+                    "Area %s not installed for this role", area.__name__
+                )
         from .admin import (
             backup_actions,  # Archivo: copias de seguridad, conexión (issue 9)
             language_dialog,  # Archivo: idioma (issue 10)
@@ -132,15 +147,21 @@ class MainWindow(QMainWindow):
 
     def _install_file_and_help(self) -> None:
         self.menu("file").addSeparator()
-        self.add_action("file", translate("main_window", "&Salir"), self.close, "quit",
-                        QKeySequence.StandardKey.Quit)
-        self.add_action("help", translate("main_window", "&Acerca de PatoLab Desktop"),
-                        self._about, "app")
+        self.add_action(
+            "file",
+            translate("main_window", "&Salir"),
+            self.close,
+            "quit",
+            QKeySequence.StandardKey.Quit,
+        )
+        self.add_action(
+            "help", translate("main_window", "&Acerca de PatoLab Desktop"), self._about, "app"
+        )
 
     def _about(self) -> None:
-        text = translate("main_window",
-                         "{APP_NAME} {version}\nRecepción de laboratorio clínico y de patología."
-                         ).format(APP_NAME=APP_NAME, version=__version__)
+        text = translate(
+            "main_window", "{APP_NAME} {version}\nRecepción de laboratorio clínico y de patología."
+        ).format(APP_NAME=APP_NAME, version=__version__)
         prompts.info(self, translate("main_window", "Acerca de"), text)
 
     def showEvent(self, event):  # noqa: N802
@@ -153,5 +174,3 @@ class MainWindow(QMainWindow):
         focus = getattr(current, "focus_default", None)
         if focus is not None:
             focus()
-
-

@@ -1,4 +1,5 @@
 """Every question or message box goes through here, so tests patch one place."""
+
 from __future__ import annotations
 
 from PySide6.QtWidgets import QInputDialog, QMessageBox, QWidget

@@ -7,6 +7,7 @@ dicts in ``services/`` mark their values with ``QT_TRANSLATE_NOOP("ServiceLabels
 step here. Data typed by users (names, genders, referrer types, sample types…) is never
 translated.
 """
+
 from __future__ import annotations
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP

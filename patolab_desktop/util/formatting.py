@@ -4,6 +4,7 @@ The lab (Honduras) prefers dd/mm/yyyy dates and ``L 1,234.500`` money with a com
 thousands and a point for decimals; the English interface keeps the same formats on
 purpose, so printed documents and screens look the same whatever the language.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -53,5 +54,12 @@ def format_money(value) -> str:
     return format_lempiras(value)
 
 
-__all__ = ["DATE_FORMAT", "DATETIME_FORMAT", "QT_DATE_FORMAT", "format_date", "format_datetime",
-           "format_number", "format_money"]
+__all__ = [
+    "DATE_FORMAT",
+    "DATETIME_FORMAT",
+    "QT_DATE_FORMAT",
+    "format_date",
+    "format_datetime",
+    "format_number",
+    "format_money",
+]

@@ -1,4 +1,5 @@
 """Exact money arithmetic: Decimal with 3 places, rounded half-up, shown as Lempiras."""
+
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation

@@ -1,4 +1,5 @@
 """Accent- and case-folding used for search columns and duplicate detection."""
+
 from __future__ import annotations
 
 import re

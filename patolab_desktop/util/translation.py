@@ -4,6 +4,7 @@ The same call as the UI's (``QCoreApplication.translate``; QtCore only): ``pysid
 collects the literals (``scripts/update_translations.py``), the GUI installs the English
 catalogue, and without a translator (the CLI, the tests) the Spanish source comes back.
 """
+
 from __future__ import annotations
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication

@@ -1,4 +1,5 @@
 """Reading printed output back: PDF text (pypdf), page sizes, and barcodes (zbar)."""
+
 from __future__ import annotations
 
 import subprocess
@@ -21,9 +22,13 @@ def page_texts(path) -> list[str]:
 
 def page_sizes_mm(path) -> list[tuple[int, int]]:
     """Page sizes in whole millimetres (A4 is 210 × 297, Letter 216 × 279)."""
-    return [(round(float(page.mediabox.width) * MM_PER_POINT),
-             round(float(page.mediabox.height) * MM_PER_POINT))
-            for page in PdfReader(str(path)).pages]
+    return [
+        (
+            round(float(page.mediabox.width) * MM_PER_POINT),
+            round(float(page.mediabox.height) * MM_PER_POINT),
+        )
+        for page in PdfReader(str(path)).pages
+    ]
 
 
 def render_pages(pdf, out_dir, dpi: int = 300) -> list[Path]:
@@ -45,5 +50,5 @@ def decode_image(image) -> list[tuple[str, str]]:
     gray = image.convertToFormat(QImage.Format.Format_Grayscale8)
     stride, width, height = gray.bytesPerLine(), gray.width(), gray.height()
     raw = bytes(gray.constBits())
-    pixels = b"".join(raw[row * stride: row * stride + width] for row in range(height))
+    pixels = b"".join(raw[row * stride : row * stride + width] for row in range(height))
     return [(found.type, found.data.decode("ascii")) for found in decode((pixels, width, height))]

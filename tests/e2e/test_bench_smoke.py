@@ -1,4 +1,5 @@
 """The benchmark harness still works end to end (tiny scale, no timing assertions)."""
+
 from __future__ import annotations
 
 import json
@@ -9,8 +10,9 @@ from patolab_desktop.bench import runner
 def test_tiny_benchmark_writes_every_figure(tmp_path, monkeypatch, qapp):
     monkeypatch.setenv("PATOLAB_BENCH_DIR", str(tmp_path / "bench"))
     lines: list[str] = []
-    result = runner.run(customers=300, requests=300, seed=5, import_rows=200,
-                        log=lines.append, cold_runs=1)
+    result = runner.run(
+        customers=300, requests=300, seed=5, import_rows=200, log=lines.append, cold_runs=1
+    )
     out = tmp_path / "bench.json"
     runner.save(result, out)
     data = json.loads(out.read_text(encoding="utf-8"))

@@ -1,4 +1,5 @@
 """The catalog and referrer commands, run as a user would run them."""
+
 from __future__ import annotations
 
 import csv
@@ -15,8 +16,14 @@ DEMO = ROOT / "resources" / "data" / "demo_investigations.csv"
 
 def patolab(*args, home: Path) -> subprocess.CompletedProcess:
     env = {**os.environ, "PATOLAB_HOME": str(home), "QT_QPA_PLATFORM": "offscreen"}
-    return subprocess.run([sys.executable, "-m", "patolab_desktop.cli", *map(str, args)],
-                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "patolab_desktop.cli", *map(str, args)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def read_csv(path: Path) -> list[list[str]]:
@@ -48,11 +55,14 @@ def test_import_catalog_then_export(tmp_path, home):
 def test_import_with_errors_reports_every_row_and_writes_nothing(tmp_path, home):
     db = tmp_path / "lab.db"
     bad = tmp_path / "malo.csv"
-    bad.write_text("code,name,sample_type,price,panel_members\n"
-                   "GLU,Glucosa,Suero,80.000,\n"
-                   "HEM,Hemograma,Sangre,-1,\n"
-                   "PER,Perfil,Suero,100,GLU;ZZZ\n"
-                   "GLU,Otra glucosa,Suero,80,\n", encoding="utf-8")
+    bad.write_text(
+        "code,name,sample_type,price,panel_members\n"
+        "GLU,Glucosa,Suero,80.000,\n"
+        "HEM,Hemograma,Sangre,-1,\n"
+        "PER,Perfil,Suero,100,GLU;ZZZ\n"
+        "GLU,Otra glucosa,Suero,80,\n",
+        encoding="utf-8",
+    )
     result = patolab("import-catalog", bad, "--db", db, home=home)
     assert result.returncode == 1
     out = result.stdout
@@ -66,29 +76,43 @@ def test_import_with_errors_reports_every_row_and_writes_nothing(tmp_path, home)
 
 
 def test_import_missing_file_fails_cleanly(tmp_path, home):
-    result = patolab("import-catalog", tmp_path / "no.csv", "--db", tmp_path / "lab.db",
-                     home=home)
+    result = patolab("import-catalog", tmp_path / "no.csv", "--db", tmp_path / "lab.db", home=home)
     assert result.returncode == 1
     assert "No se encontró el archivo" in result.stderr
 
 
 def test_export_referrers(tmp_path, home):
     db = tmp_path / "lab.db"
-    assert patolab("seed-demo", "--db", db, "--customers", "0", "--requests", "0",
-                   home=home).returncode == 0
+    assert (
+        patolab(
+            "seed-demo", "--db", db, "--customers", "0", "--requests", "0", home=home
+        ).returncode
+        == 0
+    )
     out = tmp_path / "remitentes.csv"
     result = patolab("export", "referrers", "--db", db, "--out", out, home=home)
     assert result.returncode == 0, result.stderr
     rows = read_csv(out)
-    assert rows[0] == ["Nombre", "Tipo", "Institución", "Teléfono", "Correo", "Dirección",
-                       "Notas", "Estado", "Registrado"]
+    assert rows[0] == [
+        "Nombre",
+        "Tipo",
+        "Institución",
+        "Teléfono",
+        "Correo",
+        "Dirección",
+        "Notas",
+        "Estado",
+        "Registrado",
+    ]
     assert len(rows) - 1 == int(result.stdout.split()[0]) >= 55
     assert any(r[1] == "Hospital" and r[0] == "Hospital Escuela" for r in rows[1:])
     hospitals = tmp_path / "hospitales.csv"
-    result = patolab("export", "referrers", "--db", db, "--out", hospitals, "--type",
-                     "hospital", home=home)
+    result = patolab(
+        "export", "referrers", "--db", db, "--out", hospitals, "--type", "hospital", home=home
+    )
     assert result.returncode == 0, result.stderr
     assert {r[1] for r in read_csv(hospitals)[1:]} == {"Hospital"}
-    result = patolab("export", "referrers", "--db", db, "--out", hospitals, "--type", "nada",
-                     home=home)
+    result = patolab(
+        "export", "referrers", "--db", db, "--out", hospitals, "--type", "nada", home=home
+    )
     assert result.returncode == 1 and "no existe el tipo" in result.stderr

@@ -1,4 +1,5 @@
 """``patolab import-patients FILE --db PATH [--dry-run]`` and ``patolab export patients``."""
+
 from __future__ import annotations
 
 import pytest
@@ -27,16 +28,26 @@ def run(capsys, *args) -> tuple[int, str, str]:
 def stored(db) -> list[tuple]:
     open_db(db)
     try:
-        return list(Customer.select(Customer.name, Customer.phone, Customer.email,
-                                    Customer.id_number, Customer.incomplete)
-                    .order_by(Customer.id).tuples())
+        return list(
+            Customer.select(
+                Customer.name,
+                Customer.phone,
+                Customer.email,
+                Customer.id_number,
+                Customer.incomplete,
+            )
+            .order_by(Customer.id)
+            .tuples()
+        )
     finally:
         close_db()
 
 
-GOOD = [["Nombre", "Teléfono", "Email", "DUI"],
-        ["José Pérez", "9988-7766", "jose@example.com", "0801-1990-12345"],
-        ["María Muñoz", "3312-4455", "", ""]]
+GOOD = [
+    ["Nombre", "Teléfono", "Email", "DUI"],
+    ["José Pérez", "9988-7766", "jose@example.com", "0801-1990-12345"],
+    ["María Muñoz", "3312-4455", "", ""],
+]
 
 
 def test_valid_file_is_imported_and_counted(tmp_path, capsys):
@@ -47,8 +58,10 @@ def test_valid_file_is_imported_and_counted(tmp_path, capsys):
     assert "Nuevos: 2" in out and "Actualizados: 0" in out and "Rechazados: 0" in out
     assert "Windows-1252" in out
     assert "Importación terminada: 2 creados" in out
-    assert stored(db) == [("José Pérez", "+50499887766", "jose@example.com", "0801199012345", True),
-                          ("María Muñoz", "+50433124455", "", None, True)]
+    assert stored(db) == [
+        ("José Pérez", "+50499887766", "jose@example.com", "0801199012345", True),
+        ("María Muñoz", "+50433124455", "", None, True),
+    ]
     # the same file again: both rows are updates without changes
     code, out, _ = run(capsys, "import-patients", path, "--db", db)
     assert code == 0 and "Nuevos: 0" in out and "Actualizados: 2 (2 sin cambios)" in out
@@ -67,11 +80,13 @@ def test_dry_run_writes_nothing(tmp_path, capsys):
 def test_rejected_rows_are_listed_with_line_and_reason_and_nothing_is_written(tmp_path, capsys):
     db = tmp_path / "lab.db"
     path = tmp_path / "p.csv"
-    path.write_text("nombre,telefono,correo\n"
-                    "Ana,9988-7766,ana@example.com\n"
-                    "\"Luis\nGómez\",12,\n"          # lines 3-4: bad phone
-                    "Eva,3312-4455,eva@@x\n",       # line 5: bad e-mail
-                    encoding="utf-8")
+    path.write_text(
+        "nombre,telefono,correo\n"
+        "Ana,9988-7766,ana@example.com\n"
+        '"Luis\nGómez",12,\n'  # lines 3-4: bad phone
+        "Eva,3312-4455,eva@@x\n",  # line 5: bad e-mail
+        encoding="utf-8",
+    )
     code, out, err = run(capsys, "import-patients", path, "--db", db)
     assert code == 1
     assert "Nuevos: 1" in out and "Rechazados: 2" in out
@@ -109,11 +124,21 @@ def test_export_patients_and_round_trip_into_another_database(tmp_path, capsys):
     assert rows[0] == ["Nombre", "Teléfono", "Email", "Registrado"]
     assert [r[0] for r in rows[1:]] == ["José Pérez", "María Muñoz", "Ñoño Güell"]
 
-    code, out, _ = run(capsys, "export", "patients", "--db", first, "--out",
-                       tmp_path / "solo.csv", "--search", "muñoz")
+    code, out, _ = run(
+        capsys,
+        "export",
+        "patients",
+        "--db",
+        first,
+        "--out",
+        tmp_path / "solo.csv",
+        "--search",
+        "muñoz",
+    )
     assert code == 0 and "1 paciente exportado" in out
 
     code, out, _ = run(capsys, "import-patients", out_file, "--db", second)
     assert code == 0 and "Nuevos: 3" in out
     assert [(n, p, e) for n, p, e, _i, _c in stored(second)] == [
-        (n, p, e) for n, p, e, _i, _c in stored(first)]
+        (n, p, e) for n, p, e, _i, _c in stored(first)
+    ]

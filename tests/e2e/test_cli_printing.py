@@ -1,5 +1,6 @@
 """``print-summary``, ``report`` and ``labels`` on the command line: files, messages and
 exit codes (0 written, 1 not found, 2 bad arguments)."""
+
 from __future__ import annotations
 
 import argparse
@@ -44,8 +45,20 @@ def lab(printed_lab, qapp):
 def test_print_summary_writes_the_pdf(lab, db_path, tmp_path, capsys):
     _request_id, number = lab.req["full"]
     out = tmp_path / "resumen.pdf"
-    code = run(["print-summary", number.lower(), "--db", str(db_path), "--pdf", str(out),
-                "--paper", "Letter", "--by", "Marta"])
+    code = run(
+        [
+            "print-summary",
+            number.lower(),
+            "--db",
+            str(db_path),
+            "--pdf",
+            str(out),
+            "--paper",
+            "Letter",
+            "--by",
+            "Marta",
+        ]
+    )
     assert code == 0, capsys.readouterr().err
     assert f"Resumen de {number} guardado en {out}" in capsys.readouterr().out
     text = pdf_text(out)
@@ -58,8 +71,20 @@ def test_print_summary_writes_the_pdf(lab, db_path, tmp_path, capsys):
 
 def test_print_summary_full_id_on_request(lab, db_path, tmp_path):
     out = tmp_path / "completo.pdf"
-    assert run(["print-summary", lab.req["full"][1], "--db", str(db_path), "--pdf", str(out),
-                "--full-id"]) == 0
+    assert (
+        run(
+            [
+                "print-summary",
+                lab.req["full"][1],
+                "--db",
+                str(db_path),
+                "--pdf",
+                str(out),
+                "--full-id",
+            ]
+        )
+        == 0
+    )
     assert "0801-1958-12345" in pdf_text(out)
     assert page_sizes_mm(out) == [(210, 297)]  # the configured paper (A4 by default)
 
@@ -77,8 +102,9 @@ def test_report_writes_totals(lab, db_path, tmp_path, capsys):
     out = tmp_path / "periodo.pdf"
     date_from = lab.base_day.strftime("%d/%m/%Y")
     date_to = (lab.base_day + dt.timedelta(days=3)).isoformat()  # ISO is accepted too
-    code = run(["report", "--from", date_from, "--to", date_to, "--db", str(db_path),
-                "--pdf", str(out)])
+    code = run(
+        ["report", "--from", date_from, "--to", date_to, "--db", str(db_path), "--pdf", str(out)]
+    )
     assert code == 0, capsys.readouterr().err
     assert "6 solicitud(es)" in capsys.readouterr().out
     text = pdf_text(out)
@@ -88,20 +114,38 @@ def test_report_writes_totals(lab, db_path, tmp_path, capsys):
 
 def test_report_for_a_branch_by_code(lab, db_path, tmp_path):
     out = tmp_path / "sps.pdf"
-    assert run(["report", "--from", lab.base_day.isoformat(), "--to",
-                (lab.base_day + dt.timedelta(days=3)).isoformat(), "--branch", "sps",
-                "--db", str(db_path), "--pdf", str(out)]) == 0
+    assert (
+        run(
+            [
+                "report",
+                "--from",
+                lab.base_day.isoformat(),
+                "--to",
+                (lab.base_day + dt.timedelta(days=3)).isoformat(),
+                "--branch",
+                "sps",
+                "--db",
+                str(db_path),
+                "--pdf",
+                str(out),
+            ]
+        )
+        == 0
+    )
     text = pdf_text(out)
     assert "San Pedro Sula (SPS)" in text
     assert "Todas las solicitudes 4 L 1,237.000" in text
 
 
-@pytest.mark.parametrize("argv_tail,message", [
-    (["--from", "31/02/2026", "--to", "01/03/2026"], "fecha no válida: '31/02/2026'"),
-    (["--from", "ayer", "--to", "01/03/2026"], "fecha no válida: 'ayer'"),
-    (["--from", "10/03/2026", "--to", "01/03/2026"], "anterior a la inicial"),
-    (["--to", "01/03/2026"], "--from"),
-])
+@pytest.mark.parametrize(
+    "argv_tail,message",
+    [
+        (["--from", "31/02/2026", "--to", "01/03/2026"], "fecha no válida: '31/02/2026'"),
+        (["--from", "ayer", "--to", "01/03/2026"], "fecha no válida: 'ayer'"),
+        (["--from", "10/03/2026", "--to", "01/03/2026"], "anterior a la inicial"),
+        (["--to", "01/03/2026"], "--from"),
+    ],
+)
 def test_report_bad_dates_exit_2(lab, db_path, tmp_path, capsys, argv_tail, message):
     out = tmp_path / "x.pdf"
     assert run(["report", *argv_tail, "--db", str(db_path), "--pdf", str(out)]) == 2
@@ -111,8 +155,24 @@ def test_report_bad_dates_exit_2(lab, db_path, tmp_path, capsys, argv_tail, mess
 
 def test_report_unknown_branch_exits_1(lab, db_path, tmp_path, capsys):
     out = tmp_path / "x.pdf"
-    assert run(["report", "--from", "01/03/2026", "--to", "02/03/2026", "--branch", "TGU",
-                "--db", str(db_path), "--pdf", str(out)]) == 1
+    assert (
+        run(
+            [
+                "report",
+                "--from",
+                "01/03/2026",
+                "--to",
+                "02/03/2026",
+                "--branch",
+                "TGU",
+                "--db",
+                str(db_path),
+                "--pdf",
+                str(out),
+            ]
+        )
+        == 1
+    )
     assert "TGU" in capsys.readouterr().err
 
 
@@ -129,8 +189,21 @@ def test_labels_with_copies(lab, db_path, tmp_path, capsys):
 @pytest.mark.parametrize("copies", ["0", "51", "dos"])
 def test_labels_bad_copies_exit_2(lab, db_path, tmp_path, copies):
     out = tmp_path / "x.pdf"
-    assert run(["labels", lab.req["young"][1], "--db", str(db_path), "--pdf", str(out),
-                "--copies", copies]) == 2
+    assert (
+        run(
+            [
+                "labels",
+                lab.req["young"][1],
+                "--db",
+                str(db_path),
+                "--pdf",
+                str(out),
+                "--copies",
+                copies,
+            ]
+        )
+        == 2
+    )
     assert not out.exists()
 
 
@@ -142,16 +215,29 @@ def test_pdf_in_a_missing_folder_exits_2(lab, db_path, tmp_path):
 def test_cli_without_display_prints_offscreen(lab, db_path, tmp_path):
     """A fresh process with no display and no QT_QPA_PLATFORM still writes the PDF."""
     out = tmp_path / "sin-pantalla.pdf"
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY")}
-    script = (
-        "import sys; from tests.e2e.test_cli_printing import run; "
-        "sys.exit(run(sys.argv[1:]))"
-    )
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY")
+    }
+    script = "import sys; from tests.e2e.test_cli_printing import run; sys.exit(run(sys.argv[1:]))"
     result = subprocess.run(
-        [sys.executable, "-c", script, "labels", lab.req["young"][1], "--db", str(db_path),
-         "--pdf", str(out)],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+        [
+            sys.executable,
+            "-c",
+            script,
+            "labels",
+            lab.req["young"][1],
+            "--db",
+            str(db_path),
+            "--pdf",
+            str(out),
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stderr
     assert page_sizes_mm(out) == [(50, 25)] * 2

@@ -1,5 +1,6 @@
 """``export requests``, ``request-status`` and ``cancel-request`` run as a user runs them:
 files, messages and exit codes (0 done, 1 refused or not found, 2 bad arguments)."""
+
 from __future__ import annotations
 
 import csv
@@ -13,15 +14,34 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-HEADER = ["Número", "Fecha", "Paciente", "Médico", "Sucursal", "Prioridad", "Estado", "Origen",
-          "Total", "Descuento", "Neto", "Cancelada el", "Motivo de cancelación"]
+HEADER = [
+    "Número",
+    "Fecha",
+    "Paciente",
+    "Médico",
+    "Sucursal",
+    "Prioridad",
+    "Estado",
+    "Origen",
+    "Total",
+    "Descuento",
+    "Neto",
+    "Cancelada el",
+    "Motivo de cancelación",
+]
 DAY = dt.datetime(2025, 4, 7, 8, 15)
 
 
 def patolab(*args, home: Path) -> subprocess.CompletedProcess:
     env = {**os.environ, "PATOLAB_HOME": str(home), "QT_QPA_PLATFORM": "offscreen"}
-    return subprocess.run([sys.executable, "-m", "patolab_desktop.cli", *map(str, args)],
-                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "patolab_desktop.cli", *map(str, args)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def read_csv(path: Path) -> list[list[str]]:
@@ -47,9 +67,15 @@ def lab_file(tmp_path, _isolated_home):
     glu = make_investigation("GLU", "Glucosa en ayunas", "80")
 
     def create(patient, doc, days, **kw):
-        return requests.create(requests.RequestDraft(
-            patient_id=patient, doctor_id=doc, investigation_ids=[hem, glu],
-            requested_at=DAY + dt.timedelta(days=days), **kw))
+        return requests.create(
+            requests.RequestDraft(
+                patient_id=patient,
+                doctor_id=doc,
+                investigation_ids=[hem, glu],
+                requested_at=DAY + dt.timedelta(days=days),
+                **kw,
+            )
+        )
 
     made = {
         "pending": create(ana, doctor, 0, priority="stat", source="emergency"),
@@ -75,8 +101,12 @@ def test_export_all_requests(lab_file, tmp_path, _isolated_home):
     assert "4 solicitudes exportadas" in result.stdout
     rows = read_csv(out)
     assert rows[0] == HEADER
-    assert [r[0] for r in rows[1:]] == [numbers["cancelled"], numbers["completed"],
-                                        numbers["in_progress"], numbers["pending"]]
+    assert [r[0] for r in rows[1:]] == [
+        numbers["cancelled"],
+        numbers["completed"],
+        numbers["in_progress"],
+        numbers["pending"],
+    ]
     cancelled = rows[1]
     assert cancelled[1] == "10/04/2025 08:15"
     assert cancelled[2] == "'=HYPERLINK(1) Pérez"  # formula neutralised
@@ -89,17 +119,20 @@ def test_export_all_requests(lab_file, tmp_path, _isolated_home):
     assert pending[11:] == ["", ""]
 
 
-@pytest.mark.parametrize(("args", "expected"), [
-    (["--status", "completed"], ["completed"]),
-    (["--status", "Muestra tomada"], []),
-    (["--status", "cancelada"], ["cancelled"]),
-    (["--priority", "stat"], ["pending"]),
-    (["--source", "externo"], ["completed"]),
-    (["--search", "perez"], ["cancelled", "in_progress"]),
-    (["--from", "2025-04-08", "--to", "2025-04-09"], ["completed", "in_progress"]),
-    (["--to", "07/04/2025"], ["pending"]),
-    (["--branch", "LAB", "--status", "pending"], ["pending"]),
-])
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--status", "completed"], ["completed"]),
+        (["--status", "Muestra tomada"], []),
+        (["--status", "cancelada"], ["cancelled"]),
+        (["--priority", "stat"], ["pending"]),
+        (["--source", "externo"], ["completed"]),
+        (["--search", "perez"], ["cancelled", "in_progress"]),
+        (["--from", "2025-04-08", "--to", "2025-04-09"], ["completed", "in_progress"]),
+        (["--to", "07/04/2025"], ["pending"]),
+        (["--branch", "LAB", "--status", "pending"], ["pending"]),
+    ],
+)
 def test_export_with_filters(lab_file, tmp_path, _isolated_home, args, expected):
     db, numbers, _ids = lab_file
     out = tmp_path / "f.csv"
@@ -111,20 +144,34 @@ def test_export_with_filters(lab_file, tmp_path, _isolated_home, args, expected)
 def test_export_by_patient_and_doctor(lab_file, tmp_path, _isolated_home):
     db, numbers, ids = lab_file
     out = tmp_path / "p.csv"
-    result = patolab("export", "requests", "--db", db, "--out", out, "--patient", ids["ana"],
-                     "--doctor", ids["other"], home=_isolated_home)
+    result = patolab(
+        "export",
+        "requests",
+        "--db",
+        db,
+        "--out",
+        out,
+        "--patient",
+        ids["ana"],
+        "--doctor",
+        ids["other"],
+        home=_isolated_home,
+    )
     assert result.returncode == 0, result.stderr
     assert [r[0] for r in read_csv(out)[1:]] == [numbers["completed"]]
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["--status", "lost"], "estado no válido"),
-    (["--priority", "asap"], "prioridad no válido"),
-    (["--from", "2025-13-01"], "fecha no válida"),
-    (["--from", "2025-05-01", "--to", "2025-04-01"], "posterior"),
-    (["--patient", "abc"], "no es un número"),
-    (["--branch", "XYZ"], "sucursal desconocida"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--status", "lost"], "estado no válido"),
+        (["--priority", "asap"], "prioridad no válido"),
+        (["--from", "2025-13-01"], "fecha no válida"),
+        (["--from", "2025-05-01", "--to", "2025-04-01"], "posterior"),
+        (["--patient", "abc"], "no es un número"),
+        (["--branch", "XYZ"], "sucursal desconocida"),
+    ],
+)
 def test_export_bad_values_exit_2(lab_file, tmp_path, _isolated_home, args, message):
     db, _numbers, _ids = lab_file
     out = tmp_path / "bad.csv"
@@ -138,27 +185,55 @@ def test_request_status_shows_and_advances(lab_file, _isolated_home):
     db, numbers, _ids = lab_file
     result = patolab("request-status", numbers["pending"].lower(), "--db", db, home=_isolated_home)
     assert (result.returncode, result.stdout.strip()) == (0, f"{numbers['pending']}: Pendiente")
-    result = patolab("request-status", numbers["pending"], "--advance", "--by", "supervisor",
-                     "--db", db, home=_isolated_home)
+    result = patolab(
+        "request-status",
+        numbers["pending"],
+        "--advance",
+        "--by",
+        "supervisor",
+        "--db",
+        db,
+        home=_isolated_home,
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == f"{numbers['pending']}: Pendiente → Muestra tomada"
-    result = patolab("request-status", numbers["completed"], "--advance", "--db", db, home=_isolated_home)
+    result = patolab(
+        "request-status", numbers["completed"], "--advance", "--db", db, home=_isolated_home
+    )
     assert result.returncode == 1
     assert "completada" in result.stderr and "ya no se puede modificar" in result.stderr
 
 
 def test_cancel_request_follows_the_rules(lab_file, _isolated_home):
     db, numbers, _ids = lab_file
-    result = patolab("cancel-request", numbers["in_progress"], "--reason", "No se necesita",
-                     "--db", db, home=_isolated_home)
+    result = patolab(
+        "cancel-request",
+        numbers["in_progress"],
+        "--reason",
+        "No se necesita",
+        "--db",
+        db,
+        home=_isolated_home,
+    )
     assert result.returncode == 1
     assert "Solo se cancelan solicitudes pendientes o con la muestra tomada" in result.stderr
-    result = patolab("cancel-request", numbers["pending"], "--reason", "   ", "--db", db, home=_isolated_home)
+    result = patolab(
+        "cancel-request", numbers["pending"], "--reason", "   ", "--db", db, home=_isolated_home
+    )
     assert result.returncode == 2 and "motivo" in result.stderr
     result = patolab("cancel-request", numbers["pending"], "--db", db, home=_isolated_home)
     assert result.returncode == 2
-    result = patolab("cancel-request", numbers["pending"], "--reason", "Paciente desistió",
-                     "--by", "recepcion2", "--db", db, home=_isolated_home)
+    result = patolab(
+        "cancel-request",
+        numbers["pending"],
+        "--reason",
+        "Paciente desistió",
+        "--by",
+        "recepcion2",
+        "--db",
+        db,
+        home=_isolated_home,
+    )
     assert result.returncode == 0, result.stderr
     assert "cancelada (Paciente desistió)" in result.stdout
 

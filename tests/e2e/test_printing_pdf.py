@@ -1,5 +1,6 @@
 """Each printed document rendered to a real PDF, read back with pypdf (text, page size) and
 with zbar (barcodes) — summary, period report and tube labels, A4 and Letter."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -34,32 +35,56 @@ def _as_supervisor():
     """A supervisor holds no patients.view_sensitive: id numbers print masked."""
     from patolab_desktop.services import permissions, session
 
-    return session.acting_as(session.Actor(
-        id=None, username="supervisora", full_name="Supervisora",
-        role=permissions.ROLE_SUPERVISOR, permissions=permissions.SUPERVISOR))
+    return session.acting_as(
+        session.Actor(
+            id=None,
+            username="supervisora",
+            full_name="Supervisora",
+            role=permissions.ROLE_SUPERVISOR,
+            permissions=permissions.SUPERVISOR,
+        )
+    )
 
 
 def test_summary_pdf_has_every_fact_of_the_request(lab, tmp_path):
     request_id, number = lab.req["full"]
     path = tmp_path / "resumen.pdf"
     with _as_supervisor():
-        data = reports.request_summary_data(request_id, printed_by="recepcion1",
-                                            printed_at=dt.datetime(2026, 3, 14, 9, 45))
+        data = reports.request_summary_data(
+            request_id, printed_by="recepcion1", printed_at=dt.datetime(2026, 3, 14, 9, 45)
+        )
     assert write_summary_pdf(path, data, "A4") == 1
     text = pdf_text(path)
     assert page_sizes_mm(path) == [A4]
     for expected in (
-        "Laboratorio Clínico PatoLab", "RTN 08019012345678", number,
-        "María José Pérez Muñoz", "****-****-12345", "68 años", "Mujer",
-        "Dra. Ana Lucía Castillo (Hospital del Valle)", "San Pedro Sula (SPS)", "Urgente",
-        "Ambulatorio", "Pendiente", lab.at(0, 8).strftime("%d/%m/%Y 08:00"),
+        "Laboratorio Clínico PatoLab",
+        "RTN 08019012345678",
+        number,
+        "María José Pérez Muñoz",
+        "****-****-12345",
+        "68 años",
+        "Mujer",
+        "Dra. Ana Lucía Castillo (Hospital del Valle)",
+        "San Pedro Sula (SPS)",
+        "Urgente",
+        "Ambulatorio",
+        "Pendiente",
+        lab.at(0, 8).strftime("%d/%m/%Y 08:00"),
         "Control anual. Paciente diabética tipo 2",
-        "Perfil lipídico", "Colesterol total", "Triglicéridos", "Colesterol HDL",
-        "Hemograma completo", "Glucosa en ayunas", "Examen general de orina",
+        "Perfil lipídico",
+        "Colesterol total",
+        "Triglicéridos",
+        "Colesterol HDL",
+        "Hemograma completo",
+        "Glucosa en ayunas",
+        "Examen general de orina",
         "PLIP Perfil lipídico Suero L 300.000 L 90.000 L 210.000",
         "GLU Glucosa en ayunas Suero L 80.500 L 24.150 L 56.350",
-        "L 626.000", "Descuento (por edad 30 %) L 187.800", "Neto a pagar L 438.200",
-        "Impreso por recepcion1 el 14/03/2026 09:45", "Página 1 de 1",
+        "L 626.000",
+        "Descuento (por edad 30 %) L 187.800",
+        "Neto a pagar L 438.200",
+        "Impreso por recepcion1 el 14/03/2026 09:45",
+        "Página 1 de 1",
     ):
         assert expected in text, expected
     assert "0801-1958-12345" not in text and "0801195812345" not in text
@@ -92,17 +117,29 @@ def test_cancelled_summary_is_stamped_with_reason(lab, tmp_path):
     text = pdf_text(path)
     assert "SOLICITUD CANCELADA el" in text
     assert text.count("CANCELADA") >= 2  # the box heading and the diagonal stamp
-    assert ("Motivo: El paciente no se presentó a la toma de muestra y pidió reprogramar para "
-            "la próxima semana") in text
+    assert (
+        "Motivo: El paciente no se presentó a la toma de muestra y pidió reprogramar para "
+        "la próxima semana"
+    ) in text
     assert "Cancelada" in text and number in text
 
 
 def test_long_summary_continues_on_a_second_page(lab, tmp_path):
-    ids = [catalog.create(catalog.InvestigationData(
-        code=f"X{n:02d}", name=f"Investigación especial número {n:02d}", price=Decimal("10.5"),
-        sample_type="Suero")) for n in range(45)]
-    request_id, number = requests.create(requests.RequestDraft(
-        patient_id=lab.young, doctor_id=lab.doctor, investigation_ids=ids), by="t")
+    ids = [
+        catalog.create(
+            catalog.InvestigationData(
+                code=f"X{n:02d}",
+                name=f"Investigación especial número {n:02d}",
+                price=Decimal("10.5"),
+                sample_type="Suero",
+            )
+        )
+        for n in range(45)
+    ]
+    request_id, number = requests.create(
+        requests.RequestDraft(patient_id=lab.young, doctor_id=lab.doctor, investigation_ids=ids),
+        by="t",
+    )
     path = tmp_path / "largo.pdf"
     pages = write_summary_pdf(path, reports.request_summary_data(request_id), "Letter")
     texts = page_texts(path)
@@ -131,13 +168,16 @@ def test_summary_prints_the_logo(lab, tmp_path):
 
 def test_period_report_pdf_totals(lab, tmp_path):
     path = tmp_path / "periodo.pdf"
-    data = reports.period_report_data(lab.base_day, lab.base_day + dt.timedelta(days=3),
-                                      printed_by="supervisor")
+    data = reports.period_report_data(
+        lab.base_day, lab.base_day + dt.timedelta(days=3), printed_by="supervisor"
+    )
     write_period_report_pdf(path, data, "A4")
     assert page_sizes_mm(path) == [A4] * len(page_sizes_mm(path))
     text = pdf_text(path)
     for expected in (
-        "RESUMEN POR PERÍODO", f"Del {data['period_text']}", "Todas las sucursales",
+        "RESUMEN POR PERÍODO",
+        f"Del {data['period_text']}",
+        "Todas las sucursales",
         "Todas las solicitudes 6 L 1,508.500 L 301.950 L 1,206.550",
         "Canceladas 2 L 245.500 L 45.000 L 200.500",
         "Vigentes (sin canceladas) 4 L 1,263.000 L 256.950 L 1,006.050",
@@ -148,8 +188,10 @@ def test_period_report_pdf_totals(lab, tmp_path):
         "Urgente 2 L 776.000 L 232.800 L 543.200",
         "Emergencia 1 L 230.500 L 0.000 L 230.500",
         f"{lab.base_day:%d/%m/%Y} 3 1 L 952.000 L 187.800 L 764.200",
-        "Solicitudes canceladas (2)", lab.req["cancel_a"][1],
-        "Solicitud duplicada por error de registro", "Impreso por supervisor",
+        "Solicitudes canceladas (2)",
+        lab.req["cancel_a"][1],
+        "Solicitud duplicada por error de registro",
+        "Impreso por supervisor",
     ):
         assert expected in text, expected
     assert text.count("Total 6 L 1,508.500 L 301.950 L 1,206.550") == 3  # status, priority, source
@@ -174,7 +216,13 @@ def test_labels_pdf_one_page_per_label_and_copy(lab, tmp_path):
     assert page_sizes_mm(path) == [(50, 25)] * 6
     texts = page_texts(path)
     assert [("Orina" in t, "Suero" in t) for t in texts] == [
-        (True, False), (True, False), (False, False), (False, False), (False, True), (False, True)]
+        (True, False),
+        (True, False),
+        (False, False),
+        (False, False),
+        (False, True),
+        (False, True),
+    ]
     for text in texts:
         assert number in text and "María José Pérez Muñoz" in text
         assert "68 a · Mujer" in text and lab.base_day.strftime("%d/%m/%Y") in text
@@ -249,15 +297,23 @@ def test_large_amounts_are_printed_whole_never_cut(qapp, tmp_path):
     from PySide6.QtCore import Qt
 
     from patolab_desktop.ui.printing.layout import (
-        Canvas, Column, Flow, Row, document_layout, draw_table, write_pdf,
+        Canvas,
+        Column,
+        Flow,
+        Row,
+        document_layout,
+        draw_table,
+        write_pdf,
     )
 
     def paint(painter, device):
         canvas = Canvas(painter)
         flow = Flow(canvas, top=0, bottom=canvas.height)
-        draw_table(flow, [Column("Concepto", 60, wrap=True),
-                          Column("Monto", 8, Qt.AlignmentFlag.AlignRight)],
-                   [Row(["Total anual", "L 999,999,999.999"])])
+        draw_table(
+            flow,
+            [Column("Concepto", 60, wrap=True), Column("Monto", 8, Qt.AlignmentFlag.AlignRight)],
+            [Row(["Total anual", "L 999,999,999.999"])],
+        )
         return flow.paint(device)
 
     path = tmp_path / "montos.pdf"

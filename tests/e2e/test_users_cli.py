@@ -1,4 +1,5 @@
 """``patolab users …``: access recovery from the command line, acting as ``cli``."""
+
 from __future__ import annotations
 
 import argparse
@@ -31,16 +32,36 @@ def _run(db_path, *argv, stdin="", monkeypatch=None):
 
 
 def test_create_admin_reset_password_and_unlock(db_path, monkeypatch, capsys):
-    assert _run(db_path, "create-admin", "marta", "--full-name", "Marta Zelaya",
-                "--password-stdin", stdin="una-clave-larga\n", monkeypatch=monkeypatch) == 0
+    assert (
+        _run(
+            db_path,
+            "create-admin",
+            "marta",
+            "--full-name",
+            "Marta Zelaya",
+            "--password-stdin",
+            stdin="una-clave-larga\n",
+            monkeypatch=monkeypatch,
+        )
+        == 0
+    )
     open_db(db_path)
     assert User.get(User.username_folded == "marta").password_hash.startswith("$argon2id$")
     assert not auth.needs_first_admin()
     User.update(locked_until=auth.clock().replace(year=2099)).execute()
     close_db()
     assert _run(db_path, "unlock", "marta") == 0
-    assert _run(db_path, "reset-password", "MARTA", "--password-stdin",
-                stdin="temporal-123\n", monkeypatch=monkeypatch) == 0
+    assert (
+        _run(
+            db_path,
+            "reset-password",
+            "MARTA",
+            "--password-stdin",
+            stdin="temporal-123\n",
+            monkeypatch=monkeypatch,
+        )
+        == 0
+    )
     assert _run(db_path, "list") == 0
     out = capsys.readouterr().out
     assert "marta" in out and "debe cambiar" in out

@@ -3,6 +3,7 @@
 Patients, doctors and the catalog (with a panel) are registered the way the desk
 would register them, acting as the system user.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -43,19 +44,31 @@ def _place() -> tuple[int, int]:
     return department_id, municipality_id
 
 
-def make_patient(first_name: str, last_name: str, age: int | None = None,
-                 date_of_birth: dt.date | None = None, gender: str = "Mujer") -> int:
+def make_patient(
+    first_name: str,
+    last_name: str,
+    age: int | None = None,
+    date_of_birth: dt.date | None = None,
+    gender: str = "Mujer",
+) -> int:
     n = next(_sequence)
     department_id, municipality_id = _place()
     gender_id = next(g for g, name in reference.genders() if name == gender)
-    return customers.create(customers.CustomerData(
-        type="cliente", first_name=first_name, last_name=last_name,
-        name=f"{first_name} {last_name}",
-        id_number=f"0801{1950 + n % 50}{n:05d}", gender_id=gender_id,
-        date_of_birth=date_of_birth, age=age if date_of_birth is None else None,
-        phone=f"9{n:03d}-{1000 + n:04d}", department_id=department_id,
-        municipality_id=municipality_id,
-    ))
+    return customers.create(
+        customers.CustomerData(
+            type="cliente",
+            first_name=first_name,
+            last_name=last_name,
+            name=f"{first_name} {last_name}",
+            id_number=f"0801{1950 + n % 50}{n:05d}",
+            gender_id=gender_id,
+            date_of_birth=date_of_birth,
+            age=age if date_of_birth is None else None,
+            phone=f"9{n:03d}-{1000 + n:04d}",
+            department_id=department_id,
+            municipality_id=municipality_id,
+        )
+    )
 
 
 def birthday_years_ago(years: int) -> dt.date:
@@ -69,26 +82,45 @@ def birthday_years_ago(years: int) -> dt.date:
 
 def make_doctor(name: str = "Dra. Ana Martínez", institution: str = "Hospital Escuela") -> int:
     type_id = referrer_types.list_active()[0]["id"]
-    return referrers.create(referrers.ReferrerData(name=name, type_id=type_id, phone="2232-1000",
-                                                   institution=institution))
+    return referrers.create(
+        referrers.ReferrerData(
+            name=name, type_id=type_id, phone="2232-1000", institution=institution
+        )
+    )
 
 
 def make_catalog() -> dict[str, int]:
     """The catalog above plus the lipid panel; returns code -> investigation id."""
     ids = {}
     for code, name, sample, price in CATALOG:
-        ids[code] = catalog.create(catalog.InvestigationData(code=code, name=name, sample_type=sample,
-                                                            price=Decimal(price)))
+        ids[code] = catalog.create(
+            catalog.InvestigationData(
+                code=code, name=name, sample_type=sample, price=Decimal(price)
+            )
+        )
     code, name, sample, price, members = PANEL
-    ids[code] = catalog.create(catalog.InvestigationData(
-        code=code, name=name, sample_type=sample, price=Decimal(price), is_panel=True,
-        member_ids=[ids[m] for m in members]))
+    ids[code] = catalog.create(
+        catalog.InvestigationData(
+            code=code,
+            name=name,
+            sample_type=sample,
+            price=Decimal(price),
+            is_panel=True,
+            member_ids=[ids[m] for m in members],
+        )
+    )
     return ids
 
 
-def make_request(patient_id: int, doctor_id: int, investigation_ids: list[int], **extra) -> tuple[int, str]:
-    draft = requests_service.RequestDraft(patient_id=patient_id, doctor_id=doctor_id,
-                                          investigation_ids=list(investigation_ids), **extra)
+def make_request(
+    patient_id: int, doctor_id: int, investigation_ids: list[int], **extra
+) -> tuple[int, str]:
+    draft = requests_service.RequestDraft(
+        patient_id=patient_id,
+        doctor_id=doctor_id,
+        investigation_ids=list(investigation_ids),
+        **extra,
+    )
     return requests_service.create(draft, by="tests")
 
 
@@ -110,6 +142,8 @@ def desk(database, acting):
         "doctor": make_doctor(),
         "doctor2": make_doctor("Dr. Carlos Fúnez", "Clínica Viera"),
         "young": make_patient("Lucía", "Pérez Zelaya", date_of_birth=birthday_years_ago(35)),
-        "senior": make_patient("Roberto", "Mejía Cruz", date_of_birth=birthday_years_ago(65), gender="Hombre"),
+        "senior": make_patient(
+            "Roberto", "Mejía Cruz", date_of_birth=birthday_years_ago(65), gender="Hombre"
+        ),
         "elder": make_patient("Josefa", "Muñoz Banegas", date_of_birth=birthday_years_ago(80)),
     }

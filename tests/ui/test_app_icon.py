@@ -1,5 +1,6 @@
 """Issue 10: the application and its windows use the PatoLab icon file of
 ``resources/icons`` (made by ``scripts/make_icon.py``), not a qtawesome glyph."""
+
 from __future__ import annotations
 
 import pytest
@@ -18,8 +19,9 @@ def _image(qicon: QIcon, size: int):
 
 
 def _same_icon(actual: QIcon, expected: QIcon) -> bool:
-    return (actual.availableSizes() == expected.availableSizes()
-            and all(_image(actual, s) == _image(expected, s) for s in (16, 32, 48, 256)))
+    return actual.availableSizes() == expected.availableSizes() and all(
+        _image(actual, s) == _image(expected, s) for s in (16, 32, 48, 256)
+    )
 
 
 @pytest.fixture

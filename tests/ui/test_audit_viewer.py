@@ -1,4 +1,5 @@
 """The audit viewer: paged model, filters by user, entity, action and dates, details."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -31,15 +32,30 @@ def _fill():
 
     def at(row_id, day, hour=10):
         AuditLog.update(at=dt.datetime(2026, 3, day, hour, 0)).where(
-            AuditLog.id == row_id).execute()
+            AuditLog.id == row_id
+        ).execute()
 
     with session.acting_as(rosa):
-        at(audit.record("create", "customer", 11,
-                        {"name": (None, "Juan Pérez"), "phone": (None, "+50499887766")}), 1)
-        at(audit.record("update", "customer", 11,
-                        {"phone": ("+50499887766", "+50433221100")}), 2)
-        at(audit.record("cancel", "lab_request", 7, {"status": ("pending", "cancelled")},
-                        detail="Motivo: paciente no se presentó"), 3)
+        at(
+            audit.record(
+                "create",
+                "customer",
+                11,
+                {"name": (None, "Juan Pérez"), "phone": (None, "+50499887766")},
+            ),
+            1,
+        )
+        at(audit.record("update", "customer", 11, {"phone": ("+50499887766", "+50433221100")}), 2)
+        at(
+            audit.record(
+                "cancel",
+                "lab_request",
+                7,
+                {"status": ("pending", "cancelled")},
+                detail="Motivo: paciente no se presentó",
+            ),
+            3,
+        )
     at(audit.record("export", "customer", detail="clientes_patolab.csv: 1 fila"), 4)
     at(audit.record("permission_grant", "role", 1, {"exports.run": (False, True)}), 5)
     return admin, rosa
@@ -55,8 +71,10 @@ def _rows(viewer):
     model = viewer.model
     while model.canFetchMore():
         model.fetchMore()
-    return [(model.row_dict(r)["action"], model.row_dict(r)["entity_id"])
-            for r in range(model.rowCount())]
+    return [
+        (model.row_dict(r)["action"], model.row_dict(r)["entity_id"])
+        for r in range(model.rowCount())
+    ]
 
 
 def test_model_pages_newest_first(qtbot, qtmodeltester, database, clock):
@@ -64,8 +82,13 @@ def test_model_pages_newest_first(qtbot, qtmodeltester, database, clock):
     viewer = _viewer(qtbot)
     assert viewer.model.rowCount() == 2 and viewer.model.canFetchMore()  # page of 2
     qtmodeltester.check(viewer.model)  # (fetches the remaining pages)
-    assert _rows(viewer) == [("permission_grant", 1), ("export", None), ("cancel", 7),
-                             ("update", 11), ("create", 11)]
+    assert _rows(viewer) == [
+        ("permission_grant", 1),
+        ("export", None),
+        ("cancel", 7),
+        ("update", 11),
+        ("create", 11),
+    ]
     qtmodeltester.check(viewer.model)
     first = viewer.model.index(0, 0)
     assert viewer.model.data(first) == "05/03/2026 10:00:00"

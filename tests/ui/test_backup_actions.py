@@ -1,5 +1,6 @@
 """Archivo → Copia de seguridad ahora / Restaurar copia… / Conexión a base de datos…, and
 the integrity check at start."""
+
 from __future__ import annotations
 
 import sqlite3
@@ -49,7 +50,9 @@ def test_file_menu_has_the_three_actions(qtbot, database):
     texts = _menu_texts(window)
     for text in ("Copia de seguridad ahora", "Restaurar copia…", "Conexión a base de datos…"):
         assert text in texts
-    permissions = {a.text().replace("&", ""): a.property("permission") for a in window.menu("file").actions()}
+    permissions = {
+        a.text().replace("&", ""): a.property("permission") for a in window.menu("file").actions()
+    }
     assert permissions["Restaurar copia…"] == "backups.run"
 
 
@@ -97,7 +100,9 @@ def test_startup_check_ok_makes_the_daily_backup(qtbot, database, said, tmp_path
     assert sorted(b.kind for b in backups.list_backups()) == ["inicio", "salida"]
 
 
-def test_startup_check_failure_explains_how_to_restore(qtbot, database, said, tmp_path, monkeypatch):
+def test_startup_check_failure_explains_how_to_restore(
+    qtbot, database, said, tmp_path, monkeypatch
+):
     from patolab_desktop.services import maintenance
 
     local_settings.update(backup_folder=str(tmp_path))
@@ -142,8 +147,9 @@ def test_database_dialog_tests_and_saves_the_connection(qtbot, database, tmp_pat
     dialog.grab().save(str(tmp_path / "dialog.png"))
 
 
-def test_startup_checks_run_off_the_gui_thread_and_report_back(qtbot, database, said, tmp_path,
-                                                               monkeypatch):
+def test_startup_checks_run_off_the_gui_thread_and_report_back(
+    qtbot, database, said, tmp_path, monkeypatch
+):
     """The check and the daily backup run in a worker thread (a big file must not delay
     the login); a failure is still reported on the GUI thread with how to restore."""
     import threading

@@ -1,5 +1,6 @@
 """The catalog tab, the investigation dialog with its panel editor, price history,
 branches, the import/export actions and the menus."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -56,8 +57,11 @@ def test_data_runs_no_sql(window):
     with assert_query_count(0):
         for row in range(model.rowCount()):
             for column in range(model.columnCount()):
-                for role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.DecorationRole,
-                             Qt.ItemDataRole.ToolTipRole):
+                for role in (
+                    Qt.ItemDataRole.DisplayRole,
+                    Qt.ItemDataRole.DecorationRole,
+                    Qt.ItemDataRole.ToolTipRole,
+                ):
                     model.data(model.index(row, column), role)
 
 
@@ -185,8 +189,9 @@ def test_create_panel_with_keyboard(qtbot, new_dialog):
 
 def test_panel_cannot_contain_a_panel_that_contains_it(qtbot, demo):
     perlip = catalog.get_by_code("PERLIP").id
-    outer = catalog.create(catalog.InvestigationData(code="CHEQUEO", name="Chequeo", price="900",
-                                                     member_ids=[perlip]))
+    outer = catalog.create(
+        catalog.InvestigationData(code="CHEQUEO", name="Chequeo", price="900", member_ids=[perlip])
+    )
     dialog = InvestigationDialog(perlip)
     qtbot.addWidget(dialog)
     editor = dialog.members_editor
@@ -223,8 +228,11 @@ def test_price_change_recorded_and_history_shown(qtbot, monkeypatch, demo):
     qtbot.addWidget(history)
     model = history.model
     assert model.rowCount() == 2
-    assert [model.data(model.index(0, c)) for c in (1, 2, 4)] == ["L 80.000", "L 85.250",
-                                                                   "Ana Admin"]
+    assert [model.data(model.index(0, c)) for c in (1, 2, 4)] == [
+        "L 80.000",
+        "L 85.250",
+        "Ana Admin",
+    ]
     assert "+L 5.250" in model.data(model.index(0, 3))
     assert model.data(model.index(1, 3)) == "precio inicial"
 
@@ -294,11 +302,14 @@ def test_branch_dialog_inline_errors_and_save(qtbot, database):
 # --- import, export, menus --------------------------------------------------------------------
 
 
-def test_import_action_reports_rejected_rows_and_writes_nothing(monkeypatch, qtbot, database,
-                                                                tmp_path):
+def test_import_action_reports_rejected_rows_and_writes_nothing(
+    monkeypatch, qtbot, database, tmp_path
+):
     bad = tmp_path / "malo.csv"
-    bad.write_text("code,name,sample_type,price,panel_members\nA,Uno,Suero,-1,\n"
-                   "B,Dos,Suero,10,ZZZ\n", encoding="utf-8")
+    bad.write_text(
+        "code,name,sample_type,price,panel_members\nA,Uno,Suero,-1,\nB,Dos,Suero,10,ZZZ\n",
+        encoding="utf-8",
+    )
     asked = Prompts(monkeypatch)
     monkeypatch.setattr(prompts, "open_file", lambda *_a: str(bad))
     widget = CatalogWindow()
@@ -331,13 +342,17 @@ def test_main_window_menus_and_exports(monkeypatch, qtbot, demo, tmp_path):
         return [a.text().split("\t")[0].replace("&", "") for a in window.menu(key).actions()]
 
     def find(key, text):
-        return next(a for a in window.menu(key).actions()
-                    if text in a.text().replace("&", ""))
+        return next(a for a in window.menu(key).actions() if text in a.text().replace("&", ""))
 
     assert {"Médicos remitentes", "Nuevo remitente…", "Tipos de remitente…"} <= set(
-        texts("referrers"))
-    assert {"Investigaciones", "Nueva investigación…", "Sucursales…",
-            "Importar catálogo (CSV)…"} <= set(texts("catalog"))
+        texts("referrers")
+    )
+    assert {
+        "Investigaciones",
+        "Nueva investigación…",
+        "Sucursales…",
+        "Importar catálogo (CSV)…",
+    } <= set(texts("catalog"))
     assert {"Remitentes (CSV)…", "Catálogo (CSV)…"} <= set(texts("export"))
     asked = Prompts(monkeypatch)
     out = tmp_path / "catalogo"

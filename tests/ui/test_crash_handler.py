@@ -1,4 +1,5 @@
 """Crash safety: an exception in a slot is logged, shown once, and the window reloads."""
+
 from __future__ import annotations
 
 import logging
@@ -51,8 +52,9 @@ def test_exception_in_a_slot_is_logged_and_shown_once(qtbot, database, crash_han
     assert "in boom" in logged  # the whole traceback, not just the message
 
 
-def test_errors_while_the_dialog_is_open_do_not_stack_dialogs(qtbot, database, monkeypatch,
-                                                               crash_handler):
+def test_errors_while_the_dialog_is_open_do_not_stack_dialogs(
+    qtbot, database, monkeypatch, crash_handler
+):
     calls = []
 
     def error_box(parent, title, text):
@@ -84,8 +86,9 @@ def test_after_the_dialog_the_window_reloads_from_the_database(qtbot, database, 
     assert tab.model.rowCount() == 1 and tab.model.row_dict(0)["name"] == "Ana Andino"
 
 
-def test_exception_in_a_thread_shows_the_dialog_on_the_gui_thread(qtbot, database, monkeypatch,
-                                                                  crash_handler):
+def test_exception_in_a_thread_shows_the_dialog_on_the_gui_thread(
+    qtbot, database, monkeypatch, crash_handler
+):
     seen_threads = []
     original = errors._show_dialog
 

@@ -1,4 +1,5 @@
 """The create/edit customer dialog: inline Spanish messages, duplicates, conflicts, keys."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -25,12 +26,17 @@ from .test_customers_window import (
 def no_prompts(monkeypatch):
     """Record every question/message instead of opening a box; confirm answers True."""
     calls = []
-    monkeypatch.setattr(prompts, "confirm",
-                        lambda parent, title, text: calls.append(("confirm", title, text)) or True)
-    monkeypatch.setattr(prompts, "error",
-                        lambda parent, title, text: calls.append(("error", title, text)))
-    monkeypatch.setattr(prompts, "info",
-                        lambda parent, title, text: calls.append(("info", title, text)))
+    monkeypatch.setattr(
+        prompts,
+        "confirm",
+        lambda parent, title, text: calls.append(("confirm", title, text)) or True,
+    )
+    monkeypatch.setattr(
+        prompts, "error", lambda parent, title, text: calls.append(("error", title, text))
+    )
+    monkeypatch.setattr(
+        prompts, "info", lambda parent, title, text: calls.append(("info", title, text))
+    )
     return calls
 
 
@@ -52,9 +58,15 @@ def choose(combo, data) -> None:
 
 def fill_patient(qtbot, dialog: CustomerDialog, **overrides) -> None:
     """Type a valid patient the way a receptionist would (keys into the fields)."""
-    values = {"first_name": "María José", "last_name": "Pérez Muñoz",
-              "id_number": "0801199012345", "age": "34", "phone": "9988-7766",
-              "email": "maria.perez@example.com", **overrides}
+    values = {
+        "first_name": "María José",
+        "last_name": "Pérez Muñoz",
+        "id_number": "0801199012345",
+        "age": "34",
+        "phone": "9988-7766",
+        "email": "maria.perez@example.com",
+        **overrides,
+    }
     for key in ("first_name", "last_name", "id_number", "age", "phone", "email"):
         edit = getattr(dialog, f"{key}_edit")
         edit.clear()
@@ -108,7 +120,10 @@ def test_creates_a_company_with_rtn(qtbot, database, no_prompts):
     assert dialog.save() is True
     saved = customers.get(dialog.customer_id)
     assert (saved.type, saved.name, saved.id_number) == (
-        "empresa", "Hospital y Clínicas Viera", "08019005123456")
+        "empresa",
+        "Hospital y Clínicas Viera",
+        "08019005123456",
+    )
 
 
 def test_date_of_birth_instead_of_age(qtbot, database, no_prompts):
@@ -176,8 +191,9 @@ def test_municipality_of_another_department_is_refused(qtbot, database, no_promp
     dialog = open_dialog(qtbot)
     fill_patient(qtbot, dialog)
     # the combo only offers the chosen department's municipalities
-    offered = {dialog.municipality_combo.itemData(i)
-               for i in range(1, dialog.municipality_combo.count())}
+    offered = {
+        dialog.municipality_combo.itemData(i) for i in range(1, dialog.municipality_combo.count())
+    }
     assert offered == {i for i, _ in reference.municipalities(department_id("Cortés"))}
     # changing the department drops the municipality (it belonged to the other one)
     choose(dialog.department_combo, department_id("Olancho"))
@@ -208,11 +224,18 @@ def test_duplicate_warning_before_saving(qtbot, database, monkeypatch):
     make_customer("María José", "Pérez Muñoz", phone="9988-7766", id_number="0801198000001")
     asked = []
     answer = [False]
-    monkeypatch.setattr(prompts, "confirm",
-                        lambda parent, title, text: asked.append((title, text)) or answer[0])
+    monkeypatch.setattr(
+        prompts, "confirm", lambda parent, title, text: asked.append((title, text)) or answer[0]
+    )
     dialog = open_dialog(qtbot)
-    fill_patient(qtbot, dialog, first_name="Maria Jose", last_name="Perez Munoz",
-                 id_number="0801199012345", phone="+504 9988 7766")
+    fill_patient(
+        qtbot,
+        dialog,
+        first_name="Maria Jose",
+        last_name="Perez Munoz",
+        id_number="0801199012345",
+        phone="+504 9988 7766",
+    )
     assert dialog.save() is False  # "Cancelar" in the warning keeps the dialog open
     title, text = asked[0]
     assert title == "Posible cliente duplicado"
@@ -228,11 +251,20 @@ def test_duplicate_warning_before_saving(qtbot, database, monkeypatch):
 
 
 def test_edit_loads_every_field_and_saves(qtbot, database, no_prompts):
-    customer_id = make_customer("Rosa", "Reyes", id_number="0501198503210", phone="3322-1100",
-                                email="rosa@example.com", address="Barrio Abajo",
-                                address2="Frente al parque", postal_code="21101",
-                                notes="Diabética", external_file="H-77", is_blocked=True,
-                                department="Cortés")
+    customer_id = make_customer(
+        "Rosa",
+        "Reyes",
+        id_number="0501198503210",
+        phone="3322-1100",
+        email="rosa@example.com",
+        address="Barrio Abajo",
+        address2="Frente al parque",
+        postal_code="21101",
+        notes="Diabética",
+        external_file="H-77",
+        is_blocked=True,
+        department="Cortés",
+    )
     dialog = open_dialog(qtbot, customer_id)
     assert dialog.windowTitle() == "Editar cliente"
     assert dialog.first_name_edit.text() == "Rosa" and dialog.last_name_edit.text() == "Reyes"
@@ -243,7 +275,9 @@ def test_edit_loads_every_field_and_saves(qtbot, database, no_prompts):
     assert dialog.department_combo.currentData() == department_id("Cortés")
     assert dialog.municipality_combo.currentData() == municipality_id("Cortés")
     assert (dialog.address_edit.text(), dialog.address2_edit.text()) == (
-        "Barrio Abajo", "Frente al parque")
+        "Barrio Abajo",
+        "Frente al parque",
+    )
     assert dialog.postal_code_edit.text() == "21101" and dialog.country_edit.text() == "Honduras"
     assert dialog.notes_edit.toPlainText() == "Diabética"
     assert dialog.external_file_edit.text() == "H-77" and dialog.blocked_check.isChecked()
@@ -295,12 +329,19 @@ def test_first_field_has_focus_and_tab_order_follows_the_form(qtbot, database):
     widget = dialog.first_name_edit
     for _ in range(4):
         widget = widget.nextInFocusChain()
-        while not (widget.focusPolicy() & Qt.FocusPolicy.TabFocus) or not widget.isVisible() \
-                or not widget.isEnabled():
+        while (
+            not (widget.focusPolicy() & Qt.FocusPolicy.TabFocus)
+            or not widget.isVisible()
+            or not widget.isEnabled()
+        ):
             widget = widget.nextInFocusChain()
         order.append(widget)
-    assert order == [dialog.last_name_edit, dialog.id_number_edit, dialog.gender_combo,
-                     dialog.birth_unknown]
+    assert order == [
+        dialog.last_name_edit,
+        dialog.id_number_edit,
+        dialog.gender_combo,
+        dialog.birth_unknown,
+    ]
     qtbot.keyClick(dialog.first_name_edit, Qt.Key.Key_Tab)
     assert dialog.last_name_edit.hasFocus()
 
@@ -322,8 +363,9 @@ def test_enter_with_errors_keeps_the_dialog_open(qtbot, database, no_prompts):
 
 def test_escape_cancels_and_asks_only_when_something_was_typed(qtbot, database, monkeypatch):
     asked = []
-    monkeypatch.setattr(prompts, "confirm",
-                        lambda parent, title, text: asked.append(title) or False)
+    monkeypatch.setattr(
+        prompts, "confirm", lambda parent, title, text: asked.append(title) or False
+    )
     dialog = open_dialog(qtbot)
     with qtbot.waitSignal(dialog.rejected, timeout=2000):
         qtbot.keyClick(dialog.first_name_edit, Qt.Key.Key_Escape)

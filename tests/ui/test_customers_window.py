@@ -1,4 +1,5 @@
 """The customers tab: paged model, search-as-you-type, filters, SQL sort, actions."""
+
 from __future__ import annotations
 
 import itertools
@@ -21,9 +22,11 @@ _numbers = itertools.count(1)
 def _no_real_prompts(monkeypatch):
     """A message box nobody answers would hang the run: an unexpected one fails the test.
     Tests that expect a question patch the prompt themselves."""
+
     def unexpected(name):
         def fail(parent, title="", text="", *rest):
             raise AssertionError(f"unexpected prompts.{name}: {title} — {text}")
+
         return fail
 
     for name in ("confirm", "info", "error", "ask_text", "save_file", "open_file"):
@@ -50,10 +53,16 @@ def make_customer(first_name: str = "Ana", last_name: str = "López", **values) 
     n = next(_numbers)
     department = values.pop("department", "Francisco Morazán")
     data = customers.CustomerData(
-        type="cliente", first_name=first_name, last_name=last_name,
-        id_number=f"0801{1950 + n % 50:04d}{n:05d}", gender_id=gender_id("Mujer"), age=30,
-        phone=f"9{n:07d}", department_id=department_id(department),
-        municipality_id=municipality_id(department))
+        type="cliente",
+        first_name=first_name,
+        last_name=last_name,
+        id_number=f"0801{1950 + n % 50:04d}{n:05d}",
+        gender_id=gender_id("Mujer"),
+        age=30,
+        phone=f"9{n:07d}",
+        department_id=department_id(department),
+        municipality_id=municipality_id(department),
+    )
     for key, value in values.items():
         setattr(data, key, value)
     if data.type == "empresa":
@@ -80,8 +89,13 @@ def type_text(qtbot, widget, text: str) -> None:
         if char.isascii():
             qtbot.keyClick(widget, char)
         else:
-            QTest.sendKeyEvent(QTest.KeyAction.Click, widget, Qt.Key.Key_unknown, char,
-                               Qt.KeyboardModifier.NoModifier)
+            QTest.sendKeyEvent(
+                QTest.KeyAction.Click,
+                widget,
+                Qt.Key.Key_unknown,
+                char,
+                Qt.KeyboardModifier.NoModifier,
+            )
 
 
 def show_active(qtbot, window: CustomersWindow) -> None:
@@ -104,8 +118,9 @@ def search(qtbot, window: CustomersWindow, text: str) -> None:
 def test_model_passes_qtmodeltester(qtbot, qtmodeltester, database):
     make_customer("María", "Pérez")
     make_customer("Juan", "Muñoz", is_blocked=True)
-    make_customer(type="empresa", name="Hospital Viera", id_number="08019005123456",
-                  gender_id=None, age=None)
+    make_customer(
+        type="empresa", name="Hospital Viera", id_number="08019005123456", gender_id=None, age=None
+    )
     window = CustomersWindow()
     qtbot.addWidget(window)
     assert window.model.rowCount() == 3
@@ -124,10 +139,15 @@ def test_data_runs_no_sql(qtbot, database):
     assert model.rowCount() == 7
     roles = [*Qt.ItemDataRole, ROW_ID_ROLE, ROW_DICT_ROLE]  # every role a view may ask
     with assert_query_count(0):
-        seen = [model.data(model.index(r, c), role) for r in range(model.rowCount())
-                for c in range(model.columnCount()) for role in roles]
-        headers = [model.headerData(c, Qt.Orientation.Horizontal)
-                   for c in range(model.columnCount())]
+        seen = [
+            model.data(model.index(r, c), role)
+            for r in range(model.rowCount())
+            for c in range(model.columnCount())
+            for role in roles
+        ]
+        headers = [
+            model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())
+        ]
     assert "Inactivo Prueba" in seen and "Identidad/RTN" in headers
     with count_queries() as control:  # the counter does see queries (the check is not idle)
         model.fetchMore()
@@ -136,12 +156,20 @@ def test_data_runs_no_sql(qtbot, database):
 
 
 def test_rows_show_formatted_values(qtbot, window, database):
-    make_customer("María", "Pérez", id_number="0801-1990-12345", phone="9988-7766", age=34,
-                  email="Maria@Example.com")
+    make_customer(
+        "María",
+        "Pérez",
+        id_number="0801-1990-12345",
+        phone="9988-7766",
+        age=34,
+        email="Maria@Example.com",
+    )
     window.refresh()
     model = window.model
-    shown = {model.headerData(c, Qt.Orientation.Horizontal): model.index(0, c).data()
-             for c in range(model.columnCount())}
+    shown = {
+        model.headerData(c, Qt.Orientation.Horizontal): model.index(0, c).data()
+        for c in range(model.columnCount())
+    }
     assert shown["Nombre"] == "María Pérez"
     assert shown["Identidad/RTN"] == "0801-1990-12345"
     assert shown["Teléfono"] == "+504 9988-7766"
@@ -190,11 +218,14 @@ def test_search_is_debounced(qtbot, window, database):
 def test_filters_by_type_gender_department_and_municipality(qtbot, window, database):
     make_customer("María", "Pérez", department="Cortés")
     make_customer("Juan", "Muñoz", gender_id=gender_id("Hombre"))
-    make_customer(type="empresa", name="Hospital Viera", id_number="08019005123456",
-                  gender_id=None, age=None)
-    other_town = municipality_id("Cortés", "Puerto Cortés") if any(
-        n == "Puerto Cortés" for _, n in reference.municipalities(department_id("Cortés"))
-    ) else reference.municipalities(department_id("Cortés"))[1][0]
+    make_customer(
+        type="empresa", name="Hospital Viera", id_number="08019005123456", gender_id=None, age=None
+    )
+    other_town = (
+        municipality_id("Cortés", "Puerto Cortés")
+        if any(n == "Puerto Cortés" for _, n in reference.municipalities(department_id("Cortés")))
+        else reference.municipalities(department_id("Cortés"))[1][0]
+    )
     make_customer("Rosa", "Cortés", department="Cortés", municipality_id=other_town)
     window.refresh()
     bar = window.filter_bar
@@ -220,10 +251,14 @@ def test_filters_by_type_gender_department_and_municipality(qtbot, window, datab
 
     filters = window.current_filters()
     assert (filters.type, filters.department_id, filters.municipality_id) == (
-        "cliente", department_id("Cortés"), other_town)
+        "cliente",
+        department_id("Cortés"),
+        other_town,
+    )
 
     bar.department_combo.setCurrentIndex(
-        bar.department_combo.findData(department_id("Francisco Morazán")))
+        bar.department_combo.findData(department_id("Francisco Morazán"))
+    )
     assert window.current_filters().municipality_id is None  # reset with the department
     assert names(window) == ["Juan Muñoz"]
 
@@ -245,11 +280,15 @@ def test_search_and_filters_combine(qtbot, window, database):
 def click_header(qtbot, window: CustomersWindow, title: str) -> None:
     header = window.view.horizontalHeader()
     model = window.model
-    section = next(c for c in range(model.columnCount())
-                   if model.headerData(c, Qt.Orientation.Horizontal) == title)
+    section = next(
+        c
+        for c in range(model.columnCount())
+        if model.headerData(c, Qt.Orientation.Horizontal) == title
+    )
     x = header.sectionViewportPosition(section) + header.sectionSize(section) // 2
-    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton,
-                     pos=QPoint(x, header.height() // 2))
+    qtbot.mouseClick(
+        header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, header.height() // 2)
+    )
 
 
 def test_header_click_sorts_in_sql(qtbot, window, database):
@@ -261,8 +300,9 @@ def test_header_click_sorts_in_sql(qtbot, window, database):
 
     queries = []
     original = window.model._fetch
-    window.model._fetch = lambda filters, request: queries.append(request.sort) or original(
-        filters, request)
+    window.model._fetch = lambda filters, request: (
+        queries.append(request.sort) or original(filters, request)
+    )
 
     click_header(qtbot, window, "Nombre")  # already ascending: now descending
     assert names(window) == ["Carmen Molina", "Beatriz Zelaya", "Álvaro Andino"]
@@ -306,15 +346,18 @@ def test_scrolling_the_view_fetches_more(qtbot, database):
     show_active(qtbot, window)
     window.view.scrollToBottom()
     qtbot.waitUntil(lambda: window.model.rowCount() > 10, timeout=3000)
-    assert len(set(window.model.row_id(r) for r in range(window.model.rowCount()))) == \
-        window.model.rowCount()
+    assert (
+        len(set(window.model.row_id(r) for r in range(window.model.rowCount())))
+        == window.model.rowCount()
+    )
 
 
 # --- actions --------------------------------------------------------------------------
 
 
-def test_deactivate_hides_the_customer_and_reactivate_brings_it_back(qtbot, window, database,
-                                                                    monkeypatch):
+def test_deactivate_hides_the_customer_and_reactivate_brings_it_back(
+    qtbot, window, database, monkeypatch
+):
     keep = make_customer("Ana", "Andino")
     gone = make_customer("Beto", "Bonilla")
     show_active(qtbot, window)
@@ -384,7 +427,8 @@ def test_ctrl_n_registers_a_customer_and_selects_it(qtbot, window, database, mon
         dialog.age_edit.setText("29")
         dialog.phone_edit.setText("9911-2233")
         dialog.department_combo.setCurrentIndex(
-            dialog.department_combo.findData(department_id("Cortés")))
+            dialog.department_combo.findData(department_id("Cortés"))
+        )
         dialog.municipality_combo.setCurrentIndex(1)
 
     opened = fill_and_save(monkeypatch, fill)
@@ -476,8 +520,12 @@ def test_edit_of_a_customer_deleted_meanwhile_reloads(qtbot, window, database, m
 
 
 def test_actions_have_icons_and_shortcuts(qtbot, window, database):
-    for action in (window.new_action, window.edit_action, window.deactivate_action,
-                   window.reactivate_action):
+    for action in (
+        window.new_action,
+        window.edit_action,
+        window.deactivate_action,
+        window.reactivate_action,
+    ):
         assert not action.icon().isNull()
     from PySide6.QtGui import QKeySequence
 

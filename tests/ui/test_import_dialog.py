@@ -1,4 +1,5 @@
 """The patient import preview dialog and the import/export menu actions."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -12,7 +13,13 @@ from patolab_desktop.services import csvio, customers
 from patolab_desktop.ui import prompts
 from patolab_desktop.ui.customers import import_area
 from patolab_desktop.ui.customers.import_dialog import ImportDialog, ImportPreviewModel
-from tests.patient_csv_helpers import admin, customer_count, make_customer, table_snapshot, write_csv_file  # noqa: F401,E501
+from tests.patient_csv_helpers import (
+    admin,
+    customer_count,
+    make_customer,
+    table_snapshot,
+    write_csv_file,
+)  # noqa: F401,E501
 
 PREVIEW_PNG = Path("/tmp/import_preview.png")
 
@@ -34,18 +41,19 @@ def messages(monkeypatch):
 @pytest.fixture
 def mixed_file(tmp_path, database, admin):
     """Existing customers plus a file with new, updated, unchanged and rejected rows."""
-    make_customer(name="José Pérez", phone="9988-7766", id_number="0801199012345",
-                  email="jose@example.com")
+    make_customer(
+        name="José Pérez", phone="9988-7766", id_number="0801199012345", email="jose@example.com"
+    )
     make_customer(name="María Muñoz", phone="3312-4455", id_number="", complete=False)
     rows = [
         ["Nombre", "Teléfono", "Correo electrónico", "DNI", "Género", "Edad"],
         ["José Pérez", "9988-7766", "jose.perez@example.com", "0801-1990-12345", "", ""],  # 2 upd
-        ["María Muñoz", "3312-4455", "", "", "", ""],                               # 3 same
-        ["Ñoño Güell", "8877-6655", "nono@example.com", "", "Hombre", "35"],        # 4 new
-        ["Lucía Pérez", "9988-7766", "", "0801-2010-00001", "Mujer", "14"],         # 5 new
-        ["Pedro Ramos", "123", "pedro@example.com", "", "", ""],                    # 6 bad phone
-        ["Eva Ruiz", "9456-1234", "eva@@example", "", "", ""],                      # 7 bad email
-        ["", "3190-2020", "", "", "", ""],                                          # 8 no name
+        ["María Muñoz", "3312-4455", "", "", "", ""],  # 3 same
+        ["Ñoño Güell", "8877-6655", "nono@example.com", "", "Hombre", "35"],  # 4 new
+        ["Lucía Pérez", "9988-7766", "", "0801-2010-00001", "Mujer", "14"],  # 5 new
+        ["Pedro Ramos", "123", "pedro@example.com", "", "", ""],  # 6 bad phone
+        ["Eva Ruiz", "9456-1234", "eva@@example", "", "", ""],  # 7 bad email
+        ["", "3190-2020", "", "", "", ""],  # 8 no name
     ]
     return write_csv_file(tmp_path / "pacientes.csv", rows, delimiter=";", encoding="cp1252")
 
@@ -62,20 +70,32 @@ def column_texts(model: ImportPreviewModel, column: int) -> list[str]:
     return [model.index(r, column).data() for r in range(model.rowCount())]
 
 
-def test_preview_shows_created_updated_and_rejected_with_reasons(dialog, mixed_file, qtmodeltester,
-                                                                 messages):
+def test_preview_shows_created_updated_and_rejected_with_reasons(
+    dialog, mixed_file, qtmodeltester, messages
+):
     snapshot = table_snapshot()
     assert dialog.load(str(mixed_file))
     assert table_snapshot() == snapshot  # the preview writes nothing
     for model in dialog.models.values():
         qtmodeltester.check(model)
     assert [dialog.tabs.tabText(i) for i in range(4)] == [
-        "Todas (7)", "Nuevos (2)", "Actualizaciones (2)", "Rechazados (3)"]
+        "Todas (7)",
+        "Nuevos (2)",
+        "Actualizaciones (2)",
+        "Rechazados (3)",
+    ]
     assert dialog.tabs.currentIndex() == 3  # the rejected rows are shown first
     everything = dialog.models["all"]
     assert column_texts(everything, 0) == ["2", "3", "4", "5", "6", "7", "8"]
     assert column_texts(everything, 1) == [
-        "Actualizar", "Sin cambios", "Nuevo", "Nuevo", "Rechazado", "Rechazado", "Rechazado"]
+        "Actualizar",
+        "Sin cambios",
+        "Nuevo",
+        "Nuevo",
+        "Rechazado",
+        "Rechazado",
+        "Rechazado",
+    ]
     assert column_texts(everything, 6)[2].startswith("Incompleto; faltan: identidad/RTN")
     rejected = dialog.models["reject"]
     assert column_texts(rejected, 0) == ["6", "7", "8"]
@@ -87,7 +107,9 @@ def test_preview_shows_created_updated_and_rejected_with_reasons(dialog, mixed_f
     assert "Línea 6" in dialog.detail_label.text()
     assert "(p. ej. 9988-7766 o +504 9988-7766)" in dialog.detail_label.text()
     dialog.views["reject"].selectRow(2)
-    assert "Línea 8" in dialog.detail_label.text() and "Falta el nombre" in dialog.detail_label.text()
+    assert (
+        "Línea 8" in dialog.detail_label.text() and "Falta el nombre" in dialog.detail_label.text()
+    )
     updated = dialog.models["update"]
     assert column_texts(updated, 6)[0] == "Cambia: correo"
     assert column_texts(updated, 6)[1].startswith("Sin cambios. Incompleto; faltan: identidad")
@@ -121,8 +143,10 @@ def test_importar_commits_the_valid_rows_in_one_go(dialog, mixed_file, messages,
     result = blocker.args[0]
     assert (result.created, result.updated, result.unchanged, result.rejected) == (2, 1, 1, 3)
     assert customer_count() == before + 2
-    assert customers.get(Customer.get(Customer.name == "José Pérez").id).email == \
-        "jose.perez@example.com"
+    assert (
+        customers.get(Customer.get(Customer.name == "José Pérez").id).email
+        == "jose.perez@example.com"
+    )
     assert {c.name for c in Customer.select()} >= {"Ñoño Güell", "Lucía Pérez"}
     assert "3 filas rechazadas no se importarán" in messages["confirm"][0][1]
     title, text = messages["info"][-1]
@@ -140,11 +164,12 @@ def test_saying_no_to_the_rejected_rows_question_writes_nothing(dialog, mixed_fi
     assert dialog.import_result is None and dialog.isVisible()
 
 
-def test_a_refused_file_shows_the_reason_and_cannot_be_imported(dialog, tmp_path, database, admin,
-                                                                messages):
+def test_a_refused_file_shows_the_reason_and_cannot_be_imported(
+    dialog, tmp_path, database, admin, messages
+):
     path = write_csv_file(tmp_path / "malo.csv", [["nombre", "correo"], ["Ana", ""]])
     assert not dialog.load(str(path))
-    (title, text), = messages["error"]
+    ((title, text),) = messages["error"]
     assert title == "Analizar el archivo" and "teléfono" in text and "obligatoria" in text
     assert not dialog.import_button.isEnabled()
     assert dialog.models["all"].rowCount() == 0
@@ -223,8 +248,9 @@ def test_install_on_the_real_main_window(qtbot, database, admin):
     assert texts["&Pacientes (CSV)…"] == "exports.run"
 
 
-def test_export_action_suggests_pacientes_csv_and_writes_it(window, database, admin, tmp_path,
-                                                            monkeypatch, messages):
+def test_export_action_suggests_pacientes_csv_and_writes_it(
+    window, database, admin, tmp_path, monkeypatch, messages
+):
     make_customer(name="Ñoño Güell", phone="8877-6655", id_number="", complete=False)
     asked = []
     target = tmp_path / "salida"
@@ -242,8 +268,9 @@ def test_export_action_suggests_pacientes_csv_and_writes_it(window, database, ad
     assert messages["info"][-1][0] == "Exportación terminada"
 
 
-def test_import_action_opens_the_preview_and_refreshes_the_list(window, mixed_file, monkeypatch,
-                                                                messages):
+def test_import_action_opens_the_preview_and_refreshes_the_list(
+    window, mixed_file, monkeypatch, messages
+):
     refreshed = []
 
     class Tab:

@@ -1,4 +1,5 @@
 """Login, first administrator, forced password change, menu visibility by role."""
+
 from __future__ import annotations
 
 import pytest
@@ -102,6 +103,7 @@ def _fake_exec(fill):
     def run(self):
         fill(self)
         return self.result()
+
     return run
 
 
@@ -155,8 +157,7 @@ def test_refusing_the_forced_change_logs_out(qtbot, database, clock, monkeypatch
         dialog.try_login()
 
     monkeypatch.setattr(LoginDialog, "exec", _fake_exec(login))
-    monkeypatch.setattr(ChangePasswordDialog, "exec",
-                        lambda self: QDialog.DialogCode.Rejected)
+    monkeypatch.setattr(ChangePasswordDialog, "exec", lambda self: QDialog.DialogCode.Rejected)
     assert login_flow.start_session() is None
     assert session.current() is None
 
@@ -166,20 +167,25 @@ def _main_window(qtbot, actor):
 
     window = MainWindow(db_label="prueba.db")
     qtbot.addWidget(window)
-    export = window.add_action("export", "Exportar pacientes…", lambda: None,
-                               permission="exports.run")
+    export = window.add_action(
+        "export", "Exportar pacientes…", lambda: None, permission="exports.run"
+    )
     admin = login_flow.install_admin(window, actor, lock_minutes=0)
     window.apply_permissions(session.has)
     return window, export, admin
 
 
-@pytest.mark.parametrize("role_name, sees_admin_entries, sees_export", [
-    (permissions.ROLE_RECEPTION, False, False),
-    (permissions.ROLE_SUPERVISOR, False, False),
-    (permissions.ROLE_ADMIN, True, True),
-])
-def test_menu_visibility_by_role(qtbot, database, clock, role_name, sees_admin_entries,
-                                 sees_export):
+@pytest.mark.parametrize(
+    "role_name, sees_admin_entries, sees_export",
+    [
+        (permissions.ROLE_RECEPTION, False, False),
+        (permissions.ROLE_SUPERVISOR, False, False),
+        (permissions.ROLE_ADMIN, True, True),
+    ],
+)
+def test_menu_visibility_by_role(
+    qtbot, database, clock, role_name, sees_admin_entries, sees_export
+):
     actor = login_as(role_name)
     window, export, admin = _main_window(qtbot, actor)
     assert export.isVisible() is sees_export

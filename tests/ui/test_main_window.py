@@ -1,4 +1,5 @@
 """The main window with the customers area: tab, menus, focus and the CSV export."""
+
 from __future__ import annotations
 
 import csv
@@ -14,8 +15,17 @@ from patolab_desktop.ui.main_window import MainWindow
 from .test_customers_window import _no_real_prompts  # noqa: F401 (an autouse fixture)
 from .test_customers_window import make_customer, search
 
-EXPECTED_COLUMNS = ["Nombre", "Identidad/RTN", "Tipo", "Edad", "Género", "Teléfono",
-                    "Estado/Departamento", "Ciudad", "Correo"]
+EXPECTED_COLUMNS = [
+    "Nombre",
+    "Identidad/RTN",
+    "Tipo",
+    "Edad",
+    "Género",
+    "Teléfono",
+    "Estado/Departamento",
+    "Ciudad",
+    "Correo",
+]
 
 
 @pytest.fixture
@@ -35,8 +45,9 @@ def action(main: MainWindow, menu_key: str, text: str):
     for item in main.menu(menu_key).actions():
         if item.text().replace("&", "").split("\t")[0] == text:
             return item
-    raise AssertionError(f"no «{text}» in menu {menu_key}: "
-                         f"{[a.text() for a in main.menu(menu_key).actions()]}")
+    raise AssertionError(
+        f"no «{text}» in menu {menu_key}: {[a.text() for a in main.menu(menu_key).actions()]}"
+    )
 
 
 def test_opens_with_the_customers_tab_and_the_search_box_focused(qtbot, window):
@@ -58,8 +69,11 @@ def test_menu_entry_and_shortcut_show_the_customers_tab(qtbot, window):
     if other is not None:
         window.tabs.setCurrentIndex(other)
     window.menuBar().setFocus()
-    qtbot.keyClick(window, Qt.Key.Key_C,
-                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClick(
+        window,
+        Qt.Key.Key_C,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
     assert window.tabs.currentWidget() is tab
     qtbot.waitUntil(tab.search_box.hasFocus)
 
@@ -84,8 +98,14 @@ def read_csv(path):
 
 
 def test_export_menu_writes_the_csv_of_the_current_search(qtbot, window, tmp_path, monkeypatch):
-    make_customer("María", "Pérez", id_number="0801199012345", phone="9988-7766",
-                  email="maria@example.com", age=34)
+    make_customer(
+        "María",
+        "Pérez",
+        id_number="0801199012345",
+        phone="9988-7766",
+        email="maria@example.com",
+        age=34,
+    )
     make_customer("Mario", "Pérez Lara")
     make_customer("Juan", "Muñoz")
     make_customer("=cmd", "Pérez")  # a formula-looking name is neutralised
@@ -99,8 +119,11 @@ def test_export_menu_writes_the_csv_of_the_current_search(qtbot, window, tmp_pat
     target = tmp_path / "salida" / "clientes"
     target.parent.mkdir()
     asked, told = [], []
-    monkeypatch.setattr(prompts, "save_file", lambda parent, title, suggested, filter_:
-                        asked.append(suggested) or str(target))
+    monkeypatch.setattr(
+        prompts,
+        "save_file",
+        lambda parent, title, suggested, filter_: asked.append(suggested) or str(target),
+    )
     monkeypatch.setattr(prompts, "info", lambda parent, title, text: told.append(text))
     monkeypatch.setattr(prompts, "error", lambda parent, title, text: pytest.fail(text))
 
@@ -121,8 +144,7 @@ def test_export_menu_writes_the_csv_of_the_current_search(qtbot, window, tmp_pat
     assert "3 clientes" in told[0] and str(written) in told[0]
 
 
-def test_export_cancelled_at_the_file_question_writes_nothing(qtbot, window, tmp_path,
-                                                              monkeypatch):
+def test_export_cancelled_at_the_file_question_writes_nothing(qtbot, window, tmp_path, monkeypatch):
     make_customer("María", "Pérez")
     monkeypatch.setattr(prompts, "save_file", lambda *a: None)
     monkeypatch.setattr(prompts, "info", lambda *a: pytest.fail("nothing was exported"))
@@ -133,8 +155,9 @@ def test_export_cancelled_at_the_file_question_writes_nothing(qtbot, window, tmp
 def test_export_to_an_unwritable_place_shows_an_error(qtbot, window, tmp_path, monkeypatch):
     make_customer("María", "Pérez")
     errors = []
-    monkeypatch.setattr(prompts, "save_file",
-                        lambda *a: str(tmp_path / "no_existe" / "clientes_patolab.csv"))
+    monkeypatch.setattr(
+        prompts, "save_file", lambda *a: str(tmp_path / "no_existe" / "clientes_patolab.csv")
+    )
     monkeypatch.setattr(prompts, "error", lambda parent, title, text: errors.append(text))
     monkeypatch.setattr(prompts, "info", lambda *a: pytest.fail("nothing was exported"))
     assert customers_area.export_customers(window) is None
@@ -154,8 +177,13 @@ def test_role_without_permission_gets_disabled_actions(qtbot, window):
     make_customer("Ana", "Andino")
     tab.reload()
     tab.select_row(0)
-    viewer = session.Actor(id=None, username="solo", full_name="Solo lectura", role="Visor",
-                           permissions=frozenset({"patients.view"}))
+    viewer = session.Actor(
+        id=None,
+        username="solo",
+        full_name="Solo lectura",
+        role="Visor",
+        permissions=frozenset({"patients.view"}),
+    )
     with session.acting_as(viewer):
         tab.focus_default()
         assert not tab.new_action.isEnabled() and not tab.edit_action.isEnabled()

@@ -1,4 +1,5 @@
 """PagedTableModel on its own: a short first page after each new query, full pages on scroll."""
+
 from __future__ import annotations
 
 from patolab_desktop.services.paging import Page, PageRequest
@@ -10,18 +11,23 @@ def _source(total: int, asked: list[PageRequest]):
     def fetch(filters, request: PageRequest) -> Page:
         asked.append(request)
         start = 0 if request.after is None else request.after[0] + 1
-        rows = [{"id": n, "name": f"{filters} {n:04d}"}
-                for n in range(start, min(total, start + request.limit))]
+        rows = [
+            {"id": n, "name": f"{filters} {n:04d}"}
+            for n in range(start, min(total, start + request.limit))
+        ]
         cursor = (rows[-1]["id"],) if rows and rows[-1]["id"] < total - 1 else None
         return Page(rows=rows, cursor=cursor)
+
     return fetch
 
 
 def test_a_new_search_waits_for_a_short_first_page_then_scrolling_gets_full_pages(
-        qtbot, qtmodeltester):
+    qtbot, qtmodeltester
+):
     asked: list[PageRequest] = []
-    model = PagedTableModel([Column("name", "Nombre", sort="name")], _source(450, asked),
-                            page_size=200)
+    model = PagedTableModel(
+        [Column("name", "Nombre", sort="name")], _source(450, asked), page_size=200
+    )
     model.set_filters("ana")
     assert [r.limit for r in asked] == [paged_table.FIRST_PAGE_SIZE] == [100]
     assert model.rowCount() == 100

@@ -5,6 +5,7 @@ report and the tube labels are written to real PDF files and read back with pypd
 English titles, column headers, labels and vocabulary are there, the Spanish ones are
 not. Money stays ``L 1,234.500`` and dates dd/mm/yyyy in both languages.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -31,35 +32,75 @@ def lab(printed_lab, qapp):  # noqa: F811
 
 def _absent(text: str, spanish: list[str]) -> list[str]:
     """The Spanish texts found in ``text`` as whole words (case-sensitive)."""
-    return [word for word in spanish
-            if re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text)]
+    return [word for word in spanish if re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text)]
 
 
 def test_request_summary_pdf_in_english(lab, english, tmp_path):  # noqa: F811
     request_id, number = lab.req["full"]
     path = tmp_path / "summary.pdf"
-    data = reports.request_summary_data(request_id, printed_by="recepcion1",
-                                        printed_at=PRINTED_AT)
+    data = reports.request_summary_data(request_id, printed_by="recepcion1", printed_at=PRINTED_AT)
     assert write_summary_pdf(path, data, "A4") == 1
     text = pdf_text(path)
     for expected in (
-        "REQUEST SUMMARY", number, "Patient", "ID", "Age", "68 years", "Sex", "Referrer",
-        "Branch", "Priority", "Urgent", "Source", "Outpatient", "Request date", "Status",
-        "Pending", "Clinical information", "Tests",
+        "REQUEST SUMMARY",
+        number,
+        "Patient",
+        "ID",
+        "Age",
+        "68 years",
+        "Sex",
+        "Referrer",
+        "Branch",
+        "Priority",
+        "Urgent",
+        "Source",
+        "Outpatient",
+        "Request date",
+        "Status",
+        "Pending",
+        "Clinical information",
+        "Tests",
         "Code Test Sample Price Discount Net",
         "PLIP Perfil lipídico Suero L 300.000 L 90.000 L 210.000",  # data stays as typed
-        "Total (4 tests) L 626.000", "Discount (age-based 30 %) L 187.800",
-        "Net to pay L 438.200", "Printed by recepcion1 on 14/03/2026 09:45", "Page 1 of 1",
+        "Total (4 tests) L 626.000",
+        "Discount (age-based 30 %) L 187.800",
+        "Net to pay L 438.200",
+        "Printed by recepcion1 on 14/03/2026 09:45",
+        "Page 1 of 1",
         lab.at(0, 8).strftime("%d/%m/%Y 08:00"),
     ):
         assert expected in text, expected
-    assert not _absent(text, [
-        "RESUMEN DE SOLICITUD", "Identidad", "Edad", "años", "Sexo", "Remitente", "Sucursal",
-        "Prioridad", "Urgente", "Origen", "Ambulatorio", "Fecha de solicitud", "Estado",
-        "Pendiente", "Información clínica", "Investigaciones", "Código", "Investigación",
-        "Muestra", "Precio", "Descuento", "Neto", "Neto a pagar", "por edad", "Impreso por",
-        "Página",
-    ])
+    assert not _absent(
+        text,
+        [
+            "RESUMEN DE SOLICITUD",
+            "Identidad",
+            "Edad",
+            "años",
+            "Sexo",
+            "Remitente",
+            "Sucursal",
+            "Prioridad",
+            "Urgente",
+            "Origen",
+            "Ambulatorio",
+            "Fecha de solicitud",
+            "Estado",
+            "Pendiente",
+            "Información clínica",
+            "Investigaciones",
+            "Código",
+            "Investigación",
+            "Muestra",
+            "Precio",
+            "Descuento",
+            "Neto",
+            "Neto a pagar",
+            "por edad",
+            "Impreso por",
+            "Página",
+        ],
+    )
 
 
 def test_cancelled_summary_pdf_in_english(lab, english, tmp_path):  # noqa: F811
@@ -67,12 +108,28 @@ def test_cancelled_summary_pdf_in_english(lab, english, tmp_path):  # noqa: F811
     path = tmp_path / "cancelled.pdf"
     write_summary_pdf(path, reports.request_summary_data(request_id), "Letter")
     text = pdf_text(path)
-    for expected in (number, "REQUEST CANCELLED on", "CANCELLED", "Cancelled", "Total (1 test)",
-                     "Reason: El paciente no se presentó", "Inpatient"):
+    for expected in (
+        number,
+        "REQUEST CANCELLED on",
+        "CANCELLED",
+        "Cancelled",
+        "Total (1 test)",
+        "Reason: El paciente no se presentó",
+        "Inpatient",
+    ):
         assert expected in text, expected
     assert text.count("CANCELLED") >= 2  # the box heading and the diagonal stamp
-    assert not _absent(text, ["CANCELADA", "SOLICITUD CANCELADA", "Cancelada", "Motivo",
-                              "investigación", "Hospitalizado"])
+    assert not _absent(
+        text,
+        [
+            "CANCELADA",
+            "SOLICITUD CANCELADA",
+            "Cancelada",
+            "Motivo",
+            "investigación",
+            "Hospitalizado",
+        ],
+    )
 
 
 def test_cancelled_summary_without_reason_says_so_in_english(lab, english, tmp_path):  # noqa: F811
@@ -88,41 +145,77 @@ def test_cancelled_summary_without_reason_says_so_in_english(lab, english, tmp_p
 
 def test_period_report_pdf_in_english(lab, english, tmp_path):  # noqa: F811
     start, end = lab.base_day, lab.base_day + dt.timedelta(days=3)
-    data = reports.period_report_data(start, end, printed_by="supervisor",
-                                      printed_at=PRINTED_AT)
+    data = reports.period_report_data(start, end, printed_by="supervisor", printed_at=PRINTED_AT)
     path = tmp_path / "period.pdf"
     write_period_report_pdf(path, data, "A4")
     texts = page_texts(path)
     text = " ".join(texts)
     period = f"{start:%d/%m/%Y} to {end:%d/%m/%Y}"
     for expected in (
-        "PERIOD SUMMARY", period, "All branches", "Period summary",
+        "PERIOD SUMMARY",
+        period,
+        "All branches",
+        "Period summary",
         "Summary Requests Total Discount Net",
         "All requests 6 L 1,508.500 L 301.950 L 1,206.550",
         "Cancelled 2 L 245.500 L 45.000 L 200.500",
         "Current (not cancelled) 4 L 1,263.000 L 256.950 L 1,006.050",
-        "By status", "Status Requests Total Discount Net",
+        "By status",
+        "Status Requests Total Discount Net",
         "Pending 2 L 856.500 L 187.800 L 668.700",
         "Sample collected 1 L 176.000 L 0.000 L 176.000",
         "Completed 1 L 230.500 L 69.150 L 161.350",
-        "By priority", "Urgent 2 L 776.000 L 232.800 L 543.200",
-        "By source", "Emergency 1 L 230.500 L 0.000 L 230.500",
-        "By day", "Date Requests Cancelled Total Discount Net",
+        "By priority",
+        "Urgent 2 L 776.000 L 232.800 L 543.200",
+        "By source",
+        "Emergency 1 L 230.500 L 0.000 L 230.500",
+        "By day",
+        "Date Requests Cancelled Total Discount Net",
         f"{start:%d/%m/%Y} 3 1 L 952.000 L 187.800 L 764.200",
-        "Cancelled requests (2)", "Number Requested Patient Reason Net",
+        "Cancelled requests (2)",
+        "Number Requested Patient Reason Net",
         "Solicitud duplicada por error de registro",  # data stays as typed
-        "Printed by supervisor on 14/03/2026 09:45", "Page 1 of",
+        "Printed by supervisor on 14/03/2026 09:45",
+        "Page 1 of",
     ):
         assert expected in text, expected
     assert text.count("Total 6 L 1,508.500 L 301.950 L 1,206.550") == 3
-    assert not _absent(text, [
-        "RESUMEN POR PERÍODO", "Del", "al", "Todas las sucursales", "Todas las solicitudes",
-        "Canceladas", "Vigentes", "Resumen", "Solicitudes", "Descuento", "Neto", "Por estado",
-        "Estado", "Pendiente", "Muestra tomada", "Completada", "Por prioridad", "Urgente",
-        "Rutina", "Por origen", "Emergencia", "Ambulatorio", "Por día", "Fecha",
-        "Solicitudes canceladas", "Número", "Solicitada", "Paciente", "Motivo",
-        "Impreso por", "Página",
-    ])
+    assert not _absent(
+        text,
+        [
+            "RESUMEN POR PERÍODO",
+            "Del",
+            "al",
+            "Todas las sucursales",
+            "Todas las solicitudes",
+            "Canceladas",
+            "Vigentes",
+            "Resumen",
+            "Solicitudes",
+            "Descuento",
+            "Neto",
+            "Por estado",
+            "Estado",
+            "Pendiente",
+            "Muestra tomada",
+            "Completada",
+            "Por prioridad",
+            "Urgente",
+            "Rutina",
+            "Por origen",
+            "Emergencia",
+            "Ambulatorio",
+            "Por día",
+            "Fecha",
+            "Solicitudes canceladas",
+            "Número",
+            "Solicitada",
+            "Paciente",
+            "Motivo",
+            "Impreso por",
+            "Página",
+        ],
+    )
 
 
 def test_tube_labels_pdf_in_english(lab, english, tmp_path):  # noqa: F811

@@ -1,4 +1,5 @@
 """Roles × permissions matrix: a valid model, toggles persist, the last admin is protected."""
+
 from __future__ import annotations
 
 import pytest
@@ -16,8 +17,11 @@ from patolab_desktop.ui.admin.permission_matrix import (
 from tests.security_helpers import clock, login_as, fast_hashing, no_session  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("no_session", "fast_hashing")
-ADMIN, SUPERVISOR, RECEPTION = (permissions.ROLE_ADMIN, permissions.ROLE_SUPERVISOR,
-                                permissions.ROLE_RECEPTION)
+ADMIN, SUPERVISOR, RECEPTION = (
+    permissions.ROLE_ADMIN,
+    permissions.ROLE_SUPERVISOR,
+    permissions.ROLE_RECEPTION,
+)
 
 
 def test_model_is_valid_and_shows_the_seeded_sets(qtmodeltester, database, clock):
@@ -29,8 +33,10 @@ def test_model_is_valid_and_shows_the_seeded_sets(qtmodeltester, database, clock
     assert model.columnCount() == FIRST_ROLE_COLUMN + 3
     row = model.row_of("exports.run")
     assert model.data(model.index(row, LABEL_COLUMN)) == "Exportar datos a CSV"
-    checks = [model.data(model.index(row, model.column_of(r)), Qt.ItemDataRole.CheckStateRole)
-              for r in model.roles]
+    checks = [
+        model.data(model.index(row, model.column_of(r)), Qt.ItemDataRole.CheckStateRole)
+        for r in model.roles
+    ]
     assert checks == [Qt.CheckState.Unchecked, Qt.CheckState.Unchecked, Qt.CheckState.Checked]
     assert model.flags(model.index(row, FIRST_ROLE_COLUMN)) & Qt.ItemFlag.ItemIsUserCheckable
 
@@ -56,15 +62,19 @@ def test_space_key_and_click_toggle_a_cell(qtbot, database, clock):
     dialog.show()
     qtbot.waitExposed(dialog)
     model = dialog.model
-    dialog.view.setCurrentIndex(model.index(model.row_of("imports.run"),
-                                            model.column_of(SUPERVISOR)))
+    dialog.view.setCurrentIndex(
+        model.index(model.row_of("imports.run"), model.column_of(SUPERVISOR))
+    )
     qtbot.keyClick(dialog.view, Qt.Key.Key_Space)
     assert "imports.run" in users.role_permissions()[SUPERVISOR]
     # a click anywhere in the cell (the box is drawn centred) toggles it back
     index = model.index(model.row_of("imports.run"), model.column_of(SUPERVISOR))
     dialog.view.scrollTo(index)
-    qtbot.mouseClick(dialog.view.viewport(), Qt.MouseButton.LeftButton,
-                     pos=dialog.view.visualRect(index).center())
+    qtbot.mouseClick(
+        dialog.view.viewport(),
+        Qt.MouseButton.LeftButton,
+        pos=dialog.view.visualRect(index).center(),
+    )
     assert "imports.run" not in users.role_permissions()[SUPERVISOR]
 
 

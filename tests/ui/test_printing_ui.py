@@ -1,5 +1,6 @@
 """Printing from the GUI: menu entries and permissions, preview, print (to a PDF printer),
 save as PDF, the period dialog and the lab header dialog."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -235,12 +236,19 @@ def test_lab_header_dialog_labels_lead_to_their_fields(lab, qtbot):
 
     dialog = LabHeaderDialog()
     qtbot.addWidget(dialog)
-    buddies = {label.text(): label.buddy() for label in dialog.findChildren(QLabel)
-               if label.buddy() is not None}
+    buddies = {
+        label.text(): label.buddy()
+        for label in dialog.findChildren(QLabel)
+        if label.buddy() is not None
+    }
     assert buddies == {
-        "&Nombre *:": dialog.name, "&Dirección:": dialog.address, "&RTN:": dialog.rtn,
-        "&Teléfono:": dialog.phone, "C&orreo:": dialog.email,
-        "&Logotipo:": buddies["&Logotipo:"], "&Papel:": dialog.paper,
+        "&Nombre *:": dialog.name,
+        "&Dirección:": dialog.address,
+        "&RTN:": dialog.rtn,
+        "&Teléfono:": dialog.phone,
+        "C&orreo:": dialog.email,
+        "&Logotipo:": buddies["&Logotipo:"],
+        "&Papel:": dialog.paper,
         "&Etiqueta (ancho × alto):": dialog.label_width,
         "&Copias por etiqueta:": dialog.label_copies,
     }

@@ -1,5 +1,6 @@
 """run_with_progress: work off the GUI thread, cancellable, errors shown on the GUI thread,
 no partial file after a cancelled export, no partial import after a cancelled commit."""
+
 from __future__ import annotations
 
 import itertools
@@ -14,7 +15,13 @@ from patolab_desktop.services.customers import CustomerFilter
 from patolab_desktop.services.errors import ValidationError
 from patolab_desktop.ui import prompts
 from patolab_desktop.ui.widgets.progress import ProgressTask, run_with_progress
-from tests.patient_csv_helpers import admin, customer_count, make_customer, table_snapshot, write_csv_file  # noqa: F401,E501
+from tests.patient_csv_helpers import (
+    admin,
+    customer_count,
+    make_customer,
+    table_snapshot,
+    write_csv_file,
+)  # noqa: F401,E501
 
 
 @pytest.fixture
@@ -118,7 +125,7 @@ def test_unexpected_errors_are_shown_too(parent, errors):
 
     outcome = run_with_progress(parent, "Algo", work)
     assert isinstance(outcome.error, RuntimeError)
-    (title, text), = errors
+    ((title, text),) = errors
     assert title == "Algo" and "RuntimeError: se rompió" in text
 
 
@@ -130,8 +137,9 @@ def test_errors_can_be_left_to_the_caller(parent, errors):
     assert isinstance(outcome.error, OSError) and errors == []
 
 
-def test_cancelling_an_export_leaves_no_file(parent, errors, database, admin, tmp_path,
-                                             monkeypatch):
+def test_cancelling_an_export_leaves_no_file(
+    parent, errors, database, admin, tmp_path, monkeypatch
+):
     make_customer(name="José Pérez")
     real_rows = patient_export._rows
 
@@ -144,34 +152,41 @@ def test_cancelling_an_export_leaves_no_file(parent, errors, database, admin, tm
     folder.mkdir()
     target = folder / "pacientes.csv"
     state = cancel_on_first_progress(parent)
-    outcome = run_with_progress(parent, "Exportar pacientes", patient_export.export_patients,
-                                CustomerFilter(), target)
+    outcome = run_with_progress(
+        parent, "Exportar pacientes", patient_export.export_patients, CustomerFilter(), target
+    )
     assert outcome.cancelled and outcome.error is None
     assert state["pressed"] and state["last_done"] > 0  # rows had been written to the temp file
     assert list(folder.iterdir()) == []  # neither pacientes.csv nor a .part file
     assert errors == []
 
 
-def test_cancelling_an_existing_file_export_keeps_the_old_file(parent, errors, database, admin,
-                                                               tmp_path, monkeypatch):
+def test_cancelling_an_existing_file_export_keeps_the_old_file(
+    parent, errors, database, admin, tmp_path, monkeypatch
+):
     make_customer(name="José Pérez")
-    monkeypatch.setattr(patient_export, "_rows", lambda filters: itertools.repeat(
-        ("x", "y", "z", "w")))
+    monkeypatch.setattr(
+        patient_export, "_rows", lambda filters: itertools.repeat(("x", "y", "z", "w"))
+    )
     target = tmp_path / "pacientes.csv"
     target.write_text("anterior", encoding="utf-8")
     cancel_on_first_progress(parent)
-    outcome = run_with_progress(parent, "Exportar", patient_export.export_patients,
-                                CustomerFilter(), target)
+    outcome = run_with_progress(
+        parent, "Exportar", patient_export.export_patients, CustomerFilter(), target
+    )
     assert outcome.cancelled
     assert target.read_text(encoding="utf-8") == "anterior"
 
 
-def test_cancelling_an_import_leaves_the_database_unchanged(parent, errors, database, admin,
-                                                            tmp_path):
-    make_customer(name="Paciente 3", phone="90000003", id_number="", complete=False,
-                  email="antes@example.com")
+def test_cancelling_an_import_leaves_the_database_unchanged(
+    parent, errors, database, admin, tmp_path
+):
+    make_customer(
+        name="Paciente 3", phone="90000003", id_number="", complete=False, email="antes@example.com"
+    )
     rows = [["nombre", "telefono", "email"]] + [
-        [f"Paciente {n}", f"9{n:07d}", f"p{n}@example.com"] for n in range(300)]
+        [f"Paciente {n}", f"9{n:07d}", f"p{n}@example.com"] for n in range(300)
+    ]
     plan = patient_import.analyse(write_csv_file(tmp_path / "p.csv", rows))
     assert len(plan.created) == 299 and len(plan.updated) == 1
     snapshot = table_snapshot()

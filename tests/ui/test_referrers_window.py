@@ -1,4 +1,5 @@
 """The referrers tab, the referrer dialog and the referrer types dialog."""
+
 from __future__ import annotations
 
 import pytest
@@ -67,8 +68,11 @@ def test_data_runs_no_sql(window):
     with assert_query_count(0):
         for row in range(model.rowCount()):
             for column in range(model.columnCount()):
-                for role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ForegroundRole,
-                             Qt.ItemDataRole.DecorationRole):
+                for role in (
+                    Qt.ItemDataRole.DisplayRole,
+                    Qt.ItemDataRole.ForegroundRole,
+                    Qt.ItemDataRole.DecorationRole,
+                ):
                     model.data(model.index(row, column), role)
 
 
@@ -182,8 +186,11 @@ def test_enter_saves_a_new_referrer(qtbot, dialog):
     qtbot.keyClick(dialog.name_edit, Qt.Key.Key_Return)
     assert dialog.result() == dialog.DialogCode.Accepted
     saved = referrers.get(dialog.saved_id)
-    assert (saved.name, saved.phone, saved.type_name) == ("Dra. Wendy Alvarado",
-                                                          "+50433221100", "Doctor")
+    assert (saved.name, saved.phone, saved.type_name) == (
+        "Dra. Wendy Alvarado",
+        "+50433221100",
+        "Doctor",
+    )
 
 
 def test_escape_cancels(qtbot, dialog):

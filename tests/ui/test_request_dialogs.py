@@ -1,4 +1,5 @@
 """Request detail, cancel and add/remove investigation dialogs against the real services."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -111,7 +112,10 @@ def test_add_investigation_by_keyboard_recalculates_totals(qtbot, desk, errors):
     assert [r["code"] for r in dialog.lines_model.rows()] == ["HEM", "LIP", "COL", "TRI", "HDL"]
     detail = requests_service.get(request_id)
     assert (detail.total_amount, detail.discount_amount, detail.net_amount) == (
-        Decimal("600.000"), Decimal("180.000"), Decimal("420.000"))
+        Decimal("600.000"),
+        Decimal("180.000"),
+        Decimal("420.000"),
+    )
     assert next(line for line in detail.lines if line["code"] == "LIP")["notes"] == "En ayunas"
     assert dialog.changed_count == 1 and errors == []
 
@@ -150,8 +154,13 @@ def test_add_on_a_request_completed_meanwhile_shows_the_refusal(qtbot, desk, err
     assert not dialog.add_button.isEnabled()  # reloaded: now read-only
 
 
-def test_remove_investigation_recalculates_and_refuses_the_last(qtbot, qtmodeltester, desk,  # noqa: F811
-                                                                 errors, confirm_yes):
+def test_remove_investigation_recalculates_and_refuses_the_last(
+    qtbot,
+    qtmodeltester,
+    desk,  # noqa: F811
+    errors,
+    confirm_yes,
+):
     request_id, number = new_request(desk, ["HEM", "LIP"], patient="elder")  # 80 years: 40 %
     dialog = RemoveInvestigationDialog(request_id)
     qtbot.addWidget(dialog)
@@ -171,7 +180,10 @@ def test_remove_investigation_recalculates_and_refuses_the_last(qtbot, qtmodelte
     assert "L 150.000" in dialog.message.text()
     detail = requests_service.get(request_id)
     assert (detail.total_amount, detail.discount_amount, detail.net_amount) == (
-        Decimal("250.000"), Decimal("100.000"), Decimal("150.000"))
+        Decimal("250.000"),
+        Decimal("100.000"),
+        Decimal("150.000"),
+    )
     # the last one cannot go: the service says why
     assert dialog.select_investigation(desk["catalog"]["HEM"])
     assert dialog.remove_selected() is False
@@ -201,7 +213,12 @@ def test_detail_of_a_completed_request_is_read_only(qtbot, qtmodeltester, desk):
     qtmodeltester.check(dialog.events_model)
     assert dialog.number_label.text() == number
     assert dialog.status_badge.text() == "Completada"
-    for button in (dialog.advance_button, dialog.cancel_button, dialog.add_button, dialog.remove_button):
+    for button in (
+        dialog.advance_button,
+        dialog.cancel_button,
+        dialog.add_button,
+        dialog.remove_button,
+    ):
         assert not button.isEnabled()
     assert "solo lectura" in dialog.read_only_label.text()
     assert dialog.values["clinical_info"].text() == "Chequeo"
@@ -216,8 +233,15 @@ def test_detail_buttons_follow_the_rules_and_advance_moves_the_workflow(qtbot, d
     request_id, _ = new_request(desk, ["HEM"])
     dialog = RequestDetailDialog(request_id)
     qtbot.addWidget(dialog)
-    assert all(b.isEnabled() for b in (dialog.advance_button, dialog.cancel_button,
-                                       dialog.add_button, dialog.remove_button))
+    assert all(
+        b.isEnabled()
+        for b in (
+            dialog.advance_button,
+            dialog.cancel_button,
+            dialog.add_button,
+            dialog.remove_button,
+        )
+    )
     assert "Muestra tomada" in dialog.advance_button.text()
     with qtbot.waitSignal(dialog.changed):
         dialog.advance_button.click()
@@ -247,16 +271,27 @@ def test_detail_opens_cancel_dialog_and_reloads(qtbot, desk, monkeypatch):  # no
         dialog.cancel_button.click()
     assert dialog.status_badge.text() == "Cancelada"
     assert dialog.values["cancellation_reason"].text() == "Solicitud duplicada"
-    assert not any(b.isEnabled() for b in (dialog.advance_button, dialog.cancel_button,
-                                           dialog.add_button, dialog.remove_button))
+    assert not any(
+        b.isEnabled()
+        for b in (
+            dialog.advance_button,
+            dialog.cancel_button,
+            dialog.add_button,
+            dialog.remove_button,
+        )
+    )
 
 
 def test_detail_prints_summary_and_labels_of_its_request(qtbot, desk, monkeypatch):  # noqa: F811
     from patolab_desktop.ui.printing import actions
 
     printed = []
-    monkeypatch.setattr(actions, "preview_summary", lambda parent, rid: printed.append(("summary", rid)))
-    monkeypatch.setattr(actions, "preview_labels", lambda parent, rid: printed.append(("labels", rid)))
+    monkeypatch.setattr(
+        actions, "preview_summary", lambda parent, rid: printed.append(("summary", rid))
+    )
+    monkeypatch.setattr(
+        actions, "preview_labels", lambda parent, rid: printed.append(("labels", rid))
+    )
     request_id, _ = new_request(desk, ["HEM"])
     dialog = RequestDetailDialog(request_id)
     qtbot.addWidget(dialog)

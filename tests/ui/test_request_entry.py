@@ -1,4 +1,5 @@
 """The one-screen request entry, driven with the keyboard against the real services."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -39,8 +40,12 @@ def totals(entry) -> tuple[str, str, str]:
     return bar.total_label.text(), bar.discount_label.text(), bar.net_label.text()
 
 
-def test_keyboard_entry_saves_request_with_panel_and_age_discount(qtbot, entry, desk,  # noqa: F811
-                                                                  monkeypatch):
+def test_keyboard_entry_saves_request_with_panel_and_age_discount(
+    qtbot,
+    entry,
+    desk,  # noqa: F811
+    monkeypatch,
+):
     year = dt.date.today().year
     type_and_enter(qtbot, entry.patient_edit, "munoz banegas")
     assert entry.patient()["id"] == desk["elder"]
@@ -53,8 +58,15 @@ def test_keyboard_entry_saves_request_with_panel_and_age_discount(qtbot, entry, 
         type_and_enter(qtbot, entry.investigation_edit, code)
         assert entry.investigation_edit.text() == ""  # ready for the next code
     names = [row["name"] for row in entry.lines_model.rows()]
-    assert names == ["Hemograma completo", "Perfil lipídico", "Colesterol total", "Triglicéridos",
-                     "Colesterol HDL", "Glucosa en ayunas", "Examen general de orina"]
+    assert names == [
+        "Hemograma completo",
+        "Perfil lipídico",
+        "Colesterol total",
+        "Triglicéridos",
+        "Colesterol HDL",
+        "Glucosa en ayunas",
+        "Examen general de orina",
+    ]
     member_text = entry.lines_model.data(entry.lines_model.index(2, 1))
     assert "(del panel)" in member_text and member_text.startswith(" ")
     # 250 + 350 + 80 + 100 = 780; 80 years: 40 % → 312; net 468
@@ -68,8 +80,12 @@ def test_keyboard_entry_saves_request_with_panel_and_age_discount(qtbot, entry, 
     assert number == f"LAB-{year}-000001"
     assert number in entry.saved_banner.text() and entry.saved_banner.isVisible()
     printed = []
-    monkeypatch.setattr(actions, "preview_summary", lambda parent, rid: printed.append(("summary", rid)))
-    monkeypatch.setattr(actions, "preview_labels", lambda parent, rid: printed.append(("labels", rid)))
+    monkeypatch.setattr(
+        actions, "preview_summary", lambda parent, rid: printed.append(("summary", rid))
+    )
+    monkeypatch.setattr(
+        actions, "preview_labels", lambda parent, rid: printed.append(("labels", rid))
+    )
     qtbot.keyClick(entry.patient_edit, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
     entry.labels_saved_button.click()
     assert printed == [("summary", request_id), ("labels", request_id)]  # the saved request
@@ -78,12 +94,21 @@ def test_keyboard_entry_saves_request_with_panel_and_age_discount(qtbot, entry, 
     assert detail.patient_id == desk["elder"] and detail.doctor_id == desk["doctor"]
     assert detail.clinical_info == "Control anual"
     assert (detail.total_amount, detail.discount_amount, detail.net_amount) == (
-        Decimal("780.000"), Decimal("312.000"), Decimal("468.000"))
+        Decimal("780.000"),
+        Decimal("312.000"),
+        Decimal("468.000"),
+    )
     assert detail.discount_kind == "age"
     prices = {line["code"]: line["price"] for line in detail.lines}
-    assert prices == {"HEM": Decimal("250.000"), "LIP": Decimal("350.000"), "COL": Decimal("0.000"),
-                      "TRI": Decimal("0.000"), "HDL": Decimal("0.000"), "GLU": Decimal("80.000"),
-                      "EGO": Decimal("100.000")}
+    assert prices == {
+        "HEM": Decimal("250.000"),
+        "LIP": Decimal("350.000"),
+        "COL": Decimal("0.000"),
+        "TRI": Decimal("0.000"),
+        "HDL": Decimal("0.000"),
+        "GLU": Decimal("80.000"),
+        "EGO": Decimal("100.000"),
+    }
     assert detail.created_by == "recepcion"
 
     # cleared for the next patient, the number is not reused
@@ -94,7 +119,9 @@ def test_keyboard_entry_saves_request_with_panel_and_age_discount(qtbot, entry, 
     type_and_enter(qtbot, entry.doctor_edit, "funez")
     type_and_enter(qtbot, entry.investigation_edit, "glucosa")
     with qtbot.waitSignal(entry.saved) as saved:
-        qtbot.keyClick(entry.investigation_edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+        qtbot.keyClick(
+            entry.investigation_edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier
+        )
     assert saved.args[1] == f"LAB-{year}-000002"
     second = requests_service.get(saved.args[0])
     assert second.discount_amount == Decimal("0.000") and second.net_amount == Decimal("80.000")
@@ -220,8 +247,20 @@ def test_new_patient_dialog_registers_and_selects_the_patient(qtbot, entry, monk
         dialog.department_combo.setCurrentIndex(1)
         dialog.municipality_combo.setCurrentIndex(1)
         dialog.save_button.click()
-        seen["errors"] = {k: dialog.error_text(k) for k in ("name", "id_number", "gender_id", "age",
-                          "date_of_birth", "phone", "department_id", "municipality_id", "__all__")}
+        seen["errors"] = {
+            k: dialog.error_text(k)
+            for k in (
+                "name",
+                "id_number",
+                "gender_id",
+                "age",
+                "date_of_birth",
+                "phone",
+                "department_id",
+                "municipality_id",
+                "__all__",
+            )
+        }
         return dialog.result()
 
     monkeypatch.setattr(customer_dialog.CustomerDialog, "exec", fill_and_save)
@@ -255,14 +294,24 @@ def test_line_notes_are_saved_and_lines_model_is_sound(qtbot, qtmodeltester, ent
 def test_manual_discount_field_follows_the_permission(qtbot, desk):  # noqa: F811
     from patolab_desktop.services import permissions, session
 
-    reception = session.Actor(id=None, username="recepcion", full_name="Recepción", role="Recepción",
-                              permissions=permissions.RECEPTION)
+    reception = session.Actor(
+        id=None,
+        username="recepcion",
+        full_name="Recepción",
+        role="Recepción",
+        permissions=permissions.RECEPTION,
+    )
     with session.acting_as(reception):
         widget = RequestEntry()
         qtbot.addWidget(widget)
         assert not widget.discount_spin.isEnabled() and not widget.discount_reason.isEnabled()
-    supervisor = session.Actor(id=None, username="super", full_name="Supervisor", role="Supervisor",
-                               permissions=permissions.SUPERVISOR)
+    supervisor = session.Actor(
+        id=None,
+        username="super",
+        full_name="Supervisor",
+        role="Supervisor",
+        permissions=permissions.SUPERVISOR,
+    )
     with session.acting_as(supervisor):
         widget.focus_default()  # a new user at the desk
         assert widget.discount_spin.isEnabled() and widget.discount_reason.isEnabled()

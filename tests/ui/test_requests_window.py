@@ -1,4 +1,5 @@
 """The requests list (filters, sort in SQL, open) and the area in the main window."""
+
 from __future__ import annotations
 
 import csv
@@ -32,8 +33,14 @@ def requests_data(desk):  # noqa: F811
     made = {}
     for patient, doctor, codes, priority, source, days, status in specs:
         when = dt.datetime.combine(TODAY - dt.timedelta(days=days), dt.time(0, 0))  # never future
-        request_id, number = make_request(desk[patient], desk[doctor], [c[x] for x in codes],
-                                          priority=priority, source=source, requested_at=when)
+        request_id, number = make_request(
+            desk[patient],
+            desk[doctor],
+            [c[x] for x in codes],
+            priority=priority,
+            source=source,
+            requested_at=when,
+        )
         move_to(request_id, status)
         made[status] = (request_id, number)
     return made
@@ -56,21 +63,31 @@ def statuses(window) -> list[str]:
 
 def test_list_shows_newest_first_with_colours_and_icons(window, qtmodeltester):
     qtmodeltester.check(window.model)
-    assert statuses(window) == ["pending", "partial_result", "sample_collected", "in_progress",
-                                "cancelled", "completed"]
+    assert statuses(window) == [
+        "pending",
+        "partial_result",
+        "sample_collected",
+        "in_progress",
+        "cancelled",
+        "completed",
+    ]
     model = window.model
     status_column = [c.key for c in model._columns].index("status")
     priority_column = [c.key for c in model._columns].index("priority")
     index = model.index(0, status_column)
     assert model.data(index) == "Pendiente"
     assert not model.data(index, Qt.ItemDataRole.DecorationRole).isNull()
-    colours = {model.data(model.index(r, status_column), Qt.ItemDataRole.ForegroundRole).name()
-               for r in range(model.rowCount())}
+    colours = {
+        model.data(model.index(r, status_column), Qt.ItemDataRole.ForegroundRole).name()
+        for r in range(model.rowCount())
+    }
     assert len(colours) == 6  # every status has its own colour
     stat = model.data(model.index(0, priority_column))
     assert stat == "STAT (inmediato)"
-    assert (model.data(model.index(0, priority_column), Qt.ItemDataRole.ForegroundRole).name()
-            != model.data(model.index(2, priority_column), Qt.ItemDataRole.ForegroundRole).name())
+    assert (
+        model.data(model.index(0, priority_column), Qt.ItemDataRole.ForegroundRole).name()
+        != model.data(model.index(2, priority_column), Qt.ItemDataRole.ForegroundRole).name()
+    )
     assert window.count_label.text() == "6 solicitudes"
 
 
@@ -138,8 +155,14 @@ def test_header_sort_runs_in_sql(window):
     assert numbers == sorted(numbers)
     status_column = [c.key for c in window.model._columns].index("status")
     window.view.sortByColumn(status_column, Qt.SortOrder.AscendingOrder)
-    assert statuses(window) == ["pending", "sample_collected", "in_progress", "partial_result",
-                                "completed", "cancelled"]
+    assert statuses(window) == [
+        "pending",
+        "sample_collected",
+        "in_progress",
+        "partial_result",
+        "completed",
+        "cancelled",
+    ]
 
 
 def test_double_click_and_enter_open_the_request(qtbot, window, requests_data):
@@ -166,7 +189,9 @@ def test_area_installs_first_tab_menu_and_exports_csv(qtbot, monkeypatch, tmp_pa
     assert "&Nueva solicitud…" in texts and "&Lista de solicitudes" in texts
     assert "&Solicitudes (CSV)…" in [a.text() for a in main.menu("export").actions()]
     assert not area.list_created()  # no query until the list is shown
-    list_action = next(a for a in main.menu("requests").actions() if a.text() == "&Lista de solicitudes")
+    list_action = next(
+        a for a in main.menu("requests").actions() if a.text() == "&Lista de solicitudes"
+    )
     list_action.trigger()
     assert area.stack.currentWidget() is area.list
     area.list.status_combo.setCurrentIndex(area.list.status_combo.findData("completed"))
@@ -174,7 +199,9 @@ def test_area_installs_first_tab_menu_and_exports_csv(qtbot, monkeypatch, tmp_pa
 
     out = tmp_path / "solicitudes.csv"
     suggested, infos = [], []
-    monkeypatch.setattr(prompts, "save_file", lambda parent, title, name, filt: suggested.append(name) or str(out))
+    monkeypatch.setattr(
+        prompts, "save_file", lambda parent, title, name, filt: suggested.append(name) or str(out)
+    )
     monkeypatch.setattr(prompts, "info", lambda parent, title, text: infos.append(text))
     export = next(a for a in main.menu("export").actions() if a.text() == "&Solicitudes (CSV)…")
     export.trigger()
@@ -217,7 +244,8 @@ def test_keyboard_from_search_to_rows(qtbot, window, requests_data):
 
 
 def test_opening_from_the_list_shows_the_detail_and_refreshes_after_a_change(
-        qtbot, monkeypatch, requests_data):
+    qtbot, monkeypatch, requests_data
+):
     from patolab_desktop.ui.requests import request_detail
     from patolab_desktop.ui.requests.area import RequestsArea
 

@@ -1,6 +1,7 @@
 """Issue 5 wiring: the real main window (every area installed) after a real login shows
 only what the role may use — the Exportar menu only for administrators, tabs only with
 their view permission — and ``run_gui`` shows the login before any main window."""
+
 from __future__ import annotations
 
 import pytest
@@ -12,8 +13,12 @@ from tests.security_helpers import clock, fast_hashing, login_as, no_session  # 
 
 pytestmark = pytest.mark.usefixtures("no_session", "fast_hashing")
 
-TABS = {"customers": "patients.view", "referrers": "referrers.view",
-        "catalog": "catalog.view", "requests": "lis.requests.view"}
+TABS = {
+    "customers": "patients.view",
+    "referrers": "referrers.view",
+    "catalog": "catalog.view",
+    "requests": "lis.requests.view",
+}
 
 
 def _window_after_login(qtbot, actor) -> MainWindow:
@@ -25,8 +30,11 @@ def _window_after_login(qtbot, actor) -> MainWindow:
 
 
 def _visible_texts(window: MainWindow, key: str) -> list[str]:
-    return [a.text().replace("&", "") for a in window.menu(key).actions()
-            if a.isVisible() and not a.isSeparator()]
+    return [
+        a.text().replace("&", "")
+        for a in window.menu(key).actions()
+        if a.isVisible() and not a.isSeparator()
+    ]
 
 
 @pytest.mark.parametrize("role_name", [permissions.ROLE_RECEPTION, permissions.ROLE_SUPERVISOR])
@@ -54,14 +62,22 @@ def test_administrator_sees_every_export(qtbot, database, clock):
 
 
 def test_tabs_are_hidden_without_their_view_permission(qtbot, database):
-    only_requests = session.Actor(id=None, username="toma", full_name="Toma de muestras",
-                                  role="Toma de muestras",
-                                  permissions=frozenset({"lis.requests.view"}))
+    only_requests = session.Actor(
+        id=None,
+        username="toma",
+        full_name="Toma de muestras",
+        role="Toma de muestras",
+        permissions=frozenset({"lis.requests.view"}),
+    )
     with session.acting_as(only_requests):
         window = _window_after_login(qtbot, only_requests)
     # areas that read data on start (lists, pickers) are left out; the rest are hidden
-    visible = {key for key in TABS if window.tab(key) is not None
-               and window.tabs.isTabVisible(window.tabs.indexOf(window.tab(key)))}
+    visible = {
+        key
+        for key in TABS
+        if window.tab(key) is not None
+        and window.tabs.isTabVisible(window.tabs.indexOf(window.tab(key)))
+    }
     assert visible == {"requests"}
     assert window.menu("catalog").menuAction().isVisible() is False
 
@@ -74,12 +90,17 @@ def test_run_gui_asks_for_the_login_before_any_main_window(qtbot, db_path, monke
 
     built = []
     monkeypatch.setattr(errors, "install", lambda: None)
-    monkeypatch.setattr(backup_actions, "startup_checks_in_background",
-                        lambda parent: type("Done", (), {"wait": lambda self: None})())
-    monkeypatch.setattr(main_window.MainWindow, "__init__",
-                        lambda self, *a, **k: built.append(self))
+    monkeypatch.setattr(
+        backup_actions,
+        "startup_checks_in_background",
+        lambda parent: type("Done", (), {"wait": lambda self: None})(),
+    )
+    monkeypatch.setattr(
+        main_window.MainWindow, "__init__", lambda self, *a, **k: built.append(self)
+    )
     asked = []
-    monkeypatch.setattr(login_flow, "start_session",
-                        lambda parent=None: asked.append(parent) or None)
+    monkeypatch.setattr(
+        login_flow, "start_session", lambda parent=None: asked.append(parent) or None
+    )
     assert app.run_gui(db_target=str(db_path)) == 0
     assert asked == [None] and built == []

@@ -1,4 +1,5 @@
 """Auto-lock after inactivity; unlock with the same password keeping open forms."""
+
 from __future__ import annotations
 
 import pytest
@@ -146,8 +147,7 @@ def test_nobody_logged_in_means_nothing_to_lock(desk):
     assert not lock.is_locked()
 
 
-def test_switch_user_from_the_lock_logs_out_after_confirmation(qtbot, database, clock,
-                                                               monkeypatch):
+def test_switch_user_from_the_lock_logs_out_after_confirmation(qtbot, database, clock, monkeypatch):
     from patolab_desktop.ui.main_window import MainWindow
 
     actor = login_as(permissions.ROLE_RECEPTION)
@@ -186,7 +186,8 @@ def test_render_screen_lock(desk, qtbot):
     picture = window.grab()
     painter = QPainter(picture)
     card = lock.dialog.grab()
-    painter.drawPixmap(QPoint((picture.width() - card.width()) // 2,
-                              (picture.height() - card.height()) // 2), card)
+    painter.drawPixmap(
+        QPoint((picture.width() - card.width()) // 2, (picture.height() - card.height()) // 2), card
+    )
     painter.end()
     assert picture.save("/tmp/screen_lock.png")

@@ -7,6 +7,7 @@ English one. Without a translator (the CLI, the other tests) the same calls give
 Spanish source. A last test scans the catalogue: every text marked in ``services/`` has a
 finished English translation.
 """
+
 from __future__ import annotations
 
 import ast
@@ -55,16 +56,38 @@ SERVICES = ROOT / "patolab_desktop" / "services"
 DB = ROOT / "patolab_desktop" / "db"
 # Spanish words that only appear in service messages; any of them in an English text
 # means the text was not translated
-MESSAGE_WORDS = {"obligatorio", "obligatoria", "debe", "escriba", "elija", "existe", "puede",
-                 "cliente", "clientes", "teléfono", "identidad", "remitente", "tipo",
-                 "solicitud", "está", "cancelar", "motivo", "tiene", "usuario", "contraseña"}
+MESSAGE_WORDS = {
+    "obligatorio",
+    "obligatoria",
+    "debe",
+    "escriba",
+    "elija",
+    "existe",
+    "puede",
+    "cliente",
+    "clientes",
+    "teléfono",
+    "identidad",
+    "remitente",
+    "tipo",
+    "solicitud",
+    "está",
+    "cancelar",
+    "motivo",
+    "tiene",
+    "usuario",
+    "contraseña",
+}
 WORD = re.compile(r"[A-Za-zÁÉÍÓÚÑáéíóúñü]+")
 
 
 def spanish_words(text: str) -> list[str]:
     """The Spanish words (or accented letters) found in ``text``."""
-    words = [w for w in WORD.findall(text)
-             if w.lower() in SPANISH_WORDS | MESSAGE_WORDS and w not in ("No", "no")]
+    words = [
+        w
+        for w in WORD.findall(text)
+        if w.lower() in SPANISH_WORDS | MESSAGE_WORDS and w not in ("No", "no")
+    ]
     return words + re.findall(r"[áéíóúñ¿¡«»]", text)
 
 
@@ -73,8 +96,9 @@ def shown(monkeypatch):
     """The message boxes the dialogs would open: (kind, title, text)."""
     calls = []
     for kind in ("error", "info"):
-        monkeypatch.setattr(prompts, kind, lambda _parent, title, text, kind=kind:
-                            calls.append((kind, title, text)))
+        monkeypatch.setattr(
+            prompts, kind, lambda _parent, title, text, kind=kind: calls.append((kind, title, text))
+        )
     monkeypatch.setattr(prompts, "confirm", lambda *args: True)
     return calls
 
@@ -82,8 +106,7 @@ def shown(monkeypatch):
 # --- real dialogs, real service rules ---------------------------------------------------
 
 
-def test_customer_dialog_shows_the_service_field_errors_in_english(
-        qtbot, database, english, shown):  # noqa: F811
+def test_customer_dialog_shows_the_service_field_errors_in_english(qtbot, database, english, shown):  # noqa: F811
     dialog = open_dialog(qtbot)
     fill_patient(qtbot, dialog, phone="", id_number="0801-1990-12")  # no phone, short DNI
     assert dialog.save() is False
@@ -96,13 +119,18 @@ def test_customer_dialog_shows_the_service_field_errors_in_english(
     dialog.id_number_edit.setText("0801199012345")
     assert dialog.save() is False
     assert dialog.error_text("phone") == (
-        "The phone is not a valid number (e.g. 9988-7766 or +504 9988-7766).")
+        "The phone is not a valid number (e.g. 9988-7766 or +504 9988-7766)."
+    )
     assert dialog.error_text("id_number") == ""
     assert shown == []
 
 
-def test_cancel_dialog_shows_the_english_refusal_of_the_service(qtbot, desk, english,  # noqa: F811
-                                                                 shown):
+def test_cancel_dialog_shows_the_english_refusal_of_the_service(
+    qtbot,
+    desk,
+    english,  # noqa: F811
+    shown,
+):
     request_id, number = make_request(desk["senior"], desk["doctor"], [desk["catalog"]["HEM"]])
     move_to(request_id, "in_progress")
     dialog = CancelRequestDialog(request_id, number, "in_progress")
@@ -110,8 +138,10 @@ def test_cancel_dialog_shows_the_english_refusal_of_the_service(qtbot, desk, eng
     dialog.show()
     dialog.set_reason("Ya no lo necesita")  # typed data stays as typed
     dialog.ok_button.click()
-    expected = (f"Request {number} cannot be cancelled: it is “In progress”. Only pending "
-                "requests or requests with the sample collected can be cancelled.")
+    expected = (
+        f"Request {number} cannot be cancelled: it is “In progress”. Only pending "
+        "requests or requests with the sample collected can be cancelled."
+    )
     assert [text for _kind, _title, text in shown] == [expected]
     assert dialog.error.text() == expected and dialog.result() != dialog.DialogCode.Accepted
     assert requests_service.get(request_id).status == "in_progress"
@@ -124,25 +154,35 @@ def test_cancel_without_a_reason_is_refused_in_english_by_the_service(desk, engl
     assert refused.value.fields == {"reason": "Enter the reason for the cancellation."}
 
 
-def test_deleting_a_referrer_type_in_use_shows_the_english_rule(qtbot, desk, english,  # noqa: F811
-                                                                 shown):
+def test_deleting_a_referrer_type_in_use_shows_the_english_rule(
+    qtbot,
+    desk,
+    english,  # noqa: F811
+    shown,
+):
     dialog = ReferrerTypesDialog()
     qtbot.addWidget(dialog)
     in_use = next(r for r in referrer_types.list_all() if r["in_use"])
     assert dialog.select_id(in_use["id"])
     assert not dialog.delete_selected()
-    (kind, _title, text), = shown
+    ((kind, _title, text),) = shown
     assert kind == "error"
     assert in_use["in_use"] == 2  # the desk's two doctors
-    assert text == (f"The type “{in_use['name']}” cannot be deleted: 2 referrers use it. "
-                    "It can only be renamed (or deactivated).")
+    assert text == (
+        f"The type “{in_use['name']}” cannot be deleted: 2 referrers use it. "
+        "It can only be renamed (or deactivated)."
+    )
     assert not spanish_words(text.replace(in_use["name"], ""))
     assert referrer_types.find_by_name(in_use["name"]) == in_use["id"]
 
 
 @pytest.mark.usefixtures("no_session", "fast_hashing")
-def test_login_dialog_shows_the_english_login_failure(qtbot, database, clock,  # noqa: F811
-                                                       english):  # noqa: F811
+def test_login_dialog_shows_the_english_login_failure(
+    qtbot,
+    database,
+    clock,  # noqa: F811
+    english,
+):  # noqa: F811
     make_user("ana", permissions.ROLE_RECEPTION)
     dialog = LoginDialog()
     qtbot.addWidget(dialog)
@@ -153,11 +193,13 @@ def test_login_dialog_shows_the_english_login_failure(qtbot, database, clock,  #
         dialog.login_button.click()
     assert dialog.message_text() == (
         "Wrong username or password. You have 1 attempt left before the account is locked "
-        "for 5 minutes.")
+        "for 5 minutes."
+    )
     dialog.password_edit.setText("equivocada")
     dialog.login_button.click()
-    assert dialog.message_text() == ("The account “ana” is locked after too many failed "
-                                     "attempts. Try again in 5 minutes.")
+    assert dialog.message_text() == (
+        "The account “ana” is locked after too many failed attempts. Try again in 5 minutes."
+    )
     assert session.current() is None
 
 
@@ -165,8 +207,12 @@ def test_login_dialog_shows_the_english_login_failure(qtbot, database, clock,  #
 
 
 @pytest.mark.usefixtures("no_session", "fast_hashing")
-def test_permission_matrix_and_denials_are_english(qtmodeltester, database, clock,  # noqa: F811
-                                                    english):  # noqa: F811
+def test_permission_matrix_and_denials_are_english(
+    qtmodeltester,
+    database,
+    clock,  # noqa: F811
+    english,
+):  # noqa: F811
     login_as(permissions.ROLE_ADMIN)
     model = PermissionMatrixModel()
     qtmodeltester.check(model)
@@ -181,7 +227,8 @@ def test_permission_matrix_and_denials_are_english(qtmodeltester, database, cloc
         users.list_users()
     assert str(denied.value) == (
         "You do not have permission to manage users, roles and permissions. Your role "
-        f"({permissions.ROLE_RECEPTION}) does not include it; ask an administrator to grant it.")
+        f"({permissions.ROLE_RECEPTION}) does not include it; ask an administrator to grant it."
+    )
 
 
 def test_audit_rows_users_status_and_backup_kinds_are_english(database, english):  # noqa: F811
@@ -235,7 +282,8 @@ def _marked_texts(folder: Path = SERVICES) -> set[tuple[str, str]]:
             context, text = node.args
             if isinstance(text, ast.Constant):
                 assert isinstance(context, ast.Constant), (
-                    f"{path.name}:{node.lineno}: the context must be a literal for lupdate")
+                    f"{path.name}:{node.lineno}: the context must be a literal for lupdate"
+                )
             if isinstance(context, ast.Constant) and isinstance(text, ast.Constant):
                 found.add((context.value, text.value))
     return found
@@ -243,7 +291,8 @@ def _marked_texts(folder: Path = SERVICES) -> set[tuple[str, str]]:
 
 def _update_translations_script():
     spec = importlib.util.spec_from_file_location(
-        "update_translations", ROOT / "scripts" / "update_translations.py")
+        "update_translations", ROOT / "scripts" / "update_translations.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -259,7 +308,8 @@ def test_every_service_text_has_a_finished_english_translation():
     for context in ET.parse(ts).getroot().iter("context"):
         for message in context.iter("message"):
             catalogue[(context.findtext("name"), message.findtext("source"))] = (
-                message.findtext("translation") or "")
+                message.findtext("translation") or ""
+            )
     marked = _marked_texts() | _marked_texts(DB)
     assert len(marked) > 300  # every message of every service, not a handful
     missing = sorted(key for key in marked if not catalogue.get(key, "").strip())
@@ -279,9 +329,10 @@ def test_the_scan_finds_marked_texts_and_the_checker_finds_spanish(tmp_path):
     (tmp_path / "sample.py").write_text(
         'translate("services.x", "Hola {n}").format(n=1)\n'
         'raise RuleError(f"Adiós {n}")\n'
-        'LABELS = {"a": QT_TRANSLATE_NOOP("ServiceLabels", "Pendiente")}\n', encoding="utf-8")
-    assert _marked_texts(tmp_path) == {("services.x", "Hola {n}"),
-                                       ("ServiceLabels", "Pendiente")}
+        'LABELS = {"a": QT_TRANSLATE_NOOP("ServiceLabels", "Pendiente")}\n',
+        encoding="utf-8",
+    )
+    assert _marked_texts(tmp_path) == {("services.x", "Hola {n}"), ("ServiceLabels", "Pendiente")}
     assert spanish_words("El cliente debe escribir") == ["El", "cliente", "debe"]
     assert spanish_words("The customer must write «x»") == ["«", "»"]
     assert spanish_words("No customers") == []
@@ -291,9 +342,12 @@ def test_patient_import_reasons_and_labels_are_english(database, english, tmp_pa
     from patolab_desktop.services import patient_import
 
     path = tmp_path / "patients.csv"
-    path.write_text("name,phone,email,address\n"
-                    "Ana Paz,9988-7766,not-an-address,Barrio Abajo\n"
-                    f"Luis Cruz,9911-2233,,{'x' * 501}\n", encoding="utf-8")
+    path.write_text(
+        "name,phone,email,address\n"
+        "Ana Paz,9988-7766,not-an-address,Barrio Abajo\n"
+        f"Luis Cruz,9911-2233,,{'x' * 501}\n",
+        encoding="utf-8",
+    )
     with session.acting_as(session.system_actor("test")):
         plan = patient_import.analyse(path)
     assert [row.line for row in plan.created] == []

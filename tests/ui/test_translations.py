@@ -7,6 +7,7 @@ test, listed with the widget it was found on. Data from the database (names, pla
 names…) and proper nouns are allowed. Also: Spanish is the default language and Qt's own
 texts (standard dialog buttons) come out in Spanish with it.
 """
+
 from __future__ import annotations
 
 import html
@@ -16,8 +17,20 @@ import xml.etree.ElementTree as ET
 import pytest
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
-    QAbstractButton, QAbstractItemView, QComboBox, QDialogButtonBox, QGroupBox, QLabel, QLineEdit,
-    QMainWindow, QMenu, QMessageBox, QPlainTextEdit, QTabWidget, QTextEdit, QWidget,
+    QAbstractButton,
+    QAbstractItemView,
+    QComboBox,
+    QDialogButtonBox,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QPlainTextEdit,
+    QTabWidget,
+    QTextEdit,
+    QWidget,
 )
 
 from patolab_desktop import i18n, local_settings, paths
@@ -28,17 +41,100 @@ from patolab_desktop.ui import prompts
 
 from .requests_helpers import acting, desk, make_request  # noqa: F401  (fixtures)
 
-PROPER_NOUNS = {"PatoLab", "PatoLab Desktop", "Honduras", "WhatsApp", "RTN", "DNI", "CSV", "PDF",
-                "SQLite", "PostgreSQL", "Code", "EDTA", "Letter", "A4", "URL", "STAT", "Español"}
+PROPER_NOUNS = {
+    "PatoLab",
+    "PatoLab Desktop",
+    "Honduras",
+    "WhatsApp",
+    "RTN",
+    "DNI",
+    "CSV",
+    "PDF",
+    "SQLite",
+    "PostgreSQL",
+    "Code",
+    "EDTA",
+    "Letter",
+    "A4",
+    "URL",
+    "STAT",
+    "Español",
+}
 SPANISH_WORDS = {
-    "de", "del", "la", "las", "el", "los", "por", "para", "con", "sin", "una", "uno", "que",
-    "es", "se", "su", "sus", "al", "y", "o", "en", "nuevo", "nueva", "buscar", "guardar",
-    "cancelar", "cerrar", "solicitud", "solicitudes", "paciente", "pacientes", "nombre",
-    "teléfono", "correo", "fecha", "todos", "todas", "estado", "precio", "notas", "remitente",
-    "investigación", "investigaciones", "sucursal", "cliente", "clientes", "agregar", "quitar",
-    "editar", "desactivar", "aceptar", "sí", "tipo", "motivo", "descuento", "neto", "usuario",
-    "contraseña", "archivo", "ayuda", "exportar", "importar", "actualizar", "desde", "hasta",
-    "mostrar", "incluir", "resumen", "etiquetas", "vista", "previa", "médico", "edad", "años",
+    "de",
+    "del",
+    "la",
+    "las",
+    "el",
+    "los",
+    "por",
+    "para",
+    "con",
+    "sin",
+    "una",
+    "uno",
+    "que",
+    "es",
+    "se",
+    "su",
+    "sus",
+    "al",
+    "y",
+    "o",
+    "en",
+    "nuevo",
+    "nueva",
+    "buscar",
+    "guardar",
+    "cancelar",
+    "cerrar",
+    "solicitud",
+    "solicitudes",
+    "paciente",
+    "pacientes",
+    "nombre",
+    "teléfono",
+    "correo",
+    "fecha",
+    "todos",
+    "todas",
+    "estado",
+    "precio",
+    "notas",
+    "remitente",
+    "investigación",
+    "investigaciones",
+    "sucursal",
+    "cliente",
+    "clientes",
+    "agregar",
+    "quitar",
+    "editar",
+    "desactivar",
+    "aceptar",
+    "sí",
+    "tipo",
+    "motivo",
+    "descuento",
+    "neto",
+    "usuario",
+    "contraseña",
+    "archivo",
+    "ayuda",
+    "exportar",
+    "importar",
+    "actualizar",
+    "desde",
+    "hasta",
+    "mostrar",
+    "incluir",
+    "resumen",
+    "etiquetas",
+    "vista",
+    "previa",
+    "médico",
+    "edad",
+    "años",
 }
 # English texts that keep Spanish on purpose: the import reads Spanish column headers.
 ALLOWED = {
@@ -72,8 +168,9 @@ def _database_texts() -> list[str]:
     """Every text value stored in the test database: data is shown as it is."""
     values = set()
     for model in models.ALL_MODELS:
-        text_fields = [f for f in model._meta.sorted_fields
-                       if f.field_type in ("VARCHAR", "TEXT", "CHAR")]
+        text_fields = [
+            f for f in model._meta.sorted_fields if f.field_type in ("VARCHAR", "TEXT", "CHAR")
+        ]
         if not text_fields:
             continue
         for row in model.select(*text_fields).tuples().iterator():
@@ -113,7 +210,10 @@ def _texts_of(widget: QWidget):
                 yield "header", str(model.headerData(section, Qt.Orientation.Horizontal) or "")
         for action in w.actions():
             yield "QAction.text", action.text()
-            yield "QAction.toolTip", action.toolTip() if action.toolTip() != action.text().replace("&", "") else ""
+            yield (
+                "QAction.toolTip",
+                action.toolTip() if action.toolTip() != action.text().replace("&", "") else "",
+            )
             yield "QAction.statusTip", action.statusTip()
         if isinstance(w, QMenu):
             for action in w.actions():
@@ -146,7 +246,8 @@ def untranslated(widget: QWidget, data: list[str], sources: set[str]) -> list[st
             rest = rest.replace(noun, " ")
         words = WORD.findall(rest)
         if SPANISH_CHARS.search(rest) or any(
-                w in SPANISH_WORDS or (len(w) > 3 and w.lower() in SPANISH_WORDS) for w in words):
+            w in SPANISH_WORDS or (len(w) > 3 and w.lower() in SPANISH_WORDS) for w in words
+        ):
             problems.append(f"{where}: {text!r}")
     return sorted(set(problems))
 
@@ -265,22 +366,31 @@ def test_spanish_is_the_default_and_saved_in_local_settings(qapp):
 
 def test_qt_standard_buttons_are_spanish_with_spanish_and_english_with_english(qtbot, qapp):
     def texts():
-        box = QMessageBox(QMessageBox.Icon.Question, "t", "x",
-                          QMessageBox.StandardButton.Ok | QMessageBox.StandardButton.Cancel)
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "t",
+            "x",
+            QMessageBox.StandardButton.Ok | QMessageBox.StandardButton.Cancel,
+        )
         qtbot.addWidget(box)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
-                                   | QDialogButtonBox.StandardButton.Close)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Close
+        )
         qtbot.addWidget(buttons)
-        return (_plain(box.button(QMessageBox.StandardButton.Ok).text()),
-                _plain(box.button(QMessageBox.StandardButton.Cancel).text()),
-                _plain(buttons.button(QDialogButtonBox.StandardButton.Close).text()))
+        return (
+            _plain(box.button(QMessageBox.StandardButton.Ok).text()),
+            _plain(box.button(QMessageBox.StandardButton.Cancel).text()),
+            _plain(buttons.button(QDialogButtonBox.StandardButton.Close).text()),
+        )
 
     try:
         i18n.install_translators(qapp, "es")
         assert texts() == ("Aceptar", "Cancelar", "Cerrar")
         i18n.install_translators(qapp, "en")
         assert texts() == ("OK", "Cancel", "Close")
-        assert QCoreApplication.translate("requests.request_entry", "Nueva solicitud") == "New request"
+        assert (
+            QCoreApplication.translate("requests.request_entry", "Nueva solicitud") == "New request"
+        )
         assert requests_service.STATUS_LABELS["pending"] == "Pendiente"  # services stay Spanish
     finally:
         i18n.remove_translators(qapp)
@@ -289,8 +399,11 @@ def test_qt_standard_buttons_are_spanish_with_spanish_and_english_with_english(q
 def test_catalogue_is_complete():
     """Every text in patolab_en.ts has a finished English translation."""
     root = ET.parse(paths.resource("translations", "patolab_en.ts")).getroot()
-    unfinished = [m.findtext("source") for m in root.iter("message")
-                  if m.find("translation").get("type") == "unfinished"
-                  or not (m.findtext("translation") or "").strip()]
+    unfinished = [
+        m.findtext("source")
+        for m in root.iter("message")
+        if m.find("translation").get("type") == "unfinished"
+        or not (m.findtext("translation") or "").strip()
+    ]
     assert not unfinished
     assert paths.resource("translations", "patolab_en.qm").stat().st_size > 0

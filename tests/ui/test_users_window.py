@@ -1,4 +1,5 @@
 """Users window: create with a temporary password, edit, deactivate, reset, unlock."""
+
 from __future__ import annotations
 
 import pytest
@@ -23,6 +24,7 @@ def _accepting(fill):
     def run(self):
         fill(self)
         return self.result()
+
     return run
 
 
@@ -32,7 +34,8 @@ def test_users_window_flow(qtbot, qtmodeltester, database, clock, monkeypatch):
     qtbot.addWidget(window)
     qtmodeltester.check(window.model)
     assert [window.model.row_dict(r)["username"] for r in range(window.model.rowCount())] == [
-        "admin"]
+        "admin"
+    ]
 
     def new_user(dialog):
         dialog.username_edit.setText("rosa")
@@ -66,7 +69,8 @@ def test_users_window_flow(qtbot, qtmodeltester, database, clock, monkeypatch):
     monkeypatch.setattr(ResetPasswordDialog, "exec", _accepting(reset))
     monkeypatch.setattr(prompts, "info", lambda *a: None)
     User.update(locked_until=clock.now.replace(hour=23)).where(
-        User.username_folded == "rosa").execute()
+        User.username_folded == "rosa"
+    ).execute()
     window.reload(row["id"])
     assert window.unlock_button.isEnabled()
     window.reset_password()
@@ -75,8 +79,7 @@ def test_users_window_flow(qtbot, qtmodeltester, database, clock, monkeypatch):
     assert auth.login("rosa", "otra-temporal").must_change_password
 
 
-def test_the_last_admin_cannot_be_deactivated_from_the_window(qtbot, database, clock,
-                                                              monkeypatch):
+def test_the_last_admin_cannot_be_deactivated_from_the_window(qtbot, database, clock, monkeypatch):
     make_user("jefa", permissions.ROLE_ADMIN)
     login_as(permissions.ROLE_ADMIN)  # a second admin, acting
     errors = []

@@ -1,4 +1,5 @@
 """Helpers for the referrer, catalog and branch tests (through the services)."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -14,26 +15,56 @@ def type_id(name: str = "Doctor") -> int:
     return found
 
 
-def make_referrer(name: str, *, type_name: str = "Doctor", institution: str = "",
-                  phone: str = "", email: str = "", address: str = "", notes: str = "") -> int:
-    return referrers.create(referrers.ReferrerData(
-        name=name, type_id=type_id(type_name), institution=institution, phone=phone,
-        email=email, address=address, notes=notes))
+def make_referrer(
+    name: str,
+    *,
+    type_name: str = "Doctor",
+    institution: str = "",
+    phone: str = "",
+    email: str = "",
+    address: str = "",
+    notes: str = "",
+) -> int:
+    return referrers.create(
+        referrers.ReferrerData(
+            name=name,
+            type_id=type_id(type_name),
+            institution=institution,
+            phone=phone,
+            email=email,
+            address=address,
+            notes=notes,
+        )
+    )
 
 
-def make_investigation(code: str, name: str = "", price="100.000", members=(),
-                       sample_type: str = "Suero") -> int:
-    return catalog.create(catalog.InvestigationData(
-        code=code, name=name or f"Prueba {code}", sample_type=sample_type, price=price,
-        member_ids=list(members), is_panel=bool(members)))
+def make_investigation(
+    code: str, name: str = "", price="100.000", members=(), sample_type: str = "Suero"
+) -> int:
+    return catalog.create(
+        catalog.InvestigationData(
+            code=code,
+            name=name or f"Prueba {code}",
+            sample_type=sample_type,
+            price=price,
+            member_ids=list(members),
+            is_panel=bool(members),
+        )
+    )
 
 
 def make_request(doctor_id: int, number: str, branch_id: int | None = None) -> int:
     """A bare lab request row naming ``doctor_id`` (the requests service is another area)."""
     customer = Customer.get_or_none(Customer.name == "Paciente de prueba")
     if customer is None:
-        customer = Customer.create(name="Paciente de prueba",
-                                   name_folded=fold("Paciente de prueba"), phone="+50499887766")
+        customer = Customer.create(
+            name="Paciente de prueba", name_folded=fold("Paciente de prueba"), phone="+50499887766"
+        )
     branch = branch_id or Branch.select().order_by(Branch.id).first().id
-    return LabRequest.create(request_number=number, patient=customer, doctor=doctor_id,
-                             branch=branch, total_amount=Decimal("0")).id
+    return LabRequest.create(
+        request_number=number,
+        patient=customer,
+        doctor=doctor_id,
+        branch=branch,
+        total_amount=Decimal("0"),
+    ).id

@@ -1,4 +1,5 @@
 """Helpers for the service tests: valid customer data and a quick way to register one."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -43,11 +44,17 @@ def patient(geo, genders):
 
     def make(**changes) -> customers.CustomerData:
         data = customers.CustomerData(
-            type="cliente", first_name="María José", last_name="Pérez Muñoz",
-            id_number=f"0501-1990-{next(counter):05d}", gender_id=genders["Mujer"],
-            date_of_birth=dt.date(1990, 5, 17), phone="9988-7766",
-            email="Maria.Perez@Example.com", department_id=geo["cortes"],
-            municipality_id=geo["sps"])
+            type="cliente",
+            first_name="María José",
+            last_name="Pérez Muñoz",
+            id_number=f"0501-1990-{next(counter):05d}",
+            gender_id=genders["Mujer"],
+            date_of_birth=dt.date(1990, 5, 17),
+            phone="9988-7766",
+            email="Maria.Perez@Example.com",
+            department_id=geo["cortes"],
+            municipality_id=geo["sps"],
+        )
         return dataclasses.replace(data, **changes)
 
     return make
@@ -57,9 +64,14 @@ def patient(geo, genders):
 def company(geo):
     def make(**changes) -> customers.CustomerData:
         data = customers.CustomerData(
-            type="empresa", name="Inversiones Zúñiga S. de R.L.", id_number="08011999123456",
-            phone="2232-1234", email="info@zuniga.hn", department_id=geo["fm"],
-            municipality_id=geo["tegucigalpa"])
+            type="empresa",
+            name="Inversiones Zúñiga S. de R.L.",
+            id_number="08011999123456",
+            phone="2232-1234",
+            email="info@zuniga.hn",
+            department_id=geo["fm"],
+            municipality_id=geo["tegucigalpa"],
+        )
         return dataclasses.replace(data, **changes)
 
     return make

@@ -3,6 +3,7 @@ with the models (so these tests do not depend on the other areas' services).
 
 Import what you need: ``from tests.unit.requests_fixtures import lab, make_customer, ...``.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -23,28 +24,57 @@ from patolab_desktop.services import requests
 from patolab_desktop.util.text import fold
 
 
-def make_customer(name: str = "Ana María Pérez", type: str = "cliente", *,
-                  date_of_birth: dt.date | None = dt.date(1990, 5, 17), age: int | None = None,
-                  age_recorded_on: dt.date | None = None, active: bool = True,
-                  id_number: str | None = None, phone: str = "+50499887766") -> int:
+def make_customer(
+    name: str = "Ana María Pérez",
+    type: str = "cliente",
+    *,
+    date_of_birth: dt.date | None = dt.date(1990, 5, 17),
+    age: int | None = None,
+    age_recorded_on: dt.date | None = None,
+    active: bool = True,
+    id_number: str | None = None,
+    phone: str = "+50499887766",
+) -> int:
     search = " ".join(p for p in (fold(name), id_number or "", phone.lstrip("+")) if p)
     return Customer.create(
-        type=type, name=name, name_folded=fold(name), date_of_birth=date_of_birth, age=age,
-        age_recorded_on=age_recorded_on, active=active, id_number=id_number, phone=phone,
+        type=type,
+        name=name,
+        name_folded=fold(name),
+        date_of_birth=date_of_birth,
+        age=age,
+        age_recorded_on=age_recorded_on,
+        active=active,
+        id_number=id_number,
+        phone=phone,
         search_text=search,
     ).id
 
 
 def make_doctor(name: str = "Dr. Carlos Mejía", active: bool = True) -> int:
     kind = ReferrerType.select().order_by(ReferrerType.id).first()
-    return Referrer.create(name=name, name_folded=fold(name), type=kind, active=active,
-                           search_text=fold(name)).id
+    return Referrer.create(
+        name=name, name_folded=fold(name), type=kind, active=active, search_text=fold(name)
+    ).id
 
 
-def make_investigation(code: str, name: str, price, *, is_panel: bool = False, active: bool = True,
-                       sample_type: str = "Sangre") -> int:
-    return Investigation.create(code=code, name=name, name_folded=fold(name), price=Decimal(str(price)),
-                                is_panel=is_panel, active=active, sample_type=sample_type).id
+def make_investigation(
+    code: str,
+    name: str,
+    price,
+    *,
+    is_panel: bool = False,
+    active: bool = True,
+    sample_type: str = "Sangre",
+) -> int:
+    return Investigation.create(
+        code=code,
+        name=name,
+        name_folded=fold(name),
+        price=Decimal(str(price)),
+        is_panel=is_panel,
+        active=active,
+        sample_type=sample_type,
+    ).id
 
 
 def make_panel(code: str, name: str, price, member_ids: list[int]) -> int:
@@ -93,7 +123,9 @@ def lab(database) -> Lab:
         hem=make_investigation("HEM", "Hemograma completo", "150"),
         glu=make_investigation("GLU", "Glucosa en ayunas", "80"),
         ure=make_investigation("URE", "Urea", "95.5", sample_type="Suero"),
-        col=col, tri=tri, hdl=hdl,
+        col=col,
+        tri=tri,
+        hdl=hdl,
         lipid=make_panel("PLIP", "Perfil lipídico", "300", [col, tri, hdl]),
         branch=Branch.select(Branch.id).order_by(Branch.id).scalar(),
     )

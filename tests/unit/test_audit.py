@@ -1,4 +1,5 @@
 """The audit trail: old and new values, filters, keyset pages, masking, no plain logs."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -26,10 +27,23 @@ DNI = "0801199012345"
 
 
 def test_diff_keeps_only_changed_fields():
-    before = {"name": "Juan Pérez", "phone": "+50499887766", "price": Decimal("150.000"),
-              "active": True, "updated_at": 1, "version": 3}
-    after = {"name": "Juan Pérez", "phone": "+50433221100", "price": Decimal("150.0"),
-             "active": False, "updated_at": 2, "version": 4, "email": "j@x.hn"}
+    before = {
+        "name": "Juan Pérez",
+        "phone": "+50499887766",
+        "price": Decimal("150.000"),
+        "active": True,
+        "updated_at": 1,
+        "version": 3,
+    }
+    after = {
+        "name": "Juan Pérez",
+        "phone": "+50433221100",
+        "price": Decimal("150.0"),
+        "active": False,
+        "updated_at": 2,
+        "version": 4,
+        "email": "j@x.hn",
+    }
     assert audit.diff(before, after) == {
         "phone": ("+50499887766", "+50433221100"),
         "price": (Decimal("150.000"), Decimal("150.0")),
@@ -40,14 +54,24 @@ def test_diff_keeps_only_changed_fields():
 
 def test_edit_is_recorded_with_old_and_new_values(database, clock):
     actor = login_as(permissions.ROLE_ADMIN)
-    before = {"name": "Juan Pérez", "phone": "+50499887766", "date_of_birth": dt.date(1990, 1, 2),
-              "price": Decimal("150.000")}
-    after = dict(before, phone="+50433221100", date_of_birth=dt.date(1990, 2, 1),
-                 price=Decimal("175.500"))
+    before = {
+        "name": "Juan Pérez",
+        "phone": "+50499887766",
+        "date_of_birth": dt.date(1990, 1, 2),
+        "price": Decimal("150.000"),
+    }
+    after = dict(
+        before, phone="+50433221100", date_of_birth=dt.date(1990, 2, 1), price=Decimal("175.500")
+    )
     row_id = audit.record("update", "customer", 42, audit.diff(before, after), detail="Edición")
     row = AuditLog.get_by_id(row_id)
     assert (row.user_id, row.username, row.action, row.entity, row.entity_id) == (
-        actor.id, "admin", "update", "customer", 42)
+        actor.id,
+        "admin",
+        "update",
+        "customer",
+        42,
+    )
     assert json.loads(row.changes) == {
         "phone": ["+50499887766", "+50433221100"],
         "date_of_birth": ["1990-01-02", "1990-02-01"],
@@ -95,14 +119,20 @@ def test_filters_by_user_entity_action_and_dates(database, clock):
         rows = audit.page(audit.AuditFilter(**kw), PageRequest()).rows
         return [(r["action"], r["entity"]) for r in rows]
 
-    assert ids() == [("export", "customer"), ("update", "customer"),
-                     ("cancel", "lab_request"), ("create", "lab_request")]  # newest first
+    assert ids() == [
+        ("export", "customer"),
+        ("update", "customer"),
+        ("cancel", "lab_request"),
+        ("create", "lab_request"),
+    ]  # newest first
     assert ids(user_id=rosa.id) == [("cancel", "lab_request"), ("create", "lab_request")]
     assert ids(username="admin") == [("export", "customer"), ("update", "customer")]
     assert ids(entity="customer") == [("export", "customer"), ("update", "customer")]
     assert ids(action="cancel") == [("cancel", "lab_request")]
     assert ids(date_from=dt.date(2026, 3, 2), date_to=dt.date(2026, 3, 2)) == [
-        ("update", "customer"), ("cancel", "lab_request")]
+        ("update", "customer"),
+        ("cancel", "lab_request"),
+    ]
     assert ids(entity="lab_request", entity_id=1, action="create") == [("create", "lab_request")]
     assert admin.id != rosa.id
 
@@ -136,8 +166,9 @@ def test_only_administrators_see_the_audit(database, clock, role_name):
 def test_id_numbers_reach_the_database_but_never_the_log_files(database, clock, caplog):
     caplog.set_level(logging.DEBUG)
     login_as(permissions.ROLE_ADMIN)
-    audit.record("update", "customer", 1, {"id_number": ("0801199000001", DNI)},
-                 detail="Identidad corregida")
+    audit.record(
+        "update", "customer", 1, {"id_number": ("0801199000001", DNI)}, detail="Identidad corregida"
+    )
     assert DNI in AuditLog.select().order_by(AuditLog.id.desc()).get().changes
     assert DNI not in caplog.text  # peewee's DEBUG statement log would have shown it
     assert logging.getLogger("peewee").getEffectiveLevel() >= logging.INFO

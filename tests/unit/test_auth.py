@@ -1,4 +1,5 @@
 """Passwords (argon2id), first administrator, login, lockout, forced change, rehash."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -68,7 +69,10 @@ def test_login_success_and_failures(database, clock):
     assert session.current() is None
     unknown = AuditLog.select().order_by(AuditLog.id.desc()).get()
     assert (unknown.action, unknown.entity_id, unknown.username) == (
-        "login_failed", None, "sistema")
+        "login_failed",
+        None,
+        "sistema",
+    )
     assert "nadie-secreto" not in unknown.detail and PASSWORD not in unknown.detail
 
 
@@ -95,8 +99,9 @@ def test_five_failures_lock_for_five_minutes_even_the_right_password(database, c
     assert actor.username == "ana"
     user = _user("ana")
     assert user.failed_attempts == 0 and user.locked_until is None
-    actions = [r.action for r in AuditLog.select().where(AuditLog.entity == "user")
-               .order_by(AuditLog.id)]
+    actions = [
+        r.action for r in AuditLog.select().where(AuditLog.entity == "user").order_by(AuditLog.id)
+    ]
     assert actions.count("login_failed") == 5 and actions.count("account_locked") == 1
     assert actions[-1] == "login"
 

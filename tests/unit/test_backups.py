@@ -1,4 +1,5 @@
 """Backups with the SQLite backup API, retention, automatic backups, validated restores."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -72,6 +73,7 @@ def test_backup_restore_round_trip(database, tmp_path, admin):
     assert db.execute_sql("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert db.execute_sql("PRAGMA integrity_check").fetchone()[0] == "ok"
     from patolab_desktop.db.models import AuditLog
+
     assert AuditLog.select().where(AuditLog.action == "restore").count() == 1
 
 
@@ -81,7 +83,7 @@ def test_restore_refuses_a_corrupted_file_and_changes_nothing(database, tmp_path
     data = bytearray(good.read_bytes())
     page = 4096
     for offset in range(2 * page, len(data) - page, page):  # trash every page after the 2nd
-        data[offset + 8:offset + 64] = b"\xff" * 56
+        data[offset + 8 : offset + 64] = b"\xff" * 56
     damaged = tmp_path / "danada.db"
     damaged.write_bytes(bytes(data))
     garbage = tmp_path / "no-es-base.db"
@@ -151,7 +153,8 @@ def test_old_backups_are_pruned_but_the_newest_stays(database, tmp_path):
     foreign.write_bytes(b"no se toca")
     removed = backups.prune(tmp_path, days=15, today=dt.date(2026, 1, 31))
     assert sorted(p.name[-25:] for p in removed) == sorted(
-        f"{w:%Y%m%d-%H%M%S}-manual.db" for w in stamps[:2])
+        f"{w:%Y%m%d-%H%M%S}-manual.db" for w in stamps[:2]
+    )
     assert [b.taken_at for b in backups.list_backups(tmp_path)] == [stamps[3], stamps[2]]
     assert foreign.exists()
     # nothing recent at all: the newest copy is kept anyway

@@ -1,4 +1,5 @@
 """Branches: code rules, unique code, phone, default branch chosen in settings."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,5 @@
 """Investigation catalog: codes, exact prices, price history, panels, pickers, paging."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -58,11 +59,16 @@ def test_decimal_prices_exact_to_three_places(database):
     assert isinstance(stored, Decimal)
     make_investigation("B", price="0.1")
     make_investigation("C", price="0.2")
-    total = sum((r["price"] for r in catalog.search("prueba", limit=10)
-                 if r["code"] in ("B", "C")), Decimal("0"))
+    total = sum(
+        (r["price"] for r in catalog.search("prueba", limit=10) if r["code"] in ("B", "C")),
+        Decimal("0"),
+    )
     assert str(total) == "0.300"
-    raw = Investigation.select(fn.SUM(Investigation.price)).where(
-        Investigation.code.in_(["B", "C"])).scalar()
+    raw = (
+        Investigation.select(fn.SUM(Investigation.price))
+        .where(Investigation.code.in_(["B", "C"]))
+        .scalar()
+    )
     assert raw == 300  # thousandths, exact in SQL too
 
 
@@ -71,9 +77,15 @@ def test_float_prices_are_refused(database):
     assert "coma flotante" in errors["price"]
 
 
-@pytest.mark.parametrize("price, message", [
-    ("-1", "negativo"), ("1.2345", "3 decimales"), ("abc", "número"), ("", "Escriba"),
-])
+@pytest.mark.parametrize(
+    "price, message",
+    [
+        ("-1", "negativo"),
+        ("1.2345", "3 decimales"),
+        ("abc", "número"),
+        ("", "Escriba"),
+    ],
+)
 def test_bad_prices_refused(database, price, message):
     errors = catalog.validate(catalog.InvestigationData(code="A", name="A", price=price))
     assert message in errors["price"]
@@ -141,8 +153,9 @@ def test_panel_keeps_its_members_in_order(database):
 
 
 def test_panel_needs_members(database):
-    errors = catalog.validate(catalog.InvestigationData(code="P", name="P", price="1",
-                                                        is_panel=True))
+    errors = catalog.validate(
+        catalog.InvestigationData(code="P", name="P", price="1", is_panel=True)
+    )
     assert "members" in errors
 
 
@@ -188,10 +201,18 @@ def test_members_must_be_active_and_distinct(database):
     col = make_investigation("COL")
     hdl = make_investigation("HDL")
     catalog.deactivate(hdl)
-    assert "desactivadas: HDL" in catalog.validate(catalog.InvestigationData(
-        code="P", name="P", price="1", member_ids=[col, hdl]))["members"]
-    assert "dos veces" in catalog.validate(catalog.InvestigationData(
-        code="P", name="P", price="1", member_ids=[col, col]))["members"]
+    assert (
+        "desactivadas: HDL"
+        in catalog.validate(
+            catalog.InvestigationData(code="P", name="P", price="1", member_ids=[col, hdl])
+        )["members"]
+    )
+    assert (
+        "dos veces"
+        in catalog.validate(
+            catalog.InvestigationData(code="P", name="P", price="1", member_ids=[col, col])
+        )["members"]
+    )
 
 
 def test_member_of_active_panel_cannot_be_deactivated(database):
@@ -261,9 +282,12 @@ def test_kind_filter_and_member_codes(database):
 def test_keyset_pages_cover_every_row_once_in_order(database, sort, descending):
     samples = ["Suero", "Orina", "Sangre total (EDTA)", "Heces"]
     for number in range(23):
-        make_investigation(f"T{number:02d}", f"Prueba {chr(65 + number % 7)} {number}",
-                           price=f"{(number % 5) * 10}.5{number % 3}",
-                           sample_type=samples[number % 4])
+        make_investigation(
+            f"T{number:02d}",
+            f"Prueba {chr(65 + number % 7)} {number}",
+            price=f"{(number % 5) * 10}.5{number % 3}",
+            sample_type=samples[number % 4],
+        )
     filters = catalog.CatalogFilter(include_inactive=True)
     seen, request = [], PageRequest(sort=sort, descending=descending, limit=4)
     while True:

@@ -1,4 +1,5 @@
 """Demo catalog, branches and referrers: complete, valid and deterministic."""
+
 from __future__ import annotations
 
 import random
@@ -11,8 +12,10 @@ from patolab_desktop.services.bootstrap import close_db, open_db
 
 
 def _snapshot() -> list[tuple]:
-    return [(r.name, r.institution, r.phone, r.email, r.type_id)
-            for r in Referrer.select().order_by(Referrer.id)]
+    return [
+        (r.name, r.institution, r.phone, r.email, r.type_id)
+        for r in Referrer.select().order_by(Referrer.id)
+    ]
 
 
 def test_demo_seed_loads_catalog_branches_and_referrers(database):

@@ -1,4 +1,5 @@
 """Catalog CSV import (all or nothing, report of rejected rows) and export round trip."""
+
 from __future__ import annotations
 
 import csv
@@ -37,27 +38,36 @@ def test_demo_file_imports_completely(database):
 
 def test_reimport_is_idempotent(database):
     catalog.import_catalog(DEMO)
-    counts = (Investigation.select().count(), PanelMember.select().count(),
-              PriceChange.select().count())
+    counts = (
+        Investigation.select().count(),
+        PanelMember.select().count(),
+        PriceChange.select().count(),
+    )
     report = catalog.import_catalog(DEMO)
     assert report.ok and report.created == 0 and report.updated == 0
     assert report.unchanged == counts[0]
-    assert counts == (Investigation.select().count(), PanelMember.select().count(),
-                      PriceChange.select().count())
+    assert counts == (
+        Investigation.select().count(),
+        PanelMember.select().count(),
+        PriceChange.select().count(),
+    )
 
 
 def test_every_bad_row_reported_with_line_and_nothing_written(database, tmp_path):
     make_investigation("OLD", price="50")
-    path = write(tmp_path, HEADER
-                 + "GLU,Glucosa,Suero,80.000,\n"            # 2 ok
-                 + ",Sin código,Suero,10,\n"                 # 3 no code
-                 + "NEG,Negativo,Suero,-5,\n"                # 4 negative price
-                 + "glu,Glucosa repetida,Suero,80,\n"        # 5 duplicate code (case)
-                 + "PERX,Perfil,Suero,100,GLU;NOEXISTE\n"    # 6 unknown member
-                 + "DEC,Decimales,Suero,1.2345,\n"           # 7 too many decimals
-                 + "SELF,Se contiene,Suero,1,SELF\n"         # 8 itself
-                 + "NONAME,,Suero,1,\n"                      # 9 no name
-                 + "NOPRICE,Sin precio,Suero,,\n")           # 10 no price
+    path = write(
+        tmp_path,
+        HEADER
+        + "GLU,Glucosa,Suero,80.000,\n"  # 2 ok
+        + ",Sin código,Suero,10,\n"  # 3 no code
+        + "NEG,Negativo,Suero,-5,\n"  # 4 negative price
+        + "glu,Glucosa repetida,Suero,80,\n"  # 5 duplicate code (case)
+        + "PERX,Perfil,Suero,100,GLU;NOEXISTE\n"  # 6 unknown member
+        + "DEC,Decimales,Suero,1.2345,\n"  # 7 too many decimals
+        + "SELF,Se contiene,Suero,1,SELF\n"  # 8 itself
+        + "NONAME,,Suero,1,\n"  # 9 no name
+        + "NOPRICE,Sin precio,Suero,,\n",
+    )  # 10 no price
     before = Investigation.select().count()
     report = catalog.import_catalog(path)
     assert not report.ok and not report.committed
@@ -88,8 +98,12 @@ def test_cycle_through_the_file_and_the_database_is_refused(database, tmp_path):
 
 
 def test_panels_may_name_members_defined_later_in_the_file(database, tmp_path):
-    path = write(tmp_path, HEADER + "PERREN,Perfil renal,Suero,290,CREA;BUN\n"
-                 + "CREA,Creatinina,Suero,110,\nBUN,Nitrógeno ureico,Suero,110,\n")
+    path = write(
+        tmp_path,
+        HEADER
+        + "PERREN,Perfil renal,Suero,290,CREA;BUN\n"
+        + "CREA,Creatinina,Suero,110,\nBUN,Nitrógeno ureico,Suero,110,\n",
+    )
     report = catalog.import_catalog(path)
     assert report.ok and report.created == 3
     panel = catalog.get_by_code("PERREN")

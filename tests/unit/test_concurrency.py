@@ -3,6 +3,7 @@ request numbers stay unique and gap-free with 4 processes × 100 creations.
 
 Runs on SQLite (one file) and, with PATOLAB_TEST_PG, on PostgreSQL (a fresh database).
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -67,28 +68,45 @@ def test_investigation_stale_save_is_refused(lab):  # noqa: F811
     assert Investigation.get_by_id(lab.hem).name == "Hemograma (BH)"
 
 
-@pytest.mark.parametrize("stale_action", [
-    "add", "remove", "cancel", "advance", "discount", "update",
-])
+@pytest.mark.parametrize(
+    "stale_action",
+    [
+        "add",
+        "remove",
+        "cancel",
+        "advance",
+        "discount",
+        "update",
+    ],
+)
 def test_request_changes_from_a_stale_detail_are_refused(lab, stale_action):  # noqa: F811
     request_id, number = lab.create(lab.hem, lab.glu)
     shown = requests.get(request_id)  # workstation A shows the detail
-    requests.add_investigation(request_id, lab.ure, by="b", version=requests.get(request_id).version)  # B
+    requests.add_investigation(
+        request_id, lab.ure, by="b", version=requests.get(request_id).version
+    )  # B
     before = LabRequest.get_by_id(request_id)
     actions = {
         "add": lambda v: requests.add_investigation(request_id, lab.lipid, by="a", version=v),
         "remove": lambda v: requests.remove_investigation(request_id, lab.glu, by="a", version=v),
         "cancel": lambda v: requests.cancel(request_id, "Duplicada", by="a", version=v),
         "advance": lambda v: requests.advance(request_id, by="a", version=v),
-        "discount": lambda v: requests.set_manual_discount(request_id, "10", "Convenio", by="a", version=v),
-        "update": lambda v: requests.update(request_id, requests.RequestChanges(notes="Ayuno"), by="a",
-                                            version=v),
+        "discount": lambda v: requests.set_manual_discount(
+            request_id, "10", "Convenio", by="a", version=v
+        ),
+        "update": lambda v: requests.update(
+            request_id, requests.RequestChanges(notes="Ayuno"), by="a", version=v
+        ),
     }
     with pytest.raises(ConflictError, match=f"{number} fue modificada por otra persona"):
         actions[stale_action](shown.version)
     after = LabRequest.get_by_id(request_id)
     assert (after.version, after.status, after.net_amount, after.notes) == (
-        before.version, before.status, before.net_amount, before.notes)
+        before.version,
+        before.status,
+        before.net_amount,
+        before.notes,
+    )
     actions[stale_action](requests.get(request_id).version)  # after a reload it works
     assert LabRequest.get_by_id(request_id).version == before.version + 1
 
@@ -102,8 +120,9 @@ def _worker(target: str, ids: dict, barrier, results) -> None:
 
     open_db(target)
     try:
-        draft = service.RequestDraft(patient_id=ids["patient"], doctor_id=ids["doctor"],
-                                     investigation_ids=[ids["hem"]])
+        draft = service.RequestDraft(
+            patient_id=ids["patient"], doctor_id=ids["doctor"], investigation_ids=[ids["hem"]]
+        )
         barrier.wait(timeout=120)
         started = time.monotonic()
         from patolab_desktop.services import session
@@ -122,15 +141,20 @@ def test_four_processes_create_400_unique_gap_free_numbers(db_target):
     from tests.unit.requests_fixtures import make_customer, make_doctor, make_investigation
 
     open_db(db_target)
-    ids = {"patient": make_customer(), "doctor": make_doctor(),
-           "hem": make_investigation("HEM", "Hemograma completo", "150")}
+    ids = {
+        "patient": make_customer(),
+        "doctor": make_doctor(),
+        "hem": make_investigation("HEM", "Hemograma completo", "150"),
+    }
     close_db()
 
     ctx = multiprocessing.get_context("spawn")
     barrier = ctx.Barrier(PROCESSES)
     results = ctx.Queue()
-    workers = [ctx.Process(target=_worker, args=(str(db_target), ids, barrier, results))
-               for _ in range(PROCESSES)]
+    workers = [
+        ctx.Process(target=_worker, args=(str(db_target), ids, barrier, results))
+        for _ in range(PROCESSES)
+    ]
     for worker in workers:
         worker.start()
     outcomes = [results.get(timeout=600) for _ in workers]

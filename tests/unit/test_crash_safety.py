@@ -5,6 +5,7 @@ Each child process (spawn) does the real work and, at the chosen point INSIDE th
 operation, tells the parent and waits; the parent kills it with SIGKILL, re-opens the
 database and checks it. Runs on SQLite and, with PATOLAB_TEST_PG, on PostgreSQL.
 """
+
 from __future__ import annotations
 
 import multiprocessing
@@ -90,7 +91,9 @@ def test_kill_during_import_leaves_counts_unchanged(db_target, tmp_path):
     from tests.patient_csv_helpers import write_csv_file
     from tests.unit.requests_fixtures import make_customer
 
-    rows = [["Nombre", "Teléfono"]] + [[f"Paciente Número {i}", f"9{i:07d}"] for i in range(1, 2001)]
+    rows = [["Nombre", "Teléfono"]] + [
+        [f"Paciente Número {i}", f"9{i:07d}"] for i in range(1, 2001)
+    ]
     csv_path = write_csv_file(tmp_path / "grande.csv", rows)
     open_db(db_target)
     make_customer("Ya Registrada")
@@ -116,6 +119,7 @@ def _export_child(target: str, out_path: str, queue) -> None:
         csvio.CHUNK = 50  # flush to the temporary file every 50 rows
         open_db(target)
         with session.acting_as(session.system_actor("test")):
+
             def progress(done, total):
                 if done:
                     _park(queue, f"wrote {done}")
@@ -203,8 +207,14 @@ def _request_child(target: str, ids: dict, queue) -> None:
         from patolab_desktop.services import session
 
         session.set_current(session.system_actor("pc1"))
-        requests.create(requests.RequestDraft(patient_id=ids["patient"], doctor_id=ids["doctor"],
-                                              investigation_ids=[ids["hem"], ids["glu"]]), by="pc1")
+        requests.create(
+            requests.RequestDraft(
+                patient_id=ids["patient"],
+                doctor_id=ids["doctor"],
+                investigation_ids=[ids["hem"], ids["glu"]],
+            ),
+            by="pc1",
+        )
         queue.put("error: the save finished before it was killed")
     except Exception as exc:  # noqa: BLE001
         queue.put(f"error: {exc!r}")
@@ -217,11 +227,17 @@ def test_kill_during_a_request_save_leaves_no_request_and_no_gap(db_target):
     from tests.unit.requests_fixtures import make_customer, make_doctor, make_investigation
 
     open_db(db_target)
-    ids = {"patient": make_customer(), "doctor": make_doctor(),
-           "hem": make_investigation("HEM", "Hemograma completo", "150"),
-           "glu": make_investigation("GLU", "Glucosa", "80")}
-    first = requests.create(requests.RequestDraft(patient_id=ids["patient"], doctor_id=ids["doctor"],
-                                                  investigation_ids=[ids["hem"]]))[1]
+    ids = {
+        "patient": make_customer(),
+        "doctor": make_doctor(),
+        "hem": make_investigation("HEM", "Hemograma completo", "150"),
+        "glu": make_investigation("GLU", "Glucosa", "80"),
+    }
+    first = requests.create(
+        requests.RequestDraft(
+            patient_id=ids["patient"], doctor_id=ids["doctor"], investigation_ids=[ids["hem"]]
+        )
+    )[1]
     before = _counts()
     close_db()
 
@@ -232,7 +248,10 @@ def test_kill_during_a_request_save_leaves_no_request_and_no_gap(db_target):
     assert RequestCounter.get().last_number == 1
     year = dt.date.today().year
     assert first == f"LAB-{year}-000001"
-    _id, number = requests.create(requests.RequestDraft(
-        patient_id=ids["patient"], doctor_id=ids["doctor"], investigation_ids=[ids["glu"]]))
+    _id, number = requests.create(
+        requests.RequestDraft(
+            patient_id=ids["patient"], doctor_id=ids["doctor"], investigation_ids=[ids["glu"]]
+        )
+    )
     assert number == f"LAB-{year}-000002"  # the killed save left no gap
     close_db()

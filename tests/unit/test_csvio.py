@@ -1,4 +1,5 @@
 """csvio: UTF-8 with BOM, formula neutralisation, streaming, no partial file."""
+
 from __future__ import annotations
 
 import csv
@@ -15,25 +16,36 @@ from patolab_desktop.services import csvio
 BOM = b"\xef\xbb\xbf"
 
 
-@pytest.mark.parametrize("text", ["=1+1", "+504 9988-7766", "-5", "@SUM(A1)", "\tx", "\rx",
-                                  "\nx", "=HYPERLINK(\"http://x\")"])
+@pytest.mark.parametrize(
+    "text",
+    ["=1+1", "+504 9988-7766", "-5", "@SUM(A1)", "\tx", "\rx", "\nx", '=HYPERLINK("http://x")'],
+)
 def test_neutralise_dangerous_starts(text):
     assert csvio.neutralise(text) == "'" + text
 
 
-@pytest.mark.parametrize("value, shown", [
-    ("Pérez", "Pérez"), ("a=b", "a=b"), ("", ""), (None, ""), (12, "12"),
-    (Decimal("1.500"), "1.500"),
-    (dt.date(2026, 3, 5), "05/03/2026"), (dt.datetime(2026, 3, 5, 8, 30), "05/03/2026 08:30"),
-    (True, "Sí"), (False, "No"),
-])
+@pytest.mark.parametrize(
+    "value, shown",
+    [
+        ("Pérez", "Pérez"),
+        ("a=b", "a=b"),
+        ("", ""),
+        (None, ""),
+        (12, "12"),
+        (Decimal("1.500"), "1.500"),
+        (dt.date(2026, 3, 5), "05/03/2026"),
+        (dt.datetime(2026, 3, 5, 8, 30), "05/03/2026 08:30"),
+        (True, "Sí"),
+        (False, "No"),
+    ],
+)
 def test_neutralise_leaves_safe_values(value, shown):
     assert csvio.neutralise(value) == shown
 
 
 def test_write_csv_bom_header_rows_and_accents(tmp_path):
     path = tmp_path / "clientes.csv"
-    count = csvio.write_csv(path, ["Nombre", "Edad"], [("Muñoz, José", 40), ("Ña \"Ñata\"", None)])
+    count = csvio.write_csv(path, ["Nombre", "Edad"], [("Muñoz, José", 40), ('Ña "Ñata"', None)])
     assert count == 2
     raw = path.read_bytes()
     assert raw.startswith(BOM)
@@ -58,8 +70,9 @@ def test_default_neutralises_every_text_cell_but_not_numbers(tmp_path):
 def test_progress_reports_rows_written(tmp_path, monkeypatch):
     monkeypatch.setattr(csvio, "CHUNK", 10)
     seen = []
-    count = csvio.write_csv(tmp_path / "x.csv", ["N"], ((f"fila {n}",) for n in range(35)),
-                            progress=seen.append)
+    count = csvio.write_csv(
+        tmp_path / "x.csv", ["N"], ((f"fila {n}",) for n in range(35)), progress=seen.append
+    )
     assert count == 35
     assert seen == [10, 20, 30, 35]
 
@@ -73,8 +86,12 @@ def test_progress_is_called_while_rows_are_still_coming(tmp_path, monkeypatch):
             produced[0] = n + 1
             yield (n,)
 
-    csvio.write_csv(tmp_path / "x.csv", ["N"], rows(),
-                    progress=lambda done: reported_at.append((done, produced[0])))
+    csvio.write_csv(
+        tmp_path / "x.csv",
+        ["N"],
+        rows(),
+        progress=lambda done: reported_at.append((done, produced[0])),
+    )
     # the first chunk was written when only 5 rows had been produced
     assert reported_at[0] == (5, 5)
 
@@ -117,11 +134,22 @@ def test_missing_folder_is_an_os_error(tmp_path):
         csvio.write_csv(tmp_path / "no" / "x.csv", ["N"], [("a",)])
 
 
-@settings(max_examples=200, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.lists(st.lists(st.text(alphabet=st.characters(blacklist_categories=("Cs",),
-                                                         blacklist_characters="\x00"),
-                                 max_size=12), min_size=1, max_size=4), max_size=6))
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(
+        st.lists(
+            st.text(
+                alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
+                max_size=12,
+            ),
+            min_size=1,
+            max_size=4,
+        ),
+        max_size=6,
+    )
+)
 def test_lines_are_exactly_what_the_csv_module_writes(tmp_path_factory, rows):
     """The fast path (joining plain cells) must agree with csv.writer on every input."""
     width = max((len(r) for r in rows), default=1)

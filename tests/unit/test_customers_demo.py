@@ -1,4 +1,5 @@
 """Synthetic Honduran customers (services.demo_customers)."""
+
 from __future__ import annotations
 
 import random
@@ -34,8 +35,12 @@ def test_deterministic_for_a_seed(tmp_path):
     for name in ("a.db", "b.db"):
         open_db(tmp_path / name)
         _generate(50, seed=3)
-        snapshots.append([(c.uid, c.name, c.id_number, c.phone, c.email, c.created_at)
-                          for c in Customer.select().order_by(Customer.id)])
+        snapshots.append(
+            [
+                (c.uid, c.name, c.id_number, c.phone, c.email, c.created_at)
+                for c in Customer.select().order_by(Customer.id)
+            ]
+        )
         close_db()
     assert snapshots[0] == snapshots[1]
 
@@ -107,8 +112,9 @@ def test_stored_values_follow_the_service_rules(demo):
         if row.incomplete:
             continue
         assert customers.validate(data) == {}, (row.name, customers.validate(data))
-        assert row.search_text == customers.search_text_for(row.name, row.id_number, row.phone,
-                                                            row.email)
+        assert row.search_text == customers.search_text_for(
+            row.name, row.id_number, row.phone, row.email
+        )
         assert row.name_folded == fold(row.name)
 
 
@@ -123,17 +129,21 @@ def test_search_index_is_filled_for_small_and_bulk_loads(database, monkeypatch):
     assert indexed == total
     some = Customer.select().where(Customer.id == 75).get()
     surname = fold(some.name).split()[-1]
-    found = customers.page(customers.CustomerFilter(search=surname, include_inactive=True),
-                           PageRequest(limit=500)).rows
+    found = customers.page(
+        customers.CustomerFilter(search=surname, include_inactive=True), PageRequest(limit=500)
+    ).rows
     assert some.id in [r["id"] for r in found]
     # the triggers are back: a later save is indexed
     data = customers.get(some.id)
     data.first_name, data.last_name = "Zacarías", "Quintanilla Xolotl"
     data.incomplete = True
     customers.update(data)
-    assert [r["id"] for r in customers.page(customers.CustomerFilter(search="xolotl",
-                                                                     include_inactive=True),
-                                            PageRequest()).rows] == [some.id]
+    assert [
+        r["id"]
+        for r in customers.page(
+            customers.CustomerFilter(search="xolotl", include_inactive=True), PageRequest()
+        ).rows
+    ] == [some.id]
 
 
 def test_seeding_twice_with_the_same_seed_adds_nothing(database):

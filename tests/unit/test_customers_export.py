@@ -1,4 +1,5 @@
 """Exportar → Clientes (CSV): seed 000 columns, active customers matching the filters."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -15,24 +16,57 @@ def _export(tmp_path, filters=None, **kwargs):
 
 
 def test_columns_bom_and_values(tmp_path, register, company, geo):
-    register(first_name="José", last_name="Pérez Muñoz", id_number="0501-1990-12345",
-             date_of_birth=dt.date(1990, 5, 17), phone="9988-7766", email="Jose@Correo.HN")
-    customers.create(company(name="=Empresa peligrosa", id_number="0801-1999-123456",
-                             email=""))
+    register(
+        first_name="José",
+        last_name="Pérez Muñoz",
+        id_number="0501-1990-12345",
+        date_of_birth=dt.date(1990, 5, 17),
+        phone="9988-7766",
+        email="Jose@Correo.HN",
+    )
+    customers.create(company(name="=Empresa peligrosa", id_number="0801-1999-123456", email=""))
     count, path = _export(tmp_path)
     assert count == 2
     assert path.read_bytes().startswith(b"\xef\xbb\xbf")
     rows = csvio.read_csv(path)
-    assert rows[0] == ["Nombre", "Identidad/RTN", "Tipo", "Edad", "Género", "Teléfono",
-                       "Estado/Departamento", "Ciudad", "Correo"]
+    assert rows[0] == [
+        "Nombre",
+        "Identidad/RTN",
+        "Tipo",
+        "Edad",
+        "Género",
+        "Teléfono",
+        "Estado/Departamento",
+        "Ciudad",
+        "Correo",
+    ]
     assert rows[0] == exports.CUSTOMER_COLUMNS
-    age = customers.age_on(customers.CustomerData(date_of_birth=dt.date(1990, 5, 17)),
-                           dt.date.today())
+    age = customers.age_on(
+        customers.CustomerData(date_of_birth=dt.date(1990, 5, 17)), dt.date.today()
+    )
     # sorted by name; formula-like cells neutralised (the company name, the phones)
-    assert rows[1] == ["'=Empresa peligrosa", "0801-1999-123456", "Empresa", "", "",
-                       "'+504 2232-1234", "Francisco Morazán", "Tegucigalpa D.C.", ""]
-    assert rows[2] == ["José Pérez Muñoz", "0501-1990-12345", "Cliente", str(age), "Mujer",
-                       "'+504 9988-7766", "Cortés", "San Pedro Sula", "jose@correo.hn"]
+    assert rows[1] == [
+        "'=Empresa peligrosa",
+        "0801-1999-123456",
+        "Empresa",
+        "",
+        "",
+        "'+504 2232-1234",
+        "Francisco Morazán",
+        "Tegucigalpa D.C.",
+        "",
+    ]
+    assert rows[2] == [
+        "José Pérez Muñoz",
+        "0501-1990-12345",
+        "Cliente",
+        str(age),
+        "Mujer",
+        "'+504 9988-7766",
+        "Cortés",
+        "San Pedro Sula",
+        "jose@correo.hn",
+    ]
 
 
 def test_declared_age_is_the_age_today(tmp_path, register):
@@ -50,8 +84,12 @@ def test_only_active_customers_matching_the_filters(tmp_path, register, geo, gen
     register(first_name="Ana", last_name="Muñoz", municipality_id=geo["choloma"])
     register(first_name="Luis", last_name="Muñoz", gender_id=genders["Hombre"])
     gone = register(first_name="Inés", last_name="Muñoz")
-    register(first_name="Carla", last_name="Reyes", department_id=geo["fm"],
-             municipality_id=geo["tegucigalpa"])
+    register(
+        first_name="Carla",
+        last_name="Reyes",
+        department_id=geo["fm"],
+        municipality_id=geo["tegucigalpa"],
+    )
     customers.deactivate(gone)
     _count, path = _export(tmp_path, F(search="munoz", include_inactive=True))
     assert [r[0] for r in csvio.read_csv(path)[1:]] == ["Ana Muñoz", "Luis Muñoz"]

@@ -1,4 +1,5 @@
 """Customer rules (PRODUCT.md Customer paragraph, seeds 000–003) through the service."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -34,8 +35,9 @@ def test_format_phone_honduras_and_foreign():
     assert customers.format_phone("") == ""
 
 
-@pytest.mark.parametrize("typed", ["9988-7766", "99887766", "+504 9988 7766", "(504) 9988-7766",
-                                   "00504 99887766"])
+@pytest.mark.parametrize(
+    "typed", ["9988-7766", "99887766", "+504 9988 7766", "(504) 9988-7766", "00504 99887766"]
+)
 def test_phone_normalised_to_e164_with_default_region_honduras(typed):
     assert customers.normalise_phone(typed) == "+50499887766"
 
@@ -169,8 +171,12 @@ def test_create_refuses_invalid_data_and_writes_nothing(patient):
 
 
 def test_create_stores_normalised_values(register):
-    customer_id = register(id_number="0501-1990-12345", phone="9988 7766",
-                           secondary_phone="2550-1234", email="  Maria.Perez@Example.COM ")
+    customer_id = register(
+        id_number="0501-1990-12345",
+        phone="9988 7766",
+        secondary_phone="2550-1234",
+        email="  Maria.Perez@Example.COM ",
+    )
     row = Customer.get_by_id(customer_id)
     assert row.id_number == "0501199012345"
     assert row.phone == "+50499887766"
@@ -183,8 +189,9 @@ def test_create_stores_normalised_values(register):
 
 
 def test_search_text_holds_folded_name_digits_phone_and_email(register):
-    customer_id = register(id_number="0501-1990-12345", phone="9988-7766",
-                           email="maria@example.com")
+    customer_id = register(
+        id_number="0501-1990-12345", phone="9988-7766", email="maria@example.com"
+    )
     text = Customer.get_by_id(customer_id).search_text
     assert text == "maria jose perez munoz 0501199012345 99887766 50499887766 maria@example.com"
 
@@ -382,9 +389,14 @@ def test_duplicate_warning_same_id_number(register, patient):
 
 def test_duplicate_warning_same_name_and_phone(register, patient):
     existing = register(phone="9988-7766", date_of_birth=dt.date(1990, 1, 1))
-    found = customers.find_duplicates(patient(first_name="MARIA JOSE", last_name="perez munoz",
-                                              phone="+504 99887766",
-                                              date_of_birth=dt.date(1991, 1, 1)))
+    found = customers.find_duplicates(
+        patient(
+            first_name="MARIA JOSE",
+            last_name="perez munoz",
+            phone="+504 99887766",
+            date_of_birth=dt.date(1991, 1, 1),
+        )
+    )
     assert [(d["id"], d["reason"]) for d in found] == [(existing, "mismo nombre y teléfono")]
     assert found[0]["phone"] == "+504 9988-7766"
 
@@ -393,13 +405,16 @@ def test_duplicate_warning_same_name_and_birth_date(register, patient):
     existing = register(phone="9988-7766", date_of_birth=dt.date(1990, 1, 1))
     found = customers.find_duplicates(patient(phone="3333-4444", date_of_birth=dt.date(1990, 1, 1)))
     assert [(d["id"], d["reason"]) for d in found] == [
-        (existing, "mismo nombre y fecha de nacimiento")]
+        (existing, "mismo nombre y fecha de nacimiento")
+    ]
 
 
 def test_no_duplicate_for_same_name_only_nor_for_itself_nor_inactive(register, patient):
     existing = register(phone="9988-7766", date_of_birth=dt.date(1990, 1, 1))
-    assert customers.find_duplicates(patient(phone="3333-4444",
-                                             date_of_birth=dt.date(1980, 1, 1))) == []
+    assert (
+        customers.find_duplicates(patient(phone="3333-4444", date_of_birth=dt.date(1980, 1, 1)))
+        == []
+    )
     assert customers.find_duplicates(customers.get(existing)) == []
     customers.deactivate(existing)
     assert customers.find_duplicates(patient(phone="9988-7766")) == []
@@ -409,16 +424,28 @@ def test_no_duplicate_for_same_name_only_nor_for_itself_nor_inactive(register, p
 
 
 def test_incomplete_record_tolerates_missing_values_but_not_bad_ones(patient):
-    data = patient(id_number="", gender_id=None, date_of_birth=None, age=None,
-                   department_id=None, municipality_id=None, incomplete=True)
+    data = patient(
+        id_number="",
+        gender_id=None,
+        date_of_birth=None,
+        age=None,
+        department_id=None,
+        municipality_id=None,
+        incomplete=True,
+    )
     assert customers.validate(data) == {}
     customer_id = customers.create(data)
     assert Customer.get_by_id(customer_id).incomplete is True
     assert customers.validate(dataclasses.replace(data, email="malo")) != {}
     assert "name" in customers.validate(dataclasses.replace(data, first_name="", last_name=""))
     errors, missing = customers.validate_incomplete(data)
-    assert errors == {} and missing == {"id_number", "gender_id", "age", "department_id",
-                                        "municipality_id"}
+    assert errors == {} and missing == {
+        "id_number",
+        "gender_id",
+        "age",
+        "department_id",
+        "municipality_id",
+    }
 
 
 def test_completing_an_incomplete_record_clears_the_flag(patient, genders, geo):
@@ -441,10 +468,12 @@ def test_resolvers(database, geo, genders):
     assert customers.resolve_municipality("0501") == geo["sps"]
     assert customers.resolve_municipality("san pedro sula", geo["cortes"]) == geo["sps"]
     assert customers.resolve_gender("f") == genders["Mujer"]
-    for call in (lambda: customers.resolve_type("perro"),
-                 lambda: customers.resolve_department("Texas"),
-                 lambda: customers.resolve_municipality("Tegucigalpa D.C.", geo["cortes"]),
-                 lambda: customers.resolve_municipality("San José"),  # in several departments
-                 lambda: customers.resolve_gender("x")):
+    for call in (
+        lambda: customers.resolve_type("perro"),
+        lambda: customers.resolve_department("Texas"),
+        lambda: customers.resolve_municipality("Tegucigalpa D.C.", geo["cortes"]),
+        lambda: customers.resolve_municipality("San José"),  # in several departments
+        lambda: customers.resolve_gender("x"),
+    ):
         with pytest.raises(ValidationError):
             call()

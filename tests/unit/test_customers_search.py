@@ -1,4 +1,5 @@
 """Customer search, filters, sorts and keyset pages (services.customers.page / count)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -13,13 +14,34 @@ F = customers.CustomerFilter
 
 PEOPLE = [
     # first, last, id_number, phone, email, gender, municipality
-    ("Homero", "Peréz Castañeda", "0501-1980-00001", "9988-7766", "homero@correo.hn", "Hombre",
-     "sps"),
-    ("José", "Pérez Muñoz", "0801-1990-12345", "3344-5566", "jose.perez@gmail.com", "Hombre",
-     "tegucigalpa"),
+    (
+        "Homero",
+        "Peréz Castañeda",
+        "0501-1980-00001",
+        "9988-7766",
+        "homero@correo.hn",
+        "Hombre",
+        "sps",
+    ),
+    (
+        "José",
+        "Pérez Muñoz",
+        "0801-1990-12345",
+        "3344-5566",
+        "jose.perez@gmail.com",
+        "Hombre",
+        "tegucigalpa",
+    ),
     ("María José", "Núñez Ordóñez", "0801-1975-22222", "8877-6655", "", "Mujer", "tegucigalpa"),
-    ("Ana", "Muñoz Zúñiga", "0502-2001-33333", "2550-1234", "ana.munoz@yahoo.com", "Mujer",
-     "choloma"),
+    (
+        "Ana",
+        "Muñoz Zúñiga",
+        "0502-2001-33333",
+        "2550-1234",
+        "ana.munoz@yahoo.com",
+        "Mujer",
+        "choloma",
+    ),
     ("Juan Carlos", "López García", "0501-1966-44444", "9911-2233", "", "Hombre", "sps"),
     ("Mario", "Paz", "0501-1999-55555", "9123-4567", "", "Otro", "sps"),
 ]
@@ -30,9 +52,18 @@ def people(patient, geo, genders):
     ids = {}
     for first, last, number, phone, email, gender, place in PEOPLE:
         department = geo["fm"] if place == "tegucigalpa" else geo["cortes"]
-        ids[first] = customers.create(patient(
-            first_name=first, last_name=last, id_number=number, phone=phone, email=email,
-            gender_id=genders[gender], department_id=department, municipality_id=geo[place]))
+        ids[first] = customers.create(
+            patient(
+                first_name=first,
+                last_name=last,
+                id_number=number,
+                phone=phone,
+                email=email,
+                gender_id=genders[gender],
+                department_id=department,
+                municipality_id=geo[place],
+            )
+        )
     return ids
 
 
@@ -40,41 +71,46 @@ def names(filters: F, **request) -> list[str]:
     return [r["name"] for r in customers.page(filters, PageRequest(**request)).rows]
 
 
-@pytest.mark.parametrize("term, expected", [
-    ("perez", {"Homero Peréz Castañeda", "José Pérez Muñoz"}),
-    ("PÉREZ", {"Homero Peréz Castañeda", "José Pérez Muñoz"}),
-    ("munoz", {"José Pérez Muñoz", "Ana Muñoz Zúñiga"}),
-    ("muñoz", {"José Pérez Muñoz", "Ana Muñoz Zúñiga"}),
-    ("zuniga", {"Ana Muñoz Zúñiga"}),
-    ("0801", {"José Pérez Muñoz", "María José Núñez Ordóñez"}),
-    ("0801-1990", {"José Pérez Muñoz"}),
-    ("0801199012345", {"José Pérez Muñoz"}),
-    ("9988-7766", {"Homero Peréz Castañeda"}),
-    ("+504 9988 7766", {"Homero Peréz Castañeda"}),
-    ("50499887766", {"Homero Peréz Castañeda"}),
-    ("gmail.com", {"José Pérez Muñoz"}),
-    ("ana.munoz@yahoo", {"Ana Muñoz Zúñiga"}),
-    ("jose perez", {"José Pérez Muñoz"}),
-    ("perez jose", {"José Pérez Muñoz"}),
-    ("jose  nunez", {"María José Núñez Ordóñez"}),
-    ("lopez garcia carlos", {"Juan Carlos López García"}),
-    ("jose p", {"José Pérez Muñoz"}),  # a short term next to a long one starts a word
-    ("ma", {"María José Núñez Ordóñez", "Mario Paz"}),  # alone: prefix of the name
-    ("m", {"María José Núñez Ordóñez", "Mario Paz"}),
-    ("pa", set()),  # "Paz" is not the start of the name
-    ("08", {"José Pérez Muñoz", "María José Núñez Ordóñez"}),  # id_number prefix
-    ("99", {"Homero Peréz Castañeda", "Juan Carlos López García"}),  # phone prefix
-    ("xyz", set()),
-    ("", {p[0] + " " + p[1] for p in PEOPLE}),
-])
+@pytest.mark.parametrize(
+    "term, expected",
+    [
+        ("perez", {"Homero Peréz Castañeda", "José Pérez Muñoz"}),
+        ("PÉREZ", {"Homero Peréz Castañeda", "José Pérez Muñoz"}),
+        ("munoz", {"José Pérez Muñoz", "Ana Muñoz Zúñiga"}),
+        ("muñoz", {"José Pérez Muñoz", "Ana Muñoz Zúñiga"}),
+        ("zuniga", {"Ana Muñoz Zúñiga"}),
+        ("0801", {"José Pérez Muñoz", "María José Núñez Ordóñez"}),
+        ("0801-1990", {"José Pérez Muñoz"}),
+        ("0801199012345", {"José Pérez Muñoz"}),
+        ("9988-7766", {"Homero Peréz Castañeda"}),
+        ("+504 9988 7766", {"Homero Peréz Castañeda"}),
+        ("50499887766", {"Homero Peréz Castañeda"}),
+        ("gmail.com", {"José Pérez Muñoz"}),
+        ("ana.munoz@yahoo", {"Ana Muñoz Zúñiga"}),
+        ("jose perez", {"José Pérez Muñoz"}),
+        ("perez jose", {"José Pérez Muñoz"}),
+        ("jose  nunez", {"María José Núñez Ordóñez"}),
+        ("lopez garcia carlos", {"Juan Carlos López García"}),
+        ("jose p", {"José Pérez Muñoz"}),  # a short term next to a long one starts a word
+        ("ma", {"María José Núñez Ordóñez", "Mario Paz"}),  # alone: prefix of the name
+        ("m", {"María José Núñez Ordóñez", "Mario Paz"}),
+        ("pa", set()),  # "Paz" is not the start of the name
+        ("08", {"José Pérez Muñoz", "María José Núñez Ordóñez"}),  # id_number prefix
+        ("99", {"Homero Peréz Castañeda", "Juan Carlos López García"}),  # phone prefix
+        ("xyz", set()),
+        ("", {p[0] + " " + p[1] for p in PEOPLE}),
+    ],
+)
 def test_search(people, term, expected):
     assert set(names(F(search=term))) == expected
 
 
 def test_search_results_sorted_by_name(people):
     assert names(F(search="perez")) == ["Homero Peréz Castañeda", "José Pérez Muñoz"]
-    assert names(F(search="perez"), descending=True) == ["José Pérez Muñoz",
-                                                         "Homero Peréz Castañeda"]
+    assert names(F(search="perez"), descending=True) == [
+        "José Pérez Muñoz",
+        "Homero Peréz Castañeda",
+    ]
 
 
 def test_row_dict_for_the_table(people):
@@ -99,16 +135,27 @@ def test_filters(people, geo, genders, company):
     assert "Inversiones Zúñiga S. de R.L." not in names(F(type="cliente"))
     assert names(F(gender_id=genders["Otro"])) == ["Mario Paz"]
     assert set(names(F(department_id=geo["fm"]))) == {
-        "José Pérez Muñoz", "María José Núñez Ordóñez", "Inversiones Zúñiga S. de R.L."}
+        "José Pérez Muñoz",
+        "María José Núñez Ordóñez",
+        "Inversiones Zúñiga S. de R.L.",
+    }
     assert names(F(municipality_id=geo["choloma"])) == ["Ana Muñoz Zúñiga"]
     assert names(F(search="zuniga", type="cliente")) == ["Ana Muñoz Zúñiga"]
-    assert names(F(search="perez", department_id=geo["cortes"],
-                   gender_id=genders["Hombre"])) == ["Homero Peréz Castañeda"]
+    assert names(F(search="perez", department_id=geo["cortes"], gender_id=genders["Hombre"])) == [
+        "Homero Peréz Castañeda"
+    ]
 
 
 def test_incomplete_filter(people, patient):
-    customers.create(patient(first_name="Importado", last_name="Sin Datos", id_number="",
-                             gender_id=None, incomplete=True))
+    customers.create(
+        patient(
+            first_name="Importado",
+            last_name="Sin Datos",
+            id_number="",
+            gender_id=None,
+            incomplete=True,
+        )
+    )
     assert names(F(incomplete_only=True)) == ["Importado Sin Datos"]
     assert names(F(incomplete_only=True, search="sin datos")) == ["Importado Sin Datos"]
 
@@ -135,10 +182,17 @@ def test_search_follows_updates_and_deletes(people):
 def test_keyset_pages_cover_every_row_once_in_order(people, patient, sort, descending):
     # two without id_number (NULL) and equal names, to exercise ties and NULL cursors
     for n in range(2):
-        customers.create(patient(first_name="Ana", last_name="Muñoz Zúñiga", id_number="",
-                                 gender_id=None, incomplete=True, phone=f"9900-000{n}"))
-    everything = customers.page(F(), PageRequest(sort=sort, descending=descending,
-                                                 limit=1000)).rows
+        customers.create(
+            patient(
+                first_name="Ana",
+                last_name="Muñoz Zúñiga",
+                id_number="",
+                gender_id=None,
+                incomplete=True,
+                phone=f"9900-000{n}",
+            )
+        )
+    everything = customers.page(F(), PageRequest(sort=sort, descending=descending, limit=1000)).rows
     assert len(everything) == len(PEOPLE) + 2
     seen, request = [], PageRequest(sort=sort, descending=descending, limit=3)
     while True:
@@ -181,29 +235,49 @@ def test_iter_rows_streams_every_match(people):
 
 def test_parse_terms():
     assert customer_search.parse_terms(" José  PÉREZ 9988-7766 +504 ") == [
-        "jose", "perez", "99887766", "504"]
+        "jose",
+        "perez",
+        "99887766",
+        "504",
+    ]
     assert customer_search.parse_terms("jose jose") == ["jose"]
     assert customer_search.parse_terms("o'neil a.b@c.hn") == ["o'neil", "a.b@c.hn"]
 
 
 # --- the plans give the same answers --------------------------------------------------------
 
-QUERIES = [F(search="perez"), F(search="m"), F(search="08"), F(search="jose p"),
-           F(search="munoz", type="cliente"), F(search="9"), F(department_id=None),
-           F(search="zuniga ana")]
+QUERIES = [
+    F(search="perez"),
+    F(search="m"),
+    F(search="08"),
+    F(search="jose p"),
+    F(search="munoz", type="cliente"),
+    F(search="9"),
+    F(department_id=None),
+    F(search="zuniga ana"),
+]
 
 
 def _all(filters, sort, descending):
-    return [r["id"] for r in customer_search.iter_rows(filters, sort=sort, chunk=2)] if (
-        not descending) else [r["id"] for r in customers.page(
-            filters, PageRequest(sort=sort, descending=True, limit=1000)).rows]
+    return (
+        [r["id"] for r in customer_search.iter_rows(filters, sort=sort, chunk=2)]
+        if (not descending)
+        else [
+            r["id"]
+            for r in customers.page(
+                filters, PageRequest(sort=sort, descending=True, limit=1000)
+            ).rows
+        ]
+    )
 
 
 @pytest.mark.parametrize("mode", ["candidates", "walk", "fallback"])
 def test_every_plan_gives_the_same_rows(people, geo, genders, monkeypatch, mode):
-    queries = QUERIES + [F(search="perez", municipality_id=geo["sps"]),
-                         F(gender_id=genders["Mujer"], search="ana"),
-                         F(department_id=geo["fm"], search="jo")]
+    queries = QUERIES + [
+        F(search="perez", municipality_id=geo["sps"]),
+        F(gender_id=genders["Mujer"], search="ana"),
+        F(department_id=geo["fm"], search="jo"),
+    ]
     expected = {}
     for index, filters in enumerate(queries):
         for sort in customers.SORTS:
@@ -222,7 +296,10 @@ def test_every_plan_gives_the_same_rows(people, geo, genders, monkeypatch, mode)
         for sort in customers.SORTS:
             for descending in (False, True):
                 assert _all(filters, sort, descending) == expected[index, sort, descending], (
-                    filters, sort, descending)
+                    filters,
+                    sort,
+                    descending,
+                )
 
 
 @pytest.mark.sqlite_only
@@ -232,7 +309,8 @@ def test_planner_picks_a_small_source_or_walks(people, geo):
     walk = customer_search.plan(F(search="m"), "name", 100)
     assert walk.driver == "" and walk.ids is None  # the name index walk is the prefix range
     assert customer_search.plan(F(municipality_id=geo["choloma"]), "name", 100).driver in (
-        "municipality",)
+        "municipality",
+    )
 
 
 @pytest.mark.sqlite_only
@@ -242,8 +320,9 @@ def test_slow_walk_switches_to_the_smallest_source(people, monkeypatch):
     monkeypatch.setattr(customer_search, "BUDGET_CHECK_EVERY", 1)
     used = []
     original = customer_search._fallback
-    monkeypatch.setattr(customer_search, "_fallback",
-                        lambda p: used.append(original(p)) or used[-1])
+    monkeypatch.setattr(
+        customer_search, "_fallback", lambda p: used.append(original(p)) or used[-1]
+    )
     assert names(F(search="perez")) == ["Homero Peréz Castañeda", "José Pérez Muñoz"]
     assert used and used[0].name == "fts"
 
@@ -274,7 +353,8 @@ def test_wildcard_characters_are_literal(register):
 
 @pytest.mark.parametrize("mode", ["candidates", "walk"])
 def test_rows_holding_every_trigram_of_the_cover_but_not_the_term_are_left_out(
-        register, monkeypatch, mode):
+    register, monkeypatch, mode
+):
     # the index is asked for the cover of "martinez" ("mar", "tin", "nez"); this customer
     # holds all three but not the word, so only the exact substring test can drop her
     register(first_name="Marta", last_name="Tinoco Núñez")
@@ -296,5 +376,4 @@ def test_cover_spans_the_term():
     assert search.cover("ana") == ["ana"]
     assert search.cover("carl") == ["car", "arl"]
     assert search.cover("fernando") == ["fer", "nan", "ndo"]
-    assert search.match_expression(["jose", "ab", "josefa"]) == (
-        '"jos" AND "ose" AND "efa"')
+    assert search.match_expression(["jose", "ab", "josefa"]) == ('"jos" AND "ose" AND "efa"')

@@ -1,4 +1,5 @@
 """The import's fast paths (issue 8) keep every rule: the search index, phones, e-mails."""
+
 from __future__ import annotations
 
 import pytest
@@ -14,19 +15,27 @@ from patolab_desktop.services.errors import ValidationError
 def _fts_ids(term: str) -> set[int]:
     from patolab_desktop.db import search
 
-    rows = db.execute_sql("SELECT rowid FROM customer_fts WHERE customer_fts MATCH ?",
-                          (search.match_expression(term.split()),)).fetchall()
+    rows = db.execute_sql(
+        "SELECT rowid FROM customer_fts WHERE customer_fts MATCH ?",
+        (search.match_expression(term.split()),),
+    ).fetchall()
     return {r[0] for r in rows}
 
 
 def _trigger_exists() -> bool:
-    return db.execute_sql("SELECT 1 FROM sqlite_master WHERE type='trigger' AND name=?",
-                          (customers.FTS_INSERT_TRIGGER,)).fetchone() is not None
+    return (
+        db.execute_sql(
+            "SELECT 1 FROM sqlite_master WHERE type='trigger' AND name=?",
+            (customers.FTS_INSERT_TRIGGER,),
+        ).fetchone()
+        is not None
+    )
 
 
 def _prepared(name: str, phone: str, id_number: str = "") -> customers.PreparedCustomer:
-    item = customers.prepare(CustomerData(name=name, phone=phone, id_number=id_number),
-                             check_unique=False)
+    item = customers.prepare(
+        CustomerData(name=name, phone=phone, id_number=id_number), check_unique=False
+    )
     assert not item.errors
     return item
 
@@ -39,8 +48,9 @@ def test_bulk_insert_indexes_every_row_and_restores_the_trigger(database):
     assert _trigger_exists()
     one = _prepared("Zuleyma Laboratorios", "22334455")
     stamp = now()
-    later = Customer.insert(**one.values, uid=new_uid(), active=True, created_at=stamp,
-                            updated_at=stamp, version=1).execute()
+    later = Customer.insert(
+        **one.values, uid=new_uid(), active=True, created_at=stamp, updated_at=stamp, version=1
+    ).execute()
     assert later in _fts_ids("zuleyma lab")  # a plain insert: the per-row trigger works again
 
 
@@ -49,8 +59,12 @@ def test_a_refused_bulk_insert_leaves_index_and_trigger_as_before(database):
     customers.insert_prepared([_prepared("Wendy Banegas", "99001122", "0801199012345")])
     before = _fts_ids("wendy")
     with pytest.raises(ValidationError):
-        customers.insert_prepared([_prepared("Wendy Banegas Dos", "99001133"),
-                                   _prepared("Otra Wendy", "99001144", "0801199012345")])
+        customers.insert_prepared(
+            [
+                _prepared("Wendy Banegas Dos", "99001133"),
+                _prepared("Otra Wendy", "99001144", "0801199012345"),
+            ]
+        )
     assert _fts_ids("wendy") == before
     assert _trigger_exists()
 
@@ -65,18 +79,35 @@ def test_an_error_inside_the_outer_transaction_rolls_back_the_dropped_trigger(da
     assert _fts_ids("xiomara") == set()
 
 
-@pytest.mark.parametrize("text", [
-    "99887766", "9988-7766", "9988 7766", "+504 9988-7766", "+50499887766", "+504-99887766",
-    "22345678", "2234-5678", "12345678", "0988-7766", "6988-7766", "9988-776", "99887766 ",
-    "+1 305 555 0100", "504 9988 7766",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "99887766",
+        "9988-7766",
+        "9988 7766",
+        "+504 9988-7766",
+        "+50499887766",
+        "+504-99887766",
+        "22345678",
+        "2234-5678",
+        "12345678",
+        "0988-7766",
+        "6988-7766",
+        "9988-776",
+        "99887766 ",
+        "+1 305 555 0100",
+        "504 9988 7766",
+    ],
+)
 def test_phone_fast_path_agrees_with_phonenumbers(text):
     import phonenumbers
 
     try:
         parsed = phonenumbers.parse(customers.clean(text), "HN")
         ok = phonenumbers.is_valid_number(parsed)
-        expected = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164) if ok else None
+        expected = (
+            phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164) if ok else None
+        )
     except phonenumbers.NumberParseException:
         expected = None
     if expected is None:
@@ -86,12 +117,29 @@ def test_phone_fast_path_agrees_with_phonenumbers(text):
         assert customers.normalise_phone(text) == expected
 
 
-@pytest.mark.parametrize("text", [
-    "Ana.Perez@Correo.HN", "a@b.com", ".a@b.com", "a.@b.com", "a..b@b.com", "x@localhost",
-    "x@a.test", "x@foo..com", "x@-a.com", "x@a.123", "a" * 64 + "@b.com", "a" * 65 + "@b.com",
-    "x" * 60 + "@" + "b" * 63 + "." + "c" * 63 + "." + "d" * 63 + ".com",
-    "josé@correo.hn", '"quoted"@b.com', "a@b", "plain", "a+tag@gmail.com",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ana.Perez@Correo.HN",
+        "a@b.com",
+        ".a@b.com",
+        "a.@b.com",
+        "a..b@b.com",
+        "x@localhost",
+        "x@a.test",
+        "x@foo..com",
+        "x@-a.com",
+        "x@a.123",
+        "a" * 64 + "@b.com",
+        "a" * 65 + "@b.com",
+        "x" * 60 + "@" + "b" * 63 + "." + "c" * 63 + "." + "d" * 63 + ".com",
+        "josé@correo.hn",
+        '"quoted"@b.com',
+        "a@b",
+        "plain",
+        "a+tag@gmail.com",
+    ],
+)
 def test_email_fast_path_agrees_with_email_validator(text):
     try:
         expected = validate_email(text, check_deliverability=False).normalized.lower()

@@ -3,6 +3,7 @@
 The target is a fresh EMPTY PostgreSQL database when PATOLAB_TEST_PG is set (what the
 command is for), otherwise an empty SQLite file (same code path minus the sequences).
 """
+
 from __future__ import annotations
 
 import uuid
@@ -23,6 +24,7 @@ def _acting_user():
 
     with session.acting_as(session.system_actor("test")) as actor:
         yield actor
+
 
 @pytest.fixture
 def empty_target(tmp_path):
@@ -61,8 +63,12 @@ def test_copy_every_table_then_work_on_the_target(source, empty_target):
     expected = _counts()
     customer = Customer.select().order_by(Customer.id.desc()).first()
     request_row = LabRequest.select().order_by(LabRequest.id.desc()).first()
-    lines = list(RequestLine.select().where(RequestLine.lab_request == request_row.id)
-                 .order_by(RequestLine.id).tuples())
+    lines = list(
+        RequestLine.select()
+        .where(RequestLine.lab_request == request_row.id)
+        .order_by(RequestLine.id)
+        .tuples()
+    )
 
     counts = transfer.migrate_to(empty_target, batch=37)  # odd batch size: many batches
 
@@ -73,19 +79,35 @@ def test_copy_every_table_then_work_on_the_target(source, empty_target):
     assert maintenance.check().ok
     copied = Customer.get_by_id(customer.id)
     assert (copied.name, copied.date_of_birth, copied.active, copied.version) == (
-        customer.name, customer.date_of_birth, customer.active, customer.version)
+        customer.name,
+        customer.date_of_birth,
+        customer.active,
+        customer.version,
+    )
     copied_request = LabRequest.get_by_id(request_row.id)
-    assert (copied_request.request_number, copied_request.net_amount, copied_request.requested_at) == (
-        request_row.request_number, request_row.net_amount, request_row.requested_at)
-    assert list(RequestLine.select().where(RequestLine.lab_request == request_row.id)
-                .order_by(RequestLine.id).tuples()) == lines
+    assert (
+        copied_request.request_number,
+        copied_request.net_amount,
+        copied_request.requested_at,
+    ) == (request_row.request_number, request_row.net_amount, request_row.requested_at)
+    assert (
+        list(
+            RequestLine.select()
+            .where(RequestLine.lab_request == request_row.id)
+            .order_by(RequestLine.id)
+            .tuples()
+        )
+        == lines
+    )
     # the folded search column came along (the FTS5 / pg_trgm index serves it)
     folded = copied.search_text.split()[0]
     assert Customer.select().where(Customer.search_text.contains(folded)).count() >= 1
     # the id sequences moved past the copied ids: new rows insert fine
-    new_id, number = requests.create(requests.RequestDraft(
-        patient_id=customer.id, doctor_id=request_row.doctor_id,
-        investigation_ids=[lines[0][2]]))
+    new_id, number = requests.create(
+        requests.RequestDraft(
+            patient_id=customer.id, doctor_id=request_row.doctor_id, investigation_ids=[lines[0][2]]
+        )
+    )
     assert new_id > request_row.id
     assert LabRequest.select().where(LabRequest.request_number == number).count() == 1
     close_db()
@@ -98,7 +120,10 @@ def test_non_empty_target_is_refused_and_left_alone(source, empty_target):
     source_counts = _counts()  # the copy is audited in the source after copying
     close_db()
     open_db(empty_target)
-    assert _counts() == {**source_counts, "audit_log": source_counts["audit_log"] - 1}  # not doubled
+    assert _counts() == {
+        **source_counts,
+        "audit_log": source_counts["audit_log"] - 1,
+    }  # not doubled
     close_db()
 
 

@@ -1,5 +1,6 @@
 """Schema migrations: from the first released schema (fixture) to the current one, and the
 mechanism itself (backup before migrating, one transaction per step)."""
+
 from __future__ import annotations
 
 import shutil
@@ -22,8 +23,12 @@ pytestmark = pytest.mark.sqlite_only  # about SQLite files; PostgreSQL runs the 
 def _counts(path: Path) -> dict[str, int]:
     conn = sqlite3.connect(path)
     try:
-        return {m._meta.table_name: conn.execute(f'SELECT COUNT(*) FROM "{m._meta.table_name}"').fetchone()[0]
-                for m in ALL_MODELS}
+        return {
+            m._meta.table_name: conn.execute(
+                f'SELECT COUNT(*) FROM "{m._meta.table_name}"'
+            ).fetchone()[0]
+            for m in ALL_MODELS
+        }
     finally:
         conn.close()
 
@@ -51,7 +56,9 @@ def test_first_schema_upgrades_to_the_current_version(v1_copy):
     open_db(v1_copy)
     try:
         assert migrations.current_version(db.obj) == migrations.SCHEMA_VERSION
-        applied = [v for (v,) in db.execute_sql("SELECT version FROM schema_version ORDER BY version")]
+        applied = [
+            v for (v,) in db.execute_sql("SELECT version FROM schema_version ORDER BY version")
+        ]
         assert applied == [1] + [number for number, _d, _f in steps]  # every step, in order
         assert maintenance.check().ok
         assert "customer_email" not in [i.name for i in db.get_indexes("customer")]  # step 3
@@ -70,8 +77,9 @@ def test_step_2_rebuilds_the_search_index_without_positions(v1_copy):
     conn = sqlite3.connect(v1_copy)
     try:
         old = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'customer_fts'").fetchone()
-        someone = conn.execute("SELECT id, search_text FROM customer WHERE active "
-                               "ORDER BY id LIMIT 1").fetchone()
+        someone = conn.execute(
+            "SELECT id, search_text FROM customer WHERE active ORDER BY id LIMIT 1"
+        ).fetchone()
     finally:
         conn.close()
     assert "detail" not in old[0]
@@ -84,14 +92,18 @@ def test_step_2_rebuilds_the_search_index_without_positions(v1_copy):
         assert "detail=none" in new.fetchone()[0]
         word = max(someone[1].split(), key=len)
         with session.acting_as(session.system_actor("test")):
-            found = customers.page(customers.CustomerFilter(search=word),
-                                   PageRequest(limit=500)).rows
+            found = customers.page(
+                customers.CustomerFilter(search=word), PageRequest(limit=500)
+            ).rows
         assert someone[0] in [row["id"] for row in found]
         # the triggers follow later changes
-        db.execute_sql("UPDATE customer SET search_text = 'zzqx nuevo' WHERE id = ?",
-                       (someone[0],))
-        ids = [r[0] for r in db.execute_sql(
-            "SELECT rowid FROM customer_fts WHERE customer_fts MATCH '\"zzq\"'")]
+        db.execute_sql("UPDATE customer SET search_text = 'zzqx nuevo' WHERE id = ?", (someone[0],))
+        ids = [
+            r[0]
+            for r in db.execute_sql(
+                "SELECT rowid FROM customer_fts WHERE customer_fts MATCH '\"zzq\"'"
+            )
+        ]
         assert ids == [someone[0]]
     finally:
         close_db()
@@ -109,7 +121,10 @@ def test_a_new_step_runs_after_a_backup(v1_copy, monkeypatch):
     open_db(v1_copy)
     try:
         assert migrations.current_version(db.obj) == 2
-        assert db.execute_sql("SELECT COUNT(*) FROM customer WHERE nickname = 'x'").fetchone()[0] == before["customer"]
+        assert (
+            db.execute_sql("SELECT COUNT(*) FROM customer WHERE nickname = 'x'").fetchone()[0]
+            == before["customer"]
+        )
     finally:
         close_db()
     backups = list(v1_copy.parent.glob("lab.v1.*.bak"))

@@ -3,6 +3,7 @@
 Every input of the detection is injected: fake mount tables, fake UNC paths and a fake
 GetDriveTypeW, so these tests run the same on Linux, macOS and Windows.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -30,23 +31,34 @@ srv01:/export/lab on /Volumes/nfs (nfs, asynchronous)
 
 
 def linux(path):
-    return location.network_share(path, platform="linux",
-                                  mounts=location.parse_proc_mounts(LINUX_MOUNTS))
+    return location.network_share(
+        path, platform="linux", mounts=location.parse_proc_mounts(LINUX_MOUNTS)
+    )
 
 
 def mac(path):
-    return location.network_share(path, platform="darwin",
-                                  mounts=location.parse_mount_output(MAC_MOUNT))
+    return location.network_share(
+        path, platform="darwin", mounts=location.parse_mount_output(MAC_MOUNT)
+    )
 
 
-@pytest.mark.parametrize("path", ["/mnt/lab/patolab.db", "/mnt/nas/sub/patolab.db",
-                                  "/home/ana/remoto/x.db", "/mnt/con espacio/x.db"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/mnt/lab/patolab.db",
+        "/mnt/nas/sub/patolab.db",
+        "/home/ana/remoto/x.db",
+        "/mnt/con espacio/x.db",
+    ],
+)
 def test_linux_network_mounts_are_detected(path):
     assert linux(path) is not None
 
 
-@pytest.mark.parametrize("path", ["/home/ana/patolab.db", "/tmp/x.db", "/mnt/labx/x.db",
-                                  "/mnt/nas/local-disk/patolab.db"])
+@pytest.mark.parametrize(
+    "path",
+    ["/home/ana/patolab.db", "/tmp/x.db", "/mnt/labx/x.db", "/mnt/nas/local-disk/patolab.db"],
+)
 def test_linux_local_paths_are_accepted(path):
     # /mnt/labx is not under /mnt/lab; the longest prefix (/mnt/nas/local-disk) wins
     assert linux(path) is None
@@ -57,18 +69,27 @@ def test_linux_mount_table_unescapes_spaces():
     assert location.Mount("//nas/Mis Documentos", "/mnt/con espacio", "cifs") in mounts
 
 
-@pytest.mark.parametrize("path,expected", [
-    ("/Volumes/Laboratorio/patolab.db", "SMBFS"),
-    ("/Volumes/nfs/a/b.db", "NFS"),
-    ("/Users/ana/patolab.db", None),
-])
+@pytest.mark.parametrize(
+    "path,expected",
+    [
+        ("/Volumes/Laboratorio/patolab.db", "SMBFS"),
+        ("/Volumes/nfs/a/b.db", "NFS"),
+        ("/Users/ana/patolab.db", None),
+    ],
+)
 def test_macos_mount_output(path, expected):
     found = mac(path)
     assert (found is None) if expected is None else found.startswith(expected)
 
 
-@pytest.mark.parametrize("path", [r"\\servidor\compartido\patolab.db", "//servidor/compartido/x.db",
-                                  r"\\?\UNC\servidor\share\x.db"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        r"\\servidor\compartido\patolab.db",
+        "//servidor/compartido/x.db",
+        r"\\?\UNC\servidor\share\x.db",
+    ],
+)
 def test_windows_unc_paths_are_refused(path):
     assert location.network_share(path, platform="win32", drive_type=lambda root: 3) is not None
 
@@ -80,19 +101,26 @@ def test_windows_mapped_network_drive_is_refused_and_local_drive_accepted():
         seen.append(root)
         return location.DRIVE_REMOTE if root == "Z:\\" else 3  # 3 = DRIVE_FIXED
 
-    assert location.network_share(r"z:\datos\patolab.db", platform="win32",
-                                  drive_type=drive_type) == "unidad de red Z:"
-    assert location.network_share(r"C:\Users\ana\patolab.db", platform="win32",
-                                  drive_type=drive_type) is None
+    assert (
+        location.network_share(r"z:\datos\patolab.db", platform="win32", drive_type=drive_type)
+        == "unidad de red Z:"
+    )
+    assert (
+        location.network_share(r"C:\Users\ana\patolab.db", platform="win32", drive_type=drive_type)
+        is None
+    )
     assert seen == ["Z:\\", "C:\\"]
     # a device path is not a share
-    assert location.network_share(r"\\?\C:\datos\x.db", platform="win32",
-                                  drive_type=lambda root: 3) is None
+    assert (
+        location.network_share(r"\\?\C:\datos\x.db", platform="win32", drive_type=lambda root: 3)
+        is None
+    )
 
 
 def test_refusal_message_is_spanish_and_points_to_postgresql():
-    message = location.check_local("/mnt/lab/patolab.db", platform="linux",
-                                   mounts=location.parse_proc_mounts(LINUX_MOUNTS))
+    message = location.check_local(
+        "/mnt/lab/patolab.db", platform="linux", mounts=location.parse_proc_mounts(LINUX_MOUNTS)
+    )
     assert "carpeta de red" in message and "PostgreSQL" in message
     assert "postgresql://" in message
 

@@ -1,4 +1,5 @@
 """Per-user files (issue 10): resources from the bundle, data never beside the program."""
+
 from __future__ import annotations
 
 import sys

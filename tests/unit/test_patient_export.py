@@ -1,5 +1,6 @@
 """pacientes.csv (seed 001): exact columns, UTF-8 BOM, dd/mm/yyyy HH:MM, filters, no partial
 file on cancel, audit, and the files open in a real spreadsheet program (LibreOffice)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -23,10 +24,14 @@ pytestmark = pytest.mark.usefixtures("database", "admin")
 
 def _people():
     ids = [
-        make_customer(name="José Pérez", phone="9988-7766", id_number="0801199012345",
-                      email="jose@example.com"),
+        make_customer(
+            name="José Pérez",
+            phone="9988-7766",
+            id_number="0801199012345",
+            email="jose@example.com",
+        ),
         make_customer(name="María Muñoz Ávila", phone="3312-4455", id_number="", complete=False),
-        make_customer(name="=HYPERLINK(\"x\")", phone="8877-6655", id_number="", complete=False),
+        make_customer(name='=HYPERLINK("x")', phone="8877-6655", id_number="", complete=False),
     ]
     Customer.update(created_at=dt.datetime(2025, 3, 7, 9, 5)).where(Customer.id == ids[0]).execute()
     return ids
@@ -41,11 +46,15 @@ def test_columns_encoding_and_registered_format(tmp_path):
     rows = csvio.read_csv(out)
     assert rows[0] == ["Nombre", "Teléfono", "Email", "Registrado"]
     by_name = {r[0]: r for r in rows[1:]}
-    assert by_name["José Pérez"] == ["José Pérez", "'+504 9988-7766", "jose@example.com",
-                                     "07/03/2025 09:05"]
+    assert by_name["José Pérez"] == [
+        "José Pérez",
+        "'+504 9988-7766",
+        "jose@example.com",
+        "07/03/2025 09:05",
+    ]
     assert "María Muñoz Ávila" in by_name
     # formula injection neutralised
-    assert "'=HYPERLINK(\"x\")" in by_name
+    assert '\'=HYPERLINK("x")' in by_name
     for row in rows[1:]:
         assert re.fullmatch(r"\d\d/\d\d/\d{4} \d\d:\d\d", row[3])
 
@@ -92,8 +101,13 @@ def test_export_is_audited_and_needs_the_permission(tmp_path):
     patient_export.export_patients(CustomerFilter(), tmp_path / "pacientes.csv")
     entry = AuditLog.select().where(AuditLog.action == "export").get()
     assert entry.username == "test" and "pacientes.csv: 3 filas" in entry.detail
-    clerk = session.Actor(id=None, username="ana", full_name="Ana", role="Recepción",
-                          permissions=frozenset({"patients.view"}))
+    clerk = session.Actor(
+        id=None,
+        username="ana",
+        full_name="Ana",
+        role="Recepción",
+        permissions=frozenset({"patients.view"}),
+    )
     with session.acting_as(clerk):
         with pytest.raises(PermissionDenied, match="exportar"):
             patient_export.export_patients(CustomerFilter(), tmp_path / "x.csv")
@@ -108,9 +122,11 @@ NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
 def _soffice() -> str:
     path = shutil.which("soffice") or shutil.which("libreoffice")
     if path is None:
-        pytest.fail("LibreOffice is not installed: this test needs a real spreadsheet program. "
-                    "Install it with `apt-get install -y libreoffice-calc-nogui` "
-                    "(.ci/run installs it on CI).")
+        pytest.fail(
+            "LibreOffice is not installed: this test needs a real spreadsheet program. "
+            "Install it with `apt-get install -y libreoffice-calc-nogui` "
+            "(.ci/run installs it on CI)."
+        )
     return path
 
 
@@ -118,9 +134,17 @@ def _to_xlsx(csv_path, out_dir) -> dict[str, str]:
     """Convert with LibreOffice headless (charset left to its detection: the BOM decides)
     and read the first sheet back as {cell ref: text}."""
     profile = out_dir / "lo-profile"
-    command = [_soffice(), f"-env:UserInstallation=file://{profile}", "--headless",
-               "--infilter=CSV:44,34,,1", "--convert-to", "xlsx", "--outdir", str(out_dir),
-               str(csv_path)]
+    command = [
+        _soffice(),
+        f"-env:UserInstallation=file://{profile}",
+        "--headless",
+        "--infilter=CSV:44,34,,1",
+        "--convert-to",
+        "xlsx",
+        "--outdir",
+        str(out_dir),
+        str(csv_path),
+    ]
     env = dict(os.environ, HOME=str(out_dir))
     done = subprocess.run(command, capture_output=True, text=True, timeout=180, env=env)
     xlsx = out_dir / (csv_path.stem + ".xlsx")
@@ -149,10 +173,14 @@ def test_exported_files_open_in_libreoffice_with_accents_intact(tmp_path):
 
     cells = _to_xlsx(patients, tmp_path)
     assert [cells["A1"], cells["B1"], cells["C1"], cells["D1"]] == [
-        "Nombre", "Teléfono", "Email", "Registrado"]  # BOM understood, not shown as ï»¿
+        "Nombre",
+        "Teléfono",
+        "Email",
+        "Registrado",
+    ]  # BOM understood, not shown as ï»¿
     column_a = {cells.get(f"A{n}") for n in range(2, 5)}
     assert {"José Pérez", "María Muñoz Ávila"} <= column_a
-    assert "'=HYPERLINK(\"x\")" in column_a  # text, not a formula
+    assert '\'=HYPERLINK("x")' in column_a  # text, not a formula
     assert all(not ref.startswith("E") for ref in cells)  # exactly four columns
 
     cells = _to_xlsx(clients, tmp_path)

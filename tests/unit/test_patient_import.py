@@ -1,5 +1,6 @@
 """Patient import (seed 001): real files for every encoding, delimiter and header variant,
 line numbers, the 5 MB limit, upserts, incomplete customers, all-or-nothing commits."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -36,9 +37,14 @@ def _names(rows):
 # --- encodings and delimiters ---------------------------------------------------------------
 
 
-@pytest.mark.parametrize("encoding, label", [
-    ("utf-8", "UTF-8"), ("utf-8-sig", "UTF-8 con BOM"), ("cp1252", "Windows-1252"),
-])
+@pytest.mark.parametrize(
+    "encoding, label",
+    [
+        ("utf-8", "UTF-8"),
+        ("utf-8-sig", "UTF-8 con BOM"),
+        ("cp1252", "Windows-1252"),
+    ],
+)
 @pytest.mark.parametrize("delimiter", [",", ";"])
 def test_each_encoding_and_delimiter_reads_accents(tmp_path, encoding, label, delimiter):
     path = write_csv_file(tmp_path / "p.csv", ACCENTED, delimiter=delimiter, encoding=encoding)
@@ -95,31 +101,72 @@ def test_decomposed_accents_are_stored_composed(tmp_path):
 # --- headers ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("header", [
-    ["nombre", "telefono", "email", "dui"],
-    ["Name", "Phone", "Email", "DNI"],
-    ["FULL_NAME", "PHONE", "correo", "identidad"],
-    ["Nombre Completo", "Teléfono", "Correo Electrónico", "ID_NUMBER"],
-    ["  NÓMBRE ", "TELÉFONO", "E-mail", "RTN"],
-    ["nombre", "celular", "correo", "Identidad/RTN"],
-])
+@pytest.mark.parametrize(
+    "header",
+    [
+        ["nombre", "telefono", "email", "dui"],
+        ["Name", "Phone", "Email", "DNI"],
+        ["FULL_NAME", "PHONE", "correo", "identidad"],
+        ["Nombre Completo", "Teléfono", "Correo Electrónico", "ID_NUMBER"],
+        ["  NÓMBRE ", "TELÉFONO", "E-mail", "RTN"],
+        ["nombre", "celular", "correo", "Identidad/RTN"],
+    ],
+)
 def test_header_variants_in_spanish_or_english_any_case_and_accents(tmp_path, header):
     rows = [header, ["José Pérez", "9988-7766", "jose@example.com", "0801199012345"]]
     plan = pi.analyse(write_csv_file(tmp_path / "p.csv", rows))
     assert set(plan.columns) == {"name", "phone", "email", "id_number"}
     data = plan.created[0].data
-    assert (data.name, data.email, data.id_number) == ("José Pérez", "jose@example.com",
-                                                       "0801199012345")
+    assert (data.name, data.email, data.id_number) == (
+        "José Pérez",
+        "jose@example.com",
+        "0801199012345",
+    )
 
 
 def test_other_customer_fields_are_read_when_present(tmp_path):
     department_id, municipality_id = cortes_san_pedro()
-    rows = [["Nombre", "Teléfono", "Identidad", "Tipo", "Sexo", "Edad", "Estado", "Ciudad",
-             "Dirección", "Notas", "Fecha de nacimiento"],
-            ["Ana Díaz", "9988-7766", "0801199012345", "Paciente", "F", "31", "cortes",
-             "San Pedro Sula", "Col. Trejo", "Alergia a penicilina", ""],
-            ["Luis Gómez", "3312-4455", "0501198800001", "paciente", "Masculino", "", "Cortés",
-             "san pedro sula", "", "", "05/03/1988"]]
+    rows = [
+        [
+            "Nombre",
+            "Teléfono",
+            "Identidad",
+            "Tipo",
+            "Sexo",
+            "Edad",
+            "Estado",
+            "Ciudad",
+            "Dirección",
+            "Notas",
+            "Fecha de nacimiento",
+        ],
+        [
+            "Ana Díaz",
+            "9988-7766",
+            "0801199012345",
+            "Paciente",
+            "F",
+            "31",
+            "cortes",
+            "San Pedro Sula",
+            "Col. Trejo",
+            "Alergia a penicilina",
+            "",
+        ],
+        [
+            "Luis Gómez",
+            "3312-4455",
+            "0501198800001",
+            "paciente",
+            "Masculino",
+            "",
+            "Cortés",
+            "san pedro sula",
+            "",
+            "",
+            "05/03/1988",
+        ],
+    ]
     plan = pi.analyse(write_csv_file(tmp_path / "p.csv", rows))
     assert plan.rejected == [], [r.reason for r in plan.rejected]
     ana, luis = (r.data for r in plan.created)
@@ -133,18 +180,23 @@ def test_other_customer_fields_are_read_when_present(tmp_path):
 
 
 def test_unknown_columns_are_ignored_and_listed(tmp_path):
-    rows = [["Nombre", "Teléfono", "Registrado", "Color favorito"],
-            ["José", "9988-7766", "01/01/2025 10:00", "azul"]]
+    rows = [
+        ["Nombre", "Teléfono", "Registrado", "Color favorito"],
+        ["José", "9988-7766", "01/01/2025 10:00", "azul"],
+    ]
     plan = pi.analyse(write_csv_file(tmp_path / "p.csv", rows))
     assert plan.ignored_columns == ["Registrado", "Color favorito"]
     assert len(plan.created) == 1
 
 
-@pytest.mark.parametrize("header, missing", [
-    (["nombre", "correo"], "teléfono"),
-    (["telefono", "correo"], "nombre"),
-    (["correo", "dui"], "nombre"),
-])
+@pytest.mark.parametrize(
+    "header, missing",
+    [
+        (["nombre", "correo"], "teléfono"),
+        (["telefono", "correo"], "nombre"),
+        (["correo", "dui"], "nombre"),
+    ],
+)
 def test_missing_required_column_refuses_the_whole_file(tmp_path, header, missing):
     rows = [header, ["x@example.com", "0801199012345"]]
     with pytest.raises(pi.PatientImportError, match=missing) as info:
@@ -166,14 +218,16 @@ def test_empty_file_is_refused(tmp_path):
 def test_embedded_newlines_keep_line_numbers_right(tmp_path):
     path = tmp_path / "p.csv"
     path.write_text(
-        "nombre,telefono,correo,notas\r\n"              # line 1
-        "Ana,9988-7766,ana@example.com,\"una\r\n"        # line 2
-        "dos\r\ntres\"\r\n"                              # lines 3-4
-        "\r\n"                                           # line 5 (blank)
-        "Luis,12,luis@example.com,\r\n"                  # line 6: bad phone
-        "\"Eva\r\nMaría\",3312-4455,eva@@example,\r\n"   # lines 7-8: bad email
-        "Raúl,8877-6655,,ok\r\n",                        # line 9
-        encoding="utf-8", newline="")
+        "nombre,telefono,correo,notas\r\n"  # line 1
+        'Ana,9988-7766,ana@example.com,"una\r\n'  # line 2
+        'dos\r\ntres"\r\n'  # lines 3-4
+        "\r\n"  # line 5 (blank)
+        "Luis,12,luis@example.com,\r\n"  # line 6: bad phone
+        '"Eva\r\nMaría",3312-4455,eva@@example,\r\n'  # lines 7-8: bad email
+        "Raúl,8877-6655,,ok\r\n",  # line 9
+        encoding="utf-8",
+        newline="",
+    )
     plan = pi.analyse(path)
     assert [r.line for r in plan.created] == [2, 9]
     assert plan.created[0].data.notes == "una\r\ndos\r\ntres"
@@ -185,17 +239,19 @@ def test_embedded_newlines_keep_line_numbers_right(tmp_path):
 
 
 def test_rejected_rows_have_spanish_reasons(tmp_path):
-    rows = [["nombre", "telefono", "correo", "dni", "genero", "edad", "departamento", "municipio"],
-            ["", "9988-7766", "", "", "", "", "", ""],                         # 2 no name
-            ["Ana", "", "", "", "", "", "", ""],                                # 3 no phone
-            ["Ana", "9988-7766", "", "12AB", "", "", "", ""],                   # 4 id letters
-            ["Ana", "9988-7766", "", "123", "", "", "", ""],                    # 5 id length
-            ["Ana", "9988-7766", "", "", "Marciano", "", "", ""],               # 6 gender
-            ["Ana", "9988-7766", "", "", "", "muchos", "", ""],                 # 7 age
-            ["Ana", "9988-7766", "", "", "", "200", "", ""],                    # 8 age range
-            ["Ana", "9988-7766", "", "", "", "", "Narnia", ""],                 # 9 department
-            ["Ana", "9988-7766", "", "", "", "", "Cortés", "Choluteca"],        # 10 mismatch
-            ["Ana", "9988-7766", "", "", "", "", "", "", "extra"]]              # 11 too many
+    rows = [
+        ["nombre", "telefono", "correo", "dni", "genero", "edad", "departamento", "municipio"],
+        ["", "9988-7766", "", "", "", "", "", ""],  # 2 no name
+        ["Ana", "", "", "", "", "", "", ""],  # 3 no phone
+        ["Ana", "9988-7766", "", "12AB", "", "", "", ""],  # 4 id letters
+        ["Ana", "9988-7766", "", "123", "", "", "", ""],  # 5 id length
+        ["Ana", "9988-7766", "", "", "Marciano", "", "", ""],  # 6 gender
+        ["Ana", "9988-7766", "", "", "", "muchos", "", ""],  # 7 age
+        ["Ana", "9988-7766", "", "", "", "200", "", ""],  # 8 age range
+        ["Ana", "9988-7766", "", "", "", "", "Narnia", ""],  # 9 department
+        ["Ana", "9988-7766", "", "", "", "", "Cortés", "Choluteca"],  # 10 mismatch
+        ["Ana", "9988-7766", "", "", "", "", "", "", "extra"],
+    ]  # 11 too many
     plan = pi.analyse(write_csv_file(tmp_path / "p.csv", rows))
     assert plan.created == [] and plan.updated == []
     reasons = {r.line: r.reason for r in plan.rejected}
@@ -253,8 +309,10 @@ def test_missing_file_is_a_clear_error(tmp_path):
 
 def test_upsert_by_id_number_updates_the_same_person(tmp_path):
     existing = make_customer(name="José Pérez", phone="9988-7766", id_number="0801199012345")
-    rows = [["nombre", "telefono", "email", "dni"],
-            ["JOSE PEREZ GARCIA", "3312-4455", "nuevo@example.com", "0801-1990-12345"]]
+    rows = [
+        ["nombre", "telefono", "email", "dni"],
+        ["JOSE PEREZ GARCIA", "3312-4455", "nuevo@example.com", "0801-1990-12345"],
+    ]
     plan = pi.analyse(write_csv_file(tmp_path / "p.csv", rows))
     assert plan.created == [] and len(plan.updated) == 1
     row = plan.updated[0]
@@ -264,11 +322,17 @@ def test_upsert_by_id_number_updates_the_same_person(tmp_path):
     result = pi.commit(plan)
     assert (result.created, result.updated) == (0, 1)
     after = customers.get(existing)
-    assert (after.name, after.phone, after.email) == ("JOSE PEREZ GARCIA", "+50433124455",
-                                                      "nuevo@example.com")
+    assert (after.name, after.phone, after.email) == (
+        "JOSE PEREZ GARCIA",
+        "+50433124455",
+        "nuevo@example.com",
+    )
     # empty cells never erase stored data; the record stays complete
     assert (after.gender_id, after.department_id, after.age) == (
-        before.gender_id, before.department_id, before.age)
+        before.gender_id,
+        before.department_id,
+        before.age,
+    )
     assert not after.incomplete
     assert customer_count() == 1
 
@@ -285,10 +349,12 @@ def test_upsert_by_phone_and_name_when_there_is_no_id(tmp_path):
 
 def test_family_sharing_one_phone_is_never_merged(tmp_path):
     mother = make_customer(name="Ana López", phone="9988-7766", id_number="", complete=False)
-    rows = [["nombre", "telefono"],
-            ["Ana López", "9988-7766"],      # the mother: update (no change)
-            ["Pedro López", "9988-7766"],    # her son: a new person
-            ["Lucía López", "99887766"]]     # her daughter: another new person
+    rows = [
+        ["nombre", "telefono"],
+        ["Ana López", "9988-7766"],  # the mother: update (no change)
+        ["Pedro López", "9988-7766"],  # her son: a new person
+        ["Lucía López", "99887766"],
+    ]  # her daughter: another new person
     plan = pi.analyse(write_csv_file(tmp_path / "p.csv", rows))
     assert [r.customer_id for r in plan.updated] == [mother]
     assert _names(plan.created) == ["Pedro López", "Lucía López"]
@@ -336,11 +402,13 @@ def test_inactive_customers_are_not_matched(tmp_path):
 
 
 def test_duplicate_keys_inside_the_file_are_reported(tmp_path):
-    rows = [["nombre", "telefono", "dni"],
-            ["José Pérez", "9988-7766", "0801199012345"],   # 2
-            ["Pepe Pérez", "3312-4455", "0801-1990-12345"],  # 3 same id as line 2
-            ["Ana López", "9988-7766", ""],                  # 4
-            ["ANA LOPEZ", "+50499887766", ""]]               # 5 same phone+name as line 4
+    rows = [
+        ["nombre", "telefono", "dni"],
+        ["José Pérez", "9988-7766", "0801199012345"],  # 2
+        ["Pepe Pérez", "3312-4455", "0801-1990-12345"],  # 3 same id as line 2
+        ["Ana López", "9988-7766", ""],  # 4
+        ["ANA LOPEZ", "+50499887766", ""],
+    ]  # 5 same phone+name as line 4
     plan = pi.analyse(write_csv_file(tmp_path / "p.csv", rows))
     assert [r.line for r in plan.created] == [2, 4]
     reasons = {r.line: r.reason for r in plan.rejected}
@@ -350,9 +418,11 @@ def test_duplicate_keys_inside_the_file_are_reported(tmp_path):
 
 def test_two_rows_updating_the_same_customer_are_reported(tmp_path):
     make_customer(name="Ana López", phone="9988-7766", id_number="0801199012345")
-    rows = [["nombre", "telefono", "dni"],
-            ["Ana López", "9988-7766", "0801199012345"],
-            ["Ana López", "9988-7766", ""]]
+    rows = [
+        ["nombre", "telefono", "dni"],
+        ["Ana López", "9988-7766", "0801199012345"],
+        ["Ana López", "9988-7766", ""],
+    ]
     plan = pi.analyse(write_csv_file(tmp_path / "p.csv", rows))
     assert len(plan.updated) == 1
     assert "línea 2" in plan.rejected[0].reason
@@ -382,14 +452,18 @@ def test_the_id_number_wins_over_a_phone_and_name_match(tmp_path):
 def test_seed_001_rows_are_saved_incomplete_and_listed_by_the_filter(tmp_path):
     plan = pi.analyse(write_csv_file(tmp_path / "p.csv", ACCENTED))
     assert all(r.incomplete for r in plan.created)
-    assert plan.created[1].missing == ["identidad/RTN", "edad", "género", "departamento",
-                                       "municipio"]
+    assert plan.created[1].missing == [
+        "identidad/RTN",
+        "edad",
+        "género",
+        "departamento",
+        "municipio",
+    ]
     assert plan.incomplete_count == 3
     result = pi.commit(plan)
     assert result.incomplete == 3
     assert Customer.select().where(Customer.incomplete == True).count() == 3  # noqa: E712
-    page = customers.page(CustomerFilter(incomplete_only=True),
-                          customers_page_request())
+    page = customers.page(CustomerFilter(incomplete_only=True), customers_page_request())
     assert {r["name"] for r in page.rows} == {"José Pérez", "María Muñoz Ávila", "Ñoño Güell"}
 
 
@@ -402,9 +476,10 @@ def customers_page_request():
 def test_a_row_with_every_required_value_completes_an_incomplete_customer(tmp_path):
     existing = make_customer(name="Ana López", phone="9988-7766", id_number="", complete=False)
     assert customers.get(existing).incomplete
-    rows = [["nombre", "telefono", "dni", "genero", "edad", "departamento", "municipio"],
-            ["Ana López", "9988-7766", "0801199012345", "Mujer", "44", "Cortés",
-             "San Pedro Sula"]]
+    rows = [
+        ["nombre", "telefono", "dni", "genero", "edad", "departamento", "municipio"],
+        ["Ana López", "9988-7766", "0801199012345", "Mujer", "44", "Cortés", "San Pedro Sula"],
+    ]
     plan = pi.analyse(write_csv_file(tmp_path / "p.csv", rows))
     assert "completo" in plan.updated[0].changes and not plan.updated[0].incomplete
     pi.commit(plan)
@@ -422,8 +497,13 @@ def _mixed_file(tmp_path, count=250):
 
 
 def test_cancel_mid_way_leaves_the_database_unchanged(tmp_path):
-    existing = make_customer(name="Paciente Número 3", phone="90000003", id_number="",
-                             complete=False, email="old@example.com")
+    existing = make_customer(
+        name="Paciente Número 3",
+        phone="90000003",
+        id_number="",
+        complete=False,
+        email="old@example.com",
+    )
     plan = pi.analyse(_mixed_file(tmp_path))
     assert len(plan.created) == 249 and len(plan.updated) == 1
     snapshot = table_snapshot()
@@ -454,8 +534,9 @@ def test_cancel_at_the_very_end_still_rolls_back(tmp_path):
 
 
 def test_an_exception_mid_way_rolls_everything_back(tmp_path, monkeypatch):
-    existing = make_customer(name="Paciente Número 3", phone="90000003", id_number="",
-                             complete=False)
+    existing = make_customer(
+        name="Paciente Número 3", phone="90000003", id_number="", complete=False
+    )
     plan = pi.analyse(_mixed_file(tmp_path, count=20))
     monkeypatch.setattr(pi, "INSERT_CHUNK", 5)
     real_insert = customers.insert_prepared
@@ -488,12 +569,16 @@ def test_cycle_collection_is_paused_while_importing_and_restored_after(tmp_path,
 
     seen = []
     real_prepare, real_insert = customers.prepare, customers.insert_prepared
-    monkeypatch.setattr(customers, "prepare",
-                        lambda *a, **k: seen.append(("analyse", gc.isenabled()))
-                        or real_prepare(*a, **k))
-    monkeypatch.setattr(customers, "insert_prepared",
-                        lambda items: seen.append(("commit", gc.isenabled()))
-                        or real_insert(items))
+    monkeypatch.setattr(
+        customers,
+        "prepare",
+        lambda *a, **k: seen.append(("analyse", gc.isenabled())) or real_prepare(*a, **k),
+    )
+    monkeypatch.setattr(
+        customers,
+        "insert_prepared",
+        lambda items: seen.append(("commit", gc.isenabled())) or real_insert(items),
+    )
     assert gc.isenabled()
     plan = pi.analyse(_mixed_file(tmp_path, count=5))
     assert gc.isenabled()
@@ -502,8 +587,11 @@ def test_cycle_collection_is_paused_while_importing_and_restored_after(tmp_path,
     assert {phase for phase, _ in seen} == {"analyse", "commit"}
     assert not any(enabled for _, enabled in seen)
 
-    monkeypatch.setattr(customers, "insert_prepared",
-                        lambda items: (_ for _ in ()).throw(RuntimeError("disco lleno")))
+    monkeypatch.setattr(
+        customers,
+        "insert_prepared",
+        lambda items: (_ for _ in ()).throw(RuntimeError("disco lleno")),
+    )
     with pytest.raises(RuntimeError):
         pi.commit(pi.analyse(_mixed_file(tmp_path, count=8)))
     assert gc.isenabled()
@@ -522,9 +610,11 @@ def test_a_row_that_became_invalid_after_the_preview_fails_the_whole_commit(tmp_
 
 def test_a_customer_edited_after_the_preview_is_a_conflict(tmp_path):
     existing = make_customer(name="Ana López", phone="9988-7766", id_number="0801199012345")
-    rows = [["nombre", "telefono", "dni", "email"],
-            ["Ana López", "9988-7766", "0801199012345", "ana@example.com"],
-            ["Luis Gómez", "3312-4455", "", ""]]
+    rows = [
+        ["nombre", "telefono", "dni", "email"],
+        ["Ana López", "9988-7766", "0801199012345", "ana@example.com"],
+        ["Luis Gómez", "3312-4455", "", ""],
+    ]
     plan = pi.analyse(write_csv_file(tmp_path / "p.csv", rows))
     data = customers.get(existing)
     data.notes = "editado en recepción"
@@ -550,8 +640,13 @@ def test_analyse_never_writes(tmp_path):
 def test_import_needs_the_imports_permission(tmp_path):
     path = write_csv_file(tmp_path / "p.csv", ACCENTED)
     plan = pi.analyse(path)
-    clerk = session.Actor(id=None, username="ana", full_name="Ana", role="Recepción",
-                          permissions=frozenset({"patients.create", "patients.edit"}))
+    clerk = session.Actor(
+        id=None,
+        username="ana",
+        full_name="Ana",
+        role="Recepción",
+        permissions=frozenset({"patients.create", "patients.edit"}),
+    )
     with session.acting_as(clerk):
         with pytest.raises(PermissionDenied, match="importar pacientes"):
             pi.analyse(path)
@@ -576,8 +671,9 @@ def test_round_trip_export_then_import_keeps_accents(tmp_path, database):
     names = ["José Pérez", "María Muñoz Ávila", "Ñoño Güell", "Zoë Çelik", "Ana O'Neil"]
     phones = ["9988-7766", "3312-4455", "8877-6655", "9456-1234", "3190-2020"]
     for index, (name, phone) in enumerate(zip(names, phones)):
-        make_customer(name=name, phone=phone, id_number="", email=f"p{index}@example.com",
-                      complete=False)
+        make_customer(
+            name=name, phone=phone, id_number="", email=f"p{index}@example.com", complete=False
+        )
     expected = {(c.name, c.phone, c.email) for c in Customer.select()}
     out = tmp_path / "pacientes.csv"
     assert patient_export.export_patients(CustomerFilter(), out) == 5
@@ -613,8 +709,10 @@ def test_plan_rows_are_in_file_order_and_dataclass_copies_are_used(tmp_path):
 
 
 def test_get_many_matches_get():
-    ids = [make_customer(name="José Pérez"),
-           make_customer(name="Ana López", phone="3312-4455", id_number="", complete=False)]
+    ids = [
+        make_customer(name="José Pérez"),
+        make_customer(name="Ana López", phone="3312-4455", id_number="", complete=False),
+    ]
     found = customers.get_many(ids + [99999])
     assert set(found) == set(ids)
     for customer_id in ids:
@@ -622,15 +720,25 @@ def test_get_many_matches_get():
 
 
 def test_prepare_and_insert_prepared_store_what_create_would():
-    data = customers.CustomerData(name="  Ñoño   Güell ", phone="9988-7766",
-                                  email="NONO@Example.com")
+    data = customers.CustomerData(
+        name="  Ñoño   Güell ", phone="9988-7766", email="NONO@Example.com"
+    )
     prepared = customers.prepare(data)
     assert prepared.errors == {} and set(prepared.missing) == {
-        "id_number", "age", "gender_id", "department_id", "municipality_id"}
+        "id_number",
+        "age",
+        "gender_id",
+        "department_id",
+        "municipality_id",
+    }
     assert customers.insert_prepared([prepared]) == 1
     stored = Customer.get()
     assert (stored.name, stored.phone, stored.email, stored.incomplete) == (
-        "Ñoño Güell", "+50499887766", "nono@example.com", True)
+        "Ñoño Güell",
+        "+50499887766",
+        "nono@example.com",
+        True,
+    )
     assert stored.uid and stored.version == 1
     bad = customers.prepare(customers.CustomerData(name="X", phone="12"))
     assert "phone" in bad.errors
@@ -639,8 +747,10 @@ def test_prepare_and_insert_prepared_store_what_create_would():
 
 
 def test_insert_prepared_refuses_an_id_number_taken_meanwhile():
-    prepared = customers.prepare(customers.CustomerData(
-        name="Ana", phone="9988-7766", id_number="0801199012345"), check_unique=False)
+    prepared = customers.prepare(
+        customers.CustomerData(name="Ana", phone="9988-7766", id_number="0801199012345"),
+        check_unique=False,
+    )
     make_customer(name="Otra", phone="3312-4455", id_number="0801199012345")
     with pytest.raises(ValidationError) as info:
         customers.insert_prepared([prepared])

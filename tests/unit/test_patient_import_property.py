@@ -1,5 +1,6 @@
 """Property-based: whatever bytes or CSV rows it is fed, the importer never crashes with
 anything but its own error type, and a commit is all or nothing (row counts)."""
+
 from __future__ import annotations
 
 import csv
@@ -13,9 +14,11 @@ from tests.patient_csv_helpers import PHONES, admin, customer_count, table_snaps
 
 pytestmark = pytest.mark.usefixtures("database", "admin")
 
-SETTINGS = settings(max_examples=60, deadline=None,
-                    suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                           HealthCheck.too_slow])
+SETTINGS = settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 
 HEADER_NAMES = {
     "name": ["nombre", "Name", "FULL_NAME", "Nombre completo", "NÓMBRE"],
@@ -30,11 +33,28 @@ HEADER_NAMES = {
 }
 # cp1252-encodable text with the characters that break naive CSV code
 CELL_ALPHABET = st.sampled_from(list("aeiouÁÉÍÓÚñÑüÜ Zz09-+@=,;\"'\n\r\t.")) | st.characters(
-    codec="cp1252", exclude_categories=("Cs",))
+    codec="cp1252", exclude_categories=("Cs",)
+)
 cells = st.one_of(
     st.text(CELL_ALPHABET, max_size=25),
-    st.sampled_from(PHONES + ["+504 9988-7766", "12", "", "0801-1990-12345", "abc@", "a@b.hn",
-                              "Mujer", "H", "35", "-1", "Cortés", "San Pedro Sula", "=1+1"]),
+    st.sampled_from(
+        PHONES
+        + [
+            "+504 9988-7766",
+            "12",
+            "",
+            "0801-1990-12345",
+            "abc@",
+            "a@b.hn",
+            "Mujer",
+            "H",
+            "35",
+            "-1",
+            "Cortés",
+            "San Pedro Sula",
+            "=1+1",
+        ]
+    ),
 )
 
 
@@ -75,9 +95,18 @@ def _outcome(path, cancel_after: int | None) -> None:
 
 
 @SETTINGS
-@given(prefix=st.sampled_from([b"", b"nombre,telefono\n", b"\xef\xbb\xbfName;Phone\r\n",
-                                b"Nombre,Tel\xe9fono\r\nJos\xe9,9988-7766\r\n"]),
-       data=st.binary(max_size=600), cancel_after=st.none() | st.integers(0, 3))
+@given(
+    prefix=st.sampled_from(
+        [
+            b"",
+            b"nombre,telefono\n",
+            b"\xef\xbb\xbfName;Phone\r\n",
+            b"Nombre,Tel\xe9fono\r\nJos\xe9,9988-7766\r\n",
+        ]
+    ),
+    data=st.binary(max_size=600),
+    cancel_after=st.none() | st.integers(0, 3),
+)
 def test_arbitrary_bytes_never_crash_and_never_half_import(tmp_path, prefix, data, cancel_after):
     path = tmp_path / "random.csv"
     path.write_bytes(prefix + data)
@@ -85,8 +114,7 @@ def test_arbitrary_bytes_never_crash_and_never_half_import(tmp_path, prefix, dat
 
 
 PLAUSIBLE = {
-    "name": st.text(st.characters(codec="cp1252", categories=("L", "Zs")), min_size=1,
-                    max_size=15),
+    "name": st.text(st.characters(codec="cp1252", categories=("L", "Zs")), min_size=1, max_size=15),
     "phone": st.sampled_from(PHONES),
     "email": st.sampled_from(["", "ana@example.com", "JOSE@Example.com", "malo@", "x@y"]),
     "id_number": st.sampled_from(["", "0801199012345", "0801-1990-12346", "123", "08011990123456"]),
@@ -108,7 +136,8 @@ PLAUSIBLE = {
     cancel_after=st.none() | st.integers(0, 3),
 )
 def test_arbitrary_csv_rows_never_crash_and_never_half_import(
-        tmp_path, extra, picks, delimiter, encoding, line_end, cancel_after):
+    tmp_path, extra, picks, delimiter, encoding, line_end, cancel_after
+):
     columns = picks.draw(st.permutations(["name", "phone"] + extra))
     header = [picks.draw(st.sampled_from(HEADER_NAMES[c])) for c in columns]
     plausible = st.tuples(*[PLAUSIBLE[c] for c in columns]).map(list)
@@ -123,10 +152,15 @@ def test_arbitrary_csv_rows_never_crash_and_never_half_import(
 
 
 @SETTINGS
-@given(names=st.lists(st.text(st.characters(codec="cp1252", categories=("L",)), min_size=1,
-                              max_size=12), min_size=1, max_size=6),
-       encoding=st.sampled_from(["utf-8", "utf-8-sig", "cp1252"]),
-       delimiter=st.sampled_from([",", ";"]))
+@given(
+    names=st.lists(
+        st.text(st.characters(codec="cp1252", categories=("L",)), min_size=1, max_size=12),
+        min_size=1,
+        max_size=6,
+    ),
+    encoding=st.sampled_from(["utf-8", "utf-8-sig", "cp1252"]),
+    delimiter=st.sampled_from([",", ";"]),
+)
 def test_valid_rows_are_all_read_with_their_line_numbers(tmp_path, names, encoding, delimiter):
     header = ["Nombre", "Teléfono"]
     rows = [[f"{name}\n{index}", PHONES[index % len(PHONES)]] for index, name in enumerate(names)]

@@ -6,6 +6,7 @@ The expected outcome of each call is derived from ``permissions.SEEDED_ROLES`` (
 role sets), and a few headline cases are also spelled out literally so a change to the seed
 that breaks the issue's promises fails here too.
 """
+
 from __future__ import annotations
 
 import csv
@@ -35,8 +36,11 @@ from patolab_desktop.services.paging import PageRequest
 from tests.security_helpers import fast_hashing, login_as  # noqa: F401
 from tests.unit.requests_fixtures import lab  # noqa: F401
 
-RECEPTION, SUPERVISOR, ADMIN = (permissions.ROLE_RECEPTION, permissions.ROLE_SUPERVISOR,
-                                permissions.ROLE_ADMIN)
+RECEPTION, SUPERVISOR, ADMIN = (
+    permissions.ROLE_RECEPTION,
+    permissions.ROLE_SUPERVISOR,
+    permissions.ROLE_ADMIN,
+)
 ROLES = [RECEPTION, SUPERVISOR, ADMIN]
 ID_DIGITS = "0801199012345"
 
@@ -45,70 +49,118 @@ ID_DIGITS = "0801199012345"
 def world(lab, tmp_path):  # noqa: F811
     """The lab of the request tests plus a customer with an id number and one request,
     all made as the system actor (the autouse fixture of tests/conftest.py)."""
-    person = customers.create(customers.CustomerData(
-        type="cliente", first_name="María José", last_name="Pérez Muñoz",
-        id_number=ID_DIGITS, date_of_birth=dt.date(1958, 3, 1), phone="9988-7766",
-        gender_id=1, department_id=1, municipality_id=1))
-    request_id, _number = requests.create(requests.RequestDraft(
-        patient_id=person, doctor_id=lab.doctor, investigation_ids=[lab.hem, lab.glu]))
+    person = customers.create(
+        customers.CustomerData(
+            type="cliente",
+            first_name="María José",
+            last_name="Pérez Muñoz",
+            id_number=ID_DIGITS,
+            date_of_birth=dt.date(1958, 3, 1),
+            phone="9988-7766",
+            gender_id=1,
+            department_id=1,
+            municipality_id=1,
+        )
+    )
+    request_id, _number = requests.create(
+        requests.RequestDraft(
+            patient_id=person, doctor_id=lab.doctor, investigation_ids=[lab.hem, lab.glu]
+        )
+    )
     lab.extra.update(person=person, request=request_id, tmp=tmp_path)
     return lab
 
 
 def _customer_data(n: int = 1) -> customers.CustomerData:
-    return customers.CustomerData(type="cliente", first_name=f"Pedro {n}", last_name="López",
-                                  id_number=f"08011980{n:05d}",
-                                  date_of_birth=dt.date(1980, 1, n), phone="9911-2233",
-                                  gender_id=1, department_id=1, municipality_id=1)
+    return customers.CustomerData(
+        type="cliente",
+        first_name=f"Pedro {n}",
+        last_name="López",
+        id_number=f"08011980{n:05d}",
+        date_of_birth=dt.date(1980, 1, n),
+        phone="9911-2233",
+        gender_id=1,
+        department_id=1,
+        municipality_id=1,
+    )
 
 
 # name -> (permissions needed, call). Each call gets the world and does one service call.
 CASES = {
-    "customers.create": ({"patients.create"},
-                         lambda w: customers.create(_customer_data())),
-    "customers.page": ({"patients.view"},
-                       lambda w: customers.page(customers.CustomerFilter(), PageRequest())),
+    "customers.create": ({"patients.create"}, lambda w: customers.create(_customer_data())),
+    "customers.page": (
+        {"patients.view"},
+        lambda w: customers.page(customers.CustomerFilter(), PageRequest()),
+    ),
     "customers.get": ({"patients.view"}, lambda w: customers.get(w.extra["person"])),
     "customers.update": ({"patients.edit"}, lambda w: _rename_customer(w.extra["person"])),
-    "customers.deactivate": ({"patients.delete"},
-                             lambda w: customers.deactivate(w.extra["person"])),
-    "customers.export": ({"exports.run"}, lambda w: exports.export_customers(
-        customers.CustomerFilter(), w.extra["tmp"] / "c.csv")),
-    "referrers.create": ({"referrers.create"}, lambda w: referrers.create(
-        referrers.ReferrerData(name="Dra. Nueva", type_id=referrer_types.list_active()[0]["id"]))),
+    "customers.deactivate": (
+        {"patients.delete"},
+        lambda w: customers.deactivate(w.extra["person"]),
+    ),
+    "customers.export": (
+        {"exports.run"},
+        lambda w: exports.export_customers(customers.CustomerFilter(), w.extra["tmp"] / "c.csv"),
+    ),
+    "referrers.create": (
+        {"referrers.create"},
+        lambda w: referrers.create(
+            referrers.ReferrerData(name="Dra. Nueva", type_id=referrer_types.list_active()[0]["id"])
+        ),
+    ),
     "referrers.deactivate": ({"referrers.delete"}, lambda w: referrers.deactivate(w.doctor)),
-    "referrers.export": ({"exports.run"}, lambda w: referrers.export_referrers(
-        None, w.extra["tmp"] / "r.csv")),
+    "referrers.export": (
+        {"exports.run"},
+        lambda w: referrers.export_referrers(None, w.extra["tmp"] / "r.csv"),
+    ),
     "referrer_types.create": ({"referrers.edit"}, lambda w: referrer_types.create("Partera")),
     "catalog.search": ({"catalog.view"}, lambda w: catalog.search("HEM")),
     "catalog.set_price": ({"catalog.edit"}, lambda w: catalog.set_price(w.glu, "99")),
     "catalog.deactivate": ({"catalog.delete"}, lambda w: catalog.deactivate(w.ure)),
-    "catalog.export": ({"exports.run"}, lambda w: catalog.export_catalog(
-        None, w.extra["tmp"] / "i.csv")),
-    "branches.create": ({"branches.manage"}, lambda w: branches.create(
-        branches.BranchData(name="Tegucigalpa", code="TGU"))),
+    "catalog.export": (
+        {"exports.run"},
+        lambda w: catalog.export_catalog(None, w.extra["tmp"] / "i.csv"),
+    ),
+    "branches.create": (
+        {"branches.manage"},
+        lambda w: branches.create(branches.BranchData(name="Tegucigalpa", code="TGU")),
+    ),
     "requests.create": ({"lis.requests.create"}, lambda w: requests.create(w.draft())),
     "requests.create_manual_discount": (
         {"lis.requests.create", "discounts.manual"},
-        lambda w: requests.create(w.draft(manual_discount_percent=Decimal("10"),
-                                          discount_reason="Convenio"))),
+        lambda w: requests.create(
+            w.draft(manual_discount_percent=Decimal("10"), discount_reason="Convenio")
+        ),
+    ),
     "requests.page": ({"lis.requests.view"}, lambda w: requests.count(requests.RequestFilter())),
-    "requests.add_investigation": ({"lis.requests.update"}, lambda w: requests.add_investigation(
-        w.extra["request"], w.ure)),
-    "requests.advance": ({"requests.workflow"},
-                         lambda w: requests.advance(w.extra["request"])),
-    "requests.cancel": ({"requests.cancel", "lis.requests.update"},
-                        lambda w: requests.cancel(w.extra["request"], "El paciente se retiró")),
-    "requests.manual_discount": ({"discounts.manual"}, lambda w: requests.set_manual_discount(
-        w.extra["request"], Decimal("15"), "Convenio empresa")),
-    "requests.export": ({"exports.run"}, lambda w: requests.export_requests(
-        requests.RequestFilter(), w.extra["tmp"] / "s.csv")),
-    "reports.summary": ({"prints.run"},
-                        lambda w: reports.request_summary_data(w.extra["request"])),
-    "reports.period": ({"prints.reports"}, lambda w: reports.period_report_data(
-        dt.date.today(), dt.date.today())),
-    "reports.lab_header": ({"settings.edit"}, lambda w: reports.save_lab_header(
-        {"lab_name": "Laboratorio Clínico PatoLab"})),
+    "requests.add_investigation": (
+        {"lis.requests.update"},
+        lambda w: requests.add_investigation(w.extra["request"], w.ure),
+    ),
+    "requests.advance": ({"requests.workflow"}, lambda w: requests.advance(w.extra["request"])),
+    "requests.cancel": (
+        {"requests.cancel", "lis.requests.update"},
+        lambda w: requests.cancel(w.extra["request"], "El paciente se retiró"),
+    ),
+    "requests.manual_discount": (
+        {"discounts.manual"},
+        lambda w: requests.set_manual_discount(
+            w.extra["request"], Decimal("15"), "Convenio empresa"
+        ),
+    ),
+    "requests.export": (
+        {"exports.run"},
+        lambda w: requests.export_requests(requests.RequestFilter(), w.extra["tmp"] / "s.csv"),
+    ),
+    "reports.summary": ({"prints.run"}, lambda w: reports.request_summary_data(w.extra["request"])),
+    "reports.period": (
+        {"prints.reports"},
+        lambda w: reports.period_report_data(dt.date.today(), dt.date.today()),
+    ),
+    "reports.lab_header": (
+        {"settings.edit"},
+        lambda w: reports.save_lab_header({"lab_name": "Laboratorio Clínico PatoLab"}),
+    ),
     "backups.manual": ({"backups.run"}, lambda w: backups.backup_now(w.extra["tmp"] / "bk")),
 }
 
@@ -139,12 +191,18 @@ def test_each_service_as_each_role(world, fast_hashing, role, case):  # noqa: F8
 
 def test_the_issue_promises_hold_in_the_seeded_roles():
     """Spelled out so a seed change that breaks the issue fails loudly."""
+
     def allowed(role, case):
         return _allowed(role, CASES[case][0])
 
     assert allowed(RECEPTION, "customers.create") and allowed(RECEPTION, "requests.cancel")
-    for case in ("customers.export", "requests.create_manual_discount",
-                 "requests.manual_discount", "requests.advance", "customers.deactivate"):
+    for case in (
+        "customers.export",
+        "requests.create_manual_discount",
+        "requests.manual_discount",
+        "requests.advance",
+        "customers.deactivate",
+    ):
         assert not allowed(RECEPTION, case), case
     for case in ("requests.advance", "requests.manual_discount", "customers.deactivate"):
         assert allowed(SUPERVISOR, case), case
@@ -164,8 +222,12 @@ def test_nobody_logged_in_is_denied_everything(world, tmp_path):
 
 
 def _last(entity: str, action: str) -> AuditLog:
-    return (AuditLog.select().where((AuditLog.entity == entity) & (AuditLog.action == action))
-            .order_by(AuditLog.id.desc()).first())
+    return (
+        AuditLog.select()
+        .where((AuditLog.entity == entity) & (AuditLog.action == action))
+        .order_by(AuditLog.id.desc())
+        .first()
+    )
 
 
 def test_customer_edit_is_audited_with_old_and_new_values(world, fast_hashing):  # noqa: F811
@@ -207,15 +269,18 @@ def test_request_workflow_discount_and_lines_are_audited(world, fast_hashing):  
     request_id = world.extra["request"]
     requests.advance(request_id)
     assert json.loads(_last("lab_request", "status_change").changes) == {
-        "status": ["pending", "sample_collected"]}
+        "status": ["pending", "sample_collected"]
+    }
     requests.add_investigation(request_id, world.ure)
     added = json.loads(_last("lab_request", "add_investigation").changes)
     assert added["investigation"] == [None, "URE"]
     # URE costs L 95.500; the patient (born 1958) has the 30 % age discount
     assert Decimal(added["net_amount"][1]) - Decimal(added["net_amount"][0]) == Decimal("66.850")
     requests.remove_investigation(request_id, world.ure)
-    assert json.loads(_last("lab_request", "remove_investigation").changes)[
-        "investigation"] == ["URE", None]
+    assert json.loads(_last("lab_request", "remove_investigation").changes)["investigation"] == [
+        "URE",
+        None,
+    ]
     requests.set_manual_discount(request_id, Decimal("40"), "Convenio empresa")  # > 30 % by age
     row = _last("lab_request", "discount")
     assert [Decimal(v) for v in json.loads(row.changes)["discount_percent"]] == [30, 40]
@@ -230,7 +295,8 @@ def test_catalog_price_change_and_panel_members_are_audited(world, fast_hashing)
     assert catalog.price_history(world.glu)[0]["changed_by"] == "admin"  # by= defaults
     catalog.set_members(world.lipid, [world.col, world.tri])
     assert json.loads(_last("investigation", "update").changes) == {
-        "member_ids": [[world.col, world.tri, world.hdl], [world.col, world.tri]]}
+        "member_ids": [[world.col, world.tri, world.hdl], [world.col, world.tri]]
+    }
 
 
 def test_exports_are_audited_with_file_and_count_only(world, fast_hashing):  # noqa: F811
@@ -257,8 +323,10 @@ def test_receptionist_sees_masked_id_numbers(world, fast_hashing):  # noqa: F811
     assert customers.get(person).id_number == "****-****-12345"  # the edit dialog's data
     assert customers.summary(person)["id_number"] == "****-****-12345"
     assert requests.get(world.extra["request"]).patient_id_number == "****-****-12345"
-    assert reports.request_summary_data(world.extra["request"])["patient"][
-        "id_number"] == "****-****-12345"
+    assert (
+        reports.request_summary_data(world.extra["request"])["patient"]["id_number"]
+        == "****-****-12345"
+    )
     duplicate = _customer_data(3)
     duplicate.id_number = "0801-1990-12345"
     assert [d["id_number"] for d in customers.find_duplicates(duplicate)] == ["****-****-12345"]
@@ -286,9 +354,13 @@ def test_customers_csv_export_full_for_admin_masked_without_sensitive(world, fas
     exports.export_customers(customers.CustomerFilter(), path)
     assert _csv_ids(path)["María José Pérez Muñoz"] == "0801-1990-12345"
     # a role granted exports but not patients.view_sensitive gets the masked number
-    exporter = session.Actor(id=None, username="exportador", full_name="Exportador",
-                             role="Exportador",
-                             permissions=frozenset({"exports.run", "patients.view"}))
+    exporter = session.Actor(
+        id=None,
+        username="exportador",
+        full_name="Exportador",
+        role="Exportador",
+        permissions=frozenset({"exports.run", "patients.view"}),
+    )
     masked = world.extra["tmp"] / "masked.csv"
     with session.acting_as(exporter):
         exports.export_customers(customers.CustomerFilter(), masked)

@@ -1,4 +1,5 @@
 """Referrers service: validation, phone/email, duplicates, soft delete, search, paging."""
+
 from __future__ import annotations
 
 import csv
@@ -52,13 +53,23 @@ def test_email_is_validated_without_deliverability(database):
 
 
 def test_get_returns_everything_saved(database):
-    referrer_id = make_referrer("Hospital Escuela", type_name="Hospital",
-                                institution="Hospital Escuela", phone="2232-2322",
-                                address="Bulevar Suyapa, Tegucigalpa", notes="Laboratorio central")
+    referrer_id = make_referrer(
+        "Hospital Escuela",
+        type_name="Hospital",
+        institution="Hospital Escuela",
+        phone="2232-2322",
+        address="Bulevar Suyapa, Tegucigalpa",
+        notes="Laboratorio central",
+    )
     got = referrers.get(referrer_id)
     assert (got.name, got.type_name, got.institution, got.address, got.notes, got.active) == (
-        "Hospital Escuela", "Hospital", "Hospital Escuela", "Bulevar Suyapa, Tegucigalpa",
-        "Laboratorio central", True)
+        "Hospital Escuela",
+        "Hospital",
+        "Hospital Escuela",
+        "Bulevar Suyapa, Tegucigalpa",
+        "Laboratorio central",
+        True,
+    )
 
 
 def test_update_refuses_a_stale_version(database):
@@ -87,26 +98,36 @@ def test_deactivated_referrer_hidden_from_pickers_but_kept(database):
 
 def test_duplicate_same_folded_name_and_institution(database):
     existing = make_referrer("Dr. José Pérez", institution="Clínica Médica San Jorge")
-    found = referrers.find_duplicates(data(name="dr. jose  perez",
-                                           institution="CLINICA medica san jorge"))
+    found = referrers.find_duplicates(
+        data(name="dr. jose  perez", institution="CLINICA medica san jorge")
+    )
     assert [r["id"] for r in found] == [existing]
     assert "institución" in found[0]["reason"]
 
 
 def test_duplicate_same_folded_name_and_phone(database):
     existing = make_referrer("Dra. Iris Núñez", institution="Hospital del Valle", phone="9876-5432")
-    found = referrers.find_duplicates(data(name="DRA. IRIS NUNEZ", institution="Otra clínica",
-                                           phone="+504 98765432"))
+    found = referrers.find_duplicates(
+        data(name="DRA. IRIS NUNEZ", institution="Otra clínica", phone="+504 98765432")
+    )
     assert [r["id"] for r in found] == [existing]
     assert "teléfono" in found[0]["reason"]
 
 
 def test_not_a_duplicate_when_only_name_matches_or_only_phone(database):
     make_referrer("Dr. Óscar Rivera", institution="Urología", phone="9876-5432")
-    assert referrers.find_duplicates(data(name="Dr. Oscar Rivera", institution="Pediatría",
-                                          phone="3322-1100")) == []
-    assert referrers.find_duplicates(data(name="Dr. Otro Nombre", institution="Urología",
-                                          phone="9876-5432")) == []
+    assert (
+        referrers.find_duplicates(
+            data(name="Dr. Oscar Rivera", institution="Pediatría", phone="3322-1100")
+        )
+        == []
+    )
+    assert (
+        referrers.find_duplicates(
+            data(name="Dr. Otro Nombre", institution="Urología", phone="9876-5432")
+        )
+        == []
+    )
 
 
 def test_duplicates_ignore_the_referrer_being_edited(database):
@@ -141,8 +162,7 @@ def test_search_is_folded_and_accent_insensitive(database):
 def test_filter_by_type(database):
     make_referrer("Dr. A")
     hospital = make_referrer("Hospital B", type_name="Hospital")
-    rows = referrers.page(referrers.ReferrerFilter(type_id=type_id("Hospital")),
-                          PageRequest()).rows
+    rows = referrers.page(referrers.ReferrerFilter(type_id=type_id("Hospital")), PageRequest()).rows
     assert [r["id"] for r in rows] == [hospital]
     assert rows[0]["type"] == "Hospital"
     assert referrers.count(referrers.ReferrerFilter(type_id=type_id("Hospital"))) == 1
@@ -151,12 +171,20 @@ def test_filter_by_type(database):
 @pytest.mark.parametrize("sort", sorted(referrers.SORTS))
 @pytest.mark.parametrize("descending", [False, True])
 def test_keyset_pages_cover_every_row_once_in_order(database, sort, descending):
-    names = [f"Dr. {first} {last}" for first in ("Ana", "Luis", "Óscar", "Zoila")
-             for last in ("Paz", "Cruz", "Ávila", "Reyes", "Bonilla")]
+    names = [
+        f"Dr. {first} {last}"
+        for first in ("Ana", "Luis", "Óscar", "Zoila")
+        for last in ("Paz", "Cruz", "Ávila", "Reyes", "Bonilla")
+    ]
     types = ["Doctor", "Hospital", "Otro"]
     for number, name in enumerate(names):
-        make_referrer(name, type_name=types[number % 3], institution=f"Inst {number % 4}",
-                      phone=f"9988-{7700 + number}", email=f"m{number:02d}@correo.hn")
+        make_referrer(
+            name,
+            type_name=types[number % 3],
+            institution=f"Inst {number % 4}",
+            phone=f"9988-{7700 + number}",
+            email=f"m{number:02d}@correo.hn",
+        )
     Referrer.update(active=False).where(Referrer.name == names[3]).execute()
     filters = referrers.ReferrerFilter(include_inactive=True)
     seen, request = [], PageRequest(sort=sort, descending=descending, limit=6)
@@ -169,15 +197,21 @@ def test_keyset_pages_cover_every_row_once_in_order(database, sort, descending):
     assert sorted(r["id"] for r in seen) == sorted(r.id for r in Referrer.select())
     full = referrers.page(filters, PageRequest(sort=sort, descending=descending, limit=1000)).rows
     assert [r["id"] for r in seen] == [r["id"] for r in full]
-    key = {"name": "name_folded", "type": "type_sort", "institution": "institution_sort",
-           "phone": "phone_raw", "email": "email", "created_at": "created_at",
-           "active": "active"}[sort]
+    key = {
+        "name": "name_folded",
+        "type": "type_sort",
+        "institution": "institution_sort",
+        "phone": "phone_raw",
+        "email": "email",
+        "created_at": "created_at",
+        "active": "active",
+    }[sort]
     values = [r[key] for r in seen]
     assert values == sorted(values, reverse=descending)
 
 
 def test_export_writes_bom_header_and_neutralises_formulas(database, tmp_path):
-    make_referrer("=HYPERLINK(\"x\")", institution="Pediatría", phone="9988-7766")
+    make_referrer('=HYPERLINK("x")', institution="Pediatría", phone="9988-7766")
     make_referrer("Dra. Lourdes Fúnez", institution="Ginecología")
     path = tmp_path / "remitentes.csv"
     written = referrers.export_referrers(referrers.ReferrerFilter(), path)
@@ -188,4 +222,4 @@ def test_export_writes_bom_header_and_neutralises_formulas(database, tmp_path):
     assert rows[0] == referrers.EXPORT_COLUMNS
     names = [r[0] for r in rows[1:]]
     assert "Dra. Lourdes Fúnez" in names
-    assert "'=HYPERLINK(\"x\")" in names
+    assert '\'=HYPERLINK("x")' in names

@@ -1,4 +1,5 @@
 """Referrer types: seeded, CRUD, folded-unique names, a type in use is never deleted."""
+
 from __future__ import annotations
 
 import pytest

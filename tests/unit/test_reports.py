@@ -1,5 +1,6 @@
 """services.reports: period aggregation (exact Decimal, SQL GROUP BY), summary and label
 data from the real request and customer services, lab header and print settings."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -14,9 +15,13 @@ from patolab_desktop.services.errors import NotFoundError, ValidationError
 from tests.unit.printing_fixtures import printed_lab  # noqa: F401
 
 # a front-desk user without patients.view_sensitive (issue 5: services check permissions)
-RECEPTION = session.Actor(id=None, username="recepcion1", full_name="Recepción",
-                          role="Recepción", permissions=frozenset({
-                              "prints.run", "lis.requests.view", "patients.view"}))
+RECEPTION = session.Actor(
+    id=None,
+    username="recepcion1",
+    full_name="Recepción",
+    role="Recepción",
+    permissions=frozenset({"prints.run", "lis.requests.view", "patients.view"}),
+)
 
 
 def amounts(row):
@@ -32,11 +37,21 @@ def test_period_report_by_status_matches_hand_computed_sums(printed_lab):
     lab = printed_lab
     data = reports.period_report_data(lab.base_day, lab.base_day + dt.timedelta(days=3))
     status = by_key(data["by_status"])
-    assert list(status) == ["pending", "sample_collected", "in_progress", "partial_result",
-                            "completed", "cancelled"]
+    assert list(status) == [
+        "pending",
+        "sample_collected",
+        "in_progress",
+        "partial_result",
+        "completed",
+        "cancelled",
+    ]
     # full (626.000 − 30 % = 187.800) + young (230.500)
-    assert status["pending"] == (2, D("626.000") + D("230.500"), D("187.800"),
-                                 D("438.200") + D("230.500"))
+    assert status["pending"] == (
+        2,
+        D("626.000") + D("230.500"),
+        D("187.800"),
+        D("438.200") + D("230.500"),
+    )
     assert status["sample_collected"] == (1, D("176.000"), D("0.000"), D("176.000"))
     assert status["in_progress"] == (0, D("0.000"), D("0.000"), D("0.000"))
     assert status["completed"] == (1, D("230.500"), D("69.150"), D("161.350"))
@@ -64,8 +79,10 @@ def test_period_report_by_priority_source_and_day(printed_lab):
         "emergency": (1, D("230.500"), D("0.000"), D("230.500")),
         "external": (1, D("95.500"), D("0.000"), D("95.500")),
     }
-    days = [(row["day"], row["count"], row["cancelled"], row["total"], row["discount"], row["net"])
-            for row in data["per_day"]]
+    days = [
+        (row["day"], row["count"], row["cancelled"], row["total"], row["discount"], row["net"])
+        for row in data["per_day"]
+    ]
     d0, d1, d3 = (lab.base_day + dt.timedelta(days=n) for n in (0, 1, 3))
     assert days == [  # the request at 23:00 belongs to day 0; day 2 had none
         (d0, 3, 1, D("952.000"), D("187.800"), D("764.200")),
@@ -82,22 +99,32 @@ def test_period_report_by_priority_source_and_day(printed_lab):
 def test_period_report_lists_cancelled_requests_with_reasons(printed_lab):
     lab = printed_lab
     data = reports.period_report_data(lab.base_day, lab.base_day + dt.timedelta(days=3))
-    rows = [(c["request_number"], c["patient_name"], c["reason"], c["net"])
-            for c in data["cancelled"]]
+    rows = [
+        (c["request_number"], c["patient_name"], c["reason"], c["net"]) for c in data["cancelled"]
+    ]
     assert rows == [
-        (lab.req["cancel_a"][1], "Juan Carlos Hernández",
-         "Solicitud duplicada por error de registro", D("95.500")),
-        (lab.req["cancel_b"][1], "María José Pérez Muñoz",
-         "El paciente no se presentó a la toma de muestra y pidió reprogramar para la próxima "
-         "semana", D("105.000")),
+        (
+            lab.req["cancel_a"][1],
+            "Juan Carlos Hernández",
+            "Solicitud duplicada por error de registro",
+            D("95.500"),
+        ),
+        (
+            lab.req["cancel_b"][1],
+            "María José Pérez Muñoz",
+            "El paciente no se presentó a la toma de muestra y pidió reprogramar para la próxima "
+            "semana",
+            D("105.000"),
+        ),
     ]
     assert data["cancelled"][0]["cancelled_at"] is not None
 
 
 def test_period_report_filters_by_branch_and_whole_days(printed_lab):
     lab = printed_lab
-    data = reports.period_report_data(lab.base_day, lab.base_day + dt.timedelta(days=3),
-                                      branch_id=lab.sps)
+    data = reports.period_report_data(
+        lab.base_day, lab.base_day + dt.timedelta(days=3), branch_id=lab.sps
+    )
     assert data["branch"]["code"] == "SPS"
     assert data["branch_text"] == "San Pedro Sula (SPS)"
     assert amounts(data["totals"]) == (4, D("1237.000"), D("301.950"), D("935.050"))
@@ -107,8 +134,9 @@ def test_period_report_filters_by_branch_and_whole_days(printed_lab):
     assert day0["totals"]["count"] == 3
     later = lab.base_day + dt.timedelta(days=5)
     assert reports.period_report_data(later, later)["totals"]["count"] == 1
-    empty = reports.period_report_data(lab.base_day + dt.timedelta(days=2),
-                                       lab.base_day + dt.timedelta(days=2))
+    empty = reports.period_report_data(
+        lab.base_day + dt.timedelta(days=2), lab.base_day + dt.timedelta(days=2)
+    )
     assert amounts(empty["totals"]) == (0, D("0.000"), D("0.000"), D("0.000"))
     assert empty["per_day"] == [] and empty["cancelled"] == []
 
@@ -132,9 +160,15 @@ def test_period_report_query_count_does_not_grow_with_requests(printed_lab):
     with count_queries() as before:
         reports.period_report_data(*span)
     for hour in range(8, 18):
-        requests.create(requests.RequestDraft(
-            patient_id=lab.young, doctor_id=lab.doctor, investigation_ids=[lab.inv["HEM"]],
-            requested_at=lab.at(2, hour)), by="t")
+        requests.create(
+            requests.RequestDraft(
+                patient_id=lab.young,
+                doctor_id=lab.doctor,
+                investigation_ids=[lab.inv["HEM"]],
+                requested_at=lab.at(2, hour),
+            ),
+            by="t",
+        )
     with count_queries() as after:
         data = reports.period_report_data(*span)
     assert data["totals"]["count"] == 17
@@ -146,28 +180,43 @@ def test_summary_data_comes_from_the_request_with_masked_id(printed_lab):
     lab = printed_lab
     request_id, number = lab.req["full"]
     with session.acting_as(RECEPTION):
-        data = reports.request_summary_data(request_id, printed_by="recepcion1",
-                                            printed_at=dt.datetime(2026, 3, 14, 9, 45))
+        data = reports.request_summary_data(
+            request_id, printed_by="recepcion1", printed_at=dt.datetime(2026, 3, 14, 9, 45)
+        )
     assert data["request_number"] == number
     assert data["patient"]["name"] == "María José Pérez Muñoz"
     assert data["patient"]["id_number"] == "****-****-12345"
     assert data["patient"]["age"] == 68 and data["patient"]["age_text"] == "68 años"
     assert data["patient"]["gender"] == "Mujer"
-    assert data["doctor"] == {"id": lab.doctor, "name": "Dra. Ana Lucía Castillo",
-                              "institution": "Hospital del Valle"}
+    assert data["doctor"] == {
+        "id": lab.doctor,
+        "name": "Dra. Ana Lucía Castillo",
+        "institution": "Hospital del Valle",
+    }
     assert data["branch_text"] == "San Pedro Sula (SPS)"
     assert (data["priority_label"], data["source_label"], data["status_label"]) == (
-        "Urgente", "Ambulatorio", "Pendiente")
+        "Urgente",
+        "Ambulatorio",
+        "Pendiente",
+    )
     assert data["requested_at_text"] == lab.at(0, 8).strftime("%d/%m/%Y 08:00")
     assert data["clinical_info"].startswith("Control anual")
     assert [(line["code"], line["member"]) for line in data["lines"]] == [
-        ("PLIP", False), ("COL", True), ("TRI", True), ("HDL", True),
-        ("HEM", False), ("GLU", False), ("EGO", False)]
+        ("PLIP", False),
+        ("COL", True),
+        ("TRI", True),
+        ("HDL", True),
+        ("HEM", False),
+        ("GLU", False),
+        ("EGO", False),
+    ]
     panel = data["lines"][0]
     assert (panel["price"], panel["discount"], panel["net_price"]) == (
-        D("300.000"), D("90.000"), D("210.000"))
-    assert data["totals"] == {"total": D("626.000"), "discount": D("187.800"),
-                              "net": D("438.200")}
+        D("300.000"),
+        D("90.000"),
+        D("210.000"),
+    )
+    assert data["totals"] == {"total": D("626.000"), "discount": D("187.800"), "net": D("438.200")}
     assert data["discount_text"] == "por edad 30 %"
     assert data["cancelled"] is False and data["cancellation_reason"] == ""
     assert data["printed_at_text"] == "14/03/2026 09:45"
@@ -176,8 +225,10 @@ def test_summary_data_comes_from_the_request_with_masked_id(printed_lab):
 
 def test_summary_shows_full_id_only_when_allowed(printed_lab):
     request_id, _number = printed_lab.req["full"]
-    assert reports.request_summary_data(request_id, show_full_id=True)["patient"][
-        "id_number"] == "0801-1958-12345"
+    assert (
+        reports.request_summary_data(request_id, show_full_id=True)["patient"]["id_number"]
+        == "0801-1958-12345"
+    )
     with session.acting_as(RECEPTION):
         assert reports.request_summary_data(request_id)["patient"]["id_number"] == "****-****-12345"
     with session.acting_as(session.system_actor("cli")):  # holds patients.view_sensitive
@@ -220,7 +271,9 @@ def test_one_label_per_sample_type_by_default(printed_lab):
 def test_labels_of_a_single_sample_request(printed_lab):
     labels = reports.label_data(printed_lab.req["young"][0])
     assert [(label["sample_type"], label["codes"]) for label in labels] == [
-        ("Sangre total (EDTA)", ["HEM"]), ("Suero", ["GLU"])]
+        ("Sangre total (EDTA)", ["HEM"]),
+        ("Suero", ["GLU"]),
+    ]
     assert labels[0]["age_sex"] == "36 a · Hombre"
 
 
@@ -235,14 +288,28 @@ def test_save_print_setup_validates_every_field(database, tmp_path):
     not_image = tmp_path / "logo.txt"
     not_image.write_text("x")
     with pytest.raises(ValidationError) as error:
-        reports.save_print_setup({
-            "lab_name": "  ", "lab_rtn": "0801-1990", "lab_email": "no-es-correo",
-            "lab_logo_path": str(not_image), "label_width_mm": 5, "label_height_mm": "x",
-            "label_copies": 0, "paper_size": "A3",
-        })
-    assert set(error.value.fields) == {"lab_name", "lab_rtn", "lab_email", "lab_logo_path",
-                                       "label_width_mm", "label_height_mm", "label_copies",
-                                       "paper_size"}
+        reports.save_print_setup(
+            {
+                "lab_name": "  ",
+                "lab_rtn": "0801-1990",
+                "lab_email": "no-es-correo",
+                "lab_logo_path": str(not_image),
+                "label_width_mm": 5,
+                "label_height_mm": "x",
+                "label_copies": 0,
+                "paper_size": "A3",
+            }
+        )
+    assert set(error.value.fields) == {
+        "lab_name",
+        "lab_rtn",
+        "lab_email",
+        "lab_logo_path",
+        "label_width_mm",
+        "label_height_mm",
+        "label_copies",
+        "paper_size",
+    }
     assert reports.label_settings()["width_mm"] == 50  # nothing saved
     with pytest.raises(ValidationError) as error:
         reports.save_lab_header({"lab_name": "Lab", "lab_logo_path": str(tmp_path / "no.png")})
@@ -252,11 +319,20 @@ def test_save_print_setup_validates_every_field(database, tmp_path):
 def test_save_print_setup_stores_and_audits(database, tmp_path):
     logo = tmp_path / "logo.png"
     logo.write_bytes(b"\x89PNG\r\n\x1a\n")  # existence and extension are what is checked
-    reports.save_print_setup({
-        "lab_name": "Laboratorio Santa Fe", "lab_address": "Col. Palmira", "lab_rtn": "08019012345678",
-        "lab_phone": "2232-0000", "lab_email": "lab@santafe.hn", "lab_logo_path": str(logo),
-        "label_width_mm": 60, "label_height_mm": 30, "label_copies": 2, "paper_size": "Letter",
-    })
+    reports.save_print_setup(
+        {
+            "lab_name": "Laboratorio Santa Fe",
+            "lab_address": "Col. Palmira",
+            "lab_rtn": "08019012345678",
+            "lab_phone": "2232-0000",
+            "lab_email": "lab@santafe.hn",
+            "lab_logo_path": str(logo),
+            "label_width_mm": 60,
+            "label_height_mm": 30,
+            "label_copies": 2,
+            "paper_size": "Letter",
+        }
+    )
     header = reports.lab_header()
     assert header["name"] == "Laboratorio Santa Fe" and header["logo_path"] == str(logo)
     assert reports.label_settings() == {"width_mm": 60, "height_mm": 30, "copies": 2}

@@ -4,6 +4,7 @@ Two real processes (spawn) open the same database — one SQLite file by default
 fresh PostgreSQL database when PATOLAB_TEST_PG is set — wait at a barrier and then
 each create 50 requests as fast as they can.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -22,12 +23,17 @@ def _worker(target: str, ids: dict, barrier, results) -> None:
 
     session.set_current(session.system_actor("test"))  # services check permissions (issue 5)
     try:
-        draft = requests.RequestDraft(patient_id=ids["patient"], doctor_id=ids["doctor"],
-                                      investigation_ids=[ids["hem"], ids["panel"]])
+        draft = requests.RequestDraft(
+            patient_id=ids["patient"],
+            doctor_id=ids["doctor"],
+            investigation_ids=[ids["hem"], ids["panel"]],
+        )
         barrier.wait(timeout=60)
         started = time.monotonic()
-        numbers = [requests.create(draft, by=f"pc{multiprocessing.current_process().name}")[1]
-                   for _ in range(PER_PROCESS)]
+        numbers = [
+            requests.create(draft, by=f"pc{multiprocessing.current_process().name}")[1]
+            for _ in range(PER_PROCESS)
+        ]
         results.put(("ok", numbers, started, time.monotonic()))
     except Exception as exc:  # report to the parent instead of dying silently
         results.put(("error", repr(exc), 0, 0))
@@ -38,7 +44,12 @@ def _worker(target: str, ids: dict, barrier, results) -> None:
 def test_two_processes_get_unique_gap_free_numbers(db_target):
     from patolab_desktop.db.models import LabRequest, RequestCounter
     from patolab_desktop.services.bootstrap import close_db, open_db
-    from tests.unit.requests_fixtures import make_customer, make_doctor, make_investigation, make_panel
+    from tests.unit.requests_fixtures import (
+        make_customer,
+        make_doctor,
+        make_investigation,
+        make_panel,
+    )
 
     open_db(db_target)
     member = make_investigation("COL", "Colesterol total", "120")
@@ -53,8 +64,10 @@ def test_two_processes_get_unique_gap_free_numbers(db_target):
     ctx = multiprocessing.get_context("spawn")
     barrier = ctx.Barrier(2)
     results = ctx.Queue()
-    workers = [ctx.Process(target=_worker, args=(str(db_target), ids, barrier, results), name=str(i))
-               for i in (1, 2)]
+    workers = [
+        ctx.Process(target=_worker, args=(str(db_target), ids, barrier, results), name=str(i))
+        for i in (1, 2)
+    ]
     for worker in workers:
         worker.start()
     outcomes = [results.get(timeout=180) for _ in workers]

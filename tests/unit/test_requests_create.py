@@ -1,4 +1,5 @@
 """Creating lab requests: required data, numbering, preview, failed saves (seed 004)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -28,9 +29,15 @@ def _errors(draft) -> dict:
 
 
 def test_create_saves_header_lines_and_created_event(lab):
-    request_id, number = lab.create(lab.hem, lab.glu, priority="urgent", source="emergency",
-                                    clinical_info="Control anual", notes="Ayuno de 8 horas",
-                                    line_notes={lab.glu: "Muestra en ayunas"})
+    request_id, number = lab.create(
+        lab.hem,
+        lab.glu,
+        priority="urgent",
+        source="emergency",
+        clinical_info="Control anual",
+        notes="Ayuno de 8 horas",
+        line_notes={lab.glu: "Muestra en ayunas"},
+    )
     year = dt.date.today().year
     assert number == f"LAB-{year}-000001"
     row = LabRequest.get_by_id(request_id)
@@ -39,7 +46,10 @@ def test_create_saves_header_lines_and_created_event(lab):
     assert (row.clinical_info, row.notes) == ("Control anual", "Ayuno de 8 horas")
     assert row.branch_id == lab.branch and row.requested_at is not None
     assert row.completed_at is None and row.cancelled_at is None and row.version == 1
-    lines = {line.investigation_id: line for line in RequestLine.select().where(RequestLine.lab_request == request_id)}
+    lines = {
+        line.investigation_id: line
+        for line in RequestLine.select().where(RequestLine.lab_request == request_id)
+    }
     assert set(lines) == {lab.hem, lab.glu}
     assert lines[lab.glu].notes == "Muestra en ayunas"
     assert {line.status for line in lines.values()} == {"pending"}
@@ -85,8 +95,9 @@ def test_unknown_priority_and_source_are_refused(lab):
 
 
 def test_at_least_one_investigation(lab):
-    fields = _errors(requests.RequestDraft(patient_id=lab.patient, doctor_id=lab.doctor,
-                                           investigation_ids=[]))
+    fields = _errors(
+        requests.RequestDraft(patient_id=lab.patient, doctor_id=lab.doctor, investigation_ids=[])
+    )
     assert fields == {"investigation_ids": "Agregue al menos una investigación."}
 
 
@@ -125,12 +136,20 @@ def test_numbers_are_per_branch_and_per_year(lab):
         lab.create(branch_id=sps, requested_at=last_year)[1],
     ]
     assert made == [
-        f"LAB-{year}-000001", f"LAB-{year}-000002", f"SPS-{year}-000001",
-        f"LAB-{year - 1}-000001", f"LAB-{year}-000003", f"SPS-{year - 1}-000001",
+        f"LAB-{year}-000001",
+        f"LAB-{year}-000002",
+        f"SPS-{year}-000001",
+        f"LAB-{year - 1}-000001",
+        f"LAB-{year}-000003",
+        f"SPS-{year - 1}-000001",
     ]
     counters = {(c.branch_id, c.year): c.last_number for c in RequestCounter.select()}
-    assert counters == {(lab.branch, year): 3, (sps, year): 1, (lab.branch, year - 1): 1,
-                        (sps, year - 1): 1}
+    assert counters == {
+        (lab.branch, year): 3,
+        (sps, year): 1,
+        (lab.branch, year - 1): 1,
+        (sps, year - 1): 1,
+    }
 
 
 def test_number_format_and_parse():
@@ -177,13 +196,20 @@ def test_numbers_are_never_reused_after_cancel(lab):
 def test_an_edit_never_changes_the_number(lab):
     request_id, number = lab.create()
     other = make_doctor("Dra. Lucía Ferrera")
-    requests.update(request_id, requests.RequestChanges(doctor_id=other, priority="stat",
-                                                        notes="Llamar al terminar"), by="sup")
+    requests.update(
+        request_id,
+        requests.RequestChanges(doctor_id=other, priority="stat", notes="Llamar al terminar"),
+        by="sup",
+    )
     requests.add_investigation(request_id, lab.ure)
     requests.advance(request_id)
     detail = requests.get(request_id)
     assert detail.request_number == number
-    assert (detail.doctor_id, detail.priority, detail.notes) == (other, "stat", "Llamar al terminar")
+    assert (detail.doctor_id, detail.priority, detail.notes) == (
+        other,
+        "stat",
+        "Llamar al terminar",
+    )
     assert detail.events[1]["action"] == "updated" and detail.events[1]["by"] == "sup"
 
 

@@ -1,4 +1,5 @@
 """The demo request generator makes data that obeys the same rules as real requests."""
+
 from __future__ import annotations
 
 import collections
@@ -38,7 +39,9 @@ def test_demo_requests_follow_the_rules(lab):
     rows = list(LabRequest.select())
     assert len(rows) == COUNT
     now = dt.datetime.now()
-    assert all(now - dt.timedelta(days=demo_requests.DAYS + 1) <= r.requested_at <= now for r in rows)
+    assert all(
+        now - dt.timedelta(days=demo_requests.DAYS + 1) <= r.requested_at <= now for r in rows
+    )
     assert (max(r.requested_at for r in rows) - min(r.requested_at for r in rows)).days > 600
 
     # Numbers: per branch and year, gap-free, in date order, and the counters agree.
@@ -93,7 +96,9 @@ def test_demo_requests_follow_the_rules(lab):
         if r.status == "cancelled":
             assert r.cancellation_reason and r.cancelled_at
             assert history[-1].action == "cancelled" and history[-1].detail == r.cancellation_reason
-            assert sum(e.action == "status" for e in history) <= 1  # from pending or sample_collected
+            assert (
+                sum(e.action == "status" for e in history) <= 1
+            )  # from pending or sample_collected
         else:
             assert r.cancellation_reason is None
 
@@ -107,8 +112,11 @@ def test_demo_age_discount_uses_the_age_on_the_request_date(lab):
     # Born so that the patient turned 60 exactly one year ago: requests before that day have
     # no age discount, later ones have 30 %.
     today = dt.date.today()
-    birthday = today.replace(year=today.year - 61) if not (today.month == 2 and today.day == 29) \
+    birthday = (
+        today.replace(year=today.year - 61)
+        if not (today.month == 2 and today.day == 29)
         else dt.date(today.year - 61, 3, 1)
+    )
     from patolab_desktop.db.models import Customer
 
     Customer.update(active=False).execute()

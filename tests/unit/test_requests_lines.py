@@ -1,4 +1,5 @@
 """Adding and removing investigations on a saved request (seed 004 rules 3 and 5)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -25,8 +26,14 @@ def test_add_recalculates_every_amount(lab):
     request_id, _ = lab.create(lab.hem)
     requests.add_investigation(request_id, lab.ure, notes="Urgente para nefrología")
     assert _amounts(request_id) == (Decimal("245.500"), Decimal("0.000"), Decimal("245.500"))
-    line = RequestLine.get((RequestLine.lab_request == request_id) & (RequestLine.investigation == lab.ure))
-    assert (line.price, line.notes, line.status) == (Decimal("95.500"), "Urgente para nefrología", "pending")
+    line = RequestLine.get(
+        (RequestLine.lab_request == request_id) & (RequestLine.investigation == lab.ure)
+    )
+    assert (line.price, line.notes, line.status) == (
+        Decimal("95.500"),
+        "Urgente para nefrología",
+        "pending",
+    )
 
 
 def test_add_applies_the_request_discount_to_the_new_line(lab):
@@ -36,7 +43,10 @@ def test_add_applies_the_request_discount_to_the_new_line(lab):
     detail = requests.get(request_id)
     assert [line["discount"] for line in detail.lines] == [Decimal("45.000"), Decimal("24.000")]
     assert (detail.total_amount, detail.discount_amount, detail.net_amount) == (
-        Decimal("230.000"), Decimal("69.000"), Decimal("161.000"))
+        Decimal("230.000"),
+        Decimal("69.000"),
+        Decimal("161.000"),
+    )
 
 
 def test_remove_recalculates_every_amount(lab):
@@ -49,8 +59,13 @@ def test_remove_recalculates_every_amount(lab):
 def test_adding_a_panel_adds_its_members(lab):
     request_id, _ = lab.create(lab.hem)
     requests.add_investigation(request_id, lab.lipid)
-    assert _codes(request_id) == [("HEM", None), ("PLIP", None), ("COL", lab.lipid),
-                                  ("TRI", lab.lipid), ("HDL", lab.lipid)]
+    assert _codes(request_id) == [
+        ("HEM", None),
+        ("PLIP", None),
+        ("COL", lab.lipid),
+        ("TRI", lab.lipid),
+        ("HDL", lab.lipid),
+    ]
     assert _amounts(request_id)[0] == Decimal("450.000")
     lines = requests.get(request_id).lines
     assert all(line["price"] == 0 for line in lines[2:])
@@ -100,8 +115,13 @@ def test_an_investigation_already_on_the_request_is_not_added_again(lab):
 def test_adding_a_panel_moves_a_direct_member_under_it(lab):
     request_id, _ = lab.create(lab.hem, lab.col)
     requests.add_investigation(request_id, lab.lipid)
-    assert _codes(request_id) == [("HEM", None), ("PLIP", None), ("COL", lab.lipid),
-                                  ("TRI", lab.lipid), ("HDL", lab.lipid)]
+    assert _codes(request_id) == [
+        ("HEM", None),
+        ("PLIP", None),
+        ("COL", lab.lipid),
+        ("TRI", lab.lipid),
+        ("HDL", lab.lipid),
+    ]
     assert _amounts(request_id)[0] == Decimal("450.000")  # COL is no longer charged on its own
 
 

@@ -1,4 +1,5 @@
 """Pricing: catalog snapshot, panels, age and manual discounts, Decimal totals."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -49,7 +50,9 @@ def test_panel_line_has_the_panel_price_and_members_come_at_zero(lab):
     ]
     assert pricing.lines[0].is_panel
     request_id, _ = lab.create(lab.lipid)
-    lines = list(RequestLine.select().where(RequestLine.lab_request == request_id).order_by(RequestLine.id))
+    lines = list(
+        RequestLine.select().where(RequestLine.lab_request == request_id).order_by(RequestLine.id)
+    )
     panel = next(line for line in lines if line.investigation_id == lab.lipid)
     members = [line for line in lines if line.id != panel.id]
     assert {m.investigation_id for m in members} == {lab.col, lab.tri, lab.hdl}
@@ -85,15 +88,18 @@ def _age_request(lab, **patient):
     return requests.preview(lab.draft(lab.hem, lab.ure, patient_id=patient_id, requested_at=DAY))
 
 
-@pytest.mark.parametrize(("years", "shift", "age", "percent"), [
-    (60, 1, 59, "0"),   # 59 on the request date, turns 60 the day after
-    (59, 0, 59, "0"),
-    (60, 0, 60, "30"),  # 60th birthday on the request date
-    (79, 0, 79, "30"),
-    (80, 1, 79, "30"),  # turns 80 the day after
-    (80, 0, 80, "40"),
-    (91, 0, 91, "40"),
-])
+@pytest.mark.parametrize(
+    ("years", "shift", "age", "percent"),
+    [
+        (60, 1, 59, "0"),  # 59 on the request date, turns 60 the day after
+        (59, 0, 59, "0"),
+        (60, 0, 60, "30"),  # 60th birthday on the request date
+        (79, 0, 79, "30"),
+        (80, 1, 79, "30"),  # turns 80 the day after
+        (80, 0, 80, "40"),
+        (91, 0, 91, "40"),
+    ],
+)
 def test_age_discount_by_date_of_birth_on_the_request_date(lab, years, shift, age, percent):
     pricing = _age_request(lab, date_of_birth=_born_years_before(years, shift_days=shift))
     assert pricing.patient_age == age
@@ -103,12 +109,14 @@ def test_age_discount_by_date_of_birth_on_the_request_date(lab, years, shift, ag
     assert pricing.discount == expected
 
 
-@pytest.mark.parametrize(("declared", "age", "percent"), [(58, 59, "0"), (59, 60, "30"),
-                                                          (78, 79, "30"), (79, 80, "40")])
+@pytest.mark.parametrize(
+    ("declared", "age", "percent"), [(58, 59, "0"), (59, 60, "30"), (78, 79, "30"), (79, 80, "40")]
+)
 def test_age_discount_from_a_declared_age_counts_the_years_since(lab, declared, age, percent):
     # Declared exactly one year before the request date.
-    pricing = _age_request(lab, date_of_birth=None, age=declared,
-                           age_recorded_on=DAY.date().replace(year=DAY.year - 1))
+    pricing = _age_request(
+        lab, date_of_birth=None, age=declared, age_recorded_on=DAY.date().replace(year=DAY.year - 1)
+    )
     assert (pricing.patient_age, pricing.discount_percent) == (age, Decimal(percent))
 
 
@@ -118,7 +126,10 @@ def test_age_is_taken_on_the_request_date_not_today(lab):
     request_id, _ = lab.create(lab.hem, patient_id=patient, requested_at=DAY)
     detail = requests.get(request_id)
     assert detail.patient_age == 59 and detail.discount_amount == 0
-    assert request_pricing.age_on(_born_years_before(59, shift_days=-10), None, None, dt.date.today()) >= 60
+    assert (
+        request_pricing.age_on(_born_years_before(59, shift_days=-10), None, None, dt.date.today())
+        >= 60
+    )
 
 
 def test_saved_request_keeps_the_age_discount(lab):
@@ -127,7 +138,10 @@ def test_saved_request_keeps_the_age_discount(lab):
     detail = requests.get(request_id)
     assert (detail.discount_kind, detail.discount_percent) == ("age", Decimal("40.000"))
     assert (detail.total_amount, detail.discount_amount, detail.net_amount) == (
-        Decimal("230.000"), Decimal("92.000"), Decimal("138.000"))
+        Decimal("230.000"),
+        Decimal("92.000"),
+        Decimal("138.000"),
+    )
     assert [line["discount"] for line in detail.lines] == [Decimal("60.000"), Decimal("32.000")]
 
 
@@ -142,8 +156,9 @@ def test_thresholds_and_percentages_come_from_settings(lab):
 
 
 def test_institutions_get_no_age_discount(lab):
-    pricing = _age_request(lab, type="empresa", date_of_birth=None, age=90,
-                           age_recorded_on=DAY.date())
+    pricing = _age_request(
+        lab, type="empresa", date_of_birth=None, age=90, age_recorded_on=DAY.date()
+    )
     assert (pricing.discount_kind, pricing.discount) == ("", Decimal("0.000"))
 
 
@@ -162,18 +177,36 @@ def test_manual_discount_must_be_a_sensible_percentage(lab, percent):
 
 def test_manual_discount_replaces_the_age_discount_when_larger(lab):
     senior = make_customer("Don Luis", date_of_birth=_born_years_before(65))
-    larger = requests.preview(lab.draft(lab.hem, patient_id=senior, requested_at=DAY,
-                                        manual_discount_percent=Decimal("50"), discount_reason="Convenio"))
+    larger = requests.preview(
+        lab.draft(
+            lab.hem,
+            patient_id=senior,
+            requested_at=DAY,
+            manual_discount_percent=Decimal("50"),
+            discount_reason="Convenio",
+        )
+    )
     assert (larger.discount_kind, larger.discount_percent, larger.discount) == (
-        "manual", Decimal("50"), Decimal("75.000"))
-    smaller = requests.preview(lab.draft(lab.hem, patient_id=senior, requested_at=DAY,
-                                         manual_discount_percent=Decimal("10"), discount_reason="Convenio"))
+        "manual",
+        Decimal("50"),
+        Decimal("75.000"),
+    )
+    smaller = requests.preview(
+        lab.draft(
+            lab.hem,
+            patient_id=senior,
+            requested_at=DAY,
+            manual_discount_percent=Decimal("10"),
+            discount_reason="Convenio",
+        )
+    )
     assert (smaller.discount_kind, smaller.discount_percent) == ("age", Decimal("30"))
 
 
 def test_manual_discount_is_saved_with_its_reason(lab):
-    request_id, _ = lab.create(lab.hem, manual_discount_percent=Decimal("15"),
-                               discount_reason="Cortesía médica")
+    request_id, _ = lab.create(
+        lab.hem, manual_discount_percent=Decimal("15"), discount_reason="Cortesía médica"
+    )
     detail = requests.get(request_id)
     assert (detail.discount_kind, detail.discount_reason) == ("manual", "Cortesía médica")
     assert detail.net_amount == Decimal("127.500")
@@ -182,8 +215,9 @@ def test_manual_discount_is_saved_with_its_reason(lab):
 def test_line_discount_rounds_half_up_to_three_places(lab):
     odd = make_investigation("ODD", "Prueba de redondeo", "0.005")
     thirds = make_investigation("TER", "Tercios", "33.333")
-    pricing = requests.preview(lab.draft(odd, thirds, manual_discount_percent=Decimal("50"),
-                                         discount_reason="Prueba"))
+    pricing = requests.preview(
+        lab.draft(odd, thirds, manual_discount_percent=Decimal("50"), discount_reason="Prueba")
+    )
     # 0.005 × 50 % = 0.0025 → 0.003 (half-up), 33.333 × 50 % = 16.6665 → 16.667
     assert [line.discount for line in pricing.lines] == [Decimal("0.003"), Decimal("16.667")]
     assert request_pricing.line_discount(Decimal("10.001"), Decimal("30")) == Decimal("3.000")
@@ -194,8 +228,9 @@ def test_totals_are_sums_of_the_lines_in_decimal(lab):
     a = make_investigation("A1", "Uno", "0.1")
     b = make_investigation("B2", "Dos", "0.2")
     c = make_investigation("C3", "Tres", "33.333")
-    pricing = requests.preview(lab.draft(a, b, c, manual_discount_percent=Decimal("33.3"),
-                                         discount_reason="Prueba"))
+    pricing = requests.preview(
+        lab.draft(a, b, c, manual_discount_percent=Decimal("33.3"), discount_reason="Prueba")
+    )
     assert pricing.total == sum(l.price for l in pricing.lines) == Decimal("33.633")
     assert pricing.discount == sum(l.discount for l in pricing.lines)
     assert pricing.net == pricing.total - pricing.discount

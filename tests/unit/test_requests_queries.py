@@ -1,4 +1,5 @@
 """The requests list: keyset pages, sorts, seed-004 filters, search; the detail view."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -17,9 +18,23 @@ from tests.unit.requests_fixtures import (  # noqa: F401
     set_status,
 )
 
-ROW_KEYS = {"id", "request_number", "requested_at", "patient_name", "doctor_name", "branch_code",
-            "priority", "priority_label", "status", "status_label", "source_label",
-            "total_amount", "discount_amount", "net_amount", "line_count"}
+ROW_KEYS = {
+    "id",
+    "request_number",
+    "requested_at",
+    "patient_name",
+    "doctor_name",
+    "branch_code",
+    "priority",
+    "priority_label",
+    "status",
+    "status_label",
+    "source_label",
+    "total_amount",
+    "discount_amount",
+    "net_amount",
+    "line_count",
+}
 BASE = dt.datetime(2025, 6, 2, 8, 0)
 
 
@@ -36,16 +51,28 @@ def many(lab):
     sps = make_branch("SPS", "San Pedro Sula")
     priorities = ["routine", "urgent", "stat"]
     sources = ["walk_in", "in_patient", "emergency", "external"]
-    statuses = ["pending", "sample_collected", "in_progress", "partial_result", "completed", "cancelled"]
+    statuses = [
+        "pending",
+        "sample_collected",
+        "in_progress",
+        "partial_result",
+        "completed",
+        "cancelled",
+    ]
     tests = [[lab.hem], [lab.glu, lab.ure], [lab.lipid], [lab.hem, lab.glu, lab.ure]]
     made = []
     for i in range(14):
-        request_id, number = requests.create(requests.RequestDraft(
-            patient_id=patients[i % 4], doctor_id=doctors[i % 2], priority=priorities[i % 3],
-            source=sources[i % 4], branch_id=sps if i % 5 == 0 else None,
-            investigation_ids=tests[i % 4],
-            requested_at=BASE + dt.timedelta(days=i // 2, hours=i % 2 * 3),
-        ))
+        request_id, number = requests.create(
+            requests.RequestDraft(
+                patient_id=patients[i % 4],
+                doctor_id=doctors[i % 2],
+                priority=priorities[i % 3],
+                source=sources[i % 4],
+                branch_id=sps if i % 5 == 0 else None,
+                investigation_ids=tests[i % 4],
+                requested_at=BASE + dt.timedelta(days=i // 2, hours=i % 2 * 3),
+            )
+        )
         set_status(request_id, statuses[i % 6])
         made.append(request_id)
     return {"ids": made, "patients": patients, "doctors": doctors, "sps": sps, "lab": lab}
@@ -108,15 +135,28 @@ def test_unknown_sort_is_refused(many):
         requests.page(requests.RequestFilter(), PageRequest(sort="nope"))
 
 
-@pytest.mark.parametrize(("field", "value"), [
-    ("status", "completed"), ("status", "cancelled"), ("priority", "stat"), ("source", "external"),
-])
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("status", "completed"),
+        ("status", "cancelled"),
+        ("priority", "stat"),
+        ("source", "external"),
+    ],
+)
 def test_choice_filters(many, field, value):
     rows = _all(requests.RequestFilter(**{field: value}))
-    assert rows and all(r[field if field != "source" else "source_label"] ==
-                        (value if field != "source" else requests.SOURCE_LABELS[value]) for r in rows)
-    assert len(rows) == sum(1 for r in _all() if r[field if field != "source" else "source_label"] ==
-                            (value if field != "source" else requests.SOURCE_LABELS[value]))
+    assert rows and all(
+        r[field if field != "source" else "source_label"]
+        == (value if field != "source" else requests.SOURCE_LABELS[value])
+        for r in rows
+    )
+    assert len(rows) == sum(
+        1
+        for r in _all()
+        if r[field if field != "source" else "source_label"]
+        == (value if field != "source" else requests.SOURCE_LABELS[value])
+    )
 
 
 def test_patient_doctor_and_branch_filters(many):
@@ -132,21 +172,30 @@ def test_patient_doctor_and_branch_filters(many):
 
 def test_date_filters_are_inclusive_by_day(many):
     first_day = BASE.date()
-    rows = _all(requests.RequestFilter(date_from=first_day + dt.timedelta(days=1),
-                                       date_to=first_day + dt.timedelta(days=2)))
+    rows = _all(
+        requests.RequestFilter(
+            date_from=first_day + dt.timedelta(days=1), date_to=first_day + dt.timedelta(days=2)
+        )
+    )
     assert len(rows) == 4
-    assert {r["requested_at"].date() for r in rows} == {first_day + dt.timedelta(days=1),
-                                                         first_day + dt.timedelta(days=2)}
+    assert {r["requested_at"].date() for r in rows} == {
+        first_day + dt.timedelta(days=1),
+        first_day + dt.timedelta(days=2),
+    }
     assert len(_all(requests.RequestFilter(date_to=first_day))) == 2  # 08:00 and 11:00 that day
     assert len(_all(requests.RequestFilter(date_from=first_day + dt.timedelta(days=6)))) == 2
     with pytest.raises(ValidationError):
-        requests.page(requests.RequestFilter(date_from=first_day, date_to=first_day - dt.timedelta(days=1)),
-                      PageRequest())
+        requests.page(
+            requests.RequestFilter(date_from=first_day, date_to=first_day - dt.timedelta(days=1)),
+            PageRequest(),
+        )
 
 
 def test_filters_combine(many):
     rows = _all(requests.RequestFilter(patient_id=many["patients"][0], status="pending"))
-    assert rows and all(r["patient_id"] == many["patients"][0] and r["status"] == "pending" for r in rows)
+    assert rows and all(
+        r["patient_id"] == many["patients"][0] and r["status"] == "pending" for r in rows
+    )
 
 
 def test_bad_filter_values_are_refused(many):
@@ -156,12 +205,16 @@ def test_bad_filter_values_are_refused(many):
 
 def test_search_by_full_number_prefix_and_sequence(many):
     first = requests.get(many["ids"][0]).request_number  # SPS-2025-000001
-    assert [r["request_number"] for r in _all(requests.RequestFilter(search=first.lower()))] == [first]
+    assert [r["request_number"] for r in _all(requests.RequestFilter(search=first.lower()))] == [
+        first
+    ]
     lab_rows = _all(requests.RequestFilter(search="LAB-2025-00001"))
     assert {r["request_number"] for r in lab_rows} == {"LAB-2025-000010", "LAB-2025-000011"}
     by_sequence = {r["request_number"] for r in _all(requests.RequestFilter(search="3"))}
     assert by_sequence == {"LAB-2025-000003", "SPS-2025-000003"}
-    assert {r["request_number"] for r in _all(requests.RequestFilter(search="000003"))} == by_sequence
+    assert {
+        r["request_number"] for r in _all(requests.RequestFilter(search="000003"))
+    } == by_sequence
 
 
 def test_search_by_patient_name_ignores_accents_case_and_word_order(many):
@@ -169,9 +222,11 @@ def test_search_by_patient_name_ignores_accents_case_and_word_order(many):
     assert {r["patient_name"] for r in perez} == {"María Pérez", "Ana Pérez Zúniga"}
     assert len(perez) == 7
     assert {r["patient_name"] for r in _all(requests.RequestFilter(search="MUÑOZ jose"))} == {
-        "José Álvarez Muñoz"}
+        "José Álvarez Muñoz"
+    }
     assert {r["patient_name"] for r in _all(requests.RequestFilter(search="zuniga an"))} == {
-        "Ana Pérez Zúniga"}
+        "Ana Pérez Zúniga"
+    }
 
 
 def test_short_names_use_the_name_prefix(many):
@@ -197,29 +252,49 @@ def test_count(many):
 def test_line_count_counts_panel_members(many):
     rows = {r["id"]: r for r in _all()}
     lab = many["lab"]
-    lipid_request = next(i for i in many["ids"] if any(
-        line["investigation_id"] == lab.lipid for line in requests.get(i).lines))
+    lipid_request = next(
+        i
+        for i in many["ids"]
+        if any(line["investigation_id"] == lab.lipid for line in requests.get(i).lines)
+    )
     assert rows[lipid_request]["line_count"] == 4
 
 
 def test_get_returns_header_lines_and_events(lab):
-    request_id, number = lab.create(lab.hem, lab.lipid, clinical_info="Dolor torácico",
-                                    line_notes={lab.hem: "Tubo lila"})
+    request_id, number = lab.create(
+        lab.hem, lab.lipid, clinical_info="Dolor torácico", line_notes={lab.hem: "Tubo lila"}
+    )
     requests.cancel(request_id, "Paciente se retiró", by="ana")
     detail = requests.get(request_id)
     assert (detail.request_number, detail.patient_name, detail.doctor_name, detail.branch_code) == (
-        number, "Ana María Pérez", "Dr. Carlos Mejía", "LAB")
+        number,
+        "Ana María Pérez",
+        "Dr. Carlos Mejía",
+        "LAB",
+    )
     assert (detail.status_label, detail.priority_label, detail.source_label) == (
-        "Cancelada", "Rutina", "Ambulatorio")
+        "Cancelada",
+        "Rutina",
+        "Ambulatorio",
+    )
     assert detail.clinical_info == "Dolor torácico"
     assert detail.cancellation_reason == "Paciente se retiró" and detail.read_only
     assert not detail.can_cancel
     assert [(l["code"], l["parent"], l["status"]) for l in detail.lines] == [
-        ("HEM", None, "cancelled"), ("PLIP", None, "cancelled"), ("COL", lab.lipid, "cancelled"),
-        ("TRI", lab.lipid, "cancelled"), ("HDL", lab.lipid, "cancelled")]
+        ("HEM", None, "cancelled"),
+        ("PLIP", None, "cancelled"),
+        ("COL", lab.lipid, "cancelled"),
+        ("TRI", lab.lipid, "cancelled"),
+        ("HDL", lab.lipid, "cancelled"),
+    ]
     hem = detail.lines[0]
     assert (hem["name"], hem["price"], hem["discount"], hem["net"], hem["notes"]) == (
-        "Hemograma completo", Decimal("150.000"), Decimal("0.000"), Decimal("150.000"), "Tubo lila")
+        "Hemograma completo",
+        Decimal("150.000"),
+        Decimal("0.000"),
+        Decimal("150.000"),
+        "Tubo lila",
+    )
     assert [e["action"] for e in detail.events] == ["created", "cancelled"]
     assert requests.get_by_number(number.lower()).id == request_id
 
@@ -238,15 +313,31 @@ def test_export_writes_the_spanish_columns_with_the_filters(many, tmp_path):
     written = requests.export_requests(requests.RequestFilter(search="perez"), out)
     rows = csvio.read_csv(out)
     assert out.read_bytes().startswith(b"\xef\xbb\xbf")
-    assert rows[0] == ["Número", "Fecha", "Paciente", "Médico", "Sucursal", "Prioridad", "Estado",
-                       "Origen", "Total", "Descuento", "Neto", "Cancelada el", "Motivo de cancelación"]
+    assert rows[0] == [
+        "Número",
+        "Fecha",
+        "Paciente",
+        "Médico",
+        "Sucursal",
+        "Prioridad",
+        "Estado",
+        "Origen",
+        "Total",
+        "Descuento",
+        "Neto",
+        "Cancelada el",
+        "Motivo de cancelación",
+    ]
     assert written == len(rows) - 1 == 7
     listed = _all(requests.RequestFilter(search="perez"))
     assert [r[0] for r in rows[1:]] == [r["request_number"] for r in listed]
     first = listed[0]
     assert rows[1][1] == first["requested_at"].strftime("%d/%m/%Y %H:%M")
-    assert rows[1][8:11] == [f"{first['total_amount']:.3f}", f"{first['discount_amount']:.3f}",
-                             f"{first['net_amount']:.3f}"]
+    assert rows[1][8:11] == [
+        f"{first['total_amount']:.3f}",
+        f"{first['discount_amount']:.3f}",
+        f"{first['net_amount']:.3f}",
+    ]
     cancelled = [r for r in rows[1:] if r[6] == "Cancelada"]
     assert cancelled and all(r[11] and r[12] == "Paciente no se presentó" for r in cancelled)
 
@@ -278,7 +369,9 @@ def test_a_dni_typed_with_dashes_is_a_patient_search_not_a_number(many):
 def test_a_short_number_only_finds_request_sequences(many):
     # Every patient's phone contains "9988", but a short number means the request sequence.
     assert _all(requests.RequestFilter(search="9988")) == []
-    assert {r["request_number"] for r in _all(requests.RequestFilter(search="11"))} == {"LAB-2025-000011"}
+    assert {r["request_number"] for r in _all(requests.RequestFilter(search="11"))} == {
+        "LAB-2025-000011"
+    }
     assert len(_all(requests.RequestFilter(search="99887766"))) == 14  # 7+ digits: the phone
 
 
@@ -291,18 +384,37 @@ def test_search_paths_give_the_same_rows(many, monkeypatch, many_patients, sort)
 
     monkeypatch.setattr(request_queries, "MANY_PATIENTS", many_patients)
     rows = _all(requests.RequestFilter(search="pérez"), sort=sort, limit=2)
-    assert len(rows) == 7 and {r["patient_name"] for r in rows} == {"María Pérez", "Ana Pérez Zúniga"}
-    assert _all(requests.RequestFilter(search="perez zuniga ana", status="cancelled"), sort=sort) == [
-        r for r in _all(requests.RequestFilter(status="cancelled"), sort=sort)
-        if r["patient_name"] == "Ana Pérez Zúniga"]
+    assert len(rows) == 7 and {r["patient_name"] for r in rows} == {
+        "María Pérez",
+        "Ana Pérez Zúniga",
+    }
+    assert _all(
+        requests.RequestFilter(search="perez zuniga ana", status="cancelled"), sort=sort
+    ) == [
+        r
+        for r in _all(requests.RequestFilter(status="cancelled"), sort=sort)
+        if r["patient_name"] == "Ana Pérez Zúniga"
+    ]
 
 
 @pytest.mark.parametrize("descending", [False, True])
 def test_patient_sort_with_filters(many, descending):
     patient = many["patients"][2]
-    rows = _all(requests.RequestFilter(patient_id=patient), sort="patient_name", descending=descending, limit=3)
+    rows = _all(
+        requests.RequestFilter(patient_id=patient),
+        sort="patient_name",
+        descending=descending,
+        limit=3,
+    )
     assert len(rows) == 3 and {r["patient_id"] for r in rows} == {patient}
     assert [r["id"] for r in rows] == sorted((r["id"] for r in rows), reverse=descending)
-    pending = _all(requests.RequestFilter(status="pending"), sort="patient_name", descending=descending, limit=1)
+    pending = _all(
+        requests.RequestFilter(status="pending"),
+        sort="patient_name",
+        descending=descending,
+        limit=1,
+    )
     keys = [(r["patient_name_folded"], r["patient_id"], r["id"]) for r in pending]
-    assert keys == sorted(keys, reverse=descending) and {r["status"] for r in pending} == {"pending"}
+    assert keys == sorted(keys, reverse=descending) and {r["status"] for r in pending} == {
+        "pending"
+    }

@@ -1,4 +1,5 @@
 """Workflow, cancel, read-only requests, versions and history (seed 004)."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -10,11 +11,20 @@ from patolab_desktop.services import requests
 from patolab_desktop.services.errors import ConflictError, RuleError, ValidationError
 from tests.unit.requests_fixtures import lab, make_doctor, set_status  # noqa: F401
 
-STATUSES = ["pending", "sample_collected", "in_progress", "partial_result", "completed", "cancelled"]
+STATUSES = [
+    "pending",
+    "sample_collected",
+    "in_progress",
+    "partial_result",
+    "completed",
+    "cancelled",
+]
 
 
 def _line_statuses(request_id) -> set[str]:
-    return {line.status for line in RequestLine.select().where(RequestLine.lab_request == request_id)}
+    return {
+        line.status for line in RequestLine.select().where(RequestLine.lab_request == request_id)
+    }
 
 
 def test_workflow_runs_in_order_and_lines_follow(lab):
@@ -54,8 +64,12 @@ def test_cancel_from_each_status(lab, status):
         assert detail.status == "cancelled" and detail.cancelled_at is not None
         assert detail.cancellation_reason == "Paciente no se presentó"
         assert _line_statuses(request_id) == {"cancelled"}
-        assert detail.events[-1] == {**detail.events[-1], "action": "cancelled",
-                                     "detail": "Paciente no se presentó", "by": "recepcion2"}
+        assert detail.events[-1] == {
+            **detail.events[-1],
+            "action": "cancelled",
+            "detail": "Paciente no se presentó",
+            "by": "recepcion2",
+        }
         return
     before = LabRequest.get_by_id(request_id)
     with pytest.raises(RuleError) as info:
@@ -69,7 +83,10 @@ def test_cancel_from_each_status(lab, status):
         assert requests.STATUS_LABELS[status] in message
     after = LabRequest.get_by_id(request_id)
     assert (after.status, after.version, after.cancellation_reason) == (
-        before.status, before.version, before.cancellation_reason)
+        before.status,
+        before.version,
+        before.cancellation_reason,
+    )
 
 
 @pytest.mark.parametrize("reason", ["", "   ", None])
@@ -105,7 +122,11 @@ def test_completed_and_cancelled_requests_are_read_only_in_every_service(lab, st
             attempt()
     after = LabRequest.get_by_id(request_id)
     assert (after.status, after.version, after.priority, after.net_amount) == (
-        snapshot.status, snapshot.version, snapshot.priority, snapshot.net_amount)
+        snapshot.status,
+        snapshot.version,
+        snapshot.priority,
+        snapshot.net_amount,
+    )
     assert RequestLine.select().where(RequestLine.lab_request == request_id).count() == lines_before
 
 
@@ -146,8 +167,12 @@ def test_every_change_writes_an_event_with_who(lab):
     requests.cancel(request_id, "Paciente desistió", by="dora")
     events = requests.get(request_id).events
     assert [(e["action"], e["by"]) for e in events] == [
-        ("created", "recepcion1"), ("line_added", "ana"), ("line_removed", "beto"),
-        ("discount", "sup"), ("status", "carla"), ("cancelled", "dora"),
+        ("created", "recepcion1"),
+        ("line_added", "ana"),
+        ("line_removed", "beto"),
+        ("discount", "sup"),
+        ("status", "carla"),
+        ("cancelled", "dora"),
     ]
     assert "PLIP" in events[1]["detail"] and "GLU" in events[2]["detail"]
     assert "Convenio empresa" in events[3]["detail"]
@@ -162,11 +187,17 @@ def test_manual_discount_on_a_saved_request_recalculates_and_can_be_withdrawn(la
     requests.set_manual_discount(request_id, Decimal("10"), "Cortesía")
     detail = requests.get(request_id)
     assert (detail.discount_kind, detail.discount_amount, detail.net_amount) == (
-        "manual", Decimal("23.000"), Decimal("207.000"))
+        "manual",
+        Decimal("23.000"),
+        Decimal("207.000"),
+    )
     requests.set_manual_discount(request_id, None)
     detail = requests.get(request_id)
     assert (detail.discount_kind, detail.discount_amount, detail.net_amount) == (
-        "", Decimal("0.000"), Decimal("230.000"))
+        "",
+        Decimal("0.000"),
+        Decimal("230.000"),
+    )
     assert all(line["discount"] == 0 for line in detail.lines)
 
 
@@ -174,13 +205,19 @@ def test_patient_can_change_only_while_pending_and_reprices(lab):
     from tests.unit.requests_fixtures import make_customer
     import datetime as dt
 
-    senior = make_customer("Doña Elvira", date_of_birth=dt.date.today().replace(year=dt.date.today().year - 70)
-                           - dt.timedelta(days=3))
+    senior = make_customer(
+        "Doña Elvira",
+        date_of_birth=dt.date.today().replace(year=dt.date.today().year - 70)
+        - dt.timedelta(days=3),
+    )
     request_id, _ = lab.create(lab.hem)
     requests.update(request_id, requests.RequestChanges(patient_id=senior))
     detail = requests.get(request_id)
     assert (detail.patient_id, detail.discount_kind, detail.discount_amount) == (
-        senior, "age", Decimal("45.000"))
+        senior,
+        "age",
+        Decimal("45.000"),
+    )
     requests.advance(request_id)
     with pytest.raises(RuleError):
         requests.update(request_id, requests.RequestChanges(patient_id=lab.patient))

@@ -1,4 +1,5 @@
 """The acting user and ``require``: deny by default, seeded role sets, system actor."""
+
 from __future__ import annotations
 
 import pytest
@@ -31,8 +32,13 @@ def test_unknown_permission_is_a_programming_error():
 def test_system_actor_holds_everything_and_acting_as_restores():
     cli = session.system_actor("cli")
     assert cli.username == "cli" and cli.permissions == permissions.ALL
-    other = session.Actor(id=7, username="ana", full_name="Ana", role="Recepción",
-                          permissions=frozenset({"patients.view"}))
+    other = session.Actor(
+        id=7,
+        username="ana",
+        full_name="Ana",
+        role="Recepción",
+        permissions=frozenset({"patients.view"}),
+    )
     with session.acting_as(other):
         with session.acting_as(cli):
             assert session.require("backups.run") is cli
@@ -42,8 +48,9 @@ def test_system_actor_holds_everything_and_acting_as_restores():
 
 
 def test_denial_message_names_action_and_role():
-    actor = session.Actor(id=1, username="r", full_name="R", role="Recepción",
-                          permissions=frozenset())
+    actor = session.Actor(
+        id=1, username="r", full_name="R", role="Recepción", permissions=frozenset()
+    )
     with session.acting_as(actor):
         with pytest.raises(PermissionDenied) as info:
             session.require("discounts.manual")
@@ -52,8 +59,14 @@ def test_denial_message_names_action_and_role():
 
 
 def test_actor_that_must_change_password_has_no_permission():
-    actor = session.Actor(id=1, username="n", full_name="N", role="Administrador",
-                          permissions=permissions.ALL, must_change_password=True)
+    actor = session.Actor(
+        id=1,
+        username="n",
+        full_name="N",
+        role="Administrador",
+        permissions=permissions.ALL,
+        must_change_password=True,
+    )
     with session.acting_as(actor):
         assert not session.has("patients.view")
         with pytest.raises(PermissionDenied, match="cambiar su contraseña"):
@@ -64,25 +77,59 @@ def test_seeded_role_sets_are_sensible():
     reception = permissions.SEEDED_ROLES[permissions.ROLE_RECEPTION][1]
     supervisor = permissions.SEEDED_ROLES[permissions.ROLE_SUPERVISOR][1]
     admin = permissions.SEEDED_ROLES[permissions.ROLE_ADMIN][1]
-    for denied in ("exports.run", "patients.view_sensitive", "discounts.manual",
-                   "users.manage", "settings.edit", "backups.run", "imports.run",
-                   "audit.view", "requests.workflow"):
+    for denied in (
+        "exports.run",
+        "patients.view_sensitive",
+        "discounts.manual",
+        "users.manage",
+        "settings.edit",
+        "backups.run",
+        "imports.run",
+        "audit.view",
+        "requests.workflow",
+    ):
         assert denied not in reception
-    for allowed in ("patients.view", "patients.create", "lis.requests.create",
-                    "requests.cancel", "prints.run"):
+    for allowed in (
+        "patients.view",
+        "patients.create",
+        "lis.requests.create",
+        "requests.cancel",
+        "prints.run",
+    ):
         assert allowed in reception
     assert reception < supervisor < admin
     assert {"requests.workflow", "discounts.manual", "prints.reports"} <= supervisor
     for denied in ("exports.run", "users.manage", "patients.view_sensitive", "backups.run"):
         assert denied not in supervisor
     assert admin == permissions.ALL
-    at_least = {"patients.view", "patients.create", "patients.edit", "patients.delete",
-                "patients.view_sensitive", "referrers.view", "referrers.create",
-                "referrers.edit", "referrers.delete", "catalog.view", "catalog.create",
-                "catalog.edit", "catalog.delete", "lis.requests.view", "lis.requests.create",
-                "lis.requests.update", "requests.workflow", "requests.cancel",
-                "discounts.manual", "exports.run", "imports.run", "users.manage",
-                "settings.edit", "backups.run", "audit.view", "prints.run"}
+    at_least = {
+        "patients.view",
+        "patients.create",
+        "patients.edit",
+        "patients.delete",
+        "patients.view_sensitive",
+        "referrers.view",
+        "referrers.create",
+        "referrers.edit",
+        "referrers.delete",
+        "catalog.view",
+        "catalog.create",
+        "catalog.edit",
+        "catalog.delete",
+        "lis.requests.view",
+        "lis.requests.create",
+        "lis.requests.update",
+        "requests.workflow",
+        "requests.cancel",
+        "discounts.manual",
+        "exports.run",
+        "imports.run",
+        "users.manage",
+        "settings.edit",
+        "backups.run",
+        "audit.view",
+        "prints.run",
+    }
     assert at_least <= permissions.ALL
 
 

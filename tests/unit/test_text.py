@@ -1,4 +1,5 @@
 """Text folding for search columns: the word-cached ``fold`` equals folding the whole text."""
+
 from __future__ import annotations
 
 import re
@@ -27,9 +28,15 @@ def test_fold_examples():
 
 
 @settings(max_examples=400, deadline=None)
-@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=40)
-       | st.lists(st.sampled_from(["José", "MUÑOZ", " ", "\u00a0", "¨", "\u0301", "İ", "ß",
-                                   "ǅ", "\t", "ﬁ", "Å", "x"]), max_size=12).map("".join))
+@given(
+    st.text(alphabet=st.characters(codec="utf-8"), max_size=40)
+    | st.lists(
+        st.sampled_from(
+            ["José", "MUÑOZ", " ", "\u00a0", "¨", "\u0301", "İ", "ß", "ǅ", "\t", "ﬁ", "Å", "x"]
+        ),
+        max_size=12,
+    ).map("".join)
+)
 def test_fold_is_the_whole_text_definition(text):
     assert fold(text) == _fold_whole_text(text)
 

@@ -1,4 +1,5 @@
 """Users, roles and the permission matrix; the last administrator is protected."""
+
 from __future__ import annotations
 
 import json
@@ -26,8 +27,11 @@ from tests.security_helpers import (  # noqa: F401
 )
 
 pytestmark = pytest.mark.usefixtures("no_session", "fast_hashing")
-ADMIN, SUPERVISOR, RECEPTION = (permissions.ROLE_ADMIN, permissions.ROLE_SUPERVISOR,
-                                permissions.ROLE_RECEPTION)
+ADMIN, SUPERVISOR, RECEPTION = (
+    permissions.ROLE_ADMIN,
+    permissions.ROLE_SUPERVISOR,
+    permissions.ROLE_RECEPTION,
+)
 
 
 def test_roles_are_seeded_once_and_admin_edits_survive_reseeding(database):
@@ -45,14 +49,17 @@ def test_roles_are_seeded_once_and_admin_edits_survive_reseeding(database):
     assert matrix[ADMIN] == set(permissions.ALL)
 
 
-@pytest.mark.parametrize("role_name, allowed", [(RECEPTION, False), (SUPERVISOR, False),
-                                                (ADMIN, True)])
+@pytest.mark.parametrize(
+    "role_name, allowed", [(RECEPTION, False), (SUPERVISOR, False), (ADMIN, True)]
+)
 def test_only_administrators_manage_users(database, clock, role_name, allowed):
     login_as(role_name)
     calls = [
         lambda: users.page(users.UserFilter(), PageRequest()),
-        lambda: users.create(users.UserData(username="nuevo", full_name="Nuevo",
-                                            role_id=role_id(RECEPTION)), "temporal-123"),
+        lambda: users.create(
+            users.UserData(username="nuevo", full_name="Nuevo", role_id=role_id(RECEPTION)),
+            "temporal-123",
+        ),
         lambda: users.role_permissions(),
         lambda: users.set_role_permission(RECEPTION, "exports.run", True),
         lambda: users.roles(),
@@ -68,8 +75,10 @@ def test_only_administrators_manage_users(database, clock, role_name, allowed):
 
 def test_create_user_forces_password_change_and_is_audited(database, clock):
     login_as(ADMIN)
-    new_id = users.create(users.UserData(username="Rosa", full_name="Rosa Mejía",
-                                         role_id=role_id(RECEPTION)), "temporal-123")
+    new_id = users.create(
+        users.UserData(username="Rosa", full_name="Rosa Mejía", role_id=role_id(RECEPTION)),
+        "temporal-123",
+    )
     data = users.get(new_id)
     assert data.must_change_password and data.role == RECEPTION and data.active
     row = AuditLog.get((AuditLog.entity == "user") & (AuditLog.entity_id == new_id))
@@ -77,8 +86,10 @@ def test_create_user_forces_password_change_and_is_audited(database, clock):
     changes = json.loads(row.changes)
     assert changes["role"] == [None, RECEPTION] and "password" not in row.changes
     with pytest.raises(ValidationError, match="Ya existe"):
-        users.create(users.UserData(username="ROSA", full_name="Otra",
-                                    role_id=role_id(RECEPTION)), "temporal-123")
+        users.create(
+            users.UserData(username="ROSA", full_name="Otra", role_id=role_id(RECEPTION)),
+            "temporal-123",
+        )
     with pytest.raises(ValidationError) as info:
         users.create(users.UserData(username="a b", full_name="", role_id=None), "x")
     assert set(info.value.fields) == {"username", "full_name", "role_id", "password"}
@@ -92,7 +103,8 @@ def test_update_records_old_and_new_values(database, clock):
     users.update(data)
     row = AuditLog.select().where(AuditLog.entity_id == user_id, AuditLog.action == "update").get()
     assert json.loads(row.changes) == {
-        "full_name": ["Rosa Mejía", "Rosa María Mejía"], "role": [RECEPTION, SUPERVISOR],
+        "full_name": ["Rosa Mejía", "Rosa María Mejía"],
+        "role": [RECEPTION, SUPERVISOR],
     }
     users.deactivate(user_id)
     assert not users.get(user_id).active
@@ -115,10 +127,16 @@ def test_last_active_administrator_is_protected(database, clock):
     # nothing changed: each refused change rolled back with its audit row
     user = User.get_by_id(admin_id)
     assert user.active and user.role_id == role_id(ADMIN)
-    assert RolePermission.select().where(RolePermission.role == role_id(ADMIN),
-                                         RolePermission.permission == "users.manage").exists()
-    assert not AuditLog.select().where(AuditLog.action.in_(
-        ["deactivate", "update", "permission_revoke"])).exists()
+    assert (
+        RolePermission.select()
+        .where(RolePermission.role == role_id(ADMIN), RolePermission.permission == "users.manage")
+        .exists()
+    )
+    assert (
+        not AuditLog.select()
+        .where(AuditLog.action.in_(["deactivate", "update", "permission_revoke"]))
+        .exists()
+    )
     # with a second administrator the first may go
     second = make_user("segundo", ADMIN)
     with session.acting_as(session.system_actor("cli")):
@@ -156,7 +174,8 @@ def test_reset_password_unlocks_and_forces_change(database, clock):
     login_as(ADMIN)
     user_id = make_user("rosa", RECEPTION)
     User.update(locked_until=clock.now.replace(hour=23), failed_attempts=3).where(
-        User.id == user_id).execute()
+        User.id == user_id
+    ).execute()
     users.reset_password(user_id, "temporal-456")
     user = User.get_by_id(user_id)
     assert user.must_change_password and user.locked_until is None and user.failed_attempts == 0

@@ -1,4 +1,5 @@
 """The Windows version resource is generated from ``patolab_desktop.__version__`` (issue 10)."""
+
 from __future__ import annotations
 
 import runpy
@@ -27,8 +28,15 @@ class _Node:
 
 
 def _parse(text: str) -> _Node:
-    names = ("VSVersionInfo", "FixedFileInfo", "StringFileInfo", "StringTable", "StringStruct",
-             "VarFileInfo", "VarStruct")
+    names = (
+        "VSVersionInfo",
+        "FixedFileInfo",
+        "StringFileInfo",
+        "StringTable",
+        "StringStruct",
+        "VarFileInfo",
+        "VarStruct",
+    )
     namespace = {name: (lambda *a, _n=name, **k: _Node(_n, *a, **k)) for name in names}
     return eval(text, {"__builtins__": {}}, namespace)  # the file is a Python expression
 
@@ -43,13 +51,16 @@ def test_package_version_is_read_from_the_package(tool):
     assert tool["package_version"]() == patolab_desktop.__version__
 
 
-@pytest.mark.parametrize("version, numbers", [
-    ("0.1.0", (0, 1, 0, 0)),
-    ("1.2", (1, 2, 0, 0)),
-    ("2.10.3.7", (2, 10, 3, 7)),
-    ("1.4.0rc2", (1, 4, 0, 0)),
-    ("3.0.dev1", (3, 0, 0, 0)),
-])
+@pytest.mark.parametrize(
+    "version, numbers",
+    [
+        ("0.1.0", (0, 1, 0, 0)),
+        ("1.2", (1, 2, 0, 0)),
+        ("2.10.3.7", (2, 10, 3, 7)),
+        ("1.4.0rc2", (1, 4, 0, 0)),
+        ("3.0.dev1", (3, 0, 0, 0)),
+    ],
+)
 def test_version_tuple_has_four_numbers(tool, version, numbers):
     assert tool["version_tuple"](version) == numbers
 
@@ -85,11 +96,14 @@ def test_spanish_text_survives_the_file(tool, tmp_path):
 
 def test_command_line_writes_the_file(tmp_path):
     out = tmp_path / "version_info.txt"
-    done = subprocess.run([sys.executable, str(TOOL), str(out)], capture_output=True, text=True,
-                          timeout=60)
+    done = subprocess.run(
+        [sys.executable, str(TOOL), str(out)], capture_output=True, text=True, timeout=60
+    )
     assert done.returncode == 0, done.stderr
-    assert _strings(_parse(out.read_text(encoding="utf-8")))["FileVersion"] == \
-        patolab_desktop.__version__
+    assert (
+        _strings(_parse(out.read_text(encoding="utf-8")))["FileVersion"]
+        == patolab_desktop.__version__
+    )
 
 
 def test_installer_spec_uses_the_generated_resource():

@@ -4,6 +4,7 @@ A new database is created from the current models and stamped with the latest
 version. An existing one is backed up with the SQLite backup API and brought up to
 date step by step, each step inside ``db.atomic()``.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -65,10 +66,13 @@ def upgrade(database: Database) -> int:
         _create_fresh(database)
         return SCHEMA_VERSION
     if version > SCHEMA_VERSION:
-        raise MigrationError(translate(
-            "db.migrations", "La base de datos es de una versión más nueva ({version}) que "
-            "esta aplicación ({supported}). Actualice PatoLab Desktop.").format(
-                version=version, supported=SCHEMA_VERSION))
+        raise MigrationError(
+            translate(
+                "db.migrations",
+                "La base de datos es de una versión más nueva ({version}) que "
+                "esta aplicación ({supported}). Actualice PatoLab Desktop.",
+            ).format(version=version, supported=SCHEMA_VERSION)
+        )
     pending = [step for step in STEPS if step[0] > version]
     if not pending:
         return version

@@ -3,6 +3,7 @@
 Rows come from ``audit.page`` (keyset pages, newest first); the selected row's
 changes are listed one per line, old → new, under the table.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -45,15 +46,28 @@ def translated_items(labels: dict):
 
 
 COLUMNS = [
-    Column("at", QT_TRANSLATE_NOOP("admin.audit_viewer", "Fecha y hora"), sort="at", format=_datetime),
+    Column(
+        "at", QT_TRANSLATE_NOOP("admin.audit_viewer", "Fecha y hora"), sort="at", format=_datetime
+    ),
     Column("username", QT_TRANSLATE_NOOP("admin.audit_viewer", "Usuario"), sort="username"),
     Column("action_label", QT_TRANSLATE_NOOP("admin.audit_viewer", "Acción"), sort="action"),
     Column("entity_label", QT_TRANSLATE_NOOP("admin.audit_viewer", "Registro"), sort="entity"),
-    Column("entity_id", QT_TRANSLATE_NOOP("admin.audit_viewer", "Id"), format=_entity_id,
-           align=Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
-    Column("changes_text", QT_TRANSLATE_NOOP("admin.audit_viewer", "Cambios (antes → después)"),
-           tooltip=lambda row: audit.changes_text(row["changes"], "\n")),
-    Column("detail", QT_TRANSLATE_NOOP("admin.audit_viewer", "Detalle"), tooltip=lambda row: row["detail"]),
+    Column(
+        "entity_id",
+        QT_TRANSLATE_NOOP("admin.audit_viewer", "Id"),
+        format=_entity_id,
+        align=Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+    ),
+    Column(
+        "changes_text",
+        QT_TRANSLATE_NOOP("admin.audit_viewer", "Cambios (antes → después)"),
+        tooltip=lambda row: audit.changes_text(row["changes"], "\n"),
+    ),
+    Column(
+        "detail",
+        QT_TRANSLATE_NOOP("admin.audit_viewer", "Detalle"),
+        tooltip=lambda row: row["detail"],
+    ),
 ]
 
 
@@ -85,7 +99,9 @@ class AuditViewer(QDialog):
         for row in audit.users_for_filter():
             self.user_combo.addItem(f"{row['username']} — {row['full_name']}", row["id"])
         for name in SYSTEM_USERS:  # actions without a user row: the CLI and the system
-            self.user_combo.addItem(translate("admin.audit_viewer", "{name} (sistema)").format(name=name), name)
+            self.user_combo.addItem(
+                translate("admin.audit_viewer", "{name} (sistema)").format(name=name), name
+            )
         self.entity_combo = QComboBox(self)
         self.entity_combo.setObjectName("entity_filter")
         self.entity_combo.addItem(translate("admin.audit_viewer", "Todos"), None)
@@ -96,10 +112,15 @@ class AuditViewer(QDialog):
         self.action_combo.addItem(translate("admin.audit_viewer", "Todas"), None)
         for key, label in sorted(translated_items(audit.ACTION_LABELS), key=lambda kv: kv[1]):
             self.action_combo.addItem(label, key)
-        self.from_check, self.from_edit = _date_filter(translate("admin.audit_viewer", "&Desde:"), self)
+        self.from_check, self.from_edit = _date_filter(
+            translate("admin.audit_viewer", "&Desde:"), self
+        )
         self.to_check, self.to_edit = _date_filter(translate("admin.audit_viewer", "&Hasta:"), self)
-        for caption, widget in ((translate("admin.audit_viewer", "&Usuario:"), self.user_combo), (translate("admin.audit_viewer", "&Registro:"), self.entity_combo),
-                                (translate("admin.audit_viewer", "&Acción:"), self.action_combo)):
+        for caption, widget in (
+            (translate("admin.audit_viewer", "&Usuario:"), self.user_combo),
+            (translate("admin.audit_viewer", "&Registro:"), self.entity_combo),
+            (translate("admin.audit_viewer", "&Acción:"), self.action_combo),
+        ):
             label = QLabel(caption, self)
             label.setBuddy(widget)
             bar.addWidget(label)
@@ -109,19 +130,31 @@ class AuditViewer(QDialog):
             bar.addWidget(check)
             bar.addWidget(edit)
         bar.addStretch(1)
-        self.refresh_button = QPushButton(icon("refresh"), translate("admin.audit_viewer", "Ac&tualizar"), self)
+        self.refresh_button = QPushButton(
+            icon("refresh"), translate("admin.audit_viewer", "Ac&tualizar"), self
+        )
         self.refresh_button.setAutoDefault(False)
         bar.addWidget(self.refresh_button)
         layout.addLayout(bar)
 
-        self.model = PagedTableModel([dataclasses.replace(c, title=translate("admin.audit_viewer", c.title)) for c in COLUMNS], audit.page, page_size=page_size, parent=self)
+        self.model = PagedTableModel(
+            [
+                dataclasses.replace(c, title=translate("admin.audit_viewer", c.title))
+                for c in COLUMNS
+            ],
+            audit.page,
+            page_size=page_size,
+            parent=self,
+        )
         self.view = make_table_view(self)
         self.view.setObjectName("audit_table")
         self.view.setModel(self.model)
         self.details = QPlainTextEdit(self)
         self.details.setObjectName("audit_details")
         self.details.setReadOnly(True)
-        self.details.setPlaceholderText(translate("admin.audit_viewer", "Elija una fila para ver todos sus cambios."))
+        self.details.setPlaceholderText(
+            translate("admin.audit_viewer", "Elija una fila para ver todos sus cambios.")
+        )
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.addWidget(self.view)
         splitter.addWidget(self.details)
@@ -135,7 +168,9 @@ class AuditViewer(QDialog):
         bottom.addWidget(self.count_label)
         bottom.addStretch(1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        buttons.button(QDialogButtonBox.StandardButton.Close).setText(translate("admin.audit_viewer", "&Cerrar"))
+        buttons.button(QDialogButtonBox.StandardButton.Close).setText(
+            translate("admin.audit_viewer", "&Cerrar")
+        )
         buttons.rejected.connect(self.reject)
         bottom.addWidget(buttons)
         layout.addLayout(bottom)
@@ -192,9 +227,17 @@ class AuditViewer(QDialog):
 
     def _update_count(self, *_args) -> None:
         shown = self.model.rowCount()
-        more = translate("admin.audit_viewer", " (desplácese para ver más)") if self.model.canFetchMore() else ""
+        more = (
+            translate("admin.audit_viewer", " (desplácese para ver más)")
+            if self.model.canFetchMore()
+            else ""
+        )
         plural = "s" if shown != 1 else ""
-        self.count_label.setText(translate("admin.audit_viewer", "{shown} registro{plural} mostrado{plural}{more}").format(shown=shown, plural=plural, more=more))
+        self.count_label.setText(
+            translate(
+                "admin.audit_viewer", "{shown} registro{plural} mostrado{plural}{more}"
+            ).format(shown=shown, plural=plural, more=more)
+        )
 
     def _show_details(self, current, _previous=None) -> None:
         if not current.isValid():
@@ -203,8 +246,8 @@ class AuditViewer(QDialog):
         row = self.model.row_dict(current.row())
         lines = [
             f"{_datetime(row['at'])} · {row['username']} · {row['action_label']} · "
-            f"{row['entity_label']}" + (f" #{row['entity_id']}" if row["entity_id"] is not None
-                                         else ""),
+            f"{row['entity_label']}"
+            + (f" #{row['entity_id']}" if row["entity_id"] is not None else ""),
         ]
         if row["detail"]:
             lines.append(row["detail"])

@@ -3,6 +3,7 @@ the integrity check at start and the automatic backups at start and on exit.
 
 Every rule is in ``services/backups``; this module only asks and tells.
 """
+
 from __future__ import annotations
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP
@@ -23,17 +24,33 @@ RESTORE_HELP = QT_TRANSLATE_NOOP(
     "2. Abra PatoLab Desktop y use Archivo → Restaurar copia… para elegir la copia de "
     "seguridad más reciente (se guarda antes una copia del estado actual).\n"
     "   O en la línea de comandos: patolab --db ARCHIVO restore COPIA.db\n"
-    "3. Compruebe con: patolab --db ARCHIVO check\n"
+    "3. Compruebe con: patolab --db ARCHIVO check\n",
 )
 
 
 def install(window) -> None:
-    window.add_action("file", translate("admin.backup_actions", "Copia de &seguridad ahora"), lambda: backup_now(window), "backup",
-                      "Ctrl+Shift+B", permission="backups.run")
-    window.add_action("file", translate("admin.backup_actions", "&Restaurar copia…"), lambda: restore_backup(window), "restore",
-                      permission="backups.run")
-    window.add_action("file", translate("admin.backup_actions", "&Conexión a base de datos…"), lambda: edit_connection(window),
-                      "database", permission="settings.edit")
+    window.add_action(
+        "file",
+        translate("admin.backup_actions", "Copia de &seguridad ahora"),
+        lambda: backup_now(window),
+        "backup",
+        "Ctrl+Shift+B",
+        permission="backups.run",
+    )
+    window.add_action(
+        "file",
+        translate("admin.backup_actions", "&Restaurar copia…"),
+        lambda: restore_backup(window),
+        "restore",
+        permission="backups.run",
+    )
+    window.add_action(
+        "file",
+        translate("admin.backup_actions", "&Conexión a base de datos…"),
+        lambda: edit_connection(window),
+        "database",
+        permission="settings.edit",
+    )
 
 
 def backup_now(parent=None):
@@ -43,7 +60,13 @@ def backup_now(parent=None):
     except ServiceError as exc:
         prompts.error(parent, translate("admin.backup_actions", "Copia de seguridad"), str(exc))
         return None
-    prompts.info(parent, translate("admin.backup_actions", "Copia de seguridad"), translate("admin.backup_actions", "Copia de seguridad guardada en:\n{path}").format(path=path))
+    prompts.info(
+        parent,
+        translate("admin.backup_actions", "Copia de seguridad"),
+        translate("admin.backup_actions", "Copia de seguridad guardada en:\n{path}").format(
+            path=path
+        ),
+    )
     return path
 
 
@@ -53,8 +76,14 @@ def _describe_latest() -> str:
     except Exception:  # noqa: BLE001 - only informative
         latest = []
     if not latest:
-        return translate("admin.backup_actions", "No se encontraron copias en {backup_folder}.").format(backup_folder=backups.backup_folder())
-    lines = [translate("admin.backup_actions", "Copias más recientes en {backup_folder}:").format(backup_folder=backups.backup_folder())]
+        return translate(
+            "admin.backup_actions", "No se encontraron copias en {backup_folder}."
+        ).format(backup_folder=backups.backup_folder())
+    lines = [
+        translate("admin.backup_actions", "Copias más recientes en {backup_folder}:").format(
+            backup_folder=backups.backup_folder()
+        )
+    ]
     lines += [f"  {b.taken_at:%d/%m/%Y %H:%M} ({b.kind_label}) {b.path.name}" for b in latest]
     return "\n".join(lines)
 
@@ -62,8 +91,11 @@ def _describe_latest() -> str:
 def restore_backup(parent=None, path: str | None = None):
     """Pick a backup, confirm, restore (the service backs up the current state first)."""
     if path is None:
-        path = prompts.open_file(parent, translate("admin.backup_actions", "Restaurar copia de seguridad"),
-                                 translate("admin.backup_actions", "Copias de PatoLab (*.db);;Todos los archivos (*)"))
+        path = prompts.open_file(
+            parent,
+            translate("admin.backup_actions", "Restaurar copia de seguridad"),
+            translate("admin.backup_actions", "Copias de PatoLab (*.db);;Todos los archivos (*)"),
+        )
     if not path:
         return None
     try:
@@ -72,8 +104,14 @@ def restore_backup(parent=None, path: str | None = None):
         prompts.error(parent, translate("admin.backup_actions", "Restaurar copia"), str(exc))
         return None
     if not prompts.confirm(
-        parent, translate("admin.backup_actions", "Restaurar copia"),
-        translate("admin.backup_actions", "¿Reemplazar TODOS los datos actuales por la copia\n{path}\n(esquema {version})?\n\nAntes se guardará una copia del estado actual, por si necesita volver a él. Las demás computadoras deben cerrar el programa antes de continuar.").format(path=path, version=version),
+        parent,
+        translate("admin.backup_actions", "Restaurar copia"),
+        translate(
+            "admin.backup_actions",
+            "¿Reemplazar TODOS los datos actuales por la copia\n{path}\n(esquema "
+            "{version})?\n\nAntes se guardará una copia del estado actual, por si necesita volver "
+            "a él. Las demás computadoras deben cerrar el programa antes de continuar.",
+        ).format(path=path, version=version),
     ):
         return None
     try:
@@ -84,8 +122,14 @@ def restore_backup(parent=None, path: str | None = None):
     reload = getattr(parent, "reload_from_database", None)
     if reload is not None:
         reload()
-    prompts.info(parent, translate("admin.backup_actions", "Restaurar copia"),
-                 translate("admin.backup_actions", "Copia restaurada.\n\nEl estado anterior quedó guardado en:\n{safety_backup}").format(safety_backup=result.safety_backup))
+    prompts.info(
+        parent,
+        translate("admin.backup_actions", "Restaurar copia"),
+        translate(
+            "admin.backup_actions",
+            "Copia restaurada.\n\nEl estado anterior quedó guardado en:\n{safety_backup}",
+        ).format(safety_backup=result.safety_backup),
+    )
     return result
 
 
@@ -104,7 +148,12 @@ def _check_and_backup(progress=None, cancelled=None) -> tuple[bool, str, str | N
         report = maintenance.check(quick=True)
         ok, details = report.ok, "\n".join(report.lines())
     except Exception as exc:  # noqa: BLE001 - a damaged file may fail in any way
-        ok, details = False, translate("admin.backup_actions", "No se pudo comprobar la base de datos: {exc}").format(exc=exc)
+        ok, details = (
+            False,
+            translate(
+                "admin.backup_actions", "No se pudo comprobar la base de datos: {exc}"
+            ).format(exc=exc),
+        )
     if not ok:
         return False, details, None
     try:
@@ -121,15 +170,29 @@ def _report_checks(parent, result: tuple[bool, str, str | None]) -> bool:
     if not ok:
         log.error("Startup integrity check failed:\n%s", details)
         prompts.error(
-            parent, translate("admin.backup_actions", "La base de datos tiene problemas"),
-            translate("admin.backup_actions", "La comprobación de integridad al iniciar encontró problemas. No siga registrando "
-            "datos hasta recuperarla.\n\n") + details + "\n\n" + translate("admin.backup_actions", RESTORE_HELP) + "\n" + _describe_latest(),
+            parent,
+            translate("admin.backup_actions", "La base de datos tiene problemas"),
+            translate(
+                "admin.backup_actions",
+                "La comprobación de integridad al iniciar encontró problemas. No siga registrando "
+                "datos hasta recuperarla.\n\n",
+            )
+            + details
+            + "\n\n"
+            + translate("admin.backup_actions", RESTORE_HELP)
+            + "\n"
+            + _describe_latest(),
         )
         return False
     if backup_error:
         log.warning("Automatic backup at start failed: %s", backup_error)
-        prompts.error(parent, translate("admin.backup_actions", "Copia de seguridad automática"),
-                      translate("admin.backup_actions", "No se pudo hacer la copia de seguridad automática:\n{exc}").format(exc=backup_error))
+        prompts.error(
+            parent,
+            translate("admin.backup_actions", "Copia de seguridad automática"),
+            translate(
+                "admin.backup_actions", "No se pudo hacer la copia de seguridad automática:\n{exc}"
+            ).format(exc=backup_error),
+        )
     return True
 
 
@@ -147,8 +210,17 @@ def startup_checks_in_background(parent=None):
     from ..widgets.progress import BackgroundTask
 
     def done(outcome) -> None:
-        result = outcome.result if outcome.error is None else (
-            False, translate("admin.backup_actions", "No se pudo comprobar la base de datos: {exc}").format(exc=outcome.error), None)
+        result = (
+            outcome.result
+            if outcome.error is None
+            else (
+                False,
+                translate(
+                    "admin.backup_actions", "No se pudo comprobar la base de datos: {exc}"
+                ).format(exc=outcome.error),
+                None,
+            )
+        )
         _report_checks(parent, result)
 
     task = BackgroundTask(_check_and_backup)

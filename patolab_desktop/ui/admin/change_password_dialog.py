@@ -1,4 +1,5 @@
 """Change one's own password; ``forced=True`` at the first login of a new user."""
+
 from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout
@@ -27,7 +28,11 @@ class ChangePasswordDialog(QDialog):
     def __init__(self, parent=None, forced: bool = False):
         super().__init__(parent)
         self.setObjectName("change_password_dialog")
-        self.setWindowTitle(translate("admin.change_password_dialog", "{APP_NAME} — Cambiar contraseña").format(APP_NAME=APP_NAME))
+        self.setWindowTitle(
+            translate("admin.change_password_dialog", "{APP_NAME} — Cambiar contraseña").format(
+                APP_NAME=APP_NAME
+            )
+        )
         self.setWindowIcon(icon("password"))
         self.setModal(True)
         self.setMinimumWidth(460)
@@ -37,25 +42,52 @@ class ChangePasswordDialog(QDialog):
         name = who.display_name if who is not None else ""
 
         layout = QVBoxLayout(self)
-        layout.addWidget(header(
-            "password", translate("admin.change_password_dialog", "Cambiar contraseña"),
-            (translate("admin.change_password_dialog", "{name}: su contraseña es temporal. Elija una contraseña propia para continuar.").format(name=name)
-             if forced else translate("admin.change_password_dialog", "Usuario: {name}").format(name=name)),
-            self,
-        ))
+        layout.addWidget(
+            header(
+                "password",
+                translate("admin.change_password_dialog", "Cambiar contraseña"),
+                (
+                    translate(
+                        "admin.change_password_dialog",
+                        "{name}: su contraseña es temporal. Elija una contraseña propia para "
+                        "continuar.",
+                    ).format(name=name)
+                    if forced
+                    else translate("admin.change_password_dialog", "Usuario: {name}").format(
+                        name=name
+                    )
+                ),
+                self,
+            )
+        )
         form = make_form()
         self.errors = FieldErrors(form)
         self.old_edit = PasswordEdit(self)
         self.old_edit.setObjectName("old_password")
-        self.errors.add_row("old", translate("admin.change_password_dialog", "Contraseña &actual:"), self.old_edit)
+        self.errors.add_row(
+            "old", translate("admin.change_password_dialog", "Contraseña &actual:"), self.old_edit
+        )
         self.new_edit = PasswordEdit(self)
         self.new_edit.setObjectName("new_password")
-        self.errors.add_row("new", translate("admin.change_password_dialog", "&Nueva contraseña:"), self.new_edit)
+        self.errors.add_row(
+            "new", translate("admin.change_password_dialog", "&Nueva contraseña:"), self.new_edit
+        )
         self.repeat_edit = PasswordEdit(self)
         self.repeat_edit.setObjectName("repeat_password")
-        self.errors.add_row("repeat", translate("admin.change_password_dialog", "&Repetir la nueva:"), self.repeat_edit)
+        self.errors.add_row(
+            "repeat",
+            translate("admin.change_password_dialog", "&Repetir la nueva:"),
+            self.repeat_edit,
+        )
         layout.addLayout(form)
-        hint = QLabel(translate("admin.change_password_dialog", "Al menos {MIN_PASSWORD_LENGTH} caracteres, distinta del nombre de usuario y de la contraseña actual.").format(MIN_PASSWORD_LENGTH=auth.MIN_PASSWORD_LENGTH), self)
+        hint = QLabel(
+            translate(
+                "admin.change_password_dialog",
+                "Al menos {MIN_PASSWORD_LENGTH} caracteres, distinta del nombre de usuario y de "
+                "la contraseña actual.",
+            ).format(MIN_PASSWORD_LENGTH=auth.MIN_PASSWORD_LENGTH),
+            self,
+        )
         hint.setWordWrap(True)
         hint.setStyleSheet(HINT_STYLE)
         layout.addWidget(hint)
@@ -63,11 +95,18 @@ class ChangePasswordDialog(QDialog):
         layout.addWidget(self.message)
 
         buttons = QDialogButtonBox(self)
-        save = buttons.addButton(translate("admin.change_password_dialog", "&Guardar"), QDialogButtonBox.ButtonRole.AcceptRole)
+        save = buttons.addButton(
+            translate("admin.change_password_dialog", "&Guardar"),
+            QDialogButtonBox.ButtonRole.AcceptRole,
+        )
         save.setIcon(icon("save"))
         save.setDefault(True)
-        buttons.addButton(translate("admin.change_password_dialog", "Cerrar sesión") if forced else translate("admin.change_password_dialog", "Cancelar"),
-                          QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.addButton(
+            translate("admin.change_password_dialog", "Cerrar sesión")
+            if forced
+            else translate("admin.change_password_dialog", "Cancelar"),
+            QDialogButtonBox.ButtonRole.RejectRole,
+        )
         buttons.accepted.connect(self.try_change)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
@@ -81,7 +120,13 @@ class ChangePasswordDialog(QDialog):
     def try_change(self) -> bool:
         show_message(self.message, "")
         if self.new_edit.text() != self.repeat_edit.text():
-            self.errors.show({"repeat": translate("admin.change_password_dialog", "Las dos contraseñas nuevas no coinciden.")})
+            self.errors.show(
+                {
+                    "repeat": translate(
+                        "admin.change_password_dialog", "Las dos contraseñas nuevas no coinciden."
+                    )
+                }
+            )
             return False
         try:
             self.actor = auth.change_password(self.old_edit.text(), self.new_edit.text())

@@ -1,4 +1,5 @@
 """Small widgets shared by the administration dialogs: password field, inline errors."""
+
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
@@ -35,8 +36,9 @@ class PasswordEdit(QLineEdit):
         self.setEchoMode(QLineEdit.EchoMode.Password)
         self.setPlaceholderText(placeholder)
         self.setMaxLength(200)
-        self._show = self.addAction(icon("show_password"),
-                                    QLineEdit.ActionPosition.TrailingPosition)
+        self._show = self.addAction(
+            icon("show_password"), QLineEdit.ActionPosition.TrailingPosition
+        )
         self._show.setToolTip(translate("admin.common", "Mostrar u ocultar la contraseña"))
         self._show.setCheckable(True)
         self._show.toggled.connect(self._toggle)

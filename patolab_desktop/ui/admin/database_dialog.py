@@ -4,6 +4,7 @@ server, with a connection test, plus where the backups of this computer go.
 Saved in the local settings file of this computer (``local_settings``); the new database
 is used the next time the program starts.
 """
+
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
@@ -38,14 +39,21 @@ class DatabaseDialog(QDialog):
         self._settings = local_settings.load()
         current = self._settings.database
 
-        self.sqlite_radio = QRadioButton(translate("admin.database_dialog", "Archivo SQLite en esta computadora (una sola computadora)"))
-        self.pg_radio = QRadioButton(translate("admin.database_dialog", "Servidor PostgreSQL (varias computadoras)"))
+        self.sqlite_radio = QRadioButton(
+            translate(
+                "admin.database_dialog", "Archivo SQLite en esta computadora (una sola computadora)"
+            )
+        )
+        self.pg_radio = QRadioButton(
+            translate("admin.database_dialog", "Servidor PostgreSQL (varias computadoras)")
+        )
         group = QButtonGroup(self)
         group.addButton(self.sqlite_radio)
         group.addButton(self.pg_radio)
 
-        self.path_edit = QLineEdit(current if current and not is_postgres_url(current)
-                                   else str(default_db_path()))
+        self.path_edit = QLineEdit(
+            current if current and not is_postgres_url(current) else str(default_db_path())
+        )
         self.browse_button = QPushButton(translate("admin.database_dialog", "Examinar…"))
         self.browse_button.clicked.connect(self._browse)
         path_row = QHBoxLayout()
@@ -53,7 +61,9 @@ class DatabaseDialog(QDialog):
         path_row.addWidget(self.browse_button)
 
         self.url_edit = QLineEdit(current if is_postgres_url(current) else "")
-        self.url_edit.setPlaceholderText(translate("admin.database_dialog", "postgresql://usuario:clave@servidor:5432/patolab"))
+        self.url_edit.setPlaceholderText(
+            translate("admin.database_dialog", "postgresql://usuario:clave@servidor:5432/patolab")
+        )
 
         self.backup_folder_edit = QLineEdit(str(self._settings.resolved_backup_folder()))
         self.keep_days_spin = QSpinBox()
@@ -74,14 +84,23 @@ class DatabaseDialog(QDialog):
         form.addRow(translate("admin.database_dialog", "Archivo:"), path_row)
         form.addRow(self.pg_radio)
         form.addRow(translate("admin.database_dialog", "URL:"), self.url_edit)
-        form.addRow(QLabel(translate("admin.database_dialog", "<b>Copias de seguridad de esta computadora</b>")))
+        form.addRow(
+            QLabel(
+                translate("admin.database_dialog", "<b>Copias de seguridad de esta computadora</b>")
+            )
+        )
         form.addRow(translate("admin.database_dialog", "Carpeta:"), self.backup_folder_edit)
         form.addRow(translate("admin.database_dialog", "Conservar:"), self.keep_days_spin)
 
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Save).setText(translate("admin.database_dialog", "&Guardar"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(translate("admin.database_dialog", "Cancelar"))
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Save).setText(
+            translate("admin.database_dialog", "&Guardar")
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(
+            translate("admin.database_dialog", "Cancelar")
+        )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
 
@@ -92,7 +111,14 @@ class DatabaseDialog(QDialog):
         test_row.addWidget(self.status_label, 1)
         layout.addLayout(test_row)
         layout.addWidget(self.error_label)
-        layout.addWidget(QLabel(translate("admin.database_dialog", "El cambio de base de datos se aplica al volver a abrir el programa.")))
+        layout.addWidget(
+            QLabel(
+                translate(
+                    "admin.database_dialog",
+                    "El cambio de base de datos se aplica al volver a abrir el programa.",
+                )
+            )
+        )
         layout.addWidget(buttons)
 
         (self.pg_radio if is_postgres_url(current) else self.sqlite_radio).setChecked(True)
@@ -107,13 +133,21 @@ class DatabaseDialog(QDialog):
         (self.path_edit if sqlite else self.url_edit).setFocus()
 
     def _browse(self) -> None:
-        path = prompts.save_file(self, translate("admin.database_dialog", "Archivo de base de datos"), self.path_edit.text(),
-                                 translate("admin.database_dialog", "Base de datos SQLite (*.db);;Todos los archivos (*)"))
+        path = prompts.save_file(
+            self,
+            translate("admin.database_dialog", "Archivo de base de datos"),
+            self.path_edit.text(),
+            translate(
+                "admin.database_dialog", "Base de datos SQLite (*.db);;Todos los archivos (*)"
+            ),
+        )
         if path:
             self.path_edit.setText(path)
 
     def target(self) -> str:
-        return (self.path_edit.text() if self.sqlite_radio.isChecked() else self.url_edit.text()).strip()
+        return (
+            self.path_edit.text() if self.sqlite_radio.isChecked() else self.url_edit.text()
+        ).strip()
 
     def test_connection(self) -> bool:
         self.error_label.clear()
@@ -128,7 +162,9 @@ class DatabaseDialog(QDialog):
     def accept(self) -> None:  # noqa: D401 - Qt slot
         target = self.target()
         if self.pg_radio.isChecked() and not is_postgres_url(target):
-            self.error_label.setText(translate("admin.database_dialog", "La URL debe empezar con postgresql://"))
+            self.error_label.setText(
+                translate("admin.database_dialog", "La URL debe empezar con postgresql://")
+            )
             self.url_edit.setFocus()
             return
         if not self.test_connection():

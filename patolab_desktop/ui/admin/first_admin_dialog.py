@@ -1,4 +1,5 @@
 """First start: the administrator creates their own account (no default password ships)."""
+
 from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout
@@ -27,40 +28,75 @@ class FirstAdminDialog(QDialog):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setObjectName("first_admin_dialog")
-        self.setWindowTitle(translate("admin.first_admin_dialog", "{APP_NAME} — Primer inicio").format(APP_NAME=APP_NAME))
+        self.setWindowTitle(
+            translate("admin.first_admin_dialog", "{APP_NAME} — Primer inicio").format(
+                APP_NAME=APP_NAME
+            )
+        )
         self.setWindowIcon(icon("app"))
         self.setModal(True)
         self.setMinimumWidth(500)
         self.actor: Actor | None = None
 
         layout = QVBoxLayout(self)
-        layout.addWidget(header(
-            "users", translate("admin.first_admin_dialog", "Crear la cuenta del administrador"),
-            translate("admin.first_admin_dialog", "Es la primera vez que se abre esta base de datos. El administrador crea después "
-            "las cuentas de recepción y supervisión. PatoLab no trae ninguna contraseña "
-            "predeterminada: elija la suya."),
-            self,
-        ))
+        layout.addWidget(
+            header(
+                "users",
+                translate("admin.first_admin_dialog", "Crear la cuenta del administrador"),
+                translate(
+                    "admin.first_admin_dialog",
+                    "Es la primera vez que se abre esta base de datos. El administrador crea "
+                    "después "
+                    "las cuentas de recepción y supervisión. PatoLab no trae ninguna contraseña "
+                    "predeterminada: elija la suya.",
+                ),
+                self,
+            )
+        )
         form = make_form()
         self.errors = FieldErrors(form)
         self.full_name_edit = QLineEdit(self)
         self.full_name_edit.setObjectName("full_name")
         self.full_name_edit.setMaxLength(120)
-        self.full_name_edit.setPlaceholderText(translate("admin.first_admin_dialog", "Nombre y apellido"))
-        self.errors.add_row("full_name", translate("admin.first_admin_dialog", "&Nombre completo:"), self.full_name_edit)
+        self.full_name_edit.setPlaceholderText(
+            translate("admin.first_admin_dialog", "Nombre y apellido")
+        )
+        self.errors.add_row(
+            "full_name",
+            translate("admin.first_admin_dialog", "&Nombre completo:"),
+            self.full_name_edit,
+        )
         self.username_edit = QLineEdit(self)
         self.username_edit.setObjectName("username")
         self.username_edit.setMaxLength(60)
-        self.username_edit.setPlaceholderText(translate("admin.first_admin_dialog", "p. ej. mlopez"))
-        self.errors.add_row("username", translate("admin.first_admin_dialog", "&Usuario:"), self.username_edit)
+        self.username_edit.setPlaceholderText(
+            translate("admin.first_admin_dialog", "p. ej. mlopez")
+        )
+        self.errors.add_row(
+            "username", translate("admin.first_admin_dialog", "&Usuario:"), self.username_edit
+        )
         self.password_edit = PasswordEdit(self)
         self.password_edit.setObjectName("password")
-        self.errors.add_row("password", translate("admin.first_admin_dialog", "&Contraseña:"), self.password_edit)
+        self.errors.add_row(
+            "password", translate("admin.first_admin_dialog", "&Contraseña:"), self.password_edit
+        )
         self.repeat_edit = PasswordEdit(self)
         self.repeat_edit.setObjectName("repeat")
-        self.errors.add_row("repeat", translate("admin.first_admin_dialog", "&Repetir contraseña:"), self.repeat_edit)
+        self.errors.add_row(
+            "repeat",
+            translate("admin.first_admin_dialog", "&Repetir contraseña:"),
+            self.repeat_edit,
+        )
         layout.addLayout(form)
-        hint = QLabel(translate("admin.first_admin_dialog", "La contraseña debe tener al menos {MIN_PASSWORD_LENGTH} caracteres y ser distinta del usuario. Guárdela en un lugar seguro: sin ella solo se puede recuperar el acceso desde la línea de comandos.").format(MIN_PASSWORD_LENGTH=auth.MIN_PASSWORD_LENGTH), self)
+        hint = QLabel(
+            translate(
+                "admin.first_admin_dialog",
+                "La contraseña debe tener al menos {MIN_PASSWORD_LENGTH} caracteres y ser "
+                "distinta del usuario. Guárdela en un lugar seguro: sin ella solo se puede "
+                "recuperar el acceso desde la línea de comandos.",
+            ).format(MIN_PASSWORD_LENGTH=auth.MIN_PASSWORD_LENGTH),
+            self,
+        )
         hint.setWordWrap(True)
         hint.setStyleSheet(HINT_STYLE)
         layout.addWidget(hint)
@@ -68,11 +104,16 @@ class FirstAdminDialog(QDialog):
         layout.addWidget(self.message)
 
         buttons = QDialogButtonBox(self)
-        self.create_button = buttons.addButton(translate("admin.first_admin_dialog", "&Crear administrador"),
-                                               QDialogButtonBox.ButtonRole.AcceptRole)
+        self.create_button = buttons.addButton(
+            translate("admin.first_admin_dialog", "&Crear administrador"),
+            QDialogButtonBox.ButtonRole.AcceptRole,
+        )
         self.create_button.setIcon(icon("save"))
         self.create_button.setDefault(True)
-        buttons.addButton(translate("admin.first_admin_dialog", "Cancelar"), QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.addButton(
+            translate("admin.first_admin_dialog", "Cancelar"),
+            QDialogButtonBox.ButtonRole.RejectRole,
+        )
         buttons.accepted.connect(self.try_create)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
@@ -87,7 +128,9 @@ class FirstAdminDialog(QDialog):
         show_message(self.message, "")
         password = self.password_edit.text()
         if password != self.repeat_edit.text():
-            errors = {"repeat": translate("admin.first_admin_dialog", "Las dos contraseñas no coinciden.")}
+            errors = {
+                "repeat": translate("admin.first_admin_dialog", "Las dos contraseñas no coinciden.")
+            }
             policy = auth.validate_password(password, self.username_edit.text())
             self.errors.show({**policy, **errors})
             return False

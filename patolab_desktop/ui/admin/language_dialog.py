@@ -3,6 +3,7 @@
 The choice is saved in the local settings (``i18n.save_language``) and applied at the next
 start; after a change the dialog offers to close the program now.
 """
+
 from __future__ import annotations
 
 from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout
@@ -29,10 +30,16 @@ class LanguageDialog(QDialog):
         label = QLabel(translate("admin.language_dialog", "&Idioma de la interfaz:"), self)
         label.setBuddy(self.combo)
         form.addRow(label, self.combo)
-        note = QLabel(translate("admin.language_dialog", "El idioma se aplica al volver a abrir el programa."), self)
+        note = QLabel(
+            translate(
+                "admin.language_dialog", "El idioma se aplica al volver a abrir el programa."
+            ),
+            self,
+        )
         note.setWordWrap(True)
         buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -51,19 +58,34 @@ def choose_language(window) -> str | None:
     if dialog.exec() != QDialog.DialogCode.Accepted or dialog.chosen() == current:
         return None
     code = i18n.save_language(dialog.chosen())
-    if prompts.confirm(window, translate("admin.language_dialog", "Idioma cambiado"),
-                       translate("admin.language_dialog", "El idioma cambió. ¿Cerrar PatoLab Desktop ahora para "
-                                          "abrirlo en el nuevo idioma? Guarde antes lo que tenga "
-                                          "abierto.")):
+    if prompts.confirm(
+        window,
+        translate("admin.language_dialog", "Idioma cambiado"),
+        translate(
+            "admin.language_dialog",
+            "El idioma cambió. ¿Cerrar PatoLab Desktop ahora para "
+            "abrirlo en el nuevo idioma? Guarde antes lo que tenga "
+            "abierto.",
+        ),
+    ):
         window.close()
     else:
-        prompts.info(window, translate("admin.language_dialog", "Idioma cambiado"),
-                     translate("admin.language_dialog", "El nuevo idioma se aplicará la próxima vez que abra el "
-                                        "programa."))
+        prompts.info(
+            window,
+            translate("admin.language_dialog", "Idioma cambiado"),
+            translate(
+                "admin.language_dialog",
+                "El nuevo idioma se aplicará la próxima vez que abra el programa.",
+            ),
+        )
     return code
 
 
 def install(window) -> None:
     """Archivo → Idioma / Language… (every user may choose it: it is a setting of this PC)."""
-    window.add_action("file", translate("admin.language_dialog", "Idioma / Language…"),
-                      lambda: choose_language(window), "language")
+    window.add_action(
+        "file",
+        translate("admin.language_dialog", "Idioma / Language…"),
+        lambda: choose_language(window),
+        "language",
+    )

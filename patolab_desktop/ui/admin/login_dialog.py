@@ -1,4 +1,5 @@
 """The login dialog: username, password, Enter logs in, lockout message inline."""
+
 from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLineEdit, QVBoxLayout
@@ -14,8 +15,9 @@ from ...i18n import translate
 class LoginDialog(QDialog):
     """After ``exec()`` returns Accepted, ``actor`` is the logged-in (acting) user."""
 
-    def __init__(self, parent=None, username: str = "", title: str | None = None,
-                 subtitle: str | None = None):
+    def __init__(
+        self, parent=None, username: str = "", title: str | None = None, subtitle: str | None = None
+    ):
         super().__init__(parent)
         self.setObjectName("login_dialog")
         if title is None:
@@ -31,13 +33,22 @@ class LoginDialog(QDialog):
             lab = settings.get("lab_name")
         except Exception:  # noqa: BLE001 - a login must open even if a setting is unreadable
             lab = ""
-        layout.addWidget(header(
-            "app", APP_NAME,
-            subtitle if subtitle is not None else
-            (translate("admin.login_dialog", "{lab}\nEscriba su usuario y contraseña.").format(lab=lab) if lab else
-             translate("admin.login_dialog", "Escriba su usuario y contraseña.")),
-            self,
-        ))
+        layout.addWidget(
+            header(
+                "app",
+                APP_NAME,
+                subtitle
+                if subtitle is not None
+                else (
+                    translate(
+                        "admin.login_dialog", "{lab}\nEscriba su usuario y contraseña."
+                    ).format(lab=lab)
+                    if lab
+                    else translate("admin.login_dialog", "Escriba su usuario y contraseña.")
+                ),
+                self,
+            )
+        )
         form = make_form()
         self.username_edit = QLineEdit(self)
         self.username_edit.setObjectName("username")
@@ -55,10 +66,14 @@ class LoginDialog(QDialog):
         layout.addWidget(self.message)
 
         self.buttons = QDialogButtonBox(self)
-        self.login_button = self.buttons.addButton(translate("admin.login_dialog", "&Entrar"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.login_button = self.buttons.addButton(
+            translate("admin.login_dialog", "&Entrar"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
         self.login_button.setIcon(icon("login"))
         self.login_button.setDefault(True)
-        self.cancel_button = self.buttons.addButton(translate("admin.login_dialog", "&Salir"), QDialogButtonBox.ButtonRole.RejectRole)
+        self.cancel_button = self.buttons.addButton(
+            translate("admin.login_dialog", "&Salir"), QDialogButtonBox.ButtonRole.RejectRole
+        )
         self.buttons.accepted.connect(self.try_login)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
@@ -78,7 +93,9 @@ class LoginDialog(QDialog):
         """Check the credentials; on success accept, else show why and stay open."""
         username = self.username_edit.text().strip()
         if not username:
-            show_message(self.message, translate("admin.login_dialog", "Escriba su nombre de usuario."))
+            show_message(
+                self.message, translate("admin.login_dialog", "Escriba su nombre de usuario.")
+            )
             self.username_edit.setFocus()
             return False
         if not self.password_edit.text():

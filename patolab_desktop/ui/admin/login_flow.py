@@ -5,6 +5,7 @@ or the login dialog, then the forced password change. ``install_admin`` adds the
 Archivo entries (users, permissions, audit, change password, switch user, lock screen),
 the user's name in the status bar and the inactivity lock.
 """
+
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
@@ -51,7 +52,13 @@ def start_session(parent: QWidget | None = None) -> Actor | None:
 
 
 def _user_text(actor: Actor | None) -> str:
-    return translate("admin.login_flow", "Usuario: {display_name} · {role}").format(display_name=actor.display_name, role=actor.role) if actor else translate("admin.login_flow", "Sin sesión")
+    return (
+        translate("admin.login_flow", "Usuario: {display_name} · {role}").format(
+            display_name=actor.display_name, role=actor.role
+        )
+        if actor
+        else translate("admin.login_flow", "Sin sesión")
+    )
 
 
 class AdminMenu(QObject):
@@ -70,23 +77,62 @@ class AdminMenu(QObject):
         file_menu = window.menu("file")
         anchor = self._anchor(file_menu)
         entries = [
-            (translate("admin.login_flow", "&Usuarios…"), self.open_users, "users", None, "users.manage"),
-            (translate("admin.login_flow", "&Permisos por rol…"), self.open_permissions, "permissions", None, "users.manage"),
-            (translate("admin.login_flow", "&Auditoría…"), self.open_audit, "audit", None, "audit.view"),
+            (
+                translate("admin.login_flow", "&Usuarios…"),
+                self.open_users,
+                "users",
+                None,
+                "users.manage",
+            ),
+            (
+                translate("admin.login_flow", "&Permisos por rol…"),
+                self.open_permissions,
+                "permissions",
+                None,
+                "users.manage",
+            ),
+            (
+                translate("admin.login_flow", "&Auditoría…"),
+                self.open_audit,
+                "audit",
+                None,
+                "audit.view",
+            ),
             None,
-            (translate("admin.login_flow", "Cambiar &contraseña…"), self.change_password, "password", None, None),
-            (translate("admin.login_flow", "Cambiar de &usuario…"), self.switch_user, "switch_user", None, None),
-            (translate("admin.login_flow", "&Bloquear pantalla"), self.lock.lock, "lock", "Ctrl+L", None),
+            (
+                translate("admin.login_flow", "Cambiar &contraseña…"),
+                self.change_password,
+                "password",
+                None,
+                None,
+            ),
+            (
+                translate("admin.login_flow", "Cambiar de &usuario…"),
+                self.switch_user,
+                "switch_user",
+                None,
+                None,
+            ),
+            (
+                translate("admin.login_flow", "&Bloquear pantalla"),
+                self.lock.lock,
+                "lock",
+                "Ctrl+L",
+                None,
+            ),
         ]
         self.actions = {}
         for entry in entries:
             if entry is None:
-                separator = file_menu.insertSeparator(anchor) if anchor else file_menu.addSeparator()
+                separator = (
+                    file_menu.insertSeparator(anchor) if anchor else file_menu.addSeparator()
+                )
                 separator.setProperty("permission", "")
                 continue
             text, slot, icon_name, shortcut, permission = entry
-            action = window.add_action("file", text, slot, icon_name, shortcut,
-                                       permission=permission)
+            action = window.add_action(
+                "file", text, slot, icon_name, shortcut, permission=permission
+            )
             if anchor is not None:  # keep "Salir" last
                 file_menu.removeAction(action)
                 file_menu.insertAction(anchor, action)
@@ -140,7 +186,11 @@ class AdminMenu(QObject):
 
         dialog = ChangePasswordDialog(self.window)
         if dialog.exec() == QDialog.DialogCode.Accepted:
-            prompts.info(self.window, translate("admin.login_flow", "Cambiar contraseña"), translate("admin.login_flow", "La contraseña se cambió."))
+            prompts.info(
+                self.window,
+                translate("admin.login_flow", "Cambiar contraseña"),
+                translate("admin.login_flow", "La contraseña se cambió."),
+            )
 
     def switch_user(self) -> bool:
         """Confirm, close open dialogs, log out and log someone in; False when cancelled."""
@@ -148,8 +198,13 @@ class AdminMenu(QObject):
         parent = self.lock.dialog or self.window
         name = actor.display_name if actor else ""
         if not prompts.confirm(
-            parent, translate("admin.login_flow", "Cambiar de usuario"),
-            translate("admin.login_flow", "Se cerrará la sesión de {name}. Lo que no se haya guardado en los formularios abiertos se perderá. ¿Continuar?").format(name=name),
+            parent,
+            translate("admin.login_flow", "Cambiar de usuario"),
+            translate(
+                "admin.login_flow",
+                "Se cerrará la sesión de {name}. Lo que no se haya guardado en los formularios "
+                "abiertos se perderá. ¿Continuar?",
+            ).format(name=name),
         ):
             return False
         self.lock.release()

@@ -5,6 +5,7 @@ The model reads the whole matrix once (a few dozen permissions, a handful of rol
 ``users.set_role_permission``; a refusal (the last administrator would lose
 ``users.manage``) leaves the box as it was and emits ``error``.
 """
+
 from __future__ import annotations
 
 from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QRect, Qt, Signal
@@ -43,7 +44,8 @@ class PermissionMatrixModel(QAbstractTableModel):
         super().__init__(parent)
         self._permissions = permissions.ordered()
         self._first_of_group = {
-            i for i, p in enumerate(self._permissions)
+            i
+            for i, p in enumerate(self._permissions)
             if i == 0 or self._permissions[i - 1].group != p.group
         }
         self._roles: list[str] = []
@@ -129,8 +131,11 @@ class PermissionMatrixModel(QAbstractTableModel):
         return base
 
     def setData(self, index, value, role=Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
-        if (not index.isValid() or role != Qt.ItemDataRole.CheckStateRole
-                or index.column() < FIRST_ROLE_COLUMN):
+        if (
+            not index.isValid()
+            or role != Qt.ItemDataRole.CheckStateRole
+            or index.column() < FIRST_ROLE_COLUMN
+        ):
             return False
         role_name = self._roles[index.column() - FIRST_ROLE_COLUMN]
         key = self._permissions[index.row()].key
@@ -179,9 +184,11 @@ class CenteredCheckDelegate(QStyledItemDelegate):
         rect.moveCenter(option.rect.center())
         box.rect = rect
         box.state = (opt.state & ~(QStyle.StateFlag.State_On | QStyle.StateFlag.State_Off)) | (
-            QStyle.StateFlag.State_On if checked else QStyle.StateFlag.State_Off)
-        style.drawPrimitive(QStyle.PrimitiveElement.PE_IndicatorItemViewItemCheck, box,
-                            painter, widget)
+            QStyle.StateFlag.State_On if checked else QStyle.StateFlag.State_Off
+        )
+        style.drawPrimitive(
+            QStyle.PrimitiveElement.PE_IndicatorItemViewItemCheck, box, painter, widget
+        )
 
     def editorEvent(self, event, model, option, index) -> bool:  # noqa: N802
         flags = index.flags()
@@ -191,11 +198,13 @@ class CenteredCheckDelegate(QStyledItemDelegate):
         if kind in (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonDblClick):
             return option.rect.contains(event.position().toPoint())
         if kind == QEvent.Type.MouseButtonRelease:
-            if (event.button() != Qt.MouseButton.LeftButton
-                    or not option.rect.contains(event.position().toPoint())):
+            if event.button() != Qt.MouseButton.LeftButton or not option.rect.contains(
+                event.position().toPoint()
+            ):
                 return False
-        elif not (kind == QEvent.Type.KeyPress
-                  and event.key() in (Qt.Key.Key_Space, Qt.Key.Key_Select)):
+        elif not (
+            kind == QEvent.Type.KeyPress and event.key() in (Qt.Key.Key_Space, Qt.Key.Key_Select)
+        ):
             return False
         checked = index.data(Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Checked
         new = Qt.CheckState.Unchecked if checked else Qt.CheckState.Checked
@@ -213,15 +222,26 @@ class PermissionMatrixDialog(QDialog):
         self.setWindowIcon(icon("permissions"))
         self.resize(860, 720)
         layout = QVBoxLayout(self)
-        layout.addWidget(header(
-            "permissions", translate("admin.permission_matrix", "Permisos por rol"),
-            translate("admin.permission_matrix", "Marque o desmarque para conceder o retirar un permiso; el cambio se guarda al "
-            "instante y queda en la auditoría. Cada usuario lo recibe al iniciar sesión de "
-            "nuevo. Ocultar un menú es solo cortesía: cada acción vuelve a comprobar el permiso."),
-            self,
-        ))
+        layout.addWidget(
+            header(
+                "permissions",
+                translate("admin.permission_matrix", "Permisos por rol"),
+                translate(
+                    "admin.permission_matrix",
+                    "Marque o desmarque para conceder o retirar un permiso; el cambio se guarda al "
+                    "instante y queda en la auditoría. Cada usuario lo recibe al iniciar sesión de "
+                    "nuevo. Ocultar un menú es solo cortesía: cada acción vuelve a comprobar el "
+                    "permiso.",
+                ),
+                self,
+            )
+        )
         self.model = PermissionMatrixModel(self)
-        self.model.error.connect(lambda text: prompts.error(self, translate("admin.permission_matrix", "Permisos por rol"), text))
+        self.model.error.connect(
+            lambda text: prompts.error(
+                self, translate("admin.permission_matrix", "Permisos por rol"), text
+            )
+        )
         self.view = QTableView(self)
         self.view.setObjectName("matrix_view")
         self.view.setModel(self.model)
@@ -238,18 +258,28 @@ class PermissionMatrixDialog(QDialog):
         self._size_columns()
         self.model.modelReset.connect(self._size_columns)
         layout.addWidget(self.view, 1)
-        hint = QLabel(translate("admin.permission_matrix", "Teclado: flechas para moverse, Espacio para marcar o desmarcar."), self)
+        hint = QLabel(
+            translate(
+                "admin.permission_matrix",
+                "Teclado: flechas para moverse, Espacio para marcar o desmarcar.",
+            ),
+            self,
+        )
         hint.setStyleSheet(HINT_STYLE)
         layout.addWidget(hint)
 
         row = QHBoxLayout()
-        self.new_role_button = QPushButton(icon("add"), translate("admin.permission_matrix", "&Nuevo rol…"), self)
+        self.new_role_button = QPushButton(
+            icon("add"), translate("admin.permission_matrix", "&Nuevo rol…"), self
+        )
         self.new_role_button.setAutoDefault(False)
         self.new_role_button.clicked.connect(self.new_role)
         row.addWidget(self.new_role_button)
         row.addStretch(1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        buttons.button(QDialogButtonBox.StandardButton.Close).setText(translate("admin.permission_matrix", "&Cerrar"))
+        buttons.button(QDialogButtonBox.StandardButton.Close).setText(
+            translate("admin.permission_matrix", "&Cerrar")
+        )
         buttons.rejected.connect(self.reject)
         row.addWidget(buttons)
         layout.addLayout(row)
@@ -265,8 +295,14 @@ class PermissionMatrixDialog(QDialog):
             head.resizeSection(column, 118)
 
     def new_role(self) -> None:
-        name = prompts.ask_text(self, translate("admin.permission_matrix", "Nuevo rol"), translate("admin.permission_matrix", "Nombre del rol (copia los permisos de "
-                                                   "Recepción; ajústelos después):"))
+        name = prompts.ask_text(
+            self,
+            translate("admin.permission_matrix", "Nuevo rol"),
+            translate(
+                "admin.permission_matrix",
+                "Nombre del rol (copia los permisos de Recepción; ajústelos después):",
+            ),
+        )
         if not name:
             return
         try:

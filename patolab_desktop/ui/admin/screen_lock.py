@@ -8,6 +8,7 @@ the password of the user who is logged in. Wrong passwords count towards the acc
 lockout (``auth.verify_password``). "Cambiar de usuario…" hands over to
 ``on_switch_user`` (set by ``login_flow``), which asks for confirmation and logs out.
 """
+
 from __future__ import annotations
 
 from typing import Callable
@@ -29,10 +30,17 @@ from ..icons import icon
 from .common import PasswordEdit, fit_height, header, make_form, message_label, show_message
 from ...i18n import translate
 
-INPUT_EVENTS = frozenset({
-    QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonDblClick,
-    QEvent.Type.MouseMove, QEvent.Type.Wheel, QEvent.Type.TouchBegin, QEvent.Type.TabletPress,
-})
+INPUT_EVENTS = frozenset(
+    {
+        QEvent.Type.KeyPress,
+        QEvent.Type.MouseButtonPress,
+        QEvent.Type.MouseButtonDblClick,
+        QEvent.Type.MouseMove,
+        QEvent.Type.Wheel,
+        QEvent.Type.TouchBegin,
+        QEvent.Type.TabletPress,
+    }
+)
 _SKIPPED_WINDOW_TYPES = (Qt.WindowType.Popup, Qt.WindowType.ToolTip, Qt.WindowType.SplashScreen)
 
 
@@ -50,7 +58,12 @@ class Curtain(QWidget):
         picture.setPixmap(icon("lock").pixmap(64, 64))
         picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(picture)
-        text = QLabel(translate("admin.screen_lock", "{APP_NAME}\nPantalla bloqueada").format(APP_NAME=APP_NAME), self)
+        text = QLabel(
+            translate("admin.screen_lock", "{APP_NAME}\nPantalla bloqueada").format(
+                APP_NAME=APP_NAME
+            ),
+            self,
+        )
         text.setAlignment(Qt.AlignmentFlag.AlignCenter)
         font = text.font()
         font.setPointSizeF(font.pointSizeF() * 1.4)
@@ -64,8 +77,7 @@ class Curtain(QWidget):
         self.show()
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802
-        if watched is self._target and event.type() in (QEvent.Type.Resize,
-                                                         QEvent.Type.ChildAdded):
+        if watched is self._target and event.type() in (QEvent.Type.Resize, QEvent.Type.ChildAdded):
             self.setGeometry(self._target.rect())
             self.raise_()
         return False
@@ -87,19 +99,32 @@ class LockDialog(QDialog):
         self.setObjectName("lock_dialog")
         self._lock = lock
         self._closing = False
-        self.setWindowTitle(translate("admin.screen_lock", "{APP_NAME} — Pantalla bloqueada").format(APP_NAME=APP_NAME))
+        self.setWindowTitle(
+            translate("admin.screen_lock", "{APP_NAME} — Pantalla bloqueada").format(
+                APP_NAME=APP_NAME
+            )
+        )
         self.setWindowIcon(icon("lock"))
-        self.setWindowFlags(Qt.WindowType.Dialog | Qt.WindowType.CustomizeWindowHint
-                            | Qt.WindowType.WindowTitleHint)
+        self.setWindowFlags(
+            Qt.WindowType.Dialog | Qt.WindowType.CustomizeWindowHint | Qt.WindowType.WindowTitleHint
+        )
         self.setWindowModality(Qt.WindowModality.ApplicationModal)
         self.setMinimumWidth(440)
         actor = session.current()
         name = f"{actor.display_name} ({actor.username}, {actor.role})" if actor else ""
         layout = QVBoxLayout(self)
-        layout.addWidget(header(
-            "lock", translate("admin.screen_lock", "Pantalla bloqueada"),
-            translate("admin.screen_lock", "Sesión de {name}.\nEscriba su contraseña para continuar: los formularios abiertos siguen tal como los dejó.").format(name=name), self,
-        ))
+        layout.addWidget(
+            header(
+                "lock",
+                translate("admin.screen_lock", "Pantalla bloqueada"),
+                translate(
+                    "admin.screen_lock",
+                    "Sesión de {name}.\nEscriba su contraseña para continuar: los formularios "
+                    "abiertos siguen tal como los dejó.",
+                ).format(name=name),
+                self,
+            )
+        )
         form = make_form()
         self.password_edit = PasswordEdit(self, translate("admin.screen_lock", "contraseña"))
         self.password_edit.setObjectName("unlock_password")
@@ -109,12 +134,15 @@ class LockDialog(QDialog):
         self.message.setObjectName("unlock_message")
         layout.addWidget(self.message)
         buttons = QDialogButtonBox(self)
-        self.unlock_button = buttons.addButton(translate("admin.screen_lock", "&Desbloquear"),
-                                               QDialogButtonBox.ButtonRole.AcceptRole)
+        self.unlock_button = buttons.addButton(
+            translate("admin.screen_lock", "&Desbloquear"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
         self.unlock_button.setIcon(icon("unlock"))
         self.unlock_button.setDefault(True)
-        self.switch_button = buttons.addButton(translate("admin.screen_lock", "Cambiar de &usuario…"),
-                                               QDialogButtonBox.ButtonRole.ActionRole)
+        self.switch_button = buttons.addButton(
+            translate("admin.screen_lock", "Cambiar de &usuario…"),
+            QDialogButtonBox.ButtonRole.ActionRole,
+        )
         self.switch_button.setIcon(icon("switch_user"))
         self.switch_button.setAutoDefault(False)
         self.switch_button.clicked.connect(self._lock.request_switch_user)
@@ -213,8 +241,11 @@ class ScreenLock(QObject):
             popup.close()
             popup = QApplication.activePopupWidget()
         for widget in QApplication.topLevelWidgets():
-            if (widget.isVisible() and widget.windowType() not in _SKIPPED_WINDOW_TYPES
-                    and not isinstance(widget, (Curtain, LockDialog))):
+            if (
+                widget.isVisible()
+                and widget.windowType() not in _SKIPPED_WINDOW_TYPES
+                and not isinstance(widget, (Curtain, LockDialog))
+            ):
                 self._curtains.append(Curtain(widget))
         self.dialog = LockDialog(self, self.window)
         self.dialog.adjustSize()
@@ -234,7 +265,11 @@ class ScreenLock(QObject):
             self.dialog.show_error(str(exc))
             return False
         if not ok:
-            self.dialog.show_error(translate("admin.screen_lock", "Contraseña incorrecta. La pantalla sigue bloqueada."))
+            self.dialog.show_error(
+                translate(
+                    "admin.screen_lock", "Contraseña incorrecta. La pantalla sigue bloqueada."
+                )
+            )
             return False
         self.release()
         self.unlocked.emit()

@@ -1,4 +1,5 @@
 """Administrators' users window: list, create, edit, deactivate, reset password, unlock."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -50,7 +51,9 @@ def _status_colour(row: dict):
 
 COLUMNS = [
     Column("username", QT_TRANSLATE_NOOP("admin.users_window", "Usuario"), sort="username"),
-    Column("full_name", QT_TRANSLATE_NOOP("admin.users_window", "Nombre completo"), sort="full_name"),
+    Column(
+        "full_name", QT_TRANSLATE_NOOP("admin.users_window", "Nombre completo"), sort="full_name"
+    ),
     Column("role", QT_TRANSLATE_NOOP("admin.users_window", "Rol"), sort="role"),
     Column("status", QT_TRANSLATE_NOOP("admin.users_window", "Estado"), foreground=_status_colour),
     Column("last_login_at", QT_TRANSLATE_NOOP("admin.users_window", "Último acceso"), format=_when),
@@ -66,7 +69,11 @@ class UserDialog(QDialog):
         self.user_id = user_id
         self.saved_id: int | None = None
         data = users.get(user_id) if user_id is not None else users.UserData()
-        self.setWindowTitle(translate("admin.users_window", "Editar usuario") if user_id else translate("admin.users_window", "Nuevo usuario"))
+        self.setWindowTitle(
+            translate("admin.users_window", "Editar usuario")
+            if user_id
+            else translate("admin.users_window", "Nuevo usuario")
+        )
         self.setWindowIcon(icon("users"))
         self.setModal(True)
         self.setMinimumWidth(480)
@@ -77,11 +84,15 @@ class UserDialog(QDialog):
         self.username_edit.setObjectName("username")
         self.username_edit.setMaxLength(60)
         self.username_edit.setReadOnly(user_id is not None)
-        self.errors.add_row("username", translate("admin.users_window", "&Usuario:"), self.username_edit)
+        self.errors.add_row(
+            "username", translate("admin.users_window", "&Usuario:"), self.username_edit
+        )
         self.full_name_edit = QLineEdit(data.full_name, self)
         self.full_name_edit.setObjectName("full_name")
         self.full_name_edit.setMaxLength(120)
-        self.errors.add_row("full_name", translate("admin.users_window", "&Nombre completo:"), self.full_name_edit)
+        self.errors.add_row(
+            "full_name", translate("admin.users_window", "&Nombre completo:"), self.full_name_edit
+        )
         self.role_combo = QComboBox(self)
         self.role_combo.setObjectName("role")
         for role in users.roles():
@@ -89,33 +100,51 @@ class UserDialog(QDialog):
         if data.role_id is not None:
             self.role_combo.setCurrentIndex(self.role_combo.findData(data.role_id))
         self.errors.add_row("role_id", translate("admin.users_window", "&Rol:"), self.role_combo)
-        self.active_check = QCheckBox(translate("admin.users_window", "Activo (puede iniciar sesión)"), self)
+        self.active_check = QCheckBox(
+            translate("admin.users_window", "Activo (puede iniciar sesión)"), self
+        )
         self.active_check.setChecked(data.active)
         self.password_edit = self.repeat_edit = None
         if user_id is None:
             self.password_edit = PasswordEdit(self)
             self.password_edit.setObjectName("password")
-            self.errors.add_row("password", translate("admin.users_window", "Contraseña &temporal:"), self.password_edit)
+            self.errors.add_row(
+                "password",
+                translate("admin.users_window", "Contraseña &temporal:"),
+                self.password_edit,
+            )
             self.repeat_edit = PasswordEdit(self)
             self.repeat_edit.setObjectName("repeat")
-            self.errors.add_row("repeat", translate("admin.users_window", "Re&petir contraseña:"), self.repeat_edit)
+            self.errors.add_row(
+                "repeat", translate("admin.users_window", "Re&petir contraseña:"), self.repeat_edit
+            )
             self.active_check.hide()  # a new user starts active
         else:
             form.addRow("", self.active_check)
         layout.addLayout(form)
         if user_id is None:
-            hint = QLabel(translate("admin.users_window", "La persona deberá cambiar esta contraseña temporal la primera vez "
-                          "que inicie sesión."), self)
+            hint = QLabel(
+                translate(
+                    "admin.users_window",
+                    "La persona deberá cambiar esta contraseña temporal la primera vez "
+                    "que inicie sesión.",
+                ),
+                self,
+            )
             hint.setWordWrap(True)
             hint.setStyleSheet(HINT_STYLE)
             layout.addWidget(hint)
         self.message = message_label(self)
         layout.addWidget(self.message)
         buttons = QDialogButtonBox(self)
-        save = buttons.addButton(translate("admin.users_window", "&Guardar"), QDialogButtonBox.ButtonRole.AcceptRole)
+        save = buttons.addButton(
+            translate("admin.users_window", "&Guardar"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
         save.setIcon(icon("save"))
         save.setDefault(True)
-        buttons.addButton(translate("admin.users_window", "Cancelar"), QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.addButton(
+            translate("admin.users_window", "Cancelar"), QDialogButtonBox.ButtonRole.RejectRole
+        )
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
@@ -123,14 +152,23 @@ class UserDialog(QDialog):
 
     def save(self) -> bool:
         show_message(self.message, "")
-        data = users.UserData(id=self.user_id, username=self.username_edit.text(),
-                              full_name=self.full_name_edit.text(),
-                              role_id=self.role_combo.currentData(),
-                              active=self.active_check.isChecked())
+        data = users.UserData(
+            id=self.user_id,
+            username=self.username_edit.text(),
+            full_name=self.full_name_edit.text(),
+            role_id=self.role_combo.currentData(),
+            active=self.active_check.isChecked(),
+        )
         try:
             if self.user_id is None:
                 if self.password_edit.text() != self.repeat_edit.text():
-                    self.errors.show({"repeat": translate("admin.users_window", "Las dos contraseñas no coinciden.")})
+                    self.errors.show(
+                        {
+                            "repeat": translate(
+                                "admin.users_window", "Las dos contraseñas no coinciden."
+                            )
+                        }
+                    )
                     return False
                 self.saved_id = users.create(data, self.password_edit.text())
             else:
@@ -159,22 +197,41 @@ class ResetPasswordDialog(QDialog):
         self.setModal(True)
         self.setMinimumWidth(440)
         layout = QVBoxLayout(self)
-        layout.addWidget(header("password_reset", translate("admin.users_window", "Restablecer la contraseña de {username}").format(username=username),
-                                translate("admin.users_window", "La cuenta se desbloquea y la persona deberá elegir una "
-                                "contraseña propia al iniciar sesión."), self))
+        layout.addWidget(
+            header(
+                "password_reset",
+                translate("admin.users_window", "Restablecer la contraseña de {username}").format(
+                    username=username
+                ),
+                translate(
+                    "admin.users_window",
+                    "La cuenta se desbloquea y la persona deberá elegir una "
+                    "contraseña propia al iniciar sesión.",
+                ),
+                self,
+            )
+        )
         form = make_form()
         self.errors = FieldErrors(form)
         self.password_edit = PasswordEdit(self)
-        self.errors.add_row("password", translate("admin.users_window", "Contraseña &temporal:"), self.password_edit)
+        self.errors.add_row(
+            "password", translate("admin.users_window", "Contraseña &temporal:"), self.password_edit
+        )
         self.repeat_edit = PasswordEdit(self)
-        self.errors.add_row("repeat", translate("admin.users_window", "Re&petir:"), self.repeat_edit)
+        self.errors.add_row(
+            "repeat", translate("admin.users_window", "Re&petir:"), self.repeat_edit
+        )
         layout.addLayout(form)
         self.message = message_label(self)
         layout.addWidget(self.message)
         buttons = QDialogButtonBox(self)
-        ok = buttons.addButton(translate("admin.users_window", "&Restablecer"), QDialogButtonBox.ButtonRole.AcceptRole)
+        ok = buttons.addButton(
+            translate("admin.users_window", "&Restablecer"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
         ok.setDefault(True)
-        buttons.addButton(translate("admin.users_window", "Cancelar"), QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.addButton(
+            translate("admin.users_window", "Cancelar"), QDialogButtonBox.ButtonRole.RejectRole
+        )
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
@@ -182,7 +239,9 @@ class ResetPasswordDialog(QDialog):
 
     def save(self) -> bool:
         if self.password_edit.text() != self.repeat_edit.text():
-            self.errors.show({"repeat": translate("admin.users_window", "Las dos contraseñas no coinciden.")})
+            self.errors.show(
+                {"repeat": translate("admin.users_window", "Las dos contraseñas no coinciden.")}
+            )
             return False
         try:
             users.reset_password(self.user_id, self.password_edit.text())
@@ -206,7 +265,9 @@ class UsersWindow(QDialog):
         layout = QVBoxLayout(self)
 
         top = QHBoxLayout()
-        self.search = SearchBox(translate("admin.users_window", "Buscar por usuario o nombre…"), self)
+        self.search = SearchBox(
+            translate("admin.users_window", "Buscar por usuario o nombre…"), self
+        )
         self.search.setObjectName("users_search")
         top.addWidget(self.search, 1)
         self.inactive_check = QCheckBox(translate("admin.users_window", "Mostrar &inactivos"), self)
@@ -214,23 +275,49 @@ class UsersWindow(QDialog):
         top.addWidget(self.inactive_check)
         layout.addLayout(top)
 
-        self.model = PagedTableModel([dataclasses.replace(c, title=translate("admin.users_window", c.title)) for c in COLUMNS], users.page, parent=self)
+        self.model = PagedTableModel(
+            [
+                dataclasses.replace(c, title=translate("admin.users_window", c.title))
+                for c in COLUMNS
+            ],
+            users.page,
+            parent=self,
+        )
         self.view = make_table_view(self)
         self.view.setObjectName("users_table")
         self.view.setModel(self.model)
         layout.addWidget(self.view, 1)
 
         actions = QHBoxLayout()
-        self.new_button = self._button(actions, "add", translate("admin.users_window", "&Nuevo…"), self.new_user)
-        self.edit_button = self._button(actions, "edit", translate("admin.users_window", "&Editar…"), self.edit_user)
-        self.active_button = self._button(actions, "deactivate", translate("admin.users_window", "&Desactivar"), self.toggle_active)
-        self.reset_button = self._button(actions, "password_reset", translate("admin.users_window", "&Restablecer contraseña…"),
-                                         self.reset_password)
-        self.unlock_button = self._button(actions, "account_unlock", translate("admin.users_window", "Des&bloquear"),
-                                          self.unlock_user)
+        self.new_button = self._button(
+            actions, "add", translate("admin.users_window", "&Nuevo…"), self.new_user
+        )
+        self.edit_button = self._button(
+            actions, "edit", translate("admin.users_window", "&Editar…"), self.edit_user
+        )
+        self.active_button = self._button(
+            actions,
+            "deactivate",
+            translate("admin.users_window", "&Desactivar"),
+            self.toggle_active,
+        )
+        self.reset_button = self._button(
+            actions,
+            "password_reset",
+            translate("admin.users_window", "&Restablecer contraseña…"),
+            self.reset_password,
+        )
+        self.unlock_button = self._button(
+            actions,
+            "account_unlock",
+            translate("admin.users_window", "Des&bloquear"),
+            self.unlock_user,
+        )
         actions.addStretch(1)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        close.button(QDialogButtonBox.StandardButton.Close).setText(translate("admin.users_window", "&Cerrar"))
+        close.button(QDialogButtonBox.StandardButton.Close).setText(
+            translate("admin.users_window", "&Cerrar")
+        )
         close.rejected.connect(self.reject)
         actions.addWidget(close)
         layout.addLayout(actions)
@@ -252,8 +339,11 @@ class UsersWindow(QDialog):
         return button
 
     def reload(self, select_id: int | None = None) -> None:
-        self.model.set_filters(users.UserFilter(search=self.search.text(),
-                                                include_inactive=self.inactive_check.isChecked()))
+        self.model.set_filters(
+            users.UserFilter(
+                search=self.search.text(), include_inactive=self.inactive_check.isChecked()
+            )
+        )
         for column, width in enumerate((140, 240, 130, 230)):
             self.view.setColumnWidth(column, width)
         row = self.model.row_of_id(select_id) if select_id is not None else 0
@@ -296,8 +386,13 @@ class UsersWindow(QDialog):
         if row is None:
             return
         if row["active"] and not prompts.confirm(
-            self, translate("admin.users_window", "Desactivar usuario"),
-            translate("admin.users_window", "¿Desactivar a {full_name} ({username})? No podrá iniciar sesión; su historial en la auditoría se conserva.").format(full_name=row['full_name'], username=row['username']),
+            self,
+            translate("admin.users_window", "Desactivar usuario"),
+            translate(
+                "admin.users_window",
+                "¿Desactivar a {full_name} ({username})? No podrá iniciar sesión; su historial en "
+                "la auditoría se conserva.",
+            ).format(full_name=row["full_name"], username=row["username"]),
         ):
             return
         try:
@@ -313,8 +408,14 @@ class UsersWindow(QDialog):
             return
         dialog = ResetPasswordDialog(row["id"], row["username"], parent=self)
         if dialog.exec() == QDialog.DialogCode.Accepted:
-            prompts.info(self, translate("admin.users_window", "Contraseña restablecida"),
-                         translate("admin.users_window", "{username} deberá cambiar la contraseña al iniciar sesión.").format(username=row['username']))
+            prompts.info(
+                self,
+                translate("admin.users_window", "Contraseña restablecida"),
+                translate(
+                    "admin.users_window",
+                    "{username} deberá cambiar la contraseña al iniciar sesión.",
+                ).format(username=row["username"]),
+            )
             self.reload(row["id"])
 
     def unlock_user(self) -> None:
@@ -327,4 +428,3 @@ class UsersWindow(QDialog):
             prompts.error(self, translate("admin.users_window", "Usuarios"), str(exc))
             return
         self.reload(row["id"])
-

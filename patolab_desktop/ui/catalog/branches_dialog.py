@@ -1,4 +1,5 @@
 """Branches (lab locations): list, create, edit, deactivate, choose the default one."""
+
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, Qt
@@ -36,14 +37,37 @@ def _default_icon(row: dict):
 
 def branch_columns() -> list[Column]:
     return [
-        Column("code", translate("catalog.branches_dialog", "Código"), decoration=_default_icon, foreground=_inactive,
-               tooltip=lambda r: translate("catalog.branches_dialog", "Sucursal predeterminada") if r.get("is_default") else ""),
+        Column(
+            "code",
+            translate("catalog.branches_dialog", "Código"),
+            decoration=_default_icon,
+            foreground=_inactive,
+            tooltip=lambda r: (
+                translate("catalog.branches_dialog", "Sucursal predeterminada")
+                if r.get("is_default")
+                else ""
+            ),
+        ),
         Column("name", translate("catalog.branches_dialog", "Nombre"), foreground=_inactive),
         Column("phone", translate("catalog.branches_dialog", "Teléfono"), foreground=_inactive),
-        Column("is_default", translate("catalog.branches_dialog", "Predeterminada"), align=CENTER,
-               format=lambda v: translate("catalog.branches_dialog", "Sí") if v else "", foreground=_inactive),
-        Column("active", translate("catalog.branches_dialog", "Estado"), align=CENTER, format=lambda v: translate("catalog.branches_dialog", "Activa") if v else translate("catalog.branches_dialog", "Inactiva"),
-               foreground=_inactive),
+        Column(
+            "is_default",
+            translate("catalog.branches_dialog", "Predeterminada"),
+            align=CENTER,
+            format=lambda v: translate("catalog.branches_dialog", "Sí") if v else "",
+            foreground=_inactive,
+        ),
+        Column(
+            "active",
+            translate("catalog.branches_dialog", "Estado"),
+            align=CENTER,
+            format=lambda v: (
+                translate("catalog.branches_dialog", "Activa")
+                if v
+                else translate("catalog.branches_dialog", "Inactiva")
+            ),
+            foreground=_inactive,
+        ),
         Column("address", translate("catalog.branches_dialog", "Dirección"), foreground=_inactive),
     ]
 
@@ -56,7 +80,11 @@ class BranchDialog(QDialog):
         self.setObjectName("branch_dialog")
         self.saved_id: int | None = None
         self._data = branches.get(branch_id) if branch_id is not None else branches.BranchData()
-        self.setWindowTitle(translate("catalog.branches_dialog", "Editar sucursal") if branch_id else translate("catalog.branches_dialog", "Nueva sucursal"))
+        self.setWindowTitle(
+            translate("catalog.branches_dialog", "Editar sucursal")
+            if branch_id
+            else translate("catalog.branches_dialog", "Nueva sucursal")
+        )
         self.setWindowIcon(icon("edit" if branch_id else "branch_new"))
         self.setModal(True)
         self.setMinimumWidth(460)
@@ -65,30 +93,52 @@ class BranchDialog(QDialog):
         self.name_edit = QLineEdit(self._data.name, self)
         self.name_edit.setMaxLength(branches.NAME_MAX)
         self.name_edit.setPlaceholderText(translate("catalog.branches_dialog", "San Pedro Sula"))
-        self.errors.add(form, "name", translate("catalog.branches_dialog", "&Nombre:"), self.name_edit)
+        self.errors.add(
+            form, "name", translate("catalog.branches_dialog", "&Nombre:"), self.name_edit
+        )
         self.code_edit = QLineEdit(self._data.code, self)
         self.code_edit.setMaxLength(10)
         self.code_edit.setMaximumWidth(140)
         self.code_edit.setPlaceholderText(translate("catalog.branches_dialog", "SPS"))
-        self.errors.add(form, "code", translate("catalog.branches_dialog", "&Código:"), self.code_edit,
-                        translate("catalog.branches_dialog", "De 2 a 10 letras o números; encabeza los números de solicitud "
-                        "(SPS-2026-000123)."))
+        self.errors.add(
+            form,
+            "code",
+            translate("catalog.branches_dialog", "&Código:"),
+            self.code_edit,
+            translate(
+                "catalog.branches_dialog",
+                "De 2 a 10 letras o números; encabeza los números de solicitud (SPS-2026-000123).",
+            ),
+        )
         self.phone_edit = QLineEdit(branches.format_phone(self._data.phone), self)
         self.phone_edit.setPlaceholderText("2552-4410")
-        self.errors.add(form, "phone", translate("catalog.branches_dialog", "&Teléfono:"), self.phone_edit)
+        self.errors.add(
+            form, "phone", translate("catalog.branches_dialog", "&Teléfono:"), self.phone_edit
+        )
         self.address_edit = QPlainTextEdit(self._data.address, self)
         self.address_edit.setTabChangesFocus(True)
         self.address_edit.setFixedHeight(56)
-        self.errors.add(form, "address", translate("catalog.branches_dialog", "&Dirección:"), self.address_edit)
+        self.errors.add(
+            form, "address", translate("catalog.branches_dialog", "&Dirección:"), self.address_edit
+        )
         self.active_check = QCheckBox(translate("catalog.branches_dialog", "&Activa"), self)
         self.active_check.setChecked(self._data.active)
         self.active_check.setVisible(branch_id is not None)
         if self._data.is_default:
             self.active_check.setEnabled(False)
-            self.active_check.setToolTip(translate("catalog.branches_dialog", "La sucursal predeterminada no se puede desactivar."))
+            self.active_check.setToolTip(
+                translate(
+                    "catalog.branches_dialog", "La sucursal predeterminada no se puede desactivar."
+                )
+            )
         form.addRow("", self.active_check)
-        hint = QLabel(translate("catalog.branches_dialog", "El código aparece en los números de solicitud (p. ej. SPS-2026-000123)."),
-                      self)
+        hint = QLabel(
+            translate(
+                "catalog.branches_dialog",
+                "El código aparece en los números de solicitud (p. ej. SPS-2026-000123).",
+            ),
+            self,
+        )
         hint.setWordWrap(True)
         hint.setStyleSheet(HINT_STYLE)
         layout = QVBoxLayout(self)
@@ -104,10 +154,14 @@ class BranchDialog(QDialog):
         self.name_edit.setFocus()
 
     def data(self) -> branches.BranchData:
-        return branches.BranchData(id=self._data.id, name=self.name_edit.text(),
-                                   code=self.code_edit.text(), phone=self.phone_edit.text(),
-                                   address=self.address_edit.toPlainText(),
-                                   active=self.active_check.isChecked())
+        return branches.BranchData(
+            id=self._data.id,
+            name=self.name_edit.text(),
+            code=self.code_edit.text(),
+            phone=self.phone_edit.text(),
+            address=self.address_edit.toPlainText(),
+            active=self.active_check.isChecked(),
+        )
 
     def save(self) -> bool:
         data = self.data()
@@ -146,27 +200,42 @@ class BranchesDialog(QDialog):
         self.view.setModel(self.model)
         for number, width in enumerate((90, 150, 125, 120, 80)):
             self.view.horizontalHeader().resizeSection(number, width)
-        self.new_button = QPushButton(icon("branch_new"), translate("catalog.branches_dialog", "&Nueva…"), self)
+        self.new_button = QPushButton(
+            icon("branch_new"), translate("catalog.branches_dialog", "&Nueva…"), self
+        )
         self.new_button.setShortcut(QKeySequence("Ctrl+N"))
-        self.edit_button = QPushButton(icon("edit"), translate("catalog.branches_dialog", "&Editar…"), self)
+        self.edit_button = QPushButton(
+            icon("edit"), translate("catalog.branches_dialog", "&Editar…"), self
+        )
         self.edit_button.setShortcut(QKeySequence("F2"))
-        self.default_button = QPushButton(icon("default"), translate("catalog.branches_dialog", "&Predeterminada"), self)
-        self.toggle_button = QPushButton(icon("deactivate"), translate("catalog.branches_dialog", "&Desactivar"), self)
+        self.default_button = QPushButton(
+            icon("default"), translate("catalog.branches_dialog", "&Predeterminada"), self
+        )
+        self.toggle_button = QPushButton(
+            icon("deactivate"), translate("catalog.branches_dialog", "&Desactivar"), self
+        )
         side = QVBoxLayout()
-        for button in (self.new_button, self.edit_button, self.default_button,
-                       self.toggle_button):
+        for button in (self.new_button, self.edit_button, self.default_button, self.toggle_button):
             button.setAutoDefault(False)
             side.addWidget(button)
         side.addStretch(1)
         middle = QHBoxLayout()
         middle.addWidget(self.view, 1)
         middle.addLayout(side)
-        hint = QLabel(translate("catalog.branches_dialog", "★ La sucursal predeterminada se usa en las solicitudes nuevas y no se "
-                      "puede desactivar. Intro: editar · Ctrl+N: nueva."), self)
+        hint = QLabel(
+            translate(
+                "catalog.branches_dialog",
+                "★ La sucursal predeterminada se usa en las solicitudes nuevas y no se "
+                "puede desactivar. Intro: editar · Ctrl+N: nueva.",
+            ),
+            self,
+        )
         hint.setWordWrap(True)
         hint.setStyleSheet(HINT_STYLE)
         buttons = QDialogButtonBox(self)
-        close = buttons.addButton(translate("catalog.branches_dialog", "&Cerrar"), QDialogButtonBox.ButtonRole.RejectRole)
+        close = buttons.addButton(
+            translate("catalog.branches_dialog", "&Cerrar"), QDialogButtonBox.ButtonRole.RejectRole
+        )
         close.setAutoDefault(False)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -211,7 +280,8 @@ class BranchesDialog(QDialog):
         self.view.selectionModel().setCurrentIndex(
             self.model.index(number, 0),
             QItemSelectionModel.SelectionFlag.ClearAndSelect
-            | QItemSelectionModel.SelectionFlag.Rows)
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
         return True
 
     def _update_buttons(self) -> None:
@@ -219,7 +289,11 @@ class BranchesDialog(QDialog):
         self.edit_button.setEnabled(row is not None)
         self.default_button.setEnabled(bool(row and row["active"] and not row["is_default"]))
         active = row is None or row["active"]
-        self.toggle_button.setText(translate("catalog.branches_dialog", "&Desactivar") if active else translate("catalog.branches_dialog", "&Reactivar"))
+        self.toggle_button.setText(
+            translate("catalog.branches_dialog", "&Desactivar")
+            if active
+            else translate("catalog.branches_dialog", "&Reactivar")
+        )
         self.toggle_button.setIcon(icon("deactivate" if active else "reactivate"))
         self.toggle_button.setEnabled(bool(row) and not (row and row["is_default"]))
 
@@ -247,7 +321,9 @@ class BranchesDialog(QDialog):
         try:
             branches.set_default(row["id"])
         except ServiceError as exc:
-            prompts.error(self, translate("catalog.branches_dialog", "No se pudo cambiar"), str(exc))
+            prompts.error(
+                self, translate("catalog.branches_dialog", "No se pudo cambiar"), str(exc)
+            )
             return False
         self.reload(keep_id=row["id"])
         return True
@@ -258,21 +334,32 @@ class BranchesDialog(QDialog):
             return False
         try:
             if row["active"]:
-                if not prompts.confirm(self, translate("catalog.branches_dialog", "Desactivar sucursal"),
-                                       translate("catalog.branches_dialog", "¿Desactivar la sucursal «{name}»? Sus solicitudes se conservan.").format(name=row['name'])):
+                if not prompts.confirm(
+                    self,
+                    translate("catalog.branches_dialog", "Desactivar sucursal"),
+                    translate(
+                        "catalog.branches_dialog",
+                        "¿Desactivar la sucursal «{name}»? Sus solicitudes se conservan.",
+                    ).format(name=row["name"]),
+                ):
                     return False
                 branches.deactivate(row["id"])
             else:
                 branches.reactivate(row["id"])
         except ServiceError as exc:
-            prompts.error(self, translate("catalog.branches_dialog", "No se pudo cambiar"), str(exc))
+            prompts.error(
+                self, translate("catalog.branches_dialog", "No se pudo cambiar"), str(exc)
+            )
             return False
         self.reload(keep_id=row["id"])
         return True
 
     def eventFilter(self, watched, event):  # noqa: N802
-        if (watched is self.view and event.type() == QEvent.Type.KeyPress
-                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)):
+        if (
+            watched is self.view
+            and event.type() == QEvent.Type.KeyPress
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        ):
             self.edit_selected()
             return True
         return super().eventFilter(watched, event)

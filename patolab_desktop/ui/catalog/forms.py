@@ -1,5 +1,6 @@
 """Form helpers shared by the referrer, investigation and branch dialogs: a field with
 an inline error label under it, Spanish buttons, and the error/inactive colours."""
+
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
@@ -18,8 +19,10 @@ from ...i18n import translate
 ERROR_STYLE = "color: #c62828;"
 ERROR_FIELD_STYLE = "border: 1px solid #c62828;"
 HINT_STYLE = "color: #6b6b6b;"
-NOTICE_STYLE = ("background: #fff8e1; border: 1px solid #f0c36d; border-radius: 3px; "
-                "padding: 4px; color: #5d4037;")
+NOTICE_STYLE = (
+    "background: #fff8e1; border: 1px solid #f0c36d; border-radius: 3px; "
+    "padding: 4px; color: #5d4037;"
+)
 INACTIVE_COLOR = QColor("#8a8a8a")
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 CENTER = Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter
@@ -47,8 +50,9 @@ class FieldErrors:
         self.general.setWordWrap(True)
         self.general.hide()
 
-    def add(self, form: QFormLayout, key: str, caption: str, widget: QWidget,
-            hint: str = "") -> QWidget:
+    def add(
+        self, form: QFormLayout, key: str, caption: str, widget: QWidget, hint: str = ""
+    ) -> QWidget:
         box = QWidget(self._owner)
         column = QVBoxLayout(box)
         column.setContentsMargins(0, 0, 0, 0)
@@ -104,7 +108,10 @@ class FieldErrors:
             widget = self.inputs.get(key)
             if widget is not None:
                 if hasattr(widget, "setStyleSheet") and widget.metaObject().className() in (
-                        "QLineEdit", "QComboBox", "QPlainTextEdit"):
+                    "QLineEdit",
+                    "QComboBox",
+                    "QPlainTextEdit",
+                ):
                     widget.setStyleSheet(ERROR_FIELD_STYLE)
                 if first is None:
                     first = widget
@@ -128,7 +135,9 @@ def dialog_buttons(parent: QWidget, save_text: str | None = None) -> QDialogButt
     save.setIcon(icon("save"))
     save.setDefault(True)
     save.setObjectName("save_button")
-    cancel = buttons.addButton(translate("catalog.forms", "Cancelar"), QDialogButtonBox.ButtonRole.RejectRole)
+    cancel = buttons.addButton(
+        translate("catalog.forms", "Cancelar"), QDialogButtonBox.ButtonRole.RejectRole
+    )
     cancel.setIcon(icon("cancel"))
     cancel.setObjectName("cancel_button")
     return buttons

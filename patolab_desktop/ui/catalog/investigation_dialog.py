@@ -4,6 +4,7 @@ Rules live in ``services.catalog``; the dialog shows ``validate`` messages next 
 fields. Keyboard: the code has focus for a new investigation (the name when editing),
 Enter saves, Esc cancels; in the members editor Enter adds the picked investigation.
 """
+
 from __future__ import annotations
 
 from PySide6.QtCore import QRegularExpression, Qt
@@ -36,16 +37,22 @@ PRICE_PATTERN = QRegularExpression(r"^\s*(L\s*)?[0-9][0-9,]*(\.[0-9]{0,3})?\s*$"
 class InvestigationDialog(QDialog):
     """``InvestigationDialog(investigation_id=None)``; ``saved_id`` after Accepted."""
 
-    def __init__(self, investigation_id: int | None = None, parent=None,
-                 changed_by: str = ""):
+    def __init__(self, investigation_id: int | None = None, parent=None, changed_by: str = ""):
         super().__init__(parent)
         self.setObjectName("investigation_dialog")
         self.investigation_id = investigation_id
         self.saved_id: int | None = None
         self._changed_by = changed_by or _acting_user()
-        self._data = (catalog.get(investigation_id) if investigation_id is not None
-                      else catalog.InvestigationData())
-        self.setWindowTitle(translate("catalog.investigation_dialog", "Editar investigación") if investigation_id else translate("catalog.investigation_dialog", "Nueva investigación"))
+        self._data = (
+            catalog.get(investigation_id)
+            if investigation_id is not None
+            else catalog.InvestigationData()
+        )
+        self.setWindowTitle(
+            translate("catalog.investigation_dialog", "Editar investigación")
+            if investigation_id
+            else translate("catalog.investigation_dialog", "Nueva investigación")
+        )
         self.setWindowIcon(icon("edit" if investigation_id else "investigation_new"))
         self.setModal(True)
         self.resize(720, 640)
@@ -60,22 +67,37 @@ class InvestigationDialog(QDialog):
         self.code_edit = QLineEdit(self)
         self.code_edit.setObjectName("code_edit")
         self.code_edit.setMaxLength(20)
-        self.code_edit.setPlaceholderText(translate("catalog.investigation_dialog", "p. ej. GLU (se guarda en mayúsculas)"))
+        self.code_edit.setPlaceholderText(
+            translate("catalog.investigation_dialog", "p. ej. GLU (se guarda en mayúsculas)")
+        )
         self.code_edit.setMaximumWidth(220)
-        self.errors.add(form, "code", translate("catalog.investigation_dialog", "&Código:"), self.code_edit)
+        self.errors.add(
+            form, "code", translate("catalog.investigation_dialog", "&Código:"), self.code_edit
+        )
         self.name_edit = QLineEdit(self)
         self.name_edit.setMaxLength(catalog.NAME_MAX)
-        self.name_edit.setPlaceholderText(translate("catalog.investigation_dialog", "Glucosa en ayunas"))
-        self.errors.add(form, "name", translate("catalog.investigation_dialog", "&Nombre:"), self.name_edit)
+        self.name_edit.setPlaceholderText(
+            translate("catalog.investigation_dialog", "Glucosa en ayunas")
+        )
+        self.errors.add(
+            form, "name", translate("catalog.investigation_dialog", "&Nombre:"), self.name_edit
+        )
         self.sample_combo = QComboBox(self)
         self.sample_combo.setEditable(True)
         self.sample_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.sample_combo.lineEdit().setMaxLength(catalog.SAMPLE_MAX)
-        self.sample_combo.lineEdit().setPlaceholderText(translate("catalog.investigation_dialog", "Suero, Sangre total (EDTA), Orina…"))
+        self.sample_combo.lineEdit().setPlaceholderText(
+            translate("catalog.investigation_dialog", "Suero, Sangre total (EDTA), Orina…")
+        )
         self.sample_combo.addItems([""] + catalog.sample_types())
         self.sample_combo.completer().setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         self.sample_combo.completer().setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.errors.add(form, "sample_type", translate("catalog.investigation_dialog", "&Tipo de muestra:"), self.sample_combo)
+        self.errors.add(
+            form,
+            "sample_type",
+            translate("catalog.investigation_dialog", "&Tipo de muestra:"),
+            self.sample_combo,
+        )
         self.price_edit = QLineEdit(self)
         self.price_edit.setObjectName("price_edit")
         self.price_edit.setAlignment(Qt.AlignmentFlag.AlignRight)
@@ -87,22 +109,41 @@ class InvestigationDialog(QDialog):
         self.price_note = QLabel(self)
         self.price_note.setStyleSheet(HINT_STYLE)
         price_row.addWidget(self.price_note, 1)
-        self.history_button = QPushButton(icon("price_history"), translate("catalog.investigation_dialog", "&Historial de precios…"), self)
+        self.history_button = QPushButton(
+            icon("price_history"),
+            translate("catalog.investigation_dialog", "&Historial de precios…"),
+            self,
+        )
         self.history_button.setAutoDefault(False)
         self.history_button.clicked.connect(self.show_history)
         price_row.addWidget(self.history_button)
         price_box = QWidget(self)
         price_box.setLayout(price_row)
         price_row.setContentsMargins(0, 0, 0, 0)
-        self.errors.add(form, "price", translate("catalog.investigation_dialog", "&Precio (L):"), price_box)
+        self.errors.add(
+            form, "price", translate("catalog.investigation_dialog", "&Precio (L):"), price_box
+        )
         self.errors.inputs["price"] = self.price_edit
-        self.active_check = QCheckBox(translate("catalog.investigation_dialog", "&Activa (se ofrece en las solicitudes nuevas)"), self)
+        self.active_check = QCheckBox(
+            translate(
+                "catalog.investigation_dialog", "&Activa (se ofrece en las solicitudes nuevas)"
+            ),
+            self,
+        )
         form.addRow("", self.active_check)
-        self.panel_check = QCheckBox(translate("catalog.investigation_dialog", "Es un &perfil (panel): agrupa otras investigaciones"), self)
+        self.panel_check = QCheckBox(
+            translate(
+                "catalog.investigation_dialog",
+                "Es un &perfil (panel): agrupa otras investigaciones",
+            ),
+            self,
+        )
         self.panel_check.setObjectName("panel_check")
         form.addRow("", self.panel_check)
 
-        self.members_group = QGroupBox(translate("catalog.investigation_dialog", "Investigaciones del perfil"), self)
+        self.members_group = QGroupBox(
+            translate("catalog.investigation_dialog", "Investigaciones del perfil"), self
+        )
         self.members_editor = PanelMembersEditor(self.members_group)
         group_layout = QVBoxLayout(self.members_group)
         group_layout.addWidget(self.members_editor)
@@ -133,7 +174,8 @@ class InvestigationDialog(QDialog):
         self.active_check.setVisible(data.id is not None)
         self.members_editor.set_panel(data.id, data.code)
         self.members_editor.set_members(
-            catalog.members_detail(data.id) if data.id is not None else [])
+            catalog.members_detail(data.id) if data.id is not None else []
+        )
         self.panel_check.setChecked(bool(data.is_panel or data.member_ids))
         self._panel_toggled(self.panel_check.isChecked())
         self.history_button.setVisible(data.id is not None)
@@ -141,9 +183,15 @@ class InvestigationDialog(QDialog):
             history = catalog.price_history(data.id)
             if history:
                 last = history[0]
-                self.price_note.setText(translate("catalog.investigation_dialog", "Precio desde el {changed_at:%d/%m/%Y}").format(changed_at=last['changed_at']))
+                self.price_note.setText(
+                    translate(
+                        "catalog.investigation_dialog", "Precio desde el {changed_at:%d/%m/%Y}"
+                    ).format(changed_at=last["changed_at"])
+                )
         else:
-            self.price_note.setText(translate("catalog.investigation_dialog", "3 decimales, p. ej. 180.000"))
+            self.price_note.setText(
+                translate("catalog.investigation_dialog", "3 decimales, p. ej. 180.000")
+            )
 
     def _panel_toggled(self, checked: bool) -> None:
         self.members_group.setEnabled(checked)
@@ -160,9 +208,13 @@ class InvestigationDialog(QDialog):
     def data(self) -> catalog.InvestigationData:
         is_panel = self.panel_check.isChecked()
         return catalog.InvestigationData(
-            id=self._data.id, code=self.code_edit.text(), name=self.name_edit.text(),
-            sample_type=self.sample_combo.currentText(), price=self.price_edit.text(),
-            is_panel=is_panel, active=self.active_check.isChecked(),
+            id=self._data.id,
+            code=self.code_edit.text(),
+            name=self.name_edit.text(),
+            sample_type=self.sample_combo.currentText(),
+            price=self.price_edit.text(),
+            is_panel=is_panel,
+            active=self.active_check.isChecked(),
             member_ids=self.members_editor.member_ids() if is_panel else [],
             version=self._data.version,
         )
@@ -170,8 +222,14 @@ class InvestigationDialog(QDialog):
     def save(self) -> bool:
         data = self.data()
         if not data.is_panel and self.members_editor.member_ids():
-            if not prompts.confirm(self, translate("catalog.investigation_dialog", "Dejar de ser perfil"),
-                                   translate("catalog.investigation_dialog", "Desmarcó «Es un perfil»: se quitarán sus {len} investigaciones. ¿Continuar?").format(len=len(self.members_editor.member_ids()))):
+            if not prompts.confirm(
+                self,
+                translate("catalog.investigation_dialog", "Dejar de ser perfil"),
+                translate(
+                    "catalog.investigation_dialog",
+                    "Desmarcó «Es un perfil»: se quitarán sus {len} investigaciones. ¿Continuar?",
+                ).format(len=len(self.members_editor.member_ids())),
+            ):
                 return False
         errors = catalog.validate(data)
         if errors:
@@ -188,7 +246,9 @@ class InvestigationDialog(QDialog):
             self.errors.show(exc.fields)
             return False
         except ConflictError as exc:
-            prompts.error(self, translate("catalog.investigation_dialog", "La investigación cambió"), str(exc))
+            prompts.error(
+                self, translate("catalog.investigation_dialog", "La investigación cambió"), str(exc)
+            )
             try:
                 self._data = catalog.get(data.id)
             except NotFoundError:

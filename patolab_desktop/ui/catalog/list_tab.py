@@ -6,6 +6,7 @@ table sorts by clicking a header (a new SQL query). Keyboard: the search box has
 focus on open, Down goes to the table, Enter edits, Ctrl+N new, Supr deactivates,
 Ctrl+R reactivates, F5 reloads, Ctrl+F back to the search box.
 """
+
 from __future__ import annotations
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP
@@ -34,8 +35,16 @@ class ListTab(RowSelectionMixin, QWidget):
     feminine = False  # "investigación" → "Nueva", "desactivada"
     new_icon = "add"
 
-    def __init__(self, columns: list[Column], fetch, count, placeholder: str,
-                 samples: dict[str, str], parent=None, page_size: int = DEFAULT_PAGE_SIZE):
+    def __init__(
+        self,
+        columns: list[Column],
+        fetch,
+        count,
+        placeholder: str,
+        samples: dict[str, str],
+        parent=None,
+        page_size: int = DEFAULT_PAGE_SIZE,
+    ):
         super().__init__(parent)
         self._count_service = count
         self._search_text = ""
@@ -47,8 +56,9 @@ class ListTab(RowSelectionMixin, QWidget):
         self.view.setModel(self.model)
         self._samples = samples
         self._set_column_widths()
-        self.view.horizontalHeader().setSortIndicator(self.default_sort_column(),
-                                                      Qt.SortOrder.AscendingOrder)
+        self.view.horizontalHeader().setSortIndicator(
+            self.default_sort_column(), Qt.SortOrder.AscendingOrder
+        )
         self.count_label = QLabel(self)
         self.filters_row = QHBoxLayout()
         self.extra_buttons: list[QToolButton] = []
@@ -66,15 +76,23 @@ class ListTab(RowSelectionMixin, QWidget):
     def default_sort_column(self) -> int:
         return 0
 
-    def action(self, text: str, icon_name: str, slot, shortcuts=(), tip: str = "",
-               widget: QWidget | None = None,
-               context=Qt.ShortcutContext.WidgetWithChildrenShortcut) -> QAction:
+    def action(
+        self,
+        text: str,
+        icon_name: str,
+        slot,
+        shortcuts=(),
+        tip: str = "",
+        widget: QWidget | None = None,
+        context=Qt.ShortcutContext.WidgetWithChildrenShortcut,
+    ) -> QAction:
         action = QAction(icon(icon_name), text, self)
         if shortcuts:
             action.setShortcuts([QKeySequence(s) for s in shortcuts])
             action.setShortcutContext(context)
-            keys = " / ".join(QKeySequence(s).toString(QKeySequence.SequenceFormat.NativeText)
-                              for s in shortcuts)
+            keys = " / ".join(
+                QKeySequence(s).toString(QKeySequence.SequenceFormat.NativeText) for s in shortcuts
+            )
             tip = f"{tip or text.replace('&', '')} ({keys})"
         action.setToolTip(tip or text.replace("&", ""))
         action.triggered.connect(lambda _checked=False: slot())
@@ -84,20 +102,54 @@ class ListTab(RowSelectionMixin, QWidget):
     def _build_actions(self) -> None:
         one = translate("nouns", self.noun_one)
         o = "a" if self.feminine else "o"  # Spanish gender ending; English ignores it
-        self.new_action = self.action(translate("catalog.list_tab", "&Nueva") if self.feminine else translate("catalog.list_tab", "&Nuevo"), self.new_icon,
-                                      self.new_item, ("Ctrl+N",), translate("catalog.list_tab", "Registrar {one} nuev{o}").format(one=one, o=o))
-        self.edit_action = self.action(translate("catalog.list_tab", "&Editar"), "edit", self.edit_selected, ("F2",),
-                                       translate("catalog.list_tab", "Editar {one} seleccionad{o} (Intro o doble clic)").format(one=one, o=o))
+        self.new_action = self.action(
+            translate("catalog.list_tab", "&Nueva")
+            if self.feminine
+            else translate("catalog.list_tab", "&Nuevo"),
+            self.new_icon,
+            self.new_item,
+            ("Ctrl+N",),
+            translate("catalog.list_tab", "Registrar {one} nuev{o}").format(one=one, o=o),
+        )
+        self.edit_action = self.action(
+            translate("catalog.list_tab", "&Editar"),
+            "edit",
+            self.edit_selected,
+            ("F2",),
+            translate(
+                "catalog.list_tab", "Editar {one} seleccionad{o} (Intro o doble clic)"
+            ).format(one=one, o=o),
+        )
         self.deactivate_action = self.action(
-            translate("catalog.list_tab", "&Desactivar"), "deactivate", self.deactivate_selected,
-            (QKeySequence.StandardKey.Delete,), translate("catalog.list_tab", "Desactivar {one} seleccionad{o}").format(one=one, o=o), widget=self.view,
-            context=Qt.ShortcutContext.WidgetShortcut)
-        self.reactivate_action = self.action(translate("catalog.list_tab", "&Reactivar"), "reactivate", self.reactivate_selected,
-                                             ("Ctrl+R",), translate("catalog.list_tab", "Reactivar {one} seleccionad{o}").format(one=one, o=o))
-        self.refresh_action = self.action(translate("catalog.list_tab", "Actuali&zar"), "refresh", self.reload, ("F5",),
-                                          translate("catalog.list_tab", "Volver a leer la lista de la base de datos"))
-        self.find_action = self.action(translate("catalog.list_tab", "Buscar"), "search", self.focus_default, ("Ctrl+F",),
-                                       translate("catalog.list_tab", "Ir al cuadro de búsqueda"))
+            translate("catalog.list_tab", "&Desactivar"),
+            "deactivate",
+            self.deactivate_selected,
+            (QKeySequence.StandardKey.Delete,),
+            translate("catalog.list_tab", "Desactivar {one} seleccionad{o}").format(one=one, o=o),
+            widget=self.view,
+            context=Qt.ShortcutContext.WidgetShortcut,
+        )
+        self.reactivate_action = self.action(
+            translate("catalog.list_tab", "&Reactivar"),
+            "reactivate",
+            self.reactivate_selected,
+            ("Ctrl+R",),
+            translate("catalog.list_tab", "Reactivar {one} seleccionad{o}").format(one=one, o=o),
+        )
+        self.refresh_action = self.action(
+            translate("catalog.list_tab", "Actuali&zar"),
+            "refresh",
+            self.reload,
+            ("F5",),
+            translate("catalog.list_tab", "Volver a leer la lista de la base de datos"),
+        )
+        self.find_action = self.action(
+            translate("catalog.list_tab", "Buscar"),
+            "search",
+            self.focus_default,
+            ("Ctrl+F",),
+            translate("catalog.list_tab", "Ir al cuadro de búsqueda"),
+        )
 
     def button(self, action: QAction) -> QToolButton:
         button = QToolButton(self)
@@ -118,8 +170,13 @@ class ListTab(RowSelectionMixin, QWidget):
         self.deactivate_button = self.button(self.deactivate_action)
         self.reactivate_button = self.button(self.reactivate_action)
         self.refresh_button = self.button(self.refresh_action)
-        buttons = [self.new_button, self.edit_button, self.deactivate_button,
-                   self.reactivate_button, self.refresh_button]
+        buttons = [
+            self.new_button,
+            self.edit_button,
+            self.deactivate_button,
+            self.reactivate_button,
+            self.refresh_button,
+        ]
         for button in buttons:
             top.addWidget(button)
         bottom = QHBoxLayout()
@@ -146,8 +203,10 @@ class ListTab(RowSelectionMixin, QWidget):
         for number, column in enumerate(self.model.columns):
             sample = self._samples.get(column.key, column.title)
             icon_room = 22 if column.decoration is not None else 0
-            width = max(metrics.horizontalAdvance(sample) + 16 + icon_room,
-                        header_metrics.horizontalAdvance(column.title) + 30)
+            width = max(
+                metrics.horizontalAdvance(sample) + 16 + icon_room,
+                header_metrics.horizontalAdvance(column.title) + 30,
+            )
             header.resizeSection(number, width)
 
     # --- the query ---------------------------------------------------------------------
@@ -198,16 +257,26 @@ class ListTab(RowSelectionMixin, QWidget):
         total = shown if self.model.exhausted else self._total
         if shown == 0:
             suffix = "as" if self.feminine else "os"
-            text = (translate("catalog.list_tab", "No hay {noun_many} que coincidan con la búsqueda.").format(noun_many=translate("nouns", self.noun_many))
-                    if self._search_text or self.has_filters()
-                    else translate("catalog.list_tab", "No hay {noun_many} registrad{suffix}.").format(noun_many=translate("nouns", self.noun_many), suffix=suffix))
+            text = (
+                translate(
+                    "catalog.list_tab", "No hay {noun_many} que coincidan con la búsqueda."
+                ).format(noun_many=translate("nouns", self.noun_many))
+                if self._search_text or self.has_filters()
+                else translate("catalog.list_tab", "No hay {noun_many} registrad{suffix}.").format(
+                    noun_many=translate("nouns", self.noun_many), suffix=suffix
+                )
+            )
         elif total is None or total < shown:
-            text = translate("catalog.list_tab", "Mostrando {shown:,} {noun_many} (hay más: baje para verlos)").format(shown=shown, noun_many=translate("nouns", self.noun_many))
+            text = translate(
+                "catalog.list_tab", "Mostrando {shown:,} {noun_many} (hay más: baje para verlos)"
+            ).format(shown=shown, noun_many=translate("nouns", self.noun_many))
         elif shown == total:
             noun = translate("nouns", self.noun_one if total == 1 else self.noun_many)
             text = f"{total:,} {noun}"
         else:
-            text = translate("catalog.list_tab", "Mostrando {shown:,} de {total:,} {noun_many}").format(shown=shown, total=total, noun_many=translate("nouns", self.noun_many))
+            text = translate(
+                "catalog.list_tab", "Mostrando {shown:,} de {total:,} {noun_many}"
+            ).format(shown=shown, total=total, noun_many=translate("nouns", self.noun_many))
         self.count_label.setText(text)
 
     # --- selection (selected_row, select_id… come from RowSelectionMixin) ----------------
@@ -261,8 +330,14 @@ class ListTab(RowSelectionMixin, QWidget):
         try:
             dialog = self.open_dialog(row_id)
         except NotFoundError:
-            prompts.error(self, translate("catalog.list_tab", "No encontrado"),
-                          translate("catalog.list_tab", "Ese {noun_one} ya no existe en la base de datos. Se actualizará la lista.").format(noun_one=translate("nouns", self.noun_one)))
+            prompts.error(
+                self,
+                translate("catalog.list_tab", "No encontrado"),
+                translate(
+                    "catalog.list_tab",
+                    "Ese {noun_one} ya no existe en la base de datos. Se actualizará la lista.",
+                ).format(noun_one=translate("nouns", self.noun_one)),
+            )
             self.reload()
             return False
         if dialog.exec():
@@ -288,7 +363,9 @@ class ListTab(RowSelectionMixin, QWidget):
         row = self.selected_row()
         if row is None or not row.get("active", True):
             return False
-        title = translate("catalog.list_tab", "Desactivar {noun_one}").format(noun_one=translate("nouns", self.noun_one))
+        title = translate("catalog.list_tab", "Desactivar {noun_one}").format(
+            noun_one=translate("nouns", self.noun_one)
+        )
         if not prompts.confirm(self, title, self.deactivate_question(row)):
             return False
         try:

@@ -5,6 +5,7 @@ investigation joins the panel; Supr removes a member, Alt+Arriba/Alt+Abajo reord
 Every addition is checked with ``catalog.check_members`` (itself, cycles, inactive),
 so a refused member never gets into the list.
 """
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -41,7 +42,12 @@ def member_columns() -> list[Column]:
         Column("code", translate("catalog.members_editor", "Código"), decoration=_panel_icon),
         Column("name", translate("catalog.members_editor", "Nombre")),
         Column("sample_type", translate("catalog.members_editor", "Muestra")),
-        Column("price", translate("catalog.members_editor", "Precio"), format=format_lempiras, align=RIGHT),
+        Column(
+            "price",
+            translate("catalog.members_editor", "Precio"),
+            format=format_lempiras,
+            align=RIGHT,
+        ),
     ]
 
 
@@ -49,7 +55,12 @@ def pick_columns() -> list[Column]:
     return [
         Column("code", translate("catalog.members_editor", "Código"), decoration=_panel_icon),
         Column("name", translate("catalog.members_editor", "Nombre")),
-        Column("price", translate("catalog.members_editor", "Precio"), format=format_lempiras, align=RIGHT),
+        Column(
+            "price",
+            translate("catalog.members_editor", "Precio"),
+            format=format_lempiras,
+            align=RIGHT,
+        ),
     ]
 
 
@@ -73,7 +84,10 @@ class PanelMembersEditor(QWidget):
         self._panel_id: int | None = None
         self._panel_code = ""
 
-        self.picker = SearchBox(translate("catalog.members_editor", "Código o nombre de la investigación a agregar…"), self)
+        self.picker = SearchBox(
+            translate("catalog.members_editor", "Código o nombre de la investigación a agregar…"),
+            self,
+        )
         self.picker.setObjectName("member_picker")
         self.results_model = RowsTableModel(pick_columns(), parent=self)
         self.results = make_table_view(self)
@@ -81,7 +95,9 @@ class PanelMembersEditor(QWidget):
         self.results.setSortingEnabled(False)
         self.results.setModel(self.results_model)
         self.results.setMaximumHeight(130)
-        self.add_button = QPushButton(icon("add"), translate("catalog.members_editor", "A&gregar"), self)
+        self.add_button = QPushButton(
+            icon("add"), translate("catalog.members_editor", "A&gregar"), self
+        )
         self.add_button.setAutoDefault(False)
 
         self.members_model = RowsTableModel(member_columns(), parent=self)
@@ -89,9 +105,15 @@ class PanelMembersEditor(QWidget):
         self.members.setObjectName("member_table")
         self.members.setSortingEnabled(False)
         self.members.setModel(self.members_model)
-        self.remove_button = QPushButton(icon("remove"), translate("catalog.members_editor", "&Quitar"), self)
-        self.up_button = QPushButton(icon("move_up"), translate("catalog.members_editor", "S&ubir"), self)
-        self.down_button = QPushButton(icon("move_down"), translate("catalog.members_editor", "Ba&jar"), self)
+        self.remove_button = QPushButton(
+            icon("remove"), translate("catalog.members_editor", "&Quitar"), self
+        )
+        self.up_button = QPushButton(
+            icon("move_up"), translate("catalog.members_editor", "S&ubir"), self
+        )
+        self.down_button = QPushButton(
+            icon("move_down"), translate("catalog.members_editor", "Ba&jar"), self
+        )
         for button in (self.remove_button, self.up_button, self.down_button):
             button.setAutoDefault(False)
         self.error_label = QLabel(self)
@@ -121,7 +143,9 @@ class PanelMembersEditor(QWidget):
         layout.addLayout(pick_row)
         layout.addWidget(self.results)
         layout.addWidget(self.error_label)
-        members_caption = QLabel(translate("catalog.members_editor", "&Incluye (en este orden):"), self)
+        members_caption = QLabel(
+            translate("catalog.members_editor", "&Incluye (en este orden):"), self
+        )
         members_caption.setBuddy(self.members)
         layout.addWidget(members_caption)
         layout.addLayout(member_row, 1)
@@ -136,11 +160,18 @@ class PanelMembersEditor(QWidget):
         self.remove_button.clicked.connect(self.remove_selected)
         self.up_button.clicked.connect(lambda: self.move_selected(-1))
         self.down_button.clicked.connect(lambda: self.move_selected(+1))
-        QShortcut(QKeySequence("Alt+Up"), self.members, activated=lambda: self.move_selected(-1),
-                  context=Qt.ShortcutContext.WidgetShortcut)
-        QShortcut(QKeySequence("Alt+Down"), self.members,
-                  activated=lambda: self.move_selected(+1),
-                  context=Qt.ShortcutContext.WidgetShortcut)
+        QShortcut(
+            QKeySequence("Alt+Up"),
+            self.members,
+            activated=lambda: self.move_selected(-1),
+            context=Qt.ShortcutContext.WidgetShortcut,
+        )
+        QShortcut(
+            QKeySequence("Alt+Down"),
+            self.members,
+            activated=lambda: self.move_selected(+1),
+            context=Qt.ShortcutContext.WidgetShortcut,
+        )
         _stretch_name_column(self.results, (90, None, 110))
         _stretch_name_column(self.members, (90, None, 150, 110))
         self.members_model.rowsInserted.connect(lambda *_: self._members_changed())
@@ -174,11 +205,23 @@ class PanelMembersEditor(QWidget):
     def _members_changed(self) -> None:
         count = self.members_model.rowCount()
         if count:
-            noun = translate("catalog.members_editor", "investigación") if count == 1 else translate("catalog.members_editor", "investigaciones")
+            noun = (
+                translate("catalog.members_editor", "investigación")
+                if count == 1
+                else translate("catalog.members_editor", "investigaciones")
+            )
             self.total_label.setText(
-                translate("catalog.members_editor", "{count} {noun}; suma de sus precios por separado: {format_lempiras}").format(count=count, noun=noun, format_lempiras=format_lempiras(self.members_total())))
+                translate(
+                    "catalog.members_editor",
+                    "{count} {noun}; suma de sus precios por separado: {format_lempiras}",
+                ).format(
+                    count=count, noun=noun, format_lempiras=format_lempiras(self.members_total())
+                )
+            )
         else:
-            self.total_label.setText(translate("catalog.members_editor", "El perfil aún no tiene investigaciones."))
+            self.total_label.setText(
+                translate("catalog.members_editor", "El perfil aún no tiene investigaciones.")
+            )
         self._update_buttons()
         self.changed.emit()
 
@@ -194,14 +237,16 @@ class PanelMembersEditor(QWidget):
         taken = set(self.member_ids())
         if self._panel_id is not None:
             taken.add(self._panel_id)
-        rows = [r for r in catalog.search(text, limit=PICK_LIMIT + len(taken))
-                if r["id"] not in taken][:PICK_LIMIT]
+        rows = [
+            r for r in catalog.search(text, limit=PICK_LIMIT + len(taken)) if r["id"] not in taken
+        ][:PICK_LIMIT]
         self.results_model.set_rows(rows)
         if rows:
             self.results.selectionModel().setCurrentIndex(
                 self.results_model.index(0, 0),
                 QItemSelectionModel.SelectionFlag.ClearAndSelect
-                | QItemSelectionModel.SelectionFlag.Rows)
+                | QItemSelectionModel.SelectionFlag.Rows,
+            )
 
     def _add_current(self) -> None:
         index = self.results.currentIndex()
@@ -215,8 +260,11 @@ class PanelMembersEditor(QWidget):
     def add_member(self, row: dict) -> bool:
         """Add ``row`` (a ``catalog.search`` row) unless the service refuses it."""
         wanted = self.member_ids() + [row["id"]]
-        problem = catalog.check_members(self._panel_id, self._panel_code or translate("catalog.members_editor", "este perfil"),
-                                        wanted)
+        problem = catalog.check_members(
+            self._panel_id,
+            self._panel_code or translate("catalog.members_editor", "este perfil"),
+            wanted,
+        )
         if problem:
             self.show_error(problem)
             return False
@@ -248,7 +296,8 @@ class PanelMembersEditor(QWidget):
         self.members.selectionModel().setCurrentIndex(
             self.members_model.index(number, 0),
             QItemSelectionModel.SelectionFlag.ClearAndSelect
-            | QItemSelectionModel.SelectionFlag.Rows)
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
 
     # --- keyboard ----------------------------------------------------------------------
     def eventFilter(self, watched, event):  # noqa: N802

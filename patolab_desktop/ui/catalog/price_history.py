@@ -1,4 +1,5 @@
 """The price history of one investigation (newest first, read-only)."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -47,11 +48,34 @@ def _change_color(row: dict):
 
 def history_columns() -> list[Column]:
     return [
-        Column("changed_at", translate("catalog.price_history", "Fecha"), format=lambda v: v.strftime("%d/%m/%Y %H:%M") if v else ""),
-        Column("old_price", translate("catalog.price_history", "Precio anterior"), format=_money, align=RIGHT),
-        Column("new_price", translate("catalog.price_history", "Precio nuevo"), format=_money, align=RIGHT),
-        Column("change", translate("catalog.price_history", "Cambio"), align=RIGHT, foreground=_change_color),
-        Column("changed_by", translate("catalog.price_history", "Cambiado por"), format=lambda v: v or "—"),
+        Column(
+            "changed_at",
+            translate("catalog.price_history", "Fecha"),
+            format=lambda v: v.strftime("%d/%m/%Y %H:%M") if v else "",
+        ),
+        Column(
+            "old_price",
+            translate("catalog.price_history", "Precio anterior"),
+            format=_money,
+            align=RIGHT,
+        ),
+        Column(
+            "new_price",
+            translate("catalog.price_history", "Precio nuevo"),
+            format=_money,
+            align=RIGHT,
+        ),
+        Column(
+            "change",
+            translate("catalog.price_history", "Cambio"),
+            align=RIGHT,
+            foreground=_change_color,
+        ),
+        Column(
+            "changed_by",
+            translate("catalog.price_history", "Cambiado por"),
+            format=lambda v: v or "—",
+        ),
     ]
 
 
@@ -67,22 +91,40 @@ class PriceHistoryDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("price_history_dialog")
         data = catalog.get(investigation_id)
-        self.setWindowTitle(translate("catalog.price_history", "Historial de precios — {code}").format(code=data.code))
+        self.setWindowTitle(
+            translate("catalog.price_history", "Historial de precios — {code}").format(
+                code=data.code
+            )
+        )
         self.setWindowIcon(icon("price_history"))
         self.resize(720, 360)
-        title = QLabel(translate("catalog.price_history", "<b>{code}</b> — {name}<br>Precio actual: <b>{format_lempiras}</b>").format(code=data.code, name=data.name, format_lempiras=format_lempiras(data.price)), self)
+        title = QLabel(
+            translate(
+                "catalog.price_history",
+                "<b>{code}</b> — {name}<br>Precio actual: <b>{format_lempiras}</b>",
+            ).format(code=data.code, name=data.name, format_lempiras=format_lempiras(data.price)),
+            self,
+        )
         self.model = RowsTableModel(history_columns(), history_rows(investigation_id), self)
         self.view = make_table_view(self)
         self.view.setSortingEnabled(False)
         self.view.setModel(self.model)
         for number, width in enumerate((130, 130, 130, 150)):
             self.view.horizontalHeader().resizeSection(number, width)
-        hint = QLabel(translate("catalog.price_history", "Las solicitudes guardan el precio del día en que se crearon: un cambio "
-                      "aquí no las modifica."), self)
+        hint = QLabel(
+            translate(
+                "catalog.price_history",
+                "Las solicitudes guardan el precio del día en que se crearon: un cambio "
+                "aquí no las modifica.",
+            ),
+            self,
+        )
         hint.setWordWrap(True)
         hint.setStyleSheet(HINT_STYLE)
         buttons = QDialogButtonBox(self)
-        close = buttons.addButton(translate("catalog.price_history", "&Cerrar"), QDialogButtonBox.ButtonRole.RejectRole)
+        close = buttons.addButton(
+            translate("catalog.price_history", "&Cerrar"), QDialogButtonBox.ButtonRole.RejectRole
+        )
         close.setDefault(True)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

@@ -1,4 +1,5 @@
 """Installs the customers tab and its menu actions into the main window."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -17,17 +18,37 @@ def install(window) -> None:
     from .customers_window import CustomersWindow
 
     widget = CustomersWindow(window)
-    window.add_tab(TAB_KEY, widget, translate("customers.area", "Clientes"), "customers",
-                   permission="patients.view")
-    window.add_action("customers", translate("customers.area", "&Clientes"), lambda: window.show_tab(TAB_KEY), "customers",
-                      SHOW_SHORTCUT, permission="patients.view")
+    window.add_tab(
+        TAB_KEY,
+        widget,
+        translate("customers.area", "Clientes"),
+        "customers",
+        permission="patients.view",
+    )
+    window.add_action(
+        "customers",
+        translate("customers.area", "&Clientes"),
+        lambda: window.show_tab(TAB_KEY),
+        "customers",
+        SHOW_SHORTCUT,
+        permission="patients.view",
+    )
     # Ctrl+N belongs to the customers tab (other tabs may use it for their own "new"):
     # the menu only shows the key; the tab's action owns the shortcut.
-    window.add_action("customers", translate("customers.area", "&Nuevo cliente…\tCtrl+N"),
-                      lambda: _new_customer(window), "customer_new",
-                      permission="patients.create")
-    window.add_action("export", translate("customers.area", "&Clientes (CSV)…"), lambda: export_customers(window), "export",
-                      permission="exports.run")
+    window.add_action(
+        "customers",
+        translate("customers.area", "&Nuevo cliente…\tCtrl+N"),
+        lambda: _new_customer(window),
+        "customer_new",
+        permission="patients.create",
+    )
+    window.add_action(
+        "export",
+        translate("customers.area", "&Clientes (CSV)…"),
+        lambda: export_customers(window),
+        "export",
+        permission="exports.run",
+    )
 
 
 def _new_customer(window) -> None:
@@ -51,21 +72,40 @@ def export_customers(window) -> int | None:
 
     tab = window.tab(TAB_KEY)
     filters = tab.export_filters()
-    path = prompts.save_file(window, translate("customers.area", "Exportar clientes a CSV"), suggested_export_path(),
-                             translate("customers.area", "Archivos CSV (*.csv)"))
+    path = prompts.save_file(
+        window,
+        translate("customers.area", "Exportar clientes a CSV"),
+        suggested_export_path(),
+        translate("customers.area", "Archivos CSV (*.csv)"),
+    )
     if not path:
         return None
     if not path.lower().endswith(".csv"):
         path += ".csv"
-    outcome = run_with_progress(window, translate("customers.area", "Exportar clientes"), exports.export_customers,
-                                filters, path, label=translate("customers.area", "Exportando clientes"))
+    outcome = run_with_progress(
+        window,
+        translate("customers.area", "Exportar clientes"),
+        exports.export_customers,
+        filters,
+        path,
+        label=translate("customers.area", "Exportando clientes"),
+    )
     if outcome.cancelled:
-        prompts.info(window, translate("customers.area", "Exportación cancelada"), translate("customers.area", "No se escribió ningún archivo."))
+        prompts.info(
+            window,
+            translate("customers.area", "Exportación cancelada"),
+            translate("customers.area", "No se escribió ningún archivo."),
+        )
         return None
     if outcome.error is not None:
         return None  # already shown by run_with_progress
     count = int(outcome.result)
     noun = "cliente" if count == 1 else "clientes"
-    prompts.info(window, translate("customers.area", "Exportación terminada"),
-                 translate("customers.area", "Se exportaron {count:,} {noun} a:\n{path}").format(count=count, noun=noun, path=path))
+    prompts.info(
+        window,
+        translate("customers.area", "Exportación terminada"),
+        translate("customers.area", "Se exportaron {count:,} {noun} a:\n{path}").format(
+            count=count, noun=noun, path=path
+        ),
+    )
     return count

@@ -3,6 +3,7 @@
 Rows come from ``services.customers.page`` as plain dicts; every function here only reads
 that dict (no database access), so ``data()`` stays free of SQL.
 """
+
 from __future__ import annotations
 
 
@@ -45,26 +46,68 @@ def _name_tooltip(row: dict) -> str:
     if not row.get("active", True):
         notes.append(translate("customers.customer_columns", "Inactivo (desactivado)"))
     if row.get("incomplete"):
-        notes.append(translate("customers.customer_columns", "Datos incompletos: ábralo para completarlos"))
+        notes.append(
+            translate("customers.customer_columns", "Datos incompletos: ábralo para completarlos")
+        )
     return "\n".join(notes)
 
 
 def customer_columns() -> list[Column]:
     """A fresh list (Column holds callables; the model keeps its own list)."""
     return [
-        Column("name", translate("customers.customer_columns", "Nombre"), sort="name", decoration=_name_decoration,
-               foreground=_foreground, tooltip=_name_tooltip),
-        Column("id_number", translate("customers.customer_columns", "Identidad/RTN"), sort="id_number", foreground=_foreground),
-        Column("type_label", translate("customers.customer_columns", "Tipo"), format=service_label,
-               foreground=_foreground),
-        Column("age", translate("customers.customer_columns", "Edad"), format=format_age, align=RIGHT, foreground=_foreground),
+        Column(
+            "name",
+            translate("customers.customer_columns", "Nombre"),
+            sort="name",
+            decoration=_name_decoration,
+            foreground=_foreground,
+            tooltip=_name_tooltip,
+        ),
+        Column(
+            "id_number",
+            translate("customers.customer_columns", "Identidad/RTN"),
+            sort="id_number",
+            foreground=_foreground,
+        ),
+        Column(
+            "type_label",
+            translate("customers.customer_columns", "Tipo"),
+            format=service_label,
+            foreground=_foreground,
+        ),
+        Column(
+            "age",
+            translate("customers.customer_columns", "Edad"),
+            format=format_age,
+            align=RIGHT,
+            foreground=_foreground,
+        ),
         Column("gender", translate("customers.customer_columns", "Género"), foreground=_foreground),
-        Column("phone", translate("customers.customer_columns", "Teléfono"), sort="phone", foreground=_foreground),
+        Column(
+            "phone",
+            translate("customers.customer_columns", "Teléfono"),
+            sort="phone",
+            foreground=_foreground,
+        ),
         Column("email", translate("customers.customer_columns", "Correo"), foreground=_foreground),
-        Column("department", translate("customers.customer_columns", "Departamento"), foreground=_foreground),
-        Column("municipality", translate("customers.customer_columns", "Municipio"), foreground=_foreground),
-        Column("created_at", translate("customers.customer_columns", "Registrado"), sort="created_at", format=format_date, align=CENTER,
-               foreground=_foreground),
+        Column(
+            "department",
+            translate("customers.customer_columns", "Departamento"),
+            foreground=_foreground,
+        ),
+        Column(
+            "municipality",
+            translate("customers.customer_columns", "Municipio"),
+            foreground=_foreground,
+        ),
+        Column(
+            "created_at",
+            translate("customers.customer_columns", "Registrado"),
+            sort="created_at",
+            format=format_date,
+            align=CENTER,
+            foreground=_foreground,
+        ),
     ]
 
 

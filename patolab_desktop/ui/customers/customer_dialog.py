@@ -6,6 +6,7 @@ likely duplicates with ``customers.find_duplicates`` before saving, and reloads 
 someone else saved the same customer first (``ConflictError``).
 Keyboard: the first field has focus, Enter saves (Ctrl+Enter from the notes), Esc cancels.
 """
+
 from __future__ import annotations
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP
@@ -44,8 +45,10 @@ from ...i18n import translate
 ERROR_STYLE = "color: #c62828;"
 ERROR_FIELD_STYLE = "border: 1px solid #c62828; border-radius: 2px; padding: 2px 3px;"
 MIN_BIRTH = QDate(1900, 1, 1)
-TYPE_MNEMONICS = {"cliente": QT_TRANSLATE_NOOP("customers.customer_dialog", "&Paciente"),
-                  "empresa": QT_TRANSLATE_NOOP("customers.customer_dialog", "E&mpresa")}
+TYPE_MNEMONICS = {
+    "cliente": QT_TRANSLATE_NOOP("customers.customer_dialog", "&Paciente"),
+    "empresa": QT_TRANSLATE_NOOP("customers.customer_dialog", "E&mpresa"),
+}
 
 # service field name -> dialog field key (aliases the service may use)
 FIELD_ALIASES = {
@@ -76,8 +79,12 @@ class CustomerDialog(QDialog):
     Raises ``NotFoundError`` from the constructor when ``customer_id`` does not exist.
     """
 
-    def __init__(self, customer_id: int | None = None, parent=None,
-                 initial: customers.CustomerData | None = None):
+    def __init__(
+        self,
+        customer_id: int | None = None,
+        parent=None,
+        initial: customers.CustomerData | None = None,
+    ):
         super().__init__(parent)
         self.customer_id = customer_id
         self._original = customers.CustomerData()
@@ -86,7 +93,11 @@ class CustomerDialog(QDialog):
         self._inputs: dict[str, QWidget] = {}
         self._snapshot: customers.CustomerData | None = None
         self._age_was_computed = False
-        self.setWindowTitle(translate("customers.customer_dialog", "Editar cliente") if customer_id else translate("customers.customer_dialog", "Nuevo cliente"))
+        self.setWindowTitle(
+            translate("customers.customer_dialog", "Editar cliente")
+            if customer_id
+            else translate("customers.customer_dialog", "Nuevo cliente")
+        )
         self.setWindowIcon(icon("edit" if customer_id else "customer_new"))
         self.setModal(True)
         self._build()
@@ -97,8 +108,9 @@ class CustomerDialog(QDialog):
         self._focus_first()
 
     # --- construction ------------------------------------------------------------------
-    def _field(self, key: str, widget: QWidget, form: QFormLayout, label: str,
-               hint: str = "") -> QWidget:
+    def _field(
+        self, key: str, widget: QWidget, form: QFormLayout, label: str, hint: str = ""
+    ) -> QWidget:
         """Add ``widget`` to ``form``, with a (hidden) row for its error message under it."""
         if hint:
             widget.setToolTip(hint)
@@ -144,7 +156,9 @@ class CustomerDialog(QDialog):
         self.type_group = QButtonGroup(self)
         self.type_buttons: dict[str, QRadioButton] = {}
         for number, (code, label) in enumerate(customers.TYPE_LABELS.items()):
-            button = QRadioButton(translate("customers.customer_dialog", TYPE_MNEMONICS.get(code, label)), type_row)
+            button = QRadioButton(
+                translate("customers.customer_dialog", TYPE_MNEMONICS.get(code, label)), type_row
+            )
             button.setProperty("type_code", code)
             self.type_group.addButton(button, number)
             self.type_buttons[code] = button
@@ -153,20 +167,50 @@ class CustomerDialog(QDialog):
         type_row.setFocusProxy(self.type_buttons.get("cliente"))
         self._field("type", type_row, form, translate("customers.customer_dialog", "Tipo:"))
         self._inputs["type"] = self.type_buttons.get("cliente") or next(
-            iter(self.type_buttons.values()))
+            iter(self.type_buttons.values())
+        )
 
-        self.first_name_edit = self._line(translate("customers.customer_dialog", "Nombres del paciente"), 100)
-        self.first_name_row = self._field("first_name", self.first_name_edit, form, translate("customers.customer_dialog", "&Nombres:"))
-        self.last_name_edit = self._line(translate("customers.customer_dialog", "Apellidos del paciente"), 100)
-        self.last_name_row = self._field("last_name", self.last_name_edit, form, translate("customers.customer_dialog", "&Apellidos:"))
-        self.name_edit = self._line(translate("customers.customer_dialog", "Razón social o nombre de la institución"), 200)
-        self.name_row = self._field("name", self.name_edit, form, translate("customers.customer_dialog", "&Nombre:"))
+        self.first_name_edit = self._line(
+            translate("customers.customer_dialog", "Nombres del paciente"), 100
+        )
+        self.first_name_row = self._field(
+            "first_name",
+            self.first_name_edit,
+            form,
+            translate("customers.customer_dialog", "&Nombres:"),
+        )
+        self.last_name_edit = self._line(
+            translate("customers.customer_dialog", "Apellidos del paciente"), 100
+        )
+        self.last_name_row = self._field(
+            "last_name",
+            self.last_name_edit,
+            form,
+            translate("customers.customer_dialog", "&Apellidos:"),
+        )
+        self.name_edit = self._line(
+            translate("customers.customer_dialog", "Razón social o nombre de la institución"), 200
+        )
+        self.name_row = self._field(
+            "name", self.name_edit, form, translate("customers.customer_dialog", "&Nombre:")
+        )
 
-        self.id_number_edit = self._line(translate("customers.customer_dialog", "DNI 0801-1990-12345 o RTN de 14 dígitos"), 20)
-        self._field("id_number", self.id_number_edit, form, translate("customers.customer_dialog", "&Identidad/RTN:"),
-                    translate("customers.customer_dialog", "Escriba solo los números; los guiones se ponen solos."))
+        self.id_number_edit = self._line(
+            translate("customers.customer_dialog", "DNI 0801-1990-12345 o RTN de 14 dígitos"), 20
+        )
+        self._field(
+            "id_number",
+            self.id_number_edit,
+            form,
+            translate("customers.customer_dialog", "&Identidad/RTN:"),
+            translate(
+                "customers.customer_dialog", "Escriba solo los números; los guiones se ponen solos."
+            ),
+        )
         self.gender_combo = QComboBox(self)
-        self._field("gender_id", self.gender_combo, form, translate("customers.customer_dialog", "&Género:"))
+        self._field(
+            "gender_id", self.gender_combo, form, translate("customers.customer_dialog", "&Género:")
+        )
 
         birth_row = QWidget(self)
         birth_layout = QHBoxLayout(birth_row)
@@ -178,18 +222,33 @@ class CustomerDialog(QDialog):
         self.birth_edit.setDateRange(MIN_BIRTH.addDays(-1), QDate.currentDate())
         self.birth_edit.setSpecialValueText(" ")
         self.birth_edit.setDate(self.birth_edit.minimumDate())
-        self.birth_unknown = QCheckBox(translate("customers.customer_dialog", "No &sé la fecha"), birth_row)
-        self.birth_unknown.setToolTip(translate("customers.customer_dialog", "Sin fecha de nacimiento: escriba la edad declarada"))
+        self.birth_unknown = QCheckBox(
+            translate("customers.customer_dialog", "No &sé la fecha"), birth_row
+        )
+        self.birth_unknown.setToolTip(
+            translate(
+                "customers.customer_dialog", "Sin fecha de nacimiento: escriba la edad declarada"
+            )
+        )
         birth_layout.addWidget(self.birth_edit, 1)
         birth_layout.addWidget(self.birth_unknown)
         birth_row.setFocusProxy(self.birth_unknown)
-        self._field("date_of_birth", birth_row, form, translate("customers.customer_dialog", "&Fecha de nacimiento:"))
+        self._field(
+            "date_of_birth",
+            birth_row,
+            form,
+            translate("customers.customer_dialog", "&Fecha de nacimiento:"),
+        )
         self._inputs["date_of_birth"] = self.birth_edit
 
         self.age_edit = self._line(translate("customers.customer_dialog", "Edad en años"), 3)
         self.age_edit.setValidator(QIntValidator(0, 130, self))
         self.age_edit.setFixedWidth(
-            self.age_edit.fontMetrics().horizontalAdvance(translate("customers.customer_dialog", "Obligatoria")) + 24)
+            self.age_edit.fontMetrics().horizontalAdvance(
+                translate("customers.customer_dialog", "Obligatoria")
+            )
+            + 24
+        )
         self.age_note = QLabel(self)
         self.age_note.setStyleSheet("color: #6b6b6b;")
         age_row = QWidget(self)
@@ -205,14 +264,37 @@ class CustomerDialog(QDialog):
         # Contact --------------------------------------------------------------------------
         contact = QGroupBox(translate("customers.customer_dialog", "Contacto"), self)
         form = self._form(contact)
-        self.phone_edit = self._line(translate("customers.customer_dialog", "9988-7766 (WhatsApp)"), 30)
-        self._field("phone", self.phone_edit, form, translate("customers.customer_dialog", "&Teléfono:"),
-                    translate("customers.customer_dialog", "Número principal; se usa para WhatsApp. Sin código se asume Honduras (+504)."))
-        self.secondary_phone_edit = self._line(translate("customers.customer_dialog", "Opcional"), 30)
-        self._field("secondary_phone", self.secondary_phone_edit, form, translate("customers.customer_dialog", "Teléfono &2:"))
-        self.email_edit = self._line(translate("customers.customer_dialog", "nombre@ejemplo.com"), 254)
-        self._field("email", self.email_edit, form, translate("customers.customer_dialog", "&Correo:"))
-        self.blocked_check = QCheckBox(translate("customers.customer_dialog", "No en&viar notificaciones (bloqueado)"), self)
+        self.phone_edit = self._line(
+            translate("customers.customer_dialog", "9988-7766 (WhatsApp)"), 30
+        )
+        self._field(
+            "phone",
+            self.phone_edit,
+            form,
+            translate("customers.customer_dialog", "&Teléfono:"),
+            translate(
+                "customers.customer_dialog",
+                "Número principal; se usa para WhatsApp. Sin código se asume Honduras (+504).",
+            ),
+        )
+        self.secondary_phone_edit = self._line(
+            translate("customers.customer_dialog", "Opcional"), 30
+        )
+        self._field(
+            "secondary_phone",
+            self.secondary_phone_edit,
+            form,
+            translate("customers.customer_dialog", "Teléfono &2:"),
+        )
+        self.email_edit = self._line(
+            translate("customers.customer_dialog", "nombre@ejemplo.com"), 254
+        )
+        self._field(
+            "email", self.email_edit, form, translate("customers.customer_dialog", "&Correo:")
+        )
+        self.blocked_check = QCheckBox(
+            translate("customers.customer_dialog", "No en&viar notificaciones (bloqueado)"), self
+        )
         self._field("is_blocked", self.blocked_check, form, "")
 
         # Address --------------------------------------------------------------------------
@@ -220,14 +302,38 @@ class CustomerDialog(QDialog):
         form = self._form(address)
         self.department_combo = QComboBox(self)
         self.department_combo.setMaxVisibleItems(20)
-        self._field("department_id", self.department_combo, form, translate("customers.customer_dialog", "&Departamento:"))
+        self._field(
+            "department_id",
+            self.department_combo,
+            form,
+            translate("customers.customer_dialog", "&Departamento:"),
+        )
         self.municipality_combo = QComboBox(self)
         self.municipality_combo.setMaxVisibleItems(20)
-        self._field("municipality_id", self.municipality_combo, form, translate("customers.customer_dialog", "M&unicipio:"))
-        self.address_edit = self._line(translate("customers.customer_dialog", "Colonia, calle, número de casa"), 300)
-        self._field("address", self.address_edit, form, translate("customers.customer_dialog", "Di&rección:"))
-        self.address2_edit = self._line(translate("customers.customer_dialog", "Referencia (opcional)"), 300)
-        self._field("address2", self.address2_edit, form, translate("customers.customer_dialog", "Dirección 2:"))
+        self._field(
+            "municipality_id",
+            self.municipality_combo,
+            form,
+            translate("customers.customer_dialog", "M&unicipio:"),
+        )
+        self.address_edit = self._line(
+            translate("customers.customer_dialog", "Colonia, calle, número de casa"), 300
+        )
+        self._field(
+            "address",
+            self.address_edit,
+            form,
+            translate("customers.customer_dialog", "Di&rección:"),
+        )
+        self.address2_edit = self._line(
+            translate("customers.customer_dialog", "Referencia (opcional)"), 300
+        )
+        self._field(
+            "address2",
+            self.address2_edit,
+            form,
+            translate("customers.customer_dialog", "Dirección 2:"),
+        )
         self.postal_code_edit = self._line("", 20)
         self.country_edit = self._line("", 60)
         postal_row = QWidget(self)
@@ -238,7 +344,12 @@ class CustomerDialog(QDialog):
         postal_layout.addWidget(country_label)
         postal_layout.addWidget(self.country_edit, 2)
         postal_row.setFocusProxy(self.postal_code_edit)
-        self._field("postal_code", postal_row, form, translate("customers.customer_dialog", "Código p&ostal:"))
+        self._field(
+            "postal_code",
+            postal_row,
+            form,
+            translate("customers.customer_dialog", "Código p&ostal:"),
+        )
         self._inputs["postal_code"] = self.postal_code_edit
         # country errors show under the postal-code row (same line on screen)
         self._errors["country"] = self._errors["postal_code"]
@@ -247,13 +358,27 @@ class CustomerDialog(QDialog):
         # Other ----------------------------------------------------------------------------
         other = QGroupBox(translate("customers.customer_dialog", "Otros datos"), self)
         form = self._form(other)
-        self.external_file_edit = self._line(translate("customers.customer_dialog", "Número de expediente en otro sistema"), 100)
-        self._field("external_file", self.external_file_edit, form, translate("customers.customer_dialog", "E&xpediente externo:"))
+        self.external_file_edit = self._line(
+            translate("customers.customer_dialog", "Número de expediente en otro sistema"), 100
+        )
+        self._field(
+            "external_file",
+            self.external_file_edit,
+            form,
+            translate("customers.customer_dialog", "E&xpediente externo:"),
+        )
         self.notes_edit = QPlainTextEdit(self)
         self.notes_edit.setTabChangesFocus(True)
-        self.notes_edit.setPlaceholderText(translate("customers.customer_dialog", "Alergias, observaciones…"))
+        self.notes_edit.setPlaceholderText(
+            translate("customers.customer_dialog", "Alergias, observaciones…")
+        )
         self.notes_edit.setFixedHeight(60)
-        self._field("notes", self.notes_edit, form, translate("customers.customer_dialog", "Notas (a&lergias):"))
+        self._field(
+            "notes",
+            self.notes_edit,
+            form,
+            translate("customers.customer_dialog", "Notas (a&lergias):"),
+        )
 
         # General message + buttons -------------------------------------------------------
         self.general_error = QLabel(self)
@@ -264,12 +389,19 @@ class CustomerDialog(QDialog):
         self._errors["__all__"] = self.general_error
 
         self.buttons = QDialogButtonBox(self)
-        self.save_button = self.buttons.addButton(translate("customers.customer_dialog", "Guardar"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.save_button = self.buttons.addButton(
+            translate("customers.customer_dialog", "Guardar"),
+            QDialogButtonBox.ButtonRole.AcceptRole,
+        )
         self.save_button.setIcon(icon("save"))
         self.save_button.setDefault(True)
-        self.save_button.setToolTip(translate("customers.customer_dialog", "Guardar (Intro o Ctrl+S)"))
-        self.cancel_button = self.buttons.addButton(translate("customers.customer_dialog", "Cancelar"),
-                                                    QDialogButtonBox.ButtonRole.RejectRole)
+        self.save_button.setToolTip(
+            translate("customers.customer_dialog", "Guardar (Intro o Ctrl+S)")
+        )
+        self.cancel_button = self.buttons.addButton(
+            translate("customers.customer_dialog", "Cancelar"),
+            QDialogButtonBox.ButtonRole.RejectRole,
+        )
         self.cancel_button.setIcon(icon("cancel"))
         self.cancel_button.setToolTip(translate("customers.customer_dialog", "Cancelar (Esc)"))
         self.save_button.clicked.connect(self.save)
@@ -289,8 +421,16 @@ class CustomerDialog(QDialog):
         layout.addWidget(self.general_error)
         layout.addWidget(self.buttons)
 
-        fill_combo(self.gender_combo, reference.genders(), translate("customers.customer_dialog", "— Seleccione —"))
-        fill_combo(self.department_combo, reference.departments(), translate("customers.customer_dialog", "— Seleccione —"))
+        fill_combo(
+            self.gender_combo,
+            reference.genders(),
+            translate("customers.customer_dialog", "— Seleccione —"),
+        )
+        fill_combo(
+            self.department_combo,
+            reference.departments(),
+            translate("customers.customer_dialog", "— Seleccione —"),
+        )
         self._reload_municipalities()
 
         # signals
@@ -302,15 +442,18 @@ class CustomerDialog(QDialog):
         self.id_number_edit.editingFinished.connect(self._format_id_number)
         self.phone_edit.editingFinished.connect(lambda: self._format_phone(self.phone_edit))
         self.secondary_phone_edit.editingFinished.connect(
-            lambda: self._format_phone(self.secondary_phone_edit))
+            lambda: self._format_phone(self.secondary_phone_edit)
+        )
         for key, widget in self._inputs.items():
             self._clear_on_edit(key, widget)
         self._set_tab_order()
 
     def _clear_on_edit(self, key: str, widget: QWidget) -> None:
         """Typing in a field hides its error message."""
+
         def clear(*_args, key=key):
             self._set_error(key, "")
+
         if isinstance(widget, QLineEdit):
             widget.textEdited.connect(clear)
         elif isinstance(widget, QComboBox):
@@ -323,12 +466,29 @@ class CustomerDialog(QDialog):
 
     def _set_tab_order(self) -> None:
         order = [
-            *self.type_buttons.values(), self.first_name_edit, self.last_name_edit,
-            self.name_edit, self.id_number_edit, self.gender_combo, self.birth_edit,
-            self.birth_unknown, self.age_edit, self.phone_edit, self.secondary_phone_edit,
-            self.email_edit, self.blocked_check, self.department_combo, self.municipality_combo,
-            self.address_edit, self.address2_edit, self.postal_code_edit, self.country_edit,
-            self.external_file_edit, self.notes_edit, self.save_button, self.cancel_button,
+            *self.type_buttons.values(),
+            self.first_name_edit,
+            self.last_name_edit,
+            self.name_edit,
+            self.id_number_edit,
+            self.gender_combo,
+            self.birth_edit,
+            self.birth_unknown,
+            self.age_edit,
+            self.phone_edit,
+            self.secondary_phone_edit,
+            self.email_edit,
+            self.blocked_check,
+            self.department_combo,
+            self.municipality_combo,
+            self.address_edit,
+            self.address2_edit,
+            self.postal_code_edit,
+            self.country_edit,
+            self.external_file_edit,
+            self.notes_edit,
+            self.save_button,
+            self.cancel_button,
         ]
         for first, second in zip(order, order[1:]):
             QWidget.setTabOrder(first, second)
@@ -352,24 +512,33 @@ class CustomerDialog(QDialog):
             self.first_name_edit.setText(self.name_edit.text())
         elif not patient and not self.name_edit.text():
             self.name_edit.setText(self._composed_name())
-        self.age_edit.setPlaceholderText(translate("customers.customer_dialog", "Obligatoria") if patient else translate("customers.customer_dialog", "Opcional"))
+        self.age_edit.setPlaceholderText(
+            translate("customers.customer_dialog", "Obligatoria")
+            if patient
+            else translate("customers.customer_dialog", "Opcional")
+        )
 
     def _composed_name(self) -> str:
-        return " ".join(p for p in (self.first_name_edit.text().strip(),
-                                    self.last_name_edit.text().strip()) if p)
+        return " ".join(
+            p
+            for p in (self.first_name_edit.text().strip(), self.last_name_edit.text().strip())
+            if p
+        )
 
     def _birth_mode_changed(self) -> None:
         unknown = self.birth_unknown.isChecked()
         self.birth_edit.setEnabled(not unknown)
-        self.birth_edit.parentWidget().setFocusProxy(self.birth_unknown if unknown
-                                                     else self.birth_edit)
+        self.birth_edit.parentWidget().setFocusProxy(
+            self.birth_unknown if unknown else self.birth_edit
+        )
         if unknown:
             self.birth_edit.setDate(self.birth_edit.minimumDate())  # shows blank
         elif self.birth_edit.date() == self.birth_edit.minimumDate():
             self.birth_edit.setDate(QDate(QDate.currentDate().year() - 30, 1, 1))
         self.age_edit.setReadOnly(not unknown)
-        self.age_edit.setFocusPolicy(Qt.FocusPolicy.StrongFocus if unknown
-                                     else Qt.FocusPolicy.NoFocus)
+        self.age_edit.setFocusPolicy(
+            Qt.FocusPolicy.StrongFocus if unknown else Qt.FocusPolicy.NoFocus
+        )
         if unknown and self._age_was_computed:
             self.age_edit.clear()
         self._show_computed_age()
@@ -382,8 +551,10 @@ class CustomerDialog(QDialog):
             target.selectAll()
 
     def birth_date(self) -> dt.date | None:
-        if (self.birth_unknown.isChecked()
-                or self.birth_edit.date() == self.birth_edit.minimumDate()):
+        if (
+            self.birth_unknown.isChecked()
+            or self.birth_edit.date() == self.birth_edit.minimumDate()
+        ):
             return None
         return _to_date(self.birth_edit.date())
 
@@ -391,20 +562,31 @@ class CustomerDialog(QDialog):
         born = self.birth_date()
         if born is None:
             self._age_was_computed = False
-            self.age_note.setText(translate("customers.customer_dialog", "años (declarada; sin fecha de nacimiento)"))
+            self.age_note.setText(
+                translate("customers.customer_dialog", "años (declarada; sin fecha de nacimiento)")
+            )
             return
         age = customers.age_on(customers.CustomerData(date_of_birth=born), dt.date.today())
         self.age_edit.setText("" if age is None else str(age))
         self._age_was_computed = True
-        self.age_note.setText(translate("customers.customer_dialog", "años, calculada hoy desde la fecha de nacimiento"))
+        self.age_note.setText(
+            translate(
+                "customers.customer_dialog", "años, calculada hoy desde la fecha de nacimiento"
+            )
+        )
 
     def _reload_municipalities(self) -> None:
         department_id = self.department_combo.currentData()
         current = self.municipality_combo.currentData()
         items = reference.municipalities(department_id) if department_id else []
-        fill_combo(self.municipality_combo, items,
-                   translate("customers.customer_dialog", "— Seleccione —") if department_id else translate("customers.customer_dialog", "— Elija antes el departamento —"),
-                   current)
+        fill_combo(
+            self.municipality_combo,
+            items,
+            translate("customers.customer_dialog", "— Seleccione —")
+            if department_id
+            else translate("customers.customer_dialog", "— Elija antes el departamento —"),
+            current,
+        )
         self.municipality_combo.setEnabled(bool(department_id))
 
     def _format_id_number(self) -> None:
@@ -441,7 +623,8 @@ class CustomerDialog(QDialog):
         if data.type == "cliente" and not data.first_name and not data.last_name and data.name:
             self.first_name_edit.setText(data.name)  # imported with a single full name
         self.id_number_edit.setText(
-            customers.format_id_number(data.id_number) if data.id_number else "")
+            customers.format_id_number(data.id_number) if data.id_number else ""
+        )
         self._select(self.gender_combo, data.gender_id)
         self.birth_unknown.setChecked(data.date_of_birth is None)
         if data.date_of_birth is not None:
@@ -449,7 +632,8 @@ class CustomerDialog(QDialog):
         self.age_edit.setText("" if data.age is None or data.date_of_birth else str(data.age))
         self.phone_edit.setText(customers.format_phone(data.phone) if data.phone else "")
         self.secondary_phone_edit.setText(
-            customers.format_phone(data.secondary_phone) if data.secondary_phone else "")
+            customers.format_phone(data.secondary_phone) if data.secondary_phone else ""
+        )
         self.email_edit.setText(data.email or "")
         self._select(self.department_combo, data.department_id)
         self._reload_municipalities()
@@ -467,7 +651,10 @@ class CustomerDialog(QDialog):
         self.clear_errors()
         self._snapshot = self.data()
         if data.id is not None and not data.active:
-            self._set_error("__all__", translate("customers.customer_dialog", "Este cliente está inactivo (desactivado)."))
+            self._set_error(
+                "__all__",
+                translate("customers.customer_dialog", "Este cliente está inactivo (desactivado)."),
+            )
 
     @staticmethod
     def _select(combo: QComboBox, value) -> None:
@@ -584,12 +771,21 @@ class CustomerDialog(QDialog):
             self.show_errors(exc.fields)
             return False
         except ConflictError as exc:
-            prompts.error(self, translate("customers.customer_dialog", "El cliente cambió"),
-                          translate("customers.customer_dialog", "{exc}\n\nOtra persona guardó este cliente mientras usted lo editaba. Se cargarán los datos actuales; revise y vuelva a aplicar sus cambios.").format(exc=exc))
+            prompts.error(
+                self,
+                translate("customers.customer_dialog", "El cliente cambió"),
+                translate(
+                    "customers.customer_dialog",
+                    "{exc}\n\nOtra persona guardó este cliente mientras usted lo editaba. Se "
+                    "cargarán los datos actuales; revise y vuelva a aplicar sus cambios.",
+                ).format(exc=exc),
+            )
             self._reload_from_database()
             return False
         except NotFoundError as exc:
-            prompts.error(self, translate("customers.customer_dialog", "Cliente no encontrado"), str(exc))
+            prompts.error(
+                self, translate("customers.customer_dialog", "Cliente no encontrado"), str(exc)
+            )
             super().reject()
             return False
         self._snapshot = None
@@ -604,35 +800,63 @@ class CustomerDialog(QDialog):
         for match in matches[:8]:
             parts = [match.get("name", "")]
             if match.get("id_number"):
-                parts.append(translate("customers.customer_dialog", "Identidad {id_number}").format(id_number=match['id_number']))
+                parts.append(
+                    translate("customers.customer_dialog", "Identidad {id_number}").format(
+                        id_number=match["id_number"]
+                    )
+                )
             if match.get("phone"):
-                parts.append(translate("customers.customer_dialog", "Tel. {phone}").format(phone=match['phone']))
+                parts.append(
+                    translate("customers.customer_dialog", "Tel. {phone}").format(
+                        phone=match["phone"]
+                    )
+                )
             reason = match.get("reason")
             line = " · ".join(p for p in parts if p)
             lines.append(f"• {line}" + (f"  ({reason})" if reason else ""))
         if len(matches) > 8:
-            lines.append(translate("customers.customer_dialog", "… y {v} más").format(v=len(matches) - 8))
+            lines.append(
+                translate("customers.customer_dialog", "… y {v} más").format(v=len(matches) - 8)
+            )
         return prompts.confirm(
-            self, translate("customers.customer_dialog", "Posible cliente duplicado"),
-            translate("customers.customer_dialog", "Ya hay clientes registrados que parecen ser el mismo:\n\n") + "\n".join(lines)
-            + translate("customers.customer_dialog", "\n\n¿Guardar de todos modos?"))
+            self,
+            translate("customers.customer_dialog", "Posible cliente duplicado"),
+            translate(
+                "customers.customer_dialog",
+                "Ya hay clientes registrados que parecen ser el mismo:\n\n",
+            )
+            + "\n".join(lines)
+            + translate("customers.customer_dialog", "\n\n¿Guardar de todos modos?"),
+        )
 
     def _reload_from_database(self) -> None:
         try:
             fresh = customers.get(self._original.id)
         except NotFoundError:
-            prompts.error(self, translate("customers.customer_dialog", "Cliente no encontrado"), translate("customers.customer_dialog", "Este cliente ya no existe."))
+            prompts.error(
+                self,
+                translate("customers.customer_dialog", "Cliente no encontrado"),
+                translate("customers.customer_dialog", "Este cliente ya no existe."),
+            )
             super().reject()
             return
         self.load(fresh)
-        self._set_error("__all__", translate("customers.customer_dialog", "Se cargaron los datos guardados por otra persona."))
+        self._set_error(
+            "__all__",
+            translate(
+                "customers.customer_dialog", "Se cargaron los datos guardados por otra persona."
+            ),
+        )
 
     def is_dirty(self) -> bool:
         return self._snapshot is not None and self.data() != self._snapshot
 
     def reject(self) -> None:
         if self.is_dirty() and not prompts.confirm(
-                self, translate("customers.customer_dialog", "Descartar cambios"), translate("customers.customer_dialog", "¿Cerrar sin guardar los cambios?")):
+            self,
+            translate("customers.customer_dialog", "Descartar cambios"),
+            translate("customers.customer_dialog", "¿Cerrar sin guardar los cambios?"),
+        ):
             return
         super().reject()
 

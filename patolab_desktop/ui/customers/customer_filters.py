@@ -1,4 +1,5 @@
 """Filter widgets of the customers list: type, gender, department → municipality, inactive."""
+
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
@@ -35,24 +36,55 @@ class CustomerFilterBar(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
 
         self.type_combo = self._combo(translate("customers.customer_filters", "Tipo de cliente"))
-        fill_combo(self.type_combo, list(translated_labels(customers.TYPE_LABELS).items()), translate("customers.customer_filters", "Todos los tipos"))
+        fill_combo(
+            self.type_combo,
+            list(translated_labels(customers.TYPE_LABELS).items()),
+            translate("customers.customer_filters", "Todos los tipos"),
+        )
         self.gender_combo = self._combo(translate("customers.customer_filters", "Género"))
-        fill_combo(self.gender_combo, reference.genders(), translate("customers.customer_filters", "Todos los géneros"))
+        fill_combo(
+            self.gender_combo,
+            reference.genders(),
+            translate("customers.customer_filters", "Todos los géneros"),
+        )
         self.department_combo = self._combo(translate("customers.customer_filters", "Departamento"))
-        fill_combo(self.department_combo, reference.departments(), translate("customers.customer_filters", "Todos los departamentos"))
-        self.municipality_combo = self._combo(translate("customers.customer_filters", "Municipio (elija antes el departamento)"))
+        fill_combo(
+            self.department_combo,
+            reference.departments(),
+            translate("customers.customer_filters", "Todos los departamentos"),
+        )
+        self.municipality_combo = self._combo(
+            translate("customers.customer_filters", "Municipio (elija antes el departamento)")
+        )
         self._reload_municipalities()
 
-        self.inactive_check = QCheckBox(translate("customers.customer_filters", "Mostrar i&nactivos"), self)
-        self.inactive_check.setToolTip(translate("customers.customer_filters", "Incluye los clientes desactivados, para reactivarlos"))
-        self.incomplete_check = QCheckBox(translate("customers.customer_filters", "Solo inco&mpletos"), self)
-        self.incomplete_check.setToolTip(translate("customers.customer_filters", "Solo los clientes importados a los que les faltan datos"))
+        self.inactive_check = QCheckBox(
+            translate("customers.customer_filters", "Mostrar i&nactivos"), self
+        )
+        self.inactive_check.setToolTip(
+            translate(
+                "customers.customer_filters", "Incluye los clientes desactivados, para reactivarlos"
+            )
+        )
+        self.incomplete_check = QCheckBox(
+            translate("customers.customer_filters", "Solo inco&mpletos"), self
+        )
+        self.incomplete_check.setToolTip(
+            translate(
+                "customers.customer_filters",
+                "Solo los clientes importados a los que les faltan datos",
+            )
+        )
 
         label = QLabel(translate("customers.customer_filters", "&Filtros:"), self)
         label.setBuddy(self.type_combo)
         layout.addWidget(label)
-        for combo in (self.type_combo, self.gender_combo, self.department_combo,
-                      self.municipality_combo):
+        for combo in (
+            self.type_combo,
+            self.gender_combo,
+            self.department_combo,
+            self.municipality_combo,
+        ):
             layout.addWidget(combo)
         layout.addWidget(self.inactive_check)
         layout.addWidget(self.incomplete_check)
@@ -76,7 +108,11 @@ class CustomerFilterBar(QWidget):
     def _reload_municipalities(self) -> None:
         department_id = self.department_combo.currentData()
         items = reference.municipalities(department_id) if department_id else []
-        fill_combo(self.municipality_combo, items, translate("customers.customer_filters", "Todos los municipios"))
+        fill_combo(
+            self.municipality_combo,
+            items,
+            translate("customers.customer_filters", "Todos los municipios"),
+        )
         self.municipality_combo.setEnabled(bool(department_id))
 
     def _department_changed(self) -> None:
@@ -93,8 +129,15 @@ class CustomerFilterBar(QWidget):
         filters.incomplete_only = self.incomplete_check.isChecked()
         return filters
 
-    def set_values(self, type=None, gender_id=None, department_id=None,  # noqa: A002
-                   municipality_id=None, include_inactive=False, incomplete_only=False) -> None:
+    def set_values(
+        self,
+        type=None,
+        gender_id=None,
+        department_id=None,  # noqa: A002
+        municipality_id=None,
+        include_inactive=False,
+        incomplete_only=False,
+    ) -> None:
         """Set every filter at once and emit ``changed`` once (used by code and tests)."""
         self.blockSignals(True)
         try:

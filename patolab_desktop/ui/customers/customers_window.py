@@ -3,6 +3,7 @@
 Filtering and sorting happen in SQL through ``services.customers.page`` (keyset pages);
 the table model only keeps the rows fetched so far.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -42,13 +43,19 @@ class CustomersWindow(RowSelectionMixin, QWidget):
         self._search_text = ""
 
         self.search_box = SearchBox(
-            translate("customers.customers_window", "Buscar por nombre, teléfono, correo o identidad…  (Ctrl+F)"), self)
+            translate(
+                "customers.customers_window",
+                "Buscar por nombre, teléfono, correo o identidad…  (Ctrl+F)",
+            ),
+            self,
+        )
         self.search_box.setObjectName("customer_search")
         self.search_box.setMinimumWidth(360)
         self.filter_bar = CustomerFilterBar(self)
 
-        self.model = PagedTableModel(customer_columns(), customers.page, page_size=page_size,
-                                     parent=self)
+        self.model = PagedTableModel(
+            customer_columns(), customers.page, page_size=page_size, parent=self
+        )
         self.view = make_table_view(self)
         self.view.setObjectName("customer_table")
         self.view.setModel(self.model)
@@ -77,15 +84,23 @@ class CustomersWindow(RowSelectionMixin, QWidget):
         self.refresh()
 
     # --- construction ------------------------------------------------------------------
-    def _action(self, text: str, icon_name: str, slot, shortcuts=(), tip: str = "",
-                widget: QWidget | None = None,
-                context=Qt.ShortcutContext.WidgetWithChildrenShortcut) -> QAction:
+    def _action(
+        self,
+        text: str,
+        icon_name: str,
+        slot,
+        shortcuts=(),
+        tip: str = "",
+        widget: QWidget | None = None,
+        context=Qt.ShortcutContext.WidgetWithChildrenShortcut,
+    ) -> QAction:
         action = QAction(icon(icon_name), text, self)
         if shortcuts:
             action.setShortcuts([QKeySequence(s) for s in shortcuts])
             action.setShortcutContext(context)
-            keys = " / ".join(QKeySequence(s).toString(QKeySequence.SequenceFormat.NativeText)
-                              for s in shortcuts)
+            keys = " / ".join(
+                QKeySequence(s).toString(QKeySequence.SequenceFormat.NativeText) for s in shortcuts
+            )
             tip = f"{tip} ({keys})" if tip else f"{text.replace('&', '')} ({keys})"
         action.setToolTip(tip or text.replace("&", ""))
         action.triggered.connect(lambda _checked=False: slot())
@@ -93,21 +108,52 @@ class CustomersWindow(RowSelectionMixin, QWidget):
         return action
 
     def _build_actions(self) -> None:
-        self.new_action = self._action(translate("customers.customers_window", "&Nuevo"), "customer_new", self.new_customer, ("Ctrl+N",),
-                                       translate("customers.customers_window", "Registrar un cliente nuevo"))
-        self.edit_action = self._action(translate("customers.customers_window", "&Editar"), "edit", self.edit_selected, ("F2",),
-                                        translate("customers.customers_window", "Editar el cliente seleccionado (Intro o doble clic)"))
+        self.new_action = self._action(
+            translate("customers.customers_window", "&Nuevo"),
+            "customer_new",
+            self.new_customer,
+            ("Ctrl+N",),
+            translate("customers.customers_window", "Registrar un cliente nuevo"),
+        )
+        self.edit_action = self._action(
+            translate("customers.customers_window", "&Editar"),
+            "edit",
+            self.edit_selected,
+            ("F2",),
+            translate(
+                "customers.customers_window", "Editar el cliente seleccionado (Intro o doble clic)"
+            ),
+        )
         self.deactivate_action = self._action(
-            translate("customers.customers_window", "&Desactivar"), "deactivate", self.deactivate_selected,
+            translate("customers.customers_window", "&Desactivar"),
+            "deactivate",
+            self.deactivate_selected,
             (QKeySequence.StandardKey.Delete,),
-            translate("customers.customers_window", "Desactivar el cliente seleccionado"), widget=self.view,
-            context=Qt.ShortcutContext.WidgetShortcut)
-        self.reactivate_action = self._action(translate("customers.customers_window", "&Reactivar"), "reactivate", self.reactivate_selected,
-                                              ("Ctrl+R",), translate("customers.customers_window", "Reactivar el cliente seleccionado"))
-        self.refresh_action = self._action(translate("customers.customers_window", "Actuali&zar"), "refresh", self.reload, ("F5",),
-                                           translate("customers.customers_window", "Volver a leer la lista de la base de datos"))
-        self.find_action = self._action(translate("customers.customers_window", "Buscar"), "search", self.focus_default, ("Ctrl+F",),
-                                        translate("customers.customers_window", "Ir al cuadro de búsqueda"))
+            translate("customers.customers_window", "Desactivar el cliente seleccionado"),
+            widget=self.view,
+            context=Qt.ShortcutContext.WidgetShortcut,
+        )
+        self.reactivate_action = self._action(
+            translate("customers.customers_window", "&Reactivar"),
+            "reactivate",
+            self.reactivate_selected,
+            ("Ctrl+R",),
+            translate("customers.customers_window", "Reactivar el cliente seleccionado"),
+        )
+        self.refresh_action = self._action(
+            translate("customers.customers_window", "Actuali&zar"),
+            "refresh",
+            self.reload,
+            ("F5",),
+            translate("customers.customers_window", "Volver a leer la lista de la base de datos"),
+        )
+        self.find_action = self._action(
+            translate("customers.customers_window", "Buscar"),
+            "search",
+            self.focus_default,
+            ("Ctrl+F",),
+            translate("customers.customers_window", "Ir al cuadro de búsqueda"),
+        )
 
     def _button(self, action: QAction) -> QToolButton:
         button = QToolButton(self)
@@ -128,13 +174,24 @@ class CustomersWindow(RowSelectionMixin, QWidget):
         self.deactivate_button = self._button(self.deactivate_action)
         self.reactivate_button = self._button(self.reactivate_action)
         self.refresh_button = self._button(self.refresh_action)
-        for button in (self.new_button, self.edit_button, self.deactivate_button,
-                       self.reactivate_button, self.refresh_button):
+        for button in (
+            self.new_button,
+            self.edit_button,
+            self.deactivate_button,
+            self.reactivate_button,
+            self.refresh_button,
+        ):
             top.addWidget(button)
 
         bottom = QHBoxLayout()
         bottom.addWidget(self.count_label, 1)
-        hint = QLabel(translate("customers.customers_window", "Intro: editar · Ctrl+N: nuevo · Supr: desactivar · F5: actualizar"), self)
+        hint = QLabel(
+            translate(
+                "customers.customers_window",
+                "Intro: editar · Ctrl+N: nuevo · Supr: desactivar · F5: actualizar",
+            ),
+            self,
+        )
         hint.setStyleSheet("color: #6b6b6b;")
         bottom.addWidget(hint)
 
@@ -159,8 +216,10 @@ class CustomersWindow(RowSelectionMixin, QWidget):
         for number, column in enumerate(self.model.columns):
             sample = COLUMN_SAMPLES.get(column.key, column.title)
             icon_room = 22 if column.decoration is not None else 0
-            width = max(metrics.horizontalAdvance(sample) + 16 + icon_room,
-                        header_metrics.horizontalAdvance(column.title) + 30)
+            width = max(
+                metrics.horizontalAdvance(sample) + 16 + icon_room,
+                header_metrics.horizontalAdvance(column.title) + 30,
+            )
             header.resizeSection(number, width)
 
     # --- the query ---------------------------------------------------------------------
@@ -210,22 +269,47 @@ class CustomersWindow(RowSelectionMixin, QWidget):
         shown = self.model.rowCount()
         total = shown if self.model.exhausted else self._total
         if shown == 0:
-            text = (translate("customers.customers_window", "No hay clientes que coincidan con la búsqueda.")
-                    if self._search_text or self._has_filters() else translate("customers.customers_window", "No hay clientes registrados."))
+            text = (
+                translate(
+                    "customers.customers_window", "No hay clientes que coincidan con la búsqueda."
+                )
+                if self._search_text or self._has_filters()
+                else translate("customers.customers_window", "No hay clientes registrados.")
+            )
         elif total is None or total < shown:
-            text = translate("customers.customers_window", "Mostrando {shown:,} clientes (hay más: baje para verlos)").format(shown=shown)
+            text = translate(
+                "customers.customers_window",
+                "Mostrando {shown:,} clientes (hay más: baje para verlos)",
+            ).format(shown=shown)
         elif shown == total:
-            text = translate("customers.customers_window", "{total:,} cliente").format(total=total) if total == 1 else translate("customers.customers_window", "{total:,} clientes").format(total=total)
+            text = (
+                translate("customers.customers_window", "{total:,} cliente").format(total=total)
+                if total == 1
+                else translate("customers.customers_window", "{total:,} clientes").format(
+                    total=total
+                )
+            )
         elif COUNT_CAP is not None and total > COUNT_CAP:  # count() stops at the cap
-            text = translate("customers.customers_window", "Mostrando {shown:,} de más de {COUNT_CAP:,} clientes").format(shown=shown, COUNT_CAP=COUNT_CAP)
+            text = translate(
+                "customers.customers_window", "Mostrando {shown:,} de más de {COUNT_CAP:,} clientes"
+            ).format(shown=shown, COUNT_CAP=COUNT_CAP)
         else:
-            text = translate("customers.customers_window", "Mostrando {shown:,} de {total:,} clientes").format(shown=shown, total=total)
+            text = translate(
+                "customers.customers_window", "Mostrando {shown:,} de {total:,} clientes"
+            ).format(shown=shown, total=total)
         self.count_label.setText(text)
 
     def _has_filters(self) -> bool:
         filters = self.current_filters()
-        return any((filters.type, filters.gender_id, filters.department_id,
-                    filters.municipality_id, filters.incomplete_only))
+        return any(
+            (
+                filters.type,
+                filters.gender_id,
+                filters.department_id,
+                filters.municipality_id,
+                filters.incomplete_only,
+            )
+        )
 
     # --- selection (selected_row, select_id… come from RowSelectionMixin) ------------------
     @staticmethod
@@ -241,10 +325,12 @@ class CustomersWindow(RowSelectionMixin, QWidget):
         self.new_action.setEnabled(self._allowed("patients.create"))
         self.edit_action.setEnabled(row is not None and self._allowed("patients.edit"))
         self.deactivate_action.setEnabled(active and self._allowed("patients.delete"))
-        self.reactivate_action.setEnabled(row is not None and not active
-                                          and self._allowed("patients.delete"))
-        self.reactivate_button.setVisible(self.filter_bar.inactive_check.isChecked()
-                                          or (row is not None and not active))
+        self.reactivate_action.setEnabled(
+            row is not None and not active and self._allowed("patients.delete")
+        )
+        self.reactivate_button.setVisible(
+            self.filter_bar.inactive_check.isChecked() or (row is not None and not active)
+        )
 
     # --- keyboard --------------------------------------------------------------------------
     def focus_default(self) -> None:
@@ -253,9 +339,12 @@ class CustomersWindow(RowSelectionMixin, QWidget):
         self.search_box.selectAll()
 
     def eventFilter(self, watched, event):  # noqa: N802
-        if (watched is self.view and event.type() == QEvent.Type.KeyPress
-                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-                and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier):
+        if (
+            watched is self.view
+            and event.type() == QEvent.Type.KeyPress
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        ):
             self.edit_selected()
             return True
         # Down arrow in the search box goes to the results (keyboard-first).
@@ -297,8 +386,14 @@ class CustomersWindow(RowSelectionMixin, QWidget):
         try:
             dialog = CustomerDialog(customer_id=customer_id, parent=self)
         except NotFoundError:
-            prompts.error(self, translate("customers.customers_window", "Cliente no encontrado"),
-                          translate("customers.customers_window", "Ese cliente ya no existe en la base de datos. Se actualizará la lista."))
+            prompts.error(
+                self,
+                translate("customers.customers_window", "Cliente no encontrado"),
+                translate(
+                    "customers.customers_window",
+                    "Ese cliente ya no existe en la base de datos. Se actualizará la lista.",
+                ),
+            )
             self.reload()
             return False
         if dialog.exec():
@@ -315,13 +410,21 @@ class CustomersWindow(RowSelectionMixin, QWidget):
         if row is None or not row.get("active", True):
             return False
         if not prompts.confirm(
-            self, translate("customers.customers_window", "Desactivar cliente"),
-            translate("customers.customers_window", "¿Desactivar a «{name}»?\n\nDejará de aparecer en las listas y búsquedas, pero su historial se conserva. Un administrador puede reactivarlo.").format(name=row.get('name', ''))):
+            self,
+            translate("customers.customers_window", "Desactivar cliente"),
+            translate(
+                "customers.customers_window",
+                "¿Desactivar a «{name}»?\n\nDejará de aparecer en las listas y búsquedas, pero su "
+                "historial se conserva. Un administrador puede reactivarlo.",
+            ).format(name=row.get("name", "")),
+        ):
             return False
         try:
             customers.deactivate(row["id"])
         except ServiceError as exc:
-            prompts.error(self, translate("customers.customers_window", "No se pudo desactivar"), str(exc))
+            prompts.error(
+                self, translate("customers.customers_window", "No se pudo desactivar"), str(exc)
+            )
             self.reload()
             return False
         self._reload_near(self.view.currentIndex().row())
@@ -334,7 +437,9 @@ class CustomersWindow(RowSelectionMixin, QWidget):
         try:
             customers.reactivate(row["id"])
         except ServiceError as exc:
-            prompts.error(self, translate("customers.customers_window", "No se pudo reactivar"), str(exc))
+            prompts.error(
+                self, translate("customers.customers_window", "No se pudo reactivar"), str(exc)
+            )
             return False
         self.reload(keep_id=row["id"])
         return True

@@ -4,6 +4,7 @@ Pacientes/Clientes → "Importar pacientes (CSV)…" (permission ``imports.run``
 Exportar → "Pacientes (CSV)…" (permission ``exports.run``). The main window calls
 ``install(window)`` from ``_install_areas``.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -19,10 +20,20 @@ CUSTOMERS_TAB = "customers"
 
 def install(window) -> None:
     window.menu("customers").addSeparator()
-    window.add_action("customers", translate("customers.import_area", "&Importar pacientes (CSV)…"), lambda: import_patients(window),
-                      "import", permission="imports.run")
-    window.add_action("export", translate("customers.import_area", "&Pacientes (CSV)…"), lambda: export_patients(window), "export",
-                      permission="exports.run")
+    window.add_action(
+        "customers",
+        translate("customers.import_area", "&Importar pacientes (CSV)…"),
+        lambda: import_patients(window),
+        "import",
+        permission="imports.run",
+    )
+    window.add_action(
+        "export",
+        translate("customers.import_area", "&Pacientes (CSV)…"),
+        lambda: export_patients(window),
+        "export",
+        permission="exports.run",
+    )
 
 
 def suggested_path(file_name: str) -> str:
@@ -52,7 +63,11 @@ def import_patients(window, path: str | None = None):
     from .import_dialog import FILE_FILTER, ImportDialog
 
     if path is None:
-        path = prompts.open_file(window, translate("customers.import_area", "Importar pacientes desde CSV"), translate("customers.import_dialog", FILE_FILTER))
+        path = prompts.open_file(
+            window,
+            translate("customers.import_area", "Importar pacientes desde CSV"),
+            translate("customers.import_dialog", FILE_FILTER),
+        )
         if not path:
             return None
     dialog = ImportDialog(window)
@@ -71,20 +86,40 @@ def export_patients(window, path: str | None = None) -> int | None:
 
     filters = _current_filters(window)
     if path is None:
-        path = prompts.save_file(window, translate("customers.import_area", "Exportar pacientes a CSV"),
-                                 suggested_path(patient_export.FILE_NAME), translate("customers.import_area", "Archivos CSV (*.csv)"))
+        path = prompts.save_file(
+            window,
+            translate("customers.import_area", "Exportar pacientes a CSV"),
+            suggested_path(patient_export.FILE_NAME),
+            translate("customers.import_area", "Archivos CSV (*.csv)"),
+        )
         if not path:
             return None
     if not path.lower().endswith(".csv"):
         path += ".csv"
-    outcome = run_with_progress(window, translate("customers.import_area", "Exportar pacientes"), patient_export.export_patients,
-                                filters, path, label=translate("customers.import_area", "Exportando pacientes"))
+    outcome = run_with_progress(
+        window,
+        translate("customers.import_area", "Exportar pacientes"),
+        patient_export.export_patients,
+        filters,
+        path,
+        label=translate("customers.import_area", "Exportando pacientes"),
+    )
     if outcome.cancelled:
-        prompts.info(window, translate("customers.import_area", "Exportación cancelada"), translate("customers.import_area", "No se escribió ningún archivo."))
+        prompts.info(
+            window,
+            translate("customers.import_area", "Exportación cancelada"),
+            translate("customers.import_area", "No se escribió ningún archivo."),
+        )
         return None
     if not outcome.ok:
         return None  # run_with_progress showed the error
     count = outcome.result
     noun = "paciente" if count == 1 else "pacientes"
-    prompts.info(window, translate("customers.import_area", "Exportación terminada"), translate("customers.import_area", "Se exportaron {count:,} {noun} a:\n{path}").format(count=count, noun=noun, path=path))
+    prompts.info(
+        window,
+        translate("customers.import_area", "Exportación terminada"),
+        translate("customers.import_area", "Se exportaron {count:,} {noun} a:\n{path}").format(
+            count=count, noun=noun, path=path
+        ),
+    )
     return count

@@ -3,6 +3,7 @@
 The analysis and the commit run off the GUI thread (``run_with_progress``); nothing is
 written before "Importar", and the commit is all or nothing (``services.patient_import``).
 """
+
 from __future__ import annotations
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP
@@ -33,16 +34,23 @@ from ..widgets.progress import run_with_progress
 from ..widgets.table import make_table_view
 from ...i18n import translate
 
-FILE_FILTER = QT_TRANSLATE_NOOP("customers.import_dialog", "Archivos CSV (*.csv *.txt);;Todos los archivos (*)")
+FILE_FILTER = QT_TRANSLATE_NOOP(
+    "customers.import_dialog", "Archivos CSV (*.csv *.txt);;Todos los archivos (*)"
+)
 
-STATUS_TEXT = {"create": QT_TRANSLATE_NOOP("customers.import_dialog", "Nuevo"),
-               "update": QT_TRANSLATE_NOOP("customers.import_dialog", "Actualizar"),
-               "same": QT_TRANSLATE_NOOP("customers.import_dialog", "Sin cambios"),
-               "reject": QT_TRANSLATE_NOOP("customers.import_dialog", "Rechazado")}
-STATUS_ICON = {"create": "import_create", "update": "import_update", "same": "import_same",
-               "reject": "import_reject"}
-STATUS_COLOR = {"create": "#2e7d32", "update": "#1565c0", "same": "#546e7a",
-                "reject": "#c62828"}
+STATUS_TEXT = {
+    "create": QT_TRANSLATE_NOOP("customers.import_dialog", "Nuevo"),
+    "update": QT_TRANSLATE_NOOP("customers.import_dialog", "Actualizar"),
+    "same": QT_TRANSLATE_NOOP("customers.import_dialog", "Sin cambios"),
+    "reject": QT_TRANSLATE_NOOP("customers.import_dialog", "Rechazado"),
+}
+STATUS_ICON = {
+    "create": "import_create",
+    "update": "import_update",
+    "same": "import_same",
+    "reject": "import_reject",
+}
+STATUS_COLOR = {"create": "#2e7d32", "update": "#1565c0", "same": "#546e7a", "reject": "#c62828"}
 INCOMPLETE_COLOR = "#c77700"
 
 
@@ -57,22 +65,30 @@ def row_detail(row: ImportRow) -> str:
         return row.reason
     parts = []
     if row.action == "update":
-        parts.append(translate("customers.import_dialog", "Cambia: ") + ", ".join(row.changes) if row.changes else translate("customers.import_dialog", "Sin cambios"))
+        parts.append(
+            translate("customers.import_dialog", "Cambia: ") + ", ".join(row.changes)
+            if row.changes
+            else translate("customers.import_dialog", "Sin cambios")
+        )
     if row.missing:
-        parts.append(translate("customers.import_dialog", "Incompleto; faltan: ") + ", ".join(row.missing))
+        parts.append(
+            translate("customers.import_dialog", "Incompleto; faltan: ") + ", ".join(row.missing)
+        )
     return ". ".join(parts)
 
 
 class ImportPreviewModel(QAbstractTableModel):
     """Rows of an ``ImportPlan`` (already in memory): line, result, values, reason."""
 
-    COLUMNS = (QT_TRANSLATE_NOOP("customers.import_dialog", "Línea"),
-               QT_TRANSLATE_NOOP("customers.import_dialog", "Resultado"),
-               QT_TRANSLATE_NOOP("customers.import_dialog", "Nombre"),
-               QT_TRANSLATE_NOOP("customers.import_dialog", "Teléfono"),
-               QT_TRANSLATE_NOOP("customers.import_dialog", "Correo"),
-               QT_TRANSLATE_NOOP("customers.import_dialog", "Identidad"),
-               QT_TRANSLATE_NOOP("customers.import_dialog", "Detalle"))
+    COLUMNS = (
+        QT_TRANSLATE_NOOP("customers.import_dialog", "Línea"),
+        QT_TRANSLATE_NOOP("customers.import_dialog", "Resultado"),
+        QT_TRANSLATE_NOOP("customers.import_dialog", "Nombre"),
+        QT_TRANSLATE_NOOP("customers.import_dialog", "Teléfono"),
+        QT_TRANSLATE_NOOP("customers.import_dialog", "Correo"),
+        QT_TRANSLATE_NOOP("customers.import_dialog", "Identidad"),
+        QT_TRANSLATE_NOOP("customers.import_dialog", "Detalle"),
+    )
     VALUE_KEYS = {2: "name", 3: "phone", 4: "email", 5: "id_number"}
     ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -95,8 +111,11 @@ class ImportPreviewModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.COLUMNS)
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
-                and 0 <= section < len(self.COLUMNS)):
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(self.COLUMNS)
+        ):
             return translate("customers.import_dialog", self.COLUMNS[section])
         return None
 
@@ -159,9 +178,13 @@ class ImportDialog(QDialog):
 
         self.path_edit = QLineEdit(self)
         self.path_edit.setReadOnly(True)
-        self.path_edit.setPlaceholderText(translate("customers.import_dialog", "Elija un archivo CSV…"))
+        self.path_edit.setPlaceholderText(
+            translate("customers.import_dialog", "Elija un archivo CSV…")
+        )
         self.path_edit.setObjectName("import_path")
-        self.choose_button = QPushButton(icon("import"), translate("customers.import_dialog", "&Elegir archivo…"), self)
+        self.choose_button = QPushButton(
+            icon("import"), translate("customers.import_dialog", "&Elegir archivo…"), self
+        )
         self.choose_button.setObjectName("import_choose")
         self.choose_button.setAutoDefault(False)
         self.choose_button.setToolTip("Ctrl+O")
@@ -172,9 +195,13 @@ class ImportDialog(QDialog):
         self.info_label.setObjectName("import_info")
         self.info_label.setWordWrap(True)
         self.info_label.setText(
-            translate("customers.import_dialog", "Columnas aceptadas (mayúsculas y acentos no importan): nombre, teléfono "
-            "(obligatorias), correo, identidad/DNI/RTN, tipo, género, edad, fecha de "
-            "nacimiento, departamento, municipio, dirección, notas. Máximo 5 MB."))
+            translate(
+                "customers.import_dialog",
+                "Columnas aceptadas (mayúsculas y acentos no importan): nombre, teléfono "
+                "(obligatorias), correo, identidad/DNI/RTN, tipo, género, edad, fecha de "
+                "nacimiento, departamento, municipio, dirección, notas. Máximo 5 MB.",
+            )
+        )
         self.counts_label = QLabel(self)
         self.counts_label.setObjectName("import_counts")
         self.counts_label.setTextFormat(Qt.TextFormat.RichText)
@@ -196,7 +223,8 @@ class ImportDialog(QDialog):
             self.models[key], self.views[key] = model, view
             self.tabs.addTab(view, "")
             view.selectionModel().currentRowChanged.connect(
-                lambda current, _previous, key=key: self._show_detail(key, current.row()))
+                lambda current, _previous, key=key: self._show_detail(key, current.row())
+            )
         self.tabs.setTabIcon(1, icon("import_create"))
         self.tabs.setTabIcon(2, icon("import_update"))
         self.tabs.setTabIcon(3, icon("import_reject"))
@@ -212,13 +240,16 @@ class ImportDialog(QDialog):
         self.detail_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
 
         self.buttons = QDialogButtonBox(self)
-        self.import_button = self.buttons.addButton(translate("customers.import_dialog", "&Importar"),
-                                                    QDialogButtonBox.ButtonRole.AcceptRole)
+        self.import_button = self.buttons.addButton(
+            translate("customers.import_dialog", "&Importar"),
+            QDialogButtonBox.ButtonRole.AcceptRole,
+        )
         self.import_button.setObjectName("import_commit")
         self.import_button.setIcon(icon("save"))
         self.import_button.setDefault(True)
-        self.cancel_button = self.buttons.addButton(translate("customers.import_dialog", "Cancelar"),
-                                                    QDialogButtonBox.ButtonRole.RejectRole)
+        self.cancel_button = self.buttons.addButton(
+            translate("customers.import_dialog", "Cancelar"), QDialogButtonBox.ButtonRole.RejectRole
+        )
         self.cancel_button.setObjectName("import_cancel")
         self.import_button.clicked.connect(self.import_now)
         self.cancel_button.clicked.connect(self.reject)
@@ -238,7 +269,11 @@ class ImportDialog(QDialog):
 
     # --- actions ------------------------------------------------------------------------
     def choose_file(self) -> bool:
-        path = prompts.open_file(self, translate("customers.import_dialog", "Importar pacientes desde CSV"), translate("customers.import_dialog", FILE_FILTER))
+        path = prompts.open_file(
+            self,
+            translate("customers.import_dialog", "Importar pacientes desde CSV"),
+            translate("customers.import_dialog", FILE_FILTER),
+        )
         return self.load(path) if path else False
 
     def load(self, path: str) -> bool:
@@ -246,13 +281,23 @@ class ImportDialog(QDialog):
         from ...services import patient_import
 
         self.path_edit.setText(str(path))
-        outcome = run_with_progress(self, translate("customers.import_dialog", "Analizar el archivo"), patient_import.analyse, path,
-                                    label=translate("customers.import_dialog", "Leyendo y validando el archivo"))
+        outcome = run_with_progress(
+            self,
+            translate("customers.import_dialog", "Analizar el archivo"),
+            patient_import.analyse,
+            path,
+            label=translate("customers.import_dialog", "Leyendo y validando el archivo"),
+        )
         if not outcome.ok:
             self.show_plan(None)
             if outcome.error is not None:
                 self.counts_label.setText(
-                    translate("customers.import_dialog", "<span style='color:{reject}'>No se puede importar este archivo (vea el mensaje).</span>").format(reject=STATUS_COLOR['reject']))
+                    translate(
+                        "customers.import_dialog",
+                        "<span style='color:{reject}'>No se puede importar este archivo (vea el "
+                        "mensaje).</span>",
+                    ).format(reject=STATUS_COLOR["reject"])
+                )
             return False
         self.show_plan(outcome.result)
         return True
@@ -272,10 +317,20 @@ class ImportDialog(QDialog):
         self.models["reject"].set_rows(plan.rejected)
         self._update_tab_titles()
         self.counts_label.setText(self.counts_text(plan))
-        details = [translate("customers.import_dialog", "Codificación: {encoding}").format(encoding=plan.encoding),
-                   translate("customers.import_dialog", "separador: «{delimiter}»").format(delimiter=plan.delimiter), translate("customers.import_dialog", "{total} filas de datos").format(total=plan.total)]
+        details = [
+            translate("customers.import_dialog", "Codificación: {encoding}").format(
+                encoding=plan.encoding
+            ),
+            translate("customers.import_dialog", "separador: «{delimiter}»").format(
+                delimiter=plan.delimiter
+            ),
+            translate("customers.import_dialog", "{total} filas de datos").format(total=plan.total),
+        ]
         if plan.ignored_columns:
-            details.append(translate("customers.import_dialog", "columnas ignoradas: ") + ", ".join(plan.ignored_columns))
+            details.append(
+                translate("customers.import_dialog", "columnas ignoradas: ")
+                + ", ".join(plan.ignored_columns)
+            )
         self.info_label.setText("; ".join(details) + ".")
         work = len(plan.created) + len(plan.updated) - plan.unchanged_count
         self.import_button.setEnabled(work > 0)
@@ -289,16 +344,37 @@ class ImportDialog(QDialog):
     @staticmethod
     def counts_text(plan: ImportPlan) -> str:
         parts = [
-            translate("customers.import_dialog", "<b style='color:{create}'>{len} nuevos</b>").format(create=STATUS_COLOR['create'], len=len(plan.created)),
-            translate("customers.import_dialog", "<b style='color:{update}'>{len} actualizaciones</b>").format(update=STATUS_COLOR['update'], len=len(plan.updated))
-            + (translate("customers.import_dialog", " ({unchanged_count} sin cambios)").format(unchanged_count=plan.unchanged_count) if plan.unchanged_count else ""),
-            translate("customers.import_dialog", "<b style='color:{reject}'>{len} rechazados</b>").format(reject=STATUS_COLOR['reject'], len=len(plan.rejected)),
+            translate(
+                "customers.import_dialog", "<b style='color:{create}'>{len} nuevos</b>"
+            ).format(create=STATUS_COLOR["create"], len=len(plan.created)),
+            translate(
+                "customers.import_dialog", "<b style='color:{update}'>{len} actualizaciones</b>"
+            ).format(update=STATUS_COLOR["update"], len=len(plan.updated))
+            + (
+                translate("customers.import_dialog", " ({unchanged_count} sin cambios)").format(
+                    unchanged_count=plan.unchanged_count
+                )
+                if plan.unchanged_count
+                else ""
+            ),
+            translate(
+                "customers.import_dialog", "<b style='color:{reject}'>{len} rechazados</b>"
+            ).format(reject=STATUS_COLOR["reject"], len=len(plan.rejected)),
         ]
         if plan.incomplete_count:
-            parts.append(translate("customers.import_dialog", "<span style='color:{INCOMPLETE_COLOR}'>{incomplete_count} quedarán incompletos (faltan datos de registro)</span>").format(INCOMPLETE_COLOR=INCOMPLETE_COLOR, incomplete_count=plan.incomplete_count))
+            parts.append(
+                translate(
+                    "customers.import_dialog",
+                    "<span style='color:{INCOMPLETE_COLOR}'>{incomplete_count} quedarán "
+                    "incompletos (faltan datos de registro)</span>",
+                ).format(INCOMPLETE_COLOR=INCOMPLETE_COLOR, incomplete_count=plan.incomplete_count)
+            )
         text = " · ".join(parts)
         if plan.rejected:
-            text += translate("customers.import_dialog", "<br>Las filas rechazadas no se importan; corrija el archivo si las necesita.")
+            text += translate(
+                "customers.import_dialog",
+                "<br>Las filas rechazadas no se importan; corrija el archivo si las necesita.",
+            )
         return text
 
     def _show_current_detail(self) -> None:
@@ -316,14 +392,21 @@ class ImportDialog(QDialog):
         status = translate("customers.import_dialog", STATUS_TEXT[row_status(item)])
         detail = row_detail(item)
         color = STATUS_COLOR[row_status(item)]
-        text = translate("customers.import_dialog", "<b>Línea {line}</b> — {v}: <span style='color:{color}'>{status}</span>").format(line=item.line, v=escape(name) or '(sin nombre)', color=color, status=status)
+        text = translate(
+            "customers.import_dialog",
+            "<b>Línea {line}</b> — {v}: <span style='color:{color}'>{status}</span>",
+        ).format(line=item.line, v=escape(name) or "(sin nombre)", color=color, status=status)
         if detail:
             text += f". {escape(detail)}"
         self.detail_label.setText(text)
 
     def _update_tab_titles(self) -> None:
-        titles = (("all", translate("customers.import_dialog", "Todas")), ("create", translate("customers.import_dialog", "Nuevos")), ("update", translate("customers.import_dialog", "Actualizaciones")),
-                  ("reject", translate("customers.import_dialog", "Rechazados")))
+        titles = (
+            ("all", translate("customers.import_dialog", "Todas")),
+            ("create", translate("customers.import_dialog", "Nuevos")),
+            ("update", translate("customers.import_dialog", "Actualizaciones")),
+            ("reject", translate("customers.import_dialog", "Rechazados")),
+        )
         for index, (key, title) in enumerate(titles):
             self.tabs.setTabText(index, f"{title} ({self.models[key].rowCount()})")
 
@@ -334,26 +417,65 @@ class ImportDialog(QDialog):
         if plan is None or not self.import_button.isEnabled():
             return
         if plan.rejected and not prompts.confirm(
-                self, translate("customers.import_dialog", "Importar pacientes"),
-                translate("customers.import_dialog", "{len} filas rechazadas no se importarán. ¿Importar las demás?").format(len=len(plan.rejected))):
+            self,
+            translate("customers.import_dialog", "Importar pacientes"),
+            translate(
+                "customers.import_dialog",
+                "{len} filas rechazadas no se importarán. ¿Importar las demás?",
+            ).format(len=len(plan.rejected)),
+        ):
             return
-        outcome = run_with_progress(self, translate("customers.import_dialog", "Importar pacientes"), patient_import.commit, plan,
-                                    label=translate("customers.import_dialog", "Guardando pacientes"))
+        outcome = run_with_progress(
+            self,
+            translate("customers.import_dialog", "Importar pacientes"),
+            patient_import.commit,
+            plan,
+            label=translate("customers.import_dialog", "Guardando pacientes"),
+        )
         if outcome.cancelled:
-            prompts.info(self, translate("customers.import_dialog", "Importación cancelada"),
-                         translate("customers.import_dialog", "Se canceló la importación: no se guardó ningún cambio."))
+            prompts.info(
+                self,
+                translate("customers.import_dialog", "Importación cancelada"),
+                translate(
+                    "customers.import_dialog",
+                    "Se canceló la importación: no se guardó ningún cambio.",
+                ),
+            )
             return
         if not outcome.ok:
             return  # the error was shown; nothing was saved (the transaction rolled back)
         self.import_result = result = outcome.result
-        lines = [translate("customers.import_dialog", "Nuevos: {created}").format(created=result.created), translate("customers.import_dialog", "Actualizados: {updated}").format(updated=result.updated)]
+        lines = [
+            translate("customers.import_dialog", "Nuevos: {created}").format(
+                created=result.created
+            ),
+            translate("customers.import_dialog", "Actualizados: {updated}").format(
+                updated=result.updated
+            ),
+        ]
         if result.unchanged:
-            lines.append(translate("customers.import_dialog", "Sin cambios: {unchanged}").format(unchanged=result.unchanged))
+            lines.append(
+                translate("customers.import_dialog", "Sin cambios: {unchanged}").format(
+                    unchanged=result.unchanged
+                )
+            )
         if result.rejected:
-            lines.append(translate("customers.import_dialog", "Rechazados (no importados): {rejected}").format(rejected=result.rejected))
+            lines.append(
+                translate(
+                    "customers.import_dialog", "Rechazados (no importados): {rejected}"
+                ).format(rejected=result.rejected)
+            )
         if result.incomplete:
-            lines.append(translate("customers.import_dialog", "Incompletos: {incomplete} — complételos cuando vengan (filtro «Incompletos» de la lista de clientes).").format(incomplete=result.incomplete))
-        prompts.info(self, translate("customers.import_dialog", "Importación terminada"), "\n".join(lines))
+            lines.append(
+                translate(
+                    "customers.import_dialog",
+                    "Incompletos: {incomplete} — complételos cuando vengan (filtro «Incompletos» "
+                    "de la lista de clientes).",
+                ).format(incomplete=result.incomplete)
+            )
+        prompts.info(
+            self, translate("customers.import_dialog", "Importación terminada"), "\n".join(lines)
+        )
         self.imported.emit(result)
         self.accept()
 

@@ -4,6 +4,7 @@ The service filters and sorts in SQL; the model keeps the rows it has fetched as
 plain dicts, asks for the next page in ``fetchMore`` and re-queries when a header is
 clicked. ``data()`` only reads those dicts, so it never touches the database.
 """
+
 from __future__ import annotations
 
 from typing import Any, Callable
@@ -27,8 +28,13 @@ FIRST_PAGE_SIZE = 100
 class PagedTableModel(RowTableModel):
     """Rows come from ``fetch(filters, PageRequest) -> Page``."""
 
-    def __init__(self, columns: list[Column], fetch: FetchPage, page_size: int = DEFAULT_PAGE_SIZE,
-                 parent=None):
+    def __init__(
+        self,
+        columns: list[Column],
+        fetch: FetchPage,
+        page_size: int = DEFAULT_PAGE_SIZE,
+        parent=None,
+    ):
         super().__init__(columns, parent=parent)
         self._fetch = fetch
         self._page_size = page_size
@@ -80,8 +86,12 @@ class PagedTableModel(RowTableModel):
     def _request(self) -> PageRequest:
         sort = self._columns[self._sort_column].sort if self._sort_column >= 0 else ""
         first = self._cursor is None
-        return PageRequest(sort=sort or "", descending=self._descending, after=self._cursor,
-                           limit=self._first_page_size if first else self._page_size)
+        return PageRequest(
+            sort=sort or "",
+            descending=self._descending,
+            after=self._cursor,
+            limit=self._first_page_size if first else self._page_size,
+        )
 
     def _load_page(self) -> list[dict]:
         page = self._fetch(self._filters, self._request())

@@ -5,6 +5,7 @@ touches the database); ``RowsTableModel`` adds in-memory editing of short lists 
 types, panel members, price history, branches, a request's lines). The paged lists use
 ``PagedTableModel``, which adds keyset paging on top of the same base.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -5,6 +5,7 @@ shows problems through ``ui.prompts``. Dialogs run through ``exec_dialog`` so te
 one place. Printing, PDF and preview use the same painters (``request_summary``,
 ``period_report``, ``tube_labels``); each print, preview and saved PDF is audited.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -38,20 +39,28 @@ def _printer(page_layout: QPageLayout):
     return printer
 
 
-def _paint_on(device: QPagedPaintDevice,
-              paint: Callable[[QPainter, QPagedPaintDevice], int]) -> int:
+def _paint_on(
+    device: QPagedPaintDevice, paint: Callable[[QPainter, QPagedPaintDevice], int]
+) -> int:
     painter = QPainter()
     if not painter.begin(device):
-        raise OSError(translate("printing.actions",
-                                "No se pudo iniciar la impresión (¿impresora disponible?)."))
+        raise OSError(
+            translate(
+                "printing.actions", "No se pudo iniciar la impresión (¿impresora disponible?)."
+            )
+        )
     try:
         return paint(painter, device)
     finally:
         painter.end()
 
 
-def preview(parent: QWidget | None, title: str, page_layout: QPageLayout,
-            paint: Callable[[QPainter, QPagedPaintDevice], int]):
+def preview(
+    parent: QWidget | None,
+    title: str,
+    page_layout: QPageLayout,
+    paint: Callable[[QPainter, QPagedPaintDevice], int],
+):
     """A print preview (QPrintPreviewDialog); printing from it uses the same painter."""
     from PySide6.QtPrintSupport import QPrintPreviewDialog
 
@@ -64,8 +73,12 @@ def preview(parent: QWidget | None, title: str, page_layout: QPageLayout,
     return dialog
 
 
-def print_direct(parent: QWidget | None, title: str, page_layout: QPageLayout,
-                 paint: Callable[[QPainter, QPagedPaintDevice], int]) -> bool:
+def print_direct(
+    parent: QWidget | None,
+    title: str,
+    page_layout: QPageLayout,
+    paint: Callable[[QPainter, QPagedPaintDevice], int],
+) -> bool:
     """Ask for the printer (QPrintDialog) and print; False when the user cancels."""
     from PySide6.QtPrintSupport import QPrintDialog
 
@@ -79,8 +92,9 @@ def print_direct(parent: QWidget | None, title: str, page_layout: QPageLayout,
 
 
 def _ask_pdf_path(parent, title: str, suggested: str) -> Path | None:
-    path = prompts.save_file(parent, title, suggested,
-                             translate("printing.actions", "Documento PDF (*.pdf)"))
+    path = prompts.save_file(
+        parent, title, suggested, translate("printing.actions", "Documento PDF (*.pdf)")
+    )
     if not path:
         return None
     path = Path(path)
@@ -103,8 +117,9 @@ def _fail(parent, title: str, exc: Exception) -> None:
 # --- request summary ----------------------------------------------------------------------
 def _summary(parent, request_id: int, show_full_id: bool | None) -> dict | None:
     try:
-        return reports.request_summary_data(request_id, show_full_id=show_full_id,
-                                            printed_by=printed_by())
+        return reports.request_summary_data(
+            request_id, show_full_id=show_full_id, printed_by=printed_by()
+        )
     except ServiceError as exc:
         _fail(parent, translate("printing.actions", "No se puede imprimir la solicitud"), exc)
         return None
@@ -118,17 +133,23 @@ def preview_summary(parent: QWidget | None, request_id: int, show_full_id: bool 
     data = _summary(parent, request_id, show_full_id)
     if data is None:
         return None
-    reports.record_print("lab_request", request_id,
-                         f"Vista previa del resumen {data['request_number']}")
+    reports.record_print(
+        "lab_request", request_id, f"Vista previa del resumen {data['request_number']}"
+    )
     title = translate("printing.actions", "Resumen de solicitud {request_number}").format(
-        request_number=data["request_number"])
-    return preview(parent, title,
-                   document_layout(reports.paper_size()),
-                   lambda painter, device: paint_summary(painter, device, data))
+        request_number=data["request_number"]
+    )
+    return preview(
+        parent,
+        title,
+        document_layout(reports.paper_size()),
+        lambda painter, device: paint_summary(painter, device, data),
+    )
 
 
-def print_summary(parent: QWidget | None, request_id: int,
-                  show_full_id: bool | None = None) -> bool:
+def print_summary(
+    parent: QWidget | None, request_id: int, show_full_id: bool | None = None
+) -> bool:
     from .layout import document_layout
     from .request_summary import paint_summary
 
@@ -137,10 +158,14 @@ def print_summary(parent: QWidget | None, request_id: int,
         return False
     try:
         title = translate("printing.actions", "Imprimir resumen {request_number}").format(
-            request_number=data["request_number"])
-        done = print_direct(parent, title,
-                            document_layout(reports.paper_size()),
-                            lambda painter, device: paint_summary(painter, device, data))
+            request_number=data["request_number"]
+        )
+        done = print_direct(
+            parent,
+            title,
+            document_layout(reports.paper_size()),
+            lambda painter, device: paint_summary(painter, device, data),
+        )
     except OSError as exc:
         _fail(parent, translate("printing.actions", "No se pudo imprimir"), exc)
         return False
@@ -149,8 +174,9 @@ def print_summary(parent: QWidget | None, request_id: int,
     return done
 
 
-def save_summary_pdf(parent: QWidget | None, request_id: int,
-                     show_full_id: bool | None = None) -> Path | None:
+def save_summary_pdf(
+    parent: QWidget | None, request_id: int, show_full_id: bool | None = None
+) -> Path | None:
     """Ask where, then save the request summary as PDF; returns the path or None."""
     from .request_summary import write_summary_pdf
 
@@ -158,9 +184,13 @@ def save_summary_pdf(parent: QWidget | None, request_id: int,
     if data is None:
         return None
     name = translate("printing.actions", "Solicitud {request_number}.pdf").format(
-        request_number=data["request_number"])
-    path = _ask_pdf_path(parent, translate("printing.actions", "Guardar resumen en PDF"),
-                         str(_documents_dir() / name))
+        request_number=data["request_number"]
+    )
+    path = _ask_pdf_path(
+        parent,
+        translate("printing.actions", "Guardar resumen en PDF"),
+        str(_documents_dir() / name),
+    )
     if path is None:
         return None
     try:
@@ -168,11 +198,14 @@ def save_summary_pdf(parent: QWidget | None, request_id: int,
     except OSError as exc:
         _fail(parent, translate("printing.actions", "No se pudo guardar el PDF"), exc)
         return None
-    reports.record_print("lab_request", request_id,
-                         f"Resumen {data['request_number']} guardado en PDF")
-    prompts.info(parent, translate("printing.actions", "PDF guardado"),
-                 translate("printing.actions", "Se guardó el resumen en:\n{path}").format(
-                     path=path))
+    reports.record_print(
+        "lab_request", request_id, f"Resumen {data['request_number']} guardado en PDF"
+    )
+    prompts.info(
+        parent,
+        translate("printing.actions", "PDF guardado"),
+        translate("printing.actions", "Se guardó el resumen en:\n{path}").format(path=path),
+    )
     return path
 
 
@@ -199,15 +232,19 @@ def print_labels(parent: QWidget | None, request_id: int, copies: int | None = N
     number = labels[0]["request_number"]
     try:
         title = translate("printing.actions", "Imprimir etiquetas {number}").format(number=number)
-        done = print_direct(parent, title,
-                            label_layout(size["width_mm"], size["height_mm"]),
-                            lambda painter, device: paint_labels(painter, device, labels, copies))
+        done = print_direct(
+            parent,
+            title,
+            label_layout(size["width_mm"], size["height_mm"]),
+            lambda painter, device: paint_labels(painter, device, labels, copies),
+        )
     except OSError as exc:
         _fail(parent, translate("printing.actions", "No se pudieron imprimir las etiquetas"), exc)
         return False
     if done:
-        reports.record_print("lab_request", request_id,
-                             f"{len(labels) * copies} etiqueta(s) de {number} impresas")
+        reports.record_print(
+            "lab_request", request_id, f"{len(labels) * copies} etiqueta(s) de {number} impresas"
+        )
     return done
 
 
@@ -223,12 +260,17 @@ def preview_labels(parent: QWidget | None, request_id: int, copies: int | None =
     number = labels[0]["request_number"]
     reports.record_print("lab_request", request_id, f"Vista previa de etiquetas {number}")
     title = translate("printing.actions", "Etiquetas {number}").format(number=number)
-    return preview(parent, title, label_layout(size["width_mm"], size["height_mm"]),
-                   lambda painter, device: paint_labels(painter, device, labels, copies))
+    return preview(
+        parent,
+        title,
+        label_layout(size["width_mm"], size["height_mm"]),
+        lambda painter, device: paint_labels(painter, device, labels, copies),
+    )
 
 
-def save_labels_pdf(parent: QWidget | None, request_id: int,
-                    copies: int | None = None) -> Path | None:
+def save_labels_pdf(
+    parent: QWidget | None, request_id: int, copies: int | None = None
+) -> Path | None:
     from .tube_labels import write_labels_pdf
 
     labels = _labels(parent, request_id)
@@ -237,9 +279,14 @@ def save_labels_pdf(parent: QWidget | None, request_id: int,
     size = reports.label_settings()
     copies = copies or size["copies"]
     number = labels[0]["request_number"]
-    path = _ask_pdf_path(parent, translate("printing.actions", "Guardar etiquetas en PDF"),
-                         str(_documents_dir() / translate(
-                             "printing.actions", "Etiquetas {number}.pdf").format(number=number)))
+    path = _ask_pdf_path(
+        parent,
+        translate("printing.actions", "Guardar etiquetas en PDF"),
+        str(
+            _documents_dir()
+            / translate("printing.actions", "Etiquetas {number}.pdf").format(number=number)
+        ),
+    )
     if path is None:
         return None
     try:
@@ -252,8 +299,9 @@ def save_labels_pdf(parent: QWidget | None, request_id: int,
 
 
 # --- period report ------------------------------------------------------------------------
-def period_report(parent: QWidget | None, date_from: dt.date, date_to: dt.date,
-                  branch_id: int | None = None) -> dict | None:
+def period_report(
+    parent: QWidget | None, date_from: dt.date, date_to: dt.date, branch_id: int | None = None
+) -> dict | None:
     try:
         return reports.period_report_data(date_from, date_to, branch_id, printed_by=printed_by())
     except ServiceError as exc:
@@ -265,24 +313,34 @@ def preview_period_data(parent: QWidget | None, data: dict):
     from .layout import document_layout
     from .period_report import paint_period_report, period_text
 
-    reports.record_print("report", None, f"Vista previa del resumen del {data['period_text']} "
-                                         f"({data['branch_text']})")
+    reports.record_print(
+        "report",
+        None,
+        f"Vista previa del resumen del {data['period_text']} ({data['branch_text']})",
+    )
     title = translate("printing.actions", "Resumen por período {period_text}").format(
-        period_text=period_text(data))
-    return preview(parent, title,
-                   document_layout(reports.paper_size()),
-                   lambda painter, device: paint_period_report(painter, device, data))
+        period_text=period_text(data)
+    )
+    return preview(
+        parent,
+        title,
+        document_layout(reports.paper_size()),
+        lambda painter, device: paint_period_report(painter, device, data),
+    )
 
 
 def save_period_data_pdf(parent: QWidget | None, data: dict) -> Path | None:
     from .period_report import write_period_report_pdf
 
     suggested = translate(
-        "printing.actions", "Resumen {date_from:%Y-%m-%d} a {date_to:%Y-%m-%d}.pdf",
+        "printing.actions",
+        "Resumen {date_from:%Y-%m-%d} a {date_to:%Y-%m-%d}.pdf",
     ).format(date_from=data["date_from"], date_to=data["date_to"])
-    path = _ask_pdf_path(parent,
-                         translate("printing.actions", "Guardar resumen por período en PDF"),
-                         str(_documents_dir() / suggested))
+    path = _ask_pdf_path(
+        parent,
+        translate("printing.actions", "Guardar resumen por período en PDF"),
+        str(_documents_dir() / suggested),
+    )
     if path is None:
         return None
     try:
@@ -290,11 +348,14 @@ def save_period_data_pdf(parent: QWidget | None, data: dict) -> Path | None:
     except OSError as exc:
         _fail(parent, translate("printing.actions", "No se pudo guardar el PDF"), exc)
         return None
-    reports.record_print("report", None, f"Resumen del {data['period_text']} "
-                                         f"({data['branch_text']}) guardado en PDF")
-    prompts.info(parent, translate("printing.actions", "PDF guardado"),
-                 translate("printing.actions", "Se guardó el resumen en:\n{path}").format(
-                     path=path))
+    reports.record_print(
+        "report", None, f"Resumen del {data['period_text']} ({data['branch_text']}) guardado en PDF"
+    )
+    prompts.info(
+        parent,
+        translate("printing.actions", "PDF guardado"),
+        translate("printing.actions", "Se guardó el resumen en:\n{path}").format(path=path),
+    )
     return path
 
 

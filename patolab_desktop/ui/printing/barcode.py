@@ -5,6 +5,7 @@ the bars are painted here, one rectangle per run of dark modules, with the modul
 snapped to whole device dots when the device is coarse (label printers at 203/300 dpi),
 so every bar of the same width prints with the same number of dots.
 """
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -29,13 +30,23 @@ def code128_modules(text: str) -> str:
         from barcode import Code128
         from barcode.errors import BarcodeError as _LibError
     except ImportError as exc:  # pragma: no cover - dependency declared in pyproject
-        raise BarcodeError(translate("printing.barcode", "Falta la biblioteca python-barcode.")) from exc
+        raise BarcodeError(
+            translate("printing.barcode", "Falta la biblioteca python-barcode.")
+        ) from exc
     try:
         pattern = Code128(text).build()[0]
     except (_LibError, KeyError, ValueError) as exc:
-        raise BarcodeError(translate("printing.barcode", "No se puede codificar «{text}» en Code 128.").format(text=text)) from exc
+        raise BarcodeError(
+            translate("printing.barcode", "No se puede codificar «{text}» en Code 128.").format(
+                text=text
+            )
+        ) from exc
     if not pattern or set(pattern) - {"0", "1"}:
-        raise BarcodeError(translate("printing.barcode", "No se puede codificar «{text}» en Code 128.").format(text=text))
+        raise BarcodeError(
+            translate("printing.barcode", "No se puede codificar «{text}» en Code 128.").format(
+                text=text
+            )
+        )
     return pattern
 
 
@@ -56,8 +67,9 @@ def total_modules(text: str, quiet: bool = True) -> int:
     return len(code128_modules(text)) + (2 * QUIET_MODULES if quiet else 0)
 
 
-def paint_code128(painter: QPainter, rect: QRectF, text: str, quiet: bool = True,
-                  color: QColor | None = None) -> QRectF:
+def paint_code128(
+    painter: QPainter, rect: QRectF, text: str, quiet: bool = True, color: QColor | None = None
+) -> QRectF:
     """Draw the barcode of ``text`` centred in ``rect`` (device units); returns the bars' rect.
 
     The module width is ``rect.width() / modules`` (quiet zones included). When a module
@@ -75,7 +87,11 @@ def paint_code128(painter: QPainter, rect: QRectF, text: str, quiet: bool = True
         if module * len(pattern) > rect.width():
             module -= 1.0
     if module < 1.0:
-        raise BarcodeError(translate("printing.barcode", "El espacio es demasiado estrecho para el código de barras."))
+        raise BarcodeError(
+            translate(
+                "printing.barcode", "El espacio es demasiado estrecho para el código de barras."
+            )
+        )
     bars_width = module * len(pattern)
     left = rect.left() + (rect.width() - bars_width) / 2.0
     if module == int(module):

@@ -1,4 +1,5 @@
 """Edit the lab header printed on every document, the paper size and the tube labels."""
+
 from __future__ import annotations
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP
@@ -25,9 +26,13 @@ from .. import prompts
 from ..icons import icon
 from ...i18n import translate
 
-PAPER_LABELS = {"A4": QT_TRANSLATE_NOOP("printing.lab_header_dialog", "A4 (210 × 297 mm)"),
-                "Letter": QT_TRANSLATE_NOOP("printing.lab_header_dialog", "Carta / Letter (216 × 279 mm)")}
-IMAGE_FILTER = QT_TRANSLATE_NOOP("printing.lab_header_dialog", "Imágenes (*.png *.jpg *.jpeg *.bmp *.gif *.svg)")
+PAPER_LABELS = {
+    "A4": QT_TRANSLATE_NOOP("printing.lab_header_dialog", "A4 (210 × 297 mm)"),
+    "Letter": QT_TRANSLATE_NOOP("printing.lab_header_dialog", "Carta / Letter (216 × 279 mm)"),
+}
+IMAGE_FILTER = QT_TRANSLATE_NOOP(
+    "printing.lab_header_dialog", "Imágenes (*.png *.jpg *.jpeg *.bmp *.gif *.svg)"
+)
 
 
 class LabHeaderDialog(QDialog):
@@ -41,20 +46,32 @@ class LabHeaderDialog(QDialog):
         self.setMinimumWidth(560)
         layout = QVBoxLayout(self)
 
-        header_box = QGroupBox(translate("printing.lab_header_dialog", "Encabezado de los documentos"))
+        header_box = QGroupBox(
+            translate("printing.lab_header_dialog", "Encabezado de los documentos")
+        )
         form = QFormLayout(header_box)
         self.fields: dict[str, QWidget] = {}
         self.errors: dict[str, QLabel] = {}
         self.name = self._line("lab_name", 120)
         self.address = self._line("lab_address", 250)
-        self.rtn = self._line("lab_rtn", 20, translate("printing.lab_header_dialog", "14 dígitos, p. ej. 08019012345678"))
-        self.phone = self._line("lab_phone", 60, translate("printing.lab_header_dialog", "p. ej. +504 2550-1234"))
-        self.email = self._line("lab_email", 254, translate("printing.lab_header_dialog", "p. ej. info@laboratorio.hn"))
-        for key, label, widget in (("lab_name", translate("printing.lab_header_dialog", "&Nombre *:"), self.name),
-                                   ("lab_address", translate("printing.lab_header_dialog", "&Dirección:"), self.address),
-                                   ("lab_rtn", translate("printing.lab_header_dialog", "&RTN:"), self.rtn),
-                                   ("lab_phone", translate("printing.lab_header_dialog", "&Teléfono:"), self.phone),
-                                   ("lab_email", translate("printing.lab_header_dialog", "C&orreo:"), self.email)):
+        self.rtn = self._line(
+            "lab_rtn",
+            20,
+            translate("printing.lab_header_dialog", "14 dígitos, p. ej. 08019012345678"),
+        )
+        self.phone = self._line(
+            "lab_phone", 60, translate("printing.lab_header_dialog", "p. ej. +504 2550-1234")
+        )
+        self.email = self._line(
+            "lab_email", 254, translate("printing.lab_header_dialog", "p. ej. info@laboratorio.hn")
+        )
+        for key, label, widget in (
+            ("lab_name", translate("printing.lab_header_dialog", "&Nombre *:"), self.name),
+            ("lab_address", translate("printing.lab_header_dialog", "&Dirección:"), self.address),
+            ("lab_rtn", translate("printing.lab_header_dialog", "&RTN:"), self.rtn),
+            ("lab_phone", translate("printing.lab_header_dialog", "&Teléfono:"), self.phone),
+            ("lab_email", translate("printing.lab_header_dialog", "C&orreo:"), self.email),
+        ):
             form.addRow(self._label(label, widget), self._with_error(key, widget))
 
         self.logo = QLineEdit()
@@ -74,7 +91,10 @@ class LabHeaderDialog(QDialog):
         logo_widget = QWidget()
         logo_widget.setLayout(logo_row)
         logo_row.setContentsMargins(0, 0, 0, 0)
-        form.addRow(self._label(translate("printing.lab_header_dialog", "&Logotipo:"), browse), self._with_error("lab_logo_path", logo_widget))
+        form.addRow(
+            self._label(translate("printing.lab_header_dialog", "&Logotipo:"), browse),
+            self._with_error("lab_logo_path", logo_widget),
+        )
         self.logo_preview = QLabel()
         self.logo_preview.setFixedHeight(64)
         self.logo_preview.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
@@ -87,9 +107,16 @@ class LabHeaderDialog(QDialog):
         for key, text in PAPER_LABELS.items():
             self.paper.addItem(translate("printing.lab_header_dialog", text), key)
         self.fields["paper_size"] = self.paper
-        print_form.addRow(self._label(translate("printing.lab_header_dialog", "&Papel:"), self.paper), self._with_error("paper_size", self.paper))
-        self.label_width = self._spin("label_width_mm", reports.LABEL_MIN_MM, reports.LABEL_MAX_MM, " mm")
-        self.label_height = self._spin("label_height_mm", reports.LABEL_MIN_MM, reports.LABEL_MAX_MM, " mm")
+        print_form.addRow(
+            self._label(translate("printing.lab_header_dialog", "&Papel:"), self.paper),
+            self._with_error("paper_size", self.paper),
+        )
+        self.label_width = self._spin(
+            "label_width_mm", reports.LABEL_MIN_MM, reports.LABEL_MAX_MM, " mm"
+        )
+        self.label_height = self._spin(
+            "label_height_mm", reports.LABEL_MIN_MM, reports.LABEL_MAX_MM, " mm"
+        )
         self.label_copies = self._spin("label_copies", 1, reports.MAX_COPIES, "")
         size_row = QHBoxLayout()
         size_row.setContentsMargins(0, 0, 0, 0)
@@ -99,15 +126,33 @@ class LabHeaderDialog(QDialog):
         size_row.addStretch(1)
         size_widget = QWidget()
         size_widget.setLayout(size_row)
-        print_form.addRow(self._label(translate("printing.lab_header_dialog", "&Etiqueta (ancho × alto):"), self.label_width), size_widget)
+        print_form.addRow(
+            self._label(
+                translate("printing.lab_header_dialog", "&Etiqueta (ancho × alto):"),
+                self.label_width,
+            ),
+            size_widget,
+        )
         copies_row = QHBoxLayout()
         copies_row.setContentsMargins(0, 0, 0, 0)
         copies_row.addWidget(self._with_error("label_copies", self.label_copies))
-        copies_row.addWidget(QLabel(translate("printing.lab_header_dialog", "(una etiqueta por tipo de muestra de la solicitud)")))
+        copies_row.addWidget(
+            QLabel(
+                translate(
+                    "printing.lab_header_dialog",
+                    "(una etiqueta por tipo de muestra de la solicitud)",
+                )
+            )
+        )
         copies_row.addStretch(1)
         copies_widget = QWidget()
         copies_widget.setLayout(copies_row)
-        print_form.addRow(self._label(translate("printing.lab_header_dialog", "&Copias por etiqueta:"), self.label_copies), copies_widget)
+        print_form.addRow(
+            self._label(
+                translate("printing.lab_header_dialog", "&Copias por etiqueta:"), self.label_copies
+            ),
+            copies_widget,
+        )
         layout.addWidget(print_box)
 
         self.general_error = QLabel()
@@ -117,10 +162,16 @@ class LabHeaderDialog(QDialog):
         layout.addWidget(self.general_error)
 
         self.buttons = QDialogButtonBox()
-        self.save_button = self.buttons.addButton(translate("printing.lab_header_dialog", "&Guardar"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.save_button = self.buttons.addButton(
+            translate("printing.lab_header_dialog", "&Guardar"),
+            QDialogButtonBox.ButtonRole.AcceptRole,
+        )
         self.save_button.setIcon(icon("save"))
         self.save_button.setDefault(True)
-        self.buttons.addButton(translate("printing.lab_header_dialog", "C&ancelar"), QDialogButtonBox.ButtonRole.RejectRole)
+        self.buttons.addButton(
+            translate("printing.lab_header_dialog", "C&ancelar"),
+            QDialogButtonBox.ButtonRole.RejectRole,
+        )
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
@@ -202,14 +253,23 @@ class LabHeaderDialog(QDialog):
         pixmap = QPixmap(path) if path else QPixmap()
         if pixmap.isNull():
             self.logo_preview.setPixmap(QPixmap())
-            self.logo_preview.setText(translate("printing.lab_header_dialog", "(no se puede mostrar la imagen)") if path else "")
+            self.logo_preview.setText(
+                translate("printing.lab_header_dialog", "(no se puede mostrar la imagen)")
+                if path
+                else ""
+            )
         else:
             self.logo_preview.setText("")
-            self.logo_preview.setPixmap(pixmap.scaledToHeight(
-                60, Qt.TransformationMode.SmoothTransformation))
+            self.logo_preview.setPixmap(
+                pixmap.scaledToHeight(60, Qt.TransformationMode.SmoothTransformation)
+            )
 
     def choose_logo(self) -> None:
-        path = prompts.open_file(self, translate("printing.lab_header_dialog", "Elegir logotipo"), translate("printing.lab_header_dialog", IMAGE_FILTER))
+        path = prompts.open_file(
+            self,
+            translate("printing.lab_header_dialog", "Elegir logotipo"),
+            translate("printing.lab_header_dialog", IMAGE_FILTER),
+        )
         if path:
             self.set_logo(path)
 
@@ -221,12 +281,17 @@ class LabHeaderDialog(QDialog):
             label.setText(errors.get(key, ""))
             label.setVisible(key in errors)
         parts = []
-        for key, what in (("label_width_mm", translate("printing.lab_header_dialog", "Ancho de la etiqueta")),
-                          ("label_height_mm", translate("printing.lab_header_dialog", "Alto de la etiqueta"))):
+        for key, what in (
+            ("label_width_mm", translate("printing.lab_header_dialog", "Ancho de la etiqueta")),
+            ("label_height_mm", translate("printing.lab_header_dialog", "Alto de la etiqueta")),
+        ):
             if key in errors:
                 parts.append(f"{what}: {errors[key]}")
-        parts += [message for key, message in errors.items()
-                  if key not in self.errors and key not in ("label_width_mm", "label_height_mm")]
+        parts += [
+            message
+            for key, message in errors.items()
+            if key not in self.errors and key not in ("label_width_mm", "label_height_mm")
+        ]
         general = " ".join(parts)
         self.general_error.setText(general)
         self.general_error.setVisible(bool(general))
@@ -242,7 +307,9 @@ class LabHeaderDialog(QDialog):
             self.show_errors(exc.fields)
             return
         except ServiceError as exc:
-            prompts.error(self, translate("printing.lab_header_dialog", "No se pudo guardar"), str(exc))
+            prompts.error(
+                self, translate("printing.lab_header_dialog", "No se pudo guardar"), str(exc)
+            )
             return
         self.show_errors({})
         super().accept()

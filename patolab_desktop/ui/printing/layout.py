@@ -7,6 +7,7 @@ millimetres and points, so the same code draws PDF, preview and paper identicall
 A document is laid out first into pages of deferred drawing operations, then painted;
 that way the footer knows the page count ("Página 1 de 3").
 """
+
 from __future__ import annotations
 
 import functools
@@ -73,17 +74,25 @@ def page_size(paper: str) -> QPageSize:
 
 def document_layout(paper: str) -> QPageLayout:
     left, top, right, bottom = DOCUMENT_MARGINS_MM
-    return QPageLayout(page_size(paper), QPageLayout.Orientation.Portrait,
-                       QMarginsF(left, top, right, bottom), QPageLayout.Unit.Millimeter)
+    return QPageLayout(
+        page_size(paper),
+        QPageLayout.Orientation.Portrait,
+        QMarginsF(left, top, right, bottom),
+        QPageLayout.Unit.Millimeter,
+    )
 
 
 def label_layout(width_mm: float, height_mm: float) -> QPageLayout:
-    size = QPageSize(QSizeF(width_mm, height_mm), QPageSize.Unit.Millimeter,
-                     translate("printing.layout", "Etiqueta"),
-                     QPageSize.SizeMatchPolicy.ExactMatch)
+    size = QPageSize(
+        QSizeF(width_mm, height_mm),
+        QPageSize.Unit.Millimeter,
+        translate("printing.layout", "Etiqueta"),
+        QPageSize.SizeMatchPolicy.ExactMatch,
+    )
     # a custom size keeps width and height as given when the orientation is "portrait"
-    layout = QPageLayout(size, QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0),
-                         QPageLayout.Unit.Millimeter)
+    layout = QPageLayout(
+        size, QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0), QPageLayout.Unit.Millimeter
+    )
     layout.setMinimumMargins(QMarginsF(0, 0, 0, 0))
     return layout
 
@@ -133,7 +142,9 @@ class Canvas:
             return self.line_height(fnt)
         rect = self.metrics(fnt).boundingRect(
             QRectF(0, 0, max(width, 1.0), 1e9),
-            int(Qt.TextFlag.TextWordWrap) | int(Qt.AlignmentFlag.AlignLeft), text)
+            int(Qt.TextFlag.TextWordWrap) | int(Qt.AlignmentFlag.AlignLeft),
+            text,
+        )
         return max(rect.height(), self.line_height(fnt))
 
     def elide(self, text: str, fnt: QFont, width: float) -> str:
@@ -149,8 +160,15 @@ class Canvas:
         return result
 
     # --- immediate drawing ---------------------------------------------------------------
-    def draw_text(self, rect: QRectF, text: str, fnt: QFont, align=Qt.AlignmentFlag.AlignLeft,
-                  wrap: bool = False, color: QColor = INK) -> None:
+    def draw_text(
+        self,
+        rect: QRectF,
+        text: str,
+        fnt: QFont,
+        align=Qt.AlignmentFlag.AlignLeft,
+        wrap: bool = False,
+        color: QColor = INK,
+    ) -> None:
         flags = int(align)
         if not flags & int(Qt.AlignmentFlag.AlignVertical_Mask):
             flags |= int(Qt.AlignmentFlag.AlignTop)
@@ -162,8 +180,9 @@ class Canvas:
         self.painter.drawText(rect, flags, text)
         self.painter.restore()
 
-    def hline(self, x1: float, x2: float, y: float, width_pt: float = 0.5,
-              color: QColor = RULE) -> None:
+    def hline(
+        self, x1: float, x2: float, y: float, width_pt: float = 0.5, color: QColor = RULE
+    ) -> None:
         self.painter.save()
         pen = QPen(color)
         pen.setWidthF(self.pt(width_pt))
@@ -171,8 +190,13 @@ class Canvas:
         self.painter.drawLine(QPointF(x1, y), QPointF(x2, y))
         self.painter.restore()
 
-    def box(self, rect: QRectF, fill: QColor | None = None, border: QColor | None = RULE,
-            width_pt: float = 0.5) -> None:
+    def box(
+        self,
+        rect: QRectF,
+        fill: QColor | None = None,
+        border: QColor | None = RULE,
+        width_pt: float = 0.5,
+    ) -> None:
         self.painter.save()
         if border is None:
             self.painter.setPen(Qt.PenStyle.NoPen)
@@ -235,8 +259,17 @@ class Flow:
         self.y += self.canvas.mm(mm)
 
     # --- deferred primitives --------------------------------------------------------------
-    def text(self, x: float, y: float, width: float, text: str, fnt: QFont,
-             align=Qt.AlignmentFlag.AlignLeft, wrap: bool = False, color: QColor = INK) -> float:
+    def text(
+        self,
+        x: float,
+        y: float,
+        width: float,
+        text: str,
+        fnt: QFont,
+        align=Qt.AlignmentFlag.AlignLeft,
+        wrap: bool = False,
+        color: QColor = INK,
+    ) -> float:
         """Queue a text block; returns its height."""
         canvas = self.canvas
         if wrap:
@@ -248,8 +281,15 @@ class Flow:
         self.add(lambda: canvas.draw_text(rect, text, fnt, align, wrap, color))
         return height
 
-    def paragraph(self, text: str, fnt: QFont, x: float = 0.0, width: float | None = None,
-                  color: QColor = INK, gap_after_mm: float = 1.0) -> None:
+    def paragraph(
+        self,
+        text: str,
+        fnt: QFont,
+        x: float = 0.0,
+        width: float | None = None,
+        color: QColor = INK,
+        gap_after_mm: float = 1.0,
+    ) -> None:
         """A wrapped paragraph, split across pages line by line when it is long."""
         width = self.width - x if width is None else width
         for line in _wrap_lines(self.canvas, text, fnt, width):
@@ -321,8 +361,15 @@ class Row:
     rule_above: bool = False
 
 
-def draw_table(flow: Flow, columns: list[Column], rows: list[Row], size_pt: float = 9.0,
-               x: float = 0.0, width: float | None = None, title: str = "") -> None:
+def draw_table(
+    flow: Flow,
+    columns: list[Column],
+    rows: list[Row],
+    size_pt: float = 9.0,
+    x: float = 0.0,
+    width: float | None = None,
+    title: str = "",
+) -> None:
     """A table that breaks across pages, repeating its header; numbers right-aligned."""
     canvas = flow.canvas
     width = flow.width - x if width is None else width
@@ -336,8 +383,13 @@ def draw_table(flow: Flow, columns: list[Column], rows: list[Row], size_pt: floa
     indent_step = canvas.mm(5)
 
     def header_height() -> float:
-        return max(canvas.wrapped_height(c.title, head_font, w - 2 * pad)
-                   for c, w in zip(columns, widths)) + 2 * pad
+        return (
+            max(
+                canvas.wrapped_height(c.title, head_font, w - 2 * pad)
+                for c, w in zip(columns, widths)
+            )
+            + 2 * pad
+        )
 
     def draw_header() -> None:
         height = header_height()
@@ -346,8 +398,16 @@ def draw_table(flow: Flow, columns: list[Column], rows: list[Row], size_pt: floa
         flow.add(lambda: canvas.box(rect, fill=SHADE, border=None))
         left = x
         for column, col_width in zip(columns, widths):
-            flow.text(left + pad, top + pad, col_width - 2 * pad, column.title, head_font,
-                      align=column.align, wrap=True, color=INK)
+            flow.text(
+                left + pad,
+                top + pad,
+                col_width - 2 * pad,
+                column.title,
+                head_font,
+                align=column.align,
+                wrap=True,
+                color=INK,
+            )
             left += col_width
         bottom = top + height
         flow.add(lambda: canvas.hline(x, x + width, bottom, 0.8, INK))
@@ -395,8 +455,16 @@ def draw_table(flow: Flow, columns: list[Column], rows: list[Row], size_pt: floa
                 if not column.wrap and column.align & Qt.AlignmentFlag.AlignRight:
                     # amounts shrink, never "…"
                     cell_font = canvas.fit_font(cell, fnt, cell_width)
-                flow.text(left + pad + indent, top + pad * 0.6, cell_width,
-                          cell, cell_font, align=column.align, wrap=column.wrap, color=color)
+                flow.text(
+                    left + pad + indent,
+                    top + pad * 0.6,
+                    cell_width,
+                    cell,
+                    cell_font,
+                    align=column.align,
+                    wrap=column.wrap,
+                    color=color,
+                )
                 left += col_width
             bottom = top + height
             flow.add(lambda y=bottom: canvas.hline(x, x + width, y, 0.3, RULE))
@@ -412,8 +480,14 @@ def _indent_column(columns: list[Column]) -> int:
     return 0
 
 
-def key_values(flow: Flow, pairs: list[tuple[str, str]], columns: int = 2, size_pt: float = 9.5,
-               label_mm: float = 30.0, gap_mm: float = 6.0) -> None:
+def key_values(
+    flow: Flow,
+    pairs: list[tuple[str, str]],
+    columns: int = 2,
+    size_pt: float = 9.5,
+    label_mm: float = 30.0,
+    gap_mm: float = 6.0,
+) -> None:
     """A grid of «Label: value» pairs, ``columns`` across, values wrapped."""
     canvas = flow.canvas
     label_font = font(size_pt, bold=True)
@@ -423,22 +497,28 @@ def key_values(flow: Flow, pairs: list[tuple[str, str]], columns: int = 2, size_
     label_width = min(canvas.mm(label_mm), col_width * 0.45)
     value_width = col_width - label_width
     for start in range(0, len(pairs), columns):
-        chunk = pairs[start:start + columns]
-        height = max(max(canvas.wrapped_height(label, label_font, label_width - canvas.mm(1)),
-                         canvas.wrapped_height(value, value_font, value_width))
-                     for label, value in chunk)
+        chunk = pairs[start : start + columns]
+        height = max(
+            max(
+                canvas.wrapped_height(label, label_font, label_width - canvas.mm(1)),
+                canvas.wrapped_height(value, value_font, value_width),
+            )
+            for label, value in chunk
+        )
         flow.ensure(height)
         for index, (label, value) in enumerate(chunk):
             left = index * (col_width + gap)
-            flow.text(left, flow.y, label_width - canvas.mm(1), label, label_font, wrap=True,
-                      color=MUTED)
+            flow.text(
+                left, flow.y, label_width - canvas.mm(1), label, label_font, wrap=True, color=MUTED
+            )
             flow.text(left + label_width, flow.y, value_width, value, value_font, wrap=True)
         flow.y += height + canvas.mm(1.2)
 
 
 # --- document pieces ---------------------------------------------------------------------
-def paint_lab_header(flow: Flow, lab: dict, right_width_mm: float,
-                     draw_right, right_height: float) -> None:
+def paint_lab_header(
+    flow: Flow, lab: dict, right_width_mm: float, draw_right, right_height: float
+) -> None:
     """Logo, lab name and contact lines on the left; ``draw_right(x, y, w)`` fills the right."""
     canvas = flow.canvas
     top = flow.y
@@ -463,12 +543,17 @@ def paint_lab_header(flow: Flow, lab: dict, right_width_mm: float,
     lines = []
     if lab.get("address"):
         lines.append(lab["address"])
-    parts = [part for part in (
-        f"RTN {lab['rtn']}" if lab.get("rtn") else "",
-        translate("printing.layout", "Tel. {phone}").format(phone=lab["phone"])
-        if lab.get("phone") else "",
-        lab.get("email") or "",
-    ) if part]
+    parts = [
+        part
+        for part in (
+            f"RTN {lab['rtn']}" if lab.get("rtn") else "",
+            translate("printing.layout", "Tel. {phone}").format(phone=lab["phone"])
+            if lab.get("phone")
+            else "",
+            lab.get("email") or "",
+        )
+        if part
+    ]
     contact = "  ·  ".join(parts)
     if contact and canvas.text_width(contact, small) <= text_width:
         lines.append(contact)
@@ -482,21 +567,36 @@ def paint_lab_header(flow: Flow, lab: dict, right_width_mm: float,
     flow.y = max(y, top + logo_height, top + right_height)
 
 
-def paint_footer(canvas: Canvas, index: int, count: int, left_text: str,
-                 center_text: str = "") -> None:
+def paint_footer(
+    canvas: Canvas, index: int, count: int, left_text: str, center_text: str = ""
+) -> None:
     small = font(8)
     height = canvas.line_height(small)
     y = canvas.height - height
     canvas.hline(0, canvas.width, y - canvas.mm(2), 0.5, MUTED)
     third = canvas.width / 3
-    canvas.draw_text(QRectF(0, y, third * 1.6, height), canvas.elide(left_text, small, third * 1.6),
-                     small, color=MUTED)
+    canvas.draw_text(
+        QRectF(0, y, third * 1.6, height),
+        canvas.elide(left_text, small, third * 1.6),
+        small,
+        color=MUTED,
+    )
     if center_text:
-        canvas.draw_text(QRectF(third * 1.6, y, third * 0.8, height), center_text, small,
-                         align=Qt.AlignmentFlag.AlignHCenter, color=MUTED)
+        canvas.draw_text(
+            QRectF(third * 1.6, y, third * 0.8, height),
+            center_text,
+            small,
+            align=Qt.AlignmentFlag.AlignHCenter,
+            color=MUTED,
+        )
     page = translate("printing.layout", "Página {v} de {count}").format(v=index + 1, count=count)
-    canvas.draw_text(QRectF(third * 2.4, y, third * 0.6, height), page,
-                     small, align=Qt.AlignmentFlag.AlignRight, color=MUTED)
+    canvas.draw_text(
+        QRectF(third * 2.4, y, third * 0.6, height),
+        page,
+        small,
+        align=Qt.AlignmentFlag.AlignRight,
+        color=MUTED,
+    )
 
 
 def continuation_header(flow: Flow, text: str) -> None:
@@ -519,8 +619,12 @@ def ensure_gui_application():
     app = QGuiApplication.instance()
     if app is not None:
         return app
-    if (sys.platform.startswith("linux") and not os.environ.get("QT_QPA_PLATFORM")
-            and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY")):
+    if (
+        sys.platform.startswith("linux")
+        and not os.environ.get("QT_QPA_PLATFORM")
+        and not os.environ.get("DISPLAY")
+        and not os.environ.get("WAYLAND_DISPLAY")
+    ):
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
     return QGuiApplication(sys.argv[:1] or ["patolab"])
 
@@ -529,8 +633,12 @@ PDF_RESOLUTION = 1200
 
 
 @keep_none_alive
-def write_pdf(path, page_layout: QPageLayout, paint: Callable[[QPainter, QPagedPaintDevice], int],
-              title: str = "") -> int:
+def write_pdf(
+    path,
+    page_layout: QPageLayout,
+    paint: Callable[[QPainter, QPagedPaintDevice], int],
+    title: str = "",
+) -> int:
     """Render with ``paint(painter, writer)`` into ``path``; returns the page count.
 
     Written to a temporary file beside the target and renamed at the end, so a failure
@@ -544,8 +652,11 @@ def write_pdf(path, page_layout: QPageLayout, paint: Callable[[QPainter, QPagedP
     ensure_gui_application()
     target = Path(path)
     if not target.parent.is_dir():
-        raise OSError(translate("printing.layout", "La carpeta no existe: {parent}").format(
-            parent=target.parent))
+        raise OSError(
+            translate("printing.layout", "La carpeta no existe: {parent}").format(
+                parent=target.parent
+            )
+        )
     tmp = target.with_name(f".{target.name}.part")
     writer = QPdfWriter(str(tmp))
     writer.setResolution(PDF_RESOLUTION)
@@ -557,8 +668,11 @@ def write_pdf(path, page_layout: QPageLayout, paint: Callable[[QPainter, QPagedP
     if not painter.begin(writer):
         del writer
         tmp.unlink(missing_ok=True)
-        raise OSError(translate("printing.layout", "No se pudo escribir el PDF: {target}").format(
-            target=target))
+        raise OSError(
+            translate("printing.layout", "No se pudo escribir el PDF: {target}").format(
+                target=target
+            )
+        )
     try:
         pages = paint(painter, writer)
     except BaseException:

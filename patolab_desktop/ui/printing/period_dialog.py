@@ -1,4 +1,5 @@
 """Choose the dates and branch of the supervisors' period report, then preview or save it."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -46,8 +47,13 @@ class PeriodReportDialog(QDialog):
         self.setModal(True)
         self.setMinimumWidth(420)
         layout = QVBoxLayout(self)
-        intro = QLabel(translate("printing.period_dialog", "Solicitudes por estado, prioridad, origen y día, con montos y "
-                       "las canceladas con su motivo."))
+        intro = QLabel(
+            translate(
+                "printing.period_dialog",
+                "Solicitudes por estado, prioridad, origen y día, con montos y "
+                "las canceladas con su motivo.",
+            )
+        )
         intro.setWordWrap(True)
         intro.setStyleSheet("color: #546e7a;")
         layout.addWidget(intro)
@@ -65,9 +71,12 @@ class PeriodReportDialog(QDialog):
         layout.addLayout(form)
 
         quick = QHBoxLayout()
-        for text, handler in ((translate("printing.period_dialog", "Ho&y"), self.set_today), (translate("printing.period_dialog", "&Esta semana"), self.set_this_week),
-                              (translate("printing.period_dialog", "Este &mes"), self.set_this_month),
-                              (translate("printing.period_dialog", "Mes a&nterior"), self.set_last_month)):
+        for text, handler in (
+            (translate("printing.period_dialog", "Ho&y"), self.set_today),
+            (translate("printing.period_dialog", "&Esta semana"), self.set_this_week),
+            (translate("printing.period_dialog", "Este &mes"), self.set_this_month),
+            (translate("printing.period_dialog", "Mes a&nterior"), self.set_last_month),
+        ):
             button = QPushButton(text)
             button.setAutoDefault(False)
             button.clicked.connect(handler)
@@ -81,14 +90,20 @@ class PeriodReportDialog(QDialog):
         layout.addWidget(self.error)
 
         self.buttons = QDialogButtonBox()
-        self.preview_button = self.buttons.addButton(translate("printing.period_dialog", "&Vista previa"),
-                                                     QDialogButtonBox.ButtonRole.AcceptRole)
+        self.preview_button = self.buttons.addButton(
+            translate("printing.period_dialog", "&Vista previa"),
+            QDialogButtonBox.ButtonRole.AcceptRole,
+        )
         self.preview_button.setIcon(icon("print"))
         self.preview_button.setDefault(True)
-        self.pdf_button = self.buttons.addButton(translate("printing.period_dialog", "Guardar &PDF…"),
-                                                 QDialogButtonBox.ButtonRole.ActionRole)
+        self.pdf_button = self.buttons.addButton(
+            translate("printing.period_dialog", "Guardar &PDF…"),
+            QDialogButtonBox.ButtonRole.ActionRole,
+        )
         self.pdf_button.setIcon(icon("save"))
-        self.close_button = self.buttons.addButton(translate("printing.period_dialog", "&Cerrar"), QDialogButtonBox.ButtonRole.RejectRole)
+        self.close_button = self.buttons.addButton(
+            translate("printing.period_dialog", "&Cerrar"), QDialogButtonBox.ButtonRole.RejectRole
+        )
         self.preview_button.clicked.connect(self.preview)
         self.pdf_button.clicked.connect(self.save_pdf)
         self.close_button.clicked.connect(self.reject)
@@ -127,11 +142,19 @@ class PeriodReportDialog(QDialog):
 
     # --- values -----------------------------------------------------------------------------
     def values(self) -> tuple[dt.date, dt.date, int | None]:
-        return _pydate(self.date_from.date()), _pydate(self.date_to.date()), self.branch.currentData()
+        return (
+            _pydate(self.date_from.date()),
+            _pydate(self.date_to.date()),
+            self.branch.currentData(),
+        )
 
     def _validate(self, *_args) -> bool:
         date_from, date_to, _branch = self.values()
-        message = translate("printing.period_dialog", "La fecha final es anterior a la inicial.") if date_to < date_from else ""
+        message = (
+            translate("printing.period_dialog", "La fecha final es anterior a la inicial.")
+            if date_to < date_from
+            else ""
+        )
         self.error.setText(message)
         self.error.setVisible(bool(message))
         self.preview_button.setEnabled(not message)

@@ -4,6 +4,7 @@
 ``services.reports.request_summary_data`` on any paged device (QPdfWriter, QPrinter in a
 print or a preview); ``write_summary_pdf`` saves it as a PDF file.
 """
+
 from __future__ import annotations
 
 import re
@@ -69,8 +70,7 @@ def discount_text(data: dict) -> str:
         return ""
     shown = f"{Decimal(str(percent)).normalize():f}"
     if kind == "age":
-        return translate("printing.request_summary", "por edad {percent} %").format(
-            percent=shown)
+        return translate("printing.request_summary", "por edad {percent} %").format(percent=shown)
     return translate("printing.request_summary", "manual {percent} %").format(percent=shown)
 
 
@@ -91,27 +91,35 @@ def _facts(data: dict) -> list[tuple[str, str]]:
     doctor = data["doctor"]
     doctor_text = doctor.get("name") or ""
     if doctor.get("institution"):
-        doctor_text = (f"{doctor_text} ({doctor['institution']})" if doctor_text
-                       else doctor["institution"])
+        doctor_text = (
+            f"{doctor_text} ({doctor['institution']})" if doctor_text else doctor["institution"]
+        )
     age = patient.get("age")
     pairs = [
         (translate("printing.request_summary", "Paciente"), patient.get("name") or ""),
         (translate("printing.request_summary", "Identidad"), patient.get("id_number") or "—"),
-        (translate("printing.request_summary", "Edad"),
-         (age_text(age) if age is not None else patient.get("age_text")) or "—"),
+        (
+            translate("printing.request_summary", "Edad"),
+            (age_text(age) if age is not None else patient.get("age_text")) or "—",
+        ),
         (translate("printing.request_summary", "Sexo"), patient.get("gender") or "—"),
         (translate("printing.request_summary", "Remitente"), doctor_text or "—"),
         (translate("printing.request_summary", "Sucursal"), data.get("branch_text") or "—"),
-        (translate("printing.request_summary", "Prioridad"),
-         service_label(data.get("priority_label"))),
+        (
+            translate("printing.request_summary", "Prioridad"),
+            service_label(data.get("priority_label")),
+        ),
         (translate("printing.request_summary", "Origen"), service_label(data.get("source_label"))),
-        (translate("printing.request_summary", "Fecha de solicitud"),
-         data.get("requested_at_text") or ""),
+        (
+            translate("printing.request_summary", "Fecha de solicitud"),
+            data.get("requested_at_text") or "",
+        ),
         (translate("printing.request_summary", "Estado"), service_label(data.get("status_label"))),
     ]
     if data.get("completed_at_text"):
-        pairs.append((translate("printing.request_summary", "Completada"),
-                      data["completed_at_text"]))
+        pairs.append(
+            (translate("printing.request_summary", "Completada"), data["completed_at_text"])
+        )
     return pairs
 
 
@@ -119,20 +127,24 @@ def summary_flow(canvas: Canvas, data: dict) -> Flow:
     """Lay the summary out into pages (nothing is painted yet)."""
     footer_height = canvas.mm(9)
     continuation_height = canvas.mm(10)
-    flow = Flow(canvas, top=continuation_height, bottom=canvas.height - footer_height,
-                first_top=0)
+    flow = Flow(canvas, top=continuation_height, bottom=canvas.height - footer_height, first_top=0)
     number = data["request_number"]
     title = document_title()
     continued = translate(
-        "printing.request_summary", "{v} — {TITLE} {number} (continuación)",
+        "printing.request_summary",
+        "{v} — {TITLE} {number} (continuación)",
     ).format(v=data["lab"].get("name") or "", TITLE=title, number=number)
     flow.on_new_page.append(lambda: continuation_header(flow, continued))
 
     barcode_height = canvas.mm(11)
     number_font = font(11, bold=True)
     title_font = font(9.5, bold=True)
-    right_height = (canvas.line_height(title_font) + canvas.mm(1) + barcode_height
-                    + canvas.line_height(number_font))
+    right_height = (
+        canvas.line_height(title_font)
+        + canvas.mm(1)
+        + barcode_height
+        + canvas.line_height(number_font)
+    )
 
     def draw_right(x: float, y: float, width: float) -> None:
         y += flow.text(x, y, width, title.upper(), title_font, align=RIGHT, color=ACCENT)
@@ -154,9 +166,10 @@ def summary_flow(canvas: Canvas, data: dict) -> Flow:
     flow.rule(width_pt=1.0, color=INK, gap_mm=3)
 
     key_values(flow, _facts(data), columns=2, label_mm=36)
-    for label, key in ((translate("printing.request_summary", "Información clínica"),
-                        "clinical_info"),
-                       (translate("printing.request_summary", "Notas"), "notes")):
+    for label, key in (
+        (translate("printing.request_summary", "Información clínica"), "clinical_info"),
+        (translate("printing.request_summary", "Notas"), "notes"),
+    ):
         value = (data.get(key) or "").strip()
         if value:
             flow.gap(0.5)
@@ -172,14 +185,28 @@ def summary_flow(canvas: Canvas, data: dict) -> Flow:
         name = line.get("name") or ""
         if line.get("notes"):
             name = f"{name} — {line['notes']}"
-        rows.append(Row(
-            [line.get("code") or "", name, line.get("sample_type") or "",
-             format_lempiras(line["price"]), format_lempiras(line["discount"]),
-             format_lempiras(line["net_price"])],
-            indent=1 if member else 0, muted=member, bold=bool(line.get("is_panel")),
-        ))
-    draw_table(flow, _columns(), rows, size_pt=9,
-               title=translate("printing.request_summary", "Investigaciones"))
+        rows.append(
+            Row(
+                [
+                    line.get("code") or "",
+                    name,
+                    line.get("sample_type") or "",
+                    format_lempiras(line["price"]),
+                    format_lempiras(line["discount"]),
+                    format_lempiras(line["net_price"]),
+                ],
+                indent=1 if member else 0,
+                muted=member,
+                bold=bool(line.get("is_panel")),
+            )
+        )
+    draw_table(
+        flow,
+        _columns(),
+        rows,
+        size_pt=9,
+        title=translate("printing.request_summary", "Investigaciones"),
+    )
     flow.gap(3)
     _totals(flow, data)
     if data.get("cancelled"):
@@ -193,21 +220,26 @@ def _totals(flow: Flow, data: dict) -> None:
     discount_label = translate("printing.request_summary", "Descuento")
     kind = discount_text(data)
     if kind:
-        discount_label = translate("printing.request_summary", "Descuento ({discount_text})"
-                                   ).format(discount_text=kind)
+        discount_label = translate(
+            "printing.request_summary", "Descuento ({discount_text})"
+        ).format(discount_text=kind)
     ordered = sum(1 for line in data["lines"] if not line.get("member"))
     if ordered == 1:
         total_label = translate("printing.request_summary", "Total (1 investigación)")
     elif ordered:
-        total_label = translate("printing.request_summary", "Total ({count} investigaciones)"
-                                ).format(count=ordered)
+        total_label = translate(
+            "printing.request_summary", "Total ({count} investigaciones)"
+        ).format(count=ordered)
     else:
         total_label = translate("printing.request_summary", "Total")
     total_rows = [
         (total_label, format_lempiras(totals["total"]), False),
         (discount_label, format_lempiras(totals["discount"]), False),
-        (translate("printing.request_summary", "Neto a pagar"), format_lempiras(totals["net"]),
-         True),
+        (
+            translate("printing.request_summary", "Neto a pagar"),
+            format_lempiras(totals["net"]),
+            True,
+        ),
     ]
     box_width = canvas.mm(95)
     label_font, value_font = font(9.5), font(9.5)
@@ -226,8 +258,9 @@ def _totals(flow: Flow, data: dict) -> None:
         flow.text(left + box_width * 0.6, flow.y, box_width * 0.4, value, vf, align=RIGHT)
         flow.y += row_height
     if data.get("discount_reason"):
-        reason = translate("printing.request_summary", "Motivo del descuento: {discount_reason}"
-                           ).format(discount_reason=data["discount_reason"])
+        reason = translate(
+            "printing.request_summary", "Motivo del descuento: {discount_reason}"
+        ).format(discount_reason=data["discount_reason"])
         reason_font = font(8.5, italic=True)
         flow.text(left, flow.y, box_width, reason, reason_font, wrap=True, color=MUTED)
         flow.y += canvas.wrapped_height(reason, reason_font, box_width)
@@ -239,15 +272,21 @@ def _cancelled_box(flow: Flow, data: dict) -> None:
     heading = translate("printing.request_summary", "SOLICITUD CANCELADA")
     if data.get("cancelled_at_text"):
         heading += translate("printing.request_summary", " el {cancelled_at_text}").format(
-            cancelled_at_text=data["cancelled_at_text"])
-    why = data.get("cancellation_reason") or translate("printing.request_summary",
-                                                       "(sin motivo registrado)")
+            cancelled_at_text=data["cancelled_at_text"]
+        )
+    why = data.get("cancellation_reason") or translate(
+        "printing.request_summary", "(sin motivo registrado)"
+    )
     reason = translate("printing.request_summary", "Motivo: {v}").format(v=why)
     pad = canvas.mm(3)
     inner = flow.width - 2 * pad
     head_font, reason_font = font(11, bold=True), font(10)
-    height = (canvas.line_height(head_font) + canvas.mm(1)
-              + canvas.wrapped_height(reason, reason_font, inner) + 2 * pad)
+    height = (
+        canvas.line_height(head_font)
+        + canvas.mm(1)
+        + canvas.wrapped_height(reason, reason_font, inner)
+        + 2 * pad
+    )
     flow.ensure(height)
     rect = QRectF(0, flow.y, flow.width, height)
     flow.add(lambda: canvas.box(rect, fill=QColor(253, 236, 234), border=STAMP, width_pt=1.2))
@@ -285,8 +324,11 @@ def paint_stamp(canvas: Canvas, text: str | None = None) -> None:
 
 def printed_text(data: dict) -> str:
     who = data.get("printed_by") or "—"
-    return translate("printing.request_summary", "Impreso por {who} el {v}").format(
-        who=who, v=data.get("printed_at_text") or "").strip()
+    return (
+        translate("printing.request_summary", "Impreso por {who} el {v}")
+        .format(who=who, v=data.get("printed_at_text") or "")
+        .strip()
+    )
 
 
 @keep_none_alive
@@ -305,5 +347,9 @@ def paint_summary(painter: QPainter, device: QPagedPaintDevice, data: dict) -> i
 
 def write_summary_pdf(path, data: dict, paper: str = "A4") -> int:
     """Save the summary as a PDF; returns the page count."""
-    return write_pdf(path, document_layout(paper), lambda p, d: paint_summary(p, d, data),
-                     title=f"{document_title()} {data['request_number']}")
+    return write_pdf(
+        path,
+        document_layout(paper),
+        lambda p, d: paint_summary(p, d, data),
+        title=f"{document_title()} {data['request_number']}",
+    )

@@ -1,4 +1,5 @@
 """Installs the referrers tab, its menu (Remitentes) and its CSV export into the main window."""
+
 from __future__ import annotations
 from ...i18n import translate
 
@@ -11,16 +12,42 @@ def install(window) -> None:
     from .referrers_window import ReferrersWindow
 
     widget = ReferrersWindow(window)
-    window.add_tab(TAB_KEY, widget, translate("referrers.area", "Remitentes"), "referrers",
-                   permission="referrers.view")
-    window.add_action("referrers", translate("referrers.area", "&Médicos remitentes"), lambda: window.show_tab(TAB_KEY),
-                      "referrers", SHOW_SHORTCUT, permission="referrers.view")
-    window.add_action("referrers", translate("referrers.area", "&Nuevo remitente…"), lambda: new_referrer(window),
-                      "referrer_new", permission="referrers.create")
-    window.add_action("referrers", translate("referrers.area", "&Tipos de remitente…"), lambda: edit_types(window),
-                      "referrer_types", permission="referrers.edit")
-    window.add_action("export", translate("referrers.area", "&Remitentes (CSV)…"), lambda: export_referrers(window),
-                      "export", permission="exports.run")
+    window.add_tab(
+        TAB_KEY,
+        widget,
+        translate("referrers.area", "Remitentes"),
+        "referrers",
+        permission="referrers.view",
+    )
+    window.add_action(
+        "referrers",
+        translate("referrers.area", "&Médicos remitentes"),
+        lambda: window.show_tab(TAB_KEY),
+        "referrers",
+        SHOW_SHORTCUT,
+        permission="referrers.view",
+    )
+    window.add_action(
+        "referrers",
+        translate("referrers.area", "&Nuevo remitente…"),
+        lambda: new_referrer(window),
+        "referrer_new",
+        permission="referrers.create",
+    )
+    window.add_action(
+        "referrers",
+        translate("referrers.area", "&Tipos de remitente…"),
+        lambda: edit_types(window),
+        "referrer_types",
+        permission="referrers.edit",
+    )
+    window.add_action(
+        "export",
+        translate("referrers.area", "&Remitentes (CSV)…"),
+        lambda: export_referrers(window),
+        "export",
+        permission="exports.run",
+    )
 
 
 def new_referrer(window) -> int | None:
@@ -38,7 +65,11 @@ def export_referrers(window) -> int | None:
 
     tab = window.tab(TAB_KEY)
     filters = tab.export_filters() if tab is not None else referrers.ReferrerFilter()
-    return run_export(window, translate("referrers.area", "Exportar remitentes a CSV"), EXPORT_FILE_NAME,
-                      lambda path, **progress: referrers.export_referrers(filters, path,
-                                                                          **progress),
-                      "remitente", "remitentes")
+    return run_export(
+        window,
+        translate("referrers.area", "Exportar remitentes a CSV"),
+        EXPORT_FILE_NAME,
+        lambda path, **progress: referrers.export_referrers(filters, path, **progress),
+        "remitente",
+        "remitentes",
+    )

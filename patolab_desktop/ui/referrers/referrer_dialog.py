@@ -6,6 +6,7 @@ referrer, says how many requests an edited referrer has, and refuses to overwrit
 change someone else saved first (``ConflictError``).
 Keyboard: the name has focus, Enter saves (Ctrl+Enter from the notes), Esc cancels.
 """
+
 from __future__ import annotations
 
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -34,15 +35,26 @@ class ReferrerDialog(QDialog):
     constructor raises ``NotFoundError`` when ``referrer_id`` does not exist.
     """
 
-    def __init__(self, referrer_id: int | None = None, parent=None,
-                 initial: referrers.ReferrerData | None = None):
+    def __init__(
+        self,
+        referrer_id: int | None = None,
+        parent=None,
+        initial: referrers.ReferrerData | None = None,
+    ):
         super().__init__(parent)
         self.setObjectName("referrer_dialog")
         self.referrer_id = referrer_id
         self.saved_id: int | None = None
-        self._data = referrers.get(referrer_id) if referrer_id is not None else (
-            initial or referrers.ReferrerData())
-        self.setWindowTitle(translate("referrers.referrer_dialog", "Editar remitente") if referrer_id else translate("referrers.referrer_dialog", "Nuevo remitente"))
+        self._data = (
+            referrers.get(referrer_id)
+            if referrer_id is not None
+            else (initial or referrers.ReferrerData())
+        )
+        self.setWindowTitle(
+            translate("referrers.referrer_dialog", "Editar remitente")
+            if referrer_id
+            else translate("referrers.referrer_dialog", "Nuevo remitente")
+        )
         self.setWindowIcon(icon("edit" if referrer_id else "referrer_new"))
         self.setModal(True)
         self.setMinimumWidth(520)
@@ -64,32 +76,68 @@ class ReferrerDialog(QDialog):
         self.errors = FieldErrors(self)
         self.name_edit = QLineEdit(self)
         self.name_edit.setMaxLength(referrers.NAME_MAX)
-        self.name_edit.setPlaceholderText(translate("referrers.referrer_dialog", "Dra. María López · Hospital Mario Catarino Rivas"))
-        self.errors.add(form, "name", translate("referrers.referrer_dialog", "&Nombre:"), self.name_edit)
+        self.name_edit.setPlaceholderText(
+            translate(
+                "referrers.referrer_dialog", "Dra. María López · Hospital Mario Catarino Rivas"
+            )
+        )
+        self.errors.add(
+            form, "name", translate("referrers.referrer_dialog", "&Nombre:"), self.name_edit
+        )
         self.type_combo = QComboBox(self)
         self.type_combo.setObjectName("type_combo")
-        self.errors.add(form, "type_id", translate("referrers.referrer_dialog", "&Tipo:"), self.type_combo)
+        self.errors.add(
+            form, "type_id", translate("referrers.referrer_dialog", "&Tipo:"), self.type_combo
+        )
         self.institution_edit = QLineEdit(self)
         self.institution_edit.setMaxLength(200)
-        self.institution_edit.setPlaceholderText(translate("referrers.referrer_dialog", "Especialidad, hospital o clínica"))
-        self.errors.add(form, "institution", translate("referrers.referrer_dialog", "&Institución:"), self.institution_edit)
+        self.institution_edit.setPlaceholderText(
+            translate("referrers.referrer_dialog", "Especialidad, hospital o clínica")
+        )
+        self.errors.add(
+            form,
+            "institution",
+            translate("referrers.referrer_dialog", "&Institución:"),
+            self.institution_edit,
+        )
         self.phone_edit = QLineEdit(self)
         self.phone_edit.setMaxLength(30)
-        self.phone_edit.setPlaceholderText(translate("referrers.referrer_dialog", "9988-7766 (sin código se asume Honduras, +504)"))
-        self.errors.add(form, "phone", translate("referrers.referrer_dialog", "Teléf&ono:"), self.phone_edit)
+        self.phone_edit.setPlaceholderText(
+            translate("referrers.referrer_dialog", "9988-7766 (sin código se asume Honduras, +504)")
+        )
+        self.errors.add(
+            form, "phone", translate("referrers.referrer_dialog", "Teléf&ono:"), self.phone_edit
+        )
         self.email_edit = QLineEdit(self)
         self.email_edit.setMaxLength(254)
-        self.email_edit.setPlaceholderText(translate("referrers.referrer_dialog", "nombre@correo.hn"))
-        self.errors.add(form, "email", translate("referrers.referrer_dialog", "&Correo:"), self.email_edit)
+        self.email_edit.setPlaceholderText(
+            translate("referrers.referrer_dialog", "nombre@correo.hn")
+        )
+        self.errors.add(
+            form, "email", translate("referrers.referrer_dialog", "&Correo:"), self.email_edit
+        )
         self.address_edit = QPlainTextEdit(self)
         self.address_edit.setTabChangesFocus(True)
         self.address_edit.setFixedHeight(52)
-        self.errors.add(form, "address", translate("referrers.referrer_dialog", "&Dirección:"), self.address_edit)
+        self.errors.add(
+            form,
+            "address",
+            translate("referrers.referrer_dialog", "&Dirección:"),
+            self.address_edit,
+        )
         self.notes_edit = QPlainTextEdit(self)
         self.notes_edit.setTabChangesFocus(True)
         self.notes_edit.setFixedHeight(64)
-        self.errors.add(form, "notes", translate("referrers.referrer_dialog", "No&tas:"), self.notes_edit)
-        self.active_check = QCheckBox(translate("referrers.referrer_dialog", "&Activo (aparece al elegir remitente en una solicitud)"), self)
+        self.errors.add(
+            form, "notes", translate("referrers.referrer_dialog", "No&tas:"), self.notes_edit
+        )
+        self.active_check = QCheckBox(
+            translate(
+                "referrers.referrer_dialog",
+                "&Activo (aparece al elegir remitente en una solicitud)",
+            ),
+            self,
+        )
         form.addRow("", self.active_check)
         layout.addLayout(form)
         layout.addWidget(self.errors.general)
@@ -126,19 +174,33 @@ class ReferrerDialog(QDialog):
         notice = referrers.edit_notice(data.id) if data.id is not None else ""
         if notice:  # the service says it in Spanish; say it in the interface language
             used = referrers.request_count(data.id)
-            notice = (translate("referrers.referrer_dialog", "Este remitente tiene 1 solicitud; el cambio se verá también en ella.")
-                      if used == 1 else
-                      translate("referrers.referrer_dialog", "Este remitente tiene {used:,} solicitudes; el cambio se verá también en ellas.").format(used=used))
+            notice = (
+                translate(
+                    "referrers.referrer_dialog",
+                    "Este remitente tiene 1 solicitud; el cambio se verá también en ella.",
+                )
+                if used == 1
+                else translate(
+                    "referrers.referrer_dialog",
+                    "Este remitente tiene {used:,} solicitudes; el cambio se verá también en "
+                    "ellas.",
+                ).format(used=used)
+            )
         self.notice.setText(notice)
         self.notice.setVisible(bool(notice))
 
     # --- saving ------------------------------------------------------------------------
     def data(self) -> referrers.ReferrerData:
         return referrers.ReferrerData(
-            id=self._data.id, name=self.name_edit.text(), type_id=self.type_combo.currentData(),
-            phone=self.phone_edit.text(), email=self.email_edit.text(),
-            address=self.address_edit.toPlainText(), institution=self.institution_edit.text(),
-            notes=self.notes_edit.toPlainText(), active=self.active_check.isChecked(),
+            id=self._data.id,
+            name=self.name_edit.text(),
+            type_id=self.type_combo.currentData(),
+            phone=self.phone_edit.text(),
+            email=self.email_edit.text(),
+            address=self.address_edit.toPlainText(),
+            institution=self.institution_edit.text(),
+            notes=self.notes_edit.toPlainText(),
+            active=self.active_check.isChecked(),
             version=self._data.version,
         )
 
@@ -161,7 +223,9 @@ class ReferrerDialog(QDialog):
             self.errors.show(exc.fields)
             return False
         except ConflictError as exc:
-            prompts.error(self, translate("referrers.referrer_dialog", "El remitente cambió"), str(exc))
+            prompts.error(
+                self, translate("referrers.referrer_dialog", "El remitente cambió"), str(exc)
+            )
             try:
                 self._data = referrers.get(data.id)
             except NotFoundError:
@@ -181,6 +245,11 @@ class ReferrerDialog(QDialog):
             extra = " · ".join(v for v in (row["institution"], row["phone"]) if v)
             state = "" if row["active"] else translate("referrers.referrer_dialog", " (inactivo)")
             lines.append(f"• {row['name']}{state} — {extra or row['type']} ({row['reason']})")
-        text = (translate("referrers.referrer_dialog", "Ya existe un remitente parecido:\n\n") + "\n".join(lines)
-                + translate("referrers.referrer_dialog", "\n\n¿Registrar de todos modos uno nuevo?"))
-        return prompts.confirm(self, translate("referrers.referrer_dialog", "Posible remitente duplicado"), text)
+        text = (
+            translate("referrers.referrer_dialog", "Ya existe un remitente parecido:\n\n")
+            + "\n".join(lines)
+            + translate("referrers.referrer_dialog", "\n\n¿Registrar de todos modos uno nuevo?")
+        )
+        return prompts.confirm(
+            self, translate("referrers.referrer_dialog", "Posible remitente duplicado"), text
+        )

@@ -1,4 +1,5 @@
 """The "Remitentes" tab: doctors and institutions, searchable, filterable by type, paged."""
+
 from __future__ import annotations
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP
@@ -28,18 +29,51 @@ def _name_icon(row: dict):
 
 
 def _name_tip(row: dict) -> str:
-    return "" if row.get("active", True) else translate("referrers.referrers_window", "Inactivo (desactivado)")
+    return (
+        ""
+        if row.get("active", True)
+        else translate("referrers.referrers_window", "Inactivo (desactivado)")
+    )
 
 
 def referrer_columns() -> list[Column]:
     return [
-        Column("name", translate("referrers.referrers_window", "Nombre"), "name", decoration=_name_icon, foreground=_inactive,
-               tooltip=_name_tip),
-        Column("type", translate("referrers.referrers_window", "Tipo"), "type", foreground=_inactive),
-        Column("institution", translate("referrers.referrers_window", "Institución"), "institution", foreground=_inactive),
-        Column("phone", translate("referrers.referrers_window", "Teléfono"), "phone", foreground=_inactive),
-        Column("email", translate("referrers.referrers_window", "Correo"), "email", foreground=_inactive),
-        Column("created_at", translate("referrers.referrers_window", "Registrado"), "created_at", format=_date, foreground=_inactive),
+        Column(
+            "name",
+            translate("referrers.referrers_window", "Nombre"),
+            "name",
+            decoration=_name_icon,
+            foreground=_inactive,
+            tooltip=_name_tip,
+        ),
+        Column(
+            "type", translate("referrers.referrers_window", "Tipo"), "type", foreground=_inactive
+        ),
+        Column(
+            "institution",
+            translate("referrers.referrers_window", "Institución"),
+            "institution",
+            foreground=_inactive,
+        ),
+        Column(
+            "phone",
+            translate("referrers.referrers_window", "Teléfono"),
+            "phone",
+            foreground=_inactive,
+        ),
+        Column(
+            "email",
+            translate("referrers.referrers_window", "Correo"),
+            "email",
+            foreground=_inactive,
+        ),
+        Column(
+            "created_at",
+            translate("referrers.referrers_window", "Registrado"),
+            "created_at",
+            format=_date,
+            foreground=_inactive,
+        ),
     ]
 
 
@@ -59,9 +93,17 @@ class ReferrersWindow(ListTab):
     new_icon = "referrer_new"
 
     def __init__(self, parent=None, page_size: int = DEFAULT_PAGE_SIZE):
-        super().__init__(referrer_columns(), referrers.page, referrers.count,
-                         translate("referrers.referrers_window", "Buscar por nombre, institución, teléfono o correo…"), COLUMN_SAMPLES,
-                         parent, page_size)
+        super().__init__(
+            referrer_columns(),
+            referrers.page,
+            referrers.count,
+            translate(
+                "referrers.referrers_window", "Buscar por nombre, institución, teléfono o correo…"
+            ),
+            COLUMN_SAMPLES,
+            parent,
+            page_size,
+        )
         self.setObjectName("referrers_window")
         self.search_box.setObjectName("referrer_search")
         self.view.setObjectName("referrer_table")
@@ -70,9 +112,16 @@ class ReferrersWindow(ListTab):
         self.type_combo.setMinimumWidth(180)
         type_label = QLabel(translate("referrers.referrers_window", "&Tipo:"), self)
         type_label.setBuddy(self.type_combo)
-        self.inactive_check = QCheckBox(translate("referrers.referrers_window", "Mostrar &inactivos"), self)
-        self.types_action = self.action(translate("referrers.referrers_window", "Tipos de remitente…"), "referrer_types",
-                                        self.edit_types, (), translate("referrers.referrers_window", "Crear, renombrar o eliminar tipos"))
+        self.inactive_check = QCheckBox(
+            translate("referrers.referrers_window", "Mostrar &inactivos"), self
+        )
+        self.types_action = self.action(
+            translate("referrers.referrers_window", "Tipos de remitente…"),
+            "referrer_types",
+            self.edit_types,
+            (),
+            translate("referrers.referrers_window", "Crear, renombrar o eliminar tipos"),
+        )
         self.extra_buttons.append(self.button(self.types_action))
         self.filters_row.addWidget(type_label)
         self.filters_row.addWidget(self.type_combo)
@@ -80,7 +129,12 @@ class ReferrersWindow(ListTab):
         self.fill_types()
         self.type_combo.currentIndexChanged.connect(lambda _i: self.refresh())
         self.inactive_check.toggled.connect(lambda _c: self.refresh())
-        self.build_layout(translate("referrers.referrers_window", "Intro: editar · Ctrl+N: nuevo · Supr: desactivar · F5: actualizar"))
+        self.build_layout(
+            translate(
+                "referrers.referrers_window",
+                "Intro: editar · Ctrl+N: nuevo · Supr: desactivar · F5: actualizar",
+            )
+        )
         self.refresh()
 
     def fill_types(self) -> None:
@@ -96,9 +150,11 @@ class ReferrersWindow(ListTab):
         self.type_combo.blockSignals(False)
 
     def current_filters(self) -> referrers.ReferrerFilter:
-        return referrers.ReferrerFilter(search=self.search_text,
-                                        type_id=self.type_combo.currentData(),
-                                        include_inactive=self.inactive_check.isChecked())
+        return referrers.ReferrerFilter(
+            search=self.search_text,
+            type_id=self.type_combo.currentData(),
+            include_inactive=self.inactive_check.isChecked(),
+        )
 
     def has_filters(self) -> bool:
         return self.type_combo.currentData() is not None
@@ -112,7 +168,12 @@ class ReferrersWindow(ListTab):
         return ReferrerDialog(referrer_id=row_id, parent=self)
 
     def deactivate_question(self, row: dict) -> str:
-        return (translate("referrers.referrers_window", "¿Desactivar a «{name}»?\n\nDejará de aparecer al elegir el remitente de una solicitud, pero las solicitudes que ya lo tienen lo conservan. Se puede reactivar cuando haga falta.").format(name=row['name']))
+        return translate(
+            "referrers.referrers_window",
+            "¿Desactivar a «{name}»?\n\nDejará de aparecer al elegir el remitente de una "
+            "solicitud, pero las solicitudes que ya lo tienen lo conservan. Se puede reactivar "
+            "cuando haga falta.",
+        ).format(name=row["name"])
 
     def do_deactivate(self, row_id: int) -> None:
         referrers.deactivate(row_id)

@@ -1,4 +1,5 @@
 """Referrer types: add, rename, activate/deactivate, delete (only when no referrer uses it)."""
+
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, Qt
@@ -32,10 +33,24 @@ def _inactive(row: dict):
 def type_columns() -> list[Column]:
     return [
         Column("name", translate("referrers.types_dialog", "Tipo"), foreground=_inactive),
-        Column("in_use", translate("referrers.types_dialog", "Remitentes"), align=RIGHT, format=lambda v: f"{int(v or 0):,}",
-               foreground=_inactive),
-        Column("active", translate("referrers.types_dialog", "Estado"), align=CENTER,
-               format=lambda v: translate("referrers.types_dialog", "Activo") if v else translate("referrers.types_dialog", "Inactivo"), foreground=_inactive),
+        Column(
+            "in_use",
+            translate("referrers.types_dialog", "Remitentes"),
+            align=RIGHT,
+            format=lambda v: f"{int(v or 0):,}",
+            foreground=_inactive,
+        ),
+        Column(
+            "active",
+            translate("referrers.types_dialog", "Estado"),
+            align=CENTER,
+            format=lambda v: (
+                translate("referrers.types_dialog", "Activo")
+                if v
+                else translate("referrers.types_dialog", "Inactivo")
+            ),
+            foreground=_inactive,
+        ),
     ]
 
 
@@ -60,9 +75,15 @@ class ReferrerTypesDialog(QDialog):
 
         self.name_edit = QLineEdit(self)
         self.name_edit.setObjectName("new_type_name")
-        self.name_edit.setPlaceholderText(translate("referrers.types_dialog", "Nombre del tipo nuevo (p. ej. Laboratorio externo)"))
+        self.name_edit.setPlaceholderText(
+            translate(
+                "referrers.types_dialog", "Nombre del tipo nuevo (p. ej. Laboratorio externo)"
+            )
+        )
         self.name_edit.setMaxLength(referrer_types.NAME_MAX)
-        self.add_button = QPushButton(icon("add"), translate("referrers.types_dialog", "&Agregar"), self)
+        self.add_button = QPushButton(
+            icon("add"), translate("referrers.types_dialog", "&Agregar"), self
+        )
         self.add_button.setAutoDefault(False)
         self.error_label = QLabel(self)
         self.error_label.setObjectName("error_name")
@@ -70,10 +91,16 @@ class ReferrerTypesDialog(QDialog):
         self.error_label.setWordWrap(True)
         self.error_label.hide()
 
-        self.rename_button = QPushButton(icon("edit"), translate("referrers.types_dialog", "&Renombrar…"), self)
+        self.rename_button = QPushButton(
+            icon("edit"), translate("referrers.types_dialog", "&Renombrar…"), self
+        )
         self.rename_button.setShortcut(QKeySequence("F2"))
-        self.toggle_button = QPushButton(icon("deactivate"), translate("referrers.types_dialog", "&Desactivar"), self)
-        self.delete_button = QPushButton(icon("delete"), translate("referrers.types_dialog", "&Eliminar"), self)
+        self.toggle_button = QPushButton(
+            icon("deactivate"), translate("referrers.types_dialog", "&Desactivar"), self
+        )
+        self.delete_button = QPushButton(
+            icon("delete"), translate("referrers.types_dialog", "&Eliminar"), self
+        )
         self.delete_button.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
         for button in (self.rename_button, self.toggle_button, self.delete_button):
             button.setAutoDefault(False)
@@ -91,12 +118,20 @@ class ReferrerTypesDialog(QDialog):
         middle = QHBoxLayout()
         middle.addWidget(self.view, 1)
         middle.addLayout(side)
-        hint = QLabel(translate("referrers.types_dialog", "Un tipo que usan remitentes no se puede eliminar: solo renombrar o "
-                      "desactivar (deja de ofrecerse para remitentes nuevos)."), self)
+        hint = QLabel(
+            translate(
+                "referrers.types_dialog",
+                "Un tipo que usan remitentes no se puede eliminar: solo renombrar o "
+                "desactivar (deja de ofrecerse para remitentes nuevos).",
+            ),
+            self,
+        )
         hint.setWordWrap(True)
         hint.setStyleSheet(HINT_STYLE)
         buttons = QDialogButtonBox(self)
-        close = buttons.addButton(translate("referrers.types_dialog", "&Cerrar"), QDialogButtonBox.ButtonRole.RejectRole)
+        close = buttons.addButton(
+            translate("referrers.types_dialog", "&Cerrar"), QDialogButtonBox.ButtonRole.RejectRole
+        )
         close.setAutoDefault(False)
         buttons.rejected.connect(self.reject)
 
@@ -143,8 +178,10 @@ class ReferrerTypesDialog(QDialog):
             return False
         index = self.model.index(number, 0)
         self.view.selectionModel().setCurrentIndex(
-            index, QItemSelectionModel.SelectionFlag.ClearAndSelect
-            | QItemSelectionModel.SelectionFlag.Rows)
+            index,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
         return True
 
     def _update_buttons(self) -> None:
@@ -153,13 +190,23 @@ class ReferrerTypesDialog(QDialog):
         self.toggle_button.setEnabled(row is not None)
         self.delete_button.setEnabled(row is not None)
         active = row is None or row["active"]
-        self.toggle_button.setText(translate("referrers.types_dialog", "&Desactivar") if active else translate("referrers.types_dialog", "R&eactivar"))
+        self.toggle_button.setText(
+            translate("referrers.types_dialog", "&Desactivar")
+            if active
+            else translate("referrers.types_dialog", "R&eactivar")
+        )
         self.toggle_button.setIcon(icon("deactivate" if active else "reactivate"))
         if row is not None and row["in_use"]:
             self.delete_button.setToolTip(
-                translate("referrers.types_dialog", "Lo usan {in_use:,} remitentes: no se puede eliminar, solo renombrar.").format(in_use=row['in_use']))
+                translate(
+                    "referrers.types_dialog",
+                    "Lo usan {in_use:,} remitentes: no se puede eliminar, solo renombrar.",
+                ).format(in_use=row["in_use"])
+            )
         else:
-            self.delete_button.setToolTip(translate("referrers.types_dialog", "Eliminar el tipo seleccionado (Supr)"))
+            self.delete_button.setToolTip(
+                translate("referrers.types_dialog", "Eliminar el tipo seleccionado (Supr)")
+            )
 
     # --- actions -----------------------------------------------------------------------
     def _show_error(self, message: str) -> None:
@@ -182,13 +229,20 @@ class ReferrerTypesDialog(QDialog):
         row = self.selected_row()
         if row is None:
             return False
-        name = prompts.ask_text(self, translate("referrers.types_dialog", "Renombrar tipo de remitente"), translate("referrers.types_dialog", "Nuevo nombre:"), row["name"])
+        name = prompts.ask_text(
+            self,
+            translate("referrers.types_dialog", "Renombrar tipo de remitente"),
+            translate("referrers.types_dialog", "Nuevo nombre:"),
+            row["name"],
+        )
         if name is None:
             return False
         try:
             referrer_types.rename(row["id"], name)
         except ServiceError as exc:
-            prompts.error(self, translate("referrers.types_dialog", "No se pudo renombrar"), str(exc))
+            prompts.error(
+                self, translate("referrers.types_dialog", "No se pudo renombrar"), str(exc)
+            )
             return False
         self.reload(keep_id=row["id"])
         return True
@@ -207,16 +261,25 @@ class ReferrerTypesDialog(QDialog):
             return False
         problem = referrer_types.why_not_deletable(row["id"])
         if problem:
-            prompts.error(self, translate("referrers.types_dialog", "No se puede eliminar"), problem)
+            prompts.error(
+                self, translate("referrers.types_dialog", "No se puede eliminar"), problem
+            )
             self.reload(keep_id=row["id"])
             return False
-        if not prompts.confirm(self, translate("referrers.types_dialog", "Eliminar tipo de remitente"),
-                               translate("referrers.types_dialog", "¿Eliminar el tipo «{name}»?").format(name=row['name'])):
+        if not prompts.confirm(
+            self,
+            translate("referrers.types_dialog", "Eliminar tipo de remitente"),
+            translate("referrers.types_dialog", "¿Eliminar el tipo «{name}»?").format(
+                name=row["name"]
+            ),
+        ):
             return False
         try:
             referrer_types.delete(row["id"])
         except ServiceError as exc:
-            prompts.error(self, translate("referrers.types_dialog", "No se puede eliminar"), str(exc))
+            prompts.error(
+                self, translate("referrers.types_dialog", "No se puede eliminar"), str(exc)
+            )
             self.reload()
             return False
         self.reload()
@@ -224,8 +287,10 @@ class ReferrerTypesDialog(QDialog):
 
     def eventFilter(self, watched, event):  # noqa: N802
         # Enter in the new-name box adds the type, Enter on the table renames
-        if event.type() == QEvent.Type.KeyPress and event.key() in (Qt.Key.Key_Return,
-                                                                    Qt.Key.Key_Enter):
+        if event.type() == QEvent.Type.KeyPress and event.key() in (
+            Qt.Key.Key_Return,
+            Qt.Key.Key_Enter,
+        ):
             if watched is self.name_edit:
                 self.add_type()
                 return True

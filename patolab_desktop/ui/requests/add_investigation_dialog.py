@@ -2,6 +2,7 @@
 
 Keys: type a code or a name, Enter picks it, (optional notes), Enter adds it.
 """
+
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
@@ -20,19 +21,39 @@ from ...i18n import translate
 
 class AddInvestigationDialog(RequestLinesDialog):
     def __init__(self, request_id: int, parent=None, by: str = ""):
-        super().__init__(request_id, parent, by, translate("requests.add_investigation_dialog", "Agregar investigación"))
+        super().__init__(
+            request_id,
+            parent,
+            by,
+            translate("requests.add_investigation_dialog", "Agregar investigación"),
+        )
         self.setWindowIcon(icon("add"))
         self._picked: dict | None = None
         grid = QGridLayout()
-        self.search_edit = LookupEdit(lambda t: catalog_service.search(t, limit=20), describe_investigation,
-                                      translate("requests.add_investigation_dialog", "Código o nombre de la investigación"),
-                                      display=lambda r: f"{r.get('code', '')} {r.get('name', '')}")
-        self.picked_label = value_label(translate("requests.add_investigation_dialog", "Escriba el código o el nombre y elija con Enter."))
+        self.search_edit = LookupEdit(
+            lambda t: catalog_service.search(t, limit=20),
+            describe_investigation,
+            translate("requests.add_investigation_dialog", "Código o nombre de la investigación"),
+            display=lambda r: f"{r.get('code', '')} {r.get('name', '')}",
+        )
+        self.picked_label = value_label(
+            translate(
+                "requests.add_investigation_dialog",
+                "Escriba el código o el nombre y elija con Enter.",
+            )
+        )
         self.picked_label.setStyleSheet("color: #546e7a;")
         self.notes_edit = QLineEdit()
-        self.notes_edit.setPlaceholderText(translate("requests.add_investigation_dialog", "Notas de la investigación (opcional), p. ej. «en ayunas»"))
+        self.notes_edit.setPlaceholderText(
+            translate(
+                "requests.add_investigation_dialog",
+                "Notas de la investigación (opcional), p. ej. «en ayunas»",
+            )
+        )
         self.notes_edit.setMaxLength(500)
-        self.add_button = QPushButton(icon("add"), translate("requests.add_investigation_dialog", "&Agregar"))
+        self.add_button = QPushButton(
+            icon("add"), translate("requests.add_investigation_dialog", "&Agregar")
+        )
         self.add_button.setDefault(True)
         search_label = QLabel(translate("requests.add_investigation_dialog", "&Investigación"))
         search_label.setBuddy(self.search_edit)
@@ -60,11 +81,20 @@ class AddInvestigationDialog(RequestLinesDialog):
         self._update_button()
 
     def _update_button(self) -> None:
-        self.add_button.setEnabled(self._picked is not None and not getattr(self, "_read_only", False))
+        self.add_button.setEnabled(
+            self._picked is not None and not getattr(self, "_read_only", False)
+        )
 
     def pick(self, row: dict) -> None:
         self._picked = dict(row)
-        panel = translate("requests.add_investigation_dialog", " (panel: agrega también sus investigaciones a precio 0)") if row.get("is_panel") else ""
+        panel = (
+            translate(
+                "requests.add_investigation_dialog",
+                " (panel: agrega también sus investigaciones a precio 0)",
+            )
+            if row.get("is_panel")
+            else ""
+        )
         self.picked_label.setText(describe_investigation(row) + panel)
         self._update_button()
         self.notes_edit.setFocus(Qt.FocusReason.OtherFocusReason)
@@ -72,7 +102,12 @@ class AddInvestigationDialog(RequestLinesDialog):
     def _unpick(self) -> None:
         if self._picked is not None:
             self._picked = None
-            self.picked_label.setText(translate("requests.add_investigation_dialog", "Escriba el código o el nombre y elija con Enter."))
+            self.picked_label.setText(
+                translate(
+                    "requests.add_investigation_dialog",
+                    "Escriba el código o el nombre y elija con Enter.",
+                )
+            )
             self._update_button()
 
     def picked(self) -> dict | None:
@@ -84,16 +119,31 @@ class AddInvestigationDialog(RequestLinesDialog):
             return False
         picked = self._picked
         try:
-            requests_service.add_investigation(self.request_id, picked["id"],
-                                               notes=self.notes_edit.text().strip(), by=acting_user(self._by))
+            requests_service.add_investigation(
+                self.request_id,
+                picked["id"],
+                notes=self.notes_edit.text().strip(),
+                by=acting_user(self._by),
+            )
         except ServiceError as exc:
             self.show_refusal(str(exc))
-            prompts.error(self, translate("requests.add_investigation_dialog", "No se agregó la investigación"), str(exc))
+            prompts.error(
+                self,
+                translate("requests.add_investigation_dialog", "No se agregó la investigación"),
+                str(exc),
+            )
             self.reload()
             return False
         self.changed_count += 1
         self.reload()
-        self.show_message(translate("requests.add_investigation_dialog", "Se agregó {code} {name}. Nuevo neto: {net_text}").format(code=picked.get('code', ''), name=picked.get('name', ''), net_text=self.net_text()))
+        self.show_message(
+            translate(
+                "requests.add_investigation_dialog",
+                "Se agregó {code} {name}. Nuevo neto: {net_text}",
+            ).format(
+                code=picked.get("code", ""), name=picked.get("name", ""), net_text=self.net_text()
+            )
+        )
         self.search_edit.clear()
         self.notes_edit.clear()
         self._unpick()

@@ -1,4 +1,5 @@
 """The requests area: the desk's main screen (entry + list), its menu and CSV export."""
+
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
@@ -36,10 +37,18 @@ class RequestsArea(QWidget):
         switch = QHBoxLayout()
         switch.setContentsMargins(8, 0, 8, 0)
         self.entry_button = QToolButton()
-        self.entry_button.setText(translate("requests.area", "Nueva solicitud ({NEW_REQUEST_SHORTCUT})").format(NEW_REQUEST_SHORTCUT=NEW_REQUEST_SHORTCUT))
+        self.entry_button.setText(
+            translate("requests.area", "Nueva solicitud ({NEW_REQUEST_SHORTCUT})").format(
+                NEW_REQUEST_SHORTCUT=NEW_REQUEST_SHORTCUT
+            )
+        )
         self.entry_button.setIcon(icon("request_new"))
         self.list_button = QToolButton()
-        self.list_button.setText(translate("requests.area", "Lista de solicitudes ({LIST_SHORTCUT})").format(LIST_SHORTCUT=LIST_SHORTCUT))
+        self.list_button.setText(
+            translate("requests.area", "Lista de solicitudes ({LIST_SHORTCUT})").format(
+                LIST_SHORTCUT=LIST_SHORTCUT
+            )
+        )
         self.list_button.setIcon(icon("request_list"))
         self._group = QButtonGroup(self)
         for button in (self.entry_button, self.list_button):
@@ -121,40 +130,86 @@ class RequestsArea(QWidget):
     def current_filters(self):
         from ...services import requests as requests_service
 
-        return self._list.current_filters() if self._list is not None else requests_service.RequestFilter()
+        return (
+            self._list.current_filters()
+            if self._list is not None
+            else requests_service.RequestFilter()
+        )
 
     def export_csv(self) -> int | None:
         from ...services import requests as requests_service
         from ..widgets.progress import run_with_progress
 
-        path = prompts.save_file(self, translate("requests.area", "Exportar solicitudes"), EXPORT_NAME, translate("requests.area", "Archivos CSV (*.csv)"))
+        path = prompts.save_file(
+            self,
+            translate("requests.area", "Exportar solicitudes"),
+            EXPORT_NAME,
+            translate("requests.area", "Archivos CSV (*.csv)"),
+        )
         if not path:
             return None
-        outcome = run_with_progress(self, translate("requests.area", "Exportar solicitudes"),
-                                    requests_service.export_requests, self.current_filters(),
-                                    path, label=translate("requests.area", "Exportando solicitudes"))
+        outcome = run_with_progress(
+            self,
+            translate("requests.area", "Exportar solicitudes"),
+            requests_service.export_requests,
+            self.current_filters(),
+            path,
+            label=translate("requests.area", "Exportando solicitudes"),
+        )
         if outcome.cancelled:
-            prompts.info(self, translate("requests.area", "Exportación cancelada"), translate("requests.area", "No se creó el archivo."))
+            prompts.info(
+                self,
+                translate("requests.area", "Exportación cancelada"),
+                translate("requests.area", "No se creó el archivo."),
+            )
             return None
         if not outcome.ok:
             return None  # already shown through prompts.error
         count = outcome.result
-        prompts.info(self, translate("requests.area", "Solicitudes exportadas"), translate("requests.area", "Se exportaron {count} solicitudes a\n{path}").format(count=count, path=path))
+        prompts.info(
+            self,
+            translate("requests.area", "Solicitudes exportadas"),
+            translate("requests.area", "Se exportaron {count} solicitudes a\n{path}").format(
+                count=count, path=path
+            ),
+        )
         return count
 
 
 def install(window) -> None:
     area = RequestsArea(window)
-    window.add_tab("requests", area, translate("requests.area", "Solicitudes"), "requests",
-                   permission="lis.requests.view")
+    window.add_tab(
+        "requests",
+        area,
+        translate("requests.area", "Solicitudes"),
+        "requests",
+        permission="lis.requests.view",
+    )
 
     def go(show) -> None:
         window.show_tab("requests")
         show()
 
-    window.add_action("requests", translate("requests.area", "&Nueva solicitud…"), lambda: go(area.show_entry), "request_new",
-                      NEW_REQUEST_SHORTCUT, permission="lis.requests.create")
-    window.add_action("requests", translate("requests.area", "&Lista de solicitudes"), lambda: go(area.show_list), "request_list",
-                      LIST_SHORTCUT, permission="lis.requests.view")
-    window.add_action("export", translate("requests.area", "&Solicitudes (CSV)…"), area.export_csv, "export",
-                      permission="exports.run")
+    window.add_action(
+        "requests",
+        translate("requests.area", "&Nueva solicitud…"),
+        lambda: go(area.show_entry),
+        "request_new",
+        NEW_REQUEST_SHORTCUT,
+        permission="lis.requests.create",
+    )
+    window.add_action(
+        "requests",
+        translate("requests.area", "&Lista de solicitudes"),
+        lambda: go(area.show_list),
+        "request_list",
+        LIST_SHORTCUT,
+        permission="lis.requests.view",
+    )
+    window.add_action(
+        "export",
+        translate("requests.area", "&Solicitudes (CSV)…"),
+        area.export_csv,
+        "export",
+        permission="exports.run",
+    )

@@ -1,4 +1,5 @@
 """Cancel a lab request: the reason is required; the service decides if it is allowed."""
+
 from __future__ import annotations
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP
@@ -23,15 +24,18 @@ COMMON_REASONS = (
     QT_TRANSLATE_NOOP("requests.cancel_dialog", "Solicitud duplicada"),
     QT_TRANSLATE_NOOP("requests.cancel_dialog", "Error al registrar la solicitud"),
     QT_TRANSLATE_NOOP("requests.cancel_dialog", "El paciente desistió del examen"),
-    QT_TRANSLATE_NOOP("requests.cancel_dialog", "Muestra no apta; se registrará una nueva solicitud"),
+    QT_TRANSLATE_NOOP(
+        "requests.cancel_dialog", "Muestra no apta; se registrará una nueva solicitud"
+    ),
 )
 
 
 class CancelRequestDialog(QDialog):
     """``CancelRequestDialog(request_id, request_number, status)``; Accepted once cancelled."""
 
-    def __init__(self, request_id: int, request_number: str = "", status: str = "",
-                 parent=None, by: str = ""):
+    def __init__(
+        self, request_id: int, request_number: str = "", status: str = "", parent=None, by: str = ""
+    ):
         super().__init__(parent)
         self.request_id = request_id
         self.cancelled = False
@@ -41,11 +45,26 @@ class CancelRequestDialog(QDialog):
         self.setModal(True)
         self.setMinimumWidth(480)
         layout = QVBoxLayout(self)
-        title = QLabel(translate("requests.cancel_dialog", "Cancelar la solicitud <b>{request_number}</b>").format(request_number=request_number)
-                       + (translate("requests.cancel_dialog", " (estado: {status_label})").format(status_label=status_label(status)) if status else ""))
+        title = QLabel(
+            translate(
+                "requests.cancel_dialog", "Cancelar la solicitud <b>{request_number}</b>"
+            ).format(request_number=request_number)
+            + (
+                translate("requests.cancel_dialog", " (estado: {status_label})").format(
+                    status_label=status_label(status)
+                )
+                if status
+                else ""
+            )
+        )
         layout.addWidget(title)
-        explain = QLabel(translate("requests.cancel_dialog", "Las solicitudes no se borran: quedan canceladas con su motivo en el "
-                         "historial. Solo se cancelan las pendientes o con muestra tomada."))
+        explain = QLabel(
+            translate(
+                "requests.cancel_dialog",
+                "Las solicitudes no se borran: quedan canceladas con su motivo en el "
+                "historial. Solo se cancelan las pendientes o con muestra tomada.",
+            )
+        )
         explain.setWordWrap(True)
         explain.setStyleSheet("color: #546e7a;")
         layout.addWidget(explain)
@@ -55,7 +74,9 @@ class CancelRequestDialog(QDialog):
         self.reason_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.reason_combo.addItems([translate("requests.cancel_dialog", r) for r in COMMON_REASONS])
         self.reason_combo.setCurrentIndex(-1)
-        self.reason_combo.lineEdit().setPlaceholderText(translate("requests.cancel_dialog", "Escriba el motivo o elija uno de la lista"))
+        self.reason_combo.lineEdit().setPlaceholderText(
+            translate("requests.cancel_dialog", "Escriba el motivo o elija uno de la lista")
+        )
         self.reason_combo.lineEdit().setMaxLength(500)
         reason_label.setBuddy(self.reason_combo)
         layout.addWidget(reason_label)
@@ -63,9 +84,14 @@ class CancelRequestDialog(QDialog):
         self.error = error_label()
         layout.addWidget(self.error)
         self.buttons = QDialogButtonBox()
-        self.ok_button = self.buttons.addButton(translate("requests.cancel_dialog", "Cancelar &solicitud"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.ok_button = self.buttons.addButton(
+            translate("requests.cancel_dialog", "Cancelar &solicitud"),
+            QDialogButtonBox.ButtonRole.AcceptRole,
+        )
         self.ok_button.setIcon(icon("cancel"))
-        self.close_button = self.buttons.addButton(translate("requests.cancel_dialog", "&Volver"), QDialogButtonBox.ButtonRole.RejectRole)
+        self.close_button = self.buttons.addButton(
+            translate("requests.cancel_dialog", "&Volver"), QDialogButtonBox.ButtonRole.RejectRole
+        )
         self.ok_button.setDefault(True)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
@@ -90,13 +116,18 @@ class CancelRequestDialog(QDialog):
             return  # already done (Enter and the button both asked)
         reason = self.reason()
         if not reason:
-            show_error(self.error, translate("requests.cancel_dialog", "Escriba el motivo de la cancelación."))
+            show_error(
+                self.error,
+                translate("requests.cancel_dialog", "Escriba el motivo de la cancelación."),
+            )
             return
         try:
             requests_service.cancel(self.request_id, reason, by=acting_user(self._by))
         except ServiceError as exc:
             show_error(self.error, str(exc))
-            prompts.error(self, translate("requests.cancel_dialog", "No se puede cancelar"), str(exc))
+            prompts.error(
+                self, translate("requests.cancel_dialog", "No se puede cancelar"), str(exc)
+            )
             return
         self.cancelled = True
         super().accept()

@@ -4,6 +4,7 @@ Labels, colours and icons for status/priority/source, the search-as-you-type pic
 (``LookupEdit``), a small in-memory table model for a request's lines and history
 (``RowsModel``) and the always-visible totals bar (``TotalsBar``).
 """
+
 from __future__ import annotations
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP
@@ -75,8 +76,12 @@ def format_money(value) -> str:
     return "" if value is None else format_lempiras(value)
 
 
-def fill_combo(combo: QComboBox, labels: dict[str, str], icon_prefix: str | None = None,
-               any_label: str | None = None) -> None:
+def fill_combo(
+    combo: QComboBox,
+    labels: dict[str, str],
+    icon_prefix: str | None = None,
+    any_label: str | None = None,
+) -> None:
     """Items ``label`` with ``key`` as data; an optional first "any" item with data None."""
     combo.clear()
     if any_label is not None:
@@ -112,21 +117,23 @@ def line_rows(lines) -> list[dict]:
     rows = []
     for line in lines:
         parent = field(line, "parent_investigation_id")
-        rows.append({
-            "id": field(line, "investigation_id"),
-            "investigation_id": field(line, "investigation_id"),
-            "code": field(line, "code", ""),
-            "name": field(line, "name", ""),
-            "sample_type": field(line, "sample_type", ""),
-            "price": field(line, "price"),
-            "discount": field(line, "discount"),
-            "net_price": field(line, "net_price"),
-            "parent_investigation_id": parent,
-            "is_member": parent is not None,
-            "is_panel": bool(field(line, "is_panel", False)),
-            "notes": field(line, "notes", "") or "",
-            "status": field(line, "status", ""),
-        })
+        rows.append(
+            {
+                "id": field(line, "investigation_id"),
+                "investigation_id": field(line, "investigation_id"),
+                "code": field(line, "code", ""),
+                "name": field(line, "name", ""),
+                "sample_type": field(line, "sample_type", ""),
+                "price": field(line, "price"),
+                "discount": field(line, "discount"),
+                "net_price": field(line, "net_price"),
+                "parent_investigation_id": parent,
+                "is_member": parent is not None,
+                "is_panel": bool(field(line, "is_panel", False)),
+                "notes": field(line, "notes", "") or "",
+                "status": field(line, "status", ""),
+            }
+        )
     panels = {row["parent_investigation_id"] for row in rows if row["is_member"]}
     for row in rows:
         row["is_panel"] = row["is_panel"] or row["investigation_id"] in panels
@@ -148,25 +155,44 @@ def _member_grey(row: dict):
 
 
 def _money_column(key: str, title: str) -> Column:
-    return Column(key, title, format=format_money,
-                  align=Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                  foreground=_member_grey)
+    return Column(
+        key,
+        title,
+        format=format_money,
+        align=Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+        foreground=_member_grey,
+    )
 
 
 def line_columns(with_status: bool = False, with_notes: bool = True) -> list[Column]:
     columns = [
         Column("code", translate("requests.common", "Código"), foreground=_member_grey),
-        Column("name", translate("requests.common", "Investigación"), decoration=_line_icon, foreground=_member_grey,
-               tooltip=lambda r: translate("requests.common", "Forma parte de un panel") if r["is_member"] else ""),
-        Column("sample_type", translate("requests.common", "Tipo de muestra"), foreground=_member_grey),
+        Column(
+            "name",
+            translate("requests.common", "Investigación"),
+            decoration=_line_icon,
+            foreground=_member_grey,
+            tooltip=lambda r: (
+                translate("requests.common", "Forma parte de un panel") if r["is_member"] else ""
+            ),
+        ),
+        Column(
+            "sample_type", translate("requests.common", "Tipo de muestra"), foreground=_member_grey
+        ),
         _money_column("price", translate("requests.common", "Precio")),
         _money_column("discount", translate("requests.common", "Descuento")),
         _money_column("net_price", translate("requests.common", "Neto")),
     ]
     if with_status:
-        columns.append(Column("status", translate("requests.common", "Estado"), format=status_label,
-                              decoration=lambda r: status_icon(r.get("status")),
-                              foreground=lambda r: status_color(r.get("status"))))
+        columns.append(
+            Column(
+                "status",
+                translate("requests.common", "Estado"),
+                format=status_label,
+                decoration=lambda r: status_icon(r.get("status")),
+                foreground=lambda r: status_color(r.get("status")),
+            )
+        )
     if with_notes:
         columns.append(Column("notes", translate("requests.common", "Notas")))
     return columns
@@ -181,7 +207,9 @@ class RowsModel(RowsTableModel):
 
     edited = Signal(int, str, object)
 
-    def __init__(self, columns: list[Column], parent=None, editable: Callable[[dict], set] | None = None):
+    def __init__(
+        self, columns: list[Column], parent=None, editable: Callable[[dict], set] | None = None
+    ):
         super().__init__(columns, parent=parent)
         self._editable = editable
 
@@ -203,7 +231,9 @@ class RowsModel(RowsTableModel):
         return None
 
     def _is_editable(self, row: int, column: int) -> bool:
-        return self._editable is not None and self._columns[column].key in self._editable(self._rows[row])
+        return self._editable is not None and self._columns[column].key in self._editable(
+            self._rows[row]
+        )
 
     def flags(self, index):
         if not index.isValid():
@@ -214,8 +244,11 @@ class RowsModel(RowsTableModel):
         return flags
 
     def setData(self, index, value, role=Qt.ItemDataRole.EditRole):  # noqa: N802
-        if (role != Qt.ItemDataRole.EditRole or not index.isValid()
-                or not self._is_editable(index.row(), index.column())):
+        if (
+            role != Qt.ItemDataRole.EditRole
+            or not index.isValid()
+            or not self._is_editable(index.row(), index.column())
+        ):
             return False
         key = self._columns[index.column()].key
         self._rows[index.row()][key] = value
@@ -230,8 +263,12 @@ def discount_description(kind: str, percent, age) -> str:
         return translate("requests.common", "Sin descuento")
     pct = f"{percent.normalize():f}" if hasattr(percent, "normalize") else str(percent)
     if kind == "age":
-        years = translate("requests.common", "{age} años, ").format(age=age) if age is not None else ""
-        return translate("requests.common", "Descuento por edad ({years}{pct} %)").format(years=years, pct=pct)
+        years = (
+            translate("requests.common", "{age} años, ").format(age=age) if age is not None else ""
+        )
+        return translate("requests.common", "Descuento por edad ({years}{pct} %)").format(
+            years=years, pct=pct
+        )
     if kind == "manual":
         return translate("requests.common", "Descuento manual ({pct} %)").format(pct=pct)
     return translate("requests.common", "Descuento ({pct} %)").format(pct=pct)
@@ -244,7 +281,9 @@ class TotalsBar(QFrame):
         super().__init__(parent)
         self.setObjectName("totalsBar")
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setStyleSheet("#totalsBar { background: #eef3f6; border: 1px solid #c5d3dc; border-radius: 4px; }")
+        self.setStyleSheet(
+            "#totalsBar { background: #eef3f6; border: 1px solid #c5d3dc; border-radius: 4px; }"
+        )
         layout = QGridLayout(self)
         layout.setContentsMargins(10, 6, 10, 6)
         layout.setHorizontalSpacing(18)
@@ -253,16 +292,23 @@ class TotalsBar(QFrame):
         self.discount_label = QLabel()
         self.net_label = QLabel()
         self.discount_caption = QLabel(translate("requests.common", "Descuento"))
-        captions = (QLabel(translate("requests.common", "Total")), self.discount_caption, QLabel(translate("requests.common", "Neto a pagar")))
+        captions = (
+            QLabel(translate("requests.common", "Total")),
+            self.discount_caption,
+            QLabel(translate("requests.common", "Neto a pagar")),
+        )
         size = 11 if compact else 13
-        for column, (caption, value) in enumerate(zip(captions, (self.total_label, self.discount_label,
-                                                                 self.net_label))):
+        for column, (caption, value) in enumerate(
+            zip(captions, (self.total_label, self.discount_label, self.net_label))
+        ):
             caption.setStyleSheet("color: #546e7a;")
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             value.setStyleSheet(f"font-size: {size}pt; font-weight: 600;")
             layout.addWidget(caption, 0, column, Qt.AlignmentFlag.AlignRight)
             layout.addWidget(value, 1, column, Qt.AlignmentFlag.AlignRight)
-        self.discount_label.setStyleSheet(f"font-size: {size}pt; font-weight: 600; color: {COLORS['discount']};")
+        self.discount_label.setStyleSheet(
+            f"font-size: {size}pt; font-weight: 600; color: {COLORS['discount']};"
+        )
         self.net_label.setStyleSheet(f"font-size: {size + 4}pt; font-weight: 700; color: #0d47a1;")
         self.set_totals(0, 0, 0)
 
@@ -285,10 +331,19 @@ class LookupEdit(QLineEdit):
 
     chosen = Signal(dict)
 
-    def __init__(self, search: Callable[[str], list[dict]], describe: Callable[[dict], str],
-                 placeholder: str = "", parent: QWidget | None = None, *,
-                 display: Callable[[dict], str] | None = None, clear_on_choose: bool = False,
-                 debounce_ms: int = 150, min_chars: int = 1, max_rows: int = 10):
+    def __init__(
+        self,
+        search: Callable[[str], list[dict]],
+        describe: Callable[[dict], str],
+        placeholder: str = "",
+        parent: QWidget | None = None,
+        *,
+        display: Callable[[dict], str] | None = None,
+        clear_on_choose: bool = False,
+        debounce_ms: int = 150,
+        min_chars: int = 1,
+        max_rows: int = 10,
+    ):
         super().__init__(parent)
         self._search = search
         self._describe = describe
@@ -305,9 +360,11 @@ class LookupEdit(QLineEdit):
         self._list = QListWidget()
         self._list.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self._list.setUniformItemSizes(True)
-        self._list.setStyleSheet("QListWidget { border: 1px solid #90a4ae; background: white; }"
-                                 "QListWidget::item { padding: 3px 4px; }"
-                                 "QListWidget::item:selected { background: #1976d2; color: white; }")
+        self._list.setStyleSheet(
+            "QListWidget { border: 1px solid #90a4ae; background: white; }"
+            "QListWidget::item { padding: 3px 4px; }"
+            "QListWidget::item:selected { background: #1976d2; color: white; }"
+        )
         self._list.itemClicked.connect(lambda item: self.choose(self._list.row(item)))
         self._list.hide()
         self._timer = QTimer(self)
@@ -409,28 +466,45 @@ class LookupEdit(QLineEdit):
         row = max(0, min(len(self._matches) - 1, self._list.currentRow() + step))
         self._list.setCurrentRow(row)
 
-    _NAV_KEYS = (Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown,
-                 Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Escape)
+    _NAV_KEYS = (
+        Qt.Key.Key_Up,
+        Qt.Key.Key_Down,
+        Qt.Key.Key_PageUp,
+        Qt.Key.Key_PageDown,
+        Qt.Key.Key_Return,
+        Qt.Key.Key_Enter,
+        Qt.Key.Key_Escape,
+    )
 
     def event(self, e):
         # While the list is open its keys belong to this field, not to window shortcuts.
-        if (e.type() == QEvent.Type.ShortcutOverride and self._list.isVisible()
-                and e.key() in self._NAV_KEYS and not e.modifiers() & Qt.KeyboardModifier.ControlModifier):
+        if (
+            e.type() == QEvent.Type.ShortcutOverride
+            and self._list.isVisible()
+            and e.key() in self._NAV_KEYS
+            and not e.modifiers() & Qt.KeyboardModifier.ControlModifier
+        ):
             e.accept()
             return True
         return super().event(e)
 
     def keyPressEvent(self, e):  # noqa: N802
         key = e.key()
-        plain = not e.modifiers() & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier)
+        plain = not e.modifiers() & (
+            Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
+        )
         if plain and key in (Qt.Key.Key_Down, Qt.Key.Key_Up):
             self._move(1 if key == Qt.Key.Key_Down else -1)
             return
         if plain and key in (Qt.Key.Key_PageDown, Qt.Key.Key_PageUp) and self._list.isVisible():
             self._move(5 if key == Qt.Key.Key_PageDown else -5)
             return
-        if (plain and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.text().strip()
-                and (self._pending or self.text() != self._chosen_text)):
+        if (
+            plain
+            and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and self.text().strip()
+            and (self._pending or self.text() != self._chosen_text)
+        ):
             if self._pending or not self._list.isVisible():
                 self.refresh_now()
             if not self.choose():

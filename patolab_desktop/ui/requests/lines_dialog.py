@@ -3,6 +3,7 @@
 Both dialogs stay open after a change and show the amounts the service recalculated
 (read back with ``requests.get``), so the receptionist sees the new net at once.
 """
+
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
@@ -84,16 +85,35 @@ class RequestLinesDialog(QDialog):
         self.detail = detail = requests_service.get(self.request_id)
         status = field(detail, "status")
         self.header_label.setText(
-            translate("requests.lines_dialog", "<b>{field}</b> · {field2} · <span style='color:#546e7a'>{status_label}</span>").format(field=field(detail, 'request_number', ''), field2=field(detail, 'patient_name', ''), status_label=status_label(status)))
+            translate(
+                "requests.lines_dialog",
+                "<b>{field}</b> · {field2} · <span style='color:#546e7a'>{status_label}</span>",
+            ).format(
+                field=field(detail, "request_number", ""),
+                field2=field(detail, "patient_name", ""),
+                status_label=status_label(status),
+            )
+        )
         self.lines_model.set_rows(line_rows(field(detail, "lines", [])))
         self.totals.set_totals(
-            field(detail, "total_amount"), field(detail, "discount_amount"), field(detail, "net_amount"),
-            discount_description(field(detail, "discount_kind", ""), field(detail, "discount_percent", 0),
-                                 field(detail, "patient_age")))
+            field(detail, "total_amount"),
+            field(detail, "discount_amount"),
+            field(detail, "net_amount"),
+            discount_description(
+                field(detail, "discount_kind", ""),
+                field(detail, "discount_percent", 0),
+                field(detail, "patient_age"),
+            ),
+        )
         read_only = requests_service.is_read_only(status)
-        show_error(self.read_only_label,
-                   translate("requests.lines_dialog", "La solicitud está {lower}: no se puede modificar.").format(lower=status_label(status).lower())
-                   if read_only else "")
+        show_error(
+            self.read_only_label,
+            translate(
+                "requests.lines_dialog", "La solicitud está {lower}: no se puede modificar."
+            ).format(lower=status_label(status).lower())
+            if read_only
+            else "",
+        )
         self.set_read_only(read_only)
 
     def set_read_only(self, read_only: bool) -> None:  # subclasses disable their action

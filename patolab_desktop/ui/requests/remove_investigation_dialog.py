@@ -3,6 +3,7 @@
 The service recalculates every amount and refuses to remove the last investigation;
 its message is shown as it is.
 """
+
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
@@ -20,14 +21,26 @@ from ...i18n import translate
 
 class RemoveInvestigationDialog(RequestLinesDialog):
     def __init__(self, request_id: int, parent=None, by: str = ""):
-        super().__init__(request_id, parent, by, translate("requests.remove_investigation_dialog", "Quitar investigación"))
+        super().__init__(
+            request_id,
+            parent,
+            by,
+            translate("requests.remove_investigation_dialog", "Quitar investigación"),
+        )
         self.setWindowIcon(icon("remove"))
         row = QHBoxLayout()
-        self.hint = QLabel(translate("requests.remove_investigation_dialog", "Elija la línea y pulse Supr o «Quitar». Quitar un panel quita también "
-                           "sus investigaciones."))
+        self.hint = QLabel(
+            translate(
+                "requests.remove_investigation_dialog",
+                "Elija la línea y pulse Supr o «Quitar». Quitar un panel quita también "
+                "sus investigaciones.",
+            )
+        )
         self.hint.setWordWrap(True)
         self.hint.setStyleSheet("color: #546e7a;")
-        self.remove_button = QPushButton(icon("remove"), translate("requests.remove_investigation_dialog", "&Quitar (Supr)"))
+        self.remove_button = QPushButton(
+            icon("remove"), translate("requests.remove_investigation_dialog", "&Quitar (Supr)")
+        )
         self.remove_button.setDefault(True)
         row.addWidget(self.hint, 1)
         row.addWidget(self.remove_button)
@@ -61,30 +74,63 @@ class RemoveInvestigationDialog(RequestLinesDialog):
     def _update_button(self) -> None:
         line = self.selected_line()
         member = bool(line and line["is_member"])
-        self.remove_button.setEnabled(line is not None and not member
-                                      and not getattr(self, "_read_only", False))
+        self.remove_button.setEnabled(
+            line is not None and not member and not getattr(self, "_read_only", False)
+        )
         if member:
-            panel = next((r["name"] for r in self.lines_model.rows()
-                          if r["investigation_id"] == line["parent_investigation_id"]), translate("requests.remove_investigation_dialog", "su panel"))
-            self.hint.setText(translate("requests.remove_investigation_dialog", "«{name}» es parte del panel «{panel}»: quite el panel.").format(name=line['name'], panel=panel))
+            panel = next(
+                (
+                    r["name"]
+                    for r in self.lines_model.rows()
+                    if r["investigation_id"] == line["parent_investigation_id"]
+                ),
+                translate("requests.remove_investigation_dialog", "su panel"),
+            )
+            self.hint.setText(
+                translate(
+                    "requests.remove_investigation_dialog",
+                    "«{name}» es parte del panel «{panel}»: quite el panel.",
+                ).format(name=line["name"], panel=panel)
+            )
         else:
-            self.hint.setText(translate("requests.remove_investigation_dialog", "Elija la línea y pulse Supr o «Quitar». Quitar un panel quita también "
-                              "sus investigaciones."))
+            self.hint.setText(
+                translate(
+                    "requests.remove_investigation_dialog",
+                    "Elija la línea y pulse Supr o «Quitar». Quitar un panel quita también "
+                    "sus investigaciones.",
+                )
+            )
 
     def remove_selected(self) -> bool:
         line = self.selected_line()
         if line is None or not self.remove_button.isEnabled():
             return False
         name = f"{line['code']} {line['name']}"
-        extra = translate("requests.remove_investigation_dialog", " y sus investigaciones") if line["is_panel"] else ""
-        if not prompts.confirm(self, translate("requests.remove_investigation_dialog", "Quitar investigación"),
-                               translate("requests.remove_investigation_dialog", "¿Quitar {name}{extra} de la solicitud? Los montos se recalculan.").format(name=name, extra=extra)):
+        extra = (
+            translate("requests.remove_investigation_dialog", " y sus investigaciones")
+            if line["is_panel"]
+            else ""
+        )
+        if not prompts.confirm(
+            self,
+            translate("requests.remove_investigation_dialog", "Quitar investigación"),
+            translate(
+                "requests.remove_investigation_dialog",
+                "¿Quitar {name}{extra} de la solicitud? Los montos se recalculan.",
+            ).format(name=name, extra=extra),
+        ):
             return False
         try:
-            requests_service.remove_investigation(self.request_id, line["investigation_id"], by=acting_user(self._by))
+            requests_service.remove_investigation(
+                self.request_id, line["investigation_id"], by=acting_user(self._by)
+            )
         except ServiceError as exc:
             self.show_refusal(str(exc))
-            prompts.error(self, translate("requests.remove_investigation_dialog", "No se quitó la investigación"), str(exc))
+            prompts.error(
+                self,
+                translate("requests.remove_investigation_dialog", "No se quitó la investigación"),
+                str(exc),
+            )
             self.reload()
             self.select_investigation(line["investigation_id"])
             return False
@@ -92,5 +138,10 @@ class RemoveInvestigationDialog(RequestLinesDialog):
         self.reload()
         if self.lines_model.rowCount():
             self.lines_view.selectRow(0)
-        self.show_message(translate("requests.remove_investigation_dialog", "Se quitó {name}{extra}. Nuevo neto: {net_text}").format(name=name, extra=extra, net_text=self.net_text()))
+        self.show_message(
+            translate(
+                "requests.remove_investigation_dialog",
+                "Se quitó {name}{extra}. Nuevo neto: {net_text}",
+            ).format(name=name, extra=extra, net_text=self.net_text())
+        )
         return True

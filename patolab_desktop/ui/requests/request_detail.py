@@ -5,6 +5,7 @@ The buttons are enabled from the same rules the service applies
 permissions; the service check is still the one that counts, so a refusal (another
 workstation changed the request meanwhile) is shown and the dialog reloads.
 """
+
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
@@ -49,21 +50,35 @@ from .common import (
 from ...i18n import translate
 from ..service_labels import service_label
 
+
 def event_columns() -> list[Column]:
     return [
         Column("at", translate("requests.request_detail", "Fecha"), format=format_date),
         Column("action_label", translate("requests.request_detail", "Acción")),
-        Column("detail", translate("requests.request_detail", "Detalle"), tooltip=lambda r: r.get("detail") or ""),
+        Column(
+            "detail",
+            translate("requests.request_detail", "Detalle"),
+            tooltip=lambda r: r.get("detail") or "",
+        ),
         Column("by", translate("requests.request_detail", "Usuario")),
     ]
 
 
 def event_rows(events) -> list[dict]:
-    return [{"id": index, "at": field(e, "at"), "action": field(e, "action", ""),
-             "action_label": field(e, "action_label")
-             or service_label(requests_service.EVENT_LABELS.get(field(e, "action", ""), field(e, "action", ""))),
-             "detail": field(e, "detail", ""), "by": field(e, "by", "")}
-            for index, e in enumerate(events)]
+    return [
+        {
+            "id": index,
+            "at": field(e, "at"),
+            "action": field(e, "action", ""),
+            "action_label": field(e, "action_label")
+            or service_label(
+                requests_service.EVENT_LABELS.get(field(e, "action", ""), field(e, "action", ""))
+            ),
+            "detail": field(e, "detail", ""),
+            "by": field(e, "by", ""),
+        }
+        for index, e in enumerate(events)
+    ]
 
 
 def allowed(permission: str) -> bool:
@@ -112,12 +127,30 @@ class RequestDetailDialog(QDialog):
             form.setHorizontalSpacing(10)
             form.setVerticalSpacing(3)
         self.values: dict[str, QLabel] = {}
-        for form, rows in ((left, (("patient", translate("requests.request_detail", "Paciente")), ("doctor", translate("requests.request_detail", "Médico")),
-                                   ("source", translate("requests.request_detail", "Origen")), ("branch", translate("requests.request_detail", "Sucursal")),
-                                   ("clinical_info", translate("requests.request_detail", "Información clínica")), ("notes", translate("requests.request_detail", "Notas")))),
-                           (right, (("requested_at", translate("requests.request_detail", "Solicitada")), ("completed_at", translate("requests.request_detail", "Completada")),
-                                    ("cancelled_at", translate("requests.request_detail", "Cancelada")), ("cancellation_reason", translate("requests.request_detail", "Motivo")),
-                                    ("discount", translate("requests.request_detail", "Descuento")), ("created_by", translate("requests.request_detail", "Registrada por"))))):
+        for form, rows in (
+            (
+                left,
+                (
+                    ("patient", translate("requests.request_detail", "Paciente")),
+                    ("doctor", translate("requests.request_detail", "Médico")),
+                    ("source", translate("requests.request_detail", "Origen")),
+                    ("branch", translate("requests.request_detail", "Sucursal")),
+                    ("clinical_info", translate("requests.request_detail", "Información clínica")),
+                    ("notes", translate("requests.request_detail", "Notas")),
+                ),
+            ),
+            (
+                right,
+                (
+                    ("requested_at", translate("requests.request_detail", "Solicitada")),
+                    ("completed_at", translate("requests.request_detail", "Completada")),
+                    ("cancelled_at", translate("requests.request_detail", "Cancelada")),
+                    ("cancellation_reason", translate("requests.request_detail", "Motivo")),
+                    ("discount", translate("requests.request_detail", "Descuento")),
+                    ("created_by", translate("requests.request_detail", "Registrada por")),
+                ),
+            ),
+        ):
             for key, caption in rows:
                 label = value_label()
                 label.setMinimumWidth(160)
@@ -166,18 +199,39 @@ class RequestDetailDialog(QDialog):
         layout.addLayout(bottom)
 
         buttons = QHBoxLayout()
-        self.advance_button = QPushButton(icon("workflow_next"), translate("requests.request_detail", "A&vanzar estado"))
-        self.cancel_button = QPushButton(icon("cancel"), translate("requests.request_detail", "&Cancelar solicitud…"))
-        self.add_button = QPushButton(icon("add"), translate("requests.request_detail", "&Agregar investigación…"))
-        self.remove_button = QPushButton(icon("remove"), translate("requests.request_detail", "&Quitar investigación…"))
+        self.advance_button = QPushButton(
+            icon("workflow_next"), translate("requests.request_detail", "A&vanzar estado")
+        )
+        self.cancel_button = QPushButton(
+            icon("cancel"), translate("requests.request_detail", "&Cancelar solicitud…")
+        )
+        self.add_button = QPushButton(
+            icon("add"), translate("requests.request_detail", "&Agregar investigación…")
+        )
+        self.remove_button = QPushButton(
+            icon("remove"), translate("requests.request_detail", "&Quitar investigación…")
+        )
         self.close_button = QPushButton(translate("requests.request_detail", "C&errar"))
-        for button in (self.advance_button, self.cancel_button, self.add_button, self.remove_button):
+        for button in (
+            self.advance_button,
+            self.cancel_button,
+            self.add_button,
+            self.remove_button,
+        ):
             buttons.addWidget(button)
         buttons.addStretch(1)
-        self.print_button = QPushButton(icon("print"), translate("requests.request_detail", "&Resumen…"))
-        self.print_button.setToolTip(translate("requests.request_detail", "Vista previa e impresión del resumen (Ctrl+P)"))
-        self.labels_button = QPushButton(icon("print"), translate("requests.request_detail", "E&tiquetas…"))
-        self.labels_button.setToolTip(translate("requests.request_detail", "Etiquetas de tubos (Ctrl+E)"))
+        self.print_button = QPushButton(
+            icon("print"), translate("requests.request_detail", "&Resumen…")
+        )
+        self.print_button.setToolTip(
+            translate("requests.request_detail", "Vista previa e impresión del resumen (Ctrl+P)")
+        )
+        self.labels_button = QPushButton(
+            icon("print"), translate("requests.request_detail", "E&tiquetas…")
+        )
+        self.labels_button.setToolTip(
+            translate("requests.request_detail", "Etiquetas de tubos (Ctrl+E)")
+        )
         buttons.addWidget(self.print_button)
         buttons.addWidget(self.labels_button)
         buttons.addWidget(self.close_button)
@@ -197,7 +251,9 @@ class RequestDetailDialog(QDialog):
         self.detail = detail = requests_service.get(self.request_id)
         status = field(detail, "status")
         number = field(detail, "request_number", "")
-        self.setWindowTitle(translate("requests.request_detail", "Solicitud {number}").format(number=number))
+        self.setWindowTitle(
+            translate("requests.request_detail", "Solicitud {number}").format(number=number)
+        )
         self.number_label.setText(number)
         self.status_badge.setText(status_label(status))
         self.status_badge.setStyleSheet(_badge_style(status_color(status).name()))
@@ -205,9 +261,11 @@ class RequestDetailDialog(QDialog):
         self.priority_badge.setText(priority_label(priority))
         self.priority_badge.setStyleSheet(_badge_style(priority_color(priority).name()))
         values = {
-            "patient": _join(field(detail, "patient_name"),
-                             customers_service.format_id_number(field(detail, "patient_id_number", "")),
-                             _age(field(detail, "patient_age"))),
+            "patient": _join(
+                field(detail, "patient_name"),
+                customers_service.format_id_number(field(detail, "patient_id_number", "")),
+                _age(field(detail, "patient_age")),
+            ),
             "doctor": field(detail, "doctor_name", ""),
             "source": source_label(field(detail, "source")),
             "branch": field(detail, "branch_name", ""),
@@ -217,28 +275,43 @@ class RequestDetailDialog(QDialog):
             "completed_at": format_date(field(detail, "completed_at")),
             "cancelled_at": format_date(field(detail, "cancelled_at")),
             "cancellation_reason": field(detail, "cancellation_reason", "") or "",
-            "discount": _join(discount_description(field(detail, "discount_kind", ""),
-                                                   field(detail, "discount_percent", 0),
-                                                   field(detail, "patient_age")),
-                              field(detail, "discount_reason", "")),
+            "discount": _join(
+                discount_description(
+                    field(detail, "discount_kind", ""),
+                    field(detail, "discount_percent", 0),
+                    field(detail, "patient_age"),
+                ),
+                field(detail, "discount_reason", ""),
+            ),
             "created_by": field(detail, "created_by", ""),
         }
         for key, label in self.values.items():
             label.setText(str(values.get(key) or "—"))
         self.lines_model.set_rows(line_rows(field(detail, "lines", [])))
         self.events_model.set_rows(event_rows(field(detail, "events", [])))
-        self.totals.set_totals(field(detail, "total_amount"), field(detail, "discount_amount"),
-                               field(detail, "net_amount"))
+        self.totals.set_totals(
+            field(detail, "total_amount"),
+            field(detail, "discount_amount"),
+            field(detail, "net_amount"),
+        )
         self._update_buttons(status)
 
     def _update_buttons(self, status: str) -> None:
         read_only = requests_service.is_read_only(status)
         next_status = requests_service.NEXT_STATUS.get(status)
-        self.advance_button.setEnabled(next_status is not None and not read_only
-                                       and allowed("requests.workflow"))
-        self.advance_button.setText(translate("requests.request_detail", "A&vanzar a «{status_label}»").format(status_label=status_label(next_status)) if next_status
-                                    else translate("requests.request_detail", "A&vanzar estado"))
-        self.cancel_button.setEnabled(requests_service.can_cancel(status) and allowed("requests.cancel"))
+        self.advance_button.setEnabled(
+            next_status is not None and not read_only and allowed("requests.workflow")
+        )
+        self.advance_button.setText(
+            translate("requests.request_detail", "A&vanzar a «{status_label}»").format(
+                status_label=status_label(next_status)
+            )
+            if next_status
+            else translate("requests.request_detail", "A&vanzar estado")
+        )
+        self.cancel_button.setEnabled(
+            requests_service.can_cancel(status) and allowed("requests.cancel")
+        )
         can_print = allowed("prints.run")
         self.print_button.setEnabled(can_print)
         self.labels_button.setEnabled(can_print and status != "cancelled")
@@ -246,7 +319,11 @@ class RequestDetailDialog(QDialog):
         self.add_button.setEnabled(editable)
         self.remove_button.setEnabled(editable)
         if read_only:
-            self.read_only_label.setText(translate("requests.request_detail", "Solicitud {lower}: solo lectura").format(lower=status_label(status).lower()))
+            self.read_only_label.setText(
+                translate("requests.request_detail", "Solicitud {lower}: solo lectura").format(
+                    lower=status_label(status).lower()
+                )
+            )
         else:
             self.read_only_label.setText("")
 
@@ -273,13 +350,25 @@ class RequestDetailDialog(QDialog):
         if next_status is None:
             return
         number = field(self.detail, "request_number", "")
-        if not prompts.confirm(self, translate("requests.request_detail", "Avanzar estado"),
-                               translate("requests.request_detail", "¿Pasar la solicitud {number} de «{status_label}» a «{status_label2}»?").format(number=number, status_label=status_label(status), status_label2=status_label(next_status))):
+        if not prompts.confirm(
+            self,
+            translate("requests.request_detail", "Avanzar estado"),
+            translate(
+                "requests.request_detail",
+                "¿Pasar la solicitud {number} de «{status_label}» a «{status_label2}»?",
+            ).format(
+                number=number,
+                status_label=status_label(status),
+                status_label2=status_label(next_status),
+            ),
+        ):
             return
         try:
             requests_service.advance(self.request_id, by=acting_user(self._by))
         except ServiceError as exc:
-            self._refused(translate("requests.request_detail", "No se puede avanzar la solicitud"), exc)
+            self._refused(
+                translate("requests.request_detail", "No se puede avanzar la solicitud"), exc
+            )
             return
         self.reload()
         self.changed.emit(self.request_id)
@@ -287,8 +376,13 @@ class RequestDetailDialog(QDialog):
     def cancel_request(self) -> None:
         from .cancel_dialog import CancelRequestDialog
 
-        dialog = CancelRequestDialog(self.request_id, field(self.detail, "request_number", ""),
-                                     field(self.detail, "status", ""), self, by=self._by)
+        dialog = CancelRequestDialog(
+            self.request_id,
+            field(self.detail, "request_number", ""),
+            field(self.detail, "status", ""),
+            self,
+            by=self._by,
+        )
         accepted = dialog.exec()
         self.reload()
         if accepted:
@@ -314,12 +408,18 @@ class RequestDetailDialog(QDialog):
 
 
 def _badge_style(color: str) -> str:
-    return (f"color: white; background: {color}; border-radius: 9px; padding: 2px 10px;"
-            " font-weight: 600;")
+    return (
+        f"color: white; background: {color}; border-radius: 9px; padding: 2px 10px;"
+        " font-weight: 600;"
+    )
 
 
 def _age(age) -> str:
-    return translate("requests.request_detail", "{age} años").format(age=age) if age is not None else ""
+    return (
+        translate("requests.request_detail", "{age} años").format(age=age)
+        if age is not None
+        else ""
+    )
 
 
 def _join(*parts) -> str:

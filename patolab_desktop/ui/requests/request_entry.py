@@ -9,6 +9,7 @@ running total, discount and net always in sight. Every amount comes from
 Keys: F2 new patient · Enter picks/adds · Supr removes the selected line ·
 Ctrl+S or Ctrl+Enter saves · Esc discards (after asking when something was typed).
 """
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -71,7 +72,7 @@ def describe_patient(row: dict) -> str:
     if row.get("id_number"):
         extra.append(str(row["id_number"]))
     if row.get("age") is not None:
-        extra.append(translate("requests.request_entry", "{age} años").format(age=row['age']))
+        extra.append(translate("requests.request_entry", "{age} años").format(age=row["age"]))
     if row.get("gender"):
         extra.append(str(row["gender"]))
     if row.get("phone"):
@@ -84,8 +85,16 @@ def describe_patient(row: dict) -> str:
 def patient_details(row: dict) -> str:
     extra = []
     if row.get("id_number"):
-        extra.append(translate("requests.request_entry", "Identidad {id_number}").format(id_number=row['id_number']))
-    extra.append(translate("requests.request_entry", "{age} años").format(age=row['age']) if row.get("age") is not None else translate("requests.request_entry", "edad desconocida"))
+        extra.append(
+            translate("requests.request_entry", "Identidad {id_number}").format(
+                id_number=row["id_number"]
+            )
+        )
+    extra.append(
+        translate("requests.request_entry", "{age} años").format(age=row["age"])
+        if row.get("age") is not None
+        else translate("requests.request_entry", "edad desconocida")
+    )
     if row.get("gender"):
         extra.append(str(row["gender"]))
     if row.get("phone"):
@@ -105,7 +114,8 @@ def doctor_details(row: dict) -> str:
 def describe_investigation(row: dict) -> str:
     panel = translate("requests.request_entry", "  [panel]") if row.get("is_panel") else ""
     sample = f" · {row['sample_type']}" if row.get("sample_type") else ""
-    return f"{row.get('code', '')}  {row.get('name', '')}{panel}{sample} · {format_lempiras(row.get('price'))}"
+    price = format_lempiras(row.get("price"))
+    return f"{row.get('code', '')}  {row.get('name', '')}{panel}{sample} · {price}"
 
 
 def initial_customer(typed: str) -> customers_service.CustomerData:
@@ -128,8 +138,9 @@ def initial_customer(typed: str) -> customers_service.CustomerData:
 
 
 def search_patients(text: str) -> list[dict]:
-    page = customers_service.page(customers_service.CustomerFilter(search=text),
-                                  PageRequest(limit=PATIENT_LIMIT))
+    page = customers_service.page(
+        customers_service.CustomerFilter(search=text), PageRequest(limit=PATIENT_LIMIT)
+    )
     return page.rows
 
 
@@ -164,15 +175,30 @@ class RequestEntry(QWidget):
         title_row.addStretch(1)
         self.saved_banner = QLabel()
         self.saved_banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.saved_banner.setStyleSheet("background: #e8f5e9; color: #1b5e20; border: 1px solid #a5d6a7;"
-                                        " border-radius: 4px; padding: 3px 8px; font-weight: 600;")
+        self.saved_banner.setStyleSheet(
+            "background: #e8f5e9; color: #1b5e20; border: 1px solid #a5d6a7;"
+            " border-radius: 4px; padding: 3px 8px; font-weight: 600;"
+        )
         self.saved_banner.hide()
-        self.open_saved_button = QPushButton(icon("request_detail"), translate("requests.request_entry", "Ver solicitud"))
+        self.open_saved_button = QPushButton(
+            icon("request_detail"), translate("requests.request_entry", "Ver solicitud")
+        )
         self.open_saved_button.hide()
-        self.print_saved_button = QPushButton(icon("print"), translate("requests.request_entry", "Resumen (Ctrl+P)"))
-        self.print_saved_button.setToolTip(translate("requests.request_entry", "Vista previa e impresión del resumen de la solicitud guardada"))
-        self.labels_saved_button = QPushButton(icon("print"), translate("requests.request_entry", "Etiquetas (Ctrl+E)"))
-        self.labels_saved_button.setToolTip(translate("requests.request_entry", "Etiquetas de tubos de la solicitud guardada"))
+        self.print_saved_button = QPushButton(
+            icon("print"), translate("requests.request_entry", "Resumen (Ctrl+P)")
+        )
+        self.print_saved_button.setToolTip(
+            translate(
+                "requests.request_entry",
+                "Vista previa e impresión del resumen de la solicitud guardada",
+            )
+        )
+        self.labels_saved_button = QPushButton(
+            icon("print"), translate("requests.request_entry", "Etiquetas (Ctrl+E)")
+        )
+        self.labels_saved_button.setToolTip(
+            translate("requests.request_entry", "Etiquetas de tubos de la solicitud guardada")
+        )
         title_row.addWidget(self.saved_banner)
         for button in (self.open_saved_button, self.print_saved_button, self.labels_saved_button):
             button.hide()
@@ -183,16 +209,31 @@ class RequestEntry(QWidget):
         form = QGridLayout()
         form.setHorizontalSpacing(8)
         form.setVerticalSpacing(2)
-        self.patient_edit = LookupEdit(search_patients, describe_patient,
-                                       translate("requests.request_entry", "Paciente: nombre, identidad o teléfono"),
-                                       display=lambda r: r.get("name", ""), min_chars=2)
+        self.patient_edit = LookupEdit(
+            search_patients,
+            describe_patient,
+            translate("requests.request_entry", "Paciente: nombre, identidad o teléfono"),
+            display=lambda r: r.get("name", ""),
+            min_chars=2,
+        )
         self.patient_edit.setObjectName("patient")
-        self.new_patient_button = QPushButton(icon("customer_new"), translate("requests.request_entry", "Nuevo paciente… ({NEW_PATIENT_KEY})").format(NEW_PATIENT_KEY=NEW_PATIENT_KEY))
-        self.new_patient_button.setToolTip(translate("requests.request_entry", "Registrar un paciente sin salir de la solicitud"))
+        self.new_patient_button = QPushButton(
+            icon("customer_new"),
+            translate("requests.request_entry", "Nuevo paciente… ({NEW_PATIENT_KEY})").format(
+                NEW_PATIENT_KEY=NEW_PATIENT_KEY
+            ),
+        )
+        self.new_patient_button.setToolTip(
+            translate("requests.request_entry", "Registrar un paciente sin salir de la solicitud")
+        )
         self.patient_info = value_label()
         self.patient_error = error_label()
-        self.doctor_edit = LookupEdit(lambda t: referrers_service.search(t, limit=20), describe_doctor,
-                                      translate("requests.request_entry", "Médico o institución que remite"), display=lambda r: r.get("name", ""))
+        self.doctor_edit = LookupEdit(
+            lambda t: referrers_service.search(t, limit=20),
+            describe_doctor,
+            translate("requests.request_entry", "Médico o institución que remite"),
+            display=lambda r: r.get("name", ""),
+        )
         self.doctor_edit.setObjectName("doctor")
         self.doctor_info = value_label()
         self.doctor_error = error_label()
@@ -220,9 +261,13 @@ class RequestEntry(QWidget):
         self.branch_error = error_label()
         side = QGridLayout()
         side.setVerticalSpacing(4)
-        for row, (text, widget) in enumerate(((translate("requests.request_entry", "Priori&dad"), self.priority_combo),
-                                              (translate("requests.request_entry", "&Origen"), self.source_combo),
-                                              (translate("requests.request_entry", "Sucursa&l"), self.branch_combo))):
+        for row, (text, widget) in enumerate(
+            (
+                (translate("requests.request_entry", "Priori&dad"), self.priority_combo),
+                (translate("requests.request_entry", "&Origen"), self.source_combo),
+                (translate("requests.request_entry", "Sucursa&l"), self.branch_combo),
+            )
+        ):
             label = QLabel(text)
             label.setBuddy(widget)
             side.addWidget(label, row, 0)
@@ -238,9 +283,15 @@ class RequestEntry(QWidget):
 
         texts = QGridLayout()
         self.clinical_edit = QPlainTextEdit()
-        self.clinical_edit.setPlaceholderText(translate("requests.request_entry", "Motivo del examen, diagnóstico presuntivo, medicamentos…"))
+        self.clinical_edit.setPlaceholderText(
+            translate(
+                "requests.request_entry", "Motivo del examen, diagnóstico presuntivo, medicamentos…"
+            )
+        )
         self.notes_edit = QPlainTextEdit()
-        self.notes_edit.setPlaceholderText(translate("requests.request_entry", "Ayuno, entrega de resultados, observaciones…"))
+        self.notes_edit.setPlaceholderText(
+            translate("requests.request_entry", "Ayuno, entrega de resultados, observaciones…")
+        )
         for edit in (self.clinical_edit, self.notes_edit):
             edit.setTabChangesFocus(True)
             edit.setFixedHeight(self.fontMetrics().lineSpacing() * 3 + 12)
@@ -258,14 +309,20 @@ class RequestEntry(QWidget):
         box = QGroupBox(translate("requests.request_entry", "Investigaciones"))
         box_layout = QVBoxLayout(box)
         add_row = QHBoxLayout()
-        self.investigation_edit = LookupEdit(lambda t: catalog_service.search(t, limit=20),
-                                             self._describe_investigation,
-                                             translate("requests.request_entry", "Código o nombre de la investigación — Enter la agrega"),
-                                             clear_on_choose=True)
+        self.investigation_edit = LookupEdit(
+            lambda t: catalog_service.search(t, limit=20),
+            self._describe_investigation,
+            translate(
+                "requests.request_entry", "Código o nombre de la investigación — Enter la agrega"
+            ),
+            clear_on_choose=True,
+        )
         self.investigation_edit.setObjectName("investigation")
         add_label = QLabel(translate("requests.request_entry", "Agregar &investigación"))
         add_label.setBuddy(self.investigation_edit)
-        self.remove_line_button = QPushButton(icon("remove"), translate("requests.request_entry", "Quitar línea (Supr)"))
+        self.remove_line_button = QPushButton(
+            icon("remove"), translate("requests.request_entry", "Quitar línea (Supr)")
+        )
         add_row.addWidget(add_label)
         add_row.addWidget(self.investigation_edit, 1)
         add_row.addWidget(self.remove_line_button)
@@ -277,13 +334,16 @@ class RequestEntry(QWidget):
         self.lines_info.setStyleSheet("color: #8d5a00;")
         self.lines_info.hide()
         box_layout.addWidget(self.lines_info)
-        self.lines_model = RowsModel(line_columns(), self,
-                                     editable=lambda r: set() if r["is_member"] else {"notes"})
+        self.lines_model = RowsModel(
+            line_columns(), self, editable=lambda r: set() if r["is_member"] else {"notes"}
+        )
         self.lines_view = make_table_view(self)
         self.lines_view.setSortingEnabled(False)
         self.lines_view.setModel(self.lines_model)
-        self.lines_view.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
-                                        | QAbstractItemView.EditTrigger.EditKeyPressed)
+        self.lines_view.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+        )
         header = self.lines_view.horizontalHeader()
         header.setSortIndicatorShown(False)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
@@ -305,7 +365,9 @@ class RequestEntry(QWidget):
         self.discount_spin.setSpecialValueText(translate("requests.request_entry", "Ninguno"))
         self.discount_spin.setKeyboardTracking(False)
         self.discount_reason = QLineEdit()
-        self.discount_reason.setPlaceholderText(translate("requests.request_entry", "Motivo del descuento manual"))
+        self.discount_reason.setPlaceholderText(
+            translate("requests.request_entry", "Motivo del descuento manual")
+        )
         self.discount_error = error_label()
         discount_label = QLabel(translate("requests.request_entry", "Descuento man&ual"))
         discount_label.setBuddy(self.discount_spin)
@@ -318,10 +380,19 @@ class RequestEntry(QWidget):
         self.totals = TotalsBar()
         bottom_layout.addWidget(self.totals, 3)
         buttons = QVBoxLayout()
-        self.save_button = QPushButton(icon("save"), translate("requests.request_entry", "&Guardar (Ctrl+S)"))
+        self.save_button = QPushButton(
+            icon("save"), translate("requests.request_entry", "&Guardar (Ctrl+S)")
+        )
         self.save_button.setStyleSheet("font-weight: 600; padding: 6px 14px;")
-        self.clear_button = QPushButton(icon("clear_form"), translate("requests.request_entry", "Descartar (Esc)"))
-        for button in (self.save_button, self.clear_button, self.new_patient_button, self.remove_line_button):
+        self.clear_button = QPushButton(
+            icon("clear_form"), translate("requests.request_entry", "Descartar (Esc)")
+        )
+        for button in (
+            self.save_button,
+            self.clear_button,
+            self.new_patient_button,
+            self.remove_line_button,
+        ):
             button.setAutoDefault(True)  # Enter on a focused button presses it
         buttons.addWidget(self.save_button)
         buttons.addWidget(self.clear_button)
@@ -360,9 +431,14 @@ class RequestEntry(QWidget):
         self.print_saved_button.clicked.connect(self.print_last_summary)
         self.labels_saved_button.clicked.connect(self.print_last_labels)
         context = Qt.ShortcutContext.WidgetWithChildrenShortcut
-        for keys, slot in ((QKeySequence.StandardKey.Save, self.save), ("Ctrl+Return", self.save),
-                           ("Ctrl+Enter", self.save), (NEW_PATIENT_KEY, self.new_patient),
-                           ("Ctrl+P", self.print_last_summary), ("Ctrl+E", self.print_last_labels)):
+        for keys, slot in (
+            (QKeySequence.StandardKey.Save, self.save),
+            ("Ctrl+Return", self.save),
+            ("Ctrl+Enter", self.save),
+            (NEW_PATIENT_KEY, self.new_patient),
+            ("Ctrl+P", self.print_last_summary),
+            ("Ctrl+E", self.print_last_labels),
+        ):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.setContext(context)
             shortcut.activated.connect(slot)
@@ -376,7 +452,13 @@ class RequestEntry(QWidget):
         manual = session.has("discounts.manual")
         for widget in (self.discount_spin, self.discount_reason):
             widget.setEnabled(manual)
-            widget.setToolTip("" if manual else translate("requests.request_entry", "Su rol no puede aplicar descuentos manuales."))
+            widget.setToolTip(
+                ""
+                if manual
+                else translate(
+                    "requests.request_entry", "Su rol no puede aplicar descuentos manuales."
+                )
+            )
 
     def reload_from_database(self) -> None:
         """Re-read branches and prices (after an unexpected error); keeps what was typed."""
@@ -430,11 +512,18 @@ class RequestEntry(QWidget):
         )
 
     def is_empty(self) -> bool:
-        return not (self._patient or self._doctor or self._investigation_ids
-                    or self.patient_edit.text().strip() or self.doctor_edit.text().strip()
-                    or self.investigation_edit.text().strip()
-                    or self.clinical_edit.toPlainText().strip() or self.notes_edit.toPlainText().strip()
-                    or self.discount_spin.value() > 0 or self.discount_reason.text().strip())
+        return not (
+            self._patient
+            or self._doctor
+            or self._investigation_ids
+            or self.patient_edit.text().strip()
+            or self.doctor_edit.text().strip()
+            or self.investigation_edit.text().strip()
+            or self.clinical_edit.toPlainText().strip()
+            or self.notes_edit.toPlainText().strip()
+            or self.discount_spin.value() > 0
+            or self.discount_reason.text().strip()
+        )
 
     def clear(self) -> None:
         """Empty form for the next patient (the branch stays as chosen)."""
@@ -445,7 +534,12 @@ class RequestEntry(QWidget):
         for edit in (self.patient_edit, self.doctor_edit, self.investigation_edit):
             edit.hide_popup()
             edit.clear()
-        self.patient_info.setText(translate("requests.request_entry", "Escriba el nombre, la identidad o el teléfono y elija con Enter."))
+        self.patient_info.setText(
+            translate(
+                "requests.request_entry",
+                "Escriba el nombre, la identidad o el teléfono y elija con Enter.",
+            )
+        )
         self.doctor_info.setText("")
         self.clinical_edit.clear()
         self.notes_edit.clear()
@@ -457,8 +551,14 @@ class RequestEntry(QWidget):
         self.discount_spin.blockSignals(False)
         self.discount_reason.clear()
         self._apply_permissions()
-        for label in (self.patient_error, self.doctor_error, self.branch_error, self.lines_error,
-                      self.discount_error, self.form_error):
+        for label in (
+            self.patient_error,
+            self.doctor_error,
+            self.branch_error,
+            self.lines_error,
+            self.discount_error,
+            self.form_error,
+        ):
             show_error(label, "")
         self.recalculate()
 
@@ -507,7 +607,11 @@ class RequestEntry(QWidget):
 
     # --- lines ------------------------------------------------------------------------
     def _describe_investigation(self, row: dict) -> str:
-        already = translate("requests.request_entry", "   ✓ ya está en la solicitud") if self._on_request(row["id"]) else ""
+        already = (
+            translate("requests.request_entry", "   ✓ ya está en la solicitud")
+            if self._on_request(row["id"])
+            else ""
+        )
         return describe_investigation(row) + already
 
     def _on_request(self, investigation_id: int) -> bool:
@@ -517,9 +621,21 @@ class RequestEntry(QWidget):
         """Add an investigation (a panel brings its members); never twice."""
         show_error(self.lines_error, "")
         if investigation_id in self._investigation_ids or self._on_request(investigation_id):
-            name = next((r["name"] for r in self.lines_model.rows()
-                         if r["investigation_id"] == investigation_id), translate("requests.request_entry", "La investigación"))
-            show_error(self.lines_error, translate("requests.request_entry", "«{name}» ya está en la solicitud; no se agrega dos veces.").format(name=name))
+            name = next(
+                (
+                    r["name"]
+                    for r in self.lines_model.rows()
+                    if r["investigation_id"] == investigation_id
+                ),
+                translate("requests.request_entry", "La investigación"),
+            )
+            show_error(
+                self.lines_error,
+                translate(
+                    "requests.request_entry",
+                    "«{name}» ya está en la solicitud; no se agrega dos veces.",
+                ).format(name=name),
+            )
             return False
         self._investigation_ids.append(investigation_id)
         if not self.recalculate():  # e.g. deactivated in the catalog meanwhile
@@ -547,9 +663,21 @@ class RequestEntry(QWidget):
     def remove_line(self, row: int) -> bool:
         line = self.lines_model.row_dict(row)
         if line["is_member"]:
-            panel = next((r["name"] for r in self.lines_model.rows()
-                          if r["investigation_id"] == line["parent_investigation_id"]), translate("requests.request_entry", "su panel"))
-            show_error(self.lines_error, translate("requests.request_entry", "«{name}» es parte del panel «{panel}»: quite el panel para quitarla.").format(name=line['name'], panel=panel))
+            panel = next(
+                (
+                    r["name"]
+                    for r in self.lines_model.rows()
+                    if r["investigation_id"] == line["parent_investigation_id"]
+                ),
+                translate("requests.request_entry", "su panel"),
+            )
+            show_error(
+                self.lines_error,
+                translate(
+                    "requests.request_entry",
+                    "«{name}» es parte del panel «{panel}»: quite el panel para quitarla.",
+                ).format(name=line["name"], panel=panel),
+            )
             return False
         show_error(self.lines_error, "")
         investigation_id = line["investigation_id"]
@@ -576,7 +704,9 @@ class RequestEntry(QWidget):
         except ValidationError as exc:
             lines = {k: v for k, v in exc.fields.items() if k in self._LINE_FIELDS}
             show_error(self.lines_error, "\n".join(lines.values()))
-            show_error(self.discount_error, "\n".join(v for k, v in exc.fields.items() if k not in lines))
+            show_error(
+                self.discount_error, "\n".join(v for k, v in exc.fields.items() if k not in lines)
+            )
             return False
         except PermissionDenied as exc:  # a role without lis.requests.create (issue 5)
             show_error(self.discount_error, str(exc))
@@ -587,17 +717,28 @@ class RequestEntry(QWidget):
             row["notes"] = self._line_notes.get(row["investigation_id"], row["notes"])
         self.lines_model.set_rows(rows)
         show_error(self.lines_info, "\n".join(getattr(pricing, "warnings", None) or []))
-        self.totals.set_totals(pricing.total, pricing.discount, pricing.net,
-                               discount_description(pricing.discount_kind, pricing.discount_percent,
-                                                    pricing.patient_age))
+        self.totals.set_totals(
+            pricing.total,
+            pricing.discount,
+            pricing.net,
+            discount_description(
+                pricing.discount_kind, pricing.discount_percent, pricing.patient_age
+            ),
+        )
         return True
 
     _LINE_FIELDS = {"investigation_ids", "investigations", "investigation_id", "lines"}
 
     # --- save / discard ---------------------------------------------------------------
     def save(self) -> tuple[int, str] | None:
-        for label in (self.patient_error, self.doctor_error, self.branch_error, self.lines_error,
-                      self.discount_error, self.form_error):
+        for label in (
+            self.patient_error,
+            self.doctor_error,
+            self.branch_error,
+            self.lines_error,
+            self.discount_error,
+            self.form_error,
+        ):
             show_error(label, "")
         self.recalculate()
         try:
@@ -607,12 +748,19 @@ class RequestEntry(QWidget):
             return None
         except ServiceError as exc:
             show_error(self.form_error, str(exc))
-            prompts.error(self, translate("requests.request_entry", "No se guardó la solicitud"), str(exc))
+            prompts.error(
+                self, translate("requests.request_entry", "No se guardó la solicitud"), str(exc)
+            )
             return None
         net = self._pricing.net if self._pricing is not None else 0
         patient = self._patient["name"] if self._patient else ""
         self._last_saved = (request_id, number)
-        self.saved_banner.setText(translate("requests.request_entry", "Solicitud {number} guardada · {patient} · Neto {format_lempiras}").format(number=number, patient=patient, format_lempiras=format_lempiras(net)))
+        self.saved_banner.setText(
+            translate(
+                "requests.request_entry",
+                "Solicitud {number} guardada · {patient} · Neto {format_lempiras}",
+            ).format(number=number, patient=patient, format_lempiras=format_lempiras(net))
+        )
         self.saved_banner.show()
         self.open_saved_button.show()
         can_print = session.has("prints.run")
@@ -667,7 +815,9 @@ class RequestEntry(QWidget):
                 general.append(message)
                 continue
             label = getattr(self, target[0])
-            show_error(label, "\n".join(filter(None, (label.text() if label.isVisible() else "", message))))
+            show_error(
+                label, "\n".join(filter(None, (label.text() if label.isVisible() else "", message)))
+            )
             first = first or getattr(self, target[1])
         show_error(self.form_error, "\n".join(general))
         if first is not None:
@@ -678,8 +828,14 @@ class RequestEntry(QWidget):
         if self.is_empty():
             self.clear()
             return True
-        if not prompts.confirm(self, translate("requests.request_entry", "Descartar solicitud"),
-                               translate("requests.request_entry", "¿Descartar la solicitud que está escribiendo? No se guardará nada.")):
+        if not prompts.confirm(
+            self,
+            translate("requests.request_entry", "Descartar solicitud"),
+            translate(
+                "requests.request_entry",
+                "¿Descartar la solicitud que está escribiendo? No se guardará nada.",
+            ),
+        ):
             return False
         self.clear()
         self.focus_default()

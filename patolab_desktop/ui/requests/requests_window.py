@@ -1,4 +1,5 @@
 """The list of lab requests: search, filters, paged rows sorted in SQL, open the detail."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -54,22 +55,73 @@ def request_columns() -> list[Column]:
         return name if name in sorts else None
 
     return [
-        Column("request_number", translate("requests.requests_window", "Número"), sort=sort("request_number")),
-        Column("requested_at", translate("requests.requests_window", "Fecha"), sort=sort("requested_at"), format=format_date),
-        Column("patient_name", translate("requests.requests_window", "Paciente"), sort=sort("patient_name")),
+        Column(
+            "request_number",
+            translate("requests.requests_window", "Número"),
+            sort=sort("request_number"),
+        ),
+        Column(
+            "requested_at",
+            translate("requests.requests_window", "Fecha"),
+            sort=sort("requested_at"),
+            format=format_date,
+        ),
+        Column(
+            "patient_name",
+            translate("requests.requests_window", "Paciente"),
+            sort=sort("patient_name"),
+        ),
         Column("doctor_name", translate("requests.requests_window", "Médico"), sort=sort("doctor")),
-        Column("priority", translate("requests.requests_window", "Prioridad"), sort=sort("priority"), format=priority_label,
-               decoration=lambda r: priority_icon(r.get("priority")),
-               foreground=lambda r: priority_color(r.get("priority"))),
-        Column("status", translate("requests.requests_window", "Estado"), sort=sort("status"), format=status_label,
-               decoration=lambda r: status_icon(r.get("status")),
-               foreground=lambda r: status_color(r.get("status"))),
-        Column("source", translate("requests.requests_window", "Origen"), sort=sort("source"), format=source_label),
-        Column("branch_code", translate("requests.requests_window", "Sucursal"), sort=sort("branch"), tooltip=lambda r: r.get("branch_name") or ""),
-        Column("line_count", translate("requests.requests_window", "Inv."), align=RIGHT,
-               tooltip=lambda r: translate("requests.requests_window", "Investigaciones en la solicitud (incluye las de los paneles)")),
-        Column("net_amount", translate("requests.requests_window", "Neto"), sort=sort("net_amount"), format=format_money, align=RIGHT,
-               tooltip=lambda r: (translate("requests.requests_window", "Total {format_money} − descuento {format_money2}").format(format_money=format_money(r.get('total_amount')), format_money2=format_money(r.get('discount_amount'))))),
+        Column(
+            "priority",
+            translate("requests.requests_window", "Prioridad"),
+            sort=sort("priority"),
+            format=priority_label,
+            decoration=lambda r: priority_icon(r.get("priority")),
+            foreground=lambda r: priority_color(r.get("priority")),
+        ),
+        Column(
+            "status",
+            translate("requests.requests_window", "Estado"),
+            sort=sort("status"),
+            format=status_label,
+            decoration=lambda r: status_icon(r.get("status")),
+            foreground=lambda r: status_color(r.get("status")),
+        ),
+        Column(
+            "source",
+            translate("requests.requests_window", "Origen"),
+            sort=sort("source"),
+            format=source_label,
+        ),
+        Column(
+            "branch_code",
+            translate("requests.requests_window", "Sucursal"),
+            sort=sort("branch"),
+            tooltip=lambda r: r.get("branch_name") or "",
+        ),
+        Column(
+            "line_count",
+            translate("requests.requests_window", "Inv."),
+            align=RIGHT,
+            tooltip=lambda r: translate(
+                "requests.requests_window",
+                "Investigaciones en la solicitud (incluye las de los paneles)",
+            ),
+        ),
+        Column(
+            "net_amount",
+            translate("requests.requests_window", "Neto"),
+            sort=sort("net_amount"),
+            format=format_money,
+            align=RIGHT,
+            tooltip=lambda r: translate(
+                "requests.requests_window", "Total {format_money} − descuento {format_money2}"
+            ).format(
+                format_money=format_money(r.get("total_amount")),
+                format_money2=format_money(r.get("discount_amount")),
+            ),
+        ),
     ]
 
 
@@ -112,7 +164,9 @@ class DateFilter(QWidget):
         layout.addWidget(self.edit)
         self.check.toggled.connect(self.edit.setEnabled)
         self.check.toggled.connect(lambda _on: self.changed.emit())
-        self.edit.dateChanged.connect(lambda _d: self.changed.emit() if self.check.isChecked() else None)
+        self.edit.dateChanged.connect(
+            lambda _d: self.changed.emit() if self.check.isChecked() else None
+        )
 
     def value(self) -> dt.date | None:
         if not self.check.isChecked():
@@ -164,11 +218,22 @@ class RequestsWindow(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
         top = QHBoxLayout()
-        self.search = SearchBox(translate("requests.requests_window", "Buscar por número de solicitud o nombre del paciente (Ctrl+F)"))
+        self.search = SearchBox(
+            translate(
+                "requests.requests_window",
+                "Buscar por número de solicitud o nombre del paciente (Ctrl+F)",
+            )
+        )
         top.addWidget(self.search, 1)
-        self.new_button = QPushButton(icon("request_new"), translate("requests.requests_window", "Nueva solicitud"))
-        self.open_button = QPushButton(icon("request_detail"), translate("requests.requests_window", "Abrir (Enter)"))
-        self.refresh_button = QPushButton(icon("refresh"), translate("requests.requests_window", "Actualizar (F5)"))
+        self.new_button = QPushButton(
+            icon("request_new"), translate("requests.requests_window", "Nueva solicitud")
+        )
+        self.open_button = QPushButton(
+            icon("request_detail"), translate("requests.requests_window", "Abrir (Enter)")
+        )
+        self.refresh_button = QPushButton(
+            icon("refresh"), translate("requests.requests_window", "Actualizar (F5)")
+        )
         for button in (self.new_button, self.open_button, self.refresh_button):
             top.addWidget(button)
         layout.addLayout(top)
@@ -176,27 +241,61 @@ class RequestsWindow(QWidget):
         filters = QGridLayout()
         filters.setHorizontalSpacing(6)
         self.status_combo = QComboBox()
-        fill_combo(self.status_combo, requests_service.STATUS_LABELS, "status_", translate("requests.requests_window", "Todos los estados"))
+        fill_combo(
+            self.status_combo,
+            requests_service.STATUS_LABELS,
+            "status_",
+            translate("requests.requests_window", "Todos los estados"),
+        )
         self.priority_combo = QComboBox()
-        fill_combo(self.priority_combo, requests_service.PRIORITY_LABELS, "priority_", translate("requests.requests_window", "Todas las prioridades"))
+        fill_combo(
+            self.priority_combo,
+            requests_service.PRIORITY_LABELS,
+            "priority_",
+            translate("requests.requests_window", "Todas las prioridades"),
+        )
         self.source_combo = QComboBox()
-        fill_combo(self.source_combo, requests_service.SOURCE_LABELS, None, translate("requests.requests_window", "Todos los orígenes"))
+        fill_combo(
+            self.source_combo,
+            requests_service.SOURCE_LABELS,
+            None,
+            translate("requests.requests_window", "Todos los orígenes"),
+        )
         self.branch_combo = QComboBox()
-        self.branch_combo.addItem(translate("requests.requests_window", "Todas las sucursales"), None)
+        self.branch_combo.addItem(
+            translate("requests.requests_window", "Todas las sucursales"), None
+        )
         for branch in branches_service.list_active():
             self.branch_combo.addItem(f"{branch['name']} ({branch['code']})", branch["id"])
-        self.patient_filter = LookupEdit(search_patients, describe_patient, translate("requests.requests_window", "Paciente (todos)"),
-                                         display=lambda r: r.get("name", ""), min_chars=2)
-        self.doctor_filter = LookupEdit(lambda t: referrers_service.search(t, limit=20), describe_doctor,
-                                        translate("requests.requests_window", "Médico (todos)"), display=lambda r: r.get("name", ""))
+        self.patient_filter = LookupEdit(
+            search_patients,
+            describe_patient,
+            translate("requests.requests_window", "Paciente (todos)"),
+            display=lambda r: r.get("name", ""),
+            min_chars=2,
+        )
+        self.doctor_filter = LookupEdit(
+            lambda t: referrers_service.search(t, limit=20),
+            describe_doctor,
+            translate("requests.requests_window", "Médico (todos)"),
+            display=lambda r: r.get("name", ""),
+        )
         today = QDate.currentDate()
-        self.date_from = DateFilter(translate("requests.requests_window", "Desde"), today.addDays(-30))
+        self.date_from = DateFilter(
+            translate("requests.requests_window", "Desde"), today.addDays(-30)
+        )
         self.date_to = DateFilter(translate("requests.requests_window", "Hasta"), today)
-        self.clear_button = QPushButton(icon("clear"), translate("requests.requests_window", "Quitar filtros"))
-        for column, (caption, widget) in enumerate(((translate("requests.requests_window", "Es&tado"), self.status_combo),
-                                                    (translate("requests.requests_window", "Priori&dad"), self.priority_combo),
-                                                    (translate("requests.requests_window", "&Origen"), self.source_combo),
-                                                    (translate("requests.requests_window", "Sucursa&l"), self.branch_combo))):
+        self.clear_button = QPushButton(
+            icon("clear"), translate("requests.requests_window", "Quitar filtros")
+        )
+        for column, (caption, widget) in enumerate(
+            (
+                (translate("requests.requests_window", "Es&tado"), self.status_combo),
+                (translate("requests.requests_window", "Priori&dad"), self.priority_combo),
+                (translate("requests.requests_window", "&Origen"), self.source_combo),
+                (translate("requests.requests_window", "Sucursa&l"), self.branch_combo),
+            )
+        ):
             label = QLabel(caption)
             label.setBuddy(widget)
             filters.addWidget(label, 0, 2 * column)
@@ -237,9 +336,13 @@ class RequestsWindow(QWidget):
         for date in (self.date_from, self.date_to):
             date.changed.connect(self._filter_timer.start)
         self.patient_filter.chosen.connect(self._patient_chosen)
-        self.patient_filter.textEdited.connect(lambda t: self._patient_cleared() if not t.strip() else None)
+        self.patient_filter.textEdited.connect(
+            lambda t: self._patient_cleared() if not t.strip() else None
+        )
         self.doctor_filter.chosen.connect(self._doctor_chosen)
-        self.doctor_filter.textEdited.connect(lambda t: self._doctor_cleared() if not t.strip() else None)
+        self.doctor_filter.textEdited.connect(
+            lambda t: self._doctor_cleared() if not t.strip() else None
+        )
         self.clear_button.clicked.connect(self.clear_filters)
         self.open_button.clicked.connect(self.open_current)
         self.new_button.clicked.connect(self.new_request)
@@ -300,8 +403,15 @@ class RequestsWindow(QWidget):
         self.model.set_filters(self.current_filters())
 
     def clear_filters(self) -> None:
-        widgets = (self.status_combo, self.priority_combo, self.source_combo, self.branch_combo,
-                   self.date_from, self.date_to, self.search)
+        widgets = (
+            self.status_combo,
+            self.priority_combo,
+            self.source_combo,
+            self.branch_combo,
+            self.date_from,
+            self.date_to,
+            self.search,
+        )
         for widget in widgets:
             widget.blockSignals(True)
         for combo in (self.status_combo, self.priority_combo, self.source_combo, self.branch_combo):
@@ -327,7 +437,13 @@ class RequestsWindow(QWidget):
         show_error(self.error_label, self.model.error)
         rows = self.model.rowCount()
         more = "+" if self.model.canFetchMore() else ""
-        self.count_label.setText(translate("requests.requests_window", "{rows}{more} solicitudes").format(rows=rows, more=more) if rows != 1 else translate("requests.requests_window", "1 solicitud"))
+        self.count_label.setText(
+            translate("requests.requests_window", "{rows}{more} solicitudes").format(
+                rows=rows, more=more
+            )
+            if rows != 1
+            else translate("requests.requests_window", "1 solicitud")
+        )
 
     # --- rows -------------------------------------------------------------------------
     def current_id(self) -> int | None:
@@ -353,8 +469,12 @@ class RequestsWindow(QWidget):
 
     def eventFilter(self, watched, event):  # noqa: N802
         # ↓ in the search box goes down to the rows
-        if (watched is self.search and event.type() == QEvent.Type.KeyPress
-                and event.key() == Qt.Key.Key_Down and self.model.rowCount()):
+        if (
+            watched is self.search
+            and event.type() == QEvent.Type.KeyPress
+            and event.key() == Qt.Key.Key_Down
+            and self.model.rowCount()
+        ):
             self._search_enter()
             return True
         return super().eventFilter(watched, event)
@@ -368,4 +488,3 @@ class RequestsWindow(QWidget):
     def focus_default(self) -> None:
         self.search.setFocus(Qt.FocusReason.OtherFocusReason)
         self.search.selectAll()
-

@@ -16,6 +16,7 @@ cancelled is the cancellation itself and is not shown).
 The database: peewee keeps one connection per thread, so the worker opens its own
 connection to the same database and closes it when it ends.
 """
+
 from __future__ import annotations
 
 import logging
@@ -54,8 +55,14 @@ class _Worker(QThread):
     succeeded = Signal(object)
     failed = Signal(object)
 
-    def __init__(self, fn: Callable, args: tuple, kwargs: dict, cancel_event: threading.Event,
-                 parent: QObject | None = None):
+    def __init__(
+        self,
+        fn: Callable,
+        args: tuple,
+        kwargs: dict,
+        cancel_event: threading.Event,
+        parent: QObject | None = None,
+    ):
         super().__init__(parent)
         self._fn, self._args, self._kwargs = fn, args, kwargs
         self._cancel = cancel_event
@@ -71,8 +78,9 @@ class _Worker(QThread):
 
     def run(self) -> None:  # runs in the worker thread
         try:
-            result = self._fn(*self._args, progress=self._report,
-                              cancelled=self._cancel.is_set, **self._kwargs)
+            result = self._fn(
+                *self._args, progress=self._report, cancelled=self._cancel.is_set, **self._kwargs
+            )
         except BaseException as exc:  # noqa: BLE001 — every failure goes back to the GUI
             self.failed.emit(exc)
         else:
@@ -134,8 +142,16 @@ class ProgressTask(QObject):
     finished = Signal(object)
     progressed = Signal(int, int)  # done, total (-1 = unknown), as shown in the dialog
 
-    def __init__(self, parent: QWidget | None, title: str, fn: Callable, *args,
-                 label: str | None = None, show_errors: bool = True, **kwargs):
+    def __init__(
+        self,
+        parent: QWidget | None,
+        title: str,
+        fn: Callable,
+        *args,
+        label: str | None = None,
+        show_errors: bool = True,
+        **kwargs,
+    ):
         super().__init__(parent)
         self._parent = parent
         self._title = title
@@ -143,7 +159,9 @@ class ProgressTask(QObject):
         self._show_errors = show_errors
         self._cancel_event = threading.Event()
         self.outcome: ProgressOutcome | None = None
-        self.dialog = QProgressDialog(self._label, translate("widgets.progress", "Cancelar"), 0, 0, parent)
+        self.dialog = QProgressDialog(
+            self._label, translate("widgets.progress", "Cancelar"), 0, 0, parent
+        )
         self.dialog.setObjectName("progress_dialog")
         self.dialog.setWindowTitle(title)
         self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
@@ -195,7 +213,11 @@ class ProgressTask(QObject):
             if self.dialog.maximum() != max(total, 1):
                 self.dialog.setMaximum(max(total, 1))
             self.dialog.setValue(min(done, max(total, 1)))
-            self.dialog.setLabelText(translate("widgets.progress", "{label}  {done:,} de {total:,}").format(label=self._label, done=done, total=total))
+            self.dialog.setLabelText(
+                translate("widgets.progress", "{label}  {done:,} de {total:,}").format(
+                    label=self._label, done=done, total=total
+                )
+            )
         else:
             self.dialog.setLabelText(f"{self._label}  {done:,}")
             self.dialog.setValue(0)
@@ -229,8 +251,13 @@ def error_text(exc: BaseException) -> str:
         return str(exc)
     if isinstance(exc, OSError):
         where = f"\n{exc.filename}" if getattr(exc, "filename", None) else ""
-        return translate("widgets.progress", "No se pudo leer o escribir el archivo.{where}\n\n{v}").format(where=where, v=exc.strerror or exc)
-    return translate("widgets.progress", "Ocurrió un error inesperado; no se guardó nada a medias.\n\n{name}: {exc}").format(name=type(exc).__name__, exc=exc)
+        return translate(
+            "widgets.progress", "No se pudo leer o escribir el archivo.{where}\n\n{v}"
+        ).format(where=where, v=exc.strerror or exc)
+    return translate(
+        "widgets.progress",
+        "Ocurrió un error inesperado; no se guardó nada a medias.\n\n{name}: {exc}",
+    ).format(name=type(exc).__name__, exc=exc)
 
 
 def show_error(parent: QWidget | None, title: str, exc: BaseException) -> None:
@@ -241,9 +268,15 @@ def show_error(parent: QWidget | None, title: str, exc: BaseException) -> None:
     prompts.error(parent, title, error_text(exc))
 
 
-def run_with_progress(parent: QWidget | None, title: str, fn: Callable, *args,
-                      label: str | None = None, show_errors: bool = True,
-                      **kwargs) -> ProgressOutcome:
+def run_with_progress(
+    parent: QWidget | None,
+    title: str,
+    fn: Callable,
+    *args,
+    label: str | None = None,
+    show_errors: bool = True,
+    **kwargs,
+) -> ProgressOutcome:
     """Run ``fn(*args, progress=cb, cancelled=flag, **kwargs)`` off the GUI thread.
 
     Returns once the task has ended, with its result, ``cancelled=True`` or the error

@@ -1,4 +1,5 @@
 """Table view set-up shared by every list window, and a debounced search box."""
+
 from __future__ import annotations
 
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
@@ -92,6 +93,8 @@ class RowSelectionMixin:
     def select_row(self, number: int) -> None:
         index = self.model.index(number, 0)
         self.view.selectionModel().setCurrentIndex(
-            index, QItemSelectionModel.SelectionFlag.ClearAndSelect
-            | QItemSelectionModel.SelectionFlag.Rows)
+            index,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
         self.view.scrollTo(index)
