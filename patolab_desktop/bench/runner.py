@@ -91,10 +91,10 @@ def bench_db_path(customers: int, requests: int, seed: int) -> Path:
 
 
 def ensure_database(customers: int, requests: int, seed: int, log) -> tuple[Path, float | None]:
-    """Build the synthetic database once per parameter set; reuse it afterwards."""
-    from ..services import demo
-    from ..services.bootstrap import close_db, open_db
+    """Build the synthetic database once per parameter set; reuse it afterwards.
 
+    The build runs in a child process (``main.py seed-demo``): its memory must not count in
+    this process's peak RSS, which the benchmark reports for browsing."""
     path = bench_db_path(customers, requests, seed)
     if path.exists():
         log(f"Reusing {path}")
@@ -105,9 +105,27 @@ def ensure_database(customers: int, requests: int, seed: int, log) -> tuple[Path
             stale.unlink()
     log(f"Building {path} ({customers:,} customers, {requests:,} requests)…")
     start = time.perf_counter()
-    open_db(partial)
-    demo.seed_demo(customers=customers, requests=requests, seed=seed, progress=log)
-    close_db()
+    main = Path(__file__).resolve().parents[2] / "main.py"
+    command = [
+        sys.executable,
+        str(main),
+        "--db",
+        str(partial),
+        "seed-demo",
+        "--customers",
+        str(customers),
+        "--requests",
+        str(requests),
+        "--seed",
+        str(seed),
+    ]
+    with subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    ) as child:
+        for line in child.stdout:
+            log(line.rstrip())
+    if child.returncode != 0:
+        raise RuntimeError(f"building {partial} failed (exit {child.returncode})")
     partial.replace(path)
     return path, time.perf_counter() - start
 

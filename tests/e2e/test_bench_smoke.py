@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from patolab_desktop.bench import runner
 
 
@@ -32,8 +34,14 @@ def test_tiny_benchmark_writes_every_figure(tmp_path, monkeypatch, qapp):
 
 
 def test_the_database_is_reused_for_the_same_parameters(tmp_path, monkeypatch):
+    from patolab_desktop.services import demo
+
     monkeypatch.setenv("PATOLAB_BENCH_DIR", str(tmp_path / "bench"))
-    first, built = runner.ensure_database(120, 100, 3, log=lambda _t: None)
+    # built in a child process: the build's memory stays out of this process's peak RSS
+    monkeypatch.setattr(demo, "seed_demo", lambda *a, **k: pytest.fail("built in-process"))
+    lines: list[str] = []
+    first, built = runner.ensure_database(120, 100, 3, log=lines.append)
+    assert any("120" in line for line in lines)  # the child's progress reaches the log
     again, reused = runner.ensure_database(120, 100, 3, log=lambda _t: None)
     other, _ = runner.ensure_database(121, 100, 3, log=lambda _t: None)
     assert built is not None and reused is None
