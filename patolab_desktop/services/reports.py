@@ -273,6 +273,8 @@ def request_summary_data(
             "net": detail.net_amount,
         },
         "discount_text": _discount_text(detail.discount_kind, detail.discount_percent),
+        "discount_kind": detail.discount_kind or "",  # "age", "manual" or ""
+        "discount_percent": Decimal(detail.discount_percent or 0),
         "discount_reason": (detail.discount_reason or "").strip()
         if detail.discount_kind == "manual"
         else "",

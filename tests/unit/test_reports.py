@@ -218,6 +218,7 @@ def test_summary_data_comes_from_the_request_with_masked_id(printed_lab):
     )
     assert data["totals"] == {"total": D("626.000"), "discount": D("187.800"), "net": D("438.200")}
     assert data["discount_text"] == "por edad 30 %"
+    assert (data["discount_kind"], data["discount_percent"]) == ("age", D("30"))
     assert data["cancelled"] is False and data["cancellation_reason"] == ""
     assert data["printed_at_text"] == "14/03/2026 09:45"
     assert data["lab"]["name"] == "Laboratorio Clínico PatoLab"

@@ -7,7 +7,6 @@ print or a preview); ``write_summary_pdf`` saves it as a PDF file.
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 
 from PySide6.QtCore import QPointF, QRectF, Qt
@@ -39,8 +38,6 @@ from .layout import (
 
 RIGHT = Qt.AlignmentFlag.AlignRight
 CENTER = Qt.AlignmentFlag.AlignHCenter
-# "por edad 30 %" / "manual 12.5 %": how services.reports words the discount
-_DISCOUNT_TEXT = re.compile(r"^(por edad|manual) (\S+) %$")
 
 
 def document_title() -> str:
@@ -60,12 +57,6 @@ def age_text(age: int | None) -> str:
 def discount_text(data: dict) -> str:
     """The kind and percent of the request discount («por edad 30 %») in the active language."""
     kind, percent = data.get("discount_kind"), data.get("discount_percent")
-    if kind is None:  # only the Spanish words of services.reports: read them back
-        match = _DISCOUNT_TEXT.match((data.get("discount_text") or "").strip())
-        if not match:
-            return data.get("discount_text") or ""
-        kind = "age" if match.group(1) == "por edad" else "manual"
-        percent = match.group(2)
     if not kind or Decimal(str(percent or 0)) <= 0:
         return ""
     shown = f"{Decimal(str(percent)).normalize():f}"
