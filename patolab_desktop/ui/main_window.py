@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QTabWidget, QWidget
@@ -34,6 +36,8 @@ class MainWindow(QMainWindow):
         self._menus: dict[str, QMenu] = {}
         self._tabs: dict[str, QWidget] = {}
         self._tab_permissions: dict[str, str] = {}
+        self._pending_areas: list = []  # areas the first user's role could not open
+        self._allowed = None  # the last ``apply_permissions`` test
         for key, title in MENUS:
             self._menus[key] = self.menuBar().addMenu(translate("main_window", title))
         self.statusBar().addPermanentWidget(QLabel(db_label))
@@ -70,6 +74,7 @@ class MainWindow(QMainWindow):
 
         Hiding is a courtesy; the service check is the one that counts.
         """
+        self._allowed = allowed
         for menu in self._menus.values():
             for action in menu.actions():
                 permission = action.property("permission")
@@ -102,15 +107,18 @@ class MainWindow(QMainWindow):
         return widget
 
     def reload_from_database(self) -> None:
-        """Every tab re-reads its data (after an unexpected error; see ``ui/errors``)."""
-        for widget in self._tabs.values():
+        """Every tab the user may see re-reads its data (after an unexpected error, see
+        ``ui/errors``; after a user switch)."""
+        for key, widget in self._tabs.items():
+            permission = self._tab_permissions.get(key)
+            if permission and self._allowed is not None and not self._allowed(permission):
+                continue  # hidden for this role: it reads its data when someone may see it
             reload = getattr(widget, "reload_from_database", None)
             if reload is not None:
                 reload()
 
     # --- set-up -------------------------------------------------------------------------
     def _install_areas(self) -> None:
-        from ..services.errors import PermissionDenied
         from .catalog import area as catalog_area
         from .customers import area as customers_area
         from .customers import import_area
@@ -126,14 +134,8 @@ class MainWindow(QMainWindow):
             catalog_area,
             printing_area,
         ):
-            try:
-                area.install(self)
-            except PermissionDenied:  # the area reads data this role may not see: leave it out
-                import logging
-
-                logging.getLogger(__name__).info(
-                    "Area %s not installed for this role", area.__name__
-                )
+            if not self._try_install(area):
+                self._pending_areas.append(area)
         from .admin import (
             backup_actions,  # Archivo: copias de seguridad, conexión (issue 9)
             language_dialog,  # Archivo: idioma (issue 10)
@@ -144,6 +146,39 @@ class MainWindow(QMainWindow):
         for key, menu in self._menus.items():
             if key not in ("file", "help") and menu.isEmpty():
                 menu.menuAction().setVisible(False)
+
+    def _try_install(self, area) -> bool:
+        """Install ``area``; when it reads data this role may not see (``PermissionDenied``),
+        take back the tabs and menu entries it added and return False."""
+        from ..services.errors import PermissionDenied
+
+        tabs_before = set(self._tabs)
+        actions_before = {key: set(menu.actions()) for key, menu in self._menus.items()}
+        try:
+            area.install(self)
+            return True
+        except PermissionDenied:
+            for key in set(self._tabs) - tabs_before:
+                widget = self._tabs.pop(key)
+                self._tab_permissions.pop(key, None)
+                self.tabs.removeTab(self.tabs.indexOf(widget))
+                widget.deleteLater()
+            for key, menu in self._menus.items():
+                for action in menu.actions():
+                    if action not in actions_before[key]:
+                        menu.removeAction(action)
+            logging.getLogger(__name__).info("Area %s left out for this role", area.__name__)
+            return False
+
+    def install_pending_areas(self) -> list[str]:
+        """Install the areas the first user's role could not open, now that another user
+        is logged in (``login_flow`` calls it before ``apply_permissions``)."""
+        installed = []
+        for area in list(self._pending_areas):
+            if self._try_install(area):
+                self._pending_areas.remove(area)
+                installed.append(area.__name__)
+        return installed
 
     def _install_file_and_help(self) -> None:
         self.menu("file").addSeparator()

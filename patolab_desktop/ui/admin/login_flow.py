@@ -223,6 +223,9 @@ class AdminMenu(QObject):
 
     def session_started(self, actor: Actor) -> None:
         self.user_label.setText(_user_text(actor))
+        install_pending = getattr(self.window, "install_pending_areas", None)
+        if install_pending is not None:  # areas the previous user's role could not open
+            install_pending()
         self.window.apply_permissions(session.has)
         signals.changed.emit(actor)
         reload = getattr(self.window, "reload_from_database", None)

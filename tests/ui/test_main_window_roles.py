@@ -1,0 +1,91 @@
+"""The main window follows the logged-in user's role, also across a user switch: an area the
+first user's role could not open appears when someone who may see it logs in."""
+
+from __future__ import annotations
+
+import pytest
+
+from patolab_desktop.services import permissions, session, users
+from patolab_desktop.ui.admin import login_flow
+from patolab_desktop.ui.main_window import MainWindow
+from tests.security_helpers import (  # noqa: F401 (fixtures)
+    PASSWORD,
+    clock,
+    fast_hashing,
+    login_as,
+    make_user,
+    no_session,
+)
+
+from .test_customers_window import make_customer
+
+pytestmark = pytest.mark.usefixtures("no_session", "fast_hashing")
+
+
+def _visible_tabs(window: MainWindow) -> list[str]:
+    return [
+        window.tabs.tabText(i) for i in range(window.tabs.count()) if window.tabs.isTabVisible(i)
+    ]
+
+
+@pytest.fixture
+def cashier(database):
+    """A custom role that may only see the catalogue, and one user with it."""
+    with session.acting_as(session.system_actor("tests")):
+        users.create_role("Caja")
+        users.set_role_permission("Caja", "catalog.view", True)
+    make_user("caja1", "Caja")
+    return "caja1"
+
+
+def test_an_area_left_out_for_the_first_user_appears_for_the_next(qtbot, cashier, clock):
+    from patolab_desktop.services import auth
+
+    with session.acting_as(session.system_actor("tests")):
+        make_customer("María", "Pérez")
+    actor = auth.login(cashier, PASSWORD)
+    window = MainWindow(db_label="prueba.db")
+    qtbot.addWidget(window)
+    admin = login_flow.install_admin(window, actor, lock_minutes=10)
+    window.apply_permissions(session.has)
+    assert window.tab("referrers") is None  # its list could not be read by this role
+    assert _visible_tabs(window) == ["Catálogo"]
+    window.reload_from_database()  # hidden tabs read nothing: no denial for this role
+
+    auth.logout()
+    admin.session_started(login_as(permissions.ROLE_ADMIN))
+    referrers_tab = window.tab("referrers")
+    assert referrers_tab is not None
+    assert {"Remitentes", "Clientes", "Catálogo"} <= set(_visible_tabs(window))
+    assert window.menu("referrers").menuAction().isVisible()
+    assert window.tab("customers").model.rowCount() == 1  # reloaded for the new user
+
+    auth.logout()
+    admin.session_started(auth.login(cashier, PASSWORD))  # back: hidden again, no error
+    assert _visible_tabs(window) == ["Catálogo"]
+    assert window.tab("referrers") is referrers_tab  # installed once
+    assert not window.menu("referrers").menuAction().isVisible()
+    admin.lock.stop()
+
+
+def test_a_refused_area_leaves_no_half_installed_tab_or_menu_entry(qtbot, database):
+    from patolab_desktop.services.errors import PermissionDenied
+
+    class HalfArea:
+        __name__ = "half_area"
+
+        @staticmethod
+        def install(window):
+            from PySide6.QtWidgets import QLabel
+
+            window.add_tab("half", QLabel("medio"), "Medio", "customers")
+            window.add_action("customers", "Algo", lambda: None, "customers")
+            raise PermissionDenied("no")
+
+    with session.acting_as(session.system_actor("tests")):
+        window = MainWindow()
+    qtbot.addWidget(window)
+    tabs, actions = window.tabs.count(), len(window.menu("customers").actions())
+    assert window._try_install(HalfArea) is False
+    assert window.tabs.count() == tabs and window.tab("half") is None
+    assert len(window.menu("customers").actions()) == actions
