@@ -578,8 +578,12 @@ def get(customer_id: int) -> CustomerData:
     ``id_number`` is masked (``****-****-12345``) for users without
     ``patients.view_sensitive``."""
     session.require("patients.view")
-    c = _row(customer_id)
-    today = dt.date.today()
+    return _data_of(_row(customer_id), dt.date.today(), _shown_id_number)
+
+
+def _data_of(c: Customer, today: dt.date, id_number_text) -> CustomerData:
+    """The form data of a stored row; ``id_number_text(digits)`` gives the id number shown
+    (masked for some roles by ``get``, the stored digits for the import)."""
     return CustomerData(
         id=c.id,
         uid=c.uid,
@@ -587,7 +591,7 @@ def get(customer_id: int) -> CustomerData:
         name=c.name,
         first_name=c.first_name,
         last_name=c.last_name,
-        id_number=_shown_id_number(c.id_number),
+        id_number=id_number_text(c.id_number),
         gender_id=c.gender_id,
         date_of_birth=c.date_of_birth,
         age=None if c.date_of_birth else age_from(None, c.age, c.age_recorded_on, today),
@@ -1206,33 +1210,5 @@ def get_many(customer_ids) -> dict[int, CustomerData]:
     found: dict[int, CustomerData] = {}
     for start in range(0, len(ids), 500):
         for c in Customer.select().where(Customer.id.in_(ids[start : start + 500])):
-            found[c.id] = CustomerData(  # the same fields as ``get``
-                id=c.id,
-                uid=c.uid,
-                type=c.type,
-                name=c.name,
-                first_name=c.first_name,
-                last_name=c.last_name,
-                id_number=c.id_number or "",
-                gender_id=c.gender_id,
-                date_of_birth=c.date_of_birth,
-                age=None if c.date_of_birth else age_from(None, c.age, c.age_recorded_on, today),
-                phone=c.phone,
-                secondary_phone=c.secondary_phone,
-                email=c.email,
-                department_id=c.department_id,
-                municipality_id=c.municipality_id,
-                address=c.address,
-                address2=c.address2,
-                postal_code=c.postal_code,
-                country=c.country,
-                external_file=c.external_file,
-                notes=c.notes,
-                is_blocked=c.is_blocked,
-                active=c.active,
-                incomplete=c.incomplete,
-                created_at=c.created_at,
-                updated_at=c.updated_at,
-                version=c.version,
-            )
+            found[c.id] = _data_of(c, today, lambda digits_: digits_ or "")
     return found

@@ -419,7 +419,7 @@
 <context>
     <name>admin.backup_actions</name>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="20"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="21"/>
         <source>Cómo recuperar los datos:
 1. Cierre PatoLab Desktop en todas las computadoras que usen esta base de datos.
 2. Abra PatoLab Desktop y use Archivo → Restaurar copia… para elegir la copia de seguridad más reciente (se guarda antes una copia del estado actual).
@@ -434,63 +434,63 @@
 </translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="34"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="35"/>
         <source>Copia de &amp;seguridad ahora</source>
         <translation>&amp;Back up now</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="42"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="43"/>
         <source>&amp;Restaurar copia…</source>
         <translation>&amp;Restore backup…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="49"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="50"/>
         <source>&amp;Conexión a base de datos…</source>
         <translation>&amp;Database connection…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="61"/>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="65"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="62"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="66"/>
         <source>Copia de seguridad</source>
         <translation>Backup</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="66"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="67"/>
         <source>Copia de seguridad guardada en:
 {path}</source>
         <translation>Backup saved to:
 {path}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="79"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="80"/>
         <source>No se encontraron copias en {backup_folder}.</source>
         <translation>No backups found in {backup_folder}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="83"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="84"/>
         <source>Copias más recientes en {backup_folder}:</source>
         <translation>Most recent backups in {backup_folder}:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="96"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="97"/>
         <source>Restaurar copia de seguridad</source>
         <translation>Restore backup</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="97"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="98"/>
         <source>Copias de PatoLab (*.db);;Todos los archivos (*)</source>
         <translation>PatoLab backups (*.db);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="104"/>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="108"/>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="120"/>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="127"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="105"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="109"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="121"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="128"/>
         <source>Restaurar copia</source>
         <translation>Restore backup</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="109"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="110"/>
         <source>¿Reemplazar TODOS los datos actuales por la copia
 {path}
 (esquema {version})?
@@ -503,7 +503,7 @@ Antes se guardará una copia del estado actual, por si necesita volver a él. La
 A copy of the current state is saved first, in case you need to go back to it. The other computers must close the program before you continue.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="128"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="129"/>
         <source>Copia restaurada.
 
 El estado anterior quedó guardado en:
@@ -514,18 +514,18 @@ The previous state was saved to:
 {safety_backup}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="153"/>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="218"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="154"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="219"/>
         <source>No se pudo comprobar la base de datos: {exc}</source>
         <translation>The database could not be checked: {exc}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="174"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="175"/>
         <source>La base de datos tiene problemas</source>
         <translation>The database has problems</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="175"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="176"/>
         <source>La comprobación de integridad al iniciar encontró problemas. No siga registrando datos hasta recuperarla.
 
 </source>
@@ -534,12 +534,12 @@ The previous state was saved to:
 </translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="191"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="192"/>
         <source>Copia de seguridad automática</source>
         <translation>Automatic backup</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="192"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="193"/>
         <source>No se pudo hacer la copia de seguridad automática:
 {exc}</source>
         <translation>The automatic backup could not be made:
@@ -569,42 +569,42 @@ The previous state was saved to:
         <translation>User: {name}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/change_password_dialog.py" line="68"/>
+        <location filename="../../patolab_desktop/ui/admin/change_password_dialog.py" line="65"/>
         <source>Contraseña &amp;actual:</source>
         <translation>&amp;Current password:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/change_password_dialog.py" line="73"/>
+        <location filename="../../patolab_desktop/ui/admin/change_password_dialog.py" line="67"/>
         <source>&amp;Nueva contraseña:</source>
         <translation>&amp;New password:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/change_password_dialog.py" line="79"/>
+        <location filename="../../patolab_desktop/ui/admin/change_password_dialog.py" line="69"/>
         <source>&amp;Repetir la nueva:</source>
         <translation>&amp;Repeat new password:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/change_password_dialog.py" line="84"/>
+        <location filename="../../patolab_desktop/ui/admin/change_password_dialog.py" line="73"/>
         <source>Al menos {MIN_PASSWORD_LENGTH} caracteres, distinta del nombre de usuario y de la contraseña actual.</source>
         <translation>At least {MIN_PASSWORD_LENGTH} characters, different from the user name and the current password.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/change_password_dialog.py" line="99"/>
+        <location filename="../../patolab_desktop/ui/admin/change_password_dialog.py" line="86"/>
         <source>&amp;Guardar</source>
         <translation>&amp;Save</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/change_password_dialog.py" line="105"/>
+        <location filename="../../patolab_desktop/ui/admin/change_password_dialog.py" line="92"/>
         <source>Cerrar sesión</source>
         <translation>Log out</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/change_password_dialog.py" line="107"/>
+        <location filename="../../patolab_desktop/ui/admin/change_password_dialog.py" line="94"/>
         <source>Cancelar</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/change_password_dialog.py" line="125"/>
+        <location filename="../../patolab_desktop/ui/admin/change_password_dialog.py" line="112"/>
         <source>Las dos contraseñas nuevas no coinciden.</source>
         <translation>The two new passwords do not match.</translation>
     </message>
@@ -748,32 +748,32 @@ The previous state was saved to:
         <translation>&amp;User:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="81"/>
+        <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="78"/>
         <source>&amp;Contraseña:</source>
         <translation>&amp;Password:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="87"/>
+        <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="80"/>
         <source>&amp;Repetir contraseña:</source>
         <translation>&amp;Repeat password:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="92"/>
+        <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="84"/>
         <source>La contraseña debe tener al menos {MIN_PASSWORD_LENGTH} caracteres y ser distinta del usuario. Guárdela en un lugar seguro: sin ella solo se puede recuperar el acceso desde la línea de comandos.</source>
         <translation>The password must have at least {MIN_PASSWORD_LENGTH} characters and be different from the user name. Keep it somewhere safe: without it, access can only be recovered from the command line.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="108"/>
+        <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="98"/>
         <source>&amp;Crear administrador</source>
         <translation>&amp;Create administrator</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="114"/>
+        <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="104"/>
         <source>Cancelar</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="132"/>
+        <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="122"/>
         <source>Las dos contraseñas no coinciden.</source>
         <translation>The two passwords do not match.</translation>
     </message>
@@ -1047,193 +1047,193 @@ Enter your password to continue: open forms stay just as you left them.</transla
 <context>
     <name>admin.users_window</name>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="40"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="41"/>
         <source>nunca</source>
         <translation>never</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="53"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="54"/>
         <source>Usuario</source>
         <translation>User</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="55"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="56"/>
         <source>Nombre completo</source>
         <translation>Full name</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="57"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="58"/>
         <source>Rol</source>
         <translation>Role</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="58"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="59"/>
         <source>Estado</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="59"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="60"/>
         <source>Último acceso</source>
         <translation>Last login</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="73"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="74"/>
         <source>Editar usuario</source>
         <translation>Edit user</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="75"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="76"/>
         <source>Nuevo usuario</source>
         <translation>New user</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="88"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="89"/>
         <source>&amp;Usuario:</source>
         <translation>&amp;User:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="94"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="95"/>
         <source>&amp;Nombre completo:</source>
         <translation>&amp;Full name:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="102"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="103"/>
         <source>&amp;Rol:</source>
         <translation>&amp;Role:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="104"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="105"/>
         <source>Activo (puede iniciar sesión)</source>
         <translation>Active (can log in)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="113"/>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="218"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="114"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="219"/>
         <source>Contraseña &amp;temporal:</source>
         <translation>&amp;Temporary password:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="119"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="120"/>
         <source>Re&amp;petir contraseña:</source>
         <translation>Re&amp;peat password:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="127"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="128"/>
         <source>La persona deberá cambiar esta contraseña temporal la primera vez que inicie sesión.</source>
         <translation>The person will have to change this temporary password at their first login.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="141"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="142"/>
         <source>&amp;Guardar</source>
         <translation>&amp;Save</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="146"/>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="233"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="147"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="234"/>
         <source>Cancelar</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="167"/>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="243"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="168"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="244"/>
         <source>Las dos contraseñas no coinciden.</source>
         <translation>The two passwords do not match.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="195"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="196"/>
         <source>Restablecer contraseña</source>
         <translation>Reset password</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="203"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="204"/>
         <source>Restablecer la contraseña de {username}</source>
         <translation>Reset the password of {username}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="206"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="207"/>
         <source>La cuenta se desbloquea y la persona deberá elegir una contraseña propia al iniciar sesión.</source>
         <translation>The account is unlocked and the person will have to choose their own password at login.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="222"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="223"/>
         <source>Re&amp;petir:</source>
         <translation>Re&amp;peat:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="229"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="230"/>
         <source>&amp;Restablecer</source>
         <translation>&amp;Reset</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="262"/>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="401"/>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="428"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="263"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="402"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="429"/>
         <source>Usuarios</source>
         <translation>Users</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="269"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="270"/>
         <source>Buscar por usuario o nombre…</source>
         <translation>Search by user name or name…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="273"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="274"/>
         <source>Mostrar &amp;inactivos</source>
         <translation>Show &amp;inactive</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="293"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="294"/>
         <source>&amp;Nuevo…</source>
         <translation>&amp;New…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="296"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="297"/>
         <source>&amp;Editar…</source>
         <translation>&amp;Edit…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="301"/>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="367"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="302"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="368"/>
         <source>&amp;Desactivar</source>
         <translation>&amp;Deactivate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="307"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="308"/>
         <source>&amp;Restablecer contraseña…</source>
         <translation>&amp;Reset password…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="313"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="314"/>
         <source>Des&amp;bloquear</source>
         <translation>Un&amp;lock</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="319"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="320"/>
         <source>&amp;Cerrar</source>
         <translation>&amp;Close</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="364"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="365"/>
         <source>Re&amp;activar</source>
         <translation>Re&amp;activate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="390"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="391"/>
         <source>Desactivar usuario</source>
         <translation>Deactivate user</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="391"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="392"/>
         <source>¿Desactivar a {full_name} ({username})? No podrá iniciar sesión; su historial en la auditoría se conserva.</source>
         <translation>Deactivate {full_name} ({username})? They will not be able to log in; their audit history is kept.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="413"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="414"/>
         <source>Contraseña restablecida</source>
         <translation>Password reset</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="414"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="415"/>
         <source>{username} deberá cambiar la contraseña al iniciar sesión.</source>
         <translation>{username} will have to change the password at login.</translation>
     </message>
@@ -3074,57 +3074,57 @@ The details are in the log: {log_file}</translation>
 <context>
     <name>main_window</name>
     <message>
-        <location filename="../../patolab_desktop/ui/main_window.py" line="15"/>
+        <location filename="../../patolab_desktop/ui/main_window.py" line="17"/>
         <source>&amp;Archivo</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/main_window.py" line="16"/>
+        <location filename="../../patolab_desktop/ui/main_window.py" line="18"/>
         <source>&amp;Pacientes/Clientes</source>
         <translation>&amp;Patients/Customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/main_window.py" line="17"/>
+        <location filename="../../patolab_desktop/ui/main_window.py" line="19"/>
         <source>&amp;Solicitudes</source>
         <translation>&amp;Requests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/main_window.py" line="18"/>
+        <location filename="../../patolab_desktop/ui/main_window.py" line="20"/>
         <source>&amp;Remitentes</source>
         <translation>Re&amp;ferrers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/main_window.py" line="19"/>
+        <location filename="../../patolab_desktop/ui/main_window.py" line="21"/>
         <source>&amp;Catálogo</source>
         <translation>&amp;Catalogue</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/main_window.py" line="20"/>
+        <location filename="../../patolab_desktop/ui/main_window.py" line="22"/>
         <source>&amp;Exportar</source>
         <translation>&amp;Export</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/main_window.py" line="21"/>
+        <location filename="../../patolab_desktop/ui/main_window.py" line="23"/>
         <source>A&amp;yuda</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/main_window.py" line="152"/>
+        <location filename="../../patolab_desktop/ui/main_window.py" line="187"/>
         <source>&amp;Salir</source>
         <translation>E&amp;xit</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/main_window.py" line="158"/>
+        <location filename="../../patolab_desktop/ui/main_window.py" line="193"/>
         <source>&amp;Acerca de PatoLab Desktop</source>
         <translation>&amp;About PatoLab Desktop</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/main_window.py" line="165"/>
+        <location filename="../../patolab_desktop/ui/main_window.py" line="200"/>
         <source>Acerca de</source>
         <translation>About</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/main_window.py" line="162"/>
+        <location filename="../../patolab_desktop/ui/main_window.py" line="197"/>
         <source>{APP_NAME} {version}
 Recepción de laboratorio clínico y de patología.</source>
         <translation>{APP_NAME} {version}
@@ -3738,193 +3738,193 @@ Front desk for clinical and pathology laboratories.</translation>
 <context>
     <name>printing.request_summary</name>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="133"/>
+        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="124"/>
         <source>{v} — {TITLE} {number} (continuación)</source>
         <translation>{v} — {TITLE} {number} (continued)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="99"/>
+        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="90"/>
         <source>Paciente</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="48"/>
+        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="45"/>
         <source>Resumen de solicitud</source>
         <translation>Request summary</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="56"/>
+        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="53"/>
         <source>1 año</source>
         <translation>1 year</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="57"/>
+        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="54"/>
         <source>{age} años</source>
         <translation>{age} years</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="73"/>
+        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="64"/>
         <source>por edad {percent} %</source>
         <translation>age-based {percent} %</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="74"/>
+        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="65"/>
         <source>manual {percent} %</source>
         <translation>manual {percent} %</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="79"/>
+        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="70"/>
         <source>Código</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="80"/>
+        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="71"/>
         <source>Investigación</source>
         <translation>Test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="81"/>
+        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="72"/>
         <source>Muestra</source>
         <translation>Sample</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="82"/>
+        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="73"/>
         <source>Precio</source>
         <translation>Price</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="84"/>
+        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="75"/>
         <source>Neto</source>
         <translation>Net</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="100"/>
+        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="91"/>
         <source>Identidad</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="102"/>
+        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="93"/>
         <source>Edad</source>
         <translation>Age</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="105"/>
+        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="96"/>
         <source>Sexo</source>
         <translation>Sex</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="106"/>
+        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="97"/>
         <source>Remitente</source>
         <translation>Referrer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="107"/>
+        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="98"/>
         <source>Sucursal</source>
         <translation>Branch</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="109"/>
+        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="100"/>
         <source>Prioridad</source>
         <translation>Priority</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="112"/>
+        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="103"/>
         <source>Origen</source>
         <translation>Source</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="114"/>
+        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="105"/>
         <source>Fecha de solicitud</source>
         <translation>Request date</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="117"/>
+        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="108"/>
         <source>Estado</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="121"/>
+        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="112"/>
         <source>Completada</source>
         <translation>Completed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="170"/>
+        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="161"/>
         <source>Información clínica</source>
         <translation>Clinical information</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="171"/>
+        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="162"/>
         <source>Notas</source>
         <translation>Notes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="208"/>
+        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="199"/>
         <source>Investigaciones</source>
         <translation>Tests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="228"/>
+        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="219"/>
         <source>Total (1 investigación)</source>
         <translation>Total (1 test)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="230"/>
+        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="221"/>
         <source>Total ({count} investigaciones)</source>
         <translation>Total ({count} tests)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="83"/>
-        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="220"/>
+        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="74"/>
+        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="211"/>
         <source>Descuento</source>
         <translation>Discount</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="223"/>
+        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="214"/>
         <source>Descuento ({discount_text})</source>
         <translation>Discount ({discount_text})</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="234"/>
+        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="225"/>
         <source>Total</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="239"/>
+        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="230"/>
         <source>Neto a pagar</source>
         <translation>Net to pay</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="261"/>
+        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="252"/>
         <source>Motivo del descuento: {discount_reason}</source>
         <translation>Discount reason: {discount_reason}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="272"/>
+        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="263"/>
         <source>SOLICITUD CANCELADA</source>
         <translation>REQUEST CANCELLED</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="274"/>
+        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="265"/>
         <source> el {cancelled_at_text}</source>
         <translation> on {cancelled_at_text}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="277"/>
+        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="268"/>
         <source>(sin motivo registrado)</source>
         <translation>(no reason recorded)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="280"/>
+        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="271"/>
         <source>Motivo: {v}</source>
         <translation>Reason: {v}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="302"/>
+        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="293"/>
         <source>CANCELADA</source>
         <translation>CANCELLED</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="328"/>
+        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="319"/>
         <source>Impreso por {who} el {v}</source>
         <translation>Printed by {who} on {v}</translation>
     </message>
@@ -6192,87 +6192,87 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Customer {id} does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers.py" line="695"/>
+        <location filename="../../patolab_desktop/services/customers.py" line="699"/>
         <source>misma identidad</source>
         <translation>same ID</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers.py" line="711"/>
+        <location filename="../../patolab_desktop/services/customers.py" line="715"/>
         <source>mismo nombre y teléfono</source>
         <translation>same name and phone</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers.py" line="716"/>
+        <location filename="../../patolab_desktop/services/customers.py" line="720"/>
         <source>mismo nombre y fecha de nacimiento</source>
         <translation>same name and date of birth</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers.py" line="749"/>
+        <location filename="../../patolab_desktop/services/customers.py" line="753"/>
         <source>Ya hay un cliente activo con la identidad {id_number}.</source>
         <translation>There is already an active customer with the ID {id_number}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers.py" line="756"/>
+        <location filename="../../patolab_desktop/services/customers.py" line="760"/>
         <source>No se pudo guardar el cliente: {error}</source>
         <translation>The customer could not be saved: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers.py" line="802"/>
+        <location filename="../../patolab_desktop/services/customers.py" line="806"/>
         <source>Falta el cliente a modificar.</source>
         <translation>The customer to change is missing.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers.py" line="855"/>
+        <location filename="../../patolab_desktop/services/customers.py" line="859"/>
         <source>No se puede reactivar: la identidad {id_number} ya la usa el cliente activo {name}.</source>
         <translation>Cannot reactivate: the ID {id_number} is already used by the active customer {name}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers.py" line="943"/>
+        <location filename="../../patolab_desktop/services/customers.py" line="947"/>
         <source>más de {count} clientes</source>
         <translation>more than {count} customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers.py" line="945"/>
+        <location filename="../../patolab_desktop/services/customers.py" line="949"/>
         <source>1 cliente</source>
         <translation>1 customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers.py" line="946"/>
+        <location filename="../../patolab_desktop/services/customers.py" line="950"/>
         <source>{count} clientes</source>
         <translation>{count} customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers.py" line="977"/>
+        <location filename="../../patolab_desktop/services/customers.py" line="981"/>
         <source>Tipo de cliente desconocido: «{text}». Use cliente (o paciente) o empresa.</source>
         <translation>Unknown customer type: “{text}”. Use cliente (or paciente) or empresa.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers.py" line="996"/>
+        <location filename="../../patolab_desktop/services/customers.py" line="1000"/>
         <source>Departamento desconocido: «{text}». Departamentos: {names}.</source>
         <translation>Unknown department: “{text}”. Departments: {names}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers.py" line="1019"/>
+        <location filename="../../patolab_desktop/services/customers.py" line="1023"/>
         <source>Hay varios municipios «{text}»; indique también el departamento o use el código ({codes}).</source>
         <translation>There are several municipalities “{text}”; also give the department or use the code ({codes}).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers.py" line="1027"/>
+        <location filename="../../patolab_desktop/services/customers.py" line="1031"/>
         <source>Municipio desconocido de ese departamento: «{text}».</source>
         <translation>Unknown municipality in that department: “{text}”.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers.py" line="1031"/>
+        <location filename="../../patolab_desktop/services/customers.py" line="1035"/>
         <source>Municipio desconocido: «{text}».</source>
         <translation>Unknown municipality: “{text}”.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers.py" line="1044"/>
+        <location filename="../../patolab_desktop/services/customers.py" line="1048"/>
         <source>Género desconocido: «{text}». Use {names}.</source>
         <translation>Unknown gender: “{text}”. Use {names}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers.py" line="1125"/>
+        <location filename="../../patolab_desktop/services/customers.py" line="1129"/>
         <source>No se pudieron guardar los clientes: {error}</source>
         <translation>The customers could not be saved: {error}</translation>
     </message>
@@ -6861,27 +6861,27 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Invalid paper size (A4 or Letter).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/reports.py" line="316"/>
+        <location filename="../../patolab_desktop/services/reports.py" line="318"/>
         <source>La solicitud {number} está cancelada: no se imprimen etiquetas de tubos.</source>
         <translation>Request {number} is cancelled: no tube labels are printed.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/reports.py" line="370"/>
+        <location filename="../../patolab_desktop/services/reports.py" line="372"/>
         <source>Indique la fecha inicial y la final.</source>
         <translation>Give the start and end dates.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/reports.py" line="374"/>
+        <location filename="../../patolab_desktop/services/reports.py" line="376"/>
         <source>La fecha final es anterior a la inicial.</source>
         <translation>The end date is before the start date.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/reports.py" line="378"/>
+        <location filename="../../patolab_desktop/services/reports.py" line="380"/>
         <source>El período no puede pasar de diez años.</source>
         <translation>The period cannot be longer than ten years.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/reports.py" line="437"/>
+        <location filename="../../patolab_desktop/services/reports.py" line="439"/>
         <source>No existe la sucursal {id}.</source>
         <translation>Branch {id} does not exist.</translation>
     </message>

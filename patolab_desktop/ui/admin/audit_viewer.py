@@ -7,8 +7,8 @@ changes are listed one per line, old → new, under the table.
 from __future__ import annotations
 
 import dataclasses
-from PySide6.QtCore import QT_TRANSLATE_NOOP
-from PySide6.QtCore import QDate, Qt
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QDate, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -23,12 +23,12 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from ...i18n import translate
 from ...services import audit
 from ..icons import icon
 from ..models.paged_table import Column, PagedTableModel
-from ..widgets.table import make_table_view
-from ...i18n import translate
 from ..service_labels import translated_labels
+from ..widgets.table import make_table_view
 
 SYSTEM_USERS = ("cli", "sistema")
 

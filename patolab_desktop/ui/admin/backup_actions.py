@@ -6,13 +6,14 @@ Every rule is in ``services/backups``; this module only asks and tells.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP
 import logging
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP
+
+from ...i18n import translate
 from ...services import backups, maintenance
 from ...services.errors import ServiceError
 from .. import prompts
-from ...i18n import translate
 
 log = logging.getLogger(__name__)
 _state = {"healthy": True}  # False after a failed start check: no automatic backups

@@ -2,24 +2,24 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QVBoxLayout
 
 from ... import APP_NAME
+from ...i18n import translate
 from ...services import auth, session
 from ...services.errors import ServiceError, ValidationError
 from ...services.session import Actor
 from ..icons import icon
 from .common import (
-    HINT_STYLE,
     FieldErrors,
     fit_height,
-    PasswordEdit,
     header,
+    hint_label,
     make_form,
     message_label,
+    password_row,
     show_message,
 )
-from ...i18n import translate
 
 
 class ChangePasswordDialog(QDialog):
@@ -62,25 +62,14 @@ class ChangePasswordDialog(QDialog):
         )
         form = make_form()
         self.errors = FieldErrors(form)
-        self.old_edit = PasswordEdit(self)
-        self.old_edit.setObjectName("old_password")
-        self.errors.add_row(
-            "old", translate("admin.change_password_dialog", "Contraseña &actual:"), self.old_edit
-        )
-        self.new_edit = PasswordEdit(self)
-        self.new_edit.setObjectName("new_password")
-        self.errors.add_row(
-            "new", translate("admin.change_password_dialog", "&Nueva contraseña:"), self.new_edit
-        )
-        self.repeat_edit = PasswordEdit(self)
-        self.repeat_edit.setObjectName("repeat_password")
-        self.errors.add_row(
-            "repeat",
-            translate("admin.change_password_dialog", "&Repetir la nueva:"),
-            self.repeat_edit,
-        )
+        label = translate("admin.change_password_dialog", "Contraseña &actual:")
+        self.old_edit = password_row(self.errors, self, "old", label, "old_password")
+        label = translate("admin.change_password_dialog", "&Nueva contraseña:")
+        self.new_edit = password_row(self.errors, self, "new", label, "new_password")
+        label = translate("admin.change_password_dialog", "&Repetir la nueva:")
+        self.repeat_edit = password_row(self.errors, self, "repeat", label, "repeat_password")
         layout.addLayout(form)
-        hint = QLabel(
+        hint = hint_label(
             translate(
                 "admin.change_password_dialog",
                 "Al menos {MIN_PASSWORD_LENGTH} caracteres, distinta del nombre de usuario y de "
@@ -88,8 +77,6 @@ class ChangePasswordDialog(QDialog):
             ).format(MIN_PASSWORD_LENGTH=auth.MIN_PASSWORD_LENGTH),
             self,
         )
-        hint.setWordWrap(True)
-        hint.setStyleSheet(HINT_STYLE)
         layout.addWidget(hint)
         self.message = message_label(self)
         layout.addWidget(self.message)

@@ -13,8 +13,8 @@ from PySide6.QtWidgets import (
 )
 
 from ... import APP_NAME
-from ..icons import icon
 from ...i18n import translate
+from ..icons import icon
 
 ERROR_STYLE = "color: #c62828;"
 HINT_STYLE = "color: #607d8b;"
@@ -156,6 +156,22 @@ def fit_height(dialog: QWidget) -> None:
     height = layout.totalHeightForWidth(dialog.width())
     if height > 0:
         dialog.resize(dialog.width(), max(height, layout.totalMinimumSize().height()))
+
+
+def password_row(errors: FieldErrors, parent, key: str, label: str, name: str) -> PasswordEdit:
+    """A password field named ``name`` in ``errors``' form, with its error line."""
+    edit = PasswordEdit(parent)
+    edit.setObjectName(name)
+    errors.add_row(key, label, edit)
+    return edit
+
+
+def hint_label(text: str, parent=None) -> QLabel:
+    """A grey, word-wrapped explanation under a form."""
+    hint = QLabel(text, parent)
+    hint.setWordWrap(True)
+    hint.setStyleSheet(HINT_STYLE)
+    return hint
 
 
 def make_form() -> QFormLayout:

@@ -24,11 +24,11 @@ from PySide6.QtWidgets import (
 
 from ... import local_settings
 from ...db.database import DatabaseOpenError, is_postgres_url
+from ...i18n import translate
 from ...paths import default_db_path
 from ...services import transfer
 from ...services.errors import ServiceError
 from .. import prompts
-from ...i18n import translate
 
 
 class DatabaseDialog(QDialog):

@@ -2,24 +2,24 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLineEdit, QVBoxLayout
 
 from ... import APP_NAME
+from ...i18n import translate
 from ...services import auth
 from ...services.errors import ServiceError, ValidationError
 from ...services.session import Actor
 from ..icons import icon
 from .common import (
-    HINT_STYLE,
     FieldErrors,
     fit_height,
-    PasswordEdit,
     header,
+    hint_label,
     make_form,
     message_label,
+    password_row,
     show_message,
 )
-from ...i18n import translate
 
 
 class FirstAdminDialog(QDialog):
@@ -75,20 +75,12 @@ class FirstAdminDialog(QDialog):
         self.errors.add_row(
             "username", translate("admin.first_admin_dialog", "&Usuario:"), self.username_edit
         )
-        self.password_edit = PasswordEdit(self)
-        self.password_edit.setObjectName("password")
-        self.errors.add_row(
-            "password", translate("admin.first_admin_dialog", "&Contraseña:"), self.password_edit
-        )
-        self.repeat_edit = PasswordEdit(self)
-        self.repeat_edit.setObjectName("repeat")
-        self.errors.add_row(
-            "repeat",
-            translate("admin.first_admin_dialog", "&Repetir contraseña:"),
-            self.repeat_edit,
-        )
+        label = translate("admin.first_admin_dialog", "&Contraseña:")
+        self.password_edit = password_row(self.errors, self, "password", label, "password")
+        label = translate("admin.first_admin_dialog", "&Repetir contraseña:")
+        self.repeat_edit = password_row(self.errors, self, "repeat", label, "repeat")
         layout.addLayout(form)
-        hint = QLabel(
+        hint = hint_label(
             translate(
                 "admin.first_admin_dialog",
                 "La contraseña debe tener al menos {MIN_PASSWORD_LENGTH} caracteres y ser "
@@ -97,8 +89,6 @@ class FirstAdminDialog(QDialog):
             ).format(MIN_PASSWORD_LENGTH=auth.MIN_PASSWORD_LENGTH),
             self,
         )
-        hint.setWordWrap(True)
-        hint.setStyleSheet(HINT_STYLE)
         layout.addWidget(hint)
         self.message = message_label(self)
         layout.addWidget(self.message)

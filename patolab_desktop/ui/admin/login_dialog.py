@@ -5,11 +5,11 @@ from __future__ import annotations
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLineEdit, QVBoxLayout
 
 from ... import APP_NAME
+from ...i18n import translate
 from ...services import auth, settings
 from ...services.session import Actor
 from ..icons import icon
 from .common import PasswordEdit, fit_height, header, make_form, message_label, show_message
-from ...i18n import translate
 
 
 class LoginDialog(QDialog):

@@ -11,10 +11,10 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QWidget
 
+from ...i18n import translate
 from ...services import auth, session
 from ...services.session import Actor
 from .. import prompts
-from ...i18n import translate
 
 
 class SessionSignals(QObject):

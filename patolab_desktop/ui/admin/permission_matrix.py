@@ -26,12 +26,12 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from ...i18n import translate
 from ...services import permissions, users
 from ...services.errors import ServiceError
 from .. import prompts
 from ..icons import icon
 from .common import HINT_STYLE, header
-from ...i18n import translate
 
 AREA_COLUMN, LABEL_COLUMN, FIRST_ROLE_COLUMN = 0, 1, 2
 PERMISSION_KEY_ROLE = Qt.ItemDataRole.UserRole + 1

@@ -25,10 +25,10 @@ from PySide6.QtWidgets import (
 )
 
 from ... import APP_NAME
+from ...i18n import translate
 from ...services import auth, session, settings
 from ..icons import icon
 from .common import PasswordEdit, fit_height, header, make_form, message_label, show_message
-from ...i18n import translate
 
 INPUT_EVENTS = frozenset(
     {

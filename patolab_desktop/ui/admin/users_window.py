@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+
 from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from ...i18n import translate
 from ...services import users
 from ...services.errors import ServiceError, ValidationError
 from .. import prompts
@@ -32,7 +34,6 @@ from .common import (
     message_label,
     show_message,
 )
-from ...i18n import translate
 
 
 def _when(value) -> str:
