@@ -1475,7 +1475,7 @@ Import now?</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="215"/>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="293"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="268"/>
         <source>&amp;Desactivar</source>
         <translation>&amp;Deactivate</translation>
     </message>
@@ -1490,23 +1490,23 @@ Import now?</translation>
         <translation>&amp;Close</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="295"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="270"/>
         <source>&amp;Reactivar</source>
         <translation>&amp;Reactivate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="325"/>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="351"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="300"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="326"/>
         <source>No se pudo cambiar</source>
         <translation>Could not change it</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="339"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="314"/>
         <source>Desactivar sucursal</source>
         <translation>Deactivate branch</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="340"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="315"/>
         <source>¿Desactivar la sucursal «{name}»? Sus solicitudes se conservan.</source>
         <translation>Deactivate the branch “{name}”? Its requests are kept.</translation>
     </message>
@@ -4261,7 +4261,7 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="99"/>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="194"/>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="168"/>
         <source>&amp;Desactivar</source>
         <translation>&amp;Deactivate</translation>
     </message>
@@ -4286,48 +4286,48 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>&amp;Close</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="196"/>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="170"/>
         <source>R&amp;eactivar</source>
         <translation>R&amp;eactivate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="201"/>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="175"/>
         <source>Lo usan {in_use:,} remitentes: no se puede eliminar, solo renombrar.</source>
         <translation>Used by {in_use:,} referrers: it cannot be deleted, only renamed.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="208"/>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="182"/>
         <source>Eliminar el tipo seleccionado (Supr)</source>
         <translation>Delete the selected type (Del)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="234"/>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="208"/>
         <source>Renombrar tipo de remitente</source>
         <translation>Rename referrer type</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="235"/>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="209"/>
         <source>Nuevo nombre:</source>
         <translation>New name:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="244"/>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="218"/>
         <source>No se pudo renombrar</source>
         <translation>Could not rename</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="265"/>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="281"/>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="239"/>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="255"/>
         <source>No se puede eliminar</source>
         <translation>Cannot delete</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="271"/>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="245"/>
         <source>Eliminar tipo de remitente</source>
         <translation>Delete referrer type</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="272"/>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="246"/>
         <source>¿Eliminar el tipo «{name}»?</source>
         <translation>Delete the type “{name}”?</translation>
     </message>

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -16,15 +16,15 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from ...i18n import translate
 from ...services import branches
 from ...services.errors import ServiceError, ValidationError
 from .. import prompts
 from ..icons import icon
 from ..models.paged_table import Column
-from ..widgets.table import make_table_view
-from .forms import CENTER, HINT_STYLE, INACTIVE_COLOR, FieldErrors, dialog_buttons, make_form
 from ..models.row_table import RowsTableModel
-from ...i18n import translate
+from ..widgets.table import RowSelectionMixin, make_table_view
+from .forms import CENTER, HINT_STYLE, INACTIVE_COLOR, FieldErrors, dialog_buttons, make_form
 
 
 def _inactive(row: dict):
@@ -185,7 +185,7 @@ class BranchDialog(QDialog):
         return True
 
 
-class BranchesDialog(QDialog):
+class BranchesDialog(RowSelectionMixin, QDialog):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setObjectName("branches_dialog")
@@ -257,32 +257,7 @@ class BranchesDialog(QDialog):
         self.view.setFocus()
 
     def reload(self, keep_id: int | None = None) -> None:
-        if keep_id is None:
-            keep_id = self.selected_id()
-        self.model.set_rows(branches.list_all())
-        if keep_id is not None:
-            self.select_id(keep_id)
-
-    def selected_row(self) -> dict | None:
-        index = self.view.currentIndex()
-        if not index.isValid() or not self.view.selectionModel().isRowSelected(index.row()):
-            return None
-        return self.model.row_dict(index.row())
-
-    def selected_id(self) -> int | None:
-        row = self.selected_row()
-        return row["id"] if row else None
-
-    def select_id(self, branch_id: int) -> bool:
-        number = self.model.row_of_id(branch_id)
-        if number < 0:
-            return False
-        self.view.selectionModel().setCurrentIndex(
-            self.model.index(number, 0),
-            QItemSelectionModel.SelectionFlag.ClearAndSelect
-            | QItemSelectionModel.SelectionFlag.Rows,
-        )
-        return True
+        self.set_rows_keeping(branches.list_all(), keep_id)
 
     def _update_buttons(self) -> None:
         row = self.selected_row()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
@@ -15,15 +15,15 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from ...i18n import translate
 from ...services import referrer_types
 from ...services.errors import ServiceError, ValidationError
 from .. import prompts
 from ..catalog.forms import CENTER, ERROR_STYLE, HINT_STYLE, INACTIVE_COLOR, RIGHT
-from ..models.row_table import RowsTableModel
 from ..icons import icon
 from ..models.paged_table import Column
-from ..widgets.table import make_table_view
-from ...i18n import translate
+from ..models.row_table import RowsTableModel
+from ..widgets.table import RowSelectionMixin, make_table_view
 
 
 def _inactive(row: dict):
@@ -54,7 +54,7 @@ def type_columns() -> list[Column]:
     ]
 
 
-class ReferrerTypesDialog(QDialog):
+class ReferrerTypesDialog(RowSelectionMixin, QDialog):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setObjectName("referrer_types_dialog")
@@ -156,33 +156,7 @@ class ReferrerTypesDialog(QDialog):
 
     # --- data --------------------------------------------------------------------------
     def reload(self, keep_id: int | None = None) -> None:
-        if keep_id is None:
-            keep_id = self.selected_id()
-        self.model.set_rows(referrer_types.list_all())
-        if keep_id is not None:
-            self.select_id(keep_id)
-
-    def selected_row(self) -> dict | None:
-        index = self.view.currentIndex()
-        if not index.isValid() or not self.view.selectionModel().isRowSelected(index.row()):
-            return None
-        return self.model.row_dict(index.row())
-
-    def selected_id(self) -> int | None:
-        row = self.selected_row()
-        return row["id"] if row else None
-
-    def select_id(self, type_id: int) -> bool:
-        number = self.model.row_of_id(type_id)
-        if number < 0:
-            return False
-        index = self.model.index(number, 0)
-        self.view.selectionModel().setCurrentIndex(
-            index,
-            QItemSelectionModel.SelectionFlag.ClearAndSelect
-            | QItemSelectionModel.SelectionFlag.Rows,
-        )
-        return True
+        self.set_rows_keeping(referrer_types.list_all(), keep_id)
 
     def _update_buttons(self) -> None:
         row = self.selected_row()

@@ -90,6 +90,15 @@ class RowSelectionMixin:
         self.select_row(number)
         return True
 
+    def set_rows_keeping(self, rows: list[dict], keep_id: int | None = None) -> None:
+        """Show ``rows`` (a ``RowsTableModel``) and select ``keep_id``, by default the row
+        that was selected."""
+        if keep_id is None:
+            keep_id = self.selected_id()
+        self.model.set_rows(rows)
+        if keep_id is not None:
+            self.select_id(keep_id)
+
     def select_row(self, number: int) -> None:
         index = self.model.index(number, 0)
         self.view.selectionModel().setCurrentIndex(
