@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 
 from . import local_settings, paths
+from .util.translation import translate  # noqa: F401 (the UI's name for it)
 
 log = logging.getLogger(__name__)
 
@@ -29,11 +30,6 @@ CATALOGUE_PREFIX = "patolab"
 
 _installed: list[QTranslator] = []  # kept alive: Qt does not own installed translators
 _active = DEFAULT_LANGUAGE
-
-
-def translate(context: str, text: str) -> str:
-    """The active translation of ``text`` (``pyside6-lupdate`` collects these calls)."""
-    return QCoreApplication.translate(context, text)
 
 
 def available_languages() -> dict[str, str]:

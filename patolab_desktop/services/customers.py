@@ -333,15 +333,15 @@ def _check(
     data: CustomerData,
     today: dt.date | None = None,
     unique: bool | None = None,
-    exclude_id: int | None | bool = False,
+    as_new: bool = False,
 ) -> _Clean:
     """Normalised values, errors and missing fields of ``data``.
 
     The id_number is checked against the other active customers when ``unique`` (by
-    default when ``data.active``), leaving out ``exclude_id`` (by default ``data.id``)."""
+    default when ``data.active``), leaving out ``data.id`` unless ``as_new``."""
     today = today or dt.date.today()
     unique = data.active if unique is None else unique
-    exclude_id = data.id if exclude_id is False else exclude_id
+    exclude_id = None if as_new else data.id
     errors: dict[str, str] = {}
     missing: set[str] = set()
     values: dict[str, Any] = {}
@@ -1085,7 +1085,7 @@ def prepare(data: CustomerData, check_unique: bool = True) -> PreparedCustomer:
     import also uses it that way to check an update's merged data before ``update``.
     """
     today = dt.date.today()
-    clean_ = _check(data, today, unique=check_unique, exclude_id=None)
+    clean_ = _check(data, today, unique=check_unique, as_new=True)
     errors = _blocking(clean_, True)
     missing = tuple(
         sorted(k for k in clean_.missing if k in _MISSING_OK_WHEN_INCOMPLETE and k in clean_.errors)

@@ -50,7 +50,7 @@ from ..util.text import clean, fold
 from . import audit, customers, session
 from .customers import CustomerData
 from .errors import ConflictError, NotFoundError, ServiceError, ValidationError
-from .texts import QT_TRANSLATE_NOOP, translate
+from .texts import QT_TRANSLATE_NOOP, label, translate
 
 MAX_BYTES = 5 * 1024 * 1024
 PERMISSION = "imports.run"
@@ -147,22 +147,22 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
 REQUIRED_COLUMNS = ("name", "phone")
 
 # customers.validate field names -> the label shown in a rejection / "faltan" list
-# field -> its name in the plan's texts (translated when used: ``_label``)
+# field -> its name in the plan's texts (translated when used: ``texts.label``)
 _DATA_LABELS = {
-    "name": QT_TRANSLATE_NOOP("services.patient_import", "nombre"),
-    "id_number": QT_TRANSLATE_NOOP("services.patient_import", "identidad/RTN"),
-    "age": QT_TRANSLATE_NOOP("services.patient_import", "edad"),
-    "date_of_birth": QT_TRANSLATE_NOOP("services.patient_import", "fecha de nacimiento"),
-    "gender_id": QT_TRANSLATE_NOOP("services.patient_import", "género"),
-    "phone": QT_TRANSLATE_NOOP("services.patient_import", "teléfono"),
-    "secondary_phone": QT_TRANSLATE_NOOP("services.patient_import", "teléfono secundario"),
-    "email": QT_TRANSLATE_NOOP("services.patient_import", "correo"),
-    "department_id": QT_TRANSLATE_NOOP("services.patient_import", "departamento"),
-    "municipality_id": QT_TRANSLATE_NOOP("services.patient_import", "municipio"),
-    "type": QT_TRANSLATE_NOOP("services.patient_import", "tipo"),
-    "address": QT_TRANSLATE_NOOP("services.patient_import", "dirección"),
-    "notes": QT_TRANSLATE_NOOP("services.patient_import", "notas"),
-    "external_file": QT_TRANSLATE_NOOP("services.patient_import", "expediente"),
+    "name": QT_TRANSLATE_NOOP("ServiceLabels", "nombre"),
+    "id_number": QT_TRANSLATE_NOOP("ServiceLabels", "identidad/RTN"),
+    "age": QT_TRANSLATE_NOOP("ServiceLabels", "edad"),
+    "date_of_birth": QT_TRANSLATE_NOOP("ServiceLabels", "fecha de nacimiento"),
+    "gender_id": QT_TRANSLATE_NOOP("ServiceLabels", "género"),
+    "phone": QT_TRANSLATE_NOOP("ServiceLabels", "teléfono"),
+    "secondary_phone": QT_TRANSLATE_NOOP("ServiceLabels", "teléfono secundario"),
+    "email": QT_TRANSLATE_NOOP("ServiceLabels", "correo"),
+    "department_id": QT_TRANSLATE_NOOP("ServiceLabels", "departamento"),
+    "municipality_id": QT_TRANSLATE_NOOP("ServiceLabels", "municipio"),
+    "type": QT_TRANSLATE_NOOP("ServiceLabels", "tipo"),
+    "address": QT_TRANSLATE_NOOP("ServiceLabels", "dirección"),
+    "notes": QT_TRANSLATE_NOOP("ServiceLabels", "notas"),
+    "external_file": QT_TRANSLATE_NOOP("ServiceLabels", "expediente"),
 }
 
 
@@ -172,12 +172,6 @@ _COLUMN_FIELDS = {
     "department": "department_id",
     "municipality": "municipality_id",
 }
-
-
-def _label(key: str) -> str:
-    if key not in _DATA_LABELS:
-        return key
-    return translate("services.patient_import", _DATA_LABELS[key])
 
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
@@ -214,7 +208,7 @@ def missing_columns_message(columns: dict[str, int]) -> str:
             names = ", ".join(COLUMN_ALIASES[name][:4])
             parts.append(
                 translate("services.patient_import", "la del {field} ({names})").format(
-                    field=_label(_COLUMN_FIELDS.get(name, name)), names=names
+                    field=label(_DATA_LABELS, _COLUMN_FIELDS.get(name, name)), names=names
                 )
             )
     if len(parts) == 1:
@@ -636,9 +630,9 @@ def _reason(errors: dict[str, str]) -> str:
     already ("Teléfono: Demasiado largo…", but "El teléfono no es un número válido.")."""
     messages = []
     for key, message in errors.items():
-        label = _label(key) if key in _DATA_LABELS else ""
-        named = not label or fold(label) in fold(message)
-        messages.append(message if named else f"{label[:1].upper()}{label[1:]}: {message}")
+        name = label(_DATA_LABELS, key) if key in _DATA_LABELS else ""
+        named = not name or fold(name) in fold(message)
+        messages.append(message if named else f"{name[:1].upper()}{name[1:]}: {message}")
     return " ".join(messages)
 
 
@@ -711,13 +705,13 @@ def _changes(before: CustomerData, after: dict) -> list[str]:
         old = getattr(before, attribute)
         new = after.get(key)
         if (old or None) != (new or None) and not (old == 0 and new == 0):
-            changed.append(_label(attribute))
+            changed.append(label(_DATA_LABELS, attribute))
     return changed
 
 
 def _missing_labels(missing: set[str]) -> list[str]:
     order = ["id_number", "age", "gender_id", "department_id", "municipality_id", "phone"]
-    return [_label(k) for k in order if k in missing]
+    return [label(_DATA_LABELS, k) for k in order if k in missing]
 
 
 def _reject(row: ImportRow, reason: str) -> None:

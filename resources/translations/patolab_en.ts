@@ -306,6 +306,76 @@
         <source>Reporte</source>
         <translation>Report</translation>
     </message>
+    <message>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="152"/>
+        <source>nombre</source>
+        <translation>name</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="153"/>
+        <source>identidad/RTN</source>
+        <translation>ID/RTN</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="154"/>
+        <source>edad</source>
+        <translation>age</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="155"/>
+        <source>fecha de nacimiento</source>
+        <translation>date of birth</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="156"/>
+        <source>género</source>
+        <translation>gender</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="157"/>
+        <source>teléfono</source>
+        <translation>phone</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="158"/>
+        <source>teléfono secundario</source>
+        <translation>secondary phone</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="159"/>
+        <source>correo</source>
+        <translation>e-mail</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="160"/>
+        <source>departamento</source>
+        <translation>department</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="161"/>
+        <source>municipio</source>
+        <translation>municipality</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="162"/>
+        <source>tipo</source>
+        <translation>type</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="163"/>
+        <source>dirección</source>
+        <translation>address</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="164"/>
+        <source>notas</source>
+        <translation>notes</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="165"/>
+        <source>expediente</source>
+        <translation>external file</translation>
+    </message>
 </context>
 <context>
     <name>admin.audit_viewer</name>
@@ -6323,218 +6393,148 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Import cancelled: no change was saved.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="152"/>
-        <source>nombre</source>
-        <translation>name</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="153"/>
-        <source>identidad/RTN</source>
-        <translation>ID/RTN</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="154"/>
-        <source>edad</source>
-        <translation>age</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="155"/>
-        <source>fecha de nacimiento</source>
-        <translation>date of birth</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="156"/>
-        <source>género</source>
-        <translation>gender</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="157"/>
-        <source>teléfono</source>
-        <translation>phone</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="158"/>
-        <source>teléfono secundario</source>
-        <translation>secondary phone</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="159"/>
-        <source>correo</source>
-        <translation>e-mail</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="160"/>
-        <source>departamento</source>
-        <translation>department</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="161"/>
-        <source>municipio</source>
-        <translation>municipality</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="162"/>
-        <source>tipo</source>
-        <translation>type</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="163"/>
-        <source>dirección</source>
-        <translation>address</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="164"/>
-        <source>notas</source>
-        <translation>notes</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="165"/>
-        <source>expediente</source>
-        <translation>external file</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="216"/>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="210"/>
         <source>la del {field} ({names})</source>
         <translation>the {field} column ({names})</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="221"/>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="215"/>
         <source>Falta la columna obligatoria {columns}. Revise la primera línea del archivo (los nombres de las columnas).</source>
         <translation>A required column is missing: {columns}. Check the first line of the file (the column names).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="227"/>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="221"/>
         <source>Faltan las columnas obligatorias {columns}. Revise la primera línea del archivo (los nombres de las columnas).</source>
         <translation>Required columns are missing: {columns}. Check the first line of the file (the column names).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="232"/>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="226"/>
         <source> y </source>
         <translation> and </translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="296"/>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="290"/>
         <source>{total} filas: {created} nuevas, {updated} actualizaciones, {rejected} rechazadas</source>
         <translation>{total} rows: {created} new, {updated} updates, {rejected} rejected</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="333"/>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="327"/>
         <source>No es un archivo: {path}</source>
         <translation>Not a file: {path}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="337"/>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="331"/>
         <source>No existe el archivo: {path}</source>
         <translation>The file does not exist: {path}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="341"/>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="335"/>
         <source>No se pudo leer el archivo {path}: {error}</source>
         <translation>Could not read the file {path}: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="351"/>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="345"/>
         <source>El archivo pesa {size} MB y el máximo para importar es {max} MB. Divídalo en archivos más pequeños.</source>
         <translation>The file is {size} MB and the import limit is {max} MB. Split it into smaller files.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="362"/>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="356"/>
         <source>El archivo está en UTF-16. Guárdelo como «CSV UTF-8 (delimitado por comas)» y vuelva a intentarlo.</source>
         <translation>The file is in UTF-16. Save it as “CSV UTF-8 (comma delimited)” and try again.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="379"/>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="373"/>
         <source>No se reconoce la codificación del archivo: no es UTF-8 ni Windows-1252. Guárdelo como «CSV UTF-8» y vuelva a intentarlo.</source>
         <translation>The file encoding is not recognised: it is neither UTF-8 nor Windows-1252. Save it as “CSV UTF-8” and try again.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="387"/>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="381"/>
         <source>El archivo no parece un CSV de texto (tiene caracteres nulos).</source>
         <translation>The file does not look like a text CSV (it has null characters).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="447"/>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="441"/>
         <source>un campo supera el largo máximo; ¿unas comillas sin cerrar?</source>
         <translation>a field is longer than the maximum; an unclosed quote?</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="455"/>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="449"/>
         <source>Línea {line}: el archivo no es un CSV válido ({detail}).</source>
         <translation>Line {line}: the file is not a valid CSV ({detail}).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="469"/>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="479"/>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="463"/>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="473"/>
         <source>El archivo está vacío.</source>
         <translation>The file is empty.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="588"/>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="582"/>
         <source>Fecha de nacimiento no válida: «{text}» (use dd/mm/aaaa).</source>
         <translation>Invalid date of birth: “{text}” (use dd/mm/yyyy).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="598"/>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="592"/>
         <source>Edad no válida: «{text}» (un número de años).</source>
         <translation>Invalid age: “{text}” (a number of years).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="765"/>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="759"/>
         <source>La fila tiene {cells} columnas y el encabezado {width} (¿un separador de más o comillas sin cerrar?).</source>
         <translation>The row has {cells} columns and the header {width} (an extra separator or an unclosed quote?).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="799"/>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="793"/>
         <source>Duplicado en el archivo: la identidad {id_number} ya está en la línea {line}.</source>
         <translation>Duplicate in the file: the ID {id_number} is already on line {line}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="806"/>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="800"/>
         <source>Duplicado en el archivo: el mismo nombre y teléfono ya están en la línea {line}.</source>
         <translation>Duplicate in the file: the same name and phone are already on line {line}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="818"/>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="812"/>
         <source>Hay {count} pacientes con este nombre y teléfono; añada la identidad para saber a cuál actualizar.</source>
         <translation>There are {count} patients with this name and phone; add the ID to tell which one to update.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="828"/>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="822"/>
         <source>Duplicado en el archivo: la línea {line} ya actualiza a este mismo paciente.</source>
         <translation>Duplicate in the file: line {line} already updates this same patient.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="858"/>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="852"/>
         <source>Falta el nombre.</source>
         <translation>The name is missing.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="861"/>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="855"/>
         <source>Falta el teléfono.</source>
         <translation>The phone is missing.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="918"/>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="912"/>
         <source>El paciente a actualizar ya no existe; vuelva a analizar el archivo.</source>
         <translation>The patient to update no longer exists; analyse the file again.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="939"/>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="933"/>
         <source>incompleto</source>
         <translation>incomplete</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="941"/>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="935"/>
         <source>completo</source>
         <translation>complete</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="1050"/>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="1044"/>
         <source>Línea {line} ({name}): {reason} No se importó ninguna fila; vuelva a analizar el archivo.</source>
         <translation>Line {line} ({name}): {reason} No row was imported; analyse the file again.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="1063"/>
+        <location filename="../../patolab_desktop/services/patient_import.py" line="1057"/>
         <source>No se importó ninguna fila: {reason} Vuelva a analizar el archivo.</source>
         <translation>No row was imported: {reason} Analyse the file again.</translation>
     </message>
