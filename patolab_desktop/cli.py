@@ -100,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
         from .ui.app import run_gui
 
         return run_gui(db_target=args.db, demo=args.demo)
-    from .services import session
+    from .services.access import session
 
     try:
         with session.acting_as(session.system_actor("cli")):  # CLI work is audited as "cli"

@@ -45,7 +45,7 @@ def _isolated_home(tmp_path, monkeypatch):
 def _acting_user():
     """Services deny by default: tests act as the system actor unless they log in or use
     ``session.acting_as(...)`` themselves (issue 5)."""
-    from patolab_desktop.services import session
+    from patolab_desktop.services.access import session
 
     with session.acting_as(session.system_actor("test")):
         yield

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from patolab_desktop.db.models import Role, User
-from patolab_desktop.services import auth, permissions, session, users
+from patolab_desktop.services.access import auth, permissions, session, users
 
 PASSWORD = "clave-segura-1"
 ROLE_USERNAMES = {

@@ -138,8 +138,8 @@ def _process_events(app, rounds: int = 3) -> None:
 def measure_gui(result: dict, terms: list[str], log) -> None:
     from PySide6.QtCore import QSortFilterProxyModel, Qt
 
-    from ..services import customers
-    from ..services.customers import CustomerFilter
+    from ..services.customers import records as customers
+    from ..services.customers.records import CustomerFilter
     from ..ui.app import create_application
     from ..ui.customers.customer_columns import customer_columns
     from ..ui.customers.customers_window import CustomersWindow
@@ -318,7 +318,7 @@ def measure_requests(result: dict, log) -> None:
     """Save / cancel / add / remove, inside a transaction rolled back at the end."""
     from ..db.database import db
     from ..db.models import Customer, Investigation, Referrer
-    from ..services import requests
+    from ..services.requests import entry as requests
 
     log("Requests: save with 10 investigations, cancel, add/remove…")
     patients = [
@@ -358,8 +358,8 @@ def measure_requests(result: dict, log) -> None:
 
 
 def measure_export(result: dict, log) -> None:
-    from ..services import exports
-    from ..services.customers import CustomerFilter
+    from ..services.customers import export as exports
+    from ..services.customers.records import CustomerFilter
 
     log("Export of every active customer…")
     with tempfile.TemporaryDirectory() as tmp:
@@ -376,7 +376,7 @@ def measure_export(result: dict, log) -> None:
 def measure_import(result: dict, rows: int, log) -> None:
     """Import ``rows`` new patients into the big database, then roll the import back."""
     from ..db.database import db
-    from ..services import patient_import
+    from ..services.customers import importing as patient_import
 
     log(f"Import of {rows:,} rows…")
     with tempfile.TemporaryDirectory() as tmp:
@@ -511,7 +511,7 @@ RESULT_KEYS = (
 def run(
     customers: int, requests: int, seed: int, import_rows: int, log=print, cold_runs: int = 5
 ) -> dict:
-    from ..services import session
+    from ..services.access import session
     from ..services.bootstrap import close_db, open_db
     from .terms import build_terms
 

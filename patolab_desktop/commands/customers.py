@@ -57,7 +57,7 @@ def register_export(kinds, common) -> None:
 
 
 def run_export_customers(args) -> int:
-    from ..services import customers, exports
+    from ..services.customers import records as customers, export as exports
     from ..services.errors import ValidationError
 
     open_from_args(args)

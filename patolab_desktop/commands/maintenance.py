@@ -27,7 +27,7 @@ def register(sub, common) -> None:
 
 
 def run_check(args) -> int:
-    from ..services import maintenance
+    from ..services.safety import check as maintenance
 
     open_from_args(args)
     report = maintenance.check()
@@ -37,7 +37,7 @@ def run_check(args) -> int:
 
 
 def run_seed_demo(args) -> int:
-    from ..services import demo
+    from ..demo import fill as demo
 
     open_from_args(args)
     summary = demo.seed_demo(

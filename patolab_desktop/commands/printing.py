@@ -35,7 +35,7 @@ def parse_date(text: str) -> dt.date:
 
 
 def copies(text: str) -> int:
-    from ..services.reports import MAX_COPIES
+    from ..services.requests.reports import MAX_COPIES
 
     try:
         value = int(text)
@@ -135,7 +135,7 @@ def _as_cli(func):
     """Run with the CLI acting as the system user (for the audit trail) and map errors."""
 
     def wrapper(args) -> int:
-        from ..services import session
+        from ..services.access import session
         from ..services.errors import NotFoundError, ServiceError, ValidationError
 
         actor = session.current() or session.system_actor("cli")
@@ -158,8 +158,8 @@ def _as_cli(func):
 
 @_as_cli
 def run_print_summary(args) -> int:
-    from ..services import reports, requests
-    from ..ui.printing.request_summary import write_summary_pdf
+    from ..services.requests import reports, entry as requests
+    from ..documents.request_summary import write_summary_pdf
 
     open_from_args(args)
     request_id = requests.find_id(args.request_number)
@@ -178,8 +178,9 @@ def run_print_summary(args) -> int:
 
 @_as_cli
 def run_report(args) -> int:
-    from ..services import branches, reports
-    from ..ui.printing.period_report import write_period_report_pdf
+    from ..services.catalog import branches
+    from ..services.requests import reports
+    from ..documents.period_report import write_period_report_pdf
 
     if args.date_to < args.date_from:
         return _fail("la fecha final (--to) es anterior a la inicial (--from)", 2)
@@ -205,8 +206,8 @@ def run_report(args) -> int:
 
 @_as_cli
 def run_labels(args) -> int:
-    from ..services import reports, requests
-    from ..ui.printing.tube_labels import write_labels_pdf
+    from ..services.requests import reports, entry as requests
+    from ..documents.tube_labels import write_labels_pdf
 
     open_from_args(args)
     request_id = requests.find_id(args.request_number)

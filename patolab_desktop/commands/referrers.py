@@ -38,7 +38,7 @@ def register_export(kinds, common) -> None:
 def run_export_referrers(args) -> int:
     import sys
 
-    from ..services import referrer_types, referrers
+    from ..services.catalog import referrer_types, referrers
 
     open_from_args(args)
     type_id = None

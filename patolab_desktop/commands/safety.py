@@ -50,7 +50,7 @@ def register(sub, common) -> None:
 
 
 def run_backup(args) -> int:
-    from ..services import backups
+    from ..services.safety import backups
 
     open_from_args(args)
     path = backups.backup_now(args.folder)
@@ -62,7 +62,8 @@ def run_backup(args) -> int:
 
 
 def run_restore(args) -> int:
-    from ..services import backups, session
+    from ..services.safety import backups
+    from ..services.access import session
 
     open_from_args(args)
     with session.acting_as(session.system_actor("cli")):
@@ -73,7 +74,7 @@ def run_restore(args) -> int:
 
 
 def run_list(args) -> int:
-    from ..services import backups
+    from ..services.safety import backups
 
     open_from_args(args)
     found = backups.list_backups(args.folder)
@@ -89,7 +90,8 @@ def run_list(args) -> int:
 
 def run_migrate_to(args) -> int:
     from ..db.database import describe
-    from ..services import session, transfer
+    from ..services.access import session
+    from ..services.safety import transfer
 
     open_from_args(args)
     with session.acting_as(session.system_actor("cli")):

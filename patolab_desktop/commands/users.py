@@ -74,7 +74,7 @@ def _user_id(username: str) -> int:
 
 
 def run_list(args) -> int:
-    from ..services import session, users
+    from ..services.access import session, users
 
     open_from_args(args)
     with session.acting_as(session.system_actor("cli")):
@@ -85,7 +85,7 @@ def run_list(args) -> int:
 
 
 def run_reset_password(args) -> int:
-    from ..services import session, users
+    from ..services.access import session, users
 
     open_from_args(args)
     with session.acting_as(session.system_actor("cli")):
@@ -96,7 +96,7 @@ def run_reset_password(args) -> int:
 
 
 def run_unlock(args) -> int:
-    from ..services import session, users
+    from ..services.access import session, users
 
     open_from_args(args)
     with session.acting_as(session.system_actor("cli")):
@@ -106,8 +106,8 @@ def run_unlock(args) -> int:
 
 
 def run_create_admin(args) -> int:
-    from ..services import auth, permissions, session, users
-    from ..services.users import UserData
+    from ..services.access import auth, permissions, session, users
+    from ..services.access.users import UserData
 
     open_from_args(args)
     password = _read_password(args)

@@ -45,7 +45,7 @@ def referrer_type_names() -> list[str]:
 def seed_roles() -> None:
     """The three roles and their permission sets (issue 5). Idempotent: a missing role is
     created with its seeded permissions; an existing role is left as the admin edited it."""
-    from ..services.permissions import SEEDED_ROLES  # pure data, no services logic
+    from ..services.access.permissions import SEEDED_ROLES
     from .models import Role, RolePermission
 
     for name, (description, granted) in SEEDED_ROLES.items():

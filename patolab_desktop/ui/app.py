@@ -13,7 +13,7 @@ def ensure_demo_database() -> str:
     """The demo database, created and filled on first use."""
     path = demo_db_path()
     if not path.exists():
-        from ..services import demo
+        from ..demo import fill as demo
         from ..services.bootstrap import close_db, open_db
 
         tmp = path.with_suffix(".creating")
@@ -21,7 +21,7 @@ def ensure_demo_database() -> str:
             if stale.exists():
                 stale.unlink()
         open_db(tmp)
-        from ..services import session
+        from ..services.access import session
 
         with session.acting_as(session.system_actor("demo")):
             demo.seed_demo(customers=2000, seed=2026)
@@ -98,7 +98,7 @@ def run_gui(db_target: str | None = None, demo: bool = False) -> int:
 
     # quick_check (+ how to restore) and the daily backup, off the GUI thread
     checks = backup_actions.startup_checks_in_background(None)
-    from ..services import session
+    from ..services.access import session
     from .admin.login_flow import install_admin, start_session
 
     actor = start_session(None)  # first-start administrator set-up or login (first window)

@@ -34,7 +34,7 @@ def test_tiny_benchmark_writes_every_figure(tmp_path, monkeypatch, qapp):
 
 
 def test_the_database_is_reused_for_the_same_parameters(tmp_path, monkeypatch):
-    from patolab_desktop.services import demo
+    from patolab_desktop.demo import fill as demo
 
     monkeypatch.setenv("PATOLAB_BENCH_DIR", str(tmp_path / "bench"))
     # built in a child process: the build's memory stays out of this process's peak RSS

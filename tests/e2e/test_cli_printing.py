@@ -31,7 +31,7 @@ def run(argv: list[str]) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:
         return int(exc.code)
-    from patolab_desktop.services import session
+    from patolab_desktop.services.access import session
 
     with session.acting_as(session.system_actor("cli")):  # as cli.main runs every handler
         return args.handler(args)

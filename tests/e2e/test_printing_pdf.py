@@ -9,10 +9,11 @@ from decimal import Decimal
 import pytest
 from pypdf import PdfReader
 
-from patolab_desktop.services import catalog, reports, requests
-from patolab_desktop.ui.printing.period_report import write_period_report_pdf
-from patolab_desktop.ui.printing.request_summary import write_summary_pdf
-from patolab_desktop.ui.printing.tube_labels import paint_label, write_labels_pdf
+from patolab_desktop.services.catalog import investigations as catalog
+from patolab_desktop.services.requests import reports, entry as requests
+from patolab_desktop.documents.period_report import write_period_report_pdf
+from patolab_desktop.documents.request_summary import write_summary_pdf
+from patolab_desktop.documents.tube_labels import paint_label, write_labels_pdf
 from tests.e2e.printing_helpers import (
     decode_image,
     page_sizes_mm,
@@ -33,7 +34,7 @@ def lab(printed_lab, qapp):
 
 def _as_supervisor():
     """A supervisor holds no patients.view_sensitive: id numbers print masked."""
-    from patolab_desktop.services import permissions, session
+    from patolab_desktop.services.access import permissions, session
 
     return session.acting_as(
         session.Actor(
@@ -296,7 +297,7 @@ def test_large_amounts_are_printed_whole_never_cut(qapp, tmp_path):
     """An amount wider than its column is set smaller instead of being cut with «…»."""
     from PySide6.QtCore import Qt
 
-    from patolab_desktop.ui.printing.layout import (
+    from patolab_desktop.documents.layout import (
         Canvas,
         Column,
         Flow,

@@ -9,7 +9,7 @@ import pytest
 
 from patolab_desktop.commands import users as users_cmd
 from patolab_desktop.db.models import AuditLog, User
-from patolab_desktop.services import auth, permissions, session
+from patolab_desktop.services.access import auth, permissions, session
 from patolab_desktop.services.bootstrap import close_db, open_db
 from tests.security_helpers import fast_hashing, no_session  # noqa: F401
 

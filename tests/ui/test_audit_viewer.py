@@ -9,7 +9,7 @@ from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QApplication
 
 from patolab_desktop.db.models import AuditLog, User
-from patolab_desktop.services import audit, auth, permissions, session
+from patolab_desktop.services.access import audit, auth, permissions, session
 from patolab_desktop.services.errors import PermissionDenied
 from patolab_desktop.ui.admin.audit_viewer import AuditViewer
 from tests.security_helpers import (  # noqa: F401

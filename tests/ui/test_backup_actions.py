@@ -9,7 +9,8 @@ import pytest
 
 from patolab_desktop import local_settings
 from patolab_desktop.db.models import Gender
-from patolab_desktop.services import backups, session
+from patolab_desktop.services.safety import backups
+from patolab_desktop.services.access import session
 from patolab_desktop.ui import prompts
 from patolab_desktop.ui.admin import backup_actions
 from patolab_desktop.ui.admin.database_dialog import DatabaseDialog
@@ -103,7 +104,7 @@ def test_startup_check_ok_makes_the_daily_backup(qtbot, database, said, tmp_path
 def test_startup_check_failure_explains_how_to_restore(
     qtbot, database, said, tmp_path, monkeypatch
 ):
-    from patolab_desktop.services import maintenance
+    from patolab_desktop.services.safety import check as maintenance
 
     local_settings.update(backup_folder=str(tmp_path))
     report = maintenance.CheckReport("x.db", 1, 1, ["quick_check: página 7 dañada"])
@@ -154,7 +155,7 @@ def test_startup_checks_run_off_the_gui_thread_and_report_back(
     the login); a failure is still reported on the GUI thread with how to restore."""
     import threading
 
-    from patolab_desktop.services import maintenance
+    from patolab_desktop.services.safety import check as maintenance
 
     local_settings.update(backup_folder=str(tmp_path))
     threads = []

@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 
 from patolab_desktop.db.models import User
-from patolab_desktop.services import auth, permissions, session
+from patolab_desktop.services.access import auth, permissions, session
 from patolab_desktop.ui.admin import login_flow
 from patolab_desktop.ui.admin.change_password_dialog import ChangePasswordDialog
 from patolab_desktop.ui.admin.first_admin_dialog import FirstAdminDialog

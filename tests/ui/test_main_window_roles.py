@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from patolab_desktop.services import permissions, session, users
+from patolab_desktop.services.access import permissions, session, users
 from patolab_desktop.ui.admin import login_flow
 from patolab_desktop.ui.main_window import MainWindow
 from tests.security_helpers import (  # noqa: F401 (fixtures)
@@ -39,7 +39,7 @@ def cashier(database):
 
 
 def test_an_area_left_out_for_the_first_user_appears_for_the_next(qtbot, cashier, clock):
-    from patolab_desktop.services import auth
+    from patolab_desktop.services.access import auth
 
     with session.acting_as(session.system_actor("tests")):
         make_customer("María", "Pérez")

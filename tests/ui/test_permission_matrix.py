@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from patolab_desktop.services import permissions, users
+from patolab_desktop.services.access import permissions, users
 from patolab_desktop.services.errors import PermissionDenied
 from patolab_desktop.ui import prompts
 from patolab_desktop.ui.admin.permission_matrix import (

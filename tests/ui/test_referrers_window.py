@@ -8,7 +8,7 @@ from PySide6.QtCore import QModelIndex, Qt
 
 from patolab_desktop.db.database import db
 from patolab_desktop.db.models import Referrer
-from patolab_desktop.services import referrer_types, referrers
+from patolab_desktop.services.catalog import referrer_types, referrers
 from patolab_desktop.ui import prompts
 from patolab_desktop.ui.referrers.referrer_dialog import ReferrerDialog
 from patolab_desktop.ui.referrers.referrers_window import ReferrersWindow

@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from patolab_desktop.db.models import LabRequest
-from patolab_desktop.services import requests as requests_service
+from patolab_desktop.services.requests import entry as requests_service
 from patolab_desktop.ui import prompts
 from patolab_desktop.ui.printing import actions
 from patolab_desktop.ui.requests.request_entry import RequestEntry
@@ -292,7 +292,7 @@ def test_line_notes_are_saved_and_lines_model_is_sound(qtbot, qtmodeltester, ent
 
 
 def test_manual_discount_field_follows_the_permission(qtbot, desk):  # noqa: F811
-    from patolab_desktop.services import permissions, session
+    from patolab_desktop.services.access import permissions, session
 
     reception = session.Actor(
         id=None,
@@ -318,7 +318,7 @@ def test_manual_discount_field_follows_the_permission(qtbot, desk):  # noqa: F81
 
 
 def test_investigation_deactivated_meanwhile_is_refused(qtbot, entry, desk):  # noqa: F811
-    from patolab_desktop.services import catalog
+    from patolab_desktop.services.catalog import investigations as catalog
 
     type_and_enter(qtbot, entry.investigation_edit, "HEM")
     entry.investigation_edit.setText("GLU")

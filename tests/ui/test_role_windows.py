@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from patolab_desktop.services import permissions, session
+from patolab_desktop.services.access import permissions, session
 from patolab_desktop.ui.admin import login_flow
 from patolab_desktop.ui.main_window import MainWindow
 from tests.security_helpers import clock, fast_hashing, login_as, no_session  # noqa: F401

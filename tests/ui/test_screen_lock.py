@@ -14,7 +14,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from patolab_desktop.services import permissions, session, settings
+from patolab_desktop.services.access import permissions, session
+from patolab_desktop.services import settings
 from patolab_desktop.ui import prompts
 from patolab_desktop.ui.admin import login_flow
 from patolab_desktop.ui.admin.screen_lock import Curtain, ScreenLock

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from patolab_desktop.db.models import User
-from patolab_desktop.services import auth, permissions, session
+from patolab_desktop.services.access import auth, permissions, session
 from patolab_desktop.ui import prompts
 from patolab_desktop.ui.admin import users_window
 from patolab_desktop.ui.admin.users_window import ResetPasswordDialog, UserDialog, UsersWindow

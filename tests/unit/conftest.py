@@ -7,7 +7,8 @@ import datetime as dt
 
 import pytest
 
-from patolab_desktop.services import customers, reference
+from patolab_desktop.services.customers import records as customers
+from patolab_desktop.services import reference
 
 
 def _department(name: str) -> int:

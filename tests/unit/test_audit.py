@@ -11,7 +11,7 @@ import pytest
 
 from patolab_desktop.db.database import db
 from patolab_desktop.db.models import AuditLog, User
-from patolab_desktop.services import audit, auth, permissions, session, users
+from patolab_desktop.services.access import audit, auth, permissions, session, users
 from patolab_desktop.services.errors import PermissionDenied
 from patolab_desktop.services.paging import PageRequest
 from tests.security_helpers import (  # noqa: F401

@@ -8,7 +8,7 @@ import pytest
 from argon2 import PasswordHasher
 
 from patolab_desktop.db.models import AuditLog, User
-from patolab_desktop.services import auth, permissions, session, users
+from patolab_desktop.services.access import auth, permissions, session, users
 from patolab_desktop.services.errors import PermissionDenied, RuleError, ValidationError
 from tests.security_helpers import PASSWORD, clock, make_user, no_session  # noqa: F401
 

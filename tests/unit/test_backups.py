@@ -12,8 +12,9 @@ from patolab_desktop import local_settings
 from patolab_desktop.db.database import db, is_sqlite
 from patolab_desktop.db.migrations import SCHEMA_VERSION
 from patolab_desktop.db.models import Customer, Gender
-from patolab_desktop.services import backups, session
-from patolab_desktop.services.backups import BackupError
+from patolab_desktop.services.safety import backups
+from patolab_desktop.services.access import session
+from patolab_desktop.services.safety.backups import BackupError
 from patolab_desktop.services.errors import PermissionDenied
 
 

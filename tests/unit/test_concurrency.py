@@ -14,7 +14,9 @@ import time
 import pytest
 
 from patolab_desktop.db.models import Customer, Investigation, LabRequest, Referrer, RequestCounter
-from patolab_desktop.services import catalog, customers, referrers, requests
+from patolab_desktop.services.catalog import investigations as catalog, referrers
+from patolab_desktop.services.customers import records as customers
+from patolab_desktop.services.requests import entry as requests
 from patolab_desktop.services.errors import ConflictError
 from tests.unit.requests_fixtures import lab  # noqa: F401  (fixture)
 
@@ -25,7 +27,7 @@ PER_PROCESS = 100
 @pytest.fixture(autouse=True)
 def _acting_user():
     """Saving requests needs a logged-in user: act as the system user (like the CLI)."""
-    from patolab_desktop.services import session
+    from patolab_desktop.services.access import session
 
     with session.acting_as(session.system_actor("test")) as actor:
         yield actor
@@ -115,7 +117,7 @@ def test_request_changes_from_a_stale_detail_are_refused(lab, stale_action):  # 
 
 
 def _worker(target: str, ids: dict, barrier, results) -> None:
-    from patolab_desktop.services import requests as service
+    from patolab_desktop.services.requests import entry as service
     from patolab_desktop.services.bootstrap import close_db, open_db
 
     open_db(target)
@@ -125,7 +127,7 @@ def _worker(target: str, ids: dict, barrier, results) -> None:
         )
         barrier.wait(timeout=120)
         started = time.monotonic()
-        from patolab_desktop.services import session
+        from patolab_desktop.services.access import session
 
         with session.acting_as(session.system_actor("pc")):
             numbers = [service.create(draft, by="pc")[1] for _ in range(PER_PROCESS)]

@@ -16,7 +16,7 @@ import threading
 import pytest
 
 from patolab_desktop.db.models import ALL_MODELS, Customer, LabRequest, RequestCounter, RequestLine
-from patolab_desktop.services import maintenance
+from patolab_desktop.services.safety import check as maintenance
 from patolab_desktop.services.bootstrap import close_db, open_db
 
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="POSIX signals")
@@ -25,7 +25,7 @@ pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="POSIX si
 @pytest.fixture(autouse=True)
 def _acting_user():
     """Saving requests needs a logged-in user: act as the system user (like the CLI)."""
-    from patolab_desktop.services import session
+    from patolab_desktop.services.access import session
 
     with session.acting_as(session.system_actor("test")) as actor:
         yield actor
@@ -70,7 +70,8 @@ def _reopen_and_check(db_target) -> dict[str, int]:
 
 def _import_child(target: str, csv_path: str, queue) -> None:
     try:
-        from patolab_desktop.services import patient_import, session
+        from patolab_desktop.services.customers import importing as patient_import
+        from patolab_desktop.services.access import session
 
         patient_import.INSERT_CHUNK = 500  # several chunks for the 2,000-row file
         open_db(target)
@@ -114,7 +115,9 @@ def test_kill_during_import_leaves_counts_unchanged(db_target, tmp_path):
 
 def _export_child(target: str, out_path: str, queue) -> None:
     try:
-        from patolab_desktop.services import csvio, patient_export, session
+        from patolab_desktop.services import csvio
+        from patolab_desktop.services.customers import patient_export
+        from patolab_desktop.services.access import session
 
         csvio.CHUNK = 50  # flush to the temporary file every 50 rows
         open_db(target)
@@ -194,7 +197,7 @@ def test_kill_during_a_migration_step_keeps_the_old_schema_and_data(db_target):
 
 def _request_child(target: str, ids: dict, queue) -> None:
     try:
-        from patolab_desktop.services import requests
+        from patolab_desktop.services.requests import entry as requests
 
         original = requests._insert_lines
 
@@ -204,7 +207,7 @@ def _request_child(target: str, ids: dict, queue) -> None:
 
         requests._insert_lines = insert_then_wait
         open_db(target)
-        from patolab_desktop.services import session
+        from patolab_desktop.services.access import session
 
         session.set_current(session.system_actor("pc1"))
         requests.create(
@@ -223,7 +226,7 @@ def _request_child(target: str, ids: dict, queue) -> None:
 def test_kill_during_a_request_save_leaves_no_request_and_no_gap(db_target):
     import datetime as dt
 
-    from patolab_desktop.services import requests
+    from patolab_desktop.services.requests import entry as requests
     from tests.unit.requests_fixtures import make_customer, make_doctor, make_investigation
 
     open_db(db_target)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from patolab_desktop.services import csvio, customers, exports
+from patolab_desktop.services import csvio
+from patolab_desktop.services.customers import records as customers, export as exports
 
 F = customers.CustomerFilter
 

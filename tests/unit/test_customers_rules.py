@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from patolab_desktop.db.models import Customer
-from patolab_desktop.services import customers
+from patolab_desktop.services.customers import records as customers
 from patolab_desktop.services.errors import ConflictError, NotFoundError, ValidationError
 from patolab_desktop.services.paging import PageRequest
 

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from patolab_desktop.db.models import Customer
-from patolab_desktop.services import customer_search, customers
+from patolab_desktop.services.customers import search as customer_search, records as customers
 from patolab_desktop.services.paging import PageRequest
 
 F = customers.CustomerFilter

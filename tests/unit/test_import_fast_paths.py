@@ -7,8 +7,8 @@ from email_validator import EmailNotValidError, validate_email
 
 from patolab_desktop.db.database import db, write_transaction
 from patolab_desktop.db.models import Customer, new_uid, now
-from patolab_desktop.services import customers
-from patolab_desktop.services.customers import CustomerData
+from patolab_desktop.services.customers import records as customers
+from patolab_desktop.services.customers.records import CustomerData
 from patolab_desktop.services.errors import ValidationError
 
 

@@ -12,7 +12,8 @@ import pytest
 
 from patolab_desktop.db.database import DatabaseOpenError, db
 from patolab_desktop.db.models import ALL_MODELS, Customer, LabRequest, RequestLine
-from patolab_desktop.services import maintenance, requests, transfer
+from patolab_desktop.services.safety import check as maintenance, transfer
+from patolab_desktop.services.requests import entry as requests
 from patolab_desktop.services.bootstrap import close_db, open_db
 from tests.conftest import PG_URL
 
@@ -20,7 +21,7 @@ from tests.conftest import PG_URL
 @pytest.fixture(autouse=True)
 def _acting_user():
     """Saving requests needs a logged-in user: act as the system user (like the CLI)."""
-    from patolab_desktop.services import session
+    from patolab_desktop.services.access import session
 
     with session.acting_as(session.system_actor("test")) as actor:
         yield actor
@@ -46,7 +47,7 @@ def empty_target(tmp_path):
 
 @pytest.fixture
 def source(tmp_path):
-    from patolab_desktop.services import demo
+    from patolab_desktop.demo import fill as demo
 
     path = tmp_path / "origen.db"
     open_db(path)
@@ -142,7 +143,7 @@ def test_cli_migrate_to_prints_the_counts(tmp_path, empty_target, capsys):
     src = tmp_path / "cli.db"
     open_db(src)
     close_db()
-    from patolab_desktop.services import session
+    from patolab_desktop.services.access import session
 
     with session.acting_as(None):  # the command acts as the "cli" system user by itself
         assert main(["--db", str(src), "migrate-to", "--to", empty_target]) == 0

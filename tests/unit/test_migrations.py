@@ -12,7 +12,7 @@ import pytest
 from patolab_desktop.db import migrations
 from patolab_desktop.db.database import db
 from patolab_desktop.db.models import ALL_MODELS, Customer, LabRequest
-from patolab_desktop.services import maintenance
+from patolab_desktop.services.safety import check as maintenance
 from patolab_desktop.services.bootstrap import close_db, open_db
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "schema_v1.db"
@@ -85,7 +85,8 @@ def test_step_2_rebuilds_the_search_index_without_positions(v1_copy):
     assert "detail" not in old[0]
     open_db(v1_copy)
     try:
-        from patolab_desktop.services import customers, session
+        from patolab_desktop.services.customers import records as customers
+        from patolab_desktop.services.access import session
         from patolab_desktop.services.paging import PageRequest
 
         new = db.execute_sql("SELECT sql FROM sqlite_master WHERE name = 'customer_fts'")

@@ -14,8 +14,14 @@ import zipfile
 import pytest
 
 from patolab_desktop.db.models import AuditLog, Customer
-from patolab_desktop.services import csvio, customers, exports, patient_export, session
-from patolab_desktop.services.customers import CustomerFilter
+from patolab_desktop.services import csvio
+from patolab_desktop.services.customers import (
+    records as customers,
+    export as exports,
+    patient_export,
+)
+from patolab_desktop.services.access import session
+from patolab_desktop.services.customers.records import CustomerFilter
 from patolab_desktop.services.errors import PermissionDenied
 from tests.patient_csv_helpers import admin, make_customer  # noqa: F401
 

@@ -8,8 +8,9 @@ import dataclasses
 import pytest
 
 from patolab_desktop.db.models import AuditLog, Customer, Gender
-from patolab_desktop.services import customers, patient_export, patient_import as pi, session
-from patolab_desktop.services.customers import CustomerFilter
+from patolab_desktop.services.customers import records as customers, patient_export, importing as pi
+from patolab_desktop.services.access import session
+from patolab_desktop.services.customers.records import CustomerFilter
 from patolab_desktop.services.errors import PermissionDenied, ValidationError
 from tests.patient_csv_helpers import (  # noqa: F401 (fixture)
     admin,

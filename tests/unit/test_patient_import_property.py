@@ -9,7 +9,7 @@ import io
 import pytest
 from hypothesis import HealthCheck, event, given, settings, strategies as st
 
-from patolab_desktop.services import patient_import as pi
+from patolab_desktop.services.customers import importing as pi
 from tests.patient_csv_helpers import PHONES, admin, customer_count, table_snapshot  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("database", "admin")

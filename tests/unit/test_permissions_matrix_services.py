@@ -17,20 +17,16 @@ from decimal import Decimal
 import pytest
 
 from patolab_desktop.db.models import AuditLog, Customer
-from patolab_desktop.services import (
-    audit,
-    backups,
+from patolab_desktop.services.access import audit, permissions, session
+from patolab_desktop.services.safety import backups
+from patolab_desktop.services.catalog import (
     branches,
-    catalog,
-    customers,
-    exports,
-    permissions,
+    investigations as catalog,
     referrer_types,
     referrers,
-    reports,
-    requests,
-    session,
 )
+from patolab_desktop.services.customers import records as customers, export as exports
+from patolab_desktop.services.requests import reports, entry as requests
 from patolab_desktop.services.errors import PermissionDenied
 from patolab_desktop.services.paging import PageRequest
 from tests.security_helpers import fast_hashing, login_as  # noqa: F401

@@ -7,7 +7,7 @@ import csv
 import pytest
 
 from patolab_desktop.db.models import Referrer
-from patolab_desktop.services import referrers
+from patolab_desktop.services.catalog import referrers
 from patolab_desktop.services.errors import ConflictError, ValidationError
 from patolab_desktop.services.paging import PageRequest
 from tests.unit.catalog_helpers import make_referrer, make_request, type_id

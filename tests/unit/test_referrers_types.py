@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from patolab_desktop.db.models import ReferrerType
-from patolab_desktop.services import referrer_types
+from patolab_desktop.services.catalog import referrer_types
 from patolab_desktop.services.errors import RuleError, ValidationError
 from tests.unit.catalog_helpers import make_referrer
 

@@ -15,11 +15,11 @@ PER_PROCESS = 50
 
 
 def _worker(target: str, ids: dict, barrier, results) -> None:
-    from patolab_desktop.services import requests
+    from patolab_desktop.services.requests import entry as requests
     from patolab_desktop.services.bootstrap import close_db, open_db
 
     open_db(target)
-    from patolab_desktop.services import session
+    from patolab_desktop.services.access import session
 
     session.set_current(session.system_actor("test"))  # services check permissions (issue 5)
     try:

@@ -17,7 +17,8 @@ from patolab_desktop.db.models import (
     RequestEvent,
     RequestLine,
 )
-from patolab_desktop.services import request_numbers, requests, settings
+from patolab_desktop.services.requests import numbers as request_numbers, entry as requests
+from patolab_desktop.services import settings
 from patolab_desktop.services.errors import ValidationError
 from tests.unit.requests_fixtures import lab, make_branch, make_customer, make_doctor  # noqa: F401
 

@@ -8,7 +8,8 @@ from decimal import Decimal
 import pytest
 
 from patolab_desktop.db.models import Investigation, LabRequest, RequestLine
-from patolab_desktop.services import request_pricing, requests, settings
+from patolab_desktop.services.requests import pricing as request_pricing, entry as requests
+from patolab_desktop.services import settings
 from patolab_desktop.services.errors import ValidationError
 from tests.unit.requests_fixtures import lab, make_customer, make_investigation  # noqa: F401
 
@@ -23,7 +24,7 @@ def test_line_price_is_copied_and_never_follows_catalog_changes(lab):
     request_id, _ = lab.create(lab.hem, lab.glu)
     Investigation.update(price=Decimal("999.990")).where(Investigation.id == lab.hem).execute()
     try:  # through the catalog service too, when it is there
-        from patolab_desktop.services import catalog
+        from patolab_desktop.services.catalog import investigations as catalog
 
         catalog.set_price(lab.glu, Decimal("555"), changed_by="admin")
     except (ImportError, AttributeError):

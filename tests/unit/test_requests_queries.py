@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from patolab_desktop.services import requests
+from patolab_desktop.services.requests import entry as requests
 from patolab_desktop.services.errors import NotFoundError, ValidationError
 from patolab_desktop.services.paging import PageRequest
 from tests.unit.requests_fixtures import (  # noqa: F401
@@ -343,7 +343,7 @@ def test_export_writes_the_spanish_columns_with_the_filters(many, tmp_path):
 
 
 def test_export_streams_in_batches_and_can_be_cancelled(many, tmp_path, monkeypatch):
-    from patolab_desktop.services import request_queries
+    from patolab_desktop.services.requests import queries as request_queries
 
     monkeypatch.setattr(request_queries, "EXPORT_BATCH", 3)  # several keyset pages
     out = tmp_path / "todas.csv"
@@ -380,7 +380,7 @@ def test_a_short_number_only_finds_request_sequences(many):
 def test_search_paths_give_the_same_rows(many, monkeypatch, many_patients, sort):
     """Few matching patients (an id list) or very many (checked row by row): same rows,
     with the date sort and with the patient sort (which walks the customers)."""
-    from patolab_desktop.services import request_queries
+    from patolab_desktop.services.requests import queries as request_queries
 
     monkeypatch.setattr(request_queries, "MANY_PATIENTS", many_patients)
     rows = _all(requests.RequestFilter(search="pérez"), sort=sort, limit=2)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from patolab_desktop.services import permissions, session
+from patolab_desktop.services.access import permissions, session
 from patolab_desktop.services.errors import PermissionDenied
 from tests.security_helpers import login_as, make_user, fast_hashing, no_session  # noqa: F401
 
@@ -166,7 +166,7 @@ def test_receptionist_supervisor_admin_on_the_key_actions(database):
 
 def test_deactivated_users_actor_has_nothing(database):
     from patolab_desktop.db.models import User
-    from patolab_desktop.services import auth
+    from patolab_desktop.services.access import auth
 
     user_id = make_user("ana", permissions.ROLE_SUPERVISOR)
     User.update(active=False).where(User.id == user_id).execute()

@@ -8,7 +8,7 @@ import pytest
 
 from patolab_desktop.db import seed
 from patolab_desktop.db.models import AuditLog, Role, RolePermission, User
-from patolab_desktop.services import auth, permissions, session, users
+from patolab_desktop.services.access import auth, permissions, session, users
 from patolab_desktop.services.errors import (
     NotFoundError,
     PermissionDenied,

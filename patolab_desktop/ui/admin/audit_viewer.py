@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...i18n import translate
-from ...services import audit
+from ...services.access import audit
 from ..icons import icon
 from ..models.paged_table import Column, PagedTableModel
 from ..service_labels import translated_labels

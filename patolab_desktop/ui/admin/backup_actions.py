@@ -11,7 +11,7 @@ import logging
 from PySide6.QtCore import QT_TRANSLATE_NOOP
 
 from ...i18n import translate
-from ...services import backups, maintenance
+from ...services.safety import backups, check as maintenance
 from ...services.errors import ServiceError
 from .. import prompts
 

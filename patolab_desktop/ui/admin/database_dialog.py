@@ -26,7 +26,7 @@ from ... import local_settings
 from ...db.database import DatabaseOpenError, is_postgres_url
 from ...i18n import translate
 from ...paths import default_db_path
-from ...services import transfer
+from ...services.safety import transfer
 from ...services.errors import ServiceError
 from .. import prompts
 

@@ -6,9 +6,9 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLineEdit, QVBoxLayout
 
 from ... import APP_NAME
 from ...i18n import translate
-from ...services import auth
+from ...services.access import auth
 from ...services.errors import ServiceError, ValidationError
-from ...services.session import Actor
+from ...services.access.session import Actor
 from ..icons import icon
 from .common import (
     FieldErrors,

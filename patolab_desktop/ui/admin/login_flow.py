@@ -12,8 +12,8 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QWidget
 
 from ...i18n import translate
-from ...services import auth, session
-from ...services.session import Actor
+from ...services.access import auth, session
+from ...services.access.session import Actor
 from .. import prompts
 
 

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...i18n import translate
-from ...services import permissions, users
+from ...services.access import permissions, users
 from ...services.errors import ServiceError
 from .. import prompts
 from ..icons import icon

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...i18n import translate
-from ...services import users
+from ...services.access import users
 from ...services.errors import ServiceError, ValidationError
 from .. import prompts
 from ..icons import icon

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...services import catalog
+from ...services.catalog import investigations as catalog
 from ...services.errors import ConflictError, NotFoundError, ServiceError, ValidationError
 from .. import prompts
 from ..icons import icon
@@ -272,7 +272,7 @@ class InvestigationDialog(QDialog):
 def _acting_user() -> str:
     """Who is changing prices, for the history ("" when nobody is logged in)."""
     try:
-        from ...services import session
+        from ...services.access import session
     except ImportError:  # the users area is not installed
         return ""
     actor = session.current()

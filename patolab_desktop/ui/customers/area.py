@@ -67,7 +67,7 @@ def export_customers(window) -> int | None:
     Runs off the GUI thread with a cancellable progress dialog; returns the row count
     (None when cancelled or failed; a failure is shown through ``prompts.error``).
     """
-    from ...services import exports
+    from ...services.customers import export as exports
     from ..widgets.progress import run_with_progress
 
     tab = window.tab(TAB_KEY)

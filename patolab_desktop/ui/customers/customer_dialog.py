@@ -34,7 +34,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...services import customers, reference
+from ...services.customers import records as customers
+from ...services import reference
 from ...services.errors import ConflictError, NotFoundError, ValidationError
 from ...util.text import digits
 from .. import prompts

@@ -51,7 +51,7 @@ def _refresh_customers(window) -> None:
 
 def _current_filters(window):
     """The customers tab's filters (what the user sees), or every active customer."""
-    from ...services.customers import CustomerFilter
+    from ...services.customers.records import CustomerFilter
 
     tab = window.tab(CUSTOMERS_TAB) if hasattr(window, "tab") else None
     current = getattr(tab, "export_filters", None)
@@ -82,7 +82,7 @@ def import_patients(window, path: str | None = None):
 
 def export_patients(window, path: str | None = None) -> int | None:
     """Ask where and write ``pacientes.csv`` with a cancellable progress dialog."""
-    from ...services import patient_export
+    from ...services.customers import patient_export
 
     filters = _current_filters(window)
     if path is None:

@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...services import customers
-from ...services.patient_import import ImportPlan, ImportResult, ImportRow
+from ...services.customers import records as customers
+from ...services.customers.importing import ImportPlan, ImportResult, ImportRow
 from ...util.text import clean
 from .. import prompts
 from ..icons import icon
@@ -278,7 +278,7 @@ class ImportDialog(QDialog):
 
     def load(self, path: str) -> bool:
         """Analyse ``path`` (off the GUI thread) and show the preview; False on failure."""
-        from ...services import patient_import
+        from ...services.customers import importing as patient_import
 
         self.path_edit.setText(str(path))
         outcome = run_with_progress(
@@ -411,7 +411,7 @@ class ImportDialog(QDialog):
             self.tabs.setTabText(index, f"{title} ({self.models[key].rowCount()})")
 
     def import_now(self) -> None:
-        from ...services import patient_import
+        from ...services.customers import importing as patient_import
 
         plan = self.plan
         if plan is None or not self.import_button.isEnabled():

@@ -16,7 +16,8 @@ from PySide6.QtGui import QPagedPaintDevice, QPageLayout, QPainter
 from PySide6.QtWidgets import QDialog, QWidget
 
 from ...i18n import translate
-from ...services import reports, session
+from ...services.requests import reports
+from ...services.access import session
 from ...services.errors import ServiceError
 from .. import prompts
 
@@ -127,8 +128,8 @@ def _summary(parent, request_id: int, show_full_id: bool | None) -> dict | None:
 
 def preview_summary(parent: QWidget | None, request_id: int, show_full_id: bool | None = None):
     """Print preview of the request summary (print from there or close)."""
-    from .layout import document_layout
-    from .request_summary import paint_summary
+    from ...documents.layout import document_layout
+    from ...documents.request_summary import paint_summary
 
     data = _summary(parent, request_id, show_full_id)
     if data is None:
@@ -150,8 +151,8 @@ def preview_summary(parent: QWidget | None, request_id: int, show_full_id: bool 
 def print_summary(
     parent: QWidget | None, request_id: int, show_full_id: bool | None = None
 ) -> bool:
-    from .layout import document_layout
-    from .request_summary import paint_summary
+    from ...documents.layout import document_layout
+    from ...documents.request_summary import paint_summary
 
     data = _summary(parent, request_id, show_full_id)
     if data is None:
@@ -178,7 +179,7 @@ def save_summary_pdf(
     parent: QWidget | None, request_id: int, show_full_id: bool | None = None
 ) -> Path | None:
     """Ask where, then save the request summary as PDF; returns the path or None."""
-    from .request_summary import write_summary_pdf
+    from ...documents.request_summary import write_summary_pdf
 
     data = _summary(parent, request_id, show_full_id)
     if data is None:
@@ -221,8 +222,8 @@ def _labels(parent, request_id: int) -> list[dict] | None:
 
 def print_labels(parent: QWidget | None, request_id: int, copies: int | None = None) -> bool:
     """Print one label per sample type (``copies`` each) at the configured label size."""
-    from .layout import label_layout
-    from .tube_labels import paint_labels
+    from ...documents.layout import label_layout
+    from ...documents.tube_labels import paint_labels
 
     labels = _labels(parent, request_id)
     if not labels:
@@ -249,8 +250,8 @@ def print_labels(parent: QWidget | None, request_id: int, copies: int | None = N
 
 
 def preview_labels(parent: QWidget | None, request_id: int, copies: int | None = None):
-    from .layout import label_layout
-    from .tube_labels import paint_labels
+    from ...documents.layout import label_layout
+    from ...documents.tube_labels import paint_labels
 
     labels = _labels(parent, request_id)
     if not labels:
@@ -271,7 +272,7 @@ def preview_labels(parent: QWidget | None, request_id: int, copies: int | None =
 def save_labels_pdf(
     parent: QWidget | None, request_id: int, copies: int | None = None
 ) -> Path | None:
-    from .tube_labels import write_labels_pdf
+    from ...documents.tube_labels import write_labels_pdf
 
     labels = _labels(parent, request_id)
     if not labels:
@@ -310,8 +311,8 @@ def period_report(
 
 
 def preview_period_data(parent: QWidget | None, data: dict):
-    from .layout import document_layout
-    from .period_report import paint_period_report, period_text
+    from ...documents.layout import document_layout
+    from ...documents.period_report import paint_period_report, period_text
 
     reports.record_print(
         "report",
@@ -330,7 +331,7 @@ def preview_period_data(parent: QWidget | None, data: dict):
 
 
 def save_period_data_pdf(parent: QWidget | None, data: dict) -> Path | None:
-    from .period_report import write_period_report_pdf
+    from ...documents.period_report import write_period_report_pdf
 
     suggested = translate(
         "printing.actions",

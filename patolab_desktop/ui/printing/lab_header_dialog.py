@@ -20,7 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...services import reports, settings
+from ...services.requests import reports
+from ...services import settings
 from ...services.errors import ServiceError, ValidationError
 from .. import prompts
 from ..icons import icon

@@ -60,7 +60,7 @@ def edit_types(window) -> None:
 
 def export_referrers(window) -> int | None:
     """Ask for a file and write the referrers matching the tab's filters."""
-    from ...services import referrers
+    from ...services.catalog import referrers
     from ..catalog.area import run_export
 
     tab = window.tab(TAB_KEY)

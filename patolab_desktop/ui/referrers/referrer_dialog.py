@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from ...services import referrer_types, referrers
+from ...services.catalog import referrer_types, referrers
 from ...services.errors import ConflictError, NotFoundError, ValidationError
 from .. import prompts
 from ..catalog.forms import NOTICE_STYLE, FieldErrors, dialog_buttons, make_form

@@ -7,7 +7,7 @@ import datetime as dt
 
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel
 
-from ...services import referrer_types, referrers
+from ...services.catalog import referrer_types, referrers
 from ...services.paging import DEFAULT_PAGE_SIZE
 from ..catalog.forms import INACTIVE_COLOR
 from ..catalog.list_tab import ListTab

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...i18n import translate
-from ...services import referrer_types
+from ...services.catalog import referrer_types
 from ...services.errors import ServiceError, ValidationError
 from .. import prompts
 from ..catalog.forms import CENTER, ERROR_STYLE, HINT_STYLE, INACTIVE_COLOR, RIGHT

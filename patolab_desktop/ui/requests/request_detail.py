@@ -23,9 +23,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from ...services import customers as customers_service
-from ...services import requests as requests_service
-from ...services import session
+from ...services.customers import records as customers_service
+from ...services.requests import entry as requests_service
+from ...services.access import session
 from ...services.errors import ServiceError
 from .. import prompts
 from ..icons import icon

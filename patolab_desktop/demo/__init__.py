@@ -1,0 +1,1 @@
+"""Synthetic, deterministic Honduran data for the demo database and the benchmark."""

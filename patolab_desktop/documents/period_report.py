@@ -1,0 +1,289 @@
+"""The supervisors' period report: requests by status, priority, source and day, with the
+cancelled ones and their reasons (data from ``services.reports.period_report_data``)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPagedPaintDevice, QPainter
+
+from ..i18n import translate
+from ..util.money import format_lempiras
+from ..ui.service_labels import service_label
+from .layout import (
+    ACCENT,
+    INK,
+    MUTED,
+    Canvas,
+    Column,
+    Flow,
+    Row,
+    continuation_header,
+    document_layout,
+    draw_table,
+    font,
+    keep_none_alive,
+    paint_footer,
+    paint_lab_header,
+    write_pdf,
+)
+
+RIGHT = Qt.AlignmentFlag.AlignRight
+
+
+def document_title() -> str:
+    """The document's name in the active language."""
+    return translate("printing.period_report", "Resumen por período")
+
+
+def period_text(data: dict) -> str:
+    """«01/03/2026 al 31/03/2026» in the active language (dates stay dd/mm/yyyy)."""
+    start, end = data.get("date_from"), data.get("date_to")
+    if start is None or end is None:
+        return data.get("period_text") or ""
+    return translate("printing.period_report", "{start} al {end}").format(
+        start=f"{start:%d/%m/%Y}", end=f"{end:%d/%m/%Y}"
+    )
+
+
+def branch_text(data: dict) -> str:
+    """The branch printed («Todas las sucursales» when the report covers them all)."""
+    if data.get("branch") is None:
+        return translate("printing.period_report", "Todas las sucursales")
+    return data.get("branch_text") or ""
+
+
+def _amount_columns() -> list[Column]:
+    return [
+        Column(translate("printing.period_report", "Solicitudes"), 14, RIGHT),
+        Column(translate("printing.period_report", "Total"), 20, RIGHT),
+        Column(translate("printing.period_report", "Descuento"), 20, RIGHT),
+        Column(translate("printing.period_report", "Neto"), 20, RIGHT),
+    ]
+
+
+def _amount_cells(row: dict) -> list[str]:
+    return [
+        f"{row['count']:,}",
+        format_lempiras(row["total"]),
+        format_lempiras(row["discount"]),
+        format_lempiras(row["net"]),
+    ]
+
+
+def _group_table(flow: Flow, title: str, first: str, rows: list[dict], totals: dict) -> None:
+    columns = [Column(first, 30, wrap=True)] + _amount_columns()
+    body = [
+        Row([service_label(row["label"])] + _amount_cells(row), muted=row["count"] == 0)
+        for row in rows
+    ]
+    body.append(
+        Row(
+            [translate("printing.period_report", "Total")] + _amount_cells(totals),
+            bold=True,
+            rule_above=True,
+        )
+    )
+    draw_table(flow, columns, body, size_pt=9, title=title)
+    flow.gap(5)
+
+
+def report_flow(canvas: Canvas, data: dict) -> Flow:
+    flow = Flow(canvas, top=canvas.mm(10), bottom=canvas.height - canvas.mm(9), first_top=0)
+    title, period = document_title(), period_text(data)
+    continued = translate(
+        "printing.period_report",
+        "{v} — {TITLE} {period_text} (continuación)",
+    ).format(v=data["lab"].get("name") or "", TITLE=title, period_text=period)
+    flow.on_new_page.append(lambda: continuation_header(flow, continued))
+
+    title_font = font(12, bold=True)
+    line_font = font(9.5)
+    right_height = canvas.line_height(title_font) + 2 * canvas.line_height(line_font) + canvas.mm(1)
+
+    def draw_right(x: float, y: float, width: float) -> None:
+        y += flow.text(x, y, width, title.upper(), title_font, align=RIGHT, color=ACCENT)
+        y += canvas.mm(1)
+        y += flow.text(
+            x,
+            y,
+            width,
+            translate("printing.period_report", "Del {period_text}").format(period_text=period),
+            line_font,
+            align=RIGHT,
+        )
+        flow.text(x, y, width, branch_text(data), line_font, align=RIGHT, color=MUTED)
+
+    paint_lab_header(flow, data["lab"], 64, draw_right, right_height)
+    flow.gap(2)
+    flow.rule(width_pt=1.0, color=INK, gap_mm=4)
+
+    totals, cancelled, active = data["totals"], data["cancelled_totals"], data["active_totals"]
+    columns = [Column(translate("printing.period_report", "Resumen"), 30, wrap=True)]
+    draw_table(
+        flow,
+        columns + _amount_columns(),
+        [
+            Row(
+                [translate("printing.period_report", "Todas las solicitudes")]
+                + _amount_cells(totals)
+            ),
+            Row(
+                [translate("printing.period_report", "Canceladas")] + _amount_cells(cancelled),
+                muted=True,
+            ),
+            Row(
+                [translate("printing.period_report", "Vigentes (sin canceladas)")]
+                + _amount_cells(active),
+                bold=True,
+                rule_above=True,
+            ),
+        ],
+        size_pt=9.5,
+        title=translate("printing.period_report", "Resumen del período"),
+    )
+    flow.gap(5)
+
+    _group_table(
+        flow,
+        translate("printing.period_report", "Por estado"),
+        translate("printing.period_report", "Estado"),
+        data["by_status"],
+        totals,
+    )
+    _group_table(
+        flow,
+        translate("printing.period_report", "Por prioridad"),
+        translate("printing.period_report", "Prioridad"),
+        data["by_priority"],
+        totals,
+    )
+    _group_table(
+        flow,
+        translate("printing.period_report", "Por origen"),
+        translate("printing.period_report", "Origen"),
+        data["by_source"],
+        totals,
+    )
+    _per_day(flow, data)
+    flow.gap(5)
+    _cancelled(flow, data)
+    return flow
+
+
+def _per_day(flow: Flow, data: dict) -> None:
+    totals, cancelled = data["totals"], data["cancelled_totals"]
+    day_columns = [
+        Column(translate("printing.period_report", "Fecha"), 16),
+        Column(translate("printing.period_report", "Solicitudes"), 13, RIGHT),
+        Column(translate("printing.period_report", "Canceladas"), 13, RIGHT),
+        Column(translate("printing.period_report", "Total"), 19, RIGHT),
+        Column(translate("printing.period_report", "Descuento"), 19, RIGHT),
+        Column(translate("printing.period_report", "Neto"), 19, RIGHT),
+    ]
+    day_rows = [
+        Row(
+            [
+                d["day_text"],
+                f"{d['count']:,}",
+                f"{d['cancelled']:,}",
+                format_lempiras(d["total"]),
+                format_lempiras(d["discount"]),
+                format_lempiras(d["net"]),
+            ]
+        )
+        for d in data["per_day"]
+    ]
+    title = translate("printing.period_report", "Por día")
+    if not day_rows:
+        _note(flow, title, translate("printing.period_report", "No hay solicitudes en el período."))
+        return
+    day_rows.append(
+        Row(
+            [
+                translate("printing.period_report", "Total"),
+                f"{totals['count']:,}",
+                f"{cancelled['count']:,}",
+                format_lempiras(totals["total"]),
+                format_lempiras(totals["discount"]),
+                format_lempiras(totals["net"]),
+            ],
+            bold=True,
+            rule_above=True,
+        )
+    )
+    draw_table(flow, day_columns, day_rows, size_pt=9, title=title)
+
+
+def _cancelled(flow: Flow, data: dict) -> None:
+    if not data["cancelled"]:
+        _note(
+            flow,
+            translate("printing.period_report", "Solicitudes canceladas"),
+            translate("printing.period_report", "Ninguna solicitud cancelada en el período."),
+        )
+        return
+    cancel_columns = [
+        Column(translate("printing.period_report", "Número"), 25),
+        Column(translate("printing.period_report", "Solicitada"), 25),
+        Column(translate("printing.period_report", "Paciente"), 32, wrap=True),
+        Column(translate("printing.period_report", "Motivo"), 50, wrap=True),
+        Column(translate("printing.period_report", "Neto"), 19, RIGHT),
+    ]
+    no_reason = translate("printing.period_report", "(sin motivo)")
+    cancel_rows = [
+        Row(
+            [
+                c["request_number"],
+                c["requested_at_text"],
+                c["patient_name"],
+                c["reason"] or no_reason,
+                format_lempiras(c["net"]),
+            ]
+        )
+        for c in data["cancelled"]
+    ]
+    draw_table(
+        flow,
+        cancel_columns,
+        cancel_rows,
+        size_pt=8.5,
+        title=translate("printing.period_report", "Solicitudes canceladas ({len:,})").format(
+            len=len(cancel_rows)
+        ),
+    )
+
+
+def _note(flow: Flow, title: str, text: str) -> None:
+    canvas = flow.canvas
+    title_font, body = font(11, bold=True), font(9.5, italic=True)
+    flow.ensure(canvas.line_height(title_font) + canvas.line_height(body) + canvas.mm(2))
+    flow.text(0, flow.y, flow.width, title, title_font, color=ACCENT)
+    flow.y += canvas.line_height(title_font) + canvas.mm(1.5)
+    flow.text(0, flow.y, flow.width, text, body, color=MUTED)
+    flow.y += canvas.line_height(body)
+
+
+@keep_none_alive
+def paint_period_report(painter: QPainter, device: QPagedPaintDevice, data: dict) -> int:
+    """Draw the whole report on an active painter; returns the number of pages."""
+    canvas = Canvas(painter)
+    flow = report_flow(canvas, data)
+    who = data.get("printed_by") or "—"
+    footer = translate("printing.period_report", "Impreso por {who} el {v}").format(
+        who=who, v=data.get("printed_at_text") or ""
+    )
+    title = document_title()
+
+    def decorate(index: int, count: int) -> None:
+        paint_footer(canvas, index, count, footer, title)
+
+    return flow.paint(device, decorate)
+
+
+def write_period_report_pdf(path, data: dict, paper: str = "A4") -> int:
+    return write_pdf(
+        path,
+        document_layout(paper),
+        lambda p, d: paint_period_report(p, d, data),
+        title=f"{document_title()} {period_text(data)}",
+    )

@@ -1,0 +1,346 @@
+"""The request summary for the patient and the supervisor (A4 or Letter).
+
+``paint_summary(painter, device, data)`` draws the data of
+``services.reports.request_summary_data`` on any paged device (QPdfWriter, QPrinter in a
+print or a preview); ``write_summary_pdf`` saves it as a PDF file.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QPagedPaintDevice, QPainter, QPen
+
+from ..i18n import translate
+from ..util.money import format_lempiras
+from ..ui.service_labels import service_label
+from ..ui.printing.barcode import BarcodeError, paint_code128
+from .layout import (
+    ACCENT,
+    INK,
+    MUTED,
+    STAMP,
+    Canvas,
+    Column,
+    Flow,
+    Row,
+    continuation_header,
+    document_layout,
+    draw_table,
+    font,
+    keep_none_alive,
+    key_values,
+    paint_footer,
+    paint_lab_header,
+    write_pdf,
+)
+
+RIGHT = Qt.AlignmentFlag.AlignRight
+CENTER = Qt.AlignmentFlag.AlignHCenter
+
+
+def document_title() -> str:
+    """The document's name in the active language."""
+    return translate("printing.request_summary", "Resumen de solicitud")
+
+
+def age_text(age: int | None) -> str:
+    """«68 años» / «68 years» (the services give the age in whole years)."""
+    if age is None:
+        return ""
+    if age == 1:
+        return translate("printing.request_summary", "1 año")
+    return translate("printing.request_summary", "{age} años").format(age=age)
+
+
+def discount_text(data: dict) -> str:
+    """The kind and percent of the request discount («por edad 30 %») in the active language."""
+    kind, percent = data.get("discount_kind"), data.get("discount_percent")
+    if not kind or Decimal(str(percent or 0)) <= 0:
+        return ""
+    shown = f"{Decimal(str(percent)).normalize():f}"
+    if kind == "age":
+        return translate("printing.request_summary", "por edad {percent} %").format(percent=shown)
+    return translate("printing.request_summary", "manual {percent} %").format(percent=shown)
+
+
+def _columns() -> list[Column]:
+    return [
+        Column(translate("printing.request_summary", "Código"), 13),
+        Column(translate("printing.request_summary", "Investigación"), 52, wrap=True),
+        Column(translate("printing.request_summary", "Muestra"), 22, wrap=True),
+        Column(translate("printing.request_summary", "Precio"), 19, RIGHT),
+        Column(translate("printing.request_summary", "Descuento"), 19, RIGHT),
+        Column(translate("printing.request_summary", "Neto"), 19, RIGHT),
+    ]
+
+
+def _facts(data: dict) -> list[tuple[str, str]]:
+    """The «label: value» pairs under the header."""
+    patient = data["patient"]
+    doctor = data["doctor"]
+    doctor_text = doctor.get("name") or ""
+    if doctor.get("institution"):
+        doctor_text = (
+            f"{doctor_text} ({doctor['institution']})" if doctor_text else doctor["institution"]
+        )
+    age = patient.get("age")
+    pairs = [
+        (translate("printing.request_summary", "Paciente"), patient.get("name") or ""),
+        (translate("printing.request_summary", "Identidad"), patient.get("id_number") or "—"),
+        (
+            translate("printing.request_summary", "Edad"),
+            (age_text(age) if age is not None else patient.get("age_text")) or "—",
+        ),
+        (translate("printing.request_summary", "Sexo"), patient.get("gender") or "—"),
+        (translate("printing.request_summary", "Remitente"), doctor_text or "—"),
+        (translate("printing.request_summary", "Sucursal"), data.get("branch_text") or "—"),
+        (
+            translate("printing.request_summary", "Prioridad"),
+            service_label(data.get("priority_label")),
+        ),
+        (translate("printing.request_summary", "Origen"), service_label(data.get("source_label"))),
+        (
+            translate("printing.request_summary", "Fecha de solicitud"),
+            data.get("requested_at_text") or "",
+        ),
+        (translate("printing.request_summary", "Estado"), service_label(data.get("status_label"))),
+    ]
+    if data.get("completed_at_text"):
+        pairs.append(
+            (translate("printing.request_summary", "Completada"), data["completed_at_text"])
+        )
+    return pairs
+
+
+def summary_flow(canvas: Canvas, data: dict) -> Flow:
+    """Lay the summary out into pages (nothing is painted yet)."""
+    footer_height = canvas.mm(9)
+    continuation_height = canvas.mm(10)
+    flow = Flow(canvas, top=continuation_height, bottom=canvas.height - footer_height, first_top=0)
+    number = data["request_number"]
+    title = document_title()
+    continued = translate(
+        "printing.request_summary",
+        "{v} — {TITLE} {number} (continuación)",
+    ).format(v=data["lab"].get("name") or "", TITLE=title, number=number)
+    flow.on_new_page.append(lambda: continuation_header(flow, continued))
+
+    barcode_height = canvas.mm(11)
+    number_font = font(11, bold=True)
+    title_font = font(9.5, bold=True)
+    right_height = (
+        canvas.line_height(title_font)
+        + canvas.mm(1)
+        + barcode_height
+        + canvas.line_height(number_font)
+    )
+
+    def draw_right(x: float, y: float, width: float) -> None:
+        y += flow.text(x, y, width, title.upper(), title_font, align=RIGHT, color=ACCENT)
+        y += canvas.mm(1)
+        rect = QRectF(x + canvas.mm(4), y, width - canvas.mm(4), barcode_height)
+
+        def bars(rect=rect):
+            try:
+                paint_code128(canvas.painter, rect, number)
+            except BarcodeError:
+                pass  # the number is still printed as text below
+
+        flow.add(bars)
+        y += barcode_height
+        flow.text(x + canvas.mm(4), y, width - canvas.mm(4), number, number_font, align=CENTER)
+
+    paint_lab_header(flow, data["lab"], 62, draw_right, right_height)
+    flow.gap(2)
+    flow.rule(width_pt=1.0, color=INK, gap_mm=3)
+
+    key_values(flow, _facts(data), columns=2, label_mm=36)
+    for label, key in (
+        (translate("printing.request_summary", "Información clínica"), "clinical_info"),
+        (translate("printing.request_summary", "Notas"), "notes"),
+    ):
+        value = (data.get(key) or "").strip()
+        if value:
+            flow.gap(0.5)
+            flow.ensure(canvas.line_height(font(9.5, bold=True)) * 2)
+            flow.text(0, flow.y, flow.width, label, font(9.5, bold=True), color=MUTED)
+            flow.y += canvas.line_height(font(9.5, bold=True))
+            flow.paragraph(value, font(9.5))
+    flow.gap(3)
+
+    rows = []
+    for line in data["lines"]:
+        member = bool(line.get("member"))
+        name = line.get("name") or ""
+        if line.get("notes"):
+            name = f"{name} — {line['notes']}"
+        rows.append(
+            Row(
+                [
+                    line.get("code") or "",
+                    name,
+                    line.get("sample_type") or "",
+                    format_lempiras(line["price"]),
+                    format_lempiras(line["discount"]),
+                    format_lempiras(line["net_price"]),
+                ],
+                indent=1 if member else 0,
+                muted=member,
+                bold=bool(line.get("is_panel")),
+            )
+        )
+    draw_table(
+        flow,
+        _columns(),
+        rows,
+        size_pt=9,
+        title=translate("printing.request_summary", "Investigaciones"),
+    )
+    flow.gap(3)
+    _totals(flow, data)
+    if data.get("cancelled"):
+        _cancelled_box(flow, data)
+    return flow
+
+
+def _totals(flow: Flow, data: dict) -> None:
+    canvas = flow.canvas
+    totals = data["totals"]
+    discount_label = translate("printing.request_summary", "Descuento")
+    kind = discount_text(data)
+    if kind:
+        discount_label = translate(
+            "printing.request_summary", "Descuento ({discount_text})"
+        ).format(discount_text=kind)
+    ordered = sum(1 for line in data["lines"] if not line.get("member"))
+    if ordered == 1:
+        total_label = translate("printing.request_summary", "Total (1 investigación)")
+    elif ordered:
+        total_label = translate(
+            "printing.request_summary", "Total ({count} investigaciones)"
+        ).format(count=ordered)
+    else:
+        total_label = translate("printing.request_summary", "Total")
+    total_rows = [
+        (total_label, format_lempiras(totals["total"]), False),
+        (discount_label, format_lempiras(totals["discount"]), False),
+        (
+            translate("printing.request_summary", "Neto a pagar"),
+            format_lempiras(totals["net"]),
+            True,
+        ),
+    ]
+    box_width = canvas.mm(95)
+    label_font, value_font = font(9.5), font(9.5)
+    strong_font = font(11.5, bold=True)
+    row_height = canvas.line_height(strong_font) + canvas.mm(1)
+    flow.ensure(row_height * len(total_rows) + canvas.mm(2))
+    left = flow.width - box_width
+    for label, value, strong in total_rows:
+        lf = strong_font if strong else label_font
+        vf = strong_font if strong else value_font
+        if strong:
+            y_rule = flow.y
+            flow.add(lambda y=y_rule: canvas.hline(left, flow.width, y, 0.8, INK))
+            flow.y += canvas.mm(0.8)
+        flow.text(left, flow.y, box_width * 0.6, label, lf, wrap=False)
+        flow.text(left + box_width * 0.6, flow.y, box_width * 0.4, value, vf, align=RIGHT)
+        flow.y += row_height
+    if data.get("discount_reason"):
+        reason = translate(
+            "printing.request_summary", "Motivo del descuento: {discount_reason}"
+        ).format(discount_reason=data["discount_reason"])
+        reason_font = font(8.5, italic=True)
+        flow.text(left, flow.y, box_width, reason, reason_font, wrap=True, color=MUTED)
+        flow.y += canvas.wrapped_height(reason, reason_font, box_width)
+
+
+def _cancelled_box(flow: Flow, data: dict) -> None:
+    canvas = flow.canvas
+    flow.gap(5)
+    heading = translate("printing.request_summary", "SOLICITUD CANCELADA")
+    if data.get("cancelled_at_text"):
+        heading += translate("printing.request_summary", " el {cancelled_at_text}").format(
+            cancelled_at_text=data["cancelled_at_text"]
+        )
+    why = data.get("cancellation_reason") or translate(
+        "printing.request_summary", "(sin motivo registrado)"
+    )
+    reason = translate("printing.request_summary", "Motivo: {v}").format(v=why)
+    pad = canvas.mm(3)
+    inner = flow.width - 2 * pad
+    head_font, reason_font = font(11, bold=True), font(10)
+    height = (
+        canvas.line_height(head_font)
+        + canvas.mm(1)
+        + canvas.wrapped_height(reason, reason_font, inner)
+        + 2 * pad
+    )
+    flow.ensure(height)
+    rect = QRectF(0, flow.y, flow.width, height)
+    flow.add(lambda: canvas.box(rect, fill=QColor(253, 236, 234), border=STAMP, width_pt=1.2))
+    y = flow.y + pad
+    y += flow.text(pad, y, inner, heading, head_font, color=STAMP) + canvas.mm(1)
+    flow.text(pad, y, inner, reason, reason_font, wrap=True)
+    flow.y += height
+
+
+def paint_stamp(canvas: Canvas, text: str | None = None) -> None:
+    """A diagonal red stamp across the middle of the page («CANCELADA» by default)."""
+    if text is None:
+        text = translate("printing.request_summary", "CANCELADA")
+    painter = canvas.painter
+    painter.save()
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    painter.translate(QPointF(canvas.width / 2, canvas.height / 2))
+    painter.rotate(-32)
+    stamp_font = font(66, bold=True)
+    stamp_font.setLetterSpacing(QFont.SpacingType.PercentageSpacing, 108)
+    width = canvas.text_width(text, stamp_font) + canvas.mm(14)
+    height = canvas.line_height(stamp_font) + canvas.mm(6)
+    color = QColor(STAMP)
+    color.setAlpha(70)
+    pen = QPen(color)
+    pen.setWidthF(canvas.mm(2.2))
+    painter.setPen(pen)
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    rect = QRectF(-width / 2, -height / 2, width, height)
+    painter.drawRoundedRect(rect, canvas.mm(3), canvas.mm(3))
+    painter.setFont(stamp_font)
+    painter.drawText(rect, int(Qt.AlignmentFlag.AlignCenter), text)
+    painter.restore()
+
+
+def printed_text(data: dict) -> str:
+    who = data.get("printed_by") or "—"
+    return (
+        translate("printing.request_summary", "Impreso por {who} el {v}")
+        .format(who=who, v=data.get("printed_at_text") or "")
+        .strip()
+    )
+
+
+@keep_none_alive
+def paint_summary(painter: QPainter, device: QPagedPaintDevice, data: dict) -> int:
+    """Draw the whole summary on an active painter; returns the number of pages."""
+    canvas = Canvas(painter)
+    flow = summary_flow(canvas, data)
+
+    def decorate(index: int, count: int) -> None:
+        if data.get("cancelled"):
+            paint_stamp(canvas)
+        paint_footer(canvas, index, count, printed_text(data), data["request_number"])
+
+    return flow.paint(device, decorate)
+
+
+def write_summary_pdf(path, data: dict, paper: str = "A4") -> int:
+    """Save the summary as a PDF; returns the page count."""
+    return write_pdf(
+        path,
+        document_layout(paper),
+        lambda p, d: paint_summary(p, d, data),
+        title=f"{document_title()} {data['request_number']}",
+    )

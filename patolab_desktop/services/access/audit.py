@@ -1,0 +1,426 @@
+"""The audit trail: who did what, when, to which record, and which fields changed.
+
+Rows live in the database table ``audit_log`` only. Nothing here writes to the
+``logging`` files: an audit row may hold an id number or clinical text, which must
+never reach a plain log file. Services call ``record`` inside the same transaction
+as the change, so a change that rolls back leaves no audit row and vice versa.
+
+Conventions (so the viewer's filters work): ``action`` is a verb from
+``ACTION_LABELS`` and ``entity`` a noun from ``ENTITY_LABELS``; ``changes`` is
+``{field: (old, new)}`` as produced by ``diff(before, after)``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from dataclasses import dataclass, replace
+from decimal import Decimal
+
+from ...db.models import AuditLog, User, now
+from . import permissions, session
+from ..paging import Page, PageRequest, keyset_page
+from ..texts import QT_TRANSLATE_NOOP, label, translate
+
+
+def quiet_sql_logging() -> None:
+    """peewee logs every statement WITH its parameters at DEBUG: id numbers, clinical text
+    and password hashes would reach the log files if anyone switched DEBUG on. Keep that
+    logger at INFO whatever the root level is (called at import; idempotent)."""
+    logging.getLogger("peewee").setLevel(logging.INFO)
+
+
+quiet_sql_logging()
+
+ACTION_LABELS: dict[str, str] = {
+    "create": QT_TRANSLATE_NOOP("ServiceLabels", "Crear"),
+    "update": QT_TRANSLATE_NOOP("ServiceLabels", "Modificar"),
+    "deactivate": QT_TRANSLATE_NOOP("ServiceLabels", "Desactivar"),
+    "reactivate": QT_TRANSLATE_NOOP("ServiceLabels", "Reactivar"),
+    "delete": QT_TRANSLATE_NOOP("ServiceLabels", "Eliminar"),
+    "status_change": QT_TRANSLATE_NOOP("ServiceLabels", "Cambio de estado"),
+    "cancel": QT_TRANSLATE_NOOP("ServiceLabels", "Cancelar"),
+    "add_investigation": QT_TRANSLATE_NOOP("ServiceLabels", "Agregar investigación"),
+    "remove_investigation": QT_TRANSLATE_NOOP("ServiceLabels", "Quitar investigación"),
+    "discount": QT_TRANSLATE_NOOP("ServiceLabels", "Descuento"),
+    "price_change": QT_TRANSLATE_NOOP("ServiceLabels", "Cambio de precio"),
+    "export": QT_TRANSLATE_NOOP("ServiceLabels", "Exportar"),
+    "import": QT_TRANSLATE_NOOP("ServiceLabels", "Importar"),
+    "print": QT_TRANSLATE_NOOP("ServiceLabels", "Imprimir"),
+    "login": QT_TRANSLATE_NOOP("ServiceLabels", "Inicio de sesión"),
+    "login_failed": QT_TRANSLATE_NOOP("ServiceLabels", "Intento fallido de acceso"),
+    "account_locked": QT_TRANSLATE_NOOP("ServiceLabels", "Cuenta bloqueada"),
+    "logout": QT_TRANSLATE_NOOP("ServiceLabels", "Cierre de sesión"),
+    "password_change": QT_TRANSLATE_NOOP("ServiceLabels", "Cambio de contraseña"),
+    "password_reset": QT_TRANSLATE_NOOP("ServiceLabels", "Contraseña restablecida"),
+    "account_unlock": QT_TRANSLATE_NOOP("ServiceLabels", "Cuenta desbloqueada"),
+    "permission_grant": QT_TRANSLATE_NOOP("ServiceLabels", "Permiso concedido"),
+    "permission_revoke": QT_TRANSLATE_NOOP("ServiceLabels", "Permiso retirado"),
+    "settings_change": QT_TRANSLATE_NOOP("ServiceLabels", "Cambio de configuración"),
+    "backup": QT_TRANSLATE_NOOP("ServiceLabels", "Copia de seguridad"),
+    "restore": QT_TRANSLATE_NOOP("ServiceLabels", "Restauración"),
+}
+
+ENTITY_LABELS: dict[str, str] = {
+    "customer": QT_TRANSLATE_NOOP("ServiceLabels", "Paciente/empresa"),
+    "referrer": QT_TRANSLATE_NOOP("ServiceLabels", "Remitente"),
+    "referrer_type": QT_TRANSLATE_NOOP("ServiceLabels", "Tipo de remitente"),
+    "investigation": QT_TRANSLATE_NOOP("ServiceLabels", "Investigación"),
+    "branch": QT_TRANSLATE_NOOP("ServiceLabels", "Sucursal"),
+    "lab_request": QT_TRANSLATE_NOOP("ServiceLabels", "Solicitud"),
+    "user": QT_TRANSLATE_NOOP("ServiceLabels", "Usuario"),
+    "role": QT_TRANSLATE_NOOP("ServiceLabels", "Rol"),
+    "setting": QT_TRANSLATE_NOOP("ServiceLabels", "Configuración"),
+    "database": QT_TRANSLATE_NOOP("ServiceLabels", "Base de datos"),
+    "report": QT_TRANSLATE_NOOP("ServiceLabels", "Reporte"),
+}
+
+# Field names shown in the viewer (in the active language); unknown names are shown as
+# they are. The label dicts hold the Spanish source, translated when a row is read.
+FIELD_LABELS: dict[str, str] = {
+    "name": QT_TRANSLATE_NOOP("services.audit", "Nombre"),
+    "first_name": QT_TRANSLATE_NOOP("services.audit", "Nombres"),
+    "last_name": QT_TRANSLATE_NOOP("services.audit", "Apellidos"),
+    "id_number": QT_TRANSLATE_NOOP("services.audit", "Identidad/RTN"),
+    "type": QT_TRANSLATE_NOOP("services.audit", "Tipo"),
+    "gender_id": QT_TRANSLATE_NOOP("services.audit", "Género"),
+    "date_of_birth": QT_TRANSLATE_NOOP("services.audit", "Fecha de nacimiento"),
+    "age": QT_TRANSLATE_NOOP("services.audit", "Edad"),
+    "phone": QT_TRANSLATE_NOOP("services.audit", "Teléfono"),
+    "secondary_phone": QT_TRANSLATE_NOOP("services.audit", "Teléfono secundario"),
+    "email": QT_TRANSLATE_NOOP("services.audit", "Correo"),
+    "department_id": QT_TRANSLATE_NOOP("services.audit", "Departamento"),
+    "municipality_id": QT_TRANSLATE_NOOP("services.audit", "Municipio"),
+    "address": QT_TRANSLATE_NOOP("services.audit", "Dirección"),
+    "address2": QT_TRANSLATE_NOOP("services.audit", "Dirección 2"),
+    "postal_code": QT_TRANSLATE_NOOP("services.audit", "Código postal"),
+    "country": QT_TRANSLATE_NOOP("services.audit", "País"),
+    "external_file": QT_TRANSLATE_NOOP("services.audit", "Expediente externo"),
+    "notes": QT_TRANSLATE_NOOP("services.audit", "Notas"),
+    "is_blocked": QT_TRANSLATE_NOOP("services.audit", "Bloqueado"),
+    "active": QT_TRANSLATE_NOOP("services.audit", "Activo"),
+    "institution": QT_TRANSLATE_NOOP("services.audit", "Institución"),
+    "type_id": QT_TRANSLATE_NOOP("services.audit", "Tipo"),
+    "code": QT_TRANSLATE_NOOP("services.audit", "Código"),
+    "sample_type": QT_TRANSLATE_NOOP("services.audit", "Tipo de muestra"),
+    "price": QT_TRANSLATE_NOOP("services.audit", "Precio"),
+    "is_panel": QT_TRANSLATE_NOOP("services.audit", "Es panel"),
+    "member_ids": QT_TRANSLATE_NOOP("services.audit", "Miembros del panel"),
+    "status": QT_TRANSLATE_NOOP("services.audit", "Estado"),
+    "priority": QT_TRANSLATE_NOOP("services.audit", "Prioridad"),
+    "source": QT_TRANSLATE_NOOP("services.audit", "Origen"),
+    "doctor_id": QT_TRANSLATE_NOOP("services.audit", "Remitente"),
+    "patient_id": QT_TRANSLATE_NOOP("services.audit", "Paciente"),
+    "branch_id": QT_TRANSLATE_NOOP("services.audit", "Sucursal"),
+    "clinical_info": QT_TRANSLATE_NOOP("services.audit", "Información clínica"),
+    "cancellation_reason": QT_TRANSLATE_NOOP("services.audit", "Motivo de cancelación"),
+    "discount_percent": QT_TRANSLATE_NOOP("services.audit", "Descuento (%)"),
+    "discount_reason": QT_TRANSLATE_NOOP("services.audit", "Motivo del descuento"),
+    "total_amount": QT_TRANSLATE_NOOP("services.audit", "Total"),
+    "discount_amount": QT_TRANSLATE_NOOP("services.audit", "Descuento"),
+    "net_amount": QT_TRANSLATE_NOOP("services.audit", "Neto"),
+    "username": QT_TRANSLATE_NOOP("services.audit", "Usuario"),
+    "full_name": QT_TRANSLATE_NOOP("services.audit", "Nombre completo"),
+    "role": QT_TRANSLATE_NOOP("services.audit", "Rol"),
+    "must_change_password": QT_TRANSLATE_NOOP("services.audit", "Debe cambiar contraseña"),
+    "description": QT_TRANSLATE_NOOP("services.audit", "Descripción"),
+}
+
+
+# Values of these fields are masked for viewers without patients.view_sensitive.
+SENSITIVE_FIELDS = frozenset({"id_number", "dui", "dni", "rtn"})
+
+SORTS = {
+    "at": lambda: [AuditLog.at],
+    "username": lambda: [AuditLog.username, AuditLog.at],
+    "action": lambda: [AuditLog.action, AuditLog.at],
+    "entity": lambda: [AuditLog.entity, AuditLog.at],
+}
+_SORT_KEYS = {
+    "at": ("at",),
+    "username": ("username", "at"),
+    "action": ("action", "at"),
+    "entity": ("entity", "at"),
+}
+
+
+@dataclass
+class AuditFilter:
+    user_id: int | None = None  # a User id
+    username: str = ""  # or a name without a user row: "cli", "sistema"
+    entity: str | None = None
+    entity_id: int | None = None
+    action: str | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None  # inclusive
+
+
+# --- writing --------------------------------------------------------------------------
+
+
+def _plain(value):
+    """A JSON-friendly form of a field value (Decimal and dates as text)."""
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, (dt.datetime, dt.date, dt.time)):
+        return value.isoformat(sep=" ") if isinstance(value, dt.datetime) else value.isoformat()
+    if isinstance(value, (set, frozenset)):
+        return sorted(_plain(v) for v in value)
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return str(value)
+
+
+def record(
+    action: str,
+    entity: str,
+    entity_id: int | None = None,
+    changes: dict[str, tuple] | None = None,
+    detail: str = "",
+) -> int:
+    """Write one audit row for the acting user (``sistema`` when nobody is logged in).
+
+    Call it inside the transaction of the change it describes. Returns the row id.
+    """
+    actor = session.current()
+    payload = ""
+    if changes:
+        payload = json.dumps(
+            {str(k): [_plain(old), _plain(new)] for k, (old, new) in changes.items()},
+            ensure_ascii=False,
+            sort_keys=True,
+        )
+    row = AuditLog.create(
+        at=now(),
+        user=actor.id if actor is not None and actor.id is not None else None,
+        username=actor.username if actor is not None else "sistema",
+        action=action,
+        entity=entity,
+        entity_id=entity_id,
+        changes=payload,
+        detail=detail or "",
+    )
+    return row.id
+
+
+def diff(before: dict, after: dict, ignore=("updated_at", "version", "search_text")) -> dict:
+    """``{field: (old, new)}`` for every field whose value differs (missing = None)."""
+    out = {}
+    for key in list(before) + [k for k in after if k not in before]:
+        if key in ignore:
+            continue
+        old, new = before.get(key), after.get(key)
+        if _plain(old) != _plain(new):
+            out[key] = (old, new)
+    return out
+
+
+# --- id numbers -----------------------------------------------------------------------
+
+
+def format_id_number(digits: str) -> str:
+    """0801199012345 → 0801-1990-12345 (DNI); 14-digit RTN → 0801-1990-123456."""
+    digits = digits or ""
+    if len(digits) in (13, 14) and digits.isdigit():
+        return f"{digits[:4]}-{digits[4:8]}-{digits[8:]}"
+    return digits
+
+
+def mask_id_number(digits: str | None) -> str:
+    """Only the last five digits stay visible: 0801199012345 → ``****-****-12345``.
+
+    A 14-digit RTN keeps the same five: ``****-****-*23456``; other lengths keep their
+    last four digits at most and never more than half of them.
+    """
+    value = "".join(ch for ch in (digits or "") if ch.isdigit())
+    if not value:
+        return ""
+    if len(value) in (13, 14):
+        hidden = "*" * (len(value) - 5) + value[-5:]
+        return f"{hidden[:4]}-{hidden[4:8]}-{hidden[8:]}"
+    keep = min(4, len(value) // 2)
+    return "*" * (len(value) - keep) + (value[-keep:] if keep else "")
+
+
+def display_id_number(digits: str | None, actor: session.Actor | None = None) -> str:
+    """The id number as the acting user (or ``actor``) may see it: full or masked."""
+    who = actor if actor is not None else session.current()
+    if who is not None and who.has("patients.view_sensitive"):
+        return format_id_number(digits or "")
+    return mask_id_number(digits)
+
+
+# --- reading --------------------------------------------------------------------------
+
+
+def _changes_of(text: str, reveal: bool) -> dict[str, tuple]:
+    if not text:
+        return {}
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return {}
+    out = {}
+    for key, pair in data.items():
+        old, new = (pair + [None, None])[:2] if isinstance(pair, list) else (None, pair)
+        if key in SENSITIVE_FIELDS and not reveal:
+            old = mask_id_number(str(old)) if old else old
+            new = mask_id_number(str(new)) if new else new
+        out[key] = (old, new)
+    return out
+
+
+def _show(value) -> str:
+    if value is None or value == "":
+        return translate("services.audit", "(vacío)")
+    if value is True:
+        return translate("services.audit", "Sí")
+    if value is False:
+        return translate("services.audit", "No")
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value) or translate("services.audit", "(vacío)")
+    return str(value)
+
+
+# Coded values shown with their label: field -> (service module, labels dict name).
+# Read lazily so this module never imports the services that record into it.
+VALUE_VOCABULARIES = {
+    "status": ("requests", "STATUS_LABELS"),
+    "priority": ("requests", "PRIORITY_LABELS"),
+    "source": ("requests", "SOURCE_LABELS"),
+    "type": ("customers", "TYPE_LABELS"),
+}
+_vocabularies: dict[str, dict] = {}
+
+
+def _vocabulary(key: str) -> dict:
+    if key not in _vocabularies:
+        module_name, attribute = VALUE_VOCABULARIES[key]
+        try:
+            import importlib
+
+            module = importlib.import_module(f"{__package__}.{module_name}")
+            _vocabularies[key] = dict(getattr(module, attribute))
+        except (ImportError, AttributeError):
+            _vocabularies[key] = {}
+    return _vocabularies[key]
+
+
+def _field_label(key: str) -> str:
+    if key in FIELD_LABELS:
+        return translate("services.audit", FIELD_LABELS[key])
+    if key in permissions.PERMISSIONS:  # role permission grants/revokes
+        return permissions.label(key)
+    return key
+
+
+def _value(key: str, value):
+    if key in VALUE_VOCABULARIES and isinstance(value, str):
+        return label(_vocabulary(key), value)
+    return value
+
+
+def changes_text(changes: dict[str, tuple], separator: str = "; ") -> str:
+    """``Teléfono: +50499887766 → +50433221100; Activo: Sí → No``."""
+    return separator.join(
+        f"{_field_label(key)}: {_show(_value(key, old))} → {_show(_value(key, new))}"
+        for key, (old, new) in changes.items()
+    )
+
+
+def _row(raw: dict, reveal: bool) -> dict:
+    changes = _changes_of(raw.get("changes") or "", reveal)
+    return {
+        "id": raw["id"],
+        "at": raw["at"],
+        "user_id": raw["user"],
+        "username": raw["username"],
+        "action": raw["action"],
+        "action_label": label(ACTION_LABELS, raw["action"]),
+        "entity": raw["entity"],
+        "entity_label": label(ENTITY_LABELS, raw["entity"]),
+        "entity_id": raw["entity_id"],
+        "changes": changes,
+        "changes_text": changes_text(changes),
+        "detail": raw["detail"] or "",
+    }
+
+
+def page(filters: AuditFilter | None, request: PageRequest) -> Page:
+    """Audit rows, newest first by default (``request.sort == ""``); needs audit.view."""
+    session.require("audit.view")
+    filters = filters or AuditFilter()
+    reveal = session.has("patients.view_sensitive")
+    query = AuditLog.select(
+        AuditLog.id,
+        AuditLog.at,
+        AuditLog.user,
+        AuditLog.username,
+        AuditLog.action,
+        AuditLog.entity,
+        AuditLog.entity_id,
+        AuditLog.changes,
+        AuditLog.detail,
+    )
+    if filters.user_id is not None:
+        query = query.where(AuditLog.user == filters.user_id)
+    if filters.username:
+        query = query.where(AuditLog.username == filters.username)
+    if filters.entity:
+        query = query.where(AuditLog.entity == filters.entity)
+    if filters.entity_id is not None:
+        query = query.where(AuditLog.entity_id == filters.entity_id)
+    if filters.action:
+        query = query.where(AuditLog.action == filters.action)
+    if filters.date_from:
+        query = query.where(AuditLog.at >= dt.datetime.combine(filters.date_from, dt.time()))
+    if filters.date_to:
+        end = dt.datetime.combine(filters.date_to + dt.timedelta(days=1), dt.time())
+        query = query.where(AuditLog.at < end)
+    sort = request.sort if request.sort in SORTS else ""
+    if not sort:  # newest first unless the user clicked a header
+        request = replace(request, sort="at", descending=True)
+        sort = "at"
+    keys = _SORT_KEYS[sort]
+    result = keyset_page(
+        query,
+        SORTS[sort](),
+        AuditLog.id,
+        request,
+        lambda row: tuple(row[k] for k in keys) + (row["id"],),
+    )
+    return Page(rows=[_row(r, reveal) for r in result.rows], cursor=result.cursor)
+
+
+def users_for_filter() -> list[dict]:
+    """People who can appear in the audit (id, username, full_name), for the filter combo."""
+    session.require("audit.view")
+    return list(
+        User.select(User.id, User.username, User.full_name).order_by(User.username_folded).dicts()
+    )
+
+
+def history(entity: str, entity_id: int, limit: int = 200) -> list[dict]:
+    """The newest ``limit`` audit rows of one record (for a record's "Historial")."""
+    result = page(AuditFilter(entity=entity, entity_id=entity_id), PageRequest(limit=limit))
+    return result.rows
+
+
+__all__ = [
+    "ACTION_LABELS",
+    "ENTITY_LABELS",
+    "FIELD_LABELS",
+    "AuditFilter",
+    "record",
+    "diff",
+    "page",
+    "mask_id_number",
+    "display_id_number",
+    "format_id_number",
+    "changes_text",
+    "users_for_filter",
+    "history",
+]

@@ -1,0 +1,380 @@
+"""Passwords, login, lockout and the first administrator.
+
+- Passwords are stored only as argon2id hashes (argon2-cffi ``PasswordHasher``
+  defaults); a hash made with older parameters is replaced at the next login.
+- No default password ships: on a database without users the first start asks for the
+  administrator's own credentials (``needs_first_admin`` / ``create_first_admin``).
+- ``MAX_FAILED_ATTEMPTS`` wrong passwords in a row lock the account for
+  ``LOCK_MINUTES``; a locked account refuses even the right password until then.
+  The screen unlock and the change-password check count as attempts too.
+- Users created (or reset) by an administrator must change their password at the
+  first login; until they do, their actor holds no permission.
+
+``clock`` is the time source; tests replace it instead of sleeping.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+from ...db.database import write_transaction
+from ...db.models import Role, RolePermission, User
+from ...util.text import clean, fold
+from . import audit, permissions, session
+from ..errors import NotFoundError, RuleError, ServiceError, ValidationError
+from .session import Actor
+from ..texts import translate
+
+MAX_FAILED_ATTEMPTS = 5
+LOCK_MINUTES = 5
+MIN_PASSWORD_LENGTH = 8
+USERNAME_RE = re.compile(r"^[A-Za-z0-9ÁÉÍÓÚÜÑáéíóúüñ._-]{3,60}$")
+
+_hasher = PasswordHasher()
+_dummy_hash: str | None = None
+
+
+def _dummy() -> str:
+    """A hash to verify against when the username does not exist (same cost both ways)."""
+    global _dummy_hash
+    if _dummy_hash is None:
+        _dummy_hash = _hasher.hash("patolab-no-such-user")
+    return _dummy_hash
+
+
+def clock() -> dt.datetime:
+    return dt.datetime.now().replace(microsecond=0)
+
+
+class LoginFailed(ServiceError):
+    """Wrong username or password, or a deactivated account (message for the user)."""
+
+
+class AccountLocked(LoginFailed):
+    def __init__(self, minutes: int, username: str = ""):
+        self.minutes = minutes
+        unit = (
+            translate("services.auth", "minuto")
+            if minutes == 1
+            else translate("services.auth", "minutos")
+        )
+        if username:
+            text = translate(
+                "services.auth",
+                "La cuenta «{name}» está bloqueada por demasiados intentos "
+                "fallidos. Intente de nuevo en {minutes} {unit}.",
+            )
+        else:
+            text = translate(
+                "services.auth",
+                "La cuenta está bloqueada por demasiados intentos fallidos. "
+                "Intente de nuevo en {minutes} {unit}.",
+            )
+        super().__init__(text.format(name=username, minutes=minutes, unit=unit))
+
+
+# --- hashing and policy ---------------------------------------------------------------
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def _verify(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+def validate_password(password: str, username: str = "", field: str = "password") -> dict[str, str]:
+    """The minimal policy: at least 8 characters and not the username."""
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        return {
+            field: translate(
+                "services.auth", "La contraseña debe tener al menos {length} caracteres."
+            ).format(length=MIN_PASSWORD_LENGTH)
+        }
+    if username and fold(password) == fold(username):
+        return {
+            field: translate(
+                "services.auth", "La contraseña no puede ser igual al nombre de usuario."
+            )
+        }
+    return {}
+
+
+def validate_username(username: str, field: str = "username") -> dict[str, str]:
+    if not USERNAME_RE.match(username or ""):
+        return {
+            field: translate(
+                "services.auth",
+                "El usuario debe tener de 3 a 60 letras, números, puntos, "
+                "guiones o guiones bajos, sin espacios.",
+            )
+        }
+    return {}
+
+
+# --- actors ---------------------------------------------------------------------------
+
+
+def role_permission_set(role_id: int) -> frozenset[str]:
+    keys = RolePermission.select(RolePermission.permission).where(RolePermission.role == role_id)
+    return frozenset(p for (p,) in keys.tuples() if p in permissions.ALL)
+
+
+def actor_for(user: User) -> Actor:
+    role = Role.get_by_id(user.role_id)
+    return Actor(
+        id=user.id,
+        username=user.username,
+        full_name=user.full_name,
+        role=role.name,
+        permissions=role_permission_set(role.id) if user.active else frozenset(),
+        must_change_password=bool(user.must_change_password),
+    )
+
+
+def refresh_current() -> Actor | None:
+    """Reload the acting user's role, permissions and state (after an admin change)."""
+    actor = session.current()
+    if actor is None or actor.is_system or actor.id is None:
+        return actor
+    user = User.get_or_none(User.id == actor.id)
+    fresh = actor_for(user) if user is not None else session.with_permissions(actor, ())
+    session.set_current(fresh)
+    return fresh
+
+
+# --- first start ----------------------------------------------------------------------
+
+
+def needs_first_admin() -> bool:
+    """True on a database without any user: the first start creates the administrator."""
+    return not User.select().exists()
+
+
+def create_first_admin(username: str, full_name: str, password: str) -> Actor:
+    """Create the first administrator with their own password and log them in."""
+    username, full_name = clean(username), clean(full_name)
+    errors = {**validate_username(username)}
+    if not full_name:
+        errors["full_name"] = translate("services.auth", "Escriba el nombre completo.")
+    errors.update(validate_password(password, username))
+    if errors:
+        raise ValidationError(errors)
+    with write_transaction():
+        if User.select().exists():
+            raise RuleError(
+                translate(
+                    "services.auth", "Ya existe un administrador: inicie sesión con su usuario."
+                )
+            )
+        role = Role.get_or_none(Role.name == permissions.ROLE_ADMIN)
+        if role is None:
+            raise RuleError(
+                translate("services.auth", "Falta el rol Administrador en la base de datos.")
+            )
+        user = User.create(
+            username=username,
+            username_folded=fold(username),
+            full_name=full_name,
+            role=role,
+            password_hash=hash_password(password),
+            must_change_password=False,
+            last_login_at=clock(),
+        )
+        actor = actor_for(user)
+        with session.acting_as(actor):
+            audit.record(
+                "create",
+                "user",
+                user.id,
+                {
+                    "username": (None, username),
+                    "full_name": (None, full_name),
+                    "role": (None, role.name),
+                },
+                detail="Administrador inicial",
+            )
+            audit.record("login", "user", user.id)
+    session.set_current(actor)
+    return actor
+
+
+# --- login ----------------------------------------------------------------------------
+
+
+def _remaining_minutes(until: dt.datetime, now: dt.datetime) -> int:
+    return max(1, math.ceil((until - now).total_seconds() / 60))
+
+
+def _check_locked(user: User, now: dt.datetime) -> None:
+    if user.locked_until is not None and user.locked_until > now:
+        raise AccountLocked(_remaining_minutes(user.locked_until, now), user.username)
+
+
+def _register_failure(user: User, now: dt.datetime, where: str) -> tuple[bool, int]:
+    """Count one failed attempt; returns (locked now, attempts left). Commits at once."""
+    with write_transaction():
+        fresh = User.get_by_id(user.id)
+        attempts = fresh.failed_attempts + 1
+        locked = attempts >= MAX_FAILED_ATTEMPTS
+        User.update(
+            failed_attempts=0 if locked else attempts,
+            locked_until=now + dt.timedelta(minutes=LOCK_MINUTES) if locked else fresh.locked_until,
+        ).where(User.id == user.id).execute()
+        with session.acting_as(actor_for(fresh)):
+            audit.record("login_failed", "user", user.id, detail=where)
+            if locked:
+                audit.record(
+                    "account_locked",
+                    "user",
+                    user.id,
+                    detail=f"{MAX_FAILED_ATTEMPTS} intentos fallidos: "
+                    f"bloqueada {LOCK_MINUTES} minutos",
+                )
+    return locked, MAX_FAILED_ATTEMPTS - attempts
+
+
+def _failure_message(locked: bool, left: int, username: str) -> LoginFailed:
+    if locked:
+        return AccountLocked(LOCK_MINUTES, username)
+    text = translate("services.auth", "Usuario o contraseña incorrectos.")
+    if left == 1:
+        text += " " + translate(
+            "services.auth",
+            "Le queda 1 intento antes de que la cuenta se bloquee {minutes} minutos.",
+        ).format(minutes=LOCK_MINUTES)
+    elif left <= 2:
+        text += " " + translate(
+            "services.auth",
+            "Le quedan {left} intentos antes de que la cuenta se bloquee {minutes} minutos.",
+        ).format(left=left, minutes=LOCK_MINUTES)
+    return LoginFailed(text)
+
+
+def login(username: str, password: str) -> Actor:
+    """Check the credentials, make the user the acting user and return their actor.
+
+    Raises ``LoginFailed`` (wrong credentials, deactivated) or ``AccountLocked``.
+    """
+    now = clock()
+    user = User.get_or_none(User.username_folded == fold(clean(username)))
+    if user is None:
+        _verify(_dummy(), password or "")
+        with write_transaction(), session.acting_as(None):
+            # what was typed is not kept: people type their password in the wrong box
+            audit.record("login_failed", "user", None, detail="Usuario desconocido")
+        raise LoginFailed(translate("services.auth", "Usuario o contraseña incorrectos."))
+    _check_locked(user, now)
+    if not _verify(user.password_hash, password or ""):
+        locked, left = _register_failure(user, now, "Inicio de sesión")
+        raise _failure_message(locked, left, user.username)
+    if not user.active:
+        raise LoginFailed(
+            translate(
+                "services.auth", "Este usuario está desactivado. Consulte a un administrador."
+            )
+        )
+    with write_transaction():
+        changes = {"failed_attempts": 0, "locked_until": None, "last_login_at": now}
+        if _hasher.check_needs_rehash(user.password_hash):
+            changes["password_hash"] = hash_password(password)
+        User.update(**changes).where(User.id == user.id).execute()
+        actor = actor_for(User.get_by_id(user.id))
+        with session.acting_as(actor):
+            audit.record("login", "user", user.id)
+    session.set_current(actor)
+    return actor
+
+
+def logout() -> None:
+    actor = session.current()
+    if actor is not None and actor.id is not None:
+        audit.record("logout", "user", actor.id)
+    session.set_current(None)
+
+
+def verify_password(actor: Actor, password: str) -> bool:
+    """The screen unlock: is ``password`` the password of ``actor``?
+
+    Wrong passwords count towards the lockout. Raises ``AccountLocked`` while the
+    account is locked (also when this attempt locks it) and ``LoginFailed`` when the
+    user was deactivated meanwhile.
+    """
+    if actor is None or actor.id is None:
+        return False
+    now = clock()
+    user = User.get_or_none(User.id == actor.id)
+    if user is None:
+        raise LoginFailed(translate("services.auth", "Este usuario ya no existe."))
+    _check_locked(user, now)
+    if not _verify(user.password_hash, password or ""):
+        locked, _left = _register_failure(user, now, "Desbloqueo de pantalla")
+        if locked:
+            raise AccountLocked(LOCK_MINUTES, user.username)
+        return False
+    if not user.active:
+        raise LoginFailed(
+            translate("services.auth", "Este usuario fue desactivado. Consulte a un administrador.")
+        )
+    if user.failed_attempts:
+        User.update(failed_attempts=0).where(User.id == user.id).execute()
+    return True
+
+
+def change_password(old: str, new: str) -> Actor:
+    """Change the acting user's own password; clears the forced change.
+
+    ``ValidationError`` fields: ``old`` (wrong current password), ``new`` (policy).
+    """
+    actor = session.require_login()
+    if actor.is_system or actor.id is None:
+        raise RuleError(translate("services.auth", "El usuario del sistema no tiene contraseña."))
+    now = clock()
+    user = User.get_or_none(User.id == actor.id)
+    if user is None:
+        raise NotFoundError(translate("services.auth", "Este usuario ya no existe."))
+    _check_locked(user, now)
+    if not _verify(user.password_hash, old or ""):
+        locked, _left = _register_failure(user, now, "Cambio de contraseña")
+        if locked:
+            raise AccountLocked(LOCK_MINUTES, user.username)
+        raise ValidationError(
+            {"old": translate("services.auth", "La contraseña actual no es correcta.")}
+        )
+    errors = validate_password(new, user.username, field="new")
+    if not errors and new == old:
+        errors = {
+            "new": translate("services.auth", "La nueva contraseña debe ser distinta de la actual.")
+        }
+    if errors:
+        raise ValidationError(errors)
+    with write_transaction():
+        User.update(
+            password_hash=hash_password(new),
+            must_change_password=False,
+            failed_attempts=0,
+            locked_until=None,
+            updated_at=now,
+        ).where(User.id == user.id).execute()
+        audit.record("password_change", "user", user.id)
+        fresh = actor_for(User.get_by_id(user.id))
+    session.set_current(fresh)
+    return fresh
+
+
+def lock_remaining_minutes(user_id: int) -> int:
+    """Minutes until a locked account opens again; 0 when it is not locked."""
+    user = User.get_or_none(User.id == user_id)
+    if user is None or user.locked_until is None:
+        return 0
+    now = clock()
+    return _remaining_minutes(user.locked_until, now) if user.locked_until > now else 0

@@ -1,0 +1,283 @@
+"""The catalogue of permissions and the permission sets of the seeded roles.
+
+A permission is a short key (``patients.view``) that a service names in
+``session.require(...)``. Its ``action`` is the Spanish phrase used in the message a
+user sees when the permission is missing ("No tiene permiso para ver pacientes…");
+its ``label`` is the same phrase capitalised, shown in the permission matrix.
+``action``/``group`` hold the Spanish source; ``action_text``, ``label`` and
+``group_label`` are in the active language (``services/texts.py``).
+
+This module is pure data (no database, no widgets) so the seed, the services and the UI
+can all read it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..texts import QT_TRANSLATE_NOOP, translate
+
+CONTEXT = "services.permissions"
+
+
+@dataclass(frozen=True)
+class Permission:
+    key: str
+    group: str  # the area, shown in the permission matrix
+    action: str  # infinitive phrase: "ver pacientes y empresas"
+
+    @property
+    def action_text(self) -> str:
+        """``action`` in the active language (for messages)."""
+        return translate(CONTEXT, self.action)
+
+    @property
+    def label(self) -> str:
+        """The capitalised action in the active language (the permission matrix)."""
+        text = self.action_text
+        return text[:1].upper() + text[1:]
+
+    @property
+    def source_label(self) -> str:
+        """The capitalised Spanish action (for texts stored in the database)."""
+        return self.action[:1].upper() + self.action[1:]
+
+    @property
+    def group_label(self) -> str:
+        return translate(CONTEXT, self.group)
+
+
+# Areas of the permission matrix
+PATIENTS = QT_TRANSLATE_NOOP("services.permissions", "Pacientes")
+REFERRERS = QT_TRANSLATE_NOOP("services.permissions", "Remitentes")
+CATALOG = QT_TRANSLATE_NOOP("services.permissions", "Catálogo")
+REQUESTS = QT_TRANSLATE_NOOP("services.permissions", "Solicitudes")
+PRINTING = QT_TRANSLATE_NOOP("services.permissions", "Impresión")
+FILES = QT_TRANSLATE_NOOP("services.permissions", "Archivos")
+ADMIN_GROUP = QT_TRANSLATE_NOOP("services.permissions", "Administración")
+
+_CATALOGUE = (
+    # patients / customers (seed 000, 001)
+    Permission(
+        "patients.view",
+        PATIENTS,
+        QT_TRANSLATE_NOOP("services.permissions", "ver pacientes y empresas"),
+    ),
+    Permission(
+        "patients.create",
+        PATIENTS,
+        QT_TRANSLATE_NOOP("services.permissions", "registrar pacientes y empresas"),
+    ),
+    Permission(
+        "patients.edit",
+        PATIENTS,
+        QT_TRANSLATE_NOOP("services.permissions", "modificar pacientes y empresas"),
+    ),
+    Permission(
+        "patients.delete",
+        PATIENTS,
+        QT_TRANSLATE_NOOP("services.permissions", "desactivar y reactivar pacientes y empresas"),
+    ),
+    Permission(
+        "patients.view_sensitive",
+        PATIENTS,
+        QT_TRANSLATE_NOOP("services.permissions", "ver los números de identidad completos"),
+    ),
+    # referrers (seed 000)
+    Permission(
+        "referrers.view", REFERRERS, QT_TRANSLATE_NOOP("services.permissions", "ver remitentes")
+    ),
+    Permission(
+        "referrers.create",
+        REFERRERS,
+        QT_TRANSLATE_NOOP("services.permissions", "registrar remitentes"),
+    ),
+    Permission(
+        "referrers.edit",
+        REFERRERS,
+        QT_TRANSLATE_NOOP("services.permissions", "modificar remitentes y tipos de remitente"),
+    ),
+    Permission(
+        "referrers.delete",
+        REFERRERS,
+        QT_TRANSLATE_NOOP("services.permissions", "desactivar remitentes"),
+    ),
+    # investigation catalogue and branches
+    Permission(
+        "catalog.view",
+        CATALOG,
+        QT_TRANSLATE_NOOP("services.permissions", "ver el catálogo de investigaciones"),
+    ),
+    Permission(
+        "catalog.create",
+        CATALOG,
+        QT_TRANSLATE_NOOP("services.permissions", "crear investigaciones y paneles"),
+    ),
+    Permission(
+        "catalog.edit",
+        CATALOG,
+        QT_TRANSLATE_NOOP("services.permissions", "modificar investigaciones, paneles y precios"),
+    ),
+    Permission(
+        "catalog.delete",
+        CATALOG,
+        QT_TRANSLATE_NOOP("services.permissions", "desactivar investigaciones"),
+    ),
+    Permission(
+        "branches.manage",
+        CATALOG,
+        QT_TRANSLATE_NOOP("services.permissions", "administrar sucursales"),
+    ),
+    # lab requests (seed 004)
+    Permission(
+        "lis.requests.view",
+        REQUESTS,
+        QT_TRANSLATE_NOOP("services.permissions", "ver solicitudes de laboratorio"),
+    ),
+    Permission(
+        "lis.requests.create",
+        REQUESTS,
+        QT_TRANSLATE_NOOP("services.permissions", "crear solicitudes de laboratorio"),
+    ),
+    Permission(
+        "lis.requests.update",
+        REQUESTS,
+        QT_TRANSLATE_NOOP(
+            "services.permissions", "modificar solicitudes (agregar o quitar investigaciones)"
+        ),
+    ),
+    Permission(
+        "requests.workflow",
+        REQUESTS,
+        QT_TRANSLATE_NOOP("services.permissions", "avanzar solicitudes en el flujo de trabajo"),
+    ),
+    Permission(
+        "requests.cancel",
+        REQUESTS,
+        QT_TRANSLATE_NOOP("services.permissions", "cancelar solicitudes"),
+    ),
+    Permission(
+        "discounts.manual",
+        REQUESTS,
+        QT_TRANSLATE_NOOP("services.permissions", "aplicar descuentos manuales"),
+    ),
+    # printing
+    Permission(
+        "prints.run",
+        PRINTING,
+        QT_TRANSLATE_NOOP(
+            "services.permissions", "imprimir resúmenes de solicitud y etiquetas de tubos"
+        ),
+    ),
+    Permission(
+        "prints.reports",
+        PRINTING,
+        QT_TRANSLATE_NOOP("services.permissions", "imprimir resúmenes diarios y por período"),
+    ),
+    # files
+    Permission(
+        "exports.run", FILES, QT_TRANSLATE_NOOP("services.permissions", "exportar datos a CSV")
+    ),
+    Permission(
+        "imports.run",
+        FILES,
+        QT_TRANSLATE_NOOP("services.permissions", "importar pacientes desde CSV"),
+    ),
+    # administration
+    Permission(
+        "users.manage",
+        ADMIN_GROUP,
+        QT_TRANSLATE_NOOP("services.permissions", "administrar usuarios, roles y permisos"),
+    ),
+    Permission(
+        "settings.edit",
+        ADMIN_GROUP,
+        QT_TRANSLATE_NOOP("services.permissions", "cambiar la configuración del laboratorio"),
+    ),
+    Permission(
+        "backups.run",
+        ADMIN_GROUP,
+        QT_TRANSLATE_NOOP("services.permissions", "hacer y restaurar copias de seguridad"),
+    ),
+    Permission(
+        "audit.view", ADMIN_GROUP, QT_TRANSLATE_NOOP("services.permissions", "ver la auditoría")
+    ),
+)
+
+PERMISSIONS: dict[str, Permission] = {p.key: p for p in _CATALOGUE}
+ALL: frozenset[str] = frozenset(PERMISSIONS)
+
+ROLE_RECEPTION = "Recepción"
+ROLE_SUPERVISOR = "Supervisor"
+ROLE_ADMIN = "Administrador"
+
+RECEPTION = frozenset(
+    {
+        "patients.view",
+        "patients.create",
+        "patients.edit",
+        "referrers.view",
+        "referrers.create",
+        "referrers.edit",
+        "catalog.view",
+        "lis.requests.view",
+        "lis.requests.create",
+        "lis.requests.update",
+        "requests.cancel",
+        "prints.run",
+    }
+)
+SUPERVISOR = RECEPTION | frozenset(
+    {
+        "patients.delete",
+        "referrers.delete",
+        "requests.workflow",
+        "discounts.manual",
+        "prints.reports",
+    }
+)
+ADMIN = ALL
+
+# name -> (description, permissions), in display order
+SEEDED_ROLES: dict[str, tuple[str, frozenset[str]]] = {
+    ROLE_RECEPTION: ("Registra pacientes y solicitudes, imprime resúmenes y etiquetas.", RECEPTION),
+    ROLE_SUPERVISOR: (
+        "Recepción, más flujo de trabajo, descuentos manuales y resúmenes por período.",
+        SUPERVISOR,
+    ),
+    ROLE_ADMIN: (
+        "Todo: usuarios y permisos, catálogo y precios, configuración, "
+        "exportación e importación, copias de seguridad y auditoría.",
+        ADMIN,
+    ),
+}
+
+
+def get(key: str) -> Permission:
+    """The permission ``key``; ``KeyError`` for an unknown key (a programming error)."""
+    return PERMISSIONS[key]
+
+
+def label(key: str, translated: bool = True) -> str:
+    """The permission's label: in the active language, or Spanish (``translated=False``)."""
+    permission = PERMISSIONS.get(key)
+    if permission is None:
+        return key
+    return permission.label if translated else permission.source_label
+
+
+def action(key: str) -> str:
+    permission = PERMISSIONS.get(key)
+    return permission.action if permission else key
+
+
+def groups() -> list[tuple[str, list[Permission]]]:
+    """Permissions grouped by area, in catalogue order."""
+    out: dict[str, list[Permission]] = {}
+    for permission in _CATALOGUE:
+        out.setdefault(permission.group, []).append(permission)
+    return list(out.items())
+
+
+def ordered() -> list[Permission]:
+    return list(_CATALOGUE)

@@ -1,0 +1,134 @@
+"""The acting user of this process and the permission check every service makes.
+
+PatoLab Desktop is one person at one workstation, so the acting user is one value per
+process (worker threads started by the GUI act for the same person). Deny by default:
+with nobody logged in, ``require`` refuses everything.
+
+Services call ``require("patients.edit")`` as their first line; the GUI hides what a
+role cannot do, but this check is the one that counts. The CLI and tests act through
+``acting_as(system_actor("cli"))``.
+"""
+
+from __future__ import annotations
+
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from typing import Iterator
+
+from . import permissions
+from ..errors import PermissionDenied
+from ..texts import translate
+
+SYSTEM_ROLE = "Sistema"
+
+
+@dataclass(frozen=True)
+class Actor:
+    id: int | None  # User.id; None for the system actor
+    username: str
+    full_name: str
+    role: str
+    permissions: frozenset = field(default_factory=frozenset)
+    must_change_password: bool = False  # no permissions until the password is changed
+    is_system: bool = False
+
+    def has(self, permission: str) -> bool:
+        if self.must_change_password and not self.is_system:
+            return False
+        return permission in self.permissions
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.username
+
+
+_lock = threading.Lock()
+_current: Actor | None = None
+
+
+def current() -> Actor | None:
+    return _current
+
+
+def set_current(actor: Actor | None) -> None:
+    global _current
+    with _lock:
+        _current = actor
+
+
+def has(permission: str) -> bool:
+    """Does the acting user hold ``permission``? False when nobody is logged in."""
+    actor = _current
+    return actor is not None and actor.has(permission)
+
+
+def require(permission: str) -> Actor:
+    """Return the acting user, or raise ``PermissionDenied`` naming the action.
+
+    An unknown permission key is a programming error and raises ``KeyError`` (denied too).
+    """
+    spec = permissions.get(permission)
+    actor = _current
+    if actor is None:
+        raise PermissionDenied(
+            translate("services.session", "Debe iniciar sesión para {action}.").format(
+                action=spec.action_text
+            )
+        )
+    if actor.must_change_password and not actor.is_system:
+        raise PermissionDenied(
+            translate("services.session", "Debe cambiar su contraseña antes de {action}.").format(
+                action=spec.action_text
+            )
+        )
+    if not actor.has(permission):
+        raise PermissionDenied(
+            translate(
+                "services.session",
+                "No tiene permiso para {action}. Su rol ({role}) no lo incluye; "
+                "pida a un administrador que se lo asigne.",
+            ).format(action=spec.action_text, role=actor.role)
+        )
+    return actor
+
+
+def require_login() -> Actor:
+    """The acting user, whatever their permissions (e.g. to change one's own password)."""
+    actor = _current
+    if actor is None:
+        raise PermissionDenied(translate("services.session", "Debe iniciar sesión."))
+    return actor
+
+
+def system_actor(name: str = "cli") -> Actor:
+    """An actor holding every permission, for the command line and maintenance jobs."""
+    return Actor(
+        id=None,
+        username=name,
+        full_name=f"Sistema ({name})",
+        role=SYSTEM_ROLE,
+        permissions=permissions.ALL,
+        is_system=True,
+    )
+
+
+@contextmanager
+def acting_as(actor: Actor | None) -> Iterator[Actor | None]:
+    """Act as ``actor`` inside the block, then restore whoever was acting before."""
+    previous = _current
+    set_current(actor)
+    try:
+        yield actor
+    finally:
+        set_current(previous)
+
+
+def with_permissions(actor: Actor, granted) -> Actor:
+    """A copy of ``actor`` holding ``granted`` (used when a role's permissions change)."""
+    return replace(actor, permissions=frozenset(granted))
+
+
+def username_for_audit() -> str:
+    actor = _current
+    return actor.username if actor is not None else "sistema"

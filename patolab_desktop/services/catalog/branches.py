@@ -1,0 +1,304 @@
+"""Branches (lab locations). The code prefixes request numbers (SPS-2026-000123).
+
+Rules: name required; code of 2–10 upper-case letters or digits, unique; the phone is
+stored in E.164 when given; one default branch chosen in the lab settings; the default
+branch cannot be deactivated; a branch's code cannot change once requests carry it;
+deactivated branches are hidden from pickers and kept for history.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from peewee import IntegrityError
+
+from ...db.database import db
+from ...db.models import Branch, LabRequest, now
+from ...util.text import clean
+from ..access import audit, session
+from .. import settings
+from ..errors import NotFoundError, RuleError, ValidationError
+from .referrers import format_phone, normalize_phone
+from ..texts import translate
+
+CODE_RE = re.compile(r"^[A-Z0-9]{2,10}$")
+NAME_MAX = 120
+
+
+@dataclass
+class BranchData:
+    id: int | None = None
+    name: str = ""
+    code: str = ""
+    address: str = ""
+    phone: str = ""
+    active: bool = True
+    is_default: bool = False  # filled by get()
+    created_at: dt.datetime | None = None
+    updated_at: dt.datetime | None = None
+
+
+def list_all(include_inactive: bool = True) -> list[dict]:
+    """id, code, name, address, phone (display), phone_raw, active, is_default — by name."""
+    session.require("branches.manage")
+    return _rows(include_inactive)
+
+
+def _rows(include_inactive: bool) -> list[dict]:
+    default = default_branch_id()
+    query = Branch.select(
+        Branch.id,
+        Branch.code,
+        Branch.name,
+        Branch.address,
+        Branch.phone.alias("phone_raw"),
+        Branch.active,
+    ).order_by(Branch.name, Branch.id)
+    if not include_inactive:
+        query = query.where(Branch.active == True)  # noqa: E712
+    rows = list(query.dicts())
+    for row in rows:
+        row["phone"] = format_phone(row["phone_raw"])
+        row["is_default"] = row["id"] == default
+    return rows
+
+
+def list_active() -> list[dict]:
+    """For pickers: id, code, name of the active branches, the default first (no check:
+    names and codes only)."""
+    rows = _rows(include_inactive=False)
+    rows.sort(key=lambda r: (not r["is_default"], r["name"]))
+    return [{"id": r["id"], "code": r["code"], "name": r["name"]} for r in rows]
+
+
+def _missing(branch_id) -> NotFoundError:
+    return NotFoundError(
+        translate("services.branches", "La sucursal {id} no existe.").format(id=branch_id)
+    )
+
+
+def _code_exists(code: str) -> str:
+    return translate("services.branches", "El código {code} ya existe.").format(code=code)
+
+
+def get(branch_id: int) -> BranchData:
+    session.require("branches.manage")
+    row = Branch.get_or_none(Branch.id == branch_id)
+    if row is None:
+        raise _missing(branch_id)
+    return BranchData(
+        id=row.id,
+        name=row.name,
+        code=row.code,
+        address=row.address,
+        phone=row.phone,
+        active=row.active,
+        is_default=row.id == default_branch_id(),
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
+
+
+def request_count(branch_id: int) -> int:
+    session.require("branches.manage")
+    return LabRequest.select().where(LabRequest.branch == branch_id).count()
+
+
+def _audit_view(branch_id: int) -> dict:
+    row = Branch.get_by_id(branch_id)
+    return {
+        "name": row.name,
+        "code": row.code,
+        "address": row.address,
+        "phone": row.phone,
+        "active": row.active,
+    }
+
+
+def _normalized(data: BranchData) -> tuple[BranchData, dict[str, str]]:
+    errors: dict[str, str] = {}
+    out = BranchData(**{**data.__dict__})
+    out.name = clean(data.name)
+    out.code = clean(data.code).upper()
+    out.address = (data.address or "").strip()
+    if not out.name:
+        errors["name"] = translate("services.branches", "Escriba el nombre de la sucursal.")
+    elif len(out.name) > NAME_MAX:
+        errors["name"] = translate(
+            "services.branches", "El nombre admite como máximo {max} caracteres."
+        ).format(max=NAME_MAX)
+    if not out.code:
+        errors["code"] = translate(
+            "services.branches", "Escriba el código de la sucursal (por ejemplo SPS)."
+        )
+    elif not CODE_RE.match(out.code):
+        errors["code"] = translate(
+            "services.branches", "El código lleva de 2 a 10 letras mayúsculas sin tilde o números."
+        )
+    else:
+        query = Branch.select(Branch.id, Branch.name).where(Branch.code == out.code)
+        if data.id is not None:
+            query = query.where(Branch.id != data.id)
+        other = query.first()
+        if other is not None:
+            errors["code"] = translate(
+                "services.branches", "El código {code} ya lo usa la sucursal «{name}»."
+            ).format(code=out.code, name=other.name)
+    try:
+        out.phone = normalize_phone(data.phone)
+    except ValueError as exc:
+        errors["phone"] = str(exc)
+    return out, errors
+
+
+def validate(data: BranchData) -> dict[str, str]:
+    return _normalized(data)[1]
+
+
+def create(data: BranchData) -> int:
+    session.require("branches.manage")
+    with db.atomic():
+        clean_data, errors = _normalized(data)
+        if errors:
+            raise ValidationError(errors)
+        try:
+            branch_id = Branch.create(
+                name=clean_data.name,
+                code=clean_data.code,
+                address=clean_data.address,
+                phone=clean_data.phone,
+                active=bool(clean_data.active),
+            ).id
+            audit.record("create", "branch", branch_id, audit.diff({}, _audit_view(branch_id)))
+            return branch_id
+        except IntegrityError as exc:
+            raise ValidationError({"code": _code_exists(clean_data.code)}) from exc
+
+
+def update(data: BranchData) -> None:
+    session.require("branches.manage")
+    if data.id is None:
+        raise NotFoundError(translate("services.branches", "Falta la sucursal a modificar."))
+    with db.atomic():
+        current = Branch.get_or_none(Branch.id == data.id)
+        if current is None:
+            raise _missing(data.id)
+        clean_data, errors = _normalized(data)
+        if errors:
+            raise ValidationError(errors)
+        before = _audit_view(data.id)
+        if clean_data.code != current.code:
+            used = request_count(data.id)
+            if used:
+                if used == 1:
+                    message = translate(
+                        "services.branches",
+                        "El código no se puede cambiar: 1 solicitud ya "
+                        "lleva el número con «{code}».",
+                    )
+                else:
+                    message = translate(
+                        "services.branches",
+                        "El código no se puede cambiar: {count} solicitudes "
+                        "ya llevan el número con «{code}».",
+                    )
+                raise ValidationError(
+                    {"code": message.format(count=f"{used:,}", code=current.code)}
+                )
+        if current.active and not clean_data.active:
+            _check_can_deactivate(data.id)
+        try:
+            Branch.update(
+                name=clean_data.name,
+                code=clean_data.code,
+                address=clean_data.address,
+                phone=clean_data.phone,
+                active=bool(clean_data.active),
+                updated_at=now(),
+            ).where(Branch.id == data.id).execute()
+            changes = audit.diff(before, _audit_view(data.id))
+            if changes:
+                audit.record("update", "branch", data.id, changes)
+        except IntegrityError as exc:
+            raise ValidationError({"code": _code_exists(clean_data.code)}) from exc
+
+
+def _check_can_deactivate(branch_id: int) -> None:
+    if branch_id == default_branch_id():
+        raise RuleError(
+            translate(
+                "services.branches",
+                "No se puede desactivar la sucursal predeterminada. "
+                "Elija antes otra sucursal como predeterminada.",
+            )
+        )
+
+
+def deactivate(branch_id: int) -> None:
+    session.require("branches.manage")
+    with db.atomic():
+        row = Branch.get_or_none(Branch.id == branch_id)
+        if row is None:
+            raise _missing(branch_id)
+        _check_can_deactivate(branch_id)
+        Branch.update(active=False, updated_at=now()).where(Branch.id == branch_id).execute()
+        if row.active:
+            audit.record("deactivate", "branch", branch_id, {"active": (True, False)})
+
+
+def reactivate(branch_id: int) -> None:
+    session.require("branches.manage")
+    with db.atomic():
+        row = Branch.get_or_none(Branch.id == branch_id)
+        updated = (
+            Branch.update(active=True, updated_at=now()).where(Branch.id == branch_id).execute()
+        )
+        if not updated:
+            raise _missing(branch_id)
+        if row is not None and not row.active:
+            audit.record("reactivate", "branch", branch_id, {"active": (False, True)})
+
+
+def set_default(branch_id: int) -> None:
+    """Make an active branch the lab's default (new requests use it)."""
+    session.require("branches.manage")
+    with db.atomic():
+        row = Branch.get_or_none(Branch.id == branch_id)
+        if row is None:
+            raise _missing(branch_id)
+        if not row.active:
+            raise RuleError(
+                translate(
+                    "services.branches",
+                    "La sucursal «{name}» está desactivada; reactívela primero.",
+                ).format(name=row.name)
+            )
+        old = settings.get("default_branch_id")
+        settings.put("default_branch_id", row.id)
+        if old != row.id:
+            audit.record("settings_change", "setting", None, {"default_branch_id": (old, row.id)})
+
+
+def default_branch_id() -> int:
+    """The default branch from the settings; if that one is missing or inactive, the
+    first active branch by name (0 when there is no active branch at all)."""
+    chosen = settings.get("default_branch_id")
+    active = Branch.active == True  # noqa: E712
+    if chosen and Branch.select().where((Branch.id == chosen) & active).exists():
+        return int(chosen)
+    first = Branch.select(Branch.id).where(active).order_by(Branch.name, Branch.id).first()
+    return first.id if first else 0
+
+
+def get_by_code(code: str) -> BranchData:
+    session.require("branches.manage")
+    row = Branch.get_or_none(Branch.code == clean(code).upper())
+    if row is None:
+        raise NotFoundError(
+            translate("services.branches", "No existe la sucursal con código «{code}».").format(
+                code=clean(code).upper()
+            )
+        )
+    return get(row.id)

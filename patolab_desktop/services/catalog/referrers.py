@@ -1,0 +1,524 @@
+"""Referrers: the doctors and institutions that send patients to the lab (seed 000).
+
+Rules: a name and a type are required; the phone is stored in E.164 (default region
+Honduras) and the email is validated when given; referrers are never deleted, only
+deactivated (kept for the requests that name them, hidden from pickers); a new
+referrer with the same folded name and the same institution or phone as an existing
+one is reported as a likely duplicate before saving.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+from peewee import fn
+
+from ...db.database import db
+from ...db.models import LabRequest, Referrer, ReferrerType, now
+from ...util.text import clean, digits, fold
+from ..access import audit, session
+from ..customers import records as customers
+from ..errors import ConflictError, NotFoundError, ValidationError
+from ..paging import Page, PageRequest, keyset_page
+from ..texts import translate
+
+_PHONEISH = re.compile(r"[0-9+()./-]+")
+NAME_MAX = 200
+
+EXPORT_COLUMNS = [
+    "Nombre",
+    "Tipo",
+    "Institución",
+    "Teléfono",
+    "Correo",
+    "Dirección",
+    "Notas",
+    "Estado",
+    "Registrado",
+]
+
+
+@dataclass
+class ReferrerFilter:
+    search: str = ""
+    type_id: int | None = None
+    include_inactive: bool = False
+
+
+@dataclass
+class ReferrerData:
+    id: int | None = None
+    name: str = ""
+    type_id: int | None = None
+    phone: str = ""  # as typed; stored and returned by get() in E.164
+    email: str = ""
+    address: str = ""
+    institution: str = ""
+    notes: str = ""
+    active: bool = True
+    type_name: str = ""  # filled by get()
+    created_at: dt.datetime | None = None
+    updated_at: dt.datetime | None = None
+    version: int = 1
+
+
+# --- phones and e-mail: the same rules as customers (they live in services.customers) -------
+
+
+def normalize_phone(text: str) -> str:
+    """E.164 for a phone typed in any usual way ("9988-7766" → "+50499887766"), default
+    region Honduras; ValueError with a message when it is not a valid number."""
+    return customers.normalise_phone(text)
+
+
+def format_phone(e164: str) -> str:
+    """Display form: "+504 9988-7766"."""
+    return customers.format_phone(e164)
+
+
+def _normalize_email(text: str) -> str:
+    return customers.normalise_email(clean(text))
+
+
+def _search_text(name: str, institution: str, phone: str, email: str, address: str) -> str:
+    parts = [fold(name), fold(institution), digits(phone), fold(email), fold(address)]
+    return " ".join(p for p in parts if p)
+
+
+# --- validation ----------------------------------------------------------------------------
+
+
+def _missing(referrer_id) -> NotFoundError:
+    return NotFoundError(
+        translate("services.referrers", "El remitente {id} no existe.").format(id=referrer_id)
+    )
+
+
+def _normalized(data: ReferrerData) -> tuple[ReferrerData, dict[str, str]]:
+    """A cleaned copy of ``data`` and the field errors found while cleaning it."""
+    errors: dict[str, str] = {}
+    out = ReferrerData(**{**data.__dict__})
+    out.name = clean(data.name)
+    out.institution = clean(data.institution)
+    out.address = (data.address or "").strip()
+    out.notes = (data.notes or "").strip()
+    if not out.name:
+        errors["name"] = translate("services.referrers", "Escriba el nombre del remitente.")
+    elif len(out.name) > NAME_MAX:
+        errors["name"] = translate(
+            "services.referrers", "El nombre admite como máximo {max} caracteres."
+        ).format(max=NAME_MAX)
+    if len(out.institution) > 200:
+        errors["institution"] = translate(
+            "services.referrers", "La institución admite como máximo 200 caracteres."
+        )
+    if data.type_id is None:
+        errors["type_id"] = translate("services.referrers", "Elija el tipo de remitente.")
+    elif not ReferrerType.select().where(ReferrerType.id == data.type_id).exists():
+        errors["type_id"] = translate(
+            "services.referrers", "El tipo de remitente elegido no existe."
+        )
+    try:
+        out.phone = normalize_phone(data.phone)
+    except ValueError as exc:
+        errors["phone"] = str(exc)
+    try:
+        out.email = _normalize_email(data.email)
+    except ValueError as exc:
+        errors["email"] = str(exc)
+    return out, errors
+
+
+def validate(data: ReferrerData) -> dict[str, str]:
+    """Field name → message; empty when the data can be saved."""
+    return _normalized(data)[1]
+
+
+def find_duplicates(data: ReferrerData) -> list[dict]:
+    """Existing referrers with the same folded name and the same folded institution
+    (both empty counts as the same) or the same phone.
+
+    Rows: id, name, institution, phone (display), type, active, reason.
+    """
+    session.require("referrers.view")
+    name = fold(data.name)
+    if not name:
+        return []
+    institution = fold(data.institution)
+    try:
+        phone = normalize_phone(data.phone)
+    except ValueError:
+        phone = ""
+    query = (
+        Referrer.select(
+            Referrer.id,
+            Referrer.name,
+            Referrer.institution,
+            Referrer.phone,
+            Referrer.active,
+            ReferrerType.name.alias("type"),
+        )
+        .join(ReferrerType)
+        .where(Referrer.name_folded == name)
+        .order_by(Referrer.active.desc(), Referrer.id)
+    )
+    if data.id is not None:
+        query = query.where(Referrer.id != data.id)
+    found = []
+    for row in query.dicts():
+        reasons = []
+        if fold(row["institution"]) == institution:
+            reasons.append(
+                translate("services.referrers", "mismo nombre e institución")
+                if institution
+                else translate("services.referrers", "mismo nombre, sin institución")
+            )
+        if phone and row["phone"] == phone:
+            reasons.append(translate("services.referrers", "mismo nombre y teléfono"))
+        if reasons:
+            found.append(
+                {
+                    "id": row["id"],
+                    "name": row["name"],
+                    "institution": row["institution"],
+                    "phone": format_phone(row["phone"]),
+                    "type": row["type"],
+                    "active": row["active"],
+                    "reason": "; ".join(reasons),
+                }
+            )
+    return found
+
+
+# --- reading --------------------------------------------------------------------------------
+
+_TYPE_SORT = fn.LOWER(ReferrerType.name)
+
+SORTS: dict[str, list] = {
+    "name": [Referrer.name_folded],
+    "type": [_TYPE_SORT, Referrer.name_folded],
+    "institution": [fn.LOWER(Referrer.institution), Referrer.name_folded],
+    "phone": [Referrer.phone],
+    "email": [Referrer.email],
+    "created_at": [Referrer.created_at],
+    "active": [Referrer.active, Referrer.name_folded],
+}
+_SORT_KEYS = {
+    "name": ["name_folded"],
+    "type": ["type_sort", "name_folded"],
+    "institution": ["institution_sort", "name_folded"],
+    "phone": ["phone_raw"],
+    "email": ["email"],
+    "created_at": ["created_at"],
+    "active": ["active", "name_folded"],
+}
+
+
+def _base_query(filters: ReferrerFilter):
+    query = Referrer.select(
+        Referrer.id,
+        Referrer.name,
+        Referrer.name_folded,
+        Referrer.type.alias("type_id"),
+        ReferrerType.name.alias("type"),
+        _TYPE_SORT.alias("type_sort"),
+        Referrer.institution,
+        fn.LOWER(Referrer.institution).alias("institution_sort"),
+        Referrer.phone.alias("phone_raw"),
+        Referrer.email,
+        Referrer.address,
+        Referrer.active,
+        Referrer.created_at,
+    ).join(ReferrerType)
+    if not filters.include_inactive:
+        query = query.where(Referrer.active == True)  # noqa: E712
+    if filters.type_id is not None:
+        query = query.where(Referrer.type == filters.type_id)
+    for term in _terms(filters.search):
+        query = query.where(Referrer.search_text.contains(term))
+    return query
+
+
+def _terms(text: str) -> list[str]:
+    """Folded search terms; a term that looks like a phone ("9988-7766") keeps its digits."""
+    terms = []
+    for word in fold(text).split():
+        if _PHONEISH.fullmatch(word) and digits(word):
+            word = digits(word)
+        terms.append(word)
+    return terms
+
+
+def page(filters: ReferrerFilter | None, request: PageRequest) -> Page:
+    """A keyset page of referrers. Row keys: id, name, type_id, type, institution, phone
+    (display), phone_raw (E.164), email, address, active, created_at."""
+    session.require("referrers.view")
+    filters = filters or ReferrerFilter()
+    sort = request.sort if request.sort in SORTS else "name"
+    keys = _SORT_KEYS[sort]
+    result = keyset_page(
+        _base_query(filters),
+        SORTS[sort],
+        Referrer.id,
+        request,
+        lambda row: tuple(row[k] for k in keys) + (row["id"],),
+    )
+    for row in result.rows:
+        row["phone"] = format_phone(row["phone_raw"])
+    return result
+
+
+def count(filters: ReferrerFilter | None = None) -> int:
+    session.require("referrers.view")
+    return _base_query(filters or ReferrerFilter()).count()
+
+
+def search(text: str, limit: int = 20) -> list[dict]:
+    """For pickers: active referrers matching ``text`` (folded, any order of words).
+
+    Rows: id, name, type, institution, phone (display), email.
+    """
+    rows = page(ReferrerFilter(search=text), PageRequest(sort="name", limit=limit)).rows
+    return [
+        {k: r[k] for k in ("id", "name", "type", "type_id", "institution", "phone", "email")}
+        for r in rows
+    ]
+
+
+def list_active(limit: int = 1000) -> list[dict]:
+    return search("", limit=limit)
+
+
+def get(referrer_id: int) -> ReferrerData:
+    """Any referrer, active or not (history still shows deactivated ones)."""
+    session.require("referrers.view")
+    row = (
+        Referrer.select(Referrer, ReferrerType.name.alias("type_name"))
+        .join(ReferrerType)
+        .where(Referrer.id == referrer_id)
+        .dicts()
+        .first()
+    )
+    if row is None:
+        raise _missing(referrer_id)
+    return ReferrerData(
+        id=row["id"],
+        name=row["name"],
+        type_id=row["type"],
+        phone=row["phone"],
+        email=row["email"],
+        address=row["address"],
+        institution=row["institution"],
+        notes=row["notes"],
+        active=row["active"],
+        type_name=row["type_name"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+        version=row["version"],
+    )
+
+
+def request_count(referrer_id: int) -> int:
+    """How many lab requests name this referrer (any status)."""
+    session.require("referrers.view")
+    return LabRequest.select().where(LabRequest.doctor == referrer_id).count()
+
+
+def edit_notice(referrer_id: int) -> str:
+    """What the edit dialog says about the requests that will show the changes."""
+    used = request_count(referrer_id)
+    if not used:
+        return ""
+    if used == 1:
+        return translate(
+            "services.referrers",
+            "Este remitente tiene 1 solicitud; el cambio se verá también en ella.",
+        )
+    return translate(
+        "services.referrers",
+        "Este remitente tiene {count} solicitudes; el cambio se verá también en ellas.",
+    ).format(count=f"{used:,}")
+
+
+# --- writing --------------------------------------------------------------------------------
+
+
+def _audit_view(row: Referrer | None) -> dict:
+    """The audited fields of a stored referrer."""
+    if row is None:
+        return {}
+    return {
+        "name": row.name,
+        "type_id": row.type_id,
+        "phone": row.phone,
+        "email": row.email,
+        "address": row.address,
+        "institution": row.institution,
+        "notes": row.notes,
+        "active": row.active,
+    }
+
+
+def _fields(data: ReferrerData) -> dict:
+    return {
+        "name": data.name,
+        "name_folded": fold(data.name),
+        "type": data.type_id,
+        "phone": data.phone,
+        "email": data.email,
+        "address": data.address,
+        "institution": data.institution,
+        "notes": data.notes,
+        "search_text": _search_text(
+            data.name, data.institution, data.phone, data.email, data.address
+        ),
+    }
+
+
+def create(data: ReferrerData) -> int:
+    """Save a new referrer; ValidationError(fields) when the data is not valid.
+
+    Duplicates are not refused here (two doctors may share a name): the dialog asks
+    ``find_duplicates`` first and lets the user decide.
+    """
+    session.require("referrers.create")
+    clean_data, errors = _normalized(data)
+    if errors:
+        raise ValidationError(errors)
+    with db.atomic():
+        row = Referrer.create(**_fields(clean_data), active=bool(data.active))
+        audit.record(
+            "create", "referrer", row.id, audit.diff({}, _audit_view(Referrer.get_by_id(row.id)))
+        )
+        return row.id
+
+
+def update(data: ReferrerData) -> None:
+    """Save changes; refuses a stale ``version`` with ConflictError."""
+    session.require("referrers.edit")
+    if data.id is None:
+        raise NotFoundError(translate("services.referrers", "Falta el remitente a modificar."))
+    clean_data, errors = _normalized(data)
+    if errors:
+        raise ValidationError(errors)
+    with db.atomic():
+        current = Referrer.get_or_none(Referrer.id == data.id)
+        if current is None:
+            raise _missing(data.id)
+        before = _audit_view(current)
+        updated = (
+            Referrer.update(
+                **_fields(clean_data),
+                active=bool(data.active),
+                updated_at=now(),
+                version=Referrer.version + 1,
+            )
+            .where((Referrer.id == data.id) & (Referrer.version == data.version))
+            .execute()
+        )
+        if not updated:
+            raise ConflictError(
+                translate(
+                    "services.referrers",
+                    "Otra persona modificó este remitente mientras usted lo editaba. "
+                    "Cierre el diálogo y ábralo de nuevo para ver los datos actuales.",
+                )
+            )
+        changes = audit.diff(before, _audit_view(Referrer.get_by_id(data.id)))
+        if changes:
+            audit.record("update", "referrer", data.id, changes)
+
+
+def _set_active(referrer_id: int, active: bool) -> None:
+    session.require("referrers.delete")
+    with db.atomic():
+        current = Referrer.get_or_none(Referrer.id == referrer_id)
+        updated = (
+            Referrer.update(active=active, updated_at=now(), version=Referrer.version + 1)
+            .where(Referrer.id == referrer_id)
+            .execute()
+        )
+        if not updated:
+            raise _missing(referrer_id)
+        if current is not None and current.active != active:
+            audit.record(
+                "reactivate" if active else "deactivate",
+                "referrer",
+                referrer_id,
+                {"active": (current.active, active)},
+            )
+
+
+def deactivate(referrer_id: int) -> None:
+    """Hide from pickers; the requests that name the referrer keep it."""
+    _set_active(referrer_id, False)
+
+
+def reactivate(referrer_id: int) -> None:
+    _set_active(referrer_id, True)
+
+
+# --- export ---------------------------------------------------------------------------------
+
+
+def export_referrers(
+    filters: ReferrerFilter | None,
+    path,
+    progress: Callable | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> int:
+    """Write the referrers matching ``filters`` to a CSV (UTF-8 with BOM); returns the count.
+
+    Requires ``exports.run``; writes one audit row (file name and row count)."""
+    from pathlib import Path
+
+    from .. import csvio
+
+    session.require("exports.run")
+
+    filters = filters or ReferrerFilter()
+
+    def rows():
+        request = PageRequest(sort="name", limit=1000)
+        while True:
+            result = page(filters, request)
+            ids = [r["id"] for r in result.rows]
+            notes = (
+                dict(
+                    Referrer.select(Referrer.id, Referrer.notes)
+                    .where(Referrer.id.in_(ids))
+                    .tuples()
+                )
+                if ids
+                else {}
+            )
+            for r in result.rows:
+                yield [
+                    r["name"],
+                    r["type"],
+                    r["institution"],
+                    r["phone"],
+                    r["email"],
+                    r["address"],
+                    notes.get(r["id"], ""),
+                    "Activo" if r["active"] else "Inactivo",
+                    r["created_at"].strftime("%d/%m/%Y") if r["created_at"] else "",
+                ]
+            if result.cursor is None:
+                return
+            request = PageRequest(sort="name", after=result.cursor, limit=1000)
+
+    count = csvio.write_csv(
+        path, EXPORT_COLUMNS, rows(), text_columns=None, progress=progress, cancelled=cancelled
+    )
+    if not (cancelled is not None and cancelled()):
+        audit.record(
+            "export",
+            "referrer",
+            None,
+            detail=f"Exportación de remitentes a {Path(path).name}: {count} filas.",
+        )
+    return count

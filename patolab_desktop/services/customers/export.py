@@ -1,0 +1,128 @@
+"""CSV exports of the customers area (the GUI menu and ``patolab export customers`` call this).
+
+``export_customers`` writes ``clientes_patolab.csv`` (seed 000) with exactly
+``CUSTOMER_COLUMNS``, for the ACTIVE customers matching the filters (search, type, gender,
+department, municipality; ``include_inactive`` is ignored), sorted by name:
+
+* Nombre — as registered.
+* Identidad/RTN — with dashes (``0801-1990-12345``), so a spreadsheet keeps it as text
+  with its leading zero.
+* Tipo — the Spanish label: ``Cliente`` (a patient, stored ``cliente``) or ``Empresa``
+  (``empresa``), the words of seed 000.
+* Edad — whole years today (from the date of birth, or the declared age grown since it
+  was declared); empty for companies without one.
+* Género, Estado/Departamento, Ciudad — names, not ids (Ciudad is the municipality).
+* Teléfono — display form ``+504 9988-7766``. It starts with ``+``, so like every text
+  cell starting with = + - @ tab CR LF it is written with a leading ``'`` (formula
+  neutralisation, see ``csvio``).
+* Correo — lower case.
+
+UTF-8 with BOM, streamed by one database cursor and written to a temporary file that
+replaces the destination only when complete.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+from ..access import audit, session
+from .. import csvio
+from .search import iter_export_tuples
+from .records import CustomerFilter, format_id_number, format_phone
+
+CUSTOMER_COLUMNS = [
+    "Nombre",
+    "Identidad/RTN",
+    "Tipo",
+    "Edad",
+    "Género",
+    "Teléfono",
+    "Estado/Departamento",
+    "Ciudad",
+    "Correo",
+]
+CUSTOMER_FILE_NAME = "clientes_patolab.csv"
+CSV_TYPE_LABELS = {"cliente": "Cliente", "empresa": "Empresa"}
+_TEXT_COLUMNS = [0, 1, 2, 4, 5, 6, 7, 8]  # every column but Edad (an integer)
+
+
+def _years(day, today: dt.date, key_today: tuple) -> int:
+    """Whole years from ``day`` (a date or an ISO text) to ``today``."""
+    if day.__class__ is str:
+        year, month, dom = int(day[:4]), int(day[5:7]), int(day[8:10])
+    else:
+        year, month, dom = day.year, day.month, day.day
+    return today.year - year - (key_today < (month, dom))
+
+
+def _customer_rows(filters: CustomerFilter):
+    """Export rows; this runs a million times, so the age is computed inline (the same rule
+    as ``customers.age_from``, which the tests compare it with)."""
+    today = dt.date.today()
+    key_today = (today.month, today.day)
+    labels = CSV_TYPE_LABELS
+    # full numbers only for holders of patients.view_sensitive (decided once, not per row)
+    id_text = format_id_number if session.has("patients.view_sensitive") else audit.mask_id_number
+    phone_text, years_of = format_phone, _years
+    for (
+        name,
+        id_number,
+        kind,
+        born,
+        age,
+        recorded,
+        gender,
+        phone,
+        department,
+        municipality,
+        email,
+    ) in iter_export_tuples(filters):
+        if born is not None:
+            years = str(max(years_of(born, today, key_today), 0))
+        elif age is not None:
+            extra = years_of(recorded, today, key_today) if recorded is not None else 0
+            years = str(age + max(extra, 0))
+        else:
+            years = ""
+        yield (
+            name,
+            id_text(id_number),
+            labels.get(kind, kind),
+            years,
+            gender or "",
+            phone_text(phone),
+            department or "",
+            municipality or "",
+            email,
+        )
+
+
+def export_customers(
+    filters: CustomerFilter,
+    path,
+    progress: Callable | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> int:
+    """Write the active customers matching ``filters`` to ``path``; returns the row count
+    (0 when ``cancelled()`` turned true: then no file is written).
+
+    Requires ``exports.run``; writes one audit row (file name and row count, no data)."""
+    session.require("exports.run")
+    count = csvio.write_csv(
+        path,
+        CUSTOMER_COLUMNS,
+        _customer_rows(filters),
+        text_columns=_TEXT_COLUMNS,
+        progress=progress,
+        cancelled=cancelled,
+    )
+    if not (cancelled is not None and cancelled()):
+        audit.record(
+            "export",
+            "customer",
+            None,
+            detail=f"Exportación de clientes a {Path(path).name}: {count} filas.",
+        )
+    return count

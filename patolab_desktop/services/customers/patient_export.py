@@ -1,0 +1,66 @@
+"""``pacientes.csv`` (seed 001): exactly Nombre, Teléfono, Email, Registrado.
+
+Streamed page by page from the customers list query (never the whole table in memory)
+and written by ``csvio.write_csv`` (UTF-8 with BOM, formula neutralisation, temp file
+renamed at the end: a cancelled or failed export leaves no file). Only active customers
+are exported; the filters are the customers list's. The export is audited.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import Callable, Iterator
+
+from ..access import audit, session
+from .. import csvio
+from . import records as customers
+from .records import CustomerFilter
+
+COLUMNS = ["Nombre", "Teléfono", "Email", "Registrado"]
+FILE_NAME = "pacientes.csv"
+PERMISSION = "exports.run"
+REGISTERED_FORMAT = "%d/%m/%Y %H:%M"
+
+
+def _rows(filters: CustomerFilter) -> Iterator[tuple[str, str, str, str]]:
+    for row in customers.iter_rows(filters, sort="name"):
+        created = row.get("created_at")
+        yield (
+            row["name"],
+            row["phone"] or "",
+            row["email"] or "",
+            created.strftime(REGISTERED_FORMAT) if created else "",
+        )
+
+
+def export_patients(
+    filters: CustomerFilter | None,
+    path,
+    progress: Callable | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> int:
+    """Write the active customers matching ``filters`` to ``path``; returns the row count.
+
+    A cancelled export writes nothing and is not audited.
+    """
+    session.require(PERMISSION)
+    filters = dataclasses.replace(filters or CustomerFilter(), include_inactive=False)
+    total = customers.count(filters)
+    if total > customers.COUNT_CAP:
+        total = None  # "more than the cap": the progress shows a running count instead
+
+    def report(done, _total=None) -> None:
+        if progress is not None:
+            progress(done, total)
+
+    count = csvio.write_csv(path, COLUMNS, _rows(filters), progress=report, cancelled=cancelled)
+    if cancelled is not None and cancelled():
+        return count
+    audit.record(
+        "export",
+        "customer",
+        None,
+        detail=f"Exportación de pacientes a {Path(path).name}: {count} filas.",
+    )
+    return count

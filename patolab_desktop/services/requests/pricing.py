@@ -1,0 +1,311 @@
+"""Pricing of a lab request: catalog snapshot, panel expansion and discounts.
+
+Rules (seed 004 and PRODUCT.md):
+
+* a line's price is copied from the catalog when the line is created and never follows
+  later catalog changes (the copy lives in ``request_line.price``);
+* a panel line carries the panel's price; its members come with it at price 0 and
+  point at it (``parent``); an investigation already on the request, ordered directly
+  or as a member, is never added twice (a direct line that a newly added panel
+  includes moves under that panel at price 0, so it is not charged twice);
+* the age discount comes from the patient's age on the request date (tercera edad
+  ``senior_age`` → ``senior_discount`` %, cuarta edad ``elder_age`` → ``elder_discount`` %,
+  from settings); institutions (``empresa``) get none; a manual percentage replaces it
+  when larger;
+* line discount = price × percent / 100 rounded half-up to 3 places; total = Σ price,
+  discount = Σ line discounts, net = total − discount; all Decimal.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from ...db.models import Investigation, PanelMember
+from ...util.money import ZERO, percent_of, to_money
+from .. import settings
+from ..texts import translate
+
+HUNDRED = Decimal(100)
+
+
+# --- data ------------------------------------------------------------------------------
+
+
+@dataclass
+class PricedLine:
+    investigation_id: int
+    code: str
+    name: str
+    sample_type: str
+    price: Decimal
+    discount: Decimal = ZERO
+    net_price: Decimal = ZERO
+    parent_investigation_id: int | None = None  # the panel's investigation id for members
+    notes: str = ""
+    is_panel: bool = False
+
+
+@dataclass
+class Pricing:
+    lines: list[PricedLine]
+    total: Decimal
+    discount: Decimal
+    net: Decimal
+    discount_kind: str  # "" | "age" | "manual"
+    discount_percent: Decimal
+    patient_age: int | None
+    warnings: list[str] = field(default_factory=list)  # e.g. an investigation picked twice
+
+
+@dataclass
+class CatalogItem:
+    id: int
+    code: str
+    name: str
+    sample_type: str
+    price: Decimal
+    is_panel: bool
+    active: bool
+
+
+# --- age -------------------------------------------------------------------------------
+
+
+def full_years(start: dt.date, end: dt.date) -> int:
+    """Completed years from ``start`` to ``end`` (a birthday counts on its day)."""
+    return end.year - start.year - ((end.month, end.day) < (start.month, start.day))
+
+
+def age_on(
+    date_of_birth: dt.date | None,
+    declared_age: int | None,
+    age_recorded_on: dt.date | None,
+    day: dt.date,
+) -> int | None:
+    """Age on ``day``: from the date of birth, or the declared age plus the years since
+    it was declared. None when neither is known."""
+    if isinstance(day, dt.datetime):
+        day = day.date()
+    if date_of_birth is not None:
+        return max(0, full_years(date_of_birth, day))
+    if declared_age is not None:
+        extra = full_years(age_recorded_on, day) if age_recorded_on is not None else 0
+        return int(declared_age) + max(0, extra)
+    return None
+
+
+def customer_age_on(customer, day: dt.date) -> int | None:
+    """Age of a ``Customer`` row (or anything with its fields) on ``day``.
+
+    Uses the customers service's rule (``customers.age_on``) so both areas agree.
+    """
+    try:
+        from ..customers.records import age_on as customers_age_on
+    except ImportError:  # pragma: no cover - the customers service is always there now
+        customers_age_on = None
+    if customers_age_on is not None:
+        return customers_age_on(customer, day)
+    return age_on(
+        getattr(customer, "date_of_birth", None),
+        getattr(customer, "age", None),
+        getattr(customer, "age_recorded_on", None),
+        day,
+    )
+
+
+# --- discounts -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AgeRules:
+    senior_age: int
+    senior_discount: Decimal
+    elder_age: int
+    elder_discount: Decimal
+
+    @classmethod
+    def from_settings(cls) -> "AgeRules":
+        return cls(
+            senior_age=int(settings.get("senior_age")),
+            senior_discount=Decimal(settings.get("senior_discount")),
+            elder_age=int(settings.get("elder_age")),
+            elder_discount=Decimal(settings.get("elder_discount")),
+        )
+
+    def percent_for(self, age: int | None, customer_type: str = "cliente") -> Decimal:
+        """The age discount percent; 0 for institutions or an unknown age."""
+        if age is None or customer_type == "empresa":
+            return Decimal(0)
+        rules = ((self.senior_age, self.senior_discount), (self.elder_age, self.elder_discount))
+        met = [pct for threshold, pct in rules if age >= threshold]
+        return max(met, default=Decimal(0))
+
+
+def choose_discount(age_percent: Decimal, manual_percent: Decimal | None) -> tuple[str, Decimal]:
+    """``(kind, percent)``: a manual percentage replaces the age one when larger."""
+    age_percent = Decimal(age_percent or 0)
+    if manual_percent is not None and Decimal(manual_percent) > age_percent:
+        return "manual", Decimal(manual_percent)
+    if age_percent > 0:
+        return "age", age_percent
+    return "", Decimal(0)
+
+
+def line_discount(price: Decimal, percent: Decimal) -> Decimal:
+    """price × percent / 100, rounded half-up to 3 places."""
+    if not percent:
+        return ZERO
+    return percent_of(price, percent)
+
+
+def apply_percent(lines: list[PricedLine], percent: Decimal) -> None:
+    for line in lines:
+        line.discount = line_discount(line.price, percent)
+        line.net_price = to_money(line.price - line.discount)
+
+
+def totals(lines) -> tuple[Decimal, Decimal, Decimal]:
+    """``(total, discount, net)`` of priced lines (objects with price and discount)."""
+    total = to_money(sum((to_money(line.price) for line in lines), ZERO))
+    discount = to_money(sum((to_money(line.discount) for line in lines), ZERO))
+    return total, discount, to_money(total - discount)
+
+
+# --- catalog ---------------------------------------------------------------------------
+
+
+def load_items(ids) -> dict[int, CatalogItem]:
+    ids = {int(i) for i in ids}
+    if not ids:
+        return {}
+    query = Investigation.select(
+        Investigation.id,
+        Investigation.code,
+        Investigation.name,
+        Investigation.sample_type,
+        Investigation.price,
+        Investigation.is_panel,
+        Investigation.active,
+    ).where(Investigation.id.in_(list(ids)))
+    return {
+        row.id: CatalogItem(
+            row.id,
+            row.code,
+            row.name,
+            row.sample_type or "",
+            row.price,
+            bool(row.is_panel),
+            bool(row.active),
+        )
+        for row in query
+    }
+
+
+def load_members(panel_ids) -> dict[int, list[int]]:
+    """Member investigation ids of each panel, in the catalog's order."""
+    panel_ids = [int(i) for i in panel_ids]
+    members: dict[int, list[int]] = {pid: [] for pid in panel_ids}
+    if not panel_ids:
+        return members
+    query = (
+        PanelMember.select(PanelMember.panel, PanelMember.member)
+        .where(PanelMember.panel.in_(panel_ids))
+        .order_by(PanelMember.panel, PanelMember.position, PanelMember.id)
+        .tuples()
+    )
+    for panel_id, member_id in query:
+        members[panel_id].append(member_id)
+    return members
+
+
+def load_for(ids) -> tuple[dict[int, CatalogItem], dict[int, list[int]]]:
+    """Catalog rows of ``ids`` and of the members of the panels among them (2–3 queries)."""
+    items = load_items(ids)
+    members = load_members([i for i, item in items.items() if item.is_panel])
+    missing = {m for ms in members.values() for m in ms} - set(items)
+    if missing:
+        items.update(load_items(missing))
+    return items, members
+
+
+# --- expansion -------------------------------------------------------------------------
+
+
+def _line(item: CatalogItem, price: Decimal, parent: int | None, notes: str = "") -> PricedLine:
+    return PricedLine(
+        investigation_id=item.id,
+        code=item.code,
+        name=item.name,
+        sample_type=item.sample_type,
+        price=to_money(price),
+        parent_investigation_id=parent,
+        notes=notes,
+        is_panel=item.is_panel and parent is None,
+    )
+
+
+def expand(
+    picked_ids,
+    items: dict[int, CatalogItem],
+    members: dict[int, list[int]],
+    line_notes: dict[int, str] | None = None,
+    warnings: list[str] | None = None,
+) -> list[PricedLine]:
+    """Lines for investigations picked in this order: panels bring their members."""
+    line_notes = line_notes or {}
+    warnings = warnings if warnings is not None else []
+    by_id: dict[int, PricedLine] = {}
+    top: list[PricedLine] = []
+    for raw_id in picked_ids:
+        inv_id = int(raw_id)
+        item = items[inv_id]
+        if inv_id in by_id:
+            existing = by_id[inv_id]
+            if existing.parent_investigation_id is not None:
+                panel = items[existing.parent_investigation_id]
+                warnings.append(
+                    translate(
+                        "services.request_pricing",
+                        "{code} {name} ya está incluida en el panel {panel}.",
+                    ).format(code=item.code, name=item.name, panel=panel.code)
+                )
+            else:
+                warnings.append(
+                    translate(
+                        "services.request_pricing", "{code} {name} ya está en la solicitud."
+                    ).format(code=item.code, name=item.name)
+                )
+            continue
+        line = _line(item, item.price, None, line_notes.get(inv_id, ""))
+        by_id[inv_id] = line
+        top.append(line)
+        if not item.is_panel:
+            continue
+        for member_id in members.get(inv_id, []):
+            existing = by_id.get(member_id)
+            if existing is None:
+                by_id[member_id] = _line(
+                    items[member_id], ZERO, inv_id, line_notes.get(member_id, "")
+                )
+            elif existing.parent_investigation_id is None and not existing.is_panel:
+                # Ordered directly before the panel: it now comes with the panel at price 0.
+                existing.parent_investigation_id = inv_id
+                existing.price = ZERO
+                top.remove(existing)
+                warnings.append(
+                    translate(
+                        "services.request_pricing",
+                        "{code} {name} pasa a formar parte del panel {panel}.",
+                    ).format(code=existing.code, name=existing.name, panel=item.code)
+                )
+    ordered: list[PricedLine] = []
+    for line in top:
+        ordered.append(line)
+        if line.is_panel:
+            for member_id in members.get(line.investigation_id, []):
+                member = by_id.get(member_id)
+                if member is not None and member.parent_investigation_id == line.investigation_id:
+                    ordered.append(member)
+    return ordered

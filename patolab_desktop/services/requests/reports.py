@@ -1,0 +1,551 @@
+"""Data for printed documents: request summary, period report, tube labels (no Qt here).
+
+Every function returns plain dicts of already-formatted facts (Decimal amounts, labels,
+masked id numbers) so the painters in ``ui/printing`` only lay them out, and the CLI,
+the GUI and the tests print the same thing.
+
+The period report aggregates in SQL (GROUP BY over ``lab_request``); ``MoneyField``
+stores integer thousandths, so ``SUM`` is exact and is turned into Decimal here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from decimal import Decimal
+from pathlib import Path
+
+from peewee import JOIN, Case, fn
+
+from ...db.models import Branch, Customer, LabRequest, Referrer
+from ...util.money import PLACES, ZERO
+from ..access import audit, session
+from ..customers import records as customers_service
+from . import entry as requests_service
+from .. import settings
+from ..errors import NotFoundError, RuleError, ValidationError
+from ..texts import translate
+
+PAPER_SIZES = ("A4", "Letter")
+LABEL_MIN_MM, LABEL_MAX_MM = 20, 120
+MAX_COPIES = 50
+MAX_REPORT_DAYS = 3660  # ten years; longer ranges are almost always a typo
+LAB_HEADER_KEYS = ("lab_name", "lab_address", "lab_rtn", "lab_phone", "lab_email", "lab_logo_path")
+PRINT_KEYS = ("label_width_mm", "label_height_mm", "label_copies", "paper_size")
+LOGO_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".svg")
+
+
+# --- formatting helpers -------------------------------------------------------------------
+def format_datetime(value: dt.datetime | None) -> str:
+    return value.strftime("%d/%m/%Y %H:%M") if value else ""
+
+
+def format_date(value: dt.date | None) -> str:
+    return value.strftime("%d/%m/%Y") if value else ""
+
+
+def _money(thousandths) -> Decimal:
+    """An SQL SUM over a MoneyField (integer thousandths) as an exact Decimal."""
+    return (Decimal(int(thousandths or 0)) / 1000).quantize(PLACES)
+
+
+def _age_text(age: int | None) -> str:
+    if age is None:
+        return ""
+    return "1 año" if age == 1 else f"{age} años"
+
+
+# --- lab header and print settings --------------------------------------------------------
+def lab_header() -> dict:
+    """name, address, rtn, phone, email, logo_path (``logo_path`` only if the file exists)."""
+    values = settings.get_many(LAB_HEADER_KEYS)
+    logo = values["lab_logo_path"] or ""
+    return {
+        "name": values["lab_name"],
+        "address": values["lab_address"],
+        "rtn": values["lab_rtn"],
+        "phone": values["lab_phone"],
+        "email": values["lab_email"],
+        "logo_path": logo if logo and os.path.isfile(logo) else "",
+        "logo_missing": bool(logo) and not os.path.isfile(logo),
+    }
+
+
+def validate_lab_header(values: dict) -> dict[str, str]:
+    """Field → message for the lab header form; ``{}`` when valid."""
+    errors: dict[str, str] = {}
+    if not str(values.get("lab_name", "")).strip():
+        errors["lab_name"] = translate(
+            "services.reports", "El nombre del laboratorio es obligatorio."
+        )
+    rtn = "".join(ch for ch in str(values.get("lab_rtn", "")) if ch.isdigit())
+    if str(values.get("lab_rtn", "")).strip() and len(rtn) != 14:
+        errors["lab_rtn"] = translate("services.reports", "El RTN debe tener 14 dígitos.")
+    try:
+        customers_service.normalise_email(str(values.get("lab_email", "")))
+    except ValueError as exc:
+        errors["lab_email"] = str(exc)
+    logo = str(values.get("lab_logo_path", "")).strip()
+    if logo:
+        path = Path(logo)
+        if not path.is_file():
+            errors["lab_logo_path"] = translate(
+                "services.reports", "No se encuentra el archivo del logotipo."
+            )
+        elif path.suffix.lower() not in LOGO_SUFFIXES:
+            errors["lab_logo_path"] = translate(
+                "services.reports", "El logotipo debe ser una imagen PNG, JPG, BMP, GIF o SVG."
+            )
+    return errors
+
+
+def save_lab_header(values: dict) -> None:
+    """Store the lab header (keys of ``LAB_HEADER_KEYS``); ValidationError when invalid."""
+    save_print_setup({key: values[key] for key in LAB_HEADER_KEYS if key in values})
+
+
+def save_print_setup(values: dict) -> None:
+    """Store lab header and print settings together (the header dialog's "Guardar").
+
+    Keys: ``LAB_HEADER_KEYS`` and ``PRINT_KEYS``; validated together, saved in one
+    transaction and audited; ValidationError(field → message) when anything is wrong.
+    """
+    header = {key: str(values[key]).strip() for key in LAB_HEADER_KEYS if key in values}
+    printing = {key: values[key] for key in PRINT_KEYS if key in values}
+    errors = validate_lab_header(header) if header else {}
+    errors.update(validate_print_settings(printing))
+    if errors:
+        raise ValidationError(errors)
+    _save_settings({**header, **printing})
+
+
+def _save_settings(values: dict) -> None:
+    """Store settings in one transaction and audit what changed."""
+    from ...db.database import db
+
+    session.require("settings.edit")
+    with db.atomic():
+        before = {key: settings.get(key) for key in values}
+        for key, value in values.items():
+            settings.put(key, value)
+        after = {key: settings.get(key) for key in values}
+        changes = audit.diff(before, after)
+        if changes:
+            audit.record(
+                "settings_change", "setting", None, changes=changes, detail="Encabezado e impresión"
+            )
+
+
+def paper_size() -> str:
+    value = str(settings.get("paper_size") or "A4")
+    return value if value in PAPER_SIZES else "A4"
+
+
+def label_settings() -> dict:
+    """width_mm, height_mm, copies — clamped to what a label printer can take."""
+
+    def clamp(value, low, high, default):
+        try:
+            value = int(value)
+        except (TypeError, ValueError):
+            return default
+        return min(max(value, low), high)
+
+    return {
+        "width_mm": clamp(settings.get("label_width_mm"), LABEL_MIN_MM, LABEL_MAX_MM, 50),
+        "height_mm": clamp(settings.get("label_height_mm"), LABEL_MIN_MM, LABEL_MAX_MM, 25),
+        "copies": clamp(settings.get("label_copies"), 1, MAX_COPIES, 1),
+    }
+
+
+def validate_print_settings(values: dict) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    for key, low, high in (
+        ("label_width_mm", LABEL_MIN_MM, LABEL_MAX_MM),
+        ("label_height_mm", LABEL_MIN_MM, LABEL_MAX_MM),
+        ("label_copies", 1, MAX_COPIES),
+    ):
+        if key not in values:
+            continue
+        try:
+            number = int(values[key])
+        except (TypeError, ValueError):
+            errors[key] = translate("services.reports", "Debe ser un número entero.")
+            continue
+        if not low <= number <= high:
+            errors[key] = translate("services.reports", "Debe estar entre {low} y {high}.").format(
+                low=low, high=high
+            )
+    if "paper_size" in values and values["paper_size"] not in PAPER_SIZES:
+        errors["paper_size"] = translate(
+            "services.reports", "Tamaño de papel no válido (A4 o Letter)."
+        )
+    return errors
+
+
+def save_print_settings(values: dict) -> None:
+    """label_width_mm, label_height_mm, label_copies, paper_size; ValidationError when invalid."""
+    save_print_setup({key: values[key] for key in PRINT_KEYS if key in values})
+
+
+# --- request summary ----------------------------------------------------------------------
+def _id_number_text(digits: str, show_full_id: bool | None) -> str:
+    """Full (``0801-1990-12345``) only for who may see it, else ``****-****-12345``."""
+    if "*" in str(digits or ""):  # already masked by requests.get for this user
+        return str(digits)
+    if show_full_id is None:
+        show_full_id = session.has("patients.view_sensitive")
+    digits = "".join(ch for ch in str(digits or "") if ch.isdigit())
+    if show_full_id:
+        return customers_service.format_id_number(digits)
+    return audit.mask_id_number(digits)
+
+
+def _discount_text(kind: str, percent) -> str:
+    percent = Decimal(percent or 0)
+    if not kind or percent <= 0:
+        return ""
+    shown = f"{percent.normalize():f}".rstrip(".")
+    return f"{'por edad' if kind == 'age' else 'manual'} {shown} %"
+
+
+def request_summary_data(
+    request_id: int,
+    show_full_id: bool | None = None,
+    printed_by: str = "",
+    printed_at: dt.datetime | None = None,
+) -> dict:
+    """Everything the request summary prints (from ``requests.get``).
+
+    The patient's id number is masked (``****-****-12345``) unless ``show_full_id``; with
+    ``None`` the acting user's ``patients.view_sensitive`` permission decides. Lines keep
+    the request's order with panel members right after their panel (``member`` True).
+    """
+    session.require("prints.run")
+    detail = requests_service.get(request_id)
+    patient = customers_service.summary(detail.patient_id)
+    age = detail.patient_age
+    if age is None:
+        age = customers_service.age_on(detail.patient_id, detail.requested_at.date())
+    doctor_institution = (
+        Referrer.select(Referrer.institution).where(Referrer.id == detail.doctor_id).scalar() or ""
+    )
+    printed_at = printed_at or dt.datetime.now().replace(microsecond=0)
+    cancelled = detail.status == "cancelled"
+    return {
+        "lab": lab_header(),
+        "id": detail.id,
+        "request_number": detail.request_number,
+        "status": detail.status,
+        "status_label": detail.status_label,
+        "priority": detail.priority,
+        "priority_label": detail.priority_label,
+        "source": detail.source,
+        "source_label": detail.source_label,
+        "branch_text": (
+            f"{detail.branch_name} ({detail.branch_code})" if detail.branch_name else ""
+        ),
+        "requested_at": detail.requested_at,
+        "requested_at_text": format_datetime(detail.requested_at),
+        "completed_at_text": format_datetime(detail.completed_at),
+        "cancelled": cancelled,
+        "cancelled_at_text": format_datetime(detail.cancelled_at) if cancelled else "",
+        "cancellation_reason": (detail.cancellation_reason or "").strip() if cancelled else "",
+        "clinical_info": (detail.clinical_info or "").strip(),
+        "notes": (detail.notes or "").strip(),
+        "patient": {
+            "id": detail.patient_id,
+            "name": detail.patient_name,
+            "id_number": _id_number_text(detail.patient_id_number, show_full_id),
+            "age": age,
+            "age_text": _age_text(age),
+            "gender": patient.get("gender") or "",
+        },
+        "doctor": {
+            "id": detail.doctor_id,
+            "name": detail.doctor_name,
+            "institution": doctor_institution,
+        },
+        "lines": _summary_lines(detail.lines),
+        "totals": {
+            "total": detail.total_amount,
+            "discount": detail.discount_amount,
+            "net": detail.net_amount,
+        },
+        "discount_text": _discount_text(detail.discount_kind, detail.discount_percent),
+        "discount_kind": detail.discount_kind or "",  # "age", "manual" or ""
+        "discount_percent": Decimal(detail.discount_percent or 0),
+        "discount_reason": (detail.discount_reason or "").strip()
+        if detail.discount_kind == "manual"
+        else "",
+        "printed_by": printed_by,
+        "printed_at": printed_at,
+        "printed_at_text": format_datetime(printed_at),
+    }
+
+
+def _summary_lines(lines: list[dict]) -> list[dict]:
+    """The lines as ``requests.get`` orders them: each panel followed by its members."""
+    return [
+        {
+            "code": line.get("code") or "",
+            "name": line.get("name") or "",
+            "sample_type": line.get("sample_type") or "",
+            "price": line["price"],
+            "discount": line["discount"],
+            "net_price": line["net_price"],
+            "is_panel": bool(line.get("is_panel")),
+            "member": bool(line.get("parent_line_id")),
+            "notes": (line.get("notes") or "").strip(),
+        }
+        for line in lines
+    ]
+
+
+# --- tube labels --------------------------------------------------------------------------
+def label_data(request_id: int, per_sample_type: bool = True) -> list[dict]:
+    """One label per distinct sample type of the request's lines (or one label in all).
+
+    Each label: request_number, patient_name, age_sex ("45 a · Mujer"), date (dd/mm/yyyy),
+    sample_type and codes (the investigations drawn into that tube). Panels are labelled
+    through their members; a line without a sample type goes on a label without one.
+    A cancelled request has no tubes to label (RuleError).
+    """
+    session.require("prints.run")
+    detail = requests_service.get(request_id)
+    if detail.status == "cancelled":
+        raise RuleError(
+            translate(
+                "services.reports",
+                "La solicitud {number} está cancelada: no se imprimen etiquetas de tubos.",
+            ).format(number=detail.request_number)
+        )
+    patient = customers_service.summary(detail.patient_id)
+    age = detail.patient_age
+    if age is None:
+        age = customers_service.age_on(detail.patient_id, detail.requested_at.date())
+    sex = patient.get("gender") or ""
+    age_sex = " · ".join(part for part in (f"{age} a" if age is not None else "", sex) if part)
+    base = {
+        "request_number": detail.request_number,
+        "patient_name": detail.patient_name,
+        "age_sex": age_sex,
+        "date": format_date(detail.requested_at.date()),
+        "priority": detail.priority,
+        "priority_label": detail.priority_label,
+    }
+    panels_with_members = {
+        line["parent_line_id"] for line in detail.lines if line.get("parent_line_id")
+    }
+    tubes: dict[str, list[str]] = {}
+    for line in detail.lines:
+        if line.get("is_panel") and line["id"] in panels_with_members:
+            continue  # its members say which tubes are needed
+        sample = (line.get("sample_type") or "").strip()
+        key = sample if per_sample_type else ""
+        codes = tubes.setdefault(key, [])
+        if line.get("code") and line["code"] not in codes:
+            codes.append(line["code"])
+    if not tubes:
+        tubes[""] = []
+    if not per_sample_type:
+        samples = sorted({(line.get("sample_type") or "").strip() for line in detail.lines} - {""})
+        return [{**base, "sample_type": ", ".join(samples), "codes": tubes[""]}]
+    return [
+        {**base, "sample_type": sample, "codes": codes}
+        for sample, codes in sorted(tubes.items(), key=lambda kv: (kv[0] == "", kv[0].lower()))
+    ]
+
+
+def record_print(entity: str, entity_id: int | None, detail: str) -> None:
+    """Audit a print, a preview or a saved PDF (``entity``: lab_request or report)."""
+    from ...db.database import db
+
+    with db.atomic():
+        audit.record("print", entity, entity_id, detail=detail)
+
+
+# --- period report ------------------------------------------------------------------------
+def _day_bounds(date_from: dt.date, date_to: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    if date_from is None or date_to is None:
+        raise ValidationError(
+            {"date": translate("services.reports", "Indique la fecha inicial y la final.")}
+        )
+    if date_to < date_from:
+        raise ValidationError(
+            {"date_to": translate("services.reports", "La fecha final es anterior a la inicial.")}
+        )
+    if (date_to - date_from).days > MAX_REPORT_DAYS:
+        raise ValidationError(
+            {"date_to": translate("services.reports", "El período no puede pasar de diez años.")}
+        )
+    start = dt.datetime.combine(date_from, dt.time.min)
+    end = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min)
+    return start, end
+
+
+def _amount_columns():
+    return (
+        fn.COUNT(LabRequest.id).alias("count"),
+        fn.SUM(LabRequest.total_amount).coerce(False).alias("total"),
+        fn.SUM(LabRequest.discount_amount).coerce(False).alias("discount"),
+        fn.SUM(LabRequest.net_amount).coerce(False).alias("net"),
+    )
+
+
+def _amounts(row: dict) -> dict:
+    return {
+        "count": int(row.get("count") or 0),
+        "total": _money(row.get("total")),
+        "discount": _money(row.get("discount")),
+        "net": _money(row.get("net")),
+    }
+
+
+def _zero_amounts() -> dict:
+    return {"count": 0, "total": ZERO, "discount": ZERO, "net": ZERO}
+
+
+def _add(a: dict, b: dict) -> dict:
+    return {key: a[key] + b[key] for key in ("count", "total", "discount", "net")}
+
+
+def _sub(a: dict, b: dict) -> dict:
+    return {key: a[key] - b[key] for key in ("count", "total", "discount", "net")}
+
+
+def period_report_data(
+    date_from: dt.date,
+    date_to: dt.date,
+    branch_id: int | None = None,
+    printed_by: str = "",
+    printed_at: dt.datetime | None = None,
+) -> dict:
+    """Requests whose ``requested_at`` falls in [date_from, date_to] (whole days).
+
+    Returns ``by_status``, ``by_priority``, ``by_source`` (every known key, in workflow order,
+    zero rows included, then any unknown key found), ``per_day`` (days with requests),
+    ``cancelled`` (every cancelled request with its reason), ``totals`` (all requests),
+    ``cancelled_totals`` and ``active_totals`` (without cancelled). Each group row has
+    key, label, count, total, discount, net (Decimal). Aggregation is done in SQL.
+    """
+    session.require("prints.reports")
+    start, end = _day_bounds(date_from, date_to)
+    branch = None
+    if branch_id is not None:
+        branch_row = Branch.get_or_none(Branch.id == branch_id)
+        if branch_row is None:
+            raise NotFoundError(
+                translate("services.reports", "No existe la sucursal {id}.").format(id=branch_id)
+            )
+        branch = {"id": branch_row.id, "code": branch_row.code, "name": branch_row.name}
+
+    def scoped(query):
+        query = query.where((LabRequest.requested_at >= start) & (LabRequest.requested_at < end))
+        if branch_id is not None:
+            query = query.where(LabRequest.branch == branch_id)
+        return query
+
+    def grouped(field, labels: dict) -> list[dict]:
+        query = scoped(LabRequest.select(field.alias("key"), *_amount_columns())).group_by(field)
+        found = {row["key"]: _amounts(row) for row in query.dicts()}
+        rows = []
+        for key in list(labels) + sorted(k for k in found if k not in labels):
+            amounts = found.get(key, _zero_amounts())
+            rows.append({"key": key, "label": labels.get(key, str(key)), **amounts})
+        return rows
+
+    by_status = grouped(LabRequest.status, requests_service.STATUS_LABELS)
+    by_priority = grouped(LabRequest.priority, requests_service.PRIORITY_LABELS)
+    by_source = grouped(LabRequest.source, requests_service.SOURCE_LABELS)
+
+    totals = _zero_amounts()
+    for row in by_status:
+        totals = _add(totals, row)
+    cancelled_totals = next(
+        (
+            {k: r[k] for k in ("count", "total", "discount", "net")}
+            for r in by_status
+            if r["key"] == "cancelled"
+        ),
+        _zero_amounts(),
+    )
+    active_totals = _sub(totals, cancelled_totals)
+
+    day = fn.DATE(LabRequest.requested_at)
+    cancelled_count = fn.SUM(Case(None, [(LabRequest.status == "cancelled", 1)], 0)).coerce(False)
+    per_day_query = (
+        scoped(
+            LabRequest.select(
+                day.alias("day"), *_amount_columns(), cancelled_count.alias("cancelled")
+            )
+        )
+        .group_by(day)
+        .order_by(day)
+    )
+    per_day = []
+    for row in per_day_query.dicts():
+        value = row["day"]
+        if isinstance(value, str):
+            value = dt.date.fromisoformat(value[:10])
+        elif isinstance(value, dt.datetime):
+            value = value.date()
+        per_day.append(
+            {
+                "day": value,
+                "day_text": format_date(value),
+                "cancelled": int(row["cancelled"] or 0),
+                **_amounts(row),
+            }
+        )
+
+    cancelled_query = (
+        scoped(
+            LabRequest.select(
+                LabRequest.id,
+                LabRequest.request_number,
+                LabRequest.requested_at,
+                LabRequest.cancelled_at,
+                LabRequest.cancellation_reason,
+                LabRequest.net_amount,
+                Customer.name.alias("patient_name"),
+            ).join(Customer, JOIN.LEFT_OUTER, on=(LabRequest.patient == Customer.id))
+        )
+        .where(LabRequest.status == "cancelled")
+        .order_by(LabRequest.requested_at, LabRequest.id)
+    )
+    cancelled = [
+        {
+            "id": row["id"],
+            "request_number": row["request_number"],
+            "requested_at": row["requested_at"],
+            "requested_at_text": format_datetime(row["requested_at"]),
+            "cancelled_at": row["cancelled_at"],
+            "cancelled_at_text": format_datetime(row["cancelled_at"]),
+            "patient_name": row["patient_name"] or "",
+            "reason": (row["cancellation_reason"] or "").strip(),
+            "net": row["net_amount"] if row["net_amount"] is not None else ZERO,
+        }
+        for row in cancelled_query.dicts()
+    ]
+
+    printed_at = printed_at or dt.datetime.now().replace(microsecond=0)
+    return {
+        "lab": lab_header(),
+        "date_from": date_from,
+        "date_to": date_to,
+        "period_text": f"{format_date(date_from)} al {format_date(date_to)}",
+        "branch": branch,
+        "branch_text": f"{branch['name']} ({branch['code']})" if branch else "Todas las sucursales",
+        "by_status": by_status,
+        "by_priority": by_priority,
+        "by_source": by_source,
+        "per_day": per_day,
+        "cancelled": cancelled,
+        "totals": totals,
+        "cancelled_totals": cancelled_totals,
+        "active_totals": active_totals,
+        "printed_by": printed_by,
+        "printed_at": printed_at,
+        "printed_at_text": format_datetime(printed_at),
+    }

@@ -1,0 +1,405 @@
+"""Backups and restores of the open database.
+
+SQLite: copies are made with the SQLite backup API (``db.database.backup_sqlite``),
+consistent even while the program is writing; a restore validates the copy
+(integrity_check, schema version not newer than this program), backs up the current
+state first and then copies the backup INTO the live database with the backup API in
+the other direction (never a file copy over a live database), and re-opens it.
+
+PostgreSQL: ``backup_now`` runs ``pg_dump -Fc`` when ``pg_dump`` is installed; a restore
+is done by the server administrator with ``pg_restore`` (see README).
+
+File names: ``<database>-YYYYmmdd-HHMMSS-<kind>.db`` (``.dump`` for PostgreSQL), kept
+``backup_keep_days`` days (machine-local settings) in ``backup_folder``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+import shutil
+import sqlite3
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from ... import local_settings
+from ...db.database import backup_sqlite, db, describe, is_sqlite
+from ..errors import RuleError
+from ..texts import QT_TRANSLATE_NOOP, translate
+
+log = logging.getLogger(__name__)
+
+KINDS = {  # kind in the file name -> label (translated by ``BackupInfo.kind_label``)
+    "manual": QT_TRANSLATE_NOOP("services.backups", "manual"),
+    "inicio": QT_TRANSLATE_NOOP("services.backups", "automática al iniciar"),
+    "salida": QT_TRANSLATE_NOOP("services.backups", "automática al salir"),
+    "antes-de-restaurar": QT_TRANSLATE_NOOP("services.backups", "antes de restaurar"),
+}
+_NAME = re.compile(
+    r"^(?P<stem>.+)-(?P<stamp>\d{8}-\d{6})(?:-(?P<n>\d+))?-(?P<kind>[a-z-]+)\.(?:db|dump)$"
+)
+
+
+class BackupError(RuleError):
+    """A backup or restore could not be done; the message says why."""
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    path: Path
+    taken_at: dt.datetime
+    kind: str
+    size: int
+
+    @property
+    def kind_label(self) -> str:
+        return translate("services.backups", KINDS.get(self.kind, self.kind))
+
+
+@dataclass(frozen=True)
+class RestoreResult:
+    restored_from: Path
+    safety_backup: Path
+    schema_version: int
+
+
+# --- where and how long ------------------------------------------------------------------
+
+
+def backup_folder() -> Path:
+    return local_settings.load().resolved_backup_folder()
+
+
+def keep_days() -> int:
+    return local_settings.load().backup_keep_days
+
+
+def _database_stem() -> str:
+    database = db.obj
+    if database is None:
+        raise BackupError(translate("services.backups", "No hay una base de datos abierta."))
+    if is_sqlite(database):
+        return Path(database.database).stem or "patolab"
+    return re.sub(r"[^A-Za-z0-9_.-]", "_", str(database.database)) or "patolab"
+
+
+def _is_memory() -> bool:
+    return is_sqlite() and str(db.obj.database) in ("", ":memory:")
+
+
+def _new_path(folder: Path, kind: str, suffix: str, when: dt.datetime) -> Path:
+    stem = _database_stem()
+    stamp = when.strftime("%Y%m%d-%H%M%S")
+    path = folder / f"{stem}-{stamp}-{kind}{suffix}"
+    n = 2
+    while path.exists():
+        path = folder / f"{stem}-{stamp}-{n}-{kind}{suffix}"
+        n += 1
+    return path
+
+
+# --- making backups ---------------------------------------------------------------------
+
+
+def backup_now(
+    folder: str | Path | None = None, kind: str = "manual", when: dt.datetime | None = None
+) -> Path:
+    """Back up the open database now; returns the new file (timestamped name).
+
+    A ``manual`` backup requires ``backups.run`` and is audited; the automatic kinds run
+    as the system (start, exit, before a restore)."""
+    if kind not in KINDS:
+        raise ValueError(kind)
+    if kind == "manual":
+        from ..access import session
+
+        session.require("backups.run")
+    if _is_memory():
+        raise BackupError(
+            translate("services.backups", "Una base de datos en memoria no se puede respaldar.")
+        )
+    folder = Path(folder).expanduser() if folder else backup_folder()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise BackupError(
+            translate(
+                "services.backups", "No se pudo crear la carpeta de copias {folder}: {error}"
+            ).format(folder=folder, error=exc)
+        ) from exc
+    when = when or dt.datetime.now()
+    if is_sqlite():
+        path = _new_path(folder, kind, ".db", when)
+        try:
+            backup_sqlite(db.obj, path)
+        except (OSError, sqlite3.Error) as exc:
+            raise BackupError(
+                translate(
+                    "services.backups", "No se pudo escribir la copia de seguridad {path}: {error}"
+                ).format(path=path, error=exc)
+            ) from exc
+        log.info("Backup written: %s", path)
+        _audit_manual(kind, path)
+        return path
+    path = _pg_dump(_new_path(folder, kind, ".dump", when))
+    _audit_manual(kind, path)
+    return path
+
+
+def _audit_manual(kind: str, path: Path) -> None:
+    if kind == "manual":
+        from ..access import audit
+
+        audit.record("backup", "database", None, detail=Path(path).name)
+
+
+def pg_dump_available() -> bool:
+    return shutil.which("pg_dump") is not None
+
+
+def _pg_url() -> str:
+    database = db.obj
+    params = database.connect_params
+    user = params.get("user") or ""
+    password = params.get("password") or ""
+    from urllib.parse import quote
+
+    auth = quote(user, safe="") + (":" + quote(password, safe="") if password else "")
+    return (
+        f"postgresql://{auth}{'@' if auth else ''}{params.get('host') or '127.0.0.1'}:"
+        f"{params.get('port') or 5432}/{database.database}"
+    )
+
+
+def _pg_dump(path: Path) -> Path:
+    exe = shutil.which("pg_dump")
+    if exe is None:
+        raise BackupError(
+            translate(
+                "services.backups",
+                "Esta computadora usa una base de datos PostgreSQL y no tiene el programa pg_dump. "
+                "Instale las herramientas cliente de PostgreSQL (la misma versión del servidor) o "
+                "pida al administrador del servidor que haga las copias con pg_dump.",
+            )
+        )
+    part = path.with_suffix(path.suffix + ".part")
+    try:
+        done = subprocess.run(
+            [exe, "-Fc", "--no-owner", "-f", str(part), "--dbname", _pg_url()],
+            capture_output=True,
+            text=True,
+            timeout=3600,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError) as exc:
+        part.unlink(missing_ok=True)
+        raise BackupError(
+            translate("services.backups", "pg_dump no se pudo ejecutar: {error}").format(error=exc)
+        ) from exc
+    if done.returncode != 0:
+        part.unlink(missing_ok=True)
+        raise BackupError(
+            translate("services.backups", "pg_dump falló: {error}").format(
+                error=done.stderr.strip() or done.returncode
+            )
+        )
+    part.replace(path)
+    log.info("PostgreSQL backup written: %s", path)
+    return path
+
+
+def list_backups(folder: str | Path | None = None, stem: str | None = None) -> list[BackupInfo]:
+    """The backups in ``folder`` (of the open database by default), newest first."""
+    folder = Path(folder).expanduser() if folder else backup_folder()
+    if stem is None and db.obj is not None:
+        stem = _database_stem()
+    found = []
+    if not folder.is_dir():
+        return found
+    for path in folder.iterdir():
+        match = _NAME.match(path.name)
+        if not match or (stem is not None and match["stem"] != stem) or not path.is_file():
+            continue
+        taken = dt.datetime.strptime(match["stamp"], "%Y%m%d-%H%M%S")
+        found.append(BackupInfo(path, taken, match["kind"], path.stat().st_size))
+    found.sort(key=lambda b: (b.taken_at, b.path.name), reverse=True)
+    return found
+
+
+def prune(
+    folder: str | Path | None = None, days: int | None = None, today: dt.date | None = None
+) -> list[Path]:
+    """Delete this database's backups older than ``days`` days; the newest one always stays."""
+    days = days if days is not None else keep_days()
+    today = today or dt.date.today()
+    limit = dt.datetime.combine(today - dt.timedelta(days=days), dt.time())
+    backups = list_backups(folder)
+    removed = []
+    for info in backups[1:]:
+        if info.taken_at < limit:
+            try:
+                info.path.unlink()
+                removed.append(info.path)
+            except OSError as exc:
+                log.warning("Could not delete old backup %s: %s", info.path, exc)
+    return removed
+
+
+def auto_backup_if_due(on_exit: bool = False, now: dt.datetime | None = None) -> Path | None:
+    """The automatic backup: at the first start of a day, and on every exit.
+
+    At start a backup is made only when none of this database was made today. On exit
+    a backup is always made and replaces the earlier exit backups of the same day (one
+    per day, with the latest state). Then old backups are pruned. Returns the new file,
+    or None when nothing was due or automatic backups are off. Never raises for a
+    PostgreSQL database without ``pg_dump`` (logged instead).
+    """
+    settings = local_settings.load()
+    if not settings.auto_backup or db.obj is None or _is_memory():
+        return None
+    if not is_sqlite() and not pg_dump_available():
+        log.info("Automatic backup skipped: PostgreSQL without pg_dump")
+        return None
+    now = now or dt.datetime.now()
+    folder = settings.resolved_backup_folder()
+    existing = list_backups(folder)
+    if not on_exit and any(b.taken_at.date() == now.date() for b in existing):
+        return None
+    path = backup_now(folder, kind="salida" if on_exit else "inicio", when=now)
+    if on_exit:
+        for info in existing:
+            if info.kind == "salida" and info.taken_at.date() == now.date() and info.path != path:
+                info.path.unlink(missing_ok=True)
+    prune(folder, settings.backup_keep_days, now.date())
+    return path
+
+
+# --- checking and restoring -------------------------------------------------------------
+
+
+def validate_backup(path: str | Path) -> int:
+    """Check a backup file before a restore; returns its schema version.
+
+    Raises BackupError when the file is missing, not an SQLite database, damaged, not a
+    PatoLab database or of a newer schema than this program.
+    """
+    from ...db.migrations import SCHEMA_VERSION
+
+    path = Path(path)
+    if not path.is_file():
+        raise BackupError(
+            translate("services.backups", "El archivo de copia no existe: {path}").format(path=path)
+        )
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        raise BackupError(
+            translate("services.backups", "No se pudo abrir la copia {name}: {error}").format(
+                name=path.name, error=exc
+            )
+        ) from exc
+    try:
+        try:
+            rows = [r[0] for r in conn.execute("PRAGMA integrity_check").fetchall()]
+        except sqlite3.DatabaseError as exc:
+            raise BackupError(
+                translate(
+                    "services.backups",
+                    "El archivo {name} no es una copia válida de PatoLab (está dañado o no es una "
+                    "base de datos SQLite): {error}",
+                ).format(name=path.name, error=exc)
+            ) from exc
+        if rows != ["ok"]:
+            raise BackupError(
+                translate(
+                    "services.backups",
+                    "La copia {name} está dañada (integrity_check: {problems}). Elija otra copia.",
+                ).format(name=path.name, problems="; ".join(rows[:5]))
+            )
+        has_table = conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type='table' AND name='schema_version'"
+        ).fetchone()
+        if not has_table:
+            raise BackupError(
+                translate(
+                    "services.backups", "El archivo {name} no es una base de datos de PatoLab."
+                ).format(name=path.name)
+            )
+        version = int(conn.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] or 0)
+    finally:
+        conn.close()
+    if version > SCHEMA_VERSION:
+        raise BackupError(
+            translate(
+                "services.backups",
+                "La copia {name} es de una versión más nueva del programa (esquema {version}, este "
+                "programa: {current}). Actualice PatoLab Desktop antes de restaurarla.",
+            ).format(name=path.name, version=version, current=SCHEMA_VERSION)
+        )
+    return version
+
+
+def restore(path: str | Path) -> RestoreResult:
+    """Replace the open SQLite database with the backup ``path``.
+
+    Validates the file, backs up the current state (kind ``antes-de-restaurar``), copies
+    the backup into the live database with the backup API, re-opens it (which migrates
+    an older schema) and records the restore in the audit log.
+    """
+    from ..access import audit, session
+    from ..bootstrap import close_db, open_db
+
+    session.require("backups.run")
+    if db.obj is None:
+        raise BackupError(translate("services.backups", "No hay una base de datos abierta."))
+    if not is_sqlite():
+        raise BackupError(
+            translate(
+                "services.backups",
+                "La base de datos {name} es PostgreSQL: la restauración la hace el administrador "
+                "del servidor con pg_restore (vea el README).",
+            ).format(name=describe(str(db.obj.database)))
+        )
+    if _is_memory():
+        raise BackupError(
+            translate("services.backups", "Una base de datos en memoria no se puede restaurar.")
+        )
+    path = Path(path).expanduser().resolve()
+    live = Path(db.obj.database).resolve()
+    if path == live:
+        raise BackupError(
+            translate("services.backups", "Elija un archivo de copia, no la base de datos abierta.")
+        )
+    version = validate_backup(path)
+    safety = backup_now(kind="antes-de-restaurar")
+    source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        if db.in_transaction():
+            raise BackupError(
+                translate(
+                    "services.backups", "Hay un cambio en curso; termínelo antes de restaurar."
+                )
+            )
+        source.backup(db.obj.connection())
+    except sqlite3.Error as exc:
+        raise BackupError(
+            translate(
+                "services.backups",
+                "No se pudo restaurar la copia {name}: {error}. La base de datos actual no se "
+                "modificó o puede recuperarse de la copia {safety}.",
+            ).format(name=path.name, error=exc, safety=safety)
+        ) from exc
+    finally:
+        source.close()
+    close_db()
+    open_db(live)  # re-open: fresh connection, migrations for an older schema, caches cleared
+    audit.record(
+        "restore",
+        "database",
+        None,
+        detail=f"Restaurada la copia {path.name}; estado anterior guardado en {safety.name}.",
+    )
+    log.info("Restored %s (safety copy %s)", path, safety)
+    return RestoreResult(path, safety, version)

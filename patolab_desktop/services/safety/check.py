@@ -1,0 +1,74 @@
+"""Integrity and schema checks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ...db.database import db, describe, is_sqlite
+from ...db.migrations import SCHEMA_VERSION, current_version
+from ..texts import translate
+
+
+@dataclass
+class CheckReport:
+    target: str
+    schema_version: int
+    expected_version: int
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def lines(self) -> list[str]:
+        lines = [
+            translate("services.maintenance", "Base de datos: {target}").format(target=self.target),
+            translate(
+                "services.maintenance",
+                "Versión del esquema: {version} (esta aplicación: {expected})",
+            ).format(version=self.schema_version, expected=self.expected_version),
+        ]
+        if self.ok:
+            lines.append(translate("services.maintenance", "Integridad: correcta"))
+        else:
+            lines.append(translate("services.maintenance", "Integridad: PROBLEMAS ENCONTRADOS"))
+            lines.extend(f"  - {p}" for p in self.problems)
+        return lines
+
+
+def check(quick: bool = False) -> CheckReport:
+    database = db.obj
+    report = CheckReport(
+        target=describe(str(database.database)),
+        schema_version=current_version(database),
+        expected_version=SCHEMA_VERSION,
+    )
+    if report.schema_version != SCHEMA_VERSION:
+        report.problems.append(
+            translate(
+                "services.maintenance", "versión del esquema {version}, se esperaba {expected}"
+            ).format(version=report.schema_version, expected=SCHEMA_VERSION)
+        )
+    if is_sqlite(database):
+        pragma = "quick_check" if quick else "integrity_check"
+        rows = [r[0] for r in database.execute_sql(f"PRAGMA {pragma}").fetchall()]
+        if rows != ["ok"]:
+            report.problems.extend(f"{pragma}: {r}" for r in rows)
+        if not quick:
+            for table, rowid, parent, _fk in database.execute_sql("PRAGMA foreign_key_check"):
+                report.problems.append(
+                    translate(
+                        "services.maintenance", "clave foránea rota: {table} fila {row} → {parent}"
+                    ).format(table=table, row=rowid, parent=parent)
+                )
+            try:
+                database.execute_sql(
+                    "INSERT INTO customer_fts(customer_fts, rank) VALUES ('integrity-check', 1)"
+                )
+            except Exception as exc:  # sqlite3.DatabaseError: the index disagrees with its table
+                report.problems.append(
+                    translate("services.maintenance", "índice de búsqueda: {error}").format(
+                        error=exc
+                    )
+                )
+    return report

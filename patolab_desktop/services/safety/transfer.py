@@ -1,0 +1,248 @@
+"""Moving a lab from one SQLite file to a PostgreSQL server, and testing a connection.
+
+``migrate_to(url)`` copies every table of the open (SQLite) database into an EMPTY
+target: the schema is created there by the normal migrations, then every table is copied
+in foreign-key order, in batches, inside ONE transaction on the target (a failure leaves
+no half-copied data), the PostgreSQL id sequences are moved past the copied ids, and the
+row counts of both sides are compared before committing.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from peewee import AutoField, Database, ForeignKeyField, PostgresqlDatabase, sort_models
+
+from ...db import migrations
+from ...db.database import DatabaseOpenError, db, describe, is_sqlite, make_database
+from ...db.models import ALL_MODELS, SchemaVersion
+from ..errors import RuleError
+from ..texts import translate
+
+log = logging.getLogger(__name__)
+
+BATCH = 1000
+
+
+class TransferError(RuleError):
+    pass
+
+
+def check_connection(target: str) -> str:
+    """Try to connect to ``target`` (a path or a postgresql:// URL); a summary for the user.
+
+    Raises DatabaseOpenError with the reason when it cannot connect. Writes nothing
+    (an SQLite file that does not exist yet is reported, not created).
+    """
+    from pathlib import Path
+
+    target = (target or "").strip()
+    if not target:
+        raise DatabaseOpenError(
+            translate("services.transfer", "Escriba la ruta del archivo o la URL postgresql://.")
+        )
+    database = make_database(target)  # also refuses network shares and missing folders
+    if is_sqlite(database):
+        path = Path(database.database)
+        if not path.exists():
+            return translate(
+                "services.transfer", "El archivo {path} no existe todavía: se creará al abrirlo."
+            ).format(path=path)
+    try:
+        database.connect()
+    except Exception as exc:  # psycopg2 / sqlite3 errors differ
+        raise DatabaseOpenError(_cannot_connect(target, exc)) from exc
+    try:
+        version = migrations.current_version(database)
+        if isinstance(database, PostgresqlDatabase):
+            server = database.execute_sql("SHOW server_version").fetchone()[0]
+            kind = f"PostgreSQL {server}"
+        else:
+            kind = "SQLite"
+    finally:
+        database.close()
+    if version:
+        schema = translate("services.transfer", "esquema versión {version}").format(version=version)
+    else:
+        schema = translate("services.transfer", "base de datos vacía")
+    return translate("services.transfer", "Conexión correcta: {kind}, {schema}.").format(
+        kind=kind, schema=schema
+    )
+
+
+def _cannot_connect(target: str, exc: Exception) -> str:
+    return translate("services.transfer", "No se pudo conectar a {target}: {error}").format(
+        target=describe(target), error=exc
+    )
+
+
+def _models() -> list:
+    return sort_models(ALL_MODELS)  # parents before children
+
+
+def _count(database: Database, table: str) -> int:
+    return int(database.execute_sql(f'SELECT COUNT(*) FROM "{table}"').fetchone()[0])
+
+
+def _copy_table(
+    source: Database, target: Database, model, batch: int, progress: Callable[[str], None] | None
+) -> int:
+    table = model._meta.table_name
+    fields = list(model._meta.sorted_fields)
+    columns = ", ".join(f'"{f.column_name}"' for f in fields)
+    placeholders = "(" + ", ".join([target.param] * len(fields)) + ")"
+    # A row may point at a later row of its own table (request_line.parent_line): such
+    # columns are inserted empty and filled in once every row of the table is there.
+    self_refs = [
+        i for i, f in enumerate(fields) if isinstance(f, ForeignKeyField) and f.rel_model is model
+    ]
+    pk_index = fields.index(model._meta.primary_key)
+    later: list[tuple[int, object, object]] = []
+    last_rowid = -(2**63)
+    copied = 0
+    while True:
+        rows = source.execute_sql(
+            f'SELECT rowid, {columns} FROM "{table}" WHERE rowid > ? ORDER BY rowid LIMIT ?',
+            (last_rowid, batch),
+        ).fetchall()
+        if not rows:
+            break
+        last_rowid = rows[-1][0]
+        values: list = []
+        for row in rows:
+            cells = [
+                field.db_value(field.python_value(raw)) if raw is not None else None
+                for field, raw in zip(fields, row[1:])
+            ]
+            for index in self_refs:
+                if cells[index] is not None:
+                    later.append((index, cells[pk_index], cells[index]))
+                    cells[index] = None
+            values.extend(cells)
+        target.execute_sql(
+            f'INSERT INTO "{table}" ({columns}) VALUES ' + ", ".join([placeholders] * len(rows)),
+            values,
+        )
+        copied += len(rows)
+        if progress is not None:
+            progress(
+                translate("services.transfer", "{table}: {count} filas").format(
+                    table=table, count=copied
+                )
+            )
+    pk = model._meta.primary_key.column_name
+    for index in self_refs:
+        column = fields[index].column_name
+        pairs = [(key, ref) for i, key, ref in later if i == index]
+        for start in range(0, len(pairs), batch):
+            chunk = pairs[start : start + batch]
+            target.execute_sql(
+                f'UPDATE "{table}" SET "{column}" = v.column2 FROM (VALUES '
+                + ", ".join([f"({target.param}, {target.param})"] * len(chunk))
+                + f') AS v WHERE "{table}"."{pk}" = v.column1',
+                [x for pair in chunk for x in pair],
+            )
+    return copied
+
+
+def _reset_sequences(target: Database) -> None:
+    if not isinstance(target, PostgresqlDatabase):
+        return
+    for model in _models():
+        pk = model._meta.primary_key
+        if isinstance(pk, AutoField):
+            table = model._meta.table_name
+            target.execute_sql(
+                f"SELECT setval(pg_get_serial_sequence('\"{table}\"', '{pk.column_name}'), "
+                f'COALESCE((SELECT MAX("{pk.column_name}") FROM "{table}"), 1), '
+                f'(SELECT MAX("{pk.column_name}") FROM "{table}") IS NOT NULL)'
+            )
+
+
+def migrate_to(
+    target_url: str, batch: int = BATCH, progress: Callable[[str], None] | None = None
+) -> dict[str, int]:
+    """Copy the open SQLite database into the empty database ``target_url``.
+
+    Returns ``{table: rows}``. Refuses a target that already holds data (any table other
+    than the schema version with a row), and a source that is not SQLite.
+    Requires ``backups.run`` (the CLI acts as ``cli``); audited in the source database.
+    """
+    from ..access import audit, session
+
+    session.require("backups.run")
+    source = db.obj
+    if source is None or not is_sqlite(source):
+        raise TransferError(
+            translate(
+                "services.transfer",
+                "Abra primero la base de datos SQLite de origen (--db ARCHIVO).",
+            )
+        )
+    if str(target_url).strip() == str(source.database):
+        raise TransferError(
+            translate("services.transfer", "El destino es la misma base de datos que el origen.")
+        )
+    try:
+        target = make_database(target_url)
+        target.connect()
+    except DatabaseOpenError:
+        raise
+    except Exception as exc:
+        raise DatabaseOpenError(_cannot_connect(target_url, exc)) from exc
+    try:
+        version = migrations.current_version(target)
+        if version > migrations.SCHEMA_VERSION:
+            raise TransferError(
+                translate(
+                    "services.transfer",
+                    "El destino es de una versión más nueva de PatoLab Desktop.",
+                )
+            )
+        existing = set(target.get_tables())
+        for model in _models():
+            table = model._meta.table_name
+            if model is not SchemaVersion and table in existing and _count(target, table):
+                raise TransferError(
+                    translate(
+                        "services.transfer",
+                        "La base de datos de destino {target} ya tiene datos (tabla {table}). Use "
+                        "una "
+                        "base de datos vacía: la copia no mezcla datos.",
+                    ).format(target=describe(target_url), table=table)
+                )
+        with target.bind_ctx(ALL_MODELS):  # the models normally point at the source
+            migrations.upgrade(target)  # creates the schema (and the search index) when empty
+        counts: dict[str, int] = {}
+        with target.atomic():
+            for model in _models():
+                if model is SchemaVersion:
+                    continue
+                counts[model._meta.table_name] = _copy_table(source, target, model, batch, progress)
+            _reset_sequences(target)
+            for table, rows in counts.items():
+                expected = _count(source, table)
+                found = _count(target, table)
+                if found != expected or rows != expected:
+                    raise TransferError(
+                        translate(
+                            "services.transfer",
+                            "La tabla {table} no coincide después de copiar: origen {expected} "
+                            "filas, "
+                            "destino {found}. No se guardó nada en el destino.",
+                        ).format(table=table, expected=expected, found=found)
+                    )
+        log.info("Copied %s rows into %s", sum(counts.values()), describe(target_url))
+        audit.record(
+            "export",
+            "database",
+            None,
+            detail=(
+                f"Copia a {describe(target_url)}: {sum(counts.values())} filas en "
+                f"{len(counts)} tablas."
+            ),
+        )
+        return counts
+    finally:
+        target.close()
