@@ -21,7 +21,7 @@ import pytest
 from patolab_desktop import i18n, paths
 from patolab_desktop.services.access import audit, permissions, session, users
 from patolab_desktop.services.safety import backups
-from patolab_desktop.services.customers import records as customers
+from patolab_desktop.services import customers
 from patolab_desktop.services.catalog import referrer_types
 from patolab_desktop.services import requests as requests_service
 from patolab_desktop.services.errors import PermissionDenied, RuleError, ValidationError

@@ -8,9 +8,10 @@ import dataclasses
 import pytest
 
 from patolab_desktop.db.models import AuditLog, Customer, Gender
-from patolab_desktop.services.customers import records as customers, patient_export, importing as pi
+from patolab_desktop.services import customers
+from patolab_desktop.services.customers import patient_export, importing as pi
 from patolab_desktop.services.access import session
-from patolab_desktop.services.customers.records import CustomerFilter
+from patolab_desktop.services.customers import CustomerFilter
 from patolab_desktop.services.errors import PermissionDenied, ValidationError
 from tests.patient_csv_helpers import (  # noqa: F401 (fixture)
     admin,
@@ -549,7 +550,7 @@ def test_an_exception_mid_way_rolls_everything_back(tmp_path, monkeypatch):
             raise RuntimeError("disco lleno")
         return real_insert(items)
 
-    monkeypatch.setattr(customers, "insert_prepared", failing_insert)
+    monkeypatch.setattr(customers.bulk, "insert_prepared", failing_insert)
     snapshot = table_snapshot()
     with pytest.raises(RuntimeError):
         pi.commit(plan)
@@ -571,12 +572,12 @@ def test_cycle_collection_is_paused_while_importing_and_restored_after(tmp_path,
     seen = []
     real_prepare, real_insert = customers.prepare, customers.insert_prepared
     monkeypatch.setattr(
-        customers,
+        customers.bulk,
         "prepare",
         lambda *a, **k: seen.append(("analyse", gc.isenabled())) or real_prepare(*a, **k),
     )
     monkeypatch.setattr(
-        customers,
+        customers.bulk,
         "insert_prepared",
         lambda items: seen.append(("commit", gc.isenabled())) or real_insert(items),
     )
@@ -589,7 +590,7 @@ def test_cycle_collection_is_paused_while_importing_and_restored_after(tmp_path,
     assert not any(enabled for _, enabled in seen)
 
     monkeypatch.setattr(
-        customers,
+        customers.bulk,
         "insert_prepared",
         lambda items: (_ for _ in ()).throw(RuntimeError("disco lleno")),
     )

@@ -1,2 +1,107 @@
-"""Customers (patients and companies): the records and their rules, the search, the patient
-import and the CSV exports."""
+"""Customers (patients and companies; seeds 000, 001, 002, 003): the records and their
+rules, the search, the patient import and the CSV exports.
+
+The package is the domain's public face: ``from patolab_desktop.services import customers``
+then ``customers.create(...)``, ``customers.page(...)``. Modules: ``types`` (data classes,
+filter, vocabulary), ``formats`` (normalise and show values, ages), ``validation`` (the
+record's rules), ``records`` (read, create, update, deactivate), ``resolve`` (text to codes),
+``bulk`` (prepared bulk inserts), ``search`` (the list's SQL and full-text search),
+``importing`` (patient CSV import), ``export``/``patient_export`` (CSV files).
+"""
+
+from .types import (
+    TYPE_LABELS,
+    DEFAULT_COUNTRY,
+    DEFAULT_REGION,
+    MAX_AGE,
+    DNI_LENGTH,
+    RTN_LENGTH,
+    CONFLICT_MESSAGE,
+    conflict_message,
+    CustomerData,
+    CustomerFilter,
+    SORTS,
+    DEFAULT_SORT,
+    COUNT_CAP,
+)
+from .formats import (
+    format_id_number,
+    format_phone,
+    national_digits,
+    normalise_phone,
+    normalise_email,
+    normalise_id_number,
+    search_text_for,
+    years_between,
+    age_from,
+    age_on,
+)
+from .validation import validate, validate_incomplete
+from .resolve import resolve_type, resolve_department, resolve_municipality, resolve_gender
+from .bulk import PreparedCustomer, prepare, insert_prepared, FTS_INSERT_TRIGGER
+from .records import (
+    normalize_phone,
+    get,
+    summary,
+    find_duplicates,
+    create,
+    update,
+    deactivate,
+    reactivate,
+    data_fields,
+    page,
+    count,
+    count_label,
+    iter_rows,
+    get_many,
+)
+
+__all__ = [
+    "CONFLICT_MESSAGE",
+    "COUNT_CAP",
+    "CustomerData",
+    "CustomerFilter",
+    "DEFAULT_COUNTRY",
+    "DEFAULT_REGION",
+    "DEFAULT_SORT",
+    "DNI_LENGTH",
+    "FTS_INSERT_TRIGGER",
+    "MAX_AGE",
+    "PreparedCustomer",
+    "RTN_LENGTH",
+    "SORTS",
+    "TYPE_LABELS",
+    "age_from",
+    "age_on",
+    "conflict_message",
+    "count",
+    "count_label",
+    "create",
+    "data_fields",
+    "deactivate",
+    "find_duplicates",
+    "format_id_number",
+    "format_phone",
+    "get",
+    "get_many",
+    "insert_prepared",
+    "iter_rows",
+    "national_digits",
+    "normalise_email",
+    "normalise_id_number",
+    "normalise_phone",
+    "normalize_phone",
+    "page",
+    "prepare",
+    "reactivate",
+    "resolve_department",
+    "resolve_gender",
+    "resolve_municipality",
+    "resolve_type",
+    "search_text_for",
+    "summary",
+    "update",
+    "validate",
+    "validate_incomplete",
+    "years_between",
+]

@@ -24,7 +24,7 @@ update a customer with the same phone and name who has no id_number yet.) Empty 
 never erase stored data on an update. Rows lacking what seed 000 requires to register
 (id_number, age, gender, department, municipality) are saved with ``incomplete=True``;
 the desk completes them later (the customers list has an "Incompletos" filter).
-Validation and normalisation are the customers service's (``customers.validate_incomplete``,
+Validation and normalisation are the customers service's (``validation.validate_incomplete``,
 ``normalise_phone``, ``normalise_id_number``); this module only reads files and maps
 texts (gender, department, municipality names) to ids.
 """
@@ -48,10 +48,11 @@ from ...db.database import db, write_transaction
 from ...db.models import Customer, Municipality
 from ...util.text import clean, fold
 from ..access import audit, session
-from . import records as customers
-from .records import CustomerData
 from ..errors import ConflictError, NotFoundError, ServiceError, ValidationError
 from ..texts import QT_TRANSLATE_NOOP, label, translate
+from . import bulk, formats, resolve, validation
+from . import records as customer_records
+from .types import CustomerData
 
 MAX_BYTES = 5 * 1024 * 1024
 PERMISSION = "imports.run"
@@ -147,7 +148,7 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
 }
 REQUIRED_COLUMNS = ("name", "phone")
 
-# customers.validate field names -> the label shown in a rejection / "faltan" list
+# validation.validate field names -> the label shown in a rejection / "faltan" list
 # field -> its name in the plan's texts (translated when used: ``texts.label``)
 _DATA_LABELS = {
     "name": QT_TRANSLATE_NOOP("ServiceLabels", "nombre"),
@@ -243,7 +244,7 @@ class ImportRow:
     customer_id: int | None = None  # the customer an update changes
     missing: list[str] = field(default_factory=list)  # required values still missing (labels)
     changes: list[str] = field(default_factory=list)  # labels of the fields an update changes
-    prepared: customers.PreparedCustomer | None = field(default=None, repr=False)  # creates
+    prepared: bulk.PreparedCustomer | None = field(default=None, repr=False)  # creates
 
     @property
     def incomplete(self) -> bool:
@@ -540,20 +541,20 @@ class _Resolver:
 
     def type(self, text: str) -> str:
         word = _TYPE_SYNONYMS.get(fold(text), text)
-        return self._resolve(("type", fold(text)), customers.resolve_type, word)
+        return self._resolve(("type", fold(text)), resolve.resolve_type, word)
 
     def gender(self, text: str) -> int:
         word = _GENDER_SYNONYMS.get(fold(text).rstrip("."), text)
-        return self._resolve(("gender", fold(text)), customers.resolve_gender, word)
+        return self._resolve(("gender", fold(text)), resolve.resolve_gender, word)
 
     def department(self, text: str) -> int:
-        return self._resolve(("department", fold(text)), customers.resolve_department, text)
+        return self._resolve(("department", fold(text)), resolve.resolve_department, text)
 
     def municipality(self, text: str, department_id: int | None) -> tuple[int, int]:
         """(municipality id, its department id)."""
         municipality_id = self._resolve(
             ("municipality", fold(text), department_id),
-            customers.resolve_municipality,
+            resolve.resolve_municipality,
             text,
             department_id,
         )
@@ -787,14 +788,14 @@ def _analyse(path: str | os.PathLike, progress: Progress, cancelled: Cancelled) 
         candidates.update(
             c[0] for *_rest, key in checked for c in by_phone_name.get((key[1], key[2]), ())
         )
-        stored = customers.get_many(candidates)  # the customers this chunk may update
+        stored = customer_records.get_many(candidates)  # the customers this chunk may update
         for row, values, prepared, (number, phone, name_folded) in checked:
             duplicate = None
             if number and number in seen_number:
                 duplicate = translate(
                     "services.patient_import",
                     "Duplicado en el archivo: la identidad {id_number} ya está en la línea {line}.",
-                ).format(id_number=customers.format_id_number(number), line=seen_number[number])
+                ).format(id_number=formats.format_id_number(number), line=seen_number[number])
             elif (phone, name_folded) in seen_phone_name and (
                 not number or not seen_phone_name[(phone, name_folded)][1]
             ):
@@ -863,7 +864,7 @@ def _check_row(row: ImportRow, lookups: _Resolver):
     data = CustomerData(**values)
     if data.date_of_birth is not None:
         data.age = None  # the date of birth gives the age
-    prepared = customers.prepare(data, check_unique=False)
+    prepared = bulk.prepare(data, check_unique=False)
     if prepared.errors:
         _reject(row, _reason(prepared.errors))
         return None
@@ -893,7 +894,7 @@ def _match(
 def _plan_row(
     row: ImportRow,
     values: dict,
-    prepared: customers.PreparedCustomer,
+    prepared: bulk.PreparedCustomer,
     target: int | None,
     before: CustomerData | None,
 ) -> None:
@@ -921,7 +922,7 @@ def _plan_row(
         data.age = None  # the date of birth gives the age (the service ignores a declared one)
     data.incomplete = True  # missing values are tolerated; the service keeps the flag right
     # the same checks as update(); the id numbers were looked up in bulk (``_existing``)
-    merged = customers.prepare(data, check_unique=False)
+    merged = bulk.prepare(data, check_unique=False)
     errors, missing = merged.errors, merged.missing
     if errors:
         _reject(row, _reason(errors))
@@ -948,10 +949,10 @@ def commit(
     """Save the plan's created and updated rows in one transaction (all or nothing).
 
     Rejected rows are skipped (the preview listed them). Updates go first, through
-    ``customers.update`` (which refuses a customer edited since the analysis): after the
+    ``customer_records.update`` (which refuses a customer edited since the analysis): after the
     bulk insert every update would also make SQLite's full-text index write out the
     entries it holds in memory (679 updates on a million customers: 4.6 → 2.1 s). New
-    customers are then inserted in multi-row statements (``customers.insert_prepared``).
+    customers are then inserted in multi-row statements (``bulk.insert_prepared``).
     ``ImportCancelled`` when ``cancelled()`` turns true, ``PatientImportError`` naming the
     line when a row can no longer be saved: in both cases the transaction is rolled back
     and the database is exactly as before.
@@ -966,7 +967,7 @@ def commit(
     with write_transaction(), _large_page_cache(), _no_cycle_collection():
         for row in changed:
             try:
-                customers.update(dataclasses.replace(row.data))
+                customer_records.update(dataclasses.replace(row.data))
             except (ValidationError, ConflictError, NotFoundError) as exc:
                 raise PatientImportError(_row_failure(row, exc)) from exc
             result.updated_ids.append(row.customer_id)
@@ -977,7 +978,7 @@ def commit(
         for start in range(0, len(plan.created), INSERT_CHUNK):
             chunk = plan.created[start : start + INSERT_CHUNK]
             try:
-                customers.insert_prepared([r.prepared for r in chunk])
+                bulk.insert_prepared([r.prepared for r in chunk])
             except ValidationError as exc:
                 raise PatientImportError(_chunk_failure(chunk, exc)) from exc
             done += len(chunk)
@@ -1052,7 +1053,7 @@ def _chunk_failure(chunk: list[ImportRow], exc: ValidationError) -> str:
     """Which row of a refused multi-row insert is to blame (someone took its id number)."""
     for row in chunk:
         if row.data.id_number:
-            errors, _missing = customers.validate_incomplete(dataclasses.replace(row.data))
+            errors, _missing = validation.validate_incomplete(dataclasses.replace(row.data))
             if "id_number" in errors:
                 return _row_failure(row, ValidationError({"id_number": errors["id_number"]}))
     return translate(
