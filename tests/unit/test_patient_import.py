@@ -558,8 +558,8 @@ def test_an_exception_mid_way_rolls_everything_back(tmp_path, monkeypatch):
     assert table_snapshot() == snapshot
 
     # the same while updating (updates go first)
-    monkeypatch.setattr(customers, "insert_prepared", real_insert)
-    monkeypatch.setattr(customers, "update", lambda data: (_ for _ in ()).throw(OSError("E/S")))
+    monkeypatch.setattr(customers.bulk, "insert_prepared", real_insert)
+    monkeypatch.setattr(customers.records, "update", lambda data: (_ for _ in ()).throw(OSError("E/S")))
     with pytest.raises(OSError):
         pi.commit(plan)
     assert table_snapshot() == snapshot
