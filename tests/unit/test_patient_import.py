@@ -9,7 +9,7 @@ import pytest
 
 from patolab_desktop.db.models import AuditLog, Customer, Gender
 from patolab_desktop.services import customers
-from patolab_desktop.services.customers import patient_export, importing as pi
+from patolab_desktop.services.customers import import_file, patient_export, importing as pi
 from patolab_desktop.services.access import session
 from patolab_desktop.services.customers import CustomerFilter
 from patolab_desktop.services.errors import PermissionDenied, ValidationError
@@ -284,7 +284,7 @@ def test_file_over_5_mb_is_refused_before_reading(tmp_path):
     line = b"Jos\xc3\xa9 P\xc3\xa9rez,9988-7766,jose@example.com\n"
     with path.open("wb") as fh:
         fh.write(b"nombre,telefono,email\n")
-        while fh.tell() <= pi.MAX_BYTES:
+        while fh.tell() <= import_file.MAX_BYTES:
             fh.write(line * 1000)
     assert path.stat().st_size > 5 * 1024 * 1024
     with pytest.raises(pi.PatientImportError, match="máximo para importar es 5 MB"):
@@ -294,9 +294,9 @@ def test_file_over_5_mb_is_refused_before_reading(tmp_path):
 def test_size_limit_boundary(tmp_path, monkeypatch):
     path = write_csv_file(tmp_path / "p.csv", ACCENTED)
     size = path.stat().st_size
-    monkeypatch.setattr(pi, "MAX_BYTES", size)
+    monkeypatch.setattr(import_file, "MAX_BYTES", size)
     assert len(pi.analyse(path).created) == 3
-    monkeypatch.setattr(pi, "MAX_BYTES", size - 1)
+    monkeypatch.setattr(import_file, "MAX_BYTES", size - 1)
     with pytest.raises(pi.PatientImportError):
         pi.analyse(path)
 
@@ -559,7 +559,9 @@ def test_an_exception_mid_way_rolls_everything_back(tmp_path, monkeypatch):
 
     # the same while updating (updates go first)
     monkeypatch.setattr(customers.bulk, "insert_prepared", real_insert)
-    monkeypatch.setattr(customers.records, "update", lambda data: (_ for _ in ()).throw(OSError("E/S")))
+    monkeypatch.setattr(
+        customers.records, "update", lambda data: (_ for _ in ()).throw(OSError("E/S"))
+    )
     with pytest.raises(OSError):
         pi.commit(plan)
     assert table_snapshot() == snapshot

@@ -9,52 +9,52 @@ record's rules), ``records`` (read, create, update, deactivate), ``resolve`` (te
 ``importing`` (patient CSV import), ``export``/``patient_export`` (CSV files).
 """
 
-from .types import (
-    TYPE_LABELS,
-    DEFAULT_COUNTRY,
-    DEFAULT_REGION,
-    MAX_AGE,
-    DNI_LENGTH,
-    RTN_LENGTH,
-    CONFLICT_MESSAGE,
-    conflict_message,
-    CustomerData,
-    CustomerFilter,
-    SORTS,
-    DEFAULT_SORT,
-    COUNT_CAP,
-)
+from .bulk import FTS_INSERT_TRIGGER, PreparedCustomer, insert_prepared, prepare
 from .formats import (
+    age_from,
+    age_on,
     format_id_number,
     format_phone,
     national_digits,
-    normalise_phone,
     normalise_email,
     normalise_id_number,
+    normalise_phone,
     search_text_for,
     years_between,
-    age_from,
-    age_on,
 )
-from .validation import validate, validate_incomplete
-from .resolve import resolve_type, resolve_department, resolve_municipality, resolve_gender
-from .bulk import PreparedCustomer, prepare, insert_prepared, FTS_INSERT_TRIGGER
 from .records import (
-    normalize_phone,
-    get,
-    summary,
-    find_duplicates,
-    create,
-    update,
-    deactivate,
-    reactivate,
-    data_fields,
-    page,
     count,
     count_label,
-    iter_rows,
+    create,
+    data_fields,
+    deactivate,
+    find_duplicates,
+    get,
     get_many,
+    iter_rows,
+    normalize_phone,
+    page,
+    reactivate,
+    summary,
+    update,
 )
+from .resolve import resolve_department, resolve_gender, resolve_municipality, resolve_type
+from .types import (
+    CONFLICT_MESSAGE,
+    COUNT_CAP,
+    DEFAULT_COUNTRY,
+    DEFAULT_REGION,
+    DEFAULT_SORT,
+    DNI_LENGTH,
+    MAX_AGE,
+    RTN_LENGTH,
+    SORTS,
+    TYPE_LABELS,
+    CustomerData,
+    CustomerFilter,
+    conflict_message,
+)
+from .validation import validate, validate_incomplete
 
 __all__ = [
     "CONFLICT_MESSAGE",
