@@ -63,6 +63,7 @@ class Setting(BaseModel):
 
     key = CharField(primary_key=True, max_length=100)
     value = TextField()
+    version = IntegerField(default=1)  # optimistic lock (schema 5)
 
 
 # --- reference data -------------------------------------------------------------------
@@ -94,6 +95,7 @@ class Branch(BaseModel):
     active = BooleanField(default=True)
     created_at = DateTimeField(default=now)
     updated_at = DateTimeField(default=now)
+    version = IntegerField(default=1)  # optimistic lock (schema 5)
 
 
 # --- customers ------------------------------------------------------------------------
@@ -172,6 +174,7 @@ Customer.add_index(
 class ReferrerType(BaseModel):
     name = CharField(max_length=80, unique=True)
     active = BooleanField(default=True)
+    version = IntegerField(default=1)  # optimistic lock (schema 5)
 
 
 class Referrer(BaseModel):
@@ -342,6 +345,7 @@ class Role(BaseModel):
     description = TextField(default="")
     builtin = BooleanField(default=False)  # seeded roles cannot be deleted
     created_at = DateTimeField(default=now)
+    version = IntegerField(default=1)  # optimistic lock (schema 5)
 
 
 class RolePermission(BaseModel):
@@ -369,6 +373,7 @@ class User(BaseModel):
     last_login_at = DateTimeField(null=True)
     created_at = DateTimeField(default=now)
     updated_at = DateTimeField(default=now)
+    version = IntegerField(default=1)  # optimistic lock (schema 5)
 
 
 class AuditLog(BaseModel):

@@ -16,6 +16,7 @@ from peewee import Database
 from .. import search
 from ..database import backup_sqlite, is_sqlite
 from ..models import ALL_MODELS, SchemaVersion
+from .access_v5 import add_version_columns as _access_v5
 from ...util.translation import translate
 
 log = logging.getLogger(__name__)
@@ -37,9 +38,10 @@ def _drop_customer_email_index(database: Database) -> None:
 STEPS: list[tuple[int, str, object]] = [
     (2, "índice de búsqueda de clientes sin posiciones", _search_index_without_positions),
     (3, "sin índice por correo de clientes", _drop_customer_email_index),
+    (5, "versión (bloqueo optimista) en ajustes, sucursales, tipos, roles y usuarios", _access_v5),
 ]
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 5
 
 
 class MigrationError(Exception):

@@ -218,7 +218,7 @@ def _analyse(path: str | os.PathLike, progress: Progress, cancelled: Cancelled) 
         candidates.update(
             c[0] for *_rest, key in checked for c in by_phone_name.get((key[1], key[2]), ())
         )
-        stored = customer_records.get_many(candidates)  # the customers this chunk may update
+        stored = customer_records._stored_many(candidates)  # the customers this chunk may update
         for row, values, prepared, (number, phone, name_folded) in checked:
             duplicate = None
             if number and number in seen_number:

@@ -52,6 +52,7 @@ from ...util.text import digits, fold
 from ..paging import Page, PageRequest, keyset_page
 from .formats import age_from, format_phone
 from .types import COUNT_CAP, DEFAULT_SORT, SORTS, TYPE_LABELS, CustomerFilter
+from ..access import session
 
 CANDIDATE_CAP = 10_000  # sources with more candidates than this are "frequent"
 SMALL_SOURCE = 300  # a source this small drives the query without asking the others
@@ -538,6 +539,7 @@ def page(filters: CustomerFilter, request: PageRequest) -> Page:
     gender, phone (display "+504 9988-7766"), email, department, municipality, created_at,
     active, incomplete, date_of_birth. ``page.cursor`` goes back as ``request.after``.
     """
+    session.require("patients.view")
     key = _sort_key(request.sort)
     the_plan = plan(
         filters, key, max(1, int(request.limit)), after=request.after, descending=request.descending
@@ -572,6 +574,7 @@ def count(filters: CustomerFilter, cap: int = COUNT_CAP) -> int:
     Reads at most the candidates of the smallest source (or the first ``cap + 1`` matches
     along the most selective index), never the whole table.
     """
+    session.require("patients.view")
     the_plan = plan(filters, sort="", limit=cap + 1, cap=max(cap, CANDIDATE_CAP))
     if the_plan.ids is not None or not is_sqlite():
         query = _where(Customer.select(SQL("1")), _conditions(filters, the_plan))
@@ -608,6 +611,7 @@ def iter_rows(
     filters: CustomerFilter, sort: str = DEFAULT_SORT, chunk: int = 2000
 ) -> Iterator[dict]:
     """Every matching customer as a display dict, in ``sort`` order, streamed page by page."""
+    session.require("patients.view")
     request = PageRequest(sort=_sort_key(sort), limit=chunk)
     while True:
         result = page(filters, request)
@@ -625,6 +629,7 @@ def iter_export_tuples(filters: CustomerFilter) -> Iterator[tuple]:
     from three small dictionaries rather than joins: a million rows, three lookups fewer
     each.
     """
+    session.require("patients.view")
     filters = dataclasses.replace(filters, include_inactive=False)
     the_plan = plan(filters, "name", limit=10**9)
     column = SORTS["name"]

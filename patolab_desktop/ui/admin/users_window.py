@@ -70,6 +70,7 @@ class UserDialog(QDialog):
         self.user_id = user_id
         self.saved_id: int | None = None
         data = users.get(user_id) if user_id is not None else users.UserData()
+        self.version = data.version  # optimistic lock: a save over a newer edit is refused
         self.setWindowTitle(
             translate("admin.users_window", "Editar usuario")
             if user_id
@@ -159,6 +160,7 @@ class UserDialog(QDialog):
             full_name=self.full_name_edit.text(),
             role_id=self.role_combo.currentData(),
             active=self.active_check.isChecked(),
+            version=self.version,
         )
         try:
             if self.user_id is None:

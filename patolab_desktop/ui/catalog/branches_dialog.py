@@ -161,6 +161,7 @@ class BranchDialog(QDialog):
             phone=self.phone_edit.text(),
             address=self.address_edit.toPlainText(),
             active=self.active_check.isChecked(),
+            version=self._data.version,
         )
 
     def save(self) -> bool:

@@ -212,7 +212,7 @@ class ReferrerTypesDialog(RowSelectionMixin, QDialog):
         if name is None:
             return False
         try:
-            referrer_types.rename(row["id"], name)
+            referrer_types.rename(row["id"], name, row["version"])
         except ServiceError as exc:
             prompts.error(
                 self, translate("referrers.types_dialog", "No se pudo renombrar"), str(exc)
