@@ -3,17 +3,17 @@ record that lacked one (settings, branches, referrer types, roles, users)."""
 
 from __future__ import annotations
 
-from peewee import Database, IntegerField
-from playhouse.migrate import PostgresqlMigrator, SqliteMigrator, migrate
-
-from ..database import is_sqlite
+from peewee import Database
 
 VERSIONED_TABLES = ("setting", "branch", "referrer_type", "role", "user")
 
 
 def add_version_columns(database: Database) -> None:
-    migrator = SqliteMigrator(database) if is_sqlite(database) else PostgresqlMigrator(database)
+    """``ADD COLUMN … NOT NULL DEFAULT 1`` on SQLite and PostgreSQL alike (no table
+    rebuild: the user table is referenced by the audit trail)."""
     for table in VERSIONED_TABLES:
         columns = {c.name for c in database.get_columns(table)}
         if "version" not in columns:
-            migrate(migrator.add_column(table, "version", IntegerField(default=1)))
+            database.execute_sql(
+                f'ALTER TABLE "{table}" ADD COLUMN version INTEGER NOT NULL DEFAULT 1'
+            )
