@@ -13,11 +13,11 @@ from pathlib import Path
 
 from peewee import Database
 
+from ...util.translation import translate
 from .. import search
 from ..database import backup_sqlite, is_sqlite
 from ..models import ALL_MODELS, SchemaVersion
 from .access_v5 import add_version_columns as _access_v5
-from ...util.translation import translate
 
 log = logging.getLogger(__name__)
 

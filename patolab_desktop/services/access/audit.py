@@ -20,10 +20,10 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from ...db.models import AuditLog, User, now
-from . import permissions, session
 from ..errors import PermissionDenied
 from ..paging import Page, PageRequest, keyset_page
 from ..texts import QT_TRANSLATE_NOOP, label, translate
+from . import permissions, session
 
 
 def quiet_sql_logging() -> None:
