@@ -46,7 +46,7 @@ def test_first_admin_only_once_and_validated(database):
     with pytest.raises(ValidationError) as info:
         auth.create_first_admin("x", "", "corta")
     assert set(info.value.fields) == {"username", "full_name", "password"}
-    with pytest.raises(ValidationError, match="ni contener el nombre de usuario"):
+    with pytest.raises(ValidationError, match="igual al nombre de usuario"):
         auth.create_first_admin("administrador", "Ana", "ADMINISTRADOR")
     assert auth.needs_first_admin()
     auth.create_first_admin("marta", "Marta Zelaya", "una-clave-larga")
@@ -146,13 +146,11 @@ def test_change_password_policy(database, clock):
     assert set(info.value.fields) == {"old"}
     with pytest.raises(ValidationError, match="al menos 10"):
         auth.change_password(PASSWORD, "corta")
-    with pytest.raises(ValidationError, match="ni contener el nombre de usuario"):
+    with pytest.raises(ValidationError, match="igual al nombre de usuario"):
         auth.change_password(PASSWORD, "CARLOS.MEJIA")
-    with pytest.raises(ValidationError, match="ni contener el nombre de usuario"):
+    with pytest.raises(ValidationError, match="igual al nombre de usuario"):
         auth.change_password(PASSWORD, "Carlos.Mejía")
-    with pytest.raises(ValidationError, match="ni contener el nombre de usuario"):
-        auth.change_password(PASSWORD, "carlos.mejia-2026")  # a derivative (NIST 800-63B)
-    auth.change_password(PASSWORD, "un cafe con leche")  # spaces and any character welcome
+    auth.change_password(PASSWORD, "carlos.mejia-2026")  # contains the username: allowed
     assert AuditLog.select().where(AuditLog.action == "password_change").count() == 1
 
 

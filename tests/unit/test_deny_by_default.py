@@ -67,6 +67,7 @@ ALLOWED: dict[str, str] = {
     # start-up and shared helpers
     "bootstrap.open_db": CONNECT,
     "bootstrap.close_db": CONNECT,
+    "bootstrap.close_worker_connection": CONNECT,
     "csvio.format_cell": FORMAT,
     "csvio.neutralise": FORMAT,
     "csvio.write_csv": "writes rows it is given; the export service checks exports.run",
@@ -75,6 +76,8 @@ ALLOWED: dict[str, str] = {
     "texts.label": FORMAT,
     "errors.stale": "builds the conflict error of a service",
     "texts.labels_of": FORMAT,
+    "texts.service_label": FORMAT,
+    "texts.translated_labels": FORMAT,
     "settings.get": "lab-wide display settings (lab name on the login screen, lock minutes)",
     "settings.get_many": "lab-wide display settings (lab name on the login screen, lock minutes)",
     "settings.versions": "version numbers of settings for the optimistic lock",

@@ -19,7 +19,7 @@ from tests.security_helpers import make_user, role_id
         ("1234567890", "más usadas"),
         ("QWERTYUIOP", "más usadas"),  # case does not help
         ("Contraseña123", "más usadas"),
-        ("recepcionista", "nombre de usuario"),
+        ("RECEPCIONISTA", "nombre de usuario"),
         ("x" * 300, "como máximo"),
     ],
 )

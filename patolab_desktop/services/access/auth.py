@@ -113,8 +113,8 @@ def common_password(password: str) -> bool:
 
 
 def validate_password(password: str, username: str = "", field: str = "password") -> dict[str, str]:
-    """NIST SP 800-63B: at least 10 characters, not the user name (nor contained in it or
-    containing it), not a common password. Any character is allowed, spaces too."""
+    """NIST SP 800-63B: at least 10 characters, not the user name (ignoring case and
+    accents), not a common password. Any character is allowed, spaces too."""
     password = password or ""
     if len(password) < MIN_PASSWORD_LENGTH:
         return {
@@ -128,11 +128,10 @@ def validate_password(password: str, username: str = "", field: str = "password"
                 "services.auth", "La contraseña admite como máximo {length} caracteres."
             ).format(length=MAX_PASSWORD_LENGTH)
         }
-    name = fold(username or "")
-    if name and (fold(password) == name or (len(name) >= 4 and name in fold(password))):
+    if username and fold(password) == fold(username):
         return {
             field: translate(
-                "services.auth", "La contraseña no puede ser ni contener el nombre de usuario."
+                "services.auth", "La contraseña no puede ser igual al nombre de usuario."
             )
         }
     if common_password(password) or common_password(fold(password)):

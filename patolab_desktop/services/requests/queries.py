@@ -40,6 +40,7 @@ from ...util.text import clean, fold
 from ..access import audit, session
 from ..errors import NotFoundError, ValidationError
 from ..paging import Page, PageRequest, keyset_page
+from ..texts import label, translate
 from . import numbers as request_numbers
 from . import pricing as request_pricing
 from .types import (
