@@ -129,10 +129,9 @@ def run_unlock(args) -> int:
 
 
 def run_create_admin(args) -> int:
+    from ..db.database import is_sqlite
     from ..services.access import auth, permissions, session, users
     from ..services.access.users import UserData
-
-    from ..db.database import is_sqlite
 
     open_from_args(args, sign_in_needed=False)
     if not (auth.needs_first_admin() and is_sqlite()):

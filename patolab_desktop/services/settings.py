@@ -45,14 +45,14 @@ OPTIONS = {
         Option(
             "senior_discount",
             Decimal,
-            Decimal("30"),
+            Decimal(30),
             QT_TRANSLATE_NOOP("services.settings", "Descuento tercera edad (%)"),
         ),
         Option("elder_age", int, 80, QT_TRANSLATE_NOOP("services.settings", "Edad de cuarta edad")),
         Option(
             "elder_discount",
             Decimal,
-            Decimal("40"),
+            Decimal(40),
             QT_TRANSLATE_NOOP("services.settings", "Descuento cuarta edad (%)"),
         ),
         Option(

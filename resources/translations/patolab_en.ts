@@ -5925,6 +5925,19 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
     </message>
 </context>
 <context>
+    <name>services.identity_crypto</name>
+    <message>
+        <location filename="../../patolab_desktop/services/customers/identity_crypto.py" line="144"/>
+        <source>La clave de recuperación no es correcta: revise que copió los 56 caracteres.</source>
+        <translation>The recovery key is not correct: check that you copied all 56 characters.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers/identity_crypto.py" line="162"/>
+        <source>Esa clave de recuperación es de otra base de datos.</source>
+        <translation>That recovery key belongs to another database.</translation>
+    </message>
+</context>
+<context>
     <name>services.maintenance</name>
     <message>
         <location filename="../../patolab_desktop/services/safety/check.py" line="25"/>

@@ -186,14 +186,14 @@ def test_password_is_asked_with_getpass_when_not_in_the_environment(lab, capsys,
     code, out, _ = run(
         capsys, "--db", lab, "--user", "marta", "users", "list", monkeypatch=monkeypatch
     )
-    assert code == 0 and asked == ["Contraseña de marta: "]
+    assert code == 0 and asked == ["Contraseña de marta: "] and "marta" in out
 
 
 def test_reset_admin_is_the_physical_access_recovery(lab, capsys, monkeypatch):
     open_db(lab)
     User.update(locked_until=auth.clock().replace(year=2099)).execute()
     close_db()
-    code, out, err = run(
+    code, _out, err = run(
         capsys,
         "--db",
         lab,
@@ -217,7 +217,7 @@ def test_reset_admin_is_the_physical_access_recovery(lab, capsys, monkeypatch):
 def test_never_without_a_user_on_postgresql(lab, capsys, monkeypatch):
     """A server database: neither the recovery nor the brand-new exception applies (the
     PostgreSQL connection is simulated: the database answers "not SQLite")."""
-    import patolab_desktop.db.database as database
+    from patolab_desktop.db import database
 
     monkeypatch.setattr(database, "is_sqlite", lambda *a, **k: False)
     code, _, err = run(
@@ -228,7 +228,7 @@ def test_never_without_a_user_on_postgresql(lab, capsys, monkeypatch):
 
 
 def test_brand_new_exception_is_sqlite_only(db_path, capsys, monkeypatch):
-    import patolab_desktop.db.database as database
+    from patolab_desktop.db import database
 
     open_db(db_path)  # a brand-new database: no users
     close_db()

@@ -126,6 +126,18 @@ ALLOWED: dict[str, str] = {
     "customers.types.conflict_message": FORMAT,
     "customers.validation.validate": VALIDATE,
     "customers.validation.validate_incomplete": VALIDATE,
+    "customers.identity_crypto.new_key": PURE,
+    "customers.identity_crypto.new_key_id": PURE,
+    "customers.identity_crypto.is_encrypted": PURE,
+    "customers.identity_crypto.encrypt": "encrypts a value it is given with a key it is given",
+    "customers.identity_crypto.decrypt": "decrypts a value it is given with a key it is given",
+    "customers.identity_crypto.id_hash": "keyed hash of a value it is given",
+    "customers.identity_crypto.id_prefix_hashes": "keyed hashes of a value it is given",
+    "customers.identity_crypto.key_check": PURE,
+    "customers.identity_crypto.recovery_text": FORMAT,
+    "customers.identity_crypto.key_from_recovery": FORMAT,
+    "customers.identity_crypto.stored_key": "this workstation's credential store, no data",
+    "customers.identity_crypto.store_key": "this workstation's credential store, no data",
     # requests
     "requests.numbers.format_number": FORMAT,
     "requests.numbers.parse_number": FORMAT,
@@ -234,9 +246,12 @@ def test_allow_list_names_only_existing_functions():
 )
 def test_requires_a_permission_before_touching_data(database, name, func):
     args, kwargs = _placeholder_args(func)
-    with session.acting_as(None), _CountingQueries() as queries:
-        with pytest.raises(PermissionDenied):
-            result = func(*args, **kwargs)
-            if inspect.isgenerator(result):
-                next(result)
+    with (
+        session.acting_as(None),
+        _CountingQueries() as queries,
+        pytest.raises(PermissionDenied),
+    ):
+        result = func(*args, **kwargs)
+        if inspect.isgenerator(result):
+            next(result)
     assert queries.sql == [], f"{name} ran SQL before checking the permission"
