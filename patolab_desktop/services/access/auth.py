@@ -67,7 +67,7 @@ class AccountLocked(LoginFailed):
     """Too many failed attempts. The message never names the account (the same text for
     an unknown user name)."""
 
-    def __init__(self, minutes: int, username: str = ""):
+    def __init__(self, minutes: int, username: str = "") -> None:
         self.minutes = minutes
         unit = (
             translate("services.auth", "minuto")
