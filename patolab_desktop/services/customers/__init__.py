@@ -12,13 +12,18 @@ record's rules), ``records`` (read, create, update, deactivate), ``resolve`` (te
 from .bulk import FTS_INSERT_TRIGGER, PreparedCustomer, insert_prepared, prepare
 from .formats import (
     age_from,
+    age_label,
     age_on,
+    age_years,
+    declared_age_text,
     format_id_number,
     format_phone,
     national_digits,
     normalise_email,
+    normalise_document,
     normalise_id_number,
     normalise_phone,
+    parse_age,
     search_text_for,
     years_between,
 )
@@ -46,6 +51,7 @@ from .types import (
     DEFAULT_REGION,
     DEFAULT_SORT,
     DNI_LENGTH,
+    DOCUMENT_TYPES,
     MAX_AGE,
     RTN_LENGTH,
     SORTS,
@@ -54,7 +60,7 @@ from .types import (
     CustomerFilter,
     conflict_message,
 )
-from .validation import validate, validate_incomplete
+from .validation import dni_place_error, document_label, validate, validate_incomplete
 
 __all__ = [
     "CONFLICT_MESSAGE",
@@ -65,6 +71,7 @@ __all__ = [
     "DEFAULT_REGION",
     "DEFAULT_SORT",
     "DNI_LENGTH",
+    "DOCUMENT_TYPES",
     "FTS_INSERT_TRIGGER",
     "MAX_AGE",
     "PreparedCustomer",
@@ -72,7 +79,12 @@ __all__ = [
     "SORTS",
     "TYPE_LABELS",
     "age_from",
+    "age_label",
     "age_on",
+    "age_years",
+    "declared_age_text",
+    "dni_place_error",
+    "document_label",
     "conflict_message",
     "count",
     "count_label",
@@ -88,10 +100,12 @@ __all__ = [
     "iter_rows",
     "national_digits",
     "normalise_email",
+    "normalise_document",
     "normalise_id_number",
     "normalise_phone",
     "normalize_phone",
     "page",
+    "parse_age",
     "prepare",
     "reactivate",
     "resolve_department",

@@ -84,16 +84,11 @@ def age_on(
     age_recorded_on: dt.date | None,
     day: dt.date,
 ) -> int | None:
-    """Age on ``day``: from the date of birth, or the declared age plus the years since
-    it was declared. None when neither is known."""
-    if isinstance(day, dt.datetime):
-        day = day.date()
-    if date_of_birth is not None:
-        return max(0, full_years(date_of_birth, day))
-    if declared_age is not None:
-        extra = full_years(age_recorded_on, day) if age_recorded_on is not None else 0
-        return int(declared_age) + max(0, extra)
-    return None
+    """Age on ``day``: from the date of birth, or from the declared age (never projected
+    backwards onto an earlier day): the customers service's rule, ``formats.age_from``."""
+    from ..customers.formats import age_from
+
+    return age_from(date_of_birth, declared_age, age_recorded_on, day)
 
 
 def customer_age_on(customer, day: dt.date) -> int | None:
