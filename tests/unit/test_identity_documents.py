@@ -10,10 +10,8 @@ import pytest
 
 from patolab_desktop.db.models import Customer
 from patolab_desktop.services import customers
-from patolab_desktop.services.access import session
+from patolab_desktop.services.access import permissions, session
 from patolab_desktop.services.errors import ValidationError
-
-from patolab_desktop.services.access import permissions
 
 from ..security_helpers import login_as
 
