@@ -45,6 +45,7 @@ class PricedLine:
     parent_investigation_id: int | None = None  # the panel's investigation id for members
     notes: str = ""
     is_panel: bool = False
+    own_price: Decimal | None = None  # ordered on its own before a panel that includes it
 
 
 @dataclass
@@ -285,8 +286,10 @@ def expand(
                     items[member_id], ZERO, inv_id, line_notes.get(member_id, "")
                 )
             elif existing.parent_investigation_id is None and not existing.is_panel:
-                # Ordered directly before the panel: it now comes with the panel at price 0.
+                # Ordered directly before the panel: it now comes with the panel at price 0,
+                # and keeps its own price for the day the panel is removed.
                 existing.parent_investigation_id = inv_id
+                existing.own_price = existing.price
                 existing.price = ZERO
                 top.remove(existing)
                 warnings.append(
