@@ -354,7 +354,7 @@ def test_patient_import_reasons_and_labels_are_english(database, english, tmp_pa
     with session.acting_as(session.system_actor("test")):
         plan = patient_import.analyse(path)
     (row,) = plan.created
-    assert row.missing == ["ID/RTN", "age", "gender", "department", "municipality"]
+    assert row.missing == ["age", "gender", "department", "municipality"]
     assert "phone" in import_file.missing_columns_message({"name": 0})
 
 
