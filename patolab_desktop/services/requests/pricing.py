@@ -150,9 +150,11 @@ def choose_discount(age_percent: Decimal, manual_percent: Decimal | None) -> tup
 
 
 def line_discount(price: Decimal, percent: Decimal) -> Decimal:
-    """price × percent / 100, rounded half-up to 3 places."""
+    """price × percent / 100, rounded half-up to 3 places; the percent is held to 0–100,
+    so a line's net is never negative whatever a setting holds."""
     if not percent:
         return ZERO
+    percent = min(max(Decimal(percent), ZERO), HUNDRED)
     return percent_of(price, percent)
 
 
