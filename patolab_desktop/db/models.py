@@ -94,6 +94,9 @@ class Branch(BaseModel):
     active = BooleanField(default=True)
     created_at = DateTimeField(default=now)
     updated_at = DateTimeField(default=now)
+    # where the branch is: the default place of the patients registered there (issue 16 C)
+    department = ForeignKeyField(Department, null=True, on_delete="RESTRICT")
+    municipality = ForeignKeyField(Municipality, null=True, on_delete="RESTRICT")
 
 
 # --- customers ------------------------------------------------------------------------

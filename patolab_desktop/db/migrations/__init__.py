@@ -36,8 +36,9 @@ def _drop_customer_email_index(database: Database) -> None:
 def _identity_documents_and_declared_ages(database: Database) -> None:
     """Version 8 (issue 16): customer.document_type (DNI, RTN, pasaporte, residente,
     ninguno; set from the stored digits), customer.age_declared (a baby's "8m" / "3d"),
-    id_number wide enough for a passport, and request_line.own_price (an investigation
-    ordered on its own keeps its price while a panel carries it)."""
+    id_number wide enough for a passport, request_line.own_price (an investigation
+    ordered on its own keeps its price while a panel carries it) and the branch's
+    department and municipality (the default place of the patients registered there)."""
     customer_columns = {c.name for c in database.get_columns("customer")}
     line_columns = {c.name for c in database.get_columns("request_line")}
     # ADD COLUMN with a constant default: no table rebuild (the search triggers and the
@@ -52,6 +53,12 @@ def _identity_documents_and_declared_ages(database: Database) -> None:
         )
     if "own_price" not in line_columns:
         database.execute_sql("ALTER TABLE request_line ADD COLUMN own_price BIGINT")
+    branch_columns = {c.name for c in database.get_columns("branch")}
+    for column, table in (("department_id", "department"), ("municipality_id", "municipality")):
+        if column not in branch_columns:
+            database.execute_sql(
+                f"ALTER TABLE branch ADD COLUMN {column} INTEGER REFERENCES {table} (id)"
+            )
     if not is_sqlite(database):  # SQLite does not enforce VARCHAR lengths
         database.execute_sql("ALTER TABLE customer ALTER COLUMN id_number TYPE VARCHAR(20)")
     database.execute_sql(
