@@ -4,7 +4,7 @@ the department, identity numbers unique among active customers."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ...db.models import CUSTOMER_TYPES, Customer, Department, Gender, Municipality
@@ -299,7 +299,14 @@ def _blocking(clean_: _Clean, incomplete: bool) -> dict[str, str]:
 
 
 def validate(data: CustomerData) -> dict[str, str]:
-    """Field name (a ``CustomerData`` attribute) → message; ``{}`` when valid."""
+    """Field name (a ``CustomerData`` attribute) → message; ``{}`` when valid.
+
+    A masked identity number (``****-****-12345``, what ``get`` shows a role without
+    ``patients.view_sensitive``) is the stored one, which ``update`` keeps: not checked."""
+    if "*" in (data.id_number or ""):
+        errors = _blocking(_check(replace(data, id_number="", document_type="")), data.incomplete)
+        errors.pop("id_number", None)
+        return errors
     return _blocking(_check(data), bool(data.incomplete))
 
 

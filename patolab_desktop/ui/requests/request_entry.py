@@ -595,12 +595,21 @@ class RequestEntry(QWidget):
             self._doctor = None
             self.doctor_info.setText("")
 
+    def start_for_patient(self, customer_id: int) -> bool:
+        """A new request for ``customer_id`` (from the customers list or the patient
+        dialog's "Guardar y crear solicitud"); asks first when a draft would be lost."""
+        if not self.request_discard():  # empties the form (asking when something was typed)
+            return False
+        self.set_patient(customers_service.summary(customer_id))
+        self.doctor_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+        return True
+
     def new_patient(self) -> None:
         """Register a patient in the customers dialog and pick them, staying on this screen."""
         from ..customers.customer_dialog import CustomerDialog
 
         typed = self.patient_edit.text().strip() if self._patient is None else ""
-        dialog = CustomerDialog(parent=self, initial=initial_customer(typed))
+        dialog = CustomerDialog(parent=self, initial=initial_customer(typed), offer_request=False)
         if dialog.exec() and dialog.customer_id:
             self.set_patient(customers_service.summary(dialog.customer_id))
             self.doctor_edit.setFocus(Qt.FocusReason.OtherFocusReason)
