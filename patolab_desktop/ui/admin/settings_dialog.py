@@ -55,10 +55,19 @@ class SettingsDialog(QDialog):
         desk = QGroupBox(translate(CONTEXT, "Recepción"), self)
         form = self._form(desk)
         self.branch_combo = SearchableCombo(self)
-        self.branch_combo.set_items([(b["id"], f"{b['code']} — {b['name']}") for b in branches.list_active()])
-        self._add(form, "default_branch_id", self.branch_combo, translate(CONTEXT, "&Sucursal predeterminada:"))
+        self.branch_combo.set_items(
+            [(b["id"], f"{b['code']} — {b['name']}") for b in branches.list_active()]
+        )
+        self._add(
+            form,
+            "default_branch_id",
+            self.branch_combo,
+            translate(CONTEXT, "&Sucursal predeterminada:"),
+        )
         self._line(
-            form, "lock_minutes", translate(CONTEXT, "&Bloqueo por inactividad (minutos, 0 = nunca):")
+            form,
+            "lock_minutes",
+            translate(CONTEXT, "&Bloqueo por inactividad (minutos, 0 = nunca):"),
         )
         layout.addWidget(desk)
 

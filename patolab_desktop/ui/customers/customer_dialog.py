@@ -69,7 +69,9 @@ class CustomerDialog(FieldForm, IdentitySection, ContactSections, QDialog):
         self._snapshot: customers.CustomerData | None = None
         self._age_was_computed = False
         self.setWindowTitle(
-            translate(CONTEXT, "Editar cliente") if customer_id else translate(CONTEXT, "Nuevo cliente")
+            translate(CONTEXT, "Editar cliente")
+            if customer_id
+            else translate(CONTEXT, "Nuevo cliente")
         )
         self.setWindowIcon(icon("edit" if customer_id else "customer_new"))
         self.setModal(True)
@@ -156,9 +158,7 @@ class CustomerDialog(FieldForm, IdentitySection, ContactSections, QDialog):
         # Enter moves on (issue 16 C): one key for sex, Enter in the searchable combos
         self.gender_combo.picked.connect(lambda: self._enter_from(self.gender_combo))
         self.department_combo.committed.connect(lambda: self._enter_from(self.department_combo))
-        self.municipality_combo.committed.connect(
-            lambda: self._enter_from(self.municipality_combo)
-        )
+        self.municipality_combo.committed.connect(lambda: self._enter_from(self.municipality_combo))
         for key, widget in self._inputs.items():
             self._clear_on_edit(key, widget)
         self._set_tab_order()
@@ -365,9 +365,7 @@ class CustomerDialog(FieldForm, IdentitySection, ContactSections, QDialog):
         if not self.birth_unknown.isChecked() and data.date_of_birth is None:
             problems.setdefault(
                 "date_of_birth",
-                translate(
-                    CONTEXT, "Escriba la fecha de nacimiento o marque «No sé la fecha»."
-                ),
+                translate(CONTEXT, "Escriba la fecha de nacimiento o marque «No sé la fecha»."),
             )
             problems.pop("age", None)
         if problems:
@@ -413,9 +411,7 @@ class CustomerDialog(FieldForm, IdentitySection, ContactSections, QDialog):
             parts = [match.get("name", "")]
             if match.get("id_number"):
                 parts.append(
-                    translate(CONTEXT, "Identidad {id_number}").format(
-                        id_number=match["id_number"]
-                    )
+                    translate(CONTEXT, "Identidad {id_number}").format(id_number=match["id_number"])
                 )
             if match.get("phone"):
                 parts.append(translate(CONTEXT, "Tel. {phone}").format(phone=match["phone"]))

@@ -66,13 +66,14 @@ class OneKeyCombo(QComboBox):
 
     def keyPressEvent(self, event):  # noqa: N802
         text = fold(event.text())
-        if len(text) == 1 and text.isalpha() and not event.modifiers() & (
-            Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
+        if (
+            len(text) == 1
+            and text.isalpha()
+            and not event.modifiers()
+            & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier)
         ):
             for index in range(self.count()):
-                if self.itemData(index) is not None and fold(self.itemText(index)).startswith(
-                    text
-                ):
+                if self.itemData(index) is not None and fold(self.itemText(index)).startswith(text):
                     self.setCurrentIndex(index)
                     self.picked.emit()
                     event.accept()
@@ -125,7 +126,9 @@ class IdentitySection:
         self.age_edit.setValidator(
             QRegularExpressionValidator(QRegularExpression(r"\d{0,3}\s*[^\d\W]{0,6}"), self)
         )
-        self.age_edit.setFixedWidth(self.age_edit.fontMetrics().horizontalAdvance("35, 8m o 3d") + 28)
+        self.age_edit.setFixedWidth(
+            self.age_edit.fontMetrics().horizontalAdvance("35, 8m o 3d") + 28
+        )
         self.age_edit.setToolTip(
             translate(CONTEXT, "Años (35), meses (8m) o días (3d) para los bebés.")
         )
@@ -179,9 +182,7 @@ class IdentitySection:
         birth_layout.addWidget(self.birth_edit, 1)
         birth_layout.addWidget(self.birth_unknown)
         birth_row.setFocusProxy(self.birth_unknown)
-        self._field(
-            "date_of_birth", birth_row, form, translate(CONTEXT, "&Fecha de nacimiento:")
-        )
+        self._field("date_of_birth", birth_row, form, translate(CONTEXT, "&Fecha de nacimiento:"))
         self._inputs["date_of_birth"] = self.birth_edit
         self.identity_form = form
 
@@ -297,7 +298,9 @@ class IdentitySection:
         age = customers.age_on(customers.CustomerData(date_of_birth=born), dt.date.today())
         self.age_edit.setText("" if age is None else str(age))
         self._age_was_computed = True
-        self.age_note.setText(translate(CONTEXT, "años, calculada hoy desde la fecha de nacimiento"))
+        self.age_note.setText(
+            translate(CONTEXT, "años, calculada hoy desde la fecha de nacimiento")
+        )
 
     def _show_age_note(self) -> None:
         if self._age_was_computed:

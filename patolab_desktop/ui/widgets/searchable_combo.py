@@ -6,8 +6,9 @@ branches, genders, document types). Lists that live in the database and may be l
 service for the matches instead.
 
 Typing "tegu" offers "Tegucigalpa D.C.", "cabanas" finds "Cabañas", "san p" finds "San
-Pedro Sula"; the first match is highlighted, so Enter (or Tab) takes it; ↑/↓ move in the
-list; Esc puts back the item that was chosen. The combo never keeps free text: what it
+Pedro Sula"; Enter (or Tab) takes the best match (the same name, else the first that
+starts so, else the first that contains it) or the row picked with ↑/↓; Esc puts back
+the item that was chosen. The combo never keeps free text: what it
 holds is always one of its items (``currentData()``), and ``committed`` is emitted when
 the user has picked one by keyboard (the form then moves on).
 """
@@ -65,7 +66,6 @@ class SearchableCombo(QComboBox):
         # the default completer re-targets the model: ours keeps the folded proxy
         completer.setModel(self._proxy)
         completer.activated[QModelIndex].connect(self._completer_chose)
-        self.lineEdit().textEdited.connect(self._typed)
         self.lineEdit().returnPressed.connect(self._commit_typed)
         self.lineEdit().editingFinished.connect(self._settle)
         self.currentIndexChanged.connect(lambda *_: self._show_current())
@@ -98,15 +98,6 @@ class SearchableCombo(QComboBox):
         return [self.itemText(i) for i in range(self.count()) if wanted in fold(self.itemText(i))]
 
     # --- typing -------------------------------------------------------------------------
-    def _typed(self, _text: str) -> None:
-        QTimer.singleShot(0, self._highlight_first)
-
-    def _highlight_first(self) -> None:
-        completer = self.completer()
-        popup = completer.popup()
-        if popup.isVisible() and completer.completionCount():
-            popup.setCurrentIndex(completer.completionModel().index(0, 0))
-
     def _completer_chose(self, index: QModelIndex) -> None:
         if self._just_chose:
             return  # the popup's Enter and the field's Enter: one choice
@@ -211,4 +202,3 @@ def completer_source(completer: QCompleter, index: QModelIndex) -> QModelIndex:
     if index.model() is model and hasattr(model, "mapToSource"):
         return model.mapToSource(index)
     return index
-
