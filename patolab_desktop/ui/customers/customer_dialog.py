@@ -148,6 +148,7 @@ class CustomerDialog(FieldForm, IdentitySection, ContactSections, QDialog):
         grid.setColumnStretch(1, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(grid)
+        layout.addStretch(1)  # a taller window leaves the rows as they are
         layout.addWidget(self.general_error)
         layout.addWidget(self.buttons)
 
