@@ -36,7 +36,7 @@ class SettingsDialog(QDialog):
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        self.setWindowTitle(translate(CONTEXT, "Configuración del laboratorio"))
+        self.setWindowTitle(translate("admin.settings_dialog", "Configuración del laboratorio"))
         self.setWindowIcon(icon("settings"))
         self.setModal(True)
         self.setMinimumWidth(520)
@@ -44,15 +44,27 @@ class SettingsDialog(QDialog):
         self.errors: dict[str, QLabel] = {}
         layout = QVBoxLayout(self)
 
-        discounts = QGroupBox(translate(CONTEXT, "Descuentos por edad"), self)
+        discounts = QGroupBox(translate("admin.settings_dialog", "Descuentos por edad"), self)
         form = self._form(discounts)
-        self._line(form, "senior_age", translate(CONTEXT, "&Tercera edad desde (años):"))
-        self._line(form, "senior_discount", translate(CONTEXT, "Descuento de tercera edad (%):"))
-        self._line(form, "elder_age", translate(CONTEXT, "&Cuarta edad desde (años):"))
-        self._line(form, "elder_discount", translate(CONTEXT, "Descuento de cuarta edad (%):"))
+        self._line(
+            form, "senior_age", translate("admin.settings_dialog", "&Tercera edad desde (años):")
+        )
+        self._line(
+            form,
+            "senior_discount",
+            translate("admin.settings_dialog", "Descuento de tercera edad (%):"),
+        )
+        self._line(
+            form, "elder_age", translate("admin.settings_dialog", "&Cuarta edad desde (años):")
+        )
+        self._line(
+            form,
+            "elder_discount",
+            translate("admin.settings_dialog", "Descuento de cuarta edad (%):"),
+        )
         layout.addWidget(discounts)
 
-        desk = QGroupBox(translate(CONTEXT, "Recepción"), self)
+        desk = QGroupBox(translate("admin.settings_dialog", "Recepción"), self)
         form = self._form(desk)
         self.branch_combo = SearchableCombo(self)
         self.branch_combo.set_items(
@@ -62,32 +74,32 @@ class SettingsDialog(QDialog):
             form,
             "default_branch_id",
             self.branch_combo,
-            translate(CONTEXT, "&Sucursal predeterminada:"),
+            translate("admin.settings_dialog", "&Sucursal predeterminada:"),
         )
         self._line(
             form,
             "lock_minutes",
-            translate(CONTEXT, "&Bloqueo por inactividad (minutos, 0 = nunca):"),
+            translate("admin.settings_dialog", "&Bloqueo por inactividad (minutos, 0 = nunca):"),
         )
         layout.addWidget(desk)
 
-        header = QGroupBox(translate(CONTEXT, "Encabezado de los documentos"), self)
+        header = QGroupBox(translate("admin.settings_dialog", "Encabezado de los documentos"), self)
         form = self._form(header)
-        self._line(form, "lab_name", translate(CONTEXT, "&Nombre del laboratorio:"))
-        self._line(form, "lab_address", translate(CONTEXT, "&Dirección:"))
-        self._line(form, "lab_rtn", translate(CONTEXT, "&RTN:"))
-        self._line(form, "lab_phone", translate(CONTEXT, "Teléf&ono:"))
-        self._line(form, "lab_email", translate(CONTEXT, "Corr&eo:"))
+        self._line(form, "lab_name", translate("admin.settings_dialog", "&Nombre del laboratorio:"))
+        self._line(form, "lab_address", translate("admin.settings_dialog", "&Dirección:"))
+        self._line(form, "lab_rtn", translate("admin.settings_dialog", "&RTN:"))
+        self._line(form, "lab_phone", translate("admin.settings_dialog", "Teléf&ono:"))
+        self._line(form, "lab_email", translate("admin.settings_dialog", "Corr&eo:"))
         layout.addWidget(header)
 
         self.buttons = QDialogButtonBox(self)
         self.save_button = self.buttons.addButton(
-            translate(CONTEXT, "Guardar"), QDialogButtonBox.ButtonRole.AcceptRole
+            translate("admin.settings_dialog", "Guardar"), QDialogButtonBox.ButtonRole.AcceptRole
         )
         self.save_button.setIcon(icon("save"))
         self.save_button.setDefault(True)
         cancel = self.buttons.addButton(
-            translate(CONTEXT, "Cancelar"), QDialogButtonBox.ButtonRole.RejectRole
+            translate("admin.settings_dialog", "Cancelar"), QDialogButtonBox.ButtonRole.RejectRole
         )
         cancel.setIcon(icon("cancel"))
         self.save_button.clicked.connect(self.save)
@@ -167,7 +179,9 @@ class SettingsDialog(QDialog):
             self.adjustSize()
             return False
         except ServiceError as exc:
-            prompts.error(self, translate(CONTEXT, "No se guardó la configuración"), str(exc))
+            prompts.error(
+                self, translate("admin.settings_dialog", "No se guardó la configuración"), str(exc)
+            )
             return False
         self.changed = changed
         self.accept()
@@ -189,7 +203,7 @@ def open_settings(window) -> bool:
 def install(window) -> None:
     window.add_action(
         "file",
-        translate(CONTEXT, "&Configuración del laboratorio…"),
+        translate("admin.settings_dialog", "&Configuración del laboratorio…"),
         lambda: open_settings(window),
         "settings",
         permission=settings.PERMISSION,

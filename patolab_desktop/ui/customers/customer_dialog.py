@@ -69,9 +69,9 @@ class CustomerDialog(FieldForm, IdentitySection, ContactSections, QDialog):
         self._snapshot: customers.CustomerData | None = None
         self._age_was_computed = False
         self.setWindowTitle(
-            translate(CONTEXT, "Editar cliente")
+            translate("customers.customer_dialog", "Editar cliente")
             if customer_id
-            else translate(CONTEXT, "Nuevo cliente")
+            else translate("customers.customer_dialog", "Nuevo cliente")
         )
         self.setWindowIcon(icon("edit" if customer_id else "customer_new"))
         self.setModal(True)
@@ -109,27 +109,32 @@ class CustomerDialog(FieldForm, IdentitySection, ContactSections, QDialog):
 
         self.buttons = QDialogButtonBox(self)
         self.save_button = self.buttons.addButton(
-            translate(CONTEXT, "Guardar"), QDialogButtonBox.ButtonRole.AcceptRole
+            translate("customers.customer_dialog", "Guardar"),
+            QDialogButtonBox.ButtonRole.AcceptRole,
         )
         self.save_button.setIcon(icon("save"))
         self.save_button.setDefault(True)
-        self.save_button.setToolTip(translate(CONTEXT, "Guardar (Intro o Ctrl+S)"))
+        self.save_button.setToolTip(
+            translate("customers.customer_dialog", "Guardar (Intro o Ctrl+S)")
+        )
         self.save_request_button = self.buttons.addButton(
-            translate(CONTEXT, "Guardar &y crear solicitud"),
+            translate("customers.customer_dialog", "Guardar &y crear solicitud"),
             QDialogButtonBox.ButtonRole.ActionRole,
         )
         self.save_request_button.setIcon(icon("request_new"))
         self.save_request_button.setToolTip(
             translate(
-                CONTEXT, "Guardar y abrir una solicitud nueva para este paciente (Ctrl+Mayús+Intro)"
+                "customers.customer_dialog",
+                "Guardar y abrir una solicitud nueva para este paciente (Ctrl+Mayús+Intro)",
             )
         )
         self.save_request_button.setVisible(self._offer_request)
         self.cancel_button = self.buttons.addButton(
-            translate(CONTEXT, "Cancelar"), QDialogButtonBox.ButtonRole.RejectRole
+            translate("customers.customer_dialog", "Cancelar"),
+            QDialogButtonBox.ButtonRole.RejectRole,
         )
         self.cancel_button.setIcon(icon("cancel"))
-        self.cancel_button.setToolTip(translate(CONTEXT, "Cancelar (Esc)"))
+        self.cancel_button.setToolTip(translate("customers.customer_dialog", "Cancelar (Esc)"))
         self.save_button.clicked.connect(self.save)
         self.save_request_button.clicked.connect(self.save_and_request)
         self.cancel_button.clicked.connect(self.reject)
@@ -152,7 +157,7 @@ class CustomerDialog(FieldForm, IdentitySection, ContactSections, QDialog):
         layout.addWidget(self.general_error)
         layout.addWidget(self.buttons)
 
-        self.gender_combo.addItem(translate(CONTEXT, "— Seleccione —"), None)
+        self.gender_combo.addItem(translate("customers.customer_dialog", "— Seleccione —"), None)
         for data, text in reference.genders():
             self.gender_combo.addItem(text, data)
 
@@ -311,7 +316,8 @@ class CustomerDialog(FieldForm, IdentitySection, ContactSections, QDialog):
         self._snapshot = self.data()
         if data.id is not None and not data.active:
             self._set_error(
-                "__all__", translate(CONTEXT, "Este cliente está inactivo (desactivado).")
+                "__all__",
+                translate("customers.customer_dialog", "Este cliente está inactivo (desactivado)."),
             )
 
     def data(self) -> customers.CustomerData:
@@ -366,7 +372,10 @@ class CustomerDialog(FieldForm, IdentitySection, ContactSections, QDialog):
         if not self.birth_unknown.isChecked() and data.date_of_birth is None:
             problems.setdefault(
                 "date_of_birth",
-                translate(CONTEXT, "Escriba la fecha de nacimiento o marque «No sé la fecha»."),
+                translate(
+                    "customers.customer_dialog",
+                    "Escriba la fecha de nacimiento o marque «No sé la fecha».",
+                ),
             )
             problems.pop("age", None)
         if problems:
@@ -386,9 +395,9 @@ class CustomerDialog(FieldForm, IdentitySection, ContactSections, QDialog):
         except ConflictError as exc:
             prompts.error(
                 self,
-                translate(CONTEXT, "El cliente cambió"),
+                translate("customers.customer_dialog", "El cliente cambió"),
                 translate(
-                    CONTEXT,
+                    "customers.customer_dialog",
                     "{exc}\n\nOtra persona guardó este cliente mientras usted lo editaba. Se "
                     "cargarán los datos actuales; revise y vuelva a aplicar sus cambios.",
                 ).format(exc=exc),
@@ -396,7 +405,9 @@ class CustomerDialog(FieldForm, IdentitySection, ContactSections, QDialog):
             self._reload_from_database()
             return False
         except NotFoundError as exc:
-            prompts.error(self, translate(CONTEXT, "Cliente no encontrado"), str(exc))
+            prompts.error(
+                self, translate("customers.customer_dialog", "Cliente no encontrado"), str(exc)
+            )
             super().reject()
             return False
         self._snapshot = None
@@ -412,21 +423,32 @@ class CustomerDialog(FieldForm, IdentitySection, ContactSections, QDialog):
             parts = [match.get("name", "")]
             if match.get("id_number"):
                 parts.append(
-                    translate(CONTEXT, "Identidad {id_number}").format(id_number=match["id_number"])
+                    translate("customers.customer_dialog", "Identidad {id_number}").format(
+                        id_number=match["id_number"]
+                    )
                 )
             if match.get("phone"):
-                parts.append(translate(CONTEXT, "Tel. {phone}").format(phone=match["phone"]))
+                parts.append(
+                    translate("customers.customer_dialog", "Tel. {phone}").format(
+                        phone=match["phone"]
+                    )
+                )
             reason = match.get("reason")
             line = " · ".join(p for p in parts if p)
             lines.append(f"• {line}" + (f"  ({reason})" if reason else ""))
         if len(matches) > 8:
-            lines.append(translate(CONTEXT, "… y {v} más").format(v=len(matches) - 8))
+            lines.append(
+                translate("customers.customer_dialog", "… y {v} más").format(v=len(matches) - 8)
+            )
         return prompts.confirm(
             self,
-            translate(CONTEXT, "Posible cliente duplicado"),
-            translate(CONTEXT, "Ya hay clientes registrados que parecen ser el mismo:\n\n")
+            translate("customers.customer_dialog", "Posible cliente duplicado"),
+            translate(
+                "customers.customer_dialog",
+                "Ya hay clientes registrados que parecen ser el mismo:\n\n",
+            )
             + "\n".join(lines)
-            + translate(CONTEXT, "\n\n¿Guardar de todos modos?"),
+            + translate("customers.customer_dialog", "\n\n¿Guardar de todos modos?"),
         )
 
     def _reload_from_database(self) -> None:
@@ -435,14 +457,17 @@ class CustomerDialog(FieldForm, IdentitySection, ContactSections, QDialog):
         except NotFoundError:
             prompts.error(
                 self,
-                translate(CONTEXT, "Cliente no encontrado"),
-                translate(CONTEXT, "Este cliente ya no existe."),
+                translate("customers.customer_dialog", "Cliente no encontrado"),
+                translate("customers.customer_dialog", "Este cliente ya no existe."),
             )
             super().reject()
             return
         self.load(fresh)
         self._set_error(
-            "__all__", translate(CONTEXT, "Se cargaron los datos guardados por otra persona.")
+            "__all__",
+            translate(
+                "customers.customer_dialog", "Se cargaron los datos guardados por otra persona."
+            ),
         )
 
     def is_dirty(self) -> bool:
@@ -451,8 +476,8 @@ class CustomerDialog(FieldForm, IdentitySection, ContactSections, QDialog):
     def reject(self) -> None:
         if self.is_dirty() and not prompts.confirm(
             self,
-            translate(CONTEXT, "Descartar cambios"),
-            translate(CONTEXT, "¿Cerrar sin guardar los cambios?"),
+            translate("customers.customer_dialog", "Descartar cambios"),
+            translate("customers.customer_dialog", "¿Cerrar sin guardar los cambios?"),
         ):
             return
         super().reject()

@@ -85,7 +85,7 @@ class IdentitySection:
     """A mixin of ``CustomerDialog`` (needs ``FieldForm``)."""
 
     def _build_identity(self) -> QGroupBox:
-        identity = QGroupBox(translate(CONTEXT, "Identificación"), self)
+        identity = QGroupBox(translate("customers.customer_dialog", "Identificación"), self)
         form = self._form(identity)
 
         type_row = QWidget(self)
@@ -96,7 +96,10 @@ class IdentitySection:
         for number, (code, label) in enumerate(customers.TYPE_LABELS.items()):
             text = TYPE_MNEMONICS.get(code)
             button = QRadioButton(
-                translate(CONTEXT, text) if text else translate("ServiceLabels", label), type_row
+                translate("customers.customer_dialog", text)
+                if text
+                else translate("ServiceLabels", label),
+                type_row,
             )
             button.setProperty("type_code", code)
             self.type_group.addButton(button, number)
@@ -104,25 +107,37 @@ class IdentitySection:
             type_layout.addWidget(button)
         type_layout.addStretch(1)
         type_row.setFocusProxy(self.type_buttons.get("cliente"))
-        self._field("type", type_row, form, translate(CONTEXT, "Tipo:"))
+        self._field("type", type_row, form, translate("customers.customer_dialog", "Tipo:"))
         self._inputs["type"] = self.type_buttons.get("cliente") or next(
             iter(self.type_buttons.values())
         )
 
-        self.first_name_edit = self._line(translate(CONTEXT, "Nombres del paciente"), 100)
-        self.first_name_row = self._field(
-            "first_name", self.first_name_edit, form, translate(CONTEXT, "&Nombres:")
+        self.first_name_edit = self._line(
+            translate("customers.customer_dialog", "Nombres del paciente"), 100
         )
-        self.last_name_edit = self._line(translate(CONTEXT, "Apellidos del paciente"), 100)
+        self.first_name_row = self._field(
+            "first_name",
+            self.first_name_edit,
+            form,
+            translate("customers.customer_dialog", "&Nombres:"),
+        )
+        self.last_name_edit = self._line(
+            translate("customers.customer_dialog", "Apellidos del paciente"), 100
+        )
         self.last_name_row = self._field(
-            "last_name", self.last_name_edit, form, translate(CONTEXT, "&Apellidos:")
+            "last_name",
+            self.last_name_edit,
+            form,
+            translate("customers.customer_dialog", "&Apellidos:"),
         )
         self.name_edit = self._line(
-            translate(CONTEXT, "Razón social o nombre de la institución"), 200
+            translate("customers.customer_dialog", "Razón social o nombre de la institución"), 200
         )
-        self.name_row = self._field("name", self.name_edit, form, translate(CONTEXT, "&Nombre:"))
+        self.name_row = self._field(
+            "name", self.name_edit, form, translate("customers.customer_dialog", "&Nombre:")
+        )
 
-        self.age_edit = self._line(translate(CONTEXT, "35, 8m o 3d"), 10)
+        self.age_edit = self._line(translate("customers.customer_dialog", "35, 8m o 3d"), 10)
         self.age_edit.setValidator(
             QRegularExpressionValidator(QRegularExpression(r"\d{0,3}\s*[^\d\W]{0,6}"), self)
         )
@@ -130,7 +145,9 @@ class IdentitySection:
             self.age_edit.fontMetrics().horizontalAdvance("35, 8m o 3d") + 28
         )
         self.age_edit.setToolTip(
-            translate(CONTEXT, "Años (35), meses (8m) o días (3d) para los bebés.")
+            translate(
+                "customers.customer_dialog", "Años (35), meses (8m) o días (3d) para los bebés."
+            )
         )
         self.age_note = QLabel(self)
         self.age_note.setStyleSheet("color: #6b6b6b;")
@@ -140,14 +157,16 @@ class IdentitySection:
         age_layout.addWidget(self.age_edit)
         age_layout.addWidget(self.age_note, 1)
         age_row.setFocusProxy(self.age_edit)
-        self._field("age", age_row, form, translate(CONTEXT, "&Edad:"))
+        self._field("age", age_row, form, translate("customers.customer_dialog", "&Edad:"))
         self._inputs["age"] = self.age_edit
 
         self.gender_combo = OneKeyCombo(self)
         self.gender_combo.setToolTip(
-            translate(CONTEXT, "Una tecla: M (mujer), H (hombre), O (otro).")
+            translate("customers.customer_dialog", "Una tecla: M (mujer), H (hombre), O (otro).")
         )
-        self._field("gender_id", self.gender_combo, form, translate(CONTEXT, "&Género:"))
+        self._field(
+            "gender_id", self.gender_combo, form, translate("customers.customer_dialog", "&Género:")
+        )
 
         document_row = QWidget(self)
         document_layout = QHBoxLayout(document_row)
@@ -157,12 +176,16 @@ class IdentitySection:
             self.document_type_combo.addItem(text, code)
         self.id_number_edit = self._line("", 24)
         self.id_number_edit.setToolTip(
-            translate(CONTEXT, "Escriba solo los números; los guiones se ponen solos.")
+            translate(
+                "customers.customer_dialog", "Escriba solo los números; los guiones se ponen solos."
+            )
         )
         document_layout.addWidget(self.document_type_combo)
         document_layout.addWidget(self.id_number_edit, 1)
         document_row.setFocusProxy(self.id_number_edit)
-        self._field("id_number", document_row, form, translate(CONTEXT, "&Identidad:"))
+        self._field(
+            "id_number", document_row, form, translate("customers.customer_dialog", "&Identidad:")
+        )
         self._inputs["id_number"] = self.id_number_edit
 
         birth_row = QWidget(self)
@@ -175,14 +198,23 @@ class IdentitySection:
         self.birth_edit.setDateRange(MIN_BIRTH.addDays(-1), QDate.currentDate())
         self.birth_edit.setSpecialValueText(" ")
         self.birth_edit.setDate(self.birth_edit.minimumDate())
-        self.birth_unknown = QCheckBox(translate(CONTEXT, "No &sé la fecha"), birth_row)
+        self.birth_unknown = QCheckBox(
+            translate("customers.customer_dialog", "No &sé la fecha"), birth_row
+        )
         self.birth_unknown.setToolTip(
-            translate(CONTEXT, "Sin fecha de nacimiento: escriba la edad declarada")
+            translate(
+                "customers.customer_dialog", "Sin fecha de nacimiento: escriba la edad declarada"
+            )
         )
         birth_layout.addWidget(self.birth_edit, 1)
         birth_layout.addWidget(self.birth_unknown)
         birth_row.setFocusProxy(self.birth_unknown)
-        self._field("date_of_birth", birth_row, form, translate(CONTEXT, "&Fecha de nacimiento:"))
+        self._field(
+            "date_of_birth",
+            birth_row,
+            form,
+            translate("customers.customer_dialog", "&Fecha de nacimiento:"),
+        )
         self._inputs["date_of_birth"] = self.birth_edit
         self.identity_form = form
 
@@ -218,7 +250,9 @@ class IdentitySection:
             self._select(self.document_type_combo, "rtn")
         self.document_type_combo.setEnabled(patient)
         self.age_edit.setPlaceholderText(
-            translate(CONTEXT, "35, 8m o 3d") if patient else translate(CONTEXT, "Opcional")
+            translate("customers.customer_dialog", "35, 8m o 3d")
+            if patient
+            else translate("customers.customer_dialog", "Opcional")
         )
         self._document_changed()
 
@@ -239,7 +273,9 @@ class IdentitySection:
         if none and "*" not in self.id_number_edit.text():
             self.id_number_edit.clear()
         self.id_number_edit.setEnabled(not none)
-        self.id_number_edit.setPlaceholderText(translate(CONTEXT, NUMBER_HINTS.get(kind, "")))
+        self.id_number_edit.setPlaceholderText(
+            translate("customers.customer_dialog", NUMBER_HINTS.get(kind, ""))
+        )
         self._set_error("id_number", "")
 
     def _format_id_number(self) -> None:
@@ -299,14 +335,18 @@ class IdentitySection:
         self.age_edit.setText("" if age is None else str(age))
         self._age_was_computed = True
         self.age_note.setText(
-            translate(CONTEXT, "años, calculada hoy desde la fecha de nacimiento")
+            translate(
+                "customers.customer_dialog", "años, calculada hoy desde la fecha de nacimiento"
+            )
         )
 
     def _show_age_note(self) -> None:
         if self._age_was_computed:
             return
         if not self.birth_unknown.isChecked():
-            self.age_note.setText(translate(CONTEXT, "escriba la fecha de nacimiento"))
+            self.age_note.setText(
+                translate("customers.customer_dialog", "escriba la fecha de nacimiento")
+            )
             return
         text = self.age_edit.text().strip()
         try:
@@ -314,9 +354,9 @@ class IdentitySection:
         except ValueError:
             label = ""
         self.age_note.setText(
-            translate(CONTEXT, "{age}, declarada hoy").format(age=label)
+            translate("customers.customer_dialog", "{age}, declarada hoy").format(age=label)
             if label
-            else translate(CONTEXT, "declarada (sin fecha de nacimiento)")
+            else translate("customers.customer_dialog", "declarada (sin fecha de nacimiento)")
         )
 
     @staticmethod
