@@ -234,6 +234,7 @@ def test_guardar_y_crear_solicitud_in_the_main_window(
     entry = window.tab("requests").entry
     assert window.tabs.currentWidget() is window.tab("requests")
     assert entry.patient()["name"] == "Lucía"
+    assert "3 días" in entry.patient_info.text()  # a newborn's age in days, not "0 años"
 
 
 def test_no_date_of_birth_is_invented(qtbot, branch_in_choloma, reception, monkeypatch):

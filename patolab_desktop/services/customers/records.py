@@ -40,6 +40,7 @@ from ..errors import ConflictError, NotFoundError, ValidationError
 from ..texts import label, translate
 from .formats import (
     age_from,
+    age_label,
     declared_age_text,
     format_id_number,
     format_phone,
@@ -139,6 +140,7 @@ def summary(customer_id: int) -> dict:
             Customer.date_of_birth,
             Customer.age,
             Customer.age_recorded_on,
+            Customer.age_declared,
             Customer.phone,
             Customer.email,
             Customer.active,
@@ -158,6 +160,14 @@ def summary(customer_id: int) -> dict:
         "type": row["type"],
         "type_label": label(TYPE_LABELS, row["type"]),
         "age": age_from(row["date_of_birth"], row["age"], row["age_recorded_on"], dt.date.today()),
+        # a baby's declared age in months or days ("10 meses"); "" otherwise
+        "age_label": age_label(
+            declared_age_text(
+                row["age"], row["age_declared"], row["age_recorded_on"], dt.date.today()
+            )
+        )
+        if row["age_declared"] and row["date_of_birth"] is None
+        else "",
         "gender": row["gender"] or "",
         "phone": format_phone(row["phone"]),
         "email": row["email"],

@@ -37,7 +37,9 @@ def patient_details(row: dict) -> str:
             )
         )
     extra.append(
-        translate("requests.request_entry", "{age} años").format(age=row["age"])
+        row["age_label"]  # a baby: "8 meses", "3 días"
+        if row.get("age_label")
+        else translate("requests.request_entry", "{age} años").format(age=row["age"])
         if row.get("age") is not None
         else translate("requests.request_entry", "edad desconocida")
     )
