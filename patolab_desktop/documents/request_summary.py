@@ -13,9 +13,9 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QPagedPaintDevice, QPainter, QPen
 
 from ..i18n import translate
+from ..services.texts import service_label
 from ..util.money import format_lempiras
-from ..ui.service_labels import service_label
-from ..ui.printing.barcode import BarcodeError, paint_code128
+from .barcode import BarcodeError, paint_code128
 from .layout import (
     ACCENT,
     INK,
@@ -142,7 +142,7 @@ def summary_flow(canvas: Canvas, data: dict) -> Flow:
         y += canvas.mm(1)
         rect = QRectF(x + canvas.mm(4), y, width - canvas.mm(4), barcode_height)
 
-        def bars(rect=rect):
+        def bars(rect=rect) -> None:
             try:
                 paint_code128(canvas.painter, rect, number)
             except BarcodeError:

@@ -25,10 +25,10 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from ...db.database import write_transaction
 from ...db.models import Role, RolePermission, User
 from ...util.text import clean, fold
-from . import audit, permissions, session
 from ..errors import NotFoundError, RuleError, ServiceError, ValidationError
-from .session import Actor
 from ..texts import translate
+from . import audit, permissions, session
+from .session import Actor
 
 MAX_FAILED_ATTEMPTS = 5
 LOCK_MINUTES = 5
@@ -56,7 +56,7 @@ class LoginFailed(ServiceError):
 
 
 class AccountLocked(LoginFailed):
-    def __init__(self, minutes: int, username: str = ""):
+    def __init__(self, minutes: int, username: str = "") -> None:
         self.minutes = minutes
         unit = (
             translate("services.auth", "minuto")

@@ -3,20 +3,18 @@ without patients.view_sensitive), by number, the list's pages and counts, the CS
 
 from __future__ import annotations
 
-
 from ...db.models import LabRequest
 from ..access import audit, session
 from ..errors import NotFoundError
 from ..texts import translate
 
-from .types import (
-    RequestFilter,
-    RequestDetail,
-)
-
 # --- validation ------------------------------------------------------------------------
+from . import export_rows
 from . import queries as request_queries
-
+from .types import (
+    RequestDetail,
+    RequestFilter,
+)
 
 # --- reading ---------------------------------------------------------------------------
 
@@ -72,7 +70,7 @@ def export_requests(filters: RequestFilter, path, progress=None, cancelled=None)
     session.require("exports.run")
     from pathlib import Path
 
-    count = request_queries.export_requests(filters, path, progress, cancelled)
+    count = export_rows.export_requests(filters, path, progress, cancelled)
     if not (cancelled is not None and cancelled()):
         audit.record(
             "export",

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from ...i18n import translate
 from ...services import customers
 from ...util.text import digits, fold
-from ..service_labels import translated_labels
+from ...services.texts import translated_labels
 
 CONTEXT = "customers.customer_dialog"
 MIN_BIRTH = QDate(1900, 1, 1)

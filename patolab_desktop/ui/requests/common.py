@@ -29,7 +29,7 @@ from ...util.money import format_lempiras
 from ..icons import COLORS, icon
 from ..models.row_table import Column, RowsTableModel
 from ...i18n import translate
-from ..service_labels import service_label
+from ...services.texts import service_label
 from ..widgets.lookup_edit import LookupEdit  # noqa: F401 (re-exported: the pickers)
 
 INDENT = "      "  # panel members are indented under their panel
