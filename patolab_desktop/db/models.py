@@ -124,12 +124,18 @@ class Customer(BaseModel):
     name_folded = CharField(max_length=200, index=True)  # sort key and prefix search
     # DNI 13 / RTN 14 digits; a passport or residence card: upper-case letters and digits
     id_number = CharField(max_length=20, null=True)
-    document_type = CharField(max_length=10, default="ninguno")  # dni rtn pasaporte residente
+    # dni, rtn, pasaporte, residente or ninguno; the SQL default too, as the migration
+    # adds it, so raw inserts (demo data, bulk tools) need not name it
+    document_type = CharField(
+        max_length=10, default="ninguno", constraints=[SQL("DEFAULT 'ninguno'")]
+    )
     gender = ForeignKeyField(Gender, null=True, on_delete="RESTRICT")
     date_of_birth = DateField(null=True)
     age = SmallIntegerField(null=True)  # declared age when no date of birth is known
     age_recorded_on = DateField(null=True)  # the day that age was declared
-    age_declared = CharField(max_length=8, default="")  # a baby's "8m" or "3d" (age is 0)
+    age_declared = CharField(  # a baby's "8m" or "3d" (age is then 0 years)
+        max_length=8, default="", constraints=[SQL("DEFAULT ''")]
+    )
     phone = CharField(max_length=20, default="")  # E.164
     secondary_phone = CharField(max_length=20, default="")
     email = CharField(max_length=254, default="")
