@@ -32,9 +32,8 @@ def test_receptionist_may_not_read_or_change_settings(database):
 
 
 def test_supervisor_may_not_change_settings(database):
-    with session.acting_as(login_as(permissions.ROLE_SUPERVISOR)):
-        with pytest.raises(PermissionDenied):
-            settings.save_admin({"lock_minutes": "5"})
+    with session.acting_as(login_as(permissions.ROLE_SUPERVISOR)), pytest.raises(PermissionDenied):
+        settings.save_admin({"lock_minutes": "5"})
 
 
 @pytest.mark.parametrize(

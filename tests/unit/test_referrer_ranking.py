@@ -18,7 +18,8 @@ def test_exact_and_prefix_matches_come_first(database, fast_hashing):  # noqa: F
 
 
 def test_accents_are_ignored_and_prefix_matches_survive_a_long_list(
-    database, fast_hashing  # noqa: F811
+    database,
+    fast_hashing,  # noqa: F811
 ):
     for number in range(30):
         make_doctor(f"Aaron Mejía {number:02d}")  # 30 names that sort before and contain it

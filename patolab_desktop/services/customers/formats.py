@@ -156,7 +156,8 @@ def normalise_document(kind: str, text: str) -> tuple[str, str]:
     the message when its shape is wrong.
 
     ``kind`` is a key of ``DOCUMENT_TYPES``, or "" (or "ninguno" with a number) to tell a DNI
-    (13 digits) or an RTN (14) by the number (imports and older callers). An empty number is ``("ninguno", "")``.
+    (13 digits) or an RTN (14) by the number (imports and older callers). An empty number
+    is ``("ninguno", "")``.
     DNI and RTN are stored as digits; a passport or residence card as upper-case letters
     and digits. Whether a DNI's department and municipality exist is ``validation``'s."""
     kind = (kind or "").strip().lower()

@@ -35,9 +35,9 @@ import dataclasses
 import gc
 import os
 from collections import Counter
+from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable
 
 from ...db.database import db, write_transaction
 from ...db.models import Customer
@@ -604,8 +604,6 @@ def _commit_reason(exc: Exception) -> str:
 
 
 __all__ = [
-    "MAX_BYTES",
-    "COLUMN_ALIASES",
     "PatientImportError",
     "ImportCancelled",
     "ImportRow",
@@ -614,8 +612,4 @@ __all__ = [
     "analyse",
     "commit",
     "read_text",
-    "decode",
-    "sniff_delimiter",
-    "map_header",
-    "header_key",
 ]

@@ -199,7 +199,7 @@ class CustomerDialog(FieldForm, IdentitySection, ContactSections, QDialog):
             self.save_request_button,
             self.cancel_button,
         ]
-        for first, second in zip(order, order[1:]):
+        for first, second in zip(order, order[1:], strict=False):
             QWidget.setTabOrder(first, second)
 
     # --- Enter moves on ----------------------------------------------------------------

@@ -30,8 +30,8 @@ from PySide6.QtWidgets import (
 
 from ...i18n import translate
 from ...services import customers
-from ...util.text import digits, fold
 from ...services.texts import translated_labels
+from ...util.text import digits, fold
 
 CONTEXT = "customers.customer_dialog"
 MIN_BIRTH = QDate(1900, 1, 1)

@@ -7,10 +7,11 @@ Labels, colours and icons for status/priority/source, the search-as-you-type pic
 
 from __future__ import annotations
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
     Qt,
     Signal,
 )
@@ -22,14 +23,14 @@ from PySide6.QtWidgets import (
     QLabel,
 )
 
+from ...i18n import translate
 from ...services import requests as requests_service
 from ...services.access import session
+from ...services.texts import service_label
 from ...util.formatting import format_datetime as format_date  # noqa: F401 (re-exported)
 from ...util.money import format_lempiras
 from ..icons import COLORS, icon
 from ..models.row_table import Column, RowsTableModel
-from ...i18n import translate
-from ...services.texts import service_label
 from ..widgets.lookup_edit import LookupEdit  # noqa: F401 (re-exported: the pickers)
 
 INDENT = "      "  # panel members are indented under their panel
@@ -293,7 +294,7 @@ class TotalsBar(QFrame):
         )
         size = 11 if compact else 13
         for column, (caption, value) in enumerate(
-            zip(captions, (self.total_label, self.discount_label, self.net_label))
+            zip(captions, (self.total_label, self.discount_label, self.net_label), strict=False)
         ):
             caption.setStyleSheet("color: #546e7a;")
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
