@@ -109,3 +109,11 @@ def test_lab_header_dialog_save_is_locked(database):
     with pytest.raises(ConflictError):
         reports.save_print_setup({"lab_name": "Otro nombre"}, seen)
     assert settings.get("lab_name") == "Laboratorio Central"
+
+
+def test_settings_screen_save_is_locked(database):
+    seen = settings.versions(settings.ADMIN_KEYS)
+    settings.save_admin({"senior_discount": "25"}, seen)
+    with pytest.raises(ConflictError):
+        settings.save_admin({"senior_discount": "35", "lock_minutes": "5"}, seen)
+    assert str(settings.get("senior_discount")) == "25" and settings.get("lock_minutes") != 5
