@@ -1,5 +1,6 @@
-"""Schema version 5 (issue 15): optimistic-lock ``version`` columns on every editable
-record that lacked one (settings, branches, referrer types, roles, users)."""
+"""Schema version 9 (issue 15; reserved as 5, numbered after main's 8): optimistic-lock
+``version`` columns on every editable record that lacked one (settings, branches,
+referrer types, roles, users)."""
 
 from __future__ import annotations
 
