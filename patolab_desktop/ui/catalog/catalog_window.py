@@ -207,7 +207,7 @@ class CatalogWindow(ListTab):
         BranchesDialog(self).exec()
 
     def import_csv(self) -> None:
-        from .area import import_catalog
+        from .catalog_import import import_catalog
 
         import_catalog(self)
 

@@ -358,20 +358,3 @@ def save_period_data_pdf(parent: QWidget | None, data: dict) -> Path | None:
         translate("printing.actions", "Se guardó el resumen en:\n{path}").format(path=path),
     )
     return path
-
-
-def preview_period_report(parent: QWidget | None):
-    """The small dialog to choose dates and branch, with preview and PDF buttons."""
-    from .period_dialog import PeriodReportDialog
-
-    dialog = PeriodReportDialog(parent)
-    exec_dialog(dialog)
-    return dialog
-
-
-def edit_lab_header(parent: QWidget | None):
-    from .lab_header_dialog import LabHeaderDialog
-
-    dialog = LabHeaderDialog(parent)
-    exec_dialog(dialog)
-    return dialog
