@@ -5,16 +5,14 @@ from __future__ import annotations
 import dataclasses
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP
-from PySide6.QtGui import QColor, QKeySequence, QShortcut
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
-    QPushButton,
     QVBoxLayout,
 )
 
@@ -24,7 +22,10 @@ from ...services.errors import ServiceError, ValidationError
 from .. import prompts
 from ..icons import icon
 from ..models.paged_table import Column, PagedTableModel
-from ..widgets.table import SearchBox, make_table_view
+from ..widgets.forms import hint_label
+from ..widgets.list_dialog import ListDialog
+from ..widgets.record_dialog import RecordDialog
+from ..widgets.table import SearchBox
 from .common import (
     HINT_STYLE,
     FieldErrors,
@@ -61,129 +62,119 @@ COLUMNS = [
 ]
 
 
-class UserDialog(QDialog):
+class UserDialog(RecordDialog):
     """New user (username, name, role, temporary password) or edit (name, role, active)."""
 
+    object_name = "user_dialog"
+    new_icon = edit_icon = "users"
+
     def __init__(self, user_id: int | None = None, parent=None):
-        super().__init__(parent)
-        self.setObjectName("user_dialog")
+        super().__init__(user_id, parent)
         self.user_id = user_id
-        self.saved_id: int | None = None
-        data = users.get(user_id) if user_id is not None else users.UserData()
-        self.setWindowTitle(
+        self.setMinimumWidth(480)
+
+    def fetch(self, record_id: int) -> users.UserData:
+        return users.get(record_id)
+
+    def blank(self) -> users.UserData:
+        return users.UserData()
+
+    def title(self, editing: bool) -> str:
+        return (
             translate("admin.users_window", "Editar usuario")
-            if user_id
+            if editing
             else translate("admin.users_window", "Nuevo usuario")
         )
-        self.setWindowIcon(icon("users"))
-        self.setModal(True)
-        self.setMinimumWidth(480)
+
+    def first_field(self):
+        return self.username_edit if self.record_id is None else self.full_name_edit
+
+    def build(self) -> None:
+        new = self.record_id is None
         layout = QVBoxLayout(self)
         form = make_form()
-        self.errors = FieldErrors(form)
-        self.username_edit = QLineEdit(data.username, self)
+        self.username_edit = QLineEdit(self)
         self.username_edit.setObjectName("username")
         self.username_edit.setMaxLength(60)
-        self.username_edit.setReadOnly(user_id is not None)
-        self.errors.add_row(
-            "username", translate("admin.users_window", "&Usuario:"), self.username_edit
+        self.username_edit.setReadOnly(not new)
+        self.errors.add(
+            form, "username", translate("admin.users_window", "&Usuario:"), self.username_edit
         )
-        self.full_name_edit = QLineEdit(data.full_name, self)
+        self.full_name_edit = QLineEdit(self)
         self.full_name_edit.setObjectName("full_name")
         self.full_name_edit.setMaxLength(120)
-        self.errors.add_row(
-            "full_name", translate("admin.users_window", "&Nombre completo:"), self.full_name_edit
+        self.errors.add(
+            form,
+            "full_name",
+            translate("admin.users_window", "&Nombre completo:"),
+            self.full_name_edit,
         )
         self.role_combo = QComboBox(self)
         self.role_combo.setObjectName("role")
         for role in users.roles():
             self.role_combo.addItem(role["name"], role["id"])
-        if data.role_id is not None:
-            self.role_combo.setCurrentIndex(self.role_combo.findData(data.role_id))
-        self.errors.add_row("role_id", translate("admin.users_window", "&Rol:"), self.role_combo)
+        self.errors.add(form, "role_id", translate("admin.users_window", "&Rol:"), self.role_combo)
         self.active_check = QCheckBox(
             translate("admin.users_window", "Activo (puede iniciar sesión)"), self
         )
-        self.active_check.setChecked(data.active)
         self.password_edit = self.repeat_edit = None
-        if user_id is None:
-            self.password_edit = PasswordEdit(self)
-            self.password_edit.setObjectName("password")
-            self.errors.add_row(
-                "password",
-                translate("admin.users_window", "Contraseña &temporal:"),
-                self.password_edit,
+        if new:
+            self.password_edit = self._password(
+                "password", translate("admin.users_window", "Contraseña &temporal:"), form
             )
-            self.repeat_edit = PasswordEdit(self)
-            self.repeat_edit.setObjectName("repeat")
-            self.errors.add_row(
-                "repeat", translate("admin.users_window", "Re&petir contraseña:"), self.repeat_edit
+            self.repeat_edit = self._password(
+                "repeat", translate("admin.users_window", "Re&petir contraseña:"), form
             )
             self.active_check.hide()  # a new user starts active
         else:
             form.addRow("", self.active_check)
         layout.addLayout(form)
-        if user_id is None:
-            hint = QLabel(
-                translate(
-                    "admin.users_window",
-                    "La persona deberá cambiar esta contraseña temporal la primera vez "
-                    "que inicie sesión.",
-                ),
-                self,
+        if new:
+            layout.addWidget(
+                hint_label(
+                    translate(
+                        "admin.users_window",
+                        "La persona deberá cambiar esta contraseña temporal la primera vez "
+                        "que inicie sesión.",
+                    ),
+                    self,
+                    HINT_STYLE,
+                )
             )
-            hint.setWordWrap(True)
-            hint.setStyleSheet(HINT_STYLE)
-            layout.addWidget(hint)
-        self.message = message_label(self)
-        layout.addWidget(self.message)
-        buttons = QDialogButtonBox(self)
-        save = buttons.addButton(
-            translate("admin.users_window", "&Guardar"), QDialogButtonBox.ButtonRole.AcceptRole
-        )
-        save.setIcon(icon("save"))
-        save.setDefault(True)
-        buttons.addButton(
-            translate("admin.users_window", "Cancelar"), QDialogButtonBox.ButtonRole.RejectRole
-        )
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
-        (self.full_name_edit if user_id else self.username_edit).setFocus()
+        self.finish_layout(layout)
 
-    def save(self) -> bool:
-        show_message(self.message, "")
-        data = users.UserData(
-            id=self.user_id,
+    def _password(self, key: str, caption: str, form) -> PasswordEdit:
+        edit = PasswordEdit(self)
+        edit.setObjectName(key)
+        self.errors.add(form, key, caption, edit)
+        return edit
+
+    def load(self, data: users.UserData) -> None:
+        self.username_edit.setText(data.username)
+        self.full_name_edit.setText(data.full_name)
+        if data.role_id is not None:
+            self.role_combo.setCurrentIndex(self.role_combo.findData(data.role_id))
+        self.active_check.setChecked(data.active)
+
+    def data(self) -> users.UserData:
+        return users.UserData(
+            id=self.record.id,
             username=self.username_edit.text(),
             full_name=self.full_name_edit.text(),
             role_id=self.role_combo.currentData(),
             active=self.active_check.isChecked(),
         )
-        try:
-            if self.user_id is None:
-                if self.password_edit.text() != self.repeat_edit.text():
-                    self.errors.show(
-                        {
-                            "repeat": translate(
-                                "admin.users_window", "Las dos contraseñas no coinciden."
-                            )
-                        }
-                    )
-                    return False
-                self.saved_id = users.create(data, self.password_edit.text())
-            else:
-                users.update(data)
-                self.saved_id = self.user_id
-        except ValidationError as exc:
-            show_message(self.message, "\n".join(self.errors.show(exc.fields)))
-            return False
-        except ServiceError as exc:
-            self.errors.clear()
-            show_message(self.message, str(exc))
-            return False
-        self.accept()
-        return True
+
+    def validate(self, data: users.UserData) -> dict[str, str]:
+        if data.id is None and self.password_edit.text() != self.repeat_edit.text():
+            return {"repeat": translate("admin.users_window", "Las dos contraseñas no coinciden.")}
+        return {}
+
+    def create(self, data: users.UserData) -> int:
+        return users.create(data, self.password_edit.text())
+
+    def update(self, data: users.UserData) -> None:
+        users.update(data)
 
 
 class ResetPasswordDialog(QDialog):
@@ -256,14 +247,26 @@ class ResetPasswordDialog(QDialog):
         return True
 
 
-class UsersWindow(QDialog):
+class UsersWindow(ListDialog):
+    noun_one = QT_TRANSLATE_NOOP("nouns", "usuario")
+    noun_many = QT_TRANSLATE_NOOP("nouns", "usuarios")
+    create_permission = edit_permission = deactivate_permission = "users.manage"
+
     def __init__(self, parent=None):
-        super().__init__(parent)
+        model = PagedTableModel(
+            [
+                dataclasses.replace(c, title=translate("admin.users_window", c.title))
+                for c in COLUMNS
+            ],
+            users.page,
+        )
+        super().__init__(model, parent, sortable=True)
+        self.setModal(False)
         self.setObjectName("users_window")
         self.setWindowTitle(translate("admin.users_window", "Usuarios"))
         self.setWindowIcon(icon("users"))
         self.resize(900, 560)
-        layout = QVBoxLayout(self)
+        self.view.setObjectName("users_table")
 
         top = QHBoxLayout()
         self.search = SearchBox(
@@ -274,72 +277,42 @@ class UsersWindow(QDialog):
         self.inactive_check = QCheckBox(translate("admin.users_window", "Mostrar &inactivos"), self)
         self.inactive_check.setChecked(True)
         top.addWidget(self.inactive_check)
-        layout.addLayout(top)
 
-        self.model = PagedTableModel(
-            [
-                dataclasses.replace(c, title=translate("admin.users_window", c.title))
-                for c in COLUMNS
-            ],
-            users.page,
-            parent=self,
+        self.new_button = self.push_button(
+            "add", translate("admin.users_window", "&Nuevo…"), self.new_user, "Ctrl+N"
         )
-        self.view = make_table_view(self)
-        self.view.setObjectName("users_table")
-        self.view.setModel(self.model)
-        layout.addWidget(self.view, 1)
-
-        actions = QHBoxLayout()
-        self.new_button = self._button(
-            actions, "add", translate("admin.users_window", "&Nuevo…"), self.new_user
+        self.edit_button = self.push_button(
+            "edit", translate("admin.users_window", "&Editar…"), self.edit_user
         )
-        self.edit_button = self._button(
-            actions, "edit", translate("admin.users_window", "&Editar…"), self.edit_user
+        self.active_button = self.push_button(
+            "deactivate", translate("admin.users_window", "&Desactivar"), self.toggle_active
         )
-        self.active_button = self._button(
-            actions,
-            "deactivate",
-            translate("admin.users_window", "&Desactivar"),
-            self.toggle_active,
-        )
-        self.reset_button = self._button(
-            actions,
+        self.reset_button = self.push_button(
             "password_reset",
             translate("admin.users_window", "&Restablecer contraseña…"),
             self.reset_password,
         )
-        self.unlock_button = self._button(
-            actions,
-            "account_unlock",
-            translate("admin.users_window", "Des&bloquear"),
-            self.unlock_user,
+        self.unlock_button = self.push_button(
+            "account_unlock", translate("admin.users_window", "Des&bloquear"), self.unlock_user
         )
-        actions.addStretch(1)
-        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        close.button(QDialogButtonBox.StandardButton.Close).setText(
-            translate("admin.users_window", "&Cerrar")
+        self.build_layout(
+            [
+                self.new_button,
+                self.edit_button,
+                self.active_button,
+                self.reset_button,
+                self.unlock_button,
+            ],
+            top=(top,),
+            side=False,
         )
-        close.rejected.connect(self.reject)
-        actions.addWidget(close)
-        layout.addLayout(actions)
-
-        QShortcut(QKeySequence("Ctrl+N"), self, activated=self.new_user)
-        self.view.doubleClicked.connect(lambda _index: self.edit_user())
-        self.view.activated.connect(lambda _index: self.edit_user())
         self.search.search_changed.connect(lambda _text: self.reload())
         self.inactive_check.toggled.connect(lambda _on: self.reload())
         self.reload()
-        self.view.selectionModel().currentRowChanged.connect(lambda *_: self._update_buttons())
         self.search.setFocus()
 
-    def _button(self, row, icon_name, text, slot) -> QPushButton:
-        button = QPushButton(icon(icon_name), text, self)
-        button.setAutoDefault(False)
-        button.clicked.connect(slot)
-        row.addWidget(button)
-        return button
-
-    def reload(self, select_id: int | None = None) -> None:
+    # --- the rows ---------------------------------------------------------------------
+    def refresh(self) -> bool:
         self.model.set_filters(
             users.UserFilter(
                 search=self.search.text(), include_inactive=self.inactive_check.isChecked()
@@ -347,65 +320,61 @@ class UsersWindow(QDialog):
         )
         for column, width in enumerate((140, 240, 130, 230)):
             self.view.setColumnWidth(column, width)
-        row = self.model.row_of_id(select_id) if select_id is not None else 0
-        if self.model.rowCount():
-            self.view.selectRow(max(row, 0))
-        self._update_buttons()
+        return True
+
+    def reload(self, keep_id: int | None = None) -> None:
+        """Query again keeping the selected user (or ``keep_id``); else the first one."""
+        super().reload(keep_id)
+        if self.selected_row() is None and self.model.rowCount():
+            self.select_row(0)
 
     def current_row(self) -> dict | None:
-        index = self.view.currentIndex()
-        return self.model.row_dict(index.row()) if index.isValid() else None
+        return self.selected_row()
 
-    def _update_buttons(self) -> None:
-        row = self.current_row()
-        for button in (self.edit_button, self.active_button, self.reset_button):
-            button.setEnabled(row is not None)
-        self.unlock_button.setEnabled(row is not None and bool(row.get("locked")))
-        if row is not None and not row["active"]:
-            self.active_button.setText(translate("admin.users_window", "Re&activar"))
-            self.active_button.setIcon(icon("reactivate"))
-        else:
-            self.active_button.setText(translate("admin.users_window", "&Desactivar"))
-            self.active_button.setIcon(icon("deactivate"))
+    def update_actions(self) -> None:
+        row = self.selected_row()
+        self.new_button.setEnabled(self.can_create())
+        self.edit_button.setEnabled(self.can_edit(row))
+        self.reset_button.setEnabled(self.can_edit(row))
+        self.unlock_button.setEnabled(self.can_edit(row) and bool(row.get("locked")))
+        self.set_toggle(
+            self.active_button,
+            row,
+            (
+                translate("admin.users_window", "&Desactivar"),
+                translate("admin.users_window", "Re&activar"),
+            ),
+        )
 
     # --- actions ----------------------------------------------------------------------
+    def open_dialog(self, row_id: int | None) -> UserDialog:
+        return UserDialog(row_id, parent=self)
+
     def new_user(self) -> None:
-        dialog = UserDialog(parent=self)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            self.reload(dialog.saved_id)
+        self.new_item()
 
     def edit_user(self) -> None:
-        row = self.current_row()
-        if row is None:
-            return
-        dialog = UserDialog(row["id"], parent=self)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            self.reload(row["id"])
+        self.edit_selected()
 
     def toggle_active(self) -> None:
-        row = self.current_row()
-        if row is None:
-            return
-        if row["active"] and not prompts.confirm(
-            self,
-            translate("admin.users_window", "Desactivar usuario"),
-            translate(
-                "admin.users_window",
-                "¿Desactivar a {full_name} ({username})? No podrá iniciar sesión; su historial en "
-                "la auditoría se conserva.",
-            ).format(full_name=row["full_name"], username=row["username"]),
-        ):
-            return
-        try:
-            users.set_active(row["id"], not row["active"])
-        except ServiceError as exc:
-            prompts.error(self, translate("admin.users_window", "Usuarios"), str(exc))
-            return
-        self.reload(row["id"])
+        self.toggle_selected()
+
+    def deactivate_question(self, row: dict) -> str:
+        return translate(
+            "admin.users_window",
+            "¿Desactivar a {full_name} ({username})? No podrá iniciar sesión; su historial en "
+            "la auditoría se conserva.",
+        ).format(full_name=row["full_name"], username=row["username"])
+
+    def do_deactivate(self, row_id: int) -> None:
+        users.set_active(row_id, False)
+
+    def do_reactivate(self, row_id: int) -> None:
+        users.set_active(row_id, True)
 
     def reset_password(self) -> None:
-        row = self.current_row()
-        if row is None:
+        row = self.selected_row()
+        if not self.can_edit(row):
             return
         dialog = ResetPasswordDialog(row["id"], row["username"], parent=self)
         if dialog.exec() == QDialog.DialogCode.Accepted:
@@ -420,8 +389,8 @@ class UsersWindow(QDialog):
             self.reload(row["id"])
 
     def unlock_user(self) -> None:
-        row = self.current_row()
-        if row is None:
+        row = self.selected_row()
+        if not self.can_edit(row):
             return
         try:
             users.unlock(row["id"])

@@ -5,24 +5,20 @@ from __future__ import annotations
 from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel
 
+from ...i18n import translate
 from ...services.catalog import investigations as catalog
 from ...services.paging import DEFAULT_PAGE_SIZE
 from ...util.money import format_lempiras
 from ..icons import icon
 from ..models.paged_table import Column
-from .forms import INACTIVE_COLOR, RIGHT
-from .list_tab import ListTab
-from ...i18n import translate
+from ..widgets.forms import RIGHT, inactive_foreground
+from ..widgets.list_tab import ListTab
 
 KINDS = (
     (QT_TRANSLATE_NOOP("catalog.catalog_window", "Todas"), None),
     (QT_TRANSLATE_NOOP("catalog.catalog_window", "Pruebas individuales"), "single"),
     (QT_TRANSLATE_NOOP("catalog.catalog_window", "Perfiles (paneles)"), "panel"),
 )
-
-
-def _inactive(row: dict):
-    return None if row.get("active", True) else INACTIVE_COLOR
 
 
 def _code_icon(row: dict):
@@ -51,15 +47,20 @@ def catalog_columns() -> list[Column]:
             translate("catalog.catalog_window", "Código"),
             "code",
             decoration=_code_icon,
-            foreground=_inactive,
+            foreground=inactive_foreground,
             tooltip=_code_tip,
         ),
-        Column("name", translate("catalog.catalog_window", "Nombre"), "name", foreground=_inactive),
+        Column(
+            "name",
+            translate("catalog.catalog_window", "Nombre"),
+            "name",
+            foreground=inactive_foreground,
+        ),
         Column(
             "sample_type",
             translate("catalog.catalog_window", "Tipo de muestra"),
             "sample_type",
-            foreground=_inactive,
+            foreground=inactive_foreground,
         ),
         Column(
             "price",
@@ -67,13 +68,13 @@ def catalog_columns() -> list[Column]:
             "price",
             format=format_lempiras,
             align=RIGHT,
-            foreground=_inactive,
+            foreground=inactive_foreground,
         ),
         Column(
             "members",
             translate("catalog.catalog_window", "Perfil: incluye"),
             None,
-            foreground=_inactive,
+            foreground=inactive_foreground,
             tooltip=_code_tip,
         ),
     ]
@@ -93,6 +94,9 @@ class CatalogWindow(ListTab):
     noun_many = QT_TRANSLATE_NOOP("nouns", "investigaciones")
     feminine = True
     new_icon = "investigation_new"
+    create_permission = "catalog.create"
+    edit_permission = "catalog.edit"
+    deactivate_permission = "catalog.delete"
 
     def __init__(self, parent=None, page_size: int = DEFAULT_PAGE_SIZE):
         super().__init__(
@@ -174,6 +178,8 @@ class CatalogWindow(ListTab):
     def update_actions(self) -> None:
         super().update_actions()
         self.history_action.setEnabled(self.selected_row() is not None)
+        self.import_action.setEnabled(self.allowed("catalog.edit"))
+        self.branches_action.setEnabled(self.allowed("branches.manage"))
 
     def open_dialog(self, row_id):
         from .investigation_dialog import InvestigationDialog

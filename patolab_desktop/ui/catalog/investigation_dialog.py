@@ -8,12 +8,11 @@ Enter saves, Esc cancels; in the members editor Enter adds the picked investigat
 from __future__ import annotations
 
 from PySide6.QtCore import QRegularExpression, Qt
-from PySide6.QtGui import QKeySequence, QRegularExpressionValidator, QShortcut
+from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QCompleter,
-    QDialog,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -23,46 +22,46 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...i18n import translate
 from ...services.catalog import investigations as catalog
-from ...services.errors import ConflictError, NotFoundError, ServiceError, ValidationError
 from .. import prompts
 from ..icons import icon
-from .forms import HINT_STYLE, FieldErrors, dialog_buttons, make_form
+from ..widgets.forms import HINT_STYLE, make_form
+from ..widgets.record_dialog import RecordDialog
 from .members_editor import PanelMembersEditor
-from ...i18n import translate
 
 PRICE_PATTERN = QRegularExpression(r"^\s*(L\s*)?[0-9][0-9,]*(\.[0-9]{0,3})?\s*$")
 
 
-class InvestigationDialog(QDialog):
+class InvestigationDialog(RecordDialog):
     """``InvestigationDialog(investigation_id=None)``; ``saved_id`` after Accepted."""
 
+    object_name = "investigation_dialog"
+    new_icon = "investigation_new"
+
     def __init__(self, investigation_id: int | None = None, parent=None, changed_by: str = ""):
-        super().__init__(parent)
-        self.setObjectName("investigation_dialog")
-        self.investigation_id = investigation_id
-        self.saved_id: int | None = None
         self._changed_by = changed_by or _acting_user()
-        self._data = (
-            catalog.get(investigation_id)
-            if investigation_id is not None
-            else catalog.InvestigationData()
-        )
-        self.setWindowTitle(
+        super().__init__(investigation_id, parent)
+        self.investigation_id = investigation_id
+        self.resize(720, 640)
+
+    def fetch(self, record_id: int) -> catalog.InvestigationData:
+        return catalog.get(record_id)
+
+    def blank(self) -> catalog.InvestigationData:
+        return catalog.InvestigationData()
+
+    def title(self, editing: bool) -> str:
+        return (
             translate("catalog.investigation_dialog", "Editar investigación")
-            if investigation_id
+            if editing
             else translate("catalog.investigation_dialog", "Nueva investigación")
         )
-        self.setWindowIcon(icon("edit" if investigation_id else "investigation_new"))
-        self.setModal(True)
-        self.resize(720, 640)
-        self._build()
-        self._load(self._data)
-        (self.name_edit if investigation_id else self.code_edit).setFocus()
 
-    # --- construction ------------------------------------------------------------------
-    def _build(self) -> None:
-        self.errors = FieldErrors(self)
+    def first_field(self):
+        return self.name_edit if self.record_id is not None else self.code_edit
+
+    def build(self) -> None:
         form = make_form()
         self.code_edit = QLineEdit(self)
         self.code_edit.setObjectName("code_edit")
@@ -154,18 +153,12 @@ class InvestigationDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.members_group, 1)
-        layout.addWidget(self.errors.general)
-        self.buttons = dialog_buttons(self)
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
-        layout.addWidget(self.buttons)
-        for key in ("Ctrl+Return", "Ctrl+Enter", "Ctrl+S"):
-            QShortcut(QKeySequence(key), self, activated=self.save)
+        self.finish_layout(layout)
 
         self.panel_check.toggled.connect(self._panel_toggled)
         self.code_edit.textEdited.connect(self._code_edited)
 
-    def _load(self, data: catalog.InvestigationData) -> None:
+    def load(self, data: catalog.InvestigationData) -> None:
         self.code_edit.setText(data.code)
         self.name_edit.setText(data.name)
         self.sample_combo.setCurrentText(data.sample_type)
@@ -208,7 +201,7 @@ class InvestigationDialog(QDialog):
     def data(self) -> catalog.InvestigationData:
         is_panel = self.panel_check.isChecked()
         return catalog.InvestigationData(
-            id=self._data.id,
+            id=self.record.id,
             code=self.code_edit.text(),
             name=self.name_edit.text(),
             sample_type=self.sample_combo.currentText(),
@@ -216,57 +209,38 @@ class InvestigationDialog(QDialog):
             is_panel=is_panel,
             active=self.active_check.isChecked(),
             member_ids=self.members_editor.member_ids() if is_panel else [],
-            version=self._data.version,
+            version=self.record.version,
         )
 
-    def save(self) -> bool:
-        data = self.data()
-        if not data.is_panel and self.members_editor.member_ids():
-            if not prompts.confirm(
-                self,
-                translate("catalog.investigation_dialog", "Dejar de ser perfil"),
-                translate(
-                    "catalog.investigation_dialog",
-                    "Desmarcó «Es un perfil»: se quitarán sus {len} investigaciones. ¿Continuar?",
-                ).format(len=len(self.members_editor.member_ids())),
-            ):
-                return False
-        errors = catalog.validate(data)
-        if errors:
-            self.errors.show(errors)
-            return False
-        self.errors.clear()
-        try:
-            if data.id is None:
-                self.saved_id = catalog.create(data, changed_by=self._changed_by)
-            else:
-                catalog.update(data, changed_by=self._changed_by)
-                self.saved_id = data.id
-        except ValidationError as exc:
-            self.errors.show(exc.fields)
-            return False
-        except ConflictError as exc:
-            prompts.error(
-                self, translate("catalog.investigation_dialog", "La investigación cambió"), str(exc)
-            )
-            try:
-                self._data = catalog.get(data.id)
-            except NotFoundError:
-                self.reject()
-                return False
-            self._load(self._data)
-            return False
-        except ServiceError as exc:  # RuleError (deactivating a panel member, …)
-            self.errors.show({"__all__": str(exc)})
-            return False
-        self.accept()
-        return True
+    def before_save(self, data: catalog.InvestigationData) -> bool:
+        if data.is_panel or not self.members_editor.member_ids():
+            return True
+        return prompts.confirm(
+            self,
+            translate("catalog.investigation_dialog", "Dejar de ser perfil"),
+            translate(
+                "catalog.investigation_dialog",
+                "Desmarcó «Es un perfil»: se quitarán sus {len} investigaciones. ¿Continuar?",
+            ).format(len=len(self.members_editor.member_ids())),
+        )
+
+    def validate(self, data: catalog.InvestigationData) -> dict[str, str]:
+        return catalog.validate(data)
+
+    def create(self, data: catalog.InvestigationData) -> int:
+        return catalog.create(data, changed_by=self._changed_by)
+
+    def update(self, data: catalog.InvestigationData) -> None:
+        catalog.update(data, changed_by=self._changed_by)
+
+    def conflict_title(self) -> str:
+        return translate("catalog.investigation_dialog", "La investigación cambió")
 
     def show_history(self) -> None:
         from .price_history import PriceHistoryDialog
 
-        if self._data.id is not None:
-            PriceHistoryDialog(self._data.id, self).exec()
+        if self.record.id is not None:
+            PriceHistoryDialog(self.record.id, self).exec()
 
 
 def _acting_user() -> str:

@@ -26,7 +26,7 @@ from ...util.money import format_lempiras
 from ..icons import icon
 from ..models.paged_table import Column
 from ..widgets.table import SearchBox, make_table_view
-from .forms import ERROR_STYLE, HINT_STYLE, RIGHT
+from ..widgets.forms import ERROR_STYLE, HINT_STYLE, RIGHT
 from ..models.row_table import RowsTableModel
 from ...i18n import translate
 

@@ -12,7 +12,7 @@ from ...util.money import format_lempiras
 from ..icons import icon
 from ..models.paged_table import Column
 from ..widgets.table import make_table_view
-from .forms import HINT_STYLE, RIGHT
+from ..widgets.forms import HINT_STYLE, RIGHT
 from ..models.row_table import RowsTableModel
 from ...i18n import translate
 

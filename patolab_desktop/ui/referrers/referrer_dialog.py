@@ -9,31 +9,24 @@ Keyboard: the name has focus, Enter saves (Ctrl+Enter from the notes), Esc cance
 
 from __future__ import annotations
 
-from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
-    QDialog,
-    QLabel,
-    QLineEdit,
-    QPlainTextEdit,
-    QVBoxLayout,
-)
+from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QPlainTextEdit, QVBoxLayout
 
-from ...services.catalog import referrer_types, referrers
-from ...services.errors import ConflictError, NotFoundError, ValidationError
-from .. import prompts
-from ..catalog.forms import NOTICE_STYLE, FieldErrors, dialog_buttons, make_form
-from ..icons import icon
 from ...i18n import translate
+from ...services.catalog import referrer_types, referrers
+from .. import prompts
+from ..widgets.forms import NOTICE_STYLE, hint_label, make_form
+from ..widgets.record_dialog import RecordDialog
 
 
-class ReferrerDialog(QDialog):
+class ReferrerDialog(RecordDialog):
     """``ReferrerDialog(referrer_id=None)``: new when None, else edits that referrer.
 
     After ``exec()`` returns Accepted, ``saved_id`` is the saved referrer's id. The
     constructor raises ``NotFoundError`` when ``referrer_id`` does not exist.
     """
+
+    object_name = "referrer_dialog"
+    new_icon = "referrer_new"
 
     def __init__(
         self,
@@ -41,39 +34,35 @@ class ReferrerDialog(QDialog):
         parent=None,
         initial: referrers.ReferrerData | None = None,
     ):
-        super().__init__(parent)
-        self.setObjectName("referrer_dialog")
+        super().__init__(referrer_id, parent, initial)
         self.referrer_id = referrer_id
-        self.saved_id: int | None = None
-        self._data = (
-            referrers.get(referrer_id)
-            if referrer_id is not None
-            else (initial or referrers.ReferrerData())
-        )
-        self.setWindowTitle(
+        self.setMinimumWidth(520)
+
+    def fetch(self, record_id: int) -> referrers.ReferrerData:
+        return referrers.get(record_id)
+
+    def blank(self) -> referrers.ReferrerData:
+        return referrers.ReferrerData()
+
+    def title(self, editing: bool) -> str:
+        return (
             translate("referrers.referrer_dialog", "Editar remitente")
-            if referrer_id
+            if editing
             else translate("referrers.referrer_dialog", "Nuevo remitente")
         )
-        self.setWindowIcon(icon("edit" if referrer_id else "referrer_new"))
-        self.setModal(True)
-        self.setMinimumWidth(520)
-        self._build()
-        self._load(self._data)
-        self.name_edit.setFocus()
+
+    def first_field(self):
+        return self.name_edit
 
     # --- construction ------------------------------------------------------------------
-    def _build(self) -> None:
+    def build(self) -> None:
         layout = QVBoxLayout(self)
-        self.notice = QLabel(self)
+        self.notice = hint_label("", self, NOTICE_STYLE)
         self.notice.setObjectName("requests_notice")
-        self.notice.setStyleSheet(NOTICE_STYLE)
-        self.notice.setWordWrap(True)
         self.notice.hide()
         layout.addWidget(self.notice)
 
         form = make_form()
-        self.errors = FieldErrors(self)
         self.name_edit = QLineEdit(self)
         self.name_edit.setMaxLength(referrers.NAME_MAX)
         self.name_edit.setPlaceholderText(
@@ -140,14 +129,7 @@ class ReferrerDialog(QDialog):
         )
         form.addRow("", self.active_check)
         layout.addLayout(form)
-        layout.addWidget(self.errors.general)
-
-        self.buttons = dialog_buttons(self)
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
-        layout.addWidget(self.buttons)
-        for key in ("Ctrl+Return", "Ctrl+Enter", "Ctrl+S"):
-            QShortcut(QKeySequence(key), self, activated=self.save)
+        self.finish_layout(layout)
 
     def _fill_types(self, current_id: int | None) -> None:
         self.type_combo.clear()
@@ -158,7 +140,7 @@ class ReferrerDialog(QDialog):
         index = self.type_combo.findData(current_id)
         self.type_combo.setCurrentIndex(max(index, 0))
 
-    def _load(self, data: referrers.ReferrerData) -> None:
+    def load(self, data: referrers.ReferrerData) -> None:
         default_type = data.type_id
         if default_type is None and data.id is None:
             default_type = referrer_types.find_by_name("Doctor")
@@ -192,7 +174,7 @@ class ReferrerDialog(QDialog):
     # --- saving ------------------------------------------------------------------------
     def data(self) -> referrers.ReferrerData:
         return referrers.ReferrerData(
-            id=self._data.id,
+            id=self.record.id,
             name=self.name_edit.text(),
             type_id=self.type_combo.currentData(),
             phone=self.phone_edit.text(),
@@ -201,40 +183,23 @@ class ReferrerDialog(QDialog):
             institution=self.institution_edit.text(),
             notes=self.notes_edit.toPlainText(),
             active=self.active_check.isChecked(),
-            version=self._data.version,
+            version=self.record.version,
         )
 
-    def save(self) -> bool:
-        data = self.data()
-        errors = referrers.validate(data)
-        if errors:
-            self.errors.show(errors)
-            return False
-        self.errors.clear()
-        if data.id is None and not self._confirm_duplicates(data):
-            return False
-        try:
-            if data.id is None:
-                self.saved_id = referrers.create(data)
-            else:
-                referrers.update(data)
-                self.saved_id = data.id
-        except ValidationError as exc:
-            self.errors.show(exc.fields)
-            return False
-        except ConflictError as exc:
-            prompts.error(
-                self, translate("referrers.referrer_dialog", "El remitente cambió"), str(exc)
-            )
-            try:
-                self._data = referrers.get(data.id)
-            except NotFoundError:
-                self.reject()
-                return False
-            self._load(self._data)
-            return False
-        self.accept()
-        return True
+    def validate(self, data: referrers.ReferrerData) -> dict[str, str]:
+        return referrers.validate(data)
+
+    def create(self, data: referrers.ReferrerData) -> int:
+        return referrers.create(data)
+
+    def update(self, data: referrers.ReferrerData) -> None:
+        referrers.update(data)
+
+    def conflict_title(self) -> str:
+        return translate("referrers.referrer_dialog", "El remitente cambió")
+
+    def confirm_new(self, data: referrers.ReferrerData) -> bool:
+        return self._confirm_duplicates(data)
 
     def _confirm_duplicates(self, data: referrers.ReferrerData) -> bool:
         found = referrers.find_duplicates(data)

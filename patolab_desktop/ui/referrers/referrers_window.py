@@ -2,26 +2,22 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP
 import datetime as dt
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel
 
+from ...i18n import translate
 from ...services.catalog import referrer_types, referrers
 from ...services.paging import DEFAULT_PAGE_SIZE
-from ..catalog.forms import INACTIVE_COLOR
-from ..catalog.list_tab import ListTab
 from ..icons import icon
 from ..models.paged_table import Column
-from ...i18n import translate
+from ..widgets.forms import inactive_foreground
+from ..widgets.list_tab import ListTab
 
 
 def _date(value) -> str:
     return value.strftime("%d/%m/%Y") if isinstance(value, (dt.date, dt.datetime)) else ""
-
-
-def _inactive(row: dict):
-    return None if row.get("active", True) else INACTIVE_COLOR
 
 
 def _name_icon(row: dict):
@@ -43,36 +39,39 @@ def referrer_columns() -> list[Column]:
             translate("referrers.referrers_window", "Nombre"),
             "name",
             decoration=_name_icon,
-            foreground=_inactive,
+            foreground=inactive_foreground,
             tooltip=_name_tip,
         ),
         Column(
-            "type", translate("referrers.referrers_window", "Tipo"), "type", foreground=_inactive
+            "type",
+            translate("referrers.referrers_window", "Tipo"),
+            "type",
+            foreground=inactive_foreground,
         ),
         Column(
             "institution",
             translate("referrers.referrers_window", "Institución"),
             "institution",
-            foreground=_inactive,
+            foreground=inactive_foreground,
         ),
         Column(
             "phone",
             translate("referrers.referrers_window", "Teléfono"),
             "phone",
-            foreground=_inactive,
+            foreground=inactive_foreground,
         ),
         Column(
             "email",
             translate("referrers.referrers_window", "Correo"),
             "email",
-            foreground=_inactive,
+            foreground=inactive_foreground,
         ),
         Column(
             "created_at",
             translate("referrers.referrers_window", "Registrado"),
             "created_at",
             format=_date,
-            foreground=_inactive,
+            foreground=inactive_foreground,
         ),
     ]
 
@@ -91,6 +90,9 @@ class ReferrersWindow(ListTab):
     noun_one = QT_TRANSLATE_NOOP("nouns", "remitente")
     noun_many = QT_TRANSLATE_NOOP("nouns", "remitentes")
     new_icon = "referrer_new"
+    create_permission = "referrers.create"
+    edit_permission = "referrers.edit"
+    deactivate_permission = "referrers.delete"
 
     def __init__(self, parent=None, page_size: int = DEFAULT_PAGE_SIZE):
         super().__init__(
@@ -161,6 +163,10 @@ class ReferrersWindow(ListTab):
 
     def show_inactive(self) -> bool:
         return self.inactive_check.isChecked()
+
+    def update_actions(self) -> None:
+        super().update_actions()
+        self.types_action.setEnabled(self.allowed("referrers.edit"))
 
     def open_dialog(self, row_id):
         from .referrer_dialog import ReferrerDialog

@@ -22,14 +22,15 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from PySide6.QtCore import QEventLoop, QObject, Qt, QThread, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
-from .. import prompts
 from ...i18n import translate
+from .. import prompts
 
 log = logging.getLogger(__name__)
 
@@ -96,7 +97,7 @@ def _close_thread_connection() -> None:
 
         if db.obj is not None and not db.is_closed():
             db.close()
-    except Exception:  # noqa: BLE001 — closing must never mask the task's own outcome
+    except Exception:
         log.exception("Could not close the worker's database connection")
 
 
@@ -116,7 +117,7 @@ class BackgroundTask(QObject):
         self._worker.succeeded.connect(lambda result: self._finish(ProgressOutcome(result=result)))
         self._worker.failed.connect(lambda exc: self._finish(ProgressOutcome(error=exc)))
 
-    def start(self) -> "BackgroundTask":
+    def start(self) -> BackgroundTask:
         self._worker.start()
         return self
 

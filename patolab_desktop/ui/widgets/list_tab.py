@@ -1,39 +1,36 @@
-"""The list tab shared by the referrers and catalog windows (same approach as customers).
+"""The list tab of reference data: referrers and catalog (customers can use it too).
 
 A debounced search box and filters build the service's filter object; a
 ``PagedTableModel`` asks the service for keyset pages (filter and sort in SQL); the
 table sorts by clicking a header (a new SQL query). Keyboard: the search box has the
 focus on open, Down goes to the table, Enter edits, Ctrl+N new, Supr deactivates,
-Ctrl+R reactivates, F5 reloads, Ctrl+F back to the search box.
+Ctrl+R reactivates, F5 reloads, Ctrl+F back to the search box. What it does with the
+rows (actions by permission, new/edit/deactivate, selection-keeping reload) comes from
+``ListEditor``.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP
+import itertools
+
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QAction, QFontMetrics, QKeySequence
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
-from ...services.errors import NotFoundError, ServiceError
-from ...services.paging import DEFAULT_PAGE_SIZE
-from .. import prompts
-from ..icons import icon
-from ..models.paged_table import Column, PagedTableModel
-from ..widgets.table import RowSelectionMixin, SearchBox, make_table_view
-from .forms import HINT_STYLE
 from ...i18n import translate
+from ...services.errors import ServiceError
+from ...services.paging import DEFAULT_PAGE_SIZE
+from ..models.paged_table import Column, PagedTableModel
+from .forms import HINT_STYLE
+from .list_editor import ListEditor
+from .table import SearchBox, make_table_view
 
 
-class ListTab(RowSelectionMixin, QWidget):
+class ListTab(ListEditor, QWidget):
     """Subclasses set the nouns and implement ``current_filters``, ``open_dialog``,
     ``do_deactivate`` and ``do_reactivate``."""
 
     saved = Signal(int)  # id of a row created or edited here
-
-    noun_one = QT_TRANSLATE_NOOP("nouns", "registro")
-    noun_many = QT_TRANSLATE_NOOP("nouns", "registros")
-    feminine = False  # "investigación" → "Nueva", "desactivada"
-    new_icon = "add"
 
     def __init__(
         self,
@@ -75,29 +72,6 @@ class ListTab(RowSelectionMixin, QWidget):
     # --- construction ------------------------------------------------------------------
     def default_sort_column(self) -> int:
         return 0
-
-    def action(
-        self,
-        text: str,
-        icon_name: str,
-        slot,
-        shortcuts=(),
-        tip: str = "",
-        widget: QWidget | None = None,
-        context=Qt.ShortcutContext.WidgetWithChildrenShortcut,
-    ) -> QAction:
-        action = QAction(icon(icon_name), text, self)
-        if shortcuts:
-            action.setShortcuts([QKeySequence(s) for s in shortcuts])
-            action.setShortcutContext(context)
-            keys = " / ".join(
-                QKeySequence(s).toString(QKeySequence.SequenceFormat.NativeText) for s in shortcuts
-            )
-            tip = f"{tip or text.replace('&', '')} ({keys})"
-        action.setToolTip(tip or text.replace("&", ""))
-        action.triggered.connect(lambda _checked=False: slot())
-        (widget or self).addAction(action)
-        return action
 
     def _build_actions(self) -> None:
         one = translate("nouns", self.noun_one)
@@ -193,8 +167,9 @@ class ListTab(RowSelectionMixin, QWidget):
         layout.addWidget(self.view, 1)
         layout.addLayout(bottom)
         chain = [self.search_box, self.view, *buttons]
-        for first, second in zip(chain, chain[1:]):
+        for first, second in itertools.pairwise(chain):
             QWidget.setTabOrder(first, second)
+        self.update_actions()
 
     def _set_column_widths(self) -> None:
         metrics = QFontMetrics(self.view.font())
@@ -233,15 +208,6 @@ class ListTab(RowSelectionMixin, QWidget):
             self.count_label.setText(str(exc))
             return False
         return True
-
-    def reload(self, keep_id: int | None = None) -> None:
-        if keep_id is None:
-            keep_id = self.selected_id()
-        if self.refresh() and keep_id is not None:
-            self.select_id(keep_id)
-
-    def reload_from_database(self) -> None:
-        self.reload()
 
     def _count_total(self) -> None:
         self._total = None
@@ -285,109 +251,33 @@ class ListTab(RowSelectionMixin, QWidget):
 
     def update_actions(self) -> None:
         row = self.selected_row()
-        active = bool(row and row.get("active", True))
-        self.edit_action.setEnabled(row is not None)
-        self.deactivate_action.setEnabled(active)
-        self.reactivate_action.setEnabled(row is not None and not active)
-        self.reactivate_button.setVisible(self.show_inactive() or (row is not None and not active))
+        self.new_action.setEnabled(self.can_create())
+        self.edit_action.setEnabled(self.can_edit(row))
+        self.deactivate_action.setEnabled(self.can_deactivate(row))
+        self.reactivate_action.setEnabled(self.can_reactivate(row))
+        self.reactivate_button.setVisible(self.show_inactive() or self.can_reactivate(row))
 
     # --- keyboard ----------------------------------------------------------------------
     def focus_default(self) -> None:
+        self.update_actions()  # the acting user may have changed
         self.search_box.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search_box.selectAll()
 
-    def eventFilter(self, watched, event):  # noqa: N802
-        if watched is self.search_box and event.type() == QEvent.Type.KeyPress:
-            if event.key() in (Qt.Key.Key_Down, Qt.Key.Key_PageDown):
-                self.search_box.flush()
-                if self.model.rowCount():
-                    self.view.setFocus(Qt.FocusReason.TabFocusReason)
-                    if self.selected_row() is None:
-                        self.select_row(0)
-                    return True
+    def eventFilter(self, watched, event):
+        if (
+            watched is self.search_box
+            and event.type() == QEvent.Type.KeyPress
+            and event.key() in (Qt.Key.Key_Down, Qt.Key.Key_PageDown)
+        ):
+            self.search_box.flush()
+            if self.model.rowCount():
+                self.view.setFocus(Qt.FocusReason.TabFocusReason)
+                if self.selected_row() is None:
+                    self.select_row(0)
+                return True
         return super().eventFilter(watched, event)
 
-    # --- actions -----------------------------------------------------------------------
-    def open_dialog(self, row_id: int | None):  # pragma: no cover - abstract
-        """Build the create/edit dialog (NotFoundError when ``row_id`` is gone)."""
-        raise NotImplementedError
-
-    def dialog_saved_id(self, dialog) -> int | None:
-        return getattr(dialog, "saved_id", None)
-
-    def new_item(self) -> int | None:
-        dialog = self.open_dialog(None)
-        if dialog.exec() and self.dialog_saved_id(dialog) is not None:
-            self._saved(self.dialog_saved_id(dialog))
-            return self.dialog_saved_id(dialog)
-        return None
-
-    def edit_selected(self) -> bool:
-        row_id = self.selected_id()
-        return False if row_id is None else self.edit_item(row_id)
-
-    def edit_item(self, row_id: int) -> bool:
-        try:
-            dialog = self.open_dialog(row_id)
-        except NotFoundError:
-            prompts.error(
-                self,
-                translate("catalog.list_tab", "No encontrado"),
-                translate(
-                    "catalog.list_tab",
-                    "Ese {noun_one} ya no existe en la base de datos. Se actualizará la lista.",
-                ).format(noun_one=translate("nouns", self.noun_one)),
-            )
-            self.reload()
-            return False
-        if dialog.exec():
-            self._saved(row_id)
-            return True
-        self.reload(keep_id=row_id)  # e.g. the price history or members changed meanwhile
-        return False
-
-    def _saved(self, row_id: int) -> None:
-        self.reload(keep_id=row_id)
+    # --- actions (new/edit/deactivate… come from ListEditor) ---------------------------
+    def saved_row(self, row_id: int) -> None:
+        super().saved_row(row_id)
         self.saved.emit(row_id)
-
-    def deactivate_question(self, row: dict) -> str:  # pragma: no cover - abstract
-        raise NotImplementedError
-
-    def do_deactivate(self, row_id: int) -> None:  # pragma: no cover - abstract
-        raise NotImplementedError
-
-    def do_reactivate(self, row_id: int) -> None:  # pragma: no cover - abstract
-        raise NotImplementedError
-
-    def deactivate_selected(self) -> bool:
-        row = self.selected_row()
-        if row is None or not row.get("active", True):
-            return False
-        title = translate("catalog.list_tab", "Desactivar {noun_one}").format(
-            noun_one=translate("nouns", self.noun_one)
-        )
-        if not prompts.confirm(self, title, self.deactivate_question(row)):
-            return False
-        try:
-            self.do_deactivate(row["id"])
-        except ServiceError as exc:
-            prompts.error(self, translate("catalog.list_tab", "No se pudo desactivar"), str(exc))
-            self.reload()
-            return False
-        number = self.view.currentIndex().row()
-        if self.refresh() and self.model.rowCount():
-            if not self.select_id(row["id"]):
-                self.select_row(min(max(number, 0), self.model.rowCount() - 1))
-        return True
-
-    def reactivate_selected(self) -> bool:
-        row = self.selected_row()
-        if row is None or row.get("active", True):
-            return False
-        try:
-            self.do_reactivate(row["id"])
-        except ServiceError as exc:
-            prompts.error(self, translate("catalog.list_tab", "No se pudo reactivar"), str(exc))
-            return False
-        self.reload(keep_id=row["id"])
-        return True

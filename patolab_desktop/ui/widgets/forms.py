@@ -1,5 +1,6 @@
-"""Form helpers shared by the referrer, investigation and branch dialogs: a field with
-an inline error label under it, Spanish buttons, and the error/inactive colours."""
+"""Form helpers shared by the record dialogs (branches, referrers, investigations, users
+and the administration dialogs): a field with an inline error label under it, Spanish
+buttons, and the error/hint/inactive colours."""
 
 from __future__ import annotations
 
@@ -13,8 +14,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..icons import icon
 from ...i18n import translate
+from ..icons import icon
 
 ERROR_STYLE = "color: #c62828;"
 ERROR_FIELD_STYLE = "border: 1px solid #c62828;"
@@ -26,6 +27,29 @@ NOTICE_STYLE = (
 INACTIVE_COLOR = QColor("#8a8a8a")
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 CENTER = Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter
+_STYLED_INPUTS = ("QLineEdit", "QComboBox", "QPlainTextEdit")
+
+
+def inactive_foreground(row: dict) -> QColor | None:
+    """A table column's ``foreground``: grey for a deactivated row."""
+    return None if row.get("active", True) else INACTIVE_COLOR
+
+
+def hint_label(text: str, parent: QWidget | None = None, style: str = HINT_STYLE) -> QLabel:
+    """A grey, word-wrapped explanation under a form or a list."""
+    hint = QLabel(text, parent)
+    hint.setWordWrap(True)
+    hint.setStyleSheet(style)
+    return hint
+
+
+def error_label(label: QLabel, key: str) -> QLabel:
+    """Make ``label`` the (hidden) red message of field ``key``."""
+    label.setObjectName(f"error_{key}")
+    label.setStyleSheet(ERROR_STYLE)
+    label.setWordWrap(True)
+    label.hide()
+    return label
 
 
 def make_form(parent: QWidget | None = None) -> QFormLayout:
@@ -38,17 +62,21 @@ def make_form(parent: QWidget | None = None) -> QFormLayout:
 
 class FieldErrors:
     """Keeps each field's inline error label; shows the messages of a service's
-    ``validate`` (or ``ValidationError.fields``) next to their fields."""
+    ``validate`` (or ``ValidationError.fields``) next to their fields.
 
-    def __init__(self, owner: QWidget):
+    Messages without a field of their own go to ``general`` (a label the dialog places
+    under its form) and are returned by ``show``; ``general=False`` leaves them to the
+    caller (the administration dialogs show them in a boxed message)."""
+
+    select_on_error = False  # select the text of the first field in error
+
+    def __init__(self, owner: QWidget | None, general: bool = True):
         self._owner = owner
         self.labels: dict[str, QLabel] = {}
         self.inputs: dict[str, QWidget] = {}
-        self.general = QLabel(owner)  # messages without a field of their own
-        self.general.setObjectName("error___all__")
-        self.general.setStyleSheet(ERROR_STYLE)
-        self.general.setWordWrap(True)
-        self.general.hide()
+        self.general: QLabel | None = None
+        if general:
+            self.general = error_label(QLabel(owner), "__all__")
 
     def add(
         self, form: QFormLayout, key: str, caption: str, widget: QWidget, hint: str = ""
@@ -58,11 +86,7 @@ class FieldErrors:
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(1)
         column.addWidget(widget)
-        error = QLabel(box)
-        error.setObjectName(f"error_{key}")
-        error.setStyleSheet(ERROR_STYLE)
-        error.setWordWrap(True)
-        error.hide()
+        error = error_label(QLabel(box), key)
         column.addWidget(error)
         if hint:
             widget.setToolTip(hint)
@@ -75,11 +99,7 @@ class FieldErrors:
 
     def register(self, key: str, label: QLabel, widget: QWidget | None = None) -> None:
         """Use an error label placed elsewhere (e.g. under a panel editor)."""
-        label.setObjectName(f"error_{key}")
-        label.setStyleSheet(ERROR_STYLE)
-        label.setWordWrap(True)
-        label.hide()
-        self.labels[key] = label
+        self.labels[key] = error_label(label, key)
         if widget is not None:
             self.inputs[key] = widget
 
@@ -90,11 +110,13 @@ class FieldErrors:
             widget = self.inputs.get(key)
             if widget is not None:
                 widget.setStyleSheet("")
-        self.general.clear()
-        self.general.hide()
+        if self.general is not None:
+            self.general.clear()
+            self.general.hide()
 
-    def show(self, errors: dict[str, str]) -> None:
-        """Show ``errors`` and put the focus on the first field that has one."""
+    def show(self, errors: dict[str, str]) -> list[str]:
+        """Show ``errors``, put the focus on the first field that has one and return the
+        messages that have no field."""
         self.clear()
         first = None
         general = []
@@ -107,23 +129,25 @@ class FieldErrors:
             label.show()
             widget = self.inputs.get(key)
             if widget is not None:
-                if hasattr(widget, "setStyleSheet") and widget.metaObject().className() in (
-                    "QLineEdit",
-                    "QComboBox",
-                    "QPlainTextEdit",
-                ):
+                if widget.metaObject().className() in _STYLED_INPUTS:
                     widget.setStyleSheet(ERROR_FIELD_STYLE)
                 if first is None:
                     first = widget
-        if general:
+        if general and self.general is not None:
             self.general.setText("\n".join(general))
             self.general.show()
         if first is not None:
             first.setFocus(Qt.FocusReason.OtherFocusReason)
+            if self.select_on_error and hasattr(first, "selectAll"):
+                first.selectAll()
+        return general
 
     def message(self, key: str) -> str:
+        """The message shown for ``key`` ("" when none)."""
         label = self.labels.get(key)
-        return label.text() if label is not None else ""
+        return label.text() if label is not None and not label.isHidden() else ""
+
+    text = message
 
 
 def dialog_buttons(parent: QWidget, save_text: str | None = None) -> QDialogButtonBox:

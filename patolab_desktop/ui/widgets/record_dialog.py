@@ -1,0 +1,193 @@
+"""The base of every dialog that creates or edits one record of reference data
+(branches, referrers, investigations, users; customers can use it the same way).
+
+What it does once for all of them:
+
+- loads the record (``fetch``: a ``NotFoundError`` goes to the caller, which says so
+  and reloads its list) or starts from ``initial`` / ``blank()``;
+- the title and icon of "new" or "edit";
+- inline errors: the service's ``validate`` messages next to their fields
+  (``FieldErrors``), a ``ValidationError`` the same way, any other refusal (a rule, a
+  permission) under the form;
+- the optimistic lock: the service raises ``ConflictError`` when someone else saved
+  the record first (its ``version`` changed): the dialog says so and shows the saved
+  data, so nobody overwrites a change unseen;
+- the dirty check: ``is_dirty()`` compares the form with what was loaded; a dialog
+  with ``ask_before_discarding`` asks before Esc/Cancelar throws changes away;
+- Guardar (Enter, Ctrl+Enter, Ctrl+S) and Cancelar (Esc).
+
+A subclass builds its fields in ``build`` (with ``self.errors.add``), ends its layout
+with ``finish_layout`` and maps the form to the service: ``fetch``, ``blank``,
+``load``, ``data``, ``validate``, ``create``, ``update``. After ``exec()`` returns
+Accepted, ``saved_id`` is the saved record's id.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QVBoxLayout, QWidget
+
+from ...i18n import translate
+from ...services.errors import ConflictError, NotFoundError, ServiceError, ValidationError
+from .. import prompts
+from ..icons import icon
+from .forms import FieldErrors, dialog_buttons
+
+SAVE_SHORTCUTS = ("Ctrl+Return", "Ctrl+Enter", "Ctrl+S")
+
+
+class RecordDialog(QDialog):
+    object_name = "record_dialog"
+    new_icon = "add"
+    edit_icon = "edit"
+    ask_before_discarding = False  # Esc/Cancelar asks when the form has changes
+
+    def __init__(self, record_id: int | None = None, parent=None, initial=None):
+        super().__init__(parent)
+        self.setObjectName(self.object_name)
+        self.record_id = record_id
+        self.saved_id: int | None = None
+        self._snapshot = None
+        self.errors = FieldErrors(self)
+        editing = record_id is not None
+        self.record = self.fetch(record_id) if editing else (initial or self.blank())
+        self.setWindowTitle(self.title(editing))
+        self.setWindowIcon(icon(self.edit_icon if editing else self.new_icon))
+        self.setModal(True)
+        self.build()
+        self.load_record(self.record)
+        self.first_field().setFocus()
+
+    # --- what a subclass provides ------------------------------------------------------
+    def fetch(self, record_id: int):  # pragma: no cover - abstract
+        """The record from its service (``NotFoundError`` when it is gone)."""
+        raise NotImplementedError
+
+    def blank(self):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def title(self, editing: bool) -> str:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def build(self) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def load(self, data) -> None:  # pragma: no cover - abstract
+        """Show ``data`` in the form."""
+        raise NotImplementedError
+
+    def data(self):  # pragma: no cover - abstract
+        """The form as the service's data object (the loaded id and version kept)."""
+        raise NotImplementedError
+
+    def validate(self, data) -> dict[str, str]:
+        return {}
+
+    def create(self, data) -> int:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def update(self, data) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def first_field(self) -> QWidget:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def before_save(self, data) -> bool:
+        """Last questions before validating (e.g. "remove the panel's members?")."""
+        return True
+
+    def confirm_new(self, data) -> bool:
+        """Asked before creating a record (e.g. about likely duplicates)."""
+        return True
+
+    def conflict_title(self) -> str:
+        return translate("widgets.record_dialog", "El registro cambió")
+
+    def conflict_message(self, exc: ConflictError) -> str:
+        return str(exc)
+
+    # --- layout ------------------------------------------------------------------------
+    def finish_layout(self, layout: QVBoxLayout, save_text: str | None = None) -> QDialogButtonBox:
+        """Add the general error line, Guardar/Cancelar and the save shortcuts."""
+        layout.addWidget(self.errors.general)
+        self.buttons = dialog_buttons(self, save_text)
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        for key in SAVE_SHORTCUTS:
+            QShortcut(QKeySequence(key), self, activated=self.save)
+        return self.buttons
+
+    # --- loading and the dirty check ---------------------------------------------------
+    def load_record(self, data) -> None:
+        self.record = data
+        self.load(data)
+        self._snapshot = self.data()
+
+    def is_dirty(self) -> bool:
+        """Whether the form differs from the record as loaded."""
+        return self._snapshot is not None and self.data() != self._snapshot
+
+    def reject(self) -> None:
+        if (
+            self.ask_before_discarding
+            and self.is_dirty()
+            and not prompts.confirm(
+                self,
+                translate("widgets.record_dialog", "Descartar cambios"),
+                translate("widgets.record_dialog", "¿Cerrar sin guardar los cambios?"),
+            )
+        ):
+            return
+        super().reject()
+
+    def reload_record(self) -> bool:
+        """Show the record as saved now (after a conflict); closes when it is gone."""
+        try:
+            fresh = self.fetch(self.record.id)
+        except NotFoundError:
+            QDialog.reject(self)
+            return False
+        self.load_record(fresh)
+        return True
+
+    # --- errors ------------------------------------------------------------------------
+    def show_errors(self, errors: dict[str, str]) -> None:
+        self.errors.show(errors)
+
+    def clear_errors(self) -> None:
+        self.errors.clear()
+
+    # --- saving ------------------------------------------------------------------------
+    def write(self, data) -> int:
+        if data.id is None:
+            return self.create(data)
+        self.update(data)
+        return data.id
+
+    def save(self) -> bool:
+        data = self.data()
+        if not self.before_save(data):
+            return False
+        problems = self.validate(data)
+        if problems:
+            self.show_errors(problems)
+            return False
+        self.clear_errors()
+        if data.id is None and not self.confirm_new(data):
+            return False
+        try:
+            self.saved_id = self.write(data)
+        except ValidationError as exc:
+            self.show_errors(exc.fields)
+            return False
+        except ConflictError as exc:
+            prompts.error(self, self.conflict_title(), self.conflict_message(exc))
+            self.reload_record()
+            return False
+        except ServiceError as exc:  # a rule or a permission refused it: say it under the form
+            self.show_errors({"__all__": str(exc)})
+            return False
+        self._snapshot = None
+        self.accept()
+        return True
