@@ -22,15 +22,14 @@ from ...services.errors import ServiceError, ValidationError
 from .. import prompts
 from ..icons import icon
 from ..models.paged_table import Column, PagedTableModel
-from ..widgets.forms import hint_label
 from ..widgets.list_dialog import ListDialog
 from ..widgets.record_dialog import RecordDialog
 from ..widgets.table import SearchBox
 from .common import (
-    HINT_STYLE,
     FieldErrors,
     PasswordEdit,
     header,
+    hint_label,
     make_form,
     message_label,
     show_message,
@@ -67,24 +66,12 @@ class UserDialog(RecordDialog):
 
     object_name = "user_dialog"
     new_icon = edit_icon = "users"
-
-    def __init__(self, user_id: int | None = None, parent=None):
-        super().__init__(user_id, parent)
-        self.user_id = user_id
-        self.setMinimumWidth(480)
-
-    def fetch(self, record_id: int) -> users.UserData:
-        return users.get(record_id)
-
-    def blank(self) -> users.UserData:
-        return users.UserData()
-
-    def title(self, editing: bool) -> str:
-        return (
-            translate("admin.users_window", "Editar usuario")
-            if editing
-            else translate("admin.users_window", "Nuevo usuario")
-        )
+    service = users
+    data_class = users.UserData
+    context = "admin.users_window"
+    new_title = QT_TRANSLATE_NOOP("admin.users_window", "Nuevo usuario")
+    edit_title = QT_TRANSLATE_NOOP("admin.users_window", "Editar usuario")
+    min_width = 480
 
     def first_field(self):
         return self.username_edit if self.record_id is None else self.full_name_edit
@@ -138,7 +125,6 @@ class UserDialog(RecordDialog):
                         "que inicie sesión.",
                     ),
                     self,
-                    HINT_STYLE,
                 )
             )
         self.finish_layout(layout)
@@ -172,9 +158,6 @@ class UserDialog(RecordDialog):
 
     def create(self, data: users.UserData) -> int:
         return users.create(data, self.password_edit.text())
-
-    def update(self, data: users.UserData) -> None:
-        users.update(data)
 
 
 class ResetPasswordDialog(QDialog):

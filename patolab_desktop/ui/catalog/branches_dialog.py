@@ -73,23 +73,12 @@ class BranchDialog(RecordDialog):
 
     object_name = "branch_dialog"
     new_icon = "branch_new"
-
-    def __init__(self, branch_id: int | None = None, parent=None):
-        super().__init__(branch_id, parent)
-        self.setMinimumWidth(460)
-
-    def fetch(self, record_id: int) -> branches.BranchData:
-        return branches.get(record_id)
-
-    def blank(self) -> branches.BranchData:
-        return branches.BranchData()
-
-    def title(self, editing: bool) -> str:
-        return (
-            translate("catalog.branches_dialog", "Editar sucursal")
-            if editing
-            else translate("catalog.branches_dialog", "Nueva sucursal")
-        )
+    service = branches
+    data_class = branches.BranchData
+    context = "catalog.branches_dialog"
+    new_title = QT_TRANSLATE_NOOP("catalog.branches_dialog", "Nueva sucursal")
+    edit_title = QT_TRANSLATE_NOOP("catalog.branches_dialog", "Editar sucursal")
+    min_width = 460
 
     def build(self) -> None:
         form = make_form()
@@ -155,9 +144,6 @@ class BranchDialog(RecordDialog):
             else ""
         )
 
-    def first_field(self):
-        return self.name_edit
-
     def data(self) -> branches.BranchData:
         return branches.BranchData(
             id=self.record.id,
@@ -167,15 +153,6 @@ class BranchDialog(RecordDialog):
             address=self.address_edit.toPlainText(),
             active=self.active_check.isChecked(),
         )
-
-    def validate(self, data: branches.BranchData) -> dict[str, str]:
-        return branches.validate(data)
-
-    def create(self, data: branches.BranchData) -> int:
-        return branches.create(data)
-
-    def update(self, data: branches.BranchData) -> None:
-        branches.update(data)
 
 
 class BranchesDialog(ListDialog):

@@ -7,7 +7,7 @@ Enter saves, Esc cancels; in the members editor Enter adds the picked investigat
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRegularExpression, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QRegularExpression, Qt
 from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -38,25 +38,17 @@ class InvestigationDialog(RecordDialog):
 
     object_name = "investigation_dialog"
     new_icon = "investigation_new"
+    service = catalog
+    data_class = catalog.InvestigationData
+    context = "catalog.investigation_dialog"
+    new_title = QT_TRANSLATE_NOOP("catalog.investigation_dialog", "Nueva investigación")
+    edit_title = QT_TRANSLATE_NOOP("catalog.investigation_dialog", "Editar investigación")
+    changed_title = QT_TRANSLATE_NOOP("catalog.investigation_dialog", "La investigación cambió")
 
     def __init__(self, investigation_id: int | None = None, parent=None, changed_by: str = ""):
         self._changed_by = changed_by or _acting_user()
         super().__init__(investigation_id, parent)
-        self.investigation_id = investigation_id
         self.resize(720, 640)
-
-    def fetch(self, record_id: int) -> catalog.InvestigationData:
-        return catalog.get(record_id)
-
-    def blank(self) -> catalog.InvestigationData:
-        return catalog.InvestigationData()
-
-    def title(self, editing: bool) -> str:
-        return (
-            translate("catalog.investigation_dialog", "Editar investigación")
-            if editing
-            else translate("catalog.investigation_dialog", "Nueva investigación")
-        )
 
     def first_field(self):
         return self.name_edit if self.record_id is not None else self.code_edit
@@ -224,17 +216,11 @@ class InvestigationDialog(RecordDialog):
             ).format(len=len(self.members_editor.member_ids())),
         )
 
-    def validate(self, data: catalog.InvestigationData) -> dict[str, str]:
-        return catalog.validate(data)
-
     def create(self, data: catalog.InvestigationData) -> int:
         return catalog.create(data, changed_by=self._changed_by)
 
     def update(self, data: catalog.InvestigationData) -> None:
         catalog.update(data, changed_by=self._changed_by)
-
-    def conflict_title(self) -> str:
-        return translate("catalog.investigation_dialog", "La investigación cambió")
 
     def show_history(self) -> None:
         from .price_history import PriceHistoryDialog

@@ -9,6 +9,7 @@ Keyboard: the name has focus, Enter saves (Ctrl+Enter from the notes), Esc cance
 
 from __future__ import annotations
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QPlainTextEdit, QVBoxLayout
 
 from ...i18n import translate
@@ -27,6 +28,13 @@ class ReferrerDialog(RecordDialog):
 
     object_name = "referrer_dialog"
     new_icon = "referrer_new"
+    service = referrers
+    data_class = referrers.ReferrerData
+    context = "referrers.referrer_dialog"
+    new_title = QT_TRANSLATE_NOOP("referrers.referrer_dialog", "Nuevo remitente")
+    edit_title = QT_TRANSLATE_NOOP("referrers.referrer_dialog", "Editar remitente")
+    changed_title = QT_TRANSLATE_NOOP("referrers.referrer_dialog", "El remitente cambió")
+    min_width = 520
 
     def __init__(
         self,
@@ -35,24 +43,6 @@ class ReferrerDialog(RecordDialog):
         initial: referrers.ReferrerData | None = None,
     ):
         super().__init__(referrer_id, parent, initial)
-        self.referrer_id = referrer_id
-        self.setMinimumWidth(520)
-
-    def fetch(self, record_id: int) -> referrers.ReferrerData:
-        return referrers.get(record_id)
-
-    def blank(self) -> referrers.ReferrerData:
-        return referrers.ReferrerData()
-
-    def title(self, editing: bool) -> str:
-        return (
-            translate("referrers.referrer_dialog", "Editar remitente")
-            if editing
-            else translate("referrers.referrer_dialog", "Nuevo remitente")
-        )
-
-    def first_field(self):
-        return self.name_edit
 
     # --- construction ------------------------------------------------------------------
     def build(self) -> None:
@@ -185,18 +175,6 @@ class ReferrerDialog(RecordDialog):
             active=self.active_check.isChecked(),
             version=self.record.version,
         )
-
-    def validate(self, data: referrers.ReferrerData) -> dict[str, str]:
-        return referrers.validate(data)
-
-    def create(self, data: referrers.ReferrerData) -> int:
-        return referrers.create(data)
-
-    def update(self, data: referrers.ReferrerData) -> None:
-        referrers.update(data)
-
-    def conflict_title(self) -> str:
-        return translate("referrers.referrer_dialog", "El remitente cambió")
 
     def confirm_new(self, data: referrers.ReferrerData) -> bool:
         return self._confirm_duplicates(data)

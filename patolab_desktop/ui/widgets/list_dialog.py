@@ -109,7 +109,7 @@ class ListDialog(ListEditor, QDialog):
         """Enter or a double click on a row."""
         return self.edit_selected()
 
-    def eventFilter(self, watched, event):  # noqa: N802
+    def eventFilter(self, watched, event):
         if (
             watched is self.view
             and event.type() == QEvent.Type.KeyPress
@@ -119,7 +119,7 @@ class ListDialog(ListEditor, QDialog):
             return True
         return super().eventFilter(watched, event)
 
-    def keyPressEvent(self, event):  # noqa: N802
+    def keyPressEvent(self, event):
         if event.key() in ENTER_KEYS:
             return  # Enter edits (on the table); it never closes the list
         super().keyPressEvent(event)

@@ -16,14 +16,16 @@ What it does once for all of them:
   with ``ask_before_discarding`` asks before Esc/Cancelar throws changes away;
 - Guardar (Enter, Ctrl+Enter, Ctrl+S) and Cancelar (Esc).
 
-A subclass builds its fields in ``build`` (with ``self.errors.add``), ends its layout
-with ``finish_layout`` and maps the form to the service: ``fetch``, ``blank``,
-``load``, ``data``, ``validate``, ``create``, ``update``. After ``exec()`` returns
-Accepted, ``saved_id`` is the saved record's id.
+A subclass names its ``service`` (a module with ``get``, ``validate``, ``create`` and
+``update``) and ``data_class``, its titles (``QT_TRANSLATE_NOOP`` in its ``context``),
+builds its fields in ``build`` (with ``self.errors.add``), ends its layout with
+``finish_layout`` and maps the form to the data in ``load`` and ``data``. After
+``exec()`` returns Accepted, ``saved_id`` is the saved record's id.
 """
 
 from __future__ import annotations
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QVBoxLayout, QWidget
 
@@ -40,6 +42,14 @@ class RecordDialog(QDialog):
     object_name = "record_dialog"
     new_icon = "add"
     edit_icon = "edit"
+    service = None  # the module with get / validate / create / update
+    data_class = None  # the service's data class (a blank record)
+    context = "widgets.record_dialog"  # the translation context of the texts below
+    new_title = QT_TRANSLATE_NOOP("widgets.record_dialog", "Nuevo registro")
+    edit_title = QT_TRANSLATE_NOOP("widgets.record_dialog", "Editar registro")
+    changed_title = QT_TRANSLATE_NOOP("widgets.record_dialog", "El registro cambió")
+    first_field_name = "name_edit"  # the field with the focus on open
+    min_width = 0
     ask_before_discarding = False  # Esc/Cancelar asks when the form has changes
 
     def __init__(self, record_id: int | None = None, parent=None, initial=None):
@@ -51,23 +61,21 @@ class RecordDialog(QDialog):
         self.errors = FieldErrors(self)
         editing = record_id is not None
         self.record = self.fetch(record_id) if editing else (initial or self.blank())
-        self.setWindowTitle(self.title(editing))
+        self.setWindowTitle(translate(self.context, self.edit_title if editing else self.new_title))
         self.setWindowIcon(icon(self.edit_icon if editing else self.new_icon))
         self.setModal(True)
+        self.setMinimumWidth(self.min_width)
         self.build()
         self.load_record(self.record)
         self.first_field().setFocus()
 
     # --- what a subclass provides ------------------------------------------------------
-    def fetch(self, record_id: int):  # pragma: no cover - abstract
+    def fetch(self, record_id: int):
         """The record from its service (``NotFoundError`` when it is gone)."""
-        raise NotImplementedError
+        return self.service.get(record_id)
 
-    def blank(self):  # pragma: no cover - abstract
-        raise NotImplementedError
-
-    def title(self, editing: bool) -> str:  # pragma: no cover - abstract
-        raise NotImplementedError
+    def blank(self):
+        return self.data_class()
 
     def build(self) -> None:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -81,16 +89,17 @@ class RecordDialog(QDialog):
         raise NotImplementedError
 
     def validate(self, data) -> dict[str, str]:
-        return {}
+        check = getattr(self.service, "validate", None)
+        return check(data) if check is not None else {}
 
-    def create(self, data) -> int:  # pragma: no cover - abstract
-        raise NotImplementedError
+    def create(self, data) -> int:
+        return self.service.create(data)
 
-    def update(self, data) -> None:  # pragma: no cover - abstract
-        raise NotImplementedError
+    def update(self, data) -> None:
+        self.service.update(data)
 
-    def first_field(self) -> QWidget:  # pragma: no cover - abstract
-        raise NotImplementedError
+    def first_field(self) -> QWidget:
+        return getattr(self, self.first_field_name)
 
     def before_save(self, data) -> bool:
         """Last questions before validating (e.g. "remove the panel's members?")."""
@@ -99,9 +108,6 @@ class RecordDialog(QDialog):
     def confirm_new(self, data) -> bool:
         """Asked before creating a record (e.g. about likely duplicates)."""
         return True
-
-    def conflict_title(self) -> str:
-        return translate("widgets.record_dialog", "El registro cambió")
 
     def conflict_message(self, exc: ConflictError) -> str:
         return str(exc)
@@ -182,7 +188,9 @@ class RecordDialog(QDialog):
             self.show_errors(exc.fields)
             return False
         except ConflictError as exc:
-            prompts.error(self, self.conflict_title(), self.conflict_message(exc))
+            prompts.error(
+                self, translate(self.context, self.changed_title), self.conflict_message(exc)
+            )
             self.reload_record()
             return False
         except ServiceError as exc:  # a rule or a permission refused it: say it under the form
