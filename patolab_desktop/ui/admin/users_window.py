@@ -233,6 +233,7 @@ class ResetPasswordDialog(QDialog):
 class UsersWindow(ListDialog):
     noun_one = QT_TRANSLATE_NOOP("nouns", "usuario")
     noun_many = QT_TRANSLATE_NOOP("nouns", "usuarios")
+    service = users
     create_permission = edit_permission = deactivate_permission = "users.manage"
 
     def __init__(self, parent=None):
@@ -348,12 +349,6 @@ class UsersWindow(ListDialog):
             "¿Desactivar a {full_name} ({username})? No podrá iniciar sesión; su historial en "
             "la auditoría se conserva.",
         ).format(full_name=row["full_name"], username=row["username"])
-
-    def do_deactivate(self, row_id: int) -> None:
-        users.set_active(row_id, False)
-
-    def do_reactivate(self, row_id: int) -> None:
-        users.set_active(row_id, True)
 
     def reset_password(self) -> None:
         row = self.selected_row()

@@ -159,6 +159,7 @@ class BranchesDialog(ListDialog):
     noun_one = QT_TRANSLATE_NOOP("nouns", "sucursal")
     noun_many = QT_TRANSLATE_NOOP("nouns", "sucursales")
     feminine = True
+    service = branches
     create_permission = edit_permission = deactivate_permission = "branches.manage"
 
     def __init__(self, parent=None):
@@ -209,12 +210,6 @@ class BranchesDialog(ListDialog):
             "catalog.branches_dialog",
             "¿Desactivar la sucursal «{name}»? Sus solicitudes se conservan.",
         ).format(name=row["name"])
-
-    def do_deactivate(self, row_id: int) -> None:
-        branches.deactivate(row_id)
-
-    def do_reactivate(self, row_id: int) -> None:
-        branches.reactivate(row_id)
 
     def update_actions(self) -> None:
         row = self.selected_row()

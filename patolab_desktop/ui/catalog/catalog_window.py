@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP
-from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel
+from PySide6.QtWidgets import QComboBox
 
 from ...i18n import translate
 from ...services.catalog import investigations as catalog
@@ -97,12 +97,12 @@ class CatalogWindow(ListTab):
     create_permission = "catalog.create"
     edit_permission = "catalog.edit"
     deactivate_permission = "catalog.delete"
+    service = catalog
+    filter_class = catalog.CatalogFilter
 
     def __init__(self, parent=None, page_size: int = DEFAULT_PAGE_SIZE):
         super().__init__(
             catalog_columns(),
-            catalog.page,
-            catalog.count,
             translate("catalog.catalog_window", "Buscar por código o nombre…"),
             COLUMN_SAMPLES,
             parent,
@@ -115,11 +115,6 @@ class CatalogWindow(ListTab):
         self.kind_combo.setObjectName("kind_filter")
         for text, value in KINDS:
             self.kind_combo.addItem(translate("catalog.catalog_window", text), value)
-        kind_label = QLabel(translate("catalog.catalog_window", "&Mostrar:"), self)
-        kind_label.setBuddy(self.kind_combo)
-        self.inactive_check = QCheckBox(
-            translate("catalog.catalog_window", "Incluir &inactivas"), self
-        )
         self.history_action = self.action(
             translate("catalog.catalog_window", "&Historial de precios"),
             "price_history",
@@ -145,11 +140,8 @@ class CatalogWindow(ListTab):
         )
         for action in (self.history_action, self.import_action, self.branches_action):
             self.extra_buttons.append(self.button(action))
-        self.filters_row.addWidget(kind_label)
-        self.filters_row.addWidget(self.kind_combo)
-        self.filters_row.addWidget(self.inactive_check)
-        self.kind_combo.currentIndexChanged.connect(lambda _i: self.refresh())
-        self.inactive_check.toggled.connect(lambda _c: self.refresh())
+        self.add_filter(translate("catalog.catalog_window", "&Mostrar:"), self.kind_combo)
+        self.add_inactive_check(translate("catalog.catalog_window", "Incluir &inactivas"))
         self.build_layout(
             translate(
                 "catalog.catalog_window",
@@ -162,18 +154,8 @@ class CatalogWindow(ListTab):
     def default_sort_column(self) -> int:
         return 0  # by code, the service's default
 
-    def current_filters(self) -> catalog.CatalogFilter:
-        return catalog.CatalogFilter(
-            search=self.search_text,
-            kind=self.kind_combo.currentData(),
-            include_inactive=self.inactive_check.isChecked(),
-        )
-
-    def has_filters(self) -> bool:
-        return self.kind_combo.currentData() is not None
-
-    def show_inactive(self) -> bool:
-        return self.inactive_check.isChecked()
+    def filter_values(self) -> dict:
+        return {"kind": self.kind_combo.currentData()}
 
     def update_actions(self) -> None:
         super().update_actions()
@@ -193,12 +175,6 @@ class CatalogWindow(ListTab):
             "solicitudes que ya la tienen no cambian.",
         ).format(code=row["code"], name=row["name"])
 
-    def do_deactivate(self, row_id: int) -> None:
-        catalog.deactivate(row_id)
-
-    def do_reactivate(self, row_id: int) -> None:
-        catalog.reactivate(row_id)
-
     def show_price_history(self) -> None:
         from .price_history import PriceHistoryDialog
 
@@ -216,6 +192,3 @@ class CatalogWindow(ListTab):
         from .catalog_import import import_catalog
 
         import_catalog(self)
-
-    def export_filters(self) -> catalog.CatalogFilter:
-        return self.current_filters()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP
-from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel
+from PySide6.QtWidgets import QComboBox
 
 from ...i18n import translate
 from ...services.catalog import referrer_types, referrers
@@ -93,12 +93,12 @@ class ReferrersWindow(ListTab):
     create_permission = "referrers.create"
     edit_permission = "referrers.edit"
     deactivate_permission = "referrers.delete"
+    service = referrers
+    filter_class = referrers.ReferrerFilter
 
     def __init__(self, parent=None, page_size: int = DEFAULT_PAGE_SIZE):
         super().__init__(
             referrer_columns(),
-            referrers.page,
-            referrers.count,
             translate(
                 "referrers.referrers_window", "Buscar por nombre, institución, teléfono o correo…"
             ),
@@ -112,11 +112,6 @@ class ReferrersWindow(ListTab):
         self.type_combo = QComboBox(self)
         self.type_combo.setObjectName("referrer_type_filter")
         self.type_combo.setMinimumWidth(180)
-        type_label = QLabel(translate("referrers.referrers_window", "&Tipo:"), self)
-        type_label.setBuddy(self.type_combo)
-        self.inactive_check = QCheckBox(
-            translate("referrers.referrers_window", "Mostrar &inactivos"), self
-        )
         self.types_action = self.action(
             translate("referrers.referrers_window", "Tipos de remitente…"),
             "referrer_types",
@@ -125,12 +120,9 @@ class ReferrersWindow(ListTab):
             translate("referrers.referrers_window", "Crear, renombrar o eliminar tipos"),
         )
         self.extra_buttons.append(self.button(self.types_action))
-        self.filters_row.addWidget(type_label)
-        self.filters_row.addWidget(self.type_combo)
-        self.filters_row.addWidget(self.inactive_check)
         self.fill_types()
-        self.type_combo.currentIndexChanged.connect(lambda _i: self.refresh())
-        self.inactive_check.toggled.connect(lambda _c: self.refresh())
+        self.add_filter(translate("referrers.referrers_window", "&Tipo:"), self.type_combo)
+        self.add_inactive_check(translate("referrers.referrers_window", "Mostrar &inactivos"))
         self.build_layout(
             translate(
                 "referrers.referrers_window",
@@ -151,18 +143,8 @@ class ReferrersWindow(ListTab):
         self.type_combo.setCurrentIndex(max(index, 0))
         self.type_combo.blockSignals(False)
 
-    def current_filters(self) -> referrers.ReferrerFilter:
-        return referrers.ReferrerFilter(
-            search=self.search_text,
-            type_id=self.type_combo.currentData(),
-            include_inactive=self.inactive_check.isChecked(),
-        )
-
-    def has_filters(self) -> bool:
-        return self.type_combo.currentData() is not None
-
-    def show_inactive(self) -> bool:
-        return self.inactive_check.isChecked()
+    def filter_values(self) -> dict:
+        return {"type_id": self.type_combo.currentData()}
 
     def update_actions(self) -> None:
         super().update_actions()
@@ -181,12 +163,6 @@ class ReferrersWindow(ListTab):
             "cuando haga falta.",
         ).format(name=row["name"])
 
-    def do_deactivate(self, row_id: int) -> None:
-        referrers.deactivate(row_id)
-
-    def do_reactivate(self, row_id: int) -> None:
-        referrers.reactivate(row_id)
-
     def edit_types(self) -> None:
         from .types_dialog import ReferrerTypesDialog
 
@@ -194,6 +170,3 @@ class ReferrersWindow(ListTab):
         dialog.exec()
         self.fill_types()
         self.reload()
-
-    def export_filters(self) -> referrers.ReferrerFilter:
-        return self.current_filters()

@@ -68,6 +68,7 @@ class ListEditor(RowSelectionMixin):
     noun_many = QT_TRANSLATE_NOOP("nouns", "registros")
     feminine = False  # "investigación" → "Nueva", "desactivada"
     new_icon = "add"
+    service = None  # a module with deactivate / reactivate (or set_active)
     create_permission = ""  # "" = everyone who can open the list
     edit_permission = ""
     deactivate_permission = ""
@@ -165,11 +166,11 @@ class ListEditor(RowSelectionMixin):
         """The question before deactivating ``row`` ("" deactivates without asking)."""
         return ""
 
-    def do_deactivate(self, row_id: int) -> None:  # pragma: no cover - abstract
-        raise NotImplementedError
+    def do_deactivate(self, row_id: int) -> None:
+        self.service.deactivate(row_id)
 
-    def do_reactivate(self, row_id: int) -> None:  # pragma: no cover - abstract
-        raise NotImplementedError
+    def do_reactivate(self, row_id: int) -> None:
+        self.service.reactivate(row_id)
 
     def deactivate_selected(self) -> bool:
         row = self.selected_row()

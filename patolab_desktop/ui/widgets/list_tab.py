@@ -15,7 +15,15 @@ import itertools
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QAction, QFontMetrics, QKeySequence
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ...i18n import translate
 from ...services.errors import ServiceError
@@ -27,28 +35,29 @@ from .table import SearchBox, make_table_view
 
 
 class ListTab(ListEditor, QWidget):
-    """Subclasses set the nouns and implement ``current_filters``, ``open_dialog``,
-    ``do_deactivate`` and ``do_reactivate``."""
+    """Subclasses set the nouns, the ``service`` (a module with ``page``, ``count``,
+    ``deactivate`` and ``reactivate``) and its ``filter_class``, add their filters
+    (``add_filter``, ``add_inactive_check``, read in ``filter_values``) and implement
+    ``open_dialog`` and ``deactivate_question``."""
+
+    filter_class = None  # the service's filter dataclass (search, include_inactive…)
 
     saved = Signal(int)  # id of a row created or edited here
 
     def __init__(
         self,
         columns: list[Column],
-        fetch,
-        count,
         placeholder: str,
         samples: dict[str, str],
         parent=None,
         page_size: int = DEFAULT_PAGE_SIZE,
     ):
         super().__init__(parent)
-        self._count_service = count
         self._search_text = ""
         self._total: int | None = None
         self.search_box = SearchBox(placeholder + translate("catalog.list_tab", "  (Ctrl+F)"), self)
         self.search_box.setMinimumWidth(320)
-        self.model = PagedTableModel(columns, fetch, page_size=page_size, parent=self)
+        self.model = PagedTableModel(columns, self.service.page, page_size=page_size, parent=self)
         self.view = make_table_view(self)
         self.view.setModel(self.model)
         self._samples = samples
@@ -58,6 +67,7 @@ class ListTab(ListEditor, QWidget):
         )
         self.count_label = QLabel(self)
         self.filters_row = QHBoxLayout()
+        self.inactive_check: QCheckBox | None = None
         self.extra_buttons: list[QToolButton] = []
         self._build_actions()
         self.search_box.search_changed.connect(self._search_changed)
@@ -185,11 +195,38 @@ class ListTab(ListEditor, QWidget):
             header.resizeSection(number, width)
 
     # --- the query ---------------------------------------------------------------------
-    def current_filters(self):  # pragma: no cover - abstract
-        raise NotImplementedError
+    def add_filter(self, caption: str, combo: QComboBox) -> QComboBox:
+        """A combo in the filters row (with its label); choosing in it queries again."""
+        label = QLabel(caption, self)
+        label.setBuddy(combo)
+        self.filters_row.addWidget(label)
+        self.filters_row.addWidget(combo)
+        combo.currentIndexChanged.connect(lambda _i: self.refresh())
+        return combo
+
+    def add_inactive_check(self, caption: str) -> QCheckBox:
+        """The «show inactive ones» check box of the filters row."""
+        self.inactive_check = QCheckBox(caption, self)
+        self.filters_row.addWidget(self.inactive_check)
+        self.inactive_check.toggled.connect(lambda _c: self.refresh())
+        return self.inactive_check
+
+    def filter_values(self) -> dict:
+        """The subclass's own filters, by the filter class's field names."""
+        return {}
+
+    def current_filters(self):
+        """The filters on screen (what the list and the export use)."""
+        values = dict(self.filter_values(), search=self.search_text)
+        if self.inactive_check is not None:
+            values["include_inactive"] = self.inactive_check.isChecked()
+        return self.filter_class(**values)
+
+    def export_filters(self):
+        return self.current_filters()
 
     def has_filters(self) -> bool:
-        return False
+        return any(value is not None for value in self.filter_values().values())
 
     @property
     def search_text(self) -> str:
@@ -214,7 +251,7 @@ class ListTab(ListEditor, QWidget):
         if self.model.exhausted:
             return
         try:
-            self._total = self._count_service(self.model.filters)
+            self._total = self.service.count(self.model.filters)
         except ServiceError:
             self._total = None
 
@@ -247,7 +284,7 @@ class ListTab(ListEditor, QWidget):
 
     # --- selection (selected_row, select_id… come from RowSelectionMixin) ----------------
     def show_inactive(self) -> bool:
-        return False
+        return self.inactive_check is not None and self.inactive_check.isChecked()
 
     def update_actions(self) -> None:
         row = self.selected_row()
