@@ -262,15 +262,8 @@ class UsersWindow(ListDialog):
         self.inactive_check.setChecked(True)
         top.addWidget(self.inactive_check)
 
-        self.new_button = self.push_button(
-            "add", translate("admin.users_window", "&Nuevo…"), self.new_user, "Ctrl+N"
-        )
-        self.edit_button = self.push_button(
-            "edit", translate("admin.users_window", "&Editar…"), self.edit_user
-        )
-        self.active_button = self.push_button(
-            "deactivate", translate("admin.users_window", "&Desactivar"), self.toggle_active
-        )
+        buttons = self.record_buttons()
+        self.active_button = self.toggle_button
         self.reset_button = self.push_button(
             "password_reset",
             translate("admin.users_window", "&Restablecer contraseña…"),
@@ -280,13 +273,7 @@ class UsersWindow(ListDialog):
             "account_unlock", translate("admin.users_window", "Des&bloquear"), self.unlock_user
         )
         self.build_layout(
-            [
-                self.new_button,
-                self.edit_button,
-                self.active_button,
-                self.reset_button,
-                self.unlock_button,
-            ],
+            [*buttons, self.reset_button, self.unlock_button],
             top=(top,),
             side=False,
         )
@@ -316,19 +303,10 @@ class UsersWindow(ListDialog):
         return self.selected_row()
 
     def update_actions(self) -> None:
+        super().update_actions()
         row = self.selected_row()
-        self.new_button.setEnabled(self.can_create())
-        self.edit_button.setEnabled(self.can_edit(row))
         self.reset_button.setEnabled(self.can_edit(row))
         self.unlock_button.setEnabled(self.can_edit(row) and bool(row.get("locked")))
-        self.set_toggle(
-            self.active_button,
-            row,
-            (
-                translate("admin.users_window", "&Desactivar"),
-                translate("admin.users_window", "Re&activar"),
-            ),
-        )
 
     # --- actions ----------------------------------------------------------------------
     def open_dialog(self, row_id: int | None) -> UserDialog:

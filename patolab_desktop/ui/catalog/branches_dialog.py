@@ -12,7 +12,7 @@ from .. import prompts
 from ..icons import icon
 from ..models.paged_table import Column
 from ..models.row_table import RowsTableModel
-from ..widgets.forms import CENTER, hint_label, inactive_foreground, make_form
+from ..widgets.forms import CENTER, hint_label, inactive_foreground, make_form, status_column
 from ..widgets.list_dialog import ListDialog
 from ..widgets.record_dialog import RecordDialog
 
@@ -49,17 +49,7 @@ def branch_columns() -> list[Column]:
             format=lambda v: translate("catalog.branches_dialog", "Sí") if v else "",
             foreground=inactive_foreground,
         ),
-        Column(
-            "active",
-            translate("catalog.branches_dialog", "Estado"),
-            align=CENTER,
-            format=lambda v: (
-                translate("catalog.branches_dialog", "Activa")
-                if v
-                else translate("catalog.branches_dialog", "Inactiva")
-            ),
-            foreground=inactive_foreground,
-        ),
+        status_column(feminine=True),
         Column(
             "address",
             translate("catalog.branches_dialog", "Dirección"),
@@ -159,6 +149,7 @@ class BranchesDialog(ListDialog):
     noun_one = QT_TRANSLATE_NOOP("nouns", "sucursal")
     noun_many = QT_TRANSLATE_NOOP("nouns", "sucursales")
     feminine = True
+    new_icon = "branch_new"
     service = branches
     create_permission = edit_permission = deactivate_permission = "branches.manage"
 
@@ -171,20 +162,13 @@ class BranchesDialog(ListDialog):
         self.view.setObjectName("branches_table")
         for number, width in enumerate((90, 150, 125, 120, 80)):
             self.view.horizontalHeader().resizeSection(number, width)
-        self.new_button = self.push_button(
-            "branch_new", translate("catalog.branches_dialog", "&Nueva…"), self.new_item, "Ctrl+N"
-        )
-        self.edit_button = self.push_button(
-            "edit", translate("catalog.branches_dialog", "&Editar…"), self.edit_selected, "F2"
-        )
         self.default_button = self.push_button(
             "default", translate("catalog.branches_dialog", "&Predeterminada"), self.make_default
         )
-        self.toggle_button = self.push_button(
-            "deactivate", translate("catalog.branches_dialog", "&Desactivar"), self.toggle_selected
-        )
+        buttons = self.record_buttons()
+        buttons.insert(2, self.default_button)
         self.build_layout(
-            [self.new_button, self.edit_button, self.default_button, self.toggle_button],
+            buttons,
             translate(
                 "catalog.branches_dialog",
                 "★ La sucursal predeterminada se usa en las solicitudes nuevas y no se "
@@ -212,17 +196,9 @@ class BranchesDialog(ListDialog):
         ).format(name=row["name"])
 
     def update_actions(self) -> None:
+        super().update_actions()
         row = self.selected_row()
-        self.edit_button.setEnabled(self.can_edit(row))
         self.default_button.setEnabled(bool(row and row["active"] and not row["is_default"]))
-        self.set_toggle(
-            self.toggle_button,
-            row,
-            (
-                translate("catalog.branches_dialog", "&Desactivar"),
-                translate("catalog.branches_dialog", "&Reactivar"),
-            ),
-        )
 
     def make_default(self) -> bool:
         row = self.selected_row()

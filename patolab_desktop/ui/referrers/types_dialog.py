@@ -13,7 +13,7 @@ from .. import prompts
 from ..icons import icon
 from ..models.paged_table import Column
 from ..models.row_table import RowsTableModel
-from ..widgets.forms import CENTER, RIGHT, error_label, inactive_foreground
+from ..widgets.forms import RIGHT, error_label, inactive_foreground, status_column
 from ..widgets.list_dialog import ENTER_KEYS, ListDialog
 
 
@@ -27,17 +27,7 @@ def type_columns() -> list[Column]:
             format=lambda v: f"{int(v or 0):,}",
             foreground=inactive_foreground,
         ),
-        Column(
-            "active",
-            translate("referrers.types_dialog", "Estado"),
-            align=CENTER,
-            format=lambda v: (
-                translate("referrers.types_dialog", "Activo")
-                if v
-                else translate("referrers.types_dialog", "Inactivo")
-            ),
-            foreground=inactive_foreground,
-        ),
+        status_column(),
     ]
 
 
@@ -45,6 +35,7 @@ class ReferrerTypesDialog(ListDialog):
     noun_one = QT_TRANSLATE_NOOP("nouns", "tipo de remitente")
     noun_many = QT_TRANSLATE_NOOP("nouns", "tipos de remitente")
     create_permission = edit_permission = deactivate_permission = "referrers.edit"
+    reactivate_text = QT_TRANSLATE_NOOP("widgets.list_dialog", "R&eactivar")  # A: Agregar
 
     def __init__(self, parent=None):
         super().__init__(RowsTableModel(type_columns()), parent)
@@ -71,12 +62,10 @@ class ReferrerTypesDialog(ListDialog):
             "add", translate("referrers.types_dialog", "&Agregar"), self.add_type
         )
         self.error_label = error_label(QLabel(self), "name")
-        self.rename_button = self.push_button(
-            "edit", translate("referrers.types_dialog", "&Renombrar…"), self.rename_selected, "F2"
+        buttons = self.record_buttons(
+            new=False, edit_text=translate("referrers.types_dialog", "&Renombrar…")
         )
-        self.toggle_button = self.push_button(
-            "deactivate", translate("referrers.types_dialog", "&Desactivar"), self.toggle_selected
-        )
+        self.rename_button = self.edit_button
         self.delete_button = self.push_button(
             "delete",
             translate("referrers.types_dialog", "&Eliminar"),
@@ -90,7 +79,7 @@ class ReferrerTypesDialog(ListDialog):
         add_row.addWidget(self.name_edit, 1)
         add_row.addWidget(self.add_button)
         self.build_layout(
-            [self.rename_button, self.toggle_button, self.delete_button],
+            [*buttons, self.delete_button],
             translate(
                 "referrers.types_dialog",
                 "Un tipo que usan remitentes no se puede eliminar: solo renombrar o "
@@ -107,17 +96,9 @@ class ReferrerTypesDialog(ListDialog):
         return referrer_types.list_all()
 
     def update_actions(self) -> None:
+        super().update_actions()
         row = self.selected_row()
-        self.rename_button.setEnabled(self.can_edit(row))
         self.delete_button.setEnabled(row is not None and self.allowed("referrers.delete"))
-        self.set_toggle(
-            self.toggle_button,
-            row,
-            (
-                translate("referrers.types_dialog", "&Desactivar"),
-                translate("referrers.types_dialog", "R&eactivar"),
-            ),
-        )
         if row is not None and row["in_use"]:
             self.delete_button.setToolTip(
                 translate(
@@ -131,7 +112,7 @@ class ReferrerTypesDialog(ListDialog):
             )
 
     # --- actions -----------------------------------------------------------------------
-    def activate_selected(self) -> bool:
+    def edit_selected(self) -> bool:
         return self.rename_selected()
 
     def do_deactivate(self, row_id: int) -> None:

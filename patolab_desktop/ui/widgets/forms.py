@@ -7,6 +7,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
+    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from ...i18n import translate
 from ..icons import icon
+from ..models.paged_table import Column
 
 ERROR_STYLE = "color: #c62828;"
 ERROR_FIELD_STYLE = "border: 1px solid #c62828;"
@@ -148,6 +150,43 @@ class FieldErrors:
         return label.text() if label is not None and not label.isHidden() else ""
 
     text = message
+
+
+def close_buttons(dialog: QDialog, default: bool = False) -> QDialogButtonBox:
+    """A lone «Cerrar» (Esc) that rejects ``dialog``; ``default`` makes Enter press it."""
+    buttons = QDialogButtonBox(dialog)
+    close = buttons.addButton(
+        translate("widgets.forms", "&Cerrar"), QDialogButtonBox.ButtonRole.RejectRole
+    )
+    close.setAutoDefault(default)
+    close.setDefault(default)
+    buttons.rejected.connect(dialog.reject)
+    return buttons
+
+
+def status_column(feminine: bool = False) -> Column:
+    """The «Estado» column of reference data: Activo/Inactivo (Activa/Inactiva)."""
+
+    def status(active) -> str:
+        if feminine:
+            return (
+                translate("widgets.forms", "Activa")
+                if active
+                else translate("widgets.forms", "Inactiva")
+            )
+        return (
+            translate("widgets.forms", "Activo")
+            if active
+            else translate("widgets.forms", "Inactivo")
+        )
+
+    return Column(
+        "active",
+        translate("widgets.forms", "Estado"),
+        align=CENTER,
+        format=status,
+        foreground=inactive_foreground,
+    )
 
 
 def dialog_buttons(parent: QWidget, save_text: str | None = None) -> QDialogButtonBox:

@@ -9,11 +9,10 @@ a ``RowsTableModel`` reads its rows from ``rows()``.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractItemModel, QEvent, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QAbstractItemModel, QEvent, Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QHBoxLayout,
     QLayout,
     QPushButton,
@@ -23,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from ...i18n import translate
 from ..icons import icon
-from .forms import hint_label
+from .forms import close_buttons, hint_label
 from .list_editor import ListEditor
 from .table import make_table_view
 
@@ -31,8 +30,14 @@ ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
 
 class ListDialog(ListEditor, QDialog):
+    deactivate_text = QT_TRANSLATE_NOOP("widgets.list_dialog", "&Desactivar")
+    reactivate_text = QT_TRANSLATE_NOOP("widgets.list_dialog", "Re&activar")
+
     def __init__(self, model: QAbstractItemModel, parent=None, sortable: bool = False):
         super().__init__(parent)
+        self.new_button: QPushButton | None = None
+        self.edit_button: QPushButton | None = None
+        self.toggle_button: QPushButton | None = None
         self.setModal(True)
         self.model = model
         model.setParent(self)
@@ -53,6 +58,30 @@ class ListDialog(ListEditor, QDialog):
         button.clicked.connect(lambda _checked=False: slot())
         return button
 
+    def record_buttons(self, new: bool = True, edit_text: str = "") -> list[QPushButton]:
+        """«Nuevo…» (Ctrl+N), «Editar…» (F2) and «Desactivar»/«Reactivar»."""
+        if new:
+            self.new_button = self.push_button(
+                self.new_icon,
+                translate("widgets.list_dialog", "&Nueva…")
+                if self.feminine
+                else translate("widgets.list_dialog", "&Nuevo…"),
+                self.new_item,
+                "Ctrl+N",
+            )
+        self.edit_button = self.push_button(
+            "edit",
+            edit_text or translate("widgets.list_dialog", "&Editar…"),
+            self.edit_selected,
+            "F2",
+        )
+        self.toggle_button = self.push_button(
+            "deactivate",
+            translate("widgets.list_dialog", self.deactivate_text),
+            self.toggle_selected,
+        )
+        return [b for b in (self.new_button, self.edit_button, self.toggle_button) if b]
+
     def build_layout(
         self,
         buttons: list[QPushButton],
@@ -68,12 +97,7 @@ class ListDialog(ListEditor, QDialog):
                 layout.addLayout(item)
             else:
                 layout.addWidget(item)
-        close = QDialogButtonBox(self)
-        close_button = close.addButton(
-            translate("widgets.list_dialog", "&Cerrar"), QDialogButtonBox.ButtonRole.RejectRole
-        )
-        close_button.setAutoDefault(False)
-        close.rejected.connect(self.reject)
+        close = close_buttons(self)
         row = QVBoxLayout() if side else QHBoxLayout()
         for button in buttons:
             row.addWidget(button)
@@ -102,7 +126,18 @@ class ListDialog(ListEditor, QDialog):
         return True
 
     def update_actions(self) -> None:
-        """Enable the buttons for the selected row (subclasses)."""
+        """Enable the record buttons for the selected row (subclasses add theirs)."""
+        row = self.selected_row()
+        if self.new_button is not None:
+            self.new_button.setEnabled(self.can_create())
+        if self.edit_button is not None:
+            self.edit_button.setEnabled(self.can_edit(row))
+        if self.toggle_button is not None:
+            texts = (
+                translate("widgets.list_dialog", self.deactivate_text),
+                translate("widgets.list_dialog", self.reactivate_text),
+            )
+            self.set_toggle(self.toggle_button, row, texts)
 
     # --- keyboard ----------------------------------------------------------------------
     def activate_selected(self) -> bool:
