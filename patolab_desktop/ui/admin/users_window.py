@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
-    QLineEdit,
     QVBoxLayout,
 )
 
@@ -80,22 +79,18 @@ class UserDialog(RecordDialog):
         new = self.record_id is None
         layout = QVBoxLayout(self)
         form = make_form()
-        self.username_edit = QLineEdit(self)
-        self.username_edit.setObjectName("username")
-        self.username_edit.setMaxLength(60)
-        self.username_edit.setReadOnly(not new)
-        self.errors.add(
-            form, "username", translate("admin.users_window", "&Usuario:"), self.username_edit
+        self.username_edit = self.line_edit(
+            form, "username", translate("admin.users_window", "&Usuario:"), max_length=60
         )
-        self.full_name_edit = QLineEdit(self)
-        self.full_name_edit.setObjectName("full_name")
-        self.full_name_edit.setMaxLength(120)
-        self.errors.add(
+        self.username_edit.setObjectName("username")
+        self.username_edit.setReadOnly(not new)
+        self.full_name_edit = self.line_edit(
             form,
             "full_name",
             translate("admin.users_window", "&Nombre completo:"),
-            self.full_name_edit,
+            max_length=120,
         )
+        self.full_name_edit.setObjectName("full_name")
         self.role_combo = QComboBox(self)
         self.role_combo.setObjectName("role")
         for role in users.roles():
@@ -104,6 +99,7 @@ class UserDialog(RecordDialog):
         self.active_check = QCheckBox(
             translate("admin.users_window", "Activo (puede iniciar sesión)"), self
         )
+        self.bind("active", self.active_check)
         self.password_edit = self.repeat_edit = None
         if new:
             self.password_edit = self._password(
@@ -134,22 +130,6 @@ class UserDialog(RecordDialog):
         edit.setObjectName(key)
         self.errors.add(form, key, caption, edit)
         return edit
-
-    def load(self, data: users.UserData) -> None:
-        self.username_edit.setText(data.username)
-        self.full_name_edit.setText(data.full_name)
-        if data.role_id is not None:
-            self.role_combo.setCurrentIndex(self.role_combo.findData(data.role_id))
-        self.active_check.setChecked(data.active)
-
-    def data(self) -> users.UserData:
-        return users.UserData(
-            id=self.record.id,
-            username=self.username_edit.text(),
-            full_name=self.full_name_edit.text(),
-            role_id=self.role_combo.currentData(),
-            active=self.active_check.isChecked(),
-        )
 
     def validate(self, data: users.UserData) -> dict[str, str]:
         if data.id is None and self.password_edit.text() != self.repeat_edit.text():

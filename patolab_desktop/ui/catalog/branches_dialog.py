@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP
-from PySide6.QtWidgets import QCheckBox, QLineEdit, QPlainTextEdit, QVBoxLayout
+from PySide6.QtWidgets import QVBoxLayout
 
 from ...i18n import translate
 from ...services.catalog import branches
@@ -72,39 +72,34 @@ class BranchDialog(RecordDialog):
 
     def build(self) -> None:
         form = make_form()
-        self.name_edit = QLineEdit(self)
-        self.name_edit.setMaxLength(branches.NAME_MAX)
-        self.name_edit.setPlaceholderText(translate("catalog.branches_dialog", "San Pedro Sula"))
-        self.errors.add(
-            form, "name", translate("catalog.branches_dialog", "&Nombre:"), self.name_edit
+        self.name_edit = self.line_edit(
+            form,
+            "name",
+            translate("catalog.branches_dialog", "&Nombre:"),
+            translate("catalog.branches_dialog", "San Pedro Sula"),
+            branches.NAME_MAX,
         )
-        self.code_edit = QLineEdit(self)
-        self.code_edit.setMaxLength(10)
-        self.code_edit.setMaximumWidth(140)
-        self.code_edit.setPlaceholderText(translate("catalog.branches_dialog", "SPS"))
-        self.errors.add(
+        self.code_edit = self.line_edit(
             form,
             "code",
             translate("catalog.branches_dialog", "&Código:"),
-            self.code_edit,
+            translate("catalog.branches_dialog", "SPS"),
+            10,
             translate(
                 "catalog.branches_dialog",
                 "De 2 a 10 letras o números; encabeza los números de solicitud (SPS-2026-000123).",
             ),
         )
-        self.phone_edit = QLineEdit(self)
-        self.phone_edit.setPlaceholderText("2552-4410")
-        self.errors.add(
-            form, "phone", translate("catalog.branches_dialog", "&Teléfono:"), self.phone_edit
+        self.code_edit.setMaximumWidth(140)
+        self.phone_edit = self.line_edit(
+            form, "phone", translate("catalog.branches_dialog", "&Teléfono:"), "2552-4410"
         )
-        self.address_edit = QPlainTextEdit(self)
-        self.address_edit.setTabChangesFocus(True)
-        self.address_edit.setFixedHeight(56)
-        self.errors.add(
-            form, "address", translate("catalog.branches_dialog", "&Dirección:"), self.address_edit
+        self.address_edit = self.text_edit(
+            form, "address", translate("catalog.branches_dialog", "&Dirección:"), 56
         )
-        self.active_check = QCheckBox(translate("catalog.branches_dialog", "&Activa"), self)
-        form.addRow("", self.active_check)
+        self.active_check = self.check_box(
+            form, "active", translate("catalog.branches_dialog", "&Activa")
+        )
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(
@@ -119,11 +114,8 @@ class BranchDialog(RecordDialog):
         self.finish_layout(layout)
 
     def load(self, data: branches.BranchData) -> None:
-        self.name_edit.setText(data.name)
-        self.code_edit.setText(data.code)
+        super().load(data)
         self.phone_edit.setText(branches.format_phone(data.phone))
-        self.address_edit.setPlainText(data.address)
-        self.active_check.setChecked(data.active)
         self.active_check.setVisible(data.id is not None)
         self.active_check.setEnabled(not data.is_default)
         self.active_check.setToolTip(
@@ -132,16 +124,6 @@ class BranchDialog(RecordDialog):
             )
             if data.is_default
             else ""
-        )
-
-    def data(self) -> branches.BranchData:
-        return branches.BranchData(
-            id=self.record.id,
-            name=self.name_edit.text(),
-            code=self.code_edit.text(),
-            phone=self.phone_edit.text(),
-            address=self.address_edit.toPlainText(),
-            active=self.active_check.isChecked(),
         )
 
 

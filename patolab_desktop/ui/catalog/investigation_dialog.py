@@ -10,7 +10,6 @@ from __future__ import annotations
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QRegularExpression, Qt
 from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import (
-    QCheckBox,
     QComboBox,
     QCompleter,
     QGroupBox,
@@ -55,23 +54,21 @@ class InvestigationDialog(RecordDialog):
 
     def build(self) -> None:
         form = make_form()
-        self.code_edit = QLineEdit(self)
+        self.code_edit = self.line_edit(
+            form,
+            "code",
+            translate("catalog.investigation_dialog", "&Código:"),
+            translate("catalog.investigation_dialog", "p. ej. GLU (se guarda en mayúsculas)"),
+            20,
+        )
         self.code_edit.setObjectName("code_edit")
-        self.code_edit.setMaxLength(20)
-        self.code_edit.setPlaceholderText(
-            translate("catalog.investigation_dialog", "p. ej. GLU (se guarda en mayúsculas)")
-        )
         self.code_edit.setMaximumWidth(220)
-        self.errors.add(
-            form, "code", translate("catalog.investigation_dialog", "&Código:"), self.code_edit
-        )
-        self.name_edit = QLineEdit(self)
-        self.name_edit.setMaxLength(catalog.NAME_MAX)
-        self.name_edit.setPlaceholderText(
-            translate("catalog.investigation_dialog", "Glucosa en ayunas")
-        )
-        self.errors.add(
-            form, "name", translate("catalog.investigation_dialog", "&Nombre:"), self.name_edit
+        self.name_edit = self.line_edit(
+            form,
+            "name",
+            translate("catalog.investigation_dialog", "&Nombre:"),
+            translate("catalog.investigation_dialog", "Glucosa en ayunas"),
+            catalog.NAME_MAX,
         )
         self.sample_combo = QComboBox(self)
         self.sample_combo.setEditable(True)
@@ -115,22 +112,22 @@ class InvestigationDialog(RecordDialog):
             form, "price", translate("catalog.investigation_dialog", "&Precio (L):"), price_box
         )
         self.errors.inputs["price"] = self.price_edit
-        self.active_check = QCheckBox(
+        self.active_check = self.check_box(
+            form,
+            "active",
             translate(
                 "catalog.investigation_dialog", "&Activa (se ofrece en las solicitudes nuevas)"
             ),
-            self,
         )
-        form.addRow("", self.active_check)
-        self.panel_check = QCheckBox(
+        self.panel_check = self.check_box(
+            form,
+            "is_panel",
             translate(
                 "catalog.investigation_dialog",
                 "Es un &perfil (panel): agrupa otras investigaciones",
             ),
-            self,
         )
         self.panel_check.setObjectName("panel_check")
-        form.addRow("", self.panel_check)
 
         self.members_group = QGroupBox(
             translate("catalog.investigation_dialog", "Investigaciones del perfil"), self
@@ -151,11 +148,8 @@ class InvestigationDialog(RecordDialog):
         self.code_edit.textEdited.connect(self._code_edited)
 
     def load(self, data: catalog.InvestigationData) -> None:
-        self.code_edit.setText(data.code)
-        self.name_edit.setText(data.name)
-        self.sample_combo.setCurrentText(data.sample_type)
+        super().load(data)
         self.price_edit.setText("" if data.id is None else f"{data.price:.3f}")
-        self.active_check.setChecked(data.active)
         self.active_check.setVisible(data.id is not None)
         self.members_editor.set_panel(data.id, data.code)
         self.members_editor.set_members(
@@ -191,18 +185,9 @@ class InvestigationDialog(RecordDialog):
 
     # --- saving ------------------------------------------------------------------------
     def data(self) -> catalog.InvestigationData:
-        is_panel = self.panel_check.isChecked()
-        return catalog.InvestigationData(
-            id=self.record.id,
-            code=self.code_edit.text(),
-            name=self.name_edit.text(),
-            sample_type=self.sample_combo.currentText(),
-            price=self.price_edit.text(),
-            is_panel=is_panel,
-            active=self.active_check.isChecked(),
-            member_ids=self.members_editor.member_ids() if is_panel else [],
-            version=self.record.version,
-        )
+        data = super().data()
+        data.member_ids = self.members_editor.member_ids() if data.is_panel else []
+        return data
 
     def before_save(self, data: catalog.InvestigationData) -> bool:
         if data.is_panel or not self.members_editor.member_ids():

@@ -10,7 +10,7 @@ Keyboard: the name has focus, Enter saves (Ctrl+Enter from the notes), Esc cance
 from __future__ import annotations
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP
-from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QPlainTextEdit, QVBoxLayout
+from PySide6.QtWidgets import QComboBox, QVBoxLayout
 
 from ...i18n import translate
 from ...services.catalog import referrer_types, referrers
@@ -53,71 +53,57 @@ class ReferrerDialog(RecordDialog):
         layout.addWidget(self.notice)
 
         form = make_form()
-        self.name_edit = QLineEdit(self)
-        self.name_edit.setMaxLength(referrers.NAME_MAX)
-        self.name_edit.setPlaceholderText(
+        self.name_edit = self.line_edit(
+            form,
+            "name",
+            translate("referrers.referrer_dialog", "&Nombre:"),
             translate(
                 "referrers.referrer_dialog", "Dra. María López · Hospital Mario Catarino Rivas"
-            )
-        )
-        self.errors.add(
-            form, "name", translate("referrers.referrer_dialog", "&Nombre:"), self.name_edit
+            ),
+            referrers.NAME_MAX,
         )
         self.type_combo = QComboBox(self)
         self.type_combo.setObjectName("type_combo")
         self.errors.add(
             form, "type_id", translate("referrers.referrer_dialog", "&Tipo:"), self.type_combo
         )
-        self.institution_edit = QLineEdit(self)
-        self.institution_edit.setMaxLength(200)
-        self.institution_edit.setPlaceholderText(
-            translate("referrers.referrer_dialog", "Especialidad, hospital o clínica")
-        )
-        self.errors.add(
+        self.institution_edit = self.line_edit(
             form,
             "institution",
             translate("referrers.referrer_dialog", "&Institución:"),
-            self.institution_edit,
+            translate("referrers.referrer_dialog", "Especialidad, hospital o clínica"),
+            200,
         )
-        self.phone_edit = QLineEdit(self)
-        self.phone_edit.setMaxLength(30)
-        self.phone_edit.setPlaceholderText(
-            translate("referrers.referrer_dialog", "9988-7766 (sin código se asume Honduras, +504)")
-        )
-        self.errors.add(
-            form, "phone", translate("referrers.referrer_dialog", "Teléf&ono:"), self.phone_edit
-        )
-        self.email_edit = QLineEdit(self)
-        self.email_edit.setMaxLength(254)
-        self.email_edit.setPlaceholderText(
-            translate("referrers.referrer_dialog", "nombre@correo.hn")
-        )
-        self.errors.add(
-            form, "email", translate("referrers.referrer_dialog", "&Correo:"), self.email_edit
-        )
-        self.address_edit = QPlainTextEdit(self)
-        self.address_edit.setTabChangesFocus(True)
-        self.address_edit.setFixedHeight(52)
-        self.errors.add(
+        self.phone_edit = self.line_edit(
             form,
-            "address",
-            translate("referrers.referrer_dialog", "&Dirección:"),
-            self.address_edit,
+            "phone",
+            translate("referrers.referrer_dialog", "Teléf&ono:"),
+            translate(
+                "referrers.referrer_dialog", "9988-7766 (sin código se asume Honduras, +504)"
+            ),
+            30,
         )
-        self.notes_edit = QPlainTextEdit(self)
-        self.notes_edit.setTabChangesFocus(True)
-        self.notes_edit.setFixedHeight(64)
-        self.errors.add(
-            form, "notes", translate("referrers.referrer_dialog", "No&tas:"), self.notes_edit
+        self.email_edit = self.line_edit(
+            form,
+            "email",
+            translate("referrers.referrer_dialog", "&Correo:"),
+            translate("referrers.referrer_dialog", "nombre@correo.hn"),
+            254,
         )
-        self.active_check = QCheckBox(
+        self.address_edit = self.text_edit(
+            form, "address", translate("referrers.referrer_dialog", "&Dirección:"), 52
+        )
+        self.notes_edit = self.text_edit(
+            form, "notes", translate("referrers.referrer_dialog", "No&tas:"), 64
+        )
+        self.active_check = self.check_box(
+            form,
+            "active",
             translate(
                 "referrers.referrer_dialog",
                 "&Activo (aparece al elegir remitente en una solicitud)",
             ),
-            self,
         )
-        form.addRow("", self.active_check)
         layout.addLayout(form)
         self.finish_layout(layout)
 
@@ -134,14 +120,9 @@ class ReferrerDialog(RecordDialog):
         default_type = data.type_id
         if default_type is None and data.id is None:
             default_type = referrer_types.find_by_name("Doctor")
+        super().load(data)
         self._fill_types(default_type)
-        self.name_edit.setText(data.name)
-        self.institution_edit.setText(data.institution)
         self.phone_edit.setText(referrers.format_phone(data.phone))
-        self.email_edit.setText(data.email)
-        self.address_edit.setPlainText(data.address)
-        self.notes_edit.setPlainText(data.notes)
-        self.active_check.setChecked(data.active)
         self.active_check.setVisible(data.id is not None)
         notice = referrers.edit_notice(data.id) if data.id is not None else ""
         if notice:  # the service says it in Spanish; say it in the interface language
@@ -162,20 +143,6 @@ class ReferrerDialog(RecordDialog):
         self.notice.setVisible(bool(notice))
 
     # --- saving ------------------------------------------------------------------------
-    def data(self) -> referrers.ReferrerData:
-        return referrers.ReferrerData(
-            id=self.record.id,
-            name=self.name_edit.text(),
-            type_id=self.type_combo.currentData(),
-            phone=self.phone_edit.text(),
-            email=self.email_edit.text(),
-            address=self.address_edit.toPlainText(),
-            institution=self.institution_edit.text(),
-            notes=self.notes_edit.toPlainText(),
-            active=self.active_check.isChecked(),
-            version=self.record.version,
-        )
-
     def confirm_new(self, data: referrers.ReferrerData) -> bool:
         return self._confirm_duplicates(data)
 

@@ -7,10 +7,13 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
+    QAbstractButton,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
+    QPlainTextEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -52,6 +55,32 @@ def error_label(label: QLabel, key: str) -> QLabel:
     label.setWordWrap(True)
     label.hide()
     return label
+
+
+def field_value(widget: QWidget):
+    """What a form field holds: text, checked state or the chosen item's data."""
+    if isinstance(widget, QPlainTextEdit):
+        return widget.toPlainText()
+    if isinstance(widget, QAbstractButton):
+        return widget.isChecked()
+    if isinstance(widget, QComboBox):
+        return widget.currentText() if widget.isEditable() else widget.currentData()
+    return widget.text()
+
+
+def set_field_value(widget: QWidget, value) -> None:
+    """Show ``value`` in a form field (the inverse of ``field_value``)."""
+    if isinstance(widget, QPlainTextEdit):
+        widget.setPlainText(value or "")
+    elif isinstance(widget, QAbstractButton):
+        widget.setChecked(bool(value))
+    elif isinstance(widget, QComboBox):
+        if widget.isEditable():
+            widget.setCurrentText(value or "")
+        else:
+            widget.setCurrentIndex(max(widget.findData(value), 0))
+    else:
+        widget.setText("" if value is None else str(value))
 
 
 def make_form(parent: QWidget | None = None) -> QFormLayout:

@@ -18,22 +18,34 @@ What it does once for all of them:
 
 A subclass names its ``service`` (a module with ``get``, ``validate``, ``create`` and
 ``update``) and ``data_class``, its titles (``QT_TRANSLATE_NOOP`` in its ``context``),
-builds its fields in ``build`` (with ``self.errors.add``), ends its layout with
-``finish_layout`` and maps the form to the data in ``load`` and ``data``. After
+builds its fields in ``build`` (with ``self.errors.add``, or ``bind`` for a field
+without an error line) and ends its layout with ``finish_layout``. A field is read
+into (``data``) and shown from (``load``) the data attribute of its key; a subclass
+extends ``load``/``data`` only where a value needs formatting or more than one field. After
 ``exec()`` returns Accepted, ``saved_id`` is the saved record's id.
 """
 
 from __future__ import annotations
 
+import dataclasses
+
 from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QLineEdit,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ...i18n import translate
 from ...services.errors import ConflictError, NotFoundError, ServiceError, ValidationError
 from .. import prompts
 from ..icons import icon
-from .forms import FieldErrors, dialog_buttons
+from .forms import FieldErrors, dialog_buttons, field_value, set_field_value
 
 SAVE_SHORTCUTS = ("Ctrl+Return", "Ctrl+Enter", "Ctrl+S")
 
@@ -59,6 +71,7 @@ class RecordDialog(QDialog):
         self.saved_id: int | None = None
         self._snapshot = None
         self.errors = FieldErrors(self)
+        self.bound: dict[str, QWidget] = {}  # data attribute -> field (besides the errors')
         editing = record_id is not None
         self.record = self.fetch(record_id) if editing else (initial or self.blank())
         self.setWindowTitle(translate(self.context, self.edit_title if editing else self.new_title))
@@ -80,13 +93,25 @@ class RecordDialog(QDialog):
     def build(self) -> None:  # pragma: no cover - abstract
         raise NotImplementedError
 
-    def load(self, data) -> None:  # pragma: no cover - abstract
-        """Show ``data`` in the form."""
-        raise NotImplementedError
+    def bind(self, key: str, widget: QWidget) -> QWidget:
+        """Read and show the data attribute ``key`` in ``widget`` (e.g. «Activo»)."""
+        self.bound[key] = widget
+        return widget
 
-    def data(self):  # pragma: no cover - abstract
-        """The form as the service's data object (the loaded id and version kept)."""
-        raise NotImplementedError
+    def fields(self) -> dict[str, QWidget]:
+        """The form's fields by data attribute: those with an error line, and the bound."""
+        fields = {**self.errors.inputs, **self.bound}
+        return {key: widget for key, widget in fields.items() if hasattr(self.record, key)}
+
+    def load(self, data) -> None:
+        """Show ``data`` in the form."""
+        for key, widget in self.fields().items():
+            set_field_value(widget, getattr(data, key))
+
+    def data(self):
+        """The form as the service's data object (the loaded id, version… kept)."""
+        values = {key: field_value(widget) for key, widget in self.fields().items()}
+        return dataclasses.replace(self.record, **values)
 
     def validate(self, data) -> dict[str, str]:
         check = getattr(self.service, "validate", None)
@@ -111,6 +136,32 @@ class RecordDialog(QDialog):
 
     def conflict_message(self, exc: ConflictError) -> str:
         return str(exc)
+
+    # --- fields ------------------------------------------------------------------------
+    def line_edit(
+        self, form, key: str, caption: str, placeholder: str = "", max_length: int = 0, hint=""
+    ) -> QLineEdit:
+        """A one-line field for data attribute ``key``, with its error line."""
+        edit = QLineEdit(self)
+        if max_length:
+            edit.setMaxLength(max_length)
+        edit.setPlaceholderText(placeholder)
+        self.errors.add(form, key, caption, edit, hint)
+        return edit
+
+    def text_edit(self, form, key: str, caption: str, height: int) -> QPlainTextEdit:
+        """A few lines of text (Tab leaves it) for data attribute ``key``."""
+        edit = QPlainTextEdit(self)
+        edit.setTabChangesFocus(True)
+        edit.setFixedHeight(height)
+        self.errors.add(form, key, caption, edit)
+        return edit
+
+    def check_box(self, form, key: str, caption: str) -> QCheckBox:
+        """A check box under the fields for the yes/no data attribute ``key``."""
+        check = QCheckBox(caption, self)
+        form.addRow("", self.bind(key, check))
+        return check
 
     # --- layout ------------------------------------------------------------------------
     def finish_layout(self, layout: QVBoxLayout, save_text: str | None = None) -> QDialogButtonBox:
