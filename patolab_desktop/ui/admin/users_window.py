@@ -10,28 +10,24 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QHBoxLayout,
     QVBoxLayout,
 )
 
 from ...i18n import translate
 from ...services.access import users
-from ...services.errors import ServiceError, ValidationError
+from ...services.errors import ServiceError
 from .. import prompts
 from ..icons import icon
 from ..models.paged_table import Column, PagedTableModel
 from ..widgets.list_dialog import ListDialog
 from ..widgets.record_dialog import RecordDialog
 from ..widgets.table import SearchBox
+from .account_dialog import AccountDialog
 from .common import (
-    FieldErrors,
     PasswordEdit,
-    header,
     hint_label,
     make_form,
-    message_label,
-    show_message,
 )
 
 
@@ -140,74 +136,54 @@ class UserDialog(RecordDialog):
         return users.create(data, self.password_edit.text())
 
 
-class ResetPasswordDialog(QDialog):
+class ResetPasswordDialog(AccountDialog):
     """A temporary password, typed twice; the user must change it at the next login."""
 
     def __init__(self, user_id: int, username: str, parent=None):
-        super().__init__(parent)
-        self.setObjectName("reset_password_dialog")
+        super().__init__(
+            parent,
+            "reset_password_dialog",
+            translate("admin.users_window", "Restablecer contraseña"),
+            "password_reset",
+            440,
+        )
         self.user_id = user_id
-        self.setWindowTitle(translate("admin.users_window", "Restablecer contraseña"))
-        self.setWindowIcon(icon("password_reset"))
-        self.setModal(True)
-        self.setMinimumWidth(440)
-        layout = QVBoxLayout(self)
-        layout.addWidget(
-            header(
-                "password_reset",
-                translate("admin.users_window", "Restablecer la contraseña de {username}").format(
-                    username=username
-                ),
-                translate(
-                    "admin.users_window",
-                    "La cuenta se desbloquea y la persona deberá elegir una "
-                    "contraseña propia al iniciar sesión.",
-                ),
-                self,
-            )
+        self.add_header(
+            "password_reset",
+            translate("admin.users_window", "Restablecer la contraseña de {username}").format(
+                username=username
+            ),
+            translate(
+                "admin.users_window",
+                "La cuenta se desbloquea y la persona deberá elegir una "
+                "contraseña propia al iniciar sesión.",
+            ),
         )
-        form = make_form()
-        self.errors = FieldErrors(form)
-        self.password_edit = PasswordEdit(self)
-        self.errors.add_row(
-            "password", translate("admin.users_window", "Contraseña &temporal:"), self.password_edit
+        self.password_edit = self.password(
+            "password", translate("admin.users_window", "Contraseña &temporal:"), "password"
         )
-        self.repeat_edit = PasswordEdit(self)
-        self.errors.add_row(
-            "repeat", translate("admin.users_window", "Re&petir:"), self.repeat_edit
+        self.repeat_edit = self.password(
+            "repeat", translate("admin.users_window", "Re&petir:"), "repeat"
         )
-        layout.addLayout(form)
-        self.message = message_label(self)
-        layout.addWidget(self.message)
-        buttons = QDialogButtonBox(self)
-        ok = buttons.addButton(
-            translate("admin.users_window", "&Restablecer"), QDialogButtonBox.ButtonRole.AcceptRole
+        self.finish_layout(
+            translate("admin.users_window", "&Restablecer"),
+            "password_reset",
+            self.save,
+            translate("admin.users_window", "Cancelar"),
         )
-        ok.setDefault(True)
-        buttons.addButton(
-            translate("admin.users_window", "Cancelar"), QDialogButtonBox.ButtonRole.RejectRole
-        )
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
-        self.password_edit.setFocus()
+
+    def focus_field(self):
+        return self.password_edit
 
     def save(self) -> bool:
+        problems = {}
         if self.password_edit.text() != self.repeat_edit.text():
-            self.errors.show(
-                {"repeat": translate("admin.users_window", "Las dos contraseñas no coinciden.")}
+            problems["repeat"] = translate(
+                "admin.users_window", "Las dos contraseñas no coinciden."
             )
-            return False
-        try:
-            users.reset_password(self.user_id, self.password_edit.text())
-        except ValidationError as exc:
-            show_message(self.message, "\n".join(self.errors.show(exc.fields)))
-            return False
-        except ServiceError as exc:
-            show_message(self.message, str(exc))
-            return False
-        self.accept()
-        return True
+        return self.submit(
+            problems, lambda: users.reset_password(self.user_id, self.password_edit.text())
+        )
 
 
 class UsersWindow(ListDialog):
