@@ -59,11 +59,9 @@ COLUMNS = [
 class UserDialog(RecordDialog):
     """New user (username, name, role, temporary password) or edit (name, role, active)."""
 
-    object_name = "user_dialog"
     new_icon = edit_icon = "users"
     service = users
     data_class = users.UserData
-    context = "admin.users_window"
     new_title = QT_TRANSLATE_NOOP("admin.users_window", "Nuevo usuario")
     edit_title = QT_TRANSLATE_NOOP("admin.users_window", "Editar usuario")
     min_width = 480
@@ -190,6 +188,12 @@ class UsersWindow(ListDialog):
     noun_one = QT_TRANSLATE_NOOP("nouns", "usuario")
     noun_many = QT_TRANSLATE_NOOP("nouns", "usuarios")
     service = users
+    record_dialog = UserDialog
+    deactivate_text = QT_TRANSLATE_NOOP(
+        "admin.users_window",
+        "¿Desactivar a {full_name} ({username})? No podrá iniciar sesión; su historial en "
+        "la auditoría se conserva.",
+    )
     create_permission = edit_permission = deactivate_permission = "users.manage"
 
     def __init__(self, parent=None):
@@ -265,9 +269,6 @@ class UsersWindow(ListDialog):
         self.unlock_button.setEnabled(self.can_edit(row) and bool(row.get("locked")))
 
     # --- actions ----------------------------------------------------------------------
-    def open_dialog(self, row_id: int | None) -> UserDialog:
-        return UserDialog(row_id, parent=self)
-
     def new_user(self) -> None:
         self.new_item()
 
@@ -276,13 +277,6 @@ class UsersWindow(ListDialog):
 
     def toggle_active(self) -> None:
         self.toggle_selected()
-
-    def deactivate_question(self, row: dict) -> str:
-        return translate(
-            "admin.users_window",
-            "¿Desactivar a {full_name} ({username})? No podrá iniciar sesión; su historial en "
-            "la auditoría se conserva.",
-        ).format(full_name=row["full_name"], username=row["username"])
 
     def reset_password(self) -> None:
         row = self.selected_row()

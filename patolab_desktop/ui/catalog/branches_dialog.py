@@ -61,11 +61,9 @@ def branch_columns() -> list[Column]:
 class BranchDialog(RecordDialog):
     """Create (``branch_id=None``) or edit one branch; ``saved_id`` after Accepted."""
 
-    object_name = "branch_dialog"
     new_icon = "branch_new"
     service = branches
     data_class = branches.BranchData
-    context = "catalog.branches_dialog"
     new_title = QT_TRANSLATE_NOOP("catalog.branches_dialog", "Nueva sucursal")
     edit_title = QT_TRANSLATE_NOOP("catalog.branches_dialog", "Editar sucursal")
     min_width = 460
@@ -133,6 +131,10 @@ class BranchesDialog(ListDialog):
     feminine = True
     new_icon = "branch_new"
     service = branches
+    record_dialog = BranchDialog
+    deactivate_text = QT_TRANSLATE_NOOP(
+        "catalog.branches_dialog", "¿Desactivar la sucursal «{name}»? Sus solicitudes se conservan."
+    )
     create_permission = edit_permission = deactivate_permission = "branches.manage"
 
     def __init__(self, parent=None):
@@ -165,17 +167,8 @@ class BranchesDialog(ListDialog):
     def rows(self) -> list[dict]:
         return branches.list_all()
 
-    def open_dialog(self, row_id: int | None) -> BranchDialog:
-        return BranchDialog(row_id, parent=self)
-
     def can_deactivate(self, row: dict | None) -> bool:
         return super().can_deactivate(row) and not row["is_default"]
-
-    def deactivate_question(self, row: dict) -> str:
-        return translate(
-            "catalog.branches_dialog",
-            "¿Desactivar la sucursal «{name}»? Sus solicitudes se conservan.",
-        ).format(name=row["name"])
 
     def update_actions(self) -> None:
         super().update_actions()

@@ -13,6 +13,7 @@ from ..icons import icon
 from ..models.paged_table import Column
 from ..widgets.forms import RIGHT, inactive_foreground
 from ..widgets.list_tab import ListTab
+from .investigation_dialog import InvestigationDialog
 
 KINDS = (
     (QT_TRANSLATE_NOOP("catalog.catalog_window", "Todas"), None),
@@ -98,6 +99,12 @@ class CatalogWindow(ListTab):
     edit_permission = "catalog.edit"
     deactivate_permission = "catalog.delete"
     service = catalog
+    record_dialog = InvestigationDialog
+    deactivate_text = QT_TRANSLATE_NOOP(
+        "catalog.catalog_window",
+        "¿Desactivar {code} — {name}?\n\nDejará de ofrecerse en las solicitudes nuevas; las "
+        "solicitudes que ya la tienen no cambian.",
+    )
     filter_class = catalog.CatalogFilter
 
     def __init__(self, parent=None, page_size: int = DEFAULT_PAGE_SIZE):
@@ -162,18 +169,6 @@ class CatalogWindow(ListTab):
         self.history_action.setEnabled(self.selected_row() is not None)
         self.import_action.setEnabled(self.allowed("catalog.edit"))
         self.branches_action.setEnabled(self.allowed("branches.manage"))
-
-    def open_dialog(self, row_id):
-        from .investigation_dialog import InvestigationDialog
-
-        return InvestigationDialog(investigation_id=row_id, parent=self)
-
-    def deactivate_question(self, row: dict) -> str:
-        return translate(
-            "catalog.catalog_window",
-            "¿Desactivar {code} — {name}?\n\nDejará de ofrecerse en las solicitudes nuevas; las "
-            "solicitudes que ya la tienen no cambian.",
-        ).format(code=row["code"], name=row["name"])
 
     def show_price_history(self) -> None:
         from .price_history import PriceHistoryDialog

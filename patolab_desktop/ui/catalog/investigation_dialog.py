@@ -35,11 +35,9 @@ PRICE_PATTERN = QRegularExpression(r"^\s*(L\s*)?[0-9][0-9,]*(\.[0-9]{0,3})?\s*$"
 class InvestigationDialog(RecordDialog):
     """``InvestigationDialog(investigation_id=None)``; ``saved_id`` after Accepted."""
 
-    object_name = "investigation_dialog"
     new_icon = "investigation_new"
     service = catalog
     data_class = catalog.InvestigationData
-    context = "catalog.investigation_dialog"
     new_title = QT_TRANSLATE_NOOP("catalog.investigation_dialog", "Nueva investigación")
     edit_title = QT_TRANSLATE_NOOP("catalog.investigation_dialog", "Editar investigación")
     changed_title = QT_TRANSLATE_NOOP("catalog.investigation_dialog", "La investigación cambió")

@@ -21,14 +21,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...i18n import translate
 from ...services.catalog import investigations as catalog
 from ...util.money import format_lempiras
 from ..icons import icon
 from ..models.paged_table import Column
-from ..widgets.table import SearchBox, make_table_view
-from ..widgets.forms import ERROR_STYLE, HINT_STYLE, RIGHT
 from ..models.row_table import RowsTableModel
-from ...i18n import translate
+from ..widgets.forms import ERROR_STYLE, HINT_STYLE, RIGHT
+from ..widgets.table import SearchBox, make_table_view
 
 PICK_LIMIT = 20
 
@@ -300,7 +300,7 @@ class PanelMembersEditor(QWidget):
         )
 
     # --- keyboard ----------------------------------------------------------------------
-    def eventFilter(self, watched, event):  # noqa: N802
+    def eventFilter(self, watched, event):
         if event.type() != QEvent.Type.KeyPress:
             return super().eventFilter(watched, event)
         key = event.key()

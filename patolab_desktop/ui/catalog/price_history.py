@@ -7,14 +7,14 @@ from decimal import Decimal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout
 
+from ...i18n import translate
 from ...services.catalog import investigations as catalog
 from ...util.money import format_lempiras
 from ..icons import icon
 from ..models.paged_table import Column
-from ..widgets.table import make_table_view
-from ..widgets.forms import HINT_STYLE, RIGHT
 from ..models.row_table import RowsTableModel
-from ...i18n import translate
+from ..widgets.forms import HINT_STYLE, RIGHT
+from ..widgets.table import make_table_view
 
 UP_COLOR = QColor("#c62828")
 DOWN_COLOR = QColor("#2e7d32")

@@ -26,11 +26,9 @@ class ReferrerDialog(RecordDialog):
     constructor raises ``NotFoundError`` when ``referrer_id`` does not exist.
     """
 
-    object_name = "referrer_dialog"
     new_icon = "referrer_new"
     service = referrers
     data_class = referrers.ReferrerData
-    context = "referrers.referrer_dialog"
     new_title = QT_TRANSLATE_NOOP("referrers.referrer_dialog", "Nuevo remitente")
     edit_title = QT_TRANSLATE_NOOP("referrers.referrer_dialog", "Editar remitente")
     changed_title = QT_TRANSLATE_NOOP("referrers.referrer_dialog", "El remitente cambió")

@@ -14,6 +14,7 @@ from ..icons import icon
 from ..models.paged_table import Column
 from ..widgets.forms import inactive_foreground
 from ..widgets.list_tab import ListTab
+from .referrer_dialog import ReferrerDialog
 
 
 def _date(value) -> str:
@@ -94,6 +95,13 @@ class ReferrersWindow(ListTab):
     edit_permission = "referrers.edit"
     deactivate_permission = "referrers.delete"
     service = referrers
+    record_dialog = ReferrerDialog
+    deactivate_text = QT_TRANSLATE_NOOP(
+        "referrers.referrers_window",
+        "¿Desactivar a «{name}»?\n\nDejará de aparecer al elegir el remitente de una "
+        "solicitud, pero las solicitudes que ya lo tienen lo conservan. Se puede reactivar "
+        "cuando haga falta.",
+    )
     filter_class = referrers.ReferrerFilter
 
     def __init__(self, parent=None, page_size: int = DEFAULT_PAGE_SIZE):
@@ -149,19 +157,6 @@ class ReferrersWindow(ListTab):
     def update_actions(self) -> None:
         super().update_actions()
         self.types_action.setEnabled(self.allowed("referrers.edit"))
-
-    def open_dialog(self, row_id):
-        from .referrer_dialog import ReferrerDialog
-
-        return ReferrerDialog(referrer_id=row_id, parent=self)
-
-    def deactivate_question(self, row: dict) -> str:
-        return translate(
-            "referrers.referrers_window",
-            "¿Desactivar a «{name}»?\n\nDejará de aparecer al elegir el remitente de una "
-            "solicitud, pero las solicitudes que ya lo tienen lo conservan. Se puede reactivar "
-            "cuando haga falta.",
-        ).format(name=row["name"])
 
     def edit_types(self) -> None:
         from .types_dialog import ReferrerTypesDialog

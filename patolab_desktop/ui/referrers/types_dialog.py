@@ -35,7 +35,7 @@ class ReferrerTypesDialog(ListDialog):
     noun_one = QT_TRANSLATE_NOOP("nouns", "tipo de remitente")
     noun_many = QT_TRANSLATE_NOOP("nouns", "tipos de remitente")
     create_permission = edit_permission = deactivate_permission = "referrers.edit"
-    reactivate_text = QT_TRANSLATE_NOOP("widgets.list_dialog", "R&eactivar")  # A: Agregar
+    reactivate_button_text = QT_TRANSLATE_NOOP("widgets.list_dialog", "R&eactivar")  # A: Agregar
 
     def __init__(self, parent=None):
         super().__init__(RowsTableModel(type_columns()), parent)

@@ -4,6 +4,8 @@ buttons, and the error/hint/inactive colours."""
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
@@ -33,6 +35,18 @@ INACTIVE_COLOR = QColor("#8a8a8a")
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 CENTER = Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter
 _STYLED_INPUTS = ("QLineEdit", "QComboBox", "QPlainTextEdit")
+
+
+def module_context(obj) -> str:
+    """The translation context of the ui module that defines ``obj``'s class, by the
+    project's convention ("catalog.branches_dialog" for ui/catalog/branches_dialog.py)."""
+    module = type(obj).__module__
+    return module.split(".ui.", 1)[1] if ".ui." in module else module
+
+
+def snake_name(obj) -> str:
+    """``obj``'s class name in snake case ("BranchDialog" → "branch_dialog")."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", type(obj).__name__).lower()
 
 
 def inactive_foreground(row: dict) -> QColor | None:

@@ -30,8 +30,8 @@ ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
 
 class ListDialog(ListEditor, QDialog):
-    deactivate_text = QT_TRANSLATE_NOOP("widgets.list_dialog", "&Desactivar")
-    reactivate_text = QT_TRANSLATE_NOOP("widgets.list_dialog", "Re&activar")
+    deactivate_button_text = QT_TRANSLATE_NOOP("widgets.list_dialog", "&Desactivar")
+    reactivate_button_text = QT_TRANSLATE_NOOP("widgets.list_dialog", "Re&activar")
 
     def __init__(self, model: QAbstractItemModel, parent=None, sortable: bool = False):
         super().__init__(parent)
@@ -77,7 +77,7 @@ class ListDialog(ListEditor, QDialog):
         )
         self.toggle_button = self.push_button(
             "deactivate",
-            translate("widgets.list_dialog", self.deactivate_text),
+            translate("widgets.list_dialog", self.deactivate_button_text),
             self.toggle_selected,
         )
         return [b for b in (self.new_button, self.edit_button, self.toggle_button) if b]
@@ -134,8 +134,8 @@ class ListDialog(ListEditor, QDialog):
             self.edit_button.setEnabled(self.can_edit(row))
         if self.toggle_button is not None:
             texts = (
-                translate("widgets.list_dialog", self.deactivate_text),
-                translate("widgets.list_dialog", self.reactivate_text),
+                translate("widgets.list_dialog", self.deactivate_button_text),
+                translate("widgets.list_dialog", self.reactivate_button_text),
             )
             self.set_toggle(self.toggle_button, row, texts)
 

@@ -26,6 +26,7 @@ from ...services.access import session
 from ...services.errors import NotFoundError, ServiceError
 from .. import prompts
 from ..icons import icon
+from .forms import module_context
 from .table import RowSelectionMixin
 
 
@@ -69,6 +70,8 @@ class ListEditor(RowSelectionMixin):
     feminine = False  # "investigación" → "Nueva", "desactivada"
     new_icon = "add"
     service = None  # a module with deactivate / reactivate (or set_active)
+    record_dialog = None  # the RecordDialog class that creates and edits a row
+    deactivate_text = ""  # the question before deactivating (QT_TRANSLATE_NOOP, {row keys})
     create_permission = ""  # "" = everyone who can open the list
     edit_permission = ""
     deactivate_permission = ""
@@ -117,9 +120,9 @@ class ListEditor(RowSelectionMixin):
         button.setEnabled(self.can_deactivate(row) or self.can_reactivate(row))
 
     # --- new and edit ------------------------------------------------------------------
-    def open_dialog(self, row_id: int | None):  # pragma: no cover - abstract
+    def open_dialog(self, row_id: int | None):
         """Build the create/edit dialog (NotFoundError when ``row_id`` is gone)."""
-        raise NotImplementedError
+        return self.record_dialog(row_id, parent=self)
 
     def dialog_saved_id(self, dialog) -> int | None:
         return getattr(dialog, "saved_id", None)
@@ -164,7 +167,9 @@ class ListEditor(RowSelectionMixin):
     # --- deactivate / reactivate -------------------------------------------------------
     def deactivate_question(self, row: dict) -> str:
         """The question before deactivating ``row`` ("" deactivates without asking)."""
-        return ""
+        if not self.deactivate_text:
+            return ""
+        return translate(module_context(self), self.deactivate_text).format(**row)
 
     def do_deactivate(self, row_id: int) -> None:
         self.service.deactivate(row_id)

@@ -16,7 +16,8 @@ What it does once for all of them:
   with ``ask_before_discarding`` asks before Esc/Cancelar throws changes away;
 - Guardar (Enter, Ctrl+Enter, Ctrl+S) and Cancelar (Esc).
 
-A subclass names its ``service`` (a module with ``get``, ``validate``, ``create`` and
+The dialog's object name comes from its class (``BranchDialog`` → ``branch_dialog``)
+and the context of its translated titles from its module. A subclass names its ``service`` (a module with ``get``, ``validate``, ``create`` and
 ``update``) and ``data_class``, its titles (``QT_TRANSLATE_NOOP`` in its ``context``),
 builds its fields in ``build`` (with ``self.errors.add``, or ``bind`` for a field
 without an error line) and ends its layout with ``finish_layout``. A field is read
@@ -45,18 +46,23 @@ from ...i18n import translate
 from ...services.errors import ConflictError, NotFoundError, ServiceError, ValidationError
 from .. import prompts
 from ..icons import icon
-from .forms import FieldErrors, dialog_buttons, field_value, set_field_value
+from .forms import (
+    FieldErrors,
+    dialog_buttons,
+    field_value,
+    module_context,
+    set_field_value,
+    snake_name,
+)
 
 SAVE_SHORTCUTS = ("Ctrl+Return", "Ctrl+Enter", "Ctrl+S")
 
 
 class RecordDialog(QDialog):
-    object_name = "record_dialog"
     new_icon = "add"
     edit_icon = "edit"
     service = None  # the module with get / validate / create / update
     data_class = None  # the service's data class (a blank record)
-    context = "widgets.record_dialog"  # the translation context of the texts below
     new_title = QT_TRANSLATE_NOOP("widgets.record_dialog", "Nuevo registro")
     edit_title = QT_TRANSLATE_NOOP("widgets.record_dialog", "Editar registro")
     changed_title = QT_TRANSLATE_NOOP("widgets.record_dialog", "El registro cambió")
@@ -66,7 +72,8 @@ class RecordDialog(QDialog):
 
     def __init__(self, record_id: int | None = None, parent=None, initial=None):
         super().__init__(parent)
-        self.setObjectName(self.object_name)
+        self.setObjectName(snake_name(self))  # "BranchDialog" → "branch_dialog"
+        self.context = module_context(self)  # the texts below are in the module's context
         self.record_id = record_id
         self.saved_id: int | None = None
         self._snapshot = None
