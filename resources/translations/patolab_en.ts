@@ -783,6 +783,10 @@ The previous state was saved to:
 <context>
     <name>admin.first_admin_dialog</name>
     <message>
+        <source>Primer inicio</source>
+        <translation>First start</translation>
+    </message>
+    <message>
         <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="32"/>
         <source>{APP_NAME} — Primer inicio</source>
         <translation>{APP_NAME} — First start</translation>

@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QPushButton, QVBoxLayout, QWidget
 
+from ... import APP_NAME
 from ...services.errors import ServiceError, ValidationError
 from ..icons import icon
 from .common import (
@@ -28,10 +29,13 @@ from .common import (
 
 
 class AccountDialog(QDialog):
-    def __init__(self, parent, name: str, title: str, icon_name: str, min_width: int):
+    def __init__(
+        self, parent, name: str, title: str, icon_name: str, min_width: int, app: bool = True
+    ):
+        """``title`` goes after the application's name unless ``app`` is False."""
         super().__init__(parent)
         self.setObjectName(name)
-        self.setWindowTitle(title)
+        self.setWindowTitle(f"{APP_NAME} — {title}" if app else title)
         self.setWindowIcon(icon(icon_name))
         self.setModal(True)
         self.setMinimumWidth(min_width)

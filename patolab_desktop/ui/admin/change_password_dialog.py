@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from ... import APP_NAME
 from ...i18n import translate
 from ...services.access import auth, session
 from ...services.access.session import Actor
@@ -16,9 +15,7 @@ class ChangePasswordDialog(AccountDialog):
         super().__init__(
             parent,
             "change_password_dialog",
-            translate("admin.change_password_dialog", "{APP_NAME} — Cambiar contraseña").format(
-                APP_NAME=APP_NAME
-            ),
+            translate("admin.change_password_dialog", "Cambiar contraseña"),
             "password",
             460,
         )

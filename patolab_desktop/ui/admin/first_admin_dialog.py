@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLineEdit
 
-from ... import APP_NAME
 from ...i18n import translate
 from ...services.access import auth
 from ...services.access.session import Actor
@@ -18,9 +17,7 @@ class FirstAdminDialog(AccountDialog):
         super().__init__(
             parent,
             "first_admin_dialog",
-            translate("admin.first_admin_dialog", "{APP_NAME} — Primer inicio").format(
-                APP_NAME=APP_NAME
-            ),
+            translate("admin.first_admin_dialog", "Primer inicio"),
             "app",
             500,
         )

@@ -21,7 +21,7 @@ class LoginDialog(AccountDialog):
     ):
         if title is None:
             title = translate("admin.login_dialog", "Iniciar sesión")
-        super().__init__(parent, "login_dialog", f"{APP_NAME} — {title}", "app", 420)
+        super().__init__(parent, "login_dialog", title, "app", 420)
         self.actor: Actor | None = None
         try:
             lab = settings.get("lab_name")

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QDialog,
-    QDialogButtonBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -31,6 +30,7 @@ from ...services.access import permissions, users
 from ...services.errors import ServiceError
 from .. import prompts
 from ..icons import icon
+from ..widgets.forms import close_buttons
 from .common import HINT_STYLE, header
 
 AREA_COLUMN, LABEL_COLUMN, FIRST_ROLE_COLUMN = 0, 1, 2
@@ -75,13 +75,13 @@ class PermissionMatrixModel(QAbstractTableModel):
         return key in self._granted.get(role, set())
 
     # --- Qt model API ---------------------------------------------------------------
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+    def rowCount(self, parent=QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._permissions)
 
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+    def columnCount(self, parent=QModelIndex()) -> int:
         return 0 if parent.isValid() else FIRST_ROLE_COLUMN + len(self._roles)
 
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
         if orientation != Qt.Orientation.Horizontal or section < 0:
             return None
         if role == Qt.ItemDataRole.DisplayRole:
@@ -130,7 +130,7 @@ class PermissionMatrixModel(QAbstractTableModel):
             base |= Qt.ItemFlag.ItemIsUserCheckable
         return base
 
-    def setData(self, index, value, role=Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
+    def setData(self, index, value, role=Qt.ItemDataRole.EditRole) -> bool:
         if (
             not index.isValid()
             or role != Qt.ItemDataRole.CheckStateRole
@@ -190,7 +190,7 @@ class CenteredCheckDelegate(QStyledItemDelegate):
             QStyle.PrimitiveElement.PE_IndicatorItemViewItemCheck, box, painter, widget
         )
 
-    def editorEvent(self, event, model, option, index) -> bool:  # noqa: N802
+    def editorEvent(self, event, model, option, index) -> bool:
         flags = index.flags()
         if not (flags & Qt.ItemFlag.ItemIsUserCheckable and flags & Qt.ItemFlag.ItemIsEnabled):
             return False
@@ -276,11 +276,7 @@ class PermissionMatrixDialog(QDialog):
         self.new_role_button.clicked.connect(self.new_role)
         row.addWidget(self.new_role_button)
         row.addStretch(1)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        buttons.button(QDialogButtonBox.StandardButton.Close).setText(
-            translate("admin.permission_matrix", "&Cerrar")
-        )
-        buttons.rejected.connect(self.reject)
+        buttons = close_buttons(self)
         row.addWidget(buttons)
         layout.addLayout(row)
         self.view.setCurrentIndex(self.model.index(0, FIRST_ROLE_COLUMN))

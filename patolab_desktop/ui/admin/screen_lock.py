@@ -100,9 +100,7 @@ class LockDialog(AccountDialog):
         super().__init__(
             parent,
             "lock_dialog",
-            translate("admin.screen_lock", "{APP_NAME} — Pantalla bloqueada").format(
-                APP_NAME=APP_NAME
-            ),
+            translate("admin.screen_lock", "Pantalla bloqueada"),
             "lock",
             440,
         )

@@ -144,6 +144,7 @@ class ResetPasswordDialog(AccountDialog):
             translate("admin.users_window", "Restablecer contraseña"),
             "password_reset",
             440,
+            app=False,
         )
         self.user_id = user_id
         self.add_header(

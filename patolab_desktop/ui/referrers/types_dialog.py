@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QLineEdit
+from PySide6.QtWidgets import QHeaderView, QLabel, QLineEdit
 
 from ...i18n import translate
 from ...services.catalog import referrer_types
@@ -13,7 +13,13 @@ from .. import prompts
 from ..icons import icon
 from ..models.paged_table import Column
 from ..models.row_table import RowsTableModel
-from ..widgets.forms import RIGHT, error_label, inactive_foreground, status_column
+from ..widgets.forms import (
+    RIGHT,
+    error_label,
+    inactive_foreground,
+    labelled_row,
+    status_column,
+)
 from ..widgets.list_dialog import ENTER_KEYS, ListDialog
 
 
@@ -72,12 +78,9 @@ class ReferrerTypesDialog(ListDialog):
             self.delete_selected,
             QKeySequence.StandardKey.Delete,
         )
-        add_row = QHBoxLayout()
-        new_label = QLabel(translate("referrers.types_dialog", "&Nuevo tipo:"), self)
-        new_label.setBuddy(self.name_edit)
-        add_row.addWidget(new_label)
-        add_row.addWidget(self.name_edit, 1)
-        add_row.addWidget(self.add_button)
+        add_row = labelled_row(
+            translate("referrers.types_dialog", "&Nuevo tipo:"), self.name_edit, self.add_button
+        )
         self.build_layout(
             [*buttons, self.delete_button],
             translate(

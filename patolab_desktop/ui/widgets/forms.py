@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QPlainTextEdit,
     QVBoxLayout,
@@ -193,6 +194,18 @@ class FieldErrors:
         return label.text() if label is not None and not label.isHidden() else ""
 
     text = message
+
+
+def labelled_row(caption: str, field: QWidget, *after: QWidget) -> QHBoxLayout:
+    """«Caption: [field……] [after…]»: the label's mnemonic focuses ``field``."""
+    row = QHBoxLayout()
+    label = QLabel(caption, field.parentWidget())
+    label.setBuddy(field)
+    row.addWidget(label)
+    row.addWidget(field, 1)
+    for widget in after:
+        row.addWidget(widget)
+    return row
 
 
 def close_buttons(dialog: QDialog, default: bool = False) -> QDialogButtonBox:

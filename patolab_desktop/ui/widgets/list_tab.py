@@ -29,7 +29,7 @@ from ...i18n import translate
 from ...services.errors import ServiceError
 from ...services.paging import DEFAULT_PAGE_SIZE
 from ..models.paged_table import Column, PagedTableModel
-from .forms import HINT_STYLE
+from .forms import HINT_STYLE, labelled_row
 from .list_editor import ListEditor
 from .table import SearchBox, make_table_view
 
@@ -86,54 +86,67 @@ class ListTab(ListEditor, QWidget):
     def _build_actions(self) -> None:
         one = translate("nouns", self.noun_one)
         o = "a" if self.feminine else "o"  # Spanish gender ending; English ignores it
-        self.new_action = self.action(
-            translate("catalog.list_tab", "&Nueva")
-            if self.feminine
-            else translate("catalog.list_tab", "&Nuevo"),
-            self.new_icon,
-            self.new_item,
-            ("Ctrl+N",),
-            translate("catalog.list_tab", "Registrar {one} nuev{o}").format(one=one, o=o),
-        )
-        self.edit_action = self.action(
-            translate("catalog.list_tab", "&Editar"),
-            "edit",
-            self.edit_selected,
-            ("F2",),
-            translate(
-                "catalog.list_tab", "Editar {one} seleccionad{o} (Intro o doble clic)"
-            ).format(one=one, o=o),
-        )
-        self.deactivate_action = self.action(
-            translate("catalog.list_tab", "&Desactivar"),
-            "deactivate",
-            self.deactivate_selected,
-            (QKeySequence.StandardKey.Delete,),
-            translate("catalog.list_tab", "Desactivar {one} seleccionad{o}").format(one=one, o=o),
-            widget=self.view,
-            context=Qt.ShortcutContext.WidgetShortcut,
-        )
-        self.reactivate_action = self.action(
-            translate("catalog.list_tab", "&Reactivar"),
-            "reactivate",
-            self.reactivate_selected,
-            ("Ctrl+R",),
-            translate("catalog.list_tab", "Reactivar {one} seleccionad{o}").format(one=one, o=o),
-        )
-        self.refresh_action = self.action(
-            translate("catalog.list_tab", "Actuali&zar"),
-            "refresh",
-            self.reload,
-            ("F5",),
-            translate("catalog.list_tab", "Volver a leer la lista de la base de datos"),
-        )
-        self.find_action = self.action(
-            translate("catalog.list_tab", "Buscar"),
-            "search",
-            self.focus_default,
-            ("Ctrl+F",),
-            translate("catalog.list_tab", "Ir al cuadro de búsqueda"),
-        )
+        on_view = {"widget": self.view, "context": Qt.ShortcutContext.WidgetShortcut}
+        for name, text, icon_name, slot, keys, tip, where in (
+            (
+                "new_action",
+                translate("catalog.list_tab", "&Nueva")
+                if self.feminine
+                else translate("catalog.list_tab", "&Nuevo"),
+                self.new_icon,
+                self.new_item,
+                ("Ctrl+N",),
+                translate("catalog.list_tab", "Registrar {one} nuev{o}"),
+                {},
+            ),
+            (
+                "edit_action",
+                translate("catalog.list_tab", "&Editar"),
+                "edit",
+                self.edit_selected,
+                ("F2",),
+                translate("catalog.list_tab", "Editar {one} seleccionad{o} (Intro o doble clic)"),
+                {},
+            ),
+            (
+                "deactivate_action",
+                translate("catalog.list_tab", "&Desactivar"),
+                "deactivate",
+                self.deactivate_selected,
+                (QKeySequence.StandardKey.Delete,),
+                translate("catalog.list_tab", "Desactivar {one} seleccionad{o}"),
+                on_view,
+            ),
+            (
+                "reactivate_action",
+                translate("catalog.list_tab", "&Reactivar"),
+                "reactivate",
+                self.reactivate_selected,
+                ("Ctrl+R",),
+                translate("catalog.list_tab", "Reactivar {one} seleccionad{o}"),
+                {},
+            ),
+            (
+                "refresh_action",
+                translate("catalog.list_tab", "Actuali&zar"),
+                "refresh",
+                self.reload,
+                ("F5",),
+                translate("catalog.list_tab", "Volver a leer la lista de la base de datos"),
+                {},
+            ),
+            (
+                "find_action",
+                translate("catalog.list_tab", "Buscar"),
+                "search",
+                self.focus_default,
+                ("Ctrl+F",),
+                translate("catalog.list_tab", "Ir al cuadro de búsqueda"),
+                {},
+            ),
+        ):
+            tip = tip.format(one=one, o=o)
+            setattr(self, name, self.action(text, icon_name, slot, keys, tip, **where))
 
     def button(self, action: QAction) -> QToolButton:
         button = QToolButton(self)
@@ -144,11 +157,7 @@ class ListTab(ListEditor, QWidget):
 
     def build_layout(self, hint: str) -> None:
         """Call at the end of the subclass constructor, after adding filter widgets."""
-        top = QHBoxLayout()
-        search_label = QLabel(translate("catalog.list_tab", "&Buscar:"), self)
-        search_label.setBuddy(self.search_box)
-        top.addWidget(search_label)
-        top.addWidget(self.search_box, 1)
+        top = labelled_row(translate("catalog.list_tab", "&Buscar:"), self.search_box)
         self.new_button = self.button(self.new_action)
         self.edit_button = self.button(self.edit_action)
         self.deactivate_button = self.button(self.deactivate_action)
