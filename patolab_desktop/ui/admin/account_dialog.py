@@ -102,6 +102,10 @@ class AccountDialog(QDialog):
             retry.clear()
             retry.setFocus()
 
+    def unequal(self, password: PasswordEdit, message: str) -> dict[str, str]:
+        """``{"repeat": message}`` when ``password`` and ``self.repeat_edit`` differ."""
+        return {"repeat": message} if password.text() != self.repeat_edit.text() else {}
+
     def submit(self, problems: dict[str, str], action: Callable[[], object]) -> bool:
         """Show ``problems`` (the form's own checks) or run ``action`` and accept."""
         show_message(self.message, "")

@@ -65,11 +65,10 @@ class ChangePasswordDialog(AccountDialog):
         return self.old_edit
 
     def try_change(self) -> bool:
-        problems = {}
-        if self.new_edit.text() != self.repeat_edit.text():
-            problems["repeat"] = translate(
-                "admin.change_password_dialog", "Las dos contraseñas nuevas no coinciden."
-            )
+        problems = self.unequal(
+            self.new_edit,
+            translate("admin.change_password_dialog", "Las dos contraseñas nuevas no coinciden."),
+        )
         return self.submit(problems, self._change)
 
     def _change(self) -> None:

@@ -76,15 +76,13 @@ class FirstAdminDialog(AccountDialog):
         return self.full_name_edit
 
     def try_create(self) -> bool:
-        password = self.password_edit.text()
-        problems = {}
-        if password != self.repeat_edit.text():
-            problems = {
-                **auth.validate_password(password, self.username_edit.text()),
-                "repeat": translate(
-                    "admin.first_admin_dialog", "Las dos contraseñas no coinciden."
-                ),
-            }
+        problems = self.unequal(
+            self.password_edit,
+            translate("admin.first_admin_dialog", "Las dos contraseñas no coinciden."),
+        )
+        if problems:  # say what else is wrong with the password at the same time
+            policy = auth.validate_password(self.password_edit.text(), self.username_edit.text())
+            problems = {**policy, **problems}
         return self.submit(problems, self._create)
 
     def _create(self) -> None:

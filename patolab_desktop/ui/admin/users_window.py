@@ -18,7 +18,6 @@ from ...i18n import translate
 from ...services.access import users
 from ...services.errors import ServiceError
 from .. import prompts
-from ..icons import icon
 from ..models.paged_table import Column, PagedTableModel
 from ..widgets.list_dialog import ListDialog
 from ..widgets.record_dialog import RecordDialog
@@ -175,11 +174,9 @@ class ResetPasswordDialog(AccountDialog):
         return self.password_edit
 
     def save(self) -> bool:
-        problems = {}
-        if self.password_edit.text() != self.repeat_edit.text():
-            problems["repeat"] = translate(
-                "admin.users_window", "Las dos contraseñas no coinciden."
-            )
+        problems = self.unequal(
+            self.password_edit, translate("admin.users_window", "Las dos contraseñas no coinciden.")
+        )
         return self.submit(
             problems, lambda: users.reset_password(self.user_id, self.password_edit.text())
         )
@@ -205,12 +202,9 @@ class UsersWindow(ListDialog):
             ],
             users.page,
         )
-        super().__init__(model, parent, sortable=True)
+        title = translate("admin.users_window", "Usuarios")
+        super().__init__(model, parent, title, "users", (900, 560), sortable=True)
         self.setModal(False)
-        self.setObjectName("users_window")
-        self.setWindowTitle(translate("admin.users_window", "Usuarios"))
-        self.setWindowIcon(icon("users"))
-        self.resize(900, 560)
         self.view.setObjectName("users_table")
 
         top = QHBoxLayout()

@@ -138,11 +138,8 @@ class BranchesDialog(ListDialog):
     create_permission = edit_permission = deactivate_permission = "branches.manage"
 
     def __init__(self, parent=None):
-        super().__init__(RowsTableModel(branch_columns()), parent)
-        self.setObjectName("branches_dialog")
-        self.setWindowTitle(translate("catalog.branches_dialog", "Sucursales"))
-        self.setWindowIcon(icon("branches"))
-        self.resize(980, 380)
+        title = translate("catalog.branches_dialog", "Sucursales")
+        super().__init__(RowsTableModel(branch_columns()), parent, title, "branches", (980, 380))
         self.view.setObjectName("branches_table")
         for number, width in enumerate((90, 150, 125, 120, 80)):
             self.view.horizontalHeader().resizeSection(number, width)

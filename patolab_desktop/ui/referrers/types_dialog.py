@@ -10,7 +10,6 @@ from ...i18n import translate
 from ...services.catalog import referrer_types
 from ...services.errors import ServiceError, ValidationError
 from .. import prompts
-from ..icons import icon
 from ..models.paged_table import Column
 from ..models.row_table import RowsTableModel
 from ..widgets.forms import (
@@ -44,11 +43,10 @@ class ReferrerTypesDialog(ListDialog):
     reactivate_button_text = QT_TRANSLATE_NOOP("widgets.list_dialog", "R&eactivar")  # A: Agregar
 
     def __init__(self, parent=None):
-        super().__init__(RowsTableModel(type_columns()), parent)
-        self.setObjectName("referrer_types_dialog")
-        self.setWindowTitle(translate("referrers.types_dialog", "Tipos de remitente"))
-        self.setWindowIcon(icon("referrer_types"))
-        self.resize(520, 420)
+        title = translate("referrers.types_dialog", "Tipos de remitente")
+        super().__init__(
+            RowsTableModel(type_columns()), parent, title, "referrer_types", (520, 420)
+        )
         self.view.setObjectName("types_table")
         header = self.view.horizontalHeader()
         header.setStretchLastSection(False)

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from ...i18n import translate
 from ..icons import icon
-from .forms import close_buttons, hint_label
+from .forms import close_buttons, hint_label, snake_name
 from .list_editor import ListEditor
 from .table import make_table_view
 
@@ -33,8 +33,20 @@ class ListDialog(ListEditor, QDialog):
     deactivate_button_text = QT_TRANSLATE_NOOP("widgets.list_dialog", "&Desactivar")
     reactivate_button_text = QT_TRANSLATE_NOOP("widgets.list_dialog", "Re&activar")
 
-    def __init__(self, model: QAbstractItemModel, parent=None, sortable: bool = False):
+    def __init__(
+        self,
+        model: QAbstractItemModel,
+        parent,
+        title: str,
+        icon_name: str,
+        size: tuple[int, int],
+        sortable: bool = False,
+    ):
         super().__init__(parent)
+        self.setObjectName(snake_name(self))  # "BranchesDialog" → "branches_dialog"
+        self.setWindowTitle(title)
+        self.setWindowIcon(icon(icon_name))
+        self.resize(*size)
         self.new_button: QPushButton | None = None
         self.edit_button: QPushButton | None = None
         self.toggle_button: QPushButton | None = None
