@@ -1806,6 +1806,10 @@ It will no longer be offered for new requests; requests that already have it do 
 <context>
     <name>catalog.list_tab</name>
     <message>
+        <source>Mostrando {shown:,} de más de {cap:,} {noun_many}</source>
+        <translation>Showing {shown:,} of more than {cap:,} {noun_many}</translation>
+    </message>
+    <message>
         <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="52"/>
         <source>  (Ctrl+F)</source>
         <translation>  (Ctrl+F)</translation>

@@ -234,3 +234,27 @@ def test_reference_dialogs_do_not_ask_by_default(qtbot, monkeypatch, database):
     assert dialog.is_dirty()
     dialog.reject()
     assert dialog.result() == dialog.DialogCode.Rejected and asked.calls == []
+
+
+# --- what a customers tab needs from ListTab (capped count, Esc empties the search) ----------
+
+
+class CappedReferrers(ReferrersWindow):
+    count_cap = 1
+    escape_clears_search = True
+
+
+def test_list_tab_capped_count_and_escape_clears_the_search(qtbot, database):
+    for name in ("Dr. Uno", "Dra. Dos", "Dr. Tres", "Dra. Cuatro"):
+        make_referrer(name)
+    tab = CappedReferrers(page_size=2)
+    qtbot.addWidget(tab)
+    assert tab.model.rowCount() == 2
+    assert tab.count_label.text() == "Mostrando 2 de más de 1 remitentes"
+    tab.show()
+    qtbot.waitExposed(tab)
+    tab.search_box.setText("tres")
+    tab.search_box.flush()
+    assert tab.model.rowCount() == 1
+    qtbot.keyClick(tab.search_box, Qt.Key.Key_Escape)
+    assert tab.search_box.text() == "" and tab.model.rowCount() == 2

@@ -141,8 +141,8 @@ class ReferrerDialog(RecordDialog):
         self.notice.setVisible(bool(notice))
 
     # --- saving ------------------------------------------------------------------------
-    def confirm_new(self, data: referrers.ReferrerData) -> bool:
-        return self._confirm_duplicates(data)
+    def confirm_save(self, data: referrers.ReferrerData) -> bool:
+        return data.id is not None or self._confirm_duplicates(data)  # new ones only
 
     def _confirm_duplicates(self, data: referrers.ReferrerData) -> bool:
         found = referrers.find_duplicates(data)

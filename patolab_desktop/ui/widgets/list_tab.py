@@ -41,6 +41,8 @@ class ListTab(ListEditor, QWidget):
     ``open_dialog`` and ``deactivate_question``."""
 
     filter_class = None  # the service's filter dataclass (search, include_inactive…)
+    count_cap: int | None = None  # the service's count() stops counting past this
+    escape_clears_search = False  # Esc in a non-empty search box empties it
 
     saved = Signal(int)  # id of a row created or edited here
 
@@ -285,6 +287,10 @@ class ListTab(ListEditor, QWidget):
         elif shown == total:
             noun = translate("nouns", self.noun_one if total == 1 else self.noun_many)
             text = f"{total:,} {noun}"
+        elif self.count_cap is not None and total > self.count_cap:  # count() stops there
+            text = translate(
+                "catalog.list_tab", "Mostrando {shown:,} de más de {cap:,} {noun_many}"
+            ).format(shown=shown, cap=self.count_cap, noun_many=translate("nouns", self.noun_many))
         else:
             text = translate(
                 "catalog.list_tab", "Mostrando {shown:,} de {total:,} {noun_many}"
@@ -310,6 +316,16 @@ class ListTab(ListEditor, QWidget):
         self.search_box.selectAll()
 
     def eventFilter(self, watched, event):
+        if (
+            self.escape_clears_search
+            and watched is self.search_box
+            and event.type() == QEvent.Type.KeyPress
+            and event.key() == Qt.Key.Key_Escape
+            and self.search_box.text()
+        ):
+            self.search_box.clear()  # and show everything again
+            self.search_box.flush()
+            return True
         if (
             watched is self.search_box
             and event.type() == QEvent.Type.KeyPress

@@ -137,9 +137,14 @@ class RecordDialog(QDialog):
         """Last questions before validating (e.g. "remove the panel's members?")."""
         return True
 
-    def confirm_new(self, data) -> bool:
-        """Asked before creating a record (e.g. about likely duplicates)."""
+    def confirm_save(self, data) -> bool:
+        """Asked after validating, before saving (e.g. about likely duplicates)."""
         return True
+
+    def record_gone(self, exc: NotFoundError) -> bool:
+        """The record was deleted meanwhile: say it under the form (False: not saved)."""
+        self.show_errors({"__all__": str(exc)})
+        return False
 
     def conflict_message(self, exc: ConflictError) -> str:
         return str(exc)
@@ -238,7 +243,7 @@ class RecordDialog(QDialog):
             self.show_errors(problems)
             return False
         self.clear_errors()
-        if data.id is None and not self.confirm_new(data):
+        if not self.confirm_save(data):
             return False
         try:
             self.saved_id = self.write(data)
@@ -251,6 +256,8 @@ class RecordDialog(QDialog):
             )
             self.reload_record()
             return False
+        except NotFoundError as exc:
+            return self.record_gone(exc)
         except ServiceError as exc:  # a rule or a permission refused it: say it under the form
             self.show_errors({"__all__": str(exc)})
             return False
