@@ -8,9 +8,9 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
+from patolab_desktop.services import catalog
 from patolab_desktop.services.access import permissions, session
 from patolab_desktop.services.catalog import branches, referrers
-from patolab_desktop.services.catalog import investigations as catalog
 from patolab_desktop.services.errors import RuleError
 from patolab_desktop.ui import prompts
 from patolab_desktop.ui.admin.users_window import UsersWindow

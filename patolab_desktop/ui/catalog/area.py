@@ -69,7 +69,7 @@ def edit_branches(window) -> None:
 
 
 def export_catalog(window) -> int | None:
-    from ...services.catalog import investigations as catalog
+    from ...services import catalog
 
     tab = window.tab(TAB_KEY)
     filters = tab.export_filters() if tab is not None else catalog.CatalogFilter()

@@ -14,7 +14,7 @@ REPORT_LINES = 25  # rejected rows shown in the message; the CLI prints them all
 
 def import_catalog(parent) -> bool:
     """Check the file first (nothing written), show the rejected rows or ask to import."""
-    from ...services.catalog import investigations as catalog
+    from ...services import catalog
     from ...services.errors import ServiceError
 
     path = prompts.open_file(

@@ -6,7 +6,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtWidgets import QComboBox
 
 from ...i18n import translate
-from ...services.catalog import investigations as catalog
+from ...services import catalog
 from ...services.paging import DEFAULT_PAGE_SIZE
 from ...util.money import format_lempiras
 from ..icons import icon

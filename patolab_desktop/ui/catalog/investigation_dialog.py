@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...i18n import translate
-from ...services.catalog import investigations as catalog
+from ...services import catalog
 from .. import prompts
 from ..icons import icon
 from ..widgets.forms import HINT_STYLE, make_form

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...i18n import translate
-from ...services.catalog import investigations as catalog
+from ...services import catalog
 from ...util.money import format_lempiras
 from ..icons import icon
 from ..models.paged_table import Column

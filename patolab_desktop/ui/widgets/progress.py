@@ -22,15 +22,14 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 from PySide6.QtCore import QEventLoop, QObject, Qt, QThread, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
-from ...i18n import translate
 from .. import prompts
+from ...i18n import translate
 
 log = logging.getLogger(__name__)
 
@@ -93,11 +92,10 @@ class _Worker(QThread):
 def _close_thread_connection() -> None:
     """Close the connection peewee opened for this worker thread (not the GUI's)."""
     try:
-        from ...db.database import db
+        from ...services.bootstrap import close_worker_connection
 
-        if db.obj is not None and not db.is_closed():
-            db.close()
-    except Exception:
+        close_worker_connection()
+    except Exception:  # noqa: BLE001 — closing must never mask the task's own outcome
         log.exception("Could not close the worker's database connection")
 
 
@@ -117,7 +115,7 @@ class BackgroundTask(QObject):
         self._worker.succeeded.connect(lambda result: self._finish(ProgressOutcome(result=result)))
         self._worker.failed.connect(lambda exc: self._finish(ProgressOutcome(error=exc)))
 
-    def start(self) -> BackgroundTask:
+    def start(self) -> "BackgroundTask":
         self._worker.start()
         return self
 
