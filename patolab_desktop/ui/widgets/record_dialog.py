@@ -17,13 +17,20 @@ What it does once for all of them:
 - Guardar (Enter, Ctrl+Enter, Ctrl+S) and Cancelar (Esc).
 
 The dialog's object name comes from its class (``BranchDialog`` → ``branch_dialog``)
-and the context of its translated titles from its module. A subclass names its ``service`` (a module with ``get``, ``validate``, ``create`` and
-``update``) and ``data_class``, its titles (``QT_TRANSLATE_NOOP`` in its ``context``),
-builds its fields in ``build`` (with ``self.errors.add``, or ``bind`` for a field
-without an error line) and ends its layout with ``finish_layout``. A field is read
-into (``data``) and shown from (``load``) the data attribute of its key; a subclass
-extends ``load``/``data`` only where a value needs formatting or more than one field. After
-``exec()`` returns Accepted, ``saved_id`` is the saved record's id.
+and the context of its translated titles from its module ("catalog.branches_dialog").
+A subclass names its ``service`` (a module with ``get``, ``validate``, ``create`` and
+``update``) and ``data_class``, its titles (``QT_TRANSLATE_NOOP`` in its module's
+context), builds its fields in ``build`` (``line_edit``, ``text_edit``, ``check_box``,
+or ``self.errors.add`` / ``bind`` for other widgets) and ends its layout with
+``finish_layout``. A field is read into (``data``) and shown from (``load``) the data
+attribute of its key; a subclass extends ``load``/``data`` only where a value needs
+formatting or more than one field. After ``exec()`` returns Accepted, ``saved_id`` is
+the saved record's id.
+
+A customer dialog adopts it with ``ask_before_discarding = True``, ``confirm_save``
+(likely duplicates on every save), ``conflict_message`` (its longer explanation),
+``record_gone`` (say it and close) and, for its own error rows, ``show_errors`` /
+``clear_errors``.
 """
 
 from __future__ import annotations
@@ -81,13 +88,19 @@ class RecordDialog(QDialog):
         self.bound: dict[str, QWidget] = {}  # data attribute -> field (besides the errors')
         editing = record_id is not None
         self.record = self.fetch(record_id) if editing else (initial or self.blank())
-        self.setWindowTitle(translate(self.context, self.edit_title if editing else self.new_title))
+        self.setWindowTitle(self.text("edit_title" if editing else "new_title"))
         self.setWindowIcon(icon(self.edit_icon if editing else self.new_icon))
         self.setModal(True)
         self.setMinimumWidth(self.min_width)
         self.build()
         self.load_record(self.record)
         self.first_field().setFocus()
+
+    def text(self, name: str) -> str:
+        """The translated class text ``name`` (the subclass's, or this base's default)."""
+        value = getattr(self, name)
+        own = value != getattr(RecordDialog, name)
+        return translate(self.context if own else "widgets.record_dialog", value)
 
     # --- what a subclass provides ------------------------------------------------------
     def fetch(self, record_id: int):
@@ -251,9 +264,7 @@ class RecordDialog(QDialog):
             self.show_errors(exc.fields)
             return False
         except ConflictError as exc:
-            prompts.error(
-                self, translate(self.context, self.changed_title), self.conflict_message(exc)
-            )
+            prompts.error(self, self.text("changed_title"), self.conflict_message(exc))
             self.reload_record()
             return False
         except NotFoundError as exc:
