@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
 
 from ...i18n import translate
 from ...services.access import users
-from ...services.errors import ServiceError
 from .. import prompts
 from ..models.paged_table import Column, PagedTableModel
 from ..widgets.list_dialog import ListDialog
@@ -291,11 +290,6 @@ class UsersWindow(ListDialog):
 
     def unlock_user(self) -> None:
         row = self.selected_row()
-        if not self.can_edit(row):
-            return
-        try:
-            users.unlock(row["id"])
-        except ServiceError as exc:
-            prompts.error(self, translate("admin.users_window", "Usuarios"), str(exc))
-            return
-        self.reload(row["id"])
+        if self.can_edit(row):
+            failed = translate("admin.users_window", "Usuarios")
+            self.change_row(row, lambda: users.unlock(row["id"]), failed)

@@ -7,8 +7,6 @@ from PySide6.QtWidgets import QVBoxLayout
 
 from ...i18n import translate
 from ...services.catalog import branches
-from ...services.errors import ServiceError
-from .. import prompts
 from ..icons import icon
 from ..models.paged_table import Column
 from ..models.row_table import RowsTableModel
@@ -174,14 +172,7 @@ class BranchesDialog(ListDialog):
 
     def make_default(self) -> bool:
         row = self.selected_row()
-        if row is None:
-            return False
-        try:
-            branches.set_default(row["id"])
-        except ServiceError as exc:
-            prompts.error(
-                self, translate("catalog.branches_dialog", "No se pudo cambiar"), str(exc)
-            )
-            return False
-        self.reload(keep_id=row["id"])
-        return True
+        failed = translate("catalog.branches_dialog", "No se pudo cambiar")
+        return row is not None and self.change_row(
+            row, lambda: branches.set_default(row["id"]), failed
+        )

@@ -148,17 +148,10 @@ class ReferrerTypesDialog(ListDialog):
             translate("referrers.types_dialog", "Nuevo nombre:"),
             row["name"],
         )
-        if name is None:
-            return False
-        try:
-            referrer_types.rename(row["id"], name)
-        except ServiceError as exc:
-            prompts.error(
-                self, translate("referrers.types_dialog", "No se pudo renombrar"), str(exc)
-            )
-            return False
-        self.reload(keep_id=row["id"])
-        return True
+        failed = translate("referrers.types_dialog", "No se pudo renombrar")
+        return name is not None and self.change_row(
+            row, lambda: referrer_types.rename(row["id"], name), failed
+        )
 
     def delete_selected(self) -> bool:
         row = self.selected_row()

@@ -203,10 +203,16 @@ class ListEditor(RowSelectionMixin):
         row = self.selected_row()
         if not self.can_reactivate(row):
             return False
+        failed = translate("catalog.list_tab", "No se pudo reactivar")
+        return self.change_row(row, lambda: self.do_reactivate(row["id"]), failed)
+
+    def change_row(self, row: dict, change, failed_title: str) -> bool:
+        """Run ``change()`` (a service call about ``row``): a refusal is shown under
+        ``failed_title``; done, the list reloads keeping ``row`` selected."""
         try:
-            self.do_reactivate(row["id"])
+            change()
         except ServiceError as exc:
-            prompts.error(self, translate("catalog.list_tab", "No se pudo reactivar"), str(exc))
+            prompts.error(self, failed_title, str(exc))
             return False
         self.reload(keep_id=row["id"])
         return True
