@@ -19,7 +19,7 @@ from patolab_desktop.ui.catalog.branches_dialog import BranchDialog, BranchesDia
 from patolab_desktop.ui.catalog.catalog_window import CatalogWindow
 from patolab_desktop.ui.catalog.investigation_dialog import InvestigationDialog
 from patolab_desktop.ui.catalog.price_history import PriceHistoryDialog
-from tests.ui.test_referrers_window import Prompts
+from tests.ui.list_helpers import Prompts, search
 
 DEMO = resource("data", "demo_investigations.csv")
 
@@ -39,11 +39,6 @@ def window(qtbot, demo):
     qtbot.addWidget(widget)
     widget.resize(1100, 500)
     return widget
-
-
-def search(window, text: str) -> None:
-    window.search_box.setText(text)
-    window.search_box.flush()
 
 
 # --- the tab ------------------------------------------------------------------------------------

@@ -12,7 +12,6 @@ from patolab_desktop.services import catalog
 from patolab_desktop.services.access import permissions, session
 from patolab_desktop.services.catalog import branches, referrers
 from patolab_desktop.services.errors import RuleError
-from patolab_desktop.ui import prompts
 from patolab_desktop.ui.admin.users_window import UsersWindow
 from patolab_desktop.ui.catalog.branches_dialog import BranchDialog, BranchesDialog
 from patolab_desktop.ui.catalog.catalog_window import CatalogWindow
@@ -20,23 +19,9 @@ from patolab_desktop.ui.catalog.investigation_dialog import InvestigationDialog
 from patolab_desktop.ui.referrers.referrer_dialog import ReferrerDialog
 from patolab_desktop.ui.referrers.referrers_window import ReferrersWindow
 from patolab_desktop.ui.referrers.types_dialog import ReferrerTypesDialog
-from tests.security_helpers import fast_hashing, login_as, no_session  # noqa: F401
+from tests.security_helpers import login_as
+from tests.ui.list_helpers import Prompts
 from tests.unit.catalog_helpers import make_referrer
-
-
-class Asked:
-    """Records the prompts; ``confirm`` answers ``answer``."""
-
-    def __init__(self, monkeypatch, answer: bool = True):
-        self.calls: list[tuple[str, str]] = []
-        self.answer = answer
-        monkeypatch.setattr(prompts, "confirm", self._confirm)
-        monkeypatch.setattr(prompts, "error", lambda _p, t, m: self.calls.append(("error", m)))
-        monkeypatch.setattr(prompts, "ask_text", lambda *_a, **_k: None)
-
-    def _confirm(self, _parent, _title, text):
-        self.calls.append(("confirm", text))
-        return self.answer
 
 
 @pytest.fixture
@@ -130,7 +115,7 @@ def test_branches_reload_keeps_the_selected_branch(qtbot, database):
 
 
 def test_enter_on_a_list_dialog_edits_and_does_not_close_it(qtbot, monkeypatch, database):
-    Asked(monkeypatch)
+    Prompts(monkeypatch)
     renamed = []
     dialog = ReferrerTypesDialog()
     qtbot.addWidget(dialog)
@@ -145,13 +130,13 @@ def test_enter_on_a_list_dialog_edits_and_does_not_close_it(qtbot, monkeypatch, 
 
 
 def test_toggle_deactivates_with_a_question_then_reactivates(qtbot, monkeypatch, database):
-    asked = Asked(monkeypatch, answer=False)
+    asked = Prompts(monkeypatch, answer=False)
     tgu = branches.create(branches.BranchData(name="Tegucigalpa", code="TGU"))
     dialog = BranchesDialog()
     qtbot.addWidget(dialog)
     dialog.select_id(tgu)
     assert not dialog.toggle_selected()  # answered No
-    assert branches.get(tgu).active and [k for k, _ in asked.calls] == ["confirm"]
+    assert branches.get(tgu).active and asked.kinds() == ["confirm"]
     asked.answer = True
     assert dialog.toggle_selected()
     assert not branches.get(tgu).active
@@ -186,7 +171,7 @@ def test_record_dialog_errors_inline_and_refusals_under_the_form(qtbot, monkeypa
 
 
 def test_investigation_edit_conflict_reloads_the_saved_data(qtbot, monkeypatch, glucose):
-    asked = Asked(monkeypatch)
+    asked = Prompts(monkeypatch)
     dialog = InvestigationDialog(glucose)
     qtbot.addWidget(dialog)
     other = catalog.get(glucose)
@@ -194,7 +179,7 @@ def test_investigation_edit_conflict_reloads_the_saved_data(qtbot, monkeypatch, 
     catalog.update(other)  # someone else saved first: the version moved on
     dialog.name_edit.setText("Glucosa (mía)")
     assert not dialog.save()
-    assert [kind for kind, _ in asked.calls] == ["error"]
+    assert asked.kinds() == ["error"]
     assert dialog.name_edit.text() == "Glucosa en ayunas"
     assert not dialog.is_dirty()  # the form now shows the saved record
     dialog.name_edit.setText("Glucosa basal")
@@ -203,7 +188,7 @@ def test_investigation_edit_conflict_reloads_the_saved_data(qtbot, monkeypatch, 
 
 
 def test_dirty_check_asks_before_discarding_when_the_dialog_wants_it(qtbot, monkeypatch, database):
-    asked = Asked(monkeypatch, answer=False)
+    asked = Prompts(monkeypatch, answer=False)
     doctor = make_referrer("Dr. Marvin Turcios")
     monkeypatch.setattr(ReferrerDialog, "ask_before_discarding", True)
     dialog = ReferrerDialog(referrer_id=doctor)
@@ -217,7 +202,7 @@ def test_dirty_check_asks_before_discarding_when_the_dialog_wants_it(qtbot, monk
     dialog.institution_edit.setText("Medicina Interna")
     assert dialog.is_dirty()
     dialog.reject()  # answered No: stays open
-    assert dialog.isVisible() and [k for k, _ in asked.calls] == ["confirm"]
+    assert dialog.isVisible() and asked.kinds() == ["confirm"]
     asked.answer = True
     dialog.reject()
     assert not dialog.isVisible()
@@ -227,7 +212,7 @@ def test_dirty_check_asks_before_discarding_when_the_dialog_wants_it(qtbot, monk
 def test_reference_dialogs_do_not_ask_by_default(qtbot, monkeypatch, database):
     """Branches, referrers, investigations and users keep closing on Esc without a
     question (as before the base): only a dialog that sets ``ask_before_discarding``."""
-    asked = Asked(monkeypatch)
+    asked = Prompts(monkeypatch)
     dialog = BranchDialog()
     qtbot.addWidget(dialog)
     dialog.name_edit.setText("Sin guardar")
