@@ -31,3 +31,11 @@ class Prompts:
 def search(window, text: str) -> None:
     window.search_box.setText(text)
     window.search_box.flush()
+
+
+def read_every_cell(model, roles) -> None:
+    """Ask ``model`` for every cell in every role of ``roles`` (a test counts the SQL)."""
+    for row in range(model.rowCount()):
+        for column in range(model.columnCount()):
+            for role in roles:
+                model.data(model.index(row, column), role)

@@ -12,7 +12,7 @@ from patolab_desktop.services.catalog import referrer_types, referrers
 from patolab_desktop.ui.referrers.referrer_dialog import ReferrerDialog
 from patolab_desktop.ui.referrers.referrers_window import ReferrersWindow
 from patolab_desktop.ui.referrers.types_dialog import ReferrerTypesDialog
-from tests.ui.list_helpers import Prompts, search
+from tests.ui.list_helpers import Prompts, read_every_cell, search
 from tests.unit.catalog_helpers import make_referrer, make_request, type_id
 
 
@@ -36,16 +36,13 @@ def test_model_passes_qtmodeltester(qtmodeltester, window):
 
 
 def test_data_runs_no_sql(window):
-    model = window.model
+    roles = (
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.ForegroundRole,
+        Qt.ItemDataRole.DecorationRole,
+    )
     with assert_query_count(0):
-        for row in range(model.rowCount()):
-            for column in range(model.columnCount()):
-                for role in (
-                    Qt.ItemDataRole.DisplayRole,
-                    Qt.ItemDataRole.ForegroundRole,
-                    Qt.ItemDataRole.DecorationRole,
-                ):
-                    model.data(model.index(row, column), role)
+        read_every_cell(window.model, roles)
 
 
 def test_opens_with_focus_in_search_and_rows_by_name(qtbot, window):
