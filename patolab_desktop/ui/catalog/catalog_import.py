@@ -1,14 +1,12 @@
-"""Import the catalog from a CSV: check the file first (nothing written), then import.
-
-Used by the catalog menu (``area``) and the catalog tab's «Importar CSV…» button.
-"""
+"""Importing the investigation catalog from CSV: check the file first (nothing written),
+show the rejected rows or ask, then import all or nothing."""
 
 from __future__ import annotations
 
 from ...i18n import translate
 from .. import prompts
 
-TAB_KEY = "catalog"  # the catalog tab's key in the main window (see ``area``)
+TAB_KEY = "catalog"
 REPORT_LINES = 25  # rejected rows shown in the message; the CLI prints them all
 
 

@@ -16,9 +16,9 @@ from PySide6.QtGui import QPagedPaintDevice, QPageLayout, QPainter
 from PySide6.QtWidgets import QDialog, QWidget
 
 from ...i18n import translate
-from ...services.requests import reports
 from ...services.access import session
 from ...services.errors import ServiceError
+from ...services.requests import reports
 from .. import prompts
 
 
@@ -358,3 +358,11 @@ def save_period_data_pdf(parent: QWidget | None, data: dict) -> Path | None:
         translate("printing.actions", "Se guardó el resumen en:\n{path}").format(path=path),
     )
     return path
+
+
+def edit_lab_header(parent: QWidget | None):
+    from .lab_header_dialog import LabHeaderDialog
+
+    dialog = LabHeaderDialog(parent)
+    exec_dialog(dialog)
+    return dialog
