@@ -34,6 +34,9 @@ from ..widgets.forms import close_buttons
 from .common import HINT_STYLE, header
 
 AREA_COLUMN, LABEL_COLUMN, FIRST_ROLE_COLUMN = 0, 1, 2
+ROOT = QModelIndex()  # the invisible root of a flat table model
+
+
 PERMISSION_KEY_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
@@ -75,13 +78,13 @@ class PermissionMatrixModel(QAbstractTableModel):
         return key in self._granted.get(role, set())
 
     # --- Qt model API ---------------------------------------------------------------
-    def rowCount(self, parent=QModelIndex()) -> int:
+    def rowCount(self, parent=ROOT) -> int:  # noqa: N802
         return 0 if parent.isValid() else len(self._permissions)
 
-    def columnCount(self, parent=QModelIndex()) -> int:
+    def columnCount(self, parent=ROOT) -> int:  # noqa: N802
         return 0 if parent.isValid() else FIRST_ROLE_COLUMN + len(self._roles)
 
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
         if orientation != Qt.Orientation.Horizontal or section < 0:
             return None
         if role == Qt.ItemDataRole.DisplayRole:
@@ -130,7 +133,7 @@ class PermissionMatrixModel(QAbstractTableModel):
             base |= Qt.ItemFlag.ItemIsUserCheckable
         return base
 
-    def setData(self, index, value, role=Qt.ItemDataRole.EditRole) -> bool:
+    def setData(self, index, value, role=Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
         if (
             not index.isValid()
             or role != Qt.ItemDataRole.CheckStateRole
@@ -190,7 +193,7 @@ class CenteredCheckDelegate(QStyledItemDelegate):
             QStyle.PrimitiveElement.PE_IndicatorItemViewItemCheck, box, painter, widget
         )
 
-    def editorEvent(self, event, model, option, index) -> bool:
+    def editorEvent(self, event, model, option, index) -> bool:  # noqa: N802
         flags = index.flags()
         if not (flags & Qt.ItemFlag.ItemIsUserCheckable and flags & Qt.ItemFlag.ItemIsEnabled):
             return False
