@@ -376,6 +376,26 @@
         <source>expediente</source>
         <translation>external file</translation>
     </message>
+    <message>
+        <source>DNI</source>
+        <translation>DNI</translation>
+    </message>
+    <message>
+        <source>RTN</source>
+        <translation>RTN</translation>
+    </message>
+    <message>
+        <source>Pasaporte</source>
+        <translation>Passport</translation>
+    </message>
+    <message>
+        <source>Carné de residente</source>
+        <translation>Residence card</translation>
+    </message>
+    <message>
+        <source>Ninguno</source>
+        <translation>None</translation>
+    </message>
 </context>
 <context>
     <name>admin.audit_viewer</name>
@@ -1584,6 +1604,22 @@ Import now?</translation>
         <source>¿Desactivar la sucursal «{name}»? Sus solicitudes se conservan.</source>
         <translation>Deactivate the branch “{name}”? Its requests are kept.</translation>
     </message>
+    <message>
+        <source>— Sin indicar —</source>
+        <translation>— Not set —</translation>
+    </message>
+    <message>
+        <source>Departa&amp;mento:</source>
+        <translation>Depart&amp;ment:</translation>
+    </message>
+    <message>
+        <source>M&amp;unicipio:</source>
+        <translation>M&amp;unicipality:</translation>
+    </message>
+    <message>
+        <source>Los pacientes registrados en esta sucursal lo reciben de forma predeterminada.</source>
+        <translation>Patients registered at this branch get it by default.</translation>
+    </message>
 </context>
 <context>
     <name>catalog.catalog_window</name>
@@ -2551,6 +2587,70 @@ Save anyway?</translation>
         <source>¿Cerrar sin guardar los cambios?</source>
         <translation>Close without saving the changes?</translation>
     </message>
+    <message>
+        <source>0801-1990-12345 (13 dígitos)</source>
+        <translation>0801-1990-12345 (13 digits)</translation>
+    </message>
+    <message>
+        <source>08011990123456 (14 dígitos)</source>
+        <translation>08011990123456 (14 digits)</translation>
+    </message>
+    <message>
+        <source>Letras y números, p. ej. F1234567</source>
+        <translation>Letters and digits, e.g. F1234567</translation>
+    </message>
+    <message>
+        <source>Número del carné</source>
+        <translation>Card number</translation>
+    </message>
+    <message>
+        <source>Sin documento</source>
+        <translation>No document</translation>
+    </message>
+    <message>
+        <source>35, 8m o 3d</source>
+        <translation>35, 8m or 3d</translation>
+    </message>
+    <message>
+        <source>Años (35), meses (8m) o días (3d) para los bebés.</source>
+        <translation>Years (35), months (8m) or days (3d) for babies.</translation>
+    </message>
+    <message>
+        <source>Una tecla: M (mujer), H (hombre), O (otro).</source>
+        <translation>One key: the first letter of the choice.</translation>
+    </message>
+    <message>
+        <source>&amp;Identidad:</source>
+        <translation>&amp;ID:</translation>
+    </message>
+    <message>
+        <source>escriba la fecha de nacimiento</source>
+        <translation>type the date of birth</translation>
+    </message>
+    <message>
+        <source>{age}, declarada hoy</source>
+        <translation>{age}, declared today</translation>
+    </message>
+    <message>
+        <source>declarada (sin fecha de nacimiento)</source>
+        <translation>declared (no date of birth)</translation>
+    </message>
+    <message>
+        <source>Escriba parte del nombre (sin tildes) y pulse Intro.</source>
+        <translation>Type part of the name (accents optional) and press Enter.</translation>
+    </message>
+    <message>
+        <source>Guardar &amp;y crear solicitud</source>
+        <translation>Save and create re&amp;quest</translation>
+    </message>
+    <message>
+        <source>Guardar y abrir una solicitud nueva para este paciente (Ctrl+Mayús+Intro)</source>
+        <translation>Save and open a new request for this patient (Ctrl+Shift+Enter)</translation>
+    </message>
+    <message>
+        <source>Escriba la fecha de nacimiento o marque «No sé la fecha».</source>
+        <translation>Type the date of birth or tick “Date unknown”.</translation>
+    </message>
 </context>
 <context>
     <name>customers.customer_filters</name>
@@ -2765,6 +2865,18 @@ They will no longer appear in lists and searches, but their history is kept. An 
         <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="441"/>
         <source>No se pudo reactivar</source>
         <translation>Could not reactivate</translation>
+    </message>
+    <message>
+        <source>Nueva so&amp;licitud</source>
+        <translation>New re&amp;quest</translation>
+    </message>
+    <message>
+        <source>Abrir una solicitud nueva para el paciente seleccionado</source>
+        <translation>Open a new request for the selected patient</translation>
+    </message>
+    <message>
+        <source>Intro: editar · Ctrl+N: nuevo · F9: nueva solicitud · Supr: desactivar · F5: actualizar</source>
+        <translation>Enter: edit · Ctrl+N: new · F9: new request · Del: deactivate · F5: refresh</translation>
     </message>
 </context>
 <context>
@@ -3081,6 +3193,22 @@ They will no longer appear in lists and searches, but their history is kept. An 
         <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="477"/>
         <source>Importación terminada</source>
         <translation>Import finished</translation>
+    </message>
+    <message>
+        <source>Unida a otra línea</source>
+        <translation>Merged into another line</translation>
+    </message>
+    <message>
+        <source>Misma persona en las líneas {lines}</source>
+        <translation>Same person on lines {lines}</translation>
+    </message>
+    <message>
+        <source>{len} líneas repetidas unidas a su primera línea</source>
+        <translation>{len} repeated lines merged into their first line</translation>
+    </message>
+    <message>
+        <source>{len} nuevos con el teléfono de otro paciente (¿familiares?)</source>
+        <translation>{len} new with another patient’s phone (family?)</translation>
     </message>
 </context>
 <context>
@@ -5892,6 +6020,10 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <source>No existe la sucursal con código «{code}».</source>
         <translation>There is no branch with the code “{code}”.</translation>
     </message>
+    <message>
+        <source>El municipio no pertenece al departamento elegido.</source>
+        <translation>The municipality is not in the chosen department.</translation>
+    </message>
 </context>
 <context>
     <name>services.catalog</name>
@@ -6378,6 +6510,74 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <source>No se pudieron guardar los clientes: {error}</source>
         <translation>The customers could not be saved: {error}</translation>
     </message>
+    <message>
+        <source>Elija el tipo de documento de la lista.</source>
+        <translation>Choose the document type from the list.</translation>
+    </message>
+    <message>
+        <source>El {document} lleva de {min} a {max} letras y números.</source>
+        <translation>The {document} has {min} to {max} letters and digits.</translation>
+    </message>
+    <message>
+        <source>El número del documento no tiene dígitos.</source>
+        <translation>The document number has no digits.</translation>
+    </message>
+    <message>
+        <source>El {document} debe tener {wanted} dígitos; tiene {count}.</source>
+        <translation>The {document} must have {wanted} digits; it has {count}.</translation>
+    </message>
+    <message>
+        <source>Escriba la edad en años (35), meses (8m) o días (3d).</source>
+        <translation>Type the age in years (35), months (8m) or days (3d).</translation>
+    </message>
+    <message>
+        <source>En meses, la edad llega hasta {max}; use años.</source>
+        <translation>In months, the age goes up to {max}; use years.</translation>
+    </message>
+    <message>
+        <source>En días, la edad llega hasta {max}; use meses.</source>
+        <translation>In days, the age goes up to {max}; use months.</translation>
+    </message>
+    <message>
+        <source>1 mes</source>
+        <translation>1 month</translation>
+    </message>
+    <message>
+        <source>{n} meses</source>
+        <translation>{n} months</translation>
+    </message>
+    <message>
+        <source>1 día</source>
+        <translation>1 day</translation>
+    </message>
+    <message>
+        <source>{n} días</source>
+        <translation>{n} days</translation>
+    </message>
+    <message>
+        <source>1 año</source>
+        <translation>1 year</translation>
+    </message>
+    <message>
+        <source>{n} años</source>
+        <translation>{n} years</translation>
+    </message>
+    <message>
+        <source>Un DNI empieza con el código de un departamento (01 a 18); {code} no lo es.</source>
+        <translation>A DNI starts with a department code (01 to 18); {code} is not one.</translation>
+    </message>
+    <message>
+        <source>Los dígitos 3 y 4 del DNI deben ser un municipio del departamento {code}; {municipality} no lo es.</source>
+        <translation>Digits 3 and 4 of a DNI must be a municipality of department {code}; {municipality} is not one.</translation>
+    </message>
+    <message>
+        <source>Identidad</source>
+        <translation>ID</translation>
+    </message>
+    <message>
+        <source>mismo {document}</source>
+        <translation>same {document}</translation>
+    </message>
 </context>
 <context>
     <name>services.maintenance</name>
@@ -6569,6 +6769,18 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <location filename="../../patolab_desktop/services/patient_import.py" line="1057"/>
         <source>No se importó ninguna fila: {reason} Vuelva a analizar el archivo.</source>
         <translation>No row was imported: {reason} Analyse the file again.</translation>
+    </message>
+    <message>
+        <source>, {merged} unidas a otra línea</source>
+        <translation>, {merged} merged into another line</translation>
+    </message>
+    <message>
+        <source>Otro paciente ya tiene este teléfono (¿un familiar?): se registra como paciente nuevo.</source>
+        <translation>Another patient already has this phone (family?): registered as a new patient.</translation>
+    </message>
+    <message>
+        <source>Misma persona que la línea {line}: sus datos se unieron a esa línea.</source>
+        <translation>Same person as line {line}: the data was merged into that line.</translation>
     </message>
 </context>
 <context>
@@ -7255,6 +7467,38 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <source>Valor no válido para «{setting}»: {value}</source>
         <translation>Invalid value for “{setting}”: {value}</translation>
     </message>
+    <message>
+        <source>Escriba un número.</source>
+        <translation>Type a number.</translation>
+    </message>
+    <message>
+        <source>La edad va de 0 a 130 años.</source>
+        <translation>The age goes from 0 to 130 years.</translation>
+    </message>
+    <message>
+        <source>El porcentaje va de 0 a 100 (el neto nunca es negativo).</source>
+        <translation>The percentage goes from 0 to 100 (the net is never negative).</translation>
+    </message>
+    <message>
+        <source>La cuarta edad debe ser mayor que la tercera edad.</source>
+        <translation>The elderly age must be above the senior age.</translation>
+    </message>
+    <message>
+        <source>De 0 (nunca) a {max} minutos.</source>
+        <translation>From 0 (never) to {max} minutes.</translation>
+    </message>
+    <message>
+        <source>Elija una sucursal activa.</source>
+        <translation>Choose an active branch.</translation>
+    </message>
+    <message>
+        <source>El nombre del laboratorio es obligatorio.</source>
+        <translation>The laboratory name is required.</translation>
+    </message>
+    <message>
+        <source>El RTN debe tener 14 dígitos.</source>
+        <translation>The RTN must have 14 digits.</translation>
+    </message>
 </context>
 <context>
     <name>services.transfer</name>
@@ -7456,6 +7700,85 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>An unexpected error occurred; nothing was half-saved.
 
 {name}: {exc}</translation>
+    </message>
+</context>
+<context>
+    <name>admin.settings_dialog</name>
+    <message>
+        <source>Configuración del laboratorio</source>
+        <translation>Laboratory settings</translation>
+    </message>
+    <message>
+        <source>Descuentos por edad</source>
+        <translation>Age discounts</translation>
+    </message>
+    <message>
+        <source>&amp;Tercera edad desde (años):</source>
+        <translation>&amp;Senior from (years):</translation>
+    </message>
+    <message>
+        <source>Descuento de tercera edad (%):</source>
+        <translation>Senior discount (%):</translation>
+    </message>
+    <message>
+        <source>&amp;Cuarta edad desde (años):</source>
+        <translation>&amp;Elderly from (years):</translation>
+    </message>
+    <message>
+        <source>Descuento de cuarta edad (%):</source>
+        <translation>Elderly discount (%):</translation>
+    </message>
+    <message>
+        <source>Recepción</source>
+        <translation>Front desk</translation>
+    </message>
+    <message>
+        <source>&amp;Sucursal predeterminada:</source>
+        <translation>Default &amp;branch:</translation>
+    </message>
+    <message>
+        <source>&amp;Bloqueo por inactividad (minutos, 0 = nunca):</source>
+        <translation>&amp;Idle lock (minutes, 0 = never):</translation>
+    </message>
+    <message>
+        <source>Encabezado de los documentos</source>
+        <translation>Document header</translation>
+    </message>
+    <message>
+        <source>&amp;Nombre del laboratorio:</source>
+        <translation>Laboratory &amp;name:</translation>
+    </message>
+    <message>
+        <source>&amp;Dirección:</source>
+        <translation>&amp;Address:</translation>
+    </message>
+    <message>
+        <source>&amp;RTN:</source>
+        <translation>&amp;RTN:</translation>
+    </message>
+    <message>
+        <source>Teléf&amp;ono:</source>
+        <translation>&amp;Phone:</translation>
+    </message>
+    <message>
+        <source>Corr&amp;eo:</source>
+        <translation>E-&amp;mail:</translation>
+    </message>
+    <message>
+        <source>Guardar</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <source>Cancelar</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>No se guardó la configuración</source>
+        <translation>The settings were not saved</translation>
+    </message>
+    <message>
+        <source>&amp;Configuración del laboratorio…</source>
+        <translation>Laboratory se&amp;ttings…</translation>
     </message>
 </context>
 <context>

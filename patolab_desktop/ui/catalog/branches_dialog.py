@@ -6,6 +6,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtWidgets import QVBoxLayout
 
 from ...i18n import translate
+from ...services import reference
 from ...services.catalog import branches
 from ..icons import icon
 from ..models.paged_table import Column
@@ -13,6 +14,7 @@ from ..models.row_table import RowsTableModel
 from ..widgets.forms import CENTER, hint_label, inactive_foreground, make_form, status_column
 from ..widgets.list_dialog import ListDialog
 from ..widgets.record_dialog import RecordDialog
+from ..widgets.searchable_combo import SearchableCombo
 
 
 def _default_icon(row: dict):
@@ -93,6 +95,7 @@ class BranchDialog(RecordDialog):
         self.address_edit = self.text_edit(
             form, "address", translate("catalog.branches_dialog", "&Dirección:"), 56
         )
+        self._add_place(form)
         self.active_check = self.check_box(
             form, "active", translate("catalog.branches_dialog", "&Activa")
         )
@@ -111,6 +114,7 @@ class BranchDialog(RecordDialog):
 
     def load(self, data: branches.BranchData) -> None:
         super().load(data)
+        self._reload_municipalities(data.municipality_id)
         self.phone_edit.setText(branches.format_phone(data.phone))
         self.active_check.setVisible(data.id is not None)
         self.active_check.setEnabled(not data.is_default)
@@ -120,6 +124,43 @@ class BranchDialog(RecordDialog):
             )
             if data.is_default
             else ""
+        )
+
+    def _add_place(self, form) -> None:
+        """Department and municipality of the branch: new patients registered here get
+        them by default (issue 16 C)."""
+        self.department_combo = SearchableCombo(self)
+        self.department_combo.set_items(
+            reference.departments(), translate("catalog.branches_dialog", "— Sin indicar —")
+        )
+        self.errors.add(
+            form,
+            "department_id",
+            translate("catalog.branches_dialog", "Departa&mento:"),
+            self.department_combo,
+        )
+        self.municipality_combo = SearchableCombo(self)
+        self.errors.add(
+            form,
+            "municipality_id",
+            translate("catalog.branches_dialog", "M&unicipio:"),
+            self.municipality_combo,
+            translate(
+                "catalog.branches_dialog",
+                "Los pacientes registrados en esta sucursal lo reciben de forma predeterminada.",
+            ),
+        )
+        self._reload_municipalities()
+        self.department_combo.currentIndexChanged.connect(
+            lambda *_: self._reload_municipalities(self.municipality_combo.currentData())
+        )
+
+    def _reload_municipalities(self, current=None) -> None:
+        department = self.department_combo.currentData()
+        self.municipality_combo.set_items(
+            reference.municipalities(department) if department else [],
+            translate("catalog.branches_dialog", "— Sin indicar —"),
+            current,
         )
 
 

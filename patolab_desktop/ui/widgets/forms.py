@@ -72,6 +72,12 @@ def error_label(label: QLabel, key: str) -> QLabel:
     return label
 
 
+def _holds_data(combo: QComboBox) -> bool:
+    """A combo of items with data (a fixed list, or a SearchableCombo's ``set_items``),
+    not free text typed into an editable combo."""
+    return not combo.isEditable() or hasattr(combo, "set_items")
+
+
 def field_value(widget: QWidget):
     """What a form field holds: text, checked state or the chosen item's data."""
     if isinstance(widget, QPlainTextEdit):
@@ -79,7 +85,7 @@ def field_value(widget: QWidget):
     if isinstance(widget, QAbstractButton):
         return widget.isChecked()
     if isinstance(widget, QComboBox):
-        return widget.currentText() if widget.isEditable() else widget.currentData()
+        return widget.currentData() if _holds_data(widget) else widget.currentText()
     return widget.text()
 
 
@@ -90,10 +96,10 @@ def set_field_value(widget: QWidget, value) -> None:
     elif isinstance(widget, QAbstractButton):
         widget.setChecked(bool(value))
     elif isinstance(widget, QComboBox):
-        if widget.isEditable():
-            widget.setCurrentText(value or "")
-        else:
+        if _holds_data(widget):
             widget.setCurrentIndex(max(widget.findData(value), 0))
+        else:
+            widget.setCurrentText(value or "")
     else:
         widget.setText("" if value is None else str(value))
 
