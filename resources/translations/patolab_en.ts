@@ -803,6 +803,10 @@ The previous state was saved to:
 <context>
     <name>admin.first_admin_dialog</name>
     <message>
+        <source>Primer inicio</source>
+        <translation>First start</translation>
+    </message>
+    <message>
         <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="32"/>
         <source>{APP_NAME} — Primer inicio</source>
         <translation>{APP_NAME} — First start</translation>
@@ -1837,6 +1841,10 @@ It will no longer be offered for new requests; requests that already have it do 
 </context>
 <context>
     <name>catalog.list_tab</name>
+    <message>
+        <source>Mostrando {shown:,} de más de {cap:,} {noun_many}</source>
+        <translation>Showing {shown:,} of more than {cap:,} {noun_many}</translation>
+    </message>
     <message>
         <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="52"/>
         <source>  (Ctrl+F)</source>
@@ -3331,6 +3339,30 @@ Front desk for clinical and pathology laboratories.</translation>
 </context>
 <context>
     <name>nouns</name>
+    <message>
+        <source>usuario</source>
+        <translation>user</translation>
+    </message>
+    <message>
+        <source>usuarios</source>
+        <translation>users</translation>
+    </message>
+    <message>
+        <source>sucursal</source>
+        <translation>branch</translation>
+    </message>
+    <message>
+        <source>sucursales</source>
+        <translation>branches</translation>
+    </message>
+    <message>
+        <source>tipo de remitente</source>
+        <translation>referrer type</translation>
+    </message>
+    <message>
+        <source>tipos de remitente</source>
+        <translation>referrer types</translation>
+    </message>
     <message>
         <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="92"/>
         <source>investigación</source>
@@ -7747,6 +7779,83 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
     <message>
         <source>&amp;Configuración del laboratorio…</source>
         <translation>Laboratory se&amp;ttings…</translation>
+    </message>
+</context>
+<context>
+    <name>widgets.forms</name>
+    <message>
+        <source>&amp;Cerrar</source>
+        <translation>&amp;Close</translation>
+    </message>
+    <message>
+        <source>Activa</source>
+        <translation>Active</translation>
+    </message>
+    <message>
+        <source>Inactiva</source>
+        <translation>Inactive</translation>
+    </message>
+    <message>
+        <source>Activo</source>
+        <translation>Active</translation>
+    </message>
+    <message>
+        <source>Inactivo</source>
+        <translation>Inactive</translation>
+    </message>
+    <message>
+        <source>Estado</source>
+        <translation>Status</translation>
+    </message>
+</context>
+<context>
+    <name>widgets.list_dialog</name>
+    <message>
+        <source>R&amp;eactivar</source>
+        <translation>R&amp;eactivate</translation>
+    </message>
+    <message>
+        <source>&amp;Desactivar</source>
+        <translation>&amp;Deactivate</translation>
+    </message>
+    <message>
+        <source>Re&amp;activar</source>
+        <translation>Re&amp;activate</translation>
+    </message>
+    <message>
+        <source>&amp;Nueva…</source>
+        <translation>&amp;New…</translation>
+    </message>
+    <message>
+        <source>&amp;Nuevo…</source>
+        <translation>&amp;New…</translation>
+    </message>
+    <message>
+        <source>&amp;Editar…</source>
+        <translation>&amp;Edit…</translation>
+    </message>
+</context>
+<context>
+    <name>widgets.record_dialog</name>
+    <message>
+        <source>Nuevo registro</source>
+        <translation>New record</translation>
+    </message>
+    <message>
+        <source>Editar registro</source>
+        <translation>Edit record</translation>
+    </message>
+    <message>
+        <source>El registro cambió</source>
+        <translation>The record changed</translation>
+    </message>
+    <message>
+        <source>Descartar cambios</source>
+        <translation>Discard changes</translation>
+    </message>
+    <message>
+        <source>¿Cerrar sin guardar los cambios?</source>
+        <translation>Close without saving the changes?</translation>
     </message>
 </context>
 </TS>
