@@ -55,6 +55,12 @@ def build_parser() -> argparse.ArgumentParser:
         default=argparse.SUPPRESS,
         help="archivo SQLite o URL postgresql://usuario:clave@host:puerto/base",
     )
+    common.add_argument(
+        "--user",
+        metavar="USUARIO",
+        default=argparse.SUPPRESS,
+        help="actuar como este usuario (contraseña pedida, o PATOLAB_PASSWORD)",
+    )
     parser = SpanishArgumentParser(
         prog="patolab",
         description="PatoLab Desktop — recepción de laboratorio.",
@@ -65,6 +71,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATH_OR_URL",
         default=None,
         help="base de datos (por omisión, un archivo en la carpeta de datos del usuario)",
+    )
+    parser.add_argument(
+        "--user",
+        metavar="USUARIO",
+        default=None,
+        help="usuario con el que actúa el subcomando (contraseña pedida, o la variable "
+        "PATOLAB_PASSWORD en scripts); sin él solo se atiende una base nueva sin usuarios",
     )
     parser.add_argument(
         "--demo", action="store_true", help="abrir una base de datos de demostración"
@@ -103,7 +116,8 @@ def main(argv: list[str] | None = None) -> int:
     from .services.access import session
 
     try:
-        with session.acting_as(session.system_actor("cli")):  # CLI work is audited as "cli"
+        # nobody acts until the command signs in (commands.sign_in): deny by default
+        with session.acting_as(None):
             return int(args.handler(args) or 0)
     except (ServiceError, DatabaseOpenError) as exc:
         print(f"Error: {exc}", file=sys.stderr)

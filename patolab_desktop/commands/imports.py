@@ -58,7 +58,7 @@ def run_import_patients(args) -> int:
     from ..services.customers import importing as patient_import
 
     open_from_args(args)
-    with session.acting_as(session.system_actor("cli")):
+    with session.acting_as(session.current()):  # the signed-in user (sign_in)
         plan = patient_import.analyse(args.file)
         print(f"Archivo: {args.file} ({plan.encoding}, separador «{plan.delimiter}»)")
         if plan.ignored_columns:
@@ -94,7 +94,7 @@ def run_export_patients(args) -> int:
     from ..services.customers import CustomerFilter, patient_export
 
     open_from_args(args)
-    with session.acting_as(session.system_actor("cli")):
+    with session.acting_as(session.current()):  # the signed-in user (sign_in)
         count = patient_export.export_patients(CustomerFilter(search=args.search), args.out)
     print(f"{_plural(count, 'paciente exportado', 'pacientes exportados')} a {args.out}")
     return 0

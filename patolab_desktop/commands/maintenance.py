@@ -29,7 +29,7 @@ def register(sub, common) -> None:
 def run_check(args) -> int:
     from ..services.safety import check as maintenance
 
-    open_from_args(args)
+    open_from_args(args, sign_in_needed=False)  # health only, no lab data
     report = maintenance.check()
     for line in report.lines():
         print(line)

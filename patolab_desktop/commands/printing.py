@@ -138,7 +138,7 @@ def _as_cli(func):
         from ..services.access import session
         from ..services.errors import NotFoundError, ServiceError, ValidationError
 
-        actor = session.current() or session.system_actor("cli")
+        actor = session.current()  # the signed-in user (commands.sign_in)
         try:
             with session.acting_as(actor):
                 return func(args)

@@ -66,7 +66,7 @@ def run_restore(args) -> int:
     from ..services.safety import backups
 
     open_from_args(args)
-    with session.acting_as(session.system_actor("cli")):
+    with session.acting_as(session.current()):  # the signed-in user (sign_in)
         result = backups.restore(args.file)
     print(f"Estado anterior guardado en {result.safety_backup}")
     print(f"Restaurada la copia {result.restored_from} (esquema {result.schema_version}).")
@@ -76,7 +76,7 @@ def run_restore(args) -> int:
 def run_list(args) -> int:
     from ..services.safety import backups
 
-    open_from_args(args)
+    open_from_args(args, sign_in_needed=False)  # file names and dates only
     found = backups.list_backups(args.folder)
     if not found:
         print("No hay copias de seguridad.")
@@ -94,7 +94,7 @@ def run_migrate_to(args) -> int:
     from ..services.safety import transfer
 
     open_from_args(args)
-    with session.acting_as(session.system_actor("cli")):
+    with session.acting_as(session.current()):  # the signed-in user (sign_in)
         counts = transfer.migrate_to(args.to, batch=max(1, args.batch), progress=None)
     width = max(len(t) for t in counts)
     for table, rows in counts.items():

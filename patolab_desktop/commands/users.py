@@ -1,8 +1,17 @@
-"""``patolab users list | reset-password | unlock | create-admin``: access recovery.
+"""``patolab users list | reset-password | unlock | create-admin | reset-admin``.
 
-Whoever can run these against the database file can already read everything in it
-(see the README): they exist so a lab whose only administrator forgot the password is
-not locked out. They act as the system user ``cli`` and every change is audited.
+Like every command that reads or changes lab data, ``list``, ``reset-password``,
+``unlock`` and ``create-admin`` act as the user named by ``--user`` (an administrator:
+``users.manage``); ``create-admin`` on a brand-new SQLite database creates the first
+administrator without one.
+
+``reset-admin`` is the documented physical-access recovery for a lab whose only
+administrator forgot the password: it works without ``--user`` ONLY on a local SQLite
+file (whoever can open that file can already read everything in it, see the README),
+never on PostgreSQL. It gives the named user the Administrador role (creating the user
+when missing), a temporary password to change at the next sign-in, and unlocks and
+reactivates the account; it is audited as ``recuperacion``.
+
 Passwords are read with ``getpass`` (or one line of stdin with ``--password-stdin``),
 never from the command line where other users could see them.
 """
@@ -48,6 +57,20 @@ def register(sub, common) -> None:
         "--password-stdin", action="store_true", help="leer la contraseña de la entrada estándar"
     )
     admin.set_defaults(handler=run_create_admin)
+    recovery = kinds.add_parser(
+        "reset-admin",
+        parents=[common],
+        help="recuperación con acceso físico (solo archivo SQLite local): administrador "
+        "con contraseña temporal",
+    )
+    recovery.add_argument("username", metavar="USUARIO")
+    recovery.add_argument("--full-name", default="", metavar="NOMBRE")
+    recovery.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="leer la contraseña temporal de la entrada estándar",
+    )
+    recovery.set_defaults(handler=run_reset_admin)
 
 
 def _read_password(args) -> str:
@@ -77,7 +100,7 @@ def run_list(args) -> int:
     from ..services.access import session, users
 
     open_from_args(args)
-    with session.acting_as(session.system_actor("cli")):
+    with session.acting_as(session.current()):  # the signed-in user (commands.sign_in)
         rows = users.list_users()
     for row in rows:
         print(f"{row['username']:<20} {row['full_name']:<30} {row['role']:<15} {row['status']}")
@@ -88,7 +111,7 @@ def run_reset_password(args) -> int:
     from ..services.access import session, users
 
     open_from_args(args)
-    with session.acting_as(session.system_actor("cli")):
+    with session.acting_as(session.current()):
         user_id = _user_id(args.username)
         users.reset_password(user_id, _read_password(args))
     print(f"Contraseña temporal asignada a {args.username}: deberá cambiarla al iniciar sesión.")
@@ -99,27 +122,74 @@ def run_unlock(args) -> int:
     from ..services.access import session, users
 
     open_from_args(args)
-    with session.acting_as(session.system_actor("cli")):
+    with session.acting_as(session.current()):
         users.unlock(_user_id(args.username))
     print(f"Cuenta {args.username} desbloqueada.")
     return 0
 
 
 def run_create_admin(args) -> int:
+    from ..db.database import is_sqlite
     from ..services.access import auth, permissions, session, users
     from ..services.access.users import UserData
 
-    open_from_args(args)
+    open_from_args(args, sign_in_needed=False)
+    if not (auth.needs_first_admin() and is_sqlite()):
+        from . import sign_in
+
+        sign_in(args)  # an administrator creates another one
     password = _read_password(args)
     if auth.needs_first_admin():
         auth.create_first_admin(args.username, args.full_name, password)
         session.set_current(None)
         print(f"Administrador {args.username} creado.")
         return 0
-    with session.acting_as(session.system_actor("cli")):
+    with session.acting_as(session.current()):
         role_id = next(r["id"] for r in users.roles() if r["name"] == permissions.ROLE_ADMIN)
         users.create(
             UserData(username=args.username, full_name=args.full_name, role_id=role_id), password
         )
     print(f"Administrador {args.username} creado: deberá cambiar la contraseña al iniciar sesión.")
+    return 0
+
+
+def run_reset_admin(args) -> int:
+    from ..db.database import is_sqlite
+    from ..db.models import User
+    from ..services.access import permissions, session, users
+    from ..services.access.users import UserData
+    from ..services.errors import PermissionDenied
+    from ..util.text import fold
+
+    open_from_args(args, sign_in_needed=False)
+    if not is_sqlite():
+        raise PermissionDenied(
+            "reset-admin solo funciona sobre un archivo SQLite local (acceso físico al "
+            "equipo). En PostgreSQL, inicie sesión con otro administrador (--user) o pida "
+            "al administrador del servidor que restablezca el acceso."
+        )
+    password = _read_password(args)
+    with session.acting_as(session.system_actor("recuperacion")):
+        admin_role = next(r["id"] for r in users.roles() if r["name"] == permissions.ROLE_ADMIN)
+        user = User.get_or_none(User.username_folded == fold(args.username))
+        if user is None:
+            users.create(
+                UserData(
+                    username=args.username,
+                    full_name=args.full_name or args.username,
+                    role_id=admin_role,
+                ),
+                password,
+            )
+        else:
+            data = users.get(user.id)
+            data.role_id, data.active = admin_role, True
+            if args.full_name:
+                data.full_name = args.full_name
+            users.update(data)
+            users.reset_password(user.id, password)
+    print(
+        f"{args.username} es administrador con una contraseña temporal: deberá cambiarla "
+        "al iniciar sesión."
+    )
     return 0

@@ -65,6 +65,7 @@ class Setting(BaseModel):
 
     key = CharField(primary_key=True, max_length=100)
     value = TextField()
+    version = IntegerField(default=1)  # optimistic lock (schema 9)
 
 
 # --- reference data -------------------------------------------------------------------
@@ -104,6 +105,7 @@ class Branch(BaseModel):
     # where the branch is: the default place of the patients registered there (issue 16 C)
     department = ForeignKeyField(Department, null=True, on_delete="RESTRICT")
     municipality = ForeignKeyField(Municipality, null=True, on_delete="RESTRICT")
+    version = IntegerField(default=1)  # optimistic lock (schema 9)
 
 
 # --- customers ------------------------------------------------------------------------
@@ -194,6 +196,7 @@ class ReferrerType(BaseModel):
     id = AutoField()
     name = CharField(max_length=80, unique=True)
     active = BooleanField(default=True)
+    version = IntegerField(default=1)  # optimistic lock (schema 9)
 
 
 class Referrer(BaseModel):
@@ -381,6 +384,7 @@ class Role(BaseModel):
     description = TextField(default="")
     builtin = BooleanField(default=False)  # seeded roles cannot be deleted
     created_at = DateTimeField(default=now)
+    version = IntegerField(default=1)  # optimistic lock (schema 9)
 
 
 class RolePermission(BaseModel):
@@ -412,6 +416,7 @@ class User(BaseModel):
     last_login_at = DateTimeField(null=True)
     created_at = DateTimeField(default=now)
     updated_at = DateTimeField(default=now)
+    version = IntegerField(default=1)  # optimistic lock (schema 9)
 
 
 class AuditLog(BaseModel):

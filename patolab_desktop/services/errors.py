@@ -31,3 +31,17 @@ class ConflictError(ServiceError):
 
 class PermissionDenied(ServiceError):
     pass
+
+
+def stale(what: str) -> ConflictError:
+    """The optimistic-lock refusal (issue 15, point 9): ``what`` names the record in the
+    active language ("la sucursal «Centro»")."""
+    from .texts import translate
+
+    return ConflictError(
+        translate(
+            "services.errors",
+            "Otra persona modificó {what} mientras usted lo editaba. Sus cambios no se "
+            "guardaron: cierre la ventana y vuelva a abrirla para ver los datos actuales.",
+        ).format(what=what)
+    )

@@ -1,12 +1,22 @@
-"""Lab-wide settings stored in the database, declared once with types and defaults."""
+"""Lab-wide settings stored in the database, declared once with types and defaults.
+
+Reading is open (the lab name on the login screen, the lock minutes); writing needs the
+option's permission (``settings.edit``, or ``branches.manage`` for the default branch) and
+is optimistic-locked: ``versions`` gives the version each value was read at and ``put``
+refuses with ``ConflictError`` when someone saved the setting since (issue 15, 8 and 9).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
 
+from peewee import IntegrityError
+
+from ..db.database import db
 from ..db.models import Setting
-from .errors import ValidationError
+from .access import session
+from .errors import ConflictError, ValidationError
 from .texts import QT_TRANSLATE_NOOP, translate
 
 
@@ -16,6 +26,7 @@ class Option:
     kind: type
     default: object
     label: str  # Spanish source (QT_TRANSLATE_NOOP); ``translate`` when shown
+    permission: str = "settings.edit"  # who may change it
 
 
 OPTIONS = {
@@ -26,6 +37,7 @@ OPTIONS = {
             int,
             0,
             QT_TRANSLATE_NOOP("services.settings", "Sucursal predeterminada"),
+            "branches.manage",
         ),
         Option(
             "senior_age", int, 60, QT_TRANSLATE_NOOP("services.settings", "Edad de tercera edad")
@@ -33,14 +45,14 @@ OPTIONS = {
         Option(
             "senior_discount",
             Decimal,
-            Decimal("30"),
+            Decimal(30),
             QT_TRANSLATE_NOOP("services.settings", "Descuento tercera edad (%)"),
         ),
         Option("elder_age", int, 80, QT_TRANSLATE_NOOP("services.settings", "Edad de cuarta edad")),
         Option(
             "elder_discount",
             Decimal,
-            Decimal("40"),
+            Decimal(40),
             QT_TRANSLATE_NOOP("services.settings", "Descuento cuarta edad (%)"),
         ),
         Option(
@@ -101,8 +113,12 @@ def get(key: str):
         return option.default
 
 
-def put(key: str, value) -> None:
+def put(key: str, value, expected_version: int | None = None) -> None:
+    """Store one setting. ``expected_version`` (from ``versions``) makes the write refuse
+    with ``ConflictError`` when someone saved this setting after it was read; 0 means
+    "it was not stored yet"."""
     option = OPTIONS.get(key)
+    session.require(option.permission if option is not None else "settings.edit")
     if option is None:
         raise ValidationError(
             {key: translate("services.settings", "Ajuste desconocido: {key}").format(key=key)}
@@ -117,9 +133,43 @@ def put(key: str, value) -> None:
                 ).format(setting=translate("services.settings", option.label), value=value)
             }
         ) from exc
-    Setting.insert(key=key, value=str(typed)).on_conflict(
-        conflict_target=[Setting.key], update={Setting.value: str(typed)}
-    ).execute()
+    if expected_version is None:
+        Setting.insert(key=key, value=str(typed), version=1).on_conflict(
+            conflict_target=[Setting.key],
+            update={Setting.value: str(typed), Setting.version: Setting.version + 1},
+        ).execute()
+        return
+    if expected_version == 0:  # read as "never saved": someone else may have saved it since
+        try:
+            with db.atomic():
+                Setting.create(key=key, value=str(typed), version=1)
+        except IntegrityError:
+            raise ConflictError(_conflict(option)) from None
+        return
+    updated = (
+        Setting.update(value=str(typed), version=Setting.version + 1)
+        .where((Setting.key == key) & (Setting.version == expected_version))
+        .execute()
+    )
+    if updated != 1:
+        raise ConflictError(_conflict(option))
+
+
+def _conflict(option: Option) -> str:
+    return translate(
+        "services.settings",
+        "Otra persona cambió «{setting}» mientras usted lo editaba. Cierre y vuelva a "
+        "abrir la ventana para ver el valor actual; sus cambios no se guardaron.",
+    ).format(setting=translate("services.settings", option.label))
+
+
+def versions(keys) -> dict[str, int]:
+    """The stored version of each setting (0 for one never saved), for ``put``."""
+    keys = list(keys)
+    stored = dict(
+        Setting.select(Setting.key, Setting.version).where(Setting.key.in_(keys)).tuples()
+    )
+    return {key: int(stored.get(key, 0)) for key in keys}
 
 
 def get_many(keys) -> dict:
@@ -215,10 +265,12 @@ def validate_admin(values: dict) -> dict[str, str]:
     return errors
 
 
-def save_admin(values: dict) -> list[str]:
+def save_admin(values: dict, versions: dict[str, int] | None = None) -> list[str]:
     """Store the settings screen's values (keys of ``ADMIN_KEYS``) in one transaction,
     one audit row per changed setting; ``ValidationError(field → message)`` when anything
-    is wrong. Returns the keys that changed."""
+    is wrong. Returns the keys that changed. ``versions`` (``versions(ADMIN_KEYS)`` when
+    the screen was filled) refuses the whole save with ``ConflictError`` when another desk
+    changed one of the edited settings meanwhile."""
     from ..db.database import db
     from .access import audit, session
 
@@ -237,7 +289,7 @@ def save_admin(values: dict) -> list[str]:
             old = get(key)
             if old == new:
                 continue
-            put(key, new)
+            put(key, new, (versions or {}).get(key))
             audit.record(
                 "settings_change",
                 "setting",

@@ -31,7 +31,7 @@ def _fill():
 
     with session.acting_as(rosa):
         at(
-            audit.record(
+            audit._write(
                 "create",
                 "customer",
                 11,
@@ -39,9 +39,9 @@ def _fill():
             ),
             1,
         )
-        at(audit.record("update", "customer", 11, {"phone": ("+50499887766", "+50433221100")}), 2)
+        at(audit._write("update", "customer", 11, {"phone": ("+50499887766", "+50433221100")}), 2)
         at(
-            audit.record(
+            audit._write(
                 "cancel",
                 "lab_request",
                 7,
@@ -50,8 +50,8 @@ def _fill():
             ),
             3,
         )
-    at(audit.record("export", "customer", detail="clientes_patolab.csv: 1 fila"), 4)
-    at(audit.record("permission_grant", "role", 1, {"exports.run": (False, True)}), 5)
+    at(audit._write("export", "customer", detail="clientes_patolab.csv: 1 fila"), 4)
+    at(audit._write("permission_grant", "role", 1, {"exports.run": (False, True)}), 5)
     return admin, rosa
 
 

@@ -83,7 +83,7 @@ def test_first_admin_dialog_creates_the_administrator(qtbot, database):
     dialog.password_edit.setText("corta")
     dialog.repeat_edit.setText("corta")
     dialog.create_button.click()
-    assert "al menos 8" in dialog.errors.text("password")
+    assert "al menos 10" in dialog.errors.text("password")
     dialog.password_edit.setText("una-clave-larga")
     dialog.repeat_edit.setText("una-clave-larga")
     dialog.create_button.click()

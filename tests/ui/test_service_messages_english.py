@@ -193,7 +193,7 @@ def test_login_dialog_shows_the_english_login_failure(
     dialog.password_edit.setText("equivocada")
     dialog.login_button.click()
     assert dialog.message_text() == (
-        "The account “ana” is locked after too many failed attempts. Try again in 5 minutes."
+        "The account is locked after too many failed attempts. Try again in 5 minutes."
     )
     assert session.current() is None
 

@@ -63,7 +63,7 @@ def test_edit_is_recorded_with_old_and_new_values(database, clock):
     after = dict(
         before, phone="+50433221100", date_of_birth=dt.date(1990, 2, 1), price=Decimal("175.500")
     )
-    row_id = audit.record("update", "customer", 42, audit.diff(before, after), detail="Edición")
+    row_id = audit._write("update", "customer", 42, audit.diff(before, after), detail="Edición")
     row = AuditLog.get_by_id(row_id)
     assert (row.user_id, row.username, row.action, row.entity, row.entity_id) == (
         actor.id,
@@ -85,16 +85,16 @@ def test_edit_is_recorded_with_old_and_new_values(database, clock):
 
 
 def test_who_is_recorded_without_a_user(database):
-    audit.record("export", "customer", detail="clientes_patolab.csv: 10 filas")
+    audit._write("export", "customer", detail="clientes_patolab.csv: 10 filas")
     with session.acting_as(session.system_actor("cli")):
-        audit.record("import", "customer")
+        audit._write("import", "customer")
     rows = list(AuditLog.select().order_by(AuditLog.id))
     assert [(r.username, r.user_id) for r in rows] == [("sistema", None), ("cli", None)]
 
 
 def test_audit_row_rolls_back_with_the_change(database):
     with pytest.raises(RuntimeError), db.atomic():
-        audit.record("update", "customer", 1, {"name": ("A", "B")})
+        audit._write("update", "customer", 1, {"name": ("A", "B")})
         raise RuntimeError("la escritura falló")
     assert AuditLog.select().count() == 0
 
@@ -109,10 +109,10 @@ def test_filters_by_user_entity_action_and_dates(database, clock):
     AuditLog.delete().execute()
     rosa = auth.actor_for(User.get(User.username_folded == "rosa"))
     with session.acting_as(rosa):
-        _stamp(audit.record("create", "lab_request", 1), dt.datetime(2026, 3, 1, 8, 0))
-        _stamp(audit.record("cancel", "lab_request", 1), dt.datetime(2026, 3, 2, 9, 0))
-    _stamp(audit.record("update", "customer", 5), dt.datetime(2026, 3, 2, 23, 59, 59))
-    _stamp(audit.record("export", "customer"), dt.datetime(2026, 3, 3, 0, 0))
+        _stamp(audit._write("create", "lab_request", 1), dt.datetime(2026, 3, 1, 8, 0))
+        _stamp(audit._write("cancel", "lab_request", 1), dt.datetime(2026, 3, 2, 9, 0))
+    _stamp(audit._write("update", "customer", 5), dt.datetime(2026, 3, 2, 23, 59, 59))
+    _stamp(audit._write("export", "customer"), dt.datetime(2026, 3, 3, 0, 0))
 
     def ids(**kw):
         rows = audit.page(audit.AuditFilter(**kw), PageRequest()).rows
@@ -140,7 +140,7 @@ def test_keyset_pages_cover_everything_once(database, clock):
     login_as(permissions.ROLE_ADMIN)
     AuditLog.delete().execute()
     for n in range(7):
-        _stamp(audit.record("update", "customer", n), dt.datetime(2026, 3, 1, 8, 0))  # same time
+        _stamp(audit._write("update", "customer", n), dt.datetime(2026, 3, 1, 8, 0))  # same time
     seen, cursor = [], None
     while True:
         result = audit.page(None, PageRequest(limit=3, after=cursor))
@@ -165,7 +165,7 @@ def test_only_administrators_see_the_audit(database, clock, role_name):
 def test_id_numbers_reach_the_database_but_never_the_log_files(database, clock, caplog):
     caplog.set_level(logging.DEBUG)
     login_as(permissions.ROLE_ADMIN)
-    audit.record(
+    audit._write(
         "update", "customer", 1, {"id_number": ("0801199000001", DNI)}, detail="Identidad corregida"
     )
     assert DNI in AuditLog.select().order_by(AuditLog.id.desc()).get().changes
@@ -200,3 +200,13 @@ def test_display_id_number_masks_for_receptionist_only(database, clock):
     assert audit.display_id_number(DNI) == "0801-1990-12345"
     session.set_current(None)
     assert audit.display_id_number(DNI) == "****-****-12345"  # nobody: masked
+
+
+def test_only_services_write_audit_rows(database):
+    """Issue 15 point 8: no caller outside the services can forge an audit row, not even
+    an administrator (the GUI, the CLI and scripts go through the service that acts)."""
+    from patolab_desktop.services.errors import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        audit.record("delete", "customer", 1, detail="forjado")
+    assert AuditLog.select().count() == 0

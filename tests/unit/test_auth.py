@@ -144,7 +144,7 @@ def test_change_password_policy(database, clock):
     with pytest.raises(ValidationError) as info:
         auth.change_password("no-es-esta", "otra-clave-larga")
     assert set(info.value.fields) == {"old"}
-    with pytest.raises(ValidationError, match="al menos 8"):
+    with pytest.raises(ValidationError, match="al menos 10"):
         auth.change_password(PASSWORD, "corta")
     with pytest.raises(ValidationError, match="igual al nombre de usuario"):
         auth.change_password(PASSWORD, "CARLOS.MEJIA")

@@ -175,3 +175,31 @@ def test_a_database_newer_than_the_program_is_refused(v1_copy):
     with pytest.raises(migrations.MigrationError, match="más nueva"):
         open_db(v1_copy)
     close_db()
+
+
+def test_version_columns_reach_a_database_of_schema_8(tmp_path):
+    """Issue 15 point 9: a database made before the optimistic locks (schema 8, without
+    the ``version`` columns) gets them at the next open, and its settings read again."""
+    from patolab_desktop.db.migrations.access_v5 import VERSIONED_TABLES
+
+    path = tmp_path / "v8.db"
+    open_db(path)
+    close_db()
+    conn = sqlite3.connect(path)
+    for table in VERSIONED_TABLES:
+        conn.execute(f'ALTER TABLE "{table}" DROP COLUMN version')
+    conn.execute("DELETE FROM schema_version WHERE version > 8")
+    conn.execute("INSERT INTO setting (key, value) VALUES ('lab_name', 'Lab Ocho')")
+    conn.commit()
+    conn.close()
+    open_db(path)
+    try:
+        assert migrations.current_version(db.obj) == migrations.SCHEMA_VERSION
+        for table in VERSIONED_TABLES:
+            assert "version" in {c.name for c in db.get_columns(table)}, table
+        from patolab_desktop.services import settings
+
+        assert settings.get("lab_name") == "Lab Ocho"
+        assert settings.versions(["lab_name"]) == {"lab_name": 1}
+    finally:
+        close_db()

@@ -18,7 +18,7 @@ def test_seeded_types_exist(database):
 def test_create_and_rename(database):
     type_id = referrer_types.create("  Laboratorio   externo ")
     assert referrer_types.get(type_id)["name"] == "Laboratorio externo"
-    referrer_types.rename(type_id, "Laboratorio de referencia")
+    referrer_types.rename(type_id, "Laboratorio de referencia", 1)
     assert referrer_types.get(type_id)["name"] == "Laboratorio de referencia"
 
 
@@ -34,8 +34,8 @@ def test_names_are_unique_ignoring_case_and_accents(database):
     assert "Clínica Privada" in str(caught.value)
     other = referrer_types.create("Aseguradora")
     with pytest.raises(ValidationError):
-        referrer_types.rename(other, "DOCTOR")
-    referrer_types.rename(other, "aseguradora")  # its own name in another case is fine
+        referrer_types.rename(other, "DOCTOR", 1)
+    referrer_types.rename(other, "aseguradora", 1)  # its own name in another case is fine
     assert referrer_types.get(other)["name"] == "aseguradora"
 
 
@@ -57,7 +57,7 @@ def test_type_in_use_cannot_be_deleted_only_renamed(database):
     assert "2 remitentes" in message
     assert "cambiar el nombre" in message
     assert ReferrerType.get_by_id(doctor).name == "Doctor"
-    referrer_types.rename(doctor, "Médico")
+    referrer_types.rename(doctor, "Médico", referrer_types.get(doctor)["version"])
     assert referrer_types.get(doctor)["name"] == "Médico"
     assert referrer_types.get(doctor)["in_use"] == 2
 

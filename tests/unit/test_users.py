@@ -218,9 +218,9 @@ def test_roles_crud(database, clock):
     assert users.role_permissions()["Toma de muestras"] == set(permissions.RECEPTION)
     with pytest.raises(ValidationError):
         users.create_role("toma de MUESTRAS")
-    users.update_role(new_id, "Flebotomía", "Toma de muestras")
+    users.update_role(new_id, "Flebotomía", "Toma de muestras", version=1)
     with pytest.raises(RuleError):
-        users.update_role(role_id(ADMIN), "Jefes")
+        users.update_role(role_id(ADMIN), "Jefes", version=1)
     with pytest.raises(RuleError):
         users.delete_role(role_id(RECEPTION))
     make_user("flebo", "Flebotomía")

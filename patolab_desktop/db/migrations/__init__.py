@@ -17,6 +17,7 @@ from ...util.translation import translate
 from .. import search
 from ..database import backup_sqlite, is_sqlite
 from ..models import ALL_MODELS, SchemaVersion
+from .access_v5 import add_version_columns as _access_v5
 
 log = logging.getLogger(__name__)
 
@@ -72,9 +73,11 @@ STEPS: list[tuple[int, str, object]] = [
     (2, "índice de búsqueda de clientes sin posiciones", _search_index_without_positions),
     (3, "sin índice por correo de clientes", _drop_customer_email_index),
     (8, "documentos de identidad y edades declaradas", _identity_documents_and_declared_ages),
+    # reserved as 5 for issue 15; main had reached 8 when it merged, so it runs after 8
+    (9, "versión (bloqueo optimista) en ajustes, sucursales, tipos, roles y usuarios", _access_v5),
 ]
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 
 class MigrationError(Exception):

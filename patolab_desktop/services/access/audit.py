@@ -15,10 +15,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import sys
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from ...db.models import AuditLog, User, now
+from ..errors import PermissionDenied
 from ..paging import Page, PageRequest, keyset_page
 from ..texts import QT_TRANSLATE_NOOP, label, translate
 from . import permissions, session
@@ -174,6 +176,9 @@ def _plain(value):
     return str(value)
 
 
+_WRITERS = ("patolab_desktop.services.", "patolab_desktop.demo.")
+
+
 def record(
     action: str,
     entity: str,
@@ -184,7 +189,24 @@ def record(
     """Write one audit row for the acting user (``sistema`` when nobody is logged in).
 
     Call it inside the transaction of the change it describes. Returns the row id.
+
+    Only the service that did the action writes its row (issue 15, point 8): a caller
+    outside ``patolab_desktop.services`` (or the demo data generator) is refused with
+    ``PermissionDenied``, so the GUI or a script cannot forge history.
     """
+    caller = sys._getframe(1).f_globals.get("__name__", "")
+    if not caller.startswith(_WRITERS):
+        raise PermissionDenied(
+            translate(
+                "services.audit",
+                "Solo el servicio que hizo la acción puede escribir su registro de auditoría.",
+            )
+        )
+    return _write(action, entity, entity_id, changes, detail)
+
+
+def _write(action, entity, entity_id=None, changes=None, detail="") -> int:
+    """``record`` without the caller check (tests seed the viewer's rows with it)."""
     actor = session.current()
     payload = ""
     if changes:

@@ -9,6 +9,13 @@
   The screen unlock and the change-password check count as attempts too.
 - Users created (or reset) by an administrator must change their password at the
   first login; until they do, their actor holds no permission.
+- Password rules after NIST SP 800-63B (issue 15, point 11): at least
+  ``MIN_PASSWORD_LENGTH`` (10) characters, not the user name, not on the bundled list of
+  common passwords (``resources/data/common_passwords.txt``); no composition rules.
+- A wrong password, an unknown user name and a locked account give the SAME messages:
+  unknown names are verified against a dummy hash (same cost) and counted towards a
+  lock-out of their own in memory, so neither the text nor the lock-out tells which
+  user names exist.
 
 ``clock`` is the time source; tests replace it instead of sleeping.
 """
@@ -32,7 +39,8 @@ from .session import Actor
 
 MAX_FAILED_ATTEMPTS = 5
 LOCK_MINUTES = 5
-MIN_PASSWORD_LENGTH = 8
+MIN_PASSWORD_LENGTH = 10
+MAX_PASSWORD_LENGTH = 256  # NIST: allow at least 64; bounded so hashing stays cheap
 USERNAME_RE = re.compile(r"^[A-Za-z0-9ÁÉÍÓÚÜÑáéíóúüñ._-]{3,60}$")
 
 _hasher = PasswordHasher()
@@ -56,6 +64,9 @@ class LoginFailed(ServiceError):
 
 
 class AccountLocked(LoginFailed):
+    """Too many failed attempts. The message never names the account (the same text for
+    an unknown user name)."""
+
     def __init__(self, minutes: int, username: str = "") -> None:
         self.minutes = minutes
         unit = (
@@ -63,19 +74,12 @@ class AccountLocked(LoginFailed):
             if minutes == 1
             else translate("services.auth", "minutos")
         )
-        if username:
-            text = translate(
-                "services.auth",
-                "La cuenta «{name}» está bloqueada por demasiados intentos "
-                "fallidos. Intente de nuevo en {minutes} {unit}.",
-            )
-        else:
-            text = translate(
-                "services.auth",
-                "La cuenta está bloqueada por demasiados intentos fallidos. "
-                "Intente de nuevo en {minutes} {unit}.",
-            )
-        super().__init__(text.format(name=username, minutes=minutes, unit=unit))
+        text = translate(
+            "services.auth",
+            "La cuenta está bloqueada por demasiados intentos fallidos. "
+            "Intente de nuevo en {minutes} {unit}.",
+        )
+        super().__init__(text.format(minutes=minutes, unit=unit))
 
 
 # --- hashing and policy ---------------------------------------------------------------
@@ -92,18 +96,50 @@ def _verify(password_hash: str, password: str) -> bool:
         return False
 
 
+_common: frozenset[str] | None = None
+
+
+def common_password(password: str) -> bool:
+    """Is ``password`` (ignoring case) on the bundled list of common passwords?"""
+    global _common
+    if _common is None:
+        from ...paths import resource
+
+        with open(resource("data", "common_passwords.txt"), encoding="utf-8") as fh:
+            _common = frozenset(
+                line.strip() for line in fh if line.strip() and not line.startswith("#")
+            )
+    return (password or "").strip().lower() in _common
+
+
 def validate_password(password: str, username: str = "", field: str = "password") -> dict[str, str]:
-    """The minimal policy: at least 8 characters and not the username."""
-    if len(password or "") < MIN_PASSWORD_LENGTH:
+    """NIST SP 800-63B: at least 10 characters, not the user name (ignoring case and
+    accents), not a common password. Any character is allowed, spaces too."""
+    password = password or ""
+    if len(password) < MIN_PASSWORD_LENGTH:
         return {
             field: translate(
                 "services.auth", "La contraseña debe tener al menos {length} caracteres."
             ).format(length=MIN_PASSWORD_LENGTH)
         }
+    if len(password) > MAX_PASSWORD_LENGTH:
+        return {
+            field: translate(
+                "services.auth", "La contraseña admite como máximo {length} caracteres."
+            ).format(length=MAX_PASSWORD_LENGTH)
+        }
     if username and fold(password) == fold(username):
         return {
             field: translate(
                 "services.auth", "La contraseña no puede ser igual al nombre de usuario."
+            )
+        }
+    if common_password(password) or common_password(fold(password)):
+        return {
+            field: translate(
+                "services.auth",
+                "Esa contraseña es de las más usadas y se adivina en segundos. Elija otra: "
+                "una frase de varias palabras es fácil de recordar y difícil de adivinar.",
             )
         }
     return {}
@@ -243,6 +279,29 @@ def _register_failure(user: User, now: dt.datetime, where: str) -> tuple[bool, i
     return locked, MAX_FAILED_ATTEMPTS - attempts
 
 
+_unknown_failures: dict[str, tuple[int, dt.datetime | None]] = {}  # folded name -> state
+
+
+def _check_unknown_locked(folded: str, now: dt.datetime) -> None:
+    _attempts, until = _unknown_failures.get(folded, (0, None))
+    if until is not None and until > now:
+        raise AccountLocked(_remaining_minutes(until, now))
+
+
+def _register_unknown_failure(folded: str, now: dt.datetime) -> tuple[bool, int]:
+    """``_register_failure`` for a user name that does not exist (kept in memory only)."""
+    if len(_unknown_failures) > 10_000:  # bounded: a flood of names cannot grow it forever
+        _unknown_failures.clear()
+    attempts, until = _unknown_failures.get(folded, (0, None))
+    attempts += 1
+    locked = attempts >= MAX_FAILED_ATTEMPTS
+    _unknown_failures[folded] = (
+        0 if locked else attempts,
+        now + dt.timedelta(minutes=LOCK_MINUTES) if locked else until,
+    )
+    return locked, MAX_FAILED_ATTEMPTS - attempts
+
+
 def _failure_message(locked: bool, left: int, username: str) -> LoginFailed:
     if locked:
         return AccountLocked(LOCK_MINUTES, username)
@@ -266,13 +325,17 @@ def login(username: str, password: str) -> Actor:
     Raises ``LoginFailed`` (wrong credentials, deactivated) or ``AccountLocked``.
     """
     now = clock()
-    user = User.get_or_none(User.username_folded == fold(clean(username)))
+    folded = fold(clean(username))
+    user = User.get_or_none(User.username_folded == folded)
     if user is None:
+        # the same work, the same counting and the same messages as for a real account
+        _check_unknown_locked(folded, now)
         _verify(_dummy(), password or "")
         with write_transaction(), session.acting_as(None):
             # what was typed is not kept: people type their password in the wrong box
             audit.record("login_failed", "user", None, detail="Usuario desconocido")
-        raise LoginFailed(translate("services.auth", "Usuario o contraseña incorrectos."))
+        locked, left = _register_unknown_failure(folded, now)
+        raise _failure_message(locked, left, "")
     _check_locked(user, now)
     if not _verify(user.password_hash, password or ""):
         locked, left = _register_failure(user, now, "Inicio de sesión")

@@ -15,7 +15,7 @@ from peewee import JOIN, fn
 from ...db.database import write_transaction
 from ...db.models import Role, RolePermission, User
 from ...util.text import clean, fold
-from ..errors import NotFoundError, RuleError, ValidationError
+from ..errors import NotFoundError, RuleError, ValidationError, stale
 from ..paging import Page, PageRequest, keyset_page
 from ..texts import translate
 from . import audit, auth, permissions, session
@@ -36,6 +36,7 @@ class UserData:
     locked_until: dt.datetime | None = None
     last_login_at: dt.datetime | None = None
     created_at: dt.datetime | None = None
+    version: int = 1  # optimistic lock: ``update`` refuses a stale version
 
 
 @dataclass
@@ -161,6 +162,7 @@ def get(user_id: int) -> UserData:
         locked_until=user.locked_until,
         last_login_at=user.last_login_at,
         created_at=user.created_at,
+        version=user.version,
     )
 
 
@@ -236,12 +238,22 @@ def update(data: UserData) -> None:
     with write_transaction():
         had_managers = _managers_exist()
         new_role = Role.get_by_id(data.role_id)
-        User.update(
-            full_name=data.full_name,
-            role=new_role,
-            active=bool(data.active),
-            updated_at=auth.clock(),
-        ).where(User.id == data.id).execute()
+        updated = (
+            User.update(
+                full_name=data.full_name,
+                role=new_role,
+                active=bool(data.active),
+                updated_at=auth.clock(),
+                version=User.version + 1,
+            )
+            .where((User.id == data.id) & (User.version == data.version))
+            .execute()
+        )
+        if updated != 1:
+            raise stale(
+                translate("services.users", "el usuario «{name}»").format(name=current.username)
+            )
+        data.version += 1
         before = {"full_name": current.full_name, "role": current.role, "active": current.active}
         after = {"full_name": data.full_name, "role": new_role.name, "active": bool(data.active)}
         changes = audit.diff(before, after)
@@ -291,6 +303,7 @@ def reset_password(user_id: int, temporary_password: str) -> None:
             failed_attempts=0,
             locked_until=None,
             updated_at=auth.clock(),
+            version=User.version + 1,
         ).where(User.id == user_id).execute()
         audit.record(
             "password_reset",
@@ -320,9 +333,11 @@ def roles() -> list[dict]:
     session.require(MANAGE)
     count = fn.COUNT(User.id)
     rows = list(
-        Role.select(Role.id, Role.name, Role.description, Role.builtin, count.alias("users"))
+        Role.select(
+            Role.id, Role.name, Role.description, Role.builtin, Role.version, count.alias("users")
+        )
         .join(User, JOIN.LEFT_OUTER, on=((User.role == Role.id) & (User.active == True)))  # noqa: E712
-        .group_by(Role.id, Role.name, Role.description, Role.builtin)
+        .group_by(Role.id, Role.name, Role.description, Role.builtin, Role.version)
         .dicts()
     )
     order = list(permissions.SEEDED_ROLES)
@@ -374,7 +389,9 @@ def create_role(name: str, description: str = "", copy_from: str | None = None) 
     return role.id
 
 
-def update_role(role_id: int, name: str, description: str = "") -> None:
+def update_role(role_id: int, name: str, description: str = "", *, version: int) -> None:
+    """Rename or describe a role read at ``version`` (``roles()``); ConflictError when
+    another administrator changed it since."""
     session.require(MANAGE)
     role = Role.get_or_none(Role.id == role_id)
     if role is None:
@@ -388,7 +405,13 @@ def update_role(role_id: int, name: str, description: str = "") -> None:
     if fold(name) in {fold(r.name) for r in clash}:
         raise ValidationError({"name": _role_taken(name)})
     with write_transaction():
-        Role.update(name=name, description=description).where(Role.id == role_id).execute()
+        updated = (
+            Role.update(name=name, description=description, version=Role.version + 1)
+            .where((Role.id == role_id) & (Role.version == version))
+            .execute()
+        )
+        if updated != 1:
+            raise stale(translate("services.users", "el rol «{name}»").format(name=role.name))
         changes = audit.diff(
             {"name": role.name, "description": role.description},
             {"name": name, "description": description},
@@ -457,6 +480,7 @@ def set_role_permission(role: str, permission: str, granted: bool) -> bool:
         if exists == bool(granted):
             return False
         had_managers = _managers_exist()
+        Role.update(version=Role.version + 1).where(Role.id == target.id).execute()
         if granted:
             RolePermission.create(role=target, permission=permission)
         else:

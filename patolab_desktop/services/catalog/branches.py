@@ -19,7 +19,7 @@ from ...db.models import Branch, LabRequest, Municipality, now
 from ...util.text import clean
 from .. import settings
 from ..access import audit, session
-from ..errors import NotFoundError, RuleError, ValidationError
+from ..errors import NotFoundError, RuleError, ValidationError, stale
 from ..texts import translate
 from .referrers import format_phone, normalize_phone
 
@@ -40,6 +40,7 @@ class BranchData:
     municipality_id: int | None = None
     created_at: dt.datetime | None = None
     updated_at: dt.datetime | None = None
+    version: int = 1  # optimistic lock: ``update`` refuses a stale version
 
 
 def list_all(include_inactive: bool = True) -> list[dict]:
@@ -102,6 +103,7 @@ def get(branch_id: int) -> BranchData:
         municipality_id=row.municipality_id,
         created_at=row.created_at,
         updated_at=row.updated_at,
+        version=row.version,
     )
 
 
@@ -224,6 +226,8 @@ def update(data: BranchData) -> None:
         current = Branch.get_or_none(Branch.id == data.id)
         if current is None:
             raise _missing(data.id)
+        if current.version != data.version:
+            raise _stale(current)
         clean_data, errors = _normalized(data)
         if errors:
             raise ValidationError(errors)
@@ -249,21 +253,33 @@ def update(data: BranchData) -> None:
         if current.active and not clean_data.active:
             _check_can_deactivate(data.id)
         try:
-            Branch.update(
-                name=clean_data.name,
-                code=clean_data.code,
-                address=clean_data.address,
-                phone=clean_data.phone,
-                active=bool(clean_data.active),
-                department=clean_data.department_id,
-                municipality=clean_data.municipality_id,
-                updated_at=now(),
-            ).where(Branch.id == data.id).execute()
+            updated = (
+                Branch.update(
+                    name=clean_data.name,
+                    code=clean_data.code,
+                    address=clean_data.address,
+                    phone=clean_data.phone,
+                    active=bool(clean_data.active),
+                    department=clean_data.department_id,
+                    municipality=clean_data.municipality_id,
+                    updated_at=now(),
+                    version=Branch.version + 1,
+                )
+                .where((Branch.id == data.id) & (Branch.version == data.version))
+                .execute()
+            )
+            if updated != 1:
+                raise _stale(current)
+            data.version += 1
             changes = audit.diff(before, _audit_view(data.id))
             if changes:
                 audit.record("update", "branch", data.id, changes)
         except IntegrityError as exc:
             raise ValidationError({"code": _code_exists(clean_data.code)}) from exc
+
+
+def _stale(row: Branch):
+    return stale(translate("services.branches", "la sucursal «{name}»").format(name=row.name))
 
 
 def _check_can_deactivate(branch_id: int) -> None:
@@ -284,7 +300,9 @@ def deactivate(branch_id: int) -> None:
         if row is None:
             raise _missing(branch_id)
         _check_can_deactivate(branch_id)
-        Branch.update(active=False, updated_at=now()).where(Branch.id == branch_id).execute()
+        Branch.update(active=False, updated_at=now(), version=Branch.version + 1).where(
+            Branch.id == branch_id
+        ).execute()
         if row.active:
             audit.record("deactivate", "branch", branch_id, {"active": (True, False)})
 
@@ -294,7 +312,9 @@ def reactivate(branch_id: int) -> None:
     with db.atomic():
         row = Branch.get_or_none(Branch.id == branch_id)
         updated = (
-            Branch.update(active=True, updated_at=now()).where(Branch.id == branch_id).execute()
+            Branch.update(active=True, updated_at=now(), version=Branch.version + 1)
+            .where(Branch.id == branch_id)
+            .execute()
         )
         if not updated:
             raise _missing(branch_id)

@@ -13,7 +13,7 @@ from ...db.database import db
 from ...db.models import Referrer, ReferrerType
 from ...util.text import clean, fold
 from ..access import audit, session
-from ..errors import NotFoundError, RuleError, ValidationError
+from ..errors import NotFoundError, RuleError, ValidationError, stale
 from ..texts import translate
 
 NAME_MAX = 80
@@ -31,10 +31,14 @@ def list_all(include_inactive: bool = True) -> list[dict]:
     usage = fn.COUNT(Referrer.id)
     query = (
         ReferrerType.select(
-            ReferrerType.id, ReferrerType.name, ReferrerType.active, usage.alias("in_use")
+            ReferrerType.id,
+            ReferrerType.name,
+            ReferrerType.active,
+            ReferrerType.version,
+            usage.alias("in_use"),
         )
         .join(Referrer, JOIN.LEFT_OUTER, on=(Referrer.type == ReferrerType.id))
-        .group_by(ReferrerType.id, ReferrerType.name, ReferrerType.active)
+        .group_by(ReferrerType.id, ReferrerType.name, ReferrerType.active, ReferrerType.version)
     )
     if not include_inactive:
         query = query.where(ReferrerType.active == True)  # noqa: E712
@@ -53,7 +57,13 @@ def get(type_id: int) -> dict:
     row = ReferrerType.get_or_none(ReferrerType.id == type_id)
     if row is None:
         raise NotFoundError(_missing(type_id))
-    return {"id": row.id, "name": row.name, "active": row.active, "in_use": usage_count(row.id)}
+    return {
+        "id": row.id,
+        "name": row.name,
+        "active": row.active,
+        "version": row.version,
+        "in_use": usage_count(row.id),
+    }
 
 
 def usage_count(type_id: int) -> int:
@@ -114,14 +124,26 @@ def create(name: str) -> int:
         return type_id
 
 
-def rename(type_id: int, name: str) -> None:
+def rename(type_id: int, name: str, version: int) -> None:
+    """Rename a type read at ``version`` (``get``/``list_all``); ConflictError when someone
+    changed it since."""
     session.require("referrers.edit")
     with db.atomic():
         current = ReferrerType.get_or_none(ReferrerType.id == type_id)
         if current is None:
             raise NotFoundError(_missing(type_id))
         name = _checked_name(name, own_id=type_id)
-        ReferrerType.update(name=name).where(ReferrerType.id == type_id).execute()
+        updated = (
+            ReferrerType.update(name=name, version=ReferrerType.version + 1)
+            .where((ReferrerType.id == type_id) & (ReferrerType.version == version))
+            .execute()
+        )
+        if updated != 1:
+            raise stale(
+                translate("services.referrer_types", "el tipo de remitente «{name}»").format(
+                    name=current.name
+                )
+            )
         if current.name != name:
             audit.record("update", "referrer_type", type_id, {"name": (current.name, name)})
 
@@ -132,7 +154,9 @@ def set_active(type_id: int, active: bool) -> None:
     with db.atomic():
         current = ReferrerType.get_or_none(ReferrerType.id == type_id)
         updated = (
-            ReferrerType.update(active=bool(active)).where(ReferrerType.id == type_id).execute()
+            ReferrerType.update(active=bool(active), version=ReferrerType.version + 1)
+            .where(ReferrerType.id == type_id)
+            .execute()
         )
         if not updated:
             raise NotFoundError(_missing(type_id))

@@ -17,6 +17,7 @@ from ..texts import translate
 from .records import _stored_values
 from .types import _MISSING_OK_WHEN_INCOMPLETE, CustomerData
 from .validation import _active_holder, _blocking, _check, _taken_message
+from ..access import session
 
 # --- bulk creation for the patient import (issue 7, ``services.patient_import``) ------------
 
@@ -50,6 +51,7 @@ def prepare(data: CustomerData, check_unique: bool = True) -> PreparedCustomer:
     id numbers up in bulk (the partial unique index still guards ``insert_prepared``); the
     import also uses it that way to check an update's merged data before ``update``.
     """
+    session.require("patients.create")
     today = dt.date.today()
     clean_ = _check(data, today, unique=check_unique, as_new=True)
     errors = _blocking(clean_, True)
@@ -70,6 +72,7 @@ def insert_prepared(items: list[PreparedCustomer], chunk: int = 500) -> int:
     Meant to run inside the caller's transaction. ``ValueError`` for an item that has
     errors; ``ValidationError`` when an id_number is taken by an active customer.
     """
+    session.require("patients.create")
     if not items:
         return 0
     stamp = now()

@@ -236,7 +236,7 @@ def _analyse(path: str | os.PathLike, progress: Progress, cancelled: Cancelled) 
             for c in by_phone.get(key[1], ())
             if names_agree(key[2], c[1])
         )
-        stored = customer_records.get_many(candidates)  # the customers this chunk may update
+        stored = customer_records._stored_many(candidates)  # the customers this chunk may update
         for row, values, prepared, (number, phone, name_folded) in checked:
             duplicate = None
             if number and number in seen_number:

@@ -468,13 +468,24 @@ def iter_rows(filters: CustomerFilter, sort: str = DEFAULT_SORT):
 def get_many(customer_ids) -> dict[int, CustomerData]:
     """``get`` for many customers with one query per 500 ids (missing ids are left out).
 
-    Import plumbing (``patient_import.commit`` compares and updates these): the stored
-    id numbers, unmasked."""
+    Like ``get``, the id number is masked for users without ``patients.view_sensitive``
+    (issue 15, point 8: no bulk read path shows more than one record does)."""
     session.require("patients.view")
+    return _many(customer_ids, _shown_id_number)
+
+
+def _stored_many(customer_ids) -> dict[int, CustomerData]:
+    """``get_many`` with the stored id numbers: the import's plumbing only (it compares
+    and updates them after its own ``imports.run`` check)."""
+    session.require("imports.run")
+    return _many(customer_ids, lambda digits_: digits_ or "")
+
+
+def _many(customer_ids, id_number_text) -> dict[int, CustomerData]:
     today = dt.date.today()
     ids = sorted(set(customer_ids))
     found: dict[int, CustomerData] = {}
     for start in range(0, len(ids), 500):
         for c in Customer.select().where(Customer.id.in_(ids[start : start + 500])):
-            found[c.id] = _data_of(c, today, lambda digits_: digits_ or "")
+            found[c.id] = _data_of(c, today, id_number_text)
     return found

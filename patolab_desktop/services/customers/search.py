@@ -41,6 +41,7 @@ from peewee import JOIN, SQL, fn
 from ...db import search as fts
 from ...db.database import db, is_sqlite
 from ...db.models import Customer, Department, Gender, Municipality
+from ..access import session
 from ..paging import Page, PageRequest, keyset_page
 from . import search_plan
 from .formats import age_from, format_phone
@@ -176,6 +177,7 @@ def page(filters: CustomerFilter, request: PageRequest) -> Page:
     gender, phone (display "+504 9988-7766"), email, department, municipality, created_at,
     active, incomplete, date_of_birth. ``page.cursor`` goes back as ``request.after``.
     """
+    session.require("patients.view")
     key = _sort_key(request.sort)
     the_plan = plan(
         filters, key, max(1, int(request.limit)), after=request.after, descending=request.descending
@@ -205,6 +207,7 @@ def count(filters: CustomerFilter, cap: int = COUNT_CAP) -> int:
     Reads at most the candidates of the smallest source (or the first ``cap + 1`` matches
     along the most selective index), never the whole table.
     """
+    session.require("patients.view")
     the_plan = plan(filters, sort="", limit=cap + 1, cap=max(cap, search_plan.CANDIDATE_CAP))
     if the_plan.ids is not None or not is_sqlite():
         query = _where(Customer.select(SQL("1")), _conditions(filters, the_plan))
@@ -241,6 +244,7 @@ def iter_rows(
     filters: CustomerFilter, sort: str = DEFAULT_SORT, chunk: int = 2000
 ) -> Iterator[dict]:
     """Every matching customer as a display dict, in ``sort`` order, streamed page by page."""
+    session.require("patients.view")
     request = PageRequest(sort=_sort_key(sort), limit=chunk)
     while True:
         result = page(filters, request)
@@ -258,6 +262,7 @@ def iter_export_tuples(filters: CustomerFilter) -> Iterator[tuple]:
     from three small dictionaries rather than joins: a million rows, three lookups fewer
     each.
     """
+    session.require("patients.view")
     filters = dataclasses.replace(filters, include_inactive=False)
     the_plan = plan(filters, "name", limit=10**9)
     column = SORTS["name"]

@@ -60,6 +60,7 @@ from .types import (
 
 def default_branch_id() -> int | None:
     """The branch from settings (``default_branch_id``), else the first active branch."""
+    session.require("lis.requests.create")
     active = Branch.active == True  # noqa: E712
     wanted = settings.get("default_branch_id")
     if wanted:
@@ -154,6 +155,7 @@ def _price(ids, items, members, line_notes, patient, day: dt.date, manual) -> Pr
 
 def validate(draft: RequestDraft) -> dict[str, str]:
     """Field → message for everything wrong with ``draft``; {} when it can be saved."""
+    _require_for_draft(draft)
     _checked, errors = _check_draft(draft, strict=True)
     return errors
 

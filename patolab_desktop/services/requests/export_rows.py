@@ -11,6 +11,7 @@ from ...db.models import (
     LabRequest,
     Referrer,
 )
+from ..access import session
 from .queries import (
     EXPORT_BATCH,
     EXPORT_COLUMNS,
@@ -34,6 +35,7 @@ def export_rows(filters: RequestFilter):
     Raw values straight from the cursor (no model conversion per cell): a 2,000,000-row
     export spends its time reading, not building Decimals and datetimes.
     """
+    session.require("exports.run")
     base = _where(
         LabRequest.select(
             LabRequest.request_number,
@@ -106,6 +108,7 @@ def export_rows(filters: RequestFilter):
 
 
 def export_requests(filters: RequestFilter, path, progress=None, cancelled=None) -> int:
+    session.require("exports.run")
     from .. import csvio
 
     filters = filters or RequestFilter()

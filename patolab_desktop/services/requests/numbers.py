@@ -19,6 +19,7 @@ from ...db.database import db, is_sqlite
 from ...db.models import Branch, RequestCounter
 from ..errors import NotFoundError
 from ..texts import translate
+from ..access import session
 
 DIGITS = 6
 NUMBER_RE = re.compile(r"^([A-Z0-9]{1,10})-(\d{4})-(\d+)$")
@@ -52,6 +53,7 @@ def take_next(branch_id: int, year: int) -> tuple[int, str]:
     Must run inside the saving ``write_transaction()``; the counter change commits or
     rolls back together with the request.
     """
+    session.require("lis.requests.create")
     if db.transaction_depth() == 0:
         raise RuntimeError("request numbers are taken only inside the saving transaction")
     code = Branch.select(Branch.code).where(Branch.id == branch_id).scalar()
@@ -72,6 +74,7 @@ def take_next(branch_id: int, year: int) -> tuple[int, str]:
 
 def last_number(branch_id: int, year: int) -> int:
     """The last sequence given for a branch and year (0 when none); read only."""
+    session.require("lis.requests.view")
     value = (
         RequestCounter.select(RequestCounter.last_number)
         .where((RequestCounter.branch == branch_id) & (RequestCounter.year == year))

@@ -26,6 +26,7 @@ from ...db.models import Investigation, PanelMember
 from ...util.money import ZERO, percent_of, to_money
 from .. import settings
 from ..texts import translate
+from ..access import session
 
 HUNDRED = Decimal(100)
 
@@ -175,6 +176,7 @@ def totals(lines) -> tuple[Decimal, Decimal, Decimal]:
 
 
 def load_items(ids) -> dict[int, CatalogItem]:
+    session.require("catalog.view")
     ids = {int(i) for i in ids}
     if not ids:
         return {}
@@ -203,6 +205,7 @@ def load_items(ids) -> dict[int, CatalogItem]:
 
 def load_members(panel_ids) -> dict[int, list[int]]:
     """Member investigation ids of each panel, in the catalog's order."""
+    session.require("catalog.view")
     panel_ids = [int(i) for i in panel_ids]
     members: dict[int, list[int]] = {pid: [] for pid in panel_ids}
     if not panel_ids:
@@ -220,6 +223,7 @@ def load_members(panel_ids) -> dict[int, list[int]]:
 
 def load_for(ids) -> tuple[dict[int, CatalogItem], dict[int, list[int]]]:
     """Catalog rows of ``ids`` and of the members of the panels among them (2–3 queries)."""
+    session.require("catalog.view")
     items = load_items(ids)
     members = load_members([i for i, item in items.items() if item.is_panel])
     missing = {m for ms in members.values() for m in ms} - set(items)

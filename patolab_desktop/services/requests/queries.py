@@ -37,6 +37,7 @@ from ...db.models import (
     RequestLine,
 )
 from ...util.text import clean, fold
+from ..access import audit, session
 from ..errors import NotFoundError, ValidationError
 from ..paging import Page, PageRequest, keyset_page
 from ..texts import label, translate
@@ -324,6 +325,7 @@ def page(filters: RequestFilter, request: PageRequest) -> Page:
     line_count (every line, panel members included), completed_at, cancelled_at,
     cancellation_reason, version.
     """
+    session.require("lis.requests.view")
     request = request or PageRequest()
     key = _sort_key(request.sort)
     if not request.sort:
@@ -376,6 +378,7 @@ def _line_counts(ids: list[int]) -> dict[int, int]:
 
 def count(filters: RequestFilter, limit: int | None = None) -> int:
     """Matching requests; with ``limit`` the count stops there (fast on 2M rows)."""
+    session.require("lis.requests.view")
     query = _where(
         LabRequest.select(LabRequest.id).join(Customer, on=(LabRequest.patient == Customer.id)),
         filters,
@@ -389,6 +392,7 @@ def count(filters: RequestFilter, limit: int | None = None) -> int:
 
 
 def get_detail(request_id) -> RequestDetail:
+    session.require("lis.requests.view")
     row = (
         _base_query()
         .select_extend(
@@ -419,7 +423,11 @@ def get_detail(request_id) -> RequestDetail:
         request_number=row["request_number"],
         patient_id=row["patient_id"],
         patient_name=row["patient_name"],
-        patient_id_number=row["patient_id_number"] or "",
+        patient_id_number=(
+            row["patient_id_number"] or ""
+            if session.has("patients.view_sensitive")
+            else audit.mask_id_number(row["patient_id_number"])
+        ),
         patient_type=row["patient_type"],
         patient_age=age,
         doctor_id=row["doctor_id"],
@@ -455,6 +463,7 @@ def get_detail(request_id) -> RequestDetail:
 
 def lines_of(request_id) -> list[dict]:
     """The request's lines, each panel followed by its members."""
+    session.require("lis.requests.view")
     parent = RequestLine.alias()
     rows = list(
         RequestLine.select(
@@ -498,6 +507,7 @@ def lines_of(request_id) -> list[dict]:
 
 
 def events_of(request_id) -> list[dict]:
+    session.require("lis.requests.view")
     rows = list(
         RequestEvent.select(
             RequestEvent.at, RequestEvent.action, RequestEvent.detail, RequestEvent.by

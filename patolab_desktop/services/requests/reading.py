@@ -25,10 +25,7 @@ def get(request_id) -> RequestDetail:
     ``patient_id_number`` is masked (``****-****-12345``) without
     ``patients.view_sensitive``."""
     session.require("lis.requests.view")
-    detail = request_queries.get_detail(request_id)
-    if not session.has("patients.view_sensitive"):
-        detail.patient_id_number = audit.mask_id_number(detail.patient_id_number)
-    return detail
+    return request_queries.get_detail(request_id)  # masks the id number too
 
 
 def find_id(request_number: str) -> int:

@@ -102,25 +102,29 @@ def validate_lab_header(values: dict) -> dict[str, str]:
 
 def save_lab_header(values: dict) -> None:
     """Store the lab header (keys of ``LAB_HEADER_KEYS``); ValidationError when invalid."""
+    session.require("settings.edit")
     save_print_setup({key: values[key] for key in LAB_HEADER_KEYS if key in values})
 
 
-def save_print_setup(values: dict) -> None:
+def save_print_setup(values: dict, versions: dict[str, int] | None = None) -> None:
     """Store lab header and print settings together (the header dialog's "Guardar").
 
     Keys: ``LAB_HEADER_KEYS`` and ``PRINT_KEYS``; validated together, saved in one
     transaction and audited; ValidationError(field → message) when anything is wrong.
+    ``versions`` (``settings.versions`` when the dialog was filled) refuses the save with
+    ``ConflictError`` when another desk saved one of these settings meanwhile.
     """
+    session.require("settings.edit")
     header = {key: str(values[key]).strip() for key in LAB_HEADER_KEYS if key in values}
     printing = {key: values[key] for key in PRINT_KEYS if key in values}
     errors = validate_lab_header(header) if header else {}
     errors.update(validate_print_settings(printing))
     if errors:
         raise ValidationError(errors)
-    _save_settings({**header, **printing})
+    _save_settings({**header, **printing}, versions or {})
 
 
-def _save_settings(values: dict) -> None:
+def _save_settings(values: dict, versions: dict[str, int]) -> None:
     """Store settings in one transaction and audit what changed."""
     from ...db.database import db
 
@@ -128,7 +132,7 @@ def _save_settings(values: dict) -> None:
     with db.atomic():
         before = {key: settings.get(key) for key in values}
         for key, value in values.items():
-            settings.put(key, value)
+            settings.put(key, value, versions.get(key))
         after = {key: settings.get(key) for key in values}
         changes = audit.diff(before, after)
         if changes:
@@ -186,6 +190,7 @@ def validate_print_settings(values: dict) -> dict[str, str]:
 
 def save_print_settings(values: dict) -> None:
     """label_width_mm, label_height_mm, label_copies, paper_size; ValidationError when invalid."""
+    session.require("settings.edit")
     save_print_setup({key: values[key] for key in PRINT_KEYS if key in values})
 
 
@@ -361,6 +366,8 @@ def label_data(request_id: int, per_sample_type: bool = True) -> list[dict]:
 def record_print(entity: str, entity_id: int | None, detail: str) -> None:
     """Audit a print, a preview or a saved PDF (``entity``: lab_request or report)."""
     from ...db.database import db
+
+    session.require("prints.reports" if entity == "report" else "prints.run")
 
     with db.atomic():
         audit.record("print", entity, entity_id, detail=detail)

@@ -57,7 +57,7 @@ class ChangePasswordDialog(AccountDialog):
             translate(
                 "admin.change_password_dialog",
                 "Al menos {MIN_PASSWORD_LENGTH} caracteres, distinta del nombre de usuario y de "
-                "la contraseña actual.",
+                "la contraseña actual, y no de las más usadas.",
             ).format(MIN_PASSWORD_LENGTH=auth.MIN_PASSWORD_LENGTH),
         )
 

@@ -58,8 +58,9 @@ class FirstAdminDialog(AccountDialog):
             translate("admin.first_admin_dialog", "Cancelar"),
             translate(
                 "admin.first_admin_dialog",
-                "La contraseña debe tener al menos {MIN_PASSWORD_LENGTH} caracteres y ser "
-                "distinta del usuario. Guárdela en un lugar seguro: sin ella solo se puede "
+                "La contraseña debe tener al menos {MIN_PASSWORD_LENGTH} caracteres, ser "
+                "distinta del usuario y no ser de las más usadas (una frase de varias "
+                "palabras sirve). Guárdela en un lugar seguro: sin ella solo se puede "
                 "recuperar el acceso desde la línea de comandos.",
             ).format(MIN_PASSWORD_LENGTH=auth.MIN_PASSWORD_LENGTH),
         )

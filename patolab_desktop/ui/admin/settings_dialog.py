@@ -105,6 +105,7 @@ class SettingsDialog(QDialog):
         self.save_button.clicked.connect(self.save)
         cancel.clicked.connect(self.reject)
         layout.addWidget(self.buttons)
+        self.versions = settings.versions(settings.ADMIN_KEYS)  # optimistic lock
         self.load(settings.admin_values())
 
     # --- construction ---------------------------------------------------------------------
@@ -168,7 +169,7 @@ class SettingsDialog(QDialog):
         for key in self.errors:
             self._show_error(key, "")
         try:
-            changed = settings.save_admin(self.values())
+            changed = settings.save_admin(self.values(), self.versions)
         except ValidationError as exc:
             first = None
             for key, message in exc.fields.items():

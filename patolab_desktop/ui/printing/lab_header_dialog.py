@@ -223,6 +223,9 @@ class LabHeaderDialog(QDialog):
 
     # --- values ---------------------------------------------------------------------------
     def load(self) -> None:
+        self._versions = settings.versions(
+            (*reports.LAB_HEADER_KEYS, *reports.PRINT_KEYS)
+        )  # optimistic lock: a save over another desk's newer values is refused
         for key in ("lab_name", "lab_address", "lab_rtn", "lab_phone", "lab_email"):
             self.fields[key].setText(str(settings.get(key) or ""))
         self.set_logo(str(settings.get("lab_logo_path") or ""))
@@ -302,7 +305,7 @@ class LabHeaderDialog(QDialog):
 
     def accept(self) -> None:
         try:
-            reports.save_print_setup(self.values())
+            reports.save_print_setup(self.values(), getattr(self, "_versions", None))
         except ValidationError as exc:
             self.show_errors(exc.fields)
             return

@@ -150,7 +150,7 @@ class ReferrerTypesDialog(ListDialog):
         )
         failed = translate("referrers.types_dialog", "No se pudo renombrar")
         return name is not None and self.change_row(
-            row, lambda: referrer_types.rename(row["id"], name), failed
+            row, lambda: referrer_types.rename(row["id"], name, row["version"]), failed
         )
 
     def delete_selected(self) -> bool:

@@ -1,0 +1,267 @@
+"""Deny by default, proven (issue 15, point 8).
+
+Every public function of every module under ``patolab_desktop/services`` is called with
+nobody acting and placeholder arguments. It must raise ``PermissionDenied`` before it
+runs a single SQL statement, or stand on ``ALLOWED`` below with the reason it needs no
+permission (a pure helper, formatting, sign-in itself, ...).
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+
+import pytest
+
+import patolab_desktop.services as services_pkg
+from patolab_desktop.db.database import db
+from patolab_desktop.services.access import session
+from patolab_desktop.services.errors import PermissionDenied
+
+PURE = "pure helper: no database, no acting user"
+FORMAT = "formatting or parsing of a value it is given"
+VALIDATE = "validation of data it is given; the saving function checks the permission"
+SESSION = "the session machinery itself"
+SIGN_IN = "sign-in: runs before anyone is acting"
+INTERNAL = "called only by a service after that service's own require"
+CONNECT = "opens or closes the database (start-up), no data read"
+
+ALLOWED: dict[str, str] = {
+    # access
+    "access.audit.quiet_sql_logging": "logging configuration",
+    "access.audit.diff": PURE,
+    "access.audit.format_id_number": FORMAT,
+    "access.audit.mask_id_number": FORMAT,
+    "access.audit.display_id_number": "masks unless the acting user holds view_sensitive",
+    "access.audit.changes_text": FORMAT,
+    "access.auth.clock": PURE,
+    "access.auth.hash_password": PURE,
+    "access.auth.validate_password": VALIDATE,
+    "access.auth.validate_username": VALIDATE,
+    "access.auth.common_password": PURE,
+    "access.auth.role_permission_set": "sign-in: builds the actor of the user who logs in",
+    "access.auth.actor_for": "sign-in: builds the actor of the user who logs in",
+    "access.auth.refresh_current": "reloads the acting user's own permissions",
+    "access.auth.needs_first_admin": "start-up: is this a brand-new database without users?",
+    "access.auth.create_first_admin": "only on a database without users (refuses otherwise)",
+    "access.auth.login": SIGN_IN,
+    "access.auth.logout": SIGN_IN,
+    "access.auth.verify_password": "screen unlock of the actor given",
+    "access.auth.change_password": "own password: require_login",
+    "access.auth.lock_remaining_minutes": "login screen: minutes until the lock opens",
+    "access.permissions.get": PURE,
+    "access.permissions.label": PURE,
+    "access.permissions.action": PURE,
+    "access.permissions.groups": PURE,
+    "access.permissions.ordered": PURE,
+    "access.session.current": SESSION,
+    "access.session.set_current": SESSION,
+    "access.session.has": SESSION,
+    "access.session.require": SESSION,
+    "access.session.require_login": SESSION,
+    "access.session.system_actor": SESSION,
+    "access.session.acting_as": SESSION,
+    "access.session.with_permissions": SESSION,
+    "access.session.username_for_audit": SESSION,
+    # start-up and shared helpers
+    "bootstrap.open_db": CONNECT,
+    "bootstrap.close_db": CONNECT,
+    "bootstrap.close_worker_connection": CONNECT,
+    "csvio.format_cell": FORMAT,
+    "csvio.neutralise": FORMAT,
+    "csvio.write_csv": "writes rows it is given; the export service checks exports.run",
+    "csvio.read_csv": "reads a file it is given; the import service checks imports.run",
+    "paging.keyset_page": INTERNAL,
+    "texts.label": FORMAT,
+    "errors.stale": "builds the conflict error of a service",
+    "texts.labels_of": FORMAT,
+    "texts.service_label": FORMAT,
+    "texts.translated_labels": FORMAT,
+    "settings.get": "lab-wide display settings (lab name on the login screen, lock minutes)",
+    "settings.get_many": "lab-wide display settings (lab name on the login screen, lock minutes)",
+    "settings.versions": "version numbers of settings for the optimistic lock",
+    "settings.validate_admin": VALIDATE,
+    "reference.departments": "public reference data (Honduran departments)",
+    "reference.municipalities": "public reference data (Honduran municipalities)",
+    "reference.genders": "public reference data",
+    "reference.branches": "names of the lab's branches (login screen, filters)",
+    "reference.clear_caches": PURE,
+    # catalog
+    "catalog.branches.validate": VALIDATE,
+    "catalog.branches.list_active": "names and codes of the active branches (pickers)",
+    "catalog.branches.place": "department and municipality ids of a branch (form defaults)",
+    "catalog.branches.default_branch_id": "the default branch id (a setting), no records",
+    "catalog.investigations.validate": VALIDATE,
+    "catalog.panels.check_members": VALIDATE,
+    "catalog.referrers.normalize_phone": FORMAT,
+    "catalog.referrers.format_phone": FORMAT,
+    "catalog.referrers.validate": VALIDATE,
+    "catalog.referrers.edit_notice": FORMAT,
+    "catalog.values.normalize_code": FORMAT,
+    "catalog.values.parse_price": FORMAT,
+    # customers
+    "customers.formats.format_id_number": FORMAT,
+    "customers.formats.format_phone": FORMAT,
+    "customers.formats.national_digits": FORMAT,
+    "customers.formats.normalise_phone": FORMAT,
+    "customers.formats.normalise_email": FORMAT,
+    "customers.formats.normalise_id_number": FORMAT,
+    "customers.formats.search_text_for": FORMAT,
+    "customers.formats.years_between": PURE,
+    "customers.formats.age_from": PURE,
+    "customers.formats.age_on": PURE,
+    "customers.formats.age_label": FORMAT,
+    "customers.formats.age_years": PURE,
+    "customers.formats.declared_age_text": FORMAT,
+    "customers.formats.normalise_document": FORMAT,
+    "customers.formats.parse_age": FORMAT,
+    "customers.importing.names_agree": PURE,
+    "customers.validation.dni_place_error": "checks a number against public geography",
+    "customers.validation.document_label": FORMAT,
+    "customers.import_file.header_key": FORMAT,
+    "customers.import_file.map_header": FORMAT,
+    "customers.import_file.missing_columns_message": FORMAT,
+    "customers.import_file.read_text": "reads a file it is given; analyse() checks imports.run",
+    "customers.import_file.decode": FORMAT,
+    "customers.import_file.sniff_delimiter": FORMAT,
+    "customers.records.data_fields": PURE,
+    "customers.records.count_label": FORMAT,
+    "customers.resolve.resolve_type": FORMAT,
+    "customers.resolve.resolve_department": "public reference data lookup",
+    "customers.resolve.resolve_municipality": "public reference data lookup",
+    "customers.resolve.resolve_gender": "public reference data lookup",
+    "customers.search_plan.parse_terms": FORMAT,
+    "customers.search_plan.plan": "builds a query plan from a search text, runs no query",
+    "customers.types.conflict_message": FORMAT,
+    "customers.validation.validate": VALIDATE,
+    "customers.validation.validate_incomplete": VALIDATE,
+    "customers.identity_crypto.new_key": PURE,
+    "customers.identity_crypto.new_key_id": PURE,
+    "customers.identity_crypto.is_encrypted": PURE,
+    "customers.identity_crypto.encrypt": "encrypts a value it is given with a key it is given",
+    "customers.identity_crypto.decrypt": "decrypts a value it is given with a key it is given",
+    "customers.identity_crypto.id_hash": "keyed hash of a value it is given",
+    "customers.identity_crypto.id_prefix_hashes": "keyed hashes of a value it is given",
+    "customers.identity_crypto.key_check": PURE,
+    "customers.identity_crypto.recovery_text": FORMAT,
+    "customers.identity_crypto.key_from_recovery": FORMAT,
+    "customers.identity_crypto.stored_key": "this workstation's credential store, no data",
+    "customers.identity_crypto.store_key": "this workstation's credential store, no data",
+    # requests
+    "requests.numbers.format_number": FORMAT,
+    "requests.numbers.parse_number": FORMAT,
+    "requests.numbers.candidates_for_sequence": FORMAT,
+    "requests.pricing.full_years": PURE,
+    "requests.pricing.age_on": PURE,
+    "requests.pricing.customer_age_on": "age of the customer row it is given",
+    "requests.pricing.choose_discount": PURE,
+    "requests.pricing.line_discount": PURE,
+    "requests.pricing.apply_percent": PURE,
+    "requests.pricing.totals": PURE,
+    "requests.pricing.expand": PURE,
+    "requests.reports.format_datetime": FORMAT,
+    "requests.reports.format_date": FORMAT,
+    "requests.reports.validate_lab_header": VALIDATE,
+    "requests.reports.validate_print_settings": VALIDATE,
+    "requests.reports.paper_size": "print setting (paper size)",
+    "requests.reports.label_settings": "print setting (label size and copies)",
+    "requests.reports.lab_header": "the lab's own name and address printed on every paper",
+    "requests.types.can_cancel": PURE,
+    "requests.types.is_read_only": PURE,
+    "requests.types.status_label": FORMAT,
+    "requests.types.status_text": FORMAT,
+    # safety
+    "safety.backups.backup_folder": "this computer's backup folder setting",
+    "safety.backups.keep_days": "this computer's backup retention setting",
+    "safety.backups.pg_dump_available": "is pg_dump installed? no data",
+    "safety.backups.prune": "deletes only surplus old backup files by the retention rule; "
+    "the automatic backup calls it before anyone signs in",
+    "safety.backups.list_backups": "file names and dates in the backup folder, no data",
+    "safety.backups.auto_backup_if_due": "start-up backup before anyone signs in",
+    "safety.backups.validate_backup": "checks a backup file it is given (restore checks backups.run)",
+    "safety.check.check": "integrity check of the database (no patient data shown)",
+    "safety.transfer.check_connection": "tests a PostgreSQL URL it is given",
+}
+
+
+def _public_functions():
+    found = []
+    prefix = services_pkg.__name__ + "."
+    for info in pkgutil.walk_packages(services_pkg.__path__, prefix):
+        module = importlib.import_module(info.name)
+        for name, obj in vars(module).items():
+            if name.startswith("_"):
+                continue
+            inner = inspect.unwrap(obj) if callable(obj) else obj  # lru_cache, wraps
+            if not inspect.isfunction(inner):
+                continue
+            if inner.__module__ != module.__name__ or inner.__name__ != name:
+                continue  # re-exported, imported or an alias: checked where defined
+            found.append((info.name[len(prefix) :] + "." + name, obj))
+    return sorted(found, key=lambda pair: pair[0])
+
+
+FUNCTIONS = _public_functions()
+
+
+def _placeholder_args(func):
+    args, kwargs = [], {}
+    for param in inspect.signature(func).parameters.values():
+        if param.default is not inspect.Parameter.empty:
+            continue
+        if param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD):
+            continue
+        if param.kind == param.KEYWORD_ONLY:
+            kwargs[param.name] = None
+        else:
+            args.append(None)
+    return args, kwargs
+
+
+class _CountingQueries:
+    def __init__(self):
+        self.sql: list[str] = []
+
+    def __enter__(self):
+        database = db.obj
+        self._original = database.execute_sql
+        counter = self
+
+        def counting(sql, params=None, *a, **k):
+            counter.sql.append(sql)
+            return counter._original(sql, params, *a, **k)
+
+        database.execute_sql = counting
+        return self
+
+    def __exit__(self, *exc):
+        del db.obj.execute_sql  # back to the class's method
+
+
+def test_the_walk_finds_the_services():
+    names = {name for name, _ in FUNCTIONS}
+    assert len(names) > 150
+    assert "customers.records.get" in names
+    assert "settings.put" in names
+
+
+def test_allow_list_names_only_existing_functions():
+    names = {name for name, _ in FUNCTIONS}
+    assert not (set(ALLOWED) - names)
+
+
+@pytest.mark.parametrize(
+    "name,func", [pair for pair in FUNCTIONS if pair[0] not in ALLOWED], ids=lambda v: str(v)
+)
+def test_requires_a_permission_before_touching_data(database, name, func):
+    args, kwargs = _placeholder_args(func)
+    with (
+        session.acting_as(None),
+        _CountingQueries() as queries,
+        pytest.raises(PermissionDenied),
+    ):
+        result = func(*args, **kwargs)
+        if inspect.isgenerator(result):
+            next(result)
+    assert queries.sql == [], f"{name} ran SQL before checking the permission"
