@@ -179,7 +179,9 @@ ALLOWED: dict[str, str] = {
     "the automatic backup calls it before anyone signs in",
     "safety.backups.list_backups": "file names and dates in the backup folder, no data",
     "safety.backups.auto_backup_if_due": "start-up backup before anyone signs in",
-    "safety.backups.validate_backup": "checks a backup file it is given (restore checks backups.run)",
+    "safety.backups.validate_backup": (
+        "checks a backup file it is given (restore checks backups.run)"
+    ),
     "safety.check.check": "integrity check of the database (no patient data shown)",
     "safety.transfer.check_connection": "tests a PostgreSQL URL it is given",
 }

@@ -12,12 +12,12 @@ from peewee import CharField, IntegrityError, TextField
 
 from ...db.database import write_transaction
 from ...db.models import Customer, new_uid, now
+from ..access import session
 from ..errors import ValidationError
 from ..texts import translate
 from .records import _stored_values
 from .types import _MISSING_OK_WHEN_INCOMPLETE, CustomerData
 from .validation import _active_holder, _blocking, _check, _taken_message
-from ..access import session
 
 # --- bulk creation for the patient import (issue 7, ``services.patient_import``) ------------
 

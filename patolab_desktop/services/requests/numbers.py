@@ -17,9 +17,9 @@ import re
 
 from ...db.database import db, is_sqlite
 from ...db.models import Branch, RequestCounter
+from ..access import session
 from ..errors import NotFoundError
 from ..texts import translate
-from ..access import session
 
 DIGITS = 6
 NUMBER_RE = re.compile(r"^([A-Z0-9]{1,10})-(\d{4})-(\d+)$")

@@ -25,8 +25,8 @@ from decimal import Decimal
 from ...db.models import Investigation, PanelMember
 from ...util.money import ZERO, percent_of, to_money
 from .. import settings
-from ..texts import translate
 from ..access import session
+from ..texts import translate
 
 HUNDRED = Decimal(100)
 
