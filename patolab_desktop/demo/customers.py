@@ -525,12 +525,9 @@ def _slug(text: str) -> str:
 
 
 def _drop_fts_triggers() -> None:
-    from ..db.database import is_sqlite
-
-    if not is_sqlite():
-        return  # PostgreSQL has a trigram index, no triggers to drop
-    for name in FTS_TRIGGERS:
-        db.execute_sql(f"DROP TRIGGER IF EXISTS {name}")
+    # Marks the rebuild as pending first: a process killed before the rebuild commits is
+    # repaired at the next open (db.search.repair).
+    search.begin_bulk_load(db.obj)
 
 
 def _drop_secondary_indexes(table: str) -> list[str]:

@@ -8,9 +8,9 @@ from ..db import database
 from . import reference
 
 
-def open_db(target: str | Path, migrate: bool = True):
+def open_db(target: str | Path, migrate: bool = True, create: bool = True):
     reference.clear_caches()
-    return database.open_database(target, migrate=migrate)
+    return database.open_database(target, migrate=migrate, create=create)
 
 
 def close_db() -> None:

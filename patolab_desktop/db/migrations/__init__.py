@@ -14,7 +14,7 @@ from pathlib import Path
 from peewee import Database
 
 from .. import search
-from ..database import backup_sqlite, is_sqlite
+from ..database import DatabaseOpenError, backup_sqlite, is_sqlite
 from ..models import ALL_MODELS, SchemaVersion
 from ...util.translation import translate
 
@@ -42,8 +42,8 @@ STEPS: list[tuple[int, str, object]] = [
 SCHEMA_VERSION = 3
 
 
-class MigrationError(Exception):
-    pass
+class MigrationError(DatabaseOpenError):
+    """A DatabaseOpenError: the CLI and the GUI show its message (never a traceback)."""
 
 
 def current_version(database: Database) -> int:

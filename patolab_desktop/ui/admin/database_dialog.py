@@ -133,7 +133,7 @@ class DatabaseDialog(QDialog):
         (self.path_edit if sqlite else self.url_edit).setFocus()
 
     def _browse(self) -> None:
-        path = prompts.save_file(
+        path = prompts.save_database_file(
             self,
             translate("admin.database_dialog", "Archivo de base de datos"),
             self.path_edit.text(),
