@@ -66,9 +66,7 @@ def parse_postgres_url(target: str) -> dict:
         hostname = parsed.hostname
     except ValueError as exc:
         raise DatabaseOpenError(
-            translate("db.database", "La URL de PostgreSQL no es válida: {error}").format(
-                error=exc
-            )
+            translate("db.database", "La URL de PostgreSQL no es válida: {error}").format(error=exc)
         ) from None
     name = unquote(parsed.path.lstrip("/"))
     if not name or "/" in name:

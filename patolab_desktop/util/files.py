@@ -3,7 +3,7 @@
 Every file the program writes (CSV, PDF, backups, settings, JSON) is first written to a
 temporary file IN THE SAME FOLDER whose name follows one pattern::
 
-    .patolab-tmp-<pid>-<8 hex>-<target name>
+    .patolab-tmp-<pid>-<8 hex>-<target name>.tmp
 
 then flushed, fsynced and renamed over the target with ``os.replace`` (atomic on one
 file system), so a reader sees the old file or the new one, never half of one. A failure
@@ -23,7 +23,6 @@ import os
 import re
 import secrets
 import stat
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -54,7 +53,7 @@ def temp_path_for(target: str | os.PathLike) -> Path:
     """A fresh temporary name beside ``target`` (same folder, same file system)."""
     target = Path(target)
     name = target.name[-80:]
-    return target.with_name(f"{TEMP_PREFIX}{os.getpid()}-{secrets.token_hex(4)}-{name}")
+    return target.with_name(f"{TEMP_PREFIX}{os.getpid()}-{secrets.token_hex(4)}-{name}.tmp")
 
 
 def is_temp_name(name: str) -> bool:
@@ -264,7 +263,3 @@ def sweep(folders, now: float | None = None, legacy: bool = True) -> list[Path]:
                 except OSError:
                     pass
     return removed
-
-
-def platform_is_windows() -> bool:
-    return sys.platform.startswith("win")

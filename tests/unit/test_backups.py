@@ -152,14 +152,14 @@ def test_old_backups_are_pruned_but_the_newest_stays(database, tmp_path):
         backups.backup_now(tmp_path, when=when)
     foreign = tmp_path / "otro-archivo.db"
     foreign.write_bytes(b"no se toca")
-    removed = backups.prune(tmp_path, days=15, today=dt.date(2026, 1, 31))
+    removed = backups.prune(tmp_path, days=15, today=dt.date(2026, 1, 31), keep=1)
     assert sorted(p.name[-25:] for p in removed) == sorted(
         f"{w:%Y%m%d-%H%M%S}-manual.db" for w in stamps[:2]
     )
     assert [b.taken_at for b in backups.list_backups(tmp_path)] == [stamps[3], stamps[2]]
     assert foreign.exists()
     # nothing recent at all: the newest copy is kept anyway
-    assert len(backups.prune(tmp_path, days=1, today=dt.date(2027, 1, 1))) == 1
+    assert len(backups.prune(tmp_path, days=1, today=dt.date(2027, 1, 1), keep=1)) == 1
     assert [b.taken_at for b in backups.list_backups(tmp_path)] == [stamps[3]]
 
 

@@ -33,13 +33,21 @@ def _drop_customer_email_index(database: Database) -> None:
     database.execute_sql("DROP INDEX IF EXISTS customer_email")
 
 
+def _counter_floor_table(database: Database) -> None:
+    """Version 4: ``counter_floor``, the numbers a restore must never give again."""
+    from ..models_safety import CounterFloor
+
+    database.create_tables([CounterFloor], safe=True)
+
+
 # (version, description, function(database)) — append new steps, never edit old ones.
 STEPS: list[tuple[int, str, object]] = [
     (2, "índice de búsqueda de clientes sin posiciones", _search_index_without_positions),
     (3, "sin índice por correo de clientes", _drop_customer_email_index),
+    (4, "pisos de los contadores de números tras una restauración", _counter_floor_table),
 ]
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 class MigrationError(DatabaseOpenError):
