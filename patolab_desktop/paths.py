@@ -9,12 +9,18 @@ from pathlib import Path
 from platformdirs import PlatformDirs
 
 from . import APP_AUTHOR, APP_NAME
+from .util.files import ensure_private_dir
 
 _dirs = PlatformDirs(APP_NAME, APP_AUTHOR)
+_checked: set[Path] = set()
 
 
 def _ensure(path: Path) -> Path:
-    path.mkdir(parents=True, exist_ok=True)
+    """Create the folder 0700 on POSIX (an existing one is tightened to 0700): it holds
+    the database, backups, logs and settings, readable by this user only."""
+    if path not in _checked or not path.is_dir():
+        ensure_private_dir(path)
+        _checked.add(path)
     return path
 
 

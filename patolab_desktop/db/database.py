@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -17,7 +18,8 @@ SQLITE_PRAGMAS = (
     ("journal_mode", "wal"),
     ("foreign_keys", 1),
     ("synchronous", "normal"),
-    ("busy_timeout", 15000),
+    # how long a write waits for another one (PATOLAB_BUSY_TIMEOUT_MS: tests, slow disks)
+    ("busy_timeout", int(os.environ.get("PATOLAB_BUSY_TIMEOUT_MS") or 15000)),
     ("cache_size", -64000),  # 64 MB page cache
     ("temp_store", "memory"),
     ("mmap_size", 0),  # no mmap: mapped file pages count towards RSS (target ≤ 300 MB)

@@ -27,6 +27,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from .faults import pause_point
 from .translation import translate
 
 TEMP_PREFIX = ".patolab-tmp-"
@@ -168,6 +169,7 @@ def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
     temp = temp_path_for(target)
     try:
         yield temp
+        pause_point("atomic-commit")
         if not temp.exists():
             raise OSError(errno.ENOENT, "the writer produced no file", str(target))
         commit_temp(temp, target)

@@ -15,6 +15,7 @@ from patolab_desktop.db.models import Customer, Gender
 from patolab_desktop.services.safety import backups
 from patolab_desktop.services.access import session
 from patolab_desktop.services.safety.backups import BackupError
+from patolab_desktop.services.bootstrap import close_db, open_db
 from patolab_desktop.services.errors import PermissionDenied
 
 
@@ -184,6 +185,8 @@ def test_cli_backup_and_restore(tmp_path, capsys):
     from patolab_desktop.cli import main
 
     db_file = tmp_path / "cli.db"
+    open_db(db_file)  # backup and restore never create a database from a mistyped path
+    close_db()
     assert main(["--db", str(db_file), "backup", "--folder", str(tmp_path / "c")]) == 0
     out = capsys.readouterr().out
     copy = Path(out.strip().rsplit(" ", 1)[-1])

@@ -29,7 +29,7 @@ from peewee import Case, IntegrityError, fn
 from ...db.database import write_transaction
 from ...db.models import Investigation, PanelMember, PriceChange, now
 from ...util.money import MAX_AMOUNT, PLACES
-from ...util.text import clean, fold
+from ...util.text import clean, fold, search_input
 from ..access import audit, session
 from ..errors import ConflictError, NotFoundError, RuleError, ValidationError
 from ..paging import Page, PageRequest, keyset_page
@@ -289,7 +289,7 @@ def sample_types() -> list[str]:
 
 
 def _search_condition(text: str):
-    text = clean(text)
+    text = clean(search_input(text))
     if not text:
         return None
     by_code = Investigation.code.startswith(normalize_code(text))

@@ -15,7 +15,14 @@ from collections.abc import Callable
 from peewee import AutoField, Database, ForeignKeyField, PostgresqlDatabase, sort_models
 
 from ...db import migrations
-from ...db.database import DatabaseOpenError, db, describe, is_sqlite, make_database
+from ...db.database import (
+    DatabaseOpenError,
+    db,
+    describe,
+    is_postgres_url,
+    is_sqlite,
+    make_database,
+)
 from ...db.models import ALL_MODELS, SchemaVersion
 from ..errors import RuleError
 from ..texts import translate
@@ -179,6 +186,15 @@ def migrate_to(
                 "services.transfer",
                 "Abra primero la base de datos SQLite de origen (--db ARCHIVO).",
             )
+        )
+    if not is_postgres_url(str(target_url).strip()):
+        # Never create an SQLite file from a mistyped URL: the target is a server.
+        raise TransferError(
+            translate(
+                "services.transfer",
+                "El destino debe ser una URL postgresql://usuario@servidor:5432/base "
+                "(se recibió {target}). No se creó nada.",
+            ).format(target=str(target_url)[:200])
         )
     if str(target_url).strip() == str(source.database):
         raise TransferError(

@@ -64,6 +64,13 @@ class DatabaseDialog(QDialog):
         self.url_edit.setPlaceholderText(
             translate("admin.database_dialog", "postgresql://usuario:clave@servidor:5432/patolab")
         )
+        self.url_edit.setToolTip(
+            translate(
+                "admin.database_dialog",
+                "La contraseña se guarda en el almacén de contraseñas del sistema, nunca en "
+                "archivos; la URL guardada queda sin ella.",
+            )
+        )
 
         self.backup_folder_edit = QLineEdit(str(self._settings.resolved_backup_folder()))
         self.keep_days_spin = QSpinBox()
@@ -171,9 +178,14 @@ class DatabaseDialog(QDialog):
             return
         folder = self.backup_folder_edit.text().strip()
         default_folder = str(local_settings.LocalSettings().resolved_backup_folder())
-        local_settings.update(
-            database="" if target == str(default_db_path()) else target,
-            backup_folder="" if folder == default_folder else folder,
-            backup_keep_days=int(self.keep_days_spin.value()),
-        )
+        try:  # a password goes to the OS credential store, never into the settings file
+            local_settings.update(
+                database="" if target == str(default_db_path()) else target,
+                backup_folder="" if folder == default_folder else folder,
+                backup_keep_days=int(self.keep_days_spin.value()),
+            )
+        except local_settings.CredentialStoreError as exc:
+            self.error_label.setText(str(exc))
+            self.url_edit.setFocus()
+            return
         super().accept()
