@@ -113,7 +113,7 @@ def make_database(target: str | Path, create: bool = True) -> Database:
     if is_postgres_url(target):
         params = parse_postgres_url(target)
         return PostgresqlDatabase(params.pop("database"), **params)
-    if "://" in target:
+    if "://" in target and not target.startswith("sqlite:///"):
         raise DatabaseOpenError(
             translate(
                 "db.database",

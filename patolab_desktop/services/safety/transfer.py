@@ -187,14 +187,16 @@ def migrate_to(
                 "Abra primero la base de datos SQLite de origen (--db ARCHIVO).",
             )
         )
-    if not is_postgres_url(str(target_url).strip()):
-        # Never create an SQLite file from a mistyped URL: the target is a server.
+    target_text = str(target_url).strip()
+    if not (is_postgres_url(target_text) or target_text.startswith("sqlite:///")):
+        # Never create a file from a mistyped URL: the target is a server (or, for tests
+        # and moves between disks, an explicit sqlite:///path URL).
         raise TransferError(
             translate(
                 "services.transfer",
                 "El destino debe ser una URL postgresql://usuario@servidor:5432/base "
                 "(se recibió {target}). No se creó nada.",
-            ).format(target=str(target_url)[:200])
+            ).format(target=target_text[:200])
         )
     if str(target_url).strip() == str(source.database):
         raise TransferError(
