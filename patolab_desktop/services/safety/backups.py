@@ -131,6 +131,7 @@ def backup_now(
                 "services.backups", "No se pudo crear la carpeta de copias {folder}: {error}"
             ).format(folder=folder, error=exc)
         ) from exc
+    outputs.remember_folder(folder)  # a killed backup's temp file is swept at next start
     when = when or dt.datetime.now()
     if is_sqlite():
         path = outputs.check_new_file(_new_path(folder, kind, ".db", when))
