@@ -741,6 +741,5 @@ def generate(count: int, rng, progress: Callable[[str], None] | None = None) -> 
             for statement in indexes:
                 db.execute_sql(statement)
             progress("Reconstruyendo el índice de búsqueda de clientes…")
-            search.install(db.obj)
-            search.rebuild(db.obj)
+            search.rebuild(db.obj)  # triggers + refill + marker removal: one transaction
     return inserted
