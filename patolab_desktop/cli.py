@@ -24,7 +24,7 @@ from .commands import (
     safety,
     users,
 )
-from .db.database import DatabaseOpenError
+from .services.bootstrap import DatabaseOpenError
 from .services.errors import ServiceError
 
 COMMAND_MODULES = (

@@ -7,7 +7,7 @@ import sqlite3
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-from peewee import Database, DatabaseError, DatabaseProxy, PostgresqlDatabase, SqliteDatabase
+from peewee import Database, DatabaseProxy, PostgresqlDatabase, SqliteDatabase
 
 from ..util import files
 from ..util.translation import translate
@@ -157,45 +157,12 @@ def make_database(target: str | Path, create: bool = True) -> Database:
     return SqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS, check_same_thread=False)
 
 
-def _cannot_open(target, exc) -> DatabaseOpenError:
+def cannot_open(target, exc) -> DatabaseOpenError:
     return DatabaseOpenError(
         translate("db.database", "No se pudo abrir la base de datos {target}: {error}").format(
             target=describe(str(target)), error=exc
         )
     )
-
-
-def open_database(target: str | Path, migrate: bool = True, create: bool = True) -> Database:
-    """Initialise the global proxy on ``target``, migrate it and seed reference data.
-
-    A new SQLite file is created 0600 (with its -wal/-shm, which SQLite gives the same
-    mode) in a folder that stays as it is. A newer schema, a damaged file or a locked
-    database raise DatabaseOpenError with a message, never a traceback. An interrupted
-    search-index rebuild is redone here (``search.repair``)."""
-    database = make_database(target, create=create)
-    if is_sqlite(database) and database.database != ":memory:":
-        path = Path(database.database)
-        if not path.exists():
-            files.create_private_file(path)
-    try:
-        database.connect(reuse_if_open=True)
-    except Exception as exc:  # sqlite3/psycopg errors differ; the message is what matters
-        raise _cannot_open(target, exc) from exc
-    db.initialize(database)
-    if migrate:
-        from . import migrations, search, seed
-
-        try:
-            migrations.upgrade(database)
-            seed.seed_reference_data()
-            search.repair(database)
-        except DatabaseOpenError:  # migrations.MigrationError: a newer schema
-            database.close()
-            raise
-        except DatabaseError as exc:  # peewee: damaged file, locked, server gone
-            database.close()
-            raise _cannot_open(target, friendly_error(exc)) from exc
-    return database
 
 
 def friendly_error(exc: BaseException) -> str:
