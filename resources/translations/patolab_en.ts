@@ -3141,7 +3141,7 @@ They will no longer appear in lists and searches, but their history is kept. An 
         <translation>Could not open the database {target}: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="205"/>
+        <location filename="../../patolab_desktop/db/database.py" line="172"/>
         <source>la base de datos está ocupada por otro programa o computadora (bloqueada). Espere a que termine, o cierre los demás programas que la usan, y vuelva a intentarlo.</source>
         <translation>the database is busy with another program or computer (locked). Wait for it to finish, or close the other programs using it, and try again.</translation>
     </message>
@@ -5511,257 +5511,257 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.catalog</name>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="104"/>
+        <location filename="../../patolab_desktop/services/catalog/values.py" line="51"/>
         <source>El precio no es un número: «{value}».</source>
         <translation>The price is not a number: “{value}”.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="111"/>
+        <location filename="../../patolab_desktop/services/catalog/values.py" line="58"/>
         <source>La investigación {id} no existe.</source>
         <translation>Test {id} does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="124"/>
+        <location filename="../../patolab_desktop/services/catalog/values.py" line="71"/>
         <source>El precio debe ser un número decimal exacto, no de coma flotante.</source>
         <translation>The price must be an exact decimal number, not a floating-point one.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="130"/>
+        <location filename="../../patolab_desktop/services/catalog/values.py" line="77"/>
         <source>Escriba el precio.</source>
         <translation>Enter the price.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="145"/>
+        <location filename="../../patolab_desktop/services/catalog/values.py" line="92"/>
         <source>El precio no puede ser negativo.</source>
         <translation>The price cannot be negative.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="147"/>
+        <location filename="../../patolab_desktop/services/catalog/values.py" line="94"/>
         <source>El precio admite como máximo 3 decimales.</source>
         <translation>The price can have at most 3 decimals.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="149"/>
+        <location filename="../../patolab_desktop/services/catalog/values.py" line="96"/>
         <source>El precio es demasiado grande.</source>
         <translation>The price is too large.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="182"/>
+        <location filename="../../patolab_desktop/services/catalog/reading.py" line="47"/>
         <source>No existe la investigación con código «{code}».</source>
         <translation>There is no test with the code “{code}”.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="465"/>
+        <location filename="../../patolab_desktop/services/catalog/panels.py" line="18"/>
         <source>Se formaría un ciclo de perfiles: {chain}. Un perfil no puede contenerse a sí mismo.</source>
         <translation>This would create a cycle of profiles: {chain}. A profile cannot contain itself.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="476"/>
+        <location filename="../../patolab_desktop/services/catalog/panels.py" line="29"/>
         <source>Una investigación aparece dos veces en el perfil.</source>
         <translation>A test appears twice in the profile.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="478"/>
+        <location filename="../../patolab_desktop/services/catalog/panels.py" line="31"/>
         <source>Un perfil no puede contenerse a sí mismo.</source>
         <translation>A profile cannot contain itself.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="482"/>
+        <location filename="../../patolab_desktop/services/catalog/panels.py" line="35"/>
         <source>No existen las investigaciones {ids}.</source>
         <translation>The tests {ids} do not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="487"/>
+        <location filename="../../patolab_desktop/services/catalog/panels.py" line="40"/>
         <source>Solo se pueden agregar investigaciones activas; están desactivadas: {codes}.</source>
         <translation>Only active tests can be added; these are deactivated: {codes}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="592"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="68"/>
         <source>Escriba el código de la investigación.</source>
         <translation>Enter the test code.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="594"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="70"/>
         <source>El código admite hasta 20 letras sin tilde, números, punto, guion o guion bajo, sin espacios.</source>
         <translation>The code can have up to 20 letters without accents, digits, dots, hyphens or underscores, without spaces.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="607"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="83"/>
         <source>El código {code} ya lo tiene «{name}».</source>
         <translation>The code {code} is already used by “{name}”.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="611"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="87"/>
         <source>Escriba el nombre de la investigación.</source>
         <translation>Enter the test name.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="613"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="89"/>
         <source>El nombre admite como máximo {max} caracteres.</source>
         <translation>The name can have at most {max} characters.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="617"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="93"/>
         <source>El tipo de muestra admite como máximo {max} caracteres.</source>
         <translation>The sample type can have at most {max} characters.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="626"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="102"/>
         <source>Un perfil necesita al menos una investigación.</source>
         <translation>A profile needs at least one test.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="643"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="119"/>
         <source>El código {code} ya existe.</source>
         <translation>The code {code} already exists.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="681"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="157"/>
         <source>Falta la investigación a modificar.</source>
         <translation>The test to change is missing.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="714"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="190"/>
         <source>Otra persona modificó esta investigación mientras usted la editaba. Cierre el diálogo y ábralo de nuevo para ver los datos actuales.</source>
         <translation>Someone else changed this test while you were editing it. Close the dialog and open it again to see the current data.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="768"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="244"/>
         <source>No se puede desactivar {code}: forma parte de los perfiles activos {panels}. Quítela primero de esos perfiles (o desactívelos).</source>
         <translation>{code} cannot be deactivated: it is part of the active profiles {panels}. First remove it from those profiles (or deactivate them).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="781"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="257"/>
         <source>No se puede reactivar el perfil {code}: sus miembros {members} están desactivados. Reactívelos primero.</source>
         <translation>The profile {code} cannot be reactivated: its members {members} are deactivated. Reactivate them first.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="844"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="86"/>
         <source>Se importaron {rows} filas: {created} nuevas, {updated} modificadas, {unchanged} sin cambios.</source>
         <translation>Imported {rows} rows: {created} new, {updated} changed, {unchanged} unchanged.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="850"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="92"/>
         <source>Se pueden importar {rows} filas: {created} nuevas, {updated} modificadas, {unchanged} sin cambios.</source>
         <translation>{rows} rows can be imported: {created} new, {updated} changed, {unchanged} unchanged.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="864"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="106"/>
         <source>{rejected} de {rows} filas tienen errores; no se importó nada:</source>
         <translation>{rejected} of {rows} rows have errors; nothing was imported:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="872"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="114"/>
         <source>línea {line}{code}: {reason}</source>
         <translation>line {line}{code}: {reason}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="913"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="155"/>
         <source>No se encontró el archivo {path}.</source>
         <translation>The file {path} was not found.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="921"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="163"/>
         <source>El archivo pasa de 5 MB; divídalo en partes.</source>
         <translation>The file is larger than 5 MB; split it into parts.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="929"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="171"/>
         <source>El archivo está vacío.</source>
         <translation>The file is empty.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="934"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="176"/>
         <source>El archivo no es un CSV válido: {error}</source>
         <translation>The file is not a valid CSV: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="948"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="190"/>
         <source>Faltan columnas en el encabezado: {columns}. Se esperan: code,name,sample_type,price,panel_members.</source>
         <translation>Columns missing from the header: {columns}. Expected: code,name,sample_type,price,panel_members.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="974"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="216"/>
         <source>fila CSV mal formada: {error}</source>
         <translation>malformed CSV row: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="999"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="241"/>
         <source>falta el código</source>
         <translation>the code is missing</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="1002"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="244"/>
         <source>código no válido «{code}» (letras sin tilde, números, . - _)</source>
         <translation>invalid code “{code}” (letters without accents, digits, . - _)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="1008"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="250"/>
         <source>falta el nombre</source>
         <translation>the name is missing</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="1011"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="253"/>
         <source>el nombre pasa de {max} caracteres</source>
         <translation>the name is longer than {max} characters</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="1017"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="259"/>
         <source>el tipo de muestra pasa de {max} caracteres</source>
         <translation>the sample type is longer than {max} characters</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="1025"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="267"/>
         <source>falta el precio</source>
         <translation>the price is missing</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="1037"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="279"/>
         <source>valor de «active» no reconocido «{value}» (use 1 o 0)</source>
         <translation>unrecognised value of “active”: “{value}” (use 1 or 0)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="1043"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="285"/>
         <source>un miembro del perfil aparece dos veces</source>
         <translation>a profile member appears twice</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="1047"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="289"/>
         <source>un perfil no puede contenerse a sí mismo</source>
         <translation>a profile cannot contain itself</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="1085"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="327"/>
         <source>código repetido en el archivo (ya está en la línea {line})</source>
         <translation>code repeated in the file (already on line {line})</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="1109"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="351"/>
         <source>el miembro «{code}» no existe en el catálogo ni en el archivo</source>
         <translation>the member “{code}” is neither in the catalogue nor in the file</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="1116"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="358"/>
         <source>el miembro «{code}» tiene errores (línea {line})</source>
         <translation>the member “{code}” has errors (line {line})</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="1124"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="366"/>
         <source>miembros desactivados: {codes}</source>
         <translation>deactivated members: {codes}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="1134"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="376"/>
         <source>ciclo de perfiles: {chain}</source>
         <translation>cycle of profiles: {chain}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="1149"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="391"/>
         <source>no se puede desactivar: forma parte de los perfiles activos {panels}</source>
         <translation>cannot be deactivated: it is part of the active profiles {panels}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="1189"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="431"/>
         <source>Otra persona cambió el catálogo durante la importación: {error}</source>
         <translation>Someone else changed the catalogue during the import: {error}</translation>
     </message>
@@ -6967,37 +6967,42 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Could not connect to {target}: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="137"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="160"/>
         <source>{table}: {count} filas</source>
         <translation>{table}: {count} rows</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="185"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="208"/>
         <source>Abra primero la base de datos SQLite de origen (--db ARCHIVO).</source>
         <translation>First open the source SQLite database (--db FILE).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="195"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="218"/>
         <source>El destino debe ser una URL postgresql://usuario@servidor:5432/base (se recibió {target}). No se creó nada.</source>
         <translation>The target must be a URL postgresql://user@server:5432/database (got {target}). Nothing was created.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="203"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="233"/>
+        <source>{target} ya existe: la copia se hace solo a un archivo nuevo.</source>
+        <translation>{target} already exists: the copy is made only into a new file.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="240"/>
         <source>El destino es la misma base de datos que el origen.</source>
         <translation>The target is the same database as the source.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="216"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="253"/>
         <source>El destino es de una versión más nueva de PatoLab Desktop.</source>
         <translation>The target belongs to a newer version of PatoLab Desktop.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="226"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="263"/>
         <source>La base de datos de destino {target} ya tiene datos (tabla {table}). Use una base de datos vacía: la copia no mezcla datos.</source>
         <translation>The target database {target} already has data (table {table}). Use an empty database: the copy does not merge data.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="247"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="284"/>
         <source>La tabla {table} no coincide después de copiar: origen {expected} filas, destino {found}. No se guardó nada en el destino.</source>
         <translation>The table {table} does not match after copying: source {expected} rows, target {found}. Nothing was saved in the target.</translation>
     </message>
@@ -7116,22 +7121,22 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>widgets.progress</name>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/progress.py" line="163"/>
+        <location filename="../../patolab_desktop/ui/widgets/progress.py" line="162"/>
         <source>Cancelar</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/progress.py" line="188"/>
+        <location filename="../../patolab_desktop/ui/widgets/progress.py" line="187"/>
         <source>Cancelando…</source>
         <translation>Cancelling…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/progress.py" line="217"/>
+        <location filename="../../patolab_desktop/ui/widgets/progress.py" line="216"/>
         <source>{label}  {done:,} de {total:,}</source>
         <translation>{label}  {done:,} of {total:,}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/progress.py" line="254"/>
+        <location filename="../../patolab_desktop/ui/widgets/progress.py" line="253"/>
         <source>No se pudo leer o escribir el archivo.{where}
 
 {v}</source>
@@ -7140,7 +7145,7 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 {v}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/progress.py" line="257"/>
+        <location filename="../../patolab_desktop/ui/widgets/progress.py" line="256"/>
         <source>Ocurrió un error inesperado; no se guardó nada a medias.
 
 {name}: {exc}</source>

@@ -136,9 +136,9 @@ def test_migrate_to_something_not_a_url_creates_no_file(lab_file, tmp_path, targ
 def test_every_search_ignores_control_characters_and_long_input(database, text):
     """As a receptionist types or pastes it: customers, requests, referrers, catalog; as
     an administrator: users."""
-    from patolab_desktop.services import customers, requests
+    from patolab_desktop.services import catalog, customers, requests
     from patolab_desktop.services.access import users
-    from patolab_desktop.services.catalog import investigations, referrers
+    from patolab_desktop.services.catalog import referrers
     from patolab_desktop.services.paging import PageRequest
 
     with session.acting_as(login_as(permissions.ROLE_RECEPTION)):
@@ -146,8 +146,8 @@ def test_every_search_ignores_control_characters_and_long_input(database, text):
         requests.page(requests.RequestFilter(search=text), PageRequest())
         referrers.search(text)
         referrers.page(referrers.ReferrerFilter(search=text), PageRequest())
-        investigations.search(text)
-        investigations.page(investigations.CatalogFilter(search=text), PageRequest())
+        catalog.search(text)
+        catalog.page(catalog.CatalogFilter(search=text), PageRequest())
     with session.acting_as(login_as(permissions.ROLE_ADMIN)):
         users.page(users.UserFilter(search=text), PageRequest())
 

@@ -170,3 +170,27 @@ def test_exported_file_replaces_without_leaving_a_readable_temp(lab, tmp_path):
     assert run("export", "patients", "--db", lab, "--out", out) == 0
     assert out.exists() and stat.S_ISREG(out.stat().st_mode)
     assert temp_files(tmp_path) == []
+
+
+@pytest.mark.parametrize("which", ["lab", "other", "text"])
+def test_migrate_to_never_writes_into_an_existing_file(lab, tmp_path, capsys, which):
+    other = make_lab(tmp_path / "otra.db", customers=3, requests=0)
+    text = tmp_path / "notas.txt"
+    text.write_text("notas\n", encoding="utf-8")
+    target = {"lab": lab, "other": other, "text": text}[which]
+    before = target.read_bytes()
+    assert run("--db", lab, "migrate-to", "--to", f"sqlite:///{target}") == 1
+    assert re.search("ya existe|ya tiene datos", capsys.readouterr().err)
+    assert target.read_bytes() == before
+    _intact(lab)
+
+
+def test_gui_start_sweeps_leftovers(tmp_path, qapp):
+    from patolab_desktop import paths
+    from patolab_desktop.ui.admin import backup_actions
+
+    dead = tmp_path / ".patolab-tmp-999999999-0123abcd-x.csv.tmp"
+    dead.write_text("datos a medias", encoding="utf-8")
+    (paths.data_dir() / outputs.TEMP_FOLDERS_FILE).write_text(f"{tmp_path}\n", encoding="utf-8")
+    assert backup_actions.sweep_leftovers() == 1
+    assert not dead.exists()

@@ -84,6 +84,29 @@ def _cannot_connect(target: str, exc: Exception) -> str:
     )
 
 
+def _is_patolab_sqlite(path) -> bool:
+    """An SQLite file with PatoLab's schema table (then the "already has data" rule
+    decides); any other existing file is never written into."""
+    import sqlite3
+
+    from ...util import files
+
+    if not files.is_sqlite_file(path):
+        return False
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            return bool(
+                conn.execute(
+                    "SELECT 1 FROM sqlite_master WHERE type='table' AND name='schema_version'"
+                ).fetchone()
+            )
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return False
+
+
 def _models() -> list:
     return sort_models(ALL_MODELS)  # parents before children
 
@@ -198,6 +221,20 @@ def migrate_to(
                 "(se recibió {target}). No se creó nada.",
             ).format(target=target_text[:200])
         )
+    if target_text.startswith("sqlite:///"):
+        from pathlib import Path
+
+        existing_file = Path(target_text[len("sqlite:///") :]).expanduser()
+        if existing_file.exists() and (
+            existing_file.is_dir()
+            or (existing_file.stat().st_size and not _is_patolab_sqlite(existing_file))
+        ):
+            raise TransferError(
+                translate(
+                    "services.transfer",
+                    "{target} ya existe: la copia se hace solo a un archivo nuevo.",
+                ).format(target=existing_file)
+            )
     if str(target_url).strip() == str(source.database):
         raise TransferError(
             translate("services.transfer", "El destino es la misma base de datos que el origen.")

@@ -26,7 +26,7 @@ from ... import local_settings
 from ...services.bootstrap import DatabaseOpenError, is_postgres_url
 from ...i18n import translate
 from ...paths import default_db_path
-from ...services.safety import transfer
+from ...services.safety import outputs, transfer
 from ...services.errors import ServiceError
 from .. import prompts
 
@@ -177,6 +177,12 @@ class DatabaseDialog(QDialog):
         if not self.test_connection():
             return
         folder = self.backup_folder_edit.text().strip()
+        try:  # never the database itself or an existing file
+            outputs.check_backup_folder(folder or local_settings.load().resolved_backup_folder())
+        except ServiceError as exc:
+            self.error_label.setText(str(exc))
+            self.backup_folder_edit.setFocus()
+            return
         default_folder = str(local_settings.LocalSettings().resolved_backup_folder())
         try:  # a password goes to the OS credential store, never into the settings file
             local_settings.update(
