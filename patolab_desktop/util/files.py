@@ -34,7 +34,11 @@ TEMP_PREFIX = ".patolab-tmp-"
 TEMP_RE = re.compile(r"^\.patolab-tmp-(?P<pid>\d+)-(?P<token>[0-9a-f]{8})-")
 # What older versions left behind: ``.name.1a2b3c4d.part``, ``.name.part``, ``x.db.part``,
 # ``local_settings.json.part``.
-LEGACY_TEMP_RE = re.compile(r"^(\..+\.part|.+\.(db|dump|json|csv|pdf)\.part)$")
+# The hidden ones (exports, PDFs) may be in any folder the user exported to; the others
+# (backups, settings) only in the program's own folders - a browser's ``x.pdf.part``
+# download in the same folder is never touched.
+LEGACY_HIDDEN_RE = re.compile(r"^\..+\.part$")
+LEGACY_APP_RE = re.compile(r"^.+\.(db|dump|json)\.part$")
 STALE_AFTER_S = 24 * 3600  # a temp file this old is stale whoever wrote it
 SQLITE_HEADER = b"SQLite format 3\x00"
 PG_DUMP_HEADER = b"PGDMP"
@@ -227,11 +231,12 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
-def sweep(folders, now: float | None = None, legacy: bool = True) -> list[Path]:
+def sweep(folders, now: float | None = None, own_folders: bool = True) -> list[Path]:
     """Remove the temporary files a killed writer left in ``folders``; returns them.
 
     A file of ours (``TEMP_RE``) goes when its writer's process is gone or it is older
-    than a day; the ``.part`` files of older versions go always (``legacy``)."""
+    than a day; the hidden ``.part`` files of older versions go too, and in the program's
+    own folders (``own_folders``) also their ``x.db.part`` / ``x.json.part``."""
     now = time.time() if now is None else now
     removed: list[Path] = []
     seen: set[str] = set()
@@ -256,7 +261,9 @@ def sweep(folders, now: float | None = None, legacy: bool = True) -> list[Path]:
                 except OSError:
                     continue
                 stale = age > STALE_AFTER_S or not _pid_alive(int(match["pid"]))
-            elif legacy and LEGACY_TEMP_RE.match(entry.name):
+            elif LEGACY_HIDDEN_RE.match(entry.name) or (
+                own_folders and LEGACY_APP_RE.match(entry.name)
+            ):
                 stale = True
             if stale and entry.is_file(follow_symlinks=False):
                 try:

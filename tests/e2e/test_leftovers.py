@@ -201,9 +201,14 @@ def test_sweep_keeps_a_live_writer_and_removes_dead_and_legacy_files(tmp_path):
     keep = tmp_path / "datos.csv"
     for path in (mine, gone, legacy, keep):
         path.write_text("x", encoding="utf-8")
-    removed = files.sweep([tmp_path])
+    download = tmp_path / "informe.pdf.part"  # a browser's download: not ours
+    old_backup = tmp_path / "lab-20260101-090000-manual.db.part"
+    for path in (download, old_backup):
+        path.write_text("x", encoding="utf-8")
+    removed = files.sweep([tmp_path], own_folders=False)  # a folder the user exported to
     assert sorted(p.name for p in removed) == sorted([gone.name, legacy.name])
-    assert mine.exists() and keep.exists()
+    assert mine.exists() and keep.exists() and download.exists() and old_backup.exists()
+    assert files.sweep([tmp_path]) == [old_backup]  # the program's own folders: also that
     # a day later even a "live" pid (reused) does not keep it
     assert files.sweep([tmp_path], now=mine.stat().st_mtime + files.STALE_AFTER_S + 1) == [mine]
 

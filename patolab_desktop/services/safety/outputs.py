@@ -249,35 +249,38 @@ def atomic_path(path, *, backup: bool = False):
         raise _disk_full(target, exc) from exc
 
 
-def sweep_folders() -> list[Path]:
-    """The folders where our temporary files can be: data, config, logs, backups, the
-    database's folder and the folders remembered by ``remember_folder``."""
-    folders = [paths.data_dir(), paths.config_dir(), paths.log_dir()]
+def sweep_folders() -> tuple[list[Path], list[Path]]:
+    """The folders where our temporary files can be: the program's own (data, config,
+    logs, backups, the database's folder) and the ones remembered by ``remember_folder``
+    (where the user exported)."""
+    own = [paths.data_dir(), paths.config_dir(), paths.log_dir()]
     with contextlib.suppress(Exception):
         settings = local_settings.load()
-        folders.append(settings.resolved_backup_folder())
+        own.append(settings.resolved_backup_folder())
         target = settings.database
         if target and "://" not in target:
-            folders.append(Path(target).expanduser().parent)
+            own.append(Path(target).expanduser().parent)
     live = open_database_file()
     if live is not None:
-        folders.append(live.parent)
+        own.append(live.parent)
+    remembered_folders: list[Path] = []
     record = paths.data_dir() / TEMP_FOLDERS_FILE
     with contextlib.suppress(OSError):
         remembered = record.read_text(encoding="utf-8").splitlines()
-        folders.extend(Path(line) for line in remembered[-MAX_REMEMBERED_FOLDERS:] if line)
         existing = [line for line in dict.fromkeys(remembered) if line and Path(line).is_dir()]
         existing = existing[-MAX_REMEMBERED_FOLDERS:]
+        remembered_folders = [Path(line) for line in existing]
         if existing != remembered:
             files.write_text_atomic(record, "".join(f"{line}\n" for line in existing))
-    return folders
+    return own, remembered_folders
 
 
 def sweep_leftovers(extra=()) -> list[Path]:
     """Remove the temporary files that killed writers left behind (app and CLI start)."""
     import logging
 
-    removed = files.sweep([*sweep_folders(), *extra])
+    own, remembered = sweep_folders()
+    removed = files.sweep([*own, *extra]) + files.sweep(remembered, own_folders=False)
     if removed:
         logging.getLogger(__name__).info("Removed %d leftover temporary file(s)", len(removed))
     return removed
