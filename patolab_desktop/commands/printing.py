@@ -158,9 +158,9 @@ def _as_cli(func):
 
 @_as_cli
 def run_print_summary(args) -> int:
+    from ..documents.request_summary import write_summary_pdf
     from ..services import requests
     from ..services.requests import reports
-    from ..documents.request_summary import write_summary_pdf
 
     open_from_args(args)
     request_id = requests.find_id(args.request_number)
@@ -179,9 +179,9 @@ def run_print_summary(args) -> int:
 
 @_as_cli
 def run_report(args) -> int:
+    from ..documents.period_report import write_period_report_pdf
     from ..services.catalog import branches
     from ..services.requests import reports
-    from ..documents.period_report import write_period_report_pdf
 
     if args.date_to < args.date_from:
         return _fail("la fecha final (--to) es anterior a la inicial (--from)", 2)
@@ -207,9 +207,9 @@ def run_report(args) -> int:
 
 @_as_cli
 def run_labels(args) -> int:
+    from ..documents.tube_labels import write_labels_pdf
     from ..services import requests
     from ..services.requests import reports
-    from ..documents.tube_labels import write_labels_pdf
 
     open_from_args(args)
     request_id = requests.find_id(args.request_number)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel
 
+from ...i18n import translate
 from ...services import catalog
 from ...services.paging import DEFAULT_PAGE_SIZE
 from ...util.money import format_lempiras
@@ -12,7 +13,6 @@ from ..icons import icon
 from ..models.paged_table import Column
 from .forms import INACTIVE_COLOR, RIGHT
 from .list_tab import ListTab
-from ...i18n import translate
 
 KINDS = (
     (QT_TRANSLATE_NOOP("catalog.catalog_window", "Todas"), None),
@@ -207,7 +207,7 @@ class CatalogWindow(ListTab):
         BranchesDialog(self).exec()
 
     def import_csv(self) -> None:
-        from .area import import_catalog
+        from .catalog_import import import_catalog
 
         import_catalog(self)
 

@@ -12,9 +12,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...i18n import translate
 from .. import prompts
 from ..icons import icon
-from ...i18n import translate
 
 NEW_REQUEST_SHORTCUT = "Ctrl+Shift+N"
 LIST_SHORTCUT = "Ctrl+Shift+L"
