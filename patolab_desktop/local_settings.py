@@ -5,7 +5,7 @@ settings live in the database (``services/settings.py``). A missing or damaged f
 the defaults; saving writes a temporary file and renames it over the old one.
 
 A PostgreSQL password is NEVER written here: ``save`` moves it into the OS credential
-store (``db.credentials``) and keeps the URL without it; a file written by an older
+store (``util.credentials``) and keeps the URL without it; a file written by an older
 version with a password in it is cleaned the first time it is read.
 """
 
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import paths
-from .db.credentials import CredentialStoreError
+from .util.credentials import CredentialStoreError
 from .util import files
 
 __all__ = ["CredentialStoreError", "LocalSettings", "database_target", "load", "save", "update"]
@@ -90,7 +90,7 @@ def load() -> LocalSettings:
 def _has_password(target: str) -> bool:
     if not target.startswith(("postgresql://", "postgres://")):
         return False
-    from .db.credentials import split_password
+    from .util.credentials import split_password
 
     try:
         return split_password(target)[1] is not None
@@ -101,7 +101,7 @@ def _has_password(target: str) -> bool:
 def _move_password_out(settings: LocalSettings) -> LocalSettings:
     """A file of an older version holds the password: into the credential store with it,
     and the file rewritten without it (when there is no store, it is only logged)."""
-    from .db.credentials import CredentialStoreError
+    from .util.credentials import CredentialStoreError
 
     try:
         return save(settings)
@@ -115,7 +115,7 @@ def save(settings: LocalSettings) -> LocalSettings:
     OS credential store first (CredentialStoreError, nothing written, when there is no
     store); the file keeps the URL without it. Returns what was written."""
     if _has_password(settings.database):
-        from .db.credentials import store
+        from .util.credentials import store
 
         settings = dataclasses.replace(settings, database=store(settings.database))
     files.write_text_atomic(

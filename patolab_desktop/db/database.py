@@ -81,7 +81,7 @@ def parse_postgres_url(target: str) -> dict:
         )
     password = unquote(parsed.password or "") or None
     if password is None:
-        from . import credentials
+        from ..util import credentials
 
         password = credentials.lookup(target)
     return {

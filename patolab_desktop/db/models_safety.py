@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from peewee import CharField, IntegerField
+from peewee import CharField, IntegerField, Model
 
-from .models import BaseModel
+from .database import db
 
 
-class CounterFloor(BaseModel):
+class CounterFloor(Model):
     """The lowest next value of a number counter whose own row a restore could not put back
     (e.g. the branch of a request counter did not exist yet in the restored copy).
 
@@ -21,5 +21,6 @@ class CounterFloor(BaseModel):
     last_number = IntegerField(default=0)
 
     class Meta:
+        database = db
         table_name = "counter_floor"
         indexes = ((("name", "key"), True),)

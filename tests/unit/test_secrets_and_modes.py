@@ -19,7 +19,7 @@ import keyring
 import pytest
 
 from patolab_desktop import local_settings, paths
-from patolab_desktop.db import credentials
+from patolab_desktop.util import credentials
 from patolab_desktop.db.database import db, make_database
 from patolab_desktop.services.bootstrap import close_db, open_db
 from patolab_desktop.services.safety import backups

@@ -28,7 +28,7 @@ from ... import local_settings
 from ...db.database import backup_sqlite, db, is_sqlite
 from ...util import files
 from . import outputs
-from ..errors import RuleError
+from .errors import BackupError
 from ..texts import QT_TRANSLATE_NOOP, translate
 
 log = logging.getLogger(__name__)
@@ -45,10 +45,6 @@ _NAME = re.compile(
 
 
 KEEP_NEWEST = 7  # prune never deletes the newest 7 copies, whatever the clock says
-
-
-class BackupError(RuleError):
-    """A backup or restore could not be done; the message says why."""
 
 
 @dataclass(frozen=True)
@@ -367,9 +363,22 @@ def validate_backup(path: str | Path) -> int:
 
 
 def restore(path: str | Path):
-    """Replace the open SQLite database with the backup ``path``: validated, the current
-    state backed up first, number counters kept moving forward, later audit rows carried
-    over and the restore audited in the same transaction (``restoring.restore``)."""
-    from .restoring import restore as _restore
+    """Replace the open SQLite database with the backup ``path``.
 
-    return _restore(path)
+    Validates the file and backs up the current state (kind ``antes-de-restaurar``);
+    then ``restoring.replace_live`` assembles the restored database with the number
+    counters kept moving forward, the later audit rows carried over and the restore's own
+    audit row, and copies it into the live database in one transaction."""
+    from ..access import session
+    from . import restoring
+
+    session.require("backups.run")
+    restoring.check_restorable()
+    path = Path(path).expanduser().resolve()
+    if path == Path(db.obj.database).resolve():
+        raise BackupError(
+            translate("services.backups", "Elija un archivo de copia, no la base de datos abierta.")
+        )
+    version = validate_backup(path)
+    safety = backup_now(kind="antes-de-restaurar")
+    return restoring.replace_live(path, safety, version)

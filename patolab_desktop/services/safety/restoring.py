@@ -32,6 +32,7 @@ from ...util import files
 from ...util.faults import pause_point
 from ..texts import translate
 from . import counters
+from .errors import BackupError
 
 log = logging.getLogger(__name__)
 
@@ -45,9 +46,7 @@ class RestoreResult:
     counters_moved: int = 0
 
 
-def _error(text: str):
-    from .backups import BackupError
-
+def _error(text: str) -> BackupError:
     return BackupError(text)
 
 
@@ -75,13 +74,8 @@ def _carry_audit(rows: list[dict]) -> int:
     return len(rows)
 
 
-def restore(path: str | Path):
-    """Replace the open SQLite database with the backup ``path`` (see the module doc)."""
-    from ..access import audit, session
-    from ..bootstrap import close_db, open_db
-    from .backups import backup_now, validate_backup
-
-    session.require("backups.run")
+def check_restorable() -> None:
+    """The open database can be restored into (SQLite file, no change in progress)."""
     if db.obj is None:
         raise _error(translate("services.backups", "No hay una base de datos abierta."))
     if not is_sqlite():
@@ -96,19 +90,21 @@ def restore(path: str | Path):
         raise _error(
             translate("services.backups", "Una base de datos en memoria no se puede restaurar.")
         )
-    path = Path(path).expanduser().resolve()
-    live = Path(db.obj.database).resolve()
-    if path == live:
-        raise _error(
-            translate("services.backups", "Elija un archivo de copia, no la base de datos abierta.")
-        )
     if db.in_transaction():
         raise _error(
             translate("services.backups", "Hay un cambio en curso; termínelo antes de restaurar.")
         )
-    version = validate_backup(path)
-    safety = backup_now(kind="antes-de-restaurar")
 
+
+def replace_live(path: Path, safety: Path, version: int) -> RestoreResult:
+    """Assemble the restored database in a staging copy of the (validated) backup
+    ``path`` and copy it into the live database in one transaction (see the module doc).
+    ``safety`` is the copy of the state before, already made."""
+    from ..access import audit
+    from ..bootstrap import close_db, open_db
+
+    check_restorable()
+    live = Path(db.obj.database).resolve()
     issued = counters.snapshot_all()  # the highest numbers given so far (live)
     staging_path = files.temp_path_for(live.with_name(live.stem + "-restaurando.db"))
     try:

@@ -58,7 +58,7 @@ def store(url: str) -> str:
         log.warning("No credential store: %s", type(exc).__name__)
         raise CredentialStoreError(
             translate(
-                "db.credentials",
+                "util.credentials",
                 "Esta computadora no tiene un almacén de contraseñas disponible, y la "
                 "contraseña no se guarda en archivos. Escriba la URL sin la contraseña "
                 "(postgresql://usuario@servidor:5432/base) y deje la contraseña en el archivo "
