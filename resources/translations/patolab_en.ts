@@ -7524,7 +7524,7 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
     <message>
         <location filename="../../patolab_desktop/util/credentials.py" line="60"/>
         <source>Esta computadora no tiene un almacén de contraseñas disponible, y la contraseña no se guarda en archivos. Escriba la URL sin la contraseña (postgresql://usuario@servidor:5432/base) y deje la contraseña en el archivo .pgpass del usuario o en la variable PGPASSWORD.</source>
-        <translation type="unfinished">This computer has no password store available, and the password is never saved in files. Type the URL without the password (postgresql://user@server:5432/database) and keep the password in the user&apos;s .pgpass file or in the PGPASSWORD variable.</translation>
+        <translation>This computer has no password store available, and the password is never saved in files. Type the URL without the password (postgresql://user@server:5432/database) and keep the password in the user&apos;s .pgpass file or in the PGPASSWORD variable.</translation>
     </message>
 </context>
 <context>
