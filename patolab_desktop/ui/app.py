@@ -23,8 +23,11 @@ def ensure_demo_database() -> str:
         open_db(tmp)
         from ..services.access import session
 
+        from ..demo.users import create_demo_users
+
         with session.acting_as(session.system_actor("demo")):
             demo.seed_demo(customers=2000, seed=2026)
+            create_demo_users()
         close_db()
         tmp.replace(path)
     return str(path)
