@@ -99,7 +99,7 @@ class _Search:
     name matches often, so a page fills after a few thousand rows at most.
     """
 
-    def __init__(self, request=None, patient_ids=None, patient=None, nothing=False):
+    def __init__(self, request=None, patient_ids=None, patient=None, nothing: bool = False) -> None:
         self.request, self.patient_ids = request, patient_ids
         self.patient, self.nothing = patient, nothing
 
