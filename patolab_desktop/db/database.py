@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 from pathlib import Path
@@ -181,10 +182,10 @@ def friendly_error(exc: BaseException) -> str:
 def close_database() -> None:
     if db.obj is not None and not db.is_closed():
         if is_sqlite():
-            try:  # keep the planner's statistics fresh (cheap; SQLite decides what to analyse)
+            # keep the planner's statistics fresh (cheap; SQLite decides what to analyse);
+            # never block closing on housekeeping
+            with contextlib.suppress(Exception):
                 db.execute_sql("PRAGMA optimize")
-            except Exception:  # noqa: BLE001 - never block closing on housekeeping
-                pass
         db.close()
 
 

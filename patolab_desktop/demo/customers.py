@@ -17,8 +17,8 @@ import datetime as dt
 import itertools
 import uuid
 from bisect import bisect_right
+from collections.abc import Callable
 from functools import lru_cache
-from typing import Callable
 
 import phonenumbers
 
@@ -74,6 +74,8 @@ COLUMNS = (
     "created_at",
     "updated_at",
     "version",
+    "document_type",
+    "age_declared",
 )
 
 
@@ -281,6 +283,8 @@ def generate(count: int, rng, progress: Callable[[str], None] | None = None) -> 
             created_s,
             created_s,
             1,
+            {13: "dni", 14: "rtn"}.get(len(id_number or ""), "ninguno"),
+            "",
         )
 
     table = Customer._meta.table_name

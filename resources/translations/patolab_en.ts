@@ -127,7 +127,7 @@
         <translation>Company</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/texts.py" line="39"/>
+        <location filename="../../patolab_desktop/services/texts.py" line="41"/>
         <source>Cliente</source>
         <translation>Customer</translation>
     </message>
@@ -376,6 +376,31 @@
         <source>expediente</source>
         <translation>external file</translation>
     </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers/types.py" line="24"/>
+        <source>DNI</source>
+        <translation>DNI</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers/types.py" line="25"/>
+        <source>RTN</source>
+        <translation>RTN</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers/types.py" line="26"/>
+        <source>Pasaporte</source>
+        <translation>Passport</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers/types.py" line="27"/>
+        <source>Carné de residente</source>
+        <translation>Residence card</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers/types.py" line="28"/>
+        <source>Ninguno</source>
+        <translation>None</translation>
+    </message>
 </context>
 <context>
     <name>admin.audit_viewer</name>
@@ -471,17 +496,12 @@
         <translation>Select a row to see all its changes.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="172"/>
-        <source>&amp;Cerrar</source>
-        <translation>&amp;Close</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="231"/>
+        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="227"/>
         <source> (desplácese para ver más)</source>
         <translation> (scroll to see more)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="237"/>
+        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="233"/>
         <source>{shown} registro{plural} mostrado{plural}{more}</source>
         <translation>{shown} record{plural} shown{more}</translation>
     </message>
@@ -519,7 +539,7 @@
         <translation>&amp;Database connection…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="63"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="61"/>
         <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="67"/>
         <source>Copia de seguridad</source>
         <translation>Backup</translation>
@@ -542,25 +562,22 @@
         <translation>Most recent backups in {backup_folder}:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="98"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="110"/>
         <source>Restaurar copia de seguridad</source>
         <translation>Restore backup</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="99"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="111"/>
         <source>Copias de PatoLab (*.db);;Todos los archivos (*)</source>
         <translation>PatoLab backups (*.db);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="106"/>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="110"/>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="122"/>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="129"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="115"/>
         <source>Restaurar copia</source>
         <translation>Restore backup</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="111"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="122"/>
         <source>¿Reemplazar TODOS los datos actuales por la copia
 {path}
 (esquema {version})?
@@ -573,7 +590,7 @@ Antes se guardará una copia del estado actual, por si necesita volver a él. La
 A copy of the current state is saved first, in case you need to go back to it. The other computers must close the program before you continue.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="130"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="139"/>
         <source>Copia restaurada.
 
 El estado anterior quedó guardado en:
@@ -584,18 +601,18 @@ The previous state was saved to:
 {safety_backup}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="155"/>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="220"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="164"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="229"/>
         <source>No se pudo comprobar la base de datos: {exc}</source>
         <translation>The database could not be checked: {exc}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="176"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="185"/>
         <source>La base de datos tiene problemas</source>
         <translation>The database has problems</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="177"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="186"/>
         <source>La comprobación de integridad al iniciar encontró problemas. No siga registrando datos hasta recuperarla.
 
 </source>
@@ -604,12 +621,12 @@ The previous state was saved to:
 </translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="193"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="202"/>
         <source>Copia de seguridad automática</source>
         <translation>Automatic backup</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="194"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="203"/>
         <source>No se pudo hacer la copia de seguridad automática:
 {exc}</source>
         <translation>The automatic backup could not be made:
@@ -619,62 +636,58 @@ The previous state was saved to:
 <context>
     <name>admin.change_password_dialog</name>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/change_password_dialog.py" line="32"/>
-        <source>{APP_NAME} — Cambiar contraseña</source>
-        <translation>{APP_NAME} — Change password</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/admin/change_password_dialog.py" line="48"/>
+        <location filename="../../patolab_desktop/ui/admin/change_password_dialog.py" line="18"/>
+        <location filename="../../patolab_desktop/ui/admin/change_password_dialog.py" line="28"/>
         <source>Cambiar contraseña</source>
         <translation>Change password</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/change_password_dialog.py" line="50"/>
+        <location filename="../../patolab_desktop/ui/admin/change_password_dialog.py" line="30"/>
         <source>{name}: su contraseña es temporal. Elija una contraseña propia para continuar.</source>
         <translation>{name}: your password is temporary. Choose your own password to continue.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/change_password_dialog.py" line="56"/>
+        <location filename="../../patolab_desktop/ui/admin/change_password_dialog.py" line="36"/>
         <source>Usuario: {name}</source>
         <translation>User: {name}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/change_password_dialog.py" line="65"/>
+        <location filename="../../patolab_desktop/ui/admin/change_password_dialog.py" line="40"/>
         <source>Contraseña &amp;actual:</source>
         <translation>&amp;Current password:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/change_password_dialog.py" line="67"/>
+        <location filename="../../patolab_desktop/ui/admin/change_password_dialog.py" line="43"/>
         <source>&amp;Nueva contraseña:</source>
         <translation>&amp;New password:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/change_password_dialog.py" line="69"/>
+        <location filename="../../patolab_desktop/ui/admin/change_password_dialog.py" line="47"/>
         <source>&amp;Repetir la nueva:</source>
         <translation>&amp;Repeat new password:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/change_password_dialog.py" line="73"/>
+        <location filename="../../patolab_desktop/ui/admin/change_password_dialog.py" line="57"/>
         <source>Al menos {MIN_PASSWORD_LENGTH} caracteres, distinta del nombre de usuario y de la contraseña actual.</source>
         <translation>At least {MIN_PASSWORD_LENGTH} characters, different from the user name and the current password.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/change_password_dialog.py" line="86"/>
+        <location filename="../../patolab_desktop/ui/admin/change_password_dialog.py" line="51"/>
         <source>&amp;Guardar</source>
         <translation>&amp;Save</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/change_password_dialog.py" line="92"/>
+        <location filename="../../patolab_desktop/ui/admin/change_password_dialog.py" line="54"/>
         <source>Cerrar sesión</source>
         <translation>Log out</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/change_password_dialog.py" line="94"/>
+        <location filename="../../patolab_desktop/ui/admin/change_password_dialog.py" line="56"/>
         <source>Cancelar</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/change_password_dialog.py" line="112"/>
+        <location filename="../../patolab_desktop/ui/admin/change_password_dialog.py" line="70"/>
         <source>Las dos contraseñas nuevas no coinciden.</source>
         <translation>The two new passwords do not match.</translation>
     </message>
@@ -788,67 +801,67 @@ The previous state was saved to:
 <context>
     <name>admin.first_admin_dialog</name>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="32"/>
-        <source>{APP_NAME} — Primer inicio</source>
-        <translation>{APP_NAME} — First start</translation>
+        <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="20"/>
+        <source>Primer inicio</source>
+        <translation>First start</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="45"/>
+        <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="27"/>
         <source>Crear la cuenta del administrador</source>
         <translation>Create the administrator account</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="46"/>
+        <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="28"/>
         <source>Es la primera vez que se abre esta base de datos. El administrador crea después las cuentas de recepción y supervisión. PatoLab no trae ninguna contraseña predeterminada: elija la suya.</source>
         <translation>This is the first time this database is opened. The administrator then creates the front desk and supervisor accounts. PatoLab has no default password: choose your own.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="62"/>
+        <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="39"/>
         <source>Nombre y apellido</source>
         <translation>First and last name</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="66"/>
+        <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="38"/>
         <source>&amp;Nombre completo:</source>
         <translation>&amp;Full name:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="73"/>
+        <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="45"/>
         <source>p. ej. mlopez</source>
         <translation>e.g. mlopez</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="76"/>
+        <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="44"/>
         <source>&amp;Usuario:</source>
         <translation>&amp;User:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="78"/>
+        <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="49"/>
         <source>&amp;Contraseña:</source>
         <translation>&amp;Password:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="80"/>
+        <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="52"/>
         <source>&amp;Repetir contraseña:</source>
         <translation>&amp;Repeat password:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="84"/>
+        <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="59"/>
         <source>La contraseña debe tener al menos {MIN_PASSWORD_LENGTH} caracteres y ser distinta del usuario. Guárdela en un lugar seguro: sin ella solo se puede recuperar el acceso desde la línea de comandos.</source>
         <translation>The password must have at least {MIN_PASSWORD_LENGTH} characters and be different from the user name. Keep it somewhere safe: without it, access can only be recovered from the command line.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="98"/>
+        <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="55"/>
         <source>&amp;Crear administrador</source>
         <translation>&amp;Create administrator</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="104"/>
+        <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="58"/>
         <source>Cancelar</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="122"/>
+        <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="81"/>
         <source>Las dos contraseñas no coinciden.</source>
         <translation>The two passwords do not match.</translation>
     </message>
@@ -891,59 +904,59 @@ The previous state was saved to:
 <context>
     <name>admin.login_dialog</name>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="25"/>
+        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="23"/>
         <source>Iniciar sesión</source>
         <translation>Log in</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="44"/>
+        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="32"/>
         <source>{lab}
 Escriba su usuario y contraseña.</source>
         <translation>{lab}
 Enter your user name and password.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="48"/>
+        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="36"/>
         <source>Escriba su usuario y contraseña.</source>
         <translation>Enter your user name and password.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="57"/>
+        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="42"/>
         <source>usuario</source>
         <translation>user name</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="59"/>
+        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="44"/>
         <source>&amp;Usuario:</source>
         <translation>&amp;User:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="60"/>
+        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="45"/>
         <source>contraseña</source>
         <translation>password</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="62"/>
+        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="47"/>
         <source>&amp;Contraseña:</source>
         <translation>&amp;Password:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="71"/>
+        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="51"/>
         <source>&amp;Entrar</source>
         <translation>&amp;Log in</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="76"/>
+        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="54"/>
         <source>&amp;Salir</source>
         <translation>E&amp;xit</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="98"/>
+        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="66"/>
         <source>Escriba su nombre de usuario.</source>
         <translation>Enter your user name.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="103"/>
+        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="71"/>
         <source>Escriba su contraseña.</source>
         <translation>Enter your password.</translation>
     </message>
@@ -951,67 +964,67 @@ Enter your user name and password.</translation>
 <context>
     <name>admin.login_flow</name>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="56"/>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="53"/>
         <source>Usuario: {display_name} · {role}</source>
         <translation>User: {display_name} · {role}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="60"/>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="57"/>
         <source>Sin sesión</source>
         <translation>Not logged in</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="81"/>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="78"/>
         <source>&amp;Usuarios…</source>
         <translation>&amp;Users…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="88"/>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="85"/>
         <source>&amp;Permisos por rol…</source>
         <translation>&amp;Permissions by role…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="95"/>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="92"/>
         <source>&amp;Auditoría…</source>
         <translation>&amp;Audit log…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="103"/>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="100"/>
         <source>Cambiar &amp;contraseña…</source>
         <translation>Change &amp;password…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="110"/>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="107"/>
         <source>Cambiar de &amp;usuario…</source>
         <translation>Switch &amp;user…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="117"/>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="114"/>
         <source>&amp;Bloquear pantalla</source>
         <translation>&amp;Lock screen</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="176"/>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="173"/>
         <source>Sin permiso</source>
         <translation>Not allowed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="191"/>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="188"/>
         <source>Cambiar contraseña</source>
         <translation>Change password</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="192"/>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="189"/>
         <source>La contraseña se cambió.</source>
         <translation>The password was changed.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="202"/>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="199"/>
         <source>Cambiar de usuario</source>
         <translation>Switch user</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="203"/>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="200"/>
         <source>Se cerrará la sesión de {name}. Lo que no se haya guardado en los formularios abiertos se perderá. ¿Continuar?</source>
         <translation>{name} will be logged out. Anything not saved in open forms will be lost. Continue?</translation>
     </message>
@@ -1019,50 +1032,45 @@ Enter your user name and password.</translation>
 <context>
     <name>admin.permission_matrix</name>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="89"/>
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="92"/>
         <source>Área</source>
         <translation>Area</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="91"/>
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="94"/>
         <source>Permiso</source>
         <translation>Permission</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="221"/>
-        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="228"/>
-        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="242"/>
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="224"/>
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="231"/>
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="245"/>
         <source>Permisos por rol</source>
         <translation>Permissions by role</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="229"/>
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="232"/>
         <source>Marque o desmarque para conceder o retirar un permiso; el cambio se guarda al instante y queda en la auditoría. Cada usuario lo recibe al iniciar sesión de nuevo. Ocultar un menú es solo cortesía: cada acción vuelve a comprobar el permiso.</source>
         <translation>Tick or untick to grant or withdraw a permission; the change is saved at once and recorded in the audit log. Each user gets it at their next login. Hiding a menu is only a courtesy: every action checks the permission again.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="262"/>
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="265"/>
         <source>Teclado: flechas para moverse, Espacio para marcar o desmarcar.</source>
         <translation>Keyboard: arrows to move, Space to tick or untick.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="273"/>
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="276"/>
         <source>&amp;Nuevo rol…</source>
         <translation>&amp;New role…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="281"/>
-        <source>&amp;Cerrar</source>
-        <translation>&amp;Close</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="300"/>
-        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="311"/>
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="299"/>
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="310"/>
         <source>Nuevo rol</source>
         <translation>New role</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="301"/>
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="300"/>
         <source>Nombre del rol (copia los permisos de Recepción; ajústelos después):</source>
         <translation>Role name (copies the Front desk permissions; adjust them afterwards):</translation>
     </message>
@@ -1070,245 +1078,301 @@ Enter your user name and password.</translation>
 <context>
     <name>admin.screen_lock</name>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="63"/>
+        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="64"/>
         <source>{APP_NAME}
 Pantalla bloqueada</source>
         <translation>{APP_NAME}
 Screen locked</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="104"/>
-        <source>{APP_NAME} — Pantalla bloqueada</source>
-        <translation>{APP_NAME} — Screen locked</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="120"/>
+        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="103"/>
+        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="117"/>
         <source>Pantalla bloqueada</source>
         <translation>Screen locked</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="121"/>
+        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="118"/>
         <source>Sesión de {name}.
 Escriba su contraseña para continuar: los formularios abiertos siguen tal como los dejó.</source>
         <translation>Session of {name}.
 Enter your password to continue: open forms stay just as you left them.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="130"/>
+        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="124"/>
         <source>contraseña</source>
         <translation>password</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="132"/>
+        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="126"/>
         <source>&amp;Contraseña:</source>
         <translation>&amp;Password:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="139"/>
+        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="129"/>
         <source>&amp;Desbloquear</source>
         <translation>&amp;Unlock</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="144"/>
+        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="132"/>
         <source>Cambiar de &amp;usuario…</source>
         <translation>Switch &amp;user…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="270"/>
+        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="247"/>
         <source>Contraseña incorrecta. La pantalla sigue bloqueada.</source>
         <translation>Wrong password. The screen stays locked.</translation>
     </message>
 </context>
 <context>
-    <name>admin.users_window</name>
+    <name>admin.settings_dialog</name>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="41"/>
-        <source>nunca</source>
-        <translation>never</translation>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="39"/>
+        <source>Configuración del laboratorio</source>
+        <translation>Laboratory settings</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="54"/>
-        <source>Usuario</source>
-        <translation>User</translation>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="47"/>
+        <source>Descuentos por edad</source>
+        <translation>Age discounts</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="56"/>
-        <source>Nombre completo</source>
-        <translation>Full name</translation>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="50"/>
+        <source>&amp;Tercera edad desde (años):</source>
+        <translation>&amp;Senior from (years):</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="58"/>
-        <source>Rol</source>
-        <translation>Role</translation>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="55"/>
+        <source>Descuento de tercera edad (%):</source>
+        <translation>Senior discount (%):</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="59"/>
-        <source>Estado</source>
-        <translation>Status</translation>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="58"/>
+        <source>&amp;Cuarta edad desde (años):</source>
+        <translation>&amp;Elderly from (years):</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="60"/>
-        <source>Último acceso</source>
-        <translation>Last login</translation>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="63"/>
+        <source>Descuento de cuarta edad (%):</source>
+        <translation>Elderly discount (%):</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="74"/>
-        <source>Editar usuario</source>
-        <translation>Edit user</translation>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="67"/>
+        <source>Recepción</source>
+        <translation>Front desk</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="76"/>
-        <source>Nuevo usuario</source>
-        <translation>New user</translation>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="77"/>
+        <source>&amp;Sucursal predeterminada:</source>
+        <translation>Default &amp;branch:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="89"/>
-        <source>&amp;Usuario:</source>
-        <translation>&amp;User:</translation>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="82"/>
+        <source>&amp;Bloqueo por inactividad (minutos, 0 = nunca):</source>
+        <translation>&amp;Idle lock (minutes, 0 = never):</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="95"/>
-        <source>&amp;Nombre completo:</source>
-        <translation>&amp;Full name:</translation>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="86"/>
+        <source>Encabezado de los documentos</source>
+        <translation>Document header</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="103"/>
-        <source>&amp;Rol:</source>
-        <translation>&amp;Role:</translation>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="88"/>
+        <source>&amp;Nombre del laboratorio:</source>
+        <translation>Laboratory &amp;name:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="105"/>
-        <source>Activo (puede iniciar sesión)</source>
-        <translation>Active (can log in)</translation>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="89"/>
+        <source>&amp;Dirección:</source>
+        <translation>&amp;Address:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="114"/>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="219"/>
-        <source>Contraseña &amp;temporal:</source>
-        <translation>&amp;Temporary password:</translation>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="90"/>
+        <source>&amp;RTN:</source>
+        <translation>&amp;RTN:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="120"/>
-        <source>Re&amp;petir contraseña:</source>
-        <translation>Re&amp;peat password:</translation>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="91"/>
+        <source>Teléf&amp;ono:</source>
+        <translation>&amp;Phone:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="128"/>
-        <source>La persona deberá cambiar esta contraseña temporal la primera vez que inicie sesión.</source>
-        <translation>The person will have to change this temporary password at their first login.</translation>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="92"/>
+        <source>Corr&amp;eo:</source>
+        <translation>E-&amp;mail:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="142"/>
-        <source>&amp;Guardar</source>
-        <translation>&amp;Save</translation>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="97"/>
+        <source>Guardar</source>
+        <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="147"/>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="234"/>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="102"/>
         <source>Cancelar</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="168"/>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="244"/>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="183"/>
+        <source>No se guardó la configuración</source>
+        <translation>The settings were not saved</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="206"/>
+        <source>&amp;Configuración del laboratorio…</source>
+        <translation>Laboratory se&amp;ttings…</translation>
+    </message>
+</context>
+<context>
+    <name>admin.users_window</name>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="34"/>
+        <source>nunca</source>
+        <translation>never</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="47"/>
+        <source>Usuario</source>
+        <translation>User</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="49"/>
+        <source>Nombre completo</source>
+        <translation>Full name</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="51"/>
+        <source>Rol</source>
+        <translation>Role</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="52"/>
+        <source>Estado</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="53"/>
+        <source>Último acceso</source>
+        <translation>Last login</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="64"/>
+        <source>Editar usuario</source>
+        <translation>Edit user</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="63"/>
+        <source>Nuevo usuario</source>
+        <translation>New user</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="75"/>
+        <source>&amp;Usuario:</source>
+        <translation>&amp;User:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="82"/>
+        <source>&amp;Nombre completo:</source>
+        <translation>&amp;Full name:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="90"/>
+        <source>&amp;Rol:</source>
+        <translation>&amp;Role:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="92"/>
+        <source>Activo (puede iniciar sesión)</source>
+        <translation>Active (can log in)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="98"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="160"/>
+        <source>Contraseña &amp;temporal:</source>
+        <translation>&amp;Temporary password:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="101"/>
+        <source>Re&amp;petir contraseña:</source>
+        <translation>Re&amp;peat password:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="110"/>
+        <source>La persona deberá cambiar esta contraseña temporal la primera vez que inicie sesión.</source>
+        <translation>The person will have to change this temporary password at their first login.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="169"/>
+        <source>Cancelar</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="128"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="177"/>
         <source>Las dos contraseñas no coinciden.</source>
         <translation>The two passwords do not match.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="196"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="142"/>
         <source>Restablecer contraseña</source>
         <translation>Reset password</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="204"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="150"/>
         <source>Restablecer la contraseña de {username}</source>
         <translation>Reset the password of {username}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="207"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="153"/>
         <source>La cuenta se desbloquea y la persona deberá elegir una contraseña propia al iniciar sesión.</source>
         <translation>The account is unlocked and the person will have to choose their own password at login.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="223"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="163"/>
         <source>Re&amp;petir:</source>
         <translation>Re&amp;peat:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="230"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="166"/>
         <source>&amp;Restablecer</source>
         <translation>&amp;Reset</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="263"/>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="402"/>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="429"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="204"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="294"/>
         <source>Usuarios</source>
         <translation>Users</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="270"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="211"/>
         <source>Buscar por usuario o nombre…</source>
         <translation>Search by user name or name…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="274"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="215"/>
         <source>Mostrar &amp;inactivos</source>
         <translation>Show &amp;inactive</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="294"/>
-        <source>&amp;Nuevo…</source>
-        <translation>&amp;New…</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="297"/>
-        <source>&amp;Editar…</source>
-        <translation>&amp;Edit…</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="302"/>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="368"/>
-        <source>&amp;Desactivar</source>
-        <translation>&amp;Deactivate</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="308"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="223"/>
         <source>&amp;Restablecer contraseña…</source>
         <translation>&amp;Reset password…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="314"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="227"/>
         <source>Des&amp;bloquear</source>
         <translation>Un&amp;lock</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="320"/>
-        <source>&amp;Cerrar</source>
-        <translation>&amp;Close</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="365"/>
-        <source>Re&amp;activar</source>
-        <translation>Re&amp;activate</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="391"/>
-        <source>Desactivar usuario</source>
-        <translation>Deactivate user</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="392"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="189"/>
         <source>¿Desactivar a {full_name} ({username})? No podrá iniciar sesión; su historial en la auditoría se conserva.</source>
         <translation>Deactivate {full_name} ({username})? They will not be able to log in; their audit history is kept.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="414"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="283"/>
         <source>Contraseña restablecida</source>
         <translation>Password reset</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="415"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="284"/>
         <source>{username} deberá cambiar la contraseña al iniciar sesión.</source>
         <translation>{username} will have to change the password at login.</translation>
     </message>
@@ -1316,7 +1380,7 @@ Enter your password to continue: open forms stay just as you left them.</transla
 <context>
     <name>app</name>
     <message>
-        <location filename="../../patolab_desktop/ui/app.py" line="94"/>
+        <location filename="../../patolab_desktop/ui/app.py" line="96"/>
         <source>No se pudo abrir la base de datos</source>
         <translation>The database could not be opened</translation>
     </message>
@@ -1324,70 +1388,70 @@ Enter your password to continue: open forms stay just as you left them.</transla
 <context>
     <name>catalog.area</name>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/area.py" line="23"/>
+        <location filename="../../patolab_desktop/ui/catalog/area.py" line="21"/>
         <source>Catálogo</source>
         <translation>Catalogue</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/area.py" line="27"/>
+        <location filename="../../patolab_desktop/ui/catalog/area.py" line="25"/>
         <source>&amp;Investigaciones</source>
         <translation>&amp;Tests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/area.py" line="35"/>
+        <location filename="../../patolab_desktop/ui/catalog/area.py" line="33"/>
         <source>&amp;Nueva investigación…</source>
         <translation>&amp;New test…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/area.py" line="42"/>
+        <location filename="../../patolab_desktop/ui/catalog/area.py" line="40"/>
         <source>&amp;Sucursales…</source>
         <translation>&amp;Branches…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/area.py" line="49"/>
+        <location filename="../../patolab_desktop/ui/catalog/area.py" line="47"/>
         <source>&amp;Importar catálogo (CSV)…</source>
         <translation>&amp;Import catalogue (CSV)…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/area.py" line="56"/>
+        <location filename="../../patolab_desktop/ui/catalog/area.py" line="54"/>
         <source>C&amp;atálogo (CSV)…</source>
         <translation>C&amp;atalogue (CSV)…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/area.py" line="86"/>
         <location filename="../../patolab_desktop/ui/catalog/catalog_import.py" line="21"/>
+        <location filename="../../patolab_desktop/ui/widgets/csv_export.py" line="30"/>
         <source>Archivos CSV (*.csv)</source>
         <translation>CSV files (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/area.py" line="96"/>
+        <location filename="../../patolab_desktop/ui/widgets/csv_export.py" line="40"/>
         <source>Exportación cancelada</source>
         <translation>Export cancelled</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/area.py" line="97"/>
+        <location filename="../../patolab_desktop/ui/widgets/csv_export.py" line="41"/>
         <source>No se escribió ningún archivo.</source>
         <translation>No file was written.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/area.py" line="106"/>
+        <location filename="../../patolab_desktop/ui/widgets/csv_export.py" line="50"/>
         <source>Exportación terminada</source>
         <translation>Export finished</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/area.py" line="107"/>
+        <location filename="../../patolab_desktop/ui/widgets/csv_export.py" line="51"/>
         <source>Se exportaron {count:,} {noun} a:
 {path}</source>
         <translation>{count:,} {noun} exported to:
 {path}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/area.py" line="121"/>
+        <location filename="../../patolab_desktop/ui/catalog/area.py" line="78"/>
         <source>Exportar catálogo a CSV</source>
         <translation>Export catalogue to CSV</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/area.py" line="124"/>
+        <location filename="../../patolab_desktop/ui/catalog/area.py" line="81"/>
         <source>investigación</source>
         <translation>test</translation>
     </message>
@@ -1419,277 +1483,251 @@ Import now?</translation>
 <context>
     <name>catalog.branches_dialog</name>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="42"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="28"/>
         <source>Código</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="46"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="32"/>
         <source>Sucursal predeterminada</source>
         <translation>Default branch</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="51"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="38"/>
         <source>Nombre</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="52"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="42"/>
         <source>Teléfono</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="55"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="47"/>
         <source>Predeterminada</source>
         <translation>Default</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="57"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="49"/>
         <source>Sí</source>
         <translation>Yes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="62"/>
-        <source>Estado</source>
-        <translation>Status</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="65"/>
-        <source>Activa</source>
-        <translation>Active</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="67"/>
-        <source>Inactiva</source>
-        <translation>Inactive</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="71"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="55"/>
         <source>Dirección</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="84"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="68"/>
         <source>Editar sucursal</source>
         <translation>Edit branch</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="86"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="67"/>
         <source>Nueva sucursal</source>
         <translation>New branch</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="95"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="77"/>
         <source>San Pedro Sula</source>
         <translation>San Pedro Sula</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="97"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="76"/>
         <source>&amp;Nombre:</source>
         <translation>&amp;Name:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="102"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="84"/>
         <source>SPS</source>
         <translation>SPS</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="106"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="83"/>
         <source>&amp;Código:</source>
         <translation>&amp;Code:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="108"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="86"/>
         <source>De 2 a 10 letras o números; encabeza los números de solicitud (SPS-2026-000123).</source>
         <translation>2 to 10 letters or digits; it starts the request numbers (SPS-2026-000123).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="116"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="93"/>
         <source>&amp;Teléfono:</source>
         <translation>&amp;Phone:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="122"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="96"/>
         <source>&amp;Dirección:</source>
         <translation>&amp;Address:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="124"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="100"/>
         <source>&amp;Activa</source>
         <translation>&amp;Active</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="130"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="122"/>
         <source>La sucursal predeterminada no se puede desactivar.</source>
         <translation>The default branch cannot be deactivated.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="136"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="106"/>
         <source>El código aparece en los números de solicitud (p. ej. SPS-2026-000123).</source>
         <translation>The code appears in the request numbers (e.g. SPS-2026-000123).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="192"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="180"/>
         <source>Sucursales</source>
         <translation>Branches</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="204"/>
-        <source>&amp;Nueva…</source>
-        <translation>&amp;New…</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="208"/>
-        <source>&amp;Editar…</source>
-        <translation>&amp;Edit…</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="212"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="186"/>
         <source>&amp;Predeterminada</source>
         <translation>Make &amp;default</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="215"/>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="268"/>
-        <source>&amp;Desactivar</source>
-        <translation>&amp;Deactivate</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="226"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="192"/>
         <source>★ La sucursal predeterminada se usa en las solicitudes nuevas y no se puede desactivar. Intro: editar · Ctrl+N: nueva.</source>
         <translation>★ The default branch is used for new requests and cannot be deactivated. Enter: edit · Ctrl+N: new.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="237"/>
-        <source>&amp;Cerrar</source>
-        <translation>&amp;Close</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="270"/>
-        <source>&amp;Reactivar</source>
-        <translation>&amp;Reactivate</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="300"/>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="326"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="216"/>
         <source>No se pudo cambiar</source>
         <translation>Could not change it</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="314"/>
-        <source>Desactivar sucursal</source>
-        <translation>Deactivate branch</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="315"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="174"/>
         <source>¿Desactivar la sucursal «{name}»? Sus solicitudes se conservan.</source>
         <translation>Deactivate the branch “{name}”? Its requests are kept.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="134"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="162"/>
+        <source>— Sin indicar —</source>
+        <translation>— Not set —</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="139"/>
+        <source>Departa&amp;mento:</source>
+        <translation>Depart&amp;ment:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="146"/>
+        <source>M&amp;unicipio:</source>
+        <translation>M&amp;unicipality:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="148"/>
+        <source>Los pacientes registrados en esta sucursal lo reciben de forma predeterminada.</source>
+        <translation>Patients registered at this branch get it by default.</translation>
     </message>
 </context>
 <context>
     <name>catalog.catalog_window</name>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="18"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="19"/>
         <source>Todas</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="19"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="20"/>
         <source>Pruebas individuales</source>
         <translation>Single tests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="20"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="21"/>
         <source>Perfiles (paneles)</source>
         <translation>Profiles (panels)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="37"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="34"/>
         <source>Inactiva (desactivada)</source>
         <translation>Inactive (deactivated)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="40"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="37"/>
         <source>Perfil de {member_count} investigaciones: {members}</source>
         <translation>Profile of {member_count} tests: {members}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="51"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="48"/>
         <source>Código</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="57"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="56"/>
         <source>Nombre</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="60"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="62"/>
         <source>Tipo de muestra</source>
         <translation>Sample type</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="66"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="68"/>
         <source>Precio</source>
         <translation>Price</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="74"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="76"/>
         <source>Perfil: incluye</source>
         <translation>Profile: includes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="102"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="113"/>
         <source>Buscar por código o nombre…</source>
         <translation>Search by code or name…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="114"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="150"/>
         <source>&amp;Mostrar:</source>
         <translation>&amp;Show:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="117"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="151"/>
         <source>Incluir &amp;inactivas</source>
         <translation>Include &amp;inactive</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="120"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="126"/>
         <source>&amp;Historial de precios</source>
         <translation>Price &amp;history</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="124"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="130"/>
         <source>Cambios de precio de la investigación seleccionada</source>
         <translation>Price changes of the selected test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="129"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="135"/>
         <source>&amp;Sucursales…</source>
         <translation>&amp;Branches…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="133"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="139"/>
         <source>Sucursales del laboratorio</source>
         <translation>Laboratory branches</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="136"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="142"/>
         <source>Im&amp;portar CSV…</source>
         <translation>Im&amp;port CSV…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="140"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="146"/>
         <source>Importar investigaciones desde un CSV</source>
         <translation>Import tests from a CSV file</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="150"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="153"/>
         <source>Intro: editar · Ctrl+N: nueva · Supr: desactivar · Ctrl+H: historial de precios · F5: actualizar</source>
         <translation>Enter: edit · Ctrl+N: new · Del: deactivate · Ctrl+H: price history · F5: refresh</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="184"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="103"/>
         <source>¿Desactivar {code} — {name}?
 
 Dejará de ofrecerse en las solicitudes nuevas; las solicitudes que ya la tienen no cambian.</source>
@@ -1701,12 +1739,12 @@ It will no longer be offered for new requests; requests that already have it do 
 <context>
     <name>catalog.forms</name>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/forms.py" line="133"/>
+        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="258"/>
         <source>&amp;Guardar</source>
         <translation>&amp;Save</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/forms.py" line="139"/>
+        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="264"/>
         <source>Cancelar</source>
         <translation>Cancel</translation>
     </message>
@@ -1714,92 +1752,92 @@ It will no longer be offered for new requests; requests that already have it do 
 <context>
     <name>catalog.investigation_dialog</name>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="52"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="42"/>
         <source>Editar investigación</source>
         <translation>Edit test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="54"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="41"/>
         <source>Nueva investigación</source>
         <translation>New test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="71"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="59"/>
         <source>p. ej. GLU (se guarda en mayúsculas)</source>
         <translation>e.g. GLU (saved in capitals)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="75"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="58"/>
         <source>&amp;Código:</source>
         <translation>&amp;Code:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="80"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="68"/>
         <source>Glucosa en ayunas</source>
         <translation>Fasting glucose</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="83"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="67"/>
         <source>&amp;Nombre:</source>
         <translation>&amp;Name:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="90"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="76"/>
         <source>Suero, Sangre total (EDTA), Orina…</source>
         <translation>Serum, Whole blood (EDTA), Urine…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="98"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="84"/>
         <source>&amp;Tipo de muestra:</source>
         <translation>&amp;Sample type:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="114"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="100"/>
         <source>&amp;Historial de precios…</source>
         <translation>Price &amp;history…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="124"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="110"/>
         <source>&amp;Precio (L):</source>
         <translation>&amp;Price (L):</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="128"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="116"/>
         <source>&amp;Activa (se ofrece en las solicitudes nuevas)</source>
         <translation>&amp;Active (offered for new requests)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="135"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="123"/>
         <source>Es un &amp;perfil (panel): agrupa otras investigaciones</source>
         <translation>Is a &amp;profile (panel): groups other tests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="145"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="131"/>
         <source>Investigaciones del perfil</source>
         <translation>Tests in the profile</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="187"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="164"/>
         <source>Precio desde el {changed_at:%d/%m/%Y}</source>
         <translation>Price since {changed_at:%d/%m/%Y}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="193"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="170"/>
         <source>3 decimales, p. ej. 180.000</source>
         <translation>3 decimals, e.g. 180.000</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="227"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="195"/>
         <source>Dejar de ser perfil</source>
         <translation>Stop being a profile</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="228"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="196"/>
         <source>Desmarcó «Es un perfil»: se quitarán sus {len} investigaciones. ¿Continuar?</source>
         <translation>You unticked “Is a profile”: its {len} tests will be removed. Continue?</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="250"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="43"/>
         <source>La investigación cambió</source>
         <translation>The test has changed</translation>
     </message>
@@ -1807,122 +1845,127 @@ It will no longer be offered for new requests; requests that already have it do 
 <context>
     <name>catalog.list_tab</name>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="51"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="291"/>
+        <source>Mostrando {shown:,} de más de {cap:,} {noun_many}</source>
+        <translation>Showing {shown:,} of more than {cap:,} {noun_many}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="60"/>
         <source>  (Ctrl+F)</source>
         <translation>  (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="105"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="95"/>
         <source>&amp;Nueva</source>
         <translation>&amp;New</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="107"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="97"/>
         <source>&amp;Nuevo</source>
         <translation>&amp;New</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="114"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="106"/>
         <source>&amp;Editar</source>
         <translation>&amp;Edit</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="123"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="115"/>
         <source>&amp;Desactivar</source>
         <translation>&amp;Deactivate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="132"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="124"/>
         <source>&amp;Reactivar</source>
         <translation>&amp;Reactivate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="111"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="101"/>
         <source>Registrar {one} nuev{o}</source>
         <translation>Register a new {one}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="118"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="110"/>
         <source>Editar {one} seleccionad{o} (Intro o doble clic)</source>
         <translation>Edit the selected {one} (Enter or double-click)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="127"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="119"/>
         <source>Desactivar {one} seleccionad{o}</source>
         <translation>Deactivate the selected {one}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="136"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="128"/>
         <source>Reactivar {one} seleccionad{o}</source>
         <translation>Reactivate the selected {one}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="139"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="133"/>
         <source>Actuali&amp;zar</source>
         <translation>Re&amp;fresh</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="143"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="137"/>
         <source>Volver a leer la lista de la base de datos</source>
         <translation>Read the list from the database again</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="146"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="142"/>
         <source>Buscar</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="150"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="146"/>
         <source>Ir al cuadro de búsqueda</source>
         <translation>Go to the search box</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="163"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="162"/>
         <source>&amp;Buscar:</source>
         <translation>&amp;Search:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="260"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="275"/>
         <source>No hay {noun_many} que coincidan con la búsqueda.</source>
         <translation>No {noun_many} match the search.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="264"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="279"/>
         <source>No hay {noun_many} registrad{suffix}.</source>
         <translation>No {noun_many} registered yet.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="269"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="284"/>
         <source>Mostrando {shown:,} {noun_many} (hay más: baje para verlos)</source>
         <translation>Showing {shown:,} {noun_many} (there are more: scroll down to see them)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="276"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="295"/>
         <source>Mostrando {shown:,} de {total:,} {noun_many}</source>
         <translation>Showing {shown:,} of {total:,} {noun_many}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="334"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_editor.py" line="149"/>
         <source>No encontrado</source>
         <translation>Not found</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="335"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_editor.py" line="150"/>
         <source>Ese {noun_one} ya no existe en la base de datos. Se actualizará la lista.</source>
         <translation>That {noun_one} no longer exists in the database. The list will be refreshed.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="365"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_editor.py" line="184"/>
         <source>Desactivar {noun_one}</source>
         <translation>Deactivate {noun_one}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="373"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_editor.py" line="193"/>
         <source>No se pudo desactivar</source>
         <translation>Could not deactivate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="389"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_editor.py" line="206"/>
         <source>No se pudo reactivar</source>
         <translation>Could not reactivate</translation>
     </message>
@@ -1983,32 +2026,32 @@ It will no longer be offered for new requests; requests that already have it do 
         <translation>Add:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="147"/>
+        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="144"/>
         <source>&amp;Incluye (en este orden):</source>
         <translation>&amp;Includes (in this order):</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="209"/>
+        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="206"/>
         <source>investigación</source>
         <translation>test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="211"/>
+        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="208"/>
         <source>investigaciones</source>
         <translation>tests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="214"/>
+        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="211"/>
         <source>{count} {noun}; suma de sus precios por separado: {format_lempiras}</source>
         <translation>{count} {noun}; sum of their separate prices: {format_lempiras}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="223"/>
+        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="220"/>
         <source>El perfil aún no tiene investigaciones.</source>
         <translation>The profile has no tests yet.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="265"/>
+        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="262"/>
         <source>este perfil</source>
         <translation>this profile</translation>
     </message>
@@ -2069,62 +2112,62 @@ It will no longer be offered for new requests; requests that already have it do 
 <context>
     <name>customers.area</name>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="24"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="25"/>
         <source>Clientes</source>
         <translation>Customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="30"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="31"/>
         <source>&amp;Clientes</source>
         <translation>&amp;Customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="40"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="41"/>
         <source>&amp;Nuevo cliente…	Ctrl+N</source>
         <translation>&amp;New customer…	Ctrl+N</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="47"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="48"/>
         <source>&amp;Clientes (CSV)…</source>
         <translation>&amp;Customers (CSV)…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="77"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="88"/>
         <source>Exportar clientes a CSV</source>
         <translation>Export customers to CSV</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="79"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="90"/>
         <source>Archivos CSV (*.csv)</source>
         <translation>CSV files (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="87"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="98"/>
         <source>Exportar clientes</source>
         <translation>Export customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="91"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="102"/>
         <source>Exportando clientes</source>
         <translation>Exporting customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="96"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="107"/>
         <source>Exportación cancelada</source>
         <translation>Export cancelled</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="97"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="108"/>
         <source>No se escribió ningún archivo.</source>
         <translation>No file was written.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="106"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="117"/>
         <source>Exportación terminada</source>
         <translation>Export finished</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="107"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="118"/>
         <source>Se exportaron {count:,} {noun} a:
 {path}</source>
         <translation>{count:,} {noun} exported to:
@@ -2197,286 +2240,260 @@ It will no longer be offered for new requests; requests that already have it do 
 <context>
     <name>customers.customer_dialog</name>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="48"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="39"/>
         <source>&amp;Paciente</source>
         <translation>&amp;Patient</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="49"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="40"/>
         <source>E&amp;mpresa</source>
         <translation>Co&amp;mpany</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="96"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="72"/>
         <source>Editar cliente</source>
         <translation>Edit customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="98"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="74"/>
         <source>Nuevo cliente</source>
         <translation>New customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="149"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="88"/>
         <source>Identificación</source>
         <translation>Identification</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="167"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="110"/>
         <source>Tipo:</source>
         <translation>Type:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="173"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="116"/>
         <source>Nombres del paciente</source>
         <translation>Patient&apos;s first names</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="179"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="122"/>
         <source>&amp;Nombres:</source>
         <translation>First &amp;names:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="182"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="125"/>
         <source>Apellidos del paciente</source>
         <translation>Patient&apos;s last names</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="188"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="131"/>
         <source>&amp;Apellidos:</source>
         <translation>&amp;Last names:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="191"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="134"/>
         <source>Razón social o nombre de la institución</source>
         <translation>Company or institution name</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="194"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="137"/>
         <source>&amp;Nombre:</source>
         <translation>&amp;Name:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="198"/>
-        <source>DNI 0801-1990-12345 o RTN de 14 dígitos</source>
-        <translation>ID 0801-1990-12345 or 14-digit RTN</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="204"/>
-        <source>&amp;Identidad/RTN:</source>
-        <translation>&amp;ID/RTN:</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="205"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="179"/>
         <source>Escriba solo los números; los guiones se ponen solos.</source>
         <translation>Type the digits only; the dashes are added automatically.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="211"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="168"/>
         <source>&amp;Género:</source>
         <translation>&amp;Gender:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="225"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="202"/>
         <source>No &amp;sé la fecha</source>
         <translation>Date &amp;unknown</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="228"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="205"/>
         <source>Sin fecha de nacimiento: escriba la edad declarada</source>
         <translation>No date of birth: enter the stated age</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="239"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="216"/>
         <source>&amp;Fecha de nacimiento:</source>
         <translation>Date of &amp;birth:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="243"/>
-        <source>Edad en años</source>
-        <translation>Age in years</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="247"/>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="515"/>
-        <source>Obligatoria</source>
-        <translation>Required</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="259"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="160"/>
         <source>&amp;Edad:</source>
         <translation>&amp;Age:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="264"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="30"/>
         <source>Contacto</source>
         <translation>Contact</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="267"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="33"/>
         <source>9988-7766 (WhatsApp)</source>
         <translation>9988-7766 (WhatsApp)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="273"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="39"/>
         <source>&amp;Teléfono:</source>
         <translation>&amp;Phone:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="274"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="40"/>
         <source>Número principal; se usa para WhatsApp. Sin código se asume Honduras (+504).</source>
         <translation>Main number; used for WhatsApp. Without a country code Honduras (+504) is assumed.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="280"/>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="517"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="46"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="255"/>
         <source>Opcional</source>
         <translation>Optional</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="286"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="52"/>
         <source>Teléfono &amp;2:</source>
         <translation>Phone &amp;2:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="289"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="55"/>
         <source>nombre@ejemplo.com</source>
         <translation>name@example.com</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="292"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="58"/>
         <source>&amp;Correo:</source>
         <translation>&amp;Email:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="295"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="61"/>
         <source>No en&amp;viar notificaciones (bloqueado)</source>
         <translation>Do not s&amp;end notifications (blocked)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="300"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="71"/>
         <source>Dirección</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="308"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="78"/>
         <source>&amp;Departamento:</source>
         <translation>&amp;Department:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="316"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="88"/>
         <source>M&amp;unicipio:</source>
         <translation>M&amp;unicipality:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="319"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="94"/>
         <source>Colonia, calle, número de casa</source>
         <translation>Neighbourhood, street, house number</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="325"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="100"/>
         <source>Di&amp;rección:</source>
         <translation>Add&amp;ress:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="328"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="103"/>
         <source>Referencia (opcional)</source>
         <translation>Landmark (optional)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="334"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="109"/>
         <source>Dirección 2:</source>
         <translation>Address 2:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="342"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="117"/>
         <source>País:</source>
         <translation>Country:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="350"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="125"/>
         <source>Código p&amp;ostal:</source>
         <translation>P&amp;ostal code:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="358"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="140"/>
         <source>Otros datos</source>
         <translation>Other details</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="361"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="143"/>
         <source>Número de expediente en otro sistema</source>
         <translation>File number in another system</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="367"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="149"/>
         <source>E&amp;xpediente externo:</source>
         <translation>E&amp;xternal file:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="372"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="154"/>
         <source>Alergias, observaciones…</source>
         <translation>Allergies, remarks…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="379"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="161"/>
         <source>Notas (a&amp;lergias):</source>
         <translation>Notes (a&amp;llergies):</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="392"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="112"/>
         <source>Guardar</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="398"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="118"/>
         <source>Guardar (Intro o Ctrl+S)</source>
         <translation>Save (Enter or Ctrl+S)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="401"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="133"/>
         <source>Cancelar</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="405"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="137"/>
         <source>Cancelar (Esc)</source>
         <translation>Cancel (Esc)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="426"/>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="431"/>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="584"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="133"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="172"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="160"/>
         <source>— Seleccione —</source>
         <translation>— Select —</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="565"/>
-        <source>años (declarada; sin fecha de nacimiento)</source>
-        <translation>years (stated; no date of birth)</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="572"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="338"/>
         <source>años, calculada hoy desde la fecha de nacimiento</source>
         <translation>years, calculated today from the date of birth</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="586"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="174"/>
         <source>— Elija antes el departamento —</source>
         <translation>— Choose the department first —</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="655"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="320"/>
         <source>Este cliente está inactivo (desactivado).</source>
         <translation>This customer is inactive (deactivated).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="775"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="398"/>
         <source>El cliente cambió</source>
         <translation>The customer has changed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="776"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="399"/>
         <source>{exc}
 
 Otra persona guardó este cliente mientras usted lo editaba. Se cargarán los datos actuales; revise y vuelva a aplicar sus cambios.</source>
@@ -2485,33 +2502,33 @@ Otra persona guardó este cliente mientras usted lo editaba. Se cargarán los da
 Someone else saved this customer while you were editing it. The current details will be loaded; check them and apply your changes again.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="786"/>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="837"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="409"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="460"/>
         <source>Cliente no encontrado</source>
         <translation>Customer not found</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="803"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="426"/>
         <source>Identidad {id_number}</source>
         <translation>ID {id_number}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="809"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="432"/>
         <source>Tel. {phone}</source>
         <translation>Tel. {phone}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="818"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="441"/>
         <source>… y {v} más</source>
         <translation>… and {v} more</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="822"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="445"/>
         <source>Posible cliente duplicado</source>
         <translation>Possible duplicate customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="823"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="446"/>
         <source>Ya hay clientes registrados que parecen ser el mismo:
 
 </source>
@@ -2520,7 +2537,7 @@ Someone else saved this customer while you were editing it. The current details 
 </translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="828"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="451"/>
         <source>
 
 ¿Guardar de todos modos?</source>
@@ -2529,24 +2546,106 @@ Someone else saved this customer while you were editing it. The current details 
 Save anyway?</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="838"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="461"/>
         <source>Este cliente ya no existe.</source>
         <translation>This customer no longer exists.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="845"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="468"/>
         <source>Se cargaron los datos guardados por otra persona.</source>
         <translation>The details saved by someone else have been loaded.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="856"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="479"/>
         <source>Descartar cambios</source>
         <translation>Discard changes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="857"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="480"/>
         <source>¿Cerrar sin guardar los cambios?</source>
         <translation>Close without saving the changes?</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="43"/>
+        <source>0801-1990-12345 (13 dígitos)</source>
+        <translation>0801-1990-12345 (13 digits)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="44"/>
+        <source>08011990123456 (14 dígitos)</source>
+        <translation>08011990123456 (14 digits)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="45"/>
+        <source>Letras y números, p. ej. F1234567</source>
+        <translation>Letters and digits, e.g. F1234567</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="48"/>
+        <source>Número del carné</source>
+        <translation>Card number</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="49"/>
+        <source>Sin documento</source>
+        <translation>No document</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="140"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="253"/>
+        <source>35, 8m o 3d</source>
+        <translation>35, 8m or 3d</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="148"/>
+        <source>Años (35), meses (8m) o días (3d) para los bebés.</source>
+        <translation>Years (35), months (8m) or days (3d) for babies.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="165"/>
+        <source>Una tecla: M (mujer), H (hombre), O (otro).</source>
+        <translation>One key: the first letter of the choice.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="187"/>
+        <source>&amp;Identidad:</source>
+        <translation>&amp;ID:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="348"/>
+        <source>escriba la fecha de nacimiento</source>
+        <translation>type the date of birth</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="357"/>
+        <source>{age}, declarada hoy</source>
+        <translation>{age}, declared today</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="359"/>
+        <source>declarada (sin fecha de nacimiento)</source>
+        <translation>declared (no date of birth)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="79"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="89"/>
+        <source>Escriba parte del nombre (sin tildes) y pulse Intro.</source>
+        <translation>Type part of the name (accents optional) and press Enter.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="121"/>
+        <source>Guardar &amp;y crear solicitud</source>
+        <translation>Save and create re&amp;quest</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="126"/>
+        <source>Guardar y abrir una solicitud nueva para este paciente (Ctrl+Mayús+Intro)</source>
+        <translation>Save and open a new request for this patient (Ctrl+Shift+Enter)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="375"/>
+        <source>Escriba la fecha de nacimiento o marque «No sé la fecha».</source>
+        <translation>Type the date of birth or tick “Date unknown”.</translation>
     </message>
 </context>
 <context>
@@ -2620,132 +2719,127 @@ Save anyway?</translation>
 <context>
     <name>customers.customers_window</name>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="47"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="48"/>
         <source>Buscar por nombre, teléfono, correo o identidad…  (Ctrl+F)</source>
         <translation>Search by name, phone, email or ID…  (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="113"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="114"/>
         <source>&amp;Nuevo</source>
         <translation>&amp;New</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="117"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="118"/>
         <source>Registrar un cliente nuevo</source>
         <translation>Register a new customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="120"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="121"/>
         <source>&amp;Editar</source>
         <translation>&amp;Edit</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="124"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="125"/>
         <source>Editar el cliente seleccionado (Intro o doble clic)</source>
         <translation>Edit the selected customer (Enter or double-click)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="129"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="130"/>
         <source>&amp;Desactivar</source>
         <translation>&amp;Deactivate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="133"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="134"/>
         <source>Desactivar el cliente seleccionado</source>
         <translation>Deactivate the selected customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="138"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="139"/>
         <source>&amp;Reactivar</source>
         <translation>&amp;Reactivate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="142"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="143"/>
         <source>Reactivar el cliente seleccionado</source>
         <translation>Reactivate the selected customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="145"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="146"/>
         <source>Actuali&amp;zar</source>
         <translation>Re&amp;fresh</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="149"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="150"/>
         <source>Volver a leer la lista de la base de datos</source>
         <translation>Read the list from the database again</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="152"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="163"/>
         <source>Buscar</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="156"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="167"/>
         <source>Ir al cuadro de búsqueda</source>
         <translation>Go to the search box</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="169"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="180"/>
         <source>&amp;Buscar:</source>
         <translation>&amp;Search:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="190"/>
-        <source>Intro: editar · Ctrl+N: nuevo · Supr: desactivar · F5: actualizar</source>
-        <translation>Enter: edit · Ctrl+N: new · Del: deactivate · F5: refresh</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="274"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="289"/>
         <source>No hay clientes que coincidan con la búsqueda.</source>
         <translation>No customers match the search.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="278"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="293"/>
         <source>No hay clientes registrados.</source>
         <translation>No customers registered yet.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="281"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="296"/>
         <source>Mostrando {shown:,} clientes (hay más: baje para verlos)</source>
         <translation>Showing {shown:,} customers (there are more: scroll down to see them)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="287"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="302"/>
         <source>{total:,} cliente</source>
         <translation>{total:,} customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="289"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="304"/>
         <source>{total:,} clientes</source>
         <translation>{total:,} customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="294"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="309"/>
         <source>Mostrando {shown:,} de más de {COUNT_CAP:,} clientes</source>
         <translation>Showing {shown:,} of more than {COUNT_CAP:,} customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="298"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="313"/>
         <source>Mostrando {shown:,} de {total:,} clientes</source>
         <translation>Showing {shown:,} of {total:,} customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="392"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="420"/>
         <source>Cliente no encontrado</source>
         <translation>Customer not found</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="393"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="421"/>
         <source>Ese cliente ya no existe en la base de datos. Se actualizará la lista.</source>
         <translation>That customer no longer exists in the database. The list will be refreshed.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="415"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="443"/>
         <source>Desactivar cliente</source>
         <translation>Deactivate customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="416"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="444"/>
         <source>¿Desactivar a «{name}»?
 
 Dejará de aparecer en las listas y búsquedas, pero su historial se conserva. Un administrador puede reactivarlo.</source>
@@ -2754,14 +2848,29 @@ Dejará de aparecer en las listas y búsquedas, pero su historial se conserva. U
 They will no longer appear in lists and searches, but their history is kept. An administrator can reactivate them.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="427"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="455"/>
         <source>No se pudo desactivar</source>
         <translation>Could not deactivate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="442"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="470"/>
         <source>No se pudo reactivar</source>
         <translation>Could not reactivate</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="153"/>
+        <source>Nueva so&amp;licitud</source>
+        <translation>New re&amp;quest</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="157"/>
+        <source>Abrir una solicitud nueva para el paciente seleccionado</source>
+        <translation>Open a new request for the selected patient</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="203"/>
+        <source>Intro: editar · Ctrl+N: nuevo · F9: nueva solicitud · Supr: desactivar · F5: actualizar</source>
+        <translation>Enter: edit · Ctrl+N: new · F9: new request · Del: deactivate · F5: refresh</translation>
     </message>
 </context>
 <context>
@@ -2827,313 +2936,333 @@ They will no longer appear in lists and searches, but their history is kept. An 
 <context>
     <name>customers.import_dialog</name>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="36"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="39"/>
         <source>Archivos CSV (*.csv *.txt);;Todos los archivos (*)</source>
         <translation>CSV files (*.csv *.txt);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="41"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="44"/>
         <source>Nuevo</source>
         <translation>New</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="42"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="45"/>
         <source>Actualizar</source>
         <translation>Update</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="43"/>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="70"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="46"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="89"/>
         <source>Sin cambios</source>
         <translation>No changes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="44"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="47"/>
         <source>Rechazado</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="68"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="87"/>
         <source>Cambia: </source>
         <translation>Changes: </translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="74"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="93"/>
         <source>Incompleto; faltan: </source>
         <translation>Incomplete; missing: </translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="83"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="102"/>
         <source>Línea</source>
         <translation>Line</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="84"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="103"/>
         <source>Resultado</source>
         <translation>Result</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="85"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="104"/>
         <source>Nombre</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="86"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="105"/>
         <source>Teléfono</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="87"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="106"/>
         <source>Correo</source>
         <translation>Email</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="88"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="107"/>
         <source>Identidad</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="89"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="108"/>
         <source>Detalle</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="172"/>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="273"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="191"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="292"/>
         <source>Importar pacientes desde CSV</source>
         <translation>Import patients from CSV</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="181"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="200"/>
         <source>Elija un archivo CSV…</source>
         <translation>Choose a CSV file…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="185"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="204"/>
         <source>&amp;Elegir archivo…</source>
         <translation>&amp;Choose file…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="197"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="216"/>
         <source>Columnas aceptadas (mayúsculas y acentos no importan): nombre, teléfono (obligatorias), correo, identidad/DNI/RTN, tipo, género, edad, fecha de nacimiento, departamento, municipio, dirección, notas. Máximo 5 MB.</source>
         <translation>Accepted columns (Spanish headers; case and accents do not matter): nombre, teléfono (required), correo, identidad/DNI/RTN, tipo, género, edad, fecha de nacimiento, departamento, municipio, dirección, notas. 5 MB at most.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="243"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="262"/>
         <source>&amp;Importar</source>
         <translation>&amp;Import</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="250"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="269"/>
         <source>Cancelar</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="258"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="277"/>
         <source>Archivo:</source>
         <translation>File:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="285"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="304"/>
         <source>Analizar el archivo</source>
         <translation>Analyse the file</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="288"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="307"/>
         <source>Leyendo y validando el archivo</source>
         <translation>Reading and validating the file</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="294"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="313"/>
         <source>&lt;span style=&apos;color:{reject}&apos;&gt;No se puede importar este archivo (vea el mensaje).&lt;/span&gt;</source>
         <translation>&lt;span style=&apos;color:{reject}&apos;&gt;This file cannot be imported (see the message).&lt;/span&gt;</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="320"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="339"/>
         <source>Codificación: {encoding}</source>
         <translation>Encoding: {encoding}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="323"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="342"/>
         <source>separador: «{delimiter}»</source>
         <translation>separator: “{delimiter}”</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="326"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="345"/>
         <source>{total} filas de datos</source>
         <translation>{total} data rows</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="330"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="349"/>
         <source>columnas ignoradas: </source>
         <translation>ignored columns: </translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="346"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="365"/>
         <source>&lt;b style=&apos;color:{create}&apos;&gt;{len} nuevos&lt;/b&gt;</source>
         <translation>&lt;b style=&apos;color:{create}&apos;&gt;{len} new&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="349"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="368"/>
         <source>&lt;b style=&apos;color:{update}&apos;&gt;{len} actualizaciones&lt;/b&gt;</source>
         <translation>&lt;b style=&apos;color:{update}&apos;&gt;{len} updates&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="353"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="372"/>
         <source> ({unchanged_count} sin cambios)</source>
         <translation> ({unchanged_count} unchanged)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="359"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="378"/>
         <source>&lt;b style=&apos;color:{reject}&apos;&gt;{len} rechazados&lt;/b&gt;</source>
         <translation>&lt;b style=&apos;color:{reject}&apos;&gt;{len} rejected&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="365"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="397"/>
         <source>&lt;span style=&apos;color:{INCOMPLETE_COLOR}&apos;&gt;{incomplete_count} quedarán incompletos (faltan datos de registro)&lt;/span&gt;</source>
         <translation>&lt;span style=&apos;color:{INCOMPLETE_COLOR}&apos;&gt;{incomplete_count} will be incomplete (registration details missing)&lt;/span&gt;</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="373"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="405"/>
         <source>&lt;br&gt;Las filas rechazadas no se importan; corrija el archivo si las necesita.</source>
         <translation>&lt;br&gt;Rejected rows are not imported; correct the file if you need them.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="394"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="426"/>
         <source>&lt;b&gt;Línea {line}&lt;/b&gt; — {v}: &lt;span style=&apos;color:{color}&apos;&gt;{status}&lt;/span&gt;</source>
         <translation>&lt;b&gt;Line {line}&lt;/b&gt; — {v}: &lt;span style=&apos;color:{color}&apos;&gt;{status}&lt;/span&gt;</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="404"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="436"/>
         <source>Todas</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="405"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="437"/>
         <source>Nuevos</source>
         <translation>New</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="406"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="438"/>
         <source>Actualizaciones</source>
         <translation>Updates</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="407"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="439"/>
         <source>Rechazados</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="420"/>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="429"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="452"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="461"/>
         <source>Importar pacientes</source>
         <translation>Import patients</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="421"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="453"/>
         <source>{len} filas rechazadas no se importarán. ¿Importar las demás?</source>
         <translation>{len} rejected rows will not be imported. Import the others?</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="432"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="464"/>
         <source>Guardando pacientes</source>
         <translation>Saving patients</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="437"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="469"/>
         <source>Importación cancelada</source>
         <translation>Import cancelled</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="438"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="470"/>
         <source>Se canceló la importación: no se guardó ningún cambio.</source>
         <translation>The import was cancelled: no change was saved.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="448"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="480"/>
         <source>Nuevos: {created}</source>
         <translation>New: {created}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="451"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="483"/>
         <source>Actualizados: {updated}</source>
         <translation>Updated: {updated}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="457"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="489"/>
         <source>Sin cambios: {unchanged}</source>
         <translation>Unchanged: {unchanged}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="463"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="495"/>
         <source>Rechazados (no importados): {rejected}</source>
         <translation>Rejected (not imported): {rejected}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="469"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="501"/>
         <source>Incompletos: {incomplete} — complételos cuando vengan (filtro «Incompletos» de la lista de clientes).</source>
         <translation>Incomplete: {incomplete} — complete them when they come in (the “Incomplete only” filter of the customer list).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="476"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="508"/>
         <source>Importación terminada</source>
         <translation>Import finished</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="48"/>
+        <source>Unida a otra línea</source>
+        <translation>Merged into another line</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="81"/>
+        <source>Misma persona en las líneas {lines}</source>
+        <translation>Same person on lines {lines}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="384"/>
+        <source>{len} líneas repetidas unidas a su primera línea</source>
+        <translation>{len} repeated lines merged into their first line</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="390"/>
+        <source>{len} nuevos con el teléfono de otro paciente (¿familiares?)</source>
+        <translation>{len} new with another patient’s phone (family?)</translation>
     </message>
 </context>
 <context>
     <name>db.database</name>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="42"/>
+        <location filename="../../patolab_desktop/db/database.py" line="43"/>
         <source>El puerto de la URL no es válido: {port!r}. Use un número entre 1 y 65535, p. ej. postgresql://usuario@servidor:5432/base</source>
         <translation>The port in the URL is not valid: {port!r}. Use a number from 1 to 65535, e.g. postgresql://user@server:5432/database</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="71"/>
+        <location filename="../../patolab_desktop/db/database.py" line="72"/>
         <source>La URL de PostgreSQL no es válida: {error}</source>
         <translation>The PostgreSQL URL is not valid: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="76"/>
+        <location filename="../../patolab_desktop/db/database.py" line="77"/>
         <source>Falta el nombre de la base de datos en la URL: postgresql://usuario@servidor:5432/base</source>
         <translation>The database name is missing from the URL: postgresql://user@server:5432/database</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="111"/>
+        <location filename="../../patolab_desktop/db/database.py" line="112"/>
         <source>La ruta de la base de datos no es válida.</source>
         <translation>The database path is not valid.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="118"/>
+        <location filename="../../patolab_desktop/db/database.py" line="119"/>
         <source>No se reconoce {target}: use la ruta de un archivo SQLite o una URL postgresql://usuario@servidor:5432/base</source>
         <translation>{target} is not recognised: use the path of an SQLite file or a URL postgresql://user@server:5432/database</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="128"/>
+        <location filename="../../patolab_desktop/db/database.py" line="129"/>
         <source>La carpeta de la base de datos no existe: {folder}</source>
         <translation>The database folder does not exist: {folder}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="134"/>
+        <location filename="../../patolab_desktop/db/database.py" line="135"/>
         <source>{path} es una carpeta, no un archivo de base de datos.</source>
         <translation>{path} is a folder, not a database file.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="140"/>
+        <location filename="../../patolab_desktop/db/database.py" line="141"/>
         <source>La base de datos {path} no existe. Revise la ruta (no se creó ningún archivo).</source>
         <translation>The database {path} does not exist. Check the path (no file was created).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="148"/>
+        <location filename="../../patolab_desktop/db/database.py" line="149"/>
         <source>El archivo {path} no es una base de datos de PatoLab (SQLite).</source>
         <translation>The file {path} is not a PatoLab (SQLite) database.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="162"/>
+        <location filename="../../patolab_desktop/db/database.py" line="163"/>
         <source>No se pudo abrir la base de datos {target}: {error}</source>
         <translation>Could not open the database {target}: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="172"/>
+        <location filename="../../patolab_desktop/db/database.py" line="173"/>
         <source>la base de datos está ocupada por otro programa o computadora (bloqueada). Espere a que termine, o cierre los demás programas que la usan, y vuelva a intentarlo.</source>
         <translation>the database is busy with another program or computer (locked). Wait for it to finish, or close the other programs using it, and try again.</translation>
     </message>
@@ -3170,7 +3299,7 @@ They will no longer appear in lists and searches, but their history is kept. An 
 <context>
     <name>db.migrations</name>
     <message>
-        <location filename="../../patolab_desktop/db/migrations/__init__.py" line="78"/>
+        <location filename="../../patolab_desktop/db/migrations/__init__.py" line="113"/>
         <source>La base de datos es de una versión más nueva ({version}) que esta aplicación ({supported}). Actualice PatoLab Desktop.</source>
         <translation>The database is from a newer version ({version}) than this application ({supported}). Update PatoLab Desktop.</translation>
     </message>
@@ -3234,22 +3363,22 @@ The details are in the log: {log_file}</translation>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/main_window.py" line="187"/>
+        <location filename="../../patolab_desktop/ui/main_window.py" line="190"/>
         <source>&amp;Salir</source>
         <translation>E&amp;xit</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/main_window.py" line="193"/>
+        <location filename="../../patolab_desktop/ui/main_window.py" line="196"/>
         <source>&amp;Acerca de PatoLab Desktop</source>
         <translation>&amp;About PatoLab Desktop</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/main_window.py" line="200"/>
+        <location filename="../../patolab_desktop/ui/main_window.py" line="203"/>
         <source>Acerca de</source>
         <translation>About</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/main_window.py" line="197"/>
+        <location filename="../../patolab_desktop/ui/main_window.py" line="200"/>
         <source>{APP_NAME} {version}
 Recepción de laboratorio clínico y de patología.</source>
         <translation>{APP_NAME} {version}
@@ -3259,22 +3388,52 @@ Front desk for clinical and pathology laboratories.</translation>
 <context>
     <name>nouns</name>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="92"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="185"/>
+        <source>usuario</source>
+        <translation>user</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="186"/>
+        <source>usuarios</source>
+        <translation>users</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="168"/>
+        <source>sucursal</source>
+        <translation>branch</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="169"/>
+        <source>sucursales</source>
+        <translation>branches</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="40"/>
+        <source>tipo de remitente</source>
+        <translation>referrer type</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="41"/>
+        <source>tipos de remitente</source>
+        <translation>referrer types</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="94"/>
         <source>investigación</source>
         <translation>test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="93"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="95"/>
         <source>investigaciones</source>
         <translation>tests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="32"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_editor.py" line="68"/>
         <source>registro</source>
         <translation>record</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="33"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_editor.py" line="69"/>
         <source>registros</source>
         <translation>records</translation>
     </message>
@@ -3596,18 +3755,18 @@ Front desk for clinical and pathology laboratories.</translation>
         <translation>Label</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/layout.py" line="550"/>
+        <location filename="../../patolab_desktop/documents/layout.py" line="556"/>
         <source>Tel. {phone}</source>
         <translation>Tel. {phone}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/layout.py" line="592"/>
+        <location filename="../../patolab_desktop/documents/layout.py" line="598"/>
         <source>Página {v} de {count}</source>
         <translation>Page {v} of {count}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/layout.py" line="664"/>
-        <location filename="../../patolab_desktop/documents/layout.py" line="675"/>
+        <location filename="../../patolab_desktop/documents/layout.py" line="670"/>
+        <location filename="../../patolab_desktop/documents/layout.py" line="681"/>
         <source>No se pudo escribir el PDF: {target}</source>
         <translation>The PDF could not be written: {target}</translation>
     </message>
@@ -3859,193 +4018,193 @@ Front desk for clinical and pathology laboratories.</translation>
 <context>
     <name>printing.request_summary</name>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="124"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="125"/>
         <source>{v} — {TITLE} {number} (continuación)</source>
         <translation>{v} — {TITLE} {number} (continued)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="90"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="91"/>
         <source>Paciente</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="45"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="46"/>
         <source>Resumen de solicitud</source>
         <translation>Request summary</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="53"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="54"/>
         <source>1 año</source>
         <translation>1 year</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="54"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="55"/>
         <source>{age} años</source>
         <translation>{age} years</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="64"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="65"/>
         <source>por edad {percent} %</source>
         <translation>age-based {percent} %</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="65"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="66"/>
         <source>manual {percent} %</source>
         <translation>manual {percent} %</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="70"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="71"/>
         <source>Código</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="71"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="72"/>
         <source>Investigación</source>
         <translation>Test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="72"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="73"/>
         <source>Muestra</source>
         <translation>Sample</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="73"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="74"/>
         <source>Precio</source>
         <translation>Price</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="75"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="76"/>
         <source>Neto</source>
         <translation>Net</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="91"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="92"/>
         <source>Identidad</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="93"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="94"/>
         <source>Edad</source>
         <translation>Age</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="96"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="97"/>
         <source>Sexo</source>
         <translation>Sex</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="97"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="98"/>
         <source>Remitente</source>
         <translation>Referrer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="98"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="99"/>
         <source>Sucursal</source>
         <translation>Branch</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="100"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="101"/>
         <source>Prioridad</source>
         <translation>Priority</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="103"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="104"/>
         <source>Origen</source>
         <translation>Source</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="105"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="106"/>
         <source>Fecha de solicitud</source>
         <translation>Request date</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="108"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="109"/>
         <source>Estado</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="112"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="113"/>
         <source>Completada</source>
         <translation>Completed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="161"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="160"/>
         <source>Información clínica</source>
         <translation>Clinical information</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="162"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="161"/>
         <source>Notas</source>
         <translation>Notes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="199"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="198"/>
         <source>Investigaciones</source>
         <translation>Tests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="219"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="218"/>
         <source>Total (1 investigación)</source>
         <translation>Total (1 test)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="221"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="220"/>
         <source>Total ({count} investigaciones)</source>
         <translation>Total ({count} tests)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="74"/>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="211"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="75"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="210"/>
         <source>Descuento</source>
         <translation>Discount</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="214"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="213"/>
         <source>Descuento ({discount_text})</source>
         <translation>Discount ({discount_text})</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="225"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="224"/>
         <source>Total</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="230"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="229"/>
         <source>Neto a pagar</source>
         <translation>Net to pay</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="252"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="251"/>
         <source>Motivo del descuento: {discount_reason}</source>
         <translation>Discount reason: {discount_reason}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="263"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="262"/>
         <source>SOLICITUD CANCELADA</source>
         <translation>REQUEST CANCELLED</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="265"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="264"/>
         <source> el {cancelled_at_text}</source>
         <translation> on {cancelled_at_text}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="268"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="267"/>
         <source>(sin motivo registrado)</source>
         <translation>(no reason recorded)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="271"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="270"/>
         <source>Motivo: {v}</source>
         <translation>Reason: {v}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="293"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="292"/>
         <source>CANCELADA</source>
         <translation>CANCELLED</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="319"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="318"/>
         <source>Impreso por {who} el {v}</source>
         <translation>Printed by {who} on {v}</translation>
     </message>
@@ -4138,102 +4297,102 @@ Front desk for clinical and pathology laboratories.</translation>
 <context>
     <name>referrers.referrer_dialog</name>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="54"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="33"/>
         <source>Editar remitente</source>
         <translation>Edit referrer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="56"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="32"/>
         <source>Nuevo remitente</source>
         <translation>New referrer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="80"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="58"/>
         <source>Dra. María López · Hospital Mario Catarino Rivas</source>
         <translation>Dr. Maria Lopez · Hospital Mario Catarino Rivas</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="85"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="57"/>
         <source>&amp;Nombre:</source>
         <translation>&amp;Name:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="90"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="66"/>
         <source>&amp;Tipo:</source>
         <translation>&amp;Type:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="95"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="72"/>
         <source>Especialidad, hospital o clínica</source>
         <translation>Specialty, hospital or clinic</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="100"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="71"/>
         <source>&amp;Institución:</source>
         <translation>&amp;Institution:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="106"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="79"/>
         <source>9988-7766 (sin código se asume Honduras, +504)</source>
         <translation>9988-7766 (without a country code Honduras, +504, is assumed)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="109"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="78"/>
         <source>Teléf&amp;ono:</source>
         <translation>Ph&amp;one:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="114"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="88"/>
         <source>nombre@correo.hn</source>
         <translation>name@mail.hn</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="117"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="87"/>
         <source>&amp;Correo:</source>
         <translation>&amp;Email:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="125"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="92"/>
         <source>&amp;Dirección:</source>
         <translation>&amp;Address:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="132"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="95"/>
         <source>No&amp;tas:</source>
         <translation>No&amp;tes:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="135"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="100"/>
         <source>&amp;Activo (aparece al elegir remitente en una solicitud)</source>
         <translation>&amp;Active (offered when choosing a request&apos;s referrer)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="154"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="110"/>
         <source>— Elija el tipo —</source>
         <translation>— Choose the type —</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="178"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="129"/>
         <source>Este remitente tiene 1 solicitud; el cambio se verá también en ella.</source>
         <translation>This referrer has 1 request; the change will show on it too.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="183"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="134"/>
         <source>Este remitente tiene {used:,} solicitudes; el cambio se verá también en ellas.</source>
         <translation>This referrer has {used:,} requests; the change will show on them too.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="227"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="34"/>
         <source>El remitente cambió</source>
         <translation>The referrer has changed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="246"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="154"/>
         <source> (inactivo)</source>
         <translation> (inactive)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="249"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="157"/>
         <source>Ya existe un remitente parecido:
 
 </source>
@@ -4242,7 +4401,7 @@ Front desk for clinical and pathology laboratories.</translation>
 </translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="251"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="159"/>
         <source>
 
 ¿Registrar de todos modos uno nuevo?</source>
@@ -4251,7 +4410,7 @@ Front desk for clinical and pathology laboratories.</translation>
 Register a new one anyway?</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="254"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="162"/>
         <source>Posible remitente duplicado</source>
         <translation>Possible duplicate referrer</translation>
     </message>
@@ -4259,17 +4418,17 @@ Register a new one anyway?</translation>
 <context>
     <name>referrers.referrers_window</name>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="35"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="32"/>
         <source>Inactivo (desactivado)</source>
         <translation>Inactive (deactivated)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="43"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="40"/>
         <source>Nombre</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="50"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="48"/>
         <source>Tipo</source>
         <translation>Type</translation>
     </message>
@@ -4294,42 +4453,42 @@ Register a new one anyway?</translation>
         <translation>Registered</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="100"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="110"/>
         <source>Buscar por nombre, institución, teléfono o correo…</source>
         <translation>Search by name, institution, phone or email…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="113"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="132"/>
         <source>&amp;Tipo:</source>
         <translation>&amp;Type:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="116"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="133"/>
         <source>Mostrar &amp;inactivos</source>
         <translation>Show &amp;inactive</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="119"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="124"/>
         <source>Tipos de remitente…</source>
         <translation>Referrer types…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="123"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="128"/>
         <source>Crear, renombrar o eliminar tipos</source>
         <translation>Create, rename or delete types</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="133"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="135"/>
         <source>Intro: editar · Ctrl+N: nuevo · Supr: desactivar · F5: actualizar</source>
         <translation>Enter: edit · Ctrl+N: new · Del: deactivate · F5: refresh</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="145"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="147"/>
         <source>Todos los tipos</source>
         <translation>All types</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="171"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="99"/>
         <source>¿Desactivar a «{name}»?
 
 Dejará de aparecer al elegir el remitente de una solicitud, pero las solicitudes que ya lo tienen lo conservan. Se puede reactivar cuando haga falta.</source>
@@ -4341,119 +4500,88 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>referrers.types_dialog</name>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="35"/>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="27"/>
         <source>Tipo</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="38"/>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="30"/>
         <source>Remitentes</source>
         <translation>Referrers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="45"/>
-        <source>Estado</source>
-        <translation>Status</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="48"/>
-        <source>Activo</source>
-        <translation>Active</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="50"/>
-        <source>Inactivo</source>
-        <translation>Inactive</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="61"/>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="46"/>
         <source>Tipos de remitente</source>
         <translation>Referrer types</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="79"/>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="60"/>
         <source>Nombre del tipo nuevo (p. ej. Laboratorio externo)</source>
         <translation>Name of the new type (e.g. External laboratory)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="85"/>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="66"/>
         <source>&amp;Agregar</source>
         <translation>&amp;Add</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="95"/>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="70"/>
         <source>&amp;Renombrar…</source>
         <translation>&amp;Rename…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="99"/>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="168"/>
-        <source>&amp;Desactivar</source>
-        <translation>&amp;Deactivate</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="102"/>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="75"/>
         <source>&amp;Eliminar</source>
         <translation>De&amp;lete</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="109"/>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="80"/>
         <source>&amp;Nuevo tipo:</source>
         <translation>&amp;New type:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="122"/>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="84"/>
         <source>Un tipo que usan remitentes no se puede eliminar: solo renombrar o desactivar (deja de ofrecerse para remitentes nuevos).</source>
         <translation>A type used by referrers cannot be deleted, only renamed or deactivated (it is then no longer offered for new referrers).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="133"/>
-        <source>&amp;Cerrar</source>
-        <translation>&amp;Close</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="170"/>
-        <source>R&amp;eactivar</source>
-        <translation>R&amp;eactivate</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="175"/>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="105"/>
         <source>Lo usan {in_use:,} remitentes: no se puede eliminar, solo renombrar.</source>
         <translation>Used by {in_use:,} referrers: it cannot be deleted, only renamed.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="182"/>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="112"/>
         <source>Eliminar el tipo seleccionado (Supr)</source>
         <translation>Delete the selected type (Del)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="208"/>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="147"/>
         <source>Renombrar tipo de remitente</source>
         <translation>Rename referrer type</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="209"/>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="148"/>
         <source>Nuevo nombre:</source>
         <translation>New name:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="218"/>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="151"/>
         <source>No se pudo renombrar</source>
         <translation>Could not rename</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="239"/>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="255"/>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="163"/>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="179"/>
         <source>No se puede eliminar</source>
         <translation>Cannot delete</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="245"/>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="169"/>
         <source>Eliminar tipo de remitente</source>
         <translation>Delete referrer type</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="246"/>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="170"/>
         <source>¿Eliminar el tipo «{name}»?</source>
         <translation>Delete the type “{name}”?</translation>
     </message>
@@ -4664,94 +4792,94 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>requests.common</name>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="42"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="37"/>
         <source>(del panel)</source>
         <translation>(in panel)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="169"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="164"/>
         <source>Código</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="172"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="167"/>
         <source>Investigación</source>
         <translation>Test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="176"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="171"/>
         <source>Forma parte de un panel</source>
         <translation>Part of a panel</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="180"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="175"/>
         <source>Tipo de muestra</source>
         <translation>Sample type</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="182"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="177"/>
         <source>Precio</source>
         <translation>Price</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="183"/>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="294"/>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="319"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="178"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="289"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="314"/>
         <source>Descuento</source>
         <translation>Discount</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="184"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="179"/>
         <source>Neto</source>
         <translation>Net</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="190"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="185"/>
         <source>Estado</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="197"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="192"/>
         <source>Notas</source>
         <translation>Notes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="263"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="258"/>
         <source>Sin descuento</source>
         <translation>No discount</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="267"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="262"/>
         <source>{age} años, </source>
         <translation>{age} years, </translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="269"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="264"/>
         <source>Descuento por edad ({years}{pct} %)</source>
         <translation>Age discount ({years}{pct} %)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="273"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="268"/>
         <source>Descuento manual ({pct} %)</source>
         <translation>Manual discount ({pct} %)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="274"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="269"/>
         <source>Descuento ({pct} %)</source>
         <translation>Discount ({pct} %)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="296"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="291"/>
         <source>Total</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="298"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="293"/>
         <source>Neto a pagar</source>
         <translation>Net to pay</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="406"/>
+        <location filename="../../patolab_desktop/ui/widgets/lookup_edit.py" line="103"/>
         <source>Sin resultados</source>
         <translation>No results</translation>
     </message>
@@ -5001,223 +5129,223 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>requests.request_entry</name>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="75"/>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="94"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_texts.py" line="21"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_texts.py" line="42"/>
         <source>{age} años</source>
         <translation>{age} years</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="89"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_texts.py" line="35"/>
         <source>Identidad {id_number}</source>
         <translation>ID {id_number}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="96"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_texts.py" line="44"/>
         <source>edad desconocida</source>
         <translation>age unknown</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="115"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_texts.py" line="63"/>
         <source>  [panel]</source>
         <translation>  [panel]</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="172"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="53"/>
         <source>Nueva solicitud</source>
         <translation>New request</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="184"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="65"/>
         <source>Ver solicitud</source>
         <translation>View request</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="188"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="69"/>
         <source>Resumen (Ctrl+P)</source>
         <translation>Summary (Ctrl+P)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="191"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="72"/>
         <source>Vista previa e impresión del resumen de la solicitud guardada</source>
         <translation>Preview and print the summary of the saved request</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="197"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="78"/>
         <source>Etiquetas (Ctrl+E)</source>
         <translation>Labels (Ctrl+E)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="200"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="81"/>
         <source>Etiquetas de tubos de la solicitud guardada</source>
         <translation>Tube labels of the saved request</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="215"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="96"/>
         <source>Paciente: nombre, identidad o teléfono</source>
         <translation>Patient: name, ID or phone</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="222"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="103"/>
         <source>Nuevo paciente… ({NEW_PATIENT_KEY})</source>
         <translation>New patient… ({NEW_PATIENT_KEY})</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="227"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="108"/>
         <source>Registrar un paciente sin salir de la solicitud</source>
         <translation>Register a patient without leaving the request</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="234"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="115"/>
         <source>Médico o institución que remite</source>
         <translation>Referring doctor or institution</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="240"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="121"/>
         <source>Pacien&amp;te *</source>
         <translation>Pa&amp;tient *</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="242"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="123"/>
         <source>&amp;Médico *</source>
         <translation>&amp;Doctor *</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="266"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="147"/>
         <source>Priori&amp;dad</source>
         <translation>Priori&amp;ty</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="267"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="148"/>
         <source>&amp;Origen</source>
         <translation>S&amp;ource</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="268"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="149"/>
         <source>Sucursa&amp;l</source>
         <translation>Branc&amp;h</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="287"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="168"/>
         <source>Motivo del examen, diagnóstico presuntivo, medicamentos…</source>
         <translation>Reason for the test, presumptive diagnosis, medication…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="293"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="174"/>
         <source>Ayuno, entrega de resultados, observaciones…</source>
         <translation>Fasting, result delivery, remarks…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="298"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="179"/>
         <source>In&amp;formación clínica</source>
         <translation>Clinical in&amp;formation</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="300"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="181"/>
         <source>&amp;Notas</source>
         <translation>&amp;Notes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="309"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="190"/>
         <source>Investigaciones</source>
         <translation>Tests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="315"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="196"/>
         <source>Código o nombre de la investigación — Enter la agrega</source>
         <translation>Test code or name — Enter adds it</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="321"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="202"/>
         <source>Agregar &amp;investigación</source>
         <translation>Add t&amp;est</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="324"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="205"/>
         <source>Quitar línea (Supr)</source>
         <translation>Remove line (Del)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="365"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="246"/>
         <source>Ninguno</source>
         <translation>None</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="369"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="250"/>
         <source>Motivo del descuento manual</source>
         <translation>Reason for the manual discount</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="372"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="253"/>
         <source>Descuento man&amp;ual</source>
         <translation>Man&amp;ual discount</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="376"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="257"/>
         <source>Motivo</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="384"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="265"/>
         <source>&amp;Guardar (Ctrl+S)</source>
         <translation>&amp;Save (Ctrl+S)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="388"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="269"/>
         <source>Descartar (Esc)</source>
         <translation>Discard (Esc)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="458"/>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="76"/>
         <source>Su rol no puede aplicar descuentos manuales.</source>
         <translation>Your role cannot apply manual discounts.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="538"/>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="156"/>
         <source>Escriba el nombre, la identidad o el teléfono y elija con Enter.</source>
         <translation>Type the name, ID or phone and choose with Enter.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="611"/>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="238"/>
         <source>   ✓ ya está en la solicitud</source>
         <translation>   ✓ already in the request</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="630"/>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="257"/>
         <source>La investigación</source>
         <translation>The test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="634"/>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="261"/>
         <source>«{name}» ya está en la solicitud; no se agrega dos veces.</source>
         <translation>“{name}” is already in the request; it is not added twice.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="672"/>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="299"/>
         <source>su panel</source>
         <translation>its panel</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="676"/>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="303"/>
         <source>«{name}» es parte del panel «{panel}»: quite el panel para quitarla.</source>
         <translation>“{name}” is part of the panel “{panel}”: remove the panel to remove it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="752"/>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="379"/>
         <source>No se guardó la solicitud</source>
         <translation>The request was not saved</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="759"/>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="386"/>
         <source>Solicitud {number} guardada · {patient} · Neto {format_lempiras}</source>
         <translation>Request {number} saved · {patient} · Net {format_lempiras}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="833"/>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="460"/>
         <source>Descartar solicitud</source>
         <translation>Discard request</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="834"/>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="461"/>
         <source>¿Descartar la solicitud que está escribiendo? No se guardará nada.</source>
         <translation>Discard the request you are entering? Nothing will be saved.</translation>
     </message>
@@ -5852,105 +5980,110 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.branches</name>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="78"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="80"/>
         <source>La sucursal {id} no existe.</source>
         <translation>Branch {id} does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="83"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="85"/>
         <source>El código {code} ya existe.</source>
         <translation>The code {code} already exists.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="127"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="133"/>
         <source>Escriba el nombre de la sucursal.</source>
         <translation>Enter the branch name.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="129"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="135"/>
         <source>El nombre admite como máximo {max} caracteres.</source>
         <translation>The name can have at most {max} characters.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="133"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="139"/>
         <source>Escriba el código de la sucursal (por ejemplo SPS).</source>
         <translation>Enter the branch code (for example SPS).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="137"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="143"/>
         <source>El código lleva de 2 a 10 letras mayúsculas sin tilde o números.</source>
         <translation>The code has 2 to 10 capital letters without accents or digits.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="146"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="152"/>
         <source>El código {code} ya lo usa la sucursal «{name}».</source>
         <translation>The code {code} is already used by the branch “{name}”.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="183"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="222"/>
         <source>Falta la sucursal a modificar.</source>
         <translation>The branch to change is missing.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="196"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="235"/>
         <source>El código no se puede cambiar: 1 solicitud ya lleva el número con «{code}».</source>
         <translation>The code cannot be changed: 1 request already has a number with “{code}”.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="202"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="241"/>
         <source>El código no se puede cambiar: {count} solicitudes ya llevan el número con «{code}».</source>
         <translation>The code cannot be changed: {count} requests already have a number with “{code}”.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="231"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="272"/>
         <source>No se puede desactivar la sucursal predeterminada. Elija antes otra sucursal como predeterminada.</source>
         <translation>The default branch cannot be deactivated. First choose another branch as the default.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="273"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="314"/>
         <source>La sucursal «{name}» está desactivada; reactívela primero.</source>
         <translation>The branch “{name}” is deactivated; reactivate it first.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="300"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="341"/>
         <source>No existe la sucursal con código «{code}».</source>
         <translation>There is no branch with the code “{code}”.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="173"/>
+        <source>El municipio no pertenece al departamento elegido.</source>
+        <translation>The municipality is not in the chosen department.</translation>
     </message>
 </context>
 <context>
     <name>services.catalog</name>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/values.py" line="51"/>
+        <location filename="../../patolab_desktop/services/catalog/values.py" line="52"/>
         <source>El precio no es un número: «{value}».</source>
         <translation>The price is not a number: “{value}”.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/values.py" line="58"/>
+        <location filename="../../patolab_desktop/services/catalog/values.py" line="59"/>
         <source>La investigación {id} no existe.</source>
         <translation>Test {id} does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/values.py" line="71"/>
+        <location filename="../../patolab_desktop/services/catalog/values.py" line="72"/>
         <source>El precio debe ser un número decimal exacto, no de coma flotante.</source>
         <translation>The price must be an exact decimal number, not a floating-point one.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/values.py" line="77"/>
+        <location filename="../../patolab_desktop/services/catalog/values.py" line="78"/>
         <source>Escriba el precio.</source>
         <translation>Enter the price.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/values.py" line="92"/>
+        <location filename="../../patolab_desktop/services/catalog/values.py" line="93"/>
         <source>El precio no puede ser negativo.</source>
         <translation>The price cannot be negative.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/values.py" line="94"/>
+        <location filename="../../patolab_desktop/services/catalog/values.py" line="95"/>
         <source>El precio admite como máximo 3 decimales.</source>
         <translation>The price can have at most 3 decimals.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/values.py" line="96"/>
+        <location filename="../../patolab_desktop/services/catalog/values.py" line="97"/>
         <source>El precio es demasiado grande.</source>
         <translation>The price is too large.</translation>
     </message>
@@ -5985,192 +6118,192 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Only active tests can be added; these are deactivated: {codes}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="68"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="70"/>
         <source>Escriba el código de la investigación.</source>
         <translation>Enter the test code.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="70"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="72"/>
         <source>El código admite hasta 20 letras sin tilde, números, punto, guion o guion bajo, sin espacios.</source>
         <translation>The code can have up to 20 letters without accents, digits, dots, hyphens or underscores, without spaces.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="83"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="85"/>
         <source>El código {code} ya lo tiene «{name}».</source>
         <translation>The code {code} is already used by “{name}”.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="87"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="89"/>
         <source>Escriba el nombre de la investigación.</source>
         <translation>Enter the test name.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="89"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="91"/>
         <source>El nombre admite como máximo {max} caracteres.</source>
         <translation>The name can have at most {max} characters.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="93"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="95"/>
         <source>El tipo de muestra admite como máximo {max} caracteres.</source>
         <translation>The sample type can have at most {max} characters.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="102"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="104"/>
         <source>Un perfil necesita al menos una investigación.</source>
         <translation>A profile needs at least one test.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="119"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="121"/>
         <source>El código {code} ya existe.</source>
         <translation>The code {code} already exists.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="157"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="159"/>
         <source>Falta la investigación a modificar.</source>
         <translation>The test to change is missing.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="190"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="192"/>
         <source>Otra persona modificó esta investigación mientras usted la editaba. Cierre el diálogo y ábralo de nuevo para ver los datos actuales.</source>
         <translation>Someone else changed this test while you were editing it. Close the dialog and open it again to see the current data.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="244"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="246"/>
         <source>No se puede desactivar {code}: forma parte de los perfiles activos {panels}. Quítela primero de esos perfiles (o desactívelos).</source>
         <translation>{code} cannot be deactivated: it is part of the active profiles {panels}. First remove it from those profiles (or deactivate them).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="257"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="259"/>
         <source>No se puede reactivar el perfil {code}: sus miembros {members} están desactivados. Reactívelos primero.</source>
         <translation>The profile {code} cannot be reactivated: its members {members} are deactivated. Reactivate them first.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="86"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="87"/>
         <source>Se importaron {rows} filas: {created} nuevas, {updated} modificadas, {unchanged} sin cambios.</source>
         <translation>Imported {rows} rows: {created} new, {updated} changed, {unchanged} unchanged.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="92"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="93"/>
         <source>Se pueden importar {rows} filas: {created} nuevas, {updated} modificadas, {unchanged} sin cambios.</source>
         <translation>{rows} rows can be imported: {created} new, {updated} changed, {unchanged} unchanged.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="106"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="107"/>
         <source>{rejected} de {rows} filas tienen errores; no se importó nada:</source>
         <translation>{rejected} of {rows} rows have errors; nothing was imported:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="114"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="115"/>
         <source>línea {line}{code}: {reason}</source>
         <translation>line {line}{code}: {reason}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="155"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="156"/>
         <source>No se encontró el archivo {path}.</source>
         <translation>The file {path} was not found.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="163"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="164"/>
         <source>El archivo pasa de 5 MB; divídalo en partes.</source>
         <translation>The file is larger than 5 MB; split it into parts.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="171"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="172"/>
         <source>El archivo está vacío.</source>
         <translation>The file is empty.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="176"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="177"/>
         <source>El archivo no es un CSV válido: {error}</source>
         <translation>The file is not a valid CSV: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="190"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="191"/>
         <source>Faltan columnas en el encabezado: {columns}. Se esperan: code,name,sample_type,price,panel_members.</source>
         <translation>Columns missing from the header: {columns}. Expected: code,name,sample_type,price,panel_members.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="216"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="217"/>
         <source>fila CSV mal formada: {error}</source>
         <translation>malformed CSV row: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="241"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="242"/>
         <source>falta el código</source>
         <translation>the code is missing</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="244"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="245"/>
         <source>código no válido «{code}» (letras sin tilde, números, . - _)</source>
         <translation>invalid code “{code}” (letters without accents, digits, . - _)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="250"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="251"/>
         <source>falta el nombre</source>
         <translation>the name is missing</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="253"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="254"/>
         <source>el nombre pasa de {max} caracteres</source>
         <translation>the name is longer than {max} characters</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="259"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="260"/>
         <source>el tipo de muestra pasa de {max} caracteres</source>
         <translation>the sample type is longer than {max} characters</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="267"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="268"/>
         <source>falta el precio</source>
         <translation>the price is missing</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="279"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="280"/>
         <source>valor de «active» no reconocido «{value}» (use 1 o 0)</source>
         <translation>unrecognised value of “active”: “{value}” (use 1 or 0)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="285"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="286"/>
         <source>un miembro del perfil aparece dos veces</source>
         <translation>a profile member appears twice</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="289"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="290"/>
         <source>un perfil no puede contenerse a sí mismo</source>
         <translation>a profile cannot contain itself</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="327"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="328"/>
         <source>código repetido en el archivo (ya está en la línea {line})</source>
         <translation>code repeated in the file (already on line {line})</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="351"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="352"/>
         <source>el miembro «{code}» no existe en el catálogo ni en el archivo</source>
         <translation>the member “{code}” is neither in the catalogue nor in the file</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="358"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="359"/>
         <source>el miembro «{code}» tiene errores (línea {line})</source>
         <translation>the member “{code}” has errors (line {line})</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="366"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="367"/>
         <source>miembros desactivados: {codes}</source>
         <translation>deactivated members: {codes}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="376"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="377"/>
         <source>ciclo de perfiles: {chain}</source>
         <translation>cycle of profiles: {chain}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="391"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="392"/>
         <source>no se puede desactivar: forma parte de los perfiles activos {panels}</source>
         <translation>cannot be deactivated: it is part of the active profiles {panels}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="431"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="432"/>
         <source>Otra persona cambió el catálogo durante la importación: {error}</source>
         <translation>Someone else changed the catalogue during the import: {error}</translation>
     </message>
@@ -6178,137 +6311,133 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.customers</name>
     <message>
-        <location filename="../../patolab_desktop/services/customers/types.py" line="23"/>
+        <location filename="../../patolab_desktop/services/customers/types.py" line="35"/>
         <source>Otro usuario modificó este cliente después de que usted lo abrió. Vuelva a abrirlo para ver los datos actuales.</source>
         <translation>Another user changed this customer after you opened it. Open it again to see the current data.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="82"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="93"/>
         <source>El teléfono no es un número válido.</source>
         <translation>The phone is not a valid number.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="86"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="97"/>
         <source>El teléfono no es un número válido (p. ej. 9988-7766 o +504 9988-7766).</source>
         <translation>The phone is not a valid number (e.g. 9988-7766 or +504 9988-7766).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="123"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="134"/>
         <source>El correo electrónico no es válido (p. ej. nombre@correo.com).</source>
         <translation>The email address is not valid (e.g. name@mail.com).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="136"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="147"/>
         <source>La identidad/RTN solo puede tener números (y guiones).</source>
         <translation>The ID/RTN can only have digits (and hyphens).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="56"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="62"/>
         <source>Elija el tipo: paciente o empresa.</source>
         <translation>Choose the type: patient or company.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="67"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="73"/>
         <source>Escriba el nombre o los apellidos del paciente.</source>
         <translation>Enter the patient’s first or last names.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="69"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="75"/>
         <source>Escriba el nombre de la empresa.</source>
         <translation>Enter the company name.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="81"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="86"/>
         <source>Escriba el RTN de la empresa (14 dígitos).</source>
         <translation>Enter the company’s RTN (14 digits).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="83"/>
-        <source>Escriba la identidad (DNI de 13 dígitos) o el RTN.</source>
-        <translation>Enter the ID (13-digit DNI) or the RTN.</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="89"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="91"/>
         <source>Una empresa necesita un RTN de 14 dígitos.</source>
         <translation>A company needs a 14-digit RTN.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="93"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="198"/>
         <source>La identidad debe tener 13 dígitos (DNI) o 14 (RTN); tiene {count}.</source>
         <translation>The ID must have 13 digits (DNI) or 14 (RTN); it has {count}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="107"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="110"/>
         <source>La fecha de nacimiento no puede ser futura.</source>
         <translation>The date of birth cannot be in the future.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="111"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="114"/>
         <source>La fecha de nacimiento da más de {max} años.</source>
         <translation>The date of birth gives an age over {max} years.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="118"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="129"/>
         <source>La edad debe ser un número entero.</source>
         <translation>The age must be a whole number.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="121"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="301"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="132"/>
         <source>La edad debe estar entre 0 y {max} años.</source>
         <translation>The age must be between 0 and {max} years.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="127"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="138"/>
         <source>Escriba la edad o la fecha de nacimiento.</source>
         <translation>Enter the age or the date of birth.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="133"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="144"/>
         <source>Elija un género de la lista.</source>
         <translation>Choose a gender from the list.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="136"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="147"/>
         <source>Elija el género.</source>
         <translation>Choose the gender.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="149"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="160"/>
         <source>Escriba el teléfono (es el número de WhatsApp).</source>
         <translation>Enter the phone (it is the WhatsApp number).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="162"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="173"/>
         <source>Elija el departamento.</source>
         <translation>Choose the department.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="165"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="176"/>
         <source>Elija un departamento de la lista.</source>
         <translation>Choose a department from the list.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="169"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="180"/>
         <source>Elija el municipio.</source>
         <translation>Choose the municipality.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="178"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="189"/>
         <source>Elija un municipio de la lista.</source>
         <translation>Choose a municipality from the list.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="182"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="193"/>
         <source>El municipio no pertenece al departamento seleccionado.</source>
         <translation>The municipality does not belong to the selected department.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="201"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="212"/>
         <source>Demasiado largo: máximo {max} caracteres.</source>
         <translation>Too long: {max} characters at most.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="224"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="285"/>
         <source>Ya hay un cliente activo con la identidad {id_number}: {name}.</source>
         <translation>There is already an active customer with the ID {id_number}: {name}.</translation>
     </message>
@@ -6318,52 +6447,47 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Customer {id} does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="198"/>
-        <source>misma identidad</source>
-        <translation>same ID</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="214"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="242"/>
         <source>mismo nombre y teléfono</source>
         <translation>same name and phone</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="219"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="247"/>
         <source>mismo nombre y fecha de nacimiento</source>
         <translation>same name and date of birth</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="252"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="280"/>
         <source>Ya hay un cliente activo con la identidad {id_number}.</source>
         <translation>There is already an active customer with the ID {id_number}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="259"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="287"/>
         <source>No se pudo guardar el cliente: {error}</source>
         <translation>The customer could not be saved: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="305"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="333"/>
         <source>Falta el cliente a modificar.</source>
         <translation>The customer to change is missing.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="358"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="391"/>
         <source>No se puede reactivar: la identidad {id_number} ya la usa el cliente activo {name}.</source>
         <translation>Cannot reactivate: the ID {id_number} is already used by the active customer {name}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="421"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="454"/>
         <source>más de {count} clientes</source>
         <translation>more than {count} customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="423"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="456"/>
         <source>1 cliente</source>
         <translation>1 customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="424"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="457"/>
         <source>{count} clientes</source>
         <translation>{count} customers</translation>
     </message>
@@ -6398,9 +6522,94 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Unknown gender: “{text}”. Use {names}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/bulk.py" line="95"/>
+        <location filename="../../patolab_desktop/services/customers/bulk.py" line="94"/>
         <source>No se pudieron guardar los clientes: {error}</source>
         <translation>The customers could not be saved: {error}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="166"/>
+        <source>Elija el tipo de documento de la lista.</source>
+        <translation>Choose the document type from the list.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="177"/>
+        <source>El {document} lleva de {min} a {max} letras y números.</source>
+        <translation>The {document} has {min} to {max} letters and digits.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="188"/>
+        <source>El número del documento no tiene dígitos.</source>
+        <translation>The document number has no digits.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="206"/>
+        <source>El {document} debe tener {wanted} dígitos; tiene {count}.</source>
+        <translation>The {document} must have {wanted} digits; it has {count}.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="291"/>
+        <source>Escriba la edad en años (35), meses (8m) o días (3d).</source>
+        <translation>Type the age in years (35), months (8m) or days (3d).</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="302"/>
+        <source>En meses, la edad llega hasta {max}; use años.</source>
+        <translation>In months, the age goes up to {max}; use years.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="305"/>
+        <source>En días, la edad llega hasta {max}; use meses.</source>
+        <translation>In days, the age goes up to {max}; use months.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="368"/>
+        <source>1 mes</source>
+        <translation>1 month</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="369"/>
+        <source>{n} meses</source>
+        <translation>{n} months</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="372"/>
+        <source>1 día</source>
+        <translation>1 day</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="373"/>
+        <source>{n} días</source>
+        <translation>{n} days</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="375"/>
+        <source>1 año</source>
+        <translation>1 year</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="376"/>
+        <source>{n} años</source>
+        <translation>{n} years</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="254"/>
+        <source>Un DNI empieza con el código de un departamento (01 a 18); {code} no lo es.</source>
+        <translation>A DNI starts with a department code (01 to 18); {code} is not one.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="259"/>
+        <source>Los dígitos 3 y 4 del DNI deben ser un municipio del departamento {code}; {municipality} no lo es.</source>
+        <translation>Digits 3 and 4 of a DNI must be a municipality of department {code}; {municipality} is not one.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="271"/>
+        <source>Identidad</source>
+        <translation>ID</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="224"/>
+        <source>mismo {document}</source>
+        <translation>same {document}</translation>
     </message>
 </context>
 <context>
@@ -6532,7 +6741,7 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation> and </translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_plan.py" line="77"/>
+        <location filename="../../patolab_desktop/services/customers/import_plan.py" line="88"/>
         <source>{total} filas: {created} nuevas, {updated} actualizaciones, {rejected} rechazadas</source>
         <translation>{total} rows: {created} new, {updated} updates, {rejected} rejected</translation>
     </message>
@@ -6588,74 +6797,89 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>The file is empty.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_cells.py" line="105"/>
+        <location filename="../../patolab_desktop/services/customers/import_cells.py" line="106"/>
         <source>Fecha de nacimiento no válida: «{text}» (use dd/mm/aaaa).</source>
         <translation>Invalid date of birth: “{text}” (use dd/mm/yyyy).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_cells.py" line="115"/>
+        <location filename="../../patolab_desktop/services/customers/import_cells.py" line="116"/>
         <source>Edad no válida: «{text}» (un número de años).</source>
         <translation>Invalid age: “{text}” (a number of years).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="191"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="203"/>
         <source>La fila tiene {cells} columnas y el encabezado {width} (¿un separador de más o comillas sin cerrar?).</source>
         <translation>The row has {cells} columns and the header {width} (an extra separator or an unclosed quote?).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="225"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="243"/>
         <source>Duplicado en el archivo: la identidad {id_number} ya está en la línea {line}.</source>
         <translation>Duplicate in the file: the ID {id_number} is already on line {line}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="232"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="250"/>
         <source>Duplicado en el archivo: el mismo nombre y teléfono ya están en la línea {line}.</source>
         <translation>Duplicate in the file: the same name and phone are already on line {line}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="244"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="262"/>
         <source>Hay {count} pacientes con este nombre y teléfono; añada la identidad para saber a cuál actualizar.</source>
         <translation>There are {count} patients with this name and phone; add the ID to tell which one to update.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="254"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="272"/>
         <source>Duplicado en el archivo: la línea {line} ya actualiza a este mismo paciente.</source>
         <translation>Duplicate in the file: line {line} already updates this same patient.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="284"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="307"/>
         <source>Falta el nombre.</source>
         <translation>The name is missing.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="287"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="310"/>
         <source>Falta el teléfono.</source>
         <translation>The phone is missing.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="344"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="449"/>
         <source>El paciente a actualizar ya no existe; vuelva a analizar el archivo.</source>
         <translation>The patient to update no longer exists; analyse the file again.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="365"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="470"/>
         <source>incompleto</source>
         <translation>incomplete</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="367"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="472"/>
         <source>completo</source>
         <translation>complete</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="476"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="581"/>
         <source>Línea {line} ({name}): {reason} No se importó ninguna fila; vuelva a analizar el archivo.</source>
         <translation>Line {line} ({name}): {reason} No row was imported; analyse the file again.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="489"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="594"/>
         <source>No se importó ninguna fila: {reason} Vuelva a analizar el archivo.</source>
         <translation>No row was imported: {reason} Analyse the file again.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers/import_plan.py" line="97"/>
+        <source>, {merged} unidas a otra línea</source>
+        <translation>, {merged} merged into another line</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="358"/>
+        <source>Otro paciente ya tiene este teléfono (¿un familiar?): se registra como paciente nuevo.</source>
+        <translation>Another patient already has this phone (family?): registered as a new patient.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="421"/>
+        <source>Misma persona que la línea {line}: sus datos se unieron a esa línea.</source>
+        <translation>Same person as line {line}: the data was merged into that line.</translation>
     </message>
 </context>
 <context>
@@ -6922,22 +7146,22 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>same name and phone</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="336"/>
+        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="373"/>
         <source>Este remitente tiene 1 solicitud; el cambio se verá también en ella.</source>
         <translation>This referrer has 1 request; the change will also show on it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="340"/>
+        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="377"/>
         <source>Este remitente tiene {count} solicitudes; el cambio se verá también en ellas.</source>
         <translation>This referrer has {count} requests; the change will also show on them.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="403"/>
+        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="440"/>
         <source>Falta el remitente a modificar.</source>
         <translation>The referrer to change is missing.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="424"/>
+        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="461"/>
         <source>Otra persona modificó este remitente mientras usted lo editaba. Cierre el diálogo y ábralo de nuevo para ver los datos actuales.</source>
         <translation>Someone else changed this referrer while you were editing it. Close the dialog and open it again to see the current data.</translation>
     </message>
@@ -7016,12 +7240,12 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.request_pricing</name>
     <message>
-        <location filename="../../patolab_desktop/services/requests/pricing.py" line="269"/>
+        <location filename="../../patolab_desktop/services/requests/pricing.py" line="267"/>
         <source>{code} {name} ya está incluida en el panel {panel}.</source>
         <translation>{code} {name} is already included in the panel {panel}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/pricing.py" line="276"/>
+        <location filename="../../patolab_desktop/services/requests/pricing.py" line="274"/>
         <source>{code} {name} ya está en la solicitud.</source>
         <translation>{code} {name} is already on the request.</translation>
     </message>
@@ -7034,22 +7258,22 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.request_queries</name>
     <message>
-        <location filename="../../patolab_desktop/services/requests/queries.py" line="182"/>
+        <location filename="../../patolab_desktop/services/requests/queries.py" line="181"/>
         <source>Valor no válido: {value}.</source>
         <translation>Invalid value: {value}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/queries.py" line="197"/>
+        <location filename="../../patolab_desktop/services/requests/queries.py" line="196"/>
         <source>La fecha final es anterior a la inicial.</source>
         <translation>The end date is before the start date.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/queries.py" line="303"/>
+        <location filename="../../patolab_desktop/services/requests/queries.py" line="302"/>
         <source>No se puede ordenar por {name}.</source>
         <translation>Cannot sort by {name}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/queries.py" line="414"/>
+        <location filename="../../patolab_desktop/services/requests/queries.py" line="413"/>
         <source>La solicitud no existe.</source>
         <translation>The request does not exist.</translation>
     </message>
@@ -7057,77 +7281,77 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.requests</name>
     <message>
-        <location filename="../../patolab_desktop/services/requests/checks.py" line="27"/>
+        <location filename="../../patolab_desktop/services/requests/checks.py" line="28"/>
         <source>Porcentaje no válido: {value}</source>
         <translation>Invalid percentage: {value}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/checks.py" line="61"/>
+        <location filename="../../patolab_desktop/services/requests/checks.py" line="62"/>
         <source>Elija el paciente.</source>
         <translation>Choose the patient.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/checks.py" line="65"/>
+        <location filename="../../patolab_desktop/services/requests/checks.py" line="66"/>
         <source>El paciente elegido no existe.</source>
         <translation>The chosen patient does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/checks.py" line="67"/>
+        <location filename="../../patolab_desktop/services/requests/checks.py" line="68"/>
         <source>El paciente «{name}» está inactivo; no se le pueden crear solicitudes.</source>
         <translation>The patient “{name}” is inactive; no requests can be created for them.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/checks.py" line="76"/>
+        <location filename="../../patolab_desktop/services/requests/checks.py" line="77"/>
         <source>Elija el médico o la institución que refiere.</source>
         <translation>Choose the referring doctor or institution.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/checks.py" line="82"/>
+        <location filename="../../patolab_desktop/services/requests/checks.py" line="83"/>
         <source>El médico elegido no existe.</source>
         <translation>The chosen doctor does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/checks.py" line="84"/>
+        <location filename="../../patolab_desktop/services/requests/checks.py" line="85"/>
         <source>El médico «{name}» está inactivo; elija otro.</source>
         <translation>The doctor “{name}” is inactive; choose another one.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/checks.py" line="93"/>
+        <location filename="../../patolab_desktop/services/requests/checks.py" line="94"/>
         <source>Prioridad no válida: {value} (opciones: {options}).</source>
         <translation>Invalid priority: {value} (options: {options}).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/checks.py" line="97"/>
+        <location filename="../../patolab_desktop/services/requests/checks.py" line="98"/>
         <source>Origen no válido: {value} (opciones: {options}).</source>
         <translation>Invalid source: {value} (options: {options}).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/checks.py" line="106"/>
+        <location filename="../../patolab_desktop/services/requests/checks.py" line="107"/>
         <source>El texto es demasiado largo (máximo {max} caracteres).</source>
         <translation>The text is too long ({max} characters at most).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/checks.py" line="115"/>
+        <location filename="../../patolab_desktop/services/requests/checks.py" line="116"/>
         <source>Agregue al menos una investigación.</source>
         <translation>Add at least one test.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/checks.py" line="123"/>
+        <location filename="../../patolab_desktop/services/requests/checks.py" line="124"/>
         <source>La investigación {id} no existe.</source>
         <translation>Test {id} does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/checks.py" line="127"/>
+        <location filename="../../patolab_desktop/services/requests/checks.py" line="128"/>
         <source>La investigación {code} {name} está inactiva; no se puede solicitar.</source>
         <translation>The test {code} {name} is inactive; it cannot be requested.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/checks.py" line="146"/>
+        <location filename="../../patolab_desktop/services/requests/checks.py" line="147"/>
         <source>El descuento manual debe ser mayor que 0 y como máximo 100 %.</source>
         <translation>The manual discount must be greater than 0 and at most 100 %.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/checks.py" line="151"/>
+        <location filename="../../patolab_desktop/services/requests/checks.py" line="152"/>
         <source>Escriba el motivo del descuento manual.</source>
         <translation>Enter the reason for the manual discount.</translation>
     </message>
@@ -7182,47 +7406,47 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>The reason is too long ({max} characters at most).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/workflow.py" line="200"/>
+        <location filename="../../patolab_desktop/services/requests/workflow.py" line="204"/>
         <source>{code} {name} ya está en la solicitud como parte del panel {panel_code} {panel_name}.</source>
         <translation>{code} {name} is already on the request as part of the panel {panel_code} {panel_name}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/workflow.py" line="209"/>
+        <location filename="../../patolab_desktop/services/requests/workflow.py" line="213"/>
         <source>{code} {name} ya está en la solicitud {number}.</source>
         <translation>{code} {name} is already on request {number}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/workflow.py" line="298"/>
+        <location filename="../../patolab_desktop/services/requests/workflow.py" line="306"/>
         <source>{code} {name} no está en la solicitud {number}.</source>
         <translation>{code} {name} is not on request {number}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/workflow.py" line="302"/>
+        <location filename="../../patolab_desktop/services/requests/workflow.py" line="310"/>
         <source>La investigación {id} no está en la solicitud {number}.</source>
         <translation>Test {id} is not on request {number}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/workflow.py" line="317"/>
+        <location filename="../../patolab_desktop/services/requests/workflow.py" line="325"/>
         <source>{code} {name} forma parte del panel {panel_code} {panel_name}; quite el panel completo.</source>
         <translation>{code} {name} is part of the panel {panel_code} {panel_name}; remove the whole panel.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/workflow.py" line="328"/>
+        <location filename="../../patolab_desktop/services/requests/workflow.py" line="336"/>
         <source>No se puede quitar la última investigación de la solicitud {number}. Si ya no se necesita, cancele la solicitud.</source>
         <translation>The last test of request {number} cannot be removed. If the request is no longer needed, cancel it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/workflow.py" line="445"/>
+        <location filename="../../patolab_desktop/services/requests/workflow.py" line="477"/>
         <source>El paciente solo se puede cambiar mientras la solicitud está pendiente.</source>
         <translation>The patient can only be changed while the request is pending.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reading.py" line="41"/>
+        <location filename="../../patolab_desktop/services/requests/reading.py" line="42"/>
         <source>No existe la solicitud {number}.</source>
         <translation>Request {number} does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reading.py" line="45"/>
+        <location filename="../../patolab_desktop/services/requests/reading.py" line="46"/>
         <source>No existe la solicitud (vacía).</source>
         <translation>There is no request (empty number).</translation>
     </message>
@@ -7230,22 +7454,22 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.session</name>
     <message>
-        <location filename="../../patolab_desktop/services/access/session.py" line="75"/>
+        <location filename="../../patolab_desktop/services/access/session.py" line="76"/>
         <source>Debe iniciar sesión para {action}.</source>
         <translation>You must log in to {action}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/session.py" line="81"/>
+        <location filename="../../patolab_desktop/services/access/session.py" line="82"/>
         <source>Debe cambiar su contraseña antes de {action}.</source>
         <translation>You must change your password before you can {action}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/session.py" line="87"/>
+        <location filename="../../patolab_desktop/services/access/session.py" line="88"/>
         <source>No tiene permiso para {action}. Su rol ({role}) no lo incluye; pida a un administrador que se lo asigne.</source>
         <translation>You do not have permission to {action}. Your role ({role}) does not include it; ask an administrator to grant it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/session.py" line="100"/>
+        <location filename="../../patolab_desktop/services/access/session.py" line="101"/>
         <source>Debe iniciar sesión.</source>
         <translation>You must log in.</translation>
     </message>
@@ -7341,6 +7565,46 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <location filename="../../patolab_desktop/services/settings.py" line="115"/>
         <source>Valor no válido para «{setting}»: {value}</source>
         <translation>Invalid value for “{setting}”: {value}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/settings.py" line="161"/>
+        <source>Escriba un número.</source>
+        <translation>Type a number.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/settings.py" line="179"/>
+        <source>La edad va de 0 a 130 años.</source>
+        <translation>The age goes from 0 to 130 years.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/settings.py" line="185"/>
+        <source>El porcentaje va de 0 a 100 (el neto nunca es negativo).</source>
+        <translation>The percentage goes from 0 to 100 (the net is never negative).</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/settings.py" line="191"/>
+        <source>La cuarta edad debe ser mayor que la tercera edad.</source>
+        <translation>The elderly age must be above the senior age.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/settings.py" line="197"/>
+        <source>De 0 (nunca) a {max} minutos.</source>
+        <translation>From 0 (never) to {max} minutes.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/settings.py" line="205"/>
+        <source>Elija una sucursal activa.</source>
+        <translation>Choose an active branch.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/settings.py" line="209"/>
+        <source>El nombre del laboratorio es obligatorio.</source>
+        <translation>The laboratory name is required.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/settings.py" line="214"/>
+        <source>El RTN debe tener 14 dígitos.</source>
+        <translation>The RTN must have 14 digits.</translation>
     </message>
 </context>
 <context>
@@ -7536,24 +7800,90 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
     </message>
 </context>
 <context>
+    <name>widgets.forms</name>
+    <message>
+        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="221"/>
+        <source>&amp;Cerrar</source>
+        <translation>&amp;Close</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="235"/>
+        <source>Activa</source>
+        <translation>Active</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="237"/>
+        <source>Inactiva</source>
+        <translation>Inactive</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="240"/>
+        <source>Activo</source>
+        <translation>Active</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="242"/>
+        <source>Inactivo</source>
+        <translation>Inactive</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="247"/>
+        <source>Estado</source>
+        <translation>Status</translation>
+    </message>
+</context>
+<context>
+    <name>widgets.list_dialog</name>
+    <message>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="43"/>
+        <source>R&amp;eactivar</source>
+        <translation>R&amp;eactivate</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/widgets/list_dialog.py" line="33"/>
+        <source>&amp;Desactivar</source>
+        <translation>&amp;Deactivate</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/widgets/list_dialog.py" line="34"/>
+        <source>Re&amp;activar</source>
+        <translation>Re&amp;activate</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/widgets/list_dialog.py" line="78"/>
+        <source>&amp;Nueva…</source>
+        <translation>&amp;New…</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/widgets/list_dialog.py" line="80"/>
+        <source>&amp;Nuevo…</source>
+        <translation>&amp;New…</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/widgets/list_dialog.py" line="86"/>
+        <source>&amp;Editar…</source>
+        <translation>&amp;Edit…</translation>
+    </message>
+</context>
+<context>
     <name>widgets.progress</name>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/progress.py" line="162"/>
+        <location filename="../../patolab_desktop/ui/widgets/progress.py" line="163"/>
         <source>Cancelar</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/progress.py" line="187"/>
+        <location filename="../../patolab_desktop/ui/widgets/progress.py" line="188"/>
         <source>Cancelando…</source>
         <translation>Cancelling…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/progress.py" line="216"/>
+        <location filename="../../patolab_desktop/ui/widgets/progress.py" line="217"/>
         <source>{label}  {done:,} de {total:,}</source>
         <translation>{label}  {done:,} of {total:,}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/progress.py" line="253"/>
+        <location filename="../../patolab_desktop/ui/widgets/progress.py" line="254"/>
         <source>No se pudo leer o escribir el archivo.{where}
 
 {v}</source>
@@ -7562,13 +7892,41 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 {v}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/progress.py" line="256"/>
+        <location filename="../../patolab_desktop/ui/widgets/progress.py" line="257"/>
         <source>Ocurrió un error inesperado; no se guardó nada a medias.
 
 {name}: {exc}</source>
         <translation>An unexpected error occurred; nothing was half-saved.
 
 {name}: {exc}</translation>
+    </message>
+</context>
+<context>
+    <name>widgets.record_dialog</name>
+    <message>
+        <location filename="../../patolab_desktop/ui/widgets/record_dialog.py" line="73"/>
+        <source>Nuevo registro</source>
+        <translation>New record</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/widgets/record_dialog.py" line="74"/>
+        <source>Editar registro</source>
+        <translation>Edit record</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/widgets/record_dialog.py" line="75"/>
+        <source>El registro cambió</source>
+        <translation>The record changed</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/widgets/record_dialog.py" line="219"/>
+        <source>Descartar cambios</source>
+        <translation>Discard changes</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/widgets/record_dialog.py" line="220"/>
+        <source>¿Cerrar sin guardar los cambios?</source>
+        <translation>Close without saving the changes?</translation>
     </message>
 </context>
 </TS>

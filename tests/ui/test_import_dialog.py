@@ -9,13 +9,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMenu, QWidget
 
 from patolab_desktop.db.models import AuditLog, Customer
-from patolab_desktop.services import csvio
-from patolab_desktop.services import customers
+from patolab_desktop.services import csvio, customers
 from patolab_desktop.ui import prompts
 from patolab_desktop.ui.customers import import_area
 from patolab_desktop.ui.customers.import_dialog import ImportDialog, ImportPreviewModel
 from tests.patient_csv_helpers import (
-    admin,
+    admin,  # noqa: F401 (a pytest fixture)
     customer_count,
     make_customer,
     table_snapshot,
@@ -97,7 +96,7 @@ def test_preview_shows_created_updated_and_rejected_with_reasons(
         "Rechazado",
         "Rechazado",
     ]
-    assert column_texts(everything, 6)[2].startswith("Incompleto; faltan: identidad/RTN")
+    assert column_texts(everything, 6)[2].startswith("Incompleto; faltan: departamento")
     rejected = dialog.models["reject"]
     assert column_texts(rejected, 0) == ["6", "7", "8"]
     details = column_texts(rejected, 6)
@@ -113,7 +112,7 @@ def test_preview_shows_created_updated_and_rejected_with_reasons(
     )
     updated = dialog.models["update"]
     assert column_texts(updated, 6)[0] == "Cambia: correo"
-    assert column_texts(updated, 6)[1].startswith("Sin cambios. Incompleto; faltan: identidad")
+    assert column_texts(updated, 6)[1].startswith("Sin cambios. Incompleto; faltan: edad")
     created = dialog.models["create"]
     assert column_texts(created, 2) == ["Ñoño Güell", "Lucía Pérez"]
     assert column_texts(created, 3) == ["+504 8877-6655", "+504 9988-7766"]

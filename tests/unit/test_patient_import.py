@@ -9,9 +9,9 @@ import pytest
 
 from patolab_desktop.db.models import AuditLog, Customer, Gender
 from patolab_desktop.services import customers
-from patolab_desktop.services.customers import import_file, patient_export, importing as pi
 from patolab_desktop.services.access import session
-from patolab_desktop.services.customers import CustomerFilter
+from patolab_desktop.services.customers import CustomerFilter, import_file, patient_export
+from patolab_desktop.services.customers import importing as pi
 from patolab_desktop.services.errors import PermissionDenied, ValidationError
 from tests.patient_csv_helpers import (  # noqa: F401 (fixture)
     admin,
@@ -77,7 +77,7 @@ def test_unix_and_old_mac_line_endings(tmp_path):
 def test_windows_1252_is_used_only_when_the_bytes_are_not_utf8(tmp_path):
     # "Ã©" in cp1252 is also valid UTF-8 for "é": strict UTF-8 first wins.
     path = tmp_path / "p.csv"
-    path.write_bytes("nombre,telefono\nJosé,9988-7766\n".encode("utf-8"))
+    path.write_bytes("nombre,telefono\nJosé,9988-7766\n".encode())
     assert pi.analyse(path).created[0].data.name == "José"
     path.write_bytes("nombre,telefono\nJosé,9988-7766\n".encode("cp1252"))
     plan = pi.analyse(path)
@@ -412,10 +412,12 @@ def test_duplicate_keys_inside_the_file_are_reported(tmp_path):
         ["ANA LOPEZ", "+50499887766", ""],
     ]  # 5 same phone+name as line 4
     plan = pi.analyse(write_csv_file(tmp_path / "p.csv", rows))
-    assert [r.line for r in plan.created] == [2, 4]
-    reasons = {r.line: r.reason for r in plan.rejected}
-    assert "línea 2" in reasons[3] and "identidad" in reasons[3]
-    assert "línea 4" in reasons[5] and "nombre y teléfono" in reasons[5]
+    # a person repeated in the file is merged into the first line (issue 16 F)
+    assert [r.line for r in plan.created] == [2, 4] and plan.rejected == []
+    reasons = {r.line: r.reason for r in plan.merged}
+    assert "línea 2" in reasons[3] and "línea 4" in reasons[5]
+    first = plan.created[0]
+    assert first.merged_lines == [3] and first.data.name == "Pepe Pérez"  # later values win
 
 
 def test_two_rows_updating_the_same_customer_are_reported(tmp_path):
@@ -426,8 +428,8 @@ def test_two_rows_updating_the_same_customer_are_reported(tmp_path):
         ["Ana López", "9988-7766", ""],
     ]
     plan = pi.analyse(write_csv_file(tmp_path / "p.csv", rows))
-    assert len(plan.updated) == 1
-    assert "línea 2" in plan.rejected[0].reason
+    assert len(plan.updated) == 1 and plan.rejected == []
+    assert "línea 2" in plan.merged[0].reason  # the same person twice: merged
 
 
 def test_ambiguous_phone_and_name_is_rejected(tmp_path):
@@ -454,8 +456,7 @@ def test_the_id_number_wins_over_a_phone_and_name_match(tmp_path):
 def test_seed_001_rows_are_saved_incomplete_and_listed_by_the_filter(tmp_path):
     plan = pi.analyse(write_csv_file(tmp_path / "p.csv", ACCENTED))
     assert all(r.incomplete for r in plan.created)
-    assert plan.created[1].missing == [
-        "identidad/RTN",
+    assert plan.created[1].missing == [  # the identity number is optional (issue 16 D)
         "edad",
         "género",
         "departamento",
@@ -674,7 +675,7 @@ def test_import_is_audited_with_who_and_how_many(tmp_path):
 def test_round_trip_export_then_import_keeps_accents(tmp_path, database):
     names = ["José Pérez", "María Muñoz Ávila", "Ñoño Güell", "Zoë Çelik", "Ana O'Neil"]
     phones = ["9988-7766", "3312-4455", "8877-6655", "9456-1234", "3190-2020"]
-    for index, (name, phone) in enumerate(zip(names, phones)):
+    for index, (name, phone) in enumerate(zip(names, phones, strict=False)):
         make_customer(
             name=name, phone=phone, id_number="", email=f"p{index}@example.com", complete=False
         )
@@ -729,7 +730,6 @@ def test_prepare_and_insert_prepared_store_what_create_would():
     )
     prepared = customers.prepare(data)
     assert prepared.errors == {} and set(prepared.missing) == {
-        "id_number",
         "age",
         "gender_id",
         "department_id",

@@ -42,8 +42,8 @@ from ...db import search as fts
 from ...db.database import db, is_sqlite
 from ...db.models import Customer, Department, Gender, Municipality
 from ..paging import Page, PageRequest, keyset_page
-from .formats import age_from, format_phone
 from . import search_plan
+from .formats import age_from, format_phone
 from .search_plan import (
     _PREFIX_COLUMNS,
     Plan,

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QDialog,
-    QDialogButtonBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -31,9 +30,13 @@ from ...services.access import permissions, users
 from ...services.errors import ServiceError
 from .. import prompts
 from ..icons import icon
+from ..widgets.forms import close_buttons
 from .common import HINT_STYLE, header
 
 AREA_COLUMN, LABEL_COLUMN, FIRST_ROLE_COLUMN = 0, 1, 2
+ROOT = QModelIndex()  # the invisible root of a flat table model
+
+
 PERMISSION_KEY_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
@@ -75,10 +78,10 @@ class PermissionMatrixModel(QAbstractTableModel):
         return key in self._granted.get(role, set())
 
     # --- Qt model API ---------------------------------------------------------------
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+    def rowCount(self, parent=ROOT) -> int:  # noqa: N802
         return 0 if parent.isValid() else len(self._permissions)
 
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+    def columnCount(self, parent=ROOT) -> int:  # noqa: N802
         return 0 if parent.isValid() else FIRST_ROLE_COLUMN + len(self._roles)
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
@@ -276,11 +279,7 @@ class PermissionMatrixDialog(QDialog):
         self.new_role_button.clicked.connect(self.new_role)
         row.addWidget(self.new_role_button)
         row.addStretch(1)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        buttons.button(QDialogButtonBox.StandardButton.Close).setText(
-            translate("admin.permission_matrix", "&Cerrar")
-        )
-        buttons.rejected.connect(self.reject)
+        buttons = close_buttons(self)
         row.addWidget(buttons)
         layout.addLayout(row)
         self.view.setCurrentIndex(self.model.index(0, FIRST_ROLE_COLUMN))
