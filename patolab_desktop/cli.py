@@ -8,6 +8,7 @@ Exit codes: 0 ok, 1 the action failed (message on stderr), 2 bad arguments.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 
 from . import __version__
@@ -116,16 +117,56 @@ def main(argv: list[str] | None = None) -> int:
     from .services.access import session
 
     try:
+        _sweep_leftovers()
         # nobody acts until the command signs in (commands.sign_in): deny by default
         with session.acting_as(None):
             return int(args.handler(args) or 0)
     except (ServiceError, DatabaseOpenError) as exc:
-        print(f"Error: {exc}", file=sys.stderr)
-        return 1
+        return _fail(str(exc))
+    except Exception as exc:  # noqa: BLE001 - a message, never a traceback (issue 15)
+        return _fail(_describe_failure(exc))
     finally:
         from .services.bootstrap import close_db
 
-        close_db()
+        # closing must not turn a message into a traceback
+        with contextlib.suppress(Exception):
+            close_db()
+
+
+def _fail(message: str) -> int:
+    print(f"Error: {message}", file=sys.stderr)
+    return 1
+
+
+def _sweep_leftovers() -> None:
+    """Temporary files a killed run left behind go before anything else is written."""
+    from .services.safety import outputs
+
+    with contextlib.suppress(Exception):  # housekeeping never stops a command
+        outputs.sweep_leftovers()
+
+
+def _describe_failure(exc: Exception) -> str:
+    """One line for an unexpected failure; the traceback goes to the log only."""
+    import logging
+
+    from peewee import DatabaseError
+
+    from .db.database import friendly_error
+    from .util import files
+
+    if logging.getLogger().handlers:  # a log file is set up (never a traceback on stderr)
+        logging.getLogger("patolab.cli").error("Command failed", exc_info=exc)
+    if files.is_disk_full(exc):
+        return files.disk_full_message(getattr(exc, "filename", None) or "")
+    if isinstance(exc, DatabaseError):
+        return friendly_error(exc)
+    if isinstance(exc, OSError):
+        where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
+        return f"{exc.strerror or exc}{where}"
+    if isinstance(exc, (OverflowError, ValueError)):
+        return f"valor no válido: {exc}"
+    return f"{type(exc).__name__}: {exc}"
 
 
 if __name__ == "__main__":

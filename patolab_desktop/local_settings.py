@@ -1,8 +1,12 @@
 """Settings of THIS computer (not of the lab): which database, where backups go.
 
-Stored as JSON in ``paths.config_dir()/local_settings.json``; lab-wide settings live in
-the database (``services/settings.py``). A missing or damaged file gives the defaults;
-saving writes a temporary file and renames it over the old one.
+Stored as JSON in ``paths.config_dir()/local_settings.json`` (0600 on POSIX); lab-wide
+settings live in the database (``services/settings.py``). A missing or damaged file gives
+the defaults; saving writes a temporary file and renames it over the old one.
+
+A PostgreSQL password is NEVER written here: ``save`` moves it into the OS credential
+store (``util.credentials``) and keeps the URL without it; a file written by an older
+version with a password in it is cleaned the first time it is read.
 """
 
 from __future__ import annotations
@@ -10,11 +14,14 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import paths
+from .util import files
+from .util.credentials import CredentialStoreError
+
+__all__ = ["CredentialStoreError", "LocalSettings", "database_target", "load", "save", "update"]
 
 log = logging.getLogger(__name__)
 
@@ -74,21 +81,50 @@ def load() -> LocalSettings:
     values = {
         f.name: _coerce(f, raw[f.name]) for f in dataclasses.fields(LocalSettings) if f.name in raw
     }
-    return LocalSettings(**values)
+    settings = LocalSettings(**values)
+    if _has_password(settings.database):
+        settings = _move_password_out(settings)
+    return settings
 
 
-def save(settings: LocalSettings) -> Path:
-    path = settings_path()
-    tmp = path.with_suffix(".json.part")
-    tmp.write_text(
-        json.dumps(dataclasses.asdict(settings), ensure_ascii=False, indent=2), encoding="utf-8"
+def _has_password(target: str) -> bool:
+    if not target.startswith(("postgresql://", "postgres://")):
+        return False
+    from .util.credentials import split_password
+
+    try:
+        return split_password(target)[1] is not None
+    except ValueError:
+        return False
+
+
+def _move_password_out(settings: LocalSettings) -> LocalSettings:
+    """A file of an older version holds the password: into the credential store with it,
+    and the file rewritten without it (when there is no store, it is only logged)."""
+    from .util.credentials import CredentialStoreError
+
+    try:
+        return save(settings)
+    except CredentialStoreError:
+        log.warning("local_settings.json holds a database password and there is no store")
+        return settings
+
+
+def save(settings: LocalSettings) -> LocalSettings:
+    """Write the settings (0600, atomically). A password in a PostgreSQL URL goes to the
+    OS credential store first (CredentialStoreError, nothing written, when there is no
+    store); the file keeps the URL without it. Returns what was written."""
+    if _has_password(settings.database):
+        from .util.credentials import store
+
+        settings = dataclasses.replace(settings, database=store(settings.database))
+    files.write_text_atomic(
+        settings_path(),
+        json.dumps(dataclasses.asdict(settings), ensure_ascii=False, indent=2),
     )
-    os.replace(tmp, path)
-    return path
+    return settings
 
 
 def update(**changes) -> LocalSettings:
     """Load, change the given fields, save; returns the new settings."""
-    settings = dataclasses.replace(load(), **changes)
-    save(settings)
-    return settings
+    return save(dataclasses.replace(load(), **changes))

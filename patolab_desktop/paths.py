@@ -11,10 +11,21 @@ from platformdirs import PlatformDirs
 from . import APP_AUTHOR, APP_NAME
 
 _dirs = PlatformDirs(APP_NAME, APP_AUTHOR)
+_checked: set[Path] = set()
 
 
 def _ensure(path: Path) -> Path:
-    path.mkdir(parents=True, exist_ok=True)
+    """Create the folder 0700 on POSIX (an existing one is tightened to 0700): it holds
+    the database, backups, logs and settings, readable by this user only."""
+    if path not in _checked or not path.is_dir():
+        path.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if os.name == "posix":
+            try:
+                if path.stat().st_mode & 0o777 != 0o700:
+                    os.chmod(path, 0o700)
+            except OSError:
+                pass
+        _checked.add(path)
     return path
 
 

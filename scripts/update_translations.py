@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 #: folders whose texts are translated: the screens, and the messages and labels of the
 #: services (errors, warnings, reports they return for display)
 SOURCE_DIRS = tuple(
-    ROOT / "patolab_desktop" / name for name in ("ui", "documents", "services", "db")
+    ROOT / "patolab_desktop" / name for name in ("ui", "documents", "services", "db", "util")
 )
 OUT = ROOT / "resources" / "translations"
 LANGUAGES = ("en",)

@@ -12,6 +12,9 @@ import os
 import uuid
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Never the real OS credential store: a JSON file in each test's PATOLAB_HOME (also in the
+# subprocesses the tests start, which inherit the environment).
+os.environ["PYTHON_KEYRING_BACKEND"] = "tests.keyring_backend.FileKeyring"
 
 import pytest  # noqa: E402
 

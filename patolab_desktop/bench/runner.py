@@ -618,6 +618,7 @@ def table(result: dict) -> str:
 
 
 def save(result: dict, path: str | Path) -> None:
-    Path(path).write_text(
-        json.dumps(result, indent=2, ensure_ascii=False, default=str), encoding="utf-8"
-    )
+    from ..services.safety import outputs
+
+    with outputs.atomic_output(path) as fh:
+        fh.write(json.dumps(result, indent=2, ensure_ascii=False, default=str))

@@ -13,13 +13,27 @@ def db_target(args) -> str:
     return database_target(getattr(args, "db", None))
 
 
-def open_from_args(args, *, sign_in_needed: bool = True):
+OUTPUT_OPTIONS = ("out", "pdf", "json")
+MAX_INT = 2**63 - 1  # the largest id or count a database column holds
+
+
+def open_from_args(args, *, sign_in_needed: bool = True, create: bool = True):
     """Open the database and act as the signed-in user (``sign_in``). Commands that only
     read the health of the database (``check``, ``backups``) pass ``sign_in_needed=False``
-    and then act as nobody: every service that reads or changes lab data refuses."""
-    from ..services.bootstrap import open_db
+    and then act as nobody: every service that reads or changes lab data refuses.
 
-    database = open_db(db_target(args))
+    An output file (``--out``, ``--pdf``, ``--json``) that is the open database, any SQLite
+    file, a backup or a folder is refused before any work (``services.safety.outputs``).
+    ``create=False`` (check, backup, restore, migrate-to): a missing SQLite file is an
+    error instead of a new empty database."""
+    from ..services.bootstrap import open_db
+    from ..services.safety import outputs
+
+    database = open_db(db_target(args), create=create)
+    for option in OUTPUT_OPTIONS:
+        value = getattr(args, option, None)
+        if value:
+            outputs.check_output(value)
     if sign_in_needed:
         sign_in(args)
     return database
@@ -70,13 +84,30 @@ def positive_int(text: str) -> int:
         raise argparse.ArgumentTypeError(f"no es un número entero: {text!r}") from None
     if value < 0:
         raise argparse.ArgumentTypeError(f"debe ser 0 o mayor: {value}")
+    if value > MAX_INT:
+        raise argparse.ArgumentTypeError(f"número demasiado grande: {text}")
+    return value
+
+
+def record_id(text: str) -> int:
+    """An id given on the command line: a whole number from 1 to 2⁶³-1."""
+    import argparse
+
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"no es un número de registro: {text!r}") from None
+    if not 1 <= value <= MAX_INT:
+        raise argparse.ArgumentTypeError(f"no es un número de registro válido: {text}")
     return value
 
 
 def out_path(text: str) -> Path:
     import argparse
 
-    path = Path(text)
+    if "\x00" in text or not text.strip():
+        raise argparse.ArgumentTypeError(f"nombre de archivo no válido: {text!r}")
+    path = Path(text).expanduser()
     if not path.parent.exists() if str(path.parent) else False:
         raise argparse.ArgumentTypeError(f"la carpeta no existe: {path.parent}")
     return path

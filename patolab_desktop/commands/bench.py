@@ -21,6 +21,11 @@ def run_bench(args) -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from ..bench import runner
 
+    if args.json:  # refused before an hour of measuring, not after
+        from ..services.safety import outputs
+
+        outputs.check_output(args.json)
+
     result = runner.run(
         args.customers,
         args.requests,

@@ -27,9 +27,12 @@ def register(sub, common) -> None:
 
 
 def run_check(args) -> int:
+    from ..services.bootstrap import open_db
     from ..services.safety import check as maintenance
+    from . import db_target
 
-    open_from_args(args, sign_in_needed=False)  # health only, no lab data
+    # Read only: a missing file is reported (never created), nothing is migrated or repaired.
+    open_db(db_target(args), migrate=False, create=False)
     report = maintenance.check()
     for line in report.lines():
         print(line)

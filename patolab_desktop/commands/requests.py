@@ -21,7 +21,7 @@ import datetime as dt
 import sys
 
 from ..util.text import clean, fold
-from . import open_from_args, out_path
+from . import MAX_INT, open_from_args, out_path, record_id
 
 EXIT_BAD_ARGUMENTS = 2
 
@@ -60,13 +60,7 @@ def _date(text: str) -> dt.date:
 
 
 def _id(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"no es un número de registro: {text!r}") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"debe ser un número mayor que 0: {value}")
-    return value
+    return record_id(text)
 
 
 def _request_number(text: str) -> str:
@@ -212,6 +206,8 @@ def _branch_id(text: str) -> int | None:
 
     text = text.strip()
     if text.isdigit():
+        if int(text) > MAX_INT:
+            return None
         return Branch.select(Branch.id).where(Branch.id == int(text)).scalar()
     return Branch.select(Branch.id).where(Branch.code == text.upper()).scalar()
 

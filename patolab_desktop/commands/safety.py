@@ -43,7 +43,8 @@ def register(sub, common) -> None:
         "--to",
         required=True,
         metavar="URL",
-        help="postgresql://usuario:clave@servidor:5432/base (vacía)",
+        help="postgresql://usuario@servidor:5432/base (vacía; la contraseña, del almacén de "
+        "contraseñas del sistema o de PGPASSWORD, nunca en la línea de comandos)",
     )
     migrate.add_argument("--batch", type=int, default=1000, metavar="N", help="filas por lote")
     migrate.set_defaults(handler=run_migrate_to)
@@ -52,7 +53,7 @@ def register(sub, common) -> None:
 def run_backup(args) -> int:
     from ..services.safety import backups
 
-    open_from_args(args)
+    open_from_args(args, create=False)
     path = backups.backup_now(args.folder)
     print(f"Copia de seguridad guardada en {path}")
     if args.prune:
@@ -65,7 +66,7 @@ def run_restore(args) -> int:
     from ..services.access import session
     from ..services.safety import backups
 
-    open_from_args(args)
+    open_from_args(args, create=False)
     with session.acting_as(session.current()):  # the signed-in user (sign_in)
         result = backups.restore(args.file)
     print(f"Estado anterior guardado en {result.safety_backup}")
@@ -76,7 +77,7 @@ def run_restore(args) -> int:
 def run_list(args) -> int:
     from ..services.safety import backups
 
-    open_from_args(args, sign_in_needed=False)  # file names and dates only
+    open_from_args(args, sign_in_needed=False, create=False)  # file names and dates only
     found = backups.list_backups(args.folder)
     if not found:
         print("No hay copias de seguridad.")
@@ -93,7 +94,7 @@ def run_migrate_to(args) -> int:
     from ..services.access import session
     from ..services.safety import transfer
 
-    open_from_args(args)
+    open_from_args(args, create=False)
     with session.acting_as(session.current()):  # the signed-in user (sign_in)
         counts = transfer.migrate_to(args.to, batch=max(1, args.batch), progress=None)
     width = max(len(t) for t in counts)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from peewee import Database, DatabaseProxy, PostgresqlDatabase, SqliteDatabase
 
+from ..util import files
 from ..util.translation import translate
 
 db = DatabaseProxy()
@@ -17,7 +19,8 @@ SQLITE_PRAGMAS = (
     ("journal_mode", "wal"),
     ("foreign_keys", 1),
     ("synchronous", "normal"),
-    ("busy_timeout", 15000),
+    # how long a write waits for another one (PATOLAB_BUSY_TIMEOUT_MS: tests, slow disks)
+    ("busy_timeout", int(os.environ.get("PATOLAB_BUSY_TIMEOUT_MS") or 15000)),
     ("cache_size", -64000),  # 64 MB page cache
     ("temp_store", "memory"),
     ("mmap_size", 0),  # no mmap: mapped file pages count towards RSS (target ≤ 300 MB)
@@ -32,43 +35,148 @@ def is_postgres_url(target: str) -> bool:
     return str(target).startswith(("postgresql://", "postgres://"))
 
 
+def _port(parsed) -> int:
+    try:
+        return parsed.port or 5432
+    except ValueError:
+        raise DatabaseOpenError(
+            translate(
+                "db.database",
+                "El puerto de la URL no es válido: {port!r}. Use un número entre 1 y 65535, "
+                "p. ej. postgresql://usuario@servidor:5432/base",
+            ).format(port=parsed.netloc.rsplit(":", 1)[-1])
+        ) from None
+
+
 def describe(target: str) -> str:
     """A display form of the target without a password."""
     if is_postgres_url(target):
         parsed = urlparse(target)
-        user, port = parsed.username or "", parsed.port or 5432
-        return f"postgresql://{user}@{parsed.hostname}:{port}{parsed.path}"
+        try:
+            port = parsed.port or 5432
+        except ValueError:
+            port = "?"
+        return f"postgresql://{parsed.username or ''}@{parsed.hostname}:{port}{parsed.path}"
     return str(target)
 
 
-def make_database(target: str | Path) -> Database:
-    """Build (but do not migrate) a peewee database for a path or URL."""
-    target = str(target)
-    if is_postgres_url(target):
+def parse_postgres_url(target: str) -> dict:
+    """Connection parameters of a ``postgresql://`` URL; DatabaseOpenError when the URL is
+    malformed. Without a password in the URL it comes from the credential store (then
+    libpq's own PGPASSWORD / .pgpass)."""
+    try:
         parsed = urlparse(target)
-        return PostgresqlDatabase(
-            parsed.path.lstrip("/"),
-            user=unquote(parsed.username or "") or None,
-            password=unquote(parsed.password or "") or None,
-            host=parsed.hostname or "127.0.0.1",
-            port=parsed.port or 5432,
-        )
-    if target.startswith("sqlite:///"):
-        target = target[len("sqlite:///") :]
-    path = Path(target).expanduser()
-    if not path.parent.exists():
+        hostname = parsed.hostname
+    except ValueError as exc:
         raise DatabaseOpenError(
-            translate("db.database", "La carpeta de la base de datos no existe: {folder}").format(
-                folder=path.parent
+            translate("db.database", "La URL de PostgreSQL no es válida: {error}").format(error=exc)
+        ) from None
+    name = unquote(parsed.path.lstrip("/"))
+    if not name or "/" in name:
+        raise DatabaseOpenError(
+            translate(
+                "db.database",
+                "Falta el nombre de la base de datos en la URL: "
+                "postgresql://usuario@servidor:5432/base",
             )
         )
+    password = unquote(parsed.password or "") or None
+    if password is None:
+        from ..util import credentials
+
+        password = credentials.lookup(target)
+    return {
+        "database": name,
+        "user": unquote(parsed.username or "") or None,
+        "password": password,
+        "host": hostname or "127.0.0.1",
+        "port": _port(parsed),
+    }
+
+
+def sqlite_path(target: str | Path) -> Path:
+    target = str(target)
+    if target.startswith("sqlite:///"):
+        target = target[len("sqlite:///") :]
+    return Path(target).expanduser()
+
+
+def make_database(target: str | Path, create: bool = True) -> Database:
+    """Build (but do not migrate) a peewee database for a path or URL. Creates no file.
+
+    ``create=False``: an SQLite file that does not exist is an error (``check``,
+    ``backup``, ``restore`` must never create an empty database from a typo)."""
+    target = str(target)
+    if "\x00" in target:
+        raise DatabaseOpenError(
+            translate("db.database", "La ruta de la base de datos no es válida.")
+        )
+    if is_postgres_url(target):
+        params = parse_postgres_url(target)
+        return PostgresqlDatabase(params.pop("database"), **params)
+    if "://" in target and not target.startswith("sqlite:///"):
+        raise DatabaseOpenError(
+            translate(
+                "db.database",
+                "No se reconoce {target}: use la ruta de un archivo SQLite o una URL "
+                "postgresql://usuario@servidor:5432/base",
+            ).format(target=target)
+        )
+    path = sqlite_path(target)
     if target != ":memory:":
+        if not path.parent.exists():
+            raise DatabaseOpenError(
+                translate(
+                    "db.database", "La carpeta de la base de datos no existe: {folder}"
+                ).format(folder=path.parent)
+            )
+        if path.is_dir():
+            raise DatabaseOpenError(
+                translate(
+                    "db.database", "{path} es una carpeta, no un archivo de base de datos."
+                ).format(path=path)
+            )
+        if not create and not path.exists():
+            raise DatabaseOpenError(
+                translate(
+                    "db.database",
+                    "La base de datos {path} no existe. Revise la ruta (no se creó ningún "
+                    "archivo).",
+                ).format(path=path)
+            )
+        if path.exists() and path.stat().st_size > 0 and not files.is_sqlite_file(path):
+            raise DatabaseOpenError(
+                translate(
+                    "db.database", "El archivo {path} no es una base de datos de PatoLab (SQLite)."
+                ).format(path=path)
+            )
         from .location import check_local
 
         refusal = check_local(path)
         if refusal:
             raise DatabaseOpenError(refusal)
     return SqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS, check_same_thread=False)
+
+
+def cannot_open(target, exc) -> DatabaseOpenError:
+    return DatabaseOpenError(
+        translate("db.database", "No se pudo abrir la base de datos {target}: {error}").format(
+            target=describe(str(target)), error=exc
+        )
+    )
+
+
+def friendly_error(exc: BaseException) -> str:
+    """The message of a database error, with "locked" explained."""
+    text = str(exc)
+    if "locked" in text.lower() or "busy" in text.lower():
+        return translate(
+            "db.database",
+            "la base de datos está ocupada por otro programa o computadora (bloqueada). "
+            "Espere a que termine, o cierre los demás programas que la usan, y vuelva a "
+            "intentarlo.",
+        )
+    return text
 
 
 def close_database() -> None:
@@ -98,18 +206,19 @@ def write_transaction():
 
 
 def backup_sqlite(source: Database, destination: Path) -> Path:
-    """Copy a live SQLite database with the backup API (never a file copy)."""
+    """Copy a live SQLite database with the backup API (never a file copy).
+
+    Written to a temporary file (``util.files`` pattern, mode 0600) beside the
+    destination and renamed at the end; a failure (a full disk) removes it."""
     destination = Path(destination)
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    tmp = destination.with_suffix(destination.suffix + ".part")
-    if tmp.exists():
-        tmp.unlink()
-    target = sqlite3.connect(str(tmp))
-    try:
-        source.connection().backup(target)
-        # A self-contained file: no -wal/-shm beside the copy when it is opened later.
-        target.execute("PRAGMA journal_mode=DELETE")
-    finally:
-        target.close()
-    tmp.replace(destination)
+    files.ensure_private_dir(destination.parent, tighten=False)
+    with files.atomic_path(destination) as tmp:
+        files.create_private_file(tmp)
+        target = sqlite3.connect(str(tmp))
+        try:
+            source.connection().backup(target)
+            # A self-contained file: no -wal/-shm beside the copy when it is opened later.
+            target.execute("PRAGMA journal_mode=DELETE")
+        finally:
+            target.close()
     return destination

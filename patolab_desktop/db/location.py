@@ -8,6 +8,10 @@ a local disk. Detection:
 * Linux: the mount holding the path (longest mount-point prefix in ``/proc/mounts``)
   has a network file system type (NFS, CIFS/SMB, sshfs, ...).
 * macOS: the same with the output of ``mount`` (``//user@server/share on /Volumes/x (smbfs, ...)``).
+* VM shared folders (vboxsf, vmhgfs, Parallels), FUSE shares (sshfs, s3fs, rclone,
+  macFUSE/osxfuse) by their file-system type.
+* Cloud-synced folders (OneDrive, Dropbox, Google Drive, iCloud Drive) by folder name,
+  OneDrive's environment variables and Dropbox's ``info.json``.
 
 Every input (platform, mount table, drive-type function) can be injected, so the tests
 run on any machine with fake mount tables and fake UNC paths.
@@ -54,8 +58,36 @@ NETWORK_FS_TYPES = frozenset(
         "lustre",
         "gfs2",
         "ocfs2",
+        # VM shared folders, FUSE file systems over a network or a cloud, macFUSE
+        "vboxsf",
+        "vmhgfs",
+        "vmhgfs-fuse",
+        "fuse.vmhgfs-fuse",
+        "s3fs",
+        "fuse.s3fs",
+        "fuse.goofys",
+        "fuse.gcsfuse",
+        "macfuse",
+        "osxfuse",
+        "fusefs",
+        "fuse.onedriver",
+        "fuse.google-drive-ocamlfuse",
+        "prl_fs",  # Parallels shared folders
     }
 )
+# Folders that a sync client copies to the cloud (and back) behind SQLite's back: a
+# database there is uploaded half-written and can come back as a "conflicted copy".
+SYNC_SERVICES = (
+    ("onedrive", "OneDrive"),
+    ("dropbox", "Dropbox"),
+    ("google drive", "Google Drive"),
+    ("googledrive", "Google Drive"),
+    ("my drive", "Google Drive"),
+    ("mi unidad", "Google Drive"),
+    ("icloud drive", "iCloud Drive"),
+    ("mobile documents", "iCloud Drive"),
+)
+SYNC_ENV_VARS = ("OneDrive", "OneDriveCommercial", "OneDriveConsumer")
 
 
 @dataclass(frozen=True)
@@ -106,7 +138,71 @@ def mount_for(path: str, mounts: list[Mount]) -> Mount | None:
 
 def is_network_fs(fs_type: str) -> bool:
     fs_type = fs_type.lower()
-    return fs_type in NETWORK_FS_TYPES or fs_type.startswith(("nfs", "smb", "cifs"))
+    return fs_type in NETWORK_FS_TYPES or fs_type.startswith(
+        ("nfs", "smb", "cifs", "fuse.sshfs", "vmhgfs", "fuse.s3", "macfuse", "osxfuse")
+    )
+
+
+def _sync_service_of_component(component: str) -> str | None:
+    name = component.strip().lower()
+    for needle, service in SYNC_SERVICES:
+        # "OneDrive", "OneDrive - Empresa", "Dropbox (Personal)", "GoogleDrive-x@y.com"
+        if name == needle or name.startswith((needle + " ", needle + "-", needle + " (")):
+            return service
+    return None
+
+
+def _dropbox_roots(home: str) -> list[str]:
+    """Dropbox writes its folders to ``info.json`` (``~/.dropbox``, %APPDATA%, %LOCALAPPDATA%)."""
+    import json
+
+    candidates = [os.path.join(home, ".dropbox", "info.json")]
+    for var in ("APPDATA", "LOCALAPPDATA"):
+        if os.environ.get(var):
+            candidates.append(os.path.join(os.environ[var], "Dropbox", "info.json"))
+    roots = []
+    for candidate in candidates:
+        try:
+            with open(candidate, encoding="utf-8") as fh:
+                data = json.load(fh)
+        except (OSError, ValueError):
+            continue
+        if isinstance(data, dict):
+            for account in data.values():
+                if isinstance(account, dict) and isinstance(account.get("path"), str):
+                    roots.append(account["path"])
+    return roots
+
+
+def synced_folder(
+    path: str | os.PathLike,
+    *,
+    environ: dict | None = None,
+    dropbox_roots: list[str] | None = None,
+) -> str | None:
+    """The cloud-sync service (OneDrive, Dropbox, Google Drive, iCloud Drive) whose folder
+    holds ``path``, else None. By folder names along the path (also macOS
+    ``~/Library/CloudStorage/OneDrive-…``), OneDrive's environment variables and Dropbox's
+    own list of its folders; ``environ`` and ``dropbox_roots`` can be injected."""
+    text = os.fspath(path)
+    separators = re.compile(r"[\\/]+")
+    for component in separators.split(text):
+        service = _sync_service_of_component(component)
+        if service:
+            return service
+    environ = os.environ if environ is None else environ
+    roots: list[tuple[str, str]] = [
+        (environ[var], "OneDrive") for var in SYNC_ENV_VARS if environ.get(var)
+    ]
+    if dropbox_roots is None:
+        dropbox_roots = _dropbox_roots(os.path.expanduser("~"))
+    roots += [(root, "Dropbox") for root in dropbox_roots]
+    folded = os.path.normcase(os.path.abspath(text)) if text else ""
+    for root, service in roots:
+        base = os.path.normcase(os.path.abspath(root)).rstrip("\\/")
+        if base and (folded == base or folded.startswith(base + os.sep)):
+            return service
+    return None
 
 
 def is_unc(path: str) -> bool:
@@ -192,10 +288,33 @@ def refusal_message(path: str | os.PathLike, share: str) -> str:
     ).format(path=os.fspath(path), share=share)
 
 
-def check_local(path: str | os.PathLike, **inputs) -> str | None:
-    """The Spanish refusal message when ``path`` is on a network share, else None."""
+def sync_refusal_message(path: str | os.PathLike, service: str) -> str:
+    return translate(
+        "db.location",
+        "La base de datos {path} está en una carpeta sincronizada con la nube ({service}). "
+        "El programa de sincronización copia el archivo SQLite mientras se escribe y lo "
+        "puede dañar o reemplazar por una copia en conflicto. Guarde la base de datos en una "
+        "carpeta local que no se sincronice (las copias de seguridad sí pueden ir a la nube), "
+        "o, para trabajar desde varias computadoras, use un servidor PostgreSQL "
+        "(Archivo → Conexión a base de datos…, o "
+        "--db postgresql://usuario@servidor:5432/base).",
+    ).format(path=os.fspath(path), service=service)
+
+
+def check_local(
+    path: str | os.PathLike,
+    *,
+    environ: dict | None = None,
+    dropbox_roots: list[str] | None = None,
+    **inputs,
+) -> str | None:
+    """The Spanish refusal message when ``path`` is on a network share, a VM or FUSE
+    share, or in a cloud-synced folder; else None."""
     share = network_share(path, **inputs)
-    return refusal_message(path, share) if share else None
+    if share:
+        return refusal_message(path, share)
+    service = synced_folder(path, environ=environ, dropbox_roots=dropbox_roots)
+    return sync_refusal_message(path, service) if service else None
 
 
 def folder_of(path: str | os.PathLike) -> str:

@@ -475,3 +475,9 @@ __all__ = [m.__name__ for m in ALL_MODELS] + [
     "SQL",
     "now",
 ]
+
+# Data safety (issue 15): floors of number counters carried over by a restore.
+from .models_safety import CounterFloor  # noqa: E402
+
+ALL_MODELS.append(CounterFloor)
+__all__.append("CounterFloor")

@@ -9,31 +9,54 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from peewee import Database
+from peewee import Database, DatabaseError
 
-from ..util.translation import translate
-from . import migrations, seed
-from .database import DatabaseOpenError, db, describe, make_database
+from ..util import files
+from . import migrations, search, seed
+from .database import (
+    DatabaseOpenError,
+    cannot_open,
+    db,
+    friendly_error,
+    is_sqlite,
+    make_database,
+)
 
 
 def open_database(
-    target: str | Path, migrate: bool = True, roles: Mapping | None = None
+    target: str | Path,
+    migrate: bool = True,
+    roles: Mapping | None = None,
+    create: bool = True,
 ) -> Database:
     """Initialise the global proxy on ``target``, migrate it and seed reference data.
 
     ``roles`` (name -> (description, permission keys)) are the roles a new database is
-    seeded with; the services pass theirs, so this layer knows no permission."""
-    database = make_database(target)
+    seeded with; the services pass theirs, so this layer knows no permission.
+
+    ``create=False``: a missing SQLite file is an error, never a new empty database. A new
+    SQLite file is created 0600 (SQLite gives its -wal/-shm the same mode). A newer schema,
+    a damaged file or a locked database raise DatabaseOpenError with a message, never a
+    traceback. An interrupted search-index rebuild is redone here (``search.repair``)."""
+    database = make_database(target, create=create)
+    if is_sqlite(database) and database.database != ":memory:":
+        path = Path(database.database)
+        if not path.exists():
+            files.create_private_file(path)
     try:
         database.connect(reuse_if_open=True)
     except Exception as exc:  # sqlite3/psycopg errors differ; the message is what matters
-        raise DatabaseOpenError(
-            translate("db.database", "No se pudo abrir la base de datos {target}: {error}").format(
-                target=describe(str(target)), error=exc
-            )
-        ) from exc
+        raise cannot_open(target, exc) from exc
     db.initialize(database)
     if migrate:
-        migrations.upgrade(database)
-        seed.seed_reference_data(roles)
+        try:
+            migrations.upgrade(database)
+            seed.seed_reference_data(roles)
+            search.repair(database)
+        except DatabaseOpenError:  # migrations.MigrationError: a newer schema
+            database.close()
+            raise
+        except DatabaseError as exc:  # peewee: damaged file, locked, server gone
+            database.close()
+            raise cannot_open(target, friendly_error(exc)) from exc
     return database

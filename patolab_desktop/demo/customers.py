@@ -98,12 +98,9 @@ def _slug(text: str) -> str:
 
 
 def _drop_fts_triggers() -> None:
-    from ..db.database import is_sqlite
-
-    if not is_sqlite():
-        return  # PostgreSQL has a trigram index, no triggers to drop
-    for name in FTS_TRIGGERS:
-        db.execute_sql(f"DROP TRIGGER IF EXISTS {name}")
+    # Marks the rebuild as pending first: a process killed before the rebuild commits is
+    # repaired at the next open (db.search.repair).
+    search.begin_bulk_load(db.obj)
 
 
 def _drop_secondary_indexes(table: str) -> list[str]:
@@ -319,6 +316,5 @@ def generate(count: int, rng, progress: Callable[[str], None] | None = None) -> 
             for statement in indexes:
                 db.execute_sql(statement)
             progress("Reconstruyendo el índice de búsqueda de clientes…")
-            search.install(db.obj)
-            search.rebuild(db.obj)
+            search.rebuild(db.obj)  # triggers + refill + marker removal: one transaction
     return inserted

@@ -650,43 +650,36 @@ def write_pdf(
     Written to a temporary file beside the target and renamed at the end, so a failure
     never leaves a half-written PDF behind.
     """
-    import os
-    from pathlib import Path
-
     from PySide6.QtGui import QPdfWriter
 
+    from ..services.safety import outputs
+
     ensure_gui_application()
-    target = Path(path)
-    if not target.parent.is_dir():
-        raise OSError(
-            translate("printing.layout", "La carpeta no existe: {parent}").format(
-                parent=target.parent
+    # Refuses a database, a backup or a folder as target; writes beside it, then renames.
+    with outputs.atomic_path(path) as tmp:
+        writer = QPdfWriter(str(tmp))
+        writer.setResolution(PDF_RESOLUTION)
+        writer.setCreator("PatoLab Desktop")
+        if title:
+            writer.setTitle(title)
+        writer.setPageLayout(page_layout)
+        painter = QPainter()
+        if not painter.begin(writer):
+            del writer
+            raise OSError(
+                translate("printing.layout", "No se pudo escribir el PDF: {target}").format(
+                    target=path
+                )
             )
-        )
-    tmp = target.with_name(f".{target.name}.part")
-    writer = QPdfWriter(str(tmp))
-    writer.setResolution(PDF_RESOLUTION)
-    writer.setCreator("PatoLab Desktop")
-    if title:
-        writer.setTitle(title)
-    writer.setPageLayout(page_layout)
-    painter = QPainter()
-    if not painter.begin(writer):
-        del writer
-        tmp.unlink(missing_ok=True)
-        raise OSError(
-            translate("printing.layout", "No se pudo escribir el PDF: {target}").format(
-                target=target
+        try:
+            pages = paint(painter, writer)
+        finally:
+            finished = painter.end()
+            del writer
+        if not finished:  # e.g. the disk filled up while Qt wrote the file
+            raise OSError(
+                translate("printing.layout", "No se pudo escribir el PDF: {target}").format(
+                    target=path
+                )
             )
-        )
-    try:
-        pages = paint(painter, writer)
-    except BaseException:
-        painter.end()
-        del writer
-        tmp.unlink(missing_ok=True)
-        raise
-    painter.end()
-    del writer
-    os.replace(tmp, target)
     return pages

@@ -19,9 +19,9 @@ __all__ = [
 ]
 
 
-def open_db(target: str | Path, migrate: bool = True):
+def open_db(target: str | Path, migrate: bool = True, create: bool = True):
     reference.clear_caches()
-    return opening.open_database(target, migrate=migrate, roles=SEEDED_ROLES)
+    return opening.open_database(target, migrate=migrate, roles=SEEDED_ROLES, create=create)
 
 
 def close_db() -> None:

@@ -4,22 +4,19 @@
 * Formula injection: a text cell that starts with ``= + - @``, a tab, CR or LF gets a
   leading single quote, so a spreadsheet shows it as text instead of running it.
 * Streamed: rows are written as they come (never the whole table in memory).
-* No partial file: rows go to a temporary file in the destination folder, which is
-  renamed over the destination only when everything was written. On an error or a
-  cancel the temporary file is removed and an existing destination is left untouched.
+* No partial file, no database overwritten: ``services.safety.outputs`` refuses a target
+  that is a database, a backup or a folder, and rows go to a temporary file in the
+  destination folder, renamed over the destination only when everything was written. On
+  an error or a cancel the temporary file is removed and the destination is untouched.
 """
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import datetime as dt
 import io
-import os
-import secrets
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
-from pathlib import Path
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
 CHUNK = 5000
@@ -80,14 +77,13 @@ def write_csv(
     thousand rows; when ``cancelled()`` turns true the temporary file is removed, ``path`` is
     left as it was and 0 is returned.
     """
-    path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
+    from .safety import outputs
+
     convert = _converter(_text_indexes(header, text_columns))
-    temp = folder / f".{path.name}.{secrets.token_hex(4)}.part"
     written = 0
     to_line = _line_writer()
     try:
-        with open(temp, "x", encoding="utf-8-sig", newline="") as fh:
+        with outputs.atomic_output(path, encoding="utf-8-sig", newline="") as fh:
             fh.write(to_line(list(header)) + LINE_END)
             lines: list[str] = []
             for row in rows:
@@ -107,15 +103,8 @@ def write_csv(
                 written += len(lines) - 1
             if cancelled is not None and cancelled():
                 raise _Cancelled
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(temp, path)
     except _Cancelled:
-        _remove(temp)
         return 0
-    except BaseException:
-        _remove(temp)
-        raise
     if progress is not None:
         progress(written)
     return written
@@ -186,11 +175,6 @@ def _converter(text: set[int] | None):
         return out
 
     return convert_columns
-
-
-def _remove(temp: Path) -> None:
-    with contextlib.suppress(FileNotFoundError):
-        temp.unlink()
 
 
 def read_csv(path) -> list[list[str]]:

@@ -97,6 +97,7 @@ def run_gui(db_target: str | None = None, demo: bool = False) -> int:
         return 1
     from .admin import backup_actions
 
+    backup_actions.sweep_leftovers()  # temporary files a killed run left behind
     # quick_check (+ how to restore) and the daily backup, off the GUI thread
     checks = backup_actions.startup_checks_in_background(None)
     from ..services.access import session

@@ -29,6 +29,16 @@ def log_file() -> Path:
     return log_dir() / LOG_FILE_NAME
 
 
+class PrivateRotatingFileHandler(RotatingFileHandler):
+    """Every log file (the current one and each rotated one) is created 0600 on POSIX."""
+
+    def _open(self):
+        from ..util import files
+
+        files.create_private_file(self.baseFilename)
+        return super()._open()
+
+
 def setup_logging() -> RotatingFileHandler:
     """Log to the rotating file of the current log folder (idempotent)."""
     root = logging.getLogger()
@@ -39,7 +49,9 @@ def setup_logging() -> RotatingFileHandler:
                 return handler
             root.removeHandler(handler)  # the log folder changed (another profile/test)
             handler.close()
-    handler = RotatingFileHandler(target, maxBytes=2_000_000, backupCount=5, encoding="utf-8")
+    handler = PrivateRotatingFileHandler(
+        target, maxBytes=2_000_000, backupCount=5, encoding="utf-8"
+    )
     handler._patolab = True  # type: ignore[attr-defined]
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root.addHandler(handler)

@@ -35,10 +35,44 @@ def ask_text(parent: QWidget | None, title: str, label: str, text: str = "") -> 
 
 
 def save_file(parent: QWidget | None, title: str, suggested: str, filter_: str) -> str | None:
+    """Ask where to save; a database, a backup or a folder is refused with a message and
+    the dialog comes back (``services.safety.outputs.check_output``, the same guard the
+    writers apply again when they write)."""
     from PySide6.QtWidgets import QFileDialog
 
-    path, _ = QFileDialog.getSaveFileName(parent, title, suggested, filter_)
-    return path or None
+    from ..services.safety import outputs
+
+    while True:
+        path, _ = QFileDialog.getSaveFileName(parent, title, suggested, filter_)
+        if not path:
+            return None
+        try:
+            outputs.check_output(path)
+        except outputs.OutputRefused as exc:
+            error(parent, title, str(exc))
+            suggested = path
+            continue
+        return path
+
+
+def save_database_file(parent: QWidget | None, title: str, suggested: str, filter_: str):
+    """Choose a database file (Archivo → Conexión a base de datos…): an existing SQLite
+    file is what is wanted here, so only a folder is refused."""
+    from PySide6.QtWidgets import QFileDialog
+
+    while True:
+        path, _ = QFileDialog.getSaveFileName(
+            parent, title, suggested, filter_, options=QFileDialog.Option.DontConfirmOverwrite
+        )
+        if not path:
+            return None
+        from pathlib import Path
+
+        if Path(path).is_dir():
+            error(parent, title, translate("prompts", "{path} es una carpeta.").format(path=path))
+            suggested = path
+            continue
+        return path
 
 
 def open_file(parent: QWidget | None, title: str, filter_: str) -> str | None:

@@ -41,3 +41,30 @@ def digits(text: str | None) -> str:
 def clean(text: str | None) -> str:
     """Trim and collapse inner whitespace of a user-entered text."""
     return _SPACES.sub(" ", text or "").strip()
+
+
+MAX_SEARCH_TERMS = 8  # more words narrow nothing a person can use, and cost a deeper query
+MAX_SEARCH_CHARS = 200
+_WHITESPACE_CONTROLS = str.maketrans({c: " " for c in "\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85"})
+
+
+def strip_controls(text: str | None) -> str:
+    """``text`` without control or format characters (NUL, escape codes, zero-width and
+    bidi marks): tabs and line breaks become spaces, the rest is dropped."""
+    if not text:
+        return ""
+    text = text.translate(_WHITESPACE_CONTROLS)
+    if text.isprintable():
+        return text
+    return "".join(ch for ch in text if ch == " " or unicodedata.category(ch) not in ("Cc", "Cf"))
+
+
+def search_input(text: str | None) -> str:
+    """What a search box sends to a query: control characters ignored, whitespace
+    collapsed, at most ``MAX_SEARCH_TERMS`` words and ``MAX_SEARCH_CHARS`` characters.
+
+    Every search (customers, requests, referrers, catalog, users) goes through it, so a
+    NUL pasted into the box or a paragraph of 300 words gives a result, never an error
+    (an unbounded AND of terms overflowed SQLite's parser and Python's recursion)."""
+    words = strip_controls(text)[: MAX_SEARCH_CHARS * 2].split()
+    return " ".join(words[:MAX_SEARCH_TERMS])[:MAX_SEARCH_CHARS]

@@ -76,6 +76,7 @@
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="44"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="42"/>
         <location filename="../../patolab_desktop/services/requests/types.py" line="49"/>
         <source>Cambio de estado</source>
         <translation>Status change</translation>
@@ -92,6 +93,7 @@
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="48"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="46"/>
         <location filename="../../patolab_desktop/services/requests/types.py" line="53"/>
         <source>Descuento</source>
         <translation>Discount</translation>
@@ -133,176 +135,211 @@
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="39"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="37"/>
         <source>Crear</source>
         <translation>Create</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="40"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="38"/>
         <source>Modificar</source>
         <translation>Modify</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="41"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="39"/>
         <source>Desactivar</source>
         <translation>Deactivate</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="42"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="40"/>
         <source>Reactivar</source>
         <translation>Reactivate</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="43"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="41"/>
         <source>Eliminar</source>
         <translation>Delete</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="49"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="47"/>
         <source>Cambio de precio</source>
         <translation>Price change</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="50"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="48"/>
         <source>Exportar</source>
         <translation>Export</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="51"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="49"/>
         <source>Importar</source>
         <translation>Import</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="52"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="50"/>
         <source>Imprimir</source>
         <translation>Print</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="53"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="51"/>
         <source>Inicio de sesión</source>
         <translation>Login</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="54"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="52"/>
         <source>Intento fallido de acceso</source>
         <translation>Failed login attempt</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="55"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="53"/>
         <source>Cuenta bloqueada</source>
         <translation>Account locked</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="56"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="54"/>
         <source>Cierre de sesión</source>
         <translation>Logout</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="57"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="55"/>
         <source>Cambio de contraseña</source>
         <translation>Password change</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="58"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="56"/>
         <source>Contraseña restablecida</source>
         <translation>Password reset</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="59"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="57"/>
         <source>Cuenta desbloqueada</source>
         <translation>Account unlocked</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="60"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="58"/>
         <source>Permiso concedido</source>
         <translation>Permission granted</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="61"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="59"/>
         <source>Permiso retirado</source>
         <translation>Permission withdrawn</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="62"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="60"/>
         <source>Cambio de configuración</source>
         <translation>Settings change</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="63"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="61"/>
         <source>Copia de seguridad</source>
         <translation>Backup</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="64"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="62"/>
         <source>Restauración</source>
         <translation>Restore</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="45"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="43"/>
         <source>Cancelar</source>
         <translation>Cancel</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="46"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="44"/>
         <source>Agregar investigación</source>
         <translation>Add test</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="47"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="45"/>
         <source>Quitar investigación</source>
         <translation>Remove test</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="68"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="66"/>
         <source>Paciente/empresa</source>
         <translation>Patient/company</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="69"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="67"/>
         <source>Remitente</source>
         <translation>Referrer</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="70"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="68"/>
         <source>Tipo de remitente</source>
         <translation>Referrer type</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="71"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="69"/>
         <source>Investigación</source>
         <translation>Test</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="72"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="70"/>
         <source>Sucursal</source>
         <translation>Branch</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="73"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="71"/>
         <source>Solicitud</source>
         <translation>Request</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="74"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="72"/>
         <source>Usuario</source>
         <translation>User</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="75"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="73"/>
         <source>Rol</source>
         <translation>Role</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="76"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="74"/>
         <source>Configuración</source>
         <translation>Settings</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="77"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="75"/>
         <source>Base de datos</source>
         <translation>Database</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="78"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="76"/>
         <source>Reporte</source>
         <translation>Report</translation>
     </message>
@@ -667,6 +704,11 @@ The previous state was saved to:
         <translation>&amp;Repeat new password:</translation>
     </message>
     <message>
+        <location filename="../../patolab_desktop/ui/admin/change_password_dialog.py" line="57"/>
+        <source>Al menos {MIN_PASSWORD_LENGTH} caracteres, distinta del nombre de usuario y de la contraseña actual.</source>
+        <translation>At least {MIN_PASSWORD_LENGTH} characters, different from the user name and the current password.</translation>
+    </message>
+    <message>
         <location filename="../../patolab_desktop/ui/admin/change_password_dialog.py" line="51"/>
         <source>&amp;Guardar</source>
         <translation>&amp;Save</translation>
@@ -728,67 +770,72 @@ The previous state was saved to:
         <translation>postgresql://user:password@server:5432/patolab</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/database_dialog.py" line="72"/>
+        <location filename="../../patolab_desktop/ui/admin/database_dialog.py" line="68"/>
+        <source>La contraseña se guarda en el almacén de contraseñas del sistema, nunca en archivos; la URL guardada queda sin ella.</source>
+        <translation>The password is kept in the system password store, never in files; the saved URL has no password.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/database_dialog.py" line="79"/>
         <source> días</source>
         <translation> days</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/database_dialog.py" line="74"/>
+        <location filename="../../patolab_desktop/ui/admin/database_dialog.py" line="81"/>
         <source>&amp;Probar conexión</source>
         <translation>&amp;Test connection</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/database_dialog.py" line="84"/>
+        <location filename="../../patolab_desktop/ui/admin/database_dialog.py" line="91"/>
         <source>Archivo:</source>
         <translation>File:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/database_dialog.py" line="86"/>
+        <location filename="../../patolab_desktop/ui/admin/database_dialog.py" line="93"/>
         <source>URL:</source>
         <translation>URL:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/database_dialog.py" line="89"/>
+        <location filename="../../patolab_desktop/ui/admin/database_dialog.py" line="96"/>
         <source>&lt;b&gt;Copias de seguridad de esta computadora&lt;/b&gt;</source>
         <translation>&lt;b&gt;Backups on this computer&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/database_dialog.py" line="92"/>
+        <location filename="../../patolab_desktop/ui/admin/database_dialog.py" line="99"/>
         <source>Carpeta:</source>
         <translation>Folder:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/database_dialog.py" line="93"/>
+        <location filename="../../patolab_desktop/ui/admin/database_dialog.py" line="100"/>
         <source>Conservar:</source>
         <translation>Keep:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/database_dialog.py" line="99"/>
+        <location filename="../../patolab_desktop/ui/admin/database_dialog.py" line="106"/>
         <source>&amp;Guardar</source>
         <translation>&amp;Save</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/database_dialog.py" line="102"/>
+        <location filename="../../patolab_desktop/ui/admin/database_dialog.py" line="109"/>
         <source>Cancelar</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/database_dialog.py" line="116"/>
+        <location filename="../../patolab_desktop/ui/admin/database_dialog.py" line="123"/>
         <source>El cambio de base de datos se aplica al volver a abrir el programa.</source>
         <translation>A change of database takes effect when the program is opened again.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/database_dialog.py" line="138"/>
+        <location filename="../../patolab_desktop/ui/admin/database_dialog.py" line="145"/>
         <source>Archivo de base de datos</source>
         <translation>Database file</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/database_dialog.py" line="140"/>
+        <location filename="../../patolab_desktop/ui/admin/database_dialog.py" line="147"/>
         <source>Base de datos SQLite (*.db);;Todos los archivos (*)</source>
         <translation>SQLite database (*.db);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/database_dialog.py" line="166"/>
+        <location filename="../../patolab_desktop/ui/admin/database_dialog.py" line="173"/>
         <source>La URL debe empezar con postgresql://</source>
         <translation>The URL must start with postgresql://</translation>
     </message>
@@ -841,6 +888,11 @@ The previous state was saved to:
         <translation>&amp;Repeat password:</translation>
     </message>
     <message>
+        <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="59"/>
+        <source>La contraseña debe tener al menos {MIN_PASSWORD_LENGTH} caracteres y ser distinta del usuario. Guárdela en un lugar seguro: sin ella solo se puede recuperar el acceso desde la línea de comandos.</source>
+        <translation>The password must have at least {MIN_PASSWORD_LENGTH} characters and be different from the user name. Keep it somewhere safe: without it, access can only be recovered from the command line.</translation>
+    </message>
+    <message>
         <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="55"/>
         <source>&amp;Crear administrador</source>
         <translation>&amp;Create administrator</translation>
@@ -857,6 +909,7 @@ The previous state was saved to:
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="82"/>
+        <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="81"/>
         <source>Las dos contraseñas no coinciden.</source>
         <translation>The two passwords do not match.</translation>
     </message>
@@ -1207,11 +1260,13 @@ Enter your password to continue: open forms stay just as you left them.</transla
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="184"/>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="183"/>
         <source>No se guardó la configuración</source>
         <translation>The settings were not saved</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="207"/>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="206"/>
         <source>&amp;Configuración del laboratorio…</source>
         <translation>Laboratory se&amp;ttings…</translation>
     </message>
@@ -3208,43 +3263,96 @@ They will no longer appear in lists and searches, but their history is kept. An 
     <name>db.database</name>
     <message>
         <location filename="../../patolab_desktop/db/database.py" line="61"/>
+        <location filename="../../patolab_desktop/db/database.py" line="43"/>
+        <source>El puerto de la URL no es válido: {port!r}. Use un número entre 1 y 65535, p. ej. postgresql://usuario@servidor:5432/base</source>
+        <translation>The port in the URL is not valid: {port!r}. Use a number from 1 to 65535, e.g. postgresql://user@server:5432/database</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/db/database.py" line="72"/>
+        <source>La URL de PostgreSQL no es válida: {error}</source>
+        <translation>The PostgreSQL URL is not valid: {error}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/db/database.py" line="77"/>
+        <source>Falta el nombre de la base de datos en la URL: postgresql://usuario@servidor:5432/base</source>
+        <translation>The database name is missing from the URL: postgresql://user@server:5432/database</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/db/database.py" line="112"/>
+        <source>La ruta de la base de datos no es válida.</source>
+        <translation>The database path is not valid.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/db/database.py" line="119"/>
+        <source>No se reconoce {target}: use la ruta de un archivo SQLite o una URL postgresql://usuario@servidor:5432/base</source>
+        <translation>{target} is not recognised: use the path of an SQLite file or a URL postgresql://user@server:5432/database</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/db/database.py" line="129"/>
         <source>La carpeta de la base de datos no existe: {folder}</source>
         <translation>The database folder does not exist: {folder}</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/db/opening.py" line="31"/>
+        <location filename="../../patolab_desktop/db/database.py" line="135"/>
+        <source>{path} es una carpeta, no un archivo de base de datos.</source>
+        <translation>{path} is a folder, not a database file.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/db/database.py" line="141"/>
+        <source>La base de datos {path} no existe. Revise la ruta (no se creó ningún archivo).</source>
+        <translation>The database {path} does not exist. Check the path (no file was created).</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/db/database.py" line="149"/>
+        <source>El archivo {path} no es una base de datos de PatoLab (SQLite).</source>
+        <translation>The file {path} is not a PatoLab (SQLite) database.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/db/database.py" line="163"/>
         <source>No se pudo abrir la base de datos {target}: {error}</source>
         <translation>Could not open the database {target}: {error}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/db/database.py" line="173"/>
+        <source>la base de datos está ocupada por otro programa o computadora (bloqueada). Espere a que termine, o cierre los demás programas que la usan, y vuelva a intentarlo.</source>
+        <translation>the database is busy with another program or computer (locked). Wait for it to finish, or close the other programs using it, and try again.</translation>
     </message>
 </context>
 <context>
     <name>db.location</name>
     <message>
-        <location filename="../../patolab_desktop/db/location.py" line="160"/>
-        <location filename="../../patolab_desktop/db/location.py" line="170"/>
+        <location filename="../../patolab_desktop/db/location.py" line="257"/>
+        <location filename="../../patolab_desktop/db/location.py" line="267"/>
         <source>ruta de red {path}</source>
         <translation>network path {path}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/location.py" line="167"/>
+        <location filename="../../patolab_desktop/db/location.py" line="264"/>
         <source>unidad de red {drive}</source>
         <translation>network drive {drive}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/location.py" line="177"/>
+        <location filename="../../patolab_desktop/db/location.py" line="274"/>
         <source>{fs} {source} montado en {point}</source>
         <translation>{fs} {source} mounted on {point}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/location.py" line="184"/>
+        <location filename="../../patolab_desktop/db/location.py" line="281"/>
         <source>La base de datos {path} está en una carpeta de red ({share}). Un archivo SQLite en una carpeta compartida se puede dañar cuando varias computadoras lo usan a la vez. Copie el archivo a un disco local de esta computadora, o, para trabajar desde varias computadoras, use un servidor PostgreSQL (Archivo → Conexión a base de datos…, o --db postgresql://usuario:clave@servidor:5432/base).</source>
         <translation>The database {path} is in a network folder ({share}). An SQLite file in a shared folder can be damaged when several computers use it at the same time. Copy the file to a local disk of this computer or, to work from several computers, use a PostgreSQL server (File → Database connection…, or --db postgresql://user:password@server:5432/database).</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/db/location.py" line="293"/>
+        <source>La base de datos {path} está en una carpeta sincronizada con la nube ({service}). El programa de sincronización copia el archivo SQLite mientras se escribe y lo puede dañar o reemplazar por una copia en conflicto. Guarde la base de datos en una carpeta local que no se sincronice (las copias de seguridad sí pueden ir a la nube), o, para trabajar desde varias computadoras, use un servidor PostgreSQL (Archivo → Conexión a base de datos…, o --db postgresql://usuario@servidor:5432/base).</source>
+        <translation>The database {path} is in a cloud-synced folder ({service}). The sync program copies the SQLite file while it is being written and can damage it or replace it with a conflicted copy. Keep the database in a local folder that is not synced (backups may go to the cloud), or, to work from several computers, use a PostgreSQL server (File → Database connection…, or --db postgresql://user@server:5432/database).</translation>
     </message>
 </context>
 <context>
     <name>db.migrations</name>
     <message>
         <location filename="../../patolab_desktop/db/migrations/__init__.py" line="108"/>
+        <location filename="../../patolab_desktop/db/migrations/__init__.py" line="113"/>
         <source>La base de datos es de una versión más nueva ({version}) que esta aplicación ({supported}). Actualice PatoLab Desktop.</source>
         <translation>The database is from a newer version ({version}) than this application ({supported}). Update PatoLab Desktop.</translation>
     </message>
@@ -3252,12 +3360,12 @@ They will no longer appear in lists and searches, but their history is kept. An 
 <context>
     <name>errors</name>
     <message>
-        <location filename="../../patolab_desktop/ui/errors.py" line="92"/>
+        <location filename="../../patolab_desktop/ui/errors.py" line="104"/>
         <source>Error inesperado</source>
         <translation>Unexpected error</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/errors.py" line="93"/>
+        <location filename="../../patolab_desktop/ui/errors.py" line="105"/>
         <source>Ocurrió un error inesperado. No se guardó ningún cambio a medias; la pantalla se volverá a cargar desde la base de datos.
 
 {text}
@@ -3716,6 +3824,8 @@ Front desk for clinical and pathology laboratories.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/documents/layout.py" line="678"/>
+        <location filename="../../patolab_desktop/documents/layout.py" line="670"/>
+        <location filename="../../patolab_desktop/documents/layout.py" line="681"/>
         <source>No se pudo escribir el PDF: {target}</source>
         <translation>The PDF could not be written: {target}</translation>
     </message>
@@ -4203,6 +4313,11 @@ Front desk for clinical and pathology laboratories.</translation>
         <location filename="../../patolab_desktop/ui/prompts.py" line="28"/>
         <source>Aceptar</source>
         <translation>OK</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/prompts.py" line="72"/>
+        <source>{path} es una carpeta.</source>
+        <translation>{path} is a folder.</translation>
     </message>
 </context>
 <context>
@@ -5466,227 +5581,273 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
     <name>services.audit</name>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="84"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="82"/>
         <source>Nombre</source>
         <translation>Name</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="85"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="83"/>
         <source>Nombres</source>
         <translation>First names</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="86"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="84"/>
         <source>Apellidos</source>
         <translation>Last names</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="87"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="85"/>
         <source>Identidad/RTN</source>
         <translation>ID/RTN</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="88"/>
         <location filename="../../patolab_desktop/services/access/audit.py" line="106"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="86"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="104"/>
         <source>Tipo</source>
         <translation>Type</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="89"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="87"/>
         <source>Género</source>
         <translation>Gender</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="90"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="88"/>
         <source>Fecha de nacimiento</source>
         <translation>Date of birth</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="91"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="89"/>
         <source>Edad</source>
         <translation>Age</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="92"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="90"/>
         <source>Teléfono</source>
         <translation>Phone</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="93"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="91"/>
         <source>Teléfono secundario</source>
         <translation>Secondary phone</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="94"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="92"/>
         <source>Correo</source>
         <translation>Email</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="95"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="93"/>
         <source>Departamento</source>
         <translation>Department</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="96"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="94"/>
         <source>Municipio</source>
         <translation>Municipality</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="97"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="95"/>
         <source>Dirección</source>
         <translation>Address</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="98"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="96"/>
         <source>Dirección 2</source>
         <translation>Address 2</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="99"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="97"/>
         <source>Código postal</source>
         <translation>Postal code</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="100"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="98"/>
         <source>País</source>
         <translation>Country</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="101"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="99"/>
         <source>Expediente externo</source>
         <translation>External record</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="102"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="100"/>
         <source>Notas</source>
         <translation>Notes</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="103"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="101"/>
         <source>Bloqueado</source>
         <translation>Blocked</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="104"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="102"/>
         <source>Activo</source>
         <translation>Active</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="105"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="103"/>
         <source>Institución</source>
         <translation>Institution</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="107"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="105"/>
         <source>Código</source>
         <translation>Code</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="108"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="106"/>
         <source>Tipo de muestra</source>
         <translation>Sample type</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="109"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="107"/>
         <source>Precio</source>
         <translation>Price</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="110"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="108"/>
         <source>Es panel</source>
         <translation>Is a panel</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="111"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="109"/>
         <source>Miembros del panel</source>
         <translation>Panel members</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="112"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="110"/>
         <source>Estado</source>
         <translation>Status</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="113"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="111"/>
         <source>Prioridad</source>
         <translation>Priority</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="114"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="112"/>
         <source>Origen</source>
         <translation>Source</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="115"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="113"/>
         <source>Remitente</source>
         <translation>Referrer</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="116"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="114"/>
         <source>Paciente</source>
         <translation>Patient</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="117"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="115"/>
         <source>Sucursal</source>
         <translation>Branch</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="118"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="116"/>
         <source>Información clínica</source>
         <translation>Clinical information</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="119"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="117"/>
         <source>Motivo de cancelación</source>
         <translation>Cancellation reason</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="120"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="118"/>
         <source>Descuento (%)</source>
         <translation>Discount (%)</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="121"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="119"/>
         <source>Motivo del descuento</source>
         <translation>Discount reason</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="122"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="120"/>
         <source>Total</source>
         <translation>Total</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="123"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="121"/>
         <source>Descuento</source>
         <translation>Discount</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="124"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="122"/>
         <source>Neto</source>
         <translation>Net</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="125"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="123"/>
         <source>Usuario</source>
         <translation>User</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="126"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="124"/>
         <source>Nombre completo</source>
         <translation>Full name</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="127"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="125"/>
         <source>Rol</source>
         <translation>Role</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="128"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="126"/>
         <source>Debe cambiar contraseña</source>
         <translation>Must change password</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="129"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="127"/>
         <source>Descripción</source>
         <translation>Description</translation>
     </message>
@@ -5698,16 +5859,20 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="300"/>
         <location filename="../../patolab_desktop/services/access/audit.py" line="306"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="278"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="284"/>
         <source>(vacío)</source>
         <translation>(empty)</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="302"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="280"/>
         <source>Sí</source>
         <translation>Yes</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="304"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="282"/>
         <source>No</source>
         <translation>No</translation>
     </message>
@@ -5716,21 +5881,30 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
     <name>services.auth</name>
     <message>
         <location filename="../../patolab_desktop/services/access/auth.py" line="73"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="62"/>
         <source>minuto</source>
         <translation>minute</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/auth.py" line="75"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="64"/>
         <source>minutos</source>
         <translation>minutes</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/auth.py" line="77"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="67"/>
+        <source>La cuenta «{name}» está bloqueada por demasiados intentos fallidos. Intente de nuevo en {minutes} {unit}.</source>
+        <translation>The account “{name}” is locked after too many failed attempts. Try again in {minutes} {unit}.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="73"/>
         <source>La cuenta está bloqueada por demasiados intentos fallidos. Intente de nuevo en {minutes} {unit}.</source>
         <translation>The account is locked after too many failed attempts. Try again in {minutes} {unit}.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/auth.py" line="121"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="99"/>
         <source>La contraseña debe tener al menos {length} caracteres.</source>
         <translation>The password must have at least {length} characters.</translation>
     </message>
@@ -5741,6 +5915,7 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/auth.py" line="133"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="105"/>
         <source>La contraseña no puede ser igual al nombre de usuario.</source>
         <translation>The password cannot be the same as the username.</translation>
     </message>
@@ -5751,67 +5926,82 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/auth.py" line="151"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="115"/>
         <source>El usuario debe tener de 3 a 60 letras, números, puntos, guiones o guiones bajos, sin espacios.</source>
         <translation>The username must have 3 to 60 letters, digits, dots, hyphens or underscores, without spaces.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/auth.py" line="204"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="168"/>
         <source>Escriba el nombre completo.</source>
         <translation>Enter the full name.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/auth.py" line="211"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="175"/>
         <source>Ya existe un administrador: inicie sesión con su usuario.</source>
         <translation>An administrator already exists: log in with your username.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/auth.py" line="218"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="182"/>
         <source>Falta el rol Administrador en la base de datos.</source>
         <translation>The Administrator role is missing from the database.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/auth.py" line="308"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="249"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="275"/>
         <source>Usuario o contraseña incorrectos.</source>
         <translation>Wrong username or password.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/auth.py" line="310"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="251"/>
         <source>Le queda 1 intento antes de que la cuenta se bloquee {minutes} minutos.</source>
         <translation>You have 1 attempt left before the account is locked for {minutes} minutes.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/auth.py" line="315"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="256"/>
         <source>Le quedan {left} intentos antes de que la cuenta se bloquee {minutes} minutos.</source>
         <translation>You have {left} attempts left before the account is locked for {minutes} minutes.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/auth.py" line="345"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="282"/>
         <source>Este usuario está desactivado. Consulte a un administrador.</source>
         <translation>This user is deactivated. Ask an administrator.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/auth.py" line="380"/>
         <location filename="../../patolab_desktop/services/access/auth.py" line="407"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="317"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="344"/>
         <source>Este usuario ya no existe.</source>
         <translation>This user no longer exists.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/auth.py" line="389"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="326"/>
         <source>Este usuario fue desactivado. Consulte a un administrador.</source>
         <translation>This user has been deactivated. Ask an administrator.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/auth.py" line="403"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="340"/>
         <source>El usuario del sistema no tiene contraseña.</source>
         <translation>The system user has no password.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/auth.py" line="414"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="351"/>
         <source>La contraseña actual no es correcta.</source>
         <translation>The current password is not correct.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/auth.py" line="419"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="356"/>
         <source>La nueva contraseña debe ser distinta de la actual.</source>
         <translation>The new password must be different from the current one.</translation>
     </message>
@@ -5820,112 +6010,135 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
     <name>services.backups</name>
     <message>
         <location filename="../../patolab_desktop/services/safety/backups.py" line="35"/>
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="37"/>
         <source>manual</source>
         <translation>manual</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/safety/backups.py" line="36"/>
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="38"/>
         <source>automática al iniciar</source>
         <translation>automatic at start-up</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/safety/backups.py" line="37"/>
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="39"/>
         <source>automática al salir</source>
         <translation>automatic on exit</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/safety/backups.py" line="38"/>
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="40"/>
         <source>antes de restaurar</source>
         <translation>before restoring</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/safety/backups.py" line="82"/>
         <location filename="../../patolab_desktop/services/safety/backups.py" line="356"/>
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="76"/>
+        <location filename="../../patolab_desktop/services/safety/restoring.py" line="80"/>
         <source>No hay una base de datos abierta.</source>
         <translation>No database is open.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/safety/backups.py" line="121"/>
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="115"/>
         <source>Una base de datos en memoria no se puede respaldar.</source>
         <translation>An in-memory database cannot be backed up.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/safety/backups.py" line="128"/>
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="126"/>
         <source>No se pudo crear la carpeta de copias {folder}: {error}</source>
         <translation>Could not create the backup folder {folder}: {error}</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/safety/backups.py" line="139"/>
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="140"/>
         <source>No se pudo escribir la copia de seguridad {path}: {error}</source>
         <translation>Could not write the backup {path}: {error}</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/safety/backups.py" line="180"/>
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="189"/>
         <source>Esta computadora usa una base de datos PostgreSQL y no tiene el programa pg_dump. Instale las herramientas cliente de PostgreSQL (la misma versión del servidor) o pida al administrador del servidor que haga las copias con pg_dump.</source>
         <translation>This computer uses a PostgreSQL database and does not have the pg_dump program. Install the PostgreSQL client tools (the same version as the server) or ask the server administrator to make the backups with pg_dump.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/safety/backups.py" line="199"/>
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="218"/>
         <source>pg_dump no se pudo ejecutar: {error}</source>
         <translation>pg_dump could not be run: {error}</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/safety/backups.py" line="204"/>
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="210"/>
         <source>pg_dump falló: {error}</source>
         <translation>pg_dump failed: {error}</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/safety/backups.py" line="293"/>
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="314"/>
         <source>El archivo de copia no existe: {path}</source>
         <translation>The backup file does not exist: {path}</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/safety/backups.py" line="299"/>
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="320"/>
         <source>No se pudo abrir la copia {name}: {error}</source>
         <translation>Could not open the backup {name}: {error}</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/safety/backups.py" line="308"/>
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="329"/>
         <source>El archivo {name} no es una copia válida de PatoLab (está dañado o no es una base de datos SQLite): {error}</source>
         <translation>The file {name} is not a valid PatoLab backup (it is damaged or not an SQLite database): {error}</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/safety/backups.py" line="316"/>
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="337"/>
         <source>La copia {name} está dañada (integrity_check: {problems}). Elija otra copia.</source>
         <translation>The backup {name} is damaged (integrity_check: {problems}). Choose another backup.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/safety/backups.py" line="326"/>
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="347"/>
         <source>El archivo {name} no es una base de datos de PatoLab.</source>
         <translation>The file {name} is not a PatoLab database.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/safety/backups.py" line="335"/>
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="356"/>
         <source>La copia {name} es de una versión más nueva del programa (esquema {version}, este programa: {current}). Actualice PatoLab Desktop antes de restaurarla.</source>
         <translation>The backup {name} comes from a newer version of the program (schema {version}, this program: {current}). Update PatoLab Desktop before restoring it.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/safety/backups.py" line="359"/>
+        <location filename="../../patolab_desktop/services/safety/restoring.py" line="83"/>
         <source>La base de datos {name} es PostgreSQL: la restauración la hace el administrador del servidor con pg_restore (vea el README).</source>
         <translation>The database {name} is PostgreSQL: restores are done by the server administrator with pg_restore (see the README).</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/safety/backups.py" line="367"/>
+        <location filename="../../patolab_desktop/services/safety/restoring.py" line="91"/>
         <source>Una base de datos en memoria no se puede restaurar.</source>
         <translation>An in-memory database cannot be restored.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/safety/backups.py" line="373"/>
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="380"/>
         <source>Elija un archivo de copia, no la base de datos abierta.</source>
         <translation>Choose a backup file, not the open database.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/safety/backups.py" line="381"/>
+        <location filename="../../patolab_desktop/services/safety/restoring.py" line="95"/>
         <source>Hay un cambio en curso; termínelo antes de restaurar.</source>
         <translation>A change is in progress; finish it before restoring.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/safety/backups.py" line="388"/>
+        <location filename="../../patolab_desktop/services/safety/restoring.py" line="166"/>
         <source>No se pudo restaurar la copia {name}: {error}. La base de datos actual no se modificó o puede recuperarse de la copia {safety}.</source>
         <translation>Could not restore the backup {name}: {error}. The current database was not changed, or it can be recovered from the backup {safety}.</translation>
     </message>
@@ -5934,51 +6147,61 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
     <name>services.branches</name>
     <message>
         <location filename="../../patolab_desktop/services/catalog/branches.py" line="81"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="80"/>
         <source>La sucursal {id} no existe.</source>
         <translation>Branch {id} does not exist.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/catalog/branches.py" line="86"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="85"/>
         <source>El código {code} ya existe.</source>
         <translation>The code {code} already exists.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/catalog/branches.py" line="135"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="133"/>
         <source>Escriba el nombre de la sucursal.</source>
         <translation>Enter the branch name.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/catalog/branches.py" line="137"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="135"/>
         <source>El nombre admite como máximo {max} caracteres.</source>
         <translation>The name can have at most {max} characters.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/catalog/branches.py" line="141"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="139"/>
         <source>Escriba el código de la sucursal (por ejemplo SPS).</source>
         <translation>Enter the branch code (for example SPS).</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/catalog/branches.py" line="145"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="143"/>
         <source>El código lleva de 2 a 10 letras mayúsculas sin tilde o números.</source>
         <translation>The code has 2 to 10 capital letters without accents or digits.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/catalog/branches.py" line="154"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="152"/>
         <source>El código {code} ya lo usa la sucursal «{name}».</source>
         <translation>The code {code} is already used by the branch “{name}”.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/catalog/branches.py" line="224"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="222"/>
         <source>Falta la sucursal a modificar.</source>
         <translation>The branch to change is missing.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/catalog/branches.py" line="239"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="235"/>
         <source>El código no se puede cambiar: 1 solicitud ya lleva el número con «{code}».</source>
         <translation>The code cannot be changed: 1 request already has a number with “{code}”.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/catalog/branches.py" line="245"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="241"/>
         <source>El código no se puede cambiar: {count} solicitudes ya llevan el número con «{code}».</source>
         <translation>The code cannot be changed: {count} requests already have a number with “{code}”.</translation>
     </message>
@@ -5989,21 +6212,25 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
     </message>
     <message>
         <location filename="../../patolab_desktop/services/catalog/branches.py" line="288"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="272"/>
         <source>No se puede desactivar la sucursal predeterminada. Elija antes otra sucursal como predeterminada.</source>
         <translation>The default branch cannot be deactivated. First choose another branch as the default.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/catalog/branches.py" line="334"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="314"/>
         <source>La sucursal «{name}» está desactivada; reactívela primero.</source>
         <translation>The branch “{name}” is deactivated; reactivate it first.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/catalog/branches.py" line="361"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="341"/>
         <source>No existe la sucursal con código «{code}».</source>
         <translation>There is no branch with the code “{code}”.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/catalog/branches.py" line="175"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="173"/>
         <source>El municipio no pertenece al departamento elegido.</source>
         <translation>The municipality is not in the chosen department.</translation>
     </message>
@@ -6481,6 +6708,7 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
     </message>
     <message>
         <location filename="../../patolab_desktop/services/customers/bulk.py" line="97"/>
+        <location filename="../../patolab_desktop/services/customers/bulk.py" line="94"/>
         <source>No se pudieron guardar los clientes: {error}</source>
         <translation>The customers could not be saved: {error}</translation>
     </message>
@@ -6595,38 +6823,108 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
     <name>services.maintenance</name>
     <message>
         <location filename="../../patolab_desktop/services/safety/check.py" line="25"/>
+        <location filename="../../patolab_desktop/services/safety/check.py" line="26"/>
         <source>Base de datos: {target}</source>
         <translation>Database: {target}</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/safety/check.py" line="26"/>
+        <location filename="../../patolab_desktop/services/safety/check.py" line="27"/>
         <source>Versión del esquema: {version} (esta aplicación: {expected})</source>
         <translation>Schema version: {version} (this application: {expected})</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/safety/check.py" line="32"/>
+        <location filename="../../patolab_desktop/services/safety/check.py" line="33"/>
         <source>Integridad: correcta</source>
         <translation>Integrity: correct</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/safety/check.py" line="34"/>
+        <location filename="../../patolab_desktop/services/safety/check.py" line="35"/>
         <source>Integridad: PROBLEMAS ENCONTRADOS</source>
         <translation>Integrity: PROBLEMS FOUND</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/safety/check.py" line="48"/>
+        <location filename="../../patolab_desktop/services/safety/check.py" line="49"/>
         <source>versión del esquema {version}, se esperaba {expected}</source>
         <translation>schema version {version}, expected {expected}</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/safety/check.py" line="60"/>
+        <location filename="../../patolab_desktop/services/safety/check.py" line="61"/>
         <source>clave foránea rota: {table} fila {row} → {parent}</source>
         <translation>broken foreign key: {table} row {row} → {parent}</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/safety/check.py" line="70"/>
+        <location filename="../../patolab_desktop/services/safety/check.py" line="69"/>
         <source>índice de búsqueda: {error}</source>
         <translation>search index: {error}</translation>
+    </message>
+</context>
+<context>
+    <name>services.outputs</name>
+    <message>
+        <location filename="../../patolab_desktop/services/safety/outputs.py" line="76"/>
+        <source>Falta el nombre del archivo.</source>
+        <translation>The file name is missing.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/safety/outputs.py" line="79"/>
+        <source>El nombre del archivo no es válido: {path}</source>
+        <translation>The file name is not valid: {path}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/safety/outputs.py" line="86"/>
+        <source>{path} es una carpeta: escriba el nombre del archivo a guardar dentro de ella.</source>
+        <translation>{path} is a folder: type the name of the file to save inside it.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/safety/outputs.py" line="95"/>
+        <source>La carpeta de {path} no existe.</source>
+        <translation>The folder of {path} does not exist.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/safety/outputs.py" line="103"/>
+        <source>{path} es la base de datos abierta (o uno de sus archivos). No se escribió nada: elija otro nombre de archivo.</source>
+        <translation>{path} is the open database (or one of its files). Nothing was written: choose another file name.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/safety/outputs.py" line="113"/>
+        <source>{path} es una base de datos SQLite. No se escribe sobre una base de datos: elija otro nombre de archivo.</source>
+        <translation>{path} is an SQLite database. A database is never written over: choose another file name.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/safety/outputs.py" line="123"/>
+        <source>{path} pertenece a una base de datos SQLite. Elija otro nombre de archivo.</source>
+        <translation>{path} belongs to an SQLite database. Choose another file name.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/safety/outputs.py" line="135"/>
+        <source>{path} es (o estaría entre) las copias de seguridad de PatoLab. No se escribe sobre las copias: elija otra carpeta o nombre.</source>
+        <translation>{path} is (or would be among) the PatoLab backups. Backups are never written over: choose another folder or name.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/safety/outputs.py" line="163"/>
+        <source>La carpeta de copias {path} es la base de datos abierta. Elija una carpeta.</source>
+        <translation>The backup folder {path} is the open database. Choose a folder.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/safety/outputs.py" line="174"/>
+        <source>La carpeta de copias {path} no es una carpeta ({file} es un archivo). Elija una carpeta.</source>
+        <translation>The backup folder {path} is not a folder ({file} is a file). Choose a folder.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/safety/outputs.py" line="188"/>
+        <source>{path} ya existe: no se reemplaza.</source>
+        <translation>{path} already exists: it is not replaced.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/safety/outputs.py" line="240"/>
+        <source>{path} es la base de datos abierta.</source>
+        <translation>{path} is the open database.</translation>
     </message>
 </context>
 <context>
@@ -6985,16 +7283,19 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
     </message>
     <message>
         <location filename="../../patolab_desktop/services/catalog/referrer_types.py" line="92"/>
+        <location filename="../../patolab_desktop/services/catalog/referrer_types.py" line="82"/>
         <source>Escriba el nombre del tipo de remitente.</source>
         <translation>Enter the name of the referrer type.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/catalog/referrer_types.py" line="100"/>
+        <location filename="../../patolab_desktop/services/catalog/referrer_types.py" line="90"/>
         <source>El nombre admite como máximo {max} caracteres.</source>
         <translation>The name can have at most {max} characters.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/catalog/referrer_types.py" line="110"/>
+        <location filename="../../patolab_desktop/services/catalog/referrer_types.py" line="100"/>
         <source>Ya existe el tipo de remitente «{name}».</source>
         <translation>The referrer type “{name}” already exists.</translation>
     </message>
@@ -7005,16 +7306,19 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
     </message>
     <message>
         <location filename="../../patolab_desktop/services/catalog/referrer_types.py" line="182"/>
+        <location filename="../../patolab_desktop/services/catalog/referrer_types.py" line="158"/>
         <source>No se puede eliminar el tipo «{name}»: 1 remitente lo usa. Solo se le puede cambiar el nombre (o desactivarlo).</source>
         <translation>The type “{name}” cannot be deleted: 1 referrer uses it. It can only be renamed (or deactivated).</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/catalog/referrer_types.py" line="188"/>
+        <location filename="../../patolab_desktop/services/catalog/referrer_types.py" line="164"/>
         <source>No se puede eliminar el tipo «{name}»: {count} remitentes lo usan. Solo se le puede cambiar el nombre (o desactivarlo).</source>
         <translation>The type “{name}” cannot be deleted: {count} referrers use it. It can only be renamed (or deactivated).</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/catalog/referrer_types.py" line="210"/>
+        <location filename="../../patolab_desktop/services/catalog/referrer_types.py" line="186"/>
         <source>No se puede eliminar el tipo «{name}»: está en uso. Solo se le puede cambiar el nombre.</source>
         <translation>The type “{name}” cannot be deleted: it is in use. It can only be renamed.</translation>
     </message>
@@ -7111,41 +7415,49 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
     </message>
     <message>
         <location filename="../../patolab_desktop/services/requests/reports.py" line="178"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="174"/>
         <source>Debe ser un número entero.</source>
         <translation>It must be a whole number.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/requests/reports.py" line="181"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="177"/>
         <source>Debe estar entre {low} y {high}.</source>
         <translation>It must be between {low} and {high}.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/requests/reports.py" line="185"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="181"/>
         <source>Tamaño de papel no válido (A4 o Letter).</source>
         <translation>Invalid paper size (A4 or Letter).</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/requests/reports.py" line="324"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="319"/>
         <source>La solicitud {number} está cancelada: no se imprimen etiquetas de tubos.</source>
         <translation>Request {number} is cancelled: no tube labels are printed.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/requests/reports.py" line="380"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="373"/>
         <source>Indique la fecha inicial y la final.</source>
         <translation>Give the start and end dates.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/requests/reports.py" line="384"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="377"/>
         <source>La fecha final es anterior a la inicial.</source>
         <translation>The end date is before the start date.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/requests/reports.py" line="388"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="381"/>
         <source>El período no puede pasar de diez años.</source>
         <translation>The period cannot be longer than ten years.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/requests/reports.py" line="447"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="440"/>
         <source>No existe la sucursal {id}.</source>
         <translation>Branch {id} does not exist.</translation>
     </message>
@@ -7154,6 +7466,7 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
     <name>services.request_numbers</name>
     <message>
         <location filename="../../patolab_desktop/services/requests/numbers.py" line="61"/>
+        <location filename="../../patolab_desktop/services/requests/numbers.py" line="59"/>
         <source>La sucursal no existe.</source>
         <translation>The branch does not exist.</translation>
     </message>
@@ -7162,16 +7475,19 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
     <name>services.request_pricing</name>
     <message>
         <location filename="../../patolab_desktop/services/requests/pricing.py" line="271"/>
+        <location filename="../../patolab_desktop/services/requests/pricing.py" line="267"/>
         <source>{code} {name} ya está incluida en el panel {panel}.</source>
         <translation>{code} {name} is already included in the panel {panel}.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/requests/pricing.py" line="278"/>
+        <location filename="../../patolab_desktop/services/requests/pricing.py" line="274"/>
         <source>{code} {name} ya está en la solicitud.</source>
         <translation>{code} {name} is already on the request.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/requests/pricing.py" line="302"/>
+        <location filename="../../patolab_desktop/services/requests/pricing.py" line="298"/>
         <source>{code} {name} pasa a formar parte del panel {panel}.</source>
         <translation>{code} {name} now becomes part of the panel {panel}.</translation>
     </message>
@@ -7180,21 +7496,25 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
     <name>services.request_queries</name>
     <message>
         <location filename="../../patolab_desktop/services/requests/queries.py" line="182"/>
+        <location filename="../../patolab_desktop/services/requests/queries.py" line="181"/>
         <source>Valor no válido: {value}.</source>
         <translation>Invalid value: {value}.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/requests/queries.py" line="197"/>
+        <location filename="../../patolab_desktop/services/requests/queries.py" line="196"/>
         <source>La fecha final es anterior a la inicial.</source>
         <translation>The end date is before the start date.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/requests/queries.py" line="303"/>
+        <location filename="../../patolab_desktop/services/requests/queries.py" line="302"/>
         <source>No se puede ordenar por {name}.</source>
         <translation>Cannot sort by {name}.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/requests/queries.py" line="417"/>
+        <location filename="../../patolab_desktop/services/requests/queries.py" line="413"/>
         <source>La solicitud no existe.</source>
         <translation>The request does not exist.</translation>
     </message>
@@ -7278,16 +7598,19 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
     </message>
     <message>
         <location filename="../../patolab_desktop/services/requests/entry.py" line="101"/>
+        <location filename="../../patolab_desktop/services/requests/entry.py" line="100"/>
         <source>No hay una sucursal activa; registre una antes de crear solicitudes.</source>
         <translation>There is no active branch; register one before creating requests.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/requests/entry.py" line="106"/>
+        <location filename="../../patolab_desktop/services/requests/entry.py" line="105"/>
         <source>La sucursal elegida no existe o está inactiva.</source>
         <translation>The chosen branch does not exist or is inactive.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/requests/entry.py" line="111"/>
+        <location filename="../../patolab_desktop/services/requests/entry.py" line="110"/>
         <source>La fecha de la solicitud no puede estar en el futuro.</source>
         <translation>The request date cannot be in the future.</translation>
     </message>
@@ -7363,11 +7686,13 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
     </message>
     <message>
         <location filename="../../patolab_desktop/services/requests/reading.py" line="39"/>
+        <location filename="../../patolab_desktop/services/requests/reading.py" line="42"/>
         <source>No existe la solicitud {number}.</source>
         <translation>Request {number} does not exist.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/requests/reading.py" line="43"/>
+        <location filename="../../patolab_desktop/services/requests/reading.py" line="46"/>
         <source>No existe la solicitud (vacía).</source>
         <translation>There is no request (empty number).</translation>
     </message>
@@ -7494,41 +7819,49 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
     </message>
     <message>
         <location filename="../../patolab_desktop/services/settings.py" line="211"/>
+        <location filename="../../patolab_desktop/services/settings.py" line="161"/>
         <source>Escriba un número.</source>
         <translation>Type a number.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/settings.py" line="229"/>
+        <location filename="../../patolab_desktop/services/settings.py" line="179"/>
         <source>La edad va de 0 a 130 años.</source>
         <translation>The age goes from 0 to 130 years.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/settings.py" line="235"/>
+        <location filename="../../patolab_desktop/services/settings.py" line="185"/>
         <source>El porcentaje va de 0 a 100 (el neto nunca es negativo).</source>
         <translation>The percentage goes from 0 to 100 (the net is never negative).</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/settings.py" line="241"/>
+        <location filename="../../patolab_desktop/services/settings.py" line="191"/>
         <source>La cuarta edad debe ser mayor que la tercera edad.</source>
         <translation>The elderly age must be above the senior age.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/settings.py" line="247"/>
+        <location filename="../../patolab_desktop/services/settings.py" line="197"/>
         <source>De 0 (nunca) a {max} minutos.</source>
         <translation>From 0 (never) to {max} minutes.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/settings.py" line="255"/>
+        <location filename="../../patolab_desktop/services/settings.py" line="205"/>
         <source>Elija una sucursal activa.</source>
         <translation>Choose an active branch.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/settings.py" line="259"/>
+        <location filename="../../patolab_desktop/services/settings.py" line="209"/>
         <source>El nombre del laboratorio es obligatorio.</source>
         <translation>The laboratory name is required.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/settings.py" line="264"/>
+        <location filename="../../patolab_desktop/services/settings.py" line="214"/>
         <source>El RTN debe tener 14 dígitos.</source>
         <translation>The RTN must have 14 digits.</translation>
     </message>
@@ -7537,61 +7870,83 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
     <name>services.transfer</name>
     <message>
         <location filename="../../patolab_desktop/services/safety/transfer.py" line="43"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="50"/>
         <source>Escriba la ruta del archivo o la URL postgresql://.</source>
         <translation>Enter the file path or the postgresql:// URL.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/safety/transfer.py" line="49"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="56"/>
         <source>El archivo {path} no existe todavía: se creará al abrirlo.</source>
         <translation>The file {path} does not exist yet: it will be created when opened.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/safety/transfer.py" line="66"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="73"/>
         <source>esquema versión {version}</source>
         <translation>schema version {version}</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/safety/transfer.py" line="68"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="75"/>
         <source>base de datos vacía</source>
         <translation>empty database</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/safety/transfer.py" line="69"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="76"/>
         <source>Conexión correcta: {kind}, {schema}.</source>
         <translation>Connection OK: {kind}, {schema}.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/safety/transfer.py" line="75"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="82"/>
         <source>No se pudo conectar a {target}: {error}</source>
         <translation>Could not connect to {target}: {error}</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/safety/transfer.py" line="130"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="160"/>
         <source>{table}: {count} filas</source>
         <translation>{table}: {count} rows</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/safety/transfer.py" line="178"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="208"/>
         <source>Abra primero la base de datos SQLite de origen (--db ARCHIVO).</source>
         <translation>First open the source SQLite database (--db FILE).</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/safety/transfer.py" line="185"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="218"/>
+        <source>El destino debe ser una URL postgresql://usuario@servidor:5432/base (se recibió {target}). No se creó nada.</source>
+        <translation>The target must be a URL postgresql://user@server:5432/database (got {target}). Nothing was created.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="233"/>
+        <source>{target} ya existe: la copia se hace solo a un archivo nuevo.</source>
+        <translation>{target} already exists: the copy is made only into a new file.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="240"/>
         <source>El destino es la misma base de datos que el origen.</source>
         <translation>The target is the same database as the source.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/safety/transfer.py" line="198"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="253"/>
         <source>El destino es de una versión más nueva de PatoLab Desktop.</source>
         <translation>The target belongs to a newer version of PatoLab Desktop.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/safety/transfer.py" line="208"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="263"/>
         <source>La base de datos de destino {target} ya tiene datos (tabla {table}). Use una base de datos vacía: la copia no mezcla datos.</source>
         <translation>The target database {target} already has data (table {table}). Use an empty database: the copy does not merge data.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/safety/transfer.py" line="229"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="284"/>
         <source>La tabla {table} no coincide después de copiar: origen {expected} filas, destino {found}. No se guardó nada en el destino.</source>
         <translation>The table {table} does not match after copying: source {expected} rows, target {found}. Nothing was saved in the target.</translation>
     </message>
@@ -7600,21 +7955,25 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
     <name>services.users</name>
     <message>
         <location filename="../../patolab_desktop/services/access/users.py" line="90"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="89"/>
         <source>Inactivo</source>
         <translation>Inactive</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/users.py" line="92"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="91"/>
         <source>Bloqueado hasta las {time}</source>
         <translation>Locked until {time}</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/users.py" line="96"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="95"/>
         <source>Activo (debe cambiar contraseña)</source>
         <translation>Active (must change password)</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/users.py" line="97"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="96"/>
         <source>Activo</source>
         <translation>Active</translation>
     </message>
@@ -7623,26 +7982,34 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <location filename="../../patolab_desktop/services/access/users.py" line="229"/>
         <location filename="../../patolab_desktop/services/access/users.py" line="295"/>
         <location filename="../../patolab_desktop/services/access/users.py" line="322"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="151"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="227"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="283"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="309"/>
         <source>El usuario no existe.</source>
         <translation>The user does not exist.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/users.py" line="177"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="175"/>
         <source>Escriba el nombre completo.</source>
         <translation>Enter the full name.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/users.py" line="179"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="177"/>
         <source>Elija un rol.</source>
         <translation>Choose a role.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/users.py" line="196"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="194"/>
         <source>Ya existe el usuario «{name}».</source>
         <translation>The user “{name}” already exists.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/users.py" line="237"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="235"/>
         <source>No puede desactivar su propio usuario.</source>
         <translation>You cannot deactivate your own user.</translation>
     </message>
@@ -7658,28 +8025,35 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/users.py" line="357"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="342"/>
         <source>El rol «{name}» no existe.</source>
         <translation>The role “{name}” does not exist.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/users.py" line="363"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="348"/>
         <source>Ya existe el rol «{name}».</source>
         <translation>The role “{name}” already exists.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/users.py" line="370"/>
         <location filename="../../patolab_desktop/services/access/users.py" line="401"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="355"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="384"/>
         <source>Escriba el nombre del rol.</source>
         <translation>Enter the role name.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/users.py" line="398"/>
         <location filename="../../patolab_desktop/services/access/users.py" line="429"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="381"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="406"/>
         <source>El rol no existe.</source>
         <translation>The role does not exist.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/users.py" line="403"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="386"/>
         <source>Los roles de fábrica no se pueden renombrar.</source>
         <translation>Built-in roles cannot be renamed.</translation>
     </message>
@@ -7690,23 +8064,43 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/users.py" line="431"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="408"/>
         <source>Los roles de fábrica no se pueden eliminar.</source>
         <translation>Built-in roles cannot be deleted.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/users.py" line="434"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="411"/>
         <source>El rol tiene usuarios: asígneles otro rol antes de eliminarlo.</source>
         <translation>The role has users: give them another role before deleting it.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/users.py" line="468"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="445"/>
         <source>Permiso desconocido: {key}</source>
         <translation>Unknown permission: {key}</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/users.py" line="499"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="475"/>
         <source>No se puede quitar «{permission}» al rol {role}: dejaría al laboratorio sin ningún administrador activo.</source>
         <translation>“{permission}” cannot be removed from the role {role}: the laboratory would be left without any active administrator.</translation>
+    </message>
+</context>
+<context>
+    <name>util.credentials</name>
+    <message>
+        <location filename="../../patolab_desktop/util/credentials.py" line="60"/>
+        <source>Esta computadora no tiene un almacén de contraseñas disponible, y la contraseña no se guarda en archivos. Escriba la URL sin la contraseña (postgresql://usuario@servidor:5432/base) y deje la contraseña en el archivo .pgpass del usuario o en la variable PGPASSWORD.</source>
+        <translation>This computer has no password store available, and the password is never saved in files. Type the URL without the password (postgresql://user@server:5432/database) and keep the password in the user&apos;s .pgpass file or in the PGPASSWORD variable.</translation>
+    </message>
+</context>
+<context>
+    <name>util.files</name>
+    <message>
+        <location filename="../../patolab_desktop/util/files.py" line="89"/>
+        <source>No hay espacio suficiente en el disco para guardar {path}. Libere espacio (o elija otra carpeta) y vuelva a intentarlo. No se guardó nada: el archivo anterior, si existía, quedó como estaba, y la base de datos no se modificó.</source>
+        <translation>There is not enough disk space to save {path}. Free some space (or choose another folder) and try again. Nothing was saved: the previous file, if any, is as it was, and the database was not changed.</translation>
     </message>
 </context>
 <context>

@@ -13,6 +13,7 @@ from patolab_desktop.db.database import db, is_sqlite
 from patolab_desktop.db.migrations import SCHEMA_VERSION
 from patolab_desktop.db.models import Customer, Gender
 from patolab_desktop.services.access import session
+from patolab_desktop.services.bootstrap import close_db, open_db
 from patolab_desktop.services.errors import PermissionDenied
 from patolab_desktop.services.safety import backups
 from patolab_desktop.services.safety.backups import BackupError
@@ -152,14 +153,14 @@ def test_old_backups_are_pruned_but_the_newest_stays(database, tmp_path):
         backups.backup_now(tmp_path, when=when)
     foreign = tmp_path / "otro-archivo.db"
     foreign.write_bytes(b"no se toca")
-    removed = backups.prune(tmp_path, days=15, today=dt.date(2026, 1, 31))
+    removed = backups.prune(tmp_path, days=15, today=dt.date(2026, 1, 31), keep=1)
     assert sorted(p.name[-25:] for p in removed) == sorted(
         f"{w:%Y%m%d-%H%M%S}-manual.db" for w in stamps[:2]
     )
     assert [b.taken_at for b in backups.list_backups(tmp_path)] == [stamps[3], stamps[2]]
     assert foreign.exists()
     # nothing recent at all: the newest copy is kept anyway
-    assert len(backups.prune(tmp_path, days=1, today=dt.date(2027, 1, 1))) == 1
+    assert len(backups.prune(tmp_path, days=1, today=dt.date(2027, 1, 1), keep=1)) == 1
     assert [b.taken_at for b in backups.list_backups(tmp_path)] == [stamps[3]]
 
 
@@ -186,6 +187,8 @@ def test_cli_backup_and_restore(tmp_path, capsys):
     from patolab_desktop.cli import main
 
     db_file = tmp_path / "cli.db"
+    open_db(db_file)  # backup and restore never create a database from a mistyped path
+    close_db()
     assert main(["--db", str(db_file), "backup", "--folder", str(tmp_path / "c")]) == 0
     out = capsys.readouterr().out
     copy = Path(out.strip().rsplit(" ", 1)[-1])

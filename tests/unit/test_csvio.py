@@ -129,8 +129,10 @@ def test_cancel_writes_nothing(tmp_path, monkeypatch):
     assert list(folder.iterdir()) == []
 
 
-def test_missing_folder_is_an_os_error(tmp_path):
-    with pytest.raises(OSError):
+def test_missing_folder_is_refused_with_a_message(tmp_path):
+    from patolab_desktop.services.safety.outputs import OutputRefused
+
+    with pytest.raises(OutputRefused, match="no existe"):
         csvio.write_csv(tmp_path / "no" / "x.csv", ["N"], [("a",)])
 
 

@@ -28,6 +28,24 @@ INTERNAL = "called only by a service after that service's own require"
 CONNECT = "opens or closes the database (start-up), no data read"
 
 ALLOWED: dict[str, str] = {
+    # data safety plumbing (issue 15): file and counter mechanics with no patient data of their
+    # own; the services that call them (backups, restore, exports) check the permission
+    "safety.counters.floor": "reads a counter floor inside a restore or a numbering transaction",
+    "safety.counters.raise_all": "raises counters inside restore (restore checks backups.run)",
+    "safety.counters.register": "registers a counter table at import time",
+    "safety.counters.request_key": "formats a counter key (pure)",
+    "safety.counters.snapshot_all": "reads counters inside restore (restore checks backups.run)",
+    "safety.outputs.atomic_output": "writes a file the calling service already permitted",
+    "safety.outputs.atomic_path": "a temp path beside a target (pure file mechanics)",
+    "safety.outputs.check_backup_folder": "refuses an unsafe backup folder (a check, no data)",
+    "safety.outputs.check_new_file": "refuses overwriting a database (a check, no data)",
+    "safety.outputs.check_output": "refuses overwriting a database (a check, no data)",
+    "safety.outputs.open_database_file": "the guard's own list of the open database's files",
+    "safety.outputs.remember_folder": "remembers the last folder of a save dialog",
+    "safety.outputs.sweep_folders": "removes our dead temp files at start",
+    "safety.outputs.sweep_leftovers": "removes our dead temp files at start",
+    "safety.restoring.check_restorable": "checks a backup file it is given (restore: backups.run)",
+    "safety.restoring.replace_live": "called only by backups.restore, which checks backups.run",
     # access
     "access.audit.quiet_sql_logging": "logging configuration",
     "access.audit.diff": PURE,

@@ -31,7 +31,7 @@ def _acting_user():
 @pytest.fixture
 def empty_target(tmp_path):
     if not PG_URL:
-        yield str(tmp_path / "destino.db")
+        yield f"sqlite:///{tmp_path / 'destino.db'}"  # an explicit URL: a path is refused
         return
     import psycopg2
 

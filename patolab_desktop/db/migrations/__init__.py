@@ -15,7 +15,7 @@ from peewee import Database
 
 from ...util.translation import translate
 from .. import search
-from ..database import backup_sqlite, is_sqlite
+from ..database import DatabaseOpenError, backup_sqlite, is_sqlite
 from ..models import ALL_MODELS, SchemaVersion
 from .access_v5 import add_version_columns as _access_v5
 
@@ -32,6 +32,13 @@ def _drop_customer_email_index(database: Database) -> None:
     search reads it from search_text) and keeping it up to date cost an import of 100,000
     customers into a million 2 s."""
     database.execute_sql("DROP INDEX IF EXISTS customer_email")
+
+
+def _counter_floor_table(database: Database) -> None:
+    """Version 10: ``counter_floor``, the numbers a restore must never give again."""
+    from ..models_safety import CounterFloor
+
+    database.create_tables([CounterFloor], safe=True)
 
 
 def _identity_documents_and_declared_ages(database: Database) -> None:
@@ -75,13 +82,14 @@ STEPS: list[tuple[int, str, object]] = [
     (8, "documentos de identidad y edades declaradas", _identity_documents_and_declared_ages),
     # reserved as 5 for issue 15; main had reached 8 when it merged, so it runs after 8
     (9, "versión (bloqueo optimista) en ajustes, sucursales, tipos, roles y usuarios", _access_v5),
+    (10, "pisos de los contadores de números tras una restauración", _counter_floor_table),
 ]
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 
 
-class MigrationError(Exception):
-    pass
+class MigrationError(DatabaseOpenError):
+    """A DatabaseOpenError: the CLI and the GUI show its message (never a traceback)."""
 
 
 def current_version(database: Database) -> int:

@@ -14,7 +14,7 @@ from peewee import JOIN, fn
 
 from ...db.database import write_transaction
 from ...db.models import Role, RolePermission, User
-from ...util.text import clean, fold
+from ...util.text import clean, fold, search_input
 from ..errors import NotFoundError, RuleError, ValidationError, stale
 from ..paging import Page, PageRequest, keyset_page
 from ..texts import translate
@@ -120,7 +120,7 @@ def page(filters: UserFilter | None, request: PageRequest) -> Page:
         query = query.where(User.active == True)  # noqa: E712
     if filters.role_id is not None:
         query = query.where(User.role == filters.role_id)
-    text = fold(filters.search)
+    text = fold(search_input(filters.search))
     if text:
         query = query.where(
             User.username_folded.contains(text) | fn.LOWER(User.full_name).contains(text)

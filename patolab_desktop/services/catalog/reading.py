@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from peewee import Case, fn
 
 from ...db.models import Investigation, PanelMember, PriceChange
-from ...util.text import clean, fold
+from ...util.text import clean, fold, search_input
 from ..access import session
 from ..errors import NotFoundError
 from ..paging import Page, PageRequest, keyset_page
@@ -154,7 +154,7 @@ def sample_types() -> list[str]:
 
 
 def _search_condition(text: str):
-    text = clean(text)
+    text = clean(search_input(text))  # no control characters, at most 8 terms
     if not text:
         return None
     by_code = Investigation.code.startswith(normalize_code(text))

@@ -18,7 +18,7 @@ from peewee import fn
 
 from ...db.database import db
 from ...db.models import LabRequest, Referrer, ReferrerType, now
-from ...util.text import clean, digits, fold
+from ...util.text import clean, digits, fold, search_input
 from .. import customers
 from ..access import audit, session
 from ..errors import ConflictError, NotFoundError, ValidationError
@@ -245,7 +245,7 @@ def _base_query(filters: ReferrerFilter):
 def _terms(text: str) -> list[str]:
     """Folded search terms; a term that looks like a phone ("9988-7766") keeps its digits."""
     terms = []
-    for word in fold(text).split():
+    for word in fold(search_input(text)).split():
         if _PHONEISH.fullmatch(word) and digits(word):
             word = digits(word)
         terms.append(word)

@@ -16,7 +16,7 @@ from peewee import SQL, NodeList, Value, fn
 from ...db import search as fts
 from ...db.database import db, is_sqlite
 from ...db.models import Customer
-from ...util.text import digits, fold
+from ...util.text import digits, fold, search_input
 from .types import DEFAULT_SORT, SORTS, CustomerFilter
 
 CANDIDATE_CAP = 10_000  # sources with more candidates than this are "frequent"
@@ -48,7 +48,7 @@ _HN_PREFIX = "+504"
 def parse_terms(text: str) -> list[str]:
     """Folded, de-duplicated search terms; phone/id-like terms reduced to digits."""
     terms: list[str] = []
-    for raw in fold(text).split():
+    for raw in fold(search_input(text)).split():  # no controls, at most 8 terms
         term = digits(raw) if _PHONE_LIKE.fullmatch(raw) else raw
         if term and term not in terms:
             terms.append(term)

@@ -63,8 +63,11 @@ def take_next(branch_id: int, year: int) -> tuple[int, str]:
     if row is None:
         # First request of this branch and year. ON CONFLICT DO NOTHING: if another
         # workstation creates the row at the same moment, we wait for it and use its row.
+        # A restore may have left a floor: numbers issued before it are never given again.
+        from ..safety.counters import floor, request_key
+
         RequestCounter.insert(
-            branch=branch_id, year=year, last_number=0
+            branch=branch_id, year=year, last_number=floor("request", request_key(code, year))
         ).on_conflict_ignore().execute()
         row = _counter_query(branch_id, year).first()
     sequence = int(row.last_number) + 1

@@ -36,7 +36,7 @@ from ...db.models import (
     RequestEvent,
     RequestLine,
 )
-from ...util.text import clean, fold
+from ...util.text import clean, fold, search_input
 from ..access import audit, session
 from ..errors import NotFoundError, ValidationError
 from ..paging import Page, PageRequest, keyset_page
@@ -148,7 +148,7 @@ def _patient_search(text: str) -> _Search:
 
 
 def _search(text: str) -> _Search | None:
-    text = clean(text)
+    text = clean(search_input(text))
     if not text:
         return None
     upper = text.upper()

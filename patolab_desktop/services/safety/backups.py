@@ -25,9 +25,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ... import local_settings
-from ...db.database import backup_sqlite, db, describe, is_sqlite
-from ..errors import RuleError
+from ...db.database import backup_sqlite, db, is_sqlite
+from ...util import files
 from ..texts import QT_TRANSLATE_NOOP, translate
+from . import outputs
+from .errors import BackupError
 
 log = logging.getLogger(__name__)
 
@@ -42,8 +44,7 @@ _NAME = re.compile(
 )
 
 
-class BackupError(RuleError):
-    """A backup or restore could not be done; the message says why."""
+KEEP_NEWEST = 7  # prune never deletes the newest 7 copies, whatever the clock says
 
 
 @dataclass(frozen=True)
@@ -56,13 +57,6 @@ class BackupInfo:
     @property
     def kind_label(self) -> str:
         return translate("services.backups", KINDS.get(self.kind, self.kind))
-
-
-@dataclass(frozen=True)
-class RestoreResult:
-    restored_from: Path
-    safety_backup: Path
-    schema_version: int
 
 
 # --- where and how long ------------------------------------------------------------------
@@ -120,30 +114,37 @@ def backup_now(
         raise BackupError(
             translate("services.backups", "Una base de datos en memoria no se puede respaldar.")
         )
-    folder = Path(folder).expanduser() if folder else backup_folder()
+    default = backup_folder()
+    folder = Path(folder).expanduser() if folder else default
+    outputs.check_backup_folder(folder)
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        # 0700 when we create it; the default folder is tightened too (a user-chosen
+        # existing folder, e.g. a USB disk, keeps its own permissions).
+        files.ensure_private_dir(folder, tighten=folder == default)
     except OSError as exc:
         raise BackupError(
             translate(
                 "services.backups", "No se pudo crear la carpeta de copias {folder}: {error}"
             ).format(folder=folder, error=exc)
         ) from exc
+    outputs.remember_folder(folder)  # a killed backup's temp file is swept at next start
     when = when or dt.datetime.now()
     if is_sqlite():
-        path = _new_path(folder, kind, ".db", when)
+        path = outputs.check_new_file(_new_path(folder, kind, ".db", when))
         try:
-            backup_sqlite(db.obj, path)
+            backup_sqlite(db.obj, path)  # temp file 0600 beside it, renamed at the end
+        except files.DiskFullError as exc:
+            raise BackupError(str(exc)) from exc
         except (OSError, sqlite3.Error) as exc:
             raise BackupError(
                 translate(
                     "services.backups", "No se pudo escribir la copia de seguridad {path}: {error}"
                 ).format(path=path, error=exc)
             ) from exc
-        log.info("Backup written: %s", path)
+        log.info("Backup written: %s", path.name)
         _audit_manual(kind, path)
         return path
-    path = _pg_dump(_new_path(folder, kind, ".dump", when))
+    path = _pg_dump(outputs.check_new_file(_new_path(folder, kind, ".dump", when)))
     _audit_manual(kind, path)
     return path
 
@@ -159,18 +160,26 @@ def pg_dump_available() -> bool:
     return shutil.which("pg_dump") is not None
 
 
-def _pg_url() -> str:
+def _pg_connection() -> tuple[str, dict[str, str]]:
+    """The URL for pg_dump WITHOUT the password, and the environment that carries it
+    (PGPASSWORD): a password on a command line is visible to every user of the computer
+    (``ps``), one in the environment only to the same user."""
+    import os
+    from urllib.parse import quote
+
     database = db.obj
     params = database.connect_params
     user = params.get("user") or ""
-    password = params.get("password") or ""
-    from urllib.parse import quote
-
-    auth = quote(user, safe="") + (":" + quote(password, safe="") if password else "")
-    return (
-        f"postgresql://{auth}{'@' if auth else ''}{params.get('host') or '127.0.0.1'}:"
-        f"{params.get('port') or 5432}/{database.database}"
+    url = (
+        f"postgresql://{quote(user, safe='')}{'@' if user else ''}"
+        f"{params.get('host') or '127.0.0.1'}:{params.get('port') or 5432}/"
+        f"{quote(str(database.database), safe='')}"
     )
+    env = dict(os.environ)
+    password = params.get("password")
+    if password:
+        env["PGPASSWORD"] = str(password)
+    return url, env
 
 
 def _pg_dump(path: Path) -> Path:
@@ -184,29 +193,31 @@ def _pg_dump(path: Path) -> Path:
                 "pida al administrador del servidor que haga las copias con pg_dump.",
             )
         )
-    part = path.with_suffix(path.suffix + ".part")
+    url, env = _pg_connection()
     try:
-        done = subprocess.run(
-            [exe, "-Fc", "--no-owner", "-f", str(part), "--dbname", _pg_url()],
-            capture_output=True,
-            text=True,
-            timeout=3600,
-            check=False,
-        )
+        with files.atomic_path(path) as part:
+            files.create_private_file(part)
+            done = subprocess.run(
+                [exe, "-Fc", "--no-owner", "-f", str(part), "--dbname", url],
+                capture_output=True,
+                text=True,
+                timeout=3600,
+                check=False,
+                env=env,
+            )
+            if done.returncode != 0:
+                raise BackupError(
+                    translate("services.backups", "pg_dump falló: {error}").format(
+                        error=done.stderr.strip() or done.returncode
+                    )
+                )
+    except files.DiskFullError as exc:
+        raise BackupError(str(exc)) from exc
     except (OSError, subprocess.SubprocessError) as exc:
-        part.unlink(missing_ok=True)
         raise BackupError(
             translate("services.backups", "pg_dump no se pudo ejecutar: {error}").format(error=exc)
         ) from exc
-    if done.returncode != 0:
-        part.unlink(missing_ok=True)
-        raise BackupError(
-            translate("services.backups", "pg_dump falló: {error}").format(
-                error=done.stderr.strip() or done.returncode
-            )
-        )
-    part.replace(path)
-    log.info("PostgreSQL backup written: %s", path)
+    log.info("PostgreSQL backup written: %s", path.name)
     return path
 
 
@@ -229,21 +240,31 @@ def list_backups(folder: str | Path | None = None, stem: str | None = None) -> l
 
 
 def prune(
-    folder: str | Path | None = None, days: int | None = None, today: dt.date | None = None
+    folder: str | Path | None = None,
+    days: int | None = None,
+    today: dt.date | None = None,
+    keep: int = KEEP_NEWEST,
 ) -> list[Path]:
-    """Delete this database's backups older than ``days`` days; the newest one always stays."""
+    """Delete this database's backups that are BOTH older than ``days`` days AND not among
+    the ``keep`` newest (default 7).
+
+    Safe against a wrong clock: the newest ``keep`` copies (by the date in their names)
+    are never deleted whatever today's date says, so a clock set years ahead deletes
+    nothing but surplus old copies; a copy dated in the future counts as the newest (it
+    sorts first and is younger than any limit), so a clock set back deletes nothing."""
     days = days if days is not None else keep_days()
     today = today or dt.date.today()
+    keep = max(1, int(keep))
     limit = dt.datetime.combine(today - dt.timedelta(days=days), dt.time())
-    backups = list_backups(folder)
+    backups = list_backups(folder)  # newest first; future-dated ones come first
     removed = []
-    for info in backups[1:]:
+    for info in backups[keep:]:
         if info.taken_at < limit:
             try:
                 info.path.unlink()
                 removed.append(info.path)
             except OSError as exc:
-                log.warning("Could not delete old backup %s: %s", info.path, exc)
+                log.warning("Could not delete old backup %s: %s", info.path.name, exc)
     return removed
 
 
@@ -341,65 +362,23 @@ def validate_backup(path: str | Path) -> int:
     return version
 
 
-def restore(path: str | Path) -> RestoreResult:
+def restore(path: str | Path):
     """Replace the open SQLite database with the backup ``path``.
 
-    Validates the file, backs up the current state (kind ``antes-de-restaurar``), copies
-    the backup into the live database with the backup API, re-opens it (which migrates
-    an older schema) and records the restore in the audit log.
-    """
-    from ..access import audit, session
-    from ..bootstrap import close_db, open_db
+    Validates the file and backs up the current state (kind ``antes-de-restaurar``);
+    then ``restoring.replace_live`` assembles the restored database with the number
+    counters kept moving forward, the later audit rows carried over and the restore's own
+    audit row, and copies it into the live database in one transaction."""
+    from ..access import session
+    from . import restoring
 
     session.require("backups.run")
-    if db.obj is None:
-        raise BackupError(translate("services.backups", "No hay una base de datos abierta."))
-    if not is_sqlite():
-        raise BackupError(
-            translate(
-                "services.backups",
-                "La base de datos {name} es PostgreSQL: la restauración la hace el administrador "
-                "del servidor con pg_restore (vea el README).",
-            ).format(name=describe(str(db.obj.database)))
-        )
-    if _is_memory():
-        raise BackupError(
-            translate("services.backups", "Una base de datos en memoria no se puede restaurar.")
-        )
+    restoring.check_restorable()
     path = Path(path).expanduser().resolve()
-    live = Path(db.obj.database).resolve()
-    if path == live:
+    if path == Path(db.obj.database).resolve():
         raise BackupError(
             translate("services.backups", "Elija un archivo de copia, no la base de datos abierta.")
         )
     version = validate_backup(path)
     safety = backup_now(kind="antes-de-restaurar")
-    source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        if db.in_transaction():
-            raise BackupError(
-                translate(
-                    "services.backups", "Hay un cambio en curso; termínelo antes de restaurar."
-                )
-            )
-        source.backup(db.obj.connection())
-    except sqlite3.Error as exc:
-        raise BackupError(
-            translate(
-                "services.backups",
-                "No se pudo restaurar la copia {name}: {error}. La base de datos actual no se "
-                "modificó o puede recuperarse de la copia {safety}.",
-            ).format(name=path.name, error=exc, safety=safety)
-        ) from exc
-    finally:
-        source.close()
-    close_db()
-    open_db(live)  # re-open: fresh connection, migrations for an older schema, caches cleared
-    audit.record(
-        "restore",
-        "database",
-        None,
-        detail=f"Restaurada la copia {path.name}; estado anterior guardado en {safety.name}.",
-    )
-    log.info("Restored %s (safety copy %s)", path, safety)
-    return RestoreResult(path, safety, version)
+    return restoring.replace_live(path, safety, version)

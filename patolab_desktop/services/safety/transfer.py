@@ -15,7 +15,14 @@ from collections.abc import Callable
 from peewee import AutoField, Database, ForeignKeyField, PostgresqlDatabase, sort_models
 
 from ...db import migrations
-from ...db.database import DatabaseOpenError, db, describe, is_sqlite, make_database
+from ...db.database import (
+    DatabaseOpenError,
+    db,
+    describe,
+    is_postgres_url,
+    is_sqlite,
+    make_database,
+)
 from ...db.models import ALL_MODELS, SchemaVersion
 from ..errors import RuleError
 from ..texts import translate
@@ -75,6 +82,29 @@ def _cannot_connect(target: str, exc: Exception) -> str:
     return translate("services.transfer", "No se pudo conectar a {target}: {error}").format(
         target=describe(target), error=exc
     )
+
+
+def _is_patolab_sqlite(path) -> bool:
+    """An SQLite file with PatoLab's schema table (then the "already has data" rule
+    decides); any other existing file is never written into."""
+    import sqlite3
+
+    from ...util import files
+
+    if not files.is_sqlite_file(path):
+        return False
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            return bool(
+                conn.execute(
+                    "SELECT 1 FROM sqlite_master WHERE type='table' AND name='schema_version'"
+                ).fetchone()
+            )
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return False
 
 
 def _models() -> list:
@@ -180,6 +210,31 @@ def migrate_to(
                 "Abra primero la base de datos SQLite de origen (--db ARCHIVO).",
             )
         )
+    target_text = str(target_url).strip()
+    if not (is_postgres_url(target_text) or target_text.startswith("sqlite:///")):
+        # Never create a file from a mistyped URL: the target is a server (or, for tests
+        # and moves between disks, an explicit sqlite:///path URL).
+        raise TransferError(
+            translate(
+                "services.transfer",
+                "El destino debe ser una URL postgresql://usuario@servidor:5432/base "
+                "(se recibió {target}). No se creó nada.",
+            ).format(target=target_text[:200])
+        )
+    if target_text.startswith("sqlite:///"):
+        from pathlib import Path
+
+        existing_file = Path(target_text[len("sqlite:///") :]).expanduser()
+        if existing_file.exists() and (
+            existing_file.is_dir()
+            or (existing_file.stat().st_size and not _is_patolab_sqlite(existing_file))
+        ):
+            raise TransferError(
+                translate(
+                    "services.transfer",
+                    "{target} ya existe: la copia se hace solo a un archivo nuevo.",
+                ).format(target=existing_file)
+            )
     if str(target_url).strip() == str(source.database):
         raise TransferError(
             translate("services.transfer", "El destino es la misma base de datos que el origen.")

@@ -239,6 +239,17 @@ def startup_checks_in_background(parent=None):
     return task.start()
 
 
+def sweep_leftovers() -> int:
+    """At start: remove the temporary files of writers that were killed (never fatal)."""
+    from ...services.safety import outputs
+
+    try:
+        return len(outputs.sweep_leftovers())
+    except Exception as exc:  # noqa: BLE001 - housekeeping never stops the start
+        log.warning("Could not sweep temporary files: %s", exc)
+        return 0
+
+
 def exit_backup() -> None:
     """The automatic backup on exit (errors are logged, never block closing)."""
     if not _state["healthy"]:

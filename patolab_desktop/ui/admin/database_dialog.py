@@ -27,7 +27,7 @@ from ...i18n import translate
 from ...paths import default_db_path
 from ...services.bootstrap import DatabaseOpenError, is_postgres_url
 from ...services.errors import ServiceError
-from ...services.safety import transfer
+from ...services.safety import outputs, transfer
 from .. import prompts
 
 
@@ -63,6 +63,13 @@ class DatabaseDialog(QDialog):
         self.url_edit = QLineEdit(current if is_postgres_url(current) else "")
         self.url_edit.setPlaceholderText(
             translate("admin.database_dialog", "postgresql://usuario:clave@servidor:5432/patolab")
+        )
+        self.url_edit.setToolTip(
+            translate(
+                "admin.database_dialog",
+                "La contraseña se guarda en el almacén de contraseñas del sistema, nunca en "
+                "archivos; la URL guardada queda sin ella.",
+            )
         )
 
         self.backup_folder_edit = QLineEdit(str(self._settings.resolved_backup_folder()))
@@ -133,7 +140,7 @@ class DatabaseDialog(QDialog):
         (self.path_edit if sqlite else self.url_edit).setFocus()
 
     def _browse(self) -> None:
-        path = prompts.save_file(
+        path = prompts.save_database_file(
             self,
             translate("admin.database_dialog", "Archivo de base de datos"),
             self.path_edit.text(),
@@ -170,10 +177,21 @@ class DatabaseDialog(QDialog):
         if not self.test_connection():
             return
         folder = self.backup_folder_edit.text().strip()
+        try:  # never the database itself or an existing file
+            outputs.check_backup_folder(folder or local_settings.load().resolved_backup_folder())
+        except ServiceError as exc:
+            self.error_label.setText(str(exc))
+            self.backup_folder_edit.setFocus()
+            return
         default_folder = str(local_settings.LocalSettings().resolved_backup_folder())
-        local_settings.update(
-            database="" if target == str(default_db_path()) else target,
-            backup_folder="" if folder == default_folder else folder,
-            backup_keep_days=int(self.keep_days_spin.value()),
-        )
+        try:  # a password goes to the OS credential store, never into the settings file
+            local_settings.update(
+                database="" if target == str(default_db_path()) else target,
+                backup_folder="" if folder == default_folder else folder,
+                backup_keep_days=int(self.keep_days_spin.value()),
+            )
+        except local_settings.CredentialStoreError as exc:
+            self.error_label.setText(str(exc))
+            self.url_edit.setFocus()
+            return
         super().accept()

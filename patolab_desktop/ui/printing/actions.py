@@ -167,7 +167,7 @@ def print_summary(
             document_layout(reports.paper_size()),
             lambda painter, device: paint_summary(painter, device, data),
         )
-    except OSError as exc:
+    except (OSError, ServiceError) as exc:
         _fail(parent, translate("printing.actions", "No se pudo imprimir"), exc)
         return False
     if done:
@@ -196,7 +196,7 @@ def save_summary_pdf(
         return None
     try:
         write_summary_pdf(path, data, reports.paper_size())
-    except OSError as exc:
+    except (OSError, ServiceError) as exc:
         _fail(parent, translate("printing.actions", "No se pudo guardar el PDF"), exc)
         return None
     reports.record_print(
@@ -239,7 +239,7 @@ def print_labels(parent: QWidget | None, request_id: int, copies: int | None = N
             label_layout(size["width_mm"], size["height_mm"]),
             lambda painter, device: paint_labels(painter, device, labels, copies),
         )
-    except OSError as exc:
+    except (OSError, ServiceError) as exc:
         _fail(parent, translate("printing.actions", "No se pudieron imprimir las etiquetas"), exc)
         return False
     if done:
@@ -292,7 +292,7 @@ def save_labels_pdf(
         return None
     try:
         write_labels_pdf(path, labels, size["width_mm"], size["height_mm"], copies)
-    except OSError as exc:
+    except (OSError, ServiceError) as exc:
         _fail(parent, translate("printing.actions", "No se pudo guardar el PDF"), exc)
         return None
     reports.record_print("lab_request", request_id, f"Etiquetas {number} guardadas en PDF")
@@ -346,7 +346,7 @@ def save_period_data_pdf(parent: QWidget | None, data: dict) -> Path | None:
         return None
     try:
         write_period_report_pdf(path, data, reports.paper_size())
-    except OSError as exc:
+    except (OSError, ServiceError) as exc:
         _fail(parent, translate("printing.actions", "No se pudo guardar el PDF"), exc)
         return None
     reports.record_print(

@@ -1,0 +1,173 @@
+"""Restoring an SQLite backup so that history keeps moving forward (issue 15, point 6).
+
+The restored database is first assembled in a STAGING copy beside the live file:
+
+1. the backup is copied into the staging file (SQLite backup API) and migrated;
+2. every number counter is raised to at least what the live database had issued
+   (``counters``; request numbers now, invoices when billing registers them);
+3. the audit rows written in the live database after the backup are carried over;
+4. the audit row of the restore itself is written;
+
+and only then is the staging copy copied INTO the live database with the backup API,
+which SQLite applies as one transaction. So the restored data, the counters, the
+carried-over audit rows and the restore's own audit row arrive together or not at all:
+a process killed right after the copy has already audited the restore, and one killed
+before it leaves the live database as it was (the staging file is a temporary file of
+the ``util.files`` pattern, swept at the next start).
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from peewee import ForeignKeyField, SqliteDatabase
+
+from ...db import migrations
+from ...db.database import SQLITE_PRAGMAS, db, describe, is_sqlite
+from ...db.models import ALL_MODELS, AuditLog, User
+from ...util import files
+from ...util.faults import pause_point
+from ..texts import translate
+from . import counters
+from .errors import BackupError
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class RestoreResult:
+    restored_from: Path
+    safety_backup: Path
+    schema_version: int
+    audit_rows_carried: int = 0
+    counters_moved: int = 0
+
+
+def _error(text: str) -> BackupError:
+    return BackupError(text)
+
+
+def _live_audit_after(max_id: int) -> list[dict]:
+    """The live database's audit rows with an id above the backup's last one."""
+    columns = [f for f in AuditLog._meta.sorted_fields if f.name != "id"]
+    rows = AuditLog.select(*columns).where(AuditLog.id > max_id).order_by(AuditLog.id).dicts()
+    return list(rows)
+
+
+def _carry_audit(rows: list[dict]) -> int:
+    """Insert ``rows`` (from the live database) into the bound staging database; a user
+    that does not exist there is kept by name only."""
+    if not rows:
+        return 0
+    user_field = AuditLog._meta.fields["user"]
+    users = {uid for (uid,) in User.select(User.id).tuples()}
+    fk_names = [f.name for f in AuditLog._meta.sorted_fields if isinstance(f, ForeignKeyField)]
+    for row in rows:
+        for name in fk_names:
+            if name == user_field.name and row.get(name) not in users:
+                row[name] = None
+    for start in range(0, len(rows), 200):
+        AuditLog.insert_many(rows[start : start + 200]).execute()
+    return len(rows)
+
+
+def check_restorable() -> None:
+    """The open database can be restored into (SQLite file, no change in progress)."""
+    if db.obj is None:
+        raise _error(translate("services.backups", "No hay una base de datos abierta."))
+    if not is_sqlite():
+        raise _error(
+            translate(
+                "services.backups",
+                "La base de datos {name} es PostgreSQL: la restauración la hace el administrador "
+                "del servidor con pg_restore (vea el README).",
+            ).format(name=describe(str(db.obj.database)))
+        )
+    if str(db.obj.database) in ("", ":memory:"):
+        raise _error(
+            translate("services.backups", "Una base de datos en memoria no se puede restaurar.")
+        )
+    if db.in_transaction():
+        raise _error(
+            translate("services.backups", "Hay un cambio en curso; termínelo antes de restaurar.")
+        )
+
+
+def replace_live(path: Path, safety: Path, version: int) -> RestoreResult:
+    """Assemble the restored database in a staging copy of the (validated) backup
+    ``path`` and copy it into the live database in one transaction (see the module doc).
+    ``safety`` is the copy of the state before, already made."""
+    from ..access import audit
+    from ..bootstrap import close_db, open_db
+
+    check_restorable()
+    live = Path(db.obj.database).resolve()
+    issued = counters.snapshot_all()  # the highest numbers given so far (live)
+    staging_path = files.temp_path_for(live.with_name(live.stem + "-restaurando.db"))
+    try:
+        files.create_private_file(staging_path)
+        source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        target = sqlite3.connect(str(staging_path))
+        try:
+            source.backup(target)
+            target.execute("PRAGMA journal_mode=DELETE")
+        finally:
+            target.close()
+            source.close()
+        staging = SqliteDatabase(
+            str(staging_path), pragmas=[p for p in SQLITE_PRAGMAS if p[0] != "journal_mode"]
+        )
+        staging.connect()
+        try:
+            with staging.bind_ctx(ALL_MODELS):
+                migrations.upgrade(staging)
+                backup_last_audit = (
+                    AuditLog.select(AuditLog.id).order_by(AuditLog.id.desc()).scalar() or 0
+                )
+            carried_rows = _live_audit_after(int(backup_last_audit))  # read from live
+            with staging.bind_ctx(ALL_MODELS), staging.atomic():
+                moved = counters.raise_all(issued)
+                carried = _carry_audit(carried_rows)
+                audit.record(
+                    "restore",
+                    "database",
+                    None,
+                    detail=(
+                        f"Restaurada la copia {path.name}; estado anterior guardado en "
+                        f"{safety.name}; {carried} fila(s) de auditoría posteriores a la copia "
+                        f"conservadas; contadores de números mantenidos hacia adelante."
+                    ),
+                )
+        finally:
+            staging.close()
+        for leftover in staging_path.parent.glob(staging_path.stem + ".v*.bak"):
+            files.remove_quietly(leftover)  # the migration's own copy of the staging file
+        _copy_into_live(staging_path, path, safety)
+        pause_point("restore-copied")
+    finally:
+        for leftover in (staging_path, staging_path.with_name(staging_path.name + "-journal")):
+            files.remove_quietly(leftover)
+    close_db()
+    open_db(live)  # fresh connection and caches (the copy is already migrated)
+    log.info("Restored %s (safety copy %s)", path.name, safety.name)
+    return RestoreResult(path, safety, version, carried, moved)
+
+
+def _copy_into_live(staging_path: Path, path: Path, safety: Path) -> None:
+    """One transaction on the live database: the staging copy replaces its content."""
+    source = sqlite3.connect(f"file:{staging_path}?mode=ro", uri=True)
+    try:
+        source.backup(db.obj.connection())
+    except sqlite3.Error as exc:
+        raise _error(
+            translate(
+                "services.backups",
+                "No se pudo restaurar la copia {name}: {error}. La base de datos actual no se "
+                "modificó o puede recuperarse de la copia {safety}.",
+            ).format(name=path.name, error=exc, safety=safety)
+        ) from exc
+    finally:
+        source.close()

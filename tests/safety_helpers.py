@@ -1,0 +1,90 @@
+"""Helpers for the data-safety tests (issue 15): a small lab database, the CLI in-process
+and as a real subprocess that can be parked at a ``PATOLAB_PAUSE_AT`` point and killed."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+from patolab_desktop import cli
+from patolab_desktop.util import files
+
+ROOT = Path(__file__).resolve().parents[1]
+SQLITE_HEADER = files.SQLITE_HEADER
+
+
+def make_lab(path: Path, customers: int = 30, requests: int = 20) -> Path:
+    """A demo database (branches, catalog, customers, requests) at ``path``; closed."""
+    from patolab_desktop.demo import fill as demo
+    from patolab_desktop.services.access import session
+    from patolab_desktop.services.bootstrap import close_db, open_db
+
+    open_db(path)
+    try:
+        with session.acting_as(session.system_actor("test")):
+            demo.seed_demo(customers=customers, requests=requests, seed=11)
+    finally:
+        close_db()
+    return path
+
+
+def run(*args) -> int:
+    """The CLI in this process (exit code); output through capsys."""
+    return cli.main([str(a) for a in args])
+
+
+def cli_env(**extra) -> dict:
+    env = dict(os.environ)
+    env.setdefault("QT_QPA_PLATFORM", "offscreen")
+    env.update({k: str(v) for k, v in extra.items()})
+    return env
+
+
+def run_process(*args, env=None, preexec_fn=None, timeout=300) -> subprocess.CompletedProcess:
+    """``python main.py ARGS`` as a real process, from the checkout."""
+    return subprocess.run(
+        [sys.executable, "main.py", *map(str, args)],
+        cwd=ROOT,
+        env=env or cli_env(),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        preexec_fn=preexec_fn,
+        check=False,
+    )
+
+
+def kill_at(point: str, *args, timeout=600) -> str:
+    """Start ``python main.py ARGS`` with ``PATOLAB_PAUSE_AT=point``, read its output until
+    it says it is parked there, SIGKILL it; returns what it printed."""
+    child = subprocess.Popen(
+        [sys.executable, "main.py", *map(str, args)],
+        cwd=ROOT,
+        env=cli_env(PATOLAB_PAUSE_AT=point),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    seen = []
+    try:
+        for line in child.stdout:
+            seen.append(line)
+            if line.strip() == f"PATOLAB_PAUSED {point}":
+                os.kill(child.pid, signal.SIGKILL)
+                break
+        child.wait(timeout=timeout)
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+        child.stdout.close()
+    text = "".join(seen)
+    assert child.returncode == -signal.SIGKILL, f"not parked at {point}:\n{text}"
+    return text
+
+
+def temp_files(folder: Path) -> list[str]:
+    return sorted(p.name for p in Path(folder).iterdir() if files.is_temp_name(p.name))
