@@ -533,8 +533,18 @@ def _blocking(clean_: _Clean, incomplete: bool) -> dict[str, str]:
 
 
 def validate(data: CustomerData) -> dict[str, str]:
-    """Field name (a ``CustomerData`` attribute) → message; ``{}`` when valid."""
-    return _blocking(_check(data), bool(data.incomplete))
+    """Field name (a ``CustomerData`` attribute) → message; ``{}`` when valid.
+
+    A masked ``id_number`` (what ``get`` gives roles without ``patients.view_sensitive``)
+    on a stored customer stands for the stored number, as in ``update`` (issue 16)."""
+    return _blocking(_check(_unmasked(data)), bool(data.incomplete))
+
+
+def _unmasked(data: CustomerData) -> CustomerData:
+    if data.id is None or "*" not in (data.id_number or ""):
+        return data
+    stored = Customer.select(Customer.id_number).where(Customer.id == data.id).scalar()
+    return dc_replace(data, id_number=stored or "")
 
 
 def validate_incomplete(data: CustomerData) -> tuple[dict[str, str], set[str]]:

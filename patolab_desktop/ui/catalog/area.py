@@ -65,10 +65,18 @@ def new_investigation(window) -> int | None:
     return window.show_tab(TAB_KEY).new_item()
 
 
-def edit_branches(window) -> None:
+def edit_branches(window) -> bool:
+    """The branches list; a role without ``branches.manage`` gets a message, not a crash."""
+    from ...services.errors import ServiceError
     from .branches_dialog import BranchesDialog
 
-    BranchesDialog(window).exec()
+    try:
+        dialog = BranchesDialog(window)
+    except ServiceError as exc:  # PermissionDenied: the list needs branches.manage
+        prompts.error(window, translate("catalog.area", "Sucursales"), str(exc))
+        return False
+    dialog.exec()
+    return True
 
 
 def suggested_path(file_name: str) -> str:

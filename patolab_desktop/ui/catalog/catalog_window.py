@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel
 
+from ...services.access import session
 from ...services.catalog import investigations as catalog
 from ...services.paging import DEFAULT_PAGE_SIZE
 from ...util.money import format_lempiras
@@ -93,6 +94,12 @@ class CatalogWindow(ListTab):
     noun_many = QT_TRANSLATE_NOOP("nouns", "investigaciones")
     feminine = True
     new_icon = "investigation_new"
+    action_permissions = {
+        "new": "catalog.create",
+        "deactivate": "catalog.delete",
+        "import": "catalog.edit",
+        "branches": "branches.manage",
+    }
 
     def __init__(self, parent=None, page_size: int = DEFAULT_PAGE_SIZE):
         super().__init__(
@@ -174,6 +181,8 @@ class CatalogWindow(ListTab):
     def update_actions(self) -> None:
         super().update_actions()
         self.history_action.setEnabled(self.selected_row() is not None)
+        self.branches_action.setEnabled(self.allowed("branches"))
+        self.import_action.setEnabled(self.allowed("import") and session.has("imports.run"))
 
     def open_dialog(self, row_id):
         from .investigation_dialog import InvestigationDialog
@@ -202,14 +211,15 @@ class CatalogWindow(ListTab):
         PriceHistoryDialog(row["id"], self).exec()
 
     def edit_branches(self) -> None:
-        from .branches_dialog import BranchesDialog
+        from .area import edit_branches
 
-        BranchesDialog(self).exec()
+        edit_branches(self)
 
     def import_csv(self) -> None:
         from .area import import_catalog
 
-        import_catalog(self)
+        if self.import_action.isEnabled():
+            import_catalog(self)
 
     def export_filters(self) -> catalog.CatalogFilter:
         return self.current_filters()

@@ -14,6 +14,7 @@ from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QAction, QFontMetrics, QKeySequence
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
+from ...services.access import session
 from ...services.errors import NotFoundError, ServiceError
 from ...services.paging import DEFAULT_PAGE_SIZE
 from .. import prompts
@@ -34,6 +35,9 @@ class ListTab(RowSelectionMixin, QWidget):
     noun_many = QT_TRANSLATE_NOOP("nouns", "registros")
     feminine = False  # "investigación" → "Nueva", "desactivada"
     new_icon = "add"
+    # the permission each action needs ("new", "deactivate"); a role without it sees the
+    # control disabled instead of meeting the service's refusal (issue 16)
+    action_permissions: dict[str, str] = {}
 
     def __init__(
         self,
@@ -283,12 +287,20 @@ class ListTab(RowSelectionMixin, QWidget):
     def show_inactive(self) -> bool:
         return False
 
+    def allowed(self, key: str) -> bool:
+        """May the acting user do the action ``key`` of ``action_permissions``?"""
+        permission = self.action_permissions.get(key)
+        return not permission or session.has(permission)
+
     def update_actions(self) -> None:
         row = self.selected_row()
         active = bool(row and row.get("active", True))
+        self.new_action.setEnabled(self.allowed("new"))
         self.edit_action.setEnabled(row is not None)
-        self.deactivate_action.setEnabled(active)
-        self.reactivate_action.setEnabled(row is not None and not active)
+        self.deactivate_action.setEnabled(active and self.allowed("deactivate"))
+        self.reactivate_action.setEnabled(
+            row is not None and not active and self.allowed("deactivate")
+        )
         self.reactivate_button.setVisible(self.show_inactive() or (row is not None and not active))
 
     # --- keyboard ----------------------------------------------------------------------
@@ -316,6 +328,8 @@ class ListTab(RowSelectionMixin, QWidget):
         return getattr(dialog, "saved_id", None)
 
     def new_item(self) -> int | None:
+        if not self.allowed("new"):  # Ctrl+N reaches here too
+            return None
         dialog = self.open_dialog(None)
         if dialog.exec() and self.dialog_saved_id(dialog) is not None:
             self._saved(self.dialog_saved_id(dialog))

@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 
 from ...services.customers import records as customers
 from ...services import reference
-from ...services.errors import ConflictError, NotFoundError, ValidationError
+from ...services.errors import ConflictError, NotFoundError, ServiceError, ValidationError
 from ...util.text import digits
 from .. import prompts
 from ..icons import icon
@@ -758,7 +758,7 @@ class CustomerDialog(QDialog):
         data = self.data()
         problems = customers.validate(data)
         if problems:
-            self.show_errors(problems)
+            self._refuse(problems)
             return False
         if not self._confirm_duplicates(data):
             return False
@@ -769,9 +769,29 @@ class CustomerDialog(QDialog):
                 customers.update(data)
                 self.customer_id = data.id
         except ValidationError as exc:
-            self.show_errors(exc.fields)
+            self._refuse(exc.fields)
             return False
-        except ConflictError as exc:
+        except ServiceError as exc:  # e.g. PermissionDenied: say it, never fail silently
+            if isinstance(exc, (ConflictError, NotFoundError)):
+                return self._save_failed(exc)
+            prompts.error(self, translate("customers.customer_dialog", "No se guardó"), str(exc))
+            return False
+        self._snapshot = None
+        self.accept()
+        return True
+
+    def _refuse(self, fields: dict[str, str]) -> None:
+        """Show the messages by their fields; when none is on screen, in a message box."""
+        self.show_errors(fields)
+        if not any(label.isVisibleTo(self) and label.text() for label in self._errors.values()):
+            prompts.error(
+                self,
+                translate("customers.customer_dialog", "No se guardó"),
+                "\n".join(fields.values()),
+            )
+
+    def _save_failed(self, exc: ServiceError) -> bool:
+        if isinstance(exc, ConflictError):
             prompts.error(
                 self,
                 translate("customers.customer_dialog", "El cliente cambió"),
@@ -783,15 +803,11 @@ class CustomerDialog(QDialog):
             )
             self._reload_from_database()
             return False
-        except NotFoundError as exc:
-            prompts.error(
-                self, translate("customers.customer_dialog", "Cliente no encontrado"), str(exc)
-            )
-            super().reject()
-            return False
-        self._snapshot = None
-        self.accept()
-        return True
+        prompts.error(
+            self, translate("customers.customer_dialog", "Cliente no encontrado"), str(exc)
+        )
+        super().reject()
+        return False
 
     def _confirm_duplicates(self, data: customers.CustomerData) -> bool:
         matches = customers.find_duplicates(data)

@@ -91,6 +91,7 @@ class ReferrersWindow(ListTab):
     noun_one = QT_TRANSLATE_NOOP("nouns", "remitente")
     noun_many = QT_TRANSLATE_NOOP("nouns", "remitentes")
     new_icon = "referrer_new"
+    action_permissions = {"new": "referrers.create", "deactivate": "referrers.delete"}
 
     def __init__(self, parent=None, page_size: int = DEFAULT_PAGE_SIZE):
         super().__init__(
