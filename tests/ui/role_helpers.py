@@ -66,6 +66,7 @@ class DialogTrap:
     def __init__(self):
         self.opened: list[str] = []
         self.on_open = None
+        self.handlers: dict = {}  # dialog class name -> hook (takes precedence over on_open)
 
     def install(self, monkeypatch) -> DialogTrap:
         trap = self
@@ -73,8 +74,9 @@ class DialogTrap:
         def exec_(dialog):
             trap.opened.append(type(dialog).__name__)
             dialog.show()
-            if trap.on_open is not None:
-                trap.on_open(dialog)
+            hook = trap.handlers.get(type(dialog).__name__, trap.on_open)
+            if hook is not None:
+                hook(dialog)
             if dialog.isVisible():  # the hook left it open: close it as Esc would, unasked
                 QDialog.done(dialog, int(QDialog.DialogCode.Rejected.value))
             return dialog.result()

@@ -18,6 +18,7 @@ from ...services.access import session
 from ...services.errors import NotFoundError, ServiceError
 from ...services.paging import DEFAULT_PAGE_SIZE
 from .. import prompts
+from ..feedback import confirm_saved
 from ..icons import icon
 from ..models.paged_table import Column, PagedTableModel
 from ..widgets.table import RowSelectionMixin, SearchBox, make_table_view
@@ -363,6 +364,13 @@ class ListTab(RowSelectionMixin, QWidget):
     def _saved(self, row_id: int) -> None:
         self.reload(keep_id=row_id)
         self.saved.emit(row_id)
+        row = self.selected_row() or {}
+        confirm_saved(
+            self,
+            translate("catalog.list_tab", "Guardado: {name}").format(
+                name=row.get("name") or translate("nouns", self.noun_one)
+            ),
+        )
 
     def deactivate_question(self, row: dict) -> str:  # pragma: no cover - abstract
         raise NotImplementedError

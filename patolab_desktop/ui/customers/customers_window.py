@@ -23,6 +23,7 @@ from ...services.access import session
 from ...services.errors import NotFoundError, ServiceError
 from ...services.paging import DEFAULT_PAGE_SIZE
 from .. import prompts
+from ..feedback import confirm_saved
 from ..icons import icon
 from ..models.paged_table import PagedTableModel
 from ..widgets.table import RowSelectionMixin, SearchBox, make_table_view
@@ -372,6 +373,12 @@ class CustomersWindow(RowSelectionMixin, QWidget):
         dialog = CustomerDialog(parent=self)
         if dialog.exec() and dialog.customer_id is not None:
             self._saved(dialog.customer_id)
+            confirm_saved(
+                self,
+                translate("customers.customers_window", "Cliente guardado: {name}").format(
+                    name=dialog.data().name
+                ),
+            )
             return dialog.customer_id
         return None
 
@@ -399,6 +406,12 @@ class CustomersWindow(RowSelectionMixin, QWidget):
             return False
         if dialog.exec():
             self._saved(customer_id)
+            confirm_saved(
+                self,
+                translate("customers.customers_window", "Cambios guardados: {name}").format(
+                    name=dialog.data().name
+                ),
+            )
             return True
         return False
 
