@@ -155,7 +155,7 @@ def check_customer_search(window, app) -> str:
 
 def check_summary_pdf(pdf_path: Path) -> str:
     from .services.requests import reports
-    from .services.requests import entry as requests_service
+    from .services import requests as requests_service
     from .services.paging import PageRequest
     from .documents.request_summary import write_summary_pdf
 

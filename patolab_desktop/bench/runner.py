@@ -318,7 +318,7 @@ def measure_requests(result: dict, log) -> None:
     """Save / cancel / add / remove, inside a transaction rolled back at the end."""
     from ..db.database import db
     from ..db.models import Customer, Investigation, Referrer
-    from ..services.requests import entry as requests
+    from ..services import requests
 
     log("Requests: save with 10 investigations, cancel, add/remove…")
     patients = [

@@ -158,7 +158,8 @@ def _as_cli(func):
 
 @_as_cli
 def run_print_summary(args) -> int:
-    from ..services.requests import reports, entry as requests
+    from ..services import requests
+    from ..services.requests import reports
     from ..documents.request_summary import write_summary_pdf
 
     open_from_args(args)
@@ -206,7 +207,8 @@ def run_report(args) -> int:
 
 @_as_cli
 def run_labels(args) -> int:
-    from ..services.requests import reports, entry as requests
+    from ..services import requests
+    from ..services.requests import reports
     from ..documents.tube_labels import write_labels_pdf
 
     open_from_args(args)

@@ -31,7 +31,7 @@ EXIT_BAD_ARGUMENTS = 2
 
 def _choice(kind: str):
     def parse(text: str) -> str:
-        from ..services.requests import entry as requests
+        from ..services import requests
 
         labels = {
             "status": requests.STATUS_LABELS,
@@ -128,7 +128,7 @@ def register(sub, common) -> None:
 
 
 def run_status(args) -> int:
-    from ..services.requests import entry as requests
+    from ..services import requests
 
     open_from_args(args)
     detail = requests.get_by_number(args.number)
@@ -141,7 +141,7 @@ def run_status(args) -> int:
 
 
 def run_cancel(args) -> int:
-    from ..services.requests import entry as requests
+    from ..services import requests
 
     open_from_args(args)
     detail = requests.get_by_number(args.number)
@@ -217,7 +217,7 @@ def _branch_id(text: str) -> int | None:
 
 
 def run_export_requests(args) -> int:
-    from ..services.requests import entry as requests
+    from ..services import requests
     from ..services.errors import ValidationError
 
     if args.date_from and args.date_to and args.date_from > args.date_to:

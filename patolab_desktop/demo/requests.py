@@ -46,7 +46,7 @@ from ..db.models import (
 from ..util.text import fold
 from ..services.requests import numbers as request_numbers, pricing as request_pricing
 from ..services import settings
-from ..services.requests.entry import PRIORITY_RANK, STATUS_RANK, STATUS_LABELS
+from ..services.requests.types import PRIORITY_RANK, STATUS_RANK, STATUS_LABELS
 
 BATCH = 20_000  # requests per transaction
 DAYS = 730

@@ -53,7 +53,7 @@ def read_csv(path: Path) -> list[list[str]]:
 @pytest.fixture
 def lab_file(tmp_path, _isolated_home):
     """A database file with 4 requests: pending, in progress, completed and cancelled."""
-    from patolab_desktop.services.requests import entry as requests
+    from patolab_desktop.services import requests
     from patolab_desktop.services.bootstrap import close_db, open_db
     from tests.unit.requests_fixtures import make_customer, make_doctor, make_investigation
 
@@ -237,7 +237,7 @@ def test_cancel_request_follows_the_rules(lab_file, _isolated_home):
     assert result.returncode == 0, result.stderr
     assert "cancelada (Paciente desistió)" in result.stdout
 
-    from patolab_desktop.services.requests import entry as requests
+    from patolab_desktop.services import requests
     from patolab_desktop.services.bootstrap import close_db, open_db
 
     open_db(db)

@@ -10,7 +10,8 @@ import pytest
 from pypdf import PdfReader
 
 from patolab_desktop.services.catalog import investigations as catalog
-from patolab_desktop.services.requests import reports, entry as requests
+from patolab_desktop.services import requests
+from patolab_desktop.services.requests import reports
 from patolab_desktop.documents.period_report import write_period_report_pdf
 from patolab_desktop.documents.request_summary import write_summary_pdf
 from patolab_desktop.documents.tube_labels import paint_label, write_labels_pdf

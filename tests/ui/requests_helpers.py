@@ -15,7 +15,7 @@ import pytest
 from patolab_desktop.services.catalog import investigations as catalog, referrer_types, referrers
 from patolab_desktop.services.customers import records as customers
 from patolab_desktop.services import reference
-from patolab_desktop.services.requests import entry as requests_service
+from patolab_desktop.services import requests as requests_service
 from patolab_desktop.services.access import session
 
 _sequence = itertools.count(1)

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from PySide6.QtCore import Qt
 
-from patolab_desktop.services.requests import entry as requests_service
+from patolab_desktop.services import requests as requests_service
 from patolab_desktop.services.errors import RuleError
 from patolab_desktop.ui import prompts
 from patolab_desktop.ui.requests.add_investigation_dialog import AddInvestigationDialog

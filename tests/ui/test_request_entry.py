@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from patolab_desktop.db.models import LabRequest
-from patolab_desktop.services.requests import entry as requests_service
+from patolab_desktop.services import requests as requests_service
 from patolab_desktop.ui import prompts
 from patolab_desktop.ui.printing import actions
 from patolab_desktop.ui.requests.request_entry import RequestEntry

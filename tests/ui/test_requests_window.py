@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from PySide6.QtCore import Qt
 
-from patolab_desktop.services.requests import entry as requests_service
+from patolab_desktop.services import requests as requests_service
 from patolab_desktop.ui import prompts
 from patolab_desktop.ui.requests.requests_window import RequestsWindow
 

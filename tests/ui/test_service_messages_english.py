@@ -23,7 +23,7 @@ from patolab_desktop.services.access import audit, permissions, session, users
 from patolab_desktop.services.safety import backups
 from patolab_desktop.services.customers import records as customers
 from patolab_desktop.services.catalog import referrer_types
-from patolab_desktop.services.requests import entry as requests_service
+from patolab_desktop.services import requests as requests_service
 from patolab_desktop.services.errors import PermissionDenied, RuleError, ValidationError
 from patolab_desktop.ui import prompts
 from patolab_desktop.ui.admin.login_dialog import LoginDialog

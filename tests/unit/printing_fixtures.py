@@ -16,7 +16,8 @@ import pytest
 from patolab_desktop.db.models import Department, Gender, Municipality, ReferrerType
 from patolab_desktop.services.catalog import branches, investigations as catalog, referrers
 from patolab_desktop.services.customers import records as customers
-from patolab_desktop.services.requests import entry as requests, reports
+from patolab_desktop.services import requests
+from patolab_desktop.services.requests import reports
 
 
 @dataclass

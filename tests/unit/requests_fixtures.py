@@ -20,7 +20,7 @@ from patolab_desktop.db.models import (
     Referrer,
     ReferrerType,
 )
-from patolab_desktop.services.requests import entry as requests
+from patolab_desktop.services import requests
 from patolab_desktop.util.text import fold
 
 

@@ -16,7 +16,7 @@ import pytest
 from patolab_desktop.db.models import Customer, Investigation, LabRequest, Referrer, RequestCounter
 from patolab_desktop.services.catalog import investigations as catalog, referrers
 from patolab_desktop.services.customers import records as customers
-from patolab_desktop.services.requests import entry as requests
+from patolab_desktop.services import requests
 from patolab_desktop.services.errors import ConflictError
 from tests.unit.requests_fixtures import lab  # noqa: F401  (fixture)
 
@@ -117,7 +117,7 @@ def test_request_changes_from_a_stale_detail_are_refused(lab, stale_action):  # 
 
 
 def _worker(target: str, ids: dict, barrier, results) -> None:
-    from patolab_desktop.services.requests import entry as service
+    from patolab_desktop.services import requests as service
     from patolab_desktop.services.bootstrap import close_db, open_db
 
     open_db(target)

@@ -197,7 +197,7 @@ def test_kill_during_a_migration_step_keeps_the_old_schema_and_data(db_target):
 
 def _request_child(target: str, ids: dict, queue) -> None:
     try:
-        from patolab_desktop.services.requests import entry as requests
+        from patolab_desktop.services import requests
 
         original = requests._insert_lines
 
@@ -226,7 +226,7 @@ def _request_child(target: str, ids: dict, queue) -> None:
 def test_kill_during_a_request_save_leaves_no_request_and_no_gap(db_target):
     import datetime as dt
 
-    from patolab_desktop.services.requests import entry as requests
+    from patolab_desktop.services import requests
     from tests.unit.requests_fixtures import make_customer, make_doctor, make_investigation
 
     open_db(db_target)

@@ -13,7 +13,7 @@ import pytest
 from patolab_desktop.db.database import DatabaseOpenError, db
 from patolab_desktop.db.models import ALL_MODELS, Customer, LabRequest, RequestLine
 from patolab_desktop.services.safety import check as maintenance, transfer
-from patolab_desktop.services.requests import entry as requests
+from patolab_desktop.services import requests
 from patolab_desktop.services.bootstrap import close_db, open_db
 from tests.conftest import PG_URL
 

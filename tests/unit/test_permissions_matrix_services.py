@@ -26,7 +26,8 @@ from patolab_desktop.services.catalog import (
     referrers,
 )
 from patolab_desktop.services.customers import records as customers, export as exports
-from patolab_desktop.services.requests import reports, entry as requests
+from patolab_desktop.services import requests
+from patolab_desktop.services.requests import reports
 from patolab_desktop.services.errors import PermissionDenied
 from patolab_desktop.services.paging import PageRequest
 from tests.security_helpers import fast_hashing, login_as  # noqa: F401

@@ -10,7 +10,8 @@ import pytest
 from playhouse.test_utils import count_queries
 
 from patolab_desktop.db.models import AuditLog
-from patolab_desktop.services.requests import reports, entry as requests
+from patolab_desktop.services import requests
+from patolab_desktop.services.requests import reports
 from patolab_desktop.services.access import session
 from patolab_desktop.services import settings
 from patolab_desktop.services.errors import NotFoundError, ValidationError

@@ -15,7 +15,7 @@ PER_PROCESS = 50
 
 
 def _worker(target: str, ids: dict, barrier, results) -> None:
-    from patolab_desktop.services.requests import entry as requests
+    from patolab_desktop.services import requests
     from patolab_desktop.services.bootstrap import close_db, open_db
 
     open_db(target)

@@ -17,7 +17,8 @@ from patolab_desktop.db.models import (
     RequestEvent,
     RequestLine,
 )
-from patolab_desktop.services.requests import numbers as request_numbers, entry as requests
+from patolab_desktop.services import requests
+from patolab_desktop.services.requests import numbers as request_numbers
 from patolab_desktop.services import settings
 from patolab_desktop.services.errors import ValidationError
 from tests.unit.requests_fixtures import lab, make_branch, make_customer, make_doctor  # noqa: F401
@@ -178,7 +179,7 @@ def test_failed_save_rolls_back_the_number(lab, monkeypatch):
     def broken(*_args, **_kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(requests, "_insert_lines", broken)
+    monkeypatch.setattr(requests.entry, "_insert_lines", broken)
     with pytest.raises(RuntimeError):
         lab.create()
     assert LabRequest.select().count() == 0

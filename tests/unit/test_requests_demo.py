@@ -9,11 +9,8 @@ from decimal import Decimal
 
 from patolab_desktop.db.models import LabRequest, RequestCounter, RequestEvent, RequestLine
 from patolab_desktop.demo import requests as demo_requests
-from patolab_desktop.services.requests import (
-    numbers as request_numbers,
-    pricing as request_pricing,
-    entry as requests,
-)
+from patolab_desktop.services import requests
+from patolab_desktop.services.requests import numbers as request_numbers, pricing as request_pricing
 from tests.unit.requests_fixtures import (  # noqa: F401
     lab,
     make_branch,

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from patolab_desktop.db.models import Investigation, LabRequest, RequestLine
-from patolab_desktop.services.requests import entry as requests
+from patolab_desktop.services import requests
 from patolab_desktop.services.errors import NotFoundError, RuleError
 from tests.unit.requests_fixtures import lab, make_customer, make_panel, set_status  # noqa: F401
 
@@ -154,7 +154,7 @@ def test_active_requests_accept_changes_and_new_lines_follow_the_status(lab, sta
 
 def test_add_and_remove_are_atomic(lab, monkeypatch):
     request_id, _ = lab.create(lab.hem)
-    from patolab_desktop.services.requests import entry as module
+    from patolab_desktop.services.requests import workflow as module
 
     def broken(*_args, **_kwargs):
         raise RuntimeError("crash while recalculating")

@@ -8,7 +8,8 @@ from decimal import Decimal
 import pytest
 
 from patolab_desktop.db.models import Investigation, LabRequest, RequestLine
-from patolab_desktop.services.requests import pricing as request_pricing, entry as requests
+from patolab_desktop.services import requests
+from patolab_desktop.services.requests import pricing as request_pricing
 from patolab_desktop.services import settings
 from patolab_desktop.services.errors import ValidationError
 from tests.unit.requests_fixtures import lab, make_customer, make_investigation  # noqa: F401

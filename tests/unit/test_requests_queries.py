@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from patolab_desktop.services.requests import entry as requests
+from patolab_desktop.services import requests
 from patolab_desktop.services.errors import NotFoundError, ValidationError
 from patolab_desktop.services.paging import PageRequest
 from tests.unit.requests_fixtures import (  # noqa: F401

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from patolab_desktop.db.models import LabRequest, RequestLine
-from patolab_desktop.services.requests import entry as requests
+from patolab_desktop.services import requests
 from patolab_desktop.services.errors import ConflictError, RuleError, ValidationError
 from tests.unit.requests_fixtures import lab, make_doctor, set_status  # noqa: F401
 

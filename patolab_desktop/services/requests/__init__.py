@@ -1,2 +1,57 @@
-"""Lab requests: entry and its rules, gap-free numbers, pricing and discounts, the list
-queries, the workflow (status changes, cancel) and the printed summaries' data."""
+"""Lab requests (seed 004): entry and its rules, gap-free numbers, pricing and discounts,
+the list queries, the workflow (status changes, cancel, add/remove investigations) and the
+printed summaries' data.
+
+The package is the domain's public face: ``from patolab_desktop.services import requests``
+then ``requests.create(...)``, ``requests.cancel(...)``, ``requests.page(...)``. Modules:
+``types`` (vocabulary and data classes), ``checks``, ``entry`` (validate, preview, create),
+``workflow`` (changes to a saved request), ``reading`` (permission-checked reads),
+``queries`` (SQL of the list, detail and export), ``numbers``, ``pricing``, ``reports``.
+"""
+
+from .entry import create, default_branch_id, preview, validate
+from .pricing import PricedLine, Pricing
+from .reading import count, export_requests, find_id, get, get_by_number, page
+from .types import (
+    CANCELLABLE,
+    DISCOUNT_KIND_LABELS,
+    EVENT_LABELS,
+    MAX_TEXT,
+    NEXT_STATUS,
+    PRIORITY_LABELS,
+    PRIORITY_ORDER,
+    PRIORITY_RANK,
+    READ_ONLY,
+    SORTS,
+    SOURCE_LABELS,
+    STATUS_LABELS,
+    STATUS_ORDER,
+    STATUS_RANK,
+    RequestChanges,
+    RequestDetail,
+    RequestDraft,
+    RequestFilter,
+    can_cancel,
+    is_read_only,
+    status_label,
+    status_text,
+)
+from .workflow import (
+    add_investigation,
+    advance,
+    cancel,
+    remove_investigation,
+    set_manual_discount,
+    update,
+)
+
+__all__ = [
+    "CANCELLABLE", "DISCOUNT_KIND_LABELS", "EVENT_LABELS", "MAX_TEXT", "NEXT_STATUS",
+    "PRIORITY_LABELS", "PRIORITY_ORDER", "PRIORITY_RANK", "READ_ONLY", "SORTS",
+    "SOURCE_LABELS", "STATUS_LABELS", "STATUS_ORDER", "STATUS_RANK", "PricedLine", "Pricing",
+    "RequestChanges", "RequestDetail", "RequestDraft", "RequestFilter", "add_investigation",
+    "advance", "can_cancel", "cancel", "count", "create", "default_branch_id",
+    "export_requests", "find_id", "get", "get_by_number", "is_read_only", "page", "preview",
+    "remove_investigation", "set_manual_discount", "status_label", "status_text", "update",
+    "validate",
+]

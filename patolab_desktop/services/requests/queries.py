@@ -40,7 +40,7 @@ from ...util.text import clean, fold
 from . import numbers as request_numbers, pricing as request_pricing
 from ..errors import NotFoundError, ValidationError
 from ..paging import Page, PageRequest, keyset_page
-from .entry import (
+from .types import (
     EVENT_LABELS,
     PRIORITY_LABELS,
     SOURCE_LABELS,

@@ -21,7 +21,7 @@ from ...db.models import Branch, Customer, LabRequest, Referrer
 from ...util.money import PLACES, ZERO
 from ..access import audit, session
 from ..customers import records as customers_service
-from . import entry as requests_service
+from . import reading, types as request_types
 from .. import settings
 from ..errors import NotFoundError, RuleError, ValidationError
 from ..texts import translate
@@ -222,7 +222,7 @@ def request_summary_data(
     the request's order with panel members right after their panel (``member`` True).
     """
     session.require("prints.run")
-    detail = requests_service.get(request_id)
+    detail = reading.get(request_id)
     patient = customers_service.summary(detail.patient_id)
     age = detail.patient_age
     if age is None:
@@ -312,7 +312,7 @@ def label_data(request_id: int, per_sample_type: bool = True) -> list[dict]:
     A cancelled request has no tubes to label (RuleError).
     """
     session.require("prints.run")
-    detail = requests_service.get(request_id)
+    detail = reading.get(request_id)
     if detail.status == "cancelled":
         raise RuleError(
             translate(
@@ -455,9 +455,9 @@ def period_report_data(
             rows.append({"key": key, "label": labels.get(key, str(key)), **amounts})
         return rows
 
-    by_status = grouped(LabRequest.status, requests_service.STATUS_LABELS)
-    by_priority = grouped(LabRequest.priority, requests_service.PRIORITY_LABELS)
-    by_source = grouped(LabRequest.source, requests_service.SOURCE_LABELS)
+    by_status = grouped(LabRequest.status, request_types.STATUS_LABELS)
+    by_priority = grouped(LabRequest.priority, request_types.PRIORITY_LABELS)
+    by_source = grouped(LabRequest.source, request_types.SOURCE_LABELS)
 
     totals = _zero_amounts()
     for row in by_status:

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QLabel, QLineEdit, QPushButton
 
 from ...services.catalog import investigations as catalog_service
-from ...services.requests import entry as requests_service
+from ...services import requests as requests_service
 from ...services.errors import ServiceError
 from .. import prompts
 from ..icons import icon

@@ -148,7 +148,7 @@ class RequestsArea(QWidget):
 
     # --- export -----------------------------------------------------------------------
     def current_filters(self):
-        from ...services.requests import entry as requests_service
+        from ...services import requests as requests_service
 
         return (
             self._list.current_filters()
@@ -157,7 +157,7 @@ class RequestsArea(QWidget):
         )
 
     def export_csv(self) -> int | None:
-        from ...services.requests import entry as requests_service
+        from ...services import requests as requests_service
         from ..widgets.progress import run_with_progress
 
         path = prompts.save_file(

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from ...services.requests import entry as requests_service
+from ...services import requests as requests_service
 from ...services.errors import ServiceError
 from .. import prompts
 from ..icons import icon

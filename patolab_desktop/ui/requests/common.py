@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...services.requests import entry as requests_service
+from ...services import requests as requests_service
 from ...services.access import session
 from ...util.formatting import format_datetime as format_date  # noqa: F401 (re-exported)
 from ...util.money import format_lempiras

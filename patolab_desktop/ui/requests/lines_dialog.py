@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from ...services.requests import entry as requests_service
+from ...services import requests as requests_service
 from ..widgets.table import make_table_view
 from .common import (
     RowsModel,

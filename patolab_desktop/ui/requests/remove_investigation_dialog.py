@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton
 
-from ...services.requests import entry as requests_service
+from ...services import requests as requests_service
 from ...services.errors import ServiceError
 from .. import prompts
 from ..icons import icon

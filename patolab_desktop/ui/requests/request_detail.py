@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...services.customers import records as customers_service
-from ...services.requests import entry as requests_service
+from ...services import requests as requests_service
 from ...services.access import session
 from ...services.errors import ServiceError
 from .. import prompts

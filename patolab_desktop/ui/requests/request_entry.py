@@ -37,7 +37,7 @@ from ...services.catalog import branches as branches_service
 from ...services.catalog import investigations as catalog_service
 from ...services.customers import records as customers_service
 from ...services.catalog import referrers as referrers_service
-from ...services.requests import entry as requests_service
+from ...services import requests as requests_service
 from ...services.access import session
 from ...services.errors import PermissionDenied, ServiceError, ValidationError
 from ...services.paging import PageRequest

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from ...services.catalog import branches as branches_service
 from ...services.catalog import referrers as referrers_service
-from ...services.requests import entry as requests_service
+from ...services import requests as requests_service
 from ...services.errors import ServiceError
 from ..icons import icon
 from ..models.paged_table import Column, PagedTableModel

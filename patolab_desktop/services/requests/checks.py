@@ -1,0 +1,187 @@
+"""Checks of request fields and the history helpers shared by entry and workflow."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from ...db.models import Customer, Referrer, RequestEvent, now
+from ...util.text import clean
+from . import pricing as request_pricing
+from ..errors import ValidationError
+from ..texts import labels_of, translate
+
+from .types import (
+    MAX_TEXT,
+)
+
+# --- validation ------------------------------------------------------------------------
+
+
+def _percent(value) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    try:
+        return Decimal(str(value).strip().replace(",", "."))
+    except (InvalidOperation, ValueError):
+        raise ValidationError(
+            {
+                "manual_discount_percent": translate(
+                    "services.requests", "Porcentaje no válido: {value}"
+                ).format(value=value)
+            }
+        ) from None
+
+
+def _patient_row(patient_id):
+    return (
+        Customer.select(
+            Customer.id,
+            Customer.name,
+            Customer.type,
+            Customer.active,
+            Customer.date_of_birth,
+            Customer.age,
+            Customer.age_recorded_on,
+            Customer.id_number,
+        )
+        .where(Customer.id == patient_id)
+        .first()
+    )
+
+
+def _doctor_row(doctor_id):
+    return (
+        Referrer.select(Referrer.id, Referrer.name, Referrer.active)
+        .where(Referrer.id == doctor_id)
+        .first()
+    )
+
+
+def _check_patient(patient_id, errors: dict, key: str = "patient_id"):
+    if not patient_id:
+        errors[key] = translate("services.requests", "Elija el paciente.")
+        return None
+    patient = _patient_row(patient_id)
+    if patient is None:
+        errors[key] = translate("services.requests", "El paciente elegido no existe.")
+    elif not patient.active:
+        errors[key] = translate(
+            "services.requests",
+            "El paciente «{name}» está inactivo; no se le pueden crear solicitudes.",
+        ).format(name=patient.name)
+    return patient
+
+
+def _check_doctor(doctor_id, errors: dict, key: str = "doctor_id"):
+    if not doctor_id:
+        errors[key] = translate(
+            "services.requests", "Elija el médico o la institución que refiere."
+        )
+        return None
+    doctor = _doctor_row(doctor_id)
+    if doctor is None:
+        errors[key] = translate("services.requests", "El médico elegido no existe.")
+    elif not doctor.active:
+        errors[key] = translate(
+            "services.requests", "El médico «{name}» está inactivo; elija otro."
+        ).format(name=doctor.name)
+    return doctor
+
+
+def _check_choice(value, labels: dict, key: str, errors: dict) -> None:
+    if value not in labels:
+        if key == "priority":
+            message = translate(
+                "services.requests", "Prioridad no válida: {value} (opciones: {options})."
+            )
+        else:
+            message = translate(
+                "services.requests", "Origen no válido: {value} (opciones: {options})."
+            )
+        errors[key] = message.format(
+            value=repr(value), options=", ".join(labels_of(labels).values())
+        )
+
+
+def _too_long() -> str:
+    return translate(
+        "services.requests", "El texto es demasiado largo (máximo {max} caracteres)."
+    ).format(max=MAX_TEXT)
+
+
+def _check_investigations(ids, errors: dict, key: str = "investigation_ids"):
+    """Catalog rows for the picked ids (and panel members); messages for bad ones."""
+    ids = [int(i) for i in ids or []]
+    if not ids:
+        errors[key] = translate("services.requests", "Agregue al menos una investigación.")
+        return {}, {}
+    items, members = request_pricing.load_for(ids)
+    problems = []
+    for inv_id in dict.fromkeys(ids):
+        item = items.get(inv_id)
+        if item is None:
+            problems.append(
+                translate("services.requests", "La investigación {id} no existe.").format(id=inv_id)
+            )
+        elif not item.active:
+            problems.append(
+                translate(
+                    "services.requests",
+                    "La investigación {code} {name} está inactiva; no se puede solicitar.",
+                ).format(code=item.code, name=item.name)
+            )
+    if problems:
+        errors[key] = " ".join(problems)
+    return items, members
+
+
+def _check_manual_discount(percent, reason, errors: dict) -> Decimal | None:
+    try:
+        percent = _percent(percent)
+    except ValidationError as exc:
+        errors.update(exc.fields)
+        return None
+    if percent is None:
+        return None
+    if not (Decimal(0) < percent <= Decimal(100)):
+        errors["manual_discount_percent"] = translate(
+            "services.requests", "El descuento manual debe ser mayor que 0 y como máximo 100 %."
+        )
+        return None
+    if not clean(reason):
+        errors["discount_reason"] = translate(
+            "services.requests", "Escriba el motivo del descuento manual."
+        )
+    # permission: discounts.manual — check the user's permission here once roles exist.
+    return percent
+
+
+def _who(by: str) -> str:
+    """Who did it: ``by`` when given, else the logged-in user (services/session)."""
+    if clean(by):
+        return clean(by)[:80]
+    try:
+        from ..access import session
+    except ImportError:  # pragma: no cover
+        return ""
+    actor = session.current()
+    return actor.username[:80] if actor is not None else ""
+
+
+def _event(request_id: int, action: str, detail: str, by: str) -> None:
+    RequestEvent.insert(
+        lab_request=request_id, at=now(), action=action, detail=detail[:4000], by=_who(by)
+    ).execute()
+
+
+def _investigations(count: int) -> str:
+    return f"{count} investigación" if count == 1 else f"{count} investigaciones"
+
+
+def _describe_discount(kind: str, percent: Decimal, age: int | None, reason: str = "") -> str:
+    pct = f"{percent.normalize():f}"
+    if kind == "age":
+        return f"descuento por edad {pct} % ({age} años)"
+    if kind == "manual":
+        return f"descuento manual {pct} %: {reason}" if reason else f"descuento manual {pct} %"
+    return "sin descuento"

@@ -1,0 +1,83 @@
+"""Reading lab requests with the permission checks: one request (identity number masked
+without patients.view_sensitive), by number, the list's pages and counts, the CSV export."""
+
+from __future__ import annotations
+
+
+from ...db.models import LabRequest
+from ..access import audit, session
+from ..errors import NotFoundError
+from ..texts import translate
+
+from .types import (
+    RequestFilter,
+    RequestDetail,
+)
+
+# --- validation ------------------------------------------------------------------------
+from . import queries as request_queries
+
+
+# --- reading ---------------------------------------------------------------------------
+
+
+def get(request_id) -> RequestDetail:
+    """The request with its patient, doctor and branch names, lines and history.
+
+    ``patient_id_number`` is masked (``****-****-12345``) without
+    ``patients.view_sensitive``."""
+    session.require("lis.requests.view")
+    detail = request_queries.get_detail(request_id)
+    if not session.has("patients.view_sensitive"):
+        detail.patient_id_number = audit.mask_id_number(detail.patient_id_number)
+    return detail
+
+
+def find_id(request_number: str) -> int:
+    """The id of a request by its number (case-insensitive); NotFoundError when none."""
+    session.require("lis.requests.view")
+    number = (request_number or "").strip().upper()
+    found = LabRequest.select(LabRequest.id).where(LabRequest.request_number == number).scalar()
+    if found is None:
+        if number:
+            raise NotFoundError(
+                translate("services.requests", "No existe la solicitud {number}.").format(
+                    number=number
+                )
+            )
+        raise NotFoundError(translate("services.requests", "No existe la solicitud (vacía)."))
+    return int(found)
+
+
+def get_by_number(request_number: str) -> RequestDetail:
+    return get(find_id(request_number))
+
+
+def page(filters: RequestFilter, request):
+    """One keyset page of the list (see :mod:`.request_queries` for sorts and search)."""
+    session.require("lis.requests.view")
+    return request_queries.page(filters, request)
+
+
+def count(filters: RequestFilter, limit: int | None = None) -> int:
+    """How many requests match (``limit`` caps the count for speed on huge tables)."""
+    session.require("lis.requests.view")
+    return request_queries.count(filters, limit)
+
+
+def export_requests(filters: RequestFilter, path, progress=None, cancelled=None) -> int:
+    """CSV of the requests matching ``filters`` (Spanish columns, UTF-8 with BOM).
+
+    Requires ``exports.run``; writes one audit row (file name and row count)."""
+    session.require("exports.run")
+    from pathlib import Path
+
+    count = request_queries.export_requests(filters, path, progress, cancelled)
+    if not (cancelled is not None and cancelled()):
+        audit.record(
+            "export",
+            "lab_request",
+            None,
+            detail=f"Exportación de solicitudes a {Path(path).name}: {count} filas.",
+        )
+    return count

@@ -1,0 +1,529 @@
+"""Changes to a saved lab request: advance through the workflow, cancel with a reason,
+add or remove an investigation (every amount recalculated), a manual discount, header
+edits. Each change checks the version it was shown (optimistic lock), bumps it and writes
+a RequestEvent and an audit row."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ...db.database import is_sqlite, write_transaction
+from ...db.models import LabRequest, RequestLine, now
+from ...util.money import ZERO, format_lempiras, to_money
+from ...util.text import clean
+from ..access import audit, session
+from . import pricing as request_pricing
+from ..errors import ConflictError, NotFoundError, RuleError, ValidationError
+from ..texts import translate
+
+from .checks import (
+    _patient_row,
+    _check_patient,
+    _check_doctor,
+    _check_choice,
+    _too_long,
+    _check_investigations,
+    _check_manual_discount,
+    _event,
+    _investigations,
+    _describe_discount,
+)
+from .types import (
+    PRIORITY_LABELS,
+    SOURCE_LABELS,
+    CANCELLABLE,
+    READ_ONLY,
+    NEXT_STATUS,
+    STATUS_RANK,
+    PRIORITY_RANK,
+    MAX_TEXT,
+    status_label,
+    status_text,
+    RequestChanges,
+)
+
+
+# --- changes to a saved request --------------------------------------------------------
+
+
+def _load_for_change(request_id, version: int | None, allow_read_only: bool = False):
+    query = LabRequest.select().where(LabRequest.id == request_id)
+    if not is_sqlite():
+        query = query.for_update()
+    request = query.first()
+    if request is None:
+        raise NotFoundError(translate("services.requests", "La solicitud no existe."))
+    if version is not None and int(version) != request.version:
+        raise ConflictError(
+            translate(
+                "services.requests",
+                "La solicitud {number} fue modificada por otra persona mientras usted la veía. "
+                "Vuelva a abrirla para ver los cambios.",
+            ).format(number=request.request_number)
+        )
+    if not allow_read_only and request.status in READ_ONLY:
+        raise RuleError(
+            translate(
+                "services.requests",
+                "La solicitud {number} está {status} y ya no se puede modificar.",
+            ).format(number=request.request_number, status=status_text(request.status).lower())
+        )
+    return request
+
+
+def _save_header(request, **changes) -> None:
+    changes.update(version=request.version + 1, updated_at=now())
+    updated = (
+        LabRequest.update(**changes)
+        .where((LabRequest.id == request.id) & (LabRequest.version == request.version))
+        .execute()
+    )
+    if updated != 1:  # cannot happen under the write lock; guard against silent loss
+        raise ConflictError(
+            translate(
+                "services.requests", "La solicitud {number} cambió mientras se guardaba."
+            ).format(number=request.request_number)
+        )
+
+
+def _recalculate(request, percent: Decimal) -> tuple[Decimal, Decimal, Decimal]:
+    """Re-apply ``percent`` to every line and return the new (total, discount, net)."""
+    lines = list(
+        RequestLine.select(
+            RequestLine.id, RequestLine.price, RequestLine.discount, RequestLine.net_price
+        ).where(RequestLine.lab_request == request.id)
+    )
+    for line in lines:
+        discount = request_pricing.line_discount(line.price, percent)
+        net = to_money(line.price - discount)
+        if discount != line.discount or net != line.net_price:
+            RequestLine.update(discount=discount, net_price=net).where(
+                RequestLine.id == line.id
+            ).execute()
+            line.discount, line.net_price = discount, net
+    return request_pricing.totals(lines)
+
+
+def advance(request_id, by: str = "", version: int | None = None) -> str:
+    """Move the request to its next workflow status; returns the new status."""
+    session.require("requests.workflow")
+    with write_transaction():
+        request = _load_for_change(request_id, version)
+        new = NEXT_STATUS[request.status]
+        changes = {"status": new, "status_rank": STATUS_RANK[new]}
+        if new == "completed":
+            changes["completed_at"] = now()
+        _save_header(request, **changes)
+        RequestLine.update(status=new).where(RequestLine.lab_request == request.id).execute()
+        _event(request.id, "status", f"{status_label(request.status)} → {status_label(new)}", by)
+        audit.record("status_change", "lab_request", request.id, {"status": (request.status, new)})
+    return new
+
+
+def cancel(request_id, reason: str, by: str = "", version: int | None = None) -> None:
+    """Cancel a pending or sample-collected request; the reason is required."""
+    session.require("requests.cancel")
+    session.require("lis.requests.update")
+    with write_transaction():
+        request = _load_for_change(request_id, version)
+        if request.status not in CANCELLABLE:
+            raise RuleError(
+                translate(
+                    "services.requests",
+                    "No se puede cancelar la solicitud {number}: está «{status}». Solo se cancelan "
+                    "solicitudes pendientes o con la muestra tomada.",
+                ).format(number=request.request_number, status=status_text(request.status))
+            )
+        reason = (reason or "").strip()
+        if not reason:
+            raise ValidationError(
+                {"reason": translate("services.requests", "Escriba el motivo de la cancelación.")}
+            )
+        if len(reason) > MAX_TEXT:
+            raise ValidationError(
+                {
+                    "reason": translate(
+                        "services.requests",
+                        "El motivo es demasiado largo (máximo {max} caracteres).",
+                    ).format(max=MAX_TEXT)
+                }
+            )
+        _save_header(
+            request,
+            status="cancelled",
+            status_rank=STATUS_RANK["cancelled"],
+            cancelled_at=now(),
+            cancellation_reason=reason,
+        )
+        RequestLine.update(status="cancelled").where(
+            RequestLine.lab_request == request.id
+        ).execute()
+        _event(request.id, "cancelled", reason, by)
+        audit.record(
+            "cancel",
+            "lab_request",
+            request.id,
+            {"status": (request.status, "cancelled")},
+            detail="Motivo: " + reason,
+        )
+
+
+def _lines_of(request_id) -> list:
+    return list(
+        RequestLine.select(
+            RequestLine.id, RequestLine.investigation, RequestLine.parent_line, RequestLine.price
+        )
+        .where(RequestLine.lab_request == request_id)
+        .order_by(RequestLine.id)
+    )
+
+
+def add_investigation(
+    request_id, investigation_id, notes: str = "", by: str = "", version: int | None = None
+) -> None:
+    """Add an investigation (a panel brings its members) and recalculate every amount."""
+    session.require("lis.requests.update")
+    with write_transaction():
+        request = _load_for_change(request_id, version)
+        errors: dict[str, str] = {}
+        items, members = _check_investigations([investigation_id], errors, "investigation_id")
+        if errors:
+            raise RuleError(errors["investigation_id"])
+        item = items[int(investigation_id)]
+        lines = _lines_of(request.id)
+        by_inv = {line.investigation_id: line for line in lines}
+        existing = by_inv.get(item.id)
+        if existing is not None:
+            if existing.parent_line_id is not None:
+                parent = next(x for x in lines if x.id == existing.parent_line_id)
+                panel_id = parent.investigation_id
+                panel = request_pricing.load_items([panel_id])[panel_id]
+                raise RuleError(
+                    translate(
+                        "services.requests",
+                        "{code} {name} ya está en la solicitud como parte del panel {panel_code} "
+                        "{panel_name}.",
+                    ).format(
+                        code=item.code, name=item.name, panel_code=panel.code, panel_name=panel.name
+                    )
+                )
+            raise RuleError(
+                translate(
+                    "services.requests", "{code} {name} ya está en la solicitud {number}."
+                ).format(code=item.code, name=item.name, number=request.request_number)
+            )
+        percent = request.discount_percent or ZERO
+        price = to_money(item.price)
+        discount = request_pricing.line_discount(price, percent)
+        stamp = now()
+        line_id = RequestLine.insert(
+            lab_request=request.id,
+            investigation=item.id,
+            status=_line_status(request.status),
+            price=price,
+            discount=discount,
+            net_price=to_money(price - discount),
+            notes=clean(notes),
+            created_at=stamp,
+        ).execute()
+        added, absorbed = [], []
+        if item.is_panel:
+            new_rows = []
+            for member_id in members.get(item.id, []):
+                line = by_inv.get(member_id)
+                member = items[member_id]
+                if line is None:
+                    new_rows.append(
+                        {
+                            "lab_request": request.id,
+                            "investigation": member_id,
+                            "parent_line": line_id,
+                            "status": _line_status(request.status),
+                            "price": ZERO,
+                            "discount": ZERO,
+                            "net_price": ZERO,
+                            "notes": "",
+                            "created_at": stamp,
+                        }
+                    )
+                    added.append(member.code)
+                elif line.parent_line_id is None and not member.is_panel:
+                    # Ordered directly before: now comes with the panel (not charged twice).
+                    RequestLine.update(
+                        parent_line=line_id, price=ZERO, discount=ZERO, net_price=ZERO
+                    ).where(RequestLine.id == line.id).execute()
+                    absorbed.append(member.code)
+            if new_rows:
+                RequestLine.insert_many(new_rows).execute()
+        total, discount_total, net = _recalculate(request, percent)
+        _save_header(request, total_amount=total, discount_amount=discount_total, net_amount=net)
+        detail = f"{item.code} {item.name} ({format_lempiras(price)})"
+        if added:
+            detail += f" con {_investigations(len(added))} del panel"
+        if absorbed:
+            verb = "pasan" if len(absorbed) > 1 else "pasa"
+            detail += f"; {', '.join(absorbed)} {verb} a formar parte del panel"
+        _event(request.id, "line_added", detail + f". Neto: {format_lempiras(net)}.", by)
+        audit.record(
+            "add_investigation",
+            "lab_request",
+            request.id,
+            {"investigation": (None, item.code), "net_amount": (request.net_amount, net)},
+        )
+
+
+def _line_status(request_status: str) -> str:
+    """Line statuses follow the request's."""
+    return request_status
+
+
+def remove_investigation(
+    request_id, investigation_id, by: str = "", version: int | None = None
+) -> None:
+    """Remove an investigation (a panel takes its members with it) and recalculate.
+
+    Refused for a panel member (remove the panel) and for the last investigation
+    (cancel the request instead).
+    """
+    session.require("lis.requests.update")
+    with write_transaction():
+        request = _load_for_change(request_id, version)
+        lines = _lines_of(request.id)
+        investigation_id = int(investigation_id)
+        line = next((x for x in lines if x.investigation_id == investigation_id), None)
+        ids = {x.investigation_id for x in lines} | {investigation_id}
+        items = request_pricing.load_items(ids)
+        item = items.get(investigation_id)
+        label = f"{item.code} {item.name}" if item else f"La investigación {investigation_id}"
+        if line is None:
+            if item is not None:
+                message = translate(
+                    "services.requests", "{code} {name} no está en la solicitud {number}."
+                )
+            else:
+                message = translate(
+                    "services.requests", "La investigación {id} no está en la solicitud {number}."
+                )
+            raise RuleError(
+                message.format(
+                    code=item.code if item else "",
+                    name=item.name if item else "",
+                    id=investigation_id,
+                    number=request.request_number,
+                )
+            )
+        if line.parent_line_id is not None:
+            parent = next(x for x in lines if x.id == line.parent_line_id)
+            panel = items[parent.investigation_id]
+            raise RuleError(
+                translate(
+                    "services.requests",
+                    "{code} {name} forma parte del panel {panel_code} {panel_name}; quite el panel "
+                    "completo.",
+                ).format(
+                    code=item.code, name=item.name, panel_code=panel.code, panel_name=panel.name
+                )
+            )
+        top = [x for x in lines if x.parent_line_id is None]
+        if len(top) == 1:
+            raise RuleError(
+                translate(
+                    "services.requests",
+                    "No se puede quitar la última investigación de la solicitud {number}. "
+                    "Si ya no se necesita, cancele la solicitud.",
+                ).format(number=request.request_number)
+            )
+        member_lines = [x for x in lines if x.parent_line_id == line.id]
+        kept = _rehome_members(member_lines, [x for x in top if x.id != line.id], items)
+        doomed = [x.id for x in member_lines if x.id not in kept] + [line.id]  # members first
+        RequestLine.delete().where(RequestLine.id.in_(doomed)).execute()
+        total, discount_total, net = _recalculate(request, request.discount_percent or ZERO)
+        _save_header(request, total_amount=total, discount_amount=discount_total, net_amount=net)
+        detail = f"{label} ({format_lempiras(line.price)})"
+        removed_members = len(member_lines) - len(kept)
+        if removed_members:
+            detail += f" con {_investigations(removed_members)} del panel"
+        _event(request.id, "line_removed", detail + f". Neto: {format_lempiras(net)}.", by)
+        audit.record(
+            "remove_investigation",
+            "lab_request",
+            request.id,
+            {
+                "investigation": (item.code if item else investigation_id, None),
+                "net_amount": (request.net_amount, net),
+            },
+        )
+
+
+def _rehome_members(member_lines, other_top_lines, items) -> set[int]:
+    """Members of a removed panel that another panel on the request also includes stay,
+    now under that panel. Returns the ids of the member lines kept."""
+    other_panels = [
+        x
+        for x in other_top_lines
+        if items.get(x.investigation_id) and items[x.investigation_id].is_panel
+    ]
+    if not member_lines or not other_panels:
+        return set()
+    catalog = request_pricing.load_members([x.investigation_id for x in other_panels])
+    kept: set[int] = set()
+    for member in member_lines:
+        for panel_line in other_panels:
+            if member.investigation_id in catalog.get(panel_line.investigation_id, []):
+                RequestLine.update(parent_line=panel_line.id).where(
+                    RequestLine.id == member.id
+                ).execute()
+                kept.add(member.id)
+                break
+    return kept
+
+
+def set_manual_discount(
+    request_id, percent, reason: str = "", by: str = "", version: int | None = None
+) -> None:
+    """Apply (or with ``percent=None`` withdraw) a manual discount and recalculate.
+
+    The percentage replaces the age discount only when larger; a reason is required.
+    """
+    session.require("discounts.manual")
+    session.require("lis.requests.update")
+    with write_transaction():
+        request = _load_for_change(request_id, version)
+        errors: dict[str, str] = {}
+        manual = _check_manual_discount(percent, reason, errors)
+        if errors:
+            raise ValidationError(errors)
+        patient = _patient_row(request.patient_id)
+        age = request_pricing.customer_age_on(patient, request.requested_at.date())
+        age_percent = request_pricing.AgeRules.from_settings().percent_for(age, patient.type)
+        if request.discount_kind == "age":
+            age_percent = request.discount_percent  # keep the rate in force on the request date
+        kind, new_percent = request_pricing.choose_discount(age_percent, manual)
+        total, discount_total, net = _recalculate(request, new_percent)
+        reason = clean(reason) if kind == "manual" else ""
+        _save_header(
+            request,
+            discount_kind=kind,
+            discount_percent=new_percent,
+            discount_reason=reason,
+            total_amount=total,
+            discount_amount=discount_total,
+            net_amount=net,
+        )
+        if manual is None:
+            detail = "Descuento manual retirado; " + _describe_discount(kind, new_percent, age)
+        elif kind != "manual":
+            detail = (
+                f"Descuento manual {manual.normalize():f} % no aplicado: el descuento "
+                f"por edad ({new_percent.normalize():f} %) es mayor"
+            )
+        else:
+            detail = _describe_discount(kind, new_percent, age, reason)
+        detail = detail[0].upper() + detail[1:] + f". Neto: {format_lempiras(net)}."
+        _event(request.id, "discount", detail, by)
+        audit.record(
+            "discount",
+            "lab_request",
+            request.id,
+            {
+                "discount_percent": (request.discount_percent, new_percent),
+                "net_amount": (request.net_amount, net),
+            },
+            detail=reason or detail,
+        )
+
+
+def update(request_id, changes: RequestChanges, by: str = "", version: int | None = None) -> None:
+    """Change header fields of an active request. The number never changes."""
+    session.require("lis.requests.update")
+    with write_transaction():
+        request = _load_for_change(request_id, version)
+        errors: dict[str, str] = {}
+        values: dict = {}
+        described: list[str] = []
+        if changes.patient_id is not None and changes.patient_id != request.patient_id:
+            if request.status != "pending":
+                raise RuleError(
+                    translate(
+                        "services.requests",
+                        "El paciente solo se puede cambiar mientras la solicitud está pendiente.",
+                    )
+                )
+            patient = _check_patient(changes.patient_id, errors)
+            if patient is not None and "patient_id" not in errors:
+                values["patient"] = patient.id
+                described.append(f"Paciente: {patient.name}")
+        if changes.doctor_id is not None and changes.doctor_id != request.doctor_id:
+            doctor = _check_doctor(changes.doctor_id, errors)
+            if doctor is not None and "doctor_id" not in errors:
+                values["doctor"] = doctor.id
+                described.append(f"Médico: {doctor.name}")
+        if changes.priority is not None and changes.priority != request.priority:
+            _check_choice(changes.priority, PRIORITY_LABELS, "priority", errors)
+            if "priority" not in errors:
+                values.update(
+                    priority=changes.priority, priority_rank=PRIORITY_RANK[changes.priority]
+                )
+                described.append(
+                    f"Prioridad: {PRIORITY_LABELS[request.priority]} → "
+                    f"{PRIORITY_LABELS[changes.priority]}"
+                )
+        if changes.source is not None and changes.source != request.source:
+            _check_choice(changes.source, SOURCE_LABELS, "source", errors)
+            if "source" not in errors:
+                values["source"] = changes.source
+                described.append(
+                    f"Origen: {SOURCE_LABELS.get(request.source, request.source)} → "
+                    f"{SOURCE_LABELS[changes.source]}"
+                )
+        for key, label in (("clinical_info", "Información clínica"), ("notes", "Notas")):
+            text = getattr(changes, key)
+            if text is None or text.strip() == (getattr(request, key) or ""):
+                continue
+            if len(text) > MAX_TEXT:
+                errors[key] = _too_long()
+            else:
+                values[key] = text.strip()
+                described.append(f"{label} modificada")
+        if errors:
+            raise ValidationError(errors)
+        if not values:
+            return
+        if "patient" in values and request.discount_kind != "manual":
+            patient = _patient_row(values["patient"])
+            age = request_pricing.customer_age_on(patient, request.requested_at.date())
+            percent = request_pricing.AgeRules.from_settings().percent_for(age, patient.type)
+            kind = "age" if percent > 0 else ""
+            total, discount_total, net = _recalculate(request, percent)
+            values.update(
+                discount_kind=kind,
+                discount_percent=percent,
+                total_amount=total,
+                discount_amount=discount_total,
+                net_amount=net,
+            )
+            described.append(_describe_discount(kind, percent, age))
+        _save_header(request, **values)
+        _event(request.id, "updated", "; ".join(described) + ".", by)
+        before = {
+            "patient_id": request.patient_id,
+            "doctor_id": request.doctor_id,
+            "priority": request.priority,
+            "source": request.source,
+            "clinical_info": request.clinical_info,
+            "notes": request.notes,
+            "branch_id": request.branch_id,
+            "discount_percent": request.discount_percent,
+            "net_amount": request.net_amount,
+        }
+        after = dict(before)
+        after.update({k: v for k, v in values.items() if k in after})
+        after.update(
+            {
+                "patient_id": values.get("patient", request.patient_id),
+                "doctor_id": values.get("doctor", request.doctor_id),
+            }
+        )
+        changes = audit.diff(before, after)
+        if changes:
+            audit.record("update", "lab_request", request.id, changes)
