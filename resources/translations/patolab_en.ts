@@ -4,125 +4,125 @@
 <context>
     <name>ServiceLabels</name>
     <message>
-        <location filename="../../patolab_desktop/services/requests.py" line="48"/>
+        <location filename="../../patolab_desktop/services/requests/types.py" line="18"/>
         <source>Pendiente</source>
         <translation>Pending</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests.py" line="49"/>
+        <location filename="../../patolab_desktop/services/requests/types.py" line="19"/>
         <source>Muestra tomada</source>
         <translation>Sample collected</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests.py" line="50"/>
+        <location filename="../../patolab_desktop/services/requests/types.py" line="20"/>
         <source>En proceso</source>
         <translation>In progress</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests.py" line="51"/>
+        <location filename="../../patolab_desktop/services/requests/types.py" line="21"/>
         <source>Resultado parcial</source>
         <translation>Partial result</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests.py" line="52"/>
+        <location filename="../../patolab_desktop/services/requests/types.py" line="22"/>
         <source>Completada</source>
         <translation>Completed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests.py" line="53"/>
-        <location filename="../../patolab_desktop/services/requests.py" line="81"/>
+        <location filename="../../patolab_desktop/services/requests/types.py" line="23"/>
+        <location filename="../../patolab_desktop/services/requests/types.py" line="51"/>
         <source>Cancelada</source>
         <translation>Cancelled</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests.py" line="56"/>
+        <location filename="../../patolab_desktop/services/requests/types.py" line="26"/>
         <source>Rutina</source>
         <translation>Routine</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests.py" line="57"/>
+        <location filename="../../patolab_desktop/services/requests/types.py" line="27"/>
         <source>Urgente</source>
         <translation>Urgent</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests.py" line="58"/>
+        <location filename="../../patolab_desktop/services/requests/types.py" line="28"/>
         <source>STAT (inmediato)</source>
         <translation>STAT (immediate)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests.py" line="61"/>
+        <location filename="../../patolab_desktop/services/requests/types.py" line="31"/>
         <source>Ambulatorio</source>
         <translation>Outpatient</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests.py" line="62"/>
+        <location filename="../../patolab_desktop/services/requests/types.py" line="32"/>
         <source>Hospitalizado</source>
         <translation>Inpatient</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests.py" line="63"/>
+        <location filename="../../patolab_desktop/services/requests/types.py" line="33"/>
         <source>Emergencia</source>
         <translation>Emergency</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests.py" line="64"/>
+        <location filename="../../patolab_desktop/services/requests/types.py" line="34"/>
         <source>Externo</source>
         <translation>External</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests.py" line="79"/>
+        <location filename="../../patolab_desktop/services/requests/types.py" line="49"/>
         <source>Creada</source>
         <translation>Created</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/audit.py" line="42"/>
-        <location filename="../../patolab_desktop/services/requests.py" line="80"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="42"/>
+        <location filename="../../patolab_desktop/services/requests/types.py" line="50"/>
         <source>Cambio de estado</source>
         <translation>Status change</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests.py" line="82"/>
+        <location filename="../../patolab_desktop/services/requests/types.py" line="52"/>
         <source>Investigación agregada</source>
         <translation>Test added</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests.py" line="83"/>
+        <location filename="../../patolab_desktop/services/requests/types.py" line="53"/>
         <source>Investigación quitada</source>
         <translation>Test removed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/audit.py" line="46"/>
-        <location filename="../../patolab_desktop/services/requests.py" line="84"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="46"/>
+        <location filename="../../patolab_desktop/services/requests/types.py" line="54"/>
         <source>Descuento</source>
         <translation>Discount</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests.py" line="85"/>
+        <location filename="../../patolab_desktop/services/requests/types.py" line="55"/>
         <source>Datos modificados</source>
         <translation>Details changed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests.py" line="88"/>
+        <location filename="../../patolab_desktop/services/requests/types.py" line="58"/>
         <source>Sin descuento</source>
         <translation>No discount</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests.py" line="89"/>
+        <location filename="../../patolab_desktop/services/requests/types.py" line="59"/>
         <source>Por edad</source>
         <translation>Age-based</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests.py" line="90"/>
+        <location filename="../../patolab_desktop/services/requests/types.py" line="60"/>
         <source>Manual</source>
         <translation>Manual</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers.py" line="49"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="49"/>
         <source>Paciente</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers.py" line="50"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="50"/>
         <source>Empresa</source>
         <translation>Company</translation>
     </message>
@@ -132,247 +132,247 @@
         <translation>Customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/audit.py" line="37"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="37"/>
         <source>Crear</source>
         <translation>Create</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/audit.py" line="38"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="38"/>
         <source>Modificar</source>
         <translation>Modify</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/audit.py" line="39"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="39"/>
         <source>Desactivar</source>
         <translation>Deactivate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/audit.py" line="40"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="40"/>
         <source>Reactivar</source>
         <translation>Reactivate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/audit.py" line="41"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="41"/>
         <source>Eliminar</source>
         <translation>Delete</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/audit.py" line="47"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="47"/>
         <source>Cambio de precio</source>
         <translation>Price change</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/audit.py" line="48"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="48"/>
         <source>Exportar</source>
         <translation>Export</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/audit.py" line="49"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="49"/>
         <source>Importar</source>
         <translation>Import</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/audit.py" line="50"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="50"/>
         <source>Imprimir</source>
         <translation>Print</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/audit.py" line="51"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="51"/>
         <source>Inicio de sesión</source>
         <translation>Login</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/audit.py" line="52"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="52"/>
         <source>Intento fallido de acceso</source>
         <translation>Failed login attempt</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/audit.py" line="53"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="53"/>
         <source>Cuenta bloqueada</source>
         <translation>Account locked</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/audit.py" line="54"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="54"/>
         <source>Cierre de sesión</source>
         <translation>Logout</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/audit.py" line="55"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="55"/>
         <source>Cambio de contraseña</source>
         <translation>Password change</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/audit.py" line="56"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="56"/>
         <source>Contraseña restablecida</source>
         <translation>Password reset</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/audit.py" line="57"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="57"/>
         <source>Cuenta desbloqueada</source>
         <translation>Account unlocked</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/audit.py" line="58"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="58"/>
         <source>Permiso concedido</source>
         <translation>Permission granted</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/audit.py" line="59"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="59"/>
         <source>Permiso retirado</source>
         <translation>Permission withdrawn</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/audit.py" line="60"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="60"/>
         <source>Cambio de configuración</source>
         <translation>Settings change</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/audit.py" line="61"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="61"/>
         <source>Copia de seguridad</source>
         <translation>Backup</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/audit.py" line="62"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="62"/>
         <source>Restauración</source>
         <translation>Restore</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/audit.py" line="43"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="43"/>
         <source>Cancelar</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/audit.py" line="44"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="44"/>
         <source>Agregar investigación</source>
         <translation>Add test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/audit.py" line="45"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="45"/>
         <source>Quitar investigación</source>
         <translation>Remove test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/audit.py" line="66"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="66"/>
         <source>Paciente/empresa</source>
         <translation>Patient/company</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/audit.py" line="67"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="67"/>
         <source>Remitente</source>
         <translation>Referrer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/audit.py" line="68"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="68"/>
         <source>Tipo de remitente</source>
         <translation>Referrer type</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/audit.py" line="69"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="69"/>
         <source>Investigación</source>
         <translation>Test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/audit.py" line="70"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="70"/>
         <source>Sucursal</source>
         <translation>Branch</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/audit.py" line="71"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="71"/>
         <source>Solicitud</source>
         <translation>Request</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/audit.py" line="72"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="72"/>
         <source>Usuario</source>
         <translation>User</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/audit.py" line="73"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="73"/>
         <source>Rol</source>
         <translation>Role</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/audit.py" line="74"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="74"/>
         <source>Configuración</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/audit.py" line="75"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="75"/>
         <source>Base de datos</source>
         <translation>Database</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/audit.py" line="76"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="76"/>
         <source>Reporte</source>
         <translation>Report</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="152"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="153"/>
         <source>nombre</source>
         <translation>name</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="153"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="154"/>
         <source>identidad/RTN</source>
         <translation>ID/RTN</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="154"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="155"/>
         <source>edad</source>
         <translation>age</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="155"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="156"/>
         <source>fecha de nacimiento</source>
         <translation>date of birth</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="156"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="157"/>
         <source>género</source>
         <translation>gender</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="157"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="158"/>
         <source>teléfono</source>
         <translation>phone</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="158"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="159"/>
         <source>teléfono secundario</source>
         <translation>secondary phone</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="159"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="160"/>
         <source>correo</source>
         <translation>e-mail</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="160"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="161"/>
         <source>departamento</source>
         <translation>department</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="161"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="162"/>
         <source>municipio</source>
         <translation>municipality</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="162"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="163"/>
         <source>tipo</source>
         <translation>type</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="163"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="164"/>
         <source>dirección</source>
         <translation>address</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="164"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="165"/>
         <source>notas</source>
         <translation>notes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="165"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="166"/>
         <source>expediente</source>
         <translation>external file</translation>
     </message>
@@ -463,7 +463,7 @@
     <message>
         <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="134"/>
         <source>Ac&amp;tualizar</source>
-        <translation>Re&amp;fresh</translation>
+        <translation>R&amp;efresh</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="156"/>
@@ -505,7 +505,7 @@
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="35"/>
-        <source>Copia de &amp;seguridad ahora</source>
+        <source>C&amp;opia de seguridad ahora</source>
         <translation>&amp;Back up now</translation>
     </message>
     <message>
@@ -834,7 +834,7 @@ The previous state was saved to:
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="98"/>
-        <source>&amp;Crear administrador</source>
+        <source>Crear a&amp;dministrador</source>
         <translation>&amp;Create administrator</translation>
     </message>
     <message>
@@ -852,7 +852,6 @@ The previous state was saved to:
     <name>admin.language_dialog</name>
     <message>
         <location filename="../../patolab_desktop/ui/admin/language_dialog.py" line="23"/>
-        <location filename="../../patolab_desktop/ui/admin/language_dialog.py" line="88"/>
         <source>Idioma / Language…</source>
         <translation>Idioma / Language…</translation>
     </message>
@@ -882,63 +881,68 @@ The previous state was saved to:
         <source>El nuevo idioma se aplicará la próxima vez que abra el programa.</source>
         <translation>The new language will be applied the next time you open the program.</translation>
     </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/language_dialog.py" line="88"/>
+        <source>&amp;Idioma / Language…</source>
+        <translation>&amp;Idioma / Language…</translation>
+    </message>
 </context>
 <context>
     <name>admin.login_dialog</name>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="24"/>
+        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="25"/>
         <source>Iniciar sesión</source>
         <translation>Log in</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="43"/>
+        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="44"/>
         <source>{lab}
 Escriba su usuario y contraseña.</source>
         <translation>{lab}
 Enter your user name and password.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="47"/>
+        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="48"/>
         <source>Escriba su usuario y contraseña.</source>
         <translation>Enter your user name and password.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="56"/>
+        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="57"/>
         <source>usuario</source>
         <translation>user name</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="58"/>
+        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="59"/>
         <source>&amp;Usuario:</source>
         <translation>&amp;User:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="59"/>
+        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="60"/>
         <source>contraseña</source>
         <translation>password</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="61"/>
+        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="62"/>
         <source>&amp;Contraseña:</source>
         <translation>&amp;Password:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="70"/>
+        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="71"/>
         <source>&amp;Entrar</source>
         <translation>&amp;Log in</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="75"/>
+        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="76"/>
         <source>&amp;Salir</source>
         <translation>E&amp;xit</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="97"/>
+        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="98"/>
         <source>Escriba su nombre de usuario.</source>
         <translation>Enter your user name.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="102"/>
+        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="103"/>
         <source>Escriba su contraseña.</source>
         <translation>Enter your password.</translation>
     </message>
@@ -972,13 +976,13 @@ Enter your user name and password.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="103"/>
-        <source>Cambiar &amp;contraseña…</source>
-        <translation>Change &amp;password…</translation>
+        <source>Cambiar con&amp;traseña…</source>
+        <translation>&amp;Change password…</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="110"/>
-        <source>Cambiar de &amp;usuario…</source>
-        <translation>Switch &amp;user…</translation>
+        <source>Cambiar &amp;de usuario…</source>
+        <translation>S&amp;witch user…</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="117"/>
@@ -1065,51 +1069,51 @@ Enter your user name and password.</translation>
 <context>
     <name>admin.screen_lock</name>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="62"/>
+        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="63"/>
         <source>{APP_NAME}
 Pantalla bloqueada</source>
         <translation>{APP_NAME}
 Screen locked</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="103"/>
+        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="104"/>
         <source>{APP_NAME} — Pantalla bloqueada</source>
         <translation>{APP_NAME} — Screen locked</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="119"/>
+        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="120"/>
         <source>Pantalla bloqueada</source>
         <translation>Screen locked</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="120"/>
+        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="121"/>
         <source>Sesión de {name}.
 Escriba su contraseña para continuar: los formularios abiertos siguen tal como los dejó.</source>
         <translation>Session of {name}.
 Enter your password to continue: open forms stay just as you left them.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="129"/>
+        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="130"/>
         <source>contraseña</source>
         <translation>password</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="131"/>
+        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="132"/>
         <source>&amp;Contraseña:</source>
         <translation>&amp;Password:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="138"/>
+        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="139"/>
         <source>&amp;Desbloquear</source>
         <translation>&amp;Unlock</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="143"/>
+        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="144"/>
         <source>Cambiar de &amp;usuario…</source>
         <translation>Switch &amp;user…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="269"/>
+        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="270"/>
         <source>Contraseña incorrecta. La pantalla sigue bloqueada.</source>
         <translation>Wrong password. The screen stays locked.</translation>
     </message>
@@ -1340,7 +1344,7 @@ Enter your password to continue: open forms stay just as you left them.</transla
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/catalog/area.py" line="50"/>
-        <source>&amp;Importar catálogo (CSV)…</source>
+        <source>I&amp;mportar catálogo (CSV)…</source>
         <translation>&amp;Import catalogue (CSV)…</translation>
     </message>
     <message>
@@ -1349,60 +1353,65 @@ Enter your password to continue: open forms stay just as you left them.</transla
         <translation>C&amp;atalogue (CSV)…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/area.py" line="87"/>
-        <location filename="../../patolab_desktop/ui/catalog/area.py" line="138"/>
+        <location filename="../../patolab_desktop/ui/catalog/area.py" line="76"/>
+        <source>Sucursales</source>
+        <translation>Branches</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/area.py" line="95"/>
+        <location filename="../../patolab_desktop/ui/catalog/area.py" line="146"/>
         <source>Archivos CSV (*.csv)</source>
         <translation>CSV files (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/area.py" line="97"/>
+        <location filename="../../patolab_desktop/ui/catalog/area.py" line="105"/>
         <source>Exportación cancelada</source>
         <translation>Export cancelled</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/area.py" line="98"/>
+        <location filename="../../patolab_desktop/ui/catalog/area.py" line="106"/>
         <source>No se escribió ningún archivo.</source>
         <translation>No file was written.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/area.py" line="107"/>
+        <location filename="../../patolab_desktop/ui/catalog/area.py" line="115"/>
         <source>Exportación terminada</source>
         <translation>Export finished</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/area.py" line="108"/>
+        <location filename="../../patolab_desktop/ui/catalog/area.py" line="116"/>
         <source>Se exportaron {count:,} {noun} a:
 {path}</source>
         <translation>{count:,} {noun} exported to:
 {path}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/area.py" line="122"/>
+        <location filename="../../patolab_desktop/ui/catalog/area.py" line="130"/>
         <source>Exportar catálogo a CSV</source>
         <translation>Export catalogue to CSV</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/area.py" line="125"/>
+        <location filename="../../patolab_desktop/ui/catalog/area.py" line="133"/>
         <source>investigación</source>
         <translation>test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/area.py" line="137"/>
+        <location filename="../../patolab_desktop/ui/catalog/area.py" line="145"/>
         <source>Importar catálogo (CSV)</source>
         <translation>Import catalogue (CSV)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/area.py" line="142"/>
+        <location filename="../../patolab_desktop/ui/catalog/area.py" line="150"/>
         <source>Importar catálogo</source>
         <translation>Import catalogue</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/area.py" line="153"/>
+        <location filename="../../patolab_desktop/ui/catalog/area.py" line="161"/>
         <source>  … y {v} filas rechazadas más (la línea de órdenes «patolab import-catalog» las lista todas).</source>
         <translation>  … and {v} more rejected rows (the command “patolab import-catalog” lists them all).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/area.py" line="162"/>
+        <location filename="../../patolab_desktop/ui/catalog/area.py" line="170"/>
         <source>
 
 ¿Importar ahora?</source>
@@ -1584,107 +1593,107 @@ Import now?</translation>
 <context>
     <name>catalog.catalog_window</name>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="18"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="19"/>
         <source>Todas</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="19"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="20"/>
         <source>Pruebas individuales</source>
         <translation>Single tests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="20"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="21"/>
         <source>Perfiles (paneles)</source>
         <translation>Profiles (panels)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="37"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="38"/>
         <source>Inactiva (desactivada)</source>
         <translation>Inactive (deactivated)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="40"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="41"/>
         <source>Perfil de {member_count} investigaciones: {members}</source>
         <translation>Profile of {member_count} tests: {members}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="51"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="52"/>
         <source>Código</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="57"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="58"/>
         <source>Nombre</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="60"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="61"/>
         <source>Tipo de muestra</source>
         <translation>Sample type</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="66"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="67"/>
         <source>Precio</source>
         <translation>Price</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="74"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="75"/>
         <source>Perfil: incluye</source>
         <translation>Profile: includes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="102"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="109"/>
         <source>Buscar por código o nombre…</source>
         <translation>Search by code or name…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="114"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="121"/>
         <source>&amp;Mostrar:</source>
         <translation>&amp;Show:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="117"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="124"/>
         <source>Incluir &amp;inactivas</source>
         <translation>Include &amp;inactive</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="120"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="127"/>
         <source>&amp;Historial de precios</source>
         <translation>Price &amp;history</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="124"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="131"/>
         <source>Cambios de precio de la investigación seleccionada</source>
         <translation>Price changes of the selected test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="129"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="136"/>
         <source>&amp;Sucursales…</source>
         <translation>&amp;Branches…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="133"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="140"/>
         <source>Sucursales del laboratorio</source>
         <translation>Laboratory branches</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="136"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="143"/>
         <source>Im&amp;portar CSV…</source>
         <translation>Im&amp;port CSV…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="140"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="147"/>
         <source>Importar investigaciones desde un CSV</source>
         <translation>Import tests from a CSV file</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="150"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="157"/>
         <source>Intro: editar · Ctrl+N: nueva · Supr: desactivar · Ctrl+H: historial de precios · F5: actualizar</source>
         <translation>Enter: edit · Ctrl+N: new · Del: deactivate · Ctrl+H: price history · F5: refresh</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="184"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="193"/>
         <source>¿Desactivar {code} — {name}?
 
 Dejará de ofrecerse en las solicitudes nuevas; las solicitudes que ya la tienen no cambian.</source>
@@ -1746,7 +1755,7 @@ It will no longer be offered for new requests; requests that already have it do 
     <message>
         <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="98"/>
         <source>&amp;Tipo de muestra:</source>
-        <translation>&amp;Sample type:</translation>
+        <translation>Sample t&amp;ype:</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="114"/>
@@ -1765,8 +1774,8 @@ It will no longer be offered for new requests; requests that already have it do 
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="135"/>
-        <source>Es un &amp;perfil (panel): agrupa otras investigaciones</source>
-        <translation>Is a &amp;profile (panel): groups other tests</translation>
+        <source>Es un pe&amp;rfil (panel): agrupa otras investigaciones</source>
+        <translation>Is a p&amp;rofile (panel): groups other tests</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="145"/>
@@ -1802,122 +1811,127 @@ It will no longer be offered for new requests; requests that already have it do 
 <context>
     <name>catalog.list_tab</name>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="52"/>
+        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="57"/>
         <source>  (Ctrl+F)</source>
         <translation>  (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="106"/>
+        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="111"/>
         <source>&amp;Nueva</source>
         <translation>&amp;New</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="108"/>
+        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="113"/>
         <source>&amp;Nuevo</source>
         <translation>&amp;New</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="115"/>
+        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="120"/>
         <source>&amp;Editar</source>
         <translation>&amp;Edit</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="124"/>
+        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="129"/>
         <source>&amp;Desactivar</source>
         <translation>&amp;Deactivate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="133"/>
+        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="138"/>
         <source>&amp;Reactivar</source>
         <translation>&amp;Reactivate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="112"/>
+        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="117"/>
         <source>Registrar {one} nuev{o}</source>
         <translation>Register a new {one}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="119"/>
+        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="124"/>
         <source>Editar {one} seleccionad{o} (Intro o doble clic)</source>
         <translation>Edit the selected {one} (Enter or double-click)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="128"/>
+        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="133"/>
         <source>Desactivar {one} seleccionad{o}</source>
         <translation>Deactivate the selected {one}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="137"/>
+        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="142"/>
         <source>Reactivar {one} seleccionad{o}</source>
         <translation>Reactivate the selected {one}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="140"/>
+        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="145"/>
         <source>Actuali&amp;zar</source>
         <translation>Re&amp;fresh</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="144"/>
+        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="149"/>
         <source>Volver a leer la lista de la base de datos</source>
         <translation>Read the list from the database again</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="147"/>
+        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="152"/>
         <source>Buscar</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="151"/>
+        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="156"/>
         <source>Ir al cuadro de búsqueda</source>
         <translation>Go to the search box</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="164"/>
+        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="169"/>
         <source>&amp;Buscar:</source>
         <translation>&amp;Search:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="261"/>
+        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="266"/>
         <source>No hay {noun_many} que coincidan con la búsqueda.</source>
         <translation>No {noun_many} match the search.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="265"/>
+        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="270"/>
         <source>No hay {noun_many} registrad{suffix}.</source>
         <translation>No {noun_many} registered yet.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="270"/>
+        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="275"/>
         <source>Mostrando {shown:,} {noun_many} (hay más: baje para verlos)</source>
         <translation>Showing {shown:,} {noun_many} (there are more: scroll down to see them)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="277"/>
+        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="282"/>
         <source>Mostrando {shown:,} de {total:,} {noun_many}</source>
         <translation>Showing {shown:,} of {total:,} {noun_many}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="335"/>
+        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="350"/>
         <source>No encontrado</source>
         <translation>Not found</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="336"/>
+        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="351"/>
         <source>Ese {noun_one} ya no existe en la base de datos. Se actualizará la lista.</source>
         <translation>That {noun_one} no longer exists in the database. The list will be refreshed.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="366"/>
+        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="370"/>
+        <source>Guardado: {name}</source>
+        <translation>Saved: {name}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="388"/>
         <source>Desactivar {noun_one}</source>
         <translation>Deactivate {noun_one}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="374"/>
+        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="396"/>
         <source>No se pudo desactivar</source>
         <translation>Could not deactivate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="390"/>
+        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="412"/>
         <source>No se pudo reactivar</source>
         <translation>Could not reactivate</translation>
     </message>
@@ -1954,7 +1968,7 @@ It will no longer be offered for new requests; requests that already have it do 
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="99"/>
-        <source>A&amp;gregar</source>
+        <source>Agr&amp;egar</source>
         <translation>A&amp;dd</translation>
     </message>
     <message>
@@ -2192,286 +2206,292 @@ It will no longer be offered for new requests; requests that already have it do 
 <context>
     <name>customers.customer_dialog</name>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="49"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="50"/>
         <source>&amp;Paciente</source>
         <translation>&amp;Patient</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="50"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="51"/>
         <source>E&amp;mpresa</source>
         <translation>Co&amp;mpany</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="97"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="98"/>
         <source>Editar cliente</source>
         <translation>Edit customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="99"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="100"/>
         <source>Nuevo cliente</source>
         <translation>New customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="150"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="151"/>
         <source>Identificación</source>
         <translation>Identification</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="168"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="169"/>
         <source>Tipo:</source>
         <translation>Type:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="174"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="175"/>
         <source>Nombres del paciente</source>
         <translation>Patient&apos;s first names</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="180"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="181"/>
         <source>&amp;Nombres:</source>
         <translation>First &amp;names:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="183"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="184"/>
         <source>Apellidos del paciente</source>
         <translation>Patient&apos;s last names</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="189"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="190"/>
         <source>&amp;Apellidos:</source>
         <translation>&amp;Last names:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="192"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="193"/>
         <source>Razón social o nombre de la institución</source>
         <translation>Company or institution name</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="195"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="196"/>
         <source>&amp;Nombre:</source>
         <translation>&amp;Name:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="199"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="200"/>
         <source>DNI 0801-1990-12345 o RTN de 14 dígitos</source>
         <translation>ID 0801-1990-12345 or 14-digit RTN</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="205"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="206"/>
         <source>&amp;Identidad/RTN:</source>
         <translation>&amp;ID/RTN:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="206"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="207"/>
         <source>Escriba solo los números; los guiones se ponen solos.</source>
         <translation>Type the digits only; the dashes are added automatically.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="212"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="213"/>
         <source>&amp;Género:</source>
         <translation>&amp;Gender:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="226"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="227"/>
         <source>No &amp;sé la fecha</source>
-        <translation>Date &amp;unknown</translation>
+        <translation>Date un&amp;known</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="229"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="230"/>
         <source>Sin fecha de nacimiento: escriba la edad declarada</source>
         <translation>No date of birth: enter the stated age</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="240"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="241"/>
         <source>&amp;Fecha de nacimiento:</source>
         <translation>Date of &amp;birth:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="244"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="245"/>
         <source>Edad en años</source>
         <translation>Age in years</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="248"/>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="516"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="249"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="517"/>
         <source>Obligatoria</source>
         <translation>Required</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="260"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="261"/>
         <source>&amp;Edad:</source>
         <translation>&amp;Age:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="265"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="266"/>
         <source>Contacto</source>
         <translation>Contact</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="268"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="269"/>
         <source>9988-7766 (WhatsApp)</source>
         <translation>9988-7766 (WhatsApp)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="274"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="275"/>
         <source>&amp;Teléfono:</source>
-        <translation>&amp;Phone:</translation>
+        <translation>P&amp;hone:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="275"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="276"/>
         <source>Número principal; se usa para WhatsApp. Sin código se asume Honduras (+504).</source>
         <translation>Main number; used for WhatsApp. Without a country code Honduras (+504) is assumed.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="281"/>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="518"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="282"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="519"/>
         <source>Opcional</source>
         <translation>Optional</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="287"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="288"/>
         <source>Teléfono &amp;2:</source>
         <translation>Phone &amp;2:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="290"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="291"/>
         <source>nombre@ejemplo.com</source>
         <translation>name@example.com</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="293"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="294"/>
         <source>&amp;Correo:</source>
         <translation>&amp;Email:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="296"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="297"/>
         <source>No en&amp;viar notificaciones (bloqueado)</source>
-        <translation>Do not s&amp;end notifications (blocked)</translation>
+        <translation>Do not send notifi&amp;cations (blocked)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="301"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="302"/>
         <source>Dirección</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="309"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="310"/>
         <source>&amp;Departamento:</source>
         <translation>&amp;Department:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="317"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="318"/>
         <source>M&amp;unicipio:</source>
         <translation>M&amp;unicipality:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="320"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="321"/>
         <source>Colonia, calle, número de casa</source>
         <translation>Neighbourhood, street, house number</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="326"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="327"/>
         <source>Di&amp;rección:</source>
         <translation>Add&amp;ress:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="329"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="330"/>
         <source>Referencia (opcional)</source>
         <translation>Landmark (optional)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="335"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="336"/>
         <source>Dirección 2:</source>
         <translation>Address 2:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="343"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="344"/>
         <source>País:</source>
         <translation>Country:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="351"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="352"/>
         <source>Código p&amp;ostal:</source>
         <translation>P&amp;ostal code:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="359"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="360"/>
         <source>Otros datos</source>
         <translation>Other details</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="362"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="363"/>
         <source>Número de expediente en otro sistema</source>
         <translation>File number in another system</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="368"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="369"/>
         <source>E&amp;xpediente externo:</source>
         <translation>E&amp;xternal file:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="373"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="374"/>
         <source>Alergias, observaciones…</source>
         <translation>Allergies, remarks…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="380"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="381"/>
         <source>Notas (a&amp;lergias):</source>
-        <translation>Notes (a&amp;llergies):</translation>
+        <translation>No&amp;tes (allergies):</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="393"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="394"/>
         <source>Guardar</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="399"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="400"/>
         <source>Guardar (Intro o Ctrl+S)</source>
         <translation>Save (Enter or Ctrl+S)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="402"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="403"/>
         <source>Cancelar</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="406"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="407"/>
         <source>Cancelar (Esc)</source>
         <translation>Cancel (Esc)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="427"/>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="432"/>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="585"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="428"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="433"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="586"/>
         <source>— Seleccione —</source>
         <translation>— Select —</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="566"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="567"/>
         <source>años (declarada; sin fecha de nacimiento)</source>
         <translation>years (stated; no date of birth)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="573"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="574"/>
         <source>años, calculada hoy desde la fecha de nacimiento</source>
         <translation>years, calculated today from the date of birth</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="587"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="588"/>
         <source>— Elija antes el departamento —</source>
         <translation>— Choose the department first —</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="656"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="657"/>
         <source>Este cliente está inactivo (desactivado).</source>
         <translation>This customer is inactive (deactivated).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="776"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="777"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="789"/>
+        <source>No se guardó</source>
+        <translation>Not saved</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="797"/>
         <source>El cliente cambió</source>
         <translation>The customer has changed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="777"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="798"/>
         <source>{exc}
 
 Otra persona guardó este cliente mientras usted lo editaba. Se cargarán los datos actuales; revise y vuelva a aplicar sus cambios.</source>
@@ -2480,33 +2500,33 @@ Otra persona guardó este cliente mientras usted lo editaba. Se cargarán los da
 Someone else saved this customer while you were editing it. The current details will be loaded; check them and apply your changes again.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="787"/>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="838"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="807"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="855"/>
         <source>Cliente no encontrado</source>
         <translation>Customer not found</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="804"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="821"/>
         <source>Identidad {id_number}</source>
         <translation>ID {id_number}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="810"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="827"/>
         <source>Tel. {phone}</source>
         <translation>Tel. {phone}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="819"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="836"/>
         <source>… y {v} más</source>
         <translation>… and {v} more</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="823"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="840"/>
         <source>Posible cliente duplicado</source>
         <translation>Possible duplicate customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="824"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="841"/>
         <source>Ya hay clientes registrados que parecen ser el mismo:
 
 </source>
@@ -2515,7 +2535,7 @@ Someone else saved this customer while you were editing it. The current details 
 </translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="829"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="846"/>
         <source>
 
 ¿Guardar de todos modos?</source>
@@ -2524,22 +2544,22 @@ Someone else saved this customer while you were editing it. The current details 
 Save anyway?</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="839"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="856"/>
         <source>Este cliente ya no existe.</source>
         <translation>This customer no longer exists.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="846"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="863"/>
         <source>Se cargaron los datos guardados por otra persona.</source>
         <translation>The details saved by someone else have been loaded.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="857"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="874"/>
         <source>Descartar cambios</source>
         <translation>Discard changes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="858"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="875"/>
         <source>¿Cerrar sin guardar los cambios?</source>
         <translation>Close without saving the changes?</translation>
     </message>
@@ -2547,67 +2567,67 @@ Save anyway?</translation>
 <context>
     <name>customers.customer_filters</name>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="38"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="39"/>
         <source>Tipo de cliente</source>
         <translation>Customer type</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="42"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="43"/>
         <source>Todos los tipos</source>
         <translation>All types</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="44"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="45"/>
         <source>Género</source>
         <translation>Gender</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="48"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="49"/>
         <source>Todos los géneros</source>
         <translation>All genders</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="50"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="51"/>
         <source>Departamento</source>
         <translation>Department</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="54"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="55"/>
         <source>Todos los departamentos</source>
         <translation>All departments</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="57"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="58"/>
         <source>Municipio (elija antes el departamento)</source>
         <translation>Municipality (choose the department first)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="62"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="63"/>
         <source>Mostrar i&amp;nactivos</source>
         <translation>Show i&amp;nactive</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="65"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="66"/>
         <source>Incluye los clientes desactivados, para reactivarlos</source>
         <translation>Includes deactivated customers, so they can be reactivated</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="70"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="71"/>
         <source>Solo inco&amp;mpletos</source>
         <translation>Inco&amp;mplete only</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="73"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="74"/>
         <source>Solo los clientes importados a los que les faltan datos</source>
         <translation>Only imported customers with missing details</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="79"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="80"/>
         <source>&amp;Filtros:</source>
         <translation>&amp;Filters:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="114"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="115"/>
         <source>Todos los municipios</source>
         <translation>All municipalities</translation>
     </message>
@@ -2615,132 +2635,142 @@ Save anyway?</translation>
 <context>
     <name>customers.customers_window</name>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="46"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="48"/>
         <source>Buscar por nombre, teléfono, correo o identidad…  (Ctrl+F)</source>
         <translation>Search by name, phone, email or ID…  (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="112"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="114"/>
         <source>&amp;Nuevo</source>
         <translation>&amp;New</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="116"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="118"/>
         <source>Registrar un cliente nuevo</source>
         <translation>Register a new customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="119"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="121"/>
         <source>&amp;Editar</source>
         <translation>&amp;Edit</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="123"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="125"/>
         <source>Editar el cliente seleccionado (Intro o doble clic)</source>
         <translation>Edit the selected customer (Enter or double-click)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="128"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="130"/>
         <source>&amp;Desactivar</source>
         <translation>&amp;Deactivate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="132"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="134"/>
         <source>Desactivar el cliente seleccionado</source>
         <translation>Deactivate the selected customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="137"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="139"/>
         <source>&amp;Reactivar</source>
         <translation>&amp;Reactivate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="141"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="143"/>
         <source>Reactivar el cliente seleccionado</source>
         <translation>Reactivate the selected customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="144"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="146"/>
         <source>Actuali&amp;zar</source>
         <translation>Re&amp;fresh</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="148"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="150"/>
         <source>Volver a leer la lista de la base de datos</source>
         <translation>Read the list from the database again</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="151"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="153"/>
         <source>Buscar</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="155"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="157"/>
         <source>Ir al cuadro de búsqueda</source>
         <translation>Go to the search box</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="168"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="170"/>
         <source>&amp;Buscar:</source>
         <translation>&amp;Search:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="189"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="191"/>
         <source>Intro: editar · Ctrl+N: nuevo · Supr: desactivar · F5: actualizar</source>
         <translation>Enter: edit · Ctrl+N: new · Del: deactivate · F5: refresh</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="273"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="275"/>
         <source>No hay clientes que coincidan con la búsqueda.</source>
         <translation>No customers match the search.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="277"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="279"/>
         <source>No hay clientes registrados.</source>
         <translation>No customers registered yet.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="280"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="282"/>
         <source>Mostrando {shown:,} clientes (hay más: baje para verlos)</source>
         <translation>Showing {shown:,} customers (there are more: scroll down to see them)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="286"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="288"/>
         <source>{total:,} cliente</source>
         <translation>{total:,} customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="288"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="290"/>
         <source>{total:,} clientes</source>
         <translation>{total:,} customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="293"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="295"/>
         <source>Mostrando {shown:,} de más de {COUNT_CAP:,} clientes</source>
         <translation>Showing {shown:,} of more than {COUNT_CAP:,} customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="297"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="299"/>
         <source>Mostrando {shown:,} de {total:,} clientes</source>
         <translation>Showing {shown:,} of {total:,} customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="391"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="378"/>
+        <source>Cliente guardado: {name}</source>
+        <translation>Customer saved: {name}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="399"/>
         <source>Cliente no encontrado</source>
         <translation>Customer not found</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="392"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="400"/>
         <source>Ese cliente ya no existe en la base de datos. Se actualizará la lista.</source>
         <translation>That customer no longer exists in the database. The list will be refreshed.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="414"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="411"/>
+        <source>Cambios guardados: {name}</source>
+        <translation>Changes saved: {name}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="428"/>
         <source>Desactivar cliente</source>
         <translation>Deactivate customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="415"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="429"/>
         <source>¿Desactivar a «{name}»?
 
 Dejará de aparecer en las listas y búsquedas, pero su historial se conserva. Un administrador puede reactivarlo.</source>
@@ -2749,12 +2779,12 @@ Dejará de aparecer en las listas y búsquedas, pero su historial se conserva. U
 They will no longer appear in lists and searches, but their history is kept. An administrator can reactivate them.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="426"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="440"/>
         <source>No se pudo desactivar</source>
         <translation>Could not deactivate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="441"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="455"/>
         <source>No se pudo reactivar</source>
         <translation>Could not reactivate</translation>
     </message>
@@ -3142,6 +3172,79 @@ The details are in the log: {log_file}</translation>
     </message>
 </context>
 <context>
+    <name>help_dialogs</name>
+    <message>
+        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="24"/>
+        <source>&lt;h2&gt;Guía rápida de recepción&lt;/h2&gt;&lt;ol&gt;&lt;li&gt;&lt;b&gt;Buscar o registrar al paciente.&lt;/b&gt; En la pestaña &lt;i&gt;Clientes&lt;/i&gt; escriba el nombre, el teléfono o la identidad: la lista se filtra al escribir. Si no está, &lt;b&gt;Ctrl+N&lt;/b&gt; abre el registro; &lt;b&gt;Intro&lt;/b&gt; guarda y &lt;b&gt;Esc&lt;/b&gt; cancela.&lt;/li&gt;&lt;li&gt;&lt;b&gt;Corregir un dato.&lt;/b&gt; Elija al paciente con las flechas y pulse &lt;b&gt;Intro&lt;/b&gt; o &lt;b&gt;F2&lt;/b&gt;. Si no ve la identidad completa, déjela como está: se conserva.&lt;/li&gt;&lt;li&gt;&lt;b&gt;Nueva solicitud.&lt;/b&gt; En la pestaña &lt;i&gt;Solicitudes&lt;/i&gt;, &lt;b&gt;Ctrl+N&lt;/b&gt;. Escriba el paciente, el médico y cada investigación y elija con &lt;b&gt;Intro&lt;/b&gt;; un perfil agrega sus investigaciones. El total y los descuentos por edad se calculan solos. &lt;b&gt;Ctrl+S&lt;/b&gt; guarda.&lt;/li&gt;&lt;li&gt;&lt;b&gt;Imprimir.&lt;/b&gt; Tras guardar: &lt;b&gt;Ctrl+P&lt;/b&gt; resumen para el paciente, &lt;b&gt;Ctrl+E&lt;/b&gt; etiquetas de tubos. Desde la vista previa puede imprimir o guardar en PDF.&lt;/li&gt;&lt;li&gt;&lt;b&gt;Agregar, quitar o cancelar.&lt;/b&gt; Abra la solicitud desde la lista (&lt;b&gt;Intro&lt;/b&gt;): &lt;i&gt;Agregar investigación&lt;/i&gt;, &lt;i&gt;Quitar investigación&lt;/i&gt; o &lt;i&gt;Cancelar solicitud&lt;/i&gt; con su motivo. Las completadas y canceladas no se modifican.&lt;/li&gt;&lt;li&gt;&lt;b&gt;Al levantarse del puesto.&lt;/b&gt; &lt;b&gt;Ctrl+L&lt;/b&gt; bloquea la pantalla; se desbloquea con su contraseña.&lt;/li&gt;&lt;/ol&gt;&lt;p&gt;Lo que su rol no puede hacer aparece desactivado o con un mensaje que lo explica. Cada acción queda en la auditoría con su nombre.&lt;/p&gt;</source>
+        <translation>&lt;h2&gt;Front desk quick guide&lt;/h2&gt;&lt;ol&gt;&lt;li&gt;&lt;b&gt;Find or register the patient.&lt;/b&gt; In the &lt;i&gt;Customers&lt;/i&gt; tab type the name, phone or ID: the list filters as you type. If she is not there, &lt;b&gt;Ctrl+N&lt;/b&gt; opens the form; &lt;b&gt;Enter&lt;/b&gt; saves and &lt;b&gt;Esc&lt;/b&gt; cancels.&lt;/li&gt;&lt;li&gt;&lt;b&gt;Correct a detail.&lt;/b&gt; Choose the patient with the arrow keys and press &lt;b&gt;Enter&lt;/b&gt; or &lt;b&gt;F2&lt;/b&gt;. If you cannot see the full ID number, leave it as it is: it is kept.&lt;/li&gt;&lt;li&gt;&lt;b&gt;New request.&lt;/b&gt; In the &lt;i&gt;Requests&lt;/i&gt; tab, &lt;b&gt;Ctrl+N&lt;/b&gt;. Type the patient, the doctor and each test and choose with &lt;b&gt;Enter&lt;/b&gt;; a profile adds its tests. The total and the age discounts are calculated for you. &lt;b&gt;Ctrl+S&lt;/b&gt; saves.&lt;/li&gt;&lt;li&gt;&lt;b&gt;Print.&lt;/b&gt; After saving: &lt;b&gt;Ctrl+P&lt;/b&gt; summary for the patient, &lt;b&gt;Ctrl+E&lt;/b&gt; tube labels. From the preview you can print or save as PDF.&lt;/li&gt;&lt;li&gt;&lt;b&gt;Add, remove or cancel.&lt;/b&gt; Open the request from the list (&lt;b&gt;Enter&lt;/b&gt;): &lt;i&gt;Add test&lt;/i&gt;, &lt;i&gt;Remove test&lt;/i&gt; or &lt;i&gt;Cancel request&lt;/i&gt; with its reason. Completed and cancelled requests cannot be changed.&lt;/li&gt;&lt;li&gt;&lt;b&gt;When you leave the desk.&lt;/b&gt; &lt;b&gt;Ctrl+L&lt;/b&gt; locks the screen; your password unlocks it.&lt;/li&gt;&lt;/ol&gt;&lt;p&gt;What your role cannot do is disabled or answered with a message that explains why. Every action is recorded in the audit log under your name.&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="51"/>
+        <source>Ir al cuadro de búsqueda</source>
+        <translation>Go to the search box</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="54"/>
+        <source>Nuevo en la pestaña actual: cliente, solicitud, remitente o investigación</source>
+        <translation>New in the current tab: customer, request, referrer or test</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="59"/>
+        <source>Abrir o editar la fila elegida; elegir</source>
+        <translation>Open or edit the selected row; choose</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="62"/>
+        <source>Editar la fila elegida; en la solicitud, paciente nuevo</source>
+        <translation>Edit the selected row; in a request, new patient</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="66"/>
+        <source>Guardar (también Ctrl+Intro)</source>
+        <translation>Save (also Ctrl+Enter)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="67"/>
+        <source>Cancelar o cerrar sin guardar</source>
+        <translation>Cancel or close without saving</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="68"/>
+        <source>Desactivar la fila elegida o quitar la línea</source>
+        <translation>Deactivate the selected row or remove the line</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="69"/>
+        <source>Resumen de la solicitud (vista previa)</source>
+        <translation>Request summary (preview)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="70"/>
+        <source>Etiquetas de tubos de la solicitud</source>
+        <translation>Tube labels of the request</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="71"/>
+        <source>Volver a leer la lista</source>
+        <translation>Read the list again</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="74"/>
+        <source>Primera / última fila de toda la lista</source>
+        <translation>First / last row of the whole list</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="78"/>
+        <source>Intro</source>
+        <translation>Enter</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="79"/>
+        <source>Supr</source>
+        <translation>Del</translation>
+    </message>
+</context>
+<context>
     <name>main_window</name>
     <message>
         <location filename="../../patolab_desktop/ui/main_window.py" line="17"/>
@@ -3161,7 +3264,7 @@ The details are in the log: {log_file}</translation>
     <message>
         <location filename="../../patolab_desktop/ui/main_window.py" line="20"/>
         <source>&amp;Remitentes</source>
-        <translation>Re&amp;ferrers</translation>
+        <translation>Referrer&amp;s</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/main_window.py" line="21"/>
@@ -3184,17 +3287,27 @@ The details are in the log: {log_file}</translation>
         <translation>E&amp;xit</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/main_window.py" line="193"/>
+        <location filename="../../patolab_desktop/ui/main_window.py" line="194"/>
+        <source>&amp;Guía rápida</source>
+        <translation>&amp;Quick guide</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/main_window.py" line="200"/>
+        <source>A&amp;tajos de teclado</source>
+        <translation>&amp;Keyboard shortcuts</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/main_window.py" line="203"/>
         <source>&amp;Acerca de PatoLab Desktop</source>
         <translation>&amp;About PatoLab Desktop</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/main_window.py" line="200"/>
+        <location filename="../../patolab_desktop/ui/main_window.py" line="224"/>
         <source>Acerca de</source>
         <translation>About</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/main_window.py" line="197"/>
+        <location filename="../../patolab_desktop/ui/main_window.py" line="221"/>
         <source>{APP_NAME} {version}
 Recepción de laboratorio clínico y de patología.</source>
         <translation>{APP_NAME} {version}
@@ -3204,22 +3317,22 @@ Front desk for clinical and pathology laboratories.</translation>
 <context>
     <name>nouns</name>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="92"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="93"/>
         <source>investigación</source>
         <translation>test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="93"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="94"/>
         <source>investigaciones</source>
         <translation>tests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="33"/>
+        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="35"/>
         <source>registro</source>
         <translation>record</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="34"/>
+        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="36"/>
         <source>registros</source>
         <translation>records</translation>
     </message>
@@ -3237,113 +3350,113 @@ Front desk for clinical and pathology laboratories.</translation>
 <context>
     <name>printing.actions</name>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="48"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="49"/>
         <source>No se pudo iniciar la impresión (¿impresora disponible?).</source>
         <translation>Printing could not start (is a printer available?).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="96"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="97"/>
         <source>Documento PDF (*.pdf)</source>
         <translation>PDF document (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="124"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="125"/>
         <source>No se puede imprimir la solicitud</source>
         <translation>The request cannot be printed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="139"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="140"/>
         <source>Resumen de solicitud {request_number}</source>
         <translation>Request summary {request_number}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="160"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="161"/>
         <source>Imprimir resumen {request_number}</source>
         <translation>Print summary {request_number}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="170"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="171"/>
         <source>No se pudo imprimir</source>
         <translation>Printing failed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="191"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="192"/>
         <source>Guardar resumen en PDF</source>
         <translation>Save summary as PDF</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="186"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="187"/>
         <source>Solicitud {request_number}.pdf</source>
         <translation>Request {request_number}.pdf</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="199"/>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="295"/>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="349"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="200"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="296"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="350"/>
         <source>No se pudo guardar el PDF</source>
         <translation>The PDF could not be saved</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="206"/>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="356"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="207"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="357"/>
         <source>PDF guardado</source>
         <translation>PDF saved</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="207"/>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="357"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="208"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="358"/>
         <source>Se guardó el resumen en:
 {path}</source>
         <translation>The summary was saved to:
 {path}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="217"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="218"/>
         <source>No se pueden imprimir las etiquetas</source>
         <translation>The labels cannot be printed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="234"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="235"/>
         <source>Imprimir etiquetas {number}</source>
         <translation>Print labels {number}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="242"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="243"/>
         <source>No se pudieron imprimir las etiquetas</source>
         <translation>The labels could not be printed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="262"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="263"/>
         <source>Etiquetas {number}</source>
         <translation>Labels {number}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="284"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="285"/>
         <source>Guardar etiquetas en PDF</source>
         <translation>Save labels as PDF</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="287"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="288"/>
         <source>Etiquetas {number}.pdf</source>
         <translation>Labels {number}.pdf</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="308"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="309"/>
         <source>No se puede preparar el resumen</source>
         <translation>The summary cannot be prepared</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="321"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="322"/>
         <source>Resumen por período {period_text}</source>
         <translation>Period summary {period_text}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="335"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="336"/>
         <source>Resumen {date_from:%Y-%m-%d} a {date_to:%Y-%m-%d}.pdf</source>
         <translation>Summary {date_from:%Y-%m-%d} to {date_to:%Y-%m-%d}.pdf</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="341"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="342"/>
         <source>Guardar resumen por período en PDF</source>
         <translation>Save period summary as PDF</translation>
     </message>
@@ -3388,177 +3501,149 @@ Front desk for clinical and pathology laboratories.</translation>
 <context>
     <name>printing.lab_header_dialog</name>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="30"/>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="31"/>
         <source>A4 (210 × 297 mm)</source>
         <translation>A4 (210 × 297 mm)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="31"/>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="32"/>
         <source>Carta / Letter (216 × 279 mm)</source>
         <translation>Letter (216 × 279 mm)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="33"/>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="34"/>
         <source>Imágenes (*.png *.jpg *.jpeg *.bmp *.gif *.svg)</source>
         <translation>Images (*.png *.jpg *.jpeg *.bmp *.gif *.svg)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="43"/>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="44"/>
         <source>Encabezado del laboratorio</source>
         <translation>Laboratory header</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="50"/>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="51"/>
         <source>Encabezado de los documentos</source>
         <translation>Document header</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="60"/>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="61"/>
         <source>14 dígitos, p. ej. 08019012345678</source>
         <translation>14 digits, e.g. 08019012345678</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="63"/>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="64"/>
         <source>p. ej. +504 2550-1234</source>
         <translation>e.g. +504 2550-1234</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="66"/>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="67"/>
         <source>p. ej. info@laboratorio.hn</source>
         <translation>e.g. info@laboratorio.hn</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="69"/>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="70"/>
         <source>&amp;Nombre *:</source>
         <translation>&amp;Name *:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="70"/>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="71"/>
         <source>&amp;Dirección:</source>
-        <translation>&amp;Address:</translation>
+        <translation>A&amp;ddress:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="71"/>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="72"/>
         <source>&amp;RTN:</source>
         <translation>&amp;RTN:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="72"/>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="73"/>
         <source>&amp;Teléfono:</source>
-        <translation>&amp;Phone:</translation>
+        <translation>P&amp;hone:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="73"/>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="74"/>
         <source>C&amp;orreo:</source>
         <translation>E&amp;mail:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="79"/>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="80"/>
         <source>Sin logotipo</source>
         <translation>No logo</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="81"/>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="82"/>
         <source>E&amp;xaminar…</source>
-        <translation>B&amp;rowse…</translation>
+        <translation>&amp;Browse…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="84"/>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="85"/>
         <source>&amp;Quitar</source>
-        <translation>&amp;Remove</translation>
+        <translation>Remo&amp;ve</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="95"/>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="96"/>
         <source>&amp;Logotipo:</source>
         <translation>&amp;Logo:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="104"/>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="105"/>
         <source>Impresión</source>
         <translation>Printing</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="111"/>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="112"/>
         <source>&amp;Papel:</source>
         <translation>&amp;Paper:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="131"/>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="132"/>
         <source>&amp;Etiqueta (ancho × alto):</source>
-        <translation>&amp;Label (width × height):</translation>
+        <translation>Label (&amp;width × height):</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="141"/>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="142"/>
         <source>(una etiqueta por tipo de muestra de la solicitud)</source>
         <translation>(one label per sample type of the request)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="152"/>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="153"/>
         <source>&amp;Copias por etiqueta:</source>
         <translation>&amp;Copies per label:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="166"/>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="167"/>
         <source>&amp;Guardar</source>
         <translation>&amp;Save</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="172"/>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="173"/>
         <source>C&amp;ancelar</source>
         <translation>C&amp;ancel</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="257"/>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="258"/>
         <source>(no se puede mostrar la imagen)</source>
         <translation>(the image cannot be shown)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="270"/>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="271"/>
         <source>Elegir logotipo</source>
         <translation>Choose logo</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="285"/>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="286"/>
         <source>Ancho de la etiqueta</source>
         <translation>Label width</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="286"/>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="287"/>
         <source>Alto de la etiqueta</source>
         <translation>Label height</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="311"/>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="312"/>
         <source>No se pudo guardar</source>
         <translation>Could not save</translation>
-    </message>
-</context>
-<context>
-    <name>printing.layout</name>
-    <message>
-        <location filename="../../patolab_desktop/ui/printing/layout.py" line="89"/>
-        <source>Etiqueta</source>
-        <translation>Label</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/printing/layout.py" line="550"/>
-        <source>Tel. {phone}</source>
-        <translation>Tel. {phone}</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/printing/layout.py" line="592"/>
-        <source>Página {v} de {count}</source>
-        <translation>Page {v} of {count}</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/printing/layout.py" line="656"/>
-        <source>La carpeta no existe: {parent}</source>
-        <translation>The folder does not exist: {parent}</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/printing/layout.py" line="672"/>
-        <source>No se pudo escribir el PDF: {target}</source>
-        <translation>The PDF could not be written: {target}</translation>
     </message>
 </context>
 <context>
@@ -3635,413 +3720,20 @@ Front desk for clinical and pathology laboratories.</translation>
     </message>
 </context>
 <context>
-    <name>printing.period_report</name>
-    <message>
-        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="58"/>
-        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="81"/>
-        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="179"/>
-        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="203"/>
-        <source>Total</source>
-        <translation>Total</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="59"/>
-        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="180"/>
-        <source>Descuento</source>
-        <translation>Discount</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="60"/>
-        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="181"/>
-        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="230"/>
-        <source>Neto</source>
-        <translation>Net</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="93"/>
-        <source>{v} — {TITLE} {period_text} (continuación)</source>
-        <translation>{v} — {TITLE} {period_text} (continued)</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="110"/>
-        <source>Del {period_text}</source>
-        <translation>Period {period_text}</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="121"/>
-        <source>Resumen</source>
-        <translation>Summary</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="127"/>
-        <source>Todas las solicitudes</source>
-        <translation>All requests</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="131"/>
-        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="178"/>
-        <source>Canceladas</source>
-        <translation>Cancelled</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="135"/>
-        <source>Vigentes (sin canceladas)</source>
-        <translation>Current (not cancelled)</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="142"/>
-        <source>Resumen del período</source>
-        <translation>Period summary</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="148"/>
-        <source>Por estado</source>
-        <translation>By status</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="149"/>
-        <source>Estado</source>
-        <translation>Status</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="155"/>
-        <source>Por prioridad</source>
-        <translation>By priority</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="156"/>
-        <source>Prioridad</source>
-        <translation>Priority</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="162"/>
-        <source>Por origen</source>
-        <translation>By source</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="163"/>
-        <source>Origen</source>
-        <translation>Source</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="176"/>
-        <source>Fecha</source>
-        <translation>Date</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="196"/>
-        <source>Por día</source>
-        <translation>By day</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="198"/>
-        <source>No hay solicitudes en el período.</source>
-        <translation>No requests in the period.</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="226"/>
-        <source>Número</source>
-        <translation>Number</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="227"/>
-        <source>Solicitada</source>
-        <translation>Requested</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="228"/>
-        <source>Paciente</source>
-        <translation>Patient</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="229"/>
-        <source>Motivo</source>
-        <translation>Reason</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="232"/>
-        <source>(sin motivo)</source>
-        <translation>(no reason)</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="250"/>
-        <source>Solicitudes canceladas ({len:,})</source>
-        <translation>Cancelled requests ({len:,})</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="221"/>
-        <source>Solicitudes canceladas</source>
-        <translation>Cancelled requests</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="35"/>
-        <source>Resumen por período</source>
-        <translation>Period summary</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="43"/>
-        <source>{start} al {end}</source>
-        <translation>{start} to {end}</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="51"/>
-        <source>Todas las sucursales</source>
-        <translation>All branches</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="57"/>
-        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="177"/>
-        <source>Solicitudes</source>
-        <translation>Requests</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="222"/>
-        <source>Ninguna solicitud cancelada en el período.</source>
-        <translation>No requests cancelled in the period.</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/printing/period_report.py" line="272"/>
-        <source>Impreso por {who} el {v}</source>
-        <translation>Printed by {who} on {v}</translation>
-    </message>
-</context>
-<context>
-    <name>printing.request_summary</name>
-    <message>
-        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="124"/>
-        <source>{v} — {TITLE} {number} (continuación)</source>
-        <translation>{v} — {TITLE} {number} (continued)</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="90"/>
-        <source>Paciente</source>
-        <translation>Patient</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="45"/>
-        <source>Resumen de solicitud</source>
-        <translation>Request summary</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="53"/>
-        <source>1 año</source>
-        <translation>1 year</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="54"/>
-        <source>{age} años</source>
-        <translation>{age} years</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="64"/>
-        <source>por edad {percent} %</source>
-        <translation>age-based {percent} %</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="65"/>
-        <source>manual {percent} %</source>
-        <translation>manual {percent} %</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="70"/>
-        <source>Código</source>
-        <translation>Code</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="71"/>
-        <source>Investigación</source>
-        <translation>Test</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="72"/>
-        <source>Muestra</source>
-        <translation>Sample</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="73"/>
-        <source>Precio</source>
-        <translation>Price</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="75"/>
-        <source>Neto</source>
-        <translation>Net</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="91"/>
-        <source>Identidad</source>
-        <translation>ID</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="93"/>
-        <source>Edad</source>
-        <translation>Age</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="96"/>
-        <source>Sexo</source>
-        <translation>Sex</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="97"/>
-        <source>Remitente</source>
-        <translation>Referrer</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="98"/>
-        <source>Sucursal</source>
-        <translation>Branch</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="100"/>
-        <source>Prioridad</source>
-        <translation>Priority</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="103"/>
-        <source>Origen</source>
-        <translation>Source</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="105"/>
-        <source>Fecha de solicitud</source>
-        <translation>Request date</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="108"/>
-        <source>Estado</source>
-        <translation>Status</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="112"/>
-        <source>Completada</source>
-        <translation>Completed</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="161"/>
-        <source>Información clínica</source>
-        <translation>Clinical information</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="162"/>
-        <source>Notas</source>
-        <translation>Notes</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="199"/>
-        <source>Investigaciones</source>
-        <translation>Tests</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="219"/>
-        <source>Total (1 investigación)</source>
-        <translation>Total (1 test)</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="221"/>
-        <source>Total ({count} investigaciones)</source>
-        <translation>Total ({count} tests)</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="74"/>
-        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="211"/>
-        <source>Descuento</source>
-        <translation>Discount</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="214"/>
-        <source>Descuento ({discount_text})</source>
-        <translation>Discount ({discount_text})</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="225"/>
-        <source>Total</source>
-        <translation>Total</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="230"/>
-        <source>Neto a pagar</source>
-        <translation>Net to pay</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="252"/>
-        <source>Motivo del descuento: {discount_reason}</source>
-        <translation>Discount reason: {discount_reason}</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="263"/>
-        <source>SOLICITUD CANCELADA</source>
-        <translation>REQUEST CANCELLED</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="265"/>
-        <source> el {cancelled_at_text}</source>
-        <translation> on {cancelled_at_text}</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="268"/>
-        <source>(sin motivo registrado)</source>
-        <translation>(no reason recorded)</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="271"/>
-        <source>Motivo: {v}</source>
-        <translation>Reason: {v}</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="293"/>
-        <source>CANCELADA</source>
-        <translation>CANCELLED</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/printing/request_summary.py" line="319"/>
-        <source>Impreso por {who} el {v}</source>
-        <translation>Printed by {who} on {v}</translation>
-    </message>
-</context>
-<context>
-    <name>printing.tube_labels</name>
-    <message>
-        <location filename="../../patolab_desktop/ui/printing/tube_labels.py" line="103"/>
-        <source>(código de barras no disponible)</source>
-        <translation>(barcode not available)</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/printing/tube_labels.py" line="38"/>
-        <source>Muestra</source>
-        <translation>Sample</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/printing/tube_labels.py" line="32"/>
-        <source>{age} a</source>
-        <translation>{age} y</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/printing/tube_labels.py" line="157"/>
-        <source>No hay etiquetas que imprimir.</source>
-        <translation>There are no labels to print.</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/printing/tube_labels.py" line="158"/>
-        <source>Etiquetas {request_number}</source>
-        <translation>Labels {request_number}</translation>
-    </message>
-</context>
-<context>
     <name>prompts</name>
     <message>
-        <location filename="../../patolab_desktop/ui/prompts.py" line="11"/>
+        <location filename="../../patolab_desktop/ui/prompts.py" line="16"/>
         <source>Sí</source>
         <translation>Yes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/prompts.py" line="12"/>
+        <location filename="../../patolab_desktop/ui/prompts.py" line="17"/>
         <source>No</source>
         <translation>No</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/prompts.py" line="21"/>
-        <location filename="../../patolab_desktop/ui/prompts.py" line="27"/>
+        <location filename="../../patolab_desktop/ui/prompts.py" line="26"/>
+        <location filename="../../patolab_desktop/ui/prompts.py" line="32"/>
         <source>Aceptar</source>
         <translation>OK</translation>
     </message>
@@ -4071,7 +3763,7 @@ Front desk for clinical and pathology laboratories.</translation>
     <message>
         <location filename="../../patolab_desktop/ui/referrers/area.py" line="46"/>
         <source>&amp;Remitentes (CSV)…</source>
-        <translation>&amp;Referrers (CSV)…</translation>
+        <translation>Re&amp;ferrers (CSV)…</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/referrers/area.py" line="70"/>
@@ -4104,7 +3796,7 @@ Front desk for clinical and pathology laboratories.</translation>
     <message>
         <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="90"/>
         <source>&amp;Tipo:</source>
-        <translation>&amp;Type:</translation>
+        <translation>T&amp;ype:</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="95"/>
@@ -4139,11 +3831,11 @@ Front desk for clinical and pathology laboratories.</translation>
     <message>
         <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="125"/>
         <source>&amp;Dirección:</source>
-        <translation>&amp;Address:</translation>
+        <translation>A&amp;ddress:</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="132"/>
-        <source>No&amp;tas:</source>
+        <source>Nota&amp;s:</source>
         <translation>No&amp;tes:</translation>
     </message>
     <message>
@@ -4238,42 +3930,42 @@ Register a new one anyway?</translation>
         <translation>Registered</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="100"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="101"/>
         <source>Buscar por nombre, institución, teléfono o correo…</source>
         <translation>Search by name, institution, phone or email…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="113"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="114"/>
         <source>&amp;Tipo:</source>
         <translation>&amp;Type:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="116"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="117"/>
         <source>Mostrar &amp;inactivos</source>
         <translation>Show &amp;inactive</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="119"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="120"/>
         <source>Tipos de remitente…</source>
         <translation>Referrer types…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="123"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="124"/>
         <source>Crear, renombrar o eliminar tipos</source>
         <translation>Create, rename or delete types</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="133"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="134"/>
         <source>Intro: editar · Ctrl+N: nuevo · Supr: desactivar · F5: actualizar</source>
         <translation>Enter: edit · Ctrl+N: new · Del: deactivate · F5: refresh</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="145"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="146"/>
         <source>Todos los tipos</source>
         <translation>All types</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="171"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="172"/>
         <source>¿Desactivar a «{name}»?
 
 Dejará de aparecer al elegir el remitente de una solicitud, pero las solicitudes que ya lo tienen lo conservan. Se puede reactivar cuando haga falta.</source>
@@ -4459,70 +4151,80 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>requests.area</name>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/area.py" line="41"/>
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="44"/>
         <source>Nueva solicitud ({NEW_REQUEST_SHORTCUT})</source>
         <translation>New request ({NEW_REQUEST_SHORTCUT})</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/area.py" line="48"/>
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="51"/>
         <source>Lista de solicitudes ({LIST_SHORTCUT})</source>
         <translation>Request list ({LIST_SHORTCUT})</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/area.py" line="145"/>
-        <location filename="../../patolab_desktop/ui/requests/area.py" line="153"/>
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="109"/>
+        <source>Solicitud {number} guardada</source>
+        <translation>Request {number} saved</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="147"/>
+        <source>Cambios de la solicitud guardados</source>
+        <translation>Request changes saved</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="165"/>
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="173"/>
         <source>Exportar solicitudes</source>
         <translation>Export requests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/area.py" line="147"/>
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="167"/>
         <source>Archivos CSV (*.csv)</source>
         <translation>CSV files (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/area.py" line="157"/>
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="177"/>
         <source>Exportando solicitudes</source>
         <translation>Exporting requests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/area.py" line="162"/>
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="182"/>
         <source>Exportación cancelada</source>
         <translation>Export cancelled</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/area.py" line="163"/>
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="183"/>
         <source>No se creó el archivo.</source>
         <translation>The file was not created.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/area.py" line="171"/>
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="191"/>
         <source>Solicitudes exportadas</source>
         <translation>Requests exported</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/area.py" line="172"/>
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="192"/>
         <source>Se exportaron {count} solicitudes a
 {path}</source>
         <translation>{count} requests exported to
 {path}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/area.py" line="184"/>
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="204"/>
         <source>Solicitudes</source>
         <translation>Requests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/area.py" line="195"/>
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="215"/>
         <source>&amp;Nueva solicitud…</source>
         <translation>&amp;New request…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/area.py" line="203"/>
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="223"/>
         <source>&amp;Lista de solicitudes</source>
         <translation>Request &amp;list</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/area.py" line="211"/>
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="231"/>
         <source>&amp;Solicitudes (CSV)…</source>
         <translation>&amp;Requests (CSV)…</translation>
     </message>
@@ -4884,7 +4586,7 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
     <message>
         <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="214"/>
         <source>C&amp;errar</source>
-        <translation>&amp;Close</translation>
+        <translation>Cl&amp;ose</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="224"/>
@@ -5028,7 +4730,7 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
     <message>
         <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="266"/>
         <source>Priori&amp;dad</source>
-        <translation>Priori&amp;ty</translation>
+        <translation>Priorit&amp;y</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="267"/>
@@ -5337,244 +5039,244 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.audit</name>
     <message>
-        <location filename="../../patolab_desktop/services/audit.py" line="82"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="82"/>
         <source>Nombre</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/audit.py" line="83"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="83"/>
         <source>Nombres</source>
         <translation>First names</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/audit.py" line="84"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="84"/>
         <source>Apellidos</source>
         <translation>Last names</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/audit.py" line="85"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="85"/>
         <source>Identidad/RTN</source>
         <translation>ID/RTN</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/audit.py" line="86"/>
-        <location filename="../../patolab_desktop/services/audit.py" line="104"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="86"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="104"/>
         <source>Tipo</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/audit.py" line="87"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="87"/>
         <source>Género</source>
         <translation>Gender</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/audit.py" line="88"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="88"/>
         <source>Fecha de nacimiento</source>
         <translation>Date of birth</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/audit.py" line="89"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="89"/>
         <source>Edad</source>
         <translation>Age</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/audit.py" line="90"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="90"/>
         <source>Teléfono</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/audit.py" line="91"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="91"/>
         <source>Teléfono secundario</source>
         <translation>Secondary phone</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/audit.py" line="92"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="92"/>
         <source>Correo</source>
         <translation>Email</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/audit.py" line="93"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="93"/>
         <source>Departamento</source>
         <translation>Department</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/audit.py" line="94"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="94"/>
         <source>Municipio</source>
         <translation>Municipality</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/audit.py" line="95"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="95"/>
         <source>Dirección</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/audit.py" line="96"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="96"/>
         <source>Dirección 2</source>
         <translation>Address 2</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/audit.py" line="97"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="97"/>
         <source>Código postal</source>
         <translation>Postal code</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/audit.py" line="98"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="98"/>
         <source>País</source>
         <translation>Country</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/audit.py" line="99"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="99"/>
         <source>Expediente externo</source>
         <translation>External record</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/audit.py" line="100"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="100"/>
         <source>Notas</source>
         <translation>Notes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/audit.py" line="101"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="101"/>
         <source>Bloqueado</source>
         <translation>Blocked</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/audit.py" line="102"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="102"/>
         <source>Activo</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/audit.py" line="103"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="103"/>
         <source>Institución</source>
         <translation>Institution</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/audit.py" line="105"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="105"/>
         <source>Código</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/audit.py" line="106"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="106"/>
         <source>Tipo de muestra</source>
         <translation>Sample type</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/audit.py" line="107"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="107"/>
         <source>Precio</source>
         <translation>Price</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/audit.py" line="108"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="108"/>
         <source>Es panel</source>
         <translation>Is a panel</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/audit.py" line="109"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="109"/>
         <source>Miembros del panel</source>
         <translation>Panel members</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/audit.py" line="110"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="110"/>
         <source>Estado</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/audit.py" line="111"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="111"/>
         <source>Prioridad</source>
         <translation>Priority</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/audit.py" line="112"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="112"/>
         <source>Origen</source>
         <translation>Source</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/audit.py" line="113"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="113"/>
         <source>Remitente</source>
         <translation>Referrer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/audit.py" line="114"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="114"/>
         <source>Paciente</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/audit.py" line="115"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="115"/>
         <source>Sucursal</source>
         <translation>Branch</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/audit.py" line="116"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="116"/>
         <source>Información clínica</source>
         <translation>Clinical information</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/audit.py" line="117"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="117"/>
         <source>Motivo de cancelación</source>
         <translation>Cancellation reason</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/audit.py" line="118"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="118"/>
         <source>Descuento (%)</source>
         <translation>Discount (%)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/audit.py" line="119"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="119"/>
         <source>Motivo del descuento</source>
         <translation>Discount reason</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/audit.py" line="120"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="120"/>
         <source>Total</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/audit.py" line="121"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="121"/>
         <source>Descuento</source>
         <translation>Discount</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/audit.py" line="122"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="122"/>
         <source>Neto</source>
         <translation>Net</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/audit.py" line="123"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="123"/>
         <source>Usuario</source>
         <translation>User</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/audit.py" line="124"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="124"/>
         <source>Nombre completo</source>
         <translation>Full name</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/audit.py" line="125"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="125"/>
         <source>Rol</source>
         <translation>Role</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/audit.py" line="126"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="126"/>
         <source>Debe cambiar contraseña</source>
         <translation>Must change password</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/audit.py" line="127"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="127"/>
         <source>Descripción</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/audit.py" line="278"/>
-        <location filename="../../patolab_desktop/services/audit.py" line="284"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="278"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="284"/>
         <source>(vacío)</source>
         <translation>(empty)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/audit.py" line="280"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="280"/>
         <source>Sí</source>
         <translation>Yes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/audit.py" line="282"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="282"/>
         <source>No</source>
         <translation>No</translation>
     </message>
@@ -5582,99 +5284,99 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.auth</name>
     <message>
-        <location filename="../../patolab_desktop/services/auth.py" line="62"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="62"/>
         <source>minuto</source>
         <translation>minute</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/auth.py" line="64"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="64"/>
         <source>minutos</source>
         <translation>minutes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/auth.py" line="67"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="67"/>
         <source>La cuenta «{name}» está bloqueada por demasiados intentos fallidos. Intente de nuevo en {minutes} {unit}.</source>
         <translation>The account “{name}” is locked after too many failed attempts. Try again in {minutes} {unit}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/auth.py" line="73"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="73"/>
         <source>La cuenta está bloqueada por demasiados intentos fallidos. Intente de nuevo en {minutes} {unit}.</source>
         <translation>The account is locked after too many failed attempts. Try again in {minutes} {unit}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/auth.py" line="99"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="99"/>
         <source>La contraseña debe tener al menos {length} caracteres.</source>
         <translation>The password must have at least {length} characters.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/auth.py" line="105"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="105"/>
         <source>La contraseña no puede ser igual al nombre de usuario.</source>
         <translation>The password cannot be the same as the username.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/auth.py" line="115"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="115"/>
         <source>El usuario debe tener de 3 a 60 letras, números, puntos, guiones o guiones bajos, sin espacios.</source>
         <translation>The username must have 3 to 60 letters, digits, dots, hyphens or underscores, without spaces.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/auth.py" line="168"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="168"/>
         <source>Escriba el nombre completo.</source>
         <translation>Enter the full name.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/auth.py" line="175"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="175"/>
         <source>Ya existe un administrador: inicie sesión con su usuario.</source>
         <translation>An administrator already exists: log in with your username.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/auth.py" line="182"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="182"/>
         <source>Falta el rol Administrador en la base de datos.</source>
         <translation>The Administrator role is missing from the database.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/auth.py" line="249"/>
-        <location filename="../../patolab_desktop/services/auth.py" line="275"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="249"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="275"/>
         <source>Usuario o contraseña incorrectos.</source>
         <translation>Wrong username or password.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/auth.py" line="251"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="251"/>
         <source>Le queda 1 intento antes de que la cuenta se bloquee {minutes} minutos.</source>
         <translation>You have 1 attempt left before the account is locked for {minutes} minutes.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/auth.py" line="256"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="256"/>
         <source>Le quedan {left} intentos antes de que la cuenta se bloquee {minutes} minutos.</source>
         <translation>You have {left} attempts left before the account is locked for {minutes} minutes.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/auth.py" line="282"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="282"/>
         <source>Este usuario está desactivado. Consulte a un administrador.</source>
         <translation>This user is deactivated. Ask an administrator.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/auth.py" line="317"/>
-        <location filename="../../patolab_desktop/services/auth.py" line="344"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="317"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="344"/>
         <source>Este usuario ya no existe.</source>
         <translation>This user no longer exists.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/auth.py" line="326"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="326"/>
         <source>Este usuario fue desactivado. Consulte a un administrador.</source>
         <translation>This user has been deactivated. Ask an administrator.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/auth.py" line="340"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="340"/>
         <source>El usuario del sistema no tiene contraseña.</source>
         <translation>The system user has no password.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/auth.py" line="351"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="351"/>
         <source>La contraseña actual no es correcta.</source>
         <translation>The current password is not correct.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/auth.py" line="356"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="356"/>
         <source>La nueva contraseña debe ser distinta de la actual.</source>
         <translation>The new password must be different from the current one.</translation>
     </message>
@@ -5682,113 +5384,113 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.backups</name>
     <message>
-        <location filename="../../patolab_desktop/services/backups.py" line="35"/>
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="35"/>
         <source>manual</source>
         <translation>manual</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/backups.py" line="36"/>
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="36"/>
         <source>automática al iniciar</source>
         <translation>automatic at start-up</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/backups.py" line="37"/>
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="37"/>
         <source>automática al salir</source>
         <translation>automatic on exit</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/backups.py" line="38"/>
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="38"/>
         <source>antes de restaurar</source>
         <translation>before restoring</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/backups.py" line="82"/>
-        <location filename="../../patolab_desktop/services/backups.py" line="356"/>
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="82"/>
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="356"/>
         <source>No hay una base de datos abierta.</source>
         <translation>No database is open.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/backups.py" line="121"/>
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="121"/>
         <source>Una base de datos en memoria no se puede respaldar.</source>
         <translation>An in-memory database cannot be backed up.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/backups.py" line="128"/>
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="128"/>
         <source>No se pudo crear la carpeta de copias {folder}: {error}</source>
         <translation>Could not create the backup folder {folder}: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/backups.py" line="139"/>
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="139"/>
         <source>No se pudo escribir la copia de seguridad {path}: {error}</source>
         <translation>Could not write the backup {path}: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/backups.py" line="180"/>
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="180"/>
         <source>Esta computadora usa una base de datos PostgreSQL y no tiene el programa pg_dump. Instale las herramientas cliente de PostgreSQL (la misma versión del servidor) o pida al administrador del servidor que haga las copias con pg_dump.</source>
         <translation>This computer uses a PostgreSQL database and does not have the pg_dump program. Install the PostgreSQL client tools (the same version as the server) or ask the server administrator to make the backups with pg_dump.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/backups.py" line="199"/>
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="199"/>
         <source>pg_dump no se pudo ejecutar: {error}</source>
         <translation>pg_dump could not be run: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/backups.py" line="204"/>
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="204"/>
         <source>pg_dump falló: {error}</source>
         <translation>pg_dump failed: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/backups.py" line="293"/>
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="293"/>
         <source>El archivo de copia no existe: {path}</source>
         <translation>The backup file does not exist: {path}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/backups.py" line="299"/>
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="299"/>
         <source>No se pudo abrir la copia {name}: {error}</source>
         <translation>Could not open the backup {name}: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/backups.py" line="308"/>
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="308"/>
         <source>El archivo {name} no es una copia válida de PatoLab (está dañado o no es una base de datos SQLite): {error}</source>
         <translation>The file {name} is not a valid PatoLab backup (it is damaged or not an SQLite database): {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/backups.py" line="316"/>
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="316"/>
         <source>La copia {name} está dañada (integrity_check: {problems}). Elija otra copia.</source>
         <translation>The backup {name} is damaged (integrity_check: {problems}). Choose another backup.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/backups.py" line="326"/>
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="326"/>
         <source>El archivo {name} no es una base de datos de PatoLab.</source>
         <translation>The file {name} is not a PatoLab database.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/backups.py" line="335"/>
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="335"/>
         <source>La copia {name} es de una versión más nueva del programa (esquema {version}, este programa: {current}). Actualice PatoLab Desktop antes de restaurarla.</source>
         <translation>The backup {name} comes from a newer version of the program (schema {version}, this program: {current}). Update PatoLab Desktop before restoring it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/backups.py" line="359"/>
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="359"/>
         <source>La base de datos {name} es PostgreSQL: la restauración la hace el administrador del servidor con pg_restore (vea el README).</source>
         <translation>The database {name} is PostgreSQL: restores are done by the server administrator with pg_restore (see the README).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/backups.py" line="367"/>
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="367"/>
         <source>Una base de datos en memoria no se puede restaurar.</source>
         <translation>An in-memory database cannot be restored.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/backups.py" line="373"/>
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="373"/>
         <source>Elija un archivo de copia, no la base de datos abierta.</source>
         <translation>Choose a backup file, not the open database.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/backups.py" line="381"/>
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="381"/>
         <source>Hay un cambio en curso; termínelo antes de restaurar.</source>
         <translation>A change is in progress; finish it before restoring.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/backups.py" line="388"/>
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="388"/>
         <source>No se pudo restaurar la copia {name}: {error}. La base de datos actual no se modificó o puede recuperarse de la copia {safety}.</source>
         <translation>Could not restore the backup {name}: {error}. The current database was not changed, or it can be recovered from the backup {safety}.</translation>
     </message>
@@ -5796,67 +5498,67 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.branches</name>
     <message>
-        <location filename="../../patolab_desktop/services/branches.py" line="77"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="78"/>
         <source>La sucursal {id} no existe.</source>
         <translation>Branch {id} does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/branches.py" line="82"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="83"/>
         <source>El código {code} ya existe.</source>
         <translation>The code {code} already exists.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/branches.py" line="126"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="127"/>
         <source>Escriba el nombre de la sucursal.</source>
         <translation>Enter the branch name.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/branches.py" line="128"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="129"/>
         <source>El nombre admite como máximo {max} caracteres.</source>
         <translation>The name can have at most {max} characters.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/branches.py" line="132"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="133"/>
         <source>Escriba el código de la sucursal (por ejemplo SPS).</source>
         <translation>Enter the branch code (for example SPS).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/branches.py" line="136"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="137"/>
         <source>El código lleva de 2 a 10 letras mayúsculas sin tilde o números.</source>
         <translation>The code has 2 to 10 capital letters without accents or digits.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/branches.py" line="145"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="146"/>
         <source>El código {code} ya lo usa la sucursal «{name}».</source>
         <translation>The code {code} is already used by the branch “{name}”.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/branches.py" line="182"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="183"/>
         <source>Falta la sucursal a modificar.</source>
         <translation>The branch to change is missing.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/branches.py" line="195"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="196"/>
         <source>El código no se puede cambiar: 1 solicitud ya lleva el número con «{code}».</source>
         <translation>The code cannot be changed: 1 request already has a number with “{code}”.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/branches.py" line="201"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="202"/>
         <source>El código no se puede cambiar: {count} solicitudes ya llevan el número con «{code}».</source>
         <translation>The code cannot be changed: {count} requests already have a number with “{code}”.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/branches.py" line="230"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="231"/>
         <source>No se puede desactivar la sucursal predeterminada. Elija antes otra sucursal como predeterminada.</source>
         <translation>The default branch cannot be deactivated. First choose another branch as the default.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/branches.py" line="272"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="273"/>
         <source>La sucursal «{name}» está desactivada; reactívela primero.</source>
         <translation>The branch “{name}” is deactivated; reactivate it first.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/branches.py" line="299"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="300"/>
         <source>No existe la sucursal con código «{code}».</source>
         <translation>There is no branch with the code “{code}”.</translation>
     </message>
@@ -5864,257 +5566,257 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.catalog</name>
     <message>
-        <location filename="../../patolab_desktop/services/catalog.py" line="104"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="104"/>
         <source>El precio no es un número: «{value}».</source>
         <translation>The price is not a number: “{value}”.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog.py" line="111"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="111"/>
         <source>La investigación {id} no existe.</source>
         <translation>Test {id} does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog.py" line="124"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="124"/>
         <source>El precio debe ser un número decimal exacto, no de coma flotante.</source>
         <translation>The price must be an exact decimal number, not a floating-point one.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog.py" line="130"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="130"/>
         <source>Escriba el precio.</source>
         <translation>Enter the price.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog.py" line="145"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="145"/>
         <source>El precio no puede ser negativo.</source>
         <translation>The price cannot be negative.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog.py" line="147"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="147"/>
         <source>El precio admite como máximo 3 decimales.</source>
         <translation>The price can have at most 3 decimals.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog.py" line="149"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="149"/>
         <source>El precio es demasiado grande.</source>
         <translation>The price is too large.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog.py" line="182"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="182"/>
         <source>No existe la investigación con código «{code}».</source>
         <translation>There is no test with the code “{code}”.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog.py" line="465"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="465"/>
         <source>Se formaría un ciclo de perfiles: {chain}. Un perfil no puede contenerse a sí mismo.</source>
         <translation>This would create a cycle of profiles: {chain}. A profile cannot contain itself.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog.py" line="476"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="476"/>
         <source>Una investigación aparece dos veces en el perfil.</source>
         <translation>A test appears twice in the profile.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog.py" line="478"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="478"/>
         <source>Un perfil no puede contenerse a sí mismo.</source>
         <translation>A profile cannot contain itself.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog.py" line="482"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="482"/>
         <source>No existen las investigaciones {ids}.</source>
         <translation>The tests {ids} do not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog.py" line="487"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="487"/>
         <source>Solo se pueden agregar investigaciones activas; están desactivadas: {codes}.</source>
         <translation>Only active tests can be added; these are deactivated: {codes}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog.py" line="592"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="592"/>
         <source>Escriba el código de la investigación.</source>
         <translation>Enter the test code.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog.py" line="594"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="594"/>
         <source>El código admite hasta 20 letras sin tilde, números, punto, guion o guion bajo, sin espacios.</source>
         <translation>The code can have up to 20 letters without accents, digits, dots, hyphens or underscores, without spaces.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog.py" line="607"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="607"/>
         <source>El código {code} ya lo tiene «{name}».</source>
         <translation>The code {code} is already used by “{name}”.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog.py" line="611"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="611"/>
         <source>Escriba el nombre de la investigación.</source>
         <translation>Enter the test name.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog.py" line="613"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="613"/>
         <source>El nombre admite como máximo {max} caracteres.</source>
         <translation>The name can have at most {max} characters.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog.py" line="617"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="617"/>
         <source>El tipo de muestra admite como máximo {max} caracteres.</source>
         <translation>The sample type can have at most {max} characters.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog.py" line="626"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="626"/>
         <source>Un perfil necesita al menos una investigación.</source>
         <translation>A profile needs at least one test.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog.py" line="643"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="643"/>
         <source>El código {code} ya existe.</source>
         <translation>The code {code} already exists.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog.py" line="681"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="681"/>
         <source>Falta la investigación a modificar.</source>
         <translation>The test to change is missing.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog.py" line="714"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="714"/>
         <source>Otra persona modificó esta investigación mientras usted la editaba. Cierre el diálogo y ábralo de nuevo para ver los datos actuales.</source>
         <translation>Someone else changed this test while you were editing it. Close the dialog and open it again to see the current data.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog.py" line="768"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="768"/>
         <source>No se puede desactivar {code}: forma parte de los perfiles activos {panels}. Quítela primero de esos perfiles (o desactívelos).</source>
         <translation>{code} cannot be deactivated: it is part of the active profiles {panels}. First remove it from those profiles (or deactivate them).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog.py" line="781"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="781"/>
         <source>No se puede reactivar el perfil {code}: sus miembros {members} están desactivados. Reactívelos primero.</source>
         <translation>The profile {code} cannot be reactivated: its members {members} are deactivated. Reactivate them first.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog.py" line="844"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="844"/>
         <source>Se importaron {rows} filas: {created} nuevas, {updated} modificadas, {unchanged} sin cambios.</source>
         <translation>Imported {rows} rows: {created} new, {updated} changed, {unchanged} unchanged.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog.py" line="850"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="850"/>
         <source>Se pueden importar {rows} filas: {created} nuevas, {updated} modificadas, {unchanged} sin cambios.</source>
         <translation>{rows} rows can be imported: {created} new, {updated} changed, {unchanged} unchanged.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog.py" line="864"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="864"/>
         <source>{rejected} de {rows} filas tienen errores; no se importó nada:</source>
         <translation>{rejected} of {rows} rows have errors; nothing was imported:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog.py" line="872"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="872"/>
         <source>línea {line}{code}: {reason}</source>
         <translation>line {line}{code}: {reason}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog.py" line="913"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="913"/>
         <source>No se encontró el archivo {path}.</source>
         <translation>The file {path} was not found.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog.py" line="921"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="921"/>
         <source>El archivo pasa de 5 MB; divídalo en partes.</source>
         <translation>The file is larger than 5 MB; split it into parts.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog.py" line="929"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="929"/>
         <source>El archivo está vacío.</source>
         <translation>The file is empty.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog.py" line="934"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="934"/>
         <source>El archivo no es un CSV válido: {error}</source>
         <translation>The file is not a valid CSV: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog.py" line="948"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="948"/>
         <source>Faltan columnas en el encabezado: {columns}. Se esperan: code,name,sample_type,price,panel_members.</source>
         <translation>Columns missing from the header: {columns}. Expected: code,name,sample_type,price,panel_members.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog.py" line="974"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="974"/>
         <source>fila CSV mal formada: {error}</source>
         <translation>malformed CSV row: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog.py" line="999"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="999"/>
         <source>falta el código</source>
         <translation>the code is missing</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog.py" line="1002"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="1002"/>
         <source>código no válido «{code}» (letras sin tilde, números, . - _)</source>
         <translation>invalid code “{code}” (letters without accents, digits, . - _)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog.py" line="1008"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="1008"/>
         <source>falta el nombre</source>
         <translation>the name is missing</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog.py" line="1011"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="1011"/>
         <source>el nombre pasa de {max} caracteres</source>
         <translation>the name is longer than {max} characters</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog.py" line="1017"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="1017"/>
         <source>el tipo de muestra pasa de {max} caracteres</source>
         <translation>the sample type is longer than {max} characters</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog.py" line="1025"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="1025"/>
         <source>falta el precio</source>
         <translation>the price is missing</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog.py" line="1037"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="1037"/>
         <source>valor de «active» no reconocido «{value}» (use 1 o 0)</source>
         <translation>unrecognised value of “active”: “{value}” (use 1 or 0)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog.py" line="1043"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="1043"/>
         <source>un miembro del perfil aparece dos veces</source>
         <translation>a profile member appears twice</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog.py" line="1047"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="1047"/>
         <source>un perfil no puede contenerse a sí mismo</source>
         <translation>a profile cannot contain itself</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog.py" line="1085"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="1085"/>
         <source>código repetido en el archivo (ya está en la línea {line})</source>
         <translation>code repeated in the file (already on line {line})</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog.py" line="1109"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="1109"/>
         <source>el miembro «{code}» no existe en el catálogo ni en el archivo</source>
         <translation>the member “{code}” is neither in the catalogue nor in the file</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog.py" line="1116"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="1116"/>
         <source>el miembro «{code}» tiene errores (línea {line})</source>
         <translation>the member “{code}” has errors (line {line})</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog.py" line="1124"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="1124"/>
         <source>miembros desactivados: {codes}</source>
         <translation>deactivated members: {codes}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog.py" line="1134"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="1134"/>
         <source>ciclo de perfiles: {chain}</source>
         <translation>cycle of profiles: {chain}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog.py" line="1149"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="1149"/>
         <source>no se puede desactivar: forma parte de los perfiles activos {panels}</source>
         <translation>cannot be deactivated: it is part of the active profiles {panels}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog.py" line="1189"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="1189"/>
         <source>Otra persona cambió el catálogo durante la importación: {error}</source>
         <translation>Someone else changed the catalogue during the import: {error}</translation>
     </message>
@@ -6122,227 +5824,227 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.customers</name>
     <message>
-        <location filename="../../patolab_desktop/services/customers.py" line="59"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="59"/>
         <source>Otro usuario modificó este cliente después de que usted lo abrió. Vuelva a abrirlo para ver los datos actuales.</source>
         <translation>Another user changed this customer after you opened it. Open it again to see the current data.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers.py" line="188"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="188"/>
         <source>El teléfono no es un número válido.</source>
         <translation>The phone is not a valid number.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers.py" line="192"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="192"/>
         <source>El teléfono no es un número válido (p. ej. 9988-7766 o +504 9988-7766).</source>
         <translation>The phone is not a valid number (e.g. 9988-7766 or +504 9988-7766).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers.py" line="232"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="232"/>
         <source>El correo electrónico no es válido (p. ej. nombre@correo.com).</source>
         <translation>The email address is not valid (e.g. name@mail.com).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers.py" line="245"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="245"/>
         <source>La identidad/RTN solo puede tener números (y guiones).</source>
         <translation>The ID/RTN can only have digits (and hyphens).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers.py" line="351"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="351"/>
         <source>Elija el tipo: paciente o empresa.</source>
         <translation>Choose the type: patient or company.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers.py" line="362"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="362"/>
         <source>Escriba el nombre o los apellidos del paciente.</source>
         <translation>Enter the patient’s first or last names.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers.py" line="364"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="364"/>
         <source>Escriba el nombre de la empresa.</source>
         <translation>Enter the company name.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers.py" line="376"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="376"/>
         <source>Escriba el RTN de la empresa (14 dígitos).</source>
         <translation>Enter the company’s RTN (14 digits).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers.py" line="378"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="378"/>
         <source>Escriba la identidad (DNI de 13 dígitos) o el RTN.</source>
         <translation>Enter the ID (13-digit DNI) or the RTN.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers.py" line="384"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="384"/>
         <source>Una empresa necesita un RTN de 14 dígitos.</source>
         <translation>A company needs a 14-digit RTN.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers.py" line="388"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="388"/>
         <source>La identidad debe tener 13 dígitos (DNI) o 14 (RTN); tiene {count}.</source>
         <translation>The ID must have 13 digits (DNI) or 14 (RTN); it has {count}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers.py" line="402"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="402"/>
         <source>La fecha de nacimiento no puede ser futura.</source>
         <translation>The date of birth cannot be in the future.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers.py" line="406"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="406"/>
         <source>La fecha de nacimiento da más de {max} años.</source>
         <translation>The date of birth gives an age over {max} years.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers.py" line="413"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="413"/>
         <source>La edad debe ser un número entero.</source>
         <translation>The age must be a whole number.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers.py" line="416"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="416"/>
         <source>La edad debe estar entre 0 y {max} años.</source>
         <translation>The age must be between 0 and {max} years.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers.py" line="422"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="422"/>
         <source>Escriba la edad o la fecha de nacimiento.</source>
         <translation>Enter the age or the date of birth.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers.py" line="428"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="428"/>
         <source>Elija un género de la lista.</source>
         <translation>Choose a gender from the list.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers.py" line="431"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="431"/>
         <source>Elija el género.</source>
         <translation>Choose the gender.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers.py" line="444"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="444"/>
         <source>Escriba el teléfono (es el número de WhatsApp).</source>
         <translation>Enter the phone (it is the WhatsApp number).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers.py" line="457"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="457"/>
         <source>Elija el departamento.</source>
         <translation>Choose the department.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers.py" line="460"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="460"/>
         <source>Elija un departamento de la lista.</source>
         <translation>Choose a department from the list.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers.py" line="464"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="464"/>
         <source>Elija el municipio.</source>
         <translation>Choose the municipality.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers.py" line="473"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="473"/>
         <source>Elija un municipio de la lista.</source>
         <translation>Choose a municipality from the list.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers.py" line="477"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="477"/>
         <source>El municipio no pertenece al departamento seleccionado.</source>
         <translation>The municipality does not belong to the selected department.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers.py" line="496"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="496"/>
         <source>Demasiado largo: máximo {max} caracteres.</source>
         <translation>Too long: {max} characters at most.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers.py" line="519"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="519"/>
         <source>Ya hay un cliente activo con la identidad {id_number}: {name}.</source>
         <translation>There is already an active customer with the ID {id_number}: {name}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers.py" line="556"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="566"/>
         <source>No existe el cliente {id}.</source>
         <translation>Customer {id} does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers.py" line="699"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="709"/>
         <source>misma identidad</source>
         <translation>same ID</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers.py" line="715"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="725"/>
         <source>mismo nombre y teléfono</source>
         <translation>same name and phone</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers.py" line="720"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="730"/>
         <source>mismo nombre y fecha de nacimiento</source>
         <translation>same name and date of birth</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers.py" line="753"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="763"/>
         <source>Ya hay un cliente activo con la identidad {id_number}.</source>
         <translation>There is already an active customer with the ID {id_number}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers.py" line="760"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="770"/>
         <source>No se pudo guardar el cliente: {error}</source>
         <translation>The customer could not be saved: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers.py" line="806"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="816"/>
         <source>Falta el cliente a modificar.</source>
         <translation>The customer to change is missing.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers.py" line="859"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="869"/>
         <source>No se puede reactivar: la identidad {id_number} ya la usa el cliente activo {name}.</source>
         <translation>Cannot reactivate: the ID {id_number} is already used by the active customer {name}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers.py" line="947"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="957"/>
         <source>más de {count} clientes</source>
         <translation>more than {count} customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers.py" line="949"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="959"/>
         <source>1 cliente</source>
         <translation>1 customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers.py" line="950"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="960"/>
         <source>{count} clientes</source>
         <translation>{count} customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers.py" line="981"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="991"/>
         <source>Tipo de cliente desconocido: «{text}». Use cliente (o paciente) o empresa.</source>
         <translation>Unknown customer type: “{text}”. Use cliente (or paciente) or empresa.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers.py" line="1000"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="1010"/>
         <source>Departamento desconocido: «{text}». Departamentos: {names}.</source>
         <translation>Unknown department: “{text}”. Departments: {names}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers.py" line="1023"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="1033"/>
         <source>Hay varios municipios «{text}»; indique también el departamento o use el código ({codes}).</source>
         <translation>There are several municipalities “{text}”; also give the department or use the code ({codes}).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers.py" line="1031"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="1041"/>
         <source>Municipio desconocido de ese departamento: «{text}».</source>
         <translation>Unknown municipality in that department: “{text}”.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers.py" line="1035"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="1045"/>
         <source>Municipio desconocido: «{text}».</source>
         <translation>Unknown municipality: “{text}”.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers.py" line="1048"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="1058"/>
         <source>Género desconocido: «{text}». Use {names}.</source>
         <translation>Unknown gender: “{text}”. Use {names}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers.py" line="1129"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="1139"/>
         <source>No se pudieron guardar los clientes: {error}</source>
         <translation>The customers could not be saved: {error}</translation>
     </message>
@@ -6350,37 +6052,37 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.maintenance</name>
     <message>
-        <location filename="../../patolab_desktop/services/maintenance.py" line="25"/>
+        <location filename="../../patolab_desktop/services/safety/check.py" line="25"/>
         <source>Base de datos: {target}</source>
         <translation>Database: {target}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/maintenance.py" line="26"/>
+        <location filename="../../patolab_desktop/services/safety/check.py" line="26"/>
         <source>Versión del esquema: {version} (esta aplicación: {expected})</source>
         <translation>Schema version: {version} (this application: {expected})</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/maintenance.py" line="32"/>
+        <location filename="../../patolab_desktop/services/safety/check.py" line="32"/>
         <source>Integridad: correcta</source>
         <translation>Integrity: correct</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/maintenance.py" line="34"/>
+        <location filename="../../patolab_desktop/services/safety/check.py" line="34"/>
         <source>Integridad: PROBLEMAS ENCONTRADOS</source>
         <translation>Integrity: PROBLEMS FOUND</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/maintenance.py" line="48"/>
+        <location filename="../../patolab_desktop/services/safety/check.py" line="48"/>
         <source>versión del esquema {version}, se esperaba {expected}</source>
         <translation>schema version {version}, expected {expected}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/maintenance.py" line="60"/>
+        <location filename="../../patolab_desktop/services/safety/check.py" line="60"/>
         <source>clave foránea rota: {table} fila {row} → {parent}</source>
         <translation>broken foreign key: {table} row {row} → {parent}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/maintenance.py" line="70"/>
+        <location filename="../../patolab_desktop/services/safety/check.py" line="70"/>
         <source>índice de búsqueda: {error}</source>
         <translation>search index: {error}</translation>
     </message>
@@ -6388,153 +6090,153 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.patient_import</name>
     <message>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="75"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="76"/>
         <source>Importación cancelada: no se guardó ningún cambio.</source>
         <translation>Import cancelled: no change was saved.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="210"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="211"/>
         <source>la del {field} ({names})</source>
         <translation>the {field} column ({names})</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="215"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="216"/>
         <source>Falta la columna obligatoria {columns}. Revise la primera línea del archivo (los nombres de las columnas).</source>
         <translation>A required column is missing: {columns}. Check the first line of the file (the column names).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="221"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="222"/>
         <source>Faltan las columnas obligatorias {columns}. Revise la primera línea del archivo (los nombres de las columnas).</source>
         <translation>Required columns are missing: {columns}. Check the first line of the file (the column names).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="226"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="227"/>
         <source> y </source>
         <translation> and </translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="290"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="291"/>
         <source>{total} filas: {created} nuevas, {updated} actualizaciones, {rejected} rechazadas</source>
         <translation>{total} rows: {created} new, {updated} updates, {rejected} rejected</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="327"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="328"/>
         <source>No es un archivo: {path}</source>
         <translation>Not a file: {path}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="331"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="332"/>
         <source>No existe el archivo: {path}</source>
         <translation>The file does not exist: {path}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="335"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="336"/>
         <source>No se pudo leer el archivo {path}: {error}</source>
         <translation>Could not read the file {path}: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="345"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="346"/>
         <source>El archivo pesa {size} MB y el máximo para importar es {max} MB. Divídalo en archivos más pequeños.</source>
         <translation>The file is {size} MB and the import limit is {max} MB. Split it into smaller files.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="356"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="357"/>
         <source>El archivo está en UTF-16. Guárdelo como «CSV UTF-8 (delimitado por comas)» y vuelva a intentarlo.</source>
         <translation>The file is in UTF-16. Save it as “CSV UTF-8 (comma delimited)” and try again.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="373"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="374"/>
         <source>No se reconoce la codificación del archivo: no es UTF-8 ni Windows-1252. Guárdelo como «CSV UTF-8» y vuelva a intentarlo.</source>
         <translation>The file encoding is not recognised: it is neither UTF-8 nor Windows-1252. Save it as “CSV UTF-8” and try again.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="381"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="382"/>
         <source>El archivo no parece un CSV de texto (tiene caracteres nulos).</source>
         <translation>The file does not look like a text CSV (it has null characters).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="441"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="442"/>
         <source>un campo supera el largo máximo; ¿unas comillas sin cerrar?</source>
         <translation>a field is longer than the maximum; an unclosed quote?</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="449"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="450"/>
         <source>Línea {line}: el archivo no es un CSV válido ({detail}).</source>
         <translation>Line {line}: the file is not a valid CSV ({detail}).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="463"/>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="473"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="464"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="474"/>
         <source>El archivo está vacío.</source>
         <translation>The file is empty.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="582"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="583"/>
         <source>Fecha de nacimiento no válida: «{text}» (use dd/mm/aaaa).</source>
         <translation>Invalid date of birth: “{text}” (use dd/mm/yyyy).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="592"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="593"/>
         <source>Edad no válida: «{text}» (un número de años).</source>
         <translation>Invalid age: “{text}” (a number of years).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="759"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="760"/>
         <source>La fila tiene {cells} columnas y el encabezado {width} (¿un separador de más o comillas sin cerrar?).</source>
         <translation>The row has {cells} columns and the header {width} (an extra separator or an unclosed quote?).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="793"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="794"/>
         <source>Duplicado en el archivo: la identidad {id_number} ya está en la línea {line}.</source>
         <translation>Duplicate in the file: the ID {id_number} is already on line {line}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="800"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="801"/>
         <source>Duplicado en el archivo: el mismo nombre y teléfono ya están en la línea {line}.</source>
         <translation>Duplicate in the file: the same name and phone are already on line {line}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="812"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="813"/>
         <source>Hay {count} pacientes con este nombre y teléfono; añada la identidad para saber a cuál actualizar.</source>
         <translation>There are {count} patients with this name and phone; add the ID to tell which one to update.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="822"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="823"/>
         <source>Duplicado en el archivo: la línea {line} ya actualiza a este mismo paciente.</source>
         <translation>Duplicate in the file: line {line} already updates this same patient.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="852"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="853"/>
         <source>Falta el nombre.</source>
         <translation>The name is missing.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="855"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="856"/>
         <source>Falta el teléfono.</source>
         <translation>The phone is missing.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="912"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="913"/>
         <source>El paciente a actualizar ya no existe; vuelva a analizar el archivo.</source>
         <translation>The patient to update no longer exists; analyse the file again.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="933"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="934"/>
         <source>incompleto</source>
         <translation>incomplete</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="935"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="936"/>
         <source>completo</source>
         <translation>complete</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="1044"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="1045"/>
         <source>Línea {line} ({name}): {reason} No se importó ninguna fila; vuelva a analizar el archivo.</source>
         <translation>Line {line} ({name}): {reason} No row was imported; analyse the file again.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/patient_import.py" line="1057"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="1058"/>
         <source>No se importó ninguna fila: {reason} Vuelva a analizar el archivo.</source>
         <translation>No row was imported: {reason} Analyse the file again.</translation>
     </message>
@@ -6542,177 +6244,177 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.permissions</name>
     <message>
-        <location filename="../../patolab_desktop/services/permissions.py" line="51"/>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="51"/>
         <source>Pacientes</source>
         <translation>Patients</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/permissions.py" line="52"/>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="52"/>
         <source>Remitentes</source>
         <translation>Referrers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/permissions.py" line="53"/>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="53"/>
         <source>Catálogo</source>
         <translation>Catalogue</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/permissions.py" line="54"/>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="54"/>
         <source>Solicitudes</source>
         <translation>Requests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/permissions.py" line="55"/>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="55"/>
         <source>Impresión</source>
         <translation>Printing</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/permissions.py" line="56"/>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="56"/>
         <source>Archivos</source>
         <translation>Files</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/permissions.py" line="57"/>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="57"/>
         <source>Administración</source>
         <translation>Administration</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/permissions.py" line="64"/>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="64"/>
         <source>ver pacientes y empresas</source>
         <translation>view patients and companies</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/permissions.py" line="69"/>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="69"/>
         <source>registrar pacientes y empresas</source>
         <translation>register patients and companies</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/permissions.py" line="74"/>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="74"/>
         <source>modificar pacientes y empresas</source>
         <translation>edit patients and companies</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/permissions.py" line="79"/>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="79"/>
         <source>desactivar y reactivar pacientes y empresas</source>
         <translation>deactivate and reactivate patients and companies</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/permissions.py" line="84"/>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="84"/>
         <source>ver los números de identidad completos</source>
         <translation>see full ID numbers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/permissions.py" line="88"/>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="88"/>
         <source>ver remitentes</source>
         <translation>view referrers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/permissions.py" line="93"/>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="93"/>
         <source>registrar remitentes</source>
         <translation>register referrers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/permissions.py" line="98"/>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="98"/>
         <source>modificar remitentes y tipos de remitente</source>
         <translation>edit referrers and referrer types</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/permissions.py" line="103"/>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="103"/>
         <source>desactivar remitentes</source>
         <translation>deactivate referrers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/permissions.py" line="109"/>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="109"/>
         <source>ver el catálogo de investigaciones</source>
         <translation>view the test catalogue</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/permissions.py" line="114"/>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="114"/>
         <source>crear investigaciones y paneles</source>
         <translation>create tests and panels</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/permissions.py" line="119"/>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="119"/>
         <source>modificar investigaciones, paneles y precios</source>
         <translation>edit tests, panels and prices</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/permissions.py" line="124"/>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="124"/>
         <source>desactivar investigaciones</source>
         <translation>deactivate tests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/permissions.py" line="129"/>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="129"/>
         <source>administrar sucursales</source>
         <translation>manage branches</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/permissions.py" line="135"/>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="135"/>
         <source>ver solicitudes de laboratorio</source>
         <translation>view lab requests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/permissions.py" line="140"/>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="140"/>
         <source>crear solicitudes de laboratorio</source>
         <translation>create lab requests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/permissions.py" line="145"/>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="145"/>
         <source>modificar solicitudes (agregar o quitar investigaciones)</source>
         <translation>edit requests (add or remove tests)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/permissions.py" line="152"/>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="152"/>
         <source>avanzar solicitudes en el flujo de trabajo</source>
         <translation>move requests forward in the workflow</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/permissions.py" line="157"/>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="157"/>
         <source>cancelar solicitudes</source>
         <translation>cancel requests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/permissions.py" line="162"/>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="162"/>
         <source>aplicar descuentos manuales</source>
         <translation>apply manual discounts</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/permissions.py" line="168"/>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="168"/>
         <source>imprimir resúmenes de solicitud y etiquetas de tubos</source>
         <translation>print request summaries and tube labels</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/permissions.py" line="175"/>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="175"/>
         <source>imprimir resúmenes diarios y por período</source>
         <translation>print daily and period summaries</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/permissions.py" line="179"/>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="179"/>
         <source>exportar datos a CSV</source>
         <translation>export data to CSV</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/permissions.py" line="184"/>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="184"/>
         <source>importar pacientes desde CSV</source>
         <translation>import patients from CSV</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/permissions.py" line="190"/>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="190"/>
         <source>administrar usuarios, roles y permisos</source>
         <translation>manage users, roles and permissions</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/permissions.py" line="195"/>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="195"/>
         <source>cambiar la configuración del laboratorio</source>
         <translation>change the laboratory settings</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/permissions.py" line="200"/>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="200"/>
         <source>hacer y restaurar copias de seguridad</source>
         <translation>make and restore backups</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/permissions.py" line="203"/>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="203"/>
         <source>ver la auditoría</source>
         <translation>view the audit log</translation>
     </message>
@@ -6720,37 +6422,37 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.referrer_types</name>
     <message>
-        <location filename="../../patolab_desktop/services/referrer_types.py" line="23"/>
+        <location filename="../../patolab_desktop/services/catalog/referrer_types.py" line="23"/>
         <source>El tipo de remitente {id} no existe.</source>
         <translation>Referrer type {id} does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/referrer_types.py" line="82"/>
+        <location filename="../../patolab_desktop/services/catalog/referrer_types.py" line="82"/>
         <source>Escriba el nombre del tipo de remitente.</source>
         <translation>Enter the name of the referrer type.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/referrer_types.py" line="90"/>
+        <location filename="../../patolab_desktop/services/catalog/referrer_types.py" line="90"/>
         <source>El nombre admite como máximo {max} caracteres.</source>
         <translation>The name can have at most {max} characters.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/referrer_types.py" line="100"/>
+        <location filename="../../patolab_desktop/services/catalog/referrer_types.py" line="100"/>
         <source>Ya existe el tipo de remitente «{name}».</source>
         <translation>The referrer type “{name}” already exists.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/referrer_types.py" line="158"/>
+        <location filename="../../patolab_desktop/services/catalog/referrer_types.py" line="158"/>
         <source>No se puede eliminar el tipo «{name}»: 1 remitente lo usa. Solo se le puede cambiar el nombre (o desactivarlo).</source>
         <translation>The type “{name}” cannot be deleted: 1 referrer uses it. It can only be renamed (or deactivated).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/referrer_types.py" line="164"/>
+        <location filename="../../patolab_desktop/services/catalog/referrer_types.py" line="164"/>
         <source>No se puede eliminar el tipo «{name}»: {count} remitentes lo usan. Solo se le puede cambiar el nombre (o desactivarlo).</source>
         <translation>The type “{name}” cannot be deleted: {count} referrers use it. It can only be renamed (or deactivated).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/referrer_types.py" line="186"/>
+        <location filename="../../patolab_desktop/services/catalog/referrer_types.py" line="186"/>
         <source>No se puede eliminar el tipo «{name}»: está en uso. Solo se le puede cambiar el nombre.</source>
         <translation>The type “{name}” cannot be deleted: it is in use. It can only be renamed.</translation>
     </message>
@@ -6758,67 +6460,67 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.referrers</name>
     <message>
-        <location filename="../../patolab_desktop/services/referrers.py" line="95"/>
+        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="96"/>
         <source>El remitente {id} no existe.</source>
         <translation>Referrer {id} does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/referrers.py" line="108"/>
+        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="109"/>
         <source>Escriba el nombre del remitente.</source>
         <translation>Enter the referrer’s name.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/referrers.py" line="110"/>
+        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="111"/>
         <source>El nombre admite como máximo {max} caracteres.</source>
         <translation>The name can have at most {max} characters.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/referrers.py" line="114"/>
+        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="115"/>
         <source>La institución admite como máximo 200 caracteres.</source>
         <translation>The institution can have at most 200 characters.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/referrers.py" line="118"/>
+        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="119"/>
         <source>Elija el tipo de remitente.</source>
         <translation>Choose the referrer type.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/referrers.py" line="120"/>
+        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="121"/>
         <source>El tipo de remitente elegido no existe.</source>
         <translation>The chosen referrer type does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/referrers.py" line="174"/>
+        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="175"/>
         <source>mismo nombre e institución</source>
         <translation>same name and institution</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/referrers.py" line="176"/>
+        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="177"/>
         <source>mismo nombre, sin institución</source>
         <translation>same name, no institution</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/referrers.py" line="179"/>
+        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="180"/>
         <source>mismo nombre y teléfono</source>
         <translation>same name and phone</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/referrers.py" line="335"/>
+        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="336"/>
         <source>Este remitente tiene 1 solicitud; el cambio se verá también en ella.</source>
         <translation>This referrer has 1 request; the change will also show on it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/referrers.py" line="339"/>
+        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="340"/>
         <source>Este remitente tiene {count} solicitudes; el cambio se verá también en ellas.</source>
         <translation>This referrer has {count} requests; the change will also show on them.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/referrers.py" line="402"/>
+        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="403"/>
         <source>Falta el remitente a modificar.</source>
         <translation>The referrer to change is missing.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/referrers.py" line="423"/>
+        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="424"/>
         <source>Otra persona modificó este remitente mientras usted lo editaba. Cierre el diálogo y ábralo de nuevo para ver los datos actuales.</source>
         <translation>Someone else changed this referrer while you were editing it. Close the dialog and open it again to see the current data.</translation>
     </message>
@@ -6826,62 +6528,62 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.reports</name>
     <message>
-        <location filename="../../patolab_desktop/services/reports.py" line="78"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="78"/>
         <source>El nombre del laboratorio es obligatorio.</source>
         <translation>The laboratory name is required.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/reports.py" line="83"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="83"/>
         <source>El RTN debe tener 14 dígitos.</source>
         <translation>The RTN must have 14 digits.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/reports.py" line="92"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="92"/>
         <source>No se encuentra el archivo del logotipo.</source>
         <translation>The logo file cannot be found.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/reports.py" line="96"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="96"/>
         <source>El logotipo debe ser una imagen PNG, JPG, BMP, GIF o SVG.</source>
         <translation>The logo must be a PNG, JPG, BMP, GIF or SVG image.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/reports.py" line="173"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="173"/>
         <source>Debe ser un número entero.</source>
         <translation>It must be a whole number.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/reports.py" line="176"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="176"/>
         <source>Debe estar entre {low} y {high}.</source>
         <translation>It must be between {low} and {high}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/reports.py" line="180"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="180"/>
         <source>Tamaño de papel no válido (A4 o Letter).</source>
         <translation>Invalid paper size (A4 or Letter).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/reports.py" line="318"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="318"/>
         <source>La solicitud {number} está cancelada: no se imprimen etiquetas de tubos.</source>
         <translation>Request {number} is cancelled: no tube labels are printed.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/reports.py" line="372"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="372"/>
         <source>Indique la fecha inicial y la final.</source>
         <translation>Give the start and end dates.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/reports.py" line="376"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="376"/>
         <source>La fecha final es anterior a la inicial.</source>
         <translation>The end date is before the start date.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/reports.py" line="380"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="380"/>
         <source>El período no puede pasar de diez años.</source>
         <translation>The period cannot be longer than ten years.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/reports.py" line="439"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="439"/>
         <source>No existe la sucursal {id}.</source>
         <translation>Branch {id} does not exist.</translation>
     </message>
@@ -6889,7 +6591,7 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.request_numbers</name>
     <message>
-        <location filename="../../patolab_desktop/services/request_numbers.py" line="59"/>
+        <location filename="../../patolab_desktop/services/requests/numbers.py" line="59"/>
         <source>La sucursal no existe.</source>
         <translation>The branch does not exist.</translation>
     </message>
@@ -6897,17 +6599,17 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.request_pricing</name>
     <message>
-        <location filename="../../patolab_desktop/services/request_pricing.py" line="269"/>
+        <location filename="../../patolab_desktop/services/requests/pricing.py" line="269"/>
         <source>{code} {name} ya está incluida en el panel {panel}.</source>
         <translation>{code} {name} is already included in the panel {panel}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/request_pricing.py" line="276"/>
+        <location filename="../../patolab_desktop/services/requests/pricing.py" line="276"/>
         <source>{code} {name} ya está en la solicitud.</source>
         <translation>{code} {name} is already on the request.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/request_pricing.py" line="298"/>
+        <location filename="../../patolab_desktop/services/requests/pricing.py" line="298"/>
         <source>{code} {name} pasa a formar parte del panel {panel}.</source>
         <translation>{code} {name} now becomes part of the panel {panel}.</translation>
     </message>
@@ -6915,22 +6617,22 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.request_queries</name>
     <message>
-        <location filename="../../patolab_desktop/services/request_queries.py" line="181"/>
+        <location filename="../../patolab_desktop/services/requests/queries.py" line="181"/>
         <source>Valor no válido: {value}.</source>
         <translation>Invalid value: {value}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/request_queries.py" line="196"/>
+        <location filename="../../patolab_desktop/services/requests/queries.py" line="196"/>
         <source>La fecha final es anterior a la inicial.</source>
         <translation>The end date is before the start date.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/request_queries.py" line="302"/>
+        <location filename="../../patolab_desktop/services/requests/queries.py" line="302"/>
         <source>No se puede ordenar por {name}.</source>
         <translation>Cannot sort by {name}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/request_queries.py" line="413"/>
+        <location filename="../../patolab_desktop/services/requests/queries.py" line="413"/>
         <source>La solicitud no existe.</source>
         <translation>The request does not exist.</translation>
     </message>
@@ -6938,172 +6640,172 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.requests</name>
     <message>
-        <location filename="../../patolab_desktop/services/requests.py" line="227"/>
+        <location filename="../../patolab_desktop/services/requests/checks.py" line="28"/>
         <source>Porcentaje no válido: {value}</source>
         <translation>Invalid percentage: {value}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests.py" line="273"/>
+        <location filename="../../patolab_desktop/services/requests/checks.py" line="62"/>
         <source>Elija el paciente.</source>
         <translation>Choose the patient.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests.py" line="277"/>
+        <location filename="../../patolab_desktop/services/requests/checks.py" line="66"/>
         <source>El paciente elegido no existe.</source>
         <translation>The chosen patient does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests.py" line="279"/>
+        <location filename="../../patolab_desktop/services/requests/checks.py" line="68"/>
         <source>El paciente «{name}» está inactivo; no se le pueden crear solicitudes.</source>
         <translation>The patient “{name}” is inactive; no requests can be created for them.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests.py" line="288"/>
+        <location filename="../../patolab_desktop/services/requests/checks.py" line="77"/>
         <source>Elija el médico o la institución que refiere.</source>
         <translation>Choose the referring doctor or institution.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests.py" line="294"/>
+        <location filename="../../patolab_desktop/services/requests/checks.py" line="83"/>
         <source>El médico elegido no existe.</source>
         <translation>The chosen doctor does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests.py" line="296"/>
+        <location filename="../../patolab_desktop/services/requests/checks.py" line="85"/>
         <source>El médico «{name}» está inactivo; elija otro.</source>
         <translation>The doctor “{name}” is inactive; choose another one.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests.py" line="305"/>
+        <location filename="../../patolab_desktop/services/requests/checks.py" line="94"/>
         <source>Prioridad no válida: {value} (opciones: {options}).</source>
         <translation>Invalid priority: {value} (options: {options}).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests.py" line="309"/>
+        <location filename="../../patolab_desktop/services/requests/checks.py" line="98"/>
         <source>Origen no válido: {value} (opciones: {options}).</source>
         <translation>Invalid source: {value} (options: {options}).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests.py" line="318"/>
+        <location filename="../../patolab_desktop/services/requests/checks.py" line="107"/>
         <source>El texto es demasiado largo (máximo {max} caracteres).</source>
         <translation>The text is too long ({max} characters at most).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests.py" line="327"/>
+        <location filename="../../patolab_desktop/services/requests/checks.py" line="116"/>
         <source>Agregue al menos una investigación.</source>
         <translation>Add at least one test.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests.py" line="335"/>
+        <location filename="../../patolab_desktop/services/requests/checks.py" line="124"/>
         <source>La investigación {id} no existe.</source>
         <translation>Test {id} does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests.py" line="339"/>
+        <location filename="../../patolab_desktop/services/requests/checks.py" line="128"/>
         <source>La investigación {code} {name} está inactiva; no se puede solicitar.</source>
         <translation>The test {code} {name} is inactive; it cannot be requested.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests.py" line="358"/>
+        <location filename="../../patolab_desktop/services/requests/checks.py" line="147"/>
         <source>El descuento manual debe ser mayor que 0 y como máximo 100 %.</source>
         <translation>The manual discount must be greater than 0 and at most 100 %.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests.py" line="363"/>
+        <location filename="../../patolab_desktop/services/requests/checks.py" line="152"/>
         <source>Escriba el motivo del descuento manual.</source>
         <translation>Enter the reason for the manual discount.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests.py" line="397"/>
+        <location filename="../../patolab_desktop/services/requests/entry.py" line="100"/>
         <source>No hay una sucursal activa; registre una antes de crear solicitudes.</source>
         <translation>There is no active branch; register one before creating requests.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests.py" line="402"/>
+        <location filename="../../patolab_desktop/services/requests/entry.py" line="105"/>
         <source>La sucursal elegida no existe o está inactiva.</source>
         <translation>The chosen branch does not exist or is inactive.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests.py" line="407"/>
+        <location filename="../../patolab_desktop/services/requests/entry.py" line="110"/>
         <source>La fecha de la solicitud no puede estar en el futuro.</source>
         <translation>The request date cannot be in the future.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests.py" line="638"/>
+        <location filename="../../patolab_desktop/services/requests/workflow.py" line="55"/>
         <source>La solicitud no existe.</source>
         <translation>The request does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests.py" line="641"/>
+        <location filename="../../patolab_desktop/services/requests/workflow.py" line="58"/>
         <source>La solicitud {number} fue modificada por otra persona mientras usted la veía. Vuelva a abrirla para ver los cambios.</source>
         <translation>Request {number} was changed by someone else while you were viewing it. Open it again to see the changes.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests.py" line="649"/>
+        <location filename="../../patolab_desktop/services/requests/workflow.py" line="66"/>
         <source>La solicitud {number} está {status} y ya no se puede modificar.</source>
         <translation>Request {number} is {status} and can no longer be changed.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests.py" line="666"/>
+        <location filename="../../patolab_desktop/services/requests/workflow.py" line="83"/>
         <source>La solicitud {number} cambió mientras se guardaba.</source>
         <translation>Request {number} changed while it was being saved.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests.py" line="714"/>
+        <location filename="../../patolab_desktop/services/requests/workflow.py" line="131"/>
         <source>No se puede cancelar la solicitud {number}: está «{status}». Solo se cancelan solicitudes pendientes o con la muestra tomada.</source>
         <translation>Request {number} cannot be cancelled: it is “{status}”. Only pending requests or requests with the sample collected can be cancelled.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests.py" line="723"/>
+        <location filename="../../patolab_desktop/services/requests/workflow.py" line="140"/>
         <source>Escriba el motivo de la cancelación.</source>
         <translation>Enter the reason for the cancellation.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests.py" line="728"/>
+        <location filename="../../patolab_desktop/services/requests/workflow.py" line="145"/>
         <source>El motivo es demasiado largo (máximo {max} caracteres).</source>
         <translation>The reason is too long ({max} characters at most).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests.py" line="785"/>
+        <location filename="../../patolab_desktop/services/requests/workflow.py" line="202"/>
         <source>{code} {name} ya está en la solicitud como parte del panel {panel_code} {panel_name}.</source>
         <translation>{code} {name} is already on the request as part of the panel {panel_code} {panel_name}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests.py" line="794"/>
+        <location filename="../../patolab_desktop/services/requests/workflow.py" line="211"/>
         <source>{code} {name} ya está en la solicitud {number}.</source>
         <translation>{code} {name} is already on request {number}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests.py" line="883"/>
+        <location filename="../../patolab_desktop/services/requests/workflow.py" line="300"/>
         <source>{code} {name} no está en la solicitud {number}.</source>
         <translation>{code} {name} is not on request {number}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests.py" line="887"/>
+        <location filename="../../patolab_desktop/services/requests/workflow.py" line="304"/>
         <source>La investigación {id} no está en la solicitud {number}.</source>
         <translation>Test {id} is not on request {number}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests.py" line="902"/>
+        <location filename="../../patolab_desktop/services/requests/workflow.py" line="319"/>
         <source>{code} {name} forma parte del panel {panel_code} {panel_name}; quite el panel completo.</source>
         <translation>{code} {name} is part of the panel {panel_code} {panel_name}; remove the whole panel.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests.py" line="913"/>
+        <location filename="../../patolab_desktop/services/requests/workflow.py" line="330"/>
         <source>No se puede quitar la última investigación de la solicitud {number}. Si ya no se necesita, cancele la solicitud.</source>
         <translation>The last test of request {number} cannot be removed. If the request is no longer needed, cancel it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests.py" line="1030"/>
+        <location filename="../../patolab_desktop/services/requests/workflow.py" line="447"/>
         <source>El paciente solo se puede cambiar mientras la solicitud está pendiente.</source>
         <translation>The patient can only be changed while the request is pending.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests.py" line="1140"/>
+        <location filename="../../patolab_desktop/services/requests/reading.py" line="44"/>
         <source>No existe la solicitud {number}.</source>
         <translation>Request {number} does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests.py" line="1144"/>
+        <location filename="../../patolab_desktop/services/requests/reading.py" line="48"/>
         <source>No existe la solicitud (vacía).</source>
         <translation>There is no request (empty number).</translation>
     </message>
@@ -7111,22 +6813,22 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.session</name>
     <message>
-        <location filename="../../patolab_desktop/services/session.py" line="75"/>
+        <location filename="../../patolab_desktop/services/access/session.py" line="75"/>
         <source>Debe iniciar sesión para {action}.</source>
         <translation>You must log in to {action}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/session.py" line="81"/>
+        <location filename="../../patolab_desktop/services/access/session.py" line="81"/>
         <source>Debe cambiar su contraseña antes de {action}.</source>
         <translation>You must change your password before you can {action}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/session.py" line="87"/>
+        <location filename="../../patolab_desktop/services/access/session.py" line="87"/>
         <source>No tiene permiso para {action}. Su rol ({role}) no lo incluye; pida a un administrador que se lo asigne.</source>
         <translation>You do not have permission to {action}. Your role ({role}) does not include it; ask an administrator to grant it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/session.py" line="100"/>
+        <location filename="../../patolab_desktop/services/access/session.py" line="100"/>
         <source>Debe iniciar sesión.</source>
         <translation>You must log in.</translation>
     </message>
@@ -7227,62 +6929,62 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.transfer</name>
     <message>
-        <location filename="../../patolab_desktop/services/transfer.py" line="43"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="43"/>
         <source>Escriba la ruta del archivo o la URL postgresql://.</source>
         <translation>Enter the file path or the postgresql:// URL.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/transfer.py" line="49"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="49"/>
         <source>El archivo {path} no existe todavía: se creará al abrirlo.</source>
         <translation>The file {path} does not exist yet: it will be created when opened.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/transfer.py" line="66"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="66"/>
         <source>esquema versión {version}</source>
         <translation>schema version {version}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/transfer.py" line="68"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="68"/>
         <source>base de datos vacía</source>
         <translation>empty database</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/transfer.py" line="69"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="69"/>
         <source>Conexión correcta: {kind}, {schema}.</source>
         <translation>Connection OK: {kind}, {schema}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/transfer.py" line="75"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="75"/>
         <source>No se pudo conectar a {target}: {error}</source>
         <translation>Could not connect to {target}: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/transfer.py" line="130"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="130"/>
         <source>{table}: {count} filas</source>
         <translation>{table}: {count} rows</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/transfer.py" line="178"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="178"/>
         <source>Abra primero la base de datos SQLite de origen (--db ARCHIVO).</source>
         <translation>First open the source SQLite database (--db FILE).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/transfer.py" line="185"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="185"/>
         <source>El destino es la misma base de datos que el origen.</source>
         <translation>The target is the same database as the source.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/transfer.py" line="198"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="198"/>
         <source>El destino es de una versión más nueva de PatoLab Desktop.</source>
         <translation>The target belongs to a newer version of PatoLab Desktop.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/transfer.py" line="208"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="208"/>
         <source>La base de datos de destino {target} ya tiene datos (tabla {table}). Use una base de datos vacía: la copia no mezcla datos.</source>
         <translation>The target database {target} already has data (table {table}). Use an empty database: the copy does not merge data.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/transfer.py" line="229"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="229"/>
         <source>La tabla {table} no coincide después de copiar: origen {expected} filas, destino {found}. No se guardó nada en el destino.</source>
         <translation>The table {table} does not match after copying: source {expected} rows, target {found}. Nothing was saved in the target.</translation>
     </message>
@@ -7290,102 +6992,102 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.users</name>
     <message>
-        <location filename="../../patolab_desktop/services/users.py" line="89"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="89"/>
         <source>Inactivo</source>
         <translation>Inactive</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/users.py" line="91"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="91"/>
         <source>Bloqueado hasta las {time}</source>
         <translation>Locked until {time}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/users.py" line="95"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="95"/>
         <source>Activo (debe cambiar contraseña)</source>
         <translation>Active (must change password)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/users.py" line="96"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="96"/>
         <source>Activo</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/users.py" line="151"/>
-        <location filename="../../patolab_desktop/services/users.py" line="227"/>
-        <location filename="../../patolab_desktop/services/users.py" line="283"/>
-        <location filename="../../patolab_desktop/services/users.py" line="309"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="151"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="227"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="283"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="309"/>
         <source>El usuario no existe.</source>
         <translation>The user does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/users.py" line="175"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="175"/>
         <source>Escriba el nombre completo.</source>
         <translation>Enter the full name.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/users.py" line="177"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="177"/>
         <source>Elija un rol.</source>
         <translation>Choose a role.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/users.py" line="194"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="194"/>
         <source>Ya existe el usuario «{name}».</source>
         <translation>The user “{name}” already exists.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/users.py" line="235"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="235"/>
         <source>No puede desactivar su propio usuario.</source>
         <translation>You cannot deactivate your own user.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/users.py" line="254"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="254"/>
         <source>No se puede: es el último administrador activo (el único que puede administrar usuarios). Cree o active otro administrador primero.</source>
         <translation>Not possible: this is the last active administrator (the only one who can manage users). Create or activate another administrator first.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/users.py" line="342"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="342"/>
         <source>El rol «{name}» no existe.</source>
         <translation>The role “{name}” does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/users.py" line="348"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="348"/>
         <source>Ya existe el rol «{name}».</source>
         <translation>The role “{name}” already exists.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/users.py" line="355"/>
-        <location filename="../../patolab_desktop/services/users.py" line="384"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="355"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="384"/>
         <source>Escriba el nombre del rol.</source>
         <translation>Enter the role name.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/users.py" line="381"/>
-        <location filename="../../patolab_desktop/services/users.py" line="406"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="381"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="406"/>
         <source>El rol no existe.</source>
         <translation>The role does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/users.py" line="386"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="386"/>
         <source>Los roles de fábrica no se pueden renombrar.</source>
         <translation>Built-in roles cannot be renamed.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/users.py" line="408"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="408"/>
         <source>Los roles de fábrica no se pueden eliminar.</source>
         <translation>Built-in roles cannot be deleted.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/users.py" line="411"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="411"/>
         <source>El rol tiene usuarios: asígneles otro rol antes de eliminarlo.</source>
         <translation>The role has users: give them another role before deleting it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/users.py" line="445"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="445"/>
         <source>Permiso desconocido: {key}</source>
         <translation>Unknown permission: {key}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/users.py" line="475"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="475"/>
         <source>No se puede quitar «{permission}» al rol {role}: dejaría al laboratorio sin ningún administrador activo.</source>
         <translation>“{permission}” cannot be removed from the role {role}: the laboratory would be left without any active administrator.</translation>
     </message>

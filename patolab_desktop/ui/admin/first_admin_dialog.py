@@ -95,7 +95,7 @@ class FirstAdminDialog(QDialog):
 
         buttons = QDialogButtonBox(self)
         self.create_button = buttons.addButton(
-            translate("admin.first_admin_dialog", "&Crear administrador"),
+            translate("admin.first_admin_dialog", "Crear a&dministrador"),
             QDialogButtonBox.ButtonRole.AcceptRole,
         )
         self.create_button.setIcon(icon("save"))

@@ -100,14 +100,14 @@ class AdminMenu(QObject):
             ),
             None,
             (
-                translate("admin.login_flow", "Cambiar &contraseña…"),
+                translate("admin.login_flow", "Cambiar con&traseña…"),
                 self.change_password,
                 "password",
                 None,
                 None,
             ),
             (
-                translate("admin.login_flow", "Cambiar de &usuario…"),
+                translate("admin.login_flow", "Cambiar &de usuario…"),
                 self.switch_user,
                 "switch_user",
                 None,

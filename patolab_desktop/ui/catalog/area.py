@@ -47,7 +47,7 @@ def install(window) -> None:
     )
     window.add_action(
         "catalog",
-        translate("catalog.area", "&Importar catálogo (CSV)…"),
+        translate("catalog.area", "I&mportar catálogo (CSV)…"),
         lambda: import_catalog(window),
         "import",
         permission="catalog.edit",

@@ -134,7 +134,7 @@ class InvestigationDialog(QDialog):
         self.panel_check = QCheckBox(
             translate(
                 "catalog.investigation_dialog",
-                "Es un &perfil (panel): agrupa otras investigaciones",
+                "Es un pe&rfil (panel): agrupa otras investigaciones",
             ),
             self,
         )

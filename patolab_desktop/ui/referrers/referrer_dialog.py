@@ -129,7 +129,7 @@ class ReferrerDialog(QDialog):
         self.notes_edit.setTabChangesFocus(True)
         self.notes_edit.setFixedHeight(64)
         self.errors.add(
-            form, "notes", translate("referrers.referrer_dialog", "No&tas:"), self.notes_edit
+            form, "notes", translate("referrers.referrer_dialog", "Nota&s:"), self.notes_edit
         )
         self.active_check = QCheckBox(
             translate(
