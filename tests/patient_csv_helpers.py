@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from patolab_desktop.db.models import Customer, Department, Gender, Municipality
-from patolab_desktop.services.customers import records as customers
+from patolab_desktop.services import customers
 from patolab_desktop.services.access import session
-from patolab_desktop.services.customers.records import CustomerData
+from patolab_desktop.services.customers import CustomerData
 
 # Valid Honduran mobile numbers (8 digits starting with 3, 8 or 9).
 PHONES = ["9988-7766", "3312-4455", "8877-6655", "9456-1234", "3190-2020", "9801-7788"]

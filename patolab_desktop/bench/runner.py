@@ -138,8 +138,8 @@ def _process_events(app, rounds: int = 3) -> None:
 def measure_gui(result: dict, terms: list[str], log) -> None:
     from PySide6.QtCore import QSortFilterProxyModel, Qt
 
-    from ..services.customers import records as customers
-    from ..services.customers.records import CustomerFilter
+    from ..services import customers
+    from ..services.customers import CustomerFilter
     from ..ui.app import create_application
     from ..ui.customers.customer_columns import customer_columns
     from ..ui.customers.customers_window import CustomersWindow
@@ -359,7 +359,7 @@ def measure_requests(result: dict, log) -> None:
 
 def measure_export(result: dict, log) -> None:
     from ..services.customers import export as exports
-    from ..services.customers.records import CustomerFilter
+    from ..services.customers import CustomerFilter
 
     log("Export of every active customer…")
     with tempfile.TemporaryDirectory() as tmp:

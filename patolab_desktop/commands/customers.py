@@ -57,7 +57,8 @@ def register_export(kinds, common) -> None:
 
 
 def run_export_customers(args) -> int:
-    from ..services.customers import records as customers, export as exports
+    from ..services import customers
+    from ..services.customers import export as exports
     from ..services.errors import ValidationError
 
     open_from_args(args)

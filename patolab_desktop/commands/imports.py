@@ -92,7 +92,7 @@ def run_import_patients(args) -> int:
 def run_export_patients(args) -> int:
     from ..services.customers import patient_export
     from ..services.access import session
-    from ..services.customers.records import CustomerFilter
+    from ..services.customers import CustomerFilter
 
     open_from_args(args)
     with session.acting_as(session.system_actor("cli")):

@@ -117,12 +117,12 @@
         <translation>Manual</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="49"/>
+        <location filename="../../patolab_desktop/services/customers/types.py" line="13"/>
         <source>Paciente</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="50"/>
+        <location filename="../../patolab_desktop/services/customers/types.py" line="14"/>
         <source>Empresa</source>
         <translation>Company</translation>
     </message>
@@ -307,72 +307,72 @@
         <translation>Report</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="153"/>
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="112"/>
         <source>nombre</source>
         <translation>name</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="154"/>
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="113"/>
         <source>identidad/RTN</source>
         <translation>ID/RTN</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="155"/>
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="114"/>
         <source>edad</source>
         <translation>age</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="156"/>
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="115"/>
         <source>fecha de nacimiento</source>
         <translation>date of birth</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="157"/>
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="116"/>
         <source>género</source>
         <translation>gender</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="158"/>
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="117"/>
         <source>teléfono</source>
         <translation>phone</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="159"/>
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="118"/>
         <source>teléfono secundario</source>
         <translation>secondary phone</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="160"/>
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="119"/>
         <source>correo</source>
         <translation>e-mail</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="161"/>
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="120"/>
         <source>departamento</source>
         <translation>department</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="162"/>
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="121"/>
         <source>municipio</source>
         <translation>municipality</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="163"/>
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="122"/>
         <source>tipo</source>
         <translation>type</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="164"/>
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="123"/>
         <source>dirección</source>
         <translation>address</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="165"/>
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="124"/>
         <source>notas</source>
         <translation>notes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="166"/>
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="125"/>
         <source>expediente</source>
         <translation>external file</translation>
     </message>
@@ -5824,227 +5824,227 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.customers</name>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="59"/>
+        <location filename="../../patolab_desktop/services/customers/types.py" line="23"/>
         <source>Otro usuario modificó este cliente después de que usted lo abrió. Vuelva a abrirlo para ver los datos actuales.</source>
         <translation>Another user changed this customer after you opened it. Open it again to see the current data.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="188"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="82"/>
         <source>El teléfono no es un número válido.</source>
         <translation>The phone is not a valid number.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="192"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="86"/>
         <source>El teléfono no es un número válido (p. ej. 9988-7766 o +504 9988-7766).</source>
         <translation>The phone is not a valid number (e.g. 9988-7766 or +504 9988-7766).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="232"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="123"/>
         <source>El correo electrónico no es válido (p. ej. nombre@correo.com).</source>
         <translation>The email address is not valid (e.g. name@mail.com).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="245"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="136"/>
         <source>La identidad/RTN solo puede tener números (y guiones).</source>
         <translation>The ID/RTN can only have digits (and hyphens).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="351"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="56"/>
         <source>Elija el tipo: paciente o empresa.</source>
         <translation>Choose the type: patient or company.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="362"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="67"/>
         <source>Escriba el nombre o los apellidos del paciente.</source>
         <translation>Enter the patient’s first or last names.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="364"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="69"/>
         <source>Escriba el nombre de la empresa.</source>
         <translation>Enter the company name.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="376"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="81"/>
         <source>Escriba el RTN de la empresa (14 dígitos).</source>
         <translation>Enter the company’s RTN (14 digits).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="378"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="83"/>
         <source>Escriba la identidad (DNI de 13 dígitos) o el RTN.</source>
         <translation>Enter the ID (13-digit DNI) or the RTN.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="384"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="89"/>
         <source>Una empresa necesita un RTN de 14 dígitos.</source>
         <translation>A company needs a 14-digit RTN.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="388"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="93"/>
         <source>La identidad debe tener 13 dígitos (DNI) o 14 (RTN); tiene {count}.</source>
         <translation>The ID must have 13 digits (DNI) or 14 (RTN); it has {count}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="402"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="107"/>
         <source>La fecha de nacimiento no puede ser futura.</source>
         <translation>The date of birth cannot be in the future.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="406"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="111"/>
         <source>La fecha de nacimiento da más de {max} años.</source>
         <translation>The date of birth gives an age over {max} years.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="413"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="118"/>
         <source>La edad debe ser un número entero.</source>
         <translation>The age must be a whole number.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="416"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="121"/>
         <source>La edad debe estar entre 0 y {max} años.</source>
         <translation>The age must be between 0 and {max} years.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="422"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="127"/>
         <source>Escriba la edad o la fecha de nacimiento.</source>
         <translation>Enter the age or the date of birth.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="428"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="133"/>
         <source>Elija un género de la lista.</source>
         <translation>Choose a gender from the list.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="431"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="136"/>
         <source>Elija el género.</source>
         <translation>Choose the gender.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="444"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="149"/>
         <source>Escriba el teléfono (es el número de WhatsApp).</source>
         <translation>Enter the phone (it is the WhatsApp number).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="457"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="162"/>
         <source>Elija el departamento.</source>
         <translation>Choose the department.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="460"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="165"/>
         <source>Elija un departamento de la lista.</source>
         <translation>Choose a department from the list.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="464"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="169"/>
         <source>Elija el municipio.</source>
         <translation>Choose the municipality.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="473"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="178"/>
         <source>Elija un municipio de la lista.</source>
         <translation>Choose a municipality from the list.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="477"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="182"/>
         <source>El municipio no pertenece al departamento seleccionado.</source>
         <translation>The municipality does not belong to the selected department.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="496"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="201"/>
         <source>Demasiado largo: máximo {max} caracteres.</source>
         <translation>Too long: {max} characters at most.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="519"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="224"/>
         <source>Ya hay un cliente activo con la identidad {id_number}: {name}.</source>
         <translation>There is already an active customer with the ID {id_number}: {name}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="566"/>
+        <location filename="../../patolab_desktop/services/customers/rows.py" line="12"/>
         <source>No existe el cliente {id}.</source>
         <translation>Customer {id} does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="709"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="198"/>
         <source>misma identidad</source>
         <translation>same ID</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="725"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="214"/>
         <source>mismo nombre y teléfono</source>
         <translation>same name and phone</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="730"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="219"/>
         <source>mismo nombre y fecha de nacimiento</source>
         <translation>same name and date of birth</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="763"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="252"/>
         <source>Ya hay un cliente activo con la identidad {id_number}.</source>
         <translation>There is already an active customer with the ID {id_number}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="770"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="259"/>
         <source>No se pudo guardar el cliente: {error}</source>
         <translation>The customer could not be saved: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="816"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="305"/>
         <source>Falta el cliente a modificar.</source>
         <translation>The customer to change is missing.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="869"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="358"/>
         <source>No se puede reactivar: la identidad {id_number} ya la usa el cliente activo {name}.</source>
         <translation>Cannot reactivate: the ID {id_number} is already used by the active customer {name}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="957"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="421"/>
         <source>más de {count} clientes</source>
         <translation>more than {count} customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="959"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="423"/>
         <source>1 cliente</source>
         <translation>1 customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="960"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="424"/>
         <source>{count} clientes</source>
         <translation>{count} customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="991"/>
+        <location filename="../../patolab_desktop/services/customers/resolve.py" line="31"/>
         <source>Tipo de cliente desconocido: «{text}». Use cliente (o paciente) o empresa.</source>
         <translation>Unknown customer type: “{text}”. Use cliente (or paciente) or empresa.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="1010"/>
+        <location filename="../../patolab_desktop/services/customers/resolve.py" line="50"/>
         <source>Departamento desconocido: «{text}». Departamentos: {names}.</source>
         <translation>Unknown department: “{text}”. Departments: {names}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="1033"/>
+        <location filename="../../patolab_desktop/services/customers/resolve.py" line="73"/>
         <source>Hay varios municipios «{text}»; indique también el departamento o use el código ({codes}).</source>
         <translation>There are several municipalities “{text}”; also give the department or use the code ({codes}).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="1041"/>
+        <location filename="../../patolab_desktop/services/customers/resolve.py" line="81"/>
         <source>Municipio desconocido de ese departamento: «{text}».</source>
         <translation>Unknown municipality in that department: “{text}”.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="1045"/>
+        <location filename="../../patolab_desktop/services/customers/resolve.py" line="85"/>
         <source>Municipio desconocido: «{text}».</source>
         <translation>Unknown municipality: “{text}”.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="1058"/>
+        <location filename="../../patolab_desktop/services/customers/resolve.py" line="98"/>
         <source>Género desconocido: «{text}». Use {names}.</source>
         <translation>Unknown gender: “{text}”. Use {names}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="1139"/>
+        <location filename="../../patolab_desktop/services/customers/bulk.py" line="95"/>
         <source>No se pudieron guardar los clientes: {error}</source>
         <translation>The customers could not be saved: {error}</translation>
     </message>
@@ -6090,153 +6090,153 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.patient_import</name>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="76"/>
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="35"/>
         <source>Importación cancelada: no se guardó ningún cambio.</source>
         <translation>Import cancelled: no change was saved.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="211"/>
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="170"/>
         <source>la del {field} ({names})</source>
         <translation>the {field} column ({names})</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="216"/>
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="175"/>
         <source>Falta la columna obligatoria {columns}. Revise la primera línea del archivo (los nombres de las columnas).</source>
         <translation>A required column is missing: {columns}. Check the first line of the file (the column names).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="222"/>
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="181"/>
         <source>Faltan las columnas obligatorias {columns}. Revise la primera línea del archivo (los nombres de las columnas).</source>
         <translation>Required columns are missing: {columns}. Check the first line of the file (the column names).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="227"/>
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="186"/>
         <source> y </source>
         <translation> and </translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="291"/>
+        <location filename="../../patolab_desktop/services/customers/import_plan.py" line="77"/>
         <source>{total} filas: {created} nuevas, {updated} actualizaciones, {rejected} rechazadas</source>
         <translation>{total} rows: {created} new, {updated} updates, {rejected} rejected</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="328"/>
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="205"/>
         <source>No es un archivo: {path}</source>
         <translation>Not a file: {path}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="332"/>
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="209"/>
         <source>No existe el archivo: {path}</source>
         <translation>The file does not exist: {path}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="336"/>
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="213"/>
         <source>No se pudo leer el archivo {path}: {error}</source>
         <translation>Could not read the file {path}: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="346"/>
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="223"/>
         <source>El archivo pesa {size} MB y el máximo para importar es {max} MB. Divídalo en archivos más pequeños.</source>
         <translation>The file is {size} MB and the import limit is {max} MB. Split it into smaller files.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="357"/>
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="234"/>
         <source>El archivo está en UTF-16. Guárdelo como «CSV UTF-8 (delimitado por comas)» y vuelva a intentarlo.</source>
         <translation>The file is in UTF-16. Save it as “CSV UTF-8 (comma delimited)” and try again.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="374"/>
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="251"/>
         <source>No se reconoce la codificación del archivo: no es UTF-8 ni Windows-1252. Guárdelo como «CSV UTF-8» y vuelva a intentarlo.</source>
         <translation>The file encoding is not recognised: it is neither UTF-8 nor Windows-1252. Save it as “CSV UTF-8” and try again.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="382"/>
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="259"/>
         <source>El archivo no parece un CSV de texto (tiene caracteres nulos).</source>
         <translation>The file does not look like a text CSV (it has null characters).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="442"/>
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="319"/>
         <source>un campo supera el largo máximo; ¿unas comillas sin cerrar?</source>
         <translation>a field is longer than the maximum; an unclosed quote?</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="450"/>
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="327"/>
         <source>Línea {line}: el archivo no es un CSV válido ({detail}).</source>
         <translation>Line {line}: the file is not a valid CSV ({detail}).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="464"/>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="474"/>
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="341"/>
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="351"/>
         <source>El archivo está vacío.</source>
         <translation>The file is empty.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="583"/>
+        <location filename="../../patolab_desktop/services/customers/import_cells.py" line="105"/>
         <source>Fecha de nacimiento no válida: «{text}» (use dd/mm/aaaa).</source>
         <translation>Invalid date of birth: “{text}” (use dd/mm/yyyy).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="593"/>
+        <location filename="../../patolab_desktop/services/customers/import_cells.py" line="115"/>
         <source>Edad no válida: «{text}» (un número de años).</source>
         <translation>Invalid age: “{text}” (a number of years).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="760"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="191"/>
         <source>La fila tiene {cells} columnas y el encabezado {width} (¿un separador de más o comillas sin cerrar?).</source>
         <translation>The row has {cells} columns and the header {width} (an extra separator or an unclosed quote?).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="794"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="225"/>
         <source>Duplicado en el archivo: la identidad {id_number} ya está en la línea {line}.</source>
         <translation>Duplicate in the file: the ID {id_number} is already on line {line}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="801"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="232"/>
         <source>Duplicado en el archivo: el mismo nombre y teléfono ya están en la línea {line}.</source>
         <translation>Duplicate in the file: the same name and phone are already on line {line}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="813"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="244"/>
         <source>Hay {count} pacientes con este nombre y teléfono; añada la identidad para saber a cuál actualizar.</source>
         <translation>There are {count} patients with this name and phone; add the ID to tell which one to update.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="823"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="254"/>
         <source>Duplicado en el archivo: la línea {line} ya actualiza a este mismo paciente.</source>
         <translation>Duplicate in the file: line {line} already updates this same patient.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="853"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="284"/>
         <source>Falta el nombre.</source>
         <translation>The name is missing.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="856"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="287"/>
         <source>Falta el teléfono.</source>
         <translation>The phone is missing.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="913"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="344"/>
         <source>El paciente a actualizar ya no existe; vuelva a analizar el archivo.</source>
         <translation>The patient to update no longer exists; analyse the file again.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="934"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="365"/>
         <source>incompleto</source>
         <translation>incomplete</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="936"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="367"/>
         <source>completo</source>
         <translation>complete</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="1045"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="476"/>
         <source>Línea {line} ({name}): {reason} No se importó ninguna fila; vuelva a analizar el archivo.</source>
         <translation>Line {line} ({name}): {reason} No row was imported; analyse the file again.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="1058"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="489"/>
         <source>No se importó ninguna fila: {reason} Vuelva a analizar el archivo.</source>
         <translation>No row was imported: {reason} Analyse the file again.</translation>
     </message>

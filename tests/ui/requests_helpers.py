@@ -13,7 +13,7 @@ from decimal import Decimal
 import pytest
 
 from patolab_desktop.services.catalog import investigations as catalog, referrer_types, referrers
-from patolab_desktop.services.customers import records as customers
+from patolab_desktop.services import customers
 from patolab_desktop.services import reference
 from patolab_desktop.services import requests as requests_service
 from patolab_desktop.services.access import session

@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QApplication, QDialog
 
-from patolab_desktop.services.customers import records as customers
+from patolab_desktop.services import customers
 from patolab_desktop.services import reference
 from patolab_desktop.ui import prompts
 from patolab_desktop.ui.customers.customer_dialog import CustomerDialog

@@ -6,7 +6,7 @@ import pytest
 
 from patolab_desktop.db.models import Customer
 from patolab_desktop.services.access import permissions, session
-from patolab_desktop.services.customers import records as customers
+from patolab_desktop.services import customers
 from tests.security_helpers import no_session  # noqa: F401 (fixture)
 
 from .test_customers_window import make_customer

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QMenu, QWidget
 
 from patolab_desktop.db.models import AuditLog, Customer
 from patolab_desktop.services import csvio
-from patolab_desktop.services.customers import records as customers
+from patolab_desktop.services import customers
 from patolab_desktop.ui import prompts
 from patolab_desktop.ui.customers import import_area
 from patolab_desktop.ui.customers.import_dialog import ImportDialog, ImportPreviewModel

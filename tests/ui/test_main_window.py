@@ -7,7 +7,7 @@ import csv
 import pytest
 from PySide6.QtCore import Qt
 
-from patolab_desktop.services.customers import records as customers
+from patolab_desktop.services import customers
 from patolab_desktop.services.access import session
 from patolab_desktop.ui import prompts
 from patolab_desktop.ui.customers import area as customers_area

@@ -11,7 +11,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QProgressDialog, QPushButton, QWidget
 
 from patolab_desktop.services.customers import patient_export, importing as patient_import
-from patolab_desktop.services.customers.records import CustomerFilter
+from patolab_desktop.services.customers import CustomerFilter
 from patolab_desktop.services.errors import ValidationError
 from patolab_desktop.ui import prompts
 from patolab_desktop.ui.widgets.progress import ProgressTask, run_with_progress

@@ -21,7 +21,7 @@ import pytest
 from patolab_desktop import i18n, paths
 from patolab_desktop.services.access import audit, permissions, session, users
 from patolab_desktop.services.safety import backups
-from patolab_desktop.services.customers import records as customers
+from patolab_desktop.services import customers
 from patolab_desktop.services.catalog import referrer_types
 from patolab_desktop.services import requests as requests_service
 from patolab_desktop.services.errors import PermissionDenied, RuleError, ValidationError
@@ -334,7 +334,7 @@ def test_the_scan_finds_marked_texts_and_the_checker_finds_spanish(tmp_path):
 
 
 def test_patient_import_reasons_and_labels_are_english(database, english, tmp_path):  # noqa: F811
-    from patolab_desktop.services.customers import importing as patient_import
+    from patolab_desktop.services.customers import import_file, importing as patient_import
 
     path = tmp_path / "patients.csv"
     path.write_text(
@@ -355,7 +355,7 @@ def test_patient_import_reasons_and_labels_are_english(database, english, tmp_pa
         plan = patient_import.analyse(path)
     (row,) = plan.created
     assert row.missing == ["ID/RTN", "age", "gender", "department", "municipality"]
-    assert "phone" in patient_import.missing_columns_message({"name": 0})
+    assert "phone" in import_file.missing_columns_message({"name": 0})
 
 
 def test_database_layer_messages_are_english(english, tmp_path):  # noqa: F811

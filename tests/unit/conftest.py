@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from patolab_desktop.services.customers import records as customers
+from patolab_desktop.services import customers
 from patolab_desktop.services import reference
 
 

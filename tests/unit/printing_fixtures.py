@@ -15,7 +15,7 @@ import pytest
 
 from patolab_desktop.db.models import Department, Gender, Municipality, ReferrerType
 from patolab_desktop.services.catalog import branches, investigations as catalog, referrers
-from patolab_desktop.services.customers import records as customers
+from patolab_desktop.services import customers
 from patolab_desktop.services import requests
 from patolab_desktop.services.requests import reports
 

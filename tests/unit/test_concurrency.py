@@ -15,7 +15,7 @@ import pytest
 
 from patolab_desktop.db.models import Customer, Investigation, LabRequest, Referrer, RequestCounter
 from patolab_desktop.services.catalog import investigations as catalog, referrers
-from patolab_desktop.services.customers import records as customers
+from patolab_desktop.services import customers
 from patolab_desktop.services import requests
 from patolab_desktop.services.errors import ConflictError
 from tests.unit.requests_fixtures import lab  # noqa: F401  (fixture)

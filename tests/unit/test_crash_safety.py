@@ -197,7 +197,7 @@ def test_kill_during_a_migration_step_keeps_the_old_schema_and_data(db_target):
 
 def _request_child(target: str, ids: dict, queue) -> None:
     try:
-        from patolab_desktop.services import requests
+        from patolab_desktop.services.requests import entry as requests
 
         original = requests._insert_lines
 

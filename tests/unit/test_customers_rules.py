@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from patolab_desktop.db.models import Customer
-from patolab_desktop.services.customers import records as customers
+from patolab_desktop.services import customers
 from patolab_desktop.services.errors import ConflictError, NotFoundError, ValidationError
 from patolab_desktop.services.paging import PageRequest
 
@@ -219,7 +219,8 @@ def test_duplicate_id_number_among_active_refused(register, patient):
 def test_unique_index_is_the_last_word(register, patient, monkeypatch):
     """Even if the service check is skipped (a race), the partial unique index refuses."""
     register(id_number="0501-1990-12345")
-    monkeypatch.setattr(customers, "_active_holder", lambda *a, **k: None)
+    monkeypatch.setattr(customers.records, "_active_holder", lambda *a, **k: None)
+    monkeypatch.setattr(customers.validation, "_active_holder", lambda *a, **k: None)
     with pytest.raises(ValidationError) as info:
         customers.create(patient(id_number="0501199012345", first_name="Otra"))
     assert "id_number" in info.value.fields

@@ -7,7 +7,8 @@ import datetime as dt
 import pytest
 
 from patolab_desktop.db.models import Customer
-from patolab_desktop.services.customers import search as customer_search, records as customers
+from patolab_desktop.services import customers
+from patolab_desktop.services.customers import search as customer_search
 from patolab_desktop.services.paging import PageRequest
 
 F = customers.CustomerFilter

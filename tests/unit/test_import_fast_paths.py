@@ -7,9 +7,10 @@ from email_validator import EmailNotValidError, validate_email
 
 from patolab_desktop.db.database import db, write_transaction
 from patolab_desktop.db.models import Customer, new_uid, now
-from patolab_desktop.services.customers import records as customers
-from patolab_desktop.services.customers.records import CustomerData
+from patolab_desktop.services import customers
+from patolab_desktop.services.customers import CustomerData
 from patolab_desktop.services.errors import ValidationError
+from patolab_desktop.util.text import clean
 
 
 def _fts_ids(term: str) -> set[int]:
@@ -103,7 +104,7 @@ def test_phone_fast_path_agrees_with_phonenumbers(text):
     import phonenumbers
 
     try:
-        parsed = phonenumbers.parse(customers.clean(text), "HN")
+        parsed = phonenumbers.parse(clean(text), "HN")
         ok = phonenumbers.is_valid_number(parsed)
         expected = (
             phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164) if ok else None

@@ -85,7 +85,7 @@ def test_step_2_rebuilds_the_search_index_without_positions(v1_copy):
     assert "detail" not in old[0]
     open_db(v1_copy)
     try:
-        from patolab_desktop.services.customers import records as customers
+        from patolab_desktop.services import customers
         from patolab_desktop.services.access import session
         from patolab_desktop.services.paging import PageRequest
 

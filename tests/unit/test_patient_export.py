@@ -21,7 +21,7 @@ from patolab_desktop.services.customers import (
     patient_export,
 )
 from patolab_desktop.services.access import session
-from patolab_desktop.services.customers.records import CustomerFilter
+from patolab_desktop.services.customers import CustomerFilter
 from patolab_desktop.services.errors import PermissionDenied
 from tests.patient_csv_helpers import admin, make_customer  # noqa: F401
 

@@ -8,9 +8,10 @@ import dataclasses
 import pytest
 
 from patolab_desktop.db.models import AuditLog, Customer, Gender
-from patolab_desktop.services.customers import records as customers, patient_export, importing as pi
+from patolab_desktop.services import customers
+from patolab_desktop.services.customers import import_file, patient_export, importing as pi
 from patolab_desktop.services.access import session
-from patolab_desktop.services.customers.records import CustomerFilter
+from patolab_desktop.services.customers import CustomerFilter
 from patolab_desktop.services.errors import PermissionDenied, ValidationError
 from tests.patient_csv_helpers import (  # noqa: F401 (fixture)
     admin,
@@ -283,7 +284,7 @@ def test_file_over_5_mb_is_refused_before_reading(tmp_path):
     line = b"Jos\xc3\xa9 P\xc3\xa9rez,9988-7766,jose@example.com\n"
     with path.open("wb") as fh:
         fh.write(b"nombre,telefono,email\n")
-        while fh.tell() <= pi.MAX_BYTES:
+        while fh.tell() <= import_file.MAX_BYTES:
             fh.write(line * 1000)
     assert path.stat().st_size > 5 * 1024 * 1024
     with pytest.raises(pi.PatientImportError, match="máximo para importar es 5 MB"):
@@ -293,9 +294,9 @@ def test_file_over_5_mb_is_refused_before_reading(tmp_path):
 def test_size_limit_boundary(tmp_path, monkeypatch):
     path = write_csv_file(tmp_path / "p.csv", ACCENTED)
     size = path.stat().st_size
-    monkeypatch.setattr(pi, "MAX_BYTES", size)
+    monkeypatch.setattr(import_file, "MAX_BYTES", size)
     assert len(pi.analyse(path).created) == 3
-    monkeypatch.setattr(pi, "MAX_BYTES", size - 1)
+    monkeypatch.setattr(import_file, "MAX_BYTES", size - 1)
     with pytest.raises(pi.PatientImportError):
         pi.analyse(path)
 
@@ -549,7 +550,7 @@ def test_an_exception_mid_way_rolls_everything_back(tmp_path, monkeypatch):
             raise RuntimeError("disco lleno")
         return real_insert(items)
 
-    monkeypatch.setattr(customers, "insert_prepared", failing_insert)
+    monkeypatch.setattr(customers.bulk, "insert_prepared", failing_insert)
     snapshot = table_snapshot()
     with pytest.raises(RuntimeError):
         pi.commit(plan)
@@ -557,8 +558,10 @@ def test_an_exception_mid_way_rolls_everything_back(tmp_path, monkeypatch):
     assert table_snapshot() == snapshot
 
     # the same while updating (updates go first)
-    monkeypatch.setattr(customers, "insert_prepared", real_insert)
-    monkeypatch.setattr(customers, "update", lambda data: (_ for _ in ()).throw(OSError("E/S")))
+    monkeypatch.setattr(customers.bulk, "insert_prepared", real_insert)
+    monkeypatch.setattr(
+        customers.records, "update", lambda data: (_ for _ in ()).throw(OSError("E/S"))
+    )
     with pytest.raises(OSError):
         pi.commit(plan)
     assert table_snapshot() == snapshot
@@ -571,12 +574,12 @@ def test_cycle_collection_is_paused_while_importing_and_restored_after(tmp_path,
     seen = []
     real_prepare, real_insert = customers.prepare, customers.insert_prepared
     monkeypatch.setattr(
-        customers,
+        customers.bulk,
         "prepare",
         lambda *a, **k: seen.append(("analyse", gc.isenabled())) or real_prepare(*a, **k),
     )
     monkeypatch.setattr(
-        customers,
+        customers.bulk,
         "insert_prepared",
         lambda items: seen.append(("commit", gc.isenabled())) or real_insert(items),
     )
@@ -589,7 +592,7 @@ def test_cycle_collection_is_paused_while_importing_and_restored_after(tmp_path,
     assert not any(enabled for _, enabled in seen)
 
     monkeypatch.setattr(
-        customers,
+        customers.bulk,
         "insert_prepared",
         lambda items: (_ for _ in ()).throw(RuntimeError("disco lleno")),
     )

@@ -25,7 +25,8 @@ from patolab_desktop.services.catalog import (
     referrer_types,
     referrers,
 )
-from patolab_desktop.services.customers import records as customers, export as exports
+from patolab_desktop.services import customers
+from patolab_desktop.services.customers import export as exports
 from patolab_desktop.services import requests
 from patolab_desktop.services.requests import reports
 from patolab_desktop.services.errors import PermissionDenied

@@ -20,7 +20,7 @@ from ...db.database import db
 from ...db.models import LabRequest, Referrer, ReferrerType, now
 from ...util.text import clean, digits, fold
 from ..access import audit, session
-from ..customers import records as customers
+from .. import customers
 from ..errors import ConflictError, NotFoundError, ValidationError
 from ..paging import Page, PageRequest, keyset_page
 from ..texts import translate

@@ -1,2 +1,107 @@
-"""Customers (patients and companies): the records and their rules, the search, the patient
-import and the CSV exports."""
+"""Customers (patients and companies; seeds 000, 001, 002, 003): the records and their
+rules, the search, the patient import and the CSV exports.
+
+The package is the domain's public face: ``from patolab_desktop.services import customers``
+then ``customers.create(...)``, ``customers.page(...)``. Modules: ``types`` (data classes,
+filter, vocabulary), ``formats`` (normalise and show values, ages), ``validation`` (the
+record's rules), ``records`` (read, create, update, deactivate), ``resolve`` (text to codes),
+``bulk`` (prepared bulk inserts), ``search`` (the list's SQL and full-text search),
+``importing`` (patient CSV import), ``export``/``patient_export`` (CSV files).
+"""
+
+from .bulk import FTS_INSERT_TRIGGER, PreparedCustomer, insert_prepared, prepare
+from .formats import (
+    age_from,
+    age_on,
+    format_id_number,
+    format_phone,
+    national_digits,
+    normalise_email,
+    normalise_id_number,
+    normalise_phone,
+    search_text_for,
+    years_between,
+)
+from .records import (
+    count,
+    count_label,
+    create,
+    data_fields,
+    deactivate,
+    find_duplicates,
+    get,
+    get_many,
+    iter_rows,
+    normalize_phone,
+    page,
+    reactivate,
+    summary,
+    update,
+)
+from .resolve import resolve_department, resolve_gender, resolve_municipality, resolve_type
+from .types import (
+    CONFLICT_MESSAGE,
+    COUNT_CAP,
+    DEFAULT_COUNTRY,
+    DEFAULT_REGION,
+    DEFAULT_SORT,
+    DNI_LENGTH,
+    MAX_AGE,
+    RTN_LENGTH,
+    SORTS,
+    TYPE_LABELS,
+    CustomerData,
+    CustomerFilter,
+    conflict_message,
+)
+from .validation import validate, validate_incomplete
+
+__all__ = [
+    "CONFLICT_MESSAGE",
+    "COUNT_CAP",
+    "CustomerData",
+    "CustomerFilter",
+    "DEFAULT_COUNTRY",
+    "DEFAULT_REGION",
+    "DEFAULT_SORT",
+    "DNI_LENGTH",
+    "FTS_INSERT_TRIGGER",
+    "MAX_AGE",
+    "PreparedCustomer",
+    "RTN_LENGTH",
+    "SORTS",
+    "TYPE_LABELS",
+    "age_from",
+    "age_on",
+    "conflict_message",
+    "count",
+    "count_label",
+    "create",
+    "data_fields",
+    "deactivate",
+    "find_duplicates",
+    "format_id_number",
+    "format_phone",
+    "get",
+    "get_many",
+    "insert_prepared",
+    "iter_rows",
+    "national_digits",
+    "normalise_email",
+    "normalise_id_number",
+    "normalise_phone",
+    "normalize_phone",
+    "page",
+    "prepare",
+    "reactivate",
+    "resolve_department",
+    "resolve_gender",
+    "resolve_municipality",
+    "resolve_type",
+    "search_text_for",
+    "summary",
+    "update",
+    "validate",
+    "validate_incomplete",
+    "years_between",
+]

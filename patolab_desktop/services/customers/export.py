@@ -27,10 +27,11 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
-from ..access import audit, session
 from .. import csvio
+from ..access import audit, session
+from .formats import format_id_number, format_phone
 from .search import iter_export_tuples
-from .records import CustomerFilter, format_id_number, format_phone
+from .types import CustomerFilter
 
 CUSTOMER_COLUMNS = [
     "Nombre",
@@ -59,7 +60,7 @@ def _years(day, today: dt.date, key_today: tuple) -> int:
 
 def _customer_rows(filters: CustomerFilter):
     """Export rows; this runs a million times, so the age is computed inline (the same rule
-    as ``customers.age_from``, which the tests compare it with)."""
+    as ``formats.age_from``, which the tests compare it with)."""
     today = dt.date.today()
     key_today = (today.month, today.day)
     labels = CSV_TYPE_LABELS

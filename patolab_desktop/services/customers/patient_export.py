@@ -12,10 +12,10 @@ import dataclasses
 from pathlib import Path
 from typing import Callable, Iterator
 
-from ..access import audit, session
 from .. import csvio
-from . import records as customers
-from .records import CustomerFilter
+from ..access import audit, session
+from . import records, types
+from .types import CustomerFilter
 
 COLUMNS = ["Nombre", "Teléfono", "Email", "Registrado"]
 FILE_NAME = "pacientes.csv"
@@ -24,7 +24,7 @@ REGISTERED_FORMAT = "%d/%m/%Y %H:%M"
 
 
 def _rows(filters: CustomerFilter) -> Iterator[tuple[str, str, str, str]]:
-    for row in customers.iter_rows(filters, sort="name"):
+    for row in records.iter_rows(filters, sort="name"):
         created = row.get("created_at")
         yield (
             row["name"],
@@ -46,8 +46,8 @@ def export_patients(
     """
     session.require(PERMISSION)
     filters = dataclasses.replace(filters or CustomerFilter(), include_inactive=False)
-    total = customers.count(filters)
-    if total > customers.COUNT_CAP:
+    total = records.count(filters)
+    if total > types.COUNT_CAP:
         total = None  # "more than the cap": the progress shows a running count instead
 
     def report(done, _total=None) -> None:

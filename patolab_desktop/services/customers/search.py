@@ -49,16 +49,9 @@ from ...db import search as fts
 from ...db.database import db, is_sqlite
 from ...db.models import Customer, Department, Gender, Municipality
 from ...util.text import digits, fold
-from .records import (
-    COUNT_CAP,
-    DEFAULT_SORT,
-    SORTS,
-    TYPE_LABELS,
-    CustomerFilter,
-    age_from,
-    format_phone,
-)
 from ..paging import Page, PageRequest, keyset_page
+from .formats import age_from, format_phone
+from .types import COUNT_CAP, DEFAULT_SORT, SORTS, TYPE_LABELS, CustomerFilter
 
 CANDIDATE_CAP = 10_000  # sources with more candidates than this are "frequent"
 SMALL_SOURCE = 300  # a source this small drives the query without asking the others

@@ -102,7 +102,7 @@ def customer_age_on(customer, day: dt.date) -> int | None:
     Uses the customers service's rule (``customers.age_on``) so both areas agree.
     """
     try:
-        from ..customers.records import age_on as customers_age_on
+        from ..customers.formats import age_on as customers_age_on
     except ImportError:  # pragma: no cover - the customers service is always there now
         customers_age_on = None
     if customers_age_on is not None:

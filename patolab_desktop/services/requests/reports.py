@@ -20,7 +20,7 @@ from peewee import JOIN, Case, fn
 from ...db.models import Branch, Customer, LabRequest, Referrer
 from ...util.money import PLACES, ZERO
 from ..access import audit, session
-from ..customers import records as customers_service
+from .. import customers as customers_service
 from . import reading, types as request_types
 from .. import settings
 from ..errors import NotFoundError, RuleError, ValidationError

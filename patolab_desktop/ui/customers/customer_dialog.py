@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...services.customers import records as customers
+from ...services import customers
 from ...services import reference
 from ...services.errors import ConflictError, NotFoundError, ServiceError, ValidationError
 from ...util.text import digits

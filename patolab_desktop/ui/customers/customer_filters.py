@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QSizePolicy, QWidget
 
-from ...services.customers import records as customers
+from ...services import customers
 from ...services import reference
 from ...i18n import translate
 from ..service_labels import translated_labels

@@ -51,7 +51,7 @@ def _refresh_customers(window) -> None:
 
 def _current_filters(window):
     """The customers tab's filters (what the user sees), or every active customer."""
-    from ...services.customers.records import CustomerFilter
+    from ...services.customers import CustomerFilter
 
     tab = window.tab(CUSTOMERS_TAB) if hasattr(window, "tab") else None
     current = getattr(tab, "export_filters", None)

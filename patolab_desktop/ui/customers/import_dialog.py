@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...services.customers import records as customers
+from ...services import customers
 from ...services.customers.importing import ImportPlan, ImportResult, ImportRow
 from ...util.text import clean
 from .. import prompts

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from ...services.customers import records as customers_service
+from ...services import customers as customers_service
 from ...services import requests as requests_service
 from ...services.access import session
 from ...services.errors import ServiceError

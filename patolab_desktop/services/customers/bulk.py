@@ -1,0 +1,165 @@
+"""Bulk inserts of prepared customers (the import and the demo data): rows checked once,
+inserted in chunks, the search index filled in bulk."""
+
+from __future__ import annotations
+
+import datetime as dt
+from contextlib import contextmanager
+from dataclasses import dataclass
+from types import MappingProxyType
+
+from peewee import CharField, IntegrityError, TextField
+
+from ...db.database import write_transaction
+from ...db.models import Customer, new_uid, now
+from ..errors import ValidationError
+from ..texts import translate
+from .records import _stored_values
+from .types import _MISSING_OK_WHEN_INCOMPLETE, CustomerData
+from .validation import _active_holder, _blocking, _check, _taken_message
+
+# --- bulk creation for the patient import (issue 7, ``services.patient_import``) ------------
+
+
+@dataclass(slots=True)
+class PreparedCustomer:
+    """A new customer checked once by ``prepare``; ``insert_prepared`` stores it as checked.
+
+    The column values are kept as a tuple (``columns`` is shared by every item) so a plan of
+    100,000 rows stays small in memory.
+    """
+
+    columns: tuple  # column names, the same tuple object for every item
+    row: tuple  # normalised column values, as ``create`` would store them
+    errors: dict  # blocking errors: such an item is never inserted
+    missing: tuple  # required values still missing (field names): stored ``incomplete``
+
+    @property
+    def values(self) -> dict:
+        return dict(zip(self.columns, self.row))
+
+
+_PREPARED_COLUMNS: dict[tuple, tuple] = {}  # interned column tuples
+_NO_ERRORS: dict = MappingProxyType({})  # shared, read-only
+
+
+def prepare(data: CustomerData, check_unique: bool = True) -> PreparedCustomer:
+    """``create``'s checks for a NEW customer saved even when incomplete, without writing.
+
+    ``check_unique=False`` skips the per-row id_number query for a caller that looked the
+    id numbers up in bulk (the partial unique index still guards ``insert_prepared``); the
+    import also uses it that way to check an update's merged data before ``update``.
+    """
+    today = dt.date.today()
+    clean_ = _check(data, today, unique=check_unique, as_new=True)
+    errors = _blocking(clean_, True)
+    missing = tuple(
+        sorted(k for k in clean_.missing if k in _MISSING_OK_WHEN_INCOMPLETE and k in clean_.errors)
+    )
+    values = _stored_values(clean_, today)
+    columns = tuple(values)
+    columns = _PREPARED_COLUMNS.setdefault(columns, columns)
+    return PreparedCustomer(
+        columns=columns, row=tuple(values.values()), errors=errors or _NO_ERRORS, missing=missing
+    )
+
+
+def insert_prepared(items: list[PreparedCustomer], chunk: int = 500) -> int:
+    """Insert prepared customers with a few multi-row statements; returns how many.
+
+    Meant to run inside the caller's transaction. ``ValueError`` for an item that has
+    errors; ``ValidationError`` when an id_number is taken by an active customer.
+    """
+    if not items:
+        return 0
+    stamp = now()
+    extra = ("uid", "active", "created_at", "updated_at", "version")
+    groups: dict[tuple, list[tuple]] = {}
+    for item in items:
+        if item.errors:
+            raise ValueError("insert_prepared: an item has validation errors")
+        groups.setdefault(item.columns, []).append(item.row + (new_uid(), True, stamp, stamp, 1))
+    try:
+        with write_transaction():
+            with _search_index_filled_in_bulk():
+                for columns, rows in groups.items():
+                    _insert_rows([getattr(Customer, name) for name in columns + extra], rows, chunk)
+    except IntegrityError as exc:
+        for item in items:
+            number = item.values.get("id_number")
+            other = _active_holder(number) if number else None
+            if other is not None:
+                raise ValidationError({"id_number": _taken_message(number, other)}) from exc
+        raise ValidationError(
+            {
+                "__all__": translate(
+                    "services.customers", "No se pudieron guardar los clientes: {error}"
+                ).format(error=exc)
+            }
+        ) from exc
+    return len(items)
+
+
+FTS_INSERT_TRIGGER = "customer_fts_ai"
+
+
+@contextmanager
+def _search_index_filled_in_bulk():
+    """SQLite: index the rows inserted in the block with ONE ``INSERT … SELECT`` instead of
+    the per-row trigger (about 2 s less for 100,000 rows on a million customers).
+
+    Transaction-safe: the caller holds the write transaction (``write_transaction``), the
+    trigger is dropped and re-created from its stored SQL inside it, so an error or a
+    rollback restores it, and no other connection ever sees the table without it.
+    """
+    from ...db.database import db, is_sqlite
+
+    row = None
+    if is_sqlite() and db.in_transaction():
+        row = db.execute_sql(
+            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?",
+            (FTS_INSERT_TRIGGER,),
+        ).fetchone()
+    if row is None:  # PostgreSQL (no FTS table), or no trigger to defer
+        yield
+        return
+    top = db.execute_sql("SELECT COALESCE(MAX(id), 0) FROM customer").fetchone()[0]
+    db.execute_sql(f"DROP TRIGGER {FTS_INSERT_TRIGGER}")
+    yield  # an exception propagates: the caller's transaction rolls the DROP back
+    db.execute_sql(
+        "INSERT INTO customer_fts(rowid, search_text) "
+        "SELECT id, search_text FROM customer WHERE id > ?",
+        (top,),
+    )
+    db.execute_sql(row[0])
+
+
+def _same(value):
+    return value
+
+
+_MAX_PARAMS = 30_000  # below SQLite's (32,766) and PostgreSQL's (65,535) limits
+
+
+def _insert_rows(fields: list, rows: list[tuple], chunk: int) -> None:
+    """``INSERT … VALUES (…), (…)`` with one SQL text per statement size, values adapted by
+    each field's ``db_value``: peewee's query builder spent ~0.3 ms a row composing it."""
+    database = Customer._meta.database
+    # text columns already hold the normalised str (or None): no per-value adaptation
+    adapt = [_same if isinstance(f, (CharField, TextField)) else f.db_value for f in fields]
+    per_statement = max(1, min(chunk, _MAX_PARAMS // len(fields)))
+    param = database.param
+    head = (
+        f'INSERT INTO "{Customer._meta.table_name}" ('  # SQL-standard quotes: both backends
+        + ", ".join(f'"{f.column_name}"' for f in fields)
+        + ") VALUES "
+    )
+    one = "(" + ", ".join([param] * len(fields)) + ")"
+    sql_for: dict[int, str] = {}
+    for start in range(0, len(rows), per_statement):
+        part = rows[start : start + per_statement]
+        sql = sql_for.get(len(part))
+        if sql is None:
+            sql = sql_for[len(part)] = head + ", ".join([one] * len(part))
+        params = [to_db(value) for row in part for to_db, value in zip(adapt, row)]
+        database.execute_sql(sql, params)

@@ -1,0 +1,113 @@
+"""The customer's data classes and vocabulary: the record as the services take and give it,
+the list filter and sorts, type labels, field limits."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from ...db.models import Customer
+from ..texts import QT_TRANSLATE_NOOP, translate
+
+TYPE_LABELS = {
+    "cliente": QT_TRANSLATE_NOOP("ServiceLabels", "Paciente"),
+    "empresa": QT_TRANSLATE_NOOP("ServiceLabels", "Empresa"),
+}
+DEFAULT_COUNTRY = "Honduras"
+DEFAULT_REGION = "HN"
+MAX_AGE = 130
+DNI_LENGTH = 13
+RTN_LENGTH = 14
+
+# translated when raised: ``conflict_message()``
+CONFLICT_MESSAGE = QT_TRANSLATE_NOOP(
+    "services.customers",
+    "Otro usuario modificó este cliente después de que usted lo abrió. "
+    "Vuelva a abrirlo para ver los datos actuales.",
+)
+
+
+def conflict_message() -> str:
+    return translate("services.customers", CONFLICT_MESSAGE)
+
+
+_MAX_LENGTHS = {
+    "name": 200,
+    "first_name": 100,
+    "last_name": 100,
+    "email": 254,
+    "postal_code": 20,
+    "country": 60,
+    "external_file": 100,
+    "address": 500,
+    "address2": 500,
+    "notes": 4000,
+}
+
+# Errors that an ``incomplete`` (imported) record may keep.
+_MISSING_OK_WHEN_INCOMPLETE = {
+    "id_number",
+    "age",
+    "gender_id",
+    "phone",
+    "department_id",
+    "municipality_id",
+}
+
+
+@dataclass
+class CustomerData:
+    """The form's data, for create/update/get."""
+
+    id: int | None = None
+    uid: str = ""
+    type: str = "cliente"
+    name: str = ""
+    first_name: str = ""
+    last_name: str = ""
+    id_number: str = ""  # the user may type dashes; get() returns digits only
+    gender_id: int | None = None
+    date_of_birth: dt.date | None = None
+    age: int | None = None  # declared age when there is no date of birth
+    phone: str = ""
+    secondary_phone: str = ""
+    email: str = ""
+    department_id: int | None = None
+    municipality_id: int | None = None
+    address: str = ""
+    address2: str = ""
+    postal_code: str = ""
+    country: str = DEFAULT_COUNTRY
+    external_file: str = ""
+    notes: str = ""
+    is_blocked: bool = False
+    active: bool = True
+    incomplete: bool = False
+    created_at: dt.datetime | None = None
+    updated_at: dt.datetime | None = None
+    version: int = 1
+
+
+# --- lists and search (the SQL is in ``customer_search``) ----------------------------------
+
+
+@dataclass
+class CustomerFilter:
+    search: str = ""
+    type: str | None = None  # "cliente" | "empresa"
+    gender_id: int | None = None
+    department_id: int | None = None
+    municipality_id: int | None = None
+    include_inactive: bool = False  # administrators reactivating
+    incomplete_only: bool = False  # "Incompletos" (imported with missing data)
+
+
+# sort name -> the column the list is ordered by (then by id)
+SORTS = {
+    "name": Customer.name_folded,
+    "created_at": Customer.created_at,
+    "id_number": Customer.id_number,
+    "phone": Customer.phone,
+}
+DEFAULT_SORT = "name"
+COUNT_CAP = 10_000

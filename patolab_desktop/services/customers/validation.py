@@ -1,0 +1,263 @@
+"""The rules of a customer record: required fields by type, formats, the municipality of
+the department, identity numbers unique among active customers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+from typing import Any
+
+from ...db.models import CUSTOMER_TYPES, Customer, Department, Gender, Municipality
+from ...util.text import clean, fold
+from ..access import audit
+from ..texts import translate
+from .formats import normalise_email, normalise_id_number, normalise_phone, years_between
+from .types import (
+    _MAX_LENGTHS,
+    _MISSING_OK_WHEN_INCOMPLETE,
+    DEFAULT_COUNTRY,
+    DNI_LENGTH,
+    MAX_AGE,
+    RTN_LENGTH,
+    CustomerData,
+)
+
+# --- validation ------------------------------------------------------------------------
+
+
+@dataclass
+class _Clean:
+    """Normalised values ready to be stored, produced by ``_check``."""
+
+    values: dict
+    errors: dict
+    missing: set
+
+
+def _check(
+    data: CustomerData,
+    today: dt.date | None = None,
+    unique: bool | None = None,
+    as_new: bool = False,
+) -> _Clean:
+    """Normalised values, errors and missing fields of ``data``.
+
+    The id_number is checked against the other active customers when ``unique`` (by
+    default when ``data.active``), leaving out ``data.id`` unless ``as_new``."""
+    today = today or dt.date.today()
+    unique = data.active if unique is None else unique
+    exclude_id = None if as_new else data.id
+    errors: dict[str, str] = {}
+    missing: set[str] = set()
+    values: dict[str, Any] = {}
+
+    kind = (data.type or "").strip().lower()
+    if kind not in CUSTOMER_TYPES:
+        errors["type"] = translate("services.customers", "Elija el tipo: paciente o empresa.")
+        kind = "cliente"
+    patient = kind == "cliente"
+    values["type"] = kind
+
+    first = clean(data.first_name) if patient else ""
+    last = clean(data.last_name) if patient else ""
+    name = clean(f"{first} {last}") if (first or last) else clean(data.name)
+    values.update(first_name=first, last_name=last, name=name, name_folded=fold(name))
+    if not name:
+        errors["name"] = (
+            translate("services.customers", "Escriba el nombre o los apellidos del paciente.")
+            if patient
+            else translate("services.customers", "Escriba el nombre de la empresa.")
+        )
+
+    # identity / RTN
+    try:
+        number = normalise_id_number(data.id_number)
+    except ValueError as exc:
+        errors["id_number"] = str(exc)
+        number = ""
+    else:
+        if not number:
+            errors["id_number"] = (
+                translate("services.customers", "Escriba el RTN de la empresa (14 dígitos).")
+                if not patient
+                else translate(
+                    "services.customers", "Escriba la identidad (DNI de 13 dígitos) o el RTN."
+                )
+            )
+            missing.add("id_number")
+        elif not patient and len(number) != RTN_LENGTH:
+            errors["id_number"] = translate(
+                "services.customers", "Una empresa necesita un RTN de 14 dígitos."
+            )
+        elif len(number) not in (DNI_LENGTH, RTN_LENGTH):
+            errors["id_number"] = translate(
+                "services.customers",
+                "La identidad debe tener 13 dígitos (DNI) o 14 (RTN); tiene {count}.",
+            ).format(count=len(number))
+    values["id_number"] = number or None
+
+    # date of birth / age
+    born = data.date_of_birth
+    if isinstance(born, dt.datetime):
+        born = born.date()
+    values["date_of_birth"] = born
+    values["age"] = None
+    if born is not None:
+        if born > today:
+            errors["date_of_birth"] = translate(
+                "services.customers", "La fecha de nacimiento no puede ser futura."
+            )
+        elif years_between(born, today) > MAX_AGE:
+            errors["date_of_birth"] = translate(
+                "services.customers", "La fecha de nacimiento da más de {max} años."
+            ).format(max=MAX_AGE)
+    elif data.age is not None and data.age != "":
+        try:
+            age = int(data.age)
+        except (TypeError, ValueError):
+            errors["age"] = translate("services.customers", "La edad debe ser un número entero.")
+        else:
+            if not 0 <= age <= MAX_AGE:
+                errors["age"] = translate(
+                    "services.customers", "La edad debe estar entre 0 y {max} años."
+                ).format(max=MAX_AGE)
+            else:
+                values["age"] = age
+    elif patient:
+        errors["age"] = translate("services.customers", "Escriba la edad o la fecha de nacimiento.")
+        missing.add("age")
+
+    # gender
+    gender_id = data.gender_id
+    if gender_id is not None and not Gender.select().where(Gender.id == gender_id).exists():
+        errors["gender_id"] = translate("services.customers", "Elija un género de la lista.")
+        gender_id = None
+    elif gender_id is None and patient:
+        errors["gender_id"] = translate("services.customers", "Elija el género.")
+        missing.add("gender_id")
+    values["gender"] = gender_id
+
+    # phones and e-mail
+    for key, required in (("phone", True), ("secondary_phone", False)):
+        try:
+            values[key] = normalise_phone(getattr(data, key))
+        except ValueError as exc:
+            errors[key] = str(exc)
+            values[key] = ""
+        else:
+            if required and not values[key]:
+                errors[key] = translate(
+                    "services.customers", "Escriba el teléfono (es el número de WhatsApp)."
+                )
+                missing.add(key)
+    try:
+        values["email"] = normalise_email(data.email)
+    except ValueError as exc:
+        errors["email"] = str(exc)
+        values["email"] = ""
+
+    # geography
+    department_id, municipality_id = data.department_id, data.municipality_id
+    if department_id is None:
+        errors["department_id"] = translate("services.customers", "Elija el departamento.")
+        missing.add("department_id")
+    elif not Department.select().where(Department.id == department_id).exists():
+        errors["department_id"] = translate(
+            "services.customers", "Elija un departamento de la lista."
+        )
+    if municipality_id is None:
+        errors["municipality_id"] = translate("services.customers", "Elija el municipio.")
+        missing.add("municipality_id")
+    else:
+        owner = (
+            Municipality.select(Municipality.department)
+            .where(Municipality.id == municipality_id)
+            .scalar()
+        )
+        if owner is None:
+            errors["municipality_id"] = translate(
+                "services.customers", "Elija un municipio de la lista."
+            )
+        elif department_id is not None and owner != department_id:
+            errors["municipality_id"] = translate(
+                "services.customers", "El municipio no pertenece al departamento seleccionado."
+            )
+    values["department"] = department_id
+    values["municipality"] = municipality_id
+
+    # free texts
+    values.update(
+        address=(data.address or "").strip(),
+        address2=(data.address2 or "").strip(),
+        postal_code=clean(data.postal_code),
+        country=clean(data.country) or DEFAULT_COUNTRY,
+        external_file=clean(data.external_file),
+        notes=(data.notes or "").strip(),
+        is_blocked=bool(data.is_blocked),
+    )
+    for key, limit in _MAX_LENGTHS.items():
+        value = values.get(key) or ""
+        if len(value) > limit and key not in errors:
+            errors[key] = translate(
+                "services.customers", "Demasiado largo: máximo {max} caracteres."
+            ).format(max=limit)
+
+    # unique among active customers (the partial unique index is the last word)
+    if values["id_number"] and "id_number" not in errors and unique:
+        other = _active_holder(values["id_number"], exclude_id=exclude_id)
+        if other is not None:
+            errors["id_number"] = _taken_message(values["id_number"], other)
+
+    return _Clean(values=values, errors=errors, missing=missing)
+
+
+def _active_holder(number: str, exclude_id: int | None = None) -> dict | None:
+    query = Customer.select(Customer.id, Customer.name).where(
+        (Customer.active == True) & (Customer.id_number == number)
+    )  # noqa: E712
+    if exclude_id is not None:
+        query = query.where(Customer.id != exclude_id)
+    return query.dicts().first()
+
+
+def _taken_message(number: str, other: dict) -> str:
+    return translate(
+        "services.customers", "Ya hay un cliente activo con la identidad {id_number}: {name}."
+    ).format(id_number=audit.display_id_number(number), name=other["name"])
+
+
+def _blocking(clean_: _Clean, incomplete: bool) -> dict[str, str]:
+    """Errors that refuse the save (missing values are tolerated on incomplete records)."""
+    if not incomplete:
+        return dict(clean_.errors)
+    return {
+        k: v
+        for k, v in clean_.errors.items()
+        if not (k in clean_.missing and k in _MISSING_OK_WHEN_INCOMPLETE)
+    }
+
+
+def validate(data: CustomerData) -> dict[str, str]:
+    """Field name (a ``CustomerData`` attribute) → message; ``{}`` when valid.
+
+    A masked ``id_number`` (what ``get`` gives roles without ``patients.view_sensitive``)
+    on a stored customer stands for the stored number, as in ``update`` (issue 16)."""
+    return _blocking(_check(_unmasked(data)), bool(data.incomplete))
+
+
+def _unmasked(data: CustomerData) -> CustomerData:
+    if data.id is None or "*" not in (data.id_number or ""):
+        return data
+    stored = Customer.select(Customer.id_number).where(Customer.id == data.id).scalar()
+    return replace(data, id_number=stored or "")
+
+
+def validate_incomplete(data: CustomerData) -> tuple[dict[str, str], set[str]]:
+    """For imports: (errors that refuse the record, required fields that are missing).
+
+    Missing required values (all but the name) are tolerated, as for a record saved with
+    ``incomplete=True``; values that are present must be valid.
+    """
+    clean_ = _check(data)
+    missing = {k for k in clean_.missing if k in _MISSING_OK_WHEN_INCOMPLETE and k in clean_.errors}
+    return _blocking(clean_, True), missing
