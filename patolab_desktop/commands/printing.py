@@ -17,6 +17,7 @@ import getpass
 import sys
 
 from . import open_from_args, out_path
+from .parsing import SpanishArgumentParser
 
 PAPERS = ("A4", "Letter")
 
@@ -56,7 +57,7 @@ def _printer_name(args) -> str:
 
 
 def register(sub, common) -> None:
-    output = argparse.ArgumentParser(add_help=False)
+    output = SpanishArgumentParser(add_help=False)
     output.add_argument(
         "--pdf", type=out_path, required=True, metavar="ARCHIVO", help="archivo PDF a escribir"
     )
@@ -158,9 +159,9 @@ def _as_cli(func):
 
 @_as_cli
 def run_print_summary(args) -> int:
+    from ..documents.request_summary import write_summary_pdf
     from ..services import requests
     from ..services.requests import reports
-    from ..documents.request_summary import write_summary_pdf
 
     open_from_args(args)
     request_id = requests.find_id(args.request_number)
@@ -179,9 +180,9 @@ def run_print_summary(args) -> int:
 
 @_as_cli
 def run_report(args) -> int:
+    from ..documents.period_report import write_period_report_pdf
     from ..services.catalog import branches
     from ..services.requests import reports
-    from ..documents.period_report import write_period_report_pdf
 
     if args.date_to < args.date_from:
         return _fail("la fecha final (--to) es anterior a la inicial (--from)", 2)
@@ -207,9 +208,9 @@ def run_report(args) -> int:
 
 @_as_cli
 def run_labels(args) -> int:
+    from ..documents.tube_labels import write_labels_pdf
     from ..services import requests
     from ..services.requests import reports
-    from ..documents.tube_labels import write_labels_pdf
 
     open_from_args(args)
     request_id = requests.find_id(args.request_number)

@@ -75,7 +75,7 @@
         <translation>Created</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="42"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="43"/>
         <location filename="../../patolab_desktop/services/requests/types.py" line="50"/>
         <source>Cambio de estado</source>
         <translation>Status change</translation>
@@ -91,7 +91,7 @@
         <translation>Test removed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="46"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="47"/>
         <location filename="../../patolab_desktop/services/requests/types.py" line="54"/>
         <source>Descuento</source>
         <translation>Discount</translation>
@@ -132,177 +132,177 @@
         <translation>Customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="37"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="38"/>
         <source>Crear</source>
         <translation>Create</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="38"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="39"/>
         <source>Modificar</source>
         <translation>Modify</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="39"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="40"/>
         <source>Desactivar</source>
         <translation>Deactivate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="40"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="41"/>
         <source>Reactivar</source>
         <translation>Reactivate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="41"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="42"/>
         <source>Eliminar</source>
         <translation>Delete</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="47"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="48"/>
         <source>Cambio de precio</source>
         <translation>Price change</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="48"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="49"/>
         <source>Exportar</source>
         <translation>Export</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="49"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="50"/>
         <source>Importar</source>
         <translation>Import</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="50"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="51"/>
         <source>Imprimir</source>
         <translation>Print</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="51"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="52"/>
         <source>Inicio de sesión</source>
         <translation>Login</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="52"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="53"/>
         <source>Intento fallido de acceso</source>
         <translation>Failed login attempt</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="53"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="54"/>
         <source>Cuenta bloqueada</source>
         <translation>Account locked</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="54"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="55"/>
         <source>Cierre de sesión</source>
         <translation>Logout</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="55"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="56"/>
         <source>Cambio de contraseña</source>
         <translation>Password change</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="56"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="57"/>
         <source>Contraseña restablecida</source>
         <translation>Password reset</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="57"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="58"/>
         <source>Cuenta desbloqueada</source>
         <translation>Account unlocked</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="58"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="59"/>
         <source>Permiso concedido</source>
         <translation>Permission granted</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="59"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="60"/>
         <source>Permiso retirado</source>
         <translation>Permission withdrawn</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="60"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="61"/>
         <source>Cambio de configuración</source>
         <translation>Settings change</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="61"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="62"/>
         <source>Copia de seguridad</source>
         <translation>Backup</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="62"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="63"/>
         <source>Restauración</source>
         <translation>Restore</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="43"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="44"/>
         <source>Cancelar</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="44"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="45"/>
         <source>Agregar investigación</source>
         <translation>Add test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="45"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="46"/>
         <source>Quitar investigación</source>
         <translation>Remove test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="66"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="67"/>
         <source>Paciente/empresa</source>
         <translation>Patient/company</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="67"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="68"/>
         <source>Remitente</source>
         <translation>Referrer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="68"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="69"/>
         <source>Tipo de remitente</source>
         <translation>Referrer type</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="69"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="70"/>
         <source>Investigación</source>
         <translation>Test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="70"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="71"/>
         <source>Sucursal</source>
         <translation>Branch</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="71"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="72"/>
         <source>Solicitud</source>
         <translation>Request</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="72"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="73"/>
         <source>Usuario</source>
         <translation>User</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="73"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="74"/>
         <source>Rol</source>
         <translation>Role</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="74"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="75"/>
         <source>Configuración</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="75"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="76"/>
         <source>Base de datos</source>
         <translation>Database</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="76"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="77"/>
         <source>Reporte</source>
         <translation>Report</translation>
     </message>
@@ -950,67 +950,67 @@ Enter your user name and password.</translation>
 <context>
     <name>admin.login_flow</name>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="56"/>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="57"/>
         <source>Usuario: {display_name} · {role}</source>
         <translation>User: {display_name} · {role}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="60"/>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="61"/>
         <source>Sin sesión</source>
         <translation>Not logged in</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="81"/>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="82"/>
         <source>&amp;Usuarios…</source>
         <translation>&amp;Users…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="88"/>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="89"/>
         <source>&amp;Permisos por rol…</source>
         <translation>&amp;Permissions by role…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="95"/>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="96"/>
         <source>&amp;Auditoría…</source>
         <translation>&amp;Audit log…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="103"/>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="104"/>
         <source>Cambiar con&amp;traseña…</source>
         <translation>&amp;Change password…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="110"/>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="111"/>
         <source>Cambiar &amp;de usuario…</source>
         <translation>S&amp;witch user…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="117"/>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="118"/>
         <source>&amp;Bloquear pantalla</source>
         <translation>&amp;Lock screen</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="176"/>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="177"/>
         <source>Sin permiso</source>
         <translation>Not allowed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="191"/>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="192"/>
         <source>Cambiar contraseña</source>
         <translation>Change password</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="192"/>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="193"/>
         <source>La contraseña se cambió.</source>
         <translation>The password was changed.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="202"/>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="203"/>
         <source>Cambiar de usuario</source>
         <translation>Switch user</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="203"/>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="204"/>
         <source>Se cerrará la sesión de {name}. Lo que no se haya guardado en los formularios abiertos se perderá. ¿Continuar?</source>
         <translation>{name} will be logged out. Anything not saved in open forms will be lost. Continue?</translation>
     </message>
@@ -1018,50 +1018,50 @@ Enter your user name and password.</translation>
 <context>
     <name>admin.permission_matrix</name>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="89"/>
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="90"/>
         <source>Área</source>
         <translation>Area</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="91"/>
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="92"/>
         <source>Permiso</source>
         <translation>Permission</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="221"/>
-        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="228"/>
-        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="242"/>
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="222"/>
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="229"/>
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="243"/>
         <source>Permisos por rol</source>
         <translation>Permissions by role</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="229"/>
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="230"/>
         <source>Marque o desmarque para conceder o retirar un permiso; el cambio se guarda al instante y queda en la auditoría. Cada usuario lo recibe al iniciar sesión de nuevo. Ocultar un menú es solo cortesía: cada acción vuelve a comprobar el permiso.</source>
         <translation>Tick or untick to grant or withdraw a permission; the change is saved at once and recorded in the audit log. Each user gets it at their next login. Hiding a menu is only a courtesy: every action checks the permission again.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="262"/>
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="263"/>
         <source>Teclado: flechas para moverse, Espacio para marcar o desmarcar.</source>
         <translation>Keyboard: arrows to move, Space to tick or untick.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="273"/>
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="274"/>
         <source>&amp;Nuevo rol…</source>
         <translation>&amp;New role…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="281"/>
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="282"/>
         <source>&amp;Cerrar</source>
         <translation>&amp;Close</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="300"/>
-        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="311"/>
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="301"/>
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="312"/>
         <source>Nuevo rol</source>
         <translation>New role</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="301"/>
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="302"/>
         <source>Nombre del rol (copia los permisos de Recepción; ajústelos después):</source>
         <translation>Role name (copies the Front desk permissions; adjust them afterwards):</translation>
     </message>
@@ -1069,51 +1069,51 @@ Enter your user name and password.</translation>
 <context>
     <name>admin.screen_lock</name>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="63"/>
+        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="64"/>
         <source>{APP_NAME}
 Pantalla bloqueada</source>
         <translation>{APP_NAME}
 Screen locked</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="104"/>
+        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="105"/>
         <source>{APP_NAME} — Pantalla bloqueada</source>
         <translation>{APP_NAME} — Screen locked</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="120"/>
+        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="123"/>
         <source>Pantalla bloqueada</source>
         <translation>Screen locked</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="121"/>
+        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="124"/>
         <source>Sesión de {name}.
 Escriba su contraseña para continuar: los formularios abiertos siguen tal como los dejó.</source>
         <translation>Session of {name}.
 Enter your password to continue: open forms stay just as you left them.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="130"/>
+        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="133"/>
         <source>contraseña</source>
         <translation>password</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="132"/>
+        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="135"/>
         <source>&amp;Contraseña:</source>
         <translation>&amp;Password:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="139"/>
+        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="142"/>
         <source>&amp;Desbloquear</source>
         <translation>&amp;Unlock</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="144"/>
+        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="147"/>
         <source>Cambiar de &amp;usuario…</source>
         <translation>Switch &amp;user…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="270"/>
+        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="273"/>
         <source>Contraseña incorrecta. La pantalla sigue bloqueada.</source>
         <translation>Wrong password. The screen stays locked.</translation>
     </message>
@@ -1121,193 +1121,193 @@ Enter your password to continue: open forms stay just as you left them.</transla
 <context>
     <name>admin.users_window</name>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="41"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="42"/>
         <source>nunca</source>
         <translation>never</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="54"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="55"/>
         <source>Usuario</source>
         <translation>User</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="56"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="57"/>
         <source>Nombre completo</source>
         <translation>Full name</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="58"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="59"/>
         <source>Rol</source>
         <translation>Role</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="59"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="60"/>
         <source>Estado</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="60"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="61"/>
         <source>Último acceso</source>
         <translation>Last login</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="74"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="75"/>
         <source>Editar usuario</source>
         <translation>Edit user</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="76"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="77"/>
         <source>Nuevo usuario</source>
         <translation>New user</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="89"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="90"/>
         <source>&amp;Usuario:</source>
         <translation>&amp;User:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="95"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="96"/>
         <source>&amp;Nombre completo:</source>
         <translation>&amp;Full name:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="103"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="104"/>
         <source>&amp;Rol:</source>
         <translation>&amp;Role:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="105"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="106"/>
         <source>Activo (puede iniciar sesión)</source>
         <translation>Active (can log in)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="114"/>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="219"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="115"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="220"/>
         <source>Contraseña &amp;temporal:</source>
         <translation>&amp;Temporary password:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="120"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="121"/>
         <source>Re&amp;petir contraseña:</source>
         <translation>Re&amp;peat password:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="128"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="129"/>
         <source>La persona deberá cambiar esta contraseña temporal la primera vez que inicie sesión.</source>
         <translation>The person will have to change this temporary password at their first login.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="142"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="143"/>
         <source>&amp;Guardar</source>
         <translation>&amp;Save</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="147"/>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="234"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="148"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="235"/>
         <source>Cancelar</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="168"/>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="244"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="169"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="245"/>
         <source>Las dos contraseñas no coinciden.</source>
         <translation>The two passwords do not match.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="196"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="197"/>
         <source>Restablecer contraseña</source>
         <translation>Reset password</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="204"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="205"/>
         <source>Restablecer la contraseña de {username}</source>
         <translation>Reset the password of {username}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="207"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="208"/>
         <source>La cuenta se desbloquea y la persona deberá elegir una contraseña propia al iniciar sesión.</source>
         <translation>The account is unlocked and the person will have to choose their own password at login.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="223"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="224"/>
         <source>Re&amp;petir:</source>
         <translation>Re&amp;peat:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="230"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="231"/>
         <source>&amp;Restablecer</source>
         <translation>&amp;Reset</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="263"/>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="402"/>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="429"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="264"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="403"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="430"/>
         <source>Usuarios</source>
         <translation>Users</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="270"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="271"/>
         <source>Buscar por usuario o nombre…</source>
         <translation>Search by user name or name…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="274"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="275"/>
         <source>Mostrar &amp;inactivos</source>
         <translation>Show &amp;inactive</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="294"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="295"/>
         <source>&amp;Nuevo…</source>
         <translation>&amp;New…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="297"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="298"/>
         <source>&amp;Editar…</source>
         <translation>&amp;Edit…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="302"/>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="368"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="303"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="369"/>
         <source>&amp;Desactivar</source>
         <translation>&amp;Deactivate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="308"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="309"/>
         <source>&amp;Restablecer contraseña…</source>
         <translation>&amp;Reset password…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="314"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="315"/>
         <source>Des&amp;bloquear</source>
         <translation>Un&amp;lock</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="320"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="321"/>
         <source>&amp;Cerrar</source>
         <translation>&amp;Close</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="365"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="366"/>
         <source>Re&amp;activar</source>
         <translation>Re&amp;activate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="391"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="392"/>
         <source>Desactivar usuario</source>
         <translation>Deactivate user</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="392"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="393"/>
         <source>¿Desactivar a {full_name} ({username})? No podrá iniciar sesión; su historial en la auditoría se conserva.</source>
         <translation>Deactivate {full_name} ({username})? They will not be able to log in; their audit history is kept.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="414"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="415"/>
         <source>Contraseña restablecida</source>
         <translation>Password reset</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="415"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="416"/>
         <source>{username} deberá cambiar la contraseña al iniciar sesión.</source>
         <translation>{username} will have to change the password at login.</translation>
     </message>
@@ -1394,6 +1394,11 @@ Enter your password to continue: open forms stay just as you left them.</transla
         <location filename="../../patolab_desktop/ui/catalog/area.py" line="133"/>
         <source>investigación</source>
         <translation>test</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/area.py" line="134"/>
+        <source>investigaciones</source>
+        <translation>tests</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/catalog/area.py" line="145"/>
@@ -2128,12 +2133,22 @@ It will no longer be offered for new requests; requests that already have it do 
         <translation>No file was written.</translation>
     </message>
     <message>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="104"/>
+        <source>cliente</source>
+        <translation>customer</translation>
+    </message>
+    <message>
         <location filename="../../patolab_desktop/ui/customers/area.py" line="106"/>
+        <source>clientes</source>
+        <translation>customers</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="110"/>
         <source>Exportación terminada</source>
         <translation>Export finished</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="107"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="111"/>
         <source>Se exportaron {count:,} {noun} a:
 {path}</source>
         <translation>{count:,} {noun} exported to:
@@ -2837,12 +2852,22 @@ They will no longer appear in lists and searches, but their history is kept. An 
         <translation>No file was written.</translation>
     </message>
     <message>
+        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="118"/>
+        <source>paciente</source>
+        <translation>patient</translation>
+    </message>
+    <message>
         <location filename="../../patolab_desktop/ui/customers/import_area.py" line="120"/>
+        <source>pacientes</source>
+        <translation>patients</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="124"/>
         <source>Exportación terminada</source>
         <translation>Export finished</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="121"/>
+        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="125"/>
         <source>Se exportaron {count:,} {noun} a:
 {path}</source>
         <translation>{count:,} {noun} exported to:
@@ -3770,6 +3795,16 @@ Front desk for clinical and pathology laboratories.</translation>
         <source>Exportar remitentes a CSV</source>
         <translation>Export referrers to CSV</translation>
     </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/referrers/area.py" line="73"/>
+        <source>remitente</source>
+        <translation>referrer</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/referrers/area.py" line="74"/>
+        <source>remitentes</source>
+        <translation>referrers</translation>
+    </message>
 </context>
 <context>
     <name>referrers.referrer_dialog</name>
@@ -4473,173 +4508,173 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>requests.request_detail</name>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="56"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="57"/>
         <source>Fecha</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="57"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="58"/>
         <source>Acción</source>
         <translation>Action</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="60"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="61"/>
         <source>Detalle</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="63"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="64"/>
         <source>Usuario</source>
         <translation>User</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="134"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="142"/>
         <source>Paciente</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="135"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="143"/>
         <source>Médico</source>
         <translation>Doctor</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="136"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="144"/>
         <source>Origen</source>
         <translation>Source</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="137"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="145"/>
         <source>Sucursal</source>
         <translation>Branch</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="138"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="146"/>
         <source>Información clínica</source>
         <translation>Clinical information</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="139"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="147"/>
         <source>Notas</source>
         <translation>Notes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="145"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="153"/>
         <source>Solicitada</source>
         <translation>Requested</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="146"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="154"/>
         <source>Completada</source>
         <translation>Completed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="147"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="155"/>
         <source>Cancelada</source>
         <translation>Cancelled</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="148"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="156"/>
         <source>Motivo</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="149"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="157"/>
         <source>Descuento</source>
         <translation>Discount</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="150"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="158"/>
         <source>Registrada por</source>
         <translation>Registered by</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="166"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="174"/>
         <source>Investigaciones</source>
         <translation>Tests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="178"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="186"/>
         <source>Historial</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="203"/>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="310"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="211"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="318"/>
         <source>A&amp;vanzar estado</source>
         <translation>Ad&amp;vance status</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="206"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="214"/>
         <source>&amp;Cancelar solicitud…</source>
         <translation>&amp;Cancel request…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="209"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="217"/>
         <source>&amp;Agregar investigación…</source>
         <translation>&amp;Add test…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="212"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="220"/>
         <source>&amp;Quitar investigación…</source>
         <translation>&amp;Remove test…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="214"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="222"/>
         <source>C&amp;errar</source>
         <translation>Cl&amp;ose</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="224"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="232"/>
         <source>&amp;Resumen…</source>
         <translation>&amp;Summary…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="227"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="235"/>
         <source>Vista previa e impresión del resumen (Ctrl+P)</source>
         <translation>Preview and print the summary (Ctrl+P)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="230"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="238"/>
         <source>E&amp;tiquetas…</source>
         <translation>&amp;Labels…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="233"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="241"/>
         <source>Etiquetas de tubos (Ctrl+E)</source>
         <translation>Tube labels (Ctrl+E)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="255"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="263"/>
         <source>Solicitud {number}</source>
         <translation>Request {number}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="306"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="314"/>
         <source>A&amp;vanzar a «{status_label}»</source>
         <translation>Ad&amp;vance to “{status_label}”</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="323"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="331"/>
         <source>Solicitud {lower}: solo lectura</source>
         <translation>Request {lower}: read only</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="355"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="363"/>
         <source>Avanzar estado</source>
         <translation>Advance status</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="356"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="364"/>
         <source>¿Pasar la solicitud {number} de «{status_label}» a «{status_label2}»?</source>
         <translation>Move request {number} from “{status_label}” to “{status_label2}”?</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="370"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="378"/>
         <source>No se puede avanzar la solicitud</source>
         <translation>The request cannot be advanced</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="419"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="427"/>
         <source>{age} años</source>
         <translation>{age} years</translation>
     </message>
@@ -5039,244 +5074,244 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.audit</name>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="82"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="83"/>
         <source>Nombre</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="83"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="84"/>
         <source>Nombres</source>
         <translation>First names</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="84"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="85"/>
         <source>Apellidos</source>
         <translation>Last names</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="85"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="86"/>
         <source>Identidad/RTN</source>
         <translation>ID/RTN</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="86"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="104"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="87"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="105"/>
         <source>Tipo</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="87"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="88"/>
         <source>Género</source>
         <translation>Gender</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="88"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="89"/>
         <source>Fecha de nacimiento</source>
         <translation>Date of birth</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="89"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="90"/>
         <source>Edad</source>
         <translation>Age</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="90"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="91"/>
         <source>Teléfono</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="91"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="92"/>
         <source>Teléfono secundario</source>
         <translation>Secondary phone</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="92"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="93"/>
         <source>Correo</source>
         <translation>Email</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="93"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="94"/>
         <source>Departamento</source>
         <translation>Department</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="94"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="95"/>
         <source>Municipio</source>
         <translation>Municipality</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="95"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="96"/>
         <source>Dirección</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="96"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="97"/>
         <source>Dirección 2</source>
         <translation>Address 2</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="97"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="98"/>
         <source>Código postal</source>
         <translation>Postal code</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="98"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="99"/>
         <source>País</source>
         <translation>Country</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="99"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="100"/>
         <source>Expediente externo</source>
         <translation>External record</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="100"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="101"/>
         <source>Notas</source>
         <translation>Notes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="101"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="102"/>
         <source>Bloqueado</source>
         <translation>Blocked</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="102"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="103"/>
         <source>Activo</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="103"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="104"/>
         <source>Institución</source>
         <translation>Institution</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="105"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="106"/>
         <source>Código</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="106"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="107"/>
         <source>Tipo de muestra</source>
         <translation>Sample type</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="107"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="108"/>
         <source>Precio</source>
         <translation>Price</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="108"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="109"/>
         <source>Es panel</source>
         <translation>Is a panel</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="109"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="110"/>
         <source>Miembros del panel</source>
         <translation>Panel members</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="110"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="111"/>
         <source>Estado</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="111"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="112"/>
         <source>Prioridad</source>
         <translation>Priority</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="112"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="113"/>
         <source>Origen</source>
         <translation>Source</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="113"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="114"/>
         <source>Remitente</source>
         <translation>Referrer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="114"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="115"/>
         <source>Paciente</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="115"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="116"/>
         <source>Sucursal</source>
         <translation>Branch</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="116"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="117"/>
         <source>Información clínica</source>
         <translation>Clinical information</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="117"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="118"/>
         <source>Motivo de cancelación</source>
         <translation>Cancellation reason</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="118"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="119"/>
         <source>Descuento (%)</source>
         <translation>Discount (%)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="119"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="120"/>
         <source>Motivo del descuento</source>
         <translation>Discount reason</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="120"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="121"/>
         <source>Total</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="121"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="122"/>
         <source>Descuento</source>
         <translation>Discount</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="122"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="123"/>
         <source>Neto</source>
         <translation>Net</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="123"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="124"/>
         <source>Usuario</source>
         <translation>User</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="124"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="125"/>
         <source>Nombre completo</source>
         <translation>Full name</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="125"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="126"/>
         <source>Rol</source>
         <translation>Role</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="126"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="127"/>
         <source>Debe cambiar contraseña</source>
         <translation>Must change password</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="127"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="128"/>
         <source>Descripción</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="278"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="284"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="279"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="285"/>
         <source>(vacío)</source>
         <translation>(empty)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="280"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="281"/>
         <source>Sí</source>
         <translation>Yes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="282"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="283"/>
         <source>No</source>
         <translation>No</translation>
     </message>
@@ -5964,52 +5999,52 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Customer {id} does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="198"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="199"/>
         <source>misma identidad</source>
         <translation>same ID</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="214"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="215"/>
         <source>mismo nombre y teléfono</source>
         <translation>same name and phone</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="219"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="220"/>
         <source>mismo nombre y fecha de nacimiento</source>
         <translation>same name and date of birth</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="252"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="253"/>
         <source>Ya hay un cliente activo con la identidad {id_number}.</source>
         <translation>There is already an active customer with the ID {id_number}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="259"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="260"/>
         <source>No se pudo guardar el cliente: {error}</source>
         <translation>The customer could not be saved: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="305"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="306"/>
         <source>Falta el cliente a modificar.</source>
         <translation>The customer to change is missing.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="358"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="359"/>
         <source>No se puede reactivar: la identidad {id_number} ya la usa el cliente activo {name}.</source>
         <translation>Cannot reactivate: the ID {id_number} is already used by the active customer {name}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="421"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="422"/>
         <source>más de {count} clientes</source>
         <translation>more than {count} customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="423"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="424"/>
         <source>1 cliente</source>
         <translation>1 customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="424"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="425"/>
         <source>{count} clientes</source>
         <translation>{count} customers</translation>
     </message>
@@ -6417,6 +6452,232 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <location filename="../../patolab_desktop/services/access/permissions.py" line="203"/>
         <source>ver la auditoría</source>
         <translation>view the audit log</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="289"/>
+        <source>Recepción</source>
+        <translation>Reception</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="290"/>
+        <source>Supervisor</source>
+        <translation>Supervisor</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="291"/>
+        <source>Administrador</source>
+        <translation>Administrator</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="292"/>
+        <source>Sistema</source>
+        <translation>System</translation>
+    </message>
+</context>
+<context>
+    <name>services.phrases</name>
+    <message>
+        <location filename="../../patolab_desktop/services/phrases.py" line="33"/>
+        <source>Exportación de clientes a {file}: {count} filas.</source>
+        <translation>Customers exported to {file}: {count} rows.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/phrases.py" line="34"/>
+        <source>Exportación de pacientes a {file}: {count} filas.</source>
+        <translation>Patients exported to {file}: {count} rows.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/phrases.py" line="35"/>
+        <source>Exportación de solicitudes a {file}: {count} filas.</source>
+        <translation>Requests exported to {file}: {count} rows.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/phrases.py" line="38"/>
+        <source>Exportación de remitentes a {file}: {count} filas.</source>
+        <translation>Referrers exported to {file}: {count} rows.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/phrases.py" line="41"/>
+        <source>Exportación del catálogo a {file}: {count} filas.</source>
+        <translation>Catalogue exported to {file}: {count} rows.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/phrases.py" line="42"/>
+        <source>{count} intentos fallidos: bloqueada {minutes} minutos</source>
+        <translation>{count} failed attempts: locked for {minutes} minutes</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/phrases.py" line="45"/>
+        <source>Vista previa del resumen {number}</source>
+        <translation>Summary {number} previewed</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/phrases.py" line="46"/>
+        <source>Vista previa de etiquetas {number}</source>
+        <translation>Labels {number} previewed</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/phrases.py" line="47"/>
+        <source>Etiquetas {number} guardadas en PDF</source>
+        <translation>Labels {number} saved as PDF</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/phrases.py" line="48"/>
+        <source>Resumen {number} guardado en PDF</source>
+        <translation>Summary {number} saved as PDF</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/phrases.py" line="49"/>
+        <source>Resumen {number} impreso</source>
+        <translation>Summary {number} printed</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/phrases.py" line="50"/>
+        <source>{count} etiqueta(s) de {number} impresas</source>
+        <translation>{count} label(s) of {number} printed</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/phrases.py" line="51"/>
+        <source> con {count} investigaciones del panel</source>
+        <translation> with {count} tests of the panel</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/phrases.py" line="52"/>
+        <source> con {count} investigación del panel</source>
+        <translation> with {count} test of the panel</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/phrases.py" line="53"/>
+        <source>; {codes} pasan a formar parte del panel</source>
+        <translation>; {codes} become part of the panel</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/phrases.py" line="54"/>
+        <source>; {codes} pasa a formar parte del panel</source>
+        <translation>; {codes} becomes part of the panel</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/phrases.py" line="55"/>
+        <source>Descuento manual retirado; </source>
+        <translation>Manual discount removed; </translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/phrases.py" line="56"/>
+        <source>Descuento manual {pct} % no aplicado: el descuento por edad ({age} %) es mayor</source>
+        <translation>Manual discount {pct} % not applied: the age discount ({age} %) is larger</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/phrases.py" line="60"/>
+        <source>Descuento por edad {pct} % ({age} años)</source>
+        <translation>Age discount {pct} % ({age} years)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/phrases.py" line="61"/>
+        <source>descuento por edad {pct} % ({age} años)</source>
+        <translation>age discount {pct} % ({age} years)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/phrases.py" line="62"/>
+        <source>Descuento manual {pct} %</source>
+        <translation>Manual discount {pct} %</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/phrases.py" line="63"/>
+        <source>descuento manual {pct} %</source>
+        <translation>manual discount {pct} %</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/phrases.py" line="64"/>
+        <source>Sin descuento</source>
+        <translation>No discount</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/phrases.py" line="65"/>
+        <source>sin descuento</source>
+        <translation>no discount</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/phrases.py" line="66"/>
+        <source>. Neto: </source>
+        <translation>. Net: </translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/phrases.py" line="67"/>
+        <source>, neto </source>
+        <translation>, net </translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/phrases.py" line="68"/>
+        <source>Solicitud {number}: </source>
+        <translation>Request {number}: </translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/phrases.py" line="69"/>
+        <source>{count} investigaciones</source>
+        <translation>{count} tests</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/phrases.py" line="70"/>
+        <source>{count} investigación</source>
+        <translation>{count} test</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/phrases.py" line="71"/>
+        <source>Permisos copiados de {rest}</source>
+        <translation>Permissions copied from {rest}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/phrases.py" line="72"/>
+        <source>Motivo: {rest}</source>
+        <translation>Reason: {rest}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/phrases.py" line="73"/>
+        <source>Usuario desconocido</source>
+        <translation>Unknown user</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/phrases.py" line="74"/>
+        <source>Administrador inicial</source>
+        <translation>First administrator</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/phrases.py" line="75"/>
+        <source>Encabezado e impresión</source>
+        <translation>Header and printing</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/phrases.py" line="76"/>
+        <source>Inicio de sesión</source>
+        <translation>Login</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/phrases.py" line="77"/>
+        <source>Desbloqueo de pantalla</source>
+        <translation>Screen unlock</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/phrases.py" line="78"/>
+        <source>Cambio de contraseña</source>
+        <translation>Password change</translation>
+    </message>
+</context>
+<context>
+    <name>services.reference</name>
+    <message>
+        <location filename="../../patolab_desktop/services/reference.py" line="12"/>
+        <source>Mujer</source>
+        <translation>Female</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/reference.py" line="13"/>
+        <source>Hombre</source>
+        <translation>Male</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/reference.py" line="14"/>
+        <source>Otro</source>
+        <translation>Other</translation>
     </message>
 </context>
 <context>

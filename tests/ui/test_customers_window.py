@@ -35,7 +35,10 @@ def _no_real_prompts(monkeypatch):
 
 
 def gender_id(name: str) -> int:
-    return next(i for i, n in reference.genders() if n == name)
+    """By the stored (Spanish) name, whatever the interface language."""
+    from patolab_desktop.db.models import Gender
+
+    return Gender.get(Gender.name == name).id
 
 
 def department_id(name: str) -> int:

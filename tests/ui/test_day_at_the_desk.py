@@ -13,9 +13,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 
 from patolab_desktop.db.models import Customer, LabRequest
+from patolab_desktop.services import requests as requests_service
 from patolab_desktop.services.access import audit, auth, permissions, session
 from patolab_desktop.services.paging import PageRequest
-from patolab_desktop.services import requests as requests_service
 from patolab_desktop.ui.admin import login_flow
 from patolab_desktop.ui.main_window import MainWindow
 from patolab_desktop.ui.printing import actions

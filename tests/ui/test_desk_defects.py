@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from patolab_desktop.db.models import Customer
-from patolab_desktop.services.access import permissions, session
 from patolab_desktop.services import customers
+from patolab_desktop.services.access import permissions, session
 from tests.security_helpers import no_session  # noqa: F401 (fixture)
 
 from .test_customers_window import make_customer

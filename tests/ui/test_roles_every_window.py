@@ -12,8 +12,8 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox
 from patolab_desktop.services.access import session
 from tests.security_helpers import no_session  # noqa: F401 (fixture)
 
-from .role_helpers import ROLES, main_window_as
 from .requests_helpers import make_catalog, make_doctor, make_patient, make_request
+from .role_helpers import ROLES, main_window_as
 
 pytestmark = pytest.mark.usefixtures("no_session", "fast_hashing", "no_crash_dialog")
 

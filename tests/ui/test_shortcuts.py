@@ -8,8 +8,7 @@ import re
 from collections import Counter
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractButton,
     QDialog,
@@ -63,9 +62,7 @@ def dialog_mnemonics(top: QWidget) -> list[tuple[str, str]]:
     for w in top.findChildren(QWidget):
         if not _shown(w, top) or (w.window() is not top):
             continue
-        if isinstance(w, QLabel) and w.buddy() is not None:
-            pairs.append((mnemonic(w.text()), w.text()))
-        elif isinstance(w, QAbstractButton):
+        if isinstance(w, QLabel) and w.buddy() is not None or isinstance(w, QAbstractButton):
             pairs.append((mnemonic(w.text()), w.text()))
         elif isinstance(w, QGroupBox) and w.isCheckable():
             pairs.append((mnemonic(w.title()), w.title()))

@@ -21,6 +21,7 @@ from decimal import Decimal
 from ...db.models import AuditLog, User, now
 from . import permissions, session
 from ..paging import Page, PageRequest, keyset_page
+from .. import phrases
 from ..texts import QT_TRANSLATE_NOOP, label, translate
 
 
@@ -345,7 +346,7 @@ def _row(raw: dict, reveal: bool) -> dict:
         "entity_id": raw["entity_id"],
         "changes": changes,
         "changes_text": changes_text(changes),
-        "detail": raw["detail"] or "",
+        "detail": phrases.shown(raw["detail"]),  # stored Spanish, shown translated
     }
 
 

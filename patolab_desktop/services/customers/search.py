@@ -49,6 +49,7 @@ from ...db import search as fts
 from ...db.database import db, is_sqlite
 from ...db.models import Customer, Department, Gender, Municipality
 from ...util.text import digits, fold
+from .. import reference
 from ..paging import Page, PageRequest, keyset_page
 from .formats import age_from, format_phone
 from .types import COUNT_CAP, DEFAULT_SORT, SORTS, TYPE_LABELS, CustomerFilter
@@ -477,7 +478,7 @@ def _display(row: dict, today: dt.date) -> dict:
     row["type_label"] = TYPE_LABELS.get(row["type"], row["type"])
     row["age"] = age_from(row["date_of_birth"], row["age"], row.pop("age_recorded_on"), today)
     row["phone"] = format_phone(row["phone"])
-    row["gender"] = row["gender"] or ""
+    row["gender"] = reference.gender_label(row["gender"])
     row["department"] = row["department"] or ""
     row["municipality"] = row["municipality"] or ""
     row.pop("name_folded", None)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QWidget
 
+from ...services.access.permissions import role_label
 from ...i18n import translate
 from ...services.access import auth, session
 from ...services.access.session import Actor
@@ -54,7 +55,7 @@ def start_session(parent: QWidget | None = None) -> Actor | None:
 def _user_text(actor: Actor | None) -> str:
     return (
         translate("admin.login_flow", "Usuario: {display_name} · {role}").format(
-            display_name=actor.display_name, role=actor.role
+            display_name=actor.display_name, role=role_label(actor.role)
         )
         if actor
         else translate("admin.login_flow", "Sin sesión")

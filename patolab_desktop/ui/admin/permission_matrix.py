@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from ...services.access.permissions import role_label
 from ...i18n import translate
 from ...services.access import permissions, users
 from ...services.errors import ServiceError
@@ -90,7 +91,7 @@ class PermissionMatrixModel(QAbstractTableModel):
             if section == LABEL_COLUMN:
                 return translate("admin.permission_matrix", "Permiso")
             if section - FIRST_ROLE_COLUMN < len(self._roles):
-                return self._roles[section - FIRST_ROLE_COLUMN]
+                return role_label(self._roles[section - FIRST_ROLE_COLUMN])
         return None
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from ... import APP_NAME
+from ...services.access.permissions import role_label
 from ...i18n import translate
 from ...services.access import auth, session
 from ...services import settings
@@ -112,7 +113,7 @@ class LockDialog(QDialog):
         self.setWindowModality(Qt.WindowModality.ApplicationModal)
         self.setMinimumWidth(440)
         actor = session.current()
-        name = f"{actor.display_name} ({actor.username}, {actor.role})" if actor else ""
+        name = f"{actor.display_name} ({actor.username}, {role_label(actor.role)})" if actor else ""
         layout = QVBoxLayout(self)
         layout.addWidget(
             header(

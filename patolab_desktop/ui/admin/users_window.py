@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from ...services.access.permissions import role_label
 from ...i18n import translate
 from ...services.access import users
 from ...services.errors import ServiceError, ValidationError
@@ -55,7 +56,7 @@ COLUMNS = [
     Column(
         "full_name", QT_TRANSLATE_NOOP("admin.users_window", "Nombre completo"), sort="full_name"
     ),
-    Column("role", QT_TRANSLATE_NOOP("admin.users_window", "Rol"), sort="role"),
+    Column("role", QT_TRANSLATE_NOOP("admin.users_window", "Rol"), sort="role", format=role_label),
     Column("status", QT_TRANSLATE_NOOP("admin.users_window", "Estado"), foreground=_status_colour),
     Column("last_login_at", QT_TRANSLATE_NOOP("admin.users_window", "Último acceso"), format=_when),
 ]
@@ -97,7 +98,7 @@ class UserDialog(QDialog):
         self.role_combo = QComboBox(self)
         self.role_combo.setObjectName("role")
         for role in users.roles():
-            self.role_combo.addItem(role["name"], role["id"])
+            self.role_combo.addItem(role_label(role["name"]), role["id"])
         if data.role_id is not None:
             self.role_combo.setCurrentIndex(self.role_combo.findData(data.role_id))
         self.errors.add_row("role_id", translate("admin.users_window", "&Rol:"), self.role_combo)

@@ -131,7 +131,7 @@ def export_catalog(window) -> int | None:
         EXPORT_FILE_NAME,
         lambda path, **progress: catalog.export_catalog(filters, path, **progress),
         translate("catalog.area", "investigación"),
-        "investigaciones",
+        translate("catalog.area", "investigaciones"),
     )
 
 

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from ...services import phrases
 from ...services import customers as customers_service
 from ...services import requests as requests_service
 from ...services.access import session
@@ -64,6 +65,13 @@ def event_columns() -> list[Column]:
     ]
 
 
+def _status_words() -> dict[str, str]:
+    """Spanish status labels stored in the history → their label on screen."""
+    return {
+        spanish: service_label(spanish) for spanish in requests_service.STATUS_LABELS.values()
+    }
+
+
 def event_rows(events) -> list[dict]:
     return [
         {
@@ -74,7 +82,7 @@ def event_rows(events) -> list[dict]:
             or service_label(
                 requests_service.EVENT_LABELS.get(field(e, "action", ""), field(e, "action", ""))
             ),
-            "detail": field(e, "detail", ""),
+            "detail": phrases.shown(field(e, "detail", ""), _status_words()),
             "by": field(e, "by", ""),
         }
         for index, e in enumerate(events)
