@@ -36,7 +36,7 @@ def register_export(kinds, common) -> None:
 
 
 def run_import_catalog(args) -> int:
-    from ..services.catalog import investigations as catalog
+    from ..services import catalog
 
     open_from_args(args)
     report = catalog.import_catalog(args.file, dry_run=args.dry_run, changed_by="cli")
@@ -46,7 +46,7 @@ def run_import_catalog(args) -> int:
 
 
 def run_export_catalog(args) -> int:
-    from ..services.catalog import investigations as catalog
+    from ..services import catalog
 
     open_from_args(args)
     filters = catalog.CatalogFilter(include_inactive=not args.active_only)

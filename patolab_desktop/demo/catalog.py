@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from ..db.models import Branch, Referrer
 from ..paths import resource
-from ..services.catalog import branches, investigations as catalog, referrer_types, referrers
+from ..services import catalog
+from ..services.catalog import branches, referrer_types, referrers
 
 BRANCHES = (
     branches.BranchData(

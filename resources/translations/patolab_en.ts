@@ -1081,39 +1081,39 @@ Screen locked</translation>
         <translation>{APP_NAME} — Screen locked</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="123"/>
+        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="121"/>
         <source>Pantalla bloqueada</source>
         <translation>Screen locked</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="124"/>
+        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="122"/>
         <source>Sesión de {name}.
 Escriba su contraseña para continuar: los formularios abiertos siguen tal como los dejó.</source>
         <translation>Session of {name}.
 Enter your password to continue: open forms stay just as you left them.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="133"/>
+        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="131"/>
         <source>contraseña</source>
         <translation>password</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="135"/>
+        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="133"/>
         <source>&amp;Contraseña:</source>
         <translation>&amp;Password:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="142"/>
+        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="140"/>
         <source>&amp;Desbloquear</source>
         <translation>&amp;Unlock</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="147"/>
+        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="145"/>
         <source>Cambiar de &amp;usuario…</source>
         <translation>Switch &amp;user…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="273"/>
+        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="271"/>
         <source>Contraseña incorrecta. La pantalla sigue bloqueada.</source>
         <translation>Wrong password. The screen stays locked.</translation>
     </message>
@@ -5601,257 +5601,257 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.catalog</name>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="104"/>
+        <location filename="../../patolab_desktop/services/catalog/values.py" line="51"/>
         <source>El precio no es un número: «{value}».</source>
         <translation>The price is not a number: “{value}”.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="111"/>
+        <location filename="../../patolab_desktop/services/catalog/values.py" line="58"/>
         <source>La investigación {id} no existe.</source>
         <translation>Test {id} does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="124"/>
+        <location filename="../../patolab_desktop/services/catalog/values.py" line="71"/>
         <source>El precio debe ser un número decimal exacto, no de coma flotante.</source>
         <translation>The price must be an exact decimal number, not a floating-point one.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="130"/>
+        <location filename="../../patolab_desktop/services/catalog/values.py" line="77"/>
         <source>Escriba el precio.</source>
         <translation>Enter the price.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="145"/>
+        <location filename="../../patolab_desktop/services/catalog/values.py" line="92"/>
         <source>El precio no puede ser negativo.</source>
         <translation>The price cannot be negative.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="147"/>
+        <location filename="../../patolab_desktop/services/catalog/values.py" line="94"/>
         <source>El precio admite como máximo 3 decimales.</source>
         <translation>The price can have at most 3 decimals.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="149"/>
+        <location filename="../../patolab_desktop/services/catalog/values.py" line="96"/>
         <source>El precio es demasiado grande.</source>
         <translation>The price is too large.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="182"/>
+        <location filename="../../patolab_desktop/services/catalog/reading.py" line="47"/>
         <source>No existe la investigación con código «{code}».</source>
         <translation>There is no test with the code “{code}”.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="465"/>
+        <location filename="../../patolab_desktop/services/catalog/panels.py" line="18"/>
         <source>Se formaría un ciclo de perfiles: {chain}. Un perfil no puede contenerse a sí mismo.</source>
         <translation>This would create a cycle of profiles: {chain}. A profile cannot contain itself.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="476"/>
+        <location filename="../../patolab_desktop/services/catalog/panels.py" line="29"/>
         <source>Una investigación aparece dos veces en el perfil.</source>
         <translation>A test appears twice in the profile.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="478"/>
+        <location filename="../../patolab_desktop/services/catalog/panels.py" line="31"/>
         <source>Un perfil no puede contenerse a sí mismo.</source>
         <translation>A profile cannot contain itself.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="482"/>
+        <location filename="../../patolab_desktop/services/catalog/panels.py" line="35"/>
         <source>No existen las investigaciones {ids}.</source>
         <translation>The tests {ids} do not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="487"/>
+        <location filename="../../patolab_desktop/services/catalog/panels.py" line="40"/>
         <source>Solo se pueden agregar investigaciones activas; están desactivadas: {codes}.</source>
         <translation>Only active tests can be added; these are deactivated: {codes}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="592"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="68"/>
         <source>Escriba el código de la investigación.</source>
         <translation>Enter the test code.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="594"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="70"/>
         <source>El código admite hasta 20 letras sin tilde, números, punto, guion o guion bajo, sin espacios.</source>
         <translation>The code can have up to 20 letters without accents, digits, dots, hyphens or underscores, without spaces.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="607"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="83"/>
         <source>El código {code} ya lo tiene «{name}».</source>
         <translation>The code {code} is already used by “{name}”.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="611"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="87"/>
         <source>Escriba el nombre de la investigación.</source>
         <translation>Enter the test name.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="613"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="89"/>
         <source>El nombre admite como máximo {max} caracteres.</source>
         <translation>The name can have at most {max} characters.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="617"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="93"/>
         <source>El tipo de muestra admite como máximo {max} caracteres.</source>
         <translation>The sample type can have at most {max} characters.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="626"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="102"/>
         <source>Un perfil necesita al menos una investigación.</source>
         <translation>A profile needs at least one test.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="643"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="119"/>
         <source>El código {code} ya existe.</source>
         <translation>The code {code} already exists.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="681"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="157"/>
         <source>Falta la investigación a modificar.</source>
         <translation>The test to change is missing.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="714"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="190"/>
         <source>Otra persona modificó esta investigación mientras usted la editaba. Cierre el diálogo y ábralo de nuevo para ver los datos actuales.</source>
         <translation>Someone else changed this test while you were editing it. Close the dialog and open it again to see the current data.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="768"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="244"/>
         <source>No se puede desactivar {code}: forma parte de los perfiles activos {panels}. Quítela primero de esos perfiles (o desactívelos).</source>
         <translation>{code} cannot be deactivated: it is part of the active profiles {panels}. First remove it from those profiles (or deactivate them).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="781"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="257"/>
         <source>No se puede reactivar el perfil {code}: sus miembros {members} están desactivados. Reactívelos primero.</source>
         <translation>The profile {code} cannot be reactivated: its members {members} are deactivated. Reactivate them first.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="844"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="86"/>
         <source>Se importaron {rows} filas: {created} nuevas, {updated} modificadas, {unchanged} sin cambios.</source>
         <translation>Imported {rows} rows: {created} new, {updated} changed, {unchanged} unchanged.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="850"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="92"/>
         <source>Se pueden importar {rows} filas: {created} nuevas, {updated} modificadas, {unchanged} sin cambios.</source>
         <translation>{rows} rows can be imported: {created} new, {updated} changed, {unchanged} unchanged.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="864"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="106"/>
         <source>{rejected} de {rows} filas tienen errores; no se importó nada:</source>
         <translation>{rejected} of {rows} rows have errors; nothing was imported:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="872"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="114"/>
         <source>línea {line}{code}: {reason}</source>
         <translation>line {line}{code}: {reason}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="913"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="155"/>
         <source>No se encontró el archivo {path}.</source>
         <translation>The file {path} was not found.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="921"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="163"/>
         <source>El archivo pasa de 5 MB; divídalo en partes.</source>
         <translation>The file is larger than 5 MB; split it into parts.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="929"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="171"/>
         <source>El archivo está vacío.</source>
         <translation>The file is empty.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="934"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="176"/>
         <source>El archivo no es un CSV válido: {error}</source>
         <translation>The file is not a valid CSV: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="948"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="190"/>
         <source>Faltan columnas en el encabezado: {columns}. Se esperan: code,name,sample_type,price,panel_members.</source>
         <translation>Columns missing from the header: {columns}. Expected: code,name,sample_type,price,panel_members.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="974"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="216"/>
         <source>fila CSV mal formada: {error}</source>
         <translation>malformed CSV row: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="999"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="241"/>
         <source>falta el código</source>
         <translation>the code is missing</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="1002"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="244"/>
         <source>código no válido «{code}» (letras sin tilde, números, . - _)</source>
         <translation>invalid code “{code}” (letters without accents, digits, . - _)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="1008"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="250"/>
         <source>falta el nombre</source>
         <translation>the name is missing</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="1011"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="253"/>
         <source>el nombre pasa de {max} caracteres</source>
         <translation>the name is longer than {max} characters</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="1017"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="259"/>
         <source>el tipo de muestra pasa de {max} caracteres</source>
         <translation>the sample type is longer than {max} characters</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="1025"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="267"/>
         <source>falta el precio</source>
         <translation>the price is missing</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="1037"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="279"/>
         <source>valor de «active» no reconocido «{value}» (use 1 o 0)</source>
         <translation>unrecognised value of “active”: “{value}” (use 1 or 0)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="1043"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="285"/>
         <source>un miembro del perfil aparece dos veces</source>
         <translation>a profile member appears twice</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="1047"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="289"/>
         <source>un perfil no puede contenerse a sí mismo</source>
         <translation>a profile cannot contain itself</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="1085"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="327"/>
         <source>código repetido en el archivo (ya está en la línea {line})</source>
         <translation>code repeated in the file (already on line {line})</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="1109"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="351"/>
         <source>el miembro «{code}» no existe en el catálogo ni en el archivo</source>
         <translation>the member “{code}” is neither in the catalogue nor in the file</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="1116"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="358"/>
         <source>el miembro «{code}» tiene errores (línea {line})</source>
         <translation>the member “{code}” has errors (line {line})</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="1124"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="366"/>
         <source>miembros desactivados: {codes}</source>
         <translation>deactivated members: {codes}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="1134"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="376"/>
         <source>ciclo de perfiles: {chain}</source>
         <translation>cycle of profiles: {chain}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="1149"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="391"/>
         <source>no se puede desactivar: forma parte de los perfiles activos {panels}</source>
         <translation>cannot be deactivated: it is part of the active profiles {panels}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="1189"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="431"/>
         <source>Otra persona cambió el catálogo durante la importación: {error}</source>
         <translation>Someone else changed the catalogue during the import: {error}</translation>
     </message>
@@ -6492,172 +6492,172 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Requests exported to {file}: {count} rows.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/phrases.py" line="38"/>
+        <location filename="../../patolab_desktop/services/phrases.py" line="36"/>
         <source>Exportación de remitentes a {file}: {count} filas.</source>
         <translation>Referrers exported to {file}: {count} rows.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/phrases.py" line="41"/>
+        <location filename="../../patolab_desktop/services/phrases.py" line="37"/>
         <source>Exportación del catálogo a {file}: {count} filas.</source>
         <translation>Catalogue exported to {file}: {count} rows.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/phrases.py" line="42"/>
+        <location filename="../../patolab_desktop/services/phrases.py" line="38"/>
         <source>{count} intentos fallidos: bloqueada {minutes} minutos</source>
         <translation>{count} failed attempts: locked for {minutes} minutes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/phrases.py" line="45"/>
+        <location filename="../../patolab_desktop/services/phrases.py" line="39"/>
         <source>Vista previa del resumen {number}</source>
         <translation>Summary {number} previewed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/phrases.py" line="46"/>
+        <location filename="../../patolab_desktop/services/phrases.py" line="40"/>
         <source>Vista previa de etiquetas {number}</source>
         <translation>Labels {number} previewed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/phrases.py" line="47"/>
+        <location filename="../../patolab_desktop/services/phrases.py" line="41"/>
         <source>Etiquetas {number} guardadas en PDF</source>
         <translation>Labels {number} saved as PDF</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/phrases.py" line="48"/>
+        <location filename="../../patolab_desktop/services/phrases.py" line="42"/>
         <source>Resumen {number} guardado en PDF</source>
         <translation>Summary {number} saved as PDF</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/phrases.py" line="49"/>
+        <location filename="../../patolab_desktop/services/phrases.py" line="43"/>
         <source>Resumen {number} impreso</source>
         <translation>Summary {number} printed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/phrases.py" line="50"/>
+        <location filename="../../patolab_desktop/services/phrases.py" line="44"/>
         <source>{count} etiqueta(s) de {number} impresas</source>
         <translation>{count} label(s) of {number} printed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/phrases.py" line="51"/>
+        <location filename="../../patolab_desktop/services/phrases.py" line="45"/>
         <source> con {count} investigaciones del panel</source>
         <translation> with {count} tests of the panel</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/phrases.py" line="52"/>
+        <location filename="../../patolab_desktop/services/phrases.py" line="46"/>
         <source> con {count} investigación del panel</source>
         <translation> with {count} test of the panel</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/phrases.py" line="53"/>
+        <location filename="../../patolab_desktop/services/phrases.py" line="47"/>
         <source>; {codes} pasan a formar parte del panel</source>
         <translation>; {codes} become part of the panel</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/phrases.py" line="54"/>
+        <location filename="../../patolab_desktop/services/phrases.py" line="48"/>
         <source>; {codes} pasa a formar parte del panel</source>
         <translation>; {codes} becomes part of the panel</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/phrases.py" line="55"/>
+        <location filename="../../patolab_desktop/services/phrases.py" line="49"/>
         <source>Descuento manual retirado; </source>
         <translation>Manual discount removed; </translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/phrases.py" line="56"/>
+        <location filename="../../patolab_desktop/services/phrases.py" line="50"/>
         <source>Descuento manual {pct} % no aplicado: el descuento por edad ({age} %) es mayor</source>
         <translation>Manual discount {pct} % not applied: the age discount ({age} %) is larger</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/phrases.py" line="60"/>
+        <location filename="../../patolab_desktop/services/phrases.py" line="54"/>
         <source>Descuento por edad {pct} % ({age} años)</source>
         <translation>Age discount {pct} % ({age} years)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/phrases.py" line="61"/>
+        <location filename="../../patolab_desktop/services/phrases.py" line="55"/>
         <source>descuento por edad {pct} % ({age} años)</source>
         <translation>age discount {pct} % ({age} years)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/phrases.py" line="62"/>
+        <location filename="../../patolab_desktop/services/phrases.py" line="56"/>
         <source>Descuento manual {pct} %</source>
         <translation>Manual discount {pct} %</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/phrases.py" line="63"/>
+        <location filename="../../patolab_desktop/services/phrases.py" line="57"/>
         <source>descuento manual {pct} %</source>
         <translation>manual discount {pct} %</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/phrases.py" line="64"/>
+        <location filename="../../patolab_desktop/services/phrases.py" line="58"/>
         <source>Sin descuento</source>
         <translation>No discount</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/phrases.py" line="65"/>
+        <location filename="../../patolab_desktop/services/phrases.py" line="59"/>
         <source>sin descuento</source>
         <translation>no discount</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/phrases.py" line="66"/>
+        <location filename="../../patolab_desktop/services/phrases.py" line="60"/>
         <source>. Neto: </source>
         <translation>. Net: </translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/phrases.py" line="67"/>
+        <location filename="../../patolab_desktop/services/phrases.py" line="61"/>
         <source>, neto </source>
         <translation>, net </translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/phrases.py" line="68"/>
+        <location filename="../../patolab_desktop/services/phrases.py" line="62"/>
         <source>Solicitud {number}: </source>
         <translation>Request {number}: </translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/phrases.py" line="69"/>
+        <location filename="../../patolab_desktop/services/phrases.py" line="63"/>
         <source>{count} investigaciones</source>
         <translation>{count} tests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/phrases.py" line="70"/>
+        <location filename="../../patolab_desktop/services/phrases.py" line="64"/>
         <source>{count} investigación</source>
         <translation>{count} test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/phrases.py" line="71"/>
+        <location filename="../../patolab_desktop/services/phrases.py" line="65"/>
         <source>Permisos copiados de {rest}</source>
         <translation>Permissions copied from {rest}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/phrases.py" line="72"/>
+        <location filename="../../patolab_desktop/services/phrases.py" line="66"/>
         <source>Motivo: {rest}</source>
         <translation>Reason: {rest}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/phrases.py" line="73"/>
+        <location filename="../../patolab_desktop/services/phrases.py" line="67"/>
         <source>Usuario desconocido</source>
         <translation>Unknown user</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/phrases.py" line="74"/>
+        <location filename="../../patolab_desktop/services/phrases.py" line="68"/>
         <source>Administrador inicial</source>
         <translation>First administrator</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/phrases.py" line="75"/>
+        <location filename="../../patolab_desktop/services/phrases.py" line="69"/>
         <source>Encabezado e impresión</source>
         <translation>Header and printing</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/phrases.py" line="76"/>
+        <location filename="../../patolab_desktop/services/phrases.py" line="70"/>
         <source>Inicio de sesión</source>
         <translation>Login</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/phrases.py" line="77"/>
+        <location filename="../../patolab_desktop/services/phrases.py" line="71"/>
         <source>Desbloqueo de pantalla</source>
         <translation>Screen unlock</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/phrases.py" line="78"/>
+        <location filename="../../patolab_desktop/services/phrases.py" line="72"/>
         <source>Cambio de contraseña</source>
         <translation>Password change</translation>
     </message>

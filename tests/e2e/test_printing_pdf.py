@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from pypdf import PdfReader
 
-from patolab_desktop.services.catalog import investigations as catalog
+from patolab_desktop.services import catalog
 from patolab_desktop.services import requests
 from patolab_desktop.services.requests import reports
 from patolab_desktop.documents.period_report import write_period_report_pdf

@@ -12,7 +12,8 @@ from decimal import Decimal
 
 import pytest
 
-from patolab_desktop.services.catalog import investigations as catalog, referrer_types, referrers
+from patolab_desktop.services import catalog
+from patolab_desktop.services.catalog import referrer_types, referrers
 from patolab_desktop.services import customers
 from patolab_desktop.services import reference
 from patolab_desktop.services import requests as requests_service

@@ -11,7 +11,8 @@ from PySide6.QtCore import QModelIndex, Qt
 
 from patolab_desktop.db.models import Branch, Investigation
 from patolab_desktop.paths import resource
-from patolab_desktop.services.catalog import branches, investigations as catalog
+from patolab_desktop.services import catalog
+from patolab_desktop.services.catalog import branches
 from patolab_desktop.ui import prompts
 from patolab_desktop.ui.catalog import area as catalog_area
 from patolab_desktop.ui.catalog.branches_dialog import BranchDialog, BranchesDialog

@@ -318,7 +318,7 @@ def test_manual_discount_field_follows_the_permission(qtbot, desk):  # noqa: F81
 
 
 def test_investigation_deactivated_meanwhile_is_refused(qtbot, entry, desk):  # noqa: F811
-    from patolab_desktop.services.catalog import investigations as catalog
+    from patolab_desktop.services import catalog
 
     type_and_enter(qtbot, entry.investigation_edit, "HEM")
     entry.investigation_edit.setText("GLU")

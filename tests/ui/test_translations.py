@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 
 from patolab_desktop import i18n, local_settings, paths
 from patolab_desktop.db import models
-from patolab_desktop.services.catalog import investigations as catalog_service
+from patolab_desktop.services import catalog as catalog_service
 from patolab_desktop.services import requests as requests_service
 from patolab_desktop.ui import prompts
 

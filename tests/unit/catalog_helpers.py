@@ -5,7 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from patolab_desktop.db.models import Branch, Customer, LabRequest
-from patolab_desktop.services.catalog import investigations as catalog, referrer_types, referrers
+from patolab_desktop.services import catalog
+from patolab_desktop.services.catalog import referrer_types, referrers
 from patolab_desktop.util.text import fold
 
 

@@ -8,7 +8,7 @@ import pytest
 from peewee import fn
 
 from patolab_desktop.db.models import Investigation, PanelMember, PriceChange
-from patolab_desktop.services.catalog import investigations as catalog
+from patolab_desktop.services import catalog
 from patolab_desktop.services.errors import ConflictError, RuleError, ValidationError
 from patolab_desktop.services.paging import PageRequest
 from tests.unit.catalog_helpers import make_investigation

@@ -9,7 +9,7 @@ import pytest
 
 from patolab_desktop.db.models import Investigation, PanelMember, PriceChange
 from patolab_desktop.paths import resource
-from patolab_desktop.services.catalog import investigations as catalog
+from patolab_desktop.services import catalog
 from patolab_desktop.services.errors import ValidationError
 from tests.unit.catalog_helpers import make_investigation
 

@@ -14,7 +14,8 @@ import time
 import pytest
 
 from patolab_desktop.db.models import Customer, Investigation, LabRequest, Referrer, RequestCounter
-from patolab_desktop.services.catalog import investigations as catalog, referrers
+from patolab_desktop.services import catalog
+from patolab_desktop.services.catalog import referrers
 from patolab_desktop.services import customers
 from patolab_desktop.services import requests
 from patolab_desktop.services.errors import ConflictError

@@ -19,12 +19,8 @@ import pytest
 from patolab_desktop.db.models import AuditLog, Customer
 from patolab_desktop.services.access import audit, permissions, session
 from patolab_desktop.services.safety import backups
-from patolab_desktop.services.catalog import (
-    branches,
-    investigations as catalog,
-    referrer_types,
-    referrers,
-)
+from patolab_desktop.services import catalog
+from patolab_desktop.services.catalog import branches, referrer_types, referrers
 from patolab_desktop.services import customers
 from patolab_desktop.services.customers import export as exports
 from patolab_desktop.services import requests

@@ -25,7 +25,7 @@ def test_line_price_is_copied_and_never_follows_catalog_changes(lab):
     request_id, _ = lab.create(lab.hem, lab.glu)
     Investigation.update(price=Decimal("999.990")).where(Investigation.id == lab.hem).execute()
     try:  # through the catalog service too, when it is there
-        from patolab_desktop.services.catalog import investigations as catalog
+        from patolab_desktop.services import catalog
 
         catalog.set_price(lab.glu, Decimal("555"), changed_by="admin")
     except (ImportError, AttributeError):

@@ -17,11 +17,11 @@ from peewee import IntegrityError
 from ...db.database import db
 from ...db.models import Branch, LabRequest, now
 from ...util.text import clean
-from ..access import audit, session
 from .. import settings
+from ..access import audit, session
 from ..errors import NotFoundError, RuleError, ValidationError
-from .referrers import format_phone, normalize_phone
 from ..texts import translate
+from .referrers import format_phone, normalize_phone
 
 CODE_RE = re.compile(r"^[A-Z0-9]{2,10}$")
 NAME_MAX = 120

@@ -19,8 +19,8 @@ from peewee import fn
 from ...db.database import db
 from ...db.models import LabRequest, Referrer, ReferrerType, now
 from ...util.text import clean, digits, fold
-from ..access import audit, session
 from .. import customers
+from ..access import audit, session
 from ..errors import ConflictError, NotFoundError, ValidationError
 from ..paging import Page, PageRequest, keyset_page
 from ..texts import translate

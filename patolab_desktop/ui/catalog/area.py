@@ -121,7 +121,7 @@ def run_export(
 
 
 def export_catalog(window) -> int | None:
-    from ...services.catalog import investigations as catalog
+    from ...services import catalog
 
     tab = window.tab(TAB_KEY)
     filters = tab.export_filters() if tab is not None else catalog.CatalogFilter()
@@ -137,7 +137,7 @@ def export_catalog(window) -> int | None:
 
 def import_catalog(parent) -> bool:
     """Check the file first (nothing written), show the rejected rows or ask to import."""
-    from ...services.catalog import investigations as catalog
+    from ...services import catalog
     from ...services.errors import ServiceError
 
     path = prompts.open_file(

@@ -5,8 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel
 
+from ...services import catalog
 from ...services.access import session
-from ...services.catalog import investigations as catalog
 from ...services.paging import DEFAULT_PAGE_SIZE
 from ...util.money import format_lempiras
 from ..icons import icon

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...services.catalog import investigations as catalog
+from ...services import catalog
 from ...util.money import format_lempiras
 from ..icons import icon
 from ..models.paged_table import Column

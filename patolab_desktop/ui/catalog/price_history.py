@@ -7,7 +7,7 @@ from decimal import Decimal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout
 
-from ...services.catalog import investigations as catalog
+from ...services import catalog
 from ...util.money import format_lempiras
 from ..icons import icon
 from ..models.paged_table import Column

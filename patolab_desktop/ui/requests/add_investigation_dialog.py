@@ -8,7 +8,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QLabel, QLineEdit, QPushButton
 
-from ...services.catalog import investigations as catalog_service
+from ...services import catalog as catalog_service
 from ...services import requests as requests_service
 from ...services.errors import ServiceError
 from .. import prompts

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...services.catalog import branches as branches_service
-from ...services.catalog import investigations as catalog_service
+from ...services import catalog as catalog_service
 from ...services import customers as customers_service
 from ...services.catalog import referrers as referrers_service
 from ...services import requests as requests_service

@@ -1,0 +1,534 @@
+"""The catalog as CSV: import (preview or all-or-nothing commit, with a reason for every
+rejected row) and export."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Callable
+
+from peewee import IntegrityError
+
+from ...db.database import write_transaction
+from ...db.models import Investigation, PriceChange, now
+from ...util.text import clean, fold
+from ..access import audit, session
+from ..errors import ValidationError
+from ..paging import PageRequest
+from ..texts import translate
+from .investigations import _who
+from .panels import _write_members
+from .reading import _edges, _path, page
+from .values import CODE_RE, NAME_MAX, SAMPLE_MAX, CatalogFilter, normalize_code, parse_price
+
+IMPORT_MAX_BYTES = 5 * 1024 * 1024
+
+CSV_COLUMNS = ["code", "name", "sample_type", "price", "panel_members", "active"]
+IMPORT_REQUIRED = ("code", "name", "price")
+_HEADER_ALIASES = {
+    "code": "code",
+    "codigo": "code",
+    "cod": "code",
+    "name": "name",
+    "nombre": "name",
+    "investigacion": "name",
+    "sample_type": "sample_type",
+    "sample": "sample_type",
+    "tipo_de_muestra": "sample_type",
+    "tipo_muestra": "sample_type",
+    "muestra": "sample_type",
+    "price": "price",
+    "precio": "price",
+    "panel_members": "panel_members",
+    "members": "panel_members",
+    "miembros": "panel_members",
+    "perfil": "panel_members",
+    "miembros_del_perfil": "panel_members",
+    "active": "active",
+    "activo": "active",
+    "activa": "active",
+    "estado": "active",
+}
+_TRUE = {"1", "si", "s", "true", "yes", "y", "activo", "activa", "x"}
+_FALSE = {"0", "no", "n", "false", "inactivo", "inactiva"}
+
+
+# --- CSV import ---------------------------------------------------------------------------
+
+
+@dataclass
+class RejectedRow:
+    line: int  # line number in the file (the header is line 1)
+    code: str
+    reason: str
+
+
+@dataclass
+class CatalogImportReport:
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: list[RejectedRow] = field(default_factory=list)
+    committed: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.rejected
+
+    def lines(self) -> list[str]:
+        if self.ok:
+            if self.committed:
+                text = translate(
+                    "services.catalog",
+                    "Se importaron {rows} filas: {created} "
+                    "nuevas, {updated} modificadas, {unchanged} sin cambios.",
+                )
+            else:
+                text = translate(
+                    "services.catalog",
+                    "Se pueden importar {rows} filas: {created} "
+                    "nuevas, {updated} modificadas, {unchanged} sin cambios.",
+                )
+            return [
+                text.format(
+                    rows=self.rows,
+                    created=self.created,
+                    updated=self.updated,
+                    unchanged=self.unchanged,
+                )
+            ]
+        out = [
+            translate(
+                "services.catalog", "{rejected} de {rows} filas tienen errores; no se importó nada:"
+            ).format(rejected=len(self.rejected), rows=self.rows)
+        ]
+        for item in self.rejected:
+            code = f" ({item.code})" if item.code else ""
+            out.append(
+                "  "
+                + translate("services.catalog", "línea {line}{code}: {reason}").format(
+                    line=item.line, code=code, reason=item.reason
+                )
+            )
+        return out
+
+
+@dataclass
+class _Row:
+    line: int
+    code: str
+    name: str
+    sample_type: str
+    price: Decimal | None
+    members: list[str]
+    active: bool | None
+    errors: list[str] = field(default_factory=list)
+
+
+def _reason(message: str) -> str:
+    """A service message as a report reason: lower-case start, no final period."""
+    message = message.rstrip(".")
+    return message[:1].lower() + message[1:]
+
+
+def _decode(raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace")
+
+
+def _header_key(text: str) -> str:
+    return re.sub(r"[\s\-]+", "_", fold(text.strip().lstrip("\ufeff")))
+
+
+def _read_rows(path) -> list[_Row]:
+    path = Path(path)
+    if not path.is_file():
+        raise ValidationError(
+            {
+                "file": translate("services.catalog", "No se encontró el archivo {path}.").format(
+                    path=path
+                )
+            }
+        )
+    size = path.stat().st_size
+    if size > IMPORT_MAX_BYTES:
+        raise ValidationError(
+            {"file": translate("services.catalog", "El archivo pasa de 5 MB; divídalo en partes.")}
+        )
+    text = _decode(path.read_bytes())
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise ValidationError(
+            {"file": translate("services.catalog", "El archivo está vacío.")}
+        ) from None
+    except csv.Error as exc:
+        raise ValidationError(
+            {
+                "file": translate(
+                    "services.catalog", "El archivo no es un CSV válido: {error}"
+                ).format(error=exc)
+            }
+        ) from None
+    columns: dict[str, int] = {}
+    for index, title in enumerate(header):
+        key = _HEADER_ALIASES.get(_header_key(title))
+        if key and key not in columns:
+            columns[key] = index
+    missing = [c for c in IMPORT_REQUIRED if c not in columns]
+    if missing:
+        raise ValidationError(
+            {
+                "file": translate(
+                    "services.catalog",
+                    "Faltan columnas en el encabezado: {columns}. Se esperan: "
+                    "code,name,sample_type,price,panel_members.",
+                ).format(columns=", ".join(missing))
+            }
+        )
+    rows: list[_Row] = []
+    line = reader.line_num
+    while True:
+        start = line + 1
+        try:
+            values = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            rows.append(
+                _Row(
+                    start,
+                    "",
+                    "",
+                    "",
+                    None,
+                    [],
+                    None,
+                    [
+                        translate("services.catalog", "fila CSV mal formada: {error}").format(
+                            error=exc
+                        )
+                    ],
+                )
+            )
+            break
+        line = reader.line_num
+        if not any(v.strip() for v in values):
+            continue
+
+        def cell(key: str) -> str:
+            index = columns.get(key)
+            return values[index].strip() if index is not None and index < len(values) else ""
+
+        row = _Row(
+            start,
+            normalize_code(cell("code")),
+            clean(cell("name")),
+            clean(cell("sample_type")),
+            None,
+            [normalize_code(m) for m in cell("panel_members").split(";") if m.strip()],
+            None,
+        )
+        if not row.code:
+            row.errors.append(translate("services.catalog", "falta el código"))
+        elif not CODE_RE.match(row.code):
+            row.errors.append(
+                translate(
+                    "services.catalog",
+                    "código no válido «{code}» (letras sin tilde, números, . - _)",
+                ).format(code=row.code)
+            )
+        if not row.name:
+            row.errors.append(translate("services.catalog", "falta el nombre"))
+        elif len(row.name) > NAME_MAX:
+            row.errors.append(
+                translate("services.catalog", "el nombre pasa de {max} caracteres").format(
+                    max=NAME_MAX
+                )
+            )
+        if len(row.sample_type) > SAMPLE_MAX:
+            row.errors.append(
+                translate("services.catalog", "el tipo de muestra pasa de {max} caracteres").format(
+                    max=SAMPLE_MAX
+                )
+            )
+        try:
+            row.price = parse_price(cell("price"))
+        except ValueError as exc:
+            row.errors.append(
+                translate("services.catalog", "falta el precio")
+                if not cell("price")
+                else _reason(str(exc))
+            )
+        active_text = fold(cell("active"))
+        if active_text:
+            if active_text in _TRUE:
+                row.active = True
+            elif active_text in _FALSE:
+                row.active = False
+            else:
+                row.errors.append(
+                    translate(
+                        "services.catalog", "valor de «active» no reconocido «{value}» (use 1 o 0)"
+                    ).format(value=cell("active"))
+                )
+        if len(set(row.members)) != len(row.members):
+            row.errors.append(
+                translate("services.catalog", "un miembro del perfil aparece dos veces")
+            )
+        if row.code and row.code in row.members:
+            row.errors.append(
+                translate("services.catalog", "un perfil no puede contenerse a sí mismo")
+            )
+        rows.append(row)
+    return rows
+
+
+def import_catalog(path, dry_run: bool = False, changed_by: str = "") -> CatalogImportReport:
+    """Create or update investigations from a CSV with columns code, name, sample_type,
+    price, panel_members (member codes separated by ";") and optionally active.
+
+    All or nothing: when any row is rejected nothing is written and the report lists
+    every rejected row with its line number and reason. Existing codes are updated
+    (their price change recorded); ``active`` left out keeps an existing row's state.
+
+    Requires ``catalog.edit`` and ``imports.run``; a committed import writes one audit row.
+    """
+    session.require("catalog.edit")
+    session.require("imports.run")
+    file_name = getattr(path, "name", None) or str(path)
+    rows = _read_rows(path)
+    report = CatalogImportReport(rows=len(rows))
+    existing = {
+        r["code"]: r
+        for r in Investigation.select(
+            Investigation.id,
+            Investigation.code,
+            Investigation.name,
+            Investigation.sample_type,
+            Investigation.price,
+            Investigation.active,
+            Investigation.is_panel,
+        ).dicts()
+    }
+    by_id = {r["id"]: r["code"] for r in existing.values()}
+    seen: dict[str, _Row] = {}
+    for row in rows:
+        if row.code and row.code in seen:
+            row.errors.append(
+                translate(
+                    "services.catalog", "código repetido en el archivo (ya está en la línea {line})"
+                ).format(line=seen[row.code].line)
+            )
+        elif row.code:
+            seen[row.code] = row
+
+    # the catalog as it would be after the import, by code
+    final_active = {code: r["active"] for code, r in existing.items()}
+    current_edges: dict[str, list[str]] = {}
+    for panel, members in _edges().items():
+        current_edges[by_id[panel]] = [by_id[m] for m in members]
+    final_edges = dict(current_edges)
+    bad = {code for code, row in seen.items() if row.errors}
+    for code, row in seen.items():
+        final_active[code] = (
+            row.active if row.active is not None else existing.get(code, {}).get("active", True)
+        )
+        final_edges[code] = list(row.members)
+
+    for row in seen.values():
+        for member in row.members:
+            if member not in final_active:
+                row.errors.append(
+                    translate(
+                        "services.catalog",
+                        "el miembro «{code}» no existe en el catálogo ni en el archivo",
+                    ).format(code=member)
+                )
+            elif member in bad and member != row.code:
+                row.errors.append(
+                    translate(
+                        "services.catalog", "el miembro «{code}» tiene errores (línea {line})"
+                    ).format(code=member, line=seen[member].line)
+                )
+        if final_active.get(row.code) and row.members:
+            inactive = [m for m in row.members if m in final_active and not final_active[m]]
+            if inactive:
+                row.errors.append(
+                    translate("services.catalog", "miembros desactivados: {codes}").format(
+                        codes=", ".join(inactive)
+                    )
+                )
+        for member in row.members:
+            if member == row.code or member not in final_active:
+                continue
+            path = _path(final_edges, member, row.code)
+            if path is not None:
+                row.errors.append(
+                    translate("services.catalog", "ciclo de perfiles: {chain}").format(
+                        chain=" → ".join([row.code] + path)
+                    )
+                )
+                break
+    # a row that deactivates a member of an active panel kept outside the file
+    for code, row in seen.items():
+        if row.active is False:
+            holders = [
+                p
+                for p, members in final_edges.items()
+                if code in members and final_active.get(p) and p not in seen
+            ]
+            if holders:
+                row.errors.append(
+                    translate(
+                        "services.catalog",
+                        "no se puede desactivar: forma parte de los perfiles activos {panels}",
+                    ).format(panels=", ".join(sorted(holders)))
+                )
+
+    report.rejected = [RejectedRow(r.line, r.code, "; ".join(r.errors)) for r in rows if r.errors]
+    if report.rejected:
+        return report
+    for code, row in seen.items():
+        old = existing.get(code)
+        if old is None:
+            report.created += 1
+        elif (old["name"], old["sample_type"], old["price"], old["active"]) != (
+            row.name,
+            row.sample_type,
+            row.price,
+            old["active"] if row.active is None else row.active,
+        ) or final_edges[code] != current_edges.get(code, []):
+            report.updated += 1
+        else:
+            report.unchanged += 1
+    if dry_run:
+        return report
+    try:
+        from pathlib import Path
+
+        _write_import(
+            seen,
+            existing,
+            current_edges,
+            changed_by,
+            detail=(
+                f"{Path(file_name).name}: {report.created} nuevas, {report.updated} actualizadas, "
+                f"{len(report.rejected)} rechazadas"
+            ),
+        )
+    except IntegrityError as exc:  # someone else saved the same code meanwhile
+        raise ValidationError(
+            {
+                "file": translate(
+                    "services.catalog",
+                    "Otra persona cambió el catálogo durante la importación: {error}",
+                ).format(error=exc)
+            }
+        ) from exc
+    report.committed = True
+    return report
+
+
+def _write_import(
+    rows: dict[str, _Row],
+    existing: dict[str, dict],
+    current_edges: dict[str, list[str]],
+    changed_by: str,
+    detail: str = "",
+) -> None:
+    who = _who(changed_by)
+    with write_transaction():
+        ids = {code: r["id"] for code, r in existing.items()}
+        for code, row in rows.items():
+            old = existing.get(code)
+            fields = dict(
+                name=row.name,
+                name_folded=fold(row.name),
+                sample_type=row.sample_type,
+                price=row.price,
+                is_panel=bool(row.members),
+            )
+            if old is None:
+                new = Investigation.create(code=code, active=row.active is not False, **fields)
+                ids[code] = new.id
+                PriceChange.create(
+                    investigation=new.id, old_price=None, new_price=row.price, changed_by=who
+                )
+                continue
+            if row.active is not None:
+                fields["active"] = row.active
+            Investigation.update(
+                **fields, updated_at=now(), version=Investigation.version + 1
+            ).where(Investigation.id == old["id"]).execute()
+            if old["price"] != row.price:
+                PriceChange.create(
+                    investigation=old["id"],
+                    old_price=old["price"],
+                    new_price=row.price,
+                    changed_by=who,
+                )
+        for code, row in rows.items():
+            if code in existing and row.members == current_edges.get(code, []):
+                continue
+            _write_members(ids[code], [ids[m] for m in row.members])
+        audit.record("import", "investigation", None, detail=detail)
+
+
+# --- CSV export ---------------------------------------------------------------------------
+
+
+def export_catalog(
+    filters: CatalogFilter | None,
+    path,
+    progress: Callable | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> int:
+    """Write the catalog in the import format (code, name, sample_type, price,
+    panel_members, active) so the file can be edited and imported back.
+
+    Requires ``exports.run``; writes one audit row (file name and row count)."""
+    from pathlib import Path
+
+    from .. import csvio
+
+    session.require("exports.run")
+
+    filters = filters or CatalogFilter(include_inactive=True)
+
+    def rows():
+        request = PageRequest(sort="code", limit=1000)
+        while True:
+            result = page(filters, request)
+            for r in result.rows:
+                yield [
+                    r["code"],
+                    r["name"],
+                    r["sample_type"],
+                    f"{r['price']:.3f}",
+                    r["members"].replace(", ", ";"),
+                    "1" if r["active"] else "0",
+                ]
+            if result.cursor is None:
+                return
+            request = PageRequest(sort="code", after=result.cursor, limit=1000)
+
+    count = csvio.write_csv(
+        path, CSV_COLUMNS, rows(), text_columns=None, progress=progress, cancelled=cancelled
+    )
+    if not (cancelled is not None and cancelled()):
+        audit.record(
+            "export",
+            "investigation",
+            None,
+            detail=f"Exportación del catálogo a {Path(path).name}: {count} filas.",
+        )
+    return count
