@@ -2183,37 +2183,37 @@ It will no longer be offered for new requests; requests that already have it do 
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="80"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="81"/>
         <source>Edad</source>
         <translation>Age</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="85"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="89"/>
         <source>Género</source>
         <translation>Gender</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="88"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="95"/>
         <source>Teléfono</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="92"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="101"/>
         <source>Correo</source>
         <translation>Email</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="95"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="107"/>
         <source>Departamento</source>
         <translation>Department</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="100"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="113"/>
         <source>Municipio</source>
         <translation>Municipality</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="105"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="119"/>
         <source>Registrado</source>
         <translation>Registered</translation>
     </message>
@@ -4951,122 +4951,122 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Tests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="107"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="108"/>
         <source>Investigaciones en la solicitud (incluye las de los paneles)</source>
         <translation>Tests in the request (including those in panels)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="114"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="115"/>
         <source>Neto</source>
         <translation>Net</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="118"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="119"/>
         <source>Total {format_money} − descuento {format_money2}</source>
         <translation>Total {format_money} − discount {format_money2}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="222"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="223"/>
         <source>Buscar por número de solicitud o nombre del paciente (Ctrl+F)</source>
         <translation>Search by request number or patient name (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="229"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="230"/>
         <source>Nueva solicitud</source>
         <translation>New request</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="232"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="233"/>
         <source>Abrir (Enter)</source>
         <translation>Open (Enter)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="235"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="236"/>
         <source>Actualizar (F5)</source>
         <translation>Refresh (F5)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="248"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="249"/>
         <source>Todos los estados</source>
         <translation>All statuses</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="255"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="256"/>
         <source>Todas las prioridades</source>
         <translation>All priorities</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="262"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="263"/>
         <source>Todos los orígenes</source>
         <translation>All sources</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="266"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="267"/>
         <source>Todas las sucursales</source>
         <translation>All branches</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="273"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="274"/>
         <source>Paciente (todos)</source>
         <translation>Patient (all)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="280"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="281"/>
         <source>Médico (todos)</source>
         <translation>Doctor (all)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="285"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="286"/>
         <source>Desde</source>
         <translation>From</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="287"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="288"/>
         <source>Hasta</source>
         <translation>To</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="289"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="290"/>
         <source>Quitar filtros</source>
         <translation>Clear filters</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="293"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="294"/>
         <source>Es&amp;tado</source>
         <translation>Sta&amp;tus</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="294"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="295"/>
         <source>Priori&amp;dad</source>
         <translation>Priori&amp;ty</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="295"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="296"/>
         <source>&amp;Origen</source>
         <translation>S&amp;ource</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="296"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="297"/>
         <source>Sucursa&amp;l</source>
         <translation>Branc&amp;h</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="303"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="304"/>
         <source>Pac&amp;iente</source>
         <translation>Pat&amp;ient</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="305"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="306"/>
         <source>&amp;Médico</source>
         <translation>&amp;Doctor</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="441"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="442"/>
         <source>{rows}{more} solicitudes</source>
         <translation>{rows}{more} requests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="445"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="446"/>
         <source>1 solicitud</source>
         <translation>1 request</translation>
     </message>
@@ -6878,22 +6878,22 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.request_queries</name>
     <message>
-        <location filename="../../patolab_desktop/services/requests/queries.py" line="181"/>
+        <location filename="../../patolab_desktop/services/requests/queries.py" line="196"/>
         <source>Valor no válido: {value}.</source>
         <translation>Invalid value: {value}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/queries.py" line="196"/>
+        <location filename="../../patolab_desktop/services/requests/queries.py" line="211"/>
         <source>La fecha final es anterior a la inicial.</source>
         <translation>The end date is before the start date.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/queries.py" line="302"/>
+        <location filename="../../patolab_desktop/services/requests/queries.py" line="320"/>
         <source>No se puede ordenar por {name}.</source>
         <translation>Cannot sort by {name}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/queries.py" line="413"/>
+        <location filename="../../patolab_desktop/services/requests/queries.py" line="433"/>
         <source>La solicitud no existe.</source>
         <translation>The request does not exist.</translation>
     </message>

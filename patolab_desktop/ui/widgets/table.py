@@ -10,8 +10,38 @@ from ..icons import icon
 SEARCH_DEBOUNCE_MS = 150
 
 
+class ListTableView(QTableView):
+    """Ctrl+End goes to the real last row of the list, not the last row loaded so far:
+    the paged model loads the rest when it is short, else shows the list from its end
+    (the same SQL order reversed, the header arrow says so); Ctrl+Home then goes back to
+    the start in the original order (issue 16)."""
+
+    def moveCursor(self, action, modifiers):  # noqa: N802 (Qt API)
+        model = self.model()
+        ctrl = bool(modifiers & Qt.KeyboardModifier.ControlModifier)
+        cursor = QAbstractItemView.CursorAction
+        column = max(self.currentIndex().column(), 0)
+        if ctrl and action == cursor.MoveEnd and hasattr(model, "reach_end"):
+            if not model.reach_end():
+                self._show_order()
+                return model.index(0, column)
+        elif ctrl and action == cursor.MoveHome and getattr(model, "reversed_for_end", False):
+            model.restore_order()
+            self._show_order()
+            return model.index(0, column)
+        return super().moveCursor(action, modifiers)
+
+    def _show_order(self) -> None:
+        header = self.horizontalHeader()
+        header.blockSignals(True)
+        try:
+            header.setSortIndicator(self.model().sort_column, self.model().sort_order)
+        finally:
+            header.blockSignals(False)
+
+
 def make_table_view(parent=None) -> QTableView:
-    view = QTableView(parent)
+    view = ListTableView(parent)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     view.setAlternatingRowColors(True)
