@@ -25,7 +25,7 @@ from .commands import (
     users,
 )
 from .commands.parsing import SpanishArgumentParser
-from .db.database import DatabaseOpenError
+from .services.bootstrap import DatabaseOpenError
 from .services.errors import ServiceError
 
 COMMAND_MODULES = (

@@ -70,26 +70,6 @@ def make_database(target: str | Path) -> Database:
     return SqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS, check_same_thread=False)
 
 
-def open_database(target: str | Path, migrate: bool = True) -> Database:
-    """Initialise the global proxy on ``target``, migrate it and seed reference data."""
-    database = make_database(target)
-    try:
-        database.connect(reuse_if_open=True)
-    except Exception as exc:  # sqlite3/psycopg errors differ; the message is what matters
-        raise DatabaseOpenError(
-            translate("db.database", "No se pudo abrir la base de datos {target}: {error}").format(
-                target=describe(str(target)), error=exc
-            )
-        ) from exc
-    db.initialize(database)
-    if migrate:
-        from . import migrations, seed
-
-        migrations.upgrade(database)
-        seed.seed_reference_data()
-    return database
-
-
 def close_database() -> None:
     if db.obj is not None and not db.is_closed():
         if is_sqlite():

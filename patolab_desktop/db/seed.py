@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Mapping
 
 from ..paths import resource
 from .database import db
@@ -42,13 +43,13 @@ def referrer_type_names() -> list[str]:
         return [row["name"].strip() for row in csv.DictReader(fh) if row["name"].strip()]
 
 
-def seed_roles() -> None:
-    """The three roles and their permission sets (issue 5). Idempotent: a missing role is
-    created with its seeded permissions; an existing role is left as the admin edited it."""
-    from ..services.access.permissions import SEEDED_ROLES
+def seed_roles(roles: Mapping[str, tuple[str, frozenset[str]]]) -> None:
+    """The roles and their permission sets (name -> (description, permission keys)), given
+    by the services. Idempotent: a missing role is created with its seeded permissions; an
+    existing role is left as the admin edited it."""
     from .models import Role, RolePermission
 
-    for name, (description, granted) in SEEDED_ROLES.items():
+    for name, (description, granted) in roles.items():
         if Role.select().where(Role.name == name).exists():
             continue
         role = Role.create(name=name, description=description, builtin=True)
@@ -57,11 +58,11 @@ def seed_roles() -> None:
         ).execute()
 
 
-def seed_reference_data() -> None:
+def seed_reference_data(roles: Mapping[str, tuple[str, frozenset[str]]] | None = None) -> None:
     """Idempotent: only fills what is missing."""
     with db.atomic():
         seed_geography()
-        seed_roles()
+        seed_roles(roles or {})
         if not Gender.select().exists():
             Gender.insert_many([{"code": c, "name": n} for c, n in GENDERS]).execute()
         if not ReferrerType.select().exists():

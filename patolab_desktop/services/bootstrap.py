@@ -4,15 +4,32 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..db import database
+from ..db import database, opening
+from ..db.database import DatabaseOpenError, describe, is_postgres_url
 from . import reference
+from .access.permissions import SEEDED_ROLES
+
+__all__ = [
+    "DatabaseOpenError",
+    "close_db",
+    "close_worker_connection",
+    "describe",
+    "is_postgres_url",
+    "open_db",
+]
 
 
 def open_db(target: str | Path, migrate: bool = True):
     reference.clear_caches()
-    return database.open_database(target, migrate=migrate)
+    return opening.open_database(target, migrate=migrate, roles=SEEDED_ROLES)
 
 
 def close_db() -> None:
     database.close_database()
     reference.clear_caches()
+
+
+def close_worker_connection() -> None:
+    """Close the connection peewee opened for the calling worker thread (not the GUI's)."""
+    if database.db.obj is not None and not database.db.is_closed():
+        database.db.close()

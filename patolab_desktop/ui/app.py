@@ -78,7 +78,7 @@ def create_application():
 
 
 def run_gui(db_target: str | None = None, demo: bool = False) -> int:
-    from ..db.database import DatabaseOpenError, describe
+    from ..services.bootstrap import DatabaseOpenError, describe
     from ..services.bootstrap import close_db, open_db
     from . import errors, prompts
     from .main_window import MainWindow

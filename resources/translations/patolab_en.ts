@@ -3138,7 +3138,7 @@ They will no longer appear in lists and searches, but their history is kept. An 
         <translation>The database folder does not exist: {folder}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="80"/>
+        <location filename="../../patolab_desktop/db/opening.py" line="31"/>
         <source>No se pudo abrir la base de datos {target}: {error}</source>
         <translation>Could not open the database {target}: {error}</translation>
     </message>
@@ -7356,22 +7356,22 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>widgets.progress</name>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/progress.py" line="163"/>
+        <location filename="../../patolab_desktop/ui/widgets/progress.py" line="162"/>
         <source>Cancelar</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/progress.py" line="188"/>
+        <location filename="../../patolab_desktop/ui/widgets/progress.py" line="187"/>
         <source>Cancelando…</source>
         <translation>Cancelling…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/progress.py" line="217"/>
+        <location filename="../../patolab_desktop/ui/widgets/progress.py" line="216"/>
         <source>{label}  {done:,} de {total:,}</source>
         <translation>{label}  {done:,} of {total:,}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/progress.py" line="254"/>
+        <location filename="../../patolab_desktop/ui/widgets/progress.py" line="253"/>
         <source>No se pudo leer o escribir el archivo.{where}
 
 {v}</source>
@@ -7380,7 +7380,7 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 {v}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/progress.py" line="257"/>
+        <location filename="../../patolab_desktop/ui/widgets/progress.py" line="256"/>
         <source>Ocurrió un error inesperado; no se guardó nada a medias.
 
 {name}: {exc}</source>

@@ -39,8 +39,8 @@ def test_roles_are_seeded_once_and_admin_edits_survive_reseeding(database):
     assert names == [RECEPTION, SUPERVISOR, ADMIN]
     with session.acting_as(session.system_actor()):
         users.set_role_permission(SUPERVISOR, "discounts.manual", False)
-    seed.seed_reference_data()
-    seed.seed_reference_data()
+    seed.seed_reference_data(permissions.SEEDED_ROLES)
+    seed.seed_reference_data(permissions.SEEDED_ROLES)
     assert Role.select().count() == 3
     with session.acting_as(session.system_actor()):
         matrix = users.role_permissions()

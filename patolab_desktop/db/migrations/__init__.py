@@ -13,10 +13,10 @@ from pathlib import Path
 
 from peewee import Database
 
+from ...util.translation import translate
 from .. import search
 from ..database import backup_sqlite, is_sqlite
 from ..models import ALL_MODELS, SchemaVersion
-from ...util.translation import translate
 
 log = logging.getLogger(__name__)
 

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from ... import local_settings
-from ...db.database import DatabaseOpenError, is_postgres_url
+from ...services.bootstrap import DatabaseOpenError, is_postgres_url
 from ...i18n import translate
 from ...paths import default_db_path
 from ...services.safety import transfer

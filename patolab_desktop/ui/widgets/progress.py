@@ -92,10 +92,9 @@ class _Worker(QThread):
 def _close_thread_connection() -> None:
     """Close the connection peewee opened for this worker thread (not the GUI's)."""
     try:
-        from ...db.database import db
+        from ...services.bootstrap import close_worker_connection
 
-        if db.obj is not None and not db.is_closed():
-            db.close()
+        close_worker_connection()
     except Exception:  # noqa: BLE001 — closing must never mask the task's own outcome
         log.exception("Could not close the worker's database connection")
 
