@@ -85,7 +85,7 @@ def _key_text(keys: str) -> str:
     if keys in KEY_NAMES:
         return translate(CONTEXT, KEY_NAMES[keys])
     if keys.startswith("Ctrl+Inicio"):
-        return translate(CONTEXT, "Ctrl+Inicio / Ctrl+Fin")
+        return translate("help_dialogs", "Ctrl+Inicio / Ctrl+Fin")
     return QKeySequence(keys).toString(QKeySequence.SequenceFormat.NativeText)
 
 
@@ -125,14 +125,14 @@ def _dialog(parent: QWidget | None, title: str, icon_name: str) -> tuple[QDialog
 
 def _close_button(dialog: QDialog, layout: QVBoxLayout) -> None:
     buttons = QDialogButtonBox(dialog)
-    close = buttons.addButton(translate(CONTEXT, "&Cerrar"), QDialogButtonBox.ButtonRole.RejectRole)
+    close = buttons.addButton(translate("help_dialogs", "&Cerrar"), QDialogButtonBox.ButtonRole.RejectRole)
     close.setDefault(True)
     buttons.rejected.connect(dialog.reject)
     layout.addWidget(buttons)
 
 
 def quick_guide(parent: QWidget | None = None) -> QDialog:
-    dialog, layout = _dialog(parent, translate(CONTEXT, "Guía rápida"), "app")
+    dialog, layout = _dialog(parent, translate("help_dialogs", "Guía rápida"), "app")
     browser = QTextBrowser(dialog)
     browser.setObjectName("guide_text")
     browser.setHtml(translate(CONTEXT, GUIDE))
@@ -143,11 +143,11 @@ def quick_guide(parent: QWidget | None = None) -> QDialog:
 
 
 def shortcuts(parent: QWidget | None = None, window=None) -> QDialog:
-    dialog, layout = _dialog(parent, translate(CONTEXT, "Atajos de teclado"), "app")
+    dialog, layout = _dialog(parent, translate("help_dialogs", "Atajos de teclado"), "app")
     rows = shortcut_rows(window)
     table = QTableWidget(len(rows), 2, dialog)
     table.setObjectName("shortcuts_table")
-    table.setHorizontalHeaderLabels([translate(CONTEXT, "Teclas"), translate(CONTEXT, "Qué hace")])
+    table.setHorizontalHeaderLabels([translate("help_dialogs", "Teclas"), translate("help_dialogs", "Qué hace")])
     for row, (keys, what) in enumerate(rows):
         for column, text in enumerate((keys, what)):
             item = QTableWidgetItem(text)

@@ -436,52 +436,52 @@
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="116"/>
+        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="122"/>
         <source>&amp;Desde:</source>
         <translation>&amp;From:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="118"/>
+        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="124"/>
         <source>&amp;Hasta:</source>
         <translation>&amp;To:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="120"/>
+        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="126"/>
         <source>&amp;Usuario:</source>
         <translation>&amp;User:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="121"/>
+        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="127"/>
         <source>&amp;Registro:</source>
         <translation>&amp;Record:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="122"/>
+        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="128"/>
         <source>&amp;Acción:</source>
         <translation>&amp;Action:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="134"/>
+        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="140"/>
         <source>Ac&amp;tualizar</source>
         <translation>R&amp;efresh</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="156"/>
+        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="162"/>
         <source>Elija una fila para ver todos sus cambios.</source>
         <translation>Select a row to see all its changes.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="172"/>
+        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="178"/>
         <source>&amp;Cerrar</source>
         <translation>&amp;Close</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="231"/>
+        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="237"/>
         <source> (desplácese para ver más)</source>
         <translation> (scroll to see more)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="237"/>
+        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="243"/>
         <source>{shown} registro{plural} mostrado{plural}{more}</source>
         <translation>{shown} record{plural} shown{more}</translation>
     </message>
@@ -2231,282 +2231,282 @@ It will no longer be offered for new requests; requests that already have it do 
         <translation>Co&amp;mpany</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="98"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="99"/>
         <source>Editar cliente</source>
         <translation>Edit customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="100"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="101"/>
         <source>Nuevo cliente</source>
         <translation>New customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="151"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="152"/>
         <source>Identificación</source>
         <translation>Identification</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="169"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="170"/>
         <source>Tipo:</source>
         <translation>Type:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="175"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="176"/>
         <source>Nombres del paciente</source>
         <translation>Patient&apos;s first names</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="181"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="182"/>
         <source>&amp;Nombres:</source>
         <translation>First &amp;names:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="184"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="185"/>
         <source>Apellidos del paciente</source>
         <translation>Patient&apos;s last names</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="190"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="191"/>
         <source>&amp;Apellidos:</source>
         <translation>&amp;Last names:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="193"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="194"/>
         <source>Razón social o nombre de la institución</source>
         <translation>Company or institution name</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="196"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="197"/>
         <source>&amp;Nombre:</source>
         <translation>&amp;Name:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="200"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="201"/>
         <source>DNI 0801-1990-12345 o RTN de 14 dígitos</source>
         <translation>ID 0801-1990-12345 or 14-digit RTN</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="206"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="207"/>
         <source>&amp;Identidad/RTN:</source>
         <translation>&amp;ID/RTN:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="207"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="208"/>
         <source>Escriba solo los números; los guiones se ponen solos.</source>
         <translation>Type the digits only; the dashes are added automatically.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="213"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="214"/>
         <source>&amp;Género:</source>
         <translation>&amp;Gender:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="227"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="228"/>
         <source>No &amp;sé la fecha</source>
         <translation>Date un&amp;known</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="230"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="231"/>
         <source>Sin fecha de nacimiento: escriba la edad declarada</source>
         <translation>No date of birth: enter the stated age</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="241"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="242"/>
         <source>&amp;Fecha de nacimiento:</source>
         <translation>Date of &amp;birth:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="245"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="246"/>
         <source>Edad en años</source>
         <translation>Age in years</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="249"/>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="517"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="250"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="518"/>
         <source>Obligatoria</source>
         <translation>Required</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="261"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="262"/>
         <source>&amp;Edad:</source>
         <translation>&amp;Age:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="266"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="267"/>
         <source>Contacto</source>
         <translation>Contact</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="269"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="270"/>
         <source>9988-7766 (WhatsApp)</source>
         <translation>9988-7766 (WhatsApp)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="275"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="276"/>
         <source>&amp;Teléfono:</source>
         <translation>P&amp;hone:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="276"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="277"/>
         <source>Número principal; se usa para WhatsApp. Sin código se asume Honduras (+504).</source>
         <translation>Main number; used for WhatsApp. Without a country code Honduras (+504) is assumed.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="282"/>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="519"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="283"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="520"/>
         <source>Opcional</source>
         <translation>Optional</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="288"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="289"/>
         <source>Teléfono &amp;2:</source>
         <translation>Phone &amp;2:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="291"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="292"/>
         <source>nombre@ejemplo.com</source>
         <translation>name@example.com</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="294"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="295"/>
         <source>&amp;Correo:</source>
         <translation>&amp;Email:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="297"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="298"/>
         <source>No en&amp;viar notificaciones (bloqueado)</source>
         <translation>Do not send notifi&amp;cations (blocked)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="302"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="303"/>
         <source>Dirección</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="310"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="311"/>
         <source>&amp;Departamento:</source>
         <translation>&amp;Department:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="318"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="319"/>
         <source>M&amp;unicipio:</source>
         <translation>M&amp;unicipality:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="321"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="322"/>
         <source>Colonia, calle, número de casa</source>
         <translation>Neighbourhood, street, house number</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="327"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="328"/>
         <source>Di&amp;rección:</source>
         <translation>Add&amp;ress:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="330"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="331"/>
         <source>Referencia (opcional)</source>
         <translation>Landmark (optional)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="336"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="337"/>
         <source>Dirección 2:</source>
         <translation>Address 2:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="344"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="345"/>
         <source>País:</source>
         <translation>Country:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="352"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="353"/>
         <source>Código p&amp;ostal:</source>
         <translation>P&amp;ostal code:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="360"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="361"/>
         <source>Otros datos</source>
         <translation>Other details</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="363"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="364"/>
         <source>Número de expediente en otro sistema</source>
         <translation>File number in another system</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="369"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="370"/>
         <source>E&amp;xpediente externo:</source>
         <translation>E&amp;xternal file:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="374"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="375"/>
         <source>Alergias, observaciones…</source>
         <translation>Allergies, remarks…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="381"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="382"/>
         <source>Notas (a&amp;lergias):</source>
         <translation>No&amp;tes (allergies):</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="394"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="395"/>
         <source>Guardar</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="400"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="401"/>
         <source>Guardar (Intro o Ctrl+S)</source>
         <translation>Save (Enter or Ctrl+S)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="403"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="404"/>
         <source>Cancelar</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="407"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="408"/>
         <source>Cancelar (Esc)</source>
         <translation>Cancel (Esc)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="428"/>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="433"/>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="586"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="429"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="434"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="587"/>
         <source>— Seleccione —</source>
         <translation>— Select —</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="567"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="568"/>
         <source>años (declarada; sin fecha de nacimiento)</source>
         <translation>years (stated; no date of birth)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="574"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="575"/>
         <source>años, calculada hoy desde la fecha de nacimiento</source>
         <translation>years, calculated today from the date of birth</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="588"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="589"/>
         <source>— Elija antes el departamento —</source>
         <translation>— Choose the department first —</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="657"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="658"/>
         <source>Este cliente está inactivo (desactivado).</source>
         <translation>This customer is inactive (deactivated).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="777"/>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="789"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="796"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="808"/>
         <source>No se guardó</source>
         <translation>Not saved</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="797"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="816"/>
         <source>El cliente cambió</source>
         <translation>The customer has changed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="798"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="817"/>
         <source>{exc}
 
 Otra persona guardó este cliente mientras usted lo editaba. Se cargarán los datos actuales; revise y vuelva a aplicar sus cambios.</source>
@@ -2515,33 +2515,33 @@ Otra persona guardó este cliente mientras usted lo editaba. Se cargarán los da
 Someone else saved this customer while you were editing it. The current details will be loaded; check them and apply your changes again.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="807"/>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="855"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="826"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="874"/>
         <source>Cliente no encontrado</source>
         <translation>Customer not found</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="821"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="840"/>
         <source>Identidad {id_number}</source>
         <translation>ID {id_number}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="827"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="846"/>
         <source>Tel. {phone}</source>
         <translation>Tel. {phone}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="836"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="855"/>
         <source>… y {v} más</source>
         <translation>… and {v} more</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="840"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="859"/>
         <source>Posible cliente duplicado</source>
         <translation>Possible duplicate customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="841"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="860"/>
         <source>Ya hay clientes registrados que parecen ser el mismo:
 
 </source>
@@ -2550,7 +2550,7 @@ Someone else saved this customer while you were editing it. The current details 
 </translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="846"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="865"/>
         <source>
 
 ¿Guardar de todos modos?</source>
@@ -2559,22 +2559,22 @@ Someone else saved this customer while you were editing it. The current details 
 Save anyway?</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="856"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="875"/>
         <source>Este cliente ya no existe.</source>
         <translation>This customer no longer exists.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="863"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="882"/>
         <source>Se cargaron los datos guardados por otra persona.</source>
         <translation>The details saved by someone else have been loaded.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="874"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="893"/>
         <source>Descartar cambios</source>
         <translation>Discard changes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="875"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="894"/>
         <source>¿Cerrar sin guardar los cambios?</source>
         <translation>Close without saving the changes?</translation>
     </message>
@@ -3267,6 +3267,36 @@ The details are in the log: {log_file}</translation>
         <location filename="../../patolab_desktop/ui/help_dialogs.py" line="79"/>
         <source>Supr</source>
         <translation>Del</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="88"/>
+        <source>Ctrl+Inicio / Ctrl+Fin</source>
+        <translation>Ctrl+Home / Ctrl+End</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="128"/>
+        <source>&amp;Cerrar</source>
+        <translation>&amp;Close</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="135"/>
+        <source>Guía rápida</source>
+        <translation>Quick guide</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="146"/>
+        <source>Atajos de teclado</source>
+        <translation>Keyboard shortcuts</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="150"/>
+        <source>Teclas</source>
+        <translation>Keys</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="150"/>
+        <source>Qué hace</source>
+        <translation>What it does</translation>
     </message>
 </context>
 <context>
@@ -4528,98 +4558,98 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>User</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="142"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="140"/>
         <source>Paciente</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="143"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="141"/>
         <source>Médico</source>
         <translation>Doctor</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="144"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="142"/>
         <source>Origen</source>
         <translation>Source</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="145"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="143"/>
         <source>Sucursal</source>
         <translation>Branch</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="146"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="144"/>
         <source>Información clínica</source>
         <translation>Clinical information</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="147"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="145"/>
         <source>Notas</source>
         <translation>Notes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="153"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="151"/>
         <source>Solicitada</source>
         <translation>Requested</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="154"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="152"/>
         <source>Completada</source>
         <translation>Completed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="155"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="153"/>
         <source>Cancelada</source>
         <translation>Cancelled</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="156"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="154"/>
         <source>Motivo</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="157"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="155"/>
         <source>Descuento</source>
         <translation>Discount</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="158"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="156"/>
         <source>Registrada por</source>
         <translation>Registered by</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="174"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="172"/>
         <source>Investigaciones</source>
         <translation>Tests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="186"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="184"/>
         <source>Historial</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="211"/>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="318"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="209"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="319"/>
         <source>A&amp;vanzar estado</source>
         <translation>Ad&amp;vance status</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="214"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="212"/>
         <source>&amp;Cancelar solicitud…</source>
         <translation>&amp;Cancel request…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="217"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="215"/>
         <source>&amp;Agregar investigación…</source>
         <translation>&amp;Add test…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="220"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="218"/>
         <source>&amp;Quitar investigación…</source>
         <translation>&amp;Remove test…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="222"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="220"/>
         <source>C&amp;errar</source>
         <translation>Cl&amp;ose</translation>
     </message>
@@ -4644,37 +4674,37 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Tube labels (Ctrl+E)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="263"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="264"/>
         <source>Solicitud {number}</source>
         <translation>Request {number}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="314"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="315"/>
         <source>A&amp;vanzar a «{status_label}»</source>
         <translation>Ad&amp;vance to “{status_label}”</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="331"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="332"/>
         <source>Solicitud {lower}: solo lectura</source>
         <translation>Request {lower}: read only</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="363"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="364"/>
         <source>Avanzar estado</source>
         <translation>Advance status</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="364"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="365"/>
         <source>¿Pasar la solicitud {number} de «{status_label}» a «{status_label2}»?</source>
         <translation>Move request {number} from “{status_label}” to “{status_label2}”?</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="378"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="379"/>
         <source>No se puede avanzar la solicitud</source>
         <translation>The request cannot be advanced</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="427"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="428"/>
         <source>{age} años</source>
         <translation>{age} years</translation>
     </message>

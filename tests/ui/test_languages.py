@@ -10,7 +10,13 @@ from __future__ import annotations
 import re
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMainWindow, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QMainWindow,
+    QTextBrowser,
+    QWidget,
+)
 
 from patolab_desktop import i18n
 from patolab_desktop.db import models
@@ -130,6 +136,9 @@ def _data_texts() -> list[str]:
 
 
 def _cell_texts(widget: QWidget, rows: int = 40):
+    for browser in widget.findChildren(QTextBrowser):  # the quick guide
+        for paragraph in browser.toPlainText().splitlines():
+            yield "QTextBrowser", paragraph
     for view in [widget, *widget.findChildren(QAbstractItemView)]:
         if not isinstance(view, QAbstractItemView) or view.model() is None:
             continue
@@ -230,6 +239,10 @@ def _open_everything(qtbot, desk, check, monkeypatch):  # noqa: F811
     from patolab_desktop.ui.requests.request_detail import RequestDetailDialog
 
     windows["request detail (history)"] = lambda: RequestDetailDialog(history["request"])
+    from patolab_desktop.ui import help_dialogs
+
+    windows["quick guide"] = help_dialogs.quick_guide
+    windows["keyboard shortcuts"] = help_dialogs.shortcuts
     data = _data_texts()
     for title, build in windows.items():
         widget = build()

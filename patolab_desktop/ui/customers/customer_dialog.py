@@ -13,7 +13,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP
 import dataclasses
 import datetime as dt
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate, Qt, QTimer
 from PySide6.QtGui import QIntValidator, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -94,6 +94,7 @@ class CustomerDialog(QDialog):
         self._inputs: dict[str, QWidget] = {}
         self._snapshot: customers.CustomerData | None = None
         self._age_was_computed = False
+        self._height_without_errors: int | None = None
         self.setWindowTitle(
             translate("customers.customer_dialog", "Editar cliente")
             if customer_id
@@ -704,6 +705,8 @@ class CustomerDialog(QDialog):
         label = self._errors.get(key)
         if label is None:
             return
+        if message and self._height_without_errors is None and self.isVisible():
+            self._height_without_errors = self.height()  # to go back once they are gone
         label.setText(message)
         form = self._error_forms.get(label)
         if form is not None:
@@ -714,6 +717,22 @@ class CustomerDialog(QDialog):
         widget = self._inputs.get(key)
         if isinstance(widget, (QLineEdit, QPlainTextEdit)):  # combos keep their native look
             widget.setStyleSheet(ERROR_FIELD_STYLE if message else "")
+        if not message:
+            self._shrink_after_errors()
+
+    def _shrink_after_errors(self) -> None:
+        """The form grew to show its messages: back to its size when none is left."""
+        if self._height_without_errors is None or any(
+            label.text() for label in self._errors.values()
+        ):
+            return
+        height, self._height_without_errors = self._height_without_errors, None
+
+        def shrink() -> None:  # after the hidden rows have left the nested layouts
+            self.layout().activate()
+            self.resize(self.width(), max(height, self.minimumSizeHint().height()))
+
+        QTimer.singleShot(0, self, shrink)
 
     @staticmethod
     def _fit_error(label: QLabel, field: QWidget | None) -> None:
