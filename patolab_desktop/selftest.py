@@ -154,10 +154,10 @@ def check_customer_search(window, app) -> str:
 
 
 def check_summary_pdf(pdf_path: Path) -> str:
-    from .services.requests import reports
+    from .documents.request_summary import write_summary_pdf
     from .services import requests as requests_service
     from .services.paging import PageRequest
-    from .documents.request_summary import write_summary_pdf
+    from .services.requests import reports
 
     page = requests_service.page(requests_service.RequestFilter(), PageRequest(limit=1))
     if not page.rows:
@@ -178,8 +178,8 @@ def check_summary_pdf(pdf_path: Path) -> str:
 def _run(work: Path, pdf_path: Path, lines: list[str]) -> None:
     from . import __version__
     from .demo import fill as demo
-    from .services.bootstrap import close_db, open_db
     from .services.access.session import acting_as, system_actor
+    from .services.bootstrap import close_db, open_db
 
     started = time.perf_counter()
     lines.append(

@@ -358,8 +358,8 @@ def measure_requests(result: dict, log) -> None:
 
 
 def measure_export(result: dict, log) -> None:
-    from ..services.customers import export as exports
     from ..services.customers import CustomerFilter
+    from ..services.customers import export as exports
 
     log("Export of every active customer…")
     with tempfile.TemporaryDirectory() as tmp:

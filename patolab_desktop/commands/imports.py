@@ -54,8 +54,8 @@ def _plural(n: int, one: str, many: str) -> str:
 
 
 def run_import_patients(args) -> int:
-    from ..services.customers import importing as patient_import
     from ..services.access import session
+    from ..services.customers import importing as patient_import
 
     open_from_args(args)
     with session.acting_as(session.system_actor("cli")):
@@ -90,9 +90,8 @@ def run_import_patients(args) -> int:
 
 
 def run_export_patients(args) -> int:
-    from ..services.customers import patient_export
     from ..services.access import session
-    from ..services.customers import CustomerFilter
+    from ..services.customers import CustomerFilter, patient_export
 
     open_from_args(args)
     with session.acting_as(session.system_actor("cli")):

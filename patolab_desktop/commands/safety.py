@@ -62,8 +62,8 @@ def run_backup(args) -> int:
 
 
 def run_restore(args) -> int:
-    from ..services.safety import backups
     from ..services.access import session
+    from ..services.safety import backups
 
     open_from_args(args)
     with session.acting_as(session.system_actor("cli")):

@@ -13,7 +13,9 @@ def seed_demo(
     progress: Callable[[str], None] | None = None,
 ) -> str:
     from ..services.access import audit, session
-    from . import catalog as demo_catalog, customers as demo_customers, requests as demo_requests
+    from . import catalog as demo_catalog
+    from . import customers as demo_customers
+    from . import requests as demo_requests
 
     session.require("imports.run")  # callers act as session.system_actor("demo")
     progress = progress or (lambda _text: None)

@@ -43,10 +43,11 @@ from ..db.models import (
     RequestEvent,
     RequestLine,
 )
-from ..util.text import fold
-from ..services.requests import numbers as request_numbers, pricing as request_pricing
 from ..services import settings
-from ..services.requests.types import PRIORITY_RANK, STATUS_RANK, STATUS_LABELS
+from ..services.requests import numbers as request_numbers
+from ..services.requests import pricing as request_pricing
+from ..services.requests.types import PRIORITY_RANK, STATUS_LABELS, STATUS_RANK
+from ..util.text import fold
 
 BATCH = 20_000  # requests per transaction
 DAYS = 730

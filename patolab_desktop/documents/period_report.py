@@ -7,8 +7,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QPagedPaintDevice, QPainter
 
 from ..i18n import translate
+from ..services.texts import service_label
 from ..util.money import format_lempiras
-from ..ui.service_labels import service_label
 from .layout import (
     ACCENT,
     INK,

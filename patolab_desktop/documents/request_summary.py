@@ -13,9 +13,9 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QPagedPaintDevice, QPainter, QPen
 
 from ..i18n import translate
+from ..services.texts import service_label
 from ..util.money import format_lempiras
-from ..ui.service_labels import service_label
-from ..ui.printing.barcode import BarcodeError, paint_code128
+from .barcode import BarcodeError, paint_code128
 from .layout import (
     ACCENT,
     INK,

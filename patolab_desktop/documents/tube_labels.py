@@ -13,8 +13,8 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QPagedPaintDevice, QPainter
 
 from ..i18n import translate
-from ..ui.service_labels import service_label
-from ..ui.printing.barcode import BarcodeError, paint_code128
+from ..services.texts import service_label
+from .barcode import BarcodeError, paint_code128
 from .layout import INK, Canvas, font, keep_none_alive, label_layout, write_pdf
 
 LEFT = Qt.AlignmentFlag.AlignLeft

@@ -34,4 +34,30 @@ def labels_of(labels: dict) -> dict:
     return {key: label(labels, key) for key in labels}
 
 
-__all__ = ["LABELS", "QT_TRANSLATE_NOOP", "label", "labels_of", "translate"]
+_CATALOGUE = (
+    # the customer type as ``services/customers/export.py`` writes it in the CSV
+    QT_TRANSLATE_NOOP("ServiceLabels", "Cliente"),
+)
+
+
+def service_label(text: str | None) -> str:
+    """A Spanish label that came from the services (a status, a priority, an audit action…)
+    in the active language, unchanged when the catalogue does not know it. Data typed by
+    users (names, genders, referrer types, sample types…) is never translated."""
+    return translate(LABELS, text) if text else (text or "")
+
+
+def translated_labels(labels: dict) -> dict:
+    """A copy of a services label dict with its values translated."""
+    return {key: service_label(value) for key, value in labels.items()}
+
+
+__all__ = [
+    "LABELS",
+    "QT_TRANSLATE_NOOP",
+    "label",
+    "labels_of",
+    "service_label",
+    "translate",
+    "translated_labels",
+]

@@ -23,8 +23,11 @@ def ensure_demo_database() -> str:
         open_db(tmp)
         from ..services.access import session
 
+        from ..demo.users import create_demo_users
+
         with session.acting_as(session.system_actor("demo")):
             demo.seed_demo(customers=2000, seed=2026)
+            create_demo_users()
         close_db()
         tmp.replace(path)
     return str(path)
@@ -78,8 +81,7 @@ def create_application():
 
 
 def run_gui(db_target: str | None = None, demo: bool = False) -> int:
-    from ..services.bootstrap import DatabaseOpenError, describe
-    from ..services.bootstrap import close_db, open_db
+    from ..services.bootstrap import DatabaseOpenError, close_db, describe, open_db
     from . import errors, prompts
     from .main_window import MainWindow
 

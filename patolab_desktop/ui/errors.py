@@ -17,8 +17,8 @@ import traceback
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
-from ..paths import log_dir
 from ..i18n import translate
+from ..paths import log_dir
 
 log = logging.getLogger("patolab")
 LOG_FILE_NAME = "patolab.log"

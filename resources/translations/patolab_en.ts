@@ -4,115 +4,115 @@
 <context>
     <name>ServiceLabels</name>
     <message>
-        <location filename="../../patolab_desktop/services/requests/types.py" line="18"/>
+        <location filename="../../patolab_desktop/services/requests/types.py" line="17"/>
         <source>Pendiente</source>
         <translation>Pending</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/types.py" line="19"/>
+        <location filename="../../patolab_desktop/services/requests/types.py" line="18"/>
         <source>Muestra tomada</source>
         <translation>Sample collected</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/types.py" line="20"/>
+        <location filename="../../patolab_desktop/services/requests/types.py" line="19"/>
         <source>En proceso</source>
         <translation>In progress</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/types.py" line="21"/>
+        <location filename="../../patolab_desktop/services/requests/types.py" line="20"/>
         <source>Resultado parcial</source>
         <translation>Partial result</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/types.py" line="22"/>
+        <location filename="../../patolab_desktop/services/requests/types.py" line="21"/>
         <source>Completada</source>
         <translation>Completed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/types.py" line="23"/>
-        <location filename="../../patolab_desktop/services/requests/types.py" line="51"/>
+        <location filename="../../patolab_desktop/services/requests/types.py" line="22"/>
+        <location filename="../../patolab_desktop/services/requests/types.py" line="50"/>
         <source>Cancelada</source>
         <translation>Cancelled</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/types.py" line="26"/>
+        <location filename="../../patolab_desktop/services/requests/types.py" line="25"/>
         <source>Rutina</source>
         <translation>Routine</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/types.py" line="27"/>
+        <location filename="../../patolab_desktop/services/requests/types.py" line="26"/>
         <source>Urgente</source>
         <translation>Urgent</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/types.py" line="28"/>
+        <location filename="../../patolab_desktop/services/requests/types.py" line="27"/>
         <source>STAT (inmediato)</source>
         <translation>STAT (immediate)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/types.py" line="31"/>
+        <location filename="../../patolab_desktop/services/requests/types.py" line="30"/>
         <source>Ambulatorio</source>
         <translation>Outpatient</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/types.py" line="32"/>
+        <location filename="../../patolab_desktop/services/requests/types.py" line="31"/>
         <source>Hospitalizado</source>
         <translation>Inpatient</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/types.py" line="33"/>
+        <location filename="../../patolab_desktop/services/requests/types.py" line="32"/>
         <source>Emergencia</source>
         <translation>Emergency</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/types.py" line="34"/>
+        <location filename="../../patolab_desktop/services/requests/types.py" line="33"/>
         <source>Externo</source>
         <translation>External</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/types.py" line="49"/>
+        <location filename="../../patolab_desktop/services/requests/types.py" line="48"/>
         <source>Creada</source>
         <translation>Created</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="43"/>
-        <location filename="../../patolab_desktop/services/requests/types.py" line="50"/>
+        <location filename="../../patolab_desktop/services/requests/types.py" line="49"/>
         <source>Cambio de estado</source>
         <translation>Status change</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/types.py" line="52"/>
+        <location filename="../../patolab_desktop/services/requests/types.py" line="51"/>
         <source>Investigación agregada</source>
         <translation>Test added</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/types.py" line="53"/>
+        <location filename="../../patolab_desktop/services/requests/types.py" line="52"/>
         <source>Investigación quitada</source>
         <translation>Test removed</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="47"/>
-        <location filename="../../patolab_desktop/services/requests/types.py" line="54"/>
+        <location filename="../../patolab_desktop/services/requests/types.py" line="53"/>
         <source>Descuento</source>
         <translation>Discount</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/types.py" line="55"/>
+        <location filename="../../patolab_desktop/services/requests/types.py" line="54"/>
         <source>Datos modificados</source>
         <translation>Details changed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/types.py" line="58"/>
+        <location filename="../../patolab_desktop/services/requests/types.py" line="57"/>
         <source>Sin descuento</source>
         <translation>No discount</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/types.py" line="59"/>
+        <location filename="../../patolab_desktop/services/requests/types.py" line="58"/>
         <source>Por edad</source>
         <translation>Age-based</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/types.py" line="60"/>
+        <location filename="../../patolab_desktop/services/requests/types.py" line="59"/>
         <source>Manual</source>
         <translation>Manual</translation>
     </message>
@@ -127,7 +127,7 @@
         <translation>Company</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/service_labels.py" line="21"/>
+        <location filename="../../patolab_desktop/services/texts.py" line="39"/>
         <source>Cliente</source>
         <translation>Customer</translation>
     </message>
@@ -489,7 +489,7 @@
 <context>
     <name>admin.backup_actions</name>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="21"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="22"/>
         <source>Cómo recuperar los datos:
 1. Cierre PatoLab Desktop en todas las computadoras que usen esta base de datos.
 2. Abra PatoLab Desktop y use Archivo → Restaurar copia… para elegir la copia de seguridad más reciente (se guarda antes una copia del estado actual).
@@ -504,63 +504,63 @@
 </translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="35"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="36"/>
         <source>C&amp;opia de seguridad ahora</source>
         <translation>&amp;Back up now</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="43"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="44"/>
         <source>&amp;Restaurar copia…</source>
         <translation>&amp;Restore backup…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="50"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="51"/>
         <source>&amp;Conexión a base de datos…</source>
         <translation>&amp;Database connection…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="62"/>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="66"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="63"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="67"/>
         <source>Copia de seguridad</source>
         <translation>Backup</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="67"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="68"/>
         <source>Copia de seguridad guardada en:
 {path}</source>
         <translation>Backup saved to:
 {path}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="80"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="81"/>
         <source>No se encontraron copias en {backup_folder}.</source>
         <translation>No backups found in {backup_folder}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="84"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="85"/>
         <source>Copias más recientes en {backup_folder}:</source>
         <translation>Most recent backups in {backup_folder}:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="97"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="98"/>
         <source>Restaurar copia de seguridad</source>
         <translation>Restore backup</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="98"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="99"/>
         <source>Copias de PatoLab (*.db);;Todos los archivos (*)</source>
         <translation>PatoLab backups (*.db);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="105"/>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="109"/>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="121"/>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="128"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="106"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="110"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="122"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="129"/>
         <source>Restaurar copia</source>
         <translation>Restore backup</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="110"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="111"/>
         <source>¿Reemplazar TODOS los datos actuales por la copia
 {path}
 (esquema {version})?
@@ -573,7 +573,7 @@ Antes se guardará una copia del estado actual, por si necesita volver a él. La
 A copy of the current state is saved first, in case you need to go back to it. The other computers must close the program before you continue.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="129"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="130"/>
         <source>Copia restaurada.
 
 El estado anterior quedó guardado en:
@@ -584,18 +584,18 @@ The previous state was saved to:
 {safety_backup}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="154"/>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="219"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="155"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="220"/>
         <source>No se pudo comprobar la base de datos: {exc}</source>
         <translation>The database could not be checked: {exc}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="175"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="176"/>
         <source>La base de datos tiene problemas</source>
         <translation>The database has problems</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="176"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="177"/>
         <source>La comprobación de integridad al iniciar encontró problemas. No siga registrando datos hasta recuperarla.
 
 </source>
@@ -604,12 +604,12 @@ The previous state was saved to:
 </translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="192"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="193"/>
         <source>Copia de seguridad automática</source>
         <translation>Automatic backup</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="193"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="194"/>
         <source>No se pudo hacer la copia de seguridad automática:
 {exc}</source>
         <translation>The automatic backup could not be made:
@@ -1315,7 +1315,7 @@ Enter your password to continue: open forms stay just as you left them.</transla
 <context>
     <name>app</name>
     <message>
-        <location filename="../../patolab_desktop/ui/app.py" line="95"/>
+        <location filename="../../patolab_desktop/ui/app.py" line="97"/>
         <source>No se pudo abrir la base de datos</source>
         <translation>The database could not be opened</translation>
     </message>
@@ -1323,100 +1323,95 @@ Enter your password to continue: open forms stay just as you left them.</transla
 <context>
     <name>catalog.area</name>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/area.py" line="24"/>
+        <location filename="../../patolab_desktop/ui/catalog/area.py" line="23"/>
         <source>Catálogo</source>
         <translation>Catalogue</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/area.py" line="28"/>
+        <location filename="../../patolab_desktop/ui/catalog/area.py" line="27"/>
         <source>&amp;Investigaciones</source>
         <translation>&amp;Tests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/area.py" line="36"/>
+        <location filename="../../patolab_desktop/ui/catalog/area.py" line="35"/>
         <source>&amp;Nueva investigación…</source>
         <translation>&amp;New test…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/area.py" line="43"/>
+        <location filename="../../patolab_desktop/ui/catalog/area.py" line="42"/>
         <source>&amp;Sucursales…</source>
         <translation>&amp;Branches…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/area.py" line="50"/>
+        <location filename="../../patolab_desktop/ui/catalog/area.py" line="49"/>
         <source>I&amp;mportar catálogo (CSV)…</source>
         <translation>&amp;Import catalogue (CSV)…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/area.py" line="57"/>
+        <location filename="../../patolab_desktop/ui/catalog/area.py" line="56"/>
         <source>C&amp;atálogo (CSV)…</source>
         <translation>C&amp;atalogue (CSV)…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/area.py" line="76"/>
-        <source>Sucursales</source>
-        <translation>Branches</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/catalog/area.py" line="95"/>
-        <location filename="../../patolab_desktop/ui/catalog/area.py" line="146"/>
+        <location filename="../../patolab_desktop/ui/catalog/area.py" line="86"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_import.py" line="21"/>
         <source>Archivos CSV (*.csv)</source>
         <translation>CSV files (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/area.py" line="105"/>
+        <location filename="../../patolab_desktop/ui/catalog/area.py" line="96"/>
         <source>Exportación cancelada</source>
         <translation>Export cancelled</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/area.py" line="106"/>
+        <location filename="../../patolab_desktop/ui/catalog/area.py" line="97"/>
         <source>No se escribió ningún archivo.</source>
         <translation>No file was written.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/area.py" line="115"/>
+        <location filename="../../patolab_desktop/ui/catalog/area.py" line="106"/>
         <source>Exportación terminada</source>
         <translation>Export finished</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/area.py" line="116"/>
+        <location filename="../../patolab_desktop/ui/catalog/area.py" line="107"/>
         <source>Se exportaron {count:,} {noun} a:
 {path}</source>
         <translation>{count:,} {noun} exported to:
 {path}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/area.py" line="130"/>
+        <location filename="../../patolab_desktop/ui/catalog/area.py" line="121"/>
         <source>Exportar catálogo a CSV</source>
         <translation>Export catalogue to CSV</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/area.py" line="133"/>
+        <location filename="../../patolab_desktop/ui/catalog/area.py" line="124"/>
         <source>investigación</source>
         <translation>test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/area.py" line="134"/>
+        <location filename="../../patolab_desktop/ui/catalog/area.py" line="125"/>
         <source>investigaciones</source>
         <translation>tests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/area.py" line="145"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_import.py" line="20"/>
         <source>Importar catálogo (CSV)</source>
         <translation>Import catalogue (CSV)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/area.py" line="150"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_import.py" line="25"/>
         <source>Importar catálogo</source>
         <translation>Import catalogue</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/area.py" line="161"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_import.py" line="36"/>
         <source>  … y {v} filas rechazadas más (la línea de órdenes «patolab import-catalog» las lista todas).</source>
         <translation>  … and {v} more rejected rows (the command “patolab import-catalog” lists them all).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/area.py" line="170"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_import.py" line="45"/>
         <source>
 
 ¿Importar ahora?</source>
@@ -1539,6 +1534,7 @@ Import now?</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="192"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="354"/>
         <source>Sucursales</source>
         <translation>Branches</translation>
     </message>
@@ -1816,127 +1812,127 @@ It will no longer be offered for new requests; requests that already have it do 
 <context>
     <name>catalog.list_tab</name>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="57"/>
+        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="56"/>
         <source>  (Ctrl+F)</source>
         <translation>  (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="111"/>
+        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="110"/>
         <source>&amp;Nueva</source>
         <translation>&amp;New</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="113"/>
+        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="112"/>
         <source>&amp;Nuevo</source>
         <translation>&amp;New</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="120"/>
+        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="119"/>
         <source>&amp;Editar</source>
         <translation>&amp;Edit</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="129"/>
+        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="128"/>
         <source>&amp;Desactivar</source>
         <translation>&amp;Deactivate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="138"/>
+        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="137"/>
         <source>&amp;Reactivar</source>
         <translation>&amp;Reactivate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="117"/>
+        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="116"/>
         <source>Registrar {one} nuev{o}</source>
         <translation>Register a new {one}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="124"/>
+        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="123"/>
         <source>Editar {one} seleccionad{o} (Intro o doble clic)</source>
         <translation>Edit the selected {one} (Enter or double-click)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="133"/>
+        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="132"/>
         <source>Desactivar {one} seleccionad{o}</source>
         <translation>Deactivate the selected {one}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="142"/>
+        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="141"/>
         <source>Reactivar {one} seleccionad{o}</source>
         <translation>Reactivate the selected {one}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="145"/>
+        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="144"/>
         <source>Actuali&amp;zar</source>
         <translation>Re&amp;fresh</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="149"/>
+        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="148"/>
         <source>Volver a leer la lista de la base de datos</source>
         <translation>Read the list from the database again</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="152"/>
+        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="151"/>
         <source>Buscar</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="156"/>
+        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="155"/>
         <source>Ir al cuadro de búsqueda</source>
         <translation>Go to the search box</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="169"/>
+        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="168"/>
         <source>&amp;Buscar:</source>
         <translation>&amp;Search:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="266"/>
+        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="265"/>
         <source>No hay {noun_many} que coincidan con la búsqueda.</source>
         <translation>No {noun_many} match the search.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="270"/>
+        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="269"/>
         <source>No hay {noun_many} registrad{suffix}.</source>
         <translation>No {noun_many} registered yet.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="275"/>
+        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="274"/>
         <source>Mostrando {shown:,} {noun_many} (hay más: baje para verlos)</source>
         <translation>Showing {shown:,} {noun_many} (there are more: scroll down to see them)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="282"/>
+        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="281"/>
         <source>Mostrando {shown:,} de {total:,} {noun_many}</source>
         <translation>Showing {shown:,} of {total:,} {noun_many}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="350"/>
+        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="349"/>
         <source>No encontrado</source>
         <translation>Not found</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="351"/>
+        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="350"/>
         <source>Ese {noun_one} ya no existe en la base de datos. Se actualizará la lista.</source>
         <translation>That {noun_one} no longer exists in the database. The list will be refreshed.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="370"/>
+        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="369"/>
         <source>Guardado: {name}</source>
         <translation>Saved: {name}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="388"/>
+        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="387"/>
         <source>Desactivar {noun_one}</source>
         <translation>Deactivate {noun_one}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="396"/>
+        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="395"/>
         <source>No se pudo desactivar</source>
         <translation>Could not deactivate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="412"/>
+        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="411"/>
         <source>No se pudo reactivar</source>
         <translation>Could not reactivate</translation>
     </message>
@@ -2158,62 +2154,62 @@ It will no longer be offered for new requests; requests that already have it do 
 <context>
     <name>customers.customer_columns</name>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="47"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="46"/>
         <source>Inactivo (desactivado)</source>
         <translation>Inactive (deactivated)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="50"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="49"/>
         <source>Datos incompletos: ábralo para completarlos</source>
         <translation>Incomplete details: open it to complete them</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="60"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="59"/>
         <source>Nombre</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="68"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="67"/>
         <source>Identidad/RTN</source>
         <translation>ID/RTN</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="74"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="73"/>
         <source>Tipo</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="81"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="80"/>
         <source>Edad</source>
         <translation>Age</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="89"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="88"/>
         <source>Género</source>
         <translation>Gender</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="95"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="94"/>
         <source>Teléfono</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="101"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="100"/>
         <source>Correo</source>
         <translation>Email</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="107"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="106"/>
         <source>Departamento</source>
         <translation>Department</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="113"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="112"/>
         <source>Municipio</source>
         <translation>Municipality</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="119"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="118"/>
         <source>Registrado</source>
         <translation>Registered</translation>
     </message>
@@ -2221,292 +2217,292 @@ It will no longer be offered for new requests; requests that already have it do 
 <context>
     <name>customers.customer_dialog</name>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="50"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="48"/>
         <source>&amp;Paciente</source>
         <translation>&amp;Patient</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="51"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="49"/>
         <source>E&amp;mpresa</source>
         <translation>Co&amp;mpany</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="99"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="97"/>
         <source>Editar cliente</source>
         <translation>Edit customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="101"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="99"/>
         <source>Nuevo cliente</source>
         <translation>New customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="152"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="150"/>
         <source>Identificación</source>
         <translation>Identification</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="170"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="168"/>
         <source>Tipo:</source>
         <translation>Type:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="176"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="174"/>
         <source>Nombres del paciente</source>
         <translation>Patient&apos;s first names</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="182"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="180"/>
         <source>&amp;Nombres:</source>
         <translation>First &amp;names:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="185"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="183"/>
         <source>Apellidos del paciente</source>
         <translation>Patient&apos;s last names</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="191"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="189"/>
         <source>&amp;Apellidos:</source>
         <translation>&amp;Last names:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="194"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="192"/>
         <source>Razón social o nombre de la institución</source>
         <translation>Company or institution name</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="197"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="195"/>
         <source>&amp;Nombre:</source>
         <translation>&amp;Name:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="201"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="199"/>
         <source>DNI 0801-1990-12345 o RTN de 14 dígitos</source>
         <translation>ID 0801-1990-12345 or 14-digit RTN</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="207"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="205"/>
         <source>&amp;Identidad/RTN:</source>
         <translation>&amp;ID/RTN:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="208"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="206"/>
         <source>Escriba solo los números; los guiones se ponen solos.</source>
         <translation>Type the digits only; the dashes are added automatically.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="214"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="212"/>
         <source>&amp;Género:</source>
         <translation>&amp;Gender:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="228"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="226"/>
         <source>No &amp;sé la fecha</source>
         <translation>Date un&amp;known</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="231"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="229"/>
         <source>Sin fecha de nacimiento: escriba la edad declarada</source>
         <translation>No date of birth: enter the stated age</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="242"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="240"/>
         <source>&amp;Fecha de nacimiento:</source>
         <translation>Date of &amp;birth:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="246"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="244"/>
         <source>Edad en años</source>
         <translation>Age in years</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="250"/>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="518"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="248"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="516"/>
         <source>Obligatoria</source>
         <translation>Required</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="262"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="260"/>
         <source>&amp;Edad:</source>
         <translation>&amp;Age:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="267"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="265"/>
         <source>Contacto</source>
         <translation>Contact</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="270"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="268"/>
         <source>9988-7766 (WhatsApp)</source>
         <translation>9988-7766 (WhatsApp)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="276"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="274"/>
         <source>&amp;Teléfono:</source>
         <translation>P&amp;hone:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="277"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="275"/>
         <source>Número principal; se usa para WhatsApp. Sin código se asume Honduras (+504).</source>
         <translation>Main number; used for WhatsApp. Without a country code Honduras (+504) is assumed.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="283"/>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="520"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="281"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="518"/>
         <source>Opcional</source>
         <translation>Optional</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="289"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="287"/>
         <source>Teléfono &amp;2:</source>
         <translation>Phone &amp;2:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="292"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="290"/>
         <source>nombre@ejemplo.com</source>
         <translation>name@example.com</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="295"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="293"/>
         <source>&amp;Correo:</source>
         <translation>&amp;Email:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="298"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="296"/>
         <source>No en&amp;viar notificaciones (bloqueado)</source>
         <translation>Do not send notifi&amp;cations (blocked)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="303"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="301"/>
         <source>Dirección</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="311"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="309"/>
         <source>&amp;Departamento:</source>
         <translation>&amp;Department:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="319"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="317"/>
         <source>M&amp;unicipio:</source>
         <translation>M&amp;unicipality:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="322"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="320"/>
         <source>Colonia, calle, número de casa</source>
         <translation>Neighbourhood, street, house number</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="328"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="326"/>
         <source>Di&amp;rección:</source>
         <translation>Add&amp;ress:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="331"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="329"/>
         <source>Referencia (opcional)</source>
         <translation>Landmark (optional)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="337"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="335"/>
         <source>Dirección 2:</source>
         <translation>Address 2:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="345"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="343"/>
         <source>País:</source>
         <translation>Country:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="353"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="351"/>
         <source>Código p&amp;ostal:</source>
         <translation>P&amp;ostal code:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="361"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="359"/>
         <source>Otros datos</source>
         <translation>Other details</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="364"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="362"/>
         <source>Número de expediente en otro sistema</source>
         <translation>File number in another system</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="370"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="368"/>
         <source>E&amp;xpediente externo:</source>
         <translation>E&amp;xternal file:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="375"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="373"/>
         <source>Alergias, observaciones…</source>
         <translation>Allergies, remarks…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="382"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="380"/>
         <source>Notas (a&amp;lergias):</source>
         <translation>No&amp;tes (allergies):</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="395"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="393"/>
         <source>Guardar</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="401"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="399"/>
         <source>Guardar (Intro o Ctrl+S)</source>
         <translation>Save (Enter or Ctrl+S)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="404"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="402"/>
         <source>Cancelar</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="408"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="406"/>
         <source>Cancelar (Esc)</source>
         <translation>Cancel (Esc)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="429"/>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="434"/>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="587"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="427"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="432"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="585"/>
         <source>— Seleccione —</source>
         <translation>— Select —</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="568"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="566"/>
         <source>años (declarada; sin fecha de nacimiento)</source>
         <translation>years (stated; no date of birth)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="575"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="573"/>
         <source>años, calculada hoy desde la fecha de nacimiento</source>
         <translation>years, calculated today from the date of birth</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="589"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="587"/>
         <source>— Elija antes el departamento —</source>
         <translation>— Choose the department first —</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="658"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="656"/>
         <source>Este cliente está inactivo (desactivado).</source>
         <translation>This customer is inactive (deactivated).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="796"/>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="808"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="794"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="806"/>
         <source>No se guardó</source>
         <translation>Not saved</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="816"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="814"/>
         <source>El cliente cambió</source>
         <translation>The customer has changed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="817"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="815"/>
         <source>{exc}
 
 Otra persona guardó este cliente mientras usted lo editaba. Se cargarán los datos actuales; revise y vuelva a aplicar sus cambios.</source>
@@ -2515,33 +2511,33 @@ Otra persona guardó este cliente mientras usted lo editaba. Se cargarán los da
 Someone else saved this customer while you were editing it. The current details will be loaded; check them and apply your changes again.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="826"/>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="874"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="824"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="872"/>
         <source>Cliente no encontrado</source>
         <translation>Customer not found</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="840"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="838"/>
         <source>Identidad {id_number}</source>
         <translation>ID {id_number}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="846"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="844"/>
         <source>Tel. {phone}</source>
         <translation>Tel. {phone}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="855"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="853"/>
         <source>… y {v} más</source>
         <translation>… and {v} more</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="859"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="857"/>
         <source>Posible cliente duplicado</source>
         <translation>Possible duplicate customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="860"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="858"/>
         <source>Ya hay clientes registrados que parecen ser el mismo:
 
 </source>
@@ -2550,7 +2546,7 @@ Someone else saved this customer while you were editing it. The current details 
 </translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="865"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="863"/>
         <source>
 
 ¿Guardar de todos modos?</source>
@@ -2559,22 +2555,22 @@ Someone else saved this customer while you were editing it. The current details 
 Save anyway?</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="875"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="873"/>
         <source>Este cliente ya no existe.</source>
         <translation>This customer no longer exists.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="882"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="880"/>
         <source>Se cargaron los datos guardados por otra persona.</source>
         <translation>The details saved by someone else have been loaded.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="893"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="891"/>
         <source>Descartar cambios</source>
         <translation>Discard changes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="894"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="892"/>
         <source>¿Cerrar sin guardar los cambios?</source>
         <translation>Close without saving the changes?</translation>
     </message>
@@ -2582,67 +2578,67 @@ Save anyway?</translation>
 <context>
     <name>customers.customer_filters</name>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="39"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="38"/>
         <source>Tipo de cliente</source>
         <translation>Customer type</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="43"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="42"/>
         <source>Todos los tipos</source>
         <translation>All types</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="45"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="44"/>
         <source>Género</source>
         <translation>Gender</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="49"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="48"/>
         <source>Todos los géneros</source>
         <translation>All genders</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="51"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="50"/>
         <source>Departamento</source>
         <translation>Department</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="55"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="54"/>
         <source>Todos los departamentos</source>
         <translation>All departments</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="58"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="57"/>
         <source>Municipio (elija antes el departamento)</source>
         <translation>Municipality (choose the department first)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="63"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="62"/>
         <source>Mostrar i&amp;nactivos</source>
         <translation>Show i&amp;nactive</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="66"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="65"/>
         <source>Incluye los clientes desactivados, para reactivarlos</source>
         <translation>Includes deactivated customers, so they can be reactivated</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="71"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="70"/>
         <source>Solo inco&amp;mpletos</source>
         <translation>Inco&amp;mplete only</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="74"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="73"/>
         <source>Solo los clientes importados a los que les faltan datos</source>
         <translation>Only imported customers with missing details</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="80"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="79"/>
         <source>&amp;Filtros:</source>
         <translation>&amp;Filters:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="115"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="114"/>
         <source>Todos los municipios</source>
         <translation>All municipalities</translation>
     </message>
@@ -2877,255 +2873,255 @@ They will no longer appear in lists and searches, but their history is kept. An 
 <context>
     <name>customers.import_dialog</name>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="37"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="36"/>
         <source>Archivos CSV (*.csv *.txt);;Todos los archivos (*)</source>
         <translation>CSV files (*.csv *.txt);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="42"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="41"/>
         <source>Nuevo</source>
         <translation>New</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="43"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="42"/>
         <source>Actualizar</source>
         <translation>Update</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="44"/>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="71"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="43"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="70"/>
         <source>Sin cambios</source>
         <translation>No changes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="45"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="44"/>
         <source>Rechazado</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="69"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="68"/>
         <source>Cambia: </source>
         <translation>Changes: </translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="75"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="74"/>
         <source>Incompleto; faltan: </source>
         <translation>Incomplete; missing: </translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="84"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="83"/>
         <source>Línea</source>
         <translation>Line</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="85"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="84"/>
         <source>Resultado</source>
         <translation>Result</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="86"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="85"/>
         <source>Nombre</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="87"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="86"/>
         <source>Teléfono</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="88"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="87"/>
         <source>Correo</source>
         <translation>Email</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="89"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="88"/>
         <source>Identidad</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="90"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="89"/>
         <source>Detalle</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="173"/>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="274"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="172"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="273"/>
         <source>Importar pacientes desde CSV</source>
         <translation>Import patients from CSV</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="182"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="181"/>
         <source>Elija un archivo CSV…</source>
         <translation>Choose a CSV file…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="186"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="185"/>
         <source>&amp;Elegir archivo…</source>
         <translation>&amp;Choose file…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="198"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="197"/>
         <source>Columnas aceptadas (mayúsculas y acentos no importan): nombre, teléfono (obligatorias), correo, identidad/DNI/RTN, tipo, género, edad, fecha de nacimiento, departamento, municipio, dirección, notas. Máximo 5 MB.</source>
         <translation>Accepted columns (Spanish headers; case and accents do not matter): nombre, teléfono (required), correo, identidad/DNI/RTN, tipo, género, edad, fecha de nacimiento, departamento, municipio, dirección, notas. 5 MB at most.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="244"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="243"/>
         <source>&amp;Importar</source>
         <translation>&amp;Import</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="251"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="250"/>
         <source>Cancelar</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="259"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="258"/>
         <source>Archivo:</source>
         <translation>File:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="286"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="285"/>
         <source>Analizar el archivo</source>
         <translation>Analyse the file</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="289"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="288"/>
         <source>Leyendo y validando el archivo</source>
         <translation>Reading and validating the file</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="295"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="294"/>
         <source>&lt;span style=&apos;color:{reject}&apos;&gt;No se puede importar este archivo (vea el mensaje).&lt;/span&gt;</source>
         <translation>&lt;span style=&apos;color:{reject}&apos;&gt;This file cannot be imported (see the message).&lt;/span&gt;</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="321"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="320"/>
         <source>Codificación: {encoding}</source>
         <translation>Encoding: {encoding}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="324"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="323"/>
         <source>separador: «{delimiter}»</source>
         <translation>separator: “{delimiter}”</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="327"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="326"/>
         <source>{total} filas de datos</source>
         <translation>{total} data rows</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="331"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="330"/>
         <source>columnas ignoradas: </source>
         <translation>ignored columns: </translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="347"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="346"/>
         <source>&lt;b style=&apos;color:{create}&apos;&gt;{len} nuevos&lt;/b&gt;</source>
         <translation>&lt;b style=&apos;color:{create}&apos;&gt;{len} new&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="350"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="349"/>
         <source>&lt;b style=&apos;color:{update}&apos;&gt;{len} actualizaciones&lt;/b&gt;</source>
         <translation>&lt;b style=&apos;color:{update}&apos;&gt;{len} updates&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="354"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="353"/>
         <source> ({unchanged_count} sin cambios)</source>
         <translation> ({unchanged_count} unchanged)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="360"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="359"/>
         <source>&lt;b style=&apos;color:{reject}&apos;&gt;{len} rechazados&lt;/b&gt;</source>
         <translation>&lt;b style=&apos;color:{reject}&apos;&gt;{len} rejected&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="366"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="365"/>
         <source>&lt;span style=&apos;color:{INCOMPLETE_COLOR}&apos;&gt;{incomplete_count} quedarán incompletos (faltan datos de registro)&lt;/span&gt;</source>
         <translation>&lt;span style=&apos;color:{INCOMPLETE_COLOR}&apos;&gt;{incomplete_count} will be incomplete (registration details missing)&lt;/span&gt;</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="374"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="373"/>
         <source>&lt;br&gt;Las filas rechazadas no se importan; corrija el archivo si las necesita.</source>
         <translation>&lt;br&gt;Rejected rows are not imported; correct the file if you need them.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="395"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="394"/>
         <source>&lt;b&gt;Línea {line}&lt;/b&gt; — {v}: &lt;span style=&apos;color:{color}&apos;&gt;{status}&lt;/span&gt;</source>
         <translation>&lt;b&gt;Line {line}&lt;/b&gt; — {v}: &lt;span style=&apos;color:{color}&apos;&gt;{status}&lt;/span&gt;</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="405"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="404"/>
         <source>Todas</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="406"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="405"/>
         <source>Nuevos</source>
         <translation>New</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="407"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="406"/>
         <source>Actualizaciones</source>
         <translation>Updates</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="408"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="407"/>
         <source>Rechazados</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="421"/>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="430"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="420"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="429"/>
         <source>Importar pacientes</source>
         <translation>Import patients</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="422"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="421"/>
         <source>{len} filas rechazadas no se importarán. ¿Importar las demás?</source>
         <translation>{len} rejected rows will not be imported. Import the others?</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="433"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="432"/>
         <source>Guardando pacientes</source>
         <translation>Saving patients</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="438"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="437"/>
         <source>Importación cancelada</source>
         <translation>Import cancelled</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="439"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="438"/>
         <source>Se canceló la importación: no se guardó ningún cambio.</source>
         <translation>The import was cancelled: no change was saved.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="449"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="448"/>
         <source>Nuevos: {created}</source>
         <translation>New: {created}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="452"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="451"/>
         <source>Actualizados: {updated}</source>
         <translation>Updated: {updated}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="458"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="457"/>
         <source>Sin cambios: {unchanged}</source>
         <translation>Unchanged: {unchanged}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="464"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="463"/>
         <source>Rechazados (no importados): {rejected}</source>
         <translation>Rejected (not imported): {rejected}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="470"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="469"/>
         <source>Incompletos: {incomplete} — complételos cuando vengan (filtro «Incompletos» de la lista de clientes).</source>
         <translation>Incomplete: {incomplete} — complete them when they come in (the “Incomplete only” filter of the customer list).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="477"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="476"/>
         <source>Importación terminada</source>
         <translation>Import finished</translation>
     </message>
@@ -3382,12 +3378,12 @@ Front desk for clinical and pathology laboratories.</translation>
         <translation>tests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="35"/>
+        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="34"/>
         <source>registro</source>
         <translation>record</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="36"/>
+        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="35"/>
         <source>registros</source>
         <translation>records</translation>
     </message>
@@ -3519,184 +3515,160 @@ Front desk for clinical and pathology laboratories.</translation>
 <context>
     <name>printing.area</name>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/area.py" line="17"/>
+        <location filename="../../patolab_desktop/ui/printing/area.py" line="18"/>
         <source>Resumen por &amp;período…</source>
         <translation>&amp;Period summary…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/area.py" line="24"/>
+        <location filename="../../patolab_desktop/ui/printing/area.py" line="25"/>
         <source>&amp;Encabezado del laboratorio…</source>
         <translation>Laboratory &amp;header…</translation>
     </message>
 </context>
 <context>
-    <name>printing.barcode</name>
-    <message>
-        <location filename="../../patolab_desktop/ui/printing/barcode.py" line="28"/>
-        <source>No hay texto para el código de barras.</source>
-        <translation>There is no text for the barcode.</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/printing/barcode.py" line="34"/>
-        <source>Falta la biblioteca python-barcode.</source>
-        <translation>The python-barcode library is missing.</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/printing/barcode.py" line="40"/>
-        <location filename="../../patolab_desktop/ui/printing/barcode.py" line="46"/>
-        <source>No se puede codificar «{text}» en Code 128.</source>
-        <translation>“{text}” cannot be encoded in Code 128.</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/printing/barcode.py" line="91"/>
-        <source>El espacio es demasiado estrecho para el código de barras.</source>
-        <translation>The space is too narrow for the barcode.</translation>
-    </message>
-</context>
-<context>
     <name>printing.lab_header_dialog</name>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="31"/>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="30"/>
         <source>A4 (210 × 297 mm)</source>
         <translation>A4 (210 × 297 mm)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="32"/>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="31"/>
         <source>Carta / Letter (216 × 279 mm)</source>
         <translation>Letter (216 × 279 mm)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="34"/>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="33"/>
         <source>Imágenes (*.png *.jpg *.jpeg *.bmp *.gif *.svg)</source>
         <translation>Images (*.png *.jpg *.jpeg *.bmp *.gif *.svg)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="44"/>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="43"/>
         <source>Encabezado del laboratorio</source>
         <translation>Laboratory header</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="51"/>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="50"/>
         <source>Encabezado de los documentos</source>
         <translation>Document header</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="61"/>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="60"/>
         <source>14 dígitos, p. ej. 08019012345678</source>
         <translation>14 digits, e.g. 08019012345678</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="64"/>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="63"/>
         <source>p. ej. +504 2550-1234</source>
         <translation>e.g. +504 2550-1234</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="67"/>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="66"/>
         <source>p. ej. info@laboratorio.hn</source>
         <translation>e.g. info@laboratorio.hn</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="70"/>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="69"/>
         <source>&amp;Nombre *:</source>
         <translation>&amp;Name *:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="71"/>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="70"/>
         <source>&amp;Dirección:</source>
         <translation>A&amp;ddress:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="72"/>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="71"/>
         <source>&amp;RTN:</source>
         <translation>&amp;RTN:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="73"/>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="72"/>
         <source>&amp;Teléfono:</source>
         <translation>P&amp;hone:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="74"/>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="73"/>
         <source>C&amp;orreo:</source>
         <translation>E&amp;mail:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="80"/>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="79"/>
         <source>Sin logotipo</source>
         <translation>No logo</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="82"/>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="81"/>
         <source>E&amp;xaminar…</source>
         <translation>&amp;Browse…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="85"/>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="84"/>
         <source>&amp;Quitar</source>
         <translation>Remo&amp;ve</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="96"/>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="95"/>
         <source>&amp;Logotipo:</source>
         <translation>&amp;Logo:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="105"/>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="104"/>
         <source>Impresión</source>
         <translation>Printing</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="112"/>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="111"/>
         <source>&amp;Papel:</source>
         <translation>&amp;Paper:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="132"/>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="131"/>
         <source>&amp;Etiqueta (ancho × alto):</source>
         <translation>Label (&amp;width × height):</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="142"/>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="141"/>
         <source>(una etiqueta por tipo de muestra de la solicitud)</source>
         <translation>(one label per sample type of the request)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="153"/>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="152"/>
         <source>&amp;Copias por etiqueta:</source>
         <translation>&amp;Copies per label:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="167"/>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="166"/>
         <source>&amp;Guardar</source>
         <translation>&amp;Save</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="173"/>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="172"/>
         <source>C&amp;ancelar</source>
         <translation>C&amp;ancel</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="258"/>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="257"/>
         <source>(no se puede mostrar la imagen)</source>
         <translation>(the image cannot be shown)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="271"/>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="270"/>
         <source>Elegir logotipo</source>
         <translation>Choose logo</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="286"/>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="285"/>
         <source>Ancho de la etiqueta</source>
         <translation>Label width</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="287"/>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="286"/>
         <source>Alto de la etiqueta</source>
         <translation>Label height</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="312"/>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="311"/>
         <source>No se pudo guardar</source>
         <translation>Could not save</translation>
     </message>
@@ -3704,72 +3676,72 @@ Front desk for clinical and pathology laboratories.</translation>
 <context>
     <name>printing.period_dialog</name>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/period_dialog.py" line="45"/>
+        <location filename="../../patolab_desktop/ui/printing/period_dialog.py" line="46"/>
         <source>Resumen por período</source>
         <translation>Period summary</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/period_dialog.py" line="51"/>
+        <location filename="../../patolab_desktop/ui/printing/period_dialog.py" line="52"/>
         <source>Solicitudes por estado, prioridad, origen y día, con montos y las canceladas con su motivo.</source>
         <translation>Requests by status, priority, source and day, with amounts, and the cancelled ones with their reason.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/period_dialog.py" line="64"/>
+        <location filename="../../patolab_desktop/ui/printing/period_dialog.py" line="65"/>
         <source>&amp;Desde:</source>
         <translation>&amp;From:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/period_dialog.py" line="65"/>
+        <location filename="../../patolab_desktop/ui/printing/period_dialog.py" line="66"/>
         <source>&amp;Hasta:</source>
         <translation>&amp;To:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/period_dialog.py" line="67"/>
+        <location filename="../../patolab_desktop/ui/printing/period_dialog.py" line="68"/>
         <source>Todas las sucursales</source>
         <translation>All branches</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/period_dialog.py" line="70"/>
+        <location filename="../../patolab_desktop/ui/printing/period_dialog.py" line="71"/>
         <source>&amp;Sucursal:</source>
         <translation>&amp;Branch:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/period_dialog.py" line="75"/>
+        <location filename="../../patolab_desktop/ui/printing/period_dialog.py" line="76"/>
         <source>Ho&amp;y</source>
         <translation>To&amp;day</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/period_dialog.py" line="76"/>
+        <location filename="../../patolab_desktop/ui/printing/period_dialog.py" line="77"/>
         <source>&amp;Esta semana</source>
         <translation>This &amp;week</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/period_dialog.py" line="77"/>
+        <location filename="../../patolab_desktop/ui/printing/period_dialog.py" line="78"/>
         <source>Este &amp;mes</source>
         <translation>This &amp;month</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/period_dialog.py" line="78"/>
+        <location filename="../../patolab_desktop/ui/printing/period_dialog.py" line="79"/>
         <source>Mes a&amp;nterior</source>
         <translation>&amp;Last month</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/period_dialog.py" line="94"/>
+        <location filename="../../patolab_desktop/ui/printing/period_dialog.py" line="95"/>
         <source>&amp;Vista previa</source>
         <translation>Pre&amp;view</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/period_dialog.py" line="100"/>
+        <location filename="../../patolab_desktop/ui/printing/period_dialog.py" line="101"/>
         <source>Guardar &amp;PDF…</source>
         <translation>Save &amp;PDF…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/period_dialog.py" line="105"/>
+        <location filename="../../patolab_desktop/ui/printing/period_dialog.py" line="106"/>
         <source>&amp;Cerrar</source>
         <translation>&amp;Close</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/period_dialog.py" line="154"/>
+        <location filename="../../patolab_desktop/ui/printing/period_dialog.py" line="155"/>
         <source>La fecha final es anterior a la inicial.</source>
         <translation>The end date is before the start date.</translation>
     </message>
@@ -3796,42 +3768,42 @@ Front desk for clinical and pathology laboratories.</translation>
 <context>
     <name>referrers.area</name>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/area.py" line="18"/>
+        <location filename="../../patolab_desktop/ui/referrers/area.py" line="19"/>
         <source>Remitentes</source>
         <translation>Referrers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/area.py" line="24"/>
+        <location filename="../../patolab_desktop/ui/referrers/area.py" line="25"/>
         <source>&amp;Médicos remitentes</source>
         <translation>Referring &amp;doctors</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/area.py" line="32"/>
+        <location filename="../../patolab_desktop/ui/referrers/area.py" line="33"/>
         <source>&amp;Nuevo remitente…</source>
         <translation>&amp;New referrer…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/area.py" line="39"/>
+        <location filename="../../patolab_desktop/ui/referrers/area.py" line="40"/>
         <source>&amp;Tipos de remitente…</source>
         <translation>Referrer &amp;types…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/area.py" line="46"/>
+        <location filename="../../patolab_desktop/ui/referrers/area.py" line="47"/>
         <source>&amp;Remitentes (CSV)…</source>
         <translation>Re&amp;ferrers (CSV)…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/area.py" line="70"/>
+        <location filename="../../patolab_desktop/ui/referrers/area.py" line="71"/>
         <source>Exportar remitentes a CSV</source>
         <translation>Export referrers to CSV</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/area.py" line="73"/>
+        <location filename="../../patolab_desktop/ui/referrers/area.py" line="74"/>
         <source>remitente</source>
         <translation>referrer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/area.py" line="74"/>
+        <location filename="../../patolab_desktop/ui/referrers/area.py" line="75"/>
         <source>remitentes</source>
         <translation>referrers</translation>
     </message>
@@ -4297,77 +4269,77 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>requests.cancel_dialog</name>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="23"/>
+        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="22"/>
         <source>El paciente no se presentó a la toma de muestra</source>
         <translation>The patient did not come for the sample collection</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="24"/>
+        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="23"/>
         <source>Solicitud duplicada</source>
         <translation>Duplicate request</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="25"/>
+        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="24"/>
         <source>Error al registrar la solicitud</source>
         <translation>Mistake when registering the request</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="26"/>
+        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="25"/>
         <source>El paciente desistió del examen</source>
         <translation>The patient decided not to have the test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="27"/>
+        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="26"/>
         <source>Muestra no apta; se registrará una nueva solicitud</source>
         <translation>Unsuitable sample; a new request will be registered</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="43"/>
+        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="42"/>
         <source>Cancelar solicitud</source>
         <translation>Cancel request</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="49"/>
+        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="48"/>
         <source>Cancelar la solicitud &lt;b&gt;{request_number}&lt;/b&gt;</source>
         <translation>Cancel request &lt;b&gt;{request_number}&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="53"/>
+        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="52"/>
         <source> (estado: {status_label})</source>
         <translation> (status: {status_label})</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="62"/>
+        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="61"/>
         <source>Las solicitudes no se borran: quedan canceladas con su motivo en el historial. Solo se cancelan las pendientes o con muestra tomada.</source>
         <translation>Requests are never deleted: they stay cancelled, with their reason, in the history. Only pending requests or those with the sample collected can be cancelled.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="71"/>
+        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="70"/>
         <source>&amp;Motivo de la cancelación *</source>
         <translation>Cancellation &amp;reason *</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="78"/>
+        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="77"/>
         <source>Escriba el motivo o elija uno de la lista</source>
         <translation>Type the reason or choose one from the list</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="88"/>
+        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="87"/>
         <source>Cancelar &amp;solicitud</source>
         <translation>Cancel &amp;request</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="93"/>
+        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="92"/>
         <source>&amp;Volver</source>
         <translation>&amp;Back</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="121"/>
+        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="120"/>
         <source>Escriba el motivo de la cancelación.</source>
         <translation>Enter the reason for the cancellation.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="129"/>
+        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="128"/>
         <source>No se puede cancelar</source>
         <translation>Cannot cancel</translation>
     </message>
@@ -6819,62 +6791,62 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.reports</name>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="78"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="79"/>
         <source>El nombre del laboratorio es obligatorio.</source>
         <translation>The laboratory name is required.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="83"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="84"/>
         <source>El RTN debe tener 14 dígitos.</source>
         <translation>The RTN must have 14 digits.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="92"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="93"/>
         <source>No se encuentra el archivo del logotipo.</source>
         <translation>The logo file cannot be found.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="96"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="97"/>
         <source>El logotipo debe ser una imagen PNG, JPG, BMP, GIF o SVG.</source>
         <translation>The logo must be a PNG, JPG, BMP, GIF or SVG image.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="173"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="174"/>
         <source>Debe ser un número entero.</source>
         <translation>It must be a whole number.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="176"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="177"/>
         <source>Debe estar entre {low} y {high}.</source>
         <translation>It must be between {low} and {high}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="180"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="181"/>
         <source>Tamaño de papel no válido (A4 o Letter).</source>
         <translation>Invalid paper size (A4 or Letter).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="318"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="319"/>
         <source>La solicitud {number} está cancelada: no se imprimen etiquetas de tubos.</source>
         <translation>Request {number} is cancelled: no tube labels are printed.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="372"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="373"/>
         <source>Indique la fecha inicial y la final.</source>
         <translation>Give the start and end dates.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="376"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="377"/>
         <source>La fecha final es anterior a la inicial.</source>
         <translation>The end date is before the start date.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="380"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="381"/>
         <source>El período no puede pasar de diez años.</source>
         <translation>The period cannot be longer than ten years.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="439"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="440"/>
         <source>No existe la sucursal {id}.</source>
         <translation>Branch {id} does not exist.</translation>
     </message>
@@ -6908,22 +6880,22 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.request_queries</name>
     <message>
-        <location filename="../../patolab_desktop/services/requests/queries.py" line="196"/>
+        <location filename="../../patolab_desktop/services/requests/queries.py" line="197"/>
         <source>Valor no válido: {value}.</source>
         <translation>Invalid value: {value}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/queries.py" line="211"/>
+        <location filename="../../patolab_desktop/services/requests/queries.py" line="212"/>
         <source>La fecha final es anterior a la inicial.</source>
         <translation>The end date is before the start date.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/queries.py" line="320"/>
+        <location filename="../../patolab_desktop/services/requests/queries.py" line="321"/>
         <source>No se puede ordenar por {name}.</source>
         <translation>Cannot sort by {name}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/queries.py" line="433"/>
+        <location filename="../../patolab_desktop/services/requests/queries.py" line="434"/>
         <source>La solicitud no existe.</source>
         <translation>The request does not exist.</translation>
     </message>
@@ -6931,77 +6903,77 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.requests</name>
     <message>
-        <location filename="../../patolab_desktop/services/requests/checks.py" line="28"/>
+        <location filename="../../patolab_desktop/services/requests/checks.py" line="27"/>
         <source>Porcentaje no válido: {value}</source>
         <translation>Invalid percentage: {value}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/checks.py" line="62"/>
+        <location filename="../../patolab_desktop/services/requests/checks.py" line="61"/>
         <source>Elija el paciente.</source>
         <translation>Choose the patient.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/checks.py" line="66"/>
+        <location filename="../../patolab_desktop/services/requests/checks.py" line="65"/>
         <source>El paciente elegido no existe.</source>
         <translation>The chosen patient does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/checks.py" line="68"/>
+        <location filename="../../patolab_desktop/services/requests/checks.py" line="67"/>
         <source>El paciente «{name}» está inactivo; no se le pueden crear solicitudes.</source>
         <translation>The patient “{name}” is inactive; no requests can be created for them.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/checks.py" line="77"/>
+        <location filename="../../patolab_desktop/services/requests/checks.py" line="76"/>
         <source>Elija el médico o la institución que refiere.</source>
         <translation>Choose the referring doctor or institution.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/checks.py" line="83"/>
+        <location filename="../../patolab_desktop/services/requests/checks.py" line="82"/>
         <source>El médico elegido no existe.</source>
         <translation>The chosen doctor does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/checks.py" line="85"/>
+        <location filename="../../patolab_desktop/services/requests/checks.py" line="84"/>
         <source>El médico «{name}» está inactivo; elija otro.</source>
         <translation>The doctor “{name}” is inactive; choose another one.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/checks.py" line="94"/>
+        <location filename="../../patolab_desktop/services/requests/checks.py" line="93"/>
         <source>Prioridad no válida: {value} (opciones: {options}).</source>
         <translation>Invalid priority: {value} (options: {options}).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/checks.py" line="98"/>
+        <location filename="../../patolab_desktop/services/requests/checks.py" line="97"/>
         <source>Origen no válido: {value} (opciones: {options}).</source>
         <translation>Invalid source: {value} (options: {options}).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/checks.py" line="107"/>
+        <location filename="../../patolab_desktop/services/requests/checks.py" line="106"/>
         <source>El texto es demasiado largo (máximo {max} caracteres).</source>
         <translation>The text is too long ({max} characters at most).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/checks.py" line="116"/>
+        <location filename="../../patolab_desktop/services/requests/checks.py" line="115"/>
         <source>Agregue al menos una investigación.</source>
         <translation>Add at least one test.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/checks.py" line="124"/>
+        <location filename="../../patolab_desktop/services/requests/checks.py" line="123"/>
         <source>La investigación {id} no existe.</source>
         <translation>Test {id} does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/checks.py" line="128"/>
+        <location filename="../../patolab_desktop/services/requests/checks.py" line="127"/>
         <source>La investigación {code} {name} está inactiva; no se puede solicitar.</source>
         <translation>The test {code} {name} is inactive; it cannot be requested.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/checks.py" line="147"/>
+        <location filename="../../patolab_desktop/services/requests/checks.py" line="146"/>
         <source>El descuento manual debe ser mayor que 0 y como máximo 100 %.</source>
         <translation>The manual discount must be greater than 0 and at most 100 %.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/checks.py" line="152"/>
+        <location filename="../../patolab_desktop/services/requests/checks.py" line="151"/>
         <source>Escriba el motivo del descuento manual.</source>
         <translation>Enter the reason for the manual discount.</translation>
     </message>
@@ -7021,82 +6993,82 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>The request date cannot be in the future.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/workflow.py" line="55"/>
+        <location filename="../../patolab_desktop/services/requests/workflow.py" line="53"/>
         <source>La solicitud no existe.</source>
         <translation>The request does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/workflow.py" line="58"/>
+        <location filename="../../patolab_desktop/services/requests/workflow.py" line="56"/>
         <source>La solicitud {number} fue modificada por otra persona mientras usted la veía. Vuelva a abrirla para ver los cambios.</source>
         <translation>Request {number} was changed by someone else while you were viewing it. Open it again to see the changes.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/workflow.py" line="66"/>
+        <location filename="../../patolab_desktop/services/requests/workflow.py" line="64"/>
         <source>La solicitud {number} está {status} y ya no se puede modificar.</source>
         <translation>Request {number} is {status} and can no longer be changed.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/workflow.py" line="83"/>
+        <location filename="../../patolab_desktop/services/requests/workflow.py" line="81"/>
         <source>La solicitud {number} cambió mientras se guardaba.</source>
         <translation>Request {number} changed while it was being saved.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/workflow.py" line="131"/>
+        <location filename="../../patolab_desktop/services/requests/workflow.py" line="129"/>
         <source>No se puede cancelar la solicitud {number}: está «{status}». Solo se cancelan solicitudes pendientes o con la muestra tomada.</source>
         <translation>Request {number} cannot be cancelled: it is “{status}”. Only pending requests or requests with the sample collected can be cancelled.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/workflow.py" line="140"/>
+        <location filename="../../patolab_desktop/services/requests/workflow.py" line="138"/>
         <source>Escriba el motivo de la cancelación.</source>
         <translation>Enter the reason for the cancellation.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/workflow.py" line="145"/>
+        <location filename="../../patolab_desktop/services/requests/workflow.py" line="143"/>
         <source>El motivo es demasiado largo (máximo {max} caracteres).</source>
         <translation>The reason is too long ({max} characters at most).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/workflow.py" line="202"/>
+        <location filename="../../patolab_desktop/services/requests/workflow.py" line="200"/>
         <source>{code} {name} ya está en la solicitud como parte del panel {panel_code} {panel_name}.</source>
         <translation>{code} {name} is already on the request as part of the panel {panel_code} {panel_name}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/workflow.py" line="211"/>
+        <location filename="../../patolab_desktop/services/requests/workflow.py" line="209"/>
         <source>{code} {name} ya está en la solicitud {number}.</source>
         <translation>{code} {name} is already on request {number}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/workflow.py" line="300"/>
+        <location filename="../../patolab_desktop/services/requests/workflow.py" line="298"/>
         <source>{code} {name} no está en la solicitud {number}.</source>
         <translation>{code} {name} is not on request {number}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/workflow.py" line="304"/>
+        <location filename="../../patolab_desktop/services/requests/workflow.py" line="302"/>
         <source>La investigación {id} no está en la solicitud {number}.</source>
         <translation>Test {id} is not on request {number}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/workflow.py" line="319"/>
+        <location filename="../../patolab_desktop/services/requests/workflow.py" line="317"/>
         <source>{code} {name} forma parte del panel {panel_code} {panel_name}; quite el panel completo.</source>
         <translation>{code} {name} is part of the panel {panel_code} {panel_name}; remove the whole panel.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/workflow.py" line="330"/>
+        <location filename="../../patolab_desktop/services/requests/workflow.py" line="328"/>
         <source>No se puede quitar la última investigación de la solicitud {number}. Si ya no se necesita, cancele la solicitud.</source>
         <translation>The last test of request {number} cannot be removed. If the request is no longer needed, cancel it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/workflow.py" line="447"/>
+        <location filename="../../patolab_desktop/services/requests/workflow.py" line="445"/>
         <source>El paciente solo se puede cambiar mientras la solicitud está pendiente.</source>
         <translation>The patient can only be changed while the request is pending.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reading.py" line="44"/>
+        <location filename="../../patolab_desktop/services/requests/reading.py" line="41"/>
         <source>No existe la solicitud {number}.</source>
         <translation>Request {number} does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reading.py" line="48"/>
+        <location filename="../../patolab_desktop/services/requests/reading.py" line="45"/>
         <source>No existe la solicitud (vacía).</source>
         <translation>There is no request (empty number).</translation>
     </message>

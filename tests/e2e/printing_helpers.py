@@ -7,6 +7,8 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
+from tests.tools import pdftoppm, zbar_decode
+
 MM_PER_POINT = 25.4 / 72
 
 
@@ -35,14 +37,15 @@ def render_pages(pdf, out_dir, dpi: int = 300) -> list[Path]:
     """PNG pages of ``pdf`` made by poppler's pdftoppm."""
     out_dir = Path(out_dir)
     prefix = out_dir / Path(pdf).stem
-    subprocess.run(["pdftoppm", "-png", "-r", str(dpi), str(pdf), str(prefix)], check=True)
+    subprocess.run([pdftoppm(), "-png", "-r", str(dpi), str(pdf), str(prefix)], check=True)
     return sorted(out_dir.glob(f"{Path(pdf).stem}*.png"))
 
 
 def decode_image(image) -> list[tuple[str, str]]:
     """(symbology, text) of every barcode zbar finds in a QImage (or an image file)."""
     from PySide6.QtGui import QImage
-    from pyzbar.pyzbar import decode
+
+    decode = zbar_decode()
 
     if not isinstance(image, QImage):
         image = QImage(str(image))

@@ -265,7 +265,7 @@ def test_label_at_203_dpi_uses_whole_dot_modules(lab):
     from PySide6.QtCore import QRectF, Qt
     from PySide6.QtGui import QImage, QPainter
 
-    from patolab_desktop.ui.printing.barcode import code128_modules
+    from patolab_desktop.documents.barcode import code128_modules
 
     request_id, number = lab.req["full"]
     label = reports.label_data(request_id)[0]

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import shutil
 import subprocess
 import xml.etree.ElementTree as ET
 import zipfile
@@ -15,15 +14,20 @@ import pytest
 
 from patolab_desktop.db.models import AuditLog, Customer
 from patolab_desktop.services import csvio
+from patolab_desktop.services.access import session
 from patolab_desktop.services.customers import (
-    records as customers,
-    export as exports,
+    CustomerFilter,
     patient_export,
 )
-from patolab_desktop.services.access import session
-from patolab_desktop.services.customers import CustomerFilter
+from patolab_desktop.services.customers import (
+    export as exports,
+)
+from patolab_desktop.services.customers import (
+    records as customers,
+)
 from patolab_desktop.services.errors import PermissionDenied
 from tests.patient_csv_helpers import admin, make_customer  # noqa: F401
+from tests.tools import soffice
 
 pytestmark = pytest.mark.usefixtures("database", "admin")
 
@@ -126,14 +130,7 @@ NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
 
 
 def _soffice() -> str:
-    path = shutil.which("soffice") or shutil.which("libreoffice")
-    if path is None:
-        pytest.fail(
-            "LibreOffice is not installed: this test needs a real spreadsheet program. "
-            "Install it with `apt-get install -y libreoffice-calc-nogui` "
-            "(.ci/run installs it on CI)."
-        )
-    return path
+    return soffice()
 
 
 def _to_xlsx(csv_path, out_dir) -> dict[str, str]:

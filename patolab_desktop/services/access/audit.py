@@ -19,10 +19,10 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from ...db.models import AuditLog, User, now
-from . import permissions, session
 from ..paging import Page, PageRequest, keyset_page
 from .. import phrases
 from ..texts import QT_TRANSLATE_NOOP, label, translate
+from . import permissions, session
 
 
 def quiet_sql_logging() -> None:

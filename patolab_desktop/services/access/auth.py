@@ -25,10 +25,10 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from ...db.database import write_transaction
 from ...db.models import Role, RolePermission, User
 from ...util.text import clean, fold
-from . import audit, permissions, session
 from ..errors import NotFoundError, RuleError, ServiceError, ValidationError
-from .session import Actor
 from ..texts import translate
+from . import audit, permissions, session
+from .session import Actor
 
 MAX_FAILED_ATTEMPTS = 5
 LOCK_MINUTES = 5

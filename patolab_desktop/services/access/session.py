@@ -16,9 +16,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Iterator
 
-from . import permissions
 from ..errors import PermissionDenied
 from ..texts import translate
+from . import permissions
 
 SYSTEM_ROLE = "Sistema"
 

@@ -15,10 +15,10 @@ from peewee import JOIN, fn
 from ...db.database import write_transaction
 from ...db.models import Role, RolePermission, User
 from ...util.text import clean, fold
-from . import audit, auth, permissions, session
 from ..errors import NotFoundError, RuleError, ValidationError
 from ..paging import Page, PageRequest, keyset_page
 from ..texts import translate
+from . import audit, auth, permissions, session
 
 MANAGE = "users.manage"
 

@@ -7,40 +7,40 @@ import catalog`` then ``catalog.create(...)``, ``catalog.page(...)``); modules: 
 ``branches``, ``referrers`` and ``referrer_types`` are imported by name.
 """
 
+from .catalog_csv import (
+    CSV_COLUMNS,
+    IMPORT_MAX_BYTES,
+    IMPORT_REQUIRED,
+    CatalogImportReport,
+    RejectedRow,
+    export_catalog,
+    import_catalog,
+)
+from .investigations import create, deactivate, reactivate, set_price, update, validate
+from .panels import check_members, panels_containing, set_members
+from .reading import (
+    SORTS,
+    count,
+    details,
+    get,
+    get_by_code,
+    leaf_members,
+    list_active,
+    members_detail,
+    page,
+    panel_members,
+    price_history,
+    sample_types,
+    search,
+)
 from .values import (
     CODE_RE,
     NAME_MAX,
     SAMPLE_MAX,
-    InvestigationData,
     CatalogFilter,
+    InvestigationData,
     normalize_code,
     parse_price,
-)
-from .reading import (
-    get,
-    get_by_code,
-    panel_members,
-    members_detail,
-    leaf_members,
-    details,
-    price_history,
-    sample_types,
-    search,
-    list_active,
-    SORTS,
-    page,
-    count,
-)
-from .panels import check_members, set_members, panels_containing
-from .investigations import validate, create, update, set_price, deactivate, reactivate
-from .catalog_csv import (
-    IMPORT_MAX_BYTES,
-    CSV_COLUMNS,
-    IMPORT_REQUIRED,
-    RejectedRow,
-    CatalogImportReport,
-    import_catalog,
-    export_catalog,
 )
 
 __all__ = [

@@ -6,10 +6,9 @@ from decimal import Decimal, InvalidOperation
 
 from ...db.models import Customer, Referrer, RequestEvent, now
 from ...util.text import clean
-from . import pricing as request_pricing
 from ..errors import ValidationError
 from ..texts import labels_of, translate
-
+from . import pricing as request_pricing
 from .types import (
     MAX_TEXT,
 )

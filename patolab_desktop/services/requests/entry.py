@@ -27,31 +27,31 @@ from ...db.database import write_transaction
 from ...db.models import Branch, LabRequest, RequestLine, now
 from ...util.money import format_lempiras
 from ...util.text import clean
-from ..access import audit, session
-from . import numbers as request_numbers, pricing as request_pricing
 from .. import settings
+from ..access import audit, session
 from ..errors import ValidationError
-from .pricing import PricedLine, Pricing
 from ..texts import translate
-
+from . import numbers as request_numbers
+from . import pricing as request_pricing
 from .checks import (
-    _check_patient,
-    _check_doctor,
     _check_choice,
-    _too_long,
+    _check_doctor,
     _check_investigations,
     _check_manual_discount,
-    _who,
+    _check_patient,
+    _describe_discount,
     _event,
     _investigations,
-    _describe_discount,
+    _too_long,
+    _who,
 )
+from .pricing import PricedLine, Pricing
 from .types import (
+    MAX_TEXT,
     PRIORITY_LABELS,
+    PRIORITY_RANK,
     SOURCE_LABELS,
     STATUS_RANK,
-    PRIORITY_RANK,
-    MAX_TEXT,
     RequestDraft,
 )
 

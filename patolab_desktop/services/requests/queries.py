@@ -37,9 +37,11 @@ from ...db.models import (
     RequestLine,
 )
 from ...util.text import clean, fold
-from . import numbers as request_numbers, pricing as request_pricing
 from ..errors import NotFoundError, ValidationError
 from ..paging import Page, PageRequest, keyset_page
+from ..texts import label, translate
+from . import numbers as request_numbers
+from . import pricing as request_pricing
 from .types import (
     EVENT_LABELS,
     PRIORITY_LABELS,
@@ -48,7 +50,6 @@ from .types import (
     RequestDetail,
     RequestFilter,
 )
-from ..texts import label, translate
 
 MANY_PATIENTS = 3000  # above this many matching patients, check each request's patient instead
 # A branch code (with at least one letter, so a DNI typed with dashes is not taken for a

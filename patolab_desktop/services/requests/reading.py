@@ -3,20 +3,17 @@ without patients.view_sensitive), by number, the list's pages and counts, the CS
 
 from __future__ import annotations
 
-
 from ...db.models import LabRequest
 from ..access import audit, session
 from ..errors import NotFoundError
 from ..texts import translate
 
-from .types import (
-    RequestFilter,
-    RequestDetail,
-)
-
 # --- validation ------------------------------------------------------------------------
 from . import queries as request_queries
-
+from .types import (
+    RequestDetail,
+    RequestFilter,
+)
 
 # --- reading ---------------------------------------------------------------------------
 

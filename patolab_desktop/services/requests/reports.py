@@ -19,12 +19,13 @@ from peewee import JOIN, Case, fn
 
 from ...db.models import Branch, Customer, LabRequest, Referrer
 from ...util.money import PLACES, ZERO
-from ..access import audit, session
 from .. import customers as customers_service
-from . import reading, types as request_types
 from .. import settings
+from ..access import audit, session
 from ..errors import NotFoundError, RuleError, ValidationError
 from ..texts import translate
+from . import reading
+from . import types as request_types
 
 PAPER_SIZES = ("A4", "Letter")
 LABEL_MIN_MM, LABEL_MAX_MM = 20, 120

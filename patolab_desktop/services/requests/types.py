@@ -9,10 +9,9 @@ from decimal import Decimal
 
 from ..texts import LABELS, QT_TRANSLATE_NOOP, translate
 
-
 # --- vocabulary ------------------------------------------------------------------------
 # Spanish labels, stored as they are in the request history; shown through
-# ``texts.label``/``ui.service_labels`` (context "ServiceLabels") in the active language.
+# ``texts.label``/``texts.service_label`` (context "ServiceLabels") in the active language.
 
 STATUS_LABELS = {
     "pending": QT_TRANSLATE_NOOP("ServiceLabels", "Pendiente"),

@@ -12,36 +12,34 @@ from ...db.models import LabRequest, RequestLine, now
 from ...util.money import ZERO, format_lempiras, to_money
 from ...util.text import clean
 from ..access import audit, session
-from . import pricing as request_pricing
 from ..errors import ConflictError, NotFoundError, RuleError, ValidationError
 from ..texts import translate
-
+from . import pricing as request_pricing
 from .checks import (
-    _patient_row,
-    _check_patient,
-    _check_doctor,
     _check_choice,
-    _too_long,
+    _check_doctor,
     _check_investigations,
     _check_manual_discount,
+    _check_patient,
+    _describe_discount,
     _event,
     _investigations,
-    _describe_discount,
+    _patient_row,
+    _too_long,
 )
 from .types import (
-    PRIORITY_LABELS,
-    SOURCE_LABELS,
     CANCELLABLE,
-    READ_ONLY,
-    NEXT_STATUS,
-    STATUS_RANK,
-    PRIORITY_RANK,
     MAX_TEXT,
+    NEXT_STATUS,
+    PRIORITY_LABELS,
+    PRIORITY_RANK,
+    READ_ONLY,
+    SOURCE_LABELS,
+    STATUS_RANK,
+    RequestChanges,
     status_label,
     status_text,
-    RequestChanges,
 )
-
 
 # --- changes to a saved request --------------------------------------------------------
 

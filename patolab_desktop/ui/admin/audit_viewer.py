@@ -25,9 +25,9 @@ from PySide6.QtWidgets import (
 
 from ...i18n import translate
 from ...services.access import audit
+from ...services.texts import translated_labels
 from ..icons import icon
 from ..models.paged_table import Column, PagedTableModel
-from ..service_labels import translated_labels
 from ..widgets.table import make_table_view
 
 SYSTEM_USERS = ("cli", "sistema")

@@ -11,8 +11,9 @@ import logging
 from PySide6.QtCore import QT_TRANSLATE_NOOP
 
 from ...i18n import translate
-from ...services.safety import backups, check as maintenance
 from ...services.errors import ServiceError
+from ...services.safety import backups
+from ...services.safety import check as maintenance
 from .. import prompts
 
 log = logging.getLogger(__name__)

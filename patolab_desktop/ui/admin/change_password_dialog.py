@@ -7,8 +7,8 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QVBoxLayout
 from ... import APP_NAME
 from ...i18n import translate
 from ...services.access import auth, session
-from ...services.errors import ServiceError, ValidationError
 from ...services.access.session import Actor
+from ...services.errors import ServiceError, ValidationError
 from ..icons import icon
 from .common import (
     FieldErrors,

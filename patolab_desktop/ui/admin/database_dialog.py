@@ -23,11 +23,11 @@ from PySide6.QtWidgets import (
 )
 
 from ... import local_settings
-from ...services.bootstrap import DatabaseOpenError, is_postgres_url
 from ...i18n import translate
 from ...paths import default_db_path
-from ...services.safety import transfer
+from ...services.bootstrap import DatabaseOpenError, is_postgres_url
 from ...services.errors import ServiceError
+from ...services.safety import transfer
 from .. import prompts
 
 

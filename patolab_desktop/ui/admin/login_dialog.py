@@ -6,8 +6,8 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLineEdit, QVBoxLayout
 
 from ... import APP_NAME
 from ...i18n import translate
-from ...services.access import auth
 from ...services import settings
+from ...services.access import auth
 from ...services.access.session import Actor
 from ..icons import icon
 from .common import PasswordEdit, fit_height, header, make_form, message_label, show_message

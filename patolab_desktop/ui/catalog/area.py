@@ -7,13 +7,12 @@ from typing import Callable
 
 from PySide6.QtCore import QStandardPaths
 
-from .. import prompts
 from ...i18n import translate
+from .. import prompts
+from .catalog_import import TAB_KEY, import_catalog
 
-TAB_KEY = "catalog"
 EXPORT_FILE_NAME = "catalogo_patolab.csv"
 SHOW_SHORTCUT = "Ctrl+Shift+I"
-REPORT_LINES = 25  # rejected rows shown in the message; the CLI prints them all
 
 
 def install(window) -> None:
@@ -66,17 +65,9 @@ def new_investigation(window) -> int | None:
 
 
 def edit_branches(window) -> bool:
-    """The branches list; a role without ``branches.manage`` gets a message, not a crash."""
-    from ...services.errors import ServiceError
-    from .branches_dialog import BranchesDialog
+    from .branches_dialog import open_branches
 
-    try:
-        dialog = BranchesDialog(window)
-    except ServiceError as exc:  # PermissionDenied: the list needs branches.manage
-        prompts.error(window, translate("catalog.area", "Sucursales"), str(exc))
-        return False
-    dialog.exec()
-    return True
+    return open_branches(window)
 
 
 def suggested_path(file_name: str) -> str:
@@ -133,58 +124,3 @@ def export_catalog(window) -> int | None:
         translate("catalog.area", "investigación"),
         translate("catalog.area", "investigaciones"),
     )
-
-
-def import_catalog(parent) -> bool:
-    """Check the file first (nothing written), show the rejected rows or ask to import."""
-    from ...services import catalog
-    from ...services.errors import ServiceError
-
-    path = prompts.open_file(
-        parent,
-        translate("catalog.area", "Importar catálogo (CSV)"),
-        translate("catalog.area", "Archivos CSV (*.csv)"),
-    )
-    if not path:
-        return False
-    title = translate("catalog.area", "Importar catálogo")
-    try:
-        report = catalog.import_catalog(path, dry_run=True)
-    except ServiceError as exc:
-        prompts.error(parent, title, str(exc))
-        return False
-    if not report.ok:
-        lines = report.lines()
-        shown = lines[: REPORT_LINES + 1]
-        if len(lines) > len(shown):
-            shown.append(
-                translate(
-                    "catalog.area",
-                    "  … y {v} filas rechazadas más (la línea de órdenes «patolab import-catalog» "
-                    "las lista todas).",
-                ).format(v=len(lines) - len(shown))
-            )
-        prompts.error(parent, title, "\n".join(shown))
-        return False
-    if not prompts.confirm(
-        parent, title, report.lines()[0] + translate("catalog.area", "\n\n¿Importar ahora?")
-    ):
-        return False
-    try:
-        from .investigation_dialog import _acting_user
-
-        report = catalog.import_catalog(path, changed_by=_acting_user())
-    except ServiceError as exc:
-        prompts.error(parent, title, str(exc))
-        return False
-    if not report.ok:  # someone changed the catalog between the check and the import
-        prompts.error(parent, title, "\n".join(report.lines()[: REPORT_LINES + 1]))
-        return False
-    prompts.info(parent, title, report.lines()[0])
-    window = parent.window() if hasattr(parent, "window") else None
-    tab = window.tab(TAB_KEY) if window is not None and hasattr(window, "tab") else None
-    if tab is not None:
-        tab.reload()
-    elif hasattr(parent, "reload"):
-        parent.reload()
-    return True

@@ -343,3 +343,15 @@ class BranchesDialog(RowSelectionMixin, QDialog):
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             return  # Enter edits (on the table); it never closes the list
         super().keyPressEvent(event)
+
+
+def open_branches(parent) -> bool:
+    """The branches list; a role without ``branches.manage`` gets a message, not the crash
+    dialog (issue 16)."""
+    try:
+        dialog = BranchesDialog(parent)
+    except ServiceError as exc:  # PermissionDenied: the list needs branches.manage
+        prompts.error(parent, translate("catalog.branches_dialog", "Sucursales"), str(exc))
+        return False
+    dialog.exec()
+    return True

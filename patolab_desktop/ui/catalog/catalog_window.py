@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel
 
+from ...i18n import translate
 from ...services import catalog
 from ...services.access import session
 from ...services.paging import DEFAULT_PAGE_SIZE
@@ -13,7 +14,6 @@ from ..icons import icon
 from ..models.paged_table import Column
 from .forms import INACTIVE_COLOR, RIGHT
 from .list_tab import ListTab
-from ...i18n import translate
 
 KINDS = (
     (QT_TRANSLATE_NOOP("catalog.catalog_window", "Todas"), None),
@@ -211,12 +211,12 @@ class CatalogWindow(ListTab):
         PriceHistoryDialog(row["id"], self).exec()
 
     def edit_branches(self) -> None:
-        from .area import edit_branches
+        from .branches_dialog import open_branches
 
-        edit_branches(self)
+        open_branches(self)
 
     def import_csv(self) -> None:
-        from .area import import_catalog
+        from .catalog_import import import_catalog
 
         if self.import_action.isEnabled():
             import_catalog(self)

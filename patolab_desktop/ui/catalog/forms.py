@@ -13,8 +13,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..icons import icon
 from ...i18n import translate
+from ..icons import icon
 
 ERROR_STYLE = "color: #c62828;"
 ERROR_FIELD_STYLE = "border: 1px solid #c62828;"

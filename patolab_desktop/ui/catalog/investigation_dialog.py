@@ -23,13 +23,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...i18n import translate
 from ...services import catalog
 from ...services.errors import ConflictError, NotFoundError, ServiceError, ValidationError
 from .. import prompts
 from ..icons import icon
 from .forms import HINT_STYLE, FieldErrors, dialog_buttons, make_form
 from .members_editor import PanelMembersEditor
-from ...i18n import translate
 
 PRICE_PATTERN = QRegularExpression(r"^\s*(L\s*)?[0-9][0-9,]*(\.[0-9]{0,3})?\s*$")
 

@@ -9,11 +9,11 @@ Ctrl+R reactivates, F5 reloads, Ctrl+F back to the search box.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, Qt, Signal
 from PySide6.QtGui import QAction, QFontMetrics, QKeySequence
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
+from ...i18n import translate
 from ...services.access import session
 from ...services.errors import NotFoundError, ServiceError
 from ...services.paging import DEFAULT_PAGE_SIZE
@@ -23,7 +23,6 @@ from ..icons import icon
 from ..models.paged_table import Column, PagedTableModel
 from ..widgets.table import RowSelectionMixin, SearchBox, make_table_view
 from .forms import HINT_STYLE
-from ...i18n import translate
 
 
 class ListTab(RowSelectionMixin, QWidget):

@@ -21,14 +21,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...i18n import translate
 from ...services import catalog
 from ...util.money import format_lempiras
 from ..icons import icon
 from ..models.paged_table import Column
+from ..models.row_table import RowsTableModel
 from ..widgets.table import SearchBox, make_table_view
 from .forms import ERROR_STYLE, HINT_STYLE, RIGHT
-from ..models.row_table import RowsTableModel
-from ...i18n import translate
 
 PICK_LIMIT = 20
 

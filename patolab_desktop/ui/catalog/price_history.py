@@ -7,14 +7,14 @@ from decimal import Decimal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout
 
+from ...i18n import translate
 from ...services import catalog
 from ...util.money import format_lempiras
 from ..icons import icon
 from ..models.paged_table import Column
+from ..models.row_table import RowsTableModel
 from ..widgets.table import make_table_view
 from .forms import HINT_STYLE, RIGHT
-from ..models.row_table import RowsTableModel
-from ...i18n import translate
 
 UP_COLOR = QColor("#c62828")
 DOWN_COLOR = QColor("#2e7d32")

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QStandardPaths
 
-from .. import prompts
 from ...i18n import translate
+from .. import prompts
 
 TAB_KEY = "customers"
 EXPORT_FILE_NAME = "clientes_patolab.csv"

@@ -6,15 +6,14 @@ that dict (no database access), so ``data()`` stays free of SQL.
 
 from __future__ import annotations
 
-
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
+from ...i18n import translate
+from ...services.texts import service_label
 from ...util.formatting import format_date
 from ..icons import icon
 from ..models.paged_table import Column
-from ...i18n import translate
-from ..service_labels import service_label
 
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 CENTER = Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter

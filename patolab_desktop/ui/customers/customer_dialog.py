@@ -9,11 +9,10 @@ Keyboard: the first field has focus, Enter saves (Ctrl+Enter from the notes), Es
 
 from __future__ import annotations
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP
 import dataclasses
 import datetime as dt
 
-from PySide6.QtCore import QDate, Qt, QTimer
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QDate, Qt, QTimer
 from PySide6.QtGui import QIntValidator, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -34,14 +33,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...services import customers
-from ...services import reference
+from ...i18n import translate
+from ...services import customers, reference
 from ...services.errors import ConflictError, NotFoundError, ServiceError, ValidationError
 from ...util.text import digits
 from .. import prompts
 from ..icons import icon
 from .customer_filters import fill_combo
-from ...i18n import translate
 
 ERROR_STYLE = "color: #c62828;"
 ERROR_FIELD_STYLE = "border: 1px solid #c62828; border-radius: 2px; padding: 2px 3px;"

@@ -5,10 +5,9 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QSizePolicy, QWidget
 
-from ...services import customers
-from ...services import reference
 from ...i18n import translate
-from ..service_labels import translated_labels
+from ...services import customers, reference
+from ...services.texts import translated_labels
 
 
 def fill_combo(combo: QComboBox, items, empty_text: str | None, current=None) -> None:

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...i18n import translate
 from ...services import customers
 from ...services.access import session
 from ...services.errors import NotFoundError, ServiceError
@@ -29,7 +30,6 @@ from ..models.paged_table import PagedTableModel
 from ..widgets.table import RowSelectionMixin, SearchBox, make_table_view
 from .customer_columns import COLUMN_SAMPLES, customer_columns
 from .customer_filters import CustomerFilterBar
-from ...i18n import translate
 
 COUNT_CAP: int | None = getattr(customers, "COUNT_CAP", None)  # count() caps at this + 1
 

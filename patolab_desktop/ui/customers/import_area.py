@@ -11,9 +11,9 @@ from pathlib import Path
 
 from PySide6.QtCore import QStandardPaths
 
+from ...i18n import translate
 from .. import prompts
 from ..widgets.progress import run_with_progress
-from ...i18n import translate
 
 CUSTOMERS_TAB = "customers"
 

@@ -6,11 +6,10 @@ written before "Importar", and the commit is all or nothing (``services.patient_
 
 from __future__ import annotations
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP
 from html import escape
 from pathlib import Path
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
@@ -25,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...i18n import translate
 from ...services import customers
 from ...services.customers.importing import ImportPlan, ImportResult, ImportRow
 from ...util.text import clean
@@ -32,7 +32,6 @@ from .. import prompts
 from ..icons import icon
 from ..widgets.progress import run_with_progress
 from ..widgets.table import make_table_view
-from ...i18n import translate
 
 FILE_FILTER = QT_TRANSLATE_NOOP(
     "customers.import_dialog", "Archivos CSV (*.csv *.txt);;Todos los archivos (*)"

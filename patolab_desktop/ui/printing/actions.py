@@ -16,9 +16,9 @@ from PySide6.QtGui import QPagedPaintDevice, QPageLayout, QPainter
 from PySide6.QtWidgets import QDialog, QWidget
 
 from ...i18n import translate
-from ...services.requests import reports
 from ...services.access import session
 from ...services.errors import ServiceError
+from ...services.requests import reports
 from .. import prompts
 
 
@@ -358,15 +358,6 @@ def save_period_data_pdf(parent: QWidget | None, data: dict) -> Path | None:
         translate("printing.actions", "Se guardó el resumen en:\n{path}").format(path=path),
     )
     return path
-
-
-def preview_period_report(parent: QWidget | None):
-    """The small dialog to choose dates and branch, with preview and PDF buttons."""
-    from .period_dialog import PeriodReportDialog
-
-    dialog = PeriodReportDialog(parent)
-    exec_dialog(dialog)
-    return dialog
 
 
 def edit_lab_header(parent: QWidget | None):

@@ -6,16 +6,17 @@ directly for a request's summary and labels.
 """
 
 from __future__ import annotations
+
 from ...i18n import translate
 
 
 def install(window) -> None:
-    from . import actions
+    from . import actions, period_dialog
 
     window.add_action(
         "requests",
         translate("printing.area", "Resumen por &período…"),
-        lambda: actions.preview_period_report(window),
+        lambda: period_dialog.preview_period_report(window),
         "print",
         permission="prints.reports",
     )

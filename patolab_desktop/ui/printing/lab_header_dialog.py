@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
@@ -20,12 +19,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...services.requests import reports
+from ...i18n import translate
 from ...services import settings
 from ...services.errors import ServiceError, ValidationError
+from ...services.requests import reports
 from .. import prompts
 from ..icons import icon
-from ...i18n import translate
 
 PAPER_LABELS = {
     "A4": QT_TRANSLATE_NOOP("printing.lab_header_dialog", "A4 (210 × 297 mm)"),

@@ -15,11 +15,12 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QVBoxLayout,
+    QWidget,
 )
 
+from ...i18n import translate
 from ...services import reference
 from ..icons import icon
-from ...i18n import translate
 
 
 def _qdate(day: dt.date) -> QDate:
@@ -180,3 +181,12 @@ class PeriodReportDialog(QDialog):
 
         data = self._data()
         return actions.save_period_data_pdf(self, data) if data is not None else None
+
+
+def preview_period_report(parent: QWidget | None):
+    """The small dialog to choose dates and branch, with preview and PDF buttons."""
+    from .actions import exec_dialog
+
+    dialog = PeriodReportDialog(parent)
+    exec_dialog(dialog)
+    return dialog

@@ -1,6 +1,7 @@
 """Installs the referrers tab, its menu (Remitentes) and its CSV export into the main window."""
 
 from __future__ import annotations
+
 from ...i18n import translate
 
 TAB_KEY = "referrers"

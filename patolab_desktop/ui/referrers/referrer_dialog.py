@@ -20,12 +20,12 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from ...i18n import translate
 from ...services.catalog import referrer_types, referrers
 from ...services.errors import ConflictError, NotFoundError, ValidationError
 from .. import prompts
 from ..catalog.forms import NOTICE_STYLE, FieldErrors, dialog_buttons, make_form
 from ..icons import icon
-from ...i18n import translate
 
 
 class ReferrerDialog(QDialog):

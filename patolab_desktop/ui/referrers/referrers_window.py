@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP
 import datetime as dt
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel
 
+from ...i18n import translate
 from ...services.catalog import referrer_types, referrers
 from ...services.paging import DEFAULT_PAGE_SIZE
 from ..catalog.forms import INACTIVE_COLOR
 from ..catalog.list_tab import ListTab
 from ..icons import icon
 from ..models.paged_table import Column
-from ...i18n import translate
 
 
 def _date(value) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QLabel, QLineEdit, QPushButton
 
+from ...i18n import translate
 from ...services import catalog as catalog_service
 from ...services import requests as requests_service
 from ...services.errors import ServiceError
@@ -16,7 +17,6 @@ from ..icons import icon
 from .common import LookupEdit, acting_user, value_label
 from .lines_dialog import RequestLinesDialog
 from .request_entry import describe_investigation
-from ...i18n import translate
 
 
 class AddInvestigationDialog(RequestLinesDialog):

@@ -13,11 +13,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...i18n import translate
 from ...services.access import session
 from .. import prompts
 from ..feedback import confirm_saved
 from ..icons import icon
-from ...i18n import translate
 
 NEW_REQUEST_SHORTCUT = "Ctrl+Shift+N"
 LIST_SHORTCUT = "Ctrl+Shift+L"

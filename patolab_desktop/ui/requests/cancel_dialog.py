@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -12,12 +11,12 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from ...i18n import translate
 from ...services import requests as requests_service
 from ...services.errors import ServiceError
 from .. import prompts
 from ..icons import icon
 from .common import acting_user, error_label, show_error, status_label
-from ...i18n import translate
 
 COMMON_REASONS = (
     QT_TRANSLATE_NOOP("requests.cancel_dialog", "El paciente no se presentó a la toma de muestra"),

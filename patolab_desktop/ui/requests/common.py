@@ -7,10 +7,10 @@ Labels, colours and icons for status/priority/source, the search-as-you-type pic
 
 from __future__ import annotations
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP
 from typing import Any, Callable
 
 from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
     QEvent,
     QPoint,
     Qt,
@@ -29,14 +29,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...i18n import translate
 from ...services import requests as requests_service
 from ...services.access import session
+from ...services.texts import service_label
 from ...util.formatting import format_datetime as format_date  # noqa: F401 (re-exported)
 from ...util.money import format_lempiras
 from ..icons import COLORS, icon
 from ..models.row_table import Column, RowsTableModel
-from ...i18n import translate
-from ..service_labels import service_label
 
 INDENT = "      "  # panel members are indented under their panel
 MEMBER_MARK = QT_TRANSLATE_NOOP("requests.common", "(del panel)")

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from ...i18n import translate
 from ...services import requests as requests_service
 from ..widgets.table import make_table_view
 from .common import (
@@ -29,7 +30,6 @@ from .common import (
     show_error,
     status_label,
 )
-from ...i18n import translate
 
 
 class RequestLinesDialog(QDialog):

@@ -10,13 +10,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton
 
+from ...i18n import translate
 from ...services import requests as requests_service
 from ...services.errors import ServiceError
 from .. import prompts
 from ..icons import icon
 from .common import acting_user
 from .lines_dialog import RequestLinesDialog
-from ...i18n import translate
 
 
 class RemoveInvestigationDialog(RequestLinesDialog):

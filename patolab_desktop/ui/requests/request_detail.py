@@ -23,19 +23,21 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from ...i18n import translate
 from ...services import phrases
 from ...services import customers as customers_service
 from ...services import requests as requests_service
 from ...services.access import session
 from ...services.errors import ServiceError
+from ...services.texts import service_label
 from .. import prompts
 from ..icons import icon
 from ..models.paged_table import Column
 from ..widgets.table import make_table_view
 from .common import (
-    acting_user,
     RowsModel,
     TotalsBar,
+    acting_user,
     discount_description,
     field,
     format_date,
@@ -48,8 +50,6 @@ from .common import (
     status_label,
     value_label,
 )
-from ...i18n import translate
-from ..service_labels import service_label
 
 
 def event_columns() -> list[Column]:

@@ -33,12 +33,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...services.catalog import branches as branches_service
+from ...i18n import translate
 from ...services import catalog as catalog_service
 from ...services import customers as customers_service
-from ...services.catalog import referrers as referrers_service
 from ...services import requests as requests_service
 from ...services.access import session
+from ...services.catalog import branches as branches_service
+from ...services.catalog import referrers as referrers_service
 from ...services.errors import PermissionDenied, ServiceError, ValidationError
 from ...services.paging import PageRequest
 from ...util.money import format_lempiras
@@ -46,10 +47,10 @@ from .. import prompts
 from ..icons import icon
 from ..widgets.table import make_table_view
 from .common import (
-    acting_user,
     LookupEdit,
     RowsModel,
     TotalsBar,
+    acting_user,
     discount_description,
     error_label,
     fill_combo,
@@ -59,7 +60,6 @@ from .common import (
     show_error,
     value_label,
 )
-from ...i18n import translate
 
 PATIENT_LIMIT = 20
 NEW_PATIENT_KEY = "F2"

@@ -19,9 +19,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...i18n import translate
+from ...services import requests as requests_service
 from ...services.catalog import branches as branches_service
 from ...services.catalog import referrers as referrers_service
-from ...services import requests as requests_service
 from ...services.errors import ServiceError
 from ..icons import icon
 from ..models.paged_table import Column, PagedTableModel
@@ -29,20 +30,19 @@ from ..widgets.table import SearchBox, make_table_view
 from .common import (
     LookupEdit,
     error_label,
-    show_error,
     fill_combo,
     format_date,
     format_money,
     priority_color,
     priority_icon,
     priority_label,
+    show_error,
     source_label,
     status_color,
     status_icon,
     status_label,
 )
 from .request_entry import describe_doctor, describe_patient, search_patients
-from ...i18n import translate
 
 FILTER_DEBOUNCE_MS = 150
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter

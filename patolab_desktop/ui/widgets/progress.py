@@ -28,8 +28,8 @@ from typing import Any, Callable
 from PySide6.QtCore import QEventLoop, QObject, Qt, QThread, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
-from .. import prompts
 from ...i18n import translate
+from .. import prompts
 
 log = logging.getLogger(__name__)
 

@@ -12,7 +12,8 @@ from functools import lru_cache
 
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QPainter
-from ...i18n import translate
+
+from ..i18n import translate
 
 QUIET_MODULES = 10  # quiet zone each side required by Code 128
 
