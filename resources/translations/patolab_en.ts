@@ -3526,6 +3526,30 @@ Front desk for clinical and pathology laboratories.</translation>
     </message>
 </context>
 <context>
+    <name>printing.barcode</name>
+    <message>
+        <location filename="../../patolab_desktop/documents/barcode.py" line="29"/>
+        <source>No hay texto para el código de barras.</source>
+        <translation>There is no text for the barcode.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/barcode.py" line="35"/>
+        <source>Falta la biblioteca python-barcode.</source>
+        <translation>The python-barcode library is missing.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/barcode.py" line="41"/>
+        <location filename="../../patolab_desktop/documents/barcode.py" line="47"/>
+        <source>No se puede codificar «{text}» en Code 128.</source>
+        <translation>“{text}” cannot be encoded in Code 128.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/barcode.py" line="92"/>
+        <source>El espacio es demasiado estrecho para el código de barras.</source>
+        <translation>The space is too narrow for the barcode.</translation>
+    </message>
+</context>
+<context>
     <name>printing.lab_header_dialog</name>
     <message>
         <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="30"/>
@@ -3674,6 +3698,34 @@ Front desk for clinical and pathology laboratories.</translation>
     </message>
 </context>
 <context>
+    <name>printing.layout</name>
+    <message>
+        <location filename="../../patolab_desktop/documents/layout.py" line="89"/>
+        <source>Etiqueta</source>
+        <translation>Label</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/layout.py" line="550"/>
+        <source>Tel. {phone}</source>
+        <translation>Tel. {phone}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/layout.py" line="592"/>
+        <source>Página {v} de {count}</source>
+        <translation>Page {v} of {count}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/layout.py" line="656"/>
+        <source>La carpeta no existe: {parent}</source>
+        <translation>The folder does not exist: {parent}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/layout.py" line="672"/>
+        <source>No se pudo escribir el PDF: {target}</source>
+        <translation>The PDF could not be written: {target}</translation>
+    </message>
+</context>
+<context>
     <name>printing.period_dialog</name>
     <message>
         <location filename="../../patolab_desktop/ui/printing/period_dialog.py" line="46"/>
@@ -3744,6 +3796,399 @@ Front desk for clinical and pathology laboratories.</translation>
         <location filename="../../patolab_desktop/ui/printing/period_dialog.py" line="155"/>
         <source>La fecha final es anterior a la inicial.</source>
         <translation>The end date is before the start date.</translation>
+    </message>
+</context>
+<context>
+    <name>printing.period_report</name>
+    <message>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="35"/>
+        <source>Resumen por período</source>
+        <translation>Period summary</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="43"/>
+        <source>{start} al {end}</source>
+        <translation>{start} to {end}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="51"/>
+        <source>Todas las sucursales</source>
+        <translation>All branches</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="57"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="177"/>
+        <source>Solicitudes</source>
+        <translation>Requests</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="58"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="81"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="179"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="203"/>
+        <source>Total</source>
+        <translation>Total</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="59"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="180"/>
+        <source>Descuento</source>
+        <translation>Discount</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="60"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="181"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="230"/>
+        <source>Neto</source>
+        <translation>Net</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="93"/>
+        <source>{v} — {TITLE} {period_text} (continuación)</source>
+        <translation>{v} — {TITLE} {period_text} (continued)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="110"/>
+        <source>Del {period_text}</source>
+        <translation>Period {period_text}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="121"/>
+        <source>Resumen</source>
+        <translation>Summary</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="127"/>
+        <source>Todas las solicitudes</source>
+        <translation>All requests</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="131"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="178"/>
+        <source>Canceladas</source>
+        <translation>Cancelled</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="135"/>
+        <source>Vigentes (sin canceladas)</source>
+        <translation>Current (not cancelled)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="142"/>
+        <source>Resumen del período</source>
+        <translation>Period summary</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="148"/>
+        <source>Por estado</source>
+        <translation>By status</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="149"/>
+        <source>Estado</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="155"/>
+        <source>Por prioridad</source>
+        <translation>By priority</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="156"/>
+        <source>Prioridad</source>
+        <translation>Priority</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="162"/>
+        <source>Por origen</source>
+        <translation>By source</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="163"/>
+        <source>Origen</source>
+        <translation>Source</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="176"/>
+        <source>Fecha</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="196"/>
+        <source>Por día</source>
+        <translation>By day</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="198"/>
+        <source>No hay solicitudes en el período.</source>
+        <translation>No requests in the period.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="221"/>
+        <source>Solicitudes canceladas</source>
+        <translation>Cancelled requests</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="222"/>
+        <source>Ninguna solicitud cancelada en el período.</source>
+        <translation>No requests cancelled in the period.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="226"/>
+        <source>Número</source>
+        <translation>Number</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="227"/>
+        <source>Solicitada</source>
+        <translation>Requested</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="228"/>
+        <source>Paciente</source>
+        <translation>Patient</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="229"/>
+        <source>Motivo</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="232"/>
+        <source>(sin motivo)</source>
+        <translation>(no reason)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="250"/>
+        <source>Solicitudes canceladas ({len:,})</source>
+        <translation>Cancelled requests ({len:,})</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="272"/>
+        <source>Impreso por {who} el {v}</source>
+        <translation>Printed by {who} on {v}</translation>
+    </message>
+</context>
+<context>
+    <name>printing.request_summary</name>
+    <message>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="45"/>
+        <source>Resumen de solicitud</source>
+        <translation>Request summary</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="53"/>
+        <source>1 año</source>
+        <translation>1 year</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="54"/>
+        <source>{age} años</source>
+        <translation>{age} years</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="64"/>
+        <source>por edad {percent} %</source>
+        <translation>age-based {percent} %</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="65"/>
+        <source>manual {percent} %</source>
+        <translation>manual {percent} %</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="70"/>
+        <source>Código</source>
+        <translation>Code</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="71"/>
+        <source>Investigación</source>
+        <translation>Test</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="72"/>
+        <source>Muestra</source>
+        <translation>Sample</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="73"/>
+        <source>Precio</source>
+        <translation>Price</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="74"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="211"/>
+        <source>Descuento</source>
+        <translation>Discount</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="75"/>
+        <source>Neto</source>
+        <translation>Net</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="90"/>
+        <source>Paciente</source>
+        <translation>Patient</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="91"/>
+        <source>Identidad</source>
+        <translation>ID</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="93"/>
+        <source>Edad</source>
+        <translation>Age</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="96"/>
+        <source>Sexo</source>
+        <translation>Sex</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="97"/>
+        <source>Remitente</source>
+        <translation>Referrer</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="98"/>
+        <source>Sucursal</source>
+        <translation>Branch</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="100"/>
+        <source>Prioridad</source>
+        <translation>Priority</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="103"/>
+        <source>Origen</source>
+        <translation>Source</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="105"/>
+        <source>Fecha de solicitud</source>
+        <translation>Request date</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="108"/>
+        <source>Estado</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="112"/>
+        <source>Completada</source>
+        <translation>Completed</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="124"/>
+        <source>{v} — {TITLE} {number} (continuación)</source>
+        <translation>{v} — {TITLE} {number} (continued)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="161"/>
+        <source>Información clínica</source>
+        <translation>Clinical information</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="162"/>
+        <source>Notas</source>
+        <translation>Notes</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="199"/>
+        <source>Investigaciones</source>
+        <translation>Tests</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="214"/>
+        <source>Descuento ({discount_text})</source>
+        <translation>Discount ({discount_text})</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="219"/>
+        <source>Total (1 investigación)</source>
+        <translation>Total (1 test)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="221"/>
+        <source>Total ({count} investigaciones)</source>
+        <translation>Total ({count} tests)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="225"/>
+        <source>Total</source>
+        <translation>Total</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="230"/>
+        <source>Neto a pagar</source>
+        <translation>Net to pay</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="252"/>
+        <source>Motivo del descuento: {discount_reason}</source>
+        <translation>Discount reason: {discount_reason}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="263"/>
+        <source>SOLICITUD CANCELADA</source>
+        <translation>REQUEST CANCELLED</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="265"/>
+        <source> el {cancelled_at_text}</source>
+        <translation> on {cancelled_at_text}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="268"/>
+        <source>(sin motivo registrado)</source>
+        <translation>(no reason recorded)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="271"/>
+        <source>Motivo: {v}</source>
+        <translation>Reason: {v}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="293"/>
+        <source>CANCELADA</source>
+        <translation>CANCELLED</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="319"/>
+        <source>Impreso por {who} el {v}</source>
+        <translation>Printed by {who} on {v}</translation>
+    </message>
+</context>
+<context>
+    <name>printing.tube_labels</name>
+    <message>
+        <location filename="../../patolab_desktop/documents/tube_labels.py" line="32"/>
+        <source>{age} a</source>
+        <translation>{age} y</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/tube_labels.py" line="38"/>
+        <source>Muestra</source>
+        <translation>Sample</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/tube_labels.py" line="103"/>
+        <source>(código de barras no disponible)</source>
+        <translation>(barcode not available)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/tube_labels.py" line="157"/>
+        <source>No hay etiquetas que imprimir.</source>
+        <translation>There are no labels to print.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/tube_labels.py" line="158"/>
+        <source>Etiquetas {request_number}</source>
+        <translation>Labels {request_number}</translation>
     </message>
 </context>
 <context>
