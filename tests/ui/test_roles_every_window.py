@@ -27,7 +27,7 @@ def _seed() -> dict:
         ids = make_catalog()
         patient = make_patient("Lucía", "Pérez Zelaya", age=35)
         doctor = make_doctor()
-        request_id, number = make_request(patient, doctor, [ids["HEM"], ids["LIP"]])
+        request_id, _number = make_request(patient, doctor, [ids["HEM"], ids["LIP"]])
     return {"catalog": ids, "patient": patient, "doctor": doctor, "request": request_id}
 
 
@@ -102,4 +102,52 @@ def test_every_tab_button_is_allowed_or_disabled(
             if action.isEnabled() and action.isVisible() and action.text():
                 action.trigger()
     for kind, title, text in prompt_log.calls:
+        assert "PermissionDenied" not in text and "Traceback" not in text, (title, text)
+
+
+EXPECTED_DETAIL = {  # button -> enabled, for a pending request
+    "Recepción": {"advance": False, "cancel": True, "add": True, "remove": True, "print": True},
+    "Supervisor": {"advance": True, "cancel": True, "add": True, "remove": True, "print": True},
+    "Administrador": {"advance": True, "cancel": True, "add": True, "remove": True, "print": True},
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_request_detail_and_its_dialogs_as_each_role(
+    qtbot, database, role, prompt_log, dialog_trap, monkeypatch
+):
+    """The request's own window (reached from the list, not the menus): its buttons follow
+    the role, and each one that is enabled opens its dialog and tries its main action."""
+    from patolab_desktop.ui.printing import actions
+
+    data = _seed()
+    window = main_window_as(qtbot, role)
+    prompt_log.answer = False
+    monkeypatch.setattr(actions, "exec_dialog", lambda dialog: 0)  # previews: built, closed
+    seen = {}
+
+    def detail(dialog):
+        buttons = {
+            "advance": dialog.advance_button,
+            "cancel": dialog.cancel_button,
+            "add": dialog.add_button,
+            "remove": dialog.remove_button,
+            "print": dialog.print_button,
+        }
+        seen.update({key: button.isEnabled() for key, button in buttons.items()})
+        for button in [*buttons.values(), dialog.labels_button]:
+            if button.isEnabled():
+                button.click()
+
+    dialog_trap.handlers["RequestDetailDialog"] = detail
+    dialog_trap.on_open = _try_dialog
+    area = window.show_tab("requests")
+    area.show_list()
+    assert area.list.select_id(data["request"])
+    area.list.open_current()
+    assert seen == EXPECTED_DETAIL[role]
+    opened = set(dialog_trap.opened)
+    assert {"RequestDetailDialog", "CancelRequestDialog", "AddInvestigationDialog"} <= opened
+    assert "RemoveInvestigationDialog" in opened
+    for _kind, title, text in prompt_log.calls:
         assert "PermissionDenied" not in text and "Traceback" not in text, (title, text)

@@ -23,7 +23,7 @@ def test_every_list_confirms_its_saves(qtbot, database, prompt_log, dialog_trap)
         ids = make_catalog()
         patient = make_patient("Rosa", "Banegas", age=40)
         doctor = make_doctor()
-        request_id, number = make_request(patient, doctor, [ids["GLU"]])
+        request_id, _number = make_request(patient, doctor, [ids["GLU"]])
     window = main_window_as(qtbot, permissions.ROLE_ADMIN)
 
     def save(dialog):  # the dialog's own save (each form's main action)
