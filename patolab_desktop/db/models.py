@@ -13,6 +13,7 @@ import uuid
 
 from peewee import (
     SQL,
+    AutoField,
     BooleanField,
     CharField,
     DateField,
@@ -54,6 +55,7 @@ class BaseModel(Model):
 
 
 class SchemaVersion(BaseModel):
+    id = AutoField()
     version = IntegerField()
     applied_at = DateTimeField(default=now)
 
@@ -69,23 +71,28 @@ class Setting(BaseModel):
 
 
 class Department(BaseModel):
+    id = AutoField()
     code = CharField(max_length=2, unique=True)
     name = CharField(max_length=100)
 
 
 class Municipality(BaseModel):
+    id = AutoField()
     code = CharField(max_length=4, unique=True)
     name = CharField(max_length=100)
     department = ForeignKeyField(Department, backref="municipalities", on_delete="RESTRICT")
 
 
 class Gender(BaseModel):
+    id = AutoField()
     code = CharField(max_length=1, unique=True)  # F, M, O
     name = CharField(max_length=30)  # Mujer, Hombre, Otro
 
 
 class Branch(BaseModel):
     """A lab location; its code prefixes request numbers (SPS-2026-000123)."""
+
+    id = AutoField()
 
     name = CharField(max_length=120)
     code = CharField(max_length=10, unique=True)
@@ -103,6 +110,8 @@ CUSTOMER_TYPES = ("cliente", "empresa")
 
 class Customer(BaseModel):
     """A patient (``cliente``) or an institution (``empresa``)."""
+
+    id = AutoField()
 
     uid = CharField(max_length=36, unique=True, default=new_uid)
     type = CharField(max_length=10, default="cliente")
@@ -170,12 +179,15 @@ Customer.add_index(
 
 
 class ReferrerType(BaseModel):
+    id = AutoField()
     name = CharField(max_length=80, unique=True)
     active = BooleanField(default=True)
 
 
 class Referrer(BaseModel):
     """The doctor or institution that sends the patient."""
+
+    id = AutoField()
 
     name = CharField(max_length=200)
     name_folded = CharField(max_length=200, index=True)
@@ -202,6 +214,7 @@ class Referrer(BaseModel):
 
 
 class Investigation(BaseModel):
+    id = AutoField()
     code = CharField(max_length=20, unique=True)
     name = CharField(max_length=200)
     name_folded = CharField(max_length=200, index=True)
@@ -218,6 +231,7 @@ class Investigation(BaseModel):
 
 
 class PanelMember(BaseModel):
+    id = AutoField()
     panel = ForeignKeyField(Investigation, backref="member_links", on_delete="CASCADE")
     member = ForeignKeyField(Investigation, backref="panel_links", on_delete="RESTRICT")
     position = IntegerField(default=0)
@@ -227,6 +241,7 @@ class PanelMember(BaseModel):
 
 
 class PriceChange(BaseModel):
+    id = AutoField()
     investigation = ForeignKeyField(Investigation, backref="price_changes", on_delete="CASCADE")
     old_price = MoneyField(null=True)
     new_price = MoneyField()
@@ -254,6 +269,8 @@ STATUSES = (
 class RequestCounter(BaseModel):
     """Last number given per branch and year; updated inside the saving transaction."""
 
+    id = AutoField()
+
     branch = ForeignKeyField(Branch, on_delete="RESTRICT")
     year = IntegerField()
     last_number = IntegerField(default=0)
@@ -263,6 +280,7 @@ class RequestCounter(BaseModel):
 
 
 class LabRequest(BaseModel):
+    id = AutoField()
     request_number = CharField(max_length=30, unique=True)
     patient = ForeignKeyField(Customer, backref="lab_requests", on_delete="RESTRICT")
     doctor = ForeignKeyField(Referrer, backref="lab_requests", on_delete="RESTRICT")
@@ -305,6 +323,8 @@ class LabRequest(BaseModel):
 class RequestLine(BaseModel):
     """Request investigation pivot (seed 004)."""
 
+    id = AutoField()
+
     lab_request = ForeignKeyField(LabRequest, backref="lines", on_delete="RESTRICT")
     investigation = ForeignKeyField(Investigation, on_delete="RESTRICT")
     parent_line = ForeignKeyField("self", null=True, backref="member_lines", on_delete="CASCADE")
@@ -322,6 +342,8 @@ class RequestLine(BaseModel):
 class RequestEvent(BaseModel):
     """History of one request: created, status changes, cancel, lines added/removed."""
 
+    id = AutoField()
+
     lab_request = ForeignKeyField(LabRequest, backref="events", on_delete="RESTRICT")
     at = DateTimeField(default=now)
     action = CharField(max_length=40)
@@ -338,6 +360,8 @@ class RequestEvent(BaseModel):
 class Role(BaseModel):
     """A named set of permissions (Recepción, Supervisor, Administrador, ...)."""
 
+    id = AutoField()
+
     name = CharField(max_length=60, unique=True)
     description = TextField(default="")
     builtin = BooleanField(default=False)  # seeded roles cannot be deleted
@@ -346,6 +370,8 @@ class Role(BaseModel):
 
 class RolePermission(BaseModel):
     """One granted permission (a key of ``services.permissions.PERMISSIONS``)."""
+
+    id = AutoField()
 
     role = ForeignKeyField(Role, backref="grants", on_delete="CASCADE")
     permission = CharField(max_length=60)
@@ -356,6 +382,8 @@ class RolePermission(BaseModel):
 
 class User(BaseModel):
     """A person who logs in. Never deleted, only deactivated (the audit trail names them)."""
+
+    id = AutoField()
 
     username = CharField(max_length=60)
     username_folded = CharField(max_length=60, unique=True)  # case/accent-insensitive login
@@ -373,6 +401,8 @@ class User(BaseModel):
 
 class AuditLog(BaseModel):
     """Who did what and when; ``changes`` is JSON {field: [old, new]}. Database only."""
+
+    id = AutoField()
 
     at = DateTimeField(default=now)
     user = ForeignKeyField(User, null=True, backref="audit_rows", on_delete="RESTRICT")

@@ -114,7 +114,9 @@ def font(size_pt: float, bold: bool = False, italic: bool = False) -> QFont:
 class Canvas:
     """Unit conversion and text measurement for one painter on one device."""
 
-    def __init__(self, painter: QPainter, width: float | None = None, height: float | None = None):
+    def __init__(
+        self, painter: QPainter, width: float | None = None, height: float | None = None
+    ) -> None:
         self.painter = painter
         device = painter.device()
         self.device = device
@@ -234,7 +236,7 @@ class Flow:
     pages: list[list[Op]] = field(default_factory=lambda: [[]])
     on_new_page: list[Callable[[], None]] = field(default_factory=list)
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         self.y = self.first_top if self.first_top is not None else self.top
 
     @property

@@ -142,7 +142,7 @@ def summary_flow(canvas: Canvas, data: dict) -> Flow:
         y += canvas.mm(1)
         rect = QRectF(x + canvas.mm(4), y, width - canvas.mm(4), barcode_height)
 
-        def bars(rect=rect):
+        def bars(rect=rect) -> None:
             try:
                 paint_code128(canvas.painter, rect, number)
             except BarcodeError:

@@ -10,7 +10,7 @@ class ServiceError(Exception):
 class ValidationError(ServiceError):
     """Bad input. ``fields`` maps a field name to its message for inline display."""
 
-    def __init__(self, fields: dict[str, str] | str):
+    def __init__(self, fields: dict[str, str] | str) -> None:
         if isinstance(fields, str):
             fields = {"__all__": fields}
         self.fields = dict(fields)

@@ -3705,22 +3705,22 @@ Front desk for clinical and pathology laboratories.</translation>
         <translation>Label</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/layout.py" line="550"/>
+        <location filename="../../patolab_desktop/documents/layout.py" line="552"/>
         <source>Tel. {phone}</source>
         <translation>Tel. {phone}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/layout.py" line="592"/>
+        <location filename="../../patolab_desktop/documents/layout.py" line="594"/>
         <source>Página {v} de {count}</source>
         <translation>Page {v} of {count}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/layout.py" line="656"/>
+        <location filename="../../patolab_desktop/documents/layout.py" line="658"/>
         <source>La carpeta no existe: {parent}</source>
         <translation>The folder does not exist: {parent}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/layout.py" line="672"/>
+        <location filename="../../patolab_desktop/documents/layout.py" line="674"/>
         <source>No se pudo escribir el PDF: {target}</source>
         <translation>The PDF could not be written: {target}</translation>
     </message>
@@ -7508,12 +7508,12 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>The patient can only be changed while the request is pending.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reading.py" line="41"/>
+        <location filename="../../patolab_desktop/services/requests/reading.py" line="42"/>
         <source>No existe la solicitud {number}.</source>
         <translation>Request {number} does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reading.py" line="45"/>
+        <location filename="../../patolab_desktop/services/requests/reading.py" line="46"/>
         <source>No existe la solicitud (vacía).</source>
         <translation>There is no request (empty number).</translation>
     </message>

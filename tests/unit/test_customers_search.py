@@ -9,6 +9,7 @@ import pytest
 from patolab_desktop.db.models import Customer
 from patolab_desktop.services import customers
 from patolab_desktop.services.customers import search as customer_search
+from patolab_desktop.services.customers import search_plan
 from patolab_desktop.services.paging import PageRequest
 
 F = customers.CustomerFilter
@@ -235,14 +236,14 @@ def test_iter_rows_streams_every_match(people):
 
 
 def test_parse_terms():
-    assert customer_search.parse_terms(" José  PÉREZ 9988-7766 +504 ") == [
+    assert search_plan.parse_terms(" José  PÉREZ 9988-7766 +504 ") == [
         "jose",
         "perez",
         "99887766",
         "504",
     ]
-    assert customer_search.parse_terms("jose jose") == ["jose"]
-    assert customer_search.parse_terms("o'neil a.b@c.hn") == ["o'neil", "a.b@c.hn"]
+    assert search_plan.parse_terms("jose jose") == ["jose"]
+    assert search_plan.parse_terms("o'neil a.b@c.hn") == ["o'neil", "a.b@c.hn"]
 
 
 # --- the plans give the same answers --------------------------------------------------------
@@ -285,14 +286,14 @@ def test_every_plan_gives_the_same_rows(people, geo, genders, monkeypatch, mode)
             for descending in (False, True):
                 expected[index, sort, descending] = _all(filters, sort, descending)
     if mode == "candidates":  # always drive by the smallest source
-        monkeypatch.setattr(customer_search, "IN_ROW_COST", 0)
+        monkeypatch.setattr(search_plan, "IN_ROW_COST", 0)
     elif mode == "walk":  # every source is "too big": walk the sort index
-        monkeypatch.setattr(customer_search, "CANDIDATE_CAP", 0)
+        monkeypatch.setattr(search_plan, "CANDIDATE_CAP", 0)
     else:  # every walk runs out of time at once: a source drives instead
-        monkeypatch.setattr(customer_search, "CANDIDATE_CAP", 0)
-        monkeypatch.setattr(customer_search, "WALK_BUDGET", -1.0)
-        monkeypatch.setattr(customer_search, "NAME_WALK_BUDGET", -1.0)
-        monkeypatch.setattr(customer_search, "BUDGET_CHECK_EVERY", 1)
+        monkeypatch.setattr(search_plan, "CANDIDATE_CAP", 0)
+        monkeypatch.setattr(search_plan, "WALK_BUDGET", -1.0)
+        monkeypatch.setattr(search_plan, "NAME_WALK_BUDGET", -1.0)
+        monkeypatch.setattr(search_plan, "BUDGET_CHECK_EVERY", 1)
     for index, filters in enumerate(queries):
         for sort in customers.SORTS:
             for descending in (False, True):
@@ -305,24 +306,24 @@ def test_every_plan_gives_the_same_rows(people, geo, genders, monkeypatch, mode)
 
 @pytest.mark.sqlite_only
 def test_planner_picks_a_small_source_or_walks(people, geo):
-    small = customer_search.plan(F(search="zuniga"), "name", 100)
+    small = search_plan.plan(F(search="zuniga"), "name", 100)
     assert small.driver == "fts" and small.ids is not None
-    walk = customer_search.plan(F(search="m"), "name", 100)
+    walk = search_plan.plan(F(search="m"), "name", 100)
     assert walk.driver == "" and walk.ids is None  # the name index walk is the prefix range
-    assert customer_search.plan(F(municipality_id=geo["choloma"]), "name", 100).driver in (
+    assert search_plan.plan(F(municipality_id=geo["choloma"]), "name", 100).driver in (
         "municipality",
     )
 
 
 @pytest.mark.sqlite_only
 def test_slow_walk_switches_to_the_smallest_source(people, monkeypatch):
-    monkeypatch.setattr(customer_search, "CANDIDATE_CAP", 0)
-    monkeypatch.setattr(customer_search, "NAME_WALK_BUDGET", -1.0)
-    monkeypatch.setattr(customer_search, "BUDGET_CHECK_EVERY", 1)
+    monkeypatch.setattr(search_plan, "CANDIDATE_CAP", 0)
+    monkeypatch.setattr(search_plan, "NAME_WALK_BUDGET", -1.0)
+    monkeypatch.setattr(search_plan, "BUDGET_CHECK_EVERY", 1)
     used = []
-    original = customer_search._fallback
+    original = search_plan._fallback
     monkeypatch.setattr(
-        customer_search, "_fallback", lambda p: used.append(original(p)) or used[-1]
+        search_plan, "_fallback", lambda p: used.append(original(p)) or used[-1]
     )
     assert names(F(search="perez")) == ["Homero Peréz Castañeda", "José Pérez Muñoz"]
     assert used and used[0].name == "fts"
@@ -336,11 +337,11 @@ def test_probe_sees_matches_clustered_late_in_the_name_order(register, monkeypat
         register(first_name=f"Zoe {n}", last_name="Zelaya")
     filters = F(search="zelaya")
     # evenly spread, 5 matches in 45 rows would fill a 3-row page after ~27 entries: walk
-    monkeypatch.setattr(customer_search, "PROBE", 1000)
-    assert customer_search.plan(filters, "name", 3).driver == ""
+    monkeypatch.setattr(search_plan, "PROBE", 1000)
+    assert search_plan.plan(filters, "name", 3).driver == ""
     # the first 10 entries of the walk hold no match: sorting the 5 candidates is cheaper
-    monkeypatch.setattr(customer_search, "PROBE", 10)
-    assert customer_search.plan(filters, "name", 3).driver == "fts"
+    monkeypatch.setattr(search_plan, "PROBE", 10)
+    assert search_plan.plan(filters, "name", 3).driver == "fts"
     assert names(filters, limit=3) == ["Zoe 0 Zelaya", "Zoe 1 Zelaya", "Zoe 2 Zelaya"]
 
 
@@ -364,9 +365,9 @@ def test_rows_holding_every_trigram_of_the_cover_but_not_the_term_are_left_out(
 
     assert search.cover("martinez") == ["mar", "tin", "nez"]
     if mode == "candidates":
-        monkeypatch.setattr(customer_search, "IN_ROW_COST", 0)
+        monkeypatch.setattr(search_plan, "IN_ROW_COST", 0)
     else:
-        monkeypatch.setattr(customer_search, "CANDIDATE_CAP", 0)
+        monkeypatch.setattr(search_plan, "CANDIDATE_CAP", 0)
     assert names(F(search="martinez")) == ["Rosa Martínez"]
     assert customers.count(F(search="martinez")) == 1
 

@@ -56,7 +56,7 @@ class LoginFailed(ServiceError):
 
 
 class AccountLocked(LoginFailed):
-    def __init__(self, minutes: int, username: str = ""):
+    def __init__(self, minutes: int, username: str = "") -> None:
         self.minutes = minutes
         unit = (
             translate("services.auth", "minuto")

@@ -29,7 +29,7 @@ class PatientImportError(ServiceError):
 class ImportCancelled(PatientImportError):
     """The user cancelled; nothing was written."""
 
-    def __init__(self, message: str = ""):
+    def __init__(self, message: str = "") -> None:
         super().__init__(
             message
             or translate(

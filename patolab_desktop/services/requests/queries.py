@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from peewee import JOIN, Tuple, fn
+from peewee import JOIN, fn
 
 from ...db import search as customer_search
 from ...db.database import db, is_sqlite
@@ -114,7 +114,7 @@ class _Search:
     name matches often, so a page fills after a few thousand rows at most.
     """
 
-    def __init__(self, request=None, patient_ids=None, patient=None, nothing=False):
+    def __init__(self, request=None, patient_ids=None, patient=None, nothing: bool = False) -> None:
         self.request, self.patient_ids = request, patient_ids
         self.patient, self.nothing = patient, nothing
 
@@ -570,95 +570,3 @@ def _date_text(raw) -> str:
     if isinstance(raw, str):
         return f"{raw[8:10]}/{raw[5:7]}/{raw[0:4]} {raw[11:16]}"
     return raw.strftime("%d/%m/%Y %H:%M")
-
-
-def export_rows(filters: RequestFilter):
-    """Rows for the CSV, newest first, in keyset batches (never all in memory).
-
-    Raw values straight from the cursor (no model conversion per cell): a 2,000,000-row
-    export spends its time reading, not building Decimals and datetimes.
-    """
-    base = _where(
-        LabRequest.select(
-            LabRequest.request_number,
-            LabRequest.requested_at,
-            Customer.name,
-            Referrer.name,
-            Branch.code,
-            LabRequest.priority,
-            LabRequest.status,
-            LabRequest.source,
-            LabRequest.total_amount,
-            LabRequest.discount_amount,
-            LabRequest.net_amount,
-            LabRequest.cancelled_at,
-            LabRequest.cancellation_reason,
-            LabRequest.id,
-        )
-        .join(Customer, on=(LabRequest.patient == Customer.id))
-        .switch(LabRequest)
-        .join(Referrer, on=(LabRequest.doctor == Referrer.id))
-        .switch(LabRequest)
-        .join(Branch, JOIN.LEFT_OUTER, on=(LabRequest.branch == Branch.id)),
-        filters,
-    )
-    after = None
-    while True:
-        query = base
-        if after is not None:
-            query = query.where(Tuple(LabRequest.requested_at, LabRequest.id) < Tuple(*after))
-        sql, params = (
-            query.order_by(LabRequest.requested_at.desc(), LabRequest.id.desc())
-            .limit(EXPORT_BATCH)
-            .sql()
-        )
-        rows = db.execute_sql(sql, params).fetchall()
-        for (
-            number,
-            requested_at,
-            patient,
-            doctor,
-            branch,
-            priority,
-            status,
-            source,
-            total,
-            discount,
-            net,
-            cancelled_at,
-            reason,
-            _id,
-        ) in rows:
-            yield [
-                number,
-                _date_text(requested_at),
-                patient,
-                doctor,
-                branch or "",
-                PRIORITY_LABELS.get(priority, priority),
-                STATUS_LABELS.get(status, status),
-                SOURCE_LABELS.get(source, source),
-                _money_text(total),
-                _money_text(discount),
-                _money_text(net),
-                _date_text(cancelled_at),
-                reason or "",
-            ]
-        if len(rows) < EXPORT_BATCH:
-            return
-        after = (rows[-1][1], rows[-1][-1])
-
-
-def export_requests(filters: RequestFilter, path, progress=None, cancelled=None) -> int:
-    from .. import csvio
-
-    filters = filters or RequestFilter()
-    _check_filters(filters)  # bad filters fail before a file is touched
-    return csvio.write_csv(
-        path,
-        EXPORT_COLUMNS,
-        export_rows(filters),
-        text_columns=EXPORT_TEXT_COLUMNS,
-        progress=progress,
-        cancelled=cancelled,
-    )

@@ -9,6 +9,7 @@ from ..errors import NotFoundError
 from ..texts import translate
 
 # --- validation ------------------------------------------------------------------------
+from . import export_rows
 from . import queries as request_queries
 from .types import (
     RequestDetail,
@@ -69,7 +70,7 @@ def export_requests(filters: RequestFilter, path, progress=None, cancelled=None)
     session.require("exports.run")
     from pathlib import Path
 
-    count = request_queries.export_requests(filters, path, progress, cancelled)
+    count = export_rows.export_requests(filters, path, progress, cancelled)
     if not (cancelled is not None and cancelled()):
         audit.record(
             "export",
