@@ -318,3 +318,28 @@ def test_english_translates_stored_values(qtbot, qapp, desk, monkeypatch, fast_h
     finally:
         i18n.remove_translators(qapp)
     assert permissions.role_label("Recepción") == "Recepción"  # Spanish again
+
+
+def test_export_messages_are_english(qtbot, qapp, desk, tmp_path, fast_hashing, monkeypatch):  # noqa: F811
+    """The export's closing message used to say "clientes" in the English interface."""
+    from patolab_desktop.ui import prompts
+    from patolab_desktop.ui.customers import area as customers_area
+    from patolab_desktop.ui.customers import import_area
+
+    said = []
+    monkeypatch.setattr(prompts, "info", lambda parent, title, text: said.append(text))
+    monkeypatch.setattr(prompts, "error", lambda parent, title, text: said.append(text))
+    answers = iter([str(tmp_path / "c.csv"), str(tmp_path / "p.csv")])
+    monkeypatch.setattr(prompts, "save_file", lambda *a, **k: next(answers))
+    assert i18n.install_translators(qapp, "en") == "en"
+    try:
+        with session.acting_as(None):
+            window = _main_window(qtbot, permissions.ROLE_ADMIN)
+            customers_area.export_customers(window)
+            import_area.export_patients(window)
+            window.close()
+    finally:
+        i18n.remove_translators(qapp)
+    assert len(said) == 2, said
+    assert "customers" in said[0] and "clientes" not in said[0]
+    assert "patients" in said[1] and "pacientes" not in said[1].replace("pacientes.csv", "")
