@@ -49,9 +49,8 @@ def unfinished(ts: Path) -> list[str]:
             translation is None
             or translation.get("type") in ("unfinished", "obsolete")
             or not (translation.text or "").strip()
-        ):
-            if translation is None or translation.get("type") != "obsolete":
-                missing.append(message.findtext("source") or "")
+        ) and (translation is None or translation.get("type") != "obsolete"):
+            missing.append(message.findtext("source") or "")
     return missing
 
 

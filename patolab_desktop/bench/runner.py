@@ -13,8 +13,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from .. import __version__
 from ..paths import data_dir
@@ -69,7 +69,9 @@ def machine() -> dict:
     cpu = platform.processor()
     try:
         with open("/proc/cpuinfo") as fh:
-            cpu = next((l.split(":", 1)[1].strip() for l in fh if l.startswith("model name")), cpu)
+            cpu = next(
+                (ln.split(":", 1)[1].strip() for ln in fh if ln.startswith("model name")), cpu
+            )
     except OSError:
         pass
     return {
@@ -277,11 +279,13 @@ def _rss_breakdown() -> dict:
 def _naive_model(rows):
     from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 
+    root = QModelIndex()
+
     class NaiveModel(QAbstractTableModel):
-        def rowCount(self, parent=QModelIndex()):  # noqa: N802
+        def rowCount(self, parent=root):  # noqa: N802
             return 0 if parent.isValid() else len(rows)
 
-        def columnCount(self, parent=QModelIndex()):  # noqa: N802
+        def columnCount(self, parent=root):  # noqa: N802
             return 4
 
         def data(self, index, role=Qt.ItemDataRole.DisplayRole):
@@ -324,14 +328,15 @@ def measure_requests(result: dict, log) -> None:
     patients = [
         c.id
         for c in Customer.select(Customer.id)
-        .where(Customer.active == True, Customer.type == "cliente")
+        .where(Customer.active == True, Customer.type == "cliente")  # noqa: E712 - a peewee expression, not a truth test
         .limit(60)
     ]  # noqa: E712
     doctor = Referrer.select(Referrer.id).where(Referrer.active == True).first().id  # noqa: E712
     singles = [
         i.id
         for i in Investigation.select(Investigation.id).where(
-            Investigation.active == True, Investigation.is_panel == False
+            Investigation.active == True,  # noqa: E712 - a peewee expression
+            Investigation.is_panel == False,  # noqa: E712 - a peewee expression, not a truth test
         )
     ]  # noqa: E712
     saves, cancels, adds, removes = [], [], [], []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -73,10 +74,10 @@ def make_database(target: str | Path) -> Database:
 def close_database() -> None:
     if db.obj is not None and not db.is_closed():
         if is_sqlite():
-            try:  # keep the planner's statistics fresh (cheap; SQLite decides what to analyse)
+            # keep the planner's statistics fresh (cheap; SQLite decides what to analyse);
+            # never block closing on housekeeping
+            with contextlib.suppress(Exception):
                 db.execute_sql("PRAGMA optimize")
-            except Exception:  # noqa: BLE001 - never block closing on housekeeping
-                pass
         db.close()
 
 

@@ -98,9 +98,9 @@ def mount_for(path: str, mounts: list[Mount]) -> Mount | None:
     best = None
     for mount in mounts:
         point = mount.mount_point.rstrip("/") or "/"
-        if path == point or path.startswith(point if point == "/" else point + "/"):
-            if best is None or len(point) > len(best.mount_point.rstrip("/") or "/"):
-                best = mount
+        inside = path == point or path.startswith(point if point == "/" else point + "/")
+        if inside and (best is None or len(point) > len(best.mount_point.rstrip("/") or "/")):
+            best = mount
     return best
 
 

@@ -17,8 +17,8 @@ import datetime as dt
 import itertools
 import uuid
 from bisect import bisect_right
+from collections.abc import Callable
 from functools import lru_cache
-from typing import Callable
 
 import phonenumbers
 

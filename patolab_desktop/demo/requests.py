@@ -27,8 +27,8 @@ import bisect
 import datetime as dt
 import itertools
 from array import array
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Callable
 
 from peewee import Table, fn
 
@@ -257,7 +257,7 @@ class _World:
             Investigation.select(
                 Investigation.id, Investigation.name, Investigation.price, Investigation.is_panel
             )
-            .where(Investigation.active == True)
+            .where(Investigation.active == True)  # noqa: E712 - a peewee expression, not a truth test
             .order_by(Investigation.id)
             .tuples()
         )  # noqa: E712
@@ -274,7 +274,7 @@ class _World:
         weights = []
         rows_sorted = list(rows)
         rng.shuffle(rows_sorted)
-        for rank, (iid, name, _price, panel) in enumerate(rows_sorted):
+        for rank, (_iid, name, _price, panel) in enumerate(rows_sorted):
             weight = 1.0 / (rank + 1) ** 0.6
             folded = fold(name)
             if any(word in folded for word in MOST_POPULAR):

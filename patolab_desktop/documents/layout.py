@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import functools
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from PySide6.QtCore import QMarginsF, QPointF, QRectF, QSizeF, Qt
 from PySide6.QtGui import (
@@ -388,7 +388,7 @@ def draw_table(
         return (
             max(
                 canvas.wrapped_height(c.title, head_font, w - 2 * pad)
-                for c, w in zip(columns, widths)
+                for c, w in zip(columns, widths, strict=False)
             )
             + 2 * pad
         )
@@ -399,7 +399,7 @@ def draw_table(
         rect = QRectF(x, top, width, height)
         flow.add(lambda: canvas.box(rect, fill=SHADE, border=None))
         left = x
-        for column, col_width in zip(columns, widths):
+        for column, col_width in zip(columns, widths, strict=False):
             flow.text(
                 left + pad,
                 top + pad,
@@ -418,7 +418,9 @@ def draw_table(
     def row_height(row: Row) -> float:
         fnt = bold_font if row.bold else body_font
         height = canvas.line_height(fnt)
-        for index, (column, col_width, cell) in enumerate(zip(columns, widths, row.cells)):
+        for index, (column, col_width, cell) in enumerate(
+            zip(columns, widths, row.cells, strict=False)
+        ):
             if column.wrap:
                 indent = indent_step * row.indent if index == _indent_column(columns) else 0
                 height = max(height, canvas.wrapped_height(cell, fnt, col_width - 2 * pad - indent))
@@ -450,7 +452,9 @@ def draw_table(
             if row.rule_above:
                 flow.add(lambda y=top: canvas.hline(x, x + width, y, 0.8, INK))
             left = x
-            for index, (column, col_width, cell) in enumerate(zip(columns, widths, row.cells)):
+            for index, (column, col_width, cell) in enumerate(
+                zip(columns, widths, row.cells, strict=False)
+            ):
                 indent = indent_step * row.indent if index == indent_col else 0.0
                 cell_width = col_width - 2 * pad - indent
                 cell_font = fnt

@@ -7,6 +7,7 @@ print or a preview); ``write_summary_pdf`` saves it as a PDF file.
 
 from __future__ import annotations
 
+import contextlib
 from decimal import Decimal
 
 from PySide6.QtCore import QPointF, QRectF, Qt
@@ -142,11 +143,9 @@ def summary_flow(canvas: Canvas, data: dict) -> Flow:
         y += canvas.mm(1)
         rect = QRectF(x + canvas.mm(4), y, width - canvas.mm(4), barcode_height)
 
-        def bars(rect=rect) -> None:
-            try:
+        def bars(rect: QRectF = rect) -> None:
+            with contextlib.suppress(BarcodeError):  # the number is still printed as text
                 paint_code128(canvas.painter, rect, number)
-            except BarcodeError:
-                pass  # the number is still printed as text below
 
         flow.add(bars)
         y += barcode_height

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import io
@@ -188,10 +189,8 @@ def _converter(text: set[int] | None):
 
 
 def _remove(temp: Path) -> None:
-    try:
+    with contextlib.suppress(FileNotFoundError):
         temp.unlink()
-    except FileNotFoundError:
-        pass
 
 
 def read_csv(path) -> list[list[str]]:

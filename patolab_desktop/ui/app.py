@@ -21,9 +21,8 @@ def ensure_demo_database() -> str:
             if stale.exists():
                 stale.unlink()
         open_db(tmp)
-        from ..services.access import session
-
         from ..demo.users import create_demo_users
+        from ..services.access import session
 
         with session.acting_as(session.system_actor("demo")):
             demo.seed_demo(customers=2000, seed=2026)

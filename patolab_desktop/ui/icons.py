@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 ICONS = {
     "app": "mdi6.microscope",  # only if resources/icons/patolab.* is missing: see app_icon
@@ -103,7 +103,7 @@ COLORS = {
 }
 
 
-@lru_cache(maxsize=None)
+@cache
 def icon(name: str):
     if name == "app":
         return app_icon()
@@ -130,7 +130,7 @@ def app_icon_path():
     return resource("icons", "patolab.png")
 
 
-@lru_cache(maxsize=None)
+@cache
 def app_icon():
     """The PatoLab icon of windows and taskbar, read from the resource file (the qtawesome
     microscope only if the file is missing or unreadable)."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import ast
 
-from tests.arch.import_graph import PACKAGE, graph, cycles, module_files
+from tests.arch.import_graph import PACKAGE, cycles, graph, module_files
 
 FLOORS = {
     "cli": 7,

@@ -12,8 +12,7 @@ from pathlib import Path
 import pytest
 
 from patolab_desktop import cli
-from patolab_desktop.services import customers
-from patolab_desktop.services import reference
+from patolab_desktop.services import customers, reference
 from patolab_desktop.services.bootstrap import close_db, open_db
 
 ROOT = Path(__file__).resolve().parents[2]

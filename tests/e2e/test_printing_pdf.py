@@ -9,12 +9,11 @@ from decimal import Decimal
 import pytest
 from pypdf import PdfReader
 
-from patolab_desktop.services import catalog
-from patolab_desktop.services import requests
-from patolab_desktop.services.requests import reports
 from patolab_desktop.documents.period_report import write_period_report_pdf
 from patolab_desktop.documents.request_summary import write_summary_pdf
 from patolab_desktop.documents.tube_labels import paint_label, write_labels_pdf
+from patolab_desktop.services import catalog, requests
+from patolab_desktop.services.requests import reports
 from tests.e2e.printing_helpers import (
     decode_image,
     page_sizes_mm,

@@ -12,12 +12,10 @@ from decimal import Decimal
 
 import pytest
 
-from patolab_desktop.services import catalog
-from patolab_desktop.services.catalog import referrer_types, referrers
-from patolab_desktop.services import customers
-from patolab_desktop.services import reference
+from patolab_desktop.services import catalog, customers, reference
 from patolab_desktop.services import requests as requests_service
 from patolab_desktop.services.access import session
+from patolab_desktop.services.catalog import referrer_types, referrers
 
 _sequence = itertools.count(1)
 

@@ -9,8 +9,8 @@ import pytest
 
 from patolab_desktop import local_settings
 from patolab_desktop.db.models import Gender
-from patolab_desktop.services.safety import backups
 from patolab_desktop.services.access import session
+from patolab_desktop.services.safety import backups
 from patolab_desktop.ui import prompts
 from patolab_desktop.ui.admin import backup_actions
 from patolab_desktop.ui.admin.database_dialog import DatabaseDialog

@@ -13,8 +13,10 @@ from PySide6.QtWidgets import QPushButton
 from patolab_desktop.ui import errors, prompts
 from patolab_desktop.ui.main_window import MainWindow
 
-from .test_customers_window import _no_real_prompts  # noqa: F401 (an autouse fixture)
-from .test_customers_window import make_customer
+from .test_customers_window import (
+    _no_real_prompts,  # noqa: F401 (an autouse fixture)
+    make_customer,
+)
 
 # pytest-qt normally captures exceptions raised in Qt slots; these tests need the real hook.
 pytestmark = pytest.mark.qt_no_exception_capture

@@ -8,13 +8,12 @@ import pytest
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QApplication, QDialog
 
-from patolab_desktop.services import customers
-from patolab_desktop.services import reference
+from patolab_desktop.services import customers, reference
 from patolab_desktop.ui import prompts
 from patolab_desktop.ui.customers.customer_dialog import CustomerDialog
 
-from .test_customers_window import _no_real_prompts  # noqa: F401 (an autouse fixture)
 from .test_customers_window import (
+    _no_real_prompts,  # noqa: F401 (an autouse fixture)
     department_id,
     gender_id,
     make_customer,

@@ -9,8 +9,7 @@ from playhouse.test_utils import assert_query_count, count_queries
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 
-from patolab_desktop.services import customers
-from patolab_desktop.services import reference
+from patolab_desktop.services import customers, reference
 from patolab_desktop.ui import prompts
 from patolab_desktop.ui.customers import customer_dialog
 from patolab_desktop.ui.customers.customers_window import CustomersWindow

@@ -9,13 +9,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMenu, QWidget
 
 from patolab_desktop.db.models import AuditLog, Customer
-from patolab_desktop.services import csvio
-from patolab_desktop.services import customers
+from patolab_desktop.services import csvio, customers
 from patolab_desktop.ui import prompts
 from patolab_desktop.ui.customers import import_area
 from patolab_desktop.ui.customers.import_dialog import ImportDialog, ImportPreviewModel
 from tests.patient_csv_helpers import (
-    admin,
+    admin,  # noqa: F401 (a pytest fixture)
     customer_count,
     make_customer,
     table_snapshot,

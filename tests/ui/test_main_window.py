@@ -13,8 +13,11 @@ from patolab_desktop.ui import prompts
 from patolab_desktop.ui.customers import area as customers_area
 from patolab_desktop.ui.main_window import MainWindow
 
-from .test_customers_window import _no_real_prompts  # noqa: F401 (an autouse fixture)
-from .test_customers_window import make_customer, search
+from .test_customers_window import (
+    _no_real_prompts,  # noqa: F401 (an autouse fixture)
+    make_customer,
+    search,
+)
 
 EXPECTED_COLUMNS = [
     "Nombre",

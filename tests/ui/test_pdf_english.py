@@ -13,10 +13,10 @@ import re
 
 import pytest
 
-from patolab_desktop.services.requests import reports
 from patolab_desktop.documents.period_report import write_period_report_pdf
 from patolab_desktop.documents.request_summary import write_summary_pdf
 from patolab_desktop.documents.tube_labels import write_labels_pdf
+from patolab_desktop.services.requests import reports
 from tests.e2e.printing_helpers import page_texts, pdf_text
 from tests.unit.printing_fixtures import printed_lab  # noqa: F401  (fixture)
 

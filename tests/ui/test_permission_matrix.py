@@ -14,7 +14,7 @@ from patolab_desktop.ui.admin.permission_matrix import (
     PermissionMatrixDialog,
     PermissionMatrixModel,
 )
-from tests.security_helpers import clock, login_as, fast_hashing, no_session  # noqa: F401
+from tests.security_helpers import clock, fast_hashing, login_as, no_session  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("no_session", "fast_hashing")
 ADMIN, SUPERVISOR, RECEPTION = (

@@ -10,8 +10,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 
 from patolab_desktop.db.models import AuditLog
-from patolab_desktop.services.requests import reports
 from patolab_desktop.services import settings
+from patolab_desktop.services.requests import reports
 from patolab_desktop.ui import prompts
 from patolab_desktop.ui.printing import actions, area
 from patolab_desktop.ui.printing.lab_header_dialog import LabHeaderDialog

@@ -10,13 +10,13 @@ import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QProgressDialog, QPushButton, QWidget
 
-from patolab_desktop.services.customers import patient_export, importing as patient_import
-from patolab_desktop.services.customers import CustomerFilter
+from patolab_desktop.services.customers import CustomerFilter, patient_export
+from patolab_desktop.services.customers import importing as patient_import
 from patolab_desktop.services.errors import ValidationError
 from patolab_desktop.ui import prompts
 from patolab_desktop.ui.widgets.progress import ProgressTask, run_with_progress
 from tests.patient_csv_helpers import (
-    admin,
+    admin,  # noqa: F401 (a pytest fixture)
     customer_count,
     make_customer,
     table_snapshot,

@@ -14,12 +14,12 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from patolab_desktop.services.access import permissions, session
 from patolab_desktop.services import settings
+from patolab_desktop.services.access import permissions, session
 from patolab_desktop.ui import prompts
 from patolab_desktop.ui.admin import login_flow
 from patolab_desktop.ui.admin.screen_lock import Curtain, ScreenLock
-from tests.security_helpers import PASSWORD, clock, login_as, fast_hashing, no_session  # noqa: F401
+from tests.security_helpers import PASSWORD, clock, fast_hashing, login_as, no_session  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("no_session", "fast_hashing")
 

@@ -19,12 +19,12 @@ from pathlib import Path
 import pytest
 
 from patolab_desktop import i18n, paths
-from patolab_desktop.services.access import audit, permissions, session, users
-from patolab_desktop.services.safety import backups
 from patolab_desktop.services import customers
-from patolab_desktop.services.catalog import referrer_types
 from patolab_desktop.services import requests as requests_service
+from patolab_desktop.services.access import audit, permissions, session, users
+from patolab_desktop.services.catalog import referrer_types
 from patolab_desktop.services.errors import PermissionDenied, RuleError, ValidationError
+from patolab_desktop.services.safety import backups
 from patolab_desktop.ui import prompts
 from patolab_desktop.ui.admin.login_dialog import LoginDialog
 from patolab_desktop.ui.admin.permission_matrix import (
@@ -182,7 +182,7 @@ def test_login_dialog_shows_the_english_login_failure(
     dialog = LoginDialog()
     qtbot.addWidget(dialog)
     dialog.show()
-    for attempt in range(4):
+    for _attempt in range(4):
         dialog.username_edit.setText("ana")
         dialog.password_edit.setText("equivocada")
         dialog.login_button.click()
@@ -334,7 +334,8 @@ def test_the_scan_finds_marked_texts_and_the_checker_finds_spanish(tmp_path):
 
 
 def test_patient_import_reasons_and_labels_are_english(database, english, tmp_path):  # noqa: F811
-    from patolab_desktop.services.customers import import_file, importing as patient_import
+    from patolab_desktop.services.customers import import_file
+    from patolab_desktop.services.customers import importing as patient_import
 
     path = tmp_path / "patients.csv"
     path.write_text(

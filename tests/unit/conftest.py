@@ -7,8 +7,7 @@ import datetime as dt
 
 import pytest
 
-from patolab_desktop.services import customers
-from patolab_desktop.services import reference
+from patolab_desktop.services import customers, reference
 
 
 def _department(name: str) -> int:

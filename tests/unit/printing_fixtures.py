@@ -14,10 +14,8 @@ from decimal import Decimal
 import pytest
 
 from patolab_desktop.db.models import Department, Gender, Municipality, ReferrerType
-from patolab_desktop.services import catalog
+from patolab_desktop.services import catalog, customers, requests
 from patolab_desktop.services.catalog import branches, referrers
-from patolab_desktop.services import customers
-from patolab_desktop.services import requests
 from patolab_desktop.services.requests import reports
 
 

@@ -93,10 +93,9 @@ def test_who_is_recorded_without_a_user(database):
 
 
 def test_audit_row_rolls_back_with_the_change(database):
-    with pytest.raises(RuntimeError):
-        with db.atomic():
-            audit.record("update", "customer", 1, {"name": ("A", "B")})
-            raise RuntimeError("la escritura falló")
+    with pytest.raises(RuntimeError), db.atomic():
+        audit.record("update", "customer", 1, {"name": ("A", "B")})
+        raise RuntimeError("la escritura falló")
     assert AuditLog.select().count() == 0
 
 

@@ -157,9 +157,8 @@ def test_change_password_policy(database, clock):
 def test_change_password_needs_someone_logged_in(database):
     with pytest.raises(PermissionDenied):
         auth.change_password("a", "bbbbbbbbbb")
-    with session.acting_as(session.system_actor()):
-        with pytest.raises(RuleError):
-            auth.change_password("a", "bbbbbbbbbb")
+    with session.acting_as(session.system_actor()), pytest.raises(RuleError):
+        auth.change_password("a", "bbbbbbbbbb")
 
 
 def test_verify_password_for_screen_unlock_counts_towards_lockout(database, clock):

@@ -12,10 +12,10 @@ from patolab_desktop import local_settings
 from patolab_desktop.db.database import db, is_sqlite
 from patolab_desktop.db.migrations import SCHEMA_VERSION
 from patolab_desktop.db.models import Customer, Gender
-from patolab_desktop.services.safety import backups
 from patolab_desktop.services.access import session
-from patolab_desktop.services.safety.backups import BackupError
 from patolab_desktop.services.errors import PermissionDenied
+from patolab_desktop.services.safety import backups
+from patolab_desktop.services.safety.backups import BackupError
 
 
 @pytest.fixture
@@ -175,9 +175,11 @@ def test_postgresql_backup_uses_pg_dump_or_says_why(database, tmp_path, monkeypa
     with pytest.raises(BackupError, match="pg_dump"):
         backups.backup_now(tmp_path)
     assert backups.auto_backup_if_due() is None  # automatic backups skip quietly
-    with session.acting_as(session.system_actor("test")):
-        with pytest.raises(BackupError, match="pg_restore"):
-            backups.restore(path)
+    with (
+        session.acting_as(session.system_actor("test")),
+        pytest.raises(BackupError, match="pg_restore"),
+    ):
+        backups.restore(path)
 
 
 def test_cli_backup_and_restore(tmp_path, capsys):

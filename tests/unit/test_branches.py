@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from patolab_desktop.db.models import Branch
-from patolab_desktop.services.catalog import branches
 from patolab_desktop.services import settings
+from patolab_desktop.services.catalog import branches
 from patolab_desktop.services.errors import RuleError, ValidationError
 from tests.unit.catalog_helpers import make_referrer, make_request
 

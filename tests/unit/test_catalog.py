@@ -13,7 +13,6 @@ from patolab_desktop.services.errors import ConflictError, RuleError, Validation
 from patolab_desktop.services.paging import PageRequest
 from tests.unit.catalog_helpers import make_investigation
 
-
 # --- codes and names -------------------------------------------------------------------------
 
 

@@ -7,9 +7,9 @@ import random
 import pytest
 
 from patolab_desktop.db.models import Investigation, Referrer
-from patolab_desktop.services.catalog import branches, referrers
 from patolab_desktop.demo import catalog as demo_catalog
 from patolab_desktop.services.bootstrap import close_db, open_db
+from patolab_desktop.services.catalog import branches, referrers
 
 
 def _snapshot() -> list[tuple]:

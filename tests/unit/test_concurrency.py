@@ -14,10 +14,8 @@ import time
 import pytest
 
 from patolab_desktop.db.models import Customer, Investigation, LabRequest, Referrer, RequestCounter
-from patolab_desktop.services import catalog
+from patolab_desktop.services import catalog, customers, requests
 from patolab_desktop.services.catalog import referrers
-from patolab_desktop.services import customers
-from patolab_desktop.services import requests
 from patolab_desktop.services.errors import ConflictError
 from tests.unit.requests_fixtures import lab  # noqa: F401  (fixture)
 

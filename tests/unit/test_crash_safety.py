@@ -16,8 +16,8 @@ import threading
 import pytest
 
 from patolab_desktop.db.models import ALL_MODELS, Customer, LabRequest, RequestCounter, RequestLine
-from patolab_desktop.services.safety import check as maintenance
 from patolab_desktop.services.bootstrap import close_db, open_db
+from patolab_desktop.services.safety import check as maintenance
 
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="POSIX signals")
 
@@ -70,8 +70,8 @@ def _reopen_and_check(db_target) -> dict[str, int]:
 
 def _import_child(target: str, csv_path: str, queue) -> None:
     try:
-        from patolab_desktop.services.customers import importing as patient_import
         from patolab_desktop.services.access import session
+        from patolab_desktop.services.customers import importing as patient_import
 
         patient_import.INSERT_CHUNK = 500  # several chunks for the 2,000-row file
         open_db(target)
@@ -116,8 +116,8 @@ def test_kill_during_import_leaves_counts_unchanged(db_target, tmp_path):
 def _export_child(target: str, out_path: str, queue) -> None:
     try:
         from patolab_desktop.services import csvio
-        from patolab_desktop.services.customers import patient_export
         from patolab_desktop.services.access import session
+        from patolab_desktop.services.customers import patient_export
 
         csvio.CHUNK = 50  # flush to the temporary file every 50 rows
         open_db(target)

@@ -8,8 +8,8 @@ import phonenumbers
 import pytest
 
 from patolab_desktop.db.models import Customer, Department, Gender, Municipality
-from patolab_desktop.services import customers
 from patolab_desktop.demo import customers as demo_customers
+from patolab_desktop.services import customers
 from patolab_desktop.services.paging import PageRequest
 from patolab_desktop.util.text import fold
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from patolab_desktop.services import csvio
-from patolab_desktop.services import customers
+from patolab_desktop.services import csvio, customers
 from patolab_desktop.services.customers import export as exports
 
 F = customers.CustomerFilter

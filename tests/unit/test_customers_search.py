@@ -322,9 +322,7 @@ def test_slow_walk_switches_to_the_smallest_source(people, monkeypatch):
     monkeypatch.setattr(search_plan, "BUDGET_CHECK_EVERY", 1)
     used = []
     original = search_plan._fallback
-    monkeypatch.setattr(
-        search_plan, "_fallback", lambda p: used.append(original(p)) or used[-1]
-    )
+    monkeypatch.setattr(search_plan, "_fallback", lambda p: used.append(original(p)) or used[-1])
     assert names(F(search="perez")) == ["Homero Peréz Castañeda", "José Pérez Muñoz"]
     assert used and used[0].name == "fts"
 

@@ -2,8 +2,8 @@ import pytest
 
 from patolab_desktop.db.migrations import SCHEMA_VERSION, current_version
 from patolab_desktop.db.models import Branch, Department, Gender, Municipality, ReferrerType
-from patolab_desktop.services.safety import check as maintenance
 from patolab_desktop.services import reference
+from patolab_desktop.services.safety import check as maintenance
 
 
 def test_fresh_database_is_migrated_and_seeded(database):

@@ -72,10 +72,9 @@ def test_a_refused_bulk_insert_leaves_index_and_trigger_as_before(database):
 
 @pytest.mark.sqlite_only
 def test_an_error_inside_the_outer_transaction_rolls_back_the_dropped_trigger(database):
-    with pytest.raises(RuntimeError):
-        with write_transaction():
-            customers.insert_prepared([_prepared("Xiomara Paz", "99110022")])
-            raise RuntimeError("boom")
+    with pytest.raises(RuntimeError), write_transaction():
+        customers.insert_prepared([_prepared("Xiomara Paz", "99110022")])
+        raise RuntimeError("boom")
     assert _trigger_exists()
     assert _fts_ids("xiomara") == set()
 

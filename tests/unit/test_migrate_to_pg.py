@@ -12,9 +12,10 @@ import pytest
 
 from patolab_desktop.db.database import DatabaseOpenError, db
 from patolab_desktop.db.models import ALL_MODELS, Customer, LabRequest, RequestLine
-from patolab_desktop.services.safety import check as maintenance, transfer
 from patolab_desktop.services import requests
 from patolab_desktop.services.bootstrap import close_db, open_db
+from patolab_desktop.services.safety import check as maintenance
+from patolab_desktop.services.safety import transfer
 from tests.conftest import PG_URL
 
 

@@ -12,8 +12,8 @@ import pytest
 from patolab_desktop.db import migrations
 from patolab_desktop.db.database import db
 from patolab_desktop.db.models import ALL_MODELS, Customer, LabRequest
-from patolab_desktop.services.safety import check as maintenance
 from patolab_desktop.services.bootstrap import close_db, open_db
+from patolab_desktop.services.safety import check as maintenance
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "schema_v1.db"
 

@@ -118,9 +118,8 @@ def test_export_is_audited_and_needs_the_permission(tmp_path):
         role="Recepción",
         permissions=frozenset({"patients.view"}),
     )
-    with session.acting_as(clerk):
-        with pytest.raises(PermissionDenied, match="exportar"):
-            patient_export.export_patients(CustomerFilter(), tmp_path / "x.csv")
+    with session.acting_as(clerk), pytest.raises(PermissionDenied, match="exportar"):
+        patient_export.export_patients(CustomerFilter(), tmp_path / "x.csv")
     assert not (tmp_path / "x.csv").exists()
 
 

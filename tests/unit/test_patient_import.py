@@ -9,9 +9,9 @@ import pytest
 
 from patolab_desktop.db.models import AuditLog, Customer, Gender
 from patolab_desktop.services import customers
-from patolab_desktop.services.customers import import_file, patient_export, importing as pi
 from patolab_desktop.services.access import session
-from patolab_desktop.services.customers import CustomerFilter
+from patolab_desktop.services.customers import CustomerFilter, import_file, patient_export
+from patolab_desktop.services.customers import importing as pi
 from patolab_desktop.services.errors import PermissionDenied, ValidationError
 from tests.patient_csv_helpers import (  # noqa: F401 (fixture)
     admin,
@@ -77,7 +77,7 @@ def test_unix_and_old_mac_line_endings(tmp_path):
 def test_windows_1252_is_used_only_when_the_bytes_are_not_utf8(tmp_path):
     # "Ã©" in cp1252 is also valid UTF-8 for "é": strict UTF-8 first wins.
     path = tmp_path / "p.csv"
-    path.write_bytes("nombre,telefono\nJosé,9988-7766\n".encode("utf-8"))
+    path.write_bytes("nombre,telefono\nJosé,9988-7766\n".encode())
     assert pi.analyse(path).created[0].data.name == "José"
     path.write_bytes("nombre,telefono\nJosé,9988-7766\n".encode("cp1252"))
     plan = pi.analyse(path)
@@ -674,7 +674,7 @@ def test_import_is_audited_with_who_and_how_many(tmp_path):
 def test_round_trip_export_then_import_keeps_accents(tmp_path, database):
     names = ["José Pérez", "María Muñoz Ávila", "Ñoño Güell", "Zoë Çelik", "Ana O'Neil"]
     phones = ["9988-7766", "3312-4455", "8877-6655", "9456-1234", "3190-2020"]
-    for index, (name, phone) in enumerate(zip(names, phones)):
+    for index, (name, phone) in enumerate(zip(names, phones, strict=False)):
         make_customer(
             name=name, phone=phone, id_number="", email=f"p{index}@example.com", complete=False
         )

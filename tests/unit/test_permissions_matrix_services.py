@@ -17,16 +17,14 @@ from decimal import Decimal
 import pytest
 
 from patolab_desktop.db.models import AuditLog, Customer
+from patolab_desktop.services import catalog, customers, requests
 from patolab_desktop.services.access import audit, permissions, session
-from patolab_desktop.services.safety import backups
-from patolab_desktop.services import catalog
 from patolab_desktop.services.catalog import branches, referrer_types, referrers
-from patolab_desktop.services import customers
 from patolab_desktop.services.customers import export as exports
-from patolab_desktop.services import requests
-from patolab_desktop.services.requests import reports
 from patolab_desktop.services.errors import PermissionDenied
 from patolab_desktop.services.paging import PageRequest
+from patolab_desktop.services.requests import reports
+from patolab_desktop.services.safety import backups
 from tests.security_helpers import fast_hashing, login_as  # noqa: F401
 from tests.unit.requests_fixtures import lab  # noqa: F401
 
@@ -207,7 +205,7 @@ def test_the_issue_promises_hold_in_the_seeded_roles():
 
 def test_nobody_logged_in_is_denied_everything(world, tmp_path):
     with session.acting_as(None):
-        for case, (_needed, call) in CASES.items():
+        for _case, (_needed, call) in CASES.items():
             with pytest.raises(PermissionDenied, match="Debe iniciar sesión"):
                 call(world)
 

@@ -10,11 +10,10 @@ import pytest
 from playhouse.test_utils import count_queries
 
 from patolab_desktop.db.models import AuditLog
-from patolab_desktop.services import requests
-from patolab_desktop.services.requests import reports
+from patolab_desktop.services import requests, settings
 from patolab_desktop.services.access import session
-from patolab_desktop.services import settings
 from patolab_desktop.services.errors import NotFoundError, ValidationError
+from patolab_desktop.services.requests import reports
 from tests.unit.printing_fixtures import printed_lab  # noqa: F401
 
 # a front-desk user without patients.view_sensitive (issue 5: services check permissions)

@@ -17,10 +17,9 @@ from patolab_desktop.db.models import (
     RequestEvent,
     RequestLine,
 )
-from patolab_desktop.services import requests
-from patolab_desktop.services.requests import numbers as request_numbers
-from patolab_desktop.services import settings
+from patolab_desktop.services import requests, settings
 from patolab_desktop.services.errors import ValidationError
+from patolab_desktop.services.requests import numbers as request_numbers
 from tests.unit.requests_fixtures import lab, make_branch, make_customer, make_doctor  # noqa: F401
 
 

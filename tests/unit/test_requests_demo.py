@@ -10,7 +10,8 @@ from decimal import Decimal
 from patolab_desktop.db.models import LabRequest, RequestCounter, RequestEvent, RequestLine
 from patolab_desktop.demo import requests as demo_requests
 from patolab_desktop.services import requests
-from patolab_desktop.services.requests import numbers as request_numbers, pricing as request_pricing
+from patolab_desktop.services.requests import numbers as request_numbers
+from patolab_desktop.services.requests import pricing as request_pricing
 from tests.unit.requests_fixtures import (  # noqa: F401
     lab,
     make_branch,
@@ -68,10 +69,10 @@ def test_demo_requests_follow_the_rules(lab):
     for r in rows:
         mine = lines[r.id]
         assert mine, r.request_number
-        assert r.total_amount == sum(l.price for l in mine)
-        assert r.discount_amount == sum(l.discount for l in mine)
+        assert r.total_amount == sum(ln.price for ln in mine)
+        assert r.discount_amount == sum(ln.discount for ln in mine)
         assert r.net_amount == r.total_amount - r.discount_amount
-        ids = [l.investigation_id for l in mine]
+        ids = [ln.investigation_id for ln in mine]
         assert len(ids) == len(set(ids))
         for line in mine:
             assert line.discount == request_pricing.line_discount(line.price, r.discount_percent)
@@ -81,7 +82,7 @@ def test_demo_requests_follow_the_rules(lab):
         assert (r.discount_kind == "manual") == bool(r.discount_reason)
         assert r.status_rank == requests.STATUS_RANK[r.status]
         assert r.priority_rank == requests.PRIORITY_RANK[r.priority]
-    assert any(l.parent_line_id for ls in lines.values() for l in ls), "some panels"
+    assert any(ln.parent_line_id for ls in lines.values() for ln in ls), "some panels"
 
     # Status mix, cancels with reasons from cancellable statuses only, completed_at.
     statuses = collections.Counter(r.status for r in rows)

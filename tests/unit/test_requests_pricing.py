@@ -8,16 +8,18 @@ from decimal import Decimal
 import pytest
 
 from patolab_desktop.db.models import Investigation, LabRequest, RequestLine
-from patolab_desktop.services import requests
-from patolab_desktop.services.requests import pricing as request_pricing
-from patolab_desktop.services import settings
+from patolab_desktop.services import requests, settings
 from patolab_desktop.services.errors import ValidationError
+from patolab_desktop.services.requests import pricing as request_pricing
 from tests.unit.requests_fixtures import lab, make_customer, make_investigation  # noqa: F401
 
 DAY = dt.datetime(2025, 3, 10, 9, 30)  # the request date used for age tests
 
 
-def _born_years_before(years: int, day: dt.date = DAY.date(), shift_days: int = 0) -> dt.date:
+_REQUEST_DAY = DAY.date()
+
+
+def _born_years_before(years: int, day: dt.date = _REQUEST_DAY, shift_days: int = 0) -> dt.date:
     return day.replace(year=day.year - years) + dt.timedelta(days=shift_days)
 
 
@@ -44,7 +46,7 @@ def test_line_price_is_copied_and_never_follows_catalog_changes(lab):
 
 def test_panel_line_has_the_panel_price_and_members_come_at_zero(lab):
     pricing = requests.preview(lab.draft(lab.lipid))
-    assert [(l.code, l.price, l.parent_investigation_id) for l in pricing.lines] == [
+    assert [(ln.code, ln.price, ln.parent_investigation_id) for ln in pricing.lines] == [
         ("PLIP", Decimal("300.000"), None),
         ("COL", Decimal("0.000"), lab.lipid),
         ("TRI", Decimal("0.000"), lab.lipid),
@@ -75,7 +77,7 @@ def test_an_investigation_is_never_added_twice(lab):
 def test_a_direct_line_moves_under_a_panel_that_includes_it(lab):
     # Colesterol picked first, then the lipid panel that contains it: charged once.
     pricing = requests.preview(lab.draft(lab.col, lab.hem, lab.lipid))
-    assert [(l.code, l.price, l.parent_investigation_id) for l in pricing.lines] == [
+    assert [(ln.code, ln.price, ln.parent_investigation_id) for ln in pricing.lines] == [
         ("HEM", Decimal("150.000"), None),
         ("PLIP", Decimal("300.000"), None),
         ("COL", Decimal("0.000"), lab.lipid),
@@ -233,11 +235,11 @@ def test_totals_are_sums_of_the_lines_in_decimal(lab):
     pricing = requests.preview(
         lab.draft(a, b, c, manual_discount_percent=Decimal("33.3"), discount_reason="Prueba")
     )
-    assert pricing.total == sum(l.price for l in pricing.lines) == Decimal("33.633")
-    assert pricing.discount == sum(l.discount for l in pricing.lines)
+    assert pricing.total == sum(ln.price for ln in pricing.lines) == Decimal("33.633")
+    assert pricing.discount == sum(ln.discount for ln in pricing.lines)
     assert pricing.net == pricing.total - pricing.discount
     assert all(isinstance(v, Decimal) for v in (pricing.total, pricing.discount, pricing.net))
-    assert all(l.net_price == l.price - l.discount for l in pricing.lines)
+    assert all(ln.net_price == ln.price - ln.discount for ln in pricing.lines)
 
 
 def test_age_helper():

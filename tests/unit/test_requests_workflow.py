@@ -202,8 +202,9 @@ def test_manual_discount_on_a_saved_request_recalculates_and_can_be_withdrawn(la
 
 
 def test_patient_can_change_only_while_pending_and_reprices(lab):
-    from tests.unit.requests_fixtures import make_customer
     import datetime as dt
+
+    from tests.unit.requests_fixtures import make_customer
 
     senior = make_customer(
         "Doña Elvira",

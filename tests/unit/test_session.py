@@ -6,7 +6,7 @@ import pytest
 
 from patolab_desktop.services.access import permissions, session
 from patolab_desktop.services.errors import PermissionDenied
-from tests.security_helpers import login_as, make_user, fast_hashing, no_session  # noqa: F401
+from tests.security_helpers import fast_hashing, login_as, make_user, no_session  # noqa: F401
 
 ROLES = (permissions.ROLE_RECEPTION, permissions.ROLE_SUPERVISOR, permissions.ROLE_ADMIN)
 pytestmark = pytest.mark.usefixtures("no_session", "fast_hashing")
@@ -24,9 +24,8 @@ def test_nobody_logged_in_is_denied_everything():
 
 
 def test_unknown_permission_is_a_programming_error():
-    with session.acting_as(session.system_actor()):
-        with pytest.raises(KeyError):
-            session.require("patients.fly")
+    with session.acting_as(session.system_actor()), pytest.raises(KeyError):
+        session.require("patients.fly")
 
 
 def test_system_actor_holds_everything_and_acting_as_restores():
@@ -51,9 +50,8 @@ def test_denial_message_names_action_and_role():
     actor = session.Actor(
         id=1, username="r", full_name="R", role="Recepción", permissions=frozenset()
     )
-    with session.acting_as(actor):
-        with pytest.raises(PermissionDenied) as info:
-            session.require("discounts.manual")
+    with session.acting_as(actor), pytest.raises(PermissionDenied) as info:
+        session.require("discounts.manual")
     text = str(info.value)
     assert "aplicar descuentos manuales" in text and "Recepción" in text
 

@@ -19,9 +19,9 @@ from patolab_desktop.services.paging import PageRequest
 from tests.security_helpers import (  # noqa: F401
     PASSWORD,
     clock,
+    fast_hashing,
     login_as,
     make_user,
-    fast_hashing,
     no_session,
     role_id,
 )

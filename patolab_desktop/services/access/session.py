@@ -12,9 +12,9 @@ role cannot do, but this check is the one that counts. The CLI and tests act thr
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from typing import Iterator
 
 from ..errors import PermissionDenied
 from ..texts import translate

@@ -6,10 +6,10 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Callable
 
 from peewee import IntegrityError
 
@@ -224,7 +224,7 @@ def _read_rows(path) -> list[_Row]:
         if not any(v.strip() for v in values):
             continue
 
-        def cell(key: str) -> str:
+        def cell(key: str, values: list[str] = values) -> str:
             index = columns.get(key)
             return values[index].strip() if index is not None and index < len(values) else ""
 

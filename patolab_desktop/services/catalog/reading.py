@@ -3,7 +3,7 @@ the paged list with its SQL sorts, price history."""
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from peewee import Case, fn
 
@@ -203,7 +203,7 @@ def list_active() -> list[dict]:
             Investigation.price,
             Investigation.is_panel,
         )
-        .where(Investigation.active == True)
+        .where(Investigation.active == True)  # noqa: E712 - a peewee expression, not a truth test
         .order_by(  # noqa: E712
             Investigation.name_folded, Investigation.id
         )

@@ -66,7 +66,7 @@ def parse_price(value) -> Decimal:
 
     Floats are refused outright: 0.1 + 0.2 as floats is not 0.3.
     """
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, (bool, float)):
         raise ValueError(
             translate(
                 "services.catalog",

@@ -36,7 +36,7 @@ class PreparedCustomer:
 
     @property
     def values(self) -> dict:
-        return dict(zip(self.columns, self.row))
+        return dict(zip(self.columns, self.row, strict=False))
 
 
 _PREPARED_COLUMNS: dict[tuple, tuple] = {}  # interned column tuples
@@ -80,10 +80,9 @@ def insert_prepared(items: list[PreparedCustomer], chunk: int = 500) -> int:
             raise ValueError("insert_prepared: an item has validation errors")
         groups.setdefault(item.columns, []).append(item.row + (new_uid(), True, stamp, stamp, 1))
     try:
-        with write_transaction():
-            with _search_index_filled_in_bulk():
-                for columns, rows in groups.items():
-                    _insert_rows([getattr(Customer, name) for name in columns + extra], rows, chunk)
+        with write_transaction(), _search_index_filled_in_bulk():
+            for columns, rows in groups.items():
+                _insert_rows([getattr(Customer, name) for name in columns + extra], rows, chunk)
     except IntegrityError as exc:
         for item in items:
             number = item.values.get("id_number")
@@ -161,5 +160,5 @@ def _insert_rows(fields: list, rows: list[tuple], chunk: int) -> None:
         sql = sql_for.get(len(part))
         if sql is None:
             sql = sql_for[len(part)] = head + ", ".join([one] * len(part))
-        params = [to_db(value) for row in part for to_db, value in zip(adapt, row)]
+        params = [to_db(value) for row in part for to_db, value in zip(adapt, row, strict=False)]
         database.execute_sql(sql, params)

@@ -9,8 +9,8 @@ import io
 import os
 import re
 import unicodedata
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 from ...util.text import fold
 from ..errors import ServiceError

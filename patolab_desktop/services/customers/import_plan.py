@@ -3,8 +3,8 @@ and the result of committing it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from ..texts import translate
 from . import bulk

@@ -34,9 +34,9 @@ from __future__ import annotations
 import dataclasses
 import gc
 import os
+from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable
 
 from ...db.database import db, write_transaction
 from ...db.models import Customer
@@ -499,8 +499,6 @@ def _commit_reason(exc: Exception) -> str:
 
 
 __all__ = [
-    "MAX_BYTES",
-    "COLUMN_ALIASES",
     "PatientImportError",
     "ImportCancelled",
     "ImportRow",
@@ -509,8 +507,4 @@ __all__ = [
     "analyse",
     "commit",
     "read_text",
-    "decode",
-    "sniff_delimiter",
-    "map_header",
-    "header_key",
 ]

@@ -9,8 +9,8 @@ are exported; the filters are the customers list's. The export is audited.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Callable, Iterator
 
 from .. import csvio
 from ..access import audit, session

@@ -43,8 +43,8 @@ from ...db.database import db, is_sqlite
 from ...db.models import Customer, Department, Gender, Municipality
 from .. import reference
 from ..paging import Page, PageRequest, keyset_page
-from .formats import age_from, format_phone
 from . import search_plan
+from .formats import age_from, format_phone
 from .search_plan import (
     _PREFIX_COLUMNS,
     Plan,

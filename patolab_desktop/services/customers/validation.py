@@ -213,7 +213,7 @@ def _check(
 
 def _active_holder(number: str, exclude_id: int | None = None) -> dict | None:
     query = Customer.select(Customer.id, Customer.name).where(
-        (Customer.active == True) & (Customer.id_number == number)
+        (Customer.active == True) & (Customer.id_number == number)  # noqa: E712 - a peewee expression, not a truth test
     )  # noqa: E712
     if exclude_id is not None:
         query = query.where(Customer.id != exclude_id)

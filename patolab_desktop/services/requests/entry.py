@@ -115,11 +115,10 @@ def _check_draft(draft: RequestDraft, strict: bool) -> tuple[_Checked, dict[str,
             errors[key] = _too_long()
     items, members = _check_investigations(draft.investigation_ids, errors)
     manual = _check_manual_discount(draft.manual_discount_percent, draft.discount_reason, errors)
-    if not strict:
-        # The entry screen asks for a preview while the form is being filled in: price
-        # what can be priced and leave the other messages to validate()/create().
-        if "investigation_ids" in errors and draft.investigation_ids:
-            raise ValidationError({"investigation_ids": errors["investigation_ids"]})
+    # The entry screen asks for a preview while the form is being filled in (not strict):
+    # price what can be priced and leave the other messages to validate()/create().
+    if not strict and "investigation_ids" in errors and draft.investigation_ids:
+        raise ValidationError({"investigation_ids": errors["investigation_ids"]})
     pricing = _price(
         draft.investigation_ids if "investigation_ids" not in errors else [],
         items,

@@ -126,7 +126,7 @@ class AgeRules:
     elder_discount: Decimal
 
     @classmethod
-    def from_settings(cls) -> "AgeRules":
+    def from_settings(cls) -> AgeRules:
         return cls(
             senior_age=int(settings.get("senior_age")),
             senior_discount=Decimal(settings.get("senior_discount")),

@@ -131,7 +131,6 @@ def _patient_search(text: str) -> _Search:
     folded = fold(text)
     terms = folded.split()
     long_terms = [t for t in terms if len(t) >= customer_search.MIN_TRIGRAM]
-    short_terms = [t for t in terms if len(t) < customer_search.MIN_TRIGRAM]
     if not long_terms:
         # Trigrams need 3+ characters: fall back to the indexed name prefix.
         name_condition = _prefix(Customer.name_folded, folded)

@@ -113,7 +113,7 @@ def _copy_table(
         for row in rows:
             cells = [
                 field.db_value(field.python_value(raw)) if raw is not None else None
-                for field, raw in zip(fields, row[1:])
+                for field, raw in zip(fields, row[1:], strict=False)
             ]
             for index in self_refs:
                 if cells[index] is not None:

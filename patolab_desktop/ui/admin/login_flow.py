@@ -36,10 +36,7 @@ def start_session(parent: QWidget | None = None) -> Actor | None:
     from .first_admin_dialog import FirstAdminDialog
     from .login_dialog import LoginDialog
 
-    if auth.needs_first_admin():
-        dialog = FirstAdminDialog(parent)
-    else:
-        dialog = LoginDialog(parent)
+    dialog = FirstAdminDialog(parent) if auth.needs_first_admin() else LoginDialog(parent)
     if dialog.exec() != QDialog.DialogCode.Accepted or dialog.actor is None:
         return None
     actor = dialog.actor

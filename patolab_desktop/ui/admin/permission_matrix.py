@@ -35,6 +35,9 @@ from ..icons import icon
 from .common import HINT_STYLE, header
 
 AREA_COLUMN, LABEL_COLUMN, FIRST_ROLE_COLUMN = 0, 1, 2
+ROOT = QModelIndex()  # the invisible root of a flat table model
+
+
 PERMISSION_KEY_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
@@ -76,10 +79,10 @@ class PermissionMatrixModel(QAbstractTableModel):
         return key in self._granted.get(role, set())
 
     # --- Qt model API ---------------------------------------------------------------
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+    def rowCount(self, parent=ROOT) -> int:  # noqa: N802
         return 0 if parent.isValid() else len(self._permissions)
 
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+    def columnCount(self, parent=ROOT) -> int:  # noqa: N802
         return 0 if parent.isValid() else FIRST_ROLE_COLUMN + len(self._roles)
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802

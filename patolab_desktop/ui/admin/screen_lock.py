@@ -11,7 +11,7 @@ lockout (``auth.verify_password``). "Cambiar de usuario…" hands over to
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
@@ -96,7 +96,7 @@ class Curtain(QWidget):
 class LockDialog(QDialog):
     """Asks for the password of the locked session; Esc and the close box do nothing."""
 
-    def __init__(self, lock: "ScreenLock", parent=None):
+    def __init__(self, lock: ScreenLock, parent=None):
         super().__init__(parent)
         self.setObjectName("lock_dialog")
         self._lock = lock

@@ -221,16 +221,19 @@ class InvestigationDialog(QDialog):
 
     def save(self) -> bool:
         data = self.data()
-        if not data.is_panel and self.members_editor.member_ids():
-            if not prompts.confirm(
+        if (
+            not data.is_panel
+            and self.members_editor.member_ids()
+            and not prompts.confirm(
                 self,
                 translate("catalog.investigation_dialog", "Dejar de ser perfil"),
                 translate(
                     "catalog.investigation_dialog",
                     "Desmarcó «Es un perfil»: se quitarán sus {len} investigaciones. ¿Continuar?",
                 ).format(len=len(self.members_editor.member_ids())),
-            ):
-                return False
+            )
+        ):
+            return False
         errors = catalog.validate(data)
         if errors:
             self.errors.show(errors)

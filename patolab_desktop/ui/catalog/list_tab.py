@@ -197,7 +197,7 @@ class ListTab(RowSelectionMixin, QWidget):
         layout.addWidget(self.view, 1)
         layout.addLayout(bottom)
         chain = [self.search_box, self.view, *buttons]
-        for first, second in zip(chain, chain[1:]):
+        for first, second in zip(chain, chain[1:], strict=False):
             QWidget.setTabOrder(first, second)
 
     def _set_column_widths(self) -> None:
@@ -309,14 +309,17 @@ class ListTab(RowSelectionMixin, QWidget):
         self.search_box.selectAll()
 
     def eventFilter(self, watched, event):  # noqa: N802
-        if watched is self.search_box and event.type() == QEvent.Type.KeyPress:
-            if event.key() in (Qt.Key.Key_Down, Qt.Key.Key_PageDown):
-                self.search_box.flush()
-                if self.model.rowCount():
-                    self.view.setFocus(Qt.FocusReason.TabFocusReason)
-                    if self.selected_row() is None:
-                        self.select_row(0)
-                    return True
+        if (
+            watched is self.search_box
+            and event.type() == QEvent.Type.KeyPress
+            and event.key() in (Qt.Key.Key_Down, Qt.Key.Key_PageDown)
+        ):
+            self.search_box.flush()
+            if self.model.rowCount():
+                self.view.setFocus(Qt.FocusReason.TabFocusReason)
+                if self.selected_row() is None:
+                    self.select_row(0)
+                return True
         return super().eventFilter(watched, event)
 
     # --- actions -----------------------------------------------------------------------
@@ -396,9 +399,8 @@ class ListTab(RowSelectionMixin, QWidget):
             self.reload()
             return False
         number = self.view.currentIndex().row()
-        if self.refresh() and self.model.rowCount():
-            if not self.select_id(row["id"]):
-                self.select_row(min(max(number, 0), self.model.rowCount() - 1))
+        if self.refresh() and self.model.rowCount() and not self.select_id(row["id"]):
+            self.select_row(min(max(number, 0), self.model.rowCount() - 1))
         return True
 
     def reactivate_selected(self) -> bool:

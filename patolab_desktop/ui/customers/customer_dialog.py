@@ -490,7 +490,7 @@ class CustomerDialog(QDialog):
             self.save_button,
             self.cancel_button,
         ]
-        for first, second in zip(order, order[1:]):
+        for first, second in zip(order, order[1:], strict=False):
             QWidget.setTabOrder(first, second)
 
     # --- dynamic parts ---------------------------------------------------------------------

@@ -33,6 +33,9 @@ from ..icons import icon
 from ..widgets.progress import run_with_progress
 from ..widgets.table import make_table_view
 
+ROOT = QModelIndex()  # the invisible root of a flat table model
+
+
 FILE_FILTER = QT_TRANSLATE_NOOP(
     "customers.import_dialog", "Archivos CSV (*.csv *.txt);;Todos los archivos (*)"
 )
@@ -103,10 +106,10 @@ class ImportPreviewModel(QAbstractTableModel):
     def import_row(self, row: int) -> ImportRow:
         return self._rows[row]
 
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802 (Qt API)
+    def rowCount(self, parent=ROOT) -> int:  # noqa: N802 (Qt API)
         return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+    def columnCount(self, parent=ROOT) -> int:  # noqa: N802
         return 0 if parent.isValid() else len(self.COLUMNS)
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802

@@ -8,10 +8,14 @@ types, panel members, price history, branches, a request's lines). The paged lis
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+ROOT = QModelIndex()  # the invisible root of a flat table model
+
 
 ROW_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 ROW_DICT_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -56,10 +60,10 @@ class RowTableModel(QAbstractTableModel):
                 return number
         return -1
 
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802 (Qt API)
+    def rowCount(self, parent=ROOT) -> int:  # noqa: N802 (Qt API)
         return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+    def columnCount(self, parent=ROOT) -> int:  # noqa: N802
         return 0 if parent.isValid() else len(self._columns)
 
     def cell_text(self, row: dict, column: Column) -> str:
@@ -94,9 +98,12 @@ class RowTableModel(QAbstractTableModel):
         return self.extra_data(row, column, role)
 
     def headerData(self, section: int, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            if 0 <= section < len(self._columns):
-                return self._columns[section].title
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(self._columns)
+        ):
+            return self._columns[section].title
         return None
 
     def flags(self, index):

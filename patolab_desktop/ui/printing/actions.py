@@ -9,8 +9,8 @@ one place. Printing, PDF and preview use the same painters (``request_summary``,
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from PySide6.QtGui import QPagedPaintDevice, QPageLayout, QPainter
 from PySide6.QtWidgets import QDialog, QWidget

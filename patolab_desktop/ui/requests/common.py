@@ -7,7 +7,8 @@ Labels, colours and icons for status/priority/source, the search-as-you-type pic
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
@@ -299,7 +300,7 @@ class TotalsBar(QFrame):
         )
         size = 11 if compact else 13
         for column, (caption, value) in enumerate(
-            zip(captions, (self.total_label, self.discount_label, self.net_label))
+            zip(captions, (self.total_label, self.discount_label, self.net_label), strict=False)
         ):
             caption.setStyleSheet("color: #546e7a;")
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

@@ -22,8 +22,9 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from PySide6.QtCore import QEventLoop, QObject, Qt, QThread, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
@@ -115,7 +116,7 @@ class BackgroundTask(QObject):
         self._worker.succeeded.connect(lambda result: self._finish(ProgressOutcome(result=result)))
         self._worker.failed.connect(lambda exc: self._finish(ProgressOutcome(error=exc)))
 
-    def start(self) -> "BackgroundTask":
+    def start(self) -> BackgroundTask:
         self._worker.start()
         return self
 
