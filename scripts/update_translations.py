@@ -24,7 +24,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 #: folders whose texts are translated: the screens, and the messages and labels of the
 #: services (errors, warnings, reports they return for display)
-SOURCE_DIRS = tuple(ROOT / "patolab_desktop" / name for name in ("ui", "documents", "services", "db"))
+SOURCE_DIRS = tuple(
+    ROOT / "patolab_desktop" / name for name in ("ui", "documents", "services", "db")
+)
 OUT = ROOT / "resources" / "translations"
 LANGUAGES = ("en",)
 

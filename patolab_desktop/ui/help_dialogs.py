@@ -125,7 +125,9 @@ def _dialog(parent: QWidget | None, title: str, icon_name: str) -> tuple[QDialog
 
 def _close_button(dialog: QDialog, layout: QVBoxLayout) -> None:
     buttons = QDialogButtonBox(dialog)
-    close = buttons.addButton(translate("help_dialogs", "&Cerrar"), QDialogButtonBox.ButtonRole.RejectRole)
+    close = buttons.addButton(
+        translate("help_dialogs", "&Cerrar"), QDialogButtonBox.ButtonRole.RejectRole
+    )
     close.setDefault(True)
     buttons.rejected.connect(dialog.reject)
     layout.addWidget(buttons)
@@ -147,7 +149,9 @@ def shortcuts(parent: QWidget | None = None, window=None) -> QDialog:
     rows = shortcut_rows(window)
     table = QTableWidget(len(rows), 2, dialog)
     table.setObjectName("shortcuts_table")
-    table.setHorizontalHeaderLabels([translate("help_dialogs", "Teclas"), translate("help_dialogs", "Qué hace")])
+    table.setHorizontalHeaderLabels(
+        [translate("help_dialogs", "Teclas"), translate("help_dialogs", "Qué hace")]
+    )
     for row, (keys, what) in enumerate(rows):
         for column, text in enumerate((keys, what)):
             item = QTableWidgetItem(text)

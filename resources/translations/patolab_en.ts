@@ -950,67 +950,67 @@ Enter your user name and password.</translation>
 <context>
     <name>admin.login_flow</name>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="57"/>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="54"/>
         <source>Usuario: {display_name} · {role}</source>
         <translation>User: {display_name} · {role}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="61"/>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="58"/>
         <source>Sin sesión</source>
         <translation>Not logged in</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="82"/>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="79"/>
         <source>&amp;Usuarios…</source>
         <translation>&amp;Users…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="89"/>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="86"/>
         <source>&amp;Permisos por rol…</source>
         <translation>&amp;Permissions by role…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="96"/>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="93"/>
         <source>&amp;Auditoría…</source>
         <translation>&amp;Audit log…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="104"/>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="101"/>
         <source>Cambiar con&amp;traseña…</source>
         <translation>&amp;Change password…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="111"/>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="108"/>
         <source>Cambiar &amp;de usuario…</source>
         <translation>S&amp;witch user…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="118"/>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="115"/>
         <source>&amp;Bloquear pantalla</source>
         <translation>&amp;Lock screen</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="177"/>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="174"/>
         <source>Sin permiso</source>
         <translation>Not allowed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="192"/>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="189"/>
         <source>Cambiar contraseña</source>
         <translation>Change password</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="193"/>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="190"/>
         <source>La contraseña se cambió.</source>
         <translation>The password was changed.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="203"/>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="200"/>
         <source>Cambiar de usuario</source>
         <translation>Switch user</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="204"/>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="201"/>
         <source>Se cerrará la sesión de {name}. Lo que no se haya guardado en los formularios abiertos se perderá. ¿Continuar?</source>
         <translation>{name} will be logged out. Anything not saved in open forms will be lost. Continue?</translation>
     </message>
@@ -1018,50 +1018,50 @@ Enter your user name and password.</translation>
 <context>
     <name>admin.permission_matrix</name>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="90"/>
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="93"/>
         <source>Área</source>
         <translation>Area</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="92"/>
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="95"/>
         <source>Permiso</source>
         <translation>Permission</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="222"/>
-        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="229"/>
-        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="243"/>
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="225"/>
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="232"/>
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="246"/>
         <source>Permisos por rol</source>
         <translation>Permissions by role</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="230"/>
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="233"/>
         <source>Marque o desmarque para conceder o retirar un permiso; el cambio se guarda al instante y queda en la auditoría. Cada usuario lo recibe al iniciar sesión de nuevo. Ocultar un menú es solo cortesía: cada acción vuelve a comprobar el permiso.</source>
         <translation>Tick or untick to grant or withdraw a permission; the change is saved at once and recorded in the audit log. Each user gets it at their next login. Hiding a menu is only a courtesy: every action checks the permission again.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="263"/>
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="266"/>
         <source>Teclado: flechas para moverse, Espacio para marcar o desmarcar.</source>
         <translation>Keyboard: arrows to move, Space to tick or untick.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="274"/>
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="277"/>
         <source>&amp;Nuevo rol…</source>
         <translation>&amp;New role…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="282"/>
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="285"/>
         <source>&amp;Cerrar</source>
         <translation>&amp;Close</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="301"/>
-        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="312"/>
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="304"/>
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="315"/>
         <source>Nuevo rol</source>
         <translation>New role</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="302"/>
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="305"/>
         <source>Nombre del rol (copia los permisos de Recepción; ajústelos después):</source>
         <translation>Role name (copies the Front desk permissions; adjust them afterwards):</translation>
     </message>
@@ -1315,7 +1315,7 @@ Enter your password to continue: open forms stay just as you left them.</transla
 <context>
     <name>app</name>
     <message>
-        <location filename="../../patolab_desktop/ui/app.py" line="97"/>
+        <location filename="../../patolab_desktop/ui/app.py" line="96"/>
         <source>No se pudo abrir la base de datos</source>
         <translation>The database could not be opened</translation>
     </message>
@@ -1794,17 +1794,17 @@ It will no longer be offered for new requests; requests that already have it do 
         <translation>3 decimals, e.g. 180.000</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="227"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="229"/>
         <source>Dejar de ser perfil</source>
         <translation>Stop being a profile</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="228"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="230"/>
         <source>Desmarcó «Es un perfil»: se quitarán sus {len} investigaciones. ¿Continuar?</source>
         <translation>You unticked “Is a profile”: its {len} tests will be removed. Continue?</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="250"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="253"/>
         <source>La investigación cambió</source>
         <translation>The test has changed</translation>
     </message>
@@ -1907,32 +1907,32 @@ It will no longer be offered for new requests; requests that already have it do 
         <translation>Showing {shown:,} of {total:,} {noun_many}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="349"/>
+        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="352"/>
         <source>No encontrado</source>
         <translation>Not found</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="350"/>
+        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="353"/>
         <source>Ese {noun_one} ya no existe en la base de datos. Se actualizará la lista.</source>
         <translation>That {noun_one} no longer exists in the database. The list will be refreshed.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="369"/>
+        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="372"/>
         <source>Guardado: {name}</source>
         <translation>Saved: {name}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="387"/>
+        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="390"/>
         <source>Desactivar {noun_one}</source>
         <translation>Deactivate {noun_one}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="395"/>
+        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="398"/>
         <source>No se pudo desactivar</source>
         <translation>Could not deactivate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="411"/>
+        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="413"/>
         <source>No se pudo reactivar</source>
         <translation>Could not reactivate</translation>
     </message>
@@ -2873,255 +2873,255 @@ They will no longer appear in lists and searches, but their history is kept. An 
 <context>
     <name>customers.import_dialog</name>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="36"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="39"/>
         <source>Archivos CSV (*.csv *.txt);;Todos los archivos (*)</source>
         <translation>CSV files (*.csv *.txt);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="41"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="44"/>
         <source>Nuevo</source>
         <translation>New</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="42"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="45"/>
         <source>Actualizar</source>
         <translation>Update</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="43"/>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="70"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="46"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="73"/>
         <source>Sin cambios</source>
         <translation>No changes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="44"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="47"/>
         <source>Rechazado</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="68"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="71"/>
         <source>Cambia: </source>
         <translation>Changes: </translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="74"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="77"/>
         <source>Incompleto; faltan: </source>
         <translation>Incomplete; missing: </translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="83"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="86"/>
         <source>Línea</source>
         <translation>Line</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="84"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="87"/>
         <source>Resultado</source>
         <translation>Result</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="85"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="88"/>
         <source>Nombre</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="86"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="89"/>
         <source>Teléfono</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="87"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="90"/>
         <source>Correo</source>
         <translation>Email</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="88"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="91"/>
         <source>Identidad</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="89"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="92"/>
         <source>Detalle</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="172"/>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="273"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="175"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="276"/>
         <source>Importar pacientes desde CSV</source>
         <translation>Import patients from CSV</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="181"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="184"/>
         <source>Elija un archivo CSV…</source>
         <translation>Choose a CSV file…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="185"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="188"/>
         <source>&amp;Elegir archivo…</source>
         <translation>&amp;Choose file…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="197"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="200"/>
         <source>Columnas aceptadas (mayúsculas y acentos no importan): nombre, teléfono (obligatorias), correo, identidad/DNI/RTN, tipo, género, edad, fecha de nacimiento, departamento, municipio, dirección, notas. Máximo 5 MB.</source>
         <translation>Accepted columns (Spanish headers; case and accents do not matter): nombre, teléfono (required), correo, identidad/DNI/RTN, tipo, género, edad, fecha de nacimiento, departamento, municipio, dirección, notas. 5 MB at most.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="243"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="246"/>
         <source>&amp;Importar</source>
         <translation>&amp;Import</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="250"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="253"/>
         <source>Cancelar</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="258"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="261"/>
         <source>Archivo:</source>
         <translation>File:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="285"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="288"/>
         <source>Analizar el archivo</source>
         <translation>Analyse the file</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="288"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="291"/>
         <source>Leyendo y validando el archivo</source>
         <translation>Reading and validating the file</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="294"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="297"/>
         <source>&lt;span style=&apos;color:{reject}&apos;&gt;No se puede importar este archivo (vea el mensaje).&lt;/span&gt;</source>
         <translation>&lt;span style=&apos;color:{reject}&apos;&gt;This file cannot be imported (see the message).&lt;/span&gt;</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="320"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="323"/>
         <source>Codificación: {encoding}</source>
         <translation>Encoding: {encoding}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="323"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="326"/>
         <source>separador: «{delimiter}»</source>
         <translation>separator: “{delimiter}”</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="326"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="329"/>
         <source>{total} filas de datos</source>
         <translation>{total} data rows</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="330"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="333"/>
         <source>columnas ignoradas: </source>
         <translation>ignored columns: </translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="346"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="349"/>
         <source>&lt;b style=&apos;color:{create}&apos;&gt;{len} nuevos&lt;/b&gt;</source>
         <translation>&lt;b style=&apos;color:{create}&apos;&gt;{len} new&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="349"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="352"/>
         <source>&lt;b style=&apos;color:{update}&apos;&gt;{len} actualizaciones&lt;/b&gt;</source>
         <translation>&lt;b style=&apos;color:{update}&apos;&gt;{len} updates&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="353"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="356"/>
         <source> ({unchanged_count} sin cambios)</source>
         <translation> ({unchanged_count} unchanged)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="359"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="362"/>
         <source>&lt;b style=&apos;color:{reject}&apos;&gt;{len} rechazados&lt;/b&gt;</source>
         <translation>&lt;b style=&apos;color:{reject}&apos;&gt;{len} rejected&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="365"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="368"/>
         <source>&lt;span style=&apos;color:{INCOMPLETE_COLOR}&apos;&gt;{incomplete_count} quedarán incompletos (faltan datos de registro)&lt;/span&gt;</source>
         <translation>&lt;span style=&apos;color:{INCOMPLETE_COLOR}&apos;&gt;{incomplete_count} will be incomplete (registration details missing)&lt;/span&gt;</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="373"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="376"/>
         <source>&lt;br&gt;Las filas rechazadas no se importan; corrija el archivo si las necesita.</source>
         <translation>&lt;br&gt;Rejected rows are not imported; correct the file if you need them.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="394"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="397"/>
         <source>&lt;b&gt;Línea {line}&lt;/b&gt; — {v}: &lt;span style=&apos;color:{color}&apos;&gt;{status}&lt;/span&gt;</source>
         <translation>&lt;b&gt;Line {line}&lt;/b&gt; — {v}: &lt;span style=&apos;color:{color}&apos;&gt;{status}&lt;/span&gt;</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="404"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="407"/>
         <source>Todas</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="405"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="408"/>
         <source>Nuevos</source>
         <translation>New</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="406"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="409"/>
         <source>Actualizaciones</source>
         <translation>Updates</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="407"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="410"/>
         <source>Rechazados</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="420"/>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="429"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="423"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="432"/>
         <source>Importar pacientes</source>
         <translation>Import patients</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="421"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="424"/>
         <source>{len} filas rechazadas no se importarán. ¿Importar las demás?</source>
         <translation>{len} rejected rows will not be imported. Import the others?</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="432"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="435"/>
         <source>Guardando pacientes</source>
         <translation>Saving patients</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="437"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="440"/>
         <source>Importación cancelada</source>
         <translation>Import cancelled</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="438"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="441"/>
         <source>Se canceló la importación: no se guardó ningún cambio.</source>
         <translation>The import was cancelled: no change was saved.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="448"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="451"/>
         <source>Nuevos: {created}</source>
         <translation>New: {created}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="451"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="454"/>
         <source>Actualizados: {updated}</source>
         <translation>Updated: {updated}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="457"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="460"/>
         <source>Sin cambios: {unchanged}</source>
         <translation>Unchanged: {unchanged}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="463"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="466"/>
         <source>Rechazados (no importados): {rejected}</source>
         <translation>Rejected (not imported): {rejected}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="469"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="472"/>
         <source>Incompletos: {incomplete} — complételos cuando vengan (filtro «Incompletos» de la lista de clientes).</source>
         <translation>Incomplete: {incomplete} — complete them when they come in (the “Incomplete only” filter of the customer list).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="476"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="479"/>
         <source>Importación terminada</source>
         <translation>Import finished</translation>
     </message>
@@ -3129,7 +3129,7 @@ They will no longer appear in lists and searches, but their history is kept. An 
 <context>
     <name>db.database</name>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="60"/>
+        <location filename="../../patolab_desktop/db/database.py" line="61"/>
         <source>La carpeta de la base de datos no existe: {folder}</source>
         <translation>The database folder does not exist: {folder}</translation>
     </message>
@@ -3270,27 +3270,27 @@ The details are in the log: {log_file}</translation>
         <translation>Ctrl+Home / Ctrl+End</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="128"/>
+        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="129"/>
         <source>&amp;Cerrar</source>
         <translation>&amp;Close</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="135"/>
+        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="137"/>
         <source>Guía rápida</source>
         <translation>Quick guide</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="146"/>
+        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="148"/>
         <source>Atajos de teclado</source>
         <translation>Keyboard shortcuts</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="150"/>
+        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="153"/>
         <source>Teclas</source>
         <translation>Keys</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="150"/>
+        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="153"/>
         <source>Qué hace</source>
         <translation>What it does</translation>
     </message>
@@ -3705,22 +3705,22 @@ Front desk for clinical and pathology laboratories.</translation>
         <translation>Label</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/layout.py" line="552"/>
+        <location filename="../../patolab_desktop/documents/layout.py" line="556"/>
         <source>Tel. {phone}</source>
         <translation>Tel. {phone}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/layout.py" line="594"/>
+        <location filename="../../patolab_desktop/documents/layout.py" line="598"/>
         <source>Página {v} de {count}</source>
         <translation>Page {v} of {count}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/layout.py" line="658"/>
+        <location filename="../../patolab_desktop/documents/layout.py" line="662"/>
         <source>La carpeta no existe: {parent}</source>
         <translation>The folder does not exist: {parent}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/layout.py" line="674"/>
+        <location filename="../../patolab_desktop/documents/layout.py" line="678"/>
         <source>No se pudo escribir el PDF: {target}</source>
         <translation>The PDF could not be written: {target}</translation>
     </message>
@@ -3972,193 +3972,193 @@ Front desk for clinical and pathology laboratories.</translation>
 <context>
     <name>printing.request_summary</name>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="45"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="46"/>
         <source>Resumen de solicitud</source>
         <translation>Request summary</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="53"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="54"/>
         <source>1 año</source>
         <translation>1 year</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="54"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="55"/>
         <source>{age} años</source>
         <translation>{age} years</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="64"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="65"/>
         <source>por edad {percent} %</source>
         <translation>age-based {percent} %</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="65"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="66"/>
         <source>manual {percent} %</source>
         <translation>manual {percent} %</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="70"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="71"/>
         <source>Código</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="71"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="72"/>
         <source>Investigación</source>
         <translation>Test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="72"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="73"/>
         <source>Muestra</source>
         <translation>Sample</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="73"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="74"/>
         <source>Precio</source>
         <translation>Price</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="74"/>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="211"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="75"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="210"/>
         <source>Descuento</source>
         <translation>Discount</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="75"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="76"/>
         <source>Neto</source>
         <translation>Net</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="90"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="91"/>
         <source>Paciente</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="91"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="92"/>
         <source>Identidad</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="93"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="94"/>
         <source>Edad</source>
         <translation>Age</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="96"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="97"/>
         <source>Sexo</source>
         <translation>Sex</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="97"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="98"/>
         <source>Remitente</source>
         <translation>Referrer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="98"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="99"/>
         <source>Sucursal</source>
         <translation>Branch</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="100"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="101"/>
         <source>Prioridad</source>
         <translation>Priority</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="103"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="104"/>
         <source>Origen</source>
         <translation>Source</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="105"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="106"/>
         <source>Fecha de solicitud</source>
         <translation>Request date</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="108"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="109"/>
         <source>Estado</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="112"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="113"/>
         <source>Completada</source>
         <translation>Completed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="124"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="125"/>
         <source>{v} — {TITLE} {number} (continuación)</source>
         <translation>{v} — {TITLE} {number} (continued)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="161"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="160"/>
         <source>Información clínica</source>
         <translation>Clinical information</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="162"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="161"/>
         <source>Notas</source>
         <translation>Notes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="199"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="198"/>
         <source>Investigaciones</source>
         <translation>Tests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="214"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="213"/>
         <source>Descuento ({discount_text})</source>
         <translation>Discount ({discount_text})</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="219"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="218"/>
         <source>Total (1 investigación)</source>
         <translation>Total (1 test)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="221"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="220"/>
         <source>Total ({count} investigaciones)</source>
         <translation>Total ({count} tests)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="225"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="224"/>
         <source>Total</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="230"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="229"/>
         <source>Neto a pagar</source>
         <translation>Net to pay</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="252"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="251"/>
         <source>Motivo del descuento: {discount_reason}</source>
         <translation>Discount reason: {discount_reason}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="263"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="262"/>
         <source>SOLICITUD CANCELADA</source>
         <translation>REQUEST CANCELLED</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="265"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="264"/>
         <source> el {cancelled_at_text}</source>
         <translation> on {cancelled_at_text}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="268"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="267"/>
         <source>(sin motivo registrado)</source>
         <translation>(no reason recorded)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="271"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="270"/>
         <source>Motivo: {v}</source>
         <translation>Reason: {v}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="293"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="292"/>
         <source>CANCELADA</source>
         <translation>CANCELLED</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="319"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="318"/>
         <source>Impreso por {who} el {v}</source>
         <translation>Printed by {who} on {v}</translation>
     </message>
@@ -4792,94 +4792,94 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>requests.common</name>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="42"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="43"/>
         <source>(del panel)</source>
         <translation>(in panel)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="169"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="170"/>
         <source>Código</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="172"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="173"/>
         <source>Investigación</source>
         <translation>Test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="176"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="177"/>
         <source>Forma parte de un panel</source>
         <translation>Part of a panel</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="180"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="181"/>
         <source>Tipo de muestra</source>
         <translation>Sample type</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="182"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="183"/>
         <source>Precio</source>
         <translation>Price</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="183"/>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="294"/>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="319"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="184"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="295"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="320"/>
         <source>Descuento</source>
         <translation>Discount</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="184"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="185"/>
         <source>Neto</source>
         <translation>Net</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="190"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="191"/>
         <source>Estado</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="197"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="198"/>
         <source>Notas</source>
         <translation>Notes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="263"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="264"/>
         <source>Sin descuento</source>
         <translation>No discount</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="267"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="268"/>
         <source>{age} años, </source>
         <translation>{age} years, </translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="269"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="270"/>
         <source>Descuento por edad ({years}{pct} %)</source>
         <translation>Age discount ({years}{pct} %)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="273"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="274"/>
         <source>Descuento manual ({pct} %)</source>
         <translation>Manual discount ({pct} %)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="274"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="275"/>
         <source>Descuento ({pct} %)</source>
         <translation>Discount ({pct} %)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="296"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="297"/>
         <source>Total</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="298"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="299"/>
         <source>Neto a pagar</source>
         <translation>Net to pay</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="406"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="407"/>
         <source>Sin resultados</source>
         <translation>No results</translation>
     </message>
@@ -6526,7 +6526,7 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Unknown gender: “{text}”. Use {names}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/bulk.py" line="95"/>
+        <location filename="../../patolab_desktop/services/customers/bulk.py" line="94"/>
         <source>No se pudieron guardar los clientes: {error}</source>
         <translation>The customers could not be saved: {error}</translation>
     </message>
@@ -7325,22 +7325,22 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.request_queries</name>
     <message>
-        <location filename="../../patolab_desktop/services/requests/queries.py" line="197"/>
+        <location filename="../../patolab_desktop/services/requests/queries.py" line="196"/>
         <source>Valor no válido: {value}.</source>
         <translation>Invalid value: {value}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/queries.py" line="212"/>
+        <location filename="../../patolab_desktop/services/requests/queries.py" line="211"/>
         <source>La fecha final es anterior a la inicial.</source>
         <translation>The end date is before the start date.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/queries.py" line="321"/>
+        <location filename="../../patolab_desktop/services/requests/queries.py" line="320"/>
         <source>No se puede ordenar por {name}.</source>
         <translation>Cannot sort by {name}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/queries.py" line="434"/>
+        <location filename="../../patolab_desktop/services/requests/queries.py" line="433"/>
         <source>La solicitud no existe.</source>
         <translation>The request does not exist.</translation>
     </message>
@@ -7803,22 +7803,22 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>widgets.progress</name>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/progress.py" line="162"/>
+        <location filename="../../patolab_desktop/ui/widgets/progress.py" line="163"/>
         <source>Cancelar</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/progress.py" line="187"/>
+        <location filename="../../patolab_desktop/ui/widgets/progress.py" line="188"/>
         <source>Cancelando…</source>
         <translation>Cancelling…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/progress.py" line="216"/>
+        <location filename="../../patolab_desktop/ui/widgets/progress.py" line="217"/>
         <source>{label}  {done:,} de {total:,}</source>
         <translation>{label}  {done:,} of {total:,}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/progress.py" line="253"/>
+        <location filename="../../patolab_desktop/ui/widgets/progress.py" line="254"/>
         <source>No se pudo leer o escribir el archivo.{where}
 
 {v}</source>
@@ -7827,7 +7827,7 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 {v}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/progress.py" line="256"/>
+        <location filename="../../patolab_desktop/ui/widgets/progress.py" line="257"/>
         <source>Ocurrió un error inesperado; no se guardó nada a medias.
 
 {name}: {exc}</source>

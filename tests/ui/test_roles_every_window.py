@@ -76,7 +76,7 @@ def test_every_menu_entry_opens_and_its_main_action_is_tried(
     assert triggered
     assert dialog_trap.opened  # dialogs were really opened
     # a refusal is a message, never an unexpected-error text
-    for kind, title, text in prompt_log.calls:
+    for _kind, title, text in prompt_log.calls:
         assert "PermissionDenied" not in text and "Traceback" not in text, (title, text)
 
 
@@ -101,7 +101,7 @@ def test_every_tab_button_is_allowed_or_disabled(
         for action in tab.findChildren(QAction) + tab.actions():
             if action.isEnabled() and action.isVisible() and action.text():
                 action.trigger()
-    for kind, title, text in prompt_log.calls:
+    for _kind, title, text in prompt_log.calls:
         assert "PermissionDenied" not in text and "Traceback" not in text, (title, text)
 
 

@@ -84,9 +84,13 @@ def dialog_shortcuts(top: QWidget) -> list[tuple[str, str]]:
     for w in [top, *top.findChildren(QWidget)]:
         if w.window() is not top or not w.isVisibleTo(top) and w is not top:
             continue
-        if isinstance(w, QAbstractButton) and not w.shortcut().isEmpty():
-            if mnemonic(w.text()) is None:  # the mnemonic is counted with the letters
-                pairs.append((_keys(w.shortcut()), w.text()))
+        # a button's Alt letter is counted with the letters; other keys count here
+        if (
+            isinstance(w, QAbstractButton)
+            and not w.shortcut().isEmpty()
+            and mnemonic(w.text()) is None
+        ):
+            pairs.append((_keys(w.shortcut()), w.text()))
         for action in w.actions():
             if action.isVisible() and action.isEnabled() and action not in seen:
                 seen.add(action)

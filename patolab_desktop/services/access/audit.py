@@ -19,8 +19,8 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from ...db.models import AuditLog, User, now
-from ..paging import Page, PageRequest, keyset_page
 from .. import phrases
+from ..paging import Page, PageRequest, keyset_page
 from ..texts import QT_TRANSLATE_NOOP, label, translate
 from . import permissions, session
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QWidget
 
-from ...services.access.permissions import role_label
 from ...i18n import translate
 from ...services.access import auth, session
+from ...services.access.permissions import role_label
 from ...services.access.session import Actor
 from .. import prompts
 

@@ -26,9 +26,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from ...services.access.permissions import role_label
 from ...i18n import translate
 from ...services.access import permissions, users
+from ...services.access.permissions import role_label
 from ...services.errors import ServiceError
 from .. import prompts
 from ..icons import icon

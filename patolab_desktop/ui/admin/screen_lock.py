@@ -25,10 +25,10 @@ from PySide6.QtWidgets import (
 )
 
 from ... import APP_NAME
-from ...services.access.permissions import role_label
 from ...i18n import translate
 from ...services import settings
 from ...services.access import auth, session
+from ...services.access.permissions import role_label
 from ..icons import icon
 from .common import PasswordEdit, fit_height, header, make_form, message_label, show_message
 

@@ -18,9 +18,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from ...services.access.permissions import role_label
 from ...i18n import translate
 from ...services.access import users
+from ...services.access.permissions import role_label
 from ...services.errors import ServiceError, ValidationError
 from .. import prompts
 from ..icons import icon

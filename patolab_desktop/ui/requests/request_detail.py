@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
 )
 
 from ...i18n import translate
-from ...services import phrases
 from ...services import customers as customers_service
+from ...services import phrases
 from ...services import requests as requests_service
 from ...services.access import session
 from ...services.errors import ServiceError
