@@ -13,6 +13,7 @@ applied at start; changing it asks to restart.
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 
@@ -57,7 +58,7 @@ def active_language() -> str:
     return _active
 
 
-def translations_dir():
+def translations_dir() -> Any:
     return paths.resource("translations")
 
 
@@ -65,18 +66,18 @@ def qt_translations_dir() -> str:
     return QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
 
 
-def catalogue_path(language: str):
+def catalogue_path(language: str) -> Any:
     return translations_dir() / f"{CATALOGUE_PREFIX}_{language}.qm"
 
 
-def remove_translators(app) -> None:
+def remove_translators(app: Any) -> None:
     global _active
     while _installed:
         app.removeTranslator(_installed.pop())
     _active = DEFAULT_LANGUAGE
 
 
-def install_translators(app, language: str | None = None) -> str:
+def install_translators(app: Any, language: str | None = None) -> str:
     """Install the translators for ``language`` (default: the saved one); returns its code.
 
     Replaces whatever this function installed before. Missing files are logged, never fatal:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from peewee import BigIntegerField
 
@@ -18,12 +19,12 @@ class MoneyField(BigIntegerField):
     floats), so SUM() in SQL stays exact and sorting is numeric.
     """
 
-    def db_value(self, value):
+    def db_value(self, value: Any) -> Any:
         if value is None:
             return None
         return int(to_money(value) * _SCALE)
 
-    def python_value(self, value):
+    def python_value(self, value: Any) -> Any:
         if value is None:
             return None
         return (Decimal(int(value)) / _SCALE).quantize(PLACES)

@@ -30,7 +30,9 @@ class PageRequest:
     extra: dict = field(default_factory=dict)
 
 
-def keyset_page(query, sort_exprs: list, id_expr, request: PageRequest, cursor_of) -> Page:
+def keyset_page(
+    query: Any, sort_exprs: list, id_expr: Any, request: PageRequest, cursor_of: Any
+) -> Page:
     """Apply ordering, the cursor condition and the limit to ``query``.
 
     ``sort_exprs`` are the ordering expressions (non-null), ``id_expr`` breaks ties;

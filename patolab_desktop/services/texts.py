@@ -17,13 +17,15 @@ Only QtCore is used here: services never import QtWidgets.
 
 from __future__ import annotations
 
+from typing import Any
+
 from ..util.translation import QT_TRANSLATE_NOOP, translate
 
 #: context of the label vocabularies (status, priority, audit actions…) shared with the UI
 LABELS = "ServiceLabels"
 
 
-def label(labels: dict, key, default=None) -> str:
+def label(labels: dict, key: str, default: Any = None) -> str:
     """The translated label of ``key`` in a ``QT_TRANSLATE_NOOP(LABELS, …)`` dict."""
     text = labels.get(key, key if default is None else default)
     return translate(LABELS, text) if isinstance(text, str) else text

@@ -15,6 +15,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from ..errors import PermissionDenied
 from ..texts import translate
@@ -124,7 +125,7 @@ def acting_as(actor: Actor | None) -> Iterator[Actor | None]:
         set_current(previous)
 
 
-def with_permissions(actor: Actor, granted) -> Actor:
+def with_permissions(actor: Actor, granted: Any) -> Actor:
     """A copy of ``actor`` holding ``granted`` (used when a role's permissions change)."""
     return replace(actor, permissions=frozenset(granted))
 

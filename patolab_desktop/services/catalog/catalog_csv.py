@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from peewee import IntegrityError
 
@@ -147,7 +148,7 @@ def _header_key(text: str) -> str:
     return re.sub(r"[\s\-]+", "_", fold(text.strip().lstrip("\ufeff")))
 
 
-def _read_rows(path) -> list[_Row]:
+def _read_rows(path: Any) -> list[_Row]:
     path = Path(path)
     if not path.is_file():
         raise ValidationError(
@@ -292,7 +293,7 @@ def _read_rows(path) -> list[_Row]:
     return rows
 
 
-def import_catalog(path, dry_run: bool = False, changed_by: str = "") -> CatalogImportReport:
+def import_catalog(path: Any, dry_run: bool = False, changed_by: str = "") -> CatalogImportReport:
     """Create or update investigations from a CSV with columns code, name, sample_type,
     price, panel_members (member codes separated by ";") and optionally active.
 
@@ -488,7 +489,7 @@ def _write_import(
 
 def export_catalog(
     filters: CatalogFilter | None,
-    path,
+    path: Any,
     progress: Callable | None = None,
     cancelled: Callable[[], bool] | None = None,
 ) -> int:
@@ -504,7 +505,7 @@ def export_catalog(
 
     filters = filters or CatalogFilter(include_inactive=True)
 
-    def rows():
+    def rows() -> Any:
         request = PageRequest(sort="code", limit=1000)
         while True:
             result = page(filters, request)

@@ -15,6 +15,8 @@ Rules (each has a test):
 
 from __future__ import annotations
 
+from typing import Any
+
 from peewee import IntegrityError
 
 from ...db.database import write_transaction
@@ -209,7 +211,7 @@ def update(data: InvestigationData, changed_by: str = "") -> None:
             audit.record("price_change", "investigation", data.id, {"price": changes["price"]})
 
 
-def set_price(investigation_id: int, price, changed_by: str = "") -> None:
+def set_price(investigation_id: int, price: Any, changed_by: str = "") -> None:
     """Change the price and record it (date, old, new, who). Same price: nothing happens."""
     session.require("catalog.edit")
     try:

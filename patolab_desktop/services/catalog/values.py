@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from ...util.money import MAX_AMOUNT, PLACES
 from ...util.text import clean
@@ -47,13 +48,13 @@ def normalize_code(text: str) -> str:
     return clean(text).upper()
 
 
-def _not_a_number(value) -> str:
+def _not_a_number(value: Any) -> str:
     return translate("services.catalog", "El precio no es un número: «{value}».").format(
         value=value
     )
 
 
-def _missing(investigation_id) -> NotFoundError:
+def _missing(investigation_id: int) -> NotFoundError:
     return NotFoundError(
         translate("services.catalog", "La investigación {id} no existe.").format(
             id=investigation_id
@@ -61,7 +62,7 @@ def _missing(investigation_id) -> NotFoundError:
     )
 
 
-def parse_price(value) -> Decimal:
+def parse_price(value: Any) -> Decimal:
     """An exact Decimal with 3 places from user or file input; ValueError (message) if not.
 
     Floats are refused outright: 0.1 + 0.2 as floats is not 0.3.

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Any
 
 from ...db.models import Municipality
 from ...util.text import fold
@@ -49,7 +50,7 @@ class _Resolver:
     def __init__(self) -> None:
         self._memo: dict[tuple, object] = {}
 
-    def _resolve(self, key: tuple, fn, *args):
+    def _resolve(self, key: tuple, fn: Any, *args: Any) -> Any:
         if key not in self._memo:
             try:
                 self._memo[key] = fn(*args)

@@ -356,6 +356,7 @@ def _header_and_rows(text: str) -> tuple[str, list[str], dict[str, int], list[st
             chosen = (delimiter, header, columns, ignored, records)
         if all(name in columns for name in REQUIRED_COLUMNS):
             return delimiter, header, columns, ignored, records
+    assert chosen is not None  # the loop ran at least once or raised
     _delimiter, _header, columns, _ignored, _records_ = chosen
     raise PatientImportError(missing_columns_message(columns))
 

@@ -7,7 +7,7 @@ from ..errors import NotFoundError
 from ..texts import translate
 
 
-def _missing(customer_id) -> NotFoundError:
+def _missing(customer_id: int) -> NotFoundError:
     return NotFoundError(
         translate("services.customers", "No existe el cliente {id}.").format(id=customer_id)
     )

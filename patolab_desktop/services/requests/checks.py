@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from ...db.models import Customer, Referrer, RequestEvent, now
 from ...util.text import clean
@@ -16,7 +17,7 @@ from .types import (
 # --- validation ------------------------------------------------------------------------
 
 
-def _percent(value) -> Decimal | None:
+def _percent(value: Any) -> Decimal | None:
     if value is None or value == "":
         return None
     try:
@@ -31,7 +32,7 @@ def _percent(value) -> Decimal | None:
         ) from None
 
 
-def _patient_row(patient_id):
+def _patient_row(patient_id: int | None) -> Any:
     return (
         Customer.select(
             Customer.id,
@@ -48,7 +49,7 @@ def _patient_row(patient_id):
     )
 
 
-def _doctor_row(doctor_id):
+def _doctor_row(doctor_id: int | None) -> Any:
     return (
         Referrer.select(Referrer.id, Referrer.name, Referrer.active)
         .where(Referrer.id == doctor_id)
@@ -56,7 +57,7 @@ def _doctor_row(doctor_id):
     )
 
 
-def _check_patient(patient_id, errors: dict, key: str = "patient_id"):
+def _check_patient(patient_id: int | None, errors: dict, key: str = "patient_id") -> Any:
     if not patient_id:
         errors[key] = translate("services.requests", "Elija el paciente.")
         return None
@@ -71,7 +72,7 @@ def _check_patient(patient_id, errors: dict, key: str = "patient_id"):
     return patient
 
 
-def _check_doctor(doctor_id, errors: dict, key: str = "doctor_id"):
+def _check_doctor(doctor_id: int | None, errors: dict, key: str = "doctor_id") -> Any:
     if not doctor_id:
         errors[key] = translate(
             "services.requests", "Elija el médico o la institución que refiere."
@@ -87,7 +88,7 @@ def _check_doctor(doctor_id, errors: dict, key: str = "doctor_id"):
     return doctor
 
 
-def _check_choice(value, labels: dict, key: str, errors: dict) -> None:
+def _check_choice(value: Any, labels: dict, key: str, errors: dict) -> None:
     if value not in labels:
         if key == "priority":
             message = translate(
@@ -108,7 +109,7 @@ def _too_long() -> str:
     ).format(max=MAX_TEXT)
 
 
-def _check_investigations(ids, errors: dict, key: str = "investigation_ids"):
+def _check_investigations(ids: Any, errors: dict, key: str = "investigation_ids") -> Any:
     """Catalog rows for the picked ids (and panel members); messages for bad ones."""
     ids = [int(i) for i in ids or []]
     if not ids:
@@ -134,7 +135,7 @@ def _check_investigations(ids, errors: dict, key: str = "investigation_ids"):
     return items, members
 
 
-def _check_manual_discount(percent, reason, errors: dict) -> Decimal | None:
+def _check_manual_discount(percent: Any, reason: str, errors: dict) -> Decimal | None:
     try:
         percent = _percent(percent)
     except ValidationError as exc:
