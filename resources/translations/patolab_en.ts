@@ -127,7 +127,7 @@
         <translation>Company</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/texts.py" line="39"/>
+        <location filename="../../patolab_desktop/services/texts.py" line="41"/>
         <source>Cliente</source>
         <translation>Customer</translation>
     </message>
@@ -6048,37 +6048,37 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.catalog</name>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/values.py" line="51"/>
+        <location filename="../../patolab_desktop/services/catalog/values.py" line="52"/>
         <source>El precio no es un número: «{value}».</source>
         <translation>The price is not a number: “{value}”.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/values.py" line="58"/>
+        <location filename="../../patolab_desktop/services/catalog/values.py" line="59"/>
         <source>La investigación {id} no existe.</source>
         <translation>Test {id} does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/values.py" line="71"/>
+        <location filename="../../patolab_desktop/services/catalog/values.py" line="72"/>
         <source>El precio debe ser un número decimal exacto, no de coma flotante.</source>
         <translation>The price must be an exact decimal number, not a floating-point one.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/values.py" line="77"/>
+        <location filename="../../patolab_desktop/services/catalog/values.py" line="78"/>
         <source>Escriba el precio.</source>
         <translation>Enter the price.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/values.py" line="92"/>
+        <location filename="../../patolab_desktop/services/catalog/values.py" line="93"/>
         <source>El precio no puede ser negativo.</source>
         <translation>The price cannot be negative.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/values.py" line="94"/>
+        <location filename="../../patolab_desktop/services/catalog/values.py" line="95"/>
         <source>El precio admite como máximo 3 decimales.</source>
         <translation>The price can have at most 3 decimals.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/values.py" line="96"/>
+        <location filename="../../patolab_desktop/services/catalog/values.py" line="97"/>
         <source>El precio es demasiado grande.</source>
         <translation>The price is too large.</translation>
     </message>
@@ -6113,192 +6113,192 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Only active tests can be added; these are deactivated: {codes}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="68"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="70"/>
         <source>Escriba el código de la investigación.</source>
         <translation>Enter the test code.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="70"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="72"/>
         <source>El código admite hasta 20 letras sin tilde, números, punto, guion o guion bajo, sin espacios.</source>
         <translation>The code can have up to 20 letters without accents, digits, dots, hyphens or underscores, without spaces.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="83"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="85"/>
         <source>El código {code} ya lo tiene «{name}».</source>
         <translation>The code {code} is already used by “{name}”.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="87"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="89"/>
         <source>Escriba el nombre de la investigación.</source>
         <translation>Enter the test name.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="89"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="91"/>
         <source>El nombre admite como máximo {max} caracteres.</source>
         <translation>The name can have at most {max} characters.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="93"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="95"/>
         <source>El tipo de muestra admite como máximo {max} caracteres.</source>
         <translation>The sample type can have at most {max} characters.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="102"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="104"/>
         <source>Un perfil necesita al menos una investigación.</source>
         <translation>A profile needs at least one test.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="119"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="121"/>
         <source>El código {code} ya existe.</source>
         <translation>The code {code} already exists.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="157"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="159"/>
         <source>Falta la investigación a modificar.</source>
         <translation>The test to change is missing.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="190"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="192"/>
         <source>Otra persona modificó esta investigación mientras usted la editaba. Cierre el diálogo y ábralo de nuevo para ver los datos actuales.</source>
         <translation>Someone else changed this test while you were editing it. Close the dialog and open it again to see the current data.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="244"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="246"/>
         <source>No se puede desactivar {code}: forma parte de los perfiles activos {panels}. Quítela primero de esos perfiles (o desactívelos).</source>
         <translation>{code} cannot be deactivated: it is part of the active profiles {panels}. First remove it from those profiles (or deactivate them).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="257"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="259"/>
         <source>No se puede reactivar el perfil {code}: sus miembros {members} están desactivados. Reactívelos primero.</source>
         <translation>The profile {code} cannot be reactivated: its members {members} are deactivated. Reactivate them first.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="86"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="87"/>
         <source>Se importaron {rows} filas: {created} nuevas, {updated} modificadas, {unchanged} sin cambios.</source>
         <translation>Imported {rows} rows: {created} new, {updated} changed, {unchanged} unchanged.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="92"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="93"/>
         <source>Se pueden importar {rows} filas: {created} nuevas, {updated} modificadas, {unchanged} sin cambios.</source>
         <translation>{rows} rows can be imported: {created} new, {updated} changed, {unchanged} unchanged.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="106"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="107"/>
         <source>{rejected} de {rows} filas tienen errores; no se importó nada:</source>
         <translation>{rejected} of {rows} rows have errors; nothing was imported:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="114"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="115"/>
         <source>línea {line}{code}: {reason}</source>
         <translation>line {line}{code}: {reason}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="155"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="156"/>
         <source>No se encontró el archivo {path}.</source>
         <translation>The file {path} was not found.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="163"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="164"/>
         <source>El archivo pasa de 5 MB; divídalo en partes.</source>
         <translation>The file is larger than 5 MB; split it into parts.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="171"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="172"/>
         <source>El archivo está vacío.</source>
         <translation>The file is empty.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="176"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="177"/>
         <source>El archivo no es un CSV válido: {error}</source>
         <translation>The file is not a valid CSV: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="190"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="191"/>
         <source>Faltan columnas en el encabezado: {columns}. Se esperan: code,name,sample_type,price,panel_members.</source>
         <translation>Columns missing from the header: {columns}. Expected: code,name,sample_type,price,panel_members.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="216"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="217"/>
         <source>fila CSV mal formada: {error}</source>
         <translation>malformed CSV row: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="241"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="242"/>
         <source>falta el código</source>
         <translation>the code is missing</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="244"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="245"/>
         <source>código no válido «{code}» (letras sin tilde, números, . - _)</source>
         <translation>invalid code “{code}” (letters without accents, digits, . - _)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="250"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="251"/>
         <source>falta el nombre</source>
         <translation>the name is missing</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="253"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="254"/>
         <source>el nombre pasa de {max} caracteres</source>
         <translation>the name is longer than {max} characters</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="259"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="260"/>
         <source>el tipo de muestra pasa de {max} caracteres</source>
         <translation>the sample type is longer than {max} characters</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="267"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="268"/>
         <source>falta el precio</source>
         <translation>the price is missing</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="279"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="280"/>
         <source>valor de «active» no reconocido «{value}» (use 1 o 0)</source>
         <translation>unrecognised value of “active”: “{value}” (use 1 or 0)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="285"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="286"/>
         <source>un miembro del perfil aparece dos veces</source>
         <translation>a profile member appears twice</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="289"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="290"/>
         <source>un perfil no puede contenerse a sí mismo</source>
         <translation>a profile cannot contain itself</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="327"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="328"/>
         <source>código repetido en el archivo (ya está en la línea {line})</source>
         <translation>code repeated in the file (already on line {line})</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="351"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="352"/>
         <source>el miembro «{code}» no existe en el catálogo ni en el archivo</source>
         <translation>the member “{code}” is neither in the catalogue nor in the file</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="358"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="359"/>
         <source>el miembro «{code}» tiene errores (línea {line})</source>
         <translation>the member “{code}” has errors (line {line})</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="366"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="367"/>
         <source>miembros desactivados: {codes}</source>
         <translation>deactivated members: {codes}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="376"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="377"/>
         <source>ciclo de perfiles: {chain}</source>
         <translation>cycle of profiles: {chain}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="391"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="392"/>
         <source>no se puede desactivar: forma parte de los perfiles activos {panels}</source>
         <translation>cannot be deactivated: it is part of the active profiles {panels}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="431"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="432"/>
         <source>Otra persona cambió el catálogo durante la importación: {error}</source>
         <translation>Someone else changed the catalogue during the import: {error}</translation>
     </message>
@@ -6653,12 +6653,12 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>The file is empty.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_cells.py" line="105"/>
+        <location filename="../../patolab_desktop/services/customers/import_cells.py" line="106"/>
         <source>Fecha de nacimiento no válida: «{text}» (use dd/mm/aaaa).</source>
         <translation>Invalid date of birth: “{text}” (use dd/mm/yyyy).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_cells.py" line="115"/>
+        <location filename="../../patolab_desktop/services/customers/import_cells.py" line="116"/>
         <source>Edad no válida: «{text}» (un número de años).</source>
         <translation>Invalid age: “{text}” (a number of years).</translation>
     </message>
@@ -7348,77 +7348,77 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.requests</name>
     <message>
-        <location filename="../../patolab_desktop/services/requests/checks.py" line="27"/>
+        <location filename="../../patolab_desktop/services/requests/checks.py" line="28"/>
         <source>Porcentaje no válido: {value}</source>
         <translation>Invalid percentage: {value}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/checks.py" line="61"/>
+        <location filename="../../patolab_desktop/services/requests/checks.py" line="62"/>
         <source>Elija el paciente.</source>
         <translation>Choose the patient.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/checks.py" line="65"/>
+        <location filename="../../patolab_desktop/services/requests/checks.py" line="66"/>
         <source>El paciente elegido no existe.</source>
         <translation>The chosen patient does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/checks.py" line="67"/>
+        <location filename="../../patolab_desktop/services/requests/checks.py" line="68"/>
         <source>El paciente «{name}» está inactivo; no se le pueden crear solicitudes.</source>
         <translation>The patient “{name}” is inactive; no requests can be created for them.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/checks.py" line="76"/>
+        <location filename="../../patolab_desktop/services/requests/checks.py" line="77"/>
         <source>Elija el médico o la institución que refiere.</source>
         <translation>Choose the referring doctor or institution.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/checks.py" line="82"/>
+        <location filename="../../patolab_desktop/services/requests/checks.py" line="83"/>
         <source>El médico elegido no existe.</source>
         <translation>The chosen doctor does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/checks.py" line="84"/>
+        <location filename="../../patolab_desktop/services/requests/checks.py" line="85"/>
         <source>El médico «{name}» está inactivo; elija otro.</source>
         <translation>The doctor “{name}” is inactive; choose another one.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/checks.py" line="93"/>
+        <location filename="../../patolab_desktop/services/requests/checks.py" line="94"/>
         <source>Prioridad no válida: {value} (opciones: {options}).</source>
         <translation>Invalid priority: {value} (options: {options}).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/checks.py" line="97"/>
+        <location filename="../../patolab_desktop/services/requests/checks.py" line="98"/>
         <source>Origen no válido: {value} (opciones: {options}).</source>
         <translation>Invalid source: {value} (options: {options}).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/checks.py" line="106"/>
+        <location filename="../../patolab_desktop/services/requests/checks.py" line="107"/>
         <source>El texto es demasiado largo (máximo {max} caracteres).</source>
         <translation>The text is too long ({max} characters at most).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/checks.py" line="115"/>
+        <location filename="../../patolab_desktop/services/requests/checks.py" line="116"/>
         <source>Agregue al menos una investigación.</source>
         <translation>Add at least one test.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/checks.py" line="123"/>
+        <location filename="../../patolab_desktop/services/requests/checks.py" line="124"/>
         <source>La investigación {id} no existe.</source>
         <translation>Test {id} does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/checks.py" line="127"/>
+        <location filename="../../patolab_desktop/services/requests/checks.py" line="128"/>
         <source>La investigación {code} {name} está inactiva; no se puede solicitar.</source>
         <translation>The test {code} {name} is inactive; it cannot be requested.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/checks.py" line="146"/>
+        <location filename="../../patolab_desktop/services/requests/checks.py" line="147"/>
         <source>El descuento manual debe ser mayor que 0 y como máximo 100 %.</source>
         <translation>The manual discount must be greater than 0 and at most 100 %.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/checks.py" line="151"/>
+        <location filename="../../patolab_desktop/services/requests/checks.py" line="152"/>
         <source>Escriba el motivo del descuento manual.</source>
         <translation>Enter the reason for the manual discount.</translation>
     </message>
@@ -7521,22 +7521,22 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.session</name>
     <message>
-        <location filename="../../patolab_desktop/services/access/session.py" line="75"/>
+        <location filename="../../patolab_desktop/services/access/session.py" line="76"/>
         <source>Debe iniciar sesión para {action}.</source>
         <translation>You must log in to {action}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/session.py" line="81"/>
+        <location filename="../../patolab_desktop/services/access/session.py" line="82"/>
         <source>Debe cambiar su contraseña antes de {action}.</source>
         <translation>You must change your password before you can {action}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/session.py" line="87"/>
+        <location filename="../../patolab_desktop/services/access/session.py" line="88"/>
         <source>No tiene permiso para {action}. Su rol ({role}) no lo incluye; pida a un administrador que se lo asigne.</source>
         <translation>You do not have permission to {action}. Your role ({role}) does not include it; ask an administrator to grant it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/session.py" line="100"/>
+        <location filename="../../patolab_desktop/services/access/session.py" line="101"/>
         <source>Debe iniciar sesión.</source>
         <translation>You must log in.</translation>
     </message>
