@@ -101,6 +101,9 @@ class Branch(BaseModel):
     active = BooleanField(default=True)
     created_at = DateTimeField(default=now)
     updated_at = DateTimeField(default=now)
+    # where the branch is: the default place of the patients registered there (issue 16 C)
+    department = ForeignKeyField(Department, null=True, on_delete="RESTRICT")
+    municipality = ForeignKeyField(Municipality, null=True, on_delete="RESTRICT")
 
 
 # --- customers ------------------------------------------------------------------------
@@ -119,11 +122,20 @@ class Customer(BaseModel):
     first_name = CharField(max_length=100, default="")
     last_name = CharField(max_length=100, default="")
     name_folded = CharField(max_length=200, index=True)  # sort key and prefix search
-    id_number = CharField(max_length=14, null=True)  # digits only, DNI 13 / RTN 14
+    # DNI 13 / RTN 14 digits; a passport or residence card: upper-case letters and digits
+    id_number = CharField(max_length=20, null=True)
+    # dni, rtn, pasaporte, residente or ninguno; the SQL default too, as the migration
+    # adds it, so raw inserts (demo data, bulk tools) need not name it
+    document_type = CharField(
+        max_length=10, default="ninguno", constraints=[SQL("DEFAULT 'ninguno'")]
+    )
     gender = ForeignKeyField(Gender, null=True, on_delete="RESTRICT")
     date_of_birth = DateField(null=True)
     age = SmallIntegerField(null=True)  # declared age when no date of birth is known
     age_recorded_on = DateField(null=True)  # the day that age was declared
+    age_declared = CharField(  # a baby's "8m" or "3d" (age is then 0 years)
+        max_length=8, default="", constraints=[SQL("DEFAULT ''")]
+    )
     phone = CharField(max_length=20, default="")  # E.164
     secondary_phone = CharField(max_length=20, default="")
     email = CharField(max_length=254, default="")
@@ -334,6 +346,9 @@ class RequestLine(BaseModel):
     net_price = MoneyField(default=0)
     notes = TextField(default="")
     created_at = DateTimeField(default=now)
+    # the price it was ordered at on its own, kept while a panel that includes it carries
+    # it at 0: removing that panel gives the line back at this price (issue 16 G)
+    own_price = MoneyField(null=True)
 
     class Meta:
         indexes = ((("lab_request", "investigation"), True),)

@@ -74,6 +74,8 @@ COLUMNS = (
     "created_at",
     "updated_at",
     "version",
+    "document_type",
+    "age_declared",
 )
 
 
@@ -284,6 +286,8 @@ def generate(count: int, rng, progress: Callable[[str], None] | None = None) -> 
             created_s,
             created_s,
             1,
+            {13: "dni", 14: "rtn"}.get(len(id_number or ""), "ninguno"),
+            "",
         )
 
     table = Customer._meta.table_name

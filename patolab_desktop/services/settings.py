@@ -134,3 +134,116 @@ def get_many(keys) -> dict:
         except (ValueError, ArithmeticError):
             values[key] = option.default
     return values
+
+
+# --- the administrators' settings screen (issue 16 E) -----------------------------------------
+
+DISCOUNT_KEYS = ("senior_age", "senior_discount", "elder_age", "elder_discount")
+LAB_KEYS = ("lab_name", "lab_address", "lab_rtn", "lab_phone", "lab_email")
+ADMIN_KEYS = (*DISCOUNT_KEYS, "default_branch_id", "lock_minutes", *LAB_KEYS)
+MAX_LOCK_MINUTES = 240
+PERMISSION = "settings.edit"
+
+
+def admin_values() -> dict:
+    """The settings the administrators' screen edits (typed, defaults for the missing)."""
+    from .access import session
+
+    session.require(PERMISSION)
+    return get_many(ADMIN_KEYS)
+
+
+def _number(values: dict, key: str, kind, errors: dict):
+    text = str(values.get(key, "")).strip().replace(",", ".")
+    try:
+        return kind(text)
+    except (ValueError, ArithmeticError):
+        errors[key] = translate("services.settings", "Escriba un número.")
+        return None
+
+
+def validate_admin(values: dict) -> dict[str, str]:
+    """Field → message for the settings screen; ``{}`` when every value may be stored.
+
+    Ages 0–130 with the cuarta edad above the tercera; percents 0–100 (a line's net is
+    price − discount, so it is never negative); an active default branch; an idle lock of
+    0 (never) to 240 minutes; a lab name, and an RTN of 14 digits when given."""
+    from ..db.models import Branch
+
+    errors: dict[str, str] = {}
+    typed = {}
+    for key in ("senior_age", "elder_age"):
+        if key in values:
+            age = _number(values, key, int, errors)
+            if age is not None and not 0 <= age <= 130:
+                errors[key] = translate("services.settings", "La edad va de 0 a 130 años.")
+            typed[key] = age
+    for key in ("senior_discount", "elder_discount"):
+        if key in values:
+            percent = _number(values, key, Decimal, errors)
+            if percent is not None and not (percent.is_finite() and 0 <= percent <= 100):
+                errors[key] = translate(
+                    "services.settings", "El porcentaje va de 0 a 100 (el neto nunca es negativo)."
+                )
+            typed[key] = percent
+    senior, elder = typed.get("senior_age"), typed.get("elder_age")
+    if senior is not None and elder is not None and "elder_age" not in errors and elder <= senior:
+        errors["elder_age"] = translate(
+            "services.settings", "La cuarta edad debe ser mayor que la tercera edad."
+        )
+    if "lock_minutes" in values:
+        minutes = _number(values, "lock_minutes", int, errors)
+        if minutes is not None and not 0 <= minutes <= MAX_LOCK_MINUTES:
+            errors["lock_minutes"] = translate(
+                "services.settings", "De 0 (nunca) a {max} minutos."
+            ).format(max=MAX_LOCK_MINUTES)
+    if "default_branch_id" in values:
+        branch = _number(values, "default_branch_id", int, errors)
+        if branch is not None and not (
+            Branch.select().where((Branch.id == branch) & (Branch.active == True)).exists()  # noqa: E712
+        ):
+            errors["default_branch_id"] = translate(
+                "services.settings", "Elija una sucursal activa."
+            )
+    if "lab_name" in values and not str(values["lab_name"]).strip():
+        errors["lab_name"] = translate(
+            "services.settings", "El nombre del laboratorio es obligatorio."
+        )
+    rtn = str(values.get("lab_rtn", "")).strip()
+    if rtn and len("".join(ch for ch in rtn if ch.isdigit())) != 14:
+        errors["lab_rtn"] = translate("services.settings", "El RTN debe tener 14 dígitos.")
+    return errors
+
+
+def save_admin(values: dict) -> list[str]:
+    """Store the settings screen's values (keys of ``ADMIN_KEYS``) in one transaction,
+    one audit row per changed setting; ``ValidationError(field → message)`` when anything
+    is wrong. Returns the keys that changed."""
+    from ..db.database import db
+    from .access import audit, session
+
+    session.require(PERMISSION)
+    values = {key: values[key] for key in ADMIN_KEYS if key in values}
+    errors = validate_admin(values)
+    if errors:
+        raise ValidationError(errors)
+    changed = []
+    with db.atomic():
+        for key, value in values.items():
+            option = OPTIONS[key]
+            new = option.kind(str(value).strip().replace(",", "."))
+            if option.kind is str:
+                new = str(value).strip()
+            old = get(key)
+            if old == new:
+                continue
+            put(key, new)
+            audit.record(
+                "settings_change",
+                "setting",
+                None,
+                {key: (old, new)},
+                detail=option.label,
+            )
+            changed.append(key)
+    return changed

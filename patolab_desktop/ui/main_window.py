@@ -143,6 +143,9 @@ class MainWindow(QMainWindow):
 
         backup_actions.install(self)
         language_dialog.install(self)
+        from .admin import settings_dialog  # Archivo: configuración (issue 16 E)
+
+        settings_dialog.install(self)
         for key, menu in self._menus.items():
             if key not in ("file", "help") and menu.isEmpty():
                 menu.menuAction().setVisible(False)

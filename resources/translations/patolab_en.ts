@@ -376,6 +376,31 @@
         <source>expediente</source>
         <translation>external file</translation>
     </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers/types.py" line="24"/>
+        <source>DNI</source>
+        <translation>DNI</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers/types.py" line="25"/>
+        <source>RTN</source>
+        <translation>RTN</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers/types.py" line="26"/>
+        <source>Pasaporte</source>
+        <translation>Passport</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers/types.py" line="27"/>
+        <source>Carné de residente</source>
+        <translation>Residence card</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers/types.py" line="28"/>
+        <source>Ninguno</source>
+        <translation>None</translation>
+    </message>
 </context>
 <context>
     <name>admin.audit_viewer</name>
@@ -1119,6 +1144,104 @@ Enter your password to continue: open forms stay just as you left them.</transla
     </message>
 </context>
 <context>
+    <name>admin.settings_dialog</name>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="39"/>
+        <source>Configuración del laboratorio</source>
+        <translation>Laboratory settings</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="47"/>
+        <source>Descuentos por edad</source>
+        <translation>Age discounts</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="50"/>
+        <source>&amp;Tercera edad desde (años):</source>
+        <translation>&amp;Senior from (years):</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="55"/>
+        <source>Descuento de tercera edad (%):</source>
+        <translation>Senior discount (%):</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="58"/>
+        <source>&amp;Cuarta edad desde (años):</source>
+        <translation>&amp;Elderly from (years):</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="63"/>
+        <source>Descuento de cuarta edad (%):</source>
+        <translation>Elderly discount (%):</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="67"/>
+        <source>Recepción</source>
+        <translation>Front desk</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="77"/>
+        <source>&amp;Sucursal predeterminada:</source>
+        <translation>Default &amp;branch:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="82"/>
+        <source>&amp;Bloqueo por inactividad (minutos, 0 = nunca):</source>
+        <translation>&amp;Idle lock (minutes, 0 = never):</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="86"/>
+        <source>Encabezado de los documentos</source>
+        <translation>Document header</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="88"/>
+        <source>&amp;Nombre del laboratorio:</source>
+        <translation>Laboratory &amp;name:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="89"/>
+        <source>&amp;Dirección:</source>
+        <translation>&amp;Address:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="90"/>
+        <source>&amp;RTN:</source>
+        <translation>&amp;RTN:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="91"/>
+        <source>Teléf&amp;ono:</source>
+        <translation>&amp;Phone:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="92"/>
+        <source>Corr&amp;eo:</source>
+        <translation>E-&amp;mail:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="97"/>
+        <source>Guardar</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="102"/>
+        <source>Cancelar</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="183"/>
+        <source>No se guardó la configuración</source>
+        <translation>The settings were not saved</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="206"/>
+        <source>Con&amp;figuración del laboratorio…</source>
+        <translation>Laboratory se&amp;ttings…</translation>
+    </message>
+</context>
+<context>
     <name>admin.users_window</name>
     <message>
         <location filename="../../patolab_desktop/ui/admin/users_window.py" line="42"/>
@@ -1423,172 +1546,193 @@ Import now?</translation>
 <context>
     <name>catalog.branches_dialog</name>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="42"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="44"/>
         <source>Código</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="46"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="48"/>
         <source>Sucursal predeterminada</source>
         <translation>Default branch</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="51"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="53"/>
         <source>Nombre</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="52"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="54"/>
         <source>Teléfono</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="55"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="57"/>
         <source>Predeterminada</source>
         <translation>Default</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="57"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="59"/>
         <source>Sí</source>
         <translation>Yes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="62"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="64"/>
         <source>Estado</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="65"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="67"/>
         <source>Activa</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="67"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="69"/>
         <source>Inactiva</source>
         <translation>Inactive</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="71"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="73"/>
         <source>Dirección</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="84"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="86"/>
         <source>Editar sucursal</source>
         <translation>Edit branch</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="86"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="88"/>
         <source>Nueva sucursal</source>
         <translation>New branch</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="95"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="97"/>
         <source>San Pedro Sula</source>
         <translation>San Pedro Sula</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="97"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="99"/>
         <source>&amp;Nombre:</source>
         <translation>&amp;Name:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="102"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="104"/>
         <source>SPS</source>
         <translation>SPS</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="106"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="108"/>
         <source>&amp;Código:</source>
         <translation>&amp;Code:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="108"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="110"/>
         <source>De 2 a 10 letras o números; encabeza los números de solicitud (SPS-2026-000123).</source>
         <translation>2 to 10 letters or digits; it starts the request numbers (SPS-2026-000123).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="116"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="118"/>
         <source>&amp;Teléfono:</source>
         <translation>&amp;Phone:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="122"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="124"/>
         <source>&amp;Dirección:</source>
         <translation>&amp;Address:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="124"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="127"/>
         <source>&amp;Activa</source>
         <translation>&amp;Active</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="130"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="133"/>
         <source>La sucursal predeterminada no se puede desactivar.</source>
         <translation>The default branch cannot be deactivated.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="136"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="139"/>
         <source>El código aparece en los números de solicitud (p. ej. SPS-2026-000123).</source>
         <translation>The code appears in the request numbers (e.g. SPS-2026-000123).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="192"/>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="354"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="236"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="398"/>
         <source>Sucursales</source>
         <translation>Branches</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="204"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="248"/>
         <source>&amp;Nueva…</source>
         <translation>&amp;New…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="208"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="252"/>
         <source>&amp;Editar…</source>
         <translation>&amp;Edit…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="212"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="256"/>
         <source>&amp;Predeterminada</source>
         <translation>Make &amp;default</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="215"/>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="268"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="259"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="312"/>
         <source>&amp;Desactivar</source>
         <translation>&amp;Deactivate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="226"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="270"/>
         <source>★ La sucursal predeterminada se usa en las solicitudes nuevas y no se puede desactivar. Intro: editar · Ctrl+N: nueva.</source>
         <translation>★ The default branch is used for new requests and cannot be deactivated. Enter: edit · Ctrl+N: new.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="237"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="281"/>
         <source>&amp;Cerrar</source>
         <translation>&amp;Close</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="270"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="314"/>
         <source>&amp;Reactivar</source>
         <translation>&amp;Reactivate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="300"/>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="326"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="344"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="370"/>
         <source>No se pudo cambiar</source>
         <translation>Could not change it</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="314"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="358"/>
         <source>Desactivar sucursal</source>
         <translation>Deactivate branch</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="315"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="359"/>
         <source>¿Desactivar la sucursal «{name}»? Sus solicitudes se conservan.</source>
         <translation>Deactivate the branch “{name}”? Its requests are kept.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="165"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="194"/>
+        <source>— Sin indicar —</source>
+        <translation>— Not set —</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="171"/>
+        <source>Departa&amp;mento:</source>
+        <translation>Depart&amp;ment:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="178"/>
+        <source>M&amp;unicipio:</source>
+        <translation>M&amp;unicipality:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="180"/>
+        <source>Los pacientes registrados en esta sucursal lo reciben de forma predeterminada.</source>
+        <translation>Patients registered at this branch get it by default.</translation>
     </message>
 </context>
 <context>
@@ -2079,72 +2223,72 @@ It will no longer be offered for new requests; requests that already have it do 
 <context>
     <name>customers.area</name>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="24"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="25"/>
         <source>Clientes</source>
         <translation>Customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="30"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="31"/>
         <source>&amp;Clientes</source>
         <translation>&amp;Customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="40"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="41"/>
         <source>&amp;Nuevo cliente…	Ctrl+N</source>
         <translation>&amp;New customer…	Ctrl+N</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="47"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="48"/>
         <source>&amp;Clientes (CSV)…</source>
         <translation>&amp;Customers (CSV)…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="77"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="88"/>
         <source>Exportar clientes a CSV</source>
         <translation>Export customers to CSV</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="79"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="90"/>
         <source>Archivos CSV (*.csv)</source>
         <translation>CSV files (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="87"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="98"/>
         <source>Exportar clientes</source>
         <translation>Export customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="91"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="102"/>
         <source>Exportando clientes</source>
         <translation>Exporting customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="96"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="107"/>
         <source>Exportación cancelada</source>
         <translation>Export cancelled</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="97"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="108"/>
         <source>No se escribió ningún archivo.</source>
         <translation>No file was written.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="104"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="115"/>
         <source>cliente</source>
         <translation>customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="106"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="117"/>
         <source>clientes</source>
         <translation>customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="110"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="121"/>
         <source>Exportación terminada</source>
         <translation>Export finished</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="111"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="122"/>
         <source>Se exportaron {count:,} {noun} a:
 {path}</source>
         <translation>{count:,} {noun} exported to:
@@ -2217,292 +2361,266 @@ It will no longer be offered for new requests; requests that already have it do 
 <context>
     <name>customers.customer_dialog</name>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="48"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="39"/>
         <source>&amp;Paciente</source>
         <translation>&amp;Patient</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="49"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="40"/>
         <source>E&amp;mpresa</source>
         <translation>Co&amp;mpany</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="97"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="72"/>
         <source>Editar cliente</source>
         <translation>Edit customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="99"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="74"/>
         <source>Nuevo cliente</source>
         <translation>New customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="150"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="88"/>
         <source>Identificación</source>
         <translation>Identification</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="168"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="110"/>
         <source>Tipo:</source>
         <translation>Type:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="174"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="116"/>
         <source>Nombres del paciente</source>
         <translation>Patient&apos;s first names</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="180"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="122"/>
         <source>&amp;Nombres:</source>
         <translation>First &amp;names:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="183"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="125"/>
         <source>Apellidos del paciente</source>
         <translation>Patient&apos;s last names</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="189"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="131"/>
         <source>&amp;Apellidos:</source>
         <translation>&amp;Last names:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="192"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="134"/>
         <source>Razón social o nombre de la institución</source>
         <translation>Company or institution name</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="195"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="137"/>
         <source>&amp;Nombre:</source>
         <translation>&amp;Name:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="199"/>
-        <source>DNI 0801-1990-12345 o RTN de 14 dígitos</source>
-        <translation>ID 0801-1990-12345 or 14-digit RTN</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="205"/>
-        <source>&amp;Identidad/RTN:</source>
-        <translation>&amp;ID/RTN:</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="206"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="179"/>
         <source>Escriba solo los números; los guiones se ponen solos.</source>
         <translation>Type the digits only; the dashes are added automatically.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="212"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="168"/>
         <source>&amp;Género:</source>
         <translation>&amp;Gender:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="226"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="202"/>
         <source>No &amp;sé la fecha</source>
         <translation>Date un&amp;known</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="229"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="205"/>
         <source>Sin fecha de nacimiento: escriba la edad declarada</source>
         <translation>No date of birth: enter the stated age</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="240"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="216"/>
         <source>&amp;Fecha de nacimiento:</source>
         <translation>Date of &amp;birth:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="244"/>
-        <source>Edad en años</source>
-        <translation>Age in years</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="248"/>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="516"/>
-        <source>Obligatoria</source>
-        <translation>Required</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="260"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="160"/>
         <source>&amp;Edad:</source>
         <translation>&amp;Age:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="265"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="30"/>
         <source>Contacto</source>
         <translation>Contact</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="268"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="33"/>
         <source>9988-7766 (WhatsApp)</source>
         <translation>9988-7766 (WhatsApp)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="274"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="39"/>
         <source>&amp;Teléfono:</source>
         <translation>P&amp;hone:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="275"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="40"/>
         <source>Número principal; se usa para WhatsApp. Sin código se asume Honduras (+504).</source>
         <translation>Main number; used for WhatsApp. Without a country code Honduras (+504) is assumed.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="281"/>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="518"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="46"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="255"/>
         <source>Opcional</source>
         <translation>Optional</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="287"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="52"/>
         <source>Teléfono &amp;2:</source>
         <translation>Phone &amp;2:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="290"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="55"/>
         <source>nombre@ejemplo.com</source>
         <translation>name@example.com</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="293"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="58"/>
         <source>&amp;Correo:</source>
         <translation>&amp;Email:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="296"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="61"/>
         <source>No en&amp;viar notificaciones (bloqueado)</source>
         <translation>Do not send notifi&amp;cations (blocked)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="301"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="71"/>
         <source>Dirección</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="309"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="78"/>
         <source>&amp;Departamento:</source>
         <translation>&amp;Department:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="317"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="88"/>
         <source>M&amp;unicipio:</source>
         <translation>M&amp;unicipality:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="320"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="94"/>
         <source>Colonia, calle, número de casa</source>
         <translation>Neighbourhood, street, house number</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="326"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="100"/>
         <source>Di&amp;rección:</source>
         <translation>Add&amp;ress:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="329"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="103"/>
         <source>Referencia (opcional)</source>
         <translation>Landmark (optional)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="335"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="109"/>
         <source>Dirección 2:</source>
         <translation>Address 2:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="343"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="117"/>
         <source>País:</source>
         <translation>Country:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="351"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="125"/>
         <source>Código p&amp;ostal:</source>
         <translation>P&amp;ostal code:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="359"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="140"/>
         <source>Otros datos</source>
         <translation>Other details</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="362"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="143"/>
         <source>Número de expediente en otro sistema</source>
         <translation>File number in another system</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="368"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="149"/>
         <source>E&amp;xpediente externo:</source>
         <translation>E&amp;xternal file:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="373"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="154"/>
         <source>Alergias, observaciones…</source>
         <translation>Allergies, remarks…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="380"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="161"/>
         <source>Notas (a&amp;lergias):</source>
         <translation>No&amp;tes (allergies):</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="393"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="112"/>
         <source>Guardar</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="399"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="118"/>
         <source>Guardar (Intro o Ctrl+S)</source>
         <translation>Save (Enter or Ctrl+S)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="402"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="133"/>
         <source>Cancelar</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="406"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="137"/>
         <source>Cancelar (Esc)</source>
         <translation>Cancel (Esc)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="427"/>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="432"/>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="585"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="133"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="172"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="160"/>
         <source>— Seleccione —</source>
         <translation>— Select —</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="566"/>
-        <source>años (declarada; sin fecha de nacimiento)</source>
-        <translation>years (stated; no date of birth)</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="573"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="338"/>
         <source>años, calculada hoy desde la fecha de nacimiento</source>
         <translation>years, calculated today from the date of birth</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="587"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="174"/>
         <source>— Elija antes el departamento —</source>
         <translation>— Choose the department first —</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="656"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="320"/>
         <source>Este cliente está inactivo (desactivado).</source>
         <translation>This customer is inactive (deactivated).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="794"/>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="806"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="414"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_form.py" line="154"/>
         <source>No se guardó</source>
         <translation>Not saved</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="814"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="398"/>
         <source>El cliente cambió</source>
         <translation>The customer has changed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="815"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="399"/>
         <source>{exc}
 
 Otra persona guardó este cliente mientras usted lo editaba. Se cargarán los datos actuales; revise y vuelva a aplicar sus cambios.</source>
@@ -2511,33 +2629,33 @@ Otra persona guardó este cliente mientras usted lo editaba. Se cargarán los da
 Someone else saved this customer while you were editing it. The current details will be loaded; check them and apply your changes again.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="824"/>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="872"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="409"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="463"/>
         <source>Cliente no encontrado</source>
         <translation>Customer not found</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="838"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="429"/>
         <source>Identidad {id_number}</source>
         <translation>ID {id_number}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="844"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="435"/>
         <source>Tel. {phone}</source>
         <translation>Tel. {phone}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="853"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="444"/>
         <source>… y {v} más</source>
         <translation>… and {v} more</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="857"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="448"/>
         <source>Posible cliente duplicado</source>
         <translation>Possible duplicate customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="858"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="449"/>
         <source>Ya hay clientes registrados que parecen ser el mismo:
 
 </source>
@@ -2546,7 +2664,7 @@ Someone else saved this customer while you were editing it. The current details 
 </translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="863"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="454"/>
         <source>
 
 ¿Guardar de todos modos?</source>
@@ -2555,24 +2673,106 @@ Someone else saved this customer while you were editing it. The current details 
 Save anyway?</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="873"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="464"/>
         <source>Este cliente ya no existe.</source>
         <translation>This customer no longer exists.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="880"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="471"/>
         <source>Se cargaron los datos guardados por otra persona.</source>
         <translation>The details saved by someone else have been loaded.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="891"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="482"/>
         <source>Descartar cambios</source>
         <translation>Discard changes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="892"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="483"/>
         <source>¿Cerrar sin guardar los cambios?</source>
         <translation>Close without saving the changes?</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="43"/>
+        <source>0801-1990-12345 (13 dígitos)</source>
+        <translation>0801-1990-12345 (13 digits)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="44"/>
+        <source>08011990123456 (14 dígitos)</source>
+        <translation>08011990123456 (14 digits)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="45"/>
+        <source>Letras y números, p. ej. F1234567</source>
+        <translation>Letters and digits, e.g. F1234567</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="48"/>
+        <source>Número del carné</source>
+        <translation>Card number</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="49"/>
+        <source>Sin documento</source>
+        <translation>No document</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="140"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="253"/>
+        <source>35, 8m o 3d</source>
+        <translation>35, 8m or 3d</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="148"/>
+        <source>Años (35), meses (8m) o días (3d) para los bebés.</source>
+        <translation>Years (35), months (8m) or days (3d) for babies.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="165"/>
+        <source>Una tecla: M (mujer), H (hombre), O (otro).</source>
+        <translation>One key: the first letter of the choice.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="187"/>
+        <source>&amp;Identidad:</source>
+        <translation>&amp;ID:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="348"/>
+        <source>escriba la fecha de nacimiento</source>
+        <translation>type the date of birth</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="357"/>
+        <source>{age}, declarada hoy</source>
+        <translation>{age}, declared today</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="359"/>
+        <source>declarada (sin fecha de nacimiento)</source>
+        <translation>declared (no date of birth)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="79"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="89"/>
+        <source>Escriba parte del nombre (sin tildes) y pulse Intro.</source>
+        <translation>Type part of the name (accents optional) and press Enter.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="121"/>
+        <source>Guardar &amp;y crear solicitud</source>
+        <translation>Save and create re&amp;quest</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="126"/>
+        <source>Guardar y abrir una solicitud nueva para este paciente (Ctrl+Mayús+Intro)</source>
+        <translation>Save and open a new request for this patient (Ctrl+Shift+Enter)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="375"/>
+        <source>Escriba la fecha de nacimiento o marque «No sé la fecha».</source>
+        <translation>Type the date of birth or tick “Date unknown”.</translation>
     </message>
 </context>
 <context>
@@ -2646,142 +2846,137 @@ Save anyway?</translation>
 <context>
     <name>customers.customers_window</name>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="48"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="49"/>
         <source>Buscar por nombre, teléfono, correo o identidad…  (Ctrl+F)</source>
         <translation>Search by name, phone, email or ID…  (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="114"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="115"/>
         <source>&amp;Nuevo</source>
         <translation>&amp;New</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="118"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="119"/>
         <source>Registrar un cliente nuevo</source>
         <translation>Register a new customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="121"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="122"/>
         <source>&amp;Editar</source>
         <translation>&amp;Edit</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="125"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="126"/>
         <source>Editar el cliente seleccionado (Intro o doble clic)</source>
         <translation>Edit the selected customer (Enter or double-click)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="130"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="131"/>
         <source>&amp;Desactivar</source>
         <translation>&amp;Deactivate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="134"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="135"/>
         <source>Desactivar el cliente seleccionado</source>
         <translation>Deactivate the selected customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="139"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="140"/>
         <source>&amp;Reactivar</source>
         <translation>&amp;Reactivate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="143"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="144"/>
         <source>Reactivar el cliente seleccionado</source>
         <translation>Reactivate the selected customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="146"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="147"/>
         <source>Actuali&amp;zar</source>
         <translation>Re&amp;fresh</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="150"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="151"/>
         <source>Volver a leer la lista de la base de datos</source>
         <translation>Read the list from the database again</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="153"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="164"/>
         <source>Buscar</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="157"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="168"/>
         <source>Ir al cuadro de búsqueda</source>
         <translation>Go to the search box</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="170"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="181"/>
         <source>&amp;Buscar:</source>
         <translation>&amp;Search:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="191"/>
-        <source>Intro: editar · Ctrl+N: nuevo · Supr: desactivar · F5: actualizar</source>
-        <translation>Enter: edit · Ctrl+N: new · Del: deactivate · F5: refresh</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="275"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="290"/>
         <source>No hay clientes que coincidan con la búsqueda.</source>
         <translation>No customers match the search.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="279"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="294"/>
         <source>No hay clientes registrados.</source>
         <translation>No customers registered yet.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="282"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="297"/>
         <source>Mostrando {shown:,} clientes (hay más: baje para verlos)</source>
         <translation>Showing {shown:,} customers (there are more: scroll down to see them)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="288"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="303"/>
         <source>{total:,} cliente</source>
         <translation>{total:,} customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="290"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="305"/>
         <source>{total:,} clientes</source>
         <translation>{total:,} customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="295"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="310"/>
         <source>Mostrando {shown:,} de más de {COUNT_CAP:,} clientes</source>
         <translation>Showing {shown:,} of more than {COUNT_CAP:,} customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="299"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="314"/>
         <source>Mostrando {shown:,} de {total:,} clientes</source>
         <translation>Showing {shown:,} of {total:,} customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="378"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="394"/>
         <source>Cliente guardado: {name}</source>
         <translation>Customer saved: {name}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="399"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="427"/>
         <source>Cliente no encontrado</source>
         <translation>Customer not found</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="400"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="428"/>
         <source>Ese cliente ya no existe en la base de datos. Se actualizará la lista.</source>
         <translation>That customer no longer exists in the database. The list will be refreshed.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="411"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="439"/>
         <source>Cambios guardados: {name}</source>
         <translation>Changes saved: {name}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="428"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="456"/>
         <source>Desactivar cliente</source>
         <translation>Deactivate customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="429"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="457"/>
         <source>¿Desactivar a «{name}»?
 
 Dejará de aparecer en las listas y búsquedas, pero su historial se conserva. Un administrador puede reactivarlo.</source>
@@ -2790,14 +2985,29 @@ Dejará de aparecer en las listas y búsquedas, pero su historial se conserva. U
 They will no longer appear in lists and searches, but their history is kept. An administrator can reactivate them.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="440"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="468"/>
         <source>No se pudo desactivar</source>
         <translation>Could not deactivate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="455"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="483"/>
         <source>No se pudo reactivar</source>
         <translation>Could not reactivate</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="154"/>
+        <source>Nueva so&amp;licitud</source>
+        <translation>New re&amp;quest</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="158"/>
+        <source>Abrir una solicitud nueva para el paciente seleccionado</source>
+        <translation>Open a new request for the selected patient</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="204"/>
+        <source>Intro: editar · Ctrl+N: nuevo · F9: nueva solicitud · Supr: desactivar · F5: actualizar</source>
+        <translation>Enter: edit · Ctrl+N: new · F9: new request · Del: deactivate · F5: refresh</translation>
     </message>
 </context>
 <context>
@@ -2889,7 +3099,7 @@ They will no longer appear in lists and searches, but their history is kept. An 
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="46"/>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="73"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="89"/>
         <source>Sin cambios</source>
         <translation>No changes</translation>
     </message>
@@ -2899,231 +3109,251 @@ They will no longer appear in lists and searches, but their history is kept. An 
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="71"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="87"/>
         <source>Cambia: </source>
         <translation>Changes: </translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="77"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="93"/>
         <source>Incompleto; faltan: </source>
         <translation>Incomplete; missing: </translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="86"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="102"/>
         <source>Línea</source>
         <translation>Line</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="87"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="103"/>
         <source>Resultado</source>
         <translation>Result</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="88"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="104"/>
         <source>Nombre</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="89"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="105"/>
         <source>Teléfono</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="90"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="106"/>
         <source>Correo</source>
         <translation>Email</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="91"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="107"/>
         <source>Identidad</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="92"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="108"/>
         <source>Detalle</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="175"/>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="276"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="191"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="292"/>
         <source>Importar pacientes desde CSV</source>
         <translation>Import patients from CSV</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="184"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="200"/>
         <source>Elija un archivo CSV…</source>
         <translation>Choose a CSV file…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="188"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="204"/>
         <source>&amp;Elegir archivo…</source>
         <translation>&amp;Choose file…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="200"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="216"/>
         <source>Columnas aceptadas (mayúsculas y acentos no importan): nombre, teléfono (obligatorias), correo, identidad/DNI/RTN, tipo, género, edad, fecha de nacimiento, departamento, municipio, dirección, notas. Máximo 5 MB.</source>
         <translation>Accepted columns (Spanish headers; case and accents do not matter): nombre, teléfono (required), correo, identidad/DNI/RTN, tipo, género, edad, fecha de nacimiento, departamento, municipio, dirección, notas. 5 MB at most.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="246"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="262"/>
         <source>&amp;Importar</source>
         <translation>&amp;Import</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="253"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="269"/>
         <source>Cancelar</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="261"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="277"/>
         <source>Archivo:</source>
         <translation>File:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="288"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="304"/>
         <source>Analizar el archivo</source>
         <translation>Analyse the file</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="291"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="307"/>
         <source>Leyendo y validando el archivo</source>
         <translation>Reading and validating the file</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="297"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="313"/>
         <source>&lt;span style=&apos;color:{reject}&apos;&gt;No se puede importar este archivo (vea el mensaje).&lt;/span&gt;</source>
         <translation>&lt;span style=&apos;color:{reject}&apos;&gt;This file cannot be imported (see the message).&lt;/span&gt;</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="323"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="339"/>
         <source>Codificación: {encoding}</source>
         <translation>Encoding: {encoding}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="326"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="342"/>
         <source>separador: «{delimiter}»</source>
         <translation>separator: “{delimiter}”</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="329"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="345"/>
         <source>{total} filas de datos</source>
         <translation>{total} data rows</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="333"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="349"/>
         <source>columnas ignoradas: </source>
         <translation>ignored columns: </translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="349"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="365"/>
         <source>&lt;b style=&apos;color:{create}&apos;&gt;{len} nuevos&lt;/b&gt;</source>
         <translation>&lt;b style=&apos;color:{create}&apos;&gt;{len} new&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="352"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="368"/>
         <source>&lt;b style=&apos;color:{update}&apos;&gt;{len} actualizaciones&lt;/b&gt;</source>
         <translation>&lt;b style=&apos;color:{update}&apos;&gt;{len} updates&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="356"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="372"/>
         <source> ({unchanged_count} sin cambios)</source>
         <translation> ({unchanged_count} unchanged)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="362"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="378"/>
         <source>&lt;b style=&apos;color:{reject}&apos;&gt;{len} rechazados&lt;/b&gt;</source>
         <translation>&lt;b style=&apos;color:{reject}&apos;&gt;{len} rejected&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="368"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="397"/>
         <source>&lt;span style=&apos;color:{INCOMPLETE_COLOR}&apos;&gt;{incomplete_count} quedarán incompletos (faltan datos de registro)&lt;/span&gt;</source>
         <translation>&lt;span style=&apos;color:{INCOMPLETE_COLOR}&apos;&gt;{incomplete_count} will be incomplete (registration details missing)&lt;/span&gt;</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="376"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="405"/>
         <source>&lt;br&gt;Las filas rechazadas no se importan; corrija el archivo si las necesita.</source>
         <translation>&lt;br&gt;Rejected rows are not imported; correct the file if you need them.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="397"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="426"/>
         <source>&lt;b&gt;Línea {line}&lt;/b&gt; — {v}: &lt;span style=&apos;color:{color}&apos;&gt;{status}&lt;/span&gt;</source>
         <translation>&lt;b&gt;Line {line}&lt;/b&gt; — {v}: &lt;span style=&apos;color:{color}&apos;&gt;{status}&lt;/span&gt;</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="407"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="436"/>
         <source>Todas</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="408"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="437"/>
         <source>Nuevos</source>
         <translation>New</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="409"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="438"/>
         <source>Actualizaciones</source>
         <translation>Updates</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="410"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="439"/>
         <source>Rechazados</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="423"/>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="432"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="452"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="461"/>
         <source>Importar pacientes</source>
         <translation>Import patients</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="424"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="453"/>
         <source>{len} filas rechazadas no se importarán. ¿Importar las demás?</source>
         <translation>{len} rejected rows will not be imported. Import the others?</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="435"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="464"/>
         <source>Guardando pacientes</source>
         <translation>Saving patients</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="440"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="469"/>
         <source>Importación cancelada</source>
         <translation>Import cancelled</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="441"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="470"/>
         <source>Se canceló la importación: no se guardó ningún cambio.</source>
         <translation>The import was cancelled: no change was saved.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="451"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="480"/>
         <source>Nuevos: {created}</source>
         <translation>New: {created}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="454"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="483"/>
         <source>Actualizados: {updated}</source>
         <translation>Updated: {updated}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="460"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="489"/>
         <source>Sin cambios: {unchanged}</source>
         <translation>Unchanged: {unchanged}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="466"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="495"/>
         <source>Rechazados (no importados): {rejected}</source>
         <translation>Rejected (not imported): {rejected}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="472"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="501"/>
         <source>Incompletos: {incomplete} — complételos cuando vengan (filtro «Incompletos» de la lista de clientes).</source>
         <translation>Incomplete: {incomplete} — complete them when they come in (the “Incomplete only” filter of the customer list).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="479"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="508"/>
         <source>Importación terminada</source>
         <translation>Import finished</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="48"/>
+        <source>Unida a otra línea</source>
+        <translation>Merged into another line</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="81"/>
+        <source>Misma persona en las líneas {lines}</source>
+        <translation>Same person on lines {lines}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="384"/>
+        <source>{len} líneas repetidas unidas a su primera línea</source>
+        <translation>{len} repeated lines merged into their first line</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="390"/>
+        <source>{len} nuevos con el teléfono de otro paciente (¿familiares?)</source>
+        <translation>{len} new with another patient’s phone (family?)</translation>
     </message>
 </context>
 <context>
@@ -3166,7 +3396,7 @@ They will no longer appear in lists and searches, but their history is kept. An 
 <context>
     <name>db.migrations</name>
     <message>
-        <location filename="../../patolab_desktop/db/migrations/__init__.py" line="70"/>
+        <location filename="../../patolab_desktop/db/migrations/__init__.py" line="105"/>
         <source>La base de datos es de una versión más nueva ({version}) que esta aplicación ({supported}). Actualice PatoLab Desktop.</source>
         <translation>The database is from a newer version ({version}) than this application ({supported}). Update PatoLab Desktop.</translation>
     </message>
@@ -3333,32 +3563,32 @@ The details are in the log: {log_file}</translation>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/main_window.py" line="187"/>
+        <location filename="../../patolab_desktop/ui/main_window.py" line="190"/>
         <source>&amp;Salir</source>
         <translation>E&amp;xit</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/main_window.py" line="194"/>
+        <location filename="../../patolab_desktop/ui/main_window.py" line="197"/>
         <source>&amp;Guía rápida</source>
         <translation>&amp;Quick guide</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/main_window.py" line="200"/>
+        <location filename="../../patolab_desktop/ui/main_window.py" line="203"/>
         <source>A&amp;tajos de teclado</source>
         <translation>&amp;Keyboard shortcuts</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/main_window.py" line="203"/>
+        <location filename="../../patolab_desktop/ui/main_window.py" line="206"/>
         <source>&amp;Acerca de PatoLab Desktop</source>
         <translation>&amp;About PatoLab Desktop</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/main_window.py" line="224"/>
+        <location filename="../../patolab_desktop/ui/main_window.py" line="227"/>
         <source>Acerca de</source>
         <translation>About</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/main_window.py" line="221"/>
+        <location filename="../../patolab_desktop/ui/main_window.py" line="224"/>
         <source>{APP_NAME} {version}
 Recepción de laboratorio clínico y de patología.</source>
         <translation>{APP_NAME} {version}
@@ -4792,94 +5022,94 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>requests.common</name>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="43"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="37"/>
         <source>(del panel)</source>
         <translation>(in panel)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="170"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="164"/>
         <source>Código</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="173"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="167"/>
         <source>Investigación</source>
         <translation>Test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="177"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="171"/>
         <source>Forma parte de un panel</source>
         <translation>Part of a panel</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="181"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="175"/>
         <source>Tipo de muestra</source>
         <translation>Sample type</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="183"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="177"/>
         <source>Precio</source>
         <translation>Price</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="184"/>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="295"/>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="320"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="178"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="289"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="314"/>
         <source>Descuento</source>
         <translation>Discount</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="185"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="179"/>
         <source>Neto</source>
         <translation>Net</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="191"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="185"/>
         <source>Estado</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="198"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="192"/>
         <source>Notas</source>
         <translation>Notes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="264"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="258"/>
         <source>Sin descuento</source>
         <translation>No discount</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="268"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="262"/>
         <source>{age} años, </source>
         <translation>{age} years, </translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="270"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="264"/>
         <source>Descuento por edad ({years}{pct} %)</source>
         <translation>Age discount ({years}{pct} %)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="274"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="268"/>
         <source>Descuento manual ({pct} %)</source>
         <translation>Manual discount ({pct} %)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="275"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="269"/>
         <source>Descuento ({pct} %)</source>
         <translation>Discount ({pct} %)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="297"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="291"/>
         <source>Total</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="299"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="293"/>
         <source>Neto a pagar</source>
         <translation>Net to pay</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="407"/>
+        <location filename="../../patolab_desktop/ui/widgets/lookup_edit.py" line="103"/>
         <source>Sin resultados</source>
         <translation>No results</translation>
     </message>
@@ -5129,223 +5359,223 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>requests.request_entry</name>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="75"/>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="94"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_texts.py" line="21"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_texts.py" line="42"/>
         <source>{age} años</source>
         <translation>{age} years</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="89"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_texts.py" line="35"/>
         <source>Identidad {id_number}</source>
         <translation>ID {id_number}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="96"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_texts.py" line="44"/>
         <source>edad desconocida</source>
         <translation>age unknown</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="115"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_texts.py" line="63"/>
         <source>  [panel]</source>
         <translation>  [panel]</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="172"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="53"/>
         <source>Nueva solicitud</source>
         <translation>New request</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="184"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="65"/>
         <source>Ver solicitud</source>
         <translation>View request</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="188"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="69"/>
         <source>Resumen (Ctrl+P)</source>
         <translation>Summary (Ctrl+P)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="191"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="72"/>
         <source>Vista previa e impresión del resumen de la solicitud guardada</source>
         <translation>Preview and print the summary of the saved request</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="197"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="78"/>
         <source>Etiquetas (Ctrl+E)</source>
         <translation>Labels (Ctrl+E)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="200"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="81"/>
         <source>Etiquetas de tubos de la solicitud guardada</source>
         <translation>Tube labels of the saved request</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="215"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="96"/>
         <source>Paciente: nombre, identidad o teléfono</source>
         <translation>Patient: name, ID or phone</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="222"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="103"/>
         <source>Nuevo paciente… ({NEW_PATIENT_KEY})</source>
         <translation>New patient… ({NEW_PATIENT_KEY})</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="227"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="108"/>
         <source>Registrar un paciente sin salir de la solicitud</source>
         <translation>Register a patient without leaving the request</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="234"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="115"/>
         <source>Médico o institución que remite</source>
         <translation>Referring doctor or institution</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="240"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="121"/>
         <source>Pacien&amp;te *</source>
         <translation>Pa&amp;tient *</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="242"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="123"/>
         <source>&amp;Médico *</source>
         <translation>&amp;Doctor *</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="266"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="147"/>
         <source>Priori&amp;dad</source>
         <translation>Priorit&amp;y</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="267"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="148"/>
         <source>&amp;Origen</source>
         <translation>S&amp;ource</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="268"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="149"/>
         <source>Sucursa&amp;l</source>
         <translation>Branc&amp;h</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="287"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="168"/>
         <source>Motivo del examen, diagnóstico presuntivo, medicamentos…</source>
         <translation>Reason for the test, presumptive diagnosis, medication…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="293"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="174"/>
         <source>Ayuno, entrega de resultados, observaciones…</source>
         <translation>Fasting, result delivery, remarks…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="298"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="179"/>
         <source>In&amp;formación clínica</source>
         <translation>Clinical in&amp;formation</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="300"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="181"/>
         <source>&amp;Notas</source>
         <translation>&amp;Notes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="309"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="190"/>
         <source>Investigaciones</source>
         <translation>Tests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="315"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="196"/>
         <source>Código o nombre de la investigación — Enter la agrega</source>
         <translation>Test code or name — Enter adds it</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="321"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="202"/>
         <source>Agregar &amp;investigación</source>
         <translation>Add t&amp;est</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="324"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="205"/>
         <source>Quitar línea (Supr)</source>
         <translation>Remove line (Del)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="365"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="246"/>
         <source>Ninguno</source>
         <translation>None</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="369"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="250"/>
         <source>Motivo del descuento manual</source>
         <translation>Reason for the manual discount</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="372"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="253"/>
         <source>Descuento man&amp;ual</source>
         <translation>Man&amp;ual discount</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="376"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="257"/>
         <source>Motivo</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="384"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="265"/>
         <source>&amp;Guardar (Ctrl+S)</source>
         <translation>&amp;Save (Ctrl+S)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="388"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="269"/>
         <source>Descartar (Esc)</source>
         <translation>Discard (Esc)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="458"/>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="76"/>
         <source>Su rol no puede aplicar descuentos manuales.</source>
         <translation>Your role cannot apply manual discounts.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="538"/>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="156"/>
         <source>Escriba el nombre, la identidad o el teléfono y elija con Enter.</source>
         <translation>Type the name, ID or phone and choose with Enter.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="611"/>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="238"/>
         <source>   ✓ ya está en la solicitud</source>
         <translation>   ✓ already in the request</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="630"/>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="257"/>
         <source>La investigación</source>
         <translation>The test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="634"/>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="261"/>
         <source>«{name}» ya está en la solicitud; no se agrega dos veces.</source>
         <translation>“{name}” is already in the request; it is not added twice.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="672"/>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="299"/>
         <source>su panel</source>
         <translation>its panel</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="676"/>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="303"/>
         <source>«{name}» es parte del panel «{panel}»: quite el panel para quitarla.</source>
         <translation>“{name}” is part of the panel “{panel}”: remove the panel to remove it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="752"/>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="379"/>
         <source>No se guardó la solicitud</source>
         <translation>The request was not saved</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="759"/>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="386"/>
         <source>Solicitud {number} guardada · {patient} · Neto {format_lempiras}</source>
         <translation>Request {number} saved · {patient} · Net {format_lempiras}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="833"/>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="460"/>
         <source>Descartar solicitud</source>
         <translation>Discard request</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="834"/>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="461"/>
         <source>¿Descartar la solicitud que está escribiendo? No se guardará nada.</source>
         <translation>Discard the request you are entering? Nothing will be saved.</translation>
     </message>
@@ -5980,69 +6210,74 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.branches</name>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="78"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="80"/>
         <source>La sucursal {id} no existe.</source>
         <translation>Branch {id} does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="83"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="85"/>
         <source>El código {code} ya existe.</source>
         <translation>The code {code} already exists.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="127"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="133"/>
         <source>Escriba el nombre de la sucursal.</source>
         <translation>Enter the branch name.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="129"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="135"/>
         <source>El nombre admite como máximo {max} caracteres.</source>
         <translation>The name can have at most {max} characters.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="133"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="139"/>
         <source>Escriba el código de la sucursal (por ejemplo SPS).</source>
         <translation>Enter the branch code (for example SPS).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="137"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="143"/>
         <source>El código lleva de 2 a 10 letras mayúsculas sin tilde o números.</source>
         <translation>The code has 2 to 10 capital letters without accents or digits.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="146"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="152"/>
         <source>El código {code} ya lo usa la sucursal «{name}».</source>
         <translation>The code {code} is already used by the branch “{name}”.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="183"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="222"/>
         <source>Falta la sucursal a modificar.</source>
         <translation>The branch to change is missing.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="196"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="235"/>
         <source>El código no se puede cambiar: 1 solicitud ya lleva el número con «{code}».</source>
         <translation>The code cannot be changed: 1 request already has a number with “{code}”.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="202"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="241"/>
         <source>El código no se puede cambiar: {count} solicitudes ya llevan el número con «{code}».</source>
         <translation>The code cannot be changed: {count} requests already have a number with “{code}”.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="231"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="272"/>
         <source>No se puede desactivar la sucursal predeterminada. Elija antes otra sucursal como predeterminada.</source>
         <translation>The default branch cannot be deactivated. First choose another branch as the default.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="273"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="314"/>
         <source>La sucursal «{name}» está desactivada; reactívela primero.</source>
         <translation>The branch “{name}” is deactivated; reactivate it first.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="300"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="341"/>
         <source>No existe la sucursal con código «{code}».</source>
         <translation>There is no branch with the code “{code}”.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="173"/>
+        <source>El municipio no pertenece al departamento elegido.</source>
+        <translation>The municipality is not in the chosen department.</translation>
     </message>
 </context>
 <context>
@@ -6306,137 +6541,133 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.customers</name>
     <message>
-        <location filename="../../patolab_desktop/services/customers/types.py" line="23"/>
+        <location filename="../../patolab_desktop/services/customers/types.py" line="35"/>
         <source>Otro usuario modificó este cliente después de que usted lo abrió. Vuelva a abrirlo para ver los datos actuales.</source>
         <translation>Another user changed this customer after you opened it. Open it again to see the current data.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="82"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="93"/>
         <source>El teléfono no es un número válido.</source>
         <translation>The phone is not a valid number.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="86"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="97"/>
         <source>El teléfono no es un número válido (p. ej. 9988-7766 o +504 9988-7766).</source>
         <translation>The phone is not a valid number (e.g. 9988-7766 or +504 9988-7766).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="123"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="134"/>
         <source>El correo electrónico no es válido (p. ej. nombre@correo.com).</source>
         <translation>The email address is not valid (e.g. name@mail.com).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="136"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="147"/>
         <source>La identidad/RTN solo puede tener números (y guiones).</source>
         <translation>The ID/RTN can only have digits (and hyphens).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="56"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="62"/>
         <source>Elija el tipo: paciente o empresa.</source>
         <translation>Choose the type: patient or company.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="67"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="73"/>
         <source>Escriba el nombre o los apellidos del paciente.</source>
         <translation>Enter the patient’s first or last names.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="69"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="75"/>
         <source>Escriba el nombre de la empresa.</source>
         <translation>Enter the company name.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="81"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="86"/>
         <source>Escriba el RTN de la empresa (14 dígitos).</source>
         <translation>Enter the company’s RTN (14 digits).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="83"/>
-        <source>Escriba la identidad (DNI de 13 dígitos) o el RTN.</source>
-        <translation>Enter the ID (13-digit DNI) or the RTN.</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="89"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="91"/>
         <source>Una empresa necesita un RTN de 14 dígitos.</source>
         <translation>A company needs a 14-digit RTN.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="93"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="198"/>
         <source>La identidad debe tener 13 dígitos (DNI) o 14 (RTN); tiene {count}.</source>
         <translation>The ID must have 13 digits (DNI) or 14 (RTN); it has {count}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="107"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="110"/>
         <source>La fecha de nacimiento no puede ser futura.</source>
         <translation>The date of birth cannot be in the future.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="111"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="114"/>
         <source>La fecha de nacimiento da más de {max} años.</source>
         <translation>The date of birth gives an age over {max} years.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="118"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="129"/>
         <source>La edad debe ser un número entero.</source>
         <translation>The age must be a whole number.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="121"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="301"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="132"/>
         <source>La edad debe estar entre 0 y {max} años.</source>
         <translation>The age must be between 0 and {max} years.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="127"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="138"/>
         <source>Escriba la edad o la fecha de nacimiento.</source>
         <translation>Enter the age or the date of birth.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="133"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="144"/>
         <source>Elija un género de la lista.</source>
         <translation>Choose a gender from the list.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="136"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="147"/>
         <source>Elija el género.</source>
         <translation>Choose the gender.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="149"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="160"/>
         <source>Escriba el teléfono (es el número de WhatsApp).</source>
         <translation>Enter the phone (it is the WhatsApp number).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="162"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="173"/>
         <source>Elija el departamento.</source>
         <translation>Choose the department.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="165"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="176"/>
         <source>Elija un departamento de la lista.</source>
         <translation>Choose a department from the list.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="169"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="180"/>
         <source>Elija el municipio.</source>
         <translation>Choose the municipality.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="178"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="189"/>
         <source>Elija un municipio de la lista.</source>
         <translation>Choose a municipality from the list.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="182"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="193"/>
         <source>El municipio no pertenece al departamento seleccionado.</source>
         <translation>The municipality does not belong to the selected department.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="201"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="212"/>
         <source>Demasiado largo: máximo {max} caracteres.</source>
         <translation>Too long: {max} characters at most.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="224"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="285"/>
         <source>Ya hay un cliente activo con la identidad {id_number}: {name}.</source>
         <translation>There is already an active customer with the ID {id_number}: {name}.</translation>
     </message>
@@ -6446,52 +6677,47 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Customer {id} does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="199"/>
-        <source>misma identidad</source>
-        <translation>same ID</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="215"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="243"/>
         <source>mismo nombre y teléfono</source>
         <translation>same name and phone</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="220"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="248"/>
         <source>mismo nombre y fecha de nacimiento</source>
         <translation>same name and date of birth</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="253"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="281"/>
         <source>Ya hay un cliente activo con la identidad {id_number}.</source>
         <translation>There is already an active customer with the ID {id_number}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="260"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="288"/>
         <source>No se pudo guardar el cliente: {error}</source>
         <translation>The customer could not be saved: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="306"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="334"/>
         <source>Falta el cliente a modificar.</source>
         <translation>The customer to change is missing.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="359"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="392"/>
         <source>No se puede reactivar: la identidad {id_number} ya la usa el cliente activo {name}.</source>
         <translation>Cannot reactivate: the ID {id_number} is already used by the active customer {name}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="422"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="455"/>
         <source>más de {count} clientes</source>
         <translation>more than {count} customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="424"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="457"/>
         <source>1 cliente</source>
         <translation>1 customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="425"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="458"/>
         <source>{count} clientes</source>
         <translation>{count} customers</translation>
     </message>
@@ -6529,6 +6755,91 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <location filename="../../patolab_desktop/services/customers/bulk.py" line="94"/>
         <source>No se pudieron guardar los clientes: {error}</source>
         <translation>The customers could not be saved: {error}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="166"/>
+        <source>Elija el tipo de documento de la lista.</source>
+        <translation>Choose the document type from the list.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="177"/>
+        <source>El {document} lleva de {min} a {max} letras y números.</source>
+        <translation>The {document} has {min} to {max} letters and digits.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="188"/>
+        <source>El número del documento no tiene dígitos.</source>
+        <translation>The document number has no digits.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="206"/>
+        <source>El {document} debe tener {wanted} dígitos; tiene {count}.</source>
+        <translation>The {document} must have {wanted} digits; it has {count}.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="291"/>
+        <source>Escriba la edad en años (35), meses (8m) o días (3d).</source>
+        <translation>Type the age in years (35), months (8m) or days (3d).</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="302"/>
+        <source>En meses, la edad llega hasta {max}; use años.</source>
+        <translation>In months, the age goes up to {max}; use years.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="305"/>
+        <source>En días, la edad llega hasta {max}; use meses.</source>
+        <translation>In days, the age goes up to {max}; use months.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="368"/>
+        <source>1 mes</source>
+        <translation>1 month</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="369"/>
+        <source>{n} meses</source>
+        <translation>{n} months</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="372"/>
+        <source>1 día</source>
+        <translation>1 day</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="373"/>
+        <source>{n} días</source>
+        <translation>{n} days</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="375"/>
+        <source>1 año</source>
+        <translation>1 year</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="376"/>
+        <source>{n} años</source>
+        <translation>{n} years</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="254"/>
+        <source>Un DNI empieza con el código de un departamento (01 a 18); {code} no lo es.</source>
+        <translation>A DNI starts with a department code (01 to 18); {code} is not one.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="259"/>
+        <source>Los dígitos 3 y 4 del DNI deben ser un municipio del departamento {code}; {municipality} no lo es.</source>
+        <translation>Digits 3 and 4 of a DNI must be a municipality of department {code}; {municipality} is not one.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="271"/>
+        <source>Identidad</source>
+        <translation>ID</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="225"/>
+        <source>mismo {document}</source>
+        <translation>same {document}</translation>
     </message>
 </context>
 <context>
@@ -6597,7 +6908,7 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation> and </translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_plan.py" line="77"/>
+        <location filename="../../patolab_desktop/services/customers/import_plan.py" line="88"/>
         <source>{total} filas: {created} nuevas, {updated} actualizaciones, {rejected} rechazadas</source>
         <translation>{total} rows: {created} new, {updated} updates, {rejected} rejected</translation>
     </message>
@@ -6663,64 +6974,79 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Invalid age: “{text}” (a number of years).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="191"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="203"/>
         <source>La fila tiene {cells} columnas y el encabezado {width} (¿un separador de más o comillas sin cerrar?).</source>
         <translation>The row has {cells} columns and the header {width} (an extra separator or an unclosed quote?).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="225"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="243"/>
         <source>Duplicado en el archivo: la identidad {id_number} ya está en la línea {line}.</source>
         <translation>Duplicate in the file: the ID {id_number} is already on line {line}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="232"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="250"/>
         <source>Duplicado en el archivo: el mismo nombre y teléfono ya están en la línea {line}.</source>
         <translation>Duplicate in the file: the same name and phone are already on line {line}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="244"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="262"/>
         <source>Hay {count} pacientes con este nombre y teléfono; añada la identidad para saber a cuál actualizar.</source>
         <translation>There are {count} patients with this name and phone; add the ID to tell which one to update.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="254"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="272"/>
         <source>Duplicado en el archivo: la línea {line} ya actualiza a este mismo paciente.</source>
         <translation>Duplicate in the file: line {line} already updates this same patient.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="284"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="307"/>
         <source>Falta el nombre.</source>
         <translation>The name is missing.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="287"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="310"/>
         <source>Falta el teléfono.</source>
         <translation>The phone is missing.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="344"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="449"/>
         <source>El paciente a actualizar ya no existe; vuelva a analizar el archivo.</source>
         <translation>The patient to update no longer exists; analyse the file again.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="365"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="470"/>
         <source>incompleto</source>
         <translation>incomplete</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="367"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="472"/>
         <source>completo</source>
         <translation>complete</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="476"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="581"/>
         <source>Línea {line} ({name}): {reason} No se importó ninguna fila; vuelva a analizar el archivo.</source>
         <translation>Line {line} ({name}): {reason} No row was imported; analyse the file again.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="489"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="594"/>
         <source>No se importó ninguna fila: {reason} Vuelva a analizar el archivo.</source>
         <translation>No row was imported: {reason} Analyse the file again.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers/import_plan.py" line="97"/>
+        <source>, {merged} unidas a otra línea</source>
+        <translation>, {merged} merged into another line</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="358"/>
+        <source>Otro paciente ya tiene este teléfono (¿un familiar?): se registra como paciente nuevo.</source>
+        <translation>Another patient already has this phone (family?): registered as a new patient.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="421"/>
+        <source>Misma persona que la línea {line}: sus datos se unieron a esa línea.</source>
+        <translation>Same person as line {line}: the data was merged into that line.</translation>
     </message>
 </context>
 <context>
@@ -7213,22 +7539,22 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>same name and phone</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="336"/>
+        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="373"/>
         <source>Este remitente tiene 1 solicitud; el cambio se verá también en ella.</source>
         <translation>This referrer has 1 request; the change will also show on it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="340"/>
+        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="377"/>
         <source>Este remitente tiene {count} solicitudes; el cambio se verá también en ellas.</source>
         <translation>This referrer has {count} requests; the change will also show on them.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="403"/>
+        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="440"/>
         <source>Falta el remitente a modificar.</source>
         <translation>The referrer to change is missing.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="424"/>
+        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="461"/>
         <source>Otra persona modificó este remitente mientras usted lo editaba. Cierre el diálogo y ábralo de nuevo para ver los datos actuales.</source>
         <translation>Someone else changed this referrer while you were editing it. Close the dialog and open it again to see the current data.</translation>
     </message>
@@ -7307,12 +7633,12 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.request_pricing</name>
     <message>
-        <location filename="../../patolab_desktop/services/requests/pricing.py" line="269"/>
+        <location filename="../../patolab_desktop/services/requests/pricing.py" line="267"/>
         <source>{code} {name} ya está incluida en el panel {panel}.</source>
         <translation>{code} {name} is already included in the panel {panel}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/pricing.py" line="276"/>
+        <location filename="../../patolab_desktop/services/requests/pricing.py" line="274"/>
         <source>{code} {name} ya está en la solicitud.</source>
         <translation>{code} {name} is already on the request.</translation>
     </message>
@@ -7473,37 +7799,37 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>The reason is too long ({max} characters at most).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/workflow.py" line="200"/>
+        <location filename="../../patolab_desktop/services/requests/workflow.py" line="204"/>
         <source>{code} {name} ya está en la solicitud como parte del panel {panel_code} {panel_name}.</source>
         <translation>{code} {name} is already on the request as part of the panel {panel_code} {panel_name}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/workflow.py" line="209"/>
+        <location filename="../../patolab_desktop/services/requests/workflow.py" line="213"/>
         <source>{code} {name} ya está en la solicitud {number}.</source>
         <translation>{code} {name} is already on request {number}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/workflow.py" line="298"/>
+        <location filename="../../patolab_desktop/services/requests/workflow.py" line="306"/>
         <source>{code} {name} no está en la solicitud {number}.</source>
         <translation>{code} {name} is not on request {number}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/workflow.py" line="302"/>
+        <location filename="../../patolab_desktop/services/requests/workflow.py" line="310"/>
         <source>La investigación {id} no está en la solicitud {number}.</source>
         <translation>Test {id} is not on request {number}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/workflow.py" line="317"/>
+        <location filename="../../patolab_desktop/services/requests/workflow.py" line="325"/>
         <source>{code} {name} forma parte del panel {panel_code} {panel_name}; quite el panel completo.</source>
         <translation>{code} {name} is part of the panel {panel_code} {panel_name}; remove the whole panel.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/workflow.py" line="328"/>
+        <location filename="../../patolab_desktop/services/requests/workflow.py" line="336"/>
         <source>No se puede quitar la última investigación de la solicitud {number}. Si ya no se necesita, cancele la solicitud.</source>
         <translation>The last test of request {number} cannot be removed. If the request is no longer needed, cancel it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/workflow.py" line="445"/>
+        <location filename="../../patolab_desktop/services/requests/workflow.py" line="477"/>
         <source>El paciente solo se puede cambiar mientras la solicitud está pendiente.</source>
         <translation>The patient can only be changed while the request is pending.</translation>
     </message>
@@ -7632,6 +7958,46 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <location filename="../../patolab_desktop/services/settings.py" line="115"/>
         <source>Valor no válido para «{setting}»: {value}</source>
         <translation>Invalid value for “{setting}”: {value}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/settings.py" line="161"/>
+        <source>Escriba un número.</source>
+        <translation>Type a number.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/settings.py" line="179"/>
+        <source>La edad va de 0 a 130 años.</source>
+        <translation>The age goes from 0 to 130 years.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/settings.py" line="185"/>
+        <source>El porcentaje va de 0 a 100 (el neto nunca es negativo).</source>
+        <translation>The percentage goes from 0 to 100 (the net is never negative).</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/settings.py" line="191"/>
+        <source>La cuarta edad debe ser mayor que la tercera edad.</source>
+        <translation>The elderly age must be above the senior age.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/settings.py" line="197"/>
+        <source>De 0 (nunca) a {max} minutos.</source>
+        <translation>From 0 (never) to {max} minutes.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/settings.py" line="205"/>
+        <source>Elija una sucursal activa.</source>
+        <translation>Choose an active branch.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/settings.py" line="209"/>
+        <source>El nombre del laboratorio es obligatorio.</source>
+        <translation>The laboratory name is required.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/settings.py" line="214"/>
+        <source>El RTN debe tener 14 dígitos.</source>
+        <translation>The RTN must have 14 digits.</translation>
     </message>
 </context>
 <context>

@@ -336,11 +336,11 @@ def test_first_field_has_focus_and_tab_order_follows_the_form(qtbot, database):
         ):
             widget = widget.nextInFocusChain()
         order.append(widget)
-    assert order == [
+    assert order == [  # the order a walk-in patient is asked (issue 16 C)
         dialog.last_name_edit,
-        dialog.id_number_edit,
+        dialog.age_edit,
         dialog.gender_combo,
-        dialog.birth_unknown,
+        dialog.phone_edit,
     ]
     qtbot.keyClick(dialog.first_name_edit, Qt.Key.Key_Tab)
     assert dialog.last_name_edit.hasFocus()
@@ -356,9 +356,19 @@ def test_enter_saves(qtbot, database, no_prompts):
 
 def test_enter_with_errors_keeps_the_dialog_open(qtbot, database, no_prompts):
     dialog = open_dialog(qtbot)
+    fill_patient(qtbot, dialog, phone="12")
+    qtbot.keyClick(dialog.email_edit, Qt.Key.Key_Return)
+    assert dialog.isVisible() and dialog.error_text("phone")
+
+
+def test_enter_moves_on_to_the_next_empty_field(qtbot, database, no_prompts):
+    dialog = open_dialog(qtbot)
     type_text(qtbot, dialog.first_name_edit, "Solo Nombre")
     qtbot.keyClick(dialog.first_name_edit, Qt.Key.Key_Return)
-    assert dialog.isVisible() and dialog.error_text("phone")
+    assert dialog.last_name_edit.hasFocus() and dialog.isVisible()
+    qtbot.keyClick(dialog.last_name_edit, Qt.Key.Key_Return)  # a last name is optional
+    assert dialog.age_edit.hasFocus()
+    assert dialog.error_text("phone") == ""  # nothing checked while moving on
 
 
 def test_escape_cancels_and_asks_only_when_something_was_typed(qtbot, database, monkeypatch):

@@ -96,7 +96,7 @@ def test_preview_shows_created_updated_and_rejected_with_reasons(
         "Rechazado",
         "Rechazado",
     ]
-    assert column_texts(everything, 6)[2].startswith("Incompleto; faltan: identidad/RTN")
+    assert column_texts(everything, 6)[2].startswith("Incompleto; faltan: departamento")
     rejected = dialog.models["reject"]
     assert column_texts(rejected, 0) == ["6", "7", "8"]
     details = column_texts(rejected, 6)
@@ -112,7 +112,7 @@ def test_preview_shows_created_updated_and_rejected_with_reasons(
     )
     updated = dialog.models["update"]
     assert column_texts(updated, 6)[0] == "Cambia: correo"
-    assert column_texts(updated, 6)[1].startswith("Sin cambios. Incompleto; faltan: identidad")
+    assert column_texts(updated, 6)[1].startswith("Sin cambios. Incompleto; faltan: edad")
     created = dialog.models["create"]
     assert column_texts(created, 2) == ["Ñoño Güell", "Lucía Pérez"]
     assert column_texts(created, 3) == ["+504 8877-6655", "+504 9988-7766"]

@@ -107,7 +107,7 @@ def test_customer_dialog_shows_the_service_field_errors_in_english(qtbot, databa
     assert dialog.save() is False
     phone, id_number = dialog.error_text("phone"), dialog.error_text("id_number")
     assert phone == "Enter the phone (it is the WhatsApp number)."
-    assert id_number == "The ID must have 13 digits (DNI) or 14 (RTN); it has 10."
+    assert id_number == "The DNI must have 13 digits; it has 10."  # the DNI chosen by default
     assert not spanish_words(phone) and not spanish_words(id_number)
 
     dialog.phone_edit.setText("12")
@@ -355,7 +355,7 @@ def test_patient_import_reasons_and_labels_are_english(database, english, tmp_pa
     with session.acting_as(session.system_actor("test")):
         plan = patient_import.analyse(path)
     (row,) = plan.created
-    assert row.missing == ["ID/RTN", "age", "gender", "department", "municipality"]
+    assert row.missing == ["age", "gender", "department", "municipality"]
     assert "phone" in import_file.missing_columns_message({"name": 0})
 
 

@@ -412,10 +412,12 @@ def test_duplicate_keys_inside_the_file_are_reported(tmp_path):
         ["ANA LOPEZ", "+50499887766", ""],
     ]  # 5 same phone+name as line 4
     plan = pi.analyse(write_csv_file(tmp_path / "p.csv", rows))
-    assert [r.line for r in plan.created] == [2, 4]
-    reasons = {r.line: r.reason for r in plan.rejected}
-    assert "línea 2" in reasons[3] and "identidad" in reasons[3]
-    assert "línea 4" in reasons[5] and "nombre y teléfono" in reasons[5]
+    # a person repeated in the file is merged into the first line (issue 16 F)
+    assert [r.line for r in plan.created] == [2, 4] and plan.rejected == []
+    reasons = {r.line: r.reason for r in plan.merged}
+    assert "línea 2" in reasons[3] and "línea 4" in reasons[5]
+    first = plan.created[0]
+    assert first.merged_lines == [3] and first.data.name == "Pepe Pérez"  # later values win
 
 
 def test_two_rows_updating_the_same_customer_are_reported(tmp_path):
@@ -426,8 +428,8 @@ def test_two_rows_updating_the_same_customer_are_reported(tmp_path):
         ["Ana López", "9988-7766", ""],
     ]
     plan = pi.analyse(write_csv_file(tmp_path / "p.csv", rows))
-    assert len(plan.updated) == 1
-    assert "línea 2" in plan.rejected[0].reason
+    assert len(plan.updated) == 1 and plan.rejected == []
+    assert "línea 2" in plan.merged[0].reason  # the same person twice: merged
 
 
 def test_ambiguous_phone_and_name_is_rejected(tmp_path):
@@ -454,8 +456,7 @@ def test_the_id_number_wins_over_a_phone_and_name_match(tmp_path):
 def test_seed_001_rows_are_saved_incomplete_and_listed_by_the_filter(tmp_path):
     plan = pi.analyse(write_csv_file(tmp_path / "p.csv", ACCENTED))
     assert all(r.incomplete for r in plan.created)
-    assert plan.created[1].missing == [
-        "identidad/RTN",
+    assert plan.created[1].missing == [  # the identity number is optional (issue 16 D)
         "edad",
         "género",
         "departamento",
@@ -729,7 +730,6 @@ def test_prepare_and_insert_prepared_store_what_create_would():
     )
     prepared = customers.prepare(data)
     assert prepared.errors == {} and set(prepared.missing) == {
-        "id_number",
         "age",
         "gender_id",
         "department_id",

@@ -68,7 +68,9 @@ def _outcome(path, cancel_after: int | None) -> None:
         event("file refused")
         return
     event(f"valid rows: {'some' if plan.created or plan.updated else 'none'}")
-    assert plan.total == len(plan.created) + len(plan.updated) + len(plan.rejected)
+    assert plan.total == (
+        len(plan.created) + len(plan.updated) + len(plan.rejected) + len(plan.merged)
+    )
     assert all(r.reason for r in plan.rejected)
     assert [r.line for r in plan.rows] == sorted({r.line for r in plan.rows})
     before, snapshot = customer_count(), table_snapshot()

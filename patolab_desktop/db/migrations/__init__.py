@@ -33,13 +33,48 @@ def _drop_customer_email_index(database: Database) -> None:
     database.execute_sql("DROP INDEX IF EXISTS customer_email")
 
 
-# (version, description, function(database)) — append new steps, never edit old ones.
+def _identity_documents_and_declared_ages(database: Database) -> None:
+    """Version 8 (issue 16): customer.document_type (DNI, RTN, pasaporte, residente,
+    ninguno; set from the stored digits), customer.age_declared (a baby's "8m" / "3d"),
+    id_number wide enough for a passport, request_line.own_price (an investigation
+    ordered on its own keeps its price while a panel carries it) and the branch's
+    department and municipality (the default place of the patients registered there)."""
+    customer_columns = {c.name for c in database.get_columns("customer")}
+    line_columns = {c.name for c in database.get_columns("request_line")}
+    # ADD COLUMN with a constant default: no table rebuild (the search triggers and the
+    # partial indexes of customer stay as they are), the same SQL on SQLite and PostgreSQL
+    if "document_type" not in customer_columns:
+        database.execute_sql(
+            "ALTER TABLE customer ADD COLUMN document_type VARCHAR(10) NOT NULL DEFAULT 'ninguno'"
+        )
+    if "age_declared" not in customer_columns:
+        database.execute_sql(
+            "ALTER TABLE customer ADD COLUMN age_declared VARCHAR(8) NOT NULL DEFAULT ''"
+        )
+    if "own_price" not in line_columns:
+        database.execute_sql("ALTER TABLE request_line ADD COLUMN own_price BIGINT")
+    branch_columns = {c.name for c in database.get_columns("branch")}
+    for column, table in (("department_id", "department"), ("municipality_id", "municipality")):
+        if column not in branch_columns:
+            database.execute_sql(
+                f"ALTER TABLE branch ADD COLUMN {column} INTEGER REFERENCES {table} (id)"
+            )
+    if not is_sqlite(database):  # SQLite does not enforce VARCHAR lengths
+        database.execute_sql("ALTER TABLE customer ALTER COLUMN id_number TYPE VARCHAR(20)")
+    database.execute_sql(
+        "UPDATE customer SET document_type = CASE LENGTH(id_number) "
+        "WHEN 13 THEN 'dni' WHEN 14 THEN 'rtn' ELSE 'ninguno' END"
+    )
+
+
+# (version, function(database)) — append new steps, never edit old ones.
 STEPS: list[tuple[int, str, object]] = [
     (2, "índice de búsqueda de clientes sin posiciones", _search_index_without_positions),
     (3, "sin índice por correo de clientes", _drop_customer_email_index),
+    (8, "documentos de identidad y edades declaradas", _identity_documents_and_declared_ages),
 ]
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 8
 
 
 class MigrationError(Exception):

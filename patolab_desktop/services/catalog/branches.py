@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from peewee import IntegrityError
 
 from ...db.database import db
-from ...db.models import Branch, LabRequest, now
+from ...db.models import Branch, LabRequest, Municipality, now
 from ...util.text import clean
 from .. import settings
 from ..access import audit, session
@@ -36,6 +36,8 @@ class BranchData:
     phone: str = ""
     active: bool = True
     is_default: bool = False  # filled by get()
+    department_id: int | None = None  # where the branch is (default place of new patients)
+    municipality_id: int | None = None
     created_at: dt.datetime | None = None
     updated_at: dt.datetime | None = None
 
@@ -96,6 +98,8 @@ def get(branch_id: int) -> BranchData:
         phone=row.phone,
         active=row.active,
         is_default=row.id == default_branch_id(),
+        department_id=row.department_id,
+        municipality_id=row.municipality_id,
         created_at=row.created_at,
         updated_at=row.updated_at,
     )
@@ -114,6 +118,8 @@ def _audit_view(branch_id: int) -> dict:
         "address": row.address,
         "phone": row.phone,
         "active": row.active,
+        "department": row.department_id,
+        "municipality": row.municipality_id,
     }
 
 
@@ -150,7 +156,38 @@ def _normalized(data: BranchData) -> tuple[BranchData, dict[str, str]]:
         out.phone = normalize_phone(data.phone)
     except ValueError as exc:
         errors["phone"] = str(exc)
+    _check_place(out, errors)
     return out, errors
+
+
+def _check_place(data: BranchData, errors: dict[str, str]) -> None:
+    """The municipality, when given, must be one of the department's."""
+    if data.municipality_id is None:
+        return
+    owner = (
+        Municipality.select(Municipality.department)
+        .where(Municipality.id == data.municipality_id)
+        .scalar()
+    )
+    if owner is None or (data.department_id is not None and owner != data.department_id):
+        errors["municipality_id"] = translate(
+            "services.branches", "El municipio no pertenece al departamento elegido."
+        )
+    elif data.department_id is None:
+        data.department_id = owner
+
+
+def place(branch_id: int | None = None) -> tuple[int | None, int | None]:
+    """(department id, municipality id) of a branch (the default branch when None): the
+    place a new patient registered there gets by default. Ids only, no permission."""
+    branch_id = branch_id or default_branch_id()
+    row = (
+        Branch.select(Branch.department, Branch.municipality)
+        .where(Branch.id == branch_id)
+        .tuples()
+        .first()
+    )
+    return (row[0], row[1]) if row else (None, None)
 
 
 def validate(data: BranchData) -> dict[str, str]:
@@ -170,6 +207,8 @@ def create(data: BranchData) -> int:
                 address=clean_data.address,
                 phone=clean_data.phone,
                 active=bool(clean_data.active),
+                department=clean_data.department_id,
+                municipality=clean_data.municipality_id,
             ).id
             audit.record("create", "branch", branch_id, audit.diff({}, _audit_view(branch_id)))
             return branch_id
@@ -216,6 +255,8 @@ def update(data: BranchData) -> None:
                 address=clean_data.address,
                 phone=clean_data.phone,
                 active=bool(clean_data.active),
+                department=clean_data.department_id,
+                municipality=clean_data.municipality_id,
                 updated_at=now(),
             ).where(Branch.id == data.id).execute()
             changes = audit.diff(before, _audit_view(data.id))

@@ -277,15 +277,52 @@ def count(filters: ReferrerFilter | None = None) -> int:
 
 
 def search(text: str, limit: int = 20) -> list[dict]:
-    """For pickers: active referrers matching ``text`` (folded, any order of words).
+    """For pickers: active referrers matching ``text`` (folded, any order of words), the
+    best first: the same name, then names that start with it, then names with a word
+    that starts with it, then the rest, each by name (issue 16).
 
     Rows: id, name, type, institution, phone (display), email.
     """
+    session.require("referrers.view")
+    wanted = fold(text)
+    found: dict[int, dict] = {}
+    if wanted:  # the exact and prefix matches first, whatever the alphabet says
+        active = (Referrer.active == True) & Referrer.name_folded.startswith(wanted)  # noqa: E712
+        query = (
+            _base_query(ReferrerFilter())
+            .where(active)
+            .order_by(Referrer.name_folded, Referrer.id)
+            .limit(limit)
+            .dicts()
+        )
+        for row in query:
+            found.setdefault(row["id"], row)
     rows = page(ReferrerFilter(search=text), PageRequest(sort="name", limit=limit)).rows
+    for row in rows:
+        found.setdefault(row["id"], row)
+    for row in found.values():
+        if "phone" not in row:
+            row["phone"] = format_phone(row["phone_raw"])
+    ranked = sorted(
+        found.values(), key=lambda r: (_rank(r["name_folded"], wanted), r["name_folded"], r["id"])
+    )
     return [
         {k: r[k] for k in ("id", "name", "type", "type_id", "institution", "phone", "email")}
-        for r in rows
+        for r in ranked[:limit]
     ]
+
+
+def _rank(name_folded: str, wanted: str) -> int:
+    """0 the same name, 1 starts with it, 2 a word starts with it, 3 contains it."""
+    if not wanted:
+        return 0
+    if name_folded == wanted:
+        return 0
+    if name_folded.startswith(wanted):
+        return 1
+    if any(word.startswith(wanted) for word in name_folded.replace(".", " ").split()):
+        return 2
+    return 3
 
 
 def list_active(limit: int = 1000) -> list[dict]:

@@ -16,7 +16,18 @@ from ...util.text import clean, digits, fold
 from ..access import session
 from ..texts import translate
 from .rows import _missing
-from .types import DEFAULT_REGION, DNI_LENGTH, RTN_LENGTH, CustomerData
+from .types import (
+    DEFAULT_REGION,
+    DNI_LENGTH,
+    DOCUMENT_MAX,
+    DOCUMENT_MIN,
+    DOCUMENT_TYPES,
+    MAX_AGE,
+    MAX_AGE_DAYS,
+    MAX_AGE_MONTHS,
+    RTN_LENGTH,
+    CustomerData,
+)
 
 # --- formatting and normalisation ------------------------------------------------------
 
@@ -140,6 +151,65 @@ def normalise_id_number(text: str) -> str:
     return compact
 
 
+def normalise_document(kind: str, text: str) -> tuple[str, str]:
+    """(document type, number to store) of a typed identity document; ``ValueError`` with
+    the message when its shape is wrong.
+
+    ``kind`` is a key of ``DOCUMENT_TYPES``, or "" (or "ninguno" with a number) to tell a DNI
+    (13 digits) or an RTN (14) by the number (imports and older callers). An empty number
+    is ``("ninguno", "")``.
+    DNI and RTN are stored as digits; a passport or residence card as upper-case letters
+    and digits. Whether a DNI's department and municipality exist is ``validation``'s."""
+    kind = (kind or "").strip().lower()
+    compact = "".join((text or "").replace("-", "").split())
+    if kind and kind not in DOCUMENT_TYPES:
+        raise ValueError(translate("services.customers", "Elija el tipo de documento de la lista."))
+    if not compact:
+        return "ninguno", ""
+    if kind == "ninguno":  # a number typed over "none" (a record read back): tell it by shape
+        kind = ""
+    if kind in ("pasaporte", "residente"):
+        number = compact.upper()
+        if not (
+            number.isalnum() and number.isascii() and DOCUMENT_MIN <= len(number) <= DOCUMENT_MAX
+        ):
+            raise ValueError(
+                translate(
+                    "services.customers",
+                    "El {document} lleva de {min} a {max} letras y números.",
+                ).format(
+                    document=translate("ServiceLabels", DOCUMENT_TYPES[kind]).lower(),
+                    min=DOCUMENT_MIN,
+                    max=DOCUMENT_MAX,
+                )
+            )
+        if not any(ch.isdigit() for ch in number):
+            raise ValueError(
+                translate("services.customers", "El número del documento no tiene dígitos.")
+            )
+        return kind, number
+    number = normalise_id_number(compact)
+    if not kind:
+        if len(number) == DNI_LENGTH:
+            return "dni", number
+        if len(number) == RTN_LENGTH:
+            return "rtn", number
+        raise ValueError(
+            translate(
+                "services.customers",
+                "La identidad debe tener 13 dígitos (DNI) o 14 (RTN); tiene {count}.",
+            ).format(count=len(number))
+        )
+    wanted = DNI_LENGTH if kind == "dni" else RTN_LENGTH
+    if len(number) != wanted:
+        raise ValueError(
+            translate(
+                "services.customers", "El {document} debe tener {wanted} dígitos; tiene {count}."
+            ).format(document=DOCUMENT_TYPES[kind], wanted=wanted, count=len(number))
+        )
+    return kind, number
+
+
 def search_text_for(
     name: str, id_number: str | None, phone: str, email: str, name_folded: str | None = None
 ) -> str:
@@ -169,14 +239,141 @@ def years_between(start: dt.date, end: dt.date) -> int:
 def age_from(
     date_of_birth: dt.date | None, age: int | None, recorded_on: dt.date | None, day: dt.date
 ) -> int | None:
-    """The age on ``day`` from a date of birth, or from an age declared on ``recorded_on``."""
+    """The age on ``day`` from a date of birth, or from an age declared on ``recorded_on``.
+
+    A declared age is never projected backwards: someone who said "35" on ``recorded_on``
+    was, on an earlier day, at least 35 minus the years between (one less when the day is
+    not the same day of the year), which is the age given; later days add the whole years
+    since. Both are the least age the person can have had, so an age discount is never
+    granted on a guess."""
+    if isinstance(day, dt.datetime):
+        day = day.date()
     if date_of_birth is not None:
         return max(years_between(date_of_birth, day), 0)
     if age is None:
         return None
     if recorded_on is None:
         return age
-    return age + max(years_between(recorded_on, day), 0)
+    if day >= recorded_on:
+        return age + years_between(recorded_on, day)
+    back = years_between(day, recorded_on)
+    same_day = (day.month, day.day) == (recorded_on.month, recorded_on.day)
+    return max(age - back - (0 if same_day else 1), 0)
+
+
+_AGE_UNITS = {
+    "": "",
+    "a": "",
+    "ano": "",
+    "anos": "",
+    "y": "",
+    "m": "m",
+    "mes": "m",
+    "meses": "m",
+    "d": "d",
+    "dia": "d",
+    "dias": "d",
+}
+_AGE_TEXT = re.compile(r"(\d{1,3})\s*([a-z]*)\Z")
+
+
+def parse_age(text: str) -> tuple[int, str] | None:
+    """A typed age: ``"35"`` → ``(35, "")`` years, ``"8m"`` → ``(8, "m")`` months, ``"3d"``
+    → ``(3, "d")`` days ("años", "meses", "días" spelled out work too); None when empty;
+    ``ValueError`` with the message when it is not an age."""
+    folded = fold(text or "").strip()
+    if not folded:
+        return None
+    match = _AGE_TEXT.match(folded)
+    unit = _AGE_UNITS.get(match.group(2)) if match else None
+    if match is None or unit is None:
+        raise ValueError(
+            translate(
+                "services.customers",
+                "Escriba la edad en años (35), meses (8m) o días (3d).",
+            )
+        )
+    amount = int(match.group(1))
+    limit = {"": MAX_AGE, "m": MAX_AGE_MONTHS, "d": MAX_AGE_DAYS}[unit]
+    if amount > limit:
+        raise ValueError(
+            {
+                "": translate("services.customers", "La edad debe estar entre 0 y {max} años."),
+                "m": translate(
+                    "services.customers", "En meses, la edad llega hasta {max}; use años."
+                ),
+                "d": translate(
+                    "services.customers", "En días, la edad llega hasta {max}; use meses."
+                ),
+            }[unit].format(max=limit)
+        )
+    return amount, unit
+
+
+def age_years(amount: int, unit: str) -> int:
+    """Whole years of a declared age in its unit."""
+    if unit == "m":
+        return amount // 12
+    if unit == "d":
+        return amount * 10_000 // 3_652_425
+    return amount
+
+
+def declared_age_text(
+    age: int | None, declared: str, recorded_on: dt.date | None, day: dt.date
+) -> str:
+    """The declared age as the desk types it, grown (or shrunk) to ``day``: "36", "10m",
+    "5d"; months and days turn into the next unit once they are large."""
+    if age is None:
+        return ""
+    parsed = None
+    try:
+        parsed = parse_age(declared) if declared else None
+    except ValueError:
+        parsed = None
+    if parsed is None or parsed[1] == "" or recorded_on is None:
+        years = age_from(None, age, recorded_on, day)
+        return "" if years is None else str(years)
+    amount, unit = parsed
+    if unit == "m":
+        months = max(amount + _months_between(recorded_on, day), 0)
+        return f"{months}m" if months < 24 else str(months // 12)
+    total = max(amount + (day - recorded_on).days, 0)
+    if total < 31:
+        return f"{total}d"
+    months = total * 120_000 // 3_652_425  # days → whole months (365.2425 days a year)
+    return f"{months}m" if months < 24 else str(total * 10_000 // 3_652_425)
+
+
+def _months_between(start: dt.date, end: dt.date) -> int:
+    """Whole months from ``start`` to ``end``; negative (and rounded away from zero, the
+    least age) when ``end`` is earlier."""
+    if end >= start:
+        return (end.year - start.year) * 12 + end.month - start.month - (end.day < start.day)
+    back = (start.year - end.year) * 12 + start.month - end.month - (start.day < end.day)
+    return -back - (end.day != start.day)
+
+
+def age_label(text: str) -> str:
+    """ "35" → "35 años", "8m" → "8 meses", "1d" → "1 día" (in the active language)."""
+    try:
+        parsed = parse_age(text)
+    except ValueError:
+        return text
+    if parsed is None:
+        return ""
+    amount, unit = parsed
+    if unit == "m":
+        if amount == 1:
+            return translate("services.customers", "1 mes")
+        return translate("services.customers", "{n} meses").format(n=amount)
+    if unit == "d":
+        if amount == 1:
+            return translate("services.customers", "1 día")
+        return translate("services.customers", "{n} días").format(n=amount)
+    if amount == 1:
+        return translate("services.customers", "1 año")
+    return translate("services.customers", "{n} años").format(n=amount)
 
 
 def age_on(customer_id_or_data: Any, day: dt.date) -> int | None:
@@ -199,7 +396,14 @@ def age_on(customer_id_or_data: Any, day: dt.date) -> int | None:
         )
     if isinstance(item, CustomerData):
         # a form's age is the age today (see ``get``)
-        return age_from(item.date_of_birth, item.age, dt.date.today(), day)
+        age = item.age
+        if item.age_text and item.date_of_birth is None:
+            try:
+                parsed = parse_age(item.age_text)
+            except ValueError:
+                parsed = None
+            age = age_years(*parsed) if parsed else age
+        return age_from(item.date_of_birth, age, dt.date.today(), day)
     return age_from(
         getattr(item, "date_of_birth", None),
         getattr(item, "age", None),

@@ -30,6 +30,8 @@ class ImportRow:
     missing: list[str] = field(default_factory=list)  # required values still missing (labels)
     changes: list[str] = field(default_factory=list)  # labels of the fields an update changes
     prepared: bulk.PreparedCustomer | None = field(default=None, repr=False)  # creates
+    note: str = ""  # what the desk should know: a family member on a known phone
+    merged_lines: list[int] = field(default_factory=list)  # later lines of the same person
 
     @property
     def incomplete(self) -> bool:
@@ -51,15 +53,24 @@ class ImportPlan:
     created: list[ImportRow] = field(default_factory=list)
     updated: list[ImportRow] = field(default_factory=list)
     rejected: list[ImportRow] = field(default_factory=list)
+    # rows of a person repeated in the file, merged into the person's first row
+    merged: list[ImportRow] = field(default_factory=list)
 
     @property
     def rows(self) -> list[ImportRow]:
         """Every analysed row in file order."""
-        return sorted(self.created + self.updated + self.rejected, key=lambda r: r.line)
+        return sorted(
+            self.created + self.updated + self.rejected + self.merged, key=lambda r: r.line
+        )
 
     @property
     def total(self) -> int:
-        return len(self.created) + len(self.updated) + len(self.rejected)
+        return len(self.created) + len(self.updated) + len(self.rejected) + len(self.merged)
+
+    @property
+    def family_count(self) -> int:
+        """New patients on a phone someone else already has (a family member)."""
+        return sum(1 for r in self.created if r.note)
 
     @property
     def all_valid(self) -> bool:
@@ -82,6 +93,12 @@ class ImportPlan:
             created=len(self.created),
             updated=len(self.updated),
             rejected=len(self.rejected),
+        ) + (
+            translate("services.patient_import", ", {merged} unidas a otra línea").format(
+                merged=len(self.merged)
+            )
+            if self.merged
+            else ""
         )
 
 

@@ -34,13 +34,14 @@ from __future__ import annotations
 import dataclasses
 import gc
 import os
+from collections import Counter
 from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
 
 from ...db.database import db, write_transaction
 from ...db.models import Customer
-from ...util.text import clean
+from ...util.text import clean, fold
 from ..access import audit, session
 from ..errors import ConflictError, NotFoundError, ValidationError
 from ..texts import label, translate
@@ -84,9 +85,9 @@ def _chunks(items: list, size: int = LOOKUP_CHUNK):
 
 
 def _existing(numbers: set[str], phones: set[str]) -> tuple[dict, dict]:
-    """Active customers by id_number, and by (phone, folded name) -> [(id, id_number)]."""
+    """Active customers by id_number, and by phone -> [(id, folded name, id_number)]."""
     by_number: dict[str, int] = {}
-    by_phone_name: dict[tuple[str, str], list[tuple[int, str]]] = {}
+    by_phone: dict[str, list[tuple[int, str, str]]] = {}
     for chunk in _chunks(sorted(numbers)):
         for cid, number in _active_where_in("id, id_number", "id_number", chunk):
             by_number.setdefault(number, cid)
@@ -94,8 +95,19 @@ def _existing(numbers: set[str], phones: set[str]) -> tuple[dict, dict]:
         for cid, phone, name_folded, number in _active_where_in(
             "id, phone, name_folded, id_number", "phone", chunk
         ):
-            by_phone_name.setdefault((phone, name_folded), []).append((cid, number or ""))
-    return by_number, by_phone_name
+            by_phone.setdefault(phone, []).append((cid, name_folded, number or ""))
+    return by_number, by_phone
+
+
+def names_agree(one: str, other: str) -> bool:
+    """Two folded names are the same person's: equal, or every word of the shorter one is
+    in the longer one ("carlos ruiz" and "carlos alberto ruiz mejia")."""
+    if one == other:
+        return True
+    short, long_ = sorted((one.split(), other.split()), key=len)
+    if not short:
+        return False
+    return not (Counter(short) - Counter(long_))
 
 
 def _active_where_in(columns: str, column: str, values: list[str]) -> list[tuple]:
@@ -196,6 +208,9 @@ def _analyse(path: str | os.PathLike, progress: Progress, cancelled: Cancelled) 
             )
         if len(rows) % 1000 == 0:
             _tick(progress, cancelled, len(rows), None)
+    merged = _merge_repeated(rows, lookups)
+    if merged:
+        rows = [row for row in rows if row.action != "merge"]
     total = len(rows)
 
     # 2. in chunks: the customers service's checks, one bulk look-up of who exists,
@@ -210,13 +225,16 @@ def _analyse(path: str | os.PathLike, progress: Progress, cancelled: Cancelled) 
             item = _check_row(row, lookups)
             if item is not None:
                 checked.append(item)
-        by_number, by_phone_name = _existing(
+        by_number, by_phone = _existing(
             {key[0] for _r, _v, _p, key in checked if key[0]},
             {key[1] for _r, _v, _p, key in checked},
         )
         candidates = {by_number[key[0]] for *_rest, key in checked if key[0] in by_number}
         candidates.update(
-            c[0] for *_rest, key in checked for c in by_phone_name.get((key[1], key[2]), ())
+            c[0]
+            for *_rest, key in checked
+            for c in by_phone.get(key[1], ())
+            if names_agree(key[2], c[1])
         )
         stored = customer_records.get_many(candidates)  # the customers this chunk may update
         for row, values, prepared, (number, phone, name_folded) in checked:
@@ -237,7 +255,7 @@ def _analyse(path: str | os.PathLike, progress: Progress, cancelled: Cancelled) 
             if duplicate:
                 _reject(row, duplicate)
                 continue
-            target, ambiguous = _match(number, phone, name_folded, by_number, by_phone_name)
+            target, ambiguous, family = _match(number, phone, name_folded, by_number, by_phone)
             if ambiguous:
                 _reject(
                     row,
@@ -260,7 +278,11 @@ def _analyse(path: str | os.PathLike, progress: Progress, cancelled: Cancelled) 
                 continue
             _plan_row(row, values, prepared, target, stored.get(target))
             if row.action == "reject":
-                continue  # an invalid row claims no key: a later valid one is no duplicate
+                continue
+            if family and row.action == "create":
+                row.note = (
+                    _family_note()
+                )  # an invalid row claims no key: a later valid one is no duplicate
             if number:
                 seen_number[number] = row.line
             seen_phone_name.setdefault((phone, name_folded), (row.line, bool(number)))
@@ -271,6 +293,7 @@ def _analyse(path: str | os.PathLike, progress: Progress, cancelled: Cancelled) 
         if row.action in ("create", "update"):
             row.raw = []  # only rejected rows report their raw cells
         {"create": plan.created, "update": plan.updated}.get(row.action, plan.rejected).append(row)
+    plan.merged = merged
     _tick(progress, cancelled, total, total)
     return plan
 
@@ -308,17 +331,99 @@ def _check_row(row: ImportRow, lookups: _Resolver):
 
 
 def _match(
-    number: str, phone: str, name_folded: str, by_number: dict, by_phone_name: dict
-) -> tuple[int | None, int]:
-    """(customer id to update or None to create, how many candidates when ambiguous)."""
+    number: str, phone: str, name_folded: str, by_number: dict, by_phone: dict
+) -> tuple[int | None, int, bool]:
+    """(customer id to update or None to create, how many candidates when ambiguous,
+    whether the phone is someone else's: a family member sharing it).
+
+    By identity number first; else by phone when the names agree (``names_agree``), an
+    exact name winning over a partial one."""
     if number and number in by_number:
-        return by_number[number], 0
-    candidates = by_phone_name.get((phone, name_folded), [])
+        return by_number[number], 0, False
+    on_phone = by_phone.get(phone, [])
+    candidates = [c for c in on_phone if names_agree(name_folded, c[1])]
     if number:  # only someone still without an id number may receive this one
-        candidates = [c for c in candidates if not c[1]]
+        candidates = [c for c in candidates if not c[2]]
+    exact = [c for c in candidates if c[1] == name_folded]
+    if len(exact) == 1:
+        candidates = exact
     if len(candidates) > 1:
-        return None, len(candidates)
-    return (candidates[0][0], 0) if candidates else (None, 0)
+        return None, len(candidates), False
+    if candidates:
+        return candidates[0][0], 0, False
+    return None, 0, bool(on_phone)
+
+
+def _family_note() -> str:
+    return translate(
+        "services.patient_import",
+        "Otro paciente ya tiene este teléfono (¿un familiar?): se registra como paciente nuevo.",
+    )
+
+
+def _person_key(row: ImportRow) -> tuple[str, str, str]:
+    """(id number, E.164 phone, folded name) of a row's cells; "" for what is not valid."""
+    try:
+        number = formats.normalise_id_number(row.values.get("id_number", ""))
+    except ValueError:
+        number = ""
+    try:
+        phone = formats.normalise_phone(row.values.get("phone", ""))
+    except ValueError:
+        phone = ""
+    return number, phone, fold(clean(row.values.get("name", "")))
+
+
+def _merge_repeated(rows: list[ImportRow], lookups: _Resolver) -> list[ImportRow]:
+    """A person repeated in the file becomes one row: the first line keeps the person,
+    later non-empty values win, and the later lines are marked ``merge``. The same person:
+    the same identity number, or the same phone with names that agree (and no two
+    different identity numbers). A merge whose result the customers service would refuse
+    is not made (each line then stands, or is rejected, on its own).
+    Returns the merged-away rows."""
+    by_number: dict[str, ImportRow] = {}
+    by_phone: dict[str, list[ImportRow]] = {}
+    keys: dict[int, tuple[str, str, str]] = {}
+    merged: list[ImportRow] = []
+    for row in rows:
+        if row.action == "reject":
+            continue
+        number, phone, name = _person_key(row)
+        candidates = [by_number[number]] if number in by_number else []
+        for earlier in by_phone.get(phone, ()) if phone else ():
+            other_number, _phone, other_name = keys[id(earlier)]
+            if (
+                earlier not in candidates
+                and names_agree(name, other_name)
+                and not (number and other_number and number != other_number)
+            ):
+                candidates.append(earlier)
+        first = None
+        for earlier in candidates:
+            values = dict(earlier.values)
+            values.update({k: v for k, v in row.values.items() if v.strip()})
+            if _check_row(ImportRow(line=earlier.line, raw=[], values=values), lookups):
+                first = earlier
+                first.values = values
+                break
+        if first is None:
+            keys[id(row)] = (number, phone, name)
+            if number:
+                by_number.setdefault(number, row)
+            if phone:
+                by_phone.setdefault(phone, []).append(row)
+            continue
+        first.merged_lines.append(row.line)
+        keys[id(first)] = _person_key(first)
+        if keys[id(first)][0]:
+            by_number.setdefault(keys[id(first)][0], first)
+        row.action = "merge"
+        row.reason = translate(
+            "services.patient_import",
+            "Misma persona que la línea {line}: sus datos se unieron a esa línea.",
+        ).format(line=first.line)
+        merged.append(row)
+    return merged
 
 
 def _plan_row(

@@ -41,9 +41,11 @@ from ..errors import ConflictError, NotFoundError, ValidationError
 from ..texts import label, translate
 from .formats import (
     age_from,
+    age_label,
+    declared_age_text,
     format_id_number,
     format_phone,
-    normalise_id_number,
+    normalise_document,
     normalise_phone,
     search_text_for,
 )
@@ -56,7 +58,14 @@ from .types import (
     CustomerFilter,
     conflict_message,
 )
-from .validation import _active_holder, _blocking, _check, _Clean, _taken_message
+from .validation import (
+    _active_holder,
+    _blocking,
+    _check,
+    _Clean,
+    _taken_message,
+    document_label,
+)
 
 normalize_phone = normalise_phone
 
@@ -92,9 +101,13 @@ def _data_of(c: Customer, today: dt.date, id_number_text) -> CustomerData:
         first_name=c.first_name,
         last_name=c.last_name,
         id_number=id_number_text(c.id_number),
+        document_type=c.document_type if c.id_number else "ninguno",
         gender_id=c.gender_id,
         date_of_birth=c.date_of_birth,
         age=None if c.date_of_birth else age_from(None, c.age, c.age_recorded_on, today),
+        age_text=""
+        if c.date_of_birth
+        else declared_age_text(c.age, c.age_declared, c.age_recorded_on, today),
         phone=c.phone,
         secondary_phone=c.secondary_phone,
         email=c.email,
@@ -128,6 +141,7 @@ def summary(customer_id: int) -> dict:
             Customer.date_of_birth,
             Customer.age,
             Customer.age_recorded_on,
+            Customer.age_declared,
             Customer.phone,
             Customer.email,
             Customer.active,
@@ -147,6 +161,14 @@ def summary(customer_id: int) -> dict:
         "type": row["type"],
         "type_label": label(TYPE_LABELS, row["type"]),
         "age": age_from(row["date_of_birth"], row["age"], row["age_recorded_on"], dt.date.today()),
+        # a baby's declared age in months or days ("10 meses"); "" otherwise
+        "age_label": age_label(
+            declared_age_text(
+                row["age"], row["age_declared"], row["age_recorded_on"], dt.date.today()
+            )
+        )
+        if row["age_declared"] and row["date_of_birth"] is None
+        else "",
         "gender": reference.gender_label(row["gender"]),
         "phone": format_phone(row["phone"]),
         "email": row["email"],
@@ -187,16 +209,22 @@ def find_duplicates(data: CustomerData) -> list[dict]:
     )
     active = Customer.active == True  # noqa: E712
     try:
-        number = "" if "*" in (data.id_number or "") else normalise_id_number(data.id_number)
+        document, number = (
+            ("", "")
+            if "*" in (data.id_number or "")
+            else normalise_document(data.document_type, data.id_number)
+        )
     except ValueError:
         number = ""
-    if number:
+    if number:  # the same document: same type and number (issue 16 D)
         add(
             Customer.select(*columns)
-            .where(active & (Customer.id_number == number))
+            .where(active & (Customer.id_number == number) & (Customer.document_type == document))
             .limit(20)
             .dicts(),
-            translate("services.customers", "misma identidad"),
+            translate("services.customers", "mismo {document}").format(
+                document=document_label(document)
+            ),
         )
     name = fold(
         clean(f"{data.first_name} {data.last_name}")
@@ -225,7 +253,7 @@ def find_duplicates(data: CustomerData) -> list[dict]:
 # --- writing ---------------------------------------------------------------------------
 
 
-_NOT_AUDITED = frozenset({"id", "uid", "created_at", "updated_at", "version"})
+_NOT_AUDITED = frozenset({"id", "uid", "created_at", "updated_at", "version", "age_text"})
 
 
 def _audit_view(row: Customer) -> dict:
@@ -325,9 +353,14 @@ def update(data: CustomerData) -> None:
                 and current.date_of_birth is None
                 and current.age is not None
                 and age_from(None, current.age, current.age_recorded_on, today) == values["age"]
+                and declared_age_text(
+                    current.age, current.age_declared, current.age_recorded_on, today
+                )
+                == declared_age_text(values["age"], values["age_declared"], today, today)
             ):
                 # the same age as shown: keep the original declaration so it keeps growing
                 values["age"], values["age_recorded_on"] = current.age, current.age_recorded_on
+                values["age_declared"] = current.age_declared
             stamp = now()
             values.update(updated_at=stamp, version=current.version + 1)
             changed = (

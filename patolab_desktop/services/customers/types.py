@@ -19,6 +19,18 @@ MAX_AGE = 130
 DNI_LENGTH = 13
 RTN_LENGTH = 14
 
+# Identity documents (issue 16 D): babies and foreigners have no DNI.
+DOCUMENT_TYPES = {
+    "dni": QT_TRANSLATE_NOOP("ServiceLabels", "DNI"),
+    "rtn": QT_TRANSLATE_NOOP("ServiceLabels", "RTN"),
+    "pasaporte": QT_TRANSLATE_NOOP("ServiceLabels", "Pasaporte"),
+    "residente": QT_TRANSLATE_NOOP("ServiceLabels", "Carné de residente"),
+    "ninguno": QT_TRANSLATE_NOOP("ServiceLabels", "Ninguno"),
+}
+DOCUMENT_MIN, DOCUMENT_MAX = 5, 20  # letters and digits of a passport or residence card
+MAX_AGE_MONTHS = 36  # "8m": babies and toddlers
+MAX_AGE_DAYS = 366  # "3d": newborns
+
 # translated when raised: ``conflict_message()``
 CONFLICT_MESSAGE = QT_TRANSLATE_NOOP(
     "services.customers",
@@ -66,9 +78,12 @@ class CustomerData:
     first_name: str = ""
     last_name: str = ""
     id_number: str = ""  # the user may type dashes; get() returns digits only
+    document_type: str = ""  # a key of DOCUMENT_TYPES; "" = told by the number (DNI/RTN)
     gender_id: int | None = None
     date_of_birth: dt.date | None = None
     age: int | None = None  # declared age when there is no date of birth
+    # the declared age as typed: "35" (years), "8m" (months), "3d" (days); wins over ``age``
+    age_text: str = ""
     phone: str = ""
     secondary_phone: str = ""
     email: str = ""

@@ -11,14 +11,20 @@ from ...db.models import CUSTOMER_TYPES, Customer, Department, Gender, Municipal
 from ...util.text import clean, fold
 from ..access import audit
 from ..texts import translate
-from .formats import normalise_email, normalise_id_number, normalise_phone, years_between
+from .formats import (
+    age_years,
+    normalise_document,
+    normalise_email,
+    normalise_phone,
+    parse_age,
+    years_between,
+)
 from .types import (
     _MAX_LENGTHS,
     _MISSING_OK_WHEN_INCOMPLETE,
     DEFAULT_COUNTRY,
-    DNI_LENGTH,
+    DOCUMENT_TYPES,
     MAX_AGE,
-    RTN_LENGTH,
     CustomerData,
 )
 
@@ -69,32 +75,28 @@ def _check(
             else translate("services.customers", "Escriba el nombre de la empresa.")
         )
 
-    # identity / RTN
+    # identity document: DNI, RTN, passport, residence card or none (issue 16 D)
     try:
-        number = normalise_id_number(data.id_number)
+        document, number = normalise_document(data.document_type, data.id_number)
     except ValueError as exc:
         errors["id_number"] = str(exc)
-        number = ""
+        document, number = "ninguno", ""
     else:
-        if not number:
-            errors["id_number"] = (
-                translate("services.customers", "Escriba el RTN de la empresa (14 dígitos).")
-                if not patient
-                else translate(
-                    "services.customers", "Escriba la identidad (DNI de 13 dígitos) o el RTN."
-                )
+        if not patient and not number:
+            errors["id_number"] = translate(
+                "services.customers", "Escriba el RTN de la empresa (14 dígitos)."
             )
             missing.add("id_number")
-        elif not patient and len(number) != RTN_LENGTH:
+        elif not patient and document != "rtn":
             errors["id_number"] = translate(
                 "services.customers", "Una empresa necesita un RTN de 14 dígitos."
             )
-        elif len(number) not in (DNI_LENGTH, RTN_LENGTH):
-            errors["id_number"] = translate(
-                "services.customers",
-                "La identidad debe tener 13 dígitos (DNI) o 14 (RTN); tiene {count}.",
-            ).format(count=len(number))
+        elif document == "dni":
+            place = dni_place_error(number)
+            if place:
+                errors["id_number"] = place
     values["id_number"] = number or None
+    values["document_type"] = document if number else "ninguno"
 
     # date of birth / age
     born = data.date_of_birth
@@ -102,6 +104,7 @@ def _check(
         born = born.date()
     values["date_of_birth"] = born
     values["age"] = None
+    values["age_declared"] = ""  # months ("8m") or days ("3d") of a baby's declared age
     if born is not None:
         if born > today:
             errors["date_of_birth"] = translate(
@@ -111,6 +114,14 @@ def _check(
             errors["date_of_birth"] = translate(
                 "services.customers", "La fecha de nacimiento da más de {max} años."
             ).format(max=MAX_AGE)
+    elif (data.age_text or "").strip():
+        try:
+            amount, unit = parse_age(data.age_text)
+        except ValueError as exc:
+            errors["age"] = str(exc)
+        else:
+            values["age"] = age_years(amount, unit)
+            values["age_declared"] = f"{amount}{unit}" if unit else ""
     elif data.age is not None and data.age != "":
         try:
             age = int(data.age)
@@ -211,6 +222,56 @@ def _check(
     return _Clean(values=values, errors=errors, missing=missing)
 
 
+_PLACES: dict[str, tuple[frozenset, dict]] = {}
+
+
+def _places() -> tuple[frozenset, dict]:
+    """(department codes, municipality code -> department name) of this database's
+    geography (seeded from shared/data/honduras_geo.csv), read once per database."""
+    from ...db.database import db
+
+    key = str(getattr(db.obj, "database", ""))
+    cached = _PLACES.get(key)
+    if cached is None:
+        departments = frozenset(d.code for d in Department.select(Department.code))
+        municipalities = {
+            code: name
+            for code, name in Municipality.select(Municipality.code, Department.name)
+            .join(Department)
+            .tuples()
+        }
+        cached = _PLACES[key] = (departments, municipalities)
+    return cached
+
+
+def dni_place_error(number: str) -> str:
+    """ "" when a DNI's first two digits are a department (01–18) and the next two a
+    municipality of it; else the message."""
+    departments, municipalities = _places()
+    if not departments:  # a database without geography cannot tell
+        return ""
+    if number[:2] not in departments:
+        return translate(
+            "services.customers",
+            "Un DNI empieza con el código de un departamento (01 a 18); {code} no lo es.",
+        ).format(code=number[:2])
+    if number[:4] not in municipalities:
+        return translate(
+            "services.customers",
+            "Los dígitos 3 y 4 del DNI deben ser un municipio del departamento {code}; "
+            "{municipality} no lo es.",
+        ).format(code=number[:2], municipality=number[2:4])
+    return ""
+
+
+def document_label(document_type: str) -> str:
+    """ "DNI", "Pasaporte"… in the active language ("Identidad" when not known)."""
+    source = DOCUMENT_TYPES.get(document_type or "")
+    if source is None or document_type == "ninguno":
+        return translate("services.customers", "Identidad")
+    return translate("ServiceLabels", source)
+
+
 def _active_holder(number: str, exclude_id: int | None = None) -> dict | None:
     query = Customer.select(Customer.id, Customer.name).where(
         (Customer.active == True) & (Customer.id_number == number)  # noqa: E712 - a peewee expression, not a truth test
@@ -240,16 +301,13 @@ def _blocking(clean_: _Clean, incomplete: bool) -> dict[str, str]:
 def validate(data: CustomerData) -> dict[str, str]:
     """Field name (a ``CustomerData`` attribute) → message; ``{}`` when valid.
 
-    A masked ``id_number`` (what ``get`` gives roles without ``patients.view_sensitive``)
-    on a stored customer stands for the stored number, as in ``update`` (issue 16)."""
-    return _blocking(_check(_unmasked(data)), bool(data.incomplete))
-
-
-def _unmasked(data: CustomerData) -> CustomerData:
-    if data.id is None or "*" not in (data.id_number or ""):
-        return data
-    stored = Customer.select(Customer.id_number).where(Customer.id == data.id).scalar()
-    return replace(data, id_number=stored or "")
+    A masked identity number (``****-****-12345``, what ``get`` shows a role without
+    ``patients.view_sensitive``) is the stored one, which ``update`` keeps: not checked."""
+    if "*" in (data.id_number or ""):
+        errors = _blocking(_check(replace(data, id_number="", document_type="")), data.incomplete)
+        errors.pop("id_number", None)
+        return errors
+    return _blocking(_check(data), bool(data.incomplete))
 
 
 def validate_incomplete(data: CustomerData) -> tuple[dict[str, str], set[str]]:

@@ -190,6 +190,7 @@ def _insert_lines(request_id: int, lines: list[PricedLine], status: str) -> None
             "net_price": line.net_price,
             "notes": clean(line.notes),
             "created_at": stamp,
+            "own_price": line.own_price,
         }
 
     if top:

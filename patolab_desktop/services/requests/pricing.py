@@ -45,6 +45,7 @@ class PricedLine:
     parent_investigation_id: int | None = None  # the panel's investigation id for members
     notes: str = ""
     is_panel: bool = False
+    own_price: Decimal | None = None  # ordered on its own before a panel that includes it
 
 
 @dataclass
@@ -84,16 +85,11 @@ def age_on(
     age_recorded_on: dt.date | None,
     day: dt.date,
 ) -> int | None:
-    """Age on ``day``: from the date of birth, or the declared age plus the years since
-    it was declared. None when neither is known."""
-    if isinstance(day, dt.datetime):
-        day = day.date()
-    if date_of_birth is not None:
-        return max(0, full_years(date_of_birth, day))
-    if declared_age is not None:
-        extra = full_years(age_recorded_on, day) if age_recorded_on is not None else 0
-        return int(declared_age) + max(0, extra)
-    return None
+    """Age on ``day``: from the date of birth, or from the declared age (never projected
+    backwards onto an earlier day): the customers service's rule, ``formats.age_from``."""
+    from ..customers.formats import age_from
+
+    return age_from(date_of_birth, declared_age, age_recorded_on, day)
 
 
 def customer_age_on(customer, day: dt.date) -> int | None:
@@ -154,9 +150,11 @@ def choose_discount(age_percent: Decimal, manual_percent: Decimal | None) -> tup
 
 
 def line_discount(price: Decimal, percent: Decimal) -> Decimal:
-    """price × percent / 100, rounded half-up to 3 places."""
+    """price × percent / 100, rounded half-up to 3 places; the percent is held to 0–100,
+    so a line's net is never negative whatever a setting holds."""
     if not percent:
         return ZERO
+    percent = min(max(Decimal(percent), ZERO), HUNDRED)
     return percent_of(price, percent)
 
 
@@ -290,8 +288,10 @@ def expand(
                     items[member_id], ZERO, inv_id, line_notes.get(member_id, "")
                 )
             elif existing.parent_investigation_id is None and not existing.is_panel:
-                # Ordered directly before the panel: it now comes with the panel at price 0.
+                # Ordered directly before the panel: it now comes with the panel at price 0,
+                # and keeps its own price for the day the panel is removed.
                 existing.parent_investigation_id = inv_id
+                existing.own_price = existing.price
                 existing.price = ZERO
                 top.remove(existing)
                 warnings.append(

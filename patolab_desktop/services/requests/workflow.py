@@ -169,7 +169,11 @@ def cancel(request_id, reason: str, by: str = "", version: int | None = None) ->
 def _lines_of(request_id) -> list:
     return list(
         RequestLine.select(
-            RequestLine.id, RequestLine.investigation, RequestLine.parent_line, RequestLine.price
+            RequestLine.id,
+            RequestLine.investigation,
+            RequestLine.parent_line,
+            RequestLine.price,
+            RequestLine.own_price,
         )
         .where(RequestLine.lab_request == request_id)
         .order_by(RequestLine.id)
@@ -248,7 +252,11 @@ def add_investigation(
                 elif line.parent_line_id is None and not member.is_panel:
                     # Ordered directly before: now comes with the panel (not charged twice).
                     RequestLine.update(
-                        parent_line=line_id, price=ZERO, discount=ZERO, net_price=ZERO
+                        parent_line=line_id,
+                        price=ZERO,
+                        discount=ZERO,
+                        net_price=ZERO,
+                        own_price=line.price,  # given back if the panel is removed
                     ).where(RequestLine.id == line.id).execute()
                     absorbed.append(member.code)
             if new_rows:
@@ -333,6 +341,9 @@ def remove_investigation(
             )
         member_lines = [x for x in lines if x.parent_line_id == line.id]
         kept = _rehome_members(member_lines, [x for x in top if x.id != line.id], items)
+        kept |= _restore_ordered_alone(
+            [x for x in member_lines if x.id not in kept], request.discount_percent or ZERO
+        )
         doomed = [x.id for x in member_lines if x.id not in kept] + [line.id]  # members first
         RequestLine.delete().where(RequestLine.id.in_(doomed)).execute()
         total, discount_total, net = _recalculate(request, request.discount_percent or ZERO)
@@ -351,6 +362,27 @@ def remove_investigation(
                 "net_amount": (request.net_amount, net),
             },
         )
+
+
+def _restore_ordered_alone(member_lines, percent: Decimal) -> set[int]:
+    """Members of a removed panel that were ordered on their own before it (issue 16 G)
+    stay on the request as their own lines again, at the price they were ordered at.
+    Returns the ids of the lines kept."""
+    kept: set[int] = set()
+    for member in member_lines:
+        if member.own_price is None:
+            continue
+        price = to_money(member.own_price)
+        discount = request_pricing.line_discount(price, percent)
+        RequestLine.update(
+            parent_line=None,
+            price=price,
+            discount=discount,
+            net_price=to_money(price - discount),
+            own_price=None,
+        ).where(RequestLine.id == member.id).execute()
+        kept.add(member.id)
+    return kept
 
 
 def _rehome_members(member_lines, other_top_lines, items) -> set[int]:

@@ -17,12 +17,14 @@ from PySide6.QtWidgets import (
 )
 
 from ...i18n import translate
+from ...services import reference
 from ...services.catalog import branches
 from ...services.errors import ServiceError, ValidationError
 from .. import prompts
 from ..icons import icon
 from ..models.paged_table import Column
 from ..models.row_table import RowsTableModel
+from ..widgets.searchable_combo import SearchableCombo
 from ..widgets.table import RowSelectionMixin, make_table_view
 from .forms import CENTER, HINT_STYLE, INACTIVE_COLOR, FieldErrors, dialog_buttons, make_form
 
@@ -121,6 +123,7 @@ class BranchDialog(QDialog):
         self.errors.add(
             form, "address", translate("catalog.branches_dialog", "&Dirección:"), self.address_edit
         )
+        self._add_place(form)
         self.active_check = QCheckBox(translate("catalog.branches_dialog", "&Activa"), self)
         self.active_check.setChecked(self._data.active)
         self.active_check.setVisible(branch_id is not None)
@@ -153,6 +156,45 @@ class BranchDialog(QDialog):
             QShortcut(QKeySequence(key), self, activated=self.save)
         self.name_edit.setFocus()
 
+    def _add_place(self, form) -> None:
+        """Department and municipality of the branch: new patients registered here get
+        them by default (issue 16 C)."""
+        self.department_combo = SearchableCombo(self)
+        self.department_combo.set_items(
+            reference.departments(),
+            translate("catalog.branches_dialog", "— Sin indicar —"),
+            self._data.department_id,
+        )
+        self.errors.add(
+            form,
+            "department_id",
+            translate("catalog.branches_dialog", "Departa&mento:"),
+            self.department_combo,
+        )
+        self.municipality_combo = SearchableCombo(self)
+        self.errors.add(
+            form,
+            "municipality_id",
+            translate("catalog.branches_dialog", "M&unicipio:"),
+            self.municipality_combo,
+            translate(
+                "catalog.branches_dialog",
+                "Los pacientes registrados en esta sucursal lo reciben de forma predeterminada.",
+            ),
+        )
+        self._reload_municipalities(self._data.municipality_id)
+        self.department_combo.currentIndexChanged.connect(
+            lambda *_: self._reload_municipalities(self.municipality_combo.currentData())
+        )
+
+    def _reload_municipalities(self, current=None) -> None:
+        department = self.department_combo.currentData()
+        self.municipality_combo.set_items(
+            reference.municipalities(department) if department else [],
+            translate("catalog.branches_dialog", "— Sin indicar —"),
+            current,
+        )
+
     def data(self) -> branches.BranchData:
         return branches.BranchData(
             id=self._data.id,
@@ -161,6 +203,8 @@ class BranchDialog(QDialog):
             phone=self.phone_edit.text(),
             address=self.address_edit.toPlainText(),
             active=self.active_check.isChecked(),
+            department_id=self.department_combo.currentData(),
+            municipality_id=self.municipality_combo.currentData(),
         )
 
     def save(self) -> bool:

@@ -18,6 +18,7 @@ def install(window) -> None:
     from .customers_window import CustomersWindow
 
     widget = CustomersWindow(window)
+    widget.request_for_patient.connect(lambda customer_id: open_request_for(window, customer_id))
     window.add_tab(
         TAB_KEY,
         widget,
@@ -49,6 +50,16 @@ def install(window) -> None:
         "export",
         permission="exports.run",
     )
+
+
+def open_request_for(window, customer_id: int) -> bool:
+    """The request entry (tab Solicitudes) with ``customer_id`` as the patient."""
+    area = window.tab("requests")
+    if area is None:
+        return False
+    window.show_tab("requests")
+    area.show_entry()
+    return area.entry.start_for_patient(customer_id)
 
 
 def _new_customer(window) -> None:

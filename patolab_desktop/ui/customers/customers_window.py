@@ -38,6 +38,7 @@ class CustomersWindow(RowSelectionMixin, QWidget):
     """The widget of the "Clientes" tab."""
 
     customer_saved = Signal(int)  # id of a customer created or edited here
+    request_for_patient = Signal(int)  # "Nueva solicitud" / "Guardar y crear solicitud"
 
     def __init__(self, parent=None, page_size: int = DEFAULT_PAGE_SIZE):
         super().__init__(parent)
@@ -149,6 +150,16 @@ class CustomersWindow(RowSelectionMixin, QWidget):
             ("F5",),
             translate("customers.customers_window", "Volver a leer la lista de la base de datos"),
         )
+        self.request_action = self._action(
+            translate("customers.customers_window", "Nueva so&licitud"),
+            "request_new",
+            self.new_request_for_selected,
+            ("F9",),
+            translate(
+                "customers.customers_window",
+                "Abrir una solicitud nueva para el paciente seleccionado",
+            ),
+        )
         self.find_action = self._action(
             translate("customers.customers_window", "Buscar"),
             "search",
@@ -176,8 +187,10 @@ class CustomersWindow(RowSelectionMixin, QWidget):
         self.deactivate_button = self._button(self.deactivate_action)
         self.reactivate_button = self._button(self.reactivate_action)
         self.refresh_button = self._button(self.refresh_action)
+        self.request_button = self._button(self.request_action)
         for button in (
             self.new_button,
+            self.request_button,
             self.edit_button,
             self.deactivate_button,
             self.reactivate_button,
@@ -190,7 +203,8 @@ class CustomersWindow(RowSelectionMixin, QWidget):
         hint = QLabel(
             translate(
                 "customers.customers_window",
-                "Intro: editar · Ctrl+N: nuevo · Supr: desactivar · F5: actualizar",
+                "Intro: editar · Ctrl+N: nuevo · F9: nueva solicitud · Supr: desactivar · "
+                "F5: actualizar",
             ),
             self,
         )
@@ -205,7 +219,8 @@ class CustomersWindow(RowSelectionMixin, QWidget):
 
         QWidget.setTabOrder(self.search_box, self.view)
         QWidget.setTabOrder(self.view, self.new_button)
-        QWidget.setTabOrder(self.new_button, self.edit_button)
+        QWidget.setTabOrder(self.new_button, self.request_button)
+        QWidget.setTabOrder(self.request_button, self.edit_button)
         QWidget.setTabOrder(self.edit_button, self.deactivate_button)
         QWidget.setTabOrder(self.deactivate_button, self.reactivate_button)
         QWidget.setTabOrder(self.reactivate_button, self.refresh_button)
@@ -326,6 +341,7 @@ class CustomersWindow(RowSelectionMixin, QWidget):
         active = bool(row and row.get("active", True))
         self.new_action.setEnabled(self._allowed("patients.create"))
         self.edit_action.setEnabled(row is not None and self._allowed("patients.edit"))
+        self.request_action.setEnabled(active and self._allowed("lis.requests.create"))
         self.deactivate_action.setEnabled(active and self._allowed("patients.delete"))
         self.reactivate_action.setEnabled(
             row is not None and not active and self._allowed("patients.delete")
@@ -370,7 +386,7 @@ class CustomersWindow(RowSelectionMixin, QWidget):
 
         if not self._allowed("patients.create"):
             return None
-        dialog = CustomerDialog(parent=self)
+        dialog = CustomerDialog(parent=self, offer_request=self._allowed("lis.requests.create"))
         if dialog.exec() and dialog.customer_id is not None:
             self._saved(dialog.customer_id)
             confirm_saved(
@@ -379,8 +395,20 @@ class CustomersWindow(RowSelectionMixin, QWidget):
                     name=dialog.data().name
                 ),
             )
+            if dialog.wants_request:
+                self.request_for_patient.emit(dialog.customer_id)
             return dialog.customer_id
         return None
+
+    def new_request_for_selected(self) -> bool:
+        """*Nueva solicitud* for the selected patient: the request entry opens with them."""
+        row = self.selected_row()
+        if row is None or not row.get("active", True):
+            return False
+        if not self._allowed("lis.requests.create"):
+            return False
+        self.request_for_patient.emit(row["id"])
+        return True
 
     def edit_selected(self) -> bool:
         customer_id = self.selected_id()

@@ -45,14 +45,22 @@ STATUS_TEXT = {
     "update": QT_TRANSLATE_NOOP("customers.import_dialog", "Actualizar"),
     "same": QT_TRANSLATE_NOOP("customers.import_dialog", "Sin cambios"),
     "reject": QT_TRANSLATE_NOOP("customers.import_dialog", "Rechazado"),
+    "merge": QT_TRANSLATE_NOOP("customers.import_dialog", "Unida a otra línea"),
 }
 STATUS_ICON = {
     "create": "import_create",
     "update": "import_update",
     "same": "import_same",
     "reject": "import_reject",
+    "merge": "import_same",
 }
-STATUS_COLOR = {"create": "#2e7d32", "update": "#1565c0", "same": "#546e7a", "reject": "#c62828"}
+STATUS_COLOR = {
+    "create": "#2e7d32",
+    "update": "#1565c0",
+    "same": "#546e7a",
+    "reject": "#c62828",
+    "merge": "#546e7a",
+}
 INCOMPLETE_COLOR = "#c77700"
 
 
@@ -63,9 +71,17 @@ def row_status(row: ImportRow) -> str:
 
 
 def row_detail(row: ImportRow) -> str:
-    if row.action == "reject":
+    if row.action in ("reject", "merge"):
         return row.reason
     parts = []
+    if row.note:
+        parts.append(row.note)
+    if row.merged_lines:
+        parts.append(
+            translate("customers.import_dialog", "Misma persona en las líneas {lines}").format(
+                lines=", ".join(str(line) for line in row.merged_lines)
+            )
+        )
     if row.action == "update":
         parts.append(
             translate("customers.import_dialog", "Cambia: ") + ", ".join(row.changes)
@@ -363,6 +379,19 @@ class ImportDialog(QDialog):
                 "customers.import_dialog", "<b style='color:{reject}'>{len} rechazados</b>"
             ).format(reject=STATUS_COLOR["reject"], len=len(plan.rejected)),
         ]
+        if plan.merged:
+            parts.append(
+                translate(
+                    "customers.import_dialog", "{len} líneas repetidas unidas a su primera línea"
+                ).format(len=len(plan.merged))
+            )
+        if plan.family_count:
+            parts.append(
+                translate(
+                    "customers.import_dialog",
+                    "{len} nuevos con el teléfono de otro paciente (¿familiares?)",
+                ).format(len=plan.family_count)
+            )
         if plan.incomplete_count:
             parts.append(
                 translate(

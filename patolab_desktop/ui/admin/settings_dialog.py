@@ -1,0 +1,210 @@
+"""Archivo → «Configuración del laboratorio…» (administrators, issue 16 E).
+
+Age discounts (thresholds and percents), the default branch, the lab header and the idle
+lock. Every rule is ``services.settings.validate_admin``'s; ``save_admin`` stores the
+values in one transaction and audits each change. Enter saves, Esc cancels.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...i18n import translate
+from ...services import settings
+from ...services.catalog import branches
+from ...services.errors import ServiceError, ValidationError
+from .. import prompts
+from ..icons import icon
+from ..widgets.searchable_combo import SearchableCombo
+
+CONTEXT = "admin.settings_dialog"
+ERROR_STYLE = "color: #c62828;"
+
+
+class SettingsDialog(QDialog):
+    """The lab-wide settings an administrator changes. ``values()`` is the form."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(translate("admin.settings_dialog", "Configuración del laboratorio"))
+        self.setWindowIcon(icon("settings"))
+        self.setModal(True)
+        self.setMinimumWidth(520)
+        self.fields: dict[str, QWidget] = {}
+        self.errors: dict[str, QLabel] = {}
+        layout = QVBoxLayout(self)
+
+        discounts = QGroupBox(translate("admin.settings_dialog", "Descuentos por edad"), self)
+        form = self._form(discounts)
+        self._line(
+            form, "senior_age", translate("admin.settings_dialog", "&Tercera edad desde (años):")
+        )
+        self._line(
+            form,
+            "senior_discount",
+            translate("admin.settings_dialog", "Descuento de tercera edad (%):"),
+        )
+        self._line(
+            form, "elder_age", translate("admin.settings_dialog", "&Cuarta edad desde (años):")
+        )
+        self._line(
+            form,
+            "elder_discount",
+            translate("admin.settings_dialog", "Descuento de cuarta edad (%):"),
+        )
+        layout.addWidget(discounts)
+
+        desk = QGroupBox(translate("admin.settings_dialog", "Recepción"), self)
+        form = self._form(desk)
+        self.branch_combo = SearchableCombo(self)
+        self.branch_combo.set_items(
+            [(b["id"], f"{b['code']} — {b['name']}") for b in branches.list_active()]
+        )
+        self._add(
+            form,
+            "default_branch_id",
+            self.branch_combo,
+            translate("admin.settings_dialog", "&Sucursal predeterminada:"),
+        )
+        self._line(
+            form,
+            "lock_minutes",
+            translate("admin.settings_dialog", "&Bloqueo por inactividad (minutos, 0 = nunca):"),
+        )
+        layout.addWidget(desk)
+
+        header = QGroupBox(translate("admin.settings_dialog", "Encabezado de los documentos"), self)
+        form = self._form(header)
+        self._line(form, "lab_name", translate("admin.settings_dialog", "&Nombre del laboratorio:"))
+        self._line(form, "lab_address", translate("admin.settings_dialog", "&Dirección:"))
+        self._line(form, "lab_rtn", translate("admin.settings_dialog", "&RTN:"))
+        self._line(form, "lab_phone", translate("admin.settings_dialog", "Teléf&ono:"))
+        self._line(form, "lab_email", translate("admin.settings_dialog", "Corr&eo:"))
+        layout.addWidget(header)
+
+        self.buttons = QDialogButtonBox(self)
+        self.save_button = self.buttons.addButton(
+            translate("admin.settings_dialog", "Guardar"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.save_button.setIcon(icon("save"))
+        self.save_button.setDefault(True)
+        cancel = self.buttons.addButton(
+            translate("admin.settings_dialog", "Cancelar"), QDialogButtonBox.ButtonRole.RejectRole
+        )
+        cancel.setIcon(icon("cancel"))
+        self.save_button.clicked.connect(self.save)
+        cancel.clicked.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self.load(settings.admin_values())
+
+    # --- construction ---------------------------------------------------------------------
+    @staticmethod
+    def _form(group: QGroupBox) -> QFormLayout:
+        form = QFormLayout(group)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return form
+
+    def _line(self, form: QFormLayout, key: str, label: str) -> QLineEdit:
+        edit = QLineEdit(self)
+        edit.setMaxLength(250)
+        return self._add(form, key, edit, label)
+
+    def _add(self, form: QFormLayout, key: str, widget: QWidget, label: str):
+        caption = QLabel(label, self)
+        caption.setBuddy(widget)
+        error = QLabel(self)
+        error.setStyleSheet(ERROR_STYLE)
+        error.setWordWrap(True)
+        error.hide()
+        box = QWidget(self)
+        column = QVBoxLayout(box)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(1)
+        column.addWidget(widget)
+        column.addWidget(error)
+        form.addRow(caption, box)
+        self.fields[key] = widget
+        self.errors[key] = error
+        if isinstance(widget, QLineEdit):
+            widget.textEdited.connect(lambda *_a, key=key: self._show_error(key, ""))
+        return widget
+
+    # --- data -----------------------------------------------------------------------------
+    def load(self, values: dict) -> None:
+        for key, widget in self.fields.items():
+            value = values.get(key)
+            if key == "default_branch_id":
+                self.branch_combo.set_current_data(value)
+            else:
+                widget.setText("" if value is None else str(value))
+
+    def values(self) -> dict:
+        out = {}
+        for key, widget in self.fields.items():
+            if key == "default_branch_id":
+                out[key] = self.branch_combo.currentData()
+            else:
+                out[key] = widget.text().strip()
+        return out
+
+    def _show_error(self, key: str, message: str) -> None:
+        label = self.errors.get(key)
+        if label is not None:
+            label.setText(message)
+            label.setVisible(bool(message))
+
+    def save(self) -> bool:
+        for key in self.errors:
+            self._show_error(key, "")
+        try:
+            changed = settings.save_admin(self.values())
+        except ValidationError as exc:
+            first = None
+            for key, message in exc.fields.items():
+                self._show_error(key, message)
+                first = first or self.fields.get(key)
+            if first is not None:
+                first.setFocus(Qt.FocusReason.OtherFocusReason)
+            self.adjustSize()
+            return False
+        except ServiceError as exc:
+            prompts.error(
+                self, translate("admin.settings_dialog", "No se guardó la configuración"), str(exc)
+            )
+            return False
+        self.changed = changed
+        self.accept()
+        return True
+
+
+def open_settings(window) -> bool:
+    dialog = SettingsDialog(window)
+    if not dialog.exec():
+        return False
+    if "lock_minutes" in getattr(dialog, "changed", []):
+        from .screen_lock import ScreenLock
+
+        for lock in window.findChildren(ScreenLock):  # the idle lock follows at once
+            lock.set_minutes(settings.get("lock_minutes"))
+    return True
+
+
+def install(window) -> None:
+    window.add_action(
+        "file",
+        translate("admin.settings_dialog", "Con&figuración del laboratorio…"),
+        lambda: open_settings(window),
+        "settings",
+        permission=settings.PERMISSION,
+    )

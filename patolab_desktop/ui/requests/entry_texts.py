@@ -1,0 +1,92 @@
+"""What the request entry's pickers show: a patient, a doctor, an investigation, and
+the new-patient form filled from what was typed in the patient field."""
+
+from __future__ import annotations
+
+from ...i18n import translate
+from ...services import customers as customers_service
+from ...services.paging import PageRequest
+from ...util.money import format_lempiras
+
+PATIENT_LIMIT = 20
+
+
+# --- pickers' text ---------------------------------------------------------------------
+def describe_patient(row: dict) -> str:
+    parts = [row.get("name") or ""]
+    extra = []
+    if row.get("id_number"):
+        extra.append(str(row["id_number"]))
+    if row.get("age") is not None:
+        extra.append(translate("requests.request_entry", "{age} años").format(age=row["age"]))
+    if row.get("gender"):
+        extra.append(str(row["gender"]))
+    if row.get("phone"):
+        extra.append(str(row["phone"]))
+    if extra:
+        parts.append(" · ".join(extra))
+    return "  —  ".join(parts)
+
+
+def patient_details(row: dict) -> str:
+    extra = []
+    if row.get("id_number"):
+        extra.append(
+            translate("requests.request_entry", "Identidad {id_number}").format(
+                id_number=row["id_number"]
+            )
+        )
+    extra.append(
+        row["age_label"]  # a baby: "8 meses", "3 días"
+        if row.get("age_label")
+        else translate("requests.request_entry", "{age} años").format(age=row["age"])
+        if row.get("age") is not None
+        else translate("requests.request_entry", "edad desconocida")
+    )
+    if row.get("gender"):
+        extra.append(str(row["gender"]))
+    if row.get("phone"):
+        extra.append(str(row["phone"]))
+    return " · ".join(extra)
+
+
+def describe_doctor(row: dict) -> str:
+    extra = [str(row[k]) for k in ("type", "institution", "phone") if row.get(k)]
+    return f"{row.get('name', '')}  —  {' · '.join(extra)}" if extra else str(row.get("name", ""))
+
+
+def doctor_details(row: dict) -> str:
+    return " · ".join(str(row[k]) for k in ("type", "institution", "phone") if row.get(k))
+
+
+def describe_investigation(row: dict) -> str:
+    panel = translate("requests.request_entry", "  [panel]") if row.get("is_panel") else ""
+    sample = f" · {row['sample_type']}" if row.get("sample_type") else ""
+    price = format_lempiras(row.get("price"))
+    return f"{row.get('code', '')}  {row.get('name', '')}{panel}{sample} · {price}"
+
+
+def initial_customer(typed: str) -> customers_service.CustomerData:
+    """What the receptionist already typed in the patient field, for the new-patient form."""
+    data = customers_service.CustomerData(type="cliente")
+    digits = "".join(ch for ch in typed if ch.isdigit())
+    if digits and len(digits) >= len(typed.replace("-", "").replace(" ", "")) - 1:
+        if len(digits) in (13, 14):
+            data.id_number = digits
+        else:
+            data.phone = digits
+        return data
+    words = typed.split()
+    if len(words) >= 2:
+        half = len(words) // 2 if len(words) != 3 else 1
+        data.first_name, data.last_name = " ".join(words[:half]), " ".join(words[half:])
+    else:
+        data.first_name = typed
+    return data
+
+
+def search_patients(text: str) -> list[dict]:
+    page = customers_service.page(
+        customers_service.CustomerFilter(search=text), PageRequest(limit=PATIENT_LIMIT)
+    )
+    return page.rows

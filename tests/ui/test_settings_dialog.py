@@ -1,0 +1,134 @@
+"""Issue 16 E: the administrators' settings screen — age discounts, default branch, lab
+header and idle lock; validated, audited per change, behind ``settings.edit``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from patolab_desktop.db.models import AuditLog, Branch
+from patolab_desktop.services import requests, settings
+from patolab_desktop.services.access import permissions, session
+from patolab_desktop.services.errors import PermissionDenied, ValidationError
+from tests.security_helpers import login_as
+from tests.unit.requests_fixtures import lab, make_customer  # noqa: F401
+
+
+@pytest.fixture
+def admin(database):
+    with session.acting_as(login_as(permissions.ROLE_ADMIN)) as actor:
+        yield actor
+
+
+def test_receptionist_may_not_read_or_change_settings(database):
+    with session.acting_as(login_as(permissions.ROLE_RECEPTION)):
+        with pytest.raises(PermissionDenied):
+            settings.admin_values()
+        with pytest.raises(PermissionDenied):
+            settings.save_admin({"senior_discount": "50"})
+    assert settings.get("senior_discount") == Decimal("30")
+
+
+def test_supervisor_may_not_change_settings(database):
+    with session.acting_as(login_as(permissions.ROLE_SUPERVISOR)), pytest.raises(PermissionDenied):
+        settings.save_admin({"lock_minutes": "5"})
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("senior_discount", "101"),
+        ("senior_discount", "-1"),
+        ("elder_discount", "abc"),
+        ("elder_discount", "NaN"),
+        ("senior_age", "131"),
+        ("lock_minutes", "-5"),
+        ("lock_minutes", "999"),
+        ("default_branch_id", "99999"),
+        ("lab_name", "  "),
+        ("lab_rtn", "123"),
+    ],
+)
+def test_invalid_values_are_refused_with_a_message(admin, key, value):
+    with pytest.raises(ValidationError) as info:
+        settings.save_admin({key: value})
+    assert info.value.fields[key]
+
+
+def test_the_cuarta_edad_must_be_above_the_tercera(admin):
+    with pytest.raises(ValidationError) as info:
+        settings.save_admin({"senior_age": "70", "elder_age": "65"})
+    assert "elder_age" in info.value.fields
+
+
+def test_each_change_is_stored_and_audited(admin):
+    before = AuditLog.select().count()
+    changed = settings.save_admin(
+        {"senior_age": "65", "senior_discount": "25", "elder_age": "80", "lock_minutes": "5"}
+    )
+    assert set(changed) == {"senior_age", "senior_discount", "lock_minutes"}  # 80 unchanged
+    assert settings.get("senior_age") == 65 and settings.get("lock_minutes") == 5
+    rows = list(AuditLog.select().where(AuditLog.id > before).order_by(AuditLog.id))
+    assert [r.action for r in rows] == ["settings_change"] * 3
+    assert all(r.username == "admin" for r in rows)
+    assert '"senior_discount"' in rows[1].changes
+
+
+def test_age_discount_settings_drive_the_request_price(admin, lab):
+    senior = make_customer("Doña Elena", date_of_birth=dt.date.today().replace(year=1960))
+    settings.save_admin({"senior_age": "60", "senior_discount": "100"})
+    pricing = requests.preview(lab.draft(lab.hem, patient_id=senior))
+    assert pricing.discount_percent == Decimal("100")
+    assert pricing.net == Decimal("0.000")  # never negative
+
+
+def test_a_stray_percent_over_100_never_makes_a_net_negative(lab):
+    settings.put("senior_discount", "150")  # bypassing the screen
+    senior = make_customer("Don Luis", date_of_birth=dt.date(1950, 1, 1))
+    pricing = requests.preview(lab.draft(lab.hem, patient_id=senior))
+    assert pricing.net >= 0 and all(line.net_price >= 0 for line in pricing.lines)
+
+
+def test_default_branch_is_chosen_among_active_branches(admin):
+    other = Branch.create(code="TGU", name="Tegucigalpa Centro").id
+    settings.save_admin({"default_branch_id": other})
+    assert settings.get("default_branch_id") == other
+
+
+# --- the screen ---------------------------------------------------------------------------
+
+
+def test_dialog_as_administrator_saves_and_shows_errors(qtbot, admin):
+    from patolab_desktop.ui.admin.settings_dialog import SettingsDialog
+
+    dialog = SettingsDialog()
+    qtbot.addWidget(dialog)
+    assert dialog.fields["senior_age"].text() == "60"
+    dialog.fields["senior_discount"].setText("120")
+    assert dialog.save() is False
+    assert dialog.errors["senior_discount"].text()
+    dialog.fields["senior_discount"].setText("35")
+    dialog.fields["lab_name"].setText("Laboratorio San Jorge")
+    assert dialog.save() is True
+    assert settings.get("senior_discount") == Decimal("35")
+    assert settings.get("lab_name") == "Laboratorio San Jorge"
+
+
+def test_menu_entry_is_for_administrators_only(qtbot, database):
+    from patolab_desktop.ui.main_window import MainWindow
+
+    with session.acting_as(login_as(permissions.ROLE_ADMIN)):
+        window = MainWindow()
+        qtbot.addWidget(window)
+    entry = next(
+        a
+        for a in window.menu("file").actions()
+        if "Configuración del laboratorio" in a.text().replace("&", "")
+    )
+    reception = login_as(permissions.ROLE_RECEPTION)
+    window.apply_permissions(reception.has)
+    assert not entry.isVisible()
+    window.apply_permissions(lambda key: True)
+    assert entry.isVisible()
