@@ -496,17 +496,12 @@
         <translation>Select a row to see all its changes.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="178"/>
-        <source>&amp;Cerrar</source>
-        <translation>&amp;Close</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="237"/>
+        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="233"/>
         <source> (desplácese para ver más)</source>
         <translation> (scroll to see more)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="243"/>
+        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="239"/>
         <source>{shown} registro{plural} mostrado{plural}{more}</source>
         <translation>{shown} record{plural} shown{more}</translation>
     </message>
@@ -544,7 +539,7 @@
         <translation>&amp;Database connection…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="63"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="61"/>
         <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="67"/>
         <source>Copia de seguridad</source>
         <translation>Backup</translation>
@@ -567,25 +562,22 @@
         <translation>Most recent backups in {backup_folder}:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="98"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="110"/>
         <source>Restaurar copia de seguridad</source>
         <translation>Restore backup</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="99"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="111"/>
         <source>Copias de PatoLab (*.db);;Todos los archivos (*)</source>
         <translation>PatoLab backups (*.db);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="106"/>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="110"/>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="122"/>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="129"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="115"/>
         <source>Restaurar copia</source>
         <translation>Restore backup</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="111"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="122"/>
         <source>¿Reemplazar TODOS los datos actuales por la copia
 {path}
 (esquema {version})?
@@ -598,7 +590,7 @@ Antes se guardará una copia del estado actual, por si necesita volver a él. La
 A copy of the current state is saved first, in case you need to go back to it. The other computers must close the program before you continue.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="130"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="139"/>
         <source>Copia restaurada.
 
 El estado anterior quedó guardado en:
@@ -609,18 +601,18 @@ The previous state was saved to:
 {safety_backup}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="155"/>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="220"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="164"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="229"/>
         <source>No se pudo comprobar la base de datos: {exc}</source>
         <translation>The database could not be checked: {exc}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="176"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="185"/>
         <source>La base de datos tiene problemas</source>
         <translation>The database has problems</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="177"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="186"/>
         <source>La comprobación de integridad al iniciar encontró problemas. No siga registrando datos hasta recuperarla.
 
 </source>
@@ -629,12 +621,12 @@ The previous state was saved to:
 </translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="193"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="202"/>
         <source>Copia de seguridad automática</source>
         <translation>Automatic backup</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="194"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="203"/>
         <source>No se pudo hacer la copia de seguridad automática:
 {exc}</source>
         <translation>The automatic backup could not be made:
@@ -644,62 +636,58 @@ The previous state was saved to:
 <context>
     <name>admin.change_password_dialog</name>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/change_password_dialog.py" line="32"/>
-        <source>{APP_NAME} — Cambiar contraseña</source>
-        <translation>{APP_NAME} — Change password</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/admin/change_password_dialog.py" line="48"/>
+        <location filename="../../patolab_desktop/ui/admin/change_password_dialog.py" line="18"/>
+        <location filename="../../patolab_desktop/ui/admin/change_password_dialog.py" line="28"/>
         <source>Cambiar contraseña</source>
         <translation>Change password</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/change_password_dialog.py" line="50"/>
+        <location filename="../../patolab_desktop/ui/admin/change_password_dialog.py" line="30"/>
         <source>{name}: su contraseña es temporal. Elija una contraseña propia para continuar.</source>
         <translation>{name}: your password is temporary. Choose your own password to continue.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/change_password_dialog.py" line="56"/>
+        <location filename="../../patolab_desktop/ui/admin/change_password_dialog.py" line="36"/>
         <source>Usuario: {name}</source>
         <translation>User: {name}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/change_password_dialog.py" line="65"/>
+        <location filename="../../patolab_desktop/ui/admin/change_password_dialog.py" line="40"/>
         <source>Contraseña &amp;actual:</source>
         <translation>&amp;Current password:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/change_password_dialog.py" line="67"/>
+        <location filename="../../patolab_desktop/ui/admin/change_password_dialog.py" line="43"/>
         <source>&amp;Nueva contraseña:</source>
         <translation>&amp;New password:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/change_password_dialog.py" line="69"/>
+        <location filename="../../patolab_desktop/ui/admin/change_password_dialog.py" line="47"/>
         <source>&amp;Repetir la nueva:</source>
         <translation>&amp;Repeat new password:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/change_password_dialog.py" line="73"/>
+        <location filename="../../patolab_desktop/ui/admin/change_password_dialog.py" line="57"/>
         <source>Al menos {MIN_PASSWORD_LENGTH} caracteres, distinta del nombre de usuario y de la contraseña actual.</source>
         <translation>At least {MIN_PASSWORD_LENGTH} characters, different from the user name and the current password.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/change_password_dialog.py" line="86"/>
+        <location filename="../../patolab_desktop/ui/admin/change_password_dialog.py" line="51"/>
         <source>&amp;Guardar</source>
         <translation>&amp;Save</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/change_password_dialog.py" line="92"/>
+        <location filename="../../patolab_desktop/ui/admin/change_password_dialog.py" line="54"/>
         <source>Cerrar sesión</source>
         <translation>Log out</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/change_password_dialog.py" line="94"/>
+        <location filename="../../patolab_desktop/ui/admin/change_password_dialog.py" line="56"/>
         <source>Cancelar</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/change_password_dialog.py" line="112"/>
+        <location filename="../../patolab_desktop/ui/admin/change_password_dialog.py" line="70"/>
         <source>Las dos contraseñas nuevas no coinciden.</source>
         <translation>The two new passwords do not match.</translation>
     </message>
@@ -808,67 +796,67 @@ The previous state was saved to:
 <context>
     <name>admin.first_admin_dialog</name>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="32"/>
-        <source>{APP_NAME} — Primer inicio</source>
-        <translation>{APP_NAME} — First start</translation>
+        <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="20"/>
+        <source>Primer inicio</source>
+        <translation>First start</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="45"/>
+        <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="27"/>
         <source>Crear la cuenta del administrador</source>
         <translation>Create the administrator account</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="46"/>
+        <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="28"/>
         <source>Es la primera vez que se abre esta base de datos. El administrador crea después las cuentas de recepción y supervisión. PatoLab no trae ninguna contraseña predeterminada: elija la suya.</source>
         <translation>This is the first time this database is opened. The administrator then creates the front desk and supervisor accounts. PatoLab has no default password: choose your own.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="62"/>
+        <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="39"/>
         <source>Nombre y apellido</source>
         <translation>First and last name</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="66"/>
+        <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="38"/>
         <source>&amp;Nombre completo:</source>
         <translation>&amp;Full name:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="73"/>
+        <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="45"/>
         <source>p. ej. mlopez</source>
         <translation>e.g. mlopez</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="76"/>
+        <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="44"/>
         <source>&amp;Usuario:</source>
         <translation>&amp;User:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="78"/>
+        <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="49"/>
         <source>&amp;Contraseña:</source>
         <translation>&amp;Password:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="80"/>
+        <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="52"/>
         <source>&amp;Repetir contraseña:</source>
         <translation>&amp;Repeat password:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="84"/>
-        <source>La contraseña debe tener al menos {MIN_PASSWORD_LENGTH} caracteres y ser distinta del usuario. Guárdela en un lugar seguro: sin ella solo se puede recuperar el acceso desde la línea de comandos.</source>
-        <translation>The password must have at least {MIN_PASSWORD_LENGTH} characters and be different from the user name. Keep it somewhere safe: without it, access can only be recovered from the command line.</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="98"/>
+        <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="55"/>
         <source>Crear a&amp;dministrador</source>
         <translation>&amp;Create administrator</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="104"/>
+        <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="59"/>
+        <source>La contraseña debe tener al menos {MIN_PASSWORD_LENGTH} caracteres y ser distinta del usuario. Guárdela en un lugar seguro: sin ella solo se puede recuperar el acceso desde la línea de comandos.</source>
+        <translation>The password must have at least {MIN_PASSWORD_LENGTH} characters and be different from the user name. Keep it somewhere safe: without it, access can only be recovered from the command line.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="58"/>
         <source>Cancelar</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="122"/>
+        <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="81"/>
         <source>Las dos contraseñas no coinciden.</source>
         <translation>The two passwords do not match.</translation>
     </message>
@@ -915,59 +903,59 @@ The previous state was saved to:
 <context>
     <name>admin.login_dialog</name>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="25"/>
+        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="23"/>
         <source>Iniciar sesión</source>
         <translation>Log in</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="44"/>
+        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="32"/>
         <source>{lab}
 Escriba su usuario y contraseña.</source>
         <translation>{lab}
 Enter your user name and password.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="48"/>
+        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="36"/>
         <source>Escriba su usuario y contraseña.</source>
         <translation>Enter your user name and password.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="57"/>
+        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="42"/>
         <source>usuario</source>
         <translation>user name</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="59"/>
+        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="44"/>
         <source>&amp;Usuario:</source>
         <translation>&amp;User:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="60"/>
+        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="45"/>
         <source>contraseña</source>
         <translation>password</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="62"/>
+        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="47"/>
         <source>&amp;Contraseña:</source>
         <translation>&amp;Password:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="71"/>
+        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="51"/>
         <source>&amp;Entrar</source>
         <translation>&amp;Log in</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="76"/>
+        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="54"/>
         <source>&amp;Salir</source>
         <translation>E&amp;xit</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="98"/>
+        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="66"/>
         <source>Escriba su nombre de usuario.</source>
         <translation>Enter your user name.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="103"/>
+        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="71"/>
         <source>Escriba su contraseña.</source>
         <translation>Enter your password.</translation>
     </message>
@@ -1075,18 +1063,13 @@ Enter your user name and password.</translation>
         <translation>&amp;New role…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="285"/>
-        <source>&amp;Cerrar</source>
-        <translation>&amp;Close</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="304"/>
-        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="315"/>
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="300"/>
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="311"/>
         <source>Nuevo rol</source>
         <translation>New role</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="305"/>
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="301"/>
         <source>Nombre del rol (copia los permisos de Recepción; ajústelos después):</source>
         <translation>Role name (copies the Front desk permissions; adjust them afterwards):</translation>
     </message>
@@ -1094,51 +1077,47 @@ Enter your user name and password.</translation>
 <context>
     <name>admin.screen_lock</name>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="64"/>
+        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="65"/>
         <source>{APP_NAME}
 Pantalla bloqueada</source>
         <translation>{APP_NAME}
 Screen locked</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="105"/>
-        <source>{APP_NAME} — Pantalla bloqueada</source>
-        <translation>{APP_NAME} — Screen locked</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="121"/>
+        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="104"/>
+        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="118"/>
         <source>Pantalla bloqueada</source>
         <translation>Screen locked</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="122"/>
+        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="119"/>
         <source>Sesión de {name}.
 Escriba su contraseña para continuar: los formularios abiertos siguen tal como los dejó.</source>
         <translation>Session of {name}.
 Enter your password to continue: open forms stay just as you left them.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="131"/>
+        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="125"/>
         <source>contraseña</source>
         <translation>password</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="133"/>
+        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="127"/>
         <source>&amp;Contraseña:</source>
         <translation>&amp;Password:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="140"/>
+        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="130"/>
         <source>&amp;Desbloquear</source>
         <translation>&amp;Unlock</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="145"/>
+        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="133"/>
         <source>Cambiar de &amp;usuario…</source>
         <translation>Switch &amp;user…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="271"/>
+        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="248"/>
         <source>Contraseña incorrecta. La pantalla sigue bloqueada.</source>
         <translation>Wrong password. The screen stays locked.</translation>
     </message>
@@ -1244,193 +1223,155 @@ Enter your password to continue: open forms stay just as you left them.</transla
 <context>
     <name>admin.users_window</name>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="42"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="35"/>
         <source>nunca</source>
         <translation>never</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="55"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="48"/>
         <source>Usuario</source>
         <translation>User</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="57"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="50"/>
         <source>Nombre completo</source>
         <translation>Full name</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="59"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="52"/>
         <source>Rol</source>
         <translation>Role</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="60"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="53"/>
         <source>Estado</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="61"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="54"/>
         <source>Último acceso</source>
         <translation>Last login</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="75"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="65"/>
         <source>Editar usuario</source>
         <translation>Edit user</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="77"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="64"/>
         <source>Nuevo usuario</source>
         <translation>New user</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="90"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="76"/>
         <source>&amp;Usuario:</source>
         <translation>&amp;User:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="96"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="83"/>
         <source>&amp;Nombre completo:</source>
         <translation>&amp;Full name:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="104"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="91"/>
         <source>&amp;Rol:</source>
         <translation>&amp;Role:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="106"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="93"/>
         <source>Activo (puede iniciar sesión)</source>
         <translation>Active (can log in)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="115"/>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="220"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="99"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="161"/>
         <source>Contraseña &amp;temporal:</source>
         <translation>&amp;Temporary password:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="121"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="102"/>
         <source>Re&amp;petir contraseña:</source>
         <translation>Re&amp;peat password:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="129"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="111"/>
         <source>La persona deberá cambiar esta contraseña temporal la primera vez que inicie sesión.</source>
         <translation>The person will have to change this temporary password at their first login.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="143"/>
-        <source>&amp;Guardar</source>
-        <translation>&amp;Save</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="148"/>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="235"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="170"/>
         <source>Cancelar</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="169"/>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="245"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="129"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="178"/>
         <source>Las dos contraseñas no coinciden.</source>
         <translation>The two passwords do not match.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="197"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="143"/>
         <source>Restablecer contraseña</source>
         <translation>Reset password</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="205"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="151"/>
         <source>Restablecer la contraseña de {username}</source>
         <translation>Reset the password of {username}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="208"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="154"/>
         <source>La cuenta se desbloquea y la persona deberá elegir una contraseña propia al iniciar sesión.</source>
         <translation>The account is unlocked and the person will have to choose their own password at login.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="224"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="164"/>
         <source>Re&amp;petir:</source>
         <translation>Re&amp;peat:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="231"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="167"/>
         <source>&amp;Restablecer</source>
         <translation>&amp;Reset</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="264"/>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="403"/>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="430"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="205"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="295"/>
         <source>Usuarios</source>
         <translation>Users</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="271"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="212"/>
         <source>Buscar por usuario o nombre…</source>
         <translation>Search by user name or name…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="275"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="216"/>
         <source>Mostrar &amp;inactivos</source>
         <translation>Show &amp;inactive</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="295"/>
-        <source>&amp;Nuevo…</source>
-        <translation>&amp;New…</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="298"/>
-        <source>&amp;Editar…</source>
-        <translation>&amp;Edit…</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="303"/>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="369"/>
-        <source>&amp;Desactivar</source>
-        <translation>&amp;Deactivate</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="309"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="224"/>
         <source>&amp;Restablecer contraseña…</source>
         <translation>&amp;Reset password…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="315"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="228"/>
         <source>Des&amp;bloquear</source>
         <translation>Un&amp;lock</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="321"/>
-        <source>&amp;Cerrar</source>
-        <translation>&amp;Close</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="366"/>
-        <source>Re&amp;activar</source>
-        <translation>Re&amp;activate</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="392"/>
-        <source>Desactivar usuario</source>
-        <translation>Deactivate user</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="393"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="190"/>
         <source>¿Desactivar a {full_name} ({username})? No podrá iniciar sesión; su historial en la auditoría se conserva.</source>
         <translation>Deactivate {full_name} ({username})? They will not be able to log in; their audit history is kept.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="415"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="284"/>
         <source>Contraseña restablecida</source>
         <translation>Password reset</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="416"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="285"/>
         <source>{username} deberá cambiar la contraseña al iniciar sesión.</source>
         <translation>{username} will have to change the password at login.</translation>
     </message>
@@ -1446,77 +1387,77 @@ Enter your password to continue: open forms stay just as you left them.</transla
 <context>
     <name>catalog.area</name>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/area.py" line="23"/>
+        <location filename="../../patolab_desktop/ui/catalog/area.py" line="21"/>
         <source>Catálogo</source>
         <translation>Catalogue</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/area.py" line="27"/>
+        <location filename="../../patolab_desktop/ui/catalog/area.py" line="25"/>
         <source>&amp;Investigaciones</source>
         <translation>&amp;Tests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/area.py" line="35"/>
+        <location filename="../../patolab_desktop/ui/catalog/area.py" line="33"/>
         <source>&amp;Nueva investigación…</source>
         <translation>&amp;New test…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/area.py" line="42"/>
+        <location filename="../../patolab_desktop/ui/catalog/area.py" line="40"/>
         <source>&amp;Sucursales…</source>
         <translation>&amp;Branches…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/area.py" line="49"/>
+        <location filename="../../patolab_desktop/ui/catalog/area.py" line="47"/>
         <source>I&amp;mportar catálogo (CSV)…</source>
         <translation>&amp;Import catalogue (CSV)…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/area.py" line="56"/>
+        <location filename="../../patolab_desktop/ui/catalog/area.py" line="82"/>
+        <source>investigaciones</source>
+        <translation>tests</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/area.py" line="54"/>
         <source>C&amp;atálogo (CSV)…</source>
         <translation>C&amp;atalogue (CSV)…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/area.py" line="86"/>
         <location filename="../../patolab_desktop/ui/catalog/catalog_import.py" line="21"/>
+        <location filename="../../patolab_desktop/ui/widgets/csv_export.py" line="30"/>
         <source>Archivos CSV (*.csv)</source>
         <translation>CSV files (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/area.py" line="96"/>
+        <location filename="../../patolab_desktop/ui/widgets/csv_export.py" line="40"/>
         <source>Exportación cancelada</source>
         <translation>Export cancelled</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/area.py" line="97"/>
+        <location filename="../../patolab_desktop/ui/widgets/csv_export.py" line="41"/>
         <source>No se escribió ningún archivo.</source>
         <translation>No file was written.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/area.py" line="106"/>
+        <location filename="../../patolab_desktop/ui/widgets/csv_export.py" line="50"/>
         <source>Exportación terminada</source>
         <translation>Export finished</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/area.py" line="107"/>
+        <location filename="../../patolab_desktop/ui/widgets/csv_export.py" line="51"/>
         <source>Se exportaron {count:,} {noun} a:
 {path}</source>
         <translation>{count:,} {noun} exported to:
 {path}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/area.py" line="121"/>
+        <location filename="../../patolab_desktop/ui/catalog/area.py" line="78"/>
         <source>Exportar catálogo a CSV</source>
         <translation>Export catalogue to CSV</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/area.py" line="124"/>
+        <location filename="../../patolab_desktop/ui/catalog/area.py" line="81"/>
         <source>investigación</source>
         <translation>test</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/catalog/area.py" line="125"/>
-        <source>investigaciones</source>
-        <translation>tests</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/catalog/catalog_import.py" line="20"/>
@@ -1546,191 +1487,144 @@ Import now?</translation>
 <context>
     <name>catalog.branches_dialog</name>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="44"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="28"/>
         <source>Código</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="48"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="32"/>
         <source>Sucursal predeterminada</source>
         <translation>Default branch</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="53"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="38"/>
         <source>Nombre</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="54"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="42"/>
         <source>Teléfono</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="57"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="47"/>
         <source>Predeterminada</source>
         <translation>Default</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="59"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="49"/>
         <source>Sí</source>
         <translation>Yes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="64"/>
-        <source>Estado</source>
-        <translation>Status</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="67"/>
-        <source>Activa</source>
-        <translation>Active</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="69"/>
-        <source>Inactiva</source>
-        <translation>Inactive</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="73"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="55"/>
         <source>Dirección</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="86"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="68"/>
         <source>Editar sucursal</source>
         <translation>Edit branch</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="88"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="67"/>
         <source>Nueva sucursal</source>
         <translation>New branch</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="97"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="77"/>
         <source>San Pedro Sula</source>
         <translation>San Pedro Sula</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="99"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="76"/>
         <source>&amp;Nombre:</source>
         <translation>&amp;Name:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="104"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="84"/>
         <source>SPS</source>
         <translation>SPS</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="108"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="83"/>
         <source>&amp;Código:</source>
         <translation>&amp;Code:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="110"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="86"/>
         <source>De 2 a 10 letras o números; encabeza los números de solicitud (SPS-2026-000123).</source>
         <translation>2 to 10 letters or digits; it starts the request numbers (SPS-2026-000123).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="118"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="93"/>
         <source>&amp;Teléfono:</source>
         <translation>&amp;Phone:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="124"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="96"/>
         <source>&amp;Dirección:</source>
         <translation>&amp;Address:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="127"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="100"/>
         <source>&amp;Activa</source>
         <translation>&amp;Active</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="133"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="122"/>
         <source>La sucursal predeterminada no se puede desactivar.</source>
         <translation>The default branch cannot be deactivated.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="139"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="106"/>
         <source>El código aparece en los números de solicitud (p. ej. SPS-2026-000123).</source>
         <translation>The code appears in the request numbers (e.g. SPS-2026-000123).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="236"/>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="398"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="180"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="231"/>
         <source>Sucursales</source>
         <translation>Branches</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="248"/>
-        <source>&amp;Nueva…</source>
-        <translation>&amp;New…</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="252"/>
-        <source>&amp;Editar…</source>
-        <translation>&amp;Edit…</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="256"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="186"/>
         <source>&amp;Predeterminada</source>
         <translation>Make &amp;default</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="259"/>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="312"/>
-        <source>&amp;Desactivar</source>
-        <translation>&amp;Deactivate</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="270"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="192"/>
         <source>★ La sucursal predeterminada se usa en las solicitudes nuevas y no se puede desactivar. Intro: editar · Ctrl+N: nueva.</source>
         <translation>★ The default branch is used for new requests and cannot be deactivated. Enter: edit · Ctrl+N: new.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="281"/>
-        <source>&amp;Cerrar</source>
-        <translation>&amp;Close</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="314"/>
-        <source>&amp;Reactivar</source>
-        <translation>&amp;Reactivate</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="344"/>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="370"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="216"/>
         <source>No se pudo cambiar</source>
         <translation>Could not change it</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="358"/>
-        <source>Desactivar sucursal</source>
-        <translation>Deactivate branch</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="359"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="174"/>
         <source>¿Desactivar la sucursal «{name}»? Sus solicitudes se conservan.</source>
         <translation>Deactivate the branch “{name}”? Its requests are kept.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="165"/>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="194"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="134"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="162"/>
         <source>— Sin indicar —</source>
         <translation>— Not set —</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="171"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="139"/>
         <source>Departa&amp;mento:</source>
         <translation>Depart&amp;ment:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="178"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="146"/>
         <source>M&amp;unicipio:</source>
         <translation>M&amp;unicipality:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="180"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="148"/>
         <source>Los pacientes registrados en esta sucursal lo reciben de forma predeterminada.</source>
         <translation>Patients registered at this branch get it by default.</translation>
     </message>
@@ -1753,92 +1647,92 @@ Import now?</translation>
         <translation>Profiles (panels)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="38"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="34"/>
         <source>Inactiva (desactivada)</source>
         <translation>Inactive (deactivated)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="41"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="37"/>
         <source>Perfil de {member_count} investigaciones: {members}</source>
         <translation>Profile of {member_count} tests: {members}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="52"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="48"/>
         <source>Código</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="58"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="56"/>
         <source>Nombre</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="61"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="62"/>
         <source>Tipo de muestra</source>
         <translation>Sample type</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="67"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="68"/>
         <source>Precio</source>
         <translation>Price</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="75"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="76"/>
         <source>Perfil: incluye</source>
         <translation>Profile: includes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="109"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="113"/>
         <source>Buscar por código o nombre…</source>
         <translation>Search by code or name…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="121"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="150"/>
         <source>&amp;Mostrar:</source>
         <translation>&amp;Show:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="124"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="151"/>
         <source>Incluir &amp;inactivas</source>
         <translation>Include &amp;inactive</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="127"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="126"/>
         <source>&amp;Historial de precios</source>
         <translation>Price &amp;history</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="131"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="130"/>
         <source>Cambios de precio de la investigación seleccionada</source>
         <translation>Price changes of the selected test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="136"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="135"/>
         <source>&amp;Sucursales…</source>
         <translation>&amp;Branches…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="140"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="139"/>
         <source>Sucursales del laboratorio</source>
         <translation>Laboratory branches</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="143"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="142"/>
         <source>Im&amp;portar CSV…</source>
         <translation>Im&amp;port CSV…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="147"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="146"/>
         <source>Importar investigaciones desde un CSV</source>
         <translation>Import tests from a CSV file</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="157"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="153"/>
         <source>Intro: editar · Ctrl+N: nueva · Supr: desactivar · Ctrl+H: historial de precios · F5: actualizar</source>
         <translation>Enter: edit · Ctrl+N: new · Del: deactivate · Ctrl+H: price history · F5: refresh</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="193"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="103"/>
         <source>¿Desactivar {code} — {name}?
 
 Dejará de ofrecerse en las solicitudes nuevas; las solicitudes que ya la tienen no cambian.</source>
@@ -1850,12 +1744,12 @@ It will no longer be offered for new requests; requests that already have it do 
 <context>
     <name>catalog.forms</name>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/forms.py" line="133"/>
+        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="258"/>
         <source>&amp;Guardar</source>
         <translation>&amp;Save</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/forms.py" line="139"/>
+        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="264"/>
         <source>Cancelar</source>
         <translation>Cancel</translation>
     </message>
@@ -1863,92 +1757,92 @@ It will no longer be offered for new requests; requests that already have it do 
 <context>
     <name>catalog.investigation_dialog</name>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="52"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="42"/>
         <source>Editar investigación</source>
         <translation>Edit test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="54"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="41"/>
         <source>Nueva investigación</source>
         <translation>New test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="71"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="59"/>
         <source>p. ej. GLU (se guarda en mayúsculas)</source>
         <translation>e.g. GLU (saved in capitals)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="75"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="58"/>
         <source>&amp;Código:</source>
         <translation>&amp;Code:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="80"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="68"/>
         <source>Glucosa en ayunas</source>
         <translation>Fasting glucose</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="83"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="67"/>
         <source>&amp;Nombre:</source>
         <translation>&amp;Name:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="90"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="76"/>
         <source>Suero, Sangre total (EDTA), Orina…</source>
         <translation>Serum, Whole blood (EDTA), Urine…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="98"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="84"/>
         <source>&amp;Tipo de muestra:</source>
         <translation>Sample t&amp;ype:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="114"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="100"/>
         <source>&amp;Historial de precios…</source>
         <translation>Price &amp;history…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="124"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="110"/>
         <source>&amp;Precio (L):</source>
         <translation>&amp;Price (L):</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="128"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="116"/>
         <source>&amp;Activa (se ofrece en las solicitudes nuevas)</source>
         <translation>&amp;Active (offered for new requests)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="135"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="123"/>
         <source>Es un pe&amp;rfil (panel): agrupa otras investigaciones</source>
         <translation>Is a p&amp;rofile (panel): groups other tests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="145"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="131"/>
         <source>Investigaciones del perfil</source>
         <translation>Tests in the profile</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="187"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="164"/>
         <source>Precio desde el {changed_at:%d/%m/%Y}</source>
         <translation>Price since {changed_at:%d/%m/%Y}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="193"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="170"/>
         <source>3 decimales, p. ej. 180.000</source>
         <translation>3 decimals, e.g. 180.000</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="229"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="195"/>
         <source>Dejar de ser perfil</source>
         <translation>Stop being a profile</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="230"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="196"/>
         <source>Desmarcó «Es un perfil»: se quitarán sus {len} investigaciones. ¿Continuar?</source>
         <translation>You unticked “Is a profile”: its {len} tests will be removed. Continue?</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="253"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="43"/>
         <source>La investigación cambió</source>
         <translation>The test has changed</translation>
     </message>
@@ -1956,127 +1850,132 @@ It will no longer be offered for new requests; requests that already have it do 
 <context>
     <name>catalog.list_tab</name>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="56"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="292"/>
+        <source>Mostrando {shown:,} de más de {cap:,} {noun_many}</source>
+        <translation>Showing {shown:,} of more than {cap:,} {noun_many}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="61"/>
         <source>  (Ctrl+F)</source>
         <translation>  (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="110"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="96"/>
         <source>&amp;Nueva</source>
         <translation>&amp;New</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="112"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="98"/>
         <source>&amp;Nuevo</source>
         <translation>&amp;New</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="119"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="107"/>
         <source>&amp;Editar</source>
         <translation>&amp;Edit</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="128"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="116"/>
         <source>&amp;Desactivar</source>
         <translation>&amp;Deactivate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="137"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="125"/>
         <source>&amp;Reactivar</source>
         <translation>&amp;Reactivate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="116"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="102"/>
         <source>Registrar {one} nuev{o}</source>
         <translation>Register a new {one}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="123"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="111"/>
         <source>Editar {one} seleccionad{o} (Intro o doble clic)</source>
         <translation>Edit the selected {one} (Enter or double-click)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="132"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="120"/>
         <source>Desactivar {one} seleccionad{o}</source>
         <translation>Deactivate the selected {one}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="141"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="129"/>
         <source>Reactivar {one} seleccionad{o}</source>
         <translation>Reactivate the selected {one}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="144"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="134"/>
         <source>Actuali&amp;zar</source>
         <translation>Re&amp;fresh</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="148"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="138"/>
         <source>Volver a leer la lista de la base de datos</source>
         <translation>Read the list from the database again</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="151"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="143"/>
         <source>Buscar</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="155"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="147"/>
         <source>Ir al cuadro de búsqueda</source>
         <translation>Go to the search box</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="168"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="163"/>
         <source>&amp;Buscar:</source>
         <translation>&amp;Search:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="265"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="276"/>
         <source>No hay {noun_many} que coincidan con la búsqueda.</source>
         <translation>No {noun_many} match the search.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="269"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="280"/>
         <source>No hay {noun_many} registrad{suffix}.</source>
         <translation>No {noun_many} registered yet.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="274"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="285"/>
         <source>Mostrando {shown:,} {noun_many} (hay más: baje para verlos)</source>
         <translation>Showing {shown:,} {noun_many} (there are more: scroll down to see them)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="281"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="296"/>
         <source>Mostrando {shown:,} de {total:,} {noun_many}</source>
         <translation>Showing {shown:,} of {total:,} {noun_many}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="352"/>
-        <source>No encontrado</source>
-        <translation>Not found</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="353"/>
-        <source>Ese {noun_one} ya no existe en la base de datos. Se actualizará la lista.</source>
-        <translation>That {noun_one} no longer exists in the database. The list will be refreshed.</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="372"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="350"/>
         <source>Guardado: {name}</source>
         <translation>Saved: {name}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="390"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_editor.py" line="149"/>
+        <source>No encontrado</source>
+        <translation>Not found</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/widgets/list_editor.py" line="150"/>
+        <source>Ese {noun_one} ya no existe en la base de datos. Se actualizará la lista.</source>
+        <translation>That {noun_one} no longer exists in the database. The list will be refreshed.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/widgets/list_editor.py" line="184"/>
         <source>Desactivar {noun_one}</source>
         <translation>Deactivate {noun_one}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="398"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_editor.py" line="193"/>
         <source>No se pudo desactivar</source>
         <translation>Could not deactivate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="413"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_editor.py" line="206"/>
         <source>No se pudo reactivar</source>
         <translation>Could not reactivate</translation>
     </message>
@@ -2137,32 +2036,32 @@ It will no longer be offered for new requests; requests that already have it do 
         <translation>Add:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="147"/>
+        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="144"/>
         <source>&amp;Incluye (en este orden):</source>
         <translation>&amp;Includes (in this order):</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="209"/>
+        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="206"/>
         <source>investigación</source>
         <translation>test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="211"/>
+        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="208"/>
         <source>investigaciones</source>
         <translation>tests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="214"/>
+        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="211"/>
         <source>{count} {noun}; suma de sus precios por separado: {format_lempiras}</source>
         <translation>{count} {noun}; sum of their separate prices: {format_lempiras}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="223"/>
+        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="220"/>
         <source>El perfil aún no tiene investigaciones.</source>
         <translation>The profile has no tests yet.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="265"/>
+        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="262"/>
         <source>este perfil</source>
         <translation>this profile</translation>
     </message>
@@ -2609,12 +2508,6 @@ It will no longer be offered for new requests; requests that already have it do 
         <translation>This customer is inactive (deactivated).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="414"/>
-        <location filename="../../patolab_desktop/ui/customers/customer_form.py" line="154"/>
-        <source>No se guardó</source>
-        <translation>Not saved</translation>
-    </message>
-    <message>
         <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="398"/>
         <source>El cliente cambió</source>
         <translation>The customer has changed</translation>
@@ -2633,6 +2526,12 @@ Someone else saved this customer while you were editing it. The current details 
         <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="463"/>
         <source>Cliente no encontrado</source>
         <translation>Customer not found</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="414"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_form.py" line="154"/>
+        <source>No se guardó</source>
+        <translation>Not saved</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="429"/>
@@ -3598,22 +3497,52 @@ Front desk for clinical and pathology laboratories.</translation>
 <context>
     <name>nouns</name>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="93"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="186"/>
+        <source>usuario</source>
+        <translation>user</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="187"/>
+        <source>usuarios</source>
+        <translation>users</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="168"/>
+        <source>sucursal</source>
+        <translation>branch</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="169"/>
+        <source>sucursales</source>
+        <translation>branches</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="40"/>
+        <source>tipo de remitente</source>
+        <translation>referrer type</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="41"/>
+        <source>tipos de remitente</source>
+        <translation>referrer types</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="94"/>
         <source>investigación</source>
         <translation>test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="94"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="95"/>
         <source>investigaciones</source>
         <translation>tests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="34"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_editor.py" line="68"/>
         <source>registro</source>
         <translation>record</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/list_tab.py" line="35"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_editor.py" line="69"/>
         <source>registros</source>
         <translation>records</translation>
     </message>
@@ -4031,27 +3960,6 @@ Front desk for clinical and pathology laboratories.</translation>
 <context>
     <name>printing.period_report</name>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="35"/>
-        <source>Resumen por período</source>
-        <translation>Period summary</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="43"/>
-        <source>{start} al {end}</source>
-        <translation>{start} to {end}</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="51"/>
-        <source>Todas las sucursales</source>
-        <translation>All branches</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="57"/>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="177"/>
-        <source>Solicitudes</source>
-        <translation>Requests</translation>
-    </message>
-    <message>
         <location filename="../../patolab_desktop/documents/period_report.py" line="58"/>
         <location filename="../../patolab_desktop/documents/period_report.py" line="81"/>
         <location filename="../../patolab_desktop/documents/period_report.py" line="179"/>
@@ -4154,16 +4062,6 @@ Front desk for clinical and pathology laboratories.</translation>
         <translation>No requests in the period.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="221"/>
-        <source>Solicitudes canceladas</source>
-        <translation>Cancelled requests</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="222"/>
-        <source>Ninguna solicitud cancelada en el período.</source>
-        <translation>No requests cancelled in the period.</translation>
-    </message>
-    <message>
         <location filename="../../patolab_desktop/documents/period_report.py" line="226"/>
         <source>Número</source>
         <translation>Number</translation>
@@ -4194,6 +4092,37 @@ Front desk for clinical and pathology laboratories.</translation>
         <translation>Cancelled requests ({len:,})</translation>
     </message>
     <message>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="221"/>
+        <source>Solicitudes canceladas</source>
+        <translation>Cancelled requests</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="35"/>
+        <source>Resumen por período</source>
+        <translation>Period summary</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="43"/>
+        <source>{start} al {end}</source>
+        <translation>{start} to {end}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="51"/>
+        <source>Todas las sucursales</source>
+        <translation>All branches</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="57"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="177"/>
+        <source>Solicitudes</source>
+        <translation>Requests</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="222"/>
+        <source>Ninguna solicitud cancelada en el período.</source>
+        <translation>No requests cancelled in the period.</translation>
+    </message>
+    <message>
         <location filename="../../patolab_desktop/documents/period_report.py" line="272"/>
         <source>Impreso por {who} el {v}</source>
         <translation>Printed by {who} on {v}</translation>
@@ -4201,6 +4130,16 @@ Front desk for clinical and pathology laboratories.</translation>
 </context>
 <context>
     <name>printing.request_summary</name>
+    <message>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="125"/>
+        <source>{v} — {TITLE} {number} (continuación)</source>
+        <translation>{v} — {TITLE} {number} (continued)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="91"/>
+        <source>Paciente</source>
+        <translation>Patient</translation>
+    </message>
     <message>
         <location filename="../../patolab_desktop/documents/request_summary.py" line="46"/>
         <source>Resumen de solicitud</source>
@@ -4247,20 +4186,9 @@ Front desk for clinical and pathology laboratories.</translation>
         <translation>Price</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="75"/>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="210"/>
-        <source>Descuento</source>
-        <translation>Discount</translation>
-    </message>
-    <message>
         <location filename="../../patolab_desktop/documents/request_summary.py" line="76"/>
         <source>Neto</source>
         <translation>Net</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="91"/>
-        <source>Paciente</source>
-        <translation>Patient</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/documents/request_summary.py" line="92"/>
@@ -4313,11 +4241,6 @@ Front desk for clinical and pathology laboratories.</translation>
         <translation>Completed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="125"/>
-        <source>{v} — {TITLE} {number} (continuación)</source>
-        <translation>{v} — {TITLE} {number} (continued)</translation>
-    </message>
-    <message>
         <location filename="../../patolab_desktop/documents/request_summary.py" line="160"/>
         <source>Información clínica</source>
         <translation>Clinical information</translation>
@@ -4333,11 +4256,6 @@ Front desk for clinical and pathology laboratories.</translation>
         <translation>Tests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="213"/>
-        <source>Descuento ({discount_text})</source>
-        <translation>Discount ({discount_text})</translation>
-    </message>
-    <message>
         <location filename="../../patolab_desktop/documents/request_summary.py" line="218"/>
         <source>Total (1 investigación)</source>
         <translation>Total (1 test)</translation>
@@ -4346,6 +4264,17 @@ Front desk for clinical and pathology laboratories.</translation>
         <location filename="../../patolab_desktop/documents/request_summary.py" line="220"/>
         <source>Total ({count} investigaciones)</source>
         <translation>Total ({count} tests)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="75"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="210"/>
+        <source>Descuento</source>
+        <translation>Discount</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="213"/>
+        <source>Descuento ({discount_text})</source>
+        <translation>Discount ({discount_text})</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/documents/request_summary.py" line="224"/>
@@ -4396,9 +4325,9 @@ Front desk for clinical and pathology laboratories.</translation>
 <context>
     <name>printing.tube_labels</name>
     <message>
-        <location filename="../../patolab_desktop/documents/tube_labels.py" line="32"/>
-        <source>{age} a</source>
-        <translation>{age} y</translation>
+        <location filename="../../patolab_desktop/documents/tube_labels.py" line="103"/>
+        <source>(código de barras no disponible)</source>
+        <translation>(barcode not available)</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/documents/tube_labels.py" line="38"/>
@@ -4406,9 +4335,9 @@ Front desk for clinical and pathology laboratories.</translation>
         <translation>Sample</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/tube_labels.py" line="103"/>
-        <source>(código de barras no disponible)</source>
-        <translation>(barcode not available)</translation>
+        <location filename="../../patolab_desktop/documents/tube_labels.py" line="32"/>
+        <source>{age} a</source>
+        <translation>{age} y</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/documents/tube_labels.py" line="157"/>
@@ -4486,102 +4415,102 @@ Front desk for clinical and pathology laboratories.</translation>
 <context>
     <name>referrers.referrer_dialog</name>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="54"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="33"/>
         <source>Editar remitente</source>
         <translation>Edit referrer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="56"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="32"/>
         <source>Nuevo remitente</source>
         <translation>New referrer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="80"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="58"/>
         <source>Dra. María López · Hospital Mario Catarino Rivas</source>
         <translation>Dr. Maria Lopez · Hospital Mario Catarino Rivas</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="85"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="57"/>
         <source>&amp;Nombre:</source>
         <translation>&amp;Name:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="90"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="66"/>
         <source>&amp;Tipo:</source>
         <translation>T&amp;ype:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="95"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="72"/>
         <source>Especialidad, hospital o clínica</source>
         <translation>Specialty, hospital or clinic</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="100"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="71"/>
         <source>&amp;Institución:</source>
         <translation>&amp;Institution:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="106"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="79"/>
         <source>9988-7766 (sin código se asume Honduras, +504)</source>
         <translation>9988-7766 (without a country code Honduras, +504, is assumed)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="109"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="78"/>
         <source>Teléf&amp;ono:</source>
         <translation>Ph&amp;one:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="114"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="88"/>
         <source>nombre@correo.hn</source>
         <translation>name@mail.hn</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="117"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="87"/>
         <source>&amp;Correo:</source>
         <translation>&amp;Email:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="125"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="92"/>
         <source>&amp;Dirección:</source>
         <translation>A&amp;ddress:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="132"/>
-        <source>Nota&amp;s:</source>
-        <translation>No&amp;tes:</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="135"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="100"/>
         <source>&amp;Activo (aparece al elegir remitente en una solicitud)</source>
         <translation>&amp;Active (offered when choosing a request&apos;s referrer)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="154"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="110"/>
         <source>— Elija el tipo —</source>
         <translation>— Choose the type —</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="178"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="129"/>
         <source>Este remitente tiene 1 solicitud; el cambio se verá también en ella.</source>
         <translation>This referrer has 1 request; the change will show on it too.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="183"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="134"/>
         <source>Este remitente tiene {used:,} solicitudes; el cambio se verá también en ellas.</source>
         <translation>This referrer has {used:,} requests; the change will show on them too.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="227"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="34"/>
         <source>El remitente cambió</source>
         <translation>The referrer has changed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="246"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="95"/>
+        <source>Nota&amp;s:</source>
+        <translation>No&amp;tes:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="154"/>
         <source> (inactivo)</source>
         <translation> (inactive)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="249"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="157"/>
         <source>Ya existe un remitente parecido:
 
 </source>
@@ -4590,7 +4519,7 @@ Front desk for clinical and pathology laboratories.</translation>
 </translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="251"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="159"/>
         <source>
 
 ¿Registrar de todos modos uno nuevo?</source>
@@ -4599,7 +4528,7 @@ Front desk for clinical and pathology laboratories.</translation>
 Register a new one anyway?</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="254"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="162"/>
         <source>Posible remitente duplicado</source>
         <translation>Possible duplicate referrer</translation>
     </message>
@@ -4607,17 +4536,17 @@ Register a new one anyway?</translation>
 <context>
     <name>referrers.referrers_window</name>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="35"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="32"/>
         <source>Inactivo (desactivado)</source>
         <translation>Inactive (deactivated)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="43"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="40"/>
         <source>Nombre</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="50"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="48"/>
         <source>Tipo</source>
         <translation>Type</translation>
     </message>
@@ -4642,42 +4571,42 @@ Register a new one anyway?</translation>
         <translation>Registered</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="101"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="110"/>
         <source>Buscar por nombre, institución, teléfono o correo…</source>
         <translation>Search by name, institution, phone or email…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="114"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="132"/>
         <source>&amp;Tipo:</source>
         <translation>&amp;Type:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="117"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="133"/>
         <source>Mostrar &amp;inactivos</source>
         <translation>Show &amp;inactive</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="120"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="124"/>
         <source>Tipos de remitente…</source>
         <translation>Referrer types…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="124"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="128"/>
         <source>Crear, renombrar o eliminar tipos</source>
         <translation>Create, rename or delete types</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="134"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="135"/>
         <source>Intro: editar · Ctrl+N: nuevo · Supr: desactivar · F5: actualizar</source>
         <translation>Enter: edit · Ctrl+N: new · Del: deactivate · F5: refresh</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="146"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="147"/>
         <source>Todos los tipos</source>
         <translation>All types</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="172"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="99"/>
         <source>¿Desactivar a «{name}»?
 
 Dejará de aparecer al elegir el remitente de una solicitud, pero las solicitudes que ya lo tienen lo conservan. Se puede reactivar cuando haga falta.</source>
@@ -4689,119 +4618,88 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>referrers.types_dialog</name>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="35"/>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="27"/>
         <source>Tipo</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="38"/>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="30"/>
         <source>Remitentes</source>
         <translation>Referrers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="45"/>
-        <source>Estado</source>
-        <translation>Status</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="48"/>
-        <source>Activo</source>
-        <translation>Active</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="50"/>
-        <source>Inactivo</source>
-        <translation>Inactive</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="61"/>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="46"/>
         <source>Tipos de remitente</source>
         <translation>Referrer types</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="79"/>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="60"/>
         <source>Nombre del tipo nuevo (p. ej. Laboratorio externo)</source>
         <translation>Name of the new type (e.g. External laboratory)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="85"/>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="66"/>
         <source>&amp;Agregar</source>
         <translation>&amp;Add</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="95"/>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="70"/>
         <source>&amp;Renombrar…</source>
         <translation>&amp;Rename…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="99"/>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="168"/>
-        <source>&amp;Desactivar</source>
-        <translation>&amp;Deactivate</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="102"/>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="75"/>
         <source>&amp;Eliminar</source>
         <translation>De&amp;lete</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="109"/>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="80"/>
         <source>&amp;Nuevo tipo:</source>
         <translation>&amp;New type:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="122"/>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="84"/>
         <source>Un tipo que usan remitentes no se puede eliminar: solo renombrar o desactivar (deja de ofrecerse para remitentes nuevos).</source>
         <translation>A type used by referrers cannot be deleted, only renamed or deactivated (it is then no longer offered for new referrers).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="133"/>
-        <source>&amp;Cerrar</source>
-        <translation>&amp;Close</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="170"/>
-        <source>R&amp;eactivar</source>
-        <translation>R&amp;eactivate</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="175"/>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="105"/>
         <source>Lo usan {in_use:,} remitentes: no se puede eliminar, solo renombrar.</source>
         <translation>Used by {in_use:,} referrers: it cannot be deleted, only renamed.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="182"/>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="112"/>
         <source>Eliminar el tipo seleccionado (Supr)</source>
         <translation>Delete the selected type (Del)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="208"/>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="147"/>
         <source>Renombrar tipo de remitente</source>
         <translation>Rename referrer type</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="209"/>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="148"/>
         <source>Nuevo nombre:</source>
         <translation>New name:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="218"/>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="151"/>
         <source>No se pudo renombrar</source>
         <translation>Could not rename</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="239"/>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="255"/>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="163"/>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="179"/>
         <source>No se puede eliminar</source>
         <translation>Cannot delete</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="245"/>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="169"/>
         <source>Eliminar tipo de remitente</source>
         <translation>Delete referrer type</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="246"/>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="170"/>
         <source>¿Eliminar el tipo «{name}»?</source>
         <translation>Delete the type “{name}”?</translation>
     </message>
@@ -8167,6 +8065,72 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
     </message>
 </context>
 <context>
+    <name>widgets.forms</name>
+    <message>
+        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="221"/>
+        <source>&amp;Cerrar</source>
+        <translation>&amp;Close</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="235"/>
+        <source>Activa</source>
+        <translation>Active</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="237"/>
+        <source>Inactiva</source>
+        <translation>Inactive</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="240"/>
+        <source>Activo</source>
+        <translation>Active</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="242"/>
+        <source>Inactivo</source>
+        <translation>Inactive</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="247"/>
+        <source>Estado</source>
+        <translation>Status</translation>
+    </message>
+</context>
+<context>
+    <name>widgets.list_dialog</name>
+    <message>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="43"/>
+        <source>R&amp;eactivar</source>
+        <translation>R&amp;eactivate</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/widgets/list_dialog.py" line="33"/>
+        <source>&amp;Desactivar</source>
+        <translation>&amp;Deactivate</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/widgets/list_dialog.py" line="34"/>
+        <source>Re&amp;activar</source>
+        <translation>Re&amp;activate</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/widgets/list_dialog.py" line="78"/>
+        <source>&amp;Nueva…</source>
+        <translation>&amp;New…</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/widgets/list_dialog.py" line="80"/>
+        <source>&amp;Nuevo…</source>
+        <translation>&amp;New…</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/widgets/list_dialog.py" line="86"/>
+        <source>&amp;Editar…</source>
+        <translation>&amp;Edit…</translation>
+    </message>
+</context>
+<context>
     <name>widgets.progress</name>
     <message>
         <location filename="../../patolab_desktop/ui/widgets/progress.py" line="163"/>
@@ -8200,6 +8164,34 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>An unexpected error occurred; nothing was half-saved.
 
 {name}: {exc}</translation>
+    </message>
+</context>
+<context>
+    <name>widgets.record_dialog</name>
+    <message>
+        <location filename="../../patolab_desktop/ui/widgets/record_dialog.py" line="73"/>
+        <source>Nuevo registro</source>
+        <translation>New record</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/widgets/record_dialog.py" line="74"/>
+        <source>Editar registro</source>
+        <translation>Edit record</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/widgets/record_dialog.py" line="75"/>
+        <source>El registro cambió</source>
+        <translation>The record changed</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/widgets/record_dialog.py" line="219"/>
+        <source>Descartar cambios</source>
+        <translation>Discard changes</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/widgets/record_dialog.py" line="220"/>
+        <source>¿Cerrar sin guardar los cambios?</source>
+        <translation>Close without saving the changes?</translation>
     </message>
 </context>
 </TS>

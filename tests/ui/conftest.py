@@ -1,10 +1,12 @@
-"""Fixtures for the UI tests: acting as a seeded role (issue 16)."""
+"""Fixtures of the screen tests: nobody logged in, a fixed clock and cheap hashing for the
+tests that log in as a role (``tests.security_helpers``); acting as a seeded role, prompts
+recorded, dialogs trapped and the crash dialog failing the test (issue 16)."""
 
 from __future__ import annotations
 
 import pytest
 
-from tests.security_helpers import fast_hashing  # noqa: F401 (fixture)
+from tests.security_helpers import clock, fast_hashing, no_session  # noqa: F401
 
 from .role_helpers import DialogTrap, PromptLog, act_as, fail_on_crash_dialog
 

@@ -12,13 +12,7 @@ from patolab_desktop.db.models import AuditLog, User
 from patolab_desktop.services.access import audit, auth, permissions, session
 from patolab_desktop.services.errors import PermissionDenied
 from patolab_desktop.ui.admin.audit_viewer import AuditViewer
-from tests.security_helpers import (  # noqa: F401
-    clock,
-    fast_hashing,
-    login_as,
-    make_user,
-    no_session,
-)
+from tests.security_helpers import login_as, make_user
 
 pytestmark = pytest.mark.usefixtures("no_session", "fast_hashing")
 

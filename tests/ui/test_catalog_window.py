@@ -19,7 +19,7 @@ from patolab_desktop.ui.catalog.branches_dialog import BranchDialog, BranchesDia
 from patolab_desktop.ui.catalog.catalog_window import CatalogWindow
 from patolab_desktop.ui.catalog.investigation_dialog import InvestigationDialog
 from patolab_desktop.ui.catalog.price_history import PriceHistoryDialog
-from tests.ui.test_referrers_window import Prompts
+from tests.ui.list_helpers import Prompts, read_every_cell, search
 
 DEMO = resource("data", "demo_investigations.csv")
 
@@ -41,11 +41,6 @@ def window(qtbot, demo):
     return widget
 
 
-def search(window, text: str) -> None:
-    window.search_box.setText(text)
-    window.search_box.flush()
-
-
 # --- the tab ------------------------------------------------------------------------------------
 
 
@@ -54,16 +49,13 @@ def test_model_passes_qtmodeltester(qtmodeltester, window):
 
 
 def test_data_runs_no_sql(window):
-    model = window.model
+    roles = (
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.DecorationRole,
+        Qt.ItemDataRole.ToolTipRole,
+    )
     with assert_query_count(0):
-        for row in range(model.rowCount()):
-            for column in range(model.columnCount()):
-                for role in (
-                    Qt.ItemDataRole.DisplayRole,
-                    Qt.ItemDataRole.DecorationRole,
-                    Qt.ItemDataRole.ToolTipRole,
-                ):
-                    model.data(model.index(row, column), role)
+        read_every_cell(window.model, roles)
 
 
 def test_rows_by_code_with_prices_and_members(window):

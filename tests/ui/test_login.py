@@ -12,14 +12,7 @@ from patolab_desktop.ui.admin import login_flow
 from patolab_desktop.ui.admin.change_password_dialog import ChangePasswordDialog
 from patolab_desktop.ui.admin.first_admin_dialog import FirstAdminDialog
 from patolab_desktop.ui.admin.login_dialog import LoginDialog
-from tests.security_helpers import (  # noqa: F401
-    PASSWORD,
-    clock,
-    fast_hashing,
-    login_as,
-    make_user,
-    no_session,
-)
+from tests.security_helpers import PASSWORD, login_as, make_user
 
 pytestmark = pytest.mark.usefixtures("no_session", "fast_hashing")
 

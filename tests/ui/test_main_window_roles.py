@@ -8,14 +8,7 @@ import pytest
 from patolab_desktop.services.access import permissions, session, users
 from patolab_desktop.ui.admin import login_flow
 from patolab_desktop.ui.main_window import MainWindow
-from tests.security_helpers import (  # noqa: F401 (fixtures)
-    PASSWORD,
-    clock,
-    fast_hashing,
-    login_as,
-    make_user,
-    no_session,
-)
+from tests.security_helpers import PASSWORD, login_as, make_user
 
 from .test_customers_window import make_customer
 

@@ -9,34 +9,11 @@ from PySide6.QtCore import QModelIndex, Qt
 from patolab_desktop.db.database import db
 from patolab_desktop.db.models import Referrer
 from patolab_desktop.services.catalog import referrer_types, referrers
-from patolab_desktop.ui import prompts
 from patolab_desktop.ui.referrers.referrer_dialog import ReferrerDialog
 from patolab_desktop.ui.referrers.referrers_window import ReferrersWindow
 from patolab_desktop.ui.referrers.types_dialog import ReferrerTypesDialog
+from tests.ui.list_helpers import Prompts, read_every_cell, search
 from tests.unit.catalog_helpers import make_referrer, make_request, type_id
-
-
-class Prompts:
-    """Records every prompt; answers confirm() with ``answer``."""
-
-    def __init__(self, monkeypatch, answer: bool = True, text: str | None = None):
-        self.calls: list[tuple[str, str, str]] = []
-        self.answer, self.text = answer, text
-        monkeypatch.setattr(prompts, "confirm", self._confirm)
-        monkeypatch.setattr(prompts, "error", lambda _p, t, m: self.calls.append(("error", t, m)))
-        monkeypatch.setattr(prompts, "info", lambda _p, t, m: self.calls.append(("info", t, m)))
-        monkeypatch.setattr(prompts, "ask_text", self._ask)
-
-    def _confirm(self, _parent, title, text):
-        self.calls.append(("confirm", title, text))
-        return self.answer
-
-    def _ask(self, _parent, title, label, text=""):
-        self.calls.append(("ask_text", title, text))
-        return self.text
-
-    def kinds(self) -> list[str]:
-        return [c[0] for c in self.calls]
 
 
 def names(window) -> list[str]:
@@ -54,26 +31,18 @@ def window(qtbot, database):
     return widget
 
 
-def search(window, text: str) -> None:
-    window.search_box.setText(text)
-    window.search_box.flush()
-
-
 def test_model_passes_qtmodeltester(qtmodeltester, window):
     qtmodeltester.check(window.model)
 
 
 def test_data_runs_no_sql(window):
-    model = window.model
+    roles = (
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.ForegroundRole,
+        Qt.ItemDataRole.DecorationRole,
+    )
     with assert_query_count(0):
-        for row in range(model.rowCount()):
-            for column in range(model.columnCount()):
-                for role in (
-                    Qt.ItemDataRole.DisplayRole,
-                    Qt.ItemDataRole.ForegroundRole,
-                    Qt.ItemDataRole.DecorationRole,
-                ):
-                    model.data(model.index(row, column), role)
+        read_every_cell(window.model, roles)
 
 
 def test_opens_with_focus_in_search_and_rows_by_name(qtbot, window):

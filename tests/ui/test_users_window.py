@@ -9,13 +9,7 @@ from patolab_desktop.services.access import auth, permissions, session
 from patolab_desktop.ui import prompts
 from patolab_desktop.ui.admin import users_window
 from patolab_desktop.ui.admin.users_window import ResetPasswordDialog, UserDialog, UsersWindow
-from tests.security_helpers import (  # noqa: F401
-    clock,
-    fast_hashing,
-    login_as,
-    make_user,
-    no_session,
-)
+from tests.security_helpers import login_as, make_user
 
 pytestmark = pytest.mark.usefixtures("no_session", "fast_hashing")
 

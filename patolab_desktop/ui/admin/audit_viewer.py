@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
@@ -28,6 +27,7 @@ from ...services.access import audit
 from ...services.texts import translated_labels
 from ..icons import icon
 from ..models.paged_table import Column, PagedTableModel
+from ..widgets.forms import close_buttons
 from ..widgets.table import make_table_view
 
 SYSTEM_USERS = ("cli", "sistema")
@@ -173,11 +173,7 @@ class AuditViewer(QDialog):
         self.count_label = QLabel(self)
         bottom.addWidget(self.count_label)
         bottom.addStretch(1)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        buttons.button(QDialogButtonBox.StandardButton.Close).setText(
-            translate("admin.audit_viewer", "&Cerrar")
-        )
-        buttons.rejected.connect(self.reject)
+        buttons = close_buttons(self)
         bottom.addWidget(buttons)
         layout.addLayout(bottom)
 

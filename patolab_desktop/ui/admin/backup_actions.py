@@ -57,10 +57,10 @@ def install(window) -> None:
 
 def backup_now(parent=None):
     """Make a backup now and say where it went; returns the path or None."""
-    try:
-        path = backups.backup_now()
-    except ServiceError as exc:
-        prompts.error(parent, translate("admin.backup_actions", "Copia de seguridad"), str(exc))
+    path = _attempt(
+        parent, translate("admin.backup_actions", "Copia de seguridad"), backups.backup_now
+    )
+    if path is FAILED:
         return None
     prompts.info(
         parent,
@@ -90,6 +90,18 @@ def _describe_latest() -> str:
     return "\n".join(lines)
 
 
+FAILED = object()  # what _attempt returns when the service refused
+
+
+def _attempt(parent, title: str, call):
+    """``call()``'s result, or FAILED after showing the service's refusal."""
+    try:
+        return call()
+    except ServiceError as exc:
+        prompts.error(parent, title, str(exc))
+        return FAILED
+
+
 def restore_backup(parent=None, path: str | None = None):
     """Pick a backup, confirm, restore (the service backs up the current state first)."""
     if path is None:
@@ -100,14 +112,13 @@ def restore_backup(parent=None, path: str | None = None):
         )
     if not path:
         return None
-    try:
-        version = backups.validate_backup(path)
-    except ServiceError as exc:
-        prompts.error(parent, translate("admin.backup_actions", "Restaurar copia"), str(exc))
+    title = translate("admin.backup_actions", "Restaurar copia")
+    version = _attempt(parent, title, lambda: backups.validate_backup(path))
+    if version is FAILED:
         return None
     if not prompts.confirm(
         parent,
-        translate("admin.backup_actions", "Restaurar copia"),
+        title,
         translate(
             "admin.backup_actions",
             "¿Reemplazar TODOS los datos actuales por la copia\n{path}\n(esquema "
@@ -116,17 +127,15 @@ def restore_backup(parent=None, path: str | None = None):
         ).format(path=path, version=version),
     ):
         return None
-    try:
-        result = backups.restore(path)
-    except ServiceError as exc:
-        prompts.error(parent, translate("admin.backup_actions", "Restaurar copia"), str(exc))
+    result = _attempt(parent, title, lambda: backups.restore(path))
+    if result is FAILED:
         return None
     reload = getattr(parent, "reload_from_database", None)
     if reload is not None:
         reload()
     prompts.info(
         parent,
-        translate("admin.backup_actions", "Restaurar copia"),
+        title,
         translate(
             "admin.backup_actions",
             "Copia restaurada.\n\nEl estado anterior quedó guardado en:\n{safety_backup}",

@@ -15,8 +15,8 @@ from PySide6.QtWidgets import (
 from ... import APP_NAME
 from ...i18n import translate
 from ..icons import icon
+from ..widgets import forms
 
-ERROR_STYLE = "color: #c62828;"
 HINT_STYLE = "color: #607d8b;"
 MESSAGE_STYLE = (
     "QLabel { background: #fdecea; color: #b71c1c; border: 1px solid #f5c2c0;"
@@ -88,60 +88,18 @@ def header(icon_name: str, title: str, subtitle: str = "", parent=None) -> QWidg
     return box
 
 
-class FieldErrors:
-    """Red messages under form fields, keyed by the service's field names."""
+class FieldErrors(forms.FieldErrors):
+    """Red messages under the fields of one form, keyed by the service's field names;
+    ``show`` returns the messages with no field (the dialog shows them boxed)."""
+
+    select_on_error = True
 
     def __init__(self, form: QFormLayout):
+        super().__init__(None, general=False)
         self._form = form
-        self._labels: dict[str, QLabel] = {}
-        self._widgets: dict[str, QWidget] = {}
 
     def add_row(self, key: str, label: str, widget: QWidget) -> None:
-        holder = QWidget()
-        column = QVBoxLayout(holder)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(2)
-        column.addWidget(widget)
-        error = QLabel(holder)
-        error.setObjectName(f"error_{key}")
-        error.setStyleSheet(ERROR_STYLE)
-        error.setWordWrap(True)
-        error.hide()
-        column.addWidget(error)
-        caption = QLabel(label)
-        caption.setBuddy(widget)
-        self._form.addRow(caption, holder)
-        self._labels[key] = error
-        self._widgets[key] = widget
-
-    def clear(self) -> None:
-        for label in self._labels.values():
-            label.clear()
-            label.hide()
-
-    def show(self, errors: dict[str, str]) -> list[str]:
-        """Show each message under its field; returns the messages with no field."""
-        self.clear()
-        loose = []
-        first = None
-        for key, text in errors.items():
-            label = self._labels.get(key)
-            if label is None:
-                loose.append(text)
-                continue
-            label.setText(text)
-            label.show()
-            if first is None:
-                first = self._widgets[key]
-        if first is not None:
-            first.setFocus()
-            if isinstance(first, QLineEdit):
-                first.selectAll()
-        return loose
-
-    def text(self, key: str) -> str:
-        label = self._labels.get(key)
-        return label.text() if label is not None and not label.isHidden() else ""
+        self.add(self._form, key, label, widget)
 
 
 def fit_height(dialog: QWidget) -> None:
@@ -167,11 +125,8 @@ def password_row(errors: FieldErrors, parent, key: str, label: str, name: str) -
 
 
 def hint_label(text: str, parent=None) -> QLabel:
-    """A grey, word-wrapped explanation under a form."""
-    hint = QLabel(text, parent)
-    hint.setWordWrap(True)
-    hint.setStyleSheet(HINT_STYLE)
-    return hint
+    """A blue-grey, word-wrapped explanation under a form."""
+    return forms.hint_label(text, parent, HINT_STYLE)
 
 
 def make_form() -> QFormLayout:

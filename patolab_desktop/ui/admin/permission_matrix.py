@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QDialog,
-    QDialogButtonBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -32,6 +31,7 @@ from ...services.access.permissions import role_label
 from ...services.errors import ServiceError
 from .. import prompts
 from ..icons import icon
+from ..widgets.forms import close_buttons
 from .common import HINT_STYLE, header
 
 AREA_COLUMN, LABEL_COLUMN, FIRST_ROLE_COLUMN = 0, 1, 2
@@ -280,11 +280,7 @@ class PermissionMatrixDialog(QDialog):
         self.new_role_button.clicked.connect(self.new_role)
         row.addWidget(self.new_role_button)
         row.addStretch(1)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        buttons.button(QDialogButtonBox.StandardButton.Close).setText(
-            translate("admin.permission_matrix", "&Cerrar")
-        )
-        buttons.rejected.connect(self.reject)
+        buttons = close_buttons(self)
         row.addWidget(buttons)
         layout.addLayout(row)
         self.view.setCurrentIndex(self.model.index(0, FIRST_ROLE_COLUMN))

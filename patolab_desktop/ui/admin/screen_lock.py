@@ -30,7 +30,8 @@ from ...services import settings
 from ...services.access import auth, session
 from ...services.access.permissions import role_label
 from ..icons import icon
-from .common import PasswordEdit, fit_height, header, make_form, message_label, show_message
+from .account_dialog import AccountDialog
+from .common import PasswordEdit
 
 INPUT_EVENTS = frozenset(
     {
@@ -78,7 +79,7 @@ class Curtain(QWidget):
         self.raise_()
         self.show()
 
-    def eventFilter(self, watched, event) -> bool:  # noqa: N802
+    def eventFilter(self, watched, event) -> bool:
         if watched is self._target and event.type() in (QEvent.Type.Resize, QEvent.Type.ChildAdded):
             self.setGeometry(self._target.rect())
             self.raise_()
@@ -93,81 +94,57 @@ class Curtain(QWidget):
         self.deleteLater()
 
 
-class LockDialog(QDialog):
+class LockDialog(AccountDialog):
     """Asks for the password of the locked session; Esc and the close box do nothing."""
 
     def __init__(self, lock: ScreenLock, parent=None):
-        super().__init__(parent)
-        self.setObjectName("lock_dialog")
+        super().__init__(
+            parent,
+            "lock_dialog",
+            translate("admin.screen_lock", "Pantalla bloqueada"),
+            "lock",
+            440,
+        )
         self._lock = lock
         self._closing = False
-        self.setWindowTitle(
-            translate("admin.screen_lock", "{APP_NAME} — Pantalla bloqueada").format(
-                APP_NAME=APP_NAME
-            )
-        )
-        self.setWindowIcon(icon("lock"))
         self.setWindowFlags(
             Qt.WindowType.Dialog | Qt.WindowType.CustomizeWindowHint | Qt.WindowType.WindowTitleHint
         )
         self.setWindowModality(Qt.WindowModality.ApplicationModal)
-        self.setMinimumWidth(440)
         actor = session.current()
         name = f"{actor.display_name} ({actor.username}, {role_label(actor.role)})" if actor else ""
-        layout = QVBoxLayout(self)
-        layout.addWidget(
-            header(
-                "lock",
-                translate("admin.screen_lock", "Pantalla bloqueada"),
-                translate(
-                    "admin.screen_lock",
-                    "Sesión de {name}.\nEscriba su contraseña para continuar: los formularios "
-                    "abiertos siguen tal como los dejó.",
-                ).format(name=name),
-                self,
-            )
+        self.add_header(
+            "lock",
+            translate("admin.screen_lock", "Pantalla bloqueada"),
+            translate(
+                "admin.screen_lock",
+                "Sesión de {name}.\nEscriba su contraseña para continuar: los formularios "
+                "abiertos siguen tal como los dejó.",
+            ).format(name=name),
         )
-        form = make_form()
         self.password_edit = PasswordEdit(self, translate("admin.screen_lock", "contraseña"))
         self.password_edit.setObjectName("unlock_password")
-        form.addRow(translate("admin.screen_lock", "&Contraseña:"), self.password_edit)
-        layout.addLayout(form)
-        self.message = message_label(self)
+        self.form.addRow(translate("admin.screen_lock", "&Contraseña:"), self.password_edit)
         self.message.setObjectName("unlock_message")
-        layout.addWidget(self.message)
-        buttons = QDialogButtonBox(self)
-        self.unlock_button = buttons.addButton(
-            translate("admin.screen_lock", "&Desbloquear"), QDialogButtonBox.ButtonRole.AcceptRole
+        self.unlock_button = self.finish_layout(
+            translate("admin.screen_lock", "&Desbloquear"), "unlock", self.try_unlock
         )
-        self.unlock_button.setIcon(icon("unlock"))
-        self.unlock_button.setDefault(True)
-        self.switch_button = buttons.addButton(
+        self.switch_button = self.buttons.addButton(
             translate("admin.screen_lock", "Cambiar de &usuario…"),
             QDialogButtonBox.ButtonRole.ActionRole,
         )
         self.switch_button.setIcon(icon("switch_user"))
         self.switch_button.setAutoDefault(False)
         self.switch_button.clicked.connect(self._lock.request_switch_user)
-        buttons.accepted.connect(self.try_unlock)
-        layout.addWidget(buttons)
-        self.password_edit.setFocus()
 
-    def showEvent(self, event) -> None:  # noqa: N802
-        super().showEvent(event)
-        fit_height(self)
-        self.password_edit.setFocus()
+    def focus_field(self):
+        return self.password_edit
 
     def try_unlock(self) -> bool:
         return self._lock.unlock(self.password_edit.text())
 
     def show_error(self, text: str) -> None:
-        show_message(self.message, text)
-        fit_height(self)
-        self.password_edit.clear()
-        self.password_edit.setFocus()
-
-    def message_text(self) -> str:
-        return self.message.text() if not self.message.isHidden() else ""
+        self.say(text, retry=self.password_edit)
 
     def reject(self) -> None:  # Esc must not unlock
         return
@@ -177,7 +154,7 @@ class LockDialog(QDialog):
         self.done(QDialog.DialogCode.Accepted)
         self.deleteLater()
 
-    def closeEvent(self, event) -> None:  # noqa: N802
+    def closeEvent(self, event) -> None:
         if self._closing:
             super().closeEvent(event)
         else:
@@ -219,7 +196,7 @@ class ScreenLock(QObject):
         else:
             self.timer.stop()
 
-    def eventFilter(self, watched, event) -> bool:  # noqa: N802
+    def eventFilter(self, watched, event) -> bool:
         if self.minutes and self.dialog is None and event.type() in INPUT_EVENTS:
             self.timer.start()  # restart: activity
         return False

@@ -7,13 +7,11 @@ Enter saves, Esc cancels; in the members editor Enter adds the picked investigat
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRegularExpression, Qt
-from PySide6.QtGui import QKeySequence, QRegularExpressionValidator, QShortcut
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QRegularExpression, Qt
+from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import (
-    QCheckBox,
     QComboBox,
     QCompleter,
-    QDialog,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -25,62 +23,50 @@ from PySide6.QtWidgets import (
 
 from ...i18n import translate
 from ...services import catalog
-from ...services.errors import ConflictError, NotFoundError, ServiceError, ValidationError
 from .. import prompts
 from ..icons import icon
-from .forms import HINT_STYLE, FieldErrors, dialog_buttons, make_form
+from ..widgets.forms import HINT_STYLE, make_form
+from ..widgets.record_dialog import RecordDialog
 from .members_editor import PanelMembersEditor
 
 PRICE_PATTERN = QRegularExpression(r"^\s*(L\s*)?[0-9][0-9,]*(\.[0-9]{0,3})?\s*$")
 
 
-class InvestigationDialog(QDialog):
+class InvestigationDialog(RecordDialog):
     """``InvestigationDialog(investigation_id=None)``; ``saved_id`` after Accepted."""
 
-    def __init__(self, investigation_id: int | None = None, parent=None, changed_by: str = ""):
-        super().__init__(parent)
-        self.setObjectName("investigation_dialog")
-        self.investigation_id = investigation_id
-        self.saved_id: int | None = None
-        self._changed_by = changed_by or _acting_user()
-        self._data = (
-            catalog.get(investigation_id)
-            if investigation_id is not None
-            else catalog.InvestigationData()
-        )
-        self.setWindowTitle(
-            translate("catalog.investigation_dialog", "Editar investigación")
-            if investigation_id
-            else translate("catalog.investigation_dialog", "Nueva investigación")
-        )
-        self.setWindowIcon(icon("edit" if investigation_id else "investigation_new"))
-        self.setModal(True)
-        self.resize(720, 640)
-        self._build()
-        self._load(self._data)
-        (self.name_edit if investigation_id else self.code_edit).setFocus()
+    new_icon = "investigation_new"
+    service = catalog
+    data_class = catalog.InvestigationData
+    new_title = QT_TRANSLATE_NOOP("catalog.investigation_dialog", "Nueva investigación")
+    edit_title = QT_TRANSLATE_NOOP("catalog.investigation_dialog", "Editar investigación")
+    changed_title = QT_TRANSLATE_NOOP("catalog.investigation_dialog", "La investigación cambió")
 
-    # --- construction ------------------------------------------------------------------
-    def _build(self) -> None:
-        self.errors = FieldErrors(self)
+    def __init__(self, investigation_id: int | None = None, parent=None, changed_by: str = ""):
+        self._changed_by = changed_by or _acting_user()
+        super().__init__(investigation_id, parent)
+        self.resize(720, 640)
+
+    def first_field(self):
+        return self.name_edit if self.record_id is not None else self.code_edit
+
+    def build(self) -> None:
         form = make_form()
-        self.code_edit = QLineEdit(self)
+        self.code_edit = self.line_edit(
+            form,
+            "code",
+            translate("catalog.investigation_dialog", "&Código:"),
+            translate("catalog.investigation_dialog", "p. ej. GLU (se guarda en mayúsculas)"),
+            20,
+        )
         self.code_edit.setObjectName("code_edit")
-        self.code_edit.setMaxLength(20)
-        self.code_edit.setPlaceholderText(
-            translate("catalog.investigation_dialog", "p. ej. GLU (se guarda en mayúsculas)")
-        )
         self.code_edit.setMaximumWidth(220)
-        self.errors.add(
-            form, "code", translate("catalog.investigation_dialog", "&Código:"), self.code_edit
-        )
-        self.name_edit = QLineEdit(self)
-        self.name_edit.setMaxLength(catalog.NAME_MAX)
-        self.name_edit.setPlaceholderText(
-            translate("catalog.investigation_dialog", "Glucosa en ayunas")
-        )
-        self.errors.add(
-            form, "name", translate("catalog.investigation_dialog", "&Nombre:"), self.name_edit
+        self.name_edit = self.line_edit(
+            form,
+            "name",
+            translate("catalog.investigation_dialog", "&Nombre:"),
+            translate("catalog.investigation_dialog", "Glucosa en ayunas"),
+            catalog.NAME_MAX,
         )
         self.sample_combo = QComboBox(self)
         self.sample_combo.setEditable(True)
@@ -124,22 +110,22 @@ class InvestigationDialog(QDialog):
             form, "price", translate("catalog.investigation_dialog", "&Precio (L):"), price_box
         )
         self.errors.inputs["price"] = self.price_edit
-        self.active_check = QCheckBox(
+        self.active_check = self.check_box(
+            form,
+            "active",
             translate(
                 "catalog.investigation_dialog", "&Activa (se ofrece en las solicitudes nuevas)"
             ),
-            self,
         )
-        form.addRow("", self.active_check)
-        self.panel_check = QCheckBox(
+        self.panel_check = self.check_box(
+            form,
+            "is_panel",
             translate(
                 "catalog.investigation_dialog",
                 "Es un pe&rfil (panel): agrupa otras investigaciones",
             ),
-            self,
         )
         self.panel_check.setObjectName("panel_check")
-        form.addRow("", self.panel_check)
 
         self.members_group = QGroupBox(
             translate("catalog.investigation_dialog", "Investigaciones del perfil"), self
@@ -154,23 +140,14 @@ class InvestigationDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.members_group, 1)
-        layout.addWidget(self.errors.general)
-        self.buttons = dialog_buttons(self)
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
-        layout.addWidget(self.buttons)
-        for key in ("Ctrl+Return", "Ctrl+Enter", "Ctrl+S"):
-            QShortcut(QKeySequence(key), self, activated=self.save)
+        self.finish_layout(layout)
 
         self.panel_check.toggled.connect(self._panel_toggled)
         self.code_edit.textEdited.connect(self._code_edited)
 
-    def _load(self, data: catalog.InvestigationData) -> None:
-        self.code_edit.setText(data.code)
-        self.name_edit.setText(data.name)
-        self.sample_combo.setCurrentText(data.sample_type)
+    def load(self, data: catalog.InvestigationData) -> None:
+        super().load(data)
         self.price_edit.setText("" if data.id is None else f"{data.price:.3f}")
-        self.active_check.setChecked(data.active)
         self.active_check.setVisible(data.id is not None)
         self.members_editor.set_panel(data.id, data.code)
         self.members_editor.set_members(
@@ -206,70 +183,33 @@ class InvestigationDialog(QDialog):
 
     # --- saving ------------------------------------------------------------------------
     def data(self) -> catalog.InvestigationData:
-        is_panel = self.panel_check.isChecked()
-        return catalog.InvestigationData(
-            id=self._data.id,
-            code=self.code_edit.text(),
-            name=self.name_edit.text(),
-            sample_type=self.sample_combo.currentText(),
-            price=self.price_edit.text(),
-            is_panel=is_panel,
-            active=self.active_check.isChecked(),
-            member_ids=self.members_editor.member_ids() if is_panel else [],
-            version=self._data.version,
+        data = super().data()
+        data.member_ids = self.members_editor.member_ids() if data.is_panel else []
+        return data
+
+    def before_save(self, data: catalog.InvestigationData) -> bool:
+        if data.is_panel or not self.members_editor.member_ids():
+            return True
+        return prompts.confirm(
+            self,
+            translate("catalog.investigation_dialog", "Dejar de ser perfil"),
+            translate(
+                "catalog.investigation_dialog",
+                "Desmarcó «Es un perfil»: se quitarán sus {len} investigaciones. ¿Continuar?",
+            ).format(len=len(self.members_editor.member_ids())),
         )
 
-    def save(self) -> bool:
-        data = self.data()
-        if (
-            not data.is_panel
-            and self.members_editor.member_ids()
-            and not prompts.confirm(
-                self,
-                translate("catalog.investigation_dialog", "Dejar de ser perfil"),
-                translate(
-                    "catalog.investigation_dialog",
-                    "Desmarcó «Es un perfil»: se quitarán sus {len} investigaciones. ¿Continuar?",
-                ).format(len=len(self.members_editor.member_ids())),
-            )
-        ):
-            return False
-        errors = catalog.validate(data)
-        if errors:
-            self.errors.show(errors)
-            return False
-        self.errors.clear()
-        try:
-            if data.id is None:
-                self.saved_id = catalog.create(data, changed_by=self._changed_by)
-            else:
-                catalog.update(data, changed_by=self._changed_by)
-                self.saved_id = data.id
-        except ValidationError as exc:
-            self.errors.show(exc.fields)
-            return False
-        except ConflictError as exc:
-            prompts.error(
-                self, translate("catalog.investigation_dialog", "La investigación cambió"), str(exc)
-            )
-            try:
-                self._data = catalog.get(data.id)
-            except NotFoundError:
-                self.reject()
-                return False
-            self._load(self._data)
-            return False
-        except ServiceError as exc:  # RuleError (deactivating a panel member, …)
-            self.errors.show({"__all__": str(exc)})
-            return False
-        self.accept()
-        return True
+    def create(self, data: catalog.InvestigationData) -> int:
+        return catalog.create(data, changed_by=self._changed_by)
+
+    def update(self, data: catalog.InvestigationData) -> None:
+        catalog.update(data, changed_by=self._changed_by)
 
     def show_history(self) -> None:
         from .price_history import PriceHistoryDialog
 
-        if self._data.id is not None:
-            PriceHistoryDialog(self._data.id, self).exec()
+        if self.record.id is not None:
+            PriceHistoryDialog(self.record.id, self).exec()
 
 
 def _acting_user() -> str:

@@ -27,8 +27,8 @@ from ...util.money import format_lempiras
 from ..icons import icon
 from ..models.paged_table import Column
 from ..models.row_table import RowsTableModel
+from ..widgets.forms import ERROR_STYLE, HINT_STYLE, RIGHT, labelled_row
 from ..widgets.table import SearchBox, make_table_view
-from .forms import ERROR_STYLE, HINT_STYLE, RIGHT
 
 PICK_LIMIT = 20
 
@@ -125,12 +125,9 @@ class PanelMembersEditor(QWidget):
         self.total_label.setObjectName("members_total")
         self.total_label.setStyleSheet(HINT_STYLE)
 
-        pick_row = QHBoxLayout()
-        pick_label = QLabel(translate("catalog.members_editor", "Agregar:"), self)
-        pick_label.setBuddy(self.picker)
-        pick_row.addWidget(pick_label)
-        pick_row.addWidget(self.picker, 1)
-        pick_row.addWidget(self.add_button)
+        pick_row = labelled_row(
+            translate("catalog.members_editor", "Agregar:"), self.picker, self.add_button
+        )
         side = QVBoxLayout()
         for button in (self.remove_button, self.up_button, self.down_button):
             side.addWidget(button)
@@ -300,7 +297,7 @@ class PanelMembersEditor(QWidget):
         )
 
     # --- keyboard ----------------------------------------------------------------------
-    def eventFilter(self, watched, event):  # noqa: N802
+    def eventFilter(self, watched, event):
         if event.type() != QEvent.Type.KeyPress:
             return super().eventFilter(watched, event)
         key = event.key()

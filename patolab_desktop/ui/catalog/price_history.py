@@ -13,8 +13,8 @@ from ...util.money import format_lempiras
 from ..icons import icon
 from ..models.paged_table import Column
 from ..models.row_table import RowsTableModel
+from ..widgets.forms import HINT_STYLE, RIGHT
 from ..widgets.table import make_table_view
-from .forms import HINT_STYLE, RIGHT
 
 UP_COLOR = QColor("#c62828")
 DOWN_COLOR = QColor("#2e7d32")

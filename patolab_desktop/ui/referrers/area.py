@@ -62,7 +62,7 @@ def edit_types(window) -> None:
 def export_referrers(window) -> int | None:
     """Ask for a file and write the referrers matching the tab's filters."""
     from ...services.catalog import referrers
-    from ..catalog.area import run_export
+    from ..widgets.csv_export import run_export
 
     tab = window.tab(TAB_KEY)
     filters = tab.export_filters() if tab is not None else referrers.ReferrerFilter()

@@ -5,23 +5,20 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP
-from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel
+from PySide6.QtWidgets import QComboBox
 
 from ...i18n import translate
 from ...services.catalog import referrer_types, referrers
 from ...services.paging import DEFAULT_PAGE_SIZE
-from ..catalog.forms import INACTIVE_COLOR
-from ..catalog.list_tab import ListTab
 from ..icons import icon
 from ..models.paged_table import Column
+from ..widgets.forms import inactive_foreground
+from ..widgets.list_tab import ListTab
+from .referrer_dialog import ReferrerDialog
 
 
 def _date(value) -> str:
     return value.strftime("%d/%m/%Y") if isinstance(value, (dt.date, dt.datetime)) else ""
-
-
-def _inactive(row: dict):
-    return None if row.get("active", True) else INACTIVE_COLOR
 
 
 def _name_icon(row: dict):
@@ -43,36 +40,39 @@ def referrer_columns() -> list[Column]:
             translate("referrers.referrers_window", "Nombre"),
             "name",
             decoration=_name_icon,
-            foreground=_inactive,
+            foreground=inactive_foreground,
             tooltip=_name_tip,
         ),
         Column(
-            "type", translate("referrers.referrers_window", "Tipo"), "type", foreground=_inactive
+            "type",
+            translate("referrers.referrers_window", "Tipo"),
+            "type",
+            foreground=inactive_foreground,
         ),
         Column(
             "institution",
             translate("referrers.referrers_window", "Institución"),
             "institution",
-            foreground=_inactive,
+            foreground=inactive_foreground,
         ),
         Column(
             "phone",
             translate("referrers.referrers_window", "Teléfono"),
             "phone",
-            foreground=_inactive,
+            foreground=inactive_foreground,
         ),
         Column(
             "email",
             translate("referrers.referrers_window", "Correo"),
             "email",
-            foreground=_inactive,
+            foreground=inactive_foreground,
         ),
         Column(
             "created_at",
             translate("referrers.referrers_window", "Registrado"),
             "created_at",
             format=_date,
-            foreground=_inactive,
+            foreground=inactive_foreground,
         ),
     ]
 
@@ -91,13 +91,22 @@ class ReferrersWindow(ListTab):
     noun_one = QT_TRANSLATE_NOOP("nouns", "remitente")
     noun_many = QT_TRANSLATE_NOOP("nouns", "remitentes")
     new_icon = "referrer_new"
-    action_permissions = {"new": "referrers.create", "deactivate": "referrers.delete"}
+    create_permission = "referrers.create"
+    edit_permission = "referrers.edit"
+    deactivate_permission = "referrers.delete"
+    service = referrers
+    record_dialog = ReferrerDialog
+    deactivate_text = QT_TRANSLATE_NOOP(
+        "referrers.referrers_window",
+        "¿Desactivar a «{name}»?\n\nDejará de aparecer al elegir el remitente de una "
+        "solicitud, pero las solicitudes que ya lo tienen lo conservan. Se puede reactivar "
+        "cuando haga falta.",
+    )
+    filter_class = referrers.ReferrerFilter
 
     def __init__(self, parent=None, page_size: int = DEFAULT_PAGE_SIZE):
         super().__init__(
             referrer_columns(),
-            referrers.page,
-            referrers.count,
             translate(
                 "referrers.referrers_window", "Buscar por nombre, institución, teléfono o correo…"
             ),
@@ -111,11 +120,6 @@ class ReferrersWindow(ListTab):
         self.type_combo = QComboBox(self)
         self.type_combo.setObjectName("referrer_type_filter")
         self.type_combo.setMinimumWidth(180)
-        type_label = QLabel(translate("referrers.referrers_window", "&Tipo:"), self)
-        type_label.setBuddy(self.type_combo)
-        self.inactive_check = QCheckBox(
-            translate("referrers.referrers_window", "Mostrar &inactivos"), self
-        )
         self.types_action = self.action(
             translate("referrers.referrers_window", "Tipos de remitente…"),
             "referrer_types",
@@ -124,12 +128,9 @@ class ReferrersWindow(ListTab):
             translate("referrers.referrers_window", "Crear, renombrar o eliminar tipos"),
         )
         self.extra_buttons.append(self.button(self.types_action))
-        self.filters_row.addWidget(type_label)
-        self.filters_row.addWidget(self.type_combo)
-        self.filters_row.addWidget(self.inactive_check)
         self.fill_types()
-        self.type_combo.currentIndexChanged.connect(lambda _i: self.refresh())
-        self.inactive_check.toggled.connect(lambda _c: self.refresh())
+        self.add_filter(translate("referrers.referrers_window", "&Tipo:"), self.type_combo)
+        self.add_inactive_check(translate("referrers.referrers_window", "Mostrar &inactivos"))
         self.build_layout(
             translate(
                 "referrers.referrers_window",
@@ -150,37 +151,12 @@ class ReferrersWindow(ListTab):
         self.type_combo.setCurrentIndex(max(index, 0))
         self.type_combo.blockSignals(False)
 
-    def current_filters(self) -> referrers.ReferrerFilter:
-        return referrers.ReferrerFilter(
-            search=self.search_text,
-            type_id=self.type_combo.currentData(),
-            include_inactive=self.inactive_check.isChecked(),
-        )
+    def filter_values(self) -> dict:
+        return {"type_id": self.type_combo.currentData()}
 
-    def has_filters(self) -> bool:
-        return self.type_combo.currentData() is not None
-
-    def show_inactive(self) -> bool:
-        return self.inactive_check.isChecked()
-
-    def open_dialog(self, row_id):
-        from .referrer_dialog import ReferrerDialog
-
-        return ReferrerDialog(referrer_id=row_id, parent=self)
-
-    def deactivate_question(self, row: dict) -> str:
-        return translate(
-            "referrers.referrers_window",
-            "¿Desactivar a «{name}»?\n\nDejará de aparecer al elegir el remitente de una "
-            "solicitud, pero las solicitudes que ya lo tienen lo conservan. Se puede reactivar "
-            "cuando haga falta.",
-        ).format(name=row["name"])
-
-    def do_deactivate(self, row_id: int) -> None:
-        referrers.deactivate(row_id)
-
-    def do_reactivate(self, row_id: int) -> None:
-        referrers.reactivate(row_id)
+    def update_actions(self) -> None:
+        super().update_actions()
+        self.types_action.setEnabled(self.allowed("referrers.edit"))
 
     def edit_types(self) -> None:
         from .types_dialog import ReferrerTypesDialog
@@ -189,6 +165,3 @@ class ReferrersWindow(ListTab):
         dialog.exec()
         self.fill_types()
         self.reload()
-
-    def export_filters(self) -> referrers.ReferrerFilter:
-        return self.current_filters()
