@@ -25,6 +25,7 @@ from .commands import (
     safety,
     users,
 )
+from .commands.parsing import SpanishArgumentParser
 from .services.bootstrap import DatabaseOpenError
 from .services.errors import ServiceError
 
@@ -42,14 +43,8 @@ COMMAND_MODULES = (
 )
 
 
-class SpanishArgumentParser(argparse.ArgumentParser):
-    def error(self, message: str):  # argparse exits with 2 on bad arguments
-        self.print_usage(sys.stderr)
-        self.exit(2, f"{self.prog}: error: {message}\n")
-
-
 def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+    common = SpanishArgumentParser(add_help=False)
     common.add_argument(
         "--db",
         metavar="PATH_OR_URL",
@@ -66,7 +61,12 @@ def build_parser() -> argparse.ArgumentParser:
         prog="patolab",
         description="PatoLab Desktop — recepción de laboratorio.",
     )
-    parser.add_argument("--version", action="version", version=f"PatoLab Desktop {__version__}")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"PatoLab Desktop {__version__}",
+        help="mostrar la versión y salir",
+    )
     parser.add_argument(
         "--db",
         metavar="PATH_OR_URL",

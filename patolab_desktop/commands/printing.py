@@ -17,6 +17,7 @@ import getpass
 import sys
 
 from . import open_from_args, out_path
+from .parsing import SpanishArgumentParser
 
 PAPERS = ("A4", "Letter")
 
@@ -56,7 +57,7 @@ def _printer_name(args) -> str:
 
 
 def register(sub, common) -> None:
-    output = argparse.ArgumentParser(add_help=False)
+    output = SpanishArgumentParser(add_help=False)
     output.add_argument(
         "--pdf", type=out_path, required=True, metavar="ARCHIVO", help="archivo PDF a escribir"
     )

@@ -193,8 +193,32 @@ class MainWindow(QMainWindow):
             QKeySequence.StandardKey.Quit,
         )
         self.add_action(
+            "help",
+            translate("main_window", "&Guía rápida"),
+            self.show_quick_guide,
+            "app",
+            QKeySequence.StandardKey.HelpContents,
+        )
+        self.add_action(
+            "help", translate("main_window", "A&tajos de teclado"), self.show_shortcuts, "app"
+        )
+        self.add_action(
             "help", translate("main_window", "&Acerca de PatoLab Desktop"), self._about, "app"
         )
+
+    def show_quick_guide(self):
+        from .help_dialogs import quick_guide
+
+        dialog = quick_guide(self)
+        dialog.exec()
+        return dialog
+
+    def show_shortcuts(self):
+        from .help_dialogs import shortcuts
+
+        dialog = shortcuts(self, self)
+        dialog.exec()
+        return dialog
 
     def _about(self) -> None:
         text = translate(

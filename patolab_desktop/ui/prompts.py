@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtWidgets import QInputDialog, QMessageBox, QWidget
 
 from ..i18n import translate
+
+LAST_FOLDER_KEY = "dialogs/last_folder"
 
 
 def confirm(parent: QWidget | None, title: str, text: str) -> bool:
@@ -34,14 +38,58 @@ def ask_text(parent: QWidget | None, title: str, label: str, text: str = "") -> 
     return value if ok else None
 
 
+def documents_folder() -> Path:
+    """The user's Documents folder (the home folder when there is none)."""
+    from PySide6.QtCore import QStandardPaths
+
+    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    return Path(folder) if folder and Path(folder).is_dir() else Path.home()
+
+
+def _ui_state():
+    """Remembered screen state of this computer (QSettings in the profile's config folder,
+    so each test and each portable profile has its own)."""
+    from PySide6.QtCore import QSettings
+
+    from ..paths import config_dir
+
+    return QSettings(str(config_dir() / "ui_state.ini"), QSettings.Format.IniFormat)
+
+
+def last_folder() -> Path:
+    """Where the last file dialog ended, else Documents."""
+    value = _ui_state().value(LAST_FOLDER_KEY, "", type=str)
+    folder = Path(value) if value else None
+    return folder if folder is not None and folder.is_dir() else documents_folder()
+
+
+def remember_folder(path: str | Path) -> None:
+    state = _ui_state()
+    state.setValue(LAST_FOLDER_KEY, str(Path(path).parent))
+    state.sync()
+
+
+def start_path(suggested: str = "") -> str:
+    """Where a file dialog opens: a suggestion with its own folder (other than Documents)
+    is kept; a bare name or one in Documents goes to the last folder used."""
+    if not suggested:
+        return str(last_folder())
+    path = Path(suggested)
+    if path.is_absolute() and path.parent != documents_folder() and path.parent.is_dir():
+        return str(path)
+    return str(last_folder() / path.name)
+
+
 def save_file(parent: QWidget | None, title: str, suggested: str, filter_: str) -> str | None:
-    """Ask where to save; a database, a backup or a folder is refused with a message and
-    the dialog comes back (``services.safety.outputs.check_output``, the same guard the
-    writers apply again when they write)."""
+    """Ask where to save (the platform's dialog, opened in the last folder used or
+    Documents; the folder chosen is remembered). A database, a backup or a folder is
+    refused with a message and the dialog comes back (``services.safety.outputs.
+    check_output``, the same guard the writers apply again when they write)."""
     from PySide6.QtWidgets import QFileDialog
 
     from ..services.safety import outputs
 
+    suggested = start_path(suggested)
     while True:
         path, _ = QFileDialog.getSaveFileName(parent, title, suggested, filter_)
         if not path:
@@ -52,6 +100,7 @@ def save_file(parent: QWidget | None, title: str, suggested: str, filter_: str) 
             error(parent, title, str(exc))
             suggested = path
             continue
+        remember_folder(path)
         return path
 
 
@@ -78,5 +127,7 @@ def save_database_file(parent: QWidget | None, title: str, suggested: str, filte
 def open_file(parent: QWidget | None, title: str, filter_: str) -> str | None:
     from PySide6.QtWidgets import QFileDialog
 
-    path, _ = QFileDialog.getOpenFileName(parent, title, "", filter_)
+    path, _ = QFileDialog.getOpenFileName(parent, title, start_path(), filter_)
+    if path:
+        remember_folder(path)
     return path or None

@@ -77,6 +77,7 @@
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="44"/>
         <location filename="../../patolab_desktop/services/access/audit.py" line="42"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="43"/>
         <location filename="../../patolab_desktop/services/requests/types.py" line="49"/>
         <source>Cambio de estado</source>
         <translation>Status change</translation>
@@ -94,6 +95,7 @@
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="48"/>
         <location filename="../../patolab_desktop/services/access/audit.py" line="46"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="47"/>
         <location filename="../../patolab_desktop/services/requests/types.py" line="53"/>
         <source>Descuento</source>
         <translation>Discount</translation>
@@ -136,210 +138,245 @@
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="39"/>
         <location filename="../../patolab_desktop/services/access/audit.py" line="37"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="38"/>
         <source>Crear</source>
         <translation>Create</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="40"/>
         <location filename="../../patolab_desktop/services/access/audit.py" line="38"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="39"/>
         <source>Modificar</source>
         <translation>Modify</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="41"/>
         <location filename="../../patolab_desktop/services/access/audit.py" line="39"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="40"/>
         <source>Desactivar</source>
         <translation>Deactivate</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="42"/>
         <location filename="../../patolab_desktop/services/access/audit.py" line="40"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="41"/>
         <source>Reactivar</source>
         <translation>Reactivate</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="43"/>
         <location filename="../../patolab_desktop/services/access/audit.py" line="41"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="42"/>
         <source>Eliminar</source>
         <translation>Delete</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="49"/>
         <location filename="../../patolab_desktop/services/access/audit.py" line="47"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="48"/>
         <source>Cambio de precio</source>
         <translation>Price change</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="50"/>
         <location filename="../../patolab_desktop/services/access/audit.py" line="48"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="49"/>
         <source>Exportar</source>
         <translation>Export</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="51"/>
         <location filename="../../patolab_desktop/services/access/audit.py" line="49"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="50"/>
         <source>Importar</source>
         <translation>Import</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="52"/>
         <location filename="../../patolab_desktop/services/access/audit.py" line="50"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="51"/>
         <source>Imprimir</source>
         <translation>Print</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="53"/>
         <location filename="../../patolab_desktop/services/access/audit.py" line="51"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="52"/>
         <source>Inicio de sesión</source>
         <translation>Login</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="54"/>
         <location filename="../../patolab_desktop/services/access/audit.py" line="52"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="53"/>
         <source>Intento fallido de acceso</source>
         <translation>Failed login attempt</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="55"/>
         <location filename="../../patolab_desktop/services/access/audit.py" line="53"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="54"/>
         <source>Cuenta bloqueada</source>
         <translation>Account locked</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="56"/>
         <location filename="../../patolab_desktop/services/access/audit.py" line="54"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="55"/>
         <source>Cierre de sesión</source>
         <translation>Logout</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="57"/>
         <location filename="../../patolab_desktop/services/access/audit.py" line="55"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="56"/>
         <source>Cambio de contraseña</source>
         <translation>Password change</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="58"/>
         <location filename="../../patolab_desktop/services/access/audit.py" line="56"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="57"/>
         <source>Contraseña restablecida</source>
         <translation>Password reset</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="59"/>
         <location filename="../../patolab_desktop/services/access/audit.py" line="57"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="58"/>
         <source>Cuenta desbloqueada</source>
         <translation>Account unlocked</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="60"/>
         <location filename="../../patolab_desktop/services/access/audit.py" line="58"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="59"/>
         <source>Permiso concedido</source>
         <translation>Permission granted</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="61"/>
         <location filename="../../patolab_desktop/services/access/audit.py" line="59"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="60"/>
         <source>Permiso retirado</source>
         <translation>Permission withdrawn</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="62"/>
         <location filename="../../patolab_desktop/services/access/audit.py" line="60"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="61"/>
         <source>Cambio de configuración</source>
         <translation>Settings change</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="63"/>
         <location filename="../../patolab_desktop/services/access/audit.py" line="61"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="62"/>
         <source>Copia de seguridad</source>
         <translation>Backup</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="64"/>
         <location filename="../../patolab_desktop/services/access/audit.py" line="62"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="63"/>
         <source>Restauración</source>
         <translation>Restore</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="45"/>
         <location filename="../../patolab_desktop/services/access/audit.py" line="43"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="44"/>
         <source>Cancelar</source>
         <translation>Cancel</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="46"/>
         <location filename="../../patolab_desktop/services/access/audit.py" line="44"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="45"/>
         <source>Agregar investigación</source>
         <translation>Add test</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="47"/>
         <location filename="../../patolab_desktop/services/access/audit.py" line="45"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="46"/>
         <source>Quitar investigación</source>
         <translation>Remove test</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="68"/>
         <location filename="../../patolab_desktop/services/access/audit.py" line="66"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="67"/>
         <source>Paciente/empresa</source>
         <translation>Patient/company</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="69"/>
         <location filename="../../patolab_desktop/services/access/audit.py" line="67"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="68"/>
         <source>Remitente</source>
         <translation>Referrer</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="70"/>
         <location filename="../../patolab_desktop/services/access/audit.py" line="68"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="69"/>
         <source>Tipo de remitente</source>
         <translation>Referrer type</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="71"/>
         <location filename="../../patolab_desktop/services/access/audit.py" line="69"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="70"/>
         <source>Investigación</source>
         <translation>Test</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="72"/>
         <location filename="../../patolab_desktop/services/access/audit.py" line="70"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="71"/>
         <source>Sucursal</source>
         <translation>Branch</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="73"/>
         <location filename="../../patolab_desktop/services/access/audit.py" line="71"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="72"/>
         <source>Solicitud</source>
         <translation>Request</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="74"/>
         <location filename="../../patolab_desktop/services/access/audit.py" line="72"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="73"/>
         <source>Usuario</source>
         <translation>User</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="75"/>
         <location filename="../../patolab_desktop/services/access/audit.py" line="73"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="74"/>
         <source>Rol</source>
         <translation>Role</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="76"/>
         <location filename="../../patolab_desktop/services/access/audit.py" line="74"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="75"/>
         <source>Configuración</source>
         <translation>Settings</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="77"/>
         <location filename="../../patolab_desktop/services/access/audit.py" line="75"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="76"/>
         <source>Base de datos</source>
         <translation>Database</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="78"/>
         <location filename="../../patolab_desktop/services/access/audit.py" line="76"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="77"/>
         <source>Reporte</source>
         <translation>Report</translation>
     </message>
@@ -498,47 +535,49 @@
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="116"/>
+        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="122"/>
         <source>&amp;Desde:</source>
         <translation>&amp;From:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="118"/>
+        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="124"/>
         <source>&amp;Hasta:</source>
         <translation>&amp;To:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="120"/>
+        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="126"/>
         <source>&amp;Usuario:</source>
         <translation>&amp;User:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="121"/>
+        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="127"/>
         <source>&amp;Registro:</source>
         <translation>&amp;Record:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="122"/>
+        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="128"/>
         <source>&amp;Acción:</source>
         <translation>&amp;Action:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="134"/>
+        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="140"/>
         <source>Ac&amp;tualizar</source>
-        <translation>Re&amp;fresh</translation>
+        <translation>R&amp;efresh</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="156"/>
+        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="162"/>
         <source>Elija una fila para ver todos sus cambios.</source>
         <translation>Select a row to see all its changes.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="227"/>
+        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="233"/>
         <source> (desplácese para ver más)</source>
         <translation> (scroll to see more)</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="233"/>
+        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="239"/>
         <source>{shown} registro{plural} mostrado{plural}{more}</source>
         <translation>{shown} record{plural} shown{more}</translation>
     </message>
@@ -563,6 +602,7 @@
     <message>
         <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="36"/>
         <source>Copia de &amp;seguridad ahora</source>
+        <source>C&amp;opia de seguridad ahora</source>
         <translation>&amp;Back up now</translation>
     </message>
     <message>
@@ -888,6 +928,11 @@ The previous state was saved to:
         <translation>&amp;Repeat password:</translation>
     </message>
     <message>
+        <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="55"/>
+        <source>Crear a&amp;dministrador</source>
+        <translation>&amp;Create administrator</translation>
+    </message>
+    <message>
         <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="59"/>
         <source>La contraseña debe tener al menos {MIN_PASSWORD_LENGTH} caracteres y ser distinta del usuario. Guárdela en un lugar seguro: sin ella solo se puede recuperar el acceso desde la línea de comandos.</source>
         <translation>The password must have at least {MIN_PASSWORD_LENGTH} characters and be different from the user name. Keep it somewhere safe: without it, access can only be recovered from the command line.</translation>
@@ -918,7 +963,6 @@ The previous state was saved to:
     <name>admin.language_dialog</name>
     <message>
         <location filename="../../patolab_desktop/ui/admin/language_dialog.py" line="23"/>
-        <location filename="../../patolab_desktop/ui/admin/language_dialog.py" line="88"/>
         <source>Idioma / Language…</source>
         <translation>Idioma / Language…</translation>
     </message>
@@ -947,6 +991,11 @@ The previous state was saved to:
         <location filename="../../patolab_desktop/ui/admin/language_dialog.py" line="76"/>
         <source>El nuevo idioma se aplicará la próxima vez que abra el programa.</source>
         <translation>The new language will be applied the next time you open the program.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/language_dialog.py" line="88"/>
+        <source>&amp;Idioma / Language…</source>
+        <translation>&amp;Idioma / Language…</translation>
     </message>
 </context>
 <context>
@@ -1013,26 +1062,31 @@ Enter your user name and password.</translation>
     <name>admin.login_flow</name>
     <message>
         <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="53"/>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="54"/>
         <source>Usuario: {display_name} · {role}</source>
         <translation>User: {display_name} · {role}</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="57"/>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="58"/>
         <source>Sin sesión</source>
         <translation>Not logged in</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="78"/>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="79"/>
         <source>&amp;Usuarios…</source>
         <translation>&amp;Users…</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="85"/>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="86"/>
         <source>&amp;Permisos por rol…</source>
         <translation>&amp;Permissions by role…</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="92"/>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="93"/>
         <source>&amp;Auditoría…</source>
         <translation>&amp;Audit log…</translation>
     </message>
@@ -1048,31 +1102,47 @@ Enter your user name and password.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="114"/>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="101"/>
+        <source>Cambiar con&amp;traseña…</source>
+        <translation>&amp;Change password…</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="108"/>
+        <source>Cambiar &amp;de usuario…</source>
+        <translation>S&amp;witch user…</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="115"/>
         <source>&amp;Bloquear pantalla</source>
         <translation>&amp;Lock screen</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="173"/>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="174"/>
         <source>Sin permiso</source>
         <translation>Not allowed</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="188"/>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="189"/>
         <source>Cambiar contraseña</source>
         <translation>Change password</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="189"/>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="190"/>
         <source>La contraseña se cambió.</source>
         <translation>The password was changed.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="199"/>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="200"/>
         <source>Cambiar de usuario</source>
         <translation>Switch user</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="200"/>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="201"/>
         <source>Se cerrará la sesión de {name}. Lo que no se haya guardado en los formularios abiertos se perderá. ¿Continuar?</source>
         <translation>{name} will be logged out. Anything not saved in open forms will be lost. Continue?</translation>
     </message>
@@ -1081,11 +1151,13 @@ Enter your user name and password.</translation>
     <name>admin.permission_matrix</name>
     <message>
         <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="92"/>
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="93"/>
         <source>Área</source>
         <translation>Area</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="94"/>
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="95"/>
         <source>Permiso</source>
         <translation>Permission</translation>
     </message>
@@ -1093,27 +1165,35 @@ Enter your user name and password.</translation>
         <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="224"/>
         <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="231"/>
         <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="245"/>
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="225"/>
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="232"/>
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="246"/>
         <source>Permisos por rol</source>
         <translation>Permissions by role</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="232"/>
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="233"/>
         <source>Marque o desmarque para conceder o retirar un permiso; el cambio se guarda al instante y queda en la auditoría. Cada usuario lo recibe al iniciar sesión de nuevo. Ocultar un menú es solo cortesía: cada acción vuelve a comprobar el permiso.</source>
         <translation>Tick or untick to grant or withdraw a permission; the change is saved at once and recorded in the audit log. Each user gets it at their next login. Hiding a menu is only a courtesy: every action checks the permission again.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="265"/>
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="266"/>
         <source>Teclado: flechas para moverse, Espacio para marcar o desmarcar.</source>
         <translation>Keyboard: arrows to move, Space to tick or untick.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="276"/>
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="277"/>
         <source>&amp;Nuevo rol…</source>
         <translation>&amp;New role…</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="299"/>
         <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="310"/>
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="300"/>
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="311"/>
         <source>Nuevo rol</source>
         <translation>New role</translation>
     </message>
@@ -1127,6 +1207,7 @@ Enter your user name and password.</translation>
     <name>admin.screen_lock</name>
     <message>
         <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="64"/>
+        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="65"/>
         <source>{APP_NAME}
 Pantalla bloqueada</source>
         <translation>{APP_NAME}
@@ -1135,11 +1216,14 @@ Screen locked</translation>
     <message>
         <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="103"/>
         <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="117"/>
+        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="104"/>
+        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="118"/>
         <source>Pantalla bloqueada</source>
         <translation>Screen locked</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="118"/>
+        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="119"/>
         <source>Sesión de {name}.
 Escriba su contraseña para continuar: los formularios abiertos siguen tal como los dejó.</source>
         <translation>Session of {name}.
@@ -1147,26 +1231,31 @@ Enter your password to continue: open forms stay just as you left them.</transla
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="124"/>
+        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="125"/>
         <source>contraseña</source>
         <translation>password</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="126"/>
+        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="127"/>
         <source>&amp;Contraseña:</source>
         <translation>&amp;Password:</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="129"/>
+        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="130"/>
         <source>&amp;Desbloquear</source>
         <translation>&amp;Unlock</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="132"/>
+        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="133"/>
         <source>Cambiar de &amp;usuario…</source>
         <translation>Switch &amp;user…</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="247"/>
+        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="248"/>
         <source>Contraseña incorrecta. La pantalla sigue bloqueada.</source>
         <translation>Wrong password. The screen stays locked.</translation>
     </message>
@@ -1268,6 +1357,8 @@ Enter your password to continue: open forms stay just as you left them.</transla
         <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="207"/>
         <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="206"/>
         <source>&amp;Configuración del laboratorio…</source>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="206"/>
+        <source>Con&amp;figuración del laboratorio…</source>
         <translation>Laboratory se&amp;ttings…</translation>
     </message>
 </context>
@@ -1275,154 +1366,187 @@ Enter your password to continue: open forms stay just as you left them.</transla
     <name>admin.users_window</name>
     <message>
         <location filename="../../patolab_desktop/ui/admin/users_window.py" line="34"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="35"/>
         <source>nunca</source>
         <translation>never</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/admin/users_window.py" line="47"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="48"/>
         <source>Usuario</source>
         <translation>User</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/admin/users_window.py" line="49"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="50"/>
         <source>Nombre completo</source>
         <translation>Full name</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/admin/users_window.py" line="51"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="52"/>
         <source>Rol</source>
         <translation>Role</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/admin/users_window.py" line="52"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="53"/>
         <source>Estado</source>
         <translation>Status</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/admin/users_window.py" line="53"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="54"/>
         <source>Último acceso</source>
         <translation>Last login</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/admin/users_window.py" line="64"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="65"/>
         <source>Editar usuario</source>
         <translation>Edit user</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/admin/users_window.py" line="63"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="64"/>
         <source>Nuevo usuario</source>
         <translation>New user</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/admin/users_window.py" line="75"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="76"/>
         <source>&amp;Usuario:</source>
         <translation>&amp;User:</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/admin/users_window.py" line="82"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="83"/>
         <source>&amp;Nombre completo:</source>
         <translation>&amp;Full name:</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/admin/users_window.py" line="90"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="91"/>
         <source>&amp;Rol:</source>
         <translation>&amp;Role:</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/admin/users_window.py" line="92"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="93"/>
         <source>Activo (puede iniciar sesión)</source>
         <translation>Active (can log in)</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/admin/users_window.py" line="98"/>
         <location filename="../../patolab_desktop/ui/admin/users_window.py" line="160"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="99"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="161"/>
         <source>Contraseña &amp;temporal:</source>
         <translation>&amp;Temporary password:</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/admin/users_window.py" line="101"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="102"/>
         <source>Re&amp;petir contraseña:</source>
         <translation>Re&amp;peat password:</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/admin/users_window.py" line="110"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="111"/>
         <source>La persona deberá cambiar esta contraseña temporal la primera vez que inicie sesión.</source>
         <translation>The person will have to change this temporary password at their first login.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/admin/users_window.py" line="169"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="170"/>
         <source>Cancelar</source>
         <translation>Cancel</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/admin/users_window.py" line="128"/>
         <location filename="../../patolab_desktop/ui/admin/users_window.py" line="177"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="129"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="178"/>
         <source>Las dos contraseñas no coinciden.</source>
         <translation>The two passwords do not match.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/admin/users_window.py" line="142"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="143"/>
         <source>Restablecer contraseña</source>
         <translation>Reset password</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/admin/users_window.py" line="150"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="151"/>
         <source>Restablecer la contraseña de {username}</source>
         <translation>Reset the password of {username}</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/admin/users_window.py" line="153"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="154"/>
         <source>La cuenta se desbloquea y la persona deberá elegir una contraseña propia al iniciar sesión.</source>
         <translation>The account is unlocked and the person will have to choose their own password at login.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/admin/users_window.py" line="163"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="164"/>
         <source>Re&amp;petir:</source>
         <translation>Re&amp;peat:</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/admin/users_window.py" line="166"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="167"/>
         <source>&amp;Restablecer</source>
         <translation>&amp;Reset</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/admin/users_window.py" line="204"/>
         <location filename="../../patolab_desktop/ui/admin/users_window.py" line="294"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="205"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="295"/>
         <source>Usuarios</source>
         <translation>Users</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/admin/users_window.py" line="211"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="212"/>
         <source>Buscar por usuario o nombre…</source>
         <translation>Search by user name or name…</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/admin/users_window.py" line="215"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="216"/>
         <source>Mostrar &amp;inactivos</source>
         <translation>Show &amp;inactive</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/admin/users_window.py" line="223"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="224"/>
         <source>&amp;Restablecer contraseña…</source>
         <translation>&amp;Reset password…</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/admin/users_window.py" line="227"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="228"/>
         <source>Des&amp;bloquear</source>
         <translation>Un&amp;lock</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/admin/users_window.py" line="189"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="190"/>
         <source>¿Desactivar a {full_name} ({username})? No podrá iniciar sesión; su historial en la auditoría se conserva.</source>
         <translation>Deactivate {full_name} ({username})? They will not be able to log in; their audit history is kept.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/admin/users_window.py" line="283"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="284"/>
         <source>Contraseña restablecida</source>
         <translation>Password reset</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/admin/users_window.py" line="284"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="285"/>
         <source>{username} deberá cambiar la contraseña al iniciar sesión.</source>
         <translation>{username} will have to change the password at login.</translation>
     </message>
@@ -1461,6 +1585,15 @@ Enter your password to continue: open forms stay just as you left them.</transla
         <location filename="../../patolab_desktop/ui/catalog/area.py" line="47"/>
         <source>&amp;Importar catálogo (CSV)…</source>
         <translation>&amp;Import catalogue (CSV)…</translation>
+    </message>
+    <message>
+        <source>I&amp;mportar catálogo (CSV)…</source>
+        <translation>&amp;Import catalogue (CSV)…</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/catalog/area.py" line="82"/>
+        <source>investigaciones</source>
+        <translation>tests</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/catalog/area.py" line="54"/>
@@ -1629,6 +1762,7 @@ Import now?</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="180"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="231"/>
         <source>Sucursales</source>
         <translation>Branches</translation>
     </message>
@@ -1839,7 +1973,7 @@ It will no longer be offered for new requests; requests that already have it do 
     <message>
         <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="84"/>
         <source>&amp;Tipo de muestra:</source>
-        <translation>&amp;Sample type:</translation>
+        <translation>Sample t&amp;ype:</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="100"/>
@@ -1860,6 +1994,8 @@ It will no longer be offered for new requests; requests that already have it do 
         <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="123"/>
         <source>Es un &amp;perfil (panel): agrupa otras investigaciones</source>
         <translation>Is a &amp;profile (panel): groups other tests</translation>
+        <source>Es un pe&amp;rfil (panel): agrupa otras investigaciones</source>
+        <translation>Is a p&amp;rofile (panel): groups other tests</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="131"/>
@@ -1896,103 +2032,128 @@ It will no longer be offered for new requests; requests that already have it do 
     <name>catalog.list_tab</name>
     <message>
         <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="291"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="292"/>
         <source>Mostrando {shown:,} de más de {cap:,} {noun_many}</source>
         <translation>Showing {shown:,} of more than {cap:,} {noun_many}</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="60"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="61"/>
         <source>  (Ctrl+F)</source>
         <translation>  (Ctrl+F)</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="95"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="96"/>
         <source>&amp;Nueva</source>
         <translation>&amp;New</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="97"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="98"/>
         <source>&amp;Nuevo</source>
         <translation>&amp;New</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="106"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="107"/>
         <source>&amp;Editar</source>
         <translation>&amp;Edit</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="115"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="116"/>
         <source>&amp;Desactivar</source>
         <translation>&amp;Deactivate</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="124"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="125"/>
         <source>&amp;Reactivar</source>
         <translation>&amp;Reactivate</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="101"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="102"/>
         <source>Registrar {one} nuev{o}</source>
         <translation>Register a new {one}</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="110"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="111"/>
         <source>Editar {one} seleccionad{o} (Intro o doble clic)</source>
         <translation>Edit the selected {one} (Enter or double-click)</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="119"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="120"/>
         <source>Desactivar {one} seleccionad{o}</source>
         <translation>Deactivate the selected {one}</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="128"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="129"/>
         <source>Reactivar {one} seleccionad{o}</source>
         <translation>Reactivate the selected {one}</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="133"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="134"/>
         <source>Actuali&amp;zar</source>
         <translation>Re&amp;fresh</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="137"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="138"/>
         <source>Volver a leer la lista de la base de datos</source>
         <translation>Read the list from the database again</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="142"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="143"/>
         <source>Buscar</source>
         <translation>Search</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="146"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="147"/>
         <source>Ir al cuadro de búsqueda</source>
         <translation>Go to the search box</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="162"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="163"/>
         <source>&amp;Buscar:</source>
         <translation>&amp;Search:</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="275"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="276"/>
         <source>No hay {noun_many} que coincidan con la búsqueda.</source>
         <translation>No {noun_many} match the search.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="279"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="280"/>
         <source>No hay {noun_many} registrad{suffix}.</source>
         <translation>No {noun_many} registered yet.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="284"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="285"/>
         <source>Mostrando {shown:,} {noun_many} (hay más: baje para verlos)</source>
         <translation>Showing {shown:,} {noun_many} (there are more: scroll down to see them)</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="295"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="296"/>
         <source>Mostrando {shown:,} de {total:,} {noun_many}</source>
         <translation>Showing {shown:,} of {total:,} {noun_many}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="350"/>
+        <source>Guardado: {name}</source>
+        <translation>Saved: {name}</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/widgets/list_editor.py" line="149"/>
@@ -2052,7 +2213,7 @@ It will no longer be offered for new requests; requests that already have it do 
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="99"/>
-        <source>A&amp;gregar</source>
+        <source>Agr&amp;egar</source>
         <translation>A&amp;dd</translation>
     </message>
     <message>
@@ -2213,11 +2374,23 @@ It will no longer be offered for new requests; requests that already have it do 
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/customers/area.py" line="117"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="115"/>
+        <source>cliente</source>
+        <translation>customer</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="117"/>
+        <source>clientes</source>
+        <translation>customers</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="121"/>
         <source>Exportación terminada</source>
         <translation>Export finished</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/customers/area.py" line="118"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="122"/>
         <source>Se exportaron {count:,} {noun} a:
 {path}</source>
         <translation>{count:,} {noun} exported to:
@@ -2258,31 +2431,37 @@ It will no longer be offered for new requests; requests that already have it do 
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="84"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="88"/>
         <source>Género</source>
         <translation>Gender</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="87"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="94"/>
         <source>Teléfono</source>
         <translation>Phone</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="91"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="100"/>
         <source>Correo</source>
         <translation>Email</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="94"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="106"/>
         <source>Departamento</source>
         <translation>Department</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="99"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="112"/>
         <source>Municipio</source>
         <translation>Municipality</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="104"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="118"/>
         <source>Registrado</source>
         <translation>Registered</translation>
     </message>
@@ -2362,7 +2541,7 @@ It will no longer be offered for new requests; requests that already have it do 
     <message>
         <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="202"/>
         <source>No &amp;sé la fecha</source>
-        <translation>Date &amp;unknown</translation>
+        <translation>Date un&amp;known</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="205"/>
@@ -2392,7 +2571,7 @@ It will no longer be offered for new requests; requests that already have it do 
     <message>
         <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="39"/>
         <source>&amp;Teléfono:</source>
-        <translation>&amp;Phone:</translation>
+        <translation>P&amp;hone:</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="40"/>
@@ -2423,7 +2602,7 @@ It will no longer be offered for new requests; requests that already have it do 
     <message>
         <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="61"/>
         <source>No en&amp;viar notificaciones (bloqueado)</source>
-        <translation>Do not s&amp;end notifications (blocked)</translation>
+        <translation>Do not send notifi&amp;cations (blocked)</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="71"/>
@@ -2493,7 +2672,7 @@ It will no longer be offered for new requests; requests that already have it do 
     <message>
         <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="161"/>
         <source>Notas (a&amp;lergias):</source>
-        <translation>Notes (a&amp;llergies):</translation>
+        <translation>No&amp;tes (allergies):</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="112"/>
@@ -2554,31 +2733,43 @@ Someone else saved this customer while you were editing it. The current details 
     <message>
         <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="409"/>
         <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="460"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="463"/>
         <source>Cliente no encontrado</source>
         <translation>Customer not found</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="426"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="414"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_form.py" line="154"/>
+        <source>No se guardó</source>
+        <translation>Not saved</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="429"/>
         <source>Identidad {id_number}</source>
         <translation>ID {id_number}</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="432"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="435"/>
         <source>Tel. {phone}</source>
         <translation>Tel. {phone}</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="441"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="444"/>
         <source>… y {v} más</source>
         <translation>… and {v} more</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="445"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="448"/>
         <source>Posible cliente duplicado</source>
         <translation>Possible duplicate customer</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="446"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="449"/>
         <source>Ya hay clientes registrados que parecen ser el mismo:
 
 </source>
@@ -2588,6 +2779,7 @@ Someone else saved this customer while you were editing it. The current details 
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="451"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="454"/>
         <source>
 
 ¿Guardar de todos modos?</source>
@@ -2597,21 +2789,25 @@ Save anyway?</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="461"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="464"/>
         <source>Este cliente ya no existe.</source>
         <translation>This customer no longer exists.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="468"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="471"/>
         <source>Se cargaron los datos guardados por otra persona.</source>
         <translation>The details saved by someone else have been loaded.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="479"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="482"/>
         <source>Descartar cambios</source>
         <translation>Discard changes</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="480"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="483"/>
         <source>¿Cerrar sin guardar los cambios?</source>
         <translation>Close without saving the changes?</translation>
     </message>
@@ -2770,126 +2966,161 @@ Save anyway?</translation>
     <name>customers.customers_window</name>
     <message>
         <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="48"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="49"/>
         <source>Buscar por nombre, teléfono, correo o identidad…  (Ctrl+F)</source>
         <translation>Search by name, phone, email or ID…  (Ctrl+F)</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="114"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="115"/>
         <source>&amp;Nuevo</source>
         <translation>&amp;New</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="118"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="119"/>
         <source>Registrar un cliente nuevo</source>
         <translation>Register a new customer</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="121"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="122"/>
         <source>&amp;Editar</source>
         <translation>&amp;Edit</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="125"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="126"/>
         <source>Editar el cliente seleccionado (Intro o doble clic)</source>
         <translation>Edit the selected customer (Enter or double-click)</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="130"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="131"/>
         <source>&amp;Desactivar</source>
         <translation>&amp;Deactivate</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="134"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="135"/>
         <source>Desactivar el cliente seleccionado</source>
         <translation>Deactivate the selected customer</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="139"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="140"/>
         <source>&amp;Reactivar</source>
         <translation>&amp;Reactivate</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="143"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="144"/>
         <source>Reactivar el cliente seleccionado</source>
         <translation>Reactivate the selected customer</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="146"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="147"/>
         <source>Actuali&amp;zar</source>
         <translation>Re&amp;fresh</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="150"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="151"/>
         <source>Volver a leer la lista de la base de datos</source>
         <translation>Read the list from the database again</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="163"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="164"/>
         <source>Buscar</source>
         <translation>Search</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="167"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="168"/>
         <source>Ir al cuadro de búsqueda</source>
         <translation>Go to the search box</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="180"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="181"/>
         <source>&amp;Buscar:</source>
         <translation>&amp;Search:</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="289"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="290"/>
         <source>No hay clientes que coincidan con la búsqueda.</source>
         <translation>No customers match the search.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="293"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="294"/>
         <source>No hay clientes registrados.</source>
         <translation>No customers registered yet.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="296"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="297"/>
         <source>Mostrando {shown:,} clientes (hay más: baje para verlos)</source>
         <translation>Showing {shown:,} customers (there are more: scroll down to see them)</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="302"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="303"/>
         <source>{total:,} cliente</source>
         <translation>{total:,} customer</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="304"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="305"/>
         <source>{total:,} clientes</source>
         <translation>{total:,} customers</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="309"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="310"/>
         <source>Mostrando {shown:,} de más de {COUNT_CAP:,} clientes</source>
         <translation>Showing {shown:,} of more than {COUNT_CAP:,} customers</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="313"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="314"/>
         <source>Mostrando {shown:,} de {total:,} clientes</source>
         <translation>Showing {shown:,} of {total:,} customers</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="420"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="394"/>
+        <source>Cliente guardado: {name}</source>
+        <translation>Customer saved: {name}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="427"/>
         <source>Cliente no encontrado</source>
         <translation>Customer not found</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="421"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="428"/>
         <source>Ese cliente ya no existe en la base de datos. Se actualizará la lista.</source>
         <translation>That customer no longer exists in the database. The list will be refreshed.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="443"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="439"/>
+        <source>Cambios guardados: {name}</source>
+        <translation>Changes saved: {name}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="456"/>
         <source>Desactivar cliente</source>
         <translation>Deactivate customer</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="444"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="457"/>
         <source>¿Desactivar a «{name}»?
 
 Dejará de aparecer en las listas y búsquedas, pero su historial se conserva. Un administrador puede reactivarlo.</source>
@@ -2899,26 +3130,31 @@ They will no longer appear in lists and searches, but their history is kept. An 
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="455"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="468"/>
         <source>No se pudo desactivar</source>
         <translation>Could not deactivate</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="470"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="483"/>
         <source>No se pudo reactivar</source>
         <translation>Could not reactivate</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="153"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="154"/>
         <source>Nueva so&amp;licitud</source>
         <translation>New re&amp;quest</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="157"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="158"/>
         <source>Abrir una solicitud nueva para el paciente seleccionado</source>
         <translation>Open a new request for the selected patient</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="203"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="204"/>
         <source>Intro: editar · Ctrl+N: nuevo · F9: nueva solicitud · Supr: desactivar · F5: actualizar</source>
         <translation>Enter: edit · Ctrl+N: new · F9: new request · Del: deactivate · F5: refresh</translation>
     </message>
@@ -2971,12 +3207,22 @@ They will no longer appear in lists and searches, but their history is kept. An 
         <translation>No file was written.</translation>
     </message>
     <message>
+        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="118"/>
+        <source>paciente</source>
+        <translation>patient</translation>
+    </message>
+    <message>
         <location filename="../../patolab_desktop/ui/customers/import_area.py" line="120"/>
+        <source>pacientes</source>
+        <translation>patients</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="124"/>
         <source>Exportación terminada</source>
         <translation>Export finished</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="121"/>
+        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="125"/>
         <source>Se exportaron {count:,} {noun} a:
 {path}</source>
         <translation>{count:,} {noun} exported to:
@@ -3353,6 +3599,7 @@ They will no longer appear in lists and searches, but their history is kept. An 
     <message>
         <location filename="../../patolab_desktop/db/migrations/__init__.py" line="108"/>
         <location filename="../../patolab_desktop/db/migrations/__init__.py" line="113"/>
+        <location filename="../../patolab_desktop/db/migrations/__init__.py" line="105"/>
         <source>La base de datos es de una versión más nueva ({version}) que esta aplicación ({supported}). Actualice PatoLab Desktop.</source>
         <translation>The database is from a newer version ({version}) than this application ({supported}). Update PatoLab Desktop.</translation>
     </message>
@@ -3379,6 +3626,109 @@ The details are in the log: {log_file}</translation>
     </message>
 </context>
 <context>
+    <name>help_dialogs</name>
+    <message>
+        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="24"/>
+        <source>&lt;h2&gt;Guía rápida de recepción&lt;/h2&gt;&lt;ol&gt;&lt;li&gt;&lt;b&gt;Buscar o registrar al paciente.&lt;/b&gt; En la pestaña &lt;i&gt;Clientes&lt;/i&gt; escriba el nombre, el teléfono o la identidad: la lista se filtra al escribir. Si no está, &lt;b&gt;Ctrl+N&lt;/b&gt; abre el registro; &lt;b&gt;Intro&lt;/b&gt; guarda y &lt;b&gt;Esc&lt;/b&gt; cancela.&lt;/li&gt;&lt;li&gt;&lt;b&gt;Corregir un dato.&lt;/b&gt; Elija al paciente con las flechas y pulse &lt;b&gt;Intro&lt;/b&gt; o &lt;b&gt;F2&lt;/b&gt;. Si no ve la identidad completa, déjela como está: se conserva.&lt;/li&gt;&lt;li&gt;&lt;b&gt;Nueva solicitud.&lt;/b&gt; En la pestaña &lt;i&gt;Solicitudes&lt;/i&gt;, &lt;b&gt;Ctrl+N&lt;/b&gt;. Escriba el paciente, el médico y cada investigación y elija con &lt;b&gt;Intro&lt;/b&gt;; un perfil agrega sus investigaciones. El total y los descuentos por edad se calculan solos. &lt;b&gt;Ctrl+S&lt;/b&gt; guarda.&lt;/li&gt;&lt;li&gt;&lt;b&gt;Imprimir.&lt;/b&gt; Tras guardar: &lt;b&gt;Ctrl+P&lt;/b&gt; resumen para el paciente, &lt;b&gt;Ctrl+E&lt;/b&gt; etiquetas de tubos. Desde la vista previa puede imprimir o guardar en PDF.&lt;/li&gt;&lt;li&gt;&lt;b&gt;Agregar, quitar o cancelar.&lt;/b&gt; Abra la solicitud desde la lista (&lt;b&gt;Intro&lt;/b&gt;): &lt;i&gt;Agregar investigación&lt;/i&gt;, &lt;i&gt;Quitar investigación&lt;/i&gt; o &lt;i&gt;Cancelar solicitud&lt;/i&gt; con su motivo. Las completadas y canceladas no se modifican.&lt;/li&gt;&lt;li&gt;&lt;b&gt;Al levantarse del puesto.&lt;/b&gt; &lt;b&gt;Ctrl+L&lt;/b&gt; bloquea la pantalla; se desbloquea con su contraseña.&lt;/li&gt;&lt;/ol&gt;&lt;p&gt;Lo que su rol no puede hacer aparece desactivado o con un mensaje que lo explica. Cada acción queda en la auditoría con su nombre.&lt;/p&gt;</source>
+        <translation>&lt;h2&gt;Front desk quick guide&lt;/h2&gt;&lt;ol&gt;&lt;li&gt;&lt;b&gt;Find or register the patient.&lt;/b&gt; In the &lt;i&gt;Customers&lt;/i&gt; tab type the name, phone or ID: the list filters as you type. If she is not there, &lt;b&gt;Ctrl+N&lt;/b&gt; opens the form; &lt;b&gt;Enter&lt;/b&gt; saves and &lt;b&gt;Esc&lt;/b&gt; cancels.&lt;/li&gt;&lt;li&gt;&lt;b&gt;Correct a detail.&lt;/b&gt; Choose the patient with the arrow keys and press &lt;b&gt;Enter&lt;/b&gt; or &lt;b&gt;F2&lt;/b&gt;. If you cannot see the full ID number, leave it as it is: it is kept.&lt;/li&gt;&lt;li&gt;&lt;b&gt;New request.&lt;/b&gt; In the &lt;i&gt;Requests&lt;/i&gt; tab, &lt;b&gt;Ctrl+N&lt;/b&gt;. Type the patient, the doctor and each test and choose with &lt;b&gt;Enter&lt;/b&gt;; a profile adds its tests. The total and the age discounts are calculated for you. &lt;b&gt;Ctrl+S&lt;/b&gt; saves.&lt;/li&gt;&lt;li&gt;&lt;b&gt;Print.&lt;/b&gt; After saving: &lt;b&gt;Ctrl+P&lt;/b&gt; summary for the patient, &lt;b&gt;Ctrl+E&lt;/b&gt; tube labels. From the preview you can print or save as PDF.&lt;/li&gt;&lt;li&gt;&lt;b&gt;Add, remove or cancel.&lt;/b&gt; Open the request from the list (&lt;b&gt;Enter&lt;/b&gt;): &lt;i&gt;Add test&lt;/i&gt;, &lt;i&gt;Remove test&lt;/i&gt; or &lt;i&gt;Cancel request&lt;/i&gt; with its reason. Completed and cancelled requests cannot be changed.&lt;/li&gt;&lt;li&gt;&lt;b&gt;When you leave the desk.&lt;/b&gt; &lt;b&gt;Ctrl+L&lt;/b&gt; locks the screen; your password unlocks it.&lt;/li&gt;&lt;/ol&gt;&lt;p&gt;What your role cannot do is disabled or answered with a message that explains why. Every action is recorded in the audit log under your name.&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="51"/>
+        <source>Ir al cuadro de búsqueda</source>
+        <translation>Go to the search box</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="54"/>
+        <source>Nuevo en la pestaña actual: cliente, solicitud, remitente o investigación</source>
+        <translation>New in the current tab: customer, request, referrer or test</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="59"/>
+        <source>Abrir o editar la fila elegida; elegir</source>
+        <translation>Open or edit the selected row; choose</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="62"/>
+        <source>Editar la fila elegida; en la solicitud, paciente nuevo</source>
+        <translation>Edit the selected row; in a request, new patient</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="66"/>
+        <source>Guardar (también Ctrl+Intro)</source>
+        <translation>Save (also Ctrl+Enter)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="67"/>
+        <source>Cancelar o cerrar sin guardar</source>
+        <translation>Cancel or close without saving</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="68"/>
+        <source>Desactivar la fila elegida o quitar la línea</source>
+        <translation>Deactivate the selected row or remove the line</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="69"/>
+        <source>Resumen de la solicitud (vista previa)</source>
+        <translation>Request summary (preview)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="70"/>
+        <source>Etiquetas de tubos de la solicitud</source>
+        <translation>Tube labels of the request</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="71"/>
+        <source>Volver a leer la lista</source>
+        <translation>Read the list again</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="74"/>
+        <source>Primera / última fila de toda la lista</source>
+        <translation>First / last row of the whole list</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="78"/>
+        <source>Intro</source>
+        <translation>Enter</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="79"/>
+        <source>Supr</source>
+        <translation>Del</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="88"/>
+        <source>Ctrl+Inicio / Ctrl+Fin</source>
+        <translation>Ctrl+Home / Ctrl+End</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="129"/>
+        <source>&amp;Cerrar</source>
+        <translation>&amp;Close</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="137"/>
+        <source>Guía rápida</source>
+        <translation>Quick guide</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="148"/>
+        <source>Atajos de teclado</source>
+        <translation>Keyboard shortcuts</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="153"/>
+        <source>Teclas</source>
+        <translation>Keys</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="153"/>
+        <source>Qué hace</source>
+        <translation>What it does</translation>
+    </message>
+</context>
+<context>
     <name>main_window</name>
     <message>
         <location filename="../../patolab_desktop/ui/main_window.py" line="17"/>
@@ -3398,7 +3748,7 @@ The details are in the log: {log_file}</translation>
     <message>
         <location filename="../../patolab_desktop/ui/main_window.py" line="20"/>
         <source>&amp;Remitentes</source>
-        <translation>Re&amp;ferrers</translation>
+        <translation>Referrer&amp;s</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/main_window.py" line="21"/>
@@ -3422,16 +3772,29 @@ The details are in the log: {log_file}</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/main_window.py" line="196"/>
+        <location filename="../../patolab_desktop/ui/main_window.py" line="197"/>
+        <source>&amp;Guía rápida</source>
+        <translation>&amp;Quick guide</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/main_window.py" line="203"/>
+        <source>A&amp;tajos de teclado</source>
+        <translation>&amp;Keyboard shortcuts</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/main_window.py" line="206"/>
         <source>&amp;Acerca de PatoLab Desktop</source>
         <translation>&amp;About PatoLab Desktop</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/main_window.py" line="203"/>
+        <location filename="../../patolab_desktop/ui/main_window.py" line="227"/>
         <source>Acerca de</source>
         <translation>About</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/main_window.py" line="200"/>
+        <location filename="../../patolab_desktop/ui/main_window.py" line="224"/>
         <source>{APP_NAME} {version}
 Recepción de laboratorio clínico y de patología.</source>
         <translation>{APP_NAME} {version}
@@ -3442,11 +3805,13 @@ Front desk for clinical and pathology laboratories.</translation>
     <name>nouns</name>
     <message>
         <location filename="../../patolab_desktop/ui/admin/users_window.py" line="185"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="186"/>
         <source>usuario</source>
         <translation>user</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/admin/users_window.py" line="186"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="187"/>
         <source>usuarios</source>
         <translation>users</translation>
     </message>
@@ -3702,7 +4067,7 @@ Front desk for clinical and pathology laboratories.</translation>
     <message>
         <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="70"/>
         <source>&amp;Dirección:</source>
-        <translation>&amp;Address:</translation>
+        <translation>A&amp;ddress:</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="71"/>
@@ -3712,7 +4077,7 @@ Front desk for clinical and pathology laboratories.</translation>
     <message>
         <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="72"/>
         <source>&amp;Teléfono:</source>
-        <translation>&amp;Phone:</translation>
+        <translation>P&amp;hone:</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="73"/>
@@ -3727,12 +4092,12 @@ Front desk for clinical and pathology laboratories.</translation>
     <message>
         <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="81"/>
         <source>E&amp;xaminar…</source>
-        <translation>B&amp;rowse…</translation>
+        <translation>&amp;Browse…</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="84"/>
         <source>&amp;Quitar</source>
-        <translation>&amp;Remove</translation>
+        <translation>Remo&amp;ve</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="95"/>
@@ -3752,7 +4117,7 @@ Front desk for clinical and pathology laboratories.</translation>
     <message>
         <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="131"/>
         <source>&amp;Etiqueta (ancho × alto):</source>
-        <translation>&amp;Label (width × height):</translation>
+        <translation>Label (&amp;width × height):</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="141"/>
@@ -4300,17 +4665,21 @@ Front desk for clinical and pathology laboratories.</translation>
     <name>prompts</name>
     <message>
         <location filename="../../patolab_desktop/ui/prompts.py" line="12"/>
+        <location filename="../../patolab_desktop/ui/prompts.py" line="16"/>
         <source>Sí</source>
         <translation>Yes</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/prompts.py" line="13"/>
+        <location filename="../../patolab_desktop/ui/prompts.py" line="17"/>
         <source>No</source>
         <translation>No</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/prompts.py" line="22"/>
         <location filename="../../patolab_desktop/ui/prompts.py" line="28"/>
+        <location filename="../../patolab_desktop/ui/prompts.py" line="26"/>
+        <location filename="../../patolab_desktop/ui/prompts.py" line="32"/>
         <source>Aceptar</source>
         <translation>OK</translation>
     </message>
@@ -4345,12 +4714,22 @@ Front desk for clinical and pathology laboratories.</translation>
     <message>
         <location filename="../../patolab_desktop/ui/referrers/area.py" line="47"/>
         <source>&amp;Remitentes (CSV)…</source>
-        <translation>&amp;Referrers (CSV)…</translation>
+        <translation>Re&amp;ferrers (CSV)…</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/referrers/area.py" line="71"/>
         <source>Exportar remitentes a CSV</source>
         <translation>Export referrers to CSV</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/referrers/area.py" line="74"/>
+        <source>remitente</source>
+        <translation>referrer</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/referrers/area.py" line="75"/>
+        <source>remitentes</source>
+        <translation>referrers</translation>
     </message>
 </context>
 <context>
@@ -4378,7 +4757,7 @@ Front desk for clinical and pathology laboratories.</translation>
     <message>
         <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="66"/>
         <source>&amp;Tipo:</source>
-        <translation>&amp;Type:</translation>
+        <translation>T&amp;ype:</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="72"/>
@@ -4413,7 +4792,7 @@ Front desk for clinical and pathology laboratories.</translation>
     <message>
         <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="92"/>
         <source>&amp;Dirección:</source>
-        <translation>&amp;Address:</translation>
+        <translation>A&amp;ddress:</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="95"/>
@@ -4444,6 +4823,11 @@ Front desk for clinical and pathology laboratories.</translation>
         <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="34"/>
         <source>El remitente cambió</source>
         <translation>The referrer has changed</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="95"/>
+        <source>Nota&amp;s:</source>
+        <translation>No&amp;tes:</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="154"/>
@@ -4702,70 +5086,80 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>requests.area</name>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/area.py" line="41"/>
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="44"/>
         <source>Nueva solicitud ({NEW_REQUEST_SHORTCUT})</source>
         <translation>New request ({NEW_REQUEST_SHORTCUT})</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/area.py" line="48"/>
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="51"/>
         <source>Lista de solicitudes ({LIST_SHORTCUT})</source>
         <translation>Request list ({LIST_SHORTCUT})</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/area.py" line="145"/>
-        <location filename="../../patolab_desktop/ui/requests/area.py" line="153"/>
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="109"/>
+        <source>Solicitud {number} guardada</source>
+        <translation>Request {number} saved</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="147"/>
+        <source>Cambios de la solicitud guardados</source>
+        <translation>Request changes saved</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="165"/>
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="173"/>
         <source>Exportar solicitudes</source>
         <translation>Export requests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/area.py" line="147"/>
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="167"/>
         <source>Archivos CSV (*.csv)</source>
         <translation>CSV files (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/area.py" line="157"/>
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="177"/>
         <source>Exportando solicitudes</source>
         <translation>Exporting requests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/area.py" line="162"/>
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="182"/>
         <source>Exportación cancelada</source>
         <translation>Export cancelled</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/area.py" line="163"/>
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="183"/>
         <source>No se creó el archivo.</source>
         <translation>The file was not created.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/area.py" line="171"/>
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="191"/>
         <source>Solicitudes exportadas</source>
         <translation>Requests exported</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/area.py" line="172"/>
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="192"/>
         <source>Se exportaron {count} solicitudes a
 {path}</source>
         <translation>{count} requests exported to
 {path}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/area.py" line="184"/>
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="204"/>
         <source>Solicitudes</source>
         <translation>Requests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/area.py" line="195"/>
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="215"/>
         <source>&amp;Nueva solicitud…</source>
         <translation>&amp;New request…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/area.py" line="203"/>
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="223"/>
         <source>&amp;Lista de solicitudes</source>
         <translation>Request &amp;list</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/area.py" line="211"/>
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="231"/>
         <source>&amp;Solicitudes (CSV)…</source>
         <translation>&amp;Requests (CSV)…</translation>
     </message>
@@ -5014,173 +5408,173 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>requests.request_detail</name>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="56"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="57"/>
         <source>Fecha</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="57"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="58"/>
         <source>Acción</source>
         <translation>Action</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="60"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="61"/>
         <source>Detalle</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="63"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="64"/>
         <source>Usuario</source>
         <translation>User</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="134"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="140"/>
         <source>Paciente</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="135"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="141"/>
         <source>Médico</source>
         <translation>Doctor</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="136"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="142"/>
         <source>Origen</source>
         <translation>Source</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="137"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="143"/>
         <source>Sucursal</source>
         <translation>Branch</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="138"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="144"/>
         <source>Información clínica</source>
         <translation>Clinical information</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="139"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="145"/>
         <source>Notas</source>
         <translation>Notes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="145"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="151"/>
         <source>Solicitada</source>
         <translation>Requested</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="146"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="152"/>
         <source>Completada</source>
         <translation>Completed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="147"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="153"/>
         <source>Cancelada</source>
         <translation>Cancelled</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="148"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="154"/>
         <source>Motivo</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="149"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="155"/>
         <source>Descuento</source>
         <translation>Discount</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="150"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="156"/>
         <source>Registrada por</source>
         <translation>Registered by</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="166"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="172"/>
         <source>Investigaciones</source>
         <translation>Tests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="178"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="184"/>
         <source>Historial</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="203"/>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="310"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="209"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="319"/>
         <source>A&amp;vanzar estado</source>
         <translation>Ad&amp;vance status</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="206"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="212"/>
         <source>&amp;Cancelar solicitud…</source>
         <translation>&amp;Cancel request…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="209"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="215"/>
         <source>&amp;Agregar investigación…</source>
         <translation>&amp;Add test…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="212"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="218"/>
         <source>&amp;Quitar investigación…</source>
         <translation>&amp;Remove test…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="214"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="220"/>
         <source>C&amp;errar</source>
-        <translation>&amp;Close</translation>
+        <translation>Cl&amp;ose</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="224"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="232"/>
         <source>&amp;Resumen…</source>
         <translation>&amp;Summary…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="227"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="235"/>
         <source>Vista previa e impresión del resumen (Ctrl+P)</source>
         <translation>Preview and print the summary (Ctrl+P)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="230"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="238"/>
         <source>E&amp;tiquetas…</source>
         <translation>&amp;Labels…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="233"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="241"/>
         <source>Etiquetas de tubos (Ctrl+E)</source>
         <translation>Tube labels (Ctrl+E)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="255"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="264"/>
         <source>Solicitud {number}</source>
         <translation>Request {number}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="306"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="315"/>
         <source>A&amp;vanzar a «{status_label}»</source>
         <translation>Ad&amp;vance to “{status_label}”</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="323"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="332"/>
         <source>Solicitud {lower}: solo lectura</source>
         <translation>Request {lower}: read only</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="355"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="364"/>
         <source>Avanzar estado</source>
         <translation>Advance status</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="356"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="365"/>
         <source>¿Pasar la solicitud {number} de «{status_label}» a «{status_label2}»?</source>
         <translation>Move request {number} from “{status_label}” to “{status_label2}”?</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="370"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="379"/>
         <source>No se puede avanzar la solicitud</source>
         <translation>The request cannot be advanced</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="419"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="428"/>
         <source>{age} años</source>
         <translation>{age} years</translation>
     </message>
@@ -5271,7 +5665,7 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
     <message>
         <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="147"/>
         <source>Priori&amp;dad</source>
-        <translation>Priori&amp;ty</translation>
+        <translation>Priorit&amp;y</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="148"/>
@@ -5457,122 +5851,122 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Tests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="107"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="108"/>
         <source>Investigaciones en la solicitud (incluye las de los paneles)</source>
         <translation>Tests in the request (including those in panels)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="114"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="115"/>
         <source>Neto</source>
         <translation>Net</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="118"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="119"/>
         <source>Total {format_money} − descuento {format_money2}</source>
         <translation>Total {format_money} − discount {format_money2}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="222"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="223"/>
         <source>Buscar por número de solicitud o nombre del paciente (Ctrl+F)</source>
         <translation>Search by request number or patient name (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="229"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="230"/>
         <source>Nueva solicitud</source>
         <translation>New request</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="232"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="233"/>
         <source>Abrir (Enter)</source>
         <translation>Open (Enter)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="235"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="236"/>
         <source>Actualizar (F5)</source>
         <translation>Refresh (F5)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="248"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="249"/>
         <source>Todos los estados</source>
         <translation>All statuses</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="255"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="256"/>
         <source>Todas las prioridades</source>
         <translation>All priorities</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="262"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="263"/>
         <source>Todos los orígenes</source>
         <translation>All sources</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="266"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="267"/>
         <source>Todas las sucursales</source>
         <translation>All branches</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="273"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="274"/>
         <source>Paciente (todos)</source>
         <translation>Patient (all)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="280"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="281"/>
         <source>Médico (todos)</source>
         <translation>Doctor (all)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="285"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="286"/>
         <source>Desde</source>
         <translation>From</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="287"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="288"/>
         <source>Hasta</source>
         <translation>To</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="289"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="290"/>
         <source>Quitar filtros</source>
         <translation>Clear filters</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="293"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="294"/>
         <source>Es&amp;tado</source>
         <translation>Sta&amp;tus</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="294"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="295"/>
         <source>Priori&amp;dad</source>
         <translation>Priori&amp;ty</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="295"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="296"/>
         <source>&amp;Origen</source>
         <translation>S&amp;ource</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="296"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="297"/>
         <source>Sucursa&amp;l</source>
         <translation>Branc&amp;h</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="303"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="304"/>
         <source>Pac&amp;iente</source>
         <translation>Pat&amp;ient</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="305"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="306"/>
         <source>&amp;Médico</source>
         <translation>&amp;Doctor</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="441"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="442"/>
         <source>{rows}{more} solicitudes</source>
         <translation>{rows}{more} requests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="445"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="446"/>
         <source>1 solicitud</source>
         <translation>1 request</translation>
     </message>
@@ -5582,24 +5976,28 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="84"/>
         <location filename="../../patolab_desktop/services/access/audit.py" line="82"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="83"/>
         <source>Nombre</source>
         <translation>Name</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="85"/>
         <location filename="../../patolab_desktop/services/access/audit.py" line="83"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="84"/>
         <source>Nombres</source>
         <translation>First names</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="86"/>
         <location filename="../../patolab_desktop/services/access/audit.py" line="84"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="85"/>
         <source>Apellidos</source>
         <translation>Last names</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="87"/>
         <location filename="../../patolab_desktop/services/access/audit.py" line="85"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="86"/>
         <source>Identidad/RTN</source>
         <translation>ID/RTN</translation>
     </message>
@@ -5608,246 +6006,288 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <location filename="../../patolab_desktop/services/access/audit.py" line="106"/>
         <location filename="../../patolab_desktop/services/access/audit.py" line="86"/>
         <location filename="../../patolab_desktop/services/access/audit.py" line="104"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="87"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="105"/>
         <source>Tipo</source>
         <translation>Type</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="89"/>
         <location filename="../../patolab_desktop/services/access/audit.py" line="87"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="88"/>
         <source>Género</source>
         <translation>Gender</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="90"/>
         <location filename="../../patolab_desktop/services/access/audit.py" line="88"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="89"/>
         <source>Fecha de nacimiento</source>
         <translation>Date of birth</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="91"/>
         <location filename="../../patolab_desktop/services/access/audit.py" line="89"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="90"/>
         <source>Edad</source>
         <translation>Age</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="92"/>
         <location filename="../../patolab_desktop/services/access/audit.py" line="90"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="91"/>
         <source>Teléfono</source>
         <translation>Phone</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="93"/>
         <location filename="../../patolab_desktop/services/access/audit.py" line="91"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="92"/>
         <source>Teléfono secundario</source>
         <translation>Secondary phone</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="94"/>
         <location filename="../../patolab_desktop/services/access/audit.py" line="92"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="93"/>
         <source>Correo</source>
         <translation>Email</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="95"/>
         <location filename="../../patolab_desktop/services/access/audit.py" line="93"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="94"/>
         <source>Departamento</source>
         <translation>Department</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="96"/>
         <location filename="../../patolab_desktop/services/access/audit.py" line="94"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="95"/>
         <source>Municipio</source>
         <translation>Municipality</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="97"/>
         <location filename="../../patolab_desktop/services/access/audit.py" line="95"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="96"/>
         <source>Dirección</source>
         <translation>Address</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="98"/>
         <location filename="../../patolab_desktop/services/access/audit.py" line="96"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="97"/>
         <source>Dirección 2</source>
         <translation>Address 2</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="99"/>
         <location filename="../../patolab_desktop/services/access/audit.py" line="97"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="98"/>
         <source>Código postal</source>
         <translation>Postal code</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="100"/>
         <location filename="../../patolab_desktop/services/access/audit.py" line="98"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="99"/>
         <source>País</source>
         <translation>Country</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="101"/>
         <location filename="../../patolab_desktop/services/access/audit.py" line="99"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="100"/>
         <source>Expediente externo</source>
         <translation>External record</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="102"/>
         <location filename="../../patolab_desktop/services/access/audit.py" line="100"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="101"/>
         <source>Notas</source>
         <translation>Notes</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="103"/>
         <location filename="../../patolab_desktop/services/access/audit.py" line="101"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="102"/>
         <source>Bloqueado</source>
         <translation>Blocked</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="104"/>
         <location filename="../../patolab_desktop/services/access/audit.py" line="102"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="103"/>
         <source>Activo</source>
         <translation>Active</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="105"/>
         <location filename="../../patolab_desktop/services/access/audit.py" line="103"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="104"/>
         <source>Institución</source>
         <translation>Institution</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="107"/>
         <location filename="../../patolab_desktop/services/access/audit.py" line="105"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="106"/>
         <source>Código</source>
         <translation>Code</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="108"/>
         <location filename="../../patolab_desktop/services/access/audit.py" line="106"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="107"/>
         <source>Tipo de muestra</source>
         <translation>Sample type</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="109"/>
         <location filename="../../patolab_desktop/services/access/audit.py" line="107"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="108"/>
         <source>Precio</source>
         <translation>Price</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="110"/>
         <location filename="../../patolab_desktop/services/access/audit.py" line="108"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="109"/>
         <source>Es panel</source>
         <translation>Is a panel</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="111"/>
         <location filename="../../patolab_desktop/services/access/audit.py" line="109"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="110"/>
         <source>Miembros del panel</source>
         <translation>Panel members</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="112"/>
         <location filename="../../patolab_desktop/services/access/audit.py" line="110"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="111"/>
         <source>Estado</source>
         <translation>Status</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="113"/>
         <location filename="../../patolab_desktop/services/access/audit.py" line="111"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="112"/>
         <source>Prioridad</source>
         <translation>Priority</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="114"/>
         <location filename="../../patolab_desktop/services/access/audit.py" line="112"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="113"/>
         <source>Origen</source>
         <translation>Source</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="115"/>
         <location filename="../../patolab_desktop/services/access/audit.py" line="113"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="114"/>
         <source>Remitente</source>
         <translation>Referrer</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="116"/>
         <location filename="../../patolab_desktop/services/access/audit.py" line="114"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="115"/>
         <source>Paciente</source>
         <translation>Patient</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="117"/>
         <location filename="../../patolab_desktop/services/access/audit.py" line="115"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="116"/>
         <source>Sucursal</source>
         <translation>Branch</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="118"/>
         <location filename="../../patolab_desktop/services/access/audit.py" line="116"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="117"/>
         <source>Información clínica</source>
         <translation>Clinical information</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="119"/>
         <location filename="../../patolab_desktop/services/access/audit.py" line="117"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="118"/>
         <source>Motivo de cancelación</source>
         <translation>Cancellation reason</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="120"/>
         <location filename="../../patolab_desktop/services/access/audit.py" line="118"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="119"/>
         <source>Descuento (%)</source>
         <translation>Discount (%)</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="121"/>
         <location filename="../../patolab_desktop/services/access/audit.py" line="119"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="120"/>
         <source>Motivo del descuento</source>
         <translation>Discount reason</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="122"/>
         <location filename="../../patolab_desktop/services/access/audit.py" line="120"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="121"/>
         <source>Total</source>
         <translation>Total</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="123"/>
         <location filename="../../patolab_desktop/services/access/audit.py" line="121"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="122"/>
         <source>Descuento</source>
         <translation>Discount</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="124"/>
         <location filename="../../patolab_desktop/services/access/audit.py" line="122"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="123"/>
         <source>Neto</source>
         <translation>Net</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="125"/>
         <location filename="../../patolab_desktop/services/access/audit.py" line="123"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="124"/>
         <source>Usuario</source>
         <translation>User</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="126"/>
         <location filename="../../patolab_desktop/services/access/audit.py" line="124"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="125"/>
         <source>Nombre completo</source>
         <translation>Full name</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="127"/>
         <location filename="../../patolab_desktop/services/access/audit.py" line="125"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="126"/>
         <source>Rol</source>
         <translation>Role</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="128"/>
         <location filename="../../patolab_desktop/services/access/audit.py" line="126"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="127"/>
         <source>Debe cambiar contraseña</source>
         <translation>Must change password</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="129"/>
         <location filename="../../patolab_desktop/services/access/audit.py" line="127"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="128"/>
         <source>Descripción</source>
         <translation>Description</translation>
     </message>
@@ -5861,18 +6301,22 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <location filename="../../patolab_desktop/services/access/audit.py" line="306"/>
         <location filename="../../patolab_desktop/services/access/audit.py" line="278"/>
         <location filename="../../patolab_desktop/services/access/audit.py" line="284"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="279"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="285"/>
         <source>(vacío)</source>
         <translation>(empty)</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="302"/>
         <location filename="../../patolab_desktop/services/access/audit.py" line="280"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="281"/>
         <source>Sí</source>
         <translation>Yes</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="304"/>
         <location filename="../../patolab_desktop/services/access/audit.py" line="282"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="283"/>
         <source>No</source>
         <translation>No</translation>
     </message>
@@ -6633,46 +7077,55 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
     </message>
     <message>
         <location filename="../../patolab_desktop/services/customers/records.py" line="242"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="243"/>
         <source>mismo nombre y teléfono</source>
         <translation>same name and phone</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/customers/records.py" line="247"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="248"/>
         <source>mismo nombre y fecha de nacimiento</source>
         <translation>same name and date of birth</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/customers/records.py" line="280"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="281"/>
         <source>Ya hay un cliente activo con la identidad {id_number}.</source>
         <translation>There is already an active customer with the ID {id_number}.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/customers/records.py" line="287"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="288"/>
         <source>No se pudo guardar el cliente: {error}</source>
         <translation>The customer could not be saved: {error}</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/customers/records.py" line="333"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="334"/>
         <source>Falta el cliente a modificar.</source>
         <translation>The customer to change is missing.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/customers/records.py" line="391"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="392"/>
         <source>No se puede reactivar: la identidad {id_number} ya la usa el cliente activo {name}.</source>
         <translation>Cannot reactivate: the ID {id_number} is already used by the active customer {name}.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/customers/records.py" line="454"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="455"/>
         <source>más de {count} clientes</source>
         <translation>more than {count} customers</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/customers/records.py" line="456"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="457"/>
         <source>1 cliente</source>
         <translation>1 customer</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/customers/records.py" line="457"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="458"/>
         <source>{count} clientes</source>
         <translation>{count} customers</translation>
     </message>
@@ -6794,6 +7247,7 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
     </message>
     <message>
         <location filename="../../patolab_desktop/services/customers/records.py" line="224"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="225"/>
         <source>mismo {document}</source>
         <translation>same {document}</translation>
     </message>
@@ -7273,6 +7727,232 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <source>ver la auditoría</source>
         <translation>view the audit log</translation>
     </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="289"/>
+        <source>Recepción</source>
+        <translation>Reception</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="290"/>
+        <source>Supervisor</source>
+        <translation>Supervisor</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="291"/>
+        <source>Administrador</source>
+        <translation>Administrator</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="292"/>
+        <source>Sistema</source>
+        <translation>System</translation>
+    </message>
+</context>
+<context>
+    <name>services.phrases</name>
+    <message>
+        <location filename="../../patolab_desktop/services/phrases.py" line="33"/>
+        <source>Exportación de clientes a {file}: {count} filas.</source>
+        <translation>Customers exported to {file}: {count} rows.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/phrases.py" line="34"/>
+        <source>Exportación de pacientes a {file}: {count} filas.</source>
+        <translation>Patients exported to {file}: {count} rows.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/phrases.py" line="35"/>
+        <source>Exportación de solicitudes a {file}: {count} filas.</source>
+        <translation>Requests exported to {file}: {count} rows.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/phrases.py" line="36"/>
+        <source>Exportación de remitentes a {file}: {count} filas.</source>
+        <translation>Referrers exported to {file}: {count} rows.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/phrases.py" line="37"/>
+        <source>Exportación del catálogo a {file}: {count} filas.</source>
+        <translation>Catalogue exported to {file}: {count} rows.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/phrases.py" line="38"/>
+        <source>{count} intentos fallidos: bloqueada {minutes} minutos</source>
+        <translation>{count} failed attempts: locked for {minutes} minutes</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/phrases.py" line="39"/>
+        <source>Vista previa del resumen {number}</source>
+        <translation>Summary {number} previewed</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/phrases.py" line="40"/>
+        <source>Vista previa de etiquetas {number}</source>
+        <translation>Labels {number} previewed</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/phrases.py" line="41"/>
+        <source>Etiquetas {number} guardadas en PDF</source>
+        <translation>Labels {number} saved as PDF</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/phrases.py" line="42"/>
+        <source>Resumen {number} guardado en PDF</source>
+        <translation>Summary {number} saved as PDF</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/phrases.py" line="43"/>
+        <source>Resumen {number} impreso</source>
+        <translation>Summary {number} printed</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/phrases.py" line="44"/>
+        <source>{count} etiqueta(s) de {number} impresas</source>
+        <translation>{count} label(s) of {number} printed</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/phrases.py" line="45"/>
+        <source> con {count} investigaciones del panel</source>
+        <translation> with {count} tests of the panel</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/phrases.py" line="46"/>
+        <source> con {count} investigación del panel</source>
+        <translation> with {count} test of the panel</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/phrases.py" line="47"/>
+        <source>; {codes} pasan a formar parte del panel</source>
+        <translation>; {codes} become part of the panel</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/phrases.py" line="48"/>
+        <source>; {codes} pasa a formar parte del panel</source>
+        <translation>; {codes} becomes part of the panel</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/phrases.py" line="49"/>
+        <source>Descuento manual retirado; </source>
+        <translation>Manual discount removed; </translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/phrases.py" line="50"/>
+        <source>Descuento manual {pct} % no aplicado: el descuento por edad ({age} %) es mayor</source>
+        <translation>Manual discount {pct} % not applied: the age discount ({age} %) is larger</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/phrases.py" line="54"/>
+        <source>Descuento por edad {pct} % ({age} años)</source>
+        <translation>Age discount {pct} % ({age} years)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/phrases.py" line="55"/>
+        <source>descuento por edad {pct} % ({age} años)</source>
+        <translation>age discount {pct} % ({age} years)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/phrases.py" line="56"/>
+        <source>Descuento manual {pct} %</source>
+        <translation>Manual discount {pct} %</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/phrases.py" line="57"/>
+        <source>descuento manual {pct} %</source>
+        <translation>manual discount {pct} %</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/phrases.py" line="58"/>
+        <source>Sin descuento</source>
+        <translation>No discount</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/phrases.py" line="59"/>
+        <source>sin descuento</source>
+        <translation>no discount</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/phrases.py" line="60"/>
+        <source>. Neto: </source>
+        <translation>. Net: </translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/phrases.py" line="61"/>
+        <source>, neto </source>
+        <translation>, net </translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/phrases.py" line="62"/>
+        <source>Solicitud {number}: </source>
+        <translation>Request {number}: </translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/phrases.py" line="63"/>
+        <source>{count} investigaciones</source>
+        <translation>{count} tests</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/phrases.py" line="64"/>
+        <source>{count} investigación</source>
+        <translation>{count} test</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/phrases.py" line="65"/>
+        <source>Permisos copiados de {rest}</source>
+        <translation>Permissions copied from {rest}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/phrases.py" line="66"/>
+        <source>Motivo: {rest}</source>
+        <translation>Reason: {rest}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/phrases.py" line="67"/>
+        <source>Usuario desconocido</source>
+        <translation>Unknown user</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/phrases.py" line="68"/>
+        <source>Administrador inicial</source>
+        <translation>First administrator</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/phrases.py" line="69"/>
+        <source>Encabezado e impresión</source>
+        <translation>Header and printing</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/phrases.py" line="70"/>
+        <source>Inicio de sesión</source>
+        <translation>Login</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/phrases.py" line="71"/>
+        <source>Desbloqueo de pantalla</source>
+        <translation>Screen unlock</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/phrases.py" line="72"/>
+        <source>Cambio de contraseña</source>
+        <translation>Password change</translation>
+    </message>
+</context>
+<context>
+    <name>services.reference</name>
+    <message>
+        <location filename="../../patolab_desktop/services/reference.py" line="12"/>
+        <source>Mujer</source>
+        <translation>Female</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/reference.py" line="13"/>
+        <source>Hombre</source>
+        <translation>Male</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/reference.py" line="14"/>
+        <source>Otro</source>
+        <translation>Other</translation>
+    </message>
 </context>
 <context>
     <name>services.referrer_types</name>
@@ -7497,24 +8177,28 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
     <message>
         <location filename="../../patolab_desktop/services/requests/queries.py" line="182"/>
         <location filename="../../patolab_desktop/services/requests/queries.py" line="181"/>
+        <location filename="../../patolab_desktop/services/requests/queries.py" line="196"/>
         <source>Valor no válido: {value}.</source>
         <translation>Invalid value: {value}.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/requests/queries.py" line="197"/>
         <location filename="../../patolab_desktop/services/requests/queries.py" line="196"/>
+        <location filename="../../patolab_desktop/services/requests/queries.py" line="211"/>
         <source>La fecha final es anterior a la inicial.</source>
         <translation>The end date is before the start date.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/requests/queries.py" line="303"/>
         <location filename="../../patolab_desktop/services/requests/queries.py" line="302"/>
+        <location filename="../../patolab_desktop/services/requests/queries.py" line="320"/>
         <source>No se puede ordenar por {name}.</source>
         <translation>Cannot sort by {name}.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/requests/queries.py" line="417"/>
         <location filename="../../patolab_desktop/services/requests/queries.py" line="413"/>
+        <location filename="../../patolab_desktop/services/requests/queries.py" line="433"/>
         <source>La solicitud no existe.</source>
         <translation>The request does not exist.</translation>
     </message>

@@ -34,7 +34,10 @@ def _no_real_prompts(monkeypatch):
 
 
 def gender_id(name: str) -> int:
-    return next(i for i, n in reference.genders() if n == name)
+    """By the stored (Spanish) name, whatever the interface language."""
+    from patolab_desktop.db.models import Gender
+
+    return Gender.get(Gender.name == name).id
 
 
 def department_id(name: str) -> int:
@@ -312,13 +315,10 @@ def test_header_click_sorts_in_sql(qtbot, window, database):
     assert names(window) == ["Álvaro Andino", "Beatriz Zelaya", "Carmen Molina"]
     assert queries == ["name", "phone", "phone"]  # each click re-ran the query
 
-    # a column the service cannot sort by changes nothing, not even the arrow
-    header = window.view.horizontalHeader()
-    before = (header.sortIndicatorSection(), header.sortIndicatorOrder())
+    # every column a receptionist reads sorts in SQL (issue 16): "Tipo" too, ties by id
     click_header(qtbot, window, "Tipo")
-    assert names(window) == ["Álvaro Andino", "Beatriz Zelaya", "Carmen Molina"]
-    assert (header.sortIndicatorSection(), header.sortIndicatorOrder()) == before
-    assert queries == ["name", "phone", "phone"]
+    assert names(window) == ["Beatriz Zelaya", "Álvaro Andino", "Carmen Molina"]
+    assert queries == ["name", "phone", "phone", "type"]
 
 
 def test_fetch_more_brings_the_next_pages(qtbot, database):

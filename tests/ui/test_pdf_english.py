@@ -224,7 +224,7 @@ def test_tube_labels_pdf_in_english(lab, english, tmp_path):  # noqa: F811
     write_labels_pdf(path, reports.label_data(request_id), 50, 25)
     texts = page_texts(path)
     for text in texts:
-        assert number in text and "68 y · Mujer" in text  # the sex is data: as typed
+        assert number in text and "68 y · Female" in text  # sexes translated (issue 16)
         assert "URGENTE" not in text and "68 a " not in text
     # long sample types are elided before the priority; the short ones show it whole
     assert "Orina · URGENT" in " ".join(texts) and "Suero · URGENT" in " ".join(texts)

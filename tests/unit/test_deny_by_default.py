@@ -28,6 +28,11 @@ INTERNAL = "called only by a service after that service's own require"
 CONNECT = "opens or closes the database (start-up), no data read"
 
 ALLOWED: dict[str, str] = {
+    # labels in the active language (pure text, no data)
+    "access.permissions.role_label": "a role's name in the active language (pure text)",
+    "phrases.shown": "a stored Spanish phrase in the active language (pure text)",
+    "phrases.spanish": "the Spanish source of a phrase (pure text)",
+    "reference.gender_label": "a gender's name in the active language (pure text)",
     # data safety plumbing (issue 15): file and counter mechanics with no patient data of their
     # own; the services that call them (backups, restore, exports) check the permission
     "safety.counters.floor": "reads a counter floor inside a restore or a numbering transaction",

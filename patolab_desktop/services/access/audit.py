@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from ...db.models import AuditLog, User, now
+from .. import phrases
 from ..errors import PermissionDenied
 from ..paging import Page, PageRequest, keyset_page
 from ..texts import QT_TRANSLATE_NOOP, label, translate
@@ -367,7 +368,7 @@ def _row(raw: dict, reveal: bool) -> dict:
         "entity_id": raw["entity_id"],
         "changes": changes,
         "changes_text": changes_text(changes),
-        "detail": raw["detail"] or "",
+        "detail": phrases.shown(raw["detail"]),  # stored Spanish, shown translated
     }
 
 

@@ -281,3 +281,19 @@ def groups() -> list[tuple[str, list[Permission]]]:
 
 def ordered() -> list[Permission]:
     return list(_CATALOGUE)
+
+
+# The seeded roles' names as shown on screen (stored in Spanish; a role an administrator
+# created keeps the name they typed). Issue 16.
+ROLE_LABELS = {
+    ROLE_RECEPTION: QT_TRANSLATE_NOOP("services.permissions", "Recepción"),
+    ROLE_SUPERVISOR: QT_TRANSLATE_NOOP("services.permissions", "Supervisor"),
+    ROLE_ADMIN: QT_TRANSLATE_NOOP("services.permissions", "Administrador"),
+    "Sistema": QT_TRANSLATE_NOOP("services.permissions", "Sistema"),
+}
+
+
+def role_label(name: str | None) -> str:
+    """A role's name in the active language (seeded roles); other names as stored."""
+    source = ROLE_LABELS.get(name or "")
+    return translate(CONTEXT, source) if source else (name or "")

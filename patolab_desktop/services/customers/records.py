@@ -35,6 +35,7 @@ from peewee import JOIN, IntegrityError
 from ...db.database import write_transaction
 from ...db.models import Customer, Gender, new_uid, now
 from ...util.text import clean, fold
+from .. import reference
 from ..access import audit, session
 from ..errors import ConflictError, NotFoundError, ValidationError
 from ..texts import label, translate
@@ -168,7 +169,7 @@ def summary(customer_id: int) -> dict:
         )
         if row["age_declared"] and row["date_of_birth"] is None
         else "",
-        "gender": row["gender"] or "",
+        "gender": reference.gender_label(row["gender"]),
         "phone": format_phone(row["phone"]),
         "email": row["email"],
         "active": row["active"],

@@ -41,6 +41,7 @@ from peewee import JOIN, SQL, fn
 from ...db import search as fts
 from ...db.database import db, is_sqlite
 from ...db.models import Customer, Department, Gender, Municipality
+from .. import reference
 from ..access import session
 from ..paging import Page, PageRequest, keyset_page
 from . import search_plan
@@ -116,15 +117,38 @@ def _display(row: dict, today: dt.date) -> dict:
     row["type_label"] = TYPE_LABELS.get(row["type"], row["type"])
     row["age"] = age_from(row["date_of_birth"], row["age"], row.pop("age_recorded_on"), today)
     row["phone"] = format_phone(row["phone"])
-    row["gender"] = row["gender"] or ""
+    row["gender"] = reference.gender_label(row["gender"])
     row["department"] = row["department"] or ""
     row["municipality"] = row["municipality"] or ""
     row.pop("name_folded", None)
+    row.pop("_sort", None)
     return row
 
 
+# issue 16: every column the desk reads sorts in SQL. These have no index of their own
+# (the database sorts the matching rows); NULLs are folded so the keyset stays exact.
+COMPUTED_SORTS = ("type", "age", "gender", "email", "department", "municipality")
+
+
+def _computed_sort(key: str):
+    if key == "age":  # youngest first: the later (declared or real) birthday first
+        dob, rec = Customer.date_of_birth, Customer.age_recorded_on
+        born = fn.COALESCE(
+            dob.year * 10000 + dob.month * 100 + dob.day,
+            (rec.year - Customer.age) * 10000 + rec.month * 100 + rec.day,
+        )
+        return fn.COALESCE(0 - born, 1)  # no age (companies) last
+    return {
+        "type": Customer.type,
+        "gender": fn.COALESCE(Gender.name, ""),
+        "email": fn.COALESCE(Customer.email, ""),
+        "department": fn.COALESCE(Department.name, ""),
+        "municipality": fn.COALESCE(Municipality.name, ""),
+    }[key]
+
+
 def _sort_key(name: str) -> str:
-    return name if name in SORTS else DEFAULT_SORT
+    return name if name in SORTS or name in COMPUTED_SORTS else DEFAULT_SORT
 
 
 def _null_cursor_condition(expr, after: tuple, descending: bool):
@@ -142,6 +166,10 @@ def _null_cursor_condition(expr, after: tuple, descending: bool):
 
 
 def _page_query(filters: CustomerFilter, the_plan: Plan, key: str):
+    if key in COMPUTED_SORTS:
+        expr = _computed_sort(key)
+        query = _select().select_extend(expr.alias("_sort"))
+        return _where(query, _conditions(filters, the_plan, ())), expr
     column = SORTS[key]
     sqlite = is_sqlite()
     sort_expr = column
@@ -160,7 +188,7 @@ def _run_page(filters: CustomerFilter, the_plan: Plan, key: str, request: PageRe
             _null_cursor_condition(sort_expr, tuple(request.after), request.descending)
         )
         request = dataclasses.replace(request, after=None)
-    cursor_key = _CURSOR_KEYS[key]
+    cursor_key = _CURSOR_KEYS.get(key, "_sort")
     coalesced = key == "id_number" and not is_sqlite()  # sorted by COALESCE(id_number, '')
 
     def cursor_of(row):

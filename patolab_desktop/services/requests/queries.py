@@ -58,6 +58,12 @@ MANY_PATIENTS = 3000  # above this many matching patients, check each request's 
 _NUMBER_PREFIX = re.compile(r"^(?=[A-Z0-9]*[A-Z])[A-Z0-9]{1,10}-[0-9-]*$")
 _TOP = "\U0010ffff"  # sorts after any text: "prefix" <= x < "prefix" + _TOP
 
+# lines of a request (panel members included), as the list's "Inv." column counts them
+_LINE_COUNT = fn.COALESCE(
+    RequestLine.select(fn.COUNT(RequestLine.id)).where(RequestLine.lab_request == LabRequest.id),
+    0,
+)
+
 SORTS = {
     "requested_at": [LabRequest.requested_at],
     "request_number": [LabRequest.request_number],
@@ -65,6 +71,11 @@ SORTS = {
     "status": [LabRequest.status_rank],
     "priority": [LabRequest.priority_rank],
     "net_amount": [LabRequest.net_amount],
+    # issue 16: every column the desk reads sorts in SQL
+    "doctor": [Referrer.name_folded],
+    "source": [LabRequest.source],
+    "branch": [fn.COALESCE(Branch.code, "")],
+    "line_count": [_LINE_COUNT],
 }
 SORT_ALIASES = {
     "date": "requested_at",
@@ -80,6 +91,10 @@ _CURSOR_KEYS = {
     "status": ["status_rank"],
     "priority": ["priority_rank"],
     "net_amount": ["net_amount"],
+    "doctor": ["doctor_name_folded"],
+    "source": ["source"],
+    "branch": ["branch_sort"],
+    "line_count": ["line_count_sort"],
 }
 
 
@@ -254,6 +269,7 @@ _COLUMNS = (
     Customer.name_folded.alias("patient_name_folded"),
     LabRequest.doctor.alias("doctor_id"),
     Referrer.name.alias("doctor_name"),
+    Referrer.name_folded.alias("doctor_name_folded"),
     LabRequest.branch.alias("branch_id"),
     Branch.code.alias("branch_code"),
     Branch.name.alias("branch_name"),
@@ -269,6 +285,8 @@ _COLUMNS = (
     LabRequest.cancelled_at,
     LabRequest.cancellation_reason,
     LabRequest.version,
+    fn.COALESCE(Branch.code, "").alias("branch_sort"),
+    _LINE_COUNT.alias("line_count_sort"),
 )
 
 
@@ -318,7 +336,7 @@ def page(filters: RequestFilter, request: PageRequest) -> Page:
     """One page of rows, newest first by default (``request.sort`` = "" → requested_at desc).
 
     Sorts: requested_at, request_number, patient_name, status (workflow order), priority
-    (routine < urgent < stat), net_amount; ties broken by id.
+    (routine < urgent < stat), net_amount, doctor, source, branch, line_count; ties by id.
     Row dicts: id, request_number, requested_at, patient_id, patient_name, doctor_id,
     doctor_name, branch_id, branch_code, branch_name, priority, priority_label, status,
     status_label, source, source_label, total_amount, discount_amount, net_amount,
@@ -362,6 +380,8 @@ def _decorate(rows: list[dict]) -> None:
         row["source_label"] = label(SOURCE_LABELS, row["source"])
         row["branch_code"] = row.get("branch_code") or ""
         row["line_count"] = counts.get(row["id"], 0)
+        for key in ("doctor_name_folded", "branch_sort", "line_count_sort"):
+            row.pop(key, None)  # sort keys only
 
 
 def _line_counts(ids: list[int]) -> dict[int, int]:

@@ -182,4 +182,15 @@ class RequestDetail:
         return status_label(self.next_status) if self.next_status else ""
 
 
-SORTS = ("requested_at", "request_number", "patient_name", "status", "priority", "net_amount")
+SORTS = (
+    "requested_at",
+    "request_number",
+    "patient_name",
+    "status",
+    "priority",
+    "net_amount",
+    "doctor",
+    "source",
+    "branch",
+    "line_count",
+)

@@ -112,6 +112,12 @@ class AuditViewer(QDialog):
         self.action_combo.addItem(translate("admin.audit_viewer", "Todas"), None)
         for key, label in sorted(translated_items(audit.ACTION_LABELS), key=lambda kv: kv[1]):
             self.action_combo.addItem(label, key)
+        for combo in (self.user_combo, self.entity_combo, self.action_combo):
+            # sized for a short name, not the longest item: the bar fits 1024 px screens
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(8)
         self.from_check, self.from_edit = _date_filter(
             translate("admin.audit_viewer", "&Desde:"), self
         )

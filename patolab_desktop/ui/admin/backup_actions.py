@@ -33,7 +33,7 @@ RESTORE_HELP = QT_TRANSLATE_NOOP(
 def install(window) -> None:
     window.add_action(
         "file",
-        translate("admin.backup_actions", "Copia de &seguridad ahora"),
+        translate("admin.backup_actions", "C&opia de seguridad ahora"),
         lambda: backup_now(window),
         "backup",
         "Ctrl+Shift+B",

@@ -52,7 +52,7 @@ class FirstAdminDialog(AccountDialog):
             "repeat", translate("admin.first_admin_dialog", "&Repetir contraseña:"), "repeat"
         )
         self.create_button = self.finish_layout(
-            translate("admin.first_admin_dialog", "&Crear administrador"),
+            translate("admin.first_admin_dialog", "Crear a&dministrador"),
             "save",
             self.try_create,
             translate("admin.first_admin_dialog", "Cancelar"),

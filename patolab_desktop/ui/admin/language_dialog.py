@@ -85,7 +85,7 @@ def install(window) -> None:
     """Archivo → Idioma / Language… (every user may choose it: it is a setting of this PC)."""
     window.add_action(
         "file",
-        translate("admin.language_dialog", "Idioma / Language…"),
+        translate("admin.language_dialog", "&Idioma / Language…"),
         lambda: choose_language(window),
         "language",
     )

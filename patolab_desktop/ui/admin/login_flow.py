@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QLabel, QWidget
 
 from ...i18n import translate
 from ...services.access import auth, session
+from ...services.access.permissions import role_label
 from ...services.access.session import Actor
 from .. import prompts
 
@@ -51,7 +52,7 @@ def start_session(parent: QWidget | None = None) -> Actor | None:
 def _user_text(actor: Actor | None) -> str:
     return (
         translate("admin.login_flow", "Usuario: {display_name} · {role}").format(
-            display_name=actor.display_name, role=actor.role
+            display_name=actor.display_name, role=role_label(actor.role)
         )
         if actor
         else translate("admin.login_flow", "Sin sesión")
@@ -97,14 +98,14 @@ class AdminMenu(QObject):
             ),
             None,
             (
-                translate("admin.login_flow", "Cambiar &contraseña…"),
+                translate("admin.login_flow", "Cambiar con&traseña…"),
                 self.change_password,
                 "password",
                 None,
                 None,
             ),
             (
-                translate("admin.login_flow", "Cambiar de &usuario…"),
+                translate("admin.login_flow", "Cambiar &de usuario…"),
                 self.switch_user,
                 "switch_user",
                 None,

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from ...i18n import translate
 from ...services.access import permissions, users
+from ...services.access.permissions import role_label
 from ...services.errors import ServiceError
 from .. import prompts
 from ..icons import icon
@@ -93,7 +94,7 @@ class PermissionMatrixModel(QAbstractTableModel):
             if section == LABEL_COLUMN:
                 return translate("admin.permission_matrix", "Permiso")
             if section - FIRST_ROLE_COLUMN < len(self._roles):
-                return self._roles[section - FIRST_ROLE_COLUMN]
+                return role_label(self._roles[section - FIRST_ROLE_COLUMN])
         return None
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):

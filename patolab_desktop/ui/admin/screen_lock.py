@@ -28,6 +28,7 @@ from ... import APP_NAME
 from ...i18n import translate
 from ...services import settings
 from ...services.access import auth, session
+from ...services.access.permissions import role_label
 from ..icons import icon
 from .account_dialog import AccountDialog
 from .common import PasswordEdit
@@ -111,7 +112,7 @@ class LockDialog(AccountDialog):
         )
         self.setWindowModality(Qt.WindowModality.ApplicationModal)
         actor = session.current()
-        name = f"{actor.display_name} ({actor.username}, {actor.role})" if actor else ""
+        name = f"{actor.display_name} ({actor.username}, {role_label(actor.role)})" if actor else ""
         self.add_header(
             "lock",
             translate("admin.screen_lock", "Pantalla bloqueada"),

@@ -204,7 +204,7 @@ def open_settings(window) -> bool:
 def install(window) -> None:
     window.add_action(
         "file",
-        translate("admin.settings_dialog", "&Configuración del laboratorio…"),
+        translate("admin.settings_dialog", "Con&figuración del laboratorio…"),
         lambda: open_settings(window),
         "settings",
         permission=settings.PERMISSION,

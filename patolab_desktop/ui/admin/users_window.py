@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from ...i18n import translate
 from ...services.access import users
+from ...services.access.permissions import role_label
 from .. import prompts
 from ..models.paged_table import Column, PagedTableModel
 from ..widgets.list_dialog import ListDialog
@@ -48,7 +49,7 @@ COLUMNS = [
     Column(
         "full_name", QT_TRANSLATE_NOOP("admin.users_window", "Nombre completo"), sort="full_name"
     ),
-    Column("role", QT_TRANSLATE_NOOP("admin.users_window", "Rol"), sort="role"),
+    Column("role", QT_TRANSLATE_NOOP("admin.users_window", "Rol"), sort="role", format=role_label),
     Column("status", QT_TRANSLATE_NOOP("admin.users_window", "Estado"), foreground=_status_colour),
     Column("last_login_at", QT_TRANSLATE_NOOP("admin.users_window", "Último acceso"), format=_when),
 ]
@@ -86,7 +87,7 @@ class UserDialog(RecordDialog):
         self.role_combo = QComboBox(self)
         self.role_combo.setObjectName("role")
         for role in users.roles():
-            self.role_combo.addItem(role["name"], role["id"])
+            self.role_combo.addItem(role_label(role["name"]), role["id"])
         self.errors.add(form, "role_id", translate("admin.users_window", "&Rol:"), self.role_combo)
         self.active_check = QCheckBox(
             translate("admin.users_window", "Activo (puede iniciar sesión)"), self

@@ -44,7 +44,7 @@ def install(window) -> None:
     )
     window.add_action(
         "catalog",
-        translate("catalog.area", "&Importar catálogo (CSV)…"),
+        translate("catalog.area", "I&mportar catálogo (CSV)…"),
         lambda: import_catalog(window),
         "import",
         permission="catalog.edit",
@@ -62,10 +62,10 @@ def new_investigation(window) -> int | None:
     return window.show_tab(TAB_KEY).new_item()
 
 
-def edit_branches(window) -> None:
-    from .branches_dialog import BranchesDialog
+def edit_branches(window) -> bool:
+    from .branches_dialog import open_branches
 
-    BranchesDialog(window).exec()
+    return open_branches(window)
 
 
 def export_catalog(window) -> int | None:
@@ -79,5 +79,5 @@ def export_catalog(window) -> int | None:
         EXPORT_FILE_NAME,
         lambda path, **progress: catalog.export_catalog(filters, path, **progress),
         translate("catalog.area", "investigación"),
-        "investigaciones",
+        translate("catalog.area", "investigaciones"),
     )

@@ -217,3 +217,18 @@ class BranchesDialog(ListDialog):
         return row is not None and self.change_row(
             row, lambda: branches.set_default(row["id"]), failed
         )
+
+
+def open_branches(parent) -> bool:
+    """The branches list; a role without ``branches.manage`` gets a message, not the crash
+    dialog (issue 16)."""
+    from ...services.errors import ServiceError
+    from .. import prompts
+
+    try:
+        dialog = BranchesDialog(parent)
+    except ServiceError as exc:  # PermissionDenied: the list needs branches.manage
+        prompts.error(parent, translate("catalog.branches_dialog", "Sucursales"), str(exc))
+        return False
+    dialog.exec()
+    return True

@@ -122,7 +122,7 @@ class InvestigationDialog(RecordDialog):
             "is_panel",
             translate(
                 "catalog.investigation_dialog",
-                "Es un &perfil (panel): agrupa otras investigaciones",
+                "Es un pe&rfil (panel): agrupa otras investigaciones",
             ),
         )
         self.panel_check.setObjectName("panel_check")

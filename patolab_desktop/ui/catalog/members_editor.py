@@ -96,7 +96,7 @@ class PanelMembersEditor(QWidget):
         self.results.setModel(self.results_model)
         self.results.setMaximumHeight(130)
         self.add_button = QPushButton(
-            icon("add"), translate("catalog.members_editor", "A&gregar"), self
+            icon("add"), translate("catalog.members_editor", "Agr&egar"), self
         )
         self.add_button.setAutoDefault(False)
 

@@ -111,7 +111,11 @@ def export_customers(window) -> int | None:
     if outcome.error is not None:
         return None  # already shown by run_with_progress
     count = int(outcome.result)
-    noun = "cliente" if count == 1 else "clientes"
+    noun = (
+        translate("customers.area", "cliente")
+        if count == 1
+        else translate("customers.area", "clientes")
+    )
     prompts.info(
         window,
         translate("customers.area", "Exportación terminada"),

@@ -71,32 +71,46 @@ def customer_columns() -> list[Column]:
         Column(
             "type_label",
             translate("customers.customer_columns", "Tipo"),
+            sort="type",
             format=service_label,
             foreground=_foreground,
         ),
         Column(
             "age",
             translate("customers.customer_columns", "Edad"),
+            sort="age",
             format=format_age,
             align=RIGHT,
             foreground=_foreground,
         ),
-        Column("gender", translate("customers.customer_columns", "Género"), foreground=_foreground),
+        Column(
+            "gender",
+            translate("customers.customer_columns", "Género"),
+            sort="gender",
+            foreground=_foreground,
+        ),
         Column(
             "phone",
             translate("customers.customer_columns", "Teléfono"),
             sort="phone",
             foreground=_foreground,
         ),
-        Column("email", translate("customers.customer_columns", "Correo"), foreground=_foreground),
+        Column(
+            "email",
+            translate("customers.customer_columns", "Correo"),
+            sort="email",
+            foreground=_foreground,
+        ),
         Column(
             "department",
             translate("customers.customer_columns", "Departamento"),
+            sort="department",
             foreground=_foreground,
         ),
         Column(
             "municipality",
             translate("customers.customer_columns", "Municipio"),
+            sort="municipality",
             foreground=_foreground,
         ),
         Column(

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 from ...i18n import translate
 from ...services import customers, reference
 from ...services.catalog import branches
-from ...services.errors import ConflictError, NotFoundError, ValidationError
+from ...services.errors import ConflictError, NotFoundError, ServiceError, ValidationError
 from .. import prompts
 from ..icons import icon
 from ..widgets.searchable_combo import SearchableCombo
@@ -379,7 +379,7 @@ class CustomerDialog(FieldForm, IdentitySection, ContactSections, QDialog):
             )
             problems.pop("age", None)
         if problems:
-            self.show_errors(problems)
+            self.refuse(problems)
             return False
         if not self._confirm_duplicates(data):
             return False
@@ -390,7 +390,7 @@ class CustomerDialog(FieldForm, IdentitySection, ContactSections, QDialog):
                 customers.update(data)
                 self.customer_id = data.id
         except ValidationError as exc:
-            self.show_errors(exc.fields)
+            self.refuse(exc.fields)
             return False
         except ConflictError as exc:
             prompts.error(
@@ -409,6 +409,9 @@ class CustomerDialog(FieldForm, IdentitySection, ContactSections, QDialog):
                 self, translate("customers.customer_dialog", "Cliente no encontrado"), str(exc)
             )
             super().reject()
+            return False
+        except ServiceError as exc:  # e.g. PermissionDenied: said, never a silent False
+            prompts.error(self, translate("customers.customer_dialog", "No se guardó"), str(exc))
             return False
         self._snapshot = None
         self.accept()

@@ -7,7 +7,7 @@ the service's field names mapped to the dialog's, and showing/clearing the messa
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -18,6 +18,8 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QWidget,
 )
+
+from ...i18n import translate
 
 ERROR_STYLE = "color: #c62828;"
 ERROR_FIELD_STYLE = "border: 1px solid #c62828; border-radius: 2px; padding: 2px 3px;"
@@ -111,6 +113,8 @@ class FieldForm:
         label = self._errors.get(key)
         if label is None:
             return
+        if message and getattr(self, "_height_without_errors", None) is None and self.isVisible():
+            self._height_without_errors = self.height()  # to go back once they are gone
         label.setText(message)
         form = self._error_forms.get(label)
         if form is not None:
@@ -121,6 +125,35 @@ class FieldForm:
         widget = self._inputs.get(key)
         if isinstance(widget, (QLineEdit, QPlainTextEdit)):  # combos keep their native look
             widget.setStyleSheet(ERROR_FIELD_STYLE if message else "")
+        if not message:
+            self._shrink_after_errors()
+
+    def _shrink_after_errors(self) -> None:
+        """The form grew to show its messages: back to its size when none is left (it used
+        to stay inflated; issue 16)."""
+        height = getattr(self, "_height_without_errors", None)
+        if height is None or any(label.text() for label in self._errors.values()):
+            return
+        self._height_without_errors = None
+
+        def shrink() -> None:  # after the hidden rows have left the nested layouts
+            self.layout().activate()
+            self.resize(self.width(), max(height, self.minimumSizeHint().height()))
+
+        QTimer.singleShot(0, self, shrink)
+
+    def refuse(self, fields: dict[str, str]) -> None:
+        """Show the messages by their fields; when none is on screen, in a message box
+        (a failed save is never silent; issue 16)."""
+        from .. import prompts
+
+        self.show_errors(fields)
+        if not any(label.isVisibleTo(self) and label.text() for label in self._errors.values()):
+            prompts.error(
+                self,
+                translate("customers.customer_dialog", "No se guardó"),
+                "\n".join(fields.values()),
+            )
 
     @staticmethod
     def _fit_error(label: QLabel, field: QWidget | None) -> None:

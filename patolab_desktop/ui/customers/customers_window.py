@@ -24,6 +24,7 @@ from ...services.access import session
 from ...services.errors import NotFoundError, ServiceError
 from ...services.paging import DEFAULT_PAGE_SIZE
 from .. import prompts
+from ..feedback import confirm_saved
 from ..icons import icon
 from ..models.paged_table import PagedTableModel
 from ..widgets.table import RowSelectionMixin, SearchBox, make_table_view
@@ -388,6 +389,12 @@ class CustomersWindow(RowSelectionMixin, QWidget):
         dialog = CustomerDialog(parent=self, offer_request=self._allowed("lis.requests.create"))
         if dialog.exec() and dialog.customer_id is not None:
             self._saved(dialog.customer_id)
+            confirm_saved(
+                self,
+                translate("customers.customers_window", "Cliente guardado: {name}").format(
+                    name=dialog.data().name
+                ),
+            )
             if dialog.wants_request:
                 self.request_for_patient.emit(dialog.customer_id)
             return dialog.customer_id
@@ -427,6 +434,12 @@ class CustomersWindow(RowSelectionMixin, QWidget):
             return False
         if dialog.exec():
             self._saved(customer_id)
+            confirm_saved(
+                self,
+                translate("customers.customers_window", "Cambios guardados: {name}").format(
+                    name=dialog.data().name
+                ),
+            )
             return True
         return False
 

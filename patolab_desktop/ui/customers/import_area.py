@@ -114,7 +114,11 @@ def export_patients(window, path: str | None = None) -> int | None:
     if not outcome.ok:
         return None  # run_with_progress showed the error
     count = outcome.result
-    noun = "paciente" if count == 1 else "pacientes"
+    noun = (
+        translate("customers.import_area", "paciente")
+        if count == 1
+        else translate("customers.import_area", "pacientes")
+    )
     prompts.info(
         window,
         translate("customers.import_area", "Exportación terminada"),

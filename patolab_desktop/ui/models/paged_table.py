@@ -27,6 +27,9 @@ ROOT = QModelIndex()  # the invisible root of a flat table model
 
 
 FIRST_PAGE_SIZE = 100
+# Ctrl+End loads up to this many more pages to reach the real end; a longer list is shown
+# from its end instead (reversed SQL order): keyset pages cost the same at any depth.
+END_PAGES = 20
 
 
 class PagedTableModel(RowTableModel):
@@ -49,6 +52,7 @@ class PagedTableModel(RowTableModel):
         self._sort_column = -1
         self._descending = False
         self._loaded = False  # no query has run yet (set_filters/reload not called)
+        self.reversed_for_end = False  # Ctrl+End showed a long list from its end
 
     # --- querying -------------------------------------------------------------------
     @property
@@ -121,10 +125,33 @@ class PagedTableModel(RowTableModel):
         else:
             self._cursor, self._exhausted = None, True
 
+    def reach_end(self, max_pages: int | None = None) -> bool:
+        """Make the real last row of the list reachable (Ctrl+End). Loads the remaining
+        pages when there are at most ``max_pages``; beyond that (a million customers)
+        reverses the SQL order so the last rows come first, and returns False."""
+        for _page in range(END_PAGES if max_pages is None else max_pages):
+            if self._exhausted:
+                break
+            self.fetchMore()
+        if self._exhausted or self._sort_column < 0:
+            return True
+        self._descending = not self._descending
+        self.reversed_for_end = True
+        self.reload()
+        return False
+
+    def restore_order(self) -> None:
+        """Back to the order before ``reach_end`` reversed it (Ctrl+Home)."""
+        if self.reversed_for_end:
+            self.reversed_for_end = False
+            self._descending = not self._descending
+            self.reload()
+
     def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
         if column < 0 or column >= len(self._columns) or not self._columns[column].sort:
             return
         self._sort_column = column
         self._descending = order == Qt.SortOrder.DescendingOrder
+        self.reversed_for_end = False
         if self._loaded:  # before the first query, only remember the order
             self.reload()

@@ -71,6 +71,6 @@ def export_referrers(window) -> int | None:
         translate("referrers.area", "Exportar remitentes a CSV"),
         EXPORT_FILE_NAME,
         lambda path, **progress: referrers.export_referrers(filters, path, **progress),
-        "remitente",
-        "remitentes",
+        translate("referrers.area", "remitente"),
+        translate("referrers.area", "remitentes"),
     )

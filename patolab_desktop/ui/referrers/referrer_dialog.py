@@ -92,7 +92,7 @@ class ReferrerDialog(RecordDialog):
             form, "address", translate("referrers.referrer_dialog", "&Dirección:"), 52
         )
         self.notes_edit = self.text_edit(
-            form, "notes", translate("referrers.referrer_dialog", "No&tas:"), 64
+            form, "notes", translate("referrers.referrer_dialog", "Nota&s:"), 64
         )
         self.active_check = self.check_box(
             form,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
     QHBoxLayout,
@@ -13,7 +14,9 @@ from PySide6.QtWidgets import (
 )
 
 from ...i18n import translate
+from ...services.access import session
 from .. import prompts
+from ..feedback import confirm_saved
 from ..icons import icon
 
 NEW_REQUEST_SHORTCUT = "Ctrl+Shift+N"
@@ -68,6 +71,11 @@ class RequestsArea(QWidget):
         self.entry_button.clicked.connect(self.show_entry)
         self.list_button.clicked.connect(self.show_list)
         self.entry.saved.connect(lambda *_: self._mark_stale())
+        self.entry.saved.connect(self._confirm_saved)
+        # Ctrl+N on this tab is a new request (on Clientes it is a new customer)
+        new = QShortcut(QKeySequence(QKeySequence.StandardKey.New), self)
+        new.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        new.activated.connect(self.new_request)
         self.entry.open_request.connect(self.open_request)
         self.entry_button.setChecked(True)
 
@@ -90,6 +98,16 @@ class RequestsArea(QWidget):
         self.stack.setCurrentWidget(self.entry)
         self.entry_button.setChecked(True)
         self.entry.focus_default()
+
+    def new_request(self) -> None:
+        """Ctrl+N: the entry form, ready for the patient (what was typed there is kept)."""
+        if session.has("lis.requests.create"):
+            self.show_entry()
+
+    def _confirm_saved(self, _request_id: int, number: str) -> None:
+        confirm_saved(
+            self, translate("requests.area", "Solicitud {number} guardada").format(number=number)
+        )
 
     def show_list(self) -> None:
         window = self.list
@@ -119,12 +137,14 @@ class RequestsArea(QWidget):
         from .request_detail import RequestDetailDialog
 
         dialog = RequestDetailDialog(request_id, self)
-        dialog.changed.connect(lambda _id: self._after_change())
+        dialog.changed.connect(self._after_change)
         dialog.exec()
 
-    def _after_change(self) -> None:
+    def _after_change(self, request_id: int | None = None) -> None:
         if self._list is not None:
             self._list.refresh()
+        if request_id is not None:
+            confirm_saved(self, translate("requests.area", "Cambios de la solicitud guardados"))
 
     # --- export -----------------------------------------------------------------------
     def current_filters(self):

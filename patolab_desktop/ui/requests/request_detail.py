@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from ...i18n import translate
 from ...services import customers as customers_service
+from ...services import phrases
 from ...services import requests as requests_service
 from ...services.access import session
 from ...services.errors import ServiceError
@@ -64,6 +65,11 @@ def event_columns() -> list[Column]:
     ]
 
 
+def _status_words() -> dict[str, str]:
+    """Spanish status labels stored in the history → their label on screen."""
+    return {spanish: service_label(spanish) for spanish in requests_service.STATUS_LABELS.values()}
+
+
 def event_rows(events) -> list[dict]:
     return [
         {
@@ -74,7 +80,7 @@ def event_rows(events) -> list[dict]:
             or service_label(
                 requests_service.EVENT_LABELS.get(field(e, "action", ""), field(e, "action", ""))
             ),
-            "detail": field(e, "detail", ""),
+            "detail": phrases.shown(field(e, "detail", ""), _status_words()),
             "by": field(e, "by", ""),
         }
         for index, e in enumerate(events)
@@ -220,6 +226,8 @@ class RequestDetailDialog(QDialog):
         ):
             buttons.addWidget(button)
         buttons.addStretch(1)
+        printing = QHBoxLayout()  # a second row: all in one needs 1050 px (1024 px screens)
+        printing.addStretch(1)
         self.print_button = QPushButton(
             icon("print"), translate("requests.request_detail", "&Resumen…")
         )
@@ -232,10 +240,11 @@ class RequestDetailDialog(QDialog):
         self.labels_button.setToolTip(
             translate("requests.request_detail", "Etiquetas de tubos (Ctrl+E)")
         )
-        buttons.addWidget(self.print_button)
-        buttons.addWidget(self.labels_button)
-        buttons.addWidget(self.close_button)
+        printing.addWidget(self.print_button)
+        printing.addWidget(self.labels_button)
+        printing.addWidget(self.close_button)
         layout.addLayout(buttons)
+        layout.addLayout(printing)
         self.advance_button.clicked.connect(self.advance)
         self.cancel_button.clicked.connect(self.cancel_request)
         self.add_button.clicked.connect(self.add_investigation)

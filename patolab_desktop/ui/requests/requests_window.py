@@ -103,6 +103,7 @@ def request_columns() -> list[Column]:
         Column(
             "line_count",
             translate("requests.requests_window", "Inv."),
+            sort=sort("line_count"),
             align=RIGHT,
             tooltip=lambda r: translate(
                 "requests.requests_window",

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from ...i18n import translate
 from ...services.errors import ServiceError
 from ...services.paging import DEFAULT_PAGE_SIZE
+from ..feedback import confirm_saved
 from ..models.paged_table import Column, PagedTableModel
 from .forms import HINT_STYLE, labelled_row
 from .list_editor import ListEditor
@@ -343,3 +344,10 @@ class ListTab(ListEditor, QWidget):
     def saved_row(self, row_id: int) -> None:
         super().saved_row(row_id)
         self.saved.emit(row_id)
+        row = self.selected_row() or {}
+        confirm_saved(  # a visible confirmation after each save (issue 16)
+            self,
+            translate("catalog.list_tab", "Guardado: {name}").format(
+                name=row.get("name") or translate("nouns", self.noun_one)
+            ),
+        )

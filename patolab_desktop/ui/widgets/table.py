@@ -8,10 +8,105 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLineEdit, QTableV
 from ..icons import icon
 
 SEARCH_DEBOUNCE_MS = 150
+MIN_COLUMN = 48  # px: a column narrowed to fit the screen keeps a few characters
+STRETCH_ROOM = 140  # px kept for a column that takes the rest of the width
+
+
+class ListTableView(QTableView):
+    """Ctrl+End goes to the real last row of the list, not the last row loaded so far:
+    the paged model loads the rest when it is short, else shows the list from its end
+    (the same SQL order reversed, the header arrow says so); Ctrl+Home then goes back to
+    the start in the original order (issue 16)."""
+
+    def moveCursor(self, action, modifiers):  # noqa: N802 (Qt API)
+        model = self.model()
+        ctrl = bool(modifiers & Qt.KeyboardModifier.ControlModifier)
+        cursor = QAbstractItemView.CursorAction
+        column = max(self.currentIndex().column(), 0)
+        if ctrl and action == cursor.MoveEnd and hasattr(model, "reach_end"):
+            if not model.reach_end():
+                self._show_order()
+                return model.index(0, column)
+        elif ctrl and action == cursor.MoveHome and getattr(model, "reversed_for_end", False):
+            model.restore_order()
+            self._show_order()
+            return model.index(0, column)
+        return super().moveCursor(action, modifiers)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._natural: dict[int, int] = {}  # widths the owner or the person gave columns
+        self._fitting = False
+        self.horizontalHeader().sectionResized.connect(self._remember_width)
+
+    def _remember_width(self, section: int, _old: int, new: int) -> None:
+        if not self._fitting:
+            self._natural[section] = new
+
+    def resizeEvent(self, event):  # noqa: N802 (Qt API)
+        super().resizeEvent(event)
+        self.fit_columns()
+
+    def showEvent(self, event):  # noqa: N802 (Qt API)
+        super().showEvent(event)
+        self.fit_columns()
+
+    def setModel(self, model):  # noqa: N802 (Qt API)
+        super().setModel(model)
+        if model is not None:  # owners size the columns after a reload: fit after them
+            model.modelReset.connect(lambda: QTimer.singleShot(0, self, self.fit_columns))
+
+    def fit_columns(self) -> None:
+        """Keep every column on screen: when they are wider than the table (a 1024 px
+        screen), narrow them in proportion, each to at least ``MIN_COLUMN`` px."""
+        header = self.horizontalHeader()
+        room = self.viewport().width()
+        if room <= 0 or self._fitting:
+            return
+        self._fitting = True
+        try:
+            self._fit(header, room)
+        finally:
+            self._fitting = False
+
+    def _fit(self, header, room: int) -> None:
+        last = header.logicalIndex(header.count() - 1)
+        for section, width in self._natural.items():  # back to the given widths first
+            if section != last and section < header.count():
+                header.resizeSection(section, width)
+        if header.length() <= room:
+            return
+        sections = [i for i in range(header.count()) if not header.isSectionHidden(i)]
+        stretch = QHeaderView.ResizeMode.Stretch
+        stretched = [
+            i
+            for i in sections
+            if header.sectionResizeMode(i) == stretch or (header.stretchLastSection() and i == last)
+        ]
+        fixed = [i for i in sections if i not in stretched]
+        reserved = STRETCH_ROOM * len(stretched)  # a stretched column (the patient) keeps room
+        for _round in range(4):
+            excess = sum(header.sectionSize(i) for i in fixed) + reserved - room
+            shrinkable = {i: header.sectionSize(i) - MIN_COLUMN for i in fixed}
+            slack = sum(v for v in shrinkable.values() if v > 0)
+            if excess <= 0 or slack <= 0:
+                return
+            for i, spare in shrinkable.items():
+                if spare > 0:
+                    cut = min(spare, -(-excess * spare // slack))  # ceiling share
+                    header.resizeSection(i, header.sectionSize(i) - cut)
+
+    def _show_order(self) -> None:
+        header = self.horizontalHeader()
+        header.blockSignals(True)
+        try:
+            header.setSortIndicator(self.model().sort_column, self.model().sort_order)
+        finally:
+            header.blockSignals(False)
 
 
 def make_table_view(parent=None) -> QTableView:
-    view = QTableView(parent)
+    view = ListTableView(parent)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     view.setAlternatingRowColors(True)
