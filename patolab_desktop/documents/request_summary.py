@@ -213,7 +213,7 @@ def _totals(flow: Flow, data: dict) -> None:
         discount_label = translate(
             "printing.request_summary", "Descuento ({discount_text})"
         ).format(discount_text=kind)
-    ordered = sum(1 for line in data["lines"] if not line.get("member"))
+    ordered = data["investigation_count"]  # services.requests.counting: one definition
     if ordered == 1:
         total_label = translate("printing.request_summary", "Total (1 investigación)")
     elif ordered:

@@ -249,7 +249,7 @@ def test_count(many):
     assert requests.count(requests.RequestFilter(), limit=5) == 5
 
 
-def test_line_count_counts_panel_members(many):
+def test_line_count_counts_a_panel_once(many):
     rows = {r["id"]: r for r in _all()}
     lab = many["lab"]
     lipid_request = next(
@@ -257,7 +257,10 @@ def test_line_count_counts_panel_members(many):
         for i in many["ids"]
         if any(line["investigation_id"] == lab.lipid for line in requests.get(i).lines)
     )
-    assert rows[lipid_request]["line_count"] == 4
+    detail = requests.get(lipid_request)
+    assert len(detail.lines) > rows[lipid_request]["line_count"]  # members are not counted
+    ordered = sum(1 for line in detail.lines if line["parent_line_id"] is None)
+    assert rows[lipid_request]["line_count"] == ordered
 
 
 def test_get_returns_header_lines_and_events(lab):
@@ -418,3 +421,17 @@ def test_patient_sort_with_filters(many, descending):
     assert keys == sorted(keys, reverse=descending) and {r["status"] for r in pending} == {
         "pending"
     }
+
+
+def test_one_test_count_for_list_summary_and_history(lab):
+    """Issue 16 B: the list, the printed summary and the history give the same count."""
+    from patolab_desktop.services.requests import reports
+
+    request_id, number = lab.create(lab.hem, lab.lipid)
+    detail = requests.get(request_id)
+    assert len(detail.lines) > 2  # the panel brought its members along
+    listed = next(r for r in _all() if r["id"] == request_id)
+    summary = reports.request_summary_data(request_id)
+    assert listed["line_count"] == 2
+    assert summary["investigation_count"] == 2
+    assert any("2 investigaciones" in e["detail"] for e in detail.events)

@@ -45,6 +45,7 @@ from .checks import (
     _too_long,
     _who,
 )
+from .counting import investigation_count
 from .pricing import PricedLine, Pricing
 from .types import (
     MAX_TEXT,
@@ -267,7 +268,7 @@ def create(draft: RequestDraft, by: str = "") -> tuple[int, str]:
         _event(
             request_id,
             "created",
-            f"Solicitud {number}: {_investigations(len(pricing.lines))}, "
+            f"Solicitud {number}: {_investigations(investigation_count(pricing.lines))}, "
             f"total {format_lempiras(pricing.total)}, {discount}, "
             f"neto {format_lempiras(pricing.net)}.",
             by,
@@ -287,7 +288,7 @@ def create(draft: RequestDraft, by: str = "") -> tuple[int, str]:
                 "discount_kind": (None, pricing.discount_kind),
                 "discount_percent": (None, pricing.discount_percent),
             },
-            detail=_investigations(len(pricing.lines)),
+            detail=_investigations(investigation_count(pricing.lines)),
         )
         if pricing.discount_kind == "manual":
             audit.record(

@@ -43,6 +43,7 @@ from ..paging import Page, PageRequest, keyset_page
 from ..texts import label, translate
 from . import numbers as request_numbers
 from . import pricing as request_pricing
+from .counting import investigation_count_sql, investigation_counts
 from .types import (
     EVENT_LABELS,
     PRIORITY_LABELS,
@@ -58,11 +59,8 @@ MANY_PATIENTS = 3000  # above this many matching patients, check each request's 
 _NUMBER_PREFIX = re.compile(r"^(?=[A-Z0-9]*[A-Z])[A-Z0-9]{1,10}-[0-9-]*$")
 _TOP = "\U0010ffff"  # sorts after any text: "prefix" <= x < "prefix" + _TOP
 
-# lines of a request (panel members included), as the list's "Inv." column counts them
-_LINE_COUNT = fn.COALESCE(
-    RequestLine.select(fn.COUNT(RequestLine.id)).where(RequestLine.lab_request == LabRequest.id),
-    0,
-)
+# the request's investigation count (services.requests.counting: one definition)
+_LINE_COUNT = investigation_count_sql()
 
 SORTS = {
     "requested_at": [LabRequest.requested_at],
@@ -340,7 +338,7 @@ def page(filters: RequestFilter, request: PageRequest) -> Page:
     Row dicts: id, request_number, requested_at, patient_id, patient_name, doctor_id,
     doctor_name, branch_id, branch_code, branch_name, priority, priority_label, status,
     status_label, source, source_label, total_amount, discount_amount, net_amount,
-    line_count (every line, panel members included), completed_at, cancelled_at,
+    line_count (investigations ordered: a panel counts once, see counting.py), completed_at, cancelled_at,
     cancellation_reason, version.
     """
     session.require("lis.requests.view")
@@ -373,7 +371,7 @@ def page(filters: RequestFilter, request: PageRequest) -> Page:
 
 
 def _decorate(rows: list[dict]) -> None:
-    counts = _line_counts([row["id"] for row in rows])
+    counts = investigation_counts([row["id"] for row in rows])
     for row in rows:
         row["priority_label"] = label(PRIORITY_LABELS, row["priority"])
         row["status_label"] = label(STATUS_LABELS, row["status"])
@@ -382,18 +380,6 @@ def _decorate(rows: list[dict]) -> None:
         row["line_count"] = counts.get(row["id"], 0)
         for key in ("doctor_name_folded", "branch_sort", "line_count_sort"):
             row.pop(key, None)  # sort keys only
-
-
-def _line_counts(ids: list[int]) -> dict[int, int]:
-    if not ids:
-        return {}
-    query = (
-        RequestLine.select(RequestLine.lab_request, fn.COUNT(RequestLine.id))
-        .where(RequestLine.lab_request.in_(ids))
-        .group_by(RequestLine.lab_request)
-        .tuples()
-    )
-    return dict(query)
 
 
 def count(filters: RequestFilter, limit: int | None = None) -> int:

@@ -26,6 +26,7 @@ from ..errors import NotFoundError, RuleError, ValidationError
 from ..texts import translate
 from . import reading
 from . import types as request_types
+from .counting import investigation_count
 
 PAPER_SIZES = ("A4", "Letter")
 LABEL_MIN_MM, LABEL_MAX_MM = 20, 120
@@ -279,6 +280,7 @@ def request_summary_data(
             "net": detail.net_amount,
         },
         "discount_text": _discount_text(detail.discount_kind, detail.discount_percent),
+        "investigation_count": investigation_count(detail.lines),
         "discount_kind": detail.discount_kind or "",  # "age", "manual" or ""
         "discount_percent": Decimal(detail.discount_percent or 0),
         "discount_reason": (detail.discount_reason or "").strip()

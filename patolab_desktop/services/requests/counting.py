@@ -1,0 +1,51 @@
+"""The one definition of a request's test count (issue 16 B).
+
+A request's «investigaciones» are the lines the desk ordered: each panel counts once and
+each investigation ordered on its own counts once; the members a panel brings along are
+not counted again. The request list, the summary, the history and the audit all use this.
+"""
+
+from __future__ import annotations
+
+from peewee import fn
+
+from ...db.models import LabRequest, RequestLine
+
+# SQL: lines that count (not a panel's member)
+ORDERED_LINE = RequestLine.parent_line.is_null()
+
+
+def investigation_count_sql():
+    """Correlated SQL expression: the request's investigation count (for lists and sorts)."""
+    return fn.COALESCE(
+        RequestLine.select(fn.COUNT(RequestLine.id)).where(
+            (RequestLine.lab_request == LabRequest.id) & ORDERED_LINE
+        ),
+        0,
+    )
+
+
+def investigation_counts(request_ids: list[int]) -> dict[int, int]:
+    """``{request_id: count}`` for the given requests (missing ids count 0)."""
+    if not request_ids:
+        return {}
+    query = (
+        RequestLine.select(RequestLine.lab_request, fn.COUNT(RequestLine.id))
+        .where(RequestLine.lab_request.in_(request_ids) & ORDERED_LINE)
+        .group_by(RequestLine.lab_request)
+        .tuples()
+    )
+    return dict(query)
+
+
+def _is_member(line) -> bool:
+    if isinstance(line, dict):
+        return bool(line.get("parent_line_id") or line.get("member"))
+    return bool(
+        getattr(line, "parent_investigation_id", None) or getattr(line, "parent_line_id", None)
+    )
+
+
+def investigation_count(lines) -> int:
+    """The count over already loaded lines (dicts from ``requests.get`` or priced lines)."""
+    return sum(1 for line in lines if not _is_member(line))
