@@ -338,7 +338,7 @@ def page(filters: RequestFilter, request: PageRequest) -> Page:
     Row dicts: id, request_number, requested_at, patient_id, patient_name, doctor_id,
     doctor_name, branch_id, branch_code, branch_name, priority, priority_label, status,
     status_label, source, source_label, total_amount, discount_amount, net_amount,
-    line_count (investigations ordered: a panel counts once, see counting.py), completed_at, cancelled_at,
+    line_count (a panel counts once, see counting.py), completed_at, cancelled_at,
     cancellation_reason, version.
     """
     session.require("lis.requests.view")
