@@ -1,6 +1,6 @@
 """Dates, numbers and money as the lab writes them, in every interface language.
 
-The lab (Honduras) prefers dd/mm/yyyy dates and ``L 1,234.500`` money with a comma for
+The lab (Honduras) prefers dd/mm/yyyy dates and ``L 1,234.50`` money with a comma for
 thousands and a point for decimals; the English interface keeps the same formats on
 purpose, so printed documents and screens look the same whatever the language.
 """
@@ -50,7 +50,7 @@ def format_number(value, decimals: int = 0) -> str:
 
 
 def format_money(value) -> str:
-    """``L 1,234.500`` (``util.money.format_lempiras``)."""
+    """``L 1,234.50`` (``util.money.format_lempiras``)."""
     return format_lempiras(value)
 
 

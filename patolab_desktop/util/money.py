@@ -28,8 +28,32 @@ def percent_of(amount: Decimal, percent) -> Decimal:
     return (to_money(amount) * Decimal(str(percent)) / Decimal(100)).quantize(PLACES, ROUND_HALF_UP)
 
 
+# Amounts are stored with 3 places; a person always reads them with 2 (issue 16 B), rounded
+# half-up. This is the one place the shown rounding is stated.
+SHOWN_PLACES = Decimal("0.01")
+
+
+def shown_amount(amount) -> Decimal:
+    """The amount as people read it: 2 places, rounded half-up (stored value unchanged)."""
+    return to_money(amount).quantize(SHOWN_PLACES, ROUND_HALF_UP)
+
+
+def amount_text(amount) -> str:
+    """``1234.50`` — plain 2-decimal text for CSV files and edit fields."""
+    return f"{shown_amount(amount):.2f}"
+
+
 def format_lempiras(amount) -> str:
-    """`L 1,234.500` — the style the lab prefers."""
-    value = to_money(amount)
+    """`L 1,234.50` — the style the lab prefers (2 decimals shown)."""
+    value = shown_amount(amount)
     sign = "-" if value < 0 else ""
-    return f"{sign}L {abs(value):,.3f}"
+    return f"{sign}L {abs(value):,.2f}"
+
+
+def edit_text(amount) -> str:
+    """Text for an editable/exported price: 2 places, or 3 when the stored value needs them
+    (so saving it back never changes the price)."""
+    value = to_money(amount)
+    if value == value.quantize(SHOWN_PLACES):
+        return f"{value:.2f}"
+    return f"{value:.3f}"

@@ -63,7 +63,7 @@ def test_print_summary_writes_the_pdf(lab, db_path, tmp_path, capsys):
     assert f"Resumen de {number} guardado en {out}" in capsys.readouterr().out
     text = pdf_text(out)
     assert number in text and "María José Pérez Muñoz" in text and "****-****-12345" in text
-    assert "Neto a pagar L 438.200" in text and "Impreso por Marta" in text
+    assert "Neto a pagar L 438.20" in text and "Impreso por Marta" in text
     assert page_sizes_mm(out) == [(216, 279)]
     row = AuditLog.select().where(AuditLog.action == "print").get()
     assert (row.entity, row.username) == ("lab_request", "cli")
@@ -108,8 +108,8 @@ def test_report_writes_totals(lab, db_path, tmp_path, capsys):
     assert code == 0, capsys.readouterr().err
     assert "6 solicitud(es)" in capsys.readouterr().out
     text = pdf_text(out)
-    assert "Todas las solicitudes 6 L 1,508.500 L 301.950 L 1,206.550" in text
-    assert "Cancelada 2 L 245.500 L 45.000 L 200.500" in text
+    assert "Todas las solicitudes 6 L 1,508.50 L 301.95 L 1,206.55" in text
+    assert "Cancelada 2 L 245.50 L 45.00 L 200.50" in text
 
 
 def test_report_for_a_branch_by_code(lab, db_path, tmp_path):
@@ -134,7 +134,7 @@ def test_report_for_a_branch_by_code(lab, db_path, tmp_path):
     )
     text = pdf_text(out)
     assert "San Pedro Sula (SPS)" in text
-    assert "Todas las solicitudes 4 L 1,237.000" in text
+    assert "Todas las solicitudes 4 L 1,237.00" in text
 
 
 @pytest.mark.parametrize(

@@ -115,7 +115,7 @@ def test_export_all_requests(lab_file, tmp_path, _isolated_home):
     assert re.fullmatch(r"\d{2}/\d{2}/\d{4} \d{2}:\d{2}", cancelled[11])
     pending = rows[4]
     assert pending[5:8] == ["STAT (inmediato)", "Pendiente", "Emergencia"]
-    assert pending[8:11] == ["230.000", "69.000", "161.000"]  # 30 % age discount
+    assert pending[8:11] == ["230.00", "69.00", "161.00"]  # 30 % age discount
     assert pending[11:] == ["", ""]
 
 

@@ -79,11 +79,11 @@ def test_summary_pdf_has_every_fact_of_the_request(lab, tmp_path):
         "Hemograma completo",
         "Glucosa en ayunas",
         "Examen general de orina",
-        "PLIP Perfil lipídico Suero L 300.000 L 90.000 L 210.000",
-        "GLU Glucosa en ayunas Suero L 80.500 L 24.150 L 56.350",
-        "L 626.000",
-        "Descuento (por edad 30 %) L 187.800",
-        "Neto a pagar L 438.200",
+        "PLIP Perfil lipídico Suero L 300.00 L 90.00 L 210.00",
+        "GLU Glucosa en ayunas Suero L 80.50 L 24.15 L 56.35",
+        "L 626.00",
+        "Descuento (por edad 30 %) L 187.80",
+        "Neto a pagar L 438.20",
         "Impreso por recepcion1 el 14/03/2026 09:45",
         "Página 1 de 1",
     ):
@@ -108,7 +108,7 @@ def test_summary_on_letter_paper(lab, tmp_path):
     assert page_sizes_mm(path) == [LETTER]
     text = pdf_text(path)
     assert number in text and "0501-1990-00001" in text
-    assert "Neto a pagar L 230.500" in text
+    assert "Neto a pagar L 230.50" in text
 
 
 def test_cancelled_summary_is_stamped_with_reason(lab, tmp_path):
@@ -151,7 +151,7 @@ def test_long_summary_continues_on_a_second_page(lab, tmp_path):
     whole = " ".join(texts)
     for n in range(45):
         assert f"Investigación especial número {n:02d}" in whole
-    assert "Neto a pagar L 472.500" in texts[-1]  # 45 × 10.500
+    assert "Neto a pagar L 472.50" in texts[-1]  # 45 × 10.500
 
 
 def test_summary_prints_the_logo(lab, tmp_path):
@@ -179,23 +179,23 @@ def test_period_report_pdf_totals(lab, tmp_path):
         "RESUMEN POR PERÍODO",
         f"Del {data['period_text']}",
         "Todas las sucursales",
-        "Todas las solicitudes 6 L 1,508.500 L 301.950 L 1,206.550",
-        "Canceladas 2 L 245.500 L 45.000 L 200.500",
-        "Vigentes (sin canceladas) 4 L 1,263.000 L 256.950 L 1,006.050",
-        "Pendiente 2 L 856.500 L 187.800 L 668.700",
-        "Muestra tomada 1 L 176.000 L 0.000 L 176.000",
-        "Completada 1 L 230.500 L 69.150 L 161.350",
-        "Cancelada 2 L 245.500 L 45.000 L 200.500",
-        "Urgente 2 L 776.000 L 232.800 L 543.200",
-        "Emergencia 1 L 230.500 L 0.000 L 230.500",
-        f"{lab.base_day:%d/%m/%Y} 3 1 L 952.000 L 187.800 L 764.200",
+        "Todas las solicitudes 6 L 1,508.50 L 301.95 L 1,206.55",
+        "Canceladas 2 L 245.50 L 45.00 L 200.50",
+        "Vigentes (sin canceladas) 4 L 1,263.00 L 256.95 L 1,006.05",
+        "Pendiente 2 L 856.50 L 187.80 L 668.70",
+        "Muestra tomada 1 L 176.00 L 0.00 L 176.00",
+        "Completada 1 L 230.50 L 69.15 L 161.35",
+        "Cancelada 2 L 245.50 L 45.00 L 200.50",
+        "Urgente 2 L 776.00 L 232.80 L 543.20",
+        "Emergencia 1 L 230.50 L 0.00 L 230.50",
+        f"{lab.base_day:%d/%m/%Y} 3 1 L 952.00 L 187.80 L 764.20",
         "Solicitudes canceladas (2)",
         lab.req["cancel_a"][1],
         "Solicitud duplicada por error de registro",
         "Impreso por supervisor",
     ):
         assert expected in text, expected
-    assert text.count("Total 6 L 1,508.500 L 301.950 L 1,206.550") == 3  # status, priority, source
+    assert text.count("Total 6 L 1,508.50 L 301.95 L 1,206.55") == 3  # status, priority, source
 
 
 def test_period_report_for_one_branch_on_letter(lab, tmp_path):
@@ -205,7 +205,7 @@ def test_period_report_for_one_branch_on_letter(lab, tmp_path):
     assert set(page_sizes_mm(path)) == {LETTER}
     text = pdf_text(path)
     assert "San Pedro Sula (SPS)" in text
-    assert "Todas las solicitudes 4 L 1,237.000 L 301.950 L 935.050" in text
+    assert "Todas las solicitudes 4 L 1,237.00 L 301.95 L 935.05" in text
     assert lab.req["cancel_a"][1] not in text  # cancelled at the other branch
 
 

@@ -62,7 +62,7 @@ def test_rows_by_code_with_prices_and_members(window):
     assert window.count_label.text() == "31 investigaciones"
     assert codes(window)[:3] == ["BILT", "BIOAPE", "BIOMAM"]
     row = window.model.row_of_id(catalog.get_by_code("PERLIP").id)
-    assert window.model.data(window.model.index(row, 3)) == "L 420.000"
+    assert window.model.data(window.model.index(row, 3)) == "L 420.00"
     assert window.model.data(window.model.index(row, 4)) == "COL, HDL, LDL, TRIG"
 
 
@@ -169,7 +169,7 @@ def test_create_panel_with_keyboard(qtbot, new_dialog):
         qtbot.keyClick(editor.picker, Qt.Key.Key_Return)  # adds; must not save the dialog
         assert dialog.isVisible()
     assert [r["code"] for r in editor.members_model.rows()] == ["GLU", "CREA"]
-    assert "L 190.000" in editor.total_label.text()
+    assert "L 190.00" in editor.total_label.text()
     editor.members.setCurrentIndex(editor.members_model.index(1, 0))
     editor.move_selected(-1)
     assert [r["code"] for r in editor.members_model.rows()] == ["CREA", "GLU"]
@@ -222,11 +222,11 @@ def test_price_change_recorded_and_history_shown(qtbot, monkeypatch, demo):
     model = history.model
     assert model.rowCount() == 2
     assert [model.data(model.index(0, c)) for c in (1, 2, 4)] == [
-        "L 80.000",
-        "L 85.250",
+        "L 80.00",
+        "L 85.25",
         "Ana Admin",
     ]
-    assert "+L 5.250" in model.data(model.index(0, 3))
+    assert "+L 5.25" in model.data(model.index(0, 3))
     assert model.data(model.index(1, 3)) == "precio inicial"
 
 

@@ -3,7 +3,7 @@
 With English active a request summary (a normal one and a cancelled one), the period
 report and the tube labels are written to real PDF files and read back with pypdf: the
 English titles, column headers, labels and vocabulary are there, the Spanish ones are
-not. Money stays ``L 1,234.500`` and dates dd/mm/yyyy in both languages.
+not. Money stays ``L 1,234.50`` and dates dd/mm/yyyy in both languages.
 """
 
 from __future__ import annotations
@@ -61,10 +61,10 @@ def test_request_summary_pdf_in_english(lab, english, tmp_path):  # noqa: F811
         "Clinical information",
         "Tests",
         "Code Test Sample Price Discount Net",
-        "PLIP Perfil lipídico Suero L 300.000 L 90.000 L 210.000",  # data stays as typed
-        "Total (4 tests) L 626.000",
-        "Discount (age-based 30 %) L 187.800",
-        "Net to pay L 438.200",
+        "PLIP Perfil lipídico Suero L 300.00 L 90.00 L 210.00",  # data stays as typed
+        "Total (4 tests) L 626.00",
+        "Discount (age-based 30 %) L 187.80",
+        "Net to pay L 438.20",
         "Printed by recepcion1 on 14/03/2026 09:45",
         "Page 1 of 1",
         lab.at(0, 8).strftime("%d/%m/%Y 08:00"),
@@ -157,21 +157,21 @@ def test_period_report_pdf_in_english(lab, english, tmp_path):  # noqa: F811
         "All branches",
         "Period summary",
         "Summary Requests Total Discount Net",
-        "All requests 6 L 1,508.500 L 301.950 L 1,206.550",
-        "Cancelled 2 L 245.500 L 45.000 L 200.500",
-        "Current (not cancelled) 4 L 1,263.000 L 256.950 L 1,006.050",
+        "All requests 6 L 1,508.50 L 301.95 L 1,206.55",
+        "Cancelled 2 L 245.50 L 45.00 L 200.50",
+        "Current (not cancelled) 4 L 1,263.00 L 256.95 L 1,006.05",
         "By status",
         "Status Requests Total Discount Net",
-        "Pending 2 L 856.500 L 187.800 L 668.700",
-        "Sample collected 1 L 176.000 L 0.000 L 176.000",
-        "Completed 1 L 230.500 L 69.150 L 161.350",
+        "Pending 2 L 856.50 L 187.80 L 668.70",
+        "Sample collected 1 L 176.00 L 0.00 L 176.00",
+        "Completed 1 L 230.50 L 69.15 L 161.35",
         "By priority",
-        "Urgent 2 L 776.000 L 232.800 L 543.200",
+        "Urgent 2 L 776.00 L 232.80 L 543.20",
         "By source",
-        "Emergency 1 L 230.500 L 0.000 L 230.500",
+        "Emergency 1 L 230.50 L 0.00 L 230.50",
         "By day",
         "Date Requests Cancelled Total Discount Net",
-        f"{start:%d/%m/%Y} 3 1 L 952.000 L 187.800 L 764.200",
+        f"{start:%d/%m/%Y} 3 1 L 952.00 L 187.80 L 764.20",
         "Cancelled requests (2)",
         "Number Requested Patient Reason Net",
         "Solicitud duplicada por error de registro",  # data stays as typed
@@ -179,7 +179,7 @@ def test_period_report_pdf_in_english(lab, english, tmp_path):  # noqa: F811
         "Page 1 of",
     ):
         assert expected in text, expected
-    assert text.count("Total 6 L 1,508.500 L 301.950 L 1,206.550") == 3
+    assert text.count("Total 6 L 1,508.50 L 301.95 L 1,206.55") == 3
     assert not _absent(
         text,
         [

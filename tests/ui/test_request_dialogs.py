@@ -98,7 +98,7 @@ def test_add_investigation_by_keyboard_recalculates_totals(qtbot, desk, errors):
     dialog = AddInvestigationDialog(request_id)
     qtbot.addWidget(dialog)
     dialog.show()
-    assert totals_text(dialog) == ("L 250.000", "L 75.000", "L 175.000")
+    assert totals_text(dialog) == ("L 250.00", "L 75.00", "L 175.00")
     assert not dialog.add_button.isEnabled()
     dialog.search_edit.setFocus()
     qtbot.keyClicks(dialog.search_edit, "LIP")
@@ -107,8 +107,8 @@ def test_add_investigation_by_keyboard_recalculates_totals(qtbot, desk, errors):
     qtbot.keyClicks(dialog.notes_edit, "En ayunas")
     qtbot.keyClick(dialog.notes_edit, Qt.Key.Key_Return)  # adds it
     # 250 + 350 = 600; 30 % = 180; net 420 — shown in the dialog after the change
-    assert totals_text(dialog) == ("L 600.000", "L 180.000", "L 420.000")
-    assert "L 420.000" in dialog.message.text()
+    assert totals_text(dialog) == ("L 600.00", "L 180.00", "L 420.00")
+    assert "L 420.00" in dialog.message.text()
     assert [r["code"] for r in dialog.lines_model.rows()] == ["HEM", "LIP", "COL", "TRI", "HDL"]
     detail = requests_service.get(request_id)
     assert (detail.total_amount, detail.discount_amount, detail.net_amount) == (
@@ -125,7 +125,7 @@ def test_add_investigation_by_keyboard_recalculates_totals(qtbot, desk, errors):
     dialog.add_button.click()
     assert len(errors) == 1 and "ya está en la solicitud" in errors[0]
     assert dialog.error.text() == errors[0]
-    assert totals_text(dialog) == ("L 600.000", "L 180.000", "L 420.000")
+    assert totals_text(dialog) == ("L 600.00", "L 180.00", "L 420.00")
 
 
 def test_add_and_remove_are_disabled_on_a_completed_request(qtbot, desk):  # noqa: F811
@@ -166,7 +166,7 @@ def test_remove_investigation_recalculates_and_refuses_the_last(
     qtbot.addWidget(dialog)
     show_active(qtbot, dialog)
     qtmodeltester.check(dialog.lines_model)
-    assert totals_text(dialog) == ("L 600.000", "L 240.000", "L 360.000")
+    assert totals_text(dialog) == ("L 600.00", "L 240.00", "L 360.00")
     # a panel member cannot be picked
     assert dialog.select_investigation(desk["catalog"]["TRI"])
     assert not dialog.remove_button.isEnabled() and "quite el panel" in dialog.hint.text()
@@ -176,8 +176,8 @@ def test_remove_investigation_recalculates_and_refuses_the_last(
     qtbot.keyClick(dialog.lines_view, Qt.Key.Key_Delete)
     assert len(confirm_yes) == 1 and "Perfil lipídico" in confirm_yes[0]
     assert [r["code"] for r in dialog.lines_model.rows()] == ["HEM"]
-    assert totals_text(dialog) == ("L 250.000", "L 100.000", "L 150.000")
-    assert "L 150.000" in dialog.message.text()
+    assert totals_text(dialog) == ("L 250.00", "L 100.00", "L 150.00")
+    assert "L 150.00" in dialog.message.text()
     detail = requests_service.get(request_id)
     assert (detail.total_amount, detail.discount_amount, detail.net_amount) == (
         Decimal("250.000"),

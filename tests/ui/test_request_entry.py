@@ -70,7 +70,7 @@ def test_keyboard_entry_saves_request_with_panel_and_age_discount(
     member_text = entry.lines_model.data(entry.lines_model.index(2, 1))
     assert "(del panel)" in member_text and member_text.startswith(" ")
     # 250 + 350 + 80 + 100 = 780; 80 years: 40 % → 312; net 468
-    assert totals(entry) == ("L 780.000", "L 312.000", "L 468.000")
+    assert totals(entry) == ("L 780.00", "L 312.00", "L 468.00")
     assert "80 años" in entry.totals.discount_caption.text()
     assert "40" in entry.totals.discount_caption.text()
 
@@ -113,7 +113,7 @@ def test_keyboard_entry_saves_request_with_panel_and_age_discount(
 
     # cleared for the next patient, the number is not reused
     assert entry.patient() is None and entry.lines_model.rowCount() == 0
-    assert totals(entry) == ("L 0.000", "L 0.000", "L 0.000")
+    assert totals(entry) == ("L 0.00", "L 0.00", "L 0.00")
     assert entry.patient_edit.hasFocus()
     type_and_enter(qtbot, entry.patient_edit, "perez zelaya")
     type_and_enter(qtbot, entry.doctor_edit, "funez")
@@ -130,11 +130,11 @@ def test_keyboard_entry_saves_request_with_panel_and_age_discount(
 def test_senior_gets_thirty_percent_in_the_running_total(qtbot, entry):
     type_and_enter(qtbot, entry.patient_edit, "mejia cruz")
     type_and_enter(qtbot, entry.investigation_edit, "HEM")
-    assert totals(entry) == ("L 250.000", "L 75.000", "L 175.000")
+    assert totals(entry) == ("L 250.00", "L 75.00", "L 175.00")
     # changing the patient recalculates at once
     entry.patient_edit.clear()
     type_and_enter(qtbot, entry.patient_edit, "perez zelaya")
-    assert totals(entry) == ("L 250.000", "L 0.000", "L 250.000")
+    assert totals(entry) == ("L 250.00", "L 0.00", "L 250.00")
 
 
 def test_enter_picks_highlighted_match_and_arrows_move(qtbot, entry):
@@ -178,7 +178,7 @@ def test_investigation_is_not_added_twice_and_panel_removal_takes_members(qtbot,
     entry.lines_view.selectRow(0)
     qtbot.keyClick(entry.lines_view, Qt.Key.Key_Delete)
     assert [row["code"] for row in entry.lines_model.rows()] == ["HEM"]
-    assert totals(entry) == ("L 250.000", "L 0.000", "L 250.000")
+    assert totals(entry) == ("L 250.00", "L 0.00", "L 250.00")
 
 
 def test_manual_discount_needs_a_reason(qtbot, entry, monkeypatch):
@@ -190,7 +190,7 @@ def test_manual_discount_needs_a_reason(qtbot, entry, monkeypatch):
     type_and_enter(qtbot, entry.investigation_edit, "CRE")
     entry.discount_spin.setValue(10)
     # 250 + 95.5 = 345.5; 10 % per line: 25 + 9.55 = 34.55
-    assert totals(entry) == ("L 345.500", "L 34.550", "L 310.950")
+    assert totals(entry) == ("L 345.50", "L 34.55", "L 310.95")
     assert "manual" in entry.totals.discount_caption.text().lower()
     assert entry.save() is None
     assert entry.discount_error.isVisible() and "motivo" in entry.discount_error.text().lower()
@@ -273,7 +273,7 @@ def test_new_patient_dialog_registers_and_selects_the_patient(qtbot, entry, monk
     assert patient is not None and patient["name"] == "Mario Alvarado"
     assert entry.patient_edit.text() == "Mario Alvarado"
     type_and_enter(qtbot, entry.investigation_edit, "HEM")
-    assert totals(entry) == ("L 250.000", "L 75.000", "L 175.000")  # 61 years: 30 %
+    assert totals(entry) == ("L 250.00", "L 75.00", "L 175.00")  # 61 years: 30 %
 
 
 def test_line_notes_are_saved_and_lines_model_is_sound(qtbot, qtmodeltester, entry):
@@ -328,4 +328,4 @@ def test_investigation_deactivated_meanwhile_is_refused(qtbot, entry, desk):  # 
     assert [row["code"] for row in entry.lines_model.rows()] == ["HEM"]
     assert entry.lines_error.text()  # the service's reason is on screen
     assert entry.investigation_ids() == [desk["catalog"]["HEM"]]
-    assert totals(entry)[0] == "L 250.000"
+    assert totals(entry)[0] == "L 250.00"

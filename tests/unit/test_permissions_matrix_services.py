@@ -266,7 +266,7 @@ def test_request_workflow_discount_and_lines_are_audited(world, fast_hashing):  
     requests.add_investigation(request_id, world.ure)
     added = json.loads(_last("lab_request", "add_investigation").changes)
     assert added["investigation"] == [None, "URE"]
-    # URE costs L 95.500; the patient (born 1958) has the 30 % age discount
+    # URE costs L 95.50; the patient (born 1958) has the 30 % age discount
     assert Decimal(added["net_amount"][1]) - Decimal(added["net_amount"][0]) == Decimal("66.850")
     requests.remove_investigation(request_id, world.ure)
     assert json.loads(_last("lab_request", "remove_investigation").changes)["investigation"] == [

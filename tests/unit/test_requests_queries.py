@@ -337,9 +337,9 @@ def test_export_writes_the_spanish_columns_with_the_filters(many, tmp_path):
     first = listed[0]
     assert rows[1][1] == first["requested_at"].strftime("%d/%m/%Y %H:%M")
     assert rows[1][8:11] == [
-        f"{first['total_amount']:.3f}",
-        f"{first['discount_amount']:.3f}",
-        f"{first['net_amount']:.3f}",
+        f"{first['total_amount']:.2f}",
+        f"{first['discount_amount']:.2f}",
+        f"{first['net_amount']:.2f}",
     ]
     cancelled = [r for r in rows[1:] if r[6] == "Cancelada"]
     assert cancelled and all(r[11] and r[12] == "Paciente no se presentó" for r in cancelled)

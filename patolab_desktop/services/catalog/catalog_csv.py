@@ -16,6 +16,7 @@ from peewee import IntegrityError
 
 from ...db.database import write_transaction
 from ...db.models import Investigation, PriceChange, now
+from ...util.money import edit_text
 from ...util.text import clean, fold
 from ..access import audit, session
 from ..errors import ValidationError
@@ -514,7 +515,7 @@ def export_catalog(
                     r["code"],
                     r["name"],
                     r["sample_type"],
-                    f"{r['price']:.3f}",
+                    edit_text(r["price"]),
                     r["members"].replace(", ", ";"),
                     "1" if r["active"] else "0",
                 ]

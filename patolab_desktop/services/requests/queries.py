@@ -549,13 +549,15 @@ EXPORT_BATCH = 5000
 
 
 def _money_text(raw) -> str:
-    """A stored amount (integer thousandths) as ``1234.500``."""
+    """A stored amount (integer thousandths) as ``1234.50`` (2 places, half-up, as
+    ``util.money.shown_amount`` rounds)."""
     if raw is None:
         return ""
     raw = int(raw)
     if raw < 0:
         return "-" + _money_text(-raw)
-    return f"{raw // 1000}.{raw % 1000:03d}"
+    cents = (raw + 5) // 10
+    return f"{cents // 100}.{cents % 100:02d}"
 
 
 def _date_text(raw) -> str:

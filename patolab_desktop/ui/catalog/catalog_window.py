@@ -85,7 +85,7 @@ COLUMN_SAMPLES = {
     "code": "PERLIP00",
     "name": "Inmunohistoquímica: marcadores de tumor",
     "sample_type": "Tejido en formalina",
-    "price": "L 12,345.000",
+    "price": "L 12,345.00",
     "members": "COL, HDL, LDL, TRIG",
 }
 

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from ...i18n import translate
 from ...services import catalog
+from ...util.money import edit_text
 from .. import prompts
 from ..icons import icon
 from ..widgets.forms import HINT_STYLE, make_form
@@ -147,7 +148,7 @@ class InvestigationDialog(RecordDialog):
 
     def load(self, data: catalog.InvestigationData) -> None:
         super().load(data)
-        self.price_edit.setText("" if data.id is None else f"{data.price:.3f}")
+        self.price_edit.setText("" if data.id is None else edit_text(data.price))
         self.active_check.setVisible(data.id is not None)
         self.members_editor.set_panel(data.id, data.code)
         self.members_editor.set_members(
