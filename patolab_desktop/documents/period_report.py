@@ -70,11 +70,21 @@ def _amount_cells(row: dict) -> list[str]:
     ]
 
 
-def _group_table(flow: Flow, title: str, first: str, rows: list[dict], totals: dict) -> None:
+def _group_table(
+    flow: Flow,
+    title: str,
+    first: str,
+    rows: list[dict],
+    totals: dict,
+    cancelled: dict | None = None,
+) -> None:
+    """A breakdown whose Total is the requests that stand; with ``cancelled`` that row is
+    left out of the body and shown apart under the Total (it never adds up)."""
     columns = [Column(first, 30, wrap=True)] + _amount_columns()
     body = [
         Row([service_label(row["label"])] + _amount_cells(row), muted=row["count"] == 0)
         for row in rows
+        if cancelled is None or row["key"] != "cancelled"
     ]
     body.append(
         Row(
@@ -83,6 +93,14 @@ def _group_table(flow: Flow, title: str, first: str, rows: list[dict], totals: d
             rule_above=True,
         )
     )
+    if cancelled is not None:
+        body.append(
+            Row(
+                [translate("printing.period_report", "Canceladas (aparte, no suman)")]
+                + _amount_cells(cancelled),
+                muted=True,
+            )
+        )
     draw_table(flow, columns, body, size_pt=9, title=title)
     flow.gap(5)
 
@@ -117,24 +135,22 @@ def report_flow(canvas: Canvas, data: dict) -> Flow:
     flow.gap(2)
     flow.rule(width_pt=1.0, color=INK, gap_mm=4)
 
-    totals, cancelled, active = data["totals"], data["cancelled_totals"], data["active_totals"]
+    # totals are the requests that stand; cancelled ones are shown apart (issue 16 B)
+    cancelled, active = data["cancelled_totals"], data["active_totals"]
     columns = [Column(translate("printing.period_report", "Resumen"), 30, wrap=True)]
     draw_table(
         flow,
         columns + _amount_columns(),
         [
             Row(
-                [translate("printing.period_report", "Todas las solicitudes")]
-                + _amount_cells(totals)
-            ),
-            Row(
-                [translate("printing.period_report", "Canceladas")] + _amount_cells(cancelled),
-                muted=True,
-            ),
-            Row(
                 [translate("printing.period_report", "Vigentes (sin canceladas)")]
                 + _amount_cells(active),
                 bold=True,
+            ),
+            Row(
+                [translate("printing.period_report", "Canceladas (aparte, no suman)")]
+                + _amount_cells(cancelled),
+                muted=True,
                 rule_above=True,
             ),
         ],
@@ -148,21 +164,22 @@ def report_flow(canvas: Canvas, data: dict) -> Flow:
         translate("printing.period_report", "Por estado"),
         translate("printing.period_report", "Estado"),
         data["by_status"],
-        totals,
+        active,
+        cancelled,
     )
     _group_table(
         flow,
         translate("printing.period_report", "Por prioridad"),
         translate("printing.period_report", "Prioridad"),
         data["by_priority"],
-        totals,
+        active,
     )
     _group_table(
         flow,
         translate("printing.period_report", "Por origen"),
         translate("printing.period_report", "Origen"),
         data["by_source"],
-        totals,
+        active,
     )
     _per_day(flow, data)
     flow.gap(5)
@@ -171,7 +188,7 @@ def report_flow(canvas: Canvas, data: dict) -> Flow:
 
 
 def _per_day(flow: Flow, data: dict) -> None:
-    totals, cancelled = data["totals"], data["cancelled_totals"]
+    totals, cancelled = data["active_totals"], data["cancelled_totals"]
     day_columns = [
         Column(translate("printing.period_report", "Fecha"), 16),
         Column(translate("printing.period_report", "Solicitudes"), 13, RIGHT),

@@ -4323,6 +4323,10 @@ Front desk for clinical and pathology laboratories.</translation>
         <translation>Current (not cancelled)</translation>
     </message>
     <message>
+        <source>Canceladas (aparte, no suman)</source>
+        <translation>Cancelled (apart, not added)</translation>
+    </message>
+    <message>
         <location filename="../../patolab_desktop/documents/period_report.py" line="142"/>
         <source>Resumen del período</source>
         <translation>Period summary</translation>

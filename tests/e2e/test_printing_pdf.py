@@ -179,23 +179,25 @@ def test_period_report_pdf_totals(lab, tmp_path):
         "RESUMEN POR PERÍODO",
         f"Del {data['period_text']}",
         "Todas las sucursales",
-        "Todas las solicitudes 6 L 1,508.50 L 301.95 L 1,206.55",
-        "Canceladas 2 L 245.50 L 45.00 L 200.50",
         "Vigentes (sin canceladas) 4 L 1,263.00 L 256.95 L 1,006.05",
+        "Canceladas (aparte, no suman) 2 L 245.50 L 45.00 L 200.50",
         "Pendiente 2 L 856.50 L 187.80 L 668.70",
         "Muestra tomada 1 L 176.00 L 0.00 L 176.00",
         "Completada 1 L 230.50 L 69.15 L 161.35",
-        "Cancelada 2 L 245.50 L 45.00 L 200.50",
-        "Urgente 2 L 776.00 L 232.80 L 543.20",
+        "Urgente 1 L 626.00 L 187.80 L 438.20",
         "Emergencia 1 L 230.50 L 0.00 L 230.50",
-        f"{lab.base_day:%d/%m/%Y} 3 1 L 952.00 L 187.80 L 764.20",
+        f"{lab.base_day:%d/%m/%Y} 2 1 L 856.50 L 187.80 L 668.70",
         "Solicitudes canceladas (2)",
         lab.req["cancel_a"][1],
         "Solicitud duplicada por error de registro",
         "Impreso por supervisor",
     ):
         assert expected in text, expected
-    assert text.count("Total 6 L 1,508.50 L 301.95 L 1,206.55") == 3  # status, priority, source
+    # issue 16 B: every Total leaves cancelled requests out (status, priority, source, day)
+    assert "1,508.50" not in text and "Todas las solicitudes" not in text
+    assert text.count("Total 4 L 1,263.00 L 256.95 L 1,006.05") == 3  # status, priority, source
+    assert "Total 4 2 L 1,263.00 L 256.95 L 1,006.05" in text  # by day, 2 cancelled apart
+    assert text.count("Canceladas (aparte, no suman) 2 L 245.50 L 45.00 L 200.50") == 2
 
 
 def test_period_report_for_one_branch_on_letter(lab, tmp_path):
@@ -205,7 +207,7 @@ def test_period_report_for_one_branch_on_letter(lab, tmp_path):
     assert set(page_sizes_mm(path)) == {LETTER}
     text = pdf_text(path)
     assert "San Pedro Sula (SPS)" in text
-    assert "Todas las solicitudes 4 L 1,237.00 L 301.95 L 935.05" in text
+    assert "Vigentes (sin canceladas) 3 L 1,087.00 L 256.95 L 830.05" in text
     assert lab.req["cancel_a"][1] not in text  # cancelled at the other branch
 
 

@@ -179,7 +179,7 @@ def test_period_dialog_preview_and_pdf(lab, qtbot, tmp_path, monkeypatch, shown,
     path = dialog.save_pdf()
     text = pdf_text(path)
     assert "San Pedro Sula (SPS)" in text
-    assert "Todas las solicitudes 4 L 1,237.00 L 301.95 L 935.05" in text
+    assert "Vigentes (sin canceladas) 3 L 1,087.00 L 256.95 L 830.05" in text
     assert [row.entity for row in prints()] == ["report", "report"]
 
 

@@ -71,15 +71,16 @@ def test_period_report_by_priority_source_and_day(printed_lab):
     lab = printed_lab
     data = reports.period_report_data(lab.base_day, lab.base_day + dt.timedelta(days=3))
     assert by_key(data["by_priority"]) == {
-        "routine": (3, D("502.000"), D("69.150"), D("432.850")),
-        "urgent": (2, D("776.000"), D("232.800"), D("543.200")),
+        # cancelled requests add nothing (cancel_a routine 95.500, cancel_b urgent 105.000)
+        "routine": (2, D("406.500"), D("69.150"), D("337.350")),
+        "urgent": (1, D("626.000"), D("187.800"), D("438.200")),
         "stat": (1, D("230.500"), D("0.000"), D("230.500")),
     }
     assert by_key(data["by_source"]) == {
         "walk_in": (3, D("1032.500"), D("256.950"), D("775.550")),
-        "in_patient": (1, D("150.000"), D("45.000"), D("105.000")),
+        "in_patient": (0, D("0.000"), D("0.000"), D("0.000")),
         "emergency": (1, D("230.500"), D("0.000"), D("230.500")),
-        "external": (1, D("95.500"), D("0.000"), D("95.500")),
+        "external": (0, D("0.000"), D("0.000"), D("0.000")),
     }
     days = [
         (row["day"], row["count"], row["cancelled"], row["total"], row["discount"], row["net"])
@@ -87,15 +88,19 @@ def test_period_report_by_priority_source_and_day(printed_lab):
     ]
     d0, d1, d3 = (lab.base_day + dt.timedelta(days=n) for n in (0, 1, 3))
     assert days == [  # the request at 23:00 belongs to day 0; day 2 had none
-        (d0, 3, 1, D("952.000"), D("187.800"), D("764.200")),
-        (d1, 2, 1, D("326.000"), D("45.000"), D("281.000")),
+        (d0, 2, 1, D("856.500"), D("187.800"), D("668.700")),
+        (d1, 1, 1, D("176.000"), D("0.000"), D("176.000")),
         (d3, 1, 0, D("230.500"), D("69.150"), D("161.350")),
     ]
     assert data["per_day"][0]["day_text"] == d0.strftime("%d/%m/%Y")
     # every breakdown adds up to the same totals
-    for key in ("by_status", "by_priority", "by_source"):
-        assert sum(row["net"] for row in data[key]) == data["totals"]["net"]
-    assert sum(row["total"] for row in data["per_day"]) == data["totals"]["total"]
+    # every breakdown adds up to the requests that stand; the status one also has the
+    # cancelled row, apart
+    assert sum(row["net"] for row in data["by_status"]) == data["totals"]["net"]
+    for key in ("by_priority", "by_source", "per_day"):
+        for amount in ("count", "total", "discount", "net"):
+            assert sum(row[amount] for row in data[key]) == data["active_totals"][amount]
+    assert sum(row["cancelled"] for row in data["per_day"]) == 2
 
 
 def test_period_report_lists_cancelled_requests_with_reasons(printed_lab):

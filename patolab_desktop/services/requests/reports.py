@@ -394,12 +394,25 @@ def _day_bounds(date_from: dt.date, date_to: dt.date) -> tuple[dt.datetime, dt.d
     return start, end
 
 
-def _amount_columns():
+def _amount_columns(active_only: bool = False):
+    """Count and sums; with ``active_only`` cancelled requests add nothing (issue 16 B)."""
+    if not active_only:
+        return (
+            fn.COUNT(LabRequest.id).alias("count"),
+            fn.SUM(LabRequest.total_amount).coerce(False).alias("total"),
+            fn.SUM(LabRequest.discount_amount).coerce(False).alias("discount"),
+            fn.SUM(LabRequest.net_amount).coerce(False).alias("net"),
+        )
+    active = LabRequest.status != "cancelled"
+
+    def only_active(value):
+        return fn.SUM(Case(None, [(active, value)], 0)).coerce(False)
+
     return (
-        fn.COUNT(LabRequest.id).alias("count"),
-        fn.SUM(LabRequest.total_amount).coerce(False).alias("total"),
-        fn.SUM(LabRequest.discount_amount).coerce(False).alias("discount"),
-        fn.SUM(LabRequest.net_amount).coerce(False).alias("net"),
+        only_active(1).alias("count"),
+        only_active(LabRequest.total_amount).alias("total"),
+        only_active(LabRequest.discount_amount).alias("discount"),
+        only_active(LabRequest.net_amount).alias("net"),
     )
 
 
@@ -436,7 +449,10 @@ def period_report_data(
     Returns ``by_status``, ``by_priority``, ``by_source`` (every known key, in workflow order,
     zero rows included, then any unknown key found), ``per_day`` (days with requests),
     ``cancelled`` (every cancelled request with its reason), ``totals`` (all requests),
-    ``cancelled_totals`` and ``active_totals`` (without cancelled). Each group row has
+    ``cancelled_totals`` and ``active_totals`` (without cancelled). ``by_status`` covers
+    every request (its cancelled row is the cancelled ones); ``by_priority``, ``by_source``
+    and the amounts and ``count`` of ``per_day`` leave cancelled requests out (they add up
+    to ``active_totals``; ``per_day`` keeps a ``cancelled`` count apart). Each group row has
     key, label, count, total, discount, net (Decimal). Aggregation is done in SQL.
     """
     session.require("prints.reports")
@@ -456,8 +472,10 @@ def period_report_data(
             query = query.where(LabRequest.branch == branch_id)
         return query
 
-    def grouped(field, labels: dict) -> list[dict]:
-        query = scoped(LabRequest.select(field.alias("key"), *_amount_columns())).group_by(field)
+    def grouped(field, labels: dict, active_only: bool = True) -> list[dict]:
+        query = scoped(
+            LabRequest.select(field.alias("key"), *_amount_columns(active_only))
+        ).group_by(field)
         found = {row["key"]: _amounts(row) for row in query.dicts()}
         rows = []
         for key in list(labels) + sorted(k for k in found if k not in labels):
@@ -465,7 +483,9 @@ def period_report_data(
             rows.append({"key": key, "label": labels.get(key, str(key)), **amounts})
         return rows
 
-    by_status = grouped(LabRequest.status, request_types.STATUS_LABELS)
+    # every status (the cancelled row shows what was cancelled); priority, source and day
+    # count and sum the requests that stand (without cancelled ones)
+    by_status = grouped(LabRequest.status, request_types.STATUS_LABELS, active_only=False)
     by_priority = grouped(LabRequest.priority, request_types.PRIORITY_LABELS)
     by_source = grouped(LabRequest.source, request_types.SOURCE_LABELS)
 
@@ -487,7 +507,7 @@ def period_report_data(
     per_day_query = (
         scoped(
             LabRequest.select(
-                day.alias("day"), *_amount_columns(), cancelled_count.alias("cancelled")
+                day.alias("day"), *_amount_columns(True), cancelled_count.alias("cancelled")
             )
         )
         .group_by(day)
