@@ -127,6 +127,7 @@ ALLOWED: dict[str, str] = {
     "customers.formats.format_id_number": FORMAT,
     "customers.formats.format_phone": FORMAT,
     "customers.formats.national_digits": FORMAT,
+    "customers.formats.spreadsheet_phone": FORMAT,
     "customers.formats.normalise_phone": FORMAT,
     "customers.formats.normalise_email": FORMAT,
     "customers.formats.normalise_id_number": FORMAT,

@@ -58,7 +58,7 @@ def test_columns_encoding_and_registered_format(tmp_path):
     by_name = {r[0]: r for r in rows[1:]}
     assert by_name["José Pérez"] == [
         "José Pérez",
-        "'+504 9988-7766",
+        "9988-7766",  # as a spreadsheet shows a phone: no apostrophe (issue 16 B)
         "jose@example.com",
         "07/03/2025 09:05",
     ]
@@ -193,3 +193,27 @@ def test_exported_files_open_in_libreoffice_with_accents_intact(tmp_path):
     assert cells[f"B{jose}"] == "0801-1990-12345"  # leading zero kept: text
     assert cells[f"G{jose}"] == "Cortés" and cells[f"E{jose}"] == "Hombre"
     assert "María Muñoz Ávila" in rows
+
+
+def test_companies_are_never_in_pacientes_csv_and_phones_have_no_apostrophe(tmp_path):
+    """Issue 16 B: pacientes.csv lists patients only; phones without a visible apostrophe."""
+    _people()
+    make_customer(
+        name="Farmacia Kielsa S. de R.L.",
+        phone="+1 202-555-0143",
+        id_number="08019012345678",
+        type="empresa",
+        complete=False,
+    )
+    make_customer(name="Ana Smith", phone="+1 202-555-0199", id_number="", complete=False)
+    out = tmp_path / "pacientes.csv"
+    assert patient_export.export_patients(CustomerFilter(), out) == 4
+    rows = csvio.read_csv(out)[1:]
+    assert "Farmacia Kielsa S. de R.L." not in [r[0] for r in rows]
+    phones = {r[0]: r[1] for r in rows}
+    assert phones["Ana Smith"] == "00 1 202-555-0199"
+    for phone in phones.values():
+        assert not phone.startswith(("'", "+", "=", "-", "@"))
+    # even when the list's filter asks for companies, the file stays patients only
+    patient_export.export_patients(CustomerFilter(type="empresa"), out)
+    assert "Farmacia Kielsa" not in out.read_text("utf-8-sig")

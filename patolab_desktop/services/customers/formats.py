@@ -53,6 +53,22 @@ def format_phone(e164: str | None) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
+def spreadsheet_phone(phone: str | None) -> str:
+    """A phone the way a spreadsheet shows it, never starting like a formula (issue 16 B):
+    Honduran numbers in the national form ``9988-7766``, others with the international
+    prefix ``00`` instead of ``+`` (``00 1 202-555-0143``). Importing it gives the same
+    E.164 number back. Takes E.164 or the display form."""
+    if not phone:
+        return ""
+    try:
+        e164 = normalise_phone(phone)
+    except ValueError:
+        return phone.lstrip("+=-@ ")
+    if e164.startswith("+504") and len(e164) == 12:
+        return f"{e164[4:8]}-{e164[8:]}"
+    return "00 " + format_phone(e164).lstrip("+")
+
+
 def national_digits(e164: str | None) -> str:
     """The national significant number of an E.164 phone (``+50499887766`` → ``99887766``)."""
     if not e164:

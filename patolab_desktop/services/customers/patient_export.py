@@ -2,8 +2,9 @@
 
 Streamed page by page from the customers list query (never the whole table in memory)
 and written by ``csvio.write_csv`` (UTF-8 with BOM, formula neutralisation, temp file
-renamed at the end: a cancelled or failed export leaves no file). Only active customers
-are exported; the filters are the customers list's. The export is audited.
+renamed at the end: a cancelled or failed export leaves no file). Only active patients
+are exported (never companies); phones come out as a spreadsheet shows them (``9988-7766``,
+no apostrophe) and importing the file gives the same patients back; the filters are the customers list's. The export is audited.
 """
 
 from __future__ import annotations
@@ -15,12 +16,14 @@ from pathlib import Path
 from .. import csvio
 from ..access import audit, session
 from . import records, types
+from .formats import spreadsheet_phone
 from .types import CustomerFilter
 
 COLUMNS = ["Nombre", "Teléfono", "Email", "Registrado"]
 FILE_NAME = "pacientes.csv"
 PERMISSION = "exports.run"
 REGISTERED_FORMAT = "%d/%m/%Y %H:%M"
+PATIENT_TYPE = "cliente"
 
 
 def _rows(filters: CustomerFilter) -> Iterator[tuple[str, str, str, str]]:
@@ -28,7 +31,7 @@ def _rows(filters: CustomerFilter) -> Iterator[tuple[str, str, str, str]]:
         created = row.get("created_at")
         yield (
             row["name"],
-            row["phone"] or "",
+            spreadsheet_phone(row["phone"]),
             row["email"] or "",
             created.strftime(REGISTERED_FORMAT) if created else "",
         )
@@ -45,7 +48,10 @@ def export_patients(
     A cancelled export writes nothing and is not audited.
     """
     session.require(PERMISSION)
-    filters = dataclasses.replace(filters or CustomerFilter(), include_inactive=False)
+    # pacientes.csv lists patients only: companies (type «empresa») are never in it
+    filters = dataclasses.replace(
+        filters or CustomerFilter(), include_inactive=False, type=PATIENT_TYPE
+    )
     total = records.count(filters)
     if total > types.COUNT_CAP:
         total = None  # "more than the cap": the progress shows a running count instead
