@@ -4,7 +4,8 @@ Streamed page by page from the customers list query (never the whole table in me
 and written by ``csvio.write_csv`` (UTF-8 with BOM, formula neutralisation, temp file
 renamed at the end: a cancelled or failed export leaves no file). Only active patients
 are exported (never companies); phones come out as a spreadsheet shows them (``9988-7766``,
-no apostrophe) and importing the file gives the same patients back; the filters are the customers list's. The export is audited.
+no apostrophe) and importing the file gives the same patients back; the filters are the
+customers list's. The export is audited.
 """
 
 from __future__ import annotations
