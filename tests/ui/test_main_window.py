@@ -130,6 +130,8 @@ def test_export_menu_writes_the_csv_of_the_current_search(qtbot, window, tmp_pat
     )
     monkeypatch.setattr(prompts, "info", lambda parent, title, text: told.append(text))
     monkeypatch.setattr(prompts, "error", lambda parent, title, text: pytest.fail(text))
+    # the search is shown before exporting (issue 16 B); the user keeps it
+    monkeypatch.setattr(customers_area, "ask_export_filter", lambda parent, parts: "filtered")
 
     export = action(window, "export", "Clientes (CSV)…")
     assert export.property("permission") == "exports.run"
@@ -143,7 +145,7 @@ def test_export_menu_writes_the_csv_of_the_current_search(qtbot, window, tmp_pat
     assert set(by_name) == {"María Pérez", "Mario Pérez Lara", "'=cmd Pérez"}
     maria = by_name["María Pérez"]
     assert maria[1] == "0801-1990-12345" and maria[3] == "34" and maria[4] == "Mujer"
-    assert maria[5] == "'+504 9988-7766" and maria[8] == "maria@example.com"
+    assert maria[5] == "9988-7766" and maria[8] == "maria@example.com"
     assert maria[6] == "Francisco Morazán"
     assert "3 clientes" in told[0] and str(written) in told[0]
 
@@ -195,3 +197,57 @@ def test_role_without_permission_gets_disabled_actions(qtbot, window):
         assert tab.new_customer() is None and tab.edit_selected() is False
     tab.focus_default()
     assert tab.new_action.isEnabled() and tab.edit_action.isEnabled()
+
+
+def test_export_shows_the_hidden_filter_and_lets_clear_it(qtbot, database, tmp_path, monkeypatch):
+    """Issue 16 B: Exportar → Clientes never applies the Clientes tab's search silently
+    (as Administrador, the role that exports)."""
+    from patolab_desktop.services.access import permissions
+
+    from .role_helpers import main_window_as
+
+    window = main_window_as(qtbot, permissions.ROLE_ADMIN)
+    make_customer("María", "Pérez")
+    make_customer("Ana", "Andino")
+    tab = window.tab("customers")
+    tab.search_box.setText("perez")
+    tab._search_changed("perez")
+    shown = []
+
+    def answer(parent, described):
+        shown.append(described)
+        return answer.choice
+
+    monkeypatch.setattr(customers_area, "ask_export_filter", answer)
+    monkeypatch.setattr(prompts, "save_file", lambda *a: str(tmp_path / "c.csv"))
+    told = []
+    monkeypatch.setattr(prompts, "info", lambda parent, title, text: told.append(text))
+    answer.choice = "filtered"
+    assert customers_area.export_customers(window) == 1
+    assert shown[-1] == ["Búsqueda: «perez»"]
+    assert told[-1].startswith("Se exportó 1 cliente a:")
+    answer.choice = "all"  # clear the filter: every active customer, and the tab shows them
+    assert customers_area.export_customers(window) == 2
+    assert tab.filter_description() == [] and tab.search_box.text() == ""
+    assert told[-1].startswith("Se exportaron 2 clientes a:")
+    answer.choice = None  # cancelled at the question: nothing asked after it
+    tab.filter_bar.set_values(type="empresa")
+    monkeypatch.setattr(prompts, "save_file", lambda *a: pytest.fail("cancelled before"))
+    assert customers_area.export_customers(window) is None
+    assert shown[-1] and shown[-1][0].startswith("Tipo de cliente:")
+
+
+def test_export_filter_question_lists_the_filter(qtbot, window, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    seen = []
+
+    def fake_exec(box):
+        seen.append((box.text(), [b.text() for b in box.buttons()]))
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", fake_exec)
+    assert customers_area.ask_export_filter(window, ["Búsqueda: «perez»"]) is None
+    text, buttons = seen[0]
+    assert "Búsqueda: «perez»" in text
+    assert any("Quitar el filtro" in b for b in buttons)

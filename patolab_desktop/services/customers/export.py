@@ -29,7 +29,7 @@ from pathlib import Path
 
 from .. import csvio
 from ..access import audit, session
-from .formats import format_id_number, format_phone
+from .formats import format_id_number, spreadsheet_phone
 from .search import iter_export_tuples
 from .types import CustomerFilter
 
@@ -66,7 +66,7 @@ def _customer_rows(filters: CustomerFilter):
     labels = CSV_TYPE_LABELS
     # full numbers only for holders of patients.view_sensitive (decided once, not per row)
     id_text = format_id_number if session.has("patients.view_sensitive") else audit.mask_id_number
-    phone_text, years_of = format_phone, _years
+    phone_text, years_of = spreadsheet_phone, _years
     for (
         name,
         id_number,

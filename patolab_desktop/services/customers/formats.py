@@ -60,6 +60,8 @@ def spreadsheet_phone(phone: str | None) -> str:
     E.164 number back. Takes E.164 or the display form."""
     if not phone:
         return ""
+    if len(phone) == 12 and phone.startswith("+504") and phone[1:].isdigit():
+        return f"{phone[4:8]}-{phone[8:]}"  # stored E.164, the everyday case (fast)
     try:
         e164 = normalise_phone(phone)
     except ValueError:

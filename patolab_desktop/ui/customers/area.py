@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QStandardPaths
+from PySide6.QtWidgets import QMessageBox
 
 from ...i18n import translate
 from .. import prompts
@@ -82,6 +83,13 @@ def export_customers(window) -> int | None:
     from ..widgets.progress import run_with_progress
 
     tab = window.tab(TAB_KEY)
+    described = tab.filter_description()
+    if described:  # the Clientes tab's filter is shown, never applied silently
+        choice = ask_export_filter(window, described)
+        if choice is None:
+            return None
+        if choice == "all":
+            tab.clear_filters()
     filters = tab.export_filters()
     path = prompts.save_file(
         window,
@@ -111,16 +119,45 @@ def export_customers(window) -> int | None:
     if outcome.error is not None:
         return None  # already shown by run_with_progress
     count = int(outcome.result)
-    noun = (
-        translate("customers.area", "cliente")
-        if count == 1
-        else translate("customers.area", "clientes")
-    )
+    if count == 1:
+        text = translate("customers.area", "Se exportó 1 cliente a:\n{path}")
+    else:
+        text = translate("customers.area", "Se exportaron {count:,} clientes a:\n{path}")
     prompts.info(
         window,
         translate("customers.area", "Exportación terminada"),
-        translate("customers.area", "Se exportaron {count:,} {noun} a:\n{path}").format(
-            count=count, noun=noun, path=path
-        ),
+        text.format(count=count, path=path),  # one whole sentence per language
     )
     return count
+
+
+def ask_export_filter(window, described: list[str]) -> str | None:
+    """Show the Clientes tab's filter before exporting: ``"filtered"`` (export what the list
+    shows), ``"all"`` (clear the filter and export every active customer) or None."""
+    box = QMessageBox(window)
+    box.setIcon(QMessageBox.Icon.Question)
+    box.setWindowTitle(translate("customers.area", "Exportar clientes"))
+    box.setText(
+        translate("customers.area", "La lista de Clientes tiene un filtro:\n{filters}").format(
+            filters="\n".join(f"• {part}" for part in described)
+        )
+    )
+    box.setInformativeText(
+        translate("customers.area", "¿Exporta solo lo filtrado o quita el filtro?")
+    )
+    filtered = box.addButton(
+        translate("customers.area", "Exportar lo &filtrado"), QMessageBox.ButtonRole.AcceptRole
+    )
+    everyone = box.addButton(
+        translate("customers.area", "&Quitar el filtro y exportar todos"),
+        QMessageBox.ButtonRole.ActionRole,
+    )
+    box.addButton(QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(filtered)
+    box.exec()
+    clicked = box.clickedButton()
+    if clicked is filtered:
+        return "filtered"
+    if clicked is everyone:
+        return "all"
+    return None

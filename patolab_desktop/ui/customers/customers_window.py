@@ -491,6 +491,37 @@ class CustomersWindow(RowSelectionMixin, QWidget):
         if self._query() and self.model.rowCount():
             self.select_row(min(max(row, 0), self.model.rowCount() - 1))
 
+    def filter_description(self) -> list[str]:
+        """The filters on screen in words («Búsqueda: perez», «Tipo de cliente: Empresa»…);
+        empty when the list shows every active customer (issue 16 B: no hidden filter)."""
+        parts = []
+        if self._search_text:
+            parts.append(
+                translate("customers.customers_window", "Búsqueda: «{text}»").format(
+                    text=self._search_text
+                )
+            )
+        bar = self.filter_bar
+        for combo, name in (
+            (bar.type_combo, translate("customers.customers_window", "Tipo de cliente")),
+            (bar.gender_combo, translate("customers.customers_window", "Género")),
+            (bar.department_combo, translate("customers.customers_window", "Departamento")),
+            (bar.municipality_combo, translate("customers.customers_window", "Municipio")),
+        ):
+            if combo.currentData() is not None:
+                parts.append(f"{name}: {combo.currentText()}")
+        if bar.incomplete_check.isChecked():
+            parts.append(bar.incomplete_check.text().replace("&", ""))
+        return parts
+
+    def clear_filters(self) -> None:
+        """Clear the search and every filter (the list shows every active customer)."""
+        self.search_box.blockSignals(True)
+        self.search_box.clear()
+        self.search_box.blockSignals(False)
+        self._search_text = ""
+        self.filter_bar.set_values()
+
     def export_filters(self) -> customers.CustomerFilter:
         """Filters for the CSV export: what is on screen, active customers only."""
         return dataclasses.replace(self.current_filters(), include_inactive=False)
