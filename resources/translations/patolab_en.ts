@@ -2396,6 +2396,36 @@ It will no longer be offered for new requests; requests that already have it do 
         <translation>{count:,} {noun} exported to:
 {path}</translation>
     </message>
+    <message>
+        <source>Se exportó 1 cliente a:
+{path}</source>
+        <translation>1 customer exported to:
+{path}</translation>
+    </message>
+    <message>
+        <source>Se exportaron {count:,} clientes a:
+{path}</source>
+        <translation>{count:,} customers exported to:
+{path}</translation>
+    </message>
+    <message>
+        <source>La lista de Clientes tiene un filtro:
+{filters}</source>
+        <translation>The Customers list has a filter:
+{filters}</translation>
+    </message>
+    <message>
+        <source>¿Exporta solo lo filtrado o quita el filtro?</source>
+        <translation>Export only the filtered customers, or clear the filter?</translation>
+    </message>
+    <message>
+        <source>Exportar lo &amp;filtrado</source>
+        <translation>Export the &amp;filtered ones</translation>
+    </message>
+    <message>
+        <source>&amp;Quitar el filtro y exportar todos</source>
+        <translation>&amp;Clear the filter and export all</translation>
+    </message>
 </context>
 <context>
     <name>customers.customer_columns</name>
@@ -3157,6 +3187,26 @@ They will no longer appear in lists and searches, but their history is kept. An 
         <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="204"/>
         <source>Intro: editar · Ctrl+N: nuevo · F9: nueva solicitud · Supr: desactivar · F5: actualizar</source>
         <translation>Enter: edit · Ctrl+N: new · F9: new request · Del: deactivate · F5: refresh</translation>
+    </message>
+    <message>
+        <source>Búsqueda: «{text}»</source>
+        <translation>Search: “{text}”</translation>
+    </message>
+    <message>
+        <source>Tipo de cliente</source>
+        <translation>Customer type</translation>
+    </message>
+    <message>
+        <source>Género</source>
+        <translation>Gender</translation>
+    </message>
+    <message>
+        <source>Departamento</source>
+        <translation>Department</translation>
+    </message>
+    <message>
+        <source>Municipio</source>
+        <translation>Municipality</translation>
     </message>
 </context>
 <context>
