@@ -83,7 +83,10 @@ def export_customers(window) -> int | None:
     from ..widgets.progress import run_with_progress
 
     tab = window.tab(TAB_KEY)
-    described = tab.filter_description()
+    from ...services.access import session
+
+    # a refused export is told by the service (below), not after a filter question
+    described = tab.filter_description() if session.has("exports.run") else []
     if described:  # the Clientes tab's filter is shown, never applied silently
         choice = ask_export_filter(window, described)
         if choice is None:
