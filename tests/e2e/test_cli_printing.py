@@ -108,8 +108,8 @@ def test_report_writes_totals(lab, db_path, tmp_path, capsys):
     assert code == 0, capsys.readouterr().err
     assert "6 solicitud(es)" in capsys.readouterr().out
     text = pdf_text(out)
-    assert "Todas las solicitudes 6 L 1,508.50 L 301.95 L 1,206.55" in text
-    assert "Cancelada 2 L 245.50 L 45.00 L 200.50" in text
+    assert "Vigentes (sin canceladas) 4 L 1,263.00 L 256.95 L 1,006.05" in text
+    assert "Canceladas (aparte, no suman) 2 L 245.50 L 45.00 L 200.50" in text
 
 
 def test_report_for_a_branch_by_code(lab, db_path, tmp_path):
@@ -134,7 +134,7 @@ def test_report_for_a_branch_by_code(lab, db_path, tmp_path):
     )
     text = pdf_text(out)
     assert "San Pedro Sula (SPS)" in text
-    assert "Todas las solicitudes 4 L 1,237.00" in text
+    assert "Vigentes (sin canceladas) 3 L 1,087.00" in text
 
 
 @pytest.mark.parametrize(
