@@ -120,6 +120,9 @@ def _fake_step_add_column(database):
 def test_a_new_step_runs_after_a_backup(v1_copy, monkeypatch):
     monkeypatch.setattr(migrations, "STEPS", [(2, "apodo del cliente", _fake_step_add_column)])
     monkeypatch.setattr(migrations, "SCHEMA_VERSION", 2)
+    # the made-up version 2 lacks later columns (role.version) that seeding a role added
+    # since (Laboratorio, issue 18) would write
+    monkeypatch.setattr("patolab_desktop.db.seed.seed_roles", lambda roles: None)
     before = _counts(v1_copy)
     open_db(v1_copy)
     try:

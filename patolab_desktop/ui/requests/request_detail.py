@@ -11,6 +11,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QDialog,
     QFormLayout,
     QGridLayout,
@@ -179,7 +180,33 @@ class RequestDetailDialog(QDialog):
         self.lines_view.horizontalHeader().setStretchLastSection(False)
         for column, width in ((0, 60), (2, 130), (3, 95), (4, 95), (5, 95), (6, 125), (7, 110)):
             self.lines_view.setColumnWidth(column, width)
+        self.lines_view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         lines_layout.addWidget(self.lines_view)
+        results_row = QHBoxLayout()
+        self.progress_label = QLabel()
+        self.progress_label.setObjectName("progress")
+        self.start_button = QPushButton(
+            icon("workflow_next"), translate("requests.request_detail", "En &proceso")
+        )
+        self.start_button.setToolTip(
+            translate("requests.request_detail", "Marcar las investigaciones elegidas en proceso")
+        )
+        self.release_button = QPushButton(
+            icon("status_completed"), translate("requests.request_detail", "Resultado &listo")
+        )
+        self.release_button.setToolTip(
+            translate(
+                "requests.request_detail",
+                "Marcar las investigaciones elegidas con resultado listo (una o varias)",
+            )
+        )
+        results_row.addWidget(self.progress_label)
+        results_row.addStretch(1)
+        results_row.addWidget(self.start_button)
+        results_row.addWidget(self.release_button)
+        lines_layout.addLayout(results_row)
+        self.start_button.clicked.connect(lambda: self.mark_selected("in_progress"))
+        self.release_button.clicked.connect(lambda: self.mark_selected("released"))
         splitter.addWidget(lines_box)
         events_box = QGroupBox(translate("requests.request_detail", "Historial"))
         events_layout = QVBoxLayout(events_box)
@@ -297,6 +324,11 @@ class RequestDetailDialog(QDialog):
         for key, label in self.values.items():
             label.setText(str(values.get(key) or "—"))
         self.lines_model.set_rows(line_rows(field(detail, "lines", [])))
+        self.progress_label.setText(
+            translate("requests.request_detail", "Resultados: {released}/{total} listas").format(
+                released=field(detail, "lines_released", 0), total=field(detail, "lines_total", 0)
+            )
+        )
         self.events_model.set_rows(event_rows(field(detail, "events", [])))
         self.totals.set_totals(
             field(detail, "total_amount"),
@@ -324,6 +356,9 @@ class RequestDetailDialog(QDialog):
         can_print = allowed("prints.run")
         self.print_button.setEnabled(can_print)
         self.labels_button.setEnabled(can_print and status != "cancelled")
+        can_mark = not read_only and status != "cancelled" and allowed("results.release")
+        self.start_button.setEnabled(can_mark)
+        self.release_button.setEnabled(can_mark)
         editable = not read_only and allowed("lis.requests.update")
         self.add_button.setEnabled(editable)
         self.remove_button.setEnabled(editable)
@@ -378,6 +413,38 @@ class RequestDetailDialog(QDialog):
             self._refused(
                 translate("requests.request_detail", "No se puede avanzar la solicitud"), exc
             )
+            return
+        self.reload()
+        self.changed.emit(self.request_id)
+
+    def selected_line_ids(self) -> list[int]:
+        rows = {index.row() for index in self.lines_view.selectionModel().selectedRows()}
+        return [
+            self.lines_model.row_dict(row)["line_id"]
+            for row in sorted(rows)
+            if row < self.lines_model.rowCount()
+        ]
+
+    def mark_selected(self, status: str) -> None:
+        """*En proceso* / *Resultado listo* for the chosen lines (one or many)."""
+        line_ids = self.selected_line_ids()
+        if not line_ids:
+            prompts.info(
+                self,
+                translate("requests.request_detail", "Resultados"),
+                translate("requests.request_detail", "Elija una o varias investigaciones."),
+            )
+            return
+        try:
+            requests_service.mark_lines(
+                self.request_id,
+                line_ids,
+                status,
+                by=acting_user(self._by),
+                version=field(self.detail, "version"),
+            )
+        except ServiceError as exc:
+            self._refused(translate("requests.request_detail", "No se pudo marcar"), exc)
             return
         self.reload()
         self.changed.emit(self.request_id)
