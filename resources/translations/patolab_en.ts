@@ -2383,118 +2383,128 @@ It will no longer be offered for new requests; requests that already have it do 
         <translation>&amp;Age:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="30"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="31"/>
         <source>Contacto</source>
         <translation>Contact</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="33"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="34"/>
         <source>9988-7766 (WhatsApp)</source>
         <translation>9988-7766 (WhatsApp)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="39"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="40"/>
         <source>&amp;Teléfono:</source>
         <translation>P&amp;hone:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="40"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="41"/>
         <source>Número principal; se usa para WhatsApp. Sin código se asume Honduras (+504).</source>
         <translation>Main number; used for WhatsApp. Without a country code Honduras (+504) is assumed.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="46"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="47"/>
         <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="255"/>
         <source>Opcional</source>
         <translation>Optional</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="52"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="53"/>
         <source>Teléfono &amp;2:</source>
         <translation>Phone &amp;2:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="55"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="56"/>
         <source>nombre@ejemplo.com</source>
         <translation>name@example.com</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="58"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="59"/>
         <source>&amp;Correo:</source>
         <translation>&amp;Email:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="61"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="62"/>
         <source>No en&amp;viar notificaciones (bloqueado)</source>
         <translation>Do not send notifi&amp;cations (blocked)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="71"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="72"/>
+        <source>A&amp;visos WhatsApp:</source>
+        <translation>WhatsApp &amp;notices:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="73"/>
+        <source>¿El paciente acepta avisos por WhatsApp (solicitud recibida, resultados listos)? Se guarda la fecha y quién lo registró.</source>
+        <translation>Does the patient accept WhatsApp notices (request received, results ready)? The date and who recorded it are kept.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="86"/>
         <source>Dirección</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="78"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="93"/>
         <source>&amp;Departamento:</source>
         <translation>&amp;Department:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="88"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="103"/>
         <source>M&amp;unicipio:</source>
         <translation>M&amp;unicipality:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="94"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="109"/>
         <source>Colonia, calle, número de casa</source>
         <translation>Neighbourhood, street, house number</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="100"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="115"/>
         <source>Di&amp;rección:</source>
         <translation>Add&amp;ress:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="103"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="118"/>
         <source>Referencia (opcional)</source>
         <translation>Landmark (optional)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="109"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="124"/>
         <source>Dirección 2:</source>
         <translation>Address 2:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="117"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="132"/>
         <source>País:</source>
         <translation>Country:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="125"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="140"/>
         <source>Código p&amp;ostal:</source>
         <translation>P&amp;ostal code:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="140"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="155"/>
         <source>Otros datos</source>
         <translation>Other details</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="143"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="158"/>
         <source>Número de expediente en otro sistema</source>
         <translation>File number in another system</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="149"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="164"/>
         <source>E&amp;xpediente externo:</source>
         <translation>E&amp;xternal file:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="154"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="169"/>
         <source>Alergias, observaciones…</source>
         <translation>Allergies, remarks…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="161"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="176"/>
         <source>Notas (a&amp;lergias):</source>
         <translation>No&amp;tes (allergies):</translation>
     </message>
@@ -2519,8 +2529,8 @@ It will no longer be offered for new requests; requests that already have it do 
         <translation>Cancel (Esc)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="133"/>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="172"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="148"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="187"/>
         <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="160"/>
         <source>— Seleccione —</source>
         <translation>— Select —</translation>
@@ -2531,22 +2541,22 @@ It will no longer be offered for new requests; requests that already have it do 
         <translation>years, calculated today from the date of birth</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="174"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="189"/>
         <source>— Elija antes el departamento —</source>
         <translation>— Choose the department first —</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="320"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="322"/>
         <source>Este cliente está inactivo (desactivado).</source>
         <translation>This customer is inactive (deactivated).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="398"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="401"/>
         <source>El cliente cambió</source>
         <translation>The customer has changed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="399"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="402"/>
         <source>{exc}
 
 Otra persona guardó este cliente mientras usted lo editaba. Se cargarán los datos actuales; revise y vuelva a aplicar sus cambios.</source>
@@ -2555,39 +2565,39 @@ Otra persona guardó este cliente mientras usted lo editaba. Se cargarán los da
 Someone else saved this customer while you were editing it. The current details will be loaded; check them and apply your changes again.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="409"/>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="463"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="412"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="466"/>
         <source>Cliente no encontrado</source>
         <translation>Customer not found</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="414"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="417"/>
         <location filename="../../patolab_desktop/ui/customers/customer_form.py" line="154"/>
         <source>No se guardó</source>
         <translation>Not saved</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="429"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="432"/>
         <source>Identidad {id_number}</source>
         <translation>ID {id_number}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="435"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="438"/>
         <source>Tel. {phone}</source>
         <translation>Tel. {phone}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="444"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="447"/>
         <source>… y {v} más</source>
         <translation>… and {v} more</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="448"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="451"/>
         <source>Posible cliente duplicado</source>
         <translation>Possible duplicate customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="449"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="452"/>
         <source>Ya hay clientes registrados que parecen ser el mismo:
 
 </source>
@@ -2596,7 +2606,7 @@ Someone else saved this customer while you were editing it. The current details 
 </translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="454"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="457"/>
         <source>
 
 ¿Guardar de todos modos?</source>
@@ -2605,22 +2615,22 @@ Someone else saved this customer while you were editing it. The current details 
 Save anyway?</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="464"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="467"/>
         <source>Este cliente ya no existe.</source>
         <translation>This customer no longer exists.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="471"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="474"/>
         <source>Se cargaron los datos guardados por otra persona.</source>
         <translation>The details saved by someone else have been loaded.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="482"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="485"/>
         <source>Descartar cambios</source>
         <translation>Discard changes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="483"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="486"/>
         <source>¿Cerrar sin guardar los cambios?</source>
         <translation>Close without saving the changes?</translation>
     </message>
@@ -2686,8 +2696,8 @@ Save anyway?</translation>
         <translation>declared (no date of birth)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="79"/>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="89"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="94"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="104"/>
         <source>Escriba parte del nombre (sin tildes) y pulse Intro.</source>
         <translation>Type part of the name (accents optional) and press Enter.</translation>
     </message>
@@ -2702,7 +2712,7 @@ Save anyway?</translation>
         <translation>Save and open a new request for this patient (Ctrl+Shift+Enter)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="375"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="378"/>
         <source>Escriba la fecha de nacimiento o marque «No sé la fecha».</source>
         <translation>Type the date of birth or tick “Date unknown”.</translation>
     </message>
@@ -6713,12 +6723,32 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>The municipality does not belong to the selected department.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="212"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="211"/>
+        <source>Elija sí, no o no preguntado.</source>
+        <translation>Choose yes, no or not asked.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="217"/>
         <source>Demasiado largo: máximo {max} caracteres.</source>
         <translation>Too long: {max} characters at most.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="285"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="231"/>
+        <source>No preguntado</source>
+        <translation>Not asked</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="232"/>
+        <source>Sí, acepta avisos por WhatsApp</source>
+        <translation>Yes, accepts WhatsApp notices</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="233"/>
+        <source>No acepta avisos</source>
+        <translation>Does not accept notices</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="296"/>
         <source>Ya hay un cliente activo con la identidad {id_number}: {name}.</source>
         <translation>There is already an active customer with the ID {id_number}: {name}.</translation>
     </message>
@@ -6728,47 +6758,47 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Customer {id} does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="243"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="246"/>
         <source>mismo nombre y teléfono</source>
         <translation>same name and phone</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="248"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="251"/>
         <source>mismo nombre y fecha de nacimiento</source>
         <translation>same name and date of birth</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="281"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="284"/>
         <source>Ya hay un cliente activo con la identidad {id_number}.</source>
         <translation>There is already an active customer with the ID {id_number}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="288"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="291"/>
         <source>No se pudo guardar el cliente: {error}</source>
         <translation>The customer could not be saved: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="334"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="345"/>
         <source>Falta el cliente a modificar.</source>
         <translation>The customer to change is missing.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="392"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="404"/>
         <source>No se puede reactivar: la identidad {id_number} ya la usa el cliente activo {name}.</source>
         <translation>Cannot reactivate: the ID {id_number} is already used by the active customer {name}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="455"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="467"/>
         <source>más de {count} clientes</source>
         <translation>more than {count} customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="457"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="469"/>
         <source>1 cliente</source>
         <translation>1 customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="458"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="470"/>
         <source>{count} clientes</source>
         <translation>{count} customers</translation>
     </message>
@@ -6873,22 +6903,22 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>{n} years</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="254"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="265"/>
         <source>Un DNI empieza con el código de un departamento (01 a 18); {code} no lo es.</source>
         <translation>A DNI starts with a department code (01 to 18); {code} is not one.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="259"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="270"/>
         <source>Los dígitos 3 y 4 del DNI deben ser un municipio del departamento {code}; {municipality} no lo es.</source>
         <translation>Digits 3 and 4 of a DNI must be a municipality of department {code}; {municipality} is not one.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="271"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="282"/>
         <source>Identidad</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="225"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="228"/>
         <source>mismo {document}</source>
         <translation>same {document}</translation>
     </message>
@@ -7125,6 +7155,26 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <location filename="../../patolab_desktop/services/notify/events.py" line="43"/>
         <source>Cancelado</source>
         <translation>Cancelled</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/notify/outbox.py" line="179"/>
+        <source>El mensaje no existe.</source>
+        <translation>The message does not exist.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/notify/outbox.py" line="192"/>
+        <source>El mensaje cambió mientras tanto; vuelva a abrirlo.</source>
+        <translation>The message changed meanwhile; open it again.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/notify/outbox.py" line="205"/>
+        <source>Solo se reintenta un mensaje que no se envió.</source>
+        <translation>Only a message that was not sent can be retried.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/notify/outbox.py" line="229"/>
+        <source>Solo se cancela un mensaje en cola o que falló.</source>
+        <translation>Only a queued or failed message can be cancelled.</translation>
     </message>
 </context>
 <context>

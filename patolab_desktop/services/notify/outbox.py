@@ -176,7 +176,7 @@ def queue_size() -> int:
 def _load(message_id) -> Outbox:
     message = Outbox.get_or_none(Outbox.id == message_id)
     if message is None:
-        raise NotFoundError(translate(CONTEXT, "El mensaje no existe."))
+        raise NotFoundError(translate("services.notify", "El mensaje no existe."))
     return message
 
 
@@ -188,7 +188,9 @@ def _change(message: Outbox, **values) -> None:
         .execute()
     )
     if updated != 1:
-        raise RuleError(translate(CONTEXT, "El mensaje cambió mientras tanto; vuelva a abrirlo."))
+        raise RuleError(
+            translate("services.notify", "El mensaje cambió mientras tanto; vuelva a abrirlo.")
+        )
 
 
 def retry(message_id) -> None:
@@ -199,7 +201,9 @@ def retry(message_id) -> None:
     with write_transaction():
         message = _load(message_id)
         if message.status not in ("failed", "expired", "cancelled"):
-            raise RuleError(translate(CONTEXT, "Solo se reintenta un mensaje que no se envió."))
+            raise RuleError(
+                translate("services.notify", "Solo se reintenta un mensaje que no se envió.")
+            )
         stamp = _now()
         _change(
             message,
@@ -221,7 +225,9 @@ def cancel(message_id) -> None:
     with write_transaction():
         message = _load(message_id)
         if message.status not in ("queued", "failed"):
-            raise RuleError(translate(CONTEXT, "Solo se cancela un mensaje en cola o que falló."))
+            raise RuleError(
+                translate("services.notify", "Solo se cancela un mensaje en cola o que falló.")
+            )
         _change(message, status="cancelled")
         audit.record(
             "notify_cancel", "outbox", message.id, {"status": (message.status, "cancelled")}

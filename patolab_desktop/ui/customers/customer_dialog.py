@@ -309,6 +309,8 @@ class CustomerDialog(FieldForm, IdentitySection, ContactSections, QDialog):
         self.external_file_edit.setText(data.external_file or "")
         self.notes_edit.setPlainText(data.notes or "")
         self.blocked_check.setChecked(bool(data.is_blocked))
+        index = self.consent_combo.findData(data.whatsapp_consent or "")
+        self.consent_combo.setCurrentIndex(max(index, 0))
         self._age_was_computed = False
         self._type_changed()
         self._birth_mode_changed()
@@ -351,6 +353,7 @@ class CustomerDialog(FieldForm, IdentitySection, ContactSections, QDialog):
             external_file=self.external_file_edit.text().strip(),
             notes=self.notes_edit.toPlainText().strip(),
             is_blocked=self.blocked_check.isChecked(),
+            whatsapp_consent=self.consent_combo.currentData() or "",
         )
 
     def resizeEvent(self, event):  # noqa: N802
