@@ -33,6 +33,7 @@ ALLOWED: dict[str, str] = {
     "notify.errors.reason_key": PURE,
     "notify.errors.reason_text": FORMAT,
     "notify.events.render": FORMAT,
+    "notify.sender.backoff_delay": PURE,
     "notify.outbox.first_name": FORMAT,
     "notify.outbox.wa_link": FORMAT,
     "notify.phones.whatsapp_number": FORMAT,

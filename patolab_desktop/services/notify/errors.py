@@ -76,8 +76,10 @@ REASONS = {
 def classify(code: int | None, http_status: int | None = None) -> str:
     """STOP, RETRY or FAIL for an error ``code`` (``None``: no JSON error, then 5xx and
     timeouts retry)."""
-    if code is None:
-        return RETRY if http_status is None or http_status >= 500 or http_status == 429 else FAIL
+    if code is None:  # no JSON error: 5xx, 429, a proxy's page, an unreadable 200
+        if http_status is None or http_status >= 500 or http_status in (200, 429):
+            return RETRY
+        return FAIL
     if code in _STOP_CODES or 200 <= code <= 299:
         return STOP
     if code in _RETRY_CODES:
