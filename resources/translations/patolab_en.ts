@@ -1,430 +1,431 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="es">
 <context>
     <name>ServiceLabels</name>
     <message>
-        <location filename="../../patolab_desktop/services/requests/results.py" line="31" />
-        <location filename="../../patolab_desktop/services/requests/types.py" line="17" />
+        <location filename="../../patolab_desktop/services/requests/results.py" line="31"/>
+        <location filename="../../patolab_desktop/services/requests/types.py" line="17"/>
         <source>Pendiente</source>
         <translation>Pending</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/results.py" line="33" />
+        <location filename="../../patolab_desktop/services/requests/results.py" line="33"/>
         <source>Resultado listo</source>
         <translation>Result ready</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/results.py" line="39" />
+        <location filename="../../patolab_desktop/services/requests/results.py" line="39"/>
         <source>Sin resultados</source>
         <translation>No results</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/results.py" line="40" />
+        <location filename="../../patolab_desktop/services/requests/results.py" line="40"/>
         <source>Resultados parciales</source>
         <translation>Partial results</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/results.py" line="41" />
+        <location filename="../../patolab_desktop/services/requests/results.py" line="41"/>
         <source>Todos listos</source>
         <translation>All ready</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/types.py" line="18" />
+        <location filename="../../patolab_desktop/services/requests/types.py" line="18"/>
         <source>Muestra tomada</source>
         <translation>Sample collected</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/results.py" line="32" />
-        <location filename="../../patolab_desktop/services/requests/types.py" line="19" />
+        <location filename="../../patolab_desktop/services/requests/results.py" line="32"/>
+        <location filename="../../patolab_desktop/services/requests/types.py" line="19"/>
         <source>En proceso</source>
         <translation>In progress</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/types.py" line="20" />
+        <location filename="../../patolab_desktop/services/requests/types.py" line="20"/>
         <source>Resultado parcial</source>
         <translation>Partial result</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/types.py" line="21" />
+        <location filename="../../patolab_desktop/services/requests/types.py" line="21"/>
         <source>Completada</source>
         <translation>Completed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/results.py" line="34" />
-        <location filename="../../patolab_desktop/services/requests/types.py" line="22" />
-        <location filename="../../patolab_desktop/services/requests/types.py" line="50" />
+        <location filename="../../patolab_desktop/services/requests/results.py" line="34"/>
+        <location filename="../../patolab_desktop/services/requests/types.py" line="22"/>
+        <location filename="../../patolab_desktop/services/requests/types.py" line="50"/>
         <source>Cancelada</source>
         <translation>Cancelled</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/types.py" line="25" />
+        <location filename="../../patolab_desktop/services/requests/types.py" line="25"/>
         <source>Rutina</source>
         <translation>Routine</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/types.py" line="26" />
+        <location filename="../../patolab_desktop/services/requests/types.py" line="26"/>
         <source>Urgente</source>
         <translation>Urgent</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/types.py" line="27" />
+        <location filename="../../patolab_desktop/services/requests/types.py" line="27"/>
         <source>STAT (inmediato)</source>
         <translation>STAT (immediate)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/types.py" line="30" />
+        <location filename="../../patolab_desktop/services/requests/types.py" line="30"/>
         <source>Ambulatorio</source>
         <translation>Outpatient</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/types.py" line="31" />
+        <location filename="../../patolab_desktop/services/requests/types.py" line="31"/>
         <source>Hospitalizado</source>
         <translation>Inpatient</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/types.py" line="32" />
+        <location filename="../../patolab_desktop/services/requests/types.py" line="32"/>
         <source>Emergencia</source>
         <translation>Emergency</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/types.py" line="33" />
+        <location filename="../../patolab_desktop/services/requests/types.py" line="33"/>
         <source>Externo</source>
         <translation>External</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/types.py" line="48" />
+        <location filename="../../patolab_desktop/services/requests/types.py" line="48"/>
         <source>Creada</source>
         <translation>Created</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="45" />
-        <location filename="../../patolab_desktop/services/requests/types.py" line="49" />
+        <location filename="../../patolab_desktop/services/access/audit.py" line="45"/>
+        <location filename="../../patolab_desktop/services/requests/types.py" line="49"/>
         <source>Cambio de estado</source>
         <translation>Status change</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/types.py" line="51" />
+        <location filename="../../patolab_desktop/services/requests/types.py" line="51"/>
         <source>Investigación agregada</source>
         <translation>Test added</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/types.py" line="52" />
+        <location filename="../../patolab_desktop/services/requests/types.py" line="52"/>
         <source>Investigación quitada</source>
         <translation>Test removed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="49" />
-        <location filename="../../patolab_desktop/services/requests/types.py" line="53" />
+        <location filename="../../patolab_desktop/services/access/audit.py" line="49"/>
+        <location filename="../../patolab_desktop/services/requests/types.py" line="53"/>
         <source>Descuento</source>
         <translation>Discount</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/types.py" line="54" />
+        <location filename="../../patolab_desktop/services/requests/types.py" line="54"/>
         <source>Datos modificados</source>
         <translation>Details changed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/types.py" line="55" />
+        <location filename="../../patolab_desktop/services/requests/types.py" line="55"/>
         <source>Resultados</source>
         <translation>Results</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/types.py" line="58" />
+        <location filename="../../patolab_desktop/services/requests/types.py" line="58"/>
         <source>Sin descuento</source>
         <translation>No discount</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/types.py" line="59" />
+        <location filename="../../patolab_desktop/services/requests/types.py" line="59"/>
         <source>Por edad</source>
         <translation>Age-based</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/types.py" line="60" />
+        <location filename="../../patolab_desktop/services/requests/types.py" line="60"/>
         <source>Manual</source>
         <translation>Manual</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/types.py" line="13" />
+        <location filename="../../patolab_desktop/services/customers/types.py" line="13"/>
         <source>Paciente</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/types.py" line="14" />
+        <location filename="../../patolab_desktop/services/customers/types.py" line="14"/>
         <source>Empresa</source>
         <translation>Company</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/texts.py" line="41" />
+        <location filename="../../patolab_desktop/services/texts.py" line="41"/>
         <source>Cliente</source>
         <translation>Customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="40" />
+        <location filename="../../patolab_desktop/services/access/audit.py" line="40"/>
         <source>Crear</source>
         <translation>Create</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="41" />
+        <location filename="../../patolab_desktop/services/access/audit.py" line="41"/>
         <source>Modificar</source>
         <translation>Modify</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="42" />
+        <location filename="../../patolab_desktop/services/access/audit.py" line="42"/>
         <source>Desactivar</source>
         <translation>Deactivate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="43" />
+        <location filename="../../patolab_desktop/services/access/audit.py" line="43"/>
         <source>Reactivar</source>
         <translation>Reactivate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="44" />
+        <location filename="../../patolab_desktop/services/access/audit.py" line="44"/>
         <source>Eliminar</source>
         <translation>Delete</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="50" />
+        <location filename="../../patolab_desktop/services/access/audit.py" line="50"/>
         <source>Cambio de precio</source>
         <translation>Price change</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="51" />
+        <location filename="../../patolab_desktop/services/access/audit.py" line="51"/>
         <source>Exportar</source>
         <translation>Export</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="52" />
+        <location filename="../../patolab_desktop/services/access/audit.py" line="52"/>
         <source>Importar</source>
         <translation>Import</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="53" />
+        <location filename="../../patolab_desktop/services/access/audit.py" line="53"/>
         <source>Imprimir</source>
         <translation>Print</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="54" />
+        <location filename="../../patolab_desktop/services/access/audit.py" line="54"/>
         <source>Inicio de sesión</source>
         <translation>Login</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="55" />
+        <location filename="../../patolab_desktop/services/access/audit.py" line="55"/>
         <source>Intento fallido de acceso</source>
         <translation>Failed login attempt</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="56" />
+        <location filename="../../patolab_desktop/services/access/audit.py" line="56"/>
         <source>Cuenta bloqueada</source>
         <translation>Account locked</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="57" />
+        <location filename="../../patolab_desktop/services/access/audit.py" line="57"/>
         <source>Cierre de sesión</source>
         <translation>Logout</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="58" />
+        <location filename="../../patolab_desktop/services/access/audit.py" line="58"/>
         <source>Cambio de contraseña</source>
         <translation>Password change</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="59" />
+        <location filename="../../patolab_desktop/services/access/audit.py" line="59"/>
         <source>Contraseña restablecida</source>
         <translation>Password reset</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="60" />
+        <location filename="../../patolab_desktop/services/access/audit.py" line="60"/>
         <source>Cuenta desbloqueada</source>
         <translation>Account unlocked</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="61" />
+        <location filename="../../patolab_desktop/services/access/audit.py" line="61"/>
         <source>Permiso concedido</source>
         <translation>Permission granted</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="62" />
+        <location filename="../../patolab_desktop/services/access/audit.py" line="62"/>
         <source>Permiso retirado</source>
         <translation>Permission withdrawn</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="63" />
+        <location filename="../../patolab_desktop/services/access/audit.py" line="63"/>
         <source>Cambio de configuración</source>
         <translation>Settings change</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="64" />
+        <location filename="../../patolab_desktop/services/access/audit.py" line="64"/>
         <source>Copia de seguridad</source>
         <translation>Backup</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="65" />
+        <location filename="../../patolab_desktop/services/access/audit.py" line="65"/>
         <source>Restauración</source>
         <translation>Restore</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="46" />
+        <location filename="../../patolab_desktop/services/access/audit.py" line="46"/>
         <source>Cancelar</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="47" />
+        <location filename="../../patolab_desktop/services/access/audit.py" line="47"/>
         <source>Agregar investigación</source>
         <translation>Add test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="48" />
+        <location filename="../../patolab_desktop/services/access/audit.py" line="48"/>
         <source>Quitar investigación</source>
         <translation>Remove test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="69" />
+        <location filename="../../patolab_desktop/services/access/audit.py" line="69"/>
         <source>Paciente/empresa</source>
         <translation>Patient/company</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="70" />
+        <location filename="../../patolab_desktop/services/access/audit.py" line="70"/>
         <source>Remitente</source>
         <translation>Referrer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="71" />
+        <location filename="../../patolab_desktop/services/access/audit.py" line="71"/>
         <source>Tipo de remitente</source>
         <translation>Referrer type</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="72" />
+        <location filename="../../patolab_desktop/services/access/audit.py" line="72"/>
         <source>Investigación</source>
         <translation>Test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="73" />
+        <location filename="../../patolab_desktop/services/access/audit.py" line="73"/>
         <source>Sucursal</source>
         <translation>Branch</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="74" />
+        <location filename="../../patolab_desktop/services/access/audit.py" line="74"/>
         <source>Solicitud</source>
         <translation>Request</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="75" />
+        <location filename="../../patolab_desktop/services/access/audit.py" line="75"/>
         <source>Usuario</source>
         <translation>User</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="76" />
+        <location filename="../../patolab_desktop/services/access/audit.py" line="76"/>
         <source>Rol</source>
         <translation>Role</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="77" />
+        <location filename="../../patolab_desktop/services/access/audit.py" line="77"/>
         <source>Configuración</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="78" />
+        <location filename="../../patolab_desktop/services/access/audit.py" line="78"/>
         <source>Base de datos</source>
         <translation>Database</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="79" />
+        <location filename="../../patolab_desktop/services/access/audit.py" line="79"/>
         <source>Reporte</source>
         <translation>Report</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_file.py" line="112" />
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="112"/>
         <source>nombre</source>
         <translation>name</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_file.py" line="113" />
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="113"/>
         <source>identidad/RTN</source>
         <translation>ID/RTN</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_file.py" line="114" />
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="114"/>
         <source>edad</source>
         <translation>age</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_file.py" line="115" />
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="115"/>
         <source>fecha de nacimiento</source>
         <translation>date of birth</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_file.py" line="116" />
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="116"/>
         <source>género</source>
         <translation>gender</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_file.py" line="117" />
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="117"/>
         <source>teléfono</source>
         <translation>phone</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_file.py" line="118" />
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="118"/>
         <source>teléfono secundario</source>
         <translation>secondary phone</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_file.py" line="119" />
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="119"/>
         <source>correo</source>
         <translation>e-mail</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_file.py" line="120" />
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="120"/>
         <source>departamento</source>
         <translation>department</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_file.py" line="121" />
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="121"/>
         <source>municipio</source>
         <translation>municipality</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_file.py" line="122" />
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="122"/>
         <source>tipo</source>
         <translation>type</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_file.py" line="123" />
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="123"/>
         <source>dirección</source>
         <translation>address</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_file.py" line="124" />
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="124"/>
         <source>notas</source>
         <translation>notes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_file.py" line="125" />
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="125"/>
         <source>expediente</source>
         <translation>external file</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/types.py" line="24" />
+        <location filename="../../patolab_desktop/services/customers/types.py" line="24"/>
         <source>DNI</source>
         <translation>DNI</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/types.py" line="25" />
+        <location filename="../../patolab_desktop/services/customers/types.py" line="25"/>
         <source>RTN</source>
         <translation>RTN</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/types.py" line="26" />
+        <location filename="../../patolab_desktop/services/customers/types.py" line="26"/>
         <source>Pasaporte</source>
         <translation>Passport</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/types.py" line="27" />
+        <location filename="../../patolab_desktop/services/customers/types.py" line="27"/>
         <source>Carné de residente</source>
         <translation>Residence card</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/types.py" line="28" />
+        <location filename="../../patolab_desktop/services/customers/types.py" line="28"/>
         <source>Ninguno</source>
         <translation>None</translation>
     </message>
@@ -432,103 +433,103 @@
 <context>
     <name>admin.audit_viewer</name>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="50" />
+        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="50"/>
         <source>Fecha y hora</source>
         <translation>Date and time</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="52" />
+        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="52"/>
         <source>Usuario</source>
         <translation>User</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="53" />
+        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="53"/>
         <source>Acción</source>
         <translation>Action</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="54" />
+        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="54"/>
         <source>Registro</source>
         <translation>Record</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="57" />
+        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="57"/>
         <source>Id</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="63" />
+        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="63"/>
         <source>Cambios (antes → después)</source>
         <translation>Changes (before → after)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="68" />
+        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="68"/>
         <source>Detalle</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="89" />
+        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="89"/>
         <source>Auditoría</source>
         <translation>Audit log</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="98" />
-        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="107" />
+        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="98"/>
+        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="107"/>
         <source>Todos</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="103" />
+        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="103"/>
         <source>{name} (sistema)</source>
         <translation>{name} (system)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="112" />
+        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="112"/>
         <source>Todas</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="122" />
+        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="122"/>
         <source>&amp;Desde:</source>
         <translation>&amp;From:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="124" />
+        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="124"/>
         <source>&amp;Hasta:</source>
         <translation>&amp;To:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="126" />
+        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="126"/>
         <source>&amp;Usuario:</source>
         <translation>&amp;User:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="127" />
+        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="127"/>
         <source>&amp;Registro:</source>
         <translation>&amp;Record:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="128" />
+        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="128"/>
         <source>&amp;Acción:</source>
         <translation>&amp;Action:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="140" />
+        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="140"/>
         <source>Ac&amp;tualizar</source>
         <translation>R&amp;efresh</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="162" />
+        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="162"/>
         <source>Elija una fila para ver todos sus cambios.</source>
         <translation>Select a row to see all its changes.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="233" />
+        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="233"/>
         <source> (desplácese para ver más)</source>
         <translation> (scroll to see more)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="239" />
+        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="239"/>
         <source>{shown} registro{plural} mostrado{plural}{more}</source>
         <translation>{shown} record{plural} shown{more}</translation>
     </message>
@@ -536,7 +537,7 @@
 <context>
     <name>admin.backup_actions</name>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="22" />
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="22"/>
         <source>Cómo recuperar los datos:
 1. Cierre PatoLab Desktop en todas las computadoras que usen esta base de datos.
 2. Abra PatoLab Desktop y use Archivo → Restaurar copia… para elegir la copia de seguridad más reciente (se guarda antes una copia del estado actual).
@@ -551,60 +552,60 @@
 </translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="36" />
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="36"/>
         <source>C&amp;opia de seguridad ahora</source>
         <translation>&amp;Back up now</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="44" />
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="44"/>
         <source>&amp;Restaurar copia…</source>
         <translation>&amp;Restore backup…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="51" />
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="51"/>
         <source>&amp;Conexión a base de datos…</source>
         <translation>&amp;Database connection…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="61" />
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="67" />
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="61"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="67"/>
         <source>Copia de seguridad</source>
         <translation>Backup</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="68" />
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="68"/>
         <source>Copia de seguridad guardada en:
 {path}</source>
         <translation>Backup saved to:
 {path}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="81" />
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="81"/>
         <source>No se encontraron copias en {backup_folder}.</source>
         <translation>No backups found in {backup_folder}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="85" />
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="85"/>
         <source>Copias más recientes en {backup_folder}:</source>
         <translation>Most recent backups in {backup_folder}:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="110" />
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="110"/>
         <source>Restaurar copia de seguridad</source>
         <translation>Restore backup</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="111" />
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="111"/>
         <source>Copias de PatoLab (*.db);;Todos los archivos (*)</source>
         <translation>PatoLab backups (*.db);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="115" />
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="115"/>
         <source>Restaurar copia</source>
         <translation>Restore backup</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="122" />
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="122"/>
         <source>¿Reemplazar TODOS los datos actuales por la copia
 {path}
 (esquema {version})?
@@ -617,7 +618,7 @@ Antes se guardará una copia del estado actual, por si necesita volver a él. La
 A copy of the current state is saved first, in case you need to go back to it. The other computers must close the program before you continue.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="139" />
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="139"/>
         <source>Copia restaurada.
 
 El estado anterior quedó guardado en:
@@ -628,18 +629,18 @@ The previous state was saved to:
 {safety_backup}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="164" />
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="229" />
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="164"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="229"/>
         <source>No se pudo comprobar la base de datos: {exc}</source>
         <translation>The database could not be checked: {exc}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="185" />
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="185"/>
         <source>La base de datos tiene problemas</source>
         <translation>The database has problems</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="186" />
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="186"/>
         <source>La comprobación de integridad al iniciar encontró problemas. No siga registrando datos hasta recuperarla.
 
 </source>
@@ -648,12 +649,12 @@ The previous state was saved to:
 </translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="202" />
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="202"/>
         <source>Copia de seguridad automática</source>
         <translation>Automatic backup</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="203" />
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="203"/>
         <source>No se pudo hacer la copia de seguridad automática:
 {exc}</source>
         <translation>The automatic backup could not be made:
@@ -663,58 +664,58 @@ The previous state was saved to:
 <context>
     <name>admin.change_password_dialog</name>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/change_password_dialog.py" line="18" />
-        <location filename="../../patolab_desktop/ui/admin/change_password_dialog.py" line="28" />
+        <location filename="../../patolab_desktop/ui/admin/change_password_dialog.py" line="18"/>
+        <location filename="../../patolab_desktop/ui/admin/change_password_dialog.py" line="28"/>
         <source>Cambiar contraseña</source>
         <translation>Change password</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/change_password_dialog.py" line="30" />
+        <location filename="../../patolab_desktop/ui/admin/change_password_dialog.py" line="30"/>
         <source>{name}: su contraseña es temporal. Elija una contraseña propia para continuar.</source>
         <translation>{name}: your password is temporary. Choose your own password to continue.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/change_password_dialog.py" line="36" />
+        <location filename="../../patolab_desktop/ui/admin/change_password_dialog.py" line="36"/>
         <source>Usuario: {name}</source>
         <translation>User: {name}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/change_password_dialog.py" line="40" />
+        <location filename="../../patolab_desktop/ui/admin/change_password_dialog.py" line="40"/>
         <source>Contraseña &amp;actual:</source>
         <translation>&amp;Current password:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/change_password_dialog.py" line="43" />
+        <location filename="../../patolab_desktop/ui/admin/change_password_dialog.py" line="43"/>
         <source>&amp;Nueva contraseña:</source>
         <translation>&amp;New password:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/change_password_dialog.py" line="47" />
+        <location filename="../../patolab_desktop/ui/admin/change_password_dialog.py" line="47"/>
         <source>&amp;Repetir la nueva:</source>
         <translation>&amp;Repeat new password:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/change_password_dialog.py" line="51" />
+        <location filename="../../patolab_desktop/ui/admin/change_password_dialog.py" line="51"/>
         <source>&amp;Guardar</source>
         <translation>&amp;Save</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/change_password_dialog.py" line="54" />
+        <location filename="../../patolab_desktop/ui/admin/change_password_dialog.py" line="54"/>
         <source>Cerrar sesión</source>
         <translation>Log out</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/change_password_dialog.py" line="56" />
+        <location filename="../../patolab_desktop/ui/admin/change_password_dialog.py" line="56"/>
         <source>Cancelar</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/change_password_dialog.py" line="57" />
+        <location filename="../../patolab_desktop/ui/admin/change_password_dialog.py" line="57"/>
         <source>Al menos {MIN_PASSWORD_LENGTH} caracteres, distinta del nombre de usuario y de la contraseña actual, y no de las más usadas.</source>
         <translation>At least {MIN_PASSWORD_LENGTH} characters, different from the user name and the current password, and not one of the most common ones.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/change_password_dialog.py" line="70" />
+        <location filename="../../patolab_desktop/ui/admin/change_password_dialog.py" line="70"/>
         <source>Las dos contraseñas nuevas no coinciden.</source>
         <translation>The two new passwords do not match.</translation>
     </message>
@@ -722,7 +723,7 @@ The previous state was saved to:
 <context>
     <name>admin.common</name>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/common.py" line="42" />
+        <location filename="../../patolab_desktop/ui/admin/common.py" line="42"/>
         <source>Mostrar u ocultar la contraseña</source>
         <translation>Show or hide the password</translation>
     </message>
@@ -730,97 +731,97 @@ The previous state was saved to:
 <context>
     <name>admin.database_dialog</name>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/database_dialog.py" line="37" />
+        <location filename="../../patolab_desktop/ui/admin/database_dialog.py" line="37"/>
         <source>Conexión a base de datos</source>
         <translation>Database connection</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/database_dialog.py" line="43" />
+        <location filename="../../patolab_desktop/ui/admin/database_dialog.py" line="43"/>
         <source>Archivo SQLite en esta computadora (una sola computadora)</source>
         <translation>SQLite file on this computer (single computer)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/database_dialog.py" line="48" />
+        <location filename="../../patolab_desktop/ui/admin/database_dialog.py" line="48"/>
         <source>Servidor PostgreSQL (varias computadoras)</source>
         <translation>PostgreSQL server (several computers)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/database_dialog.py" line="57" />
+        <location filename="../../patolab_desktop/ui/admin/database_dialog.py" line="57"/>
         <source>Examinar…</source>
         <translation>Browse…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/database_dialog.py" line="65" />
+        <location filename="../../patolab_desktop/ui/admin/database_dialog.py" line="65"/>
         <source>postgresql://usuario:clave@servidor:5432/patolab</source>
         <translation>postgresql://user:password@server:5432/patolab</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/database_dialog.py" line="68" />
+        <location filename="../../patolab_desktop/ui/admin/database_dialog.py" line="68"/>
         <source>La contraseña se guarda en el almacén de contraseñas del sistema, nunca en archivos; la URL guardada queda sin ella.</source>
         <translation>The password is kept in the system password store, never in files; the saved URL has no password.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/database_dialog.py" line="79" />
+        <location filename="../../patolab_desktop/ui/admin/database_dialog.py" line="79"/>
         <source> días</source>
         <translation> days</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/database_dialog.py" line="81" />
+        <location filename="../../patolab_desktop/ui/admin/database_dialog.py" line="81"/>
         <source>&amp;Probar conexión</source>
         <translation>&amp;Test connection</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/database_dialog.py" line="91" />
+        <location filename="../../patolab_desktop/ui/admin/database_dialog.py" line="91"/>
         <source>Archivo:</source>
         <translation>File:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/database_dialog.py" line="93" />
+        <location filename="../../patolab_desktop/ui/admin/database_dialog.py" line="93"/>
         <source>URL:</source>
         <translation>URL:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/database_dialog.py" line="96" />
+        <location filename="../../patolab_desktop/ui/admin/database_dialog.py" line="96"/>
         <source>&lt;b&gt;Copias de seguridad de esta computadora&lt;/b&gt;</source>
         <translation>&lt;b&gt;Backups on this computer&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/database_dialog.py" line="99" />
+        <location filename="../../patolab_desktop/ui/admin/database_dialog.py" line="99"/>
         <source>Carpeta:</source>
         <translation>Folder:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/database_dialog.py" line="100" />
+        <location filename="../../patolab_desktop/ui/admin/database_dialog.py" line="100"/>
         <source>Conservar:</source>
         <translation>Keep:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/database_dialog.py" line="106" />
+        <location filename="../../patolab_desktop/ui/admin/database_dialog.py" line="106"/>
         <source>&amp;Guardar</source>
         <translation>&amp;Save</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/database_dialog.py" line="109" />
+        <location filename="../../patolab_desktop/ui/admin/database_dialog.py" line="109"/>
         <source>Cancelar</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/database_dialog.py" line="123" />
+        <location filename="../../patolab_desktop/ui/admin/database_dialog.py" line="123"/>
         <source>El cambio de base de datos se aplica al volver a abrir el programa.</source>
         <translation>A change of database takes effect when the program is opened again.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/database_dialog.py" line="145" />
+        <location filename="../../patolab_desktop/ui/admin/database_dialog.py" line="145"/>
         <source>Archivo de base de datos</source>
         <translation>Database file</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/database_dialog.py" line="147" />
+        <location filename="../../patolab_desktop/ui/admin/database_dialog.py" line="147"/>
         <source>Base de datos SQLite (*.db);;Todos los archivos (*)</source>
         <translation>SQLite database (*.db);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/database_dialog.py" line="173" />
+        <location filename="../../patolab_desktop/ui/admin/database_dialog.py" line="173"/>
         <source>La URL debe empezar con postgresql://</source>
         <translation>The URL must start with postgresql://</translation>
     </message>
@@ -828,67 +829,67 @@ The previous state was saved to:
 <context>
     <name>admin.first_admin_dialog</name>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="20" />
+        <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="20"/>
         <source>Primer inicio</source>
         <translation>First start</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="27" />
+        <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="27"/>
         <source>Crear la cuenta del administrador</source>
         <translation>Create the administrator account</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="28" />
+        <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="28"/>
         <source>Es la primera vez que se abre esta base de datos. El administrador crea después las cuentas de recepción y supervisión. PatoLab no trae ninguna contraseña predeterminada: elija la suya.</source>
         <translation>This is the first time this database is opened. The administrator then creates the front desk and supervisor accounts. PatoLab has no default password: choose your own.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="39" />
+        <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="39"/>
         <source>Nombre y apellido</source>
         <translation>First and last name</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="38" />
+        <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="38"/>
         <source>&amp;Nombre completo:</source>
         <translation>&amp;Full name:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="45" />
+        <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="45"/>
         <source>p. ej. mlopez</source>
         <translation>e.g. mlopez</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="44" />
+        <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="44"/>
         <source>&amp;Usuario:</source>
         <translation>&amp;User:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="49" />
+        <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="49"/>
         <source>&amp;Contraseña:</source>
         <translation>&amp;Password:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="52" />
+        <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="52"/>
         <source>&amp;Repetir contraseña:</source>
         <translation>&amp;Repeat password:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="55" />
+        <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="55"/>
         <source>Crear a&amp;dministrador</source>
         <translation>&amp;Create administrator</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="58" />
+        <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="58"/>
         <source>Cancelar</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="59" />
+        <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="59"/>
         <source>La contraseña debe tener al menos {MIN_PASSWORD_LENGTH} caracteres, ser distinta del usuario y no ser de las más usadas (una frase de varias palabras sirve). Guárdela en un lugar seguro: sin ella solo se puede recuperar el acceso desde la línea de comandos.</source>
         <translation>The password must have at least {MIN_PASSWORD_LENGTH} characters, differ from the user name and not be one of the most common ones (a phrase of several words works). Keep it somewhere safe: without it, access can only be recovered from the command line.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="82" />
+        <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="82"/>
         <source>Las dos contraseñas no coinciden.</source>
         <translation>The two passwords do not match.</translation>
     </message>
@@ -896,38 +897,38 @@ The previous state was saved to:
 <context>
     <name>admin.language_dialog</name>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/language_dialog.py" line="23" />
+        <location filename="../../patolab_desktop/ui/admin/language_dialog.py" line="23"/>
         <source>Idioma / Language…</source>
         <translation>Idioma / Language…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/language_dialog.py" line="30" />
+        <location filename="../../patolab_desktop/ui/admin/language_dialog.py" line="30"/>
         <source>&amp;Idioma de la interfaz:</source>
         <translation>Interface &amp;language:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/language_dialog.py" line="34" />
+        <location filename="../../patolab_desktop/ui/admin/language_dialog.py" line="34"/>
         <source>El idioma se aplica al volver a abrir el programa.</source>
         <translation>The language is applied when the program is opened again.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/language_dialog.py" line="63" />
-        <location filename="../../patolab_desktop/ui/admin/language_dialog.py" line="75" />
+        <location filename="../../patolab_desktop/ui/admin/language_dialog.py" line="63"/>
+        <location filename="../../patolab_desktop/ui/admin/language_dialog.py" line="75"/>
         <source>Idioma cambiado</source>
         <translation>Language changed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/language_dialog.py" line="64" />
+        <location filename="../../patolab_desktop/ui/admin/language_dialog.py" line="64"/>
         <source>El idioma cambió. ¿Cerrar PatoLab Desktop ahora para abrirlo en el nuevo idioma? Guarde antes lo que tenga abierto.</source>
         <translation>The language has changed. Close PatoLab Desktop now to open it in the new language? Save anything you have open first.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/language_dialog.py" line="76" />
+        <location filename="../../patolab_desktop/ui/admin/language_dialog.py" line="76"/>
         <source>El nuevo idioma se aplicará la próxima vez que abra el programa.</source>
         <translation>The new language will be applied the next time you open the program.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/language_dialog.py" line="88" />
+        <location filename="../../patolab_desktop/ui/admin/language_dialog.py" line="88"/>
         <source>&amp;Idioma / Language…</source>
         <translation>&amp;Idioma / Language…</translation>
     </message>
@@ -935,59 +936,59 @@ The previous state was saved to:
 <context>
     <name>admin.login_dialog</name>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="23" />
+        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="23"/>
         <source>Iniciar sesión</source>
         <translation>Log in</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="32" />
+        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="32"/>
         <source>{lab}
 Escriba su usuario y contraseña.</source>
         <translation>{lab}
 Enter your user name and password.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="36" />
+        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="36"/>
         <source>Escriba su usuario y contraseña.</source>
         <translation>Enter your user name and password.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="42" />
+        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="42"/>
         <source>usuario</source>
         <translation>user name</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="44" />
+        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="44"/>
         <source>&amp;Usuario:</source>
         <translation>&amp;User:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="45" />
+        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="45"/>
         <source>contraseña</source>
         <translation>password</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="47" />
+        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="47"/>
         <source>&amp;Contraseña:</source>
         <translation>&amp;Password:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="51" />
+        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="51"/>
         <source>&amp;Entrar</source>
         <translation>&amp;Log in</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="54" />
+        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="54"/>
         <source>&amp;Salir</source>
         <translation>E&amp;xit</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="66" />
+        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="66"/>
         <source>Escriba su nombre de usuario.</source>
         <translation>Enter your user name.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="71" />
+        <location filename="../../patolab_desktop/ui/admin/login_dialog.py" line="71"/>
         <source>Escriba su contraseña.</source>
         <translation>Enter your password.</translation>
     </message>
@@ -995,67 +996,67 @@ Enter your user name and password.</translation>
 <context>
     <name>admin.login_flow</name>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="54" />
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="54"/>
         <source>Usuario: {display_name} · {role}</source>
         <translation>User: {display_name} · {role}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="58" />
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="58"/>
         <source>Sin sesión</source>
         <translation>Not logged in</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="79" />
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="79"/>
         <source>&amp;Usuarios…</source>
         <translation>&amp;Users…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="86" />
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="86"/>
         <source>&amp;Permisos por rol…</source>
         <translation>&amp;Permissions by role…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="93" />
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="93"/>
         <source>&amp;Auditoría…</source>
         <translation>&amp;Audit log…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="101" />
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="101"/>
         <source>Cambiar con&amp;traseña…</source>
         <translation>&amp;Change password…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="108" />
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="108"/>
         <source>Cambiar &amp;de usuario…</source>
         <translation>S&amp;witch user…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="115" />
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="115"/>
         <source>&amp;Bloquear pantalla</source>
         <translation>&amp;Lock screen</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="174" />
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="174"/>
         <source>Sin permiso</source>
         <translation>Not allowed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="189" />
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="189"/>
         <source>Cambiar contraseña</source>
         <translation>Change password</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="190" />
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="190"/>
         <source>La contraseña se cambió.</source>
         <translation>The password was changed.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="200" />
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="200"/>
         <source>Cambiar de usuario</source>
         <translation>Switch user</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="201" />
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="201"/>
         <source>Se cerrará la sesión de {name}. Lo que no se haya guardado en los formularios abiertos se perderá. ¿Continuar?</source>
         <translation>{name} will be logged out. Anything not saved in open forms will be lost. Continue?</translation>
     </message>
@@ -1063,45 +1064,45 @@ Enter your user name and password.</translation>
 <context>
     <name>admin.permission_matrix</name>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="93" />
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="93"/>
         <source>Área</source>
         <translation>Area</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="95" />
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="95"/>
         <source>Permiso</source>
         <translation>Permission</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="225" />
-        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="232" />
-        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="246" />
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="225"/>
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="232"/>
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="246"/>
         <source>Permisos por rol</source>
         <translation>Permissions by role</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="233" />
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="233"/>
         <source>Marque o desmarque para conceder o retirar un permiso; el cambio se guarda al instante y queda en la auditoría. Cada usuario lo recibe al iniciar sesión de nuevo. Ocultar un menú es solo cortesía: cada acción vuelve a comprobar el permiso.</source>
         <translation>Tick or untick to grant or withdraw a permission; the change is saved at once and recorded in the audit log. Each user gets it at their next login. Hiding a menu is only a courtesy: every action checks the permission again.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="266" />
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="266"/>
         <source>Teclado: flechas para moverse, Espacio para marcar o desmarcar.</source>
         <translation>Keyboard: arrows to move, Space to tick or untick.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="277" />
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="277"/>
         <source>&amp;Nuevo rol…</source>
         <translation>&amp;New role…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="300" />
-        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="311" />
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="300"/>
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="311"/>
         <source>Nuevo rol</source>
         <translation>New role</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="301" />
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="301"/>
         <source>Nombre del rol (copia los permisos de Recepción; ajústelos después):</source>
         <translation>Role name (copies the Front desk permissions; adjust them afterwards):</translation>
     </message>
@@ -1109,47 +1110,47 @@ Enter your user name and password.</translation>
 <context>
     <name>admin.screen_lock</name>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="65" />
+        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="65"/>
         <source>{APP_NAME}
 Pantalla bloqueada</source>
         <translation>{APP_NAME}
 Screen locked</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="104" />
-        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="118" />
+        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="104"/>
+        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="118"/>
         <source>Pantalla bloqueada</source>
         <translation>Screen locked</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="119" />
+        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="119"/>
         <source>Sesión de {name}.
 Escriba su contraseña para continuar: los formularios abiertos siguen tal como los dejó.</source>
         <translation>Session of {name}.
 Enter your password to continue: open forms stay just as you left them.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="125" />
+        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="125"/>
         <source>contraseña</source>
         <translation>password</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="127" />
+        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="127"/>
         <source>&amp;Contraseña:</source>
         <translation>&amp;Password:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="130" />
+        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="130"/>
         <source>&amp;Desbloquear</source>
         <translation>&amp;Unlock</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="133" />
+        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="133"/>
         <source>Cambiar de &amp;usuario…</source>
         <translation>Switch &amp;user…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="248" />
+        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="248"/>
         <source>Contraseña incorrecta. La pantalla sigue bloqueada.</source>
         <translation>Wrong password. The screen stays locked.</translation>
     </message>
@@ -1157,97 +1158,97 @@ Enter your password to continue: open forms stay just as you left them.</transla
 <context>
     <name>admin.settings_dialog</name>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="39" />
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="39"/>
         <source>Configuración del laboratorio</source>
         <translation>Laboratory settings</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="47" />
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="47"/>
         <source>Descuentos por edad</source>
         <translation>Age discounts</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="50" />
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="50"/>
         <source>&amp;Tercera edad desde (años):</source>
         <translation>&amp;Senior from (years):</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="55" />
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="55"/>
         <source>Descuento de tercera edad (%):</source>
         <translation>Senior discount (%):</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="58" />
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="58"/>
         <source>&amp;Cuarta edad desde (años):</source>
         <translation>&amp;Elderly from (years):</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="63" />
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="63"/>
         <source>Descuento de cuarta edad (%):</source>
         <translation>Elderly discount (%):</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="67" />
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="67"/>
         <source>Recepción</source>
         <translation>Front desk</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="77" />
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="77"/>
         <source>&amp;Sucursal predeterminada:</source>
         <translation>Default &amp;branch:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="82" />
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="82"/>
         <source>&amp;Bloqueo por inactividad (minutos, 0 = nunca):</source>
         <translation>&amp;Idle lock (minutes, 0 = never):</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="86" />
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="86"/>
         <source>Encabezado de los documentos</source>
         <translation>Document header</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="88" />
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="88"/>
         <source>&amp;Nombre del laboratorio:</source>
         <translation>Laboratory &amp;name:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="89" />
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="89"/>
         <source>&amp;Dirección:</source>
         <translation>&amp;Address:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="90" />
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="90"/>
         <source>&amp;RTN:</source>
         <translation>&amp;RTN:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="91" />
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="91"/>
         <source>Teléf&amp;ono:</source>
         <translation>&amp;Phone:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="92" />
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="92"/>
         <source>Corr&amp;eo:</source>
         <translation>E-&amp;mail:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="97" />
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="97"/>
         <source>Guardar</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="102" />
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="102"/>
         <source>Cancelar</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="184" />
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="184"/>
         <source>No se guardó la configuración</source>
         <translation>The settings were not saved</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="207" />
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="207"/>
         <source>Con&amp;figuración del laboratorio…</source>
         <translation>Laboratory se&amp;ttings…</translation>
     </message>
@@ -1255,155 +1256,155 @@ Enter your password to continue: open forms stay just as you left them.</transla
 <context>
     <name>admin.users_window</name>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="35" />
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="35"/>
         <source>nunca</source>
         <translation>never</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="48" />
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="48"/>
         <source>Usuario</source>
         <translation>User</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="50" />
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="50"/>
         <source>Nombre completo</source>
         <translation>Full name</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="52" />
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="52"/>
         <source>Rol</source>
         <translation>Role</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="53" />
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="53"/>
         <source>Estado</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="54" />
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="54"/>
         <source>Último acceso</source>
         <translation>Last login</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="65" />
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="65"/>
         <source>Editar usuario</source>
         <translation>Edit user</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="64" />
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="64"/>
         <source>Nuevo usuario</source>
         <translation>New user</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="76" />
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="76"/>
         <source>&amp;Usuario:</source>
         <translation>&amp;User:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="83" />
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="83"/>
         <source>&amp;Nombre completo:</source>
         <translation>&amp;Full name:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="91" />
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="91"/>
         <source>&amp;Rol:</source>
         <translation>&amp;Role:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="93" />
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="93"/>
         <source>Activo (puede iniciar sesión)</source>
         <translation>Active (can log in)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="99" />
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="161" />
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="99"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="161"/>
         <source>Contraseña &amp;temporal:</source>
         <translation>&amp;Temporary password:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="102" />
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="102"/>
         <source>Re&amp;petir contraseña:</source>
         <translation>Re&amp;peat password:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="111" />
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="111"/>
         <source>La persona deberá cambiar esta contraseña temporal la primera vez que inicie sesión.</source>
         <translation>The person will have to change this temporary password at their first login.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="170" />
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="170"/>
         <source>Cancelar</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="129" />
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="178" />
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="129"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="178"/>
         <source>Las dos contraseñas no coinciden.</source>
         <translation>The two passwords do not match.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="143" />
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="143"/>
         <source>Restablecer contraseña</source>
         <translation>Reset password</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="151" />
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="151"/>
         <source>Restablecer la contraseña de {username}</source>
         <translation>Reset the password of {username}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="154" />
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="154"/>
         <source>La cuenta se desbloquea y la persona deberá elegir una contraseña propia al iniciar sesión.</source>
         <translation>The account is unlocked and the person will have to choose their own password at login.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="164" />
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="164"/>
         <source>Re&amp;petir:</source>
         <translation>Re&amp;peat:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="167" />
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="167"/>
         <source>&amp;Restablecer</source>
         <translation>&amp;Reset</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="205" />
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="295" />
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="205"/>
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="295"/>
         <source>Usuarios</source>
         <translation>Users</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="212" />
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="212"/>
         <source>Buscar por usuario o nombre…</source>
         <translation>Search by user name or name…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="216" />
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="216"/>
         <source>Mostrar &amp;inactivos</source>
         <translation>Show &amp;inactive</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="224" />
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="224"/>
         <source>&amp;Restablecer contraseña…</source>
         <translation>&amp;Reset password…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="228" />
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="228"/>
         <source>Des&amp;bloquear</source>
         <translation>Un&amp;lock</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="190" />
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="190"/>
         <source>¿Desactivar a {full_name} ({username})? No podrá iniciar sesión; su historial en la auditoría se conserva.</source>
         <translation>Deactivate {full_name} ({username})? They will not be able to log in; their audit history is kept.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="284" />
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="284"/>
         <source>Contraseña restablecida</source>
         <translation>Password reset</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="285" />
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="285"/>
         <source>{username} deberá cambiar la contraseña al iniciar sesión.</source>
         <translation>{username} will have to change the password at login.</translation>
     </message>
@@ -1411,7 +1412,7 @@ Enter your password to continue: open forms stay just as you left them.</transla
 <context>
     <name>app</name>
     <message>
-        <location filename="../../patolab_desktop/ui/app.py" line="96" />
+        <location filename="../../patolab_desktop/ui/app.py" line="96"/>
         <source>No se pudo abrir la base de datos</source>
         <translation>The database could not be opened</translation>
     </message>
@@ -1419,95 +1420,95 @@ Enter your password to continue: open forms stay just as you left them.</transla
 <context>
     <name>catalog.area</name>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/area.py" line="21" />
+        <location filename="../../patolab_desktop/ui/catalog/area.py" line="21"/>
         <source>Catálogo</source>
         <translation>Catalogue</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/area.py" line="25" />
+        <location filename="../../patolab_desktop/ui/catalog/area.py" line="25"/>
         <source>&amp;Investigaciones</source>
         <translation>&amp;Tests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/area.py" line="33" />
+        <location filename="../../patolab_desktop/ui/catalog/area.py" line="33"/>
         <source>&amp;Nueva investigación…</source>
         <translation>&amp;New test…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/area.py" line="40" />
+        <location filename="../../patolab_desktop/ui/catalog/area.py" line="40"/>
         <source>&amp;Sucursales…</source>
         <translation>&amp;Branches…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/area.py" line="47" />
+        <location filename="../../patolab_desktop/ui/catalog/area.py" line="47"/>
         <source>I&amp;mportar catálogo (CSV)…</source>
         <translation>&amp;Import catalogue (CSV)…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/area.py" line="82" />
+        <location filename="../../patolab_desktop/ui/catalog/area.py" line="82"/>
         <source>investigaciones</source>
         <translation>tests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/area.py" line="54" />
+        <location filename="../../patolab_desktop/ui/catalog/area.py" line="54"/>
         <source>C&amp;atálogo (CSV)…</source>
         <translation>C&amp;atalogue (CSV)…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_import.py" line="21" />
-        <location filename="../../patolab_desktop/ui/widgets/csv_export.py" line="30" />
+        <location filename="../../patolab_desktop/ui/catalog/catalog_import.py" line="21"/>
+        <location filename="../../patolab_desktop/ui/widgets/csv_export.py" line="30"/>
         <source>Archivos CSV (*.csv)</source>
         <translation>CSV files (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/csv_export.py" line="40" />
+        <location filename="../../patolab_desktop/ui/widgets/csv_export.py" line="40"/>
         <source>Exportación cancelada</source>
         <translation>Export cancelled</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/csv_export.py" line="41" />
+        <location filename="../../patolab_desktop/ui/widgets/csv_export.py" line="41"/>
         <source>No se escribió ningún archivo.</source>
         <translation>No file was written.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/csv_export.py" line="50" />
+        <location filename="../../patolab_desktop/ui/widgets/csv_export.py" line="50"/>
         <source>Exportación terminada</source>
         <translation>Export finished</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/csv_export.py" line="51" />
+        <location filename="../../patolab_desktop/ui/widgets/csv_export.py" line="51"/>
         <source>Se exportaron {count:,} {noun} a:
 {path}</source>
         <translation>{count:,} {noun} exported to:
 {path}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/area.py" line="78" />
+        <location filename="../../patolab_desktop/ui/catalog/area.py" line="78"/>
         <source>Exportar catálogo a CSV</source>
         <translation>Export catalogue to CSV</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/area.py" line="81" />
+        <location filename="../../patolab_desktop/ui/catalog/area.py" line="81"/>
         <source>investigación</source>
         <translation>test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_import.py" line="20" />
+        <location filename="../../patolab_desktop/ui/catalog/catalog_import.py" line="20"/>
         <source>Importar catálogo (CSV)</source>
         <translation>Import catalogue (CSV)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_import.py" line="25" />
+        <location filename="../../patolab_desktop/ui/catalog/catalog_import.py" line="25"/>
         <source>Importar catálogo</source>
         <translation>Import catalogue</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_import.py" line="36" />
+        <location filename="../../patolab_desktop/ui/catalog/catalog_import.py" line="36"/>
         <source>  … y {v} filas rechazadas más (la línea de órdenes «patolab import-catalog» las lista todas).</source>
         <translation>  … and {v} more rejected rows (the command “patolab import-catalog” lists them all).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_import.py" line="45" />
+        <location filename="../../patolab_desktop/ui/catalog/catalog_import.py" line="45"/>
         <source>
 
 ¿Importar ahora?</source>
@@ -1519,144 +1520,144 @@ Import now?</translation>
 <context>
     <name>catalog.branches_dialog</name>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="28" />
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="28"/>
         <source>Código</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="32" />
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="32"/>
         <source>Sucursal predeterminada</source>
         <translation>Default branch</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="38" />
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="38"/>
         <source>Nombre</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="42" />
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="42"/>
         <source>Teléfono</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="47" />
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="47"/>
         <source>Predeterminada</source>
         <translation>Default</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="49" />
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="49"/>
         <source>Sí</source>
         <translation>Yes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="55" />
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="55"/>
         <source>Dirección</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="68" />
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="68"/>
         <source>Editar sucursal</source>
         <translation>Edit branch</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="67" />
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="67"/>
         <source>Nueva sucursal</source>
         <translation>New branch</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="77" />
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="77"/>
         <source>San Pedro Sula</source>
         <translation>San Pedro Sula</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="76" />
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="76"/>
         <source>&amp;Nombre:</source>
         <translation>&amp;Name:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="84" />
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="84"/>
         <source>SPS</source>
         <translation>SPS</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="83" />
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="83"/>
         <source>&amp;Código:</source>
         <translation>&amp;Code:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="86" />
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="86"/>
         <source>De 2 a 10 letras o números; encabeza los números de solicitud (SPS-2026-000123).</source>
         <translation>2 to 10 letters or digits; it starts the request numbers (SPS-2026-000123).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="93" />
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="93"/>
         <source>&amp;Teléfono:</source>
         <translation>&amp;Phone:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="96" />
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="96"/>
         <source>&amp;Dirección:</source>
         <translation>&amp;Address:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="100" />
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="100"/>
         <source>&amp;Activa</source>
         <translation>&amp;Active</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="122" />
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="122"/>
         <source>La sucursal predeterminada no se puede desactivar.</source>
         <translation>The default branch cannot be deactivated.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="106" />
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="106"/>
         <source>El código aparece en los números de solicitud (p. ej. SPS-2026-000123).</source>
         <translation>The code appears in the request numbers (e.g. SPS-2026-000123).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="180" />
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="231" />
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="180"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="231"/>
         <source>Sucursales</source>
         <translation>Branches</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="186" />
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="186"/>
         <source>&amp;Predeterminada</source>
         <translation>Make &amp;default</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="192" />
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="192"/>
         <source>★ La sucursal predeterminada se usa en las solicitudes nuevas y no se puede desactivar. Intro: editar · Ctrl+N: nueva.</source>
         <translation>★ The default branch is used for new requests and cannot be deactivated. Enter: edit · Ctrl+N: new.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="216" />
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="216"/>
         <source>No se pudo cambiar</source>
         <translation>Could not change it</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="174" />
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="174"/>
         <source>¿Desactivar la sucursal «{name}»? Sus solicitudes se conservan.</source>
         <translation>Deactivate the branch “{name}”? Its requests are kept.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="134" />
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="162" />
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="134"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="162"/>
         <source>— Sin indicar —</source>
         <translation>— Not set —</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="139" />
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="139"/>
         <source>Departa&amp;mento:</source>
         <translation>Depart&amp;ment:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="146" />
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="146"/>
         <source>M&amp;unicipio:</source>
         <translation>M&amp;unicipality:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="148" />
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="148"/>
         <source>Los pacientes registrados en esta sucursal lo reciben de forma predeterminada.</source>
         <translation>Patients registered at this branch get it by default.</translation>
     </message>
@@ -1664,107 +1665,107 @@ Import now?</translation>
 <context>
     <name>catalog.catalog_window</name>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="19" />
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="19"/>
         <source>Todas</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="20" />
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="20"/>
         <source>Pruebas individuales</source>
         <translation>Single tests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="21" />
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="21"/>
         <source>Perfiles (paneles)</source>
         <translation>Profiles (panels)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="34" />
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="34"/>
         <source>Inactiva (desactivada)</source>
         <translation>Inactive (deactivated)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="37" />
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="37"/>
         <source>Perfil de {member_count} investigaciones: {members}</source>
         <translation>Profile of {member_count} tests: {members}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="48" />
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="48"/>
         <source>Código</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="56" />
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="56"/>
         <source>Nombre</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="62" />
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="62"/>
         <source>Tipo de muestra</source>
         <translation>Sample type</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="68" />
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="68"/>
         <source>Precio</source>
         <translation>Price</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="76" />
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="76"/>
         <source>Perfil: incluye</source>
         <translation>Profile: includes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="113" />
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="113"/>
         <source>Buscar por código o nombre…</source>
         <translation>Search by code or name…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="150" />
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="150"/>
         <source>&amp;Mostrar:</source>
         <translation>&amp;Show:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="151" />
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="151"/>
         <source>Incluir &amp;inactivas</source>
         <translation>Include &amp;inactive</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="126" />
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="126"/>
         <source>&amp;Historial de precios</source>
         <translation>Price &amp;history</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="130" />
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="130"/>
         <source>Cambios de precio de la investigación seleccionada</source>
         <translation>Price changes of the selected test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="135" />
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="135"/>
         <source>&amp;Sucursales…</source>
         <translation>&amp;Branches…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="139" />
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="139"/>
         <source>Sucursales del laboratorio</source>
         <translation>Laboratory branches</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="142" />
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="142"/>
         <source>Im&amp;portar CSV…</source>
         <translation>Im&amp;port CSV…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="146" />
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="146"/>
         <source>Importar investigaciones desde un CSV</source>
         <translation>Import tests from a CSV file</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="153" />
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="153"/>
         <source>Intro: editar · Ctrl+N: nueva · Supr: desactivar · Ctrl+H: historial de precios · F5: actualizar</source>
         <translation>Enter: edit · Ctrl+N: new · Del: deactivate · Ctrl+H: price history · F5: refresh</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="103" />
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="103"/>
         <source>¿Desactivar {code} — {name}?
 
 Dejará de ofrecerse en las solicitudes nuevas; las solicitudes que ya la tienen no cambian.</source>
@@ -1776,12 +1777,12 @@ It will no longer be offered for new requests; requests that already have it do 
 <context>
     <name>catalog.forms</name>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="258" />
+        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="258"/>
         <source>&amp;Guardar</source>
         <translation>&amp;Save</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="264" />
+        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="264"/>
         <source>Cancelar</source>
         <translation>Cancel</translation>
     </message>
@@ -1789,92 +1790,92 @@ It will no longer be offered for new requests; requests that already have it do 
 <context>
     <name>catalog.investigation_dialog</name>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="42" />
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="42"/>
         <source>Editar investigación</source>
         <translation>Edit test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="41" />
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="41"/>
         <source>Nueva investigación</source>
         <translation>New test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="59" />
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="59"/>
         <source>p. ej. GLU (se guarda en mayúsculas)</source>
         <translation>e.g. GLU (saved in capitals)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="58" />
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="58"/>
         <source>&amp;Código:</source>
         <translation>&amp;Code:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="68" />
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="68"/>
         <source>Glucosa en ayunas</source>
         <translation>Fasting glucose</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="67" />
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="67"/>
         <source>&amp;Nombre:</source>
         <translation>&amp;Name:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="76" />
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="76"/>
         <source>Suero, Sangre total (EDTA), Orina…</source>
         <translation>Serum, Whole blood (EDTA), Urine…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="84" />
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="84"/>
         <source>&amp;Tipo de muestra:</source>
         <translation>Sample t&amp;ype:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="100" />
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="100"/>
         <source>&amp;Historial de precios…</source>
         <translation>Price &amp;history…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="110" />
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="110"/>
         <source>&amp;Precio (L):</source>
         <translation>&amp;Price (L):</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="116" />
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="116"/>
         <source>&amp;Activa (se ofrece en las solicitudes nuevas)</source>
         <translation>&amp;Active (offered for new requests)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="123" />
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="123"/>
         <source>Es un pe&amp;rfil (panel): agrupa otras investigaciones</source>
         <translation>Is a p&amp;rofile (panel): groups other tests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="131" />
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="131"/>
         <source>Investigaciones del perfil</source>
         <translation>Tests in the profile</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="164" />
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="164"/>
         <source>Precio desde el {changed_at:%d/%m/%Y}</source>
         <translation>Price since {changed_at:%d/%m/%Y}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="170" />
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="170"/>
         <source>3 decimales, p. ej. 180.000</source>
         <translation>3 decimals, e.g. 180.000</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="195" />
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="195"/>
         <source>Dejar de ser perfil</source>
         <translation>Stop being a profile</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="196" />
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="196"/>
         <source>Desmarcó «Es un perfil»: se quitarán sus {len} investigaciones. ¿Continuar?</source>
         <translation>You unticked “Is a profile”: its {len} tests will be removed. Continue?</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="43" />
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="43"/>
         <source>La investigación cambió</source>
         <translation>The test has changed</translation>
     </message>
@@ -1882,132 +1883,132 @@ It will no longer be offered for new requests; requests that already have it do 
 <context>
     <name>catalog.list_tab</name>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="292" />
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="292"/>
         <source>Mostrando {shown:,} de más de {cap:,} {noun_many}</source>
         <translation>Showing {shown:,} of more than {cap:,} {noun_many}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="61" />
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="61"/>
         <source>  (Ctrl+F)</source>
         <translation>  (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="96" />
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="96"/>
         <source>&amp;Nueva</source>
         <translation>&amp;New</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="98" />
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="98"/>
         <source>&amp;Nuevo</source>
         <translation>&amp;New</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="107" />
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="107"/>
         <source>&amp;Editar</source>
         <translation>&amp;Edit</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="116" />
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="116"/>
         <source>&amp;Desactivar</source>
         <translation>&amp;Deactivate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="125" />
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="125"/>
         <source>&amp;Reactivar</source>
         <translation>&amp;Reactivate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="102" />
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="102"/>
         <source>Registrar {one} nuev{o}</source>
         <translation>Register a new {one}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="111" />
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="111"/>
         <source>Editar {one} seleccionad{o} (Intro o doble clic)</source>
         <translation>Edit the selected {one} (Enter or double-click)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="120" />
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="120"/>
         <source>Desactivar {one} seleccionad{o}</source>
         <translation>Deactivate the selected {one}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="129" />
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="129"/>
         <source>Reactivar {one} seleccionad{o}</source>
         <translation>Reactivate the selected {one}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="134" />
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="134"/>
         <source>Actuali&amp;zar</source>
         <translation>Re&amp;fresh</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="138" />
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="138"/>
         <source>Volver a leer la lista de la base de datos</source>
         <translation>Read the list from the database again</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="143" />
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="143"/>
         <source>Buscar</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="147" />
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="147"/>
         <source>Ir al cuadro de búsqueda</source>
         <translation>Go to the search box</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="163" />
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="163"/>
         <source>&amp;Buscar:</source>
         <translation>&amp;Search:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="276" />
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="276"/>
         <source>No hay {noun_many} que coincidan con la búsqueda.</source>
         <translation>No {noun_many} match the search.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="280" />
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="280"/>
         <source>No hay {noun_many} registrad{suffix}.</source>
         <translation>No {noun_many} registered yet.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="285" />
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="285"/>
         <source>Mostrando {shown:,} {noun_many} (hay más: baje para verlos)</source>
         <translation>Showing {shown:,} {noun_many} (there are more: scroll down to see them)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="296" />
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="296"/>
         <source>Mostrando {shown:,} de {total:,} {noun_many}</source>
         <translation>Showing {shown:,} of {total:,} {noun_many}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="350" />
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="350"/>
         <source>Guardado: {name}</source>
         <translation>Saved: {name}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/list_editor.py" line="149" />
+        <location filename="../../patolab_desktop/ui/widgets/list_editor.py" line="149"/>
         <source>No encontrado</source>
         <translation>Not found</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/list_editor.py" line="150" />
+        <location filename="../../patolab_desktop/ui/widgets/list_editor.py" line="150"/>
         <source>Ese {noun_one} ya no existe en la base de datos. Se actualizará la lista.</source>
         <translation>That {noun_one} no longer exists in the database. The list will be refreshed.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/list_editor.py" line="184" />
+        <location filename="../../patolab_desktop/ui/widgets/list_editor.py" line="184"/>
         <source>Desactivar {noun_one}</source>
         <translation>Deactivate {noun_one}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/list_editor.py" line="193" />
+        <location filename="../../patolab_desktop/ui/widgets/list_editor.py" line="193"/>
         <source>No se pudo desactivar</source>
         <translation>Could not deactivate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/list_editor.py" line="206" />
+        <location filename="../../patolab_desktop/ui/widgets/list_editor.py" line="206"/>
         <source>No se pudo reactivar</source>
         <translation>Could not reactivate</translation>
     </message>
@@ -2015,85 +2016,85 @@ It will no longer be offered for new requests; requests that already have it do 
 <context>
     <name>catalog.members_editor</name>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="42" />
-        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="56" />
+        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="42"/>
+        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="56"/>
         <source>Código</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="43" />
-        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="57" />
+        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="43"/>
+        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="57"/>
         <source>Nombre</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="44" />
+        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="44"/>
         <source>Muestra</source>
         <translation>Sample</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="47" />
-        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="60" />
+        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="47"/>
+        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="60"/>
         <source>Precio</source>
         <translation>Price</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="88" />
+        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="88"/>
         <source>Código o nombre de la investigación a agregar…</source>
         <translation>Code or name of the test to add…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="99" />
+        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="99"/>
         <source>Agr&amp;egar</source>
         <translation>A&amp;dd</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="109" />
+        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="109"/>
         <source>&amp;Quitar</source>
         <translation>&amp;Remove</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="112" />
+        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="112"/>
         <source>S&amp;ubir</source>
         <translation>Move &amp;up</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="115" />
+        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="115"/>
         <source>Ba&amp;jar</source>
         <translation>Move do&amp;wn</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="129" />
+        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="129"/>
         <source>Agregar:</source>
         <translation>Add:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="144" />
+        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="144"/>
         <source>&amp;Incluye (en este orden):</source>
         <translation>&amp;Includes (in this order):</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="206" />
+        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="206"/>
         <source>investigación</source>
         <translation>test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="208" />
+        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="208"/>
         <source>investigaciones</source>
         <translation>tests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="211" />
+        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="211"/>
         <source>{count} {noun}; suma de sus precios por separado: {format_lempiras}</source>
         <translation>{count} {noun}; sum of their separate prices: {format_lempiras}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="220" />
+        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="220"/>
         <source>El perfil aún no tiene investigaciones.</source>
         <translation>The profile has no tests yet.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="262" />
+        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="262"/>
         <source>este perfil</source>
         <translation>this profile</translation>
     </message>
@@ -2101,52 +2102,52 @@ It will no longer be offered for new requests; requests that already have it do 
 <context>
     <name>catalog.price_history</name>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/price_history.py" line="29" />
+        <location filename="../../patolab_desktop/ui/catalog/price_history.py" line="29"/>
         <source>precio inicial</source>
         <translation>initial price</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/price_history.py" line="53" />
+        <location filename="../../patolab_desktop/ui/catalog/price_history.py" line="53"/>
         <source>Fecha</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/price_history.py" line="58" />
+        <location filename="../../patolab_desktop/ui/catalog/price_history.py" line="58"/>
         <source>Precio anterior</source>
         <translation>Previous price</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/price_history.py" line="64" />
+        <location filename="../../patolab_desktop/ui/catalog/price_history.py" line="64"/>
         <source>Precio nuevo</source>
         <translation>New price</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/price_history.py" line="70" />
+        <location filename="../../patolab_desktop/ui/catalog/price_history.py" line="70"/>
         <source>Cambio</source>
         <translation>Change</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/price_history.py" line="76" />
+        <location filename="../../patolab_desktop/ui/catalog/price_history.py" line="76"/>
         <source>Cambiado por</source>
         <translation>Changed by</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/price_history.py" line="95" />
+        <location filename="../../patolab_desktop/ui/catalog/price_history.py" line="95"/>
         <source>Historial de precios — {code}</source>
         <translation>Price history — {code}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/price_history.py" line="102" />
+        <location filename="../../patolab_desktop/ui/catalog/price_history.py" line="102"/>
         <source>&lt;b&gt;{code}&lt;/b&gt; — {name}&lt;br&gt;Precio actual: &lt;b&gt;{format_lempiras}&lt;/b&gt;</source>
         <translation>&lt;b&gt;{code}&lt;/b&gt; — {name}&lt;br&gt;Current price: &lt;b&gt;{format_lempiras}&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/price_history.py" line="115" />
+        <location filename="../../patolab_desktop/ui/catalog/price_history.py" line="115"/>
         <source>Las solicitudes guardan el precio del día en que se crearon: un cambio aquí no las modifica.</source>
         <translation>Requests keep the price of the day they were created: a change here does not alter them.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/price_history.py" line="126" />
+        <location filename="../../patolab_desktop/ui/catalog/price_history.py" line="126"/>
         <source>&amp;Cerrar</source>
         <translation>&amp;Close</translation>
     </message>
@@ -2154,72 +2155,72 @@ It will no longer be offered for new requests; requests that already have it do 
 <context>
     <name>customers.area</name>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="25" />
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="25"/>
         <source>Clientes</source>
         <translation>Customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="31" />
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="31"/>
         <source>&amp;Clientes</source>
         <translation>&amp;Customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="41" />
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="41"/>
         <source>&amp;Nuevo cliente…	Ctrl+N</source>
         <translation>&amp;New customer…	Ctrl+N</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="48" />
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="48"/>
         <source>&amp;Clientes (CSV)…</source>
         <translation>&amp;Customers (CSV)…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="88" />
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="88"/>
         <source>Exportar clientes a CSV</source>
         <translation>Export customers to CSV</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="90" />
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="90"/>
         <source>Archivos CSV (*.csv)</source>
         <translation>CSV files (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="98" />
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="98"/>
         <source>Exportar clientes</source>
         <translation>Export customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="102" />
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="102"/>
         <source>Exportando clientes</source>
         <translation>Exporting customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="107" />
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="107"/>
         <source>Exportación cancelada</source>
         <translation>Export cancelled</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="108" />
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="108"/>
         <source>No se escribió ningún archivo.</source>
         <translation>No file was written.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="115" />
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="115"/>
         <source>cliente</source>
         <translation>customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="117" />
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="117"/>
         <source>clientes</source>
         <translation>customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="121" />
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="121"/>
         <source>Exportación terminada</source>
         <translation>Export finished</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="122" />
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="122"/>
         <source>Se exportaron {count:,} {noun} a:
 {path}</source>
         <translation>{count:,} {noun} exported to:
@@ -2229,62 +2230,62 @@ It will no longer be offered for new requests; requests that already have it do 
 <context>
     <name>customers.customer_columns</name>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="46" />
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="46"/>
         <source>Inactivo (desactivado)</source>
         <translation>Inactive (deactivated)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="49" />
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="49"/>
         <source>Datos incompletos: ábralo para completarlos</source>
         <translation>Incomplete details: open it to complete them</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="59" />
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="59"/>
         <source>Nombre</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="67" />
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="67"/>
         <source>Identidad/RTN</source>
         <translation>ID/RTN</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="73" />
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="73"/>
         <source>Tipo</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="80" />
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="80"/>
         <source>Edad</source>
         <translation>Age</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="88" />
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="88"/>
         <source>Género</source>
         <translation>Gender</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="94" />
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="94"/>
         <source>Teléfono</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="100" />
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="100"/>
         <source>Correo</source>
         <translation>Email</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="106" />
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="106"/>
         <source>Departamento</source>
         <translation>Department</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="112" />
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="112"/>
         <source>Municipio</source>
         <translation>Municipality</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="118" />
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="118"/>
         <source>Registrado</source>
         <translation>Registered</translation>
     </message>
@@ -2292,270 +2293,275 @@ It will no longer be offered for new requests; requests that already have it do 
 <context>
     <name>customers.customer_dialog</name>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="39" />
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="39"/>
         <source>&amp;Paciente</source>
         <translation>&amp;Patient</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="40" />
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="40"/>
         <source>E&amp;mpresa</source>
         <translation>Co&amp;mpany</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="72" />
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="72"/>
         <source>Editar cliente</source>
         <translation>Edit customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="74" />
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="74"/>
         <source>Nuevo cliente</source>
         <translation>New customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="88" />
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="88"/>
         <source>Identificación</source>
         <translation>Identification</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="110" />
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="110"/>
         <source>Tipo:</source>
         <translation>Type:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="116" />
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="116"/>
         <source>Nombres del paciente</source>
-        <translation>Patient's first names</translation>
+        <translation>Patient&apos;s first names</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="122" />
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="122"/>
         <source>&amp;Nombres:</source>
         <translation>First &amp;names:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="125" />
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="125"/>
         <source>Apellidos del paciente</source>
-        <translation>Patient's last names</translation>
+        <translation>Patient&apos;s last names</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="131" />
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="131"/>
         <source>&amp;Apellidos:</source>
         <translation>&amp;Last names:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="134" />
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="134"/>
         <source>Razón social o nombre de la institución</source>
         <translation>Company or institution name</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="137" />
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="137"/>
         <source>&amp;Nombre:</source>
         <translation>&amp;Name:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="179" />
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="179"/>
         <source>Escriba solo los números; los guiones se ponen solos.</source>
         <translation>Type the digits only; the dashes are added automatically.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="168" />
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="168"/>
         <source>&amp;Género:</source>
         <translation>&amp;Gender:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="202" />
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="202"/>
         <source>No &amp;sé la fecha</source>
         <translation>Date un&amp;known</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="205" />
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="205"/>
         <source>Sin fecha de nacimiento: escriba la edad declarada</source>
         <translation>No date of birth: enter the stated age</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="216" />
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="216"/>
         <source>&amp;Fecha de nacimiento:</source>
         <translation>Date of &amp;birth:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="160" />
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="160"/>
         <source>&amp;Edad:</source>
         <translation>&amp;Age:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="31" />
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="31"/>
         <source>Contacto</source>
         <translation>Contact</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="34" />
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="34"/>
         <source>9988-7766 (WhatsApp)</source>
         <translation>9988-7766 (WhatsApp)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="40" />
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="40"/>
         <source>&amp;Teléfono:</source>
         <translation>P&amp;hone:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="41" />
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="41"/>
         <source>Número principal; se usa para WhatsApp. Sin código se asume Honduras (+504).</source>
         <translation>Main number; used for WhatsApp. Without a country code Honduras (+504) is assumed.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="47" />
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="255" />
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="47"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="255"/>
         <source>Opcional</source>
         <translation>Optional</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="53" />
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="53"/>
         <source>Teléfono &amp;2:</source>
         <translation>Phone &amp;2:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="56" />
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="56"/>
         <source>nombre@ejemplo.com</source>
         <translation>name@example.com</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="59" />
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="59"/>
         <source>&amp;Correo:</source>
         <translation>&amp;Email:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="62" />
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="62"/>
         <source>No en&amp;viar notificaciones (bloqueado)</source>
         <translation>Do not send notifi&amp;cations (blocked)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="72" />
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="72"/>
         <source>A&amp;visos WhatsApp:</source>
         <translation>WhatsApp &amp;notices:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="73" />
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="73"/>
         <source>¿El paciente acepta avisos por WhatsApp (solicitud recibida, resultados listos)? Se guarda la fecha y quién lo registró.</source>
         <translation>Does the patient accept WhatsApp notices (request received, results ready)? The date and who recorded it are kept.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="86" />
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="86"/>
         <source>Dirección</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="93" />
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="93"/>
         <source>&amp;Departamento:</source>
         <translation>&amp;Department:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="103" />
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="103"/>
         <source>M&amp;unicipio:</source>
         <translation>M&amp;unicipality:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="109" />
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="109"/>
         <source>Colonia, calle, número de casa</source>
         <translation>Neighbourhood, street, house number</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="115" />
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="115"/>
         <source>Di&amp;rección:</source>
         <translation>Add&amp;ress:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="118" />
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="118"/>
         <source>Referencia (opcional)</source>
         <translation>Landmark (optional)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="124" />
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="124"/>
         <source>Dirección 2:</source>
         <translation>Address 2:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="132" />
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="132"/>
         <source>País:</source>
         <translation>Country:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="140" />
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="140"/>
         <source>Código p&amp;ostal:</source>
         <translation>P&amp;ostal code:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="155" />
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="155"/>
         <source>Otros datos</source>
         <translation>Other details</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="158" />
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="158"/>
         <source>Número de expediente en otro sistema</source>
         <translation>File number in another system</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="164" />
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="164"/>
         <source>E&amp;xpediente externo:</source>
         <translation>E&amp;xternal file:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="169" />
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="169"/>
         <source>Alergias, observaciones…</source>
         <translation>Allergies, remarks…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="176" />
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="176"/>
         <source>Notas (a&amp;lergias):</source>
         <translation>No&amp;tes (allergies):</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="112" />
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="112"/>
         <source>Guardar</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="118" />
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="118"/>
         <source>Guardar (Intro o Ctrl+S)</source>
         <translation>Save (Enter or Ctrl+S)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="133" />
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="133"/>
+        <source>&amp;Mensajes de WhatsApp…</source>
+        <translation>&amp;WhatsApp messages…</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="139"/>
         <source>Cancelar</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="137" />
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="143"/>
         <source>Cancelar (Esc)</source>
         <translation>Cancel (Esc)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="148" />
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="187" />
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="160" />
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="148"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="187"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="166"/>
         <source>— Seleccione —</source>
         <translation>— Select —</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="338" />
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="338"/>
         <source>años, calculada hoy desde la fecha de nacimiento</source>
         <translation>years, calculated today from the date of birth</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="189" />
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="189"/>
         <source>— Elija antes el departamento —</source>
         <translation>— Choose the department first —</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="322" />
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="338"/>
         <source>Este cliente está inactivo (desactivado).</source>
         <translation>This customer is inactive (deactivated).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="401" />
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="417"/>
         <source>El cliente cambió</source>
         <translation>The customer has changed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="402" />
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="418"/>
         <source>{exc}
 
 Otra persona guardó este cliente mientras usted lo editaba. Se cargarán los datos actuales; revise y vuelva a aplicar sus cambios.</source>
@@ -2564,39 +2570,39 @@ Otra persona guardó este cliente mientras usted lo editaba. Se cargarán los da
 Someone else saved this customer while you were editing it. The current details will be loaded; check them and apply your changes again.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="412" />
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="466" />
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="428"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="482"/>
         <source>Cliente no encontrado</source>
         <translation>Customer not found</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="417" />
-        <location filename="../../patolab_desktop/ui/customers/customer_form.py" line="154" />
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="433"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_form.py" line="154"/>
         <source>No se guardó</source>
         <translation>Not saved</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="432" />
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="448"/>
         <source>Identidad {id_number}</source>
         <translation>ID {id_number}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="438" />
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="454"/>
         <source>Tel. {phone}</source>
         <translation>Tel. {phone}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="447" />
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="463"/>
         <source>… y {v} más</source>
         <translation>… and {v} more</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="451" />
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="467"/>
         <source>Posible cliente duplicado</source>
         <translation>Possible duplicate customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="452" />
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="468"/>
         <source>Ya hay clientes registrados que parecen ser el mismo:
 
 </source>
@@ -2605,7 +2611,7 @@ Someone else saved this customer while you were editing it. The current details 
 </translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="457" />
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="473"/>
         <source>
 
 ¿Guardar de todos modos?</source>
@@ -2614,104 +2620,104 @@ Someone else saved this customer while you were editing it. The current details 
 Save anyway?</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="467" />
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="483"/>
         <source>Este cliente ya no existe.</source>
         <translation>This customer no longer exists.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="474" />
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="490"/>
         <source>Se cargaron los datos guardados por otra persona.</source>
         <translation>The details saved by someone else have been loaded.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="485" />
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="501"/>
         <source>Descartar cambios</source>
         <translation>Discard changes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="486" />
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="502"/>
         <source>¿Cerrar sin guardar los cambios?</source>
         <translation>Close without saving the changes?</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="43" />
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="43"/>
         <source>0801-1990-12345 (13 dígitos)</source>
         <translation>0801-1990-12345 (13 digits)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="44" />
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="44"/>
         <source>08011990123456 (14 dígitos)</source>
         <translation>08011990123456 (14 digits)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="45" />
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="45"/>
         <source>Letras y números, p. ej. F1234567</source>
         <translation>Letters and digits, e.g. F1234567</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="48" />
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="48"/>
         <source>Número del carné</source>
         <translation>Card number</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="49" />
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="49"/>
         <source>Sin documento</source>
         <translation>No document</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="140" />
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="253" />
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="140"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="253"/>
         <source>35, 8m o 3d</source>
         <translation>35, 8m or 3d</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="148" />
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="148"/>
         <source>Años (35), meses (8m) o días (3d) para los bebés.</source>
         <translation>Years (35), months (8m) or days (3d) for babies.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="165" />
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="165"/>
         <source>Una tecla: M (mujer), H (hombre), O (otro).</source>
         <translation>One key: the first letter of the choice.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="187" />
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="187"/>
         <source>&amp;Identidad:</source>
         <translation>&amp;ID:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="348" />
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="348"/>
         <source>escriba la fecha de nacimiento</source>
         <translation>type the date of birth</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="357" />
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="357"/>
         <source>{age}, declarada hoy</source>
         <translation>{age}, declared today</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="359" />
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="359"/>
         <source>declarada (sin fecha de nacimiento)</source>
         <translation>declared (no date of birth)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="94" />
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="104" />
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="94"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="104"/>
         <source>Escriba parte del nombre (sin tildes) y pulse Intro.</source>
         <translation>Type part of the name (accents optional) and press Enter.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="121" />
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="121"/>
         <source>Guardar &amp;y crear solicitud</source>
         <translation>Save and create re&amp;quest</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="126" />
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="126"/>
         <source>Guardar y abrir una solicitud nueva para este paciente (Ctrl+Mayús+Intro)</source>
         <translation>Save and open a new request for this patient (Ctrl+Shift+Enter)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="378" />
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="394"/>
         <source>Escriba la fecha de nacimiento o marque «No sé la fecha».</source>
         <translation>Type the date of birth or tick “Date unknown”.</translation>
     </message>
@@ -2719,67 +2725,67 @@ Save anyway?</translation>
 <context>
     <name>customers.customer_filters</name>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="38" />
+        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="38"/>
         <source>Tipo de cliente</source>
         <translation>Customer type</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="42" />
+        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="42"/>
         <source>Todos los tipos</source>
         <translation>All types</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="44" />
+        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="44"/>
         <source>Género</source>
         <translation>Gender</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="48" />
+        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="48"/>
         <source>Todos los géneros</source>
         <translation>All genders</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="50" />
+        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="50"/>
         <source>Departamento</source>
         <translation>Department</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="54" />
+        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="54"/>
         <source>Todos los departamentos</source>
         <translation>All departments</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="57" />
+        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="57"/>
         <source>Municipio (elija antes el departamento)</source>
         <translation>Municipality (choose the department first)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="62" />
+        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="62"/>
         <source>Mostrar i&amp;nactivos</source>
         <translation>Show i&amp;nactive</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="65" />
+        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="65"/>
         <source>Incluye los clientes desactivados, para reactivarlos</source>
         <translation>Includes deactivated customers, so they can be reactivated</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="70" />
+        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="70"/>
         <source>Solo inco&amp;mpletos</source>
         <translation>Inco&amp;mplete only</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="73" />
+        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="73"/>
         <source>Solo los clientes importados a los que les faltan datos</source>
         <translation>Only imported customers with missing details</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="79" />
+        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="79"/>
         <source>&amp;Filtros:</source>
         <translation>&amp;Filters:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="114" />
+        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="114"/>
         <source>Todos los municipios</source>
         <translation>All municipalities</translation>
     </message>
@@ -2787,137 +2793,137 @@ Save anyway?</translation>
 <context>
     <name>customers.customers_window</name>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="49" />
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="49"/>
         <source>Buscar por nombre, teléfono, correo o identidad…  (Ctrl+F)</source>
         <translation>Search by name, phone, email or ID…  (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="115" />
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="115"/>
         <source>&amp;Nuevo</source>
         <translation>&amp;New</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="119" />
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="119"/>
         <source>Registrar un cliente nuevo</source>
         <translation>Register a new customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="122" />
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="122"/>
         <source>&amp;Editar</source>
         <translation>&amp;Edit</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="126" />
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="126"/>
         <source>Editar el cliente seleccionado (Intro o doble clic)</source>
         <translation>Edit the selected customer (Enter or double-click)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="131" />
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="131"/>
         <source>&amp;Desactivar</source>
         <translation>&amp;Deactivate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="135" />
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="135"/>
         <source>Desactivar el cliente seleccionado</source>
         <translation>Deactivate the selected customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="140" />
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="140"/>
         <source>&amp;Reactivar</source>
         <translation>&amp;Reactivate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="144" />
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="144"/>
         <source>Reactivar el cliente seleccionado</source>
         <translation>Reactivate the selected customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="147" />
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="147"/>
         <source>Actuali&amp;zar</source>
         <translation>Re&amp;fresh</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="151" />
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="151"/>
         <source>Volver a leer la lista de la base de datos</source>
         <translation>Read the list from the database again</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="164" />
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="164"/>
         <source>Buscar</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="168" />
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="168"/>
         <source>Ir al cuadro de búsqueda</source>
         <translation>Go to the search box</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="181" />
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="181"/>
         <source>&amp;Buscar:</source>
         <translation>&amp;Search:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="290" />
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="290"/>
         <source>No hay clientes que coincidan con la búsqueda.</source>
         <translation>No customers match the search.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="294" />
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="294"/>
         <source>No hay clientes registrados.</source>
         <translation>No customers registered yet.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="297" />
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="297"/>
         <source>Mostrando {shown:,} clientes (hay más: baje para verlos)</source>
         <translation>Showing {shown:,} customers (there are more: scroll down to see them)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="303" />
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="303"/>
         <source>{total:,} cliente</source>
         <translation>{total:,} customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="305" />
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="305"/>
         <source>{total:,} clientes</source>
         <translation>{total:,} customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="310" />
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="310"/>
         <source>Mostrando {shown:,} de más de {COUNT_CAP:,} clientes</source>
         <translation>Showing {shown:,} of more than {COUNT_CAP:,} customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="314" />
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="314"/>
         <source>Mostrando {shown:,} de {total:,} clientes</source>
         <translation>Showing {shown:,} of {total:,} customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="394" />
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="394"/>
         <source>Cliente guardado: {name}</source>
         <translation>Customer saved: {name}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="427" />
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="427"/>
         <source>Cliente no encontrado</source>
         <translation>Customer not found</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="428" />
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="428"/>
         <source>Ese cliente ya no existe en la base de datos. Se actualizará la lista.</source>
         <translation>That customer no longer exists in the database. The list will be refreshed.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="439" />
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="439"/>
         <source>Cambios guardados: {name}</source>
         <translation>Changes saved: {name}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="456" />
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="456"/>
         <source>Desactivar cliente</source>
         <translation>Deactivate customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="457" />
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="457"/>
         <source>¿Desactivar a «{name}»?
 
 Dejará de aparecer en las listas y búsquedas, pero su historial se conserva. Un administrador puede reactivarlo.</source>
@@ -2926,27 +2932,27 @@ Dejará de aparecer en las listas y búsquedas, pero su historial se conserva. U
 They will no longer appear in lists and searches, but their history is kept. An administrator can reactivate them.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="468" />
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="468"/>
         <source>No se pudo desactivar</source>
         <translation>Could not deactivate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="483" />
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="483"/>
         <source>No se pudo reactivar</source>
         <translation>Could not reactivate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="154" />
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="154"/>
         <source>Nueva so&amp;licitud</source>
         <translation>New re&amp;quest</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="158" />
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="158"/>
         <source>Abrir una solicitud nueva para el paciente seleccionado</source>
         <translation>Open a new request for the selected patient</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="204" />
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="204"/>
         <source>Intro: editar · Ctrl+N: nuevo · F9: nueva solicitud · Supr: desactivar · F5: actualizar</source>
         <translation>Enter: edit · Ctrl+N: new · F9: new request · Del: deactivate · F5: refresh</translation>
     </message>
@@ -2954,67 +2960,67 @@ They will no longer appear in lists and searches, but their history is kept. An 
 <context>
     <name>customers.import_area</name>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="25" />
+        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="25"/>
         <source>&amp;Importar pacientes (CSV)…</source>
         <translation>&amp;Import patients (CSV)…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="32" />
+        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="32"/>
         <source>&amp;Pacientes (CSV)…</source>
         <translation>&amp;Patients (CSV)…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="68" />
+        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="68"/>
         <source>Importar pacientes desde CSV</source>
         <translation>Import patients from CSV</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="91" />
+        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="91"/>
         <source>Exportar pacientes a CSV</source>
         <translation>Export patients to CSV</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="93" />
+        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="93"/>
         <source>Archivos CSV (*.csv)</source>
         <translation>CSV files (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="101" />
+        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="101"/>
         <source>Exportar pacientes</source>
         <translation>Export patients</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="105" />
+        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="105"/>
         <source>Exportando pacientes</source>
         <translation>Exporting patients</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="110" />
+        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="110"/>
         <source>Exportación cancelada</source>
         <translation>Export cancelled</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="111" />
+        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="111"/>
         <source>No se escribió ningún archivo.</source>
         <translation>No file was written.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="118" />
+        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="118"/>
         <source>paciente</source>
         <translation>patient</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="120" />
+        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="120"/>
         <source>pacientes</source>
         <translation>patients</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="124" />
+        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="124"/>
         <source>Exportación terminada</source>
         <translation>Export finished</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="125" />
+        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="125"/>
         <source>Se exportaron {count:,} {noun} a:
 {path}</source>
         <translation>{count:,} {noun} exported to:
@@ -3024,275 +3030,275 @@ They will no longer appear in lists and searches, but their history is kept. An 
 <context>
     <name>customers.import_dialog</name>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="39" />
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="39"/>
         <source>Archivos CSV (*.csv *.txt);;Todos los archivos (*)</source>
         <translation>CSV files (*.csv *.txt);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="44" />
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="44"/>
         <source>Nuevo</source>
         <translation>New</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="45" />
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="45"/>
         <source>Actualizar</source>
         <translation>Update</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="46" />
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="89" />
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="46"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="89"/>
         <source>Sin cambios</source>
         <translation>No changes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="47" />
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="47"/>
         <source>Rechazado</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="87" />
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="87"/>
         <source>Cambia: </source>
         <translation>Changes: </translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="93" />
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="93"/>
         <source>Incompleto; faltan: </source>
         <translation>Incomplete; missing: </translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="102" />
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="102"/>
         <source>Línea</source>
         <translation>Line</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="103" />
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="103"/>
         <source>Resultado</source>
         <translation>Result</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="104" />
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="104"/>
         <source>Nombre</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="105" />
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="105"/>
         <source>Teléfono</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="106" />
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="106"/>
         <source>Correo</source>
         <translation>Email</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="107" />
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="107"/>
         <source>Identidad</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="108" />
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="108"/>
         <source>Detalle</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="191" />
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="292" />
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="191"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="292"/>
         <source>Importar pacientes desde CSV</source>
         <translation>Import patients from CSV</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="200" />
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="200"/>
         <source>Elija un archivo CSV…</source>
         <translation>Choose a CSV file…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="204" />
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="204"/>
         <source>&amp;Elegir archivo…</source>
         <translation>&amp;Choose file…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="216" />
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="216"/>
         <source>Columnas aceptadas (mayúsculas y acentos no importan): nombre, teléfono (obligatorias), correo, identidad/DNI/RTN, tipo, género, edad, fecha de nacimiento, departamento, municipio, dirección, notas. Máximo 5 MB.</source>
         <translation>Accepted columns (Spanish headers; case and accents do not matter): nombre, teléfono (required), correo, identidad/DNI/RTN, tipo, género, edad, fecha de nacimiento, departamento, municipio, dirección, notas. 5 MB at most.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="262" />
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="262"/>
         <source>&amp;Importar</source>
         <translation>&amp;Import</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="269" />
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="269"/>
         <source>Cancelar</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="277" />
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="277"/>
         <source>Archivo:</source>
         <translation>File:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="304" />
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="304"/>
         <source>Analizar el archivo</source>
         <translation>Analyse the file</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="307" />
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="307"/>
         <source>Leyendo y validando el archivo</source>
         <translation>Reading and validating the file</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="313" />
-        <source>&lt;span style='color:{reject}'&gt;No se puede importar este archivo (vea el mensaje).&lt;/span&gt;</source>
-        <translation>&lt;span style='color:{reject}'&gt;This file cannot be imported (see the message).&lt;/span&gt;</translation>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="313"/>
+        <source>&lt;span style=&apos;color:{reject}&apos;&gt;No se puede importar este archivo (vea el mensaje).&lt;/span&gt;</source>
+        <translation>&lt;span style=&apos;color:{reject}&apos;&gt;This file cannot be imported (see the message).&lt;/span&gt;</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="339" />
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="339"/>
         <source>Codificación: {encoding}</source>
         <translation>Encoding: {encoding}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="342" />
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="342"/>
         <source>separador: «{delimiter}»</source>
         <translation>separator: “{delimiter}”</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="345" />
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="345"/>
         <source>{total} filas de datos</source>
         <translation>{total} data rows</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="349" />
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="349"/>
         <source>columnas ignoradas: </source>
         <translation>ignored columns: </translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="365" />
-        <source>&lt;b style='color:{create}'&gt;{len} nuevos&lt;/b&gt;</source>
-        <translation>&lt;b style='color:{create}'&gt;{len} new&lt;/b&gt;</translation>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="365"/>
+        <source>&lt;b style=&apos;color:{create}&apos;&gt;{len} nuevos&lt;/b&gt;</source>
+        <translation>&lt;b style=&apos;color:{create}&apos;&gt;{len} new&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="368" />
-        <source>&lt;b style='color:{update}'&gt;{len} actualizaciones&lt;/b&gt;</source>
-        <translation>&lt;b style='color:{update}'&gt;{len} updates&lt;/b&gt;</translation>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="368"/>
+        <source>&lt;b style=&apos;color:{update}&apos;&gt;{len} actualizaciones&lt;/b&gt;</source>
+        <translation>&lt;b style=&apos;color:{update}&apos;&gt;{len} updates&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="372" />
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="372"/>
         <source> ({unchanged_count} sin cambios)</source>
         <translation> ({unchanged_count} unchanged)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="378" />
-        <source>&lt;b style='color:{reject}'&gt;{len} rechazados&lt;/b&gt;</source>
-        <translation>&lt;b style='color:{reject}'&gt;{len} rejected&lt;/b&gt;</translation>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="378"/>
+        <source>&lt;b style=&apos;color:{reject}&apos;&gt;{len} rechazados&lt;/b&gt;</source>
+        <translation>&lt;b style=&apos;color:{reject}&apos;&gt;{len} rejected&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="397" />
-        <source>&lt;span style='color:{INCOMPLETE_COLOR}'&gt;{incomplete_count} quedarán incompletos (faltan datos de registro)&lt;/span&gt;</source>
-        <translation>&lt;span style='color:{INCOMPLETE_COLOR}'&gt;{incomplete_count} will be incomplete (registration details missing)&lt;/span&gt;</translation>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="397"/>
+        <source>&lt;span style=&apos;color:{INCOMPLETE_COLOR}&apos;&gt;{incomplete_count} quedarán incompletos (faltan datos de registro)&lt;/span&gt;</source>
+        <translation>&lt;span style=&apos;color:{INCOMPLETE_COLOR}&apos;&gt;{incomplete_count} will be incomplete (registration details missing)&lt;/span&gt;</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="405" />
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="405"/>
         <source>&lt;br&gt;Las filas rechazadas no se importan; corrija el archivo si las necesita.</source>
         <translation>&lt;br&gt;Rejected rows are not imported; correct the file if you need them.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="426" />
-        <source>&lt;b&gt;Línea {line}&lt;/b&gt; — {v}: &lt;span style='color:{color}'&gt;{status}&lt;/span&gt;</source>
-        <translation>&lt;b&gt;Line {line}&lt;/b&gt; — {v}: &lt;span style='color:{color}'&gt;{status}&lt;/span&gt;</translation>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="426"/>
+        <source>&lt;b&gt;Línea {line}&lt;/b&gt; — {v}: &lt;span style=&apos;color:{color}&apos;&gt;{status}&lt;/span&gt;</source>
+        <translation>&lt;b&gt;Line {line}&lt;/b&gt; — {v}: &lt;span style=&apos;color:{color}&apos;&gt;{status}&lt;/span&gt;</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="436" />
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="436"/>
         <source>Todas</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="437" />
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="437"/>
         <source>Nuevos</source>
         <translation>New</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="438" />
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="438"/>
         <source>Actualizaciones</source>
         <translation>Updates</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="439" />
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="439"/>
         <source>Rechazados</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="452" />
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="461" />
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="452"/>
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="461"/>
         <source>Importar pacientes</source>
         <translation>Import patients</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="453" />
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="453"/>
         <source>{len} filas rechazadas no se importarán. ¿Importar las demás?</source>
         <translation>{len} rejected rows will not be imported. Import the others?</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="464" />
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="464"/>
         <source>Guardando pacientes</source>
         <translation>Saving patients</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="469" />
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="469"/>
         <source>Importación cancelada</source>
         <translation>Import cancelled</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="470" />
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="470"/>
         <source>Se canceló la importación: no se guardó ningún cambio.</source>
         <translation>The import was cancelled: no change was saved.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="480" />
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="480"/>
         <source>Nuevos: {created}</source>
         <translation>New: {created}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="483" />
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="483"/>
         <source>Actualizados: {updated}</source>
         <translation>Updated: {updated}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="489" />
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="489"/>
         <source>Sin cambios: {unchanged}</source>
         <translation>Unchanged: {unchanged}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="495" />
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="495"/>
         <source>Rechazados (no importados): {rejected}</source>
         <translation>Rejected (not imported): {rejected}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="501" />
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="501"/>
         <source>Incompletos: {incomplete} — complételos cuando vengan (filtro «Incompletos» de la lista de clientes).</source>
         <translation>Incomplete: {incomplete} — complete them when they come in (the “Incomplete only” filter of the customer list).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="508" />
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="508"/>
         <source>Importación terminada</source>
         <translation>Import finished</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="48" />
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="48"/>
         <source>Unida a otra línea</source>
         <translation>Merged into another line</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="81" />
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="81"/>
         <source>Misma persona en las líneas {lines}</source>
         <translation>Same person on lines {lines}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="384" />
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="384"/>
         <source>{len} líneas repetidas unidas a su primera línea</source>
         <translation>{len} repeated lines merged into their first line</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="390" />
+        <location filename="../../patolab_desktop/ui/customers/import_dialog.py" line="390"/>
         <source>{len} nuevos con el teléfono de otro paciente (¿familiares?)</source>
         <translation>{len} new with another patient’s phone (family?)</translation>
     </message>
@@ -3300,57 +3306,57 @@ They will no longer appear in lists and searches, but their history is kept. An 
 <context>
     <name>db.database</name>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="43" />
+        <location filename="../../patolab_desktop/db/database.py" line="43"/>
         <source>El puerto de la URL no es válido: {port!r}. Use un número entre 1 y 65535, p. ej. postgresql://usuario@servidor:5432/base</source>
         <translation>The port in the URL is not valid: {port!r}. Use a number from 1 to 65535, e.g. postgresql://user@server:5432/database</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="72" />
+        <location filename="../../patolab_desktop/db/database.py" line="72"/>
         <source>La URL de PostgreSQL no es válida: {error}</source>
         <translation>The PostgreSQL URL is not valid: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="77" />
+        <location filename="../../patolab_desktop/db/database.py" line="77"/>
         <source>Falta el nombre de la base de datos en la URL: postgresql://usuario@servidor:5432/base</source>
         <translation>The database name is missing from the URL: postgresql://user@server:5432/database</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="112" />
+        <location filename="../../patolab_desktop/db/database.py" line="112"/>
         <source>La ruta de la base de datos no es válida.</source>
         <translation>The database path is not valid.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="119" />
+        <location filename="../../patolab_desktop/db/database.py" line="119"/>
         <source>No se reconoce {target}: use la ruta de un archivo SQLite o una URL postgresql://usuario@servidor:5432/base</source>
         <translation>{target} is not recognised: use the path of an SQLite file or a URL postgresql://user@server:5432/database</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="129" />
+        <location filename="../../patolab_desktop/db/database.py" line="129"/>
         <source>La carpeta de la base de datos no existe: {folder}</source>
         <translation>The database folder does not exist: {folder}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="135" />
+        <location filename="../../patolab_desktop/db/database.py" line="135"/>
         <source>{path} es una carpeta, no un archivo de base de datos.</source>
         <translation>{path} is a folder, not a database file.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="141" />
+        <location filename="../../patolab_desktop/db/database.py" line="141"/>
         <source>La base de datos {path} no existe. Revise la ruta (no se creó ningún archivo).</source>
         <translation>The database {path} does not exist. Check the path (no file was created).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="149" />
+        <location filename="../../patolab_desktop/db/database.py" line="149"/>
         <source>El archivo {path} no es una base de datos de PatoLab (SQLite).</source>
         <translation>The file {path} is not a PatoLab (SQLite) database.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="163" />
+        <location filename="../../patolab_desktop/db/database.py" line="163"/>
         <source>No se pudo abrir la base de datos {target}: {error}</source>
         <translation>Could not open the database {target}: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="173" />
+        <location filename="../../patolab_desktop/db/database.py" line="173"/>
         <source>la base de datos está ocupada por otro programa o computadora (bloqueada). Espere a que termine, o cierre los demás programas que la usan, y vuelva a intentarlo.</source>
         <translation>the database is busy with another program or computer (locked). Wait for it to finish, or close the other programs using it, and try again.</translation>
     </message>
@@ -3358,28 +3364,28 @@ They will no longer appear in lists and searches, but their history is kept. An 
 <context>
     <name>db.location</name>
     <message>
-        <location filename="../../patolab_desktop/db/location.py" line="256" />
-        <location filename="../../patolab_desktop/db/location.py" line="266" />
+        <location filename="../../patolab_desktop/db/location.py" line="256"/>
+        <location filename="../../patolab_desktop/db/location.py" line="266"/>
         <source>ruta de red {path}</source>
         <translation>network path {path}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/location.py" line="263" />
+        <location filename="../../patolab_desktop/db/location.py" line="263"/>
         <source>unidad de red {drive}</source>
         <translation>network drive {drive}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/location.py" line="273" />
+        <location filename="../../patolab_desktop/db/location.py" line="273"/>
         <source>{fs} {source} montado en {point}</source>
         <translation>{fs} {source} mounted on {point}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/location.py" line="280" />
+        <location filename="../../patolab_desktop/db/location.py" line="280"/>
         <source>La base de datos {path} está en una carpeta de red ({share}). Un archivo SQLite en una carpeta compartida se puede dañar cuando varias computadoras lo usan a la vez. Copie el archivo a un disco local de esta computadora, o, para trabajar desde varias computadoras, use un servidor PostgreSQL (Archivo → Conexión a base de datos…, o --db postgresql://usuario:clave@servidor:5432/base).</source>
         <translation>The database {path} is in a network folder ({share}). An SQLite file in a shared folder can be damaged when several computers use it at the same time. Copy the file to a local disk of this computer or, to work from several computers, use a PostgreSQL server (File → Database connection…, or --db postgresql://user:password@server:5432/database).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/location.py" line="292" />
+        <location filename="../../patolab_desktop/db/location.py" line="292"/>
         <source>La base de datos {path} está en una carpeta sincronizada con la nube ({service}). El programa de sincronización copia el archivo SQLite mientras se escribe y lo puede dañar o reemplazar por una copia en conflicto. Guarde la base de datos en una carpeta local que no se sincronice (las copias de seguridad sí pueden ir a la nube), o, para trabajar desde varias computadoras, use un servidor PostgreSQL (Archivo → Conexión a base de datos…, o --db postgresql://usuario@servidor:5432/base).</source>
         <translation>The database {path} is in a cloud-synced folder ({service}). The sync program copies the SQLite file while it is being written and can damage it or replace it with a conflicted copy. Keep the database in a local folder that is not synced (backups may go to the cloud), or, to work from several computers, use a PostgreSQL server (File → Database connection…, or --db postgresql://user@server:5432/database).</translation>
     </message>
@@ -3387,7 +3393,7 @@ They will no longer appear in lists and searches, but their history is kept. An 
 <context>
     <name>db.migrations</name>
     <message>
-        <location filename="../../patolab_desktop/db/migrations/__init__.py" line="118" />
+        <location filename="../../patolab_desktop/db/migrations/__init__.py" line="118"/>
         <source>La base de datos es de una versión más nueva ({version}) que esta aplicación ({supported}). Actualice PatoLab Desktop.</source>
         <translation>The database is from a newer version ({version}) than this application ({supported}). Update PatoLab Desktop.</translation>
     </message>
@@ -3395,12 +3401,12 @@ They will no longer appear in lists and searches, but their history is kept. An 
 <context>
     <name>errors</name>
     <message>
-        <location filename="../../patolab_desktop/ui/errors.py" line="104" />
+        <location filename="../../patolab_desktop/ui/errors.py" line="104"/>
         <source>Error inesperado</source>
         <translation>Unexpected error</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/errors.py" line="105" />
+        <location filename="../../patolab_desktop/ui/errors.py" line="105"/>
         <source>Ocurrió un error inesperado. No se guardó ningún cambio a medias; la pantalla se volverá a cargar desde la base de datos.
 
 {text}
@@ -3416,102 +3422,102 @@ The details are in the log: {log_file}</translation>
 <context>
     <name>help_dialogs</name>
     <message>
-        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="24" />
+        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="24"/>
         <source>&lt;h2&gt;Guía rápida de recepción&lt;/h2&gt;&lt;ol&gt;&lt;li&gt;&lt;b&gt;Buscar o registrar al paciente.&lt;/b&gt; En la pestaña &lt;i&gt;Clientes&lt;/i&gt; escriba el nombre, el teléfono o la identidad: la lista se filtra al escribir. Si no está, &lt;b&gt;Ctrl+N&lt;/b&gt; abre el registro; &lt;b&gt;Intro&lt;/b&gt; guarda y &lt;b&gt;Esc&lt;/b&gt; cancela.&lt;/li&gt;&lt;li&gt;&lt;b&gt;Corregir un dato.&lt;/b&gt; Elija al paciente con las flechas y pulse &lt;b&gt;Intro&lt;/b&gt; o &lt;b&gt;F2&lt;/b&gt;. Si no ve la identidad completa, déjela como está: se conserva.&lt;/li&gt;&lt;li&gt;&lt;b&gt;Nueva solicitud.&lt;/b&gt; En la pestaña &lt;i&gt;Solicitudes&lt;/i&gt;, &lt;b&gt;Ctrl+N&lt;/b&gt;. Escriba el paciente, el médico y cada investigación y elija con &lt;b&gt;Intro&lt;/b&gt;; un perfil agrega sus investigaciones. El total y los descuentos por edad se calculan solos. &lt;b&gt;Ctrl+S&lt;/b&gt; guarda.&lt;/li&gt;&lt;li&gt;&lt;b&gt;Imprimir.&lt;/b&gt; Tras guardar: &lt;b&gt;Ctrl+P&lt;/b&gt; resumen para el paciente, &lt;b&gt;Ctrl+E&lt;/b&gt; etiquetas de tubos. Desde la vista previa puede imprimir o guardar en PDF.&lt;/li&gt;&lt;li&gt;&lt;b&gt;Agregar, quitar o cancelar.&lt;/b&gt; Abra la solicitud desde la lista (&lt;b&gt;Intro&lt;/b&gt;): &lt;i&gt;Agregar investigación&lt;/i&gt;, &lt;i&gt;Quitar investigación&lt;/i&gt; o &lt;i&gt;Cancelar solicitud&lt;/i&gt; con su motivo. Las completadas y canceladas no se modifican.&lt;/li&gt;&lt;li&gt;&lt;b&gt;Al levantarse del puesto.&lt;/b&gt; &lt;b&gt;Ctrl+L&lt;/b&gt; bloquea la pantalla; se desbloquea con su contraseña.&lt;/li&gt;&lt;/ol&gt;&lt;p&gt;Lo que su rol no puede hacer aparece desactivado o con un mensaje que lo explica. Cada acción queda en la auditoría con su nombre.&lt;/p&gt;</source>
         <translation>&lt;h2&gt;Front desk quick guide&lt;/h2&gt;&lt;ol&gt;&lt;li&gt;&lt;b&gt;Find or register the patient.&lt;/b&gt; In the &lt;i&gt;Customers&lt;/i&gt; tab type the name, phone or ID: the list filters as you type. If she is not there, &lt;b&gt;Ctrl+N&lt;/b&gt; opens the form; &lt;b&gt;Enter&lt;/b&gt; saves and &lt;b&gt;Esc&lt;/b&gt; cancels.&lt;/li&gt;&lt;li&gt;&lt;b&gt;Correct a detail.&lt;/b&gt; Choose the patient with the arrow keys and press &lt;b&gt;Enter&lt;/b&gt; or &lt;b&gt;F2&lt;/b&gt;. If you cannot see the full ID number, leave it as it is: it is kept.&lt;/li&gt;&lt;li&gt;&lt;b&gt;New request.&lt;/b&gt; In the &lt;i&gt;Requests&lt;/i&gt; tab, &lt;b&gt;Ctrl+N&lt;/b&gt;. Type the patient, the doctor and each test and choose with &lt;b&gt;Enter&lt;/b&gt;; a profile adds its tests. The total and the age discounts are calculated for you. &lt;b&gt;Ctrl+S&lt;/b&gt; saves.&lt;/li&gt;&lt;li&gt;&lt;b&gt;Print.&lt;/b&gt; After saving: &lt;b&gt;Ctrl+P&lt;/b&gt; summary for the patient, &lt;b&gt;Ctrl+E&lt;/b&gt; tube labels. From the preview you can print or save as PDF.&lt;/li&gt;&lt;li&gt;&lt;b&gt;Add, remove or cancel.&lt;/b&gt; Open the request from the list (&lt;b&gt;Enter&lt;/b&gt;): &lt;i&gt;Add test&lt;/i&gt;, &lt;i&gt;Remove test&lt;/i&gt; or &lt;i&gt;Cancel request&lt;/i&gt; with its reason. Completed and cancelled requests cannot be changed.&lt;/li&gt;&lt;li&gt;&lt;b&gt;When you leave the desk.&lt;/b&gt; &lt;b&gt;Ctrl+L&lt;/b&gt; locks the screen; your password unlocks it.&lt;/li&gt;&lt;/ol&gt;&lt;p&gt;What your role cannot do is disabled or answered with a message that explains why. Every action is recorded in the audit log under your name.&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="51" />
+        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="51"/>
         <source>Ir al cuadro de búsqueda</source>
         <translation>Go to the search box</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="54" />
+        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="54"/>
         <source>Nuevo en la pestaña actual: cliente, solicitud, remitente o investigación</source>
         <translation>New in the current tab: customer, request, referrer or test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="59" />
+        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="59"/>
         <source>Abrir o editar la fila elegida; elegir</source>
         <translation>Open or edit the selected row; choose</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="62" />
+        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="62"/>
         <source>Editar la fila elegida; en la solicitud, paciente nuevo</source>
         <translation>Edit the selected row; in a request, new patient</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="66" />
+        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="66"/>
         <source>Guardar (también Ctrl+Intro)</source>
         <translation>Save (also Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="67" />
+        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="67"/>
         <source>Cancelar o cerrar sin guardar</source>
         <translation>Cancel or close without saving</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="68" />
+        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="68"/>
         <source>Desactivar la fila elegida o quitar la línea</source>
         <translation>Deactivate the selected row or remove the line</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="69" />
+        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="69"/>
         <source>Resumen de la solicitud (vista previa)</source>
         <translation>Request summary (preview)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="70" />
+        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="70"/>
         <source>Etiquetas de tubos de la solicitud</source>
         <translation>Tube labels of the request</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="71" />
+        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="71"/>
         <source>Volver a leer la lista</source>
         <translation>Read the list again</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="74" />
+        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="74"/>
         <source>Primera / última fila de toda la lista</source>
         <translation>First / last row of the whole list</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="78" />
+        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="78"/>
         <source>Intro</source>
         <translation>Enter</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="79" />
+        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="79"/>
         <source>Supr</source>
         <translation>Del</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="88" />
+        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="88"/>
         <source>Ctrl+Inicio / Ctrl+Fin</source>
         <translation>Ctrl+Home / Ctrl+End</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="129" />
+        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="129"/>
         <source>&amp;Cerrar</source>
         <translation>&amp;Close</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="137" />
+        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="137"/>
         <source>Guía rápida</source>
         <translation>Quick guide</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="148" />
+        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="148"/>
         <source>Atajos de teclado</source>
         <translation>Keyboard shortcuts</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="153" />
+        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="153"/>
         <source>Teclas</source>
         <translation>Keys</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="153" />
+        <location filename="../../patolab_desktop/ui/help_dialogs.py" line="153"/>
         <source>Qué hace</source>
         <translation>What it does</translation>
     </message>
@@ -3519,67 +3525,67 @@ The details are in the log: {log_file}</translation>
 <context>
     <name>main_window</name>
     <message>
-        <location filename="../../patolab_desktop/ui/main_window.py" line="17" />
+        <location filename="../../patolab_desktop/ui/main_window.py" line="17"/>
         <source>&amp;Archivo</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/main_window.py" line="18" />
+        <location filename="../../patolab_desktop/ui/main_window.py" line="18"/>
         <source>&amp;Pacientes/Clientes</source>
         <translation>&amp;Patients/Customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/main_window.py" line="19" />
+        <location filename="../../patolab_desktop/ui/main_window.py" line="19"/>
         <source>&amp;Solicitudes</source>
         <translation>&amp;Requests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/main_window.py" line="20" />
+        <location filename="../../patolab_desktop/ui/main_window.py" line="20"/>
         <source>&amp;Remitentes</source>
         <translation>Referrer&amp;s</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/main_window.py" line="21" />
+        <location filename="../../patolab_desktop/ui/main_window.py" line="21"/>
         <source>&amp;Catálogo</source>
         <translation>&amp;Catalogue</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/main_window.py" line="22" />
+        <location filename="../../patolab_desktop/ui/main_window.py" line="22"/>
         <source>&amp;Exportar</source>
         <translation>&amp;Export</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/main_window.py" line="23" />
+        <location filename="../../patolab_desktop/ui/main_window.py" line="23"/>
         <source>A&amp;yuda</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/main_window.py" line="190" />
+        <location filename="../../patolab_desktop/ui/main_window.py" line="193"/>
         <source>&amp;Salir</source>
         <translation>E&amp;xit</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/main_window.py" line="197" />
+        <location filename="../../patolab_desktop/ui/main_window.py" line="200"/>
         <source>&amp;Guía rápida</source>
         <translation>&amp;Quick guide</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/main_window.py" line="203" />
+        <location filename="../../patolab_desktop/ui/main_window.py" line="206"/>
         <source>A&amp;tajos de teclado</source>
         <translation>&amp;Keyboard shortcuts</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/main_window.py" line="206" />
+        <location filename="../../patolab_desktop/ui/main_window.py" line="209"/>
         <source>&amp;Acerca de PatoLab Desktop</source>
         <translation>&amp;About PatoLab Desktop</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/main_window.py" line="227" />
+        <location filename="../../patolab_desktop/ui/main_window.py" line="230"/>
         <source>Acerca de</source>
         <translation>About</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/main_window.py" line="224" />
+        <location filename="../../patolab_desktop/ui/main_window.py" line="227"/>
         <source>{APP_NAME} {version}
 Recepción de laboratorio clínico y de patología.</source>
         <translation>{APP_NAME} {version}
@@ -3587,64 +3593,322 @@ Front desk for clinical and pathology laboratories.</translation>
     </message>
 </context>
 <context>
+    <name>notify.area</name>
+    <message>
+        <location filename="../../patolab_desktop/ui/notify/area.py" line="28"/>
+        <source>Cola de &amp;WhatsApp…</source>
+        <translation>&amp;WhatsApp queue…</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/notify/area.py" line="34"/>
+        <source>Configuración de W&amp;hatsApp…</source>
+        <translation>W&amp;hatsApp settings…</translation>
+    </message>
+</context>
+<context>
+    <name>notify.messages</name>
+    <message>
+        <location filename="../../patolab_desktop/ui/notify/messages_dialog.py" line="14"/>
+        <location filename="../../patolab_desktop/ui/notify/messages_panel.py" line="123"/>
+        <location filename="../../patolab_desktop/ui/notify/messages_panel.py" line="134"/>
+        <source>Mensajes de WhatsApp</source>
+        <translation>WhatsApp messages</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/notify/messages_panel.py" line="22"/>
+        <source>Fecha</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/notify/messages_panel.py" line="23"/>
+        <source>Aviso</source>
+        <translation>Notice</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/notify/messages_panel.py" line="24"/>
+        <source>Teléfono</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/notify/messages_panel.py" line="25"/>
+        <source>Estado</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/notify/messages_panel.py" line="28"/>
+        <source>Motivo</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/notify/messages_panel.py" line="31"/>
+        <source>Aceptado</source>
+        <translation>Accepted</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/notify/messages_panel.py" line="61"/>
+        <source>«Aceptado por WhatsApp» no confirma la entrega: sin servidor público la aplicación no la puede saber.</source>
+        <translation>&quot;Accepted by WhatsApp&quot; does not confirm delivery: without a public server the application cannot know it.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/notify/messages_panel.py" line="69"/>
+        <source>&amp;Reintentar</source>
+        <translation>&amp;Retry</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/notify/messages_panel.py" line="70"/>
+        <source>Ca&amp;ncelar envío</source>
+        <translation>Ca&amp;ncel sending</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/notify/messages_panel.py" line="71"/>
+        <source>Abrir en &amp;WhatsApp</source>
+        <translation>Open in &amp;WhatsApp</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/notify/messages_panel.py" line="73"/>
+        <source>Abre el chat con el texto escrito (wa.me); usted pulsa enviar. Sirve sin cuenta de la API.</source>
+        <translation>Opens the chat with the text written (wa.me); you press send. Works without an API account.</translation>
+    </message>
+</context>
+<context>
+    <name>notify.outbox_window</name>
+    <message>
+        <location filename="../../patolab_desktop/ui/notify/outbox_window.py" line="34"/>
+        <location filename="../../patolab_desktop/ui/notify/outbox_window.py" line="126"/>
+        <source>Cola de WhatsApp</source>
+        <translation>WhatsApp queue</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/notify/outbox_window.py" line="41"/>
+        <source>Reanudar el envío</source>
+        <translation>Resume sending</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/notify/outbox_window.py" line="47"/>
+        <source>Todos los estados</source>
+        <translation>All statuses</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/notify/outbox_window.py" line="53"/>
+        <source>Todos los avisos</source>
+        <translation>All notices</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/notify/outbox_window.py" line="56"/>
+        <source>&amp;Estado</source>
+        <translation>&amp;Status</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/notify/outbox_window.py" line="58"/>
+        <source>&amp;Aviso</source>
+        <translation>&amp;Notice</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/notify/outbox_window.py" line="74"/>
+        <source>&amp;Reintentar</source>
+        <translation>&amp;Retry</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/notify/outbox_window.py" line="75"/>
+        <source>Ca&amp;ncelar envío</source>
+        <translation>Ca&amp;ncel sending</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/notify/outbox_window.py" line="76"/>
+        <source>Ac&amp;tualizar</source>
+        <translation>Refre&amp;sh</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/notify/outbox_window.py" line="77"/>
+        <source>C&amp;errar</source>
+        <translation>C&amp;lose</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/notify/outbox_window.py" line="98"/>
+        <source>Envío por WhatsApp DETENIDO desde {at}: {reason} Corrija la configuración y pulse Reanudar.</source>
+        <translation>WhatsApp sending STOPPED since {at}: {reason} Fix the settings and press Resume.</translation>
+    </message>
+</context>
+<context>
+    <name>notify.settings_dialog</name>
+    <message>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="31"/>
+        <source>Configuración de WhatsApp</source>
+        <translation>WhatsApp settings</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="34"/>
+        <source>Cuenta de WhatsApp Cloud API</source>
+        <translation>WhatsApp Cloud API account</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="38"/>
+        <source>Id. del &amp;número:</source>
+        <translation>Phone &amp;number id:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="39"/>
+        <source>Id. de la &amp;cuenta (WABA):</source>
+        <translation>&amp;Account id (WABA):</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="40"/>
+        <source>&amp;Versión de Graph:</source>
+        <translation>Graph &amp;version:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="49"/>
+        <source>Clave de &amp;acceso:</source>
+        <translation>&amp;Access token:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="58"/>
+        <source>Plantillas aprobadas (UTILITY) por aviso</source>
+        <translation>Approved templates (UTILITY) per notice</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="63"/>
+        <source>Aviso</source>
+        <translation>Notice</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="64"/>
+        <source>Plantilla</source>
+        <translation>Template</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="65"/>
+        <source>Idioma</source>
+        <translation>Language</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="66"/>
+        <source>Enviar</source>
+        <translation>Send</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="84"/>
+        <source>Prueba</source>
+        <translation>Test</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="88"/>
+        <source>Ce&amp;lular:</source>
+        <translation>Mo&amp;bile:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="90"/>
+        <source>Enviar &amp;prueba</source>
+        <translation>Send &amp;test</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="101"/>
+        <source>&amp;Guardar</source>
+        <translation>&amp;Save</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="102"/>
+        <source>C&amp;errar</source>
+        <translation>C&amp;lose</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="119"/>
+        <source>Guardada en el almacén de claves: {hint}</source>
+        <translation>Stored in the credential store: {hint}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="123"/>
+        <source>Sin clave guardada.</source>
+        <translation>No token stored.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="127"/>
+        <source>Escriba una nueva para cambiarla</source>
+        <translation>Type a new one to change it</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="161"/>
+        <source>Enviar prueba</source>
+        <translation>Send test</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="162"/>
+        <source>Mensaje de prueba en cola; el envío automático lo manda en unos segundos.</source>
+        <translation>Test message queued; the automatic sender sends it in a few seconds.</translation>
+    </message>
+</context>
+<context>
+    <name>notify.worker</name>
+    <message>
+        <location filename="../../patolab_desktop/ui/notify/worker.py" line="64"/>
+        <source>WhatsApp: {count} en cola</source>
+        <translation>WhatsApp: {count} queued</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/notify/worker.py" line="66"/>
+        <source> · DETENIDO</source>
+        <translation> · STOPPED</translation>
+    </message>
+</context>
+<context>
     <name>nouns</name>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="186" />
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="186"/>
         <source>usuario</source>
         <translation>user</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="187" />
+        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="187"/>
         <source>usuarios</source>
         <translation>users</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="168" />
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="168"/>
         <source>sucursal</source>
         <translation>branch</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="169" />
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="169"/>
         <source>sucursales</source>
         <translation>branches</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="40" />
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="40"/>
         <source>tipo de remitente</source>
         <translation>referrer type</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="41" />
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="41"/>
         <source>tipos de remitente</source>
         <translation>referrer types</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="94" />
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="94"/>
         <source>investigación</source>
         <translation>test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="95" />
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="95"/>
         <source>investigaciones</source>
         <translation>tests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/list_editor.py" line="68" />
+        <location filename="../../patolab_desktop/ui/widgets/list_editor.py" line="68"/>
         <source>registro</source>
         <translation>record</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/list_editor.py" line="69" />
+        <location filename="../../patolab_desktop/ui/widgets/list_editor.py" line="69"/>
         <source>registros</source>
         <translation>records</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="91" />
+        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="91"/>
         <source>remitente</source>
         <translation>referrer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="92" />
+        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="92"/>
         <source>remitentes</source>
         <translation>referrers</translation>
     </message>
@@ -3652,113 +3916,113 @@ Front desk for clinical and pathology laboratories.</translation>
 <context>
     <name>printing.actions</name>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="49" />
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="49"/>
         <source>No se pudo iniciar la impresión (¿impresora disponible?).</source>
         <translation>Printing could not start (is a printer available?).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="97" />
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="97"/>
         <source>Documento PDF (*.pdf)</source>
         <translation>PDF document (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="125" />
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="125"/>
         <source>No se puede imprimir la solicitud</source>
         <translation>The request cannot be printed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="140" />
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="140"/>
         <source>Resumen de solicitud {request_number}</source>
         <translation>Request summary {request_number}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="161" />
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="161"/>
         <source>Imprimir resumen {request_number}</source>
         <translation>Print summary {request_number}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="171" />
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="171"/>
         <source>No se pudo imprimir</source>
         <translation>Printing failed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="192" />
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="192"/>
         <source>Guardar resumen en PDF</source>
         <translation>Save summary as PDF</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="187" />
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="187"/>
         <source>Solicitud {request_number}.pdf</source>
         <translation>Request {request_number}.pdf</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="200" />
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="296" />
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="350" />
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="200"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="296"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="350"/>
         <source>No se pudo guardar el PDF</source>
         <translation>The PDF could not be saved</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="207" />
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="357" />
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="207"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="357"/>
         <source>PDF guardado</source>
         <translation>PDF saved</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="208" />
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="358" />
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="208"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="358"/>
         <source>Se guardó el resumen en:
 {path}</source>
         <translation>The summary was saved to:
 {path}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="218" />
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="218"/>
         <source>No se pueden imprimir las etiquetas</source>
         <translation>The labels cannot be printed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="235" />
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="235"/>
         <source>Imprimir etiquetas {number}</source>
         <translation>Print labels {number}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="243" />
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="243"/>
         <source>No se pudieron imprimir las etiquetas</source>
         <translation>The labels could not be printed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="263" />
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="263"/>
         <source>Etiquetas {number}</source>
         <translation>Labels {number}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="285" />
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="285"/>
         <source>Guardar etiquetas en PDF</source>
         <translation>Save labels as PDF</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="288" />
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="288"/>
         <source>Etiquetas {number}.pdf</source>
         <translation>Labels {number}.pdf</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="309" />
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="309"/>
         <source>No se puede preparar el resumen</source>
         <translation>The summary cannot be prepared</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="322" />
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="322"/>
         <source>Resumen por período {period_text}</source>
         <translation>Period summary {period_text}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="336" />
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="336"/>
         <source>Resumen {date_from:%Y-%m-%d} a {date_to:%Y-%m-%d}.pdf</source>
         <translation>Summary {date_from:%Y-%m-%d} to {date_to:%Y-%m-%d}.pdf</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="342" />
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="342"/>
         <source>Guardar resumen por período en PDF</source>
         <translation>Save period summary as PDF</translation>
     </message>
@@ -3766,12 +4030,12 @@ Front desk for clinical and pathology laboratories.</translation>
 <context>
     <name>printing.area</name>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/area.py" line="18" />
+        <location filename="../../patolab_desktop/ui/printing/area.py" line="18"/>
         <source>Resumen por &amp;período…</source>
         <translation>&amp;Period summary…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/area.py" line="25" />
+        <location filename="../../patolab_desktop/ui/printing/area.py" line="25"/>
         <source>&amp;Encabezado del laboratorio…</source>
         <translation>Laboratory &amp;header…</translation>
     </message>
@@ -3779,23 +4043,23 @@ Front desk for clinical and pathology laboratories.</translation>
 <context>
     <name>printing.barcode</name>
     <message>
-        <location filename="../../patolab_desktop/documents/barcode.py" line="29" />
+        <location filename="../../patolab_desktop/documents/barcode.py" line="29"/>
         <source>No hay texto para el código de barras.</source>
         <translation>There is no text for the barcode.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/barcode.py" line="35" />
+        <location filename="../../patolab_desktop/documents/barcode.py" line="35"/>
         <source>Falta la biblioteca python-barcode.</source>
         <translation>The python-barcode library is missing.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/barcode.py" line="41" />
-        <location filename="../../patolab_desktop/documents/barcode.py" line="47" />
+        <location filename="../../patolab_desktop/documents/barcode.py" line="41"/>
+        <location filename="../../patolab_desktop/documents/barcode.py" line="47"/>
         <source>No se puede codificar «{text}» en Code 128.</source>
         <translation>“{text}” cannot be encoded in Code 128.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/barcode.py" line="92" />
+        <location filename="../../patolab_desktop/documents/barcode.py" line="92"/>
         <source>El espacio es demasiado estrecho para el código de barras.</source>
         <translation>The space is too narrow for the barcode.</translation>
     </message>
@@ -3803,147 +4067,147 @@ Front desk for clinical and pathology laboratories.</translation>
 <context>
     <name>printing.lab_header_dialog</name>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="30" />
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="30"/>
         <source>A4 (210 × 297 mm)</source>
         <translation>A4 (210 × 297 mm)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="31" />
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="31"/>
         <source>Carta / Letter (216 × 279 mm)</source>
         <translation>Letter (216 × 279 mm)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="33" />
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="33"/>
         <source>Imágenes (*.png *.jpg *.jpeg *.bmp *.gif *.svg)</source>
         <translation>Images (*.png *.jpg *.jpeg *.bmp *.gif *.svg)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="43" />
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="43"/>
         <source>Encabezado del laboratorio</source>
         <translation>Laboratory header</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="50" />
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="50"/>
         <source>Encabezado de los documentos</source>
         <translation>Document header</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="60" />
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="60"/>
         <source>14 dígitos, p. ej. 08019012345678</source>
         <translation>14 digits, e.g. 08019012345678</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="63" />
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="63"/>
         <source>p. ej. +504 2550-1234</source>
         <translation>e.g. +504 2550-1234</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="66" />
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="66"/>
         <source>p. ej. info@laboratorio.hn</source>
         <translation>e.g. info@laboratorio.hn</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="69" />
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="69"/>
         <source>&amp;Nombre *:</source>
         <translation>&amp;Name *:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="70" />
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="70"/>
         <source>&amp;Dirección:</source>
         <translation>A&amp;ddress:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="71" />
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="71"/>
         <source>&amp;RTN:</source>
         <translation>&amp;RTN:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="72" />
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="72"/>
         <source>&amp;Teléfono:</source>
         <translation>P&amp;hone:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="73" />
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="73"/>
         <source>C&amp;orreo:</source>
         <translation>E&amp;mail:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="79" />
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="79"/>
         <source>Sin logotipo</source>
         <translation>No logo</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="81" />
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="81"/>
         <source>E&amp;xaminar…</source>
         <translation>&amp;Browse…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="84" />
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="84"/>
         <source>&amp;Quitar</source>
         <translation>Remo&amp;ve</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="95" />
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="95"/>
         <source>&amp;Logotipo:</source>
         <translation>&amp;Logo:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="104" />
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="104"/>
         <source>Impresión</source>
         <translation>Printing</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="111" />
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="111"/>
         <source>&amp;Papel:</source>
         <translation>&amp;Paper:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="131" />
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="131"/>
         <source>&amp;Etiqueta (ancho × alto):</source>
         <translation>Label (&amp;width × height):</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="141" />
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="141"/>
         <source>(una etiqueta por tipo de muestra de la solicitud)</source>
         <translation>(one label per sample type of the request)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="152" />
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="152"/>
         <source>&amp;Copias por etiqueta:</source>
         <translation>&amp;Copies per label:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="166" />
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="166"/>
         <source>&amp;Guardar</source>
         <translation>&amp;Save</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="172" />
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="172"/>
         <source>C&amp;ancelar</source>
         <translation>C&amp;ancel</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="260" />
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="260"/>
         <source>(no se puede mostrar la imagen)</source>
         <translation>(the image cannot be shown)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="273" />
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="273"/>
         <source>Elegir logotipo</source>
         <translation>Choose logo</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="288" />
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="288"/>
         <source>Ancho de la etiqueta</source>
         <translation>Label width</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="289" />
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="289"/>
         <source>Alto de la etiqueta</source>
         <translation>Label height</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="314" />
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="314"/>
         <source>No se pudo guardar</source>
         <translation>Could not save</translation>
     </message>
@@ -3951,23 +4215,23 @@ Front desk for clinical and pathology laboratories.</translation>
 <context>
     <name>printing.layout</name>
     <message>
-        <location filename="../../patolab_desktop/documents/layout.py" line="89" />
+        <location filename="../../patolab_desktop/documents/layout.py" line="89"/>
         <source>Etiqueta</source>
         <translation>Label</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/layout.py" line="556" />
+        <location filename="../../patolab_desktop/documents/layout.py" line="556"/>
         <source>Tel. {phone}</source>
         <translation>Tel. {phone}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/layout.py" line="598" />
+        <location filename="../../patolab_desktop/documents/layout.py" line="598"/>
         <source>Página {v} de {count}</source>
         <translation>Page {v} of {count}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/layout.py" line="670" />
-        <location filename="../../patolab_desktop/documents/layout.py" line="681" />
+        <location filename="../../patolab_desktop/documents/layout.py" line="670"/>
+        <location filename="../../patolab_desktop/documents/layout.py" line="681"/>
         <source>No se pudo escribir el PDF: {target}</source>
         <translation>The PDF could not be written: {target}</translation>
     </message>
@@ -3975,72 +4239,72 @@ Front desk for clinical and pathology laboratories.</translation>
 <context>
     <name>printing.period_dialog</name>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/period_dialog.py" line="46" />
+        <location filename="../../patolab_desktop/ui/printing/period_dialog.py" line="46"/>
         <source>Resumen por período</source>
         <translation>Period summary</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/period_dialog.py" line="52" />
+        <location filename="../../patolab_desktop/ui/printing/period_dialog.py" line="52"/>
         <source>Solicitudes por estado, prioridad, origen y día, con montos y las canceladas con su motivo.</source>
         <translation>Requests by status, priority, source and day, with amounts, and the cancelled ones with their reason.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/period_dialog.py" line="65" />
+        <location filename="../../patolab_desktop/ui/printing/period_dialog.py" line="65"/>
         <source>&amp;Desde:</source>
         <translation>&amp;From:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/period_dialog.py" line="66" />
+        <location filename="../../patolab_desktop/ui/printing/period_dialog.py" line="66"/>
         <source>&amp;Hasta:</source>
         <translation>&amp;To:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/period_dialog.py" line="68" />
+        <location filename="../../patolab_desktop/ui/printing/period_dialog.py" line="68"/>
         <source>Todas las sucursales</source>
         <translation>All branches</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/period_dialog.py" line="71" />
+        <location filename="../../patolab_desktop/ui/printing/period_dialog.py" line="71"/>
         <source>&amp;Sucursal:</source>
         <translation>&amp;Branch:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/period_dialog.py" line="76" />
+        <location filename="../../patolab_desktop/ui/printing/period_dialog.py" line="76"/>
         <source>Ho&amp;y</source>
         <translation>To&amp;day</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/period_dialog.py" line="77" />
+        <location filename="../../patolab_desktop/ui/printing/period_dialog.py" line="77"/>
         <source>&amp;Esta semana</source>
         <translation>This &amp;week</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/period_dialog.py" line="78" />
+        <location filename="../../patolab_desktop/ui/printing/period_dialog.py" line="78"/>
         <source>Este &amp;mes</source>
         <translation>This &amp;month</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/period_dialog.py" line="79" />
+        <location filename="../../patolab_desktop/ui/printing/period_dialog.py" line="79"/>
         <source>Mes a&amp;nterior</source>
         <translation>&amp;Last month</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/period_dialog.py" line="95" />
+        <location filename="../../patolab_desktop/ui/printing/period_dialog.py" line="95"/>
         <source>&amp;Vista previa</source>
         <translation>Pre&amp;view</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/period_dialog.py" line="101" />
+        <location filename="../../patolab_desktop/ui/printing/period_dialog.py" line="101"/>
         <source>Guardar &amp;PDF…</source>
         <translation>Save &amp;PDF…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/period_dialog.py" line="106" />
+        <location filename="../../patolab_desktop/ui/printing/period_dialog.py" line="106"/>
         <source>&amp;Cerrar</source>
         <translation>&amp;Close</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/period_dialog.py" line="155" />
+        <location filename="../../patolab_desktop/ui/printing/period_dialog.py" line="155"/>
         <source>La fecha final es anterior a la inicial.</source>
         <translation>The end date is before the start date.</translation>
     </message>
@@ -4048,170 +4312,170 @@ Front desk for clinical and pathology laboratories.</translation>
 <context>
     <name>printing.period_report</name>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="58" />
-        <location filename="../../patolab_desktop/documents/period_report.py" line="81" />
-        <location filename="../../patolab_desktop/documents/period_report.py" line="179" />
-        <location filename="../../patolab_desktop/documents/period_report.py" line="203" />
+        <location filename="../../patolab_desktop/documents/period_report.py" line="58"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="81"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="179"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="203"/>
         <source>Total</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="59" />
-        <location filename="../../patolab_desktop/documents/period_report.py" line="180" />
+        <location filename="../../patolab_desktop/documents/period_report.py" line="59"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="180"/>
         <source>Descuento</source>
         <translation>Discount</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="60" />
-        <location filename="../../patolab_desktop/documents/period_report.py" line="181" />
-        <location filename="../../patolab_desktop/documents/period_report.py" line="230" />
+        <location filename="../../patolab_desktop/documents/period_report.py" line="60"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="181"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="230"/>
         <source>Neto</source>
         <translation>Net</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="93" />
+        <location filename="../../patolab_desktop/documents/period_report.py" line="93"/>
         <source>{v} — {TITLE} {period_text} (continuación)</source>
         <translation>{v} — {TITLE} {period_text} (continued)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="110" />
+        <location filename="../../patolab_desktop/documents/period_report.py" line="110"/>
         <source>Del {period_text}</source>
         <translation>Period {period_text}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="121" />
+        <location filename="../../patolab_desktop/documents/period_report.py" line="121"/>
         <source>Resumen</source>
         <translation>Summary</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="127" />
+        <location filename="../../patolab_desktop/documents/period_report.py" line="127"/>
         <source>Todas las solicitudes</source>
         <translation>All requests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="131" />
-        <location filename="../../patolab_desktop/documents/period_report.py" line="178" />
+        <location filename="../../patolab_desktop/documents/period_report.py" line="131"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="178"/>
         <source>Canceladas</source>
         <translation>Cancelled</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="135" />
+        <location filename="../../patolab_desktop/documents/period_report.py" line="135"/>
         <source>Vigentes (sin canceladas)</source>
         <translation>Current (not cancelled)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="142" />
+        <location filename="../../patolab_desktop/documents/period_report.py" line="142"/>
         <source>Resumen del período</source>
         <translation>Period summary</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="148" />
+        <location filename="../../patolab_desktop/documents/period_report.py" line="148"/>
         <source>Por estado</source>
         <translation>By status</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="149" />
+        <location filename="../../patolab_desktop/documents/period_report.py" line="149"/>
         <source>Estado</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="155" />
+        <location filename="../../patolab_desktop/documents/period_report.py" line="155"/>
         <source>Por prioridad</source>
         <translation>By priority</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="156" />
+        <location filename="../../patolab_desktop/documents/period_report.py" line="156"/>
         <source>Prioridad</source>
         <translation>Priority</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="162" />
+        <location filename="../../patolab_desktop/documents/period_report.py" line="162"/>
         <source>Por origen</source>
         <translation>By source</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="163" />
+        <location filename="../../patolab_desktop/documents/period_report.py" line="163"/>
         <source>Origen</source>
         <translation>Source</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="176" />
+        <location filename="../../patolab_desktop/documents/period_report.py" line="176"/>
         <source>Fecha</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="196" />
+        <location filename="../../patolab_desktop/documents/period_report.py" line="196"/>
         <source>Por día</source>
         <translation>By day</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="198" />
+        <location filename="../../patolab_desktop/documents/period_report.py" line="198"/>
         <source>No hay solicitudes en el período.</source>
         <translation>No requests in the period.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="226" />
+        <location filename="../../patolab_desktop/documents/period_report.py" line="226"/>
         <source>Número</source>
         <translation>Number</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="227" />
+        <location filename="../../patolab_desktop/documents/period_report.py" line="227"/>
         <source>Solicitada</source>
         <translation>Requested</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="228" />
+        <location filename="../../patolab_desktop/documents/period_report.py" line="228"/>
         <source>Paciente</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="229" />
+        <location filename="../../patolab_desktop/documents/period_report.py" line="229"/>
         <source>Motivo</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="232" />
+        <location filename="../../patolab_desktop/documents/period_report.py" line="232"/>
         <source>(sin motivo)</source>
         <translation>(no reason)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="250" />
+        <location filename="../../patolab_desktop/documents/period_report.py" line="250"/>
         <source>Solicitudes canceladas ({len:,})</source>
         <translation>Cancelled requests ({len:,})</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="221" />
+        <location filename="../../patolab_desktop/documents/period_report.py" line="221"/>
         <source>Solicitudes canceladas</source>
         <translation>Cancelled requests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="35" />
+        <location filename="../../patolab_desktop/documents/period_report.py" line="35"/>
         <source>Resumen por período</source>
         <translation>Period summary</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="43" />
+        <location filename="../../patolab_desktop/documents/period_report.py" line="43"/>
         <source>{start} al {end}</source>
         <translation>{start} to {end}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="51" />
+        <location filename="../../patolab_desktop/documents/period_report.py" line="51"/>
         <source>Todas las sucursales</source>
         <translation>All branches</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="57" />
-        <location filename="../../patolab_desktop/documents/period_report.py" line="177" />
+        <location filename="../../patolab_desktop/documents/period_report.py" line="57"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="177"/>
         <source>Solicitudes</source>
         <translation>Requests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="222" />
+        <location filename="../../patolab_desktop/documents/period_report.py" line="222"/>
         <source>Ninguna solicitud cancelada en el período.</source>
         <translation>No requests cancelled in the period.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="272" />
+        <location filename="../../patolab_desktop/documents/period_report.py" line="272"/>
         <source>Impreso por {who} el {v}</source>
         <translation>Printed by {who} on {v}</translation>
     </message>
@@ -4219,193 +4483,193 @@ Front desk for clinical and pathology laboratories.</translation>
 <context>
     <name>printing.request_summary</name>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="125" />
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="125"/>
         <source>{v} — {TITLE} {number} (continuación)</source>
         <translation>{v} — {TITLE} {number} (continued)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="91" />
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="91"/>
         <source>Paciente</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="46" />
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="46"/>
         <source>Resumen de solicitud</source>
         <translation>Request summary</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="54" />
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="54"/>
         <source>1 año</source>
         <translation>1 year</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="55" />
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="55"/>
         <source>{age} años</source>
         <translation>{age} years</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="65" />
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="65"/>
         <source>por edad {percent} %</source>
         <translation>age-based {percent} %</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="66" />
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="66"/>
         <source>manual {percent} %</source>
         <translation>manual {percent} %</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="71" />
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="71"/>
         <source>Código</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="72" />
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="72"/>
         <source>Investigación</source>
         <translation>Test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="73" />
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="73"/>
         <source>Muestra</source>
         <translation>Sample</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="74" />
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="74"/>
         <source>Precio</source>
         <translation>Price</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="76" />
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="76"/>
         <source>Neto</source>
         <translation>Net</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="92" />
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="92"/>
         <source>Identidad</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="94" />
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="94"/>
         <source>Edad</source>
         <translation>Age</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="97" />
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="97"/>
         <source>Sexo</source>
         <translation>Sex</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="98" />
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="98"/>
         <source>Remitente</source>
         <translation>Referrer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="99" />
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="99"/>
         <source>Sucursal</source>
         <translation>Branch</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="101" />
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="101"/>
         <source>Prioridad</source>
         <translation>Priority</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="104" />
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="104"/>
         <source>Origen</source>
         <translation>Source</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="106" />
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="106"/>
         <source>Fecha de solicitud</source>
         <translation>Request date</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="109" />
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="109"/>
         <source>Estado</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="113" />
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="113"/>
         <source>Completada</source>
         <translation>Completed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="160" />
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="160"/>
         <source>Información clínica</source>
         <translation>Clinical information</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="161" />
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="161"/>
         <source>Notas</source>
         <translation>Notes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="198" />
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="198"/>
         <source>Investigaciones</source>
         <translation>Tests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="218" />
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="218"/>
         <source>Total (1 investigación)</source>
         <translation>Total (1 test)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="220" />
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="220"/>
         <source>Total ({count} investigaciones)</source>
         <translation>Total ({count} tests)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="75" />
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="210" />
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="75"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="210"/>
         <source>Descuento</source>
         <translation>Discount</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="213" />
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="213"/>
         <source>Descuento ({discount_text})</source>
         <translation>Discount ({discount_text})</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="224" />
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="224"/>
         <source>Total</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="229" />
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="229"/>
         <source>Neto a pagar</source>
         <translation>Net to pay</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="251" />
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="251"/>
         <source>Motivo del descuento: {discount_reason}</source>
         <translation>Discount reason: {discount_reason}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="262" />
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="262"/>
         <source>SOLICITUD CANCELADA</source>
         <translation>REQUEST CANCELLED</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="264" />
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="264"/>
         <source> el {cancelled_at_text}</source>
         <translation> on {cancelled_at_text}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="267" />
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="267"/>
         <source>(sin motivo registrado)</source>
         <translation>(no reason recorded)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="270" />
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="270"/>
         <source>Motivo: {v}</source>
         <translation>Reason: {v}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="292" />
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="292"/>
         <source>CANCELADA</source>
         <translation>CANCELLED</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="318" />
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="318"/>
         <source>Impreso por {who} el {v}</source>
         <translation>Printed by {who} on {v}</translation>
     </message>
@@ -4413,27 +4677,27 @@ Front desk for clinical and pathology laboratories.</translation>
 <context>
     <name>printing.tube_labels</name>
     <message>
-        <location filename="../../patolab_desktop/documents/tube_labels.py" line="103" />
+        <location filename="../../patolab_desktop/documents/tube_labels.py" line="103"/>
         <source>(código de barras no disponible)</source>
         <translation>(barcode not available)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/tube_labels.py" line="38" />
+        <location filename="../../patolab_desktop/documents/tube_labels.py" line="38"/>
         <source>Muestra</source>
         <translation>Sample</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/tube_labels.py" line="32" />
+        <location filename="../../patolab_desktop/documents/tube_labels.py" line="32"/>
         <source>{age} a</source>
         <translation>{age} y</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/tube_labels.py" line="157" />
+        <location filename="../../patolab_desktop/documents/tube_labels.py" line="157"/>
         <source>No hay etiquetas que imprimir.</source>
         <translation>There are no labels to print.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/tube_labels.py" line="158" />
+        <location filename="../../patolab_desktop/documents/tube_labels.py" line="158"/>
         <source>Etiquetas {request_number}</source>
         <translation>Labels {request_number}</translation>
     </message>
@@ -4441,23 +4705,23 @@ Front desk for clinical and pathology laboratories.</translation>
 <context>
     <name>prompts</name>
     <message>
-        <location filename="../../patolab_desktop/ui/prompts.py" line="16" />
+        <location filename="../../patolab_desktop/ui/prompts.py" line="16"/>
         <source>Sí</source>
         <translation>Yes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/prompts.py" line="17" />
+        <location filename="../../patolab_desktop/ui/prompts.py" line="17"/>
         <source>No</source>
         <translation>No</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/prompts.py" line="26" />
-        <location filename="../../patolab_desktop/ui/prompts.py" line="32" />
+        <location filename="../../patolab_desktop/ui/prompts.py" line="26"/>
+        <location filename="../../patolab_desktop/ui/prompts.py" line="32"/>
         <source>Aceptar</source>
         <translation>OK</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/prompts.py" line="121" />
+        <location filename="../../patolab_desktop/ui/prompts.py" line="121"/>
         <source>{path} es una carpeta.</source>
         <translation>{path} is a folder.</translation>
     </message>
@@ -4465,42 +4729,42 @@ Front desk for clinical and pathology laboratories.</translation>
 <context>
     <name>referrers.area</name>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/area.py" line="19" />
+        <location filename="../../patolab_desktop/ui/referrers/area.py" line="19"/>
         <source>Remitentes</source>
         <translation>Referrers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/area.py" line="25" />
+        <location filename="../../patolab_desktop/ui/referrers/area.py" line="25"/>
         <source>&amp;Médicos remitentes</source>
         <translation>Referring &amp;doctors</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/area.py" line="33" />
+        <location filename="../../patolab_desktop/ui/referrers/area.py" line="33"/>
         <source>&amp;Nuevo remitente…</source>
         <translation>&amp;New referrer…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/area.py" line="40" />
+        <location filename="../../patolab_desktop/ui/referrers/area.py" line="40"/>
         <source>&amp;Tipos de remitente…</source>
         <translation>Referrer &amp;types…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/area.py" line="47" />
+        <location filename="../../patolab_desktop/ui/referrers/area.py" line="47"/>
         <source>&amp;Remitentes (CSV)…</source>
         <translation>Re&amp;ferrers (CSV)…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/area.py" line="71" />
+        <location filename="../../patolab_desktop/ui/referrers/area.py" line="71"/>
         <source>Exportar remitentes a CSV</source>
         <translation>Export referrers to CSV</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/area.py" line="74" />
+        <location filename="../../patolab_desktop/ui/referrers/area.py" line="74"/>
         <source>remitente</source>
         <translation>referrer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/area.py" line="75" />
+        <location filename="../../patolab_desktop/ui/referrers/area.py" line="75"/>
         <source>remitentes</source>
         <translation>referrers</translation>
     </message>
@@ -4508,102 +4772,102 @@ Front desk for clinical and pathology laboratories.</translation>
 <context>
     <name>referrers.referrer_dialog</name>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="33" />
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="33"/>
         <source>Editar remitente</source>
         <translation>Edit referrer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="32" />
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="32"/>
         <source>Nuevo remitente</source>
         <translation>New referrer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="58" />
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="58"/>
         <source>Dra. María López · Hospital Mario Catarino Rivas</source>
         <translation>Dr. Maria Lopez · Hospital Mario Catarino Rivas</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="57" />
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="57"/>
         <source>&amp;Nombre:</source>
         <translation>&amp;Name:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="66" />
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="66"/>
         <source>&amp;Tipo:</source>
         <translation>T&amp;ype:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="72" />
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="72"/>
         <source>Especialidad, hospital o clínica</source>
         <translation>Specialty, hospital or clinic</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="71" />
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="71"/>
         <source>&amp;Institución:</source>
         <translation>&amp;Institution:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="79" />
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="79"/>
         <source>9988-7766 (sin código se asume Honduras, +504)</source>
         <translation>9988-7766 (without a country code Honduras, +504, is assumed)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="78" />
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="78"/>
         <source>Teléf&amp;ono:</source>
         <translation>Ph&amp;one:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="88" />
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="88"/>
         <source>nombre@correo.hn</source>
         <translation>name@mail.hn</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="87" />
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="87"/>
         <source>&amp;Correo:</source>
         <translation>&amp;Email:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="92" />
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="92"/>
         <source>&amp;Dirección:</source>
         <translation>A&amp;ddress:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="100" />
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="100"/>
         <source>&amp;Activo (aparece al elegir remitente en una solicitud)</source>
-        <translation>&amp;Active (offered when choosing a request's referrer)</translation>
+        <translation>&amp;Active (offered when choosing a request&apos;s referrer)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="110" />
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="110"/>
         <source>— Elija el tipo —</source>
         <translation>— Choose the type —</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="129" />
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="129"/>
         <source>Este remitente tiene 1 solicitud; el cambio se verá también en ella.</source>
         <translation>This referrer has 1 request; the change will show on it too.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="134" />
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="134"/>
         <source>Este remitente tiene {used:,} solicitudes; el cambio se verá también en ellas.</source>
         <translation>This referrer has {used:,} requests; the change will show on them too.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="34" />
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="34"/>
         <source>El remitente cambió</source>
         <translation>The referrer has changed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="95" />
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="95"/>
         <source>Nota&amp;s:</source>
         <translation>No&amp;tes:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="154" />
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="154"/>
         <source> (inactivo)</source>
         <translation> (inactive)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="157" />
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="157"/>
         <source>Ya existe un remitente parecido:
 
 </source>
@@ -4612,7 +4876,7 @@ Front desk for clinical and pathology laboratories.</translation>
 </translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="159" />
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="159"/>
         <source>
 
 ¿Registrar de todos modos uno nuevo?</source>
@@ -4621,7 +4885,7 @@ Front desk for clinical and pathology laboratories.</translation>
 Register a new one anyway?</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="162" />
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="162"/>
         <source>Posible remitente duplicado</source>
         <translation>Possible duplicate referrer</translation>
     </message>
@@ -4629,170 +4893,170 @@ Register a new one anyway?</translation>
 <context>
     <name>referrers.referrers_window</name>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="32" />
+        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="32"/>
         <source>Inactivo (desactivado)</source>
         <translation>Inactive (deactivated)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="40" />
+        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="40"/>
         <source>Nombre</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="48" />
+        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="48"/>
         <source>Tipo</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="54" />
+        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="54"/>
         <source>Institución</source>
         <translation>Institution</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="60" />
+        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="60"/>
         <source>Teléfono</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="66" />
+        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="66"/>
         <source>Correo</source>
         <translation>Email</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="72" />
+        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="72"/>
         <source>Registrado</source>
         <translation>Registered</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="110" />
+        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="110"/>
         <source>Buscar por nombre, institución, teléfono o correo…</source>
         <translation>Search by name, institution, phone or email…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="132" />
+        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="132"/>
         <source>&amp;Tipo:</source>
         <translation>&amp;Type:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="133" />
+        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="133"/>
         <source>Mostrar &amp;inactivos</source>
         <translation>Show &amp;inactive</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="124" />
+        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="124"/>
         <source>Tipos de remitente…</source>
         <translation>Referrer types…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="128" />
+        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="128"/>
         <source>Crear, renombrar o eliminar tipos</source>
         <translation>Create, rename or delete types</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="135" />
+        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="135"/>
         <source>Intro: editar · Ctrl+N: nuevo · Supr: desactivar · F5: actualizar</source>
         <translation>Enter: edit · Ctrl+N: new · Del: deactivate · F5: refresh</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="147" />
+        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="147"/>
         <source>Todos los tipos</source>
         <translation>All types</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="99" />
+        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="99"/>
         <source>¿Desactivar a «{name}»?
 
 Dejará de aparecer al elegir el remitente de una solicitud, pero las solicitudes que ya lo tienen lo conservan. Se puede reactivar cuando haga falta.</source>
         <translation>Deactivate “{name}”?
 
-They will no longer be offered when choosing a request's referrer, but requests that already have them keep them. They can be reactivated when needed.</translation>
+They will no longer be offered when choosing a request&apos;s referrer, but requests that already have them keep them. They can be reactivated when needed.</translation>
     </message>
 </context>
 <context>
     <name>referrers.types_dialog</name>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="27" />
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="27"/>
         <source>Tipo</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="30" />
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="30"/>
         <source>Remitentes</source>
         <translation>Referrers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="46" />
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="46"/>
         <source>Tipos de remitente</source>
         <translation>Referrer types</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="60" />
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="60"/>
         <source>Nombre del tipo nuevo (p. ej. Laboratorio externo)</source>
         <translation>Name of the new type (e.g. External laboratory)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="66" />
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="66"/>
         <source>&amp;Agregar</source>
         <translation>&amp;Add</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="70" />
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="70"/>
         <source>&amp;Renombrar…</source>
         <translation>&amp;Rename…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="75" />
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="75"/>
         <source>&amp;Eliminar</source>
         <translation>De&amp;lete</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="80" />
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="80"/>
         <source>&amp;Nuevo tipo:</source>
         <translation>&amp;New type:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="84" />
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="84"/>
         <source>Un tipo que usan remitentes no se puede eliminar: solo renombrar o desactivar (deja de ofrecerse para remitentes nuevos).</source>
         <translation>A type used by referrers cannot be deleted, only renamed or deactivated (it is then no longer offered for new referrers).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="105" />
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="105"/>
         <source>Lo usan {in_use:,} remitentes: no se puede eliminar, solo renombrar.</source>
         <translation>Used by {in_use:,} referrers: it cannot be deleted, only renamed.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="112" />
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="112"/>
         <source>Eliminar el tipo seleccionado (Supr)</source>
         <translation>Delete the selected type (Del)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="147" />
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="147"/>
         <source>Renombrar tipo de remitente</source>
         <translation>Rename referrer type</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="148" />
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="148"/>
         <source>Nuevo nombre:</source>
         <translation>New name:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="151" />
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="151"/>
         <source>No se pudo renombrar</source>
         <translation>Could not rename</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="163" />
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="179" />
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="163"/>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="179"/>
         <source>No se puede eliminar</source>
         <translation>Cannot delete</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="169" />
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="169"/>
         <source>Eliminar tipo de remitente</source>
         <translation>Delete referrer type</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="170" />
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="170"/>
         <source>¿Eliminar el tipo «{name}»?</source>
         <translation>Delete the type “{name}”?</translation>
     </message>
@@ -4800,53 +5064,53 @@ They will no longer be offered when choosing a request's referrer, but requests 
 <context>
     <name>requests.add_investigation_dialog</name>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/add_investigation_dialog.py" line="28" />
+        <location filename="../../patolab_desktop/ui/requests/add_investigation_dialog.py" line="28"/>
         <source>Agregar investigación</source>
         <translation>Add test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/add_investigation_dialog.py" line="36" />
+        <location filename="../../patolab_desktop/ui/requests/add_investigation_dialog.py" line="36"/>
         <source>Código o nombre de la investigación</source>
         <translation>Test code or name</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/add_investigation_dialog.py" line="40" />
-        <location filename="../../patolab_desktop/ui/requests/add_investigation_dialog.py" line="106" />
+        <location filename="../../patolab_desktop/ui/requests/add_investigation_dialog.py" line="40"/>
+        <location filename="../../patolab_desktop/ui/requests/add_investigation_dialog.py" line="106"/>
         <source>Escriba el código o el nombre y elija con Enter.</source>
         <translation>Type the code or the name and choose with Enter.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/add_investigation_dialog.py" line="48" />
+        <location filename="../../patolab_desktop/ui/requests/add_investigation_dialog.py" line="48"/>
         <source>Notas de la investigación (opcional), p. ej. «en ayunas»</source>
         <translation>Notes for the test (optional), e.g. “fasting”</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/add_investigation_dialog.py" line="55" />
+        <location filename="../../patolab_desktop/ui/requests/add_investigation_dialog.py" line="55"/>
         <source>&amp;Agregar</source>
         <translation>&amp;Add</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/add_investigation_dialog.py" line="58" />
+        <location filename="../../patolab_desktop/ui/requests/add_investigation_dialog.py" line="58"/>
         <source>&amp;Investigación</source>
         <translation>&amp;Test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/add_investigation_dialog.py" line="60" />
+        <location filename="../../patolab_desktop/ui/requests/add_investigation_dialog.py" line="60"/>
         <source>&amp;Notas</source>
         <translation>&amp;Notes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/add_investigation_dialog.py" line="91" />
+        <location filename="../../patolab_desktop/ui/requests/add_investigation_dialog.py" line="91"/>
         <source> (panel: agrega también sus investigaciones a precio 0)</source>
         <translation> (panel: also adds its tests at price 0)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/add_investigation_dialog.py" line="132" />
+        <location filename="../../patolab_desktop/ui/requests/add_investigation_dialog.py" line="132"/>
         <source>No se agregó la investigación</source>
         <translation>The test was not added</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/add_investigation_dialog.py" line="140" />
+        <location filename="../../patolab_desktop/ui/requests/add_investigation_dialog.py" line="140"/>
         <source>Se agregó {code} {name}. Nuevo neto: {net_text}</source>
         <translation>{code} {name} added. New net: {net_text}</translation>
     </message>
@@ -4854,80 +5118,80 @@ They will no longer be offered when choosing a request's referrer, but requests 
 <context>
     <name>requests.area</name>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/area.py" line="44" />
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="44"/>
         <source>Nueva solicitud ({NEW_REQUEST_SHORTCUT})</source>
         <translation>New request ({NEW_REQUEST_SHORTCUT})</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/area.py" line="51" />
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="51"/>
         <source>Lista de solicitudes ({LIST_SHORTCUT})</source>
         <translation>Request list ({LIST_SHORTCUT})</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/area.py" line="109" />
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="109"/>
         <source>Solicitud {number} guardada</source>
         <translation>Request {number} saved</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/area.py" line="147" />
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="147"/>
         <source>Cambios de la solicitud guardados</source>
         <translation>Request changes saved</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/area.py" line="165" />
-        <location filename="../../patolab_desktop/ui/requests/area.py" line="173" />
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="165"/>
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="173"/>
         <source>Exportar solicitudes</source>
         <translation>Export requests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/area.py" line="167" />
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="167"/>
         <source>Archivos CSV (*.csv)</source>
         <translation>CSV files (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/area.py" line="177" />
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="177"/>
         <source>Exportando solicitudes</source>
         <translation>Exporting requests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/area.py" line="182" />
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="182"/>
         <source>Exportación cancelada</source>
         <translation>Export cancelled</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/area.py" line="183" />
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="183"/>
         <source>No se creó el archivo.</source>
         <translation>The file was not created.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/area.py" line="191" />
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="191"/>
         <source>Solicitudes exportadas</source>
         <translation>Requests exported</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/area.py" line="192" />
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="192"/>
         <source>Se exportaron {count} solicitudes a
 {path}</source>
         <translation>{count} requests exported to
 {path}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/area.py" line="204" />
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="204"/>
         <source>Solicitudes</source>
         <translation>Requests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/area.py" line="215" />
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="215"/>
         <source>&amp;Nueva solicitud…</source>
         <translation>&amp;New request…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/area.py" line="223" />
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="223"/>
         <source>&amp;Lista de solicitudes</source>
         <translation>Request &amp;list</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/area.py" line="231" />
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="231"/>
         <source>&amp;Solicitudes (CSV)…</source>
         <translation>&amp;Requests (CSV)…</translation>
     </message>
@@ -4935,77 +5199,77 @@ They will no longer be offered when choosing a request's referrer, but requests 
 <context>
     <name>requests.cancel_dialog</name>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="22" />
+        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="22"/>
         <source>El paciente no se presentó a la toma de muestra</source>
         <translation>The patient did not come for the sample collection</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="23" />
+        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="23"/>
         <source>Solicitud duplicada</source>
         <translation>Duplicate request</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="24" />
+        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="24"/>
         <source>Error al registrar la solicitud</source>
         <translation>Mistake when registering the request</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="25" />
+        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="25"/>
         <source>El paciente desistió del examen</source>
         <translation>The patient decided not to have the test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="26" />
+        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="26"/>
         <source>Muestra no apta; se registrará una nueva solicitud</source>
         <translation>Unsuitable sample; a new request will be registered</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="42" />
+        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="42"/>
         <source>Cancelar solicitud</source>
         <translation>Cancel request</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="48" />
+        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="48"/>
         <source>Cancelar la solicitud &lt;b&gt;{request_number}&lt;/b&gt;</source>
         <translation>Cancel request &lt;b&gt;{request_number}&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="52" />
+        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="52"/>
         <source> (estado: {status_label})</source>
         <translation> (status: {status_label})</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="61" />
+        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="61"/>
         <source>Las solicitudes no se borran: quedan canceladas con su motivo en el historial. Solo se cancelan las pendientes o con muestra tomada.</source>
         <translation>Requests are never deleted: they stay cancelled, with their reason, in the history. Only pending requests or those with the sample collected can be cancelled.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="70" />
+        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="70"/>
         <source>&amp;Motivo de la cancelación *</source>
         <translation>Cancellation &amp;reason *</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="77" />
+        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="77"/>
         <source>Escriba el motivo o elija uno de la lista</source>
         <translation>Type the reason or choose one from the list</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="87" />
+        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="87"/>
         <source>Cancelar &amp;solicitud</source>
         <translation>Cancel &amp;request</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="92" />
+        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="92"/>
         <source>&amp;Volver</source>
         <translation>&amp;Back</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="120" />
+        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="120"/>
         <source>Escriba el motivo de la cancelación.</source>
         <translation>Enter the reason for the cancellation.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="128" />
+        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="128"/>
         <source>No se puede cancelar</source>
         <translation>Cannot cancel</translation>
     </message>
@@ -5013,94 +5277,94 @@ They will no longer be offered when choosing a request's referrer, but requests 
 <context>
     <name>requests.common</name>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="37" />
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="37"/>
         <source>(del panel)</source>
         <translation>(in panel)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="174" />
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="174"/>
         <source>Código</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="177" />
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="177"/>
         <source>Investigación</source>
         <translation>Test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="181" />
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="181"/>
         <source>Forma parte de un panel</source>
         <translation>Part of a panel</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="185" />
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="185"/>
         <source>Tipo de muestra</source>
         <translation>Sample type</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="187" />
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="187"/>
         <source>Precio</source>
         <translation>Price</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="188" />
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="299" />
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="324" />
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="188"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="299"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="324"/>
         <source>Descuento</source>
         <translation>Discount</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="189" />
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="189"/>
         <source>Neto</source>
         <translation>Net</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="195" />
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="195"/>
         <source>Estado</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="202" />
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="202"/>
         <source>Notas</source>
         <translation>Notes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="268" />
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="268"/>
         <source>Sin descuento</source>
         <translation>No discount</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="272" />
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="272"/>
         <source>{age} años, </source>
         <translation>{age} years, </translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="274" />
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="274"/>
         <source>Descuento por edad ({years}{pct} %)</source>
         <translation>Age discount ({years}{pct} %)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="278" />
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="278"/>
         <source>Descuento manual ({pct} %)</source>
         <translation>Manual discount ({pct} %)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="279" />
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="279"/>
         <source>Descuento ({pct} %)</source>
         <translation>Discount ({pct} %)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="301" />
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="301"/>
         <source>Total</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="303" />
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="303"/>
         <source>Neto a pagar</source>
         <translation>Net to pay</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/lookup_edit.py" line="103" />
+        <location filename="../../patolab_desktop/ui/widgets/lookup_edit.py" line="103"/>
         <source>Sin resultados</source>
         <translation>No results</translation>
     </message>
@@ -5108,17 +5372,17 @@ They will no longer be offered when choosing a request's referrer, but requests 
 <context>
     <name>requests.lines_dialog</name>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/lines_dialog.py" line="78" />
+        <location filename="../../patolab_desktop/ui/requests/lines_dialog.py" line="78"/>
         <source>C&amp;errar</source>
         <translation>&amp;Close</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/lines_dialog.py" line="88" />
-        <source>&lt;b&gt;{field}&lt;/b&gt; · {field2} · &lt;span style='color:#546e7a'&gt;{status_label}&lt;/span&gt;</source>
-        <translation>&lt;b&gt;{field}&lt;/b&gt; · {field2} · &lt;span style='color:#546e7a'&gt;{status_label}&lt;/span&gt;</translation>
+        <location filename="../../patolab_desktop/ui/requests/lines_dialog.py" line="88"/>
+        <source>&lt;b&gt;{field}&lt;/b&gt; · {field2} · &lt;span style=&apos;color:#546e7a&apos;&gt;{status_label}&lt;/span&gt;</source>
+        <translation>&lt;b&gt;{field}&lt;/b&gt; · {field2} · &lt;span style=&apos;color:#546e7a&apos;&gt;{status_label}&lt;/span&gt;</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/lines_dialog.py" line="111" />
+        <location filename="../../patolab_desktop/ui/requests/lines_dialog.py" line="111"/>
         <source>La solicitud está {lower}: no se puede modificar.</source>
         <translation>The request is {lower}: it cannot be changed.</translation>
     </message>
@@ -5126,49 +5390,49 @@ They will no longer be offered when choosing a request's referrer, but requests 
 <context>
     <name>requests.remove_investigation_dialog</name>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/remove_investigation_dialog.py" line="28" />
-        <location filename="../../patolab_desktop/ui/requests/remove_investigation_dialog.py" line="116" />
+        <location filename="../../patolab_desktop/ui/requests/remove_investigation_dialog.py" line="28"/>
+        <location filename="../../patolab_desktop/ui/requests/remove_investigation_dialog.py" line="116"/>
         <source>Quitar investigación</source>
         <translation>Remove test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/remove_investigation_dialog.py" line="33" />
-        <location filename="../../patolab_desktop/ui/requests/remove_investigation_dialog.py" line="97" />
+        <location filename="../../patolab_desktop/ui/requests/remove_investigation_dialog.py" line="33"/>
+        <location filename="../../patolab_desktop/ui/requests/remove_investigation_dialog.py" line="97"/>
         <source>Elija la línea y pulse Supr o «Quitar». Quitar un panel quita también sus investigaciones.</source>
         <translation>Choose the line and press Del or “Remove”. Removing a panel also removes its tests.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/remove_investigation_dialog.py" line="42" />
+        <location filename="../../patolab_desktop/ui/requests/remove_investigation_dialog.py" line="42"/>
         <source>&amp;Quitar (Supr)</source>
         <translation>&amp;Remove (Del)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/remove_investigation_dialog.py" line="87" />
+        <location filename="../../patolab_desktop/ui/requests/remove_investigation_dialog.py" line="87"/>
         <source>su panel</source>
         <translation>its panel</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/remove_investigation_dialog.py" line="90" />
+        <location filename="../../patolab_desktop/ui/requests/remove_investigation_dialog.py" line="90"/>
         <source>«{name}» es parte del panel «{panel}»: quite el panel.</source>
         <translation>“{name}” is part of the panel “{panel}”: remove the panel.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/remove_investigation_dialog.py" line="110" />
+        <location filename="../../patolab_desktop/ui/requests/remove_investigation_dialog.py" line="110"/>
         <source> y sus investigaciones</source>
         <translation> and its tests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/remove_investigation_dialog.py" line="117" />
+        <location filename="../../patolab_desktop/ui/requests/remove_investigation_dialog.py" line="117"/>
         <source>¿Quitar {name}{extra} de la solicitud? Los montos se recalculan.</source>
         <translation>Remove {name}{extra} from the request? The amounts are recalculated.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/remove_investigation_dialog.py" line="131" />
+        <location filename="../../patolab_desktop/ui/requests/remove_investigation_dialog.py" line="131"/>
         <source>No se quitó la investigación</source>
         <translation>The test was not removed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/remove_investigation_dialog.py" line="142" />
+        <location filename="../../patolab_desktop/ui/requests/remove_investigation_dialog.py" line="142"/>
         <source>Se quitó {name}{extra}. Nuevo neto: {net_text}</source>
         <translation>{name}{extra} removed. New net: {net_text}</translation>
     </message>
@@ -5176,213 +5440,218 @@ They will no longer be offered when choosing a request's referrer, but requests 
 <context>
     <name>requests.request_detail</name>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="58" />
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="58"/>
         <source>Fecha</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="59" />
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="59"/>
         <source>Acción</source>
         <translation>Action</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="62" />
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="62"/>
         <source>Detalle</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="65" />
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="65"/>
         <source>Usuario</source>
         <translation>User</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="141" />
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="141"/>
         <source>Paciente</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="142" />
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="142"/>
         <source>Médico</source>
         <translation>Doctor</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="143" />
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="143"/>
         <source>Origen</source>
         <translation>Source</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="144" />
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="144"/>
         <source>Sucursal</source>
         <translation>Branch</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="145" />
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="145"/>
         <source>Información clínica</source>
         <translation>Clinical information</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="146" />
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="146"/>
         <source>Notas</source>
         <translation>Notes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="152" />
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="152"/>
         <source>Solicitada</source>
         <translation>Requested</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="153" />
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="153"/>
         <source>Completada</source>
         <translation>Completed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="154" />
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="154"/>
         <source>Cancelada</source>
         <translation>Cancelled</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="155" />
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="155"/>
         <source>Motivo</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="156" />
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="156"/>
         <source>Descuento</source>
         <translation>Discount</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="157" />
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="157"/>
         <source>Registrada por</source>
         <translation>Registered by</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="173" />
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="173"/>
         <source>Investigaciones</source>
         <translation>Tests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="189" />
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="189"/>
         <source>En &amp;proceso</source>
         <translation>In &amp;progress</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="192" />
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="192"/>
         <source>Marcar las investigaciones elegidas en proceso</source>
         <translation>Mark the chosen tests in progress</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="195" />
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="195"/>
         <source>Resultado &amp;listo</source>
         <translation>Result &amp;ready</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="198" />
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="198"/>
         <source>Marcar las investigaciones elegidas con resultado listo (una o varias)</source>
         <translation>Mark the chosen tests with their result ready (one or many)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="211" />
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="211"/>
         <source>Historial</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="236" />
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="351" />
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="227"/>
+        <source>Mensajes de WhatsApp</source>
+        <translation>WhatsApp messages</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="245"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="362"/>
         <source>A&amp;vanzar estado</source>
         <translation>Ad&amp;vance status</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="239" />
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="248"/>
         <source>&amp;Cancelar solicitud…</source>
         <translation>&amp;Cancel request…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="242" />
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="251"/>
         <source>&amp;Agregar investigación…</source>
         <translation>&amp;Add test…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="245" />
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="254"/>
         <source>&amp;Quitar investigación…</source>
         <translation>&amp;Remove test…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="247" />
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="256"/>
         <source>C&amp;errar</source>
         <translation>Cl&amp;ose</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="259" />
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="268"/>
         <source>&amp;Resumen…</source>
         <translation>&amp;Summary…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="262" />
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="271"/>
         <source>Vista previa e impresión del resumen (Ctrl+P)</source>
         <translation>Preview and print the summary (Ctrl+P)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="265" />
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="274"/>
         <source>E&amp;tiquetas…</source>
         <translation>&amp;Labels…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="268" />
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="277"/>
         <source>Etiquetas de tubos (Ctrl+E)</source>
         <translation>Tube labels (Ctrl+E)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="291" />
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="300"/>
         <source>Solicitud {number}</source>
         <translation>Request {number}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="328" />
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="337"/>
         <source>Resultados: {released}/{total} listas</source>
         <translation>Results: {released}/{total} ready</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="347" />
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="358"/>
         <source>A&amp;vanzar a «{status_label}»</source>
         <translation>Ad&amp;vance to “{status_label}”</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="367" />
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="378"/>
         <source>Solicitud {lower}: solo lectura</source>
         <translation>Request {lower}: read only</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="399" />
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="410"/>
         <source>Avanzar estado</source>
         <translation>Advance status</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="400" />
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="411"/>
         <source>¿Pasar la solicitud {number} de «{status_label}» a «{status_label2}»?</source>
         <translation>Move request {number} from “{status_label}” to “{status_label2}”?</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="414" />
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="425"/>
         <source>No se puede avanzar la solicitud</source>
         <translation>The request cannot be advanced</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="434" />
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="445"/>
         <source>Resultados</source>
         <translation>Results</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="435" />
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="446"/>
         <source>Elija una o varias investigaciones.</source>
         <translation>Choose one or more tests.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="447" />
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="458"/>
         <source>No se pudo marcar</source>
         <translation>Could not mark</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="495" />
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="506"/>
         <source>{age} años</source>
         <translation>{age} years</translation>
     </message>
@@ -5390,223 +5659,223 @@ They will no longer be offered when choosing a request's referrer, but requests 
 <context>
     <name>requests.request_entry</name>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_texts.py" line="21" />
-        <location filename="../../patolab_desktop/ui/requests/entry_texts.py" line="42" />
+        <location filename="../../patolab_desktop/ui/requests/entry_texts.py" line="21"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_texts.py" line="42"/>
         <source>{age} años</source>
         <translation>{age} years</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_texts.py" line="35" />
+        <location filename="../../patolab_desktop/ui/requests/entry_texts.py" line="35"/>
         <source>Identidad {id_number}</source>
         <translation>ID {id_number}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_texts.py" line="44" />
+        <location filename="../../patolab_desktop/ui/requests/entry_texts.py" line="44"/>
         <source>edad desconocida</source>
         <translation>age unknown</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_texts.py" line="63" />
+        <location filename="../../patolab_desktop/ui/requests/entry_texts.py" line="63"/>
         <source>  [panel]</source>
         <translation>  [panel]</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="53" />
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="53"/>
         <source>Nueva solicitud</source>
         <translation>New request</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="65" />
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="65"/>
         <source>Ver solicitud</source>
         <translation>View request</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="69" />
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="69"/>
         <source>Resumen (Ctrl+P)</source>
         <translation>Summary (Ctrl+P)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="72" />
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="72"/>
         <source>Vista previa e impresión del resumen de la solicitud guardada</source>
         <translation>Preview and print the summary of the saved request</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="78" />
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="78"/>
         <source>Etiquetas (Ctrl+E)</source>
         <translation>Labels (Ctrl+E)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="81" />
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="81"/>
         <source>Etiquetas de tubos de la solicitud guardada</source>
         <translation>Tube labels of the saved request</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="96" />
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="96"/>
         <source>Paciente: nombre, identidad o teléfono</source>
         <translation>Patient: name, ID or phone</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="103" />
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="103"/>
         <source>Nuevo paciente… ({NEW_PATIENT_KEY})</source>
         <translation>New patient… ({NEW_PATIENT_KEY})</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="108" />
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="108"/>
         <source>Registrar un paciente sin salir de la solicitud</source>
         <translation>Register a patient without leaving the request</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="115" />
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="115"/>
         <source>Médico o institución que remite</source>
         <translation>Referring doctor or institution</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="121" />
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="121"/>
         <source>Pacien&amp;te *</source>
         <translation>Pa&amp;tient *</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="123" />
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="123"/>
         <source>&amp;Médico *</source>
         <translation>&amp;Doctor *</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="147" />
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="147"/>
         <source>Priori&amp;dad</source>
         <translation>Priorit&amp;y</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="148" />
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="148"/>
         <source>&amp;Origen</source>
         <translation>S&amp;ource</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="149" />
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="149"/>
         <source>Sucursa&amp;l</source>
         <translation>Branc&amp;h</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="168" />
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="168"/>
         <source>Motivo del examen, diagnóstico presuntivo, medicamentos…</source>
         <translation>Reason for the test, presumptive diagnosis, medication…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="174" />
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="174"/>
         <source>Ayuno, entrega de resultados, observaciones…</source>
         <translation>Fasting, result delivery, remarks…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="179" />
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="179"/>
         <source>In&amp;formación clínica</source>
         <translation>Clinical in&amp;formation</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="181" />
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="181"/>
         <source>&amp;Notas</source>
         <translation>&amp;Notes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="190" />
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="190"/>
         <source>Investigaciones</source>
         <translation>Tests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="196" />
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="196"/>
         <source>Código o nombre de la investigación — Enter la agrega</source>
         <translation>Test code or name — Enter adds it</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="202" />
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="202"/>
         <source>Agregar &amp;investigación</source>
         <translation>Add t&amp;est</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="205" />
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="205"/>
         <source>Quitar línea (Supr)</source>
         <translation>Remove line (Del)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="246" />
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="246"/>
         <source>Ninguno</source>
         <translation>None</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="250" />
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="250"/>
         <source>Motivo del descuento manual</source>
         <translation>Reason for the manual discount</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="253" />
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="253"/>
         <source>Descuento man&amp;ual</source>
         <translation>Man&amp;ual discount</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="257" />
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="257"/>
         <source>Motivo</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="265" />
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="265"/>
         <source>&amp;Guardar (Ctrl+S)</source>
         <translation>&amp;Save (Ctrl+S)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="269" />
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="269"/>
         <source>Descartar (Esc)</source>
         <translation>Discard (Esc)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="76" />
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="76"/>
         <source>Su rol no puede aplicar descuentos manuales.</source>
         <translation>Your role cannot apply manual discounts.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="156" />
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="156"/>
         <source>Escriba el nombre, la identidad o el teléfono y elija con Enter.</source>
         <translation>Type the name, ID or phone and choose with Enter.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="238" />
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="238"/>
         <source>   ✓ ya está en la solicitud</source>
         <translation>   ✓ already in the request</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="257" />
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="257"/>
         <source>La investigación</source>
         <translation>The test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="261" />
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="261"/>
         <source>«{name}» ya está en la solicitud; no se agrega dos veces.</source>
         <translation>“{name}” is already in the request; it is not added twice.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="299" />
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="299"/>
         <source>su panel</source>
         <translation>its panel</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="303" />
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="303"/>
         <source>«{name}» es parte del panel «{panel}»: quite el panel para quitarla.</source>
         <translation>“{name}” is part of the panel “{panel}”: remove the panel to remove it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="379" />
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="379"/>
         <source>No se guardó la solicitud</source>
         <translation>The request was not saved</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="386" />
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="386"/>
         <source>Solicitud {number} guardada · {patient} · Neto {format_lempiras}</source>
         <translation>Request {number} saved · {patient} · Net {format_lempiras}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="460" />
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="460"/>
         <source>Descartar solicitud</source>
         <translation>Discard request</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="461" />
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="461"/>
         <source>¿Descartar la solicitud que está escribiendo? No se guardará nada.</source>
         <translation>Discard the request you are entering? Nothing will be saved.</translation>
     </message>
@@ -5614,182 +5883,182 @@ They will no longer be offered when choosing a request's referrer, but requests 
 <context>
     <name>requests.requests_window</name>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="60" />
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="60"/>
         <source>Número</source>
         <translation>Number</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="65" />
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="65"/>
         <source>Fecha</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="71" />
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="71"/>
         <source>Paciente</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="74" />
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="74"/>
         <source>Médico</source>
         <translation>Doctor</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="77" />
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="77"/>
         <source>Prioridad</source>
         <translation>Priority</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="85" />
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="85"/>
         <source>Estado</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="91" />
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="91"/>
         <source>Resultados</source>
         <translation>Results</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="94" />
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="94"/>
         <source>Origen</source>
         <translation>Source</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="100" />
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="100"/>
         <source>Sucursal</source>
         <translation>Branch</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="106" />
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="106"/>
         <source>Inv.</source>
         <translation>Tests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="109" />
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="109"/>
         <source>Investigaciones en la solicitud (incluye las de los paneles)</source>
         <translation>Tests in the request (including those in panels)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="116" />
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="116"/>
         <source>Neto</source>
         <translation>Net</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="120" />
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="120"/>
         <source>Total {format_money} − descuento {format_money2}</source>
         <translation>Total {format_money} − discount {format_money2}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="224" />
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="224"/>
         <source>Buscar por número de solicitud o nombre del paciente (Ctrl+F)</source>
         <translation>Search by request number or patient name (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="231" />
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="231"/>
         <source>Nueva solicitud</source>
         <translation>New request</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="234" />
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="234"/>
         <source>Abrir (Enter)</source>
         <translation>Open (Enter)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="237" />
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="237"/>
         <source>Actualizar (F5)</source>
         <translation>Refresh (F5)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="250" />
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="250"/>
         <source>Todos los estados</source>
         <translation>All statuses</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="257" />
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="257"/>
         <source>Todos los resultados</source>
         <translation>All results</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="264" />
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="264"/>
         <source>Todas las prioridades</source>
         <translation>All priorities</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="271" />
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="271"/>
         <source>Todos los orígenes</source>
         <translation>All sources</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="275" />
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="275"/>
         <source>Todas las sucursales</source>
         <translation>All branches</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="282" />
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="282"/>
         <source>Paciente (todos)</source>
         <translation>Patient (all)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="289" />
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="289"/>
         <source>Médico (todos)</source>
         <translation>Doctor (all)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="294" />
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="294"/>
         <source>Desde</source>
         <translation>From</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="296" />
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="296"/>
         <source>Hasta</source>
         <translation>To</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="298" />
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="298"/>
         <source>Quitar filtros</source>
         <translation>Clear filters</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="302" />
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="302"/>
         <source>Es&amp;tado</source>
         <translation>Sta&amp;tus</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="303" />
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="303"/>
         <source>Priori&amp;dad</source>
         <translation>Priori&amp;ty</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="304" />
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="304"/>
         <source>&amp;Origen</source>
         <translation>S&amp;ource</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="305" />
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="305"/>
         <source>Sucursa&amp;l</source>
         <translation>Branc&amp;h</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="312" />
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="312"/>
         <source>Pac&amp;iente</source>
         <translation>Pat&amp;ient</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="314" />
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="314"/>
         <source>&amp;Médico</source>
         <translation>&amp;Doctor</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="323" />
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="323"/>
         <source>Res&amp;ultados</source>
         <translation>Res&amp;ults</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="468" />
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="468"/>
         <source>{rows}{more} solicitudes</source>
         <translation>{rows}{more} requests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="472" />
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="472"/>
         <source>1 solicitud</source>
         <translation>1 request</translation>
     </message>
@@ -5797,249 +6066,249 @@ They will no longer be offered when choosing a request's referrer, but requests 
 <context>
     <name>services.audit</name>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="85" />
+        <location filename="../../patolab_desktop/services/access/audit.py" line="85"/>
         <source>Nombre</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="86" />
+        <location filename="../../patolab_desktop/services/access/audit.py" line="86"/>
         <source>Nombres</source>
         <translation>First names</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="87" />
+        <location filename="../../patolab_desktop/services/access/audit.py" line="87"/>
         <source>Apellidos</source>
         <translation>Last names</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="88" />
+        <location filename="../../patolab_desktop/services/access/audit.py" line="88"/>
         <source>Identidad/RTN</source>
         <translation>ID/RTN</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="89" />
-        <location filename="../../patolab_desktop/services/access/audit.py" line="107" />
+        <location filename="../../patolab_desktop/services/access/audit.py" line="89"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="107"/>
         <source>Tipo</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="90" />
+        <location filename="../../patolab_desktop/services/access/audit.py" line="90"/>
         <source>Género</source>
         <translation>Gender</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="91" />
+        <location filename="../../patolab_desktop/services/access/audit.py" line="91"/>
         <source>Fecha de nacimiento</source>
         <translation>Date of birth</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="92" />
+        <location filename="../../patolab_desktop/services/access/audit.py" line="92"/>
         <source>Edad</source>
         <translation>Age</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="93" />
+        <location filename="../../patolab_desktop/services/access/audit.py" line="93"/>
         <source>Teléfono</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="94" />
+        <location filename="../../patolab_desktop/services/access/audit.py" line="94"/>
         <source>Teléfono secundario</source>
         <translation>Secondary phone</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="95" />
+        <location filename="../../patolab_desktop/services/access/audit.py" line="95"/>
         <source>Correo</source>
         <translation>Email</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="96" />
+        <location filename="../../patolab_desktop/services/access/audit.py" line="96"/>
         <source>Departamento</source>
         <translation>Department</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="97" />
+        <location filename="../../patolab_desktop/services/access/audit.py" line="97"/>
         <source>Municipio</source>
         <translation>Municipality</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="98" />
+        <location filename="../../patolab_desktop/services/access/audit.py" line="98"/>
         <source>Dirección</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="99" />
+        <location filename="../../patolab_desktop/services/access/audit.py" line="99"/>
         <source>Dirección 2</source>
         <translation>Address 2</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="100" />
+        <location filename="../../patolab_desktop/services/access/audit.py" line="100"/>
         <source>Código postal</source>
         <translation>Postal code</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="101" />
+        <location filename="../../patolab_desktop/services/access/audit.py" line="101"/>
         <source>País</source>
         <translation>Country</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="102" />
+        <location filename="../../patolab_desktop/services/access/audit.py" line="102"/>
         <source>Expediente externo</source>
         <translation>External record</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="103" />
+        <location filename="../../patolab_desktop/services/access/audit.py" line="103"/>
         <source>Notas</source>
         <translation>Notes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="104" />
+        <location filename="../../patolab_desktop/services/access/audit.py" line="104"/>
         <source>Bloqueado</source>
         <translation>Blocked</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="105" />
+        <location filename="../../patolab_desktop/services/access/audit.py" line="105"/>
         <source>Activo</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="106" />
+        <location filename="../../patolab_desktop/services/access/audit.py" line="106"/>
         <source>Institución</source>
         <translation>Institution</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="108" />
+        <location filename="../../patolab_desktop/services/access/audit.py" line="108"/>
         <source>Código</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="109" />
+        <location filename="../../patolab_desktop/services/access/audit.py" line="109"/>
         <source>Tipo de muestra</source>
         <translation>Sample type</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="110" />
+        <location filename="../../patolab_desktop/services/access/audit.py" line="110"/>
         <source>Precio</source>
         <translation>Price</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="111" />
+        <location filename="../../patolab_desktop/services/access/audit.py" line="111"/>
         <source>Es panel</source>
         <translation>Is a panel</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="112" />
+        <location filename="../../patolab_desktop/services/access/audit.py" line="112"/>
         <source>Miembros del panel</source>
         <translation>Panel members</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="113" />
+        <location filename="../../patolab_desktop/services/access/audit.py" line="113"/>
         <source>Estado</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="114" />
+        <location filename="../../patolab_desktop/services/access/audit.py" line="114"/>
         <source>Prioridad</source>
         <translation>Priority</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="115" />
+        <location filename="../../patolab_desktop/services/access/audit.py" line="115"/>
         <source>Origen</source>
         <translation>Source</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="116" />
+        <location filename="../../patolab_desktop/services/access/audit.py" line="116"/>
         <source>Remitente</source>
         <translation>Referrer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="117" />
+        <location filename="../../patolab_desktop/services/access/audit.py" line="117"/>
         <source>Paciente</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="118" />
+        <location filename="../../patolab_desktop/services/access/audit.py" line="118"/>
         <source>Sucursal</source>
         <translation>Branch</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="119" />
+        <location filename="../../patolab_desktop/services/access/audit.py" line="119"/>
         <source>Información clínica</source>
         <translation>Clinical information</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="120" />
+        <location filename="../../patolab_desktop/services/access/audit.py" line="120"/>
         <source>Motivo de cancelación</source>
         <translation>Cancellation reason</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="121" />
+        <location filename="../../patolab_desktop/services/access/audit.py" line="121"/>
         <source>Descuento (%)</source>
         <translation>Discount (%)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="122" />
+        <location filename="../../patolab_desktop/services/access/audit.py" line="122"/>
         <source>Motivo del descuento</source>
         <translation>Discount reason</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="123" />
+        <location filename="../../patolab_desktop/services/access/audit.py" line="123"/>
         <source>Total</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="124" />
+        <location filename="../../patolab_desktop/services/access/audit.py" line="124"/>
         <source>Descuento</source>
         <translation>Discount</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="125" />
+        <location filename="../../patolab_desktop/services/access/audit.py" line="125"/>
         <source>Neto</source>
         <translation>Net</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="126" />
+        <location filename="../../patolab_desktop/services/access/audit.py" line="126"/>
         <source>Usuario</source>
         <translation>User</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="127" />
+        <location filename="../../patolab_desktop/services/access/audit.py" line="127"/>
         <source>Nombre completo</source>
         <translation>Full name</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="128" />
+        <location filename="../../patolab_desktop/services/access/audit.py" line="128"/>
         <source>Rol</source>
         <translation>Role</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="129" />
+        <location filename="../../patolab_desktop/services/access/audit.py" line="129"/>
         <source>Debe cambiar contraseña</source>
         <translation>Must change password</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="130" />
+        <location filename="../../patolab_desktop/services/access/audit.py" line="130"/>
         <source>Descripción</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="201" />
+        <location filename="../../patolab_desktop/services/access/audit.py" line="201"/>
         <source>Solo el servicio que hizo la acción puede escribir su registro de auditoría.</source>
         <translation>Only the service that performed the action can write its audit record.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="301" />
-        <location filename="../../patolab_desktop/services/access/audit.py" line="307" />
+        <location filename="../../patolab_desktop/services/access/audit.py" line="301"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="307"/>
         <source>(vacío)</source>
         <translation>(empty)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="303" />
+        <location filename="../../patolab_desktop/services/access/audit.py" line="303"/>
         <source>Sí</source>
         <translation>Yes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="305" />
+        <location filename="../../patolab_desktop/services/access/audit.py" line="305"/>
         <source>No</source>
         <translation>No</translation>
     </message>
@@ -6047,103 +6316,103 @@ They will no longer be offered when choosing a request's referrer, but requests 
 <context>
     <name>services.auth</name>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="73" />
+        <location filename="../../patolab_desktop/services/access/auth.py" line="73"/>
         <source>minuto</source>
         <translation>minute</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="75" />
+        <location filename="../../patolab_desktop/services/access/auth.py" line="75"/>
         <source>minutos</source>
         <translation>minutes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="77" />
+        <location filename="../../patolab_desktop/services/access/auth.py" line="77"/>
         <source>La cuenta está bloqueada por demasiados intentos fallidos. Intente de nuevo en {minutes} {unit}.</source>
         <translation>The account is locked after too many failed attempts. Try again in {minutes} {unit}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="121" />
+        <location filename="../../patolab_desktop/services/access/auth.py" line="121"/>
         <source>La contraseña debe tener al menos {length} caracteres.</source>
         <translation>The password must have at least {length} characters.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="127" />
+        <location filename="../../patolab_desktop/services/access/auth.py" line="127"/>
         <source>La contraseña admite como máximo {length} caracteres.</source>
         <translation>The password can have at most {length} characters.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="133" />
+        <location filename="../../patolab_desktop/services/access/auth.py" line="133"/>
         <source>La contraseña no puede ser igual al nombre de usuario.</source>
         <translation>The password cannot be the same as the username.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="139" />
+        <location filename="../../patolab_desktop/services/access/auth.py" line="139"/>
         <source>Esa contraseña es de las más usadas y se adivina en segundos. Elija otra: una frase de varias palabras es fácil de recordar y difícil de adivinar.</source>
         <translation>That password is one of the most common ones and is guessed in seconds. Choose another: a phrase of several words is easy to remember and hard to guess.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="151" />
+        <location filename="../../patolab_desktop/services/access/auth.py" line="151"/>
         <source>El usuario debe tener de 3 a 60 letras, números, puntos, guiones o guiones bajos, sin espacios.</source>
         <translation>The username must have 3 to 60 letters, digits, dots, hyphens or underscores, without spaces.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="204" />
+        <location filename="../../patolab_desktop/services/access/auth.py" line="204"/>
         <source>Escriba el nombre completo.</source>
         <translation>Enter the full name.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="211" />
+        <location filename="../../patolab_desktop/services/access/auth.py" line="211"/>
         <source>Ya existe un administrador: inicie sesión con su usuario.</source>
         <translation>An administrator already exists: log in with your username.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="218" />
+        <location filename="../../patolab_desktop/services/access/auth.py" line="218"/>
         <source>Falta el rol Administrador en la base de datos.</source>
         <translation>The Administrator role is missing from the database.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="308" />
+        <location filename="../../patolab_desktop/services/access/auth.py" line="308"/>
         <source>Usuario o contraseña incorrectos.</source>
         <translation>Wrong username or password.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="310" />
+        <location filename="../../patolab_desktop/services/access/auth.py" line="310"/>
         <source>Le queda 1 intento antes de que la cuenta se bloquee {minutes} minutos.</source>
         <translation>You have 1 attempt left before the account is locked for {minutes} minutes.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="315" />
+        <location filename="../../patolab_desktop/services/access/auth.py" line="315"/>
         <source>Le quedan {left} intentos antes de que la cuenta se bloquee {minutes} minutos.</source>
         <translation>You have {left} attempts left before the account is locked for {minutes} minutes.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="345" />
+        <location filename="../../patolab_desktop/services/access/auth.py" line="345"/>
         <source>Este usuario está desactivado. Consulte a un administrador.</source>
         <translation>This user is deactivated. Ask an administrator.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="380" />
-        <location filename="../../patolab_desktop/services/access/auth.py" line="407" />
+        <location filename="../../patolab_desktop/services/access/auth.py" line="380"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="407"/>
         <source>Este usuario ya no existe.</source>
         <translation>This user no longer exists.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="389" />
+        <location filename="../../patolab_desktop/services/access/auth.py" line="389"/>
         <source>Este usuario fue desactivado. Consulte a un administrador.</source>
         <translation>This user has been deactivated. Ask an administrator.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="403" />
+        <location filename="../../patolab_desktop/services/access/auth.py" line="403"/>
         <source>El usuario del sistema no tiene contraseña.</source>
         <translation>The system user has no password.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="414" />
+        <location filename="../../patolab_desktop/services/access/auth.py" line="414"/>
         <source>La contraseña actual no es correcta.</source>
         <translation>The current password is not correct.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="419" />
+        <location filename="../../patolab_desktop/services/access/auth.py" line="419"/>
         <source>La nueva contraseña debe ser distinta de la actual.</source>
         <translation>The new password must be different from the current one.</translation>
     </message>
@@ -6151,113 +6420,113 @@ They will no longer be offered when choosing a request's referrer, but requests 
 <context>
     <name>services.backups</name>
     <message>
-        <location filename="../../patolab_desktop/services/safety/backups.py" line="37" />
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="37"/>
         <source>manual</source>
         <translation>manual</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/backups.py" line="38" />
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="38"/>
         <source>automática al iniciar</source>
         <translation>automatic at start-up</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/backups.py" line="39" />
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="39"/>
         <source>automática al salir</source>
         <translation>automatic on exit</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/backups.py" line="40" />
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="40"/>
         <source>antes de restaurar</source>
         <translation>before restoring</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/backups.py" line="76" />
-        <location filename="../../patolab_desktop/services/safety/restoring.py" line="80" />
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="76"/>
+        <location filename="../../patolab_desktop/services/safety/restoring.py" line="80"/>
         <source>No hay una base de datos abierta.</source>
         <translation>No database is open.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/backups.py" line="115" />
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="115"/>
         <source>Una base de datos en memoria no se puede respaldar.</source>
         <translation>An in-memory database cannot be backed up.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/backups.py" line="126" />
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="126"/>
         <source>No se pudo crear la carpeta de copias {folder}: {error}</source>
         <translation>Could not create the backup folder {folder}: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/backups.py" line="140" />
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="140"/>
         <source>No se pudo escribir la copia de seguridad {path}: {error}</source>
         <translation>Could not write the backup {path}: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/backups.py" line="189" />
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="189"/>
         <source>Esta computadora usa una base de datos PostgreSQL y no tiene el programa pg_dump. Instale las herramientas cliente de PostgreSQL (la misma versión del servidor) o pida al administrador del servidor que haga las copias con pg_dump.</source>
         <translation>This computer uses a PostgreSQL database and does not have the pg_dump program. Install the PostgreSQL client tools (the same version as the server) or ask the server administrator to make the backups with pg_dump.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/backups.py" line="218" />
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="218"/>
         <source>pg_dump no se pudo ejecutar: {error}</source>
         <translation>pg_dump could not be run: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/backups.py" line="210" />
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="210"/>
         <source>pg_dump falló: {error}</source>
         <translation>pg_dump failed: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/backups.py" line="314" />
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="314"/>
         <source>El archivo de copia no existe: {path}</source>
         <translation>The backup file does not exist: {path}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/backups.py" line="320" />
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="320"/>
         <source>No se pudo abrir la copia {name}: {error}</source>
         <translation>Could not open the backup {name}: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/backups.py" line="329" />
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="329"/>
         <source>El archivo {name} no es una copia válida de PatoLab (está dañado o no es una base de datos SQLite): {error}</source>
         <translation>The file {name} is not a valid PatoLab backup (it is damaged or not an SQLite database): {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/backups.py" line="337" />
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="337"/>
         <source>La copia {name} está dañada (integrity_check: {problems}). Elija otra copia.</source>
         <translation>The backup {name} is damaged (integrity_check: {problems}). Choose another backup.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/backups.py" line="347" />
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="347"/>
         <source>El archivo {name} no es una base de datos de PatoLab.</source>
         <translation>The file {name} is not a PatoLab database.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/backups.py" line="356" />
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="356"/>
         <source>La copia {name} es de una versión más nueva del programa (esquema {version}, este programa: {current}). Actualice PatoLab Desktop antes de restaurarla.</source>
         <translation>The backup {name} comes from a newer version of the program (schema {version}, this program: {current}). Update PatoLab Desktop before restoring it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/restoring.py" line="83" />
+        <location filename="../../patolab_desktop/services/safety/restoring.py" line="83"/>
         <source>La base de datos {name} es PostgreSQL: la restauración la hace el administrador del servidor con pg_restore (vea el README).</source>
         <translation>The database {name} is PostgreSQL: restores are done by the server administrator with pg_restore (see the README).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/restoring.py" line="91" />
+        <location filename="../../patolab_desktop/services/safety/restoring.py" line="91"/>
         <source>Una base de datos en memoria no se puede restaurar.</source>
         <translation>An in-memory database cannot be restored.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/backups.py" line="380" />
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="380"/>
         <source>Elija un archivo de copia, no la base de datos abierta.</source>
         <translation>Choose a backup file, not the open database.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/restoring.py" line="95" />
+        <location filename="../../patolab_desktop/services/safety/restoring.py" line="95"/>
         <source>Hay un cambio en curso; termínelo antes de restaurar.</source>
         <translation>A change is in progress; finish it before restoring.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/restoring.py" line="166" />
+        <location filename="../../patolab_desktop/services/safety/restoring.py" line="166"/>
         <source>No se pudo restaurar la copia {name}: {error}. La base de datos actual no se modificó o puede recuperarse de la copia {safety}.</source>
         <translation>Could not restore the backup {name}: {error}. The current database was not changed, or it can be recovered from the backup {safety}.</translation>
     </message>
@@ -6265,77 +6534,77 @@ They will no longer be offered when choosing a request's referrer, but requests 
 <context>
     <name>services.branches</name>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="81" />
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="81"/>
         <source>La sucursal {id} no existe.</source>
         <translation>Branch {id} does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="86" />
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="86"/>
         <source>El código {code} ya existe.</source>
         <translation>The code {code} already exists.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="135" />
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="135"/>
         <source>Escriba el nombre de la sucursal.</source>
         <translation>Enter the branch name.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="137" />
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="137"/>
         <source>El nombre admite como máximo {max} caracteres.</source>
         <translation>The name can have at most {max} characters.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="141" />
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="141"/>
         <source>Escriba el código de la sucursal (por ejemplo SPS).</source>
         <translation>Enter the branch code (for example SPS).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="145" />
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="145"/>
         <source>El código lleva de 2 a 10 letras mayúsculas sin tilde o números.</source>
         <translation>The code has 2 to 10 capital letters without accents or digits.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="154" />
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="154"/>
         <source>El código {code} ya lo usa la sucursal «{name}».</source>
         <translation>The code {code} is already used by the branch “{name}”.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="224" />
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="224"/>
         <source>Falta la sucursal a modificar.</source>
         <translation>The branch to change is missing.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="239" />
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="239"/>
         <source>El código no se puede cambiar: 1 solicitud ya lleva el número con «{code}».</source>
         <translation>The code cannot be changed: 1 request already has a number with “{code}”.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="245" />
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="245"/>
         <source>El código no se puede cambiar: {count} solicitudes ya llevan el número con «{code}».</source>
         <translation>The code cannot be changed: {count} requests already have a number with “{code}”.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="282" />
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="282"/>
         <source>la sucursal «{name}»</source>
         <translation>the branch “{name}”</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="288" />
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="288"/>
         <source>No se puede desactivar la sucursal predeterminada. Elija antes otra sucursal como predeterminada.</source>
         <translation>The default branch cannot be deactivated. First choose another branch as the default.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="334" />
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="334"/>
         <source>La sucursal «{name}» está desactivada; reactívela primero.</source>
         <translation>The branch “{name}” is deactivated; reactivate it first.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="361" />
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="361"/>
         <source>No existe la sucursal con código «{code}».</source>
         <translation>There is no branch with the code “{code}”.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="175" />
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="175"/>
         <source>El municipio no pertenece al departamento elegido.</source>
         <translation>The municipality is not in the chosen department.</translation>
     </message>
@@ -6343,257 +6612,257 @@ They will no longer be offered when choosing a request's referrer, but requests 
 <context>
     <name>services.catalog</name>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/values.py" line="52" />
+        <location filename="../../patolab_desktop/services/catalog/values.py" line="52"/>
         <source>El precio no es un número: «{value}».</source>
         <translation>The price is not a number: “{value}”.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/values.py" line="59" />
+        <location filename="../../patolab_desktop/services/catalog/values.py" line="59"/>
         <source>La investigación {id} no existe.</source>
         <translation>Test {id} does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/values.py" line="72" />
+        <location filename="../../patolab_desktop/services/catalog/values.py" line="72"/>
         <source>El precio debe ser un número decimal exacto, no de coma flotante.</source>
         <translation>The price must be an exact decimal number, not a floating-point one.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/values.py" line="78" />
+        <location filename="../../patolab_desktop/services/catalog/values.py" line="78"/>
         <source>Escriba el precio.</source>
         <translation>Enter the price.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/values.py" line="93" />
+        <location filename="../../patolab_desktop/services/catalog/values.py" line="93"/>
         <source>El precio no puede ser negativo.</source>
         <translation>The price cannot be negative.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/values.py" line="95" />
+        <location filename="../../patolab_desktop/services/catalog/values.py" line="95"/>
         <source>El precio admite como máximo 3 decimales.</source>
         <translation>The price can have at most 3 decimals.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/values.py" line="97" />
+        <location filename="../../patolab_desktop/services/catalog/values.py" line="97"/>
         <source>El precio es demasiado grande.</source>
         <translation>The price is too large.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/reading.py" line="47" />
+        <location filename="../../patolab_desktop/services/catalog/reading.py" line="47"/>
         <source>No existe la investigación con código «{code}».</source>
         <translation>There is no test with the code “{code}”.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/panels.py" line="18" />
+        <location filename="../../patolab_desktop/services/catalog/panels.py" line="18"/>
         <source>Se formaría un ciclo de perfiles: {chain}. Un perfil no puede contenerse a sí mismo.</source>
         <translation>This would create a cycle of profiles: {chain}. A profile cannot contain itself.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/panels.py" line="29" />
+        <location filename="../../patolab_desktop/services/catalog/panels.py" line="29"/>
         <source>Una investigación aparece dos veces en el perfil.</source>
         <translation>A test appears twice in the profile.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/panels.py" line="31" />
+        <location filename="../../patolab_desktop/services/catalog/panels.py" line="31"/>
         <source>Un perfil no puede contenerse a sí mismo.</source>
         <translation>A profile cannot contain itself.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/panels.py" line="35" />
+        <location filename="../../patolab_desktop/services/catalog/panels.py" line="35"/>
         <source>No existen las investigaciones {ids}.</source>
         <translation>The tests {ids} do not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/panels.py" line="40" />
+        <location filename="../../patolab_desktop/services/catalog/panels.py" line="40"/>
         <source>Solo se pueden agregar investigaciones activas; están desactivadas: {codes}.</source>
         <translation>Only active tests can be added; these are deactivated: {codes}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="70" />
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="70"/>
         <source>Escriba el código de la investigación.</source>
         <translation>Enter the test code.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="72" />
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="72"/>
         <source>El código admite hasta 20 letras sin tilde, números, punto, guion o guion bajo, sin espacios.</source>
         <translation>The code can have up to 20 letters without accents, digits, dots, hyphens or underscores, without spaces.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="85" />
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="85"/>
         <source>El código {code} ya lo tiene «{name}».</source>
         <translation>The code {code} is already used by “{name}”.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="89" />
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="89"/>
         <source>Escriba el nombre de la investigación.</source>
         <translation>Enter the test name.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="91" />
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="91"/>
         <source>El nombre admite como máximo {max} caracteres.</source>
         <translation>The name can have at most {max} characters.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="95" />
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="95"/>
         <source>El tipo de muestra admite como máximo {max} caracteres.</source>
         <translation>The sample type can have at most {max} characters.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="104" />
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="104"/>
         <source>Un perfil necesita al menos una investigación.</source>
         <translation>A profile needs at least one test.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="121" />
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="121"/>
         <source>El código {code} ya existe.</source>
         <translation>The code {code} already exists.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="159" />
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="159"/>
         <source>Falta la investigación a modificar.</source>
         <translation>The test to change is missing.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="192" />
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="192"/>
         <source>Otra persona modificó esta investigación mientras usted la editaba. Cierre el diálogo y ábralo de nuevo para ver los datos actuales.</source>
         <translation>Someone else changed this test while you were editing it. Close the dialog and open it again to see the current data.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="246" />
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="246"/>
         <source>No se puede desactivar {code}: forma parte de los perfiles activos {panels}. Quítela primero de esos perfiles (o desactívelos).</source>
         <translation>{code} cannot be deactivated: it is part of the active profiles {panels}. First remove it from those profiles (or deactivate them).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="259" />
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="259"/>
         <source>No se puede reactivar el perfil {code}: sus miembros {members} están desactivados. Reactívelos primero.</source>
         <translation>The profile {code} cannot be reactivated: its members {members} are deactivated. Reactivate them first.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="87" />
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="87"/>
         <source>Se importaron {rows} filas: {created} nuevas, {updated} modificadas, {unchanged} sin cambios.</source>
         <translation>Imported {rows} rows: {created} new, {updated} changed, {unchanged} unchanged.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="93" />
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="93"/>
         <source>Se pueden importar {rows} filas: {created} nuevas, {updated} modificadas, {unchanged} sin cambios.</source>
         <translation>{rows} rows can be imported: {created} new, {updated} changed, {unchanged} unchanged.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="107" />
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="107"/>
         <source>{rejected} de {rows} filas tienen errores; no se importó nada:</source>
         <translation>{rejected} of {rows} rows have errors; nothing was imported:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="115" />
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="115"/>
         <source>línea {line}{code}: {reason}</source>
         <translation>line {line}{code}: {reason}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="156" />
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="156"/>
         <source>No se encontró el archivo {path}.</source>
         <translation>The file {path} was not found.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="164" />
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="164"/>
         <source>El archivo pasa de 5 MB; divídalo en partes.</source>
         <translation>The file is larger than 5 MB; split it into parts.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="172" />
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="172"/>
         <source>El archivo está vacío.</source>
         <translation>The file is empty.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="177" />
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="177"/>
         <source>El archivo no es un CSV válido: {error}</source>
         <translation>The file is not a valid CSV: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="191" />
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="191"/>
         <source>Faltan columnas en el encabezado: {columns}. Se esperan: code,name,sample_type,price,panel_members.</source>
         <translation>Columns missing from the header: {columns}. Expected: code,name,sample_type,price,panel_members.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="217" />
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="217"/>
         <source>fila CSV mal formada: {error}</source>
         <translation>malformed CSV row: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="242" />
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="242"/>
         <source>falta el código</source>
         <translation>the code is missing</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="245" />
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="245"/>
         <source>código no válido «{code}» (letras sin tilde, números, . - _)</source>
         <translation>invalid code “{code}” (letters without accents, digits, . - _)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="251" />
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="251"/>
         <source>falta el nombre</source>
         <translation>the name is missing</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="254" />
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="254"/>
         <source>el nombre pasa de {max} caracteres</source>
         <translation>the name is longer than {max} characters</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="260" />
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="260"/>
         <source>el tipo de muestra pasa de {max} caracteres</source>
         <translation>the sample type is longer than {max} characters</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="268" />
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="268"/>
         <source>falta el precio</source>
         <translation>the price is missing</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="280" />
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="280"/>
         <source>valor de «active» no reconocido «{value}» (use 1 o 0)</source>
         <translation>unrecognised value of “active”: “{value}” (use 1 or 0)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="286" />
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="286"/>
         <source>un miembro del perfil aparece dos veces</source>
         <translation>a profile member appears twice</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="290" />
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="290"/>
         <source>un perfil no puede contenerse a sí mismo</source>
         <translation>a profile cannot contain itself</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="328" />
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="328"/>
         <source>código repetido en el archivo (ya está en la línea {line})</source>
         <translation>code repeated in the file (already on line {line})</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="352" />
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="352"/>
         <source>el miembro «{code}» no existe en el catálogo ni en el archivo</source>
         <translation>the member “{code}” is neither in the catalogue nor in the file</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="359" />
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="359"/>
         <source>el miembro «{code}» tiene errores (línea {line})</source>
         <translation>the member “{code}” has errors (line {line})</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="367" />
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="367"/>
         <source>miembros desactivados: {codes}</source>
         <translation>deactivated members: {codes}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="377" />
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="377"/>
         <source>ciclo de perfiles: {chain}</source>
         <translation>cycle of profiles: {chain}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="392" />
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="392"/>
         <source>no se puede desactivar: forma parte de los perfiles activos {panels}</source>
         <translation>cannot be deactivated: it is part of the active profiles {panels}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="432" />
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="432"/>
         <source>Otra persona cambió el catálogo durante la importación: {error}</source>
         <translation>Someone else changed the catalogue during the import: {error}</translation>
     </message>
@@ -6601,323 +6870,323 @@ They will no longer be offered when choosing a request's referrer, but requests 
 <context>
     <name>services.customers</name>
     <message>
-        <location filename="../../patolab_desktop/services/customers/types.py" line="35" />
+        <location filename="../../patolab_desktop/services/customers/types.py" line="35"/>
         <source>Otro usuario modificó este cliente después de que usted lo abrió. Vuelva a abrirlo para ver los datos actuales.</source>
         <translation>Another user changed this customer after you opened it. Open it again to see the current data.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="93" />
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="93"/>
         <source>El teléfono no es un número válido.</source>
         <translation>The phone is not a valid number.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="97" />
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="97"/>
         <source>El teléfono no es un número válido (p. ej. 9988-7766 o +504 9988-7766).</source>
         <translation>The phone is not a valid number (e.g. 9988-7766 or +504 9988-7766).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="134" />
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="134"/>
         <source>El correo electrónico no es válido (p. ej. nombre@correo.com).</source>
         <translation>The email address is not valid (e.g. name@mail.com).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="147" />
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="147"/>
         <source>La identidad/RTN solo puede tener números (y guiones).</source>
         <translation>The ID/RTN can only have digits (and hyphens).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="62" />
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="62"/>
         <source>Elija el tipo: paciente o empresa.</source>
         <translation>Choose the type: patient or company.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="73" />
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="73"/>
         <source>Escriba el nombre o los apellidos del paciente.</source>
         <translation>Enter the patient’s first or last names.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="75" />
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="75"/>
         <source>Escriba el nombre de la empresa.</source>
         <translation>Enter the company name.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="86" />
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="86"/>
         <source>Escriba el RTN de la empresa (14 dígitos).</source>
         <translation>Enter the company’s RTN (14 digits).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="91" />
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="91"/>
         <source>Una empresa necesita un RTN de 14 dígitos.</source>
         <translation>A company needs a 14-digit RTN.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="198" />
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="198"/>
         <source>La identidad debe tener 13 dígitos (DNI) o 14 (RTN); tiene {count}.</source>
         <translation>The ID must have 13 digits (DNI) or 14 (RTN); it has {count}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="110" />
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="110"/>
         <source>La fecha de nacimiento no puede ser futura.</source>
         <translation>The date of birth cannot be in the future.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="114" />
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="114"/>
         <source>La fecha de nacimiento da más de {max} años.</source>
         <translation>The date of birth gives an age over {max} years.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="129" />
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="129"/>
         <source>La edad debe ser un número entero.</source>
         <translation>The age must be a whole number.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="301" />
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="132" />
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="301"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="132"/>
         <source>La edad debe estar entre 0 y {max} años.</source>
         <translation>The age must be between 0 and {max} years.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="138" />
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="138"/>
         <source>Escriba la edad o la fecha de nacimiento.</source>
         <translation>Enter the age or the date of birth.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="144" />
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="144"/>
         <source>Elija un género de la lista.</source>
         <translation>Choose a gender from the list.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="147" />
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="147"/>
         <source>Elija el género.</source>
         <translation>Choose the gender.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="160" />
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="160"/>
         <source>Escriba el teléfono (es el número de WhatsApp).</source>
         <translation>Enter the phone (it is the WhatsApp number).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="173" />
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="173"/>
         <source>Elija el departamento.</source>
         <translation>Choose the department.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="176" />
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="176"/>
         <source>Elija un departamento de la lista.</source>
         <translation>Choose a department from the list.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="180" />
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="180"/>
         <source>Elija el municipio.</source>
         <translation>Choose the municipality.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="189" />
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="189"/>
         <source>Elija un municipio de la lista.</source>
         <translation>Choose a municipality from the list.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="193" />
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="193"/>
         <source>El municipio no pertenece al departamento seleccionado.</source>
         <translation>The municipality does not belong to the selected department.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="211" />
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="211"/>
         <source>Elija sí, no o no preguntado.</source>
         <translation>Choose yes, no or not asked.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="217" />
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="217"/>
         <source>Demasiado largo: máximo {max} caracteres.</source>
         <translation>Too long: {max} characters at most.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="231" />
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="231"/>
         <source>No preguntado</source>
         <translation>Not asked</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="232" />
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="232"/>
         <source>Sí, acepta avisos por WhatsApp</source>
         <translation>Yes, accepts WhatsApp notices</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="233" />
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="233"/>
         <source>No acepta avisos</source>
         <translation>Does not accept notices</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="296" />
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="296"/>
         <source>Ya hay un cliente activo con la identidad {id_number}: {name}.</source>
         <translation>There is already an active customer with the ID {id_number}: {name}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/rows.py" line="12" />
+        <location filename="../../patolab_desktop/services/customers/rows.py" line="12"/>
         <source>No existe el cliente {id}.</source>
         <translation>Customer {id} does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="246" />
+        <location filename="../../patolab_desktop/services/customers/records.py" line="246"/>
         <source>mismo nombre y teléfono</source>
         <translation>same name and phone</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="251" />
+        <location filename="../../patolab_desktop/services/customers/records.py" line="251"/>
         <source>mismo nombre y fecha de nacimiento</source>
         <translation>same name and date of birth</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="284" />
+        <location filename="../../patolab_desktop/services/customers/records.py" line="284"/>
         <source>Ya hay un cliente activo con la identidad {id_number}.</source>
         <translation>There is already an active customer with the ID {id_number}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="291" />
+        <location filename="../../patolab_desktop/services/customers/records.py" line="291"/>
         <source>No se pudo guardar el cliente: {error}</source>
         <translation>The customer could not be saved: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="345" />
+        <location filename="../../patolab_desktop/services/customers/records.py" line="345"/>
         <source>Falta el cliente a modificar.</source>
         <translation>The customer to change is missing.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="404" />
+        <location filename="../../patolab_desktop/services/customers/records.py" line="404"/>
         <source>No se puede reactivar: la identidad {id_number} ya la usa el cliente activo {name}.</source>
         <translation>Cannot reactivate: the ID {id_number} is already used by the active customer {name}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="467" />
+        <location filename="../../patolab_desktop/services/customers/records.py" line="467"/>
         <source>más de {count} clientes</source>
         <translation>more than {count} customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="469" />
+        <location filename="../../patolab_desktop/services/customers/records.py" line="469"/>
         <source>1 cliente</source>
         <translation>1 customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="470" />
+        <location filename="../../patolab_desktop/services/customers/records.py" line="470"/>
         <source>{count} clientes</source>
         <translation>{count} customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/resolve.py" line="31" />
+        <location filename="../../patolab_desktop/services/customers/resolve.py" line="31"/>
         <source>Tipo de cliente desconocido: «{text}». Use cliente (o paciente) o empresa.</source>
         <translation>Unknown customer type: “{text}”. Use cliente (or paciente) or empresa.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/resolve.py" line="50" />
+        <location filename="../../patolab_desktop/services/customers/resolve.py" line="50"/>
         <source>Departamento desconocido: «{text}». Departamentos: {names}.</source>
         <translation>Unknown department: “{text}”. Departments: {names}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/resolve.py" line="73" />
+        <location filename="../../patolab_desktop/services/customers/resolve.py" line="73"/>
         <source>Hay varios municipios «{text}»; indique también el departamento o use el código ({codes}).</source>
         <translation>There are several municipalities “{text}”; also give the department or use the code ({codes}).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/resolve.py" line="81" />
+        <location filename="../../patolab_desktop/services/customers/resolve.py" line="81"/>
         <source>Municipio desconocido de ese departamento: «{text}».</source>
         <translation>Unknown municipality in that department: “{text}”.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/resolve.py" line="85" />
+        <location filename="../../patolab_desktop/services/customers/resolve.py" line="85"/>
         <source>Municipio desconocido: «{text}».</source>
         <translation>Unknown municipality: “{text}”.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/resolve.py" line="98" />
+        <location filename="../../patolab_desktop/services/customers/resolve.py" line="98"/>
         <source>Género desconocido: «{text}». Use {names}.</source>
         <translation>Unknown gender: “{text}”. Use {names}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/bulk.py" line="97" />
+        <location filename="../../patolab_desktop/services/customers/bulk.py" line="97"/>
         <source>No se pudieron guardar los clientes: {error}</source>
         <translation>The customers could not be saved: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="166" />
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="166"/>
         <source>Elija el tipo de documento de la lista.</source>
         <translation>Choose the document type from the list.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="177" />
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="177"/>
         <source>El {document} lleva de {min} a {max} letras y números.</source>
         <translation>The {document} has {min} to {max} letters and digits.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="188" />
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="188"/>
         <source>El número del documento no tiene dígitos.</source>
         <translation>The document number has no digits.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="206" />
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="206"/>
         <source>El {document} debe tener {wanted} dígitos; tiene {count}.</source>
         <translation>The {document} must have {wanted} digits; it has {count}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="291" />
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="291"/>
         <source>Escriba la edad en años (35), meses (8m) o días (3d).</source>
         <translation>Type the age in years (35), months (8m) or days (3d).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="302" />
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="302"/>
         <source>En meses, la edad llega hasta {max}; use años.</source>
         <translation>In months, the age goes up to {max}; use years.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="305" />
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="305"/>
         <source>En días, la edad llega hasta {max}; use meses.</source>
         <translation>In days, the age goes up to {max}; use months.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="368" />
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="368"/>
         <source>1 mes</source>
         <translation>1 month</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="369" />
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="369"/>
         <source>{n} meses</source>
         <translation>{n} months</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="372" />
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="372"/>
         <source>1 día</source>
         <translation>1 day</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="373" />
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="373"/>
         <source>{n} días</source>
         <translation>{n} days</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="375" />
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="375"/>
         <source>1 año</source>
         <translation>1 year</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="376" />
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="376"/>
         <source>{n} años</source>
         <translation>{n} years</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="265" />
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="265"/>
         <source>Un DNI empieza con el código de un departamento (01 a 18); {code} no lo es.</source>
         <translation>A DNI starts with a department code (01 to 18); {code} is not one.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="270" />
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="270"/>
         <source>Los dígitos 3 y 4 del DNI deben ser un municipio del departamento {code}; {municipality} no lo es.</source>
         <translation>Digits 3 and 4 of a DNI must be a municipality of department {code}; {municipality} is not one.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="282" />
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="282"/>
         <source>Identidad</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="228" />
+        <location filename="../../patolab_desktop/services/customers/records.py" line="228"/>
         <source>mismo {document}</source>
         <translation>same {document}</translation>
     </message>
@@ -6925,7 +7194,7 @@ They will no longer be offered when choosing a request's referrer, but requests 
 <context>
     <name>services.errors</name>
     <message>
-        <location filename="../../patolab_desktop/services/errors.py" line="42" />
+        <location filename="../../patolab_desktop/services/errors.py" line="42"/>
         <source>Otra persona modificó {what} mientras usted lo editaba. Sus cambios no se guardaron: cierre la ventana y vuelva a abrirla para ver los datos actuales.</source>
         <translation>Someone else changed {what} while you were editing it. Your changes were not saved: close the window and open it again to see the current data.</translation>
     </message>
@@ -6933,12 +7202,12 @@ They will no longer be offered when choosing a request's referrer, but requests 
 <context>
     <name>services.identity_crypto</name>
     <message>
-        <location filename="../../patolab_desktop/services/customers/identity_crypto.py" line="144" />
+        <location filename="../../patolab_desktop/services/customers/identity_crypto.py" line="144"/>
         <source>La clave de recuperación no es correcta: revise que copió los 56 caracteres.</source>
         <translation>The recovery key is not correct: check that you copied all 56 characters.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/identity_crypto.py" line="162" />
+        <location filename="../../patolab_desktop/services/customers/identity_crypto.py" line="162"/>
         <source>Esa clave de recuperación es de otra base de datos.</source>
         <translation>That recovery key belongs to another database.</translation>
     </message>
@@ -6946,37 +7215,37 @@ They will no longer be offered when choosing a request's referrer, but requests 
 <context>
     <name>services.maintenance</name>
     <message>
-        <location filename="../../patolab_desktop/services/safety/check.py" line="26" />
+        <location filename="../../patolab_desktop/services/safety/check.py" line="26"/>
         <source>Base de datos: {target}</source>
         <translation>Database: {target}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/check.py" line="27" />
+        <location filename="../../patolab_desktop/services/safety/check.py" line="27"/>
         <source>Versión del esquema: {version} (esta aplicación: {expected})</source>
         <translation>Schema version: {version} (this application: {expected})</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/check.py" line="33" />
+        <location filename="../../patolab_desktop/services/safety/check.py" line="33"/>
         <source>Integridad: correcta</source>
         <translation>Integrity: correct</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/check.py" line="35" />
+        <location filename="../../patolab_desktop/services/safety/check.py" line="35"/>
         <source>Integridad: PROBLEMAS ENCONTRADOS</source>
         <translation>Integrity: PROBLEMS FOUND</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/check.py" line="49" />
+        <location filename="../../patolab_desktop/services/safety/check.py" line="49"/>
         <source>versión del esquema {version}, se esperaba {expected}</source>
         <translation>schema version {version}, expected {expected}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/check.py" line="61" />
+        <location filename="../../patolab_desktop/services/safety/check.py" line="61"/>
         <source>clave foránea rota: {table} fila {row} → {parent}</source>
         <translation>broken foreign key: {table} row {row} → {parent}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/check.py" line="69" />
+        <location filename="../../patolab_desktop/services/safety/check.py" line="69"/>
         <source>índice de búsqueda: {error}</source>
         <translation>search index: {error}</translation>
     </message>
@@ -6984,262 +7253,277 @@ They will no longer be offered when choosing a request's referrer, but requests 
 <context>
     <name>services.notify</name>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="16" />
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="16"/>
         <source>La clave de acceso de WhatsApp no es válida.</source>
         <translation>The WhatsApp access token is not valid.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="17" />
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="17"/>
         <source>La clave de acceso de WhatsApp venció o no es válida.</source>
         <translation>The WhatsApp access token expired or is not valid.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="20" />
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="21" />
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="20"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="21"/>
         <source>A la cuenta de WhatsApp le falta un permiso.</source>
         <translation>The WhatsApp account lacks a permission.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="22" />
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="23" />
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="22"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="23"/>
         <source>La cuenta de WhatsApp está restringida.</source>
         <translation>The WhatsApp account is restricted.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="24" />
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="24"/>
         <source>La cuenta de WhatsApp está bloqueada.</source>
         <translation>The WhatsApp account is locked.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="25" />
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="25"/>
         <source>Hay un problema con el método de pago de WhatsApp.</source>
         <translation>There is a problem with the WhatsApp payment method.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="28" />
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="28"/>
         <source>Demasiados mensajes por segundo; se reintentará.</source>
         <translation>Too many messages per second; it will be retried.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="31" />
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="31"/>
         <source>Demasiados mensajes a este número; se reintentará más tarde.</source>
         <translation>Too many messages to this number; it will be retried later.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="34" />
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="34"/>
         <source>Error temporal de WhatsApp; se reintentará.</source>
         <translation>Temporary WhatsApp error; it will be retried.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="35" />
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="35"/>
         <source>WhatsApp no está disponible por ahora; se reintentará.</source>
         <translation>WhatsApp is unavailable for now; it will be retried.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="38" />
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="38"/>
         <source>La plantilla está en pausa; se reintentará en unas horas.</source>
         <translation>The template is paused; it will be retried in a few hours.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="41" />
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="41"/>
         <source>El número no tiene WhatsApp o no puede recibir el mensaje. Entregue los resultados impresos o por correo.</source>
         <translation>The number has no WhatsApp or cannot receive the message. Hand over the results printed or by e-mail.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="46" />
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="46"/>
         <source>WhatsApp solo acepta plantillas aprobadas fuera de las 24 horas.</source>
         <translation>WhatsApp only accepts approved templates outside the 24 hours.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="49" />
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="49"/>
         <source>El paciente pidió no recibir estos mensajes.</source>
         <translation>The patient asked not to receive these messages.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="50" />
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="50"/>
         <source>La plantilla no existe, no está aprobada o sus datos no coinciden; revise la configuración de WhatsApp.</source>
         <translation>The template does not exist, is not approved or its data do not match; check the WhatsApp settings.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="55" />
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="55"/>
         <source>WhatsApp rechazó un dato del mensaje.</source>
         <translation>WhatsApp refused a value of the message.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="56" />
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="56"/>
         <source>El número no está en la lista de prueba de la cuenta de WhatsApp.</source>
-        <translation>The number is not on the WhatsApp account's test list.</translation>
+        <translation>The number is not on the WhatsApp account&apos;s test list.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="59" />
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="59"/>
         <source>WhatsApp no respondió bien; se reintentará.</source>
         <translation>WhatsApp did not answer properly; it will be retried.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="60" />
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="60"/>
         <source>Sin respuesta de WhatsApp (red o tiempo agotado); se reintentará.</source>
         <translation>No answer from WhatsApp (network or timeout); it will be retried.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="63" />
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="63"/>
         <source>La noticia dejó de estar vigente antes de poder enviarse.</source>
         <translation>The news went stale before it could be sent.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="66" />
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="66"/>
         <source>No se pudo enviar tras varios intentos. Use Reintentar.</source>
         <translation>Could not be sent after several attempts. Use Retry.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="69" />
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="69"/>
         <source>Falta la clave de acceso de WhatsApp en la configuración.</source>
         <translation>The WhatsApp access token is missing from the settings.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="72" />
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="72"/>
         <source>WhatsApp rechazó el mensaje.</source>
         <translation>WhatsApp refused the message.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/events.py" line="11" />
+        <location filename="../../patolab_desktop/services/notify/events.py" line="11"/>
         <source>Solicitud recibida</source>
         <translation>Request received</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/events.py" line="12" />
+        <location filename="../../patolab_desktop/services/notify/events.py" line="12"/>
         <source>Resultados parciales</source>
         <translation>Partial results</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/events.py" line="13" />
+        <location filename="../../patolab_desktop/services/notify/events.py" line="13"/>
         <source>Resultados listos</source>
         <translation>Results ready</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/events.py" line="14" />
+        <location filename="../../patolab_desktop/services/notify/events.py" line="14"/>
         <source>Solicitud cancelada</source>
         <translation>Request cancelled</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/events.py" line="15" />
+        <location filename="../../patolab_desktop/services/notify/events.py" line="15"/>
         <source>Prueba</source>
         <translation>Test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/events.py" line="38" />
+        <location filename="../../patolab_desktop/services/notify/events.py" line="38"/>
         <source>En cola</source>
         <translation>Queued</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/events.py" line="39" />
+        <location filename="../../patolab_desktop/services/notify/events.py" line="39"/>
         <source>Enviando</source>
         <translation>Sending</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/events.py" line="40" />
+        <location filename="../../patolab_desktop/services/notify/events.py" line="40"/>
         <source>Aceptado por WhatsApp</source>
         <translation>Accepted by WhatsApp</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/events.py" line="41" />
+        <location filename="../../patolab_desktop/services/notify/events.py" line="41"/>
         <source>Falló</source>
         <translation>Failed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/events.py" line="42" />
+        <location filename="../../patolab_desktop/services/notify/events.py" line="42"/>
         <source>Vencido</source>
         <translation>Expired</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/events.py" line="43" />
+        <location filename="../../patolab_desktop/services/notify/events.py" line="43"/>
         <source>Cancelado</source>
         <translation>Cancelled</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/outbox.py" line="179" />
+        <location filename="../../patolab_desktop/services/notify/outbox.py" line="188"/>
         <source>El mensaje no existe.</source>
         <translation>The message does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/outbox.py" line="192" />
+        <location filename="../../patolab_desktop/services/notify/outbox.py" line="201"/>
         <source>El mensaje cambió mientras tanto; vuelva a abrirlo.</source>
         <translation>The message changed meanwhile; open it again.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/outbox.py" line="205" />
+        <location filename="../../patolab_desktop/services/notify/outbox.py" line="214"/>
         <source>Solo se reintenta un mensaje que no se envió.</source>
         <translation>Only a message that was not sent can be retried.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/outbox.py" line="229" />
+        <location filename="../../patolab_desktop/services/notify/outbox.py" line="238"/>
         <source>Solo se cancela un mensaje en cola o que falló.</source>
         <translation>Only a queued or failed message can be cancelled.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/config.py" line="79" />
+        <location filename="../../patolab_desktop/services/notify/config.py" line="79"/>
         <source>La clave de acceso no parece válida.</source>
-        <translation type="unfinished" />
+        <translation>The access token does not look valid.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/notify/config.py" line="172"/>
+        <source>Escriba la versión como v25.0.</source>
+        <translation>Write the version as v25.0.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/notify/config.py" line="178"/>
+        <source>Solo dígitos.</source>
+        <translation>Digits only.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/notify/config.py" line="206"/>
+        <source>Escriba un número de celular válido.</source>
+        <translation>Type a valid mobile number.</translation>
     </message>
 </context>
 <context>
     <name>services.outputs</name>
     <message>
-        <location filename="../../patolab_desktop/services/safety/outputs.py" line="76" />
+        <location filename="../../patolab_desktop/services/safety/outputs.py" line="76"/>
         <source>Falta el nombre del archivo.</source>
         <translation>The file name is missing.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/outputs.py" line="79" />
+        <location filename="../../patolab_desktop/services/safety/outputs.py" line="79"/>
         <source>El nombre del archivo no es válido: {path}</source>
         <translation>The file name is not valid: {path}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/outputs.py" line="86" />
+        <location filename="../../patolab_desktop/services/safety/outputs.py" line="86"/>
         <source>{path} es una carpeta: escriba el nombre del archivo a guardar dentro de ella.</source>
         <translation>{path} is a folder: type the name of the file to save inside it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/outputs.py" line="95" />
+        <location filename="../../patolab_desktop/services/safety/outputs.py" line="95"/>
         <source>La carpeta de {path} no existe.</source>
         <translation>The folder of {path} does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/outputs.py" line="103" />
+        <location filename="../../patolab_desktop/services/safety/outputs.py" line="103"/>
         <source>{path} es la base de datos abierta (o uno de sus archivos). No se escribió nada: elija otro nombre de archivo.</source>
         <translation>{path} is the open database (or one of its files). Nothing was written: choose another file name.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/outputs.py" line="113" />
+        <location filename="../../patolab_desktop/services/safety/outputs.py" line="113"/>
         <source>{path} es una base de datos SQLite. No se escribe sobre una base de datos: elija otro nombre de archivo.</source>
         <translation>{path} is an SQLite database. A database is never written over: choose another file name.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/outputs.py" line="123" />
+        <location filename="../../patolab_desktop/services/safety/outputs.py" line="123"/>
         <source>{path} pertenece a una base de datos SQLite. Elija otro nombre de archivo.</source>
         <translation>{path} belongs to an SQLite database. Choose another file name.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/outputs.py" line="135" />
+        <location filename="../../patolab_desktop/services/safety/outputs.py" line="135"/>
         <source>{path} es (o estaría entre) las copias de seguridad de PatoLab. No se escribe sobre las copias: elija otra carpeta o nombre.</source>
         <translation>{path} is (or would be among) the PatoLab backups. Backups are never written over: choose another folder or name.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/outputs.py" line="163" />
+        <location filename="../../patolab_desktop/services/safety/outputs.py" line="163"/>
         <source>La carpeta de copias {path} es la base de datos abierta. Elija una carpeta.</source>
         <translation>The backup folder {path} is the open database. Choose a folder.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/outputs.py" line="174" />
+        <location filename="../../patolab_desktop/services/safety/outputs.py" line="174"/>
         <source>La carpeta de copias {path} no es una carpeta ({file} es un archivo). Elija una carpeta.</source>
         <translation>The backup folder {path} is not a folder ({file} is a file). Choose a folder.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/outputs.py" line="188" />
+        <location filename="../../patolab_desktop/services/safety/outputs.py" line="188"/>
         <source>{path} ya existe: no se reemplaza.</source>
         <translation>{path} already exists: it is not replaced.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/outputs.py" line="240" />
+        <location filename="../../patolab_desktop/services/safety/outputs.py" line="240"/>
         <source>{path} es la base de datos abierta.</source>
         <translation>{path} is the open database.</translation>
     </message>
@@ -7247,168 +7531,168 @@ They will no longer be offered when choosing a request's referrer, but requests 
 <context>
     <name>services.patient_import</name>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_file.py" line="35" />
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="35"/>
         <source>Importación cancelada: no se guardó ningún cambio.</source>
         <translation>Import cancelled: no change was saved.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_file.py" line="170" />
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="170"/>
         <source>la del {field} ({names})</source>
         <translation>the {field} column ({names})</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_file.py" line="175" />
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="175"/>
         <source>Falta la columna obligatoria {columns}. Revise la primera línea del archivo (los nombres de las columnas).</source>
         <translation>A required column is missing: {columns}. Check the first line of the file (the column names).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_file.py" line="181" />
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="181"/>
         <source>Faltan las columnas obligatorias {columns}. Revise la primera línea del archivo (los nombres de las columnas).</source>
         <translation>Required columns are missing: {columns}. Check the first line of the file (the column names).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_file.py" line="186" />
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="186"/>
         <source> y </source>
         <translation> and </translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_plan.py" line="88" />
+        <location filename="../../patolab_desktop/services/customers/import_plan.py" line="88"/>
         <source>{total} filas: {created} nuevas, {updated} actualizaciones, {rejected} rechazadas</source>
         <translation>{total} rows: {created} new, {updated} updates, {rejected} rejected</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_file.py" line="205" />
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="205"/>
         <source>No es un archivo: {path}</source>
         <translation>Not a file: {path}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_file.py" line="209" />
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="209"/>
         <source>No existe el archivo: {path}</source>
         <translation>The file does not exist: {path}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_file.py" line="213" />
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="213"/>
         <source>No se pudo leer el archivo {path}: {error}</source>
         <translation>Could not read the file {path}: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_file.py" line="223" />
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="223"/>
         <source>El archivo pesa {size} MB y el máximo para importar es {max} MB. Divídalo en archivos más pequeños.</source>
         <translation>The file is {size} MB and the import limit is {max} MB. Split it into smaller files.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_file.py" line="234" />
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="234"/>
         <source>El archivo está en UTF-16. Guárdelo como «CSV UTF-8 (delimitado por comas)» y vuelva a intentarlo.</source>
         <translation>The file is in UTF-16. Save it as “CSV UTF-8 (comma delimited)” and try again.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_file.py" line="251" />
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="251"/>
         <source>No se reconoce la codificación del archivo: no es UTF-8 ni Windows-1252. Guárdelo como «CSV UTF-8» y vuelva a intentarlo.</source>
         <translation>The file encoding is not recognised: it is neither UTF-8 nor Windows-1252. Save it as “CSV UTF-8” and try again.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_file.py" line="259" />
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="259"/>
         <source>El archivo no parece un CSV de texto (tiene caracteres nulos).</source>
         <translation>The file does not look like a text CSV (it has null characters).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_file.py" line="319" />
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="319"/>
         <source>un campo supera el largo máximo; ¿unas comillas sin cerrar?</source>
         <translation>a field is longer than the maximum; an unclosed quote?</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_file.py" line="327" />
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="327"/>
         <source>Línea {line}: el archivo no es un CSV válido ({detail}).</source>
         <translation>Line {line}: the file is not a valid CSV ({detail}).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_file.py" line="341" />
-        <location filename="../../patolab_desktop/services/customers/import_file.py" line="351" />
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="341"/>
+        <location filename="../../patolab_desktop/services/customers/import_file.py" line="351"/>
         <source>El archivo está vacío.</source>
         <translation>The file is empty.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_cells.py" line="106" />
+        <location filename="../../patolab_desktop/services/customers/import_cells.py" line="106"/>
         <source>Fecha de nacimiento no válida: «{text}» (use dd/mm/aaaa).</source>
         <translation>Invalid date of birth: “{text}” (use dd/mm/yyyy).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_cells.py" line="116" />
+        <location filename="../../patolab_desktop/services/customers/import_cells.py" line="116"/>
         <source>Edad no válida: «{text}» (un número de años).</source>
         <translation>Invalid age: “{text}” (a number of years).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="203" />
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="203"/>
         <source>La fila tiene {cells} columnas y el encabezado {width} (¿un separador de más o comillas sin cerrar?).</source>
         <translation>The row has {cells} columns and the header {width} (an extra separator or an unclosed quote?).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="243" />
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="243"/>
         <source>Duplicado en el archivo: la identidad {id_number} ya está en la línea {line}.</source>
         <translation>Duplicate in the file: the ID {id_number} is already on line {line}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="250" />
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="250"/>
         <source>Duplicado en el archivo: el mismo nombre y teléfono ya están en la línea {line}.</source>
         <translation>Duplicate in the file: the same name and phone are already on line {line}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="262" />
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="262"/>
         <source>Hay {count} pacientes con este nombre y teléfono; añada la identidad para saber a cuál actualizar.</source>
         <translation>There are {count} patients with this name and phone; add the ID to tell which one to update.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="272" />
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="272"/>
         <source>Duplicado en el archivo: la línea {line} ya actualiza a este mismo paciente.</source>
         <translation>Duplicate in the file: line {line} already updates this same patient.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="307" />
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="307"/>
         <source>Falta el nombre.</source>
         <translation>The name is missing.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="310" />
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="310"/>
         <source>Falta el teléfono.</source>
         <translation>The phone is missing.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="449" />
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="449"/>
         <source>El paciente a actualizar ya no existe; vuelva a analizar el archivo.</source>
         <translation>The patient to update no longer exists; analyse the file again.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="470" />
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="470"/>
         <source>incompleto</source>
         <translation>incomplete</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="472" />
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="472"/>
         <source>completo</source>
         <translation>complete</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="581" />
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="581"/>
         <source>Línea {line} ({name}): {reason} No se importó ninguna fila; vuelva a analizar el archivo.</source>
         <translation>Line {line} ({name}): {reason} No row was imported; analyse the file again.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="594" />
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="594"/>
         <source>No se importó ninguna fila: {reason} Vuelva a analizar el archivo.</source>
         <translation>No row was imported: {reason} Analyse the file again.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_plan.py" line="97" />
+        <location filename="../../patolab_desktop/services/customers/import_plan.py" line="97"/>
         <source>, {merged} unidas a otra línea</source>
         <translation>, {merged} merged into another line</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="358" />
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="358"/>
         <source>Otro paciente ya tiene este teléfono (¿un familiar?): se registra como paciente nuevo.</source>
         <translation>Another patient already has this phone (family?): registered as a new patient.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="421" />
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="421"/>
         <source>Misma persona que la línea {line}: sus datos se unieron a esa línea.</source>
         <translation>Same person as line {line}: the data was merged into that line.</translation>
     </message>
@@ -7416,222 +7700,222 @@ They will no longer be offered when choosing a request's referrer, but requests 
 <context>
     <name>services.permissions</name>
     <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="51" />
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="51"/>
         <source>Pacientes</source>
         <translation>Patients</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="52" />
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="52"/>
         <source>Remitentes</source>
         <translation>Referrers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="53" />
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="53"/>
         <source>Catálogo</source>
         <translation>Catalogue</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="54" />
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="54"/>
         <source>Solicitudes</source>
         <translation>Requests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="55" />
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="55"/>
         <source>Impresión</source>
         <translation>Printing</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="56" />
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="56"/>
         <source>Archivos</source>
         <translation>Files</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="57" />
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="57"/>
         <source>Administración</source>
         <translation>Administration</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="58" />
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="58"/>
         <source>Avisos por WhatsApp</source>
         <translation>WhatsApp notices</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="65" />
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="65"/>
         <source>ver pacientes y empresas</source>
         <translation>view patients and companies</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="70" />
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="70"/>
         <source>registrar pacientes y empresas</source>
         <translation>register patients and companies</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="75" />
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="75"/>
         <source>modificar pacientes y empresas</source>
         <translation>edit patients and companies</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="80" />
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="80"/>
         <source>desactivar y reactivar pacientes y empresas</source>
         <translation>deactivate and reactivate patients and companies</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="85" />
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="85"/>
         <source>ver los números de identidad completos</source>
         <translation>see full ID numbers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="89" />
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="89"/>
         <source>ver remitentes</source>
         <translation>view referrers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="94" />
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="94"/>
         <source>registrar remitentes</source>
         <translation>register referrers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="99" />
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="99"/>
         <source>modificar remitentes y tipos de remitente</source>
         <translation>edit referrers and referrer types</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="104" />
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="104"/>
         <source>desactivar remitentes</source>
         <translation>deactivate referrers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="110" />
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="110"/>
         <source>ver el catálogo de investigaciones</source>
         <translation>view the test catalogue</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="115" />
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="115"/>
         <source>crear investigaciones y paneles</source>
         <translation>create tests and panels</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="120" />
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="120"/>
         <source>modificar investigaciones, paneles y precios</source>
         <translation>edit tests, panels and prices</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="125" />
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="125"/>
         <source>desactivar investigaciones</source>
         <translation>deactivate tests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="130" />
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="130"/>
         <source>administrar sucursales</source>
         <translation>manage branches</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="136" />
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="136"/>
         <source>ver solicitudes de laboratorio</source>
         <translation>view lab requests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="141" />
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="141"/>
         <source>crear solicitudes de laboratorio</source>
         <translation>create lab requests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="146" />
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="146"/>
         <source>modificar solicitudes (agregar o quitar investigaciones)</source>
         <translation>edit requests (add or remove tests)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="153" />
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="153"/>
         <source>avanzar solicitudes en el flujo de trabajo</source>
         <translation>move requests forward in the workflow</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="158" />
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="158"/>
         <source>cancelar solicitudes</source>
         <translation>cancel requests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="163" />
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="163"/>
         <source>aplicar descuentos manuales</source>
         <translation>apply manual discounts</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="168" />
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="168"/>
         <source>marcar investigaciones en proceso y con resultado listo</source>
         <translation>mark tests in progress and with their result ready</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="176" />
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="176"/>
         <source>ver, reintentar y cancelar avisos por WhatsApp; abrir en WhatsApp</source>
         <translation>see, retry and cancel WhatsApp notices; open in WhatsApp</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="184" />
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="184"/>
         <source>administrar la cola y la configuración de WhatsApp</source>
         <translation>manage the WhatsApp queue and settings</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="192" />
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="192"/>
         <source>imprimir resúmenes de solicitud y etiquetas de tubos</source>
         <translation>print request summaries and tube labels</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="199" />
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="199"/>
         <source>imprimir resúmenes diarios y por período</source>
         <translation>print daily and period summaries</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="203" />
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="203"/>
         <source>exportar datos a CSV</source>
         <translation>export data to CSV</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="208" />
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="208"/>
         <source>importar pacientes desde CSV</source>
         <translation>import patients from CSV</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="214" />
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="214"/>
         <source>administrar usuarios, roles y permisos</source>
         <translation>manage users, roles and permissions</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="219" />
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="219"/>
         <source>cambiar la configuración del laboratorio</source>
         <translation>change the laboratory settings</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="224" />
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="224"/>
         <source>hacer y restaurar copias de seguridad</source>
         <translation>make and restore backups</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="227" />
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="227"/>
         <source>ver la auditoría</source>
         <translation>view the audit log</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="330" />
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="330"/>
         <source>Recepción</source>
         <translation>Reception</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="331" />
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="331"/>
         <source>Supervisor</source>
         <translation>Supervisor</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="332" />
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="332"/>
         <source>Administrador</source>
         <translation>Administrator</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="333" />
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="333"/>
         <source>Laboratorio</source>
         <translation>Laboratory</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="334" />
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="334"/>
         <source>Sistema</source>
         <translation>System</translation>
     </message>
@@ -7639,187 +7923,187 @@ They will no longer be offered when choosing a request's referrer, but requests 
 <context>
     <name>services.phrases</name>
     <message>
-        <location filename="../../patolab_desktop/services/phrases.py" line="33" />
+        <location filename="../../patolab_desktop/services/phrases.py" line="33"/>
         <source>Exportación de clientes a {file}: {count} filas.</source>
         <translation>Customers exported to {file}: {count} rows.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/phrases.py" line="34" />
+        <location filename="../../patolab_desktop/services/phrases.py" line="34"/>
         <source>Exportación de pacientes a {file}: {count} filas.</source>
         <translation>Patients exported to {file}: {count} rows.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/phrases.py" line="35" />
+        <location filename="../../patolab_desktop/services/phrases.py" line="35"/>
         <source>Exportación de solicitudes a {file}: {count} filas.</source>
         <translation>Requests exported to {file}: {count} rows.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/phrases.py" line="36" />
+        <location filename="../../patolab_desktop/services/phrases.py" line="36"/>
         <source>Exportación de remitentes a {file}: {count} filas.</source>
         <translation>Referrers exported to {file}: {count} rows.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/phrases.py" line="37" />
+        <location filename="../../patolab_desktop/services/phrases.py" line="37"/>
         <source>Exportación del catálogo a {file}: {count} filas.</source>
         <translation>Catalogue exported to {file}: {count} rows.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/phrases.py" line="38" />
+        <location filename="../../patolab_desktop/services/phrases.py" line="38"/>
         <source>{count} intentos fallidos: bloqueada {minutes} minutos</source>
         <translation>{count} failed attempts: locked for {minutes} minutes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/phrases.py" line="39" />
+        <location filename="../../patolab_desktop/services/phrases.py" line="39"/>
         <source>Vista previa del resumen {number}</source>
         <translation>Summary {number} previewed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/phrases.py" line="40" />
+        <location filename="../../patolab_desktop/services/phrases.py" line="40"/>
         <source>Vista previa de etiquetas {number}</source>
         <translation>Labels {number} previewed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/phrases.py" line="41" />
+        <location filename="../../patolab_desktop/services/phrases.py" line="41"/>
         <source>Etiquetas {number} guardadas en PDF</source>
         <translation>Labels {number} saved as PDF</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/phrases.py" line="42" />
+        <location filename="../../patolab_desktop/services/phrases.py" line="42"/>
         <source>Resumen {number} guardado en PDF</source>
         <translation>Summary {number} saved as PDF</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/phrases.py" line="43" />
+        <location filename="../../patolab_desktop/services/phrases.py" line="43"/>
         <source>Resumen {number} impreso</source>
         <translation>Summary {number} printed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/phrases.py" line="44" />
+        <location filename="../../patolab_desktop/services/phrases.py" line="44"/>
         <source>{count} etiqueta(s) de {number} impresas</source>
         <translation>{count} label(s) of {number} printed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/phrases.py" line="45" />
+        <location filename="../../patolab_desktop/services/phrases.py" line="45"/>
         <source> con {count} investigaciones del panel</source>
         <translation> with {count} tests of the panel</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/phrases.py" line="46" />
+        <location filename="../../patolab_desktop/services/phrases.py" line="46"/>
         <source> con {count} investigación del panel</source>
         <translation> with {count} test of the panel</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/phrases.py" line="47" />
+        <location filename="../../patolab_desktop/services/phrases.py" line="47"/>
         <source>; {codes} pasan a formar parte del panel</source>
         <translation>; {codes} become part of the panel</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/phrases.py" line="48" />
+        <location filename="../../patolab_desktop/services/phrases.py" line="48"/>
         <source>; {codes} pasa a formar parte del panel</source>
         <translation>; {codes} becomes part of the panel</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/phrases.py" line="49" />
+        <location filename="../../patolab_desktop/services/phrases.py" line="49"/>
         <source>Descuento manual retirado; </source>
         <translation>Manual discount removed; </translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/phrases.py" line="50" />
+        <location filename="../../patolab_desktop/services/phrases.py" line="50"/>
         <source>Descuento manual {pct} % no aplicado: el descuento por edad ({age} %) es mayor</source>
         <translation>Manual discount {pct} % not applied: the age discount ({age} %) is larger</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/phrases.py" line="54" />
+        <location filename="../../patolab_desktop/services/phrases.py" line="54"/>
         <source>Descuento por edad {pct} % ({age} años)</source>
         <translation>Age discount {pct} % ({age} years)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/phrases.py" line="55" />
+        <location filename="../../patolab_desktop/services/phrases.py" line="55"/>
         <source>descuento por edad {pct} % ({age} años)</source>
         <translation>age discount {pct} % ({age} years)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/phrases.py" line="56" />
+        <location filename="../../patolab_desktop/services/phrases.py" line="56"/>
         <source>Descuento manual {pct} %</source>
         <translation>Manual discount {pct} %</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/phrases.py" line="57" />
+        <location filename="../../patolab_desktop/services/phrases.py" line="57"/>
         <source>descuento manual {pct} %</source>
         <translation>manual discount {pct} %</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/phrases.py" line="58" />
+        <location filename="../../patolab_desktop/services/phrases.py" line="58"/>
         <source>Sin descuento</source>
         <translation>No discount</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/phrases.py" line="59" />
+        <location filename="../../patolab_desktop/services/phrases.py" line="59"/>
         <source>sin descuento</source>
         <translation>no discount</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/phrases.py" line="60" />
+        <location filename="../../patolab_desktop/services/phrases.py" line="60"/>
         <source>. Neto: </source>
         <translation>. Net: </translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/phrases.py" line="61" />
+        <location filename="../../patolab_desktop/services/phrases.py" line="61"/>
         <source>, neto </source>
         <translation>, net </translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/phrases.py" line="62" />
+        <location filename="../../patolab_desktop/services/phrases.py" line="62"/>
         <source>Solicitud {number}: </source>
         <translation>Request {number}: </translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/phrases.py" line="63" />
+        <location filename="../../patolab_desktop/services/phrases.py" line="63"/>
         <source>{count} investigaciones</source>
         <translation>{count} tests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/phrases.py" line="64" />
+        <location filename="../../patolab_desktop/services/phrases.py" line="64"/>
         <source>{count} investigación</source>
         <translation>{count} test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/phrases.py" line="65" />
+        <location filename="../../patolab_desktop/services/phrases.py" line="65"/>
         <source>Permisos copiados de {rest}</source>
         <translation>Permissions copied from {rest}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/phrases.py" line="66" />
+        <location filename="../../patolab_desktop/services/phrases.py" line="66"/>
         <source>Motivo: {rest}</source>
         <translation>Reason: {rest}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/phrases.py" line="67" />
+        <location filename="../../patolab_desktop/services/phrases.py" line="67"/>
         <source>Usuario desconocido</source>
         <translation>Unknown user</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/phrases.py" line="68" />
+        <location filename="../../patolab_desktop/services/phrases.py" line="68"/>
         <source>Administrador inicial</source>
         <translation>First administrator</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/phrases.py" line="69" />
+        <location filename="../../patolab_desktop/services/phrases.py" line="69"/>
         <source>Encabezado e impresión</source>
         <translation>Header and printing</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/phrases.py" line="70" />
+        <location filename="../../patolab_desktop/services/phrases.py" line="70"/>
         <source>Inicio de sesión</source>
         <translation>Login</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/phrases.py" line="71" />
+        <location filename="../../patolab_desktop/services/phrases.py" line="71"/>
         <source>Desbloqueo de pantalla</source>
         <translation>Screen unlock</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/phrases.py" line="72" />
+        <location filename="../../patolab_desktop/services/phrases.py" line="72"/>
         <source>Cambio de contraseña</source>
         <translation>Password change</translation>
     </message>
@@ -7827,17 +8111,17 @@ They will no longer be offered when choosing a request's referrer, but requests 
 <context>
     <name>services.reference</name>
     <message>
-        <location filename="../../patolab_desktop/services/reference.py" line="12" />
+        <location filename="../../patolab_desktop/services/reference.py" line="12"/>
         <source>Mujer</source>
         <translation>Female</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/reference.py" line="13" />
+        <location filename="../../patolab_desktop/services/reference.py" line="13"/>
         <source>Hombre</source>
         <translation>Male</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/reference.py" line="14" />
+        <location filename="../../patolab_desktop/services/reference.py" line="14"/>
         <source>Otro</source>
         <translation>Other</translation>
     </message>
@@ -7845,42 +8129,42 @@ They will no longer be offered when choosing a request's referrer, but requests 
 <context>
     <name>services.referrer_types</name>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/referrer_types.py" line="23" />
+        <location filename="../../patolab_desktop/services/catalog/referrer_types.py" line="23"/>
         <source>El tipo de remitente {id} no existe.</source>
         <translation>Referrer type {id} does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/referrer_types.py" line="92" />
+        <location filename="../../patolab_desktop/services/catalog/referrer_types.py" line="92"/>
         <source>Escriba el nombre del tipo de remitente.</source>
         <translation>Enter the name of the referrer type.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/referrer_types.py" line="100" />
+        <location filename="../../patolab_desktop/services/catalog/referrer_types.py" line="100"/>
         <source>El nombre admite como máximo {max} caracteres.</source>
         <translation>The name can have at most {max} characters.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/referrer_types.py" line="110" />
+        <location filename="../../patolab_desktop/services/catalog/referrer_types.py" line="110"/>
         <source>Ya existe el tipo de remitente «{name}».</source>
         <translation>The referrer type “{name}” already exists.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/referrer_types.py" line="143" />
+        <location filename="../../patolab_desktop/services/catalog/referrer_types.py" line="143"/>
         <source>el tipo de remitente «{name}»</source>
         <translation>the referrer type “{name}”</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/referrer_types.py" line="182" />
+        <location filename="../../patolab_desktop/services/catalog/referrer_types.py" line="182"/>
         <source>No se puede eliminar el tipo «{name}»: 1 remitente lo usa. Solo se le puede cambiar el nombre (o desactivarlo).</source>
         <translation>The type “{name}” cannot be deleted: 1 referrer uses it. It can only be renamed (or deactivated).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/referrer_types.py" line="188" />
+        <location filename="../../patolab_desktop/services/catalog/referrer_types.py" line="188"/>
         <source>No se puede eliminar el tipo «{name}»: {count} remitentes lo usan. Solo se le puede cambiar el nombre (o desactivarlo).</source>
         <translation>The type “{name}” cannot be deleted: {count} referrers use it. It can only be renamed (or deactivated).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/referrer_types.py" line="210" />
+        <location filename="../../patolab_desktop/services/catalog/referrer_types.py" line="210"/>
         <source>No se puede eliminar el tipo «{name}»: está en uso. Solo se le puede cambiar el nombre.</source>
         <translation>The type “{name}” cannot be deleted: it is in use. It can only be renamed.</translation>
     </message>
@@ -7888,67 +8172,67 @@ They will no longer be offered when choosing a request's referrer, but requests 
 <context>
     <name>services.referrers</name>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="96" />
+        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="96"/>
         <source>El remitente {id} no existe.</source>
         <translation>Referrer {id} does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="109" />
+        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="109"/>
         <source>Escriba el nombre del remitente.</source>
         <translation>Enter the referrer’s name.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="111" />
+        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="111"/>
         <source>El nombre admite como máximo {max} caracteres.</source>
         <translation>The name can have at most {max} characters.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="115" />
+        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="115"/>
         <source>La institución admite como máximo 200 caracteres.</source>
         <translation>The institution can have at most 200 characters.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="119" />
+        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="119"/>
         <source>Elija el tipo de remitente.</source>
         <translation>Choose the referrer type.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="121" />
+        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="121"/>
         <source>El tipo de remitente elegido no existe.</source>
         <translation>The chosen referrer type does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="175" />
+        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="175"/>
         <source>mismo nombre e institución</source>
         <translation>same name and institution</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="177" />
+        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="177"/>
         <source>mismo nombre, sin institución</source>
         <translation>same name, no institution</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="180" />
+        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="180"/>
         <source>mismo nombre y teléfono</source>
         <translation>same name and phone</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="373" />
+        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="373"/>
         <source>Este remitente tiene 1 solicitud; el cambio se verá también en ella.</source>
         <translation>This referrer has 1 request; the change will also show on it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="377" />
+        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="377"/>
         <source>Este remitente tiene {count} solicitudes; el cambio se verá también en ellas.</source>
         <translation>This referrer has {count} requests; the change will also show on them.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="440" />
+        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="440"/>
         <source>Falta el remitente a modificar.</source>
         <translation>The referrer to change is missing.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="461" />
+        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="461"/>
         <source>Otra persona modificó este remitente mientras usted lo editaba. Cierre el diálogo y ábralo de nuevo para ver los datos actuales.</source>
         <translation>Someone else changed this referrer while you were editing it. Close the dialog and open it again to see the current data.</translation>
     </message>
@@ -7956,62 +8240,62 @@ They will no longer be offered when choosing a request's referrer, but requests 
 <context>
     <name>services.reports</name>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="79" />
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="79"/>
         <source>El nombre del laboratorio es obligatorio.</source>
         <translation>The laboratory name is required.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="84" />
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="84"/>
         <source>El RTN debe tener 14 dígitos.</source>
         <translation>The RTN must have 14 digits.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="93" />
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="93"/>
         <source>No se encuentra el archivo del logotipo.</source>
         <translation>The logo file cannot be found.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="97" />
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="97"/>
         <source>El logotipo debe ser una imagen PNG, JPG, BMP, GIF o SVG.</source>
         <translation>The logo must be a PNG, JPG, BMP, GIF or SVG image.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="178" />
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="178"/>
         <source>Debe ser un número entero.</source>
         <translation>It must be a whole number.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="181" />
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="181"/>
         <source>Debe estar entre {low} y {high}.</source>
         <translation>It must be between {low} and {high}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="185" />
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="185"/>
         <source>Tamaño de papel no válido (A4 o Letter).</source>
         <translation>Invalid paper size (A4 or Letter).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="324" />
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="324"/>
         <source>La solicitud {number} está cancelada: no se imprimen etiquetas de tubos.</source>
         <translation>Request {number} is cancelled: no tube labels are printed.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="380" />
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="380"/>
         <source>Indique la fecha inicial y la final.</source>
         <translation>Give the start and end dates.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="384" />
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="384"/>
         <source>La fecha final es anterior a la inicial.</source>
         <translation>The end date is before the start date.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="388" />
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="388"/>
         <source>El período no puede pasar de diez años.</source>
         <translation>The period cannot be longer than ten years.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="447" />
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="447"/>
         <source>No existe la sucursal {id}.</source>
         <translation>Branch {id} does not exist.</translation>
     </message>
@@ -8019,7 +8303,7 @@ They will no longer be offered when choosing a request's referrer, but requests 
 <context>
     <name>services.request_numbers</name>
     <message>
-        <location filename="../../patolab_desktop/services/requests/numbers.py" line="61" />
+        <location filename="../../patolab_desktop/services/requests/numbers.py" line="61"/>
         <source>La sucursal no existe.</source>
         <translation>The branch does not exist.</translation>
     </message>
@@ -8027,17 +8311,17 @@ They will no longer be offered when choosing a request's referrer, but requests 
 <context>
     <name>services.request_pricing</name>
     <message>
-        <location filename="../../patolab_desktop/services/requests/pricing.py" line="271" />
+        <location filename="../../patolab_desktop/services/requests/pricing.py" line="271"/>
         <source>{code} {name} ya está incluida en el panel {panel}.</source>
         <translation>{code} {name} is already included in the panel {panel}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/pricing.py" line="278" />
+        <location filename="../../patolab_desktop/services/requests/pricing.py" line="278"/>
         <source>{code} {name} ya está en la solicitud.</source>
         <translation>{code} {name} is already on the request.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/pricing.py" line="302" />
+        <location filename="../../patolab_desktop/services/requests/pricing.py" line="302"/>
         <source>{code} {name} pasa a formar parte del panel {panel}.</source>
         <translation>{code} {name} now becomes part of the panel {panel}.</translation>
     </message>
@@ -8045,22 +8329,22 @@ They will no longer be offered when choosing a request's referrer, but requests 
 <context>
     <name>services.request_queries</name>
     <message>
-        <location filename="../../patolab_desktop/services/requests/queries.py" line="198" />
+        <location filename="../../patolab_desktop/services/requests/queries.py" line="198"/>
         <source>Valor no válido: {value}.</source>
         <translation>Invalid value: {value}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/queries.py" line="214" />
+        <location filename="../../patolab_desktop/services/requests/queries.py" line="214"/>
         <source>La fecha final es anterior a la inicial.</source>
         <translation>The end date is before the start date.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/queries.py" line="335" />
+        <location filename="../../patolab_desktop/services/requests/queries.py" line="335"/>
         <source>No se puede ordenar por {name}.</source>
         <translation>Cannot sort by {name}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/queries.py" line="452" />
+        <location filename="../../patolab_desktop/services/requests/queries.py" line="452"/>
         <source>La solicitud no existe.</source>
         <translation>The request does not exist.</translation>
     </message>
@@ -8068,197 +8352,197 @@ They will no longer be offered when choosing a request's referrer, but requests 
 <context>
     <name>services.requests</name>
     <message>
-        <location filename="../../patolab_desktop/services/requests/checks.py" line="28" />
+        <location filename="../../patolab_desktop/services/requests/checks.py" line="28"/>
         <source>Porcentaje no válido: {value}</source>
         <translation>Invalid percentage: {value}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/checks.py" line="62" />
+        <location filename="../../patolab_desktop/services/requests/checks.py" line="62"/>
         <source>Elija el paciente.</source>
         <translation>Choose the patient.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/checks.py" line="66" />
+        <location filename="../../patolab_desktop/services/requests/checks.py" line="66"/>
         <source>El paciente elegido no existe.</source>
         <translation>The chosen patient does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/checks.py" line="68" />
+        <location filename="../../patolab_desktop/services/requests/checks.py" line="68"/>
         <source>El paciente «{name}» está inactivo; no se le pueden crear solicitudes.</source>
         <translation>The patient “{name}” is inactive; no requests can be created for them.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/checks.py" line="77" />
+        <location filename="../../patolab_desktop/services/requests/checks.py" line="77"/>
         <source>Elija el médico o la institución que refiere.</source>
         <translation>Choose the referring doctor or institution.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/checks.py" line="83" />
+        <location filename="../../patolab_desktop/services/requests/checks.py" line="83"/>
         <source>El médico elegido no existe.</source>
         <translation>The chosen doctor does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/checks.py" line="85" />
+        <location filename="../../patolab_desktop/services/requests/checks.py" line="85"/>
         <source>El médico «{name}» está inactivo; elija otro.</source>
         <translation>The doctor “{name}” is inactive; choose another one.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/checks.py" line="94" />
+        <location filename="../../patolab_desktop/services/requests/checks.py" line="94"/>
         <source>Prioridad no válida: {value} (opciones: {options}).</source>
         <translation>Invalid priority: {value} (options: {options}).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/checks.py" line="98" />
+        <location filename="../../patolab_desktop/services/requests/checks.py" line="98"/>
         <source>Origen no válido: {value} (opciones: {options}).</source>
         <translation>Invalid source: {value} (options: {options}).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/checks.py" line="107" />
+        <location filename="../../patolab_desktop/services/requests/checks.py" line="107"/>
         <source>El texto es demasiado largo (máximo {max} caracteres).</source>
         <translation>The text is too long ({max} characters at most).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/checks.py" line="116" />
+        <location filename="../../patolab_desktop/services/requests/checks.py" line="116"/>
         <source>Agregue al menos una investigación.</source>
         <translation>Add at least one test.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/checks.py" line="124" />
+        <location filename="../../patolab_desktop/services/requests/checks.py" line="124"/>
         <source>La investigación {id} no existe.</source>
         <translation>Test {id} does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/checks.py" line="128" />
+        <location filename="../../patolab_desktop/services/requests/checks.py" line="128"/>
         <source>La investigación {code} {name} está inactiva; no se puede solicitar.</source>
         <translation>The test {code} {name} is inactive; it cannot be requested.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/checks.py" line="147" />
+        <location filename="../../patolab_desktop/services/requests/checks.py" line="147"/>
         <source>El descuento manual debe ser mayor que 0 y como máximo 100 %.</source>
         <translation>The manual discount must be greater than 0 and at most 100 %.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/checks.py" line="152" />
+        <location filename="../../patolab_desktop/services/requests/checks.py" line="152"/>
         <source>Escriba el motivo del descuento manual.</source>
         <translation>Enter the reason for the manual discount.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/entry.py" line="102" />
+        <location filename="../../patolab_desktop/services/requests/entry.py" line="102"/>
         <source>No hay una sucursal activa; registre una antes de crear solicitudes.</source>
         <translation>There is no active branch; register one before creating requests.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/entry.py" line="107" />
+        <location filename="../../patolab_desktop/services/requests/entry.py" line="107"/>
         <source>La sucursal elegida no existe o está inactiva.</source>
         <translation>The chosen branch does not exist or is inactive.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/entry.py" line="112" />
+        <location filename="../../patolab_desktop/services/requests/entry.py" line="112"/>
         <source>La fecha de la solicitud no puede estar en el futuro.</source>
         <translation>The request date cannot be in the future.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/locking.py" line="19" />
+        <location filename="../../patolab_desktop/services/requests/locking.py" line="19"/>
         <source>La solicitud no existe.</source>
         <translation>The request does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/locking.py" line="22" />
+        <location filename="../../patolab_desktop/services/requests/locking.py" line="22"/>
         <source>La solicitud {number} fue modificada por otra persona mientras usted la veía. Vuelva a abrirla para ver los cambios.</source>
         <translation>Request {number} was changed by someone else while you were viewing it. Open it again to see the changes.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/locking.py" line="30" />
+        <location filename="../../patolab_desktop/services/requests/locking.py" line="30"/>
         <source>La solicitud {number} está {status} y ya no se puede modificar.</source>
         <translation>Request {number} is {status} and can no longer be changed.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/locking.py" line="47" />
+        <location filename="../../patolab_desktop/services/requests/locking.py" line="47"/>
         <source>La solicitud {number} cambió mientras se guardaba.</source>
         <translation>Request {number} changed while it was being saved.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/workflow.py" line="97" />
+        <location filename="../../patolab_desktop/services/requests/workflow.py" line="97"/>
         <source>No se puede cancelar la solicitud {number}: está «{status}». Solo se cancelan solicitudes pendientes o con la muestra tomada.</source>
         <translation>Request {number} cannot be cancelled: it is “{status}”. Only pending requests or requests with the sample collected can be cancelled.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/workflow.py" line="106" />
+        <location filename="../../patolab_desktop/services/requests/workflow.py" line="106"/>
         <source>Escriba el motivo de la cancelación.</source>
         <translation>Enter the reason for the cancellation.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/workflow.py" line="111" />
+        <location filename="../../patolab_desktop/services/requests/workflow.py" line="111"/>
         <source>El motivo es demasiado largo (máximo {max} caracteres).</source>
         <translation>The reason is too long ({max} characters at most).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/workflow.py" line="171" />
+        <location filename="../../patolab_desktop/services/requests/workflow.py" line="171"/>
         <source>{code} {name} ya está en la solicitud como parte del panel {panel_code} {panel_name}.</source>
         <translation>{code} {name} is already on the request as part of the panel {panel_code} {panel_name}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/workflow.py" line="180" />
+        <location filename="../../patolab_desktop/services/requests/workflow.py" line="180"/>
         <source>{code} {name} ya está en la solicitud {number}.</source>
         <translation>{code} {name} is already on request {number}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/workflow.py" line="279" />
+        <location filename="../../patolab_desktop/services/requests/workflow.py" line="279"/>
         <source>{code} {name} no está en la solicitud {number}.</source>
         <translation>{code} {name} is not on request {number}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/workflow.py" line="283" />
+        <location filename="../../patolab_desktop/services/requests/workflow.py" line="283"/>
         <source>La investigación {id} no está en la solicitud {number}.</source>
         <translation>Test {id} is not on request {number}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/workflow.py" line="298" />
+        <location filename="../../patolab_desktop/services/requests/workflow.py" line="298"/>
         <source>{code} {name} forma parte del panel {panel_code} {panel_name}; quite el panel completo.</source>
         <translation>{code} {name} is part of the panel {panel_code} {panel_name}; remove the whole panel.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/workflow.py" line="309" />
+        <location filename="../../patolab_desktop/services/requests/workflow.py" line="309"/>
         <source>No se puede quitar la última investigación de la solicitud {number}. Si ya no se necesita, cancele la solicitud.</source>
         <translation>The last test of request {number} cannot be removed. If the request is no longer needed, cancel it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/workflow.py" line="456" />
+        <location filename="../../patolab_desktop/services/requests/workflow.py" line="456"/>
         <source>El paciente solo se puede cambiar mientras la solicitud está pendiente.</source>
         <translation>The patient can only be changed while the request is pending.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reading.py" line="39" />
+        <location filename="../../patolab_desktop/services/requests/reading.py" line="39"/>
         <source>No existe la solicitud {number}.</source>
         <translation>Request {number} does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reading.py" line="43" />
+        <location filename="../../patolab_desktop/services/requests/reading.py" line="43"/>
         <source>No existe la solicitud (vacía).</source>
         <translation>There is no request (empty number).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/results.py" line="47" />
+        <location filename="../../patolab_desktop/services/requests/results.py" line="47"/>
         <source>{released}/{total} listas</source>
         <translation>{released}/{total} ready</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/results.py" line="140" />
+        <location filename="../../patolab_desktop/services/requests/results.py" line="140"/>
         <source>Estado de investigación no válido.</source>
         <translation>Invalid test status.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/results.py" line="145" />
+        <location filename="../../patolab_desktop/services/requests/results.py" line="145"/>
         <source>Elija al menos una investigación.</source>
         <translation>Choose at least one test.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/results.py" line="154" />
+        <location filename="../../patolab_desktop/services/requests/results.py" line="154"/>
         <source>La investigación no pertenece a la solicitud {number}.</source>
         <translation>The test does not belong to request {number}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/results.py" line="171" />
+        <location filename="../../patolab_desktop/services/requests/results.py" line="171"/>
         <source>Una investigación {status} ya no puede cambiar.</source>
         <translation>A test that is {status} can no longer change.</translation>
     </message>
@@ -8266,22 +8550,22 @@ They will no longer be offered when choosing a request's referrer, but requests 
 <context>
     <name>services.session</name>
     <message>
-        <location filename="../../patolab_desktop/services/access/session.py" line="76" />
+        <location filename="../../patolab_desktop/services/access/session.py" line="76"/>
         <source>Debe iniciar sesión para {action}.</source>
         <translation>You must log in to {action}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/session.py" line="82" />
+        <location filename="../../patolab_desktop/services/access/session.py" line="82"/>
         <source>Debe cambiar su contraseña antes de {action}.</source>
         <translation>You must change your password before you can {action}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/session.py" line="88" />
+        <location filename="../../patolab_desktop/services/access/session.py" line="88"/>
         <source>No tiene permiso para {action}. Su rol ({role}) no lo incluye; pida a un administrador que se lo asigne.</source>
         <translation>You do not have permission to {action}. Your role ({role}) does not include it; ask an administrator to grant it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/session.py" line="101" />
+        <location filename="../../patolab_desktop/services/access/session.py" line="101"/>
         <source>Debe iniciar sesión.</source>
         <translation>You must log in.</translation>
     </message>
@@ -8289,172 +8573,172 @@ They will no longer be offered when choosing a request's referrer, but requests 
 <context>
     <name>services.settings</name>
     <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="39" />
+        <location filename="../../patolab_desktop/services/settings.py" line="39"/>
         <source>Sucursal predeterminada</source>
         <translation>Default branch</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="43" />
+        <location filename="../../patolab_desktop/services/settings.py" line="43"/>
         <source>Edad de tercera edad</source>
         <translation>Senior age</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="49" />
+        <location filename="../../patolab_desktop/services/settings.py" line="49"/>
         <source>Descuento tercera edad (%)</source>
         <translation>Senior discount (%)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="51" />
+        <location filename="../../patolab_desktop/services/settings.py" line="51"/>
         <source>Edad de cuarta edad</source>
         <translation>Elderly age</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="56" />
+        <location filename="../../patolab_desktop/services/settings.py" line="56"/>
         <source>Descuento cuarta edad (%)</source>
         <translation>Elderly discount (%)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="62" />
+        <location filename="../../patolab_desktop/services/settings.py" line="62"/>
         <source>Nombre del laboratorio</source>
         <translation>Laboratory name</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="64" />
+        <location filename="../../patolab_desktop/services/settings.py" line="64"/>
         <source>Dirección</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="65" />
+        <location filename="../../patolab_desktop/services/settings.py" line="65"/>
         <source>RTN</source>
         <translation>RTN</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="66" />
+        <location filename="../../patolab_desktop/services/settings.py" line="66"/>
         <source>Teléfono</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="67" />
+        <location filename="../../patolab_desktop/services/settings.py" line="67"/>
         <source>Correo</source>
         <translation>Email</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="72" />
+        <location filename="../../patolab_desktop/services/settings.py" line="72"/>
         <source>Logotipo (archivo de imagen)</source>
         <translation>Logo (image file)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="78" />
+        <location filename="../../patolab_desktop/services/settings.py" line="78"/>
         <source>Ancho de la etiqueta (mm)</source>
         <translation>Label width (mm)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="84" />
+        <location filename="../../patolab_desktop/services/settings.py" line="84"/>
         <source>Alto de la etiqueta (mm)</source>
         <translation>Label height (mm)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="87" />
+        <location filename="../../patolab_desktop/services/settings.py" line="87"/>
         <source>Copias por etiqueta</source>
         <translation>Copies per label</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="93" />
+        <location filename="../../patolab_desktop/services/settings.py" line="93"/>
         <source>Tamaño de papel (A4 o Letter)</source>
         <translation>Paper size (A4 or Letter)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="100" />
+        <location filename="../../patolab_desktop/services/settings.py" line="100"/>
         <source>WhatsApp: identificador del número</source>
         <translation>WhatsApp: phone number id</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="107" />
+        <location filename="../../patolab_desktop/services/settings.py" line="107"/>
         <source>WhatsApp: identificador de la cuenta (WABA)</source>
         <translation>WhatsApp: account id (WABA)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="114" />
+        <location filename="../../patolab_desktop/services/settings.py" line="114"/>
         <source>WhatsApp: versión de Graph API</source>
         <translation>WhatsApp: Graph API version</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="121" />
+        <location filename="../../patolab_desktop/services/settings.py" line="121"/>
         <source>WhatsApp: dirección de la API</source>
         <translation>WhatsApp: API address</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="139" />
+        <location filename="../../patolab_desktop/services/settings.py" line="139"/>
         <source>Plantilla</source>
         <translation>Template</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="140" />
+        <location filename="../../patolab_desktop/services/settings.py" line="140"/>
         <source>Idioma</source>
         <translation>Language</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="141" />
+        <location filename="../../patolab_desktop/services/settings.py" line="141"/>
         <source>Enviar</source>
         <translation>Send</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="148" />
+        <location filename="../../patolab_desktop/services/settings.py" line="148"/>
         <source>Bloqueo por inactividad (minutos)</source>
         <translation>Lock after inactivity (minutes)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="173" />
+        <location filename="../../patolab_desktop/services/settings.py" line="173"/>
         <source>Ajuste desconocido: {key}</source>
         <translation>Unknown setting: {key}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="180" />
+        <location filename="../../patolab_desktop/services/settings.py" line="180"/>
         <source>Valor no válido para «{setting}»: {value}</source>
         <translation>Invalid value for “{setting}”: {value}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="208" />
+        <location filename="../../patolab_desktop/services/settings.py" line="208"/>
         <source>Otra persona cambió «{setting}» mientras usted lo editaba. Cierre y vuelva a abrir la ventana para ver el valor actual; sus cambios no se guardaron.</source>
         <translation>Someone else changed “{setting}” while you were editing it. Close the window and open it again to see the current value; your changes were not saved.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="260" />
+        <location filename="../../patolab_desktop/services/settings.py" line="260"/>
         <source>Escriba un número.</source>
         <translation>Type a number.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="278" />
+        <location filename="../../patolab_desktop/services/settings.py" line="278"/>
         <source>La edad va de 0 a 130 años.</source>
         <translation>The age goes from 0 to 130 years.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="284" />
+        <location filename="../../patolab_desktop/services/settings.py" line="284"/>
         <source>El porcentaje va de 0 a 100 (el neto nunca es negativo).</source>
         <translation>The percentage goes from 0 to 100 (the net is never negative).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="290" />
+        <location filename="../../patolab_desktop/services/settings.py" line="290"/>
         <source>La cuarta edad debe ser mayor que la tercera edad.</source>
         <translation>The elderly age must be above the senior age.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="296" />
+        <location filename="../../patolab_desktop/services/settings.py" line="296"/>
         <source>De 0 (nunca) a {max} minutos.</source>
         <translation>From 0 (never) to {max} minutes.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="304" />
+        <location filename="../../patolab_desktop/services/settings.py" line="304"/>
         <source>Elija una sucursal activa.</source>
         <translation>Choose an active branch.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="308" />
+        <location filename="../../patolab_desktop/services/settings.py" line="308"/>
         <source>El nombre del laboratorio es obligatorio.</source>
         <translation>The laboratory name is required.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="313" />
+        <location filename="../../patolab_desktop/services/settings.py" line="313"/>
         <source>El RTN debe tener 14 dígitos.</source>
         <translation>The RTN must have 14 digits.</translation>
     </message>
@@ -8462,72 +8746,72 @@ They will no longer be offered when choosing a request's referrer, but requests 
 <context>
     <name>services.transfer</name>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="50" />
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="50"/>
         <source>Escriba la ruta del archivo o la URL postgresql://.</source>
         <translation>Enter the file path or the postgresql:// URL.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="56" />
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="56"/>
         <source>El archivo {path} no existe todavía: se creará al abrirlo.</source>
         <translation>The file {path} does not exist yet: it will be created when opened.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="73" />
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="73"/>
         <source>esquema versión {version}</source>
         <translation>schema version {version}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="75" />
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="75"/>
         <source>base de datos vacía</source>
         <translation>empty database</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="76" />
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="76"/>
         <source>Conexión correcta: {kind}, {schema}.</source>
         <translation>Connection OK: {kind}, {schema}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="82" />
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="82"/>
         <source>No se pudo conectar a {target}: {error}</source>
         <translation>Could not connect to {target}: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="160" />
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="160"/>
         <source>{table}: {count} filas</source>
         <translation>{table}: {count} rows</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="208" />
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="208"/>
         <source>Abra primero la base de datos SQLite de origen (--db ARCHIVO).</source>
         <translation>First open the source SQLite database (--db FILE).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="218" />
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="218"/>
         <source>El destino debe ser una URL postgresql://usuario@servidor:5432/base (se recibió {target}). No se creó nada.</source>
         <translation>The target must be a URL postgresql://user@server:5432/database (got {target}). Nothing was created.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="233" />
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="233"/>
         <source>{target} ya existe: la copia se hace solo a un archivo nuevo.</source>
         <translation>{target} already exists: the copy is made only into a new file.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="240" />
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="240"/>
         <source>El destino es la misma base de datos que el origen.</source>
         <translation>The target is the same database as the source.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="253" />
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="253"/>
         <source>El destino es de una versión más nueva de PatoLab Desktop.</source>
         <translation>The target belongs to a newer version of PatoLab Desktop.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="263" />
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="263"/>
         <source>La base de datos de destino {target} ya tiene datos (tabla {table}). Use una base de datos vacía: la copia no mezcla datos.</source>
         <translation>The target database {target} already has data (table {table}). Use an empty database: the copy does not merge data.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="284" />
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="284"/>
         <source>La tabla {table} no coincide después de copiar: origen {expected} filas, destino {found}. No se guardó nada en el destino.</source>
         <translation>The table {table} does not match after copying: source {expected} rows, target {found}. Nothing was saved in the target.</translation>
     </message>
@@ -8535,112 +8819,112 @@ They will no longer be offered when choosing a request's referrer, but requests 
 <context>
     <name>services.users</name>
     <message>
-        <location filename="../../patolab_desktop/services/access/users.py" line="90" />
+        <location filename="../../patolab_desktop/services/access/users.py" line="90"/>
         <source>Inactivo</source>
         <translation>Inactive</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/users.py" line="92" />
+        <location filename="../../patolab_desktop/services/access/users.py" line="92"/>
         <source>Bloqueado hasta las {time}</source>
         <translation>Locked until {time}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/users.py" line="96" />
+        <location filename="../../patolab_desktop/services/access/users.py" line="96"/>
         <source>Activo (debe cambiar contraseña)</source>
         <translation>Active (must change password)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/users.py" line="97" />
+        <location filename="../../patolab_desktop/services/access/users.py" line="97"/>
         <source>Activo</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/users.py" line="152" />
-        <location filename="../../patolab_desktop/services/access/users.py" line="229" />
-        <location filename="../../patolab_desktop/services/access/users.py" line="295" />
-        <location filename="../../patolab_desktop/services/access/users.py" line="322" />
+        <location filename="../../patolab_desktop/services/access/users.py" line="152"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="229"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="295"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="322"/>
         <source>El usuario no existe.</source>
         <translation>The user does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/users.py" line="177" />
+        <location filename="../../patolab_desktop/services/access/users.py" line="177"/>
         <source>Escriba el nombre completo.</source>
         <translation>Enter the full name.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/users.py" line="179" />
+        <location filename="../../patolab_desktop/services/access/users.py" line="179"/>
         <source>Elija un rol.</source>
         <translation>Choose a role.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/users.py" line="196" />
+        <location filename="../../patolab_desktop/services/access/users.py" line="196"/>
         <source>Ya existe el usuario «{name}».</source>
         <translation>The user “{name}” already exists.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/users.py" line="237" />
+        <location filename="../../patolab_desktop/services/access/users.py" line="237"/>
         <source>No puede desactivar su propio usuario.</source>
         <translation>You cannot deactivate your own user.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/users.py" line="254" />
+        <location filename="../../patolab_desktop/services/access/users.py" line="254"/>
         <source>el usuario «{name}»</source>
         <translation>the user “{name}”</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/users.py" line="266" />
+        <location filename="../../patolab_desktop/services/access/users.py" line="266"/>
         <source>No se puede: es el último administrador activo (el único que puede administrar usuarios). Cree o active otro administrador primero.</source>
         <translation>Not possible: this is the last active administrator (the only one who can manage users). Create or activate another administrator first.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/users.py" line="357" />
+        <location filename="../../patolab_desktop/services/access/users.py" line="357"/>
         <source>El rol «{name}» no existe.</source>
         <translation>The role “{name}” does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/users.py" line="363" />
+        <location filename="../../patolab_desktop/services/access/users.py" line="363"/>
         <source>Ya existe el rol «{name}».</source>
         <translation>The role “{name}” already exists.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/users.py" line="370" />
-        <location filename="../../patolab_desktop/services/access/users.py" line="401" />
+        <location filename="../../patolab_desktop/services/access/users.py" line="370"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="401"/>
         <source>Escriba el nombre del rol.</source>
         <translation>Enter the role name.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/users.py" line="398" />
-        <location filename="../../patolab_desktop/services/access/users.py" line="429" />
+        <location filename="../../patolab_desktop/services/access/users.py" line="398"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="429"/>
         <source>El rol no existe.</source>
         <translation>The role does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/users.py" line="403" />
+        <location filename="../../patolab_desktop/services/access/users.py" line="403"/>
         <source>Los roles de fábrica no se pueden renombrar.</source>
         <translation>Built-in roles cannot be renamed.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/users.py" line="414" />
+        <location filename="../../patolab_desktop/services/access/users.py" line="414"/>
         <source>el rol «{name}»</source>
         <translation>the role “{name}”</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/users.py" line="431" />
+        <location filename="../../patolab_desktop/services/access/users.py" line="431"/>
         <source>Los roles de fábrica no se pueden eliminar.</source>
         <translation>Built-in roles cannot be deleted.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/users.py" line="434" />
+        <location filename="../../patolab_desktop/services/access/users.py" line="434"/>
         <source>El rol tiene usuarios: asígneles otro rol antes de eliminarlo.</source>
         <translation>The role has users: give them another role before deleting it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/users.py" line="468" />
+        <location filename="../../patolab_desktop/services/access/users.py" line="468"/>
         <source>Permiso desconocido: {key}</source>
         <translation>Unknown permission: {key}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/users.py" line="499" />
+        <location filename="../../patolab_desktop/services/access/users.py" line="499"/>
         <source>No se puede quitar «{permission}» al rol {role}: dejaría al laboratorio sin ningún administrador activo.</source>
         <translation>“{permission}” cannot be removed from the role {role}: the laboratory would be left without any active administrator.</translation>
     </message>
@@ -8648,15 +8932,15 @@ They will no longer be offered when choosing a request's referrer, but requests 
 <context>
     <name>util.credentials</name>
     <message>
-        <location filename="../../patolab_desktop/util/credentials.py" line="61" />
+        <location filename="../../patolab_desktop/util/credentials.py" line="61"/>
         <source>Esta computadora no tiene un almacén de contraseñas disponible, y la contraseña no se guarda en archivos. Escriba la URL sin la contraseña (postgresql://usuario@servidor:5432/base) y deje la contraseña en el archivo .pgpass del usuario o en la variable PGPASSWORD.</source>
-        <translation>This computer has no password store available, and the password is never saved in files. Type the URL without the password (postgresql://user@server:5432/database) and keep the password in the user's .pgpass file or in the PGPASSWORD variable.</translation>
+        <translation>This computer has no password store available, and the password is never saved in files. Type the URL without the password (postgresql://user@server:5432/database) and keep the password in the user&apos;s .pgpass file or in the PGPASSWORD variable.</translation>
     </message>
 </context>
 <context>
     <name>util.files</name>
     <message>
-        <location filename="../../patolab_desktop/util/files.py" line="89" />
+        <location filename="../../patolab_desktop/util/files.py" line="89"/>
         <source>No hay espacio suficiente en el disco para guardar {path}. Libere espacio (o elija otra carpeta) y vuelva a intentarlo. No se guardó nada: el archivo anterior, si existía, quedó como estaba, y la base de datos no se modificó.</source>
         <translation>There is not enough disk space to save {path}. Free some space (or choose another folder) and try again. Nothing was saved: the previous file, if any, is as it was, and the database was not changed.</translation>
     </message>
@@ -8664,32 +8948,32 @@ They will no longer be offered when choosing a request's referrer, but requests 
 <context>
     <name>widgets.forms</name>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="221" />
+        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="221"/>
         <source>&amp;Cerrar</source>
         <translation>&amp;Close</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="235" />
+        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="235"/>
         <source>Activa</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="237" />
+        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="237"/>
         <source>Inactiva</source>
         <translation>Inactive</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="240" />
+        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="240"/>
         <source>Activo</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="242" />
+        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="242"/>
         <source>Inactivo</source>
         <translation>Inactive</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="247" />
+        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="247"/>
         <source>Estado</source>
         <translation>Status</translation>
     </message>
@@ -8697,32 +8981,32 @@ They will no longer be offered when choosing a request's referrer, but requests 
 <context>
     <name>widgets.list_dialog</name>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="43" />
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="43"/>
         <source>R&amp;eactivar</source>
         <translation>R&amp;eactivate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/list_dialog.py" line="33" />
+        <location filename="../../patolab_desktop/ui/widgets/list_dialog.py" line="33"/>
         <source>&amp;Desactivar</source>
         <translation>&amp;Deactivate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/list_dialog.py" line="34" />
+        <location filename="../../patolab_desktop/ui/widgets/list_dialog.py" line="34"/>
         <source>Re&amp;activar</source>
         <translation>Re&amp;activate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/list_dialog.py" line="78" />
+        <location filename="../../patolab_desktop/ui/widgets/list_dialog.py" line="78"/>
         <source>&amp;Nueva…</source>
         <translation>&amp;New…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/list_dialog.py" line="80" />
+        <location filename="../../patolab_desktop/ui/widgets/list_dialog.py" line="80"/>
         <source>&amp;Nuevo…</source>
         <translation>&amp;New…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/list_dialog.py" line="86" />
+        <location filename="../../patolab_desktop/ui/widgets/list_dialog.py" line="86"/>
         <source>&amp;Editar…</source>
         <translation>&amp;Edit…</translation>
     </message>
@@ -8730,22 +9014,22 @@ They will no longer be offered when choosing a request's referrer, but requests 
 <context>
     <name>widgets.progress</name>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/progress.py" line="163" />
+        <location filename="../../patolab_desktop/ui/widgets/progress.py" line="163"/>
         <source>Cancelar</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/progress.py" line="188" />
+        <location filename="../../patolab_desktop/ui/widgets/progress.py" line="188"/>
         <source>Cancelando…</source>
         <translation>Cancelling…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/progress.py" line="217" />
+        <location filename="../../patolab_desktop/ui/widgets/progress.py" line="217"/>
         <source>{label}  {done:,} de {total:,}</source>
         <translation>{label}  {done:,} of {total:,}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/progress.py" line="254" />
+        <location filename="../../patolab_desktop/ui/widgets/progress.py" line="254"/>
         <source>No se pudo leer o escribir el archivo.{where}
 
 {v}</source>
@@ -8754,7 +9038,7 @@ They will no longer be offered when choosing a request's referrer, but requests 
 {v}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/progress.py" line="257" />
+        <location filename="../../patolab_desktop/ui/widgets/progress.py" line="257"/>
         <source>Ocurrió un error inesperado; no se guardó nada a medias.
 
 {name}: {exc}</source>
@@ -8766,27 +9050,27 @@ They will no longer be offered when choosing a request's referrer, but requests 
 <context>
     <name>widgets.record_dialog</name>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/record_dialog.py" line="73" />
+        <location filename="../../patolab_desktop/ui/widgets/record_dialog.py" line="73"/>
         <source>Nuevo registro</source>
         <translation>New record</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/record_dialog.py" line="74" />
+        <location filename="../../patolab_desktop/ui/widgets/record_dialog.py" line="74"/>
         <source>Editar registro</source>
         <translation>Edit record</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/record_dialog.py" line="75" />
+        <location filename="../../patolab_desktop/ui/widgets/record_dialog.py" line="75"/>
         <source>El registro cambió</source>
         <translation>The record changed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/record_dialog.py" line="219" />
+        <location filename="../../patolab_desktop/ui/widgets/record_dialog.py" line="219"/>
         <source>Descartar cambios</source>
         <translation>Discard changes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/record_dialog.py" line="220" />
+        <location filename="../../patolab_desktop/ui/widgets/record_dialog.py" line="220"/>
         <source>¿Cerrar sin guardar los cambios?</source>
         <translation>Close without saving the changes?</translation>
     </message>

@@ -44,6 +44,9 @@ def _ids(httpserver) -> list[int]:
     ]
 
 
+# The CLI serves a database without users only on SQLite (on PostgreSQL it needs --user);
+# the claim under FOR UPDATE SKIP LOCKED is exercised by tests/unit/test_notify_sender.py.
+@pytest.mark.sqlite_only
 def test_sigkill_in_the_middle_of_a_send(api, db_target):  # noqa: F811
     arrived, release = threading.Event(), threading.Event()
     calls = []
@@ -79,6 +82,7 @@ def test_sigkill_in_the_middle_of_a_send(api, db_target):  # noqa: F811
     assert _ids(api).count(message_id) == 2  # at most twice, never lost
 
 
+@pytest.mark.sqlite_only
 @pytest.mark.timeout(240)
 def test_two_processes_send_each_message_exactly_once(api, db_target):  # noqa: F811
     api.expect_request(URL).respond_with_json(ok())

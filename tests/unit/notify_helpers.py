@@ -48,7 +48,9 @@ def point_at(httpserver) -> None:
         ("notify_phone_number_id", PHONE_ID),
         ("notify_graph_version", "v25.0"),
     ):
-        Setting.insert(key=key, value=value).on_conflict_replace().execute()
+        Setting.insert(key=key, value=value).on_conflict(
+            conflict_target=[Setting.key], update={Setting.value: value}
+        ).execute()
     config.set_token(TOKEN)
 
 

@@ -133,3 +133,77 @@ def resume() -> None:
     before = _stopped()
     Setting.delete().where(Setting.key == STOP_KEY).execute()
     audit.record("notify_resume", "setting", None, {"stopped": ((before or {}).get("code"), None)})
+
+
+# --- the settings dialog -----------------------------------------------------------------
+
+EVENT_KEYS = tuple(
+    f"notify_{event}_{part}"
+    for event in ("received", "partial", "ready", "cancelled")
+    for part in ("template", "language", "enabled")
+)
+KEYS = (
+    "notify_phone_number_id",
+    "notify_waba_id",
+    "notify_graph_version",
+    "notify_api_base",
+    *EVENT_KEYS,
+)
+
+
+def values() -> dict:
+    """The dialog's values (typed, defaults for the missing)."""
+    session.require("notify.manage")
+    from .. import settings
+
+    return settings.get_many(KEYS)
+
+
+def save(new: dict) -> list[str]:
+    """Store the dialog's values; one audit row per changed setting. The token is not a
+    setting (``set_token``)."""
+    session.require("notify.manage")
+    from ...db.database import db
+    from .. import settings
+
+    errors = {}
+    version = str(new.get("notify_graph_version", "v25.0")).strip()
+    if version and not (version.startswith("v") and version[1:].replace(".", "").isdigit()):
+        errors["notify_graph_version"] = translate(
+            "services.notify", "Escriba la versión como v25.0."
+        )
+    for key in ("notify_phone_number_id", "notify_waba_id"):
+        text = str(new.get(key, "")).strip()
+        if text and not text.isdigit():
+            errors[key] = translate("services.notify", "Solo dígitos.")
+    if errors:
+        raise ValidationError(errors)
+    changed = []
+    current = settings.get_many(KEYS)
+    with db.atomic():
+        for key in KEYS:
+            if key not in new:
+                continue
+            value = new[key]
+            value = int(bool(value)) if key.endswith("_enabled") else str(value).strip()
+            if value == current[key]:
+                continue
+            settings.put(key, value)
+            audit.record("settings_change", "setting", None, {key: (current[key], value)})
+            changed.append(key)
+    return changed
+
+
+def queue_test(phone: str) -> int:
+    """*Enviar prueba*: queue Meta's sample template ``hello_world`` to ``phone``."""
+    session.require("notify.manage")
+    from .outbox import _insert
+    from .phones import whatsapp_number
+
+    number = whatsapp_number(phone)
+    if number is None:
+        raise ValidationError(
+            {"phone": translate("services.notify", "Escriba un número de celular válido.")}
+        )
+    key = f"test:{dt.datetime.now().strftime('%Y%m%d%H%M%S%f')}"
+    return _insert(key, "test", number, [], template="hello_world", language="en_US")

@@ -67,12 +67,21 @@ def _queue_for_request(event: str, request_id: int, by: str = "") -> int | str:
     )
 
 
-def _insert(dedupe_key, event, phone, params, request_id=None, customer=None) -> int | str:
+def _insert(
+    dedupe_key,
+    event,
+    phone,
+    params,
+    request_id=None,
+    customer=None,
+    template: str | None = None,
+    language: str | None = None,
+) -> int | str:
     if Outbox.select().where(Outbox.dedupe_key == dedupe_key).exists():
         return "duplicate"
     stamp = _now()
-    template = str(_setting(f"notify_{event}_template", _default_template(event)))
-    language = str(_setting(f"notify_{event}_language", "es"))
+    template = template or str(_setting(f"notify_{event}_template", _default_template(event)))
+    language = language or str(_setting(f"notify_{event}_language", "es"))
     row_id = Outbox.insert(
         dedupe_key=dedupe_key,
         event=event,

@@ -129,6 +129,12 @@ class CustomerDialog(FieldForm, IdentitySection, ContactSections, QDialog):
             )
         )
         self.save_request_button.setVisible(self._offer_request)
+        self.messages_button = self.buttons.addButton(
+            translate("customers.customer_dialog", "&Mensajes de WhatsApp…"),
+            QDialogButtonBox.ButtonRole.ActionRole,
+        )
+        self.messages_button.setVisible(False)  # an existing patient, for notify.send
+        self.messages_button.clicked.connect(self.show_messages)
         self.cancel_button = self.buttons.addButton(
             translate("customers.customer_dialog", "Cancelar"),
             QDialogButtonBox.ButtonRole.RejectRole,
@@ -273,9 +279,19 @@ class CustomerDialog(FieldForm, IdentitySection, ContactSections, QDialog):
         super().keyPressEvent(event)
 
     # --- data in and out -------------------------------------------------------------------
+    def show_messages(self) -> None:
+        """The patient's WhatsApp messages (issue 18)."""
+        from ..notify.messages_dialog import MessagesDialog
+
+        if self.customer_id is not None:
+            MessagesDialog(customer_id=self.customer_id, parent=self).exec()
+
     def load(self, data: customers.CustomerData) -> None:
         self._original = data
         self.customer_id = data.id
+        from ...services.access import session
+
+        self.messages_button.setVisible(data.id is not None and session.has("notify.send"))
         button = self.type_buttons.get(data.type) or self.type_buttons.get("cliente")
         button.setChecked(True)
         self.first_name_edit.setText(data.first_name or "")

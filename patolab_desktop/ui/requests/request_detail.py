@@ -222,8 +222,17 @@ class RequestDetailDialog(QDialog):
         self.events_view.setWordWrap(False)
         events_layout.addWidget(self.events_view)
         splitter.addWidget(events_box)
+        from ..notify.messages_panel import MessagesPanel  # WhatsApp (issue 18)
+
+        self.messages_box = QGroupBox(translate("requests.request_detail", "Mensajes de WhatsApp"))
+        messages_layout = QVBoxLayout(self.messages_box)
+        self.messages = MessagesPanel(request_id=self.request_id, parent=self)
+        messages_layout.addWidget(self.messages)
+        self.messages_box.setVisible(allowed("notify.send"))
+        splitter.addWidget(self.messages_box)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
+        splitter.setStretchFactor(2, 2)
         layout.addWidget(splitter, 1)
 
         bottom = QHBoxLayout()
@@ -336,6 +345,8 @@ class RequestDetailDialog(QDialog):
             field(detail, "net_amount"),
         )
         self._update_buttons(status)
+        if getattr(self, "messages", None) is not None and self.messages_box.isVisible():
+            self.messages.reload()
 
     def _update_buttons(self, status: str) -> None:
         read_only = requests_service.is_read_only(status)
