@@ -151,9 +151,9 @@ class Customer(BaseModel):
     notes = TextField(default="")
     is_blocked = BooleanField(default=False)
     # WhatsApp consent (schema 12, issue 18): "yes", "no" or "" (not asked), when and who
-    whatsapp_consent = CharField(max_length=3, default="")
+    whatsapp_consent = CharField(max_length=3, default="", constraints=[SQL("DEFAULT ''")])
     consent_at = DateTimeField(null=True)
-    consent_by = CharField(max_length=80, default="")
+    consent_by = CharField(max_length=80, default="", constraints=[SQL("DEFAULT ''")])
     incomplete = BooleanField(default=False)  # imported with missing required data
     active = BooleanField(default=True)
     search_text = TextField(default="")  # folded name, phone digits, email, id: FTS source
@@ -328,8 +328,8 @@ class LabRequest(BaseModel):
     priority_rank = SmallIntegerField(default=0)
     # results progress (schema 12, issue 18): result lines (panel lines with members do
     # not count, their members do) and how many of them are released; kept by services
-    lines_total = SmallIntegerField(default=0)
-    lines_released = SmallIntegerField(default=0)
+    lines_total = SmallIntegerField(default=0, constraints=[SQL("DEFAULT 0")])
+    lines_released = SmallIntegerField(default=0, constraints=[SQL("DEFAULT 0")])
 
     class Meta:
         indexes = (
@@ -362,11 +362,11 @@ class RequestLine(BaseModel):
     own_price = MoneyField(null=True)
     # each step of the line's own status (schema 12, issue 18): when and by whom
     started_at = DateTimeField(null=True)
-    started_by = CharField(max_length=80, default="")
+    started_by = CharField(max_length=80, default="", constraints=[SQL("DEFAULT ''")])
     released_at = DateTimeField(null=True)
-    released_by = CharField(max_length=80, default="")
+    released_by = CharField(max_length=80, default="", constraints=[SQL("DEFAULT ''")])
     cancelled_at = DateTimeField(null=True)
-    cancelled_by = CharField(max_length=80, default="")
+    cancelled_by = CharField(max_length=80, default="", constraints=[SQL("DEFAULT ''")])
 
     class Meta:
         indexes = ((("lab_request", "investigation"), True),)

@@ -52,6 +52,19 @@ def results_and_notifications(database: Database) -> None:
     _add(database, "request_line", _LINE_COLUMNS)
     _add(database, "lab_request", _REQUEST_COLUMNS)
     _add(database, "customer", _CUSTOMER_COLUMNS)
+    line_statuses_and_counts(database)
+    database.create_tables([Outbox], safe=True)
+    database.execute_sql(
+        "INSERT INTO role_permission (role_id, permission) "
+        "SELECT r.id, 'results.release' FROM role r WHERE r.name = 'Supervisor' AND NOT EXISTS "
+        "(SELECT 1 FROM role_permission p WHERE p.role_id = r.id "
+        "AND p.permission = 'results.release')"
+    )
+
+
+def line_statuses_and_counts(database: Database) -> None:
+    """Lines that copy their request's status get their own; the progress counts are
+    computed (also used by the demo data, written with the request's status)."""
     database.execute_sql(
         "UPDATE request_line SET status = CASE status "
         "WHEN 'sample_collected' THEN 'pending' WHEN 'partial_result' THEN 'in_progress' "
@@ -69,11 +82,4 @@ def results_and_notifications(database: Database) -> None:
         f"lines_released = (SELECT COUNT(*) FROM request_line WHERE "
         f"request_line.lab_request_id = lab_request.id AND request_line.status = 'released' "
         f"AND {_LEAF})"
-    )
-    database.create_tables([Outbox], safe=True)
-    database.execute_sql(
-        "INSERT INTO role_permission (role_id, permission) "
-        "SELECT r.id, 'results.release' FROM role r WHERE r.name = 'Supervisor' AND NOT EXISTS "
-        "(SELECT 1 FROM role_permission p WHERE p.role_id = r.id "
-        "AND p.permission = 'results.release')"
     )
