@@ -238,7 +238,7 @@ def test_step_12_gives_lines_their_own_status_and_counts(v1_copy):
         totals = db.execute_sql(
             "SELECT r.id, r.lines_total, r.lines_released, r.status FROM lab_request r"
         ).fetchall()
-        for request_id, total, released, status in totals:
+        for _request_id, total, released, status in totals:
             assert total >= 1
             assert (released == total) == (status == "completed")
         supervisor = db.execute_sql(

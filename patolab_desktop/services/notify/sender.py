@@ -96,8 +96,15 @@ class Sender:
         self.worker = worker or f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
         self._token = token or config._token  # the benchmark's fake server needs no keyring
 
-    def close(self) -> None:
+    def close(self, release_connection: bool = False) -> None:
+        """Close the HTTP client; ``release_connection`` also closes this thread's database
+        connection (the app's worker thread, when it ends)."""
         self.client.close()
+        if release_connection:
+            from ...db.database import db
+
+            if not db.is_closed():
+                db.close()
 
     # --- claim --------------------------------------------------------------------------
     def _claim(self) -> Outbox | None:

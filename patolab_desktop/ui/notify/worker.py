@@ -25,15 +25,11 @@ class SenderThread(QThread):
         self._idle = idle_seconds
 
     def run(self) -> None:  # the worker thread
-        from ...db.database import db
-
         sender = self._factory()
         try:
             sender.run(self._stop, self._idle)
         finally:
-            sender.close()
-            if not db.is_closed():
-                db.close()  # this thread's connection
+            sender.close(release_connection=True)  # and this thread's database connection
 
     def stop(self, wait_ms: int = 15000) -> None:
         self._stop.set()
