@@ -41,6 +41,7 @@ from peewee import fn
 from ...db.database import is_sqlite, write_transaction
 from ...db.models import Customer, Outbox
 from ..access import session
+from ..errors import PermissionDenied
 from . import config
 from .errors import FAIL, RETRY, STOP, classify
 
@@ -268,6 +269,8 @@ class Sender:
         while not stop.is_set():
             try:
                 outcome = self.send_one()
+            except PermissionDenied:  # signed out or screen locked: wait, quietly
+                outcome = None
             except Exception:  # a database hiccup must not kill the worker
                 log.exception("WhatsApp sender error")
                 outcome = None

@@ -77,6 +77,7 @@ SORTS = {
     "source": [LabRequest.source],
     "branch": [fn.COALESCE(Branch.code, "")],
     "line_count": [_LINE_COUNT],
+    "progress": [LabRequest.lines_released, LabRequest.lines_total],
 }
 SORT_ALIASES = {
     "date": "requested_at",
@@ -96,6 +97,7 @@ _CURSOR_KEYS = {
     "source": ["source"],
     "branch": ["branch_sort"],
     "line_count": ["line_count_sort"],
+    "progress": ["lines_released", "lines_total"],
 }
 
 

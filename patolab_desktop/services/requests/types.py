@@ -197,4 +197,5 @@ SORTS = (
     "source",
     "branch",
     "line_count",
+    "progress",  # results released, then result lines (issue 18)
 )

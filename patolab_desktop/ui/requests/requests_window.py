@@ -88,7 +88,11 @@ def request_columns() -> list[Column]:
             decoration=lambda r: status_icon(r.get("status")),
             foreground=lambda r: status_color(r.get("status")),
         ),
-        Column("progress", translate("requests.requests_window", "Resultados")),
+        Column(
+            "progress",
+            translate("requests.requests_window", "Resultados"),
+            sort=sort("progress"),
+        ),
         Column(
             "source",
             translate("requests.requests_window", "Origen"),
