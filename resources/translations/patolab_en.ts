@@ -2430,8 +2430,8 @@ It will no longer be offered for new requests; requests that already have it do 
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="72"/>
-        <source>A&amp;visos WhatsApp:</source>
-        <translation>WhatsApp &amp;notices:</translation>
+        <source>Avisos &amp;WhatsApp:</source>
+        <translation>&amp;WhatsApp notices:</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="73"/>
@@ -2517,11 +2517,6 @@ It will no longer be offered for new requests; requests that already have it do 
         <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="118"/>
         <source>Guardar (Intro o Ctrl+S)</source>
         <translation>Save (Enter or Ctrl+S)</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="133"/>
-        <source>&amp;Mensajes de WhatsApp…</source>
-        <translation>&amp;WhatsApp messages…</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="139"/>
@@ -2715,6 +2710,11 @@ Save anyway?</translation>
         <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="126"/>
         <source>Guardar y abrir una solicitud nueva para este paciente (Ctrl+Mayús+Intro)</source>
         <translation>Save and open a new request for this patient (Ctrl+Shift+Enter)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="133"/>
+        <source>Mensa&amp;jes de WhatsApp…</source>
+        <translation>WhatsApp me&amp;ssages…</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="394"/>
@@ -3597,12 +3597,12 @@ Front desk for clinical and pathology laboratories.</translation>
     <message>
         <location filename="../../patolab_desktop/ui/notify/area.py" line="28"/>
         <source>Cola de &amp;WhatsApp…</source>
-        <translation>&amp;WhatsApp queue…</translation>
+        <translation>WhatsApp &amp;queue…</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/notify/area.py" line="34"/>
         <source>Configuración de W&amp;hatsApp…</source>
-        <translation>W&amp;hatsApp settings…</translation>
+        <translation>WhatsApp settin&amp;gs…</translation>
     </message>
 </context>
 <context>
@@ -3840,12 +3840,12 @@ Front desk for clinical and pathology laboratories.</translation>
 <context>
     <name>notify.worker</name>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/worker.py" line="64"/>
+        <location filename="../../patolab_desktop/ui/notify/worker.py" line="60"/>
         <source>WhatsApp: {count} en cola</source>
         <translation>WhatsApp: {count} queued</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/worker.py" line="66"/>
+        <location filename="../../patolab_desktop/ui/notify/worker.py" line="62"/>
         <source> · DETENIDO</source>
         <translation> · STOPPED</translation>
     </message>
@@ -5537,7 +5537,7 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
     <message>
         <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="195"/>
         <source>Resultado &amp;listo</source>
-        <translation>Result &amp;ready</translation>
+        <translation>Result rea&amp;dy</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="198"/>
@@ -5913,152 +5913,152 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="91"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="93"/>
         <source>Resultados</source>
         <translation>Results</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="94"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="98"/>
         <source>Origen</source>
         <translation>Source</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="100"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="104"/>
         <source>Sucursal</source>
         <translation>Branch</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="106"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="110"/>
         <source>Inv.</source>
         <translation>Tests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="109"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="113"/>
         <source>Investigaciones en la solicitud (incluye las de los paneles)</source>
         <translation>Tests in the request (including those in panels)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="116"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="120"/>
         <source>Neto</source>
         <translation>Net</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="120"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="124"/>
         <source>Total {format_money} − descuento {format_money2}</source>
         <translation>Total {format_money} − discount {format_money2}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="224"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="228"/>
         <source>Buscar por número de solicitud o nombre del paciente (Ctrl+F)</source>
         <translation>Search by request number or patient name (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="231"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="235"/>
         <source>Nueva solicitud</source>
         <translation>New request</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="234"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="238"/>
         <source>Abrir (Enter)</source>
         <translation>Open (Enter)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="237"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="241"/>
         <source>Actualizar (F5)</source>
         <translation>Refresh (F5)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="250"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="254"/>
         <source>Todos los estados</source>
         <translation>All statuses</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="257"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="261"/>
         <source>Todos los resultados</source>
         <translation>All results</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="264"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="268"/>
         <source>Todas las prioridades</source>
         <translation>All priorities</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="271"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="275"/>
         <source>Todos los orígenes</source>
         <translation>All sources</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="275"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="279"/>
         <source>Todas las sucursales</source>
         <translation>All branches</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="282"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="286"/>
         <source>Paciente (todos)</source>
         <translation>Patient (all)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="289"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="293"/>
         <source>Médico (todos)</source>
         <translation>Doctor (all)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="294"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="298"/>
         <source>Desde</source>
         <translation>From</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="296"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="300"/>
         <source>Hasta</source>
         <translation>To</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="298"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="302"/>
         <source>Quitar filtros</source>
         <translation>Clear filters</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="302"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="306"/>
         <source>Es&amp;tado</source>
         <translation>Sta&amp;tus</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="303"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="307"/>
         <source>Priori&amp;dad</source>
         <translation>Priori&amp;ty</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="304"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="308"/>
         <source>&amp;Origen</source>
         <translation>S&amp;ource</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="305"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="309"/>
         <source>Sucursa&amp;l</source>
         <translation>Branc&amp;h</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="312"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="316"/>
         <source>Pac&amp;iente</source>
         <translation>Pat&amp;ient</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="314"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="318"/>
         <source>&amp;Médico</source>
         <translation>&amp;Doctor</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="323"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="327"/>
         <source>Res&amp;ultados</source>
         <translation>Res&amp;ults</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="468"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="472"/>
         <source>{rows}{more} solicitudes</source>
         <translation>{rows}{more} requests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="472"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="476"/>
         <source>1 solicitud</source>
         <translation>1 request</translation>
     </message>
@@ -8329,22 +8329,22 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.request_queries</name>
     <message>
-        <location filename="../../patolab_desktop/services/requests/queries.py" line="198"/>
+        <location filename="../../patolab_desktop/services/requests/queries.py" line="200"/>
         <source>Valor no válido: {value}.</source>
         <translation>Invalid value: {value}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/queries.py" line="214"/>
+        <location filename="../../patolab_desktop/services/requests/queries.py" line="216"/>
         <source>La fecha final es anterior a la inicial.</source>
         <translation>The end date is before the start date.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/queries.py" line="335"/>
+        <location filename="../../patolab_desktop/services/requests/queries.py" line="337"/>
         <source>No se puede ordenar por {name}.</source>
         <translation>Cannot sort by {name}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/queries.py" line="452"/>
+        <location filename="../../patolab_desktop/services/requests/queries.py" line="454"/>
         <source>La solicitud no existe.</source>
         <translation>The request does not exist.</translation>
     </message>

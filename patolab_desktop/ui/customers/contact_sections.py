@@ -69,7 +69,7 @@ class ContactSections:
             "whatsapp_consent",
             self.consent_combo,
             form,
-            translate("customers.customer_dialog", "A&visos WhatsApp:"),
+            translate("customers.customer_dialog", "Avisos &WhatsApp:"),
             translate(
                 "customers.customer_dialog",
                 "¿El paciente acepta avisos por WhatsApp (solicitud recibida, resultados "

@@ -130,7 +130,7 @@ class CustomerDialog(FieldForm, IdentitySection, ContactSections, QDialog):
         )
         self.save_request_button.setVisible(self._offer_request)
         self.messages_button = self.buttons.addButton(
-            translate("customers.customer_dialog", "&Mensajes de WhatsApp…"),
+            translate("customers.customer_dialog", "Mensa&jes de WhatsApp…"),
             QDialogButtonBox.ButtonRole.ActionRole,
         )
         self.messages_button.setVisible(False)  # an existing patient, for notify.send
