@@ -7253,119 +7253,119 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.notify</name>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="16"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="17"/>
         <source>La clave de acceso de WhatsApp no es válida.</source>
         <translation>The WhatsApp access token is not valid.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="17"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="18"/>
         <source>La clave de acceso de WhatsApp venció o no es válida.</source>
         <translation>The WhatsApp access token expired or is not valid.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="20"/>
         <location filename="../../patolab_desktop/services/notify/errors.py" line="21"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="22"/>
         <source>A la cuenta de WhatsApp le falta un permiso.</source>
         <translation>The WhatsApp account lacks a permission.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="22"/>
         <location filename="../../patolab_desktop/services/notify/errors.py" line="23"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="24"/>
         <source>La cuenta de WhatsApp está restringida.</source>
         <translation>The WhatsApp account is restricted.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="24"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="25"/>
         <source>La cuenta de WhatsApp está bloqueada.</source>
         <translation>The WhatsApp account is locked.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="25"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="26"/>
         <source>Hay un problema con el método de pago de WhatsApp.</source>
         <translation>There is a problem with the WhatsApp payment method.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="28"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="29"/>
         <source>Demasiados mensajes por segundo; se reintentará.</source>
         <translation>Too many messages per second; it will be retried.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="31"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="32"/>
         <source>Demasiados mensajes a este número; se reintentará más tarde.</source>
         <translation>Too many messages to this number; it will be retried later.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="34"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="35"/>
         <source>Error temporal de WhatsApp; se reintentará.</source>
         <translation>Temporary WhatsApp error; it will be retried.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="35"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="36"/>
         <source>WhatsApp no está disponible por ahora; se reintentará.</source>
         <translation>WhatsApp is unavailable for now; it will be retried.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="38"/>
-        <source>La plantilla está en pausa; se reintentará en unas horas.</source>
-        <translation>The template is paused; it will be retried in a few hours.</translation>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="39"/>
+        <source>La plantilla está en pausa; pulse Reintentar en unas horas.</source>
+        <translation>The template is paused; press Retry in a few hours.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="41"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="42"/>
         <source>El número no tiene WhatsApp o no puede recibir el mensaje. Entregue los resultados impresos o por correo.</source>
         <translation>The number has no WhatsApp or cannot receive the message. Hand over the results printed or by e-mail.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="46"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="47"/>
         <source>WhatsApp solo acepta plantillas aprobadas fuera de las 24 horas.</source>
         <translation>WhatsApp only accepts approved templates outside the 24 hours.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="49"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="50"/>
         <source>El paciente pidió no recibir estos mensajes.</source>
         <translation>The patient asked not to receive these messages.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="50"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="51"/>
         <source>La plantilla no existe, no está aprobada o sus datos no coinciden; revise la configuración de WhatsApp.</source>
         <translation>The template does not exist, is not approved or its data do not match; check the WhatsApp settings.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="55"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="56"/>
         <source>WhatsApp rechazó un dato del mensaje.</source>
         <translation>WhatsApp refused a value of the message.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="56"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="57"/>
         <source>El número no está en la lista de prueba de la cuenta de WhatsApp.</source>
         <translation>The number is not on the WhatsApp account&apos;s test list.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="59"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="60"/>
         <source>WhatsApp no respondió bien; se reintentará.</source>
         <translation>WhatsApp did not answer properly; it will be retried.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="60"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="61"/>
         <source>Sin respuesta de WhatsApp (red o tiempo agotado); se reintentará.</source>
         <translation>No answer from WhatsApp (network or timeout); it will be retried.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="63"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="64"/>
         <source>La noticia dejó de estar vigente antes de poder enviarse.</source>
         <translation>The news went stale before it could be sent.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="66"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="67"/>
         <source>No se pudo enviar tras varios intentos. Use Reintentar.</source>
         <translation>Could not be sent after several attempts. Use Retry.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="69"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="70"/>
         <source>Falta la clave de acceso de WhatsApp en la configuración.</source>
         <translation>The WhatsApp access token is missing from the settings.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/errors.py" line="72"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="73"/>
         <source>WhatsApp rechazó el mensaje.</source>
         <translation>WhatsApp refused the message.</translation>
     </message>

@@ -138,6 +138,7 @@ def test_stop_all_until_the_administrator_resumes(api):  # noqa: F811
         (131026, "no tiene WhatsApp"),
         (131047, "plantillas aprobadas"),
         (132001, "plantilla no existe"),
+        (132015, "en pausa"),
         (100, "rechazó un dato"),
     ],
 )

@@ -10,7 +10,8 @@ RETRY = "retry"  # back off and try again
 FAIL = "fail"  # permanent: failed, not retried
 
 _STOP_CODES = {0, 3, 10, 190, 368, 130497, 131031, 131042}
-_RETRY_CODES = {1, 2, 4, 80007, 130429, 131000, 131016, 131056, 131057, 132015}
+# 132015 (template paused) is a 132xxx: failed like the others (issue 18), Reintentar later
+_RETRY_CODES = {1, 2, 4, 80007, 130429, 131000, 131016, 131056, 131057}
 
 REASONS = {
     "0": QT_TRANSLATE_NOOP("services.notify", "La clave de acceso de WhatsApp no es válida."),
@@ -36,7 +37,7 @@ REASONS = {
         "services.notify", "WhatsApp no está disponible por ahora; se reintentará."
     ),
     "132015": QT_TRANSLATE_NOOP(
-        "services.notify", "La plantilla está en pausa; se reintentará en unas horas."
+        "services.notify", "La plantilla está en pausa; pulse Reintentar en unas horas."
     ),
     "131026": QT_TRANSLATE_NOOP(
         "services.notify",
@@ -88,7 +89,7 @@ def classify(code: int | None, http_status: int | None = None) -> str:
 
 
 def reason_key(code: str) -> str:
-    if code.isdigit() and code.startswith("132") and code != "132015":
+    if code.isdigit() and code.startswith("132") and code != "132015":  # 132015: own words
         return "132"
     if code.isdigit() and 200 <= int(code) <= 299:
         return "10"
