@@ -19,6 +19,7 @@ from .commands import (
     exports,
     imports,
     maintenance,
+    notify,
     printing,
     referrers,
     requests,
@@ -40,6 +41,7 @@ COMMAND_MODULES = (
     bench,
     safety,
     users,
+    notify,
 )
 
 

@@ -16,6 +16,7 @@ ROLE_USERNAMES = {
     permissions.ROLE_RECEPTION: "recepcion",
     permissions.ROLE_SUPERVISOR: "supervisor",
     permissions.ROLE_ADMIN: "admin",
+    permissions.ROLE_LAB: "laboratorio",
 }
 
 

@@ -12,6 +12,11 @@ def register(sub, common) -> None:
     bench.add_argument("--import-rows", type=positive_int, default=100_000, metavar="N")
     bench.add_argument("--seed", type=int, default=2026)
     bench.add_argument("--json", metavar="FILE", help="guardar todas las cifras en JSON")
+    bench.add_argument(
+        "--notify",
+        action="store_true",
+        help="solo los avisos: marcar resultados (line_release) y vaciar 1000 mensajes",
+    )
     bench.set_defaults(handler=run_bench)
 
 
@@ -26,6 +31,8 @@ def run_bench(args) -> int:
 
         outputs.check_output(args.json)
 
+    if args.notify:
+        return run_notify_bench(args)
     result = runner.run(
         args.customers,
         args.requests,
@@ -38,4 +45,30 @@ def run_bench(args) -> int:
     if args.json:
         runner.save(result, args.json)
         print(f"\nJSON: {args.json}")
+    return 0
+
+
+def run_notify_bench(args) -> int:
+    """Issue 18: ``line_release`` on the bench database, the 1,000-message drain."""
+    import json
+
+    from ..bench import notify as notify_bench
+    from ..bench import runner
+    from ..services.access import session
+    from ..services.bootstrap import close_db, open_db
+
+    log = lambda text: print(text, flush=True)  # noqa: E731
+    result: dict = {"machine": runner.machine()}
+    path, _ = runner.ensure_database(args.customers, args.requests, args.seed, log)
+    result["database"] = str(path)
+    open_db(path)
+    try:
+        with session.acting_as(session.system_actor("bench")):
+            notify_bench.measure_line_release(result, log)
+    finally:
+        close_db()
+    notify_bench.measure_drain(result, log)
+    print(json.dumps(result, indent=2, default=str))
+    if args.json:
+        runner.save(result, args.json)
     return 0

@@ -150,6 +150,10 @@ class Customer(BaseModel):
     external_file = CharField(max_length=100, default="")
     notes = TextField(default="")
     is_blocked = BooleanField(default=False)
+    # WhatsApp consent (schema 12, issue 18): "yes", "no" or "" (not asked), when and who
+    whatsapp_consent = CharField(max_length=3, default="", constraints=[SQL("DEFAULT ''")])
+    consent_at = DateTimeField(null=True)
+    consent_by = CharField(max_length=80, default="", constraints=[SQL("DEFAULT ''")])
     incomplete = BooleanField(default=False)  # imported with missing required data
     active = BooleanField(default=True)
     search_text = TextField(default="")  # folded name, phone digits, email, id: FTS source
@@ -322,6 +326,10 @@ class LabRequest(BaseModel):
     # list sorts by status or priority through an index instead of alphabetically.
     status_rank = SmallIntegerField(default=0)
     priority_rank = SmallIntegerField(default=0)
+    # results progress (schema 12, issue 18): result lines (panel lines with members do
+    # not count, their members do) and how many of them are released; kept by services
+    lines_total = SmallIntegerField(default=0, constraints=[SQL("DEFAULT 0")])
+    lines_released = SmallIntegerField(default=0, constraints=[SQL("DEFAULT 0")])
 
     class Meta:
         indexes = (
@@ -352,6 +360,13 @@ class RequestLine(BaseModel):
     # the price it was ordered at on its own, kept while a panel that includes it carries
     # it at 0: removing that panel gives the line back at this price (issue 16 G)
     own_price = MoneyField(null=True)
+    # each step of the line's own status (schema 12, issue 18): when and by whom
+    started_at = DateTimeField(null=True)
+    started_by = CharField(max_length=80, default="", constraints=[SQL("DEFAULT ''")])
+    released_at = DateTimeField(null=True)
+    released_by = CharField(max_length=80, default="", constraints=[SQL("DEFAULT ''")])
+    cancelled_at = DateTimeField(null=True)
+    cancelled_by = CharField(max_length=80, default="", constraints=[SQL("DEFAULT ''")])
 
     class Meta:
         indexes = ((("lab_request", "investigation"), True),)
@@ -481,3 +496,9 @@ from .models_safety import CounterFloor  # noqa: E402
 
 ALL_MODELS.append(CounterFloor)
 __all__.append("CounterFloor")
+
+# WhatsApp notifications (issue 18): the outbox.
+from .models_notify import Outbox  # noqa: E402
+
+ALL_MODELS.append(Outbox)
+__all__.append("Outbox")

@@ -610,6 +610,9 @@ def generate(count: int, rng, progress: Callable[[str], None] | None = None) -> 
                 flush()
                 progress(f"Solicitudes: {made:,} de {count:,}".replace(",", "."))
     flush()
+    from ..db.migrations.notify_v12 import line_statuses_and_counts
+
+    line_statuses_and_counts(db)  # lines with their own status and the "3/8 listas" counts
     if not is_sqlite():
         for table in ("lab_request", "request_line", "request_event"):
             db.execute_sql(

@@ -92,6 +92,55 @@ OPTIONS = {
             "A4",
             QT_TRANSLATE_NOOP("services.settings", "Tamaño de papel (A4 o Letter)"),
         ),
+        # WhatsApp Cloud API (issue 18); the access token lives in the OS credential store
+        Option(
+            "notify_phone_number_id",
+            str,
+            "",
+            QT_TRANSLATE_NOOP("services.settings", "WhatsApp: identificador del número"),
+            "notify.manage",
+        ),
+        Option(
+            "notify_waba_id",
+            str,
+            "",
+            QT_TRANSLATE_NOOP("services.settings", "WhatsApp: identificador de la cuenta (WABA)"),
+            "notify.manage",
+        ),
+        Option(
+            "notify_graph_version",
+            str,
+            "v25.0",
+            QT_TRANSLATE_NOOP("services.settings", "WhatsApp: versión de Graph API"),
+            "notify.manage",
+        ),
+        Option(
+            "notify_api_base",
+            str,
+            "https://graph.facebook.com",
+            QT_TRANSLATE_NOOP("services.settings", "WhatsApp: dirección de la API"),
+            "notify.manage",
+        ),
+        *(
+            Option(
+                f"notify_{event}_{part}",
+                kind,
+                default,
+                label,
+                "notify.manage",
+            )
+            for event, template in (
+                ("received", "solicitud_recibida"),
+                ("partial", "resultados_parciales"),
+                ("ready", "resultados_listos"),
+                ("cancelled", "solicitud_cancelada"),
+            )
+            for part, kind, default, label in (
+                ("template", str, template, QT_TRANSLATE_NOOP("services.settings", "Plantilla")),
+                ("language", str, "es", QT_TRANSLATE_NOOP("services.settings", "Idioma")),
+                ("enabled", int, 1, QT_TRANSLATE_NOOP("services.settings", "Enviar")),
+            )
+        ),
         Option(
             "lock_minutes",
             int,

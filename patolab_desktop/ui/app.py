@@ -112,9 +112,13 @@ def run_gui(db_target: str | None = None, demo: bool = False) -> int:
     install_admin(window, actor)  # Archivo entries, user in the status bar, screen lock
     window.apply_permissions(session.has)
     window.show()
+    from .notify import area as notify_area
+
+    sender = notify_area.start_sender(window)  # WhatsApp notices (issue 18)
     try:
         return app.exec()
     finally:
+        sender.stop()
         checks.wait()
         backup_actions.exit_backup()
         close_db()

@@ -146,6 +146,9 @@ class MainWindow(QMainWindow):
         from .admin import settings_dialog  # Archivo: configuración (issue 16 E)
 
         settings_dialog.install(self)
+        from .notify import area as notify_area  # WhatsApp (issue 18)
+
+        notify_area.install(self)
         for key, menu in self._menus.items():
             if key not in ("file", "help") and menu.isEmpty():
                 menu.menuAction().setVisible(False)

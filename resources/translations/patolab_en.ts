@@ -4,9 +4,30 @@
 <context>
     <name>ServiceLabels</name>
     <message>
+        <location filename="../../patolab_desktop/services/requests/results.py" line="31"/>
         <location filename="../../patolab_desktop/services/requests/types.py" line="17"/>
         <source>Pendiente</source>
         <translation>Pending</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/requests/results.py" line="33"/>
+        <source>Resultado listo</source>
+        <translation>Result ready</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/requests/results.py" line="39"/>
+        <source>Sin resultados</source>
+        <translation>No results</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/requests/results.py" line="40"/>
+        <source>Resultados parciales</source>
+        <translation>Partial results</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/requests/results.py" line="41"/>
+        <source>Todos listos</source>
+        <translation>All ready</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/requests/types.py" line="18"/>
@@ -14,6 +35,7 @@
         <translation>Sample collected</translation>
     </message>
     <message>
+        <location filename="../../patolab_desktop/services/requests/results.py" line="32"/>
         <location filename="../../patolab_desktop/services/requests/types.py" line="19"/>
         <source>En proceso</source>
         <translation>In progress</translation>
@@ -29,6 +51,7 @@
         <translation>Completed</translation>
     </message>
     <message>
+        <location filename="../../patolab_desktop/services/requests/results.py" line="34"/>
         <location filename="../../patolab_desktop/services/requests/types.py" line="22"/>
         <location filename="../../patolab_desktop/services/requests/types.py" line="50"/>
         <source>Cancelada</source>
@@ -75,9 +98,7 @@
         <translation>Created</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="44"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="42"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="43"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="45"/>
         <location filename="../../patolab_desktop/services/requests/types.py" line="49"/>
         <source>Cambio de estado</source>
         <translation>Status change</translation>
@@ -93,9 +114,7 @@
         <translation>Test removed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="48"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="46"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="47"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="49"/>
         <location filename="../../patolab_desktop/services/requests/types.py" line="53"/>
         <source>Descuento</source>
         <translation>Discount</translation>
@@ -106,17 +125,22 @@
         <translation>Details changed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/types.py" line="57"/>
+        <location filename="../../patolab_desktop/services/requests/types.py" line="55"/>
+        <source>Resultados</source>
+        <translation>Results</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/requests/types.py" line="58"/>
         <source>Sin descuento</source>
         <translation>No discount</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/types.py" line="58"/>
+        <location filename="../../patolab_desktop/services/requests/types.py" line="59"/>
         <source>Por edad</source>
         <translation>Age-based</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/types.py" line="59"/>
+        <location filename="../../patolab_desktop/services/requests/types.py" line="60"/>
         <source>Manual</source>
         <translation>Manual</translation>
     </message>
@@ -136,247 +160,177 @@
         <translation>Customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="39"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="37"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="38"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="40"/>
         <source>Crear</source>
         <translation>Create</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="40"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="38"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="39"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="41"/>
         <source>Modificar</source>
         <translation>Modify</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="41"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="39"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="40"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="42"/>
         <source>Desactivar</source>
         <translation>Deactivate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="42"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="40"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="41"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="43"/>
         <source>Reactivar</source>
         <translation>Reactivate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="43"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="41"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="42"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="44"/>
         <source>Eliminar</source>
         <translation>Delete</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="49"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="47"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="48"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="50"/>
         <source>Cambio de precio</source>
         <translation>Price change</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="50"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="48"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="49"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="51"/>
         <source>Exportar</source>
         <translation>Export</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="51"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="49"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="50"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="52"/>
         <source>Importar</source>
         <translation>Import</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="52"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="50"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="51"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="53"/>
         <source>Imprimir</source>
         <translation>Print</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="53"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="51"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="52"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="54"/>
         <source>Inicio de sesión</source>
         <translation>Login</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="54"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="52"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="53"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="55"/>
         <source>Intento fallido de acceso</source>
         <translation>Failed login attempt</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="55"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="53"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="54"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="56"/>
         <source>Cuenta bloqueada</source>
         <translation>Account locked</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="56"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="54"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="55"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="57"/>
         <source>Cierre de sesión</source>
         <translation>Logout</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="57"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="55"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="56"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="58"/>
         <source>Cambio de contraseña</source>
         <translation>Password change</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="58"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="56"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="57"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="59"/>
         <source>Contraseña restablecida</source>
         <translation>Password reset</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="59"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="57"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="58"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="60"/>
         <source>Cuenta desbloqueada</source>
         <translation>Account unlocked</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="60"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="58"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="59"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="61"/>
         <source>Permiso concedido</source>
         <translation>Permission granted</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="61"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="59"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="60"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="62"/>
         <source>Permiso retirado</source>
         <translation>Permission withdrawn</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="62"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="60"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="61"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="63"/>
         <source>Cambio de configuración</source>
         <translation>Settings change</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="63"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="61"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="62"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="64"/>
         <source>Copia de seguridad</source>
         <translation>Backup</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="64"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="62"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="63"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="65"/>
         <source>Restauración</source>
         <translation>Restore</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="45"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="43"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="44"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="46"/>
         <source>Cancelar</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="46"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="44"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="45"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="47"/>
         <source>Agregar investigación</source>
         <translation>Add test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="47"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="45"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="46"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="48"/>
         <source>Quitar investigación</source>
         <translation>Remove test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="68"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="66"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="67"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="69"/>
         <source>Paciente/empresa</source>
         <translation>Patient/company</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="69"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="67"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="68"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="70"/>
         <source>Remitente</source>
         <translation>Referrer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="70"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="68"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="69"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="71"/>
         <source>Tipo de remitente</source>
         <translation>Referrer type</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="71"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="69"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="70"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="72"/>
         <source>Investigación</source>
         <translation>Test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="72"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="70"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="71"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="73"/>
         <source>Sucursal</source>
         <translation>Branch</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="73"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="71"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="72"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="74"/>
         <source>Solicitud</source>
         <translation>Request</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="74"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="72"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="73"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="75"/>
         <source>Usuario</source>
         <translation>User</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="75"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="73"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="74"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="76"/>
         <source>Rol</source>
         <translation>Role</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="76"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="74"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="75"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="77"/>
         <source>Configuración</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="77"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="75"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="76"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="78"/>
         <source>Base de datos</source>
         <translation>Database</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="78"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="76"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="77"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="79"/>
         <source>Reporte</source>
         <translation>Report</translation>
     </message>
@@ -570,13 +524,11 @@
         <translation>Select a row to see all its changes.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="227"/>
         <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="233"/>
         <source> (desplácese para ver más)</source>
         <translation> (scroll to see more)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="233"/>
         <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="239"/>
         <source>{shown} registro{plural} mostrado{plural}{more}</source>
         <translation>{shown} record{plural} shown{more}</translation>
@@ -601,7 +553,6 @@
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="36"/>
-        <source>Copia de &amp;seguridad ahora</source>
         <source>C&amp;opia de seguridad ahora</source>
         <translation>&amp;Back up now</translation>
     </message>
@@ -742,11 +693,6 @@ The previous state was saved to:
         <location filename="../../patolab_desktop/ui/admin/change_password_dialog.py" line="47"/>
         <source>&amp;Repetir la nueva:</source>
         <translation>&amp;Repeat new password:</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/admin/change_password_dialog.py" line="57"/>
-        <source>Al menos {MIN_PASSWORD_LENGTH} caracteres, distinta del nombre de usuario y de la contraseña actual.</source>
-        <translation>At least {MIN_PASSWORD_LENGTH} characters, different from the user name and the current password.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/admin/change_password_dialog.py" line="51"/>
@@ -933,16 +879,6 @@ The previous state was saved to:
         <translation>&amp;Create administrator</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="59"/>
-        <source>La contraseña debe tener al menos {MIN_PASSWORD_LENGTH} caracteres y ser distinta del usuario. Guárdela en un lugar seguro: sin ella solo se puede recuperar el acceso desde la línea de comandos.</source>
-        <translation>The password must have at least {MIN_PASSWORD_LENGTH} characters and be different from the user name. Keep it somewhere safe: without it, access can only be recovered from the command line.</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="55"/>
-        <source>&amp;Crear administrador</source>
-        <translation>&amp;Create administrator</translation>
-    </message>
-    <message>
         <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="58"/>
         <source>Cancelar</source>
         <translation>Cancel</translation>
@@ -954,7 +890,6 @@ The previous state was saved to:
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="82"/>
-        <location filename="../../patolab_desktop/ui/admin/first_admin_dialog.py" line="81"/>
         <source>Las dos contraseñas no coinciden.</source>
         <translation>The two passwords do not match.</translation>
     </message>
@@ -1061,47 +996,31 @@ Enter your user name and password.</translation>
 <context>
     <name>admin.login_flow</name>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="53"/>
         <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="54"/>
         <source>Usuario: {display_name} · {role}</source>
         <translation>User: {display_name} · {role}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="57"/>
         <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="58"/>
         <source>Sin sesión</source>
         <translation>Not logged in</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="78"/>
         <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="79"/>
         <source>&amp;Usuarios…</source>
         <translation>&amp;Users…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="85"/>
         <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="86"/>
         <source>&amp;Permisos por rol…</source>
         <translation>&amp;Permissions by role…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="92"/>
         <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="93"/>
         <source>&amp;Auditoría…</source>
         <translation>&amp;Audit log…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="100"/>
-        <source>Cambiar &amp;contraseña…</source>
-        <translation>Change &amp;password…</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="107"/>
-        <source>Cambiar de &amp;usuario…</source>
-        <translation>Switch &amp;user…</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="114"/>
         <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="101"/>
         <source>Cambiar con&amp;traseña…</source>
         <translation>&amp;Change password…</translation>
@@ -1117,31 +1036,26 @@ Enter your user name and password.</translation>
         <translation>&amp;Lock screen</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="173"/>
         <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="174"/>
         <source>Sin permiso</source>
         <translation>Not allowed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="188"/>
         <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="189"/>
         <source>Cambiar contraseña</source>
         <translation>Change password</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="189"/>
         <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="190"/>
         <source>La contraseña se cambió.</source>
         <translation>The password was changed.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="199"/>
         <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="200"/>
         <source>Cambiar de usuario</source>
         <translation>Switch user</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="200"/>
         <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="201"/>
         <source>Se cerrará la sesión de {name}. Lo que no se haya guardado en los formularios abiertos se perderá. ¿Continuar?</source>
         <translation>{name} will be logged out. Anything not saved in open forms will be lost. Continue?</translation>
@@ -1150,21 +1064,16 @@ Enter your user name and password.</translation>
 <context>
     <name>admin.permission_matrix</name>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="92"/>
         <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="93"/>
         <source>Área</source>
         <translation>Area</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="94"/>
         <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="95"/>
         <source>Permiso</source>
         <translation>Permission</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="224"/>
-        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="231"/>
-        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="245"/>
         <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="225"/>
         <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="232"/>
         <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="246"/>
@@ -1172,33 +1081,28 @@ Enter your user name and password.</translation>
         <translation>Permissions by role</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="232"/>
         <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="233"/>
         <source>Marque o desmarque para conceder o retirar un permiso; el cambio se guarda al instante y queda en la auditoría. Cada usuario lo recibe al iniciar sesión de nuevo. Ocultar un menú es solo cortesía: cada acción vuelve a comprobar el permiso.</source>
         <translation>Tick or untick to grant or withdraw a permission; the change is saved at once and recorded in the audit log. Each user gets it at their next login. Hiding a menu is only a courtesy: every action checks the permission again.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="265"/>
         <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="266"/>
         <source>Teclado: flechas para moverse, Espacio para marcar o desmarcar.</source>
         <translation>Keyboard: arrows to move, Space to tick or untick.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="276"/>
         <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="277"/>
         <source>&amp;Nuevo rol…</source>
         <translation>&amp;New role…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="299"/>
-        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="310"/>
         <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="300"/>
         <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="311"/>
         <source>Nuevo rol</source>
         <translation>New role</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="300"/>
+        <location filename="../../patolab_desktop/ui/admin/permission_matrix.py" line="301"/>
         <source>Nombre del rol (copia los permisos de Recepción; ajústelos después):</source>
         <translation>Role name (copies the Front desk permissions; adjust them afterwards):</translation>
     </message>
@@ -1206,7 +1110,6 @@ Enter your user name and password.</translation>
 <context>
     <name>admin.screen_lock</name>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="64"/>
         <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="65"/>
         <source>{APP_NAME}
 Pantalla bloqueada</source>
@@ -1214,15 +1117,12 @@ Pantalla bloqueada</source>
 Screen locked</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="103"/>
-        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="117"/>
         <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="104"/>
         <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="118"/>
         <source>Pantalla bloqueada</source>
         <translation>Screen locked</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="118"/>
         <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="119"/>
         <source>Sesión de {name}.
 Escriba su contraseña para continuar: los formularios abiertos siguen tal como los dejó.</source>
@@ -1230,31 +1130,26 @@ Escriba su contraseña para continuar: los formularios abiertos siguen tal como 
 Enter your password to continue: open forms stay just as you left them.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="124"/>
         <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="125"/>
         <source>contraseña</source>
         <translation>password</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="126"/>
         <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="127"/>
         <source>&amp;Contraseña:</source>
         <translation>&amp;Password:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="129"/>
         <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="130"/>
         <source>&amp;Desbloquear</source>
         <translation>&amp;Unlock</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="132"/>
         <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="133"/>
         <source>Cambiar de &amp;usuario…</source>
         <translation>Switch &amp;user…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="247"/>
         <location filename="../../patolab_desktop/ui/admin/screen_lock.py" line="248"/>
         <source>Contraseña incorrecta. La pantalla sigue bloqueada.</source>
         <translation>Wrong password. The screen stays locked.</translation>
@@ -1349,15 +1244,11 @@ Enter your password to continue: open forms stay just as you left them.</transla
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="184"/>
-        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="183"/>
         <source>No se guardó la configuración</source>
         <translation>The settings were not saved</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="207"/>
-        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="206"/>
-        <source>&amp;Configuración del laboratorio…</source>
-        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="206"/>
         <source>Con&amp;figuración del laboratorio…</source>
         <translation>Laboratory se&amp;ttings…</translation>
     </message>
@@ -1365,187 +1256,154 @@ Enter your password to continue: open forms stay just as you left them.</transla
 <context>
     <name>admin.users_window</name>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="34"/>
         <location filename="../../patolab_desktop/ui/admin/users_window.py" line="35"/>
         <source>nunca</source>
         <translation>never</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="47"/>
         <location filename="../../patolab_desktop/ui/admin/users_window.py" line="48"/>
         <source>Usuario</source>
         <translation>User</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="49"/>
         <location filename="../../patolab_desktop/ui/admin/users_window.py" line="50"/>
         <source>Nombre completo</source>
         <translation>Full name</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="51"/>
         <location filename="../../patolab_desktop/ui/admin/users_window.py" line="52"/>
         <source>Rol</source>
         <translation>Role</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="52"/>
         <location filename="../../patolab_desktop/ui/admin/users_window.py" line="53"/>
         <source>Estado</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="53"/>
         <location filename="../../patolab_desktop/ui/admin/users_window.py" line="54"/>
         <source>Último acceso</source>
         <translation>Last login</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="64"/>
         <location filename="../../patolab_desktop/ui/admin/users_window.py" line="65"/>
         <source>Editar usuario</source>
         <translation>Edit user</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="63"/>
         <location filename="../../patolab_desktop/ui/admin/users_window.py" line="64"/>
         <source>Nuevo usuario</source>
         <translation>New user</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="75"/>
         <location filename="../../patolab_desktop/ui/admin/users_window.py" line="76"/>
         <source>&amp;Usuario:</source>
         <translation>&amp;User:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="82"/>
         <location filename="../../patolab_desktop/ui/admin/users_window.py" line="83"/>
         <source>&amp;Nombre completo:</source>
         <translation>&amp;Full name:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="90"/>
         <location filename="../../patolab_desktop/ui/admin/users_window.py" line="91"/>
         <source>&amp;Rol:</source>
         <translation>&amp;Role:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="92"/>
         <location filename="../../patolab_desktop/ui/admin/users_window.py" line="93"/>
         <source>Activo (puede iniciar sesión)</source>
         <translation>Active (can log in)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="98"/>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="160"/>
         <location filename="../../patolab_desktop/ui/admin/users_window.py" line="99"/>
         <location filename="../../patolab_desktop/ui/admin/users_window.py" line="161"/>
         <source>Contraseña &amp;temporal:</source>
         <translation>&amp;Temporary password:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="101"/>
         <location filename="../../patolab_desktop/ui/admin/users_window.py" line="102"/>
         <source>Re&amp;petir contraseña:</source>
         <translation>Re&amp;peat password:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="110"/>
         <location filename="../../patolab_desktop/ui/admin/users_window.py" line="111"/>
         <source>La persona deberá cambiar esta contraseña temporal la primera vez que inicie sesión.</source>
         <translation>The person will have to change this temporary password at their first login.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="169"/>
         <location filename="../../patolab_desktop/ui/admin/users_window.py" line="170"/>
         <source>Cancelar</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="128"/>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="177"/>
         <location filename="../../patolab_desktop/ui/admin/users_window.py" line="129"/>
         <location filename="../../patolab_desktop/ui/admin/users_window.py" line="178"/>
         <source>Las dos contraseñas no coinciden.</source>
         <translation>The two passwords do not match.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="142"/>
         <location filename="../../patolab_desktop/ui/admin/users_window.py" line="143"/>
         <source>Restablecer contraseña</source>
         <translation>Reset password</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="150"/>
         <location filename="../../patolab_desktop/ui/admin/users_window.py" line="151"/>
         <source>Restablecer la contraseña de {username}</source>
         <translation>Reset the password of {username}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="153"/>
         <location filename="../../patolab_desktop/ui/admin/users_window.py" line="154"/>
         <source>La cuenta se desbloquea y la persona deberá elegir una contraseña propia al iniciar sesión.</source>
         <translation>The account is unlocked and the person will have to choose their own password at login.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="163"/>
         <location filename="../../patolab_desktop/ui/admin/users_window.py" line="164"/>
         <source>Re&amp;petir:</source>
         <translation>Re&amp;peat:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="166"/>
         <location filename="../../patolab_desktop/ui/admin/users_window.py" line="167"/>
         <source>&amp;Restablecer</source>
         <translation>&amp;Reset</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="204"/>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="294"/>
         <location filename="../../patolab_desktop/ui/admin/users_window.py" line="205"/>
         <location filename="../../patolab_desktop/ui/admin/users_window.py" line="295"/>
         <source>Usuarios</source>
         <translation>Users</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="211"/>
         <location filename="../../patolab_desktop/ui/admin/users_window.py" line="212"/>
         <source>Buscar por usuario o nombre…</source>
         <translation>Search by user name or name…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="215"/>
         <location filename="../../patolab_desktop/ui/admin/users_window.py" line="216"/>
         <source>Mostrar &amp;inactivos</source>
         <translation>Show &amp;inactive</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="223"/>
         <location filename="../../patolab_desktop/ui/admin/users_window.py" line="224"/>
         <source>&amp;Restablecer contraseña…</source>
         <translation>&amp;Reset password…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="227"/>
         <location filename="../../patolab_desktop/ui/admin/users_window.py" line="228"/>
         <source>Des&amp;bloquear</source>
         <translation>Un&amp;lock</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="189"/>
         <location filename="../../patolab_desktop/ui/admin/users_window.py" line="190"/>
         <source>¿Desactivar a {full_name} ({username})? No podrá iniciar sesión; su historial en la auditoría se conserva.</source>
         <translation>Deactivate {full_name} ({username})? They will not be able to log in; their audit history is kept.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="283"/>
         <location filename="../../patolab_desktop/ui/admin/users_window.py" line="284"/>
         <source>Contraseña restablecida</source>
         <translation>Password reset</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="284"/>
         <location filename="../../patolab_desktop/ui/admin/users_window.py" line="285"/>
         <source>{username} deberá cambiar la contraseña al iniciar sesión.</source>
         <translation>{username} will have to change the password at login.</translation>
@@ -1583,10 +1441,6 @@ Enter your password to continue: open forms stay just as you left them.</transla
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/catalog/area.py" line="47"/>
-        <source>&amp;Importar catálogo (CSV)…</source>
-        <translation>&amp;Import catalogue (CSV)…</translation>
-    </message>
-    <message>
         <source>I&amp;mportar catálogo (CSV)…</source>
         <translation>&amp;Import catalogue (CSV)…</translation>
     </message>
@@ -1992,8 +1846,6 @@ It will no longer be offered for new requests; requests that already have it do 
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="123"/>
-        <source>Es un &amp;perfil (panel): agrupa otras investigaciones</source>
-        <translation>Is a &amp;profile (panel): groups other tests</translation>
         <source>Es un pe&amp;rfil (panel): agrupa otras investigaciones</source>
         <translation>Is a p&amp;rofile (panel): groups other tests</translation>
     </message>
@@ -2031,121 +1883,101 @@ It will no longer be offered for new requests; requests that already have it do 
 <context>
     <name>catalog.list_tab</name>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="291"/>
         <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="292"/>
         <source>Mostrando {shown:,} de más de {cap:,} {noun_many}</source>
         <translation>Showing {shown:,} of more than {cap:,} {noun_many}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="60"/>
         <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="61"/>
         <source>  (Ctrl+F)</source>
         <translation>  (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="95"/>
         <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="96"/>
         <source>&amp;Nueva</source>
         <translation>&amp;New</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="97"/>
         <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="98"/>
         <source>&amp;Nuevo</source>
         <translation>&amp;New</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="106"/>
         <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="107"/>
         <source>&amp;Editar</source>
         <translation>&amp;Edit</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="115"/>
         <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="116"/>
         <source>&amp;Desactivar</source>
         <translation>&amp;Deactivate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="124"/>
         <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="125"/>
         <source>&amp;Reactivar</source>
         <translation>&amp;Reactivate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="101"/>
         <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="102"/>
         <source>Registrar {one} nuev{o}</source>
         <translation>Register a new {one}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="110"/>
         <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="111"/>
         <source>Editar {one} seleccionad{o} (Intro o doble clic)</source>
         <translation>Edit the selected {one} (Enter or double-click)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="119"/>
         <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="120"/>
         <source>Desactivar {one} seleccionad{o}</source>
         <translation>Deactivate the selected {one}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="128"/>
         <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="129"/>
         <source>Reactivar {one} seleccionad{o}</source>
         <translation>Reactivate the selected {one}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="133"/>
         <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="134"/>
         <source>Actuali&amp;zar</source>
         <translation>Re&amp;fresh</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="137"/>
         <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="138"/>
         <source>Volver a leer la lista de la base de datos</source>
         <translation>Read the list from the database again</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="142"/>
         <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="143"/>
         <source>Buscar</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="146"/>
         <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="147"/>
         <source>Ir al cuadro de búsqueda</source>
         <translation>Go to the search box</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="162"/>
         <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="163"/>
         <source>&amp;Buscar:</source>
         <translation>&amp;Search:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="275"/>
         <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="276"/>
         <source>No hay {noun_many} que coincidan con la búsqueda.</source>
         <translation>No {noun_many} match the search.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="279"/>
         <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="280"/>
         <source>No hay {noun_many} registrad{suffix}.</source>
         <translation>No {noun_many} registered yet.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="284"/>
         <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="285"/>
         <source>Mostrando {shown:,} {noun_many} (hay más: baje para verlos)</source>
         <translation>Showing {shown:,} {noun_many} (there are more: scroll down to see them)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="295"/>
         <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="296"/>
         <source>Mostrando {shown:,} de {total:,} {noun_many}</source>
         <translation>Showing {shown:,} of {total:,} {noun_many}</translation>
@@ -2373,7 +2205,6 @@ It will no longer be offered for new requests; requests that already have it do 
         <translation>No file was written.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="117"/>
         <location filename="../../patolab_desktop/ui/customers/area.py" line="115"/>
         <source>cliente</source>
         <translation>customer</translation>
@@ -2389,7 +2220,6 @@ It will no longer be offered for new requests; requests that already have it do 
         <translation>Export finished</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="118"/>
         <location filename="../../patolab_desktop/ui/customers/area.py" line="122"/>
         <source>Se exportaron {count:,} {noun} a:
 {path}</source>
@@ -2455,42 +2285,36 @@ It will no longer be offered for new requests; requests that already have it do 
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="79"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="80"/>
         <source>Edad</source>
         <translation>Age</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="84"/>
         <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="88"/>
         <source>Género</source>
         <translation>Gender</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="87"/>
         <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="94"/>
         <source>Teléfono</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="91"/>
         <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="100"/>
         <source>Correo</source>
         <translation>Email</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="94"/>
         <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="106"/>
         <source>Departamento</source>
         <translation>Department</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="99"/>
         <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="112"/>
         <source>Municipio</source>
         <translation>Municipality</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="104"/>
         <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="118"/>
         <source>Registrado</source>
         <translation>Registered</translation>
@@ -2589,118 +2413,128 @@ It will no longer be offered for new requests; requests that already have it do 
         <translation>&amp;Age:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="30"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="31"/>
         <source>Contacto</source>
         <translation>Contact</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="33"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="34"/>
         <source>9988-7766 (WhatsApp)</source>
         <translation>9988-7766 (WhatsApp)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="39"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="40"/>
         <source>&amp;Teléfono:</source>
         <translation>P&amp;hone:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="40"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="41"/>
         <source>Número principal; se usa para WhatsApp. Sin código se asume Honduras (+504).</source>
         <translation>Main number; used for WhatsApp. Without a country code Honduras (+504) is assumed.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="46"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="47"/>
         <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="255"/>
         <source>Opcional</source>
         <translation>Optional</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="52"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="53"/>
         <source>Teléfono &amp;2:</source>
         <translation>Phone &amp;2:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="55"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="56"/>
         <source>nombre@ejemplo.com</source>
         <translation>name@example.com</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="58"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="59"/>
         <source>&amp;Correo:</source>
         <translation>&amp;Email:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="61"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="62"/>
         <source>No en&amp;viar notificaciones (bloqueado)</source>
         <translation>Do not send notifi&amp;cations (blocked)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="71"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="72"/>
+        <source>Avisos &amp;WhatsApp:</source>
+        <translation>&amp;WhatsApp notices:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="73"/>
+        <source>¿El paciente acepta avisos por WhatsApp (solicitud recibida, resultados listos)? Se guarda la fecha y quién lo registró.</source>
+        <translation>Does the patient accept WhatsApp notices (request received, results ready)? The date and who recorded it are kept.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="86"/>
         <source>Dirección</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="78"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="93"/>
         <source>&amp;Departamento:</source>
         <translation>&amp;Department:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="88"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="103"/>
         <source>M&amp;unicipio:</source>
         <translation>M&amp;unicipality:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="94"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="109"/>
         <source>Colonia, calle, número de casa</source>
         <translation>Neighbourhood, street, house number</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="100"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="115"/>
         <source>Di&amp;rección:</source>
         <translation>Add&amp;ress:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="103"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="118"/>
         <source>Referencia (opcional)</source>
         <translation>Landmark (optional)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="109"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="124"/>
         <source>Dirección 2:</source>
         <translation>Address 2:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="117"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="132"/>
         <source>País:</source>
         <translation>Country:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="125"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="140"/>
         <source>Código p&amp;ostal:</source>
         <translation>P&amp;ostal code:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="140"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="155"/>
         <source>Otros datos</source>
         <translation>Other details</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="143"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="158"/>
         <source>Número de expediente en otro sistema</source>
         <translation>File number in another system</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="149"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="164"/>
         <source>E&amp;xpediente externo:</source>
         <translation>E&amp;xternal file:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="154"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="169"/>
         <source>Alergias, observaciones…</source>
         <translation>Allergies, remarks…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="161"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="176"/>
         <source>Notas (a&amp;lergias):</source>
         <translation>No&amp;tes (allergies):</translation>
     </message>
@@ -2715,19 +2549,19 @@ It will no longer be offered for new requests; requests that already have it do 
         <translation>Save (Enter or Ctrl+S)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="133"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="139"/>
         <source>Cancelar</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="137"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="143"/>
         <source>Cancelar (Esc)</source>
         <translation>Cancel (Esc)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="133"/>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="172"/>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="160"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="148"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="187"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="166"/>
         <source>— Seleccione —</source>
         <translation>— Select —</translation>
     </message>
@@ -2737,22 +2571,22 @@ It will no longer be offered for new requests; requests that already have it do 
         <translation>years, calculated today from the date of birth</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="174"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="189"/>
         <source>— Elija antes el departamento —</source>
         <translation>— Choose the department first —</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="320"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="338"/>
         <source>Este cliente está inactivo (desactivado).</source>
         <translation>This customer is inactive (deactivated).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="398"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="417"/>
         <source>El cliente cambió</source>
         <translation>The customer has changed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="399"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="418"/>
         <source>{exc}
 
 Otra persona guardó este cliente mientras usted lo editaba. Se cargarán los datos actuales; revise y vuelva a aplicar sus cambios.</source>
@@ -2761,45 +2595,39 @@ Otra persona guardó este cliente mientras usted lo editaba. Se cargarán los da
 Someone else saved this customer while you were editing it. The current details will be loaded; check them and apply your changes again.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="409"/>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="460"/>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="463"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="428"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="482"/>
         <source>Cliente no encontrado</source>
         <translation>Customer not found</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="426"/>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="414"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="433"/>
         <location filename="../../patolab_desktop/ui/customers/customer_form.py" line="154"/>
         <source>No se guardó</source>
         <translation>Not saved</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="429"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="448"/>
         <source>Identidad {id_number}</source>
         <translation>ID {id_number}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="432"/>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="435"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="454"/>
         <source>Tel. {phone}</source>
         <translation>Tel. {phone}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="441"/>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="444"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="463"/>
         <source>… y {v} más</source>
         <translation>… and {v} more</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="445"/>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="448"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="467"/>
         <source>Posible cliente duplicado</source>
         <translation>Possible duplicate customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="446"/>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="449"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="468"/>
         <source>Ya hay clientes registrados que parecen ser el mismo:
 
 </source>
@@ -2808,8 +2636,7 @@ Someone else saved this customer while you were editing it. The current details 
 </translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="451"/>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="454"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="473"/>
         <source>
 
 ¿Guardar de todos modos?</source>
@@ -2818,26 +2645,22 @@ Someone else saved this customer while you were editing it. The current details 
 Save anyway?</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="461"/>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="464"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="483"/>
         <source>Este cliente ya no existe.</source>
         <translation>This customer no longer exists.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="468"/>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="471"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="490"/>
         <source>Se cargaron los datos guardados por otra persona.</source>
         <translation>The details saved by someone else have been loaded.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="479"/>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="482"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="501"/>
         <source>Descartar cambios</source>
         <translation>Discard changes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="480"/>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="483"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="502"/>
         <source>¿Cerrar sin guardar los cambios?</source>
         <translation>Close without saving the changes?</translation>
     </message>
@@ -2903,8 +2726,8 @@ Save anyway?</translation>
         <translation>declared (no date of birth)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="79"/>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="89"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="94"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="104"/>
         <source>Escriba parte del nombre (sin tildes) y pulse Intro.</source>
         <translation>Type part of the name (accents optional) and press Enter.</translation>
     </message>
@@ -2919,7 +2742,12 @@ Save anyway?</translation>
         <translation>Save and open a new request for this patient (Ctrl+Shift+Enter)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="375"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="133"/>
+        <source>Mensa&amp;jes de WhatsApp…</source>
+        <translation>WhatsApp me&amp;ssages…</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="394"/>
         <source>Escriba la fecha de nacimiento o marque «No sé la fecha».</source>
         <translation>Type the date of birth or tick “Date unknown”.</translation>
     </message>
@@ -2995,133 +2823,111 @@ Save anyway?</translation>
 <context>
     <name>customers.customers_window</name>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="48"/>
         <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="49"/>
         <source>Buscar por nombre, teléfono, correo o identidad…  (Ctrl+F)</source>
         <translation>Search by name, phone, email or ID…  (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="114"/>
         <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="115"/>
         <source>&amp;Nuevo</source>
         <translation>&amp;New</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="118"/>
         <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="119"/>
         <source>Registrar un cliente nuevo</source>
         <translation>Register a new customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="121"/>
         <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="122"/>
         <source>&amp;Editar</source>
         <translation>&amp;Edit</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="125"/>
         <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="126"/>
         <source>Editar el cliente seleccionado (Intro o doble clic)</source>
         <translation>Edit the selected customer (Enter or double-click)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="130"/>
         <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="131"/>
         <source>&amp;Desactivar</source>
         <translation>&amp;Deactivate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="134"/>
         <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="135"/>
         <source>Desactivar el cliente seleccionado</source>
         <translation>Deactivate the selected customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="139"/>
         <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="140"/>
         <source>&amp;Reactivar</source>
         <translation>&amp;Reactivate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="143"/>
         <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="144"/>
         <source>Reactivar el cliente seleccionado</source>
         <translation>Reactivate the selected customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="146"/>
         <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="147"/>
         <source>Actuali&amp;zar</source>
         <translation>Re&amp;fresh</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="150"/>
         <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="151"/>
         <source>Volver a leer la lista de la base de datos</source>
         <translation>Read the list from the database again</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="163"/>
         <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="164"/>
         <source>Buscar</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="167"/>
         <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="168"/>
         <source>Ir al cuadro de búsqueda</source>
         <translation>Go to the search box</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="180"/>
         <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="181"/>
         <source>&amp;Buscar:</source>
         <translation>&amp;Search:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="289"/>
         <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="290"/>
         <source>No hay clientes que coincidan con la búsqueda.</source>
         <translation>No customers match the search.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="293"/>
         <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="294"/>
         <source>No hay clientes registrados.</source>
         <translation>No customers registered yet.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="296"/>
         <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="297"/>
         <source>Mostrando {shown:,} clientes (hay más: baje para verlos)</source>
         <translation>Showing {shown:,} customers (there are more: scroll down to see them)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="302"/>
         <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="303"/>
         <source>{total:,} cliente</source>
         <translation>{total:,} customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="304"/>
         <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="305"/>
         <source>{total:,} clientes</source>
         <translation>{total:,} customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="309"/>
         <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="310"/>
         <source>Mostrando {shown:,} de más de {COUNT_CAP:,} clientes</source>
         <translation>Showing {shown:,} of more than {COUNT_CAP:,} customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="313"/>
         <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="314"/>
         <source>Mostrando {shown:,} de {total:,} clientes</source>
         <translation>Showing {shown:,} of {total:,} customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="420"/>
         <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="394"/>
         <source>Cliente guardado: {name}</source>
         <translation>Customer saved: {name}</translation>
@@ -3132,13 +2938,11 @@ Save anyway?</translation>
         <translation>Customer not found</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="421"/>
         <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="428"/>
         <source>Ese cliente ya no existe en la base de datos. Se actualizará la lista.</source>
         <translation>That customer no longer exists in the database. The list will be refreshed.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="443"/>
         <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="439"/>
         <source>Cambios guardados: {name}</source>
         <translation>Changes saved: {name}</translation>
@@ -3149,7 +2953,6 @@ Save anyway?</translation>
         <translation>Deactivate customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="444"/>
         <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="457"/>
         <source>¿Desactivar a «{name}»?
 
@@ -3159,31 +2962,26 @@ Dejará de aparecer en las listas y búsquedas, pero su historial se conserva. U
 They will no longer appear in lists and searches, but their history is kept. An administrator can reactivate them.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="455"/>
         <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="468"/>
         <source>No se pudo desactivar</source>
         <translation>Could not deactivate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="470"/>
         <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="483"/>
         <source>No se pudo reactivar</source>
         <translation>Could not reactivate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="153"/>
         <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="154"/>
         <source>Nueva so&amp;licitud</source>
         <translation>New re&amp;quest</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="157"/>
         <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="158"/>
         <source>Abrir una solicitud nueva para el paciente seleccionado</source>
         <translation>Open a new request for the selected patient</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="203"/>
         <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="204"/>
         <source>Intro: editar · Ctrl+N: nuevo · F9: nueva solicitud · Supr: desactivar · F5: actualizar</source>
         <translation>Enter: edit · Ctrl+N: new · F9: new request · Del: deactivate · F5: refresh</translation>
@@ -3558,7 +3356,6 @@ They will no longer appear in lists and searches, but their history is kept. An 
 <context>
     <name>db.database</name>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="61"/>
         <location filename="../../patolab_desktop/db/database.py" line="43"/>
         <source>El puerto de la URL no es válido: {port!r}. Use un número entre 1 y 65535, p. ej. postgresql://usuario@servidor:5432/base</source>
         <translation>The port in the URL is not valid: {port!r}. Use a number from 1 to 65535, e.g. postgresql://user@server:5432/database</translation>
@@ -3589,7 +3386,6 @@ They will no longer appear in lists and searches, but their history is kept. An 
         <translation>The database folder does not exist: {folder}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/opening.py" line="31"/>
         <location filename="../../patolab_desktop/db/database.py" line="135"/>
         <source>{path} es una carpeta, no un archivo de base de datos.</source>
         <translation>{path} is a folder, not a database file.</translation>
@@ -3618,28 +3414,28 @@ They will no longer appear in lists and searches, but their history is kept. An 
 <context>
     <name>db.location</name>
     <message>
-        <location filename="../../patolab_desktop/db/location.py" line="257"/>
-        <location filename="../../patolab_desktop/db/location.py" line="267"/>
+        <location filename="../../patolab_desktop/db/location.py" line="256"/>
+        <location filename="../../patolab_desktop/db/location.py" line="266"/>
         <source>ruta de red {path}</source>
         <translation>network path {path}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/location.py" line="264"/>
+        <location filename="../../patolab_desktop/db/location.py" line="263"/>
         <source>unidad de red {drive}</source>
         <translation>network drive {drive}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/location.py" line="274"/>
+        <location filename="../../patolab_desktop/db/location.py" line="273"/>
         <source>{fs} {source} montado en {point}</source>
         <translation>{fs} {source} mounted on {point}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/location.py" line="281"/>
+        <location filename="../../patolab_desktop/db/location.py" line="280"/>
         <source>La base de datos {path} está en una carpeta de red ({share}). Un archivo SQLite en una carpeta compartida se puede dañar cuando varias computadoras lo usan a la vez. Copie el archivo a un disco local de esta computadora, o, para trabajar desde varias computadoras, use un servidor PostgreSQL (Archivo → Conexión a base de datos…, o --db postgresql://usuario:clave@servidor:5432/base).</source>
         <translation>The database {path} is in a network folder ({share}). An SQLite file in a shared folder can be damaged when several computers use it at the same time. Copy the file to a local disk of this computer or, to work from several computers, use a PostgreSQL server (File → Database connection…, or --db postgresql://user:password@server:5432/database).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/location.py" line="293"/>
+        <location filename="../../patolab_desktop/db/location.py" line="292"/>
         <source>La base de datos {path} está en una carpeta sincronizada con la nube ({service}). El programa de sincronización copia el archivo SQLite mientras se escribe y lo puede dañar o reemplazar por una copia en conflicto. Guarde la base de datos en una carpeta local que no se sincronice (las copias de seguridad sí pueden ir a la nube), o, para trabajar desde varias computadoras, use un servidor PostgreSQL (Archivo → Conexión a base de datos…, o --db postgresql://usuario@servidor:5432/base).</source>
         <translation>The database {path} is in a cloud-synced folder ({service}). The sync program copies the SQLite file while it is being written and can damage it or replace it with a conflicted copy. Keep the database in a local folder that is not synced (backups may go to the cloud), or, to work from several computers, use a PostgreSQL server (File → Database connection…, or --db postgresql://user@server:5432/database).</translation>
     </message>
@@ -3647,9 +3443,7 @@ They will no longer appear in lists and searches, but their history is kept. An 
 <context>
     <name>db.migrations</name>
     <message>
-        <location filename="../../patolab_desktop/db/migrations/__init__.py" line="108"/>
-        <location filename="../../patolab_desktop/db/migrations/__init__.py" line="113"/>
-        <location filename="../../patolab_desktop/db/migrations/__init__.py" line="105"/>
+        <location filename="../../patolab_desktop/db/migrations/__init__.py" line="118"/>
         <source>La base de datos es de una versión más nueva ({version}) que esta aplicación ({supported}). Actualice PatoLab Desktop.</source>
         <translation>The database is from a newer version ({version}) than this application ({supported}). Update PatoLab Desktop.</translation>
     </message>
@@ -3816,35 +3610,32 @@ The details are in the log: {log_file}</translation>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/main_window.py" line="190"/>
+        <location filename="../../patolab_desktop/ui/main_window.py" line="193"/>
         <source>&amp;Salir</source>
         <translation>E&amp;xit</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/main_window.py" line="196"/>
-        <location filename="../../patolab_desktop/ui/main_window.py" line="197"/>
+        <location filename="../../patolab_desktop/ui/main_window.py" line="200"/>
         <source>&amp;Guía rápida</source>
         <translation>&amp;Quick guide</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/main_window.py" line="203"/>
+        <location filename="../../patolab_desktop/ui/main_window.py" line="206"/>
         <source>A&amp;tajos de teclado</source>
         <translation>&amp;Keyboard shortcuts</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/main_window.py" line="206"/>
+        <location filename="../../patolab_desktop/ui/main_window.py" line="209"/>
         <source>&amp;Acerca de PatoLab Desktop</source>
         <translation>&amp;About PatoLab Desktop</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/main_window.py" line="203"/>
-        <location filename="../../patolab_desktop/ui/main_window.py" line="227"/>
+        <location filename="../../patolab_desktop/ui/main_window.py" line="230"/>
         <source>Acerca de</source>
         <translation>About</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/main_window.py" line="200"/>
-        <location filename="../../patolab_desktop/ui/main_window.py" line="224"/>
+        <location filename="../../patolab_desktop/ui/main_window.py" line="227"/>
         <source>{APP_NAME} {version}
 Recepción de laboratorio clínico y de patología.</source>
         <translation>{APP_NAME} {version}
@@ -3852,15 +3643,271 @@ Front desk for clinical and pathology laboratories.</translation>
     </message>
 </context>
 <context>
+    <name>notify.area</name>
+    <message>
+        <location filename="../../patolab_desktop/ui/notify/area.py" line="28"/>
+        <source>Cola de &amp;WhatsApp…</source>
+        <translation>WhatsApp &amp;queue…</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/notify/area.py" line="34"/>
+        <source>Configuración de W&amp;hatsApp…</source>
+        <translation>WhatsApp settin&amp;gs…</translation>
+    </message>
+</context>
+<context>
+    <name>notify.messages</name>
+    <message>
+        <location filename="../../patolab_desktop/ui/notify/messages_dialog.py" line="14"/>
+        <location filename="../../patolab_desktop/ui/notify/messages_panel.py" line="123"/>
+        <location filename="../../patolab_desktop/ui/notify/messages_panel.py" line="134"/>
+        <source>Mensajes de WhatsApp</source>
+        <translation>WhatsApp messages</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/notify/messages_panel.py" line="22"/>
+        <source>Fecha</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/notify/messages_panel.py" line="23"/>
+        <source>Aviso</source>
+        <translation>Notice</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/notify/messages_panel.py" line="24"/>
+        <source>Teléfono</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/notify/messages_panel.py" line="25"/>
+        <source>Estado</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/notify/messages_panel.py" line="28"/>
+        <source>Motivo</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/notify/messages_panel.py" line="31"/>
+        <source>Aceptado</source>
+        <translation>Accepted</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/notify/messages_panel.py" line="61"/>
+        <source>«Aceptado por WhatsApp» no confirma la entrega: sin servidor público la aplicación no la puede saber.</source>
+        <translation>&quot;Accepted by WhatsApp&quot; does not confirm delivery: without a public server the application cannot know it.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/notify/messages_panel.py" line="69"/>
+        <source>&amp;Reintentar</source>
+        <translation>&amp;Retry</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/notify/messages_panel.py" line="70"/>
+        <source>Ca&amp;ncelar envío</source>
+        <translation>Ca&amp;ncel sending</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/notify/messages_panel.py" line="71"/>
+        <source>Abrir en &amp;WhatsApp</source>
+        <translation>Open in &amp;WhatsApp</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/notify/messages_panel.py" line="73"/>
+        <source>Abre el chat con el texto escrito (wa.me); usted pulsa enviar. Sirve sin cuenta de la API.</source>
+        <translation>Opens the chat with the text written (wa.me); you press send. Works without an API account.</translation>
+    </message>
+</context>
+<context>
+    <name>notify.outbox_window</name>
+    <message>
+        <location filename="../../patolab_desktop/ui/notify/outbox_window.py" line="34"/>
+        <location filename="../../patolab_desktop/ui/notify/outbox_window.py" line="126"/>
+        <source>Cola de WhatsApp</source>
+        <translation>WhatsApp queue</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/notify/outbox_window.py" line="41"/>
+        <source>Reanudar el envío</source>
+        <translation>Resume sending</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/notify/outbox_window.py" line="47"/>
+        <source>Todos los estados</source>
+        <translation>All statuses</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/notify/outbox_window.py" line="53"/>
+        <source>Todos los avisos</source>
+        <translation>All notices</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/notify/outbox_window.py" line="56"/>
+        <source>&amp;Estado</source>
+        <translation>&amp;Status</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/notify/outbox_window.py" line="58"/>
+        <source>&amp;Aviso</source>
+        <translation>&amp;Notice</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/notify/outbox_window.py" line="74"/>
+        <source>&amp;Reintentar</source>
+        <translation>&amp;Retry</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/notify/outbox_window.py" line="75"/>
+        <source>Ca&amp;ncelar envío</source>
+        <translation>Ca&amp;ncel sending</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/notify/outbox_window.py" line="76"/>
+        <source>Ac&amp;tualizar</source>
+        <translation>Refre&amp;sh</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/notify/outbox_window.py" line="77"/>
+        <source>C&amp;errar</source>
+        <translation>C&amp;lose</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/notify/outbox_window.py" line="98"/>
+        <source>Envío por WhatsApp DETENIDO desde {at}: {reason} Corrija la configuración y pulse Reanudar.</source>
+        <translation>WhatsApp sending STOPPED since {at}: {reason} Fix the settings and press Resume.</translation>
+    </message>
+</context>
+<context>
+    <name>notify.settings_dialog</name>
+    <message>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="31"/>
+        <source>Configuración de WhatsApp</source>
+        <translation>WhatsApp settings</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="34"/>
+        <source>Cuenta de WhatsApp Cloud API</source>
+        <translation>WhatsApp Cloud API account</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="38"/>
+        <source>Id. del &amp;número:</source>
+        <translation>Phone &amp;number id:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="39"/>
+        <source>Id. de la &amp;cuenta (WABA):</source>
+        <translation>&amp;Account id (WABA):</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="40"/>
+        <source>&amp;Versión de Graph:</source>
+        <translation>Graph &amp;version:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="49"/>
+        <source>Clave de &amp;acceso:</source>
+        <translation>&amp;Access token:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="58"/>
+        <source>Plantillas aprobadas (UTILITY) por aviso</source>
+        <translation>Approved templates (UTILITY) per notice</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="63"/>
+        <source>Aviso</source>
+        <translation>Notice</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="64"/>
+        <source>Plantilla</source>
+        <translation>Template</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="65"/>
+        <source>Idioma</source>
+        <translation>Language</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="66"/>
+        <source>Enviar</source>
+        <translation>Send</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="84"/>
+        <source>Prueba</source>
+        <translation>Test</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="88"/>
+        <source>Ce&amp;lular:</source>
+        <translation>Mo&amp;bile:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="90"/>
+        <source>Enviar &amp;prueba</source>
+        <translation>Send &amp;test</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="101"/>
+        <source>&amp;Guardar</source>
+        <translation>&amp;Save</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="102"/>
+        <source>C&amp;errar</source>
+        <translation>C&amp;lose</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="119"/>
+        <source>Guardada en el almacén de claves: {hint}</source>
+        <translation>Stored in the credential store: {hint}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="123"/>
+        <source>Sin clave guardada.</source>
+        <translation>No token stored.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="127"/>
+        <source>Escriba una nueva para cambiarla</source>
+        <translation>Type a new one to change it</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="161"/>
+        <source>Enviar prueba</source>
+        <translation>Send test</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="162"/>
+        <source>Mensaje de prueba en cola; el envío automático lo manda en unos segundos.</source>
+        <translation>Test message queued; the automatic sender sends it in a few seconds.</translation>
+    </message>
+</context>
+<context>
+    <name>notify.worker</name>
+    <message>
+        <location filename="../../patolab_desktop/ui/notify/worker.py" line="60"/>
+        <source>WhatsApp: {count} en cola</source>
+        <translation>WhatsApp: {count} queued</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/notify/worker.py" line="62"/>
+        <source> · DETENIDO</source>
+        <translation> · STOPPED</translation>
+    </message>
+</context>
+<context>
     <name>nouns</name>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="185"/>
         <location filename="../../patolab_desktop/ui/admin/users_window.py" line="186"/>
         <source>usuario</source>
         <translation>user</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/users_window.py" line="186"/>
         <location filename="../../patolab_desktop/ui/admin/users_window.py" line="187"/>
         <source>usuarios</source>
         <translation>users</translation>
@@ -4233,12 +4280,6 @@ Front desk for clinical and pathology laboratories.</translation>
         <translation>Page {v} of {count}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/layout.py" line="662"/>
-        <source>La carpeta no existe: {parent}</source>
-        <translation>The folder does not exist: {parent}</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/documents/layout.py" line="678"/>
         <location filename="../../patolab_desktop/documents/layout.py" line="670"/>
         <location filename="../../patolab_desktop/documents/layout.py" line="681"/>
         <source>No se pudo escribir el PDF: {target}</source>
@@ -4718,27 +4759,23 @@ Front desk for clinical and pathology laboratories.</translation>
 <context>
     <name>prompts</name>
     <message>
-        <location filename="../../patolab_desktop/ui/prompts.py" line="12"/>
         <location filename="../../patolab_desktop/ui/prompts.py" line="16"/>
         <source>Sí</source>
         <translation>Yes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/prompts.py" line="13"/>
         <location filename="../../patolab_desktop/ui/prompts.py" line="17"/>
         <source>No</source>
         <translation>No</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/prompts.py" line="22"/>
-        <location filename="../../patolab_desktop/ui/prompts.py" line="28"/>
         <location filename="../../patolab_desktop/ui/prompts.py" line="26"/>
         <location filename="../../patolab_desktop/ui/prompts.py" line="32"/>
         <source>Aceptar</source>
         <translation>OK</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/prompts.py" line="72"/>
+        <location filename="../../patolab_desktop/ui/prompts.py" line="121"/>
         <source>{path} es una carpeta.</source>
         <translation>{path} is a folder.</translation>
     </message>
@@ -4847,11 +4884,6 @@ Front desk for clinical and pathology laboratories.</translation>
         <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="92"/>
         <source>&amp;Dirección:</source>
         <translation>A&amp;ddress:</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="95"/>
-        <source>No&amp;tas:</source>
-        <translation>No&amp;tes:</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="100"/>
@@ -5304,84 +5336,84 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>(in panel)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="164"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="174"/>
         <source>Código</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="167"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="177"/>
         <source>Investigación</source>
         <translation>Test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="171"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="181"/>
         <source>Forma parte de un panel</source>
         <translation>Part of a panel</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="175"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="185"/>
         <source>Tipo de muestra</source>
         <translation>Sample type</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="177"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="187"/>
         <source>Precio</source>
         <translation>Price</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="178"/>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="289"/>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="314"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="188"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="299"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="324"/>
         <source>Descuento</source>
         <translation>Discount</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="179"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="189"/>
         <source>Neto</source>
         <translation>Net</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="185"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="195"/>
         <source>Estado</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="192"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="202"/>
         <source>Notas</source>
         <translation>Notes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="258"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="268"/>
         <source>Sin descuento</source>
         <translation>No discount</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="262"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="272"/>
         <source>{age} años, </source>
         <translation>{age} years, </translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="264"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="274"/>
         <source>Descuento por edad ({years}{pct} %)</source>
         <translation>Age discount ({years}{pct} %)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="268"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="278"/>
         <source>Descuento manual ({pct} %)</source>
         <translation>Manual discount ({pct} %)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="269"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="279"/>
         <source>Descuento ({pct} %)</source>
         <translation>Discount ({pct} %)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="291"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="301"/>
         <source>Total</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="293"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="303"/>
         <source>Neto a pagar</source>
         <translation>Net to pay</translation>
     </message>
@@ -5462,173 +5494,218 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>requests.request_detail</name>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="57"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="58"/>
         <source>Fecha</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="58"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="59"/>
         <source>Acción</source>
         <translation>Action</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="61"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="62"/>
         <source>Detalle</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="64"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="65"/>
         <source>Usuario</source>
         <translation>User</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="140"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="141"/>
         <source>Paciente</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="141"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="142"/>
         <source>Médico</source>
         <translation>Doctor</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="142"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="143"/>
         <source>Origen</source>
         <translation>Source</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="143"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="144"/>
         <source>Sucursal</source>
         <translation>Branch</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="144"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="145"/>
         <source>Información clínica</source>
         <translation>Clinical information</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="145"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="146"/>
         <source>Notas</source>
         <translation>Notes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="151"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="152"/>
         <source>Solicitada</source>
         <translation>Requested</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="152"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="153"/>
         <source>Completada</source>
         <translation>Completed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="153"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="154"/>
         <source>Cancelada</source>
         <translation>Cancelled</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="154"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="155"/>
         <source>Motivo</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="155"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="156"/>
         <source>Descuento</source>
         <translation>Discount</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="156"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="157"/>
         <source>Registrada por</source>
         <translation>Registered by</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="172"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="173"/>
         <source>Investigaciones</source>
         <translation>Tests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="184"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="189"/>
+        <source>En &amp;proceso</source>
+        <translation>In &amp;progress</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="192"/>
+        <source>Marcar las investigaciones elegidas en proceso</source>
+        <translation>Mark the chosen tests in progress</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="195"/>
+        <source>Resultado &amp;listo</source>
+        <translation>Result rea&amp;dy</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="198"/>
+        <source>Marcar las investigaciones elegidas con resultado listo (una o varias)</source>
+        <translation>Mark the chosen tests with their result ready (one or many)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="211"/>
         <source>Historial</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="209"/>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="319"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="227"/>
+        <source>Mensajes de WhatsApp</source>
+        <translation>WhatsApp messages</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="245"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="362"/>
         <source>A&amp;vanzar estado</source>
         <translation>Ad&amp;vance status</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="212"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="248"/>
         <source>&amp;Cancelar solicitud…</source>
         <translation>&amp;Cancel request…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="215"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="251"/>
         <source>&amp;Agregar investigación…</source>
         <translation>&amp;Add test…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="218"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="254"/>
         <source>&amp;Quitar investigación…</source>
         <translation>&amp;Remove test…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="220"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="256"/>
         <source>C&amp;errar</source>
         <translation>Cl&amp;ose</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="232"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="268"/>
         <source>&amp;Resumen…</source>
         <translation>&amp;Summary…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="235"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="271"/>
         <source>Vista previa e impresión del resumen (Ctrl+P)</source>
         <translation>Preview and print the summary (Ctrl+P)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="238"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="274"/>
         <source>E&amp;tiquetas…</source>
         <translation>&amp;Labels…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="241"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="277"/>
         <source>Etiquetas de tubos (Ctrl+E)</source>
         <translation>Tube labels (Ctrl+E)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="264"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="300"/>
         <source>Solicitud {number}</source>
         <translation>Request {number}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="315"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="337"/>
+        <source>Resultados: {released}/{total} listas</source>
+        <translation>Results: {released}/{total} ready</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="358"/>
         <source>A&amp;vanzar a «{status_label}»</source>
         <translation>Ad&amp;vance to “{status_label}”</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="332"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="378"/>
         <source>Solicitud {lower}: solo lectura</source>
         <translation>Request {lower}: read only</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="364"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="410"/>
         <source>Avanzar estado</source>
         <translation>Advance status</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="365"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="411"/>
         <source>¿Pasar la solicitud {number} de «{status_label}» a «{status_label2}»?</source>
         <translation>Move request {number} from “{status_label}” to “{status_label2}”?</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="379"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="425"/>
         <source>No se puede avanzar la solicitud</source>
         <translation>The request cannot be advanced</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="428"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="445"/>
+        <source>Resultados</source>
+        <translation>Results</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="446"/>
+        <source>Elija una o varias investigaciones.</source>
+        <translation>Choose one or more tests.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="458"/>
+        <source>No se pudo marcar</source>
+        <translation>Could not mark</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="506"/>
         <source>{age} años</source>
         <translation>{age} years</translation>
     </message>
@@ -5891,136 +5968,151 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="93"/>
+        <source>Resultados</source>
+        <translation>Results</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="98"/>
         <source>Origen</source>
         <translation>Source</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="99"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="104"/>
         <source>Sucursal</source>
         <translation>Branch</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="105"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="110"/>
         <source>Inv.</source>
         <translation>Tests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="108"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="113"/>
         <source>Investigaciones en la solicitud (incluye las de los paneles)</source>
         <translation>Tests in the request (including those in panels)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="115"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="120"/>
         <source>Neto</source>
         <translation>Net</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="119"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="124"/>
         <source>Total {format_money} − descuento {format_money2}</source>
         <translation>Total {format_money} − discount {format_money2}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="223"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="228"/>
         <source>Buscar por número de solicitud o nombre del paciente (Ctrl+F)</source>
         <translation>Search by request number or patient name (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="230"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="235"/>
         <source>Nueva solicitud</source>
         <translation>New request</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="233"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="238"/>
         <source>Abrir (Enter)</source>
         <translation>Open (Enter)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="236"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="241"/>
         <source>Actualizar (F5)</source>
         <translation>Refresh (F5)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="249"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="254"/>
         <source>Todos los estados</source>
         <translation>All statuses</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="256"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="261"/>
+        <source>Todos los resultados</source>
+        <translation>All results</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="268"/>
         <source>Todas las prioridades</source>
         <translation>All priorities</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="263"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="275"/>
         <source>Todos los orígenes</source>
         <translation>All sources</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="267"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="279"/>
         <source>Todas las sucursales</source>
         <translation>All branches</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="274"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="286"/>
         <source>Paciente (todos)</source>
         <translation>Patient (all)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="281"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="293"/>
         <source>Médico (todos)</source>
         <translation>Doctor (all)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="286"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="298"/>
         <source>Desde</source>
         <translation>From</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="288"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="300"/>
         <source>Hasta</source>
         <translation>To</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="290"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="302"/>
         <source>Quitar filtros</source>
         <translation>Clear filters</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="294"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="306"/>
         <source>Es&amp;tado</source>
         <translation>Sta&amp;tus</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="295"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="307"/>
         <source>Priori&amp;dad</source>
         <translation>Priori&amp;ty</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="296"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="308"/>
         <source>&amp;Origen</source>
         <translation>S&amp;ource</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="297"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="309"/>
         <source>Sucursa&amp;l</source>
         <translation>Branc&amp;h</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="304"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="316"/>
         <source>Pac&amp;iente</source>
         <translation>Pat&amp;ient</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="306"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="318"/>
         <source>&amp;Médico</source>
         <translation>&amp;Doctor</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="442"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="327"/>
+        <source>Res&amp;ultados</source>
+        <translation>Res&amp;ults</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="472"/>
         <source>{rows}{more} solicitudes</source>
         <translation>{rows}{more} requests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="446"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="476"/>
         <source>1 solicitud</source>
         <translation>1 request</translation>
     </message>
@@ -6028,349 +6120,249 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.audit</name>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="84"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="82"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="83"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="85"/>
         <source>Nombre</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="85"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="83"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="84"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="86"/>
         <source>Nombres</source>
         <translation>First names</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="86"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="84"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="85"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="87"/>
         <source>Apellidos</source>
         <translation>Last names</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="87"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="85"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="86"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="88"/>
         <source>Identidad/RTN</source>
         <translation>ID/RTN</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="88"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="106"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="86"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="104"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="87"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="105"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="89"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="107"/>
         <source>Tipo</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="89"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="87"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="88"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="90"/>
         <source>Género</source>
         <translation>Gender</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="90"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="88"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="89"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="91"/>
         <source>Fecha de nacimiento</source>
         <translation>Date of birth</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="91"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="89"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="90"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="92"/>
         <source>Edad</source>
         <translation>Age</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="92"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="90"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="91"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="93"/>
         <source>Teléfono</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="93"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="91"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="92"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="94"/>
         <source>Teléfono secundario</source>
         <translation>Secondary phone</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="94"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="92"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="93"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="95"/>
         <source>Correo</source>
         <translation>Email</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="95"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="93"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="94"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="96"/>
         <source>Departamento</source>
         <translation>Department</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="96"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="94"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="95"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="97"/>
         <source>Municipio</source>
         <translation>Municipality</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="97"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="95"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="96"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="98"/>
         <source>Dirección</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="98"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="96"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="97"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="99"/>
         <source>Dirección 2</source>
         <translation>Address 2</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="99"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="97"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="98"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="100"/>
         <source>Código postal</source>
         <translation>Postal code</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="100"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="98"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="99"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="101"/>
         <source>País</source>
         <translation>Country</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="101"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="99"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="100"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="102"/>
         <source>Expediente externo</source>
         <translation>External record</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="102"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="100"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="101"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="103"/>
         <source>Notas</source>
         <translation>Notes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="103"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="101"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="102"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="104"/>
         <source>Bloqueado</source>
         <translation>Blocked</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="104"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="102"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="103"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="105"/>
         <source>Activo</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="105"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="103"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="104"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="106"/>
         <source>Institución</source>
         <translation>Institution</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="107"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="105"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="106"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="108"/>
         <source>Código</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="108"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="106"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="107"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="109"/>
         <source>Tipo de muestra</source>
         <translation>Sample type</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="109"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="107"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="108"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="110"/>
         <source>Precio</source>
         <translation>Price</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="110"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="108"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="109"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="111"/>
         <source>Es panel</source>
         <translation>Is a panel</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="111"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="109"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="110"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="112"/>
         <source>Miembros del panel</source>
         <translation>Panel members</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="112"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="110"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="111"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="113"/>
         <source>Estado</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="113"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="111"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="112"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="114"/>
         <source>Prioridad</source>
         <translation>Priority</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="114"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="112"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="113"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="115"/>
         <source>Origen</source>
         <translation>Source</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="115"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="113"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="114"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="116"/>
         <source>Remitente</source>
         <translation>Referrer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="116"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="114"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="115"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="117"/>
         <source>Paciente</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="117"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="115"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="116"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="118"/>
         <source>Sucursal</source>
         <translation>Branch</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="118"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="116"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="117"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="119"/>
         <source>Información clínica</source>
         <translation>Clinical information</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="119"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="117"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="118"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="120"/>
         <source>Motivo de cancelación</source>
         <translation>Cancellation reason</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="120"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="118"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="119"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="121"/>
         <source>Descuento (%)</source>
         <translation>Discount (%)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="121"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="119"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="120"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="122"/>
         <source>Motivo del descuento</source>
         <translation>Discount reason</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="122"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="120"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="121"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="123"/>
         <source>Total</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="123"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="121"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="122"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="124"/>
         <source>Descuento</source>
         <translation>Discount</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="124"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="122"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="123"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="125"/>
         <source>Neto</source>
         <translation>Net</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="125"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="123"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="124"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="126"/>
         <source>Usuario</source>
         <translation>User</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="126"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="124"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="125"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="127"/>
         <source>Nombre completo</source>
         <translation>Full name</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="127"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="125"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="126"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="128"/>
         <source>Rol</source>
         <translation>Role</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="128"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="126"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="127"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="129"/>
         <source>Debe cambiar contraseña</source>
         <translation>Must change password</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="129"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="127"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="128"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="130"/>
         <source>Descripción</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="200"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="201"/>
         <source>Solo el servicio que hizo la acción puede escribir su registro de auditoría.</source>
         <translation>Only the service that performed the action can write its audit record.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="300"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="306"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="278"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="284"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="279"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="285"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="301"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="307"/>
         <source>(vacío)</source>
         <translation>(empty)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="302"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="280"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="281"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="303"/>
         <source>Sí</source>
         <translation>Yes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="304"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="282"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="283"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="305"/>
         <source>No</source>
         <translation>No</translation>
     </message>
@@ -6379,30 +6371,21 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
     <name>services.auth</name>
     <message>
         <location filename="../../patolab_desktop/services/access/auth.py" line="73"/>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="62"/>
         <source>minuto</source>
         <translation>minute</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/auth.py" line="75"/>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="64"/>
         <source>minutos</source>
         <translation>minutes</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/auth.py" line="77"/>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="67"/>
-        <source>La cuenta «{name}» está bloqueada por demasiados intentos fallidos. Intente de nuevo en {minutes} {unit}.</source>
-        <translation>The account “{name}” is locked after too many failed attempts. Try again in {minutes} {unit}.</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="73"/>
         <source>La cuenta está bloqueada por demasiados intentos fallidos. Intente de nuevo en {minutes} {unit}.</source>
         <translation>The account is locked after too many failed attempts. Try again in {minutes} {unit}.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/auth.py" line="121"/>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="99"/>
         <source>La contraseña debe tener al menos {length} caracteres.</source>
         <translation>The password must have at least {length} characters.</translation>
     </message>
@@ -6413,7 +6396,6 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/auth.py" line="133"/>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="105"/>
         <source>La contraseña no puede ser igual al nombre de usuario.</source>
         <translation>The password cannot be the same as the username.</translation>
     </message>
@@ -6424,82 +6406,67 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/auth.py" line="151"/>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="115"/>
         <source>El usuario debe tener de 3 a 60 letras, números, puntos, guiones o guiones bajos, sin espacios.</source>
         <translation>The username must have 3 to 60 letters, digits, dots, hyphens or underscores, without spaces.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/auth.py" line="204"/>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="168"/>
         <source>Escriba el nombre completo.</source>
         <translation>Enter the full name.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/auth.py" line="211"/>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="175"/>
         <source>Ya existe un administrador: inicie sesión con su usuario.</source>
         <translation>An administrator already exists: log in with your username.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/auth.py" line="218"/>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="182"/>
         <source>Falta el rol Administrador en la base de datos.</source>
         <translation>The Administrator role is missing from the database.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/auth.py" line="308"/>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="249"/>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="275"/>
         <source>Usuario o contraseña incorrectos.</source>
         <translation>Wrong username or password.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/auth.py" line="310"/>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="251"/>
         <source>Le queda 1 intento antes de que la cuenta se bloquee {minutes} minutos.</source>
         <translation>You have 1 attempt left before the account is locked for {minutes} minutes.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/auth.py" line="315"/>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="256"/>
         <source>Le quedan {left} intentos antes de que la cuenta se bloquee {minutes} minutos.</source>
         <translation>You have {left} attempts left before the account is locked for {minutes} minutes.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/auth.py" line="345"/>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="282"/>
         <source>Este usuario está desactivado. Consulte a un administrador.</source>
         <translation>This user is deactivated. Ask an administrator.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/auth.py" line="380"/>
         <location filename="../../patolab_desktop/services/access/auth.py" line="407"/>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="317"/>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="344"/>
         <source>Este usuario ya no existe.</source>
         <translation>This user no longer exists.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/auth.py" line="389"/>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="326"/>
         <source>Este usuario fue desactivado. Consulte a un administrador.</source>
         <translation>This user has been deactivated. Ask an administrator.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/auth.py" line="403"/>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="340"/>
         <source>El usuario del sistema no tiene contraseña.</source>
         <translation>The system user has no password.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/auth.py" line="414"/>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="351"/>
         <source>La contraseña actual no es correcta.</source>
         <translation>The current password is not correct.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/auth.py" line="419"/>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="356"/>
         <source>La nueva contraseña debe ser distinta de la actual.</source>
         <translation>The new password must be different from the current one.</translation>
     </message>
@@ -6507,135 +6474,112 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.backups</name>
     <message>
-        <location filename="../../patolab_desktop/services/safety/backups.py" line="35"/>
         <location filename="../../patolab_desktop/services/safety/backups.py" line="37"/>
         <source>manual</source>
         <translation>manual</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/backups.py" line="36"/>
         <location filename="../../patolab_desktop/services/safety/backups.py" line="38"/>
         <source>automática al iniciar</source>
         <translation>automatic at start-up</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/backups.py" line="37"/>
         <location filename="../../patolab_desktop/services/safety/backups.py" line="39"/>
         <source>automática al salir</source>
         <translation>automatic on exit</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/backups.py" line="38"/>
         <location filename="../../patolab_desktop/services/safety/backups.py" line="40"/>
         <source>antes de restaurar</source>
         <translation>before restoring</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/backups.py" line="82"/>
-        <location filename="../../patolab_desktop/services/safety/backups.py" line="356"/>
         <location filename="../../patolab_desktop/services/safety/backups.py" line="76"/>
         <location filename="../../patolab_desktop/services/safety/restoring.py" line="80"/>
         <source>No hay una base de datos abierta.</source>
         <translation>No database is open.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/backups.py" line="121"/>
         <location filename="../../patolab_desktop/services/safety/backups.py" line="115"/>
         <source>Una base de datos en memoria no se puede respaldar.</source>
         <translation>An in-memory database cannot be backed up.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/backups.py" line="128"/>
         <location filename="../../patolab_desktop/services/safety/backups.py" line="126"/>
         <source>No se pudo crear la carpeta de copias {folder}: {error}</source>
         <translation>Could not create the backup folder {folder}: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/backups.py" line="139"/>
         <location filename="../../patolab_desktop/services/safety/backups.py" line="140"/>
         <source>No se pudo escribir la copia de seguridad {path}: {error}</source>
         <translation>Could not write the backup {path}: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/backups.py" line="180"/>
         <location filename="../../patolab_desktop/services/safety/backups.py" line="189"/>
         <source>Esta computadora usa una base de datos PostgreSQL y no tiene el programa pg_dump. Instale las herramientas cliente de PostgreSQL (la misma versión del servidor) o pida al administrador del servidor que haga las copias con pg_dump.</source>
         <translation>This computer uses a PostgreSQL database and does not have the pg_dump program. Install the PostgreSQL client tools (the same version as the server) or ask the server administrator to make the backups with pg_dump.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/backups.py" line="199"/>
         <location filename="../../patolab_desktop/services/safety/backups.py" line="218"/>
         <source>pg_dump no se pudo ejecutar: {error}</source>
         <translation>pg_dump could not be run: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/backups.py" line="204"/>
         <location filename="../../patolab_desktop/services/safety/backups.py" line="210"/>
         <source>pg_dump falló: {error}</source>
         <translation>pg_dump failed: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/backups.py" line="293"/>
         <location filename="../../patolab_desktop/services/safety/backups.py" line="314"/>
         <source>El archivo de copia no existe: {path}</source>
         <translation>The backup file does not exist: {path}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/backups.py" line="299"/>
         <location filename="../../patolab_desktop/services/safety/backups.py" line="320"/>
         <source>No se pudo abrir la copia {name}: {error}</source>
         <translation>Could not open the backup {name}: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/backups.py" line="308"/>
         <location filename="../../patolab_desktop/services/safety/backups.py" line="329"/>
         <source>El archivo {name} no es una copia válida de PatoLab (está dañado o no es una base de datos SQLite): {error}</source>
         <translation>The file {name} is not a valid PatoLab backup (it is damaged or not an SQLite database): {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/backups.py" line="316"/>
         <location filename="../../patolab_desktop/services/safety/backups.py" line="337"/>
         <source>La copia {name} está dañada (integrity_check: {problems}). Elija otra copia.</source>
         <translation>The backup {name} is damaged (integrity_check: {problems}). Choose another backup.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/backups.py" line="326"/>
         <location filename="../../patolab_desktop/services/safety/backups.py" line="347"/>
         <source>El archivo {name} no es una base de datos de PatoLab.</source>
         <translation>The file {name} is not a PatoLab database.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/backups.py" line="335"/>
         <location filename="../../patolab_desktop/services/safety/backups.py" line="356"/>
         <source>La copia {name} es de una versión más nueva del programa (esquema {version}, este programa: {current}). Actualice PatoLab Desktop antes de restaurarla.</source>
         <translation>The backup {name} comes from a newer version of the program (schema {version}, this program: {current}). Update PatoLab Desktop before restoring it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/backups.py" line="359"/>
         <location filename="../../patolab_desktop/services/safety/restoring.py" line="83"/>
         <source>La base de datos {name} es PostgreSQL: la restauración la hace el administrador del servidor con pg_restore (vea el README).</source>
         <translation>The database {name} is PostgreSQL: restores are done by the server administrator with pg_restore (see the README).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/backups.py" line="367"/>
         <location filename="../../patolab_desktop/services/safety/restoring.py" line="91"/>
         <source>Una base de datos en memoria no se puede restaurar.</source>
         <translation>An in-memory database cannot be restored.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/backups.py" line="373"/>
         <location filename="../../patolab_desktop/services/safety/backups.py" line="380"/>
         <source>Elija un archivo de copia, no la base de datos abierta.</source>
         <translation>Choose a backup file, not the open database.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/backups.py" line="381"/>
         <location filename="../../patolab_desktop/services/safety/restoring.py" line="95"/>
         <source>Hay un cambio en curso; termínelo antes de restaurar.</source>
         <translation>A change is in progress; finish it before restoring.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/backups.py" line="388"/>
         <location filename="../../patolab_desktop/services/safety/restoring.py" line="166"/>
         <source>No se pudo restaurar la copia {name}: {error}. La base de datos actual no se modificó o puede recuperarse de la copia {safety}.</source>
         <translation>Could not restore the backup {name}: {error}. The current database was not changed, or it can be recovered from the backup {safety}.</translation>
@@ -6645,61 +6589,51 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
     <name>services.branches</name>
     <message>
         <location filename="../../patolab_desktop/services/catalog/branches.py" line="81"/>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="80"/>
         <source>La sucursal {id} no existe.</source>
         <translation>Branch {id} does not exist.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/catalog/branches.py" line="86"/>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="85"/>
         <source>El código {code} ya existe.</source>
         <translation>The code {code} already exists.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/catalog/branches.py" line="135"/>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="133"/>
         <source>Escriba el nombre de la sucursal.</source>
         <translation>Enter the branch name.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/catalog/branches.py" line="137"/>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="135"/>
         <source>El nombre admite como máximo {max} caracteres.</source>
         <translation>The name can have at most {max} characters.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/catalog/branches.py" line="141"/>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="139"/>
         <source>Escriba el código de la sucursal (por ejemplo SPS).</source>
         <translation>Enter the branch code (for example SPS).</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/catalog/branches.py" line="145"/>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="143"/>
         <source>El código lleva de 2 a 10 letras mayúsculas sin tilde o números.</source>
         <translation>The code has 2 to 10 capital letters without accents or digits.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/catalog/branches.py" line="154"/>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="152"/>
         <source>El código {code} ya lo usa la sucursal «{name}».</source>
         <translation>The code {code} is already used by the branch “{name}”.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/catalog/branches.py" line="224"/>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="222"/>
         <source>Falta la sucursal a modificar.</source>
         <translation>The branch to change is missing.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/catalog/branches.py" line="239"/>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="235"/>
         <source>El código no se puede cambiar: 1 solicitud ya lleva el número con «{code}».</source>
         <translation>The code cannot be changed: 1 request already has a number with “{code}”.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/catalog/branches.py" line="245"/>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="241"/>
         <source>El código no se puede cambiar: {count} solicitudes ya llevan el número con «{code}».</source>
         <translation>The code cannot be changed: {count} requests already have a number with “{code}”.</translation>
     </message>
@@ -6710,25 +6644,21 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
     </message>
     <message>
         <location filename="../../patolab_desktop/services/catalog/branches.py" line="288"/>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="272"/>
         <source>No se puede desactivar la sucursal predeterminada. Elija antes otra sucursal como predeterminada.</source>
         <translation>The default branch cannot be deactivated. First choose another branch as the default.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/catalog/branches.py" line="334"/>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="314"/>
         <source>La sucursal «{name}» está desactivada; reactívela primero.</source>
         <translation>The branch “{name}” is deactivated; reactivate it first.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/catalog/branches.py" line="361"/>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="341"/>
         <source>No existe la sucursal con código «{code}».</source>
         <translation>There is no branch with the code “{code}”.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/catalog/branches.py" line="175"/>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="173"/>
         <source>El municipio no pertenece al departamento elegido.</source>
         <translation>The municipality is not in the chosen department.</translation>
     </message>
@@ -7115,12 +7045,32 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>The municipality does not belong to the selected department.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="212"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="211"/>
+        <source>Elija sí, no o no preguntado.</source>
+        <translation>Choose yes, no or not asked.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="217"/>
         <source>Demasiado largo: máximo {max} caracteres.</source>
         <translation>Too long: {max} characters at most.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="285"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="231"/>
+        <source>No preguntado</source>
+        <translation>Not asked</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="232"/>
+        <source>Sí, acepta avisos por WhatsApp</source>
+        <translation>Yes, accepts WhatsApp notices</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="233"/>
+        <source>No acepta avisos</source>
+        <translation>Does not accept notices</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="296"/>
         <source>Ya hay un cliente activo con la identidad {id_number}: {name}.</source>
         <translation>There is already an active customer with the ID {id_number}: {name}.</translation>
     </message>
@@ -7130,56 +7080,47 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Customer {id} does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="242"/>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="243"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="246"/>
         <source>mismo nombre y teléfono</source>
         <translation>same name and phone</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="247"/>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="248"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="251"/>
         <source>mismo nombre y fecha de nacimiento</source>
         <translation>same name and date of birth</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="280"/>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="281"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="284"/>
         <source>Ya hay un cliente activo con la identidad {id_number}.</source>
         <translation>There is already an active customer with the ID {id_number}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="287"/>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="288"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="291"/>
         <source>No se pudo guardar el cliente: {error}</source>
         <translation>The customer could not be saved: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="333"/>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="334"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="345"/>
         <source>Falta el cliente a modificar.</source>
         <translation>The customer to change is missing.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="391"/>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="392"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="404"/>
         <source>No se puede reactivar: la identidad {id_number} ya la usa el cliente activo {name}.</source>
         <translation>Cannot reactivate: the ID {id_number} is already used by the active customer {name}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="454"/>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="455"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="467"/>
         <source>más de {count} clientes</source>
         <translation>more than {count} customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="456"/>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="457"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="469"/>
         <source>1 cliente</source>
         <translation>1 customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="457"/>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="458"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="470"/>
         <source>{count} clientes</source>
         <translation>{count} customers</translation>
     </message>
@@ -7215,7 +7156,6 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
     </message>
     <message>
         <location filename="../../patolab_desktop/services/customers/bulk.py" line="97"/>
-        <location filename="../../patolab_desktop/services/customers/bulk.py" line="94"/>
         <source>No se pudieron guardar los clientes: {error}</source>
         <translation>The customers could not be saved: {error}</translation>
     </message>
@@ -7285,23 +7225,22 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>{n} years</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="254"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="265"/>
         <source>Un DNI empieza con el código de un departamento (01 a 18); {code} no lo es.</source>
         <translation>A DNI starts with a department code (01 to 18); {code} is not one.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="259"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="270"/>
         <source>Los dígitos 3 y 4 del DNI deben ser un municipio del departamento {code}; {municipality} no lo es.</source>
         <translation>Digits 3 and 4 of a DNI must be a municipality of department {code}; {municipality} is not one.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="271"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="282"/>
         <source>Identidad</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="224"/>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="225"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="228"/>
         <source>mismo {document}</source>
         <translation>same {document}</translation>
     </message>
@@ -7330,46 +7269,254 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.maintenance</name>
     <message>
-        <location filename="../../patolab_desktop/services/safety/check.py" line="25"/>
         <location filename="../../patolab_desktop/services/safety/check.py" line="26"/>
         <source>Base de datos: {target}</source>
         <translation>Database: {target}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/check.py" line="26"/>
         <location filename="../../patolab_desktop/services/safety/check.py" line="27"/>
         <source>Versión del esquema: {version} (esta aplicación: {expected})</source>
         <translation>Schema version: {version} (this application: {expected})</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/check.py" line="32"/>
         <location filename="../../patolab_desktop/services/safety/check.py" line="33"/>
         <source>Integridad: correcta</source>
         <translation>Integrity: correct</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/check.py" line="34"/>
         <location filename="../../patolab_desktop/services/safety/check.py" line="35"/>
         <source>Integridad: PROBLEMAS ENCONTRADOS</source>
         <translation>Integrity: PROBLEMS FOUND</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/check.py" line="48"/>
         <location filename="../../patolab_desktop/services/safety/check.py" line="49"/>
         <source>versión del esquema {version}, se esperaba {expected}</source>
         <translation>schema version {version}, expected {expected}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/check.py" line="60"/>
         <location filename="../../patolab_desktop/services/safety/check.py" line="61"/>
         <source>clave foránea rota: {table} fila {row} → {parent}</source>
         <translation>broken foreign key: {table} row {row} → {parent}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/check.py" line="70"/>
         <location filename="../../patolab_desktop/services/safety/check.py" line="69"/>
         <source>índice de búsqueda: {error}</source>
         <translation>search index: {error}</translation>
+    </message>
+</context>
+<context>
+    <name>services.notify</name>
+    <message>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="17"/>
+        <source>La clave de acceso de WhatsApp no es válida.</source>
+        <translation>The WhatsApp access token is not valid.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="18"/>
+        <source>La clave de acceso de WhatsApp venció o no es válida.</source>
+        <translation>The WhatsApp access token expired or is not valid.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="21"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="22"/>
+        <source>A la cuenta de WhatsApp le falta un permiso.</source>
+        <translation>The WhatsApp account lacks a permission.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="23"/>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="24"/>
+        <source>La cuenta de WhatsApp está restringida.</source>
+        <translation>The WhatsApp account is restricted.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="25"/>
+        <source>La cuenta de WhatsApp está bloqueada.</source>
+        <translation>The WhatsApp account is locked.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="26"/>
+        <source>Hay un problema con el método de pago de WhatsApp.</source>
+        <translation>There is a problem with the WhatsApp payment method.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="29"/>
+        <source>Demasiados mensajes por segundo; se reintentará.</source>
+        <translation>Too many messages per second; it will be retried.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="32"/>
+        <source>Demasiados mensajes a este número; se reintentará más tarde.</source>
+        <translation>Too many messages to this number; it will be retried later.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="35"/>
+        <source>Error temporal de WhatsApp; se reintentará.</source>
+        <translation>Temporary WhatsApp error; it will be retried.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="36"/>
+        <source>WhatsApp no está disponible por ahora; se reintentará.</source>
+        <translation>WhatsApp is unavailable for now; it will be retried.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="39"/>
+        <source>La plantilla está en pausa; pulse Reintentar en unas horas.</source>
+        <translation>The template is paused; press Retry in a few hours.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="42"/>
+        <source>El número no tiene WhatsApp o no puede recibir el mensaje. Entregue los resultados impresos o por correo.</source>
+        <translation>The number has no WhatsApp or cannot receive the message. Hand over the results printed or by e-mail.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="47"/>
+        <source>WhatsApp solo acepta plantillas aprobadas fuera de las 24 horas.</source>
+        <translation>WhatsApp only accepts approved templates outside the 24 hours.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="50"/>
+        <source>El paciente pidió no recibir estos mensajes.</source>
+        <translation>The patient asked not to receive these messages.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="51"/>
+        <source>La plantilla no existe, no está aprobada o sus datos no coinciden; revise la configuración de WhatsApp.</source>
+        <translation>The template does not exist, is not approved or its data do not match; check the WhatsApp settings.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="56"/>
+        <source>WhatsApp rechazó un dato del mensaje.</source>
+        <translation>WhatsApp refused a value of the message.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="57"/>
+        <source>El número no está en la lista de prueba de la cuenta de WhatsApp.</source>
+        <translation>The number is not on the WhatsApp account&apos;s test list.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="60"/>
+        <source>WhatsApp no respondió bien; se reintentará.</source>
+        <translation>WhatsApp did not answer properly; it will be retried.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="61"/>
+        <source>Sin respuesta de WhatsApp (red o tiempo agotado); se reintentará.</source>
+        <translation>No answer from WhatsApp (network or timeout); it will be retried.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="64"/>
+        <source>La noticia dejó de estar vigente antes de poder enviarse.</source>
+        <translation>The news went stale before it could be sent.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="67"/>
+        <source>No se pudo enviar tras varios intentos. Use Reintentar.</source>
+        <translation>Could not be sent after several attempts. Use Retry.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="70"/>
+        <source>Falta la clave de acceso de WhatsApp en la configuración.</source>
+        <translation>The WhatsApp access token is missing from the settings.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/notify/errors.py" line="73"/>
+        <source>WhatsApp rechazó el mensaje.</source>
+        <translation>WhatsApp refused the message.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/notify/events.py" line="11"/>
+        <source>Solicitud recibida</source>
+        <translation>Request received</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/notify/events.py" line="12"/>
+        <source>Resultados parciales</source>
+        <translation>Partial results</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/notify/events.py" line="13"/>
+        <source>Resultados listos</source>
+        <translation>Results ready</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/notify/events.py" line="14"/>
+        <source>Solicitud cancelada</source>
+        <translation>Request cancelled</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/notify/events.py" line="15"/>
+        <source>Prueba</source>
+        <translation>Test</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/notify/events.py" line="38"/>
+        <source>En cola</source>
+        <translation>Queued</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/notify/events.py" line="39"/>
+        <source>Enviando</source>
+        <translation>Sending</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/notify/events.py" line="40"/>
+        <source>Aceptado por WhatsApp</source>
+        <translation>Accepted by WhatsApp</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/notify/events.py" line="41"/>
+        <source>Falló</source>
+        <translation>Failed</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/notify/events.py" line="42"/>
+        <source>Vencido</source>
+        <translation>Expired</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/notify/events.py" line="43"/>
+        <source>Cancelado</source>
+        <translation>Cancelled</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/notify/outbox.py" line="188"/>
+        <source>El mensaje no existe.</source>
+        <translation>The message does not exist.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/notify/outbox.py" line="201"/>
+        <source>El mensaje cambió mientras tanto; vuelva a abrirlo.</source>
+        <translation>The message changed meanwhile; open it again.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/notify/outbox.py" line="214"/>
+        <source>Solo se reintenta un mensaje que no se envió.</source>
+        <translation>Only a message that was not sent can be retried.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/notify/outbox.py" line="238"/>
+        <source>Solo se cancela un mensaje en cola o que falló.</source>
+        <translation>Only a queued or failed message can be cancelled.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/notify/config.py" line="79"/>
+        <source>La clave de acceso no parece válida.</source>
+        <translation>The access token does not look valid.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/notify/config.py" line="172"/>
+        <source>Escriba la versión como v25.0.</source>
+        <translation>Write the version as v25.0.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/notify/config.py" line="178"/>
+        <source>Solo dígitos.</source>
+        <translation>Digits only.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/notify/config.py" line="206"/>
+        <source>Escriba un número de celular válido.</source>
+        <translation>Type a valid mobile number.</translation>
     </message>
 </context>
 <context>
@@ -7642,162 +7789,187 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Administration</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="64"/>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="58"/>
+        <source>Avisos por WhatsApp</source>
+        <translation>WhatsApp notices</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="65"/>
         <source>ver pacientes y empresas</source>
         <translation>view patients and companies</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="69"/>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="70"/>
         <source>registrar pacientes y empresas</source>
         <translation>register patients and companies</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="74"/>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="75"/>
         <source>modificar pacientes y empresas</source>
         <translation>edit patients and companies</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="79"/>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="80"/>
         <source>desactivar y reactivar pacientes y empresas</source>
         <translation>deactivate and reactivate patients and companies</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="84"/>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="85"/>
         <source>ver los números de identidad completos</source>
         <translation>see full ID numbers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="88"/>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="89"/>
         <source>ver remitentes</source>
         <translation>view referrers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="93"/>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="94"/>
         <source>registrar remitentes</source>
         <translation>register referrers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="98"/>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="99"/>
         <source>modificar remitentes y tipos de remitente</source>
         <translation>edit referrers and referrer types</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="103"/>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="104"/>
         <source>desactivar remitentes</source>
         <translation>deactivate referrers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="109"/>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="110"/>
         <source>ver el catálogo de investigaciones</source>
         <translation>view the test catalogue</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="114"/>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="115"/>
         <source>crear investigaciones y paneles</source>
         <translation>create tests and panels</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="119"/>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="120"/>
         <source>modificar investigaciones, paneles y precios</source>
         <translation>edit tests, panels and prices</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="124"/>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="125"/>
         <source>desactivar investigaciones</source>
         <translation>deactivate tests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="129"/>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="130"/>
         <source>administrar sucursales</source>
         <translation>manage branches</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="135"/>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="136"/>
         <source>ver solicitudes de laboratorio</source>
         <translation>view lab requests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="140"/>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="141"/>
         <source>crear solicitudes de laboratorio</source>
         <translation>create lab requests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="145"/>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="146"/>
         <source>modificar solicitudes (agregar o quitar investigaciones)</source>
         <translation>edit requests (add or remove tests)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="152"/>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="153"/>
         <source>avanzar solicitudes en el flujo de trabajo</source>
         <translation>move requests forward in the workflow</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="157"/>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="158"/>
         <source>cancelar solicitudes</source>
         <translation>cancel requests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="162"/>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="163"/>
         <source>aplicar descuentos manuales</source>
         <translation>apply manual discounts</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/permissions.py" line="168"/>
+        <source>marcar investigaciones en proceso y con resultado listo</source>
+        <translation>mark tests in progress and with their result ready</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="176"/>
+        <source>ver, reintentar y cancelar avisos por WhatsApp; abrir en WhatsApp</source>
+        <translation>see, retry and cancel WhatsApp notices; open in WhatsApp</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="184"/>
+        <source>administrar la cola y la configuración de WhatsApp</source>
+        <translation>manage the WhatsApp queue and settings</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="192"/>
         <source>imprimir resúmenes de solicitud y etiquetas de tubos</source>
         <translation>print request summaries and tube labels</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="175"/>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="199"/>
         <source>imprimir resúmenes diarios y por período</source>
         <translation>print daily and period summaries</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="179"/>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="203"/>
         <source>exportar datos a CSV</source>
         <translation>export data to CSV</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="184"/>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="208"/>
         <source>importar pacientes desde CSV</source>
         <translation>import patients from CSV</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="190"/>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="214"/>
         <source>administrar usuarios, roles y permisos</source>
         <translation>manage users, roles and permissions</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="195"/>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="219"/>
         <source>cambiar la configuración del laboratorio</source>
         <translation>change the laboratory settings</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="200"/>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="224"/>
         <source>hacer y restaurar copias de seguridad</source>
         <translation>make and restore backups</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="203"/>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="227"/>
         <source>ver la auditoría</source>
         <translation>view the audit log</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="289"/>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="330"/>
         <source>Recepción</source>
         <translation>Reception</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="290"/>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="331"/>
         <source>Supervisor</source>
         <translation>Supervisor</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="291"/>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="332"/>
         <source>Administrador</source>
         <translation>Administrator</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="292"/>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="333"/>
+        <source>Laboratorio</source>
+        <translation>Laboratory</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="334"/>
         <source>Sistema</source>
         <translation>System</translation>
     </message>
@@ -8017,19 +8189,16 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
     </message>
     <message>
         <location filename="../../patolab_desktop/services/catalog/referrer_types.py" line="92"/>
-        <location filename="../../patolab_desktop/services/catalog/referrer_types.py" line="82"/>
         <source>Escriba el nombre del tipo de remitente.</source>
         <translation>Enter the name of the referrer type.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/catalog/referrer_types.py" line="100"/>
-        <location filename="../../patolab_desktop/services/catalog/referrer_types.py" line="90"/>
         <source>El nombre admite como máximo {max} caracteres.</source>
         <translation>The name can have at most {max} characters.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/catalog/referrer_types.py" line="110"/>
-        <location filename="../../patolab_desktop/services/catalog/referrer_types.py" line="100"/>
         <source>Ya existe el tipo de remitente «{name}».</source>
         <translation>The referrer type “{name}” already exists.</translation>
     </message>
@@ -8040,19 +8209,16 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
     </message>
     <message>
         <location filename="../../patolab_desktop/services/catalog/referrer_types.py" line="182"/>
-        <location filename="../../patolab_desktop/services/catalog/referrer_types.py" line="158"/>
         <source>No se puede eliminar el tipo «{name}»: 1 remitente lo usa. Solo se le puede cambiar el nombre (o desactivarlo).</source>
         <translation>The type “{name}” cannot be deleted: 1 referrer uses it. It can only be renamed (or deactivated).</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/catalog/referrer_types.py" line="188"/>
-        <location filename="../../patolab_desktop/services/catalog/referrer_types.py" line="164"/>
         <source>No se puede eliminar el tipo «{name}»: {count} remitentes lo usan. Solo se le puede cambiar el nombre (o desactivarlo).</source>
         <translation>The type “{name}” cannot be deleted: {count} referrers use it. It can only be renamed (or deactivated).</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/catalog/referrer_types.py" line="210"/>
-        <location filename="../../patolab_desktop/services/catalog/referrer_types.py" line="186"/>
         <source>No se puede eliminar el tipo «{name}»: está en uso. Solo se le puede cambiar el nombre.</source>
         <translation>The type “{name}” cannot be deleted: it is in use. It can only be renamed.</translation>
     </message>
@@ -8149,49 +8315,41 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
     </message>
     <message>
         <location filename="../../patolab_desktop/services/requests/reports.py" line="178"/>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="174"/>
         <source>Debe ser un número entero.</source>
         <translation>It must be a whole number.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/requests/reports.py" line="181"/>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="177"/>
         <source>Debe estar entre {low} y {high}.</source>
         <translation>It must be between {low} and {high}.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/requests/reports.py" line="185"/>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="181"/>
         <source>Tamaño de papel no válido (A4 o Letter).</source>
         <translation>Invalid paper size (A4 or Letter).</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/requests/reports.py" line="324"/>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="319"/>
         <source>La solicitud {number} está cancelada: no se imprimen etiquetas de tubos.</source>
         <translation>Request {number} is cancelled: no tube labels are printed.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/requests/reports.py" line="380"/>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="373"/>
         <source>Indique la fecha inicial y la final.</source>
         <translation>Give the start and end dates.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/requests/reports.py" line="384"/>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="377"/>
         <source>La fecha final es anterior a la inicial.</source>
         <translation>The end date is before the start date.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/requests/reports.py" line="388"/>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="381"/>
         <source>El período no puede pasar de diez años.</source>
         <translation>The period cannot be longer than ten years.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/requests/reports.py" line="447"/>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="440"/>
         <source>No existe la sucursal {id}.</source>
         <translation>Branch {id} does not exist.</translation>
     </message>
@@ -8200,7 +8358,6 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
     <name>services.request_numbers</name>
     <message>
         <location filename="../../patolab_desktop/services/requests/numbers.py" line="61"/>
-        <location filename="../../patolab_desktop/services/requests/numbers.py" line="59"/>
         <source>La sucursal no existe.</source>
         <translation>The branch does not exist.</translation>
     </message>
@@ -8209,19 +8366,16 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
     <name>services.request_pricing</name>
     <message>
         <location filename="../../patolab_desktop/services/requests/pricing.py" line="271"/>
-        <location filename="../../patolab_desktop/services/requests/pricing.py" line="267"/>
         <source>{code} {name} ya está incluida en el panel {panel}.</source>
         <translation>{code} {name} is already included in the panel {panel}.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/requests/pricing.py" line="278"/>
-        <location filename="../../patolab_desktop/services/requests/pricing.py" line="274"/>
         <source>{code} {name} ya está en la solicitud.</source>
         <translation>{code} {name} is already on the request.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/requests/pricing.py" line="302"/>
-        <location filename="../../patolab_desktop/services/requests/pricing.py" line="298"/>
         <source>{code} {name} pasa a formar parte del panel {panel}.</source>
         <translation>{code} {name} now becomes part of the panel {panel}.</translation>
     </message>
@@ -8229,30 +8383,22 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.request_queries</name>
     <message>
-        <location filename="../../patolab_desktop/services/requests/queries.py" line="182"/>
-        <location filename="../../patolab_desktop/services/requests/queries.py" line="181"/>
-        <location filename="../../patolab_desktop/services/requests/queries.py" line="196"/>
+        <location filename="../../patolab_desktop/services/requests/queries.py" line="200"/>
         <source>Valor no válido: {value}.</source>
         <translation>Invalid value: {value}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/queries.py" line="197"/>
-        <location filename="../../patolab_desktop/services/requests/queries.py" line="196"/>
-        <location filename="../../patolab_desktop/services/requests/queries.py" line="211"/>
+        <location filename="../../patolab_desktop/services/requests/queries.py" line="216"/>
         <source>La fecha final es anterior a la inicial.</source>
         <translation>The end date is before the start date.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/queries.py" line="303"/>
-        <location filename="../../patolab_desktop/services/requests/queries.py" line="302"/>
-        <location filename="../../patolab_desktop/services/requests/queries.py" line="320"/>
+        <location filename="../../patolab_desktop/services/requests/queries.py" line="337"/>
         <source>No se puede ordenar por {name}.</source>
         <translation>Cannot sort by {name}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/queries.py" line="417"/>
-        <location filename="../../patolab_desktop/services/requests/queries.py" line="413"/>
-        <location filename="../../patolab_desktop/services/requests/queries.py" line="433"/>
+        <location filename="../../patolab_desktop/services/requests/queries.py" line="454"/>
         <source>La solicitud no existe.</source>
         <translation>The request does not exist.</translation>
     </message>
@@ -8335,104 +8481,124 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Enter the reason for the manual discount.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/entry.py" line="101"/>
-        <location filename="../../patolab_desktop/services/requests/entry.py" line="100"/>
+        <location filename="../../patolab_desktop/services/requests/entry.py" line="102"/>
         <source>No hay una sucursal activa; registre una antes de crear solicitudes.</source>
         <translation>There is no active branch; register one before creating requests.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/entry.py" line="106"/>
-        <location filename="../../patolab_desktop/services/requests/entry.py" line="105"/>
+        <location filename="../../patolab_desktop/services/requests/entry.py" line="107"/>
         <source>La sucursal elegida no existe o está inactiva.</source>
         <translation>The chosen branch does not exist or is inactive.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/entry.py" line="111"/>
-        <location filename="../../patolab_desktop/services/requests/entry.py" line="110"/>
+        <location filename="../../patolab_desktop/services/requests/entry.py" line="112"/>
         <source>La fecha de la solicitud no puede estar en el futuro.</source>
         <translation>The request date cannot be in the future.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/workflow.py" line="53"/>
+        <location filename="../../patolab_desktop/services/requests/locking.py" line="19"/>
         <source>La solicitud no existe.</source>
         <translation>The request does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/workflow.py" line="56"/>
+        <location filename="../../patolab_desktop/services/requests/locking.py" line="22"/>
         <source>La solicitud {number} fue modificada por otra persona mientras usted la veía. Vuelva a abrirla para ver los cambios.</source>
         <translation>Request {number} was changed by someone else while you were viewing it. Open it again to see the changes.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/workflow.py" line="64"/>
+        <location filename="../../patolab_desktop/services/requests/locking.py" line="30"/>
         <source>La solicitud {number} está {status} y ya no se puede modificar.</source>
         <translation>Request {number} is {status} and can no longer be changed.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/workflow.py" line="81"/>
+        <location filename="../../patolab_desktop/services/requests/locking.py" line="47"/>
         <source>La solicitud {number} cambió mientras se guardaba.</source>
         <translation>Request {number} changed while it was being saved.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/workflow.py" line="129"/>
+        <location filename="../../patolab_desktop/services/requests/workflow.py" line="97"/>
         <source>No se puede cancelar la solicitud {number}: está «{status}». Solo se cancelan solicitudes pendientes o con la muestra tomada.</source>
         <translation>Request {number} cannot be cancelled: it is “{status}”. Only pending requests or requests with the sample collected can be cancelled.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/workflow.py" line="138"/>
+        <location filename="../../patolab_desktop/services/requests/workflow.py" line="106"/>
         <source>Escriba el motivo de la cancelación.</source>
         <translation>Enter the reason for the cancellation.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/workflow.py" line="143"/>
+        <location filename="../../patolab_desktop/services/requests/workflow.py" line="111"/>
         <source>El motivo es demasiado largo (máximo {max} caracteres).</source>
         <translation>The reason is too long ({max} characters at most).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/workflow.py" line="204"/>
+        <location filename="../../patolab_desktop/services/requests/workflow.py" line="171"/>
         <source>{code} {name} ya está en la solicitud como parte del panel {panel_code} {panel_name}.</source>
         <translation>{code} {name} is already on the request as part of the panel {panel_code} {panel_name}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/workflow.py" line="213"/>
+        <location filename="../../patolab_desktop/services/requests/workflow.py" line="180"/>
         <source>{code} {name} ya está en la solicitud {number}.</source>
         <translation>{code} {name} is already on request {number}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/workflow.py" line="306"/>
+        <location filename="../../patolab_desktop/services/requests/workflow.py" line="279"/>
         <source>{code} {name} no está en la solicitud {number}.</source>
         <translation>{code} {name} is not on request {number}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/workflow.py" line="310"/>
+        <location filename="../../patolab_desktop/services/requests/workflow.py" line="283"/>
         <source>La investigación {id} no está en la solicitud {number}.</source>
         <translation>Test {id} is not on request {number}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/workflow.py" line="325"/>
+        <location filename="../../patolab_desktop/services/requests/workflow.py" line="298"/>
         <source>{code} {name} forma parte del panel {panel_code} {panel_name}; quite el panel completo.</source>
         <translation>{code} {name} is part of the panel {panel_code} {panel_name}; remove the whole panel.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/workflow.py" line="336"/>
+        <location filename="../../patolab_desktop/services/requests/workflow.py" line="309"/>
         <source>No se puede quitar la última investigación de la solicitud {number}. Si ya no se necesita, cancele la solicitud.</source>
         <translation>The last test of request {number} cannot be removed. If the request is no longer needed, cancel it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/workflow.py" line="477"/>
+        <location filename="../../patolab_desktop/services/requests/workflow.py" line="456"/>
         <source>El paciente solo se puede cambiar mientras la solicitud está pendiente.</source>
         <translation>The patient can only be changed while the request is pending.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/requests/reading.py" line="39"/>
-        <location filename="../../patolab_desktop/services/requests/reading.py" line="42"/>
         <source>No existe la solicitud {number}.</source>
         <translation>Request {number} does not exist.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/requests/reading.py" line="43"/>
-        <location filename="../../patolab_desktop/services/requests/reading.py" line="46"/>
         <source>No existe la solicitud (vacía).</source>
         <translation>There is no request (empty number).</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/requests/results.py" line="47"/>
+        <source>{released}/{total} listas</source>
+        <translation>{released}/{total} ready</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/requests/results.py" line="140"/>
+        <source>Estado de investigación no válido.</source>
+        <translation>Invalid test status.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/requests/results.py" line="145"/>
+        <source>Elija al menos una investigación.</source>
+        <translation>Choose at least one test.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/requests/results.py" line="154"/>
+        <source>La investigación no pertenece a la solicitud {number}.</source>
+        <translation>The test does not belong to request {number}.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/requests/results.py" line="171"/>
+        <source>Una investigación {status} ya no puede cambiar.</source>
+        <translation>A test that is {status} can no longer change.</translation>
     </message>
 </context>
 <context>
@@ -8536,70 +8702,97 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Paper size (A4 or Letter)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="99"/>
+        <location filename="../../patolab_desktop/services/settings.py" line="100"/>
+        <source>WhatsApp: identificador del número</source>
+        <translation>WhatsApp: phone number id</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/settings.py" line="107"/>
+        <source>WhatsApp: identificador de la cuenta (WABA)</source>
+        <translation>WhatsApp: account id (WABA)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/settings.py" line="114"/>
+        <source>WhatsApp: versión de Graph API</source>
+        <translation>WhatsApp: Graph API version</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/settings.py" line="121"/>
+        <source>WhatsApp: dirección de la API</source>
+        <translation>WhatsApp: API address</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/settings.py" line="139"/>
+        <source>Plantilla</source>
+        <translation>Template</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/settings.py" line="140"/>
+        <source>Idioma</source>
+        <translation>Language</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/settings.py" line="141"/>
+        <source>Enviar</source>
+        <translation>Send</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/settings.py" line="148"/>
         <source>Bloqueo por inactividad (minutos)</source>
         <translation>Lock after inactivity (minutes)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="124"/>
+        <location filename="../../patolab_desktop/services/settings.py" line="173"/>
         <source>Ajuste desconocido: {key}</source>
         <translation>Unknown setting: {key}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="131"/>
+        <location filename="../../patolab_desktop/services/settings.py" line="180"/>
         <source>Valor no válido para «{setting}»: {value}</source>
         <translation>Invalid value for “{setting}”: {value}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="159"/>
+        <location filename="../../patolab_desktop/services/settings.py" line="208"/>
         <source>Otra persona cambió «{setting}» mientras usted lo editaba. Cierre y vuelva a abrir la ventana para ver el valor actual; sus cambios no se guardaron.</source>
         <translation>Someone else changed “{setting}” while you were editing it. Close the window and open it again to see the current value; your changes were not saved.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="211"/>
-        <location filename="../../patolab_desktop/services/settings.py" line="161"/>
+        <location filename="../../patolab_desktop/services/settings.py" line="260"/>
         <source>Escriba un número.</source>
         <translation>Type a number.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="229"/>
-        <location filename="../../patolab_desktop/services/settings.py" line="179"/>
+        <location filename="../../patolab_desktop/services/settings.py" line="278"/>
         <source>La edad va de 0 a 130 años.</source>
         <translation>The age goes from 0 to 130 years.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="235"/>
-        <location filename="../../patolab_desktop/services/settings.py" line="185"/>
+        <location filename="../../patolab_desktop/services/settings.py" line="284"/>
         <source>El porcentaje va de 0 a 100 (el neto nunca es negativo).</source>
         <translation>The percentage goes from 0 to 100 (the net is never negative).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="241"/>
-        <location filename="../../patolab_desktop/services/settings.py" line="191"/>
+        <location filename="../../patolab_desktop/services/settings.py" line="290"/>
         <source>La cuarta edad debe ser mayor que la tercera edad.</source>
         <translation>The elderly age must be above the senior age.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="247"/>
-        <location filename="../../patolab_desktop/services/settings.py" line="197"/>
+        <location filename="../../patolab_desktop/services/settings.py" line="296"/>
         <source>De 0 (nunca) a {max} minutos.</source>
         <translation>From 0 (never) to {max} minutes.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="255"/>
-        <location filename="../../patolab_desktop/services/settings.py" line="205"/>
+        <location filename="../../patolab_desktop/services/settings.py" line="304"/>
         <source>Elija una sucursal activa.</source>
         <translation>Choose an active branch.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="259"/>
-        <location filename="../../patolab_desktop/services/settings.py" line="209"/>
+        <location filename="../../patolab_desktop/services/settings.py" line="308"/>
         <source>El nombre del laboratorio es obligatorio.</source>
         <translation>The laboratory name is required.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="264"/>
-        <location filename="../../patolab_desktop/services/settings.py" line="214"/>
+        <location filename="../../patolab_desktop/services/settings.py" line="313"/>
         <source>El RTN debe tener 14 dígitos.</source>
         <translation>The RTN must have 14 digits.</translation>
     </message>
@@ -8607,55 +8800,46 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.transfer</name>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="43"/>
         <location filename="../../patolab_desktop/services/safety/transfer.py" line="50"/>
         <source>Escriba la ruta del archivo o la URL postgresql://.</source>
         <translation>Enter the file path or the postgresql:// URL.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="49"/>
         <location filename="../../patolab_desktop/services/safety/transfer.py" line="56"/>
         <source>El archivo {path} no existe todavía: se creará al abrirlo.</source>
         <translation>The file {path} does not exist yet: it will be created when opened.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="66"/>
         <location filename="../../patolab_desktop/services/safety/transfer.py" line="73"/>
         <source>esquema versión {version}</source>
         <translation>schema version {version}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="68"/>
         <location filename="../../patolab_desktop/services/safety/transfer.py" line="75"/>
         <source>base de datos vacía</source>
         <translation>empty database</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="69"/>
         <location filename="../../patolab_desktop/services/safety/transfer.py" line="76"/>
         <source>Conexión correcta: {kind}, {schema}.</source>
         <translation>Connection OK: {kind}, {schema}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="75"/>
         <location filename="../../patolab_desktop/services/safety/transfer.py" line="82"/>
         <source>No se pudo conectar a {target}: {error}</source>
         <translation>Could not connect to {target}: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="130"/>
         <location filename="../../patolab_desktop/services/safety/transfer.py" line="160"/>
         <source>{table}: {count} filas</source>
         <translation>{table}: {count} rows</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="178"/>
         <location filename="../../patolab_desktop/services/safety/transfer.py" line="208"/>
         <source>Abra primero la base de datos SQLite de origen (--db ARCHIVO).</source>
         <translation>First open the source SQLite database (--db FILE).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="185"/>
         <location filename="../../patolab_desktop/services/safety/transfer.py" line="218"/>
         <source>El destino debe ser una URL postgresql://usuario@servidor:5432/base (se recibió {target}). No se creó nada.</source>
         <translation>The target must be a URL postgresql://user@server:5432/database (got {target}). Nothing was created.</translation>
@@ -8671,19 +8855,16 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>The target is the same database as the source.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="198"/>
         <location filename="../../patolab_desktop/services/safety/transfer.py" line="253"/>
         <source>El destino es de una versión más nueva de PatoLab Desktop.</source>
         <translation>The target belongs to a newer version of PatoLab Desktop.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="208"/>
         <location filename="../../patolab_desktop/services/safety/transfer.py" line="263"/>
         <source>La base de datos de destino {target} ya tiene datos (tabla {table}). Use una base de datos vacía: la copia no mezcla datos.</source>
         <translation>The target database {target} already has data (table {table}). Use an empty database: the copy does not merge data.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="229"/>
         <location filename="../../patolab_desktop/services/safety/transfer.py" line="284"/>
         <source>La tabla {table} no coincide después de copiar: origen {expected} filas, destino {found}. No se guardó nada en el destino.</source>
         <translation>The table {table} does not match after copying: source {expected} rows, target {found}. Nothing was saved in the target.</translation>
@@ -8693,25 +8874,21 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
     <name>services.users</name>
     <message>
         <location filename="../../patolab_desktop/services/access/users.py" line="90"/>
-        <location filename="../../patolab_desktop/services/access/users.py" line="89"/>
         <source>Inactivo</source>
         <translation>Inactive</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/users.py" line="92"/>
-        <location filename="../../patolab_desktop/services/access/users.py" line="91"/>
         <source>Bloqueado hasta las {time}</source>
         <translation>Locked until {time}</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/users.py" line="96"/>
-        <location filename="../../patolab_desktop/services/access/users.py" line="95"/>
         <source>Activo (debe cambiar contraseña)</source>
         <translation>Active (must change password)</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/users.py" line="97"/>
-        <location filename="../../patolab_desktop/services/access/users.py" line="96"/>
         <source>Activo</source>
         <translation>Active</translation>
     </message>
@@ -8720,34 +8897,26 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <location filename="../../patolab_desktop/services/access/users.py" line="229"/>
         <location filename="../../patolab_desktop/services/access/users.py" line="295"/>
         <location filename="../../patolab_desktop/services/access/users.py" line="322"/>
-        <location filename="../../patolab_desktop/services/access/users.py" line="151"/>
-        <location filename="../../patolab_desktop/services/access/users.py" line="227"/>
-        <location filename="../../patolab_desktop/services/access/users.py" line="283"/>
-        <location filename="../../patolab_desktop/services/access/users.py" line="309"/>
         <source>El usuario no existe.</source>
         <translation>The user does not exist.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/users.py" line="177"/>
-        <location filename="../../patolab_desktop/services/access/users.py" line="175"/>
         <source>Escriba el nombre completo.</source>
         <translation>Enter the full name.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/users.py" line="179"/>
-        <location filename="../../patolab_desktop/services/access/users.py" line="177"/>
         <source>Elija un rol.</source>
         <translation>Choose a role.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/users.py" line="196"/>
-        <location filename="../../patolab_desktop/services/access/users.py" line="194"/>
         <source>Ya existe el usuario «{name}».</source>
         <translation>The user “{name}” already exists.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/users.py" line="237"/>
-        <location filename="../../patolab_desktop/services/access/users.py" line="235"/>
         <source>No puede desactivar su propio usuario.</source>
         <translation>You cannot deactivate your own user.</translation>
     </message>
@@ -8763,35 +8932,28 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/users.py" line="357"/>
-        <location filename="../../patolab_desktop/services/access/users.py" line="342"/>
         <source>El rol «{name}» no existe.</source>
         <translation>The role “{name}” does not exist.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/users.py" line="363"/>
-        <location filename="../../patolab_desktop/services/access/users.py" line="348"/>
         <source>Ya existe el rol «{name}».</source>
         <translation>The role “{name}” already exists.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/users.py" line="370"/>
         <location filename="../../patolab_desktop/services/access/users.py" line="401"/>
-        <location filename="../../patolab_desktop/services/access/users.py" line="355"/>
-        <location filename="../../patolab_desktop/services/access/users.py" line="384"/>
         <source>Escriba el nombre del rol.</source>
         <translation>Enter the role name.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/users.py" line="398"/>
         <location filename="../../patolab_desktop/services/access/users.py" line="429"/>
-        <location filename="../../patolab_desktop/services/access/users.py" line="381"/>
-        <location filename="../../patolab_desktop/services/access/users.py" line="406"/>
         <source>El rol no existe.</source>
         <translation>The role does not exist.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/users.py" line="403"/>
-        <location filename="../../patolab_desktop/services/access/users.py" line="386"/>
         <source>Los roles de fábrica no se pueden renombrar.</source>
         <translation>Built-in roles cannot be renamed.</translation>
     </message>
@@ -8802,25 +8964,21 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/users.py" line="431"/>
-        <location filename="../../patolab_desktop/services/access/users.py" line="408"/>
         <source>Los roles de fábrica no se pueden eliminar.</source>
         <translation>Built-in roles cannot be deleted.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/users.py" line="434"/>
-        <location filename="../../patolab_desktop/services/access/users.py" line="411"/>
         <source>El rol tiene usuarios: asígneles otro rol antes de eliminarlo.</source>
         <translation>The role has users: give them another role before deleting it.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/users.py" line="468"/>
-        <location filename="../../patolab_desktop/services/access/users.py" line="445"/>
         <source>Permiso desconocido: {key}</source>
         <translation>Unknown permission: {key}</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/users.py" line="499"/>
-        <location filename="../../patolab_desktop/services/access/users.py" line="475"/>
         <source>No se puede quitar «{permission}» al rol {role}: dejaría al laboratorio sin ningún administrador activo.</source>
         <translation>“{permission}” cannot be removed from the role {role}: the laboratory would be left without any active administrator.</translation>
     </message>
@@ -8828,7 +8986,7 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>util.credentials</name>
     <message>
-        <location filename="../../patolab_desktop/util/credentials.py" line="60"/>
+        <location filename="../../patolab_desktop/util/credentials.py" line="61"/>
         <source>Esta computadora no tiene un almacén de contraseñas disponible, y la contraseña no se guarda en archivos. Escriba la URL sin la contraseña (postgresql://usuario@servidor:5432/base) y deje la contraseña en el archivo .pgpass del usuario o en la variable PGPASSWORD.</source>
         <translation>This computer has no password store available, and the password is never saved in files. Type the URL without the password (postgresql://user@server:5432/database) and keep the password in the user&apos;s .pgpass file or in the PGPASSWORD variable.</translation>
     </message>

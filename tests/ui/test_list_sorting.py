@@ -115,7 +115,7 @@ def requests_(database):
     return made
 
 
-@pytest.mark.parametrize("sort", ["doctor", "source", "branch", "line_count"])
+@pytest.mark.parametrize("sort", ["doctor", "source", "branch", "line_count", "progress"])
 @pytest.mark.parametrize("descending", [False, True])
 def test_requests_sort_by_every_column(requests_, sort, descending):
     with session.acting_as(session.system_actor("tests")):
@@ -126,6 +126,7 @@ def test_requests_sort_by_every_column(requests_, sort, descending):
         "source": lambda r: r["source"],
         "branch": lambda r: r["branch_code"],
         "line_count": lambda r: r["line_count"],
+        "progress": lambda r: (r["lines_released"], r["lines_total"]),
     }[sort]
     values = [key(r) for r in rows]
     assert values == sorted(values, reverse=descending), values

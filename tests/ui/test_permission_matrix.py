@@ -28,16 +28,17 @@ def test_model_is_valid_and_shows_the_seeded_sets(qtmodeltester, database, clock
     login_as(ADMIN)
     model = PermissionMatrixModel()
     qtmodeltester.check(model)
-    assert model.roles == [RECEPTION, SUPERVISOR, ADMIN]
+    assert model.roles == [RECEPTION, SUPERVISOR, permissions.ROLE_LAB, ADMIN]
     assert model.rowCount() == len(permissions.ALL)
-    assert model.columnCount() == FIRST_ROLE_COLUMN + 3
+    assert model.columnCount() == FIRST_ROLE_COLUMN + 4
     row = model.row_of("exports.run")
     assert model.data(model.index(row, LABEL_COLUMN)) == "Exportar datos a CSV"
     checks = [
         model.data(model.index(row, model.column_of(r)), Qt.ItemDataRole.CheckStateRole)
         for r in model.roles
     ]
-    assert checks == [Qt.CheckState.Unchecked, Qt.CheckState.Unchecked, Qt.CheckState.Checked]
+    unchecked, checked = Qt.CheckState.Unchecked, Qt.CheckState.Checked
+    assert checks == [unchecked, unchecked, unchecked, checked]
     assert model.flags(model.index(row, FIRST_ROLE_COLUMN)) & Qt.ItemFlag.ItemIsUserCheckable
 
 

@@ -28,6 +28,18 @@ INTERNAL = "called only by a service after that service's own require"
 CONNECT = "opens or closes the database (start-up), no data read"
 
 ALLOWED: dict[str, str] = {
+    # results progress and WhatsApp notifications (issue 18)
+    "notify.errors.classify": PURE,
+    "notify.errors.reason_key": PURE,
+    "notify.errors.reason_text": FORMAT,
+    "notify.events.render": FORMAT,
+    "notify.sender.backoff_delay": PURE,
+    "notify.outbox.first_name": FORMAT,
+    "notify.outbox.wa_link": FORMAT,
+    "notify.phones.whatsapp_number": FORMAT,
+    "requests.results.counts": PURE,
+    "requests.results.derive": INTERNAL,
+    "requests.results.progress_text": FORMAT,
     # labels in the active language (pure text, no data)
     "access.permissions.role_label": "a role's name in the active language (pure text)",
     "phrases.shown": "a stored Spanish phrase in the active language (pure text)",

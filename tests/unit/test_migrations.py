@@ -120,6 +120,9 @@ def _fake_step_add_column(database):
 def test_a_new_step_runs_after_a_backup(v1_copy, monkeypatch):
     monkeypatch.setattr(migrations, "STEPS", [(2, "apodo del cliente", _fake_step_add_column)])
     monkeypatch.setattr(migrations, "SCHEMA_VERSION", 2)
+    # the made-up version 2 lacks later columns (role.version) that seeding a role added
+    # since (Laboratorio, issue 18) would write
+    monkeypatch.setattr("patolab_desktop.db.seed.seed_roles", lambda roles: None)
     before = _counts(v1_copy)
     open_db(v1_copy)
     try:
@@ -203,5 +206,46 @@ def test_version_columns_reach_a_database_of_schema_8(tmp_path):
 
         assert settings.get("lab_name") == "Lab Ocho"
         assert settings.versions(["lab_name"]) == {"lab_name": 1}
+    finally:
+        close_db()
+
+
+def test_step_12_gives_lines_their_own_status_and_counts(v1_copy):
+    """Issue 18: lines that copied their request's status get their own, the progress
+    counts are filled, and Supervisor may release results."""
+    conn = sqlite3.connect(v1_copy)
+    try:
+        before = dict(
+            conn.execute(
+                "SELECT l.id, r.status FROM request_line l JOIN lab_request r "
+                "ON r.id = l.lab_request_id"
+            ).fetchall()
+        )
+    finally:
+        conn.close()
+    open_db(v1_copy)
+    try:
+        mapping = {
+            "pending": "pending",
+            "sample_collected": "pending",
+            "in_progress": "in_progress",
+            "partial_result": "in_progress",
+            "completed": "released",
+            "cancelled": "cancelled",
+        }
+        rows = db.execute_sql("SELECT id, status FROM request_line").fetchall()
+        assert rows and all(status == mapping[before[line_id]] for line_id, status in rows)
+        totals = db.execute_sql(
+            "SELECT r.id, r.lines_total, r.lines_released, r.status FROM lab_request r"
+        ).fetchall()
+        for _request_id, total, released, status in totals:
+            assert total >= 1
+            assert (released == total) == (status == "completed")
+        supervisor = db.execute_sql(
+            "SELECT COUNT(*) FROM role_permission p JOIN role r ON r.id = p.role_id "
+            "WHERE r.name = 'Supervisor' AND p.permission = 'results.release'"
+        ).fetchone()[0]
+        assert supervisor == 1
+        assert db.table_exists("outbox")
     finally:
         close_db()

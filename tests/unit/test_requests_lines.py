@@ -143,13 +143,18 @@ def test_removing_something_not_on_the_request(lab):
 
 
 @pytest.mark.parametrize("status", ["sample_collected", "in_progress", "partial_result"])
-def test_active_requests_accept_changes_and_new_lines_follow_the_status(lab, status):
+def test_active_requests_accept_changes_and_new_lines_start_pending(lab, status):
+    """Lines have their own status (issue 18): a new line starts pending, the others keep
+    theirs, and the request keeps its status."""
     request_id, _ = lab.create(lab.hem, lab.glu)
     set_status(request_id, status)
     requests.add_investigation(request_id, lab.ure)
     requests.remove_investigation(request_id, lab.glu)
-    statuses = {line["code"]: line["status"] for line in requests.get(request_id).lines}
-    assert statuses == {"HEM": status, "URE": status}
+    detail = requests.get(request_id)
+    statuses = {line["code"]: line["status"] for line in detail.lines}
+    started = "pending" if status == "sample_collected" else "in_progress"
+    assert statuses == {"HEM": started, "URE": "pending"}
+    assert detail.status == status
 
 
 def test_add_and_remove_are_atomic(lab, monkeypatch):

@@ -36,12 +36,12 @@ ADMIN, SUPERVISOR, RECEPTION = (
 
 def test_roles_are_seeded_once_and_admin_edits_survive_reseeding(database):
     names = [r.name for r in Role.select().order_by(Role.id)]
-    assert names == [RECEPTION, SUPERVISOR, ADMIN]
+    assert names == [RECEPTION, SUPERVISOR, permissions.ROLE_LAB, ADMIN]
     with session.acting_as(session.system_actor()):
         users.set_role_permission(SUPERVISOR, "discounts.manual", False)
     seed.seed_reference_data(permissions.SEEDED_ROLES)
     seed.seed_reference_data(permissions.SEEDED_ROLES)
-    assert Role.select().count() == 3
+    assert Role.select().count() == 4
     with session.acting_as(session.system_actor()):
         matrix = users.role_permissions()
     assert "discounts.manual" not in matrix[SUPERVISOR]
@@ -212,8 +212,8 @@ def test_page_lists_users_with_roles_in_keyset_pages(database, clock):
 def test_roles_crud(database, clock):
     login_as(ADMIN)
     listed = users.roles()
-    assert [r["name"] for r in listed] == [RECEPTION, SUPERVISOR, ADMIN]
-    assert [r["users"] for r in listed] == [0, 0, 1]
+    assert [r["name"] for r in listed] == [RECEPTION, SUPERVISOR, permissions.ROLE_LAB, ADMIN]
+    assert [r["users"] for r in listed] == [0, 0, 0, 1]
     new_id = users.create_role("Toma de muestras", "Solo flebotomía", copy_from=RECEPTION)
     assert users.role_permissions()["Toma de muestras"] == set(permissions.RECEPTION)
     with pytest.raises(ValidationError):

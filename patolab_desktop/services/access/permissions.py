@@ -55,6 +55,7 @@ REQUESTS = QT_TRANSLATE_NOOP("services.permissions", "Solicitudes")
 PRINTING = QT_TRANSLATE_NOOP("services.permissions", "Impresión")
 FILES = QT_TRANSLATE_NOOP("services.permissions", "Archivos")
 ADMIN_GROUP = QT_TRANSLATE_NOOP("services.permissions", "Administración")
+NOTIFY = QT_TRANSLATE_NOOP("services.permissions", "Avisos por WhatsApp")
 
 _CATALOGUE = (
     # patients / customers (seed 000, 001)
@@ -161,6 +162,29 @@ _CATALOGUE = (
         REQUESTS,
         QT_TRANSLATE_NOOP("services.permissions", "aplicar descuentos manuales"),
     ),
+    Permission(
+        "results.release",
+        REQUESTS,
+        QT_TRANSLATE_NOOP(
+            "services.permissions", "marcar investigaciones en proceso y con resultado listo"
+        ),
+    ),
+    # WhatsApp notifications (issue 18)
+    Permission(
+        "notify.send",
+        NOTIFY,
+        QT_TRANSLATE_NOOP(
+            "services.permissions",
+            "ver, reintentar y cancelar avisos por WhatsApp; abrir en WhatsApp",
+        ),
+    ),
+    Permission(
+        "notify.manage",
+        NOTIFY,
+        QT_TRANSLATE_NOOP(
+            "services.permissions", "administrar la cola y la configuración de WhatsApp"
+        ),
+    ),
     # printing
     Permission(
         "prints.run",
@@ -210,6 +234,7 @@ ALL: frozenset[str] = frozenset(PERMISSIONS)
 ROLE_RECEPTION = "Recepción"
 ROLE_SUPERVISOR = "Supervisor"
 ROLE_ADMIN = "Administrador"
+ROLE_LAB = "Laboratorio"
 
 RECEPTION = frozenset(
     {
@@ -225,6 +250,7 @@ RECEPTION = frozenset(
         "lis.requests.update",
         "requests.cancel",
         "prints.run",
+        "notify.send",
     }
 )
 SUPERVISOR = RECEPTION | frozenset(
@@ -234,6 +260,17 @@ SUPERVISOR = RECEPTION | frozenset(
         "requests.workflow",
         "discounts.manual",
         "prints.reports",
+        "results.release",
+    }
+)
+LAB = frozenset(
+    {
+        "patients.view",
+        "referrers.view",
+        "catalog.view",
+        "lis.requests.view",
+        "results.release",
+        "notify.send",
     }
 )
 ADMIN = ALL
@@ -244,6 +281,10 @@ SEEDED_ROLES: dict[str, tuple[str, frozenset[str]]] = {
     ROLE_SUPERVISOR: (
         "Recepción, más flujo de trabajo, descuentos manuales y resúmenes por período.",
         SUPERVISOR,
+    ),
+    ROLE_LAB: (
+        "Laboratorio: marca cada investigación en proceso y con resultado listo.",
+        LAB,
     ),
     ROLE_ADMIN: (
         "Todo: usuarios y permisos, catálogo y precios, configuración, "
@@ -289,6 +330,7 @@ ROLE_LABELS = {
     ROLE_RECEPTION: QT_TRANSLATE_NOOP("services.permissions", "Recepción"),
     ROLE_SUPERVISOR: QT_TRANSLATE_NOOP("services.permissions", "Supervisor"),
     ROLE_ADMIN: QT_TRANSLATE_NOOP("services.permissions", "Administrador"),
+    ROLE_LAB: QT_TRANSLATE_NOOP("services.permissions", "Laboratorio"),
     "Sistema": QT_TRANSLATE_NOOP("services.permissions", "Sistema"),
 }
 

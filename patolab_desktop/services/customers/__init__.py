@@ -60,9 +60,16 @@ from .types import (
     CustomerFilter,
     conflict_message,
 )
-from .validation import dni_place_error, document_label, validate, validate_incomplete
+from .validation import (
+    CONSENT_LABELS,
+    dni_place_error,
+    document_label,
+    validate,
+    validate_incomplete,
+)
 
 __all__ = [
+    "CONSENT_LABELS",
     "CONFLICT_MESSAGE",
     "COUNT_CAP",
     "DEFAULT_COUNTRY",

@@ -120,6 +120,9 @@ def _data_of(c: Customer, today: dt.date, id_number_text) -> CustomerData:
         external_file=c.external_file,
         notes=c.notes,
         is_blocked=c.is_blocked,
+        whatsapp_consent=c.whatsapp_consent or "",
+        consent_at=c.consent_at,
+        consent_by=c.consent_by or "",
         active=c.active,
         incomplete=c.incomplete,
         created_at=c.created_at,
@@ -292,6 +295,13 @@ def _raise_taken(number: str | None, exclude_id: int | None, exc: Exception):
     ) from exc
 
 
+def _consent_stamp(values: dict, before: str, stamp) -> None:
+    """A changed WhatsApp consent records when and who (issue 18); unchanged keeps both."""
+    if values.get("whatsapp_consent", "") != before:
+        actor = session.current()
+        values.update(consent_at=stamp, consent_by=actor.username if actor else "")
+
+
 def create(data: CustomerData) -> int:
     """Register a customer; ``ValidationError(fields)`` when the data breaks a rule."""
     session.require("patients.create")
@@ -307,6 +317,7 @@ def create(data: CustomerData) -> int:
     values.update(
         uid=data.uid or new_uid(), active=True, created_at=stamp, updated_at=stamp, version=1
     )
+    _consent_stamp(values, "", stamp)
     try:
         with write_transaction():
             customer_id = Customer.insert(**values).execute()
@@ -363,6 +374,7 @@ def update(data: CustomerData) -> None:
                 values["age_declared"] = current.age_declared
             stamp = now()
             values.update(updated_at=stamp, version=current.version + 1)
+            _consent_stamp(values, current.whatsapp_consent or "", stamp)
             changed = (
                 Customer.update(**values)
                 .where((Customer.id == data.id) & (Customer.version == data.version))

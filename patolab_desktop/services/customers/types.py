@@ -96,6 +96,10 @@ class CustomerData:
     external_file: str = ""
     notes: str = ""
     is_blocked: bool = False
+    # WhatsApp notices (issue 18): "yes", "no" or "" (not asked); when and who recorded it
+    whatsapp_consent: str = ""
+    consent_at: dt.datetime | None = None
+    consent_by: str = ""
     active: bool = True
     incomplete: bool = False
     created_at: dt.datetime | None = None

@@ -10,7 +10,7 @@ from typing import Any
 from ...db.models import CUSTOMER_TYPES, Customer, Department, Gender, Municipality
 from ...util.text import clean, fold
 from ..access import audit
-from ..texts import translate
+from ..texts import QT_TRANSLATE_NOOP, translate
 from .formats import (
     age_years,
     normalise_document,
@@ -205,7 +205,12 @@ def _check(
         external_file=clean(data.external_file),
         notes=(data.notes or "").strip(),
         is_blocked=bool(data.is_blocked),
+        whatsapp_consent=data.whatsapp_consent or "",
     )
+    if values["whatsapp_consent"] not in CONSENT_LABELS:
+        errors["whatsapp_consent"] = translate(
+            "services.customers", "Elija sí, no o no preguntado."
+        )
     for key, limit in _MAX_LENGTHS.items():
         value = values.get(key) or ""
         if len(value) > limit and key not in errors:
@@ -221,6 +226,12 @@ def _check(
 
     return _Clean(values=values, errors=errors, missing=missing)
 
+
+CONSENT_LABELS = {  # WhatsApp notices (issue 18)
+    "": QT_TRANSLATE_NOOP("services.customers", "No preguntado"),
+    "yes": QT_TRANSLATE_NOOP("services.customers", "Sí, acepta avisos por WhatsApp"),
+    "no": QT_TRANSLATE_NOOP("services.customers", "No acepta avisos"),
+}
 
 _PLACES: dict[str, tuple[frozenset, dict]] = {}
 

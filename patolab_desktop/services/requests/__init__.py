@@ -12,6 +12,7 @@ then ``requests.create(...)``, ``requests.cancel(...)``, ``requests.page(...)``.
 from .entry import create, default_branch_id, preview, validate
 from .pricing import PricedLine, Pricing
 from .reading import count, export_requests, find_id, get, get_by_number, page
+from .results import LINE_STATUS_LABELS, PROGRESS_LABELS, mark_lines, progress_text
 from .types import (
     CANCELLABLE,
     DISCOUNT_KIND_LABELS,
@@ -46,6 +47,10 @@ from .workflow import (
 )
 
 __all__ = [
+    "LINE_STATUS_LABELS",
+    "PROGRESS_LABELS",
+    "mark_lines",
+    "progress_text",
     "CANCELLABLE",
     "DISCOUNT_KIND_LABELS",
     "EVENT_LABELS",

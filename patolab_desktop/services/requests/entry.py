@@ -30,6 +30,7 @@ from ...util.text import clean
 from .. import settings
 from ..access import audit, session
 from ..errors import ValidationError
+from ..notify import outbox as notify_outbox
 from ..texts import translate
 from . import numbers as request_numbers
 from . import pricing as request_pricing
@@ -233,7 +234,9 @@ def create(draft: RequestDraft, by: str = "") -> tuple[int, str]:
         pricing = checked.pricing
         _sequence, number = request_numbers.take_next(checked.branch_id, checked.requested_at.year)
         stamp = now()
+        parents = {x.parent_investigation_id for x in pricing.lines}
         request_id = LabRequest.insert(
+            lines_total=sum(1 for x in pricing.lines if x.investigation_id not in parents),
             request_number=number,
             patient=draft.patient_id,
             doctor=draft.doctor_id,
@@ -259,6 +262,7 @@ def create(draft: RequestDraft, by: str = "") -> tuple[int, str]:
             version=1,
         ).execute()
         _insert_lines(request_id, pricing.lines, "pending")
+        notify_outbox._queue_for_request("received", request_id, by)
         discount = _describe_discount(
             pricing.discount_kind,
             pricing.discount_percent,

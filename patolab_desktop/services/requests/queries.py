@@ -43,7 +43,11 @@ from ..paging import Page, PageRequest, keyset_page
 from ..texts import label, translate
 from . import numbers as request_numbers
 from . import pricing as request_pricing
+<<<<<<< HEAD
 from .counting import investigation_count_sql, investigation_counts
+=======
+from .results import LINE_STATUS_LABELS, PROGRESS_LABELS, progress_text
+>>>>>>> notify
 from .types import (
     EVENT_LABELS,
     PRIORITY_LABELS,
@@ -74,6 +78,7 @@ SORTS = {
     "source": [LabRequest.source],
     "branch": [fn.COALESCE(Branch.code, "")],
     "line_count": [_LINE_COUNT],
+    "progress": [LabRequest.lines_released, LabRequest.lines_total],
 }
 SORT_ALIASES = {
     "date": "requested_at",
@@ -93,6 +98,7 @@ _CURSOR_KEYS = {
     "source": ["source"],
     "branch": ["branch_sort"],
     "line_count": ["line_count_sort"],
+    "progress": ["lines_released", "lines_total"],
 }
 
 
@@ -204,6 +210,7 @@ def _check_filters(filters: RequestFilter) -> RequestFilter:
     _check_choice(filters.status, STATUS_LABELS, "status")
     _check_choice(filters.priority, PRIORITY_LABELS, "priority")
     _check_choice(filters.source, SOURCE_LABELS, "source")
+    _check_choice(filters.progress, PROGRESS_LABELS, "progress")
     if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
         raise ValidationError(
             {
@@ -231,6 +238,16 @@ def _where(query, filters: RequestFilter, patient_first: bool = False):
             query = query.where(column.in_(search.patient_ids))
     if filters.status:
         query = query.where(LabRequest.status == filters.status)
+    if filters.progress == "none":
+        query = query.where(LabRequest.lines_released == 0)
+    elif filters.progress == "some":
+        query = query.where(
+            (LabRequest.lines_released > 0) & (LabRequest.lines_released < LabRequest.lines_total)
+        )
+    elif filters.progress == "all":
+        query = query.where(
+            (LabRequest.lines_total > 0) & (LabRequest.lines_released == LabRequest.lines_total)
+        )
     if filters.priority:
         query = query.where(LabRequest.priority == filters.priority)
     if filters.source:
@@ -283,6 +300,8 @@ _COLUMNS = (
     LabRequest.cancelled_at,
     LabRequest.cancellation_reason,
     LabRequest.version,
+    LabRequest.lines_total,
+    LabRequest.lines_released,
     fn.COALESCE(Branch.code, "").alias("branch_sort"),
     _LINE_COUNT.alias("line_count_sort"),
 )
@@ -378,6 +397,7 @@ def _decorate(rows: list[dict]) -> None:
         row["source_label"] = label(SOURCE_LABELS, row["source"])
         row["branch_code"] = row.get("branch_code") or ""
         row["line_count"] = counts.get(row["id"], 0)
+        row["progress"] = progress_text(row["lines_released"], row["lines_total"])
         for key in ("doctor_name_folded", "branch_sort", "line_count_sort"):
             row.pop(key, None)  # sort keys only
 
@@ -464,6 +484,8 @@ def get_detail(request_id) -> RequestDetail:
         version=row["version"],
         lines=lines_of(row["id"]),
         events=events_of(row["id"]),
+        lines_total=row["lines_total"],
+        lines_released=row["lines_released"],
     )
 
 
@@ -482,6 +504,10 @@ def lines_of(request_id) -> list[dict]:
             Investigation.sample_type,
             Investigation.is_panel,
             RequestLine.status,
+            RequestLine.started_at,
+            RequestLine.started_by,
+            RequestLine.released_at,
+            RequestLine.released_by,
             RequestLine.price,
             RequestLine.discount,
             RequestLine.net_price,
@@ -501,7 +527,7 @@ def lines_of(request_id) -> list[dict]:
         row["is_member"] = row["parent_line_id"] is not None
         row["is_panel"] = bool(row["is_panel"]) and not row["is_member"]
         row["sample_type"] = row["sample_type"] or ""
-        row["status_label"] = label(STATUS_LABELS, row["status"])
+        row["status_label"] = label(LINE_STATUS_LABELS, row["status"])
         if row["is_member"]:
             members.setdefault(row["parent_line_id"], []).append(row)
     ordered: list[dict] = []

@@ -52,6 +52,7 @@ EVENT_LABELS = {
     "line_removed": QT_TRANSLATE_NOOP("ServiceLabels", "Investigación quitada"),
     "discount": QT_TRANSLATE_NOOP("ServiceLabels", "Descuento"),
     "updated": QT_TRANSLATE_NOOP("ServiceLabels", "Datos modificados"),
+    "lines": QT_TRANSLATE_NOOP("ServiceLabels", "Resultados"),
 }
 DISCOUNT_KIND_LABELS = {
     "": QT_TRANSLATE_NOOP("ServiceLabels", "Sin descuento"),
@@ -104,6 +105,7 @@ class RequestFilter:
     status: str | None = None
     priority: str | None = None
     source: str | None = None
+    progress: str | None = None  # results: "none", "some" or "all" released (issue 18)
     patient_id: int | None = None
     doctor_id: int | None = None
     branch_id: int | None = None
@@ -164,6 +166,8 @@ class RequestDetail:
     lines: list[dict] = field(default_factory=list)
     # dicts, oldest first: at, action, action_label, detail, by
     events: list[dict] = field(default_factory=list)
+    lines_total: int = 0  # result lines (issue 18)
+    lines_released: int = 0
 
     @property
     def read_only(self) -> bool:
@@ -193,4 +197,5 @@ SORTS = (
     "source",
     "branch",
     "line_count",
+    "progress",  # results released, then result lines (issue 18)
 )

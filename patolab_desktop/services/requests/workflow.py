@@ -7,14 +7,16 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ...db.database import is_sqlite, write_transaction
-from ...db.models import LabRequest, RequestLine, now
+from ...db.database import write_transaction
+from ...db.models import RequestLine, now
 from ...util.money import ZERO, format_lempiras, to_money
 from ...util.text import clean
 from ..access import audit, session
-from ..errors import ConflictError, NotFoundError, RuleError, ValidationError
+from ..errors import RuleError, ValidationError
+from ..notify import outbox as notify_outbox
 from ..texts import translate
 from . import pricing as request_pricing
+from . import results
 from .checks import (
     _check_choice,
     _check_doctor,
@@ -27,13 +29,13 @@ from .checks import (
     _patient_row,
     _too_long,
 )
+from .locking import _load_for_change, _save_header
 from .types import (
     CANCELLABLE,
     MAX_TEXT,
     NEXT_STATUS,
     PRIORITY_LABELS,
     PRIORITY_RANK,
-    READ_ONLY,
     SOURCE_LABELS,
     STATUS_RANK,
     RequestChanges,
@@ -42,46 +44,6 @@ from .types import (
 )
 
 # --- changes to a saved request --------------------------------------------------------
-
-
-def _load_for_change(request_id, version: int | None, allow_read_only: bool = False):
-    query = LabRequest.select().where(LabRequest.id == request_id)
-    if not is_sqlite():
-        query = query.for_update()
-    request = query.first()
-    if request is None:
-        raise NotFoundError(translate("services.requests", "La solicitud no existe."))
-    if version is not None and int(version) != request.version:
-        raise ConflictError(
-            translate(
-                "services.requests",
-                "La solicitud {number} fue modificada por otra persona mientras usted la veía. "
-                "Vuelva a abrirla para ver los cambios.",
-            ).format(number=request.request_number)
-        )
-    if not allow_read_only and request.status in READ_ONLY:
-        raise RuleError(
-            translate(
-                "services.requests",
-                "La solicitud {number} está {status} y ya no se puede modificar.",
-            ).format(number=request.request_number, status=status_text(request.status).lower())
-        )
-    return request
-
-
-def _save_header(request, **changes) -> None:
-    changes.update(version=request.version + 1, updated_at=now())
-    updated = (
-        LabRequest.update(**changes)
-        .where((LabRequest.id == request.id) & (LabRequest.version == request.version))
-        .execute()
-    )
-    if updated != 1:  # cannot happen under the write lock; guard against silent loss
-        raise ConflictError(
-            translate(
-                "services.requests", "La solicitud {number} cambió mientras se guardaba."
-            ).format(number=request.request_number)
-        )
 
 
 def _recalculate(request, percent: Decimal) -> tuple[Decimal, Decimal, Decimal]:
@@ -108,11 +70,17 @@ def advance(request_id, by: str = "", version: int | None = None) -> str:
     with write_transaction():
         request = _load_for_change(request_id, version)
         new = NEXT_STATUS[request.status]
-        changes = {"status": new, "status_rank": STATUS_RANK[new]}
+        # Lines follow a manual step (issue 18): in progress starts the pending lines,
+        # completed releases every line left; the derivation then keeps the counts.
+        if new == "in_progress":
+            results._start_all(request.id, by)
+        elif new == "completed":
+            results._release_all(request.id, by)
+        changes = results.derive(request, by=by)
+        changes.update(status=new, status_rank=STATUS_RANK[new])
         if new == "completed":
             changes["completed_at"] = now()
         _save_header(request, **changes)
-        RequestLine.update(status=new).where(RequestLine.lab_request == request.id).execute()
         _event(request.id, "status", f"{status_label(request.status)} → {status_label(new)}", by)
         audit.record("status_change", "lab_request", request.id, {"status": (request.status, new)})
     return new
@@ -153,9 +121,8 @@ def cancel(request_id, reason: str, by: str = "", version: int | None = None) ->
             cancelled_at=now(),
             cancellation_reason=reason,
         )
-        RequestLine.update(status="cancelled").where(
-            RequestLine.lab_request == request.id
-        ).execute()
+        results._cancel_all(request.id, by)
+        notify_outbox._queue_for_request("cancelled", request.id, by)
         _event(request.id, "cancelled", reason, by)
         audit.record(
             "cancel",
@@ -262,7 +229,13 @@ def add_investigation(
             if new_rows:
                 RequestLine.insert_many(new_rows).execute()
         total, discount_total, net = _recalculate(request, percent)
-        _save_header(request, total_amount=total, discount_amount=discount_total, net_amount=net)
+        _save_header(
+            request,
+            total_amount=total,
+            discount_amount=discount_total,
+            net_amount=net,
+            **results.derive(request, by=by),
+        )
         detail = f"{item.code} {item.name} ({format_lempiras(price)})"
         if added:
             detail += f" con {_investigations(len(added))} del panel"
@@ -279,8 +252,8 @@ def add_investigation(
 
 
 def _line_status(request_status: str) -> str:
-    """Line statuses follow the request's."""
-    return request_status
+    """A line added to a saved request starts pending (its own status, issue 18)."""
+    return "pending"
 
 
 def remove_investigation(
@@ -347,7 +320,13 @@ def remove_investigation(
         doomed = [x.id for x in member_lines if x.id not in kept] + [line.id]  # members first
         RequestLine.delete().where(RequestLine.id.in_(doomed)).execute()
         total, discount_total, net = _recalculate(request, request.discount_percent or ZERO)
-        _save_header(request, total_amount=total, discount_amount=discount_total, net_amount=net)
+        _save_header(
+            request,
+            total_amount=total,
+            discount_amount=discount_total,
+            net_amount=net,
+            **results.derive(request, by=by),
+        )
         detail = f"{label} ({format_lempiras(line.price)})"
         removed_members = len(member_lines) - len(kept)
         if removed_members:

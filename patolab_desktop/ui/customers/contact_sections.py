@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -61,6 +62,20 @@ class ContactSections:
             translate("customers.customer_dialog", "No en&viar notificaciones (bloqueado)"), self
         )
         self._field("is_blocked", self.blocked_check, form, "")
+        self.consent_combo = QComboBox(self)
+        for key, label in customers.CONSENT_LABELS.items():
+            self.consent_combo.addItem(translate("services.customers", label), key)
+        self._field(
+            "whatsapp_consent",
+            self.consent_combo,
+            form,
+            translate("customers.customer_dialog", "Avisos &WhatsApp:"),
+            translate(
+                "customers.customer_dialog",
+                "¿El paciente acepta avisos por WhatsApp (solicitud recibida, resultados "
+                "listos)? Se guarda la fecha y quién lo registró.",
+            ),
+        )
         self.phone_edit.editingFinished.connect(lambda: self._format_phone(self.phone_edit))
         self.secondary_phone_edit.editingFinished.connect(
             lambda: self._format_phone(self.secondary_phone_edit)

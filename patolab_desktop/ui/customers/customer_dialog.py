@@ -129,6 +129,12 @@ class CustomerDialog(FieldForm, IdentitySection, ContactSections, QDialog):
             )
         )
         self.save_request_button.setVisible(self._offer_request)
+        self.messages_button = self.buttons.addButton(
+            translate("customers.customer_dialog", "Mensa&jes de WhatsApp…"),
+            QDialogButtonBox.ButtonRole.ActionRole,
+        )
+        self.messages_button.setVisible(False)  # an existing patient, for notify.send
+        self.messages_button.clicked.connect(self.show_messages)
         self.cancel_button = self.buttons.addButton(
             translate("customers.customer_dialog", "Cancelar"),
             QDialogButtonBox.ButtonRole.RejectRole,
@@ -273,9 +279,19 @@ class CustomerDialog(FieldForm, IdentitySection, ContactSections, QDialog):
         super().keyPressEvent(event)
 
     # --- data in and out -------------------------------------------------------------------
+    def show_messages(self) -> None:
+        """The patient's WhatsApp messages (issue 18)."""
+        from ..notify.messages_dialog import MessagesDialog
+
+        if self.customer_id is not None:
+            MessagesDialog(customer_id=self.customer_id, parent=self).exec()
+
     def load(self, data: customers.CustomerData) -> None:
         self._original = data
         self.customer_id = data.id
+        from ...services.access import session
+
+        self.messages_button.setVisible(data.id is not None and session.has("notify.send"))
         button = self.type_buttons.get(data.type) or self.type_buttons.get("cliente")
         button.setChecked(True)
         self.first_name_edit.setText(data.first_name or "")
@@ -309,6 +325,8 @@ class CustomerDialog(FieldForm, IdentitySection, ContactSections, QDialog):
         self.external_file_edit.setText(data.external_file or "")
         self.notes_edit.setPlainText(data.notes or "")
         self.blocked_check.setChecked(bool(data.is_blocked))
+        index = self.consent_combo.findData(data.whatsapp_consent or "")
+        self.consent_combo.setCurrentIndex(max(index, 0))
         self._age_was_computed = False
         self._type_changed()
         self._birth_mode_changed()
@@ -351,6 +369,7 @@ class CustomerDialog(FieldForm, IdentitySection, ContactSections, QDialog):
             external_file=self.external_file_edit.text().strip(),
             notes=self.notes_edit.toPlainText().strip(),
             is_blocked=self.blocked_check.isChecked(),
+            whatsapp_consent=self.consent_combo.currentData() or "",
         )
 
     def resizeEvent(self, event):  # noqa: N802

@@ -40,7 +40,15 @@ DEFAULT_COLOR = "#37474f"
 
 # --- labels, colours, icons -------------------------------------------------------------
 def status_label(status: str | None) -> str:
-    return service_label(requests_service.STATUS_LABELS.get(status or "", status or ""))
+    """A request's status, or a line's own one (``released``, issue 18)."""
+    key = status or ""
+    source = requests_service.STATUS_LABELS.get(key) or requests_service.LINE_STATUS_LABELS.get(
+        key, key
+    )
+    return service_label(source)
+
+
+_LINE_STATUS_LOOK = {"released": "completed"}  # a released line looks like a completed request
 
 
 def priority_label(priority: str | None) -> str:
@@ -52,7 +60,7 @@ def source_label(source: str | None) -> str:
 
 
 def status_icon(status: str | None):
-    return icon(f"status_{status}")
+    return icon(f"status_{_LINE_STATUS_LOOK.get(status or '', status)}")
 
 
 def priority_icon(priority: str | None):
@@ -60,7 +68,8 @@ def priority_icon(priority: str | None):
 
 
 def status_color(status: str | None) -> QColor:
-    return QColor(COLORS.get(f"status_{status}", DEFAULT_COLOR))
+    look = _LINE_STATUS_LOOK.get(status or "", status)
+    return QColor(COLORS.get(f"status_{look}", DEFAULT_COLOR))
 
 
 def priority_color(priority: str | None) -> QColor:
@@ -127,6 +136,7 @@ def line_rows(lines) -> list[dict]:
                 "is_panel": bool(field(line, "is_panel", False)),
                 "notes": field(line, "notes", "") or "",
                 "status": field(line, "status", ""),
+                "line_id": field(line, "id"),
             }
         )
     panels = {row["parent_investigation_id"] for row in rows if row["is_member"]}

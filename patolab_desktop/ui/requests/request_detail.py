@@ -11,6 +11,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QDialog,
     QFormLayout,
     QGridLayout,
@@ -179,7 +180,33 @@ class RequestDetailDialog(QDialog):
         self.lines_view.horizontalHeader().setStretchLastSection(False)
         for column, width in ((0, 60), (2, 130), (3, 95), (4, 95), (5, 95), (6, 125), (7, 110)):
             self.lines_view.setColumnWidth(column, width)
+        self.lines_view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         lines_layout.addWidget(self.lines_view)
+        results_row = QHBoxLayout()
+        self.progress_label = QLabel()
+        self.progress_label.setObjectName("progress")
+        self.start_button = QPushButton(
+            icon("workflow_next"), translate("requests.request_detail", "En &proceso")
+        )
+        self.start_button.setToolTip(
+            translate("requests.request_detail", "Marcar las investigaciones elegidas en proceso")
+        )
+        self.release_button = QPushButton(
+            icon("status_completed"), translate("requests.request_detail", "Resultado &listo")
+        )
+        self.release_button.setToolTip(
+            translate(
+                "requests.request_detail",
+                "Marcar las investigaciones elegidas con resultado listo (una o varias)",
+            )
+        )
+        results_row.addWidget(self.progress_label)
+        results_row.addStretch(1)
+        results_row.addWidget(self.start_button)
+        results_row.addWidget(self.release_button)
+        lines_layout.addLayout(results_row)
+        self.start_button.clicked.connect(lambda: self.mark_selected("in_progress"))
+        self.release_button.clicked.connect(lambda: self.mark_selected("released"))
         splitter.addWidget(lines_box)
         events_box = QGroupBox(translate("requests.request_detail", "Historial"))
         events_layout = QVBoxLayout(events_box)
@@ -195,8 +222,17 @@ class RequestDetailDialog(QDialog):
         self.events_view.setWordWrap(False)
         events_layout.addWidget(self.events_view)
         splitter.addWidget(events_box)
+        from ..notify.messages_panel import MessagesPanel  # WhatsApp (issue 18)
+
+        self.messages_box = QGroupBox(translate("requests.request_detail", "Mensajes de WhatsApp"))
+        messages_layout = QVBoxLayout(self.messages_box)
+        self.messages = MessagesPanel(request_id=self.request_id, parent=self)
+        messages_layout.addWidget(self.messages)
+        self.messages_box.setVisible(allowed("notify.send"))
+        splitter.addWidget(self.messages_box)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
+        splitter.setStretchFactor(2, 2)
         layout.addWidget(splitter, 1)
 
         bottom = QHBoxLayout()
@@ -297,6 +333,11 @@ class RequestDetailDialog(QDialog):
         for key, label in self.values.items():
             label.setText(str(values.get(key) or "—"))
         self.lines_model.set_rows(line_rows(field(detail, "lines", [])))
+        self.progress_label.setText(
+            translate("requests.request_detail", "Resultados: {released}/{total} listas").format(
+                released=field(detail, "lines_released", 0), total=field(detail, "lines_total", 0)
+            )
+        )
         self.events_model.set_rows(event_rows(field(detail, "events", [])))
         self.totals.set_totals(
             field(detail, "total_amount"),
@@ -304,6 +345,8 @@ class RequestDetailDialog(QDialog):
             field(detail, "net_amount"),
         )
         self._update_buttons(status)
+        if getattr(self, "messages", None) is not None and self.messages_box.isVisible():
+            self.messages.reload()
 
     def _update_buttons(self, status: str) -> None:
         read_only = requests_service.is_read_only(status)
@@ -324,6 +367,9 @@ class RequestDetailDialog(QDialog):
         can_print = allowed("prints.run")
         self.print_button.setEnabled(can_print)
         self.labels_button.setEnabled(can_print and status != "cancelled")
+        can_mark = not read_only and status != "cancelled" and allowed("results.release")
+        self.start_button.setEnabled(can_mark)
+        self.release_button.setEnabled(can_mark)
         editable = not read_only and allowed("lis.requests.update")
         self.add_button.setEnabled(editable)
         self.remove_button.setEnabled(editable)
@@ -378,6 +424,38 @@ class RequestDetailDialog(QDialog):
             self._refused(
                 translate("requests.request_detail", "No se puede avanzar la solicitud"), exc
             )
+            return
+        self.reload()
+        self.changed.emit(self.request_id)
+
+    def selected_line_ids(self) -> list[int]:
+        rows = {index.row() for index in self.lines_view.selectionModel().selectedRows()}
+        return [
+            self.lines_model.row_dict(row)["line_id"]
+            for row in sorted(rows)
+            if row < self.lines_model.rowCount()
+        ]
+
+    def mark_selected(self, status: str) -> None:
+        """*En proceso* / *Resultado listo* for the chosen lines (one or many)."""
+        line_ids = self.selected_line_ids()
+        if not line_ids:
+            prompts.info(
+                self,
+                translate("requests.request_detail", "Resultados"),
+                translate("requests.request_detail", "Elija una o varias investigaciones."),
+            )
+            return
+        try:
+            requests_service.mark_lines(
+                self.request_id,
+                line_ids,
+                status,
+                by=acting_user(self._by),
+                version=field(self.detail, "version"),
+            )
+        except ServiceError as exc:
+            self._refused(translate("requests.request_detail", "No se pudo marcar"), exc)
             return
         self.reload()
         self.changed.emit(self.request_id)

@@ -89,6 +89,11 @@ def request_columns() -> list[Column]:
             foreground=lambda r: status_color(r.get("status")),
         ),
         Column(
+            "progress",
+            translate("requests.requests_window", "Resultados"),
+            sort=sort("progress"),
+        ),
+        Column(
             "source",
             translate("requests.requests_window", "Origen"),
             sort=sort("source"),
@@ -248,6 +253,13 @@ class RequestsWindow(QWidget):
             "status_",
             translate("requests.requests_window", "Todos los estados"),
         )
+        self.progress_combo = QComboBox()
+        fill_combo(
+            self.progress_combo,
+            requests_service.PROGRESS_LABELS,
+            None,
+            translate("requests.requests_window", "Todos los resultados"),
+        )
         self.priority_combo = QComboBox()
         fill_combo(
             self.priority_combo,
@@ -312,6 +324,10 @@ class RequestsWindow(QWidget):
         dates = QHBoxLayout()
         dates.addWidget(self.date_from)
         dates.addWidget(self.date_to)
+        progress_label = QLabel(translate("requests.requests_window", "Res&ultados"))
+        progress_label.setBuddy(self.progress_combo)
+        dates.addWidget(progress_label)
+        dates.addWidget(self.progress_combo)
         dates.addStretch(1)
         self.count_label = QLabel()
         self.count_label.setStyleSheet("color: #546e7a;")
@@ -332,7 +348,13 @@ class RequestsWindow(QWidget):
         self._filter_timer.setInterval(FILTER_DEBOUNCE_MS)
         self._filter_timer.timeout.connect(self.apply_filters_now)
         self.search.search_changed.connect(lambda _t: self.apply_filters_now())
-        for combo in (self.status_combo, self.priority_combo, self.source_combo, self.branch_combo):
+        for combo in (
+            self.status_combo,
+            self.priority_combo,
+            self.source_combo,
+            self.branch_combo,
+            self.progress_combo,
+        ):
             combo.currentIndexChanged.connect(lambda _i: self._filter_timer.start())
         for date in (self.date_from, self.date_to):
             date.changed.connect(self._filter_timer.start)
@@ -390,6 +412,7 @@ class RequestsWindow(QWidget):
         return requests_service.RequestFilter(
             search=self.search.text().strip(),
             status=self.status_combo.currentData(),
+            progress=self.progress_combo.currentData(),
             priority=self.priority_combo.currentData(),
             source=self.source_combo.currentData(),
             patient_id=self._patient_id,
@@ -409,13 +432,20 @@ class RequestsWindow(QWidget):
             self.priority_combo,
             self.source_combo,
             self.branch_combo,
+            self.progress_combo,
             self.date_from,
             self.date_to,
             self.search,
         )
         for widget in widgets:
             widget.blockSignals(True)
-        for combo in (self.status_combo, self.priority_combo, self.source_combo, self.branch_combo):
+        for combo in (
+            self.status_combo,
+            self.priority_combo,
+            self.source_combo,
+            self.branch_combo,
+            self.progress_combo,
+        ):
             combo.setCurrentIndex(0)
         self.date_from.set_value(None)
         self.date_to.set_value(None)

@@ -1,0 +1,209 @@
+"""The WhatsApp Cloud API settings, the access token and the stop-all switch.
+
+The token lives only in the OS credential store (``keyring``: Windows Credential
+Manager, the macOS Keychain, the Secret Service): never in the database, the settings,
+the logs or an exception. Screens see its last 4 characters."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import logging
+from dataclasses import dataclass
+
+from ...db.models import Setting
+from ..access import audit, session
+from ..errors import ValidationError
+from ..texts import translate
+
+log = logging.getLogger(__name__)
+KEYRING_SERVICE = "PatoLab Desktop WhatsApp"
+KEYRING_USER = "cloud-api-token"
+STOP_KEY = "notify_stopped"
+
+
+@dataclass(frozen=True)
+class ApiConfig:
+    api_base: str
+    graph_version: str
+    phone_number_id: str
+    waba_id: str
+
+    @property
+    def url(self) -> str:
+        base = self.api_base.rstrip("/")
+        return f"{base}/{self.graph_version}/{self.phone_number_id}/messages"
+
+
+def _raw(key: str, default: str) -> str:
+    row = Setting.get_or_none(Setting.key == key)
+    return default if row is None or row.value == "" else row.value
+
+
+def _api_config() -> ApiConfig:
+    return ApiConfig(
+        api_base=_raw("notify_api_base", "https://graph.facebook.com"),
+        graph_version=_raw("notify_graph_version", "v25.0"),
+        phone_number_id=_raw("notify_phone_number_id", ""),
+        waba_id=_raw("notify_waba_id", ""),
+    )
+
+
+def api_config() -> ApiConfig:
+    session.require("notify.send")
+    return _api_config()
+
+
+def _keyring():
+    import keyring
+
+    return keyring
+
+
+def _token() -> str | None:
+    """The token, for the sender only (never returned to a screen)."""
+    try:
+        return _keyring().get_password(KEYRING_SERVICE, KEYRING_USER) or None
+    except Exception as exc:  # no credential store on this computer
+        log.warning("No credential store for the WhatsApp token: %s", type(exc).__name__)
+        return None
+
+
+def set_token(token: str) -> None:
+    """Store (or with "" forget) the access token in the OS credential store."""
+    session.require("notify.manage")
+    token = (token or "").strip()
+    if token and (len(token) < 20 or any(ch.isspace() for ch in token)):
+        raise ValidationError(
+            {"token": translate("services.notify", "La clave de acceso no parece válida.")}
+        )
+    store = _keyring()
+    if token:
+        store.set_password(KEYRING_SERVICE, KEYRING_USER, token)
+    else:
+        with contextlib.suppress(Exception):  # nothing stored
+            store.delete_password(KEYRING_SERVICE, KEYRING_USER)
+    audit.record("notify_token", "setting", None, {}, detail="stored" if token else "removed")
+
+
+def token_hint() -> str:
+    """``…abcd`` (its last 4 characters) or "" when no token is stored."""
+    session.require("notify.manage")
+    token = _token()
+    return f"…{token[-4:]}" if token else ""
+
+
+# --- stop all ----------------------------------------------------------------------------
+
+
+def _stop(code: str) -> None:
+    """Stop all sending (token, permission, account or payment errors)."""
+    value = json.dumps({"code": code, "at": dt.datetime.now().isoformat(timespec="seconds")})
+    Setting.insert(key=STOP_KEY, value=value, version=1).on_conflict(
+        conflict_target=[Setting.key], update={Setting.value: value}
+    ).execute()
+    log.error("WhatsApp sending stopped (error %s)", code)
+
+
+def _stopped() -> dict | None:
+    row = Setting.get_or_none(Setting.key == STOP_KEY)
+    if row is None or not row.value:
+        return None
+    try:
+        return json.loads(row.value)
+    except ValueError:
+        return {"code": "other", "at": ""}
+
+
+def stopped() -> dict | None:
+    """``{"code", "at", "reason"}`` while sending is stopped, else None (the red banner)."""
+    session.require("notify.send")
+    state = _stopped()
+    if state is None:
+        return None
+    from .errors import reason_text
+
+    return {**state, "reason": reason_text(str(state.get("code", "other")))}
+
+
+def resume() -> None:
+    """The administrator fixed the cause: sending starts again."""
+    session.require("notify.manage")
+    before = _stopped()
+    Setting.delete().where(Setting.key == STOP_KEY).execute()
+    audit.record("notify_resume", "setting", None, {"stopped": ((before or {}).get("code"), None)})
+
+
+# --- the settings dialog -----------------------------------------------------------------
+
+EVENT_KEYS = tuple(
+    f"notify_{event}_{part}"
+    for event in ("received", "partial", "ready", "cancelled")
+    for part in ("template", "language", "enabled")
+)
+KEYS = (
+    "notify_phone_number_id",
+    "notify_waba_id",
+    "notify_graph_version",
+    "notify_api_base",
+    *EVENT_KEYS,
+)
+
+
+def values() -> dict:
+    """The dialog's values (typed, defaults for the missing)."""
+    session.require("notify.manage")
+    from .. import settings
+
+    return settings.get_many(KEYS)
+
+
+def save(new: dict) -> list[str]:
+    """Store the dialog's values; one audit row per changed setting. The token is not a
+    setting (``set_token``)."""
+    session.require("notify.manage")
+    from ...db.database import db
+    from .. import settings
+
+    errors = {}
+    version = str(new.get("notify_graph_version", "v25.0")).strip()
+    if version and not (version.startswith("v") and version[1:].replace(".", "").isdigit()):
+        errors["notify_graph_version"] = translate(
+            "services.notify", "Escriba la versión como v25.0."
+        )
+    for key in ("notify_phone_number_id", "notify_waba_id"):
+        text = str(new.get(key, "")).strip()
+        if text and not text.isdigit():
+            errors[key] = translate("services.notify", "Solo dígitos.")
+    if errors:
+        raise ValidationError(errors)
+    changed = []
+    current = settings.get_many(KEYS)
+    with db.atomic():
+        for key in KEYS:
+            if key not in new:
+                continue
+            value = new[key]
+            value = int(bool(value)) if key.endswith("_enabled") else str(value).strip()
+            if value == current[key]:
+                continue
+            settings.put(key, value)
+            audit.record("settings_change", "setting", None, {key: (current[key], value)})
+            changed.append(key)
+    return changed
+
+
+def queue_test(phone: str) -> int:
+    """*Enviar prueba*: queue Meta's sample template ``hello_world`` to ``phone``."""
+    session.require("notify.manage")
+    from .outbox import _insert
+    from .phones import whatsapp_number
+
+    number = whatsapp_number(phone)
+    if number is None:
+        raise ValidationError(
+            {"phone": translate("services.notify", "Escriba un número de celular válido.")}
+        )
+    key = f"test:{dt.datetime.now().strftime('%Y%m%d%H%M%S%f')}"
+    return _insert(key, "test", number, [], template="hello_world", language="en_US")

@@ -1,0 +1,51 @@
+"""The events a patient hears about, their Spanish texts and how long they stay news."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ..texts import QT_TRANSLATE_NOOP
+
+EVENTS = ("received", "partial", "ready", "cancelled")
+EVENT_LABELS = {
+    "received": QT_TRANSLATE_NOOP("services.notify", "Solicitud recibida"),
+    "partial": QT_TRANSLATE_NOOP("services.notify", "Resultados parciales"),
+    "ready": QT_TRANSLATE_NOOP("services.notify", "Resultados listos"),
+    "cancelled": QT_TRANSLATE_NOOP("services.notify", "Solicitud cancelada"),
+    "test": QT_TRANSLATE_NOOP("services.notify", "Prueba"),
+}
+# The message in Spanish, with the template's parameters {1}, {2}, ... in order. The
+# approved UTILITY template carries the same text; click-to-chat sends it prefilled.
+# No investigation names, no results: first name, request number, state (and the total).
+TEXTS = {
+    "received": "Hola {1}, recibimos su solicitud {2} en el laboratorio. Total: {3}.",
+    "partial": "Hola {1}, ya hay resultados listos de su solicitud {2}. Le avisaremos cuando "
+    "estén todos.",
+    "ready": "Hola {1}, los resultados de su solicitud {2} están listos.",
+    "cancelled": "Hola {1}, su solicitud {2} fue cancelada. Consulte al laboratorio.",
+    "test": "Mensaje de prueba de {1}.",
+}
+# stale news is not sent after an outage
+EXPIRY = {
+    "received": dt.timedelta(hours=48),
+    "partial": dt.timedelta(days=3),
+    "ready": dt.timedelta(days=14),
+    "cancelled": dt.timedelta(hours=48),
+    "test": dt.timedelta(hours=1),
+}
+STATUSES = ("queued", "sending", "sent", "failed", "expired", "cancelled")
+STATUS_LABELS = {
+    "queued": QT_TRANSLATE_NOOP("services.notify", "En cola"),
+    "sending": QT_TRANSLATE_NOOP("services.notify", "Enviando"),
+    "sent": QT_TRANSLATE_NOOP("services.notify", "Aceptado por WhatsApp"),
+    "failed": QT_TRANSLATE_NOOP("services.notify", "Falló"),
+    "expired": QT_TRANSLATE_NOOP("services.notify", "Vencido"),
+    "cancelled": QT_TRANSLATE_NOOP("services.notify", "Cancelado"),
+}
+
+
+def render(event: str, params: list[str]) -> str:
+    text = TEXTS[event]
+    for index, value in enumerate(params, start=1):
+        text = text.replace("{" + str(index) + "}", str(value))
+    return text

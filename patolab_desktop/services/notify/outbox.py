@@ -1,0 +1,261 @@
+"""The WhatsApp outbox: rows written in the same transaction as the change they tell
+about, and what the screens do with them (list, count, retry, cancel, click-to-chat)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from urllib.parse import quote
+
+from peewee import fn
+
+from ...db.models import Customer, LabRequest, Outbox, Setting
+from ...util.money import format_lempiras
+from ..access import audit, session
+from ..errors import NotFoundError, RuleError
+from ..texts import translate
+from .events import EVENT_LABELS, EXPIRY, STATUS_LABELS, STATUSES, render
+from .phones import whatsapp_number
+
+CONTEXT = "services.notify"
+ACTIVE = ("queued", "sending")
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now().replace(microsecond=0)
+
+
+def _setting(key: str, default):
+    row = Setting.get_or_none(Setting.key == key)
+    return default if row is None else row.value
+
+
+def first_name(customer) -> str:
+    name = (customer.first_name or "").strip() or (customer.name or "").strip()
+    return name.split()[0] if name else ""
+
+
+def _queue_for_request(event: str, request_id: int, by: str = "") -> int | str:
+    """Queue ``event`` of a request (called inside the request's write transaction, after
+    the request service's own ``require``). Returns the outbox id, or why nothing was
+    queued: ``blocked``, ``no_consent``, ``no_mobile``, ``disabled``, ``duplicate``."""
+    request = (
+        LabRequest.select(
+            LabRequest.id,
+            LabRequest.request_number,
+            LabRequest.net_amount,
+            LabRequest.patient,
+        )
+        .where(LabRequest.id == request_id)
+        .first()
+    )
+    customer = Customer.get_by_id(request.patient_id)
+    if customer.is_blocked:
+        return "blocked"
+    if customer.whatsapp_consent != "yes":
+        return "no_consent"
+    phone = whatsapp_number(customer.phone)
+    if phone is None:
+        return "no_mobile"
+    if str(_setting(f"notify_{event}_enabled", "1")) == "0":
+        return "disabled"
+    params = [first_name(customer), request.request_number]
+    if event == "received":
+        params.append(format_lempiras(request.net_amount))
+    return _insert(
+        f"{event}:{request.id}", event, phone, params, request_id=request.id, customer=customer
+    )
+
+
+def _insert(
+    dedupe_key,
+    event,
+    phone,
+    params,
+    request_id=None,
+    customer=None,
+    template: str | None = None,
+    language: str | None = None,
+) -> int | str:
+    if Outbox.select().where(Outbox.dedupe_key == dedupe_key).exists():
+        return "duplicate"
+    stamp = _now()
+    template = template or str(_setting(f"notify_{event}_template", _default_template(event)))
+    language = language or str(_setting(f"notify_{event}_language", "es"))
+    row_id = Outbox.insert(
+        dedupe_key=dedupe_key,
+        event=event,
+        lab_request_id=request_id,
+        customer_id=customer.id if customer is not None else None,
+        phone=phone,
+        template=template,
+        language=language,
+        params=json.dumps(params, ensure_ascii=False),
+        text=render(event, params),
+        status="queued",
+        next_attempt_at=stamp,
+        created_at=stamp,
+        updated_at=stamp,
+        expires_at=stamp + EXPIRY[event],
+    ).execute()
+    return row_id
+
+
+def _default_template(event: str) -> str:
+    from ..settings import OPTIONS
+
+    option = OPTIONS.get(f"notify_{event}_template")
+    return str(option.default) if option is not None else event
+
+
+# --- reading ---------------------------------------------------------------------------
+
+
+def _row(message: Outbox) -> dict:
+    from .errors import reason_text
+
+    return {
+        "id": message.id,
+        "event": message.event,
+        "event_label": translate(CONTEXT, EVENT_LABELS.get(message.event, message.event)),
+        "status": message.status,
+        "status_label": translate(CONTEXT, STATUS_LABELS.get(message.status, message.status)),
+        "phone": message.phone,
+        "lab_request_id": message.lab_request_id,
+        "customer_id": message.customer_id,
+        "text": message.text,
+        "attempts": message.attempts,
+        "error_code": message.error_code,
+        "error_text": reason_text(message.error_code, message.error_text),
+        "wamid": message.wamid,
+        "created_at": message.created_at,
+        "sent_at": message.sent_at,
+        "next_attempt_at": message.next_attempt_at,
+        "opened_at": message.opened_at,
+        "version": message.version,
+    }
+
+
+def for_request(request_id) -> list[dict]:
+    """The messages of one request, oldest first."""
+    session.require("notify.send")
+    query = Outbox.select().where(Outbox.lab_request_id == request_id).order_by(Outbox.id)
+    return [_row(m) for m in query]
+
+
+def for_customer(customer_id) -> list[dict]:
+    """The messages of one patient, newest first (the last 200)."""
+    session.require("notify.send")
+    query = (
+        Outbox.select()
+        .where(Outbox.customer_id == customer_id)
+        .order_by(Outbox.id.desc())
+        .limit(200)
+    )
+    return [_row(m) for m in query]
+
+
+def listing(status: str | None = None, event: str | None = None, limit: int = 500) -> list[dict]:
+    """The outbox window's rows (administrators), newest first."""
+    session.require("notify.manage")
+    query = Outbox.select().order_by(Outbox.id.desc()).limit(int(limit))
+    if status:
+        query = query.where(Outbox.status == status)
+    if event:
+        query = query.where(Outbox.event == event)
+    return [_row(m) for m in query]
+
+
+def counts() -> dict[str, int]:
+    """Messages per status (every status present, 0 when none)."""
+    session.require("notify.manage")
+    found = dict(Outbox.select(Outbox.status, fn.COUNT(Outbox.id)).group_by(Outbox.status).tuples())
+    return {status: int(found.get(status, 0)) for status in STATUSES}
+
+
+def queue_size() -> int:
+    """Messages still to send (queued or being sent): the main window's counter."""
+    session.require("notify.send")
+    return Outbox.select().where(Outbox.status.in_(ACTIVE)).count()
+
+
+# --- actions ---------------------------------------------------------------------------
+
+
+def _load(message_id) -> Outbox:
+    message = Outbox.get_or_none(Outbox.id == message_id)
+    if message is None:
+        raise NotFoundError(translate("services.notify", "El mensaje no existe."))
+    return message
+
+
+def _change(message: Outbox, **values) -> None:
+    values.update(updated_at=_now(), version=message.version + 1)
+    updated = (
+        Outbox.update(**values)
+        .where((Outbox.id == message.id) & (Outbox.version == message.version))
+        .execute()
+    )
+    if updated != 1:
+        raise RuleError(
+            translate("services.notify", "El mensaje cambió mientras tanto; vuelva a abrirlo.")
+        )
+
+
+def retry(message_id) -> None:
+    """*Reintentar*: a failed, expired or cancelled message goes back to the queue."""
+    session.require("notify.send")
+    from ...db.database import write_transaction
+
+    with write_transaction():
+        message = _load(message_id)
+        if message.status not in ("failed", "expired", "cancelled"):
+            raise RuleError(
+                translate("services.notify", "Solo se reintenta un mensaje que no se envió.")
+            )
+        stamp = _now()
+        _change(
+            message,
+            status="queued",
+            attempts=0,
+            next_attempt_at=stamp,
+            expires_at=stamp + EXPIRY.get(message.event, dt.timedelta(hours=48)),
+            error_code="",
+            error_text="",
+        )
+        audit.record("notify_retry", "outbox", message.id, {"status": (message.status, "queued")})
+
+
+def cancel(message_id) -> None:
+    """*Cancelar*: a message still waiting (or failed) is not sent."""
+    session.require("notify.send")
+    from ...db.database import write_transaction
+
+    with write_transaction():
+        message = _load(message_id)
+        if message.status not in ("queued", "failed"):
+            raise RuleError(
+                translate("services.notify", "Solo se cancela un mensaje en cola o que falló.")
+            )
+        _change(message, status="cancelled")
+        audit.record(
+            "notify_cancel", "outbox", message.id, {"status": (message.status, "cancelled")}
+        )
+
+
+def wa_link(phone: str, text: str) -> str:
+    """``https://wa.me/<digits>?text=<url-encoded text>`` (click-to-chat)."""
+    digits = "".join(ch for ch in phone or "" if ch.isdigit())
+    return f"https://wa.me/{digits}?text={quote(text or '', safe='')}"
+
+
+def open_link(message_id) -> str:
+    """*Abrir en WhatsApp*: the click-to-chat link of a message, recorded as opened."""
+    session.require("notify.send")
+    message = _load(message_id)
+    actor = session.current()
+    Outbox.update(opened_at=_now(), opened_by=actor.username if actor else "").where(
+        Outbox.id == message.id
+    ).execute()
+    audit.record("notify_open_link", "outbox", message.id, {}, detail=message.event)
+    return wa_link(message.phone, message.text)

@@ -1,0 +1,278 @@
+"""The sender: claims one outbox row at a time in a write transaction, posts it to the
+WhatsApp Cloud API outside the transaction, then records what happened.
+
+Why one ``httpx`` POST and not pywa: the app only sends approved templates and cannot
+receive webhooks, so it needs one endpoint, one body shape and the error code; a plain
+``httpx.Client`` keeps the request, its timeout and the headers (the token) in our hands,
+adds a single small dependency that pywa would pull in anyway, and is easy to point at a
+loopback fake in the tests.
+
+- **Claim.** ``BEGIN IMMEDIATE`` on SQLite (one writer at a time), ``FOR UPDATE SKIP
+  LOCKED`` on PostgreSQL: with several desks on one server each row goes to one sender.
+  A claimed row is ``sending`` with ``next_attempt_at`` set one backoff step ahead (never
+  less than ``LEASE_FLOOR``): if the sender dies mid-send, the row is claimed again after
+  that step, never instantly. A message may then go out twice (the API has no
+  idempotency key), never zero times.
+- **Pair limit.** A row is not claimed while another message to the same phone was
+  claimed less than ``PAIR_SECONDS`` ago.
+- **Errors** (``errors.classify``): stop all (the switch in ``config``), back off with
+  full jitter (``[0, min(cap, base·2^n)]``, base 2 s, cap 15 min, 8 attempts, then
+  failed), or failed at once with the reason in Spanish.
+- ``wamid`` recorded = *aceptado por WhatsApp*, not delivered (no webhook on a desktop).
+
+The clock and the random source are injected (``now``, ``rand``) so the tests need no
+sleeps. The token is read from the credential store for each post and is never logged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import os
+import random
+import socket
+import threading
+from collections.abc import Callable
+
+import httpx
+from peewee import fn
+
+from ...db.database import is_sqlite, write_transaction
+from ...db.models import Customer, Outbox
+from ..access import session
+from ..errors import PermissionDenied
+from . import config
+from .errors import FAIL, RETRY, STOP, classify
+
+log = logging.getLogger(__name__)
+
+BASE_SECONDS = 2.0
+CAP_SECONDS = 15 * 60.0
+MAX_ATTEMPTS = 8
+PAIR_SECONDS = 6.0
+LEASE_FLOOR = 30.0  # a live post (timeout 10 s) is never taken over
+TIMEOUT = 10.0
+
+
+def backoff_delay(attempt: int, rand: Callable[[], float] = random.random) -> float:
+    """Full jitter: a random wait in ``[0, min(cap, base·2^(attempt-1))]`` seconds."""
+    ceiling = min(CAP_SECONDS, BASE_SECONDS * (2 ** max(attempt - 1, 0)))
+    return rand() * ceiling
+
+
+def _body(row: Outbox) -> dict:
+    params = json.loads(row.params or "[]")
+    template: dict = {"name": row.template, "language": {"code": row.language}}
+    if params:
+        template["components"] = [
+            {"type": "body", "parameters": [{"type": "text", "text": str(p)} for p in params]}
+        ]
+    return {
+        "messaging_product": "whatsapp",
+        "to": "".join(ch for ch in row.phone if ch.isdigit()),
+        "type": "template",
+        "template": template,
+        "biz_opaque_callback_data": str(row.id),
+    }
+
+
+class Sender:
+    """``Sender().send_one()`` sends the next due message (or returns None)."""
+
+    def __init__(
+        self,
+        *,
+        client: httpx.Client | None = None,
+        now: Callable[[], dt.datetime] | None = None,
+        rand: Callable[[], float] = random.random,
+        timeout: float = TIMEOUT,
+        worker: str | None = None,
+        token: Callable[[], str | None] | None = None,
+    ):
+        self.client = client or httpx.Client(timeout=timeout)
+        self.now = now or dt.datetime.now
+        self.rand = rand
+        self.timeout = timeout
+        self.worker = worker or f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
+        self._token = token or config._token  # the benchmark's fake server needs no keyring
+
+    def close(self, release_connection: bool = False) -> None:
+        """Close the HTTP client; ``release_connection`` also closes this thread's database
+        connection (the app's worker thread, when it ends)."""
+        self.client.close()
+        if release_connection:
+            from ...db.database import db
+
+            if not db.is_closed():
+                db.close()
+
+    # --- claim --------------------------------------------------------------------------
+    def _claim(self) -> Outbox | None:
+        now = self.now()
+        with write_transaction():
+            if config._stopped() is not None:
+                return None
+            Outbox.update(
+                status="expired", error_code="expired", updated_at=now, version=Outbox.version + 1
+            ).where(Outbox.status.in_(["queued", "sending"]) & (Outbox.expires_at < now)).execute()
+            recent = Outbox.alias("recent")
+            busy = recent.select(recent.id).where(
+                (recent.phone == Outbox.phone)
+                & (recent.claimed_at > now - dt.timedelta(seconds=PAIR_SECONDS))
+                & (recent.id != Outbox.id)
+            )
+            query = (
+                Outbox.select()
+                .where(
+                    Outbox.status.in_(["queued", "sending"])
+                    & (Outbox.next_attempt_at <= now)
+                    & ~fn.EXISTS(busy)
+                )
+                .order_by(Outbox.next_attempt_at, Outbox.id)
+                .limit(1)
+            )
+            if not is_sqlite():
+                query = query.for_update("FOR UPDATE OF t1 SKIP LOCKED")
+            row = query.clone().first()
+            while row is not None and row.attempts + 1 > MAX_ATTEMPTS:
+                # it died mid-send on its last attempt: failed, with a manual retry
+                Outbox.update(
+                    status="failed",
+                    error_code="attempts",
+                    updated_at=now,
+                    version=Outbox.version + 1,
+                ).where(Outbox.id == row.id).execute()
+                row = query.clone().first()
+            if row is None:
+                return None
+            attempts = row.attempts + 1
+            lease = max(LEASE_FLOOR, backoff_delay(attempts, self.rand))
+            Outbox.update(
+                status="sending",
+                attempts=attempts,
+                claimed_at=now,
+                claimed_by=self.worker[:80],
+                next_attempt_at=now + dt.timedelta(seconds=lease),
+                updated_at=now,
+                version=Outbox.version + 1,
+            ).where(Outbox.id == row.id).execute()
+            row.attempts = attempts
+            return row
+
+    # --- post ---------------------------------------------------------------------------
+    def _post(self, row: Outbox, token: str, cfg: config.ApiConfig) -> tuple[str, str, str]:
+        """(kind, code or wamid, message): kind "sent", STOP, RETRY or FAIL."""
+        try:
+            response = self.client.post(
+                cfg.url,
+                json=_body(row),
+                headers={"Authorization": f"Bearer {token}"},
+                timeout=self.timeout,
+            )
+        except httpx.TimeoutException:
+            return RETRY, "timeout", ""
+        except httpx.TransportError as exc:
+            return RETRY, "timeout", type(exc).__name__
+        try:
+            data = response.json()
+        except ValueError:
+            data = None
+        if response.status_code == 200 and isinstance(data, dict) and data.get("messages"):
+            return "sent", str(data["messages"][0].get("id", "")), ""
+        error = (data or {}).get("error") if isinstance(data, dict) else None
+        if isinstance(error, dict) and isinstance(error.get("code"), int):
+            code = int(error["code"])
+            message = str(error.get("message", ""))[:500].replace(token, "***")
+            return classify(code), str(code), message
+        return classify(None, response.status_code), f"http{response.status_code}", ""
+
+    # --- one message --------------------------------------------------------------------
+    def send_one(self) -> str | None:
+        """Send the next due message. Returns "sent", "retry", "failed", "stopped" or
+        None when nothing is due (or sending is stopped, or there is no token)."""
+        session.require("notify.send")
+        token = self._token()
+        if not token:
+            return None
+        cfg = config._api_config()
+        row = self._claim()
+        if row is None:
+            return None
+        kind, code, message = self._post(row, token, cfg)
+        return self._record(row, kind, code, message)
+
+    def _record(self, row: Outbox, kind: str, code: str, message: str) -> str:
+        now = self.now()
+        mine = (
+            (Outbox.id == row.id)
+            & (Outbox.status == "sending")
+            & (Outbox.attempts == row.attempts)
+            & (Outbox.claimed_by == self.worker[:80])
+        )
+        common = {"updated_at": now, "version": Outbox.version + 1}
+        with write_transaction():
+            if kind == "sent":
+                values = dict(status="sent", wamid=code, sent_at=now, error_code="", error_text="")
+                outcome = "sent"
+            elif kind == STOP:
+                config._stop(code)
+                # not this message's fault: it waits for the administrator, attempt not counted
+                values = dict(
+                    status="queued",
+                    attempts=row.attempts - 1,
+                    next_attempt_at=now,
+                    error_code=code,
+                    error_text=message,
+                )
+                outcome = "stopped"
+            elif kind == RETRY and row.attempts < MAX_ATTEMPTS:
+                delay = backoff_delay(row.attempts, self.rand)
+                values = dict(
+                    status="queued",
+                    next_attempt_at=now + dt.timedelta(seconds=delay),
+                    error_code=code,
+                    error_text=message,
+                )
+                outcome = "retry"
+            else:
+                values = dict(
+                    status="failed",
+                    error_code=code if kind == FAIL else "attempts",
+                    error_text=message,
+                )
+                outcome = "failed"
+                if code == "131050" and row.customer_id:  # the patient opted out: honour it
+                    Customer.update(
+                        whatsapp_consent="no", consent_at=now, consent_by="whatsapp"
+                    ).where(Customer.id == row.customer_id).execute()
+            Outbox.update(**values, **common).where(mine).execute()
+        log.info(
+            "outbox %s (%s): %s %s", row.id, row.event, outcome, code if outcome != "sent" else ""
+        )
+        return outcome
+
+    def drain(self, limit: int | None = None) -> dict[str, int]:
+        """Send until nothing is due; returns the count of each outcome."""
+        outcomes: dict[str, int] = {}
+        while limit is None or sum(outcomes.values()) < limit:
+            outcome = self.send_one()
+            if outcome is None:
+                break
+            outcomes[outcome] = outcomes.get(outcome, 0) + 1
+            if outcome == "stopped":
+                break
+        return outcomes
+
+    def run(self, stop: threading.Event, idle_seconds: float = 2.0) -> None:
+        """Keep sending until ``stop`` is set (the worker thread, ``notify --run``)."""
+        while not stop.is_set():
+            try:
+                outcome = self.send_one()
+            except PermissionDenied:  # signed out or screen locked: wait, quietly
+                outcome = None
+            except Exception:  # a database hiccup must not kill the worker
+                log.exception("WhatsApp sender error")
+                outcome = None
+            if outcome is None or outcome == "stopped":
+                stop.wait(idle_seconds)

@@ -1,0 +1,137 @@
+"""The messages of a request or a patient: status, the error in words, *Reintentar*,
+*Cancelar* and *Abrir en WhatsApp* (click-to-chat, recorded)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from ...i18n import translate
+from ...services.access import session
+from ...services.errors import ServiceError
+from ...services.notify import outbox
+from .. import prompts
+from ..models.paged_table import Column
+from ..requests.common import RowsModel, format_date
+from ..widgets.table import make_table_view
+
+
+def message_columns() -> list[Column]:
+    return [
+        Column("created_at", translate("notify.messages", "Fecha"), format=format_date),
+        Column("event_label", translate("notify.messages", "Aviso")),
+        Column("phone", translate("notify.messages", "Teléfono")),
+        Column("status_label", translate("notify.messages", "Estado")),
+        Column(
+            "error_text",
+            translate("notify.messages", "Motivo"),
+            tooltip=lambda r: r.get("error_text") or "",
+        ),
+        Column("sent_at", translate("notify.messages", "Aceptado"), format=format_date),
+    ]
+
+
+def open_url(url: str) -> None:
+    """Opens the link in the browser or the WhatsApp app (tests replace it)."""
+    QDesktopServices.openUrl(QUrl(url))
+
+
+class MessagesPanel(QWidget):
+    """``MessagesPanel(request_id=...)`` or ``MessagesPanel(customer_id=...)``."""
+
+    changed = Signal()
+
+    def __init__(self, request_id=None, customer_id=None, parent=None):
+        super().__init__(parent)
+        self.request_id, self.customer_id = request_id, customer_id
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.model = RowsModel(message_columns(), self)
+        self.view = make_table_view(self)
+        self.view.setSortingEnabled(False)
+        self.view.setModel(self.model)
+        self.view.horizontalHeader().setStretchLastSection(False)
+        for column, width in ((0, 115), (1, 145), (2, 110), (3, 150), (5, 115)):
+            self.view.setColumnWidth(column, width)
+        self.view.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        layout.addWidget(self.view)
+        row = QHBoxLayout()
+        self.note = QLabel(
+            translate(
+                "notify.messages",
+                "«Aceptado por WhatsApp» no confirma la entrega: sin servidor público la "
+                "aplicación no la puede saber.",
+            )
+        )
+        self.note.setStyleSheet("color: #546e7a;")
+        self.note.setWordWrap(True)
+        self.retry_button = QPushButton(translate("notify.messages", "&Reintentar"))
+        self.cancel_button = QPushButton(translate("notify.messages", "Ca&ncelar envío"))
+        self.open_button = QPushButton(translate("notify.messages", "Abrir en &WhatsApp"))
+        self.open_button.setToolTip(
+            translate(
+                "notify.messages",
+                "Abre el chat con el texto escrito (wa.me); usted pulsa enviar. Sirve sin "
+                "cuenta de la API.",
+            )
+        )
+        row.addWidget(self.note, 1)
+        for button in (self.retry_button, self.cancel_button, self.open_button):
+            row.addWidget(button)
+        layout.addLayout(row)
+        self.retry_button.clicked.connect(lambda: self._act(outbox.retry))
+        self.cancel_button.clicked.connect(lambda: self._act(outbox.cancel))
+        self.open_button.clicked.connect(self.open_in_whatsapp)
+        self.view.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
+        self.reload()
+
+    def reload(self) -> None:
+        if not session.has("notify.send"):
+            self.model.set_rows([])
+            self.setEnabled(False)
+            return
+        if self.request_id is not None:
+            rows = outbox.for_request(self.request_id)
+        else:
+            rows = outbox.for_customer(self.customer_id)
+        self.model.set_rows(rows)
+        if rows and not self.view.selectionModel().hasSelection():
+            self.view.selectRow(len(rows) - 1 if self.request_id is not None else 0)
+        self._update_buttons()
+
+    def current(self) -> dict | None:
+        rows = self.view.selectionModel().selectedRows()
+        if not rows:
+            return None
+        return self.model.row_dict(rows[0].row())
+
+    def _update_buttons(self) -> None:
+        row = self.current()
+        status = row["status"] if row else ""
+        self.retry_button.setEnabled(status in ("failed", "expired", "cancelled"))
+        self.cancel_button.setEnabled(status in ("queued", "failed"))
+        self.open_button.setEnabled(row is not None)
+
+    def _act(self, action) -> None:
+        row = self.current()
+        if row is None:
+            return
+        try:
+            action(row["id"])
+        except ServiceError as exc:
+            prompts.error(self, translate("notify.messages", "Mensajes de WhatsApp"), str(exc))
+        self.reload()
+        self.changed.emit()
+
+    def open_in_whatsapp(self) -> None:
+        row = self.current()
+        if row is None:
+            return
+        try:
+            url = outbox.open_link(row["id"])
+        except ServiceError as exc:
+            prompts.error(self, translate("notify.messages", "Mensajes de WhatsApp"), str(exc))
+            return
+        open_url(url)
+        self.reload()

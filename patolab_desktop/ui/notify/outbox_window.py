@@ -1,0 +1,131 @@
+"""The outbox window for administrators: filters, counts per status, the red banner
+while sending is stopped (with *Reanudar*), *Reintentar* and *Cancelar*."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...i18n import translate
+from ...services.errors import ServiceError
+from ...services.notify import config, outbox
+from ...services.notify.events import EVENT_LABELS, STATUS_LABELS, STATUSES
+from ...util.translation import translate as service_translate
+from .. import prompts
+from ..requests.common import RowsModel
+from ..widgets.table import make_table_view
+from .messages_panel import message_columns
+
+BANNER_STYLE = (
+    "background: #c62828; color: white; font-weight: 600; padding: 8px; border-radius: 4px;"
+)
+
+
+class OutboxWindow(QDialog):
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(translate("notify.outbox_window", "Cola de WhatsApp"))
+        self.resize(1080, 620)
+        layout = QVBoxLayout(self)
+        banner_row = QHBoxLayout()
+        self.banner = QLabel()
+        self.banner.setStyleSheet(BANNER_STYLE)
+        self.banner.setWordWrap(True)
+        self.resume_button = QPushButton(translate("notify.outbox_window", "Reanudar el envío"))
+        banner_row.addWidget(self.banner, 1)
+        banner_row.addWidget(self.resume_button)
+        layout.addLayout(banner_row)
+        filters = QHBoxLayout()
+        self.status_combo = QComboBox()
+        self.status_combo.addItem(translate("notify.outbox_window", "Todos los estados"), None)
+        for status in STATUSES:
+            self.status_combo.addItem(
+                service_translate("services.notify", STATUS_LABELS[status]), status
+            )
+        self.event_combo = QComboBox()
+        self.event_combo.addItem(translate("notify.outbox_window", "Todos los avisos"), None)
+        for event, label in EVENT_LABELS.items():
+            self.event_combo.addItem(service_translate("services.notify", label), event)
+        status_label = QLabel(translate("notify.outbox_window", "&Estado"))
+        status_label.setBuddy(self.status_combo)
+        event_label = QLabel(translate("notify.outbox_window", "&Aviso"))
+        event_label.setBuddy(self.event_combo)
+        for widget in (status_label, self.status_combo, event_label, self.event_combo):
+            filters.addWidget(widget)
+        filters.addStretch(1)
+        self.counts_label = QLabel()
+        filters.addWidget(self.counts_label)
+        layout.addLayout(filters)
+        self.model = RowsModel(message_columns(), self)
+        self.view = make_table_view(self)
+        self.view.setSortingEnabled(False)
+        self.view.setModel(self.model)
+        for column, width in ((0, 120), (1, 150), (2, 120), (3, 160), (4, 330), (5, 120)):
+            self.view.setColumnWidth(column, width)
+        layout.addWidget(self.view, 1)
+        buttons = QHBoxLayout()
+        self.retry_button = QPushButton(translate("notify.outbox_window", "&Reintentar"))
+        self.cancel_button = QPushButton(translate("notify.outbox_window", "Ca&ncelar envío"))
+        self.refresh_button = QPushButton(translate("notify.outbox_window", "Ac&tualizar"))
+        self.close_button = QPushButton(translate("notify.outbox_window", "C&errar"))
+        for button in (self.retry_button, self.cancel_button, self.refresh_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.close_button)
+        layout.addLayout(buttons)
+        self.status_combo.currentIndexChanged.connect(lambda _i: self.reload())
+        self.event_combo.currentIndexChanged.connect(lambda _i: self.reload())
+        self.retry_button.clicked.connect(lambda: self._act(outbox.retry))
+        self.cancel_button.clicked.connect(lambda: self._act(outbox.cancel))
+        self.refresh_button.clicked.connect(self.reload)
+        self.resume_button.clicked.connect(self.resume)
+        self.close_button.clicked.connect(self.accept)
+        self.reload()
+
+    def reload(self) -> None:
+        state = config.stopped()
+        self.banner.setVisible(state is not None)
+        self.resume_button.setVisible(state is not None)
+        if state is not None:
+            self.banner.setText(
+                translate(
+                    "notify.outbox_window",
+                    "Envío por WhatsApp DETENIDO desde {at}: {reason} Corrija la configuración "
+                    "y pulse Reanudar.",
+                ).format(at=str(state.get("at", "")).replace("T", " "), reason=state["reason"])
+            )
+        counts = outbox.counts()
+        self.counts_label.setText(
+            " · ".join(
+                f"{service_translate('services.notify', STATUS_LABELS[s])}: {counts[s]}"
+                for s in STATUSES
+            )
+        )
+        self.model.set_rows(
+            outbox.listing(self.status_combo.currentData(), self.event_combo.currentData())
+        )
+
+    def current(self) -> dict | None:
+        rows = self.view.selectionModel().selectedRows()
+        return self.model.row_dict(rows[0].row()) if rows else None
+
+    def _act(self, action) -> None:
+        row = self.current()
+        if row is None:
+            return
+        try:
+            action(row["id"])
+        except ServiceError as exc:
+            prompts.error(self, translate("notify.outbox_window", "Cola de WhatsApp"), str(exc))
+        self.reload()
+
+    def resume(self) -> None:
+        config.resume()
+        self.reload()

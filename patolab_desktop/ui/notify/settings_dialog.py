@@ -1,0 +1,166 @@
+"""WhatsApp settings for administrators: phone-number id, WABA id, Graph version, the
+template and language of each event (and whether it is sent), the access token (kept in
+the OS credential store; only its last 4 characters are shown) and *Enviar prueba*."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+)
+
+from ...i18n import translate
+from ...services.errors import ServiceError, ValidationError
+from ...services.notify import config
+from ...services.notify.events import EVENT_LABELS, EVENTS
+from ...util.translation import translate as service_translate
+from .. import prompts
+
+
+class NotifySettingsDialog(QDialog):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle(translate("notify.settings_dialog", "Configuración de WhatsApp"))
+        self.resize(760, 560)
+        layout = QVBoxLayout(self)
+        account = QGroupBox(translate("notify.settings_dialog", "Cuenta de WhatsApp Cloud API"))
+        form = QFormLayout(account)
+        self.edits: dict[str, QLineEdit] = {}
+        for key, caption in (
+            ("notify_phone_number_id", translate("notify.settings_dialog", "Id. del &número:")),
+            ("notify_waba_id", translate("notify.settings_dialog", "Id. de la &cuenta (WABA):")),
+            ("notify_graph_version", translate("notify.settings_dialog", "&Versión de Graph:")),
+        ):
+            edit = QLineEdit()
+            self.edits[key] = edit
+            label = QLabel(caption)
+            label.setBuddy(edit)
+            form.addRow(label, edit)
+        self.token_edit = QLineEdit()
+        self.token_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        token_label = QLabel(translate("notify.settings_dialog", "Clave de &acceso:"))
+        token_label.setBuddy(self.token_edit)
+        form.addRow(token_label, self.token_edit)
+        self.token_hint = QLabel()
+        self.token_hint.setStyleSheet("color: #546e7a;")
+        form.addRow("", self.token_hint)
+        layout.addWidget(account)
+
+        templates = QGroupBox(
+            translate("notify.settings_dialog", "Plantillas aprobadas (UTILITY) por aviso")
+        )
+        grid = QGridLayout(templates)
+        for column, caption in enumerate(
+            (
+                translate("notify.settings_dialog", "Aviso"),
+                translate("notify.settings_dialog", "Plantilla"),
+                translate("notify.settings_dialog", "Idioma"),
+                translate("notify.settings_dialog", "Enviar"),
+            )
+        ):
+            grid.addWidget(QLabel(f"<b>{caption}</b>"), 0, column)
+        self.enabled: dict[str, QCheckBox] = {}
+        for row, event in enumerate(EVENTS, start=1):
+            grid.addWidget(
+                QLabel(service_translate("services.notify", EVENT_LABELS[event])), row, 0
+            )
+            for column, part in ((1, "template"), (2, "language")):
+                edit = QLineEdit()
+                self.edits[f"notify_{event}_{part}"] = edit
+                grid.addWidget(edit, row, column)
+            check = QCheckBox()
+            self.enabled[event] = check
+            grid.addWidget(check, row, 3)
+        layout.addWidget(templates)
+
+        test = QGroupBox(translate("notify.settings_dialog", "Prueba"))
+        test_row = QHBoxLayout(test)
+        self.test_phone = QLineEdit()
+        self.test_phone.setPlaceholderText("9999-8888")
+        test_label = QLabel(translate("notify.settings_dialog", "Ce&lular:"))
+        test_label.setBuddy(self.test_phone)
+        self.test_button = QPushButton(translate("notify.settings_dialog", "Enviar &prueba"))
+        test_row.addWidget(test_label)
+        test_row.addWidget(self.test_phone, 1)
+        test_row.addWidget(self.test_button)
+        layout.addWidget(test)
+        self.error = QLabel()
+        self.error.setStyleSheet("color: #c62828;")
+        self.error.setWordWrap(True)
+        layout.addWidget(self.error)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        self.save_button = QPushButton(translate("notify.settings_dialog", "&Guardar"))
+        self.close_button = QPushButton(translate("notify.settings_dialog", "C&errar"))
+        buttons.addWidget(self.save_button)
+        buttons.addWidget(self.close_button)
+        layout.addLayout(buttons)
+        self.save_button.clicked.connect(self.save)
+        self.close_button.clicked.connect(self.reject)
+        self.test_button.clicked.connect(self.send_test)
+        self.load()
+
+    def load(self) -> None:
+        values = config.values()
+        for key, edit in self.edits.items():
+            edit.setText(str(values.get(key, "")))
+        for event, check in self.enabled.items():
+            check.setChecked(bool(values.get(f"notify_{event}_enabled", 1)))
+        hint = config.token_hint()
+        self.token_hint.setText(
+            translate("notify.settings_dialog", "Guardada en el almacén de claves: {hint}").format(
+                hint=hint
+            )
+            if hint
+            else translate("notify.settings_dialog", "Sin clave guardada.")
+        )
+        self.token_edit.clear()
+        self.token_edit.setPlaceholderText(
+            translate("notify.settings_dialog", "Escriba una nueva para cambiarla")
+        )
+
+    def current_values(self) -> dict:
+        values = {key: edit.text().strip() for key, edit in self.edits.items()}
+        for event, check in self.enabled.items():
+            values[f"notify_{event}_enabled"] = check.isChecked()
+        return values
+
+    def save(self) -> bool:
+        self.error.clear()
+        try:
+            config.save(self.current_values())
+            token = self.token_edit.text().strip()
+            if token:
+                config.set_token(token)
+        except ValidationError as exc:
+            self.error.setText(str(exc))
+            return False
+        except ServiceError as exc:
+            self.error.setText(str(exc))
+            return False
+        self.load()
+        return True
+
+    def send_test(self) -> None:
+        self.error.clear()
+        try:
+            config.queue_test(self.test_phone.text())
+        except ValidationError as exc:
+            self.error.setText(str(exc))
+            return
+        prompts.info(
+            self,
+            translate("notify.settings_dialog", "Enviar prueba"),
+            translate(
+                "notify.settings_dialog",
+                "Mensaje de prueba en cola; el envío automático lo manda en unos segundos.",
+            ),
+        )

@@ -1,0 +1,66 @@
+"""The sender on a worker thread of the app, and the queue size in the status bar."""
+
+from __future__ import annotations
+
+import threading
+
+from PySide6.QtCore import QThread, QTimer
+from PySide6.QtWidgets import QLabel
+
+from ...i18n import translate
+from ...services.access import session
+from ...services.notify import config, outbox
+from ...services.notify.sender import Sender
+
+REFRESH_MS = 5000
+
+
+class SenderThread(QThread):
+    """Runs ``Sender.run`` until ``stop()``; the GUI thread never waits on the network."""
+
+    def __init__(self, parent=None, sender_factory=Sender, idle_seconds: float = 2.0):
+        super().__init__(parent)
+        self._stop = threading.Event()
+        self._factory = sender_factory
+        self._idle = idle_seconds
+
+    def run(self) -> None:  # the worker thread
+        sender = self._factory()
+        try:
+            sender.run(self._stop, self._idle)
+        finally:
+            sender.close(release_connection=True)  # and this thread's database connection
+
+    def stop(self, wait_ms: int = 15000) -> None:
+        self._stop.set()
+        self.wait(wait_ms)
+
+
+class QueueStatus(QLabel):
+    """ "WhatsApp: 3 en cola" in the status bar (red while sending is stopped)."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.timer = QTimer(self)
+        self.timer.setInterval(REFRESH_MS)
+        self.timer.timeout.connect(self.refresh)
+        self.timer.start()
+        self.refresh()
+
+    def refresh(self) -> None:
+        if not session.has("notify.send"):
+            self.setVisible(False)
+            return
+        try:
+            size = outbox.queue_size()
+            stopped = config.stopped()
+        except Exception:  # the database went away: the next tick tries again
+            return
+        self.setVisible(True)
+        text = translate("notify.worker", "WhatsApp: {count} en cola").format(count=size)
+        if stopped:
+            text += translate("notify.worker", " · DETENIDO")
+            self.setStyleSheet("color: white; background: #c62828; padding: 0 6px;")
+        else:
+            self.setStyleSheet("")
+        self.setText(text)
