@@ -43,11 +43,8 @@ from ..paging import Page, PageRequest, keyset_page
 from ..texts import label, translate
 from . import numbers as request_numbers
 from . import pricing as request_pricing
-<<<<<<< HEAD
 from .counting import investigation_count_sql, investigation_counts
-=======
 from .results import LINE_STATUS_LABELS, PROGRESS_LABELS, progress_text
->>>>>>> notify
 from .types import (
     EVENT_LABELS,
     PRIORITY_LABELS,
