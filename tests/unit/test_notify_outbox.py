@@ -38,7 +38,7 @@ def test_received_carries_number_total_template_and_expiry(lab):
     assert row.dedupe_key == f"received:{request_id}" and row.event == "received"
     assert row.phone == "+50499887766"  # E.164 snapshot
     assert row.template == "solicitud_recibida" and row.language == "es"
-    assert json.loads(row.params) == ["Ana", number, "L 230.000"]
+    assert json.loads(row.params) == ["Ana", number, "L 230.00"]
     assert row.status == "queued" and row.lab_request_id == request_id
     assert row.customer_id == lab.patient
     assert before + dt.timedelta(hours=48) <= row.expires_at <= before + dt.timedelta(hours=49)
