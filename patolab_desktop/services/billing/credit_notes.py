@@ -342,3 +342,36 @@ def invoiced_lines(request_id: int) -> dict:
         "buyer_name": row.buyer_name,
         "buyer_document": row.buyer_document,
     }
+
+
+def invoice_lines(document_id: int) -> list[dict]:
+    """The lines of a factura with what each can still be credited (the credit-note
+    dialog and the CLI pick removed investigations from them)."""
+    session.require("billing.credit_note")
+    from ...db.models import Investigation, RequestLine
+
+    credited = set(
+        r
+        for (r,) in FiscalDocumentLine.select(FiscalDocumentLine.request_line)
+        .join(FiscalDocument, on=(FiscalDocumentLine.document == FiscalDocument.id))
+        .where((FiscalDocument.original == document_id) & (FiscalDocument.status == "issued"))
+        .tuples()
+        if r is not None
+    )
+    rows = (
+        FiscalDocumentLine.select(FiscalDocumentLine, Investigation.code)
+        .join(RequestLine, on=(FiscalDocumentLine.request_line == RequestLine.id))
+        .join(Investigation, on=(RequestLine.investigation == Investigation.id))
+        .where(FiscalDocumentLine.document == document_id)
+        .order_by(FiscalDocumentLine.position)
+    )
+    return [
+        {
+            "request_line_id": row.request_line_id,
+            "code": row.request_line.investigation.code,
+            "description": row.description,
+            "amount": row.amount.quantize(Decimal("0.01")),
+            "credited": row.request_line_id in credited,
+        }
+        for row in rows
+    ]
