@@ -10,6 +10,7 @@ that way the footer knows the page count ("Página 1 de 3").
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import sys
 from collections.abc import Callable
@@ -92,6 +93,26 @@ def label_layout(width_mm: float, height_mm: float) -> QPageLayout:
     # a custom size keeps width and height as given when the orientation is "portrait"
     layout = QPageLayout(
         size, QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0), QPageLayout.Unit.Millimeter
+    )
+    layout.setMinimumMargins(QMarginsF(0, 0, 0, 0))
+    return layout
+
+
+def roll_layout(
+    width_mm: float, height_mm: float, side_mm: float = 4.0, end_mm: float = 4.0
+) -> QPageLayout:
+    """A receipt-roll page (80 mm wide, as long as its content), with small margins."""
+    size = QPageSize(
+        QSizeF(width_mm, max(height_mm, width_mm + 1.0)),  # taller than wide: stays portrait
+        QPageSize.Unit.Millimeter,
+        f"Rollo {width_mm:g} mm",
+        QPageSize.SizeMatchPolicy.ExactMatch,
+    )
+    layout = QPageLayout(
+        size,
+        QPageLayout.Orientation.Portrait,
+        QMarginsF(side_mm, end_mm, side_mm, end_mm),
+        QPageLayout.Unit.Millimeter,
     )
     layout.setMinimumMargins(QMarginsF(0, 0, 0, 0))
     return layout
@@ -615,6 +636,24 @@ def continuation_header(flow: Flow, text: str) -> None:
 
 
 # --- output -------------------------------------------------------------------------------
+@contextlib.contextmanager
+def measuring_canvas(width_mm: float, dpi: int = 1200):
+    """A Canvas ``width_mm`` wide on a scratch image at ``dpi``, to measure a layout before
+    its page exists (a receipt roll's length follows its content). Nothing is kept."""
+    from PySide6.QtGui import QImage
+
+    ensure_gui_application()
+    image = QImage(8, 8, QImage.Format.Format_ARGB32)
+    dots_per_metre = round(dpi / 0.0254)
+    image.setDotsPerMeterX(dots_per_metre)
+    image.setDotsPerMeterY(dots_per_metre)
+    painter = QPainter(image)
+    try:
+        yield Canvas(painter, width=width_mm * dpi / 25.4, height=1e9)
+    finally:
+        painter.end()
+
+
 def ensure_gui_application():
     """A QGuiApplication for fonts and painting (offscreen when there is no display)."""
     import os
