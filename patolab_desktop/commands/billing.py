@@ -375,11 +375,15 @@ def run_authorisations_end(args) -> int:
     return 0
 
 
+PAPER_NAMES = {"letter": "Letter", "a4": "A4"}
+
+
 def _write_pdf(document_id: int, path, paper: str) -> int:
-    from ..documents.fiscal_document import write_fiscal_pdf
+    from ..documents import fiscal_document
     from ..services.billing import records
 
-    return write_fiscal_pdf(path, records.view(document_id), paper)
+    name = fiscal_document.ROLL if paper == "roll" else PAPER_NAMES[paper]
+    return fiscal_document.write_fiscal_document_pdf(path, records.view(document_id), name)
 
 
 @_guarded

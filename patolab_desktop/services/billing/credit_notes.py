@@ -359,19 +359,25 @@ def invoice_lines(document_id: int) -> list[dict]:
         if r is not None
     )
     rows = (
-        FiscalDocumentLine.select(FiscalDocumentLine, Investigation.code)
+        FiscalDocumentLine.select(
+            FiscalDocumentLine.request_line,
+            Investigation.code,
+            FiscalDocumentLine.description,
+            FiscalDocumentLine.amount,
+        )
         .join(RequestLine, on=(FiscalDocumentLine.request_line == RequestLine.id))
         .join(Investigation, on=(RequestLine.investigation == Investigation.id))
         .where(FiscalDocumentLine.document == document_id)
         .order_by(FiscalDocumentLine.position)
+        .tuples()
     )
     return [
         {
-            "request_line_id": row.request_line_id,
-            "code": row.request_line.investigation.code,
-            "description": row.description,
-            "amount": row.amount.quantize(Decimal("0.01")),
-            "credited": row.request_line_id in credited,
+            "request_line_id": line_id,
+            "code": code,
+            "description": description,
+            "amount": Decimal(amount).quantize(Decimal("0.01")),
+            "credited": line_id in credited,
         }
-        for row in rows
+        for line_id, code, description, amount in rows
     ]
