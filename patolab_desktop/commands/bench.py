@@ -40,12 +40,15 @@ def run_bench(args) -> int:
         return run_notify_bench(args)
     if args.billing:
         return run_billing_bench(args)
+    from ..bench import billing as billing_bench
+
     result = runner.run(
         args.customers,
         args.requests,
         args.seed,
         args.import_rows,
         log=lambda text: print(text, flush=True),
+        extra_measures=(billing_bench.measure_invoice_issue,),
     )
     print()
     print(runner.table(result))
