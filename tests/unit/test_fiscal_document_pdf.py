@@ -14,6 +14,7 @@ from decimal import Decimal
 import pytest
 from pypdf import PdfReader
 
+from patolab_desktop.documents.cash_close import write_cash_close_pdf
 from patolab_desktop.documents.fiscal_document import (
     ROLL,
     fiscal_page_layout,
@@ -268,3 +269,53 @@ def test_unknown_paper_is_refused(tmp_path):
     with pytest.raises(ValueError, match="Formato de papel"):
         write_fiscal_document_pdf(tmp_path / "x.pdf", samples.consumer_invoice(), "Legal")
     assert not (tmp_path / "x.pdf").exists()
+
+
+# --- the cash close (cuadre de caja) ------------------------------------------------------
+@pytest.mark.parametrize("paper", PAPERS)
+def test_cash_close_report_shows_expected_counted_difference_and_signatures(tmp_path, paper):
+    report = samples.cash_close("-20.00")
+    path = tmp_path / f"close-{paper}.pdf"
+    assert write_cash_close_pdf(path, report, paper, lab_name="PatoLab Honduras") == 1
+    text = pdf_text(path)
+    for item in (
+        "PatoLab Honduras",
+        "CIERRE DE CAJA",
+        "Sesión de caja No. 17",
+        "Sucursal San Pedro Sula",
+        "Recepcionista: recepcion1",
+        "Apertura: 04/12/2026 07:00",
+        "Cierre: 04/12/2026 17:05",
+        "Fondo inicial: L 500.00",
+        "Facturas emitidas: 14",
+        "Facturas anuladas: 1",
+        "Efectivo L 3,500.00 L 3,480.00 -L 20.00",
+        "Tarjeta L 1,160.00 L 1,160.00 L 0.00",
+        "Transferencia L 1,200.00 L 1,200.00 L 0.00",
+        "Total L 5,860.00 L 5,840.00 -L 20.00",
+        "L 500 5 L 2,500.00",
+        "L 10 1 L 10.00",
+        "Efectivo contado L 3,480.00",
+        "Diferencia: -L 20.00 (faltante)",
+        "Nota: Faltan L 20.00: vuelto mal entregado a un paciente",
+        "Supervisor: supervisor1 — confirmado el 04/12/2026 17:20",
+    ):
+        assert item in text, item
+    if paper == ROLL:
+        width = float(PdfReader(str(path)).pages[0].mediabox.width)
+        assert abs(width - 80 * POINTS_PER_MM) < 0.5
+        assert text.endswith("confirmado el 04/12/2026 17:20")  # nothing cut off
+
+
+@pytest.mark.parametrize("paper", ["Letter", ROLL])
+def test_cash_close_that_balances_and_awaits_the_supervisor(tmp_path, paper):
+    report = dataclasses.replace(
+        samples.cash_close("0.00"), confirmed_by="", confirmed_at=None, denominations=()
+    )
+    path = tmp_path / "close.pdf"
+    write_cash_close_pdf(path, report, paper)
+    text = pdf_text(path)
+    assert "Diferencia: L 0.00 (cuadra)" in text
+    assert "Nota: —" in text
+    assert "Supervisor: (pendiente de confirmación)" in text
+    assert "Efectivo por denominación" not in text
