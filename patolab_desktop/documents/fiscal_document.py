@@ -445,6 +445,18 @@ def _page_flow(canvas: Canvas, doc: FiscalDocument, copy: str) -> Flow:
     return flow
 
 
+def _place_block(flow: Flow, draw) -> None:
+    """``draw(top)`` queues a block and returns its bottom; a block that runs past the page
+    is taken back and drawn again at the top of a new page."""
+    page, mark, top = flow.pages[-1], len(flow.pages[-1]), flow.y
+    bottom = draw(top)
+    if bottom > flow.bottom and top > flow.top + 0.5:
+        del page[mark:]
+        flow.new_page()
+        bottom = draw(flow.y)
+    flow.y = bottom
+
+
 def _page_totals(flow: Flow, doc: FiscalDocument) -> None:
     """Payments on the left, the totals on the right, side by side."""
     canvas = flow.canvas
@@ -453,44 +465,37 @@ def _page_totals(flow: Flow, doc: FiscalDocument) -> None:
     left_width = flow.width - box_width - gap
     body, strong, head = font(9.5), font(11.5, bold=True), font(9.5, bold=True)
     rows = total_rows(doc)
-    row_height = canvas.line_height(body) + canvas.mm(0.6)
-    right_height = row_height * (len(rows) - 1) + canvas.line_height(strong) + canvas.mm(2.5)
     payments = payment_lines(doc)
-    left_height = (
-        (canvas.line_height(head) + canvas.mm(1)) + row_height * len(payments) if payments else 0.0
-    )
-    if doc.issued_by:
-        left_height += row_height + canvas.mm(1)
-    flow.ensure(max(right_height, left_height))
-    top = flow.y
-    # left: how it was paid
-    y = top
-    if payments:
-        flow.text(0, y, left_width, "Forma de pago", head, color=MUTED)
-        y += canvas.line_height(head) + canvas.mm(1)
-    for label, amount in payments:
-        saved = flow.y
+
+    def row_at(y: float, x: float, width: float, label: str, value: str, fnt: QFont) -> float:
         flow.y = y
-        y += _amount_row(flow, 0, left_width, label, amount, body) + canvas.mm(0.6)
-        flow.y = saved
-    if doc.issued_by:
-        y += canvas.mm(1)
-        flow.text(0, y, left_width, f"Emitido por: {doc.issued_by}", font(8.5), color=MUTED)
-        y += row_height
-    # right: the totals
-    left = flow.width - box_width
-    ry = top
-    for label, value, is_strong in rows:
-        if is_strong:
-            rule_y = ry + canvas.mm(0.6)
-            flow.add(lambda y=rule_y: canvas.hline(left, flow.width, y, 0.9, INK))
-            ry += canvas.mm(1.4)
-        saved = flow.y
-        flow.y = ry
-        ry += _amount_row(flow, left, box_width, label, value, strong if is_strong else body)
-        ry += canvas.mm(0.6)
-        flow.y = saved
-    flow.y = max(y, ry)
+        return y + _amount_row(flow, x, width, label, value, fnt) + canvas.mm(0.6)
+
+    def draw(top: float) -> float:
+        # left: how it was paid
+        y = top
+        if payments:
+            flow.text(0, y, left_width, "Forma de pago", head, color=MUTED)
+            y += canvas.line_height(head) + canvas.mm(1)
+        for label, amount in payments:
+            y = row_at(y, 0, left_width, label, amount, body)
+        if doc.issued_by:
+            y += canvas.mm(1)
+            y += flow.text(
+                0, y, left_width, f"Emitido por: {doc.issued_by}", font(8.5), color=MUTED
+            )
+        # right: the totals
+        left = flow.width - box_width
+        ry = top
+        for label, value, is_strong in rows:
+            if is_strong:
+                rule_y = ry + canvas.mm(0.6)
+                flow.add(lambda y=rule_y: canvas.hline(left, flow.width, y, 0.9, INK))
+                ry += canvas.mm(1.4)
+            ry = row_at(ry, left, box_width, label, value, strong if is_strong else body)
+        return max(y, ry)
+
+    _place_block(flow, draw)
 
 
 # --- the 80 mm roll -------------------------------------------------------------------------

@@ -319,3 +319,76 @@ def test_cash_close_that_balances_and_awaits_the_supervisor(tmp_path, paper):
     assert "Nota: —" in text
     assert "Supervisor: (pendiente de confirmación)" in text
     assert "Efectivo por denominación" not in text
+
+
+@pytest.mark.parametrize("paper", ["Letter", ROLL])
+def test_a_printer_gets_the_same_pages(tmp_path, paper):
+    """Printing and the print preview paint on a QPrinter with ``fiscal_page_layout``."""
+    from PySide6.QtGui import QPainter
+    from PySide6.QtPrintSupport import QPrinter
+
+    from patolab_desktop.documents.fiscal_document import paint_fiscal_document
+
+    doc = samples.credit_note()
+    path = tmp_path / "printed.pdf"
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(path))
+    printer.setPageLayout(fiscal_page_layout(doc, paper))
+    painter = QPainter()
+    assert painter.begin(printer)
+    try:
+        pages = paint_fiscal_document(painter, printer, doc, paper)
+    finally:
+        painter.end()
+    assert pages == 2
+    reader = PdfReader(str(path))
+    assert len(reader.pages) == 2
+    width_mm = float(reader.pages[0].mediabox.width) / POINTS_PER_MM
+    assert round(width_mm) == (80 if paper == ROLL else 216)
+    text = pdf_text(path)
+    assert "NOTA DE CRÉDITO" in text and ORIGINAL in text and COPY in text
+    assert doc.totals.total_words in text
+
+
+@pytest.mark.parametrize("paper", PAPERS)
+def test_long_texts_wrap_instead_of_disappearing(tmp_path, paper):
+    base = samples.company_invoice()
+    issuer = dataclasses.replace(
+        base.issuer,
+        legal_name="Laboratorio Clínico y de Patología Quirúrgica del Valle de Sula " * 2,
+        head_office_address="Colonia Los Ángeles, bloque 12, casa 7, frente a la farmacia "
+        "del parque central, contiguo al banco, Tegucigalpa, Municipio del Distrito Central",
+    )
+    doc = dataclasses.replace(
+        base,
+        issuer=issuer,
+        buyer_name="Asociación Hondureña de Empresas Maquiladoras y Textileras del Norte "
+        "y del Litoral Atlántico",
+        payments=(
+            samples.PaymentLine(
+                "Cheque Banco Atlántida número 000123456789 emitido por la empresa",
+                base.totals.total,
+            ),
+        ),
+        on_credit=False,
+        lines=(
+            dataclasses.replace(
+                base.lines[0],
+                description="Panel de química sanguínea ampliado con glucosa, urea, creatinina, "
+                "ácido úrico, colesterol, triglicéridos, transaminasas y bilirrubinas",
+            ),
+        ),
+    )
+    path, pages = _write(tmp_path, doc, paper)
+    assert pages % 2 == 0
+    text = pdf_text(path)
+    for item in (
+        "Asociación Hondureña de Empresas Maquiladoras y Textileras del Norte y del Litoral "
+        "Atlántico",
+        "Cheque Banco Atlántida número 000123456789 emitido por la empresa",
+        "transaminasas y bilirrubinas",
+        "Municipio del Distrito Central",
+    ):
+        assert item in text, item
+    _assert_copies(path, doc)
