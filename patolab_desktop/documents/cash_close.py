@@ -1,9 +1,10 @@
 """The printed cash close (cuadre de caja, issue 17 point 6).
 
 ``write_cash_close_pdf(path, report, paper)`` saves a ``services.billing.views.CashCloseReport``
-on Letter, A4 or the 80 mm roll (``fiscal_document.ROLL``, as long as its content);
+on Letter, A4 or the 80 mm roll (``layout.ROLL``, as long as its content);
 ``paint_cash_close`` draws it on any paged device (a QPrinter for printing and preview,
-after ``printer.setPageLayout(cash_close_page_layout(report, paper))``).
+after ``printer.setPageLayout(cash_close_page_layout(report, paper))``). The same three
+functions are importable from ``documents.fiscal_document``.
 
 It shows the session, expected against counted per payment method, the cash counted per
 denomination, the difference, the note, and signature lines for the receptionist and the
@@ -12,7 +13,6 @@ supervisor who confirms. Like the fiscal documents it stays in Spanish.
 
 from __future__ import annotations
 
-import math
 from decimal import Decimal
 
 from PySide6.QtCore import QRectF, Qt
@@ -21,34 +21,27 @@ from PySide6.QtGui import QColor, QFont, QPagedPaintDevice, QPageLayout, QPainte
 from ..services.billing.views import CashCloseReport
 from ..util.formatting import format_datetime
 from ..util.money import format_lempiras
-from .fiscal_document import (
-    PAPERS,
-    ROLL,
-    ROLL_CONTENT_MM,
-    ROLL_END_MM,
-    ROLL_SIDE_MM,
-    ROLL_SLACK_MM,
-    ROLL_WIDTH_MM,
-    is_roll,
-)
+from . import layout
 from .layout import (
     ACCENT,
     INK,
     MUTED,
+    ROLL,
     SHADE,
     STAMP,
     Canvas,
     Column,
     Flow,
     Row,
+    check_paper,
     continuation_header,
     document_layout,
     draw_table,
+    fitted_roll_layout,
     font,
+    is_roll,
     keep_none_alive,
-    measuring_canvas,
     paint_footer,
-    roll_layout,
     write_pdf,
 )
 
@@ -268,18 +261,14 @@ def close_flow(canvas: Canvas, report: CashCloseReport, paper: str, lab_name: st
 
 
 def roll_length_mm(report: CashCloseReport, lab_name: str = "") -> float:
-    with measuring_canvas(ROLL_CONTENT_MM) as canvas:
-        height = close_flow(canvas, report, ROLL, lab_name).y
-        content_mm = height * 25.4 / canvas.dpi
-    return math.ceil(content_mm + 2 * ROLL_END_MM + ROLL_SLACK_MM)
+    return layout.roll_length_mm(lambda canvas: close_flow(canvas, report, ROLL, lab_name).y)
 
 
 def cash_close_page_layout(
     report: CashCloseReport, paper: str = "Letter", lab_name: str = ""
 ) -> QPageLayout:
     if is_roll(paper):
-        length = roll_length_mm(report, lab_name)
-        return roll_layout(ROLL_WIDTH_MM, length, ROLL_SIDE_MM, ROLL_END_MM)
+        return fitted_roll_layout(lambda canvas: close_flow(canvas, report, ROLL, lab_name).y)
     return document_layout(paper)
 
 
@@ -307,8 +296,7 @@ def write_cash_close_pdf(
     path, report: CashCloseReport, paper: str = "Letter", lab_name: str = ""
 ) -> int:
     """Save the close report as a PDF on ``paper``; returns the page count."""
-    if paper not in PAPERS:
-        raise ValueError(f"Formato de papel desconocido: {paper!r} (use {', '.join(PAPERS)})")
+    check_paper(paper)
     return write_pdf(
         path,
         cash_close_page_layout(report, paper, lab_name),

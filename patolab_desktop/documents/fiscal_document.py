@@ -27,10 +27,15 @@ from PySide6.QtGui import QColor, QFont, QPagedPaintDevice, QPageLayout, QPainte
 from ..services.billing.views import CONSUMER_FINAL, FiscalDocument
 from ..util.formatting import format_date, format_datetime
 from ..util.money import format_lempiras
+from . import layout
+from .cash_close import cash_close_page_layout, paint_cash_close, write_cash_close_pdf
 from .layout import (
     ACCENT,
     INK,
     MUTED,
+    PAPERS,
+    ROLL,
+    ROLL_WIDTH_MM,
     RULE,
     SHADE,
     STAMP,
@@ -38,28 +43,33 @@ from .layout import (
     Column,
     Flow,
     Row,
+    check_paper,
     continuation_header,
     document_layout,
     draw_table,
     font,
+    is_roll,
     keep_none_alive,
-    measuring_canvas,
     paint_footer,
-    roll_layout,
     write_pdf,
 )
+
+__all__ = [
+    "PAPERS",
+    "ROLL",
+    "cash_close_page_layout",
+    "fiscal_page_layout",
+    "paint_cash_close",
+    "paint_fiscal_document",
+    "roll_length_mm",
+    "write_cash_close_pdf",
+    "write_fiscal_document_pdf",
+]
 
 LEFT = Qt.AlignmentFlag.AlignLeft
 RIGHT = Qt.AlignmentFlag.AlignRight
 CENTER = Qt.AlignmentFlag.AlignHCenter
 
-ROLL = "Roll80"  # the 80 mm receipt roll
-PAPERS = ("Letter", "A4", ROLL)
-ROLL_WIDTH_MM = 80.0
-ROLL_SIDE_MM = 4.0  # 72 mm printable, as on common 80 mm thermal printers
-ROLL_END_MM = 4.0
-ROLL_SLACK_MM = 4.0  # room for font-metric differences between devices
-ROLL_CONTENT_MM = ROLL_WIDTH_MM - 2 * ROLL_SIDE_MM
 VOID_LEGEND = "ANULADA"
 
 TAX_LABELS = {
@@ -68,10 +78,6 @@ TAX_LABELS = {
     "gravado15": "15 %",
     "gravado18": "18 %",
 }
-
-
-def is_roll(paper: str) -> bool:
-    return paper == ROLL
 
 
 def document_title(doc: FiscalDocument) -> str:
@@ -586,17 +592,16 @@ def _flow(canvas: Canvas, doc: FiscalDocument, copy: str, paper: str) -> Flow:
 
 
 def roll_length_mm(doc: FiscalDocument) -> float:
-    """The roll page's length: the longest copy's content, the margins and some slack."""
-    with measuring_canvas(ROLL_CONTENT_MM) as canvas:
-        longest = max(_flow(canvas, doc, copy, ROLL).y for copy in doc.copies or ("",))
-        content_mm = longest * 25.4 / canvas.dpi
-    return math.ceil(content_mm + 2 * ROLL_END_MM + ROLL_SLACK_MM)
+    """The roll page's length in mm: the longest copy, the margins and some slack."""
+    return layout.roll_length_mm(
+        lambda canvas: max(_flow(canvas, doc, copy, ROLL).y for copy in doc.copies or ("",))
+    )
 
 
 def fiscal_page_layout(doc: FiscalDocument, paper: str = "Letter") -> QPageLayout:
     """The page layout for ``paper`` ("Letter", "A4" or ``ROLL``); the roll fits the content."""
     if is_roll(paper):
-        return roll_layout(ROLL_WIDTH_MM, roll_length_mm(doc), ROLL_SIDE_MM, ROLL_END_MM)
+        return layout.roll_layout(ROLL_WIDTH_MM, roll_length_mm(doc))
     return document_layout(paper)
 
 
@@ -625,8 +630,7 @@ def paint_fiscal_document(
 
 def write_fiscal_document_pdf(path, doc: FiscalDocument, paper: str = "Letter") -> int:
     """Save the document (every copy) as a PDF on ``paper``; returns the page count."""
-    if paper not in PAPERS:
-        raise ValueError(f"Formato de papel desconocido: {paper!r} (use {', '.join(PAPERS)})")
+    check_paper(paper)
     return write_pdf(
         path,
         fiscal_page_layout(doc, paper),

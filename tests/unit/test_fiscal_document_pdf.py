@@ -274,6 +274,9 @@ def test_unknown_paper_is_refused(tmp_path):
 # --- the cash close (cuadre de caja) ------------------------------------------------------
 @pytest.mark.parametrize("paper", PAPERS)
 def test_cash_close_report_shows_expected_counted_difference_and_signatures(tmp_path, paper):
+    from patolab_desktop.documents import fiscal_document
+
+    assert fiscal_document.write_cash_close_pdf is write_cash_close_pdf  # the CLI's import
     report = samples.cash_close("-20.00")
     path = tmp_path / f"close-{paper}.pdf"
     assert write_cash_close_pdf(path, report, paper, lab_name="PatoLab Honduras") == 1
