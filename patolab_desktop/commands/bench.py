@@ -17,6 +17,11 @@ def register(sub, common) -> None:
         action="store_true",
         help="solo los avisos: marcar resultados (line_release) y vaciar 1000 mensajes",
     )
+    bench.add_argument(
+        "--billing",
+        action="store_true",
+        help="solo la facturación: emitir facturas de 10 investigaciones (invoice_issue_10)",
+    )
     bench.set_defaults(handler=run_bench)
 
 
@@ -33,12 +38,17 @@ def run_bench(args) -> int:
 
     if args.notify:
         return run_notify_bench(args)
+    if args.billing:
+        return run_billing_bench(args)
+    from ..bench import billing as billing_bench
+
     result = runner.run(
         args.customers,
         args.requests,
         args.seed,
         args.import_rows,
         log=lambda text: print(text, flush=True),
+        extra_measures=(billing_bench.measure_invoice_issue,),
     )
     print()
     print(runner.table(result))
@@ -68,6 +78,31 @@ def run_notify_bench(args) -> int:
     finally:
         close_db()
     notify_bench.measure_drain(result, log)
+    print(json.dumps(result, indent=2, default=str))
+    if args.json:
+        runner.save(result, args.json)
+    return 0
+
+
+def run_billing_bench(args) -> int:
+    """Issue 17: ``invoice_issue_10`` on the bench database."""
+    import json
+
+    from ..bench import billing as billing_bench
+    from ..bench import runner
+    from ..services.access import session
+    from ..services.bootstrap import close_db, open_db
+
+    log = lambda text: print(text, flush=True)  # noqa: E731
+    result: dict = {"machine": runner.machine()}
+    path, _ = runner.ensure_database(args.customers, args.requests, args.seed, log)
+    result["database"] = str(path)
+    open_db(path)
+    try:
+        with session.acting_as(session.system_actor("bench")):
+            billing_bench.measure_invoice_issue(result, log)
+    finally:
+        close_db()
     print(json.dumps(result, indent=2, default=str))
     if args.json:
         runner.save(result, args.json)

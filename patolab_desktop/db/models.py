@@ -244,6 +244,8 @@ class Investigation(BaseModel):
     created_at = DateTimeField(default=now)
     updated_at = DateTimeField(default=now)
     version = IntegerField(default=1)
+    # the invoice's tax class (issue 17): lab services are exento (Ley ISV Art. 15)
+    tax_class = CharField(max_length=10, default="exento", constraints=[SQL("DEFAULT 'exento'")])
 
     class Meta:
         indexes = ((("active", "name_folded", "id"), False),)
@@ -330,6 +332,8 @@ class LabRequest(BaseModel):
     # not count, their members do) and how many of them are released; kept by services
     lines_total = SmallIntegerField(default=0, constraints=[SQL("DEFAULT 0")])
     lines_released = SmallIntegerField(default=0, constraints=[SQL("DEFAULT 0")])
+    # who pays (issue 17): a company customer, or the patient when empty
+    bill_to = ForeignKeyField(Customer, null=True, backref="billed_requests", on_delete="RESTRICT")
 
     class Meta:
         indexes = (
@@ -502,3 +506,6 @@ from .models_notify import Outbox  # noqa: E402
 
 ALL_MODELS.append(Outbox)
 __all__.append("Outbox")
+
+# Charging at the desk (issue 17): db/models_billing.py adds its tables to ALL_MODELS when
+# it is imported, which the package does first (db/__init__.py).

@@ -8,6 +8,7 @@ from ..db import database, opening
 from ..db.database import DatabaseOpenError, describe, is_postgres_url
 from . import reference
 from .access.permissions import SEEDED_ROLES
+from .billing import authorisations as _fiscal_numbers  # noqa: F401  (registers its restore counter)
 
 __all__ = [
     "DatabaseOpenError",

@@ -61,7 +61,18 @@ OPTIONS = {
             "Laboratorio PatoLab",
             QT_TRANSLATE_NOOP("services.settings", "Nombre del laboratorio"),
         ),
-        Option("lab_address", str, "", QT_TRANSLATE_NOOP("services.settings", "Dirección")),
+        Option(
+            "lab_legal_name",
+            str,
+            "",
+            QT_TRANSLATE_NOOP("services.settings", "Razón social (factura)"),
+        ),
+        Option(
+            "lab_address",
+            str,
+            "",
+            QT_TRANSLATE_NOOP("services.settings", "Dirección (casa matriz)"),
+        ),
         Option("lab_rtn", str, "", QT_TRANSLATE_NOOP("services.settings", "RTN")),
         Option("lab_phone", str, "", QT_TRANSLATE_NOOP("services.settings", "Teléfono")),
         Option("lab_email", str, "", QT_TRANSLATE_NOOP("services.settings", "Correo")),
@@ -93,6 +104,13 @@ OPTIONS = {
             QT_TRANSLATE_NOOP("services.settings", "Tamaño de papel (A4 o Letter)"),
         ),
         # WhatsApp Cloud API (issue 18); the access token lives in the OS credential store
+        Option(
+            "billing_point",
+            str,
+            "001",
+            QT_TRANSLATE_NOOP("services.settings", "Punto de emisión de esta estación (3 dígitos)"),
+            "billing.authorisations",
+        ),
         Option(
             "notify_phone_number_id",
             str,

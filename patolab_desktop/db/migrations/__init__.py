@@ -18,6 +18,7 @@ from .. import search
 from ..database import DatabaseOpenError, backup_sqlite, is_sqlite
 from ..models import ALL_MODELS, SchemaVersion
 from .access_v5 import add_version_columns as _access_v5
+from .billing_v13 import billing as _billing_v13
 from .notify_v12 import results_and_notifications as _notify_v12
 
 log = logging.getLogger(__name__)
@@ -85,9 +86,10 @@ STEPS: list[tuple[int, str, object]] = [
     (9, "versión (bloqueo optimista) en ajustes, sucursales, tipos, roles y usuarios", _access_v5),
     (10, "pisos de los contadores de números tras una restauración", _counter_floor_table),
     (12, "estado de cada investigación y avisos por WhatsApp", _notify_v12),
+    (13, "facturación: autorizaciones CAI, facturas, pagos y caja", _billing_v13),
 ]
 
-SCHEMA_VERSION = 12
+SCHEMA_VERSION = 13
 
 
 class MigrationError(DatabaseOpenError):

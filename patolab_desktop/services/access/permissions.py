@@ -56,6 +56,7 @@ PRINTING = QT_TRANSLATE_NOOP("services.permissions", "Impresión")
 FILES = QT_TRANSLATE_NOOP("services.permissions", "Archivos")
 ADMIN_GROUP = QT_TRANSLATE_NOOP("services.permissions", "Administración")
 NOTIFY = QT_TRANSLATE_NOOP("services.permissions", "Avisos por WhatsApp")
+BILLING = QT_TRANSLATE_NOOP("services.permissions", "Facturación y caja")
 
 _CATALOGUE = (
     # patients / customers (seed 000, 001)
@@ -185,6 +186,41 @@ _CATALOGUE = (
             "services.permissions", "administrar la cola y la configuración de WhatsApp"
         ),
     ),
+    # charging at the desk (issue 17)
+    Permission(
+        "billing.issue",
+        BILLING,
+        QT_TRANSLATE_NOOP("services.permissions", "emitir facturas y registrar pagos"),
+    ),
+    Permission(
+        "billing.cash",
+        BILLING,
+        QT_TRANSLATE_NOOP("services.permissions", "abrir y cerrar su caja"),
+    ),
+    Permission(
+        "billing.void",
+        BILLING,
+        QT_TRANSLATE_NOOP("services.permissions", "anular facturas"),
+    ),
+    Permission(
+        "billing.credit_note",
+        BILLING,
+        QT_TRANSLATE_NOOP("services.permissions", "emitir notas de crédito"),
+    ),
+    Permission(
+        "billing.reports",
+        BILLING,
+        QT_TRANSLATE_NOOP(
+            "services.permissions", "ver reportes de ventas y confirmar cierres de caja"
+        ),
+    ),
+    Permission(
+        "billing.authorisations",
+        BILLING,
+        QT_TRANSLATE_NOOP(
+            "services.permissions", "administrar autorizaciones CAI y crédito de empresas"
+        ),
+    ),
     # printing
     Permission(
         "prints.run",
@@ -251,10 +287,15 @@ RECEPTION = frozenset(
         "requests.cancel",
         "prints.run",
         "notify.send",
+        "billing.issue",
+        "billing.cash",
     }
 )
 SUPERVISOR = RECEPTION | frozenset(
     {
+        "billing.void",
+        "billing.credit_note",
+        "billing.reports",
         "patients.delete",
         "referrers.delete",
         "requests.workflow",

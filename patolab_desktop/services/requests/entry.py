@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ...db.database import write_transaction
-from ...db.models import Branch, LabRequest, RequestLine, now
+from ...db.models import Branch, Customer, LabRequest, RequestLine, now
 from ...util.money import format_lempiras
 from ...util.text import clean
 from .. import settings
@@ -214,6 +214,14 @@ def _insert_lines(request_id: int, lines: list[PricedLine], status: str) -> None
         ).execute()
 
 
+def _payer_exists(customer_id: int) -> bool:
+    return (
+        Customer.select()
+        .where((Customer.id == customer_id) & (Customer.active == True))  # noqa: E712
+        .exists()
+    )
+
+
 def _require_for_draft(draft: RequestDraft) -> None:
     session.require("lis.requests.create")
     if draft.manual_discount_percent not in (None, ""):
@@ -229,6 +237,10 @@ def create(draft: RequestDraft, by: str = "") -> tuple[int, str]:
     _require_for_draft(draft)
     with write_transaction():
         checked, errors = _check_draft(draft, strict=True)
+        if draft.bill_to_id is not None and not _payer_exists(draft.bill_to_id):
+            errors["bill_to_id"] = translate(
+                "services.requests", "La empresa que paga no existe o está desactivada."
+            )
         if errors:
             raise ValidationError(errors)
         pricing = checked.pricing
@@ -256,6 +268,7 @@ def create(draft: RequestDraft, by: str = "") -> tuple[int, str]:
                 clean(draft.discount_reason) if pricing.discount_kind == "manual" else ""
             ),
             branch=checked.branch_id,
+            bill_to=draft.bill_to_id,
             requested_at=checked.requested_at,
             created_by=_who(by),
             updated_at=stamp,

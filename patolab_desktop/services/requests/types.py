@@ -97,6 +97,7 @@ class RequestDraft:
     manual_discount_percent: Decimal | None = None
     discount_reason: str = ""
     requested_at: dt.datetime | None = None  # None = now
+    bill_to_id: int | None = None  # a company that pays (issue 17); None: the patient
 
 
 @dataclass

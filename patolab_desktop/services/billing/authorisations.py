@@ -1,0 +1,482 @@
+"""Fiscal authorisations (CAI) and the numbers they give (issue 17, points 1 and 2).
+
+An administrator registers each SAR authorisation: CAI, establecimiento (tied to a
+branch), punto de emisión, document type, range and fecha límite (at most one year).
+One is active per (establecimiento, punto, type); its fields are locked once a number
+is used. ``take_number`` runs inside the issuing transaction and locks the
+authorisation row (SQLite: the transaction is ``BEGIN IMMEDIATE``; PostgreSQL:
+``SELECT … FOR UPDATE``): numbers are consecutive, never reused, never skipped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from ...db.database import db, is_sqlite, write_transaction
+from ...db.models import Branch
+from ...db.models_billing import FiscalAuthorisation, FiscalDocument, now
+from ...util.text import clean
+from .. import settings
+from ..access import audit, session
+from ..errors import NotFoundError, RuleError, ValidationError, stale
+from ..safety import counters
+from ..texts import translate
+from .types import DOC_TYPE_LABELS, label
+
+CONTEXT = "services.billing"
+CAI_RE = re.compile(r"^[0-9A-F-]+$")
+MAX_CORRELATIVE = 99_999_999
+WARN_USED = 0.80  # warn at 80 % of the range used
+WARN_DAYS = 30  # and 30 days before the deadline
+
+
+def today() -> dt.date:
+    """The date issuing is checked against (tests move it)."""
+    return dt.date.today()
+
+
+def _t(text: str) -> str:
+    return translate(CONTEXT, text)
+
+
+def format_number(establishment: str, point: str, doc_type: str, correlative: int) -> str:
+    """``000-001-01-00000123``."""
+    return f"{establishment}-{point}-{doc_type}-{int(correlative):08d}"
+
+
+def range_text(row) -> str:
+    return _t("{first} al {last}").format(
+        first=format_number(row.establishment, row.point, row.doc_type, row.range_from),
+        last=format_number(row.establishment, row.point, row.doc_type, row.range_to),
+    )
+
+
+@dataclass
+class AuthorisationInput:
+    branch_id: int | None = None
+    establishment: str = ""
+    point: str = ""
+    doc_type: str = "01"
+    cai: str = ""
+    range_from: int | str = ""
+    range_to: int | str = ""
+    deadline: dt.date | str | None = None
+
+
+def _three_digits(value: str, field: str, errors: dict) -> str:
+    text = clean(str(value or ""))
+    if not re.fullmatch(r"\d{3}", text):
+        errors[field] = _t("Debe tener exactamente 3 dígitos (por ejemplo 001).")
+    return text
+
+
+def _correlative(value, field: str, errors: dict) -> int:
+    text = clean(str(value if value is not None else "")).replace(",", "")
+    if not text.isdigit() or not 1 <= int(text) <= MAX_CORRELATIVE:
+        errors[field] = _t("Debe ser un correlativo entre 1 y 99999999.")
+        return 0
+    return int(text)
+
+
+def _date(value, errors: dict) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(clean(str(value or "")))
+    except ValueError:
+        errors["deadline"] = _t("Escriba la fecha límite como AAAA-MM-DD.")
+        return None
+
+
+def validate(data: AuthorisationInput) -> dict:
+    """The cleaned values, or ``ValidationError`` with one message per field."""
+    errors: dict[str, str] = {}
+    cai = clean(str(data.cai or "")).upper()
+    if not cai:
+        errors["cai"] = _t("Escriba el CAI tal como lo entregó el SAR.")
+    elif not CAI_RE.match(cai) or len(cai) > 60:
+        errors["cai"] = _t("El CAI solo lleva dígitos, letras A–F y guiones (como lo da el SAR).")
+    establishment = _three_digits(data.establishment, "establishment", errors)
+    point = _three_digits(data.point, "point", errors)
+    doc_type = clean(str(data.doc_type or ""))
+    if doc_type not in DOC_TYPE_LABELS:
+        errors["doc_type"] = _t(
+            "Tipo de documento: 01 Factura, 06 Nota de Crédito o 07 Nota de Débito."
+        )
+    first = _correlative(data.range_from, "range_from", errors)
+    last = _correlative(data.range_to, "range_to", errors)
+    if first and last and first > last:
+        errors["range_to"] = _t("El rango termina antes de empezar.")
+    deadline = _date(data.deadline, errors)
+    if deadline is not None:
+        if deadline < today():
+            errors["deadline"] = _t("La fecha límite de emisión ya pasó.")
+        elif deadline > _one_year_after(today()):
+            errors["deadline"] = _t("La fecha límite de emisión es de un año como máximo.")
+    if data.branch_id is None or Branch.get_or_none(Branch.id == data.branch_id) is None:
+        errors["branch_id"] = _t("Elija la sucursal (establecimiento) de la autorización.")
+    if errors:
+        raise ValidationError(errors)
+    return {
+        "branch": data.branch_id,
+        "establishment": establishment,
+        "point": point,
+        "doc_type": doc_type,
+        "cai": cai,
+        "range_from": first,
+        "range_to": last,
+        "deadline": deadline,
+    }
+
+
+def _one_year_after(day: dt.date) -> dt.date:
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + 1, day=28)
+
+
+def counter_key(establishment: str, point: str, doc_type: str) -> str:
+    """The natural key of a number sequence (survives a restore)."""
+    return f"{establishment}-{point}-{doc_type}"
+
+
+def add(data: AuthorisationInput) -> int:
+    """Register an authorisation; it becomes the active one of its point and type."""
+    session.require("billing.authorisations")
+    values = validate(data)
+    with write_transaction():
+        same = FiscalAuthorisation.select().where(
+            (FiscalAuthorisation.establishment == values["establishment"])
+            & (FiscalAuthorisation.point == values["point"])
+            & (FiscalAuthorisation.doc_type == values["doc_type"])
+        )
+        for row in same:
+            if row.status == "active":
+                if _usable(row):
+                    raise RuleError(
+                        _t(
+                            "Ya hay una autorización activa para {key} (CAI {cai}, "
+                            "{used} de {size} números usados). Ciérrela primero o espere "
+                            "a que se agote o venza."
+                        ).format(
+                            key=counter_key(row.establishment, row.point, row.doc_type),
+                            cai=row.cai,
+                            used=row.last_used - row.range_from + 1,
+                            size=row.range_to - row.range_from + 1,
+                        )
+                    )
+                _end(row, _t("reemplazada por una nueva autorización"))
+            if row.range_from <= values["range_to"] and values["range_from"] <= row.range_to:
+                raise ValidationError(
+                    {
+                        "range_from": _t(
+                            "El rango se cruza con el de otra autorización del mismo punto y "
+                            "tipo ({first}–{last}): la numeración continúa, no se repite."
+                        ).format(first=row.range_from, last=row.range_to)
+                    }
+                )
+            if row.cai == values["cai"]:
+                raise ValidationError({"cai": _t("Ese CAI ya está registrado.")})
+        start = values["range_from"] - 1
+        floor_value = counters.floor(
+            "fiscal",
+            counter_key(values["establishment"], values["point"], values["doc_type"]),
+        )
+        if floor_value > start:
+            start = min(floor_value, values["range_to"])
+        actor = session.current()
+        row = FiscalAuthorisation.create(
+            **values,
+            last_used=start,
+            status="active",
+            created_at=now(),
+            created_by=actor.username if actor else "",
+        )
+        audit.record(
+            "billing.authorisation.add",
+            "fiscal_authorisation",
+            row.id,
+            {k: (None, v) for k, v in values.items()},
+        )
+    return row.id
+
+
+def _usable(row) -> bool:
+    return row.last_used < row.range_to and row.deadline >= today()
+
+
+def _end(row, reason: str) -> None:
+    FiscalAuthorisation.update(
+        status="ended", ended_at=now(), ended_reason=reason, version=row.version + 1
+    ).where(FiscalAuthorisation.id == row.id).execute()
+
+
+def end(authorisation_id: int, reason: str, expected_version: int | None = None) -> None:
+    """Close an authorisation (e.g. SAR gave a new one early); the numbers it did not use
+    are reported as unused (Art. 42)."""
+    session.require("billing.authorisations")
+    reason = clean(reason)
+    if not reason:
+        raise ValidationError({"reason": _t("Escriba el motivo del cierre.")})
+    with write_transaction():
+        row = _get(authorisation_id)
+        if expected_version is not None and row.version != expected_version:
+            raise stale(_t("la autorización"))
+        if row.status != "active":
+            raise RuleError(_t("La autorización ya estaba cerrada."))
+        _end(row, reason)
+        audit.record(
+            "billing.authorisation.end",
+            "fiscal_authorisation",
+            row.id,
+            {"status": ("active", "ended")},
+            detail=reason,
+        )
+
+
+def update(authorisation_id: int, data: AuthorisationInput, expected_version: int) -> None:
+    """Correct a typo in an authorisation that has not given any number yet."""
+    session.require("billing.authorisations")
+    values = validate(data)
+    with write_transaction():
+        row = _get(authorisation_id)
+        if row.version != expected_version:
+            raise stale(_t("la autorización"))
+        if (
+            row.last_used >= row.range_from
+            or FiscalDocument.select().where(FiscalDocument.authorisation == row.id).exists()
+        ):
+            raise RuleError(
+                _t("La autorización ya emitió números: sus datos no se pueden cambiar.")
+            )
+        before = {k: getattr(row, k if k != "branch" else "branch_id") for k in values}
+        FiscalAuthorisation.update(
+            **values, last_used=values["range_from"] - 1, version=row.version + 1
+        ).where(FiscalAuthorisation.id == row.id).execute()
+        audit.record(
+            "billing.authorisation.edit",
+            "fiscal_authorisation",
+            row.id,
+            audit.diff(before, values),
+        )
+
+
+def _get(authorisation_id: int):
+    row = FiscalAuthorisation.get_or_none(FiscalAuthorisation.id == authorisation_id)
+    if row is None:
+        raise NotFoundError(_t("La autorización no existe."))
+    return row
+
+
+def list_all() -> list[dict]:
+    """Every authorisation, newest first, with its use and its warnings."""
+    if not session.has("billing.authorisations"):
+        session.require("billing.issue")
+    rows = []
+    branches = dict(Branch.select(Branch.id, Branch.name).tuples())
+    for row in FiscalAuthorisation.select().order_by(FiscalAuthorisation.id.desc()):
+        rows.append(_describe(row, branches.get(row.branch_id, "")))
+    return rows
+
+
+def _describe(row, branch_name: str) -> dict:
+    size = row.range_to - row.range_from + 1
+    used = max(0, row.last_used - row.range_from + 1)
+    return {
+        "id": row.id,
+        "branch_id": row.branch_id,
+        "branch": branch_name,
+        "establishment": row.establishment,
+        "point": row.point,
+        "doc_type": row.doc_type,
+        "doc_type_label": label(DOC_TYPE_LABELS, row.doc_type),
+        "cai": row.cai,
+        "range_from": row.range_from,
+        "range_to": row.range_to,
+        "range_text": range_text(row),
+        "deadline": row.deadline,
+        "used": used,
+        "size": size,
+        "remaining": size - used,
+        "next_number": (
+            format_number(row.establishment, row.point, row.doc_type, row.last_used + 1)
+            if row.last_used < row.range_to
+            else ""
+        ),
+        "status": row.status,
+        "ended_reason": row.ended_reason,
+        "version": row.version,
+        "warnings": _warnings(row),
+    }
+
+
+def _warnings(row) -> list[str]:
+    if row.status != "active":
+        return []
+    size = row.range_to - row.range_from + 1
+    used = max(0, row.last_used - row.range_from + 1)
+    key = counter_key(row.establishment, row.point, row.doc_type)
+    days = (row.deadline - today()).days
+    found = []
+    if days < 0:
+        found.append(
+            _t("La autorización {key} venció el {date}: no se puede emitir.").format(
+                key=key, date=row.deadline.strftime("%d/%m/%Y")
+            )
+        )
+    elif days <= WARN_DAYS:
+        found.append(
+            _t(
+                "La autorización {key} vence el {date} (en {days} días): pida una nueva al SAR."
+            ).format(key=key, date=row.deadline.strftime("%d/%m/%Y"), days=days)
+        )
+    if used >= size:
+        found.append(
+            _t("La autorización {key} agotó su rango: no se puede emitir.").format(key=key)
+        )
+    elif used >= WARN_USED * size:
+        found.append(
+            _t(
+                "La autorización {key} ya usó {used} de {size} números ({percent} %): pida una "
+                "nueva al SAR."
+            ).format(key=key, used=used, size=size, percent=int(used * 100 / size))
+        )
+    return found
+
+
+def warnings() -> list[str]:
+    """Warnings of the active authorisations (screen and start-up banner); read by anyone
+    signed in, since the desk must know before it can no longer invoice."""
+    session.require_login()
+    found: list[str] = []
+    for row in FiscalAuthorisation.select().where(FiscalAuthorisation.status == "active"):
+        found.extend(_warnings(row))
+    return found
+
+
+def issuing_point() -> tuple[int | None, str]:
+    """(branch id, punto de emisión) this workstation issues from (settings)."""
+    branch_id = settings.get("default_branch_id")
+    point = clean(str(settings.get("billing_point") or "001")) or "001"
+    return (int(branch_id) if branch_id else None), point
+
+
+def _locked_active(branch_id: int | None, point: str, doc_type: str):
+    query = FiscalAuthorisation.select().where(
+        (FiscalAuthorisation.point == point)
+        & (FiscalAuthorisation.doc_type == doc_type)
+        & (FiscalAuthorisation.status == "active")
+    )
+    if branch_id is not None:
+        query = query.where(FiscalAuthorisation.branch == branch_id)
+    query = query.order_by(FiscalAuthorisation.id)
+    if not is_sqlite():
+        query = query.for_update()
+    return query.first()
+
+
+@dataclass(frozen=True)
+class Allocation:
+    authorisation_id: int
+    number: str
+    correlative: int
+    cai: str
+    range_text: str
+    deadline: dt.date
+    branch_id: int
+
+
+def take_number(doc_type: str) -> Allocation:
+    """The next number of ``doc_type`` at this workstation's point, inside the issuing
+    transaction (the counter moves or rolls back with the document)."""
+    if db.transaction_depth() == 0:
+        raise RuntimeError("fiscal numbers are taken only inside the issuing transaction")
+    branch_id, point = issuing_point()
+    row = _locked_active(branch_id, point, doc_type)
+    kind = label(DOC_TYPE_LABELS, doc_type)
+    if row is None:
+        raise RuleError(
+            _t(
+                "No hay una autorización (CAI) activa para emitir {kind} en el punto de emisión "
+                "{point} de esta sucursal. Un administrador debe registrarla en "
+                "Administración → Autorizaciones fiscales."
+            ).format(kind=kind, point=point)
+        )
+    if row.deadline < today():
+        raise RuleError(
+            _t(
+                "La autorización de {kind} (CAI {cai}) venció el {date}: no se puede emitir "
+                "con ella. Registre la nueva autorización del SAR."
+            ).format(kind=kind, cai=row.cai, date=row.deadline.strftime("%d/%m/%Y"))
+        )
+    if row.last_used >= row.range_to:
+        raise RuleError(
+            _t(
+                "La autorización de {kind} (CAI {cai}) agotó su rango (hasta {last}): no se "
+                "puede emitir con ella. Registre la nueva autorización del SAR."
+            ).format(
+                kind=kind,
+                cai=row.cai,
+                last=format_number(row.establishment, row.point, row.doc_type, row.range_to),
+            )
+        )
+    correlative = row.last_used + 1
+    FiscalAuthorisation.update(last_used=correlative).where(
+        FiscalAuthorisation.id == row.id
+    ).execute()
+    return Allocation(
+        authorisation_id=row.id,
+        number=format_number(row.establishment, row.point, row.doc_type, correlative),
+        correlative=correlative,
+        cai=row.cai,
+        range_text=range_text(row),
+        deadline=row.deadline,
+        branch_id=row.branch_id,
+    )
+
+
+# --- restore: a number printed on a factura is never given again -----------------------
+
+
+def _snapshot() -> dict[str, int]:
+    values: dict[str, int] = {}
+    if not FiscalAuthorisation.table_exists():
+        return values
+    for row in FiscalAuthorisation.select():
+        key = counter_key(row.establishment, row.point, row.doc_type)
+        values[key] = max(values.get(key, 0), int(row.last_used))
+    return values
+
+
+def _raise_to(values: dict[str, int]) -> dict[str, int]:
+    unplaced: dict[str, int] = {}
+    if not FiscalAuthorisation.table_exists():
+        return dict(values)
+    for key, last in values.items():
+        establishment, point, doc_type = key.split("-")
+        rows = list(
+            FiscalAuthorisation.select().where(
+                (FiscalAuthorisation.establishment == establishment)
+                & (FiscalAuthorisation.point == point)
+                & (FiscalAuthorisation.doc_type == doc_type)
+            )
+        )
+        placed = False
+        for row in rows:
+            if row.range_from <= last <= row.range_to or last > row.range_to:
+                if row.last_used < min(last, row.range_to):
+                    FiscalAuthorisation.update(last_used=min(last, row.range_to)).where(
+                        FiscalAuthorisation.id == row.id
+                    ).execute()
+                placed = placed or row.range_from <= last <= row.range_to
+        if not placed:
+            unplaced[key] = last
+    return unplaced
+
+
+counters.register(counters.Counter("fiscal", _snapshot, _raise_to))

@@ -1,0 +1,293 @@
+"""Cash sessions, the cuadre de caja (issue 17, point 6).
+
+Each receptionist opens a session with a starting float; every payment they take is
+recorded in it. At the close they count the cash per denomination and the other methods
+in total: expected against counted, the difference, and a note required when they
+differ. A supervisor confirms. The close is kept (its counts and expected amounts are
+stored and never edited), so the report prints the same later.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+from peewee import fn
+
+from ...db.database import is_sqlite, write_transaction
+from ...db.models import Branch
+from ...db.models_billing import CashSession, FiscalDocument, Payment, now
+from ...util.money import format_lempiras
+from ...util.text import clean
+from ..access import audit, session
+from ..errors import NotFoundError, RuleError, ValidationError, stale
+from ..texts import translate
+from .amounts import ZERO, cents
+from .authorisations import issuing_point
+from .types import CASH, DENOMINATIONS, METHOD_LABELS, METHODS, label
+from .views import CashCloseReport
+
+CONTEXT = "services.billing"
+
+
+def _t(text: str) -> str:
+    return translate(CONTEXT, text)
+
+
+def _BAD_AMOUNT() -> str:  # noqa: N802
+    return _t("Escriba un monto válido (por ejemplo 500.00).")
+
+
+def _money(value) -> Decimal:
+    try:
+        amount = cents(Decimal(str(value if value not in (None, "") else "0").replace(",", "")))
+    except Exception as exc:
+        raise ValidationError(
+            {"amount": _t("Escriba un monto válido (por ejemplo 500.00).")}
+        ) from exc
+    if not amount.is_finite() or amount < 0:
+        raise ValidationError({"amount": _t("Escriba un monto válido (por ejemplo 500.00).")})
+    return amount
+
+
+def _open_row(username: str):
+    return (
+        CashSession.select()
+        .where((CashSession.username == username) & (CashSession.status == "open"))
+        .order_by(CashSession.id.desc())
+        .first()
+    )
+
+
+def current() -> dict | None:
+    """The acting user's open session, or None."""
+    actor = session.require("billing.cash")
+    row = _open_row(actor.username)
+    return _describe(row) if row is not None else None
+
+
+def open_session(opening_float) -> int:
+    """Open the acting user's cash session with its starting float."""
+    actor = session.require("billing.cash")
+    amount = _money(opening_float)
+    with write_transaction():
+        if _open_row(actor.username) is not None:
+            raise RuleError(_t("Su caja ya está abierta. Ciérrela antes de abrir otra."))
+        branch_id, _point = issuing_point()
+        row = CashSession.create(
+            username=actor.username, branch=branch_id, opening_float=amount, opened_at=now()
+        )
+        audit.record(
+            "billing.cash.open",
+            "cash_session",
+            row.id,
+            {"opening_float": (None, str(amount))},
+        )
+    return row.id
+
+
+def session_for_payment(username: str) -> int:
+    """Inside the issuing transaction: the open session payments go to."""
+    query = CashSession.select(CashSession.id).where(
+        (CashSession.username == username) & (CashSession.status == "open")
+    )
+    if not is_sqlite():
+        query = query.for_update()
+    row = query.first()
+    if row is None:
+        raise RuleError(
+            _t("Abra su caja (Caja → Abrir caja) antes de cobrar: cada pago va a su cuadre.")
+        )
+    return row.id
+
+
+def expected(session_id: int) -> dict[str, Decimal]:
+    """What the app recorded per method; cash includes the starting float."""
+    row = CashSession.get_by_id(session_id)
+    sums = dict(
+        Payment.select(Payment.method, fn.SUM(Payment.amount).coerce(False))
+        .where(Payment.cash_session == session_id)
+        .group_by(Payment.method)
+        .tuples()
+    )
+    result = {}
+    for method in METHODS:
+        value = (Decimal(int(sums.get(method) or 0)) / 1000).quantize(Decimal("0.01"))
+        if method == CASH:
+            value += row.opening_float.quantize(Decimal("0.01"))
+        result[method] = value
+    return result
+
+
+def count_cash(denominations: dict) -> Decimal:
+    """The cash counted: Σ face value × count (counts are whole numbers ≥ 0)."""
+    total = ZERO
+    for face, count in denominations.items():
+        face = Decimal(str(face))
+        if face not in DENOMINATIONS:
+            raise ValidationError(
+                {"denominations": _t("Denominación desconocida: {face}.").format(face=face)}
+            )
+        try:
+            number = int(count)
+        except (TypeError, ValueError) as exc:
+            raise ValidationError(
+                {"denominations": _t("Cuente cada denominación con un número entero.")}
+            ) from exc
+        if number < 0:
+            raise ValidationError(
+                {"denominations": _t("Cuente cada denominación con un número entero.")}
+            )
+        total += face * number
+    return cents(total)
+
+
+def close(denominations: dict, counted_other: dict, note: str = "") -> int:
+    """Close the acting user's session: cash counted per denomination, the other methods
+    counted in total (vouchers, transfer slips, cheques). A difference needs a note."""
+    actor = session.require("billing.cash")
+    with write_transaction():
+        row = _open_row(actor.username)
+        if row is None:
+            raise RuleError(_t("No tiene una caja abierta."))
+        exp = expected(row.id)
+        counted = {CASH: count_cash(denominations)}
+        for method in METHODS:
+            if method == CASH:
+                continue
+            counted[method] = _money(counted_other.get(method, exp[method]))
+        difference = sum(counted.values(), ZERO) - sum(exp.values(), ZERO)
+        note = clean(note)
+        if any(counted[m] != exp[m] for m in METHODS) and not note:
+            raise ValidationError(
+                {
+                    "note": _t(
+                        "Lo contado no coincide con lo esperado (diferencia {difference}): "
+                        "escriba una nota que lo explique."
+                    ).format(difference=format_lempiras(difference))
+                }
+            )
+        faces = [[str(Decimal(str(f))), int(c)] for f, c in denominations.items() if int(c)]
+        CashSession.update(
+            status="closed",
+            closed_at=now(),
+            expected=json.dumps({k: str(v) for k, v in exp.items()}),
+            counted=json.dumps({k: str(v) for k, v in counted.items()}),
+            denominations=json.dumps(faces),
+            difference=difference,
+            note=note,
+            version=row.version + 1,
+        ).where(CashSession.id == row.id).execute()
+        audit.record(
+            "billing.cash.close",
+            "cash_session",
+            row.id,
+            {"status": ("open", "closed"), "difference": (None, str(difference))},
+            detail=note,
+        )
+    return row.id
+
+
+def confirm(session_id: int, expected_version: int | None = None) -> None:
+    """A supervisor confirms a closed session."""
+    actor = session.require("billing.reports")
+    with write_transaction():
+        row = CashSession.get_or_none(CashSession.id == session_id)
+        if row is None:
+            raise NotFoundError(_t("La caja no existe."))
+        if expected_version is not None and row.version != expected_version:
+            raise stale(_t("la caja"))
+        if row.status != "closed":
+            raise RuleError(
+                _t("Solo se confirma una caja cerrada (esta está {status}).").format(
+                    status=_status_label(row.status)
+                )
+            )
+        if row.username == actor.username and not actor.is_system:
+            raise RuleError(_t("Otra persona (un supervisor) debe confirmar su propio cierre."))
+        CashSession.update(
+            status="confirmed",
+            confirmed_by=actor.username,
+            confirmed_at=now(),
+            version=row.version + 1,
+        ).where(CashSession.id == row.id).execute()
+        audit.record(
+            "billing.cash.confirm", "cash_session", row.id, {"status": ("closed", "confirmed")}
+        )
+
+
+_STATUS = {"open": "abierta", "closed": "cerrada", "confirmed": "confirmada"}
+
+
+def _status_label(status: str) -> str:
+    return _t(_STATUS.get(status, status))
+
+
+def _describe(row) -> dict:
+    return {
+        "id": row.id,
+        "username": row.username,
+        "opened_at": row.opened_at,
+        "opening_float": row.opening_float,
+        "status": row.status,
+        "status_label": _status_label(row.status),
+        "closed_at": row.closed_at,
+        "difference": row.difference,
+        "note": row.note,
+        "confirmed_by": row.confirmed_by,
+        "version": row.version,
+    }
+
+
+def list_sessions(status: str | None = None, limit: int = 200) -> list[dict]:
+    """Sessions, newest first: a supervisor sees all, a receptionist only theirs."""
+    actor = session.require("billing.cash")
+    query = CashSession.select().order_by(CashSession.id.desc()).limit(limit)
+    if not session.has("billing.reports"):
+        query = query.where(CashSession.username == actor.username)
+    if status:
+        query = query.where(CashSession.status == status)
+    return [_describe(row) for row in query]
+
+
+def report(session_id: int) -> CashCloseReport:
+    """The close report of a session (closed or confirmed), as printed."""
+    actor = session.require("billing.cash")
+    row = CashSession.get_or_none(CashSession.id == session_id)
+    if row is None:
+        raise NotFoundError(_t("La caja no existe."))
+    if row.username != actor.username and not session.has("billing.reports"):
+        raise RuleError(_t("Solo ve el cierre de su propia caja."))
+    if row.status == "open":
+        exp = expected(row.id)
+        counted: dict[str, Decimal] = {}
+        faces: list = []
+    else:
+        exp = {k: Decimal(v) for k, v in json.loads(row.expected or "{}").items()}
+        counted = {k: Decimal(v) for k, v in json.loads(row.counted or "{}").items()}
+        faces = json.loads(row.denominations or "[]")
+    names = {m: label(METHOD_LABELS, m) for m in METHODS}
+    invoices = FiscalDocument.select().where(FiscalDocument.cash_session == row.id).count()
+    voided = (
+        FiscalDocument.select()
+        .where((FiscalDocument.cash_session == row.id) & (FiscalDocument.status == "void"))
+        .count()
+    )
+    branch = Branch.get_or_none(Branch.id == row.branch_id) if row.branch_id else None
+    return CashCloseReport(
+        session_id=row.id,
+        user=row.username,
+        branch_name=branch.name if branch else "",
+        opened_at=row.opened_at,
+        closed_at=row.closed_at,
+        opening_float=row.opening_float.quantize(Decimal("0.01")),
+        expected={names[k]: v for k, v in exp.items() if k in names},
+        counted={names[k]: v for k, v in counted.items() if k in names},
+        denominations=tuple((Decimal(f), int(c)) for f, c in faces),
+        difference=row.difference.quantize(Decimal("0.01")),
+        note=row.note,
+        confirmed_by=row.confirmed_by,
+        confirmed_at=row.confirmed_at,
+        invoices=invoices,
+        voided=voided,
+    )

@@ -1,0 +1,383 @@
+"""Notas de Crédito (06) (issue 17, point 5).
+
+A credit note has its own authorisation and number, cites the original factura's CAI,
+number and date, gives the reason and the name and document of the person who receives
+it. It credits removed investigations (their lines as invoiced), the whole factura (a
+cancelled request), or a partial amount. Together the notes of a factura never exceed
+its total. The money is settled at the same time: given back (refund, in the user's
+cash session), kept as the customer's credit balance, or — when it was not paid yet —
+taken off what is owed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from ...db.database import is_sqlite, write_transaction
+from ...db.models import RequestEvent
+from ...db.models_billing import BalanceMove, FiscalDocument, FiscalDocumentLine, Payment, now
+from ...util.money import format_lempiras
+from ...util.text import clean
+from ..access import audit, session
+from ..errors import NotFoundError, RuleError, ValidationError
+from ..texts import translate
+from . import backend, cash, payments
+from .amounts import ZERO, LineInput, cents, compute
+from .balances import credited_amount, paid_amount
+from .types import (
+    CASH,
+    CREDIT_NOTE,
+    EXEMPT,
+    INVOICE,
+    METHODS,
+    SETTLE_BALANCE,
+    SETTLE_DEBT,
+    SETTLE_REFUND,
+    TAX_CLASSES,
+)
+
+CONTEXT = "services.billing"
+
+
+def _t(text: str) -> str:
+    return translate(CONTEXT, text)
+
+
+@dataclass(frozen=True)
+class CreditNoteInput:
+    original_id: int
+    reason: str
+    receiver_name: str
+    receiver_document: str
+    settlement: str = SETTLE_REFUND  # refund, balance, debt
+    refund_method: str = CASH
+    # what is credited: request line ids (removed investigations), everything, or an amount
+    request_line_ids: tuple[int, ...] = ()
+    whole: bool = False
+    amount: Decimal | str | None = None  # a partial amount (before ISV)
+    tax_class: str = EXEMPT
+
+
+def remaining(original_id: int) -> Decimal:
+    """What can still be credited on a factura."""
+    session.require("billing.credit_note")
+    row = FiscalDocument.get_or_none(FiscalDocument.id == original_id)
+    if row is None:
+        raise NotFoundError(_t("La factura no existe."))
+    return row.total.quantize(Decimal("0.01")) - credited_amount(row.id)
+
+
+def _lines(data: CreditNoteInput, original) -> list[LineInput]:
+    stored = list(
+        FiscalDocumentLine.select()
+        .where(FiscalDocumentLine.document == original.id)
+        .order_by(FiscalDocumentLine.position)
+    )
+    if data.whole:
+        if credited_amount(original.id) > ZERO:
+            raise RuleError(
+                _t(
+                    "La factura {number} ya tiene notas de crédito: acredite el monto que "
+                    "falta ({left}) en lugar de la factura completa."
+                ).format(
+                    number=original.number,
+                    left=format_lempiras(original.total - credited_amount(original.id)),
+                )
+            )
+        chosen = stored
+    elif data.request_line_ids:
+        wanted = set(data.request_line_ids)
+        chosen = [line for line in stored if line.request_line_id in wanted]
+        if len(chosen) != len(wanted):
+            raise ValidationError(
+                {
+                    "lines": _t(
+                        "Alguna investigación elegida no está en la factura {number}."
+                    ).format(number=original.number)
+                }
+            )
+        already = set(
+            FiscalDocumentLine.select(FiscalDocumentLine.request_line)
+            .join(FiscalDocument, on=(FiscalDocumentLine.document == FiscalDocument.id))
+            .where(
+                (FiscalDocument.original == original.id)
+                & (FiscalDocument.status == "issued")
+                & FiscalDocumentLine.request_line.in_(list(wanted))
+            )
+            .tuples()
+        )
+        if already:
+            raise RuleError(_t("Alguna de esas investigaciones ya tiene su nota de crédito."))
+    else:
+        if data.tax_class not in TAX_CLASSES:
+            raise ValidationError({"tax_class": _t("Clase de impuesto desconocida.")})
+        try:
+            amount = cents(Decimal(str(data.amount).replace(",", "").strip()))
+        except Exception as exc:
+            raise ValidationError(
+                {"amount": _t("Escriba el monto a acreditar (por ejemplo 150.00).")}
+            ) from exc
+        if not amount.is_finite() or amount <= 0:
+            raise ValidationError({"amount": _t("El monto a acreditar debe ser mayor que cero.")})
+        return [
+            LineInput(
+                description=_t("Rebaja: {reason}").format(reason=clean(data.reason))[:250],
+                unit_price=amount,
+                tax_class=data.tax_class,
+            )
+        ]
+    return [
+        LineInput(
+            description=line.description,
+            unit_price=line.unit_price,
+            discount=line.discount,
+            quantity=line.quantity,
+            tax_class=line.tax_class,
+            lab_request_id=line.lab_request_id,
+            request_line_id=line.request_line_id,
+        )
+        for line in chosen
+    ]
+
+
+def issue(data: CreditNoteInput) -> int:
+    """Issue the credit note and settle its money; returns its id."""
+    actor = session.require("billing.credit_note")
+    reason = clean(data.reason)
+    receiver = clean(data.receiver_name)[:200]
+    document = clean(data.receiver_document)[:40]
+    errors = {}
+    if len(reason) < 5:
+        errors["reason"] = _t("Escriba el motivo de la nota de crédito.")
+    if not receiver:
+        errors["receiver_name"] = _t("Escriba el nombre de quien recibe la nota de crédito.")
+    if not document:
+        errors["receiver_document"] = _t("Escriba el documento de quien la recibe.")
+    if data.settlement not in (SETTLE_REFUND, SETTLE_BALANCE, SETTLE_DEBT):
+        errors["settlement"] = _t("Elija qué se hace con el dinero.")
+    if data.settlement == SETTLE_REFUND and data.refund_method not in METHODS:
+        errors["refund_method"] = _t("Elija cómo se devuelve el dinero.")
+    if not data.whole and not data.request_line_ids and data.amount in (None, ""):
+        errors["amount"] = _t("Elija las investigaciones o escriba el monto a acreditar.")
+    if errors:
+        raise ValidationError(errors)
+    with write_transaction():
+        query = FiscalDocument.select().where(FiscalDocument.id == data.original_id)
+        if not is_sqlite():
+            query = query.for_update()
+        original = query.first()
+        if original is None or original.doc_type != INVOICE:
+            raise NotFoundError(_t("La factura no existe."))
+        if original.status == "void":
+            raise RuleError(
+                _t("La factura {number} está anulada: no lleva notas de crédito.").format(
+                    number=original.number
+                )
+            )
+        lines = _lines(data, original)
+        amounts = compute(lines, exonerated_buyer=original.exonerated > 0)
+        left = original.total.quantize(Decimal("0.01")) - credited_amount(original.id)
+        if amounts.total > left:
+            raise RuleError(
+                _t(
+                    "La nota de crédito ({amount}) pasa de lo que queda de la factura {number} "
+                    "({left})."
+                ).format(
+                    amount=format_lempiras(amounts.total),
+                    number=original.number,
+                    left=format_lempiras(left),
+                )
+            )
+        paid = paid_amount(original.id)
+        owed = original.total.quantize(Decimal("0.01")) - credited_amount(original.id) - paid
+        if data.settlement == SETTLE_DEBT and amounts.total > owed:
+            raise RuleError(
+                _t(
+                    "Solo se rebajan {owed} que aún se deben de la factura {number}: "
+                    "devuelva el resto o déjelo como saldo a favor."
+                ).format(owed=format_lempiras(max(owed, ZERO)), number=original.number)
+            )
+        if data.settlement in (SETTLE_REFUND, SETTLE_BALANCE) and amounts.total > paid:
+            raise RuleError(
+                _t(
+                    "Solo se pagaron {paid} de la factura {number}: no se devuelve más de lo "
+                    "pagado. Rebaje lo que se debe."
+                ).format(paid=format_lempiras(paid), number=original.number)
+            )
+        if data.settlement == SETTLE_BALANCE and original.customer_id is None:
+            raise RuleError(_t("La factura no tiene cliente: no puede quedar saldo a favor."))
+        session_id = (
+            cash.session_for_payment(actor.username) if data.settlement == SETTLE_REFUND else None
+        )
+        allocation = backend.current().allocate(CREDIT_NOTE)
+        note = FiscalDocument.create(
+            doc_type=CREDIT_NOTE,
+            number=allocation.number,
+            correlative=allocation.correlative,
+            authorisation=allocation.authorisation_id,
+            cai=allocation.cai,
+            range_text=allocation.range_text,
+            deadline=allocation.deadline,
+            branch=allocation.branch_id,
+            issued_at=now(),
+            issued_by=actor.username,
+            customer=original.customer_id,
+            buyer_name=original.buyer_name,
+            buyer_document=original.buyer_document,
+            consumer_final=original.consumer_final,
+            exempt_purchase_order=original.exempt_purchase_order,
+            exonerated_register=original.exonerated_register,
+            sag_register=original.sag_register,
+            subtotal=amounts.subtotal,
+            discounts=amounts.discounts,
+            exempt=amounts.exempt,
+            exonerated=amounts.exonerated,
+            taxed15=amounts.taxed15,
+            taxed18=amounts.taxed18,
+            isv15=amounts.isv15,
+            isv18=amounts.isv18,
+            total=amounts.total,
+            original=original.id,
+            reason=reason,
+            receiver_name=receiver,
+            receiver_document=document,
+            settlement=data.settlement,
+            cash_session=session_id,
+        )
+        FiscalDocumentLine.insert_many(
+            [
+                {
+                    "document": note.id,
+                    "position": position,
+                    "lab_request": item.line.lab_request_id,
+                    "request_line": item.line.request_line_id,
+                    "description": item.line.description,
+                    "quantity": item.line.quantity,
+                    "unit_price": item.unit_price,
+                    "discount": item.discount,
+                    "amount": item.amount,
+                    "tax_class": item.line.tax_class,
+                }
+                for position, item in enumerate(amounts.lines, start=1)
+            ]
+        ).execute()
+        if data.settlement == SETTLE_REFUND:
+            payments.write(
+                [payments.CleanPayment(data.refund_method, amounts.total, None, None)],
+                document_id=original.id,
+                customer_id=original.customer_id,
+                kind="refund",
+                cash_session_id=session_id,
+                by=actor.username,
+                sign=-1,
+            )
+        elif data.settlement == SETTLE_BALANCE:
+            Payment.create(
+                batch=f"cn-{note.id}",
+                document=original.id,
+                customer=original.customer_id,
+                kind="to_balance",
+                method="balance",
+                amount=-amounts.total,
+                at=now(),
+                by=actor.username,
+            )
+            BalanceMove.create(
+                customer=original.customer_id,
+                amount=amounts.total,
+                document=note.id,
+                note=_t("nota de crédito {number}").format(number=note.number),
+                at=now(),
+                by=actor.username,
+            )
+        request_ids = {
+            item.line.lab_request_id for item in amounts.lines if item.line.lab_request_id
+        }
+        for request_id in sorted(request_ids):
+            RequestEvent.create(
+                lab_request=request_id,
+                at=now(),
+                action="credit_note",
+                detail=_t("Nota de crédito {number} ({total}): {reason}").format(
+                    number=note.number, total=format_lempiras(amounts.total), reason=reason
+                ),
+                by=actor.username,
+            )
+        audit.record(
+            "billing.credit_note.issue",
+            "fiscal_document",
+            note.id,
+            {
+                "number": (None, note.number),
+                "original": (None, original.number),
+                "total": (None, str(amounts.total)),
+                "settlement": (None, data.settlement),
+            },
+            detail=reason,
+        )
+    return note.id
+
+
+def invoiced_lines(request_id: int) -> dict:
+    """For the cancel and remove dialogs: the request's valid factura (id, number), what
+    was paid on it and what can still be credited; empty when it was not invoiced."""
+    session.require("lis.requests.view")
+    from .invoices import invoice_of
+
+    document_id = invoice_of(request_id)
+    if document_id is None:
+        return {}
+    row = FiscalDocument.get_by_id(document_id)
+    credited = credited_amount(row.id)
+    paid = paid_amount(row.id)
+    return {
+        "document_id": row.id,
+        "number": row.number,
+        "total": row.total.quantize(Decimal("0.01")),
+        "paid": paid,
+        "credited": credited,
+        "left": row.total.quantize(Decimal("0.01")) - credited,
+        "owed": row.total.quantize(Decimal("0.01")) - credited - paid,
+        "buyer_name": row.buyer_name,
+        "buyer_document": row.buyer_document,
+    }
+
+
+def invoice_lines(document_id: int) -> list[dict]:
+    """The lines of a factura with what each can still be credited (the credit-note
+    dialog and the CLI pick removed investigations from them)."""
+    session.require("billing.credit_note")
+    from ...db.models import Investigation, RequestLine
+
+    credited = set(
+        r
+        for (r,) in FiscalDocumentLine.select(FiscalDocumentLine.request_line)
+        .join(FiscalDocument, on=(FiscalDocumentLine.document == FiscalDocument.id))
+        .where((FiscalDocument.original == document_id) & (FiscalDocument.status == "issued"))
+        .tuples()
+        if r is not None
+    )
+    rows = (
+        FiscalDocumentLine.select(
+            FiscalDocumentLine.request_line,
+            Investigation.code,
+            FiscalDocumentLine.description,
+            FiscalDocumentLine.amount,
+        )
+        .join(RequestLine, on=(FiscalDocumentLine.request_line == RequestLine.id))
+        .join(Investigation, on=(RequestLine.investigation == Investigation.id))
+        .where(FiscalDocumentLine.document == document_id)
+        .order_by(FiscalDocumentLine.position)
+        .tuples()
+    )
+    return [
+        {
+            "request_line_id": line_id,
+            "code": code,
+            "description": description,
+            "amount": Decimal(amount).quantize(Decimal("0.01")),
+            "credited": line_id in credited,
+        }
+        for line_id, code, description, amount in rows
+    ]

@@ -1,0 +1,333 @@
+"""Issuing a Factura (01) from one or more requests of one bill-to customer (issue 17).
+
+Everything happens in one write transaction: the requests are locked and checked (not
+cancelled, not already invoiced, one bill-to), the lines are priced from the requests'
+stored prices and discounts, the buyer is resolved, the payments are checked against
+the total (or the rest goes on the company's credit), the number is taken from the
+active authorisation under its lock, and the document, its lines, its payments and the
+audit row are written. A failure anywhere rolls the number back with the rest.
+
+An issued document is immutable: there is no function here that edits one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from ...db.database import is_sqlite, write_transaction
+from ...db.models import Customer, Investigation, LabRequest, RequestEvent, RequestLine
+from ...db.models_billing import (
+    CreditAccount,
+    FiscalDocument,
+    FiscalDocumentLine,
+    InvoicedRequest,
+    now,
+)
+from ...util.money import format_lempiras
+from ..access import audit, session
+from ..errors import NotFoundError, RuleError, ValidationError
+from ..texts import translate
+from . import backend, buyers, cash, payments
+from .amounts import ZERO, LineInput, compute
+from .buyers import BuyerInput
+from .payments import PaymentInput
+from .types import INVOICE
+
+CONTEXT = "services.billing"
+
+
+def _t(text: str) -> str:
+    return translate(CONTEXT, text)
+
+
+@dataclass(frozen=True)
+class InvoiceInput:
+    request_ids: tuple[int, ...]
+    payments: tuple[PaymentInput, ...] = ()
+    buyer: BuyerInput | None = None
+    bill_to_id: int | None = None  # overrides the requests' bill-to (company or patient)
+    on_credit: bool = False  # the rest goes on the bill-to company's credit
+
+
+def _locked_requests(request_ids):
+    query = LabRequest.select().where(LabRequest.id.in_(list(request_ids)))
+    if not is_sqlite():
+        query = query.for_update()
+    rows = {row.id: row for row in query}
+    missing = [i for i in request_ids if i not in rows]
+    if missing:
+        raise NotFoundError(_t("La solicitud no existe."))
+    return [rows[i] for i in request_ids]
+
+
+def invoice_of(request_id: int) -> int | None:
+    """The id of the valid (not void) factura that charges a request, or None."""
+    row = (
+        InvoicedRequest.select(InvoicedRequest.document)
+        .join(FiscalDocument, on=(InvoicedRequest.document == FiscalDocument.id))
+        .where(
+            (InvoicedRequest.lab_request == request_id)
+            & (FiscalDocument.status == "issued")
+            & (FiscalDocument.doc_type == INVOICE)
+        )
+        .first()
+    )
+    return row.document_id if row else None
+
+
+def lines_of(requests) -> list[LineInput]:
+    """One line per charged investigation: a panel with its price (its members come with
+    it at no charge and are not listed), cancelled and removed lines left out."""
+    ids = [r.id for r in requests]
+    numbers = {r.id: r.request_number for r in requests}
+    query = (
+        RequestLine.select(
+            RequestLine.id,
+            RequestLine.lab_request,
+            RequestLine.price,
+            RequestLine.discount,
+            Investigation.name,
+            Investigation.code,
+            Investigation.tax_class,
+        )
+        .join(Investigation, on=(RequestLine.investigation == Investigation.id))
+        .where(
+            RequestLine.lab_request.in_(ids)
+            & RequestLine.parent_line.is_null()
+            & (RequestLine.status != "cancelled")
+        )
+        .order_by(RequestLine.lab_request, RequestLine.id)
+    )
+    lines = []
+    several = len(ids) > 1
+    for row in query:
+        description = row.investigation.name
+        if several:
+            description = f"{description} ({numbers[row.lab_request_id]})"
+        lines.append(
+            LineInput(
+                description=description[:250],
+                unit_price=row.price,
+                discount=row.discount,
+                quantity=1,
+                tax_class=row.investigation.tax_class or "exento",
+                lab_request_id=row.lab_request_id,
+                request_line_id=row.id,
+            )
+        )
+    return lines
+
+
+def _bill_to(requests, given: int | None) -> Customer:
+    targets = {given} if given else {r.bill_to_id or r.patient_id for r in requests}
+    if len(targets) != 1:
+        raise ValidationError(
+            {
+                "requests": _t(
+                    "Una factura es para un solo cliente: estas solicitudes se cobran a "
+                    "clientes distintos."
+                )
+            }
+        )
+    customer = Customer.get_or_none(Customer.id == targets.pop())
+    if customer is None:
+        raise NotFoundError(_t("El cliente a quien se factura no existe."))
+    return customer
+
+
+def _credit_terms(customer: Customer, amount: Decimal) -> dt.date:
+    account = CreditAccount.get_or_none(
+        (CreditAccount.customer == customer.id) & (CreditAccount.active == True)  # noqa: E712
+    )
+    if account is None:
+        raise RuleError(
+            _t(
+                "{name} no tiene crédito autorizado: cobre el total o pida a un administrador "
+                "que registre su límite de crédito."
+            ).format(name=customer.name)
+        )
+    from . import statements
+
+    owed = statements.balance_due(customer.id)
+    if owed + amount > account.credit_limit:
+        raise RuleError(
+            _t(
+                "El crédito de {name} no alcanza: debe {owed}, el límite es {limit} y esta "
+                "factura deja {amount} a crédito."
+            ).format(
+                name=customer.name,
+                owed=format_lempiras(owed),
+                limit=format_lempiras(account.credit_limit),
+                amount=format_lempiras(amount),
+            )
+        )
+    return dt.date.today() + dt.timedelta(days=int(account.days))
+
+
+def preview(data: InvoiceInput) -> dict:
+    """What the invoice would charge (the payment dialog shows it before issuing)."""
+    session.require("billing.issue")
+    requests = _locked_requests(data.request_ids)
+    customer = _bill_to(requests, data.bill_to_id)
+    exonerated = bool(
+        data.buyer and (data.buyer.exempt_purchase_order or data.buyer.exonerated_register)
+    )
+    amounts = compute(lines_of(requests), exonerated_buyer=exonerated)
+    return {
+        "customer_id": customer.id,
+        "customer_name": customer.name,
+        "customer_document": buyers.customer_document(customer),
+        "is_company": customer.type == "empresa",
+        "amounts": amounts,
+        "balance": payments.balance_of(customer.id),
+        "has_credit": CreditAccount.select()
+        .where((CreditAccount.customer == customer.id) & (CreditAccount.active == True))  # noqa: E712
+        .exists(),
+    }
+
+
+def issue(data: InvoiceInput) -> int:
+    """Issue the factura; returns its id. Every refusal is a clear message and leaves
+    nothing written (no number used)."""
+    actor = session.require("billing.issue")
+    if not data.request_ids:
+        raise ValidationError({"requests": _t("Elija al menos una solicitud para facturar.")})
+    if len(set(data.request_ids)) != len(data.request_ids):
+        raise ValidationError({"requests": _t("Una solicitud aparece dos veces.")})
+    with write_transaction():
+        requests = _locked_requests(data.request_ids)
+        for request in requests:
+            if request.status == "cancelled":
+                raise RuleError(
+                    _t("La solicitud {number} está cancelada: no se factura.").format(
+                        number=request.request_number
+                    )
+                )
+            existing = invoice_of(request.id)
+            if existing is not None:
+                number = FiscalDocument.get_by_id(existing).number
+                raise RuleError(
+                    _t("La solicitud {request} ya está facturada en la factura {number}.").format(
+                        request=request.request_number, number=number
+                    )
+                )
+        customer = _bill_to(requests, data.bill_to_id)
+        exonerated = bool(
+            data.buyer and (data.buyer.exempt_purchase_order or data.buyer.exonerated_register)
+        )
+        lines = lines_of(requests)
+        if not lines:
+            raise RuleError(_t("Las solicitudes no tienen investigaciones que cobrar."))
+        amounts = compute(lines, exonerated_buyer=exonerated)
+        if amounts.total <= ZERO:
+            raise RuleError(_t("El total es L 0.00: no hay nada que facturar."))
+        buyer = buyers.resolve(customer, data.buyer, amounts.total)
+        cleaned = payments.clean_payments(data.payments, amounts.total, on_credit=data.on_credit)
+        paid = sum((p.amount for p in cleaned), ZERO)
+        if any(p.method == "balance" for p in cleaned):
+            used = sum((p.amount for p in cleaned if p.method == "balance"), ZERO)
+            if used > payments.balance_of(customer.id):
+                raise ValidationError(
+                    {
+                        "payments": _t("{name} tiene {balance} de saldo a favor.").format(
+                            name=customer.name,
+                            balance=format_lempiras(payments.balance_of(customer.id)),
+                        )
+                    }
+                )
+        due_date = None
+        on_credit = data.on_credit and paid < amounts.total
+        if on_credit:
+            due_date = _credit_terms(customer, amounts.total - paid)
+        session_id = cash.session_for_payment(actor.username) if cleaned else None
+        allocation = backend.current().allocate(INVOICE)
+        document = FiscalDocument.create(
+            doc_type=INVOICE,
+            number=allocation.number,
+            correlative=allocation.correlative,
+            authorisation=allocation.authorisation_id,
+            cai=allocation.cai,
+            range_text=allocation.range_text,
+            deadline=allocation.deadline,
+            branch=allocation.branch_id,
+            issued_at=now(),
+            issued_by=actor.username,
+            customer=customer.id,
+            buyer_name=buyer.name,
+            buyer_document=buyer.document,
+            consumer_final=buyer.consumer_final,
+            exempt_purchase_order=buyer.exempt_purchase_order,
+            exonerated_register=buyer.exonerated_register,
+            sag_register=buyer.sag_register,
+            subtotal=amounts.subtotal,
+            discounts=amounts.discounts,
+            exempt=amounts.exempt,
+            exonerated=amounts.exonerated,
+            taxed15=amounts.taxed15,
+            taxed18=amounts.taxed18,
+            isv15=amounts.isv15,
+            isv18=amounts.isv18,
+            total=amounts.total,
+            on_credit=on_credit,
+            due_date=due_date,
+            cash_session=session_id,
+        )
+        FiscalDocumentLine.insert_many(
+            [
+                {
+                    "document": document.id,
+                    "position": position,
+                    "lab_request": item.line.lab_request_id,
+                    "request_line": item.line.request_line_id,
+                    "description": item.line.description,
+                    "quantity": item.line.quantity,
+                    "unit_price": item.unit_price,
+                    "discount": item.discount,
+                    "amount": item.amount,
+                    "tax_class": item.line.tax_class,
+                }
+                for position, item in enumerate(amounts.lines, start=1)
+            ]
+        ).execute()
+        InvoicedRequest.insert_many(
+            [{"document": document.id, "lab_request": r.id} for r in requests]
+        ).execute()
+        if cleaned:
+            payments.write(
+                cleaned,
+                document_id=document.id,
+                customer_id=customer.id,
+                kind="payment",
+                cash_session_id=session_id,
+                by=actor.username,
+            )
+        RequestEvent.insert_many(
+            [
+                {
+                    "lab_request": r.id,
+                    "at": now(),
+                    "action": "invoiced",
+                    "detail": _t("Facturada: {number} ({total})").format(
+                        number=document.number, total=format_lempiras(amounts.total)
+                    ),
+                    "by": actor.username,
+                }
+                for r in requests
+            ]
+        ).execute()
+        audit.record(
+            "billing.invoice.issue",
+            "fiscal_document",
+            document.id,
+            {
+                "number": (None, document.number),
+                "total": (None, str(amounts.total)),
+                "buyer": (None, buyer.name),
+                "requests": (None, ", ".join(r.request_number for r in requests)),
+                "paid": (None, str(paid)),
+                "on_credit": (None, on_credit),
+            },
+        )
+    return document.id

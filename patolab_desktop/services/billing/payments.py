@@ -1,0 +1,204 @@
+"""Payments at the desk (issue 17, point 4): cash with received and change, card with the
+last 4 digits and authorisation code, bank transfer, cheque, the customer's credit
+balance, or several of them (mixed). Validated before anything is written."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass
+from decimal import Decimal
+
+from ...db.models_billing import BalanceMove, Payment, now
+from ...util.money import format_lempiras
+from ...util.text import clean
+from ..errors import ValidationError
+from ..texts import translate
+from .amounts import ZERO, cents
+from .types import BALANCE, CARD, CASH, CHEQUE, METHOD_LABELS, METHODS, TRANSFER, label
+
+CONTEXT = "services.billing"
+
+
+def _t(text: str) -> str:
+    return translate(CONTEXT, text)
+
+
+@dataclass(frozen=True)
+class PaymentInput:
+    method: str
+    amount: Decimal | str
+    received: Decimal | str | None = None  # cash: what the customer handed over
+    card_last4: str = ""
+    auth_code: str = ""
+    bank: str = ""
+    reference: str = ""  # transfer reference or cheque number
+
+
+@dataclass(frozen=True)
+class CleanPayment:
+    method: str
+    amount: Decimal
+    received: Decimal | None
+    change: Decimal | None
+    card_last4: str = ""
+    auth_code: str = ""
+    bank: str = ""
+    reference: str = ""
+
+
+def _money(value, field: str, errors: dict) -> Decimal:
+    try:
+        amount = cents(Decimal(str(value).replace(",", "").replace("L", "").strip()))
+    except Exception:
+        errors[field] = _t("Escriba un monto válido (por ejemplo 250.00).")
+        return ZERO
+    if not amount.is_finite() or amount < 0 or amount > Decimal("999999999"):
+        errors[field] = _t("Escriba un monto válido (por ejemplo 250.00).")
+        return ZERO
+    return amount
+
+
+def clean_payments(items, total: Decimal, *, on_credit: bool = False) -> list[CleanPayment]:
+    """Check the payments of a document of ``total``: together they pay it exactly (cash
+    may be handed over in excess: the change), unless the rest goes on credit."""
+    errors: dict[str, str] = {}
+    result: list[CleanPayment] = []
+    for index, item in enumerate(items or ()):
+        prefix = f"payment{index}"
+        method = clean(item.method).lower()
+        if method not in METHODS:
+            errors[f"{prefix}.method"] = _t(
+                "Forma de pago desconocida: use efectivo, tarjeta, transferencia, cheque o saldo."
+            )
+            continue
+        amount = _money(item.amount, f"{prefix}.amount", errors)
+        if amount <= 0 and f"{prefix}.amount" not in errors:
+            errors[f"{prefix}.amount"] = _t("El monto de cada pago debe ser mayor que cero.")
+        received = change = None
+        last4 = auth = bank = reference = ""
+        name = label(METHOD_LABELS, method)
+        if method == CASH:
+            received = amount
+            if item.received not in (None, ""):
+                received = _money(item.received, f"{prefix}.received", errors)
+                if received < amount:
+                    errors[f"{prefix}.received"] = _t(
+                        "El efectivo recibido ({received}) es menor que el monto en efectivo "
+                        "({amount})."
+                    ).format(received=format_lempiras(received), amount=format_lempiras(amount))
+            change = received - amount
+        elif method == CARD:
+            last4 = clean(item.card_last4)
+            auth = clean(item.auth_code).upper()
+            if not re.fullmatch(r"\d{4}", last4):
+                errors[f"{prefix}.card_last4"] = _t("Escriba los últimos 4 dígitos de la tarjeta.")
+            if not re.fullmatch(r"[0-9A-Z]{3,20}", auth):
+                errors[f"{prefix}.auth_code"] = _t(
+                    "Un pago con tarjeta necesita el código de autorización del voucher."
+                )
+        elif method in (TRANSFER, CHEQUE):
+            bank = clean(item.bank)[:80]
+            reference = clean(item.reference)[:40]
+            if not bank:
+                errors[f"{prefix}.bank"] = _t("Escriba el banco del pago con {method}.").format(
+                    method=name.lower()
+                )
+            if not reference:
+                errors[f"{prefix}.reference"] = (
+                    _t("Escriba la referencia de la transferencia.")
+                    if method == TRANSFER
+                    else _t("Escriba el número del cheque.")
+                )
+        result.append(CleanPayment(method, amount, received, change, last4, auth, bank, reference))
+    if errors:
+        raise ValidationError(errors)
+    paid = sum((p.amount for p in result), ZERO)
+    if paid > total:
+        raise ValidationError(
+            {
+                "payments": _t(
+                    "Los pagos ({paid}) suman más que el total ({total}). Para dar cambio, "
+                    "escriba el efectivo recibido aparte del monto."
+                ).format(paid=format_lempiras(paid), total=format_lempiras(total))
+            }
+        )
+    if paid < total and not on_credit:
+        raise ValidationError(
+            {
+                "payments": _t(
+                    "Los pagos ({paid}) no cubren el total ({total}): faltan {missing}."
+                ).format(
+                    paid=format_lempiras(paid),
+                    total=format_lempiras(total),
+                    missing=format_lempiras(total - paid),
+                )
+            }
+        )
+    return result
+
+
+def write(
+    payments: list[CleanPayment],
+    *,
+    document_id: int | None,
+    customer_id: int | None,
+    kind: str,
+    cash_session_id: int | None,
+    by: str,
+    sign: int = 1,
+) -> str:
+    """Write the payment rows of one batch (inside the caller's transaction)."""
+    batch = str(uuid.uuid4())
+    for p in payments:
+        Payment.create(
+            batch=batch,
+            document=document_id,
+            customer=customer_id,
+            kind=kind,
+            method=p.method,
+            amount=p.amount * sign,
+            received=p.received,
+            change=p.change,
+            card_last4=p.card_last4,
+            auth_code=p.auth_code,
+            bank=p.bank,
+            reference=p.reference,
+            cash_session=cash_session_id,
+            at=now(),
+            by=by,
+        )
+        if p.method == BALANCE and customer_id is not None:
+            BalanceMove.create(
+                customer=customer_id,
+                amount=-p.amount * sign,
+                document=document_id,
+                note=_t("usado como pago"),
+                at=now(),
+                by=by,
+            )
+    return batch
+
+
+def method_text(row) -> str:
+    """ "Tarjeta ****1234 aut. 0099", "Transferencia BAC ref. 123"…"""
+    name = label(METHOD_LABELS, row.method)
+    if row.method == CARD:
+        return f"{name} ****{row.card_last4} " + _t("aut.") + f" {row.auth_code}"
+    if row.method == TRANSFER:
+        return f"{name} {row.bank} " + _t("ref.") + f" {row.reference}"
+    if row.method == CHEQUE:
+        return f"{name} {row.bank} " + _t("n.º") + f" {row.reference}"
+    return name
+
+
+def balance_of(customer_id: int) -> Decimal:
+    """The customer's credit balance (saldo a favor)."""
+    from peewee import fn
+
+    value = (
+        BalanceMove.select(fn.COALESCE(fn.SUM(BalanceMove.amount), 0).coerce(False))
+        .where(BalanceMove.customer == customer_id)
+        .scalar()
+    )
+    return (Decimal(int(value or 0)) / 1000).quantize(Decimal("0.01"))

@@ -1,0 +1,266 @@
+"""Reading issued documents and voiding a factura (issue 17, points 3 and 5).
+
+A void (anulación) only marks the document: the reason is required, the number stays
+consumed, the payments taken with it are reversed in the voiding user's cash session,
+and the requests become free to be invoiced again. It reprints with "ANULADA". A factura
+that already has a credit note cannot be voided.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ...db.database import is_sqlite, write_transaction
+from ...db.models import Branch, LabRequest
+from ...db.models_billing import (
+    FiscalDocument,
+    FiscalDocumentLine,
+    InvoicedRequest,
+    Payment,
+    now,
+)
+from ...util.text import clean
+from .. import settings
+from ..access import audit, session
+from ..errors import NotFoundError, RuleError, ValidationError
+from ..texts import translate
+from . import cash, payments
+from .balances import summary
+from .types import DOC_TITLES, INVOICE
+from .views import DocumentLine, Issuer, PaymentLine, Totals
+from .views import FiscalDocument as FiscalView
+
+CONTEXT = "services.billing"
+TWO = Decimal("0.01")
+
+
+def _t(text: str) -> str:
+    return translate(CONTEXT, text)
+
+
+def _get(document_id: int):
+    row = FiscalDocument.get_or_none(FiscalDocument.id == document_id)
+    if row is None:
+        raise NotFoundError(_t("El documento no existe."))
+    return row
+
+
+def find(number: str) -> int:
+    """The id of a document by its 16-digit number (with or without dashes)."""
+    session.require("billing.issue")
+    digits = "".join(c for c in (number or "") if c.isdigit())
+    if len(digits) != 16:
+        raise ValidationError(
+            {"number": _t("Un número fiscal tiene 16 dígitos: EEE-PPP-TT-NNNNNNNN.")}
+        )
+    text = f"{digits[:3]}-{digits[3:6]}-{digits[6:8]}-{digits[8:]}"
+    row = FiscalDocument.get_or_none(FiscalDocument.number == text)
+    if row is None:
+        raise NotFoundError(_t("No hay un documento con el número {number}.").format(number=text))
+    return row.id
+
+
+def issuer(branch_id: int) -> Issuer:
+    values = settings.get_many(
+        ["lab_name", "lab_legal_name", "lab_rtn", "lab_address", "lab_phone", "lab_email"]
+    )
+    branch = Branch.get_or_none(Branch.id == branch_id)
+    return Issuer(
+        legal_name=values.get("lab_legal_name") or values.get("lab_name") or "",
+        trade_name=values.get("lab_name") or "",
+        rtn=values.get("lab_rtn") or "",
+        head_office_address=values.get("lab_address") or "",
+        branch_name=branch.name if branch else "",
+        branch_address=(branch.address if branch else "") or values.get("lab_address") or "",
+        phone=(branch.phone if branch and branch.phone else values.get("lab_phone")) or "",
+        email=values.get("lab_email") or "",
+    )
+
+
+def view(document_id: int) -> FiscalView:
+    """The document as printed (and reprinted: a void one carries ANULADA)."""
+    session.require("billing.issue")
+    return _view(_get(document_id))
+
+
+def _view(row) -> FiscalView:
+    from ...util.amount_words import amount_in_words
+
+    lines = tuple(
+        DocumentLine(
+            description=line.description,
+            quantity=line.quantity,
+            unit_price=line.unit_price.quantize(TWO),
+            discount=line.discount.quantize(TWO),
+            amount=line.amount.quantize(TWO),
+            tax_class=line.tax_class,
+        )
+        for line in FiscalDocumentLine.select()
+        .where(FiscalDocumentLine.document == row.id)
+        .order_by(FiscalDocumentLine.position)
+    )
+    total = row.total.quantize(TWO)
+    totals = Totals(
+        subtotal=row.subtotal.quantize(TWO),
+        discounts=row.discounts.quantize(TWO),
+        exempt=row.exempt.quantize(TWO),
+        exonerated=row.exonerated.quantize(TWO),
+        taxed15=row.taxed15.quantize(TWO),
+        taxed18=row.taxed18.quantize(TWO),
+        isv15=row.isv15.quantize(TWO),
+        isv18=row.isv18.quantize(TWO),
+        total=total,
+        total_words=amount_in_words(total),
+    )
+    paid = tuple(
+        PaymentLine(
+            method_label=payments.method_text(p),
+            amount=p.amount.quantize(TWO),
+            received=p.received.quantize(TWO) if p.received is not None else None,
+            change=p.change.quantize(TWO) if p.change is not None else None,
+        )
+        for p in Payment.select()
+        .where((Payment.document == row.id) & (Payment.kind == "payment"))
+        .order_by(Payment.id)
+    )
+    numbers = tuple(
+        n
+        for (n,) in LabRequest.select(LabRequest.request_number)
+        .join(InvoicedRequest, on=(InvoicedRequest.lab_request == LabRequest.id))
+        .where(InvoicedRequest.document == row.id)
+        .order_by(LabRequest.id)
+        .tuples()
+    )
+    original = row.original if row.original_id else None
+    return FiscalView(
+        doc_type=row.doc_type,
+        title=DOC_TITLES.get(row.doc_type, row.doc_type),
+        number=row.number,
+        cai=row.cai,
+        range_text=row.range_text,
+        deadline=row.deadline,
+        issued_at=row.issued_at,
+        issuer=issuer(row.branch_id),
+        buyer_name=row.buyer_name,
+        buyer_document=row.buyer_document,
+        lines=lines,
+        totals=totals,
+        payments=paid,
+        on_credit=row.on_credit,
+        due_date=row.due_date,
+        request_numbers=numbers,
+        exempt_purchase_order=row.exempt_purchase_order,
+        exonerated_register=row.exonerated_register,
+        sag_register=row.sag_register,
+        voided=row.status == "void",
+        void_reason=row.void_reason,
+        original_cai=original.cai if original else "",
+        original_number=original.number if original else "",
+        original_date=original.issued_at.date() if original else None,
+        reason=row.reason,
+        receiver_name=row.receiver_name,
+        receiver_document=row.receiver_document,
+        issued_by=row.issued_by,
+    )
+
+
+def for_request(request_id: int) -> list[dict]:
+    """The documents of a request (its factura, void ones, and credit notes on it)."""
+    session.require("lis.requests.view")
+    ids = [
+        d
+        for (d,) in InvoicedRequest.select(InvoicedRequest.document)
+        .where(InvoicedRequest.lab_request == request_id)
+        .tuples()
+    ]
+    if not ids:
+        return []
+    rows = FiscalDocument.select().where(
+        FiscalDocument.id.in_(ids) | FiscalDocument.original.in_(ids)
+    )
+    return [summary(row) for row in rows.order_by(FiscalDocument.id)]
+
+
+def void(document_id: int, reason: str) -> None:
+    """Anular a factura with an error: reason required, the number stays consumed."""
+    actor = session.require("billing.void")
+    reason = clean(reason)
+    if len(reason) < 5:
+        raise ValidationError({"reason": _t("Escriba el motivo de la anulación.")})
+    with write_transaction():
+        query = FiscalDocument.select().where(FiscalDocument.id == document_id)
+        if not is_sqlite():
+            query = query.for_update()
+        row = query.first()
+        if row is None:
+            raise NotFoundError(_t("El documento no existe."))
+        if row.status == "void":
+            raise RuleError(_t("El documento {number} ya está anulado.").format(number=row.number))
+        if row.doc_type != INVOICE:
+            raise RuleError(_t("Solo se anulan facturas."))
+        if (
+            FiscalDocument.select()
+            .where((FiscalDocument.original == row.id) & (FiscalDocument.status == "issued"))
+            .exists()
+        ):
+            raise RuleError(
+                _t(
+                    "La factura {number} ya tiene una nota de crédito: no se puede anular. "
+                    "Haga otra nota de crédito por lo que falte."
+                ).format(number=row.number)
+            )
+        taken = list(Payment.select().where(Payment.document == row.id))
+        if taken:
+            session_id = _reversal_session(taken, actor.username)
+            for p in taken:
+                Payment.create(
+                    batch=p.batch,
+                    document=row.id,
+                    customer=p.customer_id,
+                    kind="reversal",
+                    method=p.method,
+                    amount=-p.amount,
+                    received=None,
+                    change=None,
+                    card_last4=p.card_last4,
+                    auth_code=p.auth_code,
+                    bank=p.bank,
+                    reference=p.reference,
+                    cash_session=session_id,
+                    at=now(),
+                    by=actor.username,
+                )
+                if p.method == "balance" and p.customer_id:
+                    from ...db.models_billing import BalanceMove
+
+                    BalanceMove.create(
+                        customer=p.customer_id,
+                        amount=p.amount,
+                        document=row.id,
+                        note=_t("devuelto al anular {number}").format(number=row.number),
+                        at=now(),
+                        by=actor.username,
+                    )
+        FiscalDocument.update(
+            status="void", void_reason=reason, voided_at=now(), voided_by=actor.username
+        ).where(FiscalDocument.id == row.id).execute()
+        audit.record(
+            "billing.invoice.void",
+            "fiscal_document",
+            row.id,
+            {"status": ("issued", "void")},
+            detail=reason,
+        )
+
+
+def _reversal_session(taken, username: str) -> int:
+    """Where the reversed payments go: the session that took them while it is still open
+    (the drawer still holds the money), else the voiding user's open session."""
+    from ...db.models_billing import CashSession
+
+    original = {p.cash_session_id for p in taken if p.cash_session_id}
+    if len(original) == 1:
+        row = CashSession.get_or_none(CashSession.id == original.pop())
+        if row is not None and row.status == "open":
+            return row.id
+    return cash.session_for_payment(username)

@@ -1,0 +1,324 @@
+"""Billing reports and exports (issue 17, point 7): invoices and credit notes CSV, the
+monthly libro de ventas (with its plain-text file, Art. 53), the unused numbers per
+authorisation (Art. 42) and the daily sales per method and per receptionist."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from peewee import fn
+
+from ...db.models_billing import FiscalAuthorisation, FiscalDocument, Payment
+from ..access import session
+from ..errors import ValidationError
+from ..texts import translate
+from .authorisations import counter_key, format_number, today
+from .types import DOC_TYPE_LABELS, METHOD_LABELS, label
+
+CONTEXT = "services.billing"
+TWO = Decimal("0.01")
+
+
+def _t(text: str) -> str:
+    return translate(CONTEXT, text)
+
+
+def month_range(month: str) -> tuple[dt.datetime, dt.datetime]:
+    """``"2026-11"`` → [1 Nov 00:00, 1 Dec 00:00)."""
+    try:
+        year, number = (int(part) for part in str(month).strip().split("-"))
+        start = dt.datetime(year, number, 1)
+    except (ValueError, TypeError) as exc:
+        raise ValidationError(
+            {"month": _t("Escriba el mes como AAAA-MM (por ejemplo 2026-11).")}
+        ) from exc
+    end = dt.datetime(year + (number == 12), number % 12 + 1, 1)
+    return start, end
+
+
+def _money(value) -> str:
+    return f"{Decimal(value).quantize(TWO):.2f}"
+
+
+DOCUMENT_COLUMNS = (
+    "fecha",
+    "tipo",
+    "numero",
+    "cai",
+    "estado",
+    "comprador",
+    "documento_comprador",
+    "importe_exento",
+    "importe_exonerado",
+    "importe_gravado_15",
+    "importe_gravado_18",
+    "isv_15",
+    "isv_18",
+    "descuentos",
+    "total",
+    "credito",
+    "factura_original",
+    "motivo",
+    "emitida_por",
+)
+
+
+def documents_rows(start: dt.datetime | None = None, end: dt.datetime | None = None):
+    """Invoices and credit notes as CSV rows (header first), oldest first. A void one keeps
+    its row with its status (its number was consumed)."""
+    session.require("billing.reports")
+    query = FiscalDocument.select().order_by(FiscalDocument.issued_at, FiscalDocument.id)
+    if start is not None:
+        query = query.where(FiscalDocument.issued_at >= start)
+    if end is not None:
+        query = query.where(FiscalDocument.issued_at < end)
+    originals = {}
+    yield list(DOCUMENT_COLUMNS)
+    for row in query.iterator():
+        original = ""
+        if row.original_id:
+            if row.original_id not in originals:
+                originals[row.original_id] = FiscalDocument.get_by_id(row.original_id).number
+            original = originals[row.original_id]
+        yield [
+            row.issued_at.strftime("%Y-%m-%d %H:%M"),
+            label(DOC_TYPE_LABELS, row.doc_type),
+            row.number,
+            row.cai,
+            _t("ANULADA") if row.status == "void" else _t("emitida"),
+            row.buyer_name,
+            row.buyer_document,
+            _money(row.exempt),
+            _money(row.exonerated),
+            _money(row.taxed15),
+            _money(row.taxed18),
+            _money(row.isv15),
+            _money(row.isv18),
+            _money(row.discounts),
+            _money(row.total),
+            _t("sí") if row.on_credit else _t("no"),
+            original,
+            row.void_reason if row.status == "void" else row.reason,
+            row.issued_by,
+        ]
+
+
+SALES_BOOK_COLUMNS = (
+    "fecha",
+    "tipo_documento",
+    "numero",
+    "cai",
+    "rtn_comprador",
+    "nombre_comprador",
+    "importe_exento",
+    "importe_exonerado",
+    "importe_gravado_15",
+    "isv_15",
+    "importe_gravado_18",
+    "isv_18",
+    "total",
+    "estado",
+)
+
+
+def sales_book(month: str) -> list[list[str]]:
+    """The libro de ventas of a month: every document in number order; a void one with
+    zero amounts and ANULADA; credit notes with their amounts negative. Header first,
+    then a totals row."""
+    session.require("billing.reports")
+    start, end = month_range(month)
+    rows = [list(SALES_BOOK_COLUMNS)]
+    sums = [Decimal(0)] * 7
+    query = (
+        FiscalDocument.select()
+        .where((FiscalDocument.issued_at >= start) & (FiscalDocument.issued_at < end))
+        .order_by(FiscalDocument.doc_type, FiscalDocument.number)
+    )
+    for row in query:
+        sign = -1 if row.doc_type == "06" else 1
+        values = [
+            row.exempt,
+            row.exonerated,
+            row.taxed15,
+            row.isv15,
+            row.taxed18,
+            row.isv18,
+            row.total,
+        ]
+        if row.status == "void":
+            values = [Decimal(0)] * 7
+        values = [Decimal(v).quantize(TWO) * sign for v in values]
+        sums = [a + b for a, b in zip(sums, values, strict=True)]
+        rows.append(
+            [
+                row.issued_at.strftime("%d/%m/%Y"),
+                row.doc_type,
+                row.number,
+                row.cai,
+                row.buyer_document.replace("-", ""),
+                row.buyer_name,
+            ]
+            + [f"{v:.2f}" for v in values]
+            + [_t("ANULADA") if row.status == "void" else _t("VIGENTE")]
+        )
+    rows.append(["", "", "", "", "", _t("TOTALES")] + [f"{v:.2f}" for v in sums] + [""])
+    return rows
+
+
+def sales_book_text(month: str) -> str:
+    """The libro de ventas as a plain-text file for SAR (Art. 53): one line per document,
+    fields separated by ``|``, CRLF line ends."""
+    lines = ["|".join(cell.replace("|", "/") for cell in row) for row in sales_book(month)]
+    return "\r\n".join(lines) + "\r\n"
+
+
+def unused_numbers(authorisation_id: int | None = None) -> list[dict]:
+    """Numbers not used per authorisation (Art. 42): gaps inside the used part, the numbers
+    of void documents, and the remainder of an authorisation that ended or expired."""
+    session.require("billing.reports")
+    query = FiscalAuthorisation.select().order_by(FiscalAuthorisation.id)
+    if authorisation_id is not None:
+        query = query.where(FiscalAuthorisation.id == authorisation_id)
+    result = []
+    for auth in query:
+        used = set(
+            n
+            for (n,) in FiscalDocument.select(FiscalDocument.correlative)
+            .where(FiscalDocument.authorisation == auth.id)
+            .tuples()
+        )
+        voided = [
+            n
+            for (n,) in FiscalDocument.select(FiscalDocument.number)
+            .where((FiscalDocument.authorisation == auth.id) & (FiscalDocument.status == "void"))
+            .order_by(FiscalDocument.correlative)
+            .tuples()
+        ]
+        gaps = _ranges(n for n in range(auth.range_from, auth.last_used + 1) if n not in used)
+        ended = auth.status != "active" or auth.deadline < today()
+        remainder = (
+            (auth.last_used + 1, auth.range_to)
+            if ended and auth.last_used < auth.range_to
+            else None
+        )
+
+        def fmt(n, auth=auth):
+            return format_number(auth.establishment, auth.point, auth.doc_type, n)
+
+        result.append(
+            {
+                "authorisation_id": auth.id,
+                "key": counter_key(auth.establishment, auth.point, auth.doc_type),
+                "cai": auth.cai,
+                "doc_type_label": label(DOC_TYPE_LABELS, auth.doc_type),
+                "status": auth.status,
+                "deadline": auth.deadline,
+                "gaps": [(fmt(a), fmt(b)) for a, b in gaps],
+                "voided": voided,
+                "remainder": (fmt(remainder[0]), fmt(remainder[1])) if remainder else None,
+                "remainder_count": (remainder[1] - remainder[0] + 1) if remainder else 0,
+            }
+        )
+    return result
+
+
+def _ranges(numbers):
+    found = []
+    for n in numbers:
+        if found and found[-1][1] == n - 1:
+            found[-1][1] = n
+        else:
+            found.append([n, n])
+    return [(a, b) for a, b in found]
+
+
+UNUSED_COLUMNS = ("cai", "punto", "tipo", "clase", "desde", "hasta", "cantidad")
+
+
+def unused_rows() -> list[list[str]]:
+    rows = [list(UNUSED_COLUMNS)]
+    for item in unused_numbers():
+        for a, b in item["gaps"]:
+            rows.append(
+                [
+                    item["cai"],
+                    item["key"],
+                    item["doc_type_label"],
+                    _t("salto"),
+                    a,
+                    b,
+                    str(int(b[-8:]) - int(a[-8:]) + 1),
+                ]
+            )
+        for number in item["voided"]:
+            rows.append(
+                [
+                    item["cai"],
+                    item["key"],
+                    item["doc_type_label"],
+                    _t("anulado"),
+                    number,
+                    number,
+                    "1",
+                ]
+            )
+        if item["remainder"]:
+            a, b = item["remainder"]
+            rows.append(
+                [
+                    item["cai"],
+                    item["key"],
+                    item["doc_type_label"],
+                    _t("sobrante al vencer o cerrar"),
+                    a,
+                    b,
+                    str(item["remainder_count"]),
+                ]
+            )
+    return rows
+
+
+def daily_sales(day: dt.date) -> dict:
+    """Money taken on a day per method and per receptionist (payments minus refunds and
+    reversals), and the documents issued."""
+    session.require("billing.reports")
+    start = dt.datetime.combine(day, dt.time.min)
+    end = start + dt.timedelta(days=1)
+    where = (Payment.at >= start) & (Payment.at < end)
+    per_method = {
+        label(METHOD_LABELS, m): (Decimal(int(v or 0)) / 1000).quantize(TWO)
+        for m, v in Payment.select(Payment.method, fn.SUM(Payment.amount).coerce(False))
+        .where(where)
+        .group_by(Payment.method)
+        .tuples()
+    }
+    per_user: dict[str, dict[str, Decimal]] = {}
+    for user, method, value in (
+        Payment.select(Payment.by, Payment.method, fn.SUM(Payment.amount).coerce(False))
+        .where(where)
+        .group_by(Payment.by, Payment.method)
+        .tuples()
+    ):
+        per_user.setdefault(user, {})[label(METHOD_LABELS, method)] = (
+            Decimal(int(value or 0)) / 1000
+        ).quantize(TWO)
+    docs = FiscalDocument.select().where(
+        (FiscalDocument.issued_at >= start) & (FiscalDocument.issued_at < end)
+    )
+    invoiced = sum(
+        (d.total for d in docs if d.doc_type == "01" and d.status == "issued"), Decimal(0)
+    ).quantize(TWO)
+    credited = sum(
+        (d.total for d in docs if d.doc_type == "06" and d.status == "issued"), Decimal(0)
+    ).quantize(TWO)
+    return {
+        "day": day,
+        "per_method": per_method,
+        "per_user": per_user,
+        "total": sum(per_method.values(), Decimal("0.00")),
+        "invoiced": invoiced,
+        "credited": credited,
+        "documents": docs.count(),
+        "voided": sum(1 for d in docs if d.status == "void"),
+    }

@@ -1,0 +1,261 @@
+"""Company credit (issue 17, point 4): a limit and days per company customer, abonos
+that reduce the balance (oldest invoice first), the statement of account and the list
+of overdue invoices."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from ...db.database import write_transaction
+from ...db.models import Customer
+from ...db.models_billing import CreditAccount, FiscalDocument
+from ..access import audit, session
+from ..errors import NotFoundError, RuleError, ValidationError, stale
+from ..texts import translate
+from . import cash, payments
+from .amounts import ZERO, cents
+from .balances import summary
+from .types import INVOICE
+
+CONTEXT = "services.billing"
+TWO = Decimal("0.01")
+
+
+def _t(text: str) -> str:
+    return translate(CONTEXT, text)
+
+
+def get_account(customer_id: int) -> dict:
+    """The credit terms of a customer (limit 0 and 30 days when none is set)."""
+    session.require("billing.issue")
+    row = CreditAccount.get_or_none(CreditAccount.customer == customer_id)
+    if row is None:
+        return {
+            "customer_id": customer_id,
+            "credit_limit": ZERO,
+            "days": 30,
+            "active": False,
+            "version": 0,
+        }
+    return {
+        "customer_id": customer_id,
+        "credit_limit": row.credit_limit.quantize(TWO),
+        "days": row.days,
+        "active": row.active,
+        "version": row.version,
+    }
+
+
+def set_account(
+    customer_id: int, credit_limit, days, active: bool = True, expected_version: int | None = None
+) -> None:
+    """Set a company's credit limit and days to pay (administrators)."""
+    session.require("billing.authorisations")
+    customer = Customer.get_or_none(Customer.id == customer_id)
+    if customer is None:
+        raise NotFoundError(_t("El cliente no existe."))
+    if customer.type != "empresa":
+        raise RuleError(_t("Solo una empresa tiene crédito."))
+    errors = {}
+    try:
+        limit = cents(Decimal(str(credit_limit).replace(",", "")))
+        if not limit.is_finite() or limit < 0:
+            raise ValueError
+    except Exception:
+        errors["credit_limit"] = _t("Escriba el límite de crédito (por ejemplo 50000.00).")
+        limit = ZERO
+    try:
+        days = int(days)
+        if not 1 <= days <= 365:
+            raise ValueError
+    except (TypeError, ValueError):
+        errors["days"] = _t("Los días de crédito van de 1 a 365.")
+    if errors:
+        raise ValidationError(errors)
+    with write_transaction():
+        row = CreditAccount.get_or_none(CreditAccount.customer == customer_id)
+        if row is None:
+            if expected_version not in (None, 0):
+                raise stale(_t("el crédito de la empresa"))
+            row = CreditAccount.create(
+                customer=customer_id, credit_limit=limit, days=days, active=active
+            )
+            before = {}
+        else:
+            if expected_version is not None and row.version != expected_version:
+                raise stale(_t("el crédito de la empresa"))
+            before = {
+                "credit_limit": str(row.credit_limit.quantize(TWO)),
+                "days": row.days,
+                "active": row.active,
+            }
+            CreditAccount.update(
+                credit_limit=limit, days=days, active=active, version=row.version + 1
+            ).where(CreditAccount.id == row.id).execute()
+        after = {"credit_limit": str(limit), "days": days, "active": active}
+        audit.record(
+            "billing.credit.set",
+            "customer",
+            customer_id,
+            audit.diff(before, after) if before else {k: (None, v) for k, v in after.items()},
+        )
+
+
+def _open_invoices(customer_id: int) -> list[dict]:
+    rows = (
+        FiscalDocument.select()
+        .where(
+            (FiscalDocument.customer == customer_id)
+            & (FiscalDocument.doc_type == INVOICE)
+            & (FiscalDocument.status == "issued")
+            & (FiscalDocument.on_credit == True)  # noqa: E712
+        )
+        .order_by(FiscalDocument.issued_at, FiscalDocument.id)
+    )
+    return [summary(row) for row in rows]
+
+
+def balance_due(customer_id: int) -> Decimal:
+    """What the customer still owes on credit invoices (no permission: used while issuing)."""
+    return sum((r["balance"] for r in _open_invoices(customer_id)), ZERO)
+
+
+def statement(customer_id: int, today: dt.date | None = None) -> dict:
+    """The statement of account: each credit invoice with total, credit notes, paid,
+    balance, due date and days overdue; and the totals."""
+    session.require("billing.issue")
+    customer = Customer.get_or_none(Customer.id == customer_id)
+    if customer is None:
+        raise NotFoundError(_t("El cliente no existe."))
+    today = today or dt.date.today()
+    rows = []
+    for row in _open_invoices(customer_id):
+        overdue = (today - row["due_date"]).days if row["due_date"] else 0
+        row["days_overdue"] = max(0, overdue) if row["balance"] > 0 else 0
+        rows.append(row)
+    account = get_account(customer_id)
+    due = sum((r["balance"] for r in rows), ZERO)
+    return {
+        "customer_id": customer_id,
+        "customer_name": customer.name,
+        "credit_limit": account["credit_limit"],
+        "days": account["days"],
+        "rows": rows,
+        "balance": due,
+        "overdue": sum((r["balance"] for r in rows if r["days_overdue"] > 0), ZERO),
+        "available": account["credit_limit"] - due,
+    }
+
+
+STATEMENT_COLUMNS = (
+    "numero",
+    "fecha",
+    "vence",
+    "total",
+    "notas_credito",
+    "pagado",
+    "saldo",
+    "dias_vencida",
+)
+
+
+def statement_rows(customer_id: int) -> list[list[str]]:
+    """The statement as CSV rows (header first)."""
+    data = statement(customer_id)
+    out = [list(STATEMENT_COLUMNS)]
+    for r in data["rows"]:
+        out.append(
+            [
+                r["number"],
+                r["issued_at"].date().isoformat(),
+                r["due_date"].isoformat() if r["due_date"] else "",
+                f"{r['total']:.2f}",
+                f"{r['credited']:.2f}",
+                f"{r['paid']:.2f}",
+                f"{r['balance']:.2f}",
+                str(r["days_overdue"]),
+            ]
+        )
+    return out
+
+
+def overdue(today: dt.date | None = None) -> list[dict]:
+    """Every credit invoice past its due date with a balance, oldest first."""
+    session.require("billing.reports")
+    today = today or dt.date.today()
+    rows = (
+        FiscalDocument.select()
+        .where(
+            (FiscalDocument.doc_type == INVOICE)
+            & (FiscalDocument.status == "issued")
+            & (FiscalDocument.on_credit == True)  # noqa: E712
+            & (FiscalDocument.due_date < today)
+        )
+        .order_by(FiscalDocument.due_date, FiscalDocument.id)
+    )
+    found = []
+    for row in rows:
+        item = summary(row)
+        if item["balance"] > 0:
+            item["days_overdue"] = (today - row.due_date).days
+            found.append(item)
+    return found
+
+
+def record_abono(customer_id: int, items) -> list[int]:
+    """An abono of a company: applied to its oldest open credit invoices. Returns the ids
+    of the invoices it paid (in part or whole)."""
+    actor = session.require("billing.issue")
+    with write_transaction():
+        open_rows = [r for r in _open_invoices(customer_id) if r["balance"] > 0]
+        due = sum((r["balance"] for r in open_rows), ZERO)
+        if due <= 0:
+            raise RuleError(_t("El cliente no debe nada a crédito."))
+        cleaned = payments.clean_payments(items, due, on_credit=True)
+        total = sum((p.amount for p in cleaned), ZERO)
+        if total <= 0:
+            raise ValidationError({"payments": _t("Escriba el monto del abono.")})
+        session_id = cash.session_for_payment(actor.username)
+        touched = []
+        queue = [[p.method, p.amount, p] for p in cleaned]
+        for row in open_rows:
+            left = row["balance"]
+            while left > 0 and queue:
+                method, amount, source = queue[0]
+                take = min(left, amount)
+                payments.write(
+                    [
+                        payments.CleanPayment(
+                            method,
+                            take,
+                            None,
+                            None,
+                            source.card_last4,
+                            source.auth_code,
+                            source.bank,
+                            source.reference,
+                        )
+                    ],
+                    document_id=row["id"],
+                    customer_id=customer_id,
+                    kind="abono",
+                    cash_session_id=session_id,
+                    by=actor.username,
+                )
+                left -= take
+                queue[0][1] = amount - take
+                if queue[0][1] <= 0:
+                    queue.pop(0)
+                if row["id"] not in touched:
+                    touched.append(row["id"])
+            if not queue:
+                break
+        audit.record(
+            "billing.abono",
+            "customer",
+            customer_id,
+            {"amount": (None, str(total))},
+            detail=", ".join(str(i) for i in touched),
+        )
+    return touched

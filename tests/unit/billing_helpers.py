@@ -1,0 +1,78 @@
+"""Fixtures for the billing tests: a lab with authorisations for Factura and Nota de
+Crédito at this workstation's point, an open cash session, and requests to invoice.
+
+``from tests.unit.billing_helpers import billing_lab`` (it uses ``lab`` from
+``requests_fixtures``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pytest
+
+from patolab_desktop.services import settings
+from patolab_desktop.services.billing import authorisations, cash, invoices
+from patolab_desktop.services.billing.payments import PaymentInput
+from tests.unit.requests_fixtures import Lab, lab  # noqa: F401
+
+CAI_01 = "3B82F6-8B5CF6-4A1D2E-9C0F11-7A6B5C-5E"
+CAI_06 = "1A2B3C-4D5E6F-708192-A3B4C5-D6E7F8-0A"
+
+
+def add_authorisation(
+    branch_id,
+    doc_type="01",
+    first=1,
+    last=5000,
+    cai=None,
+    days=300,
+    point="001",
+    establishment="000",
+) -> int:
+    return authorisations.add(
+        authorisations.AuthorisationInput(
+            branch_id=branch_id,
+            establishment=establishment,
+            point=point,
+            doc_type=doc_type,
+            cai=cai or (CAI_01 if doc_type == "01" else CAI_06),
+            range_from=first,
+            range_to=last,
+            deadline=dt.date.today() + dt.timedelta(days=days),
+        )
+    )
+
+
+@dataclass
+class BillingLab:
+    lab: Lab
+    invoice_auth: int
+    note_auth: int
+
+    def request(self, *ids, **kwargs) -> int:
+        request_id, _number = self.lab.create(*ids, **kwargs)
+        return request_id
+
+    def invoice(self, *request_ids, pay=None, **kwargs) -> int:
+        if pay is None:
+            total = invoices.preview(invoices.InvoiceInput(tuple(request_ids)))["amounts"].total
+            pay = (PaymentInput("cash", total),)
+        return invoices.issue(
+            invoices.InvoiceInput(tuple(request_ids), payments=tuple(pay), **kwargs)
+        )
+
+
+@pytest.fixture
+def billing_lab(lab) -> BillingLab:  # noqa: F811
+    return setup_billing(lab)
+
+
+def setup_billing(lab: Lab) -> BillingLab:  # noqa: F811
+    """Authorisations 01 and 06 at point 001 of the lab's branch and an open cash."""
+    settings.put("default_branch_id", lab.branch)
+    invoice_auth = add_authorisation(lab.branch, "01")
+    note_auth = add_authorisation(lab.branch, "06")
+    cash.open_session(Decimal("500.00"))
+    return BillingLab(lab, invoice_auth, note_auth)
