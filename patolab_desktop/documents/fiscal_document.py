@@ -27,10 +27,15 @@ from PySide6.QtGui import QColor, QFont, QPagedPaintDevice, QPageLayout, QPainte
 from ..services.billing.views import CONSUMER_FINAL, FiscalDocument
 from ..util.formatting import format_date, format_datetime
 from ..util.money import format_lempiras
+from . import layout
+from .cash_close import cash_close_page_layout, paint_cash_close, write_cash_close_pdf
 from .layout import (
     ACCENT,
     INK,
     MUTED,
+    PAPERS,
+    ROLL,
+    ROLL_WIDTH_MM,
     RULE,
     SHADE,
     STAMP,
@@ -38,28 +43,33 @@ from .layout import (
     Column,
     Flow,
     Row,
+    check_paper,
     continuation_header,
     document_layout,
     draw_table,
     font,
+    is_roll,
     keep_none_alive,
-    measuring_canvas,
     paint_footer,
-    roll_layout,
     write_pdf,
 )
+
+__all__ = [
+    "PAPERS",
+    "ROLL",
+    "cash_close_page_layout",
+    "fiscal_page_layout",
+    "paint_cash_close",
+    "paint_fiscal_document",
+    "roll_length_mm",
+    "write_cash_close_pdf",
+    "write_fiscal_document_pdf",
+]
 
 LEFT = Qt.AlignmentFlag.AlignLeft
 RIGHT = Qt.AlignmentFlag.AlignRight
 CENTER = Qt.AlignmentFlag.AlignHCenter
 
-ROLL = "Roll80"  # the 80 mm receipt roll
-PAPERS = ("Letter", "A4", ROLL)
-ROLL_WIDTH_MM = 80.0
-ROLL_SIDE_MM = 4.0  # 72 mm printable, as on common 80 mm thermal printers
-ROLL_END_MM = 4.0
-ROLL_SLACK_MM = 4.0  # room for font-metric differences between devices
-ROLL_CONTENT_MM = ROLL_WIDTH_MM - 2 * ROLL_SIDE_MM
 VOID_LEGEND = "ANULADA"
 
 TAX_LABELS = {
@@ -68,10 +78,6 @@ TAX_LABELS = {
     "gravado15": "15 %",
     "gravado18": "18 %",
 }
-
-
-def is_roll(paper: str) -> bool:
-    return paper == ROLL
 
 
 def document_title(doc: FiscalDocument) -> str:
@@ -445,6 +451,18 @@ def _page_flow(canvas: Canvas, doc: FiscalDocument, copy: str) -> Flow:
     return flow
 
 
+def _place_block(flow: Flow, draw) -> None:
+    """``draw(top)`` queues a block and returns its bottom; a block that runs past the page
+    is taken back and drawn again at the top of a new page."""
+    page, mark, top = flow.pages[-1], len(flow.pages[-1]), flow.y
+    bottom = draw(top)
+    if bottom > flow.bottom and top > flow.top + 0.5:
+        del page[mark:]
+        flow.new_page()
+        bottom = draw(flow.y)
+    flow.y = bottom
+
+
 def _page_totals(flow: Flow, doc: FiscalDocument) -> None:
     """Payments on the left, the totals on the right, side by side."""
     canvas = flow.canvas
@@ -453,44 +471,37 @@ def _page_totals(flow: Flow, doc: FiscalDocument) -> None:
     left_width = flow.width - box_width - gap
     body, strong, head = font(9.5), font(11.5, bold=True), font(9.5, bold=True)
     rows = total_rows(doc)
-    row_height = canvas.line_height(body) + canvas.mm(0.6)
-    right_height = row_height * (len(rows) - 1) + canvas.line_height(strong) + canvas.mm(2.5)
     payments = payment_lines(doc)
-    left_height = (
-        (canvas.line_height(head) + canvas.mm(1)) + row_height * len(payments) if payments else 0.0
-    )
-    if doc.issued_by:
-        left_height += row_height + canvas.mm(1)
-    flow.ensure(max(right_height, left_height))
-    top = flow.y
-    # left: how it was paid
-    y = top
-    if payments:
-        flow.text(0, y, left_width, "Forma de pago", head, color=MUTED)
-        y += canvas.line_height(head) + canvas.mm(1)
-    for label, amount in payments:
-        saved = flow.y
+
+    def row_at(y: float, x: float, width: float, label: str, value: str, fnt: QFont) -> float:
         flow.y = y
-        y += _amount_row(flow, 0, left_width, label, amount, body) + canvas.mm(0.6)
-        flow.y = saved
-    if doc.issued_by:
-        y += canvas.mm(1)
-        flow.text(0, y, left_width, f"Emitido por: {doc.issued_by}", font(8.5), color=MUTED)
-        y += row_height
-    # right: the totals
-    left = flow.width - box_width
-    ry = top
-    for label, value, is_strong in rows:
-        if is_strong:
-            rule_y = ry + canvas.mm(0.6)
-            flow.add(lambda y=rule_y: canvas.hline(left, flow.width, y, 0.9, INK))
-            ry += canvas.mm(1.4)
-        saved = flow.y
-        flow.y = ry
-        ry += _amount_row(flow, left, box_width, label, value, strong if is_strong else body)
-        ry += canvas.mm(0.6)
-        flow.y = saved
-    flow.y = max(y, ry)
+        return y + _amount_row(flow, x, width, label, value, fnt) + canvas.mm(0.6)
+
+    def draw(top: float) -> float:
+        # left: how it was paid
+        y = top
+        if payments:
+            flow.text(0, y, left_width, "Forma de pago", head, color=MUTED)
+            y += canvas.line_height(head) + canvas.mm(1)
+        for label, amount in payments:
+            y = row_at(y, 0, left_width, label, amount, body)
+        if doc.issued_by:
+            y += canvas.mm(1)
+            y += flow.text(
+                0, y, left_width, f"Emitido por: {doc.issued_by}", font(8.5), color=MUTED
+            )
+        # right: the totals
+        left = flow.width - box_width
+        ry = top
+        for label, value, is_strong in rows:
+            if is_strong:
+                rule_y = ry + canvas.mm(0.6)
+                flow.add(lambda y=rule_y: canvas.hline(left, flow.width, y, 0.9, INK))
+                ry += canvas.mm(1.4)
+            ry = row_at(ry, left, box_width, label, value, strong if is_strong else body)
+        return max(y, ry)
+
+    _place_block(flow, draw)
 
 
 # --- the 80 mm roll -------------------------------------------------------------------------
@@ -581,17 +592,16 @@ def _flow(canvas: Canvas, doc: FiscalDocument, copy: str, paper: str) -> Flow:
 
 
 def roll_length_mm(doc: FiscalDocument) -> float:
-    """The roll page's length: the longest copy's content, the margins and some slack."""
-    with measuring_canvas(ROLL_CONTENT_MM) as canvas:
-        longest = max(_flow(canvas, doc, copy, ROLL).y for copy in doc.copies or ("",))
-        content_mm = longest * 25.4 / canvas.dpi
-    return math.ceil(content_mm + 2 * ROLL_END_MM + ROLL_SLACK_MM)
+    """The roll page's length in mm: the longest copy, the margins and some slack."""
+    return layout.roll_length_mm(
+        lambda canvas: max(_flow(canvas, doc, copy, ROLL).y for copy in doc.copies or ("",))
+    )
 
 
 def fiscal_page_layout(doc: FiscalDocument, paper: str = "Letter") -> QPageLayout:
     """The page layout for ``paper`` ("Letter", "A4" or ``ROLL``); the roll fits the content."""
     if is_roll(paper):
-        return roll_layout(ROLL_WIDTH_MM, roll_length_mm(doc), ROLL_SIDE_MM, ROLL_END_MM)
+        return layout.roll_layout(ROLL_WIDTH_MM, roll_length_mm(doc))
     return document_layout(paper)
 
 
@@ -620,8 +630,7 @@ def paint_fiscal_document(
 
 def write_fiscal_document_pdf(path, doc: FiscalDocument, paper: str = "Letter") -> int:
     """Save the document (every copy) as a PDF on ``paper``; returns the page count."""
-    if paper not in PAPERS:
-        raise ValueError(f"Formato de papel desconocido: {paper!r} (use {', '.join(PAPERS)})")
+    check_paper(paper)
     return write_pdf(
         path,
         fiscal_page_layout(doc, paper),

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import math
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -98,8 +99,28 @@ def label_layout(width_mm: float, height_mm: float) -> QPageLayout:
     return layout
 
 
+# the 80 mm receipt roll: 72 mm printable, as on common thermal printers; a page is as long
+# as its content (measured first, see ``fitted_roll_layout``)
+ROLL = "Roll80"
+PAPERS = ("Letter", "A4", ROLL)
+ROLL_WIDTH_MM = 80.0
+ROLL_SIDE_MM = 4.0
+ROLL_END_MM = 4.0
+ROLL_SLACK_MM = 4.0  # room for font-metric differences between devices
+ROLL_CONTENT_MM = ROLL_WIDTH_MM - 2 * ROLL_SIDE_MM
+
+
+def is_roll(paper: str) -> bool:
+    return paper == ROLL
+
+
+def check_paper(paper: str) -> None:
+    if paper not in PAPERS:
+        raise ValueError(f"Formato de papel desconocido: {paper!r} (use {', '.join(PAPERS)})")
+
+
 def roll_layout(
-    width_mm: float, height_mm: float, side_mm: float = 4.0, end_mm: float = 4.0
+    width_mm: float, height_mm: float, side_mm: float = ROLL_SIDE_MM, end_mm: float = ROLL_END_MM
 ) -> QPageLayout:
     """A receipt-roll page (80 mm wide, as long as its content), with small margins."""
     size = QPageSize(
@@ -652,6 +673,19 @@ def measuring_canvas(width_mm: float, dpi: int = 1200):
         yield Canvas(painter, width=width_mm * dpi / 25.4, height=1e9)
     finally:
         painter.end()
+
+
+def roll_length_mm(content_height: Callable[[Canvas], float]) -> float:
+    """Whole millimetres of roll for a content ``content_height(canvas)`` device units tall
+    (laid out on a measuring canvas as wide as the roll's printable width), plus margins."""
+    with measuring_canvas(ROLL_CONTENT_MM) as canvas:
+        content_mm = content_height(canvas) * 25.4 / canvas.dpi
+    return float(math.ceil(content_mm + 2 * ROLL_END_MM + ROLL_SLACK_MM))
+
+
+def fitted_roll_layout(content_height: Callable[[Canvas], float]) -> QPageLayout:
+    """The 80 mm roll page as long as the content (see ``roll_length_mm``)."""
+    return roll_layout(ROLL_WIDTH_MM, roll_length_mm(content_height))
 
 
 def ensure_gui_application():

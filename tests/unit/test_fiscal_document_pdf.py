@@ -14,6 +14,7 @@ from decimal import Decimal
 import pytest
 from pypdf import PdfReader
 
+from patolab_desktop.documents.cash_close import write_cash_close_pdf
 from patolab_desktop.documents.fiscal_document import (
     ROLL,
     fiscal_page_layout,
@@ -268,3 +269,129 @@ def test_unknown_paper_is_refused(tmp_path):
     with pytest.raises(ValueError, match="Formato de papel"):
         write_fiscal_document_pdf(tmp_path / "x.pdf", samples.consumer_invoice(), "Legal")
     assert not (tmp_path / "x.pdf").exists()
+
+
+# --- the cash close (cuadre de caja) ------------------------------------------------------
+@pytest.mark.parametrize("paper", PAPERS)
+def test_cash_close_report_shows_expected_counted_difference_and_signatures(tmp_path, paper):
+    from patolab_desktop.documents import fiscal_document
+
+    assert fiscal_document.write_cash_close_pdf is write_cash_close_pdf  # the CLI's import
+    report = samples.cash_close("-20.00")
+    path = tmp_path / f"close-{paper}.pdf"
+    assert write_cash_close_pdf(path, report, paper, lab_name="PatoLab Honduras") == 1
+    text = pdf_text(path)
+    for item in (
+        "PatoLab Honduras",
+        "CIERRE DE CAJA",
+        "Sesión de caja No. 17",
+        "Sucursal San Pedro Sula",
+        "Recepcionista: recepcion1",
+        "Apertura: 04/12/2026 07:00",
+        "Cierre: 04/12/2026 17:05",
+        "Fondo inicial: L 500.00",
+        "Facturas emitidas: 14",
+        "Facturas anuladas: 1",
+        "Efectivo L 3,500.00 L 3,480.00 -L 20.00",
+        "Tarjeta L 1,160.00 L 1,160.00 L 0.00",
+        "Transferencia L 1,200.00 L 1,200.00 L 0.00",
+        "Total L 5,860.00 L 5,840.00 -L 20.00",
+        "L 500 5 L 2,500.00",
+        "L 10 1 L 10.00",
+        "Efectivo contado L 3,480.00",
+        "Diferencia: -L 20.00 (faltante)",
+        "Nota: Faltan L 20.00: vuelto mal entregado a un paciente",
+        "Supervisor: supervisor1 — confirmado el 04/12/2026 17:20",
+    ):
+        assert item in text, item
+    if paper == ROLL:
+        width = float(PdfReader(str(path)).pages[0].mediabox.width)
+        assert abs(width - 80 * POINTS_PER_MM) < 0.5
+        assert text.endswith("confirmado el 04/12/2026 17:20")  # nothing cut off
+
+
+@pytest.mark.parametrize("paper", ["Letter", ROLL])
+def test_cash_close_that_balances_and_awaits_the_supervisor(tmp_path, paper):
+    report = dataclasses.replace(
+        samples.cash_close("0.00"), confirmed_by="", confirmed_at=None, denominations=()
+    )
+    path = tmp_path / "close.pdf"
+    write_cash_close_pdf(path, report, paper)
+    text = pdf_text(path)
+    assert "Diferencia: L 0.00 (cuadra)" in text
+    assert "Nota: —" in text
+    assert "Supervisor: (pendiente de confirmación)" in text
+    assert "Efectivo por denominación" not in text
+
+
+@pytest.mark.parametrize("paper", ["Letter", ROLL])
+def test_a_printer_gets_the_same_pages(tmp_path, paper):
+    """Printing and the print preview paint on a QPrinter with ``fiscal_page_layout``."""
+    from PySide6.QtGui import QPainter
+    from PySide6.QtPrintSupport import QPrinter
+
+    from patolab_desktop.documents.fiscal_document import paint_fiscal_document
+
+    doc = samples.credit_note()
+    path = tmp_path / "printed.pdf"
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(path))
+    printer.setPageLayout(fiscal_page_layout(doc, paper))
+    painter = QPainter()
+    assert painter.begin(printer)
+    try:
+        pages = paint_fiscal_document(painter, printer, doc, paper)
+    finally:
+        painter.end()
+    assert pages == 2
+    reader = PdfReader(str(path))
+    assert len(reader.pages) == 2
+    width_mm = float(reader.pages[0].mediabox.width) / POINTS_PER_MM
+    assert round(width_mm) == (80 if paper == ROLL else 216)
+    text = pdf_text(path)
+    assert "NOTA DE CRÉDITO" in text and ORIGINAL in text and COPY in text
+    assert doc.totals.total_words in text
+
+
+@pytest.mark.parametrize("paper", PAPERS)
+def test_long_texts_wrap_instead_of_disappearing(tmp_path, paper):
+    base = samples.company_invoice()
+    issuer = dataclasses.replace(
+        base.issuer,
+        legal_name="Laboratorio Clínico y de Patología Quirúrgica del Valle de Sula " * 2,
+        head_office_address="Colonia Los Ángeles, bloque 12, casa 7, frente a la farmacia "
+        "del parque central, contiguo al banco, Tegucigalpa, Municipio del Distrito Central",
+    )
+    doc = dataclasses.replace(
+        base,
+        issuer=issuer,
+        buyer_name="Asociación Hondureña de Empresas Maquiladoras y Textileras del Norte "
+        "y del Litoral Atlántico",
+        payments=(
+            samples.PaymentLine(
+                "Cheque Banco Atlántida número 000123456789 emitido por la empresa",
+                base.totals.total,
+            ),
+        ),
+        on_credit=False,
+        lines=(
+            dataclasses.replace(
+                base.lines[0],
+                description="Panel de química sanguínea ampliado con glucosa, urea, creatinina, "
+                "ácido úrico, colesterol, triglicéridos, transaminasas y bilirrubinas",
+            ),
+        ),
+    )
+    path, pages = _write(tmp_path, doc, paper)
+    assert pages % 2 == 0
+    text = pdf_text(path)
+    for item in (
+        "Asociación Hondureña de Empresas Maquiladoras y Textileras del Norte y del Litoral "
+        "Atlántico",
+        "Cheque Banco Atlántida número 000123456789 emitido por la empresa",
+        "transaminasas y bilirrubinas",
+        "Municipio del Distrito Central",
+    ):
+        assert item in text, item
+    _assert_copies(path, doc)
