@@ -199,9 +199,22 @@ def test_a_day_of_billing_from_the_command_line(desk, tmp_path, _isolated_home):
     )
     # expected cash: 500 float + 130 + 230 − 230 (void, the same open drawer) = 630; counted 750
     assert close.returncode == 1 and "nota" in close.stderr
-    close = run("cash-close", "--count", "500=1,100=1,20=1,10=1", "--card", "100", user="recepcion")
+    report = tmp_path / "cierre.pdf"
+    close = run(
+        "cash-close",
+        "--count",
+        "500=1,100=1,20=1,10=1",
+        "--card",
+        "100",
+        "--pdf",
+        report,
+        user="recepcion",
+    )
     assert close.returncode == 0, close.stderr
     assert "diferencia L 0.00" in close.stdout
+    assert report.read_bytes().startswith(b"%PDF")
+    own = run("cash-confirm", "1", user="recepcion")
+    assert own.returncode == 1 and "No tiene permiso" in own.stderr
 
     csv_path = tmp_path / "facturas.csv"
     assert run("export", "invoices", "--out", csv_path, user="supervisor").returncode == 0
