@@ -111,12 +111,8 @@ class LabHeaderDialog(QDialog):
             self._label(translate("printing.lab_header_dialog", "&Papel:"), self.paper),
             self._with_error("paper_size", self.paper),
         )
-        self.label_width = self._spin(
-            "label_width_mm", reports.LABEL_MIN_MM, reports.LABEL_MAX_MM, " mm"
-        )
-        self.label_height = self._spin(
-            "label_height_mm", reports.LABEL_MIN_MM, reports.LABEL_MAX_MM, " mm"
-        )
+        self.label_width = self._spin("label_width_mm", *reports.LABEL_WIDTH_RANGE, " mm")
+        self.label_height = self._spin("label_height_mm", *reports.LABEL_HEIGHT_RANGE, " mm")
         self.label_copies = self._spin("label_copies", 1, reports.MAX_COPIES, "")
         size_row = QHBoxLayout()
         size_row.setContentsMargins(0, 0, 0, 0)
