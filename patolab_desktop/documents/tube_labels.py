@@ -228,11 +228,25 @@ def paint_label(painter: QPainter, rect: QRectF, label: dict, canvas: Canvas | N
 
 @keep_none_alive
 def paint_labels(
-    painter: QPainter, device: QPagedPaintDevice, labels: list[dict], copies: int = 1
+    painter: QPainter,
+    device: QPagedPaintDevice,
+    labels: list[dict],
+    copies: int = 1,
+    size_mm: tuple[float, float] | None = None,
 ) -> int:
-    """Each label ``copies`` times, one per page of the label's size; returns the page count."""
+    """Each label ``copies`` times, one per page of the label's size; returns the page count.
+
+    With ``size_mm`` the label is painted at its true size from the page's top left even
+    when the page is bigger (a printer that cannot take the label's size gets a Letter
+    sheet with a real 50 × 25 mm label on it, never one stretched over the whole sheet).
+    """
     canvas = Canvas(painter)
-    rect = QRectF(0, 0, canvas.width, canvas.height)
+    width, height = canvas.width, canvas.height
+    if size_mm is not None:
+        width = min(width, canvas.mm(size_mm[0]))
+        height = min(height, canvas.mm(size_mm[1]))
+    canvas = Canvas(painter, width, height)
+    rect = QRectF(0, 0, width, height)
     pages = 0
     for label in labels:
         for _copy in range(max(int(copies), 1)):
@@ -255,6 +269,6 @@ def write_labels_pdf(
     return write_pdf(
         path,
         label_layout(width_mm, height_mm),
-        lambda p, d: paint_labels(p, d, labels, copies),
+        lambda p, d: paint_labels(p, d, labels, copies, (width_mm, height_mm)),
         title=title,
     )

@@ -3966,6 +3966,16 @@ Front desk for clinical and pathology laboratories.</translation>
 <context>
     <name>printing.actions</name>
     <message>
+        <source>Se guardaron las etiquetas en:
+{path}</source>
+        <translation>The labels were saved to:
+{path}</translation>
+    </message>
+    <message>
+        <source>Guardar como PDF…</source>
+        <translation>Save as PDF…</translation>
+    </message>
+    <message>
         <location filename="../../patolab_desktop/ui/printing/actions.py" line="49"/>
         <source>No se pudo iniciar la impresión (¿impresora disponible?).</source>
         <translation>Printing could not start (is a printer available?).</translation>
