@@ -218,3 +218,43 @@ def test_a_bigger_page_gets_the_label_at_its_true_size(lab, tmp_path):
     left_margin, top_margin = 15.0, 12.0  # the document layout's margins
     assert right <= left_margin + 50 + 0.5 and bottom <= top_margin + 25 + 0.5
     assert right >= left_margin + 40  # the bars do span the label
+
+
+@pytest.mark.parametrize("kind", ["summary", "labels", "period"])
+def test_the_save_button_is_on_screen_in_a_1024_preview(lab, qtbot, monkeypatch, kind):
+    """At 1024 × 768 the preview opens within the screen and «Guardar como PDF…» is a
+    visible button of its toolbar, not hidden in the toolbar's overflow menu."""
+    from PySide6.QtPrintSupport import QPrintPreviewWidget
+    from PySide6.QtWidgets import QApplication
+
+    act_as(permissions.ROLE_SUPERVISOR)
+    shown = []
+
+    def show(dialog):
+        qtbot.addWidget(dialog)
+        dialog.resize(min(dialog.width(), 1024 - 24), min(dialog.height(), 768 - 48))
+        dialog.show()
+        preview = dialog.findChild(QPrintPreviewWidget)
+        qtbot.waitUntil(lambda: preview.pageCount() > 0)
+        QApplication.processEvents()
+        toolbar = dialog.findChild(QToolBar)
+        button = toolbar.widgetForAction(dialog.save_pdf_action)
+        shown.append((dialog.size(), button is not None and button.isVisible(), button))
+        if SHOTS.is_dir():
+            dialog.grab().save(str(SHOTS / f"preview-{kind}-1024.png"))
+        dialog.close()
+        return QDialog.DialogCode.Rejected
+
+    monkeypatch.setattr(actions, "exec_dialog", show)
+    request_id, _number = lab.req["full"]
+    if kind == "summary":
+        actions.preview_summary(None, request_id)
+    elif kind == "labels":
+        actions.preview_labels(None, request_id)
+    else:
+        data = actions.period_report(None, lab.base_day, lab.base_day + dt.timedelta(days=3))
+        actions.preview_period_data(None, data)
+    [(size, visible, button)] = shown
+    assert size.width() <= 1000 and size.height() <= 720
+    assert visible and button.text().startswith("Guardar como PDF")  # Qt drops the «…»
+    assert button.geometry().right() <= button.parentWidget().width()

@@ -96,8 +96,17 @@ def preview(
         action.setToolTip(translate("printing.actions", "Guardar como PDF…"))
         action.triggered.connect(lambda: save_pdf(dialog))
         if toolbar is not None:
-            toolbar.addSeparator()
-            toolbar.addAction(action)
+            # Print (Qt puts it last) and Save as PDF first, so a 1024 px screen never hides
+            # them in the toolbar's overflow menu; zoom and page buttons follow
+            actions = toolbar.actions()
+            first = actions[0] if actions else None
+            print_action = actions[-1] if actions else None
+            if print_action is not None:
+                toolbar.removeAction(print_action)
+                toolbar.insertAction(first, print_action)
+            toolbar.insertAction(first, action)
+            if first is not None:
+                toolbar.insertSeparator(first)
             button = toolbar.widgetForAction(action)
             if button is not None:  # text beside the icon: the action is found by its words
                 button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
