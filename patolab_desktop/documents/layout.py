@@ -336,7 +336,7 @@ class Flow:
     ) -> None:
         """A wrapped paragraph, split across pages line by line when it is long."""
         width = self.width - x if width is None else width
-        for line in _wrap_lines(self.canvas, text, fnt, width):
+        for line in wrap_lines(self.canvas, text, fnt, width):
             height = self.canvas.line_height(fnt)
             self.ensure(height)
             self.text(x, self.y, width, line, fnt, color=color)
@@ -362,7 +362,7 @@ class Flow:
         return count
 
 
-def _wrap_lines(canvas: Canvas, text: str, fnt: QFont, width: float) -> list[str]:
+def wrap_lines(canvas: Canvas, text: str, fnt: QFont, width: float) -> list[str]:
     """Word-wrap ``text`` into lines that fit ``width`` (long words are cut)."""
     lines: list[str] = []
     for raw in (text or "").splitlines() or [""]:

@@ -4,6 +4,38 @@
 <context>
     <name>ServiceLabels</name>
     <message>
+        <source>Mensaje de WhatsApp</source>
+        <translation>WhatsApp message</translation>
+    </message>
+    <message>
+        <source>Reanudar envíos de WhatsApp</source>
+        <translation>Resume WhatsApp sending</translation>
+    </message>
+    <message>
+        <source>Token de WhatsApp</source>
+        <translation>WhatsApp token</translation>
+    </message>
+    <message>
+        <source>Abrir en WhatsApp</source>
+        <translation>Open in WhatsApp</translation>
+    </message>
+    <message>
+        <source>Cancelar mensaje</source>
+        <translation>Cancel message</translation>
+    </message>
+    <message>
+        <source>Reintentar mensaje</source>
+        <translation>Retry message</translation>
+    </message>
+    <message>
+        <source>Resultados listos</source>
+        <translation>Results ready</translation>
+    </message>
+    <message>
+        <source>Investigaciones en proceso</source>
+        <translation>Tests in progress</translation>
+    </message>
+    <message>
         <location filename="../../patolab_desktop/services/requests/results.py" line="31"/>
         <location filename="../../patolab_desktop/services/requests/types.py" line="17"/>
         <source>Pendiente</source>
@@ -4031,6 +4063,16 @@ Front desk for clinical and pathology laboratories.</translation>
 <context>
     <name>printing.actions</name>
     <message>
+        <source>Se guardaron las etiquetas en:
+{path}</source>
+        <translation>The labels were saved to:
+{path}</translation>
+    </message>
+    <message>
+        <source>Guardar como PDF…</source>
+        <translation>Save as PDF…</translation>
+    </message>
+    <message>
         <location filename="../../patolab_desktop/ui/printing/actions.py" line="49"/>
         <source>No se pudo iniciar la impresión (¿impresora disponible?).</source>
         <translation>Printing could not start (is a printer available?).</translation>
@@ -6180,6 +6222,74 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 </context>
 <context>
     <name>services.audit</name>
+    <message>
+        <source>n.º {id}</source>
+        <translation>no. {id}</translation>
+    </message>
+    <message>
+        <source>Mensaje a {phone}</source>
+        <translation>Message to {phone}</translation>
+    </message>
+    <message>
+        <source>Mensaje de {number}</source>
+        <translation>Message of {number}</translation>
+    </message>
+    <message>
+        <source>Fecha de cancelación</source>
+        <translation>Cancellation date</translation>
+    </message>
+    <message>
+        <source>Fecha de finalización</source>
+        <translation>Completion date</translation>
+    </message>
+    <message>
+        <source>Fecha de solicitud</source>
+        <translation>Request date</translation>
+    </message>
+    <message>
+        <source>Precio nuevo</source>
+        <translation>New price</translation>
+    </message>
+    <message>
+        <source>Precio anterior</source>
+        <translation>Previous price</translation>
+    </message>
+    <message>
+        <source>Solicitud</source>
+        <translation>Request</translation>
+    </message>
+    <message>
+        <source>Consentimiento registrado por</source>
+        <translation>Consent recorded by</translation>
+    </message>
+    <message>
+        <source>Consentimiento de WhatsApp</source>
+        <translation>WhatsApp consent</translation>
+    </message>
+    <message>
+        <source>Datos incompletos</source>
+        <translation>Incomplete data</translation>
+    </message>
+    <message>
+        <source>Tipo de documento</source>
+        <translation>Document type</translation>
+    </message>
+    <message>
+        <source>Investigaciones</source>
+        <translation>Tests</translation>
+    </message>
+    <message>
+        <source>Investigación</source>
+        <translation>Test</translation>
+    </message>
+    <message>
+        <source>Tipo de descuento</source>
+        <translation>Discount type</translation>
+    </message>
+    <message>
+        <source>Número de solicitud</source>
+        <translation>Request number</translation>
+    </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="85"/>
         <source>Nombre</source>
