@@ -4,34 +4,42 @@
 <context>
     <name>ServiceLabels</name>
     <message>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="96"/>
         <source>Mensaje de WhatsApp</source>
         <translation>WhatsApp message</translation>
     </message>
     <message>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="93"/>
         <source>Reanudar envíos de WhatsApp</source>
         <translation>Resume WhatsApp sending</translation>
     </message>
     <message>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="92"/>
         <source>Token de WhatsApp</source>
         <translation>WhatsApp token</translation>
     </message>
     <message>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="91"/>
         <source>Abrir en WhatsApp</source>
         <translation>Open in WhatsApp</translation>
     </message>
     <message>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="90"/>
         <source>Cancelar mensaje</source>
         <translation>Cancel message</translation>
     </message>
     <message>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="89"/>
         <source>Reintentar mensaje</source>
         <translation>Retry message</translation>
     </message>
     <message>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="88"/>
         <source>Resultados listos</source>
         <translation>Results ready</translation>
     </message>
     <message>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="87"/>
         <source>Investigaciones en proceso</source>
         <translation>Tests in progress</translation>
     </message>
@@ -282,19 +290,89 @@
         <translation>Permission withdrawn</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="63"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="64"/>
+        <source>Registrar autorización CAI</source>
+        <translation>Register CAI authorisation</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="65"/>
+        <source>Corregir autorización CAI</source>
+        <translation>Correct CAI authorisation</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="66"/>
+        <source>Cerrar autorización CAI</source>
+        <translation>Close CAI authorisation</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="67"/>
+        <source>Emitir factura</source>
+        <translation>Issue invoice</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="68"/>
+        <source>Anular factura</source>
+        <translation>Void invoice</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="69"/>
+        <source>Emitir nota de crédito</source>
+        <translation>Issue credit note</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="70"/>
+        <source>Abrir caja</source>
+        <translation>Open cash</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="71"/>
+        <source>Cerrar caja</source>
+        <translation>Close cash</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="72"/>
+        <source>Confirmar cierre de caja</source>
+        <translation>Confirm cash close</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="73"/>
+        <source>Crédito de empresa</source>
+        <translation>Company credit</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="74"/>
+        <source>Abono</source>
+        <translation>Payment on account</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="75"/>
         <source>Cambio de configuración</source>
         <translation>Settings change</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="64"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="76"/>
         <source>Copia de seguridad</source>
         <translation>Backup</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="65"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="77"/>
         <source>Restauración</source>
         <translation>Restore</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="92"/>
+        <source>Documento fiscal</source>
+        <translation>Fiscal document</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="93"/>
+        <source>Autorización CAI</source>
+        <translation>CAI authorisation</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="94"/>
+        <source>Caja</source>
+        <translation>Cash session</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="46"/>
@@ -312,57 +390,57 @@
         <translation>Remove test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="69"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="81"/>
         <source>Paciente/empresa</source>
         <translation>Patient/company</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="70"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="82"/>
         <source>Remitente</source>
         <translation>Referrer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="71"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="83"/>
         <source>Tipo de remitente</source>
         <translation>Referrer type</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="72"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="84"/>
         <source>Investigación</source>
         <translation>Test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="73"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="85"/>
         <source>Sucursal</source>
         <translation>Branch</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="74"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="86"/>
         <source>Solicitud</source>
         <translation>Request</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="75"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="87"/>
         <source>Usuario</source>
         <translation>User</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="76"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="88"/>
         <source>Rol</source>
         <translation>Role</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="77"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="89"/>
         <source>Configuración</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="78"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="90"/>
         <source>Base de datos</source>
         <translation>Database</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="79"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="91"/>
         <source>Reporte</source>
         <translation>Report</translation>
     </message>
@@ -535,42 +613,37 @@
 <context>
     <name>admin.audit_viewer</name>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="50"/>
+        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="47"/>
         <source>Fecha y hora</source>
         <translation>Date and time</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="52"/>
+        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="49"/>
         <source>Usuario</source>
         <translation>User</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="53"/>
+        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="50"/>
         <source>Acción</source>
         <translation>Action</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="54"/>
+        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="53"/>
         <source>Registro</source>
         <translation>Record</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="57"/>
-        <source>Id</source>
-        <translation>ID</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="63"/>
+        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="59"/>
         <source>Cambios (antes → después)</source>
         <translation>Changes (before → after)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="68"/>
+        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="64"/>
         <source>Detalle</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="89"/>
+        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="85"/>
         <source>Auditoría</source>
         <translation>Audit log</translation>
     </message>
@@ -626,12 +699,12 @@
         <translation>Select a row to see all its changes.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="233"/>
+        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="234"/>
         <source> (desplácese para ver más)</source>
         <translation> (scroll to see more)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="239"/>
+        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="240"/>
         <source>{shown} registro{plural} mostrado{plural}{more}</source>
         <translation>{shown} record{plural} shown{more}</translation>
     </message>
@@ -2985,67 +3058,67 @@ Save anyway?</translation>
         <translation>&amp;Search:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="290"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="296"/>
         <source>No hay clientes que coincidan con la búsqueda.</source>
         <translation>No customers match the search.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="294"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="300"/>
         <source>No hay clientes registrados.</source>
         <translation>No customers registered yet.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="297"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="303"/>
         <source>Mostrando {shown:,} clientes (hay más: baje para verlos)</source>
         <translation>Showing {shown:,} customers (there are more: scroll down to see them)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="303"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="309"/>
         <source>{total:,} cliente</source>
         <translation>{total:,} customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="305"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="311"/>
         <source>{total:,} clientes</source>
         <translation>{total:,} customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="310"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="316"/>
         <source>Mostrando {shown:,} de más de {COUNT_CAP:,} clientes</source>
         <translation>Showing {shown:,} of more than {COUNT_CAP:,} customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="314"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="320"/>
         <source>Mostrando {shown:,} de {total:,} clientes</source>
         <translation>Showing {shown:,} of {total:,} customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="394"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="400"/>
         <source>Cliente guardado: {name}</source>
         <translation>Customer saved: {name}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="427"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="433"/>
         <source>Cliente no encontrado</source>
         <translation>Customer not found</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="428"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="434"/>
         <source>Ese cliente ya no existe en la base de datos. Se actualizará la lista.</source>
         <translation>That customer no longer exists in the database. The list will be refreshed.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="439"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="445"/>
         <source>Cambios guardados: {name}</source>
         <translation>Changes saved: {name}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="456"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="462"/>
         <source>Desactivar cliente</source>
         <translation>Deactivate customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="457"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="463"/>
         <source>¿Desactivar a «{name}»?
 
 Dejará de aparecer en las listas y búsquedas, pero su historial se conserva. Un administrador puede reactivarlo.</source>
@@ -3054,12 +3127,12 @@ Dejará de aparecer en las listas y búsquedas, pero su historial se conserva. U
 They will no longer appear in lists and searches, but their history is kept. An administrator can reactivate them.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="468"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="474"/>
         <source>No se pudo desactivar</source>
         <translation>Could not deactivate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="483"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="489"/>
         <source>No se pudo reactivar</source>
         <translation>Could not reactivate</translation>
     </message>
@@ -3079,27 +3152,27 @@ They will no longer appear in lists and searches, but their history is kept. An 
         <translation>Enter: edit · Ctrl+N: new · F9: new request · Del: deactivate · F5: refresh</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="500"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="506"/>
         <source>Búsqueda: «{text}»</source>
         <translation>Search: “{text}”</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="506"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="512"/>
         <source>Tipo de cliente</source>
         <translation>Customer type</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="507"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="513"/>
         <source>Género</source>
         <translation>Gender</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="508"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="514"/>
         <source>Departamento</source>
         <translation>Department</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="509"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="515"/>
         <source>Municipio</source>
         <translation>Municipality</translation>
     </message>
@@ -4063,123 +4136,127 @@ Front desk for clinical and pathology laboratories.</translation>
 <context>
     <name>printing.actions</name>
     <message>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="363"/>
         <source>Se guardaron las etiquetas en:
 {path}</source>
         <translation>The labels were saved to:
 {path}</translation>
     </message>
     <message>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="94"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="96"/>
         <source>Guardar como PDF…</source>
         <translation>Save as PDF…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="49"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="57"/>
         <source>No se pudo iniciar la impresión (¿impresora disponible?).</source>
         <translation>Printing could not start (is a printer available?).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="97"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="150"/>
         <source>Documento PDF (*.pdf)</source>
         <translation>PDF document (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="125"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="178"/>
         <source>No se puede imprimir la solicitud</source>
         <translation>The request cannot be printed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="140"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="193"/>
         <source>Resumen de solicitud {request_number}</source>
         <translation>Request summary {request_number}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="161"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="215"/>
         <source>Imprimir resumen {request_number}</source>
         <translation>Print summary {request_number}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="171"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="225"/>
         <source>No se pudo imprimir</source>
         <translation>Printing failed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="192"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="246"/>
         <source>Guardar resumen en PDF</source>
         <translation>Save summary as PDF</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="187"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="241"/>
         <source>Solicitud {request_number}.pdf</source>
         <translation>Request {request_number}.pdf</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="200"/>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="296"/>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="350"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="254"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="357"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="417"/>
         <source>No se pudo guardar el PDF</source>
         <translation>The PDF could not be saved</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="207"/>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="357"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="261"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="362"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="424"/>
         <source>PDF guardado</source>
         <translation>PDF saved</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="208"/>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="358"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="262"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="425"/>
         <source>Se guardó el resumen en:
 {path}</source>
         <translation>The summary was saved to:
 {path}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="218"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="272"/>
         <source>No se pueden imprimir las etiquetas</source>
         <translation>The labels cannot be printed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="235"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="289"/>
         <source>Imprimir etiquetas {number}</source>
         <translation>Print labels {number}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="243"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="300"/>
         <source>No se pudieron imprimir las etiquetas</source>
         <translation>The labels could not be printed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="263"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="320"/>
         <source>Etiquetas {number}</source>
         <translation>Labels {number}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="285"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="346"/>
         <source>Guardar etiquetas en PDF</source>
         <translation>Save labels as PDF</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="288"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="349"/>
         <source>Etiquetas {number}.pdf</source>
         <translation>Labels {number}.pdf</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="309"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="375"/>
         <source>No se puede preparar el resumen</source>
         <translation>The summary cannot be prepared</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="322"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="388"/>
         <source>Resumen por período {period_text}</source>
         <translation>Period summary {period_text}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="336"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="403"/>
         <source>Resumen {date_from:%Y-%m-%d} a {date_to:%Y-%m-%d}.pdf</source>
         <translation>Summary {date_from:%Y-%m-%d} to {date_to:%Y-%m-%d}.pdf</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="342"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="409"/>
         <source>Guardar resumen por período en PDF</source>
         <translation>Save period summary as PDF</translation>
     </message>
@@ -4319,52 +4396,52 @@ Front desk for clinical and pathology laboratories.</translation>
         <translation>&amp;Paper:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="131"/>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="127"/>
         <source>&amp;Etiqueta (ancho × alto):</source>
         <translation>Label (&amp;width × height):</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="141"/>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="136"/>
         <source>(una etiqueta por tipo de muestra de la solicitud)</source>
         <translation>(one label per sample type of the request)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="152"/>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="147"/>
         <source>&amp;Copias por etiqueta:</source>
         <translation>&amp;Copies per label:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="166"/>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="161"/>
         <source>&amp;Guardar</source>
         <translation>&amp;Save</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="172"/>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="167"/>
         <source>C&amp;ancelar</source>
         <translation>C&amp;ancel</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="260"/>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="255"/>
         <source>(no se puede mostrar la imagen)</source>
         <translation>(the image cannot be shown)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="273"/>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="268"/>
         <source>Elegir logotipo</source>
         <translation>Choose logo</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="288"/>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="283"/>
         <source>Ancho de la etiqueta</source>
         <translation>Label width</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="289"/>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="284"/>
         <source>Alto de la etiqueta</source>
         <translation>Label height</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="314"/>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="309"/>
         <source>No se pudo guardar</source>
         <translation>Could not save</translation>
     </message>
@@ -4834,27 +4911,27 @@ Front desk for clinical and pathology laboratories.</translation>
 <context>
     <name>printing.tube_labels</name>
     <message>
-        <location filename="../../patolab_desktop/documents/tube_labels.py" line="103"/>
+        <location filename="../../patolab_desktop/documents/tube_labels.py" line="217"/>
         <source>(código de barras no disponible)</source>
         <translation>(barcode not available)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/tube_labels.py" line="38"/>
+        <location filename="../../patolab_desktop/documents/tube_labels.py" line="47"/>
         <source>Muestra</source>
         <translation>Sample</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/tube_labels.py" line="32"/>
+        <location filename="../../patolab_desktop/documents/tube_labels.py" line="41"/>
         <source>{age} a</source>
         <translation>{age} y</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/tube_labels.py" line="157"/>
+        <location filename="../../patolab_desktop/documents/tube_labels.py" line="265"/>
         <source>No hay etiquetas que imprimir.</source>
         <translation>There are no labels to print.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/tube_labels.py" line="158"/>
+        <location filename="../../patolab_desktop/documents/tube_labels.py" line="266"/>
         <source>Etiquetas {request_number}</source>
         <translation>Labels {request_number}</translation>
     </message>
@@ -5597,218 +5674,218 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>requests.request_detail</name>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="58"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="60"/>
         <source>Fecha</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="59"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="61"/>
         <source>Acción</source>
         <translation>Action</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="62"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="64"/>
         <source>Detalle</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="65"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="67"/>
         <source>Usuario</source>
         <translation>User</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="141"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="143"/>
         <source>Paciente</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="142"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="144"/>
         <source>Médico</source>
         <translation>Doctor</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="143"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="145"/>
         <source>Origen</source>
         <translation>Source</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="144"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="146"/>
         <source>Sucursal</source>
         <translation>Branch</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="145"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="147"/>
         <source>Información clínica</source>
         <translation>Clinical information</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="146"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="148"/>
         <source>Notas</source>
         <translation>Notes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="152"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="154"/>
         <source>Solicitada</source>
         <translation>Requested</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="153"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="155"/>
         <source>Completada</source>
         <translation>Completed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="154"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="156"/>
         <source>Cancelada</source>
         <translation>Cancelled</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="155"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="157"/>
         <source>Motivo</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="156"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="158"/>
         <source>Descuento</source>
         <translation>Discount</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="157"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="159"/>
         <source>Registrada por</source>
         <translation>Registered by</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="173"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="175"/>
         <source>Investigaciones</source>
         <translation>Tests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="189"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="191"/>
         <source>En &amp;proceso</source>
         <translation>In &amp;progress</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="192"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="194"/>
         <source>Marcar las investigaciones elegidas en proceso</source>
         <translation>Mark the chosen tests in progress</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="195"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="197"/>
         <source>Resultado &amp;listo</source>
         <translation>Result rea&amp;dy</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="198"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="200"/>
         <source>Marcar las investigaciones elegidas con resultado listo (una o varias)</source>
         <translation>Mark the chosen tests with their result ready (one or many)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="211"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="231"/>
         <source>Historial</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="227"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="241"/>
         <source>Mensajes de WhatsApp</source>
         <translation>WhatsApp messages</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="245"/>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="362"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="261"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="378"/>
         <source>A&amp;vanzar estado</source>
         <translation>Ad&amp;vance status</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="248"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="264"/>
         <source>&amp;Cancelar solicitud…</source>
         <translation>&amp;Cancel request…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="251"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="267"/>
         <source>&amp;Agregar investigación…</source>
         <translation>&amp;Add test…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="254"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="270"/>
         <source>&amp;Quitar investigación…</source>
         <translation>&amp;Remove test…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="256"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="272"/>
         <source>C&amp;errar</source>
         <translation>Cl&amp;ose</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="268"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="284"/>
         <source>&amp;Resumen…</source>
         <translation>&amp;Summary…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="271"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="287"/>
         <source>Vista previa e impresión del resumen (Ctrl+P)</source>
         <translation>Preview and print the summary (Ctrl+P)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="274"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="290"/>
         <source>E&amp;tiquetas…</source>
         <translation>&amp;Labels…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="277"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="293"/>
         <source>Etiquetas de tubos (Ctrl+E)</source>
         <translation>Tube labels (Ctrl+E)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="300"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="316"/>
         <source>Solicitud {number}</source>
         <translation>Request {number}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="337"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="353"/>
         <source>Resultados: {released}/{total} listas</source>
         <translation>Results: {released}/{total} ready</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="358"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="374"/>
         <source>A&amp;vanzar a «{status_label}»</source>
         <translation>Ad&amp;vance to “{status_label}”</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="378"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="394"/>
         <source>Solicitud {lower}: solo lectura</source>
         <translation>Request {lower}: read only</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="410"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="430"/>
         <source>Avanzar estado</source>
         <translation>Advance status</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="411"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="431"/>
         <source>¿Pasar la solicitud {number} de «{status_label}» a «{status_label2}»?</source>
         <translation>Move request {number} from “{status_label}” to “{status_label2}”?</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="425"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="445"/>
         <source>No se puede avanzar la solicitud</source>
         <translation>The request cannot be advanced</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="445"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="465"/>
         <source>Resultados</source>
         <translation>Results</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="446"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="466"/>
         <source>Elija una o varias investigaciones.</source>
         <translation>Choose one or more tests.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="458"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="478"/>
         <source>No se pudo marcar</source>
         <translation>Could not mark</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="506"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="526"/>
         <source>{age} años</source>
         <translation>{age} years</translation>
     </message>
@@ -6105,117 +6182,117 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Total {format_money} − discount {format_money2}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="228"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="232"/>
         <source>Buscar por número de solicitud o nombre del paciente (Ctrl+F)</source>
         <translation>Search by request number or patient name (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="235"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="239"/>
         <source>Nueva solicitud</source>
         <translation>New request</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="238"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="242"/>
         <source>Abrir (Enter)</source>
         <translation>Open (Enter)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="241"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="245"/>
         <source>Actualizar (F5)</source>
         <translation>Refresh (F5)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="254"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="258"/>
         <source>Todos los estados</source>
         <translation>All statuses</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="261"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="265"/>
         <source>Todos los resultados</source>
         <translation>All results</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="268"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="272"/>
         <source>Todas las prioridades</source>
         <translation>All priorities</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="275"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="279"/>
         <source>Todos los orígenes</source>
         <translation>All sources</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="279"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="283"/>
         <source>Todas las sucursales</source>
         <translation>All branches</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="286"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="290"/>
         <source>Paciente (todos)</source>
         <translation>Patient (all)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="293"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="297"/>
         <source>Médico (todos)</source>
         <translation>Doctor (all)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="298"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="302"/>
         <source>Desde</source>
         <translation>From</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="300"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="304"/>
         <source>Hasta</source>
         <translation>To</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="302"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="306"/>
         <source>Quitar filtros</source>
         <translation>Clear filters</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="306"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="310"/>
         <source>Es&amp;tado</source>
         <translation>Sta&amp;tus</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="307"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="311"/>
         <source>Priori&amp;dad</source>
         <translation>Priori&amp;ty</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="308"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="312"/>
         <source>&amp;Origen</source>
         <translation>S&amp;ource</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="309"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="313"/>
         <source>Sucursa&amp;l</source>
         <translation>Branc&amp;h</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="316"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="320"/>
         <source>Pac&amp;iente</source>
         <translation>Pat&amp;ient</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="318"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="322"/>
         <source>&amp;Médico</source>
         <translation>&amp;Doctor</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="327"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="331"/>
         <source>Res&amp;ultados</source>
         <translation>Res&amp;ults</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="472"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="476"/>
         <source>{rows}{more} solicitudes</source>
         <translation>{rows}{more} requests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="476"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="480"/>
         <source>1 solicitud</source>
         <translation>1 request</translation>
     </message>
@@ -6223,317 +6300,439 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.audit</name>
     <message>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="213"/>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="264"/>
         <source>n.º {id}</source>
         <translation>no. {id}</translation>
     </message>
     <message>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="129"/>
         <source>Mensaje a {phone}</source>
         <translation>Message to {phone}</translation>
     </message>
     <message>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="127"/>
         <source>Mensaje de {number}</source>
         <translation>Message of {number}</translation>
     </message>
     <message>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="84"/>
         <source>Fecha de cancelación</source>
         <translation>Cancellation date</translation>
     </message>
     <message>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="83"/>
         <source>Fecha de finalización</source>
         <translation>Completion date</translation>
     </message>
     <message>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="82"/>
         <source>Fecha de solicitud</source>
         <translation>Request date</translation>
     </message>
     <message>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="81"/>
         <source>Precio nuevo</source>
         <translation>New price</translation>
     </message>
     <message>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="80"/>
         <source>Precio anterior</source>
         <translation>Previous price</translation>
     </message>
     <message>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="79"/>
         <source>Solicitud</source>
         <translation>Request</translation>
     </message>
     <message>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="74"/>
         <source>Consentimiento registrado por</source>
         <translation>Consent recorded by</translation>
     </message>
     <message>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="73"/>
         <source>Consentimiento de WhatsApp</source>
         <translation>WhatsApp consent</translation>
     </message>
     <message>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="72"/>
         <source>Datos incompletos</source>
         <translation>Incomplete data</translation>
     </message>
     <message>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="167"/>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="71"/>
         <source>Tipo de documento</source>
         <translation>Document type</translation>
     </message>
     <message>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="70"/>
         <source>Investigaciones</source>
         <translation>Tests</translation>
     </message>
     <message>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="68"/>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="69"/>
         <source>Investigación</source>
         <translation>Test</translation>
     </message>
     <message>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="67"/>
         <source>Tipo de descuento</source>
         <translation>Discount type</translation>
     </message>
     <message>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="66"/>
         <source>Número de solicitud</source>
         <translation>Request number</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="85"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="103"/>
         <source>Nombre</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="86"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="104"/>
         <source>Nombres</source>
         <translation>First names</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="87"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="105"/>
         <source>Apellidos</source>
         <translation>Last names</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="88"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="106"/>
         <source>Identidad/RTN</source>
         <translation>ID/RTN</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="89"/>
         <location filename="../../patolab_desktop/services/access/audit.py" line="107"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="125"/>
         <source>Tipo</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="90"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="108"/>
         <source>Género</source>
         <translation>Gender</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="91"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="109"/>
         <source>Fecha de nacimiento</source>
         <translation>Date of birth</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="92"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="110"/>
         <source>Edad</source>
         <translation>Age</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="93"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="111"/>
         <source>Teléfono</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="94"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="112"/>
         <source>Teléfono secundario</source>
         <translation>Secondary phone</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="95"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="113"/>
         <source>Correo</source>
         <translation>Email</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="96"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="114"/>
         <source>Departamento</source>
         <translation>Department</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="97"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="115"/>
         <source>Municipio</source>
         <translation>Municipality</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="98"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="116"/>
         <source>Dirección</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="99"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="117"/>
         <source>Dirección 2</source>
         <translation>Address 2</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="100"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="118"/>
         <source>Código postal</source>
         <translation>Postal code</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="101"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="119"/>
         <source>País</source>
         <translation>Country</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="102"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="120"/>
         <source>Expediente externo</source>
         <translation>External record</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="103"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="121"/>
         <source>Notas</source>
         <translation>Notes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="104"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="122"/>
         <source>Bloqueado</source>
         <translation>Blocked</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="105"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="123"/>
         <source>Activo</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="106"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="124"/>
         <source>Institución</source>
         <translation>Institution</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="108"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="126"/>
         <source>Código</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="109"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="127"/>
         <source>Tipo de muestra</source>
         <translation>Sample type</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="110"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="128"/>
         <source>Precio</source>
         <translation>Price</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="111"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="129"/>
         <source>Es panel</source>
         <translation>Is a panel</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="112"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="130"/>
         <source>Miembros del panel</source>
         <translation>Panel members</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="113"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="131"/>
         <source>Estado</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="114"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="132"/>
         <source>Prioridad</source>
         <translation>Priority</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="115"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="133"/>
         <source>Origen</source>
         <translation>Source</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="116"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="134"/>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="76"/>
         <source>Remitente</source>
         <translation>Referrer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="117"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="135"/>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="75"/>
         <source>Paciente</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="118"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="136"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="164"/>
         <source>Sucursal</source>
         <translation>Branch</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="119"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="137"/>
         <source>Información clínica</source>
         <translation>Clinical information</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="120"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="138"/>
         <source>Motivo de cancelación</source>
         <translation>Cancellation reason</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="121"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="139"/>
         <source>Descuento (%)</source>
         <translation>Discount (%)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="122"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="140"/>
         <source>Motivo del descuento</source>
         <translation>Discount reason</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="123"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="141"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="152"/>
         <source>Total</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="124"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="142"/>
         <source>Descuento</source>
         <translation>Discount</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="125"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="143"/>
         <source>Neto</source>
         <translation>Net</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="126"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="144"/>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="77"/>
         <source>Usuario</source>
         <translation>User</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="127"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="145"/>
         <source>Nombre completo</source>
         <translation>Full name</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="128"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="146"/>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="78"/>
         <source>Rol</source>
         <translation>Role</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="129"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="147"/>
         <source>Debe cambiar contraseña</source>
         <translation>Must change password</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="130"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="148"/>
         <source>Descripción</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="201"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="150"/>
+        <source>Clase de impuesto</source>
+        <translation>Tax class</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="151"/>
+        <source>Número</source>
+        <translation>Number</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="153"/>
+        <source>Comprador</source>
+        <translation>Buyer</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="154"/>
+        <source>Solicitudes</source>
+        <translation>Requests</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="155"/>
+        <source>Pagado</source>
+        <translation>Paid</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="156"/>
+        <source>A crédito</source>
+        <translation>On credit</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="157"/>
+        <source>Factura original</source>
+        <translation>Original invoice</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="158"/>
+        <source>Qué se hizo con el dinero</source>
+        <translation>What was done with the money</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="159"/>
+        <source>Fondo inicial</source>
+        <translation>Starting float</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="160"/>
+        <source>Diferencia</source>
+        <translation>Difference</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="161"/>
+        <source>Monto</source>
+        <translation>Amount</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="162"/>
+        <source>Límite de crédito</source>
+        <translation>Credit limit</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="163"/>
+        <source>Días de crédito</source>
+        <translation>Credit days</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="165"/>
+        <source>Establecimiento</source>
+        <translation>Establishment</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="166"/>
+        <source>Punto de emisión</source>
+        <translation>Issuing point</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="168"/>
+        <source>CAI</source>
+        <translation>CAI</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="169"/>
+        <source>Rango desde</source>
+        <translation>Range from</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="170"/>
+        <source>Rango hasta</source>
+        <translation>Range to</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="171"/>
+        <source>Fecha límite de emisión</source>
+        <translation>Issuing deadline</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="242"/>
         <source>Solo el servicio que hizo la acción puede escribir su registro de auditoría.</source>
         <translation>Only the service that performed the action can write its audit record.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="301"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="307"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="342"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="348"/>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="244"/>
         <source>(vacío)</source>
         <translation>(empty)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="303"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="344"/>
         <source>Sí</source>
         <translation>Yes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="305"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="346"/>
         <source>No</source>
         <translation>No</translation>
     </message>
@@ -9119,62 +9318,62 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.reports</name>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="80"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="85"/>
         <source>El nombre del laboratorio es obligatorio.</source>
         <translation>The laboratory name is required.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="85"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="90"/>
         <source>El RTN debe tener 14 dígitos.</source>
         <translation>The RTN must have 14 digits.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="94"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="99"/>
         <source>No se encuentra el archivo del logotipo.</source>
         <translation>The logo file cannot be found.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="98"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="103"/>
         <source>El logotipo debe ser una imagen PNG, JPG, BMP, GIF o SVG.</source>
         <translation>The logo must be a PNG, JPG, BMP, GIF or SVG image.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="179"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="184"/>
         <source>Debe ser un número entero.</source>
         <translation>It must be a whole number.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="182"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="187"/>
         <source>Debe estar entre {low} y {high}.</source>
         <translation>It must be between {low} and {high}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="186"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="191"/>
         <source>Tamaño de papel no válido (A4 o Letter).</source>
         <translation>Invalid paper size (A4 or Letter).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="326"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="331"/>
         <source>La solicitud {number} está cancelada: no se imprimen etiquetas de tubos.</source>
         <translation>Request {number} is cancelled: no tube labels are printed.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="382"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="387"/>
         <source>Indique la fecha inicial y la final.</source>
         <translation>Give the start and end dates.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="386"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="391"/>
         <source>La fecha final es anterior a la inicial.</source>
         <translation>The end date is before the start date.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="390"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="395"/>
         <source>El período no puede pasar de diez años.</source>
         <translation>The period cannot be longer than ten years.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="465"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="470"/>
         <source>No existe la sucursal {id}.</source>
         <translation>Branch {id} does not exist.</translation>
     </message>

@@ -60,6 +60,18 @@ ACTION_LABELS: dict[str, str] = {
     "account_unlock": QT_TRANSLATE_NOOP("ServiceLabels", "Cuenta desbloqueada"),
     "permission_grant": QT_TRANSLATE_NOOP("ServiceLabels", "Permiso concedido"),
     "permission_revoke": QT_TRANSLATE_NOOP("ServiceLabels", "Permiso retirado"),
+    # charging at the desk (issue 17)
+    "billing.authorisation.add": QT_TRANSLATE_NOOP("ServiceLabels", "Registrar autorización CAI"),
+    "billing.authorisation.edit": QT_TRANSLATE_NOOP("ServiceLabels", "Corregir autorización CAI"),
+    "billing.authorisation.end": QT_TRANSLATE_NOOP("ServiceLabels", "Cerrar autorización CAI"),
+    "billing.invoice.issue": QT_TRANSLATE_NOOP("ServiceLabels", "Emitir factura"),
+    "billing.invoice.void": QT_TRANSLATE_NOOP("ServiceLabels", "Anular factura"),
+    "billing.credit_note.issue": QT_TRANSLATE_NOOP("ServiceLabels", "Emitir nota de crédito"),
+    "billing.cash.open": QT_TRANSLATE_NOOP("ServiceLabels", "Abrir caja"),
+    "billing.cash.close": QT_TRANSLATE_NOOP("ServiceLabels", "Cerrar caja"),
+    "billing.cash.confirm": QT_TRANSLATE_NOOP("ServiceLabels", "Confirmar cierre de caja"),
+    "billing.credit.set": QT_TRANSLATE_NOOP("ServiceLabels", "Crédito de empresa"),
+    "billing.abono": QT_TRANSLATE_NOOP("ServiceLabels", "Abono"),
     "settings_change": QT_TRANSLATE_NOOP("ServiceLabels", "Cambio de configuración"),
     "backup": QT_TRANSLATE_NOOP("ServiceLabels", "Copia de seguridad"),
     "restore": QT_TRANSLATE_NOOP("ServiceLabels", "Restauración"),
@@ -77,6 +89,9 @@ ENTITY_LABELS: dict[str, str] = {
     "setting": QT_TRANSLATE_NOOP("ServiceLabels", "Configuración"),
     "database": QT_TRANSLATE_NOOP("ServiceLabels", "Base de datos"),
     "report": QT_TRANSLATE_NOOP("ServiceLabels", "Reporte"),
+    "fiscal_document": QT_TRANSLATE_NOOP("ServiceLabels", "Documento fiscal"),
+    "fiscal_authorisation": QT_TRANSLATE_NOOP("ServiceLabels", "Autorización CAI"),
+    "cash_session": QT_TRANSLATE_NOOP("ServiceLabels", "Caja"),
 }
 
 ACTION_LABELS.update(audit_words.MORE_ACTION_LABELS)
@@ -131,6 +146,29 @@ FIELD_LABELS: dict[str, str] = {
     "role": QT_TRANSLATE_NOOP("services.audit", "Rol"),
     "must_change_password": QT_TRANSLATE_NOOP("services.audit", "Debe cambiar contraseña"),
     "description": QT_TRANSLATE_NOOP("services.audit", "Descripción"),
+    # billing (issue 17)
+    "tax_class": QT_TRANSLATE_NOOP("services.audit", "Clase de impuesto"),
+    "number": QT_TRANSLATE_NOOP("services.audit", "Número"),
+    "total": QT_TRANSLATE_NOOP("services.audit", "Total"),
+    "buyer": QT_TRANSLATE_NOOP("services.audit", "Comprador"),
+    "requests": QT_TRANSLATE_NOOP("services.audit", "Solicitudes"),
+    "paid": QT_TRANSLATE_NOOP("services.audit", "Pagado"),
+    "on_credit": QT_TRANSLATE_NOOP("services.audit", "A crédito"),
+    "original": QT_TRANSLATE_NOOP("services.audit", "Factura original"),
+    "settlement": QT_TRANSLATE_NOOP("services.audit", "Qué se hizo con el dinero"),
+    "opening_float": QT_TRANSLATE_NOOP("services.audit", "Fondo inicial"),
+    "difference": QT_TRANSLATE_NOOP("services.audit", "Diferencia"),
+    "amount": QT_TRANSLATE_NOOP("services.audit", "Monto"),
+    "credit_limit": QT_TRANSLATE_NOOP("services.audit", "Límite de crédito"),
+    "days": QT_TRANSLATE_NOOP("services.audit", "Días de crédito"),
+    "branch": QT_TRANSLATE_NOOP("services.audit", "Sucursal"),
+    "establishment": QT_TRANSLATE_NOOP("services.audit", "Establecimiento"),
+    "point": QT_TRANSLATE_NOOP("services.audit", "Punto de emisión"),
+    "doc_type": QT_TRANSLATE_NOOP("services.audit", "Tipo de documento"),
+    "cai": QT_TRANSLATE_NOOP("services.audit", "CAI"),
+    "range_from": QT_TRANSLATE_NOOP("services.audit", "Rango desde"),
+    "range_to": QT_TRANSLATE_NOOP("services.audit", "Rango hasta"),
+    "deadline": QT_TRANSLATE_NOOP("services.audit", "Fecha límite de emisión"),
 }
 
 
