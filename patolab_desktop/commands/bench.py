@@ -6,12 +6,19 @@ from . import positive_int
 
 
 def register(sub, common) -> None:
-    bench = sub.add_parser("bench", help="medir rendimiento en una base sintética grande")
+    bench = sub.add_parser(
+        "bench", parents=[common], help="medir rendimiento en una base sintética grande"
+    )
     bench.add_argument("--customers", type=positive_int, default=1_000_000, metavar="N")
     bench.add_argument("--requests", type=positive_int, default=2_000_000, metavar="N")
     bench.add_argument("--import-rows", type=positive_int, default=100_000, metavar="N")
     bench.add_argument("--seed", type=int, default=2026)
     bench.add_argument("--json", metavar="FILE", help="guardar todas las cifras en JSON")
+    bench.add_argument(
+        "--existing",
+        action="store_true",
+        help="medir la base de --db tal como está (sin construir datos sintéticos)",
+    )
     bench.add_argument(
         "--notify",
         action="store_true",
@@ -39,6 +46,8 @@ def run_bench(args) -> int:
         args.seed,
         args.import_rows,
         log=lambda text: print(text, flush=True),
+        db_target=getattr(args, "db", None),
+        existing=args.existing,
     )
     print()
     print(runner.table(result))
