@@ -285,6 +285,8 @@ def measure_gui(result: dict, terms: list[str], log) -> None:
     result["search"] = stats(searches)
     result["search"]["slowest_terms"] = sorted(per_term.items(), key=lambda kv: -kv[1])[:10]
 
+    measure_keystrokes(result, terms, app, log)
+
     log("fetchMore pages and header sorts…")
     pages = []
     model.set_filters(CustomerFilter())
@@ -366,6 +368,42 @@ def measure_gui(result: dict, terms: list[str], log) -> None:
         result["naive_proxy"]["filter_keystroke_ms"]["p50"] / max(result["search"]["p95"], 0.001), 1
     )
     del proxy, naive, rows
+
+
+def measure_keystrokes(result: dict, terms: list[str], app, log, words: int = 30) -> None:
+    """Issue 20: the cost of one keystroke in the real customers window, typed letter by
+    letter (the debounce skipped with ``flush``): the model's new first page, the count
+    of matches, the label, and a repaint of the table. ``keystroke_count`` is the count
+    alone, the part of it that is not the list."""
+    from ..services import customers
+    from ..ui.customers.customers_window import CustomersWindow
+
+    log("Keystrokes in the customers window…")
+    window = CustomersWindow()
+    window.resize(1200, 700)
+    window.show()
+    _process_events(app)
+    box = window.search_box
+    model_before = window.model
+    whole, counting = [], []
+    for word in [t for t in terms if len(t) >= 3][:words]:
+        for end in range(1, len(word) + 1):
+            start = time.perf_counter()
+            box.setText(word[:end])
+            box.flush()
+            app.processEvents()
+            window.view.viewport().repaint()
+            whole.append((time.perf_counter() - start) * 1000)
+            ms, _ = timed(customers.count, window.model.filters)
+            counting.append(ms)
+        box.clear()
+        box.flush()
+    result["keystroke_window"] = stats(whole)
+    result["keystroke_count"] = stats(counting)
+    result["keystroke_window"]["model_recreated"] = window.model is not model_before
+    window.close()
+    window.deleteLater()
+    _process_events(app)
 
 
 def _rss_breakdown() -> dict:
@@ -604,6 +642,8 @@ RESULT_KEYS = (
     "cold_start_to_login_ms",
     "customers_window_open_ms",
     "search",
+    "keystroke_window",
+    "keystroke_count",
     "fetch_more_page",
     "fetch_more_page_search_mar",
     "header_sort_ms",

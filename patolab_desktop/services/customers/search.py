@@ -258,6 +258,17 @@ def count(filters: CustomerFilter, cap: int = COUNT_CAP) -> int:
     """
     session.require("patients.view")
     the_plan = plan(filters, sort="", limit=cap + 1, cap=max(cap, search_plan.CANDIDATE_CAP))
+    if not is_sqlite() and the_plan.ids is None and the_plan.long:
+        # PostgreSQL, many trigram matches: count them through the trigram index up to the
+        # cap (a plain count of a LIKE scanned the table when the matches were fewer)
+        where, params = _expression_sql(_conditions(filters, the_plan))
+        table = Customer._meta.table_name
+        sql = (
+            f"WITH m AS MATERIALIZED (SELECT 1 FROM {table} AS t1 WHERE {where}) "
+            f"SELECT count(*) FROM (SELECT 1 FROM m LIMIT {db.param}) AS counted"
+        )
+        with search_plan.trigram_scan():
+            return int(db.execute_sql(sql, [*params, cap + 1]).fetchone()[0])
     if the_plan.ids is not None or not is_sqlite():
         query = _where(Customer.select(SQL("1")), _conditions(filters, the_plan))
         sql, params = query.limit(cap + 1).sql()
