@@ -25,6 +25,7 @@ def copy_cell(value) -> str:
         return "t"
     if value is False:
         return "f"
+    value = getattr(value, "adapted", value)  # psycopg2.Binary (a BlobField's db_value)
     if isinstance(value, (bytes, bytearray, memoryview)):
         return "\\\\x" + bytes(value).hex()  # bytea hex input, its backslash escaped
     return str(value).translate(_ESCAPES)
