@@ -267,7 +267,7 @@ def count(filters: CustomerFilter, cap: int = COUNT_CAP) -> int:
             f"WITH m AS MATERIALIZED (SELECT 1 FROM {table} AS t1 WHERE {where}) "
             f"SELECT count(*) FROM (SELECT 1 FROM m LIMIT {db.param}) AS counted"
         )
-        with search_plan.trigram_scan():
+        with search_plan._trigram_scan():
             return int(db.execute_sql(sql, [*params, cap + 1]).fetchone()[0])
     if the_plan.ids is not None or not is_sqlite():
         query = _where(Customer.select(SQL("1")), _conditions(filters, the_plan))

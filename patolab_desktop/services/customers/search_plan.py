@@ -256,7 +256,7 @@ def plan(
 
 
 @contextmanager
-def trigram_scan():
+def _trigram_scan():
     """PostgreSQL: no sequential scan for the statements in this block, so a CTE over the
     ``LIKE`` conditions is read through the trigram index and its LIMIT stops after a few
     thousand rechecked rows. Planned as a sequential scan, a term of middling frequency
@@ -276,7 +276,7 @@ def _plan_pg(result: Plan, cap: int) -> Plan:
     The planner cannot tell a rare term from a frequent one well ("18072000" was estimated
     at 10,004 rows and walked 663,617 index entries, 608 ms, to fill a page), so the
     candidates are asked for in a MATERIALIZED CTE through the trigram index
-    (``trigram_scan``), read only up to ``cap + 1`` (each candidate is rechecked on its
+    (``_trigram_scan``), read only up to ``cap + 1`` (each candidate is rechecked on its
     table row, a few µs). More candidates than that: the walk of the sort order
     (``search._page_ids_pg``), which finds them often enough along it."""
     if not result.long:
@@ -289,7 +289,7 @@ def _plan_pg(result: Plan, cap: int) -> Plan:
         params,
     )
     result.sources = [source]
-    with trigram_scan():
+    with _trigram_scan():
         ids = source.fetch(cap)
     if ids is not None:
         result.ids, result.driver = ids, source.name
