@@ -24,6 +24,15 @@ def register(sub, common) -> None:
         action="store_true",
         help="solo los avisos: marcar resultados (line_release) y vaciar 1000 mensajes",
     )
+    bench.add_argument(
+        "--desks",
+        type=positive_int,
+        metavar="N",
+        help="PostgreSQL: N puestos a la vez (procesos) sobre una copia de la base del banco",
+    )
+    bench.add_argument(
+        "--duration", type=positive_int, default=60, metavar="S", help="segundos (con --desks)"
+    )
     bench.set_defaults(handler=run_bench)
 
 
@@ -40,6 +49,8 @@ def run_bench(args) -> int:
 
     if args.notify:
         return run_notify_bench(args)
+    if args.desks:
+        return run_desks_bench(args)
     result = runner.run(
         args.customers,
         args.requests,
@@ -77,6 +88,41 @@ def run_notify_bench(args) -> int:
     finally:
         close_db()
     notify_bench.measure_drain(result, log)
+    print(json.dumps(result, indent=2, default=str))
+    if args.json:
+        runner.save(result, args.json)
+    return 0
+
+
+def run_desks_bench(args) -> int:
+    """Issue 20: ``--desks N`` on a throwaway copy of the PostgreSQL bench database."""
+    import json
+
+    from ..bench import desks, runner
+    from ..db.database import is_postgres_url
+
+    log = lambda text: print(text, flush=True)  # noqa: E731
+    target = getattr(args, "db", None)
+    if not target or not is_postgres_url(target):
+        print("Error: --desks necesita --db postgresql://…", flush=True)
+        return 2
+    url, _ = runner.prepare_target(
+        target, args.customers, args.requests, args.seed, log, args.existing
+    )
+    name = url.rsplit("/", 1)[-1]
+    copy = f"{name}_desks"
+    server = runner._server(target)
+    try:
+        with server.cursor() as cur:
+            cur.execute(f'DROP DATABASE IF EXISTS "{copy}"')
+            cur.execute(f'CREATE DATABASE "{copy}" TEMPLATE "{name}"')
+        result: dict = {"machine": runner.machine(), "parameters": vars(args) | {"handler": None}}
+        copy_url = runner.with_database(target, copy)
+        result.update(desks.run_desks(copy_url, args.desks, args.duration, log))
+    finally:
+        with server.cursor() as cur:
+            cur.execute(f'DROP DATABASE IF EXISTS "{copy}" WITH (FORCE)')
+        server.close()
     print(json.dumps(result, indent=2, default=str))
     if args.json:
         runner.save(result, args.json)

@@ -148,6 +148,18 @@ def test_pg_bench_database_is_built_once_then_reused(tmp_path):
             cur.execute("SELECT count(*) FROM lab_request")
             assert cur.fetchone()[0] == 30
         conn.close()
+
+        # two desks at once for a moment: what they saved is all there, gap-free
+        from patolab_desktop.bench import desks
+
+        result = desks.run_desks(url, 2, 2, log=lambda _t: None)
+        checks = result["checks"]
+        assert checks["requests_saved"] > 0
+        assert checks["requests_saved"] == result["operations"]["request_save"]["n"]
+        assert checks["requests_missing"] == 0
+        assert checks["number_duplicates"] == 0 and checks["number_gaps"] == 0
+        assert checks["lost_updates"] == 0
+        assert result["errors"] == []
     finally:
         admin = psycopg2.connect(base)
         admin.autocommit = True
