@@ -25,6 +25,9 @@ def register(sub, common) -> None:
         help="solo los avisos: marcar resultados (line_release) y vaciar 1000 mensajes",
     )
     bench.add_argument(
+        "--cold-runs", type=positive_int, default=5, metavar="N", help="arranques en frío medidos"
+    )
+    bench.add_argument(
         "--desks",
         type=positive_int,
         metavar="N",
@@ -59,6 +62,7 @@ def run_bench(args) -> int:
         log=lambda text: print(text, flush=True),
         db_target=getattr(args, "db", None),
         existing=args.existing,
+        cold_runs=args.cold_runs,
     )
     print()
     print(runner.table(result))
