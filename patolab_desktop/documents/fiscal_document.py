@@ -89,7 +89,9 @@ def document_title(doc: FiscalDocument) -> str:
 def issuer_lines(doc: FiscalDocument) -> list[str]:
     """The issuer's lines under the trade name: legal name, RTN, both addresses, contact."""
     issuer = doc.issuer
-    lines = [issuer.legal_name, f"RTN: {issuer.rtn}"]
+    # the legal name under the trade name (once when they are the same)
+    legal = "" if issuer.legal_name.strip() == issuer.trade_name.strip() else issuer.legal_name
+    lines = [legal, f"RTN: {issuer.rtn}"]
     lines.append(f"Casa matriz: {issuer.head_office_address}")
     branch = issuer.branch_name.strip()
     establishment = f"Establecimiento {branch}" if branch else "Establecimiento"
@@ -336,9 +338,11 @@ def _page_flow(canvas: Canvas, doc: FiscalDocument, copy: str) -> Flow:
         0, top, left_width, doc.issuer.trade_name, name_font, wrap=True, color=ACCENT
     )
     y += canvas.mm(0.6)
-    for index, line in enumerate(issuer_lines(doc)):
-        fnt = legal_font if index == 0 else small
-        y += flow.text(0, y, left_width, line, fnt, wrap=True, color=INK if index < 2 else MUTED)
+    for line in issuer_lines(doc):
+        legal = line == doc.issuer.legal_name
+        fnt = legal_font if legal else small
+        color = INK if legal or line.startswith("RTN") else MUTED
+        y += flow.text(0, y, left_width, line, fnt, wrap=True, color=color)
 
     title_font = font(17 if len(doc.title) < 12 else 14, bold=True)
     number_font, date_font, copy_font = font(11, bold=True), font(9), font(8.5, bold=True)
@@ -522,8 +526,8 @@ def _roll_flow(canvas: Canvas, doc: FiscalDocument, copy: str) -> Flow:
         flow.rule(width_pt=0.6, color=INK, gap_mm=2.2)
 
     centred(doc.issuer.trade_name, font(10.5, bold=True))
-    for index, line in enumerate(issuer_lines(doc)):
-        centred(line, bold if index == 0 else small)
+    for line in issuer_lines(doc):
+        centred(line, bold if line == doc.issuer.legal_name else small)
     dashed()
     centred(doc.title, canvas.fit_font(doc.title, font(12, bold=True), width))
     centred(f"No. {doc.number}", canvas.fit_font(f"No. {doc.number}", font(9, bold=True), width))
