@@ -152,7 +152,9 @@ def _denomination_table(flow: Flow, report: CashCloseReport, size_pt: float) -> 
     )
 
 
-def _pairs(flow: Flow, pairs, label_font: QFont, value_font: QFont, label_width: float) -> None:
+def _pairs(
+    flow: Flow, pairs, label_font: QFont, value_font: QFont, label_width: float, color=MUTED
+) -> None:
     canvas = flow.canvas
     for label, value in pairs:
         height = max(
@@ -160,7 +162,7 @@ def _pairs(flow: Flow, pairs, label_font: QFont, value_font: QFont, label_width:
             canvas.wrapped_height(value, value_font, flow.width - label_width),
         )
         flow.ensure(height)
-        flow.text(0, flow.y, label_width, f"{label}:", label_font, color=MUTED)
+        flow.text(0, flow.y, label_width, f"{label}:", label_font, color=color)
         flow.text(label_width, flow.y, flow.width - label_width, value, value_font, wrap=True)
         flow.y += height
 
@@ -247,7 +249,9 @@ def close_flow(canvas: Canvas, report: CashCloseReport, paper: str, lab_name: st
     )  # fmt: skip
     flow.rule(width_pt=0.9, color=INK, gap_mm=3)
     label_width = canvas.mm(26 if roll else 40)
-    _pairs(flow, session_pairs(report), font(size, bold=True), font(size), label_width)
+    label_color = INK if roll else MUTED  # thermal printers dither grey
+    pairs = session_pairs(report)
+    _pairs(flow, pairs, font(size, bold=True), font(size), label_width, label_color)
     flow.gap(3)
     _method_table(flow, report, size - 0.5 if roll else 9)
     flow.gap(3)

@@ -89,7 +89,9 @@ def document_title(doc: FiscalDocument) -> str:
 def issuer_lines(doc: FiscalDocument) -> list[str]:
     """The issuer's lines under the trade name: legal name, RTN, both addresses, contact."""
     issuer = doc.issuer
-    lines = [issuer.legal_name, f"RTN: {issuer.rtn}"]
+    # the legal name under the trade name (once when they are the same)
+    legal = "" if issuer.legal_name.strip() == issuer.trade_name.strip() else issuer.legal_name
+    lines = [legal, f"RTN: {issuer.rtn}"]
     lines.append(f"Casa matriz: {issuer.head_office_address}")
     branch = issuer.branch_name.strip()
     establishment = f"Establecimiento {branch}" if branch else "Establecimiento"
@@ -201,7 +203,13 @@ def void_text(doc: FiscalDocument) -> str:
 
 # --- painting helpers -----------------------------------------------------------------------
 def _pair(
-    flow: Flow, label: str, value: str, label_font: QFont, value_font: QFont, x: float = 0.0
+    flow: Flow,
+    label: str,
+    value: str,
+    label_font: QFont,
+    value_font: QFont,
+    x: float = 0.0,
+    label_color: QColor = MUTED,
 ) -> None:
     """«Label: value»: the label in bold, the value wrapped beside it (or below when long)."""
     canvas = flow.canvas
@@ -217,13 +225,13 @@ def _pair(
             canvas.line_height(label_font), canvas.wrapped_height(value, value_font, beside)
         )
         flow.ensure(height)
-        flow.text(x, flow.y, head_width + 1, head, label_font, color=MUTED)
+        flow.text(x, flow.y, head_width + 1, head, label_font, color=label_color)
         flow.text(x + head_width, flow.y, beside, value, value_font, wrap=True)
         flow.y += height
         return
     height = canvas.line_height(label_font) + canvas.wrapped_height(value, value_font, width)
     flow.ensure(height)
-    flow.y += flow.text(x, flow.y, width, head.strip(), label_font, color=MUTED)
+    flow.y += flow.text(x, flow.y, width, head.strip(), label_font, color=label_color)
     flow.y += flow.text(x, flow.y, width, value, value_font, wrap=True)
 
 
@@ -270,12 +278,14 @@ def _signature(flow: Flow, label: str, fnt: QFont, x: float, width: float, y: fl
     flow.text(x, line_y + canvas.mm(0.8), width, label, fnt, align=CENTER, wrap=True)
 
 
-def _receiver_block(flow: Flow, doc: FiscalDocument, body: QFont, bold: QFont) -> None:
+def _receiver_block(
+    flow: Flow, doc: FiscalDocument, body: QFont, bold: QFont, label_color: QColor = MUTED
+) -> None:
     """A credit note's receiver: «Recibido por: name, document, Firma: ____»."""
     canvas = flow.canvas
     flow.ensure(canvas.line_height(body) * 3 + canvas.mm(12))
-    _pair(flow, "Recibido por", doc.receiver_name or "", bold, body)
-    _pair(flow, "Documento", doc.receiver_document or "", bold, body)
+    _pair(flow, "Recibido por", doc.receiver_name or "", bold, body, label_color=label_color)
+    _pair(flow, "Documento", doc.receiver_document or "", bold, body, label_color=label_color)
     flow.gap(6)
     signature = "Firma: " + "_" * 34
     flow.y += flow.text(0, flow.y, flow.width, signature, bold, color=INK)
@@ -336,9 +346,11 @@ def _page_flow(canvas: Canvas, doc: FiscalDocument, copy: str) -> Flow:
         0, top, left_width, doc.issuer.trade_name, name_font, wrap=True, color=ACCENT
     )
     y += canvas.mm(0.6)
-    for index, line in enumerate(issuer_lines(doc)):
-        fnt = legal_font if index == 0 else small
-        y += flow.text(0, y, left_width, line, fnt, wrap=True, color=INK if index < 2 else MUTED)
+    for line in issuer_lines(doc):
+        legal = line == doc.issuer.legal_name
+        fnt = legal_font if legal else small
+        color = INK if legal or line.startswith("RTN") else MUTED
+        y += flow.text(0, y, left_width, line, fnt, wrap=True, color=color)
 
     title_font = font(17 if len(doc.title) < 12 else 14, bold=True)
     number_font, date_font, copy_font = font(11, bold=True), font(9), font(8.5, bold=True)
@@ -505,7 +517,7 @@ def _page_totals(flow: Flow, doc: FiscalDocument) -> None:
 
 
 # --- the 80 mm roll -------------------------------------------------------------------------
-ROLL_BODY_PT = 7.5
+ROLL_BODY_PT = 8.0
 
 
 def _roll_flow(canvas: Canvas, doc: FiscalDocument, copy: str) -> Flow:
@@ -522,8 +534,8 @@ def _roll_flow(canvas: Canvas, doc: FiscalDocument, copy: str) -> Flow:
         flow.rule(width_pt=0.6, color=INK, gap_mm=2.2)
 
     centred(doc.issuer.trade_name, font(10.5, bold=True))
-    for index, line in enumerate(issuer_lines(doc)):
-        centred(line, bold if index == 0 else small)
+    for line in issuer_lines(doc):
+        centred(line, bold if line == doc.issuer.legal_name else small)
     dashed()
     centred(doc.title, canvas.fit_font(doc.title, font(12, bold=True), width))
     centred(f"No. {doc.number}", canvas.fit_font(f"No. {doc.number}", font(9, bold=True), width))
@@ -538,10 +550,10 @@ def _roll_flow(canvas: Canvas, doc: FiscalDocument, copy: str) -> Flow:
     flow.y += band
     flow.gap(1)
     for label, value in authorisation_pairs(doc):
-        _pair(flow, label, value, bold, body)
+        _pair(flow, label, value, bold, body, label_color=INK)
     dashed()
     for label, value in buyer_pairs(doc):
-        _pair(flow, label, value, bold, body)
+        _pair(flow, label, value, bold, body, label_color=INK)
     dashed()
 
     # the lines: description, then «qty x unit price (tax)» and the amount
@@ -571,18 +583,18 @@ def _roll_flow(canvas: Canvas, doc: FiscalDocument, copy: str) -> Flow:
     dashed()
     payments = payment_lines(doc)
     if payments:
-        flow.y += flow.text(0, flow.y, width, "Forma de pago", bold, color=MUTED)
+        flow.y += flow.text(0, flow.y, width, "Forma de pago", bold)
         for label, amount in payments:
             flow.y += _amount_row(flow, 0, width, label, amount, body)
         dashed()
     if doc.doc_type == "06" or doc.receiver_name:
-        _receiver_block(flow, doc, body, bold)
+        _receiver_block(flow, doc, body, bold, INK)
         dashed()
     if doc.voided:
         _void_box(flow, doc, 10, ROLL_BODY_PT)
         flow.gap(1.5)
     if doc.issued_by:
-        centred(f"Emitido por: {doc.issued_by}", small, MUTED)
+        centred(f"Emitido por: {doc.issued_by}", small)
     centred(copy, bold)
     return flow
 

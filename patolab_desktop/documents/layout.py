@@ -675,6 +675,7 @@ def measuring_canvas(width_mm: float, dpi: int = 1200):
         painter.end()
 
 
+@keep_none_alive
 def roll_length_mm(content_height: Callable[[Canvas], float]) -> float:
     """Whole millimetres of roll for a content ``content_height(canvas)`` device units tall
     (laid out on a measuring canvas as wide as the roll's printable width), plus margins."""
