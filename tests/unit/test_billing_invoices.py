@@ -190,3 +190,13 @@ def test_the_catalog_keeps_each_items_tax_class(billing_lab):
         investigations.update(data)
     doc = FiscalDocument.get_by_id(b.invoice(b.request(b.lab.ure)))
     assert doc.taxed18 == Decimal("95.500") and doc.isv18 == Decimal("17.190")
+
+
+def test_no_invoice_until_the_lab_fiscal_data_is_set(billing_lab):
+    from patolab_desktop.services import settings
+
+    b = billing_lab
+    settings.put("lab_rtn", "")
+    with pytest.raises(RuleError, match="el RTN del laboratorio"):
+        b.invoice(b.request())
+    assert FiscalDocument.select().count() == 0

@@ -22,7 +22,7 @@ from ...util.text import clean
 from ..access import audit, session
 from ..errors import NotFoundError, RuleError, ValidationError
 from ..texts import translate
-from . import backend, cash, payments
+from . import backend, cash, payments, records
 from .amounts import ZERO, LineInput, cents, compute
 from .balances import credited_amount, paid_amount
 from .types import (
@@ -185,6 +185,7 @@ def issue(data: CreditNoteInput) -> int:
         )
     if errors:
         raise ValidationError(errors)
+    records.check_issuer()
     with write_transaction():
         query = FiscalDocument.select().where(FiscalDocument.id == data.original_id)
         if not is_sqlite():

@@ -29,7 +29,7 @@ from ...util.money import format_lempiras
 from ..access import audit, session
 from ..errors import NotFoundError, RuleError, ValidationError
 from ..texts import translate
-from . import backend, buyers, cash, payments
+from . import backend, buyers, cash, payments, records
 from .amounts import ZERO, LineInput, compute
 from .buyers import BuyerInput
 from .payments import PaymentInput
@@ -205,6 +205,7 @@ def issue(data: InvoiceInput) -> int:
         raise ValidationError(
             {"requests": translate("services.billing", "Una solicitud aparece dos veces.")}
         )
+    records.check_issuer()
     with write_transaction():
         requests = _locked_requests(data.request_ids)
         for request in requests:

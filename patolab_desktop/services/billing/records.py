@@ -23,7 +23,7 @@ from ...util.text import clean
 from .. import settings
 from ..access import audit, session
 from ..errors import NotFoundError, RuleError, ValidationError
-from ..texts import translate
+from ..texts import QT_TRANSLATE_NOOP, translate
 from . import cash, payments
 from .balances import summary
 from .types import DOC_TITLES, INVOICE
@@ -79,6 +79,33 @@ def issuer(branch_id: int) -> Issuer:
         phone=(branch.phone if branch and branch.phone else values.get("lab_phone")) or "",
         email=values.get("lab_email") or "",
     )
+
+
+_ISSUER_FIELDS = {
+    "lab_legal_name": QT_TRANSLATE_NOOP("services.billing", "la razón social"),
+    "lab_rtn": QT_TRANSLATE_NOOP("services.billing", "el RTN del laboratorio"),
+    "lab_address": QT_TRANSLATE_NOOP("services.billing", "la dirección de la casa matriz"),
+}
+
+
+def check_issuer() -> None:
+    """A factura must print the issuer's legal name, RTN and head-office address (Art. 10):
+    refuse to issue until an administrator has set them."""
+    values = settings.get_many(list(_ISSUER_FIELDS))
+    missing = [
+        translate("services.billing", text)
+        for key, text in _ISSUER_FIELDS.items()
+        if not str(values.get(key) or "").strip()
+    ]
+    if missing:
+        raise RuleError(
+            translate(
+                "services.billing",
+                "Falta {missing} en la configuración del laboratorio (Administración → "
+                "Configuración): la factura debe llevarlo. Pida a un administrador que lo "
+                "registre.",
+            ).format(missing=", ".join(missing))
+        )
 
 
 def view(document_id: int) -> FiscalView:
