@@ -200,3 +200,38 @@ def test_no_invoice_until_the_lab_fiscal_data_is_set(billing_lab):
     with pytest.raises(RuleError, match="el RTN del laboratorio"):
         b.invoice(b.request())
     assert FiscalDocument.select().count() == 0
+
+
+def test_the_issuing_back_end_is_replaceable(billing_lab):
+    """An electronic (CAEE) back end would implement the same ``allocate``: the services
+    print whatever number and authorisation it gives, inside the same transaction."""
+    from patolab_desktop.services.billing import backend
+    from patolab_desktop.services.billing.authorisations import Allocation
+
+    b = billing_lab
+    auth = FiscalAuthorisation.get_by_id(b.invoice_auth)
+
+    class FakeElectronic:
+        name = "caee-prueba"
+        calls = 0
+
+        def allocate(self, doc_type):
+            FakeElectronic.calls += 1
+            return Allocation(
+                auth.id,
+                f"000-009-{doc_type}-00000042",
+                42,
+                "CAEE-XYZ",
+                "electrónica",
+                auth.deadline,
+                auth.branch_id,
+            )
+
+    previous = backend.use(FakeElectronic())
+    try:
+        doc = FiscalDocument.get_by_id(b.invoice(b.request()))
+    finally:
+        backend.use(previous)
+    assert FakeElectronic.calls == 1
+    assert (doc.number, doc.cai) == ("000-009-01-00000042", "CAEE-XYZ")
+    assert FiscalAuthorisation.get_by_id(b.invoice_auth).last_used == 0  # CAI untouched
