@@ -32,7 +32,7 @@ def credited_amount(document_id: int) -> Decimal:
     return (Decimal(int(value or 0)) / 1000).quantize(Decimal("0.01"))
 
 
-def summary(row) -> dict:
+def summary(row: FiscalDocument) -> dict:
     total = row.total.quantize(TWO)
     credited = credited_amount(row.id) if row.doc_type == INVOICE else Decimal("0.00")
     paid = paid_amount(row.id)

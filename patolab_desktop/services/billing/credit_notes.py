@@ -64,7 +64,7 @@ def remaining(original_id: int) -> Decimal:
     return row.total.quantize(Decimal("0.01")) - credited_amount(row.id)
 
 
-def _lines(data: CreditNoteInput, original) -> list[LineInput]:
+def _lines(data: CreditNoteInput, original: FiscalDocument) -> list[LineInput]:
     stored = list(
         FiscalDocumentLine.select()
         .where(FiscalDocumentLine.document == original.id)

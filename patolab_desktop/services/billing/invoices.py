@@ -13,6 +13,7 @@ An issued document is immutable: there is no function here that edits one.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -47,7 +48,7 @@ class InvoiceInput:
     on_credit: bool = False  # the rest goes on the bill-to company's credit
 
 
-def _locked_requests(request_ids):
+def _locked_requests(request_ids: Iterable[int]) -> list[LabRequest]:
     query = LabRequest.select().where(LabRequest.id.in_(list(request_ids)))
     if not is_sqlite():
         query = query.for_update()
@@ -73,7 +74,7 @@ def invoice_of(request_id: int) -> int | None:
     return row.document_id if row else None
 
 
-def lines_of(requests) -> list[LineInput]:
+def lines_of(requests: list[LabRequest]) -> list[LineInput]:
     """One line per charged investigation: a panel with its price (its members come with
     it at no charge and are not listed), cancelled and removed lines left out."""
     ids = [r.id for r in requests]
@@ -116,7 +117,7 @@ def lines_of(requests) -> list[LineInput]:
     return lines
 
 
-def _bill_to(requests, given: int | None) -> Customer:
+def _bill_to(requests: list[LabRequest], given: int | None) -> Customer:
     targets = {given} if given else {r.bill_to_id or r.patient_id for r in requests}
     if len(targets) != 1:
         raise ValidationError(

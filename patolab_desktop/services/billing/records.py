@@ -34,7 +34,7 @@ CONTEXT = "services.billing"
 TWO = Decimal("0.01")
 
 
-def _get(document_id: int):
+def _get(document_id: int) -> FiscalDocument:
     row = FiscalDocument.get_or_none(FiscalDocument.id == document_id)
     if row is None:
         raise NotFoundError(translate("services.billing", "El documento no existe."))
@@ -114,7 +114,7 @@ def view(document_id: int) -> FiscalView:
     return _view(_get(document_id))
 
 
-def _view(row) -> FiscalView:
+def _view(row: FiscalDocument) -> FiscalView:
     from ...util.amount_words import amount_in_words
 
     lines = tuple(
@@ -293,7 +293,7 @@ def void(document_id: int, reason: str) -> None:
         )
 
 
-def _reversal_session(taken, username: str) -> int:
+def _reversal_session(taken: list[Payment], username: str) -> int:
     """Where the reversed payments go: the session that took them while it is still open
     (the drawer still holds the money), else the voiding user's open session."""
     from ...db.models_billing import CashSession

@@ -5,6 +5,7 @@ authorisation (Art. 42) and the daily sales per method and per receptionist."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
 from peewee import fn
@@ -37,7 +38,7 @@ def month_range(month: str) -> tuple[dt.datetime, dt.datetime]:
     return start, end
 
 
-def _money(value) -> str:
+def _money(value: Decimal) -> str:
     return f"{Decimal(value).quantize(TWO):.2f}"
 
 
@@ -64,7 +65,9 @@ DOCUMENT_COLUMNS = (
 )
 
 
-def documents_rows(start: dt.datetime | None = None, end: dt.datetime | None = None):
+def documents_rows(
+    start: dt.datetime | None = None, end: dt.datetime | None = None
+) -> Iterator[list[str]]:
     """Invoices and credit notes as CSV rows (header first), oldest first. A void one keeps
     its row with its status (its number was consumed)."""
     session.require("billing.reports")
@@ -215,7 +218,7 @@ def unused_numbers(authorisation_id: int | None = None) -> list[dict]:
             else None
         )
 
-        def fmt(n, auth=auth):
+        def fmt(n: int, auth: FiscalAuthorisation = auth) -> str:
             return format_number(auth.establishment, auth.point, auth.doc_type, n)
 
         result.append(
@@ -235,8 +238,8 @@ def unused_numbers(authorisation_id: int | None = None) -> list[dict]:
     return result
 
 
-def _ranges(numbers):
-    found = []
+def _ranges(numbers: Iterable[int]) -> list[tuple[int, int]]:
+    found: list[list[int]] = []
     for n in numbers:
         if found and found[-1][1] == n - 1:
             found[-1][1] = n
