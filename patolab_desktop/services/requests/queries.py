@@ -37,7 +37,8 @@ from ...db.models import (
     RequestLine,
 )
 from ...util.text import clean, fold, search_input
-from ..access import audit, session
+from .. import identity
+from ..access import session
 from ..errors import NotFoundError, ValidationError
 from ..paging import Page, PageRequest, keyset_page
 from ..texts import label, translate
@@ -131,6 +132,17 @@ def _patient_terms_condition(terms: list[str]):
 
 def _patient_search(text: str) -> _Search:
     folded = fold(text)
+    compact = "".join(folded.replace("-", "").split())
+    if compact.isdigit() and len(compact) in (13, 14):
+        # a whole DNI / RTN: encrypted at rest, found by its keyed hash (issue 15, 13)
+        ids = [
+            row[0]
+            for row in Customer.select(Customer.id)
+            .where(Customer.id_hash == identity.hash_of(compact))
+            .limit(MANY_PATIENTS + 1)
+            .tuples()
+        ]
+        return _Search(patient_ids=ids) if ids else _Search(nothing=True)
     terms = folded.split()
     long_terms = [t for t in terms if len(t) >= customer_search.MIN_TRIGRAM]
     if not long_terms:
@@ -447,9 +459,9 @@ def get_detail(request_id) -> RequestDetail:
         patient_id=row["patient_id"],
         patient_name=row["patient_name"],
         patient_id_number=(
-            row["patient_id_number"] or ""
+            identity.reveal(row["patient_id_number"])
             if session.has("patients.view_sensitive")
-            else audit.mask_id_number(row["patient_id_number"])
+            else identity.masked(row["patient_id_number"])
         ),
         patient_type=row["patient_type"],
         patient_age=age,
