@@ -176,6 +176,8 @@ ALLOWED: dict[str, str] = {
     "identity.loss_warning": FORMAT,
     "identity.seal": "encrypts a number a guarded service is saving",
     "identity.hash_of": "keyed hash of a number a guarded service looks up",
+    "identity.search_tokens": "keyed search tokens of a number a guarded service is saving",
+    "identity.prefix_token": "keyed token of a typed search term (guarded page/count run it)",
     "identity.hasher": "keyed hash of numbers a guarded service looks up",
     "identity.reveal": "decrypts a value a guarded read already returned",
     "identity.revealer": "decrypts values a guarded read already returned",
