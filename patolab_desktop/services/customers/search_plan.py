@@ -240,7 +240,10 @@ def plan(
     of the walk (read from the index alone, about a millisecond).
     """
     cap = CANDIDATE_CAP if cap is None else cap
-    long, short, numbers = _split(parse_terms(filters.search))
+    terms = parse_terms(filters.search)
+    if len(terms) > 1 and all(t.isdigit() for t in terms) and len("".join(terms)) in ID_LENGTHS:
+        terms = ["".join(terms)]  # a whole number typed in groups: "0801 1990 12345"
+    long, short, numbers = _split(terms)
     result = Plan(long=long, short=short, id_hashes=[identity.hash_of(n) for n in numbers])
     for term in long:
         token = identity.prefix_token(term)
