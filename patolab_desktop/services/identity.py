@@ -86,7 +86,10 @@ def _keys() -> IdentityKeys:
 
 
 def status() -> str:
-    """``"ready"`` (numbers readable here), ``"missing"`` (the recovery key is needed)."""
+    """``"ready"`` (numbers readable here), ``"missing"`` (the recovery key is needed),
+    ``"none"`` (the database has no key yet: made when first needed)."""
+    if not db_identity.has_key():
+        return "none"
     try:
         db_identity.current_keys()
     except Exception:  # noqa: BLE001 - KeyMissing, or no credential store
@@ -126,10 +129,25 @@ def search_tokens(number: str | None) -> str:
 
 
 def prefix_token(term: str) -> str | None:
-    """The search token of a typed 4- or 8-digit prefix (see ``search_tokens``)."""
+    """The search token of a typed 4- or 8-digit prefix (see ``search_tokens``); None
+    without the key (the term then finds phones only)."""
     if not term.isdigit() or len(term) not in crypto.PREFIX_LENGTHS:
         return None
-    return _keys().prefix_hashes(term + "0")[-1]
+    try:
+        return _keys().prefix_hashes(term + "0")[-1]
+    except IdentityKeyNeeded:
+        return None
+
+
+NO_MATCH = "h1:-"  # never a stored hash: a search by number without the key finds nothing
+
+
+def search_hash(number: str) -> str:
+    """``hash_of`` for a search; ``NO_MATCH`` when this workstation has no key."""
+    try:
+        return hash_of(number) or NO_MATCH
+    except IdentityKeyNeeded:
+        return NO_MATCH
 
 
 def hasher():
@@ -181,10 +199,32 @@ def revealer():
     return one
 
 
+# What a number looks like on a workstation without the key: masked completely, so a form
+# saved from it keeps the stored number (an id containing "*" is never written over).
+LOCKED = "****-****-*****"
+
+
+def _readable(stored: str | None) -> str | None:
+    """``reveal`` or None when this workstation has no key (the screens show ``LOCKED``)."""
+    try:
+        return reveal(stored)
+    except IdentityKeyNeeded:
+        return None
+
+
+def reveal_for_form(stored: str | None) -> str:
+    """The number for a form of a holder of ``patients.view_sensitive`` (``LOCKED`` when
+    this workstation has no key)."""
+    value = _readable(stored)
+    return LOCKED if value is None else value
+
+
 def format_number(digits: str | None) -> str:
     """0801199012345 → 0801-1990-12345 (DNI); 14-digit RTN → 0801-1990-123456; other
     documents as they are."""
-    digits = reveal(digits)
+    digits = _readable(digits)
+    if digits is None:
+        return LOCKED
     if len(digits) in (13, 14) and digits.isdigit():
         return f"{digits[:4]}-{digits[4:8]}-{digits[8:]}"
     return digits
@@ -195,7 +235,10 @@ def masked(stored: str | None) -> str:
 
     A 14-digit RTN keeps the same five: ``****-****-*23456``; other lengths keep their
     last four digits at most and never more than half of them."""
-    value = "".join(ch for ch in reveal(stored) if ch.isdigit())
+    readable = _readable(stored)
+    if readable is None:
+        return LOCKED
+    value = "".join(ch for ch in readable if ch.isdigit())
     if not value:
         return ""
     if len(value) in (13, 14):
@@ -216,17 +259,33 @@ def shown(stored: str | None, actor: session.Actor | None = None) -> str:
 def shower(actor: session.Actor | None = None):
     """``shown`` decided once for many rows (the permission and the keys)."""
     who = actor if actor is not None else session.current()
-    one = revealer()
+    reader = revealer()
+
+    def one(stored):
+        try:
+            return reader(stored)
+        except IdentityKeyNeeded:
+            return None
+
     if who is not None and who.has("patients.view_sensitive"):
 
         def full(stored):
             digits = one(stored)
+            if digits is None:
+                return LOCKED
             if len(digits) in (13, 14) and digits.isdigit():
                 return f"{digits[:4]}-{digits[4:8]}-{digits[8:]}"
             return digits
 
         return full
-    return lambda stored: masked(one(stored))
+
+    def hidden(stored):
+        if not stored:
+            return ""
+        digits = one(stored)
+        return LOCKED if digits is None else masked(digits)
+
+    return hidden
 
 
 __all__ = [
@@ -237,6 +296,8 @@ __all__ = [
     "loss_warning",
     "masked",
     "prefix_token",
+    "reveal_for_form",
+    "search_hash",
     "reveal",
     "revealer",
     "seal",

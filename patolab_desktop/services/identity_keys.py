@@ -29,9 +29,30 @@ def recovery_key() -> str:
 
 def recovery_pending() -> bool:
     """Whether nobody has confirmed yet that the recovery key was printed or saved (the
-    GUI shows it to the next administrator who signs in)."""
+    GUI shows it to the next administrator who signs in). A database without a key gets
+    it here, so the first administrator sees the recovery key, and what losing it means,
+    before any identity number is encrypted with it."""
     session.require(PERMISSION)
-    return db_identity.has_key() and not db_identity.recovery_saved() and status() == "ready"
+    if not db_identity.has_key():
+        with write_transaction():
+            db_identity.create_key()
+    return status() == "ready" and not db_identity.recovery_saved()
+
+
+def save_recovery_key(path, text: str):
+    """Write the recovery key sheet ``text`` to ``path`` (a file the administrator chose,
+    e.g. on a USB stick); refused over a database, a backup or a folder. Audited."""
+    from .safety import outputs
+
+    session.require(PERMISSION)
+    if recovery_key() not in text:
+        raise ValueError("the sheet must hold the recovery key")
+    target = outputs.check_output(path)
+    with outputs.atomic_output(target) as fh:
+        fh.write(text)
+    with write_transaction():
+        audit.record("recovery_key_file", "identity_key", None, None, target.name)
+    return target
 
 
 def confirm_recovery_saved() -> None:
@@ -59,6 +80,7 @@ __all__ = [
     "loss_warning",
     "recovery_key",
     "recovery_pending",
+    "save_recovery_key",
     "status",
     "unlock",
 ]

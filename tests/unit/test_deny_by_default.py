@@ -178,6 +178,8 @@ ALLOWED: dict[str, str] = {
     "identity.hash_of": "keyed hash of a number a guarded service looks up",
     "identity.search_tokens": "keyed search tokens of a number a guarded service is saving",
     "identity.prefix_token": "keyed token of a typed search term (guarded page/count run it)",
+    "identity.reveal_for_form": "decrypts a value a guarded read already returned",
+    "identity.search_hash": "keyed hash of a typed search term (guarded page/count run it)",
     "identity.hasher": "keyed hash of numbers a guarded service looks up",
     "identity.reveal": "decrypts a value a guarded read already returned",
     "identity.revealer": "decrypts values a guarded read already returned",

@@ -77,7 +77,7 @@ def _shown_id_number(digits_: str | None) -> str:
     """The stored digits for holders of ``patients.view_sensitive``, else the masked form
     (``update`` keeps the stored digits when it gets a value containing ``*``)."""
     if session.has("patients.view_sensitive"):
-        return identity.reveal(digits_)
+        return identity.reveal_for_form(digits_)
     return identity.masked(digits_)
 
 

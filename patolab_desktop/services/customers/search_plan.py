@@ -244,7 +244,7 @@ def plan(
     if len(terms) > 1 and all(t.isdigit() for t in terms) and len("".join(terms)) in ID_LENGTHS:
         terms = ["".join(terms)]  # a whole number typed in groups: "0801 1990 12345"
     long, short, numbers = _split(terms)
-    result = Plan(long=long, short=short, id_hashes=[identity.hash_of(n) for n in numbers])
+    result = Plan(long=long, short=short, id_hashes=[identity.search_hash(n) for n in numbers])
     for term in long:
         token = identity.prefix_token(term)
         if token:

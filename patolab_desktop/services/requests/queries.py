@@ -459,7 +459,7 @@ def get_detail(request_id) -> RequestDetail:
         patient_id=row["patient_id"],
         patient_name=row["patient_name"],
         patient_id_number=(
-            identity.reveal(row["patient_id_number"])
+            identity.reveal_for_form(row["patient_id_number"])
             if session.has("patients.view_sensitive")
             else identity.masked(row["patient_id_number"])
         ),
