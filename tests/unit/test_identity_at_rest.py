@@ -273,3 +273,70 @@ def test_strings_finds_no_identity_number_in_the_database_or_a_backup(
     assert _strings_hits(backup, [*saved_numbers, *dashed]) == []
     # the same check sees a number that IS there (the test would catch a leak)
     assert _strings_hits(backup, ["Inversiones Z"]) == ["Inversiones Z"]
+
+
+# --- migrate-to and restore keep working -------------------------------------------------
+
+
+def test_migrate_to_keeps_the_database_id_so_the_key_follows(tmp_path):
+    """The copy keeps the settings, so the target has the same database id and check
+    value: this workstation's key opens it, other workstations use the recovery key."""
+    import os
+    import uuid
+
+    from patolab_desktop.services.bootstrap import close_db, open_db
+    from patolab_desktop.services.safety import transfer
+    from tests.unit.requests_fixtures import make_customer
+
+    pg_url = os.environ.get("PATOLAB_TEST_PG", "")
+    admin = None
+    if pg_url:
+        import psycopg2
+
+        name = "m_" + uuid.uuid4().hex[:12]
+        admin = psycopg2.connect(pg_url)
+        admin.autocommit = True
+        with admin.cursor() as cur:
+            cur.execute(f"CREATE DATABASE {name}")
+        target = f"{pg_url.rsplit('/', 1)[0]}/{name}"
+    else:
+        target = f"sqlite:///{tmp_path / 'destino.db'}"
+    open_db(tmp_path / "origen.db")
+    try:
+        make_customer("Rosa Núñez", id_number="0801197522222")
+        ident, check = db_identity.database_id(), db_identity.key_check()
+        transfer.migrate_to(target)
+    finally:
+        close_db()
+    try:
+        open_db(target)
+        try:
+            assert (db_identity.database_id(), db_identity.key_check()) == (ident, check)
+            row = Customer.get(Customer.name == "Rosa Núñez")
+            assert row.id_number.startswith("e1:")
+            assert identity.reveal(row.id_number) == "0801197522222"
+            assert [
+                r["name"] for r in customers.page(F(search="0801197522222"), PageRequest()).rows
+            ] == ["Rosa Núñez"]
+        finally:
+            close_db()
+    finally:
+        if admin is not None:
+            with admin.cursor() as cur:
+                cur.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+            admin.close()
+
+
+@pytest.mark.sqlite_only
+def test_a_restore_on_another_pc_asks_for_the_recovery_key(saved, tmp_path):
+    from patolab_desktop.services.safety import backups
+
+    text = identity_keys.recovery_key()
+    backup = backups.backup_now(tmp_path / "copias")
+    _forget_key_on_this_computer()  # the backup restored on a PC that never had the key
+    backups.restore(backup)
+    assert identity.status() == "missing"
+    assert customers.get(saved["ana"]).id_number == identity.LOCKED
+    identity_keys.unlock(text)
+    assert customers.get(saved["ana"]).id_number == "0501199012345"
+    assert customers.page(F(search="0501-1990-12345"), PageRequest()).rows
