@@ -26,9 +26,7 @@ from ..util import identity_crypto as crypto
 from ..util.identity_crypto import IdentityKeys, KeyMissing
 from .access import session
 from .errors import ServiceError
-from .texts import translate
-
-CONTEXT = "services.identity"
+from .texts import QT_TRANSLATE_NOOP, translate
 
 
 class IdentityKeyNeeded(ServiceError):
@@ -39,7 +37,7 @@ class IdentityKeyNeeded(ServiceError):
         super().__init__(
             message
             or translate(
-                CONTEXT,
+                "services.identity",
                 "Esta computadora no tiene la clave de los números de identidad de esta base "
                 "de datos (una computadora nueva o una copia restaurada de otra). Escriba la "
                 "clave de recuperación de 56 caracteres que el administrador imprimió o "
@@ -48,20 +46,21 @@ class IdentityKeyNeeded(ServiceError):
         )
 
 
-LOSS_WARNING_SOURCE = (
+LOSS_WARNING_SOURCE = QT_TRANSLATE_NOOP(
+    "services.identity",
     "Los números de identidad (DNI, RTN, pasaporte) se guardan cifrados. La clave está "
     "solo en el almacén de contraseñas de cada computadora, nunca en la base de datos ni en "
     "las copias de seguridad. Si se pierden a la vez la clave de esta computadora (el disco "
     "se daña, Windows se reinstala) y esta clave de recuperación, NADIE podrá volver a leer "
     "los números de identidad guardados: ni el laboratorio ni el soporte técnico. Los demás "
     "datos no se pierden. Imprima o guarde esta clave ahora y guárdela fuera de esta "
-    "computadora (caja fuerte, gestor de contraseñas)."
+    "computadora (caja fuerte, gestor de contraseñas).",
 )
 
 
 def loss_warning() -> str:
     """What losing both the key and the recovery key means (shown BEFORE it can happen)."""
-    return translate(CONTEXT, LOSS_WARNING_SOURCE)
+    return translate("services.identity", LOSS_WARNING_SOURCE)
 
 
 # --- the keys ------------------------------------------------------------------------------
@@ -77,7 +76,7 @@ def _keys() -> IdentityKeys:
             raise
         raise IdentityKeyNeeded(
             translate(
-                CONTEXT,
+                "services.identity",
                 "Esta computadora no tiene un almacén de contraseñas disponible, y la clave de "
                 "los números de identidad no se guarda en archivos: no se pueden guardar ni "
                 "leer números de identidad aquí.",

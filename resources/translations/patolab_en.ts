@@ -895,6 +895,105 @@ The previous state was saved to:
     </message>
 </context>
 <context>
+    <name>admin.identity_key_dialogs</name>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/identity_key_dialogs.py" line="48"/>
+        <location filename="../../patolab_desktop/ui/admin/identity_key_dialogs.py" line="207"/>
+        <source>Clave de recuperación</source>
+        <translation>Recovery key</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/identity_key_dialogs.py" line="54"/>
+        <source>Clave de recuperación de los números de identidad</source>
+        <translation>Recovery key for identity numbers</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/identity_key_dialogs.py" line="58"/>
+        <source>Imprímala o guárdela ahora: una computadora nueva, o una copia de seguridad restaurada en otra computadora, la pedirá.</source>
+        <translation>Print or save it now: a new computer, or a backup restored on another computer, will ask for it.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/identity_key_dialogs.py" line="88"/>
+        <source>&amp;Imprimir…</source>
+        <translation>&amp;Print…</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/identity_key_dialogs.py" line="91"/>
+        <source>&amp;Guardar en un archivo…</source>
+        <translation>&amp;Save to a file…</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/identity_key_dialogs.py" line="94"/>
+        <source>&amp;Copiar</source>
+        <translation>&amp;Copy</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/identity_key_dialogs.py" line="101"/>
+        <source>&amp;Imprimí o guardé la clave de recuperación y la guardo fuera de esta computadora.</source>
+        <translation>&amp;I printed or saved the recovery key and keep it away from this computer.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/identity_key_dialogs.py" line="113"/>
+        <source>&amp;Listo</source>
+        <translation>&amp;Done</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/identity_key_dialogs.py" line="117"/>
+        <source>Más &amp;tarde</source>
+        <translation>&amp;Later</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/identity_key_dialogs.py" line="119"/>
+        <source>Cerrar</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/identity_key_dialogs.py" line="135"/>
+        <source>Copiada al portapapeles.</source>
+        <translation>Copied to the clipboard.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/identity_key_dialogs.py" line="140"/>
+        <source>PatoLab Desktop — clave de recuperación de los números de identidad</source>
+        <translation>PatoLab Desktop — recovery key for identity numbers</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/identity_key_dialogs.py" line="156"/>
+        <source>Guardar la clave de recuperación</source>
+        <translation>Save the recovery key</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/identity_key_dialogs.py" line="158"/>
+        <source>Texto (*.txt)</source>
+        <translation>Text (*.txt)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/identity_key_dialogs.py" line="171"/>
+        <source>Guardada en {path}. Llévela fuera de esta computadora (USB, caja fuerte).</source>
+        <translation>Saved to {path}. Take it away from this computer (USB stick, safe).</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/identity_key_dialogs.py" line="213"/>
+        <source>Esta computadora no tiene la clave de las identidades</source>
+        <translation>This computer does not have the identity key</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/identity_key_dialogs.py" line="222"/>
+        <source>Es una computadora nueva para esta base de datos, o se restauró una copia hecha en otra. Escriba la clave de recuperación de 56 caracteres que el administrador imprimió o guardó. Sin ella se puede trabajar, pero los números de identidad no se pueden ver, buscar ni guardar aquí.</source>
+        <translation>This computer is new to this database, or a backup made on another one was restored. Type the 56-character recovery key that the administrator printed or saved. Without it you can work, but identity numbers cannot be seen, searched or saved here.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/identity_key_dialogs.py" line="242"/>
+        <source>&amp;Usar esta clave</source>
+        <translation>&amp;Use this key</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/identity_key_dialogs.py" line="246"/>
+        <source>Ahora &amp;no</source>
+        <translation>&amp;Not now</translation>
+    </message>
+</context>
+<context>
     <name>admin.language_dialog</name>
     <message>
         <location filename="../../patolab_desktop/ui/admin/language_dialog.py" line="23"/>
@@ -996,67 +1095,72 @@ Enter your user name and password.</translation>
 <context>
     <name>admin.login_flow</name>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="54"/>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="57"/>
         <source>Usuario: {display_name} · {role}</source>
         <translation>User: {display_name} · {role}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="58"/>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="61"/>
         <source>Sin sesión</source>
         <translation>Not logged in</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="79"/>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="82"/>
         <source>&amp;Usuarios…</source>
         <translation>&amp;Users…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="86"/>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="89"/>
         <source>&amp;Permisos por rol…</source>
         <translation>&amp;Permissions by role…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="93"/>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="96"/>
         <source>&amp;Auditoría…</source>
         <translation>&amp;Audit log…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="101"/>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="103"/>
+        <source>Clave de &amp;recuperación de identidades…</source>
+        <translation>Identity &amp;recovery key…</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="111"/>
         <source>Cambiar con&amp;traseña…</source>
         <translation>&amp;Change password…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="108"/>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="118"/>
         <source>Cambiar &amp;de usuario…</source>
         <translation>S&amp;witch user…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="115"/>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="125"/>
         <source>&amp;Bloquear pantalla</source>
         <translation>&amp;Lock screen</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="174"/>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="193"/>
         <source>Sin permiso</source>
         <translation>Not allowed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="189"/>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="208"/>
         <source>Cambiar contraseña</source>
         <translation>Change password</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="190"/>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="209"/>
         <source>La contraseña se cambió.</source>
         <translation>The password was changed.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="200"/>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="219"/>
         <source>Cambiar de usuario</source>
         <translation>Switch user</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="201"/>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="220"/>
         <source>Se cerrará la sesión de {name}. Lo que no se haya guardado en los formularios abiertos se perderá. ¿Continuar?</source>
         <translation>{name} will be logged out. Anything not saved in open forms will be lost. Continue?</translation>
     </message>
@@ -1790,92 +1894,92 @@ It will no longer be offered for new requests; requests that already have it do 
 <context>
     <name>catalog.investigation_dialog</name>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="42"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="43"/>
         <source>Editar investigación</source>
         <translation>Edit test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="41"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="42"/>
         <source>Nueva investigación</source>
         <translation>New test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="59"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="60"/>
         <source>p. ej. GLU (se guarda en mayúsculas)</source>
         <translation>e.g. GLU (saved in capitals)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="58"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="59"/>
         <source>&amp;Código:</source>
         <translation>&amp;Code:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="68"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="69"/>
         <source>Glucosa en ayunas</source>
         <translation>Fasting glucose</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="67"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="68"/>
         <source>&amp;Nombre:</source>
         <translation>&amp;Name:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="76"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="77"/>
         <source>Suero, Sangre total (EDTA), Orina…</source>
         <translation>Serum, Whole blood (EDTA), Urine…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="84"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="85"/>
         <source>&amp;Tipo de muestra:</source>
         <translation>Sample t&amp;ype:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="100"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="101"/>
         <source>&amp;Historial de precios…</source>
         <translation>Price &amp;history…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="110"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="111"/>
         <source>&amp;Precio (L):</source>
         <translation>&amp;Price (L):</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="116"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="117"/>
         <source>&amp;Activa (se ofrece en las solicitudes nuevas)</source>
         <translation>&amp;Active (offered for new requests)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="123"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="124"/>
         <source>Es un pe&amp;rfil (panel): agrupa otras investigaciones</source>
         <translation>Is a p&amp;rofile (panel): groups other tests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="131"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="132"/>
         <source>Investigaciones del perfil</source>
         <translation>Tests in the profile</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="164"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="165"/>
         <source>Precio desde el {changed_at:%d/%m/%Y}</source>
         <translation>Price since {changed_at:%d/%m/%Y}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="170"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="171"/>
         <source>3 decimales, p. ej. 180.000</source>
         <translation>3 decimals, e.g. 180.000</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="195"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="196"/>
         <source>Dejar de ser perfil</source>
         <translation>Stop being a profile</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="196"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="197"/>
         <source>Desmarcó «Es un perfil»: se quitarán sus {len} investigaciones. ¿Continuar?</source>
         <translation>You unticked “Is a profile”: its {len} tests will be removed. Continue?</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="43"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="44"/>
         <source>La investigación cambió</source>
         <translation>The test has changed</translation>
     </message>
@@ -2155,104 +2259,94 @@ It will no longer be offered for new requests; requests that already have it do 
 <context>
     <name>customers.area</name>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="25"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="26"/>
         <source>Clientes</source>
         <translation>Customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="31"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="32"/>
         <source>&amp;Clientes</source>
         <translation>&amp;Customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="41"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="42"/>
         <source>&amp;Nuevo cliente…	Ctrl+N</source>
         <translation>&amp;New customer…	Ctrl+N</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="48"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="49"/>
         <source>&amp;Clientes (CSV)…</source>
         <translation>&amp;Customers (CSV)…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="88"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="99"/>
         <source>Exportar clientes a CSV</source>
         <translation>Export customers to CSV</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="90"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="101"/>
         <source>Archivos CSV (*.csv)</source>
         <translation>CSV files (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="98"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="109"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="142"/>
         <source>Exportar clientes</source>
         <translation>Export customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="102"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="113"/>
         <source>Exportando clientes</source>
         <translation>Exporting customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="107"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="118"/>
         <source>Exportación cancelada</source>
         <translation>Export cancelled</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="108"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="119"/>
         <source>No se escribió ningún archivo.</source>
         <translation>No file was written.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="115"/>
-        <source>cliente</source>
-        <translation>customer</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="117"/>
-        <source>clientes</source>
-        <translation>customers</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="121"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="131"/>
         <source>Exportación terminada</source>
         <translation>Export finished</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="122"/>
-        <source>Se exportaron {count:,} {noun} a:
-{path}</source>
-        <translation>{count:,} {noun} exported to:
-{path}</translation>
-    </message>
-    <message>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="126"/>
         <source>Se exportó 1 cliente a:
 {path}</source>
         <translation>1 customer exported to:
 {path}</translation>
     </message>
     <message>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="128"/>
         <source>Se exportaron {count:,} clientes a:
 {path}</source>
         <translation>{count:,} customers exported to:
 {path}</translation>
     </message>
     <message>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="144"/>
         <source>La lista de Clientes tiene un filtro:
 {filters}</source>
         <translation>The Customers list has a filter:
 {filters}</translation>
     </message>
     <message>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="149"/>
         <source>¿Exporta solo lo filtrado o quita el filtro?</source>
         <translation>Export only the filtered customers, or clear the filter?</translation>
     </message>
     <message>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="152"/>
         <source>Exportar lo &amp;filtrado</source>
         <translation>Export the &amp;filtered ones</translation>
     </message>
     <message>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="155"/>
         <source>&amp;Quitar el filtro y exportar todos</source>
         <translation>&amp;Clear the filter and export all</translation>
     </message>
@@ -2987,22 +3081,27 @@ They will no longer appear in lists and searches, but their history is kept. An 
         <translation>Enter: edit · Ctrl+N: new · F9: new request · Del: deactivate · F5: refresh</translation>
     </message>
     <message>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="500"/>
         <source>Búsqueda: «{text}»</source>
         <translation>Search: “{text}”</translation>
     </message>
     <message>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="506"/>
         <source>Tipo de cliente</source>
         <translation>Customer type</translation>
     </message>
     <message>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="507"/>
         <source>Género</source>
         <translation>Gender</translation>
     </message>
     <message>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="508"/>
         <source>Departamento</source>
         <translation>Department</translation>
     </message>
     <message>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="509"/>
         <source>Municipio</source>
         <translation>Municipality</translation>
     </message>
@@ -3443,7 +3542,7 @@ They will no longer appear in lists and searches, but their history is kept. An 
 <context>
     <name>db.migrations</name>
     <message>
-        <location filename="../../patolab_desktop/db/migrations/__init__.py" line="118"/>
+        <location filename="../../patolab_desktop/db/migrations/__init__.py" line="121"/>
         <source>La base de datos es de una versión más nueva ({version}) que esta aplicación ({supported}). Actualice PatoLab Desktop.</source>
         <translation>The database is from a newer version ({version}) than this application ({supported}). Update PatoLab Desktop.</translation>
     </message>
@@ -4363,142 +4462,138 @@ Front desk for clinical and pathology laboratories.</translation>
     <name>printing.period_report</name>
     <message>
         <location filename="../../patolab_desktop/documents/period_report.py" line="58"/>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="81"/>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="179"/>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="203"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="91"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="196"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="220"/>
         <source>Total</source>
         <translation>Total</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/documents/period_report.py" line="59"/>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="180"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="197"/>
         <source>Descuento</source>
         <translation>Discount</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/documents/period_report.py" line="60"/>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="181"/>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="230"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="198"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="247"/>
         <source>Neto</source>
         <translation>Net</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="93"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="111"/>
         <source>{v} — {TITLE} {period_text} (continuación)</source>
         <translation>{v} — {TITLE} {period_text} (continued)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="110"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="128"/>
         <source>Del {period_text}</source>
         <translation>Period {period_text}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="121"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="140"/>
         <source>Resumen</source>
         <translation>Summary</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="127"/>
-        <source>Todas las solicitudes</source>
-        <translation>All requests</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="131"/>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="178"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="195"/>
         <source>Canceladas</source>
         <translation>Cancelled</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="135"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="146"/>
         <source>Vigentes (sin canceladas)</source>
         <translation>Current (not cancelled)</translation>
     </message>
     <message>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="99"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="151"/>
         <source>Canceladas (aparte, no suman)</source>
         <translation>Cancelled (apart, not added)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="142"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="158"/>
         <source>Resumen del período</source>
         <translation>Period summary</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="148"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="164"/>
         <source>Por estado</source>
         <translation>By status</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="149"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="165"/>
         <source>Estado</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="155"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="172"/>
         <source>Por prioridad</source>
         <translation>By priority</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="156"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="173"/>
         <source>Prioridad</source>
         <translation>Priority</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="162"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="179"/>
         <source>Por origen</source>
         <translation>By source</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="163"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="180"/>
         <source>Origen</source>
         <translation>Source</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="176"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="193"/>
         <source>Fecha</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="196"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="213"/>
         <source>Por día</source>
         <translation>By day</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="198"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="215"/>
         <source>No hay solicitudes en el período.</source>
         <translation>No requests in the period.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="226"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="243"/>
         <source>Número</source>
         <translation>Number</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="227"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="244"/>
         <source>Solicitada</source>
         <translation>Requested</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="228"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="245"/>
         <source>Paciente</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="229"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="246"/>
         <source>Motivo</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="232"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="249"/>
         <source>(sin motivo)</source>
         <translation>(no reason)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="250"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="267"/>
         <source>Solicitudes canceladas ({len:,})</source>
         <translation>Cancelled requests ({len:,})</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="221"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="238"/>
         <source>Solicitudes canceladas</source>
         <translation>Cancelled requests</translation>
     </message>
@@ -4519,17 +4614,17 @@ Front desk for clinical and pathology laboratories.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/documents/period_report.py" line="57"/>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="177"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="194"/>
         <source>Solicitudes</source>
         <translation>Requests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="222"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="239"/>
         <source>Ninguna solicitud cancelada en el período.</source>
         <translation>No requests cancelled in the period.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="272"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="289"/>
         <source>Impreso por {who} el {v}</source>
         <translation>Printed by {who} on {v}</translation>
     </message>
@@ -6351,18 +6446,23 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Only the service that performed the action can write its audit record.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="301"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="307"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="303"/>
+        <source>(cifrado)</source>
+        <translation>(encrypted)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="308"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="314"/>
         <source>(vacío)</source>
         <translation>(empty)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="303"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="310"/>
         <source>Sí</source>
         <translation>Yes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="305"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="312"/>
         <source>No</source>
         <translation>No</translation>
     </message>
@@ -6791,132 +6891,132 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>The profile {code} cannot be reactivated: its members {members} are deactivated. Reactivate them first.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="87"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="88"/>
         <source>Se importaron {rows} filas: {created} nuevas, {updated} modificadas, {unchanged} sin cambios.</source>
         <translation>Imported {rows} rows: {created} new, {updated} changed, {unchanged} unchanged.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="93"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="94"/>
         <source>Se pueden importar {rows} filas: {created} nuevas, {updated} modificadas, {unchanged} sin cambios.</source>
         <translation>{rows} rows can be imported: {created} new, {updated} changed, {unchanged} unchanged.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="107"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="108"/>
         <source>{rejected} de {rows} filas tienen errores; no se importó nada:</source>
         <translation>{rejected} of {rows} rows have errors; nothing was imported:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="115"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="116"/>
         <source>línea {line}{code}: {reason}</source>
         <translation>line {line}{code}: {reason}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="156"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="157"/>
         <source>No se encontró el archivo {path}.</source>
         <translation>The file {path} was not found.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="164"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="165"/>
         <source>El archivo pasa de 5 MB; divídalo en partes.</source>
         <translation>The file is larger than 5 MB; split it into parts.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="172"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="173"/>
         <source>El archivo está vacío.</source>
         <translation>The file is empty.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="177"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="178"/>
         <source>El archivo no es un CSV válido: {error}</source>
         <translation>The file is not a valid CSV: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="191"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="192"/>
         <source>Faltan columnas en el encabezado: {columns}. Se esperan: code,name,sample_type,price,panel_members.</source>
         <translation>Columns missing from the header: {columns}. Expected: code,name,sample_type,price,panel_members.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="217"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="218"/>
         <source>fila CSV mal formada: {error}</source>
         <translation>malformed CSV row: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="242"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="243"/>
         <source>falta el código</source>
         <translation>the code is missing</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="245"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="246"/>
         <source>código no válido «{code}» (letras sin tilde, números, . - _)</source>
         <translation>invalid code “{code}” (letters without accents, digits, . - _)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="251"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="252"/>
         <source>falta el nombre</source>
         <translation>the name is missing</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="254"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="255"/>
         <source>el nombre pasa de {max} caracteres</source>
         <translation>the name is longer than {max} characters</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="260"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="261"/>
         <source>el tipo de muestra pasa de {max} caracteres</source>
         <translation>the sample type is longer than {max} characters</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="268"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="269"/>
         <source>falta el precio</source>
         <translation>the price is missing</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="280"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="281"/>
         <source>valor de «active» no reconocido «{value}» (use 1 o 0)</source>
         <translation>unrecognised value of “active”: “{value}” (use 1 or 0)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="286"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="287"/>
         <source>un miembro del perfil aparece dos veces</source>
         <translation>a profile member appears twice</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="290"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="291"/>
         <source>un perfil no puede contenerse a sí mismo</source>
         <translation>a profile cannot contain itself</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="328"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="329"/>
         <source>código repetido en el archivo (ya está en la línea {line})</source>
         <translation>code repeated in the file (already on line {line})</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="352"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="353"/>
         <source>el miembro «{code}» no existe en el catálogo ni en el archivo</source>
         <translation>the member “{code}” is neither in the catalogue nor in the file</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="359"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="360"/>
         <source>el miembro «{code}» tiene errores (línea {line})</source>
         <translation>the member “{code}” has errors (line {line})</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="367"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="368"/>
         <source>miembros desactivados: {codes}</source>
         <translation>deactivated members: {codes}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="377"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="378"/>
         <source>ciclo de perfiles: {chain}</source>
         <translation>cycle of profiles: {chain}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="392"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="393"/>
         <source>no se puede desactivar: forma parte de los perfiles activos {panels}</source>
         <translation>cannot be deactivated: it is part of the active profiles {panels}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="432"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="433"/>
         <source>Otra persona cambió el catálogo durante la importación: {error}</source>
         <translation>Someone else changed the catalogue during the import: {error}</translation>
     </message>
@@ -6929,148 +7029,148 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Another user changed this customer after you opened it. Open it again to see the current data.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="93"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="110"/>
         <source>El teléfono no es un número válido.</source>
         <translation>The phone is not a valid number.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="97"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="114"/>
         <source>El teléfono no es un número válido (p. ej. 9988-7766 o +504 9988-7766).</source>
         <translation>The phone is not a valid number (e.g. 9988-7766 or +504 9988-7766).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="134"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="151"/>
         <source>El correo electrónico no es válido (p. ej. nombre@correo.com).</source>
         <translation>The email address is not valid (e.g. name@mail.com).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="147"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="164"/>
         <source>La identidad/RTN solo puede tener números (y guiones).</source>
         <translation>The ID/RTN can only have digits (and hyphens).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="62"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="63"/>
         <source>Elija el tipo: paciente o empresa.</source>
         <translation>Choose the type: patient or company.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="73"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="74"/>
         <source>Escriba el nombre o los apellidos del paciente.</source>
         <translation>Enter the patient’s first or last names.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="75"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="76"/>
         <source>Escriba el nombre de la empresa.</source>
         <translation>Enter the company name.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="86"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="87"/>
         <source>Escriba el RTN de la empresa (14 dígitos).</source>
         <translation>Enter the company’s RTN (14 digits).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="91"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="92"/>
         <source>Una empresa necesita un RTN de 14 dígitos.</source>
         <translation>A company needs a 14-digit RTN.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="198"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="215"/>
         <source>La identidad debe tener 13 dígitos (DNI) o 14 (RTN); tiene {count}.</source>
         <translation>The ID must have 13 digits (DNI) or 14 (RTN); it has {count}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="110"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="111"/>
         <source>La fecha de nacimiento no puede ser futura.</source>
         <translation>The date of birth cannot be in the future.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="114"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="115"/>
         <source>La fecha de nacimiento da más de {max} años.</source>
         <translation>The date of birth gives an age over {max} years.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="129"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="130"/>
         <source>La edad debe ser un número entero.</source>
         <translation>The age must be a whole number.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="301"/>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="132"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="320"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="133"/>
         <source>La edad debe estar entre 0 y {max} años.</source>
         <translation>The age must be between 0 and {max} years.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="138"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="139"/>
         <source>Escriba la edad o la fecha de nacimiento.</source>
         <translation>Enter the age or the date of birth.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="144"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="145"/>
         <source>Elija un género de la lista.</source>
         <translation>Choose a gender from the list.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="147"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="148"/>
         <source>Elija el género.</source>
         <translation>Choose the gender.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="160"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="161"/>
         <source>Escriba el teléfono (es el número de WhatsApp).</source>
         <translation>Enter the phone (it is the WhatsApp number).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="173"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="174"/>
         <source>Elija el departamento.</source>
         <translation>Choose the department.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="176"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="177"/>
         <source>Elija un departamento de la lista.</source>
         <translation>Choose a department from the list.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="180"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="181"/>
         <source>Elija el municipio.</source>
         <translation>Choose the municipality.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="189"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="190"/>
         <source>Elija un municipio de la lista.</source>
         <translation>Choose a municipality from the list.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="193"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="194"/>
         <source>El municipio no pertenece al departamento seleccionado.</source>
         <translation>The municipality does not belong to the selected department.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="211"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="212"/>
         <source>Elija sí, no o no preguntado.</source>
         <translation>Choose yes, no or not asked.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="217"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="218"/>
         <source>Demasiado largo: máximo {max} caracteres.</source>
         <translation>Too long: {max} characters at most.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="231"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="232"/>
         <source>No preguntado</source>
         <translation>Not asked</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="232"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="233"/>
         <source>Sí, acepta avisos por WhatsApp</source>
         <translation>Yes, accepts WhatsApp notices</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="233"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="234"/>
         <source>No acepta avisos</source>
         <translation>Does not accept notices</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="296"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="299"/>
         <source>Ya hay un cliente activo con la identidad {id_number}: {name}.</source>
         <translation>There is already an active customer with the ID {id_number}: {name}.</translation>
     </message>
@@ -7080,47 +7180,47 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Customer {id} does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="246"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="250"/>
         <source>mismo nombre y teléfono</source>
         <translation>same name and phone</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="251"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="255"/>
         <source>mismo nombre y fecha de nacimiento</source>
         <translation>same name and date of birth</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="284"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="296"/>
         <source>Ya hay un cliente activo con la identidad {id_number}.</source>
         <translation>There is already an active customer with the ID {id_number}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="291"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="303"/>
         <source>No se pudo guardar el cliente: {error}</source>
         <translation>The customer could not be saved: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="345"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="357"/>
         <source>Falta el cliente a modificar.</source>
         <translation>The customer to change is missing.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="404"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="416"/>
         <source>No se puede reactivar: la identidad {id_number} ya la usa el cliente activo {name}.</source>
         <translation>Cannot reactivate: the ID {id_number} is already used by the active customer {name}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="467"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="479"/>
         <source>más de {count} clientes</source>
         <translation>more than {count} customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="469"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="481"/>
         <source>1 cliente</source>
         <translation>1 customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="470"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="482"/>
         <source>{count} clientes</source>
         <translation>{count} customers</translation>
     </message>
@@ -7155,92 +7255,92 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Unknown gender: “{text}”. Use {names}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/bulk.py" line="97"/>
+        <location filename="../../patolab_desktop/services/customers/bulk.py" line="102"/>
         <source>No se pudieron guardar los clientes: {error}</source>
         <translation>The customers could not be saved: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="166"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="183"/>
         <source>Elija el tipo de documento de la lista.</source>
         <translation>Choose the document type from the list.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="177"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="194"/>
         <source>El {document} lleva de {min} a {max} letras y números.</source>
         <translation>The {document} has {min} to {max} letters and digits.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="188"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="205"/>
         <source>El número del documento no tiene dígitos.</source>
         <translation>The document number has no digits.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="206"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="223"/>
         <source>El {document} debe tener {wanted} dígitos; tiene {count}.</source>
         <translation>The {document} must have {wanted} digits; it has {count}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="291"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="310"/>
         <source>Escriba la edad en años (35), meses (8m) o días (3d).</source>
         <translation>Type the age in years (35), months (8m) or days (3d).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="302"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="321"/>
         <source>En meses, la edad llega hasta {max}; use años.</source>
         <translation>In months, the age goes up to {max}; use years.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="305"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="324"/>
         <source>En días, la edad llega hasta {max}; use meses.</source>
         <translation>In days, the age goes up to {max}; use months.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="368"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="387"/>
         <source>1 mes</source>
         <translation>1 month</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="369"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="388"/>
         <source>{n} meses</source>
         <translation>{n} months</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="372"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="391"/>
         <source>1 día</source>
         <translation>1 day</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="373"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="392"/>
         <source>{n} días</source>
         <translation>{n} days</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="375"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="394"/>
         <source>1 año</source>
         <translation>1 year</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="376"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="395"/>
         <source>{n} años</source>
         <translation>{n} years</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="265"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="266"/>
         <source>Un DNI empieza con el código de un departamento (01 a 18); {code} no lo es.</source>
         <translation>A DNI starts with a department code (01 to 18); {code} is not one.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="270"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="271"/>
         <source>Los dígitos 3 y 4 del DNI deben ser un municipio del departamento {code}; {municipality} no lo es.</source>
         <translation>Digits 3 and 4 of a DNI must be a municipality of department {code}; {municipality} is not one.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="282"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="283"/>
         <source>Identidad</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="228"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="232"/>
         <source>mismo {document}</source>
         <translation>same {document}</translation>
     </message>
@@ -7254,14 +7354,32 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
     </message>
 </context>
 <context>
+    <name>services.identity</name>
+    <message>
+        <location filename="../../patolab_desktop/services/identity.py" line="39"/>
+        <source>Esta computadora no tiene la clave de los números de identidad de esta base de datos (una computadora nueva o una copia restaurada de otra). Escriba la clave de recuperación de 56 caracteres que el administrador imprimió o guardó.</source>
+        <translation>This computer does not have this database&apos;s identity-number key (a new computer, or a copy restored from another one). Type the 56-character recovery key that the administrator printed or saved.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/identity.py" line="49"/>
+        <source>Los números de identidad (DNI, RTN, pasaporte) se guardan cifrados. La clave está solo en el almacén de contraseñas de cada computadora, nunca en la base de datos ni en las copias de seguridad. Si se pierden a la vez la clave de esta computadora (el disco se daña, Windows se reinstala) y esta clave de recuperación, NADIE podrá volver a leer los números de identidad guardados: ni el laboratorio ni el soporte técnico. Los demás datos no se pierden. Imprima o guarde esta clave ahora y guárdela fuera de esta computadora (caja fuerte, gestor de contraseñas).</source>
+        <translation>Identity numbers (DNI, RTN, passport) are stored encrypted. The key is only in each computer&apos;s password store, never in the database or in the backups. If this computer&apos;s key (a failed disk, a reinstalled Windows) and this recovery key are BOTH lost, NOBODY can ever read the saved identity numbers again: not the laboratory, not technical support. The other data is not lost. Print or save this key now and keep it away from this computer (a safe, a password manager).</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/identity.py" line="78"/>
+        <source>Esta computadora no tiene un almacén de contraseñas disponible, y la clave de los números de identidad no se guarda en archivos: no se pueden guardar ni leer números de identidad aquí.</source>
+        <translation>This computer has no password store available, and the identity-number key is never kept in files: identity numbers cannot be saved or read here.</translation>
+    </message>
+</context>
+<context>
     <name>services.identity_crypto</name>
     <message>
-        <location filename="../../patolab_desktop/services/customers/identity_crypto.py" line="144"/>
+        <location filename="../../patolab_desktop/util/identity_crypto.py" line="196"/>
         <source>La clave de recuperación no es correcta: revise que copió los 56 caracteres.</source>
         <translation>The recovery key is not correct: check that you copied all 56 characters.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/identity_crypto.py" line="162"/>
+        <location filename="../../patolab_desktop/util/identity_crypto.py" line="212"/>
         <source>Esa clave de recuperación es de otra base de datos.</source>
         <translation>That recovery key belongs to another database.</translation>
     </message>
@@ -7676,62 +7794,62 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Invalid age: “{text}” (a number of years).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="203"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="206"/>
         <source>La fila tiene {cells} columnas y el encabezado {width} (¿un separador de más o comillas sin cerrar?).</source>
         <translation>The row has {cells} columns and the header {width} (an extra separator or an unclosed quote?).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="243"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="246"/>
         <source>Duplicado en el archivo: la identidad {id_number} ya está en la línea {line}.</source>
         <translation>Duplicate in the file: the ID {id_number} is already on line {line}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="250"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="253"/>
         <source>Duplicado en el archivo: el mismo nombre y teléfono ya están en la línea {line}.</source>
         <translation>Duplicate in the file: the same name and phone are already on line {line}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="262"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="265"/>
         <source>Hay {count} pacientes con este nombre y teléfono; añada la identidad para saber a cuál actualizar.</source>
         <translation>There are {count} patients with this name and phone; add the ID to tell which one to update.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="272"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="275"/>
         <source>Duplicado en el archivo: la línea {line} ya actualiza a este mismo paciente.</source>
         <translation>Duplicate in the file: line {line} already updates this same patient.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="307"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="310"/>
         <source>Falta el nombre.</source>
         <translation>The name is missing.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="310"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="313"/>
         <source>Falta el teléfono.</source>
         <translation>The phone is missing.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="449"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="452"/>
         <source>El paciente a actualizar ya no existe; vuelva a analizar el archivo.</source>
         <translation>The patient to update no longer exists; analyse the file again.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="470"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="474"/>
         <source>incompleto</source>
         <translation>incomplete</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="472"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="476"/>
         <source>completo</source>
         <translation>complete</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="581"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="585"/>
         <source>Línea {line} ({name}): {reason} No se importó ninguna fila; vuelva a analizar el archivo.</source>
         <translation>Line {line} ({name}): {reason} No row was imported; analyse the file again.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="594"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="598"/>
         <source>No se importó ninguna fila: {reason} Vuelva a analizar el archivo.</source>
         <translation>No row was imported: {reason} Analyse the file again.</translation>
     </message>
@@ -7741,12 +7859,12 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>, {merged} merged into another line</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="358"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="361"/>
         <source>Otro paciente ya tiene este teléfono (¿un familiar?): se registra como paciente nuevo.</source>
         <translation>Another patient already has this phone (family?): registered as a new patient.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="421"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="424"/>
         <source>Misma persona que la línea {line}: sus datos se unieron a esa línea.</source>
         <translation>Same person as line {line}: the data was merged into that line.</translation>
     </message>
@@ -7949,27 +8067,32 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>view the audit log</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="330"/>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="232"/>
+        <source>ver e imprimir la clave de recuperación de los números de identidad</source>
+        <translation>view and print the recovery key for identity numbers</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="338"/>
         <source>Recepción</source>
         <translation>Reception</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="331"/>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="339"/>
         <source>Supervisor</source>
         <translation>Supervisor</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="332"/>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="340"/>
         <source>Administrador</source>
         <translation>Administrator</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="333"/>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="341"/>
         <source>Laboratorio</source>
         <translation>Laboratory</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="334"/>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="342"/>
         <source>Sistema</source>
         <translation>System</translation>
     </message>
@@ -8294,62 +8417,62 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.reports</name>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="79"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="80"/>
         <source>El nombre del laboratorio es obligatorio.</source>
         <translation>The laboratory name is required.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="84"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="85"/>
         <source>El RTN debe tener 14 dígitos.</source>
         <translation>The RTN must have 14 digits.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="93"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="94"/>
         <source>No se encuentra el archivo del logotipo.</source>
         <translation>The logo file cannot be found.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="97"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="98"/>
         <source>El logotipo debe ser una imagen PNG, JPG, BMP, GIF o SVG.</source>
         <translation>The logo must be a PNG, JPG, BMP, GIF or SVG image.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="178"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="179"/>
         <source>Debe ser un número entero.</source>
         <translation>It must be a whole number.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="181"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="182"/>
         <source>Debe estar entre {low} y {high}.</source>
         <translation>It must be between {low} and {high}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="185"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="186"/>
         <source>Tamaño de papel no válido (A4 o Letter).</source>
         <translation>Invalid paper size (A4 or Letter).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="324"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="326"/>
         <source>La solicitud {number} está cancelada: no se imprimen etiquetas de tubos.</source>
         <translation>Request {number} is cancelled: no tube labels are printed.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="380"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="382"/>
         <source>Indique la fecha inicial y la final.</source>
         <translation>Give the start and end dates.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="384"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="386"/>
         <source>La fecha final es anterior a la inicial.</source>
         <translation>The end date is before the start date.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="388"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="390"/>
         <source>El período no puede pasar de diez años.</source>
         <translation>The period cannot be longer than ten years.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="447"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="465"/>
         <source>No existe la sucursal {id}.</source>
         <translation>Branch {id} does not exist.</translation>
     </message>
@@ -8383,22 +8506,22 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.request_queries</name>
     <message>
-        <location filename="../../patolab_desktop/services/requests/queries.py" line="200"/>
+        <location filename="../../patolab_desktop/services/requests/queries.py" line="220"/>
         <source>Valor no válido: {value}.</source>
         <translation>Invalid value: {value}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/queries.py" line="216"/>
+        <location filename="../../patolab_desktop/services/requests/queries.py" line="236"/>
         <source>La fecha final es anterior a la inicial.</source>
         <translation>The end date is before the start date.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/queries.py" line="337"/>
+        <location filename="../../patolab_desktop/services/requests/queries.py" line="357"/>
         <source>No se puede ordenar por {name}.</source>
         <translation>Cannot sort by {name}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/queries.py" line="454"/>
+        <location filename="../../patolab_desktop/services/requests/queries.py" line="462"/>
         <source>La solicitud no existe.</source>
         <translation>The request does not exist.</translation>
     </message>
@@ -8481,17 +8604,17 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Enter the reason for the manual discount.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/entry.py" line="102"/>
+        <location filename="../../patolab_desktop/services/requests/entry.py" line="103"/>
         <source>No hay una sucursal activa; registre una antes de crear solicitudes.</source>
         <translation>There is no active branch; register one before creating requests.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/entry.py" line="107"/>
+        <location filename="../../patolab_desktop/services/requests/entry.py" line="108"/>
         <source>La sucursal elegida no existe o está inactiva.</source>
         <translation>The chosen branch does not exist or is inactive.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/entry.py" line="112"/>
+        <location filename="../../patolab_desktop/services/requests/entry.py" line="113"/>
         <source>La fecha de la solicitud no puede estar en el futuro.</source>
         <translation>The request date cannot be in the future.</translation>
     </message>

@@ -31,8 +31,6 @@ from ...services.errors import ServiceError, ValidationError
 from .. import prompts
 from .common import fit_height, header, message_label, show_message
 
-CONTEXT = "admin.identity_key_dialogs"
-
 
 def _key_font() -> QFont:
     font = QFont("monospace")
@@ -47,15 +45,18 @@ class RecoveryKeyDialog(QDialog):
     def __init__(self, parent: QWidget | None = None, first_time: bool = False):
         super().__init__(parent)
         self.setObjectName("recovery_key_dialog")
-        self.setWindowTitle(translate(CONTEXT, "Clave de recuperación"))
+        self.setWindowTitle(translate("admin.identity_key_dialogs", "Clave de recuperación"))
         self.setMinimumWidth(620)
         layout = QVBoxLayout(self)
         layout.addWidget(
             header(
                 "password",
-                translate(CONTEXT, "Clave de recuperación de los números de identidad"),
                 translate(
-                    CONTEXT,
+                    "admin.identity_key_dialogs",
+                    "Clave de recuperación de los números de identidad",
+                ),
+                translate(
+                    "admin.identity_key_dialogs",
                     "Imprímala o guárdela ahora: una computadora nueva, o una copia de "
                     "seguridad restaurada en otra computadora, la pedirá.",
                 )
@@ -84,11 +85,13 @@ class RecoveryKeyDialog(QDialog):
         self.key_label.setStyleSheet("QLabel { border: 1px solid #999; padding: 8px; }")
         layout.addWidget(self.key_label)
         buttons = QHBoxLayout()
-        self.print_button = QPushButton(translate(CONTEXT, "&Imprimir…"), self)
+        self.print_button = QPushButton(translate("admin.identity_key_dialogs", "&Imprimir…"), self)
         self.print_button.clicked.connect(self.print_key)
-        self.save_button = QPushButton(translate(CONTEXT, "&Guardar en un archivo…"), self)
+        self.save_button = QPushButton(
+            translate("admin.identity_key_dialogs", "&Guardar en un archivo…"), self
+        )
         self.save_button.clicked.connect(self.save_key)
-        self.copy_button = QPushButton(translate(CONTEXT, "&Copiar"), self)
+        self.copy_button = QPushButton(translate("admin.identity_key_dialogs", "&Copiar"), self)
         self.copy_button.clicked.connect(self.copy_key)
         for button in (self.print_button, self.save_button, self.copy_button):
             buttons.addWidget(button)
@@ -96,7 +99,7 @@ class RecoveryKeyDialog(QDialog):
         layout.addLayout(buttons)
         self.kept_box = QCheckBox(
             translate(
-                CONTEXT,
+                "admin.identity_key_dialogs",
                 "&Imprimí o guardé la clave de recuperación y la guardo fuera de esta computadora.",
             ),
             self,
@@ -107,10 +110,13 @@ class RecoveryKeyDialog(QDialog):
         layout.addWidget(self.message)
         self.box = QDialogButtonBox(self)
         self.done_button = self.box.addButton(
-            translate(CONTEXT, "&Listo"), QDialogButtonBox.ButtonRole.AcceptRole
+            translate("admin.identity_key_dialogs", "&Listo"),
+            QDialogButtonBox.ButtonRole.AcceptRole,
         )
         self.later_button = self.box.addButton(
-            translate(CONTEXT, "Más &tarde") if first_time else translate(CONTEXT, "Cerrar"),
+            translate("admin.identity_key_dialogs", "Más &tarde")
+            if first_time
+            else translate("admin.identity_key_dialogs", "Cerrar"),
             QDialogButtonBox.ButtonRole.RejectRole,
         )
         self.done_button.setEnabled(False)
@@ -125,12 +131,15 @@ class RecoveryKeyDialog(QDialog):
 
     def copy_key(self) -> None:
         QGuiApplication.clipboard().setText(self.key_text)
-        show_message(self.message, translate(CONTEXT, "Copiada al portapapeles."))
+        show_message(
+            self.message, translate("admin.identity_key_dialogs", "Copiada al portapapeles.")
+        )
 
     def document_text(self) -> str:
         return (
             translate(
-                CONTEXT, "PatoLab Desktop — clave de recuperación de los números de identidad"
+                "admin.identity_key_dialogs",
+                "PatoLab Desktop — clave de recuperación de los números de identidad",
             )
             + "\n\n"
             + self.key_text
@@ -144,9 +153,9 @@ class RecoveryKeyDialog(QDialog):
 
         path, _ = QFileDialog.getSaveFileName(
             self,
-            translate(CONTEXT, "Guardar la clave de recuperación"),
+            translate("admin.identity_key_dialogs", "Guardar la clave de recuperación"),
             str(prompts.documents_folder() / "clave-recuperacion-patolab.txt"),
-            translate(CONTEXT, "Texto (*.txt)"),
+            translate("admin.identity_key_dialogs", "Texto (*.txt)"),
         )
         if path:
             self.save_to(path)
@@ -160,7 +169,8 @@ class RecoveryKeyDialog(QDialog):
         show_message(
             self.message,
             translate(
-                CONTEXT, "Guardada en {path}. Llévela fuera de esta computadora (USB, caja fuerte)."
+                "admin.identity_key_dialogs",
+                "Guardada en {path}. Llévela fuera de esta computadora (USB, caja fuerte).",
             ).format(path=written),
         )
         return True
@@ -194,20 +204,23 @@ class UnlockDialog(QDialog):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("unlock_identity_dialog")
-        self.setWindowTitle(translate(CONTEXT, "Clave de recuperación"))
+        self.setWindowTitle(translate("admin.identity_key_dialogs", "Clave de recuperación"))
         self.setMinimumWidth(600)
         layout = QVBoxLayout(self)
         layout.addWidget(
             header(
                 "password",
-                translate(CONTEXT, "Esta computadora no tiene la clave de las identidades"),
+                translate(
+                    "admin.identity_key_dialogs",
+                    "Esta computadora no tiene la clave de las identidades",
+                ),
                 "",
                 self,
             )
         )
         explanation = QLabel(
             translate(
-                CONTEXT,
+                "admin.identity_key_dialogs",
                 "Es una computadora nueva para esta base de datos, o se restauró una copia "
                 "hecha en otra. Escriba la clave de recuperación de 56 caracteres que el "
                 "administrador imprimió o guardó. Sin ella se puede trabajar, pero los "
@@ -226,10 +239,12 @@ class UnlockDialog(QDialog):
         layout.addWidget(self.message)
         box = QDialogButtonBox(self)
         self.unlock_button = box.addButton(
-            translate(CONTEXT, "&Usar esta clave"), QDialogButtonBox.ButtonRole.AcceptRole
+            translate("admin.identity_key_dialogs", "&Usar esta clave"),
+            QDialogButtonBox.ButtonRole.AcceptRole,
         )
         later = box.addButton(
-            translate(CONTEXT, "Ahora &no"), QDialogButtonBox.ButtonRole.RejectRole
+            translate("admin.identity_key_dialogs", "Ahora &no"),
+            QDialogButtonBox.ButtonRole.RejectRole,
         )
         self.unlock_button.clicked.connect(self.try_unlock)
         later.clicked.connect(self.reject)
