@@ -149,12 +149,10 @@ class RecoveryKeyDialog(QDialog):
         )
 
     def save_key(self) -> None:
-        from PySide6.QtWidgets import QFileDialog
-
-        path, _ = QFileDialog.getSaveFileName(
+        path = prompts.save_file(  # the guarded prompt: never over a database or a backup
             self,
             translate("admin.identity_key_dialogs", "Guardar la clave de recuperación"),
-            str(prompts.documents_folder() / "clave-recuperacion-patolab.txt"),
+            "clave-recuperacion-patolab.txt",
             translate("admin.identity_key_dialogs", "Texto (*.txt)"),
         )
         if path:
