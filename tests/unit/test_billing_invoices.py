@@ -76,7 +76,10 @@ def test_taxed_items_show_isv_and_an_exonerated_buyer_moves_them_to_exonerado(bi
         b.invoice(request_id, buyer=buyer, pay=(PaymentInput("cash", total),))
     )
     assert doc.exonerated == Decimal("95.500") and doc.isv15 == 0 and doc.taxed15 == 0
-    assert doc.buyer_document == "0801-9001-234567"
+    from patolab_desktop.services import identity
+
+    assert doc.buyer_document.startswith("e1:")  # stored encrypted (issue 15)
+    assert identity.reveal(doc.buyer_document) == "0801-9001-234567"
 
 
 def test_consumer_final_is_refused_above_ten_thousand(billing_lab):

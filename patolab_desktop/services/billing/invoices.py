@@ -27,6 +27,7 @@ from ...db.models_billing import (
     now,
 )
 from ...util.money import format_lempiras
+from .. import identity
 from ..access import audit, session
 from ..errors import NotFoundError, RuleError, ValidationError
 from ..texts import translate
@@ -180,7 +181,7 @@ def preview(data: InvoiceInput) -> dict:
     return {
         "customer_id": customer.id,
         "customer_name": customer.name,
-        "customer_document": buyers.customer_document(customer),
+        "customer_document": identity.shown(customer.id_number),
         "is_company": customer.type == "empresa",
         "amounts": amounts,
         "balance": payments.balance_of(customer.id),
@@ -276,7 +277,7 @@ def issue(data: InvoiceInput) -> int:
             issued_by=actor.username,
             customer=customer.id,
             buyer_name=buyer.name,
-            buyer_document=buyer.document,
+            buyer_document=buyers.sealed(buyer.document),
             consumer_final=buyer.consumer_final,
             exempt_purchase_order=buyer.exempt_purchase_order,
             exonerated_register=buyer.exonerated_register,

@@ -20,7 +20,7 @@ from ...db.models_billing import (
     now,
 )
 from ...util.text import clean
-from .. import settings
+from .. import identity, settings
 from ..access import audit, session
 from ..errors import NotFoundError, RuleError, ValidationError
 from ..texts import QT_TRANSLATE_NOOP, translate
@@ -173,7 +173,7 @@ def _view(row: FiscalDocument) -> FiscalView:
         issued_at=row.issued_at,
         issuer=issuer(row.branch_id),
         buyer_name=row.buyer_name,
-        buyer_document=row.buyer_document,
+        buyer_document=identity.reveal(row.buyer_document),  # the legal paper: in full
         lines=lines,
         totals=totals,
         payments=paid,
@@ -190,7 +190,7 @@ def _view(row: FiscalDocument) -> FiscalView:
         original_date=original.issued_at.date() if original else None,
         reason=row.reason,
         receiver_name=row.receiver_name,
-        receiver_document=row.receiver_document,
+        receiver_document=identity.reveal(row.receiver_document),
         issued_by=row.issued_by,
     )
 

@@ -11,6 +11,7 @@ from decimal import Decimal
 from peewee import fn
 
 from ...db.models_billing import FiscalAuthorisation, FiscalDocument, Payment
+from .. import identity
 from ..access import session
 from ..errors import ValidationError
 from ..texts import translate
@@ -76,7 +77,8 @@ def documents_rows(
         query = query.where(FiscalDocument.issued_at >= start)
     if end is not None:
         query = query.where(FiscalDocument.issued_at < end)
-    originals = {}
+    originals: dict[int, str] = {}
+    shown = identity.shower()  # full for holders of patients.view_sensitive, else masked
     yield list(DOCUMENT_COLUMNS)
     for row in query.iterator():
         original = ""
@@ -93,7 +95,7 @@ def documents_rows(
             if row.status == "void"
             else translate("services.billing", "emitida"),
             row.buyer_name,
-            row.buyer_document,
+            shown(row.buyer_document),
             _money(row.exempt),
             _money(row.exonerated),
             _money(row.taxed15),
@@ -136,6 +138,7 @@ def sales_book(month: str) -> list[list[str]]:
     session.require("billing.reports")
     start, end = month_range(month)
     rows = [list(SALES_BOOK_COLUMNS)]
+    shown = identity.shower()
     sums = [Decimal(0)] * 7
     query = (
         FiscalDocument.select()
@@ -163,7 +166,7 @@ def sales_book(month: str) -> list[list[str]]:
                 row.doc_type,
                 row.number,
                 row.cai,
-                row.buyer_document.replace("-", ""),
+                shown(row.buyer_document).replace("-", ""),
                 row.buyer_name,
             ]
             + [f"{v:.2f}" for v in values]
