@@ -305,7 +305,13 @@ def _plan_pg(result: Plan, cap: int) -> Plan:
     if not result.long:
         return result
     table = Customer._meta.table_name
-    where, params = _expression_sql([_contains(t, False) for t in result.long])
+    terms = []
+    for t in result.long:  # a DNI prefix is found through its keyed token (issue 15)
+        token = result.alternatives.get(t)
+        terms.append(
+            _contains(t, False) | _contains(token, False) if token else _contains(t, False)
+        )
+    where, params = _expression_sql(terms)
     source = Source(
         "trgm",
         f"WITH m AS MATERIALIZED (SELECT t1.id FROM {table} AS t1 WHERE {where}) SELECT id FROM m",
