@@ -898,7 +898,7 @@ The previous state was saved to:
     <name>admin.identity_key_dialogs</name>
     <message>
         <location filename="../../patolab_desktop/ui/admin/identity_key_dialogs.py" line="48"/>
-        <location filename="../../patolab_desktop/ui/admin/identity_key_dialogs.py" line="207"/>
+        <location filename="../../patolab_desktop/ui/admin/identity_key_dialogs.py" line="205"/>
         <source>Clave de recuperación</source>
         <translation>Recovery key</translation>
     </message>
@@ -958,37 +958,37 @@ The previous state was saved to:
         <translation>PatoLab Desktop — recovery key for identity numbers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/identity_key_dialogs.py" line="156"/>
+        <location filename="../../patolab_desktop/ui/admin/identity_key_dialogs.py" line="154"/>
         <source>Guardar la clave de recuperación</source>
         <translation>Save the recovery key</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/identity_key_dialogs.py" line="158"/>
+        <location filename="../../patolab_desktop/ui/admin/identity_key_dialogs.py" line="156"/>
         <source>Texto (*.txt)</source>
         <translation>Text (*.txt)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/identity_key_dialogs.py" line="171"/>
+        <location filename="../../patolab_desktop/ui/admin/identity_key_dialogs.py" line="169"/>
         <source>Guardada en {path}. Llévela fuera de esta computadora (USB, caja fuerte).</source>
         <translation>Saved to {path}. Take it away from this computer (USB stick, safe).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/identity_key_dialogs.py" line="213"/>
+        <location filename="../../patolab_desktop/ui/admin/identity_key_dialogs.py" line="211"/>
         <source>Esta computadora no tiene la clave de las identidades</source>
         <translation>This computer does not have the identity key</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/identity_key_dialogs.py" line="222"/>
+        <location filename="../../patolab_desktop/ui/admin/identity_key_dialogs.py" line="220"/>
         <source>Es una computadora nueva para esta base de datos, o se restauró una copia hecha en otra. Escriba la clave de recuperación de 56 caracteres que el administrador imprimió o guardó. Sin ella se puede trabajar, pero los números de identidad no se pueden ver, buscar ni guardar aquí.</source>
         <translation>This computer is new to this database, or a backup made on another one was restored. Type the 56-character recovery key that the administrator printed or saved. Without it you can work, but identity numbers cannot be seen, searched or saved here.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/identity_key_dialogs.py" line="242"/>
+        <location filename="../../patolab_desktop/ui/admin/identity_key_dialogs.py" line="240"/>
         <source>&amp;Usar esta clave</source>
         <translation>&amp;Use this key</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/identity_key_dialogs.py" line="246"/>
+        <location filename="../../patolab_desktop/ui/admin/identity_key_dialogs.py" line="244"/>
         <source>Ahora &amp;no</source>
         <translation>&amp;Not now</translation>
     </message>
@@ -1121,8 +1121,8 @@ Enter your user name and password.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="103"/>
-        <source>Clave de &amp;recuperación de identidades…</source>
-        <translation>Identity &amp;recovery key…</translation>
+        <source>Cla&amp;ve de recuperación de identidades…</source>
+        <translation>Identity recovery &amp;key…</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="111"/>
