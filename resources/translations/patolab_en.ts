@@ -7387,37 +7387,62 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.maintenance</name>
     <message>
-        <location filename="../../patolab_desktop/services/safety/check.py" line="26"/>
+        <location filename="../../patolab_desktop/services/safety/check.py" line="27"/>
         <source>Base de datos: {target}</source>
         <translation>Database: {target}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/check.py" line="27"/>
+        <location filename="../../patolab_desktop/services/safety/check.py" line="28"/>
         <source>Versión del esquema: {version} (esta aplicación: {expected})</source>
         <translation>Schema version: {version} (this application: {expected})</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/check.py" line="33"/>
+        <location filename="../../patolab_desktop/services/safety/check.py" line="34"/>
+        <source>en esta computadora</source>
+        <translation>on this computer</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/safety/check.py" line="35"/>
+        <source>FALTA en esta computadora (patolab --recovery-key CLAVE …, o la pantalla de inicio la pide)</source>
+        <translation>MISSING on this computer (patolab --recovery-key KEY …, or the start screen asks for it)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/safety/check.py" line="40"/>
+        <source>aún no creada (ningún número guardado)</source>
+        <translation>not created yet (no number saved)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/safety/check.py" line="44"/>
+        <source>Clave de los números de identidad: {state}</source>
+        <translation>Identity-number key: {state}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/safety/check.py" line="48"/>
         <source>Integridad: correcta</source>
         <translation>Integrity: correct</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/check.py" line="35"/>
+        <location filename="../../patolab_desktop/services/safety/check.py" line="50"/>
         <source>Integridad: PROBLEMAS ENCONTRADOS</source>
         <translation>Integrity: PROBLEMS FOUND</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/check.py" line="49"/>
+        <location filename="../../patolab_desktop/services/safety/check.py" line="64"/>
         <source>versión del esquema {version}, se esperaba {expected}</source>
         <translation>schema version {version}, expected {expected}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/check.py" line="61"/>
+        <location filename="../../patolab_desktop/services/safety/check.py" line="78"/>
+        <source>números de identidad sin cifrar: {count}</source>
+        <translation>identity numbers not encrypted: {count}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/safety/check.py" line="90"/>
         <source>clave foránea rota: {table} fila {row} → {parent}</source>
         <translation>broken foreign key: {table} row {row} → {parent}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/check.py" line="69"/>
+        <location filename="../../patolab_desktop/services/safety/check.py" line="98"/>
         <source>índice de búsqueda: {error}</source>
         <translation>search index: {error}</translation>
     </message>

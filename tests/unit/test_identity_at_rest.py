@@ -382,3 +382,17 @@ def test_step_14_on_either_backend_encrypts_rows_and_audit_in_batches(database, 
     with db.atomic():  # run again: nothing left to encrypt, nothing encrypted twice
         identity_v14.encrypt_identity_numbers(db.obj)
     assert identity.reveal(Customer.get_by_id(ids[0]).id_number) == numbers[0]
+
+
+def test_check_tells_the_key_state_and_flags_a_number_in_clear(saved):
+    from patolab_desktop.services.safety import check
+
+    report = check.check()
+    assert report.ok and report.identity_key == "ready"
+    assert "Clave de los números de identidad: en esta computadora" in report.lines()
+    Customer.update(id_number="0501199012345").where(Customer.id == saved["ana"]).execute()
+    _forget_key_on_this_computer()
+    report = check.check()
+    assert report.identity_key == "missing"
+    assert "números de identidad sin cifrar: 1" in report.problems
+    assert any("FALTA" in line for line in report.lines())
