@@ -1296,8 +1296,8 @@ Enter your user name and password.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="103"/>
-        <source>Clave de &amp;recuperación de identidades…</source>
-        <translation>Identity &amp;recovery key…</translation>
+        <source>Cla&amp;ve de recuperación de identidades…</source>
+        <translation>Identity recovery &amp;key…</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="111"/>
@@ -7203,22 +7203,22 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>The {kind} authorisation (CAI {cai}) has used its whole range (up to {last}): nothing can be issued with it. Register the new SAR authorisation.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/buyers.py" line="68"/>
+        <location filename="../../patolab_desktop/services/billing/buyers.py" line="79"/>
         <source>El documento del comprador es un RTN de 14 dígitos, una identidad de 13 o un pasaporte.</source>
         <translation>The buyer&apos;s document is a 14-digit RTN, a 13-digit identity number or a passport.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/buyers.py" line="91"/>
+        <location filename="../../patolab_desktop/services/billing/buyers.py" line="102"/>
         <source>Un comprador exonerado necesita el número de la Orden de Compra Exenta y la Constancia del Registro de Exonerados.</source>
         <translation>An exonerated buyer needs the Exempt Purchase Order number and the Exonerated Register certificate.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/buyers.py" line="108"/>
+        <location filename="../../patolab_desktop/services/billing/buyers.py" line="119"/>
         <source>Una factura de más de {limit} no puede ir a CONSUMIDOR FINAL: escriba el nombre y el RTN o la identidad del comprador.</source>
         <translation>An invoice above {limit} cannot go to CONSUMIDOR FINAL: type the buyer&apos;s name and RTN or identity number.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/buyers.py" line="120"/>
+        <location filename="../../patolab_desktop/services/billing/buyers.py" line="131"/>
         <source>Un comprador exonerado necesita su RTN en la factura.</source>
         <translation>An exonerated buyer needs their RTN on the invoice.</translation>
     </message>
@@ -7302,173 +7302,173 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>You only see the close of your own cash drawer.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="63"/>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="195"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="64"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="196"/>
         <source>La factura no existe.</source>
         <translation>The invoice does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="76"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="77"/>
         <source>La factura {number} ya tiene notas de crédito: acredite el monto que falta ({left}) en lugar de la factura completa.</source>
         <translation>Invoice {number} already has credit notes: credit the amount left ({left}) instead of the whole invoice.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="92"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="93"/>
         <source>Alguna investigación elegida no está en la factura {number}.</source>
         <translation>Some chosen investigation is not on invoice {number}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="110"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="111"/>
         <source>Alguna de esas investigaciones ya tiene su nota de crédito.</source>
         <translation>Some of those investigations already have their credit note.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="118"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="119"/>
         <source>Clase de impuesto desconocida.</source>
         <translation>Unknown tax class.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="125"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="126"/>
         <source>Escriba el monto a acreditar (por ejemplo 150.00).</source>
         <translation>Type the amount to credit (for example 150.00).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="133"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="134"/>
         <source>El monto a acreditar debe ser mayor que cero.</source>
         <translation>The amount to credit must be greater than zero.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="140"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="141"/>
         <source>Rebaja: {reason}</source>
         <translation>Rebate: {reason}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="169"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="170"/>
         <source>Escriba el motivo de la nota de crédito.</source>
         <translation>Type the reason for the credit note.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="171"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="172"/>
         <source>Escriba el nombre de quien recibe la nota de crédito.</source>
         <translation>Type the name of the person who receives the credit note.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="175"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="176"/>
         <source>Escriba el documento de quien la recibe.</source>
         <translation>Type the document of the person who receives it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="179"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="180"/>
         <source>Elija qué se hace con el dinero.</source>
         <translation>Choose what happens to the money.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="181"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="182"/>
         <source>Elija cómo se devuelve el dinero.</source>
         <translation>Choose how the money is given back.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="183"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="184"/>
         <source>Elija las investigaciones o escriba el monto a acreditar.</source>
         <translation>Choose the investigations or type the amount to credit.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="198"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="199"/>
         <source>La factura {number} está anulada: no lleva notas de crédito.</source>
         <translation>Invoice {number} is void: it takes no credit notes.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="208"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="209"/>
         <source>La nota de crédito ({amount}) pasa de lo que queda de la factura {number} ({left}).</source>
         <translation>The credit note ({amount}) is more than what is left of invoice {number} ({left}).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="222"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="223"/>
         <source>Solo se rebajan {owed} que aún se deben de la factura {number}: devuelva el resto o déjelo como saldo a favor.</source>
         <translation>Only the {owed} still owed on invoice {number} can be lowered: give the rest back or keep it as a credit balance.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="230"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="231"/>
         <source>Solo se pagaron {paid} de la factura {number}: no se devuelve más de lo pagado. Rebaje lo que se debe.</source>
         <translation>Only {paid} of invoice {number} was paid: no more than was paid is given back. Lower what is owed.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="238"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="239"/>
         <source>La factura no tiene cliente: no puede quedar saldo a favor.</source>
         <translation>The invoice has no customer: no credit balance can be kept.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="323"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="324"/>
         <source>nota de crédito {number}</source>
         <translation>credit note {number}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="337"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="338"/>
         <source>Nota de crédito {number} ({total}): {reason}</source>
         <translation>Credit note {number} ({total}): {reason}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="58"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="59"/>
         <source>La solicitud no existe.</source>
         <translation>The request does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="125"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="126"/>
         <source>Una factura es para un solo cliente: estas solicitudes se cobran a clientes distintos.</source>
         <translation>An invoice is for one customer: these requests are charged to different customers.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="135"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="136"/>
         <source>El cliente a quien se factura no existe.</source>
         <translation>The customer being invoiced does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="146"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="147"/>
         <source>{name} no tiene crédito autorizado: cobre el total o pida a un administrador que registre su límite de crédito.</source>
         <translation>{name} has no authorised credit: take the whole payment, or ask an administrator to register its credit limit.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="157"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="158"/>
         <source>El crédito de {name} no alcanza: debe {owed}, el límite es {limit} y esta factura deja {amount} a crédito.</source>
         <translation>{name}&apos;s credit is not enough: it owes {owed}, the limit is {limit} and this invoice leaves {amount} on credit.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="200"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="201"/>
         <source>Elija al menos una solicitud para facturar.</source>
         <translation>Choose at least one request to invoice.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="207"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="208"/>
         <source>Una solicitud aparece dos veces.</source>
         <translation>A request appears twice.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="215"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="216"/>
         <source>La solicitud {number} está cancelada: no se factura.</source>
         <translation>Request {number} is cancelled: it is not invoiced.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="223"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="224"/>
         <source>La solicitud {request} ya está facturada en la factura {number}.</source>
         <translation>Request {request} is already invoiced on invoice {number}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="235"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="236"/>
         <source>Las solicitudes no tienen investigaciones que cobrar.</source>
         <translation>The requests have no investigations to charge.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="242"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="243"/>
         <source>El total es L 0.00: no hay nada que facturar.</source>
         <translation>The total is L 0.00: there is nothing to invoice.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="252"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="253"/>
         <source>{name} tiene {balance} de saldo a favor.</source>
         <translation>{name} has {balance} of credit balance.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="332"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="333"/>
         <source>Facturada: {number} ({total})</source>
         <translation>Invoiced: {number} ({total})</translation>
     </message>
@@ -7610,53 +7610,53 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>given back when {number} was voided</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/reports.py" line="32"/>
+        <location filename="../../patolab_desktop/services/billing/reports.py" line="33"/>
         <source>Escriba el mes como AAAA-MM (por ejemplo 2026-11).</source>
         <translation>Type the month as YYYY-MM (for example 2026-11).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/reports.py" line="92"/>
-        <location filename="../../patolab_desktop/services/billing/reports.py" line="171"/>
+        <location filename="../../patolab_desktop/services/billing/reports.py" line="94"/>
+        <location filename="../../patolab_desktop/services/billing/reports.py" line="174"/>
         <source>ANULADA</source>
         <translation>VOID</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/reports.py" line="94"/>
+        <location filename="../../patolab_desktop/services/billing/reports.py" line="96"/>
         <source>emitida</source>
         <translation>issued</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/reports.py" line="105"/>
+        <location filename="../../patolab_desktop/services/billing/reports.py" line="107"/>
         <source>sí</source>
         <translation>yes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/reports.py" line="107"/>
+        <location filename="../../patolab_desktop/services/billing/reports.py" line="109"/>
         <source>no</source>
         <translation>no</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/reports.py" line="173"/>
+        <location filename="../../patolab_desktop/services/billing/reports.py" line="176"/>
         <source>VIGENTE</source>
         <translation>VALID</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/reports.py" line="177"/>
+        <location filename="../../patolab_desktop/services/billing/reports.py" line="180"/>
         <source>TOTALES</source>
         <translation>TOTALS</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/reports.py" line="263"/>
+        <location filename="../../patolab_desktop/services/billing/reports.py" line="266"/>
         <source>salto</source>
         <translation>gap</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/reports.py" line="275"/>
+        <location filename="../../patolab_desktop/services/billing/reports.py" line="278"/>
         <source>anulado</source>
         <translation>void</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/reports.py" line="288"/>
+        <location filename="../../patolab_desktop/services/billing/reports.py" line="291"/>
         <source>sobrante al vencer o cerrar</source>
         <translation>left over at expiry or close</translation>
     </message>
@@ -8405,37 +8405,62 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.maintenance</name>
     <message>
-        <location filename="../../patolab_desktop/services/safety/check.py" line="26"/>
+        <location filename="../../patolab_desktop/services/safety/check.py" line="27"/>
         <source>Base de datos: {target}</source>
         <translation>Database: {target}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/check.py" line="27"/>
+        <location filename="../../patolab_desktop/services/safety/check.py" line="28"/>
         <source>Versión del esquema: {version} (esta aplicación: {expected})</source>
         <translation>Schema version: {version} (this application: {expected})</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/check.py" line="33"/>
+        <location filename="../../patolab_desktop/services/safety/check.py" line="34"/>
+        <source>en esta computadora</source>
+        <translation>on this computer</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/safety/check.py" line="35"/>
+        <source>FALTA en esta computadora (patolab --recovery-key CLAVE …, o la pantalla de inicio la pide)</source>
+        <translation>MISSING on this computer (patolab --recovery-key KEY …, or the start screen asks for it)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/safety/check.py" line="40"/>
+        <source>aún no creada (ningún número guardado)</source>
+        <translation>not created yet (no number saved)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/safety/check.py" line="44"/>
+        <source>Clave de los números de identidad: {state}</source>
+        <translation>Identity-number key: {state}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/safety/check.py" line="49"/>
         <source>Integridad: correcta</source>
         <translation>Integrity: correct</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/check.py" line="35"/>
+        <location filename="../../patolab_desktop/services/safety/check.py" line="51"/>
         <source>Integridad: PROBLEMAS ENCONTRADOS</source>
         <translation>Integrity: PROBLEMS FOUND</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/check.py" line="49"/>
+        <location filename="../../patolab_desktop/services/safety/check.py" line="65"/>
         <source>versión del esquema {version}, se esperaba {expected}</source>
         <translation>schema version {version}, expected {expected}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/check.py" line="61"/>
+        <location filename="../../patolab_desktop/services/safety/check.py" line="79"/>
+        <source>números de identidad sin cifrar: {count}</source>
+        <translation>identity numbers not encrypted: {count}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/safety/check.py" line="91"/>
         <source>clave foránea rota: {table} fila {row} → {parent}</source>
         <translation>broken foreign key: {table} row {row} → {parent}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/check.py" line="69"/>
+        <location filename="../../patolab_desktop/services/safety/check.py" line="99"/>
         <source>índice de búsqueda: {error}</source>
         <translation>search index: {error}</translation>
     </message>
