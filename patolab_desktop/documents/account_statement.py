@@ -43,17 +43,16 @@ from .layout import (
     write_pdf,
 )
 
-CONTEXT = "printing.account_statement"
 RIGHT = Qt.AlignmentFlag.AlignRight
 ZERO = Decimal("0.00")
 
 
 def document_title() -> str:
-    return translate(CONTEXT, "ESTADO DE CUENTA")
+    return translate("printing.account_statement", "ESTADO DE CUENTA")
 
 
 def overdue_mark() -> str:
-    return translate(CONTEXT, "VENCIDA")
+    return translate("printing.account_statement", "VENCIDA")
 
 
 def printed_on(data: dict) -> dt.date:
@@ -64,14 +63,19 @@ def printed_on(data: dict) -> dt.date:
 def header_pairs(data: dict) -> list[tuple[str, str]]:
     return [
         (
-            translate(CONTEXT, "Límite de crédito:"),
+            translate("printing.account_statement", "Límite de crédito:"),
             format_lempiras(data.get("credit_limit") or ZERO),
         ),
         (
-            translate(CONTEXT, "Días de crédito:"),
-            translate(CONTEXT, "{days} días").format(days=data.get("days") or 0),
+            translate("printing.account_statement", "Días de crédito:"),
+            translate("printing.account_statement", "{days} días").format(
+                days=data.get("days") or 0
+            ),
         ),
-        (translate(CONTEXT, "Fecha:"), format_date(printed_on(data))),
+        (
+            translate("printing.account_statement", "Fecha de impresión:"),
+            format_date(printed_on(data)),
+        ),
     ]
 
 
@@ -108,10 +112,29 @@ def table_rows(data: dict) -> list[Row]:
             )
         )
     if not body:
-        return [Row([translate(CONTEXT, "Sin facturas a crédito."), "", "", "", "", "", "", ""])]
+        return [
+            Row(
+                [
+                    translate("printing.account_statement", "Sin facturas a crédito."),
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                ]
+            )
+        ]
     body.append(
         Row(
-            [translate(CONTEXT, "Total"), "", "", *(format_lempiras(a) for a in sums), ""],
+            [
+                translate("printing.account_statement", "Total"),
+                "",
+                "",
+                *(format_lempiras(a) for a in sums),
+                "",
+            ],
             bold=True,
             rule_above=True,
         )
@@ -121,14 +144,14 @@ def table_rows(data: dict) -> list[Row]:
 
 def columns() -> list[Column]:
     return [
-        Column(translate(CONTEXT, "Número"), 23, wrap=True),
-        Column(translate(CONTEXT, "Fecha"), 11),
-        Column(translate(CONTEXT, "Vence"), 11),
-        Column(translate(CONTEXT, "Total"), 13, RIGHT),
-        Column(translate(CONTEXT, "Notas de crédito"), 13, RIGHT),
-        Column(translate(CONTEXT, "Pagado"), 13, RIGHT),
-        Column(translate(CONTEXT, "Saldo"), 13, RIGHT),
-        Column(translate(CONTEXT, "Días vencida"), 14, RIGHT),
+        Column(translate("printing.account_statement", "Número"), 23, wrap=True),
+        Column(translate("printing.account_statement", "Fecha"), 11),
+        Column(translate("printing.account_statement", "Vence"), 11),
+        Column(translate("printing.account_statement", "Total"), 13, RIGHT),
+        Column(translate("printing.account_statement", "Notas de crédito"), 13, RIGHT),
+        Column(translate("printing.account_statement", "Pagado"), 13, RIGHT),
+        Column(translate("printing.account_statement", "Saldo"), 13, RIGHT),
+        Column(translate("printing.account_statement", "Días vencida"), 14, RIGHT),
     ]
 
 
@@ -138,9 +161,17 @@ def total_lines(data: dict) -> list[tuple[str, str, bool]]:
     overdue = Decimal(data.get("overdue") or 0)
     available = Decimal(data.get("available") or 0)
     return [
-        (translate(CONTEXT, "Saldo"), format_lempiras(data.get("balance") or ZERO), False),
-        (translate(CONTEXT, "Vencido"), format_lempiras(overdue), overdue > 0),
-        (translate(CONTEXT, "Disponible"), format_lempiras(available), available < 0),
+        (
+            translate("printing.account_statement", "Saldo"),
+            format_lempiras(data.get("balance") or ZERO),
+            False,
+        ),
+        (translate("printing.account_statement", "Vencido"), format_lempiras(overdue), overdue > 0),
+        (
+            translate("printing.account_statement", "Disponible"),
+            format_lempiras(available),
+            available < 0,
+        ),
     ]
 
 
@@ -169,9 +200,9 @@ def _totals_box(flow: Flow, data: dict) -> None:
 def statement_flow(canvas: Canvas, data: dict, lab_name: str = "") -> Flow:
     """Lay the statement out into pages (nothing painted yet)."""
     flow = Flow(canvas, top=canvas.mm(10), bottom=canvas.height - canvas.mm(9), first_top=0)
-    continued = translate(CONTEXT, "{title} — {customer} (continuación)").format(
-        title=document_title(), customer=data.get("customer_name") or ""
-    )
+    continued = translate(
+        "printing.account_statement", "{title} — {customer} (continuación)"
+    ).format(title=document_title(), customer=data.get("customer_name") or "")
     flow.on_new_page.append(lambda: continuation_header(flow, continued))
     if lab_name:
         flow.y += flow.text(0, flow.y, flow.width, lab_name, font(14, bold=True), wrap=True,
@@ -181,20 +212,20 @@ def statement_flow(canvas: Canvas, data: dict, lab_name: str = "") -> Flow:
         0, flow.y, flow.width, data.get("customer_name") or "", font(12, bold=True), wrap=True
     )
     flow.rule(width_pt=0.9, color=INK, gap_mm=3)
-    key_values(flow, header_pairs(data), columns=3, size_pt=9.5, label_mm=32)
+    key_values(flow, header_pairs(data), columns=2, size_pt=9.5, label_mm=36)
     flow.gap(3)
     draw_table(
         flow,
         columns(),
         table_rows(data),
         size_pt=8.5,
-        title=translate(CONTEXT, "Facturas al crédito"),
+        title=translate("printing.account_statement", "Facturas al crédito"),
     )
     flow.gap(4)
     _totals_box(flow, data)
     flow.gap(3)
     note = translate(
-        CONTEXT,
+        "printing.account_statement",
         "Las facturas vencidas van en negrita, sombreadas y marcadas «{mark}». Montos en lempiras.",
     ).format(mark=overdue_mark())
     flow.paragraph(note, font(8, italic=True), color=MUTED)
@@ -204,7 +235,9 @@ def statement_flow(canvas: Canvas, data: dict, lab_name: str = "") -> Flow:
 def statement_page_layout(paper: str = "Letter") -> QPageLayout:
     check_paper(paper)
     if is_roll(paper):
-        raise ValueError(translate(CONTEXT, "El estado de cuenta se imprime en Carta o A4."))
+        raise ValueError(
+            translate("printing.account_statement", "El estado de cuenta se imprime en Carta o A4.")
+        )
     return document_layout(paper)
 
 

@@ -23,6 +23,13 @@ from tests.unit.billing_helpers import billing_lab  # noqa: F401
 from tests.unit.requests_fixtures import lab, make_customer  # noqa: F401
 
 
+@pytest.fixture(autouse=True)
+def _app(qapp):
+    """A QApplication before any painting (a bare QGuiApplication would stop later widget
+    tests in the same run)."""
+    return qapp
+
+
 def pdf_pages(path) -> list[str]:
     """Each page's text with every run of white space made one space."""
     return [re.sub(r"\s+", " ", page.extract_text()) for page in PdfReader(str(path)).pages]
@@ -68,9 +75,9 @@ def test_statement_of_real_credit_invoices(billing_lab, tmp_path):  # noqa: F811
     assert "Página 1 de 1" in text
 
 
-def test_eighty_invoices_break_across_pages_with_the_header_repeated(tmp_path):
+def synthetic(count: int) -> dict:
     rows = []
-    for i in range(80):
+    for i in range(count):
         balance = Decimal("230.00") if i % 2 else Decimal("0.00")
         rows.append(
             {
@@ -85,7 +92,7 @@ def test_eighty_invoices_break_across_pages_with_the_header_repeated(tmp_path):
             }
         )
     due = sum((r["balance"] for r in rows), Decimal("0.00"))
-    data = {
+    return {
         "customer_id": 1,
         "customer_name": "Constructora Lempira S.A.",
         "credit_limit": Decimal("50000.00"),
@@ -96,6 +103,11 @@ def test_eighty_invoices_break_across_pages_with_the_header_repeated(tmp_path):
         "available": Decimal("50000.00") - due,
         "today": dt.date(2026, 12, 4),
     }
+
+
+def test_eighty_invoices_break_across_pages_with_the_header_repeated(tmp_path):
+    data = synthetic(80)
+    rows = data["rows"]
     path = tmp_path / "largo.pdf"
     pages = write_statement_pdf(path, data, "A4")
     texts = pdf_pages(path)
@@ -141,3 +153,20 @@ def test_rows_marks_and_paper():
     assert body[-1].cells[0] == "Total" and body[-1].bold
     with pytest.raises(ValueError):
         statement_page_layout("Oficio")
+
+
+def test_statement_in_english(qapp, tmp_path):
+    from patolab_desktop import i18n
+
+    assert i18n.install_translators(qapp, "en") == "en"
+    try:
+        path = tmp_path / "statement.pdf"
+        write_statement_pdf(path, synthetic(4), "Letter")
+    finally:
+        i18n.remove_translators(qapp)
+    text = pdf_pages(path)[0]
+    assert "STATEMENT OF ACCOUNT" in text and "Credit limit:" in text
+    assert "Days overdue" in text and "5 · OVERDUE" in text
+    assert re.search(r"Available\s*L 49,540\.00", text)
+    assert "ESTADO DE CUENTA" not in text and "VENCIDA" not in text
+    assert "L 50,000.00" in text and "04/12/2026" in text  # money and dates as in Spanish
