@@ -170,3 +170,29 @@ def test_statement_in_english(qapp, tmp_path):
     assert re.search(r"Available\s*L 49,540\.00", text)
     assert "ESTADO DE CUENTA" not in text and "VENCIDA" not in text
     assert "L 50,000.00" in text and "04/12/2026" in text  # money and dates as in Spanish
+
+
+def test_a_printer_gets_the_same_pages_as_the_pdf(tmp_path):
+    """Printing and the print preview paint on a QPrinter with ``statement_page_layout``."""
+    from PySide6.QtGui import QPainter
+    from PySide6.QtPrintSupport import QPrinter
+
+    from patolab_desktop.documents.account_statement import paint_statement
+
+    data = synthetic(80)
+    expected = write_statement_pdf(tmp_path / "saved.pdf", data, "Letter")
+    path = tmp_path / "printed.pdf"
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(path))
+    printer.setPageLayout(statement_page_layout("Letter"))
+    painter = QPainter()
+    assert painter.begin(printer)
+    try:
+        pages = paint_statement(painter, printer, data, "Letter")
+    finally:
+        painter.end()
+    texts = pdf_pages(path)
+    assert pages == expected == len(texts) >= 2
+    assert round(float(PdfReader(str(path)).pages[0].mediabox.width)) == 612  # Letter
+    assert all(row["number"] in " ".join(texts) for row in data["rows"])
