@@ -4238,6 +4238,116 @@ Front desk for clinical and pathology laboratories.</translation>
     </message>
 </context>
 <context>
+    <name>printing.account_statement</name>
+    <message>
+        <location filename="../../patolab_desktop/documents/account_statement.py" line="51"/>
+        <source>ESTADO DE CUENTA</source>
+        <translation>STATEMENT OF ACCOUNT</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/account_statement.py" line="55"/>
+        <source>VENCIDA</source>
+        <translation>OVERDUE</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/account_statement.py" line="66"/>
+        <source>Límite de crédito:</source>
+        <translation>Credit limit:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/account_statement.py" line="70"/>
+        <source>Días de crédito:</source>
+        <translation>Credit days:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/account_statement.py" line="71"/>
+        <source>{days} días</source>
+        <translation>{days} days</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/account_statement.py" line="76"/>
+        <source>Fecha de impresión:</source>
+        <translation>Printed on:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/account_statement.py" line="118"/>
+        <source>Sin facturas a crédito.</source>
+        <translation>No credit invoices.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/account_statement.py" line="132"/>
+        <location filename="../../patolab_desktop/documents/account_statement.py" line="150"/>
+        <source>Total</source>
+        <translation>Total</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/account_statement.py" line="147"/>
+        <source>Número</source>
+        <translation>Number</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/account_statement.py" line="148"/>
+        <source>Fecha</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/account_statement.py" line="149"/>
+        <source>Vence</source>
+        <translation>Due</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/account_statement.py" line="151"/>
+        <source>Notas de crédito</source>
+        <translation>Credit notes</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/account_statement.py" line="152"/>
+        <source>Pagado</source>
+        <translation>Paid</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/account_statement.py" line="153"/>
+        <location filename="../../patolab_desktop/documents/account_statement.py" line="165"/>
+        <source>Saldo</source>
+        <translation>Balance</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/account_statement.py" line="154"/>
+        <source>Días vencida</source>
+        <translation>Days overdue</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/account_statement.py" line="169"/>
+        <source>Vencido</source>
+        <translation>Overdue</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/account_statement.py" line="171"/>
+        <source>Disponible</source>
+        <translation>Available</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/account_statement.py" line="203"/>
+        <source>{title} — {customer} (continuación)</source>
+        <translation>{title} — {customer} (continued)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/account_statement.py" line="222"/>
+        <source>Facturas al crédito</source>
+        <translation>Credit invoices</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/account_statement.py" line="227"/>
+        <source>Las facturas vencidas van en negrita, sombreadas y marcadas «{mark}». Montos en lempiras.</source>
+        <translation>Overdue invoices are bold, shaded and marked “{mark}”. Amounts in lempiras.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/account_statement.py" line="239"/>
+        <source>El estado de cuenta se imprime en Carta o A4.</source>
+        <translation>The statement of account prints on Letter or A4.</translation>
+    </message>
+</context>
+<context>
     <name>printing.actions</name>
     <message>
         <location filename="../../patolab_desktop/ui/printing/actions.py" line="363"/>
