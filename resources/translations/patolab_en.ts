@@ -429,6 +429,62 @@
         <source>Ninguno</source>
         <translation>None</translation>
     </message>
+    <message>
+        <source>Factura</source>
+        <translation>Invoice</translation>
+    </message>
+    <message>
+        <source>Nota de Crédito</source>
+        <translation>Credit Note</translation>
+    </message>
+    <message>
+        <source>Nota de Débito</source>
+        <translation>Debit Note</translation>
+    </message>
+    <message>
+        <source>Exento</source>
+        <translation>Exempt</translation>
+    </message>
+    <message>
+        <source>Gravado 15 %</source>
+        <translation>Taxed 15 %</translation>
+    </message>
+    <message>
+        <source>Gravado 18 %</source>
+        <translation>Taxed 18 %</translation>
+    </message>
+    <message>
+        <source>Efectivo</source>
+        <translation>Cash</translation>
+    </message>
+    <message>
+        <source>Tarjeta</source>
+        <translation>Card</translation>
+    </message>
+    <message>
+        <source>Transferencia</source>
+        <translation>Transfer</translation>
+    </message>
+    <message>
+        <source>Cheque</source>
+        <translation>Cheque</translation>
+    </message>
+    <message>
+        <source>Saldo a favor</source>
+        <translation>Credit balance</translation>
+    </message>
+    <message>
+        <source>Devolver el dinero</source>
+        <translation>Give the money back</translation>
+    </message>
+    <message>
+        <source>Dejar como saldo a favor</source>
+        <translation>Keep it as credit balance</translation>
+    </message>
+    <message>
+        <source>Rebajar lo que se debe</source>
+        <translation>Lower what is owed</translation>
+    </message>
 </context>
 <context>
     <name>admin.audit_viewer</name>
@@ -3641,6 +3697,14 @@ Recepción de laboratorio clínico y de patología.</source>
         <translation>{APP_NAME} {version}
 Front desk for clinical and pathology laboratories.</translation>
     </message>
+    <message>
+        <source>&amp;Facturación</source>
+        <translation>&amp;Billing</translation>
+    </message>
+    <message>
+        <source>Ca&amp;ja</source>
+        <translation>C&amp;ash</translation>
+    </message>
 </context>
 <context>
     <name>notify.area</name>
@@ -5709,6 +5773,14 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <source>{age} años</source>
         <translation>{age} years</translation>
     </message>
+    <message>
+        <source>Co&amp;brar y facturar…</source>
+        <translation>Charge and &amp;bill…</translation>
+    </message>
+    <message>
+        <source>Factura {number}</source>
+        <translation>Invoice {number}</translation>
+    </message>
 </context>
 <context>
     <name>requests.request_entry</name>
@@ -6115,6 +6187,10 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="476"/>
         <source>1 solicitud</source>
         <translation>1 request</translation>
+    </message>
+    <message>
+        <source>Cobrar y facturar…</source>
+        <translation>Charge and invoice…</translation>
     </message>
 </context>
 <context>
@@ -7973,6 +8049,34 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <source>Sistema</source>
         <translation>System</translation>
     </message>
+    <message>
+        <source>Facturación y caja</source>
+        <translation>Billing and cash</translation>
+    </message>
+    <message>
+        <source>emitir facturas y registrar pagos</source>
+        <translation>issue invoices and record payments</translation>
+    </message>
+    <message>
+        <source>abrir y cerrar su caja</source>
+        <translation>open and close one's cash</translation>
+    </message>
+    <message>
+        <source>anular facturas</source>
+        <translation>void invoices</translation>
+    </message>
+    <message>
+        <source>emitir notas de crédito</source>
+        <translation>issue credit notes</translation>
+    </message>
+    <message>
+        <source>ver reportes de ventas y confirmar cierres de caja</source>
+        <translation>see sales reports and confirm cash closes</translation>
+    </message>
+    <message>
+        <source>administrar autorizaciones CAI y crédito de empresas</source>
+        <translation>manage CAI authorisations and company credit</translation>
+    </message>
 </context>
 <context>
     <name>services.phrases</name>
@@ -8600,6 +8704,10 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <source>Una investigación {status} ya no puede cambiar.</source>
         <translation>A test that is {status} can no longer change.</translation>
     </message>
+    <message>
+        <source>La empresa que paga no existe o está desactivada.</source>
+        <translation>The paying company does not exist or is deactivated.</translation>
+    </message>
 </context>
 <context>
     <name>services.session</name>
@@ -8795,6 +8903,18 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <location filename="../../patolab_desktop/services/settings.py" line="313"/>
         <source>El RTN debe tener 14 dígitos.</source>
         <translation>The RTN must have 14 digits.</translation>
+    </message>
+    <message>
+        <source>Razón social (factura)</source>
+        <translation>Legal name (invoice)</translation>
+    </message>
+    <message>
+        <source>Dirección (casa matriz)</source>
+        <translation>Address (head office)</translation>
+    </message>
+    <message>
+        <source>Punto de emisión de esta estación (3 dígitos)</source>
+        <translation>This workstation's issuing point (3 digits)</translation>
     </message>
 </context>
 <context>
@@ -9127,6 +9247,621 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <location filename="../../patolab_desktop/ui/widgets/record_dialog.py" line="220"/>
         <source>¿Cerrar sin guardar los cambios?</source>
         <translation>Close without saving the changes?</translation>
+    </message>
+</context>
+<context>
+    <name>billing.area</name>
+    <message>
+        <source>Cobrar y facturar</source>
+        <translation>Charge and invoice</translation>
+    </message>
+    <message>
+        <source>Número de solicitud:</source>
+        <translation>Request number:</translation>
+    </message>
+    <message>
+        <source>&amp;Cobrar solicitud…</source>
+        <translation>&amp;Charge a request…</translation>
+    </message>
+    <message>
+        <source>&amp;Documentos fiscales…</source>
+        <translation>Fiscal &amp;documents…</translation>
+    </message>
+    <message>
+        <source>&amp;Autorizaciones fiscales (CAI)…</source>
+        <translation>Fiscal &amp;authorisations (CAI)…</translation>
+    </message>
+    <message>
+        <source>&amp;Abrir caja…</source>
+        <translation>&amp;Open cash…</translation>
+    </message>
+    <message>
+        <source>&amp;Cerrar caja (cuadre)…</source>
+        <translation>&amp;Close cash (count)…</translation>
+    </message>
+    <message>
+        <source>C&amp;ierres de caja…</source>
+        <translation>Cash c&amp;loses…</translation>
+    </message>
+    <message>
+        <source>Avisos de facturación</source>
+        <translation>Billing warnings</translation>
+    </message>
+</context>
+<context>
+    <name>billing.cash_dialogs</name>
+    <message>
+        <source>Abrir caja</source>
+        <translation>Open cash</translation>
+    </message>
+    <message>
+        <source>Cuente el fondo con que empieza el día (cambio).</source>
+        <translation>Count the float the day starts with (change).</translation>
+    </message>
+    <message>
+        <source>Fondo inicial (L)</source>
+        <translation>Starting float (L)</translation>
+    </message>
+    <message>
+        <source>&amp;Abrir caja</source>
+        <translation>&amp;Open cash</translation>
+    </message>
+    <message>
+        <source>&amp;Cancelar</source>
+        <translation>&amp;Cancel</translation>
+    </message>
+    <message>
+        <source>Cerrar caja (cuadre)</source>
+        <translation>Close cash (count)</translation>
+    </message>
+    <message>
+        <source>No tiene una caja abierta.</source>
+        <translation>You have no open cash session.</translation>
+    </message>
+    <message>
+        <source>Caja #{id} de {user}, abierta {at}, fondo {float}.</source>
+        <translation>Cash #{id} of {user}, opened {at}, float {float}.</translation>
+    </message>
+    <message>
+        <source>Efectivo por denominación</source>
+        <translation>Cash by denomination</translation>
+    </message>
+    <message>
+        <source>Total efectivo</source>
+        <translation>Cash total</translation>
+    </message>
+    <message>
+        <source>Esperado y contado</source>
+        <translation>Expected and counted</translation>
+    </message>
+    <message>
+        <source>Forma de pago</source>
+        <translation>Payment method</translation>
+    </message>
+    <message>
+        <source>Esperado</source>
+        <translation>Expected</translation>
+    </message>
+    <message>
+        <source>Contado</source>
+        <translation>Counted</translation>
+    </message>
+    <message>
+        <source>Diferencia</source>
+        <translation>Difference</translation>
+    </message>
+    <message>
+        <source>Nota (obligatoria si lo contado no coincide)</source>
+        <translation>Note (required when the count differs)</translation>
+    </message>
+    <message>
+        <source>Ce&amp;rrar caja</source>
+        <translation>C&amp;lose cash</translation>
+    </message>
+    <message>
+        <source>Usuario</source>
+        <translation>User</translation>
+    </message>
+    <message>
+        <source>Abierta</source>
+        <translation>Opened</translation>
+    </message>
+    <message>
+        <source>Cerrada</source>
+        <translation>Closed</translation>
+    </message>
+    <message>
+        <source>Fondo</source>
+        <translation>Float</translation>
+    </message>
+    <message>
+        <source>Estado</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Confirmada por</source>
+        <translation>Confirmed by</translation>
+    </message>
+    <message>
+        <source>Nota</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <source>Cierres de caja</source>
+        <translation>Cash closes</translation>
+    </message>
+    <message>
+        <source>Mostrar:</source>
+        <translation>Show:</translation>
+    </message>
+    <message>
+        <source>Cerradas por confirmar</source>
+        <translation>Closed, to confirm</translation>
+    </message>
+    <message>
+        <source>Todas</source>
+        <translation>All</translation>
+    </message>
+    <message>
+        <source>Confirmadas</source>
+        <translation>Confirmed</translation>
+    </message>
+    <message>
+        <source>Abiertas</source>
+        <translation>Open</translation>
+    </message>
+    <message>
+        <source>&amp;Confirmar cierre</source>
+        <translation>&amp;Confirm close</translation>
+    </message>
+    <message>
+        <source>&amp;Imprimir reporte…</source>
+        <translation>&amp;Print report…</translation>
+    </message>
+    <message>
+        <source>C&amp;errar</source>
+        <translation>C&amp;lose</translation>
+    </message>
+    <message>
+        <source>Caja cerrada</source>
+        <translation>Cash closed</translation>
+    </message>
+    <message>
+        <source>Caja abierta</source>
+        <translation>Cash open</translation>
+    </message>
+    <message>
+        <source>Cerrar caja</source>
+        <translation>Close cash</translation>
+    </message>
+    <message>
+        <source>La caja quedó cerrada. ¿Imprimir el reporte del cierre?</source>
+        <translation>The cash is closed. Print the close report?</translation>
+    </message>
+</context>
+<context>
+    <name>billing.payment_dialog</name>
+    <message>
+        <source>Monto</source>
+        <translation>Amount</translation>
+    </message>
+    <message>
+        <source>Recibido</source>
+        <translation>Received</translation>
+    </message>
+    <message>
+        <source>Últimos 4</source>
+        <translation>Last 4</translation>
+    </message>
+    <message>
+        <source>Código de autorización</source>
+        <translation>Authorisation code</translation>
+    </message>
+    <message>
+        <source>Banco</source>
+        <translation>Bank</translation>
+    </message>
+    <message>
+        <source>Quitar este pago</source>
+        <translation>Remove this payment</translation>
+    </message>
+    <message>
+        <source>Referencia</source>
+        <translation>Reference</translation>
+    </message>
+    <message>
+        <source>Número de cheque</source>
+        <translation>Cheque number</translation>
+    </message>
+    <message>
+        <source>Falta {amount}</source>
+        <translation>Short {amount}</translation>
+    </message>
+    <message>
+        <source>Cambio: {amount}</source>
+        <translation>Change: {amount}</translation>
+    </message>
+    <message>
+        <source>Descripción</source>
+        <translation>Description</translation>
+    </message>
+    <message>
+        <source>Cant.</source>
+        <translation>Qty</translation>
+    </message>
+    <message>
+        <source>Precio</source>
+        <translation>Price</translation>
+    </message>
+    <message>
+        <source>Descuento</source>
+        <translation>Discount</translation>
+    </message>
+    <message>
+        <source>Importe</source>
+        <translation>Amount</translation>
+    </message>
+    <message>
+        <source>Impuesto</source>
+        <translation>Tax</translation>
+    </message>
+    <message>
+        <source>Cobrar y facturar</source>
+        <translation>Charge and invoice</translation>
+    </message>
+    <message>
+        <source>&amp;Abrir caja…</source>
+        <translation>&amp;Open cash…</translation>
+    </message>
+    <message>
+        <source>Totales</source>
+        <translation>Totals</translation>
+    </message>
+    <message>
+        <source>Subtotal</source>
+        <translation>Subtotal</translation>
+    </message>
+    <message>
+        <source>Descuentos</source>
+        <translation>Discounts</translation>
+    </message>
+    <message>
+        <source>Importe Exento</source>
+        <translation>Exempt amount</translation>
+    </message>
+    <message>
+        <source>Importe Exonerado</source>
+        <translation>Exonerated amount</translation>
+    </message>
+    <message>
+        <source>Importe Gravado 15 %</source>
+        <translation>Taxed amount 15 %</translation>
+    </message>
+    <message>
+        <source>Importe Gravado 18 %</source>
+        <translation>Taxed amount 18 %</translation>
+    </message>
+    <message>
+        <source>ISV 15 %</source>
+        <translation>ISV 15 %</translation>
+    </message>
+    <message>
+        <source>ISV 18 %</source>
+        <translation>ISV 18 %</translation>
+    </message>
+    <message>
+        <source>Total a pagar</source>
+        <translation>Total to pay</translation>
+    </message>
+    <message>
+        <source>Comprador</source>
+        <translation>Buyer</translation>
+    </message>
+    <message>
+        <source>CONSUMIDOR &amp;FINAL</source>
+        <translation>CONSUMIDOR &amp;FINAL (final consumer)</translation>
+    </message>
+    <message>
+        <source>Nombre del comprador</source>
+        <translation>Buyer's name</translation>
+    </message>
+    <message>
+        <source>RTN o identidad</source>
+        <translation>RTN or identity number</translation>
+    </message>
+    <message>
+        <source>Comprador &amp;exonerado</source>
+        <translation>&amp;Exonerated buyer</translation>
+    </message>
+    <message>
+        <source>N.º Orden de Compra Exenta</source>
+        <translation>Exempt Purchase Order no.</translation>
+    </message>
+    <message>
+        <source>Constancia del Registro de Exonerados</source>
+        <translation>Exonerated Register certificate</translation>
+    </message>
+    <message>
+        <source>Registro SAG</source>
+        <translation>SAG register</translation>
+    </message>
+    <message>
+        <source>Nombre</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Documento</source>
+        <translation>Document</translation>
+    </message>
+    <message>
+        <source>Pagos</source>
+        <translation>Payments</translation>
+    </message>
+    <message>
+        <source>A&amp;gregar pago</source>
+        <translation>A&amp;dd payment</translation>
+    </message>
+    <message>
+        <source>El resto a &amp;crédito de la empresa</source>
+        <translation>The rest on the company's c&amp;redit</translation>
+    </message>
+    <message>
+        <source>&amp;Vista previa / imprimir…</source>
+        <translation>Pre&amp;view / print…</translation>
+    </message>
+    <message>
+        <source>Guardar &amp;PDF…</source>
+        <translation>Save &amp;PDF…</translation>
+    </message>
+    <message>
+        <source>&amp;Emitir factura</source>
+        <translation>&amp;Issue invoice</translation>
+    </message>
+    <message>
+        <source>Ce&amp;rrar</source>
+        <translation>Clo&amp;se</translation>
+    </message>
+    <message>
+        <source>Papel:</source>
+        <translation>Paper:</translation>
+    </message>
+    <message>
+        <source>Factura a: {name}</source>
+        <translation>Invoice to: {name}</translation>
+    </message>
+    <message>
+        <source>Saldo a favor: {amount}</source>
+        <translation>Credit balance: {amount}</translation>
+    </message>
+    <message>
+        <source>Pagado {paid} de {total}</source>
+        <translation>Paid {paid} of {total}</translation>
+    </message>
+    <message>
+        <source>A crédito: {amount}</source>
+        <translation>On credit: {amount}</translation>
+    </message>
+    <message>
+        <source>Falta: {amount}</source>
+        <translation>Short: {amount}</translation>
+    </message>
+    <message>
+        <source>Sobra: {amount}</source>
+        <translation>Over: {amount}</translation>
+    </message>
+    <message>
+        <source>Su caja está cerrada: ábrala para cobrar (cada pago va a su cuadre).</source>
+        <translation>Your cash is closed: open it to take payments (each payment goes to its count).</translation>
+    </message>
+    <message>
+        <source>Factura {number} emitida por {total}.</source>
+        <translation>Invoice {number} issued for {total}.</translation>
+    </message>
+    <message>
+        <source>Cambio a entregar: {amount}</source>
+        <translation>Change to hand back: {amount}</translation>
+    </message>
+    <message>
+        <source>No tiene permiso para facturar: pida a recepción que cobre la solicitud.</source>
+        <translation>You may not invoice: ask the front desk to charge the request.</translation>
+    </message>
+</context>
+<context>
+    <name>billing.printing</name>
+    <message>
+        <source>Carta</source>
+        <translation>Letter</translation>
+    </message>
+    <message>
+        <source>Rollo 80 mm</source>
+        <translation>80 mm roll</translation>
+    </message>
+    <message>
+        <source>Abierta</source>
+        <translation>Opened</translation>
+    </message>
+    <message>
+        <source>Anuladas</source>
+        <translation>Voided</translation>
+    </message>
+    <message>
+        <source>Cerrada</source>
+        <translation>Closed</translation>
+    </message>
+    <message>
+        <source>Cierre de caja</source>
+        <translation>Cash close</translation>
+    </message>
+    <message>
+        <source>Confirmada por</source>
+        <translation>Confirmed by</translation>
+    </message>
+    <message>
+        <source>Contado</source>
+        <translation>Counted</translation>
+    </message>
+    <message>
+        <source>Diferencia</source>
+        <translation>Difference</translation>
+    </message>
+    <message>
+        <source>Efectivo por denominación</source>
+        <translation>Cash by denomination</translation>
+    </message>
+    <message>
+        <source>Esperado</source>
+        <translation>Expected</translation>
+    </message>
+    <message>
+        <source>Esperado y contado</source>
+        <translation>Expected and counted</translation>
+    </message>
+    <message>
+        <source>Facturas</source>
+        <translation>Invoices</translation>
+    </message>
+    <message>
+        <source>Fondo inicial</source>
+        <translation>Starting float</translation>
+    </message>
+    <message>
+        <source>Forma de pago</source>
+        <translation>Payment method</translation>
+    </message>
+    <message>
+        <source>Nota</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <source>Usuario</source>
+        <translation>User</translation>
+    </message>
+    <message>
+        <source>No se puede imprimir el documento</source>
+        <translation>The document cannot be printed</translation>
+    </message>
+    <message>
+        <source>{title} {number}</source>
+        <translation>{title} {number}</translation>
+    </message>
+    <message>
+        <source>Guardar documento en PDF</source>
+        <translation>Save document as PDF</translation>
+    </message>
+    <message>
+        <source>Documento PDF (*.pdf)</source>
+        <translation>PDF document (*.pdf)</translation>
+    </message>
+    <message>
+        <source>No se pudo guardar el PDF</source>
+        <translation>The PDF could not be saved</translation>
+    </message>
+    <message>
+        <source>No se puede imprimir el cierre</source>
+        <translation>The close cannot be printed</translation>
+    </message>
+    <message>
+        <source>Cierre de caja #{id}</source>
+        <translation>Cash close #{id}</translation>
+    </message>
+</context>
+<context>
+    <name>billing.reports_actions</name>
+    <message>
+        <source>Archivos CSV (*.csv)</source>
+        <translation>CSV files (*.csv)</translation>
+    </message>
+    <message>
+        <source>Se guardaron {count} filas en:
+{path}</source>
+        <translation>{count} rows saved to:
+{path}</translation>
+    </message>
+    <message>
+        <source>Libro de ventas</source>
+        <translation>Sales book</translation>
+    </message>
+    <message>
+        <source>Mes (AAAA-MM):</source>
+        <translation>Month (YYYY-MM):</translation>
+    </message>
+    <message>
+        <source>Libro de ventas (CSV)</source>
+        <translation>Sales book (CSV)</translation>
+    </message>
+    <message>
+        <source>Libro de ventas (texto para el SAR)</source>
+        <translation>Sales book (text for SAR)</translation>
+    </message>
+    <message>
+        <source>Texto (*.txt)</source>
+        <translation>Text (*.txt)</translation>
+    </message>
+    <message>
+        <source>Archivo guardado en:
+{path}</source>
+        <translation>File saved to:
+{path}</translation>
+    </message>
+    <message>
+        <source>Números no utilizados</source>
+        <translation>Unused numbers</translation>
+    </message>
+    <message>
+        <source>Facturas y notas de crédito (CSV)</source>
+        <translation>Invoices and credit notes (CSV)</translation>
+    </message>
+    <message>
+        <source>Ventas del día</source>
+        <translation>Daily sales</translation>
+    </message>
+    <message>
+        <source>Día:</source>
+        <translation>Day:</translation>
+    </message>
+    <message>
+        <source>C&amp;errar</source>
+        <translation>C&amp;lose</translation>
+    </message>
+    <message>
+        <source>Por forma de pago</source>
+        <translation>Per payment method</translation>
+    </message>
+    <message>
+        <source>Por usuario</source>
+        <translation>Per user</translation>
+    </message>
+    <message>
+        <source>Total cobrado</source>
+        <translation>Total taken</translation>
+    </message>
+    <message>
+        <source>Ventas del {day}</source>
+        <translation>Sales of {day}</translation>
+    </message>
+    <message>
+        <source>Facturado: {invoiced} · Notas de crédito: {credited} · Documentos: {docs} (anulados: {voided})</source>
+        <translation>Invoiced: {invoiced} · Credit notes: {credited} · Documents: {docs} (voided: {voided})</translation>
+    </message>
+    <message>
+        <source>&amp;Ventas del día…</source>
+        <translation>Daily &amp;sales…</translation>
+    </message>
+    <message>
+        <source>&amp;Libro de ventas (CSV)…</source>
+        <translation>Sales &amp;book (CSV)…</translation>
+    </message>
+    <message>
+        <source>Libro de ventas (&amp;texto SAR)…</source>
+        <translation>Sales book (SAR &amp;text)…</translation>
+    </message>
+    <message>
+        <source>&amp;Números no utilizados (CSV)…</source>
+        <translation>&amp;Unused numbers (CSV)…</translation>
+    </message>
+    <message>
+        <source>&amp;Facturas y notas de crédito (CSV)…</source>
+        <translation>&amp;Invoices and credit notes (CSV)…</translation>
     </message>
 </context>
 </TS>
