@@ -4,6 +4,46 @@
 <context>
     <name>ServiceLabels</name>
     <message>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="96"/>
+        <source>Mensaje de WhatsApp</source>
+        <translation>WhatsApp message</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="93"/>
+        <source>Reanudar envíos de WhatsApp</source>
+        <translation>Resume WhatsApp sending</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="92"/>
+        <source>Token de WhatsApp</source>
+        <translation>WhatsApp token</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="91"/>
+        <source>Abrir en WhatsApp</source>
+        <translation>Open in WhatsApp</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="90"/>
+        <source>Cancelar mensaje</source>
+        <translation>Cancel message</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="89"/>
+        <source>Reintentar mensaje</source>
+        <translation>Retry message</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="88"/>
+        <source>Resultados listos</source>
+        <translation>Results ready</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="87"/>
+        <source>Investigaciones en proceso</source>
+        <translation>Tests in progress</translation>
+    </message>
+    <message>
         <location filename="../../patolab_desktop/services/requests/results.py" line="31"/>
         <location filename="../../patolab_desktop/services/requests/types.py" line="17"/>
         <source>Pendiente</source>
@@ -250,19 +290,89 @@
         <translation>Permission withdrawn</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="63"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="64"/>
+        <source>Registrar autorización CAI</source>
+        <translation>Register CAI authorisation</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="65"/>
+        <source>Corregir autorización CAI</source>
+        <translation>Correct CAI authorisation</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="66"/>
+        <source>Cerrar autorización CAI</source>
+        <translation>Close CAI authorisation</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="67"/>
+        <source>Emitir factura</source>
+        <translation>Issue invoice</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="68"/>
+        <source>Anular factura</source>
+        <translation>Void invoice</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="69"/>
+        <source>Emitir nota de crédito</source>
+        <translation>Issue credit note</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="70"/>
+        <source>Abrir caja</source>
+        <translation>Open cash</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="71"/>
+        <source>Cerrar caja</source>
+        <translation>Close cash</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="72"/>
+        <source>Confirmar cierre de caja</source>
+        <translation>Confirm cash close</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="73"/>
+        <source>Crédito de empresa</source>
+        <translation>Company credit</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="74"/>
+        <source>Abono</source>
+        <translation>Payment on account</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="75"/>
         <source>Cambio de configuración</source>
         <translation>Settings change</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="64"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="76"/>
         <source>Copia de seguridad</source>
         <translation>Backup</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="65"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="77"/>
         <source>Restauración</source>
         <translation>Restore</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="92"/>
+        <source>Documento fiscal</source>
+        <translation>Fiscal document</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="93"/>
+        <source>Autorización CAI</source>
+        <translation>CAI authorisation</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="94"/>
+        <source>Caja</source>
+        <translation>Cash session</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/access/audit.py" line="46"/>
@@ -280,57 +390,57 @@
         <translation>Remove test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="69"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="81"/>
         <source>Paciente/empresa</source>
         <translation>Patient/company</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="70"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="82"/>
         <source>Remitente</source>
         <translation>Referrer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="71"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="83"/>
         <source>Tipo de remitente</source>
         <translation>Referrer type</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="72"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="84"/>
         <source>Investigación</source>
         <translation>Test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="73"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="85"/>
         <source>Sucursal</source>
         <translation>Branch</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="74"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="86"/>
         <source>Solicitud</source>
         <translation>Request</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="75"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="87"/>
         <source>Usuario</source>
         <translation>User</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="76"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="88"/>
         <source>Rol</source>
         <translation>Role</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="77"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="89"/>
         <source>Configuración</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="78"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="90"/>
         <source>Base de datos</source>
         <translation>Database</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="79"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="91"/>
         <source>Reporte</source>
         <translation>Report</translation>
     </message>
@@ -430,58 +540,72 @@
         <translation>None</translation>
     </message>
     <message>
+        <location filename="../../patolab_desktop/services/billing/types.py" line="13"/>
         <source>Factura</source>
         <translation>Invoice</translation>
     </message>
     <message>
+        <location filename="../../patolab_desktop/services/billing/types.py" line="14"/>
         <source>Nota de Crédito</source>
-        <translation>Credit Note</translation>
+        <translation>Credit note</translation>
     </message>
     <message>
+        <location filename="../../patolab_desktop/services/billing/types.py" line="15"/>
         <source>Nota de Débito</source>
-        <translation>Debit Note</translation>
+        <translation>Debit note</translation>
     </message>
     <message>
+        <location filename="../../patolab_desktop/services/billing/types.py" line="25"/>
         <source>Exento</source>
         <translation>Exempt</translation>
     </message>
     <message>
+        <location filename="../../patolab_desktop/services/billing/types.py" line="26"/>
         <source>Gravado 15 %</source>
         <translation>Taxed 15 %</translation>
     </message>
     <message>
+        <location filename="../../patolab_desktop/services/billing/types.py" line="27"/>
         <source>Gravado 18 %</source>
         <translation>Taxed 18 %</translation>
     </message>
     <message>
+        <location filename="../../patolab_desktop/services/billing/types.py" line="37"/>
         <source>Efectivo</source>
         <translation>Cash</translation>
     </message>
     <message>
+        <location filename="../../patolab_desktop/services/billing/types.py" line="38"/>
         <source>Tarjeta</source>
         <translation>Card</translation>
     </message>
     <message>
+        <location filename="../../patolab_desktop/services/billing/types.py" line="39"/>
         <source>Transferencia</source>
-        <translation>Transfer</translation>
+        <translation>Bank transfer</translation>
     </message>
     <message>
+        <location filename="../../patolab_desktop/services/billing/types.py" line="40"/>
         <source>Cheque</source>
         <translation>Cheque</translation>
     </message>
     <message>
+        <location filename="../../patolab_desktop/services/billing/types.py" line="41"/>
         <source>Saldo a favor</source>
         <translation>Credit balance</translation>
     </message>
     <message>
+        <location filename="../../patolab_desktop/services/billing/types.py" line="50"/>
         <source>Devolver el dinero</source>
         <translation>Give the money back</translation>
     </message>
     <message>
+        <location filename="../../patolab_desktop/services/billing/types.py" line="51"/>
         <source>Dejar como saldo a favor</source>
-        <translation>Keep it as credit balance</translation>
+        <translation>Keep it as a credit balance</translation>
     </message>
     <message>
+        <location filename="../../patolab_desktop/services/billing/types.py" line="52"/>
         <source>Rebajar lo que se debe</source>
         <translation>Lower what is owed</translation>
     </message>
@@ -489,42 +613,37 @@
 <context>
     <name>admin.audit_viewer</name>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="50"/>
+        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="47"/>
         <source>Fecha y hora</source>
         <translation>Date and time</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="52"/>
+        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="49"/>
         <source>Usuario</source>
         <translation>User</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="53"/>
+        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="50"/>
         <source>Acción</source>
         <translation>Action</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="54"/>
+        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="53"/>
         <source>Registro</source>
         <translation>Record</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="57"/>
-        <source>Id</source>
-        <translation>ID</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="63"/>
+        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="59"/>
         <source>Cambios (antes → después)</source>
         <translation>Changes (before → after)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="68"/>
+        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="64"/>
         <source>Detalle</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="89"/>
+        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="85"/>
         <source>Auditoría</source>
         <translation>Audit log</translation>
     </message>
@@ -580,12 +699,12 @@
         <translation>Select a row to see all its changes.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="233"/>
+        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="234"/>
         <source> (desplácese para ver más)</source>
         <translation> (scroll to see more)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="239"/>
+        <location filename="../../patolab_desktop/ui/admin/audit_viewer.py" line="240"/>
         <source>{shown} registro{plural} mostrado{plural}{more}</source>
         <translation>{shown} record{plural} shown{more}</translation>
     </message>
@@ -1846,92 +1965,92 @@ It will no longer be offered for new requests; requests that already have it do 
 <context>
     <name>catalog.investigation_dialog</name>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="42"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="43"/>
         <source>Editar investigación</source>
         <translation>Edit test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="41"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="42"/>
         <source>Nueva investigación</source>
         <translation>New test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="59"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="60"/>
         <source>p. ej. GLU (se guarda en mayúsculas)</source>
         <translation>e.g. GLU (saved in capitals)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="58"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="59"/>
         <source>&amp;Código:</source>
         <translation>&amp;Code:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="68"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="69"/>
         <source>Glucosa en ayunas</source>
         <translation>Fasting glucose</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="67"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="68"/>
         <source>&amp;Nombre:</source>
         <translation>&amp;Name:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="76"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="77"/>
         <source>Suero, Sangre total (EDTA), Orina…</source>
         <translation>Serum, Whole blood (EDTA), Urine…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="84"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="85"/>
         <source>&amp;Tipo de muestra:</source>
         <translation>Sample t&amp;ype:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="100"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="101"/>
         <source>&amp;Historial de precios…</source>
         <translation>Price &amp;history…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="110"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="111"/>
         <source>&amp;Precio (L):</source>
         <translation>&amp;Price (L):</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="116"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="117"/>
         <source>&amp;Activa (se ofrece en las solicitudes nuevas)</source>
         <translation>&amp;Active (offered for new requests)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="123"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="124"/>
         <source>Es un pe&amp;rfil (panel): agrupa otras investigaciones</source>
         <translation>Is a p&amp;rofile (panel): groups other tests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="131"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="132"/>
         <source>Investigaciones del perfil</source>
         <translation>Tests in the profile</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="164"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="165"/>
         <source>Precio desde el {changed_at:%d/%m/%Y}</source>
         <translation>Price since {changed_at:%d/%m/%Y}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="170"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="171"/>
         <source>3 decimales, p. ej. 180.000</source>
         <translation>3 decimals, e.g. 180.000</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="195"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="196"/>
         <source>Dejar de ser perfil</source>
         <translation>Stop being a profile</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="196"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="197"/>
         <source>Desmarcó «Es un perfil»: se quitarán sus {len} investigaciones. ¿Continuar?</source>
         <translation>You unticked “Is a profile”: its {len} tests will be removed. Continue?</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="43"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="44"/>
         <source>La investigación cambió</source>
         <translation>The test has changed</translation>
     </message>
@@ -2211,104 +2330,94 @@ It will no longer be offered for new requests; requests that already have it do 
 <context>
     <name>customers.area</name>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="25"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="26"/>
         <source>Clientes</source>
         <translation>Customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="31"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="32"/>
         <source>&amp;Clientes</source>
         <translation>&amp;Customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="41"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="42"/>
         <source>&amp;Nuevo cliente…	Ctrl+N</source>
         <translation>&amp;New customer…	Ctrl+N</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="48"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="49"/>
         <source>&amp;Clientes (CSV)…</source>
         <translation>&amp;Customers (CSV)…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="88"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="99"/>
         <source>Exportar clientes a CSV</source>
         <translation>Export customers to CSV</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="90"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="101"/>
         <source>Archivos CSV (*.csv)</source>
         <translation>CSV files (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="98"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="109"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="142"/>
         <source>Exportar clientes</source>
         <translation>Export customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="102"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="113"/>
         <source>Exportando clientes</source>
         <translation>Exporting customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="107"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="118"/>
         <source>Exportación cancelada</source>
         <translation>Export cancelled</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="108"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="119"/>
         <source>No se escribió ningún archivo.</source>
         <translation>No file was written.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="115"/>
-        <source>cliente</source>
-        <translation>customer</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="117"/>
-        <source>clientes</source>
-        <translation>customers</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="121"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="131"/>
         <source>Exportación terminada</source>
         <translation>Export finished</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="122"/>
-        <source>Se exportaron {count:,} {noun} a:
-{path}</source>
-        <translation>{count:,} {noun} exported to:
-{path}</translation>
-    </message>
-    <message>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="126"/>
         <source>Se exportó 1 cliente a:
 {path}</source>
         <translation>1 customer exported to:
 {path}</translation>
     </message>
     <message>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="128"/>
         <source>Se exportaron {count:,} clientes a:
 {path}</source>
         <translation>{count:,} customers exported to:
 {path}</translation>
     </message>
     <message>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="144"/>
         <source>La lista de Clientes tiene un filtro:
 {filters}</source>
         <translation>The Customers list has a filter:
 {filters}</translation>
     </message>
     <message>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="149"/>
         <source>¿Exporta solo lo filtrado o quita el filtro?</source>
         <translation>Export only the filtered customers, or clear the filter?</translation>
     </message>
     <message>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="152"/>
         <source>Exportar lo &amp;filtrado</source>
         <translation>Export the &amp;filtered ones</translation>
     </message>
     <message>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="155"/>
         <source>&amp;Quitar el filtro y exportar todos</source>
         <translation>&amp;Clear the filter and export all</translation>
     </message>
@@ -2949,67 +3058,67 @@ Save anyway?</translation>
         <translation>&amp;Search:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="290"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="296"/>
         <source>No hay clientes que coincidan con la búsqueda.</source>
         <translation>No customers match the search.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="294"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="300"/>
         <source>No hay clientes registrados.</source>
         <translation>No customers registered yet.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="297"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="303"/>
         <source>Mostrando {shown:,} clientes (hay más: baje para verlos)</source>
         <translation>Showing {shown:,} customers (there are more: scroll down to see them)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="303"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="309"/>
         <source>{total:,} cliente</source>
         <translation>{total:,} customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="305"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="311"/>
         <source>{total:,} clientes</source>
         <translation>{total:,} customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="310"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="316"/>
         <source>Mostrando {shown:,} de más de {COUNT_CAP:,} clientes</source>
         <translation>Showing {shown:,} of more than {COUNT_CAP:,} customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="314"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="320"/>
         <source>Mostrando {shown:,} de {total:,} clientes</source>
         <translation>Showing {shown:,} of {total:,} customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="394"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="400"/>
         <source>Cliente guardado: {name}</source>
         <translation>Customer saved: {name}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="427"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="433"/>
         <source>Cliente no encontrado</source>
         <translation>Customer not found</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="428"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="434"/>
         <source>Ese cliente ya no existe en la base de datos. Se actualizará la lista.</source>
         <translation>That customer no longer exists in the database. The list will be refreshed.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="439"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="445"/>
         <source>Cambios guardados: {name}</source>
         <translation>Changes saved: {name}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="456"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="462"/>
         <source>Desactivar cliente</source>
         <translation>Deactivate customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="457"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="463"/>
         <source>¿Desactivar a «{name}»?
 
 Dejará de aparecer en las listas y búsquedas, pero su historial se conserva. Un administrador puede reactivarlo.</source>
@@ -3018,12 +3127,12 @@ Dejará de aparecer en las listas y búsquedas, pero su historial se conserva. U
 They will no longer appear in lists and searches, but their history is kept. An administrator can reactivate them.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="468"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="474"/>
         <source>No se pudo desactivar</source>
         <translation>Could not deactivate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="483"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="489"/>
         <source>No se pudo reactivar</source>
         <translation>Could not reactivate</translation>
     </message>
@@ -3043,22 +3152,27 @@ They will no longer appear in lists and searches, but their history is kept. An 
         <translation>Enter: edit · Ctrl+N: new · F9: new request · Del: deactivate · F5: refresh</translation>
     </message>
     <message>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="506"/>
         <source>Búsqueda: «{text}»</source>
         <translation>Search: “{text}”</translation>
     </message>
     <message>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="512"/>
         <source>Tipo de cliente</source>
         <translation>Customer type</translation>
     </message>
     <message>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="513"/>
         <source>Género</source>
         <translation>Gender</translation>
     </message>
     <message>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="514"/>
         <source>Departamento</source>
         <translation>Department</translation>
     </message>
     <message>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="515"/>
         <source>Municipio</source>
         <translation>Municipality</translation>
     </message>
@@ -3499,7 +3613,7 @@ They will no longer appear in lists and searches, but their history is kept. An 
 <context>
     <name>db.migrations</name>
     <message>
-        <location filename="../../patolab_desktop/db/migrations/__init__.py" line="118"/>
+        <location filename="../../patolab_desktop/db/migrations/__init__.py" line="120"/>
         <source>La base de datos es de una versión más nueva ({version}) que esta aplicación ({supported}). Actualice PatoLab Desktop.</source>
         <translation>The database is from a newer version ({version}) than this application ({supported}). Update PatoLab Desktop.</translation>
     </message>
@@ -4030,113 +4144,127 @@ Front desk for clinical and pathology laboratories.</translation>
 <context>
     <name>printing.actions</name>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="49"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="363"/>
+        <source>Se guardaron las etiquetas en:
+{path}</source>
+        <translation>The labels were saved to:
+{path}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="94"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="96"/>
+        <source>Guardar como PDF…</source>
+        <translation>Save as PDF…</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="57"/>
         <source>No se pudo iniciar la impresión (¿impresora disponible?).</source>
         <translation>Printing could not start (is a printer available?).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="97"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="150"/>
         <source>Documento PDF (*.pdf)</source>
         <translation>PDF document (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="125"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="178"/>
         <source>No se puede imprimir la solicitud</source>
         <translation>The request cannot be printed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="140"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="193"/>
         <source>Resumen de solicitud {request_number}</source>
         <translation>Request summary {request_number}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="161"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="215"/>
         <source>Imprimir resumen {request_number}</source>
         <translation>Print summary {request_number}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="171"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="225"/>
         <source>No se pudo imprimir</source>
         <translation>Printing failed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="192"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="246"/>
         <source>Guardar resumen en PDF</source>
         <translation>Save summary as PDF</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="187"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="241"/>
         <source>Solicitud {request_number}.pdf</source>
         <translation>Request {request_number}.pdf</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="200"/>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="296"/>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="350"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="254"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="357"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="417"/>
         <source>No se pudo guardar el PDF</source>
         <translation>The PDF could not be saved</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="207"/>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="357"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="261"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="362"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="424"/>
         <source>PDF guardado</source>
         <translation>PDF saved</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="208"/>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="358"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="262"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="425"/>
         <source>Se guardó el resumen en:
 {path}</source>
         <translation>The summary was saved to:
 {path}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="218"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="272"/>
         <source>No se pueden imprimir las etiquetas</source>
         <translation>The labels cannot be printed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="235"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="289"/>
         <source>Imprimir etiquetas {number}</source>
         <translation>Print labels {number}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="243"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="300"/>
         <source>No se pudieron imprimir las etiquetas</source>
         <translation>The labels could not be printed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="263"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="320"/>
         <source>Etiquetas {number}</source>
         <translation>Labels {number}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="285"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="346"/>
         <source>Guardar etiquetas en PDF</source>
         <translation>Save labels as PDF</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="288"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="349"/>
         <source>Etiquetas {number}.pdf</source>
         <translation>Labels {number}.pdf</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="309"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="375"/>
         <source>No se puede preparar el resumen</source>
         <translation>The summary cannot be prepared</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="322"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="388"/>
         <source>Resumen por período {period_text}</source>
         <translation>Period summary {period_text}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="336"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="403"/>
         <source>Resumen {date_from:%Y-%m-%d} a {date_to:%Y-%m-%d}.pdf</source>
         <translation>Summary {date_from:%Y-%m-%d} to {date_to:%Y-%m-%d}.pdf</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="342"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="409"/>
         <source>Guardar resumen por período en PDF</source>
         <translation>Save period summary as PDF</translation>
     </message>
@@ -4276,52 +4404,52 @@ Front desk for clinical and pathology laboratories.</translation>
         <translation>&amp;Paper:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="131"/>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="127"/>
         <source>&amp;Etiqueta (ancho × alto):</source>
         <translation>Label (&amp;width × height):</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="141"/>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="136"/>
         <source>(una etiqueta por tipo de muestra de la solicitud)</source>
         <translation>(one label per sample type of the request)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="152"/>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="147"/>
         <source>&amp;Copias por etiqueta:</source>
         <translation>&amp;Copies per label:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="166"/>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="161"/>
         <source>&amp;Guardar</source>
         <translation>&amp;Save</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="172"/>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="167"/>
         <source>C&amp;ancelar</source>
         <translation>C&amp;ancel</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="260"/>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="255"/>
         <source>(no se puede mostrar la imagen)</source>
         <translation>(the image cannot be shown)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="273"/>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="268"/>
         <source>Elegir logotipo</source>
         <translation>Choose logo</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="288"/>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="283"/>
         <source>Ancho de la etiqueta</source>
         <translation>Label width</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="289"/>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="284"/>
         <source>Alto de la etiqueta</source>
         <translation>Label height</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="314"/>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="309"/>
         <source>No se pudo guardar</source>
         <translation>Could not save</translation>
     </message>
@@ -4329,23 +4457,23 @@ Front desk for clinical and pathology laboratories.</translation>
 <context>
     <name>printing.layout</name>
     <message>
-        <location filename="../../patolab_desktop/documents/layout.py" line="89"/>
+        <location filename="../../patolab_desktop/documents/layout.py" line="91"/>
         <source>Etiqueta</source>
         <translation>Label</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/layout.py" line="556"/>
+        <location filename="../../patolab_desktop/documents/layout.py" line="598"/>
         <source>Tel. {phone}</source>
         <translation>Tel. {phone}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/layout.py" line="598"/>
+        <location filename="../../patolab_desktop/documents/layout.py" line="640"/>
         <source>Página {v} de {count}</source>
         <translation>Page {v} of {count}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/layout.py" line="670"/>
-        <location filename="../../patolab_desktop/documents/layout.py" line="681"/>
+        <location filename="../../patolab_desktop/documents/layout.py" line="743"/>
+        <location filename="../../patolab_desktop/documents/layout.py" line="754"/>
         <source>No se pudo escribir el PDF: {target}</source>
         <translation>The PDF could not be written: {target}</translation>
     </message>
@@ -4427,142 +4555,138 @@ Front desk for clinical and pathology laboratories.</translation>
     <name>printing.period_report</name>
     <message>
         <location filename="../../patolab_desktop/documents/period_report.py" line="58"/>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="81"/>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="179"/>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="203"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="91"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="196"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="220"/>
         <source>Total</source>
         <translation>Total</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/documents/period_report.py" line="59"/>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="180"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="197"/>
         <source>Descuento</source>
         <translation>Discount</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/documents/period_report.py" line="60"/>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="181"/>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="230"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="198"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="247"/>
         <source>Neto</source>
         <translation>Net</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="93"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="111"/>
         <source>{v} — {TITLE} {period_text} (continuación)</source>
         <translation>{v} — {TITLE} {period_text} (continued)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="110"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="128"/>
         <source>Del {period_text}</source>
         <translation>Period {period_text}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="121"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="140"/>
         <source>Resumen</source>
         <translation>Summary</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="127"/>
-        <source>Todas las solicitudes</source>
-        <translation>All requests</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="131"/>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="178"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="195"/>
         <source>Canceladas</source>
         <translation>Cancelled</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="135"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="146"/>
         <source>Vigentes (sin canceladas)</source>
         <translation>Current (not cancelled)</translation>
     </message>
     <message>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="99"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="151"/>
         <source>Canceladas (aparte, no suman)</source>
         <translation>Cancelled (apart, not added)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="142"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="158"/>
         <source>Resumen del período</source>
         <translation>Period summary</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="148"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="164"/>
         <source>Por estado</source>
         <translation>By status</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="149"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="165"/>
         <source>Estado</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="155"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="172"/>
         <source>Por prioridad</source>
         <translation>By priority</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="156"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="173"/>
         <source>Prioridad</source>
         <translation>Priority</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="162"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="179"/>
         <source>Por origen</source>
         <translation>By source</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="163"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="180"/>
         <source>Origen</source>
         <translation>Source</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="176"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="193"/>
         <source>Fecha</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="196"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="213"/>
         <source>Por día</source>
         <translation>By day</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="198"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="215"/>
         <source>No hay solicitudes en el período.</source>
         <translation>No requests in the period.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="226"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="243"/>
         <source>Número</source>
         <translation>Number</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="227"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="244"/>
         <source>Solicitada</source>
         <translation>Requested</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="228"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="245"/>
         <source>Paciente</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="229"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="246"/>
         <source>Motivo</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="232"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="249"/>
         <source>(sin motivo)</source>
         <translation>(no reason)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="250"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="267"/>
         <source>Solicitudes canceladas ({len:,})</source>
         <translation>Cancelled requests ({len:,})</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="221"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="238"/>
         <source>Solicitudes canceladas</source>
         <translation>Cancelled requests</translation>
     </message>
@@ -4583,17 +4707,17 @@ Front desk for clinical and pathology laboratories.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/documents/period_report.py" line="57"/>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="177"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="194"/>
         <source>Solicitudes</source>
         <translation>Requests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="222"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="239"/>
         <source>Ninguna solicitud cancelada en el período.</source>
         <translation>No requests cancelled in the period.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="272"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="289"/>
         <source>Impreso por {who} el {v}</source>
         <translation>Printed by {who} on {v}</translation>
     </message>
@@ -4795,27 +4919,27 @@ Front desk for clinical and pathology laboratories.</translation>
 <context>
     <name>printing.tube_labels</name>
     <message>
-        <location filename="../../patolab_desktop/documents/tube_labels.py" line="103"/>
+        <location filename="../../patolab_desktop/documents/tube_labels.py" line="217"/>
         <source>(código de barras no disponible)</source>
         <translation>(barcode not available)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/tube_labels.py" line="38"/>
+        <location filename="../../patolab_desktop/documents/tube_labels.py" line="47"/>
         <source>Muestra</source>
         <translation>Sample</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/tube_labels.py" line="32"/>
+        <location filename="../../patolab_desktop/documents/tube_labels.py" line="41"/>
         <source>{age} a</source>
         <translation>{age} y</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/tube_labels.py" line="157"/>
+        <location filename="../../patolab_desktop/documents/tube_labels.py" line="265"/>
         <source>No hay etiquetas que imprimir.</source>
         <translation>There are no labels to print.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/tube_labels.py" line="158"/>
+        <location filename="../../patolab_desktop/documents/tube_labels.py" line="266"/>
         <source>Etiquetas {request_number}</source>
         <translation>Labels {request_number}</translation>
     </message>
@@ -5558,218 +5682,218 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>requests.request_detail</name>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="58"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="60"/>
         <source>Fecha</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="59"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="61"/>
         <source>Acción</source>
         <translation>Action</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="62"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="64"/>
         <source>Detalle</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="65"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="67"/>
         <source>Usuario</source>
         <translation>User</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="141"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="143"/>
         <source>Paciente</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="142"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="144"/>
         <source>Médico</source>
         <translation>Doctor</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="143"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="145"/>
         <source>Origen</source>
         <translation>Source</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="144"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="146"/>
         <source>Sucursal</source>
         <translation>Branch</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="145"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="147"/>
         <source>Información clínica</source>
         <translation>Clinical information</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="146"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="148"/>
         <source>Notas</source>
         <translation>Notes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="152"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="154"/>
         <source>Solicitada</source>
         <translation>Requested</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="153"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="155"/>
         <source>Completada</source>
         <translation>Completed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="154"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="156"/>
         <source>Cancelada</source>
         <translation>Cancelled</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="155"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="157"/>
         <source>Motivo</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="156"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="158"/>
         <source>Descuento</source>
         <translation>Discount</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="157"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="159"/>
         <source>Registrada por</source>
         <translation>Registered by</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="173"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="175"/>
         <source>Investigaciones</source>
         <translation>Tests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="189"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="191"/>
         <source>En &amp;proceso</source>
         <translation>In &amp;progress</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="192"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="194"/>
         <source>Marcar las investigaciones elegidas en proceso</source>
         <translation>Mark the chosen tests in progress</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="195"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="197"/>
         <source>Resultado &amp;listo</source>
         <translation>Result rea&amp;dy</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="198"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="200"/>
         <source>Marcar las investigaciones elegidas con resultado listo (una o varias)</source>
         <translation>Mark the chosen tests with their result ready (one or many)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="211"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="231"/>
         <source>Historial</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="227"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="241"/>
         <source>Mensajes de WhatsApp</source>
         <translation>WhatsApp messages</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="245"/>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="362"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="261"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="378"/>
         <source>A&amp;vanzar estado</source>
         <translation>Ad&amp;vance status</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="248"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="264"/>
         <source>&amp;Cancelar solicitud…</source>
         <translation>&amp;Cancel request…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="251"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="267"/>
         <source>&amp;Agregar investigación…</source>
         <translation>&amp;Add test…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="254"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="270"/>
         <source>&amp;Quitar investigación…</source>
         <translation>&amp;Remove test…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="256"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="272"/>
         <source>C&amp;errar</source>
         <translation>Cl&amp;ose</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="268"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="284"/>
         <source>&amp;Resumen…</source>
         <translation>&amp;Summary…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="271"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="287"/>
         <source>Vista previa e impresión del resumen (Ctrl+P)</source>
         <translation>Preview and print the summary (Ctrl+P)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="274"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="290"/>
         <source>E&amp;tiquetas…</source>
         <translation>&amp;Labels…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="277"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="293"/>
         <source>Etiquetas de tubos (Ctrl+E)</source>
         <translation>Tube labels (Ctrl+E)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="300"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="316"/>
         <source>Solicitud {number}</source>
         <translation>Request {number}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="337"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="353"/>
         <source>Resultados: {released}/{total} listas</source>
         <translation>Results: {released}/{total} ready</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="358"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="374"/>
         <source>A&amp;vanzar a «{status_label}»</source>
         <translation>Ad&amp;vance to “{status_label}”</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="378"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="394"/>
         <source>Solicitud {lower}: solo lectura</source>
         <translation>Request {lower}: read only</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="410"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="430"/>
         <source>Avanzar estado</source>
         <translation>Advance status</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="411"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="431"/>
         <source>¿Pasar la solicitud {number} de «{status_label}» a «{status_label2}»?</source>
         <translation>Move request {number} from “{status_label}” to “{status_label2}”?</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="425"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="445"/>
         <source>No se puede avanzar la solicitud</source>
         <translation>The request cannot be advanced</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="445"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="465"/>
         <source>Resultados</source>
         <translation>Results</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="446"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="466"/>
         <source>Elija una o varias investigaciones.</source>
         <translation>Choose one or more tests.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="458"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="478"/>
         <source>No se pudo marcar</source>
         <translation>Could not mark</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="506"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="526"/>
         <source>{age} años</source>
         <translation>{age} years</translation>
     </message>
@@ -6074,117 +6198,117 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Total {format_money} − discount {format_money2}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="228"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="232"/>
         <source>Buscar por número de solicitud o nombre del paciente (Ctrl+F)</source>
         <translation>Search by request number or patient name (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="235"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="239"/>
         <source>Nueva solicitud</source>
         <translation>New request</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="238"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="242"/>
         <source>Abrir (Enter)</source>
         <translation>Open (Enter)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="241"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="245"/>
         <source>Actualizar (F5)</source>
         <translation>Refresh (F5)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="254"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="258"/>
         <source>Todos los estados</source>
         <translation>All statuses</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="261"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="265"/>
         <source>Todos los resultados</source>
         <translation>All results</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="268"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="272"/>
         <source>Todas las prioridades</source>
         <translation>All priorities</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="275"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="279"/>
         <source>Todos los orígenes</source>
         <translation>All sources</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="279"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="283"/>
         <source>Todas las sucursales</source>
         <translation>All branches</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="286"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="290"/>
         <source>Paciente (todos)</source>
         <translation>Patient (all)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="293"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="297"/>
         <source>Médico (todos)</source>
         <translation>Doctor (all)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="298"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="302"/>
         <source>Desde</source>
         <translation>From</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="300"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="304"/>
         <source>Hasta</source>
         <translation>To</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="302"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="306"/>
         <source>Quitar filtros</source>
         <translation>Clear filters</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="306"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="310"/>
         <source>Es&amp;tado</source>
         <translation>Sta&amp;tus</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="307"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="311"/>
         <source>Priori&amp;dad</source>
         <translation>Priori&amp;ty</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="308"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="312"/>
         <source>&amp;Origen</source>
         <translation>S&amp;ource</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="309"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="313"/>
         <source>Sucursa&amp;l</source>
         <translation>Branc&amp;h</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="316"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="320"/>
         <source>Pac&amp;iente</source>
         <translation>Pat&amp;ient</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="318"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="322"/>
         <source>&amp;Médico</source>
         <translation>&amp;Doctor</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="327"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="331"/>
         <source>Res&amp;ultados</source>
         <translation>Res&amp;ults</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="472"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="476"/>
         <source>{rows}{more} solicitudes</source>
         <translation>{rows}{more} requests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="476"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="480"/>
         <source>1 solicitud</source>
         <translation>1 request</translation>
     </message>
@@ -6196,249 +6320,439 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.audit</name>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="85"/>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="213"/>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="264"/>
+        <source>n.º {id}</source>
+        <translation>no. {id}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="129"/>
+        <source>Mensaje a {phone}</source>
+        <translation>Message to {phone}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="127"/>
+        <source>Mensaje de {number}</source>
+        <translation>Message of {number}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="84"/>
+        <source>Fecha de cancelación</source>
+        <translation>Cancellation date</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="83"/>
+        <source>Fecha de finalización</source>
+        <translation>Completion date</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="82"/>
+        <source>Fecha de solicitud</source>
+        <translation>Request date</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="81"/>
+        <source>Precio nuevo</source>
+        <translation>New price</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="80"/>
+        <source>Precio anterior</source>
+        <translation>Previous price</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="79"/>
+        <source>Solicitud</source>
+        <translation>Request</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="74"/>
+        <source>Consentimiento registrado por</source>
+        <translation>Consent recorded by</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="73"/>
+        <source>Consentimiento de WhatsApp</source>
+        <translation>WhatsApp consent</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="72"/>
+        <source>Datos incompletos</source>
+        <translation>Incomplete data</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="167"/>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="71"/>
+        <source>Tipo de documento</source>
+        <translation>Document type</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="70"/>
+        <source>Investigaciones</source>
+        <translation>Tests</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="68"/>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="69"/>
+        <source>Investigación</source>
+        <translation>Test</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="67"/>
+        <source>Tipo de descuento</source>
+        <translation>Discount type</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="66"/>
+        <source>Número de solicitud</source>
+        <translation>Request number</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="103"/>
         <source>Nombre</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="86"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="104"/>
         <source>Nombres</source>
         <translation>First names</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="87"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="105"/>
         <source>Apellidos</source>
         <translation>Last names</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="88"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="106"/>
         <source>Identidad/RTN</source>
         <translation>ID/RTN</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="89"/>
         <location filename="../../patolab_desktop/services/access/audit.py" line="107"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="125"/>
         <source>Tipo</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="90"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="108"/>
         <source>Género</source>
         <translation>Gender</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="91"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="109"/>
         <source>Fecha de nacimiento</source>
         <translation>Date of birth</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="92"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="110"/>
         <source>Edad</source>
         <translation>Age</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="93"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="111"/>
         <source>Teléfono</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="94"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="112"/>
         <source>Teléfono secundario</source>
         <translation>Secondary phone</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="95"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="113"/>
         <source>Correo</source>
         <translation>Email</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="96"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="114"/>
         <source>Departamento</source>
         <translation>Department</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="97"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="115"/>
         <source>Municipio</source>
         <translation>Municipality</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="98"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="116"/>
         <source>Dirección</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="99"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="117"/>
         <source>Dirección 2</source>
         <translation>Address 2</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="100"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="118"/>
         <source>Código postal</source>
         <translation>Postal code</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="101"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="119"/>
         <source>País</source>
         <translation>Country</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="102"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="120"/>
         <source>Expediente externo</source>
         <translation>External record</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="103"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="121"/>
         <source>Notas</source>
         <translation>Notes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="104"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="122"/>
         <source>Bloqueado</source>
         <translation>Blocked</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="105"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="123"/>
         <source>Activo</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="106"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="124"/>
         <source>Institución</source>
         <translation>Institution</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="108"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="126"/>
         <source>Código</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="109"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="127"/>
         <source>Tipo de muestra</source>
         <translation>Sample type</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="110"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="128"/>
         <source>Precio</source>
         <translation>Price</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="111"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="129"/>
         <source>Es panel</source>
         <translation>Is a panel</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="112"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="130"/>
         <source>Miembros del panel</source>
         <translation>Panel members</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="113"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="131"/>
         <source>Estado</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="114"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="132"/>
         <source>Prioridad</source>
         <translation>Priority</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="115"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="133"/>
         <source>Origen</source>
         <translation>Source</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="116"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="134"/>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="76"/>
         <source>Remitente</source>
         <translation>Referrer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="117"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="135"/>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="75"/>
         <source>Paciente</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="118"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="136"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="164"/>
         <source>Sucursal</source>
         <translation>Branch</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="119"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="137"/>
         <source>Información clínica</source>
         <translation>Clinical information</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="120"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="138"/>
         <source>Motivo de cancelación</source>
         <translation>Cancellation reason</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="121"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="139"/>
         <source>Descuento (%)</source>
         <translation>Discount (%)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="122"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="140"/>
         <source>Motivo del descuento</source>
         <translation>Discount reason</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="123"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="141"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="152"/>
         <source>Total</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="124"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="142"/>
         <source>Descuento</source>
         <translation>Discount</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="125"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="143"/>
         <source>Neto</source>
         <translation>Net</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="126"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="144"/>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="77"/>
         <source>Usuario</source>
         <translation>User</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="127"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="145"/>
         <source>Nombre completo</source>
         <translation>Full name</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="128"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="146"/>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="78"/>
         <source>Rol</source>
         <translation>Role</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="129"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="147"/>
         <source>Debe cambiar contraseña</source>
         <translation>Must change password</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="130"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="148"/>
         <source>Descripción</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="201"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="150"/>
+        <source>Clase de impuesto</source>
+        <translation>Tax class</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="151"/>
+        <source>Número</source>
+        <translation>Number</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="153"/>
+        <source>Comprador</source>
+        <translation>Buyer</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="154"/>
+        <source>Solicitudes</source>
+        <translation>Requests</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="155"/>
+        <source>Pagado</source>
+        <translation>Paid</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="156"/>
+        <source>A crédito</source>
+        <translation>On credit</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="157"/>
+        <source>Factura original</source>
+        <translation>Original invoice</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="158"/>
+        <source>Qué se hizo con el dinero</source>
+        <translation>What was done with the money</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="159"/>
+        <source>Fondo inicial</source>
+        <translation>Starting float</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="160"/>
+        <source>Diferencia</source>
+        <translation>Difference</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="161"/>
+        <source>Monto</source>
+        <translation>Amount</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="162"/>
+        <source>Límite de crédito</source>
+        <translation>Credit limit</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="163"/>
+        <source>Días de crédito</source>
+        <translation>Credit days</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="165"/>
+        <source>Establecimiento</source>
+        <translation>Establishment</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="166"/>
+        <source>Punto de emisión</source>
+        <translation>Issuing point</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="168"/>
+        <source>CAI</source>
+        <translation>CAI</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="169"/>
+        <source>Rango desde</source>
+        <translation>Range from</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="170"/>
+        <source>Rango hasta</source>
+        <translation>Range to</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="171"/>
+        <source>Fecha límite de emisión</source>
+        <translation>Issuing deadline</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="242"/>
         <source>Solo el servicio que hizo la acción puede escribir su registro de auditoría.</source>
         <translation>Only the service that performed the action can write its audit record.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="301"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="307"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="342"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="348"/>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="244"/>
         <source>(vacío)</source>
         <translation>(empty)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="303"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="344"/>
         <source>Sí</source>
         <translation>Yes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="305"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="346"/>
         <source>No</source>
         <translation>No</translation>
     </message>
@@ -6662,6 +6976,620 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
     </message>
 </context>
 <context>
+    <name>services.billing</name>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="46"/>
+        <source>{first} al {last}</source>
+        <translation>{first} to {last}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="67"/>
+        <source>Debe tener exactamente 3 dígitos (por ejemplo 001).</source>
+        <translation>It must have exactly 3 digits (for example 001).</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="76"/>
+        <source>Debe ser un correlativo entre 1 y 99999999.</source>
+        <translation>It must be a sequence number from 1 to 99999999.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="89"/>
+        <source>Escriba la fecha límite como AAAA-MM-DD.</source>
+        <translation>Type the deadline as YYYY-MM-DD.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="100"/>
+        <source>Escriba el CAI tal como lo entregó el SAR.</source>
+        <translation>Type the CAI exactly as SAR issued it.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="102"/>
+        <source>El CAI solo lleva dígitos, letras A–F y guiones (como lo da el SAR).</source>
+        <translation>A CAI has only digits, letters A–F and hyphens (as SAR gives it).</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="110"/>
+        <source>Tipo de documento: 01 Factura, 06 Nota de Crédito o 07 Nota de Débito.</source>
+        <translation>Document type: 01 Invoice, 06 Credit note or 07 Debit note.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="117"/>
+        <source>El rango termina antes de empezar.</source>
+        <translation>The range ends before it starts.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="121"/>
+        <source>La fecha límite de emisión ya pasó.</source>
+        <translation>The issuing deadline has already passed.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="125"/>
+        <source>La fecha límite de emisión es de un año como máximo.</source>
+        <translation>The issuing deadline is one year at most.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="129"/>
+        <source>Elija la sucursal (establecimiento) de la autorización.</source>
+        <translation>Choose the branch (establishment) of the authorisation.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="172"/>
+        <source>Ya hay una autorización activa para {key} (CAI {cai}, {used} de {size} números usados). Ciérrela primero o espere a que se agote o venza.</source>
+        <translation>There is already an active authorisation for {key} (CAI {cai}, {used} of {size} numbers used). Close it first, or wait until it runs out or expires.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="184"/>
+        <source>reemplazada por una nueva autorización</source>
+        <translation>replaced by a new authorisation</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="188"/>
+        <source>El rango se cruza con el de otra autorización del mismo punto y tipo ({first}–{last}): la numeración continúa, no se repite.</source>
+        <translation>The range overlaps another authorisation of the same point and type ({first}–{last}): numbering continues, it never repeats.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="197"/>
+        <source>Ese CAI ya está registrado.</source>
+        <translation>That CAI is already registered.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="240"/>
+        <source>Escriba el motivo del cierre.</source>
+        <translation>Type the reason for closing it.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="245"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="265"/>
+        <source>la autorización</source>
+        <translation>the authorisation</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="247"/>
+        <source>La autorización ya estaba cerrada.</source>
+        <translation>The authorisation was already closed.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="271"/>
+        <source>La autorización ya emitió números: sus datos no se pueden cambiar.</source>
+        <translation>The authorisation has already issued numbers: its data cannot change.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="291"/>
+        <source>La autorización no existe.</source>
+        <translation>The authorisation does not exist.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="347"/>
+        <source>La autorización {key} venció el {date}: no se puede emitir.</source>
+        <translation>Authorisation {key} expired on {date}: nothing can be issued with it.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="353"/>
+        <source>La autorización {key} vence el {date} (en {days} días): pida una nueva al SAR.</source>
+        <translation>Authorisation {key} expires on {date} (in {days} days): ask SAR for a new one.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="360"/>
+        <source>La autorización {key} agotó su rango: no se puede emitir.</source>
+        <translation>Authorisation {key} has used its whole range: nothing can be issued with it.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="366"/>
+        <source>La autorización {key} ya usó {used} de {size} números ({percent} %): pida una nueva al SAR.</source>
+        <translation>Authorisation {key} has used {used} of {size} numbers ({percent} %): ask SAR for a new one.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="427"/>
+        <source>No hay una autorización (CAI) activa para emitir {kind} en el punto de emisión {point} de esta sucursal. Un administrador debe registrarla en Administración → Autorizaciones fiscales.</source>
+        <translation>There is no active authorisation (CAI) to issue {kind} at issuing point {point} of this branch. An administrator must register it in Administration → Fiscal authorisations.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="436"/>
+        <source>La autorización de {kind} (CAI {cai}) venció el {date}: no se puede emitir con ella. Registre la nueva autorización del SAR.</source>
+        <translation>The {kind} authorisation (CAI {cai}) expired on {date}: nothing can be issued with it. Register the new SAR authorisation.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="444"/>
+        <source>La autorización de {kind} (CAI {cai}) agotó su rango (hasta {last}): no se puede emitir con ella. Registre la nueva autorización del SAR.</source>
+        <translation>The {kind} authorisation (CAI {cai}) has used its whole range (up to {last}): nothing can be issued with it. Register the new SAR authorisation.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/buyers.py" line="68"/>
+        <source>El documento del comprador es un RTN de 14 dígitos, una identidad de 13 o un pasaporte.</source>
+        <translation>The buyer&apos;s document is a 14-digit RTN, a 13-digit identity number or a passport.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/buyers.py" line="91"/>
+        <source>Un comprador exonerado necesita el número de la Orden de Compra Exenta y la Constancia del Registro de Exonerados.</source>
+        <translation>An exonerated buyer needs the Exempt Purchase Order number and the Exonerated Register certificate.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/buyers.py" line="108"/>
+        <source>Una factura de más de {limit} no puede ir a CONSUMIDOR FINAL: escriba el nombre y el RTN o la identidad del comprador.</source>
+        <translation>An invoice above {limit} cannot go to CONSUMIDOR FINAL: type the buyer&apos;s name and RTN or identity number.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/buyers.py" line="120"/>
+        <source>Un comprador exonerado necesita su RTN en la factura.</source>
+        <translation>An exonerated buyer needs their RTN on the invoice.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="34"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="43"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="51"/>
+        <source>Escriba un monto válido (por ejemplo 500.00).</source>
+        <translation>Type a valid amount (for example 500.00).</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="82"/>
+        <source>Su caja ya está abierta. Ciérrela antes de abrir otra.</source>
+        <translation>Your cash drawer is already open. Close it before opening another.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="109"/>
+        <source>Abra su caja (Caja → Abrir caja) antes de cobrar: cada pago va a su cuadre.</source>
+        <translation>Open your cash drawer (Cash → Open cash) before taking payments: every payment goes to its close.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="143"/>
+        <source>Denominación desconocida: {face}.</source>
+        <translation>Unknown denomination: {face}.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="153"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="161"/>
+        <source>Cuente cada denominación con un número entero.</source>
+        <translation>Count each denomination with a whole number.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="177"/>
+        <source>No tiene una caja abierta.</source>
+        <translation>You have no open cash drawer.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="189"/>
+        <source>Lo contado no coincide con lo esperado (diferencia {difference}): escriba una nota que lo explique.</source>
+        <translation>What was counted does not match what was expected (difference {difference}): write a note that explains it.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="223"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="293"/>
+        <source>La caja no existe.</source>
+        <translation>The cash session does not exist.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="225"/>
+        <source>la caja</source>
+        <translation>the cash session</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="228"/>
+        <source>Solo se confirma una caja cerrada (esta está {status}).</source>
+        <translation>Only a closed cash session can be confirmed (this one is {status}).</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="234"/>
+        <source>Otra persona (un supervisor) debe confirmar su propio cierre.</source>
+        <translation>Someone else (a supervisor) must confirm your own close.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="251"/>
+        <source>abierta</source>
+        <translation>open</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="252"/>
+        <source>cerrada</source>
+        <translation>closed</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="253"/>
+        <source>confirmada</source>
+        <translation>confirmed</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="295"/>
+        <source>Solo ve el cierre de su propia caja.</source>
+        <translation>You only see the close of your own cash drawer.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="63"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="194"/>
+        <source>La factura no existe.</source>
+        <translation>The invoice does not exist.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="76"/>
+        <source>La factura {number} ya tiene notas de crédito: acredite el monto que falta ({left}) en lugar de la factura completa.</source>
+        <translation>Invoice {number} already has credit notes: credit the amount left ({left}) instead of the whole invoice.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="92"/>
+        <source>Alguna investigación elegida no está en la factura {number}.</source>
+        <translation>Some chosen investigation is not on invoice {number}.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="110"/>
+        <source>Alguna de esas investigaciones ya tiene su nota de crédito.</source>
+        <translation>Some of those investigations already have their credit note.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="118"/>
+        <source>Clase de impuesto desconocida.</source>
+        <translation>Unknown tax class.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="125"/>
+        <source>Escriba el monto a acreditar (por ejemplo 150.00).</source>
+        <translation>Type the amount to credit (for example 150.00).</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="133"/>
+        <source>El monto a acreditar debe ser mayor que cero.</source>
+        <translation>The amount to credit must be greater than zero.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="140"/>
+        <source>Rebaja: {reason}</source>
+        <translation>Rebate: {reason}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="169"/>
+        <source>Escriba el motivo de la nota de crédito.</source>
+        <translation>Type the reason for the credit note.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="171"/>
+        <source>Escriba el nombre de quien recibe la nota de crédito.</source>
+        <translation>Type the name of the person who receives the credit note.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="175"/>
+        <source>Escriba el documento de quien la recibe.</source>
+        <translation>Type the document of the person who receives it.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="179"/>
+        <source>Elija qué se hace con el dinero.</source>
+        <translation>Choose what happens to the money.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="181"/>
+        <source>Elija cómo se devuelve el dinero.</source>
+        <translation>Choose how the money is given back.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="183"/>
+        <source>Elija las investigaciones o escriba el monto a acreditar.</source>
+        <translation>Choose the investigations or type the amount to credit.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="197"/>
+        <source>La factura {number} está anulada: no lleva notas de crédito.</source>
+        <translation>Invoice {number} is void: it takes no credit notes.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="207"/>
+        <source>La nota de crédito ({amount}) pasa de lo que queda de la factura {number} ({left}).</source>
+        <translation>The credit note ({amount}) is more than what is left of invoice {number} ({left}).</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="221"/>
+        <source>Solo se rebajan {owed} que aún se deben de la factura {number}: devuelva el resto o déjelo como saldo a favor.</source>
+        <translation>Only the {owed} still owed on invoice {number} can be lowered: give the rest back or keep it as a credit balance.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="229"/>
+        <source>Solo se pagaron {paid} de la factura {number}: no se devuelve más de lo pagado. Rebaje lo que se debe.</source>
+        <translation>Only {paid} of invoice {number} was paid: no more than was paid is given back. Lower what is owed.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="237"/>
+        <source>La factura no tiene cliente: no puede quedar saldo a favor.</source>
+        <translation>The invoice has no customer: no credit balance can be kept.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="322"/>
+        <source>nota de crédito {number}</source>
+        <translation>credit note {number}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="336"/>
+        <source>Nota de crédito {number} ({total}): {reason}</source>
+        <translation>Credit note {number} ({total}): {reason}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="57"/>
+        <source>La solicitud no existe.</source>
+        <translation>The request does not exist.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="124"/>
+        <source>Una factura es para un solo cliente: estas solicitudes se cobran a clientes distintos.</source>
+        <translation>An invoice is for one customer: these requests are charged to different customers.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="134"/>
+        <source>El cliente a quien se factura no existe.</source>
+        <translation>The customer being invoiced does not exist.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="145"/>
+        <source>{name} no tiene crédito autorizado: cobre el total o pida a un administrador que registre su límite de crédito.</source>
+        <translation>{name} has no authorised credit: take the whole payment, or ask an administrator to register its credit limit.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="156"/>
+        <source>El crédito de {name} no alcanza: debe {owed}, el límite es {limit} y esta factura deja {amount} a crédito.</source>
+        <translation>{name}&apos;s credit is not enough: it owes {owed}, the limit is {limit} and this invoice leaves {amount} on credit.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="199"/>
+        <source>Elija al menos una solicitud para facturar.</source>
+        <translation>Choose at least one request to invoice.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="206"/>
+        <source>Una solicitud aparece dos veces.</source>
+        <translation>A request appears twice.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="213"/>
+        <source>La solicitud {number} está cancelada: no se factura.</source>
+        <translation>Request {number} is cancelled: it is not invoiced.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="221"/>
+        <source>La solicitud {request} ya está facturada en la factura {number}.</source>
+        <translation>Request {request} is already invoiced on invoice {number}.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="233"/>
+        <source>Las solicitudes no tienen investigaciones que cobrar.</source>
+        <translation>The requests have no investigations to charge.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="240"/>
+        <source>El total es L 0.00: no hay nada que facturar.</source>
+        <translation>The total is L 0.00: there is nothing to invoice.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="250"/>
+        <source>{name} tiene {balance} de saldo a favor.</source>
+        <translation>{name} has {balance} of credit balance.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="330"/>
+        <source>Facturada: {number} ({total})</source>
+        <translation>Invoiced: {number} ({total})</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/payments.py" line="50"/>
+        <location filename="../../patolab_desktop/services/billing/payments.py" line="55"/>
+        <source>Escriba un monto válido (por ejemplo 250.00).</source>
+        <translation>Type a valid amount (for example 250.00).</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/payments.py" line="71"/>
+        <source>Forma de pago desconocida: use efectivo, tarjeta, transferencia, cheque o saldo.</source>
+        <translation>Unknown payment method: use cash, card, transfer, cheque or balance.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/payments.py" line="78"/>
+        <source>El monto de cada pago debe ser mayor que cero.</source>
+        <translation>Each payment&apos;s amount must be greater than zero.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/payments.py" line="89"/>
+        <source>El efectivo recibido ({received}) es menor que el monto en efectivo ({amount}).</source>
+        <translation>The cash received ({received}) is less than the cash amount ({amount}).</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/payments.py" line="99"/>
+        <source>Escriba los últimos 4 dígitos de la tarjeta.</source>
+        <translation>Type the card&apos;s last 4 digits.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/payments.py" line="103"/>
+        <source>Un pago con tarjeta necesita el código de autorización del voucher.</source>
+        <translation>A card payment needs the authorisation code from the voucher.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/payments.py" line="111"/>
+        <source>Escriba el banco del pago con {method}.</source>
+        <translation>Type the bank of the {method} payment.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/payments.py" line="116"/>
+        <source>Escriba la referencia de la transferencia.</source>
+        <translation>Type the transfer&apos;s reference.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/payments.py" line="118"/>
+        <source>Escriba el número del cheque.</source>
+        <translation>Type the cheque number.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/payments.py" line="127"/>
+        <source>Los pagos ({paid}) suman más que el total ({total}). Para dar cambio, escriba el efectivo recibido aparte del monto.</source>
+        <translation>The payments ({paid}) add up to more than the total ({total}). To give change, type the cash received apart from the amount.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/payments.py" line="137"/>
+        <source>Los pagos ({paid}) no cubren el total ({total}): faltan {missing}.</source>
+        <translation>The payments ({paid}) do not cover the total ({total}): {missing} missing.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/payments.py" line="185"/>
+        <source>usado como pago</source>
+        <translation>used as payment</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/payments.py" line="198"/>
+        <source>aut.</source>
+        <translation>auth.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/payments.py" line="202"/>
+        <source>ref.</source>
+        <translation>ref.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/payments.py" line="204"/>
+        <source>n.º</source>
+        <translation>no.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/records.py" line="40"/>
+        <location filename="../../patolab_desktop/services/billing/records.py" line="202"/>
+        <source>El documento no existe.</source>
+        <translation>The document does not exist.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/records.py" line="51"/>
+        <source>Un número fiscal tiene 16 dígitos: EEE-PPP-TT-NNNNNNNN.</source>
+        <translation>A fiscal number has 16 digits: EEE-PPP-TT-NNNNNNNN.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/records.py" line="60"/>
+        <source>No hay un documento con el número {number}.</source>
+        <translation>There is no document numbered {number}.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/records.py" line="194"/>
+        <source>Escriba el motivo de la anulación.</source>
+        <translation>Type the reason for voiding it.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/records.py" line="205"/>
+        <source>El documento {number} ya está anulado.</source>
+        <translation>Document {number} is already void.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/records.py" line="210"/>
+        <source>Solo se anulan facturas.</source>
+        <translation>Only invoices can be voided.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/records.py" line="217"/>
+        <source>La factura {number} ya tiene una nota de crédito: no se puede anular. Haga otra nota de crédito por lo que falte.</source>
+        <translation>Invoice {number} already has a credit note: it cannot be voided. Issue another credit note for what is left.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/records.py" line="251"/>
+        <source>devuelto al anular {number}</source>
+        <translation>given back when {number} was voided</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/reports.py" line="31"/>
+        <source>Escriba el mes como AAAA-MM (por ejemplo 2026-11).</source>
+        <translation>Type the month as YYYY-MM (for example 2026-11).</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/reports.py" line="89"/>
+        <location filename="../../patolab_desktop/services/billing/reports.py" line="168"/>
+        <source>ANULADA</source>
+        <translation>VOID</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/reports.py" line="91"/>
+        <source>emitida</source>
+        <translation>issued</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/reports.py" line="102"/>
+        <source>sí</source>
+        <translation>yes</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/reports.py" line="104"/>
+        <source>no</source>
+        <translation>no</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/reports.py" line="170"/>
+        <source>VIGENTE</source>
+        <translation>VALID</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/reports.py" line="174"/>
+        <source>TOTALES</source>
+        <translation>TOTALS</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/reports.py" line="260"/>
+        <source>salto</source>
+        <translation>gap</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/reports.py" line="272"/>
+        <source>anulado</source>
+        <translation>void</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/reports.py" line="285"/>
+        <source>sobrante al vencer o cerrar</source>
+        <translation>left over at expiry or close</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/statements.py" line="53"/>
+        <location filename="../../patolab_desktop/services/billing/statements.py" line="128"/>
+        <source>El cliente no existe.</source>
+        <translation>The customer does not exist.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/statements.py" line="55"/>
+        <source>Solo una empresa tiene crédito.</source>
+        <translation>Only a company has credit.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/statements.py" line="62"/>
+        <source>Escriba el límite de crédito (por ejemplo 50000.00).</source>
+        <translation>Type the credit limit (for example 50000.00).</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/statements.py" line="71"/>
+        <source>Los días de crédito van de 1 a 365.</source>
+        <translation>Credit days go from 1 to 365.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/statements.py" line="78"/>
+        <location filename="../../patolab_desktop/services/billing/statements.py" line="85"/>
+        <source>el crédito de la empresa</source>
+        <translation>the company&apos;s credit</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/statements.py" line="212"/>
+        <source>El cliente no debe nada a crédito.</source>
+        <translation>The customer owes nothing on credit.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/statements.py" line="217"/>
+        <source>Escriba el monto del abono.</source>
+        <translation>Type the amount of the payment on account.</translation>
+    </message>
+</context>
+<context>
     <name>services.branches</name>
     <message>
         <location filename="../../patolab_desktop/services/catalog/branches.py" line="81"/>
@@ -6742,42 +7670,42 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.catalog</name>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/values.py" line="52"/>
+        <location filename="../../patolab_desktop/services/catalog/values.py" line="53"/>
         <source>El precio no es un número: «{value}».</source>
         <translation>The price is not a number: “{value}”.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/values.py" line="59"/>
+        <location filename="../../patolab_desktop/services/catalog/values.py" line="60"/>
         <source>La investigación {id} no existe.</source>
         <translation>Test {id} does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/values.py" line="72"/>
+        <location filename="../../patolab_desktop/services/catalog/values.py" line="73"/>
         <source>El precio debe ser un número decimal exacto, no de coma flotante.</source>
         <translation>The price must be an exact decimal number, not a floating-point one.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/values.py" line="78"/>
+        <location filename="../../patolab_desktop/services/catalog/values.py" line="79"/>
         <source>Escriba el precio.</source>
         <translation>Enter the price.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/values.py" line="93"/>
+        <location filename="../../patolab_desktop/services/catalog/values.py" line="94"/>
         <source>El precio no puede ser negativo.</source>
         <translation>The price cannot be negative.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/values.py" line="95"/>
+        <location filename="../../patolab_desktop/services/catalog/values.py" line="96"/>
         <source>El precio admite como máximo 3 decimales.</source>
         <translation>The price can have at most 3 decimals.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/values.py" line="97"/>
+        <location filename="../../patolab_desktop/services/catalog/values.py" line="98"/>
         <source>El precio es demasiado grande.</source>
         <translation>The price is too large.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/reading.py" line="47"/>
+        <location filename="../../patolab_desktop/services/catalog/reading.py" line="48"/>
         <source>No existe la investigación con código «{code}».</source>
         <translation>There is no test with the code “{code}”.</translation>
     </message>
@@ -6807,192 +7735,197 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Only active tests can be added; these are deactivated: {codes}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="70"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="72"/>
         <source>Escriba el código de la investigación.</source>
         <translation>Enter the test code.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="72"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="74"/>
         <source>El código admite hasta 20 letras sin tilde, números, punto, guion o guion bajo, sin espacios.</source>
         <translation>The code can have up to 20 letters without accents, digits, dots, hyphens or underscores, without spaces.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="85"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="87"/>
         <source>El código {code} ya lo tiene «{name}».</source>
         <translation>The code {code} is already used by “{name}”.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="89"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="91"/>
         <source>Escriba el nombre de la investigación.</source>
         <translation>Enter the test name.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="91"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="93"/>
         <source>El nombre admite como máximo {max} caracteres.</source>
         <translation>The name can have at most {max} characters.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="95"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="97"/>
         <source>El tipo de muestra admite como máximo {max} caracteres.</source>
         <translation>The sample type can have at most {max} characters.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="104"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="106"/>
+        <source>Clase de impuesto: exento, gravado 15 % o gravado 18 %.</source>
+        <translation>Tax class: exempt, taxed 15 % or taxed 18 %.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="111"/>
         <source>Un perfil necesita al menos una investigación.</source>
         <translation>A profile needs at least one test.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="121"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="128"/>
         <source>El código {code} ya existe.</source>
         <translation>The code {code} already exists.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="159"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="167"/>
         <source>Falta la investigación a modificar.</source>
         <translation>The test to change is missing.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="192"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="201"/>
         <source>Otra persona modificó esta investigación mientras usted la editaba. Cierre el diálogo y ábralo de nuevo para ver los datos actuales.</source>
         <translation>Someone else changed this test while you were editing it. Close the dialog and open it again to see the current data.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="246"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="255"/>
         <source>No se puede desactivar {code}: forma parte de los perfiles activos {panels}. Quítela primero de esos perfiles (o desactívelos).</source>
         <translation>{code} cannot be deactivated: it is part of the active profiles {panels}. First remove it from those profiles (or deactivate them).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="259"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="268"/>
         <source>No se puede reactivar el perfil {code}: sus miembros {members} están desactivados. Reactívelos primero.</source>
         <translation>The profile {code} cannot be reactivated: its members {members} are deactivated. Reactivate them first.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="87"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="88"/>
         <source>Se importaron {rows} filas: {created} nuevas, {updated} modificadas, {unchanged} sin cambios.</source>
         <translation>Imported {rows} rows: {created} new, {updated} changed, {unchanged} unchanged.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="93"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="94"/>
         <source>Se pueden importar {rows} filas: {created} nuevas, {updated} modificadas, {unchanged} sin cambios.</source>
         <translation>{rows} rows can be imported: {created} new, {updated} changed, {unchanged} unchanged.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="107"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="108"/>
         <source>{rejected} de {rows} filas tienen errores; no se importó nada:</source>
         <translation>{rejected} of {rows} rows have errors; nothing was imported:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="115"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="116"/>
         <source>línea {line}{code}: {reason}</source>
         <translation>line {line}{code}: {reason}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="156"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="157"/>
         <source>No se encontró el archivo {path}.</source>
         <translation>The file {path} was not found.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="164"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="165"/>
         <source>El archivo pasa de 5 MB; divídalo en partes.</source>
         <translation>The file is larger than 5 MB; split it into parts.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="172"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="173"/>
         <source>El archivo está vacío.</source>
         <translation>The file is empty.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="177"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="178"/>
         <source>El archivo no es un CSV válido: {error}</source>
         <translation>The file is not a valid CSV: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="191"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="192"/>
         <source>Faltan columnas en el encabezado: {columns}. Se esperan: code,name,sample_type,price,panel_members.</source>
         <translation>Columns missing from the header: {columns}. Expected: code,name,sample_type,price,panel_members.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="217"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="218"/>
         <source>fila CSV mal formada: {error}</source>
         <translation>malformed CSV row: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="242"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="243"/>
         <source>falta el código</source>
         <translation>the code is missing</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="245"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="246"/>
         <source>código no válido «{code}» (letras sin tilde, números, . - _)</source>
         <translation>invalid code “{code}” (letters without accents, digits, . - _)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="251"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="252"/>
         <source>falta el nombre</source>
         <translation>the name is missing</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="254"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="255"/>
         <source>el nombre pasa de {max} caracteres</source>
         <translation>the name is longer than {max} characters</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="260"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="261"/>
         <source>el tipo de muestra pasa de {max} caracteres</source>
         <translation>the sample type is longer than {max} characters</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="268"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="269"/>
         <source>falta el precio</source>
         <translation>the price is missing</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="280"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="281"/>
         <source>valor de «active» no reconocido «{value}» (use 1 o 0)</source>
         <translation>unrecognised value of “active”: “{value}” (use 1 or 0)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="286"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="287"/>
         <source>un miembro del perfil aparece dos veces</source>
         <translation>a profile member appears twice</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="290"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="291"/>
         <source>un perfil no puede contenerse a sí mismo</source>
         <translation>a profile cannot contain itself</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="328"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="329"/>
         <source>código repetido en el archivo (ya está en la línea {line})</source>
         <translation>code repeated in the file (already on line {line})</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="352"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="353"/>
         <source>el miembro «{code}» no existe en el catálogo ni en el archivo</source>
         <translation>the member “{code}” is neither in the catalogue nor in the file</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="359"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="360"/>
         <source>el miembro «{code}» tiene errores (línea {line})</source>
         <translation>the member “{code}” has errors (line {line})</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="367"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="368"/>
         <source>miembros desactivados: {codes}</source>
         <translation>deactivated members: {codes}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="377"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="378"/>
         <source>ciclo de perfiles: {chain}</source>
         <translation>cycle of profiles: {chain}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="392"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="393"/>
         <source>no se puede desactivar: forma parte de los perfiles activos {panels}</source>
         <translation>cannot be deactivated: it is part of the active profiles {panels}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="432"/>
+        <location filename="../../patolab_desktop/services/catalog/catalog_csv.py" line="433"/>
         <source>Otra persona cambió el catálogo durante la importación: {error}</source>
         <translation>Someone else changed the catalogue during the import: {error}</translation>
     </message>
@@ -7005,22 +7938,22 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Another user changed this customer after you opened it. Open it again to see the current data.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="93"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="111"/>
         <source>El teléfono no es un número válido.</source>
         <translation>The phone is not a valid number.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="97"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="115"/>
         <source>El teléfono no es un número válido (p. ej. 9988-7766 o +504 9988-7766).</source>
         <translation>The phone is not a valid number (e.g. 9988-7766 or +504 9988-7766).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="134"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="152"/>
         <source>El correo electrónico no es válido (p. ej. nombre@correo.com).</source>
         <translation>The email address is not valid (e.g. name@mail.com).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="147"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="165"/>
         <source>La identidad/RTN solo puede tener números (y guiones).</source>
         <translation>The ID/RTN can only have digits (and hyphens).</translation>
     </message>
@@ -7050,7 +7983,7 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>A company needs a 14-digit RTN.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="198"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="216"/>
         <source>La identidad debe tener 13 dígitos (DNI) o 14 (RTN); tiene {count}.</source>
         <translation>The ID must have 13 digits (DNI) or 14 (RTN); it has {count}.</translation>
     </message>
@@ -7070,7 +8003,7 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>The age must be a whole number.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="301"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="319"/>
         <location filename="../../patolab_desktop/services/customers/validation.py" line="132"/>
         <source>La edad debe estar entre 0 y {max} años.</source>
         <translation>The age must be between 0 and {max} years.</translation>
@@ -7236,67 +8169,67 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>The customers could not be saved: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="166"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="184"/>
         <source>Elija el tipo de documento de la lista.</source>
         <translation>Choose the document type from the list.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="177"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="195"/>
         <source>El {document} lleva de {min} a {max} letras y números.</source>
         <translation>The {document} has {min} to {max} letters and digits.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="188"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="206"/>
         <source>El número del documento no tiene dígitos.</source>
         <translation>The document number has no digits.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="206"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="224"/>
         <source>El {document} debe tener {wanted} dígitos; tiene {count}.</source>
         <translation>The {document} must have {wanted} digits; it has {count}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="291"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="309"/>
         <source>Escriba la edad en años (35), meses (8m) o días (3d).</source>
         <translation>Type the age in years (35), months (8m) or days (3d).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="302"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="320"/>
         <source>En meses, la edad llega hasta {max}; use años.</source>
         <translation>In months, the age goes up to {max}; use years.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="305"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="323"/>
         <source>En días, la edad llega hasta {max}; use meses.</source>
         <translation>In days, the age goes up to {max}; use months.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="368"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="386"/>
         <source>1 mes</source>
         <translation>1 month</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="369"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="387"/>
         <source>{n} meses</source>
         <translation>{n} months</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="372"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="390"/>
         <source>1 día</source>
         <translation>1 day</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="373"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="391"/>
         <source>{n} días</source>
         <translation>{n} days</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="375"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="393"/>
         <source>1 año</source>
         <translation>1 year</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="376"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="394"/>
         <source>{n} años</source>
         <translation>{n} years</translation>
     </message>
@@ -7870,212 +8803,219 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>WhatsApp notices</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="65"/>
-        <source>ver pacientes y empresas</source>
-        <translation>view patients and companies</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="70"/>
-        <source>registrar pacientes y empresas</source>
-        <translation>register patients and companies</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="75"/>
-        <source>modificar pacientes y empresas</source>
-        <translation>edit patients and companies</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="80"/>
-        <source>desactivar y reactivar pacientes y empresas</source>
-        <translation>deactivate and reactivate patients and companies</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="85"/>
-        <source>ver los números de identidad completos</source>
-        <translation>see full ID numbers</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="89"/>
-        <source>ver remitentes</source>
-        <translation>view referrers</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="94"/>
-        <source>registrar remitentes</source>
-        <translation>register referrers</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="99"/>
-        <source>modificar remitentes y tipos de remitente</source>
-        <translation>edit referrers and referrer types</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="104"/>
-        <source>desactivar remitentes</source>
-        <translation>deactivate referrers</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="110"/>
-        <source>ver el catálogo de investigaciones</source>
-        <translation>view the test catalogue</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="115"/>
-        <source>crear investigaciones y paneles</source>
-        <translation>create tests and panels</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="120"/>
-        <source>modificar investigaciones, paneles y precios</source>
-        <translation>edit tests, panels and prices</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="125"/>
-        <source>desactivar investigaciones</source>
-        <translation>deactivate tests</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="130"/>
-        <source>administrar sucursales</source>
-        <translation>manage branches</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="136"/>
-        <source>ver solicitudes de laboratorio</source>
-        <translation>view lab requests</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="141"/>
-        <source>crear solicitudes de laboratorio</source>
-        <translation>create lab requests</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="146"/>
-        <source>modificar solicitudes (agregar o quitar investigaciones)</source>
-        <translation>edit requests (add or remove tests)</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="153"/>
-        <source>avanzar solicitudes en el flujo de trabajo</source>
-        <translation>move requests forward in the workflow</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="158"/>
-        <source>cancelar solicitudes</source>
-        <translation>cancel requests</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="163"/>
-        <source>aplicar descuentos manuales</source>
-        <translation>apply manual discounts</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="168"/>
-        <source>marcar investigaciones en proceso y con resultado listo</source>
-        <translation>mark tests in progress and with their result ready</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="176"/>
-        <source>ver, reintentar y cancelar avisos por WhatsApp; abrir en WhatsApp</source>
-        <translation>see, retry and cancel WhatsApp notices; open in WhatsApp</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="184"/>
-        <source>administrar la cola y la configuración de WhatsApp</source>
-        <translation>manage the WhatsApp queue and settings</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="192"/>
-        <source>imprimir resúmenes de solicitud y etiquetas de tubos</source>
-        <translation>print request summaries and tube labels</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="199"/>
-        <source>imprimir resúmenes diarios y por período</source>
-        <translation>print daily and period summaries</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="203"/>
-        <source>exportar datos a CSV</source>
-        <translation>export data to CSV</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="208"/>
-        <source>importar pacientes desde CSV</source>
-        <translation>import patients from CSV</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="214"/>
-        <source>administrar usuarios, roles y permisos</source>
-        <translation>manage users, roles and permissions</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="219"/>
-        <source>cambiar la configuración del laboratorio</source>
-        <translation>change the laboratory settings</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="224"/>
-        <source>hacer y restaurar copias de seguridad</source>
-        <translation>make and restore backups</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="227"/>
-        <source>ver la auditoría</source>
-        <translation>view the audit log</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="330"/>
-        <source>Recepción</source>
-        <translation>Reception</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="331"/>
-        <source>Supervisor</source>
-        <translation>Supervisor</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="332"/>
-        <source>Administrador</source>
-        <translation>Administrator</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="333"/>
-        <source>Laboratorio</source>
-        <translation>Laboratory</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="334"/>
-        <source>Sistema</source>
-        <translation>System</translation>
-    </message>
-    <message>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="59"/>
         <source>Facturación y caja</source>
         <translation>Billing and cash</translation>
     </message>
     <message>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="66"/>
+        <source>ver pacientes y empresas</source>
+        <translation>view patients and companies</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="71"/>
+        <source>registrar pacientes y empresas</source>
+        <translation>register patients and companies</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="76"/>
+        <source>modificar pacientes y empresas</source>
+        <translation>edit patients and companies</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="81"/>
+        <source>desactivar y reactivar pacientes y empresas</source>
+        <translation>deactivate and reactivate patients and companies</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="86"/>
+        <source>ver los números de identidad completos</source>
+        <translation>see full ID numbers</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="90"/>
+        <source>ver remitentes</source>
+        <translation>view referrers</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="95"/>
+        <source>registrar remitentes</source>
+        <translation>register referrers</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="100"/>
+        <source>modificar remitentes y tipos de remitente</source>
+        <translation>edit referrers and referrer types</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="105"/>
+        <source>desactivar remitentes</source>
+        <translation>deactivate referrers</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="111"/>
+        <source>ver el catálogo de investigaciones</source>
+        <translation>view the test catalogue</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="116"/>
+        <source>crear investigaciones y paneles</source>
+        <translation>create tests and panels</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="121"/>
+        <source>modificar investigaciones, paneles y precios</source>
+        <translation>edit tests, panels and prices</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="126"/>
+        <source>desactivar investigaciones</source>
+        <translation>deactivate tests</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="131"/>
+        <source>administrar sucursales</source>
+        <translation>manage branches</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="137"/>
+        <source>ver solicitudes de laboratorio</source>
+        <translation>view lab requests</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="142"/>
+        <source>crear solicitudes de laboratorio</source>
+        <translation>create lab requests</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="147"/>
+        <source>modificar solicitudes (agregar o quitar investigaciones)</source>
+        <translation>edit requests (add or remove tests)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="154"/>
+        <source>avanzar solicitudes en el flujo de trabajo</source>
+        <translation>move requests forward in the workflow</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="159"/>
+        <source>cancelar solicitudes</source>
+        <translation>cancel requests</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="164"/>
+        <source>aplicar descuentos manuales</source>
+        <translation>apply manual discounts</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="169"/>
+        <source>marcar investigaciones en proceso y con resultado listo</source>
+        <translation>mark tests in progress and with their result ready</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="177"/>
+        <source>ver, reintentar y cancelar avisos por WhatsApp; abrir en WhatsApp</source>
+        <translation>see, retry and cancel WhatsApp notices; open in WhatsApp</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="185"/>
+        <source>administrar la cola y la configuración de WhatsApp</source>
+        <translation>manage the WhatsApp queue and settings</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="193"/>
         <source>emitir facturas y registrar pagos</source>
         <translation>issue invoices and record payments</translation>
     </message>
     <message>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="198"/>
         <source>abrir y cerrar su caja</source>
-        <translation>open and close one's cash</translation>
+        <translation>open and close their cash drawer</translation>
     </message>
     <message>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="203"/>
         <source>anular facturas</source>
         <translation>void invoices</translation>
     </message>
     <message>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="208"/>
         <source>emitir notas de crédito</source>
         <translation>issue credit notes</translation>
     </message>
     <message>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="213"/>
         <source>ver reportes de ventas y confirmar cierres de caja</source>
         <translation>see sales reports and confirm cash closes</translation>
     </message>
     <message>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="220"/>
         <source>administrar autorizaciones CAI y crédito de empresas</source>
         <translation>manage CAI authorisations and company credit</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="228"/>
+        <source>imprimir resúmenes de solicitud y etiquetas de tubos</source>
+        <translation>print request summaries and tube labels</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="235"/>
+        <source>imprimir resúmenes diarios y por período</source>
+        <translation>print daily and period summaries</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="239"/>
+        <source>exportar datos a CSV</source>
+        <translation>export data to CSV</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="244"/>
+        <source>importar pacientes desde CSV</source>
+        <translation>import patients from CSV</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="250"/>
+        <source>administrar usuarios, roles y permisos</source>
+        <translation>manage users, roles and permissions</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="255"/>
+        <source>cambiar la configuración del laboratorio</source>
+        <translation>change the laboratory settings</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="260"/>
+        <source>hacer y restaurar copias de seguridad</source>
+        <translation>make and restore backups</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="263"/>
+        <source>ver la auditoría</source>
+        <translation>view the audit log</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="371"/>
+        <source>Recepción</source>
+        <translation>Reception</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="372"/>
+        <source>Supervisor</source>
+        <translation>Supervisor</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="373"/>
+        <source>Administrador</source>
+        <translation>Administrator</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="374"/>
+        <source>Laboratorio</source>
+        <translation>Laboratory</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="375"/>
+        <source>Sistema</source>
+        <translation>System</translation>
     </message>
 </context>
 <context>
@@ -8398,62 +9338,62 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.reports</name>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="79"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="85"/>
         <source>El nombre del laboratorio es obligatorio.</source>
         <translation>The laboratory name is required.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="84"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="90"/>
         <source>El RTN debe tener 14 dígitos.</source>
         <translation>The RTN must have 14 digits.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="93"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="99"/>
         <source>No se encuentra el archivo del logotipo.</source>
         <translation>The logo file cannot be found.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="97"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="103"/>
         <source>El logotipo debe ser una imagen PNG, JPG, BMP, GIF o SVG.</source>
         <translation>The logo must be a PNG, JPG, BMP, GIF or SVG image.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="178"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="184"/>
         <source>Debe ser un número entero.</source>
         <translation>It must be a whole number.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="181"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="187"/>
         <source>Debe estar entre {low} y {high}.</source>
         <translation>It must be between {low} and {high}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="185"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="191"/>
         <source>Tamaño de papel no válido (A4 o Letter).</source>
         <translation>Invalid paper size (A4 or Letter).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="324"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="331"/>
         <source>La solicitud {number} está cancelada: no se imprimen etiquetas de tubos.</source>
         <translation>Request {number} is cancelled: no tube labels are printed.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="380"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="387"/>
         <source>Indique la fecha inicial y la final.</source>
         <translation>Give the start and end dates.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="384"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="391"/>
         <source>La fecha final es anterior a la inicial.</source>
         <translation>The end date is before the start date.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="388"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="395"/>
         <source>El período no puede pasar de diez años.</source>
         <translation>The period cannot be longer than ten years.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="447"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="470"/>
         <source>No existe la sucursal {id}.</source>
         <translation>Branch {id} does not exist.</translation>
     </message>
@@ -8487,22 +9427,22 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.request_queries</name>
     <message>
-        <location filename="../../patolab_desktop/services/requests/queries.py" line="200"/>
+        <location filename="../../patolab_desktop/services/requests/queries.py" line="198"/>
         <source>Valor no válido: {value}.</source>
         <translation>Invalid value: {value}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/queries.py" line="216"/>
+        <location filename="../../patolab_desktop/services/requests/queries.py" line="214"/>
         <source>La fecha final es anterior a la inicial.</source>
         <translation>The end date is before the start date.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/queries.py" line="337"/>
+        <location filename="../../patolab_desktop/services/requests/queries.py" line="335"/>
         <source>No se puede ordenar por {name}.</source>
         <translation>Cannot sort by {name}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/queries.py" line="454"/>
+        <location filename="../../patolab_desktop/services/requests/queries.py" line="440"/>
         <source>La solicitud no existe.</source>
         <translation>The request does not exist.</translation>
     </message>
@@ -8585,19 +9525,24 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Enter the reason for the manual discount.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/entry.py" line="102"/>
+        <location filename="../../patolab_desktop/services/requests/entry.py" line="103"/>
         <source>No hay una sucursal activa; registre una antes de crear solicitudes.</source>
         <translation>There is no active branch; register one before creating requests.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/entry.py" line="107"/>
+        <location filename="../../patolab_desktop/services/requests/entry.py" line="108"/>
         <source>La sucursal elegida no existe o está inactiva.</source>
         <translation>The chosen branch does not exist or is inactive.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/entry.py" line="112"/>
+        <location filename="../../patolab_desktop/services/requests/entry.py" line="113"/>
         <source>La fecha de la solicitud no puede estar en el futuro.</source>
         <translation>The request date cannot be in the future.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/requests/entry.py" line="241"/>
+        <source>La empresa que paga no existe o está desactivada.</source>
+        <translation>The paying company does not exist or is deactivated.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/requests/locking.py" line="19"/>
@@ -8704,10 +9649,6 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <source>Una investigación {status} ya no puede cambiar.</source>
         <translation>A test that is {status} can no longer change.</translation>
     </message>
-    <message>
-        <source>La empresa que paga no existe o está desactivada.</source>
-        <translation>The paying company does not exist or is deactivated.</translation>
-    </message>
 </context>
 <context>
     <name>services.session</name>
@@ -8765,156 +9706,154 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Laboratory name</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="64"/>
-        <source>Dirección</source>
-        <translation>Address</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="65"/>
-        <source>RTN</source>
-        <translation>RTN</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="66"/>
-        <source>Teléfono</source>
-        <translation>Phone</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="67"/>
-        <source>Correo</source>
-        <translation>Email</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="72"/>
-        <source>Logotipo (archivo de imagen)</source>
-        <translation>Logo (image file)</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="78"/>
-        <source>Ancho de la etiqueta (mm)</source>
-        <translation>Label width (mm)</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="84"/>
-        <source>Alto de la etiqueta (mm)</source>
-        <translation>Label height (mm)</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="87"/>
-        <source>Copias por etiqueta</source>
-        <translation>Copies per label</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="93"/>
-        <source>Tamaño de papel (A4 o Letter)</source>
-        <translation>Paper size (A4 or Letter)</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="100"/>
-        <source>WhatsApp: identificador del número</source>
-        <translation>WhatsApp: phone number id</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="107"/>
-        <source>WhatsApp: identificador de la cuenta (WABA)</source>
-        <translation>WhatsApp: account id (WABA)</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="114"/>
-        <source>WhatsApp: versión de Graph API</source>
-        <translation>WhatsApp: Graph API version</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="121"/>
-        <source>WhatsApp: dirección de la API</source>
-        <translation>WhatsApp: API address</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="139"/>
-        <source>Plantilla</source>
-        <translation>Template</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="140"/>
-        <source>Idioma</source>
-        <translation>Language</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="141"/>
-        <source>Enviar</source>
-        <translation>Send</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="148"/>
-        <source>Bloqueo por inactividad (minutos)</source>
-        <translation>Lock after inactivity (minutes)</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="173"/>
-        <source>Ajuste desconocido: {key}</source>
-        <translation>Unknown setting: {key}</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="180"/>
-        <source>Valor no válido para «{setting}»: {value}</source>
-        <translation>Invalid value for “{setting}”: {value}</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="208"/>
-        <source>Otra persona cambió «{setting}» mientras usted lo editaba. Cierre y vuelva a abrir la ventana para ver el valor actual; sus cambios no se guardaron.</source>
-        <translation>Someone else changed “{setting}” while you were editing it. Close the window and open it again to see the current value; your changes were not saved.</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="260"/>
-        <source>Escriba un número.</source>
-        <translation>Type a number.</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="278"/>
-        <source>La edad va de 0 a 130 años.</source>
-        <translation>The age goes from 0 to 130 years.</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="284"/>
-        <source>El porcentaje va de 0 a 100 (el neto nunca es negativo).</source>
-        <translation>The percentage goes from 0 to 100 (the net is never negative).</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="290"/>
-        <source>La cuarta edad debe ser mayor que la tercera edad.</source>
-        <translation>The elderly age must be above the senior age.</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="296"/>
-        <source>De 0 (nunca) a {max} minutos.</source>
-        <translation>From 0 (never) to {max} minutes.</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="304"/>
-        <source>Elija una sucursal activa.</source>
-        <translation>Choose an active branch.</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="308"/>
-        <source>El nombre del laboratorio es obligatorio.</source>
-        <translation>The laboratory name is required.</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="313"/>
-        <source>El RTN debe tener 14 dígitos.</source>
-        <translation>The RTN must have 14 digits.</translation>
-    </message>
-    <message>
+        <location filename="../../patolab_desktop/services/settings.py" line="68"/>
         <source>Razón social (factura)</source>
         <translation>Legal name (invoice)</translation>
     </message>
     <message>
+        <location filename="../../patolab_desktop/services/settings.py" line="74"/>
         <source>Dirección (casa matriz)</source>
         <translation>Address (head office)</translation>
     </message>
     <message>
+        <location filename="../../patolab_desktop/services/settings.py" line="76"/>
+        <source>RTN</source>
+        <translation>RTN</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/settings.py" line="77"/>
+        <source>Teléfono</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/settings.py" line="78"/>
+        <source>Correo</source>
+        <translation>Email</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/settings.py" line="83"/>
+        <source>Logotipo (archivo de imagen)</source>
+        <translation>Logo (image file)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/settings.py" line="89"/>
+        <source>Ancho de la etiqueta (mm)</source>
+        <translation>Label width (mm)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/settings.py" line="95"/>
+        <source>Alto de la etiqueta (mm)</source>
+        <translation>Label height (mm)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/settings.py" line="98"/>
+        <source>Copias por etiqueta</source>
+        <translation>Copies per label</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/settings.py" line="104"/>
+        <source>Tamaño de papel (A4 o Letter)</source>
+        <translation>Paper size (A4 or Letter)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/settings.py" line="111"/>
         <source>Punto de emisión de esta estación (3 dígitos)</source>
-        <translation>This workstation's issuing point (3 digits)</translation>
+        <translation>Issuing point of this workstation (3 digits)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/settings.py" line="118"/>
+        <source>WhatsApp: identificador del número</source>
+        <translation>WhatsApp: phone number id</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/settings.py" line="125"/>
+        <source>WhatsApp: identificador de la cuenta (WABA)</source>
+        <translation>WhatsApp: account id (WABA)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/settings.py" line="132"/>
+        <source>WhatsApp: versión de Graph API</source>
+        <translation>WhatsApp: Graph API version</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/settings.py" line="139"/>
+        <source>WhatsApp: dirección de la API</source>
+        <translation>WhatsApp: API address</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/settings.py" line="157"/>
+        <source>Plantilla</source>
+        <translation>Template</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/settings.py" line="158"/>
+        <source>Idioma</source>
+        <translation>Language</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/settings.py" line="159"/>
+        <source>Enviar</source>
+        <translation>Send</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/settings.py" line="166"/>
+        <source>Bloqueo por inactividad (minutos)</source>
+        <translation>Lock after inactivity (minutes)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/settings.py" line="191"/>
+        <source>Ajuste desconocido: {key}</source>
+        <translation>Unknown setting: {key}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/settings.py" line="198"/>
+        <source>Valor no válido para «{setting}»: {value}</source>
+        <translation>Invalid value for “{setting}”: {value}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/settings.py" line="226"/>
+        <source>Otra persona cambió «{setting}» mientras usted lo editaba. Cierre y vuelva a abrir la ventana para ver el valor actual; sus cambios no se guardaron.</source>
+        <translation>Someone else changed “{setting}” while you were editing it. Close the window and open it again to see the current value; your changes were not saved.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/settings.py" line="278"/>
+        <source>Escriba un número.</source>
+        <translation>Type a number.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/settings.py" line="296"/>
+        <source>La edad va de 0 a 130 años.</source>
+        <translation>The age goes from 0 to 130 years.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/settings.py" line="302"/>
+        <source>El porcentaje va de 0 a 100 (el neto nunca es negativo).</source>
+        <translation>The percentage goes from 0 to 100 (the net is never negative).</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/settings.py" line="308"/>
+        <source>La cuarta edad debe ser mayor que la tercera edad.</source>
+        <translation>The elderly age must be above the senior age.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/settings.py" line="314"/>
+        <source>De 0 (nunca) a {max} minutos.</source>
+        <translation>From 0 (never) to {max} minutes.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/settings.py" line="322"/>
+        <source>Elija una sucursal activa.</source>
+        <translation>Choose an active branch.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/settings.py" line="326"/>
+        <source>El nombre del laboratorio es obligatorio.</source>
+        <translation>The laboratory name is required.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/settings.py" line="331"/>
+        <source>El RTN debe tener 14 dígitos.</source>
+        <translation>The RTN must have 14 digits.</translation>
     </message>
 </context>
 <context>
@@ -9268,6 +10207,14 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Fiscal &amp;documents…</translation>
     </message>
     <message>
+        <source>Crédito de &amp;empresas…</source>
+        <translation>Company c&amp;redit…</translation>
+    </message>
+    <message>
+        <source>C&amp;uentas vencidas…</source>
+        <translation>&amp;Overdue accounts…</translation>
+    </message>
+    <message>
         <source>&amp;Autorizaciones fiscales (CAI)…</source>
         <translation>Fiscal &amp;authorisations (CAI)…</translation>
     </message>
@@ -9286,6 +10233,117 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
     <message>
         <source>Avisos de facturación</source>
         <translation>Billing warnings</translation>
+    </message>
+</context>
+<context>
+    <name>billing.authorisations_window</name>
+    <message>
+        <source>Sucursal</source>
+        <translation>Branch</translation>
+    </message>
+    <message>
+        <source>Punto y tipo</source>
+        <translation>Point and type</translation>
+    </message>
+    <message>
+        <source>Documento</source>
+        <translation>Document</translation>
+    </message>
+    <message>
+        <source>CAI</source>
+        <translation>CAI</translation>
+    </message>
+    <message>
+        <source>Rango autorizado</source>
+        <translation>Authorised range</translation>
+    </message>
+    <message>
+        <source>Usados</source>
+        <translation>Used</translation>
+    </message>
+    <message>
+        <source>Quedan</source>
+        <translation>Left</translation>
+    </message>
+    <message>
+        <source>Fecha límite</source>
+        <translation>Deadline</translation>
+    </message>
+    <message>
+        <source>Estado</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Avisos</source>
+        <translation>Warnings</translation>
+    </message>
+    <message>
+        <source>Autorizaciones fiscales</source>
+        <translation>Fiscal authorisations</translation>
+    </message>
+    <message>
+        <source>&amp;Agregar autorización…</source>
+        <translation>&amp;Add authorisation…</translation>
+    </message>
+    <message>
+        <source>C&amp;errar autorización…</source>
+        <translation>&amp;End authorisation…</translation>
+    </message>
+    <message>
+        <source>&amp;Salir</source>
+        <translation>C&amp;lose</translation>
+    </message>
+    <message>
+        <source>Activa</source>
+        <translation>Active</translation>
+    </message>
+    <message>
+        <source>Cerrada</source>
+        <translation>Closed</translation>
+    </message>
+    <message>
+        <source>Cerrar autorización</source>
+        <translation>End authorisation</translation>
+    </message>
+    <message>
+        <source>Motivo para cerrar la autorización {key} (sus números sobrantes se reportan como no utilizados):</source>
+        <translation>Reason to end authorisation {key} (its remaining numbers are reported as unused):</translation>
+    </message>
+    <message>
+        <source>Nueva autorización</source>
+        <translation>New authorisation</translation>
+    </message>
+    <message>
+        <source>Establecimiento (000 = casa matriz)</source>
+        <translation>Establishment (000 = head office)</translation>
+    </message>
+    <message>
+        <source>Punto de emisión</source>
+        <translation>Issuing point</translation>
+    </message>
+    <message>
+        <source>Tipo de documento</source>
+        <translation>Document type</translation>
+    </message>
+    <message>
+        <source>Desde (correlativo)</source>
+        <translation>From (correlative)</translation>
+    </message>
+    <message>
+        <source>Hasta (correlativo)</source>
+        <translation>To (correlative)</translation>
+    </message>
+    <message>
+        <source>Fecha límite de emisión</source>
+        <translation>Issuing deadline</translation>
+    </message>
+    <message>
+        <source>&amp;Guardar</source>
+        <translation>&amp;Save</translation>
+    </message>
+    <message>
+        <source>&amp;Cancelar</source>
+        <translation>&amp;Cancel</translation>
     </message>
 </context>
 <context>
@@ -9437,6 +10495,304 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
     <message>
         <source>La caja quedó cerrada. ¿Imprimir el reporte del cierre?</source>
         <translation>The cash is closed. Print the close report?</translation>
+    </message>
+</context>
+<context>
+    <name>billing.credit_dialogs</name>
+    <message>
+        <source>Factura</source>
+        <translation>Invoice</translation>
+    </message>
+    <message>
+        <source>Fecha</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <source>Vence</source>
+        <translation>Due</translation>
+    </message>
+    <message>
+        <source>Total</source>
+        <translation>Total</translation>
+    </message>
+    <message>
+        <source>Notas de crédito</source>
+        <translation>Credit notes</translation>
+    </message>
+    <message>
+        <source>Pagado</source>
+        <translation>Paid</translation>
+    </message>
+    <message>
+        <source>Saldo</source>
+        <translation>Balance</translation>
+    </message>
+    <message>
+        <source>Días vencida</source>
+        <translation>Days overdue</translation>
+    </message>
+    <message>
+        <source>Crédito de la empresa</source>
+        <translation>Company credit</translation>
+    </message>
+    <message>
+        <source>Condiciones de crédito</source>
+        <translation>Credit terms</translation>
+    </message>
+    <message>
+        <source>Crédito &amp;activo</source>
+        <translation>Credit &amp;active</translation>
+    </message>
+    <message>
+        <source>&amp;Guardar condiciones</source>
+        <translation>&amp;Save terms</translation>
+    </message>
+    <message>
+        <source>Límite (L)</source>
+        <translation>Limit (L)</translation>
+    </message>
+    <message>
+        <source>Días para pagar</source>
+        <translation>Days to pay</translation>
+    </message>
+    <message>
+        <source>Abono</source>
+        <translation>Payment on account</translation>
+    </message>
+    <message>
+        <source>Registrar a&amp;bono</source>
+        <translation>Record pa&amp;yment</translation>
+    </message>
+    <message>
+        <source>Estado de cuenta &amp;CSV…</source>
+        <translation>Statement &amp;CSV…</translation>
+    </message>
+    <message>
+        <source>C&amp;errar</source>
+        <translation>C&amp;lose</translation>
+    </message>
+    <message>
+        <source>Debe {balance} · vencido {overdue} · límite {limit} · disponible {available}</source>
+        <translation>Owes {balance} · overdue {overdue} · limit {limit} · available {available}</translation>
+    </message>
+    <message>
+        <source>Estado de cuenta (CSV)</source>
+        <translation>Statement of account (CSV)</translation>
+    </message>
+    <message>
+        <source>Archivos CSV (*.csv)</source>
+        <translation>CSV files (*.csv)</translation>
+    </message>
+    <message>
+        <source>Empresa</source>
+        <translation>Company</translation>
+    </message>
+    <message>
+        <source>Venció</source>
+        <translation>Was due</translation>
+    </message>
+    <message>
+        <source>Cuentas vencidas</source>
+        <translation>Overdue accounts</translation>
+    </message>
+    <message>
+        <source>&amp;Ver estado de cuenta…</source>
+        <translation>&amp;View statement…</translation>
+    </message>
+    <message>
+        <source>Crédito de empresas</source>
+        <translation>Company credit</translation>
+    </message>
+    <message>
+        <source>Empresa (nombre o RTN):</source>
+        <translation>Company (name or RTN):</translation>
+    </message>
+    <message>
+        <source>No hay una empresa con ese nombre.</source>
+        <translation>There is no company with that name.</translation>
+    </message>
+</context>
+<context>
+    <name>billing.documents_window</name>
+    <message>
+        <source>ANULADA</source>
+        <translation>VOID</translation>
+    </message>
+    <message>
+        <source>Con nota de crédito</source>
+        <translation>With credit note</translation>
+    </message>
+    <message>
+        <source>Pendiente de pago</source>
+        <translation>Awaiting payment</translation>
+    </message>
+    <message>
+        <source>Vigente</source>
+        <translation>Valid</translation>
+    </message>
+    <message>
+        <source>Tipo</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <source>Número</source>
+        <translation>Number</translation>
+    </message>
+    <message>
+        <source>Fecha</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <source>Comprador</source>
+        <translation>Buyer</translation>
+    </message>
+    <message>
+        <source>Total</source>
+        <translation>Total</translation>
+    </message>
+    <message>
+        <source>Pagado</source>
+        <translation>Paid</translation>
+    </message>
+    <message>
+        <source>Saldo</source>
+        <translation>Balance</translation>
+    </message>
+    <message>
+        <source>Estado</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Factura original</source>
+        <translation>Original invoice</translation>
+    </message>
+    <message>
+        <source>Documentos fiscales</source>
+        <translation>Fiscal documents</translation>
+    </message>
+    <message>
+        <source>Buscar por número o comprador</source>
+        <translation>Search by number or buyer</translation>
+    </message>
+    <message>
+        <source>Facturas y notas</source>
+        <translation>Invoices and notes</translation>
+    </message>
+    <message>
+        <source>Facturas</source>
+        <translation>Invoices</translation>
+    </message>
+    <message>
+        <source>Notas de crédito</source>
+        <translation>Credit notes</translation>
+    </message>
+    <message>
+        <source>&amp;Reimprimir…</source>
+        <translation>&amp;Reprint…</translation>
+    </message>
+    <message>
+        <source>Guardar &amp;PDF…</source>
+        <translation>Save &amp;PDF…</translation>
+    </message>
+    <message>
+        <source>&amp;Anular…</source>
+        <translation>&amp;Void…</translation>
+    </message>
+    <message>
+        <source>&amp;Nota de crédito…</source>
+        <translation>Credit &amp;note…</translation>
+    </message>
+    <message>
+        <source>Crédi&amp;to de la empresa…</source>
+        <translation>Company cre&amp;dit…</translation>
+    </message>
+    <message>
+        <source>C&amp;errar</source>
+        <translation>C&amp;lose</translation>
+    </message>
+    <message>
+        <source>Factura</source>
+        <translation>Invoice</translation>
+    </message>
+    <message>
+        <source>Nota de crédito</source>
+        <translation>Credit note</translation>
+    </message>
+    <message>
+        <source>Anular factura</source>
+        <translation>Void invoice</translation>
+    </message>
+    <message>
+        <source>Anular la factura &lt;b&gt;{number}&lt;/b&gt; de {buyer} por {total}. El número queda usado y la factura se reimprime con «ANULADA»; los pagos se revierten en la caja.</source>
+        <translation>Void invoice &lt;b&gt;{number}&lt;/b&gt; of {buyer} for {total}. The number stays used and the invoice reprints with “ANULADA”; the payments are reversed in the cash.</translation>
+    </message>
+    <message>
+        <source>Motivo de la anulación:</source>
+        <translation>Reason for voiding:</translation>
+    </message>
+    <message>
+        <source>&amp;Anular factura</source>
+        <translation>&amp;Void invoice</translation>
+    </message>
+    <message>
+        <source>&amp;Volver</source>
+        <translation>&amp;Back</translation>
+    </message>
+    <message>
+        <source>Factura &lt;b&gt;{number}&lt;/b&gt; del {date} · {buyer} · total {total} · queda por acreditar {left}</source>
+        <translation>Invoice &lt;b&gt;{number}&lt;/b&gt; of {date} · {buyer} · total {total} · left to credit {left}</translation>
+    </message>
+    <message>
+        <source>Qué se acredita</source>
+        <translation>What is credited</translation>
+    </message>
+    <message>
+        <source>&amp;Investigaciones quitadas</source>
+        <translation>Removed &amp;tests</translation>
+    </message>
+    <message>
+        <source>La factura &amp;completa</source>
+        <translation>The &amp;whole invoice</translation>
+    </message>
+    <message>
+        <source>Un &amp;monto (rebaja)</source>
+        <translation>An &amp;amount (rebate)</translation>
+    </message>
+    <message>
+        <source>Motivo</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <source>Recibe (nombre)</source>
+        <translation>Received by (name)</translation>
+    </message>
+    <message>
+        <source>Documento de quien recibe</source>
+        <translation>Receiver's document</translation>
+    </message>
+    <message>
+        <source>El dinero</source>
+        <translation>The money</translation>
+    </message>
+    <message>
+        <source>Se devuelve en</source>
+        <translation>Given back as</translation>
+    </message>
+    <message>
+        <source>&amp;Emitir nota de crédito</source>
+        <translation>&amp;Issue credit note</translation>
+    </message>
+    <message>
+        <source>Marque las investigaciones a acreditar.</source>
+        <translation>Tick the tests to credit.</translation>
+    </message>
+    <message>
+        <source>Nota de crédito emitida</source>
+        <translation>Credit note issued</translation>
+    </message>
+    <message>
+        <source>Se emitió la nota de crédito. ¿Imprimirla ahora?</source>
+        <translation>The credit note was issued. Print it now?</translation>
     </message>
 </context>
 <context>

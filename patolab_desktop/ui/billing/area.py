@@ -55,7 +55,7 @@ def charge_by_number(window):
 
 
 def install(window) -> None:
-    from . import cash_dialogs, reports_actions
+    from . import cash_dialogs, credit_dialogs, reports_actions
 
     add = window.add_action
     add(
@@ -71,6 +71,20 @@ def install(window) -> None:
         lambda: open_documents(window),
         "print",
         permission="billing.issue",
+    )
+    add(
+        "billing",
+        translate("billing.area", "Crédito de &empresas…"),
+        lambda: credit_dialogs.company_credit(window),
+        "customers",
+        permission="billing.issue",
+    )
+    add(
+        "billing",
+        translate("billing.area", "C&uentas vencidas…"),
+        lambda: credit_dialogs.overdue(window),
+        "customers",
+        permission="billing.reports",
     )
     reports_actions.install(window)
     add(
