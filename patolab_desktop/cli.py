@@ -14,6 +14,7 @@ import sys
 from . import __version__
 from .commands import (
     bench,
+    billing,
     catalog,
     customers,
     exports,
@@ -42,6 +43,7 @@ COMMAND_MODULES = (
     safety,
     users,
     notify,
+    billing,
 )
 
 

@@ -25,6 +25,7 @@ TARGETS_MS = {
     "requests_window_open_ms": 150,
     "fetch_more_page_p95_ms": 16,
     "request_save_10_p95_ms": 30,
+    "invoice_issue_10_p95_ms": 30,
     "cold_start_to_login_ms": 1500,
     "peak_rss_mb": 300,
     "export_customers_s": 15,
@@ -78,6 +79,9 @@ def machine() -> dict:
         "platform": platform.platform(),
         "cpu": cpu,
         "cores": os.cpu_count(),
+        "cpu_count": os.cpu_count(),
+        # the machine is shared: the load when the run started says how quiet it was
+        "load_average": [round(x, 2) for x in os.getloadavg()],
         "memory_gb": round(mem_kb / 1024 / 1024, 1),
         "python": sys.version.split()[0],
         "pyside6": pyside_version,
@@ -92,12 +96,97 @@ def bench_db_path(customers: int, requests: int, seed: int) -> Path:
     return folder / f"bench-c{customers}-r{requests}-s{seed}.db"
 
 
-def ensure_database(customers: int, requests: int, seed: int, log) -> tuple[Path, float | None]:
+def bench_pg_name(customers: int, requests: int, seed: int) -> str:
+    """The database the benchmark builds on a PostgreSQL server for one parameter set."""
+    return f"patolab_bench_c{customers}_r{requests}_s{seed}"
+
+
+def with_database(url: str, name: str) -> str:
+    """``url`` naming database ``name`` on the same server (same user, host, port)."""
+    from urllib.parse import urlparse
+
+    return urlparse(url)._replace(path="/" + name).geturl()
+
+
+def _server(url: str):
+    """An autocommit psycopg2 connection to the URL's database (CREATE / RENAME DATABASE)."""
+    import psycopg2
+
+    from ..db.database import parse_postgres_url
+
+    params = parse_postgres_url(url)
+    params["dbname"] = params.pop("database")
+    connection = psycopg2.connect(**{k: v for k, v in params.items() if v is not None})
+    connection.autocommit = True
+    return connection
+
+
+def _pg_exists(connection, name: str) -> bool:
+    with connection.cursor() as cur:
+        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,))
+        return cur.fetchone() is not None
+
+
+def _run_child(command: list[str], log) -> None:
+    with subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        cwd=str(Path(__file__).resolve().parents[2]),
+    ) as child:
+        for line in child.stdout:
+            log(line.rstrip())
+    if child.returncode != 0:
+        raise RuntimeError(f"{' '.join(command[:4])}… failed (exit {child.returncode})")
+
+
+def ensure_pg_database(
+    server_url: str, customers: int, requests: int, seed: int, log
+) -> tuple[str, float | None]:
+    """The PostgreSQL twin of ``ensure_database``: database ``bench_pg_name(…)`` on the
+    server of ``server_url``, built once (in ``…_building``, renamed when complete, so an
+    interrupted build is never measured) and reused afterwards. The rows are the same as
+    on SQLite (same generator, same seed), written with COPY."""
+    name = bench_pg_name(customers, requests, seed)
+    building = name + "_building"
+    connection = _server(server_url)
+    try:
+        if _pg_exists(connection, name):
+            log(f"Reusing PostgreSQL database {name}")
+            return with_database(server_url, name), None
+        with connection.cursor() as cur:
+            cur.execute(f'DROP DATABASE IF EXISTS "{building}"')
+            cur.execute(f'CREATE DATABASE "{building}"')
+        log(f"Building PostgreSQL database {name} ({customers:,} customers, {requests:,} …)")
+        start = time.perf_counter()
+        _run_child(
+            [
+                sys.executable,
+                "-m",
+                "patolab_desktop.bench.seed",
+                with_database(server_url, building),
+                str(customers),
+                str(requests),
+                str(seed),
+            ],
+            log,
+        )
+        with connection.cursor() as cur:
+            cur.execute(f'ALTER DATABASE "{building}" RENAME TO "{name}"')
+        return with_database(server_url, name), time.perf_counter() - start
+    finally:
+        connection.close()
+
+
+def ensure_database(
+    customers: int, requests: int, seed: int, log, path: Path | None = None
+) -> tuple[Path, float | None]:
     """Build the synthetic database once per parameter set; reuse it afterwards.
 
     The build runs in a child process (``main.py seed-demo``): its memory must not count in
     this process's peak RSS, which the benchmark reports for browsing."""
-    path = bench_db_path(customers, requests, seed)
+    path = Path(path) if path else bench_db_path(customers, requests, seed)
     if path.exists():
         log(f"Reusing {path}")
         return path, None
@@ -121,15 +210,35 @@ def ensure_database(customers: int, requests: int, seed: int, log) -> tuple[Path
         "--seed",
         str(seed),
     ]
-    with subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-    ) as child:
-        for line in child.stdout:
-            log(line.rstrip())
-    if child.returncode != 0:
-        raise RuntimeError(f"building {partial} failed (exit {child.returncode})")
+    _run_child(command, log)
     partial.replace(path)
     return path, time.perf_counter() - start
+
+
+def describe_backend(database=None) -> dict:
+    """The open database's backend, its version and its size."""
+    from ..db.database import db, describe, is_sqlite
+
+    database = database or db.obj
+    if is_sqlite(database):
+        path = Path(database.database)
+        return {
+            "backend": "sqlite",
+            "server_version": sqlite3.sqlite_version,
+            "target": str(path),
+            "bytes": path.stat().st_size if path.exists() else None,
+        }
+    row = database.execute_sql(
+        "SELECT current_setting('server_version'), pg_database_size(current_database())"
+    ).fetchone()
+    params = database.connect_params
+    url = f"postgresql://{params.get('user') or ''}@{params.get('host')}:{params.get('port')}/"
+    return {
+        "backend": "postgresql",
+        "server_version": row[0],
+        "target": describe(url + database.database),
+        "bytes": int(row[1]),
+    }
 
 
 def _process_events(app, rounds: int = 3) -> None:
@@ -176,6 +285,8 @@ def measure_gui(result: dict, terms: list[str], log) -> None:
         per_term[term] = round(ms, 3)
     result["search"] = stats(searches)
     result["search"]["slowest_terms"] = sorted(per_term.items(), key=lambda kv: -kv[1])[:10]
+
+    measure_keystrokes(result, terms, app, log)
 
     log("fetchMore pages and header sorts…")
     pages = []
@@ -260,6 +371,42 @@ def measure_gui(result: dict, terms: list[str], log) -> None:
     del proxy, naive, rows
 
 
+def measure_keystrokes(result: dict, terms: list[str], app, log, words: int = 30) -> None:
+    """Issue 20: the cost of one keystroke in the real customers window, typed letter by
+    letter (the debounce skipped with ``flush``): the model's new first page, the count
+    of matches, the label, and a repaint of the table. ``keystroke_count`` is the count
+    alone, the part of it that is not the list."""
+    from ..services import customers
+    from ..ui.customers.customers_window import CustomersWindow
+
+    log("Keystrokes in the customers window…")
+    window = CustomersWindow()
+    window.resize(1200, 700)
+    window.show()
+    _process_events(app)
+    box = window.search_box
+    model_before = window.model
+    whole, counting = [], []
+    for word in [t for t in terms if len(t) >= 3][:words]:
+        for end in range(1, len(word) + 1):
+            start = time.perf_counter()
+            box.setText(word[:end])
+            box.flush()
+            app.processEvents()
+            window.view.viewport().repaint()
+            whole.append((time.perf_counter() - start) * 1000)
+            ms, _ = timed(customers.count, window.model.filters)
+            counting.append(ms)
+        box.clear()
+        box.flush()
+    result["keystroke_window"] = stats(whole)
+    result["keystroke_count"] = stats(counting)
+    result["keystroke_window"]["model_recreated"] = window.model is not model_before
+    window.close()
+    window.deleteLater()
+    _process_events(app)
+
+
 def _rss_breakdown() -> dict:
     """Linux: the resident memory now, split into anonymous (the heap: Python, Qt, SQLite's
     page cache) and file-backed pages (shared libraries and SQLite's memory-mapped file)."""
@@ -300,12 +447,13 @@ def measure_like_scan(result: dict) -> None:
     from ..db.database import db
 
     times = []
+    mark = db.param
     for term in ("mar", "perez", "9988", "0801"):
         ms, _ = timed(
             lambda t=term: db.execute_sql(
-                "SELECT id FROM customer WHERE active AND (name LIKE ? OR phone LIKE ? OR email "
-                "LIKE ?"
-                " OR id_number LIKE ?) ORDER BY name_folded LIMIT 200",
+                f"SELECT id FROM customer WHERE active AND (name LIKE {mark} OR phone LIKE "
+                f"{mark} OR email LIKE {mark} OR id_number LIKE {mark}) "
+                "ORDER BY name_folded LIMIT 200",
                 (f"%{t}%",) * 4,
             ).fetchall()
         )
@@ -456,7 +604,7 @@ def fold_ascii(text: str) -> str:
     )
 
 
-def measure_cold_start(result: dict, db_path: Path, log, runs: int = 5) -> None:
+def measure_cold_start(result: dict, db_path: str | Path, log, runs: int = 5) -> None:
     """A new process until the login window is shown (PATOLAB_EXIT_WHEN_SHOWN)."""
     log("Cold start to the login window (separate process)…")
     env = dict(
@@ -491,9 +639,12 @@ RESULT_KEYS = (
     "machine",
     "targets",
     "database",
+    "backend",
     "cold_start_to_login_ms",
     "customers_window_open_ms",
     "search",
+    "keystroke_window",
+    "keystroke_count",
     "fetch_more_page",
     "fetch_more_page_search_mar",
     "header_sort_ms",
@@ -513,8 +664,43 @@ RESULT_KEYS = (
 )
 
 
+def prepare_target(
+    db_target: str | None,
+    customers: int,
+    requests: int,
+    seed: int,
+    log,
+    existing: bool = False,
+) -> tuple[str, float | None]:
+    """Where the benchmark measures: (target, build seconds or None when reused).
+
+    No ``db_target``: the SQLite file of the bench folder. A path: that SQLite file (built
+    there when absent). A ``postgresql://`` URL: the bench database on that server (built
+    with COPY when absent). ``existing``: the given database as it is, nothing built."""
+    from ..db.database import is_postgres_url
+
+    if existing:
+        if not db_target:
+            raise ValueError("--existing needs --db")
+        return db_target, None
+    if db_target and is_postgres_url(db_target):
+        return ensure_pg_database(db_target, customers, requests, seed, log)
+    path, build_s = ensure_database(
+        customers, requests, seed, log, Path(db_target) if db_target else None
+    )
+    return str(path), build_s
+
+
 def run(
-    customers: int, requests: int, seed: int, import_rows: int, log=print, cold_runs: int = 5
+    customers: int,
+    requests: int,
+    seed: int,
+    import_rows: int,
+    log=print,
+    cold_runs: int = 5,
+    extra_measures=(),
+    db_target: str | None = None,
+    existing: bool = False,
 ) -> dict:
     from ..services.access import session
     from ..services.bootstrap import close_db, open_db
@@ -531,14 +717,14 @@ def run(
         "machine": machine(),
         "targets": TARGETS_MS,
     }
-    path, build_s = ensure_database(customers, requests, seed, log)
-    result["database"] = {
-        "path": str(path),
-        "bytes": path.stat().st_size,
-        "build_seconds": round(build_s, 1) if build_s else "reused",
-    }
-    measure_cold_start(result, path, log, cold_runs)
-    open_db(path)
+    target, build_s = prepare_target(db_target, customers, requests, seed, log, existing)
+    measure_cold_start(result, target, log, cold_runs)
+    open_db(target, create=not existing)
+    result["database"] = describe_backend()
+    result["database"]["build_seconds"] = (
+        round(build_s, 1) if build_s else ("existing" if existing else "reused")
+    )
+    result["backend"] = result["database"]["backend"]
     # the in-process measurements act as the system user (the login is not what is measured)
     acting = session.acting_as(session.system_actor("bench"))
     acting.__enter__()
@@ -547,6 +733,8 @@ def run(
         measure_gui(result, terms, log)
         measure_like_scan(result)
         measure_requests(result, log)
+        for measure in extra_measures:  # other areas' measures (billing: invoice_issue_10)
+            measure(result, log)
         measure_export(result, log)
         measure_import(result, import_rows, log)
     finally:
@@ -571,6 +759,7 @@ def verdict(result: dict) -> dict:
         "requests_window_open_ms": get(["requests_window_open_ms", "p50"]),
         "fetch_more_page_p95_ms": get(["fetch_more_page", "p95"]),
         "request_save_10_p95_ms": get(["request_save_10", "p95"]),
+        "invoice_issue_10_p95_ms": get(["invoice_issue_10", "p95"]),
         "cold_start_to_login_ms": get(["cold_start_to_login_ms", "p50"]),
         "peak_rss_mb": get(["peak_rss_mb"]),
         "export_customers_s": get(["export_customers", "seconds"]),
@@ -587,8 +776,11 @@ def verdict(result: dict) -> dict:
 
 
 def table(result: dict) -> str:
+    backend = result.get("database", {})
     lines = [
-        f"PatoLab Desktop benchmark — {result['parameters']['customers']:,} customers, "
+        f"PatoLab Desktop benchmark ({backend.get('backend', 'sqlite')} "
+        f"{backend.get('server_version', '')}) — "
+        f"{result['parameters']['customers']:,} customers, "
         f"{result['parameters']['requests']:,} requests — {result['machine']['cpu']} "
         f"({result['machine']['cores']} cores)",
         "",

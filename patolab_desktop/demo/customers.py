@@ -22,8 +22,9 @@ from functools import lru_cache
 
 import phonenumbers
 
+from ..db import bulk as bulk_load
 from ..db import search
-from ..db.database import db
+from ..db.database import db, is_sqlite
 from ..db.models import Customer, Gender, Municipality
 from ..util.text import fold
 from .names import (
@@ -111,7 +112,9 @@ def _drop_secondary_indexes(table: str) -> list[str]:
     """
     from ..db.database import is_sqlite
 
-    if not is_sqlite() or db.execute_sql(f"SELECT 1 FROM {table} LIMIT 1").fetchone():
+    if not is_sqlite():
+        return bulk_load.drop_secondary_indexes(db.obj, table)
+    if db.execute_sql(f"SELECT 1 FROM {table} LIMIT 1").fetchone():
         return []
     rows = db.execute_sql(
         "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
@@ -293,6 +296,8 @@ def generate(count: int, rng, progress: Callable[[str], None] | None = None) -> 
         f"INSERT INTO {table} ({', '.join(COLUMNS)}) VALUES ({placeholders}) ON CONFLICT DO NOTHING"
     )
     bulk = count >= REBUILD_THRESHOLD
+    # PostgreSQL, empty table: COPY (issue 20; the rows are new, nothing can conflict)
+    copy = not is_sqlite() and not db.execute_sql(f"SELECT 1 FROM {table} LIMIT 1").fetchone()
     inserted = 0
     indexes: list[str] = []
     if bulk:
@@ -304,17 +309,25 @@ def generate(count: int, rng, progress: Callable[[str], None] | None = None) -> 
             size = min(BATCH, count - done)
             rows = [one(i) for i in range(done, done + size)]
             with db.atomic():
-                cursor = db.cursor()
-                cursor.executemany(sql, rows)
-                inserted += max(cursor.rowcount, 0)
+                if copy:
+                    inserted += bulk_load.copy_rows(db.obj, table, COLUMNS, rows)
+                else:
+                    cursor = db.cursor()
+                    cursor.executemany(sql, rows)
+                    inserted += max(cursor.rowcount, 0)
             done += size
             if done % 100_000 == 0 or done == count:
                 progress(f"Clientes: {done:,} de {count:,}")
     finally:
         if bulk:
             progress("Creando los índices de clientes…")
-            for statement in indexes:
-                db.execute_sql(statement)
+            if is_sqlite():
+                for statement in indexes:
+                    db.execute_sql(statement)
+            else:
+                bulk_load.recreate_indexes(db.obj, indexes)
             progress("Reconstruyendo el índice de búsqueda de clientes…")
             search.rebuild(db.obj)  # triggers + refill + marker removal: one transaction
+        if not is_sqlite():
+            bulk_load.analyze(db.obj, [table])
     return inserted

@@ -25,6 +25,9 @@ def seed_demo(
     made_catalog = demo_catalog.seed_catalog_and_referrers(rng, progress)
     made_customers = demo_customers.generate(customers, rng, progress)
     made_requests = demo_requests.generate(requests, rng, progress)
+    from .billing import seed_billing
+
+    made_invoices = seed_billing(rng, progress, invoices=min(25, made_requests // 4))
     audit.record(
         "import",
         "database",
@@ -33,5 +36,5 @@ def seed_demo(
     )
     return (
         f"Datos de demostración: {made_customers} clientes, {made_catalog}, "
-        f"{made_requests} solicitudes."
+        f"{made_requests} solicitudes, {made_invoices} facturas."
     )

@@ -10,7 +10,9 @@ that way the footer knows the page count ("Página 1 de 3").
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import math
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -92,6 +94,46 @@ def label_layout(width_mm: float, height_mm: float) -> QPageLayout:
     # a custom size keeps width and height as given when the orientation is "portrait"
     layout = QPageLayout(
         size, QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0), QPageLayout.Unit.Millimeter
+    )
+    layout.setMinimumMargins(QMarginsF(0, 0, 0, 0))
+    return layout
+
+
+# the 80 mm receipt roll: 72 mm printable, as on common thermal printers; a page is as long
+# as its content (measured first, see ``fitted_roll_layout``)
+ROLL = "Roll80"
+PAPERS = ("Letter", "A4", ROLL)
+ROLL_WIDTH_MM = 80.0
+ROLL_SIDE_MM = 4.0
+ROLL_END_MM = 4.0
+ROLL_SLACK_MM = 4.0  # room for font-metric differences between devices
+ROLL_CONTENT_MM = ROLL_WIDTH_MM - 2 * ROLL_SIDE_MM
+
+
+def is_roll(paper: str) -> bool:
+    return paper == ROLL
+
+
+def check_paper(paper: str) -> None:
+    if paper not in PAPERS:
+        raise ValueError(f"Formato de papel desconocido: {paper!r} (use {', '.join(PAPERS)})")
+
+
+def roll_layout(
+    width_mm: float, height_mm: float, side_mm: float = ROLL_SIDE_MM, end_mm: float = ROLL_END_MM
+) -> QPageLayout:
+    """A receipt-roll page (80 mm wide, as long as its content), with small margins."""
+    size = QPageSize(
+        QSizeF(width_mm, max(height_mm, width_mm + 1.0)),  # taller than wide: stays portrait
+        QPageSize.Unit.Millimeter,
+        f"Rollo {width_mm:g} mm",
+        QPageSize.SizeMatchPolicy.ExactMatch,
+    )
+    layout = QPageLayout(
+        size,
+        QPageLayout.Orientation.Portrait,
+        QMarginsF(side_mm, end_mm, side_mm, end_mm),
+        QPageLayout.Unit.Millimeter,
     )
     layout.setMinimumMargins(QMarginsF(0, 0, 0, 0))
     return layout
@@ -294,7 +336,7 @@ class Flow:
     ) -> None:
         """A wrapped paragraph, split across pages line by line when it is long."""
         width = self.width - x if width is None else width
-        for line in _wrap_lines(self.canvas, text, fnt, width):
+        for line in wrap_lines(self.canvas, text, fnt, width):
             height = self.canvas.line_height(fnt)
             self.ensure(height)
             self.text(x, self.y, width, line, fnt, color=color)
@@ -320,7 +362,7 @@ class Flow:
         return count
 
 
-def _wrap_lines(canvas: Canvas, text: str, fnt: QFont, width: float) -> list[str]:
+def wrap_lines(canvas: Canvas, text: str, fnt: QFont, width: float) -> list[str]:
     """Word-wrap ``text`` into lines that fit ``width`` (long words are cut)."""
     lines: list[str] = []
     for raw in (text or "").splitlines() or [""]:
@@ -615,6 +657,38 @@ def continuation_header(flow: Flow, text: str) -> None:
 
 
 # --- output -------------------------------------------------------------------------------
+@contextlib.contextmanager
+def measuring_canvas(width_mm: float, dpi: int = 1200):
+    """A Canvas ``width_mm`` wide on a scratch image at ``dpi``, to measure a layout before
+    its page exists (a receipt roll's length follows its content). Nothing is kept."""
+    from PySide6.QtGui import QImage
+
+    ensure_gui_application()
+    image = QImage(8, 8, QImage.Format.Format_ARGB32)
+    dots_per_metre = round(dpi / 0.0254)
+    image.setDotsPerMeterX(dots_per_metre)
+    image.setDotsPerMeterY(dots_per_metre)
+    painter = QPainter(image)
+    try:
+        yield Canvas(painter, width=width_mm * dpi / 25.4, height=1e9)
+    finally:
+        painter.end()
+
+
+@keep_none_alive
+def roll_length_mm(content_height: Callable[[Canvas], float]) -> float:
+    """Whole millimetres of roll for a content ``content_height(canvas)`` device units tall
+    (laid out on a measuring canvas as wide as the roll's printable width), plus margins."""
+    with measuring_canvas(ROLL_CONTENT_MM) as canvas:
+        content_mm = content_height(canvas) * 25.4 / canvas.dpi
+    return float(math.ceil(content_mm + 2 * ROLL_END_MM + ROLL_SLACK_MM))
+
+
+def fitted_roll_layout(content_height: Callable[[Canvas], float]) -> QPageLayout:
+    """The 80 mm roll page as long as the content (see ``roll_length_mm``)."""
+    return roll_layout(ROLL_WIDTH_MM, roll_length_mm(content_height))
+
+
 def ensure_gui_application():
     """A QGuiApplication for fonts and painting (offscreen when there is no display)."""
     import os

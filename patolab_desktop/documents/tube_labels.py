@@ -8,14 +8,23 @@ label into any rect, so a test can render it to a QImage and read the barcode ba
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QPagedPaintDevice, QPainter
+from PySide6.QtGui import QColor, QFont, QPagedPaintDevice, QPainter
 
 from ..i18n import translate
 from ..services.texts import service_label
 from .barcode import BarcodeError, paint_code128
-from .layout import INK, Canvas, font, keep_none_alive, label_layout, write_pdf
+from .layout import (
+    INK,
+    Canvas,
+    font,
+    keep_none_alive,
+    label_layout,
+    wrap_lines,
+    write_pdf,
+)
 
 LEFT = Qt.AlignmentFlag.AlignLeft
 RIGHT = Qt.AlignmentFlag.AlignRight
@@ -34,18 +43,62 @@ def age_sex_text(label: dict) -> str:
 
 
 def sample_text(label: dict) -> str:
-    """The sample type, with the priority when it is not routine («Suero · URGENTE»)."""
-    sample = label.get("sample_type") or translate("printing.tube_labels", "Muestra")
+    """The sample type («Sangre total (EDTA)»; «Muestra» when the line has none)."""
+    return label.get("sample_type") or translate("printing.tube_labels", "Muestra")
+
+
+def priority_text(label: dict) -> str:
+    """«URGENTE» or «STAT» for a request that is not routine, else ""."""
     if not label.get("priority") or label["priority"] == "routine":
-        return sample
-    priority = service_label(label.get("priority_label") or "").split(" ")[0].upper()
-    return f"{sample} · {priority}" if priority else sample
+        return ""
+    return service_label(label.get("priority_label") or "").split(" ")[0].upper()
 
 
-@keep_none_alive
-def paint_label(painter: QPainter, rect: QRectF, label: dict, canvas: Canvas | None = None) -> None:
-    """Draw one label (see ``services.reports.label_data``) filling ``rect``."""
-    canvas = canvas or Canvas(painter, rect.width(), rect.height())
+MIN_TEXT_PT = 5.0  # the smallest size a 203 dpi thermal printer still prints legibly
+
+
+@dataclass(frozen=True)
+class LabelText:
+    """One text of a label: what it says, where, in which font (device units)."""
+
+    role: str  # name, age_sex, date, number, codes, sample, priority
+    text: str
+    rect: QRectF
+    font: QFont
+    align: Qt.AlignmentFlag = LEFT
+    inverted: bool = False  # white on black (the priority badge)
+
+
+@dataclass
+class LabelPlan:
+    """Where every piece of one label goes; ``paint_label`` draws exactly this."""
+
+    rect: QRectF
+    bars: QRectF
+    texts: list[LabelText] = field(default_factory=list)
+
+    def text(self, role: str) -> str:
+        return " ".join(item.text for item in self.texts if item.role == role)
+
+
+def _codes_that_fit(canvas: Canvas, codes: list[str], fnt: QFont, width: float) -> str:
+    """As many codes as fit, the rest counted («HEM GLU +3»); "" when not even «+N» fits."""
+    for shown in range(len(codes), -1, -1):
+        rest = len(codes) - shown
+        text = " ".join(codes[:shown] + ([f"+{rest}"] if rest else []))
+        if canvas.text_width(text, fnt) <= width:
+            return text
+    return ""
+
+
+def plan_label(canvas: Canvas, rect: QRectF, label: dict) -> LabelPlan:
+    """Lay one label out in ``rect``: every text whole at a size that fits its room.
+
+    Rows: patient name · age and sex, date · Code 128 bars · request number, codes ·
+    sample type, priority badge. A text too wide for its room is set smaller (down to
+    ``MIN_TEXT_PT``); the sample type wraps onto a second row before it is cut, and the
+    codes that do not fit are counted («+2»), so nothing is ever clipped.
+    """
     mm = canvas.mm
     side = min(mm(1.5), rect.width() * 0.04)
     top_pad = min(mm(1.0), rect.height() * 0.04)
@@ -55,90 +108,145 @@ def paint_label(painter: QPainter, rect: QRectF, label: dict, canvas: Canvas | N
         rect.width() - 2 * side,
         rect.height() - 2 * top_pad,
     )
-    scale = max(min(rect.height() / mm(25), 1.6), 0.8)  # bigger labels get bigger text
+    width = inner.width()
+    # bigger labels get bigger text (in both directions: a tall narrow label keeps its width)
+    scale = max(min(rect.height() / mm(25), rect.width() / mm(50), 1.6), 0.8)
+    min_pt = min(MIN_TEXT_PT, 6 * scale)
 
-    name_font = canvas.fit_font(
-        label.get("patient_name") or "",
-        font(7.5 * scale, bold=True),
-        inner.width(),
-        min_pt=6 * scale,
-    )
+    def fit(text: str, fnt: QFont, room: float) -> QFont:
+        return canvas.fit_font(text, fnt, room, min_pt=min_pt)
+
+    texts: list[LabelText] = []
+
+    def place(role, text, x, y, room, fnt, align=LEFT, inverted=False) -> float:
+        height = canvas.line_height(fnt)
+        texts.append(LabelText(role, text, QRectF(x, y, room, height), fnt, align, inverted))
+        return height
+
+    # row 1: the patient's name
+    name = label.get("patient_name") or ""
+    name_font = fit(name, font(7.5 * scale, bold=True), width)
+    # row 2: age and sex left, date right
+    age_sex = age_sex_text(label)
+    date = label.get("date") or ""
     info_font = font(6.5 * scale)
-    number_font = font(7.5 * scale, bold=True)
-    sample_font = font(7 * scale, bold=True)
+    gap = mm(1.5)
+    info_font = fit(f"{age_sex}{date}", info_font, width - gap)
+    # row 4: the request number left, the codes of the tube right
+    number = label.get("request_number") or ""
+    number_font = fit(number, font(7.5 * scale, bold=True), width)
     codes_font = font(6 * scale)
+    # row 5: the sample type left, the priority badge right
+    sample = sample_text(label)
+    priority = priority_text(label)
+    sample_font = font(7 * scale, bold=True)
+    badge_font = font(7 * scale, bold=True)
+    badge_pad = mm(0.6)
+    badge_width = 0.0
+    if priority:
+        badge_font = fit(priority, badge_font, width / 2 - 2 * badge_pad)
+        badge_width = canvas.text_width(priority, badge_font) + 2 * badge_pad
+    sample_room = width - (badge_width + gap if priority else 0.0)
+    sample_font = fit(sample, sample_font, sample_room)
+    sample_lines = [sample]
+    if canvas.text_width(sample, sample_font) > sample_room:
+        sample_lines = wrap_lines(canvas, sample, sample_font, sample_room)
+
+    number_w = canvas.text_width(number, number_font)
+    all_codes = list(label.get("codes") or [])
+    codes = _codes_that_fit(canvas, all_codes, codes_font, width - number_w - gap)
+    codes_own_row = bool(all_codes) and not codes  # no room beside the number
+    if codes_own_row:
+        codes_font = fit(" ".join(all_codes), codes_font, width)
+        codes = _codes_that_fit(canvas, all_codes, codes_font, width)
 
     name_h = canvas.line_height(name_font)
     info_h = canvas.line_height(info_font)
     number_h = canvas.line_height(number_font)
+    codes_h = canvas.line_height(codes_font)
     sample_h = canvas.line_height(sample_font)
-    barcode_h = max(inner.height() - name_h - info_h - number_h - sample_h - mm(0.6), mm(5))
+    badge_h = canvas.line_height(badge_font)
+    bottom_h = max(sample_h * len(sample_lines), badge_h)
+    spacing = mm(0.3)
+    rows_h = name_h + info_h + number_h + (codes_h if codes_own_row else 0.0) + bottom_h
+    bars_h = max(inner.height() - rows_h - 2 * spacing, mm(4))
 
     y = inner.top()
-    name = canvas.elide(label.get("patient_name") or "", name_font, inner.width())
-    canvas.draw_text(QRectF(inner.left(), y, inner.width(), name_h), name, name_font)
-    y += name_h
-    half = inner.width() / 2
-    canvas.draw_text(
-        QRectF(inner.left(), y, half + mm(4), info_h),
-        canvas.elide(age_sex_text(label), info_font, half + mm(4)),
-        info_font,
-    )
-    canvas.draw_text(
-        QRectF(inner.left() + half, y, half, info_h),
-        label.get("date") or "",
-        info_font,
-        align=RIGHT,
-    )
-    y += info_h + mm(0.3)
-
-    number = label.get("request_number") or ""
+    y += place("name", name, inner.left(), y, width, name_font)
+    date_w = canvas.text_width(date, info_font)
+    place("age_sex", age_sex, inner.left(), y, width - date_w - gap, info_font)
+    y += place("date", date, inner.right() - date_w, y, date_w, info_font, RIGHT)
+    y += spacing
     # bars may use the whole label width: the label's blank edges complete the quiet zone
-    bars_rect = QRectF(rect.left() + mm(0.5), y, rect.width() - mm(1.0), barcode_h)
+    bars = QRectF(rect.left() + mm(0.5), y, rect.width() - mm(1.0), bars_h)
+    y += bars_h
+    y += place("number", number, inner.left(), y, number_w, number_font)
+    if codes:
+        codes_w = canvas.text_width(codes, codes_font)
+        codes_y = y if codes_own_row else y - codes_h  # beside the number: same baseline row
+        place("codes", codes, inner.right() - codes_w, codes_y, codes_w, codes_font, RIGHT)
+        if codes_own_row:
+            y += codes_h
+    y += spacing
+    for index, line in enumerate(sample_lines):
+        place("sample", line, inner.left(), y + index * sample_h, sample_room, sample_font)
+    if priority:
+        place(
+            "priority",
+            priority,
+            inner.right() - badge_width,
+            y,
+            badge_width,
+            badge_font,
+            CENTER,
+            inverted=True,
+        )
+    return LabelPlan(rect=QRectF(rect), bars=bars, texts=texts)
+
+
+@keep_none_alive
+def paint_label(painter: QPainter, rect: QRectF, label: dict, canvas: Canvas | None = None) -> None:
+    """Draw one label (see ``services.reports.label_data``) filling ``rect``."""
+    canvas = canvas or Canvas(painter, rect.width(), rect.height())
+    plan = plan_label(canvas, rect, label)
     try:
-        paint_code128(painter, bars_rect, number)
+        paint_code128(painter, plan.bars, label.get("request_number") or "")
     except BarcodeError:
         canvas.draw_text(
-            bars_rect,
+            plan.bars,
             translate("printing.tube_labels", "(código de barras no disponible)"),
-            info_font,
+            font(6),
             align=CENTER | Qt.AlignmentFlag.AlignVCenter,
         )
-    y += barcode_h
-    canvas.draw_text(
-        QRectF(inner.left(), y, inner.width(), number_h), number, number_font, align=CENTER
-    )
-    y += number_h + mm(0.3)
-
-    codes = " ".join(label.get("codes") or [])
-    sample = sample_text(label)
-    sample_width = canvas.text_width(sample, sample_font)
-    sample_width = min(sample_width, inner.width() * (0.62 if codes else 1.0))
-    canvas.draw_text(
-        QRectF(inner.left(), y, sample_width + 1, sample_h),
-        canvas.elide(sample, sample_font, sample_width + 1),
-        sample_font,
-    )
-    if codes:
-        codes_width = inner.width() - sample_width - mm(1.5)
-        if codes_width > mm(4):
-            codes_h = canvas.line_height(codes_font)
-            canvas.draw_text(
-                QRectF(inner.right() - codes_width, y + (sample_h - codes_h), codes_width, codes_h),
-                canvas.elide(codes, codes_font, codes_width),
-                codes_font,
-                align=RIGHT,
-                color=INK,
-            )
+    for item in plan.texts:
+        color = INK
+        if item.inverted:
+            canvas.box(item.rect, fill=INK, border=None)
+            color = QColor(Qt.GlobalColor.white)
+        canvas.draw_text(item.rect, item.text, item.font, align=item.align, color=color)
 
 
 @keep_none_alive
 def paint_labels(
-    painter: QPainter, device: QPagedPaintDevice, labels: list[dict], copies: int = 1
+    painter: QPainter,
+    device: QPagedPaintDevice,
+    labels: list[dict],
+    copies: int = 1,
+    size_mm: tuple[float, float] | None = None,
 ) -> int:
-    """Each label ``copies`` times, one per page of the label's size; returns the page count."""
+    """Each label ``copies`` times, one per page of the label's size; returns the page count.
+
+    With ``size_mm`` the label is painted at its true size from the page's top left even
+    when the page is bigger (a printer that cannot take the label's size gets a Letter
+    sheet with a real 50 × 25 mm label on it, never one stretched over the whole sheet).
+    """
     canvas = Canvas(painter)
-    rect = QRectF(0, 0, canvas.width, canvas.height)
+    width, height = canvas.width, canvas.height
+    if size_mm is not None:
+        width = min(width, canvas.mm(size_mm[0]))
+        height = min(height, canvas.mm(size_mm[1]))
+    canvas = Canvas(painter, width, height)
+    rect = QRectF(0, 0, width, height)
     pages = 0
     for label in labels:
         for _copy in range(max(int(copies), 1)):
@@ -161,6 +269,6 @@ def write_labels_pdf(
     return write_pdf(
         path,
         label_layout(width_mm, height_mm),
-        lambda p, d: paint_labels(p, d, labels, copies),
+        lambda p, d: paint_labels(p, d, labels, copies, (width_mm, height_mm)),
         title=title,
     )

@@ -4472,8 +4472,8 @@ Front desk for clinical and pathology laboratories.</translation>
         <translation>Page {v} of {count}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/layout.py" line="743"/>
-        <location filename="../../patolab_desktop/documents/layout.py" line="754"/>
+        <location filename="../../patolab_desktop/documents/layout.py" line="744"/>
+        <location filename="../../patolab_desktop/documents/layout.py" line="755"/>
         <source>No se pudo escribir el PDF: {target}</source>
         <translation>The PDF could not be written: {target}</translation>
     </message>
@@ -7214,7 +7214,7 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
     </message>
     <message>
         <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="63"/>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="194"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="195"/>
         <source>La factura no existe.</source>
         <translation>The invoice does not exist.</translation>
     </message>
@@ -7284,37 +7284,37 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Choose the investigations or type the amount to credit.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="197"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="198"/>
         <source>La factura {number} está anulada: no lleva notas de crédito.</source>
         <translation>Invoice {number} is void: it takes no credit notes.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="207"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="208"/>
         <source>La nota de crédito ({amount}) pasa de lo que queda de la factura {number} ({left}).</source>
         <translation>The credit note ({amount}) is more than what is left of invoice {number} ({left}).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="221"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="222"/>
         <source>Solo se rebajan {owed} que aún se deben de la factura {number}: devuelva el resto o déjelo como saldo a favor.</source>
         <translation>Only the {owed} still owed on invoice {number} can be lowered: give the rest back or keep it as a credit balance.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="229"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="230"/>
         <source>Solo se pagaron {paid} de la factura {number}: no se devuelve más de lo pagado. Rebaje lo que se debe.</source>
         <translation>Only {paid} of invoice {number} was paid: no more than was paid is given back. Lower what is owed.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="237"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="238"/>
         <source>La factura no tiene cliente: no puede quedar saldo a favor.</source>
         <translation>The invoice has no customer: no credit balance can be kept.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="322"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="323"/>
         <source>nota de crédito {number}</source>
         <translation>credit note {number}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="336"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="337"/>
         <source>Nota de crédito {number} ({total}): {reason}</source>
         <translation>Credit note {number} ({total}): {reason}</translation>
     </message>
@@ -7354,32 +7354,32 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>A request appears twice.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="213"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="214"/>
         <source>La solicitud {number} está cancelada: no se factura.</source>
         <translation>Request {number} is cancelled: it is not invoiced.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="221"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="222"/>
         <source>La solicitud {request} ya está facturada en la factura {number}.</source>
         <translation>Request {request} is already invoiced on invoice {number}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="233"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="234"/>
         <source>Las solicitudes no tienen investigaciones que cobrar.</source>
         <translation>The requests have no investigations to charge.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="240"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="241"/>
         <source>El total es L 0.00: no hay nada que facturar.</source>
         <translation>The total is L 0.00: there is nothing to invoice.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="250"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="251"/>
         <source>{name} tiene {balance} de saldo a favor.</source>
         <translation>{name} has {balance} of credit balance.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="330"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="331"/>
         <source>Facturada: {number} ({total})</source>
         <translation>Invoiced: {number} ({total})</translation>
     </message>
@@ -7461,7 +7461,7 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
     </message>
     <message>
         <location filename="../../patolab_desktop/services/billing/records.py" line="40"/>
-        <location filename="../../patolab_desktop/services/billing/records.py" line="202"/>
+        <location filename="../../patolab_desktop/services/billing/records.py" line="229"/>
         <source>El documento no existe.</source>
         <translation>The document does not exist.</translation>
     </message>
@@ -7476,27 +7476,47 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>There is no document numbered {number}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/records.py" line="194"/>
+        <location filename="../../patolab_desktop/services/billing/records.py" line="85"/>
+        <source>la razón social</source>
+        <translation>the legal name</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/records.py" line="86"/>
+        <source>el RTN del laboratorio</source>
+        <translation>the lab&apos;s RTN</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/records.py" line="87"/>
+        <source>la dirección de la casa matriz</source>
+        <translation>the head office&apos;s address</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/records.py" line="102"/>
+        <source>Falta {missing} en la configuración del laboratorio (Administración → Configuración): la factura debe llevarlo. Pida a un administrador que lo registre.</source>
+        <translation>{missing} is missing from the lab&apos;s settings (Administration → Settings): the invoice must carry it. Ask an administrator to enter it.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/billing/records.py" line="221"/>
         <source>Escriba el motivo de la anulación.</source>
         <translation>Type the reason for voiding it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/records.py" line="205"/>
+        <location filename="../../patolab_desktop/services/billing/records.py" line="232"/>
         <source>El documento {number} ya está anulado.</source>
         <translation>Document {number} is already void.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/records.py" line="210"/>
+        <location filename="../../patolab_desktop/services/billing/records.py" line="237"/>
         <source>Solo se anulan facturas.</source>
         <translation>Only invoices can be voided.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/records.py" line="217"/>
+        <location filename="../../patolab_desktop/services/billing/records.py" line="244"/>
         <source>La factura {number} ya tiene una nota de crédito: no se puede anular. Haga otra nota de crédito por lo que falte.</source>
         <translation>Invoice {number} already has a credit note: it cannot be voided. Issue another credit note for what is left.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/records.py" line="251"/>
+        <location filename="../../patolab_desktop/services/billing/records.py" line="278"/>
         <source>devuelto al anular {number}</source>
         <translation>given back when {number} was voided</translation>
     </message>
@@ -9859,74 +9879,84 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.transfer</name>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="50"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="53"/>
         <source>Escriba la ruta del archivo o la URL postgresql://.</source>
         <translation>Enter the file path or the postgresql:// URL.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="56"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="59"/>
         <source>El archivo {path} no existe todavía: se creará al abrirlo.</source>
         <translation>The file {path} does not exist yet: it will be created when opened.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="73"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="76"/>
         <source>esquema versión {version}</source>
         <translation>schema version {version}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="75"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="78"/>
         <source>base de datos vacía</source>
         <translation>empty database</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="76"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="79"/>
         <source>Conexión correcta: {kind}, {schema}.</source>
         <translation>Connection OK: {kind}, {schema}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="82"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="85"/>
         <source>No se pudo conectar a {target}: {error}</source>
         <translation>Could not connect to {target}: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="160"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="171"/>
         <source>{table}: {count} filas</source>
         <translation>{table}: {count} rows</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="208"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="219"/>
         <source>Abra primero la base de datos SQLite de origen (--db ARCHIVO).</source>
         <translation>First open the source SQLite database (--db FILE).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="218"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="229"/>
         <source>El destino debe ser una URL postgresql://usuario@servidor:5432/base (se recibió {target}). No se creó nada.</source>
         <translation>The target must be a URL postgresql://user@server:5432/database (got {target}). Nothing was created.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="233"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="244"/>
         <source>{target} ya existe: la copia se hace solo a un archivo nuevo.</source>
         <translation>{target} already exists: the copy is made only into a new file.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="240"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="251"/>
         <source>El destino es la misma base de datos que el origen.</source>
         <translation>The target is the same database as the source.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="253"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="264"/>
         <source>El destino es de una versión más nueva de PatoLab Desktop.</source>
         <translation>The target belongs to a newer version of PatoLab Desktop.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="263"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="274"/>
         <source>La base de datos de destino {target} ya tiene datos (tabla {table}). Use una base de datos vacía: la copia no mezcla datos.</source>
         <translation>The target database {target} already has data (table {table}). Use an empty database: the copy does not merge data.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="284"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="298"/>
+        <source>Creando los índices…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="306"/>
         <source>La tabla {table} no coincide después de copiar: origen {expected} filas, destino {found}. No se guardó nada en el destino.</source>
         <translation>The table {table} does not match after copying: source {expected} rows, target {found}. Nothing was saved in the target.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="315"/>
+        <source>Analizando las tablas (ANALYZE)…</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -11031,66 +11061,6 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
     <message>
         <source>Rollo 80 mm</source>
         <translation>80 mm roll</translation>
-    </message>
-    <message>
-        <source>Abierta</source>
-        <translation>Opened</translation>
-    </message>
-    <message>
-        <source>Anuladas</source>
-        <translation>Voided</translation>
-    </message>
-    <message>
-        <source>Cerrada</source>
-        <translation>Closed</translation>
-    </message>
-    <message>
-        <source>Cierre de caja</source>
-        <translation>Cash close</translation>
-    </message>
-    <message>
-        <source>Confirmada por</source>
-        <translation>Confirmed by</translation>
-    </message>
-    <message>
-        <source>Contado</source>
-        <translation>Counted</translation>
-    </message>
-    <message>
-        <source>Diferencia</source>
-        <translation>Difference</translation>
-    </message>
-    <message>
-        <source>Efectivo por denominación</source>
-        <translation>Cash by denomination</translation>
-    </message>
-    <message>
-        <source>Esperado</source>
-        <translation>Expected</translation>
-    </message>
-    <message>
-        <source>Esperado y contado</source>
-        <translation>Expected and counted</translation>
-    </message>
-    <message>
-        <source>Facturas</source>
-        <translation>Invoices</translation>
-    </message>
-    <message>
-        <source>Fondo inicial</source>
-        <translation>Starting float</translation>
-    </message>
-    <message>
-        <source>Forma de pago</source>
-        <translation>Payment method</translation>
-    </message>
-    <message>
-        <source>Nota</source>
-        <translation>Note</translation>
-    </message>
-    <message>
-        <source>Usuario</source>
-        <translation>User</translation>
     </message>
     <message>
         <source>No se puede imprimir el documento</source>

@@ -12,8 +12,16 @@ from patolab_desktop.bench import runner
 def test_tiny_benchmark_writes_every_figure(tmp_path, monkeypatch, qapp):
     monkeypatch.setenv("PATOLAB_BENCH_DIR", str(tmp_path / "bench"))
     lines: list[str] = []
+    from patolab_desktop.bench import billing
+
     result = runner.run(
-        customers=300, requests=300, seed=5, import_rows=200, log=lines.append, cold_runs=1
+        customers=300,
+        requests=300,
+        seed=5,
+        import_rows=200,
+        log=lines.append,
+        cold_runs=1,
+        extra_measures=(billing.measure_invoice_issue,),
     )
     out = tmp_path / "bench.json"
     runner.save(result, out)
@@ -25,6 +33,7 @@ def test_tiny_benchmark_writes_every_figure(tmp_path, monkeypatch, qapp):
     assert set(data["verdict"]) == set(runner.TARGETS_MS)
     assert all(row["measured"] is not None for row in data["verdict"].values()), data["verdict"]
     assert data["search"]["n"] == 200
+    assert data["invoice_issue_10"]["n"] > 0
     assert data["import"]["outcome"]["created"] + data["import"]["outcome"]["updated"] == 200
     assert data["import"]["outcome"]["rejected"] == 0
     assert data["export_customers"]["rows"] > 0

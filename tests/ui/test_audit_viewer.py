@@ -117,10 +117,11 @@ def test_details_show_old_and_new_values(qtbot, database, clock):
     viewer.select_combo_data(viewer.action_combo, "update")
     viewer.view.selectRow(0)
     text = viewer.details.toPlainText()
-    assert "rosa" in text and "Modificar" in text and "#11" in text
-    assert "Teléfono: +50499887766 → +50433221100" in text
-    row = viewer.model.index(0, 5)
-    assert viewer.model.data(row) == "Teléfono: +50499887766 → +50433221100"
+    # customer 11 is not in this database: the record is still named, by its number
+    assert "rosa" in text and "Modificar" in text and "Paciente/empresa n.º 11" in text
+    assert "Teléfono: +504 9988-7766 → +504 3322-1100" in text
+    row = viewer.model.index(0, 4)
+    assert viewer.model.data(row) == "Teléfono: +504 9988-7766 → +504 3322-1100"
 
 
 @pytest.mark.parametrize("role_name", [permissions.ROLE_RECEPTION, permissions.ROLE_SUPERVISOR])

@@ -162,7 +162,9 @@ def test_a_day_at_the_desk_with_money(
     closed = CashSession.get(CashSession.status == "closed")
     assert closed.difference == 0
     assert window.cash_indicator.text() == "Caja cerrada"
-    assert len(printed) == 2 and "Cierre de caja" in pdf_text(printed[1])
+    close_text = pdf_text(printed[1])
+    assert len(printed) == 2 and "CIERRE DE CAJA" in close_text
+    assert "pendiente de confirmación" in close_text
 
     # --- the supervisor confirms the close and prints its report -------------------------
     supervisor = main_window_as(qtbot, permissions.ROLE_SUPERVISOR)
@@ -179,5 +181,7 @@ def test_a_day_at_the_desk_with_money(
     menu_action(supervisor, "cash", "Cierres de caja").trigger()
     confirmed = CashSession.get_by_id(closed.id)
     assert confirmed.status == "confirmed" and confirmed.confirmed_by
-    assert f"por: {confirmed.confirmed_by}" in pdf_text(printed[-1])
+    confirmed_text = pdf_text(printed[-1])
+    assert "CIERRE DE CAJA" in confirmed_text and "pendiente" not in confirmed_text
+    assert confirmed.confirmed_by in confirmed_text
     assert dt.date.today()  # the day is done

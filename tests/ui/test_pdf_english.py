@@ -224,5 +224,7 @@ def test_tube_labels_pdf_in_english(lab, english, tmp_path):  # noqa: F811
     for text in texts:
         assert number in text and "68 y · Female" in text  # sexes translated (issue 16)
         assert "URGENTE" not in text and "68 a " not in text
-    # long sample types are elided before the priority; the short ones show it whole
-    assert "Orina · URGENT" in " ".join(texts) and "Suero · URGENT" in " ".join(texts)
+    # every tube shows its sample type and the priority whole, the EDTA one too (issue 16)
+    assert [text.rsplit(" ", 1)[-1] for text in texts] == ["URGENT"] * len(texts)
+    for sample in ("Orina URGENT", "Sangre total (EDTA) URGENT", "Suero URGENT"):
+        assert any(text.endswith(sample) for text in texts), sample

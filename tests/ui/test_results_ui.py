@@ -13,7 +13,7 @@ from tests.security_helpers import login_as
 
 from .requests_helpers import acting, desk, make_request  # noqa: F401  (fixtures)
 
-SHOTS = "/work/notes/shots-notify"
+SHOTS = os.environ.get("PATOLAB_SHOTS_DIR", "")  # screenshots for the docs, when asked
 
 
 def _select(dialog, codes) -> None:

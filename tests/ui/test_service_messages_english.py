@@ -231,8 +231,9 @@ def test_audit_rows_users_status_and_backup_kinds_are_english(database, english)
     rows = audit.page(audit.AuditFilter(entity="user"), audit.PageRequest()).rows
     created = next(r for r in rows if r["action"] == "create")
     assert (created["action_label"], created["entity_label"]) == ("Create", "User")
-    assert "User: (empty) → beto" in created["changes_text"]
-    assert "Active: (empty) → Yes" in created["changes_text"]
+    # a new record lists its values (issue 16: the audit in words)
+    assert "User: beto" in created["changes_lines"] and "Active: Yes" in created["changes_lines"]
+    assert "Role: Reception" in created["changes_lines"]
     status = {r["username"]: r["status"] for r in users.list_users()}
     assert status["beto"] == "Active (must change password)"
     info = backups.BackupInfo(Path("x-20260301-090000-inicio.db"), None, "inicio", 1)

@@ -66,6 +66,11 @@ class BillingLab:
 
 @pytest.fixture
 def billing_lab(lab) -> BillingLab:  # noqa: F811
+    return setup_billing(lab)
+
+
+def setup_billing(lab: Lab) -> BillingLab:  # noqa: F811
+    """Authorisations 01 and 06 at point 001 of the lab's branch and an open cash."""
     settings.put("default_branch_id", lab.branch)
     invoice_auth = add_authorisation(lab.branch, "01")
     note_auth = add_authorisation(lab.branch, "06")

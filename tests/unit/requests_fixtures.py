@@ -114,6 +114,11 @@ class Lab:
 
 @pytest.fixture
 def lab(database) -> Lab:
+    return make_lab()
+
+
+def make_lab() -> Lab:
+    """The small lab of ``lab`` in the database that is open now."""
     col = make_investigation("COL", "Colesterol total", "120")
     tri = make_investigation("TRI", "Triglicéridos", "130")
     hdl = make_investigation("HDL", "Colesterol HDL", "140")

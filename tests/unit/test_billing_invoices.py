@@ -173,3 +173,20 @@ def test_credit_needs_a_credit_account_within_its_limit(billing_lab):
     statements.record_abono(company, (PaymentInput("transfer", "100", bank="BAC", reference="77"),))
     assert statements.balance_due(company) == Decimal("130.00")
     assert statements.statement(company)["rows"][0]["paid"] == Decimal("100.00")
+
+
+def test_the_catalog_keeps_each_items_tax_class(billing_lab):
+    from patolab_desktop.services.catalog import investigations, reading
+
+    b = billing_lab
+    data = reading.get(b.lab.ure)
+    assert data.tax_class == "exento"
+    data.tax_class = "gravado18"
+    investigations.update(data)
+    assert reading.get(b.lab.ure).tax_class == "gravado18"
+    data = reading.get(b.lab.ure)
+    data.tax_class = "iva"
+    with pytest.raises(ValidationError, match="Clase de impuesto"):
+        investigations.update(data)
+    doc = FiscalDocument.get_by_id(b.invoice(b.request(b.lab.ure)))
+    assert doc.taxed18 == Decimal("95.500") and doc.isv18 == Decimal("17.190")

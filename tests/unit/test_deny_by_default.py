@@ -101,6 +101,8 @@ ALLOWED: dict[str, str] = {
     "access.audit.mask_id_number": FORMAT,
     "access.audit.display_id_number": "masks unless the acting user holds view_sensitive",
     "access.audit.changes_text": FORMAT,
+    "access.audit_words.record_text": FORMAT,
+    "access.audit_words.value_text": FORMAT,
     "access.auth.clock": PURE,
     "access.auth.hash_password": PURE,
     "access.auth.validate_password": VALIDATE,

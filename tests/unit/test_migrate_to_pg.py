@@ -152,3 +152,38 @@ def test_cli_migrate_to_prints_the_counts(tmp_path, empty_target, capsys):
     assert "municipality" in out and "298" in out and "filas copiadas" in out
     assert main(["--db", str(src), "migrate-to", "--to", empty_target]) == 1
     assert "ya tiene datos" in capsys.readouterr().err
+
+
+def test_copy_keeps_indexes_analyzes_and_searches_alike(source, empty_target):
+    """Issue 20: on PostgreSQL the rows go in by COPY with the indexes built afterwards and
+    the tables ANALYZEd; the target has the same indexes as a database made by the
+    migrations, and the customer search answers the same on both sides."""
+    from patolab_desktop.db import bulk
+    from patolab_desktop.db.database import is_sqlite
+    from patolab_desktop.services import customers
+    from patolab_desktop.services.customers import CustomerFilter
+    from patolab_desktop.services.paging import PageRequest
+
+    terms = ["mar", "lopez", "jo", "0801", "perez 9"]
+
+    def found() -> dict:
+        return {
+            t: [r["id"] for r in customers.page(CustomerFilter(search=t), PageRequest()).rows]
+            for t in terms
+        }
+
+    expected = found()
+    progress: list[str] = []
+    transfer.migrate_to(empty_target, progress=progress.append)
+    close_db()
+    open_db(empty_target)
+    assert found() == expected
+    if not is_sqlite():
+        indexes = {name for name, _sql in bulk.secondary_indexes(db.obj, "customer")}
+        assert "customer_search_trgm" in indexes
+        analysed = db.execute_sql(
+            "SELECT count(*) FROM pg_stat_user_tables WHERE relname IN "
+            "('customer', 'lab_request', 'request_line') AND last_analyze IS NOT NULL"
+        ).fetchone()[0]
+        assert analysed == 3
+        assert any("ANALYZE" in line for line in progress)

@@ -24,7 +24,7 @@ from .. import phrases
 from ..errors import PermissionDenied
 from ..paging import Page, PageRequest, keyset_page
 from ..texts import QT_TRANSLATE_NOOP, label, translate
-from . import permissions, session
+from . import audit_words, permissions, session
 
 
 def quiet_sql_logging() -> None:
@@ -60,6 +60,18 @@ ACTION_LABELS: dict[str, str] = {
     "account_unlock": QT_TRANSLATE_NOOP("ServiceLabels", "Cuenta desbloqueada"),
     "permission_grant": QT_TRANSLATE_NOOP("ServiceLabels", "Permiso concedido"),
     "permission_revoke": QT_TRANSLATE_NOOP("ServiceLabels", "Permiso retirado"),
+    # charging at the desk (issue 17)
+    "billing.authorisation.add": QT_TRANSLATE_NOOP("ServiceLabels", "Registrar autorización CAI"),
+    "billing.authorisation.edit": QT_TRANSLATE_NOOP("ServiceLabels", "Corregir autorización CAI"),
+    "billing.authorisation.end": QT_TRANSLATE_NOOP("ServiceLabels", "Cerrar autorización CAI"),
+    "billing.invoice.issue": QT_TRANSLATE_NOOP("ServiceLabels", "Emitir factura"),
+    "billing.invoice.void": QT_TRANSLATE_NOOP("ServiceLabels", "Anular factura"),
+    "billing.credit_note.issue": QT_TRANSLATE_NOOP("ServiceLabels", "Emitir nota de crédito"),
+    "billing.cash.open": QT_TRANSLATE_NOOP("ServiceLabels", "Abrir caja"),
+    "billing.cash.close": QT_TRANSLATE_NOOP("ServiceLabels", "Cerrar caja"),
+    "billing.cash.confirm": QT_TRANSLATE_NOOP("ServiceLabels", "Confirmar cierre de caja"),
+    "billing.credit.set": QT_TRANSLATE_NOOP("ServiceLabels", "Crédito de empresa"),
+    "billing.abono": QT_TRANSLATE_NOOP("ServiceLabels", "Abono"),
     "settings_change": QT_TRANSLATE_NOOP("ServiceLabels", "Cambio de configuración"),
     "backup": QT_TRANSLATE_NOOP("ServiceLabels", "Copia de seguridad"),
     "restore": QT_TRANSLATE_NOOP("ServiceLabels", "Restauración"),
@@ -77,7 +89,13 @@ ENTITY_LABELS: dict[str, str] = {
     "setting": QT_TRANSLATE_NOOP("ServiceLabels", "Configuración"),
     "database": QT_TRANSLATE_NOOP("ServiceLabels", "Base de datos"),
     "report": QT_TRANSLATE_NOOP("ServiceLabels", "Reporte"),
+    "fiscal_document": QT_TRANSLATE_NOOP("ServiceLabels", "Documento fiscal"),
+    "fiscal_authorisation": QT_TRANSLATE_NOOP("ServiceLabels", "Autorización CAI"),
+    "cash_session": QT_TRANSLATE_NOOP("ServiceLabels", "Caja"),
 }
+
+ACTION_LABELS.update(audit_words.MORE_ACTION_LABELS)
+ENTITY_LABELS.update(audit_words.MORE_ENTITY_LABELS)
 
 # Field names shown in the viewer (in the active language); unknown names are shown as
 # they are. The label dicts hold the Spanish source, translated when a row is read.
@@ -128,6 +146,29 @@ FIELD_LABELS: dict[str, str] = {
     "role": QT_TRANSLATE_NOOP("services.audit", "Rol"),
     "must_change_password": QT_TRANSLATE_NOOP("services.audit", "Debe cambiar contraseña"),
     "description": QT_TRANSLATE_NOOP("services.audit", "Descripción"),
+    # billing (issue 17)
+    "tax_class": QT_TRANSLATE_NOOP("services.audit", "Clase de impuesto"),
+    "number": QT_TRANSLATE_NOOP("services.audit", "Número"),
+    "total": QT_TRANSLATE_NOOP("services.audit", "Total"),
+    "buyer": QT_TRANSLATE_NOOP("services.audit", "Comprador"),
+    "requests": QT_TRANSLATE_NOOP("services.audit", "Solicitudes"),
+    "paid": QT_TRANSLATE_NOOP("services.audit", "Pagado"),
+    "on_credit": QT_TRANSLATE_NOOP("services.audit", "A crédito"),
+    "original": QT_TRANSLATE_NOOP("services.audit", "Factura original"),
+    "settlement": QT_TRANSLATE_NOOP("services.audit", "Qué se hizo con el dinero"),
+    "opening_float": QT_TRANSLATE_NOOP("services.audit", "Fondo inicial"),
+    "difference": QT_TRANSLATE_NOOP("services.audit", "Diferencia"),
+    "amount": QT_TRANSLATE_NOOP("services.audit", "Monto"),
+    "credit_limit": QT_TRANSLATE_NOOP("services.audit", "Límite de crédito"),
+    "days": QT_TRANSLATE_NOOP("services.audit", "Días de crédito"),
+    "branch": QT_TRANSLATE_NOOP("services.audit", "Sucursal"),
+    "establishment": QT_TRANSLATE_NOOP("services.audit", "Establecimiento"),
+    "point": QT_TRANSLATE_NOOP("services.audit", "Punto de emisión"),
+    "doc_type": QT_TRANSLATE_NOOP("services.audit", "Tipo de documento"),
+    "cai": QT_TRANSLATE_NOOP("services.audit", "CAI"),
+    "range_from": QT_TRANSLATE_NOOP("services.audit", "Rango desde"),
+    "range_to": QT_TRANSLATE_NOOP("services.audit", "Rango hasta"),
+    "deadline": QT_TRANSLATE_NOOP("services.audit", "Fecha límite de emisión"),
 }
 
 
@@ -308,55 +349,58 @@ def _show(value) -> str:
     return str(value)
 
 
-# Coded values shown with their label: field -> (service module, labels dict name).
-# Read lazily so this module never imports the services that record into it.
-VALUE_VOCABULARIES = {
-    "status": ("requests", "STATUS_LABELS"),
-    "priority": ("requests", "PRIORITY_LABELS"),
-    "source": ("requests", "SOURCE_LABELS"),
-    "type": ("customers", "TYPE_LABELS"),
-}
-_vocabularies: dict[str, dict] = {}
-
-
-def _vocabulary(key: str) -> dict:
-    if key not in _vocabularies:
-        module_name, attribute = VALUE_VOCABULARIES[key]
-        try:
-            import importlib
-
-            module = importlib.import_module(f"{__package__}.{module_name}")
-            _vocabularies[key] = dict(getattr(module, attribute))
-        except (ImportError, AttributeError):
-            _vocabularies[key] = {}
-    return _vocabularies[key]
-
-
-def _field_label(key: str) -> str:
+def _field_label(key: str, entity: str = "", detail: str = "") -> str:
     if key in FIELD_LABELS:
         return translate("services.audit", FIELD_LABELS[key])
+    if key in audit_words.MORE_FIELD_LABELS:
+        return translate("services.audit", audit_words.MORE_FIELD_LABELS[key])
     if key in permissions.PERMISSIONS:  # role permission grants/revokes
         return permissions.label(key)
+    if entity == "setting" and detail:  # a setting's row says which one in its detail
+        return phrases.shown(detail)
     return key
 
 
-def _value(key: str, value):
-    if key in VALUE_VOCABULARIES and isinstance(value, str):
-        return label(_vocabulary(key), value)
-    return value
+def _blank(value) -> bool:
+    return value is None or value == "" or value == []
 
 
-def changes_text(changes: dict[str, tuple], separator: str = "; ") -> str:
+def changes_lines(
+    changes: dict[str, tuple],
+    entity: str = "",
+    names: dict | None = None,
+    detail: str = "",
+    action: str = "",
+) -> list[str]:
+    """``["Teléfono: +504 9988-7766 → +504 3322-1100", "Estado: Pendiente → Cancelada"]``:
+    field labels, record names instead of ids, coded values as words. A field empty
+    before and after says nothing and is left out; a new record lists its values."""
+    if names is None:
+        names = audit_words.names_for([{"entity": entity, "entity_id": None, "changes": changes}])
+
+    def words(key, value):
+        return audit_words.value_text(entity, key, value, names, _show)
+
+    lines = []
+    for key, (old, new) in changes.items():
+        if _blank(old) and _blank(new):
+            continue
+        name = _field_label(key, entity, detail)
+        if action == "create" and _blank(old):
+            lines.append(f"{name}: {words(key, new)}")
+        else:
+            lines.append(f"{name}: {words(key, old)} → {words(key, new)}")
+    return lines
+
+
+def changes_text(changes: dict[str, tuple], separator: str = "; ", entity: str = "") -> str:
     """``Teléfono: +50499887766 → +50433221100; Activo: Sí → No``."""
-    return separator.join(
-        f"{_field_label(key)}: {_show(_value(key, old))} → {_show(_value(key, new))}"
-        for key, (old, new) in changes.items()
-    )
+    return separator.join(changes_lines(changes, entity))
 
 
-def _row(raw: dict, reveal: bool) -> dict:
+def _row(raw: dict, reveal: bool, names: dict | None = None) -> dict:
     changes = _changes_of(raw.get("changes") or "", reveal)
-    return {
+    row = {
         "id": raw["id"],
         "at": raw["at"],
         "user_id": raw["user"],
@@ -367,9 +411,16 @@ def _row(raw: dict, reveal: bool) -> dict:
         "entity_label": label(ENTITY_LABELS, raw["entity"]),
         "entity_id": raw["entity_id"],
         "changes": changes,
-        "changes_text": changes_text(changes),
         "detail": phrases.shown(raw["detail"]),  # stored Spanish, shown translated
     }
+    if names is None:
+        names = audit_words.names_for([row])
+    row["record"] = audit_words.record_text(row, names)
+    row["changes_lines"] = changes_lines(
+        changes, row["entity"], names, raw["detail"] or "", row["action"]
+    )
+    row["changes_text"] = "; ".join(row["changes_lines"])
+    return row
 
 
 def page(filters: AuditFilter | None, request: PageRequest) -> Page:
@@ -415,7 +466,17 @@ def page(filters: AuditFilter | None, request: PageRequest) -> Page:
         request,
         lambda row: tuple(row[k] for k in keys) + (row["id"],),
     )
-    return Page(rows=[_row(r, reveal) for r in result.rows], cursor=result.cursor)
+    # the names of every record the page points to, one query per kind of record
+    rows = [
+        {
+            "entity": r["entity"],
+            "entity_id": r["entity_id"],
+            "changes": _changes_of(r["changes"] or "", reveal),
+        }
+        for r in result.rows
+    ]
+    names = audit_words.names_for(rows)
+    return Page(rows=[_row(r, reveal, names) for r in result.rows], cursor=result.cursor)
 
 
 def users_for_filter() -> list[dict]:
@@ -444,6 +505,7 @@ __all__ = [
     "display_id_number",
     "format_id_number",
     "changes_text",
+    "changes_lines",
     "users_for_filter",
     "history",
 ]

@@ -37,17 +37,13 @@ def today() -> dt.date:
     return dt.date.today()
 
 
-def _t(text: str) -> str:
-    return translate(CONTEXT, text)
-
-
 def format_number(establishment: str, point: str, doc_type: str, correlative: int) -> str:
     """``000-001-01-00000123``."""
     return f"{establishment}-{point}-{doc_type}-{int(correlative):08d}"
 
 
 def range_text(row) -> str:
-    return _t("{first} al {last}").format(
+    return translate("services.billing", "{first} al {last}").format(
         first=format_number(row.establishment, row.point, row.doc_type, row.range_from),
         last=format_number(row.establishment, row.point, row.doc_type, row.range_to),
     )
@@ -68,14 +64,16 @@ class AuthorisationInput:
 def _three_digits(value: str, field: str, errors: dict) -> str:
     text = clean(str(value or ""))
     if not re.fullmatch(r"\d{3}", text):
-        errors[field] = _t("Debe tener exactamente 3 dígitos (por ejemplo 001).")
+        errors[field] = translate(
+            "services.billing", "Debe tener exactamente 3 dígitos (por ejemplo 001)."
+        )
     return text
 
 
 def _correlative(value, field: str, errors: dict) -> int:
     text = clean(str(value if value is not None else "")).replace(",", "")
     if not text.isdigit() or not 1 <= int(text) <= MAX_CORRELATIVE:
-        errors[field] = _t("Debe ser un correlativo entre 1 y 99999999.")
+        errors[field] = translate("services.billing", "Debe ser un correlativo entre 1 y 99999999.")
         return 0
     return int(text)
 
@@ -88,7 +86,9 @@ def _date(value, errors: dict) -> dt.date | None:
     try:
         return dt.date.fromisoformat(clean(str(value or "")))
     except ValueError:
-        errors["deadline"] = _t("Escriba la fecha límite como AAAA-MM-DD.")
+        errors["deadline"] = translate(
+            "services.billing", "Escriba la fecha límite como AAAA-MM-DD."
+        )
         return None
 
 
@@ -97,28 +97,38 @@ def validate(data: AuthorisationInput) -> dict:
     errors: dict[str, str] = {}
     cai = clean(str(data.cai or "")).upper()
     if not cai:
-        errors["cai"] = _t("Escriba el CAI tal como lo entregó el SAR.")
+        errors["cai"] = translate("services.billing", "Escriba el CAI tal como lo entregó el SAR.")
     elif not CAI_RE.match(cai) or len(cai) > 60:
-        errors["cai"] = _t("El CAI solo lleva dígitos, letras A–F y guiones (como lo da el SAR).")
+        errors["cai"] = translate(
+            "services.billing",
+            "El CAI solo lleva dígitos, letras A–F y guiones (como lo da el SAR).",
+        )
     establishment = _three_digits(data.establishment, "establishment", errors)
     point = _three_digits(data.point, "point", errors)
     doc_type = clean(str(data.doc_type or ""))
     if doc_type not in DOC_TYPE_LABELS:
-        errors["doc_type"] = _t(
-            "Tipo de documento: 01 Factura, 06 Nota de Crédito o 07 Nota de Débito."
+        errors["doc_type"] = translate(
+            "services.billing",
+            "Tipo de documento: 01 Factura, 06 Nota de Crédito o 07 Nota de Débito.",
         )
     first = _correlative(data.range_from, "range_from", errors)
     last = _correlative(data.range_to, "range_to", errors)
     if first and last and first > last:
-        errors["range_to"] = _t("El rango termina antes de empezar.")
+        errors["range_to"] = translate("services.billing", "El rango termina antes de empezar.")
     deadline = _date(data.deadline, errors)
     if deadline is not None:
         if deadline < today():
-            errors["deadline"] = _t("La fecha límite de emisión ya pasó.")
+            errors["deadline"] = translate(
+                "services.billing", "La fecha límite de emisión ya pasó."
+            )
         elif deadline > _one_year_after(today()):
-            errors["deadline"] = _t("La fecha límite de emisión es de un año como máximo.")
+            errors["deadline"] = translate(
+                "services.billing", "La fecha límite de emisión es de un año como máximo."
+            )
     if data.branch_id is None or Branch.get_or_none(Branch.id == data.branch_id) is None:
-        errors["branch_id"] = _t("Elija la sucursal (establecimiento) de la autorización.")
+        errors["branch_id"] = translate(
+            "services.billing", "Elija la sucursal (establecimiento) de la autorización."
+        )
     if errors:
         raise ValidationError(errors)
     return {
@@ -159,10 +169,11 @@ def add(data: AuthorisationInput) -> int:
             if row.status == "active":
                 if _usable(row):
                     raise RuleError(
-                        _t(
+                        translate(
+                            "services.billing",
                             "Ya hay una autorización activa para {key} (CAI {cai}, "
                             "{used} de {size} números usados). Ciérrela primero o espere "
-                            "a que se agote o venza."
+                            "a que se agote o venza.",
                         ).format(
                             key=counter_key(row.establishment, row.point, row.doc_type),
                             cai=row.cai,
@@ -170,18 +181,21 @@ def add(data: AuthorisationInput) -> int:
                             size=row.range_to - row.range_from + 1,
                         )
                     )
-                _end(row, _t("reemplazada por una nueva autorización"))
+                _end(row, translate("services.billing", "reemplazada por una nueva autorización"))
             if row.range_from <= values["range_to"] and values["range_from"] <= row.range_to:
                 raise ValidationError(
                     {
-                        "range_from": _t(
+                        "range_from": translate(
+                            "services.billing",
                             "El rango se cruza con el de otra autorización del mismo punto y "
-                            "tipo ({first}–{last}): la numeración continúa, no se repite."
+                            "tipo ({first}–{last}): la numeración continúa, no se repite.",
                         ).format(first=row.range_from, last=row.range_to)
                     }
                 )
             if row.cai == values["cai"]:
-                raise ValidationError({"cai": _t("Ese CAI ya está registrado.")})
+                raise ValidationError(
+                    {"cai": translate("services.billing", "Ese CAI ya está registrado.")}
+                )
         start = values["range_from"] - 1
         floor_value = counters.floor(
             "fiscal",
@@ -222,13 +236,15 @@ def end(authorisation_id: int, reason: str, expected_version: int | None = None)
     session.require("billing.authorisations")
     reason = clean(reason)
     if not reason:
-        raise ValidationError({"reason": _t("Escriba el motivo del cierre.")})
+        raise ValidationError(
+            {"reason": translate("services.billing", "Escriba el motivo del cierre.")}
+        )
     with write_transaction():
         row = _get(authorisation_id)
         if expected_version is not None and row.version != expected_version:
-            raise stale(_t("la autorización"))
+            raise stale(translate("services.billing", "la autorización"))
         if row.status != "active":
-            raise RuleError(_t("La autorización ya estaba cerrada."))
+            raise RuleError(translate("services.billing", "La autorización ya estaba cerrada."))
         _end(row, reason)
         audit.record(
             "billing.authorisation.end",
@@ -246,13 +262,16 @@ def update(authorisation_id: int, data: AuthorisationInput, expected_version: in
     with write_transaction():
         row = _get(authorisation_id)
         if row.version != expected_version:
-            raise stale(_t("la autorización"))
+            raise stale(translate("services.billing", "la autorización"))
         if (
             row.last_used >= row.range_from
             or FiscalDocument.select().where(FiscalDocument.authorisation == row.id).exists()
         ):
             raise RuleError(
-                _t("La autorización ya emitió números: sus datos no se pueden cambiar.")
+                translate(
+                    "services.billing",
+                    "La autorización ya emitió números: sus datos no se pueden cambiar.",
+                )
             )
         before = {k: getattr(row, k if k != "branch" else "branch_id") for k in values}
         FiscalAuthorisation.update(
@@ -269,7 +288,7 @@ def update(authorisation_id: int, data: AuthorisationInput, expected_version: in
 def _get(authorisation_id: int):
     row = FiscalAuthorisation.get_or_none(FiscalAuthorisation.id == authorisation_id)
     if row is None:
-        raise NotFoundError(_t("La autorización no existe."))
+        raise NotFoundError(translate("services.billing", "La autorización no existe."))
     return row
 
 
@@ -325,25 +344,29 @@ def _warnings(row) -> list[str]:
     found = []
     if days < 0:
         found.append(
-            _t("La autorización {key} venció el {date}: no se puede emitir.").format(
-                key=key, date=row.deadline.strftime("%d/%m/%Y")
-            )
+            translate(
+                "services.billing", "La autorización {key} venció el {date}: no se puede emitir."
+            ).format(key=key, date=row.deadline.strftime("%d/%m/%Y"))
         )
     elif days <= WARN_DAYS:
         found.append(
-            _t(
-                "La autorización {key} vence el {date} (en {days} días): pida una nueva al SAR."
+            translate(
+                "services.billing",
+                "La autorización {key} vence el {date} (en {days} días): pida una nueva al SAR.",
             ).format(key=key, date=row.deadline.strftime("%d/%m/%Y"), days=days)
         )
     if used >= size:
         found.append(
-            _t("La autorización {key} agotó su rango: no se puede emitir.").format(key=key)
+            translate(
+                "services.billing", "La autorización {key} agotó su rango: no se puede emitir."
+            ).format(key=key)
         )
     elif used >= WARN_USED * size:
         found.append(
-            _t(
+            translate(
+                "services.billing",
                 "La autorización {key} ya usó {used} de {size} números ({percent} %): pida una "
-                "nueva al SAR."
+                "nueva al SAR.",
             ).format(key=key, used=used, size=size, percent=int(used * 100 / size))
         )
     return found
@@ -401,24 +424,27 @@ def take_number(doc_type: str) -> Allocation:
     kind = label(DOC_TYPE_LABELS, doc_type)
     if row is None:
         raise RuleError(
-            _t(
+            translate(
+                "services.billing",
                 "No hay una autorización (CAI) activa para emitir {kind} en el punto de emisión "
                 "{point} de esta sucursal. Un administrador debe registrarla en "
-                "Administración → Autorizaciones fiscales."
+                "Administración → Autorizaciones fiscales.",
             ).format(kind=kind, point=point)
         )
     if row.deadline < today():
         raise RuleError(
-            _t(
+            translate(
+                "services.billing",
                 "La autorización de {kind} (CAI {cai}) venció el {date}: no se puede emitir "
-                "con ella. Registre la nueva autorización del SAR."
+                "con ella. Registre la nueva autorización del SAR.",
             ).format(kind=kind, cai=row.cai, date=row.deadline.strftime("%d/%m/%Y"))
         )
     if row.last_used >= row.range_to:
         raise RuleError(
-            _t(
+            translate(
+                "services.billing",
                 "La autorización de {kind} (CAI {cai}) agotó su rango (hasta {last}): no se "
-                "puede emitir con ella. Registre la nueva autorización del SAR."
+                "puede emitir con ella. Registre la nueva autorización del SAR.",
             ).format(
                 kind=kind,
                 cai=row.cai,

@@ -21,10 +21,6 @@ from .types import CONSUMER_FINAL, CONSUMER_FINAL_LIMIT
 CONTEXT = "services.billing"
 
 
-def _t(text: str) -> str:
-    return translate(CONTEXT, text)
-
-
 @dataclass(frozen=True)
 class BuyerInput:
     """What the desk says about the buyer; empty fields are taken from the customer."""
@@ -69,9 +65,10 @@ def _document(text: str) -> str:
             return digits.upper()
         raise ValidationError(
             {
-                "buyer_document": _t(
+                "buyer_document": translate(
+                    "services.billing",
                     "El documento del comprador es un RTN de 14 dígitos, una identidad de 13 "
-                    "o un pasaporte."
+                    "o un pasaporte.",
                 )
             }
         )
@@ -91,9 +88,10 @@ def resolve(customer: Customer | None, given: BuyerInput | None, total: Decimal)
     ):
         raise ValidationError(
             {
-                "exemption": _t(
+                "exemption": translate(
+                    "services.billing",
                     "Un comprador exonerado necesita el número de la Orden de Compra Exenta y "
-                    "la Constancia del Registro de Exonerados."
+                    "la Constancia del Registro de Exonerados.",
                 )
             }
         )
@@ -107,9 +105,10 @@ def resolve(customer: Customer | None, given: BuyerInput | None, total: Decimal)
         if total > CONSUMER_FINAL_LIMIT:
             raise ValidationError(
                 {
-                    "buyer_document": _t(
+                    "buyer_document": translate(
+                        "services.billing",
                         "Una factura de más de {limit} no puede ir a CONSUMIDOR FINAL: "
-                        "escriba el nombre y el RTN o la identidad del comprador."
+                        "escriba el nombre y el RTN o la identidad del comprador.",
                     ).format(limit=format_lempiras(CONSUMER_FINAL_LIMIT))
                 }
             )
@@ -117,6 +116,10 @@ def resolve(customer: Customer | None, given: BuyerInput | None, total: Decimal)
             return Buyer(customer_id, CONSUMER_FINAL, "", True, **exemption)
     if exemption["exempt_purchase_order"] and not document:
         raise ValidationError(
-            {"buyer_document": _t("Un comprador exonerado necesita su RTN en la factura.")}
+            {
+                "buyer_document": translate(
+                    "services.billing", "Un comprador exonerado necesita su RTN en la factura."
+                )
+            }
         )
     return Buyer(customer_id, name, document, False, **exemption)

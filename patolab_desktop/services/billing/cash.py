@@ -21,7 +21,7 @@ from ...util.money import format_lempiras
 from ...util.text import clean
 from ..access import audit, session
 from ..errors import NotFoundError, RuleError, ValidationError, stale
-from ..texts import translate
+from ..texts import QT_TRANSLATE_NOOP, translate
 from .amounts import ZERO, cents
 from .authorisations import issuing_point
 from .types import CASH, DENOMINATIONS, METHOD_LABELS, METHODS, label
@@ -30,12 +30,8 @@ from .views import CashCloseReport
 CONTEXT = "services.billing"
 
 
-def _t(text: str) -> str:
-    return translate(CONTEXT, text)
-
-
 def _BAD_AMOUNT() -> str:  # noqa: N802
-    return _t("Escriba un monto válido (por ejemplo 500.00).")
+    return translate("services.billing", "Escriba un monto válido (por ejemplo 500.00).")
 
 
 def _money(value) -> Decimal:
@@ -43,10 +39,20 @@ def _money(value) -> Decimal:
         amount = cents(Decimal(str(value if value not in (None, "") else "0").replace(",", "")))
     except Exception as exc:
         raise ValidationError(
-            {"amount": _t("Escriba un monto válido (por ejemplo 500.00).")}
+            {
+                "amount": translate(
+                    "services.billing", "Escriba un monto válido (por ejemplo 500.00)."
+                )
+            }
         ) from exc
     if not amount.is_finite() or amount < 0:
-        raise ValidationError({"amount": _t("Escriba un monto válido (por ejemplo 500.00).")})
+        raise ValidationError(
+            {
+                "amount": translate(
+                    "services.billing", "Escriba un monto válido (por ejemplo 500.00)."
+                )
+            }
+        )
     return amount
 
 
@@ -72,7 +78,11 @@ def open_session(opening_float) -> int:
     amount = _money(opening_float)
     with write_transaction():
         if _open_row(actor.username) is not None:
-            raise RuleError(_t("Su caja ya está abierta. Ciérrela antes de abrir otra."))
+            raise RuleError(
+                translate(
+                    "services.billing", "Su caja ya está abierta. Ciérrela antes de abrir otra."
+                )
+            )
         branch_id, _point = issuing_point()
         row = CashSession.create(
             username=actor.username, branch=branch_id, opening_float=amount, opened_at=now()
@@ -96,7 +106,10 @@ def session_for_payment(username: str) -> int:
     row = query.first()
     if row is None:
         raise RuleError(
-            _t("Abra su caja (Caja → Abrir caja) antes de cobrar: cada pago va a su cuadre.")
+            translate(
+                "services.billing",
+                "Abra su caja (Caja → Abrir caja) antes de cobrar: cada pago va a su cuadre.",
+            )
         )
     return row.id
 
@@ -126,17 +139,29 @@ def count_cash(denominations: dict) -> Decimal:
         face = Decimal(str(face))
         if face not in DENOMINATIONS:
             raise ValidationError(
-                {"denominations": _t("Denominación desconocida: {face}.").format(face=face)}
+                {
+                    "denominations": translate(
+                        "services.billing", "Denominación desconocida: {face}."
+                    ).format(face=face)
+                }
             )
         try:
             number = int(count)
         except (TypeError, ValueError) as exc:
             raise ValidationError(
-                {"denominations": _t("Cuente cada denominación con un número entero.")}
+                {
+                    "denominations": translate(
+                        "services.billing", "Cuente cada denominación con un número entero."
+                    )
+                }
             ) from exc
         if number < 0:
             raise ValidationError(
-                {"denominations": _t("Cuente cada denominación con un número entero.")}
+                {
+                    "denominations": translate(
+                        "services.billing", "Cuente cada denominación con un número entero."
+                    )
+                }
             )
         total += face * number
     return cents(total)
@@ -149,7 +174,7 @@ def close(denominations: dict, counted_other: dict, note: str = "") -> int:
     with write_transaction():
         row = _open_row(actor.username)
         if row is None:
-            raise RuleError(_t("No tiene una caja abierta."))
+            raise RuleError(translate("services.billing", "No tiene una caja abierta."))
         exp = expected(row.id)
         counted = {CASH: count_cash(denominations)}
         for method in METHODS:
@@ -161,9 +186,10 @@ def close(denominations: dict, counted_other: dict, note: str = "") -> int:
         if any(counted[m] != exp[m] for m in METHODS) and not note:
             raise ValidationError(
                 {
-                    "note": _t(
+                    "note": translate(
+                        "services.billing",
                         "Lo contado no coincide con lo esperado (diferencia {difference}): "
-                        "escriba una nota que lo explique."
+                        "escriba una nota que lo explique.",
                     ).format(difference=format_lempiras(difference))
                 }
             )
@@ -194,17 +220,22 @@ def confirm(session_id: int, expected_version: int | None = None) -> None:
     with write_transaction():
         row = CashSession.get_or_none(CashSession.id == session_id)
         if row is None:
-            raise NotFoundError(_t("La caja no existe."))
+            raise NotFoundError(translate("services.billing", "La caja no existe."))
         if expected_version is not None and row.version != expected_version:
-            raise stale(_t("la caja"))
+            raise stale(translate("services.billing", "la caja"))
         if row.status != "closed":
             raise RuleError(
-                _t("Solo se confirma una caja cerrada (esta está {status}).").format(
-                    status=_status_label(row.status)
-                )
+                translate(
+                    "services.billing", "Solo se confirma una caja cerrada (esta está {status})."
+                ).format(status=_status_label(row.status))
             )
         if row.username == actor.username and not actor.is_system:
-            raise RuleError(_t("Otra persona (un supervisor) debe confirmar su propio cierre."))
+            raise RuleError(
+                translate(
+                    "services.billing",
+                    "Otra persona (un supervisor) debe confirmar su propio cierre.",
+                )
+            )
         CashSession.update(
             status="confirmed",
             confirmed_by=actor.username,
@@ -216,11 +247,15 @@ def confirm(session_id: int, expected_version: int | None = None) -> None:
         )
 
 
-_STATUS = {"open": "abierta", "closed": "cerrada", "confirmed": "confirmada"}
+_STATUS = {
+    "open": QT_TRANSLATE_NOOP("services.billing", "abierta"),
+    "closed": QT_TRANSLATE_NOOP("services.billing", "cerrada"),
+    "confirmed": QT_TRANSLATE_NOOP("services.billing", "confirmada"),
+}
 
 
 def _status_label(status: str) -> str:
-    return _t(_STATUS.get(status, status))
+    return translate("services.billing", _STATUS.get(status, status))
 
 
 def _describe(row) -> dict:
@@ -255,9 +290,9 @@ def report(session_id: int) -> CashCloseReport:
     actor = session.require("billing.cash")
     row = CashSession.get_or_none(CashSession.id == session_id)
     if row is None:
-        raise NotFoundError(_t("La caja no existe."))
+        raise NotFoundError(translate("services.billing", "La caja no existe."))
     if row.username != actor.username and not session.has("billing.reports"):
-        raise RuleError(_t("Solo ve el cierre de su propia caja."))
+        raise RuleError(translate("services.billing", "Solo ve el cierre de su propia caja."))
     if row.status == "open":
         exp = expected(row.id)
         counted: dict[str, Decimal] = {}

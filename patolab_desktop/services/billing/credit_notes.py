@@ -40,10 +40,6 @@ from .types import (
 CONTEXT = "services.billing"
 
 
-def _t(text: str) -> str:
-    return translate(CONTEXT, text)
-
-
 @dataclass(frozen=True)
 class CreditNoteInput:
     original_id: int
@@ -64,7 +60,7 @@ def remaining(original_id: int) -> Decimal:
     session.require("billing.credit_note")
     row = FiscalDocument.get_or_none(FiscalDocument.id == original_id)
     if row is None:
-        raise NotFoundError(_t("La factura no existe."))
+        raise NotFoundError(translate("services.billing", "La factura no existe."))
     return row.total.quantize(Decimal("0.01")) - credited_amount(row.id)
 
 
@@ -77,9 +73,10 @@ def _lines(data: CreditNoteInput, original) -> list[LineInput]:
     if data.whole:
         if credited_amount(original.id) > ZERO:
             raise RuleError(
-                _t(
+                translate(
+                    "services.billing",
                     "La factura {number} ya tiene notas de crédito: acredite el monto que "
-                    "falta ({left}) en lugar de la factura completa."
+                    "falta ({left}) en lugar de la factura completa.",
                 ).format(
                     number=original.number,
                     left=format_lempiras(original.total - credited_amount(original.id)),
@@ -92,8 +89,9 @@ def _lines(data: CreditNoteInput, original) -> list[LineInput]:
         if len(chosen) != len(wanted):
             raise ValidationError(
                 {
-                    "lines": _t(
-                        "Alguna investigación elegida no está en la factura {number}."
+                    "lines": translate(
+                        "services.billing",
+                        "Alguna investigación elegida no está en la factura {number}.",
                     ).format(number=original.number)
                 }
             )
@@ -108,21 +106,40 @@ def _lines(data: CreditNoteInput, original) -> list[LineInput]:
             .tuples()
         )
         if already:
-            raise RuleError(_t("Alguna de esas investigaciones ya tiene su nota de crédito."))
+            raise RuleError(
+                translate(
+                    "services.billing",
+                    "Alguna de esas investigaciones ya tiene su nota de crédito.",
+                )
+            )
     else:
         if data.tax_class not in TAX_CLASSES:
-            raise ValidationError({"tax_class": _t("Clase de impuesto desconocida.")})
+            raise ValidationError(
+                {"tax_class": translate("services.billing", "Clase de impuesto desconocida.")}
+            )
         try:
             amount = cents(Decimal(str(data.amount).replace(",", "").strip()))
         except Exception as exc:
             raise ValidationError(
-                {"amount": _t("Escriba el monto a acreditar (por ejemplo 150.00).")}
+                {
+                    "amount": translate(
+                        "services.billing", "Escriba el monto a acreditar (por ejemplo 150.00)."
+                    )
+                }
             ) from exc
         if not amount.is_finite() or amount <= 0:
-            raise ValidationError({"amount": _t("El monto a acreditar debe ser mayor que cero.")})
+            raise ValidationError(
+                {
+                    "amount": translate(
+                        "services.billing", "El monto a acreditar debe ser mayor que cero."
+                    )
+                }
+            )
         return [
             LineInput(
-                description=_t("Rebaja: {reason}").format(reason=clean(data.reason))[:250],
+                description=translate("services.billing", "Rebaja: {reason}").format(
+                    reason=clean(data.reason)
+                )[:250],
                 unit_price=amount,
                 tax_class=data.tax_class,
             )
@@ -149,17 +166,23 @@ def issue(data: CreditNoteInput) -> int:
     document = clean(data.receiver_document)[:40]
     errors = {}
     if len(reason) < 5:
-        errors["reason"] = _t("Escriba el motivo de la nota de crédito.")
+        errors["reason"] = translate("services.billing", "Escriba el motivo de la nota de crédito.")
     if not receiver:
-        errors["receiver_name"] = _t("Escriba el nombre de quien recibe la nota de crédito.")
+        errors["receiver_name"] = translate(
+            "services.billing", "Escriba el nombre de quien recibe la nota de crédito."
+        )
     if not document:
-        errors["receiver_document"] = _t("Escriba el documento de quien la recibe.")
+        errors["receiver_document"] = translate(
+            "services.billing", "Escriba el documento de quien la recibe."
+        )
     if data.settlement not in (SETTLE_REFUND, SETTLE_BALANCE, SETTLE_DEBT):
-        errors["settlement"] = _t("Elija qué se hace con el dinero.")
+        errors["settlement"] = translate("services.billing", "Elija qué se hace con el dinero.")
     if data.settlement == SETTLE_REFUND and data.refund_method not in METHODS:
-        errors["refund_method"] = _t("Elija cómo se devuelve el dinero.")
+        errors["refund_method"] = translate("services.billing", "Elija cómo se devuelve el dinero.")
     if not data.whole and not data.request_line_ids and data.amount in (None, ""):
-        errors["amount"] = _t("Elija las investigaciones o escriba el monto a acreditar.")
+        errors["amount"] = translate(
+            "services.billing", "Elija las investigaciones o escriba el monto a acreditar."
+        )
     if errors:
         raise ValidationError(errors)
     with write_transaction():
@@ -168,21 +191,23 @@ def issue(data: CreditNoteInput) -> int:
             query = query.for_update()
         original = query.first()
         if original is None or original.doc_type != INVOICE:
-            raise NotFoundError(_t("La factura no existe."))
+            raise NotFoundError(translate("services.billing", "La factura no existe."))
         if original.status == "void":
             raise RuleError(
-                _t("La factura {number} está anulada: no lleva notas de crédito.").format(
-                    number=original.number
-                )
+                translate(
+                    "services.billing",
+                    "La factura {number} está anulada: no lleva notas de crédito.",
+                ).format(number=original.number)
             )
         lines = _lines(data, original)
         amounts = compute(lines, exonerated_buyer=original.exonerated > 0)
         left = original.total.quantize(Decimal("0.01")) - credited_amount(original.id)
         if amounts.total > left:
             raise RuleError(
-                _t(
+                translate(
+                    "services.billing",
                     "La nota de crédito ({amount}) pasa de lo que queda de la factura {number} "
-                    "({left})."
+                    "({left}).",
                 ).format(
                     amount=format_lempiras(amounts.total),
                     number=original.number,
@@ -193,20 +218,27 @@ def issue(data: CreditNoteInput) -> int:
         owed = original.total.quantize(Decimal("0.01")) - credited_amount(original.id) - paid
         if data.settlement == SETTLE_DEBT and amounts.total > owed:
             raise RuleError(
-                _t(
+                translate(
+                    "services.billing",
                     "Solo se rebajan {owed} que aún se deben de la factura {number}: "
-                    "devuelva el resto o déjelo como saldo a favor."
+                    "devuelva el resto o déjelo como saldo a favor.",
                 ).format(owed=format_lempiras(max(owed, ZERO)), number=original.number)
             )
         if data.settlement in (SETTLE_REFUND, SETTLE_BALANCE) and amounts.total > paid:
             raise RuleError(
-                _t(
+                translate(
+                    "services.billing",
                     "Solo se pagaron {paid} de la factura {number}: no se devuelve más de lo "
-                    "pagado. Rebaje lo que se debe."
+                    "pagado. Rebaje lo que se debe.",
                 ).format(paid=format_lempiras(paid), number=original.number)
             )
         if data.settlement == SETTLE_BALANCE and original.customer_id is None:
-            raise RuleError(_t("La factura no tiene cliente: no puede quedar saldo a favor."))
+            raise RuleError(
+                translate(
+                    "services.billing",
+                    "La factura no tiene cliente: no puede quedar saldo a favor.",
+                )
+            )
         session_id = (
             cash.session_for_payment(actor.username) if data.settlement == SETTLE_REFUND else None
         )
@@ -287,7 +319,9 @@ def issue(data: CreditNoteInput) -> int:
                 customer=original.customer_id,
                 amount=amounts.total,
                 document=note.id,
-                note=_t("nota de crédito {number}").format(number=note.number),
+                note=translate("services.billing", "nota de crédito {number}").format(
+                    number=note.number
+                ),
                 at=now(),
                 by=actor.username,
             )
@@ -299,9 +333,9 @@ def issue(data: CreditNoteInput) -> int:
                 lab_request=request_id,
                 at=now(),
                 action="credit_note",
-                detail=_t("Nota de crédito {number} ({total}): {reason}").format(
-                    number=note.number, total=format_lempiras(amounts.total), reason=reason
-                ),
+                detail=translate(
+                    "services.billing", "Nota de crédito {number} ({total}): {reason}"
+                ).format(number=note.number, total=format_lempiras(amounts.total), reason=reason),
                 by=actor.username,
             )
         audit.record(
@@ -342,3 +376,42 @@ def invoiced_lines(request_id: int) -> dict:
         "buyer_name": row.buyer_name,
         "buyer_document": row.buyer_document,
     }
+
+
+def invoice_lines(document_id: int) -> list[dict]:
+    """The lines of a factura with what each can still be credited (the credit-note
+    dialog and the CLI pick removed investigations from them)."""
+    session.require("billing.credit_note")
+    from ...db.models import Investigation, RequestLine
+
+    credited = set(
+        r
+        for (r,) in FiscalDocumentLine.select(FiscalDocumentLine.request_line)
+        .join(FiscalDocument, on=(FiscalDocumentLine.document == FiscalDocument.id))
+        .where((FiscalDocument.original == document_id) & (FiscalDocument.status == "issued"))
+        .tuples()
+        if r is not None
+    )
+    rows = (
+        FiscalDocumentLine.select(
+            FiscalDocumentLine.request_line,
+            Investigation.code,
+            FiscalDocumentLine.description,
+            FiscalDocumentLine.amount,
+        )
+        .join(RequestLine, on=(FiscalDocumentLine.request_line == RequestLine.id))
+        .join(Investigation, on=(RequestLine.investigation == Investigation.id))
+        .where(FiscalDocumentLine.document == document_id)
+        .order_by(FiscalDocumentLine.position)
+        .tuples()
+    )
+    return [
+        {
+            "request_line_id": line_id,
+            "code": code,
+            "description": description,
+            "amount": Decimal(amount).quantize(Decimal("0.01")),
+            "credited": line_id in credited,
+        }
+        for line_id, code, description, amount in rows
+    ]

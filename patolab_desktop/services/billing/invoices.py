@@ -38,10 +38,6 @@ from .types import INVOICE
 CONTEXT = "services.billing"
 
 
-def _t(text: str) -> str:
-    return translate(CONTEXT, text)
-
-
 @dataclass(frozen=True)
 class InvoiceInput:
     request_ids: tuple[int, ...]
@@ -58,7 +54,7 @@ def _locked_requests(request_ids):
     rows = {row.id: row for row in query}
     missing = [i for i in request_ids if i not in rows]
     if missing:
-        raise NotFoundError(_t("La solicitud no existe."))
+        raise NotFoundError(translate("services.billing", "La solicitud no existe."))
     return [rows[i] for i in request_ids]
 
 
@@ -125,15 +121,18 @@ def _bill_to(requests, given: int | None) -> Customer:
     if len(targets) != 1:
         raise ValidationError(
             {
-                "requests": _t(
+                "requests": translate(
+                    "services.billing",
                     "Una factura es para un solo cliente: estas solicitudes se cobran a "
-                    "clientes distintos."
+                    "clientes distintos.",
                 )
             }
         )
     customer = Customer.get_or_none(Customer.id == targets.pop())
     if customer is None:
-        raise NotFoundError(_t("El cliente a quien se factura no existe."))
+        raise NotFoundError(
+            translate("services.billing", "El cliente a quien se factura no existe.")
+        )
     return customer
 
 
@@ -143,9 +142,10 @@ def _credit_terms(customer: Customer, amount: Decimal) -> dt.date:
     )
     if account is None:
         raise RuleError(
-            _t(
+            translate(
+                "services.billing",
                 "{name} no tiene crédito autorizado: cobre el total o pida a un administrador "
-                "que registre su límite de crédito."
+                "que registre su límite de crédito.",
             ).format(name=customer.name)
         )
     from . import statements
@@ -153,9 +153,10 @@ def _credit_terms(customer: Customer, amount: Decimal) -> dt.date:
     owed = statements.balance_due(customer.id)
     if owed + amount > account.credit_limit:
         raise RuleError(
-            _t(
+            translate(
+                "services.billing",
                 "El crédito de {name} no alcanza: debe {owed}, el límite es {limit} y esta "
-                "factura deja {amount} a crédito."
+                "factura deja {amount} a crédito.",
             ).format(
                 name=customer.name,
                 owed=format_lempiras(owed),
@@ -193,25 +194,34 @@ def issue(data: InvoiceInput) -> int:
     nothing written (no number used)."""
     actor = session.require("billing.issue")
     if not data.request_ids:
-        raise ValidationError({"requests": _t("Elija al menos una solicitud para facturar.")})
+        raise ValidationError(
+            {
+                "requests": translate(
+                    "services.billing", "Elija al menos una solicitud para facturar."
+                )
+            }
+        )
     if len(set(data.request_ids)) != len(data.request_ids):
-        raise ValidationError({"requests": _t("Una solicitud aparece dos veces.")})
+        raise ValidationError(
+            {"requests": translate("services.billing", "Una solicitud aparece dos veces.")}
+        )
     with write_transaction():
         requests = _locked_requests(data.request_ids)
         for request in requests:
             if request.status == "cancelled":
                 raise RuleError(
-                    _t("La solicitud {number} está cancelada: no se factura.").format(
-                        number=request.request_number
-                    )
+                    translate(
+                        "services.billing", "La solicitud {number} está cancelada: no se factura."
+                    ).format(number=request.request_number)
                 )
             existing = invoice_of(request.id)
             if existing is not None:
                 number = FiscalDocument.get_by_id(existing).number
                 raise RuleError(
-                    _t("La solicitud {request} ya está facturada en la factura {number}.").format(
-                        request=request.request_number, number=number
-                    )
+                    translate(
+                        "services.billing",
+                        "La solicitud {request} ya está facturada en la factura {number}.",
+                    ).format(request=request.request_number, number=number)
                 )
         customer = _bill_to(requests, data.bill_to_id)
         exonerated = bool(
@@ -219,10 +229,16 @@ def issue(data: InvoiceInput) -> int:
         )
         lines = lines_of(requests)
         if not lines:
-            raise RuleError(_t("Las solicitudes no tienen investigaciones que cobrar."))
+            raise RuleError(
+                translate(
+                    "services.billing", "Las solicitudes no tienen investigaciones que cobrar."
+                )
+            )
         amounts = compute(lines, exonerated_buyer=exonerated)
         if amounts.total <= ZERO:
-            raise RuleError(_t("El total es L 0.00: no hay nada que facturar."))
+            raise RuleError(
+                translate("services.billing", "El total es L 0.00: no hay nada que facturar.")
+            )
         buyer = buyers.resolve(customer, data.buyer, amounts.total)
         cleaned = payments.clean_payments(data.payments, amounts.total, on_credit=data.on_credit)
         paid = sum((p.amount for p in cleaned), ZERO)
@@ -231,7 +247,9 @@ def issue(data: InvoiceInput) -> int:
             if used > payments.balance_of(customer.id):
                 raise ValidationError(
                     {
-                        "payments": _t("{name} tiene {balance} de saldo a favor.").format(
+                        "payments": translate(
+                            "services.billing", "{name} tiene {balance} de saldo a favor."
+                        ).format(
                             name=customer.name,
                             balance=format_lempiras(payments.balance_of(customer.id)),
                         )
@@ -309,7 +327,7 @@ def issue(data: InvoiceInput) -> int:
                     "lab_request": r.id,
                     "at": now(),
                     "action": "invoiced",
-                    "detail": _t("Facturada: {number} ({total})").format(
+                    "detail": translate("services.billing", "Facturada: {number} ({total})").format(
                         number=document.number, total=format_lempiras(amounts.total)
                     ),
                     "by": actor.username,

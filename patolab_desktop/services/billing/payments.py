@@ -20,10 +20,6 @@ from .types import BALANCE, CARD, CASH, CHEQUE, METHOD_LABELS, METHODS, TRANSFER
 CONTEXT = "services.billing"
 
 
-def _t(text: str) -> str:
-    return translate(CONTEXT, text)
-
-
 @dataclass(frozen=True)
 class PaymentInput:
     method: str
@@ -51,10 +47,14 @@ def _money(value, field: str, errors: dict) -> Decimal:
     try:
         amount = cents(Decimal(str(value).replace(",", "").replace("L", "").strip()))
     except Exception:
-        errors[field] = _t("Escriba un monto válido (por ejemplo 250.00).")
+        errors[field] = translate(
+            "services.billing", "Escriba un monto válido (por ejemplo 250.00)."
+        )
         return ZERO
     if not amount.is_finite() or amount < 0 or amount > Decimal("999999999"):
-        errors[field] = _t("Escriba un monto válido (por ejemplo 250.00).")
+        errors[field] = translate(
+            "services.billing", "Escriba un monto válido (por ejemplo 250.00)."
+        )
         return ZERO
     return amount
 
@@ -68,13 +68,16 @@ def clean_payments(items, total: Decimal, *, on_credit: bool = False) -> list[Cl
         prefix = f"payment{index}"
         method = clean(item.method).lower()
         if method not in METHODS:
-            errors[f"{prefix}.method"] = _t(
-                "Forma de pago desconocida: use efectivo, tarjeta, transferencia, cheque o saldo."
+            errors[f"{prefix}.method"] = translate(
+                "services.billing",
+                "Forma de pago desconocida: use efectivo, tarjeta, transferencia, cheque o saldo.",
             )
             continue
         amount = _money(item.amount, f"{prefix}.amount", errors)
         if amount <= 0 and f"{prefix}.amount" not in errors:
-            errors[f"{prefix}.amount"] = _t("El monto de cada pago debe ser mayor que cero.")
+            errors[f"{prefix}.amount"] = translate(
+                "services.billing", "El monto de cada pago debe ser mayor que cero."
+            )
         received = change = None
         last4 = auth = bank = reference = ""
         name = label(METHOD_LABELS, method)
@@ -83,32 +86,36 @@ def clean_payments(items, total: Decimal, *, on_credit: bool = False) -> list[Cl
             if item.received not in (None, ""):
                 received = _money(item.received, f"{prefix}.received", errors)
                 if received < amount:
-                    errors[f"{prefix}.received"] = _t(
+                    errors[f"{prefix}.received"] = translate(
+                        "services.billing",
                         "El efectivo recibido ({received}) es menor que el monto en efectivo "
-                        "({amount})."
+                        "({amount}).",
                     ).format(received=format_lempiras(received), amount=format_lempiras(amount))
             change = received - amount
         elif method == CARD:
             last4 = clean(item.card_last4)
             auth = clean(item.auth_code).upper()
             if not re.fullmatch(r"\d{4}", last4):
-                errors[f"{prefix}.card_last4"] = _t("Escriba los últimos 4 dígitos de la tarjeta.")
+                errors[f"{prefix}.card_last4"] = translate(
+                    "services.billing", "Escriba los últimos 4 dígitos de la tarjeta."
+                )
             if not re.fullmatch(r"[0-9A-Z]{3,20}", auth):
-                errors[f"{prefix}.auth_code"] = _t(
-                    "Un pago con tarjeta necesita el código de autorización del voucher."
+                errors[f"{prefix}.auth_code"] = translate(
+                    "services.billing",
+                    "Un pago con tarjeta necesita el código de autorización del voucher.",
                 )
         elif method in (TRANSFER, CHEQUE):
             bank = clean(item.bank)[:80]
             reference = clean(item.reference)[:40]
             if not bank:
-                errors[f"{prefix}.bank"] = _t("Escriba el banco del pago con {method}.").format(
-                    method=name.lower()
-                )
+                errors[f"{prefix}.bank"] = translate(
+                    "services.billing", "Escriba el banco del pago con {method}."
+                ).format(method=name.lower())
             if not reference:
                 errors[f"{prefix}.reference"] = (
-                    _t("Escriba la referencia de la transferencia.")
+                    translate("services.billing", "Escriba la referencia de la transferencia.")
                     if method == TRANSFER
-                    else _t("Escriba el número del cheque.")
+                    else translate("services.billing", "Escriba el número del cheque.")
                 )
         result.append(CleanPayment(method, amount, received, change, last4, auth, bank, reference))
     if errors:
@@ -117,17 +124,19 @@ def clean_payments(items, total: Decimal, *, on_credit: bool = False) -> list[Cl
     if paid > total:
         raise ValidationError(
             {
-                "payments": _t(
+                "payments": translate(
+                    "services.billing",
                     "Los pagos ({paid}) suman más que el total ({total}). Para dar cambio, "
-                    "escriba el efectivo recibido aparte del monto."
+                    "escriba el efectivo recibido aparte del monto.",
                 ).format(paid=format_lempiras(paid), total=format_lempiras(total))
             }
         )
     if paid < total and not on_credit:
         raise ValidationError(
             {
-                "payments": _t(
-                    "Los pagos ({paid}) no cubren el total ({total}): faltan {missing}."
+                "payments": translate(
+                    "services.billing",
+                    "Los pagos ({paid}) no cubren el total ({total}): faltan {missing}.",
                 ).format(
                     paid=format_lempiras(paid),
                     total=format_lempiras(total),
@@ -173,7 +182,7 @@ def write(
                 customer=customer_id,
                 amount=-p.amount * sign,
                 document=document_id,
-                note=_t("usado como pago"),
+                note=translate("services.billing", "usado como pago"),
                 at=now(),
                 by=by,
             )
@@ -184,11 +193,15 @@ def method_text(row) -> str:
     """ "Tarjeta ****1234 aut. 0099", "Transferencia BAC ref. 123"…"""
     name = label(METHOD_LABELS, row.method)
     if row.method == CARD:
-        return f"{name} ****{row.card_last4} " + _t("aut.") + f" {row.auth_code}"
+        return (
+            f"{name} ****{row.card_last4} "
+            + translate("services.billing", "aut.")
+            + f" {row.auth_code}"
+        )
     if row.method == TRANSFER:
-        return f"{name} {row.bank} " + _t("ref.") + f" {row.reference}"
+        return f"{name} {row.bank} " + translate("services.billing", "ref.") + f" {row.reference}"
     if row.method == CHEQUE:
-        return f"{name} {row.bank} " + _t("n.º") + f" {row.reference}"
+        return f"{name} {row.bank} " + translate("services.billing", "n.º") + f" {row.reference}"
     return name
 
 

@@ -34,14 +34,10 @@ CONTEXT = "services.billing"
 TWO = Decimal("0.01")
 
 
-def _t(text: str) -> str:
-    return translate(CONTEXT, text)
-
-
 def _get(document_id: int):
     row = FiscalDocument.get_or_none(FiscalDocument.id == document_id)
     if row is None:
-        raise NotFoundError(_t("El documento no existe."))
+        raise NotFoundError(translate("services.billing", "El documento no existe."))
     return row
 
 
@@ -51,12 +47,20 @@ def find(number: str) -> int:
     digits = "".join(c for c in (number or "") if c.isdigit())
     if len(digits) != 16:
         raise ValidationError(
-            {"number": _t("Un número fiscal tiene 16 dígitos: EEE-PPP-TT-NNNNNNNN.")}
+            {
+                "number": translate(
+                    "services.billing", "Un número fiscal tiene 16 dígitos: EEE-PPP-TT-NNNNNNNN."
+                )
+            }
         )
     text = f"{digits[:3]}-{digits[3:6]}-{digits[6:8]}-{digits[8:]}"
     row = FiscalDocument.get_or_none(FiscalDocument.number == text)
     if row is None:
-        raise NotFoundError(_t("No hay un documento con el número {number}.").format(number=text))
+        raise NotFoundError(
+            translate("services.billing", "No hay un documento con el número {number}.").format(
+                number=text
+            )
+        )
     return row.id
 
 
@@ -186,27 +190,34 @@ def void(document_id: int, reason: str) -> None:
     actor = session.require("billing.void")
     reason = clean(reason)
     if len(reason) < 5:
-        raise ValidationError({"reason": _t("Escriba el motivo de la anulación.")})
+        raise ValidationError(
+            {"reason": translate("services.billing", "Escriba el motivo de la anulación.")}
+        )
     with write_transaction():
         query = FiscalDocument.select().where(FiscalDocument.id == document_id)
         if not is_sqlite():
             query = query.for_update()
         row = query.first()
         if row is None:
-            raise NotFoundError(_t("El documento no existe."))
+            raise NotFoundError(translate("services.billing", "El documento no existe."))
         if row.status == "void":
-            raise RuleError(_t("El documento {number} ya está anulado.").format(number=row.number))
+            raise RuleError(
+                translate("services.billing", "El documento {number} ya está anulado.").format(
+                    number=row.number
+                )
+            )
         if row.doc_type != INVOICE:
-            raise RuleError(_t("Solo se anulan facturas."))
+            raise RuleError(translate("services.billing", "Solo se anulan facturas."))
         if (
             FiscalDocument.select()
             .where((FiscalDocument.original == row.id) & (FiscalDocument.status == "issued"))
             .exists()
         ):
             raise RuleError(
-                _t(
+                translate(
+                    "services.billing",
                     "La factura {number} ya tiene una nota de crédito: no se puede anular. "
-                    "Haga otra nota de crédito por lo que falte."
+                    "Haga otra nota de crédito por lo que falte.",
                 ).format(number=row.number)
             )
         taken = list(Payment.select().where(Payment.document == row.id))
@@ -237,7 +248,9 @@ def void(document_id: int, reason: str) -> None:
                         customer=p.customer_id,
                         amount=p.amount,
                         document=row.id,
-                        note=_t("devuelto al anular {number}").format(number=row.number),
+                        note=translate("services.billing", "devuelto al anular {number}").format(
+                            number=row.number
+                        ),
                         at=now(),
                         by=actor.username,
                     )

@@ -20,10 +20,6 @@ CONTEXT = "services.billing"
 TWO = Decimal("0.01")
 
 
-def _t(text: str) -> str:
-    return translate(CONTEXT, text)
-
-
 def month_range(month: str) -> tuple[dt.datetime, dt.datetime]:
     """``"2026-11"`` → [1 Nov 00:00, 1 Dec 00:00)."""
     try:
@@ -31,7 +27,11 @@ def month_range(month: str) -> tuple[dt.datetime, dt.datetime]:
         start = dt.datetime(year, number, 1)
     except (ValueError, TypeError) as exc:
         raise ValidationError(
-            {"month": _t("Escriba el mes como AAAA-MM (por ejemplo 2026-11).")}
+            {
+                "month": translate(
+                    "services.billing", "Escriba el mes como AAAA-MM (por ejemplo 2026-11)."
+                )
+            }
         ) from exc
     end = dt.datetime(year + (number == 12), number % 12 + 1, 1)
     return start, end
@@ -86,7 +86,9 @@ def documents_rows(start: dt.datetime | None = None, end: dt.datetime | None = N
             label(DOC_TYPE_LABELS, row.doc_type),
             row.number,
             row.cai,
-            _t("ANULADA") if row.status == "void" else _t("emitida"),
+            translate("services.billing", "ANULADA")
+            if row.status == "void"
+            else translate("services.billing", "emitida"),
             row.buyer_name,
             row.buyer_document,
             _money(row.exempt),
@@ -97,7 +99,9 @@ def documents_rows(start: dt.datetime | None = None, end: dt.datetime | None = N
             _money(row.isv18),
             _money(row.discounts),
             _money(row.total),
-            _t("sí") if row.on_credit else _t("no"),
+            translate("services.billing", "sí")
+            if row.on_credit
+            else translate("services.billing", "no"),
             original,
             row.void_reason if row.status == "void" else row.reason,
             row.issued_by,
@@ -160,9 +164,17 @@ def sales_book(month: str) -> list[list[str]]:
                 row.buyer_name,
             ]
             + [f"{v:.2f}" for v in values]
-            + [_t("ANULADA") if row.status == "void" else _t("VIGENTE")]
+            + [
+                translate("services.billing", "ANULADA")
+                if row.status == "void"
+                else translate("services.billing", "VIGENTE")
+            ]
         )
-    rows.append(["", "", "", "", "", _t("TOTALES")] + [f"{v:.2f}" for v in sums] + [""])
+    rows.append(
+        ["", "", "", "", "", translate("services.billing", "TOTALES")]
+        + [f"{v:.2f}" for v in sums]
+        + [""]
+    )
     return rows
 
 
@@ -245,7 +257,7 @@ def unused_rows() -> list[list[str]]:
                     item["cai"],
                     item["key"],
                     item["doc_type_label"],
-                    _t("salto"),
+                    translate("services.billing", "salto"),
                     a,
                     b,
                     str(int(b[-8:]) - int(a[-8:]) + 1),
@@ -257,7 +269,7 @@ def unused_rows() -> list[list[str]]:
                     item["cai"],
                     item["key"],
                     item["doc_type_label"],
-                    _t("anulado"),
+                    translate("services.billing", "anulado"),
                     number,
                     number,
                     "1",
@@ -270,7 +282,7 @@ def unused_rows() -> list[list[str]]:
                     item["cai"],
                     item["key"],
                     item["doc_type_label"],
-                    _t("sobrante al vencer o cerrar"),
+                    translate("services.billing", "sobrante al vencer o cerrar"),
                     a,
                     b,
                     str(item["remainder_count"]),

@@ -22,10 +22,6 @@ CONTEXT = "services.billing"
 TWO = Decimal("0.01")
 
 
-def _t(text: str) -> str:
-    return translate(CONTEXT, text)
-
-
 def get_account(customer_id: int) -> dict:
     """The credit terms of a customer (limit 0 and 30 days when none is set)."""
     session.require("billing.issue")
@@ -54,37 +50,39 @@ def set_account(
     session.require("billing.authorisations")
     customer = Customer.get_or_none(Customer.id == customer_id)
     if customer is None:
-        raise NotFoundError(_t("El cliente no existe."))
+        raise NotFoundError(translate("services.billing", "El cliente no existe."))
     if customer.type != "empresa":
-        raise RuleError(_t("Solo una empresa tiene crédito."))
+        raise RuleError(translate("services.billing", "Solo una empresa tiene crédito."))
     errors = {}
     try:
         limit = cents(Decimal(str(credit_limit).replace(",", "")))
         if not limit.is_finite() or limit < 0:
             raise ValueError
     except Exception:
-        errors["credit_limit"] = _t("Escriba el límite de crédito (por ejemplo 50000.00).")
+        errors["credit_limit"] = translate(
+            "services.billing", "Escriba el límite de crédito (por ejemplo 50000.00)."
+        )
         limit = ZERO
     try:
         days = int(days)
         if not 1 <= days <= 365:
             raise ValueError
     except (TypeError, ValueError):
-        errors["days"] = _t("Los días de crédito van de 1 a 365.")
+        errors["days"] = translate("services.billing", "Los días de crédito van de 1 a 365.")
     if errors:
         raise ValidationError(errors)
     with write_transaction():
         row = CreditAccount.get_or_none(CreditAccount.customer == customer_id)
         if row is None:
             if expected_version not in (None, 0):
-                raise stale(_t("el crédito de la empresa"))
+                raise stale(translate("services.billing", "el crédito de la empresa"))
             row = CreditAccount.create(
                 customer=customer_id, credit_limit=limit, days=days, active=active
             )
             before = {}
         else:
             if expected_version is not None and row.version != expected_version:
-                raise stale(_t("el crédito de la empresa"))
+                raise stale(translate("services.billing", "el crédito de la empresa"))
             before = {
                 "credit_limit": str(row.credit_limit.quantize(TWO)),
                 "days": row.days,
@@ -127,7 +125,7 @@ def statement(customer_id: int, today: dt.date | None = None) -> dict:
     session.require("billing.issue")
     customer = Customer.get_or_none(Customer.id == customer_id)
     if customer is None:
-        raise NotFoundError(_t("El cliente no existe."))
+        raise NotFoundError(translate("services.billing", "El cliente no existe."))
     today = today or dt.date.today()
     rows = []
     for row in _open_invoices(customer_id):
@@ -211,11 +209,13 @@ def record_abono(customer_id: int, items) -> list[int]:
         open_rows = [r for r in _open_invoices(customer_id) if r["balance"] > 0]
         due = sum((r["balance"] for r in open_rows), ZERO)
         if due <= 0:
-            raise RuleError(_t("El cliente no debe nada a crédito."))
+            raise RuleError(translate("services.billing", "El cliente no debe nada a crédito."))
         cleaned = payments.clean_payments(items, due, on_credit=True)
         total = sum((p.amount for p in cleaned), ZERO)
         if total <= 0:
-            raise ValidationError({"payments": _t("Escriba el monto del abono.")})
+            raise ValidationError(
+                {"payments": translate("services.billing", "Escriba el monto del abono.")}
+            )
         session_id = cash.session_for_payment(actor.username)
         touched = []
         queue = [[p.method, p.amount, p] for p in cleaned]

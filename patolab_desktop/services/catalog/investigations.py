@@ -23,6 +23,7 @@ from ...db.database import write_transaction
 from ...db.models import Investigation, PriceChange, now
 from ...util.text import clean, fold
 from ..access import audit, session
+from ..billing.types import TAX_CLASSES
 from ..errors import ConflictError, NotFoundError, RuleError, ValidationError
 from ..texts import translate
 from .panels import _member_ids, _write_members, check_members, panels_containing
@@ -51,6 +52,7 @@ def _audit_view(investigation_id: int) -> dict:
         "is_panel": row.is_panel,
         "active": row.active,
         "member_ids": _member_ids(investigation_id),
+        "tax_class": row.tax_class,
     }
 
 
@@ -99,6 +101,11 @@ def _normalized(data: InvestigationData) -> tuple[InvestigationData, dict[str, s
         out.price = parse_price(data.price)
     except ValueError as exc:
         errors["price"] = str(exc)
+    out.tax_class = clean(data.tax_class or "exento").lower()
+    if out.tax_class not in TAX_CLASSES:
+        errors["tax_class"] = translate(
+            "services.catalog", "Clase de impuesto: exento, gravado 15 % o gravado 18 %."
+        )
     out.is_panel = bool(data.is_panel or out.member_ids)
     if data.is_panel and not out.member_ids:
         errors["members"] = translate(
@@ -137,6 +144,7 @@ def create(data: InvestigationData, changed_by: str = "") -> int:
                 price=clean_data.price,
                 is_panel=clean_data.is_panel,
                 active=bool(clean_data.active),
+                tax_class=clean_data.tax_class,
             )
         except IntegrityError as exc:
             raise _unique_violation(exc, clean_data.code) from exc
@@ -179,6 +187,7 @@ def update(data: InvestigationData, changed_by: str = "") -> None:
                     price=clean_data.price,
                     is_panel=clean_data.is_panel,
                     active=bool(clean_data.active),
+                    tax_class=clean_data.tax_class,
                     updated_at=now(),
                     version=Investigation.version + 1,
                 )

@@ -36,6 +36,7 @@ def get(investigation_id: int) -> InvestigationData:
         created_at=row.created_at,
         updated_at=row.updated_at,
         version=row.version,
+        tax_class=row.tax_class or "exento",
     )
 
 

@@ -31,6 +31,7 @@ class InvestigationData:
     created_at: dt.datetime | None = None
     updated_at: dt.datetime | None = None
     version: int = 1
+    tax_class: str = "exento"  # the invoice's tax class (issue 17): exento, gravado15, gravado18
 
 
 @dataclass

@@ -181,6 +181,25 @@ def _page_query(filters: CustomerFilter, the_plan: Plan, key: str):
     return _where(_select(), _conditions(filters, the_plan, usable)), sort_expr
 
 
+def _page_ids_pg(filters: CustomerFilter, the_plan: Plan, sort_expr, request: PageRequest):
+    """PostgreSQL (issue 20): the page's ids, found first on the customer table alone.
+
+    Selecting only the id lets the walk of the covering name index ``(active, name_folded,
+    id, search_text, …)`` be an index-only scan: the ``LIKE`` filter reads the index entry,
+    not the table row. Selecting the display columns made it a plain index scan that read
+    the row of every entry it discarded ("jose martinez", 1,000,000 customers: 103,080 rows
+    read, 327 ms; index only: 24 ms). The rows of the page are then read by id."""
+    from peewee import Tuple
+
+    keys = [sort_expr, Customer.id]
+    ids = _where(Customer.select(Customer.id), _conditions(filters, the_plan, ()))
+    if request.after is not None:
+        left, right = Tuple(*keys), Tuple(*request.after)
+        ids = ids.where(left < right if request.descending else left > right)
+    order = [k.desc() if request.descending else k.asc() for k in keys]
+    return ids.order_by(*order).limit(max(1, int(request.limit)))
+
+
 def _run_page(filters: CustomerFilter, the_plan: Plan, key: str, request: PageRequest) -> Page:
     query, sort_expr = _page_query(filters, the_plan, key)
     if key == "id_number" and is_sqlite() and request.after is not None:
@@ -188,6 +207,8 @@ def _run_page(filters: CustomerFilter, the_plan: Plan, key: str, request: PageRe
             _null_cursor_condition(sort_expr, tuple(request.after), request.descending)
         )
         request = dataclasses.replace(request, after=None)
+    if not is_sqlite() and key not in COMPUTED_SORTS and not the_plan.in_mode:
+        query = query.where(Customer.id.in_(_page_ids_pg(filters, the_plan, sort_expr, request)))
     cursor_key = _CURSOR_KEYS.get(key, "_sort")
     coalesced = key == "id_number" and not is_sqlite()  # sorted by COALESCE(id_number, '')
 
@@ -237,6 +258,17 @@ def count(filters: CustomerFilter, cap: int = COUNT_CAP) -> int:
     """
     session.require("patients.view")
     the_plan = plan(filters, sort="", limit=cap + 1, cap=max(cap, search_plan.CANDIDATE_CAP))
+    if not is_sqlite() and the_plan.ids is None and the_plan.long:
+        # PostgreSQL, many trigram matches: count them through the trigram index up to the
+        # cap (a plain count of a LIKE scanned the table when the matches were fewer)
+        where, params = _expression_sql(_conditions(filters, the_plan))
+        table = Customer._meta.table_name
+        sql = (
+            f"WITH m AS MATERIALIZED (SELECT 1 FROM {table} AS t1 WHERE {where}) "
+            f"SELECT count(*) FROM (SELECT 1 FROM m LIMIT {db.param}) AS counted"
+        )
+        with search_plan._trigram_scan():
+            return int(db.execute_sql(sql, [*params, cap + 1]).fetchone()[0])
     if the_plan.ids is not None or not is_sqlite():
         query = _where(Customer.select(SQL("1")), _conditions(filters, the_plan))
         sql, params = query.limit(cap + 1).sql()

@@ -29,7 +29,12 @@ from . import types as request_types
 from .counting import investigation_count
 
 PAPER_SIZES = ("A4", "Letter")
-LABEL_MIN_MM, LABEL_MAX_MM = 20, 120
+LABEL_MAX_MM = 120
+# the sizes on which every text of a tube label fits whole (tests/unit/test_label_layout.py)
+LABEL_WIDTH_RANGE = (35, LABEL_MAX_MM)
+LABEL_HEIGHT_RANGE = (18, LABEL_MAX_MM)
+# common tube and specimen labels (width × height, mm); 50 × 25 is the default
+LABEL_SIZES = ((50, 25), (38, 25), (40, 20), (50, 30), (57, 32), (60, 30), (60, 40), (100, 50))
 MAX_COPIES = 50
 MAX_REPORT_DAYS = 3660  # ten years; longer ranges are almost always a typo
 LAB_HEADER_KEYS = ("lab_name", "lab_address", "lab_rtn", "lab_phone", "lab_email", "lab_logo_path")
@@ -158,8 +163,8 @@ def label_settings() -> dict:
         return min(max(value, low), high)
 
     return {
-        "width_mm": clamp(settings.get("label_width_mm"), LABEL_MIN_MM, LABEL_MAX_MM, 50),
-        "height_mm": clamp(settings.get("label_height_mm"), LABEL_MIN_MM, LABEL_MAX_MM, 25),
+        "width_mm": clamp(settings.get("label_width_mm"), *LABEL_WIDTH_RANGE, 50),
+        "height_mm": clamp(settings.get("label_height_mm"), *LABEL_HEIGHT_RANGE, 25),
         "copies": clamp(settings.get("label_copies"), 1, MAX_COPIES, 1),
     }
 
@@ -167,8 +172,8 @@ def label_settings() -> dict:
 def validate_print_settings(values: dict) -> dict[str, str]:
     errors: dict[str, str] = {}
     for key, low, high in (
-        ("label_width_mm", LABEL_MIN_MM, LABEL_MAX_MM),
-        ("label_height_mm", LABEL_MIN_MM, LABEL_MAX_MM),
+        ("label_width_mm", *LABEL_WIDTH_RANGE),
+        ("label_height_mm", *LABEL_HEIGHT_RANGE),
         ("label_copies", 1, MAX_COPIES),
     ):
         if key not in values:

@@ -1,7 +1,8 @@
 """Administrators' audit viewer: paged rows, filters by user, entity, action and dates.
 
-Rows come from ``audit.page`` (keyset pages, newest first); the selected row's
-changes are listed one per line, old → new, under the table.
+Rows come from ``audit.page`` (keyset pages, newest first) already in words: the record
+is named (a request by its number and patient, a patient by name), and the selected row's
+changes are listed one per line, before → after, under the table.
 """
 
 from __future__ import annotations
@@ -37,10 +38,6 @@ def _datetime(value) -> str:
     return value.strftime("%d/%m/%Y %H:%M:%S") if value else ""
 
 
-def _entity_id(value) -> str:
-    return "" if value is None else str(value)
-
-
 def translated_items(labels: dict):
     return translated_labels(labels).items()
 
@@ -51,17 +48,16 @@ COLUMNS = [
     ),
     Column("username", QT_TRANSLATE_NOOP("admin.audit_viewer", "Usuario"), sort="username"),
     Column("action_label", QT_TRANSLATE_NOOP("admin.audit_viewer", "Acción"), sort="action"),
-    Column("entity_label", QT_TRANSLATE_NOOP("admin.audit_viewer", "Registro"), sort="entity"),
     Column(
-        "entity_id",
-        QT_TRANSLATE_NOOP("admin.audit_viewer", "Id"),
-        format=_entity_id,
-        align=Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+        "record",
+        QT_TRANSLATE_NOOP("admin.audit_viewer", "Registro"),
+        sort="entity",
+        tooltip=lambda row: row["record"],
     ),
     Column(
         "changes_text",
         QT_TRANSLATE_NOOP("admin.audit_viewer", "Cambios (antes → después)"),
-        tooltip=lambda row: audit.changes_text(row["changes"], "\n"),
+        tooltip=lambda row: "\n".join(row["changes_lines"]),
     ),
     Column(
         "detail",
@@ -89,7 +85,11 @@ class AuditViewer(QDialog):
         self.setWindowTitle(translate("admin.audit_viewer", "Auditoría"))
         self.setWindowIcon(icon("audit"))
         self.setWindowFlag(Qt.WindowType.WindowMaximizeButtonHint, True)
-        self.resize(1180, 680)
+        free = self.screen().availableGeometry() if self.screen() is not None else None
+        if free is not None:  # a 1024 × 768 front-desk screen gets the viewer whole
+            self.resize(min(1180, free.width() - 24), min(680, free.height() - 40))
+        else:
+            self.resize(1180, 680)
         layout = QVBoxLayout(self)
 
         bar = QHBoxLayout()
@@ -217,7 +217,8 @@ class AuditViewer(QDialog):
 
     # --- table ------------------------------------------------------------------------
     def _size_columns(self) -> None:
-        widths = (145, 100, 155, 120, 55, 400)
+        date = self.view.fontMetrics().horizontalAdvance("00/00/0000 00:00:00") + 30
+        widths = (date, 85, 145, 235, 440 - date)
         for column, width in enumerate(widths):
             self.view.setColumnWidth(column, width)
 
@@ -247,13 +248,11 @@ class AuditViewer(QDialog):
             return
         row = self.model.row_dict(current.row())
         lines = [
-            f"{_datetime(row['at'])} · {row['username']} · {row['action_label']} · "
-            f"{row['entity_label']}"
-            + (f" #{row['entity_id']}" if row["entity_id"] is not None else ""),
+            f"{_datetime(row['at'])} · {row['username']} · {row['action_label']} · {row['record']}",
         ]
         if row["detail"]:
             lines.append(row["detail"])
-        if row["changes"]:
+        if row["changes_lines"]:
             lines.append("")
-            lines.append(audit.changes_text(row["changes"], "\n"))
+            lines.extend(row["changes_lines"])
         self.details.setPlainText("\n".join(lines))

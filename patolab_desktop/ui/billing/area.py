@@ -7,7 +7,7 @@ check is still the one that counts.
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QToolBar
+from PySide6.QtWidgets import QLabel, QSizePolicy, QToolBar
 
 from ...i18n import translate
 from ...services.access import session
@@ -121,7 +121,9 @@ def install(window) -> None:
     banner.setObjectName("billing_banner")
     banner.setMovable(False)
     window.billing_banner_label = QLabel()
-    window.billing_banner_label.setWordWrap(True)
+    window.billing_banner_label.setSizePolicy(
+        QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred
+    )
     window.billing_banner_label.setStyleSheet(
         "background: #fff3e0; color: #bf360c; padding: 6px; font-weight: 600;"
     )

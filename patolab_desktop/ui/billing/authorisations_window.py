@@ -67,7 +67,7 @@ class AuthorisationsWindow(QDialog):
         )
         layout.addWidget(self.warnings_label)
         self.view, self.model = table(columns(), self)
-        for column, width in ((0, 110), (1, 90), (2, 100), (3, 250), (4, 260)):
+        for column, width in ((0, 110), (1, 100), (2, 110), (3, 190), (4, 150), (7, 90)):
             self.view.setColumnWidth(column, width)
         layout.addWidget(self.view, 1)
         self.error = error_label()

@@ -118,6 +118,8 @@ class CashCloseDialog(QDialog):
         body = QHBoxLayout()
         cash_box = QGroupBox(translate("billing.cash_dialogs", "Efectivo por denominación"))
         grid = QGridLayout(cash_box)
+        grid.setHorizontalSpacing(10)
+        grid.setColumnMinimumWidth(3, 70)
         self.counts: dict[Decimal, QSpinBox] = {}
         self.subtotals: dict[Decimal, QLabel] = {}
         for index, face in enumerate(DENOMINATIONS):
@@ -126,7 +128,7 @@ class CashCloseDialog(QDialog):
             spin.setAlignment(RIGHT)
             sub = QLabel(money(0))
             sub.setAlignment(RIGHT)
-            row, col = index % 7, (index // 7) * 3
+            row, col = index % 7, (index // 7) * 4
             grid.addWidget(QLabel(money(face)), row, col)
             grid.addWidget(spin, row, col + 1)
             grid.addWidget(sub, row, col + 2)
@@ -180,6 +182,7 @@ class CashCloseDialog(QDialog):
         layout.addWidget(self.note_edit)
         self.error = error_label()
         layout.addWidget(self.error)
+        layout.addStretch(1)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         self.close_button = QPushButton(

@@ -386,6 +386,7 @@ class CreditNoteDialog(QDialog):
         layout.addLayout(form)
         self.error = error_label()
         layout.addWidget(self.error)
+        layout.addStretch(1)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         self.issue_button = QPushButton(

@@ -238,6 +238,12 @@ class CustomersWindow(RowSelectionMixin, QWidget):
                 header_metrics.horizontalAdvance(column.title) + 30,
             )
             header.resizeSection(number, width)
+        # what the receptionist reads out or dials is never cut on a 1024 px screen
+        self.view.keep_whole = {
+            number
+            for number, column in enumerate(self.model.columns)
+            if column.key in ("id_number", "phone", "created_at")
+        }
 
     # --- the query ---------------------------------------------------------------------
     def current_filters(self) -> customers.CustomerFilter:

@@ -12,7 +12,8 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtGui import QPagedPaintDevice, QPageLayout, QPainter
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QPagedPaintDevice, QPageLayout, QPainter
 from PySide6.QtWidgets import QDialog, QWidget
 
 from ...i18n import translate
@@ -41,8 +42,15 @@ def _printer(page_layout: QPageLayout):
 
 
 def _paint_on(
-    device: QPagedPaintDevice, paint: Callable[[QPainter, QPagedPaintDevice], int]
+    device: QPagedPaintDevice,
+    paint: Callable[[QPainter, QPagedPaintDevice], int],
+    fixed_layout: QPageLayout | None = None,
 ) -> int:
+    """Paint on a printer (or the preview's). ``fixed_layout``: the page is always that
+    (a label is its own size, whatever paper the print dialog or a "print to file" chose;
+    a printer that cannot take the size still gets the label at its true size)."""
+    if fixed_layout is not None:
+        device.setPageLayout(fixed_layout)
     painter = QPainter()
     if not painter.begin(device):
         raise OSError(
@@ -61,17 +69,61 @@ def preview(
     title: str,
     page_layout: QPageLayout,
     paint: Callable[[QPainter, QPagedPaintDevice], int],
+    save_pdf: Callable[[QWidget], object] | None = None,
+    fixed_size: bool = False,
 ):
-    """A print preview (QPrintPreviewDialog); printing from it uses the same painter."""
+    """A print preview (QPrintPreviewDialog); printing from it uses the same painter.
+
+    ``save_pdf(dialog)`` adds «Guardar como PDF…» to the preview's toolbar; ``fixed_size``
+    keeps the page at ``page_layout`` whatever the print dialog chooses (labels).
+    """
     from PySide6.QtPrintSupport import QPrintPreviewDialog
+    from PySide6.QtWidgets import QToolBar
+
+    from ..icons import icon
 
     printer = _printer(page_layout)
     dialog = QPrintPreviewDialog(printer, parent)
     dialog.setWindowTitle(title)
-    dialog.resize(900, 1000)
-    dialog.paintRequested.connect(lambda device: _paint_on(device, paint))
+    _fit_to_screen(dialog, 900, 1000)
+    fixed = page_layout if fixed_size else None
+    dialog.paintRequested.connect(lambda device: _paint_on(device, paint, fixed))
+    dialog.save_pdf_action = None
+    if save_pdf is not None:
+        toolbar = dialog.findChild(QToolBar)
+        action = QAction(icon("save"), translate("printing.actions", "Guardar como PDF…"), dialog)
+        action.setObjectName("save_pdf_action")
+        action.setToolTip(translate("printing.actions", "Guardar como PDF…"))
+        action.triggered.connect(lambda: save_pdf(dialog))
+        if toolbar is not None:
+            # Print (Qt puts it last) and Save as PDF first, so a 1024 px screen never hides
+            # them in the toolbar's overflow menu; zoom and page buttons follow
+            actions = toolbar.actions()
+            first = actions[0] if actions else None
+            print_action = actions[-1] if actions else None
+            if print_action is not None:
+                toolbar.removeAction(print_action)
+                toolbar.insertAction(first, print_action)
+            toolbar.insertAction(first, action)
+            if first is not None:
+                toolbar.insertSeparator(first)
+            button = toolbar.widgetForAction(action)
+            if button is not None:  # text beside the icon: the action is found by its words
+                button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        else:
+            dialog.addAction(action)
+        dialog.save_pdf_action = action
     exec_dialog(dialog)
     return dialog
+
+
+def _fit_to_screen(dialog: QWidget, width: int, height: int) -> None:
+    """``width`` × ``height`` or the screen's free area when it is smaller (1024 × 768)."""
+    screen = dialog.screen() if dialog.screen() is not None else None
+    if screen is not None:
+        free = screen.availableGeometry()
+        width, height = min(width, free.width() - 40), min(height, free.height() - 40)
+    dialog.resize(width, height)
 
 
 def print_direct(
@@ -79,6 +131,7 @@ def print_direct(
     title: str,
     page_layout: QPageLayout,
     paint: Callable[[QPainter, QPagedPaintDevice], int],
+    fixed_size: bool = False,
 ) -> bool:
     """Ask for the printer (QPrintDialog) and print; False when the user cancels."""
     from PySide6.QtPrintSupport import QPrintDialog
@@ -88,7 +141,7 @@ def print_direct(
     dialog.setWindowTitle(title)
     if exec_dialog(dialog) != QDialog.DialogCode.Accepted:
         return False
-    _paint_on(printer, paint)
+    _paint_on(printer, paint, page_layout if fixed_size else None)
     return True
 
 
@@ -145,6 +198,7 @@ def preview_summary(parent: QWidget | None, request_id: int, show_full_id: bool 
         title,
         document_layout(reports.paper_size()),
         lambda painter, device: paint_summary(painter, device, data),
+        save_pdf=lambda dialog: save_summary_pdf(dialog, request_id, show_full_id),
     )
 
 
@@ -237,7 +291,10 @@ def print_labels(parent: QWidget | None, request_id: int, copies: int | None = N
             parent,
             title,
             label_layout(size["width_mm"], size["height_mm"]),
-            lambda painter, device: paint_labels(painter, device, labels, copies),
+            lambda painter, device: paint_labels(
+                painter, device, labels, copies, (size["width_mm"], size["height_mm"])
+            ),
+            fixed_size=True,
         )
     except (OSError, ServiceError) as exc:
         _fail(parent, translate("printing.actions", "No se pudieron imprimir las etiquetas"), exc)
@@ -265,7 +322,11 @@ def preview_labels(parent: QWidget | None, request_id: int, copies: int | None =
         parent,
         title,
         label_layout(size["width_mm"], size["height_mm"]),
-        lambda painter, device: paint_labels(painter, device, labels, copies),
+        lambda painter, device: paint_labels(
+            painter, device, labels, copies, (size["width_mm"], size["height_mm"])
+        ),
+        save_pdf=lambda dialog: save_labels_pdf(dialog, request_id, copies),
+        fixed_size=True,
     )
 
 
@@ -296,6 +357,11 @@ def save_labels_pdf(
         _fail(parent, translate("printing.actions", "No se pudo guardar el PDF"), exc)
         return None
     reports.record_print("lab_request", request_id, f"Etiquetas {number} guardadas en PDF")
+    prompts.info(
+        parent,
+        translate("printing.actions", "PDF guardado"),
+        translate("printing.actions", "Se guardaron las etiquetas en:\n{path}").format(path=path),
+    )
     return path
 
 
@@ -327,6 +393,7 @@ def preview_period_data(parent: QWidget | None, data: dict):
         title,
         document_layout(reports.paper_size()),
         lambda painter, device: paint_period_report(painter, device, data),
+        save_pdf=lambda dialog: save_period_data_pdf(dialog, data),
     )
 
 

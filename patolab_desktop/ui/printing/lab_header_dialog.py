@@ -111,12 +111,8 @@ class LabHeaderDialog(QDialog):
             self._label(translate("printing.lab_header_dialog", "&Papel:"), self.paper),
             self._with_error("paper_size", self.paper),
         )
-        self.label_width = self._spin(
-            "label_width_mm", reports.LABEL_MIN_MM, reports.LABEL_MAX_MM, " mm"
-        )
-        self.label_height = self._spin(
-            "label_height_mm", reports.LABEL_MIN_MM, reports.LABEL_MAX_MM, " mm"
-        )
+        self.label_width = self._spin("label_width_mm", *reports.LABEL_WIDTH_RANGE, " mm")
+        self.label_height = self._spin("label_height_mm", *reports.LABEL_HEIGHT_RANGE, " mm")
         self.label_copies = self._spin("label_copies", 1, reports.MAX_COPIES, "")
         size_row = QHBoxLayout()
         size_row.setContentsMargins(0, 0, 0, 0)
@@ -136,15 +132,14 @@ class LabHeaderDialog(QDialog):
         copies_row = QHBoxLayout()
         copies_row.setContentsMargins(0, 0, 0, 0)
         copies_row.addWidget(self._with_error("label_copies", self.label_copies))
-        copies_row.addWidget(
-            QLabel(
-                translate(
-                    "printing.lab_header_dialog",
-                    "(una etiqueta por tipo de muestra de la solicitud)",
-                )
+        copies_hint = QLabel(
+            translate(
+                "printing.lab_header_dialog",
+                "(una etiqueta por tipo de muestra de la solicitud)",
             )
         )
-        copies_row.addStretch(1)
+        copies_hint.setWordWrap(True)  # whole on a 1024 px screen, in either language
+        copies_row.addWidget(copies_hint, 1)
         copies_widget = QWidget()
         copies_widget.setLayout(copies_row)
         print_form.addRow(

@@ -21,7 +21,9 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSplitter,
+    QTabWidget,
     QVBoxLayout,
+    QWidget,
 )
 
 from ...i18n import translate
@@ -208,8 +210,13 @@ class RequestDetailDialog(QDialog):
         self.start_button.clicked.connect(lambda: self.mark_selected("in_progress"))
         self.release_button.clicked.connect(lambda: self.mark_selected("released"))
         splitter.addWidget(lines_box)
-        events_box = QGroupBox(translate("requests.request_detail", "Historial"))
+        # the history and the WhatsApp messages share one tabbed area under the lines, so
+        # the investigations keep their room on a 768 px high screen (issue 16)
+        self.lower_tabs = QTabWidget()
+        self.lower_tabs.setObjectName("detail_tabs")
+        events_box = QWidget()
         events_layout = QVBoxLayout(events_box)
+        events_layout.setContentsMargins(4, 4, 4, 4)
         self.events_model = RowsModel(event_columns(), self)
         self.events_view = make_table_view(self)
         self.events_view.setSortingEnabled(False)
@@ -221,18 +228,27 @@ class RequestDetailDialog(QDialog):
         events_header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.events_view.setWordWrap(False)
         events_layout.addWidget(self.events_view)
-        splitter.addWidget(events_box)
+        self.lower_tabs.addTab(events_box, translate("requests.request_detail", "Historial"))
         from ..notify.messages_panel import MessagesPanel  # WhatsApp (issue 18)
 
-        self.messages_box = QGroupBox(translate("requests.request_detail", "Mensajes de WhatsApp"))
+        self.messages_box = QWidget()
         messages_layout = QVBoxLayout(self.messages_box)
+        messages_layout.setContentsMargins(4, 4, 4, 4)
         self.messages = MessagesPanel(request_id=self.request_id, parent=self)
         messages_layout.addWidget(self.messages)
-        self.messages_box.setVisible(allowed("notify.send"))
-        splitter.addWidget(self.messages_box)
+        if allowed("notify.send"):
+            self.lower_tabs.addTab(
+                self.messages_box, translate("requests.request_detail", "Mensajes de WhatsApp")
+            )
+            if self.messages.model.rowCount():  # messages to look at come first
+                self.lower_tabs.setCurrentWidget(self.messages_box)
+        else:
+            self.messages_box.hide()
+        self.lower_tabs.currentChanged.connect(self._tab_changed)
+        splitter.addWidget(self.lower_tabs)
         splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
-        splitter.setStretchFactor(2, 2)
+        splitter.setStretchFactor(1, 1)
+        splitter.setCollapsible(0, False)
         layout.addWidget(splitter, 1)
 
         bottom = QHBoxLayout()
@@ -422,6 +438,10 @@ class RequestDetailDialog(QDialog):
         if charge(self, [self.request_id]) is not None:
             self.reload()
             self.changed.emit(self.request_id)
+
+    def _tab_changed(self, _index: int) -> None:
+        if self.lower_tabs.currentWidget() is self.messages_box:
+            self.messages.reload()
 
     def print_summary(self) -> None:
         if self.print_button.isEnabled():

@@ -206,9 +206,13 @@ class RequestsWindow(QWidget):
         header.blockSignals(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
-        for column, width in enumerate((125, 115, 0, 170, 145, 140, 105, 70, 40, 110)):
+        number_width = self.view.fontMetrics().horizontalAdvance("LAB-0000-000000") + 22
+        widths = (number_width, 115, 0, 170, 145, 140, 105, 95, 75, 45, 110)
+        for column, width in enumerate(widths[: self.model.columnCount()]):
             if width:
                 self.view.setColumnWidth(column, width)
+        # the request number, its date and the amount are never cut on a narrow screen
+        self.view.keep_whole = {0, 1, self.model.columnCount() - 1}
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)  # the patient takes the rest
         self.view.doubleClicked.connect(lambda index: self._open_row(index.row()))
         for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):

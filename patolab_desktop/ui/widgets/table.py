@@ -36,6 +36,7 @@ class ListTableView(QTableView):
     def __init__(self, parent=None):
         super().__init__(parent)
         self._natural: dict[int, int] = {}  # widths the owner or the person gave columns
+        self.keep_whole: set[int] = set()  # columns never narrowed (a number, an amount)
         self._fitting = False
         self.horizontalHeader().sectionResized.connect(self._remember_width)
 
@@ -83,10 +84,13 @@ class ListTableView(QTableView):
             for i in sections
             if header.sectionResizeMode(i) == stretch or (header.stretchLastSection() and i == last)
         ]
-        fixed = [i for i in sections if i not in stretched]
+        fixed = [i for i in sections if i not in stretched and i not in self.keep_whole]
+        reserved_whole = sum(
+            header.sectionSize(i) for i in sections if i in self.keep_whole and i not in stretched
+        )
         reserved = STRETCH_ROOM * len(stretched)  # a stretched column (the patient) keeps room
         for _round in range(4):
-            excess = sum(header.sectionSize(i) for i in fixed) + reserved - room
+            excess = sum(header.sectionSize(i) for i in fixed) + reserved + reserved_whole - room
             shrinkable = {i: header.sectionSize(i) - MIN_COLUMN for i in fixed}
             slack = sum(v for v in shrinkable.values() if v > 0)
             if excess <= 0 or slack <= 0:

@@ -1,0 +1,69 @@
+"""Benchmark of issue 17: issuing a factura for a request of 10 investigations (p95), with
+a cash payment, inside a transaction rolled back at the end (the database is left as it
+was)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from .runner import stats, timed
+
+INVOICE_ISSUE_TARGET_MS = 30
+
+
+def measure_invoice_issue(result: dict, log, count: int = 60) -> None:
+    from ..db.database import db
+    from ..db.models import Branch, Customer, Investigation, Referrer
+    from ..services import requests, settings
+    from ..services.billing import authorisations, cash, invoices
+    from ..services.billing.payments import PaymentInput
+
+    log(f"Billing: issuing {count} invoices of 10 investigations…")
+    patients = [
+        c.id
+        for c in Customer.select(Customer.id)
+        .where((Customer.active == True) & (Customer.type == "cliente"))  # noqa: E712
+        .limit(count)
+    ]
+    doctor = Referrer.select(Referrer.id).where(Referrer.active == True).first().id  # noqa: E712
+    singles = [
+        i.id
+        for i in Investigation.select(Investigation.id)
+        .where((Investigation.active == True) & (Investigation.is_panel == False))  # noqa: E712
+        .limit(10)
+    ]
+    times: list[float] = []
+    with db.atomic() as txn:
+        branch = settings.get("default_branch_id") or Branch.select(Branch.id).scalar()
+        settings.put("default_branch_id", branch)
+        if not any(
+            a["status"] == "active" and a["doc_type"] == "01" for a in authorisations.list_all()
+        ):
+            authorisations.add(
+                authorisations.AuthorisationInput(
+                    branch_id=branch,
+                    establishment="000",
+                    point=authorisations.issuing_point()[1],
+                    doc_type="01",
+                    cai="BE0C4A-0000-0000-0000-0000-00",
+                    range_from=1,
+                    range_to=99_999_999,
+                    deadline=dt.date.today() + dt.timedelta(days=300),
+                )
+            )
+        if cash.current() is None:
+            cash.open_session("0")
+        for patient in patients:
+            draft = requests.RequestDraft(
+                patient_id=patient, doctor_id=doctor, investigation_ids=singles
+            )
+            request_id, _number = requests.create(draft)
+            total = invoices.preview(invoices.InvoiceInput((request_id,)))["amounts"].total
+            data = invoices.InvoiceInput(
+                (request_id,), payments=(PaymentInput("cash", total, received=total + 100),)
+            )
+            ms, _ = timed(invoices.issue, data)
+            times.append(ms)
+        txn.rollback()
+    result["invoice_issue_10"] = stats(times)
+    result["invoice_issue_10"]["target_ms"] = INVOICE_ISSUE_TARGET_MS

@@ -1,0 +1,99 @@
+"""Bulk writes on PostgreSQL with ``COPY … FROM STDIN`` (issue 20).
+
+A row-by-row (or multi-row ``INSERT``) load of millions of rows spends its time in
+statement round trips and parsing; ``COPY`` streams the rows in PostgreSQL's text format
+in one statement per batch. Used by the synthetic data of the benchmark (``demo``) and by
+``migrate-to``. Values are what the driver would be given: None, bool, int, str,
+date/datetime, Decimal, bytes.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Sequence
+
+from peewee import Database, PostgresqlDatabase
+
+_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def copy_cell(value) -> str:
+    """One value in COPY's text format (``\\N`` is NULL, specials backslash-escaped)."""
+    if value is None:
+        return "\\N"
+    if value is True:
+        return "t"
+    if value is False:
+        return "f"
+    value = getattr(value, "adapted", value)  # psycopg2.Binary (a BlobField's db_value)
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return "\\\\x" + bytes(value).hex()  # bytea hex input, its backslash escaped
+    return str(value).translate(_ESCAPES)
+
+
+def copy_text(rows: Iterable[Sequence]) -> str:
+    return "".join("\t".join(map(copy_cell, row)) + "\n" for row in rows)
+
+
+def copy_rows(database: Database, table: str, columns: Sequence[str], rows: list) -> int:
+    """``COPY table (columns) FROM STDIN`` with ``rows`` (tuples); returns their count.
+
+    Runs on the database's current connection, so inside the caller's transaction."""
+    if not rows:
+        return 0
+    names = ", ".join(f'"{c}"' for c in columns)
+    buffer = io.StringIO(copy_text(rows))
+    cursor = database.cursor()
+    cursor.copy_expert(f'COPY "{table}" ({names}) FROM STDIN', buffer)
+    return len(rows)
+
+
+def is_postgres(database: Database) -> bool:
+    return isinstance(database, PostgresqlDatabase)
+
+
+def secondary_indexes(database: Database, table: str) -> list[tuple[str, str]]:
+    """(name, CREATE statement) of the non-unique indexes of ``table`` (PostgreSQL)."""
+    return [
+        (name, sql)
+        for name, sql in database.execute_sql(
+            "SELECT i.relname, pg_get_indexdef(i.oid) FROM pg_index x "
+            "JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid "
+            "WHERE t.relname = %s AND NOT x.indisunique AND NOT x.indisprimary "
+            "AND t.relnamespace = 'public'::regnamespace",
+            (table,),
+        ).fetchall()
+    ]
+
+
+def drop_secondary_indexes(database: Database, table: str) -> list[str]:
+    """Drop the non-unique indexes of an EMPTY PostgreSQL table; their CREATE statements.
+
+    Building an index once after the load is several times faster than keeping it up to
+    date while a million rows arrive (the trigram GIN index most of all)."""
+    if database.execute_sql(f'SELECT 1 FROM "{table}" LIMIT 1').fetchone():
+        return []
+    statements = []
+    for name, sql in secondary_indexes(database, table):
+        database.execute_sql(f'DROP INDEX IF EXISTS "{name}"')
+        statements.append(sql)
+    return statements
+
+
+def recreate_indexes(database: Database, statements: list[str]) -> None:
+    if not statements:
+        return
+    database.execute_sql("SET maintenance_work_mem = '256MB'")
+    for sql in statements:
+        database.execute_sql(sql)
+    database.execute_sql("RESET maintenance_work_mem")
+
+
+def analyze(database: Database, tables: Iterable[str] = ()) -> None:
+    """Planner statistics after a bulk load (autovacuum would take its time)."""
+    names = list(tables)
+    if names:
+        for table in names:
+            database.execute_sql(f'ANALYZE "{table}"')
+    else:
+        database.execute_sql("ANALYZE")

@@ -1,0 +1,312 @@
+"""The printed cash close (cuadre de caja, issue 17 point 6).
+
+``write_cash_close_pdf(path, report, paper)`` saves a ``services.billing.views.CashCloseReport``
+on Letter, A4 or the 80 mm roll (``layout.ROLL``, as long as its content);
+``paint_cash_close`` draws it on any paged device (a QPrinter for printing and preview,
+after ``printer.setPageLayout(cash_close_page_layout(report, paper))``). The same three
+functions are importable from ``documents.fiscal_document``.
+
+It shows the session, expected against counted per payment method, the cash counted per
+denomination, the difference, the note, and signature lines for the receptionist and the
+supervisor who confirms. Like the fiscal documents it stays in Spanish.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QPagedPaintDevice, QPageLayout, QPainter
+
+from ..services.billing.views import CashCloseReport
+from ..util.formatting import format_datetime
+from ..util.money import format_lempiras
+from . import layout
+from .layout import (
+    ACCENT,
+    INK,
+    MUTED,
+    ROLL,
+    SHADE,
+    STAMP,
+    Canvas,
+    Column,
+    Flow,
+    Row,
+    check_paper,
+    continuation_header,
+    document_layout,
+    draw_table,
+    fitted_roll_layout,
+    font,
+    is_roll,
+    keep_none_alive,
+    paint_footer,
+    write_pdf,
+)
+
+RIGHT = Qt.AlignmentFlag.AlignRight
+CENTER = Qt.AlignmentFlag.AlignHCenter
+TITLE = "CIERRE DE CAJA"
+
+
+def document_title(report: CashCloseReport) -> str:
+    return f"{TITLE} No. {report.session_id}"
+
+
+def difference_text(amount) -> str:
+    """«-L 20.00 (faltante)», «L 5.00 (sobrante)», «L 0.00 (cuadra)»."""
+    value = Decimal(amount)
+    word = "cuadra" if value == 0 else ("sobrante" if value > 0 else "faltante")
+    return f"{format_lempiras(value)} ({word})"
+
+
+def face_value_text(value) -> str:
+    """«L 500» for notes, «L 0.50» for coins."""
+    value = Decimal(value)
+    if value == value.to_integral_value():
+        return f"L {int(value):,}"
+    return format_lempiras(value)
+
+
+def session_pairs(report: CashCloseReport) -> list[tuple[str, str]]:
+    return [
+        ("Sucursal", report.branch_name or "—"),
+        ("Recepcionista", report.user),
+        ("Apertura", format_datetime(report.opened_at)),
+        ("Cierre", format_datetime(report.closed_at) if report.closed_at else "(abierta)"),
+        ("Fondo inicial", format_lempiras(report.opening_float)),
+        ("Facturas emitidas", f"{report.invoices:,}"),
+        ("Facturas anuladas", f"{report.voided:,}"),
+    ]
+
+
+def method_rows(report: CashCloseReport) -> list[tuple[str, Decimal, Decimal, Decimal]]:
+    """(method, expected, counted, difference) per method, expected's order first."""
+    methods = list(report.expected) + [m for m in report.counted if m not in report.expected]
+    rows = []
+    for method in methods:
+        expected = Decimal(report.expected.get(method, 0))
+        counted = Decimal(report.counted.get(method, 0))
+        rows.append((method, expected, counted, counted - expected))
+    return rows
+
+
+def _method_table(flow: Flow, report: CashCloseReport, size_pt: float) -> None:
+    rows = method_rows(report)
+    body = [
+        Row(
+            [
+                method,
+                format_lempiras(expected),
+                format_lempiras(counted),
+                format_lempiras(diff),
+            ]
+        )
+        for method, expected, counted, diff in rows
+    ]
+    body.append(
+        Row(
+            [
+                "Total",
+                format_lempiras(sum((r[1] for r in rows), Decimal(0))),
+                format_lempiras(sum((r[2] for r in rows), Decimal(0))),
+                format_lempiras(report.difference),
+            ],
+            bold=True,
+            rule_above=True,
+        )
+    )
+    draw_table(
+        flow,
+        [
+            Column("Forma de pago", 28, wrap=True),
+            Column("Esperado", 24, RIGHT),
+            Column("Contado", 24, RIGHT),
+            Column("Diferencia", 24, RIGHT),
+        ],
+        body,
+        size_pt=size_pt,
+        title="Esperado contra contado",
+    )
+
+
+def _denomination_table(flow: Flow, report: CashCloseReport, size_pt: float) -> None:
+    total = Decimal(0)
+    body = []
+    for face, count in report.denominations:
+        subtotal = Decimal(face) * count
+        total += subtotal
+        body.append(Row([face_value_text(face), f"{count:,}", format_lempiras(subtotal)]))
+    body.append(Row(["Efectivo contado", "", format_lempiras(total)], bold=True, rule_above=True))
+    draw_table(
+        flow,
+        [
+            Column("Denominación", 34, wrap=True),
+            Column("Cantidad", 26, RIGHT),
+            Column("Subtotal", 40, RIGHT),
+        ],
+        body,
+        size_pt=size_pt,
+        title="Efectivo por denominación",
+    )
+
+
+def _pairs(
+    flow: Flow, pairs, label_font: QFont, value_font: QFont, label_width: float, color=MUTED
+) -> None:
+    canvas = flow.canvas
+    for label, value in pairs:
+        height = max(
+            canvas.line_height(label_font),
+            canvas.wrapped_height(value, value_font, flow.width - label_width),
+        )
+        flow.ensure(height)
+        flow.text(0, flow.y, label_width, f"{label}:", label_font, color=color)
+        flow.text(label_width, flow.y, flow.width - label_width, value, value_font, wrap=True)
+        flow.y += height
+
+
+def _difference_box(flow: Flow, report: CashCloseReport, size_pt: float) -> None:
+    canvas = flow.canvas
+    pad = canvas.mm(2)
+    inner = flow.width - 2 * pad
+    strong, body = font(size_pt + 1.5, bold=True), font(size_pt)
+    head = f"Diferencia: {difference_text(report.difference)}"
+    note = f"Nota: {report.note.strip() or '—'}"
+    height = (
+        canvas.wrapped_height(head, strong, inner)
+        + canvas.mm(0.8)
+        + canvas.wrapped_height(note, body, inner)
+        + 2 * pad
+    )
+    flow.ensure(height)
+    differs = Decimal(report.difference) != 0
+    fill = QColor(253, 236, 234) if differs else SHADE
+    border = STAMP if differs else INK
+    rect = QRectF(0, flow.y, flow.width, height)
+    flow.add(lambda: canvas.box(rect, fill=fill, border=border, width_pt=1.0))
+    y = flow.y + pad
+    y += flow.text(pad, y, inner, head, strong, wrap=True, color=STAMP if differs else INK)
+    y += canvas.mm(0.8)
+    flow.text(pad, y, inner, note, body, wrap=True)
+    flow.y += height
+
+
+def _signatures(flow: Flow, report: CashCloseReport, size_pt: float, stacked: bool) -> None:
+    canvas = flow.canvas
+    body = font(size_pt)
+    receptionist = f"Recepcionista: {report.user}"
+    if report.confirmed_by:
+        supervisor = f"Supervisor: {report.confirmed_by}"
+        if report.confirmed_at:
+            supervisor += f" — confirmado el {format_datetime(report.confirmed_at)}"
+    else:
+        supervisor = "Supervisor: (pendiente de confirmación)"
+    labels = [receptionist, supervisor]
+    space = canvas.mm(12)
+    if stacked:
+        for label in labels:
+            height = space + canvas.wrapped_height(label, body, flow.width) + canvas.mm(1)
+            flow.ensure(height)
+            line_y = flow.y + space
+            width = flow.width
+            flow.add(lambda y=line_y, w=width: canvas.hline(0, w, y, 0.7, INK))
+            flow.text(0, line_y + canvas.mm(0.8), flow.width, label, body, align=CENTER, wrap=True)
+            flow.y += height
+        return
+    gap = canvas.mm(12)
+    width = (flow.width - gap) / 2
+    height = space + max(canvas.wrapped_height(t, body, width) for t in labels) + canvas.mm(1)
+    flow.ensure(height)
+    line_y = flow.y + space
+    for index, label in enumerate(labels):
+        x = index * (width + gap)
+        flow.add(lambda x=x: canvas.hline(x, x + width, line_y, 0.7, INK))
+        flow.text(x, line_y + canvas.mm(0.8), width, label, body, align=CENTER, wrap=True)
+    flow.y += height
+
+
+def close_flow(canvas: Canvas, report: CashCloseReport, paper: str, lab_name: str = "") -> Flow:
+    """Lay the close report out into pages (nothing painted yet)."""
+    roll = is_roll(paper)
+    if roll:
+        flow = Flow(canvas, top=0, bottom=1e12, first_top=0)
+    else:
+        flow = Flow(canvas, top=canvas.mm(10), bottom=canvas.height - canvas.mm(9), first_top=0)
+        continued = f"{document_title(report)} (continuación)"
+        flow.on_new_page.append(lambda: continuation_header(flow, continued))
+    size = 7.5 if roll else 9.5
+    align = CENTER if roll else Qt.AlignmentFlag.AlignLeft
+    if lab_name:
+        name_font = font(10.5 if roll else 14, bold=True)
+        flow.y += flow.text(0, flow.y, flow.width, lab_name, name_font, align, True, ACCENT)
+    title_font = font(12 if roll else 16, bold=True)
+    flow.y += flow.text(0, flow.y, flow.width, TITLE, title_font, align, True, INK)
+    flow.y += flow.text(
+        0, flow.y, flow.width, f"Sesión de caja No. {report.session_id}", font(size, bold=True),
+        align, True,
+    )  # fmt: skip
+    flow.rule(width_pt=0.9, color=INK, gap_mm=3)
+    label_width = canvas.mm(26 if roll else 40)
+    label_color = INK if roll else MUTED  # thermal printers dither grey
+    pairs = session_pairs(report)
+    _pairs(flow, pairs, font(size, bold=True), font(size), label_width, label_color)
+    flow.gap(3)
+    _method_table(flow, report, size - 0.5 if roll else 9)
+    flow.gap(3)
+    if report.denominations:
+        _denomination_table(flow, report, size - 0.5 if roll else 9)
+        flow.gap(3)
+    _difference_box(flow, report, size)
+    flow.gap(2)
+    _signatures(flow, report, size, stacked=roll)
+    return flow
+
+
+def roll_length_mm(report: CashCloseReport, lab_name: str = "") -> float:
+    return layout.roll_length_mm(lambda canvas: close_flow(canvas, report, ROLL, lab_name).y)
+
+
+def cash_close_page_layout(
+    report: CashCloseReport, paper: str = "Letter", lab_name: str = ""
+) -> QPageLayout:
+    if is_roll(paper):
+        return fitted_roll_layout(lambda canvas: close_flow(canvas, report, ROLL, lab_name).y)
+    return document_layout(paper)
+
+
+@keep_none_alive
+def paint_cash_close(
+    painter: QPainter,
+    device: QPagedPaintDevice,
+    report: CashCloseReport,
+    paper: str = "Letter",
+    lab_name: str = "",
+) -> int:
+    """Draw the close report on an active painter; returns the page count."""
+    canvas = Canvas(painter)
+    flow = close_flow(canvas, report, paper, lab_name)
+
+    def decorate(index: int, count: int) -> None:
+        if not is_roll(paper):
+            left = f"{document_title(report)} · {report.user}"
+            paint_footer(canvas, index, count, left, report.branch_name)
+
+    return flow.paint(device, decorate)
+
+
+def write_cash_close_pdf(
+    path, report: CashCloseReport, paper: str = "Letter", lab_name: str = ""
+) -> int:
+    """Save the close report as a PDF on ``paper``; returns the page count."""
+    check_paper(paper)
+    return write_pdf(
+        path,
+        cash_close_page_layout(report, paper, lab_name),
+        lambda p, d: paint_cash_close(p, d, report, paper, lab_name),
+        title=document_title(report),
+    )
+
+
+render_cash_close = write_cash_close_pdf  # the name the billing brief uses
