@@ -1070,6 +1070,105 @@ The previous state was saved to:
     </message>
 </context>
 <context>
+    <name>admin.identity_key_dialogs</name>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/identity_key_dialogs.py" line="48"/>
+        <location filename="../../patolab_desktop/ui/admin/identity_key_dialogs.py" line="205"/>
+        <source>Clave de recuperación</source>
+        <translation>Recovery key</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/identity_key_dialogs.py" line="54"/>
+        <source>Clave de recuperación de los números de identidad</source>
+        <translation>Recovery key for identity numbers</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/identity_key_dialogs.py" line="58"/>
+        <source>Imprímala o guárdela ahora: una computadora nueva, o una copia de seguridad restaurada en otra computadora, la pedirá.</source>
+        <translation>Print or save it now: a new computer, or a backup restored on another computer, will ask for it.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/identity_key_dialogs.py" line="88"/>
+        <source>&amp;Imprimir…</source>
+        <translation>&amp;Print…</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/identity_key_dialogs.py" line="91"/>
+        <source>&amp;Guardar en un archivo…</source>
+        <translation>&amp;Save to a file…</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/identity_key_dialogs.py" line="94"/>
+        <source>&amp;Copiar</source>
+        <translation>&amp;Copy</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/identity_key_dialogs.py" line="101"/>
+        <source>&amp;Imprimí o guardé la clave de recuperación y la guardo fuera de esta computadora.</source>
+        <translation>&amp;I printed or saved the recovery key and keep it away from this computer.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/identity_key_dialogs.py" line="113"/>
+        <source>&amp;Listo</source>
+        <translation>&amp;Done</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/identity_key_dialogs.py" line="117"/>
+        <source>Más &amp;tarde</source>
+        <translation>&amp;Later</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/identity_key_dialogs.py" line="119"/>
+        <source>Cerrar</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/identity_key_dialogs.py" line="135"/>
+        <source>Copiada al portapapeles.</source>
+        <translation>Copied to the clipboard.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/identity_key_dialogs.py" line="140"/>
+        <source>PatoLab Desktop — clave de recuperación de los números de identidad</source>
+        <translation>PatoLab Desktop — recovery key for identity numbers</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/identity_key_dialogs.py" line="154"/>
+        <source>Guardar la clave de recuperación</source>
+        <translation>Save the recovery key</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/identity_key_dialogs.py" line="156"/>
+        <source>Texto (*.txt)</source>
+        <translation>Text (*.txt)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/identity_key_dialogs.py" line="169"/>
+        <source>Guardada en {path}. Llévela fuera de esta computadora (USB, caja fuerte).</source>
+        <translation>Saved to {path}. Take it away from this computer (USB stick, safe).</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/identity_key_dialogs.py" line="211"/>
+        <source>Esta computadora no tiene la clave de las identidades</source>
+        <translation>This computer does not have the identity key</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/identity_key_dialogs.py" line="220"/>
+        <source>Es una computadora nueva para esta base de datos, o se restauró una copia hecha en otra. Escriba la clave de recuperación de 56 caracteres que el administrador imprimió o guardó. Sin ella se puede trabajar, pero los números de identidad no se pueden ver, buscar ni guardar aquí.</source>
+        <translation>This computer is new to this database, or a backup made on another one was restored. Type the 56-character recovery key that the administrator printed or saved. Without it you can work, but identity numbers cannot be seen, searched or saved here.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/identity_key_dialogs.py" line="240"/>
+        <source>&amp;Usar esta clave</source>
+        <translation>&amp;Use this key</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/identity_key_dialogs.py" line="244"/>
+        <source>Ahora &amp;no</source>
+        <translation>&amp;Not now</translation>
+    </message>
+</context>
+<context>
     <name>admin.language_dialog</name>
     <message>
         <location filename="../../patolab_desktop/ui/admin/language_dialog.py" line="23"/>
@@ -1171,67 +1270,72 @@ Enter your user name and password.</translation>
 <context>
     <name>admin.login_flow</name>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="54"/>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="57"/>
         <source>Usuario: {display_name} · {role}</source>
         <translation>User: {display_name} · {role}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="58"/>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="61"/>
         <source>Sin sesión</source>
         <translation>Not logged in</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="79"/>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="82"/>
         <source>&amp;Usuarios…</source>
         <translation>&amp;Users…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="86"/>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="89"/>
         <source>&amp;Permisos por rol…</source>
         <translation>&amp;Permissions by role…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="93"/>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="96"/>
         <source>&amp;Auditoría…</source>
         <translation>&amp;Audit log…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="101"/>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="103"/>
+        <source>Clave de &amp;recuperación de identidades…</source>
+        <translation>Identity &amp;recovery key…</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="111"/>
         <source>Cambiar con&amp;traseña…</source>
         <translation>&amp;Change password…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="108"/>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="118"/>
         <source>Cambiar &amp;de usuario…</source>
         <translation>S&amp;witch user…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="115"/>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="125"/>
         <source>&amp;Bloquear pantalla</source>
         <translation>&amp;Lock screen</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="174"/>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="193"/>
         <source>Sin permiso</source>
         <translation>Not allowed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="189"/>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="208"/>
         <source>Cambiar contraseña</source>
         <translation>Change password</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="190"/>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="209"/>
         <source>La contraseña se cambió.</source>
         <translation>The password was changed.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="200"/>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="219"/>
         <source>Cambiar de usuario</source>
         <translation>Switch user</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="201"/>
+        <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="220"/>
         <source>Se cerrará la sesión de {name}. Lo que no se haya guardado en los formularios abiertos se perderá. ¿Continuar?</source>
         <translation>{name} will be logged out. Anything not saved in open forms will be lost. Continue?</translation>
     </message>
@@ -3613,7 +3717,7 @@ They will no longer appear in lists and searches, but their history is kept. An 
 <context>
     <name>db.migrations</name>
     <message>
-        <location filename="../../patolab_desktop/db/migrations/__init__.py" line="120"/>
+        <location filename="../../patolab_desktop/db/migrations/__init__.py" line="123"/>
         <source>La base de datos es de una versión más nueva ({version}) que esta aplicación ({supported}). Actualice PatoLab Desktop.</source>
         <translation>The database is from a newer version ({version}) than this application ({supported}). Update PatoLab Desktop.</translation>
     </message>
@@ -6740,19 +6844,24 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Only the service that performed the action can write its audit record.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="342"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="348"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="344"/>
+        <source>(cifrado)</source>
+        <translation>(encrypted)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="349"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="355"/>
         <location filename="../../patolab_desktop/services/access/audit_words.py" line="244"/>
         <source>(vacío)</source>
         <translation>(empty)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="344"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="351"/>
         <source>Sí</source>
         <translation>Yes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="346"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="353"/>
         <source>No</source>
         <translation>No</translation>
     </message>
@@ -7319,143 +7428,143 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Credit note {number} ({total}): {reason}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="57"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="58"/>
         <source>La solicitud no existe.</source>
         <translation>The request does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="124"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="125"/>
         <source>Una factura es para un solo cliente: estas solicitudes se cobran a clientes distintos.</source>
         <translation>An invoice is for one customer: these requests are charged to different customers.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="134"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="135"/>
         <source>El cliente a quien se factura no existe.</source>
         <translation>The customer being invoiced does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="145"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="146"/>
         <source>{name} no tiene crédito autorizado: cobre el total o pida a un administrador que registre su límite de crédito.</source>
         <translation>{name} has no authorised credit: take the whole payment, or ask an administrator to register its credit limit.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="156"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="157"/>
         <source>El crédito de {name} no alcanza: debe {owed}, el límite es {limit} y esta factura deja {amount} a crédito.</source>
         <translation>{name}&apos;s credit is not enough: it owes {owed}, the limit is {limit} and this invoice leaves {amount} on credit.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="199"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="200"/>
         <source>Elija al menos una solicitud para facturar.</source>
         <translation>Choose at least one request to invoice.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="206"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="207"/>
         <source>Una solicitud aparece dos veces.</source>
         <translation>A request appears twice.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="214"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="215"/>
         <source>La solicitud {number} está cancelada: no se factura.</source>
         <translation>Request {number} is cancelled: it is not invoiced.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="222"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="223"/>
         <source>La solicitud {request} ya está facturada en la factura {number}.</source>
         <translation>Request {request} is already invoiced on invoice {number}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="234"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="235"/>
         <source>Las solicitudes no tienen investigaciones que cobrar.</source>
         <translation>The requests have no investigations to charge.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="241"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="242"/>
         <source>El total es L 0.00: no hay nada que facturar.</source>
         <translation>The total is L 0.00: there is nothing to invoice.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="251"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="252"/>
         <source>{name} tiene {balance} de saldo a favor.</source>
         <translation>{name} has {balance} of credit balance.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="331"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="332"/>
         <source>Facturada: {number} ({total})</source>
         <translation>Invoiced: {number} ({total})</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/payments.py" line="50"/>
-        <location filename="../../patolab_desktop/services/billing/payments.py" line="55"/>
+        <location filename="../../patolab_desktop/services/billing/payments.py" line="51"/>
+        <location filename="../../patolab_desktop/services/billing/payments.py" line="56"/>
         <source>Escriba un monto válido (por ejemplo 250.00).</source>
         <translation>Type a valid amount (for example 250.00).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/payments.py" line="71"/>
+        <location filename="../../patolab_desktop/services/billing/payments.py" line="74"/>
         <source>Forma de pago desconocida: use efectivo, tarjeta, transferencia, cheque o saldo.</source>
         <translation>Unknown payment method: use cash, card, transfer, cheque or balance.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/payments.py" line="78"/>
+        <location filename="../../patolab_desktop/services/billing/payments.py" line="81"/>
         <source>El monto de cada pago debe ser mayor que cero.</source>
         <translation>Each payment&apos;s amount must be greater than zero.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/payments.py" line="89"/>
+        <location filename="../../patolab_desktop/services/billing/payments.py" line="92"/>
         <source>El efectivo recibido ({received}) es menor que el monto en efectivo ({amount}).</source>
         <translation>The cash received ({received}) is less than the cash amount ({amount}).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/payments.py" line="99"/>
+        <location filename="../../patolab_desktop/services/billing/payments.py" line="102"/>
         <source>Escriba los últimos 4 dígitos de la tarjeta.</source>
         <translation>Type the card&apos;s last 4 digits.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/payments.py" line="103"/>
+        <location filename="../../patolab_desktop/services/billing/payments.py" line="106"/>
         <source>Un pago con tarjeta necesita el código de autorización del voucher.</source>
         <translation>A card payment needs the authorisation code from the voucher.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/payments.py" line="111"/>
+        <location filename="../../patolab_desktop/services/billing/payments.py" line="114"/>
         <source>Escriba el banco del pago con {method}.</source>
         <translation>Type the bank of the {method} payment.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/payments.py" line="116"/>
+        <location filename="../../patolab_desktop/services/billing/payments.py" line="119"/>
         <source>Escriba la referencia de la transferencia.</source>
         <translation>Type the transfer&apos;s reference.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/payments.py" line="118"/>
+        <location filename="../../patolab_desktop/services/billing/payments.py" line="121"/>
         <source>Escriba el número del cheque.</source>
         <translation>Type the cheque number.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/payments.py" line="127"/>
+        <location filename="../../patolab_desktop/services/billing/payments.py" line="130"/>
         <source>Los pagos ({paid}) suman más que el total ({total}). Para dar cambio, escriba el efectivo recibido aparte del monto.</source>
         <translation>The payments ({paid}) add up to more than the total ({total}). To give change, type the cash received apart from the amount.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/payments.py" line="137"/>
+        <location filename="../../patolab_desktop/services/billing/payments.py" line="140"/>
         <source>Los pagos ({paid}) no cubren el total ({total}): faltan {missing}.</source>
         <translation>The payments ({paid}) do not cover the total ({total}): {missing} missing.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/payments.py" line="185"/>
+        <location filename="../../patolab_desktop/services/billing/payments.py" line="188"/>
         <source>usado como pago</source>
         <translation>used as payment</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/payments.py" line="198"/>
+        <location filename="../../patolab_desktop/services/billing/payments.py" line="201"/>
         <source>aut.</source>
         <translation>auth.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/payments.py" line="202"/>
+        <location filename="../../patolab_desktop/services/billing/payments.py" line="205"/>
         <source>ref.</source>
         <translation>ref.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/payments.py" line="204"/>
+        <location filename="../../patolab_desktop/services/billing/payments.py" line="207"/>
         <source>n.º</source>
         <translation>no.</translation>
     </message>
@@ -7521,90 +7630,90 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>given back when {number} was voided</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/reports.py" line="31"/>
+        <location filename="../../patolab_desktop/services/billing/reports.py" line="32"/>
         <source>Escriba el mes como AAAA-MM (por ejemplo 2026-11).</source>
         <translation>Type the month as YYYY-MM (for example 2026-11).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/reports.py" line="89"/>
-        <location filename="../../patolab_desktop/services/billing/reports.py" line="168"/>
+        <location filename="../../patolab_desktop/services/billing/reports.py" line="92"/>
+        <location filename="../../patolab_desktop/services/billing/reports.py" line="171"/>
         <source>ANULADA</source>
         <translation>VOID</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/reports.py" line="91"/>
+        <location filename="../../patolab_desktop/services/billing/reports.py" line="94"/>
         <source>emitida</source>
         <translation>issued</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/reports.py" line="102"/>
+        <location filename="../../patolab_desktop/services/billing/reports.py" line="105"/>
         <source>sí</source>
         <translation>yes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/reports.py" line="104"/>
+        <location filename="../../patolab_desktop/services/billing/reports.py" line="107"/>
         <source>no</source>
         <translation>no</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/reports.py" line="170"/>
+        <location filename="../../patolab_desktop/services/billing/reports.py" line="173"/>
         <source>VIGENTE</source>
         <translation>VALID</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/reports.py" line="174"/>
+        <location filename="../../patolab_desktop/services/billing/reports.py" line="177"/>
         <source>TOTALES</source>
         <translation>TOTALS</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/reports.py" line="260"/>
+        <location filename="../../patolab_desktop/services/billing/reports.py" line="263"/>
         <source>salto</source>
         <translation>gap</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/reports.py" line="272"/>
+        <location filename="../../patolab_desktop/services/billing/reports.py" line="275"/>
         <source>anulado</source>
         <translation>void</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/reports.py" line="285"/>
+        <location filename="../../patolab_desktop/services/billing/reports.py" line="288"/>
         <source>sobrante al vencer o cerrar</source>
         <translation>left over at expiry or close</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/statements.py" line="53"/>
-        <location filename="../../patolab_desktop/services/billing/statements.py" line="128"/>
+        <location filename="../../patolab_desktop/services/billing/statements.py" line="60"/>
+        <location filename="../../patolab_desktop/services/billing/statements.py" line="136"/>
         <source>El cliente no existe.</source>
         <translation>The customer does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/statements.py" line="55"/>
+        <location filename="../../patolab_desktop/services/billing/statements.py" line="62"/>
         <source>Solo una empresa tiene crédito.</source>
         <translation>Only a company has credit.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/statements.py" line="62"/>
+        <location filename="../../patolab_desktop/services/billing/statements.py" line="69"/>
         <source>Escriba el límite de crédito (por ejemplo 50000.00).</source>
         <translation>Type the credit limit (for example 50000.00).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/statements.py" line="71"/>
+        <location filename="../../patolab_desktop/services/billing/statements.py" line="79"/>
         <source>Los días de crédito van de 1 a 365.</source>
         <translation>Credit days go from 1 to 365.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/statements.py" line="78"/>
-        <location filename="../../patolab_desktop/services/billing/statements.py" line="85"/>
+        <location filename="../../patolab_desktop/services/billing/statements.py" line="86"/>
+        <location filename="../../patolab_desktop/services/billing/statements.py" line="93"/>
         <source>el crédito de la empresa</source>
         <translation>the company&apos;s credit</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/statements.py" line="212"/>
+        <location filename="../../patolab_desktop/services/billing/statements.py" line="220"/>
         <source>El cliente no debe nada a crédito.</source>
         <translation>The customer owes nothing on credit.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/statements.py" line="217"/>
+        <location filename="../../patolab_desktop/services/billing/statements.py" line="225"/>
         <source>Escriba el monto del abono.</source>
         <translation>Type the amount of the payment on account.</translation>
     </message>
@@ -7958,148 +8067,148 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Another user changed this customer after you opened it. Open it again to see the current data.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="111"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="110"/>
         <source>El teléfono no es un número válido.</source>
         <translation>The phone is not a valid number.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="115"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="114"/>
         <source>El teléfono no es un número válido (p. ej. 9988-7766 o +504 9988-7766).</source>
         <translation>The phone is not a valid number (e.g. 9988-7766 or +504 9988-7766).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="152"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="151"/>
         <source>El correo electrónico no es válido (p. ej. nombre@correo.com).</source>
         <translation>The email address is not valid (e.g. name@mail.com).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="165"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="164"/>
         <source>La identidad/RTN solo puede tener números (y guiones).</source>
         <translation>The ID/RTN can only have digits (and hyphens).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="62"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="63"/>
         <source>Elija el tipo: paciente o empresa.</source>
         <translation>Choose the type: patient or company.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="73"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="74"/>
         <source>Escriba el nombre o los apellidos del paciente.</source>
         <translation>Enter the patient’s first or last names.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="75"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="76"/>
         <source>Escriba el nombre de la empresa.</source>
         <translation>Enter the company name.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="86"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="87"/>
         <source>Escriba el RTN de la empresa (14 dígitos).</source>
         <translation>Enter the company’s RTN (14 digits).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="91"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="92"/>
         <source>Una empresa necesita un RTN de 14 dígitos.</source>
         <translation>A company needs a 14-digit RTN.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="216"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="215"/>
         <source>La identidad debe tener 13 dígitos (DNI) o 14 (RTN); tiene {count}.</source>
         <translation>The ID must have 13 digits (DNI) or 14 (RTN); it has {count}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="110"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="111"/>
         <source>La fecha de nacimiento no puede ser futura.</source>
         <translation>The date of birth cannot be in the future.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="114"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="115"/>
         <source>La fecha de nacimiento da más de {max} años.</source>
         <translation>The date of birth gives an age over {max} years.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="129"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="130"/>
         <source>La edad debe ser un número entero.</source>
         <translation>The age must be a whole number.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="319"/>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="132"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="320"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="133"/>
         <source>La edad debe estar entre 0 y {max} años.</source>
         <translation>The age must be between 0 and {max} years.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="138"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="139"/>
         <source>Escriba la edad o la fecha de nacimiento.</source>
         <translation>Enter the age or the date of birth.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="144"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="145"/>
         <source>Elija un género de la lista.</source>
         <translation>Choose a gender from the list.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="147"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="148"/>
         <source>Elija el género.</source>
         <translation>Choose the gender.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="160"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="161"/>
         <source>Escriba el teléfono (es el número de WhatsApp).</source>
         <translation>Enter the phone (it is the WhatsApp number).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="173"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="174"/>
         <source>Elija el departamento.</source>
         <translation>Choose the department.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="176"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="177"/>
         <source>Elija un departamento de la lista.</source>
         <translation>Choose a department from the list.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="180"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="181"/>
         <source>Elija el municipio.</source>
         <translation>Choose the municipality.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="189"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="190"/>
         <source>Elija un municipio de la lista.</source>
         <translation>Choose a municipality from the list.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="193"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="194"/>
         <source>El municipio no pertenece al departamento seleccionado.</source>
         <translation>The municipality does not belong to the selected department.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="211"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="212"/>
         <source>Elija sí, no o no preguntado.</source>
         <translation>Choose yes, no or not asked.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="217"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="218"/>
         <source>Demasiado largo: máximo {max} caracteres.</source>
         <translation>Too long: {max} characters at most.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="231"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="232"/>
         <source>No preguntado</source>
         <translation>Not asked</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="232"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="233"/>
         <source>Sí, acepta avisos por WhatsApp</source>
         <translation>Yes, accepts WhatsApp notices</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="233"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="234"/>
         <source>No acepta avisos</source>
         <translation>Does not accept notices</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="296"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="299"/>
         <source>Ya hay un cliente activo con la identidad {id_number}: {name}.</source>
         <translation>There is already an active customer with the ID {id_number}: {name}.</translation>
     </message>
@@ -8109,47 +8218,47 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Customer {id} does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="246"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="250"/>
         <source>mismo nombre y teléfono</source>
         <translation>same name and phone</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="251"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="255"/>
         <source>mismo nombre y fecha de nacimiento</source>
         <translation>same name and date of birth</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="284"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="296"/>
         <source>Ya hay un cliente activo con la identidad {id_number}.</source>
         <translation>There is already an active customer with the ID {id_number}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="291"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="303"/>
         <source>No se pudo guardar el cliente: {error}</source>
         <translation>The customer could not be saved: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="345"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="357"/>
         <source>Falta el cliente a modificar.</source>
         <translation>The customer to change is missing.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="404"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="416"/>
         <source>No se puede reactivar: la identidad {id_number} ya la usa el cliente activo {name}.</source>
         <translation>Cannot reactivate: the ID {id_number} is already used by the active customer {name}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="467"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="479"/>
         <source>más de {count} clientes</source>
         <translation>more than {count} customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="469"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="481"/>
         <source>1 cliente</source>
         <translation>1 customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="470"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="482"/>
         <source>{count} clientes</source>
         <translation>{count} customers</translation>
     </message>
@@ -8184,92 +8293,92 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Unknown gender: “{text}”. Use {names}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/bulk.py" line="97"/>
+        <location filename="../../patolab_desktop/services/customers/bulk.py" line="102"/>
         <source>No se pudieron guardar los clientes: {error}</source>
         <translation>The customers could not be saved: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="184"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="183"/>
         <source>Elija el tipo de documento de la lista.</source>
         <translation>Choose the document type from the list.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="195"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="194"/>
         <source>El {document} lleva de {min} a {max} letras y números.</source>
         <translation>The {document} has {min} to {max} letters and digits.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="206"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="205"/>
         <source>El número del documento no tiene dígitos.</source>
         <translation>The document number has no digits.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="224"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="223"/>
         <source>El {document} debe tener {wanted} dígitos; tiene {count}.</source>
         <translation>The {document} must have {wanted} digits; it has {count}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="309"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="310"/>
         <source>Escriba la edad en años (35), meses (8m) o días (3d).</source>
         <translation>Type the age in years (35), months (8m) or days (3d).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="320"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="321"/>
         <source>En meses, la edad llega hasta {max}; use años.</source>
         <translation>In months, the age goes up to {max}; use years.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="323"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="324"/>
         <source>En días, la edad llega hasta {max}; use meses.</source>
         <translation>In days, the age goes up to {max}; use months.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="386"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="387"/>
         <source>1 mes</source>
         <translation>1 month</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="387"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="388"/>
         <source>{n} meses</source>
         <translation>{n} months</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="390"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="391"/>
         <source>1 día</source>
         <translation>1 day</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="391"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="392"/>
         <source>{n} días</source>
         <translation>{n} days</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="393"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="394"/>
         <source>1 año</source>
         <translation>1 year</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="394"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="395"/>
         <source>{n} años</source>
         <translation>{n} years</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="265"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="266"/>
         <source>Un DNI empieza con el código de un departamento (01 a 18); {code} no lo es.</source>
         <translation>A DNI starts with a department code (01 to 18); {code} is not one.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="270"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="271"/>
         <source>Los dígitos 3 y 4 del DNI deben ser un municipio del departamento {code}; {municipality} no lo es.</source>
         <translation>Digits 3 and 4 of a DNI must be a municipality of department {code}; {municipality} is not one.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="282"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="283"/>
         <source>Identidad</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="228"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="232"/>
         <source>mismo {document}</source>
         <translation>same {document}</translation>
     </message>
@@ -8283,14 +8392,32 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
     </message>
 </context>
 <context>
+    <name>services.identity</name>
+    <message>
+        <location filename="../../patolab_desktop/services/identity.py" line="39"/>
+        <source>Esta computadora no tiene la clave de los números de identidad de esta base de datos (una computadora nueva o una copia restaurada de otra). Escriba la clave de recuperación de 56 caracteres que el administrador imprimió o guardó.</source>
+        <translation>This computer does not have this database&apos;s identity-number key (a new computer, or a copy restored from another one). Type the 56-character recovery key that the administrator printed or saved.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/identity.py" line="49"/>
+        <source>Los números de identidad (DNI, RTN, pasaporte) se guardan cifrados. La clave está solo en el almacén de contraseñas de cada computadora, nunca en la base de datos ni en las copias de seguridad. Si se pierden a la vez la clave de esta computadora (el disco se daña, Windows se reinstala) y esta clave de recuperación, NADIE podrá volver a leer los números de identidad guardados: ni el laboratorio ni el soporte técnico. Los demás datos no se pierden. Imprima o guarde esta clave ahora y guárdela fuera de esta computadora (caja fuerte, gestor de contraseñas).</source>
+        <translation>Identity numbers (DNI, RTN, passport) are stored encrypted. The key is only in each computer&apos;s password store, never in the database or in the backups. If this computer&apos;s key (a failed disk, a reinstalled Windows) and this recovery key are BOTH lost, NOBODY can ever read the saved identity numbers again: not the laboratory, not technical support. The other data is not lost. Print or save this key now and keep it away from this computer (a safe, a password manager).</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/identity.py" line="78"/>
+        <source>Esta computadora no tiene un almacén de contraseñas disponible, y la clave de los números de identidad no se guarda en archivos: no se pueden guardar ni leer números de identidad aquí.</source>
+        <translation>This computer has no password store available, and the identity-number key is never kept in files: identity numbers cannot be saved or read here.</translation>
+    </message>
+</context>
+<context>
     <name>services.identity_crypto</name>
     <message>
-        <location filename="../../patolab_desktop/services/customers/identity_crypto.py" line="144"/>
+        <location filename="../../patolab_desktop/util/identity_crypto.py" line="196"/>
         <source>La clave de recuperación no es correcta: revise que copió los 56 caracteres.</source>
         <translation>The recovery key is not correct: check that you copied all 56 characters.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/identity_crypto.py" line="162"/>
+        <location filename="../../patolab_desktop/util/identity_crypto.py" line="212"/>
         <source>Esa clave de recuperación es de otra base de datos.</source>
         <translation>That recovery key belongs to another database.</translation>
     </message>
@@ -8705,62 +8832,62 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Invalid age: “{text}” (a number of years).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="203"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="206"/>
         <source>La fila tiene {cells} columnas y el encabezado {width} (¿un separador de más o comillas sin cerrar?).</source>
         <translation>The row has {cells} columns and the header {width} (an extra separator or an unclosed quote?).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="243"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="246"/>
         <source>Duplicado en el archivo: la identidad {id_number} ya está en la línea {line}.</source>
         <translation>Duplicate in the file: the ID {id_number} is already on line {line}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="250"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="253"/>
         <source>Duplicado en el archivo: el mismo nombre y teléfono ya están en la línea {line}.</source>
         <translation>Duplicate in the file: the same name and phone are already on line {line}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="262"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="265"/>
         <source>Hay {count} pacientes con este nombre y teléfono; añada la identidad para saber a cuál actualizar.</source>
         <translation>There are {count} patients with this name and phone; add the ID to tell which one to update.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="272"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="275"/>
         <source>Duplicado en el archivo: la línea {line} ya actualiza a este mismo paciente.</source>
         <translation>Duplicate in the file: line {line} already updates this same patient.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="307"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="310"/>
         <source>Falta el nombre.</source>
         <translation>The name is missing.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="310"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="313"/>
         <source>Falta el teléfono.</source>
         <translation>The phone is missing.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="449"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="452"/>
         <source>El paciente a actualizar ya no existe; vuelva a analizar el archivo.</source>
         <translation>The patient to update no longer exists; analyse the file again.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="470"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="474"/>
         <source>incompleto</source>
         <translation>incomplete</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="472"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="476"/>
         <source>completo</source>
         <translation>complete</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="581"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="585"/>
         <source>Línea {line} ({name}): {reason} No se importó ninguna fila; vuelva a analizar el archivo.</source>
         <translation>Line {line} ({name}): {reason} No row was imported; analyse the file again.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="594"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="598"/>
         <source>No se importó ninguna fila: {reason} Vuelva a analizar el archivo.</source>
         <translation>No row was imported: {reason} Analyse the file again.</translation>
     </message>
@@ -8770,12 +8897,12 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>, {merged} merged into another line</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="358"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="361"/>
         <source>Otro paciente ya tiene este teléfono (¿un familiar?): se registra como paciente nuevo.</source>
         <translation>Another patient already has this phone (family?): registered as a new patient.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="421"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="424"/>
         <source>Misma persona que la línea {line}: sus datos se unieron a esa línea.</source>
         <translation>Same person as line {line}: the data was merged into that line.</translation>
     </message>
@@ -9013,27 +9140,32 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>view the audit log</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="371"/>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="268"/>
+        <source>ver e imprimir la clave de recuperación de los números de identidad</source>
+        <translation>view and print the recovery key for identity numbers</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="379"/>
         <source>Recepción</source>
         <translation>Reception</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="372"/>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="380"/>
         <source>Supervisor</source>
         <translation>Supervisor</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="373"/>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="381"/>
         <source>Administrador</source>
         <translation>Administrator</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="374"/>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="382"/>
         <source>Laboratorio</source>
         <translation>Laboratory</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/permissions.py" line="375"/>
+        <location filename="../../patolab_desktop/services/access/permissions.py" line="383"/>
         <source>Sistema</source>
         <translation>System</translation>
     </message>
@@ -9447,22 +9579,22 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.request_queries</name>
     <message>
-        <location filename="../../patolab_desktop/services/requests/queries.py" line="198"/>
+        <location filename="../../patolab_desktop/services/requests/queries.py" line="220"/>
         <source>Valor no válido: {value}.</source>
         <translation>Invalid value: {value}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/queries.py" line="214"/>
+        <location filename="../../patolab_desktop/services/requests/queries.py" line="236"/>
         <source>La fecha final es anterior a la inicial.</source>
         <translation>The end date is before the start date.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/queries.py" line="335"/>
+        <location filename="../../patolab_desktop/services/requests/queries.py" line="357"/>
         <source>No se puede ordenar por {name}.</source>
         <translation>Cannot sort by {name}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/queries.py" line="440"/>
+        <location filename="../../patolab_desktop/services/requests/queries.py" line="462"/>
         <source>La solicitud no existe.</source>
         <translation>The request does not exist.</translation>
     </message>
@@ -9946,7 +10078,7 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
     <message>
         <location filename="../../patolab_desktop/services/safety/transfer.py" line="298"/>
         <source>Creando los índices…</source>
-        <translation type="unfinished"></translation>
+        <translation>Creating the indexes…</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/safety/transfer.py" line="306"/>
@@ -9956,7 +10088,7 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
     <message>
         <location filename="../../patolab_desktop/services/safety/transfer.py" line="315"/>
         <source>Analizando las tablas (ANALYZE)…</source>
-        <translation type="unfinished"></translation>
+        <translation>Analysing the tables (ANALYZE)…</translation>
     </message>
 </context>
 <context>
@@ -11188,6 +11320,69 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
     <message>
         <source>&amp;Facturas y notas de crédito (CSV)…</source>
         <translation>&amp;Invoices and credit notes (CSV)…</translation>
+    </message>
+</context>
+<context>
+    <name>billing.settlement</name>
+    <message>
+        <source>Dinero ya facturado</source>
+        <translation>Money already invoiced</translation>
+    </message>
+    <message>
+        <source>La solicitud está en la factura {number}: total {total}, pagado {paid}, se debe {owed}. ¿Qué se hace con ese dinero?</source>
+        <translation>The request is on invoice {number}: total {total}, paid {paid}, owed {owed}. What happens with that money?</translation>
+    </message>
+    <message>
+        <source>Nota de crédito</source>
+        <translation>Credit note</translation>
+    </message>
+    <message>
+        <source>Se devuelve en</source>
+        <translation>Given back as</translation>
+    </message>
+    <message>
+        <source>Recibe (nombre)</source>
+        <translation>Received by (name)</translation>
+    </message>
+    <message>
+        <source>Documento de quien recibe</source>
+        <translation>Receiver's document</translation>
+    </message>
+    <message>
+        <source>Usted no emite notas de crédito: la cancelación se hace y un supervisor debe emitir la nota de crédito de la factura {number}.</source>
+        <translation>You do not issue credit notes: the cancellation goes ahead and a supervisor must issue the credit note for invoice {number}.</translation>
+    </message>
+    <message>
+        <source>La solicitud se canceló. La factura {number} ya estaba emitida: pida a un supervisor que emita la nota de crédito (Facturación → Documentos fiscales).</source>
+        <translation>The request was cancelled. Invoice {number} was already issued: ask a supervisor to issue the credit note (Billing → Fiscal documents).</translation>
+    </message>
+    <message>
+        <source>La nota de crédito no se emitió</source>
+        <translation>The credit note was not issued</translation>
+    </message>
+    <message>
+        <source>La solicitud se canceló, pero la nota de crédito de la factura {number} no se emitió: {error} Emítala desde Facturación → Documentos fiscales.</source>
+        <translation>The request was cancelled, but the credit note for invoice {number} was not issued: {error} Issue it from Billing → Fiscal documents.</translation>
+    </message>
+    <message>
+        <source>Se emitió la nota de crédito {number} por {total}.</source>
+        <translation>Credit note {number} was issued for {total}.</translation>
+    </message>
+    <message>
+        <source>Investigación facturada</source>
+        <translation>Invoiced test</translation>
+    </message>
+    <message>
+        <source>Esta investigación ya está cobrada en la factura {number}: no se quita. Un supervisor debe emitir una nota de crédito por ella.</source>
+        <translation>This test is already charged on invoice {number}: it is not removed. A supervisor must issue a credit note for it.</translation>
+    </message>
+    <message>
+        <source>Esta investigación ya está cobrada en la factura {number}: no se quita de la solicitud, se acredita con una nota de crédito. ¿Emitir la nota ahora?</source>
+        <translation>This test is already charged on invoice {number}: it stays on the request and is credited with a credit note. Issue the note now?</translation>
+    </message>
+    <message>
+        <source>Investigación quitada de la solicitud</source>
+        <translation>Test removed from the request</translation>
     </message>
 </context>
 </TS>

@@ -158,3 +158,83 @@ def test_banner_warns_the_desk_and_menus_follow_the_role(qtbot, database, as_rol
     assert not lab_window.cash_indicator.isVisibleTo(lab_window)
     assert not lab_window.billing_banner.isVisibleTo(lab_window)
     assert session.current().role == permissions.ROLE_LAB
+
+
+def test_cancelling_an_invoiced_request_as_supervisor_refunds_with_a_credit_note(
+    qtbot, database, as_role, prompt_log
+):
+    from patolab_desktop.db.models import LabRequest
+    from patolab_desktop.ui.requests.cancel_dialog import CancelRequestDialog
+
+    lab = billing_setup()
+    document_id = invoice_as_reception(as_role, lab)
+    as_role(permissions.ROLE_SUPERVISOR)
+    cash.open_session("500")
+    dialog = CancelRequestDialog(lab["request"], lab["number"], "pending")
+    qtbot.addWidget(dialog)
+    assert dialog.settlement.invoiced and dialog.settlement.allowed
+    assert dialog.settlement.settlement_combo.currentData() == "refund"  # it was paid
+    dialog.settlement.receiver_document_edit.setText("0801199012345")
+    dialog.set_reason("El paciente desistió del examen")
+    dialog.accept()
+    assert LabRequest.get_by_id(lab["request"]).status == "cancelled"
+    note = FiscalDocument.get_by_id(dialog.credit_note_id)
+    assert note.original_id == document_id and note.total == Decimal("330.00")
+    assert note.settlement == "refund"
+    assert any("Se emitió la nota de crédito" in c[2] for c in prompt_log.kinds("info"))
+
+
+def test_reception_cancels_an_invoiced_request_and_is_told_a_supervisor_issues_the_note(
+    qtbot, database, as_role, prompt_log
+):
+    from patolab_desktop.db.models import LabRequest
+    from patolab_desktop.ui.requests.cancel_dialog import CancelRequestDialog
+
+    lab = billing_setup()
+    invoice_as_reception(as_role, lab)
+    dialog = CancelRequestDialog(lab["request"], lab["number"], "pending")
+    qtbot.addWidget(dialog)
+    assert dialog.settlement.invoiced and not dialog.settlement.allowed
+    dialog.set_reason("Solicitud duplicada")
+    dialog.accept()
+    assert LabRequest.get_by_id(lab["request"]).status == "cancelled"
+    assert dialog.credit_note_id is None
+    assert any("supervisor" in c[2] for c in prompt_log.kinds("info"))
+    assert FiscalDocument.select().where(FiscalDocument.doc_type == "06").count() == 0
+
+
+def test_removing_an_invoiced_investigation_goes_through_a_credit_note(
+    qtbot, database, as_role, prompt_log, dialog_trap
+):
+    from patolab_desktop.services import requests as requests_service
+    from patolab_desktop.ui.requests.remove_investigation_dialog import (
+        RemoveInvestigationDialog,
+    )
+
+    lab = billing_setup()
+    document_id = invoice_as_reception(as_role, lab)
+    # Recepción: told, nothing removed, no crash
+    dialog = RemoveInvestigationDialog(lab["request"])
+    qtbot.addWidget(dialog)
+    assert dialog.select_investigation(lab["catalog"]["GLU"])
+    assert dialog.remove_selected() is False
+    assert "supervisor" in prompt_log.kinds("info")[-1][2]
+    # Supervisor: offered the credit note for that line, as credit balance
+    as_role(permissions.ROLE_SUPERVISOR)
+
+    def credit(note_dialog):
+        assert note_dialog.lines_radio.isChecked()
+        assert len(note_dialog.checked_lines()) == 1
+        note_dialog.receiver_document_edit.setText("0801199012345")
+        note_dialog.set_settlement("balance")
+        note_dialog.issue_button.click()
+
+    dialog_trap.handlers["CreditNoteDialog"] = credit
+    prompt_log.answer = True
+    again = RemoveInvestigationDialog(lab["request"])
+    qtbot.addWidget(again)
+    assert again.select_investigation(lab["catalog"]["GLU"])
+    assert again.remove_selected() is False
+    note = FiscalDocument.get(FiscalDocument.doc_type == "06")
+    assert note.original_id == document_id and note.total == Decimal("80.00")
+    assert len(requests_service.get(lab["request"]).lines) == 2  # the line stays on record

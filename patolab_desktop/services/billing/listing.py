@@ -66,8 +66,45 @@ def document_lines(document_id: int) -> list[dict]:
             "amount": line.amount,
             "tax_class": line.tax_class,
             "request_line_id": line.request_line_id,
+            "lab_request_id": line.lab_request_id,
         }
         for line in FiscalDocumentLine.select()
         .where(FiscalDocumentLine.document == document_id)
         .order_by(FiscalDocumentLine.position)
     ]
+
+
+def invoiced_line_ids(request_id: int) -> set[int]:
+    """The request lines of a request charged on its valid factura and not yet credited
+    (a removal must go through a credit note: the invoiced line stays on record)."""
+    session.require("lis.requests.view")
+    from ...db.models_billing import FiscalDocumentLine
+    from .invoices import invoice_of
+    from .types import INVOICE
+
+    document_id = invoice_of(request_id)
+    if document_id is None:
+        return set()
+    charged = {
+        line_id
+        for (line_id,) in FiscalDocumentLine.select(FiscalDocumentLine.request_line)
+        .where(
+            (FiscalDocumentLine.document == document_id)
+            & (FiscalDocumentLine.lab_request == request_id)
+            & FiscalDocumentLine.request_line.is_null(False)
+        )
+        .tuples()
+    }
+    credited = {
+        line_id
+        for (line_id,) in FiscalDocumentLine.select(FiscalDocumentLine.request_line)
+        .join(FiscalDocument, on=(FiscalDocumentLine.document == FiscalDocument.id))
+        .where(
+            (FiscalDocument.original == document_id)
+            & (FiscalDocument.status == "issued")
+            & (FiscalDocument.doc_type != INVOICE)
+            & FiscalDocumentLine.request_line.in_(list(charged) or [0])
+        )
+        .tuples()
+    }
+    return charged - credited
