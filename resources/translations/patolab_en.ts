@@ -2158,6 +2158,10 @@ It will no longer be offered for new requests; requests that already have it do 
         <source>La investigación cambió</source>
         <translation>The test has changed</translation>
     </message>
+    <message>
+        <source>Impuesto (factura):</source>
+        <translation>Tax (invoice):</translation>
+    </message>
 </context>
 <context>
     <name>catalog.list_tab</name>
@@ -6232,6 +6236,18 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="461"/>
         <source>¿Descartar la solicitud que está escribiendo? No se guardará nada.</source>
         <translation>Discard the request you are entering? Nothing will be saved.</translation>
+    </message>
+    <message>
+        <source>La empresa que paga esta solicitud (opcional)</source>
+        <translation>The company that pays for this request (optional)</translation>
+    </message>
+    <message>
+        <source>Factura a</source>
+        <translation>Bill to</translation>
+    </message>
+    <message>
+        <source>(el paciente)</source>
+        <translation>(the patient)</translation>
     </message>
 </context>
 <context>
