@@ -238,3 +238,55 @@ def test_removing_an_invoiced_investigation_goes_through_a_credit_note(
     note = FiscalDocument.get(FiscalDocument.doc_type == "06")
     assert note.original_id == document_id and note.total == Decimal("80.00")
     assert len(requests_service.get(lab["request"]).lines) == 2  # the line stays on record
+
+
+def test_supervisor_reports_from_the_menu(
+    qtbot, database, as_role, prompt_log, dialog_trap, tmp_path
+):
+    lab = billing_setup()
+    invoice_as_reception(as_role, lab)
+    window = main_window_as(qtbot, permissions.ROLE_SUPERVISOR)
+
+    def action(words):
+        return next(
+            a
+            for a in window.menu("billing").actions()
+            if words in a.text().replace("&", "") and a.isVisible()
+        )
+
+    month = dt.date.today().strftime("%Y-%m")
+    prompt_log.texts.append(month)
+    prompt_log.save_path = str(tmp_path / "libro.csv")
+    action("Libro de ventas (CSV)").trigger()
+    book = (tmp_path / "libro.csv").read_text(encoding="utf-8-sig")
+    assert "000-001-01-00000001" in book and "330.00" in book
+    prompt_log.texts.append(month)
+    prompt_log.save_path = str(tmp_path / "libro.txt")
+    action("texto SAR").trigger()
+    assert "|" in (tmp_path / "libro.txt").read_text(encoding="utf-8")
+    prompt_log.save_path = str(tmp_path / "no-usados.csv")
+    action("Números no utilizados").trigger()
+    assert (tmp_path / "no-usados.csv").exists()
+    prompt_log.save_path = str(tmp_path / "documentos.csv")
+    action("Facturas y notas").trigger()
+    assert "000-001-01-00000001" in (tmp_path / "documentos.csv").read_text(encoding="utf-8-sig")
+    assert not prompt_log.kinds("error"), prompt_log.kinds("error")
+    seen = []
+    dialog_trap.handlers["DailySalesDialog"] = lambda d: seen.append(d.body.text())
+    action("Ventas del día").trigger()
+    assert "L 330.00" in seen[0] and "recepcion" in seen[0]
+
+
+def test_laboratory_sees_no_billing_action_in_the_request_screens(qtbot, database, as_role):
+    from patolab_desktop.ui.requests.request_detail import RequestDetailDialog
+
+    lab = billing_setup()
+    window = main_window_as(qtbot, permissions.ROLE_LAB)
+    detail = RequestDetailDialog(lab["request"])
+    qtbot.addWidget(detail)
+    assert not detail.charge_button.isVisibleTo(detail)
+    area = window.tab("requests")
+    if area is not None and getattr(area, "_list", None) is not None:
+        area._list.refresh()
+        assert not area._list.charge_button.isVisibleTo(area._list)
+    assert not window.menu("billing").menuAction().isVisible()
