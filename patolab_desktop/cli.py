@@ -18,6 +18,7 @@ from .commands import (
     catalog,
     customers,
     exports,
+    identity,
     imports,
     maintenance,
     notify,
@@ -44,6 +45,7 @@ COMMAND_MODULES = (
     users,
     notify,
     billing,
+    identity,
 )
 
 
@@ -83,6 +85,13 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="usuario con el que actúa el subcomando (contraseña pedida, o la variable "
         "PATOLAB_PASSWORD en scripts); sin él solo se atiende una base nueva sin usuarios",
+    )
+    parser.add_argument(
+        "--recovery-key",
+        metavar="CLAVE",
+        default=None,
+        help="clave de recuperación de los números de identidad de esta base de datos, en "
+        "una computadora que aún no la tiene (antes del subcomando; '-' la pide en pantalla)",
     )
     parser.add_argument(
         "--demo", action="store_true", help="abrir una base de datos de demostración"
@@ -126,6 +135,13 @@ def main(argv: list[str] | None = None) -> int:
         with session.acting_as(None):
             return int(args.handler(args) or 0)
     except (ServiceError, DatabaseOpenError) as exc:
+        from .services.identity import IdentityKeyNeeded
+
+        if isinstance(exc, IdentityKeyNeeded):
+            return _fail(
+                f"{exc} Con la línea de comandos: patolab --recovery-key CLAVE SUBCOMANDO … "
+                "(o --recovery-key - para escribirla sin que quede en el historial)."
+            )
         return _fail(str(exc))
     except Exception as exc:  # noqa: BLE001 - a message, never a traceback (issue 15)
         return _fail(_describe_failure(exc))

@@ -36,7 +36,34 @@ def open_from_args(args, *, sign_in_needed: bool = True, create: bool = True):
             outputs.check_output(value)
     if sign_in_needed:
         sign_in(args)
+        unlock_identity(args)
     return database
+
+
+def unlock_identity(args) -> None:
+    """A workstation without this database's identity key (a new PC, a restore from
+    another PC) takes the recovery key from ``--recovery-key`` (``-``: asked on screen,
+    also when the option is missing and a person is at the terminal). Without it the
+    command still runs; reading or saving an identity number then says what to do."""
+    import getpass
+    import sys
+
+    from ..services import identity_keys
+
+    if identity_keys.status() != "missing":
+        return
+    text = getattr(args, "recovery_key", None)
+    if text == "-" or (text is None and sys.stdin is not None and sys.stdin.isatty()):
+        print(
+            "Esta computadora no tiene la clave de los números de identidad de esta base de "
+            "datos. Escriba la clave de recuperación de 56 caracteres (Enter para seguir "
+            "sin ella).",
+            file=sys.stderr,
+        )
+        text = getpass.getpass("Clave de recuperación: ").strip()
+    if text:
+        identity_keys.unlock(text)
+        print("Clave de recuperación aceptada: guardada en esta computadora.", file=sys.stderr)
 
 
 PASSWORD_ENV = "PATOLAB_PASSWORD"

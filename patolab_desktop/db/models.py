@@ -124,8 +124,12 @@ class Customer(BaseModel):
     first_name = CharField(max_length=100, default="")
     last_name = CharField(max_length=100, default="")
     name_folded = CharField(max_length=200, index=True)  # sort key and prefix search
-    # DNI 13 / RTN 14 digits; a passport or residence card: upper-case letters and digits
-    id_number = CharField(max_length=20, null=True)
+    # DNI 13 / RTN 14 digits; a passport or residence card: upper-case letters and digits.
+    # Stored encrypted (schema 14, issue 15 point 13): ``e1:`` + AES-256-GCM, read and
+    # written only through services/customers/identity.py; ``id_hash`` (``h1:`` + keyed
+    # HMAC) serves exact search and uniqueness among active customers.
+    id_number = CharField(max_length=100, null=True)
+    id_hash = CharField(max_length=40, null=True)
     # dni, rtn, pasaporte, residente or ninguno; the SQL default too, as the migration
     # adds it, so raw inserts (demo data, bulk tools) need not name it
     document_type = CharField(
@@ -180,8 +184,10 @@ class Customer(BaseModel):
                 False,
             ),
             (("active", "created_at", "id"), False),
-            # (active, X, id): prefix search and keyset sort by id_number / phone
+            # (active, X, id): keyset sort by id_number (a stable order of the ciphertexts:
+            # the numbers themselves are encrypted) / prefix search and sort by phone
             (("active", "id_number", "id"), False),
+            (("id_hash",), False),  # exact search by number (schema 14)
             (("active", "phone", "id"), False),
             # no index on email: it is searched through search_text (schema version 3)
         )

@@ -93,7 +93,7 @@ class FiscalDocument(BillingModel):
     issued_by = CharField(max_length=80, default="")
     customer = ForeignKeyField(Customer, null=True, on_delete="RESTRICT")  # bill-to
     buyer_name = CharField(max_length=200)
-    buyer_document = CharField(max_length=40, default="")
+    buyer_document = CharField(max_length=200, default="")  # encrypted (issue 15)
     consumer_final = BooleanField(default=False)
     exempt_purchase_order = CharField(max_length=40, default="")
     exonerated_register = CharField(max_length=40, default="")
@@ -117,7 +117,7 @@ class FiscalDocument(BillingModel):
     original = ForeignKeyField("self", null=True, backref="credit_notes", on_delete="RESTRICT")
     reason = TextField(default="")
     receiver_name = CharField(max_length=200, default="")
-    receiver_document = CharField(max_length=40, default="")
+    receiver_document = CharField(max_length=200, default="")  # encrypted
     settlement = CharField(max_length=10, default="")  # credit note: refund, balance, debt
     cash_session = IntegerField(null=True)
 

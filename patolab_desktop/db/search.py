@@ -51,10 +51,11 @@ _POSTGRES_DDL = [
     "USING gin (search_text gin_trgm_ops)",
 ]
 
-_COMMON_DDL = [
-    # id_number is unique among active customers only (a deactivated duplicate may stay).
-    "CREATE UNIQUE INDEX IF NOT EXISTS customer_active_id_number "
-    "ON customer (id_number) WHERE active AND id_number IS NOT NULL",
+_IDENTITY_DDL = [
+    # id_number is unique among active customers only (a deactivated duplicate may stay):
+    # through its keyed hash, the number itself being encrypted (schema 14).
+    "CREATE UNIQUE INDEX IF NOT EXISTS customer_active_id_hash "
+    "ON customer (id_hash) WHERE active AND id_hash IS NOT NULL",
 ]
 
 MIN_TRIGRAM = 3
@@ -62,8 +63,12 @@ MIN_TRIGRAM = 3
 
 def install(database: Database) -> None:
     ddl = _POSTGRES_DDL if isinstance(database, PostgresqlDatabase) else _SQLITE_DDL
-    for statement in ddl + _COMMON_DDL:
+    for statement in ddl:
         database.execute_sql(statement)
+    # before schema 14 (an older database being upgraded) there is no id_hash yet
+    if any(c.name == "id_hash" for c in database.get_columns("customer")):
+        for statement in _IDENTITY_DDL:
+            database.execute_sql(statement)
 
 
 def _is_sqlite(database: Database) -> bool:
@@ -190,17 +195,31 @@ def cover(term: str) -> list[str]:
     return [term[i : i + MIN_TRIGRAM] for i in starts]
 
 
-def match_expression(terms: list[str]) -> str:
+def _quoted(gram: str) -> str:
+    return '"' + gram.replace('"', '""') + '"'
+
+
+def match_expression(terms: list[str], alternatives: dict[str, str] | None = None) -> str:
     """FTS5 MATCH string for terms of 3+ characters (already folded).
 
     It selects a superset of the rows containing every term (the trigrams of each term's
     cover, in any order): callers keep only the rows where each term is a substring of
-    ``search_text``."""
+    ``search_text``. ``alternatives``: term -> another text that also satisfies it (an
+    identity-number prefix token): ``(term's trigrams) OR (token's trigrams)``."""
+    alternatives = alternatives or {}
     grams: list[str] = []
+    either: list[str] = []
     for term in terms:
-        if len(term) >= MIN_TRIGRAM:
+        if len(term) < MIN_TRIGRAM:
+            continue
+        other = alternatives.get(term)
+        if other:
+            one = " AND ".join(_quoted(g) for g in cover(term))
+            two = " AND ".join(_quoted(g) for g in cover(other))
+            either.append(f"(({one}) OR ({two}))")
+        else:
             grams.extend(g for g in cover(term) if g not in grams)
-    return " AND ".join('"' + g.replace('"', '""') + '"' for g in grams)
+    return " AND ".join([_quoted(g) for g in grams] + either)
 
 
 def recreate(database: Database) -> None:

@@ -23,6 +23,7 @@ from functools import lru_cache
 import phonenumbers
 
 from ..db import bulk as bulk_load
+from ..db import identity as db_identity
 from ..db import search
 from ..db.database import db, is_sqlite
 from ..db.models import Customer, Gender, Municipality
@@ -77,6 +78,7 @@ COLUMNS = (
     "version",
     "document_type",
     "age_declared",
+    "id_hash",
 )
 
 
@@ -148,6 +150,8 @@ def generate(count: int, rng, progress: Callable[[str], None] | None = None) -> 
     female_cum, male_cum = _zipf_weights(len(FEMALE)), _zipf_weights(len(MALE))
     surname_cum = _zipf_weights(len(SURNAMES), 0.7)
     random_ = rng.random
+    keys = db_identity.current_keys()  # identity numbers are stored encrypted (issue 15)
+    seal, hash_of, prefix_tokens = keys.encrypt, keys.hash, keys.prefix_hashes
 
     def pick(items, cum):
         """A weighted choice (``rng.choices`` without its per-call overhead)."""
@@ -252,8 +256,11 @@ def generate(count: int, rng, progress: Callable[[str], None] | None = None) -> 
             address = f"{rng.choice(COLONIAS)}, casa {rng.randint(1, 900)}"
         notes = rng.choice(NOTES) if rng.random() < 0.03 else ""
         external = f"EXP-{rng.randint(10_000, 999_999)}" if rng.random() < 0.1 else ""
+        # the identity number is encrypted at rest: the search text holds only the keyed
+        # tokens of its 4- and 8-digit prefixes (schema 14)
+        tokens = " ".join(prefix_tokens(id_number)) if id_number else ""
         search_text = " ".join(
-            p for p in (name_folded, id_number or "", national, "504" + national, email) if p
+            p for p in (name_folded, tokens, national, "504" + national, email) if p
         )
         uid = str(uuid.UUID(int=rng.getrandbits(128), version=4))
         return (
@@ -263,7 +270,7 @@ def generate(count: int, rng, progress: Callable[[str], None] | None = None) -> 
             first,
             last,
             name_folded,
-            id_number,
+            seal(id_number) if id_number else None,
             gender,
             dob.isoformat() if dob else None,
             age,
@@ -288,6 +295,7 @@ def generate(count: int, rng, progress: Callable[[str], None] | None = None) -> 
             1,
             {13: "dni", 14: "rtn"}.get(len(id_number or ""), "ninguno"),
             "",
+            hash_of(id_number) if id_number else None,
         )
 
     table = Customer._meta.table_name

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..db import database, opening
+from ..db import database, identity, opening
 from ..db.database import DatabaseOpenError, describe, is_postgres_url
 from . import reference
 from .access.permissions import SEEDED_ROLES
@@ -22,6 +22,7 @@ __all__ = [
 
 def open_db(target: str | Path, migrate: bool = True, create: bool = True):
     reference.clear_caches()
+    identity.clear_cache()  # the identity key is read again from this computer's store
     return opening.open_database(target, migrate=migrate, roles=SEEDED_ROLES, create=create)
 
 

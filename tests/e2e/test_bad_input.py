@@ -35,7 +35,13 @@ CONTROL_INPUTS = [
 
 @pytest.fixture(scope="module")
 def lab_file(tmp_path_factory) -> Path:
-    return make_lab(tmp_path_factory.mktemp("bad") / "lab.db", customers=40, requests=20)
+    folder = tmp_path_factory.mktemp("bad")
+    # made before any test's home exists: its identity key goes to a keyring of its own
+    # (the tests then read the numbers as a workstation without the key: fully hidden)
+    with pytest.MonkeyPatch.context() as patch:
+        (folder / "home").mkdir()
+        patch.setenv("PATOLAB_HOME", str(folder / "home"))
+        return make_lab(folder / "lab.db", customers=40, requests=20)
 
 
 def _no_traceback(done) -> None:

@@ -68,6 +68,9 @@ def desk(tmp_path, _isolated_home):
         for _ in range(2)
     ]
     code = Branch.select(Branch.code).order_by(Branch.id).scalar()
+    from tests.unit.billing_helpers import set_lab_data
+
+    set_lab_data()
     close_db()
     return path, code, numbers
 

@@ -7,7 +7,7 @@ import pytest
 from patolab_desktop import cli
 from patolab_desktop.commands import imports
 from patolab_desktop.db.models import Customer
-from patolab_desktop.services import csvio
+from patolab_desktop.services import csvio, identity
 from patolab_desktop.services.bootstrap import close_db, open_db
 from tests.patient_csv_helpers import write_csv_file
 
@@ -28,8 +28,9 @@ def run(capsys, *args) -> tuple[int, str, str]:
 def stored(db) -> list[tuple]:
     open_db(db)
     try:
-        return list(
-            Customer.select(
+        return [  # the identity number is stored encrypted: read through the one module
+            (name, phone, email, identity.reveal(number) or None, incomplete)
+            for name, phone, email, number, incomplete in Customer.select(
                 Customer.name,
                 Customer.phone,
                 Customer.email,
@@ -38,7 +39,7 @@ def stored(db) -> list[tuple]:
             )
             .order_by(Customer.id)
             .tuples()
-        )
+        ]
     finally:
         close_db()
 

@@ -169,6 +169,25 @@ def test_a_day_at_the_desk(qtbot, database, tmp_path, monkeypatch, prompt_log, d
     summary, labels = (_pdf_text(p) for p in printed)
     assert number in summary and "Sofía" in summary
     assert number.replace("-", "") in labels.replace("-", "") or number in labels
+    # and «Guardar como PDF…» straight from the labels' preview: pages of the label's size
+    saved = tmp_path / "etiquetas.pdf"
+    prompt_log.save_path = str(saved)
+
+    def save_from_preview(dialog):
+        if isinstance(dialog, QPrintPreviewDialog):
+            dialog.save_pdf_action.trigger()
+        return 0
+
+    monkeypatch.setattr(actions, "exec_dialog", save_from_preview)
+    trap["RequestDetailDialog"] = lambda dialog: dialog.labels_button.click()
+    entry.open_saved_button.click()
+    pages = PdfReader(str(saved)).pages
+    assert pages and all(
+        (round(float(p.mediabox.width) * 25.4 / 72), round(float(p.mediabox.height) * 25.4 / 72))
+        == (50, 25)
+        for p in pages
+    )
+    assert number in _pdf_text(saved) and "Sofía" in _pdf_text(saved)
 
     # --- cancel another request with a reason --------------------------------------------
     def cancel(dialog):

@@ -11,6 +11,7 @@ from patolab_desktop.services.access import auth, permissions, session
 from patolab_desktop.ui.admin import login_flow
 from patolab_desktop.ui.admin.change_password_dialog import ChangePasswordDialog
 from patolab_desktop.ui.admin.first_admin_dialog import FirstAdminDialog
+from patolab_desktop.ui.admin.identity_key_dialogs import RecoveryKeyDialog
 from patolab_desktop.ui.admin.login_dialog import LoginDialog
 from tests.security_helpers import PASSWORD, login_as, make_user
 
@@ -108,10 +109,19 @@ def test_start_session_first_start_asks_for_the_admin(qtbot, database, monkeypat
         dialog.repeat_edit.setText("una-clave-larga")
         dialog.try_create()
 
+    shown = []
+
+    def recovery(dialog):  # issue 15, 13: the recovery key is shown at set-up
+        shown.append(dialog.key_text)
+        dialog.kept_box.setChecked(True)
+        dialog.done_button.click()
+
     monkeypatch.setattr(FirstAdminDialog, "exec", _fake_exec(fill))
+    monkeypatch.setattr(RecoveryKeyDialog, "exec", _fake_exec(recovery))
     monkeypatch.setattr(LoginDialog, "exec", lambda self: pytest.fail("no login on first start"))
     actor = login_flow.start_session()
     assert actor is not None and actor.username == "marta" and actor.has("users.manage")
+    assert len(shown) == 1 and len(shown[0].replace("-", "")) == 56
 
 
 def test_start_session_forces_the_password_change(qtbot, database, clock, monkeypatch):

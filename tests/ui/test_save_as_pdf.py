@@ -144,11 +144,12 @@ def test_a_database_is_never_written_over(lab, tmp_path, monkeypatch, prompt_log
 
     act_as(permissions.ROLE_RECEPTION)
     request_id, _number = lab.req["full"]
-    database = outputs.open_database_file()
-    before = database.read_bytes()
-    prompt_log.save_path = str(database)  # «test.db» becomes «test.db.pdf», a new file
-    assert actions.save_labels_pdf(None, request_id) == database.with_name("test.db.pdf")
-    assert database.read_bytes()[:16] == before[:16] == b"SQLite format 3\x00"
+    database = outputs.open_database_file()  # None on PostgreSQL: no file to protect
+    if database is not None:
+        before = database.read_bytes()
+        prompt_log.save_path = str(database)  # «test.db» becomes «test.db.pdf», a new file
+        assert actions.save_labels_pdf(None, request_id) == database.with_name("test.db.pdf")
+        assert database.read_bytes()[:16] == before[:16] == b"SQLite format 3\x00"
     # a database that someone named «.pdf» (a copy of the lab's data)
     disguised = tmp_path / "copia.pdf"
     with sqlite3.connect(disguised) as connection:

@@ -119,3 +119,55 @@ def test_the_label_settings_hint_is_not_cut(qtbot, database):
     assert hint.mapTo(dialog, hint.rect().bottomRight()).x() <= dialog.width()
     needed = hint.heightForWidth(hint.width())
     assert hint.height() >= needed
+
+
+@pytest.mark.parametrize("language", ["es", "en"])
+def test_the_windows_the_size_test_misses_fit_1024(qtbot, desk, language, monkeypatch):  # noqa: F811
+    """Settings, database connection, WhatsApp outbox, its settings, a request's messages and
+    the request lines dialog — as the administrator who opens them — within 1024 × 768,
+    no column off screen, no squashed password field."""
+    from patolab_desktop import i18n
+    from patolab_desktop.ui import prompts
+    from patolab_desktop.ui.admin.database_dialog import DatabaseDialog
+    from patolab_desktop.ui.admin.settings_dialog import SettingsDialog
+    from patolab_desktop.ui.notify.messages_dialog import MessagesDialog
+    from patolab_desktop.ui.notify.outbox_window import OutboxWindow
+    from patolab_desktop.ui.notify.settings_dialog import NotifySettingsDialog
+    from patolab_desktop.ui.requests.lines_dialog import RequestLinesDialog
+
+    from .test_screen_sizes import _columns_off_screen, _squashed_passwords
+
+    for name in ("info", "error"):
+        monkeypatch.setattr(prompts, name, lambda *a, **k: None)
+    ids = desk["catalog"]
+    request_id, _number = make_request(desk["senior"], desk["doctor"], [ids["LIP"], ids["GLU"]])
+    i18n.install_translators(QApplication.instance(), language)
+    problems = []
+    try:
+        with session.acting_as(None):
+            login_as(permissions.ROLE_ADMIN)
+            windows = {
+                "settings": SettingsDialog,
+                "database": DatabaseDialog,
+                "whatsapp outbox": OutboxWindow,
+                "whatsapp settings": NotifySettingsDialog,
+                "request messages": lambda: MessagesDialog(request_id=request_id),
+                "request lines": lambda: RequestLinesDialog(request_id),
+            }
+            for title, build in windows.items():
+                widget = build()
+                qtbot.addWidget(widget)
+                widget.show()
+                QApplication.processEvents()
+                hint = widget.minimumSizeHint()
+                if hint.width() > ROOM[0] or hint.height() > ROOM[1]:
+                    problems.append(f"{title}: needs {hint.width()}x{hint.height()}")
+                widget.resize(min(widget.width(), ROOM[0]), min(widget.height(), ROOM[1]))
+                QApplication.processEvents()
+                problems += [f"{title}: {p}" for p in _columns_off_screen(widget)]
+                problems += [f"{title}: {p}" for p in _squashed_passwords(widget)]
+                _shot(widget, f"more-1024-{language}-{title.replace(' ', '_')}")
+                widget.close()
+    finally:
+        i18n.remove_translators(QApplication.instance())
+    assert not problems, problems

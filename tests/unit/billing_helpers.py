@@ -17,6 +17,11 @@ from patolab_desktop.services.billing import authorisations, cash, invoices
 from patolab_desktop.services.billing.payments import PaymentInput
 from tests.unit.requests_fixtures import Lab, lab  # noqa: F401
 
+LAB_DATA = {
+    "lab_legal_name": "Laboratorios Clínicos PatoLab S. de R.L.",
+    "lab_rtn": "08019019123456",
+    "lab_address": "Col. Palmira, Tegucigalpa",
+}
 CAI_01 = "3B82F6-8B5CF6-4A1D2E-9C0F11-7A6B5C-5E"
 CAI_06 = "1A2B3C-4D5E6F-708192-A3B4C5-D6E7F8-0A"
 
@@ -45,6 +50,11 @@ def add_authorisation(
     )
 
 
+def set_lab_data() -> None:
+    for key, value in LAB_DATA.items():
+        settings.put(key, value)
+
+
 @dataclass
 class BillingLab:
     lab: Lab
@@ -70,7 +80,9 @@ def billing_lab(lab) -> BillingLab:  # noqa: F811
 
 
 def setup_billing(lab: Lab) -> BillingLab:  # noqa: F811
-    """Authorisations 01 and 06 at point 001 of the lab's branch and an open cash."""
+    """The lab's fiscal data, authorisations 01 and 06 at point 001 of the lab's branch and
+    an open cash."""
+    set_lab_data()
     settings.put("default_branch_id", lab.branch)
     invoice_auth = add_authorisation(lab.branch, "01")
     note_auth = add_authorisation(lab.branch, "06")

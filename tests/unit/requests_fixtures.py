@@ -35,7 +35,11 @@ def make_customer(
     id_number: str | None = None,
     phone: str = "+50499887766",
 ) -> int:
-    search = " ".join(p for p in (fold(name), id_number or "", phone.lstrip("+")) if p)
+    from patolab_desktop.services import identity
+
+    tokens = identity.search_tokens(id_number)  # stored encrypted, as the service does
+    search = " ".join(p for p in (fold(name), tokens, phone.lstrip("+")) if p)
+    sealed, hashed = identity.seal(id_number)
     return Customer.create(
         type=type,
         name=name,
@@ -44,7 +48,8 @@ def make_customer(
         age=age,
         age_recorded_on=age_recorded_on,
         active=active,
-        id_number=id_number,
+        id_number=sealed,
+        id_hash=hashed,
         phone=phone,
         search_text=search,
     ).id

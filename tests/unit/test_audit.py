@@ -11,6 +11,7 @@ import pytest
 
 from patolab_desktop.db.database import db
 from patolab_desktop.db.models import AuditLog, User
+from patolab_desktop.services import identity
 from patolab_desktop.services.access import audit, auth, permissions, session, users
 from patolab_desktop.services.errors import PermissionDenied
 from patolab_desktop.services.paging import PageRequest
@@ -173,7 +174,9 @@ def test_id_numbers_reach_the_database_but_never_the_log_files(database, clock, 
     audit._write(
         "update", "customer", 1, {"id_number": ("0801199000001", DNI)}, detail="Identidad corregida"
     )
-    assert DNI in AuditLog.select().order_by(AuditLog.id.desc()).get().changes
+    stored = AuditLog.select().order_by(AuditLog.id.desc()).get().changes
+    assert DNI not in stored  # encrypted in the audit row too (issue 15, point 13)
+    assert identity.reveal(json.loads(stored)["id_number"][1]) == DNI
     assert DNI not in caplog.text  # peewee's DEBUG statement log would have shown it
     assert logging.getLogger("peewee").getEffectiveLevel() >= logging.INFO
     # an auditor without patients.view_sensitive sees the id masked

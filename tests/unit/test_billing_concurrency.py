@@ -46,7 +46,7 @@ def test_four_desks_issue_400_consecutive_numbers(db_target):
     from patolab_desktop.db.models_billing import FiscalAuthorisation, FiscalDocument
     from patolab_desktop.services import settings
     from patolab_desktop.services.bootstrap import close_db, open_db
-    from tests.unit.billing_helpers import add_authorisation
+    from tests.unit.billing_helpers import add_authorisation, set_lab_data
     from tests.unit.requests_fixtures import make_customer, make_doctor, make_investigation
 
     open_db(db_target)
@@ -60,6 +60,7 @@ def test_four_desks_issue_400_consecutive_numbers(db_target):
         branch = Branch.select(Branch.id).order_by(Branch.id).scalar()
         settings.put("default_branch_id", branch)
     add_authorisation(branch, "01", first=1, last=1000)
+    set_lab_data()
     # the requests are made directly (their own numbering is tested elsewhere)
     stamp = dt.datetime.now()
     ids = []

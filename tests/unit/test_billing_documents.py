@@ -142,3 +142,30 @@ def test_credit_balance_pays_a_later_invoice(billing_lab):
     assert left == Decimal("4.500")
     with pytest.raises(ValidationError, match="saldo a favor"):
         b.invoice(b.request(b.lab.glu), pay=(PaymentInput("balance", "80"),))
+
+
+@pytest.mark.sqlite_only
+def test_buyer_and_receiver_documents_are_not_in_clear_in_the_database_or_a_backup(
+    billing_lab, db_target, tmp_path
+):
+    """Issue 15 point 13 also covers the fiscal documents: the buyer's identity number
+    printed on a factura and the receiver's on a credit note are stored encrypted."""
+    from pathlib import Path
+
+    from patolab_desktop.db.database import db
+    from patolab_desktop.services.billing.buyers import BuyerInput
+    from patolab_desktop.services.safety import backups
+    from tests.unit.test_identity_at_rest import _strings_hits
+
+    b = billing_lab
+    doc_id = b.invoice(b.request(), buyer=BuyerInput(name="Rosa Amador", document="0801198877777"))
+    note(doc_id, amount="10", receiver_document="0801-1966-55555")
+    view = records.view(doc_id)
+    assert view.buyer_document == "0801-1988-77777"  # printed in full on the legal paper
+    assert records.view(doc_id + 1).receiver_document == "0801-1966-55555"
+    backup = backups.backup_now(folder=tmp_path / "copias")
+    db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    numbers = ["0801198877777", "0801-1988-77777", "0801196655555", "0801-1966-55555"]
+    assert _strings_hits(Path(db_target), numbers) == []
+    assert _strings_hits(backup, numbers) == []
+    assert _strings_hits(backup, ["Rosa Amador"]) == ["Rosa Amador"]  # the search works

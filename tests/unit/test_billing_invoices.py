@@ -76,7 +76,10 @@ def test_taxed_items_show_isv_and_an_exonerated_buyer_moves_them_to_exonerado(bi
         b.invoice(request_id, buyer=buyer, pay=(PaymentInput("cash", total),))
     )
     assert doc.exonerated == Decimal("95.500") and doc.isv15 == 0 and doc.taxed15 == 0
-    assert doc.buyer_document == "0801-9001-234567"
+    from patolab_desktop.services import identity
+
+    assert doc.buyer_document.startswith("e1:")  # stored encrypted (issue 15)
+    assert identity.reveal(doc.buyer_document) == "0801-9001-234567"
 
 
 def test_consumer_final_is_refused_above_ten_thousand(billing_lab):
@@ -190,3 +193,48 @@ def test_the_catalog_keeps_each_items_tax_class(billing_lab):
         investigations.update(data)
     doc = FiscalDocument.get_by_id(b.invoice(b.request(b.lab.ure)))
     assert doc.taxed18 == Decimal("95.500") and doc.isv18 == Decimal("17.190")
+
+
+def test_no_invoice_until_the_lab_fiscal_data_is_set(billing_lab):
+    from patolab_desktop.services import settings
+
+    b = billing_lab
+    settings.put("lab_rtn", "")
+    with pytest.raises(RuleError, match="el RTN del laboratorio"):
+        b.invoice(b.request())
+    assert FiscalDocument.select().count() == 0
+
+
+def test_the_issuing_back_end_is_replaceable(billing_lab):
+    """An electronic (CAEE) back end would implement the same ``allocate``: the services
+    print whatever number and authorisation it gives, inside the same transaction."""
+    from patolab_desktop.services.billing import backend
+    from patolab_desktop.services.billing.authorisations import Allocation
+
+    b = billing_lab
+    auth = FiscalAuthorisation.get_by_id(b.invoice_auth)
+
+    class FakeElectronic:
+        name = "caee-prueba"
+        calls = 0
+
+        def allocate(self, doc_type):
+            FakeElectronic.calls += 1
+            return Allocation(
+                auth.id,
+                f"000-009-{doc_type}-00000042",
+                42,
+                "CAEE-XYZ",
+                "electrónica",
+                auth.deadline,
+                auth.branch_id,
+            )
+
+    previous = backend.use(FakeElectronic())
+    try:
+        doc = FiscalDocument.get_by_id(b.invoice(b.request()))
+    finally:
+        backend.use(previous)
+    assert FakeElectronic.calls == 1
+    assert (doc.number, doc.cai) == ("000-009-01-00000042", "CAEE-XYZ")
+    assert FiscalAuthorisation.get_by_id(b.invoice_auth).last_used == 0  # CAI untouched

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from patolab_desktop.db.models import Customer
-from patolab_desktop.services import customers
+from patolab_desktop.services import customers, identity
 from patolab_desktop.services.errors import ConflictError, NotFoundError, ValidationError
 from patolab_desktop.services.paging import PageRequest
 
@@ -178,7 +178,9 @@ def test_create_stores_normalised_values(register):
         email="  Maria.Perez@Example.COM ",
     )
     row = Customer.get_by_id(customer_id)
-    assert row.id_number == "0501199012345"
+    assert row.id_number.startswith("e1:")  # encrypted at rest (issue 15, point 13)
+    assert identity.reveal(row.id_number) == "0501199012345"
+    assert row.id_hash == identity.hash_of("0501199012345")
     assert row.phone == "+50499887766"
     assert row.secondary_phone == "+50425501234"
     assert row.email == "maria.perez@example.com"
@@ -193,7 +195,9 @@ def test_search_text_holds_folded_name_digits_phone_and_email(register):
         id_number="0501-1990-12345", phone="9988-7766", email="maria@example.com"
     )
     text = Customer.get_by_id(customer_id).search_text
-    assert text == "maria jose perez munoz 0501199012345 99887766 50499887766 maria@example.com"
+    tokens = identity.search_tokens("0501199012345")  # keyed prefix tokens, not the number
+    assert text == f"maria jose perez munoz {tokens} 99887766 50499887766 maria@example.com"
+    assert "0501" not in text and len(tokens.split()) == 2
 
 
 def test_get_returns_digits_only_and_country_default(register):

@@ -97,7 +97,9 @@ def names(filters: F, **request) -> list[str]:
         ("ma", {"María José Núñez Ordóñez", "Mario Paz"}),  # alone: prefix of the name
         ("m", {"María José Núñez Ordóñez", "Mario Paz"}),
         ("pa", set()),  # "Paz" is not the start of the name
-        ("08", {"José Pérez Muñoz", "María José Núñez Ordóñez"}),  # id_number prefix
+        # identity numbers are encrypted at rest: searched whole (keyed hash) or by their
+        # 4- and 8-digit prefixes (keyed tokens), never by a shorter prefix
+        ("08", set()),
         ("99", {"Homero Peréz Castañeda", "Juan Carlos López García"}),  # phone prefix
         ("xyz", set()),
         ("", {p[0] + " " + p[1] for p in PEOPLE}),

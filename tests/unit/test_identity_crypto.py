@@ -9,8 +9,7 @@ import keyring
 import pytest
 from keyring.backend import KeyringBackend
 
-from patolab_desktop.services.customers import identity_crypto as ic
-from patolab_desktop.services.errors import ValidationError
+from patolab_desktop.util import identity_crypto as ic
 
 DNI = "0801199012345"
 
@@ -86,9 +85,9 @@ def test_recovery_key_round_trip_tolerates_typing():
     assert len(text.replace("-", "")) == 56 and text.count("-") == 13
     typed = " ".join(text.lower().split("-")).replace("O", "0")
     assert ic.key_from_recovery(typed, ic.key_check(key)) == key
-    with pytest.raises(ValidationError, match="no es correcta"):
+    with pytest.raises(ic.RecoveryKeyError, match="no es correcta"):
         ic.key_from_recovery(text[:-1] + ("A" if text[-1] != "A" else "B"))
-    with pytest.raises(ValidationError, match="otra base de datos"):
+    with pytest.raises(ic.RecoveryKeyError, match="otra base de datos"):
         ic.key_from_recovery(text, ic.key_check(ic.new_key()))
 
 

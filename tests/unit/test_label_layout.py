@@ -10,7 +10,9 @@ ink falls outside the label's margins.
 
 from __future__ import annotations
 
+import csv
 import itertools
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QRectF, Qt
@@ -20,16 +22,20 @@ from patolab_desktop.documents.layout import Canvas
 from patolab_desktop.documents.tube_labels import paint_label, plan_label
 from patolab_desktop.services.requests import reports
 
+DEMO_CATALOG = (
+    Path(__file__).resolve().parents[2] / "resources" / "data" / "demo_investigations.csv"
+)
+
+
+def _catalog_sample_types() -> list[str]:
+    """Every sample type of the shipped catalog (a new one is covered without editing here)."""
+    with DEMO_CATALOG.open(encoding="utf-8-sig", newline="") as handle:
+        return sorted({row["sample_type"] for row in csv.DictReader(handle) if row["sample_type"]})
+
+
 SAMPLE_TYPES = [
-    "Sangre total (EDTA)",  # the 50 × 25 mm EDTA tube where URGENTE was cut (issue 16)
-    "Suero",
-    "Orina",
-    "Heces",
-    "Líquido cefalorraquídeo",
-    "Tejido en formalina",
-    "Bloque de parafina",
-    "Laminilla",
-    "Plasma citratado (tubo celeste)",
+    *_catalog_sample_types(),  # «Sangre total (EDTA)»: the tube where URGENTE was cut
+    "Plasma citratado (tubo celeste)",  # longer than any of the catalog's
     "",  # a line without a sample type: «Muestra»
 ]
 PRIORITIES = [

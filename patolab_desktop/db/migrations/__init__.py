@@ -19,6 +19,7 @@ from ..database import DatabaseOpenError, backup_sqlite, is_sqlite
 from ..models import ALL_MODELS, SchemaVersion
 from .access_v5 import add_version_columns as _access_v5
 from .billing_v13 import billing as _billing_v13
+from .identity_v14 import encrypt_identity_numbers as _identity_v14
 from .notify_v12 import results_and_notifications as _notify_v12
 
 log = logging.getLogger(__name__)
@@ -87,9 +88,11 @@ STEPS: list[tuple[int, str, object]] = [
     (10, "pisos de los contadores de números tras una restauración", _counter_floor_table),
     (12, "estado de cada investigación y avisos por WhatsApp", _notify_v12),
     (13, "facturación: autorizaciones CAI, facturas, pagos y caja", _billing_v13),
+    (14, "números de identidad cifrados", _identity_v14),
 ]
 
-SCHEMA_VERSION = 13
+SCHEMA_VERSION = 14
+IDENTITY_STEP = 14  # the step that encrypts the identity numbers (see ``upgrade``)
 
 
 class MigrationError(DatabaseOpenError):
@@ -126,6 +129,7 @@ def upgrade(database: Database) -> int:
     pending = [step for step in STEPS if step[0] > version]
     if not pending:
         return version
+    backup = None
     if is_sqlite(database) and database.database != ":memory:":
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
         backup = Path(database.database).with_name(
@@ -138,4 +142,9 @@ def upgrade(database: Database) -> int:
         with database.atomic():
             step(database)
             SchemaVersion.create(version=number)
+    if backup is not None and any(number == IDENTITY_STEP for number, *_ in pending):
+        # the copy taken before the identity numbers were encrypted holds them in clear:
+        # once they are encrypted it must not stay beside the database (issue 15, 13)
+        backup.unlink(missing_ok=True)
+        log.info("Removed the pre-encryption copy of the database")
     return current_version(database)

@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from ...db.models import AuditLog, User, now
-from .. import phrases
+from .. import identity, phrases
 from ..errors import PermissionDenied
 from ..paging import Page, PageRequest, keyset_page
 from ..texts import QT_TRANSLATE_NOOP, label, translate
@@ -253,7 +253,10 @@ def _write(action, entity, entity_id=None, changes=None, detail="") -> int:
     payload = ""
     if changes:
         payload = json.dumps(
-            {str(k): [_plain(old), _plain(new)] for k, (old, new) in changes.items()},
+            {
+                str(k): [_sealed(k, _plain(old)), _sealed(k, _plain(new))]
+                for k, (old, new) in changes.items()
+            },
             ensure_ascii=False,
             sort_keys=True,
         )
@@ -286,35 +289,27 @@ def diff(before: dict, after: dict, ignore=("updated_at", "version", "search_tex
 
 
 def format_id_number(digits: str) -> str:
-    """0801199012345 → 0801-1990-12345 (DNI); 14-digit RTN → 0801-1990-123456."""
-    digits = digits or ""
-    if len(digits) in (13, 14) and digits.isdigit():
-        return f"{digits[:4]}-{digits[4:8]}-{digits[8:]}"
-    return digits
+    """0801199012345 → 0801-1990-12345 (DNI); 14-digit RTN → 0801-1990-123456 (a stored
+    ciphertext is decrypted first: ``services.identity``)."""
+    return identity.format_number(digits)
 
 
 def mask_id_number(digits: str | None) -> str:
-    """Only the last five digits stay visible: 0801199012345 → ``****-****-12345``.
-
-    A 14-digit RTN keeps the same five: ``****-****-*23456``; other lengths keep their
-    last four digits at most and never more than half of them.
-    """
-    value = "".join(ch for ch in (digits or "") if ch.isdigit())
-    if not value:
-        return ""
-    if len(value) in (13, 14):
-        hidden = "*" * (len(value) - 5) + value[-5:]
-        return f"{hidden[:4]}-{hidden[4:8]}-{hidden[8:]}"
-    keep = min(4, len(value) // 2)
-    return "*" * (len(value) - keep) + (value[-keep:] if keep else "")
+    """Only the last five digits stay visible: 0801199012345 → ``****-****-12345``
+    (``services.identity.masked``)."""
+    return identity.masked(digits)
 
 
 def display_id_number(digits: str | None, actor: session.Actor | None = None) -> str:
     """The id number as the acting user (or ``actor``) may see it: full or masked."""
-    who = actor if actor is not None else session.current()
-    if who is not None and who.has("patients.view_sensitive"):
-        return format_id_number(digits or "")
-    return mask_id_number(digits)
+    return identity.shown(digits, actor)
+
+
+def _sealed(key: str, value):
+    """An identity number recorded in an audit row is stored encrypted (issue 15, 13)."""
+    if key in SENSITIVE_FIELDS and isinstance(value, str) and value:
+        return identity.seal(value)[0]
+    return value
 
 
 # --- reading --------------------------------------------------------------------------
@@ -330,11 +325,23 @@ def _changes_of(text: str, reveal: bool) -> dict[str, tuple]:
     out = {}
     for key, pair in data.items():
         old, new = (pair + [None, None])[:2] if isinstance(pair, list) else (None, pair)
-        if key in SENSITIVE_FIELDS and not reveal:
-            old = mask_id_number(str(old)) if old else old
-            new = mask_id_number(str(new)) if new else new
+        if key in SENSITIVE_FIELDS:
+            shown = format_id_number if reveal else mask_id_number
+            old = _shown_or_locked(shown, old)
+            new = _shown_or_locked(shown, new)
         out[key] = (old, new)
     return out
+
+
+def _shown_or_locked(shown, value):
+    """An audited identity number as it may be shown; a fixed text when this workstation
+    has no key (the history stays readable)."""
+    if not value:
+        return value
+    try:
+        return shown(str(value))
+    except identity.IdentityKeyNeeded:
+        return translate("services.audit", "(cifrado)")
 
 
 def _show(value) -> str:

@@ -262,6 +262,14 @@ _CATALOGUE = (
     Permission(
         "audit.view", ADMIN_GROUP, QT_TRANSLATE_NOOP("services.permissions", "ver la auditoría")
     ),
+    Permission(
+        "identity.recovery_key",
+        ADMIN_GROUP,
+        QT_TRANSLATE_NOOP(
+            "services.permissions",
+            "ver e imprimir la clave de recuperación de los números de identidad",
+        ),
+    ),
 )
 
 PERMISSIONS: dict[str, Permission] = {p.key: p for p in _CATALOGUE}

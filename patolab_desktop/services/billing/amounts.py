@@ -11,6 +11,7 @@ go to Importe Exonerado and carry no ISV. The identity that always holds:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -20,7 +21,7 @@ CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 
 
-def cents(value) -> Decimal:
+def cents(value: Decimal | int | str) -> Decimal:
     return Decimal(value).quantize(CENT, ROUND_HALF_UP)
 
 
@@ -64,7 +65,7 @@ def line_amount(line: LineInput) -> LineAmount:
     return LineAmount(line, unit, discount, gross - discount)
 
 
-def compute(lines, exonerated_buyer: bool = False) -> DocumentAmounts:
+def compute(lines: Iterable[LineInput], exonerated_buyer: bool = False) -> DocumentAmounts:
     """The amounts of a document with ``lines`` (``LineInput``)."""
     priced = tuple(line_amount(line) for line in lines)
     by_class = {EXEMPT: ZERO, TAXED15: ZERO, TAXED18: ZERO}

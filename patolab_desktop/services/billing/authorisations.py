@@ -42,7 +42,7 @@ def format_number(establishment: str, point: str, doc_type: str, correlative: in
     return f"{establishment}-{point}-{doc_type}-{int(correlative):08d}"
 
 
-def range_text(row) -> str:
+def range_text(row: FiscalAuthorisation) -> str:
     return translate("services.billing", "{first} al {last}").format(
         first=format_number(row.establishment, row.point, row.doc_type, row.range_from),
         last=format_number(row.establishment, row.point, row.doc_type, row.range_to),
@@ -70,7 +70,7 @@ def _three_digits(value: str, field: str, errors: dict) -> str:
     return text
 
 
-def _correlative(value, field: str, errors: dict) -> int:
+def _correlative(value: object, field: str, errors: dict) -> int:
     text = clean(str(value if value is not None else "")).replace(",", "")
     if not text.isdigit() or not 1 <= int(text) <= MAX_CORRELATIVE:
         errors[field] = translate("services.billing", "Debe ser un correlativo entre 1 y 99999999.")
@@ -78,7 +78,7 @@ def _correlative(value, field: str, errors: dict) -> int:
     return int(text)
 
 
-def _date(value, errors: dict) -> dt.date | None:
+def _date(value: object, errors: dict) -> dt.date | None:
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -220,11 +220,11 @@ def add(data: AuthorisationInput) -> int:
     return row.id
 
 
-def _usable(row) -> bool:
+def _usable(row: FiscalAuthorisation) -> bool:
     return row.last_used < row.range_to and row.deadline >= today()
 
 
-def _end(row, reason: str) -> None:
+def _end(row: FiscalAuthorisation, reason: str) -> None:
     FiscalAuthorisation.update(
         status="ended", ended_at=now(), ended_reason=reason, version=row.version + 1
     ).where(FiscalAuthorisation.id == row.id).execute()
@@ -285,7 +285,7 @@ def update(authorisation_id: int, data: AuthorisationInput, expected_version: in
         )
 
 
-def _get(authorisation_id: int):
+def _get(authorisation_id: int) -> FiscalAuthorisation:
     row = FiscalAuthorisation.get_or_none(FiscalAuthorisation.id == authorisation_id)
     if row is None:
         raise NotFoundError(translate("services.billing", "La autorización no existe."))
@@ -303,7 +303,7 @@ def list_all() -> list[dict]:
     return rows
 
 
-def _describe(row, branch_name: str) -> dict:
+def _describe(row: FiscalAuthorisation, branch_name: str) -> dict:
     size = row.range_to - row.range_from + 1
     used = max(0, row.last_used - row.range_from + 1)
     return {
@@ -334,7 +334,7 @@ def _describe(row, branch_name: str) -> dict:
     }
 
 
-def _warnings(row) -> list[str]:
+def _warnings(row: FiscalAuthorisation) -> list[str]:
     if row.status != "active":
         return []
     size = row.range_to - row.range_from + 1
@@ -389,7 +389,7 @@ def issuing_point() -> tuple[int | None, str]:
     return (int(branch_id) if branch_id else None), point
 
 
-def _locked_active(branch_id: int | None, point: str, doc_type: str):
+def _locked_active(branch_id: int | None, point: str, doc_type: str) -> FiscalAuthorisation | None:
     query = FiscalAuthorisation.select().where(
         (FiscalAuthorisation.point == point)
         & (FiscalAuthorisation.doc_type == doc_type)

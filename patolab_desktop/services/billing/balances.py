@@ -7,6 +7,7 @@ from decimal import Decimal
 from peewee import fn
 
 from ...db.models_billing import FiscalDocument, Payment
+from .. import identity
 from .types import DOC_TITLES, INVOICE
 
 TWO = Decimal("0.01")
@@ -32,7 +33,7 @@ def credited_amount(document_id: int) -> Decimal:
     return (Decimal(int(value or 0)) / 1000).quantize(Decimal("0.01"))
 
 
-def summary(row) -> dict:
+def summary(row: FiscalDocument) -> dict:
     total = row.total.quantize(TWO)
     credited = credited_amount(row.id) if row.doc_type == INVOICE else Decimal("0.00")
     paid = paid_amount(row.id)
@@ -44,7 +45,7 @@ def summary(row) -> dict:
         "issued_at": row.issued_at,
         "issued_by": row.issued_by,
         "buyer_name": row.buyer_name,
-        "buyer_document": row.buyer_document,
+        "buyer_document": identity.shown(row.buyer_document),
         "total": total,
         "credited": credited,
         "paid": paid,

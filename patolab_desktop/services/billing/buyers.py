@@ -49,11 +49,22 @@ class Buyer:
 
 
 def customer_document(customer: Customer) -> str:
-    """The customer's RTN or identity number as printed (0801-1990-12345)."""
-    from ..access.audit import format_id_number
+    """The customer's RTN or identity number as printed (0801-1990-12345); it is stored
+    encrypted (issue 15): revealing it needs this workstation's key."""
+    from .. import identity
 
-    digits = customer.id_number or ""
-    return format_id_number(digits) if digits else ""
+    digits = identity.reveal(customer.id_number)
+    if len(digits) in (13, 14) and digits.isdigit():
+        return f"{digits[:4]}-{digits[4:8]}-{digits[8:]}"
+    return digits
+
+
+def sealed(document: str) -> str:
+    """A buyer's or receiver's document as stored on a fiscal document: encrypted like the
+    customer's (a copy of the database shows no identity number); "" for none."""
+    from .. import identity
+
+    return (identity.seal(document)[0] or "") if document else ""
 
 
 def _document(text: str) -> str:

@@ -34,7 +34,7 @@ def _BAD_AMOUNT() -> str:  # noqa: N802
     return translate("services.billing", "Escriba un monto válido (por ejemplo 500.00).")
 
 
-def _money(value) -> Decimal:
+def _money(value: object) -> Decimal:
     try:
         amount = cents(Decimal(str(value if value not in (None, "") else "0").replace(",", "")))
     except Exception as exc:
@@ -56,7 +56,7 @@ def _money(value) -> Decimal:
     return amount
 
 
-def _open_row(username: str):
+def _open_row(username: str) -> CashSession | None:
     return (
         CashSession.select()
         .where((CashSession.username == username) & (CashSession.status == "open"))
@@ -72,7 +72,7 @@ def current() -> dict | None:
     return _describe(row) if row is not None else None
 
 
-def open_session(opening_float) -> int:
+def open_session(opening_float: object) -> int:
     """Open the acting user's cash session with its starting float."""
     actor = session.require("billing.cash")
     amount = _money(opening_float)
@@ -258,7 +258,7 @@ def _status_label(status: str) -> str:
     return translate("services.billing", _STATUS.get(status, status))
 
 
-def _describe(row) -> dict:
+def _describe(row: CashSession) -> dict:
     return {
         "id": row.id,
         "username": row.username,

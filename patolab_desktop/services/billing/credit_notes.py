@@ -19,10 +19,11 @@ from ...db.models import RequestEvent
 from ...db.models_billing import BalanceMove, FiscalDocument, FiscalDocumentLine, Payment, now
 from ...util.money import format_lempiras
 from ...util.text import clean
+from .. import identity
 from ..access import audit, session
 from ..errors import NotFoundError, RuleError, ValidationError
 from ..texts import translate
-from . import backend, cash, payments
+from . import backend, buyers, cash, payments, records
 from .amounts import ZERO, LineInput, cents, compute
 from .balances import credited_amount, paid_amount
 from .types import (
@@ -64,7 +65,7 @@ def remaining(original_id: int) -> Decimal:
     return row.total.quantize(Decimal("0.01")) - credited_amount(row.id)
 
 
-def _lines(data: CreditNoteInput, original) -> list[LineInput]:
+def _lines(data: CreditNoteInput, original: FiscalDocument) -> list[LineInput]:
     stored = list(
         FiscalDocumentLine.select()
         .where(FiscalDocumentLine.document == original.id)
@@ -163,7 +164,7 @@ def issue(data: CreditNoteInput) -> int:
     actor = session.require("billing.credit_note")
     reason = clean(data.reason)
     receiver = clean(data.receiver_name)[:200]
-    document = clean(data.receiver_document)[:40]
+    document = clean(data.receiver_document)[:60]
     errors = {}
     if len(reason) < 5:
         errors["reason"] = translate("services.billing", "Escriba el motivo de la nota de crédito.")
@@ -185,6 +186,7 @@ def issue(data: CreditNoteInput) -> int:
         )
     if errors:
         raise ValidationError(errors)
+    records.check_issuer()
     with write_transaction():
         query = FiscalDocument.select().where(FiscalDocument.id == data.original_id)
         if not is_sqlite():
@@ -273,7 +275,7 @@ def issue(data: CreditNoteInput) -> int:
             original=original.id,
             reason=reason,
             receiver_name=receiver,
-            receiver_document=document,
+            receiver_document=buyers.sealed(document),
             settlement=data.settlement,
             cash_session=session_id,
         )
@@ -374,7 +376,7 @@ def invoiced_lines(request_id: int) -> dict:
         "left": row.total.quantize(Decimal("0.01")) - credited,
         "owed": row.total.quantize(Decimal("0.01")) - credited - paid,
         "buyer_name": row.buyer_name,
-        "buyer_document": row.buyer_document,
+        "buyer_document": identity.shown(row.buyer_document),
     }
 
 

@@ -13,6 +13,7 @@ An issued document is immutable: there is no function here that edits one.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -26,10 +27,11 @@ from ...db.models_billing import (
     now,
 )
 from ...util.money import format_lempiras
+from .. import identity
 from ..access import audit, session
 from ..errors import NotFoundError, RuleError, ValidationError
 from ..texts import translate
-from . import backend, buyers, cash, payments
+from . import backend, buyers, cash, payments, records
 from .amounts import ZERO, LineInput, compute
 from .buyers import BuyerInput
 from .payments import PaymentInput
@@ -47,7 +49,7 @@ class InvoiceInput:
     on_credit: bool = False  # the rest goes on the bill-to company's credit
 
 
-def _locked_requests(request_ids):
+def _locked_requests(request_ids: Iterable[int]) -> list[LabRequest]:
     query = LabRequest.select().where(LabRequest.id.in_(list(request_ids)))
     if not is_sqlite():
         query = query.for_update()
@@ -73,7 +75,7 @@ def invoice_of(request_id: int) -> int | None:
     return row.document_id if row else None
 
 
-def lines_of(requests) -> list[LineInput]:
+def lines_of(requests: list[LabRequest]) -> list[LineInput]:
     """One line per charged investigation: a panel with its price (its members come with
     it at no charge and are not listed), cancelled and removed lines left out."""
     ids = [r.id for r in requests]
@@ -116,7 +118,7 @@ def lines_of(requests) -> list[LineInput]:
     return lines
 
 
-def _bill_to(requests, given: int | None) -> Customer:
+def _bill_to(requests: list[LabRequest], given: int | None) -> Customer:
     targets = {given} if given else {r.bill_to_id or r.patient_id for r in requests}
     if len(targets) != 1:
         raise ValidationError(
@@ -179,7 +181,7 @@ def preview(data: InvoiceInput) -> dict:
     return {
         "customer_id": customer.id,
         "customer_name": customer.name,
-        "customer_document": buyers.customer_document(customer),
+        "customer_document": identity.shown(customer.id_number),
         "is_company": customer.type == "empresa",
         "amounts": amounts,
         "balance": payments.balance_of(customer.id),
@@ -205,6 +207,7 @@ def issue(data: InvoiceInput) -> int:
         raise ValidationError(
             {"requests": translate("services.billing", "Una solicitud aparece dos veces.")}
         )
+    records.check_issuer()
     with write_transaction():
         requests = _locked_requests(data.request_ids)
         for request in requests:
@@ -274,7 +277,7 @@ def issue(data: InvoiceInput) -> int:
             issued_by=actor.username,
             customer=customer.id,
             buyer_name=buyer.name,
-            buyer_document=buyer.document,
+            buyer_document=buyers.sealed(buyer.document),
             consumer_final=buyer.consumer_final,
             exempt_purchase_order=buyer.exempt_purchase_order,
             exonerated_register=buyer.exonerated_register,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -43,7 +44,7 @@ class CleanPayment:
     reference: str = ""
 
 
-def _money(value, field: str, errors: dict) -> Decimal:
+def _money(value: object, field: str, errors: dict) -> Decimal:
     try:
         amount = cents(Decimal(str(value).replace(",", "").replace("L", "").strip()))
     except Exception:
@@ -59,7 +60,9 @@ def _money(value, field: str, errors: dict) -> Decimal:
     return amount
 
 
-def clean_payments(items, total: Decimal, *, on_credit: bool = False) -> list[CleanPayment]:
+def clean_payments(
+    items: Iterable[PaymentInput] | None, total: Decimal, *, on_credit: bool = False
+) -> list[CleanPayment]:
     """Check the payments of a document of ``total``: together they pay it exactly (cash
     may be handed over in excess: the change), unless the rest goes on credit."""
     errors: dict[str, str] = {}
@@ -189,7 +192,7 @@ def write(
     return batch
 
 
-def method_text(row) -> str:
+def method_text(row: Payment) -> str:
     """ "Tarjeta ****1234 aut. 0099", "Transferencia BAC ref. 123"…"""
     name = label(METHOD_LABELS, row.method)
     if row.method == CARD:

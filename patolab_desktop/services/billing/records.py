@@ -20,10 +20,10 @@ from ...db.models_billing import (
     now,
 )
 from ...util.text import clean
-from .. import settings
+from .. import identity, settings
 from ..access import audit, session
 from ..errors import NotFoundError, RuleError, ValidationError
-from ..texts import translate
+from ..texts import QT_TRANSLATE_NOOP, translate
 from . import cash, payments
 from .balances import summary
 from .types import DOC_TITLES, INVOICE
@@ -34,7 +34,7 @@ CONTEXT = "services.billing"
 TWO = Decimal("0.01")
 
 
-def _get(document_id: int):
+def _get(document_id: int) -> FiscalDocument:
     row = FiscalDocument.get_or_none(FiscalDocument.id == document_id)
     if row is None:
         raise NotFoundError(translate("services.billing", "El documento no existe."))
@@ -81,13 +81,40 @@ def issuer(branch_id: int) -> Issuer:
     )
 
 
+_ISSUER_FIELDS = {
+    "lab_legal_name": QT_TRANSLATE_NOOP("services.billing", "la razón social"),
+    "lab_rtn": QT_TRANSLATE_NOOP("services.billing", "el RTN del laboratorio"),
+    "lab_address": QT_TRANSLATE_NOOP("services.billing", "la dirección de la casa matriz"),
+}
+
+
+def check_issuer() -> None:
+    """A factura must print the issuer's legal name, RTN and head-office address (Art. 10):
+    refuse to issue until an administrator has set them."""
+    values = settings.get_many(list(_ISSUER_FIELDS))
+    missing = [
+        translate("services.billing", text)
+        for key, text in _ISSUER_FIELDS.items()
+        if not str(values.get(key) or "").strip()
+    ]
+    if missing:
+        raise RuleError(
+            translate(
+                "services.billing",
+                "Falta {missing} en la configuración del laboratorio (Administración → "
+                "Configuración): la factura debe llevarlo. Pida a un administrador que lo "
+                "registre.",
+            ).format(missing=", ".join(missing))
+        )
+
+
 def view(document_id: int) -> FiscalView:
     """The document as printed (and reprinted: a void one carries ANULADA)."""
     session.require("billing.issue")
     return _view(_get(document_id))
 
 
-def _view(row) -> FiscalView:
+def _view(row: FiscalDocument) -> FiscalView:
     from ...util.amount_words import amount_in_words
 
     lines = tuple(
@@ -146,7 +173,7 @@ def _view(row) -> FiscalView:
         issued_at=row.issued_at,
         issuer=issuer(row.branch_id),
         buyer_name=row.buyer_name,
-        buyer_document=row.buyer_document,
+        buyer_document=identity.reveal(row.buyer_document),  # the legal paper: in full
         lines=lines,
         totals=totals,
         payments=paid,
@@ -163,7 +190,7 @@ def _view(row) -> FiscalView:
         original_date=original.issued_at.date() if original else None,
         reason=row.reason,
         receiver_name=row.receiver_name,
-        receiver_document=row.receiver_document,
+        receiver_document=identity.reveal(row.receiver_document),
         issued_by=row.issued_by,
     )
 
@@ -266,7 +293,7 @@ def void(document_id: int, reason: str) -> None:
         )
 
 
-def _reversal_session(taken, username: str) -> int:
+def _reversal_session(taken: list[Payment], username: str) -> int:
     """Where the reversed payments go: the session that took them while it is still open
     (the drawer still holds the money), else the voiding user's open session."""
     from ...db.models_billing import CashSession

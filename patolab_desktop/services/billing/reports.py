@@ -5,11 +5,13 @@ authorisation (Art. 42) and the daily sales per method and per receptionist."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
 from peewee import fn
 
 from ...db.models_billing import FiscalAuthorisation, FiscalDocument, Payment
+from .. import identity
 from ..access import session
 from ..errors import ValidationError
 from ..texts import translate
@@ -37,7 +39,7 @@ def month_range(month: str) -> tuple[dt.datetime, dt.datetime]:
     return start, end
 
 
-def _money(value) -> str:
+def _money(value: Decimal) -> str:
     return f"{Decimal(value).quantize(TWO):.2f}"
 
 
@@ -64,7 +66,9 @@ DOCUMENT_COLUMNS = (
 )
 
 
-def documents_rows(start: dt.datetime | None = None, end: dt.datetime | None = None):
+def documents_rows(
+    start: dt.datetime | None = None, end: dt.datetime | None = None
+) -> Iterator[list[str]]:
     """Invoices and credit notes as CSV rows (header first), oldest first. A void one keeps
     its row with its status (its number was consumed)."""
     session.require("billing.reports")
@@ -73,7 +77,8 @@ def documents_rows(start: dt.datetime | None = None, end: dt.datetime | None = N
         query = query.where(FiscalDocument.issued_at >= start)
     if end is not None:
         query = query.where(FiscalDocument.issued_at < end)
-    originals = {}
+    originals: dict[int, str] = {}
+    shown = identity.shower()  # full for holders of patients.view_sensitive, else masked
     yield list(DOCUMENT_COLUMNS)
     for row in query.iterator():
         original = ""
@@ -90,7 +95,7 @@ def documents_rows(start: dt.datetime | None = None, end: dt.datetime | None = N
             if row.status == "void"
             else translate("services.billing", "emitida"),
             row.buyer_name,
-            row.buyer_document,
+            shown(row.buyer_document),
             _money(row.exempt),
             _money(row.exonerated),
             _money(row.taxed15),
@@ -133,6 +138,7 @@ def sales_book(month: str) -> list[list[str]]:
     session.require("billing.reports")
     start, end = month_range(month)
     rows = [list(SALES_BOOK_COLUMNS)]
+    shown = identity.shower()
     sums = [Decimal(0)] * 7
     query = (
         FiscalDocument.select()
@@ -160,7 +166,7 @@ def sales_book(month: str) -> list[list[str]]:
                 row.doc_type,
                 row.number,
                 row.cai,
-                row.buyer_document.replace("-", ""),
+                shown(row.buyer_document).replace("-", ""),
                 row.buyer_name,
             ]
             + [f"{v:.2f}" for v in values]
@@ -215,7 +221,7 @@ def unused_numbers(authorisation_id: int | None = None) -> list[dict]:
             else None
         )
 
-        def fmt(n, auth=auth):
+        def fmt(n: int, auth: FiscalAuthorisation = auth) -> str:
             return format_number(auth.establishment, auth.point, auth.doc_type, n)
 
         result.append(
@@ -235,8 +241,8 @@ def unused_numbers(authorisation_id: int | None = None) -> list[dict]:
     return result
 
 
-def _ranges(numbers):
-    found = []
+def _ranges(numbers: Iterable[int]) -> list[tuple[int, int]]:
+    found: list[list[int]] = []
     for n in numbers:
         if found and found[-1][1] == n - 1:
             found[-1][1] = n

@@ -4,7 +4,9 @@ of overdue invoices."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from collections.abc import Iterable
 from decimal import Decimal
 
 from ...db.database import write_transaction
@@ -16,6 +18,7 @@ from ..texts import translate
 from . import cash, payments
 from .amounts import ZERO, cents
 from .balances import summary
+from .payments import PaymentInput
 from .types import INVOICE
 
 CONTEXT = "services.billing"
@@ -44,7 +47,11 @@ def get_account(customer_id: int) -> dict:
 
 
 def set_account(
-    customer_id: int, credit_limit, days, active: bool = True, expected_version: int | None = None
+    customer_id: int,
+    credit_limit: Decimal | str,
+    days: int | str,
+    active: bool = True,
+    expected_version: int | None = None,
 ) -> None:
     """Set a company's credit limit and days to pay (administrators)."""
     session.require("billing.authorisations")
@@ -63,9 +70,10 @@ def set_account(
             "services.billing", "Escriba el límite de crédito (por ejemplo 50000.00)."
         )
         limit = ZERO
+    day_count = 0
     try:
-        days = int(days)
-        if not 1 <= days <= 365:
+        day_count = int(days)
+        if not 1 <= day_count <= 365:
             raise ValueError
     except (TypeError, ValueError):
         errors["days"] = translate("services.billing", "Los días de crédito van de 1 a 365.")
@@ -77,7 +85,7 @@ def set_account(
             if expected_version not in (None, 0):
                 raise stale(translate("services.billing", "el crédito de la empresa"))
             row = CreditAccount.create(
-                customer=customer_id, credit_limit=limit, days=days, active=active
+                customer=customer_id, credit_limit=limit, days=day_count, active=active
             )
             before = {}
         else:
@@ -89,9 +97,9 @@ def set_account(
                 "active": row.active,
             }
             CreditAccount.update(
-                credit_limit=limit, days=days, active=active, version=row.version + 1
+                credit_limit=limit, days=day_count, active=active, version=row.version + 1
             ).where(CreditAccount.id == row.id).execute()
-        after = {"credit_limit": str(limit), "days": days, "active": active}
+        after = {"credit_limit": str(limit), "days": day_count, "active": active}
         audit.record(
             "billing.credit.set",
             "customer",
@@ -201,7 +209,7 @@ def overdue(today: dt.date | None = None) -> list[dict]:
     return found
 
 
-def record_abono(customer_id: int, items) -> list[int]:
+def record_abono(customer_id: int, items: Iterable[PaymentInput]) -> list[int]:
     """An abono of a company: applied to its oldest open credit invoices. Returns the ids
     of the invoices it paid (in part or whole)."""
     actor = session.require("billing.issue")
@@ -217,26 +225,15 @@ def record_abono(customer_id: int, items) -> list[int]:
                 {"payments": translate("services.billing", "Escriba el monto del abono.")}
             )
         session_id = cash.session_for_payment(actor.username)
-        touched = []
-        queue = [[p.method, p.amount, p] for p in cleaned]
+        touched: list[int] = []
+        queue = list(cleaned)  # each payment's remaining amount is replaced as it is applied
         for row in open_rows:
             left = row["balance"]
             while left > 0 and queue:
-                method, amount, source = queue[0]
-                take = min(left, amount)
+                source = queue[0]
+                take = min(left, source.amount)
                 payments.write(
-                    [
-                        payments.CleanPayment(
-                            method,
-                            take,
-                            None,
-                            None,
-                            source.card_last4,
-                            source.auth_code,
-                            source.bank,
-                            source.reference,
-                        )
-                    ],
+                    [dataclasses.replace(source, amount=take, received=None, change=None)],
                     document_id=row["id"],
                     customer_id=customer_id,
                     kind="abono",
@@ -244,9 +241,10 @@ def record_abono(customer_id: int, items) -> list[int]:
                     by=actor.username,
                 )
                 left -= take
-                queue[0][1] = amount - take
-                if queue[0][1] <= 0:
+                if source.amount - take <= 0:
                     queue.pop(0)
+                else:
+                    queue[0] = dataclasses.replace(source, amount=source.amount - take)
                 if row["id"] not in touched:
                     touched.append(row["id"])
             if not queue:

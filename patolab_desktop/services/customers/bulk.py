@@ -34,6 +34,7 @@ class PreparedCustomer:
     row: tuple  # normalised column values, as ``create`` would store them
     errors: dict  # blocking errors: such an item is never inserted
     missing: tuple  # required values still missing (field names): stored ``incomplete``
+    number: str = ""  # the normalised identity number (stored encrypted in ``row``)
 
     @property
     def values(self) -> dict:
@@ -62,7 +63,11 @@ def prepare(data: CustomerData, check_unique: bool = True) -> PreparedCustomer:
     columns = tuple(values)
     columns = _PREPARED_COLUMNS.setdefault(columns, columns)
     return PreparedCustomer(
-        columns=columns, row=tuple(values.values()), errors=errors or _NO_ERRORS, missing=missing
+        columns=columns,
+        row=tuple(values.values()),
+        errors=errors or _NO_ERRORS,
+        missing=missing,
+        number=clean_.values.get("id_number") or "",
     )
 
 
@@ -88,7 +93,7 @@ def insert_prepared(items: list[PreparedCustomer], chunk: int = 500) -> int:
                 _insert_rows([getattr(Customer, name) for name in columns + extra], rows, chunk)
     except IntegrityError as exc:
         for item in items:
-            number = item.values.get("id_number")
+            number = item.number
             other = _active_holder(number) if number else None
             if other is not None:
                 raise ValidationError({"id_number": _taken_message(number, other)}) from exc

@@ -13,6 +13,7 @@ from email_validator import EmailNotValidError, validate_email
 
 from ...db.models import Customer
 from ...util.text import clean, digits, fold
+from .. import identity
 from ..access import session
 from ..texts import translate
 from .rows import _missing
@@ -33,11 +34,9 @@ from .types import (
 
 
 def format_id_number(number: str | None) -> str:
-    """``0801199012345`` → ``0801-1990-12345``; an RTN → ``0801-1990-123456``."""
-    number = number or ""
-    if len(number) in (DNI_LENGTH, RTN_LENGTH) and number.isdigit():
-        return f"{number[:4]}-{number[4:8]}-{number[8:]}"
-    return number
+    """``0801199012345`` → ``0801-1990-12345``; an RTN → ``0801-1990-123456`` (a stored
+    ciphertext is decrypted first: ``services.identity``)."""
+    return identity.format_number(number)
 
 
 def format_phone(e164: str | None) -> str:
@@ -229,16 +228,18 @@ def normalise_document(kind: str, text: str) -> tuple[str, str]:
 
 
 def search_text_for(
-    name: str, id_number: str | None, phone: str, email: str, name_folded: str | None = None
+    name: str, id_tokens: str | None, phone: str, email: str, name_folded: str | None = None
 ) -> str:
     """The folded text the full-text index is built from.
 
-    Folded name, id digits, phone national digits, E.164 digits and the e-mail
-    (``name_folded``: ``fold(name)`` when the caller has it already).
+    Folded name, the identity number's search tokens, phone national digits, E.164 digits
+    and the e-mail (``name_folded``: ``fold(name)`` when the caller has it already).
+    ``id_tokens`` is ``identity.search_tokens(number)``: keyed hashes of a DNI's or RTN's
+    4- and 8-digit prefixes, never the number (encrypted at rest, schema 14).
     """
     parts = [
         fold(name) if name_folded is None else name_folded,
-        id_number or "",
+        id_tokens or "",
         national_digits(phone),
         digits(phone),
         (email or "").lower(),

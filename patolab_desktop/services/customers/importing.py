@@ -42,6 +42,7 @@ from pathlib import Path
 from ...db.database import db, write_transaction
 from ...db.models import Customer
 from ...util.text import clean, fold
+from .. import identity
 from ..access import audit, session
 from ..errors import ConflictError, NotFoundError, ValidationError
 from ..texts import label, translate
@@ -88,9 +89,11 @@ def _existing(numbers: set[str], phones: set[str]) -> tuple[dict, dict]:
     """Active customers by id_number, and by phone -> [(id, folded name, id_number)]."""
     by_number: dict[str, int] = {}
     by_phone: dict[str, list[tuple[int, str, str]]] = {}
-    for chunk in _chunks(sorted(numbers)):
-        for cid, number in _active_where_in("id, id_number", "id_number", chunk):
-            by_number.setdefault(number, cid)
+    hash_of = identity.hasher()  # the numbers are encrypted: looked up by keyed hash
+    number_of = {hash_of(number): number for number in numbers}
+    for chunk in _chunks(sorted(number_of)):
+        for cid, hashed in _active_where_in("id, id_hash", "id_hash", chunk):
+            by_number.setdefault(number_of[hashed], cid)
     for chunk in _chunks(sorted(phones)):
         for cid, phone, name_folded, number in _active_where_in(
             "id, phone, name_folded, id_number", "phone", chunk
@@ -326,7 +329,7 @@ def _check_row(row: ImportRow, lookups: _Resolver):
         row,
         values,
         prepared,
-        (stored["id_number"] or "", stored["phone"], stored["name_folded"]),
+        (prepared.number, stored["phone"], stored["name_folded"]),
     )
 
 
@@ -464,7 +467,8 @@ def _plan_row(
         return
     row.action, row.data, row.customer_id = "update", data, target
     row.missing = _missing_labels(missing)
-    row.changes = _changes(before, merged.values)
+    # the stored number is encrypted: compare the normalised number itself
+    row.changes = _changes(before, {**merged.values, "id_number": merged.number or None})
     if before.incomplete != bool(missing):
         row.changes.append(
             translate("services.patient_import", "incompleto")

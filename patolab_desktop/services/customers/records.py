@@ -35,7 +35,7 @@ from peewee import JOIN, IntegrityError
 from ...db.database import write_transaction
 from ...db.models import Customer, Gender, new_uid, now
 from ...util.text import clean, fold
-from .. import reference
+from .. import identity, reference
 from ..access import audit, session
 from ..errors import ConflictError, NotFoundError, ValidationError
 from ..texts import label, translate
@@ -77,8 +77,8 @@ def _shown_id_number(digits_: str | None) -> str:
     """The stored digits for holders of ``patients.view_sensitive``, else the masked form
     (``update`` keeps the stored digits when it gets a value containing ``*``)."""
     if session.has("patients.view_sensitive"):
-        return digits_ or ""
-    return audit.mask_id_number(digits_)
+        return identity.reveal_for_form(digits_)
+    return identity.masked(digits_)
 
 
 def get(customer_id: int) -> CustomerData:
@@ -222,7 +222,11 @@ def find_duplicates(data: CustomerData) -> list[dict]:
     if number:  # the same document: same type and number (issue 16 D)
         add(
             Customer.select(*columns)
-            .where(active & (Customer.id_number == number) & (Customer.document_type == document))
+            .where(
+                active
+                & (Customer.id_hash == identity.hash_of(number))
+                & (Customer.document_type == document)
+            )
             .limit(20)
             .dicts(),
             translate("services.customers", "mismo {document}").format(
@@ -261,15 +265,23 @@ _NOT_AUDITED = frozenset({"id", "uid", "created_at", "updated_at", "version", "a
 
 def _audit_view(row: Customer) -> dict:
     """The audited fields of a stored customer (id_number included: audit table only)."""
-    return {name: getattr(row, name) for name in data_fields() if name not in _NOT_AUDITED}
+    view = {name: getattr(row, name) for name in data_fields() if name not in _NOT_AUDITED}
+    view["id_number"] = identity.reveal(view.get("id_number")) or None  # audit seals it again
+    return view
 
 
 def _stored_values(clean_: _Clean, today: dt.date) -> dict:
     v = dict(clean_.values)
     v["age_recorded_on"] = today if v["age"] is not None else None
     v["search_text"] = search_text_for(
-        v["name"], v["id_number"], v["phone"], v["email"], name_folded=v.get("name_folded")
+        v["name"],
+        identity.search_tokens(v["id_number"]),
+        v["phone"],
+        v["email"],
+        name_folded=v.get("name_folded"),
     )
+    # encrypted at rest; the keyed hash serves exact search and uniqueness (issue 15, 13)
+    v["id_number"], v["id_hash"] = identity.seal(v["id_number"])
     v["incomplete"] = bool(clean_.errors)  # only tolerated (missing) errors can be left
     return v
 
@@ -278,7 +290,7 @@ def _raise_taken(number: str | None, exclude_id: int | None, exc: Exception):
     other = _active_holder(number, exclude_id) if number else None
     if other is not None:
         raise ValidationError({"id_number": _taken_message(number, other)}) from exc
-    if number and "id_number" in str(exc):
+    if number and ("id_hash" in str(exc) or "id_number" in str(exc)):
         raise ValidationError(
             {
                 "id_number": translate(
@@ -353,7 +365,7 @@ def update(data: CustomerData) -> None:
             before = _audit_view(current)
             checked = data
             if "*" in (data.id_number or ""):  # masked on screen: keep the stored number
-                checked = dc_replace(data, id_number=current.id_number or "")
+                checked = dc_replace(data, id_number=identity.reveal(current.id_number))
             clean_ = _check(checked, today)
             errors = _blocking(clean_, bool(data.incomplete))
             if errors:
@@ -491,7 +503,7 @@ def _stored_many(customer_ids) -> dict[int, CustomerData]:
     """``get_many`` with the stored id numbers: the import's plumbing only (it compares
     and updates them after its own ``imports.run`` check)."""
     session.require("imports.run")
-    return _many(customer_ids, lambda digits_: digits_ or "")
+    return _many(customer_ids, identity.revealer())
 
 
 def _many(customer_ids, id_number_text) -> dict[int, CustomerData]:

@@ -41,7 +41,7 @@ from peewee import JOIN, SQL, fn
 from ...db import search as fts
 from ...db.database import db, is_sqlite
 from ...db.models import Customer, Department, Gender, Municipality
-from .. import reference
+from .. import identity, reference
 from ..access import session
 from ..paging import Page, PageRequest, keyset_page
 from . import search_plan
@@ -104,16 +104,10 @@ def _cursor_value(value):
     return value
 
 
-def _id_text(number: str | None) -> str:
-    """Full (with dashes) for holders of ``patients.view_sensitive``, else masked."""
-    from ..access import audit
-
-    return audit.display_id_number(number)
-
-
-def _display(row: dict, today: dt.date) -> dict:
-    """A raw row → the dict the list shows (keys documented in ``page``)."""
-    row["id_number"] = _id_text(row["id_number"])
+def _display(row: dict, today: dt.date, id_text) -> dict:
+    """A raw row → the dict the list shows (keys documented in ``page``); ``id_text``:
+    ``identity.shower()`` (full or masked, decided once per page)."""
+    row["id_number"] = id_text(row["id_number"])
     row["type_label"] = TYPE_LABELS.get(row["type"], row["type"])
     row["age"] = age_from(row["date_of_birth"], row["age"], row.pop("age_recorded_on"), today)
     row["phone"] = format_phone(row["phone"])
@@ -246,7 +240,8 @@ def page(filters: CustomerFilter, request: PageRequest) -> Page:
             the_plan.driver = the_plan.subquery.name if the_plan.subquery else ""
             result = _run_page(filters, the_plan, key, request)
     today = dt.date.today()
-    result.rows = [_display(row, today) for row in result.rows]
+    id_text = identity.shower()
+    result.rows = [_display(row, today, id_text) for row in result.rows]
     return result
 
 
@@ -284,7 +279,7 @@ def count(filters: CustomerFilter, cap: int = COUNT_CAP) -> int:
             f"ON t1.id = {fts.FTS_TABLE}.rowid WHERE {fts.FTS_TABLE} MATCH ? "
             f"AND {where} LIMIT ?"
         )
-        params = [fts.match_expression(the_plan.long), *params, cap + 1]
+        params = [fts.match_expression(the_plan.long, the_plan.alternatives), *params, cap + 1]
     else:
         usable = {
             None: (),
@@ -293,6 +288,7 @@ def count(filters: CustomerFilter, cap: int = COUNT_CAP) -> int:
             "department": (Customer.department,),
             "gender": (Customer.gender,),
             "incomplete": (),
+            "id": (),
         }[driver.name if driver else None]
         query = _where(Customer.select(SQL("1")), _conditions(filters, the_plan, usable))
         sql, params = query.limit(cap + 1).sql()

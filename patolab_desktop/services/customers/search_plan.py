@@ -17,6 +17,7 @@ from ...db import search as fts
 from ...db.database import db, is_sqlite
 from ...db.models import Customer
 from ...util.text import digits, fold, search_input
+from .. import identity
 from .types import DEFAULT_SORT, SORTS, CustomerFilter
 
 CANDIDATE_CAP = 10_000  # sources with more candidates than this are "frequent"
@@ -56,10 +57,16 @@ def parse_terms(text: str) -> list[str]:
     return terms
 
 
-def _split(terms: list[str]) -> tuple[list[str], list[str]]:
-    long = [t for t in terms if len(t) >= fts.MIN_TRIGRAM]
+ID_LENGTHS = (13, 14)  # a whole DNI or RTN: searched by its keyed hash
+
+
+def _split(terms: list[str]) -> tuple[list[str], list[str], list[str]]:
+    """(long terms, short terms, whole identity numbers). Identity numbers are encrypted
+    at rest (schema 14): a whole DNI or RTN is found through ``customer.id_hash``."""
+    numbers = [t for t in terms if t.isdigit() and len(t) in ID_LENGTHS]
+    long = [t for t in terms if len(t) >= fts.MIN_TRIGRAM and t not in numbers]
     short = [t for t in terms if len(t) < fts.MIN_TRIGRAM]
-    return long, short
+    return long, short, numbers
 
 
 def _next_prefix(term: str) -> str:
@@ -95,14 +102,12 @@ def _word_prefix(term: str, sqlite: bool):
 
 
 def _prefix_condition(term: str, col):
-    """A lone short term: prefix of the folded name, or of the id_number / phone."""
+    """A lone short term: prefix of the folded name, or of the phone (the identity number
+    is encrypted: no prefix search)."""
     upper = _next_prefix(term)
     if term.isdigit():
-        number = col(Customer.id_number)
         phone = col(Customer.phone)
-        return ((number >= term) & (number < upper)) | (
-            (phone >= _HN_PREFIX + term) & (phone < _HN_PREFIX + upper)
-        )
+        return (phone >= _HN_PREFIX + term) & (phone < _HN_PREFIX + upper)
     name = col(Customer.name_folded)
     return (name >= term) & (name < upper)
 
@@ -132,16 +137,24 @@ class Source:
         return int(db.execute_sql(sql, [*self.params, cap + 1]).fetchone()[0])
 
 
-def _sources(filters: CustomerFilter, long: list[str], short: list[str]) -> list[Source]:
+def _sources(
+    filters: CustomerFilter,
+    long: list[str],
+    short: list[str],
+    id_hashes: list[str] = (),
+    alternatives: dict[str, str] | None = None,
+) -> list[Source]:
     table = Customer._meta.table_name
     active = "" if filters.include_inactive else "active = 1 AND "
     out: list[Source] = []
+    for hashed in id_hashes[:1]:  # an exact identity number: one index entry
+        out.append(Source("id", f"SELECT id FROM {table} WHERE id_hash = ?", [hashed]))
     if long:
         out.append(
             Source(
                 "fts",
                 f"SELECT rowid FROM {fts.FTS_TABLE} WHERE {fts.FTS_TABLE} MATCH ?",
-                [fts.match_expression(long)],
+                [fts.match_expression(long, alternatives)],
             )
         )
     elif short:
@@ -151,9 +164,8 @@ def _sources(filters: CustomerFilter, long: list[str], short: list[str]) -> list
             out.append(
                 Source(
                     "prefix",
-                    f"SELECT id FROM {table} WHERE {active}id_number >= ? AND id_number < ? "
-                    f"UNION ALL SELECT id FROM {table} WHERE {active}phone >= ? AND phone < ?",
-                    [term, upper, _HN_PREFIX + term, _HN_PREFIX + upper],
+                    f"SELECT id FROM {table} WHERE {active}phone >= ? AND phone < ?",
+                    [_HN_PREFIX + term, _HN_PREFIX + upper],
                 )
             )
         else:
@@ -190,6 +202,10 @@ class Plan:
 
     long: list[str]
     short: list[str]
+    id_hashes: list[str] = field(default_factory=list)  # keyed hashes of whole id numbers
+    # a 4- or 8-digit term -> the search token of that identity-number prefix: the term
+    # matches either (a phone's digits, or a DNI's municipality / municipality and year)
+    alternatives: dict[str, str] = field(default_factory=dict)
     sources: list[Source] = field(default_factory=list)
     ids: list[int] | None = None
     subquery: Source | None = None
@@ -225,11 +241,18 @@ def plan(
     of the walk (read from the index alone, about a millisecond).
     """
     cap = CANDIDATE_CAP if cap is None else cap
-    long, short = _split(parse_terms(filters.search))
-    result = Plan(long=long, short=short)
+    terms = parse_terms(filters.search)
+    if len(terms) > 1 and all(t.isdigit() for t in terms) and len("".join(terms)) in ID_LENGTHS:
+        terms = ["".join(terms)]  # a whole number typed in groups: "0801 1990 12345"
+    long, short, numbers = _split(terms)
+    result = Plan(long=long, short=short, id_hashes=[identity.search_hash(n) for n in numbers])
+    for term in long:
+        token = identity.prefix_token(term)
+        if token:
+            result.alternatives[term] = token
     if not is_sqlite():
         return _plan_pg(result, min(cap, PG_TRIGRAM_CAP))
-    result.sources = _sources(filters, long, short)
+    result.sources = _sources(filters, long, short, result.id_hashes, result.alternatives)
     rows = max(_table_size(), 1)
     share = TYPE_SHARE.get(filters.type, 1.0) if filters.type else 1.0
     best: Source | None = None
@@ -373,7 +396,7 @@ def _time_budget(seconds: float):
         connection.set_progress_handler(None, 0)
 
 
-_PREFIX_COLUMNS = (Customer.name_folded, Customer.id_number, Customer.phone)
+_PREFIX_COLUMNS = (Customer.name_folded, Customer.phone)
 
 
 def _conditions(filters: CustomerFilter, the_plan: Plan, usable=()) -> list:
@@ -410,9 +433,15 @@ def _conditions(filters: CustomerFilter, the_plan: Plan, usable=()) -> list:
     if filters.incomplete_only:
         # the bare column, as in the partial index customer_incomplete ("WHERE incomplete")
         conds.append(Customer.incomplete)
+    conds.extend(Customer.id_hash == hashed for hashed in the_plan.id_hashes)
     long, short = the_plan.long, the_plan.short
     if long:  # also when the FTS drives: its MATCH is a superset (``fts.match_expression``)
-        conds.extend(_contains(t, sqlite) for t in long)
+        for t in long:
+            token = the_plan.alternatives.get(t)
+            if token:
+                conds.append(_contains(t, sqlite) | _contains(token, sqlite))
+            else:
+                conds.append(_contains(t, sqlite))
     if short:
         rest = short
         if not long:

@@ -9,6 +9,7 @@ from typing import Any
 
 from ...db.models import CUSTOMER_TYPES, Customer, Department, Gender, Municipality
 from ...util.text import clean, fold
+from .. import identity
 from ..access import audit
 from ..texts import QT_TRANSLATE_NOOP, translate
 from .formats import (
@@ -284,8 +285,10 @@ def document_label(document_type: str) -> str:
 
 
 def _active_holder(number: str, exclude_id: int | None = None) -> dict | None:
+    """The active customer holding ``number`` (typed or stored encrypted): by its keyed
+    hash, the number itself being encrypted at rest."""
     query = Customer.select(Customer.id, Customer.name).where(
-        (Customer.active == True) & (Customer.id_number == number)  # noqa: E712 - a peewee expression, not a truth test
+        (Customer.active == True) & (Customer.id_hash == identity.hash_of(number))  # noqa: E712 - a peewee expression, not a truth test
     )  # noqa: E712
     if exclude_id is not None:
         query = query.where(Customer.id != exclude_id)

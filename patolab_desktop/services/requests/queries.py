@@ -37,7 +37,8 @@ from ...db.models import (
     RequestLine,
 )
 from ...util.text import clean, fold, search_input
-from ..access import audit, session
+from .. import identity
+from ..access import session
 from ..errors import NotFoundError, ValidationError
 from ..paging import Page, PageRequest, keyset_page
 from ..texts import label, translate
@@ -121,18 +122,35 @@ class _Search:
         self.patient, self.nothing = patient, nothing
 
 
-def _patient_terms_condition(terms: list[str]):
+def _patient_terms_condition(terms: list[str], alternatives: dict | None = None):
+    """Every term in the patient's search text; a term with an alternative (a 4- or
+    8-digit identity-number prefix: its keyed token) may match either."""
+    alternatives = alternatives or {}
     condition = None
     for term in terms:
         part = Customer.search_text.contains(term)
+        if term in alternatives:
+            part = part | Customer.search_text.contains(alternatives[term])
         condition = part if condition is None else (condition & part)
     return condition
 
 
 def _patient_search(text: str) -> _Search:
     folded = fold(text)
+    compact = "".join(folded.replace("-", "").split())
+    if compact.isdigit() and len(compact) in (13, 14):
+        # a whole DNI / RTN: encrypted at rest, found by its keyed hash (issue 15, 13)
+        ids = [
+            row[0]
+            for row in Customer.select(Customer.id)
+            .where(Customer.id_hash == identity.hash_of(compact))
+            .limit(MANY_PATIENTS + 1)
+            .tuples()
+        ]
+        return _Search(patient_ids=ids) if ids else _Search(nothing=True)
     terms = folded.split()
     long_terms = [t for t in terms if len(t) >= customer_search.MIN_TRIGRAM]
+    alternatives = {t: token for t in terms if (token := identity.prefix_token(t))}
     if not long_terms:
         # Trigrams need 3+ characters: fall back to the indexed name prefix.
         name_condition = _prefix(Customer.name_folded, folded)
@@ -143,16 +161,20 @@ def _patient_search(text: str) -> _Search:
         # the row's search text.
         fts = customer_search.FTS_TABLE
         sql = f"SELECT {fts}.rowid FROM {fts} JOIN customer AS c ON c.id = {fts}.rowid"
-        params: list = [customer_search.match_expression(long_terms)]
+        params: list = [customer_search.match_expression(long_terms, alternatives)]
         sql += f" WHERE {fts} MATCH ?"
         for term in terms:
-            sql += " AND instr(c.search_text, ?) > 0"
-            params.append(term)
+            if term in alternatives:
+                sql += " AND (instr(c.search_text, ?) > 0 OR instr(c.search_text, ?) > 0)"
+                params.extend((term, alternatives[term]))
+            else:
+                sql += " AND instr(c.search_text, ?) > 0"
+                params.append(term)
         ids = [row[0] for row in db.execute_sql(sql + " LIMIT ?", (*params, MANY_PATIENTS + 1))]
-        name_condition = _patient_terms_condition(terms)
+        name_condition = _patient_terms_condition(terms, alternatives)
         query = None
     else:  # PostgreSQL: pg_trgm serves LIKE '%term%' on the folded column
-        name_condition = _patient_terms_condition(terms)
+        name_condition = _patient_terms_condition(terms, alternatives)
         query = Customer.select(Customer.id).where(name_condition)
     if query is not None:
         ids = [row[0] for row in query.limit(MANY_PATIENTS + 1).tuples()]
@@ -447,9 +469,9 @@ def get_detail(request_id) -> RequestDetail:
         patient_id=row["patient_id"],
         patient_name=row["patient_name"],
         patient_id_number=(
-            row["patient_id_number"] or ""
+            identity.reveal_for_form(row["patient_id_number"])
             if session.has("patients.view_sensitive")
-            else audit.mask_id_number(row["patient_id_number"])
+            else identity.masked(row["patient_id_number"])
         ),
         patient_type=row["patient_type"],
         patient_age=age,

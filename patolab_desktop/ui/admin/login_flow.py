@@ -46,6 +46,9 @@ def start_session(parent: QWidget | None = None) -> Actor | None:
             auth.logout()
             return None
         actor = change.actor
+    from .identity_key_dialogs import after_sign_in
+
+    after_sign_in(parent, actor)  # the recovery key: asked for, or shown to an admin
     return actor
 
 
@@ -95,6 +98,13 @@ class AdminMenu(QObject):
                 "audit",
                 None,
                 "audit.view",
+            ),
+            (
+                translate("admin.login_flow", "Clave de &recuperación de identidades…"),
+                self.open_recovery_key,
+                "password",
+                None,
+                "identity.recovery_key",
             ),
             None,
             (
@@ -164,6 +174,15 @@ class AdminMenu(QObject):
         from .audit_viewer import AuditViewer
 
         self._run(AuditViewer)
+
+    def open_recovery_key(self) -> None:
+        from ...services import identity_keys
+        from .identity_key_dialogs import RecoveryKeyDialog, UnlockDialog
+
+        if identity_keys.status() == "missing":  # this workstation has no key yet
+            UnlockDialog(self.window).exec()
+            return
+        self._run(RecoveryKeyDialog)
 
     def _run(self, cls) -> None:
         from ...services.errors import ServiceError

@@ -1,0 +1,161 @@
+"""The database's identity-number key state (issue 15, point 13).
+
+The database keeps only public facts about its key, in ``setting``:
+
+- ``database_id``: a random name of this database, kept by a restore and by ``migrate-to``
+  (the settings are copied), so the key found in a workstation's credential store under
+  ``identity-key:<database_id>`` follows the data;
+- ``identity_key_check``: ``key_check`` of the key, which tells a right key from a wrong
+  one (a typed recovery key, a stale credential-store entry) and reveals nothing of it;
+- ``identity_recovery_saved``: who confirmed that the recovery key was printed or saved,
+  and when ("" until then: an administrator is asked at sign-in).
+
+The key itself is only in the workstation's OS credential store (``util.identity_crypto``).
+Its derived sub-keys are cached per database id: ``current_keys`` costs a dictionary
+look-up after the first call.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from peewee import Database
+
+from ..util import identity_crypto as crypto
+from ..util.identity_crypto import IdentityKeys, KeyMissing
+from .database import db as _proxy
+
+DATABASE_ID = "database_id"
+KEY_CHECK = "identity_key_check"
+RECOVERY_SAVED = "identity_recovery_saved"
+
+log = logging.getLogger(__name__)
+
+_cache: dict[tuple[str, str], IdentityKeys] = {}
+
+
+def _db(database: Database | None) -> Database:
+    return database if database is not None else _proxy
+
+
+def _read(database: Database, name: str) -> str | None:
+    if not database.table_exists("setting"):
+        return None
+    row = database.execute_sql(
+        f"SELECT value FROM setting WHERE key = {database.param}", (name,)
+    ).fetchone()
+    return row[0] if row else None
+
+
+def _insert(database: Database, name: str, value: str) -> None:
+    """Insert the setting unless another workstation did first (first writer wins)."""
+    p = database.param
+    database.execute_sql(
+        f"INSERT INTO setting (key, value, version) SELECT {p}, {p}, 1 "
+        f"WHERE NOT EXISTS (SELECT 1 FROM setting WHERE key = {p})",
+        (name, value, name),
+    )
+
+
+def _write(database: Database, name: str, value: str) -> None:
+    p = database.param
+    with database.atomic():
+        if _read(database, name) is None:
+            _insert(database, name, value)
+        else:
+            database.execute_sql(
+                f"UPDATE setting SET value = {p}, version = version + 1 WHERE key = {p}",
+                (value, name),
+            )
+
+
+def database_id(database: Database | None = None) -> str | None:
+    return _read(_db(database), DATABASE_ID)
+
+
+def key_check(database: Database | None = None) -> str | None:
+    return _read(_db(database), KEY_CHECK)
+
+
+def has_key(database: Database | None = None) -> bool:
+    """Whether this database has an identity key (its check value is stored)."""
+    return bool(key_check(database))
+
+
+def clear_cache() -> None:
+    _cache.clear()
+
+
+def current_keys(database: Database | None = None) -> IdentityKeys:
+    """This database's sub-keys from this workstation's credential store.
+
+    A database without a key yet gets one (``create_key``). ``KeyMissing`` when the
+    credential store has no key for it, or a key whose check value is not the
+    database's (the recovery key is needed: ``install_recovered_key``)."""
+    database = _db(database)
+    ident, check = database_id(database), key_check(database)
+    if ident and check:
+        cached = _cache.get((ident, check))
+        if cached is not None:
+            return cached
+    if not check:
+        return create_key(database)
+    keys = crypto.keys_for(crypto.stored_key(ident or ""))
+    if keys.check != check:
+        log.warning("The stored identity key is not this database's key")
+        raise KeyMissing(ident)
+    _cache[(ident, check)] = keys
+    return keys
+
+
+def create_key(database: Database | None = None) -> IdentityKeys:
+    """A new key for a database that has none: its id (kept when it has one), the key in
+    this workstation's credential store, the check value in the database. When another
+    workstation stored its key first, that key wins (``KeyMissing`` here until the
+    recovery key is typed). The caller's transaction commits the settings."""
+    database = _db(database)
+    with database.atomic():
+        ident = database_id(database)
+        if not ident:
+            _insert(database, DATABASE_ID, crypto.new_key_id())
+            ident = database_id(database) or ""
+        if key_check(database):  # someone else was first
+            return current_keys(database)
+        key = crypto.new_key()
+        keys = crypto.keys_for(key)
+        crypto.store_key(ident, key)  # before the check value: never a check without a key
+        _insert(database, KEY_CHECK, keys.check)
+        _insert(database, RECOVERY_SAVED, "")
+        if key_check(database) != keys.check:
+            raise KeyMissing(ident)
+    log.info("Created the identity-number key of this database")
+    _cache[(ident, keys.check)] = keys
+    return keys
+
+
+def install_recovered_key(key: bytes, database: Database | None = None) -> IdentityKeys:
+    """Store a recovered key (already checked against ``key_check``) in this
+    workstation's credential store."""
+    database = _db(database)
+    keys = crypto.keys_for(key)
+    if keys.check != key_check(database):
+        raise crypto.RecoveryKeyError("not this database's key")
+    ident = database_id(database) or ""
+    crypto.store_key(ident, key)
+    _cache[(ident, keys.check)] = keys
+    return keys
+
+
+def recovery_saved(database: Database | None = None) -> str:
+    return _read(_db(database), RECOVERY_SAVED) or ""
+
+
+def mark_recovery_saved(note: str, database: Database | None = None) -> None:
+    _write(_db(database), RECOVERY_SAVED, note)
+
+
+def stored_raw_key(database: Database | None = None) -> bytes:
+    """The key bytes (for showing the recovery key); ``KeyMissing`` when absent or wrong."""
+    database = _db(database)
+    current_keys(database)
+    return crypto.stored_key(database_id(database) or "")
