@@ -39,8 +39,9 @@ def billing_setup(with_request: bool = True, **auth) -> dict:
         doctor = make_doctor()
         branch = Branch.select(Branch.id).order_by(Branch.id).scalar()
         settings.put("default_branch_id", branch)
-        settings.put("lab_rtn", "08011999123456")
-        settings.put("lab_legal_name", "Laboratorio Clínico Pato S. de R.L.")
+        from tests.unit.billing_helpers import set_lab_data
+
+        set_lab_data()  # legal name, RTN, head-office address, phone, e-mail
         invoice_auth = add_authorisation(branch, "01", **auth)
         note_auth = add_authorisation(branch, "06")
         found = {"catalog": ids, "doctor": doctor, "branch": branch}

@@ -73,3 +73,8 @@ def heading(text: str) -> QLabel:
     label = QLabel(text)
     label.setStyleSheet("font-size: 13pt; font-weight: 700;")
     return label
+
+
+def unmasked(document: str) -> str:
+    """A document to prefill an edit with: "" when it is shown masked (****) to this role."""
+    return "" if "*" in (document or "") else (document or "")

@@ -43,7 +43,7 @@ from ..icons import icon
 from ..models.row_table import Column
 from ..widgets.table import SearchBox
 from . import printing
-from .common import RIGHT, day_text, error_label, money, money_column, show_error, table
+from .common import RIGHT, day_text, error_label, money, money_column, show_error, table, unmasked
 
 
 def status_text(row: dict) -> str:
@@ -370,7 +370,7 @@ class CreditNoteDialog(QDialog):
         self.receiver_name_edit = QLineEdit(
             "" if view.buyer_name == "CONSUMIDOR FINAL" else view.buyer_name
         )
-        self.receiver_document_edit = QLineEdit(view.buyer_document)
+        self.receiver_document_edit = QLineEdit(unmasked(view.buyer_document))
         self.settlement = settlement_combo()
         self.refund_method = refund_method_combo()
         form.addRow(translate("billing.documents_window", "Motivo"), self.reason_edit)

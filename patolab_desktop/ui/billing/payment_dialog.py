@@ -376,11 +376,19 @@ class PaymentDialog(QDialog):
         return BuyerInput(
             consumer_final=self.consumer_check.isChecked(),
             name=self.buyer_name_edit.text(),
-            document=self.buyer_document_edit.text(),
+            document=self._typed_document(),
             exempt_purchase_order=self.order_edit.text() if exonerated else "",
             exonerated_register=self.register_edit.text() if exonerated else "",
             sag_register=self.sag_edit.text() if exonerated else "",
         )
+
+    def _typed_document(self) -> str:
+        """The document typed for the buyer; the customer's own (shown masked to roles
+        that may not read it) is taken by the service from the record, never sent back."""
+        text = self.buyer_document_edit.text().strip()
+        if self.info and text == self.info["customer_document"]:
+            return ""
+        return text
 
     def data(self) -> invoices.InvoiceInput:
         return invoices.InvoiceInput(

@@ -25,7 +25,7 @@ from ...services.billing.types import (
 )
 from ...services.errors import ServiceError
 from .. import prompts
-from .common import money
+from .common import money, unmasked
 
 
 class SettlementBox(QGroupBox):
@@ -67,7 +67,7 @@ class SettlementBox(QGroupBox):
                 self.method_combo.addItem(label(METHOD_LABELS, method), method)
         buyer = info["buyer_name"]
         self.receiver_name_edit = QLineEdit("" if buyer == "CONSUMIDOR FINAL" else buyer)
-        self.receiver_document_edit = QLineEdit(info["buyer_document"])
+        self.receiver_document_edit = QLineEdit(unmasked(info["buyer_document"]))
         form.addRow(translate("billing.settlement", "Nota de crédito"), self.settlement_combo)
         form.addRow(translate("billing.settlement", "Se devuelve en"), self.method_combo)
         form.addRow(translate("billing.settlement", "Recibe (nombre)"), self.receiver_name_edit)
