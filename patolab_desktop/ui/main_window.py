@@ -19,6 +19,8 @@ MENUS = (
     ("requests", QT_TRANSLATE_NOOP("main_window", "&Solicitudes")),
     ("referrers", QT_TRANSLATE_NOOP("main_window", "&Remitentes")),
     ("catalog", QT_TRANSLATE_NOOP("main_window", "&Catálogo")),
+    ("billing", QT_TRANSLATE_NOOP("main_window", "&Facturación")),
+    ("cash", QT_TRANSLATE_NOOP("main_window", "Ca&ja")),
     ("export", QT_TRANSLATE_NOOP("main_window", "&Exportar")),
     ("help", QT_TRANSLATE_NOOP("main_window", "A&yuda")),
 )
@@ -38,6 +40,7 @@ class MainWindow(QMainWindow):
         self._tab_permissions: dict[str, str] = {}
         self._pending_areas: list = []  # areas the first user's role could not open
         self._allowed = None  # the last ``apply_permissions`` test
+        self.permission_listeners: list = []  # called with ``allowed`` after each apply
         for key, title in MENUS:
             self._menus[key] = self.menuBar().addMenu(translate("main_window", title))
         self.statusBar().addPermanentWidget(QLabel(db_label))
@@ -86,6 +89,8 @@ class MainWindow(QMainWindow):
             permission = self._tab_permissions.get(key, "")
             if permission:
                 self.tabs.setTabVisible(self.tabs.indexOf(widget), bool(allowed(permission)))
+        for listener in self.permission_listeners:
+            listener(allowed)
 
     def add_tab(
         self, key: str, widget: QWidget, title: str, icon_name: str, permission: str | None = None
@@ -149,6 +154,9 @@ class MainWindow(QMainWindow):
         from .notify import area as notify_area  # WhatsApp (issue 18)
 
         notify_area.install(self)
+        from .billing import area as billing_area  # Facturación, Caja (issue 17)
+
+        billing_area.install(self)
         for key, menu in self._menus.items():
             if key not in ("file", "help") and menu.isEmpty():
                 menu.menuAction().setVisible(False)

@@ -111,6 +111,16 @@ class InvestigationDialog(RecordDialog):
             form, "price", translate("catalog.investigation_dialog", "&Precio (L):"), price_box
         )
         self.errors.inputs["price"] = self.price_edit
+        from ...services.billing.types import TAX_CLASS_LABELS, TAX_CLASSES
+        from ...services.billing.types import label as tax_label
+
+        self.tax_combo = QComboBox(self)  # billing (issue 17): exento / gravado 15 / 18 %
+        for key in TAX_CLASSES:
+            self.tax_combo.addItem(tax_label(TAX_CLASS_LABELS, key), key)
+        self.tax_combo.setMaximumWidth(220)
+        form.addRow(
+            translate("catalog.investigation_dialog", "Impuesto (factura):"), self.tax_combo
+        )
         self.active_check = self.check_box(
             form,
             "active",
@@ -157,6 +167,10 @@ class InvestigationDialog(RecordDialog):
         self.panel_check.setChecked(bool(data.is_panel or data.member_ids))
         self._panel_toggled(self.panel_check.isChecked())
         self.history_button.setVisible(data.id is not None)
+        from ...services.billing import tax_classes
+
+        tax = tax_classes.get(data.id) if data.id is not None else "exento"
+        self.tax_combo.setCurrentIndex(max(0, self.tax_combo.findData(tax)))
         if data.id is not None:
             history = catalog.price_history(data.id)
             if history:
@@ -201,10 +215,18 @@ class InvestigationDialog(RecordDialog):
         )
 
     def create(self, data: catalog.InvestigationData) -> int:
-        return catalog.create(data, changed_by=self._changed_by)
+        new_id = catalog.create(data, changed_by=self._changed_by)
+        self._save_tax_class(new_id)
+        return new_id
 
     def update(self, data: catalog.InvestigationData) -> None:
         catalog.update(data, changed_by=self._changed_by)
+        self._save_tax_class(data.id)
+
+    def _save_tax_class(self, investigation_id: int) -> None:
+        from ...services.billing import tax_classes
+
+        tax_classes.set_tax_class(investigation_id, self.tax_combo.currentData())
 
     def show_history(self) -> None:
         from .price_history import PriceHistoryDialog

@@ -80,6 +80,11 @@ class CancelRequestDialog(QDialog):
         reason_label.setBuddy(self.reason_combo)
         layout.addWidget(reason_label)
         layout.addWidget(self.reason_combo)
+        from ..billing.settlement import SettlementBox  # money already invoiced (issue 17)
+
+        self.settlement = SettlementBox(request_id, self)
+        self.credit_note_id = None
+        layout.addWidget(self.settlement)
         self.error = error_label()
         layout.addWidget(self.error)
         self.buttons = QDialogButtonBox()
@@ -129,4 +134,7 @@ class CancelRequestDialog(QDialog):
             )
             return
         self.cancelled = True
+        from ..billing.settlement import settle
+
+        self.credit_note_id = settle(self, self.settlement, reason)
         super().accept()

@@ -139,6 +139,10 @@ class EntryLayout:
         self.source_combo = QComboBox()
         fill_combo(self.source_combo, requests_service.SOURCE_LABELS)
         self.branch_combo = QComboBox()
+        self.bill_to_combo = QComboBox()  # billing (issue 17): a company that pays
+        self.bill_to_combo.setToolTip(
+            translate("requests.request_entry", "La empresa que paga esta solicitud (opcional)")
+        )
         self.branch_error = error_label()
         side = QGridLayout()
         side.setVerticalSpacing(4)
@@ -147,14 +151,16 @@ class EntryLayout:
                 (translate("requests.request_entry", "Priori&dad"), self.priority_combo),
                 (translate("requests.request_entry", "&Origen"), self.source_combo),
                 (translate("requests.request_entry", "Sucursa&l"), self.branch_combo),
+                (translate("requests.request_entry", "Factura a"), self.bill_to_combo),
             )
         ):
             label = QLabel(text)
-            label.setBuddy(widget)
+            if "&" in text:
+                label.setBuddy(widget)
             side.addWidget(label, row, 0)
             side.addWidget(widget, row, 1)
-        side.addWidget(self.branch_error, 3, 1)
-        side.setRowStretch(4, 1)
+        side.addWidget(self.branch_error, 4, 1)
+        side.setRowStretch(5, 1)
 
         top = QHBoxLayout()
         top.addLayout(form, 3)

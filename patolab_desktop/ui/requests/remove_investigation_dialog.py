@@ -105,6 +105,11 @@ class RemoveInvestigationDialog(RequestLinesDialog):
         line = self.selected_line()
         if line is None or not self.remove_button.isEnabled():
             return False
+        from ..billing.settlement import refuse_invoiced_removal  # issue 17
+
+        if refuse_invoiced_removal(self, self.request_id, line["line_id"]):
+            self.reload()
+            return False
         name = f"{line['code']} {line['name']}"
         extra = (
             translate("requests.remove_investigation_dialog", " y sus investigaciones")

@@ -292,6 +292,15 @@ class RequestDetailDialog(QDialog):
         self.labels_button.setToolTip(
             translate("requests.request_detail", "Etiquetas de tubos (Ctrl+E)")
         )
+        self.invoice_label = QLabel()  # billing (issue 17): the request's factura
+        self.invoice_label.setStyleSheet("color: #2e7d32; font-weight: 600;")
+        self.charge_button = QPushButton(
+            icon("add"), translate("requests.request_detail", "Co&brar y facturar…")
+        )
+        self.charge_button.setVisible(allowed("billing.issue"))
+        self.charge_button.clicked.connect(self.charge)
+        printing.insertWidget(0, self.invoice_label)
+        printing.insertWidget(1, self.charge_button)
         printing.addWidget(self.print_button)
         printing.addWidget(self.labels_button)
         printing.addWidget(self.close_button)
@@ -389,6 +398,7 @@ class RequestDetailDialog(QDialog):
         editable = not read_only and allowed("lis.requests.update")
         self.add_button.setEnabled(editable)
         self.remove_button.setEnabled(editable)
+        self._update_invoice(status)
         if read_only:
             self.read_only_label.setText(
                 translate("requests.request_detail", "Solicitud {lower}: solo lectura").format(
@@ -397,6 +407,37 @@ class RequestDetailDialog(QDialog):
             )
         else:
             self.read_only_label.setText("")
+
+    def _update_invoice(self, status: str) -> None:
+        from ...services.billing import records
+
+        valid = [
+            d
+            for d in records.for_request(self.request_id)
+            if d["doc_type"] == "01" and d["status"] == "issued"
+        ]
+        self.invoice_number = valid[0]["number"] if valid else None
+        document_id = valid[0]["id"] if valid else None
+        self.invoice_label.setText(
+            translate("requests.request_detail", "Factura {number}").format(
+                number=self.invoice_number
+            )
+            if self.invoice_number
+            else ""
+        )
+        self.charge_button.setEnabled(
+            document_id is None and status != "cancelled" and allowed("billing.issue")
+        )
+
+    def charge(self) -> None:
+        """«Cobrar y facturar» (issue 17): the payment dialog for this request."""
+        if not self.charge_button.isEnabled():
+            return
+        from ..billing.payment_dialog import charge
+
+        if charge(self, [self.request_id]) is not None:
+            self.reload()
+            self.changed.emit(self.request_id)
 
     def _tab_changed(self, _index: int) -> None:
         if self.lower_tabs.currentWidget() is self.messages_box:

@@ -112,6 +112,29 @@ class RequestEntry(EntryLayout, QWidget):
             select_data(self.branch_combo, current)
         else:
             select_data(self.branch_combo, branches_service.default_branch_id())
+        self._reload_bill_to()
+
+    def _reload_bill_to(self) -> None:
+        """The companies that may pay a request (issue 17); the patient by default."""
+        from ...services.paging import PageRequest
+        from .common import field
+
+        current = self.bill_to_combo.currentData()
+        self.bill_to_combo.blockSignals(True)
+        self.bill_to_combo.clear()
+        self.bill_to_combo.addItem(translate("requests.request_entry", "(el paciente)"), None)
+        try:
+            page = customers_service.page(
+                customers_service.CustomerFilter(type="empresa"), PageRequest(limit=300)
+            )
+            rows = page.rows
+        except ServiceError:
+            rows = []
+        for row in rows:
+            self.bill_to_combo.addItem(field(row, "name", ""), field(row, "id"))
+        self.bill_to_combo.blockSignals(False)
+        if current is not None and self.bill_to_combo.findData(current) >= 0:
+            select_data(self.bill_to_combo, current)
 
     def draft(self) -> requests_service.RequestDraft:
         percent = Decimal(str(round(self.discount_spin.value(), 2)))
@@ -127,6 +150,7 @@ class RequestEntry(EntryLayout, QWidget):
             line_notes={k: v for k, v in self._line_notes.items() if v.strip()},
             manual_discount_percent=percent if percent > 0 else None,
             discount_reason=self.discount_reason.text().strip(),
+            bill_to_id=self.bill_to_combo.currentData(),
         )
 
     def is_empty(self) -> bool:
@@ -164,6 +188,7 @@ class RequestEntry(EntryLayout, QWidget):
         select_data(self.priority_combo, "routine")
         select_data(self.source_combo, "walk_in")
         self._reload_branches()
+        self.bill_to_combo.setCurrentIndex(0)
         self.discount_spin.blockSignals(True)
         self.discount_spin.setValue(0)
         self.discount_spin.blockSignals(False)

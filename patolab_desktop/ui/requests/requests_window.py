@@ -244,7 +244,10 @@ class RequestsWindow(QWidget):
         self.refresh_button = QPushButton(
             icon("refresh"), translate("requests.requests_window", "Actualizar (F5)")
         )
-        for button in (self.new_button, self.open_button, self.refresh_button):
+        self.charge_button = QPushButton(  # billing (issue 17)
+            icon("add"), translate("requests.requests_window", "Cobrar y facturar…")
+        )
+        for button in (self.new_button, self.open_button, self.charge_button, self.refresh_button):
             top.addWidget(button)
         layout.addLayout(top)
 
@@ -372,6 +375,8 @@ class RequestsWindow(QWidget):
         )
         self.clear_button.clicked.connect(self.clear_filters)
         self.open_button.clicked.connect(self.open_current)
+        self.charge_button.clicked.connect(self.charge_current)
+        self._update_charge_button()
         self.new_button.clicked.connect(self.new_request)
         self.refresh_button.clicked.connect(self.refresh)
         find = QShortcut(QKeySequence(QKeySequence.StandardKey.Find), self)
@@ -461,8 +466,28 @@ class RequestsWindow(QWidget):
         self.doctor_filter.clear()
         self.apply_filters_now()
 
+    def _update_charge_button(self) -> None:
+        from ...services.access import session
+
+        self.charge_button.setVisible(
+            session.current() is not None and session.has("billing.issue")
+        )
+
+    def charge_current(self) -> int | None:
+        """«Cobrar y facturar» for the selected request (issue 17)."""
+        request_id = self.current_id()
+        if request_id is None:
+            return None
+        from ..billing.payment_dialog import charge
+
+        document_id = charge(self, [request_id])
+        if document_id is not None:
+            self.refresh()
+        return document_id
+
     def refresh(self) -> None:
         """Re-run the query, keeping the selected request selected when it is still listed."""
+        self._update_charge_button()
         selected = self.current_id()
         self.model.reload()
         if selected is not None:

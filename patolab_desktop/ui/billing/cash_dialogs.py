@@ -1,0 +1,404 @@
+"""Caja: open with a starting float, close counting each denomination, and the
+supervisor's list of closed sessions to confirm and print (issue 17, point 6).
+
+The status-bar indicator says «Caja abierta» / «Caja cerrada» to roles with billing.cash.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+)
+
+from ...i18n import translate
+from ...services.access import session
+from ...services.billing import cash
+from ...services.billing.types import CASH, DENOMINATIONS, METHOD_LABELS, METHODS, label
+from ...services.errors import ServiceError, ValidationError
+from .. import prompts
+from ..icons import icon
+from ..models.row_table import Column
+from . import printing
+from .common import RIGHT, day_text, error_label, money, money_column, show_error, table
+from .common import typed_amount as _typed
+
+CTX = "billing.cash_dialogs"
+ZERO = Decimal("0.00")
+
+
+class CashOpenDialog(QDialog):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.session_id: int | None = None
+        self.setWindowTitle(translate("billing.cash_dialogs", "Abrir caja"))
+        self.setWindowIcon(icon("add"))
+        layout = QVBoxLayout(self)
+        layout.addWidget(
+            QLabel(
+                translate(
+                    "billing.cash_dialogs", "Cuente el fondo con que empieza el día (cambio)."
+                )
+            )
+        )
+        form = QFormLayout()
+        self.float_edit = QLineEdit("0.00")
+        self.float_edit.setAlignment(RIGHT)
+        form.addRow(translate("billing.cash_dialogs", "Fondo inicial (L)"), self.float_edit)
+        layout.addLayout(form)
+        self.error = error_label()
+        layout.addWidget(self.error)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        self.open_button = QPushButton(
+            icon("status_completed"), translate("billing.cash_dialogs", "&Abrir caja")
+        )
+        self.open_button.setDefault(True)
+        cancel = QPushButton(translate("billing.cash_dialogs", "&Cancelar"))
+        buttons.addWidget(self.open_button)
+        buttons.addWidget(cancel)
+        layout.addLayout(buttons)
+        self.open_button.clicked.connect(self.open_session)
+        cancel.clicked.connect(self.reject)
+
+    def open_session(self) -> int | None:
+        try:
+            self.session_id = cash.open_session(self.float_edit.text())
+        except ServiceError as exc:
+            show_error(self.error, str(exc))
+            return None
+        self.accept()
+        return self.session_id
+
+
+class CashCloseDialog(QDialog):
+    """The cuadre: cash per denomination (live total), the other methods counted, the
+    expected amounts and the difference; a note when they differ (the service says so)."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.session_id: int | None = None
+        self.closed = False
+        self.setWindowTitle(translate("billing.cash_dialogs", "Cerrar caja (cuadre)"))
+        self.setWindowIcon(icon("cancel"))
+        self.resize(760, 640)
+        current = cash.current()
+        if current is None:
+            raise ValidationError(translate("billing.cash_dialogs", "No tiene una caja abierta."))
+        self.session_id = current["id"]
+        report = cash.report(self.session_id)
+        names = {m: label(METHOD_LABELS, m) for m in METHODS}
+        self.expected = {m: report.expected.get(names[m], ZERO) for m in METHODS}
+        layout = QVBoxLayout(self)
+        layout.addWidget(
+            QLabel(
+                translate(
+                    "billing.cash_dialogs", "Caja #{id} de {user}, abierta {at}, fondo {float}."
+                ).format(
+                    id=current["id"],
+                    user=current["username"],
+                    at=day_text(current["opened_at"]),
+                    float=money(current["opening_float"]),
+                )
+            )
+        )
+        body = QHBoxLayout()
+        cash_box = QGroupBox(translate("billing.cash_dialogs", "Efectivo por denominación"))
+        grid = QGridLayout(cash_box)
+        grid.setHorizontalSpacing(10)
+        grid.setColumnMinimumWidth(3, 70)
+        self.counts: dict[Decimal, QSpinBox] = {}
+        self.subtotals: dict[Decimal, QLabel] = {}
+        for index, face in enumerate(DENOMINATIONS):
+            spin = QSpinBox()
+            spin.setRange(0, 100000)
+            spin.setAlignment(RIGHT)
+            sub = QLabel(money(0))
+            sub.setAlignment(RIGHT)
+            row, col = index % 7, (index // 7) * 4
+            grid.addWidget(QLabel(money(face)), row, col)
+            grid.addWidget(spin, row, col + 1)
+            grid.addWidget(sub, row, col + 2)
+            self.counts[face] = spin
+            self.subtotals[face] = sub
+            spin.valueChanged.connect(self._live)
+        self.cash_total = QLabel()
+        self.cash_total.setStyleSheet("font-weight: 700;")
+        grid.addWidget(QLabel(translate("billing.cash_dialogs", "Total efectivo")), 7, 0, 1, 2)
+        grid.addWidget(self.cash_total, 7, 2, 1, 4)
+        body.addWidget(cash_box, 3)
+        other_box = QGroupBox(translate("billing.cash_dialogs", "Esperado y contado"))
+        other = QGridLayout(other_box)
+        other.addWidget(QLabel(translate("billing.cash_dialogs", "Forma de pago")), 0, 0)
+        other.addWidget(QLabel(translate("billing.cash_dialogs", "Esperado")), 0, 1)
+        other.addWidget(QLabel(translate("billing.cash_dialogs", "Contado")), 0, 2)
+        self.other_edits: dict[str, QLineEdit] = {}
+        self.counted_labels: dict[str, QLabel] = {}
+        for row, method in enumerate(METHODS, start=1):
+            other.addWidget(QLabel(names[method]), row, 0)
+            expected = QLabel(money(self.expected[method]))
+            expected.setAlignment(RIGHT)
+            other.addWidget(expected, row, 1)
+            if method == CASH:
+                counted = QLabel()
+                counted.setAlignment(RIGHT)
+                self.counted_labels[method] = counted
+                other.addWidget(counted, row, 2)
+            else:
+                edit = QLineEdit("0.00")
+                edit.setAlignment(RIGHT)
+                edit.setMaximumWidth(110)
+                edit.textChanged.connect(self._live)
+                self.other_edits[method] = edit
+                other.addWidget(edit, row, 2)
+        self.difference_label = QLabel()
+        self.difference_label.setStyleSheet("font-size: 12pt; font-weight: 700;")
+        other.addWidget(
+            QLabel(translate("billing.cash_dialogs", "Diferencia")), len(METHODS) + 1, 0
+        )
+        other.addWidget(self.difference_label, len(METHODS) + 1, 1, 1, 2)
+        body.addWidget(other_box, 2)
+        layout.addLayout(body)
+        layout.addWidget(
+            QLabel(
+                translate("billing.cash_dialogs", "Nota (obligatoria si lo contado no coincide)")
+            )
+        )
+        self.note_edit = QPlainTextEdit()
+        self.note_edit.setMaximumHeight(70)
+        layout.addWidget(self.note_edit)
+        self.error = error_label()
+        layout.addWidget(self.error)
+        layout.addStretch(1)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        self.close_button = QPushButton(
+            icon("status_completed"), translate("billing.cash_dialogs", "Ce&rrar caja")
+        )
+        cancel = QPushButton(translate("billing.cash_dialogs", "&Cancelar"))
+        buttons.addWidget(self.close_button)
+        buttons.addWidget(cancel)
+        layout.addLayout(buttons)
+        self.close_button.clicked.connect(self.close_session)
+        cancel.clicked.connect(self.reject)
+        self._live()
+
+    def set_count(self, face, count: int) -> None:
+        self.counts[Decimal(str(face))].setValue(count)
+
+    def counted_cash(self) -> Decimal:
+        return sum((face * spin.value() for face, spin in self.counts.items()), ZERO)
+
+    def difference(self) -> Decimal:
+        counted = self.counted_cash() + sum(
+            (_typed(edit.text()) or ZERO for edit in self.other_edits.values()), ZERO
+        )
+        return counted - sum(self.expected.values(), ZERO)
+
+    def _live(self, *_args) -> None:
+        for face, spin in self.counts.items():
+            self.subtotals[face].setText(money(face * spin.value()))
+        self.cash_total.setText(money(self.counted_cash()))
+        self.counted_labels[CASH].setText(money(self.counted_cash()))
+        difference = self.difference()
+        self.difference_label.setText(money(difference))
+        self.difference_label.setStyleSheet(
+            "font-size: 12pt; font-weight: 700; color: %s;"
+            % ("#2e7d32" if difference == 0 else "#c62828")
+        )
+
+    def close_session(self) -> int | None:
+        counts = {str(face): spin.value() for face, spin in self.counts.items() if spin.value()}
+        other = {m: edit.text() for m, edit in self.other_edits.items()}
+        try:
+            cash.close(counts, other, self.note_edit.toPlainText())
+        except ServiceError as exc:
+            show_error(self.error, str(exc))
+            return None
+        self.closed = True
+        self.accept()
+        return self.session_id
+
+
+def session_columns() -> list[Column]:
+    return [
+        Column("id", "#", align=RIGHT),
+        Column("username", translate("billing.cash_dialogs", "Usuario")),
+        Column("opened_at", translate("billing.cash_dialogs", "Abierta"), format=day_text),
+        Column("closed_at", translate("billing.cash_dialogs", "Cerrada"), format=day_text),
+        money_column("opening_float", translate("billing.cash_dialogs", "Fondo")),
+        money_column("difference", translate("billing.cash_dialogs", "Diferencia")),
+        Column("status_label", translate("billing.cash_dialogs", "Estado")),
+        Column("confirmed_by", translate("billing.cash_dialogs", "Confirmada por")),
+        Column("note", translate("billing.cash_dialogs", "Nota")),
+    ]
+
+
+class CashSessionsDialog(QDialog):
+    """Cash sessions (a supervisor sees all and confirms the closed ones)."""
+
+    changed = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle(translate("billing.cash_dialogs", "Cierres de caja"))
+        self.setWindowIcon(icon("print"))
+        self.resize(980, 520)
+        layout = QVBoxLayout(self)
+        top = QHBoxLayout()
+        top.addWidget(QLabel(translate("billing.cash_dialogs", "Mostrar:")))
+        self.status_combo = QComboBox()
+        for key, text in (
+            ("closed", translate("billing.cash_dialogs", "Cerradas por confirmar")),
+            ("", translate("billing.cash_dialogs", "Todas")),
+            ("confirmed", translate("billing.cash_dialogs", "Confirmadas")),
+            ("open", translate("billing.cash_dialogs", "Abiertas")),
+        ):
+            self.status_combo.addItem(text, key)
+        top.addWidget(self.status_combo)
+        top.addStretch(1)
+        layout.addLayout(top)
+        self.view, self.model = table(session_columns(), self)
+        layout.addWidget(self.view, 1)
+        self.error = error_label()
+        layout.addWidget(self.error)
+        buttons = QHBoxLayout()
+        self.confirm_button = QPushButton(
+            icon("status_completed"), translate("billing.cash_dialogs", "&Confirmar cierre")
+        )
+        self.print_button = QPushButton(
+            icon("print"), translate("billing.cash_dialogs", "&Imprimir reporte…")
+        )
+        close = QPushButton(translate("billing.cash_dialogs", "C&errar"))
+        buttons.addWidget(self.confirm_button)
+        buttons.addWidget(self.print_button)
+        buttons.addStretch(1)
+        buttons.addWidget(close)
+        layout.addLayout(buttons)
+        self.confirm_button.setVisible(session.has("billing.reports"))
+        self.status_combo.currentIndexChanged.connect(self.reload)
+        self.confirm_button.clicked.connect(self.confirm_selected)
+        self.print_button.clicked.connect(self.print_selected)
+        close.clicked.connect(self.accept)
+        self.reload()
+
+    def reload(self, *_args) -> None:
+        try:
+            rows = cash.list_sessions(self.status_combo.currentData() or None)
+        except ServiceError as exc:
+            show_error(self.error, str(exc))
+            rows = []
+        self.model.set_rows(rows)
+        if rows:
+            self.view.selectRow(0)
+
+    def select_session(self, session_id: int) -> bool:
+        row = self.model.row_of_id(session_id)
+        if row < 0:
+            return False
+        self.view.selectRow(row)
+        return True
+
+    def current(self) -> dict | None:
+        index = self.view.currentIndex()
+        return self.model.row_dict(index.row()) if index.isValid() else None
+
+    def confirm_selected(self) -> bool:
+        row = self.current()
+        if row is None:
+            return False
+        try:
+            cash.confirm(row["id"], row["version"])
+        except ServiceError as exc:
+            show_error(self.error, str(exc))
+            return False
+        show_error(self.error, "")
+        self.reload()
+        self.changed.emit()
+        return True
+
+    def print_selected(self):
+        row = self.current()
+        if row is not None:
+            return printing.preview_cash_report(self, row["id"])
+        return None
+
+
+class CashIndicator(QLabel):
+    """«Caja abierta» / «Caja cerrada» in the status bar (roles with billing.cash)."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("cash_status")
+        self.hide()
+
+    def refresh(self) -> None:
+        if session.current() is None or not session.has("billing.cash"):
+            self.hide()
+            return
+        try:
+            current = cash.current()
+        except ServiceError:
+            self.hide()
+            return
+        if current is None:
+            self.setText(translate("billing.cash_dialogs", "Caja cerrada"))
+            self.setStyleSheet("color: #c62828; font-weight: 600; padding: 0 6px;")
+        else:
+            self.setText(translate("billing.cash_dialogs", "Caja abierta"))
+            self.setStyleSheet("color: #2e7d32; font-weight: 600; padding: 0 6px;")
+        self.show()
+
+
+# --- what the menu calls -----------------------------------------------------------------
+def open_cash(window) -> int | None:
+    dialog = CashOpenDialog(window)
+    dialog.exec()
+    _refresh(window)
+    return dialog.session_id
+
+
+def close_cash(window) -> int | None:
+    try:
+        dialog = CashCloseDialog(window)
+    except ServiceError as exc:
+        prompts.error(window, translate("billing.cash_dialogs", "Cerrar caja"), str(exc))
+        return None
+    dialog.exec()
+    _refresh(window)
+    if not dialog.closed:
+        return None
+    if prompts.confirm(
+        window,
+        translate("billing.cash_dialogs", "Caja cerrada"),
+        translate(
+            "billing.cash_dialogs", "La caja quedó cerrada. ¿Imprimir el reporte del cierre?"
+        ),
+    ):
+        printing.preview_cash_report(window, dialog.session_id)
+    return dialog.session_id
+
+
+def cash_sessions(window) -> CashSessionsDialog:
+    dialog = CashSessionsDialog(window)
+    dialog.exec()
+    return dialog
+
+
+def _refresh(window) -> None:
+    indicator = getattr(window, "cash_indicator", None)
+    if indicator is not None:
+        indicator.refresh()

@@ -1,0 +1,666 @@
+"""«Cobrar y facturar»: the invoice preview, the buyer, the payments, then issue.
+
+The preview comes from ``invoices.preview`` (lines, Importe Exento/Exonerado/Gravado,
+ISV, total); every rule (buyer above L 10,000, payments covering the total, card codes,
+credit) is checked by ``invoices.issue`` and its messages are shown inline beside the
+field they name. After issuing, the same dialog offers the print preview and the PDF.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...i18n import translate
+from ...services.access import session
+from ...services.billing import cash, invoices
+from ...services.billing.buyers import BuyerInput
+from ...services.billing.payments import PaymentInput
+from ...services.billing.types import (
+    BALANCE,
+    CARD,
+    CASH,
+    CHEQUE,
+    METHOD_LABELS,
+    METHODS,
+    TAX_CLASS_LABELS,
+    TRANSFER,
+    label,
+)
+from ...services.errors import ServiceError, ValidationError
+from ...util.money import amount_text
+from .. import prompts
+from ..icons import icon
+from ..models.row_table import Column
+from . import printing
+from .common import RIGHT, error_label, money, money_column, show_error, table, typed_amount
+
+CTX = "billing.payment_dialog"
+ZERO = Decimal("0.00")
+
+
+class PaymentRow(QWidget):
+    """One payment: method, amount and what that method needs."""
+
+    changed = Signal()
+    remove_requested = Signal(object)
+
+    def __init__(self, amount: Decimal, parent=None):
+        super().__init__(parent)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.method_combo = QComboBox()
+        for method in METHODS:
+            self.method_combo.addItem(label(METHOD_LABELS, method), method)
+        self.amount_edit = QLineEdit(amount_text(amount))
+        self.amount_edit.setPlaceholderText(translate("billing.payment_dialog", "Monto"))
+        self.amount_edit.setMaximumWidth(110)
+        self.amount_edit.setAlignment(RIGHT)
+        # cash
+        self.received_edit = QLineEdit()
+        self.received_edit.setPlaceholderText(translate("billing.payment_dialog", "Recibido"))
+        self.received_edit.setMaximumWidth(110)
+        self.received_edit.setAlignment(RIGHT)
+        self.change_label = QLabel()
+        # card
+        self.last4_edit = QLineEdit()
+        self.last4_edit.setPlaceholderText(translate("billing.payment_dialog", "Últimos 4"))
+        self.last4_edit.setMaxLength(4)
+        self.last4_edit.setMaximumWidth(80)
+        self.auth_edit = QLineEdit()
+        self.auth_edit.setPlaceholderText(
+            translate("billing.payment_dialog", "Código de autorización")
+        )
+        # transfer / cheque
+        self.bank_edit = QLineEdit()
+        self.bank_edit.setPlaceholderText(translate("billing.payment_dialog", "Banco"))
+        self.reference_edit = QLineEdit()
+        self.balance_label = QLabel()
+        self.remove_button = QPushButton(icon("remove"), "")
+        self.remove_button.setToolTip(translate("billing.payment_dialog", "Quitar este pago"))
+        self.error = error_label()
+        for widget in (
+            self.method_combo,
+            self.amount_edit,
+            self.received_edit,
+            self.change_label,
+            self.last4_edit,
+            self.auth_edit,
+            self.bank_edit,
+            self.reference_edit,
+            self.balance_label,
+        ):
+            layout.addWidget(widget)
+        layout.addStretch(1)
+        layout.addWidget(self.remove_button)
+        self.method_combo.currentIndexChanged.connect(self._method_changed)
+        self.amount_edit.textChanged.connect(self._live)
+        self.received_edit.textChanged.connect(self._live)
+        self.remove_button.clicked.connect(lambda: self.remove_requested.emit(self))
+        self._method_changed()
+
+    def method(self) -> str:
+        return self.method_combo.currentData()
+
+    def set_method(self, method: str) -> None:
+        self.method_combo.setCurrentIndex(self.method_combo.findData(method))
+
+    def amount(self) -> Decimal:
+        return typed_amount(self.amount_edit.text()) or ZERO
+
+    def change(self) -> Decimal | None:
+        if self.method() != CASH:
+            return None
+        received = typed_amount(self.received_edit.text())
+        if received is None:
+            return None
+        return received - self.amount()
+
+    def _method_changed(self, *_args) -> None:
+        method = self.method()
+        for widget, shown in (
+            (self.received_edit, method == CASH),
+            (self.change_label, method == CASH),
+            (self.last4_edit, method == CARD),
+            (self.auth_edit, method == CARD),
+            (self.bank_edit, method in (TRANSFER, CHEQUE)),
+            (self.reference_edit, method in (TRANSFER, CHEQUE)),
+            (self.balance_label, method == BALANCE),
+        ):
+            widget.setVisible(shown)
+        self.reference_edit.setPlaceholderText(
+            translate("billing.payment_dialog", "Referencia")
+            if method == TRANSFER
+            else translate("billing.payment_dialog", "Número de cheque")
+        )
+        self._live()
+
+    def _live(self, *_args) -> None:
+        change = self.change()
+        if change is None:
+            self.change_label.setText("")
+        elif change < 0:
+            self.change_label.setText(
+                translate("billing.payment_dialog", "Falta {amount}").format(amount=money(-change))
+            )
+        else:
+            self.change_label.setText(
+                translate("billing.payment_dialog", "Cambio: {amount}").format(amount=money(change))
+            )
+        self.changed.emit()
+
+    def payment(self) -> PaymentInput:
+        method = self.method()
+        return PaymentInput(
+            method=method,
+            amount=self.amount_edit.text(),
+            received=self.received_edit.text() if method == CASH else None,
+            card_last4=self.last4_edit.text() if method == CARD else "",
+            auth_code=self.auth_edit.text() if method == CARD else "",
+            bank=self.bank_edit.text() if method in (TRANSFER, CHEQUE) else "",
+            reference=self.reference_edit.text() if method in (TRANSFER, CHEQUE) else "",
+        )
+
+
+def line_columns() -> list[Column]:
+    return [
+        Column("description", translate("billing.payment_dialog", "Descripción")),
+        Column("quantity", translate("billing.payment_dialog", "Cant."), align=RIGHT),
+        money_column("unit_price", translate("billing.payment_dialog", "Precio")),
+        money_column("discount", translate("billing.payment_dialog", "Descuento")),
+        money_column("amount", translate("billing.payment_dialog", "Importe")),
+        Column("tax_label", translate("billing.payment_dialog", "Impuesto")),
+    ]
+
+
+class PaymentDialog(QDialog):
+    """``PaymentDialog(request_ids)``. ``issued(document_id)`` once the factura exists."""
+
+    issued = Signal(int)
+
+    def __init__(self, request_ids, parent=None, bill_to_id: int | None = None):
+        super().__init__(parent)
+        self.request_ids = tuple(request_ids)
+        self.bill_to_id = bill_to_id
+        self.document_id: int | None = None
+        self.info: dict = {}
+        self.rows: list[PaymentRow] = []
+        self.setWindowTitle(translate("billing.payment_dialog", "Cobrar y facturar"))
+        self.setWindowIcon(icon("print"))
+        self.resize(960, 720)
+        self._build()
+        self.refresh_preview()
+        if self.info:
+            self.add_row(self.total())
+
+    # --- building ---------------------------------------------------------------------
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        self.cash_hint = QLabel()
+        self.cash_hint.setStyleSheet(
+            "background: #fff3e0; color: #e65100; padding: 6px; border-radius: 4px;"
+        )
+        self.open_cash_button = QPushButton(translate("billing.payment_dialog", "&Abrir caja…"))
+        hint_row = QHBoxLayout()
+        hint_row.addWidget(self.cash_hint, 1)
+        hint_row.addWidget(self.open_cash_button)
+        layout.addLayout(hint_row)
+        self.open_cash_button.clicked.connect(self.open_cash)
+
+        self.lines_view, self.lines_model = table(line_columns(), self)
+        self.lines_view.setMinimumHeight(120)
+        for column, width in ((1, 50), (2, 95), (3, 95), (4, 95), (5, 100)):
+            self.lines_view.setColumnWidth(column, width)
+        self.lines_view.horizontalHeader().setStretchLastSection(False)
+        from PySide6.QtWidgets import QHeaderView
+
+        self.lines_view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        top = QHBoxLayout()
+        top.addWidget(self.lines_view, 3)
+        totals_box = QGroupBox(translate("billing.payment_dialog", "Totales"))
+        totals = QFormLayout(totals_box)
+        self.totals: dict[str, QLabel] = {}
+        for key, text in (
+            ("subtotal", translate("billing.payment_dialog", "Subtotal")),
+            ("discounts", translate("billing.payment_dialog", "Descuentos")),
+            ("exempt", translate("billing.payment_dialog", "Importe Exento")),
+            ("exonerated", translate("billing.payment_dialog", "Importe Exonerado")),
+            ("taxed15", translate("billing.payment_dialog", "Importe Gravado 15 %")),
+            ("taxed18", translate("billing.payment_dialog", "Importe Gravado 18 %")),
+            ("isv15", translate("billing.payment_dialog", "ISV 15 %")),
+            ("isv18", translate("billing.payment_dialog", "ISV 18 %")),
+            ("total", translate("billing.payment_dialog", "Total a pagar")),
+        ):
+            value = QLabel()
+            value.setAlignment(RIGHT)
+            if key == "total":
+                value.setStyleSheet("font-size: 14pt; font-weight: 700;")
+            self.totals[key] = value
+            totals.addRow(text, value)
+        top.addWidget(totals_box, 1)
+        layout.addLayout(top, 2)
+
+        buyer_box = QGroupBox(translate("billing.payment_dialog", "Comprador"))
+        buyer = QGridLayout(buyer_box)
+        self.customer_label = QLabel()
+        self.customer_label.setStyleSheet("font-weight: 600;")
+        self.consumer_check = QCheckBox(translate("billing.payment_dialog", "CONSUMIDOR &FINAL"))
+        self.buyer_name_edit = QLineEdit()
+        self.buyer_name_edit.setPlaceholderText(
+            translate("billing.payment_dialog", "Nombre del comprador")
+        )
+        self.buyer_document_edit = QLineEdit()
+        self.buyer_document_edit.setPlaceholderText(
+            translate("billing.payment_dialog", "RTN o identidad")
+        )
+        self.exonerated_check = QCheckBox(
+            translate("billing.payment_dialog", "Comprador &exonerado")
+        )
+        self.order_edit = QLineEdit()
+        self.order_edit.setPlaceholderText(
+            translate("billing.payment_dialog", "N.º Orden de Compra Exenta")
+        )
+        self.register_edit = QLineEdit()
+        self.register_edit.setPlaceholderText(
+            translate("billing.payment_dialog", "Constancia del Registro de Exonerados")
+        )
+        self.sag_edit = QLineEdit()
+        self.sag_edit.setPlaceholderText(translate("billing.payment_dialog", "Registro SAG"))
+        self.buyer_error = error_label()
+        buyer.addWidget(self.customer_label, 0, 0, 1, 3)
+        buyer.addWidget(self.consumer_check, 0, 3)
+        buyer.addWidget(QLabel(translate("billing.payment_dialog", "Nombre")), 1, 0)
+        buyer.addWidget(self.buyer_name_edit, 1, 1)
+        buyer.addWidget(QLabel(translate("billing.payment_dialog", "Documento")), 1, 2)
+        buyer.addWidget(self.buyer_document_edit, 1, 3)
+        buyer.addWidget(self.exonerated_check, 2, 0)
+        exemption = QHBoxLayout()
+        for edit in (self.order_edit, self.register_edit, self.sag_edit):
+            exemption.addWidget(edit)
+        buyer.addLayout(exemption, 2, 1, 1, 3)
+        buyer.addWidget(self.buyer_error, 3, 0, 1, 4)
+        layout.addWidget(buyer_box)
+        self.consumer_check.toggled.connect(self._consumer_toggled)
+        self.exonerated_check.toggled.connect(self._exonerated_toggled)
+        for edit in (self.order_edit, self.register_edit):
+            edit.editingFinished.connect(self.refresh_preview)
+        self._exonerated_toggled(False)
+
+        pay_box = QGroupBox(translate("billing.payment_dialog", "Pagos"))
+        pay = QVBoxLayout(pay_box)
+        self.rows_widget = QWidget()
+        self.rows_layout = QVBoxLayout(self.rows_widget)
+        self.rows_layout.setContentsMargins(0, 0, 0, 0)
+        self.rows_layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.rows_widget)
+        scroll.setMinimumHeight(90)
+        pay.addWidget(scroll, 1)
+        pay_row = QHBoxLayout()
+        self.add_payment_button = QPushButton(
+            icon("add"), translate("billing.payment_dialog", "A&gregar pago")
+        )
+        self.credit_check = QCheckBox(
+            translate("billing.payment_dialog", "El resto a &crédito de la empresa")
+        )
+        self.paid_label = QLabel()
+        self.paid_label.setStyleSheet("font-weight: 600;")
+        pay_row.addWidget(self.add_payment_button)
+        pay_row.addWidget(self.credit_check)
+        pay_row.addStretch(1)
+        pay_row.addWidget(self.paid_label)
+        pay.addLayout(pay_row)
+        self.payments_error = error_label()
+        pay.addWidget(self.payments_error)
+        layout.addWidget(pay_box, 2)
+        self.add_payment_button.clicked.connect(lambda: self.add_row(self.missing()))
+        self.credit_check.toggled.connect(self._update_paid)
+
+        self.error = error_label()
+        layout.addWidget(self.error)
+        self.done_label = QLabel()
+        self.done_label.setStyleSheet("color: #2e7d32; font-size: 12pt; font-weight: 700;")
+        self.done_label.hide()
+        layout.addWidget(self.done_label)
+        buttons = QHBoxLayout()
+        self.paper_combo = QComboBox()
+        for key, text in printing.papers():
+            self.paper_combo.addItem(text, key)
+        self.paper_combo.setCurrentIndex(self.paper_combo.findData(printing.default_paper()))
+        self.preview_button = QPushButton(
+            icon("print"), translate("billing.payment_dialog", "&Vista previa / imprimir…")
+        )
+        self.pdf_button = QPushButton(
+            icon("print"), translate("billing.payment_dialog", "Guardar &PDF…")
+        )
+        self.issue_button = QPushButton(
+            icon("status_completed"), translate("billing.payment_dialog", "&Emitir factura")
+        )
+        self.issue_button.setDefault(True)
+        self.close_button = QPushButton(translate("billing.payment_dialog", "Ce&rrar"))
+        buttons.addWidget(QLabel(translate("billing.payment_dialog", "Papel:")))
+        buttons.addWidget(self.paper_combo)
+        buttons.addWidget(self.preview_button)
+        buttons.addWidget(self.pdf_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.issue_button)
+        buttons.addWidget(self.close_button)
+        layout.addLayout(buttons)
+        self.issue_button.clicked.connect(self.issue)
+        self.close_button.clicked.connect(self._close)
+        self.preview_button.clicked.connect(self.preview)
+        self.pdf_button.clicked.connect(self.save_pdf)
+        self._set_issued(False)
+        self._update_cash_hint()
+
+    # --- data -------------------------------------------------------------------------
+    def buyer(self) -> BuyerInput:
+        exonerated = self.exonerated_check.isChecked()
+        return BuyerInput(
+            consumer_final=self.consumer_check.isChecked(),
+            name=self.buyer_name_edit.text(),
+            document=self._typed_document(),
+            exempt_purchase_order=self.order_edit.text() if exonerated else "",
+            exonerated_register=self.register_edit.text() if exonerated else "",
+            sag_register=self.sag_edit.text() if exonerated else "",
+        )
+
+    def _typed_document(self) -> str:
+        """The document typed for the buyer; the customer's own (shown masked to roles
+        that may not read it) is taken by the service from the record, never sent back."""
+        text = self.buyer_document_edit.text().strip()
+        if self.info and text == self.info["customer_document"]:
+            return ""
+        return text
+
+    def data(self) -> invoices.InvoiceInput:
+        return invoices.InvoiceInput(
+            request_ids=self.request_ids,
+            payments=tuple(row.payment() for row in self.rows),
+            buyer=self.buyer(),
+            bill_to_id=self.bill_to_id,
+            on_credit=self.credit_check.isChecked() and self.credit_check.isVisible(),
+        )
+
+    def refresh_preview(self) -> None:
+        try:
+            info = invoices.preview(
+                invoices.InvoiceInput(
+                    self.request_ids, buyer=self.buyer(), bill_to_id=self.bill_to_id
+                )
+            )
+        except ServiceError as exc:
+            show_error(self.error, str(exc))
+            self.issue_button.setEnabled(False)
+            return
+        first = not self.info
+        self.info = info
+        amounts = info["amounts"]
+        self.lines_model.set_rows(
+            [
+                {
+                    "id": position,
+                    "description": item.line.description,
+                    "quantity": item.line.quantity,
+                    "unit_price": item.unit_price,
+                    "discount": item.discount,
+                    "amount": item.amount,
+                    "tax_label": label(TAX_CLASS_LABELS, item.line.tax_class),
+                }
+                for position, item in enumerate(amounts.lines, start=1)
+            ]
+        )
+        for key, value in self.totals.items():
+            value.setText(money(getattr(amounts, key)))
+        document = info["customer_document"]
+        self.customer_label.setText(
+            translate("billing.payment_dialog", "Factura a: {name}").format(
+                name=info["customer_name"]
+            )
+            + (f"  ·  {document}" if document else "")
+        )
+        if first:
+            self.buyer_name_edit.setText(info["customer_name"])
+            self.buyer_document_edit.setText(document)
+            self.consumer_check.setChecked(not document)
+        self.credit_check.setVisible(bool(info["is_company"] and info["has_credit"]))
+        for row in self.rows:
+            row.balance_label.setText(
+                translate("billing.payment_dialog", "Saldo a favor: {amount}").format(
+                    amount=money(info["balance"])
+                )
+            )
+        self._update_paid()
+
+    def total(self) -> Decimal:
+        return self.info["amounts"].total if self.info else ZERO
+
+    def paid(self) -> Decimal:
+        return sum((row.amount() for row in self.rows), ZERO)
+
+    def missing(self) -> Decimal:
+        return max(self.total() - self.paid(), ZERO)
+
+    def add_row(self, amount: Decimal = ZERO) -> PaymentRow:
+        row = PaymentRow(amount, self.rows_widget)
+        row.changed.connect(self._update_paid)
+        row.remove_requested.connect(self.remove_row)
+        if self.info:
+            row.balance_label.setText(
+                translate("billing.payment_dialog", "Saldo a favor: {amount}").format(
+                    amount=money(self.info["balance"])
+                )
+            )
+        self.rows.append(row)
+        self.rows_layout.insertLayout(self.rows_layout.count() - 1, self._row_box(row))
+        self._update_paid()
+        return row
+
+    @staticmethod
+    def _row_box(row: PaymentRow):
+        box = QVBoxLayout()
+        box.setSpacing(0)
+        box.addWidget(row)
+        box.addWidget(row.error)
+        return box
+
+    def remove_row(self, row: PaymentRow) -> None:
+        if row not in self.rows:
+            return
+        self.rows.remove(row)
+        row.error.deleteLater()
+        row.deleteLater()
+        self._update_paid()
+
+    def _update_paid(self, *_args) -> None:
+        paid = self.paid()
+        change = sum((row.change() or ZERO for row in self.rows if (row.change() or 0) > 0), ZERO)
+        text = translate("billing.payment_dialog", "Pagado {paid} de {total}").format(
+            paid=money(paid), total=money(self.total())
+        )
+        missing = self.total() - paid
+        if missing > 0:
+            text += "  ·  " + (
+                translate("billing.payment_dialog", "A crédito: {amount}")
+                if self.credit_check.isChecked()
+                else translate("billing.payment_dialog", "Falta: {amount}")
+            ).format(amount=money(missing))
+        elif missing < 0:
+            text += "  ·  " + translate("billing.payment_dialog", "Sobra: {amount}").format(
+                amount=money(-missing)
+            )
+        if change > 0:
+            text += "  ·  " + translate("billing.payment_dialog", "Cambio: {amount}").format(
+                amount=money(change)
+            )
+        self.paid_label.setText(text)
+
+    def _consumer_toggled(self, checked: bool) -> None:
+        self.buyer_name_edit.setEnabled(not checked)
+        self.buyer_document_edit.setEnabled(not checked)
+
+    def _exonerated_toggled(self, checked: bool) -> None:
+        for edit in (self.order_edit, self.register_edit, self.sag_edit):
+            edit.setEnabled(checked)
+        if self.info:
+            self.refresh_preview()
+
+    def _update_cash_hint(self) -> None:
+        missing = False
+        if session.has("billing.cash"):
+            try:
+                missing = cash.current() is None
+            except ServiceError:
+                missing = False
+        self.cash_hint.setText(
+            translate(
+                "billing.payment_dialog",
+                "Su caja está cerrada: ábrala para cobrar (cada pago va a su cuadre).",
+            )
+        )
+        self.cash_hint.setVisible(missing and self.document_id is None)
+        self.open_cash_button.setVisible(missing and self.document_id is None)
+
+    def open_cash(self) -> None:
+        from .cash_dialogs import CashOpenDialog
+
+        CashOpenDialog(self).exec()
+        self._update_cash_hint()
+
+    # --- actions ----------------------------------------------------------------------
+    def _clear_errors(self) -> None:
+        for label_ in [self.error, self.buyer_error, self.payments_error] + [
+            r.error for r in self.rows
+        ]:
+            show_error(label_, "")
+
+    def _show_errors(self, exc: ServiceError) -> None:
+        if not isinstance(exc, ValidationError):
+            show_error(self.error, str(exc))
+            return
+        general = []
+        for key, text in exc.fields.items():
+            if key.startswith("payment") and "." in key:
+                index = int(key.split(".")[0][len("payment") :] or 0)
+                if 0 <= index < len(self.rows):
+                    row_error = self.rows[index].error
+                    show_error(row_error, "\n".join(filter(None, [row_error.text(), text])))
+                    continue
+            if key.startswith("buyer") or key == "exemption":
+                show_error(self.buyer_error, text)
+            elif key == "payments":
+                show_error(self.payments_error, text)
+            else:
+                general.append(text)
+        show_error(self.error, "\n".join(general))
+
+    def issue(self) -> int | None:
+        """Issue the factura; returns its id (errors shown inline)."""
+        if self.document_id is not None:
+            return self.document_id
+        self._clear_errors()
+        try:
+            document_id = invoices.issue(self.data())
+        except ServiceError as exc:
+            self._show_errors(exc)
+            return None
+        self.document_id = document_id
+        from ...services.billing import records
+
+        view = records.view(document_id)
+        change = sum((p.change or ZERO for p in view.payments), ZERO)
+        self.done_label.setText(
+            translate("billing.payment_dialog", "Factura {number} emitida por {total}.").format(
+                number=view.number, total=money(view.totals.total)
+            )
+            + (
+                "  "
+                + translate("billing.payment_dialog", "Cambio a entregar: {amount}").format(
+                    amount=money(change)
+                )
+                if change > 0
+                else ""
+            )
+        )
+        self._set_issued(True)
+        self.issued.emit(document_id)
+        return document_id
+
+    def _set_issued(self, done: bool) -> None:
+        self.done_label.setVisible(done)
+        self.issue_button.setVisible(not done)
+        self.preview_button.setVisible(done)
+        self.pdf_button.setVisible(done)
+        self.paper_combo.setEnabled(done)
+        for widget in (
+            self.add_payment_button,
+            self.credit_check,
+            self.consumer_check,
+            self.buyer_name_edit,
+            self.buyer_document_edit,
+            self.exonerated_check,
+            self.rows_widget,
+        ):
+            widget.setEnabled(not done)
+        if done:
+            self.cash_hint.hide()
+            self.open_cash_button.hide()
+            self.close_button.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def paper(self) -> str:
+        return self.paper_combo.currentData()
+
+    def preview(self):
+        if self.document_id is not None:
+            return printing.preview_document(self, self.document_id, self.paper())
+        return None
+
+    def save_pdf(self):
+        if self.document_id is not None:
+            return printing.save_document_pdf(self, self.document_id, self.paper())
+        return None
+
+    def _close(self) -> None:
+        if self.document_id is not None:
+            self.accept()
+        else:
+            self.reject()
+
+
+def charge(parent, request_ids, bill_to_id: int | None = None) -> int | None:
+    """Open «Cobrar y facturar» for requests; returns the factura's id or None."""
+    if not session.has("billing.issue"):
+        prompts.error(
+            parent,
+            translate("billing.payment_dialog", "Cobrar y facturar"),
+            translate(
+                "billing.payment_dialog",
+                "No tiene permiso para facturar: pida a recepción que cobre la solicitud.",
+            ),
+        )
+        return None
+    dialog = PaymentDialog(request_ids, parent, bill_to_id=bill_to_id)
+    if not dialog.info:
+        prompts.error(
+            parent, translate("billing.payment_dialog", "Cobrar y facturar"), dialog.error.text()
+        )
+        return None
+    dialog.exec()
+    return dialog.document_id

@@ -1,0 +1,228 @@
+"""Facturación → reports (billing.reports): ventas del día, libro de ventas (CSV and the
+plain-text file for SAR, Art. 53), números no utilizados (Art. 42) and the invoices and
+credit notes CSV. Files are written through the safe output path (a database, a backup
+or a folder is refused)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import QDateEdit, QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
+
+from ...i18n import translate
+from ...services import csvio
+from ...services.billing import reports
+from ...services.errors import ServiceError
+from ...services.safety import outputs
+from .. import prompts
+from ..icons import icon
+from ..widgets.csv_export import suggested_path
+from .common import error_label, money, show_error
+
+CTX = "billing.reports_actions"
+
+
+def _ask_path(window, title: str, name: str, filter_: str, suffix: str) -> Path | None:
+    path = prompts.save_file(window, title, suggested_path(name), filter_)
+    if not path:
+        return None
+    path = Path(path)
+    if path.suffix.lower() != suffix:
+        path = path.with_name(path.name + suffix)
+    return path
+
+
+def _save_csv(window, title: str, name: str, rows_of) -> Path | None:
+    path = _ask_path(
+        window, title, name, translate("billing.reports_actions", "Archivos CSV (*.csv)"), ".csv"
+    )
+    if path is None:
+        return None
+    try:
+        rows = list(rows_of())
+        count = csvio.write_csv(path, rows[0], rows[1:])
+    except (ServiceError, OSError) as exc:
+        prompts.error(window, title, str(exc))
+        return None
+    prompts.info(
+        window,
+        title,
+        translate("billing.reports_actions", "Se guardaron {count} filas en:\n{path}").format(
+            count=count, path=path
+        ),
+    )
+    return path
+
+
+def _ask_month(window) -> str | None:
+    default = dt.date.today().strftime("%Y-%m")
+    text = prompts.ask_text(
+        window,
+        translate("billing.reports_actions", "Libro de ventas"),
+        translate("billing.reports_actions", "Mes (AAAA-MM):"),
+        default,
+    )
+    if not text:
+        return None
+    try:
+        reports.month_range(text)
+    except ServiceError as exc:
+        prompts.error(window, translate("billing.reports_actions", "Libro de ventas"), str(exc))
+        return None
+    return text.strip()
+
+
+def sales_book_csv(window) -> Path | None:
+    month = _ask_month(window)
+    if month is None:
+        return None
+    return _save_csv(
+        window,
+        translate("billing.reports_actions", "Libro de ventas (CSV)"),
+        f"libro-ventas-{month}.csv",
+        lambda: reports.sales_book(month),
+    )
+
+
+def sales_book_text(window) -> Path | None:
+    month = _ask_month(window)
+    if month is None:
+        return None
+    title = translate("billing.reports_actions", "Libro de ventas (texto para el SAR)")
+    path = _ask_path(
+        window,
+        title,
+        f"libro-ventas-{month}.txt",
+        translate("billing.reports_actions", "Texto (*.txt)"),
+        ".txt",
+    )
+    if path is None:
+        return None
+    try:
+        text = reports.sales_book_text(month)
+        with outputs.atomic_output(path, encoding="utf-8", newline="") as handle:
+            handle.write(text)
+    except (ServiceError, OSError) as exc:
+        prompts.error(window, title, str(exc))
+        return None
+    prompts.info(
+        window,
+        title,
+        translate("billing.reports_actions", "Archivo guardado en:\n{path}").format(path=path),
+    )
+    return path
+
+
+def unused_numbers_csv(window) -> Path | None:
+    return _save_csv(
+        window,
+        translate("billing.reports_actions", "Números no utilizados"),
+        "numeros-no-utilizados.csv",
+        reports.unused_rows,
+    )
+
+
+def documents_csv(window) -> Path | None:
+    return _save_csv(
+        window,
+        translate("billing.reports_actions", "Facturas y notas de crédito (CSV)"),
+        "documentos-fiscales.csv",
+        reports.documents_rows,
+    )
+
+
+class DailySalesDialog(QDialog):
+    """Money taken on a day per method and per receptionist."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle(translate("billing.reports_actions", "Ventas del día"))
+        self.setWindowIcon(icon("print"))
+        self.resize(620, 460)
+        layout = QVBoxLayout(self)
+        top = QHBoxLayout()
+        top.addWidget(QLabel(translate("billing.reports_actions", "Día:")))
+        self.day_edit = QDateEdit(QDate.currentDate())
+        self.day_edit.setCalendarPopup(True)
+        self.day_edit.setDisplayFormat("dd/MM/yyyy")
+        top.addWidget(self.day_edit)
+        top.addStretch(1)
+        layout.addLayout(top)
+        self.body = QLabel()
+        self.body.setWordWrap(True)
+        self.body.setStyleSheet("font-size: 11pt;")
+        layout.addWidget(self.body, 1)
+        self.error = error_label()
+        layout.addWidget(self.error)
+        close = QPushButton(translate("billing.reports_actions", "C&errar"))
+        close.clicked.connect(self.accept)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(close)
+        layout.addLayout(row)
+        self.day_edit.dateChanged.connect(self.reload)
+        self.reload()
+
+    def reload(self, *_args) -> None:
+        day = self.day_edit.date().toPython()
+        tr_ = {
+            "Por forma de pago": translate("billing.reports_actions", "Por forma de pago"),
+            "Por usuario": translate("billing.reports_actions", "Por usuario"),
+            "Total cobrado": translate("billing.reports_actions", "Total cobrado"),
+            "Ventas del {day}": translate("billing.reports_actions", "Ventas del {day}"),
+        }
+        try:
+            data = reports.daily_sales(day)
+        except ServiceError as exc:
+            show_error(self.error, str(exc))
+            return
+        lines = [f"<h3>{tr_['Ventas del {day}'].format(day=day.strftime('%d/%m/%Y'))}</h3>"]
+        lines.append(f"<b>{tr_['Por forma de pago']}</b><br>")
+        for name, value in sorted(data["per_method"].items()):
+            lines.append(f"{name}: {money(value)}<br>")
+        lines.append(f"<b>{tr_['Total cobrado']}: {money(data['total'])}</b><br><br>")
+        lines.append(f"<b>{tr_['Por usuario']}</b><br>")
+        for user, methods in sorted(data["per_user"].items()):
+            parts = ", ".join(f"{n} {money(v)}" for n, v in sorted(methods.items()))
+            lines.append(f"{user}: {parts}<br>")
+        lines.append(
+            "<br>"
+            + translate(
+                "billing.reports_actions",
+                "Facturado: {invoiced} · Notas de crédito: {credited} · Documentos: {docs} "
+                "(anulados: {voided})",
+            ).format(
+                invoiced=money(data["invoiced"]),
+                credited=money(data["credited"]),
+                docs=data["documents"],
+                voided=data["voided"],
+            )
+        )
+        self.body.setText("".join(lines))
+        self.data = data
+
+
+def daily_sales(window) -> DailySalesDialog:
+    dialog = DailySalesDialog(window)
+    dialog.exec()
+    return dialog
+
+
+def install(window) -> None:
+    window.menu("billing").addSeparator()
+    for text, slot in (
+        (translate("billing.reports_actions", "&Ventas del día…"), daily_sales),
+        (translate("billing.reports_actions", "&Libro de ventas (CSV)…"), sales_book_csv),
+        (translate("billing.reports_actions", "Libro de ventas (&texto SAR)…"), sales_book_text),
+        (translate("billing.reports_actions", "&Números no utilizados (CSV)…"), unused_numbers_csv),
+        (
+            translate("billing.reports_actions", "&Facturas y notas de crédito (CSV)…"),
+            documents_csv,
+        ),
+    ):
+        window.add_action(
+            "billing", text, lambda s=slot: s(window), "print", permission="billing.reports"
+        )
+    window.menu("billing").addSeparator()
