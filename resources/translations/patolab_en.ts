@@ -8800,6 +8800,16 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.transfer</name>
     <message>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="300"/>
+        <source>Creando los índices…</source>
+        <translation>Creating the indexes…</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="335"/>
+        <source>Analizando las tablas (ANALYZE)…</source>
+        <translation>Analysing the tables (ANALYZE)…</translation>
+    </message>
+    <message>
         <location filename="../../patolab_desktop/services/safety/transfer.py" line="50"/>
         <source>Escriba la ruta del archivo o la URL postgresql://.</source>
         <translation>Enter the file path or the postgresql:// URL.</translation>
