@@ -4959,37 +4959,37 @@ They will no longer appear in lists and searches, but their history is kept. An 
         <translation>The database path is not valid.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="119"/>
+        <location filename="../../patolab_desktop/db/database.py" line="123"/>
         <source>No se reconoce {target}: use la ruta de un archivo SQLite o una URL postgresql://usuario@servidor:5432/base</source>
         <translation>{target} is not recognised: use the path of an SQLite file or a URL postgresql://user@server:5432/database</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="129"/>
+        <location filename="../../patolab_desktop/db/database.py" line="133"/>
         <source>La carpeta de la base de datos no existe: {folder}</source>
         <translation>The database folder does not exist: {folder}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="135"/>
+        <location filename="../../patolab_desktop/db/database.py" line="139"/>
         <source>{path} es una carpeta, no un archivo de base de datos.</source>
         <translation>{path} is a folder, not a database file.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="141"/>
+        <location filename="../../patolab_desktop/db/database.py" line="145"/>
         <source>La base de datos {path} no existe. Revise la ruta (no se creó ningún archivo).</source>
         <translation>The database {path} does not exist. Check the path (no file was created).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="149"/>
+        <location filename="../../patolab_desktop/db/database.py" line="153"/>
         <source>El archivo {path} no es una base de datos de PatoLab (SQLite).</source>
         <translation>The file {path} is not a PatoLab (SQLite) database.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="163"/>
+        <location filename="../../patolab_desktop/db/database.py" line="167"/>
         <source>No se pudo abrir la base de datos {target}: {error}</source>
         <translation>Could not open the database {target}: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="173"/>
+        <location filename="../../patolab_desktop/db/database.py" line="177"/>
         <source>la base de datos está ocupada por otro programa o computadora (bloqueada). Espere a que termine, o cierre los demás programas que la usan, y vuelva a intentarlo.</source>
         <translation>the database is busy with another program or computer (locked). Wait for it to finish, or close the other programs using it, and try again.</translation>
     </message>
@@ -11043,22 +11043,22 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.request_queries</name>
     <message>
-        <location filename="../../patolab_desktop/services/requests/queries.py" line="220"/>
+        <location filename="../../patolab_desktop/services/requests/queries.py" line="249"/>
         <source>Valor no válido: {value}.</source>
         <translation>Invalid value: {value}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/queries.py" line="236"/>
+        <location filename="../../patolab_desktop/services/requests/queries.py" line="265"/>
         <source>La fecha final es anterior a la inicial.</source>
         <translation>The end date is before the start date.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/queries.py" line="357"/>
+        <location filename="../../patolab_desktop/services/requests/queries.py" line="391"/>
         <source>No se puede ordenar por {name}.</source>
         <translation>Cannot sort by {name}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/queries.py" line="462"/>
+        <location filename="../../patolab_desktop/services/requests/queries.py" line="504"/>
         <source>La solicitud no existe.</source>
         <translation>The request does not exist.</translation>
     </message>
@@ -11475,6 +11475,16 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.transfer</name>
     <message>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="298"/>
+        <source>Creando los índices…</source>
+        <translation>Creating the indexes…</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="315"/>
+        <source>Analizando las tablas (ANALYZE)…</source>
+        <translation>Analysing the tables (ANALYZE)…</translation>
+    </message>
+    <message>
         <location filename="../../patolab_desktop/services/safety/transfer.py" line="53"/>
         <source>Escriba la ruta del archivo o la URL postgresql://.</source>
         <translation>Enter the file path or the postgresql:// URL.</translation>
@@ -11540,19 +11550,9 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>The target database {target} already has data (table {table}). Use an empty database: the copy does not merge data.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="298"/>
-        <source>Creando los índices…</source>
-        <translation>Creating the indexes…</translation>
-    </message>
-    <message>
         <location filename="../../patolab_desktop/services/safety/transfer.py" line="306"/>
         <source>La tabla {table} no coincide después de copiar: origen {expected} filas, destino {found}. No se guardó nada en el destino.</source>
         <translation>The table {table} does not match after copying: source {expected} rows, target {found}. Nothing was saved in the target.</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="315"/>
-        <source>Analizando las tablas (ANALYZE)…</source>
-        <translation>Analysing the tables (ANALYZE)…</translation>
     </message>
 </context>
 <context>
