@@ -21,6 +21,10 @@ __all__ = [
 
 
 def open_db(target: str | Path, migrate: bool = True, create: bool = True):
+    from ..paths import config_dir
+    from ..util import identity_crypto
+
+    identity_crypto.use_key_folder(config_dir())  # only used without an OS credential store
     reference.clear_caches()
     identity.clear_cache()  # the identity key is read again from this computer's store
     return opening.open_database(target, migrate=migrate, roles=SEEDED_ROLES, create=create)

@@ -227,10 +227,8 @@ def _entry(database_id: str) -> str:
 def stored_key(database_id: str) -> bytes:
     """This workstation's key for the database ``database_id``; ``KeyMissing`` when absent
     (or when the credential store cannot be reached)."""
-    import keyring
-
     try:
-        value = keyring.get_password(KEYRING_SERVICE, _entry(database_id))
+        value = _read_entry(_entry(database_id))
     except Exception as exc:  # keyring.errors.* differ per platform: no store here
         raise KeyMissing(database_id) from exc
     if not value:
@@ -242,19 +240,110 @@ def stored_key(database_id: str) -> bytes:
 
 
 def store_key(database_id: str, key: bytes) -> None:
-    """Keep the key in the OS credential store of this workstation (never in a file)."""
-    import keyring
-
-    keyring.set_password(
-        KEYRING_SERVICE, _entry(database_id), base64.b64encode(key).decode("ascii")
-    )
+    """Keep the key in the OS credential store of this workstation (a computer without
+    one: the per-user key file, see ``use_key_folder``); never in or beside the database."""
+    _write_entry(_entry(database_id), base64.b64encode(key).decode("ascii"))
 
 
 def forget_key(database_id: str) -> None:
     """Remove this workstation's copy of the key (tests; a workstation handed over)."""
     import contextlib
 
-    import keyring
-
     with contextlib.suppress(Exception):
-        keyring.delete_password(KEYRING_SERVICE, _entry(database_id))
+        _delete_entry(_entry(database_id))
+
+
+# --- a computer without an OS credential store ------------------------------------------
+#
+# A Linux desk without a Secret Service (no GNOME Keyring or KWallet running) has no
+# credential store: keyring then offers only its "fail" backend. The key goes to a file of
+# this user's own configuration folder (created 0700, the file 0600), never the data folder
+# of the database or its backups; ``key_store_kind()`` says so, and the screens warn.
+
+_key_folder: str | None = None
+KEY_FILE = "identity-keys.json"
+
+
+def use_key_folder(folder: str | os.PathLike | None) -> None:
+    """The folder of the key file used when there is no OS credential store (the app
+    passes its per-user configuration folder at start)."""
+    global _key_folder
+    _key_folder = os.fspath(folder) if folder is not None else None
+
+
+def _os_store():
+    """``keyring`` when this computer has a real credential store, else None."""
+    import keyring
+    from keyring.backends import fail
+
+    return None if isinstance(keyring.get_keyring(), fail.Keyring) else keyring
+
+
+def key_store_kind() -> str:
+    """ "os" (the OS credential store), "file" (the per-user key file) or "none"."""
+    if _os_store() is not None:
+        return "os"
+    return "file" if _key_folder else "none"
+
+
+def _file_entries() -> dict:
+    import json
+
+    path = os.path.join(_key_folder or "", KEY_FILE)
+    try:
+        with open(path, encoding="utf-8") as fh:
+            data = json.load(fh)
+    except FileNotFoundError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _write_file_entries(entries: dict) -> None:
+    import json
+    import tempfile
+
+    os.makedirs(_key_folder or "", mode=0o700, exist_ok=True)
+    handle, tmp = tempfile.mkstemp(prefix=".keys-", dir=_key_folder)  # created 0600
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as fh:
+            json.dump(entries, fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, os.path.join(_key_folder or "", KEY_FILE))
+    except BaseException:
+        with __import__("contextlib").suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _read_entry(name: str) -> str | None:
+    store = _os_store()
+    if store is not None:
+        return store.get_password(KEYRING_SERVICE, name)
+    if not _key_folder:
+        raise KeyMissing(name)
+    value = _file_entries().get(name)
+    return value if isinstance(value, str) else None
+
+
+def _write_entry(name: str, value: str) -> None:
+    store = _os_store()
+    if store is not None:
+        store.set_password(KEYRING_SERVICE, name, value)
+        return
+    if not _key_folder:
+        raise KeyMissing(name)
+    entries = _file_entries()
+    entries[name] = value
+    _write_file_entries(entries)
+
+
+def _delete_entry(name: str) -> None:
+    store = _os_store()
+    if store is not None:
+        store.delete_password(KEYRING_SERVICE, name)
+        return
+    if _key_folder:
+        entries = _file_entries()
+        if entries.pop(name, None) is not None:
+            _write_file_entries(entries)
