@@ -1296,8 +1296,8 @@ Enter your user name and password.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="103"/>
-        <source>Clave de &amp;recuperación de identidades…</source>
-        <translation>Identity &amp;recovery key…</translation>
+        <source>Cla&amp;ve de recuperación de identidades…</source>
+        <translation>Identity recovery &amp;key…</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/admin/login_flow.py" line="111"/>
@@ -1694,6 +1694,1310 @@ Enter your password to continue: open forms stay just as you left them.</transla
         <location filename="../../patolab_desktop/ui/app.py" line="96"/>
         <source>No se pudo abrir la base de datos</source>
         <translation>The database could not be opened</translation>
+    </message>
+</context>
+<context>
+    <name>billing.area</name>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/area.py" line="44"/>
+        <location filename="../../patolab_desktop/ui/billing/area.py" line="52"/>
+        <source>Cobrar y facturar</source>
+        <translation>Charge and invoice</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/area.py" line="45"/>
+        <source>Número de solicitud:</source>
+        <translation>Request number:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/area.py" line="63"/>
+        <source>&amp;Cobrar solicitud…</source>
+        <translation>&amp;Charge a request…</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/area.py" line="70"/>
+        <source>&amp;Documentos fiscales…</source>
+        <translation>Fiscal &amp;documents…</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/area.py" line="77"/>
+        <source>Crédito de &amp;empresas…</source>
+        <translation>Company c&amp;redit…</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/area.py" line="84"/>
+        <source>C&amp;uentas vencidas…</source>
+        <translation>&amp;Overdue accounts…</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/area.py" line="92"/>
+        <source>&amp;Autorizaciones fiscales (CAI)…</source>
+        <translation>Fiscal &amp;authorisations (CAI)…</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/area.py" line="99"/>
+        <source>&amp;Abrir caja…</source>
+        <translation>&amp;Open cash…</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/area.py" line="106"/>
+        <source>&amp;Cerrar caja (cuadre)…</source>
+        <translation>&amp;Close cash (count)…</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/area.py" line="113"/>
+        <source>C&amp;ierres de caja…</source>
+        <translation>Cash c&amp;loses…</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/area.py" line="120"/>
+        <source>Avisos de facturación</source>
+        <translation>Billing warnings</translation>
+    </message>
+</context>
+<context>
+    <name>billing.authorisations_window</name>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="35"/>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="189"/>
+        <source>Sucursal</source>
+        <translation>Branch</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="36"/>
+        <source>Punto y tipo</source>
+        <translation>Point and type</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="37"/>
+        <source>Documento</source>
+        <translation>Document</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="38"/>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="207"/>
+        <source>CAI</source>
+        <translation>CAI</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="39"/>
+        <source>Rango autorizado</source>
+        <translation>Authorised range</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="40"/>
+        <source>Usados</source>
+        <translation>Used</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="41"/>
+        <source>Quedan</source>
+        <translation>Left</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="44"/>
+        <source>Fecha límite</source>
+        <translation>Deadline</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="47"/>
+        <source>Estado</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="50"/>
+        <source>Avisos</source>
+        <translation>Warnings</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="59"/>
+        <source>Autorizaciones fiscales</source>
+        <translation>Fiscal authorisations</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="77"/>
+        <source>&amp;Agregar autorización…</source>
+        <translation>&amp;Add authorisation…</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="80"/>
+        <source>C&amp;errar autorización…</source>
+        <translation>&amp;End authorisation…</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="82"/>
+        <source>&amp;Salir</source>
+        <translation>C&amp;lose</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="101"/>
+        <source>Activa</source>
+        <translation>Active</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="102"/>
+        <source>Cerrada</source>
+        <translation>Closed</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="137"/>
+        <source>Cerrar autorización</source>
+        <translation>End authorisation</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="138"/>
+        <source>Motivo para cerrar la autorización {key} (sus números sobrantes se reportan como no utilizados):</source>
+        <translation>Reason to end authorisation {key} (its remaining numbers are reported as unused):</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="165"/>
+        <source>Nueva autorización</source>
+        <translation>New authorisation</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="194"/>
+        <source>Establecimiento (000 = casa matriz)</source>
+        <translation>Establishment (000 = head office)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="199"/>
+        <source>Punto de emisión</source>
+        <translation>Issuing point</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="204"/>
+        <source>Tipo de documento</source>
+        <translation>Document type</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="210"/>
+        <source>Desde (correlativo)</source>
+        <translation>From (correlative)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="215"/>
+        <source>Hasta (correlativo)</source>
+        <translation>To (correlative)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="220"/>
+        <source>Fecha límite de emisión</source>
+        <translation>Issuing deadline</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="236"/>
+        <source>&amp;Guardar</source>
+        <translation>&amp;Save</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="238"/>
+        <source>&amp;Cancelar</source>
+        <translation>&amp;Cancel</translation>
+    </message>
+</context>
+<context>
+    <name>billing.cash_dialogs</name>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="47"/>
+        <source>Abrir caja</source>
+        <translation>Open cash</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="52"/>
+        <source>Cuente el fondo con que empieza el día (cambio).</source>
+        <translation>Count the float the day starts with (change).</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="60"/>
+        <source>Fondo inicial (L)</source>
+        <translation>Starting float (L)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="67"/>
+        <source>&amp;Abrir caja</source>
+        <translation>&amp;Open cash</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="70"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="191"/>
+        <source>&amp;Cancelar</source>
+        <translation>&amp;Cancel</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="95"/>
+        <source>Cerrar caja (cuadre)</source>
+        <translation>Close cash (count)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="100"/>
+        <source>No tiene una caja abierta.</source>
+        <translation>You have no open cash session.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="108"/>
+        <source>Caja #{id} de {user}, abierta {at}, fondo {float}.</source>
+        <translation>Cash #{id} of {user}, opened {at}, float {float}.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="119"/>
+        <source>Efectivo por denominación</source>
+        <translation>Cash by denomination</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="140"/>
+        <source>Total efectivo</source>
+        <translation>Cash total</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="143"/>
+        <source>Esperado y contado</source>
+        <translation>Expected and counted</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="145"/>
+        <source>Forma de pago</source>
+        <translation>Payment method</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="146"/>
+        <source>Esperado</source>
+        <translation>Expected</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="147"/>
+        <source>Contado</source>
+        <translation>Counted</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="170"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="243"/>
+        <source>Diferencia</source>
+        <translation>Difference</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="177"/>
+        <source>Nota (obligatoria si lo contado no coincide)</source>
+        <translation>Note (required when the count differs)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="189"/>
+        <source>Ce&amp;rrar caja</source>
+        <translation>C&amp;lose cash</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="239"/>
+        <source>Usuario</source>
+        <translation>User</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="240"/>
+        <source>Abierta</source>
+        <translation>Opened</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="241"/>
+        <source>Cerrada</source>
+        <translation>Closed</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="242"/>
+        <source>Fondo</source>
+        <translation>Float</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="244"/>
+        <source>Estado</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="245"/>
+        <source>Confirmada por</source>
+        <translation>Confirmed by</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="246"/>
+        <source>Nota</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="257"/>
+        <source>Cierres de caja</source>
+        <translation>Cash closes</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="262"/>
+        <source>Mostrar:</source>
+        <translation>Show:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="265"/>
+        <source>Cerradas por confirmar</source>
+        <translation>Closed, to confirm</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="266"/>
+        <source>Todas</source>
+        <translation>All</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="267"/>
+        <source>Confirmadas</source>
+        <translation>Confirmed</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="268"/>
+        <source>Abiertas</source>
+        <translation>Open</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="280"/>
+        <source>&amp;Confirmar cierre</source>
+        <translation>&amp;Confirm close</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="283"/>
+        <source>&amp;Imprimir reporte…</source>
+        <translation>&amp;Print report…</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="285"/>
+        <source>C&amp;errar</source>
+        <translation>C&amp;lose</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="358"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="386"/>
+        <source>Caja cerrada</source>
+        <translation>Cash closed</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="361"/>
+        <source>Caja abierta</source>
+        <translation>Cash open</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="378"/>
+        <source>Cerrar caja</source>
+        <translation>Close cash</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="387"/>
+        <source>La caja quedó cerrada. ¿Imprimir el reporte del cierre?</source>
+        <translation>The cash is closed. Print the close report?</translation>
+    </message>
+</context>
+<context>
+    <name>billing.credit_dialogs</name>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="37"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="195"/>
+        <source>Factura</source>
+        <translation>Invoice</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="38"/>
+        <source>Fecha</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="39"/>
+        <source>Vence</source>
+        <translation>Due</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="40"/>
+        <source>Total</source>
+        <translation>Total</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="41"/>
+        <source>Notas de crédito</source>
+        <translation>Credit notes</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="42"/>
+        <source>Pagado</source>
+        <translation>Paid</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="43"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="197"/>
+        <source>Saldo</source>
+        <translation>Balance</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="44"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="198"/>
+        <source>Días vencida</source>
+        <translation>Days overdue</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="54"/>
+        <source>Crédito de la empresa</source>
+        <translation>Company credit</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="61"/>
+        <source>Condiciones de crédito</source>
+        <translation>Credit terms</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="67"/>
+        <source>Crédito &amp;activo</source>
+        <translation>Credit &amp;active</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="69"/>
+        <source>&amp;Guardar condiciones</source>
+        <translation>&amp;Save terms</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="71"/>
+        <source>Límite (L)</source>
+        <translation>Limit (L)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="73"/>
+        <source>Días para pagar</source>
+        <translation>Days to pay</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="88"/>
+        <source>Abono</source>
+        <translation>Payment on account</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="93"/>
+        <source>Registrar a&amp;bono</source>
+        <translation>Record pa&amp;yment</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="106"/>
+        <source>Estado de cuenta &amp;CSV…</source>
+        <translation>Statement &amp;CSV…</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="108"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="219"/>
+        <source>C&amp;errar</source>
+        <translation>C&amp;lose</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="133"/>
+        <source>Debe {balance} · vencido {overdue} · límite {limit} · disponible {available}</source>
+        <translation>Owes {balance} · overdue {overdue} · limit {limit} · available {available}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="173"/>
+        <source>Estado de cuenta (CSV)</source>
+        <translation>Statement of account (CSV)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="178"/>
+        <source>Archivos CSV (*.csv)</source>
+        <translation>CSV files (*.csv)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="194"/>
+        <source>Empresa</source>
+        <translation>Company</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="196"/>
+        <source>Venció</source>
+        <translation>Was due</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="207"/>
+        <source>Cuentas vencidas</source>
+        <translation>Overdue accounts</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="217"/>
+        <source>&amp;Ver estado de cuenta…</source>
+        <translation>&amp;View statement…</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="252"/>
+        <source>Crédito de empresas</source>
+        <translation>Company credit</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="254"/>
+        <source>Empresa (nombre o RTN):</source>
+        <translation>Company (name or RTN):</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="267"/>
+        <source>No hay una empresa con ese nombre.</source>
+        <translation>There is no company with that name.</translation>
+    </message>
+</context>
+<context>
+    <name>billing.documents_window</name>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="51"/>
+        <source>ANULADA</source>
+        <translation>VOID</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="53"/>
+        <source>Con nota de crédito</source>
+        <translation>With credit note</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="55"/>
+        <source>Pendiente de pago</source>
+        <translation>Awaiting payment</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="56"/>
+        <source>Vigente</source>
+        <translation>Valid</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="61"/>
+        <source>Tipo</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="62"/>
+        <source>Número</source>
+        <translation>Number</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="63"/>
+        <source>Fecha</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="64"/>
+        <source>Comprador</source>
+        <translation>Buyer</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="65"/>
+        <source>Total</source>
+        <translation>Total</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="66"/>
+        <source>Pagado</source>
+        <translation>Paid</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="67"/>
+        <source>Saldo</source>
+        <translation>Balance</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="68"/>
+        <source>Estado</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="69"/>
+        <source>Factura original</source>
+        <translation>Original invoice</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="76"/>
+        <source>Documentos fiscales</source>
+        <translation>Fiscal documents</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="82"/>
+        <source>Buscar por número o comprador</source>
+        <translation>Search by number or buyer</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="86"/>
+        <source>Facturas y notas</source>
+        <translation>Invoices and notes</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="87"/>
+        <source>Facturas</source>
+        <translation>Invoices</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="88"/>
+        <source>Notas de crédito</source>
+        <translation>Credit notes</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="102"/>
+        <source>&amp;Reimprimir…</source>
+        <translation>&amp;Reprint…</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="105"/>
+        <source>Guardar &amp;PDF…</source>
+        <translation>Save &amp;PDF…</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="108"/>
+        <source>&amp;Anular…</source>
+        <translation>&amp;Void…</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="111"/>
+        <source>&amp;Nota de crédito…</source>
+        <translation>Credit &amp;note…</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="114"/>
+        <source>Crédi&amp;to de la empresa…</source>
+        <translation>Company cre&amp;dit…</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="116"/>
+        <source>C&amp;errar</source>
+        <translation>C&amp;lose</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="150"/>
+        <source>Factura</source>
+        <translation>Invoice</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="152"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="305"/>
+        <source>Nota de crédito</source>
+        <translation>Credit note</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="231"/>
+        <source>Anular factura</source>
+        <translation>Void invoice</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="237"/>
+        <source>Anular la factura &lt;b&gt;{number}&lt;/b&gt; de {buyer} por {total}. El número queda usado y la factura se reimprime con «ANULADA»; los pagos se revierten en la caja.</source>
+        <translation>Void invoice &lt;b&gt;{number}&lt;/b&gt; of {buyer} for {total}. The number stays used and the invoice reprints with “ANULADA”; the payments are reversed in the cash.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="246"/>
+        <source>Motivo de la anulación:</source>
+        <translation>Reason for voiding:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="255"/>
+        <source>&amp;Anular factura</source>
+        <translation>&amp;Void invoice</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="257"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="396"/>
+        <source>&amp;Volver</source>
+        <translation>&amp;Back</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="313"/>
+        <source>Factura &lt;b&gt;{number}&lt;/b&gt; del {date} · {buyer} · total {total} · queda por acreditar {left}</source>
+        <translation>Invoice &lt;b&gt;{number}&lt;/b&gt; of {date} · {buyer} · total {total} · left to credit {left}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="326"/>
+        <source>Qué se acredita</source>
+        <translation>What is credited</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="329"/>
+        <source>&amp;Investigaciones quitadas</source>
+        <translation>Removed &amp;tests</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="332"/>
+        <source>La factura &amp;completa</source>
+        <translation>The &amp;whole invoice</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="335"/>
+        <source>Un &amp;monto (rebaja)</source>
+        <translation>An &amp;amount (rebate)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="376"/>
+        <source>Motivo</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="378"/>
+        <source>Recibe (nombre)</source>
+        <translation>Received by (name)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="381"/>
+        <source>Documento de quien recibe</source>
+        <translation>Receiver&apos;s document</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="384"/>
+        <source>El dinero</source>
+        <translation>The money</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="385"/>
+        <source>Se devuelve en</source>
+        <translation>Given back as</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="394"/>
+        <source>&amp;Emitir nota de crédito</source>
+        <translation>&amp;Issue credit note</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="452"/>
+        <source>Marque las investigaciones a acreditar.</source>
+        <translation>Tick the tests to credit.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="463"/>
+        <source>Nota de crédito emitida</source>
+        <translation>Credit note issued</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="464"/>
+        <source>Se emitió la nota de crédito. ¿Imprimirla ahora?</source>
+        <translation>The credit note was issued. Print it now?</translation>
+    </message>
+</context>
+<context>
+    <name>billing.payment_dialog</name>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="72"/>
+        <source>Monto</source>
+        <translation>Amount</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="77"/>
+        <source>Recibido</source>
+        <translation>Received</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="83"/>
+        <source>Últimos 4</source>
+        <translation>Last 4</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="88"/>
+        <source>Código de autorización</source>
+        <translation>Authorisation code</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="92"/>
+        <source>Banco</source>
+        <translation>Bank</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="96"/>
+        <source>Quitar este pago</source>
+        <translation>Remove this payment</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="148"/>
+        <source>Referencia</source>
+        <translation>Reference</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="150"/>
+        <source>Número de cheque</source>
+        <translation>Cheque number</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="160"/>
+        <source>Falta {amount}</source>
+        <translation>Short {amount}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="164"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="510"/>
+        <source>Cambio: {amount}</source>
+        <translation>Change: {amount}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="183"/>
+        <source>Descripción</source>
+        <translation>Description</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="184"/>
+        <source>Cant.</source>
+        <translation>Qty</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="185"/>
+        <source>Precio</source>
+        <translation>Price</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="186"/>
+        <source>Descuento</source>
+        <translation>Discount</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="187"/>
+        <source>Importe</source>
+        <translation>Amount</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="188"/>
+        <source>Impuesto</source>
+        <translation>Tax</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="204"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="652"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="662"/>
+        <source>Cobrar y facturar</source>
+        <translation>Charge and invoice</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="219"/>
+        <source>&amp;Abrir caja…</source>
+        <translation>&amp;Open cash…</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="236"/>
+        <source>Totales</source>
+        <translation>Totals</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="240"/>
+        <source>Subtotal</source>
+        <translation>Subtotal</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="241"/>
+        <source>Descuentos</source>
+        <translation>Discounts</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="242"/>
+        <source>Importe Exento</source>
+        <translation>Exempt amount</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="243"/>
+        <source>Importe Exonerado</source>
+        <translation>Exonerated amount</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="244"/>
+        <source>Importe Gravado 15 %</source>
+        <translation>Taxed amount 15 %</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="245"/>
+        <source>Importe Gravado 18 %</source>
+        <translation>Taxed amount 18 %</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="246"/>
+        <source>ISV 15 %</source>
+        <translation>ISV 15 %</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="247"/>
+        <source>ISV 18 %</source>
+        <translation>ISV 18 %</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="248"/>
+        <source>Total a pagar</source>
+        <translation>Total to pay</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="259"/>
+        <source>Comprador</source>
+        <translation>Buyer</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="263"/>
+        <source>CONSUMIDOR &amp;FINAL</source>
+        <translation>CONSUMIDOR &amp;FINAL (final consumer)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="266"/>
+        <source>Nombre del comprador</source>
+        <translation>Buyer&apos;s name</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="270"/>
+        <source>RTN o identidad</source>
+        <translation>RTN or identity number</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="273"/>
+        <source>Comprador &amp;exonerado</source>
+        <translation>&amp;Exonerated buyer</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="277"/>
+        <source>N.º Orden de Compra Exenta</source>
+        <translation>Exempt Purchase Order no.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="281"/>
+        <source>Constancia del Registro de Exonerados</source>
+        <translation>Exonerated Register certificate</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="284"/>
+        <source>Registro SAG</source>
+        <translation>SAG register</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="288"/>
+        <source>Nombre</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="290"/>
+        <source>Documento</source>
+        <translation>Document</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="305"/>
+        <source>Pagos</source>
+        <translation>Payments</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="318"/>
+        <source>A&amp;gregar pago</source>
+        <translation>A&amp;dd payment</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="321"/>
+        <source>El resto a &amp;crédito de la empresa</source>
+        <translation>The rest on the company&apos;s c&amp;redit</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="348"/>
+        <source>&amp;Vista previa / imprimir…</source>
+        <translation>Pre&amp;view / print…</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="351"/>
+        <source>Guardar &amp;PDF…</source>
+        <translation>Save &amp;PDF…</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="354"/>
+        <source>&amp;Emitir factura</source>
+        <translation>&amp;Issue invoice</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="357"/>
+        <source>Ce&amp;rrar</source>
+        <translation>Clo&amp;se</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="358"/>
+        <source>Papel:</source>
+        <translation>Paper:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="434"/>
+        <source>Factura a: {name}</source>
+        <translation>Invoice to: {name}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="446"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="467"/>
+        <source>Saldo a favor: {amount}</source>
+        <translation>Credit balance: {amount}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="495"/>
+        <source>Pagado {paid} de {total}</source>
+        <translation>Paid {paid} of {total}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="501"/>
+        <source>A crédito: {amount}</source>
+        <translation>On credit: {amount}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="503"/>
+        <source>Falta: {amount}</source>
+        <translation>Short: {amount}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="506"/>
+        <source>Sobra: {amount}</source>
+        <translation>Over: {amount}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="533"/>
+        <source>Su caja está cerrada: ábrala para cobrar (cada pago va a su cuadre).</source>
+        <translation>Your cash is closed: open it to take payments (each payment goes to its count).</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="590"/>
+        <source>Factura {number} emitida por {total}.</source>
+        <translation>Invoice {number} issued for {total}.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="595"/>
+        <source>Cambio a entregar: {amount}</source>
+        <translation>Change to hand back: {amount}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="653"/>
+        <source>No tiene permiso para facturar: pida a recepción que cobre la solicitud.</source>
+        <translation>You may not invoice: ask the front desk to charge the request.</translation>
+    </message>
+</context>
+<context>
+    <name>billing.printing</name>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/printing.py" line="28"/>
+        <source>Carta</source>
+        <translation>Letter</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/printing.py" line="30"/>
+        <source>Rollo 80 mm</source>
+        <translation>80 mm roll</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/printing.py" line="52"/>
+        <source>No se puede imprimir el documento</source>
+        <translation>The document cannot be printed</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/printing.py" line="63"/>
+        <source>{title} {number}</source>
+        <translation>{title} {number}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/printing.py" line="83"/>
+        <source>Guardar documento en PDF</source>
+        <translation>Save document as PDF</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/printing.py" line="85"/>
+        <source>Documento PDF (*.pdf)</source>
+        <translation>PDF document (*.pdf)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/printing.py" line="95"/>
+        <source>No se pudo guardar el PDF</source>
+        <translation>The PDF could not be saved</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/printing.py" line="110"/>
+        <source>No se puede imprimir el cierre</source>
+        <translation>The close cannot be printed</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/printing.py" line="117"/>
+        <source>Cierre de caja #{id}</source>
+        <translation>Cash close #{id}</translation>
+    </message>
+</context>
+<context>
+    <name>billing.reports_actions</name>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="39"/>
+        <source>Archivos CSV (*.csv)</source>
+        <translation>CSV files (*.csv)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="52"/>
+        <source>Se guardaron {count} filas en:
+{path}</source>
+        <translation>{count} rows saved to:
+{path}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="63"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="72"/>
+        <source>Libro de ventas</source>
+        <translation>Sales book</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="64"/>
+        <source>Mes (AAAA-MM):</source>
+        <translation>Month (YYYY-MM):</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="83"/>
+        <source>Libro de ventas (CSV)</source>
+        <translation>Sales book (CSV)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="93"/>
+        <source>Libro de ventas (texto para el SAR)</source>
+        <translation>Sales book (text for SAR)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="98"/>
+        <source>Texto (*.txt)</source>
+        <translation>Text (*.txt)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="113"/>
+        <source>Archivo guardado en:
+{path}</source>
+        <translation>File saved to:
+{path}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="121"/>
+        <source>Números no utilizados</source>
+        <translation>Unused numbers</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="130"/>
+        <source>Facturas y notas de crédito (CSV)</source>
+        <translation>Invoices and credit notes (CSV)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="141"/>
+        <source>Ventas del día</source>
+        <translation>Daily sales</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="146"/>
+        <source>Día:</source>
+        <translation>Day:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="159"/>
+        <source>C&amp;errar</source>
+        <translation>C&amp;lose</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="171"/>
+        <source>Por forma de pago</source>
+        <translation>Per payment method</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="172"/>
+        <source>Por usuario</source>
+        <translation>Per user</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="173"/>
+        <source>Total cobrado</source>
+        <translation>Total taken</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="174"/>
+        <source>Ventas del {day}</source>
+        <translation>Sales of {day}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="192"/>
+        <source>Facturado: {invoiced} · Notas de crédito: {credited} · Documentos: {docs} (anulados: {voided})</source>
+        <translation>Invoiced: {invoiced} · Credit notes: {credited} · Documents: {docs} (voided: {voided})</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="216"/>
+        <source>&amp;Ventas del día…</source>
+        <translation>Daily &amp;sales…</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="217"/>
+        <source>&amp;Libro de ventas (CSV)…</source>
+        <translation>Sales &amp;book (CSV)…</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="218"/>
+        <source>Libro de ventas (&amp;texto SAR)…</source>
+        <translation>Sales book (SAR &amp;text)…</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="219"/>
+        <source>&amp;Números no utilizados (CSV)…</source>
+        <translation>&amp;Unused numbers (CSV)…</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="221"/>
+        <source>&amp;Facturas y notas de crédito (CSV)…</source>
+        <translation>&amp;Invoices and credit notes (CSV)…</translation>
+    </message>
+</context>
+<context>
+    <name>billing.settlement</name>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/settlement.py" line="33"/>
+        <source>Dinero ya facturado</source>
+        <translation>Money already invoiced</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/settlement.py" line="47"/>
+        <source>La solicitud está en la factura {number}: total {total}, pagado {paid}, se debe {owed}. ¿Qué se hace con ese dinero?</source>
+        <translation>The request is on invoice {number}: total {total}, paid {paid}, owed {owed}. What happens with that money?</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/settlement.py" line="71"/>
+        <location filename="../../patolab_desktop/ui/billing/settlement.py" line="114"/>
+        <source>Nota de crédito</source>
+        <translation>Credit note</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/settlement.py" line="72"/>
+        <source>Se devuelve en</source>
+        <translation>Given back as</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/settlement.py" line="73"/>
+        <source>Recibe (nombre)</source>
+        <translation>Received by (name)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/settlement.py" line="75"/>
+        <source>Documento de quien recibe</source>
+        <translation>Receiver&apos;s document</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/settlement.py" line="82"/>
+        <source>Usted no emite notas de crédito: la cancelación se hace y un supervisor debe emitir la nota de crédito de la factura {number}.</source>
+        <translation>You do not issue credit notes: the cancellation goes ahead and a supervisor must issue the credit note for invoice {number}.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/settlement.py" line="119"/>
+        <source>La solicitud se canceló. La factura {number} ya estaba emitida: pida a un supervisor que emita la nota de crédito (Facturación → Documentos fiscales).</source>
+        <translation>The request was cancelled. Invoice {number} was already issued: ask a supervisor to issue the credit note (Billing → Fiscal documents).</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/settlement.py" line="146"/>
+        <source>La nota de crédito no se emitió</source>
+        <translation>The credit note was not issued</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/settlement.py" line="147"/>
+        <source>La solicitud se canceló, pero la nota de crédito de la factura {number} no se emitió: {error} Emítala desde Facturación → Documentos fiscales.</source>
+        <translation>The request was cancelled, but the credit note for invoice {number} was not issued: {error} Issue it from Billing → Fiscal documents.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/settlement.py" line="158"/>
+        <source>Se emitió la nota de crédito {number} por {total}.</source>
+        <translation>Credit note {number} was issued for {total}.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/settlement.py" line="176"/>
+        <source>Investigación facturada</source>
+        <translation>Invoiced test</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/settlement.py" line="181"/>
+        <source>Esta investigación ya está cobrada en la factura {number}: no se quita. Un supervisor debe emitir una nota de crédito por ella.</source>
+        <translation>This test is already charged on invoice {number}: it is not removed. A supervisor must issue a credit note for it.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/settlement.py" line="191"/>
+        <source>Esta investigación ya está cobrada en la factura {number}: no se quita de la solicitud, se acredita con una nota de crédito. ¿Emitir la nota ahora?</source>
+        <translation>This test is already charged on invoice {number}: it stays on the request and is credited with a credit note. Issue the note now?</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/settlement.py" line="203"/>
+        <source>Investigación quitada de la solicitud</source>
+        <translation>Test removed from the request</translation>
     </message>
 </context>
 <context>
@@ -2119,37 +3423,37 @@ It will no longer be offered for new requests; requests that already have it do 
         <translation>&amp;Price (L):</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="117"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="127"/>
         <source>&amp;Activa (se ofrece en las solicitudes nuevas)</source>
         <translation>&amp;Active (offered for new requests)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="124"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="134"/>
         <source>Es un pe&amp;rfil (panel): agrupa otras investigaciones</source>
         <translation>Is a p&amp;rofile (panel): groups other tests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="132"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="142"/>
         <source>Investigaciones del perfil</source>
         <translation>Tests in the profile</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="165"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="179"/>
         <source>Precio desde el {changed_at:%d/%m/%Y}</source>
         <translation>Price since {changed_at:%d/%m/%Y}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="171"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="185"/>
         <source>3 decimales, p. ej. 180.000</source>
         <translation>3 decimals, e.g. 180.000</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="196"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="210"/>
         <source>Dejar de ser perfil</source>
         <translation>Stop being a profile</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="197"/>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="211"/>
         <source>Desmarcó «Es un perfil»: se quitarán sus {len} investigaciones. ¿Continuar?</source>
         <translation>You unticked “Is a profile”: its {len} tests will be removed. Continue?</translation>
     </message>
@@ -2159,6 +3463,7 @@ It will no longer be offered for new requests; requests that already have it do 
         <translation>The test has changed</translation>
     </message>
     <message>
+        <location filename="../../patolab_desktop/ui/catalog/investigation_dialog.py" line="122"/>
         <source>Impuesto (factura):</source>
         <translation>Tax (invoice):</translation>
     </message>
@@ -3654,37 +4959,37 @@ They will no longer appear in lists and searches, but their history is kept. An 
         <translation>The database path is not valid.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="119"/>
+        <location filename="../../patolab_desktop/db/database.py" line="123"/>
         <source>No se reconoce {target}: use la ruta de un archivo SQLite o una URL postgresql://usuario@servidor:5432/base</source>
         <translation>{target} is not recognised: use the path of an SQLite file or a URL postgresql://user@server:5432/database</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="129"/>
+        <location filename="../../patolab_desktop/db/database.py" line="133"/>
         <source>La carpeta de la base de datos no existe: {folder}</source>
         <translation>The database folder does not exist: {folder}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="135"/>
+        <location filename="../../patolab_desktop/db/database.py" line="139"/>
         <source>{path} es una carpeta, no un archivo de base de datos.</source>
         <translation>{path} is a folder, not a database file.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="141"/>
+        <location filename="../../patolab_desktop/db/database.py" line="145"/>
         <source>La base de datos {path} no existe. Revise la ruta (no se creó ningún archivo).</source>
         <translation>The database {path} does not exist. Check the path (no file was created).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="149"/>
+        <location filename="../../patolab_desktop/db/database.py" line="153"/>
         <source>El archivo {path} no es una base de datos de PatoLab (SQLite).</source>
         <translation>The file {path} is not a PatoLab (SQLite) database.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="163"/>
+        <location filename="../../patolab_desktop/db/database.py" line="167"/>
         <source>No se pudo abrir la base de datos {target}: {error}</source>
         <translation>Could not open the database {target}: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="173"/>
+        <location filename="../../patolab_desktop/db/database.py" line="177"/>
         <source>la base de datos está ocupada por otro programa o computadora (bloqueada). Espere a que termine, o cierre los demás programas que la usan, y vuelva a intentarlo.</source>
         <translation>the database is busy with another program or computer (locked). Wait for it to finish, or close the other programs using it, and try again.</translation>
     </message>
@@ -3878,52 +5183,54 @@ The details are in the log: {log_file}</translation>
         <translation>&amp;Catalogue</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/main_window.py" line="22"/>
+        <location filename="../../patolab_desktop/ui/main_window.py" line="24"/>
         <source>&amp;Exportar</source>
         <translation>&amp;Export</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/main_window.py" line="23"/>
+        <location filename="../../patolab_desktop/ui/main_window.py" line="25"/>
         <source>A&amp;yuda</source>
         <translation>&amp;Help</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/main_window.py" line="193"/>
+        <location filename="../../patolab_desktop/ui/main_window.py" line="201"/>
         <source>&amp;Salir</source>
         <translation>E&amp;xit</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/main_window.py" line="200"/>
+        <location filename="../../patolab_desktop/ui/main_window.py" line="208"/>
         <source>&amp;Guía rápida</source>
         <translation>&amp;Quick guide</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/main_window.py" line="206"/>
+        <location filename="../../patolab_desktop/ui/main_window.py" line="214"/>
         <source>A&amp;tajos de teclado</source>
         <translation>&amp;Keyboard shortcuts</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/main_window.py" line="209"/>
+        <location filename="../../patolab_desktop/ui/main_window.py" line="217"/>
         <source>&amp;Acerca de PatoLab Desktop</source>
         <translation>&amp;About PatoLab Desktop</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/main_window.py" line="230"/>
+        <location filename="../../patolab_desktop/ui/main_window.py" line="238"/>
         <source>Acerca de</source>
         <translation>About</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/main_window.py" line="227"/>
+        <location filename="../../patolab_desktop/ui/main_window.py" line="235"/>
         <source>{APP_NAME} {version}
 Recepción de laboratorio clínico y de patología.</source>
         <translation>{APP_NAME} {version}
 Front desk for clinical and pathology laboratories.</translation>
     </message>
     <message>
+        <location filename="../../patolab_desktop/ui/main_window.py" line="22"/>
         <source>&amp;Facturación</source>
         <translation>&amp;Billing</translation>
     </message>
     <message>
+        <location filename="../../patolab_desktop/ui/main_window.py" line="23"/>
         <source>Ca&amp;ja</source>
         <translation>C&amp;ash</translation>
     </message>
@@ -4247,6 +5554,116 @@ Front desk for clinical and pathology laboratories.</translation>
         <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="92"/>
         <source>remitentes</source>
         <translation>referrers</translation>
+    </message>
+</context>
+<context>
+    <name>printing.account_statement</name>
+    <message>
+        <location filename="../../patolab_desktop/documents/account_statement.py" line="51"/>
+        <source>ESTADO DE CUENTA</source>
+        <translation>STATEMENT OF ACCOUNT</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/account_statement.py" line="55"/>
+        <source>VENCIDA</source>
+        <translation>OVERDUE</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/account_statement.py" line="66"/>
+        <source>Límite de crédito:</source>
+        <translation>Credit limit:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/account_statement.py" line="70"/>
+        <source>Días de crédito:</source>
+        <translation>Credit days:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/account_statement.py" line="71"/>
+        <source>{days} días</source>
+        <translation>{days} days</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/account_statement.py" line="76"/>
+        <source>Fecha de impresión:</source>
+        <translation>Printed on:</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/account_statement.py" line="118"/>
+        <source>Sin facturas a crédito.</source>
+        <translation>No credit invoices.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/account_statement.py" line="132"/>
+        <location filename="../../patolab_desktop/documents/account_statement.py" line="150"/>
+        <source>Total</source>
+        <translation>Total</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/account_statement.py" line="147"/>
+        <source>Número</source>
+        <translation>Number</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/account_statement.py" line="148"/>
+        <source>Fecha</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/account_statement.py" line="149"/>
+        <source>Vence</source>
+        <translation>Due</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/account_statement.py" line="151"/>
+        <source>Notas de crédito</source>
+        <translation>Credit notes</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/account_statement.py" line="152"/>
+        <source>Pagado</source>
+        <translation>Paid</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/account_statement.py" line="153"/>
+        <location filename="../../patolab_desktop/documents/account_statement.py" line="165"/>
+        <source>Saldo</source>
+        <translation>Balance</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/account_statement.py" line="154"/>
+        <source>Días vencida</source>
+        <translation>Days overdue</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/account_statement.py" line="169"/>
+        <source>Vencido</source>
+        <translation>Overdue</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/account_statement.py" line="171"/>
+        <source>Disponible</source>
+        <translation>Available</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/account_statement.py" line="203"/>
+        <source>{title} — {customer} (continuación)</source>
+        <translation>{title} — {customer} (continued)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/account_statement.py" line="222"/>
+        <source>Facturas al crédito</source>
+        <translation>Credit invoices</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/account_statement.py" line="227"/>
+        <source>Las facturas vencidas van en negrita, sombreadas y marcadas «{mark}». Montos en lempiras.</source>
+        <translation>Overdue invoices are bold, shaded and marked “{mark}”. Amounts in lempiras.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/documents/account_statement.py" line="239"/>
+        <source>El estado de cuenta se imprime en Carta o A4.</source>
+        <translation>The statement of account prints on Letter or A4.</translation>
     </message>
 </context>
 <context>
@@ -5604,22 +7021,22 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Type the reason or choose one from the list</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="87"/>
+        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="92"/>
         <source>Cancelar &amp;solicitud</source>
         <translation>Cancel &amp;request</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="92"/>
+        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="97"/>
         <source>&amp;Volver</source>
         <translation>&amp;Back</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="120"/>
+        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="125"/>
         <source>Escriba el motivo de la cancelación.</source>
         <translation>Enter the reason for the cancellation.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="128"/>
+        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="133"/>
         <source>No se puede cancelar</source>
         <translation>Cannot cancel</translation>
     </message>
@@ -5741,7 +7158,7 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
     <name>requests.remove_investigation_dialog</name>
     <message>
         <location filename="../../patolab_desktop/ui/requests/remove_investigation_dialog.py" line="28"/>
-        <location filename="../../patolab_desktop/ui/requests/remove_investigation_dialog.py" line="116"/>
+        <location filename="../../patolab_desktop/ui/requests/remove_investigation_dialog.py" line="121"/>
         <source>Quitar investigación</source>
         <translation>Remove test</translation>
     </message>
@@ -5767,22 +7184,22 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>“{name}” is part of the panel “{panel}”: remove the panel.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/remove_investigation_dialog.py" line="110"/>
+        <location filename="../../patolab_desktop/ui/requests/remove_investigation_dialog.py" line="115"/>
         <source> y sus investigaciones</source>
         <translation> and its tests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/remove_investigation_dialog.py" line="117"/>
+        <location filename="../../patolab_desktop/ui/requests/remove_investigation_dialog.py" line="122"/>
         <source>¿Quitar {name}{extra} de la solicitud? Los montos se recalculan.</source>
         <translation>Remove {name}{extra} from the request? The amounts are recalculated.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/remove_investigation_dialog.py" line="131"/>
+        <location filename="../../patolab_desktop/ui/requests/remove_investigation_dialog.py" line="136"/>
         <source>No se quitó la investigación</source>
         <translation>The test was not removed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/remove_investigation_dialog.py" line="142"/>
+        <location filename="../../patolab_desktop/ui/requests/remove_investigation_dialog.py" line="147"/>
         <source>Se quitó {name}{extra}. Nuevo neto: {net_text}</source>
         <translation>{name}{extra} removed. New net: {net_text}</translation>
     </message>
@@ -5906,7 +7323,7 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="261"/>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="378"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="387"/>
         <source>A&amp;vanzar estado</source>
         <translation>Ad&amp;vance status</translation>
     </message>
@@ -5951,65 +7368,67 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Tube labels (Ctrl+E)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="316"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="325"/>
         <source>Solicitud {number}</source>
         <translation>Request {number}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="353"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="362"/>
         <source>Resultados: {released}/{total} listas</source>
         <translation>Results: {released}/{total} ready</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="374"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="383"/>
         <source>A&amp;vanzar a «{status_label}»</source>
         <translation>Ad&amp;vance to “{status_label}”</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="394"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="404"/>
         <source>Solicitud {lower}: solo lectura</source>
         <translation>Request {lower}: read only</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="430"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="471"/>
         <source>Avanzar estado</source>
         <translation>Advance status</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="431"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="472"/>
         <source>¿Pasar la solicitud {number} de «{status_label}» a «{status_label2}»?</source>
         <translation>Move request {number} from “{status_label}” to “{status_label2}”?</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="445"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="486"/>
         <source>No se puede avanzar la solicitud</source>
         <translation>The request cannot be advanced</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="465"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="506"/>
         <source>Resultados</source>
         <translation>Results</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="466"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="507"/>
         <source>Elija una o varias investigaciones.</source>
         <translation>Choose one or more tests.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="478"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="519"/>
         <source>No se pudo marcar</source>
         <translation>Could not mark</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="526"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="567"/>
         <source>{age} años</source>
         <translation>{age} years</translation>
     </message>
     <message>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="298"/>
         <source>Co&amp;brar y facturar…</source>
         <translation>Charge and &amp;bill…</translation>
     </message>
     <message>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="422"/>
         <source>Factura {number}</source>
         <translation>Invoice {number}</translation>
     </message>
@@ -6098,87 +7517,87 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>&amp;Doctor *</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="147"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="151"/>
         <source>Priori&amp;dad</source>
         <translation>Priorit&amp;y</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="148"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="152"/>
         <source>&amp;Origen</source>
         <translation>S&amp;ource</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="149"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="153"/>
         <source>Sucursa&amp;l</source>
         <translation>Branc&amp;h</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="168"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="174"/>
         <source>Motivo del examen, diagnóstico presuntivo, medicamentos…</source>
         <translation>Reason for the test, presumptive diagnosis, medication…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="174"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="180"/>
         <source>Ayuno, entrega de resultados, observaciones…</source>
         <translation>Fasting, result delivery, remarks…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="179"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="185"/>
         <source>In&amp;formación clínica</source>
         <translation>Clinical in&amp;formation</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="181"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="187"/>
         <source>&amp;Notas</source>
         <translation>&amp;Notes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="190"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="196"/>
         <source>Investigaciones</source>
         <translation>Tests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="196"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="202"/>
         <source>Código o nombre de la investigación — Enter la agrega</source>
         <translation>Test code or name — Enter adds it</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="202"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="208"/>
         <source>Agregar &amp;investigación</source>
         <translation>Add t&amp;est</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="205"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="211"/>
         <source>Quitar línea (Supr)</source>
         <translation>Remove line (Del)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="246"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="252"/>
         <source>Ninguno</source>
         <translation>None</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="250"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="256"/>
         <source>Motivo del descuento manual</source>
         <translation>Reason for the manual discount</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="253"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="259"/>
         <source>Descuento man&amp;ual</source>
         <translation>Man&amp;ual discount</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="257"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="263"/>
         <source>Motivo</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="265"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="271"/>
         <source>&amp;Guardar (Ctrl+S)</source>
         <translation>&amp;Save (Ctrl+S)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="269"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="275"/>
         <source>Descartar (Esc)</source>
         <translation>Discard (Esc)</translation>
     </message>
@@ -6188,64 +7607,67 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Your role cannot apply manual discounts.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="156"/>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="180"/>
         <source>Escriba el nombre, la identidad o el teléfono y elija con Enter.</source>
         <translation>Type the name, ID or phone and choose with Enter.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="238"/>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="263"/>
         <source>   ✓ ya está en la solicitud</source>
         <translation>   ✓ already in the request</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="257"/>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="282"/>
         <source>La investigación</source>
         <translation>The test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="261"/>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="286"/>
         <source>«{name}» ya está en la solicitud; no se agrega dos veces.</source>
         <translation>“{name}” is already in the request; it is not added twice.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="299"/>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="324"/>
         <source>su panel</source>
         <translation>its panel</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="303"/>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="328"/>
         <source>«{name}» es parte del panel «{panel}»: quite el panel para quitarla.</source>
         <translation>“{name}” is part of the panel “{panel}”: remove the panel to remove it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="379"/>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="404"/>
         <source>No se guardó la solicitud</source>
         <translation>The request was not saved</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="386"/>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="411"/>
         <source>Solicitud {number} guardada · {patient} · Neto {format_lempiras}</source>
         <translation>Request {number} saved · {patient} · Net {format_lempiras}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="460"/>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="485"/>
         <source>Descartar solicitud</source>
         <translation>Discard request</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="461"/>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="486"/>
         <source>¿Descartar la solicitud que está escribiendo? No se guardará nada.</source>
         <translation>Discard the request you are entering? Nothing will be saved.</translation>
     </message>
     <message>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="144"/>
         <source>La empresa que paga esta solicitud (opcional)</source>
         <translation>The company that pays for this request (optional)</translation>
     </message>
     <message>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="154"/>
         <source>Factura a</source>
         <translation>Bill to</translation>
     </message>
     <message>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="125"/>
         <source>(el paciente)</source>
         <translation>(the patient)</translation>
     </message>
@@ -6338,101 +7760,102 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Refresh (F5)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="258"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="261"/>
         <source>Todos los estados</source>
         <translation>All statuses</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="265"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="268"/>
         <source>Todos los resultados</source>
         <translation>All results</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="272"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="275"/>
         <source>Todas las prioridades</source>
         <translation>All priorities</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="279"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="282"/>
         <source>Todos los orígenes</source>
         <translation>All sources</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="283"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="286"/>
         <source>Todas las sucursales</source>
         <translation>All branches</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="290"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="293"/>
         <source>Paciente (todos)</source>
         <translation>Patient (all)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="297"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="300"/>
         <source>Médico (todos)</source>
         <translation>Doctor (all)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="302"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="305"/>
         <source>Desde</source>
         <translation>From</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="304"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="307"/>
         <source>Hasta</source>
         <translation>To</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="306"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="309"/>
         <source>Quitar filtros</source>
         <translation>Clear filters</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="310"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="313"/>
         <source>Es&amp;tado</source>
         <translation>Sta&amp;tus</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="311"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="314"/>
         <source>Priori&amp;dad</source>
         <translation>Priori&amp;ty</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="312"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="315"/>
         <source>&amp;Origen</source>
         <translation>S&amp;ource</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="313"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="316"/>
         <source>Sucursa&amp;l</source>
         <translation>Branc&amp;h</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="320"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="323"/>
         <source>Pac&amp;iente</source>
         <translation>Pat&amp;ient</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="322"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="325"/>
         <source>&amp;Médico</source>
         <translation>&amp;Doctor</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="331"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="334"/>
         <source>Res&amp;ultados</source>
         <translation>Res&amp;ults</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="476"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="501"/>
         <source>{rows}{more} solicitudes</source>
         <translation>{rows}{more} requests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="480"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="505"/>
         <source>1 solicitud</source>
         <translation>1 request</translation>
     </message>
     <message>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="248"/>
         <source>Cobrar y facturar…</source>
         <translation>Charge and invoice…</translation>
     </message>
@@ -7239,22 +8662,22 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>The {kind} authorisation (CAI {cai}) has used its whole range (up to {last}): nothing can be issued with it. Register the new SAR authorisation.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/buyers.py" line="68"/>
+        <location filename="../../patolab_desktop/services/billing/buyers.py" line="79"/>
         <source>El documento del comprador es un RTN de 14 dígitos, una identidad de 13 o un pasaporte.</source>
         <translation>The buyer&apos;s document is a 14-digit RTN, a 13-digit identity number or a passport.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/buyers.py" line="91"/>
+        <location filename="../../patolab_desktop/services/billing/buyers.py" line="102"/>
         <source>Un comprador exonerado necesita el número de la Orden de Compra Exenta y la Constancia del Registro de Exonerados.</source>
         <translation>An exonerated buyer needs the Exempt Purchase Order number and the Exonerated Register certificate.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/buyers.py" line="108"/>
+        <location filename="../../patolab_desktop/services/billing/buyers.py" line="119"/>
         <source>Una factura de más de {limit} no puede ir a CONSUMIDOR FINAL: escriba el nombre y el RTN o la identidad del comprador.</source>
         <translation>An invoice above {limit} cannot go to CONSUMIDOR FINAL: type the buyer&apos;s name and RTN or identity number.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/buyers.py" line="120"/>
+        <location filename="../../patolab_desktop/services/billing/buyers.py" line="131"/>
         <source>Un comprador exonerado necesita su RTN en la factura.</source>
         <translation>An exonerated buyer needs their RTN on the invoice.</translation>
     </message>
@@ -7338,173 +8761,173 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>You only see the close of your own cash drawer.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="63"/>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="195"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="64"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="196"/>
         <source>La factura no existe.</source>
         <translation>The invoice does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="76"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="77"/>
         <source>La factura {number} ya tiene notas de crédito: acredite el monto que falta ({left}) en lugar de la factura completa.</source>
         <translation>Invoice {number} already has credit notes: credit the amount left ({left}) instead of the whole invoice.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="92"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="93"/>
         <source>Alguna investigación elegida no está en la factura {number}.</source>
         <translation>Some chosen investigation is not on invoice {number}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="110"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="111"/>
         <source>Alguna de esas investigaciones ya tiene su nota de crédito.</source>
         <translation>Some of those investigations already have their credit note.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="118"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="119"/>
         <source>Clase de impuesto desconocida.</source>
         <translation>Unknown tax class.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="125"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="126"/>
         <source>Escriba el monto a acreditar (por ejemplo 150.00).</source>
         <translation>Type the amount to credit (for example 150.00).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="133"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="134"/>
         <source>El monto a acreditar debe ser mayor que cero.</source>
         <translation>The amount to credit must be greater than zero.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="140"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="141"/>
         <source>Rebaja: {reason}</source>
         <translation>Rebate: {reason}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="169"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="170"/>
         <source>Escriba el motivo de la nota de crédito.</source>
         <translation>Type the reason for the credit note.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="171"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="172"/>
         <source>Escriba el nombre de quien recibe la nota de crédito.</source>
         <translation>Type the name of the person who receives the credit note.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="175"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="176"/>
         <source>Escriba el documento de quien la recibe.</source>
         <translation>Type the document of the person who receives it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="179"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="180"/>
         <source>Elija qué se hace con el dinero.</source>
         <translation>Choose what happens to the money.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="181"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="182"/>
         <source>Elija cómo se devuelve el dinero.</source>
         <translation>Choose how the money is given back.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="183"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="184"/>
         <source>Elija las investigaciones o escriba el monto a acreditar.</source>
         <translation>Choose the investigations or type the amount to credit.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="198"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="199"/>
         <source>La factura {number} está anulada: no lleva notas de crédito.</source>
         <translation>Invoice {number} is void: it takes no credit notes.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="208"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="209"/>
         <source>La nota de crédito ({amount}) pasa de lo que queda de la factura {number} ({left}).</source>
         <translation>The credit note ({amount}) is more than what is left of invoice {number} ({left}).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="222"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="223"/>
         <source>Solo se rebajan {owed} que aún se deben de la factura {number}: devuelva el resto o déjelo como saldo a favor.</source>
         <translation>Only the {owed} still owed on invoice {number} can be lowered: give the rest back or keep it as a credit balance.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="230"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="231"/>
         <source>Solo se pagaron {paid} de la factura {number}: no se devuelve más de lo pagado. Rebaje lo que se debe.</source>
         <translation>Only {paid} of invoice {number} was paid: no more than was paid is given back. Lower what is owed.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="238"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="239"/>
         <source>La factura no tiene cliente: no puede quedar saldo a favor.</source>
         <translation>The invoice has no customer: no credit balance can be kept.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="323"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="324"/>
         <source>nota de crédito {number}</source>
         <translation>credit note {number}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="337"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="338"/>
         <source>Nota de crédito {number} ({total}): {reason}</source>
         <translation>Credit note {number} ({total}): {reason}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="58"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="59"/>
         <source>La solicitud no existe.</source>
         <translation>The request does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="125"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="126"/>
         <source>Una factura es para un solo cliente: estas solicitudes se cobran a clientes distintos.</source>
         <translation>An invoice is for one customer: these requests are charged to different customers.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="135"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="136"/>
         <source>El cliente a quien se factura no existe.</source>
         <translation>The customer being invoiced does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="146"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="147"/>
         <source>{name} no tiene crédito autorizado: cobre el total o pida a un administrador que registre su límite de crédito.</source>
         <translation>{name} has no authorised credit: take the whole payment, or ask an administrator to register its credit limit.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="157"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="158"/>
         <source>El crédito de {name} no alcanza: debe {owed}, el límite es {limit} y esta factura deja {amount} a crédito.</source>
         <translation>{name}&apos;s credit is not enough: it owes {owed}, the limit is {limit} and this invoice leaves {amount} on credit.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="200"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="201"/>
         <source>Elija al menos una solicitud para facturar.</source>
         <translation>Choose at least one request to invoice.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="207"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="208"/>
         <source>Una solicitud aparece dos veces.</source>
         <translation>A request appears twice.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="215"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="216"/>
         <source>La solicitud {number} está cancelada: no se factura.</source>
         <translation>Request {number} is cancelled: it is not invoiced.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="223"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="224"/>
         <source>La solicitud {request} ya está facturada en la factura {number}.</source>
         <translation>Request {request} is already invoiced on invoice {number}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="235"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="236"/>
         <source>Las solicitudes no tienen investigaciones que cobrar.</source>
         <translation>The requests have no investigations to charge.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="242"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="243"/>
         <source>El total es L 0.00: no hay nada que facturar.</source>
         <translation>The total is L 0.00: there is nothing to invoice.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="252"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="253"/>
         <source>{name} tiene {balance} de saldo a favor.</source>
         <translation>{name} has {balance} of credit balance.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="332"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="333"/>
         <source>Facturada: {number} ({total})</source>
         <translation>Invoiced: {number} ({total})</translation>
     </message>
@@ -7646,53 +9069,53 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>given back when {number} was voided</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/reports.py" line="32"/>
+        <location filename="../../patolab_desktop/services/billing/reports.py" line="33"/>
         <source>Escriba el mes como AAAA-MM (por ejemplo 2026-11).</source>
         <translation>Type the month as YYYY-MM (for example 2026-11).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/reports.py" line="92"/>
-        <location filename="../../patolab_desktop/services/billing/reports.py" line="171"/>
+        <location filename="../../patolab_desktop/services/billing/reports.py" line="94"/>
+        <location filename="../../patolab_desktop/services/billing/reports.py" line="174"/>
         <source>ANULADA</source>
         <translation>VOID</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/reports.py" line="94"/>
+        <location filename="../../patolab_desktop/services/billing/reports.py" line="96"/>
         <source>emitida</source>
         <translation>issued</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/reports.py" line="105"/>
+        <location filename="../../patolab_desktop/services/billing/reports.py" line="107"/>
         <source>sí</source>
         <translation>yes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/reports.py" line="107"/>
+        <location filename="../../patolab_desktop/services/billing/reports.py" line="109"/>
         <source>no</source>
         <translation>no</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/reports.py" line="173"/>
+        <location filename="../../patolab_desktop/services/billing/reports.py" line="176"/>
         <source>VIGENTE</source>
         <translation>VALID</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/reports.py" line="177"/>
+        <location filename="../../patolab_desktop/services/billing/reports.py" line="180"/>
         <source>TOTALES</source>
         <translation>TOTALS</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/reports.py" line="263"/>
+        <location filename="../../patolab_desktop/services/billing/reports.py" line="266"/>
         <source>salto</source>
         <translation>gap</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/reports.py" line="275"/>
+        <location filename="../../patolab_desktop/services/billing/reports.py" line="278"/>
         <source>anulado</source>
         <translation>void</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/reports.py" line="288"/>
+        <location filename="../../patolab_desktop/services/billing/reports.py" line="291"/>
         <source>sobrante al vencer o cerrar</source>
         <translation>left over at expiry or close</translation>
     </message>
@@ -7732,6 +9155,10 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <location filename="../../patolab_desktop/services/billing/statements.py" line="225"/>
         <source>Escriba el monto del abono.</source>
         <translation>Type the amount of the payment on account.</translation>
+    </message>
+    <message>
+        <source>La investigación no existe.</source>
+        <translation>The test does not exist.</translation>
     </message>
 </context>
 <context>
@@ -8441,37 +9868,62 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.maintenance</name>
     <message>
-        <location filename="../../patolab_desktop/services/safety/check.py" line="26"/>
+        <location filename="../../patolab_desktop/services/safety/check.py" line="27"/>
         <source>Base de datos: {target}</source>
         <translation>Database: {target}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/check.py" line="27"/>
+        <location filename="../../patolab_desktop/services/safety/check.py" line="28"/>
         <source>Versión del esquema: {version} (esta aplicación: {expected})</source>
         <translation>Schema version: {version} (this application: {expected})</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/check.py" line="33"/>
+        <location filename="../../patolab_desktop/services/safety/check.py" line="34"/>
+        <source>en esta computadora</source>
+        <translation>on this computer</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/safety/check.py" line="35"/>
+        <source>FALTA en esta computadora (patolab --recovery-key CLAVE …, o la pantalla de inicio la pide)</source>
+        <translation>MISSING on this computer (patolab --recovery-key KEY …, or the start screen asks for it)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/safety/check.py" line="40"/>
+        <source>aún no creada (ningún número guardado)</source>
+        <translation>not created yet (no number saved)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/safety/check.py" line="44"/>
+        <source>Clave de los números de identidad: {state}</source>
+        <translation>Identity-number key: {state}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/safety/check.py" line="49"/>
         <source>Integridad: correcta</source>
         <translation>Integrity: correct</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/check.py" line="35"/>
+        <location filename="../../patolab_desktop/services/safety/check.py" line="51"/>
         <source>Integridad: PROBLEMAS ENCONTRADOS</source>
         <translation>Integrity: PROBLEMS FOUND</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/check.py" line="49"/>
+        <location filename="../../patolab_desktop/services/safety/check.py" line="65"/>
         <source>versión del esquema {version}, se esperaba {expected}</source>
         <translation>schema version {version}, expected {expected}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/check.py" line="61"/>
+        <location filename="../../patolab_desktop/services/safety/check.py" line="79"/>
+        <source>números de identidad sin cifrar: {count}</source>
+        <translation>identity numbers not encrypted: {count}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/safety/check.py" line="91"/>
         <source>clave foránea rota: {table} fila {row} → {parent}</source>
         <translation>broken foreign key: {table} row {row} → {parent}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/check.py" line="69"/>
+        <location filename="../../patolab_desktop/services/safety/check.py" line="99"/>
         <source>índice de búsqueda: {error}</source>
         <translation>search index: {error}</translation>
     </message>
@@ -9595,22 +11047,22 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.request_queries</name>
     <message>
-        <location filename="../../patolab_desktop/services/requests/queries.py" line="220"/>
+        <location filename="../../patolab_desktop/services/requests/queries.py" line="249"/>
         <source>Valor no válido: {value}.</source>
         <translation>Invalid value: {value}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/queries.py" line="236"/>
+        <location filename="../../patolab_desktop/services/requests/queries.py" line="265"/>
         <source>La fecha final es anterior a la inicial.</source>
         <translation>The end date is before the start date.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/queries.py" line="357"/>
+        <location filename="../../patolab_desktop/services/requests/queries.py" line="391"/>
         <source>No se puede ordenar por {name}.</source>
         <translation>Cannot sort by {name}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/queries.py" line="462"/>
+        <location filename="../../patolab_desktop/services/requests/queries.py" line="504"/>
         <source>La solicitud no existe.</source>
         <translation>The request does not exist.</translation>
     </message>
@@ -10027,6 +11479,16 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.transfer</name>
     <message>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="298"/>
+        <source>Creando los índices…</source>
+        <translation>Creating the indexes…</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="315"/>
+        <source>Analizando las tablas (ANALYZE)…</source>
+        <translation>Analysing the tables (ANALYZE)…</translation>
+    </message>
+    <message>
         <location filename="../../patolab_desktop/services/safety/transfer.py" line="53"/>
         <source>Escriba la ruta del archivo o la URL postgresql://.</source>
         <translation>Enter the file path or the postgresql:// URL.</translation>
@@ -10092,19 +11554,9 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>The target database {target} already has data (table {table}). Use an empty database: the copy does not merge data.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="298"/>
-        <source>Creando los índices…</source>
-        <translation>Creating the indexes…</translation>
-    </message>
-    <message>
         <location filename="../../patolab_desktop/services/safety/transfer.py" line="306"/>
         <source>La tabla {table} no coincide después de copiar: origen {expected} filas, destino {found}. No se guardó nada en el destino.</source>
         <translation>The table {table} does not match after copying: source {expected} rows, target {found}. Nothing was saved in the target.</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="315"/>
-        <source>Analizando las tablas (ANALYZE)…</source>
-        <translation>Analysing the tables (ANALYZE)…</translation>
     </message>
 </context>
 <context>
@@ -10364,1041 +11816,6 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <location filename="../../patolab_desktop/ui/widgets/record_dialog.py" line="220"/>
         <source>¿Cerrar sin guardar los cambios?</source>
         <translation>Close without saving the changes?</translation>
-    </message>
-</context>
-<context>
-    <name>billing.area</name>
-    <message>
-        <source>Cobrar y facturar</source>
-        <translation>Charge and invoice</translation>
-    </message>
-    <message>
-        <source>Número de solicitud:</source>
-        <translation>Request number:</translation>
-    </message>
-    <message>
-        <source>&amp;Cobrar solicitud…</source>
-        <translation>&amp;Charge a request…</translation>
-    </message>
-    <message>
-        <source>&amp;Documentos fiscales…</source>
-        <translation>Fiscal &amp;documents…</translation>
-    </message>
-    <message>
-        <source>Crédito de &amp;empresas…</source>
-        <translation>Company c&amp;redit…</translation>
-    </message>
-    <message>
-        <source>C&amp;uentas vencidas…</source>
-        <translation>&amp;Overdue accounts…</translation>
-    </message>
-    <message>
-        <source>&amp;Autorizaciones fiscales (CAI)…</source>
-        <translation>Fiscal &amp;authorisations (CAI)…</translation>
-    </message>
-    <message>
-        <source>&amp;Abrir caja…</source>
-        <translation>&amp;Open cash…</translation>
-    </message>
-    <message>
-        <source>&amp;Cerrar caja (cuadre)…</source>
-        <translation>&amp;Close cash (count)…</translation>
-    </message>
-    <message>
-        <source>C&amp;ierres de caja…</source>
-        <translation>Cash c&amp;loses…</translation>
-    </message>
-    <message>
-        <source>Avisos de facturación</source>
-        <translation>Billing warnings</translation>
-    </message>
-</context>
-<context>
-    <name>billing.authorisations_window</name>
-    <message>
-        <source>Sucursal</source>
-        <translation>Branch</translation>
-    </message>
-    <message>
-        <source>Punto y tipo</source>
-        <translation>Point and type</translation>
-    </message>
-    <message>
-        <source>Documento</source>
-        <translation>Document</translation>
-    </message>
-    <message>
-        <source>CAI</source>
-        <translation>CAI</translation>
-    </message>
-    <message>
-        <source>Rango autorizado</source>
-        <translation>Authorised range</translation>
-    </message>
-    <message>
-        <source>Usados</source>
-        <translation>Used</translation>
-    </message>
-    <message>
-        <source>Quedan</source>
-        <translation>Left</translation>
-    </message>
-    <message>
-        <source>Fecha límite</source>
-        <translation>Deadline</translation>
-    </message>
-    <message>
-        <source>Estado</source>
-        <translation>Status</translation>
-    </message>
-    <message>
-        <source>Avisos</source>
-        <translation>Warnings</translation>
-    </message>
-    <message>
-        <source>Autorizaciones fiscales</source>
-        <translation>Fiscal authorisations</translation>
-    </message>
-    <message>
-        <source>&amp;Agregar autorización…</source>
-        <translation>&amp;Add authorisation…</translation>
-    </message>
-    <message>
-        <source>C&amp;errar autorización…</source>
-        <translation>&amp;End authorisation…</translation>
-    </message>
-    <message>
-        <source>&amp;Salir</source>
-        <translation>C&amp;lose</translation>
-    </message>
-    <message>
-        <source>Activa</source>
-        <translation>Active</translation>
-    </message>
-    <message>
-        <source>Cerrada</source>
-        <translation>Closed</translation>
-    </message>
-    <message>
-        <source>Cerrar autorización</source>
-        <translation>End authorisation</translation>
-    </message>
-    <message>
-        <source>Motivo para cerrar la autorización {key} (sus números sobrantes se reportan como no utilizados):</source>
-        <translation>Reason to end authorisation {key} (its remaining numbers are reported as unused):</translation>
-    </message>
-    <message>
-        <source>Nueva autorización</source>
-        <translation>New authorisation</translation>
-    </message>
-    <message>
-        <source>Establecimiento (000 = casa matriz)</source>
-        <translation>Establishment (000 = head office)</translation>
-    </message>
-    <message>
-        <source>Punto de emisión</source>
-        <translation>Issuing point</translation>
-    </message>
-    <message>
-        <source>Tipo de documento</source>
-        <translation>Document type</translation>
-    </message>
-    <message>
-        <source>Desde (correlativo)</source>
-        <translation>From (correlative)</translation>
-    </message>
-    <message>
-        <source>Hasta (correlativo)</source>
-        <translation>To (correlative)</translation>
-    </message>
-    <message>
-        <source>Fecha límite de emisión</source>
-        <translation>Issuing deadline</translation>
-    </message>
-    <message>
-        <source>&amp;Guardar</source>
-        <translation>&amp;Save</translation>
-    </message>
-    <message>
-        <source>&amp;Cancelar</source>
-        <translation>&amp;Cancel</translation>
-    </message>
-</context>
-<context>
-    <name>billing.cash_dialogs</name>
-    <message>
-        <source>Abrir caja</source>
-        <translation>Open cash</translation>
-    </message>
-    <message>
-        <source>Cuente el fondo con que empieza el día (cambio).</source>
-        <translation>Count the float the day starts with (change).</translation>
-    </message>
-    <message>
-        <source>Fondo inicial (L)</source>
-        <translation>Starting float (L)</translation>
-    </message>
-    <message>
-        <source>&amp;Abrir caja</source>
-        <translation>&amp;Open cash</translation>
-    </message>
-    <message>
-        <source>&amp;Cancelar</source>
-        <translation>&amp;Cancel</translation>
-    </message>
-    <message>
-        <source>Cerrar caja (cuadre)</source>
-        <translation>Close cash (count)</translation>
-    </message>
-    <message>
-        <source>No tiene una caja abierta.</source>
-        <translation>You have no open cash session.</translation>
-    </message>
-    <message>
-        <source>Caja #{id} de {user}, abierta {at}, fondo {float}.</source>
-        <translation>Cash #{id} of {user}, opened {at}, float {float}.</translation>
-    </message>
-    <message>
-        <source>Efectivo por denominación</source>
-        <translation>Cash by denomination</translation>
-    </message>
-    <message>
-        <source>Total efectivo</source>
-        <translation>Cash total</translation>
-    </message>
-    <message>
-        <source>Esperado y contado</source>
-        <translation>Expected and counted</translation>
-    </message>
-    <message>
-        <source>Forma de pago</source>
-        <translation>Payment method</translation>
-    </message>
-    <message>
-        <source>Esperado</source>
-        <translation>Expected</translation>
-    </message>
-    <message>
-        <source>Contado</source>
-        <translation>Counted</translation>
-    </message>
-    <message>
-        <source>Diferencia</source>
-        <translation>Difference</translation>
-    </message>
-    <message>
-        <source>Nota (obligatoria si lo contado no coincide)</source>
-        <translation>Note (required when the count differs)</translation>
-    </message>
-    <message>
-        <source>Ce&amp;rrar caja</source>
-        <translation>C&amp;lose cash</translation>
-    </message>
-    <message>
-        <source>Usuario</source>
-        <translation>User</translation>
-    </message>
-    <message>
-        <source>Abierta</source>
-        <translation>Opened</translation>
-    </message>
-    <message>
-        <source>Cerrada</source>
-        <translation>Closed</translation>
-    </message>
-    <message>
-        <source>Fondo</source>
-        <translation>Float</translation>
-    </message>
-    <message>
-        <source>Estado</source>
-        <translation>Status</translation>
-    </message>
-    <message>
-        <source>Confirmada por</source>
-        <translation>Confirmed by</translation>
-    </message>
-    <message>
-        <source>Nota</source>
-        <translation>Note</translation>
-    </message>
-    <message>
-        <source>Cierres de caja</source>
-        <translation>Cash closes</translation>
-    </message>
-    <message>
-        <source>Mostrar:</source>
-        <translation>Show:</translation>
-    </message>
-    <message>
-        <source>Cerradas por confirmar</source>
-        <translation>Closed, to confirm</translation>
-    </message>
-    <message>
-        <source>Todas</source>
-        <translation>All</translation>
-    </message>
-    <message>
-        <source>Confirmadas</source>
-        <translation>Confirmed</translation>
-    </message>
-    <message>
-        <source>Abiertas</source>
-        <translation>Open</translation>
-    </message>
-    <message>
-        <source>&amp;Confirmar cierre</source>
-        <translation>&amp;Confirm close</translation>
-    </message>
-    <message>
-        <source>&amp;Imprimir reporte…</source>
-        <translation>&amp;Print report…</translation>
-    </message>
-    <message>
-        <source>C&amp;errar</source>
-        <translation>C&amp;lose</translation>
-    </message>
-    <message>
-        <source>Caja cerrada</source>
-        <translation>Cash closed</translation>
-    </message>
-    <message>
-        <source>Caja abierta</source>
-        <translation>Cash open</translation>
-    </message>
-    <message>
-        <source>Cerrar caja</source>
-        <translation>Close cash</translation>
-    </message>
-    <message>
-        <source>La caja quedó cerrada. ¿Imprimir el reporte del cierre?</source>
-        <translation>The cash is closed. Print the close report?</translation>
-    </message>
-</context>
-<context>
-    <name>billing.credit_dialogs</name>
-    <message>
-        <source>Factura</source>
-        <translation>Invoice</translation>
-    </message>
-    <message>
-        <source>Fecha</source>
-        <translation>Date</translation>
-    </message>
-    <message>
-        <source>Vence</source>
-        <translation>Due</translation>
-    </message>
-    <message>
-        <source>Total</source>
-        <translation>Total</translation>
-    </message>
-    <message>
-        <source>Notas de crédito</source>
-        <translation>Credit notes</translation>
-    </message>
-    <message>
-        <source>Pagado</source>
-        <translation>Paid</translation>
-    </message>
-    <message>
-        <source>Saldo</source>
-        <translation>Balance</translation>
-    </message>
-    <message>
-        <source>Días vencida</source>
-        <translation>Days overdue</translation>
-    </message>
-    <message>
-        <source>Crédito de la empresa</source>
-        <translation>Company credit</translation>
-    </message>
-    <message>
-        <source>Condiciones de crédito</source>
-        <translation>Credit terms</translation>
-    </message>
-    <message>
-        <source>Crédito &amp;activo</source>
-        <translation>Credit &amp;active</translation>
-    </message>
-    <message>
-        <source>&amp;Guardar condiciones</source>
-        <translation>&amp;Save terms</translation>
-    </message>
-    <message>
-        <source>Límite (L)</source>
-        <translation>Limit (L)</translation>
-    </message>
-    <message>
-        <source>Días para pagar</source>
-        <translation>Days to pay</translation>
-    </message>
-    <message>
-        <source>Abono</source>
-        <translation>Payment on account</translation>
-    </message>
-    <message>
-        <source>Registrar a&amp;bono</source>
-        <translation>Record pa&amp;yment</translation>
-    </message>
-    <message>
-        <source>Estado de cuenta &amp;CSV…</source>
-        <translation>Statement &amp;CSV…</translation>
-    </message>
-    <message>
-        <source>C&amp;errar</source>
-        <translation>C&amp;lose</translation>
-    </message>
-    <message>
-        <source>Debe {balance} · vencido {overdue} · límite {limit} · disponible {available}</source>
-        <translation>Owes {balance} · overdue {overdue} · limit {limit} · available {available}</translation>
-    </message>
-    <message>
-        <source>Estado de cuenta (CSV)</source>
-        <translation>Statement of account (CSV)</translation>
-    </message>
-    <message>
-        <source>Archivos CSV (*.csv)</source>
-        <translation>CSV files (*.csv)</translation>
-    </message>
-    <message>
-        <source>Empresa</source>
-        <translation>Company</translation>
-    </message>
-    <message>
-        <source>Venció</source>
-        <translation>Was due</translation>
-    </message>
-    <message>
-        <source>Cuentas vencidas</source>
-        <translation>Overdue accounts</translation>
-    </message>
-    <message>
-        <source>&amp;Ver estado de cuenta…</source>
-        <translation>&amp;View statement…</translation>
-    </message>
-    <message>
-        <source>Crédito de empresas</source>
-        <translation>Company credit</translation>
-    </message>
-    <message>
-        <source>Empresa (nombre o RTN):</source>
-        <translation>Company (name or RTN):</translation>
-    </message>
-    <message>
-        <source>No hay una empresa con ese nombre.</source>
-        <translation>There is no company with that name.</translation>
-    </message>
-</context>
-<context>
-    <name>billing.documents_window</name>
-    <message>
-        <source>ANULADA</source>
-        <translation>VOID</translation>
-    </message>
-    <message>
-        <source>Con nota de crédito</source>
-        <translation>With credit note</translation>
-    </message>
-    <message>
-        <source>Pendiente de pago</source>
-        <translation>Awaiting payment</translation>
-    </message>
-    <message>
-        <source>Vigente</source>
-        <translation>Valid</translation>
-    </message>
-    <message>
-        <source>Tipo</source>
-        <translation>Type</translation>
-    </message>
-    <message>
-        <source>Número</source>
-        <translation>Number</translation>
-    </message>
-    <message>
-        <source>Fecha</source>
-        <translation>Date</translation>
-    </message>
-    <message>
-        <source>Comprador</source>
-        <translation>Buyer</translation>
-    </message>
-    <message>
-        <source>Total</source>
-        <translation>Total</translation>
-    </message>
-    <message>
-        <source>Pagado</source>
-        <translation>Paid</translation>
-    </message>
-    <message>
-        <source>Saldo</source>
-        <translation>Balance</translation>
-    </message>
-    <message>
-        <source>Estado</source>
-        <translation>Status</translation>
-    </message>
-    <message>
-        <source>Factura original</source>
-        <translation>Original invoice</translation>
-    </message>
-    <message>
-        <source>Documentos fiscales</source>
-        <translation>Fiscal documents</translation>
-    </message>
-    <message>
-        <source>Buscar por número o comprador</source>
-        <translation>Search by number or buyer</translation>
-    </message>
-    <message>
-        <source>Facturas y notas</source>
-        <translation>Invoices and notes</translation>
-    </message>
-    <message>
-        <source>Facturas</source>
-        <translation>Invoices</translation>
-    </message>
-    <message>
-        <source>Notas de crédito</source>
-        <translation>Credit notes</translation>
-    </message>
-    <message>
-        <source>&amp;Reimprimir…</source>
-        <translation>&amp;Reprint…</translation>
-    </message>
-    <message>
-        <source>Guardar &amp;PDF…</source>
-        <translation>Save &amp;PDF…</translation>
-    </message>
-    <message>
-        <source>&amp;Anular…</source>
-        <translation>&amp;Void…</translation>
-    </message>
-    <message>
-        <source>&amp;Nota de crédito…</source>
-        <translation>Credit &amp;note…</translation>
-    </message>
-    <message>
-        <source>Crédi&amp;to de la empresa…</source>
-        <translation>Company cre&amp;dit…</translation>
-    </message>
-    <message>
-        <source>C&amp;errar</source>
-        <translation>C&amp;lose</translation>
-    </message>
-    <message>
-        <source>Factura</source>
-        <translation>Invoice</translation>
-    </message>
-    <message>
-        <source>Nota de crédito</source>
-        <translation>Credit note</translation>
-    </message>
-    <message>
-        <source>Anular factura</source>
-        <translation>Void invoice</translation>
-    </message>
-    <message>
-        <source>Anular la factura &lt;b&gt;{number}&lt;/b&gt; de {buyer} por {total}. El número queda usado y la factura se reimprime con «ANULADA»; los pagos se revierten en la caja.</source>
-        <translation>Void invoice &lt;b&gt;{number}&lt;/b&gt; of {buyer} for {total}. The number stays used and the invoice reprints with “ANULADA”; the payments are reversed in the cash.</translation>
-    </message>
-    <message>
-        <source>Motivo de la anulación:</source>
-        <translation>Reason for voiding:</translation>
-    </message>
-    <message>
-        <source>&amp;Anular factura</source>
-        <translation>&amp;Void invoice</translation>
-    </message>
-    <message>
-        <source>&amp;Volver</source>
-        <translation>&amp;Back</translation>
-    </message>
-    <message>
-        <source>Factura &lt;b&gt;{number}&lt;/b&gt; del {date} · {buyer} · total {total} · queda por acreditar {left}</source>
-        <translation>Invoice &lt;b&gt;{number}&lt;/b&gt; of {date} · {buyer} · total {total} · left to credit {left}</translation>
-    </message>
-    <message>
-        <source>Qué se acredita</source>
-        <translation>What is credited</translation>
-    </message>
-    <message>
-        <source>&amp;Investigaciones quitadas</source>
-        <translation>Removed &amp;tests</translation>
-    </message>
-    <message>
-        <source>La factura &amp;completa</source>
-        <translation>The &amp;whole invoice</translation>
-    </message>
-    <message>
-        <source>Un &amp;monto (rebaja)</source>
-        <translation>An &amp;amount (rebate)</translation>
-    </message>
-    <message>
-        <source>Motivo</source>
-        <translation>Reason</translation>
-    </message>
-    <message>
-        <source>Recibe (nombre)</source>
-        <translation>Received by (name)</translation>
-    </message>
-    <message>
-        <source>Documento de quien recibe</source>
-        <translation>Receiver's document</translation>
-    </message>
-    <message>
-        <source>El dinero</source>
-        <translation>The money</translation>
-    </message>
-    <message>
-        <source>Se devuelve en</source>
-        <translation>Given back as</translation>
-    </message>
-    <message>
-        <source>&amp;Emitir nota de crédito</source>
-        <translation>&amp;Issue credit note</translation>
-    </message>
-    <message>
-        <source>Marque las investigaciones a acreditar.</source>
-        <translation>Tick the tests to credit.</translation>
-    </message>
-    <message>
-        <source>Nota de crédito emitida</source>
-        <translation>Credit note issued</translation>
-    </message>
-    <message>
-        <source>Se emitió la nota de crédito. ¿Imprimirla ahora?</source>
-        <translation>The credit note was issued. Print it now?</translation>
-    </message>
-</context>
-<context>
-    <name>billing.payment_dialog</name>
-    <message>
-        <source>Monto</source>
-        <translation>Amount</translation>
-    </message>
-    <message>
-        <source>Recibido</source>
-        <translation>Received</translation>
-    </message>
-    <message>
-        <source>Últimos 4</source>
-        <translation>Last 4</translation>
-    </message>
-    <message>
-        <source>Código de autorización</source>
-        <translation>Authorisation code</translation>
-    </message>
-    <message>
-        <source>Banco</source>
-        <translation>Bank</translation>
-    </message>
-    <message>
-        <source>Quitar este pago</source>
-        <translation>Remove this payment</translation>
-    </message>
-    <message>
-        <source>Referencia</source>
-        <translation>Reference</translation>
-    </message>
-    <message>
-        <source>Número de cheque</source>
-        <translation>Cheque number</translation>
-    </message>
-    <message>
-        <source>Falta {amount}</source>
-        <translation>Short {amount}</translation>
-    </message>
-    <message>
-        <source>Cambio: {amount}</source>
-        <translation>Change: {amount}</translation>
-    </message>
-    <message>
-        <source>Descripción</source>
-        <translation>Description</translation>
-    </message>
-    <message>
-        <source>Cant.</source>
-        <translation>Qty</translation>
-    </message>
-    <message>
-        <source>Precio</source>
-        <translation>Price</translation>
-    </message>
-    <message>
-        <source>Descuento</source>
-        <translation>Discount</translation>
-    </message>
-    <message>
-        <source>Importe</source>
-        <translation>Amount</translation>
-    </message>
-    <message>
-        <source>Impuesto</source>
-        <translation>Tax</translation>
-    </message>
-    <message>
-        <source>Cobrar y facturar</source>
-        <translation>Charge and invoice</translation>
-    </message>
-    <message>
-        <source>&amp;Abrir caja…</source>
-        <translation>&amp;Open cash…</translation>
-    </message>
-    <message>
-        <source>Totales</source>
-        <translation>Totals</translation>
-    </message>
-    <message>
-        <source>Subtotal</source>
-        <translation>Subtotal</translation>
-    </message>
-    <message>
-        <source>Descuentos</source>
-        <translation>Discounts</translation>
-    </message>
-    <message>
-        <source>Importe Exento</source>
-        <translation>Exempt amount</translation>
-    </message>
-    <message>
-        <source>Importe Exonerado</source>
-        <translation>Exonerated amount</translation>
-    </message>
-    <message>
-        <source>Importe Gravado 15 %</source>
-        <translation>Taxed amount 15 %</translation>
-    </message>
-    <message>
-        <source>Importe Gravado 18 %</source>
-        <translation>Taxed amount 18 %</translation>
-    </message>
-    <message>
-        <source>ISV 15 %</source>
-        <translation>ISV 15 %</translation>
-    </message>
-    <message>
-        <source>ISV 18 %</source>
-        <translation>ISV 18 %</translation>
-    </message>
-    <message>
-        <source>Total a pagar</source>
-        <translation>Total to pay</translation>
-    </message>
-    <message>
-        <source>Comprador</source>
-        <translation>Buyer</translation>
-    </message>
-    <message>
-        <source>CONSUMIDOR &amp;FINAL</source>
-        <translation>CONSUMIDOR &amp;FINAL (final consumer)</translation>
-    </message>
-    <message>
-        <source>Nombre del comprador</source>
-        <translation>Buyer's name</translation>
-    </message>
-    <message>
-        <source>RTN o identidad</source>
-        <translation>RTN or identity number</translation>
-    </message>
-    <message>
-        <source>Comprador &amp;exonerado</source>
-        <translation>&amp;Exonerated buyer</translation>
-    </message>
-    <message>
-        <source>N.º Orden de Compra Exenta</source>
-        <translation>Exempt Purchase Order no.</translation>
-    </message>
-    <message>
-        <source>Constancia del Registro de Exonerados</source>
-        <translation>Exonerated Register certificate</translation>
-    </message>
-    <message>
-        <source>Registro SAG</source>
-        <translation>SAG register</translation>
-    </message>
-    <message>
-        <source>Nombre</source>
-        <translation>Name</translation>
-    </message>
-    <message>
-        <source>Documento</source>
-        <translation>Document</translation>
-    </message>
-    <message>
-        <source>Pagos</source>
-        <translation>Payments</translation>
-    </message>
-    <message>
-        <source>A&amp;gregar pago</source>
-        <translation>A&amp;dd payment</translation>
-    </message>
-    <message>
-        <source>El resto a &amp;crédito de la empresa</source>
-        <translation>The rest on the company's c&amp;redit</translation>
-    </message>
-    <message>
-        <source>&amp;Vista previa / imprimir…</source>
-        <translation>Pre&amp;view / print…</translation>
-    </message>
-    <message>
-        <source>Guardar &amp;PDF…</source>
-        <translation>Save &amp;PDF…</translation>
-    </message>
-    <message>
-        <source>&amp;Emitir factura</source>
-        <translation>&amp;Issue invoice</translation>
-    </message>
-    <message>
-        <source>Ce&amp;rrar</source>
-        <translation>Clo&amp;se</translation>
-    </message>
-    <message>
-        <source>Papel:</source>
-        <translation>Paper:</translation>
-    </message>
-    <message>
-        <source>Factura a: {name}</source>
-        <translation>Invoice to: {name}</translation>
-    </message>
-    <message>
-        <source>Saldo a favor: {amount}</source>
-        <translation>Credit balance: {amount}</translation>
-    </message>
-    <message>
-        <source>Pagado {paid} de {total}</source>
-        <translation>Paid {paid} of {total}</translation>
-    </message>
-    <message>
-        <source>A crédito: {amount}</source>
-        <translation>On credit: {amount}</translation>
-    </message>
-    <message>
-        <source>Falta: {amount}</source>
-        <translation>Short: {amount}</translation>
-    </message>
-    <message>
-        <source>Sobra: {amount}</source>
-        <translation>Over: {amount}</translation>
-    </message>
-    <message>
-        <source>Su caja está cerrada: ábrala para cobrar (cada pago va a su cuadre).</source>
-        <translation>Your cash is closed: open it to take payments (each payment goes to its count).</translation>
-    </message>
-    <message>
-        <source>Factura {number} emitida por {total}.</source>
-        <translation>Invoice {number} issued for {total}.</translation>
-    </message>
-    <message>
-        <source>Cambio a entregar: {amount}</source>
-        <translation>Change to hand back: {amount}</translation>
-    </message>
-    <message>
-        <source>No tiene permiso para facturar: pida a recepción que cobre la solicitud.</source>
-        <translation>You may not invoice: ask the front desk to charge the request.</translation>
-    </message>
-</context>
-<context>
-    <name>billing.printing</name>
-    <message>
-        <source>Carta</source>
-        <translation>Letter</translation>
-    </message>
-    <message>
-        <source>Rollo 80 mm</source>
-        <translation>80 mm roll</translation>
-    </message>
-    <message>
-        <source>No se puede imprimir el documento</source>
-        <translation>The document cannot be printed</translation>
-    </message>
-    <message>
-        <source>{title} {number}</source>
-        <translation>{title} {number}</translation>
-    </message>
-    <message>
-        <source>Guardar documento en PDF</source>
-        <translation>Save document as PDF</translation>
-    </message>
-    <message>
-        <source>Documento PDF (*.pdf)</source>
-        <translation>PDF document (*.pdf)</translation>
-    </message>
-    <message>
-        <source>No se pudo guardar el PDF</source>
-        <translation>The PDF could not be saved</translation>
-    </message>
-    <message>
-        <source>No se puede imprimir el cierre</source>
-        <translation>The close cannot be printed</translation>
-    </message>
-    <message>
-        <source>Cierre de caja #{id}</source>
-        <translation>Cash close #{id}</translation>
-    </message>
-</context>
-<context>
-    <name>billing.reports_actions</name>
-    <message>
-        <source>Archivos CSV (*.csv)</source>
-        <translation>CSV files (*.csv)</translation>
-    </message>
-    <message>
-        <source>Se guardaron {count} filas en:
-{path}</source>
-        <translation>{count} rows saved to:
-{path}</translation>
-    </message>
-    <message>
-        <source>Libro de ventas</source>
-        <translation>Sales book</translation>
-    </message>
-    <message>
-        <source>Mes (AAAA-MM):</source>
-        <translation>Month (YYYY-MM):</translation>
-    </message>
-    <message>
-        <source>Libro de ventas (CSV)</source>
-        <translation>Sales book (CSV)</translation>
-    </message>
-    <message>
-        <source>Libro de ventas (texto para el SAR)</source>
-        <translation>Sales book (text for SAR)</translation>
-    </message>
-    <message>
-        <source>Texto (*.txt)</source>
-        <translation>Text (*.txt)</translation>
-    </message>
-    <message>
-        <source>Archivo guardado en:
-{path}</source>
-        <translation>File saved to:
-{path}</translation>
-    </message>
-    <message>
-        <source>Números no utilizados</source>
-        <translation>Unused numbers</translation>
-    </message>
-    <message>
-        <source>Facturas y notas de crédito (CSV)</source>
-        <translation>Invoices and credit notes (CSV)</translation>
-    </message>
-    <message>
-        <source>Ventas del día</source>
-        <translation>Daily sales</translation>
-    </message>
-    <message>
-        <source>Día:</source>
-        <translation>Day:</translation>
-    </message>
-    <message>
-        <source>C&amp;errar</source>
-        <translation>C&amp;lose</translation>
-    </message>
-    <message>
-        <source>Por forma de pago</source>
-        <translation>Per payment method</translation>
-    </message>
-    <message>
-        <source>Por usuario</source>
-        <translation>Per user</translation>
-    </message>
-    <message>
-        <source>Total cobrado</source>
-        <translation>Total taken</translation>
-    </message>
-    <message>
-        <source>Ventas del {day}</source>
-        <translation>Sales of {day}</translation>
-    </message>
-    <message>
-        <source>Facturado: {invoiced} · Notas de crédito: {credited} · Documentos: {docs} (anulados: {voided})</source>
-        <translation>Invoiced: {invoiced} · Credit notes: {credited} · Documents: {docs} (voided: {voided})</translation>
-    </message>
-    <message>
-        <source>&amp;Ventas del día…</source>
-        <translation>Daily &amp;sales…</translation>
-    </message>
-    <message>
-        <source>&amp;Libro de ventas (CSV)…</source>
-        <translation>Sales &amp;book (CSV)…</translation>
-    </message>
-    <message>
-        <source>Libro de ventas (&amp;texto SAR)…</source>
-        <translation>Sales book (SAR &amp;text)…</translation>
-    </message>
-    <message>
-        <source>&amp;Números no utilizados (CSV)…</source>
-        <translation>&amp;Unused numbers (CSV)…</translation>
-    </message>
-    <message>
-        <source>&amp;Facturas y notas de crédito (CSV)…</source>
-        <translation>&amp;Invoices and credit notes (CSV)…</translation>
-    </message>
-</context>
-<context>
-    <name>billing.settlement</name>
-    <message>
-        <source>Dinero ya facturado</source>
-        <translation>Money already invoiced</translation>
-    </message>
-    <message>
-        <source>La solicitud está en la factura {number}: total {total}, pagado {paid}, se debe {owed}. ¿Qué se hace con ese dinero?</source>
-        <translation>The request is on invoice {number}: total {total}, paid {paid}, owed {owed}. What happens with that money?</translation>
-    </message>
-    <message>
-        <source>Nota de crédito</source>
-        <translation>Credit note</translation>
-    </message>
-    <message>
-        <source>Se devuelve en</source>
-        <translation>Given back as</translation>
-    </message>
-    <message>
-        <source>Recibe (nombre)</source>
-        <translation>Received by (name)</translation>
-    </message>
-    <message>
-        <source>Documento de quien recibe</source>
-        <translation>Receiver's document</translation>
-    </message>
-    <message>
-        <source>Usted no emite notas de crédito: la cancelación se hace y un supervisor debe emitir la nota de crédito de la factura {number}.</source>
-        <translation>You do not issue credit notes: the cancellation goes ahead and a supervisor must issue the credit note for invoice {number}.</translation>
-    </message>
-    <message>
-        <source>La solicitud se canceló. La factura {number} ya estaba emitida: pida a un supervisor que emita la nota de crédito (Facturación → Documentos fiscales).</source>
-        <translation>The request was cancelled. Invoice {number} was already issued: ask a supervisor to issue the credit note (Billing → Fiscal documents).</translation>
-    </message>
-    <message>
-        <source>La nota de crédito no se emitió</source>
-        <translation>The credit note was not issued</translation>
-    </message>
-    <message>
-        <source>La solicitud se canceló, pero la nota de crédito de la factura {number} no se emitió: {error} Emítala desde Facturación → Documentos fiscales.</source>
-        <translation>The request was cancelled, but the credit note for invoice {number} was not issued: {error} Issue it from Billing → Fiscal documents.</translation>
-    </message>
-    <message>
-        <source>Se emitió la nota de crédito {number} por {total}.</source>
-        <translation>Credit note {number} was issued for {total}.</translation>
-    </message>
-    <message>
-        <source>Investigación facturada</source>
-        <translation>Invoiced test</translation>
-    </message>
-    <message>
-        <source>Esta investigación ya está cobrada en la factura {number}: no se quita. Un supervisor debe emitir una nota de crédito por ella.</source>
-        <translation>This test is already charged on invoice {number}: it is not removed. A supervisor must issue a credit note for it.</translation>
-    </message>
-    <message>
-        <source>Esta investigación ya está cobrada en la factura {number}: no se quita de la solicitud, se acredita con una nota de crédito. ¿Emitir la nota ahora?</source>
-        <translation>This test is already charged on invoice {number}: it stays on the request and is credited with a credit note. Issue the note now?</translation>
-    </message>
-    <message>
-        <source>Investigación quitada de la solicitud</source>
-        <translation>Test removed from the request</translation>
     </message>
 </context>
 </TS>
