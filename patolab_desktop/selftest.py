@@ -189,7 +189,7 @@ def _run(work: Path, pdf_path: Path, lines: list[str]) -> None:
     lines.append("recursos: " + check_resources())
     lines.append("traducción de Qt: " + check_qt_translations())
 
-    with _environment("PATOLAB_HOME", str(work / "home")):
+    with _environment("PATOLAB_HOME", str(work / "home")), _memory_keyring():
         db_file = work / "autoprueba.db"
         open_db(db_file)
         try:
@@ -221,6 +221,38 @@ def _run(work: Path, pdf_path: Path, lines: list[str]) -> None:
         finally:
             close_db()
     lines.append(f"tiempo: {time.perf_counter() - started:.1f} s")
+
+
+@contextmanager
+def _memory_keyring():
+    """The temporary database's identity-number key (issue 15, 13) is kept in memory for
+    the test: never an entry left in this computer's credential store, and the self-test
+    also runs where there is none."""
+    import keyring
+    from keyring.backend import KeyringBackend
+
+    class MemoryKeyring(KeyringBackend):
+        priority = 1
+
+        def __init__(self):
+            super().__init__()
+            self.values: dict = {}
+
+        def get_password(self, service, username):
+            return self.values.get((service, username))
+
+        def set_password(self, service, username, password):
+            self.values[(service, username)] = password
+
+        def delete_password(self, service, username):
+            self.values.pop((service, username), None)
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(MemoryKeyring())
+    try:
+        yield
+    finally:
+        keyring.set_keyring(previous)
 
 
 def run_self_test(pdf_path: str | os.PathLike | None = None) -> int:

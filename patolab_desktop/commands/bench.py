@@ -33,6 +33,11 @@ def register(sub, common) -> None:
         "--cold-runs", type=positive_int, default=5, metavar="N", help="arranques en frío medidos"
     )
     bench.add_argument(
+        "--skip-naive",
+        action="store_true",
+        help="sin el modelo ingenuo en memoria (minutos a un millón de filas)",
+    )
+    bench.add_argument(
         "--desks",
         type=positive_int,
         metavar="N",
@@ -73,6 +78,7 @@ def run_bench(args) -> int:
         db_target=getattr(args, "db", None),
         existing=args.existing,
         cold_runs=args.cold_runs,
+        naive=not args.skip_naive,
     )
     print()
     print(runner.table(result))

@@ -1,6 +1,6 @@
 """Billing from the command line (issue 17): authorisations, invoice, void, credit-note,
-cash-open, cash-close, cash-confirm, sales-book, unused-numbers, daily-sales and
-``export invoices``. Every command signs in with --user and acts with that user's
+cash-open, cash-close, cash-confirm, sales-book, unused-numbers, daily-sales, statement
+and ``export invoices``. Every command signs in with --user and acts with that user's
 permissions; a refusal is a message and exit 1 (bad arguments: exit 2)."""
 
 from __future__ import annotations
@@ -45,6 +45,16 @@ def _date(text: str) -> dt.date:
         return dt.date.fromisoformat(text.strip())
     except ValueError:
         raise argparse.ArgumentTypeError(f"fecha no válida (AAAA-MM-DD): {text!r}") from None
+
+
+def _statement_path(text: str):
+    """``--out`` of ``statement``: a writable path ending in .pdf or .csv."""
+    import argparse
+
+    path = out_path(text)
+    if path.suffix.lower() not in (".pdf", ".csv"):
+        raise argparse.ArgumentTypeError(f"use un archivo .pdf o .csv: {text!r}")
+    return path
 
 
 def parse_payments(text: str):
@@ -309,6 +319,26 @@ def register(sub, common) -> None:
     )
     daily.add_argument("--date", type=_date, default=None, metavar="AAAA-MM-DD")
     daily.set_defaults(handler=run_daily_sales)
+    statement = sub.add_parser(
+        "statement",
+        parents=[common],
+        aliases=["estado-cuenta"],
+        help="estado de cuenta de una empresa con crédito (PDF o CSV)",
+    )
+    statement.add_argument(
+        "--customer", type=record_id, required=True, metavar="ID", help="número del cliente"
+    )
+    statement.add_argument(
+        "--out",
+        type=_statement_path,
+        required=True,
+        metavar="ARCHIVO",
+        help="archivo .pdf o .csv (el formato sale de la extensión)",
+    )
+    statement.add_argument(
+        "--format", choices=["letter", "a4"], default="letter", help="papel del PDF"
+    )
+    statement.set_defaults(handler=run_statement)
 
 
 def register_export(kinds, common) -> None:
@@ -587,6 +617,32 @@ def run_daily_sales(args) -> int:
         print(f"  {name}: L {amount:,.2f}")
     for user, methods in data["per_user"].items():
         print(f"  {user}: " + ", ".join(f"{k} L {v:,.2f}" for k, v in methods.items()))
+    return 0
+
+
+@_guarded
+def run_statement(args) -> int:
+    from ..services import settings
+    from ..services.billing import statements
+    from ..services.csvio import write_csv
+
+    open_from_args(args)
+    if args.out.suffix.lower() == ".csv":
+        rows = statements.statement_rows(args.customer)
+        count = write_csv(args.out, rows[0], rows[1:])
+        print(f"Estado de cuenta: {count} factura(s) en {args.out}")
+        return 0
+    from ..documents.account_statement import write_statement_pdf
+
+    data = statements.statement(args.customer)
+    pages = write_statement_pdf(
+        args.out, data, PAPER_NAMES[args.format], lab_name=settings.get("lab_name")
+    )
+    print(
+        f"Estado de cuenta de {data['customer_name']}: {len(data['rows'])} factura(s), "
+        f"saldo L {data['balance']:,.2f}, vencido L {data['overdue']:,.2f}; "
+        f"{pages} página(s) en {args.out}"
+    )
     return 0
 
 

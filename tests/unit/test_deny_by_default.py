@@ -43,6 +43,8 @@ ALLOWED: dict[str, str] = {
     "billing.backend.use": "chooses the issuing back end (configuration, no data)",
     "billing.buyers.customer_document": FORMAT,
     "billing.buyers.resolve": VALIDATE,
+    "billing.buyers.sealed": INTERNAL,
+    "billing.records.check_issuer": "reads the lab's fiscal settings before an issue (no record)",
     "billing.cash.count_cash": PURE,
     "billing.cash.expected": INTERNAL,
     "billing.cash.session_for_payment": INTERNAL,

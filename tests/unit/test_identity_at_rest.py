@@ -340,3 +340,59 @@ def test_a_restore_on_another_pc_asks_for_the_recovery_key(saved, tmp_path):
     identity_keys.unlock(text)
     assert customers.get(saved["ana"]).id_number == "0501199012345"
     assert customers.page(F(search="0501-1990-12345"), PageRequest()).rows
+
+
+def test_step_14_on_either_backend_encrypts_rows_and_audit_in_batches(database, monkeypatch):
+    """The step itself on the open database (SQLite executemany, PostgreSQL UPDATE … FROM
+    VALUES): plaintext rows written as before schema 14, two batches."""
+    from patolab_desktop.db.migrations import identity_v14
+    from tests.unit.requests_fixtures import make_customer
+
+    monkeypatch.setattr(identity_v14, "BATCH", 2)
+    numbers = ["0501199000001", "0501199000002", "0801197500003"]
+    ids = []
+    for i, number in enumerate(numbers):
+        ids.append(make_customer(f"Persona {i}"))
+        Customer.update(
+            id_number=number, id_hash=None, search_text=f"persona {i} {number} 99887766"
+        ).where(Customer.id == ids[-1]).execute()
+    AuditLog.create(
+        username="sistema",
+        action="update",
+        entity="customer",
+        entity_id=ids[0],
+        changes=json.dumps({"id_number": [None, numbers[0]], "phone": ["a", "b"]}),
+    )
+    with db.atomic():
+        identity_v14.encrypt_identity_numbers(db.obj)
+    for cid, number in zip(ids, numbers, strict=True):
+        row = Customer.get_by_id(cid)
+        assert row.id_number.startswith("e1:") and identity.reveal(row.id_number) == number
+        assert row.id_hash == identity.hash_of(number)
+        assert number not in row.search_text and row.search_text.startswith("persona")
+    changes = AuditLog.select().order_by(AuditLog.id.desc()).get().changes
+    assert numbers[0] not in changes
+    assert identity.reveal(json.loads(changes)["id_number"][1]) == numbers[0]
+    found = customers.page(F(search="0801-1975-00003"), PageRequest()).rows
+    assert [r["name"] for r in found] == ["Persona 2"]
+    assert {r["name"] for r in customers.page(F(search="0501"), PageRequest()).rows} == {
+        "Persona 0",
+        "Persona 1",
+    }
+    with db.atomic():  # run again: nothing left to encrypt, nothing encrypted twice
+        identity_v14.encrypt_identity_numbers(db.obj)
+    assert identity.reveal(Customer.get_by_id(ids[0]).id_number) == numbers[0]
+
+
+def test_check_tells_the_key_state_and_flags_a_number_in_clear(saved):
+    from patolab_desktop.services.safety import check
+
+    report = check.check()
+    assert report.ok and report.identity_key == "ready"
+    assert "Clave de los números de identidad: en esta computadora" in report.lines()
+    Customer.update(id_number="0501199012345").where(Customer.id == saved["ana"]).execute()
+    _forget_key_on_this_computer()
+    report = check.check()
+    assert report.identity_key == "missing"
+    assert "números de identidad sin cifrar: 1" in report.problems
+    assert any("FALTA" in line for line in report.lines())

@@ -435,3 +435,15 @@ def test_one_test_count_for_list_summary_and_history(lab):
     assert listed["line_count"] == 2
     assert summary["investigation_count"] == 2
     assert any("2 investigaciones" in e["detail"] for e in detail.events)
+
+
+@pytest.mark.parametrize("sort", ["", "requested_at", "request_number", "status", "net_amount"])
+@pytest.mark.parametrize("descending", [False, True])
+def test_patient_name_search_pages_in_the_list_order(many, sort, descending):
+    """Issue 20: with a few matching patients PostgreSQL reads their requests by patient
+    and sorts them (another ORDER BY expression, the same order): page by page, the rows
+    are those of the whole list that belong to them, in the same order."""
+    found = _all(requests.RequestFilter(search="pérez"), sort=sort, descending=descending, limit=2)
+    everything = _all(requests.RequestFilter(), sort=sort, descending=descending, limit=5)
+    names = {"María Pérez", "Ana Pérez Zúniga"}
+    assert [r["id"] for r in found] == [r["id"] for r in everything if r["patient_name"] in names]

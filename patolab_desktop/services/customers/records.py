@@ -224,7 +224,7 @@ def find_duplicates(data: CustomerData) -> list[dict]:
             Customer.select(*columns)
             .where(
                 active
-                & (Customer.id_hash == identity.hash_of(number))
+                & (Customer.id_hash == identity.search_hash(number))
                 & (Customer.document_type == document)
             )
             .limit(20)

@@ -225,7 +225,10 @@ def page(filters: CustomerFilter, request: PageRequest) -> Page:
     the_plan = plan(
         filters, key, max(1, int(request.limit)), after=request.after, descending=request.descending
     )
-    if the_plan.in_mode or not is_sqlite():
+    if not is_sqlite() and the_plan.sources and the_plan.ids is None:
+        with search_plan._walk_only():  # many trigram matches: walk the sort order
+            result = _run_page(filters, the_plan, key, request)
+    elif the_plan.in_mode or not is_sqlite():
         result = _run_page(filters, the_plan, key, request)
     else:
         try:

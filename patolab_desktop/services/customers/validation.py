@@ -288,7 +288,7 @@ def _active_holder(number: str, exclude_id: int | None = None) -> dict | None:
     """The active customer holding ``number`` (typed or stored encrypted): by its keyed
     hash, the number itself being encrypted at rest."""
     query = Customer.select(Customer.id, Customer.name).where(
-        (Customer.active == True) & (Customer.id_hash == identity.hash_of(number))  # noqa: E712 - a peewee expression, not a truth test
+        (Customer.active == True) & (Customer.id_hash == identity.search_hash(number))  # noqa: E712 - a peewee expression, not a truth test
     )  # noqa: E712
     if exclude_id is not None:
         query = query.where(Customer.id != exclude_id)

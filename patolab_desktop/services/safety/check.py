@@ -16,6 +16,7 @@ class CheckReport:
     schema_version: int
     expected_version: int
     problems: list[str] = field(default_factory=list)
+    identity_key: str = ""  # "ready", "missing", "none" (issue 15, 13); "" = not asked
 
     @property
     def ok(self) -> bool:
@@ -29,6 +30,21 @@ class CheckReport:
                 "Versión del esquema: {version} (esta aplicación: {expected})",
             ).format(version=self.schema_version, expected=self.expected_version),
         ]
+        key_text = {
+            "ready": translate("services.maintenance", "en esta computadora"),
+            "missing": translate(
+                "services.maintenance",
+                "FALTA en esta computadora (patolab --recovery-key CLAVE …, o la pantalla de "
+                "inicio la pide)",
+            ),
+            "none": translate("services.maintenance", "aún no creada (ningún número guardado)"),
+        }.get(self.identity_key)
+        if key_text:
+            lines.append(
+                translate(
+                    "services.maintenance", "Clave de los números de identidad: {state}"
+                ).format(state=key_text)
+            )
         if self.ok:
             lines.append(translate("services.maintenance", "Integridad: correcta"))
         else:
@@ -50,6 +66,20 @@ def check(quick: bool = False) -> CheckReport:
                 "services.maintenance", "versión del esquema {version}, se esperaba {expected}"
             ).format(version=report.schema_version, expected=SCHEMA_VERSION)
         )
+    if any(c.name == "id_hash" for c in database.get_columns("customer")):
+        from .. import identity
+
+        report.identity_key = identity.status()
+        plain = database.execute_sql(
+            "SELECT COUNT(*) FROM customer WHERE id_number IS NOT NULL AND id_number <> '' "
+            "AND id_number NOT LIKE 'e1:%'"
+        ).fetchone()[0]
+        if plain:  # every number is encrypted from schema 14 on (issue 15, 13)
+            report.problems.append(
+                translate(
+                    "services.maintenance", "números de identidad sin cifrar: {count}"
+                ).format(count=plain)
+            )
     if is_sqlite(database):
         pragma = "quick_check" if quick else "integrity_check"
         rows = [r[0] for r in database.execute_sql(f"PRAGMA {pragma}").fetchall()]

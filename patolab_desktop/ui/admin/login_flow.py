@@ -100,7 +100,7 @@ class AdminMenu(QObject):
                 "audit.view",
             ),
             (
-                translate("admin.login_flow", "Clave de &recuperación de identidades…"),
+                translate("admin.login_flow", "Cla&ve de recuperación de identidades…"),
                 self.open_recovery_key,
                 "password",
                 None,

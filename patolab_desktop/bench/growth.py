@@ -1,0 +1,80 @@
+"""The growth curve (issue 20): search and save at several sizes, measured back to back.
+
+``python -m patolab_desktop.bench.growth OUT.json TARGET…`` opens each database (the
+bench databases of several sizes, SQLite paths or PostgreSQL URLs) in turn and measures
+only what must stay flat as the lab grows: the 200 search terms through the real model
+(keystroke to model), the first page of the requests list searched by a patient's name,
+and a request saved with 10 investigations (rolled back). A few minutes for all sizes,
+so the machine's load is about the same for each (the full ``bench`` takes much longer).
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+
+
+def measure(target: str) -> dict:
+    from ..services import customers, requests
+    from ..services.access import session
+    from ..services.bootstrap import close_db, open_db
+    from ..services.customers import CustomerFilter
+    from ..services.paging import PageRequest
+    from ..ui.app import create_application
+    from ..ui.customers.customer_columns import customer_columns
+    from ..ui.models.paged_table import PagedTableModel
+    from . import runner
+    from .terms import build_terms
+
+    create_application()
+    open_db(target)
+    result: dict = {"database": runner.describe_backend()}
+    try:
+        with session.acting_as(session.system_actor("bench")):
+            result["customers"] = customers.count(CustomerFilter(), cap=10**9)
+            model = PagedTableModel(customer_columns(), customers.page)
+            model.set_filters(CustomerFilter())
+            terms = build_terms(200)
+            for term in terms[:20]:  # warm the caches as a desk in use has them
+                model.set_filters(CustomerFilter(search=term))
+            times = []
+            for term in terms:
+                start = time.perf_counter()
+                model.set_filters(CustomerFilter(search=term))
+                times.append((time.perf_counter() - start) * 1000)
+            result["search"] = runner.stats(times)
+            times = []
+            for name in ("perez", "maria lopez", "karla banegas", "jose martinez", "munoz"):
+                for _ in range(3):
+                    start = time.perf_counter()
+                    requests.page(requests.RequestFilter(search=name), PageRequest())
+                    times.append((time.perf_counter() - start) * 1000)
+            result["requests_search"] = runner.stats(times)
+            runner.measure_requests(result, lambda _t: None)
+    finally:
+        close_db()
+    return result
+
+
+def main(argv: list[str]) -> int:
+    from . import runner
+
+    out, targets = argv[0], argv[1:]
+    report = {"machine": runner.machine(), "sizes": []}
+    for target in targets:
+        print(f"Measuring {target}…", flush=True)
+        report["sizes"].append(measure(target))
+        report["sizes"][-1]["load_average"] = runner.machine()["load_average"]
+    runner.save(report, out)
+    for size in report["sizes"]:
+        print(
+            f"{size['customers']:>9,} customers: search p95 {size['search']['p95']:.1f} ms, "
+            f"requests search p95 {size['requests_search']['p95']:.1f} ms, "
+            f"save p95 {size['request_save_10']['p95']:.1f} ms",
+            flush=True,
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
