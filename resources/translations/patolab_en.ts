@@ -9156,6 +9156,10 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <source>Escriba el monto del abono.</source>
         <translation>Type the amount of the payment on account.</translation>
     </message>
+    <message>
+        <source>La investigación no existe.</source>
+        <translation>The test does not exist.</translation>
+    </message>
 </context>
 <context>
     <name>services.branches</name>

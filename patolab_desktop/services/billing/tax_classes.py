@@ -10,14 +10,12 @@ from ..errors import NotFoundError, ValidationError
 from ..texts import translate
 from .types import TAX_CLASSES
 
-CONTEXT = "services.billing"
-
 
 def get(investigation_id: int) -> str:
     session.require("catalog.view")
     row = Investigation.get_or_none(Investigation.id == investigation_id)
     if row is None:
-        raise NotFoundError(translate(CONTEXT, "La investigación no existe."))
+        raise NotFoundError(translate("services.billing", "La investigación no existe."))
     return row.tax_class or "exento"
 
 
@@ -25,11 +23,13 @@ def set_tax_class(investigation_id: int, tax_class: str) -> None:
     """Change the tax class of a catalog item; issued documents keep theirs."""
     session.require("catalog.edit")
     if tax_class not in TAX_CLASSES:
-        raise ValidationError({"tax_class": translate(CONTEXT, "Clase de impuesto desconocida.")})
+        raise ValidationError(
+            {"tax_class": translate("services.billing", "Clase de impuesto desconocida.")}
+        )
     with write_transaction():
         row = Investigation.get_or_none(Investigation.id == investigation_id)
         if row is None:
-            raise NotFoundError(translate(CONTEXT, "La investigación no existe."))
+            raise NotFoundError(translate("services.billing", "La investigación no existe."))
         before = row.tax_class or "exento"
         if before == tax_class:
             return

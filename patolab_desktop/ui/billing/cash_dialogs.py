@@ -272,6 +272,8 @@ class CashSessionsDialog(QDialog):
         top.addStretch(1)
         layout.addLayout(top)
         self.view, self.model = table(session_columns(), self)
+        for column, width in ((0, 40), (1, 110), (2, 130), (3, 130), (6, 95), (7, 120)):
+            self.view.setColumnWidth(column, width)
         layout.addWidget(self.view, 1)
         self.error = error_label()
         layout.addWidget(self.error)
