@@ -170,17 +170,27 @@
         <translation>Results</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/types.py" line="58"/>
+        <location filename="../../patolab_desktop/services/requests/types.py" line="56"/>
+        <source>Facturada</source>
+        <translation>Invoiced</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/requests/types.py" line="57"/>
+        <source>Nota de crédito</source>
+        <translation>Credit note</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/requests/types.py" line="60"/>
         <source>Sin descuento</source>
         <translation>No discount</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/types.py" line="59"/>
+        <location filename="../../patolab_desktop/services/requests/types.py" line="61"/>
         <source>Por edad</source>
         <translation>Age-based</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/types.py" line="60"/>
+        <location filename="../../patolab_desktop/services/requests/types.py" line="62"/>
         <source>Manual</source>
         <translation>Manual</translation>
     </message>
@@ -2050,38 +2060,38 @@ Enter your password to continue: open forms stay just as you left them.</transla
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="280"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="282"/>
         <source>&amp;Confirmar cierre</source>
         <translation>&amp;Confirm close</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="283"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="285"/>
         <source>&amp;Imprimir reporte…</source>
         <translation>&amp;Print report…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="285"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="287"/>
         <source>C&amp;errar</source>
         <translation>C&amp;lose</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="358"/>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="386"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="360"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="388"/>
         <source>Caja cerrada</source>
         <translation>Cash closed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="361"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="363"/>
         <source>Caja abierta</source>
         <translation>Cash open</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="378"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="380"/>
         <source>Cerrar caja</source>
         <translation>Close cash</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="387"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="389"/>
         <source>La caja quedó cerrada. ¿Imprimir el reporte del cierre?</source>
         <translation>The cash is closed. Print the close report?</translation>
     </message>
@@ -8783,6 +8793,7 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
     </message>
     <message>
         <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="119"/>
+        <location filename="../../patolab_desktop/services/billing/tax_classes.py" line="27"/>
         <source>Clase de impuesto desconocida.</source>
         <translation>Unknown tax class.</translation>
     </message>
@@ -9157,6 +9168,8 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Type the amount of the payment on account.</translation>
     </message>
     <message>
+        <location filename="../../patolab_desktop/services/billing/tax_classes.py" line="18"/>
+        <location filename="../../patolab_desktop/services/billing/tax_classes.py" line="32"/>
         <source>La investigación no existe.</source>
         <translation>The test does not exist.</translation>
     </message>
@@ -11230,9 +11243,14 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>The last test of request {number} cannot be removed. If the request is no longer needed, cancel it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/workflow.py" line="456"/>
+        <location filename="../../patolab_desktop/services/requests/workflow.py" line="457"/>
         <source>El paciente solo se puede cambiar mientras la solicitud está pendiente.</source>
         <translation>The patient can only be changed while the request is pending.</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/services/requests/workflow.py" line="556"/>
+        <source>{label} ya está en la factura {number}: no se quita de la solicitud. Para devolver o acreditar su importe, un supervisor emite una nota de crédito.</source>
+        <translation>{label} is already on invoice {number}: it is not removed from the request. To give back or credit its amount, a supervisor issues a credit note.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/requests/reading.py" line="39"/>

@@ -169,3 +169,20 @@ def test_buyer_and_receiver_documents_are_not_in_clear_in_the_database_or_a_back
     assert _strings_hits(Path(db_target), numbers) == []
     assert _strings_hits(backup, numbers) == []
     assert _strings_hits(backup, ["Rosa Amador"]) == ["Rosa Amador"]  # the search works
+
+
+def test_an_invoiced_investigation_is_not_removed_but_credited(billing_lab):
+    from patolab_desktop.services import requests
+
+    b = billing_lab
+    request_id = b.request(b.lab.hem, b.lab.glu)
+    b.invoice(request_id)
+    with pytest.raises(RuleError, match="ya está en la factura 000-001-01-00000001"):
+        requests.remove_investigation(request_id, b.lab.glu, by="t")
+    assert len(requests.get(request_id).lines) == 2
+    history = (
+        [e["action_label"] for e in requests.get(request_id).events]
+        if hasattr(requests.get(request_id), "events")
+        else []
+    )
+    assert "invoiced" not in history

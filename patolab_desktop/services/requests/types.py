@@ -53,6 +53,8 @@ EVENT_LABELS = {
     "discount": QT_TRANSLATE_NOOP("ServiceLabels", "Descuento"),
     "updated": QT_TRANSLATE_NOOP("ServiceLabels", "Datos modificados"),
     "lines": QT_TRANSLATE_NOOP("ServiceLabels", "Resultados"),
+    "invoiced": QT_TRANSLATE_NOOP("ServiceLabels", "Facturada"),
+    "credit_note": QT_TRANSLATE_NOOP("ServiceLabels", "Nota de crédito"),
 }
 DISCOUNT_KIND_LABELS = {
     "": QT_TRANSLATE_NOOP("ServiceLabels", "Sin descuento"),

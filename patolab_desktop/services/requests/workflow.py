@@ -318,6 +318,7 @@ def remove_investigation(
             [x for x in member_lines if x.id not in kept], request.discount_percent or ZERO
         )
         doomed = [x.id for x in member_lines if x.id not in kept] + [line.id]  # members first
+        _refuse_if_invoiced(doomed, label)
         RequestLine.delete().where(RequestLine.id.in_(doomed)).execute()
         total, discount_total, net = _recalculate(request, request.discount_percent or ZERO)
         _save_header(
@@ -536,3 +537,25 @@ def update(request_id, changes: RequestChanges, by: str = "", version: int | Non
         changes = audit.diff(before, after)
         if changes:
             audit.record("update", "lab_request", request.id, changes)
+
+
+def _refuse_if_invoiced(line_ids: list[int], label: str) -> None:
+    """A line printed on a fiscal document stays on the request (issue 17): the money is
+    given back with a Nota de Crédito instead, which cites it."""
+    from ...db.models_billing import FiscalDocument, FiscalDocumentLine
+
+    number = (
+        FiscalDocument.select(FiscalDocument.number)
+        .join(FiscalDocumentLine, on=(FiscalDocumentLine.document == FiscalDocument.id))
+        .where(FiscalDocumentLine.request_line.in_(line_ids))
+        .order_by(FiscalDocument.id)
+        .scalar()
+    )
+    if number:
+        raise RuleError(
+            translate(
+                "services.requests",
+                "{label} ya está en la factura {number}: no se quita de la solicitud. Para "
+                "devolver o acreditar su importe, un supervisor emite una nota de crédito.",
+            ).format(label=label, number=number)
+        )
