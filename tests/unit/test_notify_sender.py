@@ -290,3 +290,39 @@ def test_next_attempt_times_are_in_the_future(api):  # noqa: F811
     sender(clock, rand=lambda: 0.5).send_one()
     row = status(message_id)
     assert row.next_attempt_at == clock.now + dt.timedelta(seconds=1)
+
+
+@pytest.mark.skipif(
+    not __import__("tests.conftest", fromlist=["PG_URL"]).PG_URL,
+    reason="the race between desks exists only on PostgreSQL (SQLite claims under "
+    "BEGIN IMMEDIATE, one desk at a time)",
+)
+def test_two_desks_never_send_to_one_number_within_6_seconds(api, db_target):  # noqa: F811
+    """Desk B must not claim a second message for a number while desk A is between picking
+    its row and committing the claim (neither sees the other's uncommitted claim)."""
+    import threading
+
+    import psycopg2
+
+    api.expect_request(URL).respond_with_json(ok())
+    queue(phone="+50499990000")
+    queue(phone="+50499990000")
+    held, release = threading.Event(), threading.Event()
+
+    def desk_a():  # another desk's claim transaction, on its own connection
+        conn = psycopg2.connect(str(db_target))
+        with conn, conn.cursor() as cur:
+            cur.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", ("+50499990000",))
+            held.set()
+            release.wait(timeout=30)
+        conn.close()
+
+    thread = threading.Thread(target=desk_a)
+    thread.start()
+    assert held.wait(timeout=30)
+    try:
+        assert sender().send_one() is None  # desk B leaves it for the next round
+    finally:
+        release.set()
+        thread.join(timeout=30)
+    assert sender().send_one() == "sent"  # once desk A is done

@@ -146,6 +146,8 @@ class Sender:
                 row = query.clone().first()
             if row is None:
                 return None
+            if not is_sqlite() and not _phone_free(row, now):
+                return None  # another desk is sending to this number now: next round
             attempts = row.attempts + 1
             lease = max(LEASE_FLOOR, backoff_delay(attempts, self.rand))
             Outbox.update(
@@ -276,3 +278,26 @@ class Sender:
                 outcome = None
             if outcome is None or outcome == "stopped":
                 stop.wait(idle_seconds)
+
+
+def _phone_free(row: Outbox, now: dt.datetime) -> bool:
+    """PostgreSQL: at most one message per recipient per 6 s across desks. Two desks can
+    pick two rows of one phone at the same moment (each sees the other's claim only once
+    committed); a transaction-level advisory lock on the phone lets one of them go on, and
+    the other then sees the fresh claim and leaves the row for the next round."""
+    from ...db.database import db
+
+    locked = db.execute_sql(
+        "SELECT pg_try_advisory_xact_lock(hashtext(%s))", (row.phone,)
+    ).fetchone()[0]
+    if not locked:
+        return False
+    return not (
+        Outbox.select()
+        .where(
+            (Outbox.phone == row.phone)
+            & (Outbox.id != row.id)
+            & (Outbox.claimed_at > now - dt.timedelta(seconds=PAIR_SECONDS))
+        )
+        .exists()
+    )
