@@ -70,9 +70,10 @@ def check(quick: bool = False) -> CheckReport:
         from .. import identity
 
         report.identity_key = identity.status()
-        plain = database.execute_sql(
+        plain = database.execute_sql(  # the pattern as a parameter: psycopg2 reads a bare %
             "SELECT COUNT(*) FROM customer WHERE id_number IS NOT NULL AND id_number <> '' "
-            "AND id_number NOT LIKE 'e1:%'"
+            f"AND id_number NOT LIKE {database.param}",
+            ("e1:%",),
         ).fetchone()[0]
         if plain:  # every number is encrypted from schema 14 on (issue 15, 13)
             report.problems.append(
