@@ -15,6 +15,7 @@ from . import __version__
 from .commands import (
     bench,
     billing,
+    billing_reports,
     catalog,
     customers,
     exports,
@@ -45,6 +46,7 @@ COMMAND_MODULES = (
     users,
     notify,
     billing,
+    billing_reports,
     identity,
 )
 

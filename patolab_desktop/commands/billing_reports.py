@@ -1,0 +1,280 @@
+"""Billing administration and reports from the command line (issue 17): the CAI
+authorisations, the libro de ventas, the unused numbers, the daily sales, a company's
+statement of account and ``export invoices``. Same sign-in and exit codes as
+``commands/billing.py``."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from . import open_from_args, out_path, record_id
+from .billing import PAPER_NAMES, _date, _guarded, _statement_path
+
+
+def register(sub, common) -> None:
+    auth = sub.add_parser(
+        "authorisations",
+        parents=[common],
+        aliases=["autorizaciones"],
+        help="autorizaciones fiscales (CAI): agregar, listar, cerrar",
+    )
+    actions = auth.add_subparsers(dest="action", metavar="ACCION", required=True)
+    add = actions.add_parser("add", parents=[common], help="registrar una autorización del SAR")
+    add.add_argument("--branch", required=True, metavar="CODIGO", help="código de la sucursal")
+    add.add_argument(
+        "--establishment",
+        default="000",
+        metavar="EEE",
+        help="establecimiento (3 dígitos; 000 = casa matriz)",
+    )
+    add.add_argument("--point", required=True, metavar="PPP", help="punto de emisión (3 dígitos)")
+    add.add_argument(
+        "--type",
+        required=True,
+        choices=["01", "06", "07"],
+        help="01 Factura, 06 Nota de Crédito, 07 Nota de Débito",
+    )
+    add.add_argument("--cai", required=True, help="el CAI tal como lo dio el SAR")
+    add.add_argument(
+        "--from",
+        dest="range_from",
+        required=True,
+        metavar="N",
+        help="primer correlativo autorizado",
+    )
+    add.add_argument(
+        "--to", dest="range_to", required=True, metavar="N", help="último correlativo autorizado"
+    )
+    add.add_argument(
+        "--deadline",
+        required=True,
+        type=_date,
+        metavar="AAAA-MM-DD",
+        help="fecha límite de emisión",
+    )
+    add.set_defaults(handler=run_authorisations_add)
+    listing = actions.add_parser("list", parents=[common], help="listar autorizaciones y avisos")
+    listing.set_defaults(handler=run_authorisations_list)
+    end = actions.add_parser("end", parents=[common], help="cerrar una autorización")
+    end.add_argument("id", type=record_id, help="número de la autorización (de «list»)")
+    end.add_argument("--reason", required=True, help="motivo")
+    end.set_defaults(handler=run_authorisations_end)
+
+    book = sub.add_parser(
+        "sales-book",
+        parents=[common],
+        aliases=["libro-ventas"],
+        help="libro de ventas de un mes (CSV y texto para el SAR)",
+    )
+    book.add_argument("--month", required=True, metavar="AAAA-MM")
+    book.add_argument(
+        "--out",
+        type=out_path,
+        required=True,
+        metavar="ARCHIVO",
+        help="archivo CSV, o .txt para el archivo de texto",
+    )
+    book.set_defaults(handler=run_sales_book)
+    unused = sub.add_parser(
+        "unused-numbers",
+        parents=[common],
+        aliases=["numeros-no-usados"],
+        help="números no utilizados por autorización (Art. 42)",
+    )
+    unused.add_argument(
+        "--out",
+        type=out_path,
+        default=None,
+        metavar="ARCHIVO",
+        help="guardar en CSV (si no, se muestran)",
+    )
+    unused.set_defaults(handler=run_unused_numbers)
+    daily = sub.add_parser(
+        "daily-sales",
+        parents=[common],
+        aliases=["ventas-del-dia"],
+        help="ventas de un día por forma de pago y por recepcionista",
+    )
+    daily.add_argument("--date", type=_date, default=None, metavar="AAAA-MM-DD")
+    daily.set_defaults(handler=run_daily_sales)
+    statement = sub.add_parser(
+        "statement",
+        parents=[common],
+        aliases=["estado-cuenta"],
+        help="estado de cuenta de una empresa con crédito (PDF o CSV)",
+    )
+    statement.add_argument(
+        "--customer", type=record_id, required=True, metavar="ID", help="número del cliente"
+    )
+    statement.add_argument(
+        "--out",
+        type=_statement_path,
+        required=True,
+        metavar="ARCHIVO",
+        help="archivo .pdf o .csv (el formato sale de la extensión)",
+    )
+    statement.add_argument(
+        "--format", choices=["letter", "a4"], default="letter", help="papel del PDF"
+    )
+    statement.set_defaults(handler=run_statement)
+
+
+def register_export(kinds, common) -> None:
+    parser = kinds.add_parser(
+        "invoices", parents=[common], aliases=["facturas"], help="facturas y notas de crédito (CSV)"
+    )
+    parser.add_argument("--out", type=out_path, required=True, metavar="ARCHIVO")
+    parser.add_argument("--month", default=None, metavar="AAAA-MM", help="solo este mes")
+    parser.set_defaults(handler=run_export_invoices)
+
+
+@_guarded
+def run_authorisations_add(args) -> int:
+    from ..services.billing import authorisations
+    from ..services.catalog import branches
+
+    open_from_args(args)
+    branch = branches.get_by_code(args.branch)
+    new_id = authorisations.add(
+        authorisations.AuthorisationInput(
+            branch_id=branch.id,
+            establishment=args.establishment,
+            point=args.point,
+            doc_type=args.type,
+            cai=args.cai,
+            range_from=args.range_from,
+            range_to=args.range_to,
+            deadline=args.deadline,
+        )
+    )
+    row = next(r for r in authorisations.list_all() if r["id"] == new_id)
+    print(
+        f"Autorización {new_id} registrada: {row['doc_type_label']} {row['range_text']}, "
+        f"vence el {row['deadline']:%d/%m/%Y}"
+    )
+    return 0
+
+
+@_guarded
+def run_authorisations_list(args) -> int:
+    from ..services.billing import authorisations
+
+    open_from_args(args)
+    rows = authorisations.list_all()
+    if not rows:
+        print("No hay autorizaciones registradas.")
+    for r in rows:
+        print(
+            f"{r['id']:>4}  {r['status']:<7} {r['doc_type_label']:<16} {r['range_text']}  "
+            f"usados {r['used']}/{r['size']}  vence {r['deadline']:%d/%m/%Y}  CAI {r['cai']}"
+        )
+        for warning in r["warnings"]:
+            print(f"      ! {warning}")
+    return 0
+
+
+@_guarded
+def run_authorisations_end(args) -> int:
+    from ..services.billing import authorisations
+
+    open_from_args(args)
+    authorisations.end(args.id, args.reason)
+    print(f"Autorización {args.id} cerrada.")
+    return 0
+
+
+@_guarded
+def run_sales_book(args) -> int:
+    from ..services.billing import reports
+    from ..services.csvio import write_csv
+    from ..services.safety import outputs
+
+    open_from_args(args)
+    if str(args.out).lower().endswith(".txt"):
+        text = reports.sales_book_text(args.month)
+        with outputs.atomic_output(args.out, encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        count = text.count("\r\n") - 2
+    else:
+        rows = reports.sales_book(args.month)
+        count = write_csv(args.out, rows[0], rows[1:]) - 1
+    print(f"Libro de ventas {args.month}: {count} documento(s) en {args.out}")
+    return 0
+
+
+@_guarded
+def run_unused_numbers(args) -> int:
+    from ..services.billing import reports
+    from ..services.csvio import write_csv
+
+    open_from_args(args)
+    rows = reports.unused_rows()
+    if args.out:
+        write_csv(args.out, rows[0], rows[1:])
+        print(f"{len(rows) - 1} fila(s) en {args.out}")
+        return 0
+    if len(rows) == 1:
+        print("No hay números sin usar.")
+    for row in rows[1:]:
+        print(f"{row[1]} {row[2]} ({row[3]}): {row[4]} a {row[5]} — {row[6]}")
+    return 0
+
+
+@_guarded
+def run_daily_sales(args) -> int:
+    from ..services.billing import reports
+
+    open_from_args(args)
+    data = reports.daily_sales(args.date or dt.date.today())
+    print(
+        f"Ventas del {data['day']:%d/%m/%Y}: {data['documents']} documento(s), "
+        f"{data['voided']} anulado(s); facturado L {data['invoiced']:,.2f}, "
+        f"notas de crédito L {data['credited']:,.2f}"
+    )
+    for name, amount in data["per_method"].items():
+        print(f"  {name}: L {amount:,.2f}")
+    for user, methods in data["per_user"].items():
+        print(f"  {user}: " + ", ".join(f"{k} L {v:,.2f}" for k, v in methods.items()))
+    return 0
+
+
+@_guarded
+def run_statement(args) -> int:
+    from ..services import settings
+    from ..services.billing import statements
+    from ..services.csvio import write_csv
+
+    open_from_args(args)
+    if args.out.suffix.lower() == ".csv":
+        rows = statements.statement_rows(args.customer)
+        count = write_csv(args.out, rows[0], rows[1:])
+        print(f"Estado de cuenta: {count} factura(s) en {args.out}")
+        return 0
+    from ..documents.account_statement import write_statement_pdf
+
+    data = statements.statement(args.customer)
+    pages = write_statement_pdf(
+        args.out, data, PAPER_NAMES[args.format], lab_name=settings.get("lab_name")
+    )
+    print(
+        f"Estado de cuenta de {data['customer_name']}: {len(data['rows'])} factura(s), "
+        f"saldo L {data['balance']:,.2f}, vencido L {data['overdue']:,.2f}; "
+        f"{pages} página(s) en {args.out}"
+    )
+    return 0
+
+
+@_guarded
+def run_export_invoices(args) -> int:
+    from ..services.billing import reports
+    from ..services.csvio import write_csv
+
+    open_from_args(args)
+    start = end = None
+    if args.month:
+        start, end = reports.month_range(args.month)
+    rows = reports.documents_rows(start, end)
+    header = next(rows)
+    count = write_csv(args.out, header, rows)
+    print(f"{count} documento(s) exportado(s) a {args.out}")
+    return 0
