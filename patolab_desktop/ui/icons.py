@@ -33,6 +33,7 @@ ICONS = {
     "cancel": "mdi6.cancel",
     "save": "mdi6.content-save",
     "print": "mdi6.printer",
+    "pdf": "mdi6.file-pdf-box",
     "quit": "mdi6.exit-to-app",
     "settings": "mdi6.cog",
     "refresh": "mdi6.refresh",

@@ -2100,7 +2100,7 @@ Enter your password to continue: open forms stay just as you left them.</transla
     <name>billing.credit_dialogs</name>
     <message>
         <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="37"/>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="195"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="232"/>
         <source>Factura</source>
         <translation>Invoice</translation>
     </message>
@@ -2131,13 +2131,13 @@ Enter your password to continue: open forms stay just as you left them.</transla
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="43"/>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="197"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="234"/>
         <source>Saldo</source>
         <translation>Balance</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="44"/>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="198"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="235"/>
         <source>Días vencida</source>
         <translation>Days overdue</translation>
     </message>
@@ -2187,58 +2187,78 @@ Enter your password to continue: open forms stay just as you left them.</transla
         <translation>Statement &amp;CSV…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="108"/>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="219"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="109"/>
+        <source>Estado de cuenta &amp;PDF…</source>
+        <translation>Statement &amp;PDF…</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="111"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="256"/>
         <source>C&amp;errar</source>
         <translation>C&amp;lose</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="133"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="138"/>
         <source>Debe {balance} · vencido {overdue} · límite {limit} · disponible {available}</source>
         <translation>Owes {balance} · overdue {overdue} · limit {limit} · available {available}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="173"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="178"/>
         <source>Estado de cuenta (CSV)</source>
         <translation>Statement of account (CSV)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="178"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="183"/>
         <source>Archivos CSV (*.csv)</source>
         <translation>CSV files (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="194"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="201"/>
+        <source>Estado de cuenta (PDF)</source>
+        <translation>Statement of account (PDF)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="206"/>
+        <source>Documentos PDF (*.pdf)</source>
+        <translation>PDF documents (*.pdf)</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="224"/>
+        <source>Guardado en {path}</source>
+        <translation>Saved to {path}</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="231"/>
         <source>Empresa</source>
         <translation>Company</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="196"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="233"/>
         <source>Venció</source>
         <translation>Was due</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="207"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="244"/>
         <source>Cuentas vencidas</source>
         <translation>Overdue accounts</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="217"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="254"/>
         <source>&amp;Ver estado de cuenta…</source>
         <translation>&amp;View statement…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="252"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="289"/>
         <source>Crédito de empresas</source>
         <translation>Company credit</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="254"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="291"/>
         <source>Empresa (nombre o RTN):</source>
         <translation>Company (name or RTN):</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="267"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="304"/>
         <source>No hay una empresa con ese nombre.</source>
         <translation>There is no company with that name.</translation>
     </message>
@@ -9926,17 +9946,17 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>schema version {version}, expected {expected}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/check.py" line="79"/>
+        <location filename="../../patolab_desktop/services/safety/check.py" line="80"/>
         <source>números de identidad sin cifrar: {count}</source>
         <translation>identity numbers not encrypted: {count}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/check.py" line="91"/>
+        <location filename="../../patolab_desktop/services/safety/check.py" line="92"/>
         <source>clave foránea rota: {table} fila {row} → {parent}</source>
         <translation>broken foreign key: {table} row {row} → {parent}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/check.py" line="99"/>
+        <location filename="../../patolab_desktop/services/safety/check.py" line="100"/>
         <source>índice de búsqueda: {error}</source>
         <translation>search index: {error}</translation>
     </message>

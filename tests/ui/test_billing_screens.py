@@ -228,3 +228,9 @@ def test_request_billed_to_a_company_on_credit(
     prompt_log.save_path = str(tmp_path / "estado.csv")
     path = credit.save_csv()
     assert path is not None and "150.00" in path.read_text(encoding="utf-8-sig")
+    prompt_log.save_path = str(tmp_path / "estado.pdf")
+    pdf = credit.save_pdf()
+    from pypdf import PdfReader
+
+    text = " ".join("".join(p.extract_text() for p in PdfReader(str(pdf)).pages).split())
+    assert "ESTADO DE CUENTA" in text and "Maquila del Norte" in text and "150.00" in text

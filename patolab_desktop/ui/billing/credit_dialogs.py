@@ -105,14 +105,19 @@ class CompanyCreditDialog(QDialog):
         self.csv_button = QPushButton(
             icon("export"), translate("billing.credit_dialogs", "Estado de cuenta &CSV…")
         )
+        self.pdf_button = QPushButton(
+            icon("pdf"), translate("billing.credit_dialogs", "Estado de cuenta &PDF…")
+        )
         close = QPushButton(translate("billing.credit_dialogs", "C&errar"))
         buttons.addWidget(self.csv_button)
+        buttons.addWidget(self.pdf_button)
         buttons.addStretch(1)
         buttons.addWidget(close)
         layout.addLayout(buttons)
         self.save_terms_button.clicked.connect(self.save_terms)
         self.abono_button.clicked.connect(self.record_abono)
         self.csv_button.clicked.connect(self.save_csv)
+        self.pdf_button.clicked.connect(self.save_pdf)
         close.clicked.connect(self.accept)
         self.reload()
 
@@ -186,6 +191,38 @@ class CompanyCreditDialog(QDialog):
         except (ServiceError, OSError) as exc:
             prompts.error(self, title, str(exc))
             return None
+        return path
+
+    def save_pdf(self) -> Path | None:
+        """The printed statement of account (documents/account_statement.py)."""
+        from ...documents.account_statement import write_statement_pdf
+        from ...services import settings
+
+        title = translate("billing.credit_dialogs", "Estado de cuenta (PDF)")
+        path = prompts.save_file(
+            self,
+            title,
+            suggested_path(f"estado-de-cuenta-{self.customer_id}.pdf"),
+            translate("billing.credit_dialogs", "Documentos PDF (*.pdf)"),
+        )
+        if not path:
+            return None
+        path = Path(path if path.lower().endswith(".pdf") else path + ".pdf")
+        try:
+            data = statements.statement(self.customer_id)
+            paper = str(settings.get("paper_size") or "Letter")
+            write_statement_pdf(
+                path,
+                data,
+                paper if paper in ("Letter", "A4") else "Letter",
+                lab_name=str(settings.get("lab_name") or ""),
+            )
+        except (ServiceError, OSError) as exc:
+            prompts.error(self, title, str(exc))
+            return None
+        prompts.info(
+            self, title, translate("billing.credit_dialogs", "Guardado en {path}").format(path=path)
+        )
         return path
 
 
