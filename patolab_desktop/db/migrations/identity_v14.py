@@ -185,4 +185,6 @@ def encrypt_identity_numbers(database: Database) -> None:
         "AND NOT EXISTS (SELECT 1 FROM role_permission p WHERE p.role_id = r.id "
         "AND p.permission = 'identity.recovery_key')"
     )
+    if not sqlite and count:  # every customer row was rewritten: fresh planner statistics
+        database.execute_sql("ANALYZE customer")
     log.info("Encrypted %s identity numbers and %s audit rows", count, audited)
