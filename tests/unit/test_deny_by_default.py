@@ -50,6 +50,7 @@ ALLOWED: dict[str, str] = {
     "billing.cash.session_for_payment": INTERNAL,
     "billing.balances.credited_amount": INTERNAL,
     "billing.invoices.invoice_of": INTERNAL,
+    "billing.issuing.write_document": INTERNAL,
     "billing.invoices.lines_of": INTERNAL,
     "billing.balances.paid_amount": INTERNAL,
     "billing.payments.balance_of": INTERNAL,

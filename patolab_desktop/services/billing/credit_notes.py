@@ -23,7 +23,7 @@ from .. import identity
 from ..access import audit, session
 from ..errors import NotFoundError, RuleError, ValidationError
 from ..texts import translate
-from . import backend, buyers, cash, payments, records
+from . import backend, buyers, cash, issuing, payments, records
 from .amounts import ZERO, LineInput, cents, compute
 from .balances import credited_amount, paid_amount
 from .types import (
@@ -245,17 +245,11 @@ def issue(data: CreditNoteInput) -> int:
             cash.session_for_payment(actor.username) if data.settlement == SETTLE_REFUND else None
         )
         allocation = backend.current().allocate(CREDIT_NOTE)
-        note = FiscalDocument.create(
-            doc_type=CREDIT_NOTE,
-            number=allocation.number,
-            correlative=allocation.correlative,
-            authorisation=allocation.authorisation_id,
-            cai=allocation.cai,
-            range_text=allocation.range_text,
-            deadline=allocation.deadline,
-            branch=allocation.branch_id,
-            issued_at=now(),
-            issued_by=actor.username,
+        note = issuing.write_document(
+            CREDIT_NOTE,
+            allocation,
+            amounts,
+            actor.username,
             customer=original.customer_id,
             buyer_name=original.buyer_name,
             buyer_document=original.buyer_document,
@@ -263,15 +257,6 @@ def issue(data: CreditNoteInput) -> int:
             exempt_purchase_order=original.exempt_purchase_order,
             exonerated_register=original.exonerated_register,
             sag_register=original.sag_register,
-            subtotal=amounts.subtotal,
-            discounts=amounts.discounts,
-            exempt=amounts.exempt,
-            exonerated=amounts.exonerated,
-            taxed15=amounts.taxed15,
-            taxed18=amounts.taxed18,
-            isv15=amounts.isv15,
-            isv18=amounts.isv18,
-            total=amounts.total,
             original=original.id,
             reason=reason,
             receiver_name=receiver,
@@ -279,23 +264,6 @@ def issue(data: CreditNoteInput) -> int:
             settlement=data.settlement,
             cash_session=session_id,
         )
-        FiscalDocumentLine.insert_many(
-            [
-                {
-                    "document": note.id,
-                    "position": position,
-                    "lab_request": item.line.lab_request_id,
-                    "request_line": item.line.request_line_id,
-                    "description": item.line.description,
-                    "quantity": item.line.quantity,
-                    "unit_price": item.unit_price,
-                    "discount": item.discount,
-                    "amount": item.amount,
-                    "tax_class": item.line.tax_class,
-                }
-                for position, item in enumerate(amounts.lines, start=1)
-            ]
-        ).execute()
         if data.settlement == SETTLE_REFUND:
             payments.write(
                 [payments.CleanPayment(data.refund_method, amounts.total, None, None)],

@@ -22,7 +22,6 @@ from ...db.models import Customer, Investigation, LabRequest, RequestEvent, Requ
 from ...db.models_billing import (
     CreditAccount,
     FiscalDocument,
-    FiscalDocumentLine,
     InvoicedRequest,
     now,
 )
@@ -31,7 +30,7 @@ from .. import identity
 from ..access import audit, session
 from ..errors import NotFoundError, RuleError, ValidationError
 from ..texts import translate
-from . import backend, buyers, cash, payments, records
+from . import backend, buyers, cash, issuing, payments, records
 from .amounts import ZERO, LineInput, compute
 from .buyers import BuyerInput
 from .payments import PaymentInput
@@ -264,17 +263,11 @@ def issue(data: InvoiceInput) -> int:
             due_date = _credit_terms(customer, amounts.total - paid)
         session_id = cash.session_for_payment(actor.username) if cleaned else None
         allocation = backend.current().allocate(INVOICE)
-        document = FiscalDocument.create(
-            doc_type=INVOICE,
-            number=allocation.number,
-            correlative=allocation.correlative,
-            authorisation=allocation.authorisation_id,
-            cai=allocation.cai,
-            range_text=allocation.range_text,
-            deadline=allocation.deadline,
-            branch=allocation.branch_id,
-            issued_at=now(),
-            issued_by=actor.username,
+        document = issuing.write_document(
+            INVOICE,
+            allocation,
+            amounts,
+            actor.username,
             customer=customer.id,
             buyer_name=buyer.name,
             buyer_document=buyers.sealed(buyer.document),
@@ -282,36 +275,10 @@ def issue(data: InvoiceInput) -> int:
             exempt_purchase_order=buyer.exempt_purchase_order,
             exonerated_register=buyer.exonerated_register,
             sag_register=buyer.sag_register,
-            subtotal=amounts.subtotal,
-            discounts=amounts.discounts,
-            exempt=amounts.exempt,
-            exonerated=amounts.exonerated,
-            taxed15=amounts.taxed15,
-            taxed18=amounts.taxed18,
-            isv15=amounts.isv15,
-            isv18=amounts.isv18,
-            total=amounts.total,
             on_credit=on_credit,
             due_date=due_date,
             cash_session=session_id,
         )
-        FiscalDocumentLine.insert_many(
-            [
-                {
-                    "document": document.id,
-                    "position": position,
-                    "lab_request": item.line.lab_request_id,
-                    "request_line": item.line.request_line_id,
-                    "description": item.line.description,
-                    "quantity": item.line.quantity,
-                    "unit_price": item.unit_price,
-                    "discount": item.discount,
-                    "amount": item.amount,
-                    "tax_class": item.line.tax_class,
-                }
-                for position, item in enumerate(amounts.lines, start=1)
-            ]
-        ).execute()
         InvoicedRequest.insert_many(
             [{"document": document.id, "lab_request": r.id} for r in requests]
         ).execute()

@@ -1,0 +1,60 @@
+"""Writing an issued fiscal document (issue 17): the one place that turns a number
+allocation and computed amounts into a ``fiscal_document`` row and its lines, for the
+factura and the nota de crédito alike. Called inside the issuing transaction."""
+
+from __future__ import annotations
+
+from ...db.models_billing import FiscalDocument, FiscalDocumentLine, now
+from .amounts import DocumentAmounts
+from .authorisations import Allocation
+
+
+def write_document(
+    doc_type: str,
+    allocation: Allocation,
+    amounts: DocumentAmounts,
+    issued_by: str,
+    **fields: object,
+) -> FiscalDocument:
+    """Create the document (its authorisation snapshot, amounts and ``fields``: buyer,
+    credit or credit-note data) and its lines in order."""
+    document = FiscalDocument.create(
+        doc_type=doc_type,
+        number=allocation.number,
+        correlative=allocation.correlative,
+        authorisation=allocation.authorisation_id,
+        cai=allocation.cai,
+        range_text=allocation.range_text,
+        deadline=allocation.deadline,
+        branch=allocation.branch_id,
+        issued_at=now(),
+        issued_by=issued_by,
+        subtotal=amounts.subtotal,
+        discounts=amounts.discounts,
+        exempt=amounts.exempt,
+        exonerated=amounts.exonerated,
+        taxed15=amounts.taxed15,
+        taxed18=amounts.taxed18,
+        isv15=amounts.isv15,
+        isv18=amounts.isv18,
+        total=amounts.total,
+        **fields,
+    )
+    FiscalDocumentLine.insert_many(
+        [
+            {
+                "document": document.id,
+                "position": position,
+                "lab_request": item.line.lab_request_id,
+                "request_line": item.line.request_line_id,
+                "description": item.line.description,
+                "quantity": item.line.quantity,
+                "unit_price": item.unit_price,
+                "discount": item.discount,
+                "amount": item.amount,
+                "tax_class": item.line.tax_class,
+            }
+            for position, item in enumerate(amounts.lines, start=1)
+        ]
+    ).execute()
+    return document
