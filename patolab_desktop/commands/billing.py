@@ -1,7 +1,7 @@
-"""Billing from the command line (issue 17): authorisations, invoice, void, credit-note,
-cash-open, cash-close, cash-confirm, sales-book, unused-numbers, daily-sales, statement
-and ``export invoices``. Every command signs in with --user and acts with that user's
-permissions; a refusal is a message and exit 1 (bad arguments: exit 2)."""
+"""Billing at the desk from the command line (issue 17): invoice, void, credit-note,
+cash-open, cash-close and cash-confirm (authorisations and reports: ``billing_reports``).
+Every command signs in with --user and acts with that user's permissions; a refusal from
+the services is a message and exit 1 (``cli.main``), bad arguments exit 2."""
 
 from __future__ import annotations
 
@@ -20,22 +20,6 @@ PAY_HELP = (
 def _fail(message: str, code: int) -> int:
     print(f"Error: {message}", file=sys.stderr)
     return code
-
-
-def _guarded(func):
-    def wrapper(args) -> int:
-        from ..services.errors import NotFoundError, ServiceError, ValidationError
-
-        try:
-            return func(args)
-        except ValidationError as exc:
-            return _fail(str(exc), 2 if getattr(exc, "cli_usage", False) else 1)
-        except (NotFoundError, ServiceError) as exc:
-            return _fail(str(exc), 1)
-
-    wrapper.__name__ = func.__name__
-    wrapper.__doc__ = func.__doc__
-    return wrapper
 
 
 def _date(text: str) -> dt.date:
@@ -246,7 +230,6 @@ def _write_pdf(document_id: int, path, paper: str) -> int:
     return fiscal_document.write_fiscal_document_pdf(path, records.view(document_id), name)
 
 
-@_guarded
 def run_invoice(args) -> int:
     from ..services import requests
     from ..services.billing import invoices, records
@@ -285,7 +268,6 @@ def run_invoice(args) -> int:
     return 0
 
 
-@_guarded
 def run_void(args) -> int:
     from ..services.billing import records
 
@@ -296,7 +278,6 @@ def run_void(args) -> int:
     return 0
 
 
-@_guarded
 def run_credit_note(args) -> int:
     from ..services.billing import credit_notes, records
     from ..services.errors import ValidationError
@@ -334,7 +315,6 @@ def run_credit_note(args) -> int:
     return 0
 
 
-@_guarded
 def run_cash_open(args) -> int:
     from ..services.billing import cash
 
@@ -356,7 +336,6 @@ def _denominations(text: str) -> dict:
     return found
 
 
-@_guarded
 def run_cash_close(args) -> int:
     from ..services.billing import cash
 
@@ -385,7 +364,6 @@ def run_cash_close(args) -> int:
     return 0
 
 
-@_guarded
 def run_cash_confirm(args) -> int:
     from ..services.billing import cash
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 from . import open_from_args, out_path, record_id
-from .billing import PAPER_NAMES, _date, _guarded, _statement_path
+from .billing import PAPER_NAMES, _date, _statement_path
 
 
 def register(sub, common) -> None:
@@ -128,7 +128,6 @@ def register_export(kinds, common) -> None:
     parser.set_defaults(handler=run_export_invoices)
 
 
-@_guarded
 def run_authorisations_add(args) -> int:
     from ..services.billing import authorisations
     from ..services.catalog import branches
@@ -155,7 +154,6 @@ def run_authorisations_add(args) -> int:
     return 0
 
 
-@_guarded
 def run_authorisations_list(args) -> int:
     from ..services.billing import authorisations
 
@@ -173,7 +171,6 @@ def run_authorisations_list(args) -> int:
     return 0
 
 
-@_guarded
 def run_authorisations_end(args) -> int:
     from ..services.billing import authorisations
 
@@ -183,7 +180,6 @@ def run_authorisations_end(args) -> int:
     return 0
 
 
-@_guarded
 def run_sales_book(args) -> int:
     from ..services.billing import reports
     from ..services.csvio import write_csv
@@ -202,7 +198,6 @@ def run_sales_book(args) -> int:
     return 0
 
 
-@_guarded
 def run_unused_numbers(args) -> int:
     from ..services.billing import reports
     from ..services.csvio import write_csv
@@ -220,7 +215,6 @@ def run_unused_numbers(args) -> int:
     return 0
 
 
-@_guarded
 def run_daily_sales(args) -> int:
     from ..services.billing import reports
 
@@ -238,7 +232,6 @@ def run_daily_sales(args) -> int:
     return 0
 
 
-@_guarded
 def run_statement(args) -> int:
     from ..services import settings
     from ..services.billing import statements
@@ -264,7 +257,6 @@ def run_statement(args) -> int:
     return 0
 
 
-@_guarded
 def run_export_invoices(args) -> int:
     from ..services.billing import reports
     from ..services.csvio import write_csv
