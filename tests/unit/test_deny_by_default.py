@@ -58,7 +58,7 @@ ALLOWED: dict[str, str] = {
     "billing.payments.method_text": FORMAT,
     "billing.payments.write": INTERNAL,
     "billing.records.issuer": INTERNAL,
-    "billing.balances.summary": INTERNAL,
+    "billing.balances.summaries": INTERNAL,
     "billing.reports.month_range": FORMAT,
     "billing.statements.balance_due": INTERNAL,
     "billing.types.label": FORMAT,

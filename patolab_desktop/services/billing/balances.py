@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from peewee import fn
 
@@ -33,25 +34,49 @@ def credited_amount(document_id: int) -> Decimal:
     return (Decimal(int(value or 0)) / 1000).quantize(Decimal("0.01"))
 
 
-def summary(row: FiscalDocument) -> dict:
-    total = row.total.quantize(TWO)
-    credited = credited_amount(row.id) if row.doc_type == INVOICE else Decimal("0.00")
-    paid = paid_amount(row.id)
-    return {
-        "id": row.id,
-        "doc_type": row.doc_type,
-        "title": DOC_TITLES.get(row.doc_type, row.doc_type),
-        "number": row.number,
-        "issued_at": row.issued_at,
-        "issued_by": row.issued_by,
-        "buyer_name": row.buyer_name,
-        "buyer_document": identity.shown(row.buyer_document),
-        "total": total,
-        "credited": credited,
-        "paid": paid,
-        "balance": (total - credited - paid) if row.status == "issued" else Decimal("0.00"),
-        "status": row.status,
-        "on_credit": row.on_credit,
-        "due_date": row.due_date,
-        "customer_id": row.customer_id,
-    }
+def _sums(query: Any) -> dict[int, Decimal]:
+    return {key: (Decimal(int(value or 0)) / 1000).quantize(TWO) for key, value in query.tuples()}
+
+
+def summaries(rows: list[FiscalDocument]) -> list[dict]:
+    """``summary`` of many documents with two grouped queries (not two per document)."""
+    ids = [row.id for row in rows]
+    if not ids:
+        return []
+    paid = _sums(
+        Payment.select(Payment.document, fn.SUM(Payment.amount).coerce(False))
+        .where(Payment.document.in_(ids))
+        .group_by(Payment.document)
+    )
+    credited = _sums(
+        FiscalDocument.select(FiscalDocument.original, fn.SUM(FiscalDocument.total).coerce(False))
+        .where(FiscalDocument.original.in_(ids) & (FiscalDocument.status == "issued"))
+        .group_by(FiscalDocument.original)
+    )
+    zero = Decimal("0.00")
+    found = []
+    for row in rows:
+        total = row.total.quantize(TWO)
+        row_credited = credited.get(row.id, zero) if row.doc_type == INVOICE else zero
+        row_paid = paid.get(row.id, zero)
+        found.append(
+            {
+                "id": row.id,
+                "doc_type": row.doc_type,
+                "title": DOC_TITLES.get(row.doc_type, row.doc_type),
+                "number": row.number,
+                "issued_at": row.issued_at,
+                "issued_by": row.issued_by,
+                "buyer_name": row.buyer_name,
+                "buyer_document": identity.shown(row.buyer_document),
+                "total": total,
+                "credited": row_credited,
+                "paid": row_paid,
+                "balance": (total - row_credited - row_paid) if row.status == "issued" else zero,
+                "status": row.status,
+                "on_credit": row.on_credit,
+                "due_date": row.due_date,
+                "customer_id": row.customer_id,
+            }
+        )
+    return found

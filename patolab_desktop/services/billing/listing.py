@@ -6,7 +6,7 @@ from __future__ import annotations
 from ...db.models_billing import FiscalDocument
 from ...util.text import clean
 from ..access import session
-from .balances import summary
+from .balances import summaries
 
 
 def search(text: str = "", doc_type: str | None = None, limit: int = 200) -> list[dict]:
@@ -40,8 +40,7 @@ def search(text: str = "", doc_type: str | None = None, limit: int = 200) -> lis
         )
     }
     found = []
-    for row in rows:
-        item = summary(row)
+    for row, item in zip(rows, summaries(rows), strict=True):
         item["original_number"] = originals.get(row.original_id, "") if row.original_id else ""
         item["void_reason"] = row.void_reason
         item["reason"] = row.reason

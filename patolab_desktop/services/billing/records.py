@@ -25,7 +25,7 @@ from ..access import audit, session
 from ..errors import NotFoundError, RuleError, ValidationError
 from ..texts import QT_TRANSLATE_NOOP, translate
 from . import cash, payments
-from .balances import summary
+from .balances import summaries
 from .types import DOC_TITLES, INVOICE
 from .views import DocumentLine, Issuer, PaymentLine, Totals
 from .views import FiscalDocument as FiscalView
@@ -209,7 +209,7 @@ def for_request(request_id: int) -> list[dict]:
     rows = FiscalDocument.select().where(
         FiscalDocument.id.in_(ids) | FiscalDocument.original.in_(ids)
     )
-    return [summary(row) for row in rows.order_by(FiscalDocument.id)]
+    return summaries(list(rows.order_by(FiscalDocument.id)))
 
 
 def void(document_id: int, reason: str) -> None:

@@ -17,7 +17,7 @@ from ..errors import NotFoundError, RuleError, ValidationError, stale
 from ..texts import translate
 from . import cash, payments
 from .amounts import ZERO, cents
-from .balances import summary
+from .balances import summaries
 from .payments import PaymentInput
 from .types import INVOICE
 
@@ -119,7 +119,7 @@ def _open_invoices(customer_id: int) -> list[dict]:
         )
         .order_by(FiscalDocument.issued_at, FiscalDocument.id)
     )
-    return [summary(row) for row in rows]
+    return summaries(list(rows))
 
 
 def balance_due(customer_id: int) -> Decimal:
@@ -201,8 +201,8 @@ def overdue(today: dt.date | None = None) -> list[dict]:
         .order_by(FiscalDocument.due_date, FiscalDocument.id)
     )
     found = []
-    for row in rows:
-        item = summary(row)
+    documents = list(rows)
+    for row, item in zip(documents, summaries(documents), strict=True):
         if item["balance"] > 0:
             item["days_overdue"] = (today - row.due_date).days
             found.append(item)
