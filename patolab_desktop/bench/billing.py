@@ -4,8 +4,7 @@ was)."""
 
 from __future__ import annotations
 
-import datetime as dt
-
+from ..demo.billing import setup_fiscal
 from .runner import stats, timed
 
 INVOICE_ISSUE_TARGET_MS = 30
@@ -15,7 +14,7 @@ def measure_invoice_issue(result: dict, log, count: int = 60) -> None:
     from ..db.database import db
     from ..db.models import Branch, Customer, Investigation, Referrer
     from ..services import requests, settings
-    from ..services.billing import authorisations, cash, invoices
+    from ..services.billing import cash, invoices
     from ..services.billing.payments import PaymentInput
 
     log(f"Billing: issuing {count} invoices of 10 investigations…")
@@ -35,29 +34,7 @@ def measure_invoice_issue(result: dict, log, count: int = 60) -> None:
     times: list[float] = []
     with db.atomic() as txn:
         branch = settings.get("default_branch_id") or Branch.select(Branch.id).scalar()
-        settings.put("default_branch_id", branch)
-        for key, value in (
-            ("lab_legal_name", "Laboratorio del banco de pruebas S.A."),
-            ("lab_rtn", "08019019123456"),
-            ("lab_address", "Tegucigalpa"),
-        ):
-            if not settings.get(key):
-                settings.put(key, value)
-        if not any(
-            a["status"] == "active" and a["doc_type"] == "01" for a in authorisations.list_all()
-        ):
-            authorisations.add(
-                authorisations.AuthorisationInput(
-                    branch_id=branch,
-                    establishment="000",
-                    point=authorisations.issuing_point()[1],
-                    doc_type="01",
-                    cai="BE0C4A-0000-0000-0000-0000-00",
-                    range_from=1,
-                    range_to=99_999_999,
-                    deadline=dt.date.today() + dt.timedelta(days=300),
-                )
-            )
+        setup_fiscal(branch, range_to=99_999_999)
         if cash.current() is None:
             cash.open_session("0")
         for patient in patients:

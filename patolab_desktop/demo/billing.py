@@ -19,11 +19,41 @@ INVOICE_CAI = "3B82F6-8B5CF6-4A1D2E-9C0F11-7A6B5C-5E"
 NOTE_CAI = "1A2B3C-4D5E6F-708192-A3B4C5-D6E7F8-0A"
 
 
+def setup_fiscal(branch: int, range_to: int = 5000) -> None:
+    """The lab's fiscal data (where not set yet), this workstation's branch, and a Factura
+    and a Nota de Crédito authorisation at its point (where none is active): the demo
+    database and the benchmark charge with them."""
+    from ..services import settings
+    from ..services.billing import authorisations
+
+    settings.put("default_branch_id", branch)
+    for key, value in LAB_DATA.items():
+        if not settings.get(key):
+            settings.put(key, value)
+    active = {a["doc_type"] for a in authorisations.list_all() if a["status"] == "active"}
+    deadline = dt.date.today() + dt.timedelta(days=330)
+    for doc_type, cai in (("01", INVOICE_CAI), ("06", NOTE_CAI)):
+        if doc_type in active:
+            continue
+        authorisations.add(
+            authorisations.AuthorisationInput(
+                branch_id=branch,
+                establishment="000",
+                point=authorisations.issuing_point()[1],
+                doc_type=doc_type,
+                cai=cai,
+                range_from=1,
+                range_to=range_to,
+                deadline=deadline,
+            )
+        )
+
+
 def seed_billing(rng: random.Random, progress: Callable[[str], None], invoices: int = 25) -> int:
     """Set up billing and invoice up to ``invoices`` recent requests; returns how many."""
     from ..db.models import Branch, LabRequest
     from ..services import settings
-    from ..services.billing import authorisations, cash
+    from ..services.billing import cash
     from ..services.billing import invoices as invoicing
     from ..services.billing.payments import PaymentInput
 
@@ -33,24 +63,7 @@ def seed_billing(rng: random.Random, progress: Callable[[str], None], invoices: 
     if branch is None:
         return 0
     progress("Facturación de demostración…")
-    settings.put("default_branch_id", branch)
-    for key, value in LAB_DATA.items():
-        if not settings.get(key):
-            settings.put(key, value)
-    deadline = dt.date.today() + dt.timedelta(days=330)
-    for doc_type, cai in (("01", INVOICE_CAI), ("06", NOTE_CAI)):
-        authorisations.add(
-            authorisations.AuthorisationInput(
-                branch_id=branch,
-                establishment="000",
-                point="001",
-                doc_type=doc_type,
-                cai=cai,
-                range_from=1,
-                range_to=5000,
-                deadline=deadline,
-            )
-        )
+    setup_fiscal(branch)
     if invoices <= 0:
         return 0
     if cash.current() is None:
