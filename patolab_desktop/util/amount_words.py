@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from .money import MoneyLike
+
 CENT = Decimal("0.01")
 LIMIT = 10**12  # up to 999,999,999,999.99 ("NOVECIENTOS ... MIL MILLONES")
 
@@ -120,7 +122,7 @@ def number_in_words(n: int) -> str:
     return " ".join(parts)
 
 
-def to_cents(amount) -> Decimal:
+def to_cents(amount: MoneyLike) -> Decimal:
     """The amount as a Decimal rounded half-up to the cent (never via float)."""
     if isinstance(amount, float):
         amount = repr(amount)
@@ -133,7 +135,7 @@ def to_cents(amount) -> Decimal:
     return value.quantize(CENT, ROUND_HALF_UP)
 
 
-def amount_in_words(amount) -> str:
+def amount_in_words(amount: MoneyLike) -> str:
     """``1160`` → ``"UN MIL CIENTO SESENTA LEMPIRAS CON 00/100"`` (see the module text).
 
     A negative amount is written with "MENOS" in front; amounts of a trillion Lempiras or
