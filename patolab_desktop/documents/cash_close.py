@@ -79,15 +79,7 @@ def method_rows(report: CashCloseReport) -> list[tuple[str, Decimal, Decimal, De
 def _method_table(flow: Flow, report: CashCloseReport, size_pt: float) -> None:
     rows = method_rows(report)
     body = [
-        Row(
-            [
-                method,
-                format_lempiras(expected),
-                format_lempiras(counted),
-                format_lempiras(diff),
-            ]
-        )
-        for method, expected, counted, diff in rows
+        Row([method, *(format_lempiras(amount) for amount in amounts)]) for method, *amounts in rows
     ]
     body.append(
         Row(

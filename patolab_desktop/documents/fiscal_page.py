@@ -11,20 +11,9 @@ from PySide6.QtGui import QFont
 
 from ..services.billing.views import FiscalDocument
 from ..util.money import format_lempiras
+from . import fiscal_content as content
 from .canvas import ACCENT, CENTER, INK, MUTED, RIGHT, RULE, SHADE, Canvas, font
 from .fiscal_blocks import amount_row, pair_line, place_block, receiver_block, void_box
-from .fiscal_content import (
-    authorisation_pairs,
-    buyer_pairs,
-    document_title,
-    is_exonerated,
-    issued_text,
-    issuer_lines,
-    line_tax_label,
-    payment_lines,
-    total_rows,
-    words_text,
-)
 from .flow import Flow
 from .page_frame import paged_flow
 from .tables import ROW_SHADE, Column, Row, draw_table
@@ -32,7 +21,7 @@ from .tables import ROW_SHADE, Column, Row, draw_table
 
 def page_flow(canvas: Canvas, doc: FiscalDocument, copy: str) -> Flow:
     """Lay one copy out into Letter/A4 pages (nothing painted yet)."""
-    continued = f"{doc.issuer.trade_name} — {document_title(doc)} — {copy} (continuación)"
+    continued = f"{doc.issuer.trade_name} — {content.document_title(doc)} — {copy} (continuación)"
     flow = paged_flow(canvas, continued)
     _header(flow, doc, copy)
     flow.gap(2)
@@ -41,7 +30,7 @@ def page_flow(canvas: Canvas, doc: FiscalDocument, copy: str) -> Flow:
     label_font, value_font = font(9, bold=True), font(9)
     auth_top = flow.y
     flow.gap(1)
-    for label, value in authorisation_pairs(doc):
+    for label, value in content.authorisation_pairs(doc):
         pair_line(flow, label, value, label_font, value_font, x=canvas.mm(2))
     flow.gap(1)
     auth_rect = QRectF(0, auth_top, flow.width, flow.y - auth_top)
@@ -49,7 +38,7 @@ def page_flow(canvas: Canvas, doc: FiscalDocument, copy: str) -> Flow:
     flow.gap(2.5)
 
     # the buyer (and a credit note's original)
-    for label, value in buyer_pairs(doc):
+    for label, value in content.buyer_pairs(doc):
         pair_line(flow, label, value, label_font, value_font)
     flow.gap(3)
 
@@ -79,7 +68,7 @@ def _header(flow: Flow, doc: FiscalDocument, copy: str) -> None:
         0, top, left_width, doc.issuer.trade_name, name_font, wrap=True, color=ACCENT
     )
     y += canvas.mm(0.6)
-    for line in issuer_lines(doc):
+    for line in content.issuer_lines(doc):
         legal = line == doc.issuer.legal_name
         fnt = legal_font if legal else small
         color = INK if legal or line.startswith("RTN") else MUTED
@@ -99,7 +88,7 @@ def _header(flow: Flow, doc: FiscalDocument, copy: str) -> None:
     ry += flow.text(
         x + pad, ry, inner, number, canvas.fit_font(number, number_font, inner), align=CENTER
     )
-    ry += flow.text(x + pad, ry, inner, issued_text(doc), date_font, align=CENTER)
+    ry += flow.text(x + pad, ry, inner, content.issued_text(doc), date_font, align=CENTER)
     ry += canvas.mm(1.2)
     band_top = ry
     band_height = canvas.line_height(copy_font) + canvas.mm(1.6)
@@ -117,7 +106,7 @@ def _header(flow: Flow, doc: FiscalDocument, copy: str) -> None:
 
 
 def _lines_table(flow: Flow, doc: FiscalDocument) -> None:
-    exonerated = is_exonerated(doc)
+    exonerated = content.is_exonerated(doc)
     rows = [
         Row(
             [
@@ -125,7 +114,7 @@ def _lines_table(flow: Flow, doc: FiscalDocument) -> None:
                 f"{line.quantity:,}",
                 format_lempiras(line.unit_price),
                 format_lempiras(line.discount),
-                line_tax_label(line.tax_class, exonerated),
+                content.line_tax_label(line.tax_class, exonerated),
                 format_lempiras(line.amount),
             ]
         )
@@ -153,8 +142,8 @@ def _totals(flow: Flow, doc: FiscalDocument) -> None:
     gap = canvas.mm(6)
     left_width = flow.width - box_width - gap
     body, strong, head = font(9.5), font(11.5, bold=True), font(9.5, bold=True)
-    rows = total_rows(doc)
-    payments = payment_lines(doc)
+    rows = content.total_rows(doc)
+    payments = content.payment_lines(doc)
 
     def row_at(y: float, x: float, width: float, label: str, value: str, fnt: QFont) -> float:
         flow.y = y
@@ -190,7 +179,7 @@ def _words(flow: Flow, doc: FiscalDocument) -> None:
     """«Total en letras: …» on a shaded band."""
     canvas = flow.canvas
     words_font = font(9.5, bold=True)
-    words = words_text(doc)
+    words = content.words_text(doc)
     inner = flow.width - canvas.mm(4)
     height = canvas.wrapped_height(words, words_font, inner) + canvas.mm(3)
     flow.ensure(height)

@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import QRectF
 
 from ..i18n import translate
-from .canvas import ACCENT, INK, MUTED, Canvas, font, load_logo
+from .canvas import ACCENT, CENTER, INK, LEFT, MUTED, RIGHT, Canvas, font, load_logo
 from .flow import Flow
 
 
@@ -76,28 +76,16 @@ def paint_footer(
     y = canvas.height - height
     canvas.hline(0, canvas.width, y - canvas.mm(2), 0.5, MUTED)
     third = canvas.width / 3
-    canvas.draw_text(
-        QRectF(0, y, third * 1.6, height),
-        canvas.elide(left_text, small, third * 1.6),
-        small,
-        color=MUTED,
-    )
-    if center_text:
-        canvas.draw_text(
-            QRectF(third * 1.6, y, third * 0.8, height),
-            center_text,
-            small,
-            align=Qt.AlignmentFlag.AlignHCenter,
-            color=MUTED,
-        )
     page = translate("printing.layout", "Página {v} de {count}").format(v=index + 1, count=count)
-    canvas.draw_text(
-        QRectF(third * 2.4, y, third * 0.6, height),
-        page,
-        small,
-        align=Qt.AlignmentFlag.AlignRight,
-        color=MUTED,
-    )
+    # left, centre and right: (x and width in thirds of the page, text, alignment)
+    for start, span, text, align in (
+        (0.0, 1.6, canvas.elide(left_text, small, third * 1.6), LEFT),
+        (1.6, 0.8, center_text, CENTER),
+        (2.4, 0.6, page, RIGHT),
+    ):
+        if text:
+            rect = QRectF(third * start, y, third * span, height)
+            canvas.draw_text(rect, text, small, align=align, color=MUTED)
 
 
 def continuation_header(flow: Flow, text: str) -> None:
