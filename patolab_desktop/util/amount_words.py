@@ -94,15 +94,18 @@ def _below_thousand(n: int) -> str:
     return " ".join(parts)
 
 
+def _joined(*parts: str) -> str:
+    """The non-empty parts, one space between them."""
+    return " ".join(part for part in parts if part)
+
+
 def _below_million(n: int) -> str:
     """1–999,999 in words; the thousands always with their count ("UN MIL")."""
     thousands, rest = divmod(n, 1000)
-    parts = []
-    if thousands:
-        parts.append(f"{_below_thousand(thousands)} MIL")
-    if rest:
-        parts.append(_below_thousand(rest))
-    return " ".join(parts)
+    return _joined(
+        f"{_below_thousand(thousands)} MIL" if thousands else "",
+        _below_thousand(rest) if rest else "",
+    )
 
 
 def number_in_words(n: int) -> str:
@@ -112,14 +115,11 @@ def number_in_words(n: int) -> str:
     if n == 0:
         return _UNITS[0]
     millions, rest = divmod(n, 1_000_000)
-    parts = []
     if millions == 1:
-        parts.append("UN MILLÓN")
-    elif millions:
-        parts.append(f"{_below_million(millions)} MILLONES")
-    if rest:
-        parts.append(_below_million(rest))
-    return " ".join(parts)
+        head = "UN MILLÓN"
+    else:
+        head = f"{_below_million(millions)} MILLONES" if millions else ""
+    return _joined(head, _below_million(rest) if rest else "")
 
 
 def to_cents(amount: MoneyLike) -> Decimal:
