@@ -16,6 +16,7 @@ import json
 import logging
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from . import paths
 from .util import files
@@ -54,7 +55,7 @@ def settings_path() -> Path:
     return paths.config_dir() / FILE_NAME
 
 
-def _coerce(field: dataclasses.Field, value):
+def _coerce(field: dataclasses.Field[Any], value: Any) -> Any:
     default = field.default
     if isinstance(default, bool):
         return value if isinstance(value, bool) else default
@@ -125,6 +126,6 @@ def save(settings: LocalSettings) -> LocalSettings:
     return settings
 
 
-def update(**changes) -> LocalSettings:
+def update(**changes: Any) -> LocalSettings:
     """Load, change the given fields, save; returns the new settings."""
     return save(dataclasses.replace(load(), **changes))

@@ -17,7 +17,7 @@ from peewee import Database, PostgresqlDatabase
 _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
-def copy_cell(value) -> str:
+def copy_cell(value: object) -> str:
     """One value in COPY's text format (``\\N`` is NULL, specials backslash-escaped)."""
     if value is None:
         return "\\N"

@@ -5,8 +5,9 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+from contextlib import AbstractContextManager
 from pathlib import Path
-from urllib.parse import unquote, urlparse
+from urllib.parse import ParseResult, unquote, urlparse
 
 from peewee import Database, DatabaseProxy, PostgresqlDatabase, SqliteDatabase
 
@@ -35,7 +36,7 @@ def is_postgres_url(target: str) -> bool:
     return str(target).startswith(("postgresql://", "postgres://"))
 
 
-def _port(parsed) -> int:
+def _port(parsed: ParseResult) -> int:
     try:
         return parsed.port or 5432
     except ValueError:
@@ -53,7 +54,7 @@ def describe(target: str) -> str:
     if is_postgres_url(target):
         parsed = urlparse(target)
         try:
-            port = parsed.port or 5432
+            port = str(parsed.port or 5432)
         except ValueError:
             port = "?"
         return f"postgresql://{parsed.username or ''}@{parsed.hostname}:{port}{parsed.path}"
@@ -162,7 +163,7 @@ def make_database(target: str | Path, create: bool = True) -> Database:
     return SqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS, check_same_thread=False)
 
 
-def cannot_open(target, exc) -> DatabaseOpenError:
+def cannot_open(target: str | os.PathLike[str], exc: BaseException | str) -> DatabaseOpenError:
     return DatabaseOpenError(
         translate("db.database", "No se pudo abrir la base de datos {target}: {error}").format(
             target=describe(str(target)), error=exc
@@ -198,7 +199,7 @@ def is_sqlite(database: Database | None = None) -> bool:
     return isinstance(database, SqliteDatabase)
 
 
-def write_transaction():
+def write_transaction() -> AbstractContextManager[object]:
     """A transaction that takes the write lock at once (BEGIN IMMEDIATE on SQLite).
 
     Use it for read-then-write sequences such as request numbering so two

@@ -104,7 +104,8 @@ def current_keys(database: Database | None = None) -> IdentityKeys:
     if keys.check != check:
         log.warning("The stored identity key is not this database's key")
         raise KeyMissing(ident)
-    _cache[(ident, check)] = keys
+    if ident:  # looked up by (id, check) only: a database without an id is not cached
+        _cache[(ident, check)] = keys
     return keys
 
 

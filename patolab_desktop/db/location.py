@@ -25,7 +25,7 @@ import posixpath
 import re
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -175,9 +175,9 @@ def _dropbox_roots(home: str) -> list[str]:
 
 
 def synced_folder(
-    path: str | os.PathLike,
+    path: str | os.PathLike[str],
     *,
-    environ: dict | None = None,
+    environ: Mapping[str, str] | None = None,
     dropbox_roots: list[str] | None = None,
 ) -> str | None:
     """The cloud-sync service (OneDrive, Dropbox, Google Drive, iCloud Drive) whose folder
@@ -190,10 +190,8 @@ def synced_folder(
         service = _sync_service_of_component(component)
         if service:
             return service
-    environ = os.environ if environ is None else environ
-    roots: list[tuple[str, str]] = [
-        (environ[var], "OneDrive") for var in SYNC_ENV_VARS if environ.get(var)
-    ]
+    env: Mapping[str, str] = os.environ if environ is None else environ
+    roots: list[tuple[str, str]] = [(env[var], "OneDrive") for var in SYNC_ENV_VARS if env.get(var)]
     if dropbox_roots is None:
         dropbox_roots = _dropbox_roots(os.path.expanduser("~"))
     roots += [(root, "Dropbox") for root in dropbox_roots]
@@ -216,7 +214,9 @@ def is_unc(path: str) -> bool:
 
 
 def _windows_drive_type(root: str) -> int:
-    import ctypes  # only reached on Windows
+    if sys.platform != "win32":
+        raise OSError(f"GetDriveTypeW is only on Windows (asked for {root})")
+    import ctypes
 
     return int(ctypes.windll.kernel32.GetDriveTypeW(ctypes.c_wchar_p(root)))
 
@@ -302,15 +302,18 @@ def sync_refusal_message(path: str | os.PathLike, service: str) -> str:
 
 
 def check_local(
-    path: str | os.PathLike,
+    path: str | os.PathLike[str],
     *,
-    environ: dict | None = None,
+    environ: Mapping[str, str] | None = None,
     dropbox_roots: list[str] | None = None,
-    **inputs,
+    platform: str | None = None,
+    mounts: list[Mount] | None = None,
+    drive_type: Callable[[str], int] | None = None,
 ) -> str | None:
     """The Spanish refusal message when ``path`` is on a network share, a VM or FUSE
-    share, or in a cloud-synced folder; else None."""
-    share = network_share(path, **inputs)
+    share, or in a cloud-synced folder; else None (``network_share`` and
+    ``synced_folder`` say what the other arguments inject)."""
+    share = network_share(path, platform=platform, mounts=mounts, drive_type=drive_type)
     if share:
         return refusal_message(path, share)
     service = synced_folder(path, environ=environ, dropbox_roots=dropbox_roots)

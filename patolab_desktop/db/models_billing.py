@@ -8,8 +8,6 @@ or an amount. A void only sets ``status``/``void_*``; a credit note is a new doc
 
 from __future__ import annotations
 
-import datetime as dt
-
 from peewee import (
     SQL,
     AutoField,
@@ -25,11 +23,7 @@ from peewee import (
 
 from .database import db
 from .fields import MoneyField
-from .models import ALL_MODELS, Branch, Customer, LabRequest, RequestLine
-
-
-def now() -> dt.datetime:
-    return dt.datetime.now().replace(microsecond=0)
+from .models import ALL_MODELS, Branch, Customer, LabRequest, RequestLine, now
 
 
 class BillingModel(Model):

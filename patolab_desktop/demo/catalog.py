@@ -8,6 +8,8 @@ the demo data obeys every rule the real data does.
 
 from __future__ import annotations
 
+import random
+
 from ..db.models import Branch, Referrer
 from ..paths import resource
 from ..services import catalog
@@ -231,6 +233,22 @@ def _doctor(rng, used: set[str]) -> referrers.ReferrerData:
     )
 
 
+def _add_institution(
+    rng: random.Random, name: str, city: str, type_id: int, institution: str = "", **extra: str
+) -> None:
+    """A hospital, clinic or company that refers patients (its landline and address drawn)."""
+    referrers.create(
+        referrers.ReferrerData(
+            name=name,
+            type_id=type_id,
+            institution=institution or name,
+            phone=_phone(rng, landline=True),
+            address=_address(rng, city),
+            **extra,
+        )
+    )
+
+
 def _seed_referrers(rng, target: int = 60) -> int:
     if Referrer.select().exists():
         return 0
@@ -238,40 +256,20 @@ def _seed_referrers(rng, target: int = 60) -> int:
     used: set[str] = set()
     made = 0
     for name, city in HOSPITALS:
-        referrers.create(
-            referrers.ReferrerData(
-                name=name,
-                type_id=types["Hospital"],
-                institution=name,
-                phone=_phone(rng, landline=True),
-                address=_address(rng, city),
-                email=f"laboratorio@{_ascii(name)[:20]}.{EMAIL_DOMAIN}",
-            )
-        )
-        made += 1
+        email = f"laboratorio@{_ascii(name)[:20]}.{EMAIL_DOMAIN}"
+        _add_institution(rng, name, city, types["Hospital"], email=email)
     for name, city in CLINICS:
-        referrers.create(
-            referrers.ReferrerData(
-                name=name,
-                type_id=types["Clínica Privada"],
-                institution=name,
-                phone=_phone(rng, landline=True),
-                address=_address(rng, city),
-            )
-        )
-        made += 1
+        _add_institution(rng, name, city, types["Clínica Privada"])
     for name, city in COMPANIES:
-        referrers.create(
-            referrers.ReferrerData(
-                name=name,
-                type_id=types["Empresa"],
-                institution="Salud ocupacional",
-                phone=_phone(rng, landline=True),
-                address=_address(rng, city),
-                notes="Exámenes pre-empleo y de control para sus empleados.",
-            )
+        _add_institution(
+            rng,
+            name,
+            city,
+            types["Empresa"],
+            institution="Salud ocupacional",
+            notes="Exámenes pre-empleo y de control para sus empleados.",
         )
-        made += 1
+    made += len(HOSPITALS) + len(CLINICS) + len(COMPANIES)
     referrers.create(
         referrers.ReferrerData(
             name="Brigada Médica Comunitaria",

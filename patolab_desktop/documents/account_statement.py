@@ -14,36 +14,22 @@ still available. A long statement breaks across pages, repeating the table's hea
 from __future__ import annotations
 
 import datetime as dt
+import os
 from decimal import Decimal
 
-from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QPagedPaintDevice, QPageLayout, QPainter
+from PySide6.QtCore import QRectF
+from PySide6.QtGui import QPagedPaintDevice, QPageLayout, QPainter
 
 from ..i18n import translate
 from ..util.formatting import format_date
 from ..util.money import format_lempiras
-from .layout import (
-    ACCENT,
-    INK,
-    MUTED,
-    STAMP,
-    Canvas,
-    Column,
-    Flow,
-    Row,
-    check_paper,
-    continuation_header,
-    document_layout,
-    draw_table,
-    font,
-    is_roll,
-    keep_none_alive,
-    key_values,
-    paint_footer,
-    write_pdf,
-)
+from .canvas import ACCENT, INK, MUTED, RIGHT, STAMP, Canvas, font
+from .flow import Flow
+from .page_frame import paged_flow, paint_footer
+from .paper import check_paper, document_layout, is_roll
+from .pdf_output import keep_none_alive, write_pdf
+from .tables import ROW_SHADE, Column, Row, draw_table, key_values
 
-RIGHT = Qt.AlignmentFlag.AlignRight
 ZERO = Decimal("0.00")
 
 
@@ -116,13 +102,7 @@ def table_rows(data: dict) -> list[Row]:
             Row(
                 [
                     translate("printing.account_statement", "Sin facturas a crédito."),
-                    "",
-                    "",
-                    "",
-                    "",
-                    "",
-                    "",
-                    "",
+                    *[""] * (len(columns()) - 1),
                 ]
             )
         ]
@@ -185,8 +165,7 @@ def _totals_box(flow: Flow, data: dict) -> None:
     height = len(lines) * line + 2 * pad
     flow.ensure(height)
     left = flow.width - width
-    rect = QRectF(left, flow.y, width, height)
-    flow.add(lambda: canvas.box(rect, fill=QColor("#f6f6f6"), border=INK, width_pt=0.8))
+    flow.box(QRectF(left, flow.y, width, height), fill=ROW_SHADE, border=INK, width_pt=0.8)
     y = flow.y + pad
     half = (width - 2 * pad) / 2
     for label, amount, alarm in lines:
@@ -199,11 +178,10 @@ def _totals_box(flow: Flow, data: dict) -> None:
 
 def statement_flow(canvas: Canvas, data: dict, lab_name: str = "") -> Flow:
     """Lay the statement out into pages (nothing painted yet)."""
-    flow = Flow(canvas, top=canvas.mm(10), bottom=canvas.height - canvas.mm(9), first_top=0)
     continued = translate(
         "printing.account_statement", "{title} — {customer} (continuación)"
     ).format(title=document_title(), customer=data.get("customer_name") or "")
-    flow.on_new_page.append(lambda: continuation_header(flow, continued))
+    flow = paged_flow(canvas, continued)
     if lab_name:
         flow.y += flow.text(0, flow.y, flow.width, lab_name, font(14, bold=True), wrap=True,
                             color=ACCENT)  # fmt: skip
@@ -261,7 +239,9 @@ def paint_statement(
     return flow.paint(device, decorate)
 
 
-def write_statement_pdf(path, data: dict, paper: str = "Letter", lab_name: str = "") -> int:
+def write_statement_pdf(
+    path: str | os.PathLike[str], data: dict, paper: str = "Letter", lab_name: str = ""
+) -> int:
     """Save the statement as a PDF on Letter or A4; returns the page count."""
     page_layout = statement_page_layout(paper)
     title = f"{document_title()} — {data.get('customer_name') or ''}"

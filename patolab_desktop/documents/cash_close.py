@@ -1,7 +1,7 @@
 """The printed cash close (cuadre de caja, issue 17 point 6).
 
 ``write_cash_close_pdf(path, report, paper)`` saves a ``services.billing.views.CashCloseReport``
-on Letter, A4 or the 80 mm roll (``layout.ROLL``, as long as its content);
+on Letter, A4 or the 80 mm roll (``paper.ROLL``, as long as its content);
 ``paint_cash_close`` draws it on any paged device (a QPrinter for printing and preview,
 after ``printer.setPageLayout(cash_close_page_layout(report, paper))``). The same three
 functions are importable from ``documents.fiscal_document``.
@@ -13,40 +13,24 @@ supervisor who confirms. Like the fiscal documents it stays in Spanish.
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterable
 from decimal import Decimal
 
-from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QPagedPaintDevice, QPageLayout, QPainter
 
 from ..services.billing.views import CashCloseReport
 from ..util.formatting import format_datetime
 from ..util.money import format_lempiras
-from . import layout
-from .layout import (
-    ACCENT,
-    INK,
-    MUTED,
-    ROLL,
-    SHADE,
-    STAMP,
-    Canvas,
-    Column,
-    Flow,
-    Row,
-    check_paper,
-    continuation_header,
-    document_layout,
-    draw_table,
-    fitted_roll_layout,
-    font,
-    is_roll,
-    keep_none_alive,
-    paint_footer,
-    write_pdf,
-)
+from . import pdf_output
+from .blocks import notice_box
+from .canvas import ACCENT, CENTER, INK, LEFT, MUTED, RIGHT, SHADE, STAMP, STAMP_FILL, Canvas, font
+from .flow import Flow
+from .page_frame import paged_flow, paint_footer, roll_flow
+from .paper import ROLL, check_paper, document_layout, is_roll
+from .pdf_output import fitted_roll_layout, keep_none_alive, write_pdf
+from .tables import Column, Row, draw_table
 
-RIGHT = Qt.AlignmentFlag.AlignRight
-CENTER = Qt.AlignmentFlag.AlignHCenter
 TITLE = "CIERRE DE CAJA"
 
 
@@ -54,16 +38,16 @@ def document_title(report: CashCloseReport) -> str:
     return f"{TITLE} No. {report.session_id}"
 
 
-def difference_text(amount) -> str:
+def difference_text(amount: Decimal | int | str) -> str:
     """«-L 20.00 (faltante)», «L 5.00 (sobrante)», «L 0.00 (cuadra)»."""
     value = Decimal(amount)
     word = "cuadra" if value == 0 else ("sobrante" if value > 0 else "faltante")
     return f"{format_lempiras(value)} ({word})"
 
 
-def face_value_text(value) -> str:
+def face_value_text(face: Decimal | int | str) -> str:
     """«L 500» for notes, «L 0.50» for coins."""
-    value = Decimal(value)
+    value = Decimal(face)
     if value == value.to_integral_value():
         return f"L {int(value):,}"
     return format_lempiras(value)
@@ -95,15 +79,7 @@ def method_rows(report: CashCloseReport) -> list[tuple[str, Decimal, Decimal, De
 def _method_table(flow: Flow, report: CashCloseReport, size_pt: float) -> None:
     rows = method_rows(report)
     body = [
-        Row(
-            [
-                method,
-                format_lempiras(expected),
-                format_lempiras(counted),
-                format_lempiras(diff),
-            ]
-        )
-        for method, expected, counted, diff in rows
+        Row([method, *(format_lempiras(amount) for amount in amounts)]) for method, *amounts in rows
     ]
     body.append(
         Row(
@@ -153,7 +129,12 @@ def _denomination_table(flow: Flow, report: CashCloseReport, size_pt: float) -> 
 
 
 def _pairs(
-    flow: Flow, pairs, label_font: QFont, value_font: QFont, label_width: float, color=MUTED
+    flow: Flow,
+    pairs: Iterable[tuple[str, str]],
+    label_font: QFont,
+    value_font: QFont,
+    label_width: float,
+    color: QColor = MUTED,
 ) -> None:
     canvas = flow.canvas
     for label, value in pairs:
@@ -168,29 +149,24 @@ def _pairs(
 
 
 def _difference_box(flow: Flow, report: CashCloseReport, size_pt: float) -> None:
-    canvas = flow.canvas
-    pad = canvas.mm(2)
-    inner = flow.width - 2 * pad
     strong, body = font(size_pt + 1.5, bold=True), font(size_pt)
     head = f"Diferencia: {difference_text(report.difference)}"
     note = f"Nota: {report.note.strip() or '—'}"
-    height = (
-        canvas.wrapped_height(head, strong, inner)
-        + canvas.mm(0.8)
-        + canvas.wrapped_height(note, body, inner)
-        + 2 * pad
-    )
-    flow.ensure(height)
     differs = Decimal(report.difference) != 0
-    fill = QColor(253, 236, 234) if differs else SHADE
-    border = STAMP if differs else INK
-    rect = QRectF(0, flow.y, flow.width, height)
-    flow.add(lambda: canvas.box(rect, fill=fill, border=border, width_pt=1.0))
-    y = flow.y + pad
-    y += flow.text(pad, y, inner, head, strong, wrap=True, color=STAMP if differs else INK)
-    y += canvas.mm(0.8)
-    flow.text(pad, y, inner, note, body, wrap=True)
-    flow.y += height
+    notice_box(
+        flow,
+        head,
+        note,
+        strong,
+        body,
+        pad_mm=2,
+        gap_mm=0.8,
+        fill=STAMP_FILL if differs else SHADE,
+        border=STAMP if differs else INK,
+        border_pt=1.0,
+        heading_color=STAMP if differs else INK,
+        wrap_heading=True,
+    )
 
 
 def _signatures(flow: Flow, report: CashCloseReport, size_pt: float, stacked: bool) -> None:
@@ -210,8 +186,7 @@ def _signatures(flow: Flow, report: CashCloseReport, size_pt: float, stacked: bo
             height = space + canvas.wrapped_height(label, body, flow.width) + canvas.mm(1)
             flow.ensure(height)
             line_y = flow.y + space
-            width = flow.width
-            flow.add(lambda y=line_y, w=width: canvas.hline(0, w, y, 0.7, INK))
+            flow.hline(0, flow.width, line_y, 0.7, INK)
             flow.text(0, line_y + canvas.mm(0.8), flow.width, label, body, align=CENTER, wrap=True)
             flow.y += height
         return
@@ -222,7 +197,7 @@ def _signatures(flow: Flow, report: CashCloseReport, size_pt: float, stacked: bo
     line_y = flow.y + space
     for index, label in enumerate(labels):
         x = index * (width + gap)
-        flow.add(lambda x=x: canvas.hline(x, x + width, line_y, 0.7, INK))
+        flow.hline(x, x + width, line_y, 0.7, INK)
         flow.text(x, line_y + canvas.mm(0.8), width, label, body, align=CENTER, wrap=True)
     flow.y += height
 
@@ -231,13 +206,11 @@ def close_flow(canvas: Canvas, report: CashCloseReport, paper: str, lab_name: st
     """Lay the close report out into pages (nothing painted yet)."""
     roll = is_roll(paper)
     if roll:
-        flow = Flow(canvas, top=0, bottom=1e12, first_top=0)
+        flow = roll_flow(canvas)
     else:
-        flow = Flow(canvas, top=canvas.mm(10), bottom=canvas.height - canvas.mm(9), first_top=0)
-        continued = f"{document_title(report)} (continuación)"
-        flow.on_new_page.append(lambda: continuation_header(flow, continued))
+        flow = paged_flow(canvas, f"{document_title(report)} (continuación)")
     size = 7.5 if roll else 9.5
-    align = CENTER if roll else Qt.AlignmentFlag.AlignLeft
+    align = CENTER if roll else LEFT
     if lab_name:
         name_font = font(10.5 if roll else 14, bold=True)
         flow.y += flow.text(0, flow.y, flow.width, lab_name, name_font, align, True, ACCENT)
@@ -265,7 +238,7 @@ def close_flow(canvas: Canvas, report: CashCloseReport, paper: str, lab_name: st
 
 
 def roll_length_mm(report: CashCloseReport, lab_name: str = "") -> float:
-    return layout.roll_length_mm(lambda canvas: close_flow(canvas, report, ROLL, lab_name).y)
+    return pdf_output.roll_length_mm(lambda canvas: close_flow(canvas, report, ROLL, lab_name).y)
 
 
 def cash_close_page_layout(
@@ -297,7 +270,7 @@ def paint_cash_close(
 
 
 def write_cash_close_pdf(
-    path, report: CashCloseReport, paper: str = "Letter", lab_name: str = ""
+    path: str | os.PathLike[str], report: CashCloseReport, paper: str = "Letter", lab_name: str = ""
 ) -> int:
     """Save the close report as a PDF on ``paper``; returns the page count."""
     check_paper(paper)

@@ -3,31 +3,19 @@ cancelled ones and their reasons (data from ``services.reports.period_report_dat
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+import os
+
 from PySide6.QtGui import QPagedPaintDevice, QPainter
 
 from ..i18n import translate
 from ..services.texts import service_label
 from ..util.money import format_lempiras
-from .layout import (
-    ACCENT,
-    INK,
-    MUTED,
-    Canvas,
-    Column,
-    Flow,
-    Row,
-    continuation_header,
-    document_layout,
-    draw_table,
-    font,
-    keep_none_alive,
-    paint_footer,
-    paint_lab_header,
-    write_pdf,
-)
-
-RIGHT = Qt.AlignmentFlag.AlignRight
+from .canvas import ACCENT, INK, MUTED, RIGHT, Canvas, font
+from .flow import Flow
+from .page_frame import paged_flow, paint_footer, paint_lab_header
+from .paper import document_layout
+from .pdf_output import keep_none_alive, write_pdf
+from .tables import Column, Row, draw_table
 
 
 def document_title() -> str:
@@ -106,13 +94,12 @@ def _group_table(
 
 
 def report_flow(canvas: Canvas, data: dict) -> Flow:
-    flow = Flow(canvas, top=canvas.mm(10), bottom=canvas.height - canvas.mm(9), first_top=0)
     title, period = document_title(), period_text(data)
     continued = translate(
         "printing.period_report",
         "{v} — {TITLE} {period_text} (continuación)",
     ).format(v=data["lab"].get("name") or "", TITLE=title, period_text=period)
-    flow.on_new_page.append(lambda: continuation_header(flow, continued))
+    flow = paged_flow(canvas, continued)
 
     title_font = font(12, bold=True)
     line_font = font(9.5)
@@ -297,7 +284,7 @@ def paint_period_report(painter: QPainter, device: QPagedPaintDevice, data: dict
     return flow.paint(device, decorate)
 
 
-def write_period_report_pdf(path, data: dict, paper: str = "A4") -> int:
+def write_period_report_pdf(path: str | os.PathLike[str], data: dict, paper: str = "A4") -> int:
     return write_pdf(
         path,
         document_layout(paper),

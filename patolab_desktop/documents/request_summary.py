@@ -8,37 +8,23 @@ print or a preview); ``write_summary_pdf`` saves it as a PDF file.
 from __future__ import annotations
 
 import contextlib
+import os
 from decimal import Decimal
 
-from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QPagedPaintDevice, QPainter, QPen
+from PySide6.QtCore import QRectF
+from PySide6.QtGui import QPagedPaintDevice, QPainter
 
 from ..i18n import translate
 from ..services.texts import service_label
 from ..util.money import format_lempiras
 from .barcode import BarcodeError, paint_code128
-from .layout import (
-    ACCENT,
-    INK,
-    MUTED,
-    STAMP,
-    Canvas,
-    Column,
-    Flow,
-    Row,
-    continuation_header,
-    document_layout,
-    draw_table,
-    font,
-    keep_none_alive,
-    key_values,
-    paint_footer,
-    paint_lab_header,
-    write_pdf,
-)
-
-RIGHT = Qt.AlignmentFlag.AlignRight
-CENTER = Qt.AlignmentFlag.AlignHCenter
+from .blocks import notice_box, paint_diagonal_stamp
+from .canvas import ACCENT, CENTER, INK, MUTED, RIGHT, Canvas, font
+from .flow import Flow
+from .page_frame import paged_flow, paint_footer, paint_lab_header
+from .paper import document_layout
+from .pdf_output import keep_none_alive, write_pdf
+from .tables import Column, Row, draw_table, key_values
 
 
 def document_title() -> str:
@@ -117,16 +103,13 @@ def _facts(data: dict) -> list[tuple[str, str]]:
 
 def summary_flow(canvas: Canvas, data: dict) -> Flow:
     """Lay the summary out into pages (nothing is painted yet)."""
-    footer_height = canvas.mm(9)
-    continuation_height = canvas.mm(10)
-    flow = Flow(canvas, top=continuation_height, bottom=canvas.height - footer_height, first_top=0)
     number = data["request_number"]
     title = document_title()
     continued = translate(
         "printing.request_summary",
         "{v} — {TITLE} {number} (continuación)",
     ).format(v=data["lab"].get("name") or "", TITLE=title, number=number)
-    flow.on_new_page.append(lambda: continuation_header(flow, continued))
+    flow = paged_flow(canvas, continued)
 
     barcode_height = canvas.mm(11)
     number_font = font(11, bold=True)
@@ -241,8 +224,7 @@ def _totals(flow: Flow, data: dict) -> None:
         lf = strong_font if strong else label_font
         vf = strong_font if strong else value_font
         if strong:
-            y_rule = flow.y
-            flow.add(lambda y=y_rule: canvas.hline(left, flow.width, y, 0.8, INK))
+            flow.hline(left, flow.width, flow.y, 0.8, INK)
             flow.y += canvas.mm(0.8)
         flow.text(left, flow.y, box_width * 0.6, label, lf, wrap=False)
         flow.text(left + box_width * 0.6, flow.y, box_width * 0.4, value, vf, align=RIGHT)
@@ -257,7 +239,6 @@ def _totals(flow: Flow, data: dict) -> None:
 
 
 def _cancelled_box(flow: Flow, data: dict) -> None:
-    canvas = flow.canvas
     flow.gap(5)
     heading = translate("printing.request_summary", "SOLICITUD CANCELADA")
     if data.get("cancelled_at_text"):
@@ -268,48 +249,14 @@ def _cancelled_box(flow: Flow, data: dict) -> None:
         "printing.request_summary", "(sin motivo registrado)"
     )
     reason = translate("printing.request_summary", "Motivo: {v}").format(v=why)
-    pad = canvas.mm(3)
-    inner = flow.width - 2 * pad
-    head_font, reason_font = font(11, bold=True), font(10)
-    height = (
-        canvas.line_height(head_font)
-        + canvas.mm(1)
-        + canvas.wrapped_height(reason, reason_font, inner)
-        + 2 * pad
-    )
-    flow.ensure(height)
-    rect = QRectF(0, flow.y, flow.width, height)
-    flow.add(lambda: canvas.box(rect, fill=QColor(253, 236, 234), border=STAMP, width_pt=1.2))
-    y = flow.y + pad
-    y += flow.text(pad, y, inner, heading, head_font, color=STAMP) + canvas.mm(1)
-    flow.text(pad, y, inner, reason, reason_font, wrap=True)
-    flow.y += height
+    notice_box(flow, heading, reason, font(11, bold=True), font(10), pad_mm=3, gap_mm=1)
 
 
 def paint_stamp(canvas: Canvas, text: str | None = None) -> None:
     """A diagonal red stamp across the middle of the page («CANCELADA» by default)."""
     if text is None:
         text = translate("printing.request_summary", "CANCELADA")
-    painter = canvas.painter
-    painter.save()
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-    painter.translate(QPointF(canvas.width / 2, canvas.height / 2))
-    painter.rotate(-32)
-    stamp_font = font(66, bold=True)
-    stamp_font.setLetterSpacing(QFont.SpacingType.PercentageSpacing, 108)
-    width = canvas.text_width(text, stamp_font) + canvas.mm(14)
-    height = canvas.line_height(stamp_font) + canvas.mm(6)
-    color = QColor(STAMP)
-    color.setAlpha(70)
-    pen = QPen(color)
-    pen.setWidthF(canvas.mm(2.2))
-    painter.setPen(pen)
-    painter.setBrush(Qt.BrushStyle.NoBrush)
-    rect = QRectF(-width / 2, -height / 2, width, height)
-    painter.drawRoundedRect(rect, canvas.mm(3), canvas.mm(3))
-    painter.setFont(stamp_font)
-    painter.drawText(rect, int(Qt.AlignmentFlag.AlignCenter), text)
-    painter.restore()
+    paint_diagonal_stamp(canvas, text, fit_width=False)
 
 
 def printed_text(data: dict) -> str:
@@ -335,7 +282,7 @@ def paint_summary(painter: QPainter, device: QPagedPaintDevice, data: dict) -> i
     return flow.paint(device, decorate)
 
 
-def write_summary_pdf(path, data: dict, paper: str = "A4") -> int:
+def write_summary_pdf(path: str | os.PathLike[str], data: dict, paper: str = "A4") -> int:
     """Save the summary as a PDF; returns the page count."""
     return write_pdf(
         path,

@@ -7,6 +7,7 @@ label into any rect, so a test can render it to a QImage and read the barcode ba
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 
@@ -16,19 +17,11 @@ from PySide6.QtGui import QColor, QFont, QPagedPaintDevice, QPainter
 from ..i18n import translate
 from ..services.texts import service_label
 from .barcode import BarcodeError, paint_code128
-from .layout import (
-    INK,
-    Canvas,
-    font,
-    keep_none_alive,
-    label_layout,
-    wrap_lines,
-    write_pdf,
-)
+from .canvas import CENTER, INK, LEFT, RIGHT, Canvas, font
+from .flow import wrap_lines
+from .paper import label_layout
+from .pdf_output import keep_none_alive, write_pdf
 
-LEFT = Qt.AlignmentFlag.AlignLeft
-RIGHT = Qt.AlignmentFlag.AlignRight
-CENTER = Qt.AlignmentFlag.AlignHCenter
 _AGE = re.compile(r"^(\d+) a(?= · |$)")  # "68 a · Mujer" from services.reports.label_data
 
 
@@ -118,7 +111,16 @@ def plan_label(canvas: Canvas, rect: QRectF, label: dict) -> LabelPlan:
 
     texts: list[LabelText] = []
 
-    def place(role, text, x, y, room, fnt, align=LEFT, inverted=False) -> float:
+    def place(
+        role: str,
+        text: str,
+        x: float,
+        y: float,
+        room: float,
+        fnt: QFont,
+        align: Qt.AlignmentFlag = LEFT,
+        inverted: bool = False,
+    ) -> float:
         height = canvas.line_height(fnt)
         texts.append(LabelText(role, text, QRectF(x, y, room, height), fnt, align, inverted))
         return height
@@ -258,7 +260,11 @@ def paint_labels(
 
 
 def write_labels_pdf(
-    path, labels: list[dict], width_mm: float = 50, height_mm: float = 25, copies: int = 1
+    path: str | os.PathLike[str],
+    labels: list[dict],
+    width_mm: float = 50,
+    height_mm: float = 25,
+    copies: int = 1,
 ) -> int:
     """Save the labels as a PDF whose every page is one label; returns the page count."""
     if not labels:

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from .money import MoneyLike
+
 CENT = Decimal("0.01")
 LIMIT = 10**12  # up to 999,999,999,999.99 ("NOVECIENTOS ... MIL MILLONES")
 
@@ -92,15 +94,18 @@ def _below_thousand(n: int) -> str:
     return " ".join(parts)
 
 
+def _joined(*parts: str) -> str:
+    """The non-empty parts, one space between them."""
+    return " ".join(part for part in parts if part)
+
+
 def _below_million(n: int) -> str:
     """1–999,999 in words; the thousands always with their count ("UN MIL")."""
     thousands, rest = divmod(n, 1000)
-    parts = []
-    if thousands:
-        parts.append(f"{_below_thousand(thousands)} MIL")
-    if rest:
-        parts.append(_below_thousand(rest))
-    return " ".join(parts)
+    return _joined(
+        f"{_below_thousand(thousands)} MIL" if thousands else "",
+        _below_thousand(rest) if rest else "",
+    )
 
 
 def number_in_words(n: int) -> str:
@@ -110,17 +115,14 @@ def number_in_words(n: int) -> str:
     if n == 0:
         return _UNITS[0]
     millions, rest = divmod(n, 1_000_000)
-    parts = []
     if millions == 1:
-        parts.append("UN MILLÓN")
-    elif millions:
-        parts.append(f"{_below_million(millions)} MILLONES")
-    if rest:
-        parts.append(_below_million(rest))
-    return " ".join(parts)
+        head = "UN MILLÓN"
+    else:
+        head = f"{_below_million(millions)} MILLONES" if millions else ""
+    return _joined(head, _below_million(rest) if rest else "")
 
 
-def to_cents(amount) -> Decimal:
+def to_cents(amount: MoneyLike) -> Decimal:
     """The amount as a Decimal rounded half-up to the cent (never via float)."""
     if isinstance(amount, float):
         amount = repr(amount)
@@ -133,7 +135,7 @@ def to_cents(amount) -> Decimal:
     return value.quantize(CENT, ROUND_HALF_UP)
 
 
-def amount_in_words(amount) -> str:
+def amount_in_words(amount: MoneyLike) -> str:
     """``1160`` → ``"UN MIL CIENTO SESENTA LEMPIRAS CON 00/100"`` (see the module text).
 
     A negative amount is written with "MENOS" in front; amounts of a trillion Lempiras or

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from types import ModuleType
 from urllib.parse import unquote, urlparse, urlunparse
 
 from ..util.translation import translate
@@ -41,7 +42,7 @@ def strip_password(url: str) -> str:
     return split_password(url)[0]
 
 
-def _keyring():
+def _keyring() -> ModuleType:
     import keyring
 
     return keyring

@@ -24,8 +24,9 @@ import re
 import secrets
 import stat
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import IO, Any
 
 from .faults import pause_point
 from .translation import translate
@@ -141,7 +142,7 @@ def fsync_dir(folder: str | os.PathLike) -> None:
             os.close(fd)
 
 
-def _open_temp(temp: Path, binary: bool, encoding: str | None, newline: str | None):
+def _open_temp(temp: Path, binary: bool, encoding: str | None, newline: str | None) -> IO[Any]:
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
     fd = os.open(os.fspath(temp), flags, PRIVATE_FILE)
     try:
@@ -191,7 +192,7 @@ def atomic_output(
     binary: bool = False,
     encoding: str | None = "utf-8",
     newline: str | None = None,
-):
+) -> Iterator[IO[Any]]:
     """``with atomic_output(path) as fh: fh.write(...)``: the target is replaced only
     when the block finishes without error (temp file, flush, fsync, rename); a failure
     removes the temporary file and leaves the target as it was. A full disk raises
@@ -231,7 +232,11 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
-def sweep(folders, now: float | None = None, own_folders: bool = True) -> list[Path]:
+def sweep(
+    folders: Iterable[str | os.PathLike[str] | None],
+    now: float | None = None,
+    own_folders: bool = True,
+) -> list[Path]:
     """Remove the temporary files a killed writer left in ``folders``; returns them.
 
     A file of ours (``TEMP_RE``) goes when its writer's process is gone or it is older

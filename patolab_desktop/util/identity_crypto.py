@@ -32,6 +32,7 @@ import hmac
 import os
 import secrets
 from functools import lru_cache
+from types import ModuleType
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
@@ -191,7 +192,7 @@ def key_from_recovery(text: str, expected_check: str | None = None) -> bytes:
     typed by mistake are read as the letters O, I and B). ``RecoveryKeyError`` when it
     is mistyped or is not this database's key (``expected_check`` from ``key_check``)."""
     cleaned = "".join(ch for ch in (text or "").upper() if ch.isalnum())
-    cleaned = cleaned.translate(str.maketrans({"0": "O", "1": "I", "8": "B"}))
+    cleaned = cleaned.translate(str.maketrans("018", "OIB"))
     wrong = RecoveryKeyError(
         translate(
             "services.identity_crypto",
@@ -271,7 +272,7 @@ def use_key_folder(folder: str | os.PathLike | None) -> None:
     _key_folder = os.fspath(folder) if folder is not None else None
 
 
-def _os_store():
+def _os_store() -> ModuleType | None:
     """``keyring`` when this computer has a real credential store, else None."""
     import keyring
     from keyring.backends import fail

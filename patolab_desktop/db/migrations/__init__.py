@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 from peewee import Database
@@ -79,7 +80,7 @@ def _identity_documents_and_declared_ages(database: Database) -> None:
 
 
 # (version, function(database)) — append new steps, never edit old ones.
-STEPS: list[tuple[int, str, object]] = [
+STEPS: list[tuple[int, str, Callable[[Database], None]]] = [
     (2, "índice de búsqueda de clientes sin posiciones", _search_index_without_positions),
     (3, "sin índice por correo de clientes", _drop_customer_email_index),
     (8, "documentos de identidad y edades declaradas", _identity_documents_and_declared_ages),

@@ -98,7 +98,7 @@ def encrypt_customers(database: Database, keys: IdentityKeys) -> int:
         done += len(rows)
 
 
-def _seal_value(keys: IdentityKeys, value):
+def _seal_value(keys: IdentityKeys, value: object) -> object:
     if isinstance(value, str) and value and not value.startswith(CIPHER_PREFIX):
         return keys.encrypt(value)
     return value

@@ -15,6 +15,8 @@ step numbered before it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from peewee import Database
 
 _LINE_COLUMNS = (
@@ -39,7 +41,7 @@ _CUSTOMER_COLUMNS = (
 _LEAF = "NOT EXISTS (SELECT 1 FROM request_line m WHERE m.parent_line_id = request_line.id)"
 
 
-def _add(database: Database, table: str, columns) -> None:
+def _add(database: Database, table: str, columns: Iterable[tuple[str, str]]) -> None:
     present = {c.name for c in database.get_columns(table)}
     for name, kind in columns:
         if name not in present:
