@@ -96,43 +96,22 @@ def test_read_only_health_commands_need_no_user(lab, capsys, monkeypatch):
 
 
 def test_a_receptionist_cannot_escalate(lab, capsys, monkeypatch):
-    as_ana = ("--db", lab, "--user", "ana")
-    code, _, err = run(
-        capsys,
-        *as_ana,
-        "users",
-        "create-admin",
-        "eva",
-        "--full-name",
-        "Eva",
-        "--password-stdin",
-        stdin="otra-clave-larga\n",
-        monkeypatch=monkeypatch,
-        password=RECEPTION_PASSWORD,
-    )
+    def as_ana(*argv, stdin=None):
+        return run(
+            capsys,
+            *("--db", lab, "--user", "ana", *argv),
+            stdin=stdin,
+            monkeypatch=monkeypatch,
+            password=RECEPTION_PASSWORD,
+        )
+
+    new_admin = ("create-admin", "eva", "--full-name", "Eva", "--password-stdin")
+    code, _, err = as_ana("users", *new_admin, stdin="otra-clave-larga\n")
     assert code == 1 and "permiso" in err
-    code, _, err = run(
-        capsys,
-        *as_ana,
-        "users",
-        "reset-password",
-        "marta",
-        "--password-stdin",
-        stdin="me-quedo-con-todo\n",
-        monkeypatch=monkeypatch,
-        password=RECEPTION_PASSWORD,
-    )
+    reset = ("reset-password", "marta", "--password-stdin")
+    code, _, err = as_ana("users", *reset, stdin="me-quedo-con-todo\n")
     assert code == 1 and "permiso" in err
-    code, _, err = run(
-        capsys,
-        *as_ana,
-        "export",
-        "customers",
-        "--out",
-        lab.parent / "c.csv",
-        monkeypatch=monkeypatch,
-        password=RECEPTION_PASSWORD,
-    )
+    code, _, err = as_ana("export", "customers", "--out", lab.parent / "c.csv")
     assert code == 1 and "permiso" in err and not (lab.parent / "c.csv").exists()
     open_db(lab)
     assert not User.select().where(User.username_folded == "eva").exists()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from playhouse.test_utils import assert_query_count
 from PySide6.QtCore import QModelIndex, Qt
 
 from patolab_desktop.db.database import db
@@ -12,12 +11,12 @@ from patolab_desktop.services.catalog import referrer_types, referrers
 from patolab_desktop.ui.referrers.referrer_dialog import ReferrerDialog
 from patolab_desktop.ui.referrers.referrers_window import ReferrersWindow
 from patolab_desktop.ui.referrers.types_dialog import ReferrerTypesDialog
-from tests.ui.list_helpers import Prompts, read_every_cell, search
+from tests.ui.list_helpers import Prompts, column, list_model_tests, owned, search
 from tests.unit.catalog_helpers import make_referrer, make_request, type_id
 
 
 def names(window) -> list[str]:
-    return [window.model.row_dict(r)["name"] for r in range(window.model.rowCount())]
+    return column(window, "name")
 
 
 @pytest.fixture
@@ -25,24 +24,12 @@ def window(qtbot, database):
     make_referrer("Dr. José Pérez", institution="Ginecología", phone="9988-7766")
     make_referrer("Dra. Carmen Muñoz", institution="Pediatría")
     make_referrer("Hospital Escuela", type_name="Hospital", institution="Hospital Escuela")
-    widget = ReferrersWindow()
-    qtbot.addWidget(widget)
-    widget.resize(1100, 500)
-    return widget
+    return owned(qtbot, ReferrersWindow(), (1100, 500))
 
 
-def test_model_passes_qtmodeltester(qtmodeltester, window):
-    qtmodeltester.check(window.model)
-
-
-def test_data_runs_no_sql(window):
-    roles = (
-        Qt.ItemDataRole.DisplayRole,
-        Qt.ItemDataRole.ForegroundRole,
-        Qt.ItemDataRole.DecorationRole,
-    )
-    with assert_query_count(0):
-        read_every_cell(window.model, roles)
+test_model_passes_qtmodeltester, test_data_runs_no_sql = list_model_tests(
+    Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.DecorationRole
+)
 
 
 def test_opens_with_focus_in_search_and_rows_by_name(qtbot, window):
@@ -124,9 +111,7 @@ def test_deactivate_cancelled_changes_nothing(monkeypatch, window):
 
 @pytest.fixture
 def dialog(qtbot, database):
-    widget = ReferrerDialog()
-    qtbot.addWidget(widget)
-    return widget
+    return owned(qtbot, ReferrerDialog())
 
 
 def test_dialog_shows_inline_errors_and_saves_nothing(qtbot, dialog):
@@ -221,9 +206,7 @@ def test_edit_conflict_is_reported_and_form_reloaded(qtbot, monkeypatch, databas
 
 @pytest.fixture
 def types_dialog(qtbot, database):
-    widget = ReferrerTypesDialog()
-    qtbot.addWidget(widget)
-    return widget
+    return owned(qtbot, ReferrerTypesDialog())
 
 
 def test_types_model_passes_qtmodeltester(qtmodeltester, types_dialog):

@@ -11,6 +11,7 @@ from patolab_desktop.db.models import Investigation, PanelMember, PriceChange
 from patolab_desktop.services import catalog
 from patolab_desktop.services.errors import ConflictError, RuleError, ValidationError
 from patolab_desktop.services.paging import PageRequest
+from tests.paging_helpers import every_page, one_page
 from tests.unit.catalog_helpers import make_investigation
 
 # --- codes and names -------------------------------------------------------------------------
@@ -288,14 +289,8 @@ def test_keyset_pages_cover_every_row_once_in_order(database, sort, descending):
             sample_type=samples[number % 4],
         )
     filters = catalog.CatalogFilter(include_inactive=True)
-    seen, request = [], PageRequest(sort=sort, descending=descending, limit=4)
-    while True:
-        page = catalog.page(filters, request)
-        seen.extend(page.rows)
-        if page.cursor is None:
-            break
-        request = PageRequest(sort=sort, descending=descending, limit=4, after=page.cursor)
-    full = catalog.page(filters, PageRequest(sort=sort, descending=descending, limit=1000)).rows
+    seen = every_page(catalog.page, filters, sort, descending, limit=4)
+    full = one_page(catalog.page, filters, sort, descending)
     assert len(seen) == 23 == len({r["id"] for r in seen})
     assert [r["id"] for r in seen] == [r["id"] for r in full]
     if sort == "price":

@@ -21,6 +21,7 @@ from tests.patient_csv_helpers import (  # noqa: F401 (fixture)
     table_snapshot,
     write_csv_file,
 )
+from tests.security_helpers import make_actor
 
 pytestmark = pytest.mark.usefixtures("database", "admin")
 
@@ -645,13 +646,7 @@ def test_analyse_never_writes(tmp_path):
 def test_import_needs_the_imports_permission(tmp_path):
     path = write_csv_file(tmp_path / "p.csv", ACCENTED)
     plan = pi.analyse(path)
-    clerk = session.Actor(
-        id=None,
-        username="ana",
-        full_name="Ana",
-        role="Recepción",
-        permissions=frozenset({"patients.create", "patients.edit"}),
-    )
+    clerk = make_actor("ana", "Ana", "Recepción", {"patients.create", "patients.edit"})
     with session.acting_as(clerk):
         with pytest.raises(PermissionDenied, match="importar pacientes"):
             pi.analyse(path)

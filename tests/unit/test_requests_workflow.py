@@ -9,16 +9,8 @@ import pytest
 from patolab_desktop.db.models import LabRequest, RequestLine
 from patolab_desktop.services import requests
 from patolab_desktop.services.errors import ConflictError, RuleError, ValidationError
+from tests.expected import STATUSES
 from tests.unit.requests_fixtures import lab, make_doctor, set_status  # noqa: F401
-
-STATUSES = [
-    "pending",
-    "sample_collected",
-    "in_progress",
-    "partial_result",
-    "completed",
-    "cancelled",
-]
 
 
 def _line_statuses(request_id) -> set[str]:
