@@ -43,6 +43,18 @@ def read_every_cell(model, roles) -> None:
                 model.data(model.index(row, column), role)
 
 
+def refuses_stale_save(qtbot, monkeypatch, dialog, other_desk, edit: str, text: str):
+    """``dialog`` was opened on a record, then ``other_desk()`` saved the record first:
+    typing ``text`` in the ``edit`` field and saving is refused with one error message."""
+    asked = Prompts(monkeypatch)
+    qtbot.addWidget(dialog)
+    other_desk()
+    getattr(dialog, edit).setText(text)
+    assert not dialog.save()
+    assert asked.kinds() == ["error"]
+    return dialog
+
+
 def owned(qtbot, widget, size: tuple[int, int] | None = None):
     """``widget``, closed by qtbot after the test (and resized to ``size`` when given)."""
     qtbot.addWidget(widget)

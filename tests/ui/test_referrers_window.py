@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
 
@@ -11,7 +13,15 @@ from patolab_desktop.services.catalog import referrer_types, referrers
 from patolab_desktop.ui.referrers.referrer_dialog import ReferrerDialog
 from patolab_desktop.ui.referrers.referrers_window import ReferrersWindow
 from patolab_desktop.ui.referrers.types_dialog import ReferrerTypesDialog
-from tests.ui.list_helpers import Prompts, column, list_model_tests, owned, search
+from tests.two_desks import save_elsewhere
+from tests.ui.list_helpers import (
+    Prompts,
+    column,
+    list_model_tests,
+    owned,
+    refuses_stale_save,
+    search,
+)
 from tests.unit.catalog_helpers import make_referrer, make_request, type_id
 
 
@@ -189,15 +199,12 @@ def test_editing_a_referrer_with_requests_says_how_many(qtbot, database):
 
 def test_edit_conflict_is_reported_and_form_reloaded(qtbot, monkeypatch, database):
     doctor = make_referrer("Dr. Conflicto")
-    asked = Prompts(monkeypatch)
+    theirs = "Cambiado por otra persona"
+    other_desk = partial(
+        save_elsewhere, referrers.get, referrers.update, doctor, institution=theirs
+    )
     dialog = ReferrerDialog(referrer_id=doctor)
-    qtbot.addWidget(dialog)
-    other = referrers.get(doctor)
-    other.institution = "Cambiado por otra persona"
-    referrers.update(other)
-    dialog.institution_edit.setText("Mi cambio")
-    assert not dialog.save()
-    assert asked.kinds() == ["error"]
+    refuses_stale_save(qtbot, monkeypatch, dialog, other_desk, "institution_edit", "Mi cambio")
     assert dialog.institution_edit.text() == "Cambiado por otra persona"
 
 

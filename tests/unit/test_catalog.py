@@ -9,9 +9,10 @@ from peewee import fn
 
 from patolab_desktop.db.models import Investigation, PanelMember, PriceChange
 from patolab_desktop.services import catalog
-from patolab_desktop.services.errors import ConflictError, RuleError, ValidationError
+from patolab_desktop.services.errors import RuleError, ValidationError
 from patolab_desktop.services.paging import PageRequest
 from tests.paging_helpers import every_page, one_page
+from tests.two_desks import stale_save
 from tests.unit.catalog_helpers import make_investigation
 
 # --- codes and names -------------------------------------------------------------------------
@@ -132,12 +133,9 @@ def test_set_price_refuses_negative(database):
 
 def test_stale_update_is_refused(database):
     investigation_id = make_investigation("GLU", price="80")
-    first, second = catalog.get(investigation_id), catalog.get(investigation_id)
-    first.name = "Glucosa A"
-    catalog.update(first)
-    second.name = "Glucosa B"
-    with pytest.raises(ConflictError):
-        catalog.update(second)
+    stale_save(
+        catalog.get, catalog.update, investigation_id, {"name": "Glucosa A"}, {"name": "Glucosa B"}
+    )
 
 
 # --- panels ----------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from patolab_desktop.services import catalog, customers, requests
 from patolab_desktop.services.catalog import referrers
 from patolab_desktop.services.errors import ConflictError
 from tests.unit.process_race import race
-from tests.unit.requests_fixtures import lab  # noqa: F401  (fixture)
+from tests.unit.requests_fixtures import fields_of, lab  # noqa: F401  (fixture)
 
 PROCESSES = 4
 PER_PROCESS = 100
@@ -100,13 +100,8 @@ def test_request_changes_from_a_stale_detail_are_refused(lab, stale_action):  # 
     }
     with pytest.raises(ConflictError, match=f"{number} fue modificada por otra persona"):
         actions[stale_action](shown.version)
-    after = LabRequest.get_by_id(request_id)
-    assert (after.version, after.status, after.net_amount, after.notes) == (
-        before.version,
-        before.status,
-        before.net_amount,
-        before.notes,
-    )
+    kept = ("version", "status", "net_amount", "notes")
+    assert fields_of(LabRequest.get_by_id(request_id), kept) == fields_of(before, kept)
     actions[stale_action](requests.get(request_id).version)  # after a reload it works
     assert LabRequest.get_by_id(request_id).version == before.version + 1
 

@@ -8,9 +8,10 @@ import pytest
 
 from patolab_desktop.db.models import Referrer
 from patolab_desktop.services.catalog import referrers
-from patolab_desktop.services.errors import ConflictError, ValidationError
+from patolab_desktop.services.errors import ValidationError
 from patolab_desktop.services.paging import PageRequest
 from tests.paging_helpers import every_page, one_page
+from tests.two_desks import stale_save
 from tests.unit.catalog_helpers import make_referrer, make_request, type_id
 
 
@@ -75,13 +76,8 @@ def test_get_returns_everything_saved(database):
 
 def test_update_refuses_a_stale_version(database):
     referrer_id = make_referrer("Dr. Luis Paz")
-    first = referrers.get(referrer_id)
-    second = referrers.get(referrer_id)
-    first.institution = "Pediatría"
-    referrers.update(first)
-    second.institution = "Cardiología"
-    with pytest.raises(ConflictError):
-        referrers.update(second)
+    first, second = {"institution": "Pediatría"}, {"institution": "Cardiología"}
+    stale_save(referrers.get, referrers.update, referrer_id, first, second)
     assert referrers.get(referrer_id).institution == "Pediatría"
 
 
