@@ -40,18 +40,10 @@ def run(capsys, *argv, stdin=None, monkeypatch=None, password=None):
 @pytest.fixture
 def lab(db_path, capsys, monkeypatch):
     """A lab database with an administrator (marta) and a receptionist (ana)."""
+    create_marta = ("create-admin", "marta", "--full-name", "Marta Zelaya", "--password-stdin")
+    stdin = ADMIN_PASSWORD + "\n"
     code, _, err = run(
-        capsys,
-        "--db",
-        db_path,
-        "users",
-        "create-admin",
-        "marta",
-        "--full-name",
-        "Marta Zelaya",
-        "--password-stdin",
-        stdin=ADMIN_PASSWORD + "\n",
-        monkeypatch=monkeypatch,
+        capsys, "--db", db_path, "users", *create_marta, stdin=stdin, monkeypatch=monkeypatch
     )
     assert code == 0, err
     open_db(db_path)
@@ -132,16 +124,12 @@ def test_a_wrong_password_is_refused_and_counted(lab, capsys, monkeypatch):
 
 
 def test_an_administrator_acts_with_her_permissions_and_is_audited(lab, capsys, monkeypatch):
+    as_marta = ("--db", lab, "--user", "marta")
+    reset_ana = ("users", "reset-password", "ANA", "--password-stdin")
     code, out, err = run(
         capsys,
-        "--db",
-        lab,
-        "--user",
-        "marta",
-        "users",
-        "reset-password",
-        "ANA",
-        "--password-stdin",
+        *as_marta,
+        *reset_ana,
         stdin="temporal-1234\n",
         monkeypatch=monkeypatch,
         password=ADMIN_PASSWORD,

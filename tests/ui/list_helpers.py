@@ -35,6 +35,12 @@ def search(window, text: str) -> None:
     window.search_box.flush()
 
 
+def found(window, text: str, key: str) -> list:
+    """Search ``text`` in a list tab: the ``key`` of every row it shows then."""
+    search(window, text)
+    return column(window, key)
+
+
 def read_every_cell(model, roles) -> None:
     """Ask ``model`` for every cell in every role of ``roles`` (a test counts the SQL)."""
     for row in range(model.rowCount()):

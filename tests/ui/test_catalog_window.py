@@ -18,7 +18,7 @@ from patolab_desktop.ui.catalog.branches_dialog import BranchDialog, BranchesDia
 from patolab_desktop.ui.catalog.catalog_window import CatalogWindow
 from patolab_desktop.ui.catalog.investigation_dialog import InvestigationDialog
 from patolab_desktop.ui.catalog.price_history import PriceHistoryDialog
-from tests.ui.list_helpers import Prompts, column, list_model_tests, owned, search
+from tests.ui.list_helpers import Prompts, column, found, list_model_tests, owned
 
 DEMO = resource("data", "demo_investigations.csv")
 
@@ -54,12 +54,9 @@ def test_rows_by_code_with_prices_and_members(window):
 
 
 def test_search_by_code_or_folded_name(window):
-    search(window, "acido")
-    assert codes(window) == ["URIC"]
-    search(window, "glu")
-    assert codes(window) == ["GLU"]
-    search(window, "perfil")
-    assert codes(window) == ["PERHEP", "PERLIP", "PERREN", "PERTIR"]
+    assert found(window, "acido", "code") == ["URIC"]
+    assert found(window, "glu", "code") == ["GLU"]
+    assert found(window, "perfil", "code") == ["PERHEP", "PERLIP", "PERREN", "PERTIR"]
 
 
 def test_kind_filter(window):
