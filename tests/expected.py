@@ -40,7 +40,7 @@ STATUSES = [
     "completed",
     "cancelled",
 ]
-# the status of a request's lines for each status of the request (migration 2, demo data)
+# the status of a request's lines for each status of the request (migration 12, demo data)
 LINE_STATUS_OF = {
     "pending": "pending",
     "sample_collected": "pending",
