@@ -8,6 +8,7 @@ backups of the file) are marked ``@pytest.mark.sqlite_only`` and are skipped the
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
 
@@ -67,6 +68,22 @@ def _pg_admin():
     return conn
 
 
+@contextlib.contextmanager
+def scratch_pg_database(prefix: str, template: str | None = None):
+    """A new PostgreSQL database on the test server (a copy of ``template`` when given),
+    dropped afterwards; yields its URL."""
+    name = prefix + uuid.uuid4().hex[:12]
+    conn = _pg_admin()
+    with conn.cursor() as cur:
+        cur.execute(f"CREATE DATABASE {name}" + (f" TEMPLATE {template}" if template else ""))
+    try:
+        yield f"{PG_URL.rsplit('/', 1)[0]}/{name}"
+    finally:
+        with conn.cursor() as cur:
+            cur.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        conn.close()
+
+
 @pytest.fixture(scope="session")
 def _pg_template():
     from patolab_desktop.services.bootstrap import close_db, open_db
@@ -88,15 +105,9 @@ def db_target(request, db_path):
     if not PG_URL or request.node.get_closest_marker("sqlite_only"):
         yield db_path
         return
-    base = request.getfixturevalue("_pg_template")
-    name = "t_" + uuid.uuid4().hex[:12]
-    conn = _pg_admin()
-    with conn.cursor() as cur:
-        cur.execute(f"CREATE DATABASE {name} TEMPLATE {_TEMPLATE}")
-    yield f"{base}/{name}"
-    with conn.cursor() as cur:
-        cur.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-    conn.close()
+    request.getfixturevalue("_pg_template")
+    with scratch_pg_database("t_", template=_TEMPLATE) as url:
+        yield url
 
 
 @pytest.fixture

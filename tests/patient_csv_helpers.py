@@ -13,6 +13,20 @@ from patolab_desktop.services import customers
 from patolab_desktop.services.access import session
 from patolab_desktop.services.customers import CustomerData
 
+# a small file with accents in every column that has text
+ACCENTED = [
+    ["Nombre", "Teléfono", "Correo", "DNI"],
+    ["José Pérez", "9988-7766", "jose@example.com", "0801-1990-12345"],
+    ["María Muñoz Ávila", "3312-4455", "", ""],
+    ["Ñoño Güell", "+504 8877-6655", "nono@example.com", ""],
+]
+
+
+def created_names(rows) -> list[str]:
+    """The names of the rows of an import plan (``plan.created``, ``plan.updated``)."""
+    return [r.data.name for r in rows]
+
+
 # Valid Honduran mobile numbers (8 digits starting with 3, 8 or 9).
 PHONES = ["9988-7766", "3312-4455", "8877-6655", "9456-1234", "3190-2020", "9801-7788"]
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from patolab_desktop import cli
 from patolab_desktop.util import files
+from tests.cli_process import ROOT, run_python
 
-ROOT = Path(__file__).resolve().parents[1]
 SQLITE_HEADER = files.SQLITE_HEADER
 
 
@@ -45,15 +45,8 @@ def cli_env(**extra) -> dict:
 
 def run_process(*args, env=None, preexec_fn=None, timeout=300) -> subprocess.CompletedProcess:
     """``python main.py ARGS`` as a real process, from the checkout."""
-    return subprocess.run(
-        [sys.executable, "main.py", *map(str, args)],
-        cwd=ROOT,
-        env=env or cli_env(),
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        preexec_fn=preexec_fn,
-        check=False,
+    return run_python(
+        "main.py", *args, env=env or cli_env(), timeout=timeout, preexec_fn=preexec_fn, check=False
     )
 
 

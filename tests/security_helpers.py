@@ -12,6 +12,11 @@ from patolab_desktop.db.models import Role, User
 from patolab_desktop.services.access import auth, permissions, session, users
 
 PASSWORD = "clave-segura-1"
+ADMIN, SUPERVISOR, RECEPTION = (
+    permissions.ROLE_ADMIN,
+    permissions.ROLE_SUPERVISOR,
+    permissions.ROLE_RECEPTION,
+)
 ROLE_USERNAMES = {
     permissions.ROLE_RECEPTION: "recepcion",
     permissions.ROLE_SUPERVISOR: "supervisor",
@@ -51,6 +56,13 @@ def login_as(role_name: str, password: str = PASSWORD) -> session.Actor:
     if not User.select().where(User.username_folded == username).exists():
         make_user(username, role_name, password)
     return auth.login(username, password)
+
+
+def make_actor(username: str, full_name: str, role: str, granted) -> session.Actor:
+    """Someone with exactly the permissions ``granted``, not saved as a user (id None)."""
+    return session.Actor(
+        id=None, username=username, full_name=full_name, role=role, permissions=frozenset(granted)
+    )
 
 
 class Clock:

@@ -7,35 +7,13 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.cli_process import patolab
+from tests.security_helpers import PASSWORD
+
 DEADLINE = (dt.date.today() + dt.timedelta(days=200)).isoformat()
-
-
-def patolab(*args, home: Path, user: str | None = None) -> subprocess.CompletedProcess:
-    from tests.security_helpers import PASSWORD
-
-    env = {
-        **os.environ,
-        "PATOLAB_HOME": str(home),
-        "QT_QPA_PLATFORM": "offscreen",
-        "PATOLAB_PASSWORD": PASSWORD,
-    }
-    extra = ["--user", user] if user else []
-    return subprocess.run(
-        [sys.executable, "-m", "patolab_desktop.cli", *map(str, args), *extra],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 @pytest.fixture
@@ -80,30 +58,10 @@ def test_a_day_of_billing_from_the_command_line(desk, tmp_path, _isolated_home):
     home = _isolated_home
 
     def run(*args, user):
-        return patolab("--db", path, *args, home=home, user=user)
+        return patolab("--db", path, *args, home=home, user=user, password=PASSWORD)
 
-    refused = run(
-        "authorisations",
-        "add",
-        "--branch",
-        code,
-        "--point",
-        "001",
-        "--type",
-        "01",
-        "--cai",
-        "ABC-123",
-        "--from",
-        "1",
-        "--to",
-        "100",
-        "--deadline",
-        DEADLINE,
-        user="recepcion",
-    )
-    assert refused.returncode == 1 and "No tiene permiso" in refused.stderr
-    for kind, cai in (("01", "3B82F6-8B5CF6-4A1D2E-9C0F11-7A6B5C-5E"), ("06", "ABCDEF-0123")):
-        done = run(
+    def add_authorisation(kind, cai, user):
+        return run(
             "authorisations",
             "add",
             "--branch",
@@ -120,28 +78,15 @@ def test_a_day_of_billing_from_the_command_line(desk, tmp_path, _isolated_home):
             "100",
             "--deadline",
             DEADLINE,
-            user="admin",
+            user=user,
         )
+
+    refused = add_authorisation("01", "ABC-123", user="recepcion")
+    assert refused.returncode == 1 and "No tiene permiso" in refused.stderr
+    for kind, cai in (("01", "3B82F6-8B5CF6-4A1D2E-9C0F11-7A6B5C-5E"), ("06", "ABCDEF-0123")):
+        done = add_authorisation(kind, cai, user="admin")
         assert done.returncode == 0, done.stderr
-    bad = run(
-        "authorisations",
-        "add",
-        "--branch",
-        code,
-        "--point",
-        "001",
-        "--type",
-        "01",
-        "--cai",
-        "zz!",
-        "--from",
-        "1",
-        "--to",
-        "100",
-        "--deadline",
-        DEADLINE,
-        user="admin",
-    )
+    bad = add_authorisation("01", "zz!", user="admin")
     assert bad.returncode == 1 and "CAI" in bad.stderr
     listing = run("authorisations", "list", user="recepcion")
     assert "000-001-01-00000001 al 000-001-01-00000100" in listing.stdout

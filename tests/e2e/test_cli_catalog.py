@@ -2,34 +2,11 @@
 
 from __future__ import annotations
 
-import csv
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.cli_process import ROOT, patolab, read_csv
+
 DEMO = ROOT / "resources" / "data" / "demo_investigations.csv"
-
-
-def patolab(*args, home: Path) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PATOLAB_HOME": str(home), "QT_QPA_PLATFORM": "offscreen"}
-    return subprocess.run(
-        [sys.executable, "-m", "patolab_desktop.cli", *map(str, args)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-
-def read_csv(path: Path) -> list[list[str]]:
-    raw = path.read_bytes()
-    assert raw.startswith(b"\xef\xbb\xbf"), "UTF-8 with BOM"
-    return list(csv.reader(raw.decode("utf-8-sig").splitlines()))
 
 
 @pytest.fixture

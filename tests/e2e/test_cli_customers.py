@@ -2,37 +2,16 @@
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from patolab_desktop import cli
-from patolab_desktop.services import customers, reference
 from patolab_desktop.services.bootstrap import close_db, open_db
-
-ROOT = Path(__file__).resolve().parents[2]
-HEADER = [
-    "Nombre",
-    "Identidad/RTN",
-    "Tipo",
-    "Edad",
-    "Género",
-    "Teléfono",
-    "Estado/Departamento",
-    "Ciudad",
-    "Correo",
-]
-
-
-def read_csv(path: Path) -> list[list[str]]:
-    raw = path.read_bytes()
-    assert raw.startswith(b"\xef\xbb\xbf"), "UTF-8 with BOM"
-    return list(csv.reader(raw.decode("utf-8-sig").splitlines()))
+from tests.cli_process import read_csv, run_python
+from tests.e2e.lab_customers import TEGUCIGALPA, add_company, add_jose_perez, add_person
+from tests.expected import CUSTOMER_HEADER as HEADER
 
 
 @pytest.fixture
@@ -41,57 +20,13 @@ def lab_db(tmp_path) -> Path:
     path = tmp_path / "lab.db"
     open_db(path)
     try:
-        deps = dict((name, d) for d, name in reference.departments())
-        genders = {name: g for g, name in reference.genders()}
-
-        def place(department, municipality):
-            dep = deps[department]
-            mun = next(m for m, n in reference.municipalities(dep) if n == municipality)
-            return {"department_id": dep, "municipality_id": mun}
-
-        customers.create(
-            customers.CustomerData(
-                first_name="José",
-                last_name="Pérez",
-                id_number="0501-1990-12345",
-                gender_id=genders["Hombre"],
-                date_of_birth=dt.date(1990, 1, 1),
-                phone="9988-7766",
-                **place("Cortés", "San Pedro Sula"),
-            )
-        )
-        customers.create(
-            customers.CustomerData(
-                first_name="Ana",
-                last_name="Muñoz",
-                id_number="0502-1985-00001",
-                gender_id=genders["Mujer"],
-                age=40,
-                phone="3344-5566",
-                email="ana@correo.hn",
-                **place("Cortés", "Choloma"),
-            )
-        )
-        customers.create(
-            customers.CustomerData(
-                first_name="Carla",
-                last_name="Núñez",
-                id_number="0801-1970-00002",
-                gender_id=genders["Mujer"],
-                age=55,
-                phone="8877-6655",
-                **place("Francisco Morazán", "Tegucigalpa D.C."),
-            )
-        )
-        customers.create(
-            customers.CustomerData(
-                type="empresa",
-                name="Farmacia Zúñiga",
-                id_number="0801-1999-123456",
-                phone="2232-1234",
-                **place("Francisco Morazán", "Tegucigalpa D.C."),
-            )
-        )
+        add_jose_perez()
+        add_person(
+            "Ana", "Muñoz", "0502-1985-00001", "Mujer", "3344-5566", ("Cortés", "Choloma"),
+            age=40, email="ana@correo.hn",
+        )  # fmt: skip
+        add_person("Carla", "Núñez", "0801-1970-00002", "Mujer", "8877-6655", TEGUCIGALPA, age=55)
+        add_company("Farmacia Zúñiga", "0801-1999-123456", "2232-1234", TEGUCIGALPA)
     finally:
         close_db()
     return path
@@ -166,14 +101,7 @@ def test_seed_demo_then_export_in_a_real_process(tmp_path, _isolated_home):
     env = {**os.environ, "PATOLAB_HOME": str(_isolated_home), "QT_QPA_PLATFORM": "offscreen"}
 
     def main_py(*args):
-        return subprocess.run(
-            [sys.executable, "main.py", *map(str, args)],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
+        return run_python("main.py", *args, env=env, timeout=300)
 
     seeded = main_py("seed-demo", "--db", db, "--customers", 300, "--requests", 0, "--seed", 7)
     assert seeded.returncode == 0, seeded.stderr

@@ -4,15 +4,14 @@
 from __future__ import annotations
 
 import csv
-import datetime as dt
 
 import pytest
 
 from patolab_desktop import cli
 from patolab_desktop.db import identity as db_identity
-from patolab_desktop.services import customers, reference
 from patolab_desktop.services.bootstrap import close_db, open_db
 from patolab_desktop.util import identity_crypto as crypto
+from tests.e2e.lab_customers import add_jose_perez
 from tests.security_helpers import PASSWORD, fast_hashing, make_user  # noqa: F401
 
 
@@ -21,21 +20,7 @@ def lab_db(tmp_path, monkeypatch, fast_hashing):  # noqa: F811
     path = tmp_path / "lab.db"
     open_db(path)
     try:
-        dep = next(d for d, name in reference.departments() if name == "Cortés")
-        mun = next(m for m, n in reference.municipalities(dep) if n == "San Pedro Sula")
-        genders = {name: g for g, name in reference.genders()}
-        customers.create(
-            customers.CustomerData(
-                first_name="José",
-                last_name="Pérez",
-                id_number="0501-1990-12345",
-                gender_id=genders["Hombre"],
-                date_of_birth=dt.date(1990, 1, 1),
-                phone="9988-7766",
-                department_id=dep,
-                municipality_id=mun,
-            )
-        )
+        add_jose_perez()
         make_user("admin", "Administrador")
         ident = db_identity.database_id()
     finally:
@@ -66,38 +51,14 @@ def test_recovery_key_command_and_a_new_workstation(lab_db, tmp_path, capsys):
     assert run("export", "customers", "--db", db, "--user", "admin", "--out", export) == 0
     assert _exported_numbers(export) == ["****-****-*****"]  # no key here: fully hidden
 
-    assert (
-        run(
-            "--recovery-key",  # a global option, before the subcommand
-            "AAAA-BBBB",
-            "export",
-            "customers",
-            "--db",
-            db,
-            "--user",
-            "admin",
-            "--out",
-            export,
-        )
-        == 1
-    )
+    def export_with_key(recovery_key):
+        exporting = ("export", "customers", "--db", db, "--user", "admin", "--out", export)
+        return run("--recovery-key", recovery_key, *exporting)  # a global option, before it
+
+    assert export_with_key("AAAA-BBBB") == 1
     assert "no es correcta" in capsys.readouterr().err
 
-    assert (
-        run(
-            "--recovery-key",  # a global option, before the subcommand
-            key,
-            "export",
-            "customers",
-            "--db",
-            db,
-            "--user",
-            "admin",
-            "--out",
-            export,
-        )
-        == 0
-    )
+    assert export_with_key(key) == 0
     assert _exported_numbers(export) == ["0501-1990-12345"]
     assert crypto.stored_key(ident)  # kept in this workstation's store from now on
 

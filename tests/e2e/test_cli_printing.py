@@ -6,18 +6,14 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
 from patolab_desktop.commands import printing
 from patolab_desktop.db.models import AuditLog
+from tests.cli_process import run_python
 from tests.e2e.printing_helpers import decode_image, page_sizes_mm, pdf_text, render_pages
 from tests.unit.printing_fixtures import printed_lab  # noqa: F401
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def run(argv: list[str]) -> int:
@@ -221,24 +217,8 @@ def test_cli_without_display_prints_offscreen(lab, db_path, tmp_path):
         if k not in ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY")
     }
     script = "import sys; from tests.e2e.test_cli_printing import run; sys.exit(run(sys.argv[1:]))"
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            script,
-            "labels",
-            lab.req["young"][1],
-            "--db",
-            str(db_path),
-            "--pdf",
-            str(out),
-        ],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    labels = ["labels", lab.req["young"][1], "--db", db_path, "--pdf", out]
+    result = run_python("-c", script, *labels, env=env, timeout=120)
     assert result.returncode == 0, result.stderr
     assert page_sizes_mm(out) == [(50, 25)] * 2
 

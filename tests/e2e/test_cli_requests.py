@@ -3,51 +3,15 @@ files, messages and exit codes (0 done, 1 refused or not found, 2 bad arguments)
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import os
 import re
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-HEADER = [
-    "Número",
-    "Fecha",
-    "Paciente",
-    "Médico",
-    "Sucursal",
-    "Prioridad",
-    "Estado",
-    "Origen",
-    "Total",
-    "Descuento",
-    "Neto",
-    "Cancelada el",
-    "Motivo de cancelación",
-]
+from tests.cli_process import patolab, read_csv
+from tests.expected import REQUEST_HEADER as HEADER
+
 DAY = dt.datetime(2025, 4, 7, 8, 15)
-
-
-def patolab(*args, home: Path) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PATOLAB_HOME": str(home), "QT_QPA_PLATFORM": "offscreen"}
-    return subprocess.run(
-        [sys.executable, "-m", "patolab_desktop.cli", *map(str, args)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-
-def read_csv(path: Path) -> list[list[str]]:
-    raw = path.read_bytes()
-    assert raw.startswith(b"\xef\xbb\xbf"), "UTF-8 with BOM"
-    return list(csv.reader(raw.decode("utf-8-sig").splitlines()))
 
 
 @pytest.fixture

@@ -10,7 +10,8 @@ import csv
 import pytest
 from pypdf import PdfReader
 
-from tests.e2e.test_cli_billing import patolab
+from tests.cli_process import patolab
+from tests.security_helpers import PASSWORD
 
 
 @pytest.fixture
@@ -46,7 +47,9 @@ def test_statement_as_csv_and_pdf(company_on_credit, tmp_path, _isolated_home):
     path, company, numbers = company_on_credit
 
     def run(*args, user="recepcion"):
-        return patolab("--db", path, "statement", *args, home=_isolated_home, user=user)
+        return patolab(
+            "--db", path, "statement", *args, home=_isolated_home, user=user, password=PASSWORD
+        )
 
     csv_path = tmp_path / "estado.csv"
     done = run("--customer", company, "--out", csv_path)

@@ -6,11 +6,8 @@ from __future__ import annotations
 
 import os
 import stat
-import subprocess
-import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.cli_process import run_python
 
 
 def test_demo_data_is_made_and_the_key_is_kept_in_a_private_file(tmp_path):
@@ -23,22 +20,9 @@ def test_demo_data_is_made_and_the_key_is_kept_in_a_private_file(tmp_path):
         "QT_QPA_PLATFORM": "offscreen",
         "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",  # no credential store
     }
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "patolab_desktop.cli",
-            "--db",
-            str(data / "lab.db"),
-            "seed-demo",
-            "--customers",
-            "40",
-        ],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
+    db = data / "lab.db"
+    done = run_python(
+        "-m", "patolab_desktop.cli", "--db", db, "seed-demo", "--customers", 40, env=env
     )
     assert done.returncode == 0, done.stderr
     key_file = home / "config" / "identity-keys.json"
@@ -47,12 +31,6 @@ def test_demo_data_is_made_and_the_key_is_kept_in_a_private_file(tmp_path):
         assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
         assert stat.S_IMODE(key_file.parent.stat().st_mode) == 0o700
     assert sorted(p.name for p in data.iterdir() if "keys" in p.name) == []  # not beside it
-    again = subprocess.run(  # the next start reads the numbers with the same key
-        [sys.executable, "-m", "patolab_desktop.cli", "--db", str(data / "lab.db"), "check"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    # the next start reads the numbers with the same key
+    again = run_python("-m", "patolab_desktop.cli", "--db", db, "check", env=env)
     assert again.returncode == 0, again.stdout + again.stderr

@@ -22,8 +22,8 @@ import pytest
 from patolab_desktop.services.bootstrap import close_db, open_db
 from patolab_desktop.services.safety import backups, check, outputs
 from patolab_desktop.util import files
+from tests.cli_process import run_captured
 from tests.safety_helpers import (
-    ROOT,
     cli_env,
     kill_at,
     make_lab,
@@ -128,7 +128,7 @@ def test_backup_into_a_full_folder_is_one_message_and_the_database_opens(lab, tm
         'cmp "$OLDPWD_FOLDER/$OLD_NAME" "$OLD_COPY" && echo SAME\n'
     )
     env = cli_env(OLDPWD_FOLDER=folder, OLD_NAME=earlier.name, OLD_COPY=earlier)
-    done = subprocess.run(
+    done = run_captured(
         [
             "unshare",
             "-rm",
@@ -146,11 +146,7 @@ def test_backup_into_a_full_folder_is_one_message_and_the_database_opens(lab, tm
             "--folder",
             str(folder),
         ],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
+        env,
         check=False,
     )
     assert "EXIT=1" in done.stdout, done

@@ -35,14 +35,11 @@ def lab(printed_lab, qapp):
 def _as_supervisor():
     """A supervisor holds no patients.view_sensitive: id numbers print masked."""
     from patolab_desktop.services.access import permissions, session
+    from tests.security_helpers import make_actor
 
     return session.acting_as(
-        session.Actor(
-            id=None,
-            username="supervisora",
-            full_name="Supervisora",
-            role=permissions.ROLE_SUPERVISOR,
-            permissions=permissions.SUPERVISOR,
+        make_actor(
+            "supervisora", "Supervisora", permissions.ROLE_SUPERVISOR, permissions.SUPERVISOR
         )
     )
 

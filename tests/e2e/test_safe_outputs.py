@@ -37,18 +37,24 @@ def _intact(db: Path) -> None:
         conn.close()
 
 
+# each export pointed at a file it must not overwrite: (what, --out)
+EXPORTS_OVER = [
+    ("customers", "{db}"),
+    ("patients", "{db}"),
+    ("requests", "{db}-wal"),
+    ("referrers", "{db}-shm"),
+    ("catalog", "{db}-journal"),
+    ("customers", "{other}"),
+    ("customers", "{renamed}"),
+    ("customers", "{backup}"),
+    ("customers", "{folder}"),
+]
+
+
 @pytest.mark.parametrize(
     "args",
-    [
-        ("export", "customers", "--out", "{db}"),
-        ("export", "patients", "--out", "{db}"),
-        ("export", "requests", "--out", "{db}-wal"),
-        ("export", "referrers", "--out", "{db}-shm"),
-        ("export", "catalog", "--out", "{db}-journal"),
-        ("export", "customers", "--out", "{other}"),
-        ("export", "customers", "--out", "{renamed}"),
-        ("export", "customers", "--out", "{backup}"),
-        ("export", "customers", "--out", "{folder}"),
+    [("export", what, "--out", target) for what, target in EXPORTS_OVER]
+    + [
         ("report", "--from", "01/01/2026", "--to", "31/12/2026", "--pdf", "{db}"),
         ("print-summary", "{number}", "--pdf", "{renamed}"),
         ("labels", "{number}", "--pdf", "{backup}"),

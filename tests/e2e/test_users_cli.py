@@ -40,18 +40,10 @@ def run(capsys, *argv, stdin=None, monkeypatch=None, password=None):
 @pytest.fixture
 def lab(db_path, capsys, monkeypatch):
     """A lab database with an administrator (marta) and a receptionist (ana)."""
+    create_marta = ("create-admin", "marta", "--full-name", "Marta Zelaya", "--password-stdin")
+    stdin = ADMIN_PASSWORD + "\n"
     code, _, err = run(
-        capsys,
-        "--db",
-        db_path,
-        "users",
-        "create-admin",
-        "marta",
-        "--full-name",
-        "Marta Zelaya",
-        "--password-stdin",
-        stdin=ADMIN_PASSWORD + "\n",
-        monkeypatch=monkeypatch,
+        capsys, "--db", db_path, "users", *create_marta, stdin=stdin, monkeypatch=monkeypatch
     )
     assert code == 0, err
     open_db(db_path)
@@ -96,43 +88,22 @@ def test_read_only_health_commands_need_no_user(lab, capsys, monkeypatch):
 
 
 def test_a_receptionist_cannot_escalate(lab, capsys, monkeypatch):
-    as_ana = ("--db", lab, "--user", "ana")
-    code, _, err = run(
-        capsys,
-        *as_ana,
-        "users",
-        "create-admin",
-        "eva",
-        "--full-name",
-        "Eva",
-        "--password-stdin",
-        stdin="otra-clave-larga\n",
-        monkeypatch=monkeypatch,
-        password=RECEPTION_PASSWORD,
-    )
+    def as_ana(*argv, stdin=None):
+        return run(
+            capsys,
+            *("--db", lab, "--user", "ana", *argv),
+            stdin=stdin,
+            monkeypatch=monkeypatch,
+            password=RECEPTION_PASSWORD,
+        )
+
+    new_admin = ("create-admin", "eva", "--full-name", "Eva", "--password-stdin")
+    code, _, err = as_ana("users", *new_admin, stdin="otra-clave-larga\n")
     assert code == 1 and "permiso" in err
-    code, _, err = run(
-        capsys,
-        *as_ana,
-        "users",
-        "reset-password",
-        "marta",
-        "--password-stdin",
-        stdin="me-quedo-con-todo\n",
-        monkeypatch=monkeypatch,
-        password=RECEPTION_PASSWORD,
-    )
+    reset = ("reset-password", "marta", "--password-stdin")
+    code, _, err = as_ana("users", *reset, stdin="me-quedo-con-todo\n")
     assert code == 1 and "permiso" in err
-    code, _, err = run(
-        capsys,
-        *as_ana,
-        "export",
-        "customers",
-        "--out",
-        lab.parent / "c.csv",
-        monkeypatch=monkeypatch,
-        password=RECEPTION_PASSWORD,
-    )
+    code, _, err = as_ana("export", "customers", "--out", lab.parent / "c.csv")
     assert code == 1 and "permiso" in err and not (lab.parent / "c.csv").exists()
     open_db(lab)
     assert not User.select().where(User.username_folded == "eva").exists()
@@ -153,16 +124,12 @@ def test_a_wrong_password_is_refused_and_counted(lab, capsys, monkeypatch):
 
 
 def test_an_administrator_acts_with_her_permissions_and_is_audited(lab, capsys, monkeypatch):
+    as_marta = ("--db", lab, "--user", "marta")
+    reset_ana = ("users", "reset-password", "ANA", "--password-stdin")
     code, out, err = run(
         capsys,
-        "--db",
-        lab,
-        "--user",
-        "marta",
-        "users",
-        "reset-password",
-        "ANA",
-        "--password-stdin",
+        *as_marta,
+        *reset_ana,
         stdin="temporal-1234\n",
         monkeypatch=monkeypatch,
         password=ADMIN_PASSWORD,

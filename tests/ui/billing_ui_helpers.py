@@ -4,32 +4,11 @@ user before the day starts; then each test acts as the real role."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from patolab_desktop.db.models import Branch
 from patolab_desktop.services import settings
 from patolab_desktop.services.access import session
-from patolab_desktop.services.billing import authorisations
 
 from .requests_helpers import make_catalog, make_doctor, make_patient, make_request
-
-CAI_01 = "3B82F6-8B5CF6-4A1D2E-9C0F11-7A6B5C-5E"
-CAI_06 = "1A2B3C-4D5E6F-708192-A3B4C5-D6E7F8-0A"
-
-
-def add_authorisation(branch_id, doc_type="01", first=1, last=5000, days=300) -> int:
-    return authorisations.add(
-        authorisations.AuthorisationInput(
-            branch_id=branch_id,
-            establishment="000",
-            point="001",
-            doc_type=doc_type,
-            cai=CAI_01 if doc_type == "01" else CAI_06,
-            range_from=first,
-            range_to=last,
-            deadline=dt.date.today() + dt.timedelta(days=days),
-        )
-    )
 
 
 def billing_setup(with_request: bool = True, **auth) -> dict:
@@ -39,7 +18,7 @@ def billing_setup(with_request: bool = True, **auth) -> dict:
         doctor = make_doctor()
         branch = Branch.select(Branch.id).order_by(Branch.id).scalar()
         settings.put("default_branch_id", branch)
-        from tests.unit.billing_helpers import set_lab_data
+        from tests.unit.billing_helpers import add_authorisation, set_lab_data
 
         set_lab_data()  # legal name, RTN, head-office address, phone, e-mail
         invoice_auth = add_authorisation(branch, "01", **auth)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from playhouse.test_utils import assert_query_count
+
 from patolab_desktop.ui import prompts
 
 
@@ -33,9 +35,54 @@ def search(window, text: str) -> None:
     window.search_box.flush()
 
 
+def found(window, text: str, key: str) -> list:
+    """Search ``text`` in a list tab: the ``key`` of every row it shows then."""
+    search(window, text)
+    return column(window, key)
+
+
 def read_every_cell(model, roles) -> None:
     """Ask ``model`` for every cell in every role of ``roles`` (a test counts the SQL)."""
     for row in range(model.rowCount()):
         for column in range(model.columnCount()):
             for role in roles:
                 model.data(model.index(row, column), role)
+
+
+def refuses_stale_save(qtbot, monkeypatch, dialog, other_desk, edit: str, text: str):
+    """``dialog`` was opened on a record, then ``other_desk()`` saved the record first:
+    typing ``text`` in the ``edit`` field and saving is refused with one error message."""
+    asked = Prompts(monkeypatch)
+    qtbot.addWidget(dialog)
+    other_desk()
+    getattr(dialog, edit).setText(text)
+    assert not dialog.save()
+    assert asked.kinds() == ["error"]
+    return dialog
+
+
+def owned(qtbot, widget, size: tuple[int, int] | None = None):
+    """``widget``, closed by qtbot after the test (and resized to ``size`` when given)."""
+    qtbot.addWidget(widget)
+    if size:
+        widget.resize(*size)
+    return widget
+
+
+def column(window, key: str) -> list:
+    """The ``key`` of every loaded row of a list tab, top to bottom."""
+    return [window.model.row_dict(r)[key] for r in range(window.model.rowCount())]
+
+
+def list_model_tests(*roles):
+    """The two tests every list tab's model passes, for a module with a ``window`` fixture:
+    pytest-qt's model tester, and reading every cell in ``roles`` runs no SQL."""
+
+    def test_model_passes_qtmodeltester(qtmodeltester, window):
+        qtmodeltester.check(window.model)
+
+    def test_data_runs_no_sql(window):
+        with assert_query_count(0):
+            read_every_cell(window.model, roles)
+
+    return test_model_passes_qtmodeltester, test_data_runs_no_sql

@@ -104,6 +104,14 @@ def act_as(role_name: str) -> session.Actor:
     return login_as(role_name)
 
 
+def fill_first_admin(dialog, password: str = "una-clave-larga") -> None:
+    """Type Marta Zelaya's administrator account into the first-start dialog."""
+    dialog.full_name_edit.setText("Marta Zelaya")
+    dialog.username_edit.setText("marta")
+    dialog.password_edit.setText(password)
+    dialog.repeat_edit.setText(password)
+
+
 def main_window_as(qtbot, role_name: str, lock_minutes: int = 0):
     from patolab_desktop.ui.admin import login_flow
     from patolab_desktop.ui.main_window import MainWindow

@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
-from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 
 from patolab_desktop.db.models import Customer
 from patolab_desktop.db.models_billing import CashSession, FiscalDocument, Payment
@@ -21,26 +20,11 @@ from patolab_desktop.services.access import permissions
 from patolab_desktop.ui.printing import actions
 
 from .billing_ui_helpers import billing_setup
+from .desk_helpers import enter_request, print_to_pdf
 from .role_helpers import main_window_as
 from .test_customer_dialog import fill_patient
 
 pytestmark = pytest.mark.usefixtures("fast_hashing", "no_crash_dialog")
-
-
-def print_to_pdf(folder: Path, printed: list):
-    """The print preview's Print, as the person would choose a PDF printer."""
-
-    def run(dialog):
-        if isinstance(dialog, QPrintPreviewDialog):
-            printer = dialog.printer()
-            path = folder / f"impreso-{len(printed) + 1}.pdf"
-            printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
-            printer.setOutputFileName(str(path))
-            dialog.paintRequested.emit(printer)
-            printed.append(path)
-        return 0
-
-    return run
 
 
 def pdf_text(path: Path) -> str:
@@ -85,15 +69,7 @@ def test_a_day_at_the_desk_with_money(
     area.show_list()
     qtbot.keyClick(area.list.search, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     entry = area.entry
-    for edit, text in (
-        (entry.patient_edit, "sofia ramirez"),
-        (entry.doctor_edit, "martinez"),
-        (entry.investigation_edit, "HEM"),
-        (entry.investigation_edit, "GLU"),
-    ):
-        edit.setFocus()
-        qtbot.keyClicks(edit, text)
-        qtbot.keyClick(edit, Qt.Key.Key_Return)
+    enter_request(qtbot, entry, "sofia ramirez", "martinez", "HEM", "GLU")
     assert entry.patient()["id"] == patient.id
     with qtbot.waitSignal(entry.saved) as saved:
         qtbot.keyClick(entry.investigation_edit, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)

@@ -18,8 +18,9 @@ from patolab_desktop.ui.billing.authorisations_window import (
     AuthorisationsWindow,
 )
 from patolab_desktop.ui.billing.documents_window import CreditNoteDialog, FiscalDocumentsWindow
+from tests.unit.billing_helpers import CAI_01
 
-from .billing_ui_helpers import CAI_01, billing_setup
+from .billing_ui_helpers import billing_setup
 from .role_helpers import main_window_as
 
 pytestmark = pytest.mark.usefixtures("no_crash_dialog")

@@ -15,6 +15,7 @@ from patolab_desktop.ui.billing.cash_dialogs import CashCloseDialog, CashOpenDia
 from patolab_desktop.ui.billing.payment_dialog import PaymentDialog
 
 from .billing_ui_helpers import billing_setup
+from .desk_helpers import enter_request
 
 pytestmark = pytest.mark.usefixtures("no_crash_dialog")
 
@@ -189,14 +190,7 @@ def test_request_billed_to_a_company_on_credit(
     entry.reload_from_database()
     assert entry.bill_to_combo.findData(company) > 0
     entry.bill_to_combo.setCurrentIndex(entry.bill_to_combo.findData(company))
-    for edit, text in (
-        (entry.patient_edit, "luis empleado"),
-        (entry.doctor_edit, "martinez"),
-        (entry.investigation_edit, "HEM"),
-    ):
-        edit.setFocus()
-        qtbot.keyClicks(edit, text)
-        qtbot.keyClick(edit, Qt.Key.Key_Return)
+    enter_request(qtbot, entry, "luis empleado", "martinez", "HEM")
     with qtbot.waitSignal(entry.saved) as saved:
         qtbot.keyClick(entry.investigation_edit, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     request_id, _number = saved.args

@@ -6,7 +6,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from playhouse.test_utils import assert_query_count
 from PySide6.QtCore import QModelIndex, Qt
 
 from patolab_desktop.db.models import Branch, Investigation
@@ -19,13 +18,13 @@ from patolab_desktop.ui.catalog.branches_dialog import BranchDialog, BranchesDia
 from patolab_desktop.ui.catalog.catalog_window import CatalogWindow
 from patolab_desktop.ui.catalog.investigation_dialog import InvestigationDialog
 from patolab_desktop.ui.catalog.price_history import PriceHistoryDialog
-from tests.ui.list_helpers import Prompts, read_every_cell, search
+from tests.ui.list_helpers import Prompts, column, found, list_model_tests, owned
 
 DEMO = resource("data", "demo_investigations.csv")
 
 
 def codes(window) -> list[str]:
-    return [window.model.row_dict(r)["code"] for r in range(window.model.rowCount())]
+    return column(window, "code")
 
 
 @pytest.fixture
@@ -35,27 +34,15 @@ def demo(database):
 
 @pytest.fixture
 def window(qtbot, demo):
-    widget = CatalogWindow()
-    qtbot.addWidget(widget)
-    widget.resize(1100, 500)
-    return widget
+    return owned(qtbot, CatalogWindow(), (1100, 500))
 
 
 # --- the tab ------------------------------------------------------------------------------------
 
 
-def test_model_passes_qtmodeltester(qtmodeltester, window):
-    qtmodeltester.check(window.model)
-
-
-def test_data_runs_no_sql(window):
-    roles = (
-        Qt.ItemDataRole.DisplayRole,
-        Qt.ItemDataRole.DecorationRole,
-        Qt.ItemDataRole.ToolTipRole,
-    )
-    with assert_query_count(0):
-        read_every_cell(window.model, roles)
+test_model_passes_qtmodeltester, test_data_runs_no_sql = list_model_tests(
+    Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.ToolTipRole
+)
 
 
 def test_rows_by_code_with_prices_and_members(window):
@@ -67,12 +54,9 @@ def test_rows_by_code_with_prices_and_members(window):
 
 
 def test_search_by_code_or_folded_name(window):
-    search(window, "acido")
-    assert codes(window) == ["URIC"]
-    search(window, "glu")
-    assert codes(window) == ["GLU"]
-    search(window, "perfil")
-    assert codes(window) == ["PERHEP", "PERLIP", "PERREN", "PERTIR"]
+    assert found(window, "acido", "code") == ["URIC"]
+    assert found(window, "glu", "code") == ["GLU"]
+    assert found(window, "perfil", "code") == ["PERHEP", "PERLIP", "PERREN", "PERTIR"]
 
 
 def test_kind_filter(window):
@@ -123,9 +107,7 @@ def test_deactivate_hides_and_reactivate(monkeypatch, window):
 
 @pytest.fixture
 def new_dialog(qtbot, demo):
-    widget = InvestigationDialog()
-    qtbot.addWidget(widget)
-    return widget
+    return owned(qtbot, InvestigationDialog())
 
 
 def test_members_editor_models_pass_qtmodeltester(qtmodeltester, new_dialog):
@@ -244,9 +226,7 @@ def test_price_history_model_passes_qtmodeltester(qtmodeltester, qtbot, demo):
 @pytest.fixture
 def branches_dialog(qtbot, database):
     branches.create(branches.BranchData(name="Tegucigalpa", code="TGU"))
-    widget = BranchesDialog()
-    qtbot.addWidget(widget)
-    return widget
+    return owned(qtbot, BranchesDialog())
 
 
 def test_branches_model_passes_qtmodeltester(qtmodeltester, branches_dialog):

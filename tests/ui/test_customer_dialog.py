@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QDialog
 from patolab_desktop.services import customers, reference
 from patolab_desktop.ui import prompts
 from patolab_desktop.ui.customers.customer_dialog import CustomerDialog
+from tests.two_desks import save_elsewhere
 
 from .test_customers_window import (
     _no_real_prompts,  # noqa: F401 (an autouse fixture)
@@ -295,9 +296,7 @@ def test_conflict_shows_a_message_and_reloads_the_form(qtbot, database, no_promp
     customer_id = make_customer("Rosa", "Reyes", email="rosa@example.com")
     dialog = open_dialog(qtbot, customer_id)
     # someone else saves the same customer meanwhile
-    other = customers.get(customer_id)
-    other.email = "otra@example.com"
-    customers.update(other)
+    save_elsewhere(customers.get, customers.update, customer_id, email="otra@example.com")
 
     dialog.phone_edit.setText("9000-1234")
     assert dialog.save() is False

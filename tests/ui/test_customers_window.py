@@ -14,6 +14,7 @@ from patolab_desktop.ui import prompts
 from patolab_desktop.ui.customers import customer_dialog
 from patolab_desktop.ui.customers.customers_window import CustomersWindow
 from patolab_desktop.ui.models.paged_table import ROW_DICT_ROLE, ROW_ID_ROLE
+from tests.ui.list_helpers import column, owned
 
 _numbers = itertools.count(1)
 
@@ -74,16 +75,12 @@ def make_customer(first_name: str = "Ana", last_name: str = "López", **values) 
 
 
 def names(window: CustomersWindow) -> list[str]:
-    model = window.model
-    return [model.row_dict(r)["name"] for r in range(model.rowCount())]
+    return column(window, "name")
 
 
 @pytest.fixture
 def window(qtbot, database):
-    widget = CustomersWindow()
-    qtbot.addWidget(widget)
-    widget.resize(1200, 600)
-    return widget
+    return owned(qtbot, CustomersWindow(), (1200, 600))
 
 
 def type_text(qtbot, widget, text: str) -> None:

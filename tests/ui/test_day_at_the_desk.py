@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
-from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
+from PySide6.QtPrintSupport import QPrintPreviewDialog
 
 from patolab_desktop.db.models import Customer, LabRequest
 from patolab_desktop.services import identity
@@ -22,6 +22,7 @@ from patolab_desktop.ui.main_window import MainWindow
 from patolab_desktop.ui.printing import actions
 from tests.security_helpers import PASSWORD, make_user, no_session  # noqa: F401 (fixture)
 
+from .desk_helpers import enter_request, print_to_pdf
 from .requests_helpers import make_catalog, make_doctor, make_patient, make_request
 from .role_helpers import main_window_as
 from .test_customer_dialog import fill_patient
@@ -39,22 +40,6 @@ def _lab(database) -> dict:
         other_id, other_number = make_request(earlier, doctor, [ids["GLU"]])
     make_user("recepcion", permissions.ROLE_RECEPTION, full_name="Rosa Recepción")
     return {"catalog": ids, "other": other_id, "other_number": other_number}
-
-
-def _print_to_pdf(folder: Path, printed: list):
-    """The print preview's Print as the person would choose a PDF printer."""
-
-    def run(dialog):
-        if isinstance(dialog, QPrintPreviewDialog):
-            printer = dialog.printer()
-            path = folder / f"impreso-{len(printed) + 1}.pdf"
-            printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
-            printer.setOutputFileName(str(path))
-            dialog.paintRequested.emit(printer)
-            printed.append(path)
-        return 0
-
-    return run
 
 
 def _pdf_text(path: Path) -> str:
@@ -120,14 +105,7 @@ def test_a_day_at_the_desk(qtbot, database, tmp_path, monkeypatch, prompt_log, d
     qtbot.keyClick(area.list.search, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     entry = area.entry
     assert area.stack.currentWidget() is entry and entry.patient_edit.hasFocus()
-    for edit, text in (
-        (entry.patient_edit, "sofia ramirez"),
-        (entry.doctor_edit, "martinez"),
-        (entry.investigation_edit, "LIP"),
-    ):
-        edit.setFocus()
-        qtbot.keyClicks(edit, text)
-        qtbot.keyClick(edit, Qt.Key.Key_Return)
+    enter_request(qtbot, entry, "sofia ramirez", "martinez", "LIP")
     assert entry.patient()["id"] == patient.id
     assert len(entry.lines_model.rows()) == 4  # the panel and its three members
     with qtbot.waitSignal(entry.saved) as saved:
@@ -138,7 +116,7 @@ def test_a_day_at_the_desk(qtbot, database, tmp_path, monkeypatch, prompt_log, d
 
     # --- add and then remove an investigation; print summary and labels to PDF -----------
     printed: list[Path] = []
-    monkeypatch.setattr(actions, "exec_dialog", _print_to_pdf(tmp_path, printed))
+    monkeypatch.setattr(actions, "exec_dialog", print_to_pdf(tmp_path, printed))
 
     def add_ego(dialog):
         dialog.search_edit.setFocus()

@@ -17,6 +17,7 @@ from patolab_desktop.ui.admin import identity_key_dialogs as dialogs
 from patolab_desktop.ui.admin import login_flow
 from patolab_desktop.util import identity_crypto as crypto
 from tests.security_helpers import PASSWORD, login_as, make_user
+from tests.ui.role_helpers import fill_first_admin
 
 
 @pytest.fixture
@@ -61,10 +62,7 @@ def test_first_administrator_sees_the_warning_and_the_key_before_any_number(
     opened = {}
 
     def first_admin(dialog):
-        dialog.full_name_edit.setText("Marta Zelaya")
-        dialog.username_edit.setText("marta")
-        dialog.password_edit.setText("una-clave-larga")
-        dialog.repeat_edit.setText("una-clave-larga")
+        fill_first_admin(dialog)
         dialog.try_create()
 
     def recovery(dialog):

@@ -19,7 +19,7 @@ from tests.patient_csv_helpers import (
     make_customer,
     table_snapshot,
     write_csv_file,
-)  # noqa: F401,E501
+)
 
 PREVIEW_PNG = Path("/tmp/import_preview.png")
 

@@ -11,22 +11,13 @@ from PySide6.QtCore import Qt
 from patolab_desktop.services import customers
 from patolab_desktop.services import requests as requests_service
 from patolab_desktop.services.access import session
-from patolab_desktop.services.paging import PageRequest
+from tests.paging_helpers import every_page
 
 from .requests_helpers import make_catalog, make_doctor, make_patient, make_request
 
 
 def _all(fetch, filters, sort, descending=False, limit=3):
-    """Every row through pages of ``limit`` (so the keyset cursor is exercised)."""
-    rows, after = [], None
-    while True:
-        page = fetch(
-            filters, PageRequest(sort=sort, descending=descending, after=after, limit=limit)
-        )
-        rows += page.rows
-        if page.cursor is None:
-            return rows
-        after = page.cursor
+    return every_page(fetch, filters, sort, descending, limit)
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from patolab_desktop.ui.admin.first_admin_dialog import FirstAdminDialog
 from patolab_desktop.ui.admin.identity_key_dialogs import RecoveryKeyDialog
 from patolab_desktop.ui.admin.login_dialog import LoginDialog
 from tests.security_helpers import PASSWORD, login_as, make_user
+from tests.ui.role_helpers import fill_first_admin
 
 pytestmark = pytest.mark.usefixtures("no_session", "fast_hashing")
 
@@ -103,10 +104,7 @@ def _fake_exec(fill):
 
 def test_start_session_first_start_asks_for_the_admin(qtbot, database, monkeypatch):
     def fill(dialog):
-        dialog.full_name_edit.setText("Marta Zelaya")
-        dialog.username_edit.setText("marta")
-        dialog.password_edit.setText("una-clave-larga")
-        dialog.repeat_edit.setText("una-clave-larga")
+        fill_first_admin(dialog)
         dialog.try_create()
 
     shown = []
@@ -206,10 +204,7 @@ def test_menu_visibility_by_role(
 def test_render_login_and_first_admin(qtbot, database, clock):
     first = _dialog(qtbot, FirstAdminDialog)
     assert first.grab().save("/tmp/first_admin.png")
-    first.full_name_edit.setText("Marta Zelaya")
-    first.username_edit.setText("marta")
-    first.password_edit.setText("una-clave-larga")
-    first.repeat_edit.setText("una-clave-larga")
+    fill_first_admin(first)
     assert first.try_create()
     session.set_current(None)
     login = _dialog(qtbot, LoginDialog)

@@ -12,24 +12,14 @@ from patolab_desktop.services.access import session
 from patolab_desktop.ui import prompts
 from patolab_desktop.ui.customers import area as customers_area
 from patolab_desktop.ui.main_window import MainWindow
+from tests.expected import CUSTOMER_HEADER
+from tests.security_helpers import make_actor
 
 from .test_customers_window import (
     _no_real_prompts,  # noqa: F401 (an autouse fixture)
     make_customer,
     search,
 )
-
-EXPECTED_COLUMNS = [
-    "Nombre",
-    "Identidad/RTN",
-    "Tipo",
-    "Edad",
-    "Género",
-    "Teléfono",
-    "Estado/Departamento",
-    "Ciudad",
-    "Correo",
-]
 
 
 @pytest.fixture
@@ -140,7 +130,7 @@ def test_export_menu_writes_the_csv_of_the_current_search(qtbot, window, tmp_pat
     assert asked[0].endswith("clientes_patolab.csv")
     written = target.with_name("clientes.csv")  # ".csv" is added when missing
     rows = read_csv(written)
-    assert rows[0] == EXPECTED_COLUMNS
+    assert rows[0] == CUSTOMER_HEADER
     by_name = {row[0]: row for row in rows[1:]}
     assert set(by_name) == {"María Pérez", "Mario Pérez Lara", "'=cmd Pérez"}
     maria = by_name["María Pérez"]
@@ -183,13 +173,7 @@ def test_role_without_permission_gets_disabled_actions(qtbot, window):
     make_customer("Ana", "Andino")
     tab.reload()
     tab.select_row(0)
-    viewer = session.Actor(
-        id=None,
-        username="solo",
-        full_name="Solo lectura",
-        role="Visor",
-        permissions=frozenset({"patients.view"}),
-    )
+    viewer = make_actor("solo", "Solo lectura", "Visor", {"patients.view"})
     with session.acting_as(viewer):
         tab.focus_default()
         assert not tab.new_action.isEnabled() and not tab.edit_action.isEnabled()

@@ -30,6 +30,10 @@ def lab(printed_lab, qapp):  # noqa: F811
     return printed_lab
 
 
+# the printed-by line and the page numbers at the foot of every document, in Spanish
+SPANISH_FOOTER = ["Impreso por", "Página"]
+
+
 def _absent(text: str, spanish: list[str]) -> list[str]:
     """The Spanish texts found in ``text`` as whole words (case-sensitive)."""
     return [word for word in spanish if re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text)]
@@ -97,8 +101,7 @@ def test_request_summary_pdf_in_english(lab, english, tmp_path):  # noqa: F811
             "Neto",
             "Neto a pagar",
             "por edad",
-            "Impreso por",
-            "Página",
+            *SPANISH_FOOTER,
         ],
     )
 
@@ -210,8 +213,7 @@ def test_period_report_pdf_in_english(lab, english, tmp_path):  # noqa: F811
             "Solicitada",
             "Paciente",
             "Motivo",
-            "Impreso por",
-            "Página",
+            *SPANISH_FOOTER,
         ],
     )
 

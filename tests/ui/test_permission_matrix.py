@@ -14,14 +14,17 @@ from patolab_desktop.ui.admin.permission_matrix import (
     PermissionMatrixDialog,
     PermissionMatrixModel,
 )
-from tests.security_helpers import clock, fast_hashing, login_as, no_session  # noqa: F401
+from tests.security_helpers import (  # noqa: F401
+    ADMIN,
+    RECEPTION,
+    SUPERVISOR,
+    clock,
+    fast_hashing,
+    login_as,
+    no_session,
+)
 
 pytestmark = pytest.mark.usefixtures("no_session", "fast_hashing")
-ADMIN, SUPERVISOR, RECEPTION = (
-    permissions.ROLE_ADMIN,
-    permissions.ROLE_SUPERVISOR,
-    permissions.ROLE_RECEPTION,
-)
 
 
 def test_model_is_valid_and_shows_the_seeded_sets(qtmodeltester, database, clock):

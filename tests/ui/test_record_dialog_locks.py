@@ -4,6 +4,8 @@ the referrer-types list refuses a rename of a type renamed meanwhile."""
 
 from __future__ import annotations
 
+from functools import partial
+
 import pytest
 
 from patolab_desktop.services.access import permissions, users
@@ -11,39 +13,37 @@ from patolab_desktop.services.catalog import branches, referrer_types
 from patolab_desktop.ui.admin.users_window import UserDialog
 from patolab_desktop.ui.catalog.branches_dialog import BranchDialog
 from tests.security_helpers import fast_hashing, login_as, make_user, no_session  # noqa: F401
-from tests.ui.list_helpers import Prompts
+from tests.two_desks import save_elsewhere
+from tests.ui.list_helpers import refuses_stale_save
 
 pytestmark = pytest.mark.usefixtures("no_session", "fast_hashing")
 
 
-def test_branch_dialog_refuses_a_stale_save(qtbot, monkeypatch, database):
-    login_as(permissions.ROLE_ADMIN)
-    branch_id = branches.create(branches.BranchData(name="Centro", code="CEN"))
-    asked = Prompts(monkeypatch)
-    dialog = BranchDialog(branch_id)
-    qtbot.addWidget(dialog)
-    other = branches.get(branch_id)
-    other.name = "Centro Histórico"
-    branches.update(other)  # another desk saved first
-    dialog.name_edit.setText("Centro (mío)")
-    assert not dialog.save()
-    assert asked.kinds() == ["error"]
-    assert branches.get(branch_id).name == "Centro Histórico"
+def _branch() -> int:
+    return branches.create(branches.BranchData(name="Centro", code="CEN"))
 
 
-def test_user_dialog_refuses_a_stale_save(qtbot, monkeypatch, database):
+def _user() -> int:
+    return make_user("rosa", permissions.ROLE_RECEPTION, full_name="Rosa Mejía")
+
+
+# record: (create it, its dialog, its service, the field both desks change, theirs, mine)
+STALE = {
+    "branch": (_branch, BranchDialog, branches, "name", "Centro Histórico", "Centro (mío)"),
+    "user": (_user, UserDialog, users, "full_name", "Rosa María Mejía", "Rosa M."),
+}
+
+
+@pytest.mark.parametrize("record", sorted(STALE))
+def test_record_dialog_refuses_a_stale_save(qtbot, monkeypatch, database, record):
+    create, dialog_class, service, field, theirs, mine = STALE[record]
     login_as(permissions.ROLE_ADMIN)
-    user_id = make_user("rosa", permissions.ROLE_RECEPTION, full_name="Rosa Mejía")
-    asked = Prompts(monkeypatch)
-    dialog = UserDialog(user_id)
-    qtbot.addWidget(dialog)
-    other = users.get(user_id)
-    other.full_name = "Rosa María Mejía"
-    users.update(other)
-    dialog.full_name_edit.setText("Rosa M.")
-    assert not dialog.save()
-    assert asked.kinds() == ["error"]
-    assert users.get(user_id).full_name == "Rosa María Mejía"
+    record_id = create()
+    other_desk = partial(save_elsewhere, service.get, service.update, record_id, **{field: theirs})
+    refuses_stale_save(
+        qtbot, monkeypatch, dialog_class(record_id), other_desk, f"{field}_edit", mine
+    )
+    assert getattr(service.get(record_id), field) == theirs
 
 
 def test_referrer_type_rename_uses_the_listed_version(database):

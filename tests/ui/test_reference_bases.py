@@ -5,6 +5,8 @@ dirty check), driven as the roles that use them."""
 
 from __future__ import annotations
 
+from functools import partial
+
 import pytest
 from PySide6.QtCore import Qt
 
@@ -20,7 +22,8 @@ from patolab_desktop.ui.referrers.referrer_dialog import ReferrerDialog
 from patolab_desktop.ui.referrers.referrers_window import ReferrersWindow
 from patolab_desktop.ui.referrers.types_dialog import ReferrerTypesDialog
 from tests.security_helpers import login_as
-from tests.ui.list_helpers import Prompts
+from tests.two_desks import save_elsewhere
+from tests.ui.list_helpers import Prompts, refuses_stale_save
 from tests.unit.catalog_helpers import make_referrer
 
 
@@ -30,15 +33,21 @@ def glucose(database) -> int:
         return catalog.create(catalog.InvestigationData(code="GLU", name="Glucosa", price="100"))
 
 
+def _tab_as(qtbot, role: str, tab_class, record_id: int):
+    """The list tab opened by a user of ``role``, with ``record_id`` selected."""
+    login_as(role)
+    tab = tab_class()
+    qtbot.addWidget(tab)
+    tab.select_id(record_id)
+    return tab
+
+
 # --- actions by permission ---------------------------------------------------------------------
 
 
 @pytest.mark.usefixtures("no_session", "fast_hashing")
 def test_catalog_tab_as_reception_can_only_look(qtbot, glucose):
-    login_as(permissions.ROLE_RECEPTION)  # catalog.view only
-    tab = CatalogWindow()
-    qtbot.addWidget(tab)
-    tab.select_id(glucose)
+    tab = _tab_as(qtbot, permissions.ROLE_RECEPTION, CatalogWindow, glucose)  # catalog.view only
     assert tab.selected_id() == glucose
     assert not tab.new_action.isEnabled()
     assert not tab.edit_action.isEnabled()
@@ -52,10 +61,7 @@ def test_catalog_tab_as_reception_can_only_look(qtbot, glucose):
 
 @pytest.mark.usefixtures("no_session", "fast_hashing")
 def test_catalog_tab_as_administrator_can_do_everything(qtbot, glucose):
-    login_as(permissions.ROLE_ADMIN)
-    tab = CatalogWindow()
-    qtbot.addWidget(tab)
-    tab.select_id(glucose)
+    tab = _tab_as(qtbot, permissions.ROLE_ADMIN, CatalogWindow, glucose)
     for action in (tab.new_action, tab.edit_action, tab.deactivate_action, tab.import_action):
         assert action.isEnabled(), action.text()
 
@@ -68,10 +74,7 @@ def test_catalog_tab_as_administrator_can_do_everything(qtbot, glucose):
 def test_referrers_tab_deactivate_needs_its_permission(qtbot, database, role, can_deactivate):
     with session.acting_as(session.system_actor("test")):
         doctor = make_referrer("Dra. Ana Reyes")
-    login_as(role)
-    tab = ReferrersWindow()
-    qtbot.addWidget(tab)
-    tab.select_id(doctor)
+    tab = _tab_as(qtbot, role, ReferrersWindow, doctor)
     assert tab.new_action.isEnabled() and tab.edit_action.isEnabled()
     assert tab.types_action.isEnabled()  # referrers.edit
     assert tab.deactivate_action.isEnabled() is can_deactivate
@@ -80,10 +83,7 @@ def test_referrers_tab_deactivate_needs_its_permission(qtbot, database, role, ca
 @pytest.mark.usefixtures("no_session", "fast_hashing")
 def test_actions_follow_the_acting_user(qtbot, glucose):
     """The same tab, another user (switch user): the actions follow on focus."""
-    login_as(permissions.ROLE_ADMIN)
-    tab = CatalogWindow()
-    qtbot.addWidget(tab)
-    tab.select_id(glucose)
+    tab = _tab_as(qtbot, permissions.ROLE_ADMIN, CatalogWindow, glucose)
     assert tab.edit_action.isEnabled()
     login_as(permissions.ROLE_RECEPTION)
     tab.focus_default()
@@ -171,15 +171,12 @@ def test_record_dialog_errors_inline_and_refusals_under_the_form(qtbot, monkeypa
 
 
 def test_investigation_edit_conflict_reloads_the_saved_data(qtbot, monkeypatch, glucose):
-    asked = Prompts(monkeypatch)
+    # someone else saved first: the version moved on
+    other_desk = partial(
+        save_elsewhere, catalog.get, catalog.update, glucose, name="Glucosa en ayunas"
+    )
     dialog = InvestigationDialog(glucose)
-    qtbot.addWidget(dialog)
-    other = catalog.get(glucose)
-    other.name = "Glucosa en ayunas"
-    catalog.update(other)  # someone else saved first: the version moved on
-    dialog.name_edit.setText("Glucosa (mía)")
-    assert not dialog.save()
-    assert asked.kinds() == ["error"]
+    refuses_stale_save(qtbot, monkeypatch, dialog, other_desk, "name_edit", "Glucosa (mía)")
     assert dialog.name_edit.text() == "Glucosa en ayunas"
     assert not dialog.is_dirty()  # the form now shows the saved record
     dialog.name_edit.setText("Glucosa basal")

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import pytest
-from playhouse.test_utils import assert_query_count
 from PySide6.QtCore import QModelIndex, Qt
 
 from patolab_desktop.db.database import db
@@ -12,12 +13,20 @@ from patolab_desktop.services.catalog import referrer_types, referrers
 from patolab_desktop.ui.referrers.referrer_dialog import ReferrerDialog
 from patolab_desktop.ui.referrers.referrers_window import ReferrersWindow
 from patolab_desktop.ui.referrers.types_dialog import ReferrerTypesDialog
-from tests.ui.list_helpers import Prompts, read_every_cell, search
+from tests.two_desks import save_elsewhere
+from tests.ui.list_helpers import (
+    Prompts,
+    column,
+    found,
+    list_model_tests,
+    owned,
+    refuses_stale_save,
+)
 from tests.unit.catalog_helpers import make_referrer, make_request, type_id
 
 
 def names(window) -> list[str]:
-    return [window.model.row_dict(r)["name"] for r in range(window.model.rowCount())]
+    return column(window, "name")
 
 
 @pytest.fixture
@@ -25,24 +34,12 @@ def window(qtbot, database):
     make_referrer("Dr. José Pérez", institution="Ginecología", phone="9988-7766")
     make_referrer("Dra. Carmen Muñoz", institution="Pediatría")
     make_referrer("Hospital Escuela", type_name="Hospital", institution="Hospital Escuela")
-    widget = ReferrersWindow()
-    qtbot.addWidget(widget)
-    widget.resize(1100, 500)
-    return widget
+    return owned(qtbot, ReferrersWindow(), (1100, 500))
 
 
-def test_model_passes_qtmodeltester(qtmodeltester, window):
-    qtmodeltester.check(window.model)
-
-
-def test_data_runs_no_sql(window):
-    roles = (
-        Qt.ItemDataRole.DisplayRole,
-        Qt.ItemDataRole.ForegroundRole,
-        Qt.ItemDataRole.DecorationRole,
-    )
-    with assert_query_count(0):
-        read_every_cell(window.model, roles)
+test_model_passes_qtmodeltester, test_data_runs_no_sql = list_model_tests(
+    Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.DecorationRole
+)
 
 
 def test_opens_with_focus_in_search_and_rows_by_name(qtbot, window):
@@ -54,14 +51,10 @@ def test_opens_with_focus_in_search_and_rows_by_name(qtbot, window):
 
 
 def test_search_is_accent_insensitive(window):
-    search(window, "munoz")
-    assert names(window) == ["Dra. Carmen Muñoz"]
-    search(window, "PEREZ ginecologia")
-    assert names(window) == ["Dr. José Pérez"]
-    search(window, "9988")
-    assert names(window) == ["Dr. José Pérez"]
-    search(window, "nadie")
-    assert names(window) == [] and "coincidan" in window.count_label.text()
+    assert found(window, "munoz", "name") == ["Dra. Carmen Muñoz"]
+    assert found(window, "PEREZ ginecologia", "name") == ["Dr. José Pérez"]
+    assert found(window, "9988", "name") == ["Dr. José Pérez"]
+    assert found(window, "nadie", "name") == [] and "coincidan" in window.count_label.text()
 
 
 def test_debounced_search_fires_after_typing(qtbot, window):
@@ -124,9 +117,7 @@ def test_deactivate_cancelled_changes_nothing(monkeypatch, window):
 
 @pytest.fixture
 def dialog(qtbot, database):
-    widget = ReferrerDialog()
-    qtbot.addWidget(widget)
-    return widget
+    return owned(qtbot, ReferrerDialog())
 
 
 def test_dialog_shows_inline_errors_and_saves_nothing(qtbot, dialog):
@@ -204,15 +195,12 @@ def test_editing_a_referrer_with_requests_says_how_many(qtbot, database):
 
 def test_edit_conflict_is_reported_and_form_reloaded(qtbot, monkeypatch, database):
     doctor = make_referrer("Dr. Conflicto")
-    asked = Prompts(monkeypatch)
+    theirs = "Cambiado por otra persona"
+    other_desk = partial(
+        save_elsewhere, referrers.get, referrers.update, doctor, institution=theirs
+    )
     dialog = ReferrerDialog(referrer_id=doctor)
-    qtbot.addWidget(dialog)
-    other = referrers.get(doctor)
-    other.institution = "Cambiado por otra persona"
-    referrers.update(other)
-    dialog.institution_edit.setText("Mi cambio")
-    assert not dialog.save()
-    assert asked.kinds() == ["error"]
+    refuses_stale_save(qtbot, monkeypatch, dialog, other_desk, "institution_edit", "Mi cambio")
     assert dialog.institution_edit.text() == "Cambiado por otra persona"
 
 
@@ -221,9 +209,7 @@ def test_edit_conflict_is_reported_and_form_reloaded(qtbot, monkeypatch, databas
 
 @pytest.fixture
 def types_dialog(qtbot, database):
-    widget = ReferrerTypesDialog()
-    qtbot.addWidget(widget)
-    return widget
+    return owned(qtbot, ReferrerTypesDialog())
 
 
 def test_types_model_passes_qtmodeltester(qtmodeltester, types_dialog):

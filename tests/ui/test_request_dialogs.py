@@ -229,19 +229,15 @@ def test_detail_of_a_completed_request_is_read_only(qtbot, qtmodeltester, desk):
     assert dialog.events_model.row_dict(0)["action_label"] == "Creada"
 
 
+def _workflow_buttons(dialog) -> tuple:
+    return (dialog.advance_button, dialog.cancel_button, dialog.add_button, dialog.remove_button)
+
+
 def test_detail_buttons_follow_the_rules_and_advance_moves_the_workflow(qtbot, desk, confirm_yes):  # noqa: F811
     request_id, _ = new_request(desk, ["HEM"])
     dialog = RequestDetailDialog(request_id)
     qtbot.addWidget(dialog)
-    assert all(
-        b.isEnabled()
-        for b in (
-            dialog.advance_button,
-            dialog.cancel_button,
-            dialog.add_button,
-            dialog.remove_button,
-        )
-    )
+    assert all(b.isEnabled() for b in _workflow_buttons(dialog))
     assert "Muestra tomada" in dialog.advance_button.text()
     with qtbot.waitSignal(dialog.changed):
         dialog.advance_button.click()
@@ -271,15 +267,7 @@ def test_detail_opens_cancel_dialog_and_reloads(qtbot, desk, monkeypatch):  # no
         dialog.cancel_button.click()
     assert dialog.status_badge.text() == "Cancelada"
     assert dialog.values["cancellation_reason"].text() == "Solicitud duplicada"
-    assert not any(
-        b.isEnabled()
-        for b in (
-            dialog.advance_button,
-            dialog.cancel_button,
-            dialog.add_button,
-            dialog.remove_button,
-        )
-    )
+    assert not any(b.isEnabled() for b in _workflow_buttons(dialog))
 
 
 def test_detail_prints_summary_and_labels_of_its_request(qtbot, desk, monkeypatch):  # noqa: F811

@@ -13,7 +13,9 @@ from patolab_desktop.services import requests as requests_service
 from patolab_desktop.ui import prompts
 from patolab_desktop.ui.printing import actions
 from patolab_desktop.ui.requests.request_entry import RequestEntry
+from tests.security_helpers import make_actor
 
+from .desk_helpers import type_and_enter
 from .requests_helpers import acting, desk  # noqa: F401  (fixtures)
 
 
@@ -27,12 +29,6 @@ def entry(qtbot, desk):  # noqa: F811
     widget.activateWindow()
     qtbot.waitUntil(widget.isActiveWindow)
     return widget
-
-
-def type_and_enter(qtbot, edit, text: str) -> None:
-    edit.setFocus()
-    qtbot.keyClicks(edit, text)
-    qtbot.keyClick(edit, Qt.Key.Key_Return)
 
 
 def totals(entry) -> tuple[str, str, str]:
@@ -294,24 +290,12 @@ def test_line_notes_are_saved_and_lines_model_is_sound(qtbot, qtmodeltester, ent
 def test_manual_discount_field_follows_the_permission(qtbot, desk):  # noqa: F811
     from patolab_desktop.services.access import permissions, session
 
-    reception = session.Actor(
-        id=None,
-        username="recepcion",
-        full_name="Recepción",
-        role="Recepción",
-        permissions=permissions.RECEPTION,
-    )
+    reception = make_actor("recepcion", "Recepción", "Recepción", permissions.RECEPTION)
     with session.acting_as(reception):
         widget = RequestEntry()
         qtbot.addWidget(widget)
         assert not widget.discount_spin.isEnabled() and not widget.discount_reason.isEnabled()
-    supervisor = session.Actor(
-        id=None,
-        username="super",
-        full_name="Supervisor",
-        role="Supervisor",
-        permissions=permissions.SUPERVISOR,
-    )
+    supervisor = make_actor("super", "Supervisor", "Supervisor", permissions.SUPERVISOR)
     with session.acting_as(supervisor):
         widget.focus_default()  # a new user at the desk
         assert widget.discount_spin.isEnabled() and widget.discount_reason.isEnabled()

@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from patolab_desktop.services import requests as requests_service
 from patolab_desktop.ui import prompts
 from patolab_desktop.ui.requests.requests_window import RequestsWindow
+from tests.expected import STATUSES
 
 from .requests_helpers import acting, desk, make_request, move_to  # noqa: F401  (fixtures)
 
@@ -155,14 +156,7 @@ def test_header_sort_runs_in_sql(window):
     assert numbers == sorted(numbers)
     status_column = [c.key for c in window.model._columns].index("status")
     window.view.sortByColumn(status_column, Qt.SortOrder.AscendingOrder)
-    assert statuses(window) == [
-        "pending",
-        "sample_collected",
-        "in_progress",
-        "partial_result",
-        "completed",
-        "cancelled",
-    ]
+    assert statuses(window) == STATUSES
 
 
 def test_double_click_and_enter_open_the_request(qtbot, window, requests_data):

@@ -9,7 +9,7 @@ import pytest
 from patolab_desktop.services.access import permissions, session
 from patolab_desktop.ui.admin import login_flow
 from patolab_desktop.ui.main_window import MainWindow
-from tests.security_helpers import clock, fast_hashing, login_as, no_session  # noqa: F401
+from tests.security_helpers import clock, fast_hashing, login_as, make_actor, no_session  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("no_session", "fast_hashing")
 
@@ -62,12 +62,8 @@ def test_administrator_sees_every_export(qtbot, database, clock):
 
 
 def test_tabs_are_hidden_without_their_view_permission(qtbot, database):
-    only_requests = session.Actor(
-        id=None,
-        username="toma",
-        full_name="Toma de muestras",
-        role="Toma de muestras",
-        permissions=frozenset({"lis.requests.view"}),
+    only_requests = make_actor(
+        "toma", "Toma de muestras", "Toma de muestras", {"lis.requests.view"}
     )
     with session.acting_as(only_requests):
         window = _window_after_login(qtbot, only_requests)

@@ -26,7 +26,7 @@ CAI_01 = "3B82F6-8B5CF6-4A1D2E-9C0F11-7A6B5C-5E"
 CAI_06 = "1A2B3C-4D5E6F-708192-A3B4C5-D6E7F8-0A"
 
 
-def add_authorisation(
+def authorisation_input(
     branch_id,
     doc_type="01",
     first=1,
@@ -35,19 +35,24 @@ def add_authorisation(
     days=300,
     point="001",
     establishment="000",
-) -> int:
-    return authorisations.add(
-        authorisations.AuthorisationInput(
-            branch_id=branch_id,
-            establishment=establishment,
-            point=point,
-            doc_type=doc_type,
-            cai=cai or (CAI_01 if doc_type == "01" else CAI_06),
-            range_from=first,
-            range_to=last,
-            deadline=dt.date.today() + dt.timedelta(days=days),
-        )
+    deadline=None,
+) -> authorisations.AuthorisationInput:
+    """The form of an authorisation of ``doc_type`` at ``establishment``-``point``, valid
+    for ``days`` from today (or until ``deadline``), with the sample CAI of its type."""
+    return authorisations.AuthorisationInput(
+        branch_id=branch_id,
+        establishment=establishment,
+        point=point,
+        doc_type=doc_type,
+        cai=cai or (CAI_01 if doc_type == "01" else CAI_06),
+        range_from=first,
+        range_to=last,
+        deadline=deadline or dt.date.today() + dt.timedelta(days=days),
     )
+
+
+def add_authorisation(branch_id, doc_type="01", **fields) -> int:
+    return authorisations.add(authorisation_input(branch_id, doc_type, **fields))
 
 
 def set_lab_data() -> None:

@@ -16,27 +16,10 @@ def type_id(name: str = "Doctor") -> int:
     return found
 
 
-def make_referrer(
-    name: str,
-    *,
-    type_name: str = "Doctor",
-    institution: str = "",
-    phone: str = "",
-    email: str = "",
-    address: str = "",
-    notes: str = "",
-) -> int:
-    return referrers.create(
-        referrers.ReferrerData(
-            name=name,
-            type_id=type_id(type_name),
-            institution=institution,
-            phone=phone,
-            email=email,
-            address=address,
-            notes=notes,
-        )
-    )
+def make_referrer(name: str, *, type_name: str = "Doctor", **fields: str) -> int:
+    """A referrer of the type ``type_name``; ``fields``: institution, phone, email,
+    address, notes (empty when not given)."""
+    return referrers.create(referrers.ReferrerData(name=name, type_id=type_id(type_name), **fields))
 
 
 def make_investigation(

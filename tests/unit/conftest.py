@@ -37,44 +37,48 @@ def genders(database):
     return {name: gid for gid, name in reference.genders()}
 
 
+def _living_in(geo, department: str, municipality: str) -> dict:
+    return {"department_id": geo[department], "municipality_id": geo[municipality]}
+
+
+def _form_maker(**fields):
+    """A maker of valid forms: ``fields`` (a callable gives a fresh value for each form)
+    changed by the keyword arguments of each call."""
+
+    def make(**changes) -> customers.CustomerData:
+        values = {name: value() if callable(value) else value for name, value in fields.items()}
+        return dataclasses.replace(customers.CustomerData(**values), **changes)
+
+    return make
+
+
 @pytest.fixture
 def patient(geo, genders):
     """A valid patient form (a fresh object each time it is called)."""
     counter = iter(range(10_000, 99_999))
-
-    def make(**changes) -> customers.CustomerData:
-        data = customers.CustomerData(
-            type="cliente",
-            first_name="María José",
-            last_name="Pérez Muñoz",
-            id_number=f"0501-1990-{next(counter):05d}",
-            gender_id=genders["Mujer"],
-            date_of_birth=dt.date(1990, 5, 17),
-            phone="9988-7766",
-            email="Maria.Perez@Example.com",
-            department_id=geo["cortes"],
-            municipality_id=geo["sps"],
-        )
-        return dataclasses.replace(data, **changes)
-
-    return make
+    return _form_maker(
+        type="cliente",
+        first_name="María José",
+        last_name="Pérez Muñoz",
+        id_number=lambda: f"0501-1990-{next(counter):05d}",
+        gender_id=genders["Mujer"],
+        date_of_birth=dt.date(1990, 5, 17),
+        phone="9988-7766",
+        email="Maria.Perez@Example.com",
+        **_living_in(geo, "cortes", "sps"),
+    )
 
 
 @pytest.fixture
 def company(geo):
-    def make(**changes) -> customers.CustomerData:
-        data = customers.CustomerData(
-            type="empresa",
-            name="Inversiones Zúñiga S. de R.L.",
-            id_number="08011999123456",
-            phone="2232-1234",
-            email="info@zuniga.hn",
-            department_id=geo["fm"],
-            municipality_id=geo["tegucigalpa"],
-        )
-        return dataclasses.replace(data, **changes)
-
-    return make
+    return _form_maker(
+        type="empresa",
+        name="Inversiones Zúñiga S. de R.L.",
+        id_number="08011999123456",
+        phone="2232-1234",
+        email="info@zuniga.hn",
+        **_living_in(geo, "fm", "tegucigalpa"),
+    )
 
 
 @pytest.fixture

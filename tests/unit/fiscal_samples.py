@@ -64,6 +64,39 @@ def _totals(lines, exonerated=False) -> Totals:
     )
 
 
+# what an authorisation prints on each document of its type: title, CAI, range, deadline
+_AUTHORISED = {
+    "01": ("FACTURA", CAI_01, "001-001-01-00000001 al 001-001-01-00005000", dt.date(2027, 6, 30)),
+    "06": (
+        "NOTA DE CRÉDITO",
+        CAI_06,
+        "001-001-06-00000001 al 001-001-06-00000500",
+        dt.date(2027, 5, 31),
+    ),
+}
+
+
+def _document(doc_type, number, issued_at, buyer, lines, totals=None, **more) -> FiscalDocument:
+    """A document of ``doc_type`` from the sample authorisation, issuer and ``buyer``
+    (name, document); ``more``: the optional fields of FiscalDocument."""
+    title, cai, range_text, deadline = _AUTHORISED[doc_type]
+    return FiscalDocument(
+        doc_type=doc_type,
+        title=title,
+        number=number,
+        cai=cai,
+        range_text=range_text,
+        deadline=deadline,
+        issued_at=issued_at,
+        issuer=ISSUER,
+        buyer_name=buyer[0],
+        buyer_document=buyer[1],
+        lines=lines,
+        totals=totals or _totals(lines),
+        **more,
+    )
+
+
 def consumer_invoice() -> FiscalDocument:
     """A small cash sale to a consumidor final: L 1,160.00 (1,000 exento + 138 + 15 % ISV)."""
     lines = (
@@ -72,19 +105,13 @@ def consumer_invoice() -> FiscalDocument:
         _line("Entrega a domicilio", 1, "150.00", "10.87", "gravado15"),
     )
     totals = _totals(lines)
-    return FiscalDocument(
-        doc_type="01",
-        title="FACTURA",
-        number="001-001-01-00000042",
-        cai=CAI_01,
-        range_text="001-001-01-00000001 al 001-001-01-00005000",
-        deadline=dt.date(2027, 6, 30),
-        issued_at=dt.datetime(2026, 12, 4, 9, 41),
-        issuer=ISSUER,
-        buyer_name=CONSUMER_FINAL,
-        buyer_document="",
-        lines=lines,
-        totals=totals,
+    return _document(
+        "01",
+        "001-001-01-00000042",
+        dt.datetime(2026, 12, 4, 9, 41),
+        (CONSUMER_FINAL, ""),
+        lines,
+        totals,
         payments=(
             PaymentLine("Efectivo", D("1000.00"), received=D("1000.00"), change=D("0.00")),
             PaymentLine("Tarjeta ****1234 aut. 009912", totals.total - D("1000.00")),
@@ -100,20 +127,12 @@ def company_invoice() -> FiscalDocument:
         _line(f"Química sanguínea {i + 1}: glucosa, urea, creatinina, ácido úrico", 3, "480.00")
         for i in range(9)
     ) + (_line("Vino de consagrar (prueba de gravado 18 %)", 2, "250.00", "0", "gravado18"),)
-    totals = _totals(lines)
-    return FiscalDocument(
-        doc_type="01",
-        title="FACTURA",
-        number="001-001-01-00000043",
-        cai=CAI_01,
-        range_text="001-001-01-00000001 al 001-001-01-00005000",
-        deadline=dt.date(2027, 6, 30),
-        issued_at=dt.datetime(2026, 12, 4, 10, 5),
-        issuer=ISSUER,
-        buyer_name="Maquiladora del Norte S.A. de C.V.",
-        buyer_document="05019012345678",
-        lines=lines,
-        totals=totals,
+    return _document(
+        "01",
+        "001-001-01-00000043",
+        dt.datetime(2026, 12, 4, 10, 5),
+        ("Maquiladora del Norte S.A. de C.V.", "05019012345678"),
+        lines,
         on_credit=True,
         due_date=dt.date(2027, 1, 3),
         request_numbers=("S-2026-000124", "S-2026-000125", "S-2026-000126"),
@@ -146,27 +165,20 @@ def voided_invoice() -> FiscalDocument:
 
 
 def credit_note() -> FiscalDocument:
-    lines = (_line("Devolución: Perfil lipídico no realizado", 1, "650.00"),)
-    return FiscalDocument(
-        doc_type="06",
-        title="NOTA DE CRÉDITO",
-        number="001-001-06-00000007",
-        cai=CAI_06,
-        range_text="001-001-06-00000001 al 001-001-06-00000500",
-        deadline=dt.date(2027, 5, 31),
-        issued_at=dt.datetime(2026, 12, 5, 11, 20),
-        issuer=ISSUER,
-        buyer_name="María José Rodríguez Castellanos",
-        buyer_document="0801-1985-01234",
-        lines=lines,
-        totals=_totals(lines),
+    receiver = ("María José Rodríguez Castellanos", "0801-1985-01234")
+    return _document(
+        "06",
+        "001-001-06-00000007",
+        dt.datetime(2026, 12, 5, 11, 20),
+        receiver,
+        (_line("Devolución: Perfil lipídico no realizado", 1, "650.00"),),
         request_numbers=("S-2026-000123",),
         original_cai=CAI_01,
         original_number="001-001-01-00000042",
         original_date=dt.date(2026, 12, 4),
         reason="Investigación retirada: la muestra no fue apta",
-        receiver_name="María José Rodríguez Castellanos",
-        receiver_document="0801-1985-01234",
+        receiver_name=receiver[0],
+        receiver_document=receiver[1],
         issued_by="supervisor1",
     )
 

@@ -8,7 +8,7 @@ available in a test module.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 import pytest
@@ -72,28 +72,17 @@ def printed_lab(database) -> PrintedLab:
     place = {"department_id": cortes.id, "municipality_id": spsula.id}
     mujer = Gender.get(Gender.code == "F").id
     hombre = Gender.get(Gender.code == "M").id
-    senior = customers.create(
-        customers.CustomerData(
-            type="cliente",
-            name="María José Pérez Muñoz",
-            id_number="0801-1958-12345",
-            gender_id=mujer,
-            date_of_birth=base - dt.timedelta(days=round(68.2 * 365.25)),
-            phone="9988-7766",
-            **place,
+
+    def patient(name: str, id_number: str, gender: int, years: float, phone: str) -> int:
+        """A patient of San Pedro Sula who is ``years`` old on the base day."""
+        born = base - dt.timedelta(days=round(years * 365.25))
+        data = customers.CustomerData(
+            type="cliente", name=name, id_number=id_number, gender_id=gender, phone=phone
         )
-    )
-    young = customers.create(
-        customers.CustomerData(
-            type="cliente",
-            name="Juan Carlos Hernández",
-            id_number="0501199000001",
-            gender_id=hombre,
-            date_of_birth=base - dt.timedelta(days=round(36.3 * 365.25)),
-            phone="3344-5566",
-            **place,
-        )
-    )
+        return customers.create(replace(data, date_of_birth=born, **place))
+
+    senior = patient("María José Pérez Muñoz", "0801-1958-12345", mujer, 68.2, "9988-7766")
+    young = patient("Juan Carlos Hernández", "0501199000001", hombre, 36.3, "3344-5566")
     doctor_type = ReferrerType.select().order_by(ReferrerType.id).first().id
     doctor = referrers.create(
         referrers.ReferrerData(

@@ -150,3 +150,8 @@ def set_status(request_id: int, status: str) -> None:
     while requests.get(request_id).status != status:
         assert order.index(requests.get(request_id).status) < order.index(status)
         requests.advance(request_id, by="t")
+
+
+def fields_of(row, names) -> tuple:
+    """The values of ``names`` on ``row`` (a model or a view), to compare two states."""
+    return tuple(getattr(row, name) for name in names)

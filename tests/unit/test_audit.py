@@ -15,6 +15,7 @@ from patolab_desktop.services import identity
 from patolab_desktop.services.access import audit, auth, permissions, session, users
 from patolab_desktop.services.errors import PermissionDenied
 from patolab_desktop.services.paging import PageRequest
+from tests.paging_helpers import every_page
 from tests.security_helpers import (  # noqa: F401
     clock,
     fast_hashing,
@@ -147,13 +148,7 @@ def test_keyset_pages_cover_everything_once(database, clock):
     AuditLog.delete().execute()
     for n in range(7):
         _stamp(audit._write("update", "customer", n), dt.datetime(2026, 3, 1, 8, 0))  # same time
-    seen, cursor = [], None
-    while True:
-        result = audit.page(None, PageRequest(limit=3, after=cursor))
-        seen += [r["entity_id"] for r in result.rows]
-        if result.cursor is None:
-            break
-        cursor = result.cursor
+    seen = [r["entity_id"] for r in every_page(audit.page, None, limit=3)]
     assert seen == [6, 5, 4, 3, 2, 1, 0]
     ascending = audit.page(None, PageRequest(sort="at", limit=100)).rows
     assert [r["entity_id"] for r in ascending] == [0, 1, 2, 3, 4, 5, 6]

@@ -101,20 +101,22 @@ def test_restore_refuses_a_corrupted_file_and_changes_nothing(database, tmp_path
     assert not any("antes-de-restaurar" in b.path.name for b in backups.list_backups())
 
 
+def _execute(path, statement: str) -> None:
+    """One statement on the SQLite file ``path``, committed (behind the app's back)."""
+    conn = sqlite3.connect(path)
+    conn.execute(statement)
+    conn.commit()
+    conn.close()
+
+
 @pytest.mark.sqlite_only
 def test_restore_refuses_a_newer_schema_and_a_foreign_file(database, tmp_path, admin):
     newer = backups.backup_now(tmp_path)
-    conn = sqlite3.connect(newer)
-    conn.execute("INSERT INTO schema_version (version, applied_at) VALUES (99, '2030-01-01')")
-    conn.commit()
-    conn.close()
+    _execute(newer, "INSERT INTO schema_version (version, applied_at) VALUES (99, '2030-01-01')")
     with pytest.raises(BackupError, match="más nueva"):
         backups.restore(newer)
     other = tmp_path / "otra.db"
-    conn = sqlite3.connect(other)
-    conn.execute("CREATE TABLE t (x)")
-    conn.commit()
-    conn.close()
+    _execute(other, "CREATE TABLE t (x)")
     with pytest.raises(BackupError, match="no es una base de datos de PatoLab"):
         backups.restore(other)
     with pytest.raises(BackupError, match="no existe"):

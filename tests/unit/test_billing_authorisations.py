@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -9,26 +10,22 @@ import pytest
 from patolab_desktop.db.models_billing import FiscalAuthorisation
 from patolab_desktop.services.access import session
 from patolab_desktop.services.billing import authorisations
-from patolab_desktop.services.billing.authorisations import AuthorisationInput
 from patolab_desktop.services.errors import PermissionDenied, RuleError, ValidationError
 from tests.security_helpers import login_as
-from tests.unit.billing_helpers import CAI_01, add_authorisation, billing_lab  # noqa: F401
+from tests.unit.billing_helpers import (  # noqa: F401
+    CAI_01,
+    add_authorisation,
+    authorisation_input,
+    billing_lab,
+)
 from tests.unit.requests_fixtures import lab  # noqa: F401
 
 
 def _input(branch, **changes):
-    data = dict(
-        branch_id=branch,
-        establishment="000",
-        point="002",
-        doc_type="01",
-        cai=" 3b82f6-8b5cf6-4a1d2e-9c0f11-7a6b5c-5e ",
-        range_from="1",
-        range_to="100",
-        deadline=dt.date.today() + dt.timedelta(days=200),
-    )
-    data.update(changes)
-    return AuthorisationInput(**data)
+    """As typed at point 002: a lower-case CAI with spaces, the range as text."""
+    cai = " 3b82f6-8b5cf6-4a1d2e-9c0f11-7a6b5c-5e "
+    typed = authorisation_input(branch, point="002", first="1", last="100", cai=cai, days=200)
+    return dataclasses.replace(typed, **changes)
 
 
 @pytest.mark.parametrize(
@@ -79,16 +76,7 @@ def test_fields_are_locked_once_a_number_is_used(billing_lab):
     with pytest.raises(RuleError, match="ya emitió números"):
         authorisations.update(
             row.id,
-            AuthorisationInput(
-                branch_id=row.branch_id,
-                establishment="000",
-                point="001",
-                doc_type="01",
-                cai=CAI_01,
-                range_from=1,
-                range_to=9000,
-                deadline=row.deadline,
-            ),
+            authorisation_input(row.branch_id, "01", cai=CAI_01, last=9000, deadline=row.deadline),
             expected_version=row.version,
         )
 

@@ -6,39 +6,32 @@ from __future__ import annotations
 
 import datetime as dt
 import multiprocessing
-import time
 from decimal import Decimal
+
+from tests.unit.process_race import race
 
 PROCESSES = 4
 PER_PROCESS = 100
 
 
-def _worker(target: str, request_ids: list[int], barrier, results) -> None:
+def _issue(request_ids: list[int], at_the_barrier) -> list[int]:
     from patolab_desktop.services.access import session
     from patolab_desktop.services.billing import cash, invoices
     from patolab_desktop.services.billing.payments import PaymentInput
-    from patolab_desktop.services.bootstrap import close_db, open_db
 
-    open_db(target)
     name = multiprocessing.current_process().name
     session.set_current(session.system_actor(f"caja{name}"))
-    try:
-        cash.open_session(Decimal("0"))
-        barrier.wait(timeout=120)
-        started = time.monotonic()
-        numbers = []
-        for request_id in request_ids:
-            doc_id = invoices.issue(
-                invoices.InvoiceInput(
-                    (request_id,), payments=(PaymentInput("cash", "230.00", received="300"),)
-                )
+    cash.open_session(Decimal("0"))
+    at_the_barrier()
+    numbers = []
+    for request_id in request_ids:
+        doc_id = invoices.issue(
+            invoices.InvoiceInput(
+                (request_id,), payments=(PaymentInput("cash", "230.00", received="300"),)
             )
-            numbers.append(doc_id)
-        results.put(("ok", numbers, started, time.monotonic()))
-    except Exception as exc:  # report to the parent instead of dying silently
-        results.put(("error", repr(exc), 0, 0))
-    finally:
-        close_db()
+        )
+        numbers.append(doc_id)
+    return numbers
 
 
 def test_four_desks_issue_400_consecutive_numbers(db_target):
@@ -93,22 +86,7 @@ def test_four_desks_issue_400_consecutive_numbers(db_target):
         ids.append(request.id)
     close_db()
 
-    ctx = multiprocessing.get_context("spawn")
-    barrier = ctx.Barrier(PROCESSES)
-    results = ctx.Queue()
-    workers = [
-        ctx.Process(
-            target=_worker,
-            args=(str(db_target), ids[i::PROCESSES], barrier, results),
-            name=str(i + 1),
-        )
-        for i in range(PROCESSES)
-    ]
-    for worker in workers:
-        worker.start()
-    outcomes = [results.get(timeout=600) for _ in workers]
-    for worker in workers:
-        worker.join(timeout=60)
+    outcomes = race(_issue, db_target, [ids[i::PROCESSES] for i in range(PROCESSES)])
     assert [o[0] for o in outcomes] == ["ok"] * PROCESSES, outcomes
     starts = [o[2] for o in outcomes]
     ends = [o[3] for o in outcomes]

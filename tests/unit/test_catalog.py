@@ -9,8 +9,10 @@ from peewee import fn
 
 from patolab_desktop.db.models import Investigation, PanelMember, PriceChange
 from patolab_desktop.services import catalog
-from patolab_desktop.services.errors import ConflictError, RuleError, ValidationError
+from patolab_desktop.services.errors import RuleError, ValidationError
 from patolab_desktop.services.paging import PageRequest
+from tests.paging_helpers import every_page, one_page
+from tests.two_desks import stale_save
 from tests.unit.catalog_helpers import make_investigation
 
 # --- codes and names -------------------------------------------------------------------------
@@ -131,12 +133,9 @@ def test_set_price_refuses_negative(database):
 
 def test_stale_update_is_refused(database):
     investigation_id = make_investigation("GLU", price="80")
-    first, second = catalog.get(investigation_id), catalog.get(investigation_id)
-    first.name = "Glucosa A"
-    catalog.update(first)
-    second.name = "Glucosa B"
-    with pytest.raises(ConflictError):
-        catalog.update(second)
+    stale_save(
+        catalog.get, catalog.update, investigation_id, {"name": "Glucosa A"}, {"name": "Glucosa B"}
+    )
 
 
 # --- panels ----------------------------------------------------------------------------------
@@ -288,14 +287,8 @@ def test_keyset_pages_cover_every_row_once_in_order(database, sort, descending):
             sample_type=samples[number % 4],
         )
     filters = catalog.CatalogFilter(include_inactive=True)
-    seen, request = [], PageRequest(sort=sort, descending=descending, limit=4)
-    while True:
-        page = catalog.page(filters, request)
-        seen.extend(page.rows)
-        if page.cursor is None:
-            break
-        request = PageRequest(sort=sort, descending=descending, limit=4, after=page.cursor)
-    full = catalog.page(filters, PageRequest(sort=sort, descending=descending, limit=1000)).rows
+    seen = every_page(catalog.page, filters, sort, descending, limit=4)
+    full = one_page(catalog.page, filters, sort, descending)
     assert len(seen) == 23 == len({r["id"] for r in seen})
     assert [r["id"] for r in seen] == [r["id"] for r in full]
     if sort == "price":

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import multiprocessing
-import time
 
 import pytest
 
@@ -17,7 +15,8 @@ from patolab_desktop.db.models import Customer, Investigation, LabRequest, Refer
 from patolab_desktop.services import catalog, customers, requests
 from patolab_desktop.services.catalog import referrers
 from patolab_desktop.services.errors import ConflictError
-from tests.unit.requests_fixtures import lab  # noqa: F401  (fixture)
+from tests.unit.process_race import race
+from tests.unit.requests_fixtures import fields_of, lab  # noqa: F401  (fixture)
 
 PROCESSES = 4
 PER_PROCESS = 100
@@ -101,13 +100,8 @@ def test_request_changes_from_a_stale_detail_are_refused(lab, stale_action):  # 
     }
     with pytest.raises(ConflictError, match=f"{number} fue modificada por otra persona"):
         actions[stale_action](shown.version)
-    after = LabRequest.get_by_id(request_id)
-    assert (after.version, after.status, after.net_amount, after.notes) == (
-        before.version,
-        before.status,
-        before.net_amount,
-        before.notes,
-    )
+    kept = ("version", "status", "net_amount", "notes")
+    assert fields_of(LabRequest.get_by_id(request_id), kept) == fields_of(before, kept)
     actions[stale_action](requests.get(request_id).version)  # after a reload it works
     assert LabRequest.get_by_id(request_id).version == before.version + 1
 
@@ -115,26 +109,16 @@ def test_request_changes_from_a_stale_detail_are_refused(lab, stale_action):  # 
 # --- request numbers under load ---------------------------------------------------------
 
 
-def _worker(target: str, ids: dict, barrier, results) -> None:
+def _create(ids: dict, at_the_barrier) -> list[str]:
     from patolab_desktop.services import requests as service
-    from patolab_desktop.services.bootstrap import close_db, open_db
+    from patolab_desktop.services.access import session
 
-    open_db(target)
-    try:
-        draft = service.RequestDraft(
-            patient_id=ids["patient"], doctor_id=ids["doctor"], investigation_ids=[ids["hem"]]
-        )
-        barrier.wait(timeout=120)
-        started = time.monotonic()
-        from patolab_desktop.services.access import session
-
-        with session.acting_as(session.system_actor("pc")):
-            numbers = [service.create(draft, by="pc")[1] for _ in range(PER_PROCESS)]
-        results.put(("ok", numbers, started, time.monotonic()))
-    except Exception as exc:  # report to the parent instead of dying silently
-        results.put(("error", repr(exc), 0, 0))
-    finally:
-        close_db()
+    draft = service.RequestDraft(
+        patient_id=ids["patient"], doctor_id=ids["doctor"], investigation_ids=[ids["hem"]]
+    )
+    at_the_barrier()
+    with session.acting_as(session.system_actor("pc")):
+        return [service.create(draft, by="pc")[1] for _ in range(PER_PROCESS)]
 
 
 def test_four_processes_create_400_unique_gap_free_numbers(db_target):
@@ -149,18 +133,7 @@ def test_four_processes_create_400_unique_gap_free_numbers(db_target):
     }
     close_db()
 
-    ctx = multiprocessing.get_context("spawn")
-    barrier = ctx.Barrier(PROCESSES)
-    results = ctx.Queue()
-    workers = [
-        ctx.Process(target=_worker, args=(str(db_target), ids, barrier, results))
-        for _ in range(PROCESSES)
-    ]
-    for worker in workers:
-        worker.start()
-    outcomes = [results.get(timeout=600) for _ in workers]
-    for worker in workers:
-        worker.join(timeout=60)
+    outcomes = race(_create, db_target, [ids] * PROCESSES)
     assert [o[0] for o in outcomes] == ["ok"] * PROCESSES, outcomes
     # the writers really overlapped in time
     assert max(o[2] for o in outcomes) < min(o[3] for o in outcomes)

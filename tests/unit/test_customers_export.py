@@ -6,6 +6,7 @@ import datetime as dt
 
 from patolab_desktop.services import csvio, customers
 from patolab_desktop.services.customers import export as exports
+from tests.expected import CUSTOMER_HEADER
 
 F = customers.CustomerFilter
 
@@ -30,17 +31,7 @@ def test_columns_bom_and_values(tmp_path, register, company, geo):
     assert count == 2
     assert path.read_bytes().startswith(b"\xef\xbb\xbf")
     rows = csvio.read_csv(path)
-    assert rows[0] == [
-        "Nombre",
-        "Identidad/RTN",
-        "Tipo",
-        "Edad",
-        "Género",
-        "Teléfono",
-        "Estado/Departamento",
-        "Ciudad",
-        "Correo",
-    ]
+    assert rows[0] == CUSTOMER_HEADER
     assert rows[0] == exports.CUSTOMER_COLUMNS
     age = customers.age_on(
         customers.CustomerData(date_of_birth=dt.date(1990, 5, 17)), dt.date.today()

@@ -11,6 +11,7 @@ from patolab_desktop.services import customers
 from patolab_desktop.services.customers import search as customer_search
 from patolab_desktop.services.customers import search_plan
 from patolab_desktop.services.paging import PageRequest
+from tests.paging_helpers import every_page, one_page
 
 F = customers.CustomerFilter
 
@@ -196,15 +197,9 @@ def test_keyset_pages_cover_every_row_once_in_order(people, patient, sort, desce
                 phone=f"9900-000{n}",
             )
         )
-    everything = customers.page(F(), PageRequest(sort=sort, descending=descending, limit=1000)).rows
+    everything = one_page(customers.page, F(), sort, descending)
     assert len(everything) == len(PEOPLE) + 2
-    seen, request = [], PageRequest(sort=sort, descending=descending, limit=3)
-    while True:
-        result = customers.page(F(), request)
-        seen.extend(r["id"] for r in result.rows)
-        if result.cursor is None:
-            break
-        request = PageRequest(sort=sort, descending=descending, limit=3, after=result.cursor)
+    seen = [r["id"] for r in every_page(customers.page, F(), sort, descending, limit=3)]
     assert seen == [r["id"] for r in everything]
     raw = {c.id: c for c in Customer.select()}
     keys = {

@@ -44,6 +44,17 @@ def _write(tmp_path, doc, paper) -> tuple:
     return path, pages
 
 
+def _written_text(tmp_path, doc, paper) -> tuple:
+    """``doc`` written as a PDF on ``paper``: the file and all of its text."""
+    path, _pages = _write(tmp_path, doc, paper)
+    return path, pdf_text(path)
+
+
+def _assert_shows(text: str, items) -> None:
+    for item in items:
+        assert item in text, item
+
+
 def _issuer_and_authorisation(doc) -> list[str]:
     issuer = doc.issuer
     return [
@@ -122,20 +133,22 @@ def test_consumer_invoice_shows_every_required_field(tmp_path, paper):
 def test_named_buyer_with_rtn_above_ten_thousand(tmp_path, paper):
     doc = samples.company_invoice()
     assert doc.totals.total > Decimal("10000.00")
-    path, _pages = _write(tmp_path, doc, paper)
-    text = pdf_text(path)
-    for item in _issuer_and_authorisation(doc) + [
-        "Cliente: Maquiladora del Norte S.A. de C.V.",
-        "RTN / Identidad: 05019012345678",
-        "TRECE MIL QUINIENTOS CINCUENTA LEMPIRAS CON 00/100",
-        "L 13,550.00",
-        "L 90.00",  # ISV 18 %
-        "Crédito — vence el 03/01/2027",
-        "S-2026-000124, S-2026-000125, S-2026-000126",
-        "Química sanguínea 9",
-        "Vino de consagrar",
-    ]:
-        assert item in text, item
+    path, text = _written_text(tmp_path, doc, paper)
+    _assert_shows(
+        text,
+        _issuer_and_authorisation(doc)
+        + [
+            "Cliente: Maquiladora del Norte S.A. de C.V.",
+            "RTN / Identidad: 05019012345678",
+            "TRECE MIL QUINIENTOS CINCUENTA LEMPIRAS CON 00/100",
+            "L 13,550.00",
+            "L 90.00",  # ISV 18 %
+            "Crédito — vence el 03/01/2027",
+            "S-2026-000124, S-2026-000125, S-2026-000126",
+            "Química sanguínea 9",
+            "Vino de consagrar",
+        ],
+    )
     assert CONSUMER_FINAL not in text
     _assert_copies(path, doc)
 
@@ -143,19 +156,20 @@ def test_named_buyer_with_rtn_above_ten_thousand(tmp_path, paper):
 @pytest.mark.parametrize("paper", PAPERS)
 def test_exonerated_buyer_shows_its_registers(tmp_path, paper):
     doc = samples.exonerated_invoice()
-    path, _pages = _write(tmp_path, doc, paper)
-    text = pdf_text(path)
-    for item in (
-        "Orden de Compra Exenta: OCE-2026-000777",
-        "Constancia del Registro de Exonerados: CRE-12345",
-        "Registro SAG: SAG-9876",
-        "Importe Exonerado",
-        "L 1,200.00",
-        "UN MIL DOSCIENTOS LEMPIRAS CON 00/100",
-        "Transferencia BAC ref. 55512",
-        "Exonerado",
-    ):
-        assert item in text, item
+    path, text = _written_text(tmp_path, doc, paper)
+    _assert_shows(
+        text,
+        (
+            "Orden de Compra Exenta: OCE-2026-000777",
+            "Constancia del Registro de Exonerados: CRE-12345",
+            "Registro SAG: SAG-9876",
+            "Importe Exonerado",
+            "L 1,200.00",
+            "UN MIL DOSCIENTOS LEMPIRAS CON 00/100",
+            "Transferencia BAC ref. 55512",
+            "Exonerado",
+        ),
+    )
     assert "15 % L 1,200.00" not in text  # the taxed line reads «Exonerado», not «15 %»
 
 
@@ -176,24 +190,26 @@ def test_voided_invoice_reprints_with_anulada_and_reason(tmp_path, paper):
 @pytest.mark.parametrize("paper", PAPERS)
 def test_credit_note_cites_the_original_and_the_receiver(tmp_path, paper):
     doc = samples.credit_note()
-    path, _pages = _write(tmp_path, doc, paper)
-    text = pdf_text(path)
-    for item in _issuer_and_authorisation(doc) + [
-        "NOTA DE CRÉDITO",
-        "001-001-06-00000007",
-        "Documento original: Factura 001-001-01-00000042",
-        f"CAI del original: {samples.CAI_01}",
-        "Fecha del original: 04/12/2026",
-        "Motivo: Investigación retirada: la muestra no fue apta",
-        "Cliente: María José Rodríguez Castellanos",
-        "RTN / Identidad: 0801-1985-01234",
-        "Recibido por: María José Rodríguez Castellanos",
-        "Documento: 0801-1985-01234",
-        "Firma: ___",
-        "SEISCIENTOS CINCUENTA LEMPIRAS CON 00/100",
-        "L 650.00",
-    ]:
-        assert item in text, item
+    path, text = _written_text(tmp_path, doc, paper)
+    _assert_shows(
+        text,
+        _issuer_and_authorisation(doc)
+        + [
+            "NOTA DE CRÉDITO",
+            "001-001-06-00000007",
+            "Documento original: Factura 001-001-01-00000042",
+            f"CAI del original: {samples.CAI_01}",
+            "Fecha del original: 04/12/2026",
+            "Motivo: Investigación retirada: la muestra no fue apta",
+            "Cliente: María José Rodríguez Castellanos",
+            "RTN / Identidad: 0801-1985-01234",
+            "Recibido por: María José Rodríguez Castellanos",
+            "Documento: 0801-1985-01234",
+            "Firma: ___",
+            "SEISCIENTOS CINCUENTA LEMPIRAS CON 00/100",
+            "L 650.00",
+        ],
+    )
     assert "FACTURA 001" not in text.replace("Factura 001-001-01-00000042", "")
     _assert_copies(path, doc)
 

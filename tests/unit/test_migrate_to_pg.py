@@ -6,8 +6,6 @@ command is for), otherwise an empty SQLite file (same code path minus the sequen
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
 
 from patolab_desktop.db.database import DatabaseOpenError, db
@@ -16,7 +14,7 @@ from patolab_desktop.services import requests
 from patolab_desktop.services.bootstrap import close_db, open_db
 from patolab_desktop.services.safety import check as maintenance
 from patolab_desktop.services.safety import transfer
-from tests.conftest import PG_URL
+from tests.conftest import PG_URL, scratch_pg_database
 
 
 @pytest.fixture(autouse=True)
@@ -33,17 +31,8 @@ def empty_target(tmp_path):
     if not PG_URL:
         yield f"sqlite:///{tmp_path / 'destino.db'}"  # an explicit URL: a path is refused
         return
-    import psycopg2
-
-    name = "m_" + uuid.uuid4().hex[:12]
-    admin = psycopg2.connect(PG_URL)
-    admin.autocommit = True
-    with admin.cursor() as cur:
-        cur.execute(f"CREATE DATABASE {name}")
-    yield f"{PG_URL.rsplit('/', 1)[0]}/{name}"
-    with admin.cursor() as cur:
-        cur.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-    admin.close()
+    with scratch_pg_database("m_") as url:
+        yield url
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from patolab_desktop.db.database import db
 from patolab_desktop.db.models import ALL_MODELS, Customer, LabRequest
 from patolab_desktop.services.bootstrap import close_db, open_db
 from patolab_desktop.services.safety import check as maintenance
+from tests.expected import LINE_STATUS_OF
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "schema_v1.db"
 
@@ -225,16 +226,8 @@ def test_step_12_gives_lines_their_own_status_and_counts(v1_copy):
         conn.close()
     open_db(v1_copy)
     try:
-        mapping = {
-            "pending": "pending",
-            "sample_collected": "pending",
-            "in_progress": "in_progress",
-            "partial_result": "in_progress",
-            "completed": "released",
-            "cancelled": "cancelled",
-        }
         rows = db.execute_sql("SELECT id, status FROM request_line").fetchall()
-        assert rows and all(status == mapping[before[line_id]] for line_id, status in rows)
+        assert rows and all(status == LINE_STATUS_OF[before[line_id]] for line_id, status in rows)
         totals = db.execute_sql(
             "SELECT r.id, r.lines_total, r.lines_released, r.status FROM lab_request r"
         ).fetchall()

@@ -4,8 +4,6 @@ ConflictError with a clear message and changes nothing (no lost update)."""
 
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
 
 from patolab_desktop.services import settings
@@ -17,23 +15,26 @@ from patolab_desktop.services.catalog.values import InvestigationData
 from patolab_desktop.services.errors import ConflictError
 from patolab_desktop.services.requests import reports
 from tests.security_helpers import make_user, role_id
+from tests.two_desks import stale_save
+
+
+def _said(error: ConflictError) -> str:
+    message = str(error)
+    assert "Otra persona" in message and "no se guardaron" in message
+    return message
 
 
 def _refused(save) -> str:
     with pytest.raises(ConflictError) as caught:
         save()
-    message = str(caught.value)
-    assert "Otra persona" in message and "no se guardaron" in message
-    return message
+    return _said(caught.value)
 
 
 def test_branch(database):
     branch_id = branches.create(branches.BranchData(name="Centro", code="CEN"))
-    desk_a, desk_b = branches.get(branch_id), branches.get(branch_id)
-    desk_a.name = "Centro Histórico"
-    branches.update(desk_a)
-    desk_b.address = "Calle 5"
-    assert "sucursal «Centro Histórico»" in _refused(lambda: branches.update(desk_b))
+    first, second = {"name": "Centro Histórico"}, {"address": "Calle 5"}
+    desk_a, refused = stale_save(branches.get, branches.update, branch_id, first, second)
+    assert "sucursal «Centro Histórico»" in _said(refused)
     stored = branches.get(branch_id)
     assert (stored.name, stored.address, stored.version) == ("Centro Histórico", "", 2)
     branches.update(desk_a)  # desk A saves again with the version it got back
@@ -51,31 +52,27 @@ def test_referrer_type(database):
 def test_referrer(database):
     kind = referrer_types.find_by_name("Doctor")
     ref_id = referrers.create(referrers.ReferrerData(name="Dr. Juan Cruz", type_id=kind))
-    desk_a, desk_b = referrers.get(ref_id), referrers.get(ref_id)
-    desk_a.phone = "9988-7766"
-    referrers.update(desk_a)
-    desk_b.notes = "Pediatra"
-    with pytest.raises(ConflictError):
-        referrers.update(desk_b)
+    stale_save(
+        referrers.get, referrers.update, ref_id, {"phone": "9988-7766"}, {"notes": "Pediatra"}
+    )
     assert referrers.get(ref_id).notes == ""
 
 
 def test_catalog_item(database):
     item_id = catalog_writing.create(InvestigationData(code="HEM", name="Hemograma", price="150"))
-    desk_a, desk_b = catalog_reading.get(item_id), catalog_reading.get(item_id)
-    catalog_writing.update(dataclasses.replace(desk_a, name="Hemograma completo"))
-    with pytest.raises(ConflictError):
-        catalog_writing.update(dataclasses.replace(desk_b, sample_type="Suero"))
+    first, second = {"name": "Hemograma completo"}, {"sample_type": "Suero"}
+    stale_save(catalog_reading.get, catalog_writing.update, item_id, first, second)
     assert catalog_reading.get(item_id).sample_type != "Suero"
 
 
 def test_user(database):
     user_id = make_user("rosa", permissions.ROLE_RECEPTION, full_name="Rosa Mejía")
-    desk_a, desk_b = users.get(user_id), users.get(user_id)
-    desk_a.full_name = "Rosa María Mejía"
-    users.update(desk_a)
-    desk_b.role_id = role_id(permissions.ROLE_SUPERVISOR)
-    assert "usuario «rosa»" in _refused(lambda: users.update(desk_b))
+    first, second = (
+        {"full_name": "Rosa María Mejía"},
+        {"role_id": role_id(permissions.ROLE_SUPERVISOR)},
+    )
+    _desk_a, refused = stale_save(users.get, users.update, user_id, first, second)
+    assert "usuario «rosa»" in _said(refused)
     stored = users.get(user_id)
     assert (stored.full_name, stored.role) == ("Rosa María Mejía", permissions.ROLE_RECEPTION)
 

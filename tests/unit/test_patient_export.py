@@ -27,6 +27,7 @@ from patolab_desktop.services.customers import (
 )
 from patolab_desktop.services.errors import PermissionDenied
 from tests.patient_csv_helpers import admin, make_customer  # noqa: F401
+from tests.security_helpers import make_actor
 from tests.tools import soffice
 
 pytestmark = pytest.mark.usefixtures("database", "admin")
@@ -111,13 +112,7 @@ def test_export_is_audited_and_needs_the_permission(tmp_path):
     patient_export.export_patients(CustomerFilter(), tmp_path / "pacientes.csv")
     entry = AuditLog.select().where(AuditLog.action == "export").get()
     assert entry.username == "test" and "pacientes.csv: 3 filas" in entry.detail
-    clerk = session.Actor(
-        id=None,
-        username="ana",
-        full_name="Ana",
-        role="Recepción",
-        permissions=frozenset({"patients.view"}),
-    )
+    clerk = make_actor("ana", "Ana", "Recepción", {"patients.view"})
     with session.acting_as(clerk), pytest.raises(PermissionDenied, match="exportar"):
         patient_export.export_patients(CustomerFilter(), tmp_path / "x.csv")
     assert not (tmp_path / "x.csv").exists()

@@ -25,7 +25,7 @@ from patolab_desktop.services.errors import PermissionDenied
 from patolab_desktop.services.paging import PageRequest
 from patolab_desktop.services.requests import reports
 from patolab_desktop.services.safety import backups
-from tests.security_helpers import fast_hashing, login_as  # noqa: F401
+from tests.security_helpers import fast_hashing, login_as, make_actor  # noqa: F401
 from tests.unit.requests_fixtures import lab  # noqa: F401
 
 RECEPTION, SUPERVISOR, ADMIN = (
@@ -346,12 +346,8 @@ def test_customers_csv_export_full_for_admin_masked_without_sensitive(world, fas
     exports.export_customers(customers.CustomerFilter(), path)
     assert _csv_ids(path)["María José Pérez Muñoz"] == "0801-1990-12345"
     # a role granted exports but not patients.view_sensitive gets the masked number
-    exporter = session.Actor(
-        id=None,
-        username="exportador",
-        full_name="Exportador",
-        role="Exportador",
-        permissions=frozenset({"exports.run", "patients.view"}),
+    exporter = make_actor(
+        "exportador", "Exportador", "Exportador", {"exports.run", "patients.view"}
     )
     masked = world.extra["tmp"] / "masked.csv"
     with session.acting_as(exporter):

@@ -8,8 +8,10 @@ import pytest
 
 from patolab_desktop.db.models import Referrer
 from patolab_desktop.services.catalog import referrers
-from patolab_desktop.services.errors import ConflictError, ValidationError
+from patolab_desktop.services.errors import ValidationError
 from patolab_desktop.services.paging import PageRequest
+from tests.paging_helpers import every_page, one_page
+from tests.two_desks import stale_save
 from tests.unit.catalog_helpers import make_referrer, make_request, type_id
 
 
@@ -74,13 +76,8 @@ def test_get_returns_everything_saved(database):
 
 def test_update_refuses_a_stale_version(database):
     referrer_id = make_referrer("Dr. Luis Paz")
-    first = referrers.get(referrer_id)
-    second = referrers.get(referrer_id)
-    first.institution = "Pediatría"
-    referrers.update(first)
-    second.institution = "Cardiología"
-    with pytest.raises(ConflictError):
-        referrers.update(second)
+    first, second = {"institution": "Pediatría"}, {"institution": "Cardiología"}
+    stale_save(referrers.get, referrers.update, referrer_id, first, second)
     assert referrers.get(referrer_id).institution == "Pediatría"
 
 
@@ -187,15 +184,9 @@ def test_keyset_pages_cover_every_row_once_in_order(database, sort, descending):
         )
     Referrer.update(active=False).where(Referrer.name == names[3]).execute()
     filters = referrers.ReferrerFilter(include_inactive=True)
-    seen, request = [], PageRequest(sort=sort, descending=descending, limit=6)
-    while True:
-        page = referrers.page(filters, request)
-        seen.extend(page.rows)
-        if page.cursor is None:
-            break
-        request = PageRequest(sort=sort, descending=descending, limit=6, after=page.cursor)
+    seen = every_page(referrers.page, filters, sort, descending, limit=6)
     assert sorted(r["id"] for r in seen) == sorted(r.id for r in Referrer.select())
-    full = referrers.page(filters, PageRequest(sort=sort, descending=descending, limit=1000)).rows
+    full = one_page(referrers.page, filters, sort, descending)
     assert [r["id"] for r in seen] == [r["id"] for r in full]
     key = {
         "name": "name_folded",

@@ -14,15 +14,13 @@ from patolab_desktop.services import requests, settings
 from patolab_desktop.services.access import session
 from patolab_desktop.services.errors import NotFoundError, ValidationError
 from patolab_desktop.services.requests import reports
+from tests.expected import STATUSES
+from tests.security_helpers import make_actor
 from tests.unit.printing_fixtures import printed_lab  # noqa: F401
 
 # a front-desk user without patients.view_sensitive (issue 5: services check permissions)
-RECEPTION = session.Actor(
-    id=None,
-    username="recepcion1",
-    full_name="Recepción",
-    role="Recepción",
-    permissions=frozenset({"prints.run", "lis.requests.view", "patients.view"}),
+RECEPTION = make_actor(
+    "recepcion1", "Recepción", "Recepción", {"prints.run", "lis.requests.view", "patients.view"}
 )
 
 
@@ -39,14 +37,7 @@ def test_period_report_by_status_matches_hand_computed_sums(printed_lab):
     lab = printed_lab
     data = reports.period_report_data(lab.base_day, lab.base_day + dt.timedelta(days=3))
     status = by_key(data["by_status"])
-    assert list(status) == [
-        "pending",
-        "sample_collected",
-        "in_progress",
-        "partial_result",
-        "completed",
-        "cancelled",
-    ]
+    assert list(status) == STATUSES
     # full (626.000 − 30 % = 187.800) + young (230.500)
     assert status["pending"] == (
         2,

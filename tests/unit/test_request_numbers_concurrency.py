@@ -9,36 +9,27 @@ from __future__ import annotations
 
 import datetime as dt
 import multiprocessing
-import time
+
+from tests.unit.process_race import race
 
 PER_PROCESS = 50
 
 
-def _worker(target: str, ids: dict, barrier, results) -> None:
+def _create(ids: dict, at_the_barrier) -> list[str]:
     from patolab_desktop.services import requests
-    from patolab_desktop.services.bootstrap import close_db, open_db
-
-    open_db(target)
     from patolab_desktop.services.access import session
 
     session.set_current(session.system_actor("test"))  # services check permissions (issue 5)
-    try:
-        draft = requests.RequestDraft(
-            patient_id=ids["patient"],
-            doctor_id=ids["doctor"],
-            investigation_ids=[ids["hem"], ids["panel"]],
-        )
-        barrier.wait(timeout=60)
-        started = time.monotonic()
-        numbers = [
-            requests.create(draft, by=f"pc{multiprocessing.current_process().name}")[1]
-            for _ in range(PER_PROCESS)
-        ]
-        results.put(("ok", numbers, started, time.monotonic()))
-    except Exception as exc:  # report to the parent instead of dying silently
-        results.put(("error", repr(exc), 0, 0))
-    finally:
-        close_db()
+    draft = requests.RequestDraft(
+        patient_id=ids["patient"],
+        doctor_id=ids["doctor"],
+        investigation_ids=[ids["hem"], ids["panel"]],
+    )
+    at_the_barrier()
+    return [
+        requests.create(draft, by=f"pc{multiprocessing.current_process().name}")[1]
+        for _ in range(PER_PROCESS)
+    ]
 
 
 def test_two_processes_get_unique_gap_free_numbers(db_target):
@@ -61,18 +52,7 @@ def test_two_processes_get_unique_gap_free_numbers(db_target):
     }
     close_db()
 
-    ctx = multiprocessing.get_context("spawn")
-    barrier = ctx.Barrier(2)
-    results = ctx.Queue()
-    workers = [
-        ctx.Process(target=_worker, args=(str(db_target), ids, barrier, results), name=str(i))
-        for i in (1, 2)
-    ]
-    for worker in workers:
-        worker.start()
-    outcomes = [results.get(timeout=180) for _ in workers]
-    for worker in workers:
-        worker.join(timeout=60)
+    outcomes = race(_create, db_target, [ids, ids], timeout=180, barrier_timeout=60)
     assert [o[0] for o in outcomes] == ["ok", "ok"], outcomes
 
     # The two writers really overlapped in time (otherwise the test proves nothing).

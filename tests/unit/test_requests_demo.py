@@ -12,6 +12,7 @@ from patolab_desktop.demo import requests as demo_requests
 from patolab_desktop.services import requests
 from patolab_desktop.services.requests import numbers as request_numbers
 from patolab_desktop.services.requests import pricing as request_pricing
+from tests.expected import LINE_STATUS_OF
 from tests.unit.requests_fixtures import (  # noqa: F401
     lab,
     make_branch,
@@ -21,16 +22,6 @@ from tests.unit.requests_fixtures import (  # noqa: F401
 )
 
 COUNT = 1500
-
-
-LINE_STATUS_OF = {
-    "pending": "pending",
-    "sample_collected": "pending",
-    "in_progress": "in_progress",
-    "partial_result": "in_progress",
-    "completed": "released",
-    "cancelled": "cancelled",
-}
 
 
 def test_generate_without_catalog_makes_nothing(database):

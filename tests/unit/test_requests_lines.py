@@ -18,6 +18,17 @@ def _amounts(request_id):
     return row.total_amount, row.discount_amount, row.net_amount
 
 
+def _hem_and_the_lipid_panel(lab) -> list:
+    """The lines of HEM plus the lipid panel with its three members under it."""
+    return [
+        ("HEM", None),
+        ("PLIP", None),
+        ("COL", lab.lipid),
+        ("TRI", lab.lipid),
+        ("HDL", lab.lipid),
+    ]
+
+
 def _codes(request_id):
     return [(line["code"], line["parent"]) for line in requests.get(request_id).lines]
 
@@ -59,13 +70,7 @@ def test_remove_recalculates_every_amount(lab):
 def test_adding_a_panel_adds_its_members(lab):
     request_id, _ = lab.create(lab.hem)
     requests.add_investigation(request_id, lab.lipid)
-    assert _codes(request_id) == [
-        ("HEM", None),
-        ("PLIP", None),
-        ("COL", lab.lipid),
-        ("TRI", lab.lipid),
-        ("HDL", lab.lipid),
-    ]
+    assert _codes(request_id) == _hem_and_the_lipid_panel(lab)
     assert _amounts(request_id)[0] == Decimal("450.000")
     lines = requests.get(request_id).lines
     assert all(line["price"] == 0 for line in lines[2:])
@@ -115,13 +120,7 @@ def test_an_investigation_already_on_the_request_is_not_added_again(lab):
 def test_adding_a_panel_moves_a_direct_member_under_it(lab):
     request_id, _ = lab.create(lab.hem, lab.col)
     requests.add_investigation(request_id, lab.lipid)
-    assert _codes(request_id) == [
-        ("HEM", None),
-        ("PLIP", None),
-        ("COL", lab.lipid),
-        ("TRI", lab.lipid),
-        ("HDL", lab.lipid),
-    ]
+    assert _codes(request_id) == _hem_and_the_lipid_panel(lab)
     assert _amounts(request_id)[0] == Decimal("450.000")  # COL is no longer charged on its own
 
 

@@ -181,29 +181,25 @@ def test_manual_discount_must_be_a_sensible_percentage(lab, percent):
 
 def test_manual_discount_replaces_the_age_discount_when_larger(lab):
     senior = make_customer("Don Luis", date_of_birth=_born_years_before(65))
-    larger = requests.preview(
-        lab.draft(
-            lab.hem,
-            patient_id=senior,
-            requested_at=DAY,
-            manual_discount_percent=Decimal("50"),
-            discount_reason="Convenio",
+
+    def with_agreement(percent: str):
+        return requests.preview(
+            lab.draft(
+                lab.hem,
+                patient_id=senior,
+                requested_at=DAY,
+                manual_discount_percent=Decimal(percent),
+                discount_reason="Convenio",
+            )
         )
-    )
+
+    larger = with_agreement("50")
     assert (larger.discount_kind, larger.discount_percent, larger.discount) == (
         "manual",
         Decimal("50"),
         Decimal("75.000"),
     )
-    smaller = requests.preview(
-        lab.draft(
-            lab.hem,
-            patient_id=senior,
-            requested_at=DAY,
-            manual_discount_percent=Decimal("10"),
-            discount_reason="Convenio",
-        )
-    )
+    smaller = with_agreement("10")
     assert (smaller.discount_kind, smaller.discount_percent) == ("age", Decimal("30"))
 
 

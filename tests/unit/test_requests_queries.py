@@ -10,6 +10,8 @@ import pytest
 from patolab_desktop.services import requests
 from patolab_desktop.services.errors import NotFoundError, ValidationError
 from patolab_desktop.services.paging import PageRequest
+from tests.expected import REQUEST_HEADER, STATUSES
+from tests.paging_helpers import every_page
 from tests.unit.requests_fixtures import (  # noqa: F401
     lab,
     make_branch,
@@ -51,14 +53,7 @@ def many(lab):
     sps = make_branch("SPS", "San Pedro Sula")
     priorities = ["routine", "urgent", "stat"]
     sources = ["walk_in", "in_patient", "emergency", "external"]
-    statuses = [
-        "pending",
-        "sample_collected",
-        "in_progress",
-        "partial_result",
-        "completed",
-        "cancelled",
-    ]
+    statuses = STATUSES
     tests = [[lab.hem], [lab.glu, lab.ure], [lab.lipid], [lab.hem, lab.glu, lab.ure]]
     made = []
     for i in range(14):
@@ -79,14 +74,8 @@ def many(lab):
 
 
 def _all(filters=None, sort="", descending=False, limit=4) -> list[dict]:
-    rows, request = [], PageRequest(sort=sort, descending=descending, limit=limit)
-    for _ in range(100):
-        page = requests.page(filters or requests.RequestFilter(), request)
-        rows.extend(page.rows)
-        if page.cursor is None:
-            return rows
-        request = PageRequest(sort=sort, descending=descending, after=page.cursor, limit=limit)
-    raise AssertionError("pagination did not end")
+    filters = filters or requests.RequestFilter()
+    return every_page(requests.page, filters, sort, descending, limit, max_pages=100)
 
 
 def test_rows_have_the_contract_keys_and_labels(many):
@@ -316,21 +305,7 @@ def test_export_writes_the_spanish_columns_with_the_filters(many, tmp_path):
     written = requests.export_requests(requests.RequestFilter(search="perez"), out)
     rows = csvio.read_csv(out)
     assert out.read_bytes().startswith(b"\xef\xbb\xbf")
-    assert rows[0] == [
-        "Número",
-        "Fecha",
-        "Paciente",
-        "Médico",
-        "Sucursal",
-        "Prioridad",
-        "Estado",
-        "Origen",
-        "Total",
-        "Descuento",
-        "Neto",
-        "Cancelada el",
-        "Motivo de cancelación",
-    ]
+    assert rows[0] == REQUEST_HEADER
     assert written == len(rows) - 1 == 7
     listed = _all(requests.RequestFilter(search="perez"))
     assert [r[0] for r in rows[1:]] == [r["request_number"] for r in listed]

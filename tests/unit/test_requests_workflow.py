@@ -9,16 +9,8 @@ import pytest
 from patolab_desktop.db.models import LabRequest, RequestLine
 from patolab_desktop.services import requests
 from patolab_desktop.services.errors import ConflictError, RuleError, ValidationError
-from tests.unit.requests_fixtures import lab, make_doctor, set_status  # noqa: F401
-
-STATUSES = [
-    "pending",
-    "sample_collected",
-    "in_progress",
-    "partial_result",
-    "completed",
-    "cancelled",
-]
+from tests.expected import STATUSES
+from tests.unit.requests_fixtures import fields_of, lab, make_doctor, set_status  # noqa: F401
 
 
 def _line_statuses(request_id) -> set[str]:
@@ -127,13 +119,8 @@ def test_completed_and_cancelled_requests_are_read_only_in_every_service(lab, st
     for attempt in attempts:
         with pytest.raises(RuleError):
             attempt()
-    after = LabRequest.get_by_id(request_id)
-    assert (after.status, after.version, after.priority, after.net_amount) == (
-        snapshot.status,
-        snapshot.version,
-        snapshot.priority,
-        snapshot.net_amount,
-    )
+    kept = ("status", "version", "priority", "net_amount")
+    assert fields_of(LabRequest.get_by_id(request_id), kept) == fields_of(snapshot, kept)
     assert RequestLine.select().where(RequestLine.lab_request == request_id).count() == lines_before
 
 

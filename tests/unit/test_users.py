@@ -17,7 +17,10 @@ from patolab_desktop.services.errors import (
 )
 from patolab_desktop.services.paging import PageRequest
 from tests.security_helpers import (  # noqa: F401
+    ADMIN,
     PASSWORD,
+    RECEPTION,
+    SUPERVISOR,
     clock,
     fast_hashing,
     login_as,
@@ -27,11 +30,6 @@ from tests.security_helpers import (  # noqa: F401
 )
 
 pytestmark = pytest.mark.usefixtures("no_session", "fast_hashing")
-ADMIN, SUPERVISOR, RECEPTION = (
-    permissions.ROLE_ADMIN,
-    permissions.ROLE_SUPERVISOR,
-    permissions.ROLE_RECEPTION,
-)
 
 
 def test_roles_are_seeded_once_and_admin_edits_survive_reseeding(database):
