@@ -188,7 +188,7 @@ ALLOWED: dict[str, str] = {
     "customers.formats.declared_age_text": FORMAT,
     "customers.formats.normalise_document": FORMAT,
     "customers.formats.parse_age": FORMAT,
-    "customers.importing.names_agree": PURE,
+    "customers.import_match.names_agree": PURE,
     "customers.validation.dni_place_error": "checks a number against public geography",
     "customers.validation.document_label": FORMAT,
     "customers.import_file.header_key": FORMAT,

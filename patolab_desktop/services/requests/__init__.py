@@ -6,7 +6,9 @@ The package is the domain's public face: ``from patolab_desktop.services import 
 then ``requests.create(...)``, ``requests.cancel(...)``, ``requests.page(...)``. Modules:
 ``types`` (vocabulary and data classes), ``checks``, ``entry`` (validate, preview, create),
 ``workflow`` (changes to a saved request), ``reading`` (permission-checked reads),
-``queries`` (SQL of the list, detail and export), ``numbers``, ``pricing``, ``reports``.
+``queries`` (the list's SQL: sorts, pages, counts), ``filters`` and ``search`` (its WHERE),
+``detail`` (one request in full), ``export_rows`` (the CSV), ``numbers``, ``pricing``,
+``reports``.
 """
 
 from .entry import create, default_branch_id, preview, validate

@@ -12,21 +12,52 @@ from ...db.models import (
     Referrer,
 )
 from ..access import session
-from .queries import (
-    EXPORT_BATCH,
-    EXPORT_COLUMNS,
-    EXPORT_TEXT_COLUMNS,
-    _check_filters,
-    _date_text,
-    _money_text,
-    _where,
-)
+from .filters import _check_filters, _where
 from .types import (
     PRIORITY_LABELS,
     SOURCE_LABELS,
     STATUS_LABELS,
     RequestFilter,
 )
+
+EXPORT_COLUMNS = [
+    "Número",
+    "Fecha",
+    "Paciente",
+    "Médico",
+    "Sucursal",
+    "Prioridad",
+    "Estado",
+    "Origen",
+    "Total",
+    "Descuento",
+    "Neto",
+    "Cancelada el",
+    "Motivo de cancelación",
+]
+EXPORT_TEXT_COLUMNS = [0, 2, 3, 4, 5, 6, 7, 12]
+EXPORT_BATCH = 5000
+
+
+def _money_text(raw) -> str:
+    """A stored amount (integer thousandths) as ``1234.50`` (2 places, half-up, as
+    ``util.money.shown_amount`` rounds)."""
+    if raw is None:
+        return ""
+    raw = int(raw)
+    if raw < 0:
+        return "-" + _money_text(-raw)
+    cents = (raw + 5) // 10
+    return f"{cents // 100}.{cents % 100:02d}"
+
+
+def _date_text(raw) -> str:
+    """A stored timestamp as ``dd/mm/yyyy HH:MM`` (text on SQLite, datetime on PostgreSQL)."""
+    if raw is None or raw == "":
+        return ""
+    if isinstance(raw, str):
+        return f"{raw[8:10]}/{raw[5:7]}/{raw[0:4]} {raw[11:16]}"
+    return raw.strftime("%d/%m/%Y %H:%M")
 
 
 def export_rows(filters: RequestFilter):

@@ -7,8 +7,7 @@ from ...db.models import LabRequest
 from ..access import audit, session
 from ..errors import NotFoundError
 from ..texts import translate
-
-# --- validation ------------------------------------------------------------------------
+from . import detail as request_detail
 from . import export_rows
 from . import queries as request_queries
 from .types import (
@@ -25,7 +24,7 @@ def get(request_id) -> RequestDetail:
     ``patient_id_number`` is masked (``****-****-12345``) without
     ``patients.view_sensitive``."""
     session.require("lis.requests.view")
-    return request_queries.get_detail(request_id)  # masks the id number too
+    return request_detail.get_detail(request_id)  # masks the id number too
 
 
 def find_id(request_number: str) -> int:
