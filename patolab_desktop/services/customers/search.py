@@ -351,29 +351,13 @@ def iter_export_tuples(filters: CustomerFilter) -> Iterator[tuple]:
         rows = cursor.fetchmany(5000)
         if not rows:
             return
-        for (
-            name,
-            number,
-            kind,
-            born,
-            age,
-            recorded,
-            gender,
-            phone,
-            department,
-            municipality,
-            email,
-        ) in rows:
+        for row in rows:
+            # the same columns, with the gender, department and municipality ids as names
             yield (
-                name,
-                number,
-                kind,
-                born,
-                age,
-                recorded,
-                gender_of(gender),
-                phone,
-                department_of(department),
-                municipality_of(municipality),
-                email,
+                *row[:6],
+                gender_of(row[6]),
+                row[7],
+                department_of(row[8]),
+                municipality_of(row[9]),
+                row[10],
             )

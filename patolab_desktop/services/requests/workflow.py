@@ -64,6 +64,20 @@ def _recalculate(request, percent: Decimal) -> tuple[Decimal, Decimal, Decimal]:
     return request_pricing.totals(lines)
 
 
+def _save_amounts(request, percent: Decimal, by: str) -> Decimal:
+    """After a line is added or removed: the amounts recalculated at ``percent`` and saved
+    with the status and progress the lines now give (``results.derive``); the new net."""
+    total, discount_total, net = _recalculate(request, percent)
+    _save_header(
+        request,
+        total_amount=total,
+        discount_amount=discount_total,
+        net_amount=net,
+        **results.derive(request, by=by),
+    )
+    return net
+
+
 def advance(request_id, by: str = "", version: int | None = None) -> str:
     """Move the request to its next workflow status; returns the new status."""
     session.require("requests.workflow")
@@ -228,14 +242,7 @@ def add_investigation(
                     absorbed.append(member.code)
             if new_rows:
                 RequestLine.insert_many(new_rows).execute()
-        total, discount_total, net = _recalculate(request, percent)
-        _save_header(
-            request,
-            total_amount=total,
-            discount_amount=discount_total,
-            net_amount=net,
-            **results.derive(request, by=by),
-        )
+        net = _save_amounts(request, percent, by)
         detail = f"{item.code} {item.name} ({format_lempiras(price)})"
         if added:
             detail += f" con {_investigations(len(added))} del panel"
@@ -320,14 +327,7 @@ def remove_investigation(
         doomed = [x.id for x in member_lines if x.id not in kept] + [line.id]  # members first
         _refuse_if_invoiced(doomed, label)
         RequestLine.delete().where(RequestLine.id.in_(doomed)).execute()
-        total, discount_total, net = _recalculate(request, request.discount_percent or ZERO)
-        _save_header(
-            request,
-            total_amount=total,
-            discount_amount=discount_total,
-            net_amount=net,
-            **results.derive(request, by=by),
-        )
+        net = _save_amounts(request, request.discount_percent or ZERO, by)
         detail = f"{label} ({format_lempiras(line.price)})"
         removed_members = len(member_lines) - len(kept)
         if removed_members:
