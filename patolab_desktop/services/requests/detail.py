@@ -16,7 +16,7 @@ from .results import LINE_STATUS_LABELS
 from .types import EVENT_LABELS, PRIORITY_LABELS, SOURCE_LABELS, STATUS_LABELS, RequestDetail
 
 
-def get_detail(request_id) -> RequestDetail:
+def get_detail(request_id: int) -> RequestDetail:
     session.require("lis.requests.view")
     row = (
         _base_query()
@@ -88,7 +88,7 @@ def get_detail(request_id) -> RequestDetail:
     )
 
 
-def lines_of(request_id) -> list[dict]:
+def lines_of(request_id: int) -> list[dict]:
     """The request's lines, each panel followed by its members."""
     session.require("lis.requests.view")
     parent = RequestLine.alias()
@@ -137,7 +137,7 @@ def lines_of(request_id) -> list[dict]:
     return ordered
 
 
-def events_of(request_id) -> list[dict]:
+def events_of(request_id: int) -> list[dict]:
     session.require("lis.requests.view")
     rows = list(
         RequestEvent.select(

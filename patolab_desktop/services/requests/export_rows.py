@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import os
+from collections.abc import Callable, Iterator
+
 from peewee import JOIN, Tuple
 
 from ...db.database import db
@@ -39,7 +43,7 @@ EXPORT_TEXT_COLUMNS = [0, 2, 3, 4, 5, 6, 7, 12]
 EXPORT_BATCH = 5000
 
 
-def _money_text(raw) -> str:
+def _money_text(raw: int | str | None) -> str:
     """A stored amount (integer thousandths) as ``1234.50`` (2 places, half-up, as
     ``util.money.shown_amount`` rounds)."""
     if raw is None:
@@ -51,7 +55,7 @@ def _money_text(raw) -> str:
     return f"{cents // 100}.{cents % 100:02d}"
 
 
-def _date_text(raw) -> str:
+def _date_text(raw: str | dt.datetime | None) -> str:
     """A stored timestamp as ``dd/mm/yyyy HH:MM`` (text on SQLite, datetime on PostgreSQL)."""
     if raw is None or raw == "":
         return ""
@@ -60,7 +64,7 @@ def _date_text(raw) -> str:
     return raw.strftime("%d/%m/%Y %H:%M")
 
 
-def export_rows(filters: RequestFilter):
+def export_rows(filters: RequestFilter) -> Iterator[list[str]]:
     """Rows for the CSV, newest first, in keyset batches (never all in memory).
 
     Raw values straight from the cursor (no model conversion per cell): a 2,000,000-row
@@ -138,7 +142,12 @@ def export_rows(filters: RequestFilter):
         after = (rows[-1][1], rows[-1][-1])
 
 
-def export_requests(filters: RequestFilter, path, progress=None, cancelled=None) -> int:
+def export_requests(
+    filters: RequestFilter,
+    path: str | os.PathLike[str],
+    progress: Callable[[int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> int:
     session.require("exports.run")
     from .. import csvio
 

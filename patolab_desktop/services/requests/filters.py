@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from peewee import SQL, NodeList
+from peewee import SQL, ModelSelect, NodeList
 
 from ...db.database import is_sqlite
 from ...db.models import Customer, LabRequest
@@ -17,7 +17,7 @@ from .search import _search
 from .types import PRIORITY_LABELS, SOURCE_LABELS, STATUS_LABELS, RequestFilter
 
 
-def _check_choice(value, labels: dict, what: str):
+def _check_choice(value: str | None, labels: dict, what: str) -> None:
     if value is not None and value not in labels:
         raise ValidationError(
             {
@@ -45,7 +45,12 @@ def _check_filters(filters: RequestFilter) -> RequestFilter:
     return filters
 
 
-def _where(query, filters: RequestFilter, patient_first: bool = False, seen: dict | None = None):
+def _where(
+    query: ModelSelect,
+    filters: RequestFilter,
+    patient_first: bool = False,
+    seen: dict[str, bool] | None = None,
+) -> ModelSelect:
     filters = _check_filters(filters)
     search = _search(filters.search)
     if seen is not None:  # what the search turned out to be (``page`` picks its order)
@@ -95,7 +100,7 @@ def _where(query, filters: RequestFilter, patient_first: bool = False, seen: dic
     return query
 
 
-def _day_start(day) -> dt.datetime:
+def _day_start(day: dt.date | dt.datetime) -> dt.datetime:
     if isinstance(day, dt.datetime):
         day = day.date()
     return dt.datetime.combine(day, dt.time())

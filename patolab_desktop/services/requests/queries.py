@@ -8,7 +8,9 @@ Measured on 1,000,000 customers and 2,000,000 requests: see the requests report.
 
 from __future__ import annotations
 
-from peewee import JOIN, fn
+from typing import Any
+
+from peewee import JOIN, ModelSelect, fn
 
 from ...db.database import is_sqlite
 from ...db.models import Branch, Customer, LabRequest, Referrer
@@ -92,7 +94,7 @@ _COLUMNS = (
 )
 
 
-def _base_query(patient_first: bool = False):
+def _base_query(patient_first: bool = False) -> ModelSelect:
     if patient_first:
         # Sorted by patient: walk the customers in name order (their name index) and take
         # each one's requests through the patient index; CROSS JOIN fixes that order on
@@ -128,7 +130,7 @@ def _sort_key(name: str) -> str:
     return key
 
 
-def _db_value(key: str, value):
+def _db_value(key: str, value: Any) -> Any:
     if key == "net_amount" and value is not None:
         return LabRequest.net_amount.db_value(value)  # integer thousandths, as stored
     return value

@@ -3,9 +3,13 @@ without patients.view_sensitive), by number, the list's pages and counts, the CS
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
+
 from ...db.models import LabRequest
 from ..access import audit, session
 from ..errors import NotFoundError
+from ..paging import Page, PageRequest
 from ..texts import translate
 from . import detail as request_detail
 from . import export_rows
@@ -18,7 +22,7 @@ from .types import (
 # --- reading ---------------------------------------------------------------------------
 
 
-def get(request_id) -> RequestDetail:
+def get(request_id: int) -> RequestDetail:
     """The request with its patient, doctor and branch names, lines and history.
 
     ``patient_id_number`` is masked (``****-****-12345``) without
@@ -47,7 +51,7 @@ def get_by_number(request_number: str) -> RequestDetail:
     return get(find_id(request_number))
 
 
-def page(filters: RequestFilter, request):
+def page(filters: RequestFilter, request: PageRequest) -> Page:
     """One keyset page of the list (see :mod:`.request_queries` for sorts and search)."""
     session.require("lis.requests.view")
     return request_queries.page(filters, request)
@@ -59,7 +63,12 @@ def count(filters: RequestFilter, limit: int | None = None) -> int:
     return request_queries.count(filters, limit)
 
 
-def export_requests(filters: RequestFilter, path, progress=None, cancelled=None) -> int:
+def export_requests(
+    filters: RequestFilter,
+    path: str | os.PathLike[str],
+    progress: Callable[[int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> int:
     """CSV of the requests matching ``filters`` (Spanish columns, UTF-8 with BOM).
 
     Requires ``exports.run``; writes one audit row (file name and row count)."""

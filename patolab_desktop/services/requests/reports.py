@@ -14,8 +14,9 @@ import datetime as dt
 import os
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
-from peewee import JOIN, Case, fn
+from peewee import JOIN, Case, ColumnBase, Field, Function, ModelSelect, fn
 
 from ...db.models import Branch, Customer, LabRequest, Referrer
 from ...util.money import PLACES, ZERO
@@ -51,7 +52,7 @@ def format_date(value: dt.date | None) -> str:
     return value.strftime("%d/%m/%Y") if value else ""
 
 
-def _money(thousandths) -> Decimal:
+def _money(thousandths: int | None) -> Decimal:
     """An SQL SUM over a MoneyField (integer thousandths) as an exact Decimal."""
     return (Decimal(int(thousandths or 0)) / 1000).quantize(PLACES)
 
@@ -155,7 +156,7 @@ def paper_size() -> str:
 def label_settings() -> dict:
     """width_mm, height_mm, copies — clamped to what a label printer can take."""
 
-    def clamp(value, low, high, default):
+    def clamp(value: Any, low: int, high: int, default: int) -> int:
         try:
             value = int(value)
         except (TypeError, ValueError):
@@ -213,11 +214,11 @@ def _id_number_text(digits: str, show_full_id: bool | None) -> str:
     return audit.mask_id_number(digits)
 
 
-def _discount_text(kind: str, percent) -> str:
-    percent = Decimal(percent or 0)
-    if not kind or percent <= 0:
+def _discount_text(kind: str, percent: Decimal | None) -> str:
+    rate = Decimal(percent or 0)
+    if not kind or rate <= 0:
         return ""
-    shown = f"{percent.normalize():f}".rstrip(".")
+    shown = f"{rate.normalize():f}".rstrip(".")
     return f"{'por edad' if kind == 'age' else 'manual'} {shown} %"
 
 
@@ -399,7 +400,7 @@ def _day_bounds(date_from: dt.date, date_to: dt.date) -> tuple[dt.datetime, dt.d
     return start, end
 
 
-def _amount_columns(active_only: bool = False):
+def _amount_columns(active_only: bool = False) -> tuple[ColumnBase, ...]:
     """Count and sums; with ``active_only`` cancelled requests add nothing (issue 16 B)."""
     if not active_only:
         return (
@@ -410,7 +411,7 @@ def _amount_columns(active_only: bool = False):
         )
     active = LabRequest.status != "cancelled"
 
-    def only_active(value):
+    def only_active(value: object) -> Function:
         return fn.SUM(Case(None, [(active, value)], 0)).coerce(False)
 
     return (
@@ -471,13 +472,13 @@ def period_report_data(
             )
         branch = {"id": branch_row.id, "code": branch_row.code, "name": branch_row.name}
 
-    def scoped(query):
+    def scoped(query: ModelSelect) -> ModelSelect:
         query = query.where((LabRequest.requested_at >= start) & (LabRequest.requested_at < end))
         if branch_id is not None:
             query = query.where(LabRequest.branch == branch_id)
         return query
 
-    def grouped(field, labels: dict, active_only: bool = True) -> list[dict]:
+    def grouped(field: Field, labels: dict, active_only: bool = True) -> list[dict]:
         query = scoped(
             LabRequest.select(field.alias("key"), *_amount_columns(active_only))
         ).group_by(field)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from peewee import SQL, NodeList, Value
+from peewee import SQL, ColumnBase, Expression, Node, NodeList, Value
 
 from ...db import search as customer_search
 from ...db.database import db, is_sqlite
@@ -32,7 +32,7 @@ _NUMBER_PREFIX = re.compile(r"^(?=[A-Z0-9]*[A-Z])[A-Z0-9]{1,10}-[0-9-]*$")
 _TOP = "\U0010ffff"  # sorts after any text: "prefix" <= x < "prefix" + _TOP
 
 
-def _prefix(column, text: str):
+def _prefix(column: ColumnBase, text: str) -> Expression:
     return (column >= text) & (column < text + _TOP)
 
 
@@ -46,20 +46,26 @@ class _Search:
     name matches often, so a page fills after a few thousand rows at most.
     """
 
-    def __init__(self, request=None, patient_ids=None, patient=None, nothing: bool = False) -> None:
+    def __init__(
+        self,
+        request: Node | None = None,
+        patient_ids: list[int] | None = None,
+        patient: Node | None = None,
+        nothing: bool = False,
+    ) -> None:
         self.request, self.patient_ids = request, patient_ids
         self.patient, self.nothing = patient, nothing
 
 
 def _patient_terms_condition(
-    terms: list[str], alternatives: dict | None = None, like: bool = False
-):
+    terms: list[str], alternatives: dict[str, str] | None = None, like: bool = False
+) -> Node | None:
     """Every term in the patient's search text; a term with an alternative (a 4- or
     8-digit identity-number prefix: its keyed token) may match either. ``like``: a plain
     ``LIKE``, which the PostgreSQL trigram index serves (the text is folded already)."""
     alternatives = alternatives or {}
 
-    def contains(term: str):
+    def contains(term: str) -> Node:
         if like:
             escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
             return NodeList(
@@ -76,7 +82,7 @@ def _patient_terms_condition(
     return condition
 
 
-def _trigram_patient_ids(condition, limit: int) -> list[int]:
+def _trigram_patient_ids(condition: Node | None, limit: int) -> list[int]:
     """PostgreSQL (issue 20): the ids of the matching patients, read through the trigram
     index (no sequential scan: the planner cannot tell a rare name from a frequent one, and
     a scan of a million customers stopped only after ``limit`` matches) up to ``limit``."""

@@ -5,10 +5,11 @@ a RequestEvent and an audit row."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 
 from ...db.database import write_transaction
-from ...db.models import RequestLine, now
+from ...db.models import LabRequest, RequestLine, now
 from ...util.money import ZERO, format_lempiras, to_money
 from ...util.text import clean
 from ..access import audit, session
@@ -46,7 +47,7 @@ from .types import (
 # --- changes to a saved request --------------------------------------------------------
 
 
-def _recalculate(request, percent: Decimal) -> tuple[Decimal, Decimal, Decimal]:
+def _recalculate(request: LabRequest, percent: Decimal) -> tuple[Decimal, Decimal, Decimal]:
     """Re-apply ``percent`` to every line and return the new (total, discount, net)."""
     lines = list(
         RequestLine.select(
@@ -64,7 +65,7 @@ def _recalculate(request, percent: Decimal) -> tuple[Decimal, Decimal, Decimal]:
     return request_pricing.totals(lines)
 
 
-def _save_amounts(request, percent: Decimal, by: str) -> Decimal:
+def _save_amounts(request: LabRequest, percent: Decimal, by: str) -> Decimal:
     """After a line is added or removed: the amounts recalculated at ``percent`` and saved
     with the status and progress the lines now give (``results.derive``); the new net."""
     total, discount_total, net = _recalculate(request, percent)
@@ -78,7 +79,7 @@ def _save_amounts(request, percent: Decimal, by: str) -> Decimal:
     return net
 
 
-def advance(request_id, by: str = "", version: int | None = None) -> str:
+def advance(request_id: int, by: str = "", version: int | None = None) -> str:
     """Move the request to its next workflow status; returns the new status."""
     session.require("requests.workflow")
     with write_transaction():
@@ -100,7 +101,7 @@ def advance(request_id, by: str = "", version: int | None = None) -> str:
     return new
 
 
-def cancel(request_id, reason: str, by: str = "", version: int | None = None) -> None:
+def cancel(request_id: int, reason: str, by: str = "", version: int | None = None) -> None:
     """Cancel a pending or sample-collected request; the reason is required."""
     session.require("requests.cancel")
     session.require("lis.requests.update")
@@ -147,7 +148,7 @@ def cancel(request_id, reason: str, by: str = "", version: int | None = None) ->
         )
 
 
-def _lines_of(request_id) -> list:
+def _lines_of(request_id: int) -> list[RequestLine]:
     return list(
         RequestLine.select(
             RequestLine.id,
@@ -162,7 +163,11 @@ def _lines_of(request_id) -> list:
 
 
 def add_investigation(
-    request_id, investigation_id, notes: str = "", by: str = "", version: int | None = None
+    request_id: int,
+    investigation_id: int,
+    notes: str = "",
+    by: str = "",
+    version: int | None = None,
 ) -> None:
     """Add an investigation (a panel brings its members) and recalculate every amount."""
     session.require("lis.requests.update")
@@ -264,7 +269,7 @@ def _line_status(request_status: str) -> str:
 
 
 def remove_investigation(
-    request_id, investigation_id, by: str = "", version: int | None = None
+    request_id: int, investigation_id: int, by: str = "", version: int | None = None
 ) -> None:
     """Remove an investigation (a panel takes its members with it) and recalculate.
 
@@ -298,6 +303,7 @@ def remove_investigation(
                     number=request.request_number,
                 )
             )
+        assert item is not None  # the lines' investigations were all loaded with them
         if line.parent_line_id is not None:
             parent = next(x for x in lines if x.id == line.parent_line_id)
             panel = items[parent.investigation_id]
@@ -344,7 +350,7 @@ def remove_investigation(
         )
 
 
-def _restore_ordered_alone(member_lines, percent: Decimal) -> set[int]:
+def _restore_ordered_alone(member_lines: list[RequestLine], percent: Decimal) -> set[int]:
     """Members of a removed panel that were ordered on their own before it (issue 16 G)
     stay on the request as their own lines again, at the price they were ordered at.
     Returns the ids of the lines kept."""
@@ -365,7 +371,11 @@ def _restore_ordered_alone(member_lines, percent: Decimal) -> set[int]:
     return kept
 
 
-def _rehome_members(member_lines, other_top_lines, items) -> set[int]:
+def _rehome_members(
+    member_lines: list[RequestLine],
+    other_top_lines: Sequence[RequestLine],
+    items: dict[int, request_pricing.CatalogItem],
+) -> set[int]:
     """Members of a removed panel that another panel on the request also includes stay,
     now under that panel. Returns the ids of the member lines kept."""
     other_panels = [
@@ -389,7 +399,11 @@ def _rehome_members(member_lines, other_top_lines, items) -> set[int]:
 
 
 def set_manual_discount(
-    request_id, percent, reason: str = "", by: str = "", version: int | None = None
+    request_id: int,
+    percent: Decimal | str | None,
+    reason: str = "",
+    by: str = "",
+    version: int | None = None,
 ) -> None:
     """Apply (or with ``percent=None`` withdraw) a manual discount and recalculate.
 
@@ -443,7 +457,9 @@ def set_manual_discount(
         )
 
 
-def update(request_id, changes: RequestChanges, by: str = "", version: int | None = None) -> None:
+def update(
+    request_id: int, changes: RequestChanges, by: str = "", version: int | None = None
+) -> None:
     """Change header fields of an active request. The number never changes."""
     session.require("lis.requests.update")
     with write_transaction():
@@ -534,9 +550,9 @@ def update(request_id, changes: RequestChanges, by: str = "", version: int | Non
                 "doctor_id": values.get("doctor", request.doctor_id),
             }
         )
-        changes = audit.diff(before, after)
-        if changes:
-            audit.record("update", "lab_request", request.id, changes)
+        diff = audit.diff(before, after)
+        if diff:
+            audit.record("update", "lab_request", request.id, diff)
 
 
 def _refuse_if_invoiced(line_ids: list[int], label: str) -> None:
