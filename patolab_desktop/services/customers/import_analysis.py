@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+from collections.abc import Collection
 
 from ...util.text import clean
 from ..texts import label, translate
@@ -47,7 +48,7 @@ def _changes(before: CustomerData, after: dict) -> list[str]:
     return changed
 
 
-def _missing_labels(missing: set[str]) -> list[str]:
+def _missing_labels(missing: Collection[str]) -> list[str]:
     order = ["id_number", "age", "gender_id", "department_id", "municipality_id", "phone"]
     return [label(_DATA_LABELS, k) for k in order if k in missing]
 
@@ -157,7 +158,8 @@ def _analyse(path: str | os.PathLike, progress: Progress, cancelled: Cancelled) 
                     ).format(line=seen_target[target]),
                 )
                 continue
-            _plan_row(row, values, prepared, target, stored.get(target))
+            before = stored.get(target) if target is not None else None
+            _plan_row(row, values, prepared, target, before)
             if row.action == "reject":
                 continue
             if family and row.action == "create":
@@ -179,7 +181,11 @@ def _analyse(path: str | os.PathLike, progress: Progress, cancelled: Cancelled) 
     return plan
 
 
-def _check_row(row: ImportRow, lookups: _Resolver):
+# a row that passed the checks: (row, file values, prepared customer, its keys)
+_CheckedRow = tuple[ImportRow, dict, bulk.PreparedCustomer, tuple[str, str, str]]
+
+
+def _check_row(row: ImportRow, lookups: _Resolver) -> _CheckedRow | None:
     """(row, file values, PreparedCustomer, (id number, E.164 phone, folded name)) or None
     when the row is rejected. The keys are the customers service's own normalisation."""
     if row.action == "reject":

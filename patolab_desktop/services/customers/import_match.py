@@ -5,6 +5,7 @@ the same person's."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 
 from ...db.database import db
 from ...db.models import Customer
@@ -14,7 +15,7 @@ from . import formats
 from .import_plan import LOOKUP_CHUNK, ImportRow
 
 
-def _chunks(items: list, size: int = LOOKUP_CHUNK):
+def _chunks(items: list[str], size: int = LOOKUP_CHUNK) -> Iterator[list[str]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
 

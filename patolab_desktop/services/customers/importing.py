@@ -38,6 +38,7 @@ from __future__ import annotations
 import dataclasses
 import gc
 import os
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -52,6 +53,7 @@ from .import_cells import _reason
 from .import_file import PERMISSION, ImportCancelled, PatientImportError, read_text
 from .import_match import names_agree
 from .import_plan import Cancelled, ImportPlan, ImportResult, ImportRow, Progress, _tick
+from .types import CustomerData
 
 
 def analyse(
@@ -95,11 +97,12 @@ def commit(
     _tick(progress, cancelled, 0, total)
     with write_transaction(), _large_page_cache(), _no_cycle_collection():
         for row in changed:
+            customer_id, data = _update_of(row)
             try:
-                customer_records.update(dataclasses.replace(row.data))
+                customer_records.update(dataclasses.replace(data))
             except (ValidationError, ConflictError, NotFoundError) as exc:
                 raise PatientImportError(_row_failure(row, exc)) from exc
-            result.updated_ids.append(row.customer_id)
+            result.updated_ids.append(customer_id)
             done += 1
             if done % 100 == 0 or done == total:
                 _tick(progress, cancelled, done, total)
@@ -107,7 +110,7 @@ def commit(
         for start in range(0, len(plan.created), INSERT_CHUNK):
             chunk = plan.created[start : start + INSERT_CHUNK]
             try:
-                bulk.insert_prepared([r.prepared for r in chunk])
+                bulk.insert_prepared(_prepared(chunk))
             except ValidationError as exc:
                 raise PatientImportError(_chunk_failure(chunk, exc)) from exc
             done += len(chunk)
@@ -129,8 +132,23 @@ def commit(
     return result
 
 
+def _update_of(row: ImportRow) -> tuple[int, CustomerData]:
+    """The customer a planned update changes and its new data (the analysis set both)."""
+    assert row.customer_id is not None and row.data is not None, row.line
+    return row.customer_id, row.data
+
+
+def _prepared(rows: list[ImportRow]) -> list[bulk.PreparedCustomer]:
+    """The checked new customers of planned creations (the analysis prepared each one)."""
+    prepared = []
+    for row in rows:
+        assert row.prepared is not None, row.line
+        prepared.append(row.prepared)
+    return prepared
+
+
 @contextmanager
-def _no_cycle_collection():
+def _no_cycle_collection() -> Iterator[None]:
     """Python's cycle collector paused while a file's rows become objects.
 
     An import makes a few objects per row, none in a reference cycle, so every collection
@@ -151,7 +169,7 @@ IMPORT_CACHE_KIB = 200_000
 
 
 @contextmanager
-def _large_page_cache():
+def _large_page_cache() -> Iterator[None]:
     """SQLite: a 200 MB page cache while the import writes (100,000 rows land in a dozen
     indexes of a big table: ~2.5 s less on a million customers); the usual size after."""
     from ...db.database import db, is_sqlite
@@ -181,7 +199,7 @@ def _row_failure(row: ImportRow, exc: Exception) -> str:
 def _chunk_failure(chunk: list[ImportRow], exc: ValidationError) -> str:
     """Which row of a refused multi-row insert is to blame (someone took its id number)."""
     for row in chunk:
-        if row.data.id_number:
+        if row.data is not None and row.data.id_number:
             errors, _missing = validation.validate_incomplete(dataclasses.replace(row.data))
             if "id_number" in errors:
                 return _row_failure(row, ValidationError({"id_number": errors["id_number"]}))
