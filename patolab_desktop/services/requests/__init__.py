@@ -13,9 +13,10 @@ investigations), ``reading`` (permission-checked reads),
 """
 
 from .entry import create, default_branch_id, preview, validate
+from .export_rows import export_requests
 from .investigations import add_investigation, remove_investigation
 from .pricing import PricedLine, Pricing
-from .reading import count, export_requests, find_id, get, get_by_number, page
+from .reading import count, find_id, get, get_by_number, page
 from .results import LINE_STATUS_LABELS, PROGRESS_LABELS, mark_lines, progress_text
 from .types import (
     CANCELLABLE,

@@ -1,10 +1,11 @@
-"""The requests CSV: its rows for the current filters, streamed, and the file."""
+"""The requests CSV: its rows for the current filters, streamed, and the file (audited)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import os
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 from peewee import JOIN, Tuple
 
@@ -15,7 +16,7 @@ from ...db.models import (
     LabRequest,
     Referrer,
 )
-from ..access import session
+from ..access import audit, session
 from .filters import _check_filters, _where
 from .types import (
     PRIORITY_LABELS,
@@ -148,12 +149,15 @@ def export_requests(
     progress: Callable[[int], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
 ) -> int:
+    """CSV of the requests matching ``filters`` (Spanish columns, UTF-8 with BOM).
+
+    Requires ``exports.run``; writes one audit row (file name and row count)."""
     session.require("exports.run")
     from .. import csvio
 
     filters = filters or RequestFilter()
     _check_filters(filters)  # bad filters fail before a file is touched
-    return csvio.write_csv(
+    count = csvio.write_csv(
         path,
         EXPORT_COLUMNS,
         export_rows(filters),
@@ -161,3 +165,11 @@ def export_requests(
         progress=progress,
         cancelled=cancelled,
     )
+    if not (cancelled is not None and cancelled()):
+        audit.record(
+            "export",
+            "lab_request",
+            None,
+            detail=f"Exportación de solicitudes a {Path(path).name}: {count} filas.",
+        )
+    return count

@@ -53,6 +53,26 @@ def _save_amounts(request: LabRequest, percent: Decimal, by: str) -> Decimal:
     return net
 
 
+def _record_change(
+    request: LabRequest,
+    action: str,
+    event: str,
+    detail: str,
+    investigation: tuple[str | None, str | None],
+    net: Decimal,
+    by: str,
+) -> None:
+    """The history line (``detail`` and the new net) and the audit row (the investigation's
+    code before → after, the net before → after) of an added or removed investigation."""
+    _event(request.id, event, detail + f". Neto: {format_lempiras(net)}.", by)
+    audit.record(
+        action,
+        "lab_request",
+        request.id,
+        {"investigation": investigation, "net_amount": (request.net_amount, net)},
+    )
+
+
 def _lines_of(request_id: int) -> list[RequestLine]:
     return list(
         RequestLine.select(
@@ -159,12 +179,8 @@ def add_investigation(
         if absorbed:
             verb = "pasan" if len(absorbed) > 1 else "pasa"
             detail += f"; {', '.join(absorbed)} {verb} a formar parte del panel"
-        _event(request.id, "line_added", detail + f". Neto: {format_lempiras(net)}.", by)
-        audit.record(
-            "add_investigation",
-            "lab_request",
-            request.id,
-            {"investigation": (None, item.code), "net_amount": (request.net_amount, net)},
+        _record_change(
+            request, "add_investigation", "line_added", detail, (None, item.code), net, by
         )
 
 
@@ -243,15 +259,8 @@ def remove_investigation(
         removed_members = len(member_lines) - len(kept)
         if removed_members:
             detail += f" con {_investigations(removed_members)} del panel"
-        _event(request.id, "line_removed", detail + f". Neto: {format_lempiras(net)}.", by)
-        audit.record(
-            "remove_investigation",
-            "lab_request",
-            request.id,
-            {
-                "investigation": (item.code if item else investigation_id, None),
-                "net_amount": (request.net_amount, net),
-            },
+        _record_change(
+            request, "remove_investigation", "line_removed", detail, (item.code, None), net, by
         )
 
 

@@ -72,7 +72,7 @@ def validate_lab_header(values: dict) -> dict[str, str]:
 def save_lab_header(values: dict) -> None:
     """Store the lab header (keys of ``LAB_HEADER_KEYS``); ValidationError when invalid."""
     session.require("settings.edit")
-    save_print_setup({key: values[key] for key in LAB_HEADER_KEYS if key in values})
+    save_print_setup(_only(values, LAB_HEADER_KEYS))
 
 
 def save_print_setup(values: dict, versions: dict[str, int] | None = None) -> None:
@@ -84,13 +84,18 @@ def save_print_setup(values: dict, versions: dict[str, int] | None = None) -> No
     ``ConflictError`` when another desk saved one of these settings meanwhile.
     """
     session.require("settings.edit")
-    header = {key: str(values[key]).strip() for key in LAB_HEADER_KEYS if key in values}
-    printing = {key: values[key] for key in PRINT_KEYS if key in values}
+    header = {key: str(value).strip() for key, value in _only(values, LAB_HEADER_KEYS).items()}
+    printing = _only(values, PRINT_KEYS)
     errors = validate_lab_header(header) if header else {}
     errors.update(validate_print_settings(printing))
     if errors:
         raise ValidationError(errors)
     _save_settings({**header, **printing}, versions or {})
+
+
+def _only(values: dict, keys: tuple[str, ...]) -> dict:
+    """The entries of ``values`` whose key is one of ``keys``."""
+    return {key: values[key] for key in keys if key in values}
 
 
 def _save_settings(values: dict, versions: dict[str, int]) -> None:
@@ -160,4 +165,4 @@ def validate_print_settings(values: dict) -> dict[str, str]:
 def save_print_settings(values: dict) -> None:
     """label_width_mm, label_height_mm, label_copies, paper_size; ValidationError when invalid."""
     session.require("settings.edit")
-    save_print_setup({key: values[key] for key in PRINT_KEYS if key in values})
+    save_print_setup(_only(values, PRINT_KEYS))

@@ -1,18 +1,15 @@
 """Reading lab requests with the permission checks: one request (identity number masked
-without patients.view_sensitive), by number, the list's pages and counts, the CSV export."""
+without patients.view_sensitive), by number, the list's pages and counts (the CSV export:
+``export_rows``)."""
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable
-
 from ...db.models import LabRequest
-from ..access import audit, session
+from ..access import session
 from ..errors import NotFoundError
 from ..paging import Page, PageRequest
 from ..texts import translate
 from . import detail as request_detail
-from . import export_rows
 from . import queries as request_queries
 from .types import (
     RequestDetail,
@@ -61,26 +58,3 @@ def count(filters: RequestFilter, limit: int | None = None) -> int:
     """How many requests match (``limit`` caps the count for speed on huge tables)."""
     session.require("lis.requests.view")
     return request_queries.count(filters, limit)
-
-
-def export_requests(
-    filters: RequestFilter,
-    path: str | os.PathLike[str],
-    progress: Callable[[int], None] | None = None,
-    cancelled: Callable[[], bool] | None = None,
-) -> int:
-    """CSV of the requests matching ``filters`` (Spanish columns, UTF-8 with BOM).
-
-    Requires ``exports.run``; writes one audit row (file name and row count)."""
-    session.require("exports.run")
-    from pathlib import Path
-
-    count = export_rows.export_requests(filters, path, progress, cancelled)
-    if not (cancelled is not None and cancelled()):
-        audit.record(
-            "export",
-            "lab_request",
-            None,
-            detail=f"Exportación de solicitudes a {Path(path).name}: {count} filas.",
-        )
-    return count
