@@ -20,7 +20,7 @@ def test_csv_text_two_decimals_and_edit_text_keeps_a_needed_third_place():
 
 
 def test_request_export_csv_rounds_like_the_screen():
-    from patolab_desktop.services.requests.queries import _money_text
+    from patolab_desktop.services.requests.export_rows import _money_text
 
     for raw in (0, 5, 1234, 10005, 175500, 999999999999):
         assert _money_text(raw) == amount_text(Decimal(raw) / 1000)

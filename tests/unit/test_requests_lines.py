@@ -158,7 +158,7 @@ def test_active_requests_accept_changes_and_new_lines_start_pending(lab, status)
 
 def test_add_and_remove_are_atomic(lab, monkeypatch):
     request_id, _ = lab.create(lab.hem)
-    from patolab_desktop.services.requests import workflow as module
+    from patolab_desktop.services.requests import investigations as module
 
     def broken(*_args, **_kwargs):
         raise RuntimeError("crash while recalculating")

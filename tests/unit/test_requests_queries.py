@@ -321,9 +321,9 @@ def test_export_writes_the_spanish_columns_with_the_filters(many, tmp_path):
 
 
 def test_export_streams_in_batches_and_can_be_cancelled(many, tmp_path, monkeypatch):
-    from patolab_desktop.services.requests import queries as request_queries
+    from patolab_desktop.services.requests import export_rows
 
-    monkeypatch.setattr(request_queries, "EXPORT_BATCH", 3)  # several keyset pages
+    monkeypatch.setattr(export_rows, "EXPORT_BATCH", 3)  # several keyset pages
     out = tmp_path / "todas.csv"
     assert requests.export_requests(requests.RequestFilter(), out) == 14
     assert len(out.read_text(encoding="utf-8-sig").splitlines()) == 15
@@ -358,9 +358,9 @@ def test_a_short_number_only_finds_request_sequences(many):
 def test_search_paths_give_the_same_rows(many, monkeypatch, many_patients, sort):
     """Few matching patients (an id list) or very many (checked row by row): same rows,
     with the date sort and with the patient sort (which walks the customers)."""
-    from patolab_desktop.services.requests import queries as request_queries
+    from patolab_desktop.services.requests import search as request_search
 
-    monkeypatch.setattr(request_queries, "MANY_PATIENTS", many_patients)
+    monkeypatch.setattr(request_search, "MANY_PATIENTS", many_patients)
     rows = _all(requests.RequestFilter(search="pérez"), sort=sort, limit=2)
     assert len(rows) == 7 and {r["patient_name"] for r in rows} == {
         "María Pérez",

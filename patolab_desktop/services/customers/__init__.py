@@ -6,7 +6,8 @@ then ``customers.create(...)``, ``customers.page(...)``. Modules: ``types`` (dat
 filter, vocabulary), ``formats`` (normalise and show values, ages), ``validation`` (the
 record's rules), ``records`` (read, create, update, deactivate), ``resolve`` (text to codes),
 ``bulk`` (prepared bulk inserts), ``search`` (the list's SQL and full-text search),
-``importing`` (patient CSV import), ``export``/``patient_export`` (CSV files).
+``importing`` (patient CSV import: analyse and commit; ``import_*`` its parts),
+``export``/``patient_export`` (CSV files).
 """
 
 from .bulk import FTS_INSERT_TRIGGER, PreparedCustomer, insert_prepared, prepare

@@ -24,7 +24,8 @@ replaces the destination only when complete.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from .. import csvio, identity
@@ -49,16 +50,16 @@ CSV_TYPE_LABELS = {"cliente": "Cliente", "empresa": "Empresa"}
 _TEXT_COLUMNS = [0, 1, 2, 4, 5, 6, 7, 8]  # every column but Edad (an integer)
 
 
-def _years(day, today: dt.date, key_today: tuple) -> int:
+def _years(day: dt.date | str, today: dt.date, key_today: tuple[int, int]) -> int:
     """Whole years from ``day`` (a date or an ISO text) to ``today``."""
-    if day.__class__ is str:
+    if isinstance(day, str):
         year, month, dom = int(day[:4]), int(day[5:7]), int(day[8:10])
     else:
         year, month, dom = day.year, day.month, day.day
     return today.year - year - (key_today < (month, dom))
 
 
-def _customer_rows(filters: CustomerFilter):
+def _customer_rows(filters: CustomerFilter) -> Iterator[tuple]:
     """Export rows; this runs a million times, so the age is computed inline (the same rule
     as ``formats.age_from``, which the tests compare it with)."""
     today = dt.date.today()
@@ -102,8 +103,8 @@ def _customer_rows(filters: CustomerFilter):
 
 def export_customers(
     filters: CustomerFilter,
-    path,
-    progress: Callable | None = None,
+    path: str | os.PathLike[str],
+    progress: Callable[[int], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
 ) -> int:
     """Write the active customers matching ``filters`` to ``path``; returns the row count

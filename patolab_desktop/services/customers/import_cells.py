@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from ...db.models import Municipality
@@ -149,7 +150,7 @@ def _file_values(row: ImportRow, lookups: _Resolver) -> dict:
     return out
 
 
-def _reason(errors: dict[str, str]) -> str:
+def _reason(errors: Mapping[str, str]) -> str:
     """The service's messages, each prefixed with its field's name unless it names the field
     already ("Teléfono: Demasiado largo…", but "El teléfono no es un número válido.")."""
     messages = []

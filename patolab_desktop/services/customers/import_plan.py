@@ -8,12 +8,20 @@ from dataclasses import dataclass, field
 
 from ..texts import translate
 from . import bulk
+from .import_file import ImportCancelled
 from .types import CustomerData
 
 LOOKUP_CHUNK = 500
 
 Progress = Callable[..., None] | None
 Cancelled = Callable[[], bool] | None
+
+
+def _tick(progress: Progress, cancelled: Cancelled, done: int, total: int | None) -> None:
+    if cancelled is not None and cancelled():
+        raise ImportCancelled()
+    if progress is not None:
+        progress(done, total)
 
 
 @dataclass(slots=True)

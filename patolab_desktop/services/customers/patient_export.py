@@ -11,6 +11,7 @@ customers list's. The export is audited.
 from __future__ import annotations
 
 import dataclasses
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -40,8 +41,8 @@ def _rows(filters: CustomerFilter) -> Iterator[tuple[str, str, str, str]]:
 
 def export_patients(
     filters: CustomerFilter | None,
-    path,
-    progress: Callable | None = None,
+    path: str | os.PathLike[str],
+    progress: Callable[[int, int | None], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
 ) -> int:
     """Write the active customers matching ``filters`` to ``path``; returns the row count.
@@ -53,11 +54,11 @@ def export_patients(
     filters = dataclasses.replace(
         filters or CustomerFilter(), include_inactive=False, type=PATIENT_TYPE
     )
-    total = records.count(filters)
-    if total > types.COUNT_CAP:
-        total = None  # "more than the cap": the progress shows a running count instead
+    matching = records.count(filters)
+    # above the cap, "more than the cap": the progress shows a running count instead
+    total = matching if matching <= types.COUNT_CAP else None
 
-    def report(done, _total=None) -> None:
+    def report(done: int, _total: int | None = None) -> None:
         if progress is not None:
             progress(done, total)
 

@@ -27,8 +27,10 @@ Lists and search live in ``customer_search`` (re-exported here: ``page``, ``coun
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import fields as dc_fields
 from dataclasses import replace as dc_replace
+from typing import NoReturn
 
 from peewee import JOIN, IntegrityError
 
@@ -38,6 +40,7 @@ from ...util.text import clean, fold
 from .. import identity, reference
 from ..access import audit, session
 from ..errors import ConflictError, NotFoundError, ValidationError
+from ..paging import Page, PageRequest
 from ..texts import label, translate
 from .formats import (
     age_from,
@@ -90,7 +93,10 @@ def get(customer_id: int) -> CustomerData:
     return _data_of(_row(customer_id), dt.date.today(), _shown_id_number)
 
 
-def _data_of(c: Customer, today: dt.date, id_number_text) -> CustomerData:
+IdNumberText = Callable[[str | None], str]  # stored identity number -> the text given out
+
+
+def _data_of(c: Customer, today: dt.date, id_number_text: IdNumberText) -> CustomerData:
     """The form data of a stored row; ``id_number_text(digits)`` gives the id number shown
     (masked for some roles by ``get``, the stored digits for the import)."""
     return CustomerData(
@@ -186,7 +192,7 @@ def find_duplicates(data: CustomerData) -> list[dict]:
     session.require("patients.view")
     found: dict[int, dict] = {}
 
-    def add(rows, reason: str) -> None:
+    def add(rows: Iterable[dict], reason: str) -> None:
         for r in rows:
             if r["id"] == data.id:
                 continue
@@ -286,9 +292,9 @@ def _stored_values(clean_: _Clean, today: dt.date) -> dict:
     return v
 
 
-def _raise_taken(number: str | None, exclude_id: int | None, exc: Exception):
+def _raise_taken(number: str | None, exclude_id: int | None, exc: Exception) -> NoReturn:
     other = _active_holder(number, exclude_id) if number else None
-    if other is not None:
+    if number and other is not None:
         raise ValidationError({"id_number": _taken_message(number, other)}) from exc
     if number and ("id_hash" in str(exc) or "id_number" in str(exc)):
         raise ValidationError(
@@ -307,7 +313,7 @@ def _raise_taken(number: str | None, exclude_id: int | None, exc: Exception):
     ) from exc
 
 
-def _consent_stamp(values: dict, before: str, stamp) -> None:
+def _consent_stamp(values: dict, before: str, stamp: dt.datetime) -> None:
     """A changed WhatsApp consent records when and who (issue 18); unchanged keeps both."""
     if values.get("whatsapp_consent", "") != before:
         actor = session.current()
@@ -452,7 +458,7 @@ def data_fields() -> list[str]:
     return [f.name for f in dc_fields(CustomerData)]
 
 
-def page(filters: CustomerFilter, request):
+def page(filters: CustomerFilter, request: PageRequest) -> Page:
     """One keyset page of customers (see ``customer_search.page`` for the row keys)."""
     session.require("patients.view")
     from . import search as customer_search
@@ -482,7 +488,7 @@ def count_label(n: int, cap: int = COUNT_CAP) -> str:
     return translate("services.customers", "{count} clientes").format(count=f"{n:,}")
 
 
-def iter_rows(filters: CustomerFilter, sort: str = DEFAULT_SORT):
+def iter_rows(filters: CustomerFilter, sort: str = DEFAULT_SORT) -> Iterator[dict]:
     """Every matching customer as a display dict (like ``page`` rows), streamed."""
     session.require("patients.view")
     from . import search as customer_search
@@ -490,7 +496,7 @@ def iter_rows(filters: CustomerFilter, sort: str = DEFAULT_SORT):
     return customer_search.iter_rows(filters, sort)
 
 
-def get_many(customer_ids) -> dict[int, CustomerData]:
+def get_many(customer_ids: Iterable[int]) -> dict[int, CustomerData]:
     """``get`` for many customers with one query per 500 ids (missing ids are left out).
 
     Like ``get``, the id number is masked for users without ``patients.view_sensitive``
@@ -499,14 +505,14 @@ def get_many(customer_ids) -> dict[int, CustomerData]:
     return _many(customer_ids, _shown_id_number)
 
 
-def _stored_many(customer_ids) -> dict[int, CustomerData]:
+def _stored_many(customer_ids: Iterable[int]) -> dict[int, CustomerData]:
     """``get_many`` with the stored id numbers: the import's plumbing only (it compares
     and updates them after its own ``imports.run`` check)."""
     session.require("imports.run")
     return _many(customer_ids, identity.revealer())
 
 
-def _many(customer_ids, id_number_text) -> dict[int, CustomerData]:
+def _many(customer_ids: Iterable[int], id_number_text: IdNumberText) -> dict[int, CustomerData]:
     today = dt.date.today()
     ids = sorted(set(customer_ids))
     found: dict[int, CustomerData] = {}

@@ -34,9 +34,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
-from peewee import JOIN, SQL, fn
+from peewee import JOIN, SQL, ColumnBase, Expression, ModelSelect, Node, fn
 
 from ...db import search as fts
 from ...db.database import db, is_sqlite
@@ -62,7 +63,7 @@ from .types import COUNT_CAP, DEFAULT_SORT, SORTS, TYPE_LABELS, CustomerFilter
 # --- rows ------------------------------------------------------------------------------
 
 
-def _select():
+def _select() -> ModelSelect:
     return (
         Customer.select(
             Customer.id,
@@ -98,13 +99,13 @@ _CURSOR_KEYS = {
 }
 
 
-def _cursor_value(value):
+def _cursor_value(value: Any) -> Any:
     if isinstance(value, dt.datetime):
         return str(value)  # as stored by peewee
     return value
 
 
-def _display(row: dict, today: dt.date, id_text) -> dict:
+def _display(row: dict, today: dt.date, id_text: Callable[[str | None], str]) -> dict:
     """A raw row → the dict the list shows (keys documented in ``page``); ``id_text``:
     ``identity.shower()`` (full or masked, decided once per page)."""
     row["id_number"] = id_text(row["id_number"])
@@ -124,7 +125,7 @@ def _display(row: dict, today: dt.date, id_text) -> dict:
 COMPUTED_SORTS = ("type", "age", "gender", "email", "department", "municipality")
 
 
-def _computed_sort(key: str):
+def _computed_sort(key: str) -> ColumnBase:
     if key == "age":  # youngest first: the later (declared or real) birthday first
         dob, rec = Customer.date_of_birth, Customer.age_recorded_on
         born = fn.COALESCE(
@@ -145,7 +146,7 @@ def _sort_key(name: str) -> str:
     return name if name in SORTS or name in COMPUTED_SORTS else DEFAULT_SORT
 
 
-def _null_cursor_condition(expr, after: tuple, descending: bool):
+def _null_cursor_condition(expr: Node, after: tuple, descending: bool) -> Expression:
     """Keyset condition on a nullable sort column (SQLite orders NULL first)."""
     value, last_id = after
     if value is None:
@@ -159,7 +160,7 @@ def _null_cursor_condition(expr, after: tuple, descending: bool):
     return Tuple(expr, Customer.id) > Tuple(value, last_id)
 
 
-def _page_query(filters: CustomerFilter, the_plan: Plan, key: str):
+def _page_query(filters: CustomerFilter, the_plan: Plan, key: str) -> tuple[ModelSelect, Node]:
     if key in COMPUTED_SORTS:
         expr = _computed_sort(key)
         query = _select().select_extend(expr.alias("_sort"))
@@ -175,7 +176,9 @@ def _page_query(filters: CustomerFilter, the_plan: Plan, key: str):
     return _where(_select(), _conditions(filters, the_plan, usable)), sort_expr
 
 
-def _page_ids_pg(filters: CustomerFilter, the_plan: Plan, sort_expr, request: PageRequest):
+def _page_ids_pg(
+    filters: CustomerFilter, the_plan: Plan, sort_expr: Node, request: PageRequest
+) -> ModelSelect:
     """PostgreSQL (issue 20): the page's ids, found first on the customer table alone.
 
     Selecting only the id lets the walk of the covering name index ``(active, name_folded,
@@ -206,7 +209,7 @@ def _run_page(filters: CustomerFilter, the_plan: Plan, key: str, request: PageRe
     cursor_key = _CURSOR_KEYS.get(key, "_sort")
     coalesced = key == "id_number" and not is_sqlite()  # sorted by COALESCE(id_number, '')
 
-    def cursor_of(row):
+    def cursor_of(row: dict) -> tuple:
         value = row[cursor_key]
         return ((value or "") if coalesced else _cursor_value(value), row["id"])
 
@@ -351,29 +354,13 @@ def iter_export_tuples(filters: CustomerFilter) -> Iterator[tuple]:
         rows = cursor.fetchmany(5000)
         if not rows:
             return
-        for (
-            name,
-            number,
-            kind,
-            born,
-            age,
-            recorded,
-            gender,
-            phone,
-            department,
-            municipality,
-            email,
-        ) in rows:
+        for row in rows:
+            # the same columns, with the gender, department and municipality ids as names
             yield (
-                name,
-                number,
-                kind,
-                born,
-                age,
-                recorded,
-                gender_of(gender),
-                phone,
-                department_of(department),
-                municipality_of(municipality),
-                email,
+                *row[:6],
+                gender_of(row[6]),
+                row[7],
+                department_of(row[8]),
+                municipality_of(row[9]),
+                row[10],
             )

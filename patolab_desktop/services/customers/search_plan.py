@@ -7,11 +7,12 @@ import json
 import re
 import sqlite3
 import time
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 
 import peewee
-from peewee import SQL, NodeList, Value, fn
+from peewee import SQL, ColumnBase, Expression, Field, ModelSelect, Node, NodeList, Value, fn
 
 from ...db import search as fts
 from ...db.database import db, is_sqlite
@@ -77,31 +78,31 @@ def _next_prefix(term: str) -> str:
 # --- expressions -----------------------------------------------------------------------
 
 
-def _plus(expr):
+def _plus(expr: Node) -> NodeList:
     """``+column``: same value, but SQLite may not use an index for it."""
     return NodeList((SQL("+"), expr), glue="")
 
 
-def _like_substring(expr, text: str):
+def _like_substring(expr: Node, text: str) -> NodeList:
     """``expr LIKE '%text%'`` with ``%`` and ``_`` in ``text`` taken literally."""
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return NodeList((expr, SQL("LIKE"), Value(f"%{escaped}%"), SQL("ESCAPE '\\'")))
 
 
-def _contains(term: str, sqlite: bool):
+def _contains(term: str, sqlite: bool) -> Node:
     if sqlite:
         return fn.instr(Customer.search_text, term) > 0
     return _like_substring(Customer.search_text, term)
 
 
-def _word_prefix(term: str, sqlite: bool):
+def _word_prefix(term: str, sqlite: bool) -> Node:
     text = Value(" ").concat(Customer.search_text)
     if sqlite:
         return fn.instr(text, " " + term) > 0
     return _like_substring(text, " " + term)
 
 
-def _prefix_condition(term: str, col):
+def _prefix_condition(term: str, col: Callable[[Field], ColumnBase]) -> Expression:
     """A lone short term: prefix of the folded name, or of the phone (the identity number
     is encrypted: no prefix search)."""
     upper = _next_prefix(term)
@@ -141,7 +142,7 @@ def _sources(
     filters: CustomerFilter,
     long: list[str],
     short: list[str],
-    id_hashes: list[str] = (),
+    id_hashes: Sequence[str] = (),
     alternatives: dict[str, str] | None = None,
 ) -> list[Source]:
     table = Customer._meta.table_name
@@ -256,30 +257,31 @@ def plan(
     rows = max(_table_size(), 1)
     share = TYPE_SHARE.get(filters.type, 1.0) if filters.type else 1.0
     best: Source | None = None
+    best_ids: list[int] = []  # the ids ``best`` fetched
     for source in result.sources:
         if source.aligned and source.aligned == sort:
             continue  # walking the sort index reads exactly this source
         ids = source.fetch(cap)
         share *= (max(len(ids), 1) if ids is not None else cap) / rows
-        if ids is not None and (best is None or len(ids) < len(best.ids)):
-            best = source
+        if ids is not None and (best is None or len(ids) < len(best_ids)):
+            best, best_ids = source, ids
             if len(ids) <= SMALL_SOURCE:
                 break  # cheap enough: do not ask the other sources
     if best is None:
         return result
-    cost_in = len(best.ids) * IN_ROW_COST
+    cost_in = len(best_ids) * IN_ROW_COST
     walk_cost = WALK_COST.get(sort, max(WALK_COST.values()))
     covered = not filters.incomplete_only and not (short and not long and short[0].isdigit())
     if cost_in > walk_cost * limit / max(share, 1e-12) and sort == "name" and covered:
         density = _probe_density(filters, result, after, descending)
         share = max(density, 1 / (2 * PROBE))
     if cost_in <= walk_cost * limit / max(share, 1e-12):
-        result.ids, result.driver = best.ids, best.name
+        result.ids, result.driver = best_ids, best.name
     return result
 
 
 @contextmanager
-def _planner_off(*settings: str):
+def _planner_off(*settings: str) -> Iterator[None]:
     """PostgreSQL: the given planner methods off for the statements in this block (put
     back at the end; an error inside a transaction rolls them back with it)."""
     for name in settings:
@@ -291,7 +293,7 @@ def _planner_off(*settings: str):
             db.execute_sql(f"SET {name} = on")
 
 
-def _walk_only():
+def _walk_only() -> AbstractContextManager[None]:
     """PostgreSQL: the trigram index listed more candidates than the cap, so the page is
     found by walking the sort order. The planner's estimate for a ``LIKE`` can be far off
     ("castillo": 107 rows estimated, 24,067 found), and then it sorted every match
@@ -300,7 +302,7 @@ def _walk_only():
 
 
 @contextmanager
-def _trigram_scan():
+def _trigram_scan() -> Iterator[None]:
     """PostgreSQL: no sequential scan for the statements in this block, so a CTE over the
     ``LIKE`` conditions is read through the trigram index and its LIMIT stops after a few
     thousand rechecked rows. Planned as a sequential scan, a term of middling frequency
@@ -400,7 +402,7 @@ class _OutOfTime(Exception):
 
 
 @contextmanager
-def _time_budget(seconds: float):
+def _time_budget(seconds: float) -> Iterator[None]:
     """Interrupt the SQLite statement running in this block after ``seconds``."""
     connection = db.connection()
     deadline = time.perf_counter() + seconds
@@ -426,13 +428,15 @@ def _time_budget(seconds: float):
 _PREFIX_COLUMNS = (Customer.name_folded, Customer.phone)
 
 
-def _conditions(filters: CustomerFilter, the_plan: Plan, usable=()) -> list:
+def _conditions(
+    filters: CustomerFilter, the_plan: Plan, usable: Iterable[Field] = ()
+) -> list[Node]:
     """Every condition of the filter; on SQLite, columns not in ``usable`` are wrapped in
     ``+`` so the planner cannot choose their index."""
     sqlite = is_sqlite()
     usable_names = {f.name for f in usable}
 
-    def col(field_):
+    def col(field_: Field) -> ColumnBase:
         if not sqlite or field_.name in usable_names:
             return field_
         return _plus(field_)
@@ -479,7 +483,7 @@ def _conditions(filters: CustomerFilter, the_plan: Plan, usable=()) -> list:
     return conds
 
 
-def _where(query, conds):
+def _where(query: ModelSelect, conds: Iterable[Node]) -> ModelSelect:
     for cond in conds:
         query = query.where(cond)
     return query

@@ -117,12 +117,14 @@ def _check(
             ).format(max=MAX_AGE)
     elif (data.age_text or "").strip():
         try:
-            amount, unit = parse_age(data.age_text)
+            parsed = parse_age(data.age_text)
         except ValueError as exc:
             errors["age"] = str(exc)
         else:
-            values["age"] = age_years(amount, unit)
-            values["age_declared"] = f"{amount}{unit}" if unit else ""
+            if parsed is not None:  # None: nothing left once folded (no age given)
+                amount, unit = parsed
+                values["age"] = age_years(amount, unit)
+                values["age_declared"] = f"{amount}{unit}" if unit else ""
     elif data.age is not None and data.age != "":
         try:
             age = int(data.age)

@@ -5,13 +5,18 @@ printed summaries' data.
 The package is the domain's public face: ``from patolab_desktop.services import requests``
 then ``requests.create(...)``, ``requests.cancel(...)``, ``requests.page(...)``. Modules:
 ``types`` (vocabulary and data classes), ``checks``, ``entry`` (validate, preview, create),
-``workflow`` (changes to a saved request), ``reading`` (permission-checked reads),
-``queries`` (SQL of the list, detail and export), ``numbers``, ``pricing``, ``reports``.
+``workflow`` (changes to a saved request), ``investigations`` (adding and removing its
+investigations), ``reading`` (permission-checked reads),
+``queries`` (the list's SQL: sorts, pages, counts), ``filters`` and ``search`` (its WHERE),
+``detail`` (one request in full), ``export_rows`` (the CSV), ``numbers``, ``pricing``,
+``reports`` (printed papers' data) and ``print_setup`` (lab header, print settings).
 """
 
 from .entry import create, default_branch_id, preview, validate
+from .export_rows import export_requests
+from .investigations import add_investigation, remove_investigation
 from .pricing import PricedLine, Pricing
-from .reading import count, export_requests, find_id, get, get_by_number, page
+from .reading import count, find_id, get, get_by_number, page
 from .results import LINE_STATUS_LABELS, PROGRESS_LABELS, mark_lines, progress_text
 from .types import (
     CANCELLABLE,
@@ -37,14 +42,7 @@ from .types import (
     status_label,
     status_text,
 )
-from .workflow import (
-    add_investigation,
-    advance,
-    cancel,
-    remove_investigation,
-    set_manual_discount,
-    update,
-)
+from .workflow import advance, cancel, set_manual_discount, update
 
 __all__ = [
     "LINE_STATUS_LABELS",

@@ -57,19 +57,30 @@ def _doctor_row(doctor_id: int | None) -> Any:
     )
 
 
+def _check_active(row: Any, errors: dict, key: str, missing: str, inactive: str) -> Any:
+    """The chosen patient's or doctor's ``row``, with an error under ``key`` when it does
+    not exist (``missing``) or is inactive (``inactive``, naming it with ``{name}``)."""
+    if row is None:
+        errors[key] = missing
+    elif not row.active:
+        errors[key] = inactive.format(name=row.name)
+    return row
+
+
 def _check_patient(patient_id: int | None, errors: dict, key: str = "patient_id") -> Any:
     if not patient_id:
         errors[key] = translate("services.requests", "Elija el paciente.")
         return None
-    patient = _patient_row(patient_id)
-    if patient is None:
-        errors[key] = translate("services.requests", "El paciente elegido no existe.")
-    elif not patient.active:
-        errors[key] = translate(
+    return _check_active(
+        _patient_row(patient_id),
+        errors,
+        key,
+        translate("services.requests", "El paciente elegido no existe."),
+        translate(
             "services.requests",
             "El paciente «{name}» está inactivo; no se le pueden crear solicitudes.",
-        ).format(name=patient.name)
-    return patient
+        ),
+    )
 
 
 def _check_doctor(doctor_id: int | None, errors: dict, key: str = "doctor_id") -> Any:
@@ -78,14 +89,13 @@ def _check_doctor(doctor_id: int | None, errors: dict, key: str = "doctor_id") -
             "services.requests", "Elija el médico o la institución que refiere."
         )
         return None
-    doctor = _doctor_row(doctor_id)
-    if doctor is None:
-        errors[key] = translate("services.requests", "El médico elegido no existe.")
-    elif not doctor.active:
-        errors[key] = translate(
-            "services.requests", "El médico «{name}» está inactivo; elija otro."
-        ).format(name=doctor.name)
-    return doctor
+    return _check_active(
+        _doctor_row(doctor_id),
+        errors,
+        key,
+        translate("services.requests", "El médico elegido no existe."),
+        translate("services.requests", "El médico «{name}» está inactivo; elija otro."),
+    )
 
 
 def _check_choice(value: Any, labels: dict, key: str, errors: dict) -> None:

@@ -7,7 +7,9 @@ not counted again. The request list, the summary, the history and the audit all 
 
 from __future__ import annotations
 
-from peewee import fn
+from collections.abc import Iterable
+
+from peewee import Function, fn
 
 from ...db.models import LabRequest, RequestLine
 
@@ -15,7 +17,7 @@ from ...db.models import LabRequest, RequestLine
 ORDERED_LINE = RequestLine.parent_line.is_null()
 
 
-def investigation_count_sql():
+def investigation_count_sql() -> Function:
     """Correlated SQL expression: the request's investigation count (for lists and sorts)."""
     return fn.COALESCE(
         RequestLine.select(fn.COUNT(RequestLine.id)).where(
@@ -38,7 +40,7 @@ def investigation_counts(request_ids: list[int]) -> dict[int, int]:
     return dict(query)
 
 
-def _is_member(line) -> bool:
+def _is_member(line: object) -> bool:
     if isinstance(line, dict):
         return bool(line.get("parent_line_id") or line.get("member"))
     return bool(
@@ -46,6 +48,6 @@ def _is_member(line) -> bool:
     )
 
 
-def investigation_count(lines) -> int:
+def investigation_count(lines: Iterable[object]) -> int:
     """The count over already loaded lines (dicts from ``requests.get`` or priced lines)."""
     return sum(1 for line in lines if not _is_member(line))

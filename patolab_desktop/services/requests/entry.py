@@ -20,8 +20,10 @@ tests all call these functions.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from ...db.database import write_transaction
 from ...db.models import Branch, Customer, LabRequest, RequestLine, now
@@ -47,7 +49,7 @@ from .checks import (
     _who,
 )
 from .counting import investigation_count
-from .pricing import PricedLine, Pricing
+from .pricing import CatalogItem, PricedLine, Pricing
 from .types import (
     MAX_TEXT,
     PRIORITY_LABELS,
@@ -73,7 +75,7 @@ def default_branch_id() -> int | None:
     return int(first) if first else None
 
 
-def _requested_at(value) -> dt.datetime:
+def _requested_at(value: dt.date | dt.datetime | None) -> dt.datetime:
     if value is None:
         return now()
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
@@ -134,7 +136,15 @@ def _check_draft(draft: RequestDraft, strict: bool) -> tuple[_Checked, dict[str,
     return _Checked(patient, doctor, branch_id, requested_at, pricing, manual), errors
 
 
-def _price(ids, items, members, line_notes, patient, day: dt.date, manual) -> Pricing:
+def _price(
+    ids: Iterable[int | str],
+    items: dict[int, CatalogItem],
+    members: dict[int, list[int]],
+    line_notes: dict[int, str] | None,
+    patient: Any,
+    day: dt.date,
+    manual: Decimal | None,
+) -> Pricing:
     warnings: list[str] = []
     lines = request_pricing.expand(ids, items, members, line_notes, warnings)
     age = request_pricing.customer_age_on(patient, day) if patient is not None else None
@@ -183,7 +193,7 @@ def _insert_lines(request_id: int, lines: list[PricedLine], status: str) -> None
     top = [line for line in lines if line.parent_investigation_id is None]
     members = [line for line in lines if line.parent_investigation_id is not None]
 
-    def row(line: PricedLine, parent_line_id=None) -> dict:
+    def row(line: PricedLine, parent_line_id: int | None = None) -> dict:
         return {
             "lab_request": request_id,
             "investigation": line.investigation_id,
@@ -244,6 +254,7 @@ def create(draft: RequestDraft, by: str = "") -> tuple[int, str]:
         if errors:
             raise ValidationError(errors)
         pricing = checked.pricing
+        assert checked.branch_id is not None  # _check_draft reported a missing branch
         _sequence, number = request_numbers.take_next(checked.branch_id, checked.requested_at.year)
         stamp = now()
         parents = {x.parent_investigation_id for x in pricing.lines}

@@ -1,6 +1,11 @@
-"""The requests CSV: its rows for the current filters, streamed, and the file."""
+"""The requests CSV: its rows for the current filters, streamed, and the file (audited)."""
 
 from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 from peewee import JOIN, Tuple
 
@@ -11,16 +16,8 @@ from ...db.models import (
     LabRequest,
     Referrer,
 )
-from ..access import session
-from .queries import (
-    EXPORT_BATCH,
-    EXPORT_COLUMNS,
-    EXPORT_TEXT_COLUMNS,
-    _check_filters,
-    _date_text,
-    _money_text,
-    _where,
-)
+from ..access import audit, session
+from .filters import _check_filters, _where
 from .types import (
     PRIORITY_LABELS,
     SOURCE_LABELS,
@@ -28,8 +25,47 @@ from .types import (
     RequestFilter,
 )
 
+EXPORT_COLUMNS = [
+    "Número",
+    "Fecha",
+    "Paciente",
+    "Médico",
+    "Sucursal",
+    "Prioridad",
+    "Estado",
+    "Origen",
+    "Total",
+    "Descuento",
+    "Neto",
+    "Cancelada el",
+    "Motivo de cancelación",
+]
+EXPORT_TEXT_COLUMNS = [0, 2, 3, 4, 5, 6, 7, 12]
+EXPORT_BATCH = 5000
 
-def export_rows(filters: RequestFilter):
+
+def _money_text(raw: int | str | None) -> str:
+    """A stored amount (integer thousandths) as ``1234.50`` (2 places, half-up, as
+    ``util.money.shown_amount`` rounds)."""
+    if raw is None:
+        return ""
+    raw = int(raw)
+    if raw < 0:
+        return "-" + _money_text(-raw)
+    cents = (raw + 5) // 10
+    return f"{cents // 100}.{cents % 100:02d}"
+
+
+def _date_text(raw: str | dt.datetime | None) -> str:
+    """A stored timestamp as ``dd/mm/yyyy HH:MM`` (text on SQLite, datetime on PostgreSQL)."""
+    if raw is None or raw == "":
+        return ""
+    if isinstance(raw, str):
+        return f"{raw[8:10]}/{raw[5:7]}/{raw[0:4]} {raw[11:16]}"
+    return raw.strftime("%d/%m/%Y %H:%M")
+
+
+def export_rows(filters: RequestFilter) -> Iterator[list[str]]:
     """Rows for the CSV, newest first, in keyset batches (never all in memory).
 
     Raw values straight from the cursor (no model conversion per cell): a 2,000,000-row
@@ -107,13 +143,21 @@ def export_rows(filters: RequestFilter):
         after = (rows[-1][1], rows[-1][-1])
 
 
-def export_requests(filters: RequestFilter, path, progress=None, cancelled=None) -> int:
+def export_requests(
+    filters: RequestFilter,
+    path: str | os.PathLike[str],
+    progress: Callable[[int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> int:
+    """CSV of the requests matching ``filters`` (Spanish columns, UTF-8 with BOM).
+
+    Requires ``exports.run``; writes one audit row (file name and row count)."""
     session.require("exports.run")
     from .. import csvio
 
     filters = filters or RequestFilter()
     _check_filters(filters)  # bad filters fail before a file is touched
-    return csvio.write_csv(
+    count = csvio.write_csv(
         path,
         EXPORT_COLUMNS,
         export_rows(filters),
@@ -121,3 +165,11 @@ def export_requests(filters: RequestFilter, path, progress=None, cancelled=None)
         progress=progress,
         cancelled=cancelled,
     )
+    if not (cancelled is not None and cancelled()):
+        audit.record(
+            "export",
+            "lab_request",
+            None,
+            detail=f"Exportación de solicitudes a {Path(path).name}: {count} filas.",
+        )
+    return count

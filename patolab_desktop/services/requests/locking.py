@@ -3,6 +3,8 @@ version checked) and saving its header with the version bumped."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from ...db.database import is_sqlite
 from ...db.models import LabRequest, now
 from ..errors import ConflictError, NotFoundError, RuleError
@@ -10,7 +12,9 @@ from ..texts import translate
 from .types import READ_ONLY, status_text
 
 
-def _load_for_change(request_id, version: int | None, allow_read_only: bool = False):
+def _load_for_change(
+    request_id: int, version: int | None, allow_read_only: bool = False
+) -> LabRequest:
     query = LabRequest.select().where(LabRequest.id == request_id)
     if not is_sqlite():
         query = query.for_update()
@@ -35,7 +39,7 @@ def _load_for_change(request_id, version: int | None, allow_read_only: bool = Fa
     return request
 
 
-def _save_header(request, **changes) -> None:
+def _save_header(request: LabRequest, **changes: Any) -> None:
     changes.update(version=request.version + 1, updated_at=now())
     updated = (
         LabRequest.update(**changes)

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import re
 
+from peewee import ModelSelect
+
 from ...db.database import db, is_sqlite
 from ...db.models import Branch, RequestCounter
 from ..access import session
@@ -38,7 +40,7 @@ def parse_number(number: str) -> tuple[str, int, int] | None:
     return match.group(1), int(match.group(2)), int(match.group(3))
 
 
-def _counter_query(branch_id: int, year: int):
+def _counter_query(branch_id: int, year: int) -> ModelSelect:
     query = RequestCounter.select(RequestCounter.id, RequestCounter.last_number).where(
         (RequestCounter.branch == branch_id) & (RequestCounter.year == year)
     )

@@ -19,8 +19,10 @@ Rules (seed 004 and PRODUCT.md):
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from ...db.models import Investigation, PanelMember
 from ...util.money import ZERO, percent_of, to_money
@@ -93,23 +95,14 @@ def age_on(
     return age_from(date_of_birth, declared_age, age_recorded_on, day)
 
 
-def customer_age_on(customer, day: dt.date) -> int | None:
+def customer_age_on(customer: Any, day: dt.date) -> int | None:
     """Age of a ``Customer`` row (or anything with its fields) on ``day``.
 
     Uses the customers service's rule (``customers.age_on``) so both areas agree.
     """
-    try:
-        from ..customers.formats import age_on as customers_age_on
-    except ImportError:  # pragma: no cover - the customers service is always there now
-        customers_age_on = None
-    if customers_age_on is not None:
-        return customers_age_on(customer, day)
-    return age_on(
-        getattr(customer, "date_of_birth", None),
-        getattr(customer, "age", None),
-        getattr(customer, "age_recorded_on", None),
-        day,
-    )
+    from ..customers.formats import age_on as customers_age_on
+
+    return customers_age_on(customer, day)
 
 
 # --- discounts -------------------------------------------------------------------------
@@ -165,7 +158,7 @@ def apply_percent(lines: list[PricedLine], percent: Decimal) -> None:
         line.net_price = to_money(line.price - line.discount)
 
 
-def totals(lines) -> tuple[Decimal, Decimal, Decimal]:
+def totals(lines: Iterable[Any]) -> tuple[Decimal, Decimal, Decimal]:
     """``(total, discount, net)`` of priced lines (objects with price and discount)."""
     total = to_money(sum((to_money(line.price) for line in lines), ZERO))
     discount = to_money(sum((to_money(line.discount) for line in lines), ZERO))
@@ -175,7 +168,7 @@ def totals(lines) -> tuple[Decimal, Decimal, Decimal]:
 # --- catalog ---------------------------------------------------------------------------
 
 
-def load_items(ids) -> dict[int, CatalogItem]:
+def load_items(ids: Iterable[int | str]) -> dict[int, CatalogItem]:
     session.require("catalog.view")
     ids = {int(i) for i in ids}
     if not ids:
@@ -203,16 +196,16 @@ def load_items(ids) -> dict[int, CatalogItem]:
     }
 
 
-def load_members(panel_ids) -> dict[int, list[int]]:
+def load_members(panel_ids: Iterable[int | str]) -> dict[int, list[int]]:
     """Member investigation ids of each panel, in the catalog's order."""
     session.require("catalog.view")
-    panel_ids = [int(i) for i in panel_ids]
-    members: dict[int, list[int]] = {pid: [] for pid in panel_ids}
-    if not panel_ids:
+    panels = [int(i) for i in panel_ids]
+    members: dict[int, list[int]] = {pid: [] for pid in panels}
+    if not panels:
         return members
     query = (
         PanelMember.select(PanelMember.panel, PanelMember.member)
-        .where(PanelMember.panel.in_(panel_ids))
+        .where(PanelMember.panel.in_(panels))
         .order_by(PanelMember.panel, PanelMember.position, PanelMember.id)
         .tuples()
     )
@@ -221,7 +214,7 @@ def load_members(panel_ids) -> dict[int, list[int]]:
     return members
 
 
-def load_for(ids) -> tuple[dict[int, CatalogItem], dict[int, list[int]]]:
+def load_for(ids: Iterable[int | str]) -> tuple[dict[int, CatalogItem], dict[int, list[int]]]:
     """Catalog rows of ``ids`` and of the members of the panels among them (2–3 queries)."""
     session.require("catalog.view")
     items = load_items(ids)
@@ -249,7 +242,7 @@ def _line(item: CatalogItem, price: Decimal, parent: int | None, notes: str = ""
 
 
 def expand(
-    picked_ids,
+    picked_ids: Iterable[int | str],
     items: dict[int, CatalogItem],
     members: dict[int, list[int]],
     line_notes: dict[int, str] | None = None,
@@ -260,6 +253,7 @@ def expand(
     warnings = warnings if warnings is not None else []
     by_id: dict[int, PricedLine] = {}
     top: list[PricedLine] = []
+    existing: PricedLine | None
     for raw_id in picked_ids:
         inv_id = int(raw_id)
         item = items[inv_id]

@@ -1,15 +1,15 @@
 """Reading lab requests with the permission checks: one request (identity number masked
-without patients.view_sensitive), by number, the list's pages and counts, the CSV export."""
+without patients.view_sensitive), by number, the list's pages and counts (the CSV export:
+``export_rows``)."""
 
 from __future__ import annotations
 
 from ...db.models import LabRequest
-from ..access import audit, session
+from ..access import session
 from ..errors import NotFoundError
+from ..paging import Page, PageRequest
 from ..texts import translate
-
-# --- validation ------------------------------------------------------------------------
-from . import export_rows
+from . import detail as request_detail
 from . import queries as request_queries
 from .types import (
     RequestDetail,
@@ -19,13 +19,13 @@ from .types import (
 # --- reading ---------------------------------------------------------------------------
 
 
-def get(request_id) -> RequestDetail:
+def get(request_id: int) -> RequestDetail:
     """The request with its patient, doctor and branch names, lines and history.
 
     ``patient_id_number`` is masked (``****-****-12345``) without
     ``patients.view_sensitive``."""
     session.require("lis.requests.view")
-    return request_queries.get_detail(request_id)  # masks the id number too
+    return request_detail.get_detail(request_id)  # masks the id number too
 
 
 def find_id(request_number: str) -> int:
@@ -48,7 +48,7 @@ def get_by_number(request_number: str) -> RequestDetail:
     return get(find_id(request_number))
 
 
-def page(filters: RequestFilter, request):
+def page(filters: RequestFilter, request: PageRequest) -> Page:
     """One keyset page of the list (see :mod:`.request_queries` for sorts and search)."""
     session.require("lis.requests.view")
     return request_queries.page(filters, request)
@@ -58,21 +58,3 @@ def count(filters: RequestFilter, limit: int | None = None) -> int:
     """How many requests match (``limit`` caps the count for speed on huge tables)."""
     session.require("lis.requests.view")
     return request_queries.count(filters, limit)
-
-
-def export_requests(filters: RequestFilter, path, progress=None, cancelled=None) -> int:
-    """CSV of the requests matching ``filters`` (Spanish columns, UTF-8 with BOM).
-
-    Requires ``exports.run``; writes one audit row (file name and row count)."""
-    session.require("exports.run")
-    from pathlib import Path
-
-    count = export_rows.export_requests(filters, path, progress, cancelled)
-    if not (cancelled is not None and cancelled()):
-        audit.record(
-            "export",
-            "lab_request",
-            None,
-            detail=f"Exportación de solicitudes a {Path(path).name}: {count} filas.",
-        )
-    return count

@@ -11,35 +11,40 @@ stores integer thousandths, so ``SUM`` is exact and is turned into Decimal here.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from decimal import Decimal
-from pathlib import Path
 
-from peewee import JOIN, Case, fn
+from peewee import JOIN, Case, ColumnBase, Field, Function, ModelSelect, fn
 
 from ...db.models import Branch, Customer, LabRequest, Referrer
 from ...util.money import PLACES, ZERO
 from .. import customers as customers_service
-from .. import settings
 from ..access import audit, session
 from ..errors import NotFoundError, RuleError, ValidationError
 from ..texts import translate
 from . import reading
 from . import types as request_types
 from .counting import investigation_count
+from .print_setup import (
+    LAB_HEADER_KEYS,
+    LABEL_HEIGHT_RANGE,
+    LABEL_MAX_MM,
+    LABEL_SIZES,
+    LABEL_WIDTH_RANGE,
+    LOGO_SUFFIXES,
+    MAX_COPIES,
+    PAPER_SIZES,
+    PRINT_KEYS,
+    lab_header,
+    label_settings,
+    paper_size,
+    save_lab_header,
+    save_print_settings,
+    save_print_setup,
+    validate_lab_header,
+    validate_print_settings,
+)
 
-PAPER_SIZES = ("A4", "Letter")
-LABEL_MAX_MM = 120
-# the sizes on which every text of a tube label fits whole (tests/unit/test_label_layout.py)
-LABEL_WIDTH_RANGE = (35, LABEL_MAX_MM)
-LABEL_HEIGHT_RANGE = (18, LABEL_MAX_MM)
-# common tube and specimen labels (width × height, mm); 50 × 25 is the default
-LABEL_SIZES = ((50, 25), (38, 25), (40, 20), (50, 30), (57, 32), (60, 30), (60, 40), (100, 50))
-MAX_COPIES = 50
 MAX_REPORT_DAYS = 3660  # ten years; longer ranges are almost always a typo
-LAB_HEADER_KEYS = ("lab_name", "lab_address", "lab_rtn", "lab_phone", "lab_email", "lab_logo_path")
-PRINT_KEYS = ("label_width_mm", "label_height_mm", "label_copies", "paper_size")
-LOGO_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".svg")
 
 
 # --- formatting helpers -------------------------------------------------------------------
@@ -51,7 +56,7 @@ def format_date(value: dt.date | None) -> str:
     return value.strftime("%d/%m/%Y") if value else ""
 
 
-def _money(thousandths) -> Decimal:
+def _money(thousandths: int | None) -> Decimal:
     """An SQL SUM over a MoneyField (integer thousandths) as an exact Decimal."""
     return (Decimal(int(thousandths or 0)) / 1000).quantize(PLACES)
 
@@ -60,144 +65,6 @@ def _age_text(age: int | None) -> str:
     if age is None:
         return ""
     return "1 año" if age == 1 else f"{age} años"
-
-
-# --- lab header and print settings --------------------------------------------------------
-def lab_header() -> dict:
-    """name, address, rtn, phone, email, logo_path (``logo_path`` only if the file exists)."""
-    values = settings.get_many(LAB_HEADER_KEYS)
-    logo = values["lab_logo_path"] or ""
-    return {
-        "name": values["lab_name"],
-        "address": values["lab_address"],
-        "rtn": values["lab_rtn"],
-        "phone": values["lab_phone"],
-        "email": values["lab_email"],
-        "logo_path": logo if logo and os.path.isfile(logo) else "",
-        "logo_missing": bool(logo) and not os.path.isfile(logo),
-    }
-
-
-def validate_lab_header(values: dict) -> dict[str, str]:
-    """Field → message for the lab header form; ``{}`` when valid."""
-    errors: dict[str, str] = {}
-    if not str(values.get("lab_name", "")).strip():
-        errors["lab_name"] = translate(
-            "services.reports", "El nombre del laboratorio es obligatorio."
-        )
-    rtn = "".join(ch for ch in str(values.get("lab_rtn", "")) if ch.isdigit())
-    if str(values.get("lab_rtn", "")).strip() and len(rtn) != 14:
-        errors["lab_rtn"] = translate("services.reports", "El RTN debe tener 14 dígitos.")
-    try:
-        customers_service.normalise_email(str(values.get("lab_email", "")))
-    except ValueError as exc:
-        errors["lab_email"] = str(exc)
-    logo = str(values.get("lab_logo_path", "")).strip()
-    if logo:
-        path = Path(logo)
-        if not path.is_file():
-            errors["lab_logo_path"] = translate(
-                "services.reports", "No se encuentra el archivo del logotipo."
-            )
-        elif path.suffix.lower() not in LOGO_SUFFIXES:
-            errors["lab_logo_path"] = translate(
-                "services.reports", "El logotipo debe ser una imagen PNG, JPG, BMP, GIF o SVG."
-            )
-    return errors
-
-
-def save_lab_header(values: dict) -> None:
-    """Store the lab header (keys of ``LAB_HEADER_KEYS``); ValidationError when invalid."""
-    session.require("settings.edit")
-    save_print_setup({key: values[key] for key in LAB_HEADER_KEYS if key in values})
-
-
-def save_print_setup(values: dict, versions: dict[str, int] | None = None) -> None:
-    """Store lab header and print settings together (the header dialog's "Guardar").
-
-    Keys: ``LAB_HEADER_KEYS`` and ``PRINT_KEYS``; validated together, saved in one
-    transaction and audited; ValidationError(field → message) when anything is wrong.
-    ``versions`` (``settings.versions`` when the dialog was filled) refuses the save with
-    ``ConflictError`` when another desk saved one of these settings meanwhile.
-    """
-    session.require("settings.edit")
-    header = {key: str(values[key]).strip() for key in LAB_HEADER_KEYS if key in values}
-    printing = {key: values[key] for key in PRINT_KEYS if key in values}
-    errors = validate_lab_header(header) if header else {}
-    errors.update(validate_print_settings(printing))
-    if errors:
-        raise ValidationError(errors)
-    _save_settings({**header, **printing}, versions or {})
-
-
-def _save_settings(values: dict, versions: dict[str, int]) -> None:
-    """Store settings in one transaction and audit what changed."""
-    from ...db.database import db
-
-    session.require("settings.edit")
-    with db.atomic():
-        before = {key: settings.get(key) for key in values}
-        for key, value in values.items():
-            settings.put(key, value, versions.get(key))
-        after = {key: settings.get(key) for key in values}
-        changes = audit.diff(before, after)
-        if changes:
-            audit.record(
-                "settings_change", "setting", None, changes=changes, detail="Encabezado e impresión"
-            )
-
-
-def paper_size() -> str:
-    value = str(settings.get("paper_size") or "A4")
-    return value if value in PAPER_SIZES else "A4"
-
-
-def label_settings() -> dict:
-    """width_mm, height_mm, copies — clamped to what a label printer can take."""
-
-    def clamp(value, low, high, default):
-        try:
-            value = int(value)
-        except (TypeError, ValueError):
-            return default
-        return min(max(value, low), high)
-
-    return {
-        "width_mm": clamp(settings.get("label_width_mm"), *LABEL_WIDTH_RANGE, 50),
-        "height_mm": clamp(settings.get("label_height_mm"), *LABEL_HEIGHT_RANGE, 25),
-        "copies": clamp(settings.get("label_copies"), 1, MAX_COPIES, 1),
-    }
-
-
-def validate_print_settings(values: dict) -> dict[str, str]:
-    errors: dict[str, str] = {}
-    for key, low, high in (
-        ("label_width_mm", *LABEL_WIDTH_RANGE),
-        ("label_height_mm", *LABEL_HEIGHT_RANGE),
-        ("label_copies", 1, MAX_COPIES),
-    ):
-        if key not in values:
-            continue
-        try:
-            number = int(values[key])
-        except (TypeError, ValueError):
-            errors[key] = translate("services.reports", "Debe ser un número entero.")
-            continue
-        if not low <= number <= high:
-            errors[key] = translate("services.reports", "Debe estar entre {low} y {high}.").format(
-                low=low, high=high
-            )
-    if "paper_size" in values and values["paper_size"] not in PAPER_SIZES:
-        errors["paper_size"] = translate(
-            "services.reports", "Tamaño de papel no válido (A4 o Letter)."
-        )
-    return errors
-
-
-def save_print_settings(values: dict) -> None:
-    """label_width_mm, label_height_mm, label_copies, paper_size; ValidationError when invalid."""
-    session.require("settings.edit")
-    save_print_setup({key: values[key] for key in PRINT_KEYS if key in values})
 
 
 # --- request summary ----------------------------------------------------------------------
@@ -213,11 +80,11 @@ def _id_number_text(digits: str, show_full_id: bool | None) -> str:
     return audit.mask_id_number(digits)
 
 
-def _discount_text(kind: str, percent) -> str:
-    percent = Decimal(percent or 0)
-    if not kind or percent <= 0:
+def _discount_text(kind: str, percent: Decimal | None) -> str:
+    rate = Decimal(percent or 0)
+    if not kind or rate <= 0:
         return ""
-    shown = f"{percent.normalize():f}".rstrip(".")
+    shown = f"{rate.normalize():f}".rstrip(".")
     return f"{'por edad' if kind == 'age' else 'manual'} {shown} %"
 
 
@@ -399,7 +266,7 @@ def _day_bounds(date_from: dt.date, date_to: dt.date) -> tuple[dt.datetime, dt.d
     return start, end
 
 
-def _amount_columns(active_only: bool = False):
+def _amount_columns(active_only: bool = False) -> tuple[ColumnBase, ...]:
     """Count and sums; with ``active_only`` cancelled requests add nothing (issue 16 B)."""
     if not active_only:
         return (
@@ -410,7 +277,7 @@ def _amount_columns(active_only: bool = False):
         )
     active = LabRequest.status != "cancelled"
 
-    def only_active(value):
+    def only_active(value: object) -> Function:
         return fn.SUM(Case(None, [(active, value)], 0)).coerce(False)
 
     return (
@@ -471,13 +338,13 @@ def period_report_data(
             )
         branch = {"id": branch_row.id, "code": branch_row.code, "name": branch_row.name}
 
-    def scoped(query):
+    def scoped(query: ModelSelect) -> ModelSelect:
         query = query.where((LabRequest.requested_at >= start) & (LabRequest.requested_at < end))
         if branch_id is not None:
             query = query.where(LabRequest.branch == branch_id)
         return query
 
-    def grouped(field, labels: dict, active_only: bool = True) -> list[dict]:
+    def grouped(field: Field, labels: dict, active_only: bool = True) -> list[dict]:
         query = scoped(
             LabRequest.select(field.alias("key"), *_amount_columns(active_only))
         ).group_by(field)
@@ -584,3 +451,33 @@ def period_report_data(
         "printed_at": printed_at,
         "printed_at_text": format_datetime(printed_at),
     }
+
+
+# The lab header and print settings live in ``print_setup``; the printing code reads them
+# here too.
+__all__ = [
+    "LABEL_HEIGHT_RANGE",
+    "LABEL_MAX_MM",
+    "LABEL_SIZES",
+    "LABEL_WIDTH_RANGE",
+    "LAB_HEADER_KEYS",
+    "LOGO_SUFFIXES",
+    "MAX_COPIES",
+    "MAX_REPORT_DAYS",
+    "PAPER_SIZES",
+    "PRINT_KEYS",
+    "format_date",
+    "format_datetime",
+    "lab_header",
+    "label_data",
+    "label_settings",
+    "paper_size",
+    "period_report_data",
+    "record_print",
+    "request_summary_data",
+    "save_lab_header",
+    "save_print_settings",
+    "save_print_setup",
+    "validate_lab_header",
+    "validate_print_settings",
+]

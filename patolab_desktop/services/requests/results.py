@@ -17,8 +17,11 @@ WhatsApp outbox in the same transaction (``services.notify``).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from ...db.database import write_transaction
-from ...db.models import RequestLine, now
+from ...db.models import LabRequest, RequestLine, now
 from ..access import audit, session
 from ..errors import RuleError, ValidationError
 from ..notify import outbox as notify_outbox
@@ -49,7 +52,7 @@ def progress_text(released: int, total: int) -> str:
     )
 
 
-def _lines(request_id) -> list:
+def _lines(request_id: int) -> list[RequestLine]:
     return list(
         RequestLine.select(
             RequestLine.id,
@@ -81,7 +84,7 @@ def _sync_panels(lines: list) -> None:
         else:
             new = "pending"
         if new != line.status:
-            values = {"status": new}
+            values: dict[str, Any] = {"status": new}
             if new == "released":
                 values.update(released_at=now())
             if new != "pending" and line.started_at is None:
@@ -99,7 +102,7 @@ def counts(lines: list) -> tuple[int, int, bool]:
     return len(leaves), released, started
 
 
-def derive(request, lines: list | None = None, by: str = "") -> dict:
+def derive(request: LabRequest, lines: list | None = None, by: str = "") -> dict:
     """The header changes that follow from the lines of ``request`` (loaded for change,
     inside the caller's write transaction), and the outbox rows of the news they bring.
     The caller saves them with its own version bump."""
@@ -129,7 +132,13 @@ def derive(request, lines: list | None = None, by: str = "") -> dict:
     return changes
 
 
-def mark_lines(request_id, line_ids, status: str, by: str = "", version: int | None = None) -> str:
+def mark_lines(
+    request_id: int,
+    line_ids: Iterable[int | str],
+    status: str,
+    by: str = "",
+    version: int | None = None,
+) -> str:
     """Mark one or many lines *en proceso* (``in_progress``) or *resultado listo*
     (``released``). A panel line stands for its members. Lines already there are left as
     they are; a line that cannot move (released, cancelled) is refused. Returns the
@@ -213,7 +222,7 @@ def _codes(investigation_ids: list[int]) -> list[str]:
     return [names.get(i, str(i)) for i in investigation_ids]
 
 
-def _release_all(request_id, by: str) -> None:
+def _release_all(request_id: int, by: str) -> None:
     """``advance`` to completed: every line not yet released is released now."""
     stamp = now()
     who = _who(by)
@@ -225,7 +234,7 @@ def _release_all(request_id, by: str) -> None:
     ).execute()
 
 
-def _start_all(request_id, by: str) -> None:
+def _start_all(request_id: int, by: str) -> None:
     """``advance`` to in_progress: the pending lines start."""
     stamp = now()
     RequestLine.update(status="in_progress", started_at=stamp, started_by=_who(by)).where(
@@ -233,7 +242,7 @@ def _start_all(request_id, by: str) -> None:
     ).execute()
 
 
-def _cancel_all(request_id, by: str) -> None:
+def _cancel_all(request_id: int, by: str) -> None:
     RequestLine.update(status="cancelled", cancelled_at=now(), cancelled_by=_who(by)).where(
         RequestLine.lab_request == request_id
     ).execute()

@@ -1,0 +1,334 @@
+"""Adding and removing the investigations of a saved lab request: a panel brings or
+takes its members, a line ordered on its own moves under (or back out of) a panel, a line
+on a fiscal document stays, and every amount is recalculated. Each change checks the
+version it was shown, bumps it and writes a RequestEvent and an audit row."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+
+from ...db.database import write_transaction
+from ...db.models import LabRequest, RequestLine, now
+from ...util.money import ZERO, format_lempiras, to_money
+from ...util.text import clean
+from ..access import audit, session
+from ..errors import RuleError
+from ..texts import translate
+from . import pricing as request_pricing
+from . import results
+from .checks import _check_investigations, _event, _investigations
+from .locking import _load_for_change, _save_header
+
+
+def _recalculate(request: LabRequest, percent: Decimal) -> tuple[Decimal, Decimal, Decimal]:
+    """Re-apply ``percent`` to every line and return the new (total, discount, net)."""
+    lines = list(
+        RequestLine.select(
+            RequestLine.id, RequestLine.price, RequestLine.discount, RequestLine.net_price
+        ).where(RequestLine.lab_request == request.id)
+    )
+    for line in lines:
+        discount = request_pricing.line_discount(line.price, percent)
+        net = to_money(line.price - discount)
+        if discount != line.discount or net != line.net_price:
+            RequestLine.update(discount=discount, net_price=net).where(
+                RequestLine.id == line.id
+            ).execute()
+            line.discount, line.net_price = discount, net
+    return request_pricing.totals(lines)
+
+
+def _save_amounts(request: LabRequest, percent: Decimal, by: str) -> Decimal:
+    """After a line is added or removed: the amounts recalculated at ``percent`` and saved
+    with the status and progress the lines now give (``results.derive``); the new net."""
+    total, discount_total, net = _recalculate(request, percent)
+    _save_header(
+        request,
+        total_amount=total,
+        discount_amount=discount_total,
+        net_amount=net,
+        **results.derive(request, by=by),
+    )
+    return net
+
+
+def _record_change(
+    request: LabRequest,
+    action: str,
+    event: str,
+    detail: str,
+    investigation: tuple[str | None, str | None],
+    net: Decimal,
+    by: str,
+) -> None:
+    """The history line (``detail`` and the new net) and the audit row (the investigation's
+    code before → after, the net before → after) of an added or removed investigation."""
+    _event(request.id, event, detail + f". Neto: {format_lempiras(net)}.", by)
+    audit.record(
+        action,
+        "lab_request",
+        request.id,
+        {"investigation": investigation, "net_amount": (request.net_amount, net)},
+    )
+
+
+def _lines_of(request_id: int) -> list[RequestLine]:
+    return list(
+        RequestLine.select(
+            RequestLine.id,
+            RequestLine.investigation,
+            RequestLine.parent_line,
+            RequestLine.price,
+            RequestLine.own_price,
+        )
+        .where(RequestLine.lab_request == request_id)
+        .order_by(RequestLine.id)
+    )
+
+
+def add_investigation(
+    request_id: int,
+    investigation_id: int,
+    notes: str = "",
+    by: str = "",
+    version: int | None = None,
+) -> None:
+    """Add an investigation (a panel brings its members) and recalculate every amount."""
+    session.require("lis.requests.update")
+    with write_transaction():
+        request = _load_for_change(request_id, version)
+        errors: dict[str, str] = {}
+        items, members = _check_investigations([investigation_id], errors, "investigation_id")
+        if errors:
+            raise RuleError(errors["investigation_id"])
+        item = items[int(investigation_id)]
+        lines = _lines_of(request.id)
+        by_inv = {line.investigation_id: line for line in lines}
+        existing = by_inv.get(item.id)
+        if existing is not None:
+            if existing.parent_line_id is not None:
+                parent = next(x for x in lines if x.id == existing.parent_line_id)
+                panel_id = parent.investigation_id
+                panel = request_pricing.load_items([panel_id])[panel_id]
+                raise RuleError(
+                    translate(
+                        "services.requests",
+                        "{code} {name} ya está en la solicitud como parte del panel {panel_code} "
+                        "{panel_name}.",
+                    ).format(
+                        code=item.code, name=item.name, panel_code=panel.code, panel_name=panel.name
+                    )
+                )
+            raise RuleError(
+                translate(
+                    "services.requests", "{code} {name} ya está en la solicitud {number}."
+                ).format(code=item.code, name=item.name, number=request.request_number)
+            )
+        percent = request.discount_percent or ZERO
+        price = to_money(item.price)
+        discount = request_pricing.line_discount(price, percent)
+        stamp = now()
+        line_id = RequestLine.insert(
+            lab_request=request.id,
+            investigation=item.id,
+            status=_line_status(request.status),
+            price=price,
+            discount=discount,
+            net_price=to_money(price - discount),
+            notes=clean(notes),
+            created_at=stamp,
+        ).execute()
+        added, absorbed = [], []
+        if item.is_panel:
+            new_rows = []
+            for member_id in members.get(item.id, []):
+                line = by_inv.get(member_id)
+                member = items[member_id]
+                if line is None:
+                    new_rows.append(
+                        {
+                            "lab_request": request.id,
+                            "investigation": member_id,
+                            "parent_line": line_id,
+                            "status": _line_status(request.status),
+                            "price": ZERO,
+                            "discount": ZERO,
+                            "net_price": ZERO,
+                            "notes": "",
+                            "created_at": stamp,
+                        }
+                    )
+                    added.append(member.code)
+                elif line.parent_line_id is None and not member.is_panel:
+                    # Ordered directly before: now comes with the panel (not charged twice).
+                    RequestLine.update(
+                        parent_line=line_id,
+                        price=ZERO,
+                        discount=ZERO,
+                        net_price=ZERO,
+                        own_price=line.price,  # given back if the panel is removed
+                    ).where(RequestLine.id == line.id).execute()
+                    absorbed.append(member.code)
+            if new_rows:
+                RequestLine.insert_many(new_rows).execute()
+        net = _save_amounts(request, percent, by)
+        detail = f"{item.code} {item.name} ({format_lempiras(price)})"
+        if added:
+            detail += f" con {_investigations(len(added))} del panel"
+        if absorbed:
+            verb = "pasan" if len(absorbed) > 1 else "pasa"
+            detail += f"; {', '.join(absorbed)} {verb} a formar parte del panel"
+        _record_change(
+            request, "add_investigation", "line_added", detail, (None, item.code), net, by
+        )
+
+
+def _line_status(request_status: str) -> str:
+    """A line added to a saved request starts pending (its own status, issue 18)."""
+    return "pending"
+
+
+def remove_investigation(
+    request_id: int, investigation_id: int, by: str = "", version: int | None = None
+) -> None:
+    """Remove an investigation (a panel takes its members with it) and recalculate.
+
+    Refused for a panel member (remove the panel) and for the last investigation
+    (cancel the request instead).
+    """
+    session.require("lis.requests.update")
+    with write_transaction():
+        request = _load_for_change(request_id, version)
+        lines = _lines_of(request.id)
+        investigation_id = int(investigation_id)
+        line = next((x for x in lines if x.investigation_id == investigation_id), None)
+        ids = {x.investigation_id for x in lines} | {investigation_id}
+        items = request_pricing.load_items(ids)
+        item = items.get(investigation_id)
+        label = f"{item.code} {item.name}" if item else f"La investigación {investigation_id}"
+        if line is None:
+            if item is not None:
+                message = translate(
+                    "services.requests", "{code} {name} no está en la solicitud {number}."
+                )
+            else:
+                message = translate(
+                    "services.requests", "La investigación {id} no está en la solicitud {number}."
+                )
+            raise RuleError(
+                message.format(
+                    code=item.code if item else "",
+                    name=item.name if item else "",
+                    id=investigation_id,
+                    number=request.request_number,
+                )
+            )
+        assert item is not None  # the lines' investigations were all loaded with them
+        if line.parent_line_id is not None:
+            parent = next(x for x in lines if x.id == line.parent_line_id)
+            panel = items[parent.investigation_id]
+            raise RuleError(
+                translate(
+                    "services.requests",
+                    "{code} {name} forma parte del panel {panel_code} {panel_name}; quite el panel "
+                    "completo.",
+                ).format(
+                    code=item.code, name=item.name, panel_code=panel.code, panel_name=panel.name
+                )
+            )
+        top = [x for x in lines if x.parent_line_id is None]
+        if len(top) == 1:
+            raise RuleError(
+                translate(
+                    "services.requests",
+                    "No se puede quitar la última investigación de la solicitud {number}. "
+                    "Si ya no se necesita, cancele la solicitud.",
+                ).format(number=request.request_number)
+            )
+        member_lines = [x for x in lines if x.parent_line_id == line.id]
+        kept = _rehome_members(member_lines, [x for x in top if x.id != line.id], items)
+        kept |= _restore_ordered_alone(
+            [x for x in member_lines if x.id not in kept], request.discount_percent or ZERO
+        )
+        doomed = [x.id for x in member_lines if x.id not in kept] + [line.id]  # members first
+        _refuse_if_invoiced(doomed, label)
+        RequestLine.delete().where(RequestLine.id.in_(doomed)).execute()
+        net = _save_amounts(request, request.discount_percent or ZERO, by)
+        detail = f"{label} ({format_lempiras(line.price)})"
+        removed_members = len(member_lines) - len(kept)
+        if removed_members:
+            detail += f" con {_investigations(removed_members)} del panel"
+        _record_change(
+            request, "remove_investigation", "line_removed", detail, (item.code, None), net, by
+        )
+
+
+def _restore_ordered_alone(member_lines: list[RequestLine], percent: Decimal) -> set[int]:
+    """Members of a removed panel that were ordered on their own before it (issue 16 G)
+    stay on the request as their own lines again, at the price they were ordered at.
+    Returns the ids of the lines kept."""
+    kept: set[int] = set()
+    for member in member_lines:
+        if member.own_price is None:
+            continue
+        price = to_money(member.own_price)
+        discount = request_pricing.line_discount(price, percent)
+        RequestLine.update(
+            parent_line=None,
+            price=price,
+            discount=discount,
+            net_price=to_money(price - discount),
+            own_price=None,
+        ).where(RequestLine.id == member.id).execute()
+        kept.add(member.id)
+    return kept
+
+
+def _rehome_members(
+    member_lines: list[RequestLine],
+    other_top_lines: Sequence[RequestLine],
+    items: dict[int, request_pricing.CatalogItem],
+) -> set[int]:
+    """Members of a removed panel that another panel on the request also includes stay,
+    now under that panel. Returns the ids of the member lines kept."""
+    other_panels = [
+        x
+        for x in other_top_lines
+        if items.get(x.investigation_id) and items[x.investigation_id].is_panel
+    ]
+    if not member_lines or not other_panels:
+        return set()
+    catalog = request_pricing.load_members([x.investigation_id for x in other_panels])
+    kept: set[int] = set()
+    for member in member_lines:
+        for panel_line in other_panels:
+            if member.investigation_id in catalog.get(panel_line.investigation_id, []):
+                RequestLine.update(parent_line=panel_line.id).where(
+                    RequestLine.id == member.id
+                ).execute()
+                kept.add(member.id)
+                break
+    return kept
+
+
+def _refuse_if_invoiced(line_ids: list[int], label: str) -> None:
+    """A line printed on a fiscal document stays on the request (issue 17): the money is
+    given back with a Nota de Crédito instead, which cites it."""
+    from ...db.models_billing import FiscalDocument, FiscalDocumentLine
+
+    number = (
+        FiscalDocument.select(FiscalDocument.number)
+        .join(FiscalDocumentLine, on=(FiscalDocumentLine.document == FiscalDocument.id))
+        .where(FiscalDocumentLine.request_line.in_(line_ids))
+        .order_by(FiscalDocument.id)
+        .scalar()
+    )
+    if number:
+        raise RuleError(
+            translate(
+                "services.requests",
+                "{label} ya está en la factura {number}: no se quita de la solicitud. Para "
+                "devolver o acreditar su importe, un supervisor emite una nota de crédito.",
+            ).format(label=label, number=number)
+        )

@@ -1,0 +1,174 @@
+"""What the requests list's search box asks for ("Buscar por número o paciente"):
+
+* a request number or its beginning (``LAB-2026-0001``): a range on the unique index;
+* just the sequence, up to 6 digits (``123`` or ``000123``): every number that
+  sequence has in any branch and year (``request_numbers.candidates_for_sequence``),
+  through the same index;
+* 7 or more digits (dashes allowed): the patient's DNI/RTN or phone;
+* anything else: the patient's name (accent- and case-insensitive, any order of
+  words), through the customers full-text index (FTS5 trigram on SQLite, pg_trgm on
+  PostgreSQL) to get patient ids first; requests then come by the ``patient`` index.
+  When a name matches very many patients (e.g. "maria"), the list is walked in its
+  order instead and each request's patient is checked (such a name fills a page fast).
+"""
+
+from __future__ import annotations
+
+import re
+
+from peewee import SQL, ColumnBase, Expression, Node, NodeList, Value
+
+from ...db import search as customer_search
+from ...db.database import db, is_sqlite
+from ...db.models import Customer, LabRequest
+from ...util.text import clean, fold, search_input
+from .. import identity
+from . import numbers as request_numbers
+
+MANY_PATIENTS = 3000  # above this many matching patients, check each request's patient instead
+# A branch code (with at least one letter, so a DNI typed with dashes is not taken for a
+# number) followed by "-" and digits: "SPS-", "SPS-2026-0001", "SPS-2026-000123".
+_NUMBER_PREFIX = re.compile(r"^(?=[A-Z0-9]*[A-Z])[A-Z0-9]{1,10}-[0-9-]*$")
+_TOP = "\U0010ffff"  # sorts after any text: "prefix" <= x < "prefix" + _TOP
+
+
+def _prefix(column: ColumnBase, text: str) -> Expression:
+    return (column >= text) & (column < text + _TOP)
+
+
+class _Search:
+    """What the search box asks for, as conditions on the request and on its patient.
+
+    ``request`` is a condition on ``lab_request`` (a number); ``patient_ids`` a short list
+    of matching patients (the usual case); ``patient`` a condition on the joined customer
+    row, used when a name matches so many patients (e.g. "maria") that listing them costs
+    more than checking each request's patient while walking the list in order — such a
+    name matches often, so a page fills after a few thousand rows at most.
+    """
+
+    def __init__(
+        self,
+        request: Node | None = None,
+        patient_ids: list[int] | None = None,
+        patient: Node | None = None,
+        nothing: bool = False,
+    ) -> None:
+        self.request, self.patient_ids = request, patient_ids
+        self.patient, self.nothing = patient, nothing
+
+
+def _patient_terms_condition(
+    terms: list[str], alternatives: dict[str, str] | None = None, like: bool = False
+) -> Node | None:
+    """Every term in the patient's search text; a term with an alternative (a 4- or
+    8-digit identity-number prefix: its keyed token) may match either. ``like``: a plain
+    ``LIKE``, which the PostgreSQL trigram index serves (the text is folded already)."""
+    alternatives = alternatives or {}
+
+    def contains(term: str) -> Node:
+        if like:
+            escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            return NodeList(
+                (Customer.search_text, SQL("LIKE"), Value(f"%{escaped}%"), SQL("ESCAPE '\\'"))
+            )
+        return Customer.search_text.contains(term)
+
+    condition = None
+    for term in terms:
+        part = contains(term)
+        if term in alternatives:
+            part = part | contains(alternatives[term])
+        condition = part if condition is None else (condition & part)
+    return condition
+
+
+def _trigram_patient_ids(condition: Node | None, limit: int) -> list[int]:
+    """PostgreSQL (issue 20): the ids of the matching patients, read through the trigram
+    index (no sequential scan: the planner cannot tell a rare name from a frequent one, and
+    a scan of a million customers stopped only after ``limit`` matches) up to ``limit``."""
+    sql, params = Customer.select(Customer.id).where(condition).sql()
+    db.execute_sql("SET enable_seqscan = off")
+    try:
+        rows = db.execute_sql(
+            f"WITH m AS MATERIALIZED ({sql}) SELECT id FROM m LIMIT {db.param}",
+            [*params, limit],
+        ).fetchall()
+    finally:
+        db.execute_sql("SET enable_seqscan = on")
+    return [row[0] for row in rows]
+
+
+def _patient_search(text: str) -> _Search:
+    folded = fold(text)
+    compact = "".join(folded.replace("-", "").split())
+    if compact.isdigit() and len(compact) in (13, 14):
+        # a whole DNI / RTN: encrypted at rest, found by its keyed hash (issue 15, 13)
+        ids = [
+            row[0]
+            for row in Customer.select(Customer.id)
+            .where(Customer.id_hash == identity.hash_of(compact))
+            .limit(MANY_PATIENTS + 1)
+            .tuples()
+        ]
+        return _Search(patient_ids=ids) if ids else _Search(nothing=True)
+    terms = folded.split()
+    long_terms = [t for t in terms if len(t) >= customer_search.MIN_TRIGRAM]
+    alternatives = {t: token for t in terms if (token := identity.prefix_token(t))}
+    if not long_terms:
+        # Trigrams need 3+ characters: fall back to the indexed name prefix.
+        name_condition = _prefix(Customer.name_folded, folded)
+        query = Customer.select(Customer.id).where(name_condition)
+    elif is_sqlite():
+        # Straight from the FTS table, so the LIMIT stops the index walk early instead of
+        # listing every match first. The MATCH is a superset: every term is checked on
+        # the row's search text.
+        fts = customer_search.FTS_TABLE
+        sql = f"SELECT {fts}.rowid FROM {fts} JOIN customer AS c ON c.id = {fts}.rowid"
+        params: list = [customer_search.match_expression(long_terms, alternatives)]
+        sql += f" WHERE {fts} MATCH ?"
+        for term in terms:
+            if term in alternatives:
+                sql += " AND (instr(c.search_text, ?) > 0 OR instr(c.search_text, ?) > 0)"
+                params.extend((term, alternatives[term]))
+            else:
+                sql += " AND instr(c.search_text, ?) > 0"
+                params.append(term)
+        ids = [row[0] for row in db.execute_sql(sql + " LIMIT ?", (*params, MANY_PATIENTS + 1))]
+        name_condition = _patient_terms_condition(terms, alternatives)
+        query = None
+    else:  # PostgreSQL: pg_trgm serves LIKE '%term%' on the folded column
+        name_condition = _patient_terms_condition(terms, alternatives, like=True)
+        ids = _trigram_patient_ids(name_condition, MANY_PATIENTS + 1)
+        query = None
+    if query is not None:
+        ids = [row[0] for row in query.limit(MANY_PATIENTS + 1).tuples()]
+    if not ids:
+        return _Search(nothing=True)
+    if len(ids) <= MANY_PATIENTS:
+        return _Search(patient_ids=ids)
+    return _Search(patient=name_condition)
+
+
+def _search(text: str) -> _Search | None:
+    text = clean(search_input(text))
+    if not text:
+        return None
+    upper = text.upper()
+    if _NUMBER_PREFIX.match(upper):
+        if (
+            request_numbers.parse_number(upper)
+            and len(upper.rsplit("-", 1)[1]) >= request_numbers.DIGITS
+        ):
+            return _Search(request=LabRequest.request_number == upper)
+        return _Search(request=_prefix(LabRequest.request_number, upper))
+    compact = re.sub(r"[\s-]", "", upper)
+    if compact.isdigit():
+        if len(compact) <= request_numbers.DIGITS:
+            # A short number is a request's sequence ("123" finds SPS-2026-000123, …).
+            sequence = int(compact)
+            numbers = request_numbers.candidates_for_sequence(sequence) if sequence else []
+            if not numbers:
+                return _Search(nothing=True)
+            return _Search(request=LabRequest.request_number.in_(numbers))
+        text = compact  # 7+ digits: the patient's DNI/RTN or phone, dashes or not
+    return _patient_search(text)
