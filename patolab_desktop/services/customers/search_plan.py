@@ -31,6 +31,10 @@ WALK_COST = {"name": 1, "created_at": 5, "id_number": 10, "phone": 10}
 IN_ROW_COST = 8
 FALLBACK_CAP = 30_000  # after a slow walk, a source this small is sorted instead
 PG_TRIGRAM_CAP = 1_000  # PostgreSQL: at most this many trigram matches drive the page
+# PostgreSQL: a walk of the name order expected to read more index entries than this to
+# fill the page (measured on its first ``PROBE`` entries) gives way to a bitmap scan of
+# every trigram match, sorted ("luis reyes": the matches sit under "l", 200 ms of walk)
+PG_WALK_ENTRIES = 20_000
 # Seconds a walk may take before a small source drives instead. The name index walk reads
 # index entries only (about 0.4 µs each: a whole walk stays under half a second) and
 # sorting a big source is rarely cheaper, so it gets more time than a walk that reads a
@@ -210,6 +214,7 @@ class Plan:
     ids: list[int] | None = None
     subquery: Source | None = None
     driver: str = ""  # the source's name, "" = walk the sort index
+    bitmap: bool = False  # PostgreSQL: every trigram match read and sorted, not a walk
 
     @property
     def in_mode(self) -> bool:
@@ -251,7 +256,12 @@ def plan(
         if token:
             result.alternatives[term] = token
     if not is_sqlite():
-        return _plan_pg(result, min(cap, PG_TRIGRAM_CAP))
+        _plan_pg(result, min(cap, PG_TRIGRAM_CAP))
+        if result.long and result.ids is None and sort == "name":
+            # many matches: walk the name order only where they are dense along it
+            density = _probe_density(filters, result, after, descending)
+            result.bitmap = density <= 0 or limit / density > PG_WALK_ENTRIES
+        return result
     result.sources = _sources(filters, long, short, result.id_hashes, result.alternatives)
     rows = max(_table_size(), 1)
     share = TYPE_SHARE.get(filters.type, 1.0) if filters.type else 1.0
@@ -297,6 +307,12 @@ def _walk_only():
     ("castillo": 107 rows estimated, 24,067 found), and then it sorted every match
     (209 ms) instead of walking: bitmap and sequential scans are off for that query."""
     return _planner_off("enable_bitmapscan", "enable_seqscan")
+
+
+def _bitmap_only():
+    """PostgreSQL: the matches are sparse along the name order, so every trigram match is
+    read through a bitmap scan of the trigram index and the page sorted from them."""
+    return _planner_off("enable_indexscan", "enable_indexonlyscan", "enable_seqscan")
 
 
 @contextmanager
@@ -376,7 +392,8 @@ def _probe_density(
         return 1.0
     where, params = _expression_sql(conditions)
     walked, matched = db.execute_sql(
-        f"SELECT count(*), coalesce(sum({where}), 0) FROM ({inner_sql}) AS t1",
+        f"SELECT count(*), coalesce(sum(CASE WHEN {where} THEN 1 ELSE 0 END), 0) "
+        f"FROM ({inner_sql}) AS t1",
         [*params, *inner_params],
     ).fetchone()
     if walked < PROBE:
