@@ -91,6 +91,7 @@ def measure_gui(result: dict, terms: list[str], log, stall, naive: bool = True) 
     result["requests_window_open_ms"] = _window_opens(
         app, RequestsWindow, stall, "requests_window_open"
     )
+    measure_requests_search(result, terms, log)
 
     # Browse a while, then read the peak RSS.
     model.set_filters(CustomerFilter())
@@ -137,6 +138,30 @@ def measure_gui(result: dict, terms: list[str], log, stall, naive: bool = True) 
         result["naive_proxy"]["filter_keystroke_ms"]["p50"] / max(result["search"]["p95"], 0.001), 1
     )
     del proxy, naive, rows
+
+
+def measure_requests_search(result: dict, terms: list[str], log, count: int = 40) -> None:
+    """Issue 20: the requests list searched by the patient's name (every date, newest
+    first, as the window sorts it), keystroke to model."""
+    from PySide6.QtCore import Qt
+
+    from ..services import requests as requests_service
+    from ..ui.requests.requests_window import DATE_COLUMN, RequestsModel, request_columns
+
+    log("Requests list searched by patient name…")
+    model = RequestsModel(request_columns(), requests_service.page)
+    model.sort(DATE_COLUMN, Qt.SortOrder.DescendingOrder)
+    names = [t for t in terms if len(t) >= 3 and t.replace(" ", "").isalpha()][:count]
+    model.set_filters(requests_service.RequestFilter(search=names[0] if names else ""))
+    times, per_term = [], {}
+    for name in names:
+        ms, _ = timed(model.set_filters, requests_service.RequestFilter(search=name))
+        times.append(ms)
+        per_term[name] = round(ms, 3)
+    result["requests_search"] = stats(times)
+    result["requests_search"]["slowest_terms"] = sorted(per_term.items(), key=lambda kv: -kv[1])[
+        :10
+    ]
 
 
 def measure_keystrokes(result: dict, terms: list[str], app, log, stall, words: int = 30) -> None:

@@ -16,6 +16,7 @@ from .gui_measures import measure_gui
 # and PostgreSQL, at 1,000,000 customers and 2,000,000 requests.
 TARGETS_MS = {
     "search_p95_ms": 15,
+    "requests_search_p95_ms": 15,
     "keystroke_window_p95_ms": 50,
     "customers_window_open_p95_ms": 100,
     "requests_window_open_p95_ms": 100,
@@ -47,6 +48,7 @@ RESULT_KEYS = (
     "fetch_more_page_search_mar",
     "header_sort_ms",
     "requests_window_open_ms",
+    "requests_search",
     "peak_rss_mb",
     "rss_now_mb",
     "rows_browsed",
@@ -132,6 +134,7 @@ def verdict(result: dict) -> dict:
 
     measured = {
         "search_p95_ms": get(["search", "p95"]),
+        "requests_search_p95_ms": get(["requests_search", "p95"]),
         "keystroke_window_p95_ms": get(["keystroke_window", "p95"]),
         "customers_window_open_p95_ms": get(["customers_window_open_ms", "p95"]),
         "requests_window_open_p95_ms": get(["requests_window_open_ms", "p95"]),
