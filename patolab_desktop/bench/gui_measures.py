@@ -168,9 +168,10 @@ def measure_keystrokes(result: dict, terms: list[str], app, log, stall, words: i
     """Issue 20: the cost of one keystroke in the real customers window, typed letter by
     letter (the debounce skipped with ``flush``, the events processed after each letter as
     the event loop does): the model's new first page, the label, and the one paint of
-    the table that the event loop makes, all under the stall meter. Then the list scrolled to its end twenty times (the
-    view fetches the next page). ``keystroke_count`` is the count of matches alone, timed
-    apart: the window counts in a worker thread."""
+    the table that the event loop makes, all under the stall meter. Then the list
+    scrolled to its end twenty times (the view fetches the next page).
+    ``keystroke_count`` is the count of matches alone, timed apart: the window counts in
+    a worker thread."""
     from ..services import customers
     from ..ui.customers.customers_window import CustomersWindow
 
