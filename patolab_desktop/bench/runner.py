@@ -102,6 +102,13 @@ def run(
         round(build_s, 1) if build_s else ("existing" if existing else "reused")
     )
     result["backend"] = result["database"]["backend"]
+    if existing:  # the sizes of the database measured, not the defaults of the options
+        from ..db.database import db
+
+        for key, table in (("customers", "customer"), ("requests", "lab_request")):
+            result["parameters"][key] = db.execute_sql(f"SELECT count(*) FROM {table}").fetchone()[
+                0
+            ]
     # the in-process measurements act as the system user (the login is not what is measured)
     acting = session.acting_as(session.system_actor("bench"))
     acting.__enter__()
