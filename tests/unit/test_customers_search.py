@@ -292,10 +292,10 @@ def test_every_plan_gives_the_same_rows(people, geo, genders, monkeypatch, mode)
         monkeypatch.setattr(search_plan, "IN_ROW_COST", 0)
     elif mode == "walk":  # every source is "too big": walk the sort index
         monkeypatch.setattr(search_plan, "CANDIDATE_CAP", 0)
-        monkeypatch.setattr(search_plan, "PG_WALK_ENTRIES", 10**12)
+        monkeypatch.setattr(search_plan, "DENSE_WALK", 10**12)
     elif mode == "bitmap":  # PostgreSQL: too many to drive, too sparse to walk: sort them all
         monkeypatch.setattr(search_plan, "CANDIDATE_CAP", 0)
-        monkeypatch.setattr(search_plan, "PG_WALK_ENTRIES", 0)
+        monkeypatch.setattr(search_plan, "DENSE_WALK", 0)
     else:  # every walk runs out of time at once: a source drives instead
         monkeypatch.setattr(search_plan, "CANDIDATE_CAP", 0)
         monkeypatch.setattr(search_plan, "WALK_BUDGET", -1.0)
@@ -314,7 +314,12 @@ def test_every_plan_gives_the_same_rows(people, geo, genders, monkeypatch, mode)
 
 
 @pytest.mark.sqlite_only
-def test_planner_picks_a_small_source_or_walks(people, geo):
+def test_planner_picks_a_small_source_or_walks(people, geo, monkeypatch):
+    # the whole (small) name index is within the probe: the walk fills the page at once,
+    # and no candidate list is fetched (issue 20)
+    short_walk = search_plan.plan(F(search="zuniga"), "name", 100)
+    assert short_walk.driver == "" and not any(s.fetched for s in short_walk.sources)
+    monkeypatch.setattr(search_plan, "DENSE_WALK", 0)  # a walk of unknown length
     small = search_plan.plan(F(search="zuniga"), "name", 100)
     assert small.driver == "fts" and small.ids is not None
     walk = search_plan.plan(F(search="m"), "name", 100)
