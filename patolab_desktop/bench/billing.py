@@ -5,7 +5,7 @@ was)."""
 from __future__ import annotations
 
 from ..demo.billing import setup_fiscal
-from .runner import stats, timed
+from .figures import stats, timed
 
 INVOICE_ISSUE_TARGET_MS = 30
 

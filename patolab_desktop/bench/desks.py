@@ -100,7 +100,7 @@ def desk(url: str, seconds: float, seed: int) -> dict:
 
 def run_desks(url: str, desks: int, seconds: float, log=print) -> dict:
     """Start the desks, wait for them, add up and check."""
-    from .runner import stats
+    from .figures import stats
 
     log(f"{desks} desks for {seconds:.0f} s on {url.rsplit('/', 1)[-1]}…")
     root = str(Path(__file__).resolve().parents[2])

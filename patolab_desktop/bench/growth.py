@@ -23,12 +23,14 @@ def measure(target: str) -> dict:
     from ..ui.app import create_application
     from ..ui.customers.customer_columns import customer_columns
     from ..ui.models.paged_table import PagedTableModel
-    from . import runner
+    from .data_measures import measure_requests
+    from .databases import describe_backend
+    from .figures import stats
     from .terms import build_terms
 
     create_application()
     open_db(target)
-    result: dict = {"database": runner.describe_backend()}
+    result: dict = {"database": describe_backend()}
     try:
         with session.acting_as(session.system_actor("bench")):
             result["customers"] = customers.count(CustomerFilter(), cap=10**9)
@@ -42,30 +44,31 @@ def measure(target: str) -> dict:
                 start = time.perf_counter()
                 model.set_filters(CustomerFilter(search=term))
                 times.append((time.perf_counter() - start) * 1000)
-            result["search"] = runner.stats(times)
+            result["search"] = stats(times)
             times = []
             for name in ("perez", "maria lopez", "karla banegas", "jose martinez", "munoz"):
                 for _ in range(3):
                     start = time.perf_counter()
                     requests.page(requests.RequestFilter(search=name), PageRequest())
                     times.append((time.perf_counter() - start) * 1000)
-            result["requests_search"] = runner.stats(times)
-            runner.measure_requests(result, lambda _t: None)
+            result["requests_search"] = stats(times)
+            measure_requests(result, lambda _t: None)
     finally:
         close_db()
     return result
 
 
 def main(argv: list[str]) -> int:
-    from . import runner
+    from .figures import machine
+    from .runner import save
 
     out, targets = argv[0], argv[1:]
-    report = {"machine": runner.machine(), "sizes": []}
+    report = {"machine": machine(), "sizes": []}
     for target in targets:
         print(f"Measuring {target}…", flush=True)
         report["sizes"].append(measure(target))
-        report["sizes"][-1]["load_average"] = runner.machine()["load_average"]
-    runner.save(report, out)
+        report["sizes"][-1]["load_average"] = machine()["load_average"]
+    save(report, out)
     for size in report["sizes"]:
         print(
             f"{size['customers']:>9,} customers: search p95 {size['search']['p95']:.1f} ms, "

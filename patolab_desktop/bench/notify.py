@@ -11,7 +11,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from .runner import percentile, stats, timed
+from .figures import percentile, stats, timed
 
 LINE_RELEASE_TARGET_MS = 10
 DRAIN_TARGET_S = 60

@@ -88,55 +88,47 @@ def run_bench(args) -> int:
     return 0
 
 
-def run_notify_bench(args) -> int:
-    """Issue 18: ``line_release`` on the bench database, the 1,000-message drain."""
+def _bench_one_area(args, measure_inside, measure_after=None) -> int:
+    """One area's measures on the bench database (built when absent), as the system user;
+    ``measure_after`` runs once the database is closed. Prints the JSON, saves --json."""
     import json
 
-    from ..bench import notify as notify_bench
-    from ..bench import runner
+    from ..bench.databases import ensure_database
+    from ..bench.figures import machine
+    from ..bench.runner import save
     from ..services.access import session
     from ..services.bootstrap import close_db, open_db
 
     log = lambda text: print(text, flush=True)  # noqa: E731
-    result: dict = {"machine": runner.machine()}
-    path, _ = runner.ensure_database(args.customers, args.requests, args.seed, log)
+    result: dict = {"machine": machine()}
+    path, _ = ensure_database(args.customers, args.requests, args.seed, log)
     result["database"] = str(path)
     open_db(path)
     try:
         with session.acting_as(session.system_actor("bench")):
-            notify_bench.measure_line_release(result, log)
+            measure_inside(result, log)
     finally:
         close_db()
-    notify_bench.measure_drain(result, log)
+    if measure_after is not None:
+        measure_after(result, log)
     print(json.dumps(result, indent=2, default=str))
     if args.json:
-        runner.save(result, args.json)
+        save(result, args.json)
     return 0
+
+
+def run_notify_bench(args) -> int:
+    """Issue 18: ``line_release`` on the bench database, the 1,000-message drain."""
+    from ..bench import notify as notify_bench
+
+    return _bench_one_area(args, notify_bench.measure_line_release, notify_bench.measure_drain)
 
 
 def run_billing_bench(args) -> int:
     """Issue 17: ``invoice_issue_10`` on the bench database."""
-    import json
-
     from ..bench import billing as billing_bench
-    from ..bench import runner
-    from ..services.access import session
-    from ..services.bootstrap import close_db, open_db
 
-    log = lambda text: print(text, flush=True)  # noqa: E731
-    result: dict = {"machine": runner.machine()}
-    path, _ = runner.ensure_database(args.customers, args.requests, args.seed, log)
-    result["database"] = str(path)
-    open_db(path)
-    try:
-        with session.acting_as(session.system_actor("bench")):
-            billing_bench.measure_invoice_issue(result, log)
-    finally:
-        close_db()
-    print(json.dumps(result, indent=2, default=str))
-    if args.json:
-        runner.save(result, args.json)
-    return 0
+    return _bench_one_area(args, billing_bench.measure_invoice_issue)
 
 
 def run_desks_bench(args) -> int:

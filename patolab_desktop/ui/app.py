@@ -79,6 +79,9 @@ def create_application():
     return app
 
 
+STARTUP_CHECKS_DELAY_MS = 1000  # the start-of-day checks begin once the login is up
+
+
 def run_gui(db_target: str | None = None, demo: bool = False) -> int:
     from ..services.bootstrap import DatabaseOpenError, close_db, describe, open_db
     from . import errors, prompts
@@ -99,7 +102,7 @@ def run_gui(db_target: str | None = None, demo: bool = False) -> int:
 
     backup_actions.sweep_leftovers()  # temporary files a killed run left behind
     # quick_check (+ how to restore) and the daily backup, off the GUI thread
-    checks = backup_actions.startup_checks_in_background(None)
+    checks = backup_actions.startup_checks_in_background(None, delay_ms=STARTUP_CHECKS_DELAY_MS)
     from ..services.access import session
     from .admin.login_flow import install_admin, start_session
 

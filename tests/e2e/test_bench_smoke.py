@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from patolab_desktop.bench import runner
+from patolab_desktop.bench import databases, runner
 
 
 def test_tiny_benchmark_writes_every_figure(tmp_path, monkeypatch, qapp):
@@ -49,10 +49,10 @@ def test_the_database_is_reused_for_the_same_parameters(tmp_path, monkeypatch):
     # built in a child process: the build's memory stays out of this process's peak RSS
     monkeypatch.setattr(demo, "seed_demo", lambda *a, **k: pytest.fail("built in-process"))
     lines: list[str] = []
-    first, built = runner.ensure_database(120, 100, 3, log=lines.append)
+    first, built = databases.ensure_database(120, 100, 3, log=lines.append)
     assert any("120" in line for line in lines)  # the child's progress reaches the log
-    again, reused = runner.ensure_database(120, 100, 3, log=lambda _t: None)
-    other, _ = runner.ensure_database(121, 100, 3, log=lambda _t: None)
+    again, reused = databases.ensure_database(120, 100, 3, log=lambda _t: None)
+    other, _ = databases.ensure_database(121, 100, 3, log=lambda _t: None)
     assert built is not None and reused is None
     assert again == first and other != first
     assert str(tmp_path / "bench") in str(first)

@@ -181,3 +181,15 @@ def test_background_startup_check_makes_the_daily_backup(qtbot, database, said, 
     task.wait()
     assert said["error"] == []
     assert [b.kind for b in backups.list_backups()] == ["inicio"]
+
+
+def test_startup_checks_wait_for_the_event_loop_when_delayed(qtbot, database, said, tmp_path):
+    """Issue 20: at start the checks begin once the login window is up (the event loop
+    turning), so their imports and reads do not slow the start."""
+    local_settings.update(backup_folder=str(tmp_path))
+    task = backup_actions.startup_checks_in_background(None, delay_ms=0)
+    assert not task.is_running() and task.outcome is None  # nothing before the loop turns
+    qtbot.waitUntil(lambda: task.outcome is not None, timeout=10000)
+    task.wait()
+    assert said["error"] == []
+    assert [b.kind for b in backups.list_backups()] == ["inicio"]

@@ -328,6 +328,9 @@ def test_fetch_more_brings_the_next_pages(qtbot, database):
     qtbot.addWidget(window)
     model = window.model
     assert model.rowCount() == 5 and model.canFetchMore()
+    # the count comes from a worker thread: until then the label says there are more
+    assert window.count_label.text() == "Mostrando 5 clientes (hay más: baje para verlos)"
+    window.wait_for_count()
     assert window.count_label.text() == "Mostrando 5 de 12 clientes"
     model.fetchMore()
     assert model.rowCount() == 10

@@ -89,7 +89,7 @@ def test_run_gui_asks_for_the_login_before_any_main_window(qtbot, db_path, monke
     monkeypatch.setattr(
         backup_actions,
         "startup_checks_in_background",
-        lambda parent: type("Done", (), {"wait": lambda self: None})(),
+        lambda parent, delay_ms=None: type("Done", (), {"wait": lambda self: None})(),
     )
     monkeypatch.setattr(
         main_window.MainWindow, "__init__", lambda self, *a, **k: built.append(self)

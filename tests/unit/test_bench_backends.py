@@ -10,7 +10,7 @@ import uuid
 
 import pytest
 
-from patolab_desktop.bench import runner
+from patolab_desktop.bench import databases, figures, runner
 from patolab_desktop.db import bulk
 from patolab_desktop.db.database import db, is_sqlite
 from patolab_desktop.db.models import Customer, LabRequest, RequestEvent, RequestLine
@@ -40,32 +40,32 @@ def test_bench_accepts_a_postgresql_url_and_existing():
 
 
 def test_bench_database_names_on_a_server():
-    assert runner.bench_pg_name(1000, 20, 7) == "patolab_bench_c1000_r20_s7"
+    assert databases.bench_pg_name(1000, 20, 7) == "patolab_bench_c1000_r20_s7"
     url = "postgresql://patolab@127.0.0.1:55444/postgres"
     assert (
-        runner.with_database(url, "patolab_bench_c1_r2_s3")
+        databases.with_database(url, "patolab_bench_c1_r2_s3")
         == "postgresql://patolab@127.0.0.1:55444/patolab_bench_c1_r2_s3"
     )
 
 
 def test_prepare_target_existing_and_sqlite_path(tmp_path):
     with pytest.raises(ValueError):
-        runner.prepare_target(None, 10, 10, 1, log=lambda _t: None, existing=True)
+        databases.prepare_target(None, 10, 10, 1, log=lambda _t: None, existing=True)
     url = "postgresql://u@h:5432/lab"
-    assert runner.prepare_target(url, 10, 10, 1, lambda _t: None, existing=True) == (url, None)
+    assert databases.prepare_target(url, 10, 10, 1, lambda _t: None, existing=True) == (url, None)
     existing = tmp_path / "ya.db"
     existing.write_bytes(b"")  # an existing path is measured as it is (reused)
-    assert runner.prepare_target(str(existing), 10, 10, 1, lambda _t: None) == (
+    assert databases.prepare_target(str(existing), 10, 10, 1, lambda _t: None) == (
         str(existing),
         None,
     )
 
 
 def test_machine_and_backend_fields(database):
-    info = runner.machine()
+    info = figures.machine()
     for key in ("platform", "cpu", "cpu_count", "cores", "python", "load_average"):
         assert info[key], key
-    backend = runner.describe_backend()
+    backend = databases.describe_backend()
     assert backend["backend"] == ("sqlite" if is_sqlite() else "postgresql")
     assert backend["server_version"]
     assert backend["bytes"] > 0
@@ -135,11 +135,11 @@ def test_pg_bench_database_is_built_once_then_reused(tmp_path):
     base = PG_URL.rsplit("/", 1)[0] + "/postgres"
     seed = int(uuid.uuid4().int % 10**6)
     lines: list[str] = []
-    url, built = runner.ensure_pg_database(base, 40, 30, seed, lines.append)
+    url, built = databases.ensure_pg_database(base, 40, 30, seed, lines.append)
     try:
         assert built is not None
-        assert url.endswith("/" + runner.bench_pg_name(40, 30, seed))
-        again, reused = runner.ensure_pg_database(base, 40, 30, seed, lambda _t: None)
+        assert url.endswith("/" + databases.bench_pg_name(40, 30, seed))
+        again, reused = databases.ensure_pg_database(base, 40, 30, seed, lambda _t: None)
         assert again == url and reused is None
         conn = psycopg2.connect(url)
         with conn.cursor() as cur:
@@ -164,5 +164,5 @@ def test_pg_bench_database_is_built_once_then_reused(tmp_path):
         admin = psycopg2.connect(base)
         admin.autocommit = True
         with admin.cursor() as cur:
-            cur.execute(f'DROP DATABASE IF EXISTS "{runner.bench_pg_name(40, 30, seed)}"')
+            cur.execute(f'DROP DATABASE IF EXISTS "{databases.bench_pg_name(40, 30, seed)}"')
         admin.close()

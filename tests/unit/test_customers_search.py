@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from patolab_desktop.db.database import is_sqlite
 from patolab_desktop.db.models import Customer
 from patolab_desktop.services import customers
 from patolab_desktop.services.customers import search as customer_search
@@ -270,7 +271,7 @@ def _all(filters, sort, descending):
     )
 
 
-@pytest.mark.parametrize("mode", ["candidates", "walk", "fallback"])
+@pytest.mark.parametrize("mode", ["candidates", "walk", "fallback", "bitmap"])
 def test_every_plan_gives_the_same_rows(people, geo, genders, monkeypatch, mode):
     queries = QUERIES + [
         F(search="perez", municipality_id=geo["sps"]),
@@ -286,11 +287,17 @@ def test_every_plan_gives_the_same_rows(people, geo, genders, monkeypatch, mode)
         monkeypatch.setattr(search_plan, "IN_ROW_COST", 0)
     elif mode == "walk":  # every source is "too big": walk the sort index
         monkeypatch.setattr(search_plan, "CANDIDATE_CAP", 0)
+        monkeypatch.setattr(search_plan, "DENSE_WALK", 10**12)
+    elif mode == "bitmap":  # PostgreSQL: too many to drive, too sparse to walk: sort them all
+        monkeypatch.setattr(search_plan, "CANDIDATE_CAP", 0)
+        monkeypatch.setattr(search_plan, "DENSE_WALK", 0)
     else:  # every walk runs out of time at once: a source drives instead
         monkeypatch.setattr(search_plan, "CANDIDATE_CAP", 0)
         monkeypatch.setattr(search_plan, "WALK_BUDGET", -1.0)
         monkeypatch.setattr(search_plan, "NAME_WALK_BUDGET", -1.0)
         monkeypatch.setattr(search_plan, "BUDGET_CHECK_EVERY", 1)
+    if mode == "bitmap" and not is_sqlite():
+        assert search_plan.plan(F(search="perez"), "name", 3).bitmap
     for index, filters in enumerate(queries):
         for sort in customers.SORTS:
             for descending in (False, True):
@@ -302,7 +309,12 @@ def test_every_plan_gives_the_same_rows(people, geo, genders, monkeypatch, mode)
 
 
 @pytest.mark.sqlite_only
-def test_planner_picks_a_small_source_or_walks(people, geo):
+def test_planner_picks_a_small_source_or_walks(people, geo, monkeypatch):
+    # the whole (small) name index is within the probe: the walk fills the page at once,
+    # and no candidate list is fetched (issue 20)
+    short_walk = search_plan.plan(F(search="zuniga"), "name", 100)
+    assert short_walk.driver == "" and not any(s.fetched for s in short_walk.sources)
+    monkeypatch.setattr(search_plan, "DENSE_WALK", 0)  # a walk of unknown length
     small = search_plan.plan(F(search="zuniga"), "name", 100)
     assert small.driver == "fts" and small.ids is not None
     walk = search_plan.plan(F(search="m"), "name", 100)

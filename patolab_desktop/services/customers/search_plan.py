@@ -32,6 +32,14 @@ WALK_COST = {"name": 1, "created_at": 5, "id_number": 10, "phone": 10}
 IN_ROW_COST = 8
 FALLBACK_CAP = 30_000  # after a slow walk, a source this small is sorted instead
 PG_TRIGRAM_CAP = 1_000  # PostgreSQL: at most this many trigram matches drive the page
+# Both backends: a search by substring sorted by name first measures how dense its matches
+# are along the name order (``PROBE`` entries of the covering name index, about a
+# millisecond). When the walk would fill the page within this many entries, it walks and
+# no candidate list is fetched ("luis", 200,000 customers: 5,470 FTS ids read for
+# nothing). On PostgreSQL, when it would not and the trigram index holds more than
+# ``PG_TRIGRAM_CAP`` matches, they are read by a bitmap scan and sorted ("luis reyes":
+# the matches sit under "l", 200 ms of walk).
+DENSE_WALK = 20_000
 # Seconds a walk may take before a small source drives instead. The name index walk reads
 # index entries only (about 0.4 µs each: a whole walk stays under half a second) and
 # sorting a big source is rarely cheaper, so it gets more time than a walk that reads a
@@ -211,6 +219,7 @@ class Plan:
     ids: list[int] | None = None
     subquery: Source | None = None
     driver: str = ""  # the source's name, "" = walk the sort index
+    bitmap: bool = False  # PostgreSQL: every trigram match read and sorted, not a walk
 
     @property
     def in_mode(self) -> bool:
@@ -251,8 +260,16 @@ def plan(
         token = identity.prefix_token(term)
         if token:
             result.alternatives[term] = token
+    density = _name_walk_density(filters, result, sort, after, descending)
+    if density is not None and density > 0 and limit / density <= DENSE_WALK:
+        # the walk of the name order fills the page soon: no candidate list is fetched
+        result.sources = _sources(filters, long, short, result.id_hashes, result.alternatives)
+        return result
     if not is_sqlite():
-        return _plan_pg(result, min(cap, PG_TRIGRAM_CAP))
+        _plan_pg(result, min(cap, PG_TRIGRAM_CAP))
+        # many matches, sparse along the name order: read them all and sort them
+        result.bitmap = density is not None and result.ids is None
+        return result
     result.sources = _sources(filters, long, short, result.id_hashes, result.alternatives)
     rows = max(_table_size(), 1)
     share = TYPE_SHARE.get(filters.type, 1.0) if filters.type else 1.0
@@ -273,7 +290,8 @@ def plan(
     walk_cost = WALK_COST.get(sort, max(WALK_COST.values()))
     covered = not filters.incomplete_only and not (short and not long and short[0].isdigit())
     if cost_in > walk_cost * limit / max(share, 1e-12) and sort == "name" and covered:
-        density = _probe_density(filters, result, after, descending)
+        if density is None:
+            density = _probe_density(filters, result, after, descending)
         share = max(density, 1 / (2 * PROBE))
     if cost_in <= walk_cost * limit / max(share, 1e-12):
         result.ids, result.driver = best_ids, best.name
@@ -299,6 +317,12 @@ def _walk_only() -> AbstractContextManager[None]:
     ("castillo": 107 rows estimated, 24,067 found), and then it sorted every match
     (209 ms) instead of walking: bitmap and sequential scans are off for that query."""
     return _planner_off("enable_bitmapscan", "enable_seqscan")
+
+
+def _bitmap_only() -> AbstractContextManager[None]:
+    """PostgreSQL: the matches are sparse along the name order, so every trigram match is
+    read through a bitmap scan of the trigram index and the page sorted from them."""
+    return _planner_off("enable_indexscan", "enable_indexonlyscan", "enable_seqscan")
 
 
 @contextmanager
@@ -348,6 +372,16 @@ def _plan_pg(result: Plan, cap: int) -> Plan:
     return result
 
 
+def _name_walk_density(
+    filters: CustomerFilter, the_plan: Plan, sort: str, after: tuple | None, descending: bool
+) -> float | None:
+    """The probe's density for a search by substring sorted by name; None when the walk
+    is not of the covering name index (another sort, or the incomplete-only filter)."""
+    if sort != "name" or not the_plan.long or filters.incomplete_only:
+        return None
+    return _probe_density(filters, the_plan, after, descending)
+
+
 def _probe_density(
     filters: CustomerFilter, the_plan: Plan, after: tuple | None, descending: bool
 ) -> float:
@@ -378,7 +412,8 @@ def _probe_density(
         return 1.0
     where, params = _expression_sql(conditions)
     walked, matched = db.execute_sql(
-        f"SELECT count(*), coalesce(sum({where}), 0) FROM ({inner_sql}) AS t1",
+        f"SELECT count(*), coalesce(sum(CASE WHEN {where} THEN 1 ELSE 0 END), 0) "
+        f"FROM ({inner_sql}) AS t1",
         [*params, *inner_params],
     ).fetchone()
     if walked < PROBE:

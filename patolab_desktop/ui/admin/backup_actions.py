@@ -213,11 +213,12 @@ def startup_checks(parent=None) -> bool:
     return _report_checks(parent, _check_and_backup())
 
 
-def startup_checks_in_background(parent=None):
+def startup_checks_in_background(parent=None, delay_ms: int | None = None):
     """The same checks off the GUI thread, so a big database does not delay the login
     (quick_check of a 4 GB file takes ~9 s, the first backup of the day as long again).
     The result is reported on the GUI thread when it arrives; ``wait()`` the returned
-    task before closing the database."""
+    task before closing the database. ``delay_ms``: started that long after the event
+    loop turns (the login window is up by then)."""
     from ..widgets.progress import BackgroundTask
 
     def done(outcome) -> None:
@@ -236,7 +237,14 @@ def startup_checks_in_background(parent=None):
 
     task = BackgroundTask(_check_and_backup)
     task.finished.connect(done)
-    return task.start()
+    if delay_ms is None:
+        return task.start()
+    # after the first window is up: the worker's imports (keyring reads every installed
+    # package's metadata) and its reads competed with the start for the CPU (issue 20)
+    from PySide6.QtCore import QTimer
+
+    QTimer.singleShot(delay_ms, task.start)
+    return task
 
 
 def sweep_leftovers() -> int:

@@ -27,6 +27,7 @@ from .. import prompts
 from ..feedback import confirm_saved
 from ..icons import icon
 from ..models.paged_table import PagedTableModel
+from ..widgets.latest_runner import LatestRunner
 from ..widgets.table import RowSelectionMixin, SearchBox, make_table_view
 from .customer_columns import COLUMN_SAMPLES, customer_columns
 from .customer_filters import CustomerFilterBar
@@ -79,6 +80,9 @@ class CustomersWindow(RowSelectionMixin, QWidget):
         self.view.installEventFilter(self)  # Enter on a row edits it
         self.view.selectionModel().currentRowChanged.connect(lambda *_: self._update_actions())
         self._total: int | None = None
+        # not a child of the window: the worker keeps it alive until its last answer
+        self._counter = LatestRunner(customers.count)
+        self._counter.finished.connect(self._counted)
         self.model.modelReset.connect(self._count_total)
         self.model.modelReset.connect(self._update_count)
         self.model.rowsInserted.connect(lambda *_: self._update_count())
@@ -279,14 +283,24 @@ class CustomersWindow(RowSelectionMixin, QWidget):
     reload_from_database = reload
 
     def _count_total(self) -> None:
-        """Count the matches once per query (not on every page fetched)."""
+        """Count the matches once per query (not on every page fetched), in a worker
+        thread: on a million customers a frequent term costs tens of milliseconds, too long
+        to make each keystroke wait. Until the answer comes the label says there are more."""
         self._total = None
         if self.model.exhausted:
+            self._counter.discard()
             return  # every match is already loaded: the row count is exact
-        try:
-            self._total = customers.count(self.model.filters)
-        except ServiceError:
-            self._total = None
+        self._counter.submit(self.model.filters)
+
+    def _counted(self, filters, total: int | None) -> None:
+        if filters is not self.model.filters or self.model.exhausted:
+            return  # the answer to an earlier search
+        self._total = total
+        self._update_count()
+
+    def wait_for_count(self) -> None:
+        """Wait for the count in progress and show it (tests, the benchmark)."""
+        self._counter.wait()
 
     def _update_count(self) -> None:
         shown = self.model.rowCount()

@@ -20,6 +20,18 @@ ROOT = QModelIndex()  # the invisible root of a flat table model
 ROW_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 ROW_DICT_ROLE = Qt.ItemDataRole.UserRole + 2
 
+# data() runs some 2,000 times a paint of a full list (every role of every visible cell):
+# the roles as plain ints, read once, and the flags as one constant (issue 20: a keystroke
+# in the customers list spent more time here than in its query)
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
+_DECORATION = int(Qt.ItemDataRole.DecorationRole)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_ROW_ID = int(ROW_ID_ROLE)
+_ROW_DICT = int(ROW_DICT_ROLE)
+_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
 
 @dataclass
 class Column:
@@ -31,6 +43,14 @@ class Column:
     decoration: Callable[[dict], Any] | None = None  # row -> QIcon
     foreground: Callable[[dict], Any] | None = None  # row -> QColor/QBrush
     tooltip: Callable[[dict], str] | None = None
+
+    @property
+    def align_value(self) -> int:
+        """The alignment as the int Qt wants, computed once."""
+        value = self.__dict__.get("_align_value")
+        if value is None:
+            value = self.__dict__["_align_value"] = int(self.align)
+        return value
 
 
 class RowTableModel(QAbstractTableModel):
@@ -77,23 +97,24 @@ class RowTableModel(QAbstractTableModel):
         return None
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        number = index.row()  # -1 for an invalid index
+        if number < 0 or number >= len(self._rows):
             return None
-        row = self._rows[index.row()]
+        row = self._rows[number]
         column = self._columns[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == _DISPLAY:
             return self.cell_text(row, column)
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return int(column.align)
-        if role == Qt.ItemDataRole.DecorationRole and column.decoration is not None:
-            return column.decoration(row)
-        if role == Qt.ItemDataRole.ForegroundRole and column.foreground is not None:
-            return column.foreground(row)
-        if role == Qt.ItemDataRole.ToolTipRole and column.tooltip is not None:
-            return column.tooltip(row) or None
-        if role == ROW_ID_ROLE:
+        if role == _ALIGNMENT:
+            return column.align_value
+        if role == _DECORATION:
+            return None if column.decoration is None else column.decoration(row)
+        if role == _FOREGROUND:
+            return None if column.foreground is None else column.foreground(row)
+        if role == _TOOLTIP:
+            return None if column.tooltip is None else (column.tooltip(row) or None)
+        if role == _ROW_ID:
             return row.get("id")
-        if role == ROW_DICT_ROLE:
+        if role == _ROW_DICT:
             return row
         return self.extra_data(row, column, role)
 
@@ -109,7 +130,7 @@ class RowTableModel(QAbstractTableModel):
     def flags(self, index):
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return _FLAGS
 
 
 class RowsTableModel(RowTableModel):

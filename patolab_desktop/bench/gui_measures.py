@@ -1,0 +1,251 @@
+"""The measures in the real windows: open, search as you type, scroll, sort, and the
+peak memory after browsing; the naive in-memory proxy beside them."""
+
+from __future__ import annotations
+
+import resource
+import time
+
+from .figures import stats, timed
+
+
+def _process_events(app, rounds: int = 3) -> None:
+    for _ in range(rounds):
+        app.processEvents()
+
+
+def _window_opens(app, factory, stall, name: str, runs: int = 5) -> dict:
+    """Open, show and fully paint a window ``runs`` times (a stall phase each time)."""
+    opens = []
+    for _ in range(runs):
+        with stall.phase(name):
+            ms, window = timed(factory)
+            start = time.perf_counter()
+            window.resize(1200, 700)
+            window.show()
+            _process_events(app)
+            window.grab()  # force a full paint
+            opens.append(ms + (time.perf_counter() - start) * 1000)
+        window.close()
+        window.deleteLater()
+        _process_events(app)
+    return stats(opens)
+
+
+def measure_gui(result: dict, terms: list[str], log, stall, naive: bool = True) -> None:
+    from PySide6.QtCore import QSortFilterProxyModel, Qt
+
+    from ..services import customers
+    from ..services.customers import CustomerFilter
+    from ..ui.customers.customer_columns import customer_columns
+    from ..ui.customers.customers_window import CustomersWindow
+    from ..ui.models.paged_table import PagedTableModel
+    from ..ui.requests.requests_window import RequestsWindow
+
+    app = stall.app
+
+    log("Customers window open…")
+    result["customers_window_open_ms"] = _window_opens(
+        app, CustomersWindow, stall, "customers_window_open"
+    )
+
+    log("Search-as-you-type through the real model…")
+    model = PagedTableModel(customer_columns(), customers.page)
+    model.set_filters(CustomerFilter())
+    searches = []
+    per_term = {}
+    for term in terms:
+        ms, _ = timed(model.set_filters, CustomerFilter(search=term))
+        searches.append(ms)
+        per_term[term] = round(ms, 3)
+    result["search"] = stats(searches)
+    result["search"]["slowest_terms"] = sorted(per_term.items(), key=lambda kv: -kv[1])[:10]
+
+    measure_keystrokes(result, terms, app, log, stall)
+
+    log("fetchMore pages and header sorts…")
+    pages = []
+    model.set_filters(CustomerFilter())
+    for _ in range(50):
+        ms, _ = timed(model.fetchMore)
+        pages.append(ms)
+    result["fetch_more_page"] = stats(pages)
+    pages = []
+    model.set_filters(CustomerFilter(search="mar"))
+    for _ in range(20):
+        if not model.canFetchMore():
+            break
+        ms, _ = timed(model.fetchMore)
+        pages.append(ms)
+    result["fetch_more_page_search_mar"] = stats(pages)
+    sorts = {}
+    for column in range(model.columnCount()):
+        for order in (Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder):
+            ms, _ = timed(model.sort, column, order)
+            title = model.headerData(column, Qt.Orientation.Horizontal)
+            descending = order == Qt.SortOrder.DescendingOrder  # (an enum is always truthy)
+            sorts[f"{title} {'desc' if descending else 'asc'}"] = round(ms, 3)
+    result["header_sort_ms"] = sorts
+
+    log("Requests window open…")
+    result["requests_window_open_ms"] = _window_opens(
+        app, RequestsWindow, stall, "requests_window_open"
+    )
+    measure_requests_search(result, terms, log)
+
+    # Browse a while, then read the peak RSS.
+    model.set_filters(CustomerFilter())
+    for _ in range(100):
+        model.fetchMore()
+    for term in terms[:50]:
+        model.set_filters(CustomerFilter(search=term))
+    result["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    result["rss_now_mb"] = _rss_breakdown()
+    result["rows_browsed"] = 100 * 200
+
+    if not naive:  # --skip-naive: the in-memory peer does not depend on the backend
+        result["naive_proxy"] = {"skipped": True}
+        return
+    # The naive approach, side by side: every row in memory behind a proxy model.
+    log("Naive: QSortFilterProxyModel over rows loaded in memory…")
+    from ..db.database import db
+
+    start = time.perf_counter()
+    rows = db.execute_sql(
+        "SELECT name, phone, email, id_number FROM customer WHERE active"
+    ).fetchall()
+    load_s = time.perf_counter() - start
+    naive = _naive_model(rows)
+    proxy = QSortFilterProxyModel()
+    proxy.setSourceModel(naive)
+    proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+    proxy.setFilterKeyColumn(-1)
+    naive_terms = ["mar", "9988"]  # ~40 s a keystroke at a million rows: two are enough
+    filter_ms = []
+    for term in naive_terms:
+        ms, _ = timed(proxy.setFilterFixedString, term)
+        filter_ms.append(ms)
+    proxy.setFilterFixedString("")
+    sort_ms, _ = timed(proxy.sort, 0, Qt.SortOrder.AscendingOrder)
+    result["naive_proxy"] = {
+        "rows_loaded": len(rows),
+        "load_s": round(load_s, 3),
+        "filter_keystroke_ms": stats(filter_ms),
+        "sort_ms": round(sort_ms, 1),
+        "rss_after_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }
+    result["naive_proxy"]["ratio_keystroke_vs_ours_p95"] = round(
+        result["naive_proxy"]["filter_keystroke_ms"]["p50"] / max(result["search"]["p95"], 0.001), 1
+    )
+    del proxy, naive, rows
+
+
+def measure_requests_search(result: dict, terms: list[str], log, count: int = 40) -> None:
+    """Issue 20: the requests list searched by the patient's name (every date, newest
+    first, as the window sorts it), keystroke to model."""
+    from PySide6.QtCore import Qt
+
+    from ..services import requests as requests_service
+    from ..ui.requests.requests_window import DATE_COLUMN, RequestsModel, request_columns
+
+    log("Requests list searched by patient name…")
+    model = RequestsModel(request_columns(), requests_service.page)
+    model.sort(DATE_COLUMN, Qt.SortOrder.DescendingOrder)
+    names = [t for t in terms if len(t) >= 3 and t.replace(" ", "").isalpha()][:count]
+    model.set_filters(requests_service.RequestFilter(search=names[0] if names else ""))
+    times, per_term = [], {}
+    for name in names:
+        ms, _ = timed(model.set_filters, requests_service.RequestFilter(search=name))
+        times.append(ms)
+        per_term[name] = round(ms, 3)
+    result["requests_search"] = stats(times)
+    result["requests_search"]["slowest_terms"] = sorted(per_term.items(), key=lambda kv: -kv[1])[
+        :10
+    ]
+
+
+def measure_keystrokes(result: dict, terms: list[str], app, log, stall, words: int = 30) -> None:
+    """Issue 20: the cost of one keystroke in the real customers window, typed letter by
+    letter (the debounce skipped with ``flush``, the events processed after each letter as
+    the event loop does): the model's new first page, the label, and the one paint of
+    the table that the event loop makes, all under the stall meter. Then the list
+    scrolled to its end twenty times (the view fetches the next page).
+    ``keystroke_count`` is the count of matches alone, timed apart: the window counts in
+    a worker thread."""
+    from ..services import customers
+    from ..ui.customers.customers_window import CustomersWindow
+
+    log("Keystrokes in the customers window…")
+    window = CustomersWindow()
+    window.resize(1200, 700)
+    window.show()
+    _process_events(app)
+    box = window.search_box
+    model_before = window.model
+    whole, counting, typed = [], [], []
+    chosen = [t for t in terms if len(t) >= 3][:words]
+    with stall.phase("keystrokes"):
+        for word in chosen:
+            for end in range(1, len(word) + 1):
+                start = time.perf_counter()
+                box.setText(word[:end])
+                box.flush()
+                app.processEvents()  # the query, the label and one paint of the table
+                whole.append((time.perf_counter() - start) * 1000)
+                typed.append(word[:end])
+            box.clear()
+            box.flush()
+            app.processEvents()
+    window.wait_for_count()
+    for text in typed:
+        ms, _ = timed(customers.count, customers.CustomerFilter(search=text))
+        counting.append(ms)
+    result["keystroke_window"] = stats(whole)
+    result["keystroke_count"] = stats(counting)
+    result["keystroke_window"]["model_recreated"] = window.model is not model_before
+    with stall.phase("scroll"):
+        bar = window.view.verticalScrollBar()
+        for _ in range(20):
+            bar.setValue(bar.maximum())
+            app.processEvents()
+    result["scrolled_rows"] = window.model.rowCount()
+    window.wait_for_count()
+    window.close()
+    window.deleteLater()
+    _process_events(app)
+
+
+def _rss_breakdown() -> dict:
+    """Linux: the resident memory now, split into anonymous (the heap: Python, Qt, SQLite's
+    page cache) and file-backed pages (shared libraries and SQLite's memory-mapped file)."""
+    wanted = {"VmRSS": "total", "RssAnon": "anon", "RssFile": "file", "RssShmem": "shmem"}
+    out = {}
+    try:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                key, _, value = line.partition(":")
+                if key in wanted:
+                    out[wanted[key]] = round(int(value.split()[0]) / 1024, 1)
+    except OSError:
+        pass
+    return out
+
+
+def _naive_model(rows):
+    from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+
+    root = QModelIndex()
+
+    class NaiveModel(QAbstractTableModel):
+        def rowCount(self, parent=root):  # noqa: N802
+            return 0 if parent.isValid() else len(rows)
+
+        def columnCount(self, parent=root):  # noqa: N802
+            return 4
+
+        def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+            if role == Qt.ItemDataRole.DisplayRole:
+                return rows[index.row()][index.column()]
+            return None
+
+    return NaiveModel()
