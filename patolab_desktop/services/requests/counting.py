@@ -9,12 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from peewee import Function, fn
+from peewee import SQL, Function, NodeList, fn
 
 from ...db.models import LabRequest, RequestLine
 
 # SQL: lines that count (not a panel's member)
 ORDERED_LINE = RequestLine.parent_line.is_null()
+# The same test on "+parent_line_id", which no index serves. For the counts of a page of
+# requests SQLite took the parent_line_id index for "IS NULL": its statistics average 11
+# lines a parent, but NULL is the value of most lines, so it read millions of them (2,000,000
+# requests: 1.8 s a page of the requests list, issue 20). By request id instead: 0.3 ms.
+ORDERED_LINE_BY_REQUEST = NodeList((SQL("+"), RequestLine.parent_line), glue="").is_null()
 
 
 def investigation_count_sql() -> Function:
@@ -33,7 +38,7 @@ def investigation_counts(request_ids: list[int]) -> dict[int, int]:
         return {}
     query = (
         RequestLine.select(RequestLine.lab_request, fn.COUNT(RequestLine.id))
-        .where(RequestLine.lab_request.in_(request_ids) & ORDERED_LINE)
+        .where(RequestLine.lab_request.in_(request_ids) & ORDERED_LINE_BY_REQUEST)
         .group_by(RequestLine.lab_request)
         .tuples()
     )

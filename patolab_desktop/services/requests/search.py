@@ -15,8 +15,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import Any
 
-from peewee import SQL, ColumnBase, Expression, Node, NodeList, Value
+from peewee import SQL, ColumnBase, Expression, Node, NodeList, Value, fn
 
 from ...db import search as customer_search
 from ...db.database import db, is_sqlite
@@ -52,13 +54,33 @@ class _Search:
         patient_ids: list[int] | None = None,
         patient: Node | None = None,
         nothing: bool = False,
+        patient_for: Callable[[Any], Node | None] | None = None,
     ) -> None:
         self.request, self.patient_ids = request, patient_ids
         self.patient, self.nothing = patient, nothing
+        #: ``patient`` written for another alias of the customer table (``matching_patient``)
+        self.patient_for = patient_for
+
+    def matching_patient(self) -> Node:
+        """``patient`` as ``EXISTS (the request's patient matches)``, checked request by
+        request while the list is walked in its order. As a condition on the joined
+        customer row, SQLite (3.38+) first built a Bloom filter of the join by reading
+        every customer: 1,000,000 customers, ~390 ms a page for "karla"; this way 7-10 ms
+        (issue 20)."""
+        if self.patient_for is None:
+            raise ValueError("no patient condition")
+        patient = Customer.alias("matching_patient")
+        condition = self.patient_for(patient)
+        return fn.EXISTS(
+            patient.select(SQL("1")).where((patient.id == LabRequest.patient) & condition)
+        )
 
 
 def _patient_terms_condition(
-    terms: list[str], alternatives: dict[str, str] | None = None, like: bool = False
+    terms: list[str],
+    alternatives: dict[str, str] | None = None,
+    like: bool = False,
+    model: Any = Customer,
 ) -> Node | None:
     """Every term in the patient's search text; a term with an alternative (a 4- or
     8-digit identity-number prefix: its keyed token) may match either. ``like``: a plain
@@ -69,9 +91,9 @@ def _patient_terms_condition(
         if like:
             escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
             return NodeList(
-                (Customer.search_text, SQL("LIKE"), Value(f"%{escaped}%"), SQL("ESCAPE '\\'"))
+                (model.search_text, SQL("LIKE"), Value(f"%{escaped}%"), SQL("ESCAPE '\\'"))
             )
-        return Customer.search_text.contains(term)
+        return model.search_text.contains(term)
 
     condition = None
     for term in terms:
@@ -114,9 +136,16 @@ def _patient_search(text: str) -> _Search:
     terms = folded.split()
     long_terms = [t for t in terms if len(t) >= customer_search.MIN_TRIGRAM]
     alternatives = {t: token for t in terms if (token := identity.prefix_token(t))}
+    like = not is_sqlite()  # PostgreSQL: pg_trgm serves LIKE '%term%' on the folded text
+
+    def condition_for(model: Any) -> Node | None:
+        if not long_terms:
+            return _prefix(model.name_folded, folded)
+        return _patient_terms_condition(terms, alternatives, like=like, model=model)
+
+    name_condition = condition_for(Customer)
     if not long_terms:
         # Trigrams need 3+ characters: fall back to the indexed name prefix.
-        name_condition = _prefix(Customer.name_folded, folded)
         query = Customer.select(Customer.id).where(name_condition)
     elif is_sqlite():
         # Straight from the FTS table, so the LIMIT stops the index walk early instead of
@@ -134,10 +163,8 @@ def _patient_search(text: str) -> _Search:
                 sql += " AND instr(c.search_text, ?) > 0"
                 params.append(term)
         ids = [row[0] for row in db.execute_sql(sql + " LIMIT ?", (*params, MANY_PATIENTS + 1))]
-        name_condition = _patient_terms_condition(terms, alternatives)
         query = None
     else:  # PostgreSQL: pg_trgm serves LIKE '%term%' on the folded column
-        name_condition = _patient_terms_condition(terms, alternatives, like=True)
         ids = _trigram_patient_ids(name_condition, MANY_PATIENTS + 1)
         query = None
     if query is not None:
@@ -146,7 +173,7 @@ def _patient_search(text: str) -> _Search:
         return _Search(nothing=True)
     if len(ids) <= MANY_PATIENTS:
         return _Search(patient_ids=ids)
-    return _Search(patient=name_condition)
+    return _Search(patient=name_condition, patient_for=condition_for)
 
 
 def _search(text: str) -> _Search | None:

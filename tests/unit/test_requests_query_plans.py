@@ -1,0 +1,89 @@
+"""Issue 20: the plans SQLite picks for the requests list at 2,000,000 requests.
+
+The statistics of the benchmark database (``sqlite_stat1`` rows as ANALYZE wrote them
+there) are loaded into a small test database, so the planner decides as it does at
+that size. Each test fails when the rule it names is undone.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from patolab_desktop.db.database import db
+from patolab_desktop.services import requests
+from patolab_desktop.services.requests import counting, filters
+from tests.unit.requests_fixtures import lab  # noqa: F401
+
+pytestmark = pytest.mark.sqlite_only
+
+# as ANALYZE wrote them on the benchmark database (1,000,000 customers, 2,000,000 requests)
+STATS = [
+    ("request_line", "request_line_lab_request_id_investigation_id", "6770558 4 1"),
+    ("request_line", "request_line_parent_line_id", "6770558 11"),
+    ("request_line", "request_line_investigation_id", "6770558 218406"),
+    ("request_line", "request_line_lab_request_id", "6770558 4"),
+    (
+        "customer",
+        "customer_active_name_folded_id_search_text_type_gender_i_c415363",
+        "1000000 500000 2 1 1 1 1 1 1",
+    ),
+    ("customer", "customer_name_folded", "1000000 2"),
+    ("customer", "customer_id_hash", "1000000 1"),
+    ("customer", "customer_uid", "1000000 1"),
+    ("lab_request", "lab_request_patient_id", "2000000 3"),
+    ("lab_request", "lab_request_patient_id_requested_at", "2000000 3 1"),
+    ("lab_request", "lab_request_requested_at_id", "2000000 1 1"),
+    ("lab_request", "lab_request_doctor_id", "2000000 33334"),
+    ("lab_request", "lab_request_branch_id", "2000000 1000000"),
+    ("lab_request", "lab_request_request_number", "2000000 1"),
+    ("lab_request", "lab_request_doctor_id_requested_at", "2000000 33334 1"),
+    ("referrer", "referrer_name_folded", "60 1"),
+    ("referrer", "referrer_type_id", "60 12"),
+    ("branch", "branch_code", "3 1"),
+]
+
+
+@pytest.fixture
+def big_statistics(lab):  # noqa: F811
+    db.execute_sql("ANALYZE")  # creates sqlite_stat1
+    db.execute_sql(
+        "DELETE FROM sqlite_stat1 WHERE tbl IN "
+        "('request_line', 'customer', 'lab_request', 'referrer', 'branch')"
+    )
+    for row in STATS:
+        db.execute_sql("INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES (?, ?, ?)", row)
+    db.execute_sql("ANALYZE sqlite_schema")  # the planner reads the statistics again
+    yield
+    db.execute_sql("DELETE FROM sqlite_stat1")
+
+
+def _plan(query) -> str:
+    sql, params = query.sql()
+    return " | ".join(row[3] for row in db.execute_sql("EXPLAIN QUERY PLAN " + sql, params))
+
+
+def test_the_counts_of_a_page_read_the_lines_by_request(big_statistics):
+    query = (
+        counting.RequestLine.select(counting.RequestLine.lab_request)
+        .where(
+            counting.RequestLine.lab_request.in_(list(range(1, 101)))  # a page of 100
+            & counting.ORDERED_LINE_BY_REQUEST
+        )
+        .group_by(counting.RequestLine.lab_request)
+    )
+    plan = _plan(query)
+    assert "request_line_lab_request_id" in plan and "parent_line_id" not in plan
+
+
+def test_a_frequent_patient_name_is_checked_request_by_request(big_statistics, monkeypatch):
+    """Walking the list newest first, each request's patient is checked (EXISTS): as a
+    condition on the joined customer, SQLite first built a Bloom filter over every
+    customer (1,000,000: ~390 ms a page)."""
+    from patolab_desktop.services.requests import queries, search
+
+    monkeypatch.setattr(search, "MANY_PATIENTS", 0)  # every name counts as frequent
+    query = filters._where(queries._base_query(), requests.RequestFilter(search="perez"))
+    plan = _plan(query.order_by(queries.LabRequest.requested_at.desc()).limit(100))
+    assert "SCAN t1 USING INDEX lab_request_requested_at_id" in plan  # the list's order
+    assert "SEARCH matching_patient USING INTEGER PRIMARY KEY" in plan  # per request
+    assert "BLOOM FILTER" not in plan
