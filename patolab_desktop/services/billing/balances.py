@@ -9,6 +9,7 @@ from peewee import fn
 
 from ...db.models_billing import FiscalDocument, Payment
 from .. import identity
+from .amounts import stored_sum
 from .types import DOC_TITLES, INVOICE
 
 TWO = Decimal("0.01")
@@ -21,7 +22,7 @@ def paid_amount(document_id: int) -> Decimal:
         .where(Payment.document == document_id)
         .scalar()
     )
-    return (Decimal(int(value or 0)) / 1000).quantize(Decimal("0.01"))
+    return stored_sum(value)
 
 
 def credited_amount(document_id: int) -> Decimal:
@@ -31,11 +32,11 @@ def credited_amount(document_id: int) -> Decimal:
         .where((FiscalDocument.original == document_id) & (FiscalDocument.status == "issued"))
         .scalar()
     )
-    return (Decimal(int(value or 0)) / 1000).quantize(Decimal("0.01"))
+    return stored_sum(value)
 
 
 def _sums(query: Any) -> dict[int, Decimal]:
-    return {key: (Decimal(int(value or 0)) / 1000).quantize(TWO) for key, value in query.tuples()}
+    return {key: stored_sum(value) for key, value in query.tuples()}
 
 
 def summaries(rows: list[FiscalDocument]) -> list[dict]:

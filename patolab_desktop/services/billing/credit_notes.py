@@ -24,7 +24,7 @@ from ..access import audit, session
 from ..errors import NotFoundError, RuleError, ValidationError
 from ..texts import translate
 from . import backend, buyers, cash, issuing, payments, records
-from .amounts import ZERO, LineInput, cents, compute
+from .amounts import ZERO, AmountOutOfRange, LineInput, compute, read_cents
 from .balances import credited_amount, paid_amount
 from .types import (
     CASH,
@@ -119,8 +119,10 @@ def _lines(data: CreditNoteInput, original: FiscalDocument) -> list[LineInput]:
                 {"tax_class": translate("services.billing", "Clase de impuesto desconocida.")}
             )
         try:
-            amount = cents(Decimal(str(data.amount).replace(",", "").strip()))
-        except Exception as exc:
+            amount = read_cents(data.amount)
+        except AmountOutOfRange:
+            amount = ZERO  # negative or not finite: "must be more than zero" below
+        except ValueError as exc:
             raise ValidationError(
                 {
                     "amount": translate(
@@ -128,7 +130,7 @@ def _lines(data: CreditNoteInput, original: FiscalDocument) -> list[LineInput]:
                     )
                 }
             ) from exc
-        if not amount.is_finite() or amount <= 0:
+        if amount <= 0:
             raise ValidationError(
                 {
                     "amount": translate(

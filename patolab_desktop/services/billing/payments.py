@@ -15,7 +15,7 @@ from ...util.money import format_lempiras
 from ...util.text import clean
 from ..errors import ValidationError
 from ..texts import translate
-from .amounts import ZERO, cents
+from .amounts import ZERO, read_cents, stored_sum
 from .types import BALANCE, CARD, CASH, CHEQUE, METHOD_LABELS, METHODS, TRANSFER, label
 
 CONTEXT = "services.billing"
@@ -46,18 +46,12 @@ class CleanPayment:
 
 def _money(value: object, field: str, errors: dict) -> Decimal:
     try:
-        amount = cents(Decimal(str(value).replace(",", "").replace("L", "").strip()))
-    except Exception:
+        return read_cents(value, currency_sign=True, maximum=Decimal("999999999"))
+    except ValueError:
         errors[field] = translate(
             "services.billing", "Escriba un monto válido (por ejemplo 250.00)."
         )
         return ZERO
-    if not amount.is_finite() or amount < 0 or amount > Decimal("999999999"):
-        errors[field] = translate(
-            "services.billing", "Escriba un monto válido (por ejemplo 250.00)."
-        )
-        return ZERO
-    return amount
 
 
 def clean_payments(
@@ -217,4 +211,4 @@ def balance_of(customer_id: int) -> Decimal:
         .where(BalanceMove.customer == customer_id)
         .scalar()
     )
-    return (Decimal(int(value or 0)) / 1000).quantize(Decimal("0.01"))
+    return stored_sum(value)
