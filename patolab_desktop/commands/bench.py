@@ -3,40 +3,37 @@
 from __future__ import annotations
 
 from . import positive_int
+from .building import command, switch
 
 
 def register(sub, common) -> None:
-    bench = sub.add_parser(
-        "bench", parents=[common], help="medir rendimiento en una base sintética grande"
+    bench = command(
+        sub, "bench", common, run_bench, "medir rendimiento en una base sintética grande"
     )
     bench.add_argument("--customers", type=positive_int, default=1_000_000, metavar="N")
     bench.add_argument("--requests", type=positive_int, default=2_000_000, metavar="N")
     bench.add_argument("--import-rows", type=positive_int, default=100_000, metavar="N")
     bench.add_argument("--seed", type=int, default=2026)
     bench.add_argument("--json", metavar="FILE", help="guardar todas las cifras en JSON")
-    bench.add_argument(
+    switch(
+        bench,
         "--existing",
-        action="store_true",
-        help="medir la base de --db tal como está (sin construir datos sintéticos)",
+        "medir la base de --db tal como está (sin construir datos sintéticos)",
     )
-    bench.add_argument(
+    switch(
+        bench,
         "--notify",
-        action="store_true",
-        help="solo los avisos: marcar resultados (line_release) y vaciar 1000 mensajes",
+        "solo los avisos: marcar resultados (line_release) y vaciar 1000 mensajes",
     )
-    bench.add_argument(
+    switch(
+        bench,
         "--billing",
-        action="store_true",
-        help="solo la facturación: emitir facturas de 10 investigaciones (invoice_issue_10)",
+        "solo la facturación: emitir facturas de 10 investigaciones (invoice_issue_10)",
     )
     bench.add_argument(
         "--cold-runs", type=positive_int, default=5, metavar="N", help="arranques en frío medidos"
     )
-    bench.add_argument(
-        "--skip-naive",
-        action="store_true",
-        help="sin el modelo ingenuo en memoria (minutos a un millón de filas)",
-    )
+    switch(bench, "--skip-naive", "sin el modelo ingenuo en memoria (minutos a un millón de filas)")
     bench.add_argument(
         "--desks",
         type=positive_int,
@@ -46,7 +43,6 @@ def register(sub, common) -> None:
     bench.add_argument(
         "--duration", type=positive_int, default=60, metavar="S", help="segundos (con --desks)"
     )
-    bench.set_defaults(handler=run_bench)
 
 
 def run_bench(args) -> int:
@@ -73,7 +69,7 @@ def run_bench(args) -> int:
         args.requests,
         args.seed,
         args.import_rows,
-        log=lambda text: print(text, flush=True),
+        log=_log,
         extra_measures=(billing_bench.measure_invoice_issue,),
         db_target=getattr(args, "db", None),
         existing=args.existing,
@@ -88,71 +84,68 @@ def run_bench(args) -> int:
     return 0
 
 
-def run_notify_bench(args) -> int:
-    """Issue 18: ``line_release`` on the bench database, the 1,000-message drain."""
+def _log(text: str) -> None:
+    print(text, flush=True)
+
+
+def _report(result: dict, args) -> int:
+    """The figures as JSON on stdout, and in ``--json`` when given."""
     import json
 
-    from ..bench import notify as notify_bench
     from ..bench import runner
-    from ..services.access import session
-    from ..services.bootstrap import close_db, open_db
 
-    log = lambda text: print(text, flush=True)  # noqa: E731
-    result: dict = {"machine": runner.machine()}
-    path, _ = runner.ensure_database(args.customers, args.requests, args.seed, log)
-    result["database"] = str(path)
-    open_db(path)
-    try:
-        with session.acting_as(session.system_actor("bench")):
-            notify_bench.measure_line_release(result, log)
-    finally:
-        close_db()
-    notify_bench.measure_drain(result, log)
     print(json.dumps(result, indent=2, default=str))
     if args.json:
         runner.save(result, args.json)
     return 0
+
+
+def _measure_on_bench_database(args, measure) -> dict:
+    """Build (or reuse) the bench database and run ``measure(result, log)`` on it as the
+    system actor ``bench``; the database is closed again afterwards."""
+    from ..bench import runner
+    from ..services.access import session
+    from ..services.bootstrap import close_db, open_db
+
+    result: dict = {"machine": runner.machine()}
+    path, _ = runner.ensure_database(args.customers, args.requests, args.seed, _log)
+    result["database"] = str(path)
+    open_db(path)
+    try:
+        with session.acting_as(session.system_actor("bench")):
+            measure(result, _log)
+    finally:
+        close_db()
+    return result
+
+
+def run_notify_bench(args) -> int:
+    """Issue 18: ``line_release`` on the bench database, the 1,000-message drain."""
+    from ..bench import notify as notify_bench
+
+    result = _measure_on_bench_database(args, notify_bench.measure_line_release)
+    notify_bench.measure_drain(result, _log)
+    return _report(result, args)
 
 
 def run_billing_bench(args) -> int:
     """Issue 17: ``invoice_issue_10`` on the bench database."""
-    import json
-
     from ..bench import billing as billing_bench
-    from ..bench import runner
-    from ..services.access import session
-    from ..services.bootstrap import close_db, open_db
 
-    log = lambda text: print(text, flush=True)  # noqa: E731
-    result: dict = {"machine": runner.machine()}
-    path, _ = runner.ensure_database(args.customers, args.requests, args.seed, log)
-    result["database"] = str(path)
-    open_db(path)
-    try:
-        with session.acting_as(session.system_actor("bench")):
-            billing_bench.measure_invoice_issue(result, log)
-    finally:
-        close_db()
-    print(json.dumps(result, indent=2, default=str))
-    if args.json:
-        runner.save(result, args.json)
-    return 0
+    return _report(_measure_on_bench_database(args, billing_bench.measure_invoice_issue), args)
 
 
 def run_desks_bench(args) -> int:
     """Issue 20: ``--desks N`` on a throwaway copy of the PostgreSQL bench database."""
-    import json
-
     from ..bench import desks, runner
     from ..db.database import is_postgres_url
 
-    log = lambda text: print(text, flush=True)  # noqa: E731
     target = getattr(args, "db", None)
     if not target or not is_postgres_url(target):
         print("Error: --desks necesita --db postgresql://…", flush=True)
         return 2
     url, _ = runner.prepare_target(
-        target, args.customers, args.requests, args.seed, log, args.existing
+        target, args.customers, args.requests, args.seed, _log, args.existing
     )
     name = url.rsplit("/", 1)[-1]
     copy = f"{name}_desks"
@@ -163,12 +156,9 @@ def run_desks_bench(args) -> int:
             cur.execute(f'CREATE DATABASE "{copy}" TEMPLATE "{name}"')
         result: dict = {"machine": runner.machine(), "parameters": vars(args) | {"handler": None}}
         copy_url = runner.with_database(target, copy)
-        result.update(desks.run_desks(copy_url, args.desks, args.duration, log))
+        result.update(desks.run_desks(copy_url, args.desks, args.duration, _log))
     finally:
         with server.cursor() as cur:
             cur.execute(f'DROP DATABASE IF EXISTS "{copy}" WITH (FORCE)')
         server.close()
-    print(json.dumps(result, indent=2, default=str))
-    if args.json:
-        runner.save(result, args.json)
-    return 0
+    return _report(result, args)

@@ -32,6 +32,8 @@ ALLOWED: dict[str, str] = {
     "billing.amounts.cents": PURE,
     "billing.amounts.compute": PURE,
     "billing.amounts.line_amount": PURE,
+    "billing.amounts.read_cents": PURE,
+    "billing.amounts.stored_sum": PURE,
     "billing.authorisations.counter_key": FORMAT,
     "billing.authorisations.format_number": FORMAT,
     "billing.authorisations.range_text": FORMAT,
