@@ -110,6 +110,37 @@ def write_csv(
     return written
 
 
+def export_csv(
+    path,
+    header: list[str],
+    rows: Iterable[Sequence],
+    *,
+    entity: str,
+    what: str,
+    text_columns=None,
+    progress: Callable[[int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> int:
+    """``write_csv`` for an export a person asked for, plus one audit row on ``entity``
+    (``"Exportación {what} a FILE: N filas."``: the file name and the count, no data);
+    a cancelled export writes neither."""
+    from pathlib import Path
+
+    from .access import audit
+
+    count = write_csv(
+        path, header, rows, text_columns=text_columns, progress=progress, cancelled=cancelled
+    )
+    if not (cancelled is not None and cancelled()):
+        audit.record(
+            "export",
+            entity,
+            None,
+            detail=f"Exportación {what} a {Path(path).name}: {count} filas.",
+        )
+    return count
+
+
 class _Cancelled(Exception):
     pass
 

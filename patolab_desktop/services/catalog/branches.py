@@ -196,6 +196,19 @@ def validate(data: BranchData) -> dict[str, str]:
     return _normalized(data)[1]
 
 
+def _stored(data: BranchData) -> dict:
+    """The columns of a branch row, from checked data (create and update)."""
+    return {
+        "name": data.name,
+        "code": data.code,
+        "address": data.address,
+        "phone": data.phone,
+        "active": bool(data.active),
+        "department": data.department_id,
+        "municipality": data.municipality_id,
+    }
+
+
 def create(data: BranchData) -> int:
     session.require("branches.manage")
     with db.atomic():
@@ -203,15 +216,7 @@ def create(data: BranchData) -> int:
         if errors:
             raise ValidationError(errors)
         try:
-            branch_id = Branch.create(
-                name=clean_data.name,
-                code=clean_data.code,
-                address=clean_data.address,
-                phone=clean_data.phone,
-                active=bool(clean_data.active),
-                department=clean_data.department_id,
-                municipality=clean_data.municipality_id,
-            ).id
+            branch_id = Branch.create(**_stored(clean_data)).id
             audit.record("create", "branch", branch_id, audit.diff({}, _audit_view(branch_id)))
             return branch_id
         except IntegrityError as exc:
@@ -255,13 +260,7 @@ def update(data: BranchData) -> None:
         try:
             updated = (
                 Branch.update(
-                    name=clean_data.name,
-                    code=clean_data.code,
-                    address=clean_data.address,
-                    phone=clean_data.phone,
-                    active=bool(clean_data.active),
-                    department=clean_data.department_id,
-                    municipality=clean_data.municipality_id,
+                    **_stored(clean_data),
                     updated_at=now(),
                     version=Branch.version + 1,
                 )

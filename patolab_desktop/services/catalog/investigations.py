@@ -129,6 +129,20 @@ def _unique_violation(exc: IntegrityError, code: str) -> ValidationError:
     )
 
 
+def _stored(data: InvestigationData) -> dict:
+    """The columns of an investigation row, from checked data (create and update)."""
+    return {
+        "code": data.code,
+        "name": data.name,
+        "name_folded": fold(data.name),
+        "sample_type": data.sample_type,
+        "price": data.price,
+        "is_panel": data.is_panel,
+        "active": bool(data.active),
+        "tax_class": data.tax_class,
+    }
+
+
 def create(data: InvestigationData, changed_by: str = "") -> int:
     session.require("catalog.create")
     with write_transaction():
@@ -136,16 +150,7 @@ def create(data: InvestigationData, changed_by: str = "") -> int:
         if errors:
             raise ValidationError(errors)
         try:
-            row = Investigation.create(
-                code=clean_data.code,
-                name=clean_data.name,
-                name_folded=fold(clean_data.name),
-                sample_type=clean_data.sample_type,
-                price=clean_data.price,
-                is_panel=clean_data.is_panel,
-                active=bool(clean_data.active),
-                tax_class=clean_data.tax_class,
-            )
+            row = Investigation.create(**_stored(clean_data))
         except IntegrityError as exc:
             raise _unique_violation(exc, clean_data.code) from exc
         PriceChange.create(
@@ -180,14 +185,7 @@ def update(data: InvestigationData, changed_by: str = "") -> None:
         try:
             updated = (
                 Investigation.update(
-                    code=clean_data.code,
-                    name=clean_data.name,
-                    name_folded=fold(clean_data.name),
-                    sample_type=clean_data.sample_type,
-                    price=clean_data.price,
-                    is_panel=clean_data.is_panel,
-                    active=bool(clean_data.active),
-                    tax_class=clean_data.tax_class,
+                    **_stored(clean_data),
                     updated_at=now(),
                     version=Investigation.version + 1,
                 )

@@ -17,6 +17,17 @@ from .values import CatalogFilter, InvestigationData, _missing, normalize_code
 
 # --- reading ------------------------------------------------------------------------------
 
+# what a picker shows of an investigation, and what a panel's member list shows
+_PICKER_COLUMNS = (
+    Investigation.id,
+    Investigation.code,
+    Investigation.name,
+    Investigation.sample_type,
+    Investigation.price,
+    Investigation.is_panel,
+)
+_ITEM_COLUMNS = (*_PICKER_COLUMNS, Investigation.active)
+
 
 def get(investigation_id: int) -> InvestigationData:
     """Any investigation, active or not."""
@@ -67,15 +78,7 @@ def members_detail(investigation_id: int) -> list[dict]:
     """Direct members with their data: id, code, name, sample_type, price, is_panel, active."""
     session.require("catalog.view")
     query = (
-        Investigation.select(
-            Investigation.id,
-            Investigation.code,
-            Investigation.name,
-            Investigation.sample_type,
-            Investigation.price,
-            Investigation.is_panel,
-            Investigation.active,
-        )
+        Investigation.select(*_ITEM_COLUMNS)
         .join(PanelMember, on=(PanelMember.member == Investigation.id))
         .where(PanelMember.panel == investigation_id)
         .order_by(PanelMember.position, PanelMember.id)
@@ -114,15 +117,7 @@ def details(ids: Iterable[int]) -> dict[int, dict]:
     ids = list(dict.fromkeys(ids))
     if not ids:
         return {}
-    query = Investigation.select(
-        Investigation.id,
-        Investigation.code,
-        Investigation.name,
-        Investigation.sample_type,
-        Investigation.price,
-        Investigation.is_panel,
-        Investigation.active,
-    ).where(Investigation.id.in_(ids))
+    query = Investigation.select(*_ITEM_COLUMNS).where(Investigation.id.in_(ids))
     return {row["id"]: row for row in query.dicts()}
 
 
@@ -172,14 +167,9 @@ def search(text: str, limit: int = 20) -> list[dict]:
     contains every word of it (accents and case ignored). Exact code first, then code
     prefixes, then by name. Rows: id, code, name, sample_type, price (Decimal), is_panel."""
     session.require("catalog.view")
-    query = Investigation.select(
-        Investigation.id,
-        Investigation.code,
-        Investigation.name,
-        Investigation.sample_type,
-        Investigation.price,
-        Investigation.is_panel,
-    ).where(Investigation.active == True)  # noqa: E712
+    query = Investigation.select(*_PICKER_COLUMNS).where(
+        Investigation.active == True  # noqa: E712
+    )
     condition = _search_condition(text)
     order = [Investigation.name_folded, Investigation.id]
     if condition is not None:
@@ -196,14 +186,7 @@ def list_active() -> list[dict]:
     """Every active investigation by name (the catalog is small: hundreds of rows)."""
     session.require("catalog.view")
     query = (
-        Investigation.select(
-            Investigation.id,
-            Investigation.code,
-            Investigation.name,
-            Investigation.sample_type,
-            Investigation.price,
-            Investigation.is_panel,
-        )
+        Investigation.select(*_PICKER_COLUMNS)
         .where(Investigation.active == True)  # noqa: E712 - a peewee expression, not a truth test
         .order_by(  # noqa: E712
             Investigation.name_folded, Investigation.id

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from peewee import fn
@@ -22,7 +22,7 @@ from ...util.text import clean, digits, fold, search_input
 from .. import customers
 from ..access import audit, session
 from ..errors import ConflictError, NotFoundError, ValidationError
-from ..paging import Page, PageRequest, keyset_page
+from ..paging import Page, PageRequest, every_page, keyset_page
 from ..texts import translate
 
 _PHONEISH = re.compile(r"[0-9+()./-]+")
@@ -510,18 +510,14 @@ def export_referrers(
     """Write the referrers matching ``filters`` to a CSV (UTF-8 with BOM); returns the count.
 
     Requires ``exports.run``; writes one audit row (file name and row count)."""
-    from pathlib import Path
-
     from .. import csvio
 
     session.require("exports.run")
 
     filters = filters or ReferrerFilter()
 
-    def rows():
-        request = PageRequest(sort="name", limit=1000)
-        while True:
-            result = page(filters, request)
+    def rows() -> Iterator[list[str]]:
+        for result in every_page(lambda request: page(filters, request), "name"):
             ids = [r["id"] for r in result.rows]
             notes = (
                 dict(
@@ -544,18 +540,13 @@ def export_referrers(
                     "Activo" if r["active"] else "Inactivo",
                     r["created_at"].strftime("%d/%m/%Y") if r["created_at"] else "",
                 ]
-            if result.cursor is None:
-                return
-            request = PageRequest(sort="name", after=result.cursor, limit=1000)
 
-    count = csvio.write_csv(
-        path, EXPORT_COLUMNS, rows(), text_columns=None, progress=progress, cancelled=cancelled
+    return csvio.export_csv(
+        path,
+        EXPORT_COLUMNS,
+        rows(),
+        entity="referrer",
+        what="de remitentes",
+        progress=progress,
+        cancelled=cancelled,
     )
-    if not (cancelled is not None and cancelled()):
-        audit.record(
-            "export",
-            "referrer",
-            None,
-            detail=f"Exportación de remitentes a {Path(path).name}: {count} filas.",
-        )
-    return count
