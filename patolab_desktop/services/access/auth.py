@@ -349,9 +349,9 @@ def login(username: str, password: str) -> Actor:
             audit.record("login_failed", "user", None, detail="Usuario desconocido")
         locked, left = _register_unknown_failure(folded, now)
         raise _failure_message(locked, left, "")
-    left = _wrong_password(user, password, now, "Inicio de sesión")
-    if left is not None:
-        raise _failure_message(False, left, user.username)
+    attempts_left = _wrong_password(user, password, now, "Inicio de sesión")
+    if attempts_left is not None:
+        raise _failure_message(False, attempts_left, user.username)
     if not user.active:
         raise LoginFailed(
             translate(
@@ -359,7 +359,11 @@ def login(username: str, password: str) -> Actor:
             )
         )
     with write_transaction():
-        changes = {"failed_attempts": 0, "locked_until": None, "last_login_at": now}
+        changes: dict[str, object] = {
+            "failed_attempts": 0,
+            "locked_until": None,
+            "last_login_at": now,
+        }
         if _hasher.check_needs_rehash(user.password_hash):
             changes["password_hash"] = hash_password(password)
         User.update(**changes).where(User.id == user.id).execute()

@@ -19,7 +19,7 @@ from ...db.models import Branch, LabRequest, Municipality, now
 from ...util.text import clean
 from .. import settings
 from ..access import audit, session
-from ..errors import NotFoundError, RuleError, ValidationError, stale
+from ..errors import ConflictError, NotFoundError, RuleError, ValidationError, stale
 from ..texts import translate
 from .referrers import format_phone, normalize_phone
 
@@ -76,7 +76,7 @@ def list_active() -> list[dict]:
     return [{"id": r["id"], "code": r["code"], "name": r["name"]} for r in rows]
 
 
-def _missing(branch_id) -> NotFoundError:
+def _missing(branch_id: int) -> NotFoundError:
     return NotFoundError(
         translate("services.branches", "La sucursal {id} no existe.").format(id=branch_id)
     )
@@ -277,7 +277,7 @@ def update(data: BranchData) -> None:
             raise ValidationError({"code": _code_exists(clean_data.code)}) from exc
 
 
-def _stale(row: Branch):
+def _stale(row: Branch) -> ConflictError:
     return stale(translate("services.branches", "la sucursal «{name}»").format(name=row.name))
 
 

@@ -3,9 +3,10 @@ the paged list with its SQL sorts, price history."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import TypeVar
 
-from peewee import Case, fn
+from peewee import Case, Expression, ModelSelect, fn
 
 from ...db.models import Investigation, PanelMember, PriceChange
 from ...util.text import clean, fold, search_input
@@ -149,7 +150,7 @@ def sample_types() -> list[str]:
     return sorted((s for (s,) in query.tuples()), key=fold)
 
 
-def _search_condition(text: str):
+def _search_condition(text: str) -> Expression | None:
     text = clean(search_input(text))  # no control characters, at most 8 terms
     if not text:
         return None
@@ -219,7 +220,7 @@ def _cursor(row: dict, keys: list[str]) -> tuple:
     return (*values, row["id"])
 
 
-def _base_query(filters: CatalogFilter):
+def _base_query(filters: CatalogFilter) -> ModelSelect:
     query = Investigation.select(
         Investigation.id,
         Investigation.code,
@@ -290,10 +291,13 @@ def _edges() -> dict[int, list[int]]:
     return edges
 
 
-def _path(edges: dict, start, goal) -> list | None:
+Node = TypeVar("Node", int, str)  # investigation ids, or codes while importing
+
+
+def _path(edges: Mapping[Node, list[Node]], start: Node, goal: Node) -> list[Node] | None:
     """A path start → … → goal following panel edges, or None."""
     stack = [(start, [start])]
-    seen = set()
+    seen: set[Node] = set()
     while stack:
         node, path = stack.pop()
         if node == goal:

@@ -13,8 +13,9 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
-from peewee import fn
+from peewee import ModelSelect, fn
 
 from ...db.database import db
 from ...db.models import LabRequest, Referrer, ReferrerType, now
@@ -91,7 +92,7 @@ def _search_text(name: str, institution: str, phone: str, email: str, address: s
 # --- validation ----------------------------------------------------------------------------
 
 
-def _missing(referrer_id) -> NotFoundError:
+def _missing(referrer_id: int) -> NotFoundError:
     return NotFoundError(
         translate("services.referrers", "El remitente {id} no existe.").format(id=referrer_id)
     )
@@ -217,7 +218,7 @@ _SORT_KEYS = {
 }
 
 
-def _base_query(filters: ReferrerFilter):
+def _base_query(filters: ReferrerFilter) -> ModelSelect:
     query = Referrer.select(
         Referrer.id,
         Referrer.name,
@@ -503,7 +504,7 @@ def reactivate(referrer_id: int) -> None:
 
 def export_referrers(
     filters: ReferrerFilter | None,
-    path,
+    path: str | Path,
     progress: Callable | None = None,
     cancelled: Callable[[], bool] | None = None,
 ) -> int:
