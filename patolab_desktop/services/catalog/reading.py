@@ -18,8 +18,8 @@ from .values import CatalogFilter, InvestigationData, _missing, normalize_code
 
 # --- reading ------------------------------------------------------------------------------
 
-# what a picker shows of an investigation, and what a panel's member list shows
-_PICKER_COLUMNS = (
+# what a picker shows of an investigation; with ``active``, what a member list shows
+PICKER_COLUMNS = (
     Investigation.id,
     Investigation.code,
     Investigation.name,
@@ -27,7 +27,7 @@ _PICKER_COLUMNS = (
     Investigation.price,
     Investigation.is_panel,
 )
-_ITEM_COLUMNS = (*_PICKER_COLUMNS, Investigation.active)
+ITEM_COLUMNS = (*PICKER_COLUMNS, Investigation.active)
 
 
 def get(investigation_id: int) -> InvestigationData:
@@ -79,7 +79,7 @@ def members_detail(investigation_id: int) -> list[dict]:
     """Direct members with their data: id, code, name, sample_type, price, is_panel, active."""
     session.require("catalog.view")
     query = (
-        Investigation.select(*_ITEM_COLUMNS)
+        Investigation.select(*ITEM_COLUMNS)
         .join(PanelMember, on=(PanelMember.member == Investigation.id))
         .where(PanelMember.panel == investigation_id)
         .order_by(PanelMember.position, PanelMember.id)
@@ -118,7 +118,7 @@ def details(ids: Iterable[int]) -> dict[int, dict]:
     ids = list(dict.fromkeys(ids))
     if not ids:
         return {}
-    query = Investigation.select(*_ITEM_COLUMNS).where(Investigation.id.in_(ids))
+    query = Investigation.select(*ITEM_COLUMNS).where(Investigation.id.in_(ids))
     return {row["id"]: row for row in query.dicts()}
 
 
@@ -168,7 +168,7 @@ def search(text: str, limit: int = 20) -> list[dict]:
     contains every word of it (accents and case ignored). Exact code first, then code
     prefixes, then by name. Rows: id, code, name, sample_type, price (Decimal), is_panel."""
     session.require("catalog.view")
-    query = Investigation.select(*_PICKER_COLUMNS).where(
+    query = Investigation.select(*PICKER_COLUMNS).where(
         Investigation.active == True  # noqa: E712
     )
     condition = _search_condition(text)
@@ -187,7 +187,7 @@ def list_active() -> list[dict]:
     """Every active investigation by name (the catalog is small: hundreds of rows)."""
     session.require("catalog.view")
     query = (
-        Investigation.select(*_PICKER_COLUMNS)
+        Investigation.select(*PICKER_COLUMNS)
         .where(Investigation.active == True)  # noqa: E712 - a peewee expression, not a truth test
         .order_by(  # noqa: E712
             Investigation.name_folded, Investigation.id
