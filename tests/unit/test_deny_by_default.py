@@ -163,6 +163,7 @@ ALLOWED: dict[str, str] = {
     "reference.branches": "names of the lab's branches (login screen, filters)",
     "reference.clear_caches": PURE,
     # catalog
+    "catalog.activation.set_active": INTERNAL,
     "catalog.branches.validate": VALIDATE,
     "catalog.branches.list_active": "names and codes of the active branches (pickers)",
     "catalog.branches.place": "department and municipality ids of a branch (form defaults)",

@@ -21,6 +21,7 @@ from .. import settings
 from ..access import audit, session
 from ..errors import ConflictError, NotFoundError, RuleError, ValidationError, stale
 from ..texts import translate
+from .activation import set_active
 from .referrers import format_phone, normalize_phone
 
 CODE_RE = re.compile(r"^[A-Z0-9]{2,10}$")
@@ -292,33 +293,23 @@ def _check_can_deactivate(branch_id: int) -> None:
         )
 
 
-def deactivate(branch_id: int) -> None:
+def _set_active(branch_id: int, active: bool) -> None:
     session.require("branches.manage")
     with db.atomic():
         row = Branch.get_or_none(Branch.id == branch_id)
         if row is None:
             raise _missing(branch_id)
-        _check_can_deactivate(branch_id)
-        Branch.update(active=False, updated_at=now(), version=Branch.version + 1).where(
-            Branch.id == branch_id
-        ).execute()
-        if row.active:
-            audit.record("deactivate", "branch", branch_id, {"active": (True, False)})
+        if not active:
+            _check_can_deactivate(branch_id)
+        set_active(Branch, "branch", row, active)
+
+
+def deactivate(branch_id: int) -> None:
+    _set_active(branch_id, False)
 
 
 def reactivate(branch_id: int) -> None:
-    session.require("branches.manage")
-    with db.atomic():
-        row = Branch.get_or_none(Branch.id == branch_id)
-        updated = (
-            Branch.update(active=True, updated_at=now(), version=Branch.version + 1)
-            .where(Branch.id == branch_id)
-            .execute()
-        )
-        if not updated:
-            raise _missing(branch_id)
-        if row is not None and not row.active:
-            audit.record("reactivate", "branch", branch_id, {"active": (False, True)})
+    _set_active(branch_id, True)
 
 
 def set_default(branch_id: int) -> None:

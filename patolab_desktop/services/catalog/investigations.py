@@ -26,6 +26,7 @@ from ..access import audit, session
 from ..billing.types import TAX_CLASSES
 from ..errors import ConflictError, NotFoundError, RuleError, ValidationError
 from ..texts import translate
+from .activation import set_active
 from .panels import _member_ids, _write_members, check_members, panels_containing
 from .reading import details
 from .values import (
@@ -279,11 +280,7 @@ def deactivate(investigation_id: int) -> None:
         if row is None:
             raise _missing(investigation_id)
         _check_can_deactivate(row)
-        Investigation.update(
-            active=False, updated_at=now(), version=Investigation.version + 1
-        ).where(Investigation.id == investigation_id).execute()
-        if row.active:
-            audit.record("deactivate", "investigation", investigation_id, {"active": (True, False)})
+        set_active(Investigation, "investigation", row, False)
 
 
 def reactivate(investigation_id: int) -> None:
@@ -293,8 +290,4 @@ def reactivate(investigation_id: int) -> None:
         if row is None:
             raise _missing(investigation_id)
         _check_can_reactivate(row, _member_ids(investigation_id))
-        Investigation.update(
-            active=True, updated_at=now(), version=Investigation.version + 1
-        ).where(Investigation.id == investigation_id).execute()
-        if not row.active:
-            audit.record("reactivate", "investigation", investigation_id, {"active": (False, True)})
+        set_active(Investigation, "investigation", row, True)

@@ -25,6 +25,7 @@ from ..access import audit, session
 from ..errors import ConflictError, NotFoundError, ValidationError
 from ..paging import Page, PageRequest, every_page, keyset_page
 from ..texts import translate
+from .activation import set_active
 
 _PHONEISH = re.compile(r"[0-9+()./-]+")
 NAME_MAX = 200
@@ -474,20 +475,9 @@ def _set_active(referrer_id: int, active: bool) -> None:
     session.require("referrers.delete")
     with db.atomic():
         current = Referrer.get_or_none(Referrer.id == referrer_id)
-        updated = (
-            Referrer.update(active=active, updated_at=now(), version=Referrer.version + 1)
-            .where(Referrer.id == referrer_id)
-            .execute()
-        )
-        if not updated:
+        if current is None:
             raise _missing(referrer_id)
-        if current is not None and current.active != active:
-            audit.record(
-                "reactivate" if active else "deactivate",
-                "referrer",
-                referrer_id,
-                {"active": (current.active, active)},
-            )
+        set_active(Referrer, "referrer", current, active)
 
 
 def deactivate(referrer_id: int) -> None:
