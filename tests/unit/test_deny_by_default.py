@@ -61,6 +61,7 @@ ALLOWED: dict[str, str] = {
     "billing.payments.write": INTERNAL,
     "billing.records.issuer": INTERNAL,
     "billing.balances.summaries": INTERNAL,
+    "billing.balances.summed": INTERNAL,
     "billing.reports.month_range": FORMAT,
     "billing.statements.balance_due": INTERNAL,
     "billing.types.label": FORMAT,

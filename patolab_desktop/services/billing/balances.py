@@ -15,24 +15,26 @@ from .types import DOC_TITLES, INVOICE
 TWO = Decimal("0.01")
 
 
-def paid_amount(document_id: int) -> Decimal:
-    """Payments minus refunds and money moved to the customer's balance."""
+def summed(field: Any, condition: Any) -> Decimal:
+    """The total of the stored amount column ``field`` over the rows matching
+    ``condition``, in Lempiras with 2 places (0.00 when no row matches)."""
     value = (
-        Payment.select(fn.COALESCE(fn.SUM(Payment.amount), 0).coerce(False))
-        .where(Payment.document == document_id)
-        .scalar()
+        field.model.select(fn.COALESCE(fn.SUM(field), 0).coerce(False)).where(condition).scalar()
     )
     return stored_sum(value)
+
+
+def paid_amount(document_id: int) -> Decimal:
+    """Payments minus refunds and money moved to the customer's balance."""
+    return summed(Payment.amount, Payment.document == document_id)
 
 
 def credited_amount(document_id: int) -> Decimal:
     """The total of the credit notes issued against a factura."""
-    value = (
-        FiscalDocument.select(fn.COALESCE(fn.SUM(FiscalDocument.total), 0).coerce(False))
-        .where((FiscalDocument.original == document_id) & (FiscalDocument.status == "issued"))
-        .scalar()
+    return summed(
+        FiscalDocument.total,
+        (FiscalDocument.original == document_id) & (FiscalDocument.status == "issued"),
     )
-    return stored_sum(value)
 
 
 def _sums(query: Any) -> dict[int, Decimal]:

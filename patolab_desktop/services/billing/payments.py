@@ -15,7 +15,8 @@ from ...util.money import format_lempiras
 from ...util.text import clean
 from ..errors import ValidationError
 from ..texts import translate
-from .amounts import ZERO, read_cents, stored_sum
+from .amounts import ZERO, read_cents
+from .balances import summed
 from .types import BALANCE, CARD, CASH, CHEQUE, METHOD_LABELS, METHODS, TRANSFER, label
 
 CONTEXT = "services.billing"
@@ -204,11 +205,4 @@ def method_text(row: Payment) -> str:
 
 def balance_of(customer_id: int) -> Decimal:
     """The customer's credit balance (saldo a favor)."""
-    from peewee import fn
-
-    value = (
-        BalanceMove.select(fn.COALESCE(fn.SUM(BalanceMove.amount), 0).coerce(False))
-        .where(BalanceMove.customer == customer_id)
-        .scalar()
-    )
-    return stored_sum(value)
+    return summed(BalanceMove.amount, BalanceMove.customer == customer_id)
