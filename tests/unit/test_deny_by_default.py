@@ -51,6 +51,7 @@ ALLOWED: dict[str, str] = {
     "billing.cash.expected": INTERNAL,
     "billing.cash.session_for_payment": INTERNAL,
     "billing.balances.credited_amount": INTERNAL,
+    "billing.balances.move_balance": INTERNAL,
     "billing.invoices.invoice_of": INTERNAL,
     "billing.issuing.write_document": INTERNAL,
     "billing.invoices.lines_of": INTERNAL,

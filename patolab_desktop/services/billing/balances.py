@@ -7,7 +7,7 @@ from typing import Any
 
 from peewee import fn
 
-from ...db.models_billing import FiscalDocument, Payment
+from ...db.models_billing import BalanceMove, FiscalDocument, Payment, now
 from .. import identity
 from .amounts import stored_sum
 from .types import DOC_TITLES, INVOICE
@@ -22,6 +22,16 @@ def summed(field: Any, condition: Any) -> Decimal:
         field.model.select(fn.COALESCE(fn.SUM(field), 0).coerce(False)).where(condition).scalar()
     )
     return stored_sum(value)
+
+
+def move_balance(
+    customer_id: int, amount: Decimal, document_id: int | None, note: str, by: str
+) -> None:
+    """Add ``amount`` (negative: used) to the customer's credit balance (saldo a favor),
+    tied to the document it came from or went to; inside the caller's transaction."""
+    BalanceMove.create(
+        customer=customer_id, amount=amount, document=document_id, note=note, at=now(), by=by
+    )
 
 
 def paid_amount(document_id: int) -> Decimal:

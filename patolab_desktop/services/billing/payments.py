@@ -16,7 +16,7 @@ from ...util.text import clean
 from ..errors import ValidationError
 from ..texts import translate
 from .amounts import ZERO, read_cents
-from .balances import summed
+from .balances import move_balance, summed
 from .types import BALANCE, CARD, CASH, CHEQUE, METHOD_LABELS, METHODS, TRANSFER, label
 
 CONTEXT = "services.billing"
@@ -176,13 +176,12 @@ def write(
             by=by,
         )
         if p.method == BALANCE and customer_id is not None:
-            BalanceMove.create(
-                customer=customer_id,
-                amount=-p.amount * sign,
-                document=document_id,
-                note=translate("services.billing", "usado como pago"),
-                at=now(),
-                by=by,
+            move_balance(
+                customer_id,
+                -p.amount * sign,
+                document_id,
+                translate("services.billing", "usado como pago"),
+                by,
             )
     return batch
 
