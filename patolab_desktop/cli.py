@@ -19,6 +19,7 @@ from .commands import (
     catalog,
     customers,
     exports,
+    fail,
     identity,
     imports,
     maintenance,
@@ -29,6 +30,7 @@ from .commands import (
     safety,
     users,
 )
+from .commands.building import switch
 from .commands.parsing import SpanishArgumentParser
 from .services.bootstrap import DatabaseOpenError
 from .services.errors import ServiceError
@@ -95,13 +97,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="clave de recuperación de los números de identidad de esta base de datos, en "
         "una computadora que aún no la tiene (antes del subcomando; '-' la pide en pantalla)",
     )
-    parser.add_argument(
-        "--demo", action="store_true", help="abrir una base de datos de demostración"
-    )
-    parser.add_argument(
+    switch(parser, "--demo", "abrir una base de datos de demostración")
+    switch(
+        parser,
         "--self-test",
-        action="store_true",
-        help="autoprueba sin pantalla: ventana, búsqueda y PDF en una base temporal",
+        "autoprueba sin pantalla: ventana, búsqueda y PDF en una base temporal",
     )
     parser.add_argument(
         "--self-test-pdf",
@@ -140,24 +140,19 @@ def main(argv: list[str] | None = None) -> int:
         from .services.identity import IdentityKeyNeeded
 
         if isinstance(exc, IdentityKeyNeeded):
-            return _fail(
+            return fail(
                 f"{exc} Con la línea de comandos: patolab --recovery-key CLAVE SUBCOMANDO … "
                 "(o --recovery-key - para escribirla sin que quede en el historial)."
             )
-        return _fail(str(exc))
+        return fail(str(exc))
     except Exception as exc:  # noqa: BLE001 - a message, never a traceback (issue 15)
-        return _fail(_describe_failure(exc))
+        return fail(_describe_failure(exc))
     finally:
         from .services.bootstrap import close_db
 
         # closing must not turn a message into a traceback
         with contextlib.suppress(Exception):
             close_db()
-
-
-def _fail(message: str) -> int:
-    print(f"Error: {message}", file=sys.stderr)
-    return 1
 
 
 def _sweep_leftovers() -> None:

@@ -13,6 +13,15 @@ def db_target(args) -> str:
     return database_target(getattr(args, "db", None))
 
 
+def fail(message: str, code: int = 1) -> int:
+    """``Error: message`` on stderr; returns the exit code (1 the action failed, 2 bad
+    arguments)."""
+    import sys
+
+    print(f"Error: {message}", file=sys.stderr)
+    return code
+
+
 OUTPUT_OPTIONS = ("out", "pdf", "json")
 MAX_INT = 2**63 - 1  # the largest id or count a database column holds
 

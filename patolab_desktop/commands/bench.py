@@ -3,40 +3,37 @@
 from __future__ import annotations
 
 from . import positive_int
+from .building import command, switch
 
 
 def register(sub, common) -> None:
-    bench = sub.add_parser(
-        "bench", parents=[common], help="medir rendimiento en una base sintética grande"
+    bench = command(
+        sub, "bench", common, run_bench, "medir rendimiento en una base sintética grande"
     )
     bench.add_argument("--customers", type=positive_int, default=1_000_000, metavar="N")
     bench.add_argument("--requests", type=positive_int, default=2_000_000, metavar="N")
     bench.add_argument("--import-rows", type=positive_int, default=100_000, metavar="N")
     bench.add_argument("--seed", type=int, default=2026)
     bench.add_argument("--json", metavar="FILE", help="guardar todas las cifras en JSON")
-    bench.add_argument(
+    switch(
+        bench,
         "--existing",
-        action="store_true",
-        help="medir la base de --db tal como está (sin construir datos sintéticos)",
+        "medir la base de --db tal como está (sin construir datos sintéticos)",
     )
-    bench.add_argument(
+    switch(
+        bench,
         "--notify",
-        action="store_true",
-        help="solo los avisos: marcar resultados (line_release) y vaciar 1000 mensajes",
+        "solo los avisos: marcar resultados (line_release) y vaciar 1000 mensajes",
     )
-    bench.add_argument(
+    switch(
+        bench,
         "--billing",
-        action="store_true",
-        help="solo la facturación: emitir facturas de 10 investigaciones (invoice_issue_10)",
+        "solo la facturación: emitir facturas de 10 investigaciones (invoice_issue_10)",
     )
     bench.add_argument(
         "--cold-runs", type=positive_int, default=5, metavar="N", help="arranques en frío medidos"
     )
-    bench.add_argument(
-        "--skip-naive",
-        action="store_true",
-        help="sin el modelo ingenuo en memoria (minutos a un millón de filas)",
-    )
+    switch(bench, "--skip-naive", "sin el modelo ingenuo en memoria (minutos a un millón de filas)")
     bench.add_argument(
         "--desks",
         type=positive_int,
@@ -46,7 +43,6 @@ def register(sub, common) -> None:
     bench.add_argument(
         "--duration", type=positive_int, default=60, metavar="S", help="segundos (con --desks)"
     )
-    bench.set_defaults(handler=run_bench)
 
 
 def run_bench(args) -> int:
@@ -73,7 +69,7 @@ def run_bench(args) -> int:
         args.requests,
         args.seed,
         args.import_rows,
-        log=lambda text: print(text, flush=True),
+        log=_log,
         extra_measures=(billing_bench.measure_invoice_issue,),
         db_target=getattr(args, "db", None),
         existing=args.existing,
@@ -88,79 +84,83 @@ def run_bench(args) -> int:
     return 0
 
 
-def _bench_one_area(args, measure_inside, measure_after=None) -> int:
-    """One area's measures on the bench database (built when absent), as the system user;
-    ``measure_after`` runs once the database is closed. Prints the JSON, saves --json."""
+def _log(text: str) -> None:
+    print(text, flush=True)
+
+
+def _report(result: dict, args) -> int:
+    """The figures as JSON on stdout, and in ``--json`` when given."""
     import json
 
+    from ..bench import runner
+
+    print(json.dumps(result, indent=2, default=str))
+    if args.json:
+        runner.save(result, args.json)
+    return 0
+
+
+def _measure_on_bench_database(args, measure) -> dict:
+    """Build (or reuse) the bench database and run ``measure(result, log)`` on it as the
+    system actor ``bench``; the database is closed again afterwards."""
     from ..bench.databases import ensure_database
     from ..bench.figures import machine
-    from ..bench.runner import save
     from ..services.access import session
     from ..services.bootstrap import close_db, open_db
 
-    log = lambda text: print(text, flush=True)  # noqa: E731
     result: dict = {"machine": machine()}
-    path, _ = ensure_database(args.customers, args.requests, args.seed, log)
+    path, _ = ensure_database(args.customers, args.requests, args.seed, _log)
     result["database"] = str(path)
     open_db(path)
     try:
         with session.acting_as(session.system_actor("bench")):
-            measure_inside(result, log)
+            measure(result, _log)
     finally:
         close_db()
-    if measure_after is not None:
-        measure_after(result, log)
-    print(json.dumps(result, indent=2, default=str))
-    if args.json:
-        save(result, args.json)
-    return 0
+    return result
 
 
 def run_notify_bench(args) -> int:
     """Issue 18: ``line_release`` on the bench database, the 1,000-message drain."""
     from ..bench import notify as notify_bench
 
-    return _bench_one_area(args, notify_bench.measure_line_release, notify_bench.measure_drain)
+    result = _measure_on_bench_database(args, notify_bench.measure_line_release)
+    notify_bench.measure_drain(result, _log)
+    return _report(result, args)
 
 
 def run_billing_bench(args) -> int:
     """Issue 17: ``invoice_issue_10`` on the bench database."""
     from ..bench import billing as billing_bench
 
-    return _bench_one_area(args, billing_bench.measure_invoice_issue)
+    return _report(_measure_on_bench_database(args, billing_bench.measure_invoice_issue), args)
 
 
 def run_desks_bench(args) -> int:
     """Issue 20: ``--desks N`` on a throwaway copy of the PostgreSQL bench database."""
-    import json
-
-    from ..bench import desks, runner
+    from ..bench import databases, desks
+    from ..bench.figures import machine
     from ..db.database import is_postgres_url
 
-    log = lambda text: print(text, flush=True)  # noqa: E731
     target = getattr(args, "db", None)
     if not target or not is_postgres_url(target):
         print("Error: --desks necesita --db postgresql://…", flush=True)
         return 2
-    url, _ = runner.prepare_target(
-        target, args.customers, args.requests, args.seed, log, args.existing
+    url, _ = databases.prepare_target(
+        target, args.customers, args.requests, args.seed, _log, args.existing
     )
     name = url.rsplit("/", 1)[-1]
     copy = f"{name}_desks"
-    server = runner._server(target)
+    server = databases._server(target)
     try:
         with server.cursor() as cur:
             cur.execute(f'DROP DATABASE IF EXISTS "{copy}"')
             cur.execute(f'CREATE DATABASE "{copy}" TEMPLATE "{name}"')
-        result: dict = {"machine": runner.machine(), "parameters": vars(args) | {"handler": None}}
-        copy_url = runner.with_database(target, copy)
-        result.update(desks.run_desks(copy_url, args.desks, args.duration, log))
+        result: dict = {"machine": machine(), "parameters": vars(args) | {"handler": None}}
+        copy_url = databases.with_database(target, copy)
+        result.update(desks.run_desks(copy_url, args.desks, args.duration, _log))
     finally:
         with server.cursor() as cur:
             cur.execute(f'DROP DATABASE IF EXISTS "{copy}" WITH (FORCE)')
         server.close()
-    print(json.dumps(result, indent=2, default=str))
-    if args.json:
-        runner.save(result, args.json)
-    return 0
+    return _report(result, args)

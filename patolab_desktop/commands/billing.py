@@ -6,20 +6,15 @@ the services is a message and exit 1 (``cli.main``), bad arguments exit 2."""
 from __future__ import annotations
 
 import datetime as dt
-import sys
 
-from . import open_from_args, out_path, record_id
+from . import fail, open_from_args, out_path, record_id
+from .building import command, file_option, paper_option, switch
 
 PAY_HELP = (
     "pagos separados por coma: efectivo cash:MONTO[:RECIBIDO], tarjeta "
     "card:MONTO:ULTIMOS4:AUTORIZACION, transfer:MONTO:BANCO:REFERENCIA, "
     "cheque:MONTO:BANCO:NUMERO, balance:MONTO (saldo a favor)"
 )
-
-
-def _fail(message: str, code: int) -> int:
-    print(f"Error: {message}", file=sys.stderr)
-    return code
 
 
 def _date(text: str) -> dt.date:
@@ -90,12 +85,17 @@ def parse_payments(text: str):
     return tuple(found)
 
 
+FORMATS = ("letter", "a4", "roll")
+
+
 def register(sub, common) -> None:
-    invoice = sub.add_parser(
+    invoice = command(
+        sub,
         "invoice",
-        parents=[common],
+        common,
+        run_invoice,
+        "emitir la factura de una o más solicitudes",
         aliases=["facturar"],
-        help="emitir la factura de una o más solicitudes",
     )
     invoice.add_argument(
         "requests",
@@ -111,12 +111,8 @@ def register(sub, common) -> None:
         help="cliente o empresa que paga (por omisión, el de la solicitud)",
     )
     invoice.add_argument("--pay", default="", metavar="PAGOS", help=PAY_HELP)
-    invoice.add_argument(
-        "--credit", action="store_true", help="lo que no se paga queda a crédito de la empresa"
-    )
-    invoice.add_argument(
-        "--consumer-final", action="store_true", help="a CONSUMIDOR FINAL (hasta L 10,000.00)"
-    )
+    switch(invoice, "--credit", "lo que no se paga queda a crédito de la empresa")
+    switch(invoice, "--consumer-final", "a CONSUMIDOR FINAL (hasta L 10,000.00)")
     invoice.add_argument("--buyer-name", default="", help="nombre del comprador")
     invoice.add_argument("--buyer-document", default="", help="RTN o identidad del comprador")
     invoice.add_argument(
@@ -128,32 +124,27 @@ def register(sub, common) -> None:
         help="comprador exonerado: Constancia del Registro de Exonerados",
     )
     invoice.add_argument("--sag", default="", help="comprador exonerado: registro SAG")
-    invoice.add_argument(
-        "--pdf", type=out_path, default=None, metavar="ARCHIVO", help="guardar la factura en PDF"
-    )
-    invoice.add_argument(
-        "--format",
-        choices=["letter", "a4", "roll"],
-        default="letter",
-        help="carta, A4 o rollo de 80 mm",
-    )
-    invoice.set_defaults(handler=run_invoice)
+    file_option(invoice, "guardar la factura en PDF", flag="--pdf")
+    paper_option(invoice, "--format", FORMATS, "letter", "carta, A4 o rollo de 80 mm")
 
-    void = sub.add_parser(
+    void = command(
+        sub,
         "void",
-        parents=[common],
+        common,
+        run_void,
+        "anular una factura (el número queda usado)",
         aliases=["anular"],
-        help="anular una factura (el número queda usado)",
     )
     void.add_argument("number", metavar="NUMERO", help="número fiscal EEE-PPP-TT-NNNNNNNN")
     void.add_argument("--reason", required=True, help="motivo de la anulación")
-    void.set_defaults(handler=run_void)
 
-    note = sub.add_parser(
+    note = command(
+        sub,
         "credit-note",
-        parents=[common],
+        common,
+        run_credit_note,
+        "emitir una nota de crédito sobre una factura",
         aliases=["nota-credito"],
-        help="emitir una nota de crédito sobre una factura",
     )
     note.add_argument("number", metavar="NUMERO", help="número de la factura original")
     what = note.add_mutually_exclusive_group(required=True)
@@ -180,16 +171,12 @@ def register(sub, common) -> None:
         choices=["cash", "card", "transfer", "cheque"],
         help="cómo se devuelve",
     )
-    note.add_argument(
-        "--pdf", type=out_path, default=None, metavar="ARCHIVO", help="guardar la nota en PDF"
-    )
-    note.add_argument("--format", choices=["letter", "a4", "roll"], default="letter")
-    note.set_defaults(handler=run_credit_note)
+    file_option(note, "guardar la nota en PDF", flag="--pdf")
+    paper_option(note, "--format", FORMATS, "letter")
 
-    cash_open = sub.add_parser("cash-open", parents=[common], help="abrir su caja")
+    cash_open = command(sub, "cash-open", common, run_cash_open, "abrir su caja")
     cash_open.add_argument("--float", dest="opening", default="0", help="fondo inicial")
-    cash_open.set_defaults(handler=run_cash_open)
-    cash_close = sub.add_parser("cash-close", parents=[common], help="cerrar su caja (cuadre)")
+    cash_close = command(sub, "cash-close", common, run_cash_close, "cerrar su caja (cuadre)")
     cash_close.add_argument(
         "--count",
         default="",
@@ -204,30 +191,30 @@ def register(sub, common) -> None:
     ):
         cash_close.add_argument(f"--{method}", default=None, help=f"total contado en {text}")
     cash_close.add_argument("--note", default="", help="nota (obligatoria si hay diferencia)")
-    cash_close.add_argument(
-        "--pdf",
-        type=out_path,
-        default=None,
-        metavar="ARCHIVO",
-        help="guardar el reporte de cierre en PDF",
-    )
-    cash_close.set_defaults(handler=run_cash_close)
-    confirm = sub.add_parser(
-        "cash-confirm", parents=[common], help="confirmar el cierre de una caja (supervisor)"
+    file_option(cash_close, "guardar el reporte de cierre en PDF", flag="--pdf")
+    confirm = command(
+        sub,
+        "cash-confirm",
+        common,
+        run_cash_confirm,
+        "confirmar el cierre de una caja (supervisor)",
     )
     confirm.add_argument("session", type=record_id, help="número de la caja")
-    confirm.set_defaults(handler=run_cash_confirm)
 
 
 PAPER_NAMES = {"letter": "Letter", "a4": "A4"}
 
 
-def _write_pdf(document_id: int, path, paper: str) -> int:
+def _save_pdf(document_id: int, args) -> None:
+    """``--pdf`` of invoice and credit-note: the document on the paper of ``--format``."""
+    if not args.pdf:
+        return
     from ..documents import fiscal_document
     from ..services.billing import records
 
-    name = fiscal_document.ROLL if paper == "roll" else PAPER_NAMES[paper]
-    return fiscal_document.write_fiscal_document_pdf(path, records.view(document_id), name)
+    paper = fiscal_document.ROLL if args.format == "roll" else PAPER_NAMES[args.format]
+    fiscal_document.write_fiscal_document_pdf(args.pdf, records.view(document_id), paper)
+    print(f"Guardada en {args.pdf}")
 
 
 def run_invoice(args) -> int:
@@ -238,7 +225,7 @@ def run_invoice(args) -> int:
     try:
         pays = parse_payments(args.pay)
     except ValueError as exc:
-        return _fail(str(exc), 2)
+        return fail(str(exc), 2)
     open_from_args(args)
     ids = tuple(requests.find_id(number) for number in args.requests)
     buyer = BuyerInput(
@@ -262,9 +249,7 @@ def run_invoice(args) -> int:
     for p in view.payments:
         change = f", cambio L {p.change:,.2f}" if p.change else ""
         print(f"  {p.method_label}: L {p.amount:,.2f}{change}")
-    if args.pdf:
-        _write_pdf(doc_id, args.pdf, args.format)
-        print(f"Guardada en {args.pdf}")
+    _save_pdf(doc_id, args)
     return 0
 
 
@@ -309,9 +294,7 @@ def run_credit_note(args) -> int:
     )
     view = records.view(note_id)
     print(f"Nota de crédito {view.number} sobre {view.original_number}: L {view.totals.total:,.2f}")
-    if args.pdf:
-        _write_pdf(note_id, args.pdf, args.format)
-        print(f"Guardada en {args.pdf}")
+    _save_pdf(note_id, args)
     return 0
 
 
@@ -342,7 +325,7 @@ def run_cash_close(args) -> int:
     try:
         faces = _denominations(args.count)
     except ValueError as exc:
-        return _fail(str(exc), 2)
+        return fail(str(exc), 2)
     open_from_args(args)
     other = {
         m: getattr(args, m)

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from . import open_from_args, out_path, record_id
+from . import open_from_args, record_id
 from .billing import PAPER_NAMES, _date, _statement_path
+from .building import command, export_command, file_option, paper_option
 
 
 def register(sub, common) -> None:
@@ -19,7 +20,9 @@ def register(sub, common) -> None:
         help="autorizaciones fiscales (CAI): agregar, listar, cerrar",
     )
     actions = auth.add_subparsers(dest="action", metavar="ACCION", required=True)
-    add = actions.add_parser("add", parents=[common], help="registrar una autorización del SAR")
+    add = command(
+        actions, "add", common, run_authorisations_add, "registrar una autorización del SAR"
+    )
     add.add_argument("--branch", required=True, metavar="CODIGO", help="código de la sucursal")
     add.add_argument(
         "--establishment",
@@ -52,80 +55,69 @@ def register(sub, common) -> None:
         metavar="AAAA-MM-DD",
         help="fecha límite de emisión",
     )
-    add.set_defaults(handler=run_authorisations_add)
-    listing = actions.add_parser("list", parents=[common], help="listar autorizaciones y avisos")
-    listing.set_defaults(handler=run_authorisations_list)
-    end = actions.add_parser("end", parents=[common], help="cerrar una autorización")
+    command(actions, "list", common, run_authorisations_list, "listar autorizaciones y avisos")
+    end = command(actions, "end", common, run_authorisations_end, "cerrar una autorización")
     end.add_argument("id", type=record_id, help="número de la autorización (de «list»)")
     end.add_argument("--reason", required=True, help="motivo")
-    end.set_defaults(handler=run_authorisations_end)
 
-    book = sub.add_parser(
+    book = command(
+        sub,
         "sales-book",
-        parents=[common],
+        common,
+        run_sales_book,
+        "libro de ventas de un mes (CSV y texto para el SAR)",
         aliases=["libro-ventas"],
-        help="libro de ventas de un mes (CSV y texto para el SAR)",
     )
     book.add_argument("--month", required=True, metavar="AAAA-MM")
-    book.add_argument(
-        "--out",
-        type=out_path,
-        required=True,
-        metavar="ARCHIVO",
-        help="archivo CSV, o .txt para el archivo de texto",
-    )
-    book.set_defaults(handler=run_sales_book)
-    unused = sub.add_parser(
+    file_option(book, "archivo CSV, o .txt para el archivo de texto", required=True)
+    unused = command(
+        sub,
         "unused-numbers",
-        parents=[common],
+        common,
+        run_unused_numbers,
+        "números no utilizados por autorización (Art. 42)",
         aliases=["numeros-no-usados"],
-        help="números no utilizados por autorización (Art. 42)",
     )
-    unused.add_argument(
-        "--out",
-        type=out_path,
-        default=None,
-        metavar="ARCHIVO",
-        help="guardar en CSV (si no, se muestran)",
-    )
-    unused.set_defaults(handler=run_unused_numbers)
-    daily = sub.add_parser(
+    file_option(unused, "guardar en CSV (si no, se muestran)")
+    daily = command(
+        sub,
         "daily-sales",
-        parents=[common],
+        common,
+        run_daily_sales,
+        "ventas de un día por forma de pago y por recepcionista",
         aliases=["ventas-del-dia"],
-        help="ventas de un día por forma de pago y por recepcionista",
     )
     daily.add_argument("--date", type=_date, default=None, metavar="AAAA-MM-DD")
-    daily.set_defaults(handler=run_daily_sales)
-    statement = sub.add_parser(
+    statement = command(
+        sub,
         "statement",
-        parents=[common],
+        common,
+        run_statement,
+        "estado de cuenta de una empresa con crédito (PDF o CSV)",
         aliases=["estado-cuenta"],
-        help="estado de cuenta de una empresa con crédito (PDF o CSV)",
     )
     statement.add_argument(
         "--customer", type=record_id, required=True, metavar="ID", help="número del cliente"
     )
-    statement.add_argument(
-        "--out",
-        type=_statement_path,
+    file_option(
+        statement,
+        "archivo .pdf o .csv (el formato sale de la extensión)",
         required=True,
-        metavar="ARCHIVO",
-        help="archivo .pdf o .csv (el formato sale de la extensión)",
+        type=_statement_path,
     )
-    statement.add_argument(
-        "--format", choices=["letter", "a4"], default="letter", help="papel del PDF"
-    )
-    statement.set_defaults(handler=run_statement)
+    paper_option(statement, "--format", ("letter", "a4"), "letter", "papel del PDF")
 
 
 def register_export(kinds, common) -> None:
-    parser = kinds.add_parser(
-        "invoices", parents=[common], aliases=["facturas"], help="facturas y notas de crédito (CSV)"
+    invoices = export_command(
+        kinds,
+        "invoices",
+        common,
+        run_export_invoices,
+        "facturas y notas de crédito (CSV)",
+        aliases=["facturas"],
     )
-    parser.add_argument("--out", type=out_path, required=True, metavar="ARCHIVO")
-    parser.add_argument("--month", default=None, metavar="AAAA-MM", help="solo este mes")
-    parser.set_defaults(handler=run_export_invoices)
+    invoices.add_argument("--month", default=None, metavar="AAAA-MM", help="solo este mes")
 
 
 def run_authorisations_add(args) -> int:

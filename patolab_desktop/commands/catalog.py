@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import open_from_args, out_path
+from . import open_from_args
+from .building import command, export_command, switch
 
 
 def register(sub, common) -> None:
-    parser = sub.add_parser(
+    parser = command(
+        sub,
         "import-catalog",
-        parents=[common],
-        help="importar investigaciones desde CSV (todo o nada)",
+        common,
+        run_import_catalog,
+        "importar investigaciones desde CSV (todo o nada)",
         description=(
             "Crea o actualiza investigaciones desde un CSV con las columnas "
             "code,name,sample_type,price,panel_members (miembros separados por ';') y, "
@@ -20,19 +23,18 @@ def register(sub, common) -> None:
         ),
     )
     parser.add_argument("file", type=Path, metavar="ARCHIVO")
-    parser.add_argument(
-        "--dry-run", action="store_true", help="solo revisar el archivo, sin guardar"
-    )
-    parser.set_defaults(handler=run_import_catalog)
+    switch(parser, "--dry-run", "solo revisar el archivo, sin guardar")
 
 
 def register_export(kinds, common) -> None:
-    parser = kinds.add_parser(
-        "catalog", parents=[common], help="catálogo de investigaciones en el formato de importación"
+    parser = export_command(
+        kinds,
+        "catalog",
+        common,
+        run_export_catalog,
+        "catálogo de investigaciones en el formato de importación",
     )
-    parser.add_argument("--out", type=out_path, required=True, metavar="ARCHIVO")
-    parser.add_argument("--active-only", action="store_true", help="solo investigaciones activas")
-    parser.set_defaults(handler=run_export_catalog)
+    switch(parser, "--active-only", "solo investigaciones activas")
 
 
 def run_import_catalog(args) -> int:

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import sys
 
-from . import open_from_args, out_path
+from . import open_from_args
+from .building import export_command
 
 EXIT_BAD_ARGUMENTS = 2
 
@@ -20,24 +21,15 @@ def register(sub, common) -> None:
 
 
 def register_export(kinds, common) -> None:
-    parser = kinds.add_parser(
+    parser = export_command(
+        kinds,
         "customers",
-        parents=[common],
+        common,
+        run_export_customers,
+        "clientes y empresas activos (clientes_patolab.csv, UTF-8 con BOM)",
+        out_help="archivo CSV a escribir (p. ej. clientes_patolab.csv)",
+        search_help="solo los que coinciden (nombre, identidad, teléfono, correo)",
         aliases=["clientes"],
-        help="clientes y empresas activos (clientes_patolab.csv, UTF-8 con BOM)",
-    )
-    parser.add_argument(
-        "--out",
-        type=out_path,
-        required=True,
-        metavar="ARCHIVO",
-        help="archivo CSV a escribir (p. ej. clientes_patolab.csv)",
-    )
-    parser.add_argument(
-        "--search",
-        default="",
-        metavar="TEXTO",
-        help="solo los que coinciden (nombre, identidad, teléfono, correo)",
     )
     parser.add_argument("--type", default=None, metavar="TIPO", help="cliente (paciente) o empresa")
     parser.add_argument(
@@ -53,7 +45,6 @@ def register_export(kinds, common) -> None:
         help="nombre o código del municipio (p. ej. 0501)",
     )
     parser.add_argument("--gender", default=None, metavar="GÉNERO", help="Mujer, Hombre u Otro")
-    parser.set_defaults(handler=run_export_customers)
 
 
 def run_export_customers(args) -> int:

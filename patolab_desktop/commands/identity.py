@@ -3,26 +3,27 @@
 from __future__ import annotations
 
 from . import open_from_args
+from .building import command, file_option, switch
 
 
 def register(sub, common) -> None:
-    command = sub.add_parser(
+    parser = command(
+        sub,
         "recovery-key",
-        parents=[common],
-        help="mostrar, guardar o confirmar la clave de recuperación de los números de identidad",
+        common,
+        run_recovery_key,
+        "mostrar, guardar o confirmar la clave de recuperación de los números de identidad",
     )
-    command.add_argument(
-        "--out",
-        metavar="ARCHIVO",
-        default=None,
-        help="guardar la hoja con la clave en este archivo (p. ej. en una memoria USB)",
+    file_option(
+        parser,
+        "guardar la hoja con la clave en este archivo (p. ej. en una memoria USB)",
+        type=None,  # identity_keys.save_recovery_key checks the place itself
     )
-    command.add_argument(
+    switch(
+        parser,
         "--confirm",
-        action="store_true",
-        help="dejar constancia de que la clave está impresa o guardada fuera de esta computadora",
+        "dejar constancia de que la clave está impresa o guardada fuera de esta computadora",
     )
-    command.set_defaults(handler=run_recovery_key)
 
 
 def run_recovery_key(args) -> int:

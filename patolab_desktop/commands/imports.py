@@ -9,44 +9,34 @@ from __future__ import annotations
 
 import sys
 
-from . import open_from_args, out_path
+from . import open_from_args
+from .building import command, export_command, switch
 
 
 def register(sub, common) -> None:
-    parser = sub.add_parser(
+    parser = command(
+        sub,
         "import-patients",
-        parents=[common],
-        help="importar pacientes desde un CSV (nombre, teléfono, correo, identidad…)",
+        common,
+        run_import_patients,
+        "importar pacientes desde un CSV (nombre, teléfono, correo, identidad…)",
         description="Importa pacientes de un CSV (máx. 5 MB; coma o punto y coma; UTF-8 o "
         "Windows-1252). Si alguna fila es rechazada no se guarda nada.",
     )
     parser.add_argument("file", metavar="ARCHIVO", help="el archivo CSV")
-    parser.add_argument(
-        "--dry-run", action="store_true", help="solo analizar e informar; no guardar nada"
-    )
-    parser.set_defaults(handler=run_import_patients)
+    switch(parser, "--dry-run", "solo analizar e informar; no guardar nada")
 
 
 def register_export(kinds, common) -> None:
-    parser = kinds.add_parser(
+    export_command(
+        kinds,
         "patients",
-        parents=[common],
-        help="pacientes.csv: Nombre, Teléfono, Email, Registrado",
+        common,
+        run_export_patients,
+        "pacientes.csv: Nombre, Teléfono, Email, Registrado",
+        out_help="dónde escribir el CSV (p. ej. pacientes.csv)",
+        search_help="solo los que coinciden (nombre, teléfono, correo o identidad)",
     )
-    parser.add_argument(
-        "--out",
-        required=True,
-        type=out_path,
-        metavar="ARCHIVO",
-        help="dónde escribir el CSV (p. ej. pacientes.csv)",
-    )
-    parser.add_argument(
-        "--search",
-        default="",
-        metavar="TEXTO",
-        help="solo los que coinciden (nombre, teléfono, correo o identidad)",
-    )
-    parser.set_defaults(handler=run_export_patients)
 
 
 def _plural(n: int, one: str, many: str) -> str:

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from . import open_from_args, positive_int
+from .building import command
 
 
 def register(sub, common) -> None:
-    check = sub.add_parser("check", parents=[common], help="integridad y versión del esquema")
-    check.set_defaults(handler=run_check)
+    command(sub, "check", common, run_check, "integridad y versión del esquema")
 
-    seed = sub.add_parser(
+    seed = command(
+        sub,
         "seed-demo",
-        parents=[common],
-        help="llenar una base de datos con datos sintéticos hondureños",
+        common,
+        run_seed_demo,
+        "llenar una base de datos con datos sintéticos hondureños",
     )
     seed.add_argument("--customers", type=positive_int, default=2000, metavar="N")
     seed.add_argument(
@@ -23,7 +25,6 @@ def register(sub, common) -> None:
         help="solicitudes de laboratorio (por omisión, 2 por cliente hasta 4000)",
     )
     seed.add_argument("--seed", type=int, default=2026, help="semilla (mismo valor, mismos datos)")
-    seed.set_defaults(handler=run_seed_demo)
 
 
 def run_check(args) -> int:

@@ -3,23 +3,19 @@
 from __future__ import annotations
 
 from . import open_from_args
+from .building import command, switch
 
 
 def register(sub, common) -> None:
-    notify = sub.add_parser(
+    notify = command(
+        sub,
         "notify",
-        parents=[common],
-        help="avisos por WhatsApp: enviar la cola (--run) o ver su estado",
+        common,
+        run_notify,
+        "avisos por WhatsApp: enviar la cola (--run) o ver su estado",
     )
-    notify.add_argument(
-        "--run", action="store_true", help="enviar los mensajes en cola hasta Ctrl+C"
-    )
-    notify.add_argument(
-        "--once",
-        action="store_true",
-        help="con --run: enviar lo que esté listo y terminar",
-    )
-    notify.set_defaults(handler=run_notify)
+    switch(notify, "--run", "enviar los mensajes en cola hasta Ctrl+C")
+    switch(notify, "--once", "con --run: enviar lo que esté listo y terminar")
 
 
 def run_notify(args) -> int:

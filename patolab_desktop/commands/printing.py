@@ -14,9 +14,9 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import getpass
-import sys
 
-from . import open_from_args, out_path
+from . import fail, open_from_args
+from .building import command, file_option, paper_option, switch
 from .parsing import SpanishArgumentParser
 
 PAPERS = ("A4", "Letter")
@@ -58,9 +58,7 @@ def _printer_name(args) -> str:
 
 def register(sub, common) -> None:
     output = SpanishArgumentParser(add_help=False)
-    output.add_argument(
-        "--pdf", type=out_path, required=True, metavar="ARCHIVO", help="archivo PDF a escribir"
-    )
+    file_option(output, "archivo PDF a escribir", flag="--pdf", required=True)
     output.add_argument(
         "--by",
         default="",
@@ -68,25 +66,27 @@ def register(sub, common) -> None:
         help="quién imprime (pie de página); por omisión, el usuario del sistema",
     )
 
-    summary = sub.add_parser(
-        "print-summary", parents=[common, output], help="resumen de una solicitud en PDF"
+    summary = command(
+        sub,
+        "print-summary",
+        common,
+        run_print_summary,
+        "resumen de una solicitud en PDF",
+        parents=[output],
     )
     summary.add_argument("request_number", metavar="NUMERO_SOLICITUD")
-    summary.add_argument(
-        "--paper",
-        choices=PAPERS,
-        default=None,
-        help="tamaño de papel (por omisión, el de la configuración)",
+    paper_option(
+        summary, "--paper", PAPERS, None, "tamaño de papel (por omisión, el de la configuración)"
     )
-    summary.add_argument(
-        "--full-id",
-        action="store_true",
-        help="mostrar la identidad completa (por omisión, enmascarada)",
-    )
-    summary.set_defaults(handler=run_print_summary)
+    switch(summary, "--full-id", "mostrar la identidad completa (por omisión, enmascarada)")
 
-    report = sub.add_parser(
-        "report", parents=[common, output], help="resumen por período para supervisores en PDF"
+    report = command(
+        sub,
+        "report",
+        common,
+        run_report,
+        "resumen por período para supervisores en PDF",
+        parents=[output],
     )
     report.add_argument(
         "--from",
@@ -110,11 +110,15 @@ def register(sub, common) -> None:
         metavar="CODIGO",
         help="solo una sucursal (por código, p. ej. SPS)",
     )
-    report.add_argument("--paper", choices=PAPERS, default=None)
-    report.set_defaults(handler=run_report)
+    paper_option(report, "--paper", PAPERS, None)
 
-    labels = sub.add_parser(
-        "labels", parents=[common, output], help="etiquetas de tubos de una solicitud en PDF"
+    labels = command(
+        sub,
+        "labels",
+        common,
+        run_labels,
+        "etiquetas de tubos de una solicitud en PDF",
+        parents=[output],
     )
     labels.add_argument("request_number", metavar="NUMERO_SOLICITUD")
     labels.add_argument(
@@ -124,12 +128,6 @@ def register(sub, common) -> None:
         metavar="N",
         help="copias de cada etiqueta (por omisión, las de la configuración)",
     )
-    labels.set_defaults(handler=run_labels)
-
-
-def _fail(message: str, code: int) -> int:
-    print(f"Error: {message}", file=sys.stderr)
-    return code
 
 
 def _as_cli(func):
@@ -144,13 +142,13 @@ def _as_cli(func):
             with session.acting_as(actor):
                 return func(args)
         except NotFoundError as exc:
-            return _fail(str(exc), 1)
+            return fail(str(exc), 1)
         except ValidationError as exc:
-            return _fail(str(exc), 2)
+            return fail(str(exc), 2)
         except ServiceError as exc:  # a rule forbids it (e.g. labels of a cancelled request)
-            return _fail(str(exc), 1)
+            return fail(str(exc), 1)
         except OSError as exc:
-            return _fail(f"no se pudo escribir {args.pdf}: {exc}", 1)
+            return fail(f"no se pudo escribir {args.pdf}: {exc}", 1)
 
     wrapper.__name__ = func.__name__
     wrapper.__doc__ = func.__doc__
@@ -185,7 +183,7 @@ def run_report(args) -> int:
     from ..services.requests import reports
 
     if args.date_to < args.date_from:
-        return _fail("la fecha final (--to) es anterior a la inicial (--from)", 2)
+        return fail("la fecha final (--to) es anterior a la inicial (--from)", 2)
     open_from_args(args)
     branch_id = branches.get_by_code(args.branch).id if args.branch else None
     data = reports.period_report_data(

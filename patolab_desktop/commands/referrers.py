@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from . import open_from_args, out_path
+from . import open_from_args
+from .building import export_command, switch
 
 
 def register(sub, common) -> None:
@@ -10,29 +11,19 @@ def register(sub, common) -> None:
 
 
 def register_export(kinds, common) -> None:
-    parser = kinds.add_parser(
-        "referrers", parents=[common], help="médicos e instituciones remitentes (CSV UTF-8 con BOM)"
-    )
-    parser.add_argument(
-        "--out",
-        type=out_path,
-        required=True,
-        metavar="ARCHIVO",
-        help="archivo CSV a escribir (p. ej. remitentes.csv)",
-    )
-    parser.add_argument(
-        "--search",
-        default="",
-        metavar="TEXTO",
-        help="solo los que coinciden con el texto (nombre, institución, teléfono)",
+    parser = export_command(
+        kinds,
+        "referrers",
+        common,
+        run_export_referrers,
+        "médicos e instituciones remitentes (CSV UTF-8 con BOM)",
+        out_help="archivo CSV a escribir (p. ej. remitentes.csv)",
+        search_help="solo los que coinciden con el texto (nombre, institución, teléfono)",
     )
     parser.add_argument(
         "--type", default=None, metavar="TIPO", help="solo un tipo de remitente (p. ej. Doctor)"
     )
-    parser.add_argument(
-        "--include-inactive", action="store_true", help="incluir remitentes desactivados"
-    )
-    parser.set_defaults(handler=run_export_referrers)
+    switch(parser, "--include-inactive", "incluir remitentes desactivados")
 
 
 def run_export_referrers(args) -> int:

@@ -21,7 +21,8 @@ import datetime as dt
 import sys
 
 from ..util.text import clean, fold
-from . import MAX_INT, open_from_args, out_path, record_id
+from . import MAX_INT, open_from_args, record_id
+from .building import command, export_command, switch
 
 EXIT_BAD_ARGUMENTS = 2
 
@@ -83,10 +84,12 @@ def _reason(text: str) -> str:
 
 
 def register(sub, common) -> None:
-    status = sub.add_parser(
+    status = command(
+        sub,
         "request-status",
-        parents=[common],
-        help="ver el estado de una solicitud o avanzarla en el flujo",
+        common,
+        run_status,
+        "ver el estado de una solicitud o avanzarla en el flujo",
     )
     status.add_argument(
         "number",
@@ -94,20 +97,17 @@ def register(sub, common) -> None:
         metavar="NÚMERO",
         help="número de la solicitud, p. ej. SPS-2026-000123",
     )
-    status.add_argument(
-        "--advance",
-        action="store_true",
-        help="pasar al siguiente estado (pendiente → muestra tomada → …)",
-    )
+    switch(status, "--advance", "pasar al siguiente estado (pendiente → muestra tomada → …)")
     status.add_argument(
         "--by", default="cli", metavar="USUARIO", help="quién hace el cambio (historial)"
     )
-    status.set_defaults(handler=run_status)
 
-    cancel = sub.add_parser(
+    cancel = command(
+        sub,
         "cancel-request",
-        parents=[common],
-        help="cancelar una solicitud pendiente o con muestra tomada",
+        common,
+        run_cancel,
+        "cancelar una solicitud pendiente o con muestra tomada",
     )
     cancel.add_argument("number", type=_request_number, metavar="NÚMERO")
     cancel.add_argument(
@@ -118,7 +118,6 @@ def register(sub, common) -> None:
         help="motivo de la cancelación (obligatorio)",
     )
     cancel.add_argument("--by", default="cli", metavar="USUARIO", help="quién cancela (historial)")
-    cancel.set_defaults(handler=run_cancel)
 
 
 def run_status(args) -> int:
@@ -148,24 +147,15 @@ def run_cancel(args) -> int:
 
 
 def register_export(kinds, common) -> None:
-    parser = kinds.add_parser(
+    parser = export_command(
+        kinds,
         "requests",
-        parents=[common],
+        common,
+        run_export_requests,
+        "solicitudes de laboratorio (CSV UTF-8 con BOM)",
+        out_help="archivo CSV a escribir (p. ej. solicitudes.csv)",
+        search_help="número de solicitud o nombre/identidad del paciente",
         aliases=["solicitudes"],
-        help="solicitudes de laboratorio (CSV UTF-8 con BOM)",
-    )
-    parser.add_argument(
-        "--out",
-        type=out_path,
-        required=True,
-        metavar="ARCHIVO",
-        help="archivo CSV a escribir (p. ej. solicitudes.csv)",
-    )
-    parser.add_argument(
-        "--search",
-        default="",
-        metavar="TEXTO",
-        help="número de solicitud o nombre/identidad del paciente",
     )
     parser.add_argument("--status", type=_choice("status"), default=None, metavar="ESTADO")
     parser.add_argument("--priority", type=_choice("priority"), default=None, metavar="PRIORIDAD")
@@ -193,7 +183,6 @@ def register_export(kinds, common) -> None:
         metavar="AAAA-MM-DD",
         help="hasta este día (incluido)",
     )
-    parser.set_defaults(handler=run_export_requests)
 
 
 def _bad(message: str) -> int:

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from . import open_from_args
+from .building import command, switch
 
 
 def register(sub, common) -> None:
-    backup = sub.add_parser(
+    backup = command(
+        sub,
         "backup",
-        parents=[common],
-        help="copia de seguridad de la base de datos (API de respaldo de SQLite o pg_dump)",
+        common,
+        run_backup,
+        "copia de seguridad de la base de datos (API de respaldo de SQLite o pg_dump)",
     )
     backup.add_argument(
         "--folder",
@@ -17,27 +20,26 @@ def register(sub, common) -> None:
         default=None,
         help="carpeta de destino (por omisión, la configurada en esta computadora)",
     )
-    backup.add_argument(
-        "--prune",
-        action="store_true",
-        help="borrar además las copias más antiguas que los días configurados",
-    )
-    backup.set_defaults(handler=run_backup)
+    switch(backup, "--prune", "borrar además las copias más antiguas que los días configurados")
 
-    restore = sub.add_parser(
+    restore = command(
+        sub,
         "restore",
-        parents=[common],
-        help="restaurar una copia (antes guarda una copia del estado actual)",
+        common,
+        run_restore,
+        "restaurar una copia (antes guarda una copia del estado actual)",
     )
     restore.add_argument("file", metavar="ARCHIVO", help="archivo de copia (.db)")
-    restore.set_defaults(handler=run_restore)
 
-    listing = sub.add_parser("backups", parents=[common], help="listar las copias de seguridad")
+    listing = command(sub, "backups", common, run_list, "listar las copias de seguridad")
     listing.add_argument("--folder", metavar="CARPETA", default=None)
-    listing.set_defaults(handler=run_list)
 
-    migrate = sub.add_parser(
-        "migrate-to", parents=[common], help="copiar una base SQLite a un servidor PostgreSQL vacío"
+    migrate = command(
+        sub,
+        "migrate-to",
+        common,
+        run_migrate_to,
+        "copiar una base SQLite a un servidor PostgreSQL vacío",
     )
     migrate.add_argument(
         "--to",
@@ -47,7 +49,6 @@ def register(sub, common) -> None:
         "contraseñas del sistema o de PGPASSWORD, nunca en la línea de comandos)",
     )
     migrate.add_argument("--batch", type=int, default=1000, metavar="N", help="filas por lote")
-    migrate.set_defaults(handler=run_migrate_to)
 
 
 def run_backup(args) -> int:

@@ -22,6 +22,7 @@ import getpass
 import sys
 
 from . import open_from_args
+from .building import command, switch
 
 
 def register(sub, common) -> None:
@@ -29,48 +30,45 @@ def register(sub, common) -> None:
         "users", parents=[common], help="usuarios: listar, restablecer contraseña, desbloquear"
     )
     kinds = parser.add_subparsers(dest="users_command", metavar="ACCIÓN", required=True)
-    listing = kinds.add_parser("list", parents=[common], help="usuarios con su rol y estado")
-    listing.set_defaults(handler=run_list)
-    reset = kinds.add_parser(
-        "reset-password", parents=[common], help="contraseña temporal (se cambia al iniciar sesión)"
+    command(kinds, "list", common, run_list, "usuarios con su rol y estado")
+    reset = command(
+        kinds,
+        "reset-password",
+        common,
+        run_reset_password,
+        "contraseña temporal (se cambia al iniciar sesión)",
     )
     reset.add_argument("username", metavar="USUARIO")
-    reset.add_argument(
-        "--password-stdin",
-        action="store_true",
-        help="leer la contraseña temporal de la entrada estándar",
-    )
-    reset.set_defaults(handler=run_reset_password)
-    unlock = kinds.add_parser(
-        "unlock", parents=[common], help="desbloquear una cuenta bloqueada por intentos fallidos"
+    switch(reset, "--password-stdin", "leer la contraseña temporal de la entrada estándar")
+    unlock = command(
+        kinds,
+        "unlock",
+        common,
+        run_unlock,
+        "desbloquear una cuenta bloqueada por intentos fallidos",
     )
     unlock.add_argument("username", metavar="USUARIO")
-    unlock.set_defaults(handler=run_unlock)
-    admin = kinds.add_parser(
+    admin = command(
+        kinds,
         "create-admin",
-        parents=[common],
-        help="crear un administrador (el primero, o uno de emergencia)",
+        common,
+        run_create_admin,
+        "crear un administrador (el primero, o uno de emergencia)",
     )
     admin.add_argument("username", metavar="USUARIO")
     admin.add_argument("--full-name", required=True, metavar="NOMBRE")
-    admin.add_argument(
-        "--password-stdin", action="store_true", help="leer la contraseña de la entrada estándar"
-    )
-    admin.set_defaults(handler=run_create_admin)
-    recovery = kinds.add_parser(
+    switch(admin, "--password-stdin", "leer la contraseña de la entrada estándar")
+    recovery = command(
+        kinds,
         "reset-admin",
-        parents=[common],
-        help="recuperación con acceso físico (solo archivo SQLite local): administrador "
+        common,
+        run_reset_admin,
+        "recuperación con acceso físico (solo archivo SQLite local): administrador "
         "con contraseña temporal",
     )
     recovery.add_argument("username", metavar="USUARIO")
     recovery.add_argument("--full-name", default="", metavar="NOMBRE")
-    recovery.add_argument(
-        "--password-stdin",
-        action="store_true",
-        help="leer la contraseña temporal de la entrada estándar",
-    )
-    recovery.set_defaults(handler=run_reset_admin)
+    switch(recovery, "--password-stdin", "leer la contraseña temporal de la entrada estándar")
 
 
 def _read_password(args) -> str:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from peewee import Database
+
 from ..db import database, identity, opening
 from ..db.database import DatabaseOpenError, describe, is_postgres_url
 from . import reference
@@ -20,7 +22,7 @@ __all__ = [
 ]
 
 
-def open_db(target: str | Path, migrate: bool = True, create: bool = True):
+def open_db(target: str | Path, migrate: bool = True, create: bool = True) -> Database:
     from ..paths import config_dir
     from ..util import identity_crypto
 

@@ -17,19 +17,24 @@ import datetime as dt
 import io
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+# the columns to neutralise: indexes or header names; None = every text cell
+TextColumns = Iterable[int | str] | None
+Converter = Callable[[Sequence[Any]], list[str]]
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
 CHUNK = 5000
 
 
-def format_cell(value) -> str:
+def format_cell(value: object) -> str:
     """A Python value as CSV text: dates dd/mm/yyyy, booleans Sí/No, None empty."""
     if value is None:
         return ""
-    cls = value.__class__
-    if cls is str:
+    if isinstance(value, str):
         return value
-    if cls is int:
+    if value.__class__ is int:
         return str(value)
     if isinstance(value, bool):
         return "Sí" if value else "No"
@@ -42,7 +47,7 @@ def format_cell(value) -> str:
     return str(value)
 
 
-def neutralise(value) -> str:
+def neutralise(value: object) -> str:
     """The cell text with a leading ``'`` when it starts like a spreadsheet formula."""
     text = format_cell(value)
     if text and text[0] in FORMULA_TRIGGERS:
@@ -53,20 +58,20 @@ def neutralise(value) -> str:
 neutralize = neutralise
 
 
-def _text_indexes(header: Sequence[str], text_columns) -> set[int] | None:
+def _text_indexes(header: Sequence[str], text_columns: TextColumns) -> set[int] | None:
     if text_columns is None:
         return None
-    indexes = set()
+    indexes: set[int] = set()
     for column in text_columns:
         indexes.add(column if isinstance(column, int) else list(header).index(column))
     return indexes
 
 
 def write_csv(
-    path,
+    path: str | Path,
     header: list[str],
-    rows: Iterable[Sequence],
-    text_columns=None,
+    rows: Iterable[Sequence[Any]],
+    text_columns: TextColumns = None,
     progress: Callable[[int], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
 ) -> int:
@@ -110,6 +115,35 @@ def write_csv(
     return written
 
 
+def export_csv(
+    path: str | Path,
+    header: list[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    entity: str,
+    what: str,
+    text_columns: TextColumns = None,
+    progress: Callable[[int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> int:
+    """``write_csv`` for an export a person asked for, plus one audit row on ``entity``
+    (``"Exportación {what} a FILE: N filas."``: the file name and the count, no data);
+    a cancelled export writes neither."""
+    from .access import audit
+
+    count = write_csv(
+        path, header, rows, text_columns=text_columns, progress=progress, cancelled=cancelled
+    )
+    if not (cancelled is not None and cancelled()):
+        audit.record(
+            "export",
+            entity,
+            None,
+            detail=f"Exportación {what} a {Path(path).name}: {count} filas.",
+        )
+    return count
+
+
 class _Cancelled(Exception):
     pass
 
@@ -118,7 +152,7 @@ _TRIGGERS = frozenset(FORMULA_TRIGGERS)
 LINE_END = "\r\n"  # what Excel and the csv module's "excel" dialect use
 
 
-def _line_writer():
+def _line_writer() -> Callable[[list[str]], str]:
     """cells → one CSV line (without its end), exactly as ``csv.writer`` would write it.
 
     Most cells need no quoting: joining them is three times faster than the csv module,
@@ -145,14 +179,14 @@ def _line_writer():
     return to_line
 
 
-def _converter(text: set[int] | None):
+def _converter(text: set[int] | None) -> Converter:
     """A fast row → list of cell texts function (this runs once per cell of a big file)."""
     fmt = format_cell
     triggers = _TRIGGERS
     if text is None:
 
-        def convert(row):
-            out = []
+        def convert(row: Sequence[Any]) -> list[str]:
+            out: list[str] = []
             for value in row:
                 if value.__class__ is str:
                     if value and value[0] in triggers:
@@ -165,7 +199,7 @@ def _converter(text: set[int] | None):
         return convert
     indexes = tuple(sorted(text))
 
-    def convert_columns(row):
+    def convert_columns(row: Sequence[Any]) -> list[str]:
         out = [v if v.__class__ is str else fmt(v) for v in row]
         for index in indexes:
             if index < len(out):
@@ -177,7 +211,7 @@ def _converter(text: set[int] | None):
     return convert_columns
 
 
-def read_csv(path) -> list[list[str]]:
+def read_csv(path: str | Path) -> list[list[str]]:
     """All rows of a CSV written by ``write_csv`` (BOM removed); for tests and previews."""
     with open(path, encoding="utf-8-sig", newline="") as fh:
         return list(csv.reader(fh))

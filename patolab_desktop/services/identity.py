@@ -21,6 +21,8 @@ recovery key, the CLI takes ``--recovery-key`` or prompts for it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ..db import identity as db_identity
 from ..util import identity_crypto as crypto
 from ..util.identity_crypto import IdentityKeys, KeyMissing
@@ -149,9 +151,9 @@ def search_hash(number: str) -> str:
         return NO_MATCH
 
 
-def hasher():
+def hasher() -> Callable[[str], str]:
     """``hash(number)`` with the keys looked up once, at the first call (bulk look-ups)."""
-    keys = None
+    keys: IdentityKeys | None = None
 
     def one(number: str) -> str:
         nonlocal keys
@@ -178,9 +180,9 @@ def reveal(stored: str | None) -> str:
         raise IdentityKeyNeeded() from None
 
 
-def revealer():
+def revealer() -> Callable[[str | None], str]:
     """``reveal`` with the keys looked up once (exports of many rows)."""
-    keys = None
+    keys: IdentityKeys | None = None
 
     def one(stored: str | None) -> str:
         nonlocal keys
@@ -221,9 +223,12 @@ def reveal_for_form(stored: str | None) -> str:
 def format_number(digits: str | None) -> str:
     """0801199012345 → 0801-1990-12345 (DNI); 14-digit RTN → 0801-1990-123456; other
     documents as they are."""
-    digits = _readable(digits)
-    if digits is None:
-        return LOCKED
+    readable = _readable(digits)
+    return LOCKED if readable is None else _grouped(readable)
+
+
+def _grouped(digits: str) -> str:
+    """A DNI or RTN in its groups (0801-1990-12345); other documents as they are."""
     if len(digits) in (13, 14) and digits.isdigit():
         return f"{digits[:4]}-{digits[4:8]}-{digits[8:]}"
     return digits
@@ -255,12 +260,12 @@ def shown(stored: str | None, actor: session.Actor | None = None) -> str:
     return masked(stored)
 
 
-def shower(actor: session.Actor | None = None):
+def shower(actor: session.Actor | None = None) -> Callable[[str | None], str]:
     """``shown`` decided once for many rows (the permission and the keys)."""
     who = actor if actor is not None else session.current()
     reader = revealer()
 
-    def one(stored):
+    def one(stored: str | None) -> str | None:
         try:
             return reader(stored)
         except IdentityKeyNeeded:
@@ -268,17 +273,13 @@ def shower(actor: session.Actor | None = None):
 
     if who is not None and who.has("patients.view_sensitive"):
 
-        def full(stored):
+        def full(stored: str | None) -> str:
             digits = one(stored)
-            if digits is None:
-                return LOCKED
-            if len(digits) in (13, 14) and digits.isdigit():
-                return f"{digits[:4]}-{digits[4:8]}-{digits[8:]}"
-            return digits
+            return LOCKED if digits is None else _grouped(digits)
 
         return full
 
-    def hidden(stored):
+    def hidden(stored: str | None) -> str:
         if not stored:
             return ""
         digits = one(stored)

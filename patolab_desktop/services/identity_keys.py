@@ -5,6 +5,8 @@ another PC) is asked for. The numbers themselves: ``services.identity``."""
 from __future__ import annotations
 
 import datetime as dt
+import os
+from pathlib import Path
 
 from ..db import identity as db_identity
 from ..db.database import write_transaction
@@ -39,7 +41,7 @@ def recovery_pending() -> bool:
     return status() == "ready" and not db_identity.recovery_saved()
 
 
-def save_recovery_key(path, text: str):
+def save_recovery_key(path: str | os.PathLike, text: str) -> Path:
     """Write the recovery key sheet ``text`` to ``path`` (a file the administrator chose,
     e.g. on a USB stick); refused over a database, a backup or a folder. Audited."""
     from .safety import outputs

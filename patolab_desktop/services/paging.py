@@ -7,6 +7,7 @@ table model can show them without touching the database again.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,3 +49,15 @@ def keyset_page(
     rows = list(query.order_by(*order).limit(limit).dicts())
     cursor = cursor_of(rows[-1]) if len(rows) == limit else None
     return Page(rows=rows, cursor=cursor)
+
+
+def every_page(fetch: Callable[[PageRequest], Page], sort: str, size: int = 1000) -> Iterator[Page]:
+    """Every page of a list sorted by ``sort``, one after the other (an export reads all
+    the rows this way, ``size`` at a time)."""
+    request = PageRequest(sort=sort, limit=size)
+    while True:
+        result = fetch(request)
+        yield result
+        if result.cursor is None:
+            return
+        request = PageRequest(sort=sort, after=result.cursor, limit=size)

@@ -10,7 +10,7 @@ amounts and reasons typed by people as they are. Each phrase is a Spanish templa
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from .texts import QT_TRANSLATE_NOOP, translate
 
@@ -88,6 +88,11 @@ def _compiled() -> tuple[tuple[re.Pattern, str], ...]:
     return tuple((_pattern(t), t) for t in TEMPLATES)
 
 
+def _filled(template: str, match: re.Match[str]) -> str:
+    """``template`` with the parts ``match`` found ({file}, {count}…)."""
+    return template.format(**match.groupdict())
+
+
 def spanish() -> bool:
     """Is the interface in Spanish (the language the phrases are stored in)?"""
     probe = TEMPLATES[-1]
@@ -103,7 +108,7 @@ def shown(text: str | None, extra: dict[str, str] | None = None) -> str:
         target = translate(CONTEXT, template)
         if target == template:
             continue
-        text = pattern.sub(lambda m, target=target: target.format(**m.groupdict()), text)
+        text = pattern.sub(partial(_filled, target), text)
     for word, translated in (extra or {}).items():
         text = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", translated, text)
     return text

@@ -8,8 +8,10 @@ refuses with ``ConflictError`` when someone saved the setting since (issue 15, 8
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any, TypeVar
 
 from peewee import IntegrityError
 
@@ -169,7 +171,8 @@ OPTIONS = {
 }
 
 
-def get(key: str):
+def get(key: str) -> Any:
+    """The typed value of a setting (``OPTIONS[key].kind``), its default when not stored."""
     option = OPTIONS[key]
     row = Setting.get_or_none(Setting.key == key)
     if row is None:
@@ -180,7 +183,7 @@ def get(key: str):
         return option.default
 
 
-def put(key: str, value, expected_version: int | None = None) -> None:
+def put(key: str, value: object, expected_version: int | None = None) -> None:
     """Store one setting. ``expected_version`` (from ``versions``) makes the write refuse
     with ``ConflictError`` when someone saved this setting after it was read; 0 means
     "it was not stored yet"."""
@@ -230,7 +233,7 @@ def _conflict(option: Option) -> str:
     ).format(setting=translate("services.settings", option.label))
 
 
-def versions(keys) -> dict[str, int]:
+def versions(keys: Iterable[str]) -> dict[str, int]:
     """The stored version of each setting (0 for one never saved), for ``put``."""
     keys = list(keys)
     stored = dict(
@@ -239,11 +242,11 @@ def versions(keys) -> dict[str, int]:
     return {key: int(stored.get(key, 0)) for key in keys}
 
 
-def get_many(keys) -> dict:
+def get_many(keys: Iterable[str]) -> dict[str, Any]:
     """Several settings in one query (typed, defaults for the missing ones)."""
     keys = list(keys)
     stored = {row.key: row.value for row in Setting.select().where(Setting.key.in_(keys))}
-    values = {}
+    values: dict[str, Any] = {}
     for key in keys:
         option = OPTIONS[key]
         try:
@@ -270,7 +273,12 @@ def admin_values() -> dict:
     return get_many(ADMIN_KEYS)
 
 
-def _number(values: dict, key: str, kind, errors: dict):
+Number = TypeVar("Number", int, Decimal)
+
+
+def _number(
+    values: dict, key: str, kind: Callable[[str], Number], errors: dict[str, str]
+) -> Number | None:
     text = str(values.get(key, "")).strip().replace(",", ".")
     try:
         return kind(text)
@@ -288,13 +296,13 @@ def validate_admin(values: dict) -> dict[str, str]:
     from ..db.models import Branch
 
     errors: dict[str, str] = {}
-    typed = {}
+    ages: dict[str, int | None] = {}
     for key in ("senior_age", "elder_age"):
         if key in values:
             age = _number(values, key, int, errors)
             if age is not None and not 0 <= age <= 130:
                 errors[key] = translate("services.settings", "La edad va de 0 a 130 años.")
-            typed[key] = age
+            ages[key] = age
     for key in ("senior_discount", "elder_discount"):
         if key in values:
             percent = _number(values, key, Decimal, errors)
@@ -302,8 +310,7 @@ def validate_admin(values: dict) -> dict[str, str]:
                 errors[key] = translate(
                     "services.settings", "El porcentaje va de 0 a 100 (el neto nunca es negativo)."
                 )
-            typed[key] = percent
-    senior, elder = typed.get("senior_age"), typed.get("elder_age")
+    senior, elder = ages.get("senior_age"), ages.get("elder_age")
     if senior is not None and elder is not None and "elder_age" not in errors and elder <= senior:
         errors["elder_age"] = translate(
             "services.settings", "La cuarta edad debe ser mayor que la tercera edad."

@@ -16,8 +16,10 @@ import datetime as dt
 import json
 import logging
 import sys
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from typing import Any
 
 from ...db.models import AuditLog, User, now
 from .. import identity, phrases
@@ -203,7 +205,7 @@ class AuditFilter:
 # --- writing --------------------------------------------------------------------------
 
 
-def _plain(value):
+def _plain(value: object) -> Any:
     """A JSON-friendly form of a field value (Decimal and dates as text)."""
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
@@ -247,7 +249,13 @@ def record(
     return _write(action, entity, entity_id, changes, detail)
 
 
-def _write(action, entity, entity_id=None, changes=None, detail="") -> int:
+def _write(
+    action: str,
+    entity: str,
+    entity_id: int | None = None,
+    changes: dict[str, tuple] | None = None,
+    detail: str = "",
+) -> int:
     """``record`` without the caller check (tests seed the viewer's rows with it)."""
     actor = session.current()
     payload = ""
@@ -273,9 +281,13 @@ def _write(action, entity, entity_id=None, changes=None, detail="") -> int:
     return row.id
 
 
-def diff(before: dict, after: dict, ignore=("updated_at", "version", "search_text")) -> dict:
+def diff(
+    before: dict,
+    after: dict,
+    ignore: Collection[str] = ("updated_at", "version", "search_text"),
+) -> dict[str, tuple]:
     """``{field: (old, new)}`` for every field whose value differs (missing = None)."""
-    out = {}
+    out: dict[str, tuple] = {}
     for key in list(before) + [k for k in after if k not in before]:
         if key in ignore:
             continue
@@ -305,7 +317,7 @@ def display_id_number(digits: str | None, actor: session.Actor | None = None) ->
     return identity.shown(digits, actor)
 
 
-def _sealed(key: str, value):
+def _sealed(key: str, value: object) -> object:
     """An identity number recorded in an audit row is stored encrypted (issue 15, 13)."""
     if key in SENSITIVE_FIELDS and isinstance(value, str) and value:
         return identity.seal(value)[0]
@@ -333,7 +345,7 @@ def _changes_of(text: str, reveal: bool) -> dict[str, tuple]:
     return out
 
 
-def _shown_or_locked(shown, value):
+def _shown_or_locked(shown: Callable[[str], str], value: object) -> object:
     """An audited identity number as it may be shown; a fixed text when this workstation
     has no key (the history stays readable)."""
     if not value:
@@ -344,7 +356,7 @@ def _shown_or_locked(shown, value):
         return translate("services.audit", "(cifrado)")
 
 
-def _show(value) -> str:
+def _show(value: object) -> str:
     if value is None or value == "":
         return translate("services.audit", "(vacío)")
     if value is True:
@@ -368,7 +380,7 @@ def _field_label(key: str, entity: str = "", detail: str = "") -> str:
     return key
 
 
-def _blank(value) -> bool:
+def _blank(value: object) -> bool:
     return value is None or value == "" or value == []
 
 
@@ -385,7 +397,7 @@ def changes_lines(
     if names is None:
         names = audit_words.names_for([{"entity": entity, "entity_id": None, "changes": changes}])
 
-    def words(key, value):
+    def words(key: str, value: object) -> str:
         return audit_words.value_text(entity, key, value, names, _show)
 
     lines = []

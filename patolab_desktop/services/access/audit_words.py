@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterator
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from ...db.models import (
     Branch,
@@ -108,7 +109,12 @@ def _request_names(ids: set[int]) -> dict[int, str]:
     return {rid: f"{number} · {name}" for rid, number, name in query}
 
 
-def _pairs(model, *fields, fmt: Callable[..., str] | None = None):
+def _pairs(
+    model: Any, *fields: Any, fmt: Callable[..., str] | None = None
+) -> Callable[[set[int]], dict[int, str]]:
+    """A name look-up for ``model``: ``fields`` of each id, joined by ``fmt`` (or the first
+    field as text)."""
+
     def lookup(ids: set[int]) -> dict[int, str]:
         query = model.select(model.id, *fields).where(model.id.in_(ids)).tuples()
         return {row[0]: (fmt(*row[1:]) if fmt else str(row[1])) for row in query}
@@ -167,7 +173,8 @@ RESOLVERS: dict[str, Callable[[set], dict]] = {
 }
 
 
-def _ids(value, kind: str = "") -> Iterable:
+def _ids(value: object, kind: str = "") -> Iterator[Any]:
+    """The record ids (or investigation codes) an audited value holds."""
     values = value if isinstance(value, list) else [value]
     for item in values:
         if kind == "investigation_code":
@@ -247,7 +254,7 @@ def _empty() -> str:
 def value_text(
     entity: str,
     key: str,
-    value,
+    value: object,
     names: dict[tuple[str, int], str],
     shown: Callable[[object], str],
 ) -> str:

@@ -302,6 +302,19 @@ def _register_unknown_failure(folded: str, now: dt.datetime) -> tuple[bool, int]
     return locked, MAX_FAILED_ATTEMPTS - attempts
 
 
+def _wrong_password(user: User, password: str, now: dt.datetime, where: str) -> int | None:
+    """None when ``password`` is the user's; otherwise the attempts left before the lockout.
+    A wrong password counts towards it; ``AccountLocked`` while the account is locked,
+    also when this attempt locks it. ``where``: the audit's word for the attempt."""
+    _check_locked(user, now)
+    if _verify(user.password_hash, password or ""):
+        return None
+    locked, left = _register_failure(user, now, where)
+    if locked:
+        raise AccountLocked(LOCK_MINUTES, user.username)
+    return left
+
+
 def _failure_message(locked: bool, left: int, username: str) -> LoginFailed:
     if locked:
         return AccountLocked(LOCK_MINUTES, username)
@@ -336,10 +349,9 @@ def login(username: str, password: str) -> Actor:
             audit.record("login_failed", "user", None, detail="Usuario desconocido")
         locked, left = _register_unknown_failure(folded, now)
         raise _failure_message(locked, left, "")
-    _check_locked(user, now)
-    if not _verify(user.password_hash, password or ""):
-        locked, left = _register_failure(user, now, "Inicio de sesión")
-        raise _failure_message(locked, left, user.username)
+    attempts_left = _wrong_password(user, password, now, "Inicio de sesión")
+    if attempts_left is not None:
+        raise _failure_message(False, attempts_left, user.username)
     if not user.active:
         raise LoginFailed(
             translate(
@@ -347,7 +359,11 @@ def login(username: str, password: str) -> Actor:
             )
         )
     with write_transaction():
-        changes = {"failed_attempts": 0, "locked_until": None, "last_login_at": now}
+        changes: dict[str, object] = {
+            "failed_attempts": 0,
+            "locked_until": None,
+            "last_login_at": now,
+        }
         if _hasher.check_needs_rehash(user.password_hash):
             changes["password_hash"] = hash_password(password)
         User.update(**changes).where(User.id == user.id).execute()
@@ -378,11 +394,7 @@ def verify_password(actor: Actor, password: str) -> bool:
     user = User.get_or_none(User.id == actor.id)
     if user is None:
         raise LoginFailed(translate("services.auth", "Este usuario ya no existe."))
-    _check_locked(user, now)
-    if not _verify(user.password_hash, password or ""):
-        locked, _left = _register_failure(user, now, "Desbloqueo de pantalla")
-        if locked:
-            raise AccountLocked(LOCK_MINUTES, user.username)
+    if _wrong_password(user, password, now, "Desbloqueo de pantalla") is not None:
         return False
     if not user.active:
         raise LoginFailed(
@@ -405,11 +417,7 @@ def change_password(old: str, new: str) -> Actor:
     user = User.get_or_none(User.id == actor.id)
     if user is None:
         raise NotFoundError(translate("services.auth", "Este usuario ya no existe."))
-    _check_locked(user, now)
-    if not _verify(user.password_hash, old or ""):
-        locked, _left = _register_failure(user, now, "Cambio de contraseña")
-        if locked:
-            raise AccountLocked(LOCK_MINUTES, user.username)
+    if _wrong_password(user, old, now, "Cambio de contraseña") is not None:
         raise ValidationError(
             {"old": translate("services.auth", "La contraseña actual no es correcta.")}
         )

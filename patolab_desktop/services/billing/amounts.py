@@ -25,6 +25,44 @@ def cents(value: Decimal | int | str) -> Decimal:
     return Decimal(value).quantize(CENT, ROUND_HALF_UP)
 
 
+class AmountOutOfRange(ValueError):
+    """A number, but not one an amount may be: not finite, negative or above the maximum."""
+
+
+def read_cents(
+    value: object,
+    *,
+    blank_is_zero: bool = False,
+    currency_sign: bool = False,
+    maximum: Decimal | None = None,
+) -> Decimal:
+    """A typed amount (``"1,250.5"``, ``"L 300"``) as a Decimal rounded half-up to the cent.
+
+    Thousands commas are dropped; with ``currency_sign`` the Lempira sign "L" too. With
+    ``blank_is_zero`` None or "" read as 0, otherwise they are not a number. Raises
+    ValueError when the text is not a number, and its subclass AmountOutOfRange when the
+    number is not finite, is negative, or is above ``maximum``. (``util.money.to_money``
+    keeps 3 places and reads a blank as 0: the wrong rules for what a person types here.)
+    """
+    text = "0" if blank_is_zero and value in (None, "") else str(value)
+    text = text.replace(",", "")
+    if currency_sign:
+        text = text.replace("L", "")
+    try:
+        amount = cents(text.strip())
+    except ArithmeticError as exc:  # decimal.InvalidOperation: not a number, or infinite
+        raise ValueError(f"not an amount: {value!r}") from exc
+    if not amount.is_finite() or amount < 0 or (maximum is not None and amount > maximum):
+        raise AmountOutOfRange(f"amount out of range: {value!r}")
+    return amount
+
+
+def stored_sum(value: int | Decimal | str | None) -> Decimal:
+    """A database SUM of stored amounts (integer thousandths; None when no rows) in
+    Lempiras with 2 places."""
+    return (Decimal(int(value or 0)) / 1000).quantize(CENT)
+
+
 @dataclass(frozen=True)
 class LineInput:
     description: str

@@ -7,35 +7,48 @@ from typing import Any
 
 from peewee import fn
 
-from ...db.models_billing import FiscalDocument, Payment
+from ...db.models_billing import BalanceMove, FiscalDocument, Payment, now
 from .. import identity
+from .amounts import stored_sum
 from .types import DOC_TITLES, INVOICE
 
 TWO = Decimal("0.01")
 
 
+def summed(field: Any, condition: Any) -> Decimal:
+    """The total of the stored amount column ``field`` over the rows matching
+    ``condition``, in Lempiras with 2 places (0.00 when no row matches)."""
+    value = (
+        field.model.select(fn.COALESCE(fn.SUM(field), 0).coerce(False)).where(condition).scalar()
+    )
+    return stored_sum(value)
+
+
+def move_balance(
+    customer_id: int, amount: Decimal, document_id: int | None, note: str, by: str
+) -> None:
+    """Add ``amount`` (negative: used) to the customer's credit balance (saldo a favor),
+    tied to the document it came from or went to; inside the caller's transaction."""
+    BalanceMove.create(
+        customer=customer_id, amount=amount, document=document_id, note=note, at=now(), by=by
+    )
+
+
 def paid_amount(document_id: int) -> Decimal:
     """Payments minus refunds and money moved to the customer's balance."""
-    value = (
-        Payment.select(fn.COALESCE(fn.SUM(Payment.amount), 0).coerce(False))
-        .where(Payment.document == document_id)
-        .scalar()
-    )
-    return (Decimal(int(value or 0)) / 1000).quantize(Decimal("0.01"))
+    return summed(Payment.amount, Payment.document == document_id)
 
 
 def credited_amount(document_id: int) -> Decimal:
     """The total of the credit notes issued against a factura."""
-    value = (
-        FiscalDocument.select(fn.COALESCE(fn.SUM(FiscalDocument.total), 0).coerce(False))
-        .where((FiscalDocument.original == document_id) & (FiscalDocument.status == "issued"))
-        .scalar()
+    return summed(
+        FiscalDocument.total,
+        (FiscalDocument.original == document_id) & (FiscalDocument.status == "issued"),
     )
-    return (Decimal(int(value or 0)) / 1000).quantize(Decimal("0.01"))
 
 
 def _sums(query: Any) -> dict[int, Decimal]:
-    return {key: (Decimal(int(value or 0)) / 1000).quantize(TWO) for key, value in query.tuples()}
+    return {key: stored_sum(value) for key, value in query.tuples()}
 
 
 def summaries(rows: list[FiscalDocument]) -> list[dict]:

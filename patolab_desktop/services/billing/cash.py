@@ -22,7 +22,7 @@ from ...util.text import clean
 from ..access import audit, session
 from ..errors import NotFoundError, RuleError, ValidationError, stale
 from ..texts import QT_TRANSLATE_NOOP, translate
-from .amounts import ZERO, cents
+from .amounts import ZERO, cents, read_cents, stored_sum
 from .authorisations import issuing_point
 from .types import CASH, DENOMINATIONS, METHOD_LABELS, METHODS, label
 from .views import CashCloseReport
@@ -36,24 +36,9 @@ def _BAD_AMOUNT() -> str:  # noqa: N802
 
 def _money(value: object) -> Decimal:
     try:
-        amount = cents(Decimal(str(value if value not in (None, "") else "0").replace(",", "")))
-    except Exception as exc:
-        raise ValidationError(
-            {
-                "amount": translate(
-                    "services.billing", "Escriba un monto válido (por ejemplo 500.00)."
-                )
-            }
-        ) from exc
-    if not amount.is_finite() or amount < 0:
-        raise ValidationError(
-            {
-                "amount": translate(
-                    "services.billing", "Escriba un monto válido (por ejemplo 500.00)."
-                )
-            }
-        )
-    return amount
+        return read_cents(value, blank_is_zero=True)
+    except ValueError as exc:
+        raise ValidationError({"amount": _BAD_AMOUNT()}) from exc
 
 
 def _open_row(username: str) -> CashSession | None:
@@ -125,7 +110,7 @@ def expected(session_id: int) -> dict[str, Decimal]:
     )
     result = {}
     for method in METHODS:
-        value = (Decimal(int(sums.get(method) or 0)) / 1000).quantize(Decimal("0.01"))
+        value = stored_sum(sums.get(method))
         if method == CASH:
             value += row.opening_float.quantize(Decimal("0.01"))
         result[method] = value

@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from ...db.database import is_sqlite, write_transaction
 from ...db.models import RequestEvent
-from ...db.models_billing import BalanceMove, FiscalDocument, FiscalDocumentLine, Payment, now
+from ...db.models_billing import FiscalDocument, FiscalDocumentLine, Payment, now
 from ...util.money import format_lempiras
 from ...util.text import clean
 from .. import identity
@@ -24,8 +24,8 @@ from ..access import audit, session
 from ..errors import NotFoundError, RuleError, ValidationError
 from ..texts import translate
 from . import backend, buyers, cash, issuing, payments, records
-from .amounts import ZERO, LineInput, cents, compute
-from .balances import credited_amount, paid_amount
+from .amounts import ZERO, AmountOutOfRange, LineInput, compute, read_cents
+from .balances import credited_amount, move_balance, paid_amount
 from .types import (
     CASH,
     CREDIT_NOTE,
@@ -119,8 +119,10 @@ def _lines(data: CreditNoteInput, original: FiscalDocument) -> list[LineInput]:
                 {"tax_class": translate("services.billing", "Clase de impuesto desconocida.")}
             )
         try:
-            amount = cents(Decimal(str(data.amount).replace(",", "").strip()))
-        except Exception as exc:
+            amount = read_cents(data.amount)
+        except AmountOutOfRange:
+            amount = ZERO  # negative or not finite: "must be more than zero" below
+        except ValueError as exc:
             raise ValidationError(
                 {
                     "amount": translate(
@@ -128,7 +130,7 @@ def _lines(data: CreditNoteInput, original: FiscalDocument) -> list[LineInput]:
                     )
                 }
             ) from exc
-        if not amount.is_finite() or amount <= 0:
+        if amount <= 0:
             raise ValidationError(
                 {
                     "amount": translate(
@@ -285,15 +287,14 @@ def issue(data: CreditNoteInput) -> int:
                 at=now(),
                 by=actor.username,
             )
-            BalanceMove.create(
-                customer=original.customer_id,
-                amount=amounts.total,
-                document=note.id,
-                note=translate("services.billing", "nota de crédito {number}").format(
+            move_balance(
+                original.customer_id,
+                amounts.total,
+                note.id,
+                translate("services.billing", "nota de crédito {number}").format(
                     number=note.number
                 ),
-                at=now(),
-                by=actor.username,
+                actor.username,
             )
         request_ids = {
             item.line.lab_request_id for item in amounts.lines if item.line.lab_request_id

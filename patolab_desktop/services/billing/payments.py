@@ -15,7 +15,8 @@ from ...util.money import format_lempiras
 from ...util.text import clean
 from ..errors import ValidationError
 from ..texts import translate
-from .amounts import ZERO, cents
+from .amounts import ZERO, read_cents
+from .balances import move_balance, summed
 from .types import BALANCE, CARD, CASH, CHEQUE, METHOD_LABELS, METHODS, TRANSFER, label
 
 CONTEXT = "services.billing"
@@ -46,18 +47,12 @@ class CleanPayment:
 
 def _money(value: object, field: str, errors: dict) -> Decimal:
     try:
-        amount = cents(Decimal(str(value).replace(",", "").replace("L", "").strip()))
-    except Exception:
+        return read_cents(value, currency_sign=True, maximum=Decimal("999999999"))
+    except ValueError:
         errors[field] = translate(
             "services.billing", "Escriba un monto válido (por ejemplo 250.00)."
         )
         return ZERO
-    if not amount.is_finite() or amount < 0 or amount > Decimal("999999999"):
-        errors[field] = translate(
-            "services.billing", "Escriba un monto válido (por ejemplo 250.00)."
-        )
-        return ZERO
-    return amount
 
 
 def clean_payments(
@@ -181,13 +176,12 @@ def write(
             by=by,
         )
         if p.method == BALANCE and customer_id is not None:
-            BalanceMove.create(
-                customer=customer_id,
-                amount=-p.amount * sign,
-                document=document_id,
-                note=translate("services.billing", "usado como pago"),
-                at=now(),
-                by=by,
+            move_balance(
+                customer_id,
+                -p.amount * sign,
+                document_id,
+                translate("services.billing", "usado como pago"),
+                by,
             )
     return batch
 
@@ -210,11 +204,4 @@ def method_text(row: Payment) -> str:
 
 def balance_of(customer_id: int) -> Decimal:
     """The customer's credit balance (saldo a favor)."""
-    from peewee import fn
-
-    value = (
-        BalanceMove.select(fn.COALESCE(fn.SUM(BalanceMove.amount), 0).coerce(False))
-        .where(BalanceMove.customer == customer_id)
-        .scalar()
-    )
-    return (Decimal(int(value or 0)) / 1000).quantize(Decimal("0.01"))
+    return summed(BalanceMove.amount, BalanceMove.customer == customer_id)

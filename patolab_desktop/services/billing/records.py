@@ -25,7 +25,7 @@ from ..access import audit, session
 from ..errors import NotFoundError, RuleError, ValidationError
 from ..texts import QT_TRANSLATE_NOOP, translate
 from . import cash, payments
-from .balances import summaries
+from .balances import move_balance, summaries
 from .types import DOC_TITLES, INVOICE
 from .views import DocumentLine, Issuer, PaymentLine, Totals
 from .views import FiscalDocument as FiscalView
@@ -269,17 +269,14 @@ def void(document_id: int, reason: str) -> None:
                     by=actor.username,
                 )
                 if p.method == "balance" and p.customer_id:
-                    from ...db.models_billing import BalanceMove
-
-                    BalanceMove.create(
-                        customer=p.customer_id,
-                        amount=p.amount,
-                        document=row.id,
-                        note=translate("services.billing", "devuelto al anular {number}").format(
+                    move_balance(
+                        p.customer_id,
+                        p.amount,
+                        row.id,
+                        translate("services.billing", "devuelto al anular {number}").format(
                             number=row.number
                         ),
-                        at=now(),
-                        by=actor.username,
+                        actor.username,
                     )
         FiscalDocument.update(
             status="void", void_reason=reason, voided_at=now(), voided_by=actor.username

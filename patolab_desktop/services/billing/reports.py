@@ -15,6 +15,7 @@ from .. import identity
 from ..access import session
 from ..errors import ValidationError
 from ..texts import translate
+from .amounts import stored_sum
 from .authorisations import counter_key, format_number, today
 from .types import DOC_TYPE_LABELS, METHOD_LABELS, label
 
@@ -305,7 +306,7 @@ def daily_sales(day: dt.date) -> dict:
     end = start + dt.timedelta(days=1)
     where = (Payment.at >= start) & (Payment.at < end)
     per_method = {
-        label(METHOD_LABELS, m): (Decimal(int(v or 0)) / 1000).quantize(TWO)
+        label(METHOD_LABELS, m): stored_sum(v)
         for m, v in Payment.select(Payment.method, fn.SUM(Payment.amount).coerce(False))
         .where(where)
         .group_by(Payment.method)
@@ -318,9 +319,7 @@ def daily_sales(day: dt.date) -> dict:
         .group_by(Payment.by, Payment.method)
         .tuples()
     ):
-        per_user.setdefault(user, {})[label(METHOD_LABELS, method)] = (
-            Decimal(int(value or 0)) / 1000
-        ).quantize(TWO)
+        per_user.setdefault(user, {})[label(METHOD_LABELS, method)] = stored_sum(value)
     docs = FiscalDocument.select().where(
         (FiscalDocument.issued_at >= start) & (FiscalDocument.issued_at < end)
     )

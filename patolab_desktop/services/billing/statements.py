@@ -16,7 +16,7 @@ from ..access import audit, session
 from ..errors import NotFoundError, RuleError, ValidationError, stale
 from ..texts import translate
 from . import cash, payments
-from .amounts import ZERO, cents
+from .amounts import ZERO, read_cents
 from .balances import summaries
 from .payments import PaymentInput
 from .types import INVOICE
@@ -62,10 +62,8 @@ def set_account(
         raise RuleError(translate("services.billing", "Solo una empresa tiene crédito."))
     errors = {}
     try:
-        limit = cents(Decimal(str(credit_limit).replace(",", "")))
-        if not limit.is_finite() or limit < 0:
-            raise ValueError
-    except Exception:
+        limit = read_cents(credit_limit)
+    except ValueError:
         errors["credit_limit"] = translate(
             "services.billing", "Escriba el límite de crédito (por ejemplo 50000.00)."
         )

@@ -19,8 +19,9 @@ from ...db.models import Branch, LabRequest, Municipality, now
 from ...util.text import clean
 from .. import settings
 from ..access import audit, session
-from ..errors import NotFoundError, RuleError, ValidationError, stale
+from ..errors import ConflictError, NotFoundError, RuleError, ValidationError, stale
 from ..texts import translate
+from .activation import set_active
 from .referrers import format_phone, normalize_phone
 
 CODE_RE = re.compile(r"^[A-Z0-9]{2,10}$")
@@ -76,7 +77,7 @@ def list_active() -> list[dict]:
     return [{"id": r["id"], "code": r["code"], "name": r["name"]} for r in rows]
 
 
-def _missing(branch_id) -> NotFoundError:
+def _missing(branch_id: int) -> NotFoundError:
     return NotFoundError(
         translate("services.branches", "La sucursal {id} no existe.").format(id=branch_id)
     )
@@ -196,6 +197,19 @@ def validate(data: BranchData) -> dict[str, str]:
     return _normalized(data)[1]
 
 
+def _stored(data: BranchData) -> dict:
+    """The columns of a branch row, from checked data (create and update)."""
+    return {
+        "name": data.name,
+        "code": data.code,
+        "address": data.address,
+        "phone": data.phone,
+        "active": bool(data.active),
+        "department": data.department_id,
+        "municipality": data.municipality_id,
+    }
+
+
 def create(data: BranchData) -> int:
     session.require("branches.manage")
     with db.atomic():
@@ -203,15 +217,7 @@ def create(data: BranchData) -> int:
         if errors:
             raise ValidationError(errors)
         try:
-            branch_id = Branch.create(
-                name=clean_data.name,
-                code=clean_data.code,
-                address=clean_data.address,
-                phone=clean_data.phone,
-                active=bool(clean_data.active),
-                department=clean_data.department_id,
-                municipality=clean_data.municipality_id,
-            ).id
+            branch_id = Branch.create(**_stored(clean_data)).id
             audit.record("create", "branch", branch_id, audit.diff({}, _audit_view(branch_id)))
             return branch_id
         except IntegrityError as exc:
@@ -255,13 +261,7 @@ def update(data: BranchData) -> None:
         try:
             updated = (
                 Branch.update(
-                    name=clean_data.name,
-                    code=clean_data.code,
-                    address=clean_data.address,
-                    phone=clean_data.phone,
-                    active=bool(clean_data.active),
-                    department=clean_data.department_id,
-                    municipality=clean_data.municipality_id,
+                    **_stored(clean_data),
                     updated_at=now(),
                     version=Branch.version + 1,
                 )
@@ -278,7 +278,7 @@ def update(data: BranchData) -> None:
             raise ValidationError({"code": _code_exists(clean_data.code)}) from exc
 
 
-def _stale(row: Branch):
+def _stale(row: Branch) -> ConflictError:
     return stale(translate("services.branches", "la sucursal «{name}»").format(name=row.name))
 
 
@@ -293,33 +293,23 @@ def _check_can_deactivate(branch_id: int) -> None:
         )
 
 
-def deactivate(branch_id: int) -> None:
+def _set_active(branch_id: int, active: bool) -> None:
     session.require("branches.manage")
     with db.atomic():
         row = Branch.get_or_none(Branch.id == branch_id)
         if row is None:
             raise _missing(branch_id)
-        _check_can_deactivate(branch_id)
-        Branch.update(active=False, updated_at=now(), version=Branch.version + 1).where(
-            Branch.id == branch_id
-        ).execute()
-        if row.active:
-            audit.record("deactivate", "branch", branch_id, {"active": (True, False)})
+        if not active:
+            _check_can_deactivate(branch_id)
+        set_active(Branch, "branch", row, active)
+
+
+def deactivate(branch_id: int) -> None:
+    _set_active(branch_id, False)
 
 
 def reactivate(branch_id: int) -> None:
-    session.require("branches.manage")
-    with db.atomic():
-        row = Branch.get_or_none(Branch.id == branch_id)
-        updated = (
-            Branch.update(active=True, updated_at=now(), version=Branch.version + 1)
-            .where(Branch.id == branch_id)
-            .execute()
-        )
-        if not updated:
-            raise _missing(branch_id)
-        if row is not None and not row.active:
-            audit.record("reactivate", "branch", branch_id, {"active": (False, True)})
+    _set_active(branch_id, True)
 
 
 def set_default(branch_id: int) -> None:

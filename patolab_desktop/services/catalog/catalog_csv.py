@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -20,7 +20,7 @@ from ...util.money import edit_text
 from ...util.text import clean, fold
 from ..access import audit, session
 from ..errors import ValidationError
-from ..paging import PageRequest
+from ..paging import every_page
 from ..texts import translate
 from .investigations import _who
 from .panels import _write_members
@@ -498,18 +498,14 @@ def export_catalog(
     panel_members, active) so the file can be edited and imported back.
 
     Requires ``exports.run``; writes one audit row (file name and row count)."""
-    from pathlib import Path
-
     from .. import csvio
 
     session.require("exports.run")
 
     filters = filters or CatalogFilter(include_inactive=True)
 
-    def rows() -> Any:
-        request = PageRequest(sort="code", limit=1000)
-        while True:
-            result = page(filters, request)
+    def rows() -> Iterator[list[str]]:
+        for result in every_page(lambda request: page(filters, request), "code"):
             for r in result.rows:
                 yield [
                     r["code"],
@@ -519,18 +515,13 @@ def export_catalog(
                     r["members"].replace(", ", ";"),
                     "1" if r["active"] else "0",
                 ]
-            if result.cursor is None:
-                return
-            request = PageRequest(sort="code", after=result.cursor, limit=1000)
 
-    count = csvio.write_csv(
-        path, CSV_COLUMNS, rows(), text_columns=None, progress=progress, cancelled=cancelled
+    return csvio.export_csv(
+        path,
+        CSV_COLUMNS,
+        rows(),
+        entity="investigation",
+        what="del catálogo",
+        progress=progress,
+        cancelled=cancelled,
     )
-    if not (cancelled is not None and cancelled()):
-        audit.record(
-            "export",
-            "investigation",
-            None,
-            detail=f"Exportación del catálogo a {Path(path).name}: {count} filas.",
-        )
-    return count

@@ -26,6 +26,7 @@ from ..access import audit, session
 from ..billing.types import TAX_CLASSES
 from ..errors import ConflictError, NotFoundError, RuleError, ValidationError
 from ..texts import translate
+from .activation import set_active
 from .panels import _member_ids, _write_members, check_members, panels_containing
 from .reading import details
 from .values import (
@@ -129,6 +130,20 @@ def _unique_violation(exc: IntegrityError, code: str) -> ValidationError:
     )
 
 
+def _stored(data: InvestigationData) -> dict:
+    """The columns of an investigation row, from checked data (create and update)."""
+    return {
+        "code": data.code,
+        "name": data.name,
+        "name_folded": fold(data.name),
+        "sample_type": data.sample_type,
+        "price": data.price,
+        "is_panel": data.is_panel,
+        "active": bool(data.active),
+        "tax_class": data.tax_class,
+    }
+
+
 def create(data: InvestigationData, changed_by: str = "") -> int:
     session.require("catalog.create")
     with write_transaction():
@@ -136,16 +151,7 @@ def create(data: InvestigationData, changed_by: str = "") -> int:
         if errors:
             raise ValidationError(errors)
         try:
-            row = Investigation.create(
-                code=clean_data.code,
-                name=clean_data.name,
-                name_folded=fold(clean_data.name),
-                sample_type=clean_data.sample_type,
-                price=clean_data.price,
-                is_panel=clean_data.is_panel,
-                active=bool(clean_data.active),
-                tax_class=clean_data.tax_class,
-            )
+            row = Investigation.create(**_stored(clean_data))
         except IntegrityError as exc:
             raise _unique_violation(exc, clean_data.code) from exc
         PriceChange.create(
@@ -180,14 +186,7 @@ def update(data: InvestigationData, changed_by: str = "") -> None:
         try:
             updated = (
                 Investigation.update(
-                    code=clean_data.code,
-                    name=clean_data.name,
-                    name_folded=fold(clean_data.name),
-                    sample_type=clean_data.sample_type,
-                    price=clean_data.price,
-                    is_panel=clean_data.is_panel,
-                    active=bool(clean_data.active),
-                    tax_class=clean_data.tax_class,
+                    **_stored(clean_data),
                     updated_at=now(),
                     version=Investigation.version + 1,
                 )
@@ -281,11 +280,7 @@ def deactivate(investigation_id: int) -> None:
         if row is None:
             raise _missing(investigation_id)
         _check_can_deactivate(row)
-        Investigation.update(
-            active=False, updated_at=now(), version=Investigation.version + 1
-        ).where(Investigation.id == investigation_id).execute()
-        if row.active:
-            audit.record("deactivate", "investigation", investigation_id, {"active": (True, False)})
+        set_active(Investigation, "investigation", row, False)
 
 
 def reactivate(investigation_id: int) -> None:
@@ -295,8 +290,4 @@ def reactivate(investigation_id: int) -> None:
         if row is None:
             raise _missing(investigation_id)
         _check_can_reactivate(row, _member_ids(investigation_id))
-        Investigation.update(
-            active=True, updated_at=now(), version=Investigation.version + 1
-        ).where(Investigation.id == investigation_id).execute()
-        if not row.active:
-            audit.record("reactivate", "investigation", investigation_id, {"active": (False, True)})
+        set_active(Investigation, "investigation", row, True)

@@ -3,9 +3,10 @@ the paged list with its SQL sorts, price history."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import TypeVar
 
-from peewee import Case, fn
+from peewee import Case, Expression, ModelSelect, fn
 
 from ...db.models import Investigation, PanelMember, PriceChange
 from ...util.text import clean, fold, search_input
@@ -16,6 +17,17 @@ from ..texts import translate
 from .values import CatalogFilter, InvestigationData, _missing, normalize_code
 
 # --- reading ------------------------------------------------------------------------------
+
+# what a picker shows of an investigation; with ``active``, what a member list shows
+PICKER_COLUMNS = (
+    Investigation.id,
+    Investigation.code,
+    Investigation.name,
+    Investigation.sample_type,
+    Investigation.price,
+    Investigation.is_panel,
+)
+ITEM_COLUMNS = (*PICKER_COLUMNS, Investigation.active)
 
 
 def get(investigation_id: int) -> InvestigationData:
@@ -67,15 +79,7 @@ def members_detail(investigation_id: int) -> list[dict]:
     """Direct members with their data: id, code, name, sample_type, price, is_panel, active."""
     session.require("catalog.view")
     query = (
-        Investigation.select(
-            Investigation.id,
-            Investigation.code,
-            Investigation.name,
-            Investigation.sample_type,
-            Investigation.price,
-            Investigation.is_panel,
-            Investigation.active,
-        )
+        Investigation.select(*ITEM_COLUMNS)
         .join(PanelMember, on=(PanelMember.member == Investigation.id))
         .where(PanelMember.panel == investigation_id)
         .order_by(PanelMember.position, PanelMember.id)
@@ -114,15 +118,7 @@ def details(ids: Iterable[int]) -> dict[int, dict]:
     ids = list(dict.fromkeys(ids))
     if not ids:
         return {}
-    query = Investigation.select(
-        Investigation.id,
-        Investigation.code,
-        Investigation.name,
-        Investigation.sample_type,
-        Investigation.price,
-        Investigation.is_panel,
-        Investigation.active,
-    ).where(Investigation.id.in_(ids))
+    query = Investigation.select(*ITEM_COLUMNS).where(Investigation.id.in_(ids))
     return {row["id"]: row for row in query.dicts()}
 
 
@@ -154,7 +150,7 @@ def sample_types() -> list[str]:
     return sorted((s for (s,) in query.tuples()), key=fold)
 
 
-def _search_condition(text: str):
+def _search_condition(text: str) -> Expression | None:
     text = clean(search_input(text))  # no control characters, at most 8 terms
     if not text:
         return None
@@ -172,14 +168,9 @@ def search(text: str, limit: int = 20) -> list[dict]:
     contains every word of it (accents and case ignored). Exact code first, then code
     prefixes, then by name. Rows: id, code, name, sample_type, price (Decimal), is_panel."""
     session.require("catalog.view")
-    query = Investigation.select(
-        Investigation.id,
-        Investigation.code,
-        Investigation.name,
-        Investigation.sample_type,
-        Investigation.price,
-        Investigation.is_panel,
-    ).where(Investigation.active == True)  # noqa: E712
+    query = Investigation.select(*PICKER_COLUMNS).where(
+        Investigation.active == True  # noqa: E712
+    )
     condition = _search_condition(text)
     order = [Investigation.name_folded, Investigation.id]
     if condition is not None:
@@ -196,14 +187,7 @@ def list_active() -> list[dict]:
     """Every active investigation by name (the catalog is small: hundreds of rows)."""
     session.require("catalog.view")
     query = (
-        Investigation.select(
-            Investigation.id,
-            Investigation.code,
-            Investigation.name,
-            Investigation.sample_type,
-            Investigation.price,
-            Investigation.is_panel,
-        )
+        Investigation.select(*PICKER_COLUMNS)
         .where(Investigation.active == True)  # noqa: E712 - a peewee expression, not a truth test
         .order_by(  # noqa: E712
             Investigation.name_folded, Investigation.id
@@ -236,7 +220,7 @@ def _cursor(row: dict, keys: list[str]) -> tuple:
     return (*values, row["id"])
 
 
-def _base_query(filters: CatalogFilter):
+def _base_query(filters: CatalogFilter) -> ModelSelect:
     query = Investigation.select(
         Investigation.id,
         Investigation.code,
@@ -307,10 +291,13 @@ def _edges() -> dict[int, list[int]]:
     return edges
 
 
-def _path(edges: dict, start, goal) -> list | None:
+Node = TypeVar("Node", int, str)  # investigation ids, or codes while importing
+
+
+def _path(edges: Mapping[Node, list[Node]], start: Node, goal: Node) -> list[Node] | None:
     """A path start → … → goal following panel edges, or None."""
     stack = [(start, [start])]
-    seen = set()
+    seen: set[Node] = set()
     while stack:
         node, path = stack.pop()
         if node == goal:

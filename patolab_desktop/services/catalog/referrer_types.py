@@ -19,7 +19,7 @@ from ..texts import translate
 NAME_MAX = 80
 
 
-def _missing(type_id) -> str:
+def _missing(type_id: int) -> str:
     return translate("services.referrer_types", "El tipo de remitente {id} no existe.").format(
         id=type_id
     )

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
-from peewee import fn
+from peewee import ModelSelect, fn
 
 from ...db.database import db
 from ...db.models import LabRequest, Referrer, ReferrerType, now
@@ -22,8 +23,9 @@ from ...util.text import clean, digits, fold, search_input
 from .. import customers
 from ..access import audit, session
 from ..errors import ConflictError, NotFoundError, ValidationError
-from ..paging import Page, PageRequest, keyset_page
+from ..paging import Page, PageRequest, every_page, keyset_page
 from ..texts import translate
+from .activation import set_active
 
 _PHONEISH = re.compile(r"[0-9+()./-]+")
 NAME_MAX = 200
@@ -91,7 +93,7 @@ def _search_text(name: str, institution: str, phone: str, email: str, address: s
 # --- validation ----------------------------------------------------------------------------
 
 
-def _missing(referrer_id) -> NotFoundError:
+def _missing(referrer_id: int) -> NotFoundError:
     return NotFoundError(
         translate("services.referrers", "El remitente {id} no existe.").format(id=referrer_id)
     )
@@ -217,7 +219,7 @@ _SORT_KEYS = {
 }
 
 
-def _base_query(filters: ReferrerFilter):
+def _base_query(filters: ReferrerFilter) -> ModelSelect:
     query = Referrer.select(
         Referrer.id,
         Referrer.name,
@@ -473,20 +475,9 @@ def _set_active(referrer_id: int, active: bool) -> None:
     session.require("referrers.delete")
     with db.atomic():
         current = Referrer.get_or_none(Referrer.id == referrer_id)
-        updated = (
-            Referrer.update(active=active, updated_at=now(), version=Referrer.version + 1)
-            .where(Referrer.id == referrer_id)
-            .execute()
-        )
-        if not updated:
+        if current is None:
             raise _missing(referrer_id)
-        if current is not None and current.active != active:
-            audit.record(
-                "reactivate" if active else "deactivate",
-                "referrer",
-                referrer_id,
-                {"active": (current.active, active)},
-            )
+        set_active(Referrer, "referrer", current, active)
 
 
 def deactivate(referrer_id: int) -> None:
@@ -503,25 +494,21 @@ def reactivate(referrer_id: int) -> None:
 
 def export_referrers(
     filters: ReferrerFilter | None,
-    path,
+    path: str | Path,
     progress: Callable | None = None,
     cancelled: Callable[[], bool] | None = None,
 ) -> int:
     """Write the referrers matching ``filters`` to a CSV (UTF-8 with BOM); returns the count.
 
     Requires ``exports.run``; writes one audit row (file name and row count)."""
-    from pathlib import Path
-
     from .. import csvio
 
     session.require("exports.run")
 
     filters = filters or ReferrerFilter()
 
-    def rows():
-        request = PageRequest(sort="name", limit=1000)
-        while True:
-            result = page(filters, request)
+    def rows() -> Iterator[list[str]]:
+        for result in every_page(lambda request: page(filters, request), "name"):
             ids = [r["id"] for r in result.rows]
             notes = (
                 dict(
@@ -544,18 +531,13 @@ def export_referrers(
                     "Activo" if r["active"] else "Inactivo",
                     r["created_at"].strftime("%d/%m/%Y") if r["created_at"] else "",
                 ]
-            if result.cursor is None:
-                return
-            request = PageRequest(sort="name", after=result.cursor, limit=1000)
 
-    count = csvio.write_csv(
-        path, EXPORT_COLUMNS, rows(), text_columns=None, progress=progress, cancelled=cancelled
+    return csvio.export_csv(
+        path,
+        EXPORT_COLUMNS,
+        rows(),
+        entity="referrer",
+        what="de remitentes",
+        progress=progress,
+        cancelled=cancelled,
     )
-    if not (cancelled is not None and cancelled()):
-        audit.record(
-            "export",
-            "referrer",
-            None,
-            detail=f"Exportación de remitentes a {Path(path).name}: {count} filas.",
-        )
-    return count

@@ -11,6 +11,7 @@ import datetime as dt
 import json
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 from ...db.models import Setting
 from ..access import audit, session
@@ -55,7 +56,8 @@ def api_config() -> ApiConfig:
     return _api_config()
 
 
-def _keyring():
+def _keyring() -> Any:
+    """The ``keyring`` module, imported when the token is first needed."""
     import keyring
 
     return keyring
@@ -206,4 +208,7 @@ def queue_test(phone: str) -> int:
             {"phone": translate("services.notify", "Escriba un número de celular válido.")}
         )
     key = f"test:{dt.datetime.now().strftime('%Y%m%d%H%M%S%f')}"
-    return _insert(key, "test", number, [], template="hello_world", language="en_US")
+    queued = _insert(key, "test", number, [], template="hello_world", language="en_US")
+    if isinstance(queued, str):  # a key unique to the microsecond is never a duplicate
+        raise RuntimeError(f"test message not queued: {queued}")
+    return queued

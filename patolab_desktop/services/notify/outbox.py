@@ -25,12 +25,12 @@ def _now() -> dt.datetime:
     return dt.datetime.now().replace(microsecond=0)
 
 
-def _setting(key: str, default):
+def _setting(key: str, default: object) -> object:
     row = Setting.get_or_none(Setting.key == key)
     return default if row is None else row.value
 
 
-def first_name(customer) -> str:
+def first_name(customer: Customer) -> str:
     name = (customer.first_name or "").strip() or (customer.name or "").strip()
     return name.split()[0] if name else ""
 
@@ -68,12 +68,12 @@ def _queue_for_request(event: str, request_id: int, by: str = "") -> int | str:
 
 
 def _insert(
-    dedupe_key,
-    event,
-    phone,
-    params,
-    request_id=None,
-    customer=None,
+    dedupe_key: str,
+    event: str,
+    phone: str,
+    params: list[str],
+    request_id: int | None = None,
+    customer: Customer | None = None,
     template: str | None = None,
     language: str | None = None,
 ) -> int | str:
@@ -136,14 +136,14 @@ def _row(message: Outbox) -> dict:
     }
 
 
-def for_request(request_id) -> list[dict]:
+def for_request(request_id: int) -> list[dict]:
     """The messages of one request, oldest first."""
     session.require("notify.send")
     query = Outbox.select().where(Outbox.lab_request_id == request_id).order_by(Outbox.id)
     return [_row(m) for m in query]
 
 
-def for_customer(customer_id) -> list[dict]:
+def for_customer(customer_id: int) -> list[dict]:
     """The messages of one patient, newest first (the last 200)."""
     session.require("notify.send")
     query = (
@@ -182,14 +182,14 @@ def queue_size() -> int:
 # --- actions ---------------------------------------------------------------------------
 
 
-def _load(message_id) -> Outbox:
+def _load(message_id: int) -> Outbox:
     message = Outbox.get_or_none(Outbox.id == message_id)
     if message is None:
         raise NotFoundError(translate("services.notify", "El mensaje no existe."))
     return message
 
 
-def _change(message: Outbox, **values) -> None:
+def _change(message: Outbox, **values: object) -> None:
     values.update(updated_at=_now(), version=message.version + 1)
     updated = (
         Outbox.update(**values)
@@ -202,7 +202,7 @@ def _change(message: Outbox, **values) -> None:
         )
 
 
-def retry(message_id) -> None:
+def retry(message_id: int) -> None:
     """*Reintentar*: a failed, expired or cancelled message goes back to the queue."""
     session.require("notify.send")
     from ...db.database import write_transaction
@@ -226,7 +226,7 @@ def retry(message_id) -> None:
         audit.record("notify_retry", "outbox", message.id, {"status": (message.status, "queued")})
 
 
-def cancel(message_id) -> None:
+def cancel(message_id: int) -> None:
     """*Cancelar*: a message still waiting (or failed) is not sent."""
     session.require("notify.send")
     from ...db.database import write_transaction
@@ -249,7 +249,7 @@ def wa_link(phone: str, text: str) -> str:
     return f"https://wa.me/{digits}?text={quote(text or '', safe='')}"
 
 
-def open_link(message_id) -> str:
+def open_link(message_id: int) -> str:
     """*Abrir en WhatsApp*: the click-to-chat link of a message, recorded as opened."""
     session.require("notify.send")
     message = _load(message_id)

@@ -23,6 +23,7 @@ import sqlite3
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ... import local_settings
 from ...db.database import backup_sqlite, db, is_sqlite
@@ -30,6 +31,9 @@ from ...util import files
 from ..texts import QT_TRANSLATE_NOOP, translate
 from . import outputs
 from .errors import BackupError
+
+if TYPE_CHECKING:
+    from .restoring import RestoreResult
 
 log = logging.getLogger(__name__)
 
@@ -226,7 +230,7 @@ def list_backups(folder: str | Path | None = None, stem: str | None = None) -> l
     folder = Path(folder).expanduser() if folder else backup_folder()
     if stem is None and db.obj is not None:
         stem = _database_stem()
-    found = []
+    found: list[BackupInfo] = []
     if not folder.is_dir():
         return found
     for path in folder.iterdir():
@@ -362,7 +366,7 @@ def validate_backup(path: str | Path) -> int:
     return version
 
 
-def restore(path: str | Path):
+def restore(path: str | Path) -> RestoreResult:
     """Replace the open SQLite database with the backup ``path``.
 
     Validates the file and backs up the current state (kind ``antes-de-restaurar``);

@@ -20,7 +20,9 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import IO, Any
 
 from ... import local_settings, paths
 from ...db.database import db, is_sqlite
@@ -191,7 +193,7 @@ def check_new_file(path: str | os.PathLike) -> Path:
     return path
 
 
-def _disk_full(path, exc) -> DiskFull:
+def _disk_full(path: str | os.PathLike, exc: OSError) -> DiskFull:
     return DiskFull(files.disk_full_message(path))
 
 
@@ -214,7 +216,12 @@ def remember_folder(folder: str | os.PathLike) -> None:
 
 
 @contextlib.contextmanager
-def atomic_output(path, binary: bool = False, encoding: str | None = "utf-8", newline=None):
+def atomic_output(
+    path: str | os.PathLike,
+    binary: bool = False,
+    encoding: str | None = "utf-8",
+    newline: str | None = None,
+) -> Iterator[IO[Any]]:
     """``check_output`` then ``util.files.atomic_output``; a full disk → ``DiskFull``."""
     target = check_output(path)
     remember_folder(target.parent if str(target.parent) else Path("."))
@@ -226,7 +233,7 @@ def atomic_output(path, binary: bool = False, encoding: str | None = "utf-8", ne
 
 
 @contextlib.contextmanager
-def atomic_path(path, *, backup: bool = False):
+def atomic_path(path: str | os.PathLike, *, backup: bool = False) -> Iterator[Path]:
     """``check_output`` then ``util.files.atomic_path`` (for writers that open the file).
 
     ``backup=True`` (our own backups, in the backup folder): the folder is checked with
@@ -275,7 +282,7 @@ def sweep_folders() -> tuple[list[Path], list[Path]]:
     return own, remembered_folders
 
 
-def sweep_leftovers(extra=()) -> list[Path]:
+def sweep_leftovers(extra: Iterable[str | os.PathLike] = ()) -> list[Path]:
     """Remove the temporary files that killed writers left behind (app and CLI start)."""
     import logging
 

@@ -13,8 +13,16 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from pathlib import Path
 
-from peewee import AutoField, Database, ForeignKeyField, PostgresqlDatabase, sort_models
+from peewee import (
+    AutoField,
+    Database,
+    ForeignKeyField,
+    Model,
+    PostgresqlDatabase,
+    sort_models,
+)
 
 from ...db import bulk, migrations
 from ...db.database import (
@@ -87,7 +95,7 @@ def _cannot_connect(target: str, exc: Exception) -> str:
     )
 
 
-def _is_patolab_sqlite(path) -> bool:
+def _is_patolab_sqlite(path: str | Path) -> bool:
     """An SQLite file with PatoLab's schema table (then the "already has data" rule
     decides); any other existing file is never written into."""
     import sqlite3
@@ -119,7 +127,11 @@ def _count(database: Database, table: str) -> int:
 
 
 def _copy_table(
-    source: Database, target: Database, model, batch: int, progress: Callable[[str], None] | None
+    source: Database,
+    target: Database,
+    model: type[Model],
+    batch: int,
+    progress: Callable[[str], None] | None,
 ) -> int:
     table = model._meta.table_name
     fields = list(model._meta.sorted_fields)

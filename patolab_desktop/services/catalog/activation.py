@@ -1,0 +1,24 @@
+"""Deactivating and reactivating a catalog record (an investigation, a branch, a referrer):
+the flag set with the version bumped, and an audit row when it really changed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ...db.models import now
+from ..access import audit
+
+
+def set_active(model: Any, entity: str, row: Any, active: bool) -> None:
+    """Set ``active`` on the stored ``row`` of ``model`` (inside the caller's transaction,
+    after its ``require`` and its checks); audited as ``entity`` when the flag changes."""
+    model.update(active=active, updated_at=now(), version=model.version + 1).where(
+        model.id == row.id
+    ).execute()
+    if bool(row.active) != active:
+        audit.record(
+            "reactivate" if active else "deactivate",
+            entity,
+            row.id,
+            {"active": (not active, active)},
+        )
