@@ -4,68 +4,68 @@
 <context>
     <name>ServiceLabels</name>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit_words.py" line="96"/>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="97"/>
         <source>Mensaje de WhatsApp</source>
         <translation>WhatsApp message</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit_words.py" line="93"/>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="94"/>
         <source>Reanudar envíos de WhatsApp</source>
         <translation>Resume WhatsApp sending</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit_words.py" line="92"/>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="93"/>
         <source>Token de WhatsApp</source>
         <translation>WhatsApp token</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit_words.py" line="91"/>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="92"/>
         <source>Abrir en WhatsApp</source>
         <translation>Open in WhatsApp</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit_words.py" line="90"/>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="91"/>
         <source>Cancelar mensaje</source>
         <translation>Cancel message</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit_words.py" line="89"/>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="90"/>
         <source>Reintentar mensaje</source>
         <translation>Retry message</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit_words.py" line="88"/>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="89"/>
         <source>Resultados listos</source>
         <translation>Results ready</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit_words.py" line="87"/>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="88"/>
         <source>Investigaciones en proceso</source>
         <translation>Tests in progress</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/results.py" line="31"/>
+        <location filename="../../patolab_desktop/services/requests/results.py" line="34"/>
         <location filename="../../patolab_desktop/services/requests/types.py" line="17"/>
         <source>Pendiente</source>
         <translation>Pending</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/results.py" line="33"/>
+        <location filename="../../patolab_desktop/services/requests/results.py" line="36"/>
         <source>Resultado listo</source>
         <translation>Result ready</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/results.py" line="39"/>
+        <location filename="../../patolab_desktop/services/requests/results.py" line="42"/>
         <source>Sin resultados</source>
         <translation>No results</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/results.py" line="40"/>
+        <location filename="../../patolab_desktop/services/requests/results.py" line="43"/>
         <source>Resultados parciales</source>
         <translation>Partial results</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/results.py" line="41"/>
+        <location filename="../../patolab_desktop/services/requests/results.py" line="44"/>
         <source>Todos listos</source>
         <translation>All ready</translation>
     </message>
@@ -75,7 +75,7 @@
         <translation>Sample collected</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/results.py" line="32"/>
+        <location filename="../../patolab_desktop/services/requests/results.py" line="35"/>
         <location filename="../../patolab_desktop/services/requests/types.py" line="19"/>
         <source>En proceso</source>
         <translation>In progress</translation>
@@ -91,7 +91,7 @@
         <translation>Completed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/results.py" line="34"/>
+        <location filename="../../patolab_desktop/services/requests/results.py" line="37"/>
         <location filename="../../patolab_desktop/services/requests/types.py" line="22"/>
         <location filename="../../patolab_desktop/services/requests/types.py" line="50"/>
         <source>Cancelada</source>
@@ -138,7 +138,7 @@
         <translation>Created</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="45"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="47"/>
         <location filename="../../patolab_desktop/services/requests/types.py" line="49"/>
         <source>Cambio de estado</source>
         <translation>Status change</translation>
@@ -154,7 +154,7 @@
         <translation>Test removed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="49"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="51"/>
         <location filename="../../patolab_desktop/services/requests/types.py" line="53"/>
         <source>Descuento</source>
         <translation>Discount</translation>
@@ -210,247 +210,247 @@
         <translation>Customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="40"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="42"/>
         <source>Crear</source>
         <translation>Create</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="41"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="43"/>
         <source>Modificar</source>
         <translation>Modify</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="42"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="44"/>
         <source>Desactivar</source>
         <translation>Deactivate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="43"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="45"/>
         <source>Reactivar</source>
         <translation>Reactivate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="44"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="46"/>
         <source>Eliminar</source>
         <translation>Delete</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="50"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="52"/>
         <source>Cambio de precio</source>
         <translation>Price change</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="51"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="53"/>
         <source>Exportar</source>
         <translation>Export</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="52"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="54"/>
         <source>Importar</source>
         <translation>Import</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="53"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="55"/>
         <source>Imprimir</source>
         <translation>Print</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="54"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="56"/>
         <source>Inicio de sesión</source>
         <translation>Login</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="55"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="57"/>
         <source>Intento fallido de acceso</source>
         <translation>Failed login attempt</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="56"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="58"/>
         <source>Cuenta bloqueada</source>
         <translation>Account locked</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="57"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="59"/>
         <source>Cierre de sesión</source>
         <translation>Logout</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="58"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="60"/>
         <source>Cambio de contraseña</source>
         <translation>Password change</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="59"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="61"/>
         <source>Contraseña restablecida</source>
         <translation>Password reset</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="60"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="62"/>
         <source>Cuenta desbloqueada</source>
         <translation>Account unlocked</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="61"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="63"/>
         <source>Permiso concedido</source>
         <translation>Permission granted</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="62"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="64"/>
         <source>Permiso retirado</source>
         <translation>Permission withdrawn</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="64"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="66"/>
         <source>Registrar autorización CAI</source>
         <translation>Register CAI authorisation</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="65"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="67"/>
         <source>Corregir autorización CAI</source>
         <translation>Correct CAI authorisation</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="66"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="68"/>
         <source>Cerrar autorización CAI</source>
         <translation>Close CAI authorisation</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="67"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="69"/>
         <source>Emitir factura</source>
         <translation>Issue invoice</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="68"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="70"/>
         <source>Anular factura</source>
         <translation>Void invoice</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="69"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="71"/>
         <source>Emitir nota de crédito</source>
         <translation>Issue credit note</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="70"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="72"/>
         <source>Abrir caja</source>
         <translation>Open cash</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="71"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="73"/>
         <source>Cerrar caja</source>
         <translation>Close cash</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="72"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="74"/>
         <source>Confirmar cierre de caja</source>
         <translation>Confirm cash close</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="73"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="75"/>
         <source>Crédito de empresa</source>
         <translation>Company credit</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="74"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="76"/>
         <source>Abono</source>
         <translation>Payment on account</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="75"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="77"/>
         <source>Cambio de configuración</source>
         <translation>Settings change</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="76"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="78"/>
         <source>Copia de seguridad</source>
         <translation>Backup</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="77"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="79"/>
         <source>Restauración</source>
         <translation>Restore</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="92"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="94"/>
         <source>Documento fiscal</source>
         <translation>Fiscal document</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="93"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="95"/>
         <source>Autorización CAI</source>
         <translation>CAI authorisation</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="94"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="96"/>
         <source>Caja</source>
         <translation>Cash session</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="46"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="48"/>
         <source>Cancelar</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="47"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="49"/>
         <source>Agregar investigación</source>
         <translation>Add test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="48"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="50"/>
         <source>Quitar investigación</source>
         <translation>Remove test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="81"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="83"/>
         <source>Paciente/empresa</source>
         <translation>Patient/company</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="82"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="84"/>
         <source>Remitente</source>
         <translation>Referrer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="83"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="85"/>
         <source>Tipo de remitente</source>
         <translation>Referrer type</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="84"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="86"/>
         <source>Investigación</source>
         <translation>Test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="85"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="87"/>
         <source>Sucursal</source>
         <translation>Branch</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="86"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="88"/>
         <source>Solicitud</source>
         <translation>Request</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="87"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="89"/>
         <source>Usuario</source>
         <translation>User</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="88"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="90"/>
         <source>Rol</source>
         <translation>Role</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="89"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="91"/>
         <source>Configuración</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="90"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="92"/>
         <source>Base de datos</source>
         <translation>Database</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="91"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="93"/>
         <source>Reporte</source>
         <translation>Report</translation>
     </message>
@@ -815,7 +815,7 @@ The previous state was saved to:
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="164"/>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="229"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="230"/>
         <source>No se pudo comprobar la base de datos: {exc}</source>
         <translation>The database could not be checked: {exc}</translation>
     </message>
@@ -1701,7 +1701,7 @@ Enter your password to continue: open forms stay just as you left them.</transla
 <context>
     <name>app</name>
     <message>
-        <location filename="../../patolab_desktop/ui/app.py" line="96"/>
+        <location filename="../../patolab_desktop/ui/app.py" line="99"/>
         <source>No se pudo abrir la base de datos</source>
         <translation>The database could not be opened</translation>
     </message>
@@ -4431,137 +4431,137 @@ Save anyway?</translation>
 <context>
     <name>customers.customers_window</name>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="49"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="50"/>
         <source>Buscar por nombre, teléfono, correo o identidad…  (Ctrl+F)</source>
         <translation>Search by name, phone, email or ID…  (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="115"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="119"/>
         <source>&amp;Nuevo</source>
         <translation>&amp;New</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="119"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="123"/>
         <source>Registrar un cliente nuevo</source>
         <translation>Register a new customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="122"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="126"/>
         <source>&amp;Editar</source>
         <translation>&amp;Edit</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="126"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="130"/>
         <source>Editar el cliente seleccionado (Intro o doble clic)</source>
         <translation>Edit the selected customer (Enter or double-click)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="131"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="135"/>
         <source>&amp;Desactivar</source>
         <translation>&amp;Deactivate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="135"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="139"/>
         <source>Desactivar el cliente seleccionado</source>
         <translation>Deactivate the selected customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="140"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="144"/>
         <source>&amp;Reactivar</source>
         <translation>&amp;Reactivate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="144"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="148"/>
         <source>Reactivar el cliente seleccionado</source>
         <translation>Reactivate the selected customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="147"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="151"/>
         <source>Actuali&amp;zar</source>
         <translation>Re&amp;fresh</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="151"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="155"/>
         <source>Volver a leer la lista de la base de datos</source>
         <translation>Read the list from the database again</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="164"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="168"/>
         <source>Buscar</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="168"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="172"/>
         <source>Ir al cuadro de búsqueda</source>
         <translation>Go to the search box</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="181"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="185"/>
         <source>&amp;Buscar:</source>
         <translation>&amp;Search:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="296"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="310"/>
         <source>No hay clientes que coincidan con la búsqueda.</source>
         <translation>No customers match the search.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="300"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="314"/>
         <source>No hay clientes registrados.</source>
         <translation>No customers registered yet.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="303"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="317"/>
         <source>Mostrando {shown:,} clientes (hay más: baje para verlos)</source>
         <translation>Showing {shown:,} customers (there are more: scroll down to see them)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="309"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="323"/>
         <source>{total:,} cliente</source>
         <translation>{total:,} customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="311"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="325"/>
         <source>{total:,} clientes</source>
         <translation>{total:,} customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="316"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="330"/>
         <source>Mostrando {shown:,} de más de {COUNT_CAP:,} clientes</source>
         <translation>Showing {shown:,} of more than {COUNT_CAP:,} customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="320"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="334"/>
         <source>Mostrando {shown:,} de {total:,} clientes</source>
         <translation>Showing {shown:,} of {total:,} customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="400"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="414"/>
         <source>Cliente guardado: {name}</source>
         <translation>Customer saved: {name}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="433"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="447"/>
         <source>Cliente no encontrado</source>
         <translation>Customer not found</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="434"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="448"/>
         <source>Ese cliente ya no existe en la base de datos. Se actualizará la lista.</source>
         <translation>That customer no longer exists in the database. The list will be refreshed.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="445"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="459"/>
         <source>Cambios guardados: {name}</source>
         <translation>Changes saved: {name}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="462"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="476"/>
         <source>Desactivar cliente</source>
         <translation>Deactivate customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="463"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="477"/>
         <source>¿Desactivar a «{name}»?
 
 Dejará de aparecer en las listas y búsquedas, pero su historial se conserva. Un administrador puede reactivarlo.</source>
@@ -4570,52 +4570,52 @@ Dejará de aparecer en las listas y búsquedas, pero su historial se conserva. U
 They will no longer appear in lists and searches, but their history is kept. An administrator can reactivate them.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="474"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="488"/>
         <source>No se pudo desactivar</source>
         <translation>Could not deactivate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="489"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="503"/>
         <source>No se pudo reactivar</source>
         <translation>Could not reactivate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="154"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="158"/>
         <source>Nueva so&amp;licitud</source>
         <translation>New re&amp;quest</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="158"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="162"/>
         <source>Abrir una solicitud nueva para el paciente seleccionado</source>
         <translation>Open a new request for the selected patient</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="204"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="208"/>
         <source>Intro: editar · Ctrl+N: nuevo · F9: nueva solicitud · Supr: desactivar · F5: actualizar</source>
         <translation>Enter: edit · Ctrl+N: new · F9: new request · Del: deactivate · F5: refresh</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="506"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="520"/>
         <source>Búsqueda: «{text}»</source>
         <translation>Search: “{text}”</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="512"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="526"/>
         <source>Tipo de cliente</source>
         <translation>Customer type</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="513"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="527"/>
         <source>Género</source>
         <translation>Gender</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="514"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="528"/>
         <source>Departamento</source>
         <translation>Department</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="515"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="529"/>
         <source>Municipio</source>
         <translation>Municipality</translation>
     </message>
@@ -4969,57 +4969,57 @@ They will no longer appear in lists and searches, but their history is kept. An 
 <context>
     <name>db.database</name>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="43"/>
+        <location filename="../../patolab_desktop/db/database.py" line="44"/>
         <source>El puerto de la URL no es válido: {port!r}. Use un número entre 1 y 65535, p. ej. postgresql://usuario@servidor:5432/base</source>
         <translation>The port in the URL is not valid: {port!r}. Use a number from 1 to 65535, e.g. postgresql://user@server:5432/database</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="72"/>
+        <location filename="../../patolab_desktop/db/database.py" line="73"/>
         <source>La URL de PostgreSQL no es válida: {error}</source>
         <translation>The PostgreSQL URL is not valid: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="77"/>
+        <location filename="../../patolab_desktop/db/database.py" line="78"/>
         <source>Falta el nombre de la base de datos en la URL: postgresql://usuario@servidor:5432/base</source>
         <translation>The database name is missing from the URL: postgresql://user@server:5432/database</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="112"/>
+        <location filename="../../patolab_desktop/db/database.py" line="113"/>
         <source>La ruta de la base de datos no es válida.</source>
         <translation>The database path is not valid.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="123"/>
+        <location filename="../../patolab_desktop/db/database.py" line="124"/>
         <source>No se reconoce {target}: use la ruta de un archivo SQLite o una URL postgresql://usuario@servidor:5432/base</source>
         <translation>{target} is not recognised: use the path of an SQLite file or a URL postgresql://user@server:5432/database</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="133"/>
+        <location filename="../../patolab_desktop/db/database.py" line="134"/>
         <source>La carpeta de la base de datos no existe: {folder}</source>
         <translation>The database folder does not exist: {folder}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="139"/>
+        <location filename="../../patolab_desktop/db/database.py" line="140"/>
         <source>{path} es una carpeta, no un archivo de base de datos.</source>
         <translation>{path} is a folder, not a database file.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="145"/>
+        <location filename="../../patolab_desktop/db/database.py" line="146"/>
         <source>La base de datos {path} no existe. Revise la ruta (no se creó ningún archivo).</source>
         <translation>The database {path} does not exist. Check the path (no file was created).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="153"/>
+        <location filename="../../patolab_desktop/db/database.py" line="154"/>
         <source>El archivo {path} no es una base de datos de PatoLab (SQLite).</source>
         <translation>The file {path} is not a PatoLab (SQLite) database.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="167"/>
+        <location filename="../../patolab_desktop/db/database.py" line="168"/>
         <source>No se pudo abrir la base de datos {target}: {error}</source>
         <translation>Could not open the database {target}: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="177"/>
+        <location filename="../../patolab_desktop/db/database.py" line="178"/>
         <source>la base de datos está ocupada por otro programa o computadora (bloqueada). Espere a que termine, o cierre los demás programas que la usan, y vuelva a intentarlo.</source>
         <translation>the database is busy with another program or computer (locked). Wait for it to finish, or close the other programs using it, and try again.</translation>
     </message>
@@ -5056,7 +5056,7 @@ They will no longer appear in lists and searches, but their history is kept. An 
 <context>
     <name>db.migrations</name>
     <message>
-        <location filename="../../patolab_desktop/db/migrations/__init__.py" line="123"/>
+        <location filename="../../patolab_desktop/db/migrations/__init__.py" line="124"/>
         <source>La base de datos es de una versión más nueva ({version}) que esta aplicación ({supported}). Actualice PatoLab Desktop.</source>
         <translation>The database is from a newer version ({version}) than this application ({supported}). Update PatoLab Desktop.</translation>
     </message>
@@ -5589,109 +5589,109 @@ Front desk for clinical and pathology laboratories.</translation>
 <context>
     <name>printing.account_statement</name>
     <message>
-        <location filename="../../patolab_desktop/documents/account_statement.py" line="51"/>
+        <location filename="../../patolab_desktop/documents/account_statement.py" line="37"/>
         <source>ESTADO DE CUENTA</source>
         <translation>STATEMENT OF ACCOUNT</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/account_statement.py" line="55"/>
+        <location filename="../../patolab_desktop/documents/account_statement.py" line="41"/>
         <source>VENCIDA</source>
         <translation>OVERDUE</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/account_statement.py" line="66"/>
+        <location filename="../../patolab_desktop/documents/account_statement.py" line="52"/>
         <source>Límite de crédito:</source>
         <translation>Credit limit:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/account_statement.py" line="70"/>
+        <location filename="../../patolab_desktop/documents/account_statement.py" line="56"/>
         <source>Días de crédito:</source>
         <translation>Credit days:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/account_statement.py" line="71"/>
+        <location filename="../../patolab_desktop/documents/account_statement.py" line="57"/>
         <source>{days} días</source>
         <translation>{days} days</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/account_statement.py" line="76"/>
+        <location filename="../../patolab_desktop/documents/account_statement.py" line="62"/>
         <source>Fecha de impresión:</source>
         <translation>Printed on:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/account_statement.py" line="118"/>
+        <location filename="../../patolab_desktop/documents/account_statement.py" line="104"/>
         <source>Sin facturas a crédito.</source>
         <translation>No credit invoices.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/account_statement.py" line="132"/>
-        <location filename="../../patolab_desktop/documents/account_statement.py" line="150"/>
+        <location filename="../../patolab_desktop/documents/account_statement.py" line="112"/>
+        <location filename="../../patolab_desktop/documents/account_statement.py" line="130"/>
         <source>Total</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/account_statement.py" line="147"/>
+        <location filename="../../patolab_desktop/documents/account_statement.py" line="127"/>
         <source>Número</source>
         <translation>Number</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/account_statement.py" line="148"/>
+        <location filename="../../patolab_desktop/documents/account_statement.py" line="128"/>
         <source>Fecha</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/account_statement.py" line="149"/>
+        <location filename="../../patolab_desktop/documents/account_statement.py" line="129"/>
         <source>Vence</source>
         <translation>Due</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/account_statement.py" line="151"/>
+        <location filename="../../patolab_desktop/documents/account_statement.py" line="131"/>
         <source>Notas de crédito</source>
         <translation>Credit notes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/account_statement.py" line="152"/>
+        <location filename="../../patolab_desktop/documents/account_statement.py" line="132"/>
         <source>Pagado</source>
         <translation>Paid</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/account_statement.py" line="153"/>
-        <location filename="../../patolab_desktop/documents/account_statement.py" line="165"/>
+        <location filename="../../patolab_desktop/documents/account_statement.py" line="133"/>
+        <location filename="../../patolab_desktop/documents/account_statement.py" line="145"/>
         <source>Saldo</source>
         <translation>Balance</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/account_statement.py" line="154"/>
+        <location filename="../../patolab_desktop/documents/account_statement.py" line="134"/>
         <source>Días vencida</source>
         <translation>Days overdue</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/account_statement.py" line="169"/>
+        <location filename="../../patolab_desktop/documents/account_statement.py" line="149"/>
         <source>Vencido</source>
         <translation>Overdue</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/account_statement.py" line="171"/>
+        <location filename="../../patolab_desktop/documents/account_statement.py" line="151"/>
         <source>Disponible</source>
         <translation>Available</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/account_statement.py" line="203"/>
+        <location filename="../../patolab_desktop/documents/account_statement.py" line="181"/>
         <source>{title} — {customer} (continuación)</source>
         <translation>{title} — {customer} (continued)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/account_statement.py" line="222"/>
+        <location filename="../../patolab_desktop/documents/account_statement.py" line="200"/>
         <source>Facturas al crédito</source>
         <translation>Credit invoices</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/account_statement.py" line="227"/>
+        <location filename="../../patolab_desktop/documents/account_statement.py" line="205"/>
         <source>Las facturas vencidas van en negrita, sombreadas y marcadas «{mark}». Montos en lempiras.</source>
         <translation>Overdue invoices are bold, shaded and marked “{mark}”. Amounts in lempiras.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/account_statement.py" line="239"/>
+        <location filename="../../patolab_desktop/documents/account_statement.py" line="217"/>
         <source>El estado de cuenta se imprime en Carta o A4.</source>
         <translation>The statement of account prints on Letter or A4.</translation>
     </message>
@@ -6012,23 +6012,22 @@ Front desk for clinical and pathology laboratories.</translation>
 <context>
     <name>printing.layout</name>
     <message>
-        <location filename="../../patolab_desktop/documents/layout.py" line="91"/>
+        <location filename="../../patolab_desktop/documents/paper.py" line="34"/>
         <source>Etiqueta</source>
         <translation>Label</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/layout.py" line="598"/>
+        <location filename="../../patolab_desktop/documents/page_frame.py" line="51"/>
         <source>Tel. {phone}</source>
         <translation>Tel. {phone}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/layout.py" line="640"/>
+        <location filename="../../patolab_desktop/documents/page_frame.py" line="79"/>
         <source>Página {v} de {count}</source>
         <translation>Page {v} of {count}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/layout.py" line="744"/>
-        <location filename="../../patolab_desktop/documents/layout.py" line="755"/>
+        <location filename="../../patolab_desktop/documents/pdf_output.py" line="143"/>
         <source>No se pudo escribir el PDF: {target}</source>
         <translation>The PDF could not be written: {target}</translation>
     </message>
@@ -6109,170 +6108,170 @@ Front desk for clinical and pathology laboratories.</translation>
 <context>
     <name>printing.period_report</name>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="58"/>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="91"/>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="196"/>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="220"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="46"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="79"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="183"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="207"/>
         <source>Total</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="59"/>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="197"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="47"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="184"/>
         <source>Descuento</source>
         <translation>Discount</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="60"/>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="198"/>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="247"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="48"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="185"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="234"/>
         <source>Neto</source>
         <translation>Net</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="111"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="98"/>
         <source>{v} — {TITLE} {period_text} (continuación)</source>
         <translation>{v} — {TITLE} {period_text} (continued)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="128"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="115"/>
         <source>Del {period_text}</source>
         <translation>Period {period_text}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="140"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="127"/>
         <source>Resumen</source>
         <translation>Summary</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="195"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="182"/>
         <source>Canceladas</source>
         <translation>Cancelled</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="146"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="133"/>
         <source>Vigentes (sin canceladas)</source>
         <translation>Current (not cancelled)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="99"/>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="151"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="87"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="138"/>
         <source>Canceladas (aparte, no suman)</source>
         <translation>Cancelled (apart, not added)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="158"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="145"/>
         <source>Resumen del período</source>
         <translation>Period summary</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="164"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="151"/>
         <source>Por estado</source>
         <translation>By status</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="165"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="152"/>
         <source>Estado</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="172"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="159"/>
         <source>Por prioridad</source>
         <translation>By priority</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="173"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="160"/>
         <source>Prioridad</source>
         <translation>Priority</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="179"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="166"/>
         <source>Por origen</source>
         <translation>By source</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="180"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="167"/>
         <source>Origen</source>
         <translation>Source</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="193"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="180"/>
         <source>Fecha</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="213"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="200"/>
         <source>Por día</source>
         <translation>By day</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="215"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="202"/>
         <source>No hay solicitudes en el período.</source>
         <translation>No requests in the period.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="243"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="230"/>
         <source>Número</source>
         <translation>Number</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="244"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="231"/>
         <source>Solicitada</source>
         <translation>Requested</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="245"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="232"/>
         <source>Paciente</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="246"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="233"/>
         <source>Motivo</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="249"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="236"/>
         <source>(sin motivo)</source>
         <translation>(no reason)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="267"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="254"/>
         <source>Solicitudes canceladas ({len:,})</source>
         <translation>Cancelled requests ({len:,})</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="238"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="225"/>
         <source>Solicitudes canceladas</source>
         <translation>Cancelled requests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="35"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="23"/>
         <source>Resumen por período</source>
         <translation>Period summary</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="43"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="31"/>
         <source>{start} al {end}</source>
         <translation>{start} to {end}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="51"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="39"/>
         <source>Todas las sucursales</source>
         <translation>All branches</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="57"/>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="194"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="45"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="181"/>
         <source>Solicitudes</source>
         <translation>Requests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="239"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="226"/>
         <source>Ninguna solicitud cancelada en el período.</source>
         <translation>No requests cancelled in the period.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/period_report.py" line="289"/>
+        <location filename="../../patolab_desktop/documents/period_report.py" line="276"/>
         <source>Impreso por {who} el {v}</source>
         <translation>Printed by {who} on {v}</translation>
     </message>
@@ -6280,193 +6279,193 @@ Front desk for clinical and pathology laboratories.</translation>
 <context>
     <name>printing.request_summary</name>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="125"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="108"/>
         <source>{v} — {TITLE} {number} (continuación)</source>
         <translation>{v} — {TITLE} {number} (continued)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="91"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="77"/>
         <source>Paciente</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="46"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="32"/>
         <source>Resumen de solicitud</source>
         <translation>Request summary</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="54"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="40"/>
         <source>1 año</source>
         <translation>1 year</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="55"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="41"/>
         <source>{age} años</source>
         <translation>{age} years</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="65"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="51"/>
         <source>por edad {percent} %</source>
         <translation>age-based {percent} %</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="66"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="52"/>
         <source>manual {percent} %</source>
         <translation>manual {percent} %</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="71"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="57"/>
         <source>Código</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="72"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="58"/>
         <source>Investigación</source>
         <translation>Test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="73"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="59"/>
         <source>Muestra</source>
         <translation>Sample</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="74"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="60"/>
         <source>Precio</source>
         <translation>Price</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="76"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="62"/>
         <source>Neto</source>
         <translation>Net</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="92"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="78"/>
         <source>Identidad</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="94"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="80"/>
         <source>Edad</source>
         <translation>Age</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="97"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="83"/>
         <source>Sexo</source>
         <translation>Sex</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="98"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="84"/>
         <source>Remitente</source>
         <translation>Referrer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="99"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="85"/>
         <source>Sucursal</source>
         <translation>Branch</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="101"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="87"/>
         <source>Prioridad</source>
         <translation>Priority</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="104"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="90"/>
         <source>Origen</source>
         <translation>Source</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="106"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="92"/>
         <source>Fecha de solicitud</source>
         <translation>Request date</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="109"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="95"/>
         <source>Estado</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="113"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="99"/>
         <source>Completada</source>
         <translation>Completed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="160"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="143"/>
         <source>Información clínica</source>
         <translation>Clinical information</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="161"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="144"/>
         <source>Notas</source>
         <translation>Notes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="198"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="181"/>
         <source>Investigaciones</source>
         <translation>Tests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="218"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="201"/>
         <source>Total (1 investigación)</source>
         <translation>Total (1 test)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="220"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="203"/>
         <source>Total ({count} investigaciones)</source>
         <translation>Total ({count} tests)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="75"/>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="210"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="61"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="193"/>
         <source>Descuento</source>
         <translation>Discount</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="213"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="196"/>
         <source>Descuento ({discount_text})</source>
         <translation>Discount ({discount_text})</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="224"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="207"/>
         <source>Total</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="229"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="212"/>
         <source>Neto a pagar</source>
         <translation>Net to pay</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="251"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="233"/>
         <source>Motivo del descuento: {discount_reason}</source>
         <translation>Discount reason: {discount_reason}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="262"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="243"/>
         <source>SOLICITUD CANCELADA</source>
         <translation>REQUEST CANCELLED</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="264"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="245"/>
         <source> el {cancelled_at_text}</source>
         <translation> on {cancelled_at_text}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="267"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="248"/>
         <source>(sin motivo registrado)</source>
         <translation>(no reason recorded)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="270"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="251"/>
         <source>Motivo: {v}</source>
         <translation>Reason: {v}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="292"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="258"/>
         <source>CANCELADA</source>
         <translation>CANCELLED</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/request_summary.py" line="318"/>
+        <location filename="../../patolab_desktop/documents/request_summary.py" line="265"/>
         <source>Impreso por {who} el {v}</source>
         <translation>Printed by {who} on {v}</translation>
     </message>
@@ -6474,27 +6473,27 @@ Front desk for clinical and pathology laboratories.</translation>
 <context>
     <name>printing.tube_labels</name>
     <message>
-        <location filename="../../patolab_desktop/documents/tube_labels.py" line="217"/>
+        <location filename="../../patolab_desktop/documents/tube_labels.py" line="219"/>
         <source>(código de barras no disponible)</source>
         <translation>(barcode not available)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/tube_labels.py" line="47"/>
+        <location filename="../../patolab_desktop/documents/tube_labels.py" line="40"/>
         <source>Muestra</source>
         <translation>Sample</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/tube_labels.py" line="41"/>
+        <location filename="../../patolab_desktop/documents/tube_labels.py" line="34"/>
         <source>{age} a</source>
         <translation>{age} y</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/tube_labels.py" line="265"/>
+        <location filename="../../patolab_desktop/documents/tube_labels.py" line="271"/>
         <source>No hay etiquetas que imprimir.</source>
         <translation>There are no labels to print.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/documents/tube_labels.py" line="266"/>
+        <location filename="../../patolab_desktop/documents/tube_labels.py" line="272"/>
         <source>Etiquetas {request_number}</source>
         <translation>Labels {request_number}</translation>
     </message>
@@ -7893,444 +7892,444 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.audit</name>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit_words.py" line="213"/>
-        <location filename="../../patolab_desktop/services/access/audit_words.py" line="264"/>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="220"/>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="271"/>
         <source>n.º {id}</source>
         <translation>no. {id}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit_words.py" line="129"/>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="135"/>
         <source>Mensaje a {phone}</source>
         <translation>Message to {phone}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit_words.py" line="127"/>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="133"/>
         <source>Mensaje de {number}</source>
         <translation>Message of {number}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit_words.py" line="84"/>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="85"/>
         <source>Fecha de cancelación</source>
         <translation>Cancellation date</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit_words.py" line="83"/>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="84"/>
         <source>Fecha de finalización</source>
         <translation>Completion date</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit_words.py" line="82"/>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="83"/>
         <source>Fecha de solicitud</source>
         <translation>Request date</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit_words.py" line="81"/>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="82"/>
         <source>Precio nuevo</source>
         <translation>New price</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit_words.py" line="80"/>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="81"/>
         <source>Precio anterior</source>
         <translation>Previous price</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit_words.py" line="79"/>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="80"/>
         <source>Solicitud</source>
         <translation>Request</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit_words.py" line="74"/>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="75"/>
         <source>Consentimiento registrado por</source>
         <translation>Consent recorded by</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit_words.py" line="73"/>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="74"/>
         <source>Consentimiento de WhatsApp</source>
         <translation>WhatsApp consent</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit_words.py" line="72"/>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="73"/>
         <source>Datos incompletos</source>
         <translation>Incomplete data</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="167"/>
-        <location filename="../../patolab_desktop/services/access/audit_words.py" line="71"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="169"/>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="72"/>
         <source>Tipo de documento</source>
         <translation>Document type</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit_words.py" line="70"/>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="71"/>
         <source>Investigaciones</source>
         <translation>Tests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit_words.py" line="68"/>
         <location filename="../../patolab_desktop/services/access/audit_words.py" line="69"/>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="70"/>
         <source>Investigación</source>
         <translation>Test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit_words.py" line="67"/>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="68"/>
         <source>Tipo de descuento</source>
         <translation>Discount type</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit_words.py" line="66"/>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="67"/>
         <source>Número de solicitud</source>
         <translation>Request number</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="103"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="105"/>
         <source>Nombre</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="104"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="106"/>
         <source>Nombres</source>
         <translation>First names</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="105"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="107"/>
         <source>Apellidos</source>
         <translation>Last names</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="106"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="108"/>
         <source>Identidad/RTN</source>
         <translation>ID/RTN</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="107"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="125"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="109"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="127"/>
         <source>Tipo</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="108"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="110"/>
         <source>Género</source>
         <translation>Gender</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="109"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="111"/>
         <source>Fecha de nacimiento</source>
         <translation>Date of birth</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="110"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="112"/>
         <source>Edad</source>
         <translation>Age</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="111"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="113"/>
         <source>Teléfono</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="112"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="114"/>
         <source>Teléfono secundario</source>
         <translation>Secondary phone</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="113"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="115"/>
         <source>Correo</source>
         <translation>Email</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="114"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="116"/>
         <source>Departamento</source>
         <translation>Department</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="115"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="117"/>
         <source>Municipio</source>
         <translation>Municipality</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="116"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="118"/>
         <source>Dirección</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="117"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="119"/>
         <source>Dirección 2</source>
         <translation>Address 2</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="118"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="120"/>
         <source>Código postal</source>
         <translation>Postal code</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="119"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="121"/>
         <source>País</source>
         <translation>Country</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="120"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="122"/>
         <source>Expediente externo</source>
         <translation>External record</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="121"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="123"/>
         <source>Notas</source>
         <translation>Notes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="122"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="124"/>
         <source>Bloqueado</source>
         <translation>Blocked</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="123"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="125"/>
         <source>Activo</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="124"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="126"/>
         <source>Institución</source>
         <translation>Institution</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="126"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="128"/>
         <source>Código</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="127"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="129"/>
         <source>Tipo de muestra</source>
         <translation>Sample type</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="128"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="130"/>
         <source>Precio</source>
         <translation>Price</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="129"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="131"/>
         <source>Es panel</source>
         <translation>Is a panel</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="130"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="132"/>
         <source>Miembros del panel</source>
         <translation>Panel members</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="131"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="133"/>
         <source>Estado</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="132"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="134"/>
         <source>Prioridad</source>
         <translation>Priority</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="133"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="135"/>
         <source>Origen</source>
         <translation>Source</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="134"/>
-        <location filename="../../patolab_desktop/services/access/audit_words.py" line="76"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="136"/>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="77"/>
         <source>Remitente</source>
         <translation>Referrer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="135"/>
-        <location filename="../../patolab_desktop/services/access/audit_words.py" line="75"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="137"/>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="76"/>
         <source>Paciente</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="136"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="164"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="138"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="166"/>
         <source>Sucursal</source>
         <translation>Branch</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="137"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="139"/>
         <source>Información clínica</source>
         <translation>Clinical information</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="138"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="140"/>
         <source>Motivo de cancelación</source>
         <translation>Cancellation reason</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="139"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="141"/>
         <source>Descuento (%)</source>
         <translation>Discount (%)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="140"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="142"/>
         <source>Motivo del descuento</source>
         <translation>Discount reason</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="141"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="152"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="143"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="154"/>
         <source>Total</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="142"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="144"/>
         <source>Descuento</source>
         <translation>Discount</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="143"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="145"/>
         <source>Neto</source>
         <translation>Net</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="144"/>
-        <location filename="../../patolab_desktop/services/access/audit_words.py" line="77"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="146"/>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="78"/>
         <source>Usuario</source>
         <translation>User</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="145"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="147"/>
         <source>Nombre completo</source>
         <translation>Full name</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="146"/>
-        <location filename="../../patolab_desktop/services/access/audit_words.py" line="78"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="148"/>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="79"/>
         <source>Rol</source>
         <translation>Role</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="147"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="149"/>
         <source>Debe cambiar contraseña</source>
         <translation>Must change password</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="148"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="150"/>
         <source>Descripción</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="150"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="152"/>
         <source>Clase de impuesto</source>
         <translation>Tax class</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="151"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="153"/>
         <source>Número</source>
         <translation>Number</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="153"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="155"/>
         <source>Comprador</source>
         <translation>Buyer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="154"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="156"/>
         <source>Solicitudes</source>
         <translation>Requests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="155"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="157"/>
         <source>Pagado</source>
         <translation>Paid</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="156"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="158"/>
         <source>A crédito</source>
         <translation>On credit</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="157"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="159"/>
         <source>Factura original</source>
         <translation>Original invoice</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="158"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="160"/>
         <source>Qué se hizo con el dinero</source>
         <translation>What was done with the money</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="159"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="161"/>
         <source>Fondo inicial</source>
         <translation>Starting float</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="160"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="162"/>
         <source>Diferencia</source>
         <translation>Difference</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="161"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="163"/>
         <source>Monto</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="162"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="164"/>
         <source>Límite de crédito</source>
         <translation>Credit limit</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="163"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="165"/>
         <source>Días de crédito</source>
         <translation>Credit days</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="165"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="167"/>
         <source>Establecimiento</source>
         <translation>Establishment</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="166"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="168"/>
         <source>Punto de emisión</source>
         <translation>Issuing point</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="168"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="170"/>
         <source>CAI</source>
         <translation>CAI</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="169"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="171"/>
         <source>Rango desde</source>
         <translation>Range from</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="170"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="172"/>
         <source>Rango hasta</source>
         <translation>Range to</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="171"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="173"/>
         <source>Fecha límite de emisión</source>
         <translation>Issuing deadline</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="242"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="244"/>
         <source>Solo el servicio que hizo la acción puede escribir su registro de auditoría.</source>
         <translation>Only the service that performed the action can write its audit record.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="344"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="356"/>
         <source>(cifrado)</source>
         <translation>(encrypted)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="349"/>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="355"/>
-        <location filename="../../patolab_desktop/services/access/audit_words.py" line="244"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="361"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="367"/>
+        <location filename="../../patolab_desktop/services/access/audit_words.py" line="251"/>
         <source>(vacío)</source>
         <translation>(empty)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="351"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="363"/>
         <source>Sí</source>
         <translation>Yes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/audit.py" line="353"/>
+        <location filename="../../patolab_desktop/services/access/audit.py" line="365"/>
         <source>No</source>
         <translation>No</translation>
     </message>
@@ -8393,48 +8392,48 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>The Administrator role is missing from the database.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="308"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="321"/>
         <source>Usuario o contraseña incorrectos.</source>
         <translation>Wrong username or password.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="310"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="323"/>
         <source>Le queda 1 intento antes de que la cuenta se bloquee {minutes} minutos.</source>
         <translation>You have 1 attempt left before the account is locked for {minutes} minutes.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="315"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="328"/>
         <source>Le quedan {left} intentos antes de que la cuenta se bloquee {minutes} minutos.</source>
         <translation>You have {left} attempts left before the account is locked for {minutes} minutes.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="345"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="357"/>
         <source>Este usuario está desactivado. Consulte a un administrador.</source>
         <translation>This user is deactivated. Ask an administrator.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="380"/>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="407"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="396"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="419"/>
         <source>Este usuario ya no existe.</source>
         <translation>This user no longer exists.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="389"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="401"/>
         <source>Este usuario fue desactivado. Consulte a un administrador.</source>
         <translation>This user has been deactivated. Ask an administrator.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="403"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="415"/>
         <source>El usuario del sistema no tiene contraseña.</source>
         <translation>The system user has no password.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="414"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="422"/>
         <source>La contraseña actual no es correcta.</source>
         <translation>The current password is not correct.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/auth.py" line="419"/>
+        <location filename="../../patolab_desktop/services/access/auth.py" line="427"/>
         <source>La nueva contraseña debe ser distinta de la actual.</source>
         <translation>The new password must be different from the current one.</translation>
     </message>
@@ -8442,88 +8441,88 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.backups</name>
     <message>
-        <location filename="../../patolab_desktop/services/safety/backups.py" line="37"/>
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="41"/>
         <source>manual</source>
         <translation>manual</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/backups.py" line="38"/>
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="42"/>
         <source>automática al iniciar</source>
         <translation>automatic at start-up</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/backups.py" line="39"/>
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="43"/>
         <source>automática al salir</source>
         <translation>automatic on exit</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/backups.py" line="40"/>
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="44"/>
         <source>antes de restaurar</source>
         <translation>before restoring</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/backups.py" line="76"/>
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="80"/>
         <location filename="../../patolab_desktop/services/safety/restoring.py" line="80"/>
         <source>No hay una base de datos abierta.</source>
         <translation>No database is open.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/backups.py" line="115"/>
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="119"/>
         <source>Una base de datos en memoria no se puede respaldar.</source>
         <translation>An in-memory database cannot be backed up.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/backups.py" line="126"/>
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="130"/>
         <source>No se pudo crear la carpeta de copias {folder}: {error}</source>
         <translation>Could not create the backup folder {folder}: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/backups.py" line="140"/>
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="144"/>
         <source>No se pudo escribir la copia de seguridad {path}: {error}</source>
         <translation>Could not write the backup {path}: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/backups.py" line="189"/>
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="193"/>
         <source>Esta computadora usa una base de datos PostgreSQL y no tiene el programa pg_dump. Instale las herramientas cliente de PostgreSQL (la misma versión del servidor) o pida al administrador del servidor que haga las copias con pg_dump.</source>
         <translation>This computer uses a PostgreSQL database and does not have the pg_dump program. Install the PostgreSQL client tools (the same version as the server) or ask the server administrator to make the backups with pg_dump.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/backups.py" line="218"/>
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="222"/>
         <source>pg_dump no se pudo ejecutar: {error}</source>
         <translation>pg_dump could not be run: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/backups.py" line="210"/>
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="214"/>
         <source>pg_dump falló: {error}</source>
         <translation>pg_dump failed: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/backups.py" line="314"/>
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="318"/>
         <source>El archivo de copia no existe: {path}</source>
         <translation>The backup file does not exist: {path}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/backups.py" line="320"/>
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="324"/>
         <source>No se pudo abrir la copia {name}: {error}</source>
         <translation>Could not open the backup {name}: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/backups.py" line="329"/>
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="333"/>
         <source>El archivo {name} no es una copia válida de PatoLab (está dañado o no es una base de datos SQLite): {error}</source>
         <translation>The file {name} is not a valid PatoLab backup (it is damaged or not an SQLite database): {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/backups.py" line="337"/>
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="341"/>
         <source>La copia {name} está dañada (integrity_check: {problems}). Elija otra copia.</source>
         <translation>The backup {name} is damaged (integrity_check: {problems}). Choose another backup.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/backups.py" line="347"/>
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="351"/>
         <source>El archivo {name} no es una base de datos de PatoLab.</source>
         <translation>The file {name} is not a PatoLab database.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/backups.py" line="356"/>
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="360"/>
         <source>La copia {name} es de una versión más nueva del programa (esquema {version}, este programa: {current}). Actualice PatoLab Desktop antes de restaurarla.</source>
         <translation>The backup {name} comes from a newer version of the program (schema {version}, this program: {current}). Update PatoLab Desktop before restoring it.</translation>
     </message>
@@ -8538,7 +8537,7 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>An in-memory database cannot be restored.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/backups.py" line="380"/>
+        <location filename="../../patolab_desktop/services/safety/backups.py" line="384"/>
         <source>Elija un archivo de copia, no la base de datos abierta.</source>
         <translation>Choose a backup file, not the open database.</translation>
     </message>
@@ -8713,86 +8712,84 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
     </message>
     <message>
         <location filename="../../patolab_desktop/services/billing/cash.py" line="34"/>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="43"/>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="51"/>
         <source>Escriba un monto válido (por ejemplo 500.00).</source>
         <translation>Type a valid amount (for example 500.00).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="82"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="67"/>
         <source>Su caja ya está abierta. Ciérrela antes de abrir otra.</source>
         <translation>Your cash drawer is already open. Close it before opening another.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="109"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="94"/>
         <source>Abra su caja (Caja → Abrir caja) antes de cobrar: cada pago va a su cuadre.</source>
         <translation>Open your cash drawer (Cash → Open cash) before taking payments: every payment goes to its close.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="143"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="128"/>
         <source>Denominación desconocida: {face}.</source>
         <translation>Unknown denomination: {face}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="153"/>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="161"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="138"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="146"/>
         <source>Cuente cada denominación con un número entero.</source>
         <translation>Count each denomination with a whole number.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="177"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="162"/>
         <source>No tiene una caja abierta.</source>
         <translation>You have no open cash drawer.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="189"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="174"/>
         <source>Lo contado no coincide con lo esperado (diferencia {difference}): escriba una nota que lo explique.</source>
         <translation>What was counted does not match what was expected (difference {difference}): write a note that explains it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="223"/>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="293"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="208"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="278"/>
         <source>La caja no existe.</source>
         <translation>The cash session does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="225"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="210"/>
         <source>la caja</source>
         <translation>the cash session</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="228"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="213"/>
         <source>Solo se confirma una caja cerrada (esta está {status}).</source>
         <translation>Only a closed cash session can be confirmed (this one is {status}).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="234"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="219"/>
         <source>Otra persona (un supervisor) debe confirmar su propio cierre.</source>
         <translation>Someone else (a supervisor) must confirm your own close.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="251"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="236"/>
         <source>abierta</source>
         <translation>open</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="252"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="237"/>
         <source>cerrada</source>
         <translation>closed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="253"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="238"/>
         <source>confirmada</source>
         <translation>confirmed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="295"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="280"/>
         <source>Solo ve el cierre de su propia caja.</source>
         <translation>You only see the close of your own cash drawer.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="64"/>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="196"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="198"/>
         <source>La factura no existe.</source>
         <translation>The invoice does not exist.</translation>
     </message>
@@ -8818,223 +8815,222 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Unknown tax class.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="126"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="128"/>
         <source>Escriba el monto a acreditar (por ejemplo 150.00).</source>
         <translation>Type the amount to credit (for example 150.00).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="134"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="136"/>
         <source>El monto a acreditar debe ser mayor que cero.</source>
         <translation>The amount to credit must be greater than zero.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="141"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="143"/>
         <source>Rebaja: {reason}</source>
         <translation>Rebate: {reason}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="170"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="172"/>
         <source>Escriba el motivo de la nota de crédito.</source>
         <translation>Type the reason for the credit note.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="172"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="174"/>
         <source>Escriba el nombre de quien recibe la nota de crédito.</source>
         <translation>Type the name of the person who receives the credit note.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="176"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="178"/>
         <source>Escriba el documento de quien la recibe.</source>
         <translation>Type the document of the person who receives it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="180"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="182"/>
         <source>Elija qué se hace con el dinero.</source>
         <translation>Choose what happens to the money.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="182"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="184"/>
         <source>Elija cómo se devuelve el dinero.</source>
         <translation>Choose how the money is given back.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="184"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="186"/>
         <source>Elija las investigaciones o escriba el monto a acreditar.</source>
         <translation>Choose the investigations or type the amount to credit.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="199"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="201"/>
         <source>La factura {number} está anulada: no lleva notas de crédito.</source>
         <translation>Invoice {number} is void: it takes no credit notes.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="209"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="211"/>
         <source>La nota de crédito ({amount}) pasa de lo que queda de la factura {number} ({left}).</source>
         <translation>The credit note ({amount}) is more than what is left of invoice {number} ({left}).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="223"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="225"/>
         <source>Solo se rebajan {owed} que aún se deben de la factura {number}: devuelva el resto o déjelo como saldo a favor.</source>
         <translation>Only the {owed} still owed on invoice {number} can be lowered: give the rest back or keep it as a credit balance.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="231"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="233"/>
         <source>Solo se pagaron {paid} de la factura {number}: no se devuelve más de lo pagado. Rebaje lo que se debe.</source>
         <translation>Only {paid} of invoice {number} was paid: no more than was paid is given back. Lower what is owed.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="239"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="241"/>
         <source>La factura no tiene cliente: no puede quedar saldo a favor.</source>
         <translation>The invoice has no customer: no credit balance can be kept.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="324"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="294"/>
         <source>nota de crédito {number}</source>
         <translation>credit note {number}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="338"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="307"/>
         <source>Nota de crédito {number} ({total}): {reason}</source>
         <translation>Credit note {number} ({total}): {reason}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="59"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="58"/>
         <source>La solicitud no existe.</source>
         <translation>The request does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="126"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="125"/>
         <source>Una factura es para un solo cliente: estas solicitudes se cobran a clientes distintos.</source>
         <translation>An invoice is for one customer: these requests are charged to different customers.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="136"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="135"/>
         <source>El cliente a quien se factura no existe.</source>
         <translation>The customer being invoiced does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="147"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="146"/>
         <source>{name} no tiene crédito autorizado: cobre el total o pida a un administrador que registre su límite de crédito.</source>
         <translation>{name} has no authorised credit: take the whole payment, or ask an administrator to register its credit limit.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="158"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="157"/>
         <source>El crédito de {name} no alcanza: debe {owed}, el límite es {limit} y esta factura deja {amount} a crédito.</source>
         <translation>{name}&apos;s credit is not enough: it owes {owed}, the limit is {limit} and this invoice leaves {amount} on credit.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="201"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="200"/>
         <source>Elija al menos una solicitud para facturar.</source>
         <translation>Choose at least one request to invoice.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="208"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="207"/>
         <source>Una solicitud aparece dos veces.</source>
         <translation>A request appears twice.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="216"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="215"/>
         <source>La solicitud {number} está cancelada: no se factura.</source>
         <translation>Request {number} is cancelled: it is not invoiced.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="224"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="223"/>
         <source>La solicitud {request} ya está facturada en la factura {number}.</source>
         <translation>Request {request} is already invoiced on invoice {number}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="236"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="235"/>
         <source>Las solicitudes no tienen investigaciones que cobrar.</source>
         <translation>The requests have no investigations to charge.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="243"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="242"/>
         <source>El total es L 0.00: no hay nada que facturar.</source>
         <translation>The total is L 0.00: there is nothing to invoice.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="253"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="252"/>
         <source>{name} tiene {balance} de saldo a favor.</source>
         <translation>{name} has {balance} of credit balance.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="333"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="300"/>
         <source>Facturada: {number} ({total})</source>
         <translation>Invoiced: {number} ({total})</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/payments.py" line="51"/>
-        <location filename="../../patolab_desktop/services/billing/payments.py" line="56"/>
+        <location filename="../../patolab_desktop/services/billing/payments.py" line="52"/>
         <source>Escriba un monto válido (por ejemplo 250.00).</source>
         <translation>Type a valid amount (for example 250.00).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/payments.py" line="74"/>
+        <location filename="../../patolab_desktop/services/billing/payments.py" line="69"/>
         <source>Forma de pago desconocida: use efectivo, tarjeta, transferencia, cheque o saldo.</source>
         <translation>Unknown payment method: use cash, card, transfer, cheque or balance.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/payments.py" line="81"/>
+        <location filename="../../patolab_desktop/services/billing/payments.py" line="76"/>
         <source>El monto de cada pago debe ser mayor que cero.</source>
         <translation>Each payment&apos;s amount must be greater than zero.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/payments.py" line="92"/>
+        <location filename="../../patolab_desktop/services/billing/payments.py" line="87"/>
         <source>El efectivo recibido ({received}) es menor que el monto en efectivo ({amount}).</source>
         <translation>The cash received ({received}) is less than the cash amount ({amount}).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/payments.py" line="102"/>
+        <location filename="../../patolab_desktop/services/billing/payments.py" line="97"/>
         <source>Escriba los últimos 4 dígitos de la tarjeta.</source>
         <translation>Type the card&apos;s last 4 digits.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/payments.py" line="106"/>
+        <location filename="../../patolab_desktop/services/billing/payments.py" line="101"/>
         <source>Un pago con tarjeta necesita el código de autorización del voucher.</source>
         <translation>A card payment needs the authorisation code from the voucher.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/payments.py" line="114"/>
+        <location filename="../../patolab_desktop/services/billing/payments.py" line="109"/>
         <source>Escriba el banco del pago con {method}.</source>
         <translation>Type the bank of the {method} payment.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/payments.py" line="119"/>
+        <location filename="../../patolab_desktop/services/billing/payments.py" line="114"/>
         <source>Escriba la referencia de la transferencia.</source>
         <translation>Type the transfer&apos;s reference.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/payments.py" line="121"/>
+        <location filename="../../patolab_desktop/services/billing/payments.py" line="116"/>
         <source>Escriba el número del cheque.</source>
         <translation>Type the cheque number.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/payments.py" line="130"/>
+        <location filename="../../patolab_desktop/services/billing/payments.py" line="125"/>
         <source>Los pagos ({paid}) suman más que el total ({total}). Para dar cambio, escriba el efectivo recibido aparte del monto.</source>
         <translation>The payments ({paid}) add up to more than the total ({total}). To give change, type the cash received apart from the amount.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/payments.py" line="140"/>
+        <location filename="../../patolab_desktop/services/billing/payments.py" line="135"/>
         <source>Los pagos ({paid}) no cubren el total ({total}): faltan {missing}.</source>
         <translation>The payments ({paid}) do not cover the total ({total}): {missing} missing.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/payments.py" line="188"/>
+        <location filename="../../patolab_desktop/services/billing/payments.py" line="183"/>
         <source>usado como pago</source>
         <translation>used as payment</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/payments.py" line="201"/>
+        <location filename="../../patolab_desktop/services/billing/payments.py" line="195"/>
         <source>aut.</source>
         <translation>auth.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/payments.py" line="205"/>
+        <location filename="../../patolab_desktop/services/billing/payments.py" line="199"/>
         <source>ref.</source>
         <translation>ref.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/payments.py" line="207"/>
+        <location filename="../../patolab_desktop/services/billing/payments.py" line="201"/>
         <source>n.º</source>
         <translation>no.</translation>
     </message>
@@ -9095,64 +9091,64 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Invoice {number} already has a credit note: it cannot be voided. Issue another credit note for what is left.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/records.py" line="278"/>
+        <location filename="../../patolab_desktop/services/billing/records.py" line="276"/>
         <source>devuelto al anular {number}</source>
         <translation>given back when {number} was voided</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/reports.py" line="33"/>
+        <location filename="../../patolab_desktop/services/billing/reports.py" line="34"/>
         <source>Escriba el mes como AAAA-MM (por ejemplo 2026-11).</source>
         <translation>Type the month as YYYY-MM (for example 2026-11).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/reports.py" line="94"/>
-        <location filename="../../patolab_desktop/services/billing/reports.py" line="174"/>
+        <location filename="../../patolab_desktop/services/billing/reports.py" line="95"/>
+        <location filename="../../patolab_desktop/services/billing/reports.py" line="175"/>
         <source>ANULADA</source>
         <translation>VOID</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/reports.py" line="96"/>
+        <location filename="../../patolab_desktop/services/billing/reports.py" line="97"/>
         <source>emitida</source>
         <translation>issued</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/reports.py" line="107"/>
+        <location filename="../../patolab_desktop/services/billing/reports.py" line="108"/>
         <source>sí</source>
         <translation>yes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/reports.py" line="109"/>
+        <location filename="../../patolab_desktop/services/billing/reports.py" line="110"/>
         <source>no</source>
         <translation>no</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/reports.py" line="176"/>
+        <location filename="../../patolab_desktop/services/billing/reports.py" line="177"/>
         <source>VIGENTE</source>
         <translation>VALID</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/reports.py" line="180"/>
+        <location filename="../../patolab_desktop/services/billing/reports.py" line="181"/>
         <source>TOTALES</source>
         <translation>TOTALS</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/reports.py" line="266"/>
+        <location filename="../../patolab_desktop/services/billing/reports.py" line="267"/>
         <source>salto</source>
         <translation>gap</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/reports.py" line="278"/>
+        <location filename="../../patolab_desktop/services/billing/reports.py" line="279"/>
         <source>anulado</source>
         <translation>void</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/reports.py" line="291"/>
+        <location filename="../../patolab_desktop/services/billing/reports.py" line="292"/>
         <source>sobrante al vencer o cerrar</source>
         <translation>left over at expiry or close</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/billing/statements.py" line="60"/>
-        <location filename="../../patolab_desktop/services/billing/statements.py" line="136"/>
+        <location filename="../../patolab_desktop/services/billing/statements.py" line="134"/>
         <source>El cliente no existe.</source>
         <translation>The customer does not exist.</translation>
     </message>
@@ -9162,28 +9158,28 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Only a company has credit.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/statements.py" line="69"/>
+        <location filename="../../patolab_desktop/services/billing/statements.py" line="67"/>
         <source>Escriba el límite de crédito (por ejemplo 50000.00).</source>
         <translation>Type the credit limit (for example 50000.00).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/statements.py" line="79"/>
+        <location filename="../../patolab_desktop/services/billing/statements.py" line="77"/>
         <source>Los días de crédito van de 1 a 365.</source>
         <translation>Credit days go from 1 to 365.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/statements.py" line="86"/>
-        <location filename="../../patolab_desktop/services/billing/statements.py" line="93"/>
+        <location filename="../../patolab_desktop/services/billing/statements.py" line="84"/>
+        <location filename="../../patolab_desktop/services/billing/statements.py" line="91"/>
         <source>el crédito de la empresa</source>
         <translation>the company&apos;s credit</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/statements.py" line="220"/>
+        <location filename="../../patolab_desktop/services/billing/statements.py" line="218"/>
         <source>El cliente no debe nada a crédito.</source>
         <translation>The customer owes nothing on credit.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/statements.py" line="225"/>
+        <location filename="../../patolab_desktop/services/billing/statements.py" line="223"/>
         <source>Escriba el monto del abono.</source>
         <translation>Type the amount of the payment on account.</translation>
     </message>
@@ -9197,52 +9193,52 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.branches</name>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="81"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="82"/>
         <source>La sucursal {id} no existe.</source>
         <translation>Branch {id} does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="86"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="87"/>
         <source>El código {code} ya existe.</source>
         <translation>The code {code} already exists.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="135"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="136"/>
         <source>Escriba el nombre de la sucursal.</source>
         <translation>Enter the branch name.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="137"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="138"/>
         <source>El nombre admite como máximo {max} caracteres.</source>
         <translation>The name can have at most {max} characters.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="141"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="142"/>
         <source>Escriba el código de la sucursal (por ejemplo SPS).</source>
         <translation>Enter the branch code (for example SPS).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="145"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="146"/>
         <source>El código lleva de 2 a 10 letras mayúsculas sin tilde o números.</source>
         <translation>The code has 2 to 10 capital letters without accents or digits.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="154"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="155"/>
         <source>El código {code} ya lo usa la sucursal «{name}».</source>
         <translation>The code {code} is already used by the branch “{name}”.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="224"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="230"/>
         <source>Falta la sucursal a modificar.</source>
         <translation>The branch to change is missing.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="239"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="245"/>
         <source>El código no se puede cambiar: 1 solicitud ya lleva el número con «{code}».</source>
         <translation>The code cannot be changed: 1 request already has a number with “{code}”.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="245"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="251"/>
         <source>El código no se puede cambiar: {count} solicitudes ya llevan el número con «{code}».</source>
         <translation>The code cannot be changed: {count} requests already have a number with “{code}”.</translation>
     </message>
@@ -9257,17 +9253,17 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>The default branch cannot be deactivated. First choose another branch as the default.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="334"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="324"/>
         <source>La sucursal «{name}» está desactivada; reactívela primero.</source>
         <translation>The branch “{name}” is deactivated; reactivate it first.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="361"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="351"/>
         <source>No existe la sucursal con código «{code}».</source>
         <translation>There is no branch with the code “{code}”.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="175"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="176"/>
         <source>El municipio no pertenece al departamento elegido.</source>
         <translation>The municipality is not in the chosen department.</translation>
     </message>
@@ -9310,7 +9306,7 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>The price is too large.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/reading.py" line="48"/>
+        <location filename="../../patolab_desktop/services/catalog/reading.py" line="60"/>
         <source>No existe la investigación con código «{code}».</source>
         <translation>There is no test with the code “{code}”.</translation>
     </message>
@@ -9340,67 +9336,67 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Only active tests can be added; these are deactivated: {codes}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="72"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="73"/>
         <source>Escriba el código de la investigación.</source>
         <translation>Enter the test code.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="74"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="75"/>
         <source>El código admite hasta 20 letras sin tilde, números, punto, guion o guion bajo, sin espacios.</source>
         <translation>The code can have up to 20 letters without accents, digits, dots, hyphens or underscores, without spaces.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="87"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="88"/>
         <source>El código {code} ya lo tiene «{name}».</source>
         <translation>The code {code} is already used by “{name}”.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="91"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="92"/>
         <source>Escriba el nombre de la investigación.</source>
         <translation>Enter the test name.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="93"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="94"/>
         <source>El nombre admite como máximo {max} caracteres.</source>
         <translation>The name can have at most {max} characters.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="97"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="98"/>
         <source>El tipo de muestra admite como máximo {max} caracteres.</source>
         <translation>The sample type can have at most {max} characters.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="106"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="107"/>
         <source>Clase de impuesto: exento, gravado 15 % o gravado 18 %.</source>
         <translation>Tax class: exempt, taxed 15 % or taxed 18 %.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="111"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="112"/>
         <source>Un perfil necesita al menos una investigación.</source>
         <translation>A profile needs at least one test.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="128"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="129"/>
         <source>El código {code} ya existe.</source>
         <translation>The code {code} already exists.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="167"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="173"/>
         <source>Falta la investigación a modificar.</source>
         <translation>The test to change is missing.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="201"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="200"/>
         <source>Otra persona modificó esta investigación mientras usted la editaba. Cierre el diálogo y ábralo de nuevo para ver los datos actuales.</source>
         <translation>Someone else changed this test while you were editing it. Close the dialog and open it again to see the current data.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="255"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="254"/>
         <source>No se puede desactivar {code}: forma parte de los perfiles activos {panels}. Quítela primero de esos perfiles (o desactívelos).</source>
         <translation>{code} cannot be deactivated: it is part of the active profiles {panels}. First remove it from those profiles (or deactivate them).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="268"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="267"/>
         <source>No se puede reactivar el perfil {code}: sus miembros {members} están desactivados. Reactívelos primero.</source>
         <translation>The profile {code} cannot be reactivated: its members {members} are deactivated. Reactivate them first.</translation>
     </message>
@@ -9543,22 +9539,22 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Another user changed this customer after you opened it. Open it again to see the current data.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="110"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="113"/>
         <source>El teléfono no es un número válido.</source>
         <translation>The phone is not a valid number.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="114"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="117"/>
         <source>El teléfono no es un número válido (p. ej. 9988-7766 o +504 9988-7766).</source>
         <translation>The phone is not a valid number (e.g. 9988-7766 or +504 9988-7766).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="151"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="154"/>
         <source>El correo electrónico no es válido (p. ej. nombre@correo.com).</source>
         <translation>The email address is not valid (e.g. name@mail.com).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="164"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="167"/>
         <source>La identidad/RTN solo puede tener números (y guiones).</source>
         <translation>The ID/RTN can only have digits (and hyphens).</translation>
     </message>
@@ -9588,7 +9584,7 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>A company needs a 14-digit RTN.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="215"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="218"/>
         <source>La identidad debe tener 13 dígitos (DNI) o 14 (RTN); tiene {count}.</source>
         <translation>The ID must have 13 digits (DNI) or 14 (RTN); it has {count}.</translation>
     </message>
@@ -9603,88 +9599,88 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>The date of birth gives an age over {max} years.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="130"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="132"/>
         <source>La edad debe ser un número entero.</source>
         <translation>The age must be a whole number.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="320"/>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="133"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="323"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="135"/>
         <source>La edad debe estar entre 0 y {max} años.</source>
         <translation>The age must be between 0 and {max} years.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="139"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="141"/>
         <source>Escriba la edad o la fecha de nacimiento.</source>
         <translation>Enter the age or the date of birth.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="145"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="147"/>
         <source>Elija un género de la lista.</source>
         <translation>Choose a gender from the list.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="148"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="150"/>
         <source>Elija el género.</source>
         <translation>Choose the gender.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="161"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="163"/>
         <source>Escriba el teléfono (es el número de WhatsApp).</source>
         <translation>Enter the phone (it is the WhatsApp number).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="174"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="176"/>
         <source>Elija el departamento.</source>
         <translation>Choose the department.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="177"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="179"/>
         <source>Elija un departamento de la lista.</source>
         <translation>Choose a department from the list.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="181"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="183"/>
         <source>Elija el municipio.</source>
         <translation>Choose the municipality.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="190"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="192"/>
         <source>Elija un municipio de la lista.</source>
         <translation>Choose a municipality from the list.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="194"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="196"/>
         <source>El municipio no pertenece al departamento seleccionado.</source>
         <translation>The municipality does not belong to the selected department.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="212"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="214"/>
         <source>Elija sí, no o no preguntado.</source>
         <translation>Choose yes, no or not asked.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="218"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="220"/>
         <source>Demasiado largo: máximo {max} caracteres.</source>
         <translation>Too long: {max} characters at most.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="232"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="234"/>
         <source>No preguntado</source>
         <translation>Not asked</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="233"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="235"/>
         <source>Sí, acepta avisos por WhatsApp</source>
         <translation>Yes, accepts WhatsApp notices</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="234"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="236"/>
         <source>No acepta avisos</source>
         <translation>Does not accept notices</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="299"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="301"/>
         <source>Ya hay un cliente activo con la identidad {id_number}: {name}.</source>
         <translation>There is already an active customer with the ID {id_number}: {name}.</translation>
     </message>
@@ -9694,47 +9690,47 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Customer {id} does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="250"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="256"/>
         <source>mismo nombre y teléfono</source>
         <translation>same name and phone</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="255"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="261"/>
         <source>mismo nombre y fecha de nacimiento</source>
         <translation>same name and date of birth</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="296"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="302"/>
         <source>Ya hay un cliente activo con la identidad {id_number}.</source>
         <translation>There is already an active customer with the ID {id_number}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="303"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="309"/>
         <source>No se pudo guardar el cliente: {error}</source>
         <translation>The customer could not be saved: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="357"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="363"/>
         <source>Falta el cliente a modificar.</source>
         <translation>The customer to change is missing.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="416"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="422"/>
         <source>No se puede reactivar: la identidad {id_number} ya la usa el cliente activo {name}.</source>
         <translation>Cannot reactivate: the ID {id_number} is already used by the active customer {name}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="479"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="485"/>
         <source>más de {count} clientes</source>
         <translation>more than {count} customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="481"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="487"/>
         <source>1 cliente</source>
         <translation>1 customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="482"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="488"/>
         <source>{count} clientes</source>
         <translation>{count} customers</translation>
     </message>
@@ -9769,92 +9765,92 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Unknown gender: “{text}”. Use {names}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/bulk.py" line="102"/>
+        <location filename="../../patolab_desktop/services/customers/bulk.py" line="104"/>
         <source>No se pudieron guardar los clientes: {error}</source>
         <translation>The customers could not be saved: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="183"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="186"/>
         <source>Elija el tipo de documento de la lista.</source>
         <translation>Choose the document type from the list.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="194"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="197"/>
         <source>El {document} lleva de {min} a {max} letras y números.</source>
         <translation>The {document} has {min} to {max} letters and digits.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="205"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="208"/>
         <source>El número del documento no tiene dígitos.</source>
         <translation>The document number has no digits.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="223"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="226"/>
         <source>El {document} debe tener {wanted} dígitos; tiene {count}.</source>
         <translation>The {document} must have {wanted} digits; it has {count}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="310"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="313"/>
         <source>Escriba la edad en años (35), meses (8m) o días (3d).</source>
         <translation>Type the age in years (35), months (8m) or days (3d).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="321"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="324"/>
         <source>En meses, la edad llega hasta {max}; use años.</source>
         <translation>In months, the age goes up to {max}; use years.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="324"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="327"/>
         <source>En días, la edad llega hasta {max}; use meses.</source>
         <translation>In days, the age goes up to {max}; use months.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="387"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="390"/>
         <source>1 mes</source>
         <translation>1 month</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="388"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="391"/>
         <source>{n} meses</source>
         <translation>{n} months</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="391"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="394"/>
         <source>1 día</source>
         <translation>1 day</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="392"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="395"/>
         <source>{n} días</source>
         <translation>{n} days</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="394"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="397"/>
         <source>1 año</source>
         <translation>1 year</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/formats.py" line="395"/>
+        <location filename="../../patolab_desktop/services/customers/formats.py" line="398"/>
         <source>{n} años</source>
         <translation>{n} years</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="266"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="268"/>
         <source>Un DNI empieza con el código de un departamento (01 a 18); {code} no lo es.</source>
         <translation>A DNI starts with a department code (01 to 18); {code} is not one.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="271"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="273"/>
         <source>Los dígitos 3 y 4 del DNI deben ser un municipio del departamento {code}; {municipality} no lo es.</source>
         <translation>Digits 3 and 4 of a DNI must be a municipality of department {code}; {municipality} is not one.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/validation.py" line="283"/>
+        <location filename="../../patolab_desktop/services/customers/validation.py" line="285"/>
         <source>Identidad</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="232"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="238"/>
         <source>mismo {document}</source>
         <translation>same {document}</translation>
     </message>
@@ -9870,17 +9866,17 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.identity</name>
     <message>
-        <location filename="../../patolab_desktop/services/identity.py" line="39"/>
+        <location filename="../../patolab_desktop/services/identity.py" line="41"/>
         <source>Esta computadora no tiene la clave de los números de identidad de esta base de datos (una computadora nueva o una copia restaurada de otra). Escriba la clave de recuperación de 56 caracteres que el administrador imprimió o guardó.</source>
         <translation>This computer does not have this database&apos;s identity-number key (a new computer, or a copy restored from another one). Type the 56-character recovery key that the administrator printed or saved.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/identity.py" line="49"/>
+        <location filename="../../patolab_desktop/services/identity.py" line="51"/>
         <source>Los números de identidad (DNI, RTN, pasaporte) se guardan cifrados. La clave está solo en el almacén de contraseñas de cada computadora, nunca en la base de datos ni en las copias de seguridad. Si se pierden a la vez la clave de esta computadora (el disco se daña, Windows se reinstala) y esta clave de recuperación, NADIE podrá volver a leer los números de identidad guardados: ni el laboratorio ni el soporte técnico. Los demás datos no se pierden. Imprima o guarde esta clave ahora y guárdela fuera de esta computadora (caja fuerte, gestor de contraseñas).</source>
         <translation>Identity numbers (DNI, RTN, passport) are stored encrypted. The key is only in each computer&apos;s password store, never in the database or in the backups. If this computer&apos;s key (a failed disk, a reinstalled Windows) and this recovery key are BOTH lost, NOBODY can ever read the saved identity numbers again: not the laboratory, not technical support. The other data is not lost. Print or save this key now and keep it away from this computer (a safe, a password manager).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/identity.py" line="78"/>
+        <location filename="../../patolab_desktop/services/identity.py" line="80"/>
         <source>Esta computadora no tiene un almacén de contraseñas disponible, y la clave de los números de identidad no se guarda en archivos: no se pueden guardar ni leer números de identidad aquí.</source>
         <translation>This computer has no password store available, and the identity-number key is never kept in files: identity numbers cannot be saved or read here.</translation>
     </message>
@@ -9888,12 +9884,12 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.identity_crypto</name>
     <message>
-        <location filename="../../patolab_desktop/util/identity_crypto.py" line="196"/>
+        <location filename="../../patolab_desktop/util/identity_crypto.py" line="197"/>
         <source>La clave de recuperación no es correcta: revise que copió los 56 caracteres.</source>
         <translation>The recovery key is not correct: check that you copied all 56 characters.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/util/identity_crypto.py" line="212"/>
+        <location filename="../../patolab_desktop/util/identity_crypto.py" line="213"/>
         <source>Esa clave de recuperación es de otra base de datos.</source>
         <translation>That recovery key belongs to another database.</translation>
     </message>
@@ -10156,22 +10152,22 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Only a queued or failed message can be cancelled.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/config.py" line="79"/>
+        <location filename="../../patolab_desktop/services/notify/config.py" line="81"/>
         <source>La clave de acceso no parece válida.</source>
         <translation>The access token does not look valid.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/config.py" line="172"/>
+        <location filename="../../patolab_desktop/services/notify/config.py" line="174"/>
         <source>Escriba la versión como v25.0.</source>
         <translation>Write the version as v25.0.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/config.py" line="178"/>
+        <location filename="../../patolab_desktop/services/notify/config.py" line="180"/>
         <source>Solo dígitos.</source>
         <translation>Digits only.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/notify/config.py" line="206"/>
+        <location filename="../../patolab_desktop/services/notify/config.py" line="208"/>
         <source>Escriba un número de celular válido.</source>
         <translation>Type a valid mobile number.</translation>
     </message>
@@ -10179,62 +10175,62 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.outputs</name>
     <message>
-        <location filename="../../patolab_desktop/services/safety/outputs.py" line="76"/>
+        <location filename="../../patolab_desktop/services/safety/outputs.py" line="78"/>
         <source>Falta el nombre del archivo.</source>
         <translation>The file name is missing.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/outputs.py" line="79"/>
+        <location filename="../../patolab_desktop/services/safety/outputs.py" line="81"/>
         <source>El nombre del archivo no es válido: {path}</source>
         <translation>The file name is not valid: {path}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/outputs.py" line="86"/>
+        <location filename="../../patolab_desktop/services/safety/outputs.py" line="88"/>
         <source>{path} es una carpeta: escriba el nombre del archivo a guardar dentro de ella.</source>
         <translation>{path} is a folder: type the name of the file to save inside it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/outputs.py" line="95"/>
+        <location filename="../../patolab_desktop/services/safety/outputs.py" line="97"/>
         <source>La carpeta de {path} no existe.</source>
         <translation>The folder of {path} does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/outputs.py" line="103"/>
+        <location filename="../../patolab_desktop/services/safety/outputs.py" line="105"/>
         <source>{path} es la base de datos abierta (o uno de sus archivos). No se escribió nada: elija otro nombre de archivo.</source>
         <translation>{path} is the open database (or one of its files). Nothing was written: choose another file name.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/outputs.py" line="113"/>
+        <location filename="../../patolab_desktop/services/safety/outputs.py" line="115"/>
         <source>{path} es una base de datos SQLite. No se escribe sobre una base de datos: elija otro nombre de archivo.</source>
         <translation>{path} is an SQLite database. A database is never written over: choose another file name.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/outputs.py" line="123"/>
+        <location filename="../../patolab_desktop/services/safety/outputs.py" line="125"/>
         <source>{path} pertenece a una base de datos SQLite. Elija otro nombre de archivo.</source>
         <translation>{path} belongs to an SQLite database. Choose another file name.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/outputs.py" line="135"/>
+        <location filename="../../patolab_desktop/services/safety/outputs.py" line="137"/>
         <source>{path} es (o estaría entre) las copias de seguridad de PatoLab. No se escribe sobre las copias: elija otra carpeta o nombre.</source>
         <translation>{path} is (or would be among) the PatoLab backups. Backups are never written over: choose another folder or name.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/outputs.py" line="163"/>
+        <location filename="../../patolab_desktop/services/safety/outputs.py" line="165"/>
         <source>La carpeta de copias {path} es la base de datos abierta. Elija una carpeta.</source>
         <translation>The backup folder {path} is the open database. Choose a folder.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/outputs.py" line="174"/>
+        <location filename="../../patolab_desktop/services/safety/outputs.py" line="176"/>
         <source>La carpeta de copias {path} no es una carpeta ({file} es un archivo). Elija una carpeta.</source>
         <translation>The backup folder {path} is not a folder ({file} is a file). Choose a folder.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/outputs.py" line="188"/>
+        <location filename="../../patolab_desktop/services/safety/outputs.py" line="190"/>
         <source>{path} ya existe: no se reemplaza.</source>
         <translation>{path} already exists: it is not replaced.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/outputs.py" line="240"/>
+        <location filename="../../patolab_desktop/services/safety/outputs.py" line="247"/>
         <source>{path} es la base de datos abierta.</source>
         <translation>{path} is the open database.</translation>
     </message>
@@ -10267,7 +10263,7 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation> and </translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_plan.py" line="88"/>
+        <location filename="../../patolab_desktop/services/customers/import_plan.py" line="96"/>
         <source>{total} filas: {created} nuevas, {updated} actualizaciones, {rejected} rechazadas</source>
         <translation>{total} rows: {created} new, {updated} updates, {rejected} rejected</translation>
     </message>
@@ -10323,87 +10319,87 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>The file is empty.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_cells.py" line="106"/>
+        <location filename="../../patolab_desktop/services/customers/import_cells.py" line="107"/>
         <source>Fecha de nacimiento no válida: «{text}» (use dd/mm/aaaa).</source>
         <translation>Invalid date of birth: “{text}” (use dd/mm/yyyy).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_cells.py" line="116"/>
+        <location filename="../../patolab_desktop/services/customers/import_cells.py" line="117"/>
         <source>Edad no válida: «{text}» (un número de años).</source>
         <translation>Invalid age: “{text}” (a number of years).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="206"/>
+        <location filename="../../patolab_desktop/services/customers/import_analysis.py" line="85"/>
         <source>La fila tiene {cells} columnas y el encabezado {width} (¿un separador de más o comillas sin cerrar?).</source>
         <translation>The row has {cells} columns and the header {width} (an extra separator or an unclosed quote?).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="246"/>
+        <location filename="../../patolab_desktop/services/customers/import_analysis.py" line="125"/>
         <source>Duplicado en el archivo: la identidad {id_number} ya está en la línea {line}.</source>
         <translation>Duplicate in the file: the ID {id_number} is already on line {line}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="253"/>
+        <location filename="../../patolab_desktop/services/customers/import_analysis.py" line="132"/>
         <source>Duplicado en el archivo: el mismo nombre y teléfono ya están en la línea {line}.</source>
         <translation>Duplicate in the file: the same name and phone are already on line {line}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="265"/>
+        <location filename="../../patolab_desktop/services/customers/import_analysis.py" line="144"/>
         <source>Hay {count} pacientes con este nombre y teléfono; añada la identidad para saber a cuál actualizar.</source>
         <translation>There are {count} patients with this name and phone; add the ID to tell which one to update.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="275"/>
+        <location filename="../../patolab_desktop/services/customers/import_analysis.py" line="154"/>
         <source>Duplicado en el archivo: la línea {line} ya actualiza a este mismo paciente.</source>
         <translation>Duplicate in the file: line {line} already updates this same patient.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="310"/>
+        <location filename="../../patolab_desktop/services/customers/import_analysis.py" line="194"/>
         <source>Falta el nombre.</source>
         <translation>The name is missing.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="313"/>
+        <location filename="../../patolab_desktop/services/customers/import_analysis.py" line="197"/>
         <source>Falta el teléfono.</source>
         <translation>The phone is missing.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="452"/>
+        <location filename="../../patolab_desktop/services/customers/import_analysis.py" line="299"/>
         <source>El paciente a actualizar ya no existe; vuelva a analizar el archivo.</source>
         <translation>The patient to update no longer exists; analyse the file again.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="474"/>
+        <location filename="../../patolab_desktop/services/customers/import_analysis.py" line="321"/>
         <source>incompleto</source>
         <translation>incomplete</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="476"/>
+        <location filename="../../patolab_desktop/services/customers/import_analysis.py" line="323"/>
         <source>completo</source>
         <translation>complete</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="585"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="193"/>
         <source>Línea {line} ({name}): {reason} No se importó ninguna fila; vuelva a analizar el archivo.</source>
         <translation>Line {line} ({name}): {reason} No row was imported; analyse the file again.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="598"/>
+        <location filename="../../patolab_desktop/services/customers/importing.py" line="206"/>
         <source>No se importó ninguna fila: {reason} Vuelva a analizar el archivo.</source>
         <translation>No row was imported: {reason} Analyse the file again.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/import_plan.py" line="97"/>
+        <location filename="../../patolab_desktop/services/customers/import_plan.py" line="105"/>
         <source>, {merged} unidas a otra línea</source>
         <translation>, {merged} merged into another line</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="361"/>
+        <location filename="../../patolab_desktop/services/customers/import_analysis.py" line="221"/>
         <source>Otro paciente ya tiene este teléfono (¿un familiar?): se registra como paciente nuevo.</source>
         <translation>Another patient already has this phone (family?): registered as a new patient.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/importing.py" line="424"/>
+        <location filename="../../patolab_desktop/services/customers/import_analysis.py" line="271"/>
         <source>Misma persona que la línea {line}: sus datos se unieron a esa línea.</source>
         <translation>Same person as line {line}: the data was merged into that line.</translation>
     </message>
@@ -10923,67 +10919,67 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.referrers</name>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="96"/>
+        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="98"/>
         <source>El remitente {id} no existe.</source>
         <translation>Referrer {id} does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="109"/>
+        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="111"/>
         <source>Escriba el nombre del remitente.</source>
         <translation>Enter the referrer’s name.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="111"/>
+        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="113"/>
         <source>El nombre admite como máximo {max} caracteres.</source>
         <translation>The name can have at most {max} characters.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="115"/>
+        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="117"/>
         <source>La institución admite como máximo 200 caracteres.</source>
         <translation>The institution can have at most 200 characters.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="119"/>
+        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="121"/>
         <source>Elija el tipo de remitente.</source>
         <translation>Choose the referrer type.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="121"/>
+        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="123"/>
         <source>El tipo de remitente elegido no existe.</source>
         <translation>The chosen referrer type does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="175"/>
+        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="177"/>
         <source>mismo nombre e institución</source>
         <translation>same name and institution</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="177"/>
+        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="179"/>
         <source>mismo nombre, sin institución</source>
         <translation>same name, no institution</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="180"/>
+        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="182"/>
         <source>mismo nombre y teléfono</source>
         <translation>same name and phone</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="373"/>
+        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="375"/>
         <source>Este remitente tiene 1 solicitud; el cambio se verá también en ella.</source>
         <translation>This referrer has 1 request; the change will also show on it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="377"/>
+        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="379"/>
         <source>Este remitente tiene {count} solicitudes; el cambio se verá también en ellas.</source>
         <translation>This referrer has {count} requests; the change will also show on them.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="440"/>
+        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="442"/>
         <source>Falta el remitente a modificar.</source>
         <translation>The referrer to change is missing.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="461"/>
+        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="463"/>
         <source>Otra persona modificó este remitente mientras usted lo editaba. Cierre el diálogo y ábralo de nuevo para ver los datos actuales.</source>
         <translation>Someone else changed this referrer while you were editing it. Close the dialog and open it again to see the current data.</translation>
     </message>
@@ -10991,62 +10987,62 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.reports</name>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="85"/>
+        <location filename="../../patolab_desktop/services/requests/print_setup.py" line="48"/>
         <source>El nombre del laboratorio es obligatorio.</source>
         <translation>The laboratory name is required.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="90"/>
+        <location filename="../../patolab_desktop/services/requests/print_setup.py" line="53"/>
         <source>El RTN debe tener 14 dígitos.</source>
         <translation>The RTN must have 14 digits.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="99"/>
+        <location filename="../../patolab_desktop/services/requests/print_setup.py" line="62"/>
         <source>No se encuentra el archivo del logotipo.</source>
         <translation>The logo file cannot be found.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="103"/>
+        <location filename="../../patolab_desktop/services/requests/print_setup.py" line="66"/>
         <source>El logotipo debe ser una imagen PNG, JPG, BMP, GIF o SVG.</source>
         <translation>The logo must be a PNG, JPG, BMP, GIF or SVG image.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="184"/>
+        <location filename="../../patolab_desktop/services/requests/print_setup.py" line="152"/>
         <source>Debe ser un número entero.</source>
         <translation>It must be a whole number.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="187"/>
+        <location filename="../../patolab_desktop/services/requests/print_setup.py" line="155"/>
         <source>Debe estar entre {low} y {high}.</source>
         <translation>It must be between {low} and {high}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="191"/>
+        <location filename="../../patolab_desktop/services/requests/print_setup.py" line="159"/>
         <source>Tamaño de papel no válido (A4 o Letter).</source>
         <translation>Invalid paper size (A4 or Letter).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="331"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="198"/>
         <source>La solicitud {number} está cancelada: no se imprimen etiquetas de tubos.</source>
         <translation>Request {number} is cancelled: no tube labels are printed.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="387"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="254"/>
         <source>Indique la fecha inicial y la final.</source>
         <translation>Give the start and end dates.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="391"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="258"/>
         <source>La fecha final es anterior a la inicial.</source>
         <translation>The end date is before the start date.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="395"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="262"/>
         <source>El período no puede pasar de diez años.</source>
         <translation>The period cannot be longer than ten years.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/reports.py" line="470"/>
+        <location filename="../../patolab_desktop/services/requests/reports.py" line="337"/>
         <source>No existe la sucursal {id}.</source>
         <translation>Branch {id} does not exist.</translation>
     </message>
@@ -11054,7 +11050,7 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.request_numbers</name>
     <message>
-        <location filename="../../patolab_desktop/services/requests/numbers.py" line="61"/>
+        <location filename="../../patolab_desktop/services/requests/numbers.py" line="63"/>
         <source>La sucursal no existe.</source>
         <translation>The branch does not exist.</translation>
     </message>
@@ -11062,17 +11058,17 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.request_pricing</name>
     <message>
-        <location filename="../../patolab_desktop/services/requests/pricing.py" line="271"/>
+        <location filename="../../patolab_desktop/services/requests/pricing.py" line="265"/>
         <source>{code} {name} ya está incluida en el panel {panel}.</source>
         <translation>{code} {name} is already included in the panel {panel}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/pricing.py" line="278"/>
+        <location filename="../../patolab_desktop/services/requests/pricing.py" line="272"/>
         <source>{code} {name} ya está en la solicitud.</source>
         <translation>{code} {name} is already on the request.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/pricing.py" line="302"/>
+        <location filename="../../patolab_desktop/services/requests/pricing.py" line="296"/>
         <source>{code} {name} pasa a formar parte del panel {panel}.</source>
         <translation>{code} {name} now becomes part of the panel {panel}.</translation>
     </message>
@@ -11080,22 +11076,22 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.request_queries</name>
     <message>
-        <location filename="../../patolab_desktop/services/requests/queries.py" line="249"/>
+        <location filename="../../patolab_desktop/services/requests/filters.py" line="24"/>
         <source>Valor no válido: {value}.</source>
         <translation>Invalid value: {value}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/queries.py" line="265"/>
+        <location filename="../../patolab_desktop/services/requests/filters.py" line="40"/>
         <source>La fecha final es anterior a la inicial.</source>
         <translation>The end date is before the start date.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/queries.py" line="391"/>
+        <location filename="../../patolab_desktop/services/requests/queries.py" line="125"/>
         <source>No se puede ordenar por {name}.</source>
         <translation>Cannot sort by {name}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/queries.py" line="504"/>
+        <location filename="../../patolab_desktop/services/requests/detail.py" line="42"/>
         <source>La solicitud no existe.</source>
         <translation>The request does not exist.</translation>
     </message>
@@ -11108,167 +11104,167 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Invalid percentage: {value}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/checks.py" line="62"/>
+        <location filename="../../patolab_desktop/services/requests/checks.py" line="72"/>
         <source>Elija el paciente.</source>
         <translation>Choose the patient.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/checks.py" line="66"/>
+        <location filename="../../patolab_desktop/services/requests/checks.py" line="78"/>
         <source>El paciente elegido no existe.</source>
         <translation>The chosen patient does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/checks.py" line="68"/>
+        <location filename="../../patolab_desktop/services/requests/checks.py" line="79"/>
         <source>El paciente «{name}» está inactivo; no se le pueden crear solicitudes.</source>
         <translation>The patient “{name}” is inactive; no requests can be created for them.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/checks.py" line="77"/>
+        <location filename="../../patolab_desktop/services/requests/checks.py" line="88"/>
         <source>Elija el médico o la institución que refiere.</source>
         <translation>Choose the referring doctor or institution.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/checks.py" line="83"/>
+        <location filename="../../patolab_desktop/services/requests/checks.py" line="96"/>
         <source>El médico elegido no existe.</source>
         <translation>The chosen doctor does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/checks.py" line="85"/>
+        <location filename="../../patolab_desktop/services/requests/checks.py" line="97"/>
         <source>El médico «{name}» está inactivo; elija otro.</source>
         <translation>The doctor “{name}” is inactive; choose another one.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/checks.py" line="94"/>
+        <location filename="../../patolab_desktop/services/requests/checks.py" line="104"/>
         <source>Prioridad no válida: {value} (opciones: {options}).</source>
         <translation>Invalid priority: {value} (options: {options}).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/checks.py" line="98"/>
+        <location filename="../../patolab_desktop/services/requests/checks.py" line="108"/>
         <source>Origen no válido: {value} (opciones: {options}).</source>
         <translation>Invalid source: {value} (options: {options}).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/checks.py" line="107"/>
+        <location filename="../../patolab_desktop/services/requests/checks.py" line="117"/>
         <source>El texto es demasiado largo (máximo {max} caracteres).</source>
         <translation>The text is too long ({max} characters at most).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/checks.py" line="116"/>
+        <location filename="../../patolab_desktop/services/requests/checks.py" line="126"/>
         <source>Agregue al menos una investigación.</source>
         <translation>Add at least one test.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/checks.py" line="124"/>
+        <location filename="../../patolab_desktop/services/requests/checks.py" line="134"/>
         <source>La investigación {id} no existe.</source>
         <translation>Test {id} does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/checks.py" line="128"/>
+        <location filename="../../patolab_desktop/services/requests/checks.py" line="138"/>
         <source>La investigación {code} {name} está inactiva; no se puede solicitar.</source>
         <translation>The test {code} {name} is inactive; it cannot be requested.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/checks.py" line="147"/>
+        <location filename="../../patolab_desktop/services/requests/checks.py" line="157"/>
         <source>El descuento manual debe ser mayor que 0 y como máximo 100 %.</source>
         <translation>The manual discount must be greater than 0 and at most 100 %.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/checks.py" line="152"/>
+        <location filename="../../patolab_desktop/services/requests/checks.py" line="162"/>
         <source>Escriba el motivo del descuento manual.</source>
         <translation>Enter the reason for the manual discount.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/entry.py" line="103"/>
+        <location filename="../../patolab_desktop/services/requests/entry.py" line="105"/>
         <source>No hay una sucursal activa; registre una antes de crear solicitudes.</source>
         <translation>There is no active branch; register one before creating requests.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/entry.py" line="108"/>
+        <location filename="../../patolab_desktop/services/requests/entry.py" line="110"/>
         <source>La sucursal elegida no existe o está inactiva.</source>
         <translation>The chosen branch does not exist or is inactive.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/entry.py" line="113"/>
+        <location filename="../../patolab_desktop/services/requests/entry.py" line="115"/>
         <source>La fecha de la solicitud no puede estar en el futuro.</source>
         <translation>The request date cannot be in the future.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/entry.py" line="241"/>
+        <location filename="../../patolab_desktop/services/requests/entry.py" line="251"/>
         <source>La empresa que paga no existe o está desactivada.</source>
         <translation>The paying company does not exist or is deactivated.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/locking.py" line="19"/>
+        <location filename="../../patolab_desktop/services/requests/locking.py" line="23"/>
         <source>La solicitud no existe.</source>
         <translation>The request does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/locking.py" line="22"/>
+        <location filename="../../patolab_desktop/services/requests/locking.py" line="26"/>
         <source>La solicitud {number} fue modificada por otra persona mientras usted la veía. Vuelva a abrirla para ver los cambios.</source>
         <translation>Request {number} was changed by someone else while you were viewing it. Open it again to see the changes.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/locking.py" line="30"/>
+        <location filename="../../patolab_desktop/services/requests/locking.py" line="34"/>
         <source>La solicitud {number} está {status} y ya no se puede modificar.</source>
         <translation>Request {number} is {status} and can no longer be changed.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/locking.py" line="47"/>
+        <location filename="../../patolab_desktop/services/requests/locking.py" line="51"/>
         <source>La solicitud {number} cambió mientras se guardaba.</source>
         <translation>Request {number} changed while it was being saved.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/workflow.py" line="97"/>
+        <location filename="../../patolab_desktop/services/requests/workflow.py" line="78"/>
         <source>No se puede cancelar la solicitud {number}: está «{status}». Solo se cancelan solicitudes pendientes o con la muestra tomada.</source>
         <translation>Request {number} cannot be cancelled: it is “{status}”. Only pending requests or requests with the sample collected can be cancelled.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/workflow.py" line="106"/>
+        <location filename="../../patolab_desktop/services/requests/workflow.py" line="87"/>
         <source>Escriba el motivo de la cancelación.</source>
         <translation>Enter the reason for the cancellation.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/workflow.py" line="111"/>
+        <location filename="../../patolab_desktop/services/requests/workflow.py" line="92"/>
         <source>El motivo es demasiado largo (máximo {max} caracteres).</source>
         <translation>The reason is too long ({max} characters at most).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/workflow.py" line="171"/>
+        <location filename="../../patolab_desktop/services/requests/investigations.py" line="115"/>
         <source>{code} {name} ya está en la solicitud como parte del panel {panel_code} {panel_name}.</source>
         <translation>{code} {name} is already on the request as part of the panel {panel_code} {panel_name}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/workflow.py" line="180"/>
+        <location filename="../../patolab_desktop/services/requests/investigations.py" line="124"/>
         <source>{code} {name} ya está en la solicitud {number}.</source>
         <translation>{code} {name} is already on request {number}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/workflow.py" line="279"/>
+        <location filename="../../patolab_desktop/services/requests/investigations.py" line="212"/>
         <source>{code} {name} no está en la solicitud {number}.</source>
         <translation>{code} {name} is not on request {number}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/workflow.py" line="283"/>
+        <location filename="../../patolab_desktop/services/requests/investigations.py" line="216"/>
         <source>La investigación {id} no está en la solicitud {number}.</source>
         <translation>Test {id} is not on request {number}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/workflow.py" line="298"/>
+        <location filename="../../patolab_desktop/services/requests/investigations.py" line="232"/>
         <source>{code} {name} forma parte del panel {panel_code} {panel_name}; quite el panel completo.</source>
         <translation>{code} {name} is part of the panel {panel_code} {panel_name}; remove the whole panel.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/workflow.py" line="309"/>
+        <location filename="../../patolab_desktop/services/requests/investigations.py" line="243"/>
         <source>No se puede quitar la última investigación de la solicitud {number}. Si ya no se necesita, cancele la solicitud.</source>
         <translation>The last test of request {number} cannot be removed. If the request is no longer needed, cancel it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/workflow.py" line="457"/>
+        <location filename="../../patolab_desktop/services/requests/workflow.py" line="189"/>
         <source>El paciente solo se puede cambiar mientras la solicitud está pendiente.</source>
         <translation>The patient can only be changed while the request is pending.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/workflow.py" line="556"/>
+        <location filename="../../patolab_desktop/services/requests/investigations.py" line="329"/>
         <source>{label} ya está en la factura {number}: no se quita de la solicitud. Para devolver o acreditar su importe, un supervisor emite una nota de crédito.</source>
         <translation>{label} is already on invoice {number}: it is not removed from the request. To give back or credit its amount, a supervisor issues a credit note.</translation>
     </message>
@@ -11283,27 +11279,27 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>There is no request (empty number).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/results.py" line="47"/>
+        <location filename="../../patolab_desktop/services/requests/results.py" line="50"/>
         <source>{released}/{total} listas</source>
         <translation>{released}/{total} ready</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/results.py" line="140"/>
+        <location filename="../../patolab_desktop/services/requests/results.py" line="149"/>
         <source>Estado de investigación no válido.</source>
         <translation>Invalid test status.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/results.py" line="145"/>
+        <location filename="../../patolab_desktop/services/requests/results.py" line="154"/>
         <source>Elija al menos una investigación.</source>
         <translation>Choose at least one test.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/results.py" line="154"/>
+        <location filename="../../patolab_desktop/services/requests/results.py" line="163"/>
         <source>La investigación no pertenece a la solicitud {number}.</source>
         <translation>The test does not belong to request {number}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/results.py" line="171"/>
+        <location filename="../../patolab_desktop/services/requests/results.py" line="180"/>
         <source>Una investigación {status} ya no puede cambiar.</source>
         <translation>A test that is {status} can no longer change.</translation>
     </message>
@@ -11334,182 +11330,182 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.settings</name>
     <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="39"/>
+        <location filename="../../patolab_desktop/services/settings.py" line="41"/>
         <source>Sucursal predeterminada</source>
         <translation>Default branch</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="43"/>
+        <location filename="../../patolab_desktop/services/settings.py" line="45"/>
         <source>Edad de tercera edad</source>
         <translation>Senior age</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="49"/>
+        <location filename="../../patolab_desktop/services/settings.py" line="51"/>
         <source>Descuento tercera edad (%)</source>
         <translation>Senior discount (%)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="51"/>
+        <location filename="../../patolab_desktop/services/settings.py" line="53"/>
         <source>Edad de cuarta edad</source>
         <translation>Elderly age</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="56"/>
+        <location filename="../../patolab_desktop/services/settings.py" line="58"/>
         <source>Descuento cuarta edad (%)</source>
         <translation>Elderly discount (%)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="62"/>
+        <location filename="../../patolab_desktop/services/settings.py" line="64"/>
         <source>Nombre del laboratorio</source>
         <translation>Laboratory name</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="68"/>
+        <location filename="../../patolab_desktop/services/settings.py" line="70"/>
         <source>Razón social (factura)</source>
         <translation>Legal name (invoice)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="74"/>
+        <location filename="../../patolab_desktop/services/settings.py" line="76"/>
         <source>Dirección (casa matriz)</source>
         <translation>Address (head office)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="76"/>
+        <location filename="../../patolab_desktop/services/settings.py" line="78"/>
         <source>RTN</source>
         <translation>RTN</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="77"/>
+        <location filename="../../patolab_desktop/services/settings.py" line="79"/>
         <source>Teléfono</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="78"/>
+        <location filename="../../patolab_desktop/services/settings.py" line="80"/>
         <source>Correo</source>
         <translation>Email</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="83"/>
+        <location filename="../../patolab_desktop/services/settings.py" line="85"/>
         <source>Logotipo (archivo de imagen)</source>
         <translation>Logo (image file)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="89"/>
+        <location filename="../../patolab_desktop/services/settings.py" line="91"/>
         <source>Ancho de la etiqueta (mm)</source>
         <translation>Label width (mm)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="95"/>
+        <location filename="../../patolab_desktop/services/settings.py" line="97"/>
         <source>Alto de la etiqueta (mm)</source>
         <translation>Label height (mm)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="98"/>
+        <location filename="../../patolab_desktop/services/settings.py" line="100"/>
         <source>Copias por etiqueta</source>
         <translation>Copies per label</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="104"/>
+        <location filename="../../patolab_desktop/services/settings.py" line="106"/>
         <source>Tamaño de papel (A4 o Letter)</source>
         <translation>Paper size (A4 or Letter)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="111"/>
+        <location filename="../../patolab_desktop/services/settings.py" line="113"/>
         <source>Punto de emisión de esta estación (3 dígitos)</source>
         <translation>Issuing point of this workstation (3 digits)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="118"/>
+        <location filename="../../patolab_desktop/services/settings.py" line="120"/>
         <source>WhatsApp: identificador del número</source>
         <translation>WhatsApp: phone number id</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="125"/>
+        <location filename="../../patolab_desktop/services/settings.py" line="127"/>
         <source>WhatsApp: identificador de la cuenta (WABA)</source>
         <translation>WhatsApp: account id (WABA)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="132"/>
+        <location filename="../../patolab_desktop/services/settings.py" line="134"/>
         <source>WhatsApp: versión de Graph API</source>
         <translation>WhatsApp: Graph API version</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="139"/>
+        <location filename="../../patolab_desktop/services/settings.py" line="141"/>
         <source>WhatsApp: dirección de la API</source>
         <translation>WhatsApp: API address</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="157"/>
+        <location filename="../../patolab_desktop/services/settings.py" line="159"/>
         <source>Plantilla</source>
         <translation>Template</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="158"/>
+        <location filename="../../patolab_desktop/services/settings.py" line="160"/>
         <source>Idioma</source>
         <translation>Language</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="159"/>
+        <location filename="../../patolab_desktop/services/settings.py" line="161"/>
         <source>Enviar</source>
         <translation>Send</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="166"/>
+        <location filename="../../patolab_desktop/services/settings.py" line="168"/>
         <source>Bloqueo por inactividad (minutos)</source>
         <translation>Lock after inactivity (minutes)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="191"/>
+        <location filename="../../patolab_desktop/services/settings.py" line="194"/>
         <source>Ajuste desconocido: {key}</source>
         <translation>Unknown setting: {key}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="198"/>
+        <location filename="../../patolab_desktop/services/settings.py" line="201"/>
         <source>Valor no válido para «{setting}»: {value}</source>
         <translation>Invalid value for “{setting}”: {value}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="226"/>
+        <location filename="../../patolab_desktop/services/settings.py" line="229"/>
         <source>Otra persona cambió «{setting}» mientras usted lo editaba. Cierre y vuelva a abrir la ventana para ver el valor actual; sus cambios no se guardaron.</source>
         <translation>Someone else changed “{setting}” while you were editing it. Close the window and open it again to see the current value; your changes were not saved.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="278"/>
+        <location filename="../../patolab_desktop/services/settings.py" line="286"/>
         <source>Escriba un número.</source>
         <translation>Type a number.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="296"/>
+        <location filename="../../patolab_desktop/services/settings.py" line="304"/>
         <source>La edad va de 0 a 130 años.</source>
         <translation>The age goes from 0 to 130 years.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="302"/>
+        <location filename="../../patolab_desktop/services/settings.py" line="310"/>
         <source>El porcentaje va de 0 a 100 (el neto nunca es negativo).</source>
         <translation>The percentage goes from 0 to 100 (the net is never negative).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="308"/>
+        <location filename="../../patolab_desktop/services/settings.py" line="315"/>
         <source>La cuarta edad debe ser mayor que la tercera edad.</source>
         <translation>The elderly age must be above the senior age.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="314"/>
+        <location filename="../../patolab_desktop/services/settings.py" line="321"/>
         <source>De 0 (nunca) a {max} minutos.</source>
         <translation>From 0 (never) to {max} minutes.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="322"/>
+        <location filename="../../patolab_desktop/services/settings.py" line="329"/>
         <source>Elija una sucursal activa.</source>
         <translation>Choose an active branch.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="326"/>
+        <location filename="../../patolab_desktop/services/settings.py" line="333"/>
         <source>El nombre del laboratorio es obligatorio.</source>
         <translation>The laboratory name is required.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/settings.py" line="331"/>
+        <location filename="../../patolab_desktop/services/settings.py" line="338"/>
         <source>El RTN debe tener 14 dígitos.</source>
         <translation>The RTN must have 14 digits.</translation>
     </message>
@@ -11517,82 +11513,82 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.transfer</name>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="298"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="310"/>
         <source>Creando los índices…</source>
         <translation>Creating the indexes…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="315"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="327"/>
         <source>Analizando las tablas (ANALYZE)…</source>
         <translation>Analysing the tables (ANALYZE)…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="53"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="61"/>
         <source>Escriba la ruta del archivo o la URL postgresql://.</source>
         <translation>Enter the file path or the postgresql:// URL.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="59"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="67"/>
         <source>El archivo {path} no existe todavía: se creará al abrirlo.</source>
         <translation>The file {path} does not exist yet: it will be created when opened.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="76"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="84"/>
         <source>esquema versión {version}</source>
         <translation>schema version {version}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="78"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="86"/>
         <source>base de datos vacía</source>
         <translation>empty database</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="79"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="87"/>
         <source>Conexión correcta: {kind}, {schema}.</source>
         <translation>Connection OK: {kind}, {schema}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="85"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="93"/>
         <source>No se pudo conectar a {target}: {error}</source>
         <translation>Could not connect to {target}: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="171"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="183"/>
         <source>{table}: {count} filas</source>
         <translation>{table}: {count} rows</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="219"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="231"/>
         <source>Abra primero la base de datos SQLite de origen (--db ARCHIVO).</source>
         <translation>First open the source SQLite database (--db FILE).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="229"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="241"/>
         <source>El destino debe ser una URL postgresql://usuario@servidor:5432/base (se recibió {target}). No se creó nada.</source>
         <translation>The target must be a URL postgresql://user@server:5432/database (got {target}). Nothing was created.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="244"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="256"/>
         <source>{target} ya existe: la copia se hace solo a un archivo nuevo.</source>
         <translation>{target} already exists: the copy is made only into a new file.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="251"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="263"/>
         <source>El destino es la misma base de datos que el origen.</source>
         <translation>The target is the same database as the source.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="264"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="276"/>
         <source>El destino es de una versión más nueva de PatoLab Desktop.</source>
         <translation>The target belongs to a newer version of PatoLab Desktop.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="274"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="286"/>
         <source>La base de datos de destino {target} ya tiene datos (tabla {table}). Use una base de datos vacía: la copia no mezcla datos.</source>
         <translation>The target database {target} already has data (table {table}). Use an empty database: the copy does not merge data.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/transfer.py" line="306"/>
+        <location filename="../../patolab_desktop/services/safety/transfer.py" line="318"/>
         <source>La tabla {table} no coincide después de copiar: origen {expected} filas, destino {found}. No se guardó nada en el destino.</source>
         <translation>The table {table} does not match after copying: source {expected} rows, target {found}. Nothing was saved in the target.</translation>
     </message>
@@ -11713,7 +11709,7 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>util.credentials</name>
     <message>
-        <location filename="../../patolab_desktop/util/credentials.py" line="61"/>
+        <location filename="../../patolab_desktop/util/credentials.py" line="62"/>
         <source>Esta computadora no tiene un almacén de contraseñas disponible, y la contraseña no se guarda en archivos. Escriba la URL sin la contraseña (postgresql://usuario@servidor:5432/base) y deje la contraseña en el archivo .pgpass del usuario o en la variable PGPASSWORD.</source>
         <translation>This computer has no password store available, and the password is never saved in files. Type the URL without the password (postgresql://user@server:5432/database) and keep the password in the user&apos;s .pgpass file or in the PGPASSWORD variable.</translation>
     </message>
@@ -11721,7 +11717,7 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>util.files</name>
     <message>
-        <location filename="../../patolab_desktop/util/files.py" line="89"/>
+        <location filename="../../patolab_desktop/util/files.py" line="90"/>
         <source>No hay espacio suficiente en el disco para guardar {path}. Libere espacio (o elija otra carpeta) y vuelva a intentarlo. No se guardó nada: el archivo anterior, si existía, quedó como estaba, y la base de datos no se modificó.</source>
         <translation>There is not enough disk space to save {path}. Free some space (or choose another folder) and try again. Nothing was saved: the previous file, if any, is as it was, and the database was not changed.</translation>
     </message>
