@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import os
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -68,7 +69,7 @@ def _text_indexes(header: Sequence[str], text_columns: TextColumns) -> set[int] 
 
 
 def write_csv(
-    path: str | Path,
+    path: str | os.PathLike[str],
     header: list[str],
     rows: Iterable[Sequence[Any]],
     text_columns: TextColumns = None,
