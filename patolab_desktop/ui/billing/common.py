@@ -5,12 +5,23 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QVBoxLayout, QWidget
 
+from ...services.billing.types import (
+    METHOD_LABELS,
+    METHODS,
+    SETTLE_BALANCE,
+    SETTLE_DEBT,
+    SETTLE_REFUND,
+    SETTLEMENT_LABELS,
+    label,
+)
 from ...util.money import format_lempiras
 from ..models.row_table import Column, RowsTableModel
+from ..widgets.csv_export import ask_save_path, suggested_path
 from ..widgets.table import make_table_view
 
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
@@ -46,6 +57,45 @@ def money_column(key: str, title: str) -> Column:
     return Column(key, title, format=money, align=RIGHT)
 
 
+def ask_path(window, title: str, name: str, filter_text: str, suffix: str) -> Path | None:
+    """Where to save a file (``name`` in the documents folder to start), with ``suffix``."""
+    path = ask_save_path(window, title, suggested_path(name), filter_text, suffix)
+    return Path(path) if path else None
+
+
+def money_edit(text: str = "", width: int = 0, placeholder: str = "") -> QLineEdit:
+    """An amount typed in lempiras: right-aligned, ``width`` px at most (0: any)."""
+    edit = QLineEdit(text)
+    edit.setAlignment(RIGHT)
+    if width:
+        edit.setMaximumWidth(width)
+    if placeholder:
+        edit.setPlaceholderText(placeholder)
+    return edit
+
+
+def settlement_combo() -> QComboBox:
+    """What happens with the money of a credit note: refund, credit balance, lower debt."""
+    combo = QComboBox()
+    for key in (SETTLE_REFUND, SETTLE_BALANCE, SETTLE_DEBT):
+        combo.addItem(label(SETTLEMENT_LABELS, key), key)
+    return combo
+
+
+def refund_method_combo() -> QComboBox:
+    """How money is given back (every payment method but the credit balance)."""
+    combo = QComboBox()
+    for method in METHODS:
+        if method != "balance":
+            combo.addItem(label(METHOD_LABELS, method), method)
+    return combo
+
+
+def receiver_name(buyer_name: str) -> str:
+    """Who receives a credit note, to prefill: the buyer, "" for CONSUMIDOR FINAL."""
+    return "" if buyer_name == "CONSUMIDOR FINAL" else buyer_name
+
+
 def table(columns: list[Column], parent=None):
     """A read-only table (view, model) over dict rows."""
     model = RowsTableModel(columns, parent=parent)
@@ -62,6 +112,15 @@ def error_label() -> QLabel:
     label.setWordWrap(True)
     label.hide()
     return label
+
+
+def with_error(widget: QWidget, error: QLabel) -> QVBoxLayout:
+    """``widget`` with its (hidden) error line right under it."""
+    box = QVBoxLayout()
+    box.setSpacing(0)
+    box.addWidget(widget)
+    box.addWidget(error)
+    return box
 
 
 def show_error(label: QLabel, text: str) -> None:
