@@ -23,10 +23,8 @@ from ...i18n import translate
 from ...services.errors import ServiceError
 from ..icons import icon
 from ..models.row_table import Column
+from ..prompts import REFUSED
 from .common import error_label, show_error, table
-
-#: what ``attempt`` returns when the service refused (its message is on screen)
-REFUSED = object()
 
 
 def button_row(

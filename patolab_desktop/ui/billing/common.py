@@ -4,8 +4,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QVBoxLayout, QWidget
@@ -19,7 +21,9 @@ from ...services.billing.types import (
     SETTLEMENT_LABELS,
     label,
 )
+from ...services.errors import ServiceError
 from ...util.money import format_lempiras
+from .. import prompts
 from ..models.row_table import Column, RowsTableModel
 from ..widgets.csv_export import ask_save_path, suggested_path
 from ..widgets.table import make_table_view
@@ -57,10 +61,21 @@ def money_column(key: str, title: str) -> Column:
     return Column(key, title, format=money, align=RIGHT)
 
 
-def ask_path(window, title: str, name: str, filter_text: str, suffix: str) -> Path | None:
-    """Where to save a file (``name`` in the documents folder to start), with ``suffix``."""
+def save_file(
+    window, title: str, name: str, filter_text: str, write: Callable[[Path], Any]
+) -> tuple[Path, Any] | None:
+    """Ask where to save (``name`` in the documents folder to start; its suffix is added
+    when missing) and run ``write(path)``: the path and what ``write`` returned, or None
+    when cancelled or when a refusal or a disk error was shown under ``title``."""
+    suffix = Path(name).suffix
     path = ask_save_path(window, title, suggested_path(name), filter_text, suffix)
-    return Path(path) if path else None
+    if not path:
+        return None
+    try:
+        return Path(path), write(Path(path))
+    except (ServiceError, OSError) as exc:
+        prompts.error(window, title, str(exc))
+        return None
 
 
 def money_edit(text: str = "", width: int = 0, placeholder: str = "") -> QLineEdit:

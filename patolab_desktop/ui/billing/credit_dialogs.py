@@ -19,12 +19,11 @@ from ...i18n import translate
 from ...services import csvio
 from ...services.access import session
 from ...services.billing import statements
-from ...services.errors import ServiceError
 from ...util.money import amount_text
 from .. import prompts
 from ..models.row_table import Column
 from .base import REFUSED, BillingTableWindow, button_row, push_button
-from .common import RIGHT, ask_path, day_text, heading, money, money_column, money_edit, show_error
+from .common import RIGHT, day_text, heading, money, money_column, money_edit, save_file, show_error
 from .payment_row import ZERO, PaymentRow
 
 
@@ -174,55 +173,49 @@ class CompanyCreditDialog(BillingTableWindow):
         return touched
 
     def save_csv(self) -> Path | None:
-        title = translate("billing.credit_dialogs", "Estado de cuenta (CSV)")
-        path = ask_path(
-            self,
-            title,
-            f"estado-de-cuenta-{self.customer_id}.csv",
-            translate("billing.credit_dialogs", "Archivos CSV (*.csv)"),
-            ".csv",
-        )
-        if path is None:
-            return None
-        try:
+        def write(path: Path) -> None:
             rows = statements.statement_rows(self.customer_id)
             csvio.write_csv(path, rows[0], rows[1:])
-        except (ServiceError, OSError) as exc:
-            prompts.error(self, title, str(exc))
-            return None
-        return path
+
+        saved = save_file(
+            self,
+            translate("billing.credit_dialogs", "Estado de cuenta (CSV)"),
+            f"estado-de-cuenta-{self.customer_id}.csv",
+            translate("billing.credit_dialogs", "Archivos CSV (*.csv)"),
+            write,
+        )
+        return saved[0] if saved else None
 
     def save_pdf(self) -> Path | None:
         """The printed statement of account (documents/account_statement.py)."""
         from ...documents.account_statement import write_statement_pdf
         from ...services import settings
 
+        def write(path: Path) -> None:
+            paper = str(settings.get("paper_size") or "Letter")
+            write_statement_pdf(
+                path,
+                statements.statement(self.customer_id),
+                paper if paper in ("Letter", "A4") else "Letter",
+                lab_name=str(settings.get("lab_name") or ""),
+            )
+
         title = translate("billing.credit_dialogs", "Estado de cuenta (PDF)")
-        path = ask_path(
+        saved = save_file(
             self,
             title,
             f"estado-de-cuenta-{self.customer_id}.pdf",
             translate("billing.credit_dialogs", "Documentos PDF (*.pdf)"),
-            ".pdf",
+            write,
         )
-        if path is None:
-            return None
-        try:
-            data = statements.statement(self.customer_id)
-            paper = str(settings.get("paper_size") or "Letter")
-            write_statement_pdf(
-                path,
-                data,
-                paper if paper in ("Letter", "A4") else "Letter",
-                lab_name=str(settings.get("lab_name") or ""),
-            )
-        except (ServiceError, OSError) as exc:
-            prompts.error(self, title, str(exc))
+        if saved is None:
             return None
         prompts.info(
-            self, title, translate("billing.credit_dialogs", "Guardado en {path}").format(path=path)
+            self,
+            title,
+            translate("billing.credit_dialogs", "Guardado en {path}").format(path=saved[0]),
         )
-        return path
+        return saved[0]
 
 
 def overdue_columns() -> list[Column]:
@@ -282,12 +275,14 @@ def company_credit(window):
     )
     if not text:
         return None
-    try:
-        page = customers.page(
+    page = prompts.attempt(
+        window,
+        title,
+        lambda: customers.page(
             customers.CustomerFilter(search=text, type="empresa"), PageRequest(limit=5)
-        )
-    except ServiceError as exc:
-        prompts.error(window, title, str(exc))
+        ),
+    )
+    if page is prompts.REFUSED:
         return None
     if not page.rows:
         prompts.error(

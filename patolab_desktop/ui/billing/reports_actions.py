@@ -18,23 +18,22 @@ from ...services.errors import ServiceError
 from ...services.safety import outputs
 from .. import prompts
 from .base import BillingDialog, button_row, push_button
-from .common import ask_path, money, show_error
+from .common import money, save_file, show_error
 
 CTX = "billing.reports_actions"
 
 
 def _save_csv(window, title: str, name: str, rows_of) -> Path | None:
-    path = ask_path(
-        window, title, name, translate("billing.reports_actions", "Archivos CSV (*.csv)"), ".csv"
-    )
-    if path is None:
-        return None
-    try:
+    def write(path: Path) -> int:
         rows = list(rows_of())
-        count = csvio.write_csv(path, rows[0], rows[1:])
-    except (ServiceError, OSError) as exc:
-        prompts.error(window, title, str(exc))
+        return csvio.write_csv(path, rows[0], rows[1:])
+
+    saved = save_file(
+        window, title, name, translate("billing.reports_actions", "Archivos CSV (*.csv)"), write
+    )
+    if saved is None:
         return None
+    path, count = saved
     prompts.info(
         window,
         title,
@@ -55,10 +54,8 @@ def _ask_month(window) -> str | None:
     )
     if not text:
         return None
-    try:
-        reports.month_range(text)
-    except ServiceError as exc:
-        prompts.error(window, translate("billing.reports_actions", "Libro de ventas"), str(exc))
+    title = translate("billing.reports_actions", "Libro de ventas")
+    if prompts.attempt(window, title, lambda: reports.month_range(text)) is prompts.REFUSED:
         return None
     return text.strip()
 
@@ -80,28 +77,27 @@ def sales_book_text(window) -> Path | None:
     if month is None:
         return None
     title = translate("billing.reports_actions", "Libro de ventas (texto para el SAR)")
-    path = ask_path(
+
+    def write(path: Path) -> None:
+        text = reports.sales_book_text(month)
+        with outputs.atomic_output(path, encoding="utf-8", newline="") as handle:
+            handle.write(text)
+
+    saved = save_file(
         window,
         title,
         f"libro-ventas-{month}.txt",
         translate("billing.reports_actions", "Texto (*.txt)"),
-        ".txt",
+        write,
     )
-    if path is None:
-        return None
-    try:
-        text = reports.sales_book_text(month)
-        with outputs.atomic_output(path, encoding="utf-8", newline="") as handle:
-            handle.write(text)
-    except (ServiceError, OSError) as exc:
-        prompts.error(window, title, str(exc))
+    if saved is None:
         return None
     prompts.info(
         window,
         title,
-        translate("billing.reports_actions", "Archivo guardado en:\n{path}").format(path=path),
+        translate("billing.reports_actions", "Archivo guardado en:\n{path}").format(path=saved[0]),
     )
-    return path
+    return saved[0]
 
 
 def unused_numbers_csv(window) -> Path | None:
