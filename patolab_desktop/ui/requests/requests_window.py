@@ -51,74 +51,60 @@ RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 def request_columns() -> list[Column]:
     sorts = getattr(requests_service, "SORTS", {})
 
-    def sort(name: str) -> str | None:
-        return name if name in sorts else None
+    def column(key: str, title: str, sort: str = "", **more) -> Column:
+        """Sorted by ``sort`` (the key by default) when the service knows that order."""
+        sort = sort or key
+        return Column(key, title, sort=sort if sort in sorts else None, **more)
+
+    def coded(key: str, title: str, text, icon_of, color_of) -> Column:
+        """A priority or status: its label, icon and colour."""
+        return column(
+            key,
+            title,
+            format=text,
+            decoration=lambda r: icon_of(r.get(key)),
+            foreground=lambda r: color_of(r.get(key)),
+        )
 
     return [
-        Column(
-            "request_number",
-            translate("requests.requests_window", "Número"),
-            sort=sort("request_number"),
-        ),
-        Column(
-            "requested_at",
-            translate("requests.requests_window", "Fecha"),
-            sort=sort("requested_at"),
-            format=format_date,
-        ),
-        Column(
-            "patient_name",
-            translate("requests.requests_window", "Paciente"),
-            sort=sort("patient_name"),
-        ),
-        Column("doctor_name", translate("requests.requests_window", "Médico"), sort=sort("doctor")),
-        Column(
+        column("request_number", translate("requests.requests_window", "Número")),
+        column("requested_at", translate("requests.requests_window", "Fecha"), format=format_date),
+        column("patient_name", translate("requests.requests_window", "Paciente")),
+        column("doctor_name", translate("requests.requests_window", "Médico"), "doctor"),
+        coded(
             "priority",
             translate("requests.requests_window", "Prioridad"),
-            sort=sort("priority"),
-            format=priority_label,
-            decoration=lambda r: priority_icon(r.get("priority")),
-            foreground=lambda r: priority_color(r.get("priority")),
+            priority_label,
+            priority_icon,
+            priority_color,
         ),
-        Column(
+        coded(
             "status",
             translate("requests.requests_window", "Estado"),
-            sort=sort("status"),
-            format=status_label,
-            decoration=lambda r: status_icon(r.get("status")),
-            foreground=lambda r: status_color(r.get("status")),
+            status_label,
+            status_icon,
+            status_color,
         ),
-        Column(
-            "progress",
-            translate("requests.requests_window", "Resultados"),
-            sort=sort("progress"),
-        ),
-        Column(
-            "source",
-            translate("requests.requests_window", "Origen"),
-            sort=sort("source"),
-            format=source_label,
-        ),
-        Column(
+        column("progress", translate("requests.requests_window", "Resultados")),
+        column("source", translate("requests.requests_window", "Origen"), format=source_label),
+        column(
             "branch_code",
             translate("requests.requests_window", "Sucursal"),
-            sort=sort("branch"),
+            "branch",
             tooltip=lambda r: r.get("branch_name") or "",
         ),
-        Column(
+        column(
             "line_count",
             translate("requests.requests_window", "Inv."),
-            sort=sort("line_count"),
             align=RIGHT,
             tooltip=lambda r: translate(
                 "requests.requests_window",
                 "Investigaciones en la solicitud (incluye las de los paneles)",
             ),
         ),
-        Column(
+        column(
             "net_amount",
             translate("requests.requests_window", "Neto"),
-            sort=sort("net_amount"),
             format=format_money,
             align=RIGHT,
             tooltip=lambda r: translate(
