@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QAction, QFontMetrics, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -20,14 +20,14 @@ from PySide6.QtWidgets import (
 
 from ...i18n import translate
 from ...services import customers
-from ...services.access import session
 from ...services.errors import NotFoundError, ServiceError
 from ...services.paging import DEFAULT_PAGE_SIZE
 from .. import prompts
 from ..feedback import confirm_saved
-from ..icons import icon
 from ..models.paged_table import PagedTableModel
-from ..widgets.table import RowSelectionMixin, SearchBox, make_table_view
+from ..prompts import REFUSED
+from ..widgets.list_editor import action_button, allowed, make_action
+from ..widgets.table import RowSelectionMixin, SearchBox, make_table_view, search_key, size_columns
 from .customer_columns import COLUMN_SAMPLES, customer_columns
 from .customer_filters import CustomerFilterBar
 
@@ -87,28 +87,8 @@ class CustomersWindow(RowSelectionMixin, QWidget):
         self.refresh()
 
     # --- construction ------------------------------------------------------------------
-    def _action(
-        self,
-        text: str,
-        icon_name: str,
-        slot,
-        shortcuts=(),
-        tip: str = "",
-        widget: QWidget | None = None,
-        context=Qt.ShortcutContext.WidgetWithChildrenShortcut,
-    ) -> QAction:
-        action = QAction(icon(icon_name), text, self)
-        if shortcuts:
-            action.setShortcuts([QKeySequence(s) for s in shortcuts])
-            action.setShortcutContext(context)
-            keys = " / ".join(
-                QKeySequence(s).toString(QKeySequence.SequenceFormat.NativeText) for s in shortcuts
-            )
-            tip = f"{tip} ({keys})" if tip else f"{text.replace('&', '')} ({keys})"
-        action.setToolTip(tip or text.replace("&", ""))
-        action.triggered.connect(lambda _checked=False: slot())
-        (widget or self).addAction(action)
-        return action
+    def _action(self, text: str, icon_name: str, slot, shortcuts=(), tip: str = "", **kwargs):
+        return make_action(self, text, icon_name, slot, shortcuts, tip, **kwargs)
 
     def _build_actions(self) -> None:
         self.new_action = self._action(
@@ -169,12 +149,7 @@ class CustomersWindow(RowSelectionMixin, QWidget):
         )
 
     def _button(self, action: QAction) -> QToolButton:
-        button = QToolButton(self)
-        button.setDefaultAction(action)
-        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        button.setAutoRaise(False)
-        button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        return button
+        return action_button(self, action)
 
     def _build_layout(self) -> None:
         top = QHBoxLayout()
@@ -227,17 +202,7 @@ class CustomersWindow(RowSelectionMixin, QWidget):
         QWidget.setTabOrder(self.refresh_button, self.filter_bar.type_combo)
 
     def _set_column_widths(self) -> None:
-        metrics = QFontMetrics(self.view.font())
-        header_metrics = QFontMetrics(self.view.horizontalHeader().font())
-        header = self.view.horizontalHeader()
-        for number, column in enumerate(self.model.columns):
-            sample = COLUMN_SAMPLES.get(column.key, column.title)
-            icon_room = 22 if column.decoration is not None else 0
-            width = max(
-                metrics.horizontalAdvance(sample) + 16 + icon_room,
-                header_metrics.horizontalAdvance(column.title) + 30,
-            )
-            header.resizeSection(number, width)
+        size_columns(self.view, self.model.columns, COLUMN_SAMPLES)
         # what the receptionist reads out or dials is never cut on a 1024 px screen
         self.view.keep_whole = {
             number
@@ -335,12 +300,7 @@ class CustomersWindow(RowSelectionMixin, QWidget):
         )
 
     # --- selection (selected_row, select_id… come from RowSelectionMixin) ------------------
-    @staticmethod
-    def _allowed(permission: str) -> bool:
-        """Courtesy only (the services decide): hide what the logged-in role cannot do.
-        With nobody logged in (tools, tests) nothing is hidden."""
-        actor = session.current()
-        return actor is None or actor.has(permission)
+    _allowed = staticmethod(allowed)  # courtesy only: the services decide
 
     def _update_actions(self) -> None:
         row = self.selected_row()
@@ -371,19 +331,9 @@ class CustomersWindow(RowSelectionMixin, QWidget):
         ):
             self.edit_selected()
             return True
-        # Down arrow in the search box goes to the results (keyboard-first).
-        if watched is self.search_box and event.type() == QEvent.Type.KeyPress:
-            if event.key() == Qt.Key.Key_Escape and self.search_box.text():
-                self.search_box.clear()  # Esc empties the search and shows everything
-                self.search_box.flush()
-                return True
-            if event.key() in (Qt.Key.Key_Down, Qt.Key.Key_PageDown):
-                self.search_box.flush()
-                if self.model.rowCount():
-                    self.view.setFocus(Qt.FocusReason.TabFocusReason)
-                    if self.selected_row() is None:
-                        self.select_row(0)
-                    return True
+        # Esc empties the search; Down goes to the results (keyboard-first).
+        if watched is self.search_box and search_key(self, event, escape_clears=True):
+            return True
         return super().eventFilter(watched, event)
 
     # --- actions ---------------------------------------------------------------------------
@@ -467,12 +417,8 @@ class CustomersWindow(RowSelectionMixin, QWidget):
             ).format(name=row.get("name", "")),
         ):
             return False
-        try:
-            customers.deactivate(row["id"])
-        except ServiceError as exc:
-            prompts.error(
-                self, translate("customers.customers_window", "No se pudo desactivar"), str(exc)
-            )
+        failed = translate("customers.customers_window", "No se pudo desactivar")
+        if prompts.attempt(self, failed, lambda: customers.deactivate(row["id"])) is REFUSED:
             self.reload()
             return False
         self._reload_near(self.view.currentIndex().row())
@@ -482,12 +428,8 @@ class CustomersWindow(RowSelectionMixin, QWidget):
         row = self.selected_row()
         if row is None or row.get("active", True):
             return False
-        try:
-            customers.reactivate(row["id"])
-        except ServiceError as exc:
-            prompts.error(
-                self, translate("customers.customers_window", "No se pudo reactivar"), str(exc)
-            )
+        failed = translate("customers.customers_window", "No se pudo reactivar")
+        if prompts.attempt(self, failed, lambda: customers.reactivate(row["id"])) is REFUSED:
             return False
         self.reload(keep_id=row["id"])
         return True

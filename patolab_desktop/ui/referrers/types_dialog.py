@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QHeaderView, QLabel, QLineEdit
 
 from ...i18n import translate
 from ...services.catalog import referrer_types
-from ...services.errors import ServiceError, ValidationError
+from ...services.errors import ValidationError
 from .. import prompts
 from ..models.paged_table import Column
 from ..models.row_table import RowsTableModel
@@ -172,16 +172,13 @@ class ReferrerTypesDialog(ListDialog):
             ),
         ):
             return False
-        try:
-            referrer_types.delete(row["id"])
-        except ServiceError as exc:
-            prompts.error(
-                self, translate("referrers.types_dialog", "No se puede eliminar"), str(exc)
-            )
-            self.reload()
-            return False
+        outcome = prompts.attempt(
+            self,
+            translate("referrers.types_dialog", "No se puede eliminar"),
+            lambda: referrer_types.delete(row["id"]),
+        )
         self.reload()
-        return True
+        return outcome is not prompts.REFUSED
 
     def eventFilter(self, watched, event):
         # Enter in the new-name box adds the type (Enter on the table renames: the base)

@@ -210,17 +210,27 @@ class RequestEntry(EntryLayout, QWidget):
         self.set_patient(row)
         self.doctor_edit.setFocus(Qt.FocusReason.TabFocusReason)
 
+    def _show_pick(self, role: str, row: dict, details: str) -> None:
+        """Keep the chosen ``role`` ("patient" or "doctor") and show it with its details."""
+        setattr(self, f"_{role}", dict(row))
+        getattr(self, f"{role}_edit").show_chosen(row.get("name", ""))
+        getattr(self, f"{role}_info").setText(details)
+        show_error(getattr(self, f"{role}_error"), "")
+
+    def _drop_pick(self, role: str) -> bool:
+        """The ``role``'s text was edited: forget the chosen one (True when there was)."""
+        if getattr(self, f"_{role}") is None:
+            return False
+        setattr(self, f"_{role}", None)
+        getattr(self, f"{role}_info").setText("")
+        return True
+
     def set_patient(self, row: dict) -> None:
-        self._patient = dict(row)
-        self.patient_edit.show_chosen(row.get("name", ""))
-        self.patient_info.setText(patient_details(row))
-        show_error(self.patient_error, "")
+        self._show_pick("patient", row, patient_details(row))
         self.recalculate()  # the age discount depends on the patient
 
     def _patient_edited(self) -> None:
-        if self._patient is not None:
-            self._patient = None
-            self.patient_info.setText("")
+        if self._drop_pick("patient"):
             self.recalculate()
 
     def _doctor_chosen(self, row: dict) -> None:
@@ -228,15 +238,10 @@ class RequestEntry(EntryLayout, QWidget):
         self.priority_combo.setFocus(Qt.FocusReason.TabFocusReason)
 
     def set_doctor(self, row: dict) -> None:
-        self._doctor = dict(row)
-        self.doctor_edit.show_chosen(row.get("name", ""))
-        self.doctor_info.setText(doctor_details(row))
-        show_error(self.doctor_error, "")
+        self._show_pick("doctor", row, doctor_details(row))
 
     def _doctor_edited(self) -> None:
-        if self._doctor is not None:
-            self._doctor = None
-            self.doctor_info.setText("")
+        self._drop_pick("doctor")
 
     def start_for_patient(self, customer_id: int) -> bool:
         """A new request for ``customer_id`` (from the customers list or the patient

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QAbstractButton, QWidget
+from PySide6.QtWidgets import QAbstractButton, QToolButton, QWidget
 
 from ...i18n import translate
 from ...services.access import session
@@ -62,6 +62,15 @@ def make_action(
     action.triggered.connect(lambda _checked=False: slot())
     (widget or owner).addAction(action)
     return action
+
+
+def action_button(owner: QWidget, action: QAction) -> QToolButton:
+    """A tool button for ``action`` (text beside the icon) that Tab reaches."""
+    button = QToolButton(owner)
+    button.setDefaultAction(action)
+    button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+    button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+    return button
 
 
 class ListEditor(RowSelectionMixin):

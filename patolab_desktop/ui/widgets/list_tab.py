@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import itertools
 
-from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QAction, QFontMetrics, QKeySequence
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -31,8 +31,8 @@ from ...services.paging import DEFAULT_PAGE_SIZE
 from ..feedback import confirm_saved
 from ..models.paged_table import Column, PagedTableModel
 from .forms import HINT_STYLE, labelled_row
-from .list_editor import ListEditor
-from .table import SearchBox, make_table_view
+from .list_editor import ListEditor, action_button
+from .table import SearchBox, make_table_view, search_key, size_columns
 
 
 class ListTab(ListEditor, QWidget):
@@ -152,11 +152,7 @@ class ListTab(ListEditor, QWidget):
             setattr(self, name, self.action(text, icon_name, slot, keys, tip, **where))
 
     def button(self, action: QAction) -> QToolButton:
-        button = QToolButton(self)
-        button.setDefaultAction(action)
-        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        return button
+        return action_button(self, action)
 
     def build_layout(self, hint: str) -> None:
         """Call at the end of the subclass constructor, after adding filter widgets."""
@@ -194,17 +190,7 @@ class ListTab(ListEditor, QWidget):
         self.update_actions()
 
     def _set_column_widths(self) -> None:
-        metrics = QFontMetrics(self.view.font())
-        header_metrics = QFontMetrics(self.view.horizontalHeader().font())
-        header = self.view.horizontalHeader()
-        for number, column in enumerate(self.model.columns):
-            sample = self._samples.get(column.key, column.title)
-            icon_room = 22 if column.decoration is not None else 0
-            width = max(
-                metrics.horizontalAdvance(sample) + 16 + icon_room,
-                header_metrics.horizontalAdvance(column.title) + 30,
-            )
-            header.resizeSection(number, width)
+        size_columns(self.view, self.model.columns, self._samples)
 
     # --- the query ---------------------------------------------------------------------
     def add_filter(self, caption: str, combo: QComboBox) -> QComboBox:
@@ -317,27 +303,8 @@ class ListTab(ListEditor, QWidget):
         self.search_box.selectAll()
 
     def eventFilter(self, watched, event):
-        if (
-            self.escape_clears_search
-            and watched is self.search_box
-            and event.type() == QEvent.Type.KeyPress
-            and event.key() == Qt.Key.Key_Escape
-            and self.search_box.text()
-        ):
-            self.search_box.clear()  # and show everything again
-            self.search_box.flush()
+        if watched is self.search_box and search_key(self, event, self.escape_clears_search):
             return True
-        if (
-            watched is self.search_box
-            and event.type() == QEvent.Type.KeyPress
-            and event.key() in (Qt.Key.Key_Down, Qt.Key.Key_PageDown)
-        ):
-            self.search_box.flush()
-            if self.model.rowCount():
-                self.view.setFocus(Qt.FocusReason.TabFocusReason)
-                if self.selected_row() is None:
-                    self.select_row(0)
-                return True
         return super().eventFilter(watched, event)
 
     # --- actions (new/edit/deactivate… come from ListEditor) ---------------------------

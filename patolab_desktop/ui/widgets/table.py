@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLineEdit, QTableView
 
 from ..icons import icon
@@ -129,6 +130,44 @@ def make_table_view(parent=None) -> QTableView:
     horizontal.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
     horizontal.sortIndicatorChanged.connect(lambda *_: _restore_sort_indicator(view))
     return view
+
+
+def size_columns(view: QTableView, columns, samples: dict[str, str]) -> None:
+    """Give each column the width of its typical widest text (``samples`` by key, else its
+    title) or of its title, measured once with the view's fonts (no resize-to-contents
+    over a million rows); room for the icon of a column with one."""
+    metrics = QFontMetrics(view.font())
+    header = view.horizontalHeader()
+    header_metrics = QFontMetrics(header.font())
+    for number, column in enumerate(columns):
+        sample = samples.get(column.key, column.title)
+        icon_room = 22 if column.decoration is not None else 0
+        width = max(
+            metrics.horizontalAdvance(sample) + 16 + icon_room,
+            header_metrics.horizontalAdvance(column.title) + 30,
+        )
+        header.resizeSection(number, width)
+
+
+def search_key(owner, event, escape_clears: bool = False) -> bool:
+    """Keys typed in ``owner.search_box`` of a searchable list: Esc empties a non-empty
+    search (when ``escape_clears``), Down / PageDown go to the results (the first row
+    selected when none is). True when the key was used."""
+    if event.type() != QEvent.Type.KeyPress:
+        return False
+    box = owner.search_box
+    if escape_clears and event.key() == Qt.Key.Key_Escape and box.text():
+        box.clear()  # and show everything again
+        box.flush()
+        return True
+    if event.key() in (Qt.Key.Key_Down, Qt.Key.Key_PageDown):
+        box.flush()
+        if owner.model.rowCount():
+            owner.view.setFocus(Qt.FocusReason.TabFocusReason)
+            if owner.selected_row() is None:
+                owner.select_row(0)
+            return True
+    return False
 
 
 def _restore_sort_indicator(view: QTableView) -> None:
