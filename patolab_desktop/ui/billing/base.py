@@ -110,9 +110,7 @@ class BillingTableWindow(BillingDialog):
         widths: Iterable[tuple[int, int]] = (),
     ):
         super().__init__(parent, title, icon_name, size)
-        self.view, self.model = table(columns, self)
-        for number, width in widths:
-            self.view.setColumnWidth(number, width)
+        self.view, self.model = table(columns, self, widths)
 
     def finish_table(
         self, buttons: Iterable[QWidget] = (), close_text: str | None = None

@@ -26,7 +26,7 @@ from ...util.money import format_lempiras
 from .. import prompts
 from ..models.row_table import Column, RowsTableModel
 from ..widgets.csv_export import ask_save_path, suggested_path
-from ..widgets.table import make_table_view
+from ..widgets.table import fixed_table
 
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
@@ -111,13 +111,10 @@ def receiver_name(buyer_name: str) -> str:
     return "" if buyer_name == "CONSUMIDOR FINAL" else buyer_name
 
 
-def table(columns: list[Column], parent=None):
-    """A read-only table (view, model) over dict rows."""
+def table(columns: list[Column], parent=None, widths=(), stretch: int | None = None):
+    """A read-only table (view, model) over dict rows (``fixed_table``'s widths, stretch)."""
     model = RowsTableModel(columns, parent=parent)
-    view = make_table_view(parent)
-    view.setSortingEnabled(False)
-    view.setModel(model)
-    return view, model
+    return fixed_table(parent, model, widths, stretch), model
 
 
 def error_label() -> QLabel:

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QScrollArea,
@@ -105,12 +104,10 @@ class PaymentDialog(BillingDialog):
         self._update_cash_hint()
 
     def _lines_table(self) -> QTableView:
-        self.lines_view, self.lines_model = table(line_columns(), self)
+        self.lines_view, self.lines_model = table(
+            line_columns(), self, ((1, 50), (2, 95), (3, 95), (4, 95), (5, 100)), stretch=0
+        )
         self.lines_view.setMinimumHeight(120)
-        for column, width in ((1, 50), (2, 95), (3, 95), (4, 95), (5, 100)):
-            self.lines_view.setColumnWidth(column, width)
-        self.lines_view.horizontalHeader().setStretchLastSection(False)
-        self.lines_view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         return self.lines_view
 
     def _totals_box(self) -> QGroupBox:

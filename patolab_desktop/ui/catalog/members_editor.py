@@ -28,7 +28,7 @@ from ..icons import icon
 from ..models.paged_table import Column
 from ..models.row_table import RowsTableModel
 from ..widgets.forms import ERROR_STYLE, HINT_STYLE, RIGHT, labelled_row
-from ..widgets.table import SearchBox, make_table_view
+from ..widgets.table import SearchBox, fixed_table
 
 PICK_LIMIT = 20
 
@@ -90,10 +90,8 @@ class PanelMembersEditor(QWidget):
         )
         self.picker.setObjectName("member_picker")
         self.results_model = RowsTableModel(pick_columns(), parent=self)
-        self.results = make_table_view(self)
+        self.results = fixed_table(self, self.results_model)
         self.results.setObjectName("member_results")
-        self.results.setSortingEnabled(False)
-        self.results.setModel(self.results_model)
         self.results.setMaximumHeight(130)
         self.add_button = QPushButton(
             icon("add"), translate("catalog.members_editor", "Agr&egar"), self
@@ -101,10 +99,8 @@ class PanelMembersEditor(QWidget):
         self.add_button.setAutoDefault(False)
 
         self.members_model = RowsTableModel(member_columns(), parent=self)
-        self.members = make_table_view(self)
+        self.members = fixed_table(self, self.members_model)
         self.members.setObjectName("member_table")
-        self.members.setSortingEnabled(False)
-        self.members.setModel(self.members_model)
         self.remove_button = QPushButton(
             icon("remove"), translate("catalog.members_editor", "&Quitar"), self
         )

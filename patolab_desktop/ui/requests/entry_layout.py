@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -26,7 +25,7 @@ from ...services import catalog as catalog_service
 from ...services import requests as requests_service
 from ...services.catalog import referrers as referrers_service
 from ..icons import icon
-from ..widgets.table import make_table_view
+from ..widgets.table import fixed_table
 from .common import (
     LookupEdit,
     RowsModel,
@@ -224,19 +223,17 @@ class EntryLayout:
         self.lines_model = RowsModel(
             line_columns(), self, editable=lambda r: set() if r["is_member"] else {"notes"}
         )
-        self.lines_view = make_table_view(self)
-        self.lines_view.setSortingEnabled(False)
-        self.lines_view.setModel(self.lines_model)
+        self.lines_view = fixed_table(
+            self,
+            self.lines_model,
+            ((0, 80), (2, 140), (3, 110), (4, 110), (5, 110), (6, 160)),
+            stretch=1,
+        )
         self.lines_view.setEditTriggers(
             QAbstractItemView.EditTrigger.DoubleClicked
             | QAbstractItemView.EditTrigger.EditKeyPressed
         )
-        header = self.lines_view.horizontalHeader()
-        header.setSortIndicatorShown(False)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        header.setStretchLastSection(False)
-        for column, width in ((0, 80), (2, 140), (3, 110), (4, 110), (5, 110), (6, 160)):
-            self.lines_view.setColumnWidth(column, width)
+        self.lines_view.horizontalHeader().setSortIndicatorShown(False)
         box_layout.addWidget(self.lines_view, 1)
         outer.addWidget(box, 1)
 

@@ -10,7 +10,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QVBoxLayout,
@@ -18,7 +17,7 @@ from PySide6.QtWidgets import (
 
 from ...i18n import translate
 from ...services import requests as requests_service
-from ..widgets.table import make_table_view
+from ..widgets.table import fixed_table
 from .common import (
     RowsModel,
     TotalsBar,
@@ -56,14 +55,12 @@ class RequestLinesDialog(QDialog):
         self.action_area = QVBoxLayout()
         self.main_layout.addLayout(self.action_area)
         self.lines_model = RowsModel(line_columns(with_status=True, with_notes=True), self)
-        self.lines_view = make_table_view(self)
-        self.lines_view.setSortingEnabled(False)
-        self.lines_view.setModel(self.lines_model)
-        header = self.lines_view.horizontalHeader()
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        header.setStretchLastSection(False)
-        for column, width in ((0, 55), (2, 115), (3, 90), (4, 90), (5, 90), (6, 135), (7, 90)):
-            self.lines_view.setColumnWidth(column, width)
+        self.lines_view = fixed_table(
+            self,
+            self.lines_model,
+            ((0, 55), (2, 115), (3, 90), (4, 90), (5, 90), (6, 135), (7, 90)),
+            stretch=1,
+        )
         self.main_layout.addWidget(self.lines_view, 1)
         self.message = QLabel()
         self.message.setWordWrap(True)

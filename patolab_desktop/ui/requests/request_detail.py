@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QSplitter,
@@ -36,7 +35,7 @@ from ...services.texts import service_label
 from .. import prompts
 from ..icons import icon
 from ..models.paged_table import Column
-from ..widgets.table import make_table_view
+from ..widgets.table import fixed_table
 from .common import (
     RowsModel,
     TotalsBar,
@@ -175,13 +174,12 @@ class RequestDetailDialog(QDialog):
         lines_box = QGroupBox(translate("requests.request_detail", "Investigaciones"))
         lines_layout = QVBoxLayout(lines_box)
         self.lines_model = RowsModel(line_columns(with_status=True), self)
-        self.lines_view = make_table_view(self)
-        self.lines_view.setSortingEnabled(False)
-        self.lines_view.setModel(self.lines_model)
-        self.lines_view.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.lines_view.horizontalHeader().setStretchLastSection(False)
-        for column, width in ((0, 60), (2, 130), (3, 95), (4, 95), (5, 95), (6, 125), (7, 110)):
-            self.lines_view.setColumnWidth(column, width)
+        self.lines_view = fixed_table(
+            self,
+            self.lines_model,
+            ((0, 60), (2, 130), (3, 95), (4, 95), (5, 95), (6, 125), (7, 110)),
+            stretch=1,
+        )
         self.lines_view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         lines_layout.addWidget(self.lines_view)
         results_row = QHBoxLayout()
@@ -218,14 +216,9 @@ class RequestDetailDialog(QDialog):
         events_layout = QVBoxLayout(events_box)
         events_layout.setContentsMargins(4, 4, 4, 4)
         self.events_model = RowsModel(event_columns(), self)
-        self.events_view = make_table_view(self)
-        self.events_view.setSortingEnabled(False)
-        self.events_view.setModel(self.events_model)
-        events_header = self.events_view.horizontalHeader()
-        events_header.setStretchLastSection(False)
-        for column, width in ((0, 120), (1, 160), (3, 110)):
-            self.events_view.setColumnWidth(column, width)
-        events_header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.events_view = fixed_table(
+            self, self.events_model, ((0, 120), (1, 160), (3, 110)), stretch=2
+        )
         self.events_view.setWordWrap(False)
         events_layout.addWidget(self.events_view)
         self.lower_tabs.addTab(events_box, translate("requests.request_detail", "Historial"))

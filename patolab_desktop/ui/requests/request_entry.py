@@ -194,6 +194,10 @@ class RequestEntry(EntryLayout, QWidget):
         self.discount_spin.blockSignals(False)
         self.discount_reason.clear()
         self._apply_permissions()
+        self._clear_errors()
+        self.recalculate()
+
+    def _clear_errors(self) -> None:
         for label in (
             self.patient_error,
             self.doctor_error,
@@ -203,7 +207,6 @@ class RequestEntry(EntryLayout, QWidget):
             self.form_error,
         ):
             show_error(label, "")
-        self.recalculate()
 
     # --- pickers ----------------------------------------------------------------------
     def _patient_chosen(self, row: dict) -> None:
@@ -388,15 +391,7 @@ class RequestEntry(EntryLayout, QWidget):
 
     # --- save / discard ---------------------------------------------------------------
     def save(self) -> tuple[int, str] | None:
-        for label in (
-            self.patient_error,
-            self.doctor_error,
-            self.branch_error,
-            self.lines_error,
-            self.discount_error,
-            self.form_error,
-        ):
-            show_error(label, "")
+        self._clear_errors()
         self.recalculate()
         try:
             request_id, number = requests_service.create(self.draft(), by=acting_user(self._by))

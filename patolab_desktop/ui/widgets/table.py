@@ -132,6 +132,22 @@ def make_table_view(parent=None) -> QTableView:
     return view
 
 
+def fixed_table(parent, model, widths=(), stretch: int | None = None) -> QTableView:
+    """A table over a short in-memory ``model`` in its own order (no sorting by header):
+    ``widths`` as (column, px) pairs; column ``stretch`` takes the rest of the width
+    (instead of the last one)."""
+    view = make_table_view(parent)
+    view.setSortingEnabled(False)
+    view.setModel(model)
+    header = view.horizontalHeader()
+    if stretch is not None:
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    for column, width in widths:
+        view.setColumnWidth(column, width)
+    return view
+
+
 def size_columns(view: QTableView, columns, samples: dict[str, str]) -> None:
     """Give each column the width of its typical widest text (``samples`` by key, else its
     title) or of its title, measured once with the view's fonts (no resize-to-contents
