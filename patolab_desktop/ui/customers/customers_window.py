@@ -20,13 +20,14 @@ from PySide6.QtWidgets import (
 
 from ...i18n import translate
 from ...services import customers
-from ...services.errors import NotFoundError, ServiceError
+from ...services.errors import NotFoundError
 from ...services.paging import DEFAULT_PAGE_SIZE
 from .. import prompts
 from ..feedback import confirm_saved
 from ..models.paged_table import PagedTableModel
 from ..prompts import REFUSED
 from ..widgets.list_editor import action_button, allowed, make_action
+from ..widgets.paged_search import PagedSearch
 from ..widgets.table import RowSelectionMixin, SearchBox, make_table_view, search_key, size_columns
 from .customer_columns import COLUMN_SAMPLES, customer_columns
 from .customer_filters import CustomerFilterBar
@@ -34,7 +35,7 @@ from .customer_filters import CustomerFilterBar
 COUNT_CAP: int | None = getattr(customers, "COUNT_CAP", None)  # count() caps at this + 1
 
 
-class CustomersWindow(RowSelectionMixin, QWidget):
+class CustomersWindow(PagedSearch, RowSelectionMixin, QWidget):
     """The widget of the "Clientes" tab."""
 
     customer_saved = Signal(int)  # id of a customer created or edited here
@@ -43,7 +44,6 @@ class CustomersWindow(RowSelectionMixin, QWidget):
     def __init__(self, parent=None, page_size: int = DEFAULT_PAGE_SIZE):
         super().__init__(parent)
         self.setObjectName("customers_window")
-        self._search_text = ""
 
         self.search_box = SearchBox(
             translate(
@@ -78,7 +78,6 @@ class CustomersWindow(RowSelectionMixin, QWidget):
         self.view.doubleClicked.connect(lambda _index: self.edit_selected())
         self.view.installEventFilter(self)  # Enter on a row edits it
         self.view.selectionModel().currentRowChanged.connect(lambda *_: self._update_actions())
-        self._total: int | None = None
         self.model.modelReset.connect(self._count_total)
         self.model.modelReset.connect(self._update_count)
         self.model.rowsInserted.connect(lambda *_: self._update_count())
@@ -216,42 +215,10 @@ class CustomersWindow(RowSelectionMixin, QWidget):
         filters = customers.CustomerFilter(search=self._search_text)
         return self.filter_bar.apply_to(filters)
 
-    def _search_changed(self, text: str) -> None:
-        if text.strip() == self._search_text and self.model.filters is not None:
-            return
-        self._search_text = text.strip()
-        self.refresh()
+    def count(self, filters) -> int:
+        return customers.count(filters)
 
-    def refresh(self) -> bool:
-        """Run the query for the filters on screen (first page)."""
-        return self._query()
-
-    def _query(self) -> bool:
-        try:
-            self.model.set_filters(self.current_filters())
-        except ServiceError as exc:  # e.g. PermissionDenied: show it instead of rows
-            self.count_label.setText(str(exc))
-            return False
-        return True
-
-    def reload(self, keep_id: int | None = None) -> None:
-        """Re-read the list from the database, keeping the selected customer if possible."""
-        if keep_id is None:
-            keep_id = self.selected_id()
-        if self._query() and keep_id is not None:
-            self.select_id(keep_id)
-
-    reload_from_database = reload
-
-    def _count_total(self) -> None:
-        """Count the matches once per query (not on every page fetched)."""
-        self._total = None
-        if self.model.exhausted:
-            return  # every match is already loaded: the row count is exact
-        try:
-            self._total = customers.count(self.model.filters)
-        except ServiceError:
-            self._total = None
+    reload_from_database = RowSelectionMixin.reload
 
     def _update_count(self) -> None:
         shown = self.model.rowCount()
@@ -436,7 +403,7 @@ class CustomersWindow(RowSelectionMixin, QWidget):
 
     def _reload_near(self, row: int) -> None:
         """Reload after a row disappeared and select its neighbour."""
-        if self._query() and self.model.rowCount():
+        if self.refresh() and self.model.rowCount():
             self.select_row(min(max(row, 0), self.model.rowCount() - 1))
 
     def filter_description(self) -> list[str]:

@@ -94,13 +94,6 @@ class ListEditor(RowSelectionMixin):
     def refresh(self) -> bool:  # pragma: no cover - abstract
         raise NotImplementedError
 
-    def reload(self, keep_id: int | None = None) -> None:
-        """Query again keeping the selected row (or ``keep_id``)."""
-        if keep_id is None:
-            keep_id = self.selected_id()
-        if self.refresh() and keep_id is not None:
-            self.select_id(keep_id)
-
     def reload_from_database(self) -> None:
         self.reload()
 

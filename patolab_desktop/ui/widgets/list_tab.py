@@ -26,16 +26,16 @@ from PySide6.QtWidgets import (
 )
 
 from ...i18n import translate
-from ...services.errors import ServiceError
 from ...services.paging import DEFAULT_PAGE_SIZE
 from ..feedback import confirm_saved
 from ..models.paged_table import Column, PagedTableModel
 from .forms import HINT_STYLE, labelled_row
 from .list_editor import ListEditor, action_button
+from .paged_search import PagedSearch
 from .table import SearchBox, make_table_view, search_key, size_columns
 
 
-class ListTab(ListEditor, QWidget):
+class ListTab(PagedSearch, ListEditor, QWidget):
     """Subclasses set the nouns, the ``service`` (a module with ``page``, ``count``,
     ``deactivate`` and ``reactivate``) and its ``filter_class``, add their filters
     (``add_filter``, ``add_inactive_check``, read in ``filter_values``) and implement
@@ -56,8 +56,6 @@ class ListTab(ListEditor, QWidget):
         page_size: int = DEFAULT_PAGE_SIZE,
     ):
         super().__init__(parent)
-        self._search_text = ""
-        self._total: int | None = None
         self.search_box = SearchBox(placeholder + translate("catalog.list_tab", "  (Ctrl+F)"), self)
         self.search_box.setMinimumWidth(320)
         self.model = PagedTableModel(columns, self.service.page, page_size=page_size, parent=self)
@@ -226,32 +224,8 @@ class ListTab(ListEditor, QWidget):
     def has_filters(self) -> bool:
         return any(value is not None for value in self.filter_values().values())
 
-    @property
-    def search_text(self) -> str:
-        return self._search_text
-
-    def _search_changed(self, text: str) -> None:
-        if text.strip() == self._search_text and self.model.filters is not None:
-            return
-        self._search_text = text.strip()
-        self.refresh()
-
-    def refresh(self) -> bool:
-        try:
-            self.model.set_filters(self.current_filters())
-        except ServiceError as exc:  # e.g. PermissionDenied: show it instead of rows
-            self.count_label.setText(str(exc))
-            return False
-        return True
-
-    def _count_total(self) -> None:
-        self._total = None
-        if self.model.exhausted:
-            return
-        try:
-            self._total = self.service.count(self.model.filters)
-        except ServiceError:
-            self._total = None
+    def count(self, filters) -> int:
+        return self.service.count(filters)
 
     def _update_count(self) -> None:
         shown = self.model.rowCount()

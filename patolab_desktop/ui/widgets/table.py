@@ -233,6 +233,14 @@ class RowSelectionMixin:
             return None
         return self.model.row_dict(index.row())
 
+    def reload(self, keep_id: int | None = None) -> None:
+        """Query again (the host's ``refresh()``, False when the service refused) keeping
+        the selected row, or ``keep_id``."""
+        if keep_id is None:
+            keep_id = self.selected_id()
+        if self.refresh() and keep_id is not None:
+            self.select_id(keep_id)
+
     def selected_id(self) -> int | None:
         row = self.selected_row()
         return row.get("id") if row else None

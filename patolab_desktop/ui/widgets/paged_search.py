@@ -1,0 +1,50 @@
+"""What a searchable, paged list (``ListTab``, the customers tab) does with its query.
+
+The host has ``self.model`` (a ``PagedTableModel``), ``self.count_label`` and
+``current_filters()``, connects its search box's ``search_changed`` to
+``_search_changed`` and the model's ``modelReset`` to ``_count_total``, and says how to
+count the matches (``count``). A refusal of the filters by the service (e.g.
+PermissionDenied) is shown in the count label instead of rows.
+"""
+
+from __future__ import annotations
+
+from ...services.errors import ServiceError
+
+
+class PagedSearch:
+    _search_text = ""
+    _total: int | None = None
+
+    def count(self, filters) -> int:  # pragma: no cover - abstract
+        """How many rows match ``filters`` (the service may stop counting at a cap)."""
+        raise NotImplementedError
+
+    @property
+    def search_text(self) -> str:
+        return self._search_text
+
+    def _search_changed(self, text: str) -> None:
+        if text.strip() == self._search_text and self.model.filters is not None:
+            return
+        self._search_text = text.strip()
+        self.refresh()
+
+    def refresh(self) -> bool:
+        """Run the query for the filters on screen (first page)."""
+        try:
+            self.model.set_filters(self.current_filters())
+        except ServiceError as exc:  # e.g. PermissionDenied: show it instead of rows
+            self.count_label.setText(str(exc))
+            return False
+        return True
+
+    def _count_total(self) -> None:
+        """Count the matches once per query (not on every page fetched)."""
+        self._total = None
+        if self.model.exhausted:
+            return  # every match is already loaded: the row count is exact
+        try:
+            self._total = self.count(self.model.filters)
+        except ServiceError:
+            self._total = None
