@@ -22,7 +22,8 @@ from ...services.catalog import branches
 from ...services.errors import ServiceError, ValidationError
 from .. import prompts
 from ..models.row_table import Column
-from .base import REFUSED, BillingDialog, BillingTableWindow, push_button
+from ..widgets.forms import push_button
+from .base import REFUSED, BillingDialog, BillingTableWindow
 from .common import RIGHT, day_text, error_label, show_error, with_error
 
 

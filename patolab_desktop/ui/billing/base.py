@@ -24,6 +24,7 @@ from ...services.errors import ServiceError
 from ..icons import icon
 from ..models.row_table import Column
 from ..prompts import REFUSED
+from ..widgets.forms import push_button
 from .common import error_label, show_error, table
 
 
@@ -39,14 +40,6 @@ def button_row(
         row.addWidget(widget)
     layout.addLayout(row)
     return row
-
-
-def push_button(text: str, icon_name: str = "", slot: Callable | None = None) -> QPushButton:
-    """A button with its icon (none when ``icon_name`` is ""), ``slot`` run on a click."""
-    button = QPushButton(icon(icon_name), text) if icon_name else QPushButton(text)
-    if slot is not None:
-        button.clicked.connect(lambda _checked=False: slot())
-    return button
 
 
 class BillingDialog(QDialog):

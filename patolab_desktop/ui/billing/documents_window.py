@@ -27,9 +27,10 @@ from ...services.billing import credit_notes, listing, records
 from ...services.billing.types import SETTLE_REFUND, TAX_CLASS_LABELS, TAX_CLASSES, label
 from .. import prompts
 from ..models.row_table import Column
+from ..widgets.forms import push_button
 from ..widgets.table import SearchBox
 from . import printing
-from .base import REFUSED, BillingDialog, BillingTableWindow, push_button
+from .base import REFUSED, BillingDialog, BillingTableWindow
 from .common import (
     day_text,
     money,

@@ -35,6 +35,7 @@ from ...services.texts import service_label
 from .. import prompts
 from ..icons import icon
 from ..models.paged_table import Column
+from ..widgets.forms import push_button
 from ..widgets.table import fixed_table
 from .common import (
     RowsModel,
@@ -250,19 +251,27 @@ class RequestDetailDialog(QDialog):
         layout.addLayout(bottom)
 
         buttons = QHBoxLayout()
-        self.advance_button = QPushButton(
-            icon("workflow_next"), translate("requests.request_detail", "A&vanzar estado")
+        self.advance_button = push_button(
+            translate("requests.request_detail", "A&vanzar estado"), "workflow_next", self.advance
         )
-        self.cancel_button = QPushButton(
-            icon("cancel"), translate("requests.request_detail", "&Cancelar solicitud…")
+        self.cancel_button = push_button(
+            translate("requests.request_detail", "&Cancelar solicitud…"),
+            "cancel",
+            self.cancel_request,
         )
-        self.add_button = QPushButton(
-            icon("add"), translate("requests.request_detail", "&Agregar investigación…")
+        self.add_button = push_button(
+            translate("requests.request_detail", "&Agregar investigación…"),
+            "add",
+            self.add_investigation,
         )
-        self.remove_button = QPushButton(
-            icon("remove"), translate("requests.request_detail", "&Quitar investigación…")
+        self.remove_button = push_button(
+            translate("requests.request_detail", "&Quitar investigación…"),
+            "remove",
+            self.remove_investigation,
         )
-        self.close_button = QPushButton(translate("requests.request_detail", "C&errar"))
+        self.close_button = push_button(
+            translate("requests.request_detail", "C&errar"), "", self.accept
+        )
         for button in (
             self.advance_button,
             self.cancel_button,
@@ -273,25 +282,24 @@ class RequestDetailDialog(QDialog):
         buttons.addStretch(1)
         printing = QHBoxLayout()  # a second row: all in one needs 1050 px (1024 px screens)
         printing.addStretch(1)
-        self.print_button = QPushButton(
-            icon("print"), translate("requests.request_detail", "&Resumen…")
+        self.print_button = push_button(
+            translate("requests.request_detail", "&Resumen…"),
+            "print",
+            self.print_summary,
+            translate("requests.request_detail", "Vista previa e impresión del resumen (Ctrl+P)"),
         )
-        self.print_button.setToolTip(
-            translate("requests.request_detail", "Vista previa e impresión del resumen (Ctrl+P)")
-        )
-        self.labels_button = QPushButton(
-            icon("print"), translate("requests.request_detail", "E&tiquetas…")
-        )
-        self.labels_button.setToolTip(
-            translate("requests.request_detail", "Etiquetas de tubos (Ctrl+E)")
+        self.labels_button = push_button(
+            translate("requests.request_detail", "E&tiquetas…"),
+            "print",
+            self.print_labels,
+            translate("requests.request_detail", "Etiquetas de tubos (Ctrl+E)"),
         )
         self.invoice_label = QLabel()  # billing (issue 17): the request's factura
         self.invoice_label.setStyleSheet("color: #2e7d32; font-weight: 600;")
-        self.charge_button = QPushButton(
-            icon("add"), translate("requests.request_detail", "Co&brar y facturar…")
+        self.charge_button = push_button(
+            translate("requests.request_detail", "Co&brar y facturar…"), "add", self.charge
         )
         self.charge_button.setVisible(allowed("billing.issue"))
-        self.charge_button.clicked.connect(self.charge)
         printing.insertWidget(0, self.invoice_label)
         printing.insertWidget(1, self.charge_button)
         printing.addWidget(self.print_button)
@@ -299,13 +307,6 @@ class RequestDetailDialog(QDialog):
         printing.addWidget(self.close_button)
         layout.addLayout(buttons)
         layout.addLayout(printing)
-        self.advance_button.clicked.connect(self.advance)
-        self.cancel_button.clicked.connect(self.cancel_request)
-        self.add_button.clicked.connect(self.add_investigation)
-        self.remove_button.clicked.connect(self.remove_investigation)
-        self.close_button.clicked.connect(self.accept)
-        self.print_button.clicked.connect(self.print_summary)
-        self.labels_button.clicked.connect(self.print_labels)
         for keys, slot in (("Ctrl+P", self.print_summary), ("Ctrl+E", self.print_labels)):
             QShortcut(QKeySequence(keys), self, activated=slot)
 

@@ -26,6 +26,7 @@ from ...services.catalog import referrers as referrers_service
 from ...services.errors import ServiceError
 from ..icons import icon
 from ..models.paged_table import Column, PagedTableModel
+from ..widgets.forms import push_button
 from ..widgets.table import SearchBox, make_table_view
 from .common import (
     LookupEdit,
@@ -221,17 +222,21 @@ class RequestsWindow(QWidget):
             )
         )
         top.addWidget(self.search, 1)
-        self.new_button = QPushButton(
-            icon("request_new"), translate("requests.requests_window", "Nueva solicitud")
+        self.new_button = push_button(
+            translate("requests.requests_window", "Nueva solicitud"),
+            "request_new",
+            self.new_request.emit,
         )
-        self.open_button = QPushButton(
-            icon("request_detail"), translate("requests.requests_window", "Abrir (Enter)")
+        self.open_button = push_button(
+            translate("requests.requests_window", "Abrir (Enter)"),
+            "request_detail",
+            self.open_current,
         )
-        self.refresh_button = QPushButton(
-            icon("refresh"), translate("requests.requests_window", "Actualizar (F5)")
+        self.refresh_button = push_button(
+            translate("requests.requests_window", "Actualizar (F5)"), "refresh", self.refresh
         )
-        self.charge_button = QPushButton(  # billing (issue 17)
-            icon("add"), translate("requests.requests_window", "Cobrar y facturar…")
+        self.charge_button = push_button(  # billing (issue 17)
+            translate("requests.requests_window", "Cobrar y facturar…"), "add", self.charge_current
         )
         for button in (self.new_button, self.open_button, self.charge_button, self.refresh_button):
             top.addWidget(button)
@@ -360,11 +365,7 @@ class RequestsWindow(QWidget):
             lambda t: self._doctor_cleared() if not t.strip() else None
         )
         self.clear_button.clicked.connect(self.clear_filters)
-        self.open_button.clicked.connect(self.open_current)
-        self.charge_button.clicked.connect(self.charge_current)
         self._update_charge_button()
-        self.new_button.clicked.connect(self.new_request)
-        self.refresh_button.clicked.connect(self.refresh)
         find = QShortcut(QKeySequence(QKeySequence.StandardKey.Find), self)
         find.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         find.activated.connect(self.focus_default)
@@ -375,23 +376,25 @@ class RequestsWindow(QWidget):
         self.search.installEventFilter(self)
 
     # --- filters ----------------------------------------------------------------------
-    def _patient_chosen(self, row: dict) -> None:
-        self._patient_id = row["id"]
+    def _filter_by(self, key: str, row_id: int | None) -> None:
+        """A patient or doctor filter (``key``: "_patient_id" / "_doctor_id") chosen, or
+        cleared (None, when it was set): filter again."""
+        if row_id is None and getattr(self, key) is None:
+            return
+        setattr(self, key, row_id)
         self._filter_timer.start()
+
+    def _patient_chosen(self, row: dict) -> None:
+        self._filter_by("_patient_id", row["id"])
 
     def _patient_cleared(self) -> None:
-        if self._patient_id is not None:
-            self._patient_id = None
-            self._filter_timer.start()
+        self._filter_by("_patient_id", None)
 
     def _doctor_chosen(self, row: dict) -> None:
-        self._doctor_id = row["id"]
-        self._filter_timer.start()
+        self._filter_by("_doctor_id", row["id"])
 
     def _doctor_cleared(self) -> None:
-        if self._doctor_id is not None:
-            self._doctor_id = None
-            self._filter_timer.start()
+        self._filter_by("_doctor_id", None)
 
     def set_patient_filter(self, row: dict | None) -> None:
         self._patient_id = row["id"] if row else None

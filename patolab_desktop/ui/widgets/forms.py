@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -212,6 +213,19 @@ def labelled_row(caption: str, field: QWidget, *after: QWidget) -> QHBoxLayout:
     for widget in after:
         row.addWidget(widget)
     return row
+
+
+def push_button(
+    text: str, icon_name: str = "", slot=None, tip: str = "", parent: QWidget | None = None
+) -> QPushButton:
+    """A button with its icon (none when ``icon_name`` is "") and tooltip; a click runs
+    ``slot()``."""
+    button = QPushButton(icon(icon_name), text, parent) if icon_name else QPushButton(text, parent)
+    if tip:
+        button.setToolTip(tip)
+    if slot is not None:
+        button.clicked.connect(lambda _checked=False: slot())
+    return button
 
 
 def close_buttons(dialog: QDialog, default: bool = False) -> QDialogButtonBox:
