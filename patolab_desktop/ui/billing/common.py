@@ -26,6 +26,8 @@ from ...util.money import format_lempiras
 from .. import prompts
 from ..models.row_table import Column, RowsTableModel
 from ..widgets.csv_export import ask_save_path, suggested_path
+from ..widgets.forms import error_line
+from ..widgets.forms import show_error as show_error  # the screens import it from here
 from ..widgets.table import fixed_table
 
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
@@ -118,12 +120,8 @@ def table(columns: list[Column], parent=None, widths=(), stretch: int | None = N
 
 
 def error_label() -> QLabel:
-    label = QLabel()
-    label.setObjectName("error")
-    label.setStyleSheet("color: #c62828;")
-    label.setWordWrap(True)
-    label.hide()
-    return label
+    """The red message line of a billing screen (its object name: "error")."""
+    return error_line("error")
 
 
 def with_error(widget: QWidget, error: QLabel) -> QVBoxLayout:
@@ -133,11 +131,6 @@ def with_error(widget: QWidget, error: QLabel) -> QVBoxLayout:
     box.addWidget(widget)
     box.addWidget(error)
     return box
-
-
-def show_error(label: QLabel, text: str) -> None:
-    label.setText(text or "")
-    label.setVisible(bool(text))
 
 
 def heading(text: str) -> QLabel:

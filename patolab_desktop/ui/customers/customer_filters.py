@@ -8,21 +8,16 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QSizePo
 from ...i18n import translate
 from ...services import customers, reference
 from ...services.texts import translated_labels
+from ..widgets.searchable_combo import replace_items
 
 
 def fill_combo(combo: QComboBox, items, empty_text: str | None, current=None) -> None:
     """Replace the items of ``combo`` with ``(data, text)`` pairs, keeping ``current``."""
+    replace_items(combo, items, empty_text)
+    index = combo.findData(current) if current is not None else -1
     combo.blockSignals(True)
-    try:
-        combo.clear()
-        if empty_text is not None:
-            combo.addItem(empty_text, None)
-        for data, text in items:
-            combo.addItem(text, data)
-        index = combo.findData(current) if current is not None else -1
-        combo.setCurrentIndex(index if index >= 0 else 0)
-    finally:
-        combo.blockSignals(False)
+    combo.setCurrentIndex(index if index >= 0 else 0)
+    combo.blockSignals(False)
 
 
 class CustomerFilterBar(QWidget):

@@ -6,7 +6,6 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QLabel,
     QVBoxLayout,
 )
@@ -16,6 +15,7 @@ from ...services import requests as requests_service
 from ...services.errors import ServiceError
 from .. import prompts
 from ..icons import icon
+from ..widgets.forms import accept_buttons
 from .common import acting_user, error_label, show_error, status_label
 
 COMMON_REASONS = (
@@ -87,18 +87,12 @@ class CancelRequestDialog(QDialog):
         layout.addWidget(self.settlement)
         self.error = error_label()
         layout.addWidget(self.error)
-        self.buttons = QDialogButtonBox()
-        self.ok_button = self.buttons.addButton(
+        self.buttons, self.ok_button, self.close_button = accept_buttons(
             translate("requests.cancel_dialog", "Cancelar &solicitud"),
-            QDialogButtonBox.ButtonRole.AcceptRole,
+            "cancel",
+            translate("requests.cancel_dialog", "&Volver"),
+            self,
         )
-        self.ok_button.setIcon(icon("cancel"))
-        self.close_button = self.buttons.addButton(
-            translate("requests.cancel_dialog", "&Volver"), QDialogButtonBox.ButtonRole.RejectRole
-        )
-        self.ok_button.setDefault(True)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
         self.reason_combo.editTextChanged.connect(self._update)
         self._update()

@@ -533,16 +533,16 @@ class RequestDetailDialog(QDialog):
     def add_investigation(self) -> None:
         from .add_investigation_dialog import AddInvestigationDialog
 
-        dialog = AddInvestigationDialog(self.request_id, self, by=self._by)
-        dialog.exec()
-        self.reload()
-        if dialog.changed_count:
-            self.changed.emit(self.request_id)
+        self._change_lines(AddInvestigationDialog)
 
     def remove_investigation(self) -> None:
         from .remove_investigation_dialog import RemoveInvestigationDialog
 
-        dialog = RemoveInvestigationDialog(self.request_id, self, by=self._by)
+        self._change_lines(RemoveInvestigationDialog)
+
+    def _change_lines(self, dialog_class) -> None:
+        """Add or remove investigations in their dialog; say so when something changed."""
+        dialog = dialog_class(self.request_id, self, by=self._by)
         dialog.exec()
         self.reload()
         if dialog.changed_count:

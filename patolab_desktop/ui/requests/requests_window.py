@@ -346,13 +346,7 @@ class RequestsWindow(QWidget):
         self._filter_timer.setInterval(FILTER_DEBOUNCE_MS)
         self._filter_timer.timeout.connect(self.apply_filters_now)
         self.search.search_changed.connect(lambda _t: self.apply_filters_now())
-        for combo in (
-            self.status_combo,
-            self.priority_combo,
-            self.source_combo,
-            self.branch_combo,
-            self.progress_combo,
-        ):
+        for combo in self.filter_combos():
             combo.currentIndexChanged.connect(lambda _i: self._filter_timer.start())
         for date in (self.date_from, self.date_to):
             date.changed.connect(self._filter_timer.start)
@@ -376,6 +370,15 @@ class RequestsWindow(QWidget):
         self.search.installEventFilter(self)
 
     # --- filters ----------------------------------------------------------------------
+    def filter_combos(self) -> tuple[QComboBox, ...]:
+        return (
+            self.status_combo,
+            self.priority_combo,
+            self.source_combo,
+            self.branch_combo,
+            self.progress_combo,
+        )
+
     def _filter_by(self, key: str, row_id: int | None) -> None:
         """A patient or doctor filter (``key``: "_patient_id" / "_doctor_id") chosen, or
         cleared (None, when it was set): filter again."""
@@ -437,13 +440,7 @@ class RequestsWindow(QWidget):
         )
         for widget in widgets:
             widget.blockSignals(True)
-        for combo in (
-            self.status_combo,
-            self.priority_combo,
-            self.source_combo,
-            self.branch_combo,
-            self.progress_combo,
-        ):
+        for combo in self.filter_combos():
             combo.setCurrentIndex(0)
         self.date_from.set_value(None)
         self.date_to.set_value(None)

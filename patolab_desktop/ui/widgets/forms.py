@@ -64,6 +64,39 @@ def hint_label(text: str, parent: QWidget | None = None, style: str = HINT_STYLE
     return hint
 
 
+def error_line(name: str = "") -> QLabel:
+    """A red, word-wrapped message line, hidden until ``show_error`` gives it a text."""
+    label = QLabel()
+    if name:
+        label.setObjectName(name)
+    label.setStyleSheet(ERROR_STYLE)
+    label.setWordWrap(True)
+    label.hide()
+    return label
+
+
+def show_error(label: QLabel, text: str) -> None:
+    """Show ``text`` in an error line (hidden when there is none)."""
+    label.setText(text or "")
+    label.setVisible(bool(text))
+
+
+def accept_buttons(
+    text: str, icon_name: str, cancel_text: str, dialog: QDialog | None = None
+) -> tuple[QDialogButtonBox, QPushButton, QPushButton]:
+    """«text» with its icon (Enter) and «cancel_text» (Esc); given ``dialog``, they
+    accept and reject it. Returns the box and both buttons."""
+    buttons = QDialogButtonBox()
+    ok = buttons.addButton(text, QDialogButtonBox.ButtonRole.AcceptRole)
+    ok.setIcon(icon(icon_name))
+    ok.setDefault(True)
+    cancel = buttons.addButton(cancel_text, QDialogButtonBox.ButtonRole.RejectRole)
+    if dialog is not None:
+        buttons.accepted.connect(dialog.accept)
+        buttons.rejected.connect(dialog.reject)
+    return buttons, ok, cancel
+
+
 def error_label(label: QLabel, key: str) -> QLabel:
     """Make ``label`` the (hidden) red message of field ``key``."""
     label.setObjectName(f"error_{key}")
