@@ -26,6 +26,7 @@ from .. import prompts
 from ..feedback import confirm_saved
 from ..models.paged_table import PagedTableModel
 from ..prompts import REFUSED
+from ..widgets.forms import tab_chain
 from ..widgets.list_editor import action_button, allowed, make_action
 from ..widgets.paged_search import PagedSearch
 from ..widgets.table import RowSelectionMixin, SearchBox, make_table_view, search_key, size_columns
@@ -191,14 +192,17 @@ class CustomersWindow(PagedSearch, RowSelectionMixin, QWidget):
         layout.addWidget(self.view, 1)
         layout.addLayout(bottom)
 
-        QWidget.setTabOrder(self.search_box, self.view)
-        QWidget.setTabOrder(self.view, self.new_button)
-        QWidget.setTabOrder(self.new_button, self.request_button)
-        QWidget.setTabOrder(self.request_button, self.edit_button)
-        QWidget.setTabOrder(self.edit_button, self.deactivate_button)
-        QWidget.setTabOrder(self.deactivate_button, self.reactivate_button)
-        QWidget.setTabOrder(self.reactivate_button, self.refresh_button)
-        QWidget.setTabOrder(self.refresh_button, self.filter_bar.type_combo)
+        tab_chain(
+            self.search_box,
+            self.view,
+            self.new_button,
+            self.request_button,
+            self.edit_button,
+            self.deactivate_button,
+            self.reactivate_button,
+            self.refresh_button,
+            self.filter_bar.type_combo,
+        )
 
     def _set_column_widths(self) -> None:
         size_columns(self.view, self.model.columns, COLUMN_SAMPLES)

@@ -25,6 +25,7 @@ from ...services import catalog as catalog_service
 from ...services import requests as requests_service
 from ...services.catalog import referrers as referrers_service
 from ..icons import icon
+from ..widgets.forms import add_labelled, push_button, tab_chain
 from ..widgets.table import fixed_table
 from .common import (
     LookupEdit,
@@ -60,24 +61,22 @@ class EntryLayout:
             " border-radius: 4px; padding: 3px 8px; font-weight: 600;"
         )
         self.saved_banner.hide()
-        self.open_saved_button = QPushButton(
-            icon("request_detail"), translate("requests.request_entry", "Ver solicitud")
+        self.open_saved_button = push_button(
+            translate("requests.request_entry", "Ver solicitud"), "request_detail"
         )
         self.open_saved_button.hide()
-        self.print_saved_button = QPushButton(
-            icon("print"), translate("requests.request_entry", "Resumen (Ctrl+P)")
-        )
-        self.print_saved_button.setToolTip(
-            translate(
+        self.print_saved_button = push_button(
+            translate("requests.request_entry", "Resumen (Ctrl+P)"),
+            "print",
+            tip=translate(
                 "requests.request_entry",
                 "Vista previa e impresión del resumen de la solicitud guardada",
-            )
+            ),
         )
-        self.labels_saved_button = QPushButton(
-            icon("print"), translate("requests.request_entry", "Etiquetas (Ctrl+E)")
-        )
-        self.labels_saved_button.setToolTip(
-            translate("requests.request_entry", "Etiquetas de tubos de la solicitud guardada")
+        self.labels_saved_button = push_button(
+            translate("requests.request_entry", "Etiquetas (Ctrl+E)"),
+            "print",
+            tip=translate("requests.request_entry", "Etiquetas de tubos de la solicitud guardada"),
         )
         title_row.addWidget(self.saved_banner)
         for button in (self.open_saved_button, self.print_saved_button, self.labels_saved_button):
@@ -153,11 +152,7 @@ class EntryLayout:
                 (translate("requests.request_entry", "Factura a"), self.bill_to_combo),
             )
         ):
-            label = QLabel(text)
-            if "&" in text:
-                label.setBuddy(widget)
-            side.addWidget(label, row, 0)
-            side.addWidget(widget, row, 1)
+            add_labelled(side, text, widget, row, 0)
         side.addWidget(self.branch_error, 4, 1)
         side.setRowStretch(5, 1)
 
@@ -285,18 +280,21 @@ class EntryLayout:
         outer.addWidget(self.form_error)
         outer.addWidget(bottom)
 
-        self.setTabOrder(self.patient_edit, self.new_patient_button)
-        self.setTabOrder(self.new_patient_button, self.doctor_edit)
-        self.setTabOrder(self.doctor_edit, self.priority_combo)
-        self.setTabOrder(self.priority_combo, self.source_combo)
-        self.setTabOrder(self.source_combo, self.branch_combo)
-        self.setTabOrder(self.branch_combo, self.clinical_edit)
-        self.setTabOrder(self.clinical_edit, self.notes_edit)
-        self.setTabOrder(self.notes_edit, self.investigation_edit)
-        self.setTabOrder(self.investigation_edit, self.lines_view)
-        self.setTabOrder(self.lines_view, self.discount_spin)
-        self.setTabOrder(self.discount_spin, self.discount_reason)
-        self.setTabOrder(self.discount_reason, self.save_button)
+        tab_chain(
+            self.patient_edit,
+            self.new_patient_button,
+            self.doctor_edit,
+            self.priority_combo,
+            self.source_combo,
+            self.branch_combo,
+            self.clinical_edit,
+            self.notes_edit,
+            self.investigation_edit,
+            self.lines_view,
+            self.discount_spin,
+            self.discount_reason,
+            self.save_button,
+        )
 
     def _connect(self) -> None:
         self.patient_edit.chosen.connect(self._patient_chosen)

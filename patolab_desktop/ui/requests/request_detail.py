@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QPushButton,
     QSplitter,
     QTabWidget,
     QVBoxLayout,
@@ -186,28 +185,26 @@ class RequestDetailDialog(QDialog):
         results_row = QHBoxLayout()
         self.progress_label = QLabel()
         self.progress_label.setObjectName("progress")
-        self.start_button = QPushButton(
-            icon("workflow_next"), translate("requests.request_detail", "En &proceso")
+        self.start_button = push_button(
+            translate("requests.request_detail", "En &proceso"),
+            "workflow_next",
+            lambda: self.mark_selected("in_progress"),
+            translate("requests.request_detail", "Marcar las investigaciones elegidas en proceso"),
         )
-        self.start_button.setToolTip(
-            translate("requests.request_detail", "Marcar las investigaciones elegidas en proceso")
-        )
-        self.release_button = QPushButton(
-            icon("status_completed"), translate("requests.request_detail", "Resultado &listo")
-        )
-        self.release_button.setToolTip(
+        self.release_button = push_button(
+            translate("requests.request_detail", "Resultado &listo"),
+            "status_completed",
+            lambda: self.mark_selected("released"),
             translate(
                 "requests.request_detail",
                 "Marcar las investigaciones elegidas con resultado listo (una o varias)",
-            )
+            ),
         )
         results_row.addWidget(self.progress_label)
         results_row.addStretch(1)
         results_row.addWidget(self.start_button)
         results_row.addWidget(self.release_button)
         lines_layout.addLayout(results_row)
-        self.start_button.clicked.connect(lambda: self.mark_selected("in_progress"))
-        self.release_button.clicked.connect(lambda: self.mark_selected("released"))
         splitter.addWidget(lines_box)
         # the history and the WhatsApp messages share one tabbed area under the lines, so
         # the investigations keep their room on a 768 px high screen (issue 16)

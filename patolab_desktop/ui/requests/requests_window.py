@@ -26,7 +26,7 @@ from ...services.catalog import referrers as referrers_service
 from ...services.errors import ServiceError
 from ..icons import icon
 from ..models.paged_table import Column, PagedTableModel
-from ..widgets.forms import push_button
+from ..widgets.forms import add_labelled, push_button
 from ..widgets.table import SearchBox, make_table_view
 from .common import (
     LookupEdit,
@@ -307,10 +307,7 @@ class RequestsWindow(QWidget):
                 (translate("requests.requests_window", "Sucursa&l"), self.branch_combo),
             )
         ):
-            label = QLabel(caption)
-            label.setBuddy(widget)
-            filters.addWidget(label, 0, 2 * column)
-            filters.addWidget(widget, 0, 2 * column + 1)
+            add_labelled(filters, caption, widget, 0, 2 * column)
         patient_label = QLabel(translate("requests.requests_window", "Pac&iente"))
         patient_label.setBuddy(self.patient_filter)
         doctor_label = QLabel(translate("requests.requests_window", "&Médico"))

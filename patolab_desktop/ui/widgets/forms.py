@@ -4,6 +4,7 @@ buttons, and the error/hint/inactive colours."""
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from PySide6.QtCore import Qt
@@ -14,6 +15,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
@@ -259,6 +261,22 @@ def push_button(
     if slot is not None:
         button.clicked.connect(lambda _checked=False: slot())
     return button
+
+
+def tab_chain(*widgets: QWidget) -> None:
+    """Tab goes from each of ``widgets`` to the next."""
+    for first, second in itertools.pairwise(widgets):
+        QWidget.setTabOrder(first, second)
+
+
+def add_labelled(grid: QGridLayout, caption: str, widget: QWidget, row: int, column: int):
+    """«caption» at (row, column) of ``grid`` and ``widget`` right of it; the caption's
+    mnemonic focuses the widget."""
+    label = QLabel(caption)
+    label.setBuddy(widget)
+    grid.addWidget(label, row, column)
+    grid.addWidget(widget, row, column + 1)
+    return label
 
 
 def close_buttons(dialog: QDialog, default: bool = False) -> QDialogButtonBox:

@@ -11,8 +11,6 @@ rows (actions by permission, new/edit/deactivate, selection-keeping reload) come
 
 from __future__ import annotations
 
-import itertools
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
@@ -29,7 +27,7 @@ from ...i18n import translate
 from ...services.paging import DEFAULT_PAGE_SIZE
 from ..feedback import confirm_saved
 from ..models.paged_table import Column, PagedTableModel
-from .forms import HINT_STYLE, labelled_row
+from .forms import HINT_STYLE, labelled_row, tab_chain
 from .list_editor import ListEditor, action_button
 from .paged_search import PagedSearch
 from .table import SearchBox, make_table_view, search_key, size_columns
@@ -182,9 +180,7 @@ class ListTab(PagedSearch, ListEditor, QWidget):
         layout.addLayout(self.filters_row)
         layout.addWidget(self.view, 1)
         layout.addLayout(bottom)
-        chain = [self.search_box, self.view, *buttons]
-        for first, second in itertools.pairwise(chain):
-            QWidget.setTabOrder(first, second)
+        tab_chain(self.search_box, self.view, *buttons)
         self.update_actions()
 
     def _set_column_widths(self) -> None:
