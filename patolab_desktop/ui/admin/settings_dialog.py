@@ -10,11 +10,11 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QLabel,
     QLineEdit,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -25,6 +25,7 @@ from ...services.catalog import branches
 from ...services.errors import ServiceError, ValidationError
 from .. import prompts
 from ..icons import icon
+from ..widgets.forms import dialog_buttons
 from ..widgets.searchable_combo import SearchableCombo
 
 CONTEXT = "admin.settings_dialog"
@@ -92,18 +93,10 @@ class SettingsDialog(QDialog):
         self._line(form, "lab_email", translate("admin.settings_dialog", "Corr&eo:"))
         layout.addWidget(header)
 
-        self.buttons = QDialogButtonBox(self)
-        self.save_button = self.buttons.addButton(
-            translate("admin.settings_dialog", "Guardar"), QDialogButtonBox.ButtonRole.AcceptRole
-        )
-        self.save_button.setIcon(icon("save"))
-        self.save_button.setDefault(True)
-        cancel = self.buttons.addButton(
-            translate("admin.settings_dialog", "Cancelar"), QDialogButtonBox.ButtonRole.RejectRole
-        )
-        cancel.setIcon(icon("cancel"))
-        self.save_button.clicked.connect(self.save)
-        cancel.clicked.connect(self.reject)
+        self.buttons = dialog_buttons(self, translate("admin.settings_dialog", "Guardar"))
+        self.save_button = self.buttons.findChild(QPushButton, "save_button")
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
         self.versions = settings.versions(settings.ADMIN_KEYS)  # optimistic lock
         self.load(settings.admin_values())

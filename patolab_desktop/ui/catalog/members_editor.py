@@ -37,8 +37,9 @@ def _panel_icon(row: dict):
     return icon("panel") if row.get("is_panel") else None
 
 
-def member_columns() -> list[Column]:
-    return [
+def member_columns(with_sample: bool = True) -> list[Column]:
+    """The panel's members: code, name, sample type (``with_sample``) and price."""
+    columns = [
         Column("code", translate("catalog.members_editor", "Código"), decoration=_panel_icon),
         Column("name", translate("catalog.members_editor", "Nombre")),
         Column("sample_type", translate("catalog.members_editor", "Muestra")),
@@ -49,19 +50,12 @@ def member_columns() -> list[Column]:
             align=RIGHT,
         ),
     ]
+    return columns if with_sample else [c for c in columns if c.key != "sample_type"]
 
 
 def pick_columns() -> list[Column]:
-    return [
-        Column("code", translate("catalog.members_editor", "Código"), decoration=_panel_icon),
-        Column("name", translate("catalog.members_editor", "Nombre")),
-        Column(
-            "price",
-            translate("catalog.members_editor", "Precio"),
-            format=format_lempiras,
-            align=RIGHT,
-        ),
-    ]
+    """The investigations found to add: code, name and price."""
+    return member_columns(with_sample=False)
 
 
 def _stretch_name_column(view, widths) -> None:
