@@ -24,8 +24,7 @@ from ...services import settings
 from ...services.catalog import branches
 from ...services.errors import ServiceError, ValidationError
 from .. import prompts
-from ..icons import icon
-from ..widgets.forms import dialog_buttons
+from ..widgets.forms import dialog_buttons, dialog_frame
 from ..widgets.searchable_combo import SearchableCombo
 
 CONTEXT = "admin.settings_dialog"
@@ -37,13 +36,14 @@ class SettingsDialog(QDialog):
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        self.setWindowTitle(translate("admin.settings_dialog", "Configuración del laboratorio"))
-        self.setWindowIcon(icon("settings"))
-        self.setModal(True)
-        self.setMinimumWidth(520)
+        layout = dialog_frame(
+            self,
+            translate("admin.settings_dialog", "Configuración del laboratorio"),
+            "settings",
+            520,
+        )
         self.fields: dict[str, QWidget] = {}
         self.errors: dict[str, QLabel] = {}
-        layout = QVBoxLayout(self)
 
         discounts = QGroupBox(translate("admin.settings_dialog", "Descuentos por edad"), self)
         form = self._form(discounts)

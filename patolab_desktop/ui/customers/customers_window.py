@@ -26,7 +26,7 @@ from .. import prompts
 from ..feedback import confirm_saved
 from ..models.paged_table import PagedTableModel
 from ..prompts import REFUSED
-from ..widgets.forms import tab_chain
+from ..widgets.forms import labelled_row, tab_chain
 from ..widgets.list_editor import action_button, allowed, make_action
 from ..widgets.paged_search import PagedSearch
 from ..widgets.table import RowSelectionMixin, SearchBox, make_table_view, search_key, size_columns
@@ -152,25 +152,22 @@ class CustomersWindow(PagedSearch, RowSelectionMixin, QWidget):
         return action_button(self, action)
 
     def _build_layout(self) -> None:
-        top = QHBoxLayout()
-        search_label = QLabel(translate("customers.customers_window", "&Buscar:"), self)
-        search_label.setBuddy(self.search_box)
-        top.addWidget(search_label)
-        top.addWidget(self.search_box, 1)
+        top = labelled_row(translate("customers.customers_window", "&Buscar:"), self.search_box)
         self.new_button = self._button(self.new_action)
         self.edit_button = self._button(self.edit_action)
         self.deactivate_button = self._button(self.deactivate_action)
         self.reactivate_button = self._button(self.reactivate_action)
         self.refresh_button = self._button(self.refresh_action)
         self.request_button = self._button(self.request_action)
-        for button in (
+        buttons = (
             self.new_button,
             self.request_button,
             self.edit_button,
             self.deactivate_button,
             self.reactivate_button,
             self.refresh_button,
-        ):
+        )
+        for button in buttons:
             top.addWidget(button)
 
         bottom = QHBoxLayout()
@@ -192,17 +189,7 @@ class CustomersWindow(PagedSearch, RowSelectionMixin, QWidget):
         layout.addWidget(self.view, 1)
         layout.addLayout(bottom)
 
-        tab_chain(
-            self.search_box,
-            self.view,
-            self.new_button,
-            self.request_button,
-            self.edit_button,
-            self.deactivate_button,
-            self.reactivate_button,
-            self.refresh_button,
-            self.filter_bar.type_combo,
-        )
+        tab_chain(self.search_box, self.view, *buttons, self.filter_bar.type_combo)
 
     def _set_column_widths(self) -> None:
         size_columns(self.view, self.model.columns, COLUMN_SAMPLES)

@@ -23,8 +23,7 @@ from ...services import settings
 from ...services.errors import ServiceError, ValidationError
 from ...services.requests import reports
 from .. import prompts
-from ..icons import icon
-from ..widgets.forms import accept_buttons, error_line
+from ..widgets.forms import accept_buttons, dialog_frame, error_line
 
 PAPER_LABELS = {
     "A4": QT_TRANSLATE_NOOP("printing.lab_header_dialog", "A4 (210 × 297 mm)"),
@@ -40,11 +39,12 @@ class LabHeaderDialog(QDialog):
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        self.setWindowTitle(translate("printing.lab_header_dialog", "Encabezado del laboratorio"))
-        self.setWindowIcon(icon("settings"))
-        self.setModal(True)
-        self.setMinimumWidth(560)
-        layout = QVBoxLayout(self)
+        layout = dialog_frame(
+            self,
+            translate("printing.lab_header_dialog", "Encabezado del laboratorio"),
+            "settings",
+            560,
+        )
 
         header_box = QGroupBox(
             translate("printing.lab_header_dialog", "Encabezado de los documentos")

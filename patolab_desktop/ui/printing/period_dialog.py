@@ -14,14 +14,13 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 
 from ...i18n import translate
 from ...services import reference
 from ..icons import icon
-from ..widgets.forms import accept_buttons, error_line
+from ..widgets.forms import accept_buttons, dialog_frame, error_line
 
 
 def _qdate(day: dt.date) -> QDate:
@@ -44,11 +43,9 @@ class PeriodReportDialog(QDialog):
     def __init__(self, parent=None, today: dt.date | None = None):
         super().__init__(parent)
         self.today = today or dt.date.today()
-        self.setWindowTitle(translate("printing.period_dialog", "Resumen por período"))
-        self.setWindowIcon(icon("print"))
-        self.setModal(True)
-        self.setMinimumWidth(420)
-        layout = QVBoxLayout(self)
+        layout = dialog_frame(
+            self, translate("printing.period_dialog", "Resumen por período"), "print", 420
+        )
         intro = QLabel(
             translate(
                 "printing.period_dialog",

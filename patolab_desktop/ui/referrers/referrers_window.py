@@ -14,6 +14,7 @@ from ..icons import icon
 from ..models.paged_table import Column
 from ..widgets.forms import inactive_foreground
 from ..widgets.list_tab import ListTab
+from ..widgets.searchable_combo import refill_combo
 from .referrer_dialog import ReferrerDialog
 
 
@@ -141,15 +142,12 @@ class ReferrersWindow(ListTab):
 
     def fill_types(self) -> None:
         """(Re)fill the type filter keeping the chosen type."""
-        chosen = self.type_combo.currentData()
-        self.type_combo.blockSignals(True)
-        self.type_combo.clear()
-        self.type_combo.addItem(translate("referrers.referrers_window", "Todos los tipos"), None)
-        for row in referrer_types.list_all():
-            self.type_combo.addItem(row["name"], row["id"])
-        index = self.type_combo.findData(chosen)
-        self.type_combo.setCurrentIndex(max(index, 0))
-        self.type_combo.blockSignals(False)
+        refill_combo(
+            self.type_combo,
+            [(row["id"], row["name"]) for row in referrer_types.list_all()],
+            translate("referrers.referrers_window", "Todos los tipos"),
+            self.type_combo.currentData(),
+        )
 
     def filter_values(self) -> dict:
         return {"type_id": self.type_combo.currentData()}

@@ -7,15 +7,13 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QLabel,
-    QVBoxLayout,
 )
 
 from ...i18n import translate
 from ...services import requests as requests_service
 from ...services.errors import ServiceError
 from .. import prompts
-from ..icons import icon
-from ..widgets.forms import accept_buttons
+from ..widgets.forms import accept_buttons, dialog_frame
 from .common import acting_user, error_label, show_error, status_label
 
 COMMON_REASONS = (
@@ -39,11 +37,9 @@ class CancelRequestDialog(QDialog):
         self.request_id = request_id
         self.cancelled = False
         self._by = by
-        self.setWindowTitle(translate("requests.cancel_dialog", "Cancelar solicitud"))
-        self.setWindowIcon(icon("cancel"))
-        self.setModal(True)
-        self.setMinimumWidth(480)
-        layout = QVBoxLayout(self)
+        layout = dialog_frame(
+            self, translate("requests.cancel_dialog", "Cancelar solicitud"), "cancel", 480
+        )
         title = QLabel(
             translate(
                 "requests.cancel_dialog", "Cancelar la solicitud <b>{request_number}</b>"

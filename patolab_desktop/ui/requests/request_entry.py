@@ -25,6 +25,7 @@ from ...services.catalog import branches as branches_service
 from ...services.errors import PermissionDenied, ServiceError, ValidationError
 from ...util.money import format_lempiras
 from .. import prompts
+from ..widgets.searchable_combo import replace_items
 from .common import (
     acting_user,
     discount_description,
@@ -120,9 +121,6 @@ class RequestEntry(EntryLayout, QWidget):
         from .common import field
 
         current = self.bill_to_combo.currentData()
-        self.bill_to_combo.blockSignals(True)
-        self.bill_to_combo.clear()
-        self.bill_to_combo.addItem(translate("requests.request_entry", "(el paciente)"), None)
         try:
             page = customers_service.page(
                 customers_service.CustomerFilter(type="empresa"), PageRequest(limit=300)
@@ -130,9 +128,11 @@ class RequestEntry(EntryLayout, QWidget):
             rows = page.rows
         except ServiceError:
             rows = []
-        for row in rows:
-            self.bill_to_combo.addItem(field(row, "name", ""), field(row, "id"))
-        self.bill_to_combo.blockSignals(False)
+        replace_items(
+            self.bill_to_combo,
+            [(field(row, "id"), field(row, "name", "")) for row in rows],
+            translate("requests.request_entry", "(el paciente)"),
+        )
         if current is not None and self.bill_to_combo.findData(current) >= 0:
             select_data(self.bill_to_combo, current)
 

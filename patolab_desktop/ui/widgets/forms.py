@@ -263,6 +263,16 @@ def push_button(
     return button
 
 
+def dialog_frame(dialog: QDialog, title: str, icon_name: str, min_width: int = 0):
+    """A modal dialog's title, icon and minimum width; returns its column layout."""
+    dialog.setWindowTitle(title)
+    dialog.setWindowIcon(icon(icon_name))
+    dialog.setModal(True)
+    if min_width:
+        dialog.setMinimumWidth(min_width)
+    return QVBoxLayout(dialog)
+
+
 def tab_chain(*widgets: QWidget) -> None:
     """Tab goes from each of ``widgets`` to the next."""
     for first, second in itertools.pairwise(widgets):

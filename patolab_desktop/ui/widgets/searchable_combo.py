@@ -37,6 +37,15 @@ def replace_items(combo: QComboBox, items, empty_text: str | None = None) -> Non
         combo.blockSignals(False)
 
 
+def refill_combo(combo: QComboBox, items, empty_text: str | None, current=None) -> None:
+    """``replace_items`` keeping ``current`` chosen (else the first item), silently."""
+    replace_items(combo, items, empty_text)
+    index = combo.findData(current) if current is not None else -1
+    combo.blockSignals(True)
+    combo.setCurrentIndex(index if index >= 0 else 0)
+    combo.blockSignals(False)
+
+
 class _FoldedModel(QIdentityProxyModel):
     """The combo's items, with their folded text under ``FOLD_ROLE``."""
 
