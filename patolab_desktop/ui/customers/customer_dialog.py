@@ -35,6 +35,7 @@ from ...services.catalog import branches
 from ...services.errors import ConflictError, NotFoundError, ServiceError, ValidationError
 from .. import prompts
 from ..icons import icon
+from ..widgets.record_dialog import confirm_discard
 from ..widgets.searchable_combo import SearchableCombo
 from .contact_sections import ContactSections
 from .customer_form import ERROR_STYLE, FieldForm
@@ -496,11 +497,7 @@ class CustomerDialog(FieldForm, IdentitySection, ContactSections, QDialog):
         return self._snapshot is not None and self.data() != self._snapshot
 
     def reject(self) -> None:
-        if self.is_dirty() and not prompts.confirm(
-            self,
-            translate("customers.customer_dialog", "Descartar cambios"),
-            translate("customers.customer_dialog", "¿Cerrar sin guardar los cambios?"),
-        ):
+        if self.is_dirty() and not confirm_discard(self):
             return
         super().reject()
 

@@ -17,6 +17,8 @@ from PySide6.QtWidgets import (
 
 from ...i18n import translate
 from ...services import requests as requests_service
+from ...services.errors import ServiceError
+from .. import prompts
 from ..widgets.table import fixed_table
 from .common import (
     RowsModel,
@@ -120,6 +122,21 @@ class RequestLinesDialog(QDialog):
         show_error(self.error, "")
         self.message.setText(text)
         self.message.setVisible(bool(text))
+
+    def change(self, call, refused_title: str) -> bool:
+        """Run ``call()`` (a service change of the request's lines) and reload: a refusal
+        is shown under the table and in a message under ``refused_title``; a change is
+        counted in ``changed_count``."""
+        try:
+            call()
+        except ServiceError as exc:
+            self.show_refusal(str(exc))
+            prompts.error(self, refused_title, str(exc))
+            self.reload()
+            return False
+        self.changed_count += 1
+        self.reload()
+        return True
 
     def show_refusal(self, text: str) -> None:
         self.message.hide()

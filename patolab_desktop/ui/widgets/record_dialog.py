@@ -65,6 +65,15 @@ from .forms import (
 SAVE_SHORTCUTS = ("Ctrl+Return", "Ctrl+Enter", "Ctrl+S")
 
 
+def confirm_discard(dialog: QWidget) -> bool:
+    """Ask before closing a form with changes (True: close without saving)."""
+    return prompts.confirm(
+        dialog,
+        translate("widgets.record_dialog", "Descartar cambios"),
+        translate("widgets.record_dialog", "¿Cerrar sin guardar los cambios?"),
+    )
+
+
 class RecordDialog(QDialog):
     new_icon = "add"
     edit_icon = "edit"
@@ -211,15 +220,7 @@ class RecordDialog(QDialog):
         return self._snapshot is not None and self.data() != self._snapshot
 
     def reject(self) -> None:
-        if (
-            self.ask_before_discarding
-            and self.is_dirty()
-            and not prompts.confirm(
-                self,
-                translate("widgets.record_dialog", "Descartar cambios"),
-                translate("widgets.record_dialog", "¿Cerrar sin guardar los cambios?"),
-            )
-        ):
+        if self.ask_before_discarding and self.is_dirty() and not confirm_discard(self):
             return
         super().reject()
 
