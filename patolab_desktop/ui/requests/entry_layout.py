@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
 from ...i18n import translate
 from ...services import catalog as catalog_service
 from ...services import requests as requests_service
-from ...services.catalog import referrers as referrers_service
 from ..icons import icon
 from ..widgets.forms import add_labelled, push_button, tab_chain
 from ..widgets.table import fixed_table
@@ -36,7 +35,7 @@ from .common import (
     line_columns,
     value_label,
 )
-from .entry_texts import describe_doctor, describe_patient, search_patients
+from .entry_texts import doctor_lookup, patient_lookup
 
 NEW_PATIENT_KEY = "F2"
 
@@ -88,12 +87,8 @@ class EntryLayout:
         form = QGridLayout()
         form.setHorizontalSpacing(8)
         form.setVerticalSpacing(2)
-        self.patient_edit = LookupEdit(
-            search_patients,
-            describe_patient,
-            translate("requests.request_entry", "Paciente: nombre, identidad o teléfono"),
-            display=lambda r: r.get("name", ""),
-            min_chars=2,
+        self.patient_edit = patient_lookup(
+            translate("requests.request_entry", "Paciente: nombre, identidad o teléfono")
         )
         self.patient_edit.setObjectName("patient")
         self.new_patient_button = QPushButton(
@@ -107,11 +102,8 @@ class EntryLayout:
         )
         self.patient_info = value_label()
         self.patient_error = error_label()
-        self.doctor_edit = LookupEdit(
-            lambda t: referrers_service.search(t, limit=20),
-            describe_doctor,
-            translate("requests.request_entry", "Médico o institución que remite"),
-            display=lambda r: r.get("name", ""),
+        self.doctor_edit = doctor_lookup(
+            translate("requests.request_entry", "Médico o institución que remite")
         )
         self.doctor_edit.setObjectName("doctor")
         self.doctor_info = value_label()

@@ -22,14 +22,12 @@ from PySide6.QtWidgets import (
 from ...i18n import translate
 from ...services import requests as requests_service
 from ...services.catalog import branches as branches_service
-from ...services.catalog import referrers as referrers_service
 from ...services.errors import ServiceError
 from ..icons import icon
 from ..models.paged_table import Column, PagedTableModel
 from ..widgets.forms import add_labelled, push_button
 from ..widgets.table import SearchBox, make_table_view
 from .common import (
-    LookupEdit,
     error_label,
     fill_combo,
     format_date,
@@ -43,7 +41,7 @@ from .common import (
     status_icon,
     status_label,
 )
-from .request_entry import describe_doctor, describe_patient, search_patients
+from .entry_texts import doctor_lookup, patient_lookup
 
 FILTER_DEBOUNCE_MS = 150
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
@@ -278,19 +276,10 @@ class RequestsWindow(QWidget):
         )
         for branch in branches_service.list_active():
             self.branch_combo.addItem(f"{branch['name']} ({branch['code']})", branch["id"])
-        self.patient_filter = LookupEdit(
-            search_patients,
-            describe_patient,
-            translate("requests.requests_window", "Paciente (todos)"),
-            display=lambda r: r.get("name", ""),
-            min_chars=2,
+        self.patient_filter = patient_lookup(
+            translate("requests.requests_window", "Paciente (todos)")
         )
-        self.doctor_filter = LookupEdit(
-            lambda t: referrers_service.search(t, limit=20),
-            describe_doctor,
-            translate("requests.requests_window", "Médico (todos)"),
-            display=lambda r: r.get("name", ""),
-        )
+        self.doctor_filter = doctor_lookup(translate("requests.requests_window", "Médico (todos)"))
         today = QDate.currentDate()
         self.date_from = DateFilter(
             translate("requests.requests_window", "Desde"), today.addDays(-30)
