@@ -11,10 +11,8 @@ import dataclasses
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QHBoxLayout,
     QLabel,
     QToolButton,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -26,7 +24,7 @@ from .. import prompts
 from ..feedback import confirm_saved
 from ..models.paged_table import PagedTableModel
 from ..prompts import REFUSED
-from ..widgets.forms import labelled_row, tab_chain
+from ..widgets.forms import tab_chain
 from ..widgets.list_editor import action_button, allowed, make_action
 from ..widgets.paged_search import PagedSearch
 from ..widgets.table import RowSelectionMixin, SearchBox, make_table_view, search_key, size_columns
@@ -152,44 +150,30 @@ class CustomersWindow(PagedSearch, RowSelectionMixin, QWidget):
         return action_button(self, action)
 
     def _build_layout(self) -> None:
-        top = labelled_row(translate("customers.customers_window", "&Buscar:"), self.search_box)
         self.new_button = self._button(self.new_action)
         self.edit_button = self._button(self.edit_action)
         self.deactivate_button = self._button(self.deactivate_action)
         self.reactivate_button = self._button(self.reactivate_action)
         self.refresh_button = self._button(self.refresh_action)
         self.request_button = self._button(self.request_action)
-        buttons = (
-            self.new_button,
-            self.request_button,
-            self.edit_button,
-            self.deactivate_button,
-            self.reactivate_button,
-            self.refresh_button,
-        )
-        for button in buttons:
-            top.addWidget(button)
-
-        bottom = QHBoxLayout()
-        bottom.addWidget(self.count_label, 1)
-        hint = QLabel(
+        self.lay_out(
+            translate("customers.customers_window", "&Buscar:"),
+            [
+                self.new_button,
+                self.request_button,
+                self.edit_button,
+                self.deactivate_button,
+                self.reactivate_button,
+                self.refresh_button,
+            ],
+            self.filter_bar,
             translate(
                 "customers.customers_window",
                 "Intro: editar · Ctrl+N: nuevo · F9: nueva solicitud · Supr: desactivar · "
                 "F5: actualizar",
             ),
-            self,
         )
-        hint.setStyleSheet("color: #6b6b6b;")
-        bottom.addWidget(hint)
-
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(self.filter_bar)
-        layout.addWidget(self.view, 1)
-        layout.addLayout(bottom)
-
-        tab_chain(self.search_box, self.view, *buttons, self.filter_bar.type_combo)
+        tab_chain(self.refresh_button, self.filter_bar.type_combo)
 
     def _set_column_widths(self) -> None:
         size_columns(self.view, self.model.columns, COLUMN_SAMPLES)

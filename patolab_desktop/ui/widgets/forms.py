@@ -58,10 +58,12 @@ def inactive_foreground(row: dict) -> QColor | None:
     return None if row.get("active", True) else INACTIVE_COLOR
 
 
-def hint_label(text: str, parent: QWidget | None = None, style: str = HINT_STYLE) -> QLabel:
-    """A grey, word-wrapped explanation under a form or a list."""
+def hint_label(
+    text: str, parent: QWidget | None = None, style: str = HINT_STYLE, wrap: bool = True
+) -> QLabel:
+    """A grey explanation under a form or a list (word-wrapped unless not ``wrap``)."""
     hint = QLabel(text, parent)
-    hint.setWordWrap(True)
+    hint.setWordWrap(wrap)
     hint.setStyleSheet(style)
     return hint
 

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QToolButton,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -27,7 +26,6 @@ from ...i18n import translate
 from ...services.paging import DEFAULT_PAGE_SIZE
 from ..feedback import confirm_saved
 from ..models.paged_table import Column, PagedTableModel
-from .forms import HINT_STYLE, labelled_row, tab_chain
 from .list_editor import ListEditor, action_button
 from .paged_search import PagedSearch
 from .table import SearchBox, make_table_view, search_key, size_columns
@@ -152,35 +150,26 @@ class ListTab(PagedSearch, ListEditor, QWidget):
 
     def build_layout(self, hint: str) -> None:
         """Call at the end of the subclass constructor, after adding filter widgets."""
-        top = labelled_row(translate("catalog.list_tab", "&Buscar:"), self.search_box)
         self.new_button = self.button(self.new_action)
         self.edit_button = self.button(self.edit_action)
         self.deactivate_button = self.button(self.deactivate_action)
         self.reactivate_button = self.button(self.reactivate_action)
         self.refresh_button = self.button(self.refresh_action)
-        buttons = [
-            self.new_button,
-            self.edit_button,
-            self.deactivate_button,
-            self.reactivate_button,
-            self.refresh_button,
-        ]
-        for button in buttons:
-            top.addWidget(button)
-        bottom = QHBoxLayout()
-        bottom.addWidget(self.count_label, 1)
-        hint_label = QLabel(hint, self)
-        hint_label.setStyleSheet(HINT_STYLE)
-        bottom.addWidget(hint_label)
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
         self.filters_row.addStretch(1)
         for button in self.extra_buttons:
             self.filters_row.addWidget(button)
-        layout.addLayout(self.filters_row)
-        layout.addWidget(self.view, 1)
-        layout.addLayout(bottom)
-        tab_chain(self.search_box, self.view, *buttons)
+        self.lay_out(
+            translate("catalog.list_tab", "&Buscar:"),
+            [
+                self.new_button,
+                self.edit_button,
+                self.deactivate_button,
+                self.reactivate_button,
+                self.refresh_button,
+            ],
+            self.filters_row,
+            hint,
+        )
         self.update_actions()
 
     def _set_column_widths(self) -> None:

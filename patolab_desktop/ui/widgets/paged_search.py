@@ -9,12 +9,35 @@ PermissionDenied) is shown in the count label instead of rows.
 
 from __future__ import annotations
 
+from PySide6.QtWidgets import QHBoxLayout, QLayout, QVBoxLayout
+
 from ...services.errors import ServiceError
+from .forms import hint_label, labelled_row, tab_chain
 
 
 class PagedSearch:
     _search_text = ""
     _total: int | None = None
+
+    def lay_out(self, search_caption: str, buttons, filters, hint: str) -> None:
+        """«Buscar: [search box…] [buttons…]», the ``filters`` (a layout or a widget), the
+        table taking the room, and «count … hint» under it; Tab goes from the search box
+        to the table and the buttons."""
+        top = labelled_row(search_caption, self.search_box)
+        for button in buttons:
+            top.addWidget(button)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.count_label, 1)
+        bottom.addWidget(hint_label(hint, self, wrap=False))
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        if isinstance(filters, QLayout):
+            layout.addLayout(filters)
+        else:
+            layout.addWidget(filters)
+        layout.addWidget(self.view, 1)
+        layout.addLayout(bottom)
+        tab_chain(self.search_box, self.view, *buttons)
 
     def count(self, filters) -> int:  # pragma: no cover - abstract
         """How many rows match ``filters`` (the service may stop counting at a cap)."""
