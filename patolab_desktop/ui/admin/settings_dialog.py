@@ -45,8 +45,7 @@ class SettingsDialog(QDialog):
         self.fields: dict[str, QWidget] = {}
         self.errors: dict[str, QLabel] = {}
 
-        discounts = QGroupBox(translate("admin.settings_dialog", "Descuentos por edad"), self)
-        form = self._form(discounts)
+        form = self._group(layout, translate("admin.settings_dialog", "Descuentos por edad"))
         self._line(
             form, "senior_age", translate("admin.settings_dialog", "&Tercera edad desde (años):")
         )
@@ -63,10 +62,8 @@ class SettingsDialog(QDialog):
             "elder_discount",
             translate("admin.settings_dialog", "Descuento de cuarta edad (%):"),
         )
-        layout.addWidget(discounts)
 
-        desk = QGroupBox(translate("admin.settings_dialog", "Recepción"), self)
-        form = self._form(desk)
+        form = self._group(layout, translate("admin.settings_dialog", "Recepción"))
         self.branch_combo = SearchableCombo(self)
         self.branch_combo.set_items(
             [(b["id"], f"{b['code']} — {b['name']}") for b in branches.list_active()]
@@ -82,16 +79,15 @@ class SettingsDialog(QDialog):
             "lock_minutes",
             translate("admin.settings_dialog", "&Bloqueo por inactividad (minutos, 0 = nunca):"),
         )
-        layout.addWidget(desk)
 
-        header = QGroupBox(translate("admin.settings_dialog", "Encabezado de los documentos"), self)
-        form = self._form(header)
+        form = self._group(
+            layout, translate("admin.settings_dialog", "Encabezado de los documentos")
+        )
         self._line(form, "lab_name", translate("admin.settings_dialog", "&Nombre del laboratorio:"))
         self._line(form, "lab_address", translate("admin.settings_dialog", "&Dirección:"))
         self._line(form, "lab_rtn", translate("admin.settings_dialog", "&RTN:"))
         self._line(form, "lab_phone", translate("admin.settings_dialog", "Teléf&ono:"))
         self._line(form, "lab_email", translate("admin.settings_dialog", "Corr&eo:"))
-        layout.addWidget(header)
 
         self.buttons = dialog_buttons(self, translate("admin.settings_dialog", "Guardar"))
         self.save_button = self.buttons.findChild(QPushButton, "save_button")
@@ -102,6 +98,12 @@ class SettingsDialog(QDialog):
         self.load(settings.admin_values())
 
     # --- construction ---------------------------------------------------------------------
+    def _group(self, layout: QVBoxLayout, title: str) -> QFormLayout:
+        """A titled box added to ``layout``; returns its form."""
+        group = QGroupBox(title, self)
+        layout.addWidget(group)
+        return self._form(group)
+
     @staticmethod
     def _form(group: QGroupBox) -> QFormLayout:
         form = QFormLayout(group)

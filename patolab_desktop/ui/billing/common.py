@@ -64,20 +64,29 @@ def money_column(key: str, title: str) -> Column:
 
 
 def save_file(
-    window, title: str, name: str, filter_text: str, write: Callable[[Path], Any]
-) -> tuple[Path, Any] | None:
+    window,
+    title: str,
+    name: str,
+    filter_text: str,
+    write: Callable[[Path], Any],
+    saved: Callable[[Path, Any], str] | None = None,
+) -> Path | None:
     """Ask where to save (``name`` in the documents folder to start; its suffix is added
-    when missing) and run ``write(path)``: the path and what ``write`` returned, or None
-    when cancelled or when a refusal or a disk error was shown under ``title``."""
+    when missing), run ``write(path)`` and, given ``saved(path, what write returned)``,
+    say so under ``title``. The path, or None when cancelled or when a refusal or a disk
+    error was shown."""
     suffix = Path(name).suffix
     path = ask_save_path(window, title, suggested_path(name), filter_text, suffix)
     if not path:
         return None
     try:
-        return Path(path), write(Path(path))
+        result = write(Path(path))
     except (ServiceError, OSError) as exc:
         prompts.error(window, title, str(exc))
         return None
+    if saved is not None:
+        prompts.info(window, title, saved(Path(path), result))
+    return Path(path)
 
 
 def money_edit(text: str = "", width: int = 0, placeholder: str = "") -> QLineEdit:

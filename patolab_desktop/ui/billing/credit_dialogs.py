@@ -178,14 +178,13 @@ class CompanyCreditDialog(BillingTableWindow):
             rows = statements.statement_rows(self.customer_id)
             csvio.write_csv(path, rows[0], rows[1:])
 
-        saved = save_file(
+        return save_file(
             self,
             translate("billing.credit_dialogs", "Estado de cuenta (CSV)"),
             f"estado-de-cuenta-{self.customer_id}.csv",
             translate("billing.credit_dialogs", "Archivos CSV (*.csv)"),
             write,
         )
-        return saved[0] if saved else None
 
     def save_pdf(self) -> Path | None:
         """The printed statement of account (documents/account_statement.py)."""
@@ -201,22 +200,16 @@ class CompanyCreditDialog(BillingTableWindow):
                 lab_name=str(settings.get("lab_name") or ""),
             )
 
-        title = translate("billing.credit_dialogs", "Estado de cuenta (PDF)")
-        saved = save_file(
+        return save_file(
             self,
-            title,
+            translate("billing.credit_dialogs", "Estado de cuenta (PDF)"),
             f"estado-de-cuenta-{self.customer_id}.pdf",
             translate("billing.credit_dialogs", "Documentos PDF (*.pdf)"),
             write,
+            lambda path, _none: translate("billing.credit_dialogs", "Guardado en {path}").format(
+                path=path
+            ),
         )
-        if saved is None:
-            return None
-        prompts.info(
-            self,
-            title,
-            translate("billing.credit_dialogs", "Guardado en {path}").format(path=saved[0]),
-        )
-        return saved[0]
 
 
 def overdue_columns() -> list[Column]:

@@ -29,20 +29,16 @@ def _save_csv(window, title: str, name: str, rows_of) -> Path | None:
         rows = list(rows_of())
         return csvio.write_csv(path, rows[0], rows[1:])
 
-    saved = save_file(
-        window, title, name, translate("billing.reports_actions", "Archivos CSV (*.csv)"), write
-    )
-    if saved is None:
-        return None
-    path, count = saved
-    prompts.info(
+    return save_file(
         window,
         title,
-        translate("billing.reports_actions", "Se guardaron {count} filas en:\n{path}").format(
-            count=count, path=path
-        ),
+        name,
+        translate("billing.reports_actions", "Archivos CSV (*.csv)"),
+        write,
+        lambda path, count: translate(
+            "billing.reports_actions", "Se guardaron {count} filas en:\n{path}"
+        ).format(count=count, path=path),
     )
-    return path
 
 
 def _ask_month(window) -> str | None:
@@ -84,21 +80,16 @@ def sales_book_text(window) -> Path | None:
         with outputs.atomic_output(path, encoding="utf-8", newline="") as handle:
             handle.write(text)
 
-    saved = save_file(
+    return save_file(
         window,
         title,
         f"libro-ventas-{month}.txt",
         translate("billing.reports_actions", "Texto (*.txt)"),
         write,
+        lambda path, _none: translate(
+            "billing.reports_actions", "Archivo guardado en:\n{path}"
+        ).format(path=path),
     )
-    if saved is None:
-        return None
-    prompts.info(
-        window,
-        title,
-        translate("billing.reports_actions", "Archivo guardado en:\n{path}").format(path=saved[0]),
-    )
-    return saved[0]
 
 
 def unused_numbers_csv(window) -> Path | None:
