@@ -1456,82 +1456,82 @@ Enter your password to continue: open forms stay just as you left them.</transla
         <translation>Age discounts</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="51"/>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="50"/>
         <source>&amp;Tercera edad desde (años):</source>
         <translation>&amp;Senior from (years):</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="56"/>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="55"/>
         <source>Descuento de tercera edad (%):</source>
         <translation>Senior discount (%):</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="59"/>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="58"/>
         <source>&amp;Cuarta edad desde (años):</source>
         <translation>&amp;Elderly from (years):</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="64"/>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="63"/>
         <source>Descuento de cuarta edad (%):</source>
         <translation>Elderly discount (%):</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="68"/>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="66"/>
         <source>Recepción</source>
         <translation>Front desk</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="78"/>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="75"/>
         <source>&amp;Sucursal predeterminada:</source>
         <translation>Default &amp;branch:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="83"/>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="80"/>
         <source>&amp;Bloqueo por inactividad (minutos, 0 = nunca):</source>
         <translation>&amp;Idle lock (minutes, 0 = never):</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="87"/>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="84"/>
         <source>Encabezado de los documentos</source>
         <translation>Document header</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="89"/>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="86"/>
         <source>&amp;Nombre del laboratorio:</source>
         <translation>Laboratory &amp;name:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="90"/>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="87"/>
         <source>&amp;Dirección:</source>
         <translation>&amp;Address:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="91"/>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="88"/>
         <source>&amp;RTN:</source>
         <translation>&amp;RTN:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="92"/>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="89"/>
         <source>Teléf&amp;ono:</source>
         <translation>&amp;Phone:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="93"/>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="90"/>
         <source>Corr&amp;eo:</source>
         <translation>E-&amp;mail:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="96"/>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="92"/>
         <source>Guardar</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="177"/>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="179"/>
         <source>No se guardó la configuración</source>
         <translation>The settings were not saved</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="200"/>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="202"/>
         <source>Con&amp;figuración del laboratorio…</source>
         <translation>Laboratory se&amp;ttings…</translation>
     </message>
@@ -2091,7 +2091,7 @@ Enter your password to continue: open forms stay just as you left them.</transla
     <name>billing.credit_dialogs</name>
     <message>
         <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="33"/>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="225"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="218"/>
         <source>Factura</source>
         <translation>Invoice</translation>
     </message>
@@ -2122,13 +2122,13 @@ Enter your password to continue: open forms stay just as you left them.</transla
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="39"/>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="227"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="220"/>
         <source>Saldo</source>
         <translation>Balance</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="40"/>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="228"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="221"/>
         <source>Días vencida</source>
         <translation>Days overdue</translation>
     </message>
@@ -2203,52 +2203,52 @@ Enter your password to continue: open forms stay just as you left them.</transla
         <translation>CSV files (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="204"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="205"/>
         <source>Estado de cuenta (PDF)</source>
         <translation>Statement of account (PDF)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="209"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="207"/>
         <source>Documentos PDF (*.pdf)</source>
         <translation>PDF documents (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="217"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="209"/>
         <source>Guardado en {path}</source>
         <translation>Saved to {path}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="224"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="217"/>
         <source>Empresa</source>
         <translation>Company</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="226"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="219"/>
         <source>Venció</source>
         <translation>Was due</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="238"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="231"/>
         <source>Cuentas vencidas</source>
         <translation>Overdue accounts</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="244"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="237"/>
         <source>&amp;Ver estado de cuenta…</source>
         <translation>&amp;View statement…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="273"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="266"/>
         <source>Crédito de empresas</source>
         <translation>Company credit</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="275"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="268"/>
         <source>Empresa (nombre o RTN):</source>
         <translation>Company (name or RTN):</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="290"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="283"/>
         <source>No hay una empresa con ese nombre.</source>
         <translation>There is no company with that name.</translation>
     </message>
@@ -2816,122 +2816,122 @@ Enter your password to continue: open forms stay just as you left them.</transla
 <context>
     <name>billing.reports_actions</name>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="33"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="36"/>
         <source>Archivos CSV (*.csv)</source>
         <translation>CSV files (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="41"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="38"/>
         <source>Se guardaron {count} filas en:
 {path}</source>
         <translation>{count} rows saved to:
 {path}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="52"/>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="58"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="48"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="54"/>
         <source>Libro de ventas</source>
         <translation>Sales book</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="53"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="49"/>
         <source>Mes (AAAA-MM):</source>
         <translation>Month (YYYY-MM):</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="70"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="66"/>
         <source>Libro de ventas (CSV)</source>
         <translation>Sales book (CSV)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="80"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="76"/>
         <source>Libro de ventas (texto para el SAR)</source>
         <translation>Sales book (text for SAR)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="91"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="87"/>
         <source>Texto (*.txt)</source>
         <translation>Text (*.txt)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="99"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="89"/>
         <source>Archivo guardado en:
 {path}</source>
         <translation>File saved to:
 {path}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="107"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="98"/>
         <source>Números no utilizados</source>
         <translation>Unused numbers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="116"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="107"/>
         <source>Facturas y notas de crédito (CSV)</source>
         <translation>Invoices and credit notes (CSV)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="127"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="118"/>
         <source>Ventas del día</source>
         <translation>Daily sales</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="133"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="124"/>
         <source>Día:</source>
         <translation>Day:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="140"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="131"/>
         <source>C&amp;errar</source>
         <translation>C&amp;lose</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="148"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="139"/>
         <source>Por forma de pago</source>
         <translation>Per payment method</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="149"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="140"/>
         <source>Por usuario</source>
         <translation>Per user</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="150"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="141"/>
         <source>Total cobrado</source>
         <translation>Total taken</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="151"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="142"/>
         <source>Ventas del {day}</source>
         <translation>Sales of {day}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="169"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="160"/>
         <source>Facturado: {invoiced} · Notas de crédito: {credited} · Documentos: {docs} (anulados: {voided})</source>
         <translation>Invoiced: {invoiced} · Credit notes: {credited} · Documents: {docs} (voided: {voided})</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="193"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="184"/>
         <source>&amp;Ventas del día…</source>
         <translation>Daily &amp;sales…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="194"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="185"/>
         <source>&amp;Libro de ventas (CSV)…</source>
         <translation>Sales &amp;book (CSV)…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="195"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="186"/>
         <source>Libro de ventas (&amp;texto SAR)…</source>
         <translation>Sales book (SAR &amp;text)…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="196"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="187"/>
         <source>&amp;Números no utilizados (CSV)…</source>
         <translation>&amp;Unused numbers (CSV)…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="198"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="189"/>
         <source>&amp;Facturas y notas de crédito (CSV)…</source>
         <translation>&amp;Invoices and credit notes (CSV)…</translation>
     </message>
@@ -3375,12 +3375,12 @@ It will no longer be offered for new requests; requests that already have it do 
 <context>
     <name>catalog.forms</name>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="333"/>
+        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="335"/>
         <source>&amp;Guardar</source>
         <translation>&amp;Save</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="339"/>
+        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="341"/>
         <source>Cancelar</source>
         <translation>Cancel</translation>
     </message>
@@ -3486,107 +3486,107 @@ It will no longer be offered for new requests; requests that already have it do 
 <context>
     <name>catalog.list_tab</name>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="248"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="237"/>
         <source>Mostrando {shown:,} de más de {cap:,} {noun_many}</source>
         <translation>Showing {shown:,} of more than {cap:,} {noun_many}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="57"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="55"/>
         <source>  (Ctrl+F)</source>
         <translation>  (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="92"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="90"/>
         <source>&amp;Nueva</source>
         <translation>&amp;New</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="94"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="92"/>
         <source>&amp;Nuevo</source>
         <translation>&amp;New</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="103"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="101"/>
         <source>&amp;Editar</source>
         <translation>&amp;Edit</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="112"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="110"/>
         <source>&amp;Desactivar</source>
         <translation>&amp;Deactivate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="121"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="119"/>
         <source>&amp;Reactivar</source>
         <translation>&amp;Reactivate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="98"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="96"/>
         <source>Registrar {one} nuev{o}</source>
         <translation>Register a new {one}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="107"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="105"/>
         <source>Editar {one} seleccionad{o} (Intro o doble clic)</source>
         <translation>Edit the selected {one} (Enter or double-click)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="116"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="114"/>
         <source>Desactivar {one} seleccionad{o}</source>
         <translation>Deactivate the selected {one}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="125"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="123"/>
         <source>Reactivar {one} seleccionad{o}</source>
         <translation>Reactivate the selected {one}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="130"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="128"/>
         <source>Actuali&amp;zar</source>
         <translation>Re&amp;fresh</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="134"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="132"/>
         <source>Volver a leer la lista de la base de datos</source>
         <translation>Read the list from the database again</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="139"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="137"/>
         <source>Buscar</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="143"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="141"/>
         <source>Ir al cuadro de búsqueda</source>
         <translation>Go to the search box</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="155"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="162"/>
         <source>&amp;Buscar:</source>
         <translation>&amp;Search:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="232"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="221"/>
         <source>No hay {noun_many} que coincidan con la búsqueda.</source>
         <translation>No {noun_many} match the search.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="236"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="225"/>
         <source>No hay {noun_many} registrad{suffix}.</source>
         <translation>No {noun_many} registered yet.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="241"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="230"/>
         <source>Mostrando {shown:,} {noun_many} (hay más: baje para verlos)</source>
         <translation>Showing {shown:,} {noun_many} (there are more: scroll down to see them)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="252"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="241"/>
         <source>Mostrando {shown:,} de {total:,} {noun_many}</source>
         <translation>Showing {shown:,} of {total:,} {noun_many}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="287"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="276"/>
         <source>Guardado: {name}</source>
         <translation>Saved: {name}</translation>
     </message>
@@ -3933,62 +3933,62 @@ It will no longer be offered for new requests; requests that already have it do 
         <translation>Type:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="116"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="119"/>
         <source>Nombres del paciente</source>
         <translation>Patient&apos;s first names</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="122"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="118"/>
         <source>&amp;Nombres:</source>
         <translation>First &amp;names:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="125"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="126"/>
         <source>Apellidos del paciente</source>
         <translation>Patient&apos;s last names</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="131"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="125"/>
         <source>&amp;Apellidos:</source>
         <translation>&amp;Last names:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="134"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="133"/>
         <source>Razón social o nombre de la institución</source>
         <translation>Company or institution name</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="137"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="132"/>
         <source>&amp;Nombre:</source>
         <translation>&amp;Name:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="179"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="176"/>
         <source>Escriba solo los números; los guiones se ponen solos.</source>
         <translation>Type the digits only; the dashes are added automatically.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="168"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="165"/>
         <source>&amp;Género:</source>
         <translation>&amp;Gender:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="202"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="199"/>
         <source>No &amp;sé la fecha</source>
         <translation>Date un&amp;known</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="205"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="202"/>
         <source>Sin fecha de nacimiento: escriba la edad declarada</source>
         <translation>No date of birth: enter the stated age</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="216"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="213"/>
         <source>&amp;Fecha de nacimiento:</source>
         <translation>Date of &amp;birth:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="160"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="157"/>
         <source>&amp;Edad:</source>
         <translation>&amp;Age:</translation>
     </message>
@@ -3998,68 +3998,68 @@ It will no longer be offered for new requests; requests that already have it do 
         <translation>Contact</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="34"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="37"/>
         <source>9988-7766 (WhatsApp)</source>
         <translation>9988-7766 (WhatsApp)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="40"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="36"/>
         <source>&amp;Teléfono:</source>
         <translation>P&amp;hone:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="41"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="39"/>
         <source>Número principal; se usa para WhatsApp. Sin código se asume Honduras (+504).</source>
         <translation>Main number; used for WhatsApp. Without a country code Honduras (+504) is assumed.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="47"/>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="255"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="48"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="252"/>
         <source>Opcional</source>
         <translation>Optional</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="53"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="47"/>
         <source>Teléfono &amp;2:</source>
         <translation>Phone &amp;2:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="56"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="55"/>
         <source>nombre@ejemplo.com</source>
         <translation>name@example.com</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="59"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="54"/>
         <source>&amp;Correo:</source>
         <translation>&amp;Email:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="62"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="59"/>
         <source>No en&amp;viar notificaciones (bloqueado)</source>
         <translation>Do not send notifi&amp;cations (blocked)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="72"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="69"/>
         <source>Avisos &amp;WhatsApp:</source>
         <translation>&amp;WhatsApp notices:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="73"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="70"/>
         <source>¿El paciente acepta avisos por WhatsApp (solicitud recibida, resultados listos)? Se guarda la fecha y quién lo registró.</source>
         <translation>Does the patient accept WhatsApp notices (request received, results ready)? The date and who recorded it are kept.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="86"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="83"/>
         <source>Dirección</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="93"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="90"/>
         <source>&amp;Departamento:</source>
         <translation>&amp;Department:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="103"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="100"/>
         <source>M&amp;unicipio:</source>
         <translation>M&amp;unicipality:</translation>
     </message>
@@ -4069,52 +4069,52 @@ It will no longer be offered for new requests; requests that already have it do 
         <translation>Neighbourhood, street, house number</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="115"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="108"/>
         <source>Di&amp;rección:</source>
         <translation>Add&amp;ress:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="118"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="116"/>
         <source>Referencia (opcional)</source>
         <translation>Landmark (optional)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="124"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="115"/>
         <source>Dirección 2:</source>
         <translation>Address 2:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="132"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="125"/>
         <source>País:</source>
         <translation>Country:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="140"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="133"/>
         <source>Código p&amp;ostal:</source>
         <translation>P&amp;ostal code:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="155"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="148"/>
         <source>Otros datos</source>
         <translation>Other details</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="158"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="154"/>
         <source>Número de expediente en otro sistema</source>
         <translation>File number in another system</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="164"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="153"/>
         <source>E&amp;xpediente externo:</source>
         <translation>E&amp;xternal file:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="169"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="160"/>
         <source>Alergias, observaciones…</source>
         <translation>Allergies, remarks…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="176"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="167"/>
         <source>Notas (a&amp;lergias):</source>
         <translation>No&amp;tes (allergies):</translation>
     </message>
@@ -4139,19 +4139,19 @@ It will no longer be offered for new requests; requests that already have it do 
         <translation>Cancel (Esc)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="148"/>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="187"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="141"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="178"/>
         <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="167"/>
         <source>— Seleccione —</source>
         <translation>— Select —</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="338"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="335"/>
         <source>años, calculada hoy desde la fecha de nacimiento</source>
         <translation>years, calculated today from the date of birth</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="189"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="180"/>
         <source>— Elija antes el departamento —</source>
         <translation>— Choose the department first —</translation>
     </message>
@@ -4182,7 +4182,7 @@ Someone else saved this customer while you were editing it. The current details 
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="434"/>
-        <location filename="../../patolab_desktop/ui/customers/customer_form.py" line="154"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_form.py" line="166"/>
         <source>No se guardó</source>
         <translation>Not saved</translation>
     </message>
@@ -4260,44 +4260,44 @@ Save anyway?</translation>
         <translation>No document</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="140"/>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="253"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="137"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="250"/>
         <source>35, 8m o 3d</source>
         <translation>35, 8m or 3d</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="148"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="145"/>
         <source>Años (35), meses (8m) o días (3d) para los bebés.</source>
         <translation>Years (35), months (8m) or days (3d) for babies.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="165"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="162"/>
         <source>Una tecla: M (mujer), H (hombre), O (otro).</source>
         <translation>One key: the first letter of the choice.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="187"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="184"/>
         <source>&amp;Identidad:</source>
         <translation>&amp;ID:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="348"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="345"/>
         <source>escriba la fecha de nacimiento</source>
         <translation>type the date of birth</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="357"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="354"/>
         <source>{age}, declarada hoy</source>
         <translation>{age}, declared today</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="359"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="356"/>
         <source>declarada (sin fecha de nacimiento)</source>
         <translation>declared (no date of birth)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="94"/>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="104"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="91"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="101"/>
         <source>Escriba parte del nombre (sin tildes) y pulse Intro.</source>
         <translation>Type part of the name (accents optional) and press Enter.</translation>
     </message>
@@ -4393,137 +4393,137 @@ Save anyway?</translation>
 <context>
     <name>customers.customers_window</name>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="50"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="48"/>
         <source>Buscar por nombre, teléfono, correo o identidad…  (Ctrl+F)</source>
         <translation>Search by name, phone, email or ID…  (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="95"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="93"/>
         <source>&amp;Nuevo</source>
         <translation>&amp;New</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="99"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="97"/>
         <source>Registrar un cliente nuevo</source>
         <translation>Register a new customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="102"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="100"/>
         <source>&amp;Editar</source>
         <translation>&amp;Edit</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="106"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="104"/>
         <source>Editar el cliente seleccionado (Intro o doble clic)</source>
         <translation>Edit the selected customer (Enter or double-click)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="111"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="109"/>
         <source>&amp;Desactivar</source>
         <translation>&amp;Deactivate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="115"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="113"/>
         <source>Desactivar el cliente seleccionado</source>
         <translation>Deactivate the selected customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="120"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="118"/>
         <source>&amp;Reactivar</source>
         <translation>&amp;Reactivate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="124"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="122"/>
         <source>Reactivar el cliente seleccionado</source>
         <translation>Reactivate the selected customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="127"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="125"/>
         <source>Actuali&amp;zar</source>
         <translation>Re&amp;fresh</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="131"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="129"/>
         <source>Volver a leer la lista de la base de datos</source>
         <translation>Read the list from the database again</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="144"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="142"/>
         <source>Buscar</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="148"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="146"/>
         <source>Ir al cuadro de búsqueda</source>
         <translation>Go to the search box</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="155"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="160"/>
         <source>&amp;Buscar:</source>
         <translation>&amp;Search:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="219"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="203"/>
         <source>No hay clientes que coincidan con la búsqueda.</source>
         <translation>No customers match the search.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="223"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="207"/>
         <source>No hay clientes registrados.</source>
         <translation>No customers registered yet.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="226"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="210"/>
         <source>Mostrando {shown:,} clientes (hay más: baje para verlos)</source>
         <translation>Showing {shown:,} customers (there are more: scroll down to see them)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="232"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="216"/>
         <source>{total:,} cliente</source>
         <translation>{total:,} customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="234"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="218"/>
         <source>{total:,} clientes</source>
         <translation>{total:,} customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="239"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="223"/>
         <source>Mostrando {shown:,} de más de {COUNT_CAP:,} clientes</source>
         <translation>Showing {shown:,} of more than {COUNT_CAP:,} customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="243"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="227"/>
         <source>Mostrando {shown:,} de {total:,} clientes</source>
         <translation>Showing {shown:,} of {total:,} customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="308"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="292"/>
         <source>Cliente guardado: {name}</source>
         <translation>Customer saved: {name}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="341"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="325"/>
         <source>Cliente no encontrado</source>
         <translation>Customer not found</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="342"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="326"/>
         <source>Ese cliente ya no existe en la base de datos. Se actualizará la lista.</source>
         <translation>That customer no longer exists in the database. The list will be refreshed.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="353"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="337"/>
         <source>Cambios guardados: {name}</source>
         <translation>Changes saved: {name}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="370"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="354"/>
         <source>Desactivar cliente</source>
         <translation>Deactivate customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="371"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="355"/>
         <source>¿Desactivar a «{name}»?
 
 Dejará de aparecer en las listas y búsquedas, pero su historial se conserva. Un administrador puede reactivarlo.</source>
@@ -4532,52 +4532,52 @@ Dejará de aparecer en las listas y búsquedas, pero su historial se conserva. U
 They will no longer appear in lists and searches, but their history is kept. An administrator can reactivate them.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="378"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="362"/>
         <source>No se pudo desactivar</source>
         <translation>Could not deactivate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="389"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="373"/>
         <source>No se pudo reactivar</source>
         <translation>Could not reactivate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="134"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="132"/>
         <source>Nueva so&amp;licitud</source>
         <translation>New re&amp;quest</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="138"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="136"/>
         <source>Abrir una solicitud nueva para el paciente seleccionado</source>
         <translation>Open a new request for the selected patient</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="176"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="170"/>
         <source>Intro: editar · Ctrl+N: nuevo · F9: nueva solicitud · Supr: desactivar · F5: actualizar</source>
         <translation>Enter: edit · Ctrl+N: new · F9: new request · Del: deactivate · F5: refresh</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="406"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="390"/>
         <source>Búsqueda: «{text}»</source>
         <translation>Search: “{text}”</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="412"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="396"/>
         <source>Tipo de cliente</source>
         <translation>Customer type</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="413"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="397"/>
         <source>Género</source>
         <translation>Gender</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="414"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="398"/>
         <source>Departamento</source>
         <translation>Department</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="415"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="399"/>
         <source>Municipio</source>
         <translation>Municipality</translation>
     </message>
@@ -7413,168 +7413,168 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>requests.request_entry</name>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_texts.py" line="21"/>
-        <location filename="../../patolab_desktop/ui/requests/entry_texts.py" line="42"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_texts.py" line="24"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_texts.py" line="45"/>
         <source>{age} años</source>
         <translation>{age} years</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_texts.py" line="35"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_texts.py" line="38"/>
         <source>Identidad {id_number}</source>
         <translation>ID {id_number}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_texts.py" line="44"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_texts.py" line="47"/>
         <source>edad desconocida</source>
         <translation>age unknown</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_texts.py" line="63"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_texts.py" line="66"/>
         <source>  [panel]</source>
         <translation>  [panel]</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="53"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="52"/>
         <source>Nueva solicitud</source>
         <translation>New request</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="65"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="64"/>
         <source>Ver solicitud</source>
         <translation>View request</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="69"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="68"/>
         <source>Resumen (Ctrl+P)</source>
         <translation>Summary (Ctrl+P)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="71"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="70"/>
         <source>Vista previa e impresión del resumen de la solicitud guardada</source>
         <translation>Preview and print the summary of the saved request</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="77"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="76"/>
         <source>Etiquetas (Ctrl+E)</source>
         <translation>Labels (Ctrl+E)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="79"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="78"/>
         <source>Etiquetas de tubos de la solicitud guardada</source>
         <translation>Tube labels of the saved request</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="94"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="91"/>
         <source>Paciente: nombre, identidad o teléfono</source>
         <translation>Patient: name, ID or phone</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="101"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="96"/>
         <source>Nuevo paciente… ({NEW_PATIENT_KEY})</source>
         <translation>New patient… ({NEW_PATIENT_KEY})</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="106"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="101"/>
         <source>Registrar un paciente sin salir de la solicitud</source>
         <translation>Register a patient without leaving the request</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="113"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="106"/>
         <source>Médico o institución que remite</source>
         <translation>Referring doctor or institution</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="119"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="111"/>
         <source>Pacien&amp;te *</source>
         <translation>Pa&amp;tient *</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="121"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="113"/>
         <source>&amp;Médico *</source>
         <translation>&amp;Doctor *</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="149"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="141"/>
         <source>Priori&amp;dad</source>
         <translation>Priorit&amp;y</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="150"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="142"/>
         <source>&amp;Origen</source>
         <translation>S&amp;ource</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="151"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="143"/>
         <source>Sucursa&amp;l</source>
         <translation>Branc&amp;h</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="168"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="160"/>
         <source>Motivo del examen, diagnóstico presuntivo, medicamentos…</source>
         <translation>Reason for the test, presumptive diagnosis, medication…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="174"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="166"/>
         <source>Ayuno, entrega de resultados, observaciones…</source>
         <translation>Fasting, result delivery, remarks…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="179"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="171"/>
         <source>In&amp;formación clínica</source>
         <translation>Clinical in&amp;formation</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="181"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="173"/>
         <source>&amp;Notas</source>
         <translation>&amp;Notes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="190"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="182"/>
         <source>Investigaciones</source>
         <translation>Tests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="196"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="188"/>
         <source>Código o nombre de la investigación — Enter la agrega</source>
         <translation>Test code or name — Enter adds it</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="202"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="194"/>
         <source>Agregar &amp;investigación</source>
         <translation>Add t&amp;est</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="205"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="197"/>
         <source>Quitar línea (Supr)</source>
         <translation>Remove line (Del)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="244"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="236"/>
         <source>Ninguno</source>
         <translation>None</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="248"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="240"/>
         <source>Motivo del descuento manual</source>
         <translation>Reason for the manual discount</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="251"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="243"/>
         <source>Descuento man&amp;ual</source>
         <translation>Man&amp;ual discount</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="255"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="247"/>
         <source>Motivo</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="263"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="255"/>
         <source>&amp;Guardar (Ctrl+S)</source>
         <translation>&amp;Save (Ctrl+S)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="267"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="259"/>
         <source>Descartar (Esc)</source>
         <translation>Discard (Esc)</translation>
     </message>
@@ -7634,12 +7634,12 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Discard the request you are entering? Nothing will be saved.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="142"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="134"/>
         <source>La empresa que paga esta solicitud (opcional)</source>
         <translation>The company that pays for this request (optional)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="152"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="144"/>
         <source>Factura a</source>
         <translation>Bill to</translation>
     </message>
@@ -7652,187 +7652,187 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>requests.requests_window</name>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="71"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="69"/>
         <source>Número</source>
         <translation>Number</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="72"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="70"/>
         <source>Fecha</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="73"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="71"/>
         <source>Paciente</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="74"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="72"/>
         <source>Médico</source>
         <translation>Doctor</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="77"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="75"/>
         <source>Prioridad</source>
         <translation>Priority</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="84"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="82"/>
         <source>Estado</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="89"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="87"/>
         <source>Resultados</source>
         <translation>Results</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="90"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="88"/>
         <source>Origen</source>
         <translation>Source</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="93"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="91"/>
         <source>Sucursal</source>
         <translation>Branch</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="99"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="97"/>
         <source>Inv.</source>
         <translation>Tests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="101"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="99"/>
         <source>Investigaciones en la solicitud (incluye las de los paneles)</source>
         <translation>Tests in the request (including those in panels)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="108"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="106"/>
         <source>Neto</source>
         <translation>Net</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="111"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="109"/>
         <source>Total {format_money} − descuento {format_money2}</source>
         <translation>Total {format_money} − discount {format_money2}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="219"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="217"/>
         <source>Buscar por número de solicitud o nombre del paciente (Ctrl+F)</source>
         <translation>Search by request number or patient name (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="226"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="224"/>
         <source>Nueva solicitud</source>
         <translation>New request</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="231"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="229"/>
         <source>Abrir (Enter)</source>
         <translation>Open (Enter)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="236"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="234"/>
         <source>Actualizar (F5)</source>
         <translation>Refresh (F5)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="252"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="250"/>
         <source>Todos los estados</source>
         <translation>All statuses</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="259"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="257"/>
         <source>Todos los resultados</source>
         <translation>All results</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="266"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="264"/>
         <source>Todas las prioridades</source>
         <translation>All priorities</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="273"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="271"/>
         <source>Todos los orígenes</source>
         <translation>All sources</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="277"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="275"/>
         <source>Todas las sucursales</source>
         <translation>All branches</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="284"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="280"/>
         <source>Paciente (todos)</source>
         <translation>Patient (all)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="291"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="282"/>
         <source>Médico (todos)</source>
         <translation>Doctor (all)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="296"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="285"/>
         <source>Desde</source>
         <translation>From</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="298"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="287"/>
         <source>Hasta</source>
         <translation>To</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="300"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="289"/>
         <source>Quitar filtros</source>
         <translation>Clear filters</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="304"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="293"/>
         <source>Es&amp;tado</source>
         <translation>Sta&amp;tus</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="305"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="294"/>
         <source>Priori&amp;dad</source>
         <translation>Priori&amp;ty</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="306"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="295"/>
         <source>&amp;Origen</source>
         <translation>S&amp;ource</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="307"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="296"/>
         <source>Sucursa&amp;l</source>
         <translation>Branc&amp;h</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="311"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="300"/>
         <source>Pac&amp;iente</source>
         <translation>Pat&amp;ient</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="313"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="302"/>
         <source>&amp;Médico</source>
         <translation>&amp;Doctor</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="322"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="311"/>
         <source>Res&amp;ultados</source>
         <translation>Res&amp;ults</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="484"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="473"/>
         <source>{rows}{more} solicitudes</source>
         <translation>{rows}{more} requests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="488"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="477"/>
         <source>1 solicitud</source>
         <translation>1 request</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="239"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="237"/>
         <source>Cobrar y facturar…</source>
         <translation>Charge and invoice…</translation>
     </message>
@@ -11676,32 +11676,32 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>widgets.forms</name>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="296"/>
+        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="298"/>
         <source>&amp;Cerrar</source>
         <translation>&amp;Close</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="310"/>
+        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="312"/>
         <source>Activa</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="312"/>
+        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="314"/>
         <source>Inactiva</source>
         <translation>Inactive</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="315"/>
+        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="317"/>
         <source>Activo</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="317"/>
+        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="319"/>
         <source>Inactivo</source>
         <translation>Inactive</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="322"/>
+        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="324"/>
         <source>Estado</source>
         <translation>Status</translation>
     </message>
