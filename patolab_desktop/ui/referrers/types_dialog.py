@@ -15,8 +15,8 @@ from ..models.row_table import RowsTableModel
 from ..widgets.forms import (
     RIGHT,
     error_label,
-    inactive_foreground,
     labelled_row,
+    reference_column,
     status_column,
 )
 from ..widgets.list_dialog import ENTER_KEYS, ListDialog
@@ -24,13 +24,12 @@ from ..widgets.list_dialog import ENTER_KEYS, ListDialog
 
 def type_columns() -> list[Column]:
     return [
-        Column("name", translate("referrers.types_dialog", "Tipo"), foreground=inactive_foreground),
-        Column(
+        reference_column("name", translate("referrers.types_dialog", "Tipo")),
+        reference_column(
             "in_use",
             translate("referrers.types_dialog", "Remitentes"),
             align=RIGHT,
             format=lambda v: f"{int(v or 0):,}",
-            foreground=inactive_foreground,
         ),
         status_column(),
     ]

@@ -90,3 +90,27 @@ def run_export(
         )
 
     return write_with_progress(window, title, write, path, done=done)
+
+
+def export_tab(
+    window,
+    tab_key: str,
+    blank_filter,
+    title: str,
+    file_name: str,
+    export: Callable[..., int],
+    noun_one: str,
+    noun_many: str,
+) -> int | None:
+    """Export what the list tab ``tab_key`` shows (its filters; ``blank_filter`` when the
+    window has no such tab) with ``export(filters, path, progress=…, cancelled=…)``."""
+    tab = window.tab(tab_key)
+    filters = tab.export_filters() if tab is not None else blank_filter
+    return run_export(
+        window,
+        title,
+        file_name,
+        lambda path, **progress: export(filters, path, **progress),
+        noun_one,
+        noun_many,
+    )

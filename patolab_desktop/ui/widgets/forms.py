@@ -58,6 +58,12 @@ def inactive_foreground(row: dict) -> QColor | None:
     return None if row.get("active", True) else INACTIVE_COLOR
 
 
+def reference_column(key: str, title: str, sort: str | None = None, **more) -> Column:
+    """A column of a reference-data list (sorted by ``sort`` when given), grey for an
+    inactive row."""
+    return Column(key, title, sort, foreground=inactive_foreground, **more)
+
+
 def hint_label(
     text: str, parent: QWidget | None = None, style: str = HINT_STYLE, wrap: bool = True
 ) -> QLabel:
