@@ -3123,139 +3123,139 @@ Import now?</translation>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="32"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="31"/>
         <source>Sucursal predeterminada</source>
         <translation>Default branch</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="38"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="36"/>
         <source>Nombre</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="42"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="37"/>
         <source>Teléfono</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="47"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="40"/>
         <source>Predeterminada</source>
         <translation>Default</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="49"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="42"/>
         <source>Sí</source>
         <translation>Yes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="55"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="45"/>
         <source>Dirección</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="68"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="56"/>
         <source>Editar sucursal</source>
         <translation>Edit branch</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="67"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="55"/>
         <source>Nueva sucursal</source>
         <translation>New branch</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="77"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="65"/>
         <source>San Pedro Sula</source>
         <translation>San Pedro Sula</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="76"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="64"/>
         <source>&amp;Nombre:</source>
         <translation>&amp;Name:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="84"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="72"/>
         <source>SPS</source>
         <translation>SPS</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="83"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="71"/>
         <source>&amp;Código:</source>
         <translation>&amp;Code:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="86"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="74"/>
         <source>De 2 a 10 letras o números; encabeza los números de solicitud (SPS-2026-000123).</source>
         <translation>2 to 10 letters or digits; it starts the request numbers (SPS-2026-000123).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="93"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="81"/>
         <source>&amp;Teléfono:</source>
         <translation>&amp;Phone:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="96"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="84"/>
         <source>&amp;Dirección:</source>
         <translation>&amp;Address:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="100"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="88"/>
         <source>&amp;Activa</source>
         <translation>&amp;Active</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="122"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="110"/>
         <source>La sucursal predeterminada no se puede desactivar.</source>
         <translation>The default branch cannot be deactivated.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="106"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="94"/>
         <source>El código aparece en los números de solicitud (p. ej. SPS-2026-000123).</source>
         <translation>The code appears in the request numbers (e.g. SPS-2026-000123).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="180"/>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="231"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="168"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="219"/>
         <source>Sucursales</source>
         <translation>Branches</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="186"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="174"/>
         <source>&amp;Predeterminada</source>
         <translation>Make &amp;default</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="192"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="180"/>
         <source>★ La sucursal predeterminada se usa en las solicitudes nuevas y no se puede desactivar. Intro: editar · Ctrl+N: nueva.</source>
         <translation>★ The default branch is used for new requests and cannot be deactivated. Enter: edit · Ctrl+N: new.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="216"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="204"/>
         <source>No se pudo cambiar</source>
         <translation>Could not change it</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="174"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="162"/>
         <source>¿Desactivar la sucursal «{name}»? Sus solicitudes se conservan.</source>
         <translation>Deactivate the branch “{name}”? Its requests are kept.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="134"/>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="162"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="122"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="150"/>
         <source>— Sin indicar —</source>
         <translation>— Not set —</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="139"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="127"/>
         <source>Departa&amp;mento:</source>
         <translation>Depart&amp;ment:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="146"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="134"/>
         <source>M&amp;unicipio:</source>
         <translation>M&amp;unicipality:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="148"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="136"/>
         <source>Los pacientes registrados en esta sucursal lo reciben de forma predeterminada.</source>
         <translation>Patients registered at this branch get it by default.</translation>
     </message>
@@ -3293,77 +3293,77 @@ Import now?</translation>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="56"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="53"/>
         <source>Nombre</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="62"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="55"/>
         <source>Tipo de muestra</source>
         <translation>Sample type</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="68"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="59"/>
         <source>Precio</source>
         <translation>Price</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="76"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="65"/>
         <source>Perfil: incluye</source>
         <translation>Profile: includes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="113"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="99"/>
         <source>Buscar por código o nombre…</source>
         <translation>Search by code or name…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="150"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="136"/>
         <source>&amp;Mostrar:</source>
         <translation>&amp;Show:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="151"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="137"/>
         <source>Incluir &amp;inactivas</source>
         <translation>Include &amp;inactive</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="126"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="112"/>
         <source>&amp;Historial de precios</source>
         <translation>Price &amp;history</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="130"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="116"/>
         <source>Cambios de precio de la investigación seleccionada</source>
         <translation>Price changes of the selected test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="135"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="121"/>
         <source>&amp;Sucursales…</source>
         <translation>&amp;Branches…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="139"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="125"/>
         <source>Sucursales del laboratorio</source>
         <translation>Laboratory branches</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="142"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="128"/>
         <source>Im&amp;portar CSV…</source>
         <translation>Im&amp;port CSV…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="146"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="132"/>
         <source>Importar investigaciones desde un CSV</source>
         <translation>Import tests from a CSV file</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="153"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="139"/>
         <source>Intro: editar · Ctrl+N: nueva · Supr: desactivar · Ctrl+H: historial de precios · F5: actualizar</source>
         <translation>Enter: edit · Ctrl+N: new · Del: deactivate · Ctrl+H: price history · F5: refresh</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="103"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="89"/>
         <source>¿Desactivar {code} — {name}?
 
 Dejará de ofrecerse en las solicitudes nuevas; las solicitudes que ya la tienen no cambian.</source>
@@ -3375,12 +3375,12 @@ It will no longer be offered for new requests; requests that already have it do 
 <context>
     <name>catalog.forms</name>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="335"/>
+        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="341"/>
         <source>&amp;Guardar</source>
         <translation>&amp;Save</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="341"/>
+        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="347"/>
         <source>Cancelar</source>
         <translation>Cancel</translation>
     </message>
@@ -3913,12 +3913,12 @@ It will no longer be offered for new requests; requests that already have it do 
         <translation>Co&amp;mpany</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="73"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="91"/>
         <source>Editar cliente</source>
         <translation>Edit customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="75"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="93"/>
         <source>Nuevo cliente</source>
         <translation>New customer</translation>
     </message>
@@ -4119,29 +4119,29 @@ It will no longer be offered for new requests; requests that already have it do 
         <translation>No&amp;tes (allergies):</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="113"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="131"/>
         <source>Guardar</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="119"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="137"/>
         <source>Guardar (Intro o Ctrl+S)</source>
         <translation>Save (Enter or Ctrl+S)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="140"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="158"/>
         <source>Cancelar</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="144"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="162"/>
         <source>Cancelar (Esc)</source>
         <translation>Cancel (Esc)</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="141"/>
         <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="178"/>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="167"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="185"/>
         <source>— Seleccione —</source>
         <translation>— Select —</translation>
     </message>
@@ -4156,17 +4156,17 @@ It will no longer be offered for new requests; requests that already have it do 
         <translation>— Choose the department first —</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="339"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="357"/>
         <source>Este cliente está inactivo (desactivado).</source>
         <translation>This customer is inactive (deactivated).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="418"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="436"/>
         <source>El cliente cambió</source>
         <translation>The customer has changed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="419"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="437"/>
         <source>{exc}
 
 Otra persona guardó este cliente mientras usted lo editaba. Se cargarán los datos actuales; revise y vuelva a aplicar sus cambios.</source>
@@ -4175,39 +4175,39 @@ Otra persona guardó este cliente mientras usted lo editaba. Se cargarán los da
 Someone else saved this customer while you were editing it. The current details will be loaded; check them and apply your changes again.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="429"/>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="483"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="447"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="478"/>
         <source>Cliente no encontrado</source>
         <translation>Customer not found</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="434"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="452"/>
         <location filename="../../patolab_desktop/ui/customers/customer_form.py" line="166"/>
         <source>No se guardó</source>
         <translation>Not saved</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="449"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="53"/>
         <source>Identidad {id_number}</source>
         <translation>ID {id_number}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="455"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="59"/>
         <source>Tel. {phone}</source>
         <translation>Tel. {phone}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="464"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="469"/>
         <source>… y {v} más</source>
         <translation>… and {v} more</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="468"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="463"/>
         <source>Posible cliente duplicado</source>
         <translation>Possible duplicate customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="469"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="464"/>
         <source>Ya hay clientes registrados que parecen ser el mismo:
 
 </source>
@@ -4216,7 +4216,7 @@ Someone else saved this customer while you were editing it. The current details 
 </translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="474"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="468"/>
         <source>
 
 ¿Guardar de todos modos?</source>
@@ -4225,12 +4225,12 @@ Someone else saved this customer while you were editing it. The current details 
 Save anyway?</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="484"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="479"/>
         <source>Este cliente ya no existe.</source>
         <translation>This customer no longer exists.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="491"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="486"/>
         <source>Se cargaron los datos guardados por otra persona.</source>
         <translation>The details saved by someone else have been loaded.</translation>
     </message>
@@ -4302,22 +4302,22 @@ Save anyway?</translation>
         <translation>Type part of the name (accents optional) and press Enter.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="122"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="140"/>
         <source>Guardar &amp;y crear solicitud</source>
         <translation>Save and create re&amp;quest</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="127"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="145"/>
         <source>Guardar y abrir una solicitud nueva para este paciente (Ctrl+Mayús+Intro)</source>
         <translation>Save and open a new request for this patient (Ctrl+Shift+Enter)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="134"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="152"/>
         <source>Mensa&amp;jes de WhatsApp…</source>
         <translation>WhatsApp me&amp;ssages…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="395"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="413"/>
         <source>Escriba la fecha de nacimiento o marque «No sé la fecha».</source>
         <translation>Type the date of birth or tick “Date unknown”.</translation>
     </message>
@@ -5487,32 +5487,32 @@ Front desk for clinical and pathology laboratories.</translation>
         <translation>users</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="168"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="156"/>
         <source>sucursal</source>
         <translation>branch</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="169"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="157"/>
         <source>sucursales</source>
         <translation>branches</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="40"/>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="39"/>
         <source>tipo de remitente</source>
         <translation>referrer type</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="41"/>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="40"/>
         <source>tipos de remitente</source>
         <translation>referrer types</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="94"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="80"/>
         <source>investigación</source>
         <translation>test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="95"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="81"/>
         <source>investigaciones</source>
         <translation>tests</translation>
     </message>
@@ -5527,12 +5527,12 @@ Front desk for clinical and pathology laboratories.</translation>
         <translation>records</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="92"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="72"/>
         <source>remitente</source>
         <translation>referrer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="93"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="73"/>
         <source>remitentes</source>
         <translation>referrers</translation>
     </message>
@@ -6516,97 +6516,97 @@ Front desk for clinical and pathology laboratories.</translation>
 <context>
     <name>referrers.referrer_dialog</name>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="33"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="32"/>
         <source>Editar remitente</source>
         <translation>Edit referrer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="32"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="31"/>
         <source>Nuevo remitente</source>
         <translation>New referrer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="58"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="57"/>
         <source>Dra. María López · Hospital Mario Catarino Rivas</source>
         <translation>Dr. Maria Lopez · Hospital Mario Catarino Rivas</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="57"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="56"/>
         <source>&amp;Nombre:</source>
         <translation>&amp;Name:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="66"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="65"/>
         <source>&amp;Tipo:</source>
         <translation>T&amp;ype:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="72"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="71"/>
         <source>Especialidad, hospital o clínica</source>
         <translation>Specialty, hospital or clinic</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="71"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="70"/>
         <source>&amp;Institución:</source>
         <translation>&amp;Institution:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="79"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="78"/>
         <source>9988-7766 (sin código se asume Honduras, +504)</source>
         <translation>9988-7766 (without a country code Honduras, +504, is assumed)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="78"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="77"/>
         <source>Teléf&amp;ono:</source>
         <translation>Ph&amp;one:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="88"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="87"/>
         <source>nombre@correo.hn</source>
         <translation>name@mail.hn</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="87"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="86"/>
         <source>&amp;Correo:</source>
         <translation>&amp;Email:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="92"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="91"/>
         <source>&amp;Dirección:</source>
         <translation>A&amp;ddress:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="100"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="99"/>
         <source>&amp;Activo (aparece al elegir remitente en una solicitud)</source>
         <translation>&amp;Active (offered when choosing a request&apos;s referrer)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="110"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="109"/>
         <source>— Elija el tipo —</source>
         <translation>— Choose the type —</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="129"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="128"/>
         <source>Este remitente tiene 1 solicitud; el cambio se verá también en ella.</source>
         <translation>This referrer has 1 request; the change will show on it too.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="134"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="133"/>
         <source>Este remitente tiene {used:,} solicitudes; el cambio se verá también en ellas.</source>
         <translation>This referrer has {used:,} requests; the change will show on them too.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="34"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="33"/>
         <source>El remitente cambió</source>
         <translation>The referrer has changed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="95"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="94"/>
         <source>Nota&amp;s:</source>
         <translation>No&amp;tes:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="154"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="149"/>
         <source> (inactivo)</source>
         <translation> (inactive)</translation>
     </message>
@@ -6620,7 +6620,7 @@ Front desk for clinical and pathology laboratories.</translation>
 </translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="159"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="158"/>
         <source>
 
 ¿Registrar de todos modos uno nuevo?</source>
@@ -6629,7 +6629,7 @@ Front desk for clinical and pathology laboratories.</translation>
 Register a new one anyway?</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="162"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="156"/>
         <source>Posible remitente duplicado</source>
         <translation>Possible duplicate referrer</translation>
     </message>
@@ -6647,67 +6647,67 @@ Register a new one anyway?</translation>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="49"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="46"/>
         <source>Tipo</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="55"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="48"/>
         <source>Institución</source>
         <translation>Institution</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="61"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="50"/>
         <source>Teléfono</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="67"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="51"/>
         <source>Correo</source>
         <translation>Email</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="73"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="54"/>
         <source>Registrado</source>
         <translation>Registered</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="111"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="91"/>
         <source>Buscar por nombre, institución, teléfono o correo…</source>
         <translation>Search by name, institution, phone or email…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="133"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="113"/>
         <source>&amp;Tipo:</source>
         <translation>&amp;Type:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="134"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="114"/>
         <source>Mostrar &amp;inactivos</source>
         <translation>Show &amp;inactive</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="125"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="105"/>
         <source>Tipos de remitente…</source>
         <translation>Referrer types…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="129"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="109"/>
         <source>Crear, renombrar o eliminar tipos</source>
         <translation>Create, rename or delete types</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="136"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="116"/>
         <source>Intro: editar · Ctrl+N: nuevo · Supr: desactivar · F5: actualizar</source>
         <translation>Enter: edit · Ctrl+N: new · Del: deactivate · F5: refresh</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="148"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="128"/>
         <source>Todos los tipos</source>
         <translation>All types</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="100"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="80"/>
         <source>¿Desactivar a «{name}»?
 
 Dejará de aparecer al elegir el remitente de una solicitud, pero las solicitudes que ya lo tienen lo conservan. Se puede reactivar cuando haga falta.</source>
@@ -6729,78 +6729,78 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Referrers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="46"/>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="45"/>
         <source>Tipos de remitente</source>
         <translation>Referrer types</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="60"/>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="59"/>
         <source>Nombre del tipo nuevo (p. ej. Laboratorio externo)</source>
         <translation>Name of the new type (e.g. External laboratory)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="66"/>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="65"/>
         <source>&amp;Agregar</source>
         <translation>&amp;Add</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="70"/>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="69"/>
         <source>&amp;Renombrar…</source>
         <translation>&amp;Rename…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="75"/>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="74"/>
         <source>&amp;Eliminar</source>
         <translation>De&amp;lete</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="80"/>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="79"/>
         <source>&amp;Nuevo tipo:</source>
         <translation>&amp;New type:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="84"/>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="83"/>
         <source>Un tipo que usan remitentes no se puede eliminar: solo renombrar o desactivar (deja de ofrecerse para remitentes nuevos).</source>
         <translation>A type used by referrers cannot be deleted, only renamed or deactivated (it is then no longer offered for new referrers).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="105"/>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="104"/>
         <source>Lo usan {in_use:,} remitentes: no se puede eliminar, solo renombrar.</source>
         <translation>Used by {in_use:,} referrers: it cannot be deleted, only renamed.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="112"/>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="111"/>
         <source>Eliminar el tipo seleccionado (Supr)</source>
         <translation>Delete the selected type (Del)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="147"/>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="146"/>
         <source>Renombrar tipo de remitente</source>
         <translation>Rename referrer type</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="148"/>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="147"/>
         <source>Nuevo nombre:</source>
         <translation>New name:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="151"/>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="150"/>
         <source>No se pudo renombrar</source>
         <translation>Could not rename</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="163"/>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="177"/>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="162"/>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="176"/>
         <source>No se puede eliminar</source>
         <translation>Cannot delete</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="169"/>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="168"/>
         <source>Eliminar tipo de remitente</source>
         <translation>Delete referrer type</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="170"/>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="169"/>
         <source>¿Eliminar el tipo «{name}»?</source>
         <translation>Delete the type “{name}”?</translation>
     </message>
@@ -11676,32 +11676,32 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>widgets.forms</name>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="298"/>
+        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="304"/>
         <source>&amp;Cerrar</source>
         <translation>&amp;Close</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="312"/>
+        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="318"/>
         <source>Activa</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="314"/>
+        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="320"/>
         <source>Inactiva</source>
         <translation>Inactive</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="317"/>
+        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="323"/>
         <source>Activo</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="319"/>
+        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="325"/>
         <source>Inactivo</source>
         <translation>Inactive</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="324"/>
+        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="330"/>
         <source>Estado</source>
         <translation>Status</translation>
     </message>
@@ -11709,7 +11709,7 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>widgets.list_dialog</name>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="43"/>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="42"/>
         <source>R&amp;eactivar</source>
         <translation>R&amp;eactivate</translation>
     </message>
@@ -11778,17 +11778,17 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>widgets.record_dialog</name>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/record_dialog.py" line="82"/>
+        <location filename="../../patolab_desktop/ui/widgets/record_dialog.py" line="99"/>
         <source>Nuevo registro</source>
         <translation>New record</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/record_dialog.py" line="83"/>
+        <location filename="../../patolab_desktop/ui/widgets/record_dialog.py" line="100"/>
         <source>Editar registro</source>
         <translation>Edit record</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/record_dialog.py" line="84"/>
+        <location filename="../../patolab_desktop/ui/widgets/record_dialog.py" line="101"/>
         <source>El registro cambió</source>
         <translation>The record changed</translation>
     </message>

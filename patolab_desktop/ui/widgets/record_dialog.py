@@ -74,6 +74,23 @@ def confirm_discard(dialog: QWidget) -> bool:
     )
 
 
+SHOWN_DUPLICATES = 8
+
+
+def ask_about_duplicates(
+    dialog: QWidget, matches, describe, title: str, intro: str, question: str, more: str = ""
+) -> bool:
+    """Before saving a new record like others already there: True when ``matches`` is
+    empty; else «intro», a «• describe(match)» line for each of the first few, ``more``
+    (with its {v}: how many were left out) and «question», asked under ``title``."""
+    if not matches:
+        return True
+    lines = [f"• {describe(match)}" for match in matches[:SHOWN_DUPLICATES]]
+    if more and len(matches) > SHOWN_DUPLICATES:
+        lines.append(more.format(v=len(matches) - SHOWN_DUPLICATES))
+    return prompts.confirm(dialog, title, intro + "\n".join(lines) + question)
+
+
 class RecordDialog(QDialog):
     new_icon = "add"
     edit_icon = "edit"
