@@ -2,8 +2,8 @@
 
 ``BillingDialog``: a titled dialog with a column layout, the red error line where a
 service's refusal is shown (``attempt``) and a row of buttons at its foot (an action and
-«Cancelar»/«Volver» in ``finish``, or any buttons before a stretch and after it in
-``button_row``).
+«Cancelar»/«Volver» in ``finish``, or any buttons before a stretch and after it with
+``widgets.forms.button_row``).
 
 ``BillingTableWindow``: a ``BillingDialog`` around a read-only table of dict rows (fiscal
 documents, authorisations, cash sessions, overdue accounts): the rows come from ``rows()``
@@ -17,29 +17,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QPushButton, QVBoxLayout, QWidget
 
 from ...i18n import translate
 from ...services.errors import ServiceError
 from ..icons import icon
 from ..models.row_table import Column
 from ..prompts import REFUSED
-from ..widgets.forms import push_button
+from ..widgets.forms import button_row, push_button
 from .common import error_label, show_error, table
-
-
-def button_row(
-    layout: QVBoxLayout, left: Iterable[QWidget] = (), right: Iterable[QWidget] = ()
-) -> QHBoxLayout:
-    """A row under ``layout``: the ``left`` widgets, a stretch, the ``right`` widgets."""
-    row = QHBoxLayout()
-    for widget in left:
-        row.addWidget(widget)
-    row.addStretch(1)
-    for widget in right:
-        row.addWidget(widget)
-    layout.addLayout(row)
-    return row
 
 
 class BillingDialog(QDialog):

@@ -28,9 +28,9 @@ from ...services.billing.types import CASH, DENOMINATIONS, METHOD_LABELS, METHOD
 from ...services.errors import ServiceError, ValidationError
 from .. import prompts
 from ..models.row_table import Column
-from ..widgets.forms import push_button
+from ..widgets.forms import button_row, push_button
 from . import printing
-from .base import REFUSED, BillingDialog, BillingTableWindow, button_row
+from .base import REFUSED, BillingDialog, BillingTableWindow
 from .common import RIGHT, day_text, money, money_column, money_edit, show_error
 from .common import typed_amount as _typed
 

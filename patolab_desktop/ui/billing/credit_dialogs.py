@@ -22,8 +22,8 @@ from ...services.billing import statements
 from ...util.money import amount_text
 from .. import prompts
 from ..models.row_table import Column
-from ..widgets.forms import push_button
-from .base import REFUSED, BillingTableWindow, button_row
+from ..widgets.forms import button_row, push_button
+from .base import REFUSED, BillingTableWindow
 from .common import RIGHT, day_text, heading, money, money_column, money_edit, save_file, show_error
 from .payment_row import ZERO, PaymentRow
 

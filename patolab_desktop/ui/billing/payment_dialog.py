@@ -37,9 +37,9 @@ from ...services.billing.types import (
 from ...services.errors import ServiceError, ValidationError
 from .. import prompts
 from ..models.row_table import Column
-from ..widgets.forms import push_button
+from ..widgets.forms import button_row, push_button
 from . import printing
-from .base import BillingDialog, button_row
+from .base import BillingDialog
 from .common import RIGHT, error_label, money, money_column, show_error, table, with_error
 from .payment_row import ZERO, PaymentRow
 

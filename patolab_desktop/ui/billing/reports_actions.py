@@ -17,8 +17,8 @@ from ...services.billing import reports
 from ...services.errors import ServiceError
 from ...services.safety import outputs
 from .. import prompts
-from ..widgets.forms import push_button
-from .base import BillingDialog, button_row
+from ..widgets.forms import button_row, push_button
+from .base import BillingDialog
 from .common import money, save_file, show_error
 
 CTX = "billing.reports_actions"

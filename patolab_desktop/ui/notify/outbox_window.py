@@ -18,6 +18,7 @@ from ...services.notify import config, outbox
 from ...services.notify.events import EVENT_LABELS, STATUS_LABELS, STATUSES
 from ...util.translation import translate as service_translate
 from ..requests.common import RowsModel
+from ..widgets.forms import button_row, push_button
 from ..widgets.table import fixed_table
 from .messages_panel import MessageActions, message_columns
 
@@ -66,23 +67,27 @@ class OutboxWindow(MessageActions, QDialog):
             self, self.model, ((0, 120), (1, 150), (2, 120), (3, 160), (4, 330), (5, 120))
         )
         layout.addWidget(self.view, 1)
-        buttons = QHBoxLayout()
-        self.retry_button = QPushButton(translate("notify.outbox_window", "&Reintentar"))
-        self.cancel_button = QPushButton(translate("notify.outbox_window", "Ca&ncelar envío"))
-        self.refresh_button = QPushButton(translate("notify.outbox_window", "Ac&tualizar"))
-        self.close_button = QPushButton(translate("notify.outbox_window", "C&errar"))
-        for button in (self.retry_button, self.cancel_button, self.refresh_button):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.close_button)
-        layout.addLayout(buttons)
+        self.retry_button = push_button(
+            translate("notify.outbox_window", "&Reintentar"), slot=lambda: self._act(outbox.retry)
+        )
+        self.cancel_button = push_button(
+            translate("notify.outbox_window", "Ca&ncelar envío"),
+            slot=lambda: self._act(outbox.cancel),
+        )
+        self.refresh_button = push_button(
+            translate("notify.outbox_window", "Ac&tualizar"), slot=self.reload
+        )
+        self.close_button = push_button(
+            translate("notify.outbox_window", "C&errar"), slot=self.accept
+        )
+        button_row(
+            layout,
+            (self.retry_button, self.cancel_button, self.refresh_button),
+            (self.close_button,),
+        )
         self.status_combo.currentIndexChanged.connect(lambda _i: self.reload())
         self.event_combo.currentIndexChanged.connect(lambda _i: self.reload())
-        self.retry_button.clicked.connect(lambda: self._act(outbox.retry))
-        self.cancel_button.clicked.connect(lambda: self._act(outbox.cancel))
-        self.refresh_button.clicked.connect(self.reload)
         self.resume_button.clicked.connect(self.resume)
-        self.close_button.clicked.connect(self.accept)
         self.reload()
 
     def reload(self) -> None:

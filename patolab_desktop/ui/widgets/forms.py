@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Iterable
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
@@ -295,6 +296,20 @@ def add_labelled(grid: QGridLayout, caption: str, widget: QWidget, row: int, col
     grid.addWidget(label, row, column)
     grid.addWidget(widget, row, column + 1)
     return label
+
+
+def button_row(
+    layout: QVBoxLayout, left: Iterable[QWidget] = (), right: Iterable[QWidget] = ()
+) -> QHBoxLayout:
+    """A row under ``layout``: the ``left`` widgets, a stretch, the ``right`` widgets."""
+    row = QHBoxLayout()
+    for widget in left:
+        row.addWidget(widget)
+    row.addStretch(1)
+    for widget in right:
+        row.addWidget(widget)
+    layout.addLayout(row)
+    return row
 
 
 def close_buttons(dialog: QDialog, default: bool = False) -> QDialogButtonBox:
