@@ -1897,12 +1897,12 @@ Enter your password to continue: open forms stay just as you left them.</transla
 <context>
     <name>billing.base</name>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/base.py" line="90"/>
+        <location filename="../../patolab_desktop/ui/billing/base.py" line="76"/>
         <source>&amp;Cancelar</source>
         <translation>&amp;Cancel</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/base.py" line="115"/>
+        <location filename="../../patolab_desktop/ui/billing/base.py" line="101"/>
         <source>C&amp;errar</source>
         <translation>C&amp;lose</translation>
     </message>
@@ -3375,12 +3375,12 @@ It will no longer be offered for new requests; requests that already have it do 
 <context>
     <name>catalog.forms</name>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="341"/>
+        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="356"/>
         <source>&amp;Guardar</source>
         <translation>&amp;Save</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="347"/>
+        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="362"/>
         <source>Cancelar</source>
         <translation>Cancel</translation>
     </message>
@@ -5297,58 +5297,58 @@ Front desk for clinical and pathology laboratories.</translation>
 <context>
     <name>notify.outbox_window</name>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/outbox_window.py" line="32"/>
-        <location filename="../../patolab_desktop/ui/notify/outbox_window.py" line="112"/>
+        <location filename="../../patolab_desktop/ui/notify/outbox_window.py" line="33"/>
+        <location filename="../../patolab_desktop/ui/notify/outbox_window.py" line="117"/>
         <source>Cola de WhatsApp</source>
         <translation>WhatsApp queue</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/outbox_window.py" line="39"/>
+        <location filename="../../patolab_desktop/ui/notify/outbox_window.py" line="40"/>
         <source>Reanudar el envío</source>
         <translation>Resume sending</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/outbox_window.py" line="45"/>
+        <location filename="../../patolab_desktop/ui/notify/outbox_window.py" line="46"/>
         <source>Todos los estados</source>
         <translation>All statuses</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/outbox_window.py" line="51"/>
+        <location filename="../../patolab_desktop/ui/notify/outbox_window.py" line="52"/>
         <source>Todos los avisos</source>
         <translation>All notices</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/outbox_window.py" line="54"/>
+        <location filename="../../patolab_desktop/ui/notify/outbox_window.py" line="55"/>
         <source>&amp;Estado</source>
         <translation>&amp;Status</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/outbox_window.py" line="56"/>
+        <location filename="../../patolab_desktop/ui/notify/outbox_window.py" line="57"/>
         <source>&amp;Aviso</source>
         <translation>&amp;Notice</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/outbox_window.py" line="70"/>
+        <location filename="../../patolab_desktop/ui/notify/outbox_window.py" line="71"/>
         <source>&amp;Reintentar</source>
         <translation>&amp;Retry</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/outbox_window.py" line="71"/>
+        <location filename="../../patolab_desktop/ui/notify/outbox_window.py" line="74"/>
         <source>Ca&amp;ncelar envío</source>
         <translation>Ca&amp;ncel sending</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/outbox_window.py" line="72"/>
+        <location filename="../../patolab_desktop/ui/notify/outbox_window.py" line="78"/>
         <source>Ac&amp;tualizar</source>
         <translation>Refre&amp;sh</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/outbox_window.py" line="73"/>
+        <location filename="../../patolab_desktop/ui/notify/outbox_window.py" line="81"/>
         <source>C&amp;errar</source>
         <translation>C&amp;lose</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/outbox_window.py" line="94"/>
+        <location filename="../../patolab_desktop/ui/notify/outbox_window.py" line="99"/>
         <source>Envío por WhatsApp DETENIDO desde {at}: {reason} Corrija la configuración y pulse Reanudar.</source>
         <translation>WhatsApp sending STOPPED since {at}: {reason} Fix the settings and press Resume.</translation>
     </message>
@@ -5356,72 +5356,72 @@ Front desk for clinical and pathology laboratories.</translation>
 <context>
     <name>notify.settings_dialog</name>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="31"/>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="32"/>
         <source>Configuración de WhatsApp</source>
         <translation>WhatsApp settings</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="34"/>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="35"/>
         <source>Cuenta de WhatsApp Cloud API</source>
         <translation>WhatsApp Cloud API account</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="38"/>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="39"/>
         <source>Id. del &amp;número:</source>
         <translation>Phone &amp;number id:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="39"/>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="40"/>
         <source>Id. de la &amp;cuenta (WABA):</source>
         <translation>&amp;Account id (WABA):</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="40"/>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="41"/>
         <source>&amp;Versión de Graph:</source>
         <translation>Graph &amp;version:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="49"/>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="50"/>
         <source>Clave de &amp;acceso:</source>
         <translation>&amp;Access token:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="58"/>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="59"/>
         <source>Plantillas aprobadas (UTILITY) por aviso</source>
         <translation>Approved templates (UTILITY) per notice</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="63"/>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="64"/>
         <source>Aviso</source>
         <translation>Notice</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="64"/>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="65"/>
         <source>Plantilla</source>
         <translation>Template</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="65"/>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="66"/>
         <source>Idioma</source>
         <translation>Language</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="66"/>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="67"/>
         <source>Enviar</source>
         <translation>Send</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="84"/>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="85"/>
         <source>Prueba</source>
         <translation>Test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="88"/>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="89"/>
         <source>Ce&amp;lular:</source>
         <translation>Mo&amp;bile:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="90"/>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="91"/>
         <source>Enviar &amp;prueba</source>
         <translation>Send &amp;test</translation>
     </message>
@@ -5431,32 +5431,32 @@ Front desk for clinical and pathology laboratories.</translation>
         <translation>&amp;Save</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="102"/>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="104"/>
         <source>C&amp;errar</source>
         <translation>C&amp;lose</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="119"/>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="118"/>
         <source>Guardada en el almacén de claves: {hint}</source>
         <translation>Stored in the credential store: {hint}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="123"/>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="122"/>
         <source>Sin clave guardada.</source>
         <translation>No token stored.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="127"/>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="126"/>
         <source>Escriba una nueva para cambiarla</source>
         <translation>Type a new one to change it</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="161"/>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="160"/>
         <source>Enviar prueba</source>
         <translation>Send test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="162"/>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="161"/>
         <source>Mensaje de prueba en cola; el envío automático lo manda en unos segundos.</source>
         <translation>Test message queued; the automatic sender sends it in a few seconds.</translation>
     </message>
@@ -11676,32 +11676,32 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>widgets.forms</name>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="304"/>
+        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="319"/>
         <source>&amp;Cerrar</source>
         <translation>&amp;Close</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="318"/>
+        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="333"/>
         <source>Activa</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="320"/>
+        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="335"/>
         <source>Inactiva</source>
         <translation>Inactive</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="323"/>
+        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="338"/>
         <source>Activo</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="325"/>
+        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="340"/>
         <source>Inactivo</source>
         <translation>Inactive</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="330"/>
+        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="345"/>
         <source>Estado</source>
         <translation>Status</translation>
     </message>
