@@ -33,6 +33,21 @@ def error(parent: QWidget | None, title: str, text: str) -> None:
     box.exec()
 
 
+REFUSED = object()  # what ``attempt`` returns when the service refused
+
+
+def attempt(parent: QWidget | None, title: str, call):
+    """``call()``'s result (a service call), or ``REFUSED`` after showing the service's
+    refusal in a message under ``title``."""
+    from ..services.errors import ServiceError
+
+    try:
+        return call()
+    except ServiceError as exc:
+        error(parent, title, str(exc))
+        return REFUSED
+
+
 def ask_text(parent: QWidget | None, title: str, label: str, text: str = "") -> str | None:
     value, ok = QInputDialog.getText(parent, title, label, text=text)
     return value if ok else None

@@ -775,22 +775,22 @@
         <translation>Most recent backups in {backup_folder}:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="110"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="98"/>
         <source>Restaurar copia de seguridad</source>
         <translation>Restore backup</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="111"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="99"/>
         <source>Copias de PatoLab (*.db);;Todos los archivos (*)</source>
         <translation>PatoLab backups (*.db);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="115"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="103"/>
         <source>Restaurar copia</source>
         <translation>Restore backup</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="122"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="110"/>
         <source>¿Reemplazar TODOS los datos actuales por la copia
 {path}
 (esquema {version})?
@@ -803,7 +803,7 @@ Antes se guardará una copia del estado actual, por si necesita volver a él. La
 A copy of the current state is saved first, in case you need to go back to it. The other computers must close the program before you continue.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="139"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="127"/>
         <source>Copia restaurada.
 
 El estado anterior quedó guardado en:
@@ -814,18 +814,18 @@ The previous state was saved to:
 {safety_backup}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="164"/>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="230"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="152"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="218"/>
         <source>No se pudo comprobar la base de datos: {exc}</source>
         <translation>The database could not be checked: {exc}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="185"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="173"/>
         <source>La base de datos tiene problemas</source>
         <translation>The database has problems</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="186"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="174"/>
         <source>La comprobación de integridad al iniciar encontró problemas. No siga registrando datos hasta recuperarla.
 
 </source>
@@ -834,12 +834,12 @@ The previous state was saved to:
 </translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="202"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="190"/>
         <source>Copia de seguridad automática</source>
         <translation>Automatic backup</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="203"/>
+        <location filename="../../patolab_desktop/ui/admin/backup_actions.py" line="191"/>
         <source>No se pudo hacer la copia de seguridad automática:
 {exc}</source>
         <translation>The automatic backup could not be made:
@@ -1082,83 +1082,82 @@ The previous state was saved to:
 <context>
     <name>admin.identity_key_dialogs</name>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/identity_key_dialogs.py" line="48"/>
-        <location filename="../../patolab_desktop/ui/admin/identity_key_dialogs.py" line="205"/>
+        <location filename="../../patolab_desktop/ui/admin/identity_key_dialogs.py" line="46"/>
         <source>Clave de recuperación</source>
         <translation>Recovery key</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/identity_key_dialogs.py" line="54"/>
+        <location filename="../../patolab_desktop/ui/admin/identity_key_dialogs.py" line="62"/>
         <source>Clave de recuperación de los números de identidad</source>
         <translation>Recovery key for identity numbers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/identity_key_dialogs.py" line="58"/>
+        <location filename="../../patolab_desktop/ui/admin/identity_key_dialogs.py" line="65"/>
         <source>Imprímala o guárdela ahora: una computadora nueva, o una copia de seguridad restaurada en otra computadora, la pedirá.</source>
         <translation>Print or save it now: a new computer, or a backup restored on another computer, will ask for it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/identity_key_dialogs.py" line="88"/>
+        <location filename="../../patolab_desktop/ui/admin/identity_key_dialogs.py" line="93"/>
         <source>&amp;Imprimir…</source>
         <translation>&amp;Print…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/identity_key_dialogs.py" line="91"/>
+        <location filename="../../patolab_desktop/ui/admin/identity_key_dialogs.py" line="96"/>
         <source>&amp;Guardar en un archivo…</source>
         <translation>&amp;Save to a file…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/identity_key_dialogs.py" line="94"/>
+        <location filename="../../patolab_desktop/ui/admin/identity_key_dialogs.py" line="99"/>
         <source>&amp;Copiar</source>
         <translation>&amp;Copy</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/identity_key_dialogs.py" line="101"/>
+        <location filename="../../patolab_desktop/ui/admin/identity_key_dialogs.py" line="106"/>
         <source>&amp;Imprimí o guardé la clave de recuperación y la guardo fuera de esta computadora.</source>
         <translation>&amp;I printed or saved the recovery key and keep it away from this computer.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/identity_key_dialogs.py" line="113"/>
+        <location filename="../../patolab_desktop/ui/admin/identity_key_dialogs.py" line="118"/>
         <source>&amp;Listo</source>
         <translation>&amp;Done</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/identity_key_dialogs.py" line="117"/>
+        <location filename="../../patolab_desktop/ui/admin/identity_key_dialogs.py" line="122"/>
         <source>Más &amp;tarde</source>
         <translation>&amp;Later</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/identity_key_dialogs.py" line="119"/>
+        <location filename="../../patolab_desktop/ui/admin/identity_key_dialogs.py" line="124"/>
         <source>Cerrar</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/identity_key_dialogs.py" line="135"/>
+        <location filename="../../patolab_desktop/ui/admin/identity_key_dialogs.py" line="140"/>
         <source>Copiada al portapapeles.</source>
         <translation>Copied to the clipboard.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/identity_key_dialogs.py" line="140"/>
+        <location filename="../../patolab_desktop/ui/admin/identity_key_dialogs.py" line="145"/>
         <source>PatoLab Desktop — clave de recuperación de los números de identidad</source>
         <translation>PatoLab Desktop — recovery key for identity numbers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/identity_key_dialogs.py" line="154"/>
+        <location filename="../../patolab_desktop/ui/admin/identity_key_dialogs.py" line="159"/>
         <source>Guardar la clave de recuperación</source>
         <translation>Save the recovery key</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/identity_key_dialogs.py" line="156"/>
+        <location filename="../../patolab_desktop/ui/admin/identity_key_dialogs.py" line="161"/>
         <source>Texto (*.txt)</source>
         <translation>Text (*.txt)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/identity_key_dialogs.py" line="169"/>
+        <location filename="../../patolab_desktop/ui/admin/identity_key_dialogs.py" line="174"/>
         <source>Guardada en {path}. Llévela fuera de esta computadora (USB, caja fuerte).</source>
         <translation>Saved to {path}. Take it away from this computer (USB stick, safe).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/identity_key_dialogs.py" line="211"/>
+        <location filename="../../patolab_desktop/ui/admin/identity_key_dialogs.py" line="213"/>
         <source>Esta computadora no tiene la clave de las identidades</source>
         <translation>This computer does not have the identity key</translation>
     </message>
@@ -1447,12 +1446,12 @@ Enter your password to continue: open forms stay just as you left them.</transla
 <context>
     <name>admin.settings_dialog</name>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="39"/>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="41"/>
         <source>Configuración del laboratorio</source>
         <translation>Laboratory settings</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="47"/>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="48"/>
         <source>Descuentos por edad</source>
         <translation>Age discounts</translation>
     </message>
@@ -1477,67 +1476,62 @@ Enter your password to continue: open forms stay just as you left them.</transla
         <translation>Elderly discount (%):</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="67"/>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="66"/>
         <source>Recepción</source>
         <translation>Front desk</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="77"/>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="75"/>
         <source>&amp;Sucursal predeterminada:</source>
         <translation>Default &amp;branch:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="82"/>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="80"/>
         <source>&amp;Bloqueo por inactividad (minutos, 0 = nunca):</source>
         <translation>&amp;Idle lock (minutes, 0 = never):</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="86"/>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="84"/>
         <source>Encabezado de los documentos</source>
         <translation>Document header</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="88"/>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="86"/>
         <source>&amp;Nombre del laboratorio:</source>
         <translation>Laboratory &amp;name:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="89"/>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="87"/>
         <source>&amp;Dirección:</source>
         <translation>&amp;Address:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="90"/>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="88"/>
         <source>&amp;RTN:</source>
         <translation>&amp;RTN:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="91"/>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="89"/>
         <source>Teléf&amp;ono:</source>
         <translation>&amp;Phone:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="92"/>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="90"/>
         <source>Corr&amp;eo:</source>
         <translation>E-&amp;mail:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="97"/>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="92"/>
         <source>Guardar</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="102"/>
-        <source>Cancelar</source>
-        <translation>Cancel</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="184"/>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="179"/>
         <source>No se guardó la configuración</source>
         <translation>The settings were not saved</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="207"/>
+        <location filename="../../patolab_desktop/ui/admin/settings_dialog.py" line="202"/>
         <source>Con&amp;figuración del laboratorio…</source>
         <translation>Laboratory se&amp;ttings…</translation>
     </message>
@@ -1710,7 +1704,7 @@ Enter your password to continue: open forms stay just as you left them.</transla
     <name>billing.area</name>
     <message>
         <location filename="../../patolab_desktop/ui/billing/area.py" line="44"/>
-        <location filename="../../patolab_desktop/ui/billing/area.py" line="52"/>
+        <location filename="../../patolab_desktop/ui/billing/area.py" line="51"/>
         <source>Cobrar y facturar</source>
         <translation>Charge and invoice</translation>
     </message>
@@ -1720,47 +1714,47 @@ Enter your password to continue: open forms stay just as you left them.</transla
         <translation>Request number:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/area.py" line="63"/>
+        <location filename="../../patolab_desktop/ui/billing/area.py" line="65"/>
         <source>&amp;Cobrar solicitud…</source>
         <translation>&amp;Charge a request…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/area.py" line="70"/>
+        <location filename="../../patolab_desktop/ui/billing/area.py" line="72"/>
         <source>&amp;Documentos fiscales…</source>
         <translation>Fiscal &amp;documents…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/area.py" line="77"/>
+        <location filename="../../patolab_desktop/ui/billing/area.py" line="79"/>
         <source>Crédito de &amp;empresas…</source>
         <translation>Company c&amp;redit…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/area.py" line="84"/>
+        <location filename="../../patolab_desktop/ui/billing/area.py" line="86"/>
         <source>C&amp;uentas vencidas…</source>
         <translation>&amp;Overdue accounts…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/area.py" line="92"/>
+        <location filename="../../patolab_desktop/ui/billing/area.py" line="94"/>
         <source>&amp;Autorizaciones fiscales (CAI)…</source>
         <translation>Fiscal &amp;authorisations (CAI)…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/area.py" line="99"/>
+        <location filename="../../patolab_desktop/ui/billing/area.py" line="101"/>
         <source>&amp;Abrir caja…</source>
         <translation>&amp;Open cash…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/area.py" line="106"/>
+        <location filename="../../patolab_desktop/ui/billing/area.py" line="108"/>
         <source>&amp;Cerrar caja (cuadre)…</source>
         <translation>&amp;Close cash (count)…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/area.py" line="113"/>
+        <location filename="../../patolab_desktop/ui/billing/area.py" line="115"/>
         <source>C&amp;ierres de caja…</source>
         <translation>Cash c&amp;loses…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/area.py" line="120"/>
+        <location filename="../../patolab_desktop/ui/billing/area.py" line="122"/>
         <source>Avisos de facturación</source>
         <translation>Billing warnings</translation>
     </message>
@@ -1768,330 +1762,327 @@ Enter your password to continue: open forms stay just as you left them.</transla
 <context>
     <name>billing.authorisations_window</name>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="35"/>
-        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="189"/>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="32"/>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="166"/>
         <source>Sucursal</source>
         <translation>Branch</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="36"/>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="33"/>
         <source>Punto y tipo</source>
         <translation>Point and type</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="37"/>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="34"/>
         <source>Documento</source>
         <translation>Document</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="38"/>
-        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="207"/>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="35"/>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="184"/>
         <source>CAI</source>
         <translation>CAI</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="39"/>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="36"/>
         <source>Rango autorizado</source>
         <translation>Authorised range</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="40"/>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="37"/>
         <source>Usados</source>
         <translation>Used</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="41"/>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="38"/>
         <source>Quedan</source>
         <translation>Left</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="44"/>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="41"/>
         <source>Fecha límite</source>
         <translation>Deadline</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="47"/>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="44"/>
         <source>Estado</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="50"/>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="47"/>
         <source>Avisos</source>
         <translation>Warnings</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="59"/>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="57"/>
         <source>Autorizaciones fiscales</source>
         <translation>Fiscal authorisations</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="77"/>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="70"/>
         <source>&amp;Agregar autorización…</source>
         <translation>&amp;Add authorisation…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="80"/>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="73"/>
         <source>C&amp;errar autorización…</source>
         <translation>&amp;End authorisation…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="82"/>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="78"/>
         <source>&amp;Salir</source>
         <translation>C&amp;lose</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="101"/>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="89"/>
         <source>Activa</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="102"/>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="90"/>
         <source>Cerrada</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="137"/>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="116"/>
         <source>Cerrar autorización</source>
         <translation>End authorisation</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="138"/>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="117"/>
         <source>Motivo para cerrar la autorización {key} (sus números sobrantes se reportan como no utilizados):</source>
         <translation>Reason to end authorisation {key} (its remaining numbers are reported as unused):</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="165"/>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="141"/>
         <source>Nueva autorización</source>
         <translation>New authorisation</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="194"/>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="171"/>
         <source>Establecimiento (000 = casa matriz)</source>
         <translation>Establishment (000 = head office)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="199"/>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="176"/>
         <source>Punto de emisión</source>
         <translation>Issuing point</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="204"/>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="181"/>
         <source>Tipo de documento</source>
         <translation>Document type</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="210"/>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="187"/>
         <source>Desde (correlativo)</source>
         <translation>From (correlative)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="215"/>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="192"/>
         <source>Hasta (correlativo)</source>
         <translation>To (correlative)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="220"/>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="197"/>
         <source>Fecha límite de emisión</source>
         <translation>Issuing deadline</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="236"/>
+        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="205"/>
         <source>&amp;Guardar</source>
         <translation>&amp;Save</translation>
     </message>
+</context>
+<context>
+    <name>billing.base</name>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/authorisations_window.py" line="238"/>
+        <location filename="../../patolab_desktop/ui/billing/base.py" line="76"/>
         <source>&amp;Cancelar</source>
         <translation>&amp;Cancel</translation>
+    </message>
+    <message>
+        <location filename="../../patolab_desktop/ui/billing/base.py" line="101"/>
+        <source>C&amp;errar</source>
+        <translation>C&amp;lose</translation>
     </message>
 </context>
 <context>
     <name>billing.cash_dialogs</name>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="47"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="43"/>
         <source>Abrir caja</source>
         <translation>Open cash</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="52"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="47"/>
         <source>Cuente el fondo con que empieza el día (cambio).</source>
         <translation>Count the float the day starts with (change).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="60"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="54"/>
         <source>Fondo inicial (L)</source>
         <translation>Starting float (L)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="67"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="57"/>
         <source>&amp;Abrir caja</source>
         <translation>&amp;Open cash</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="70"/>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="191"/>
-        <source>&amp;Cancelar</source>
-        <translation>&amp;Cancel</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="95"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="76"/>
         <source>Cerrar caja (cuadre)</source>
         <translation>Close cash (count)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="100"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="84"/>
         <source>No tiene una caja abierta.</source>
         <translation>You have no open cash session.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="108"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="91"/>
         <source>Caja #{id} de {user}, abierta {at}, fondo {float}.</source>
         <translation>Cash #{id} of {user}, opened {at}, float {float}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="119"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="120"/>
         <source>Efectivo por denominación</source>
         <translation>Cash by denomination</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="140"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="141"/>
         <source>Total efectivo</source>
         <translation>Cash total</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="143"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="147"/>
         <source>Esperado y contado</source>
         <translation>Expected and counted</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="145"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="149"/>
         <source>Forma de pago</source>
         <translation>Payment method</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="146"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="150"/>
         <source>Esperado</source>
         <translation>Expected</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="147"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="151"/>
         <source>Contado</source>
         <translation>Counted</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="170"/>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="243"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="172"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="218"/>
         <source>Diferencia</source>
         <translation>Difference</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="177"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="107"/>
         <source>Nota (obligatoria si lo contado no coincide)</source>
         <translation>Note (required when the count differs)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="189"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="114"/>
         <source>Ce&amp;rrar caja</source>
         <translation>C&amp;lose cash</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="239"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="214"/>
         <source>Usuario</source>
         <translation>User</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="240"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="215"/>
         <source>Abierta</source>
         <translation>Opened</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="241"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="216"/>
         <source>Cerrada</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="242"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="217"/>
         <source>Fondo</source>
         <translation>Float</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="244"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="219"/>
         <source>Estado</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="245"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="220"/>
         <source>Confirmada por</source>
         <translation>Confirmed by</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="246"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="221"/>
         <source>Nota</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="257"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="233"/>
         <source>Cierres de caja</source>
         <translation>Cash closes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="262"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="248"/>
         <source>Mostrar:</source>
         <translation>Show:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="265"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="241"/>
         <source>Cerradas por confirmar</source>
         <translation>Closed, to confirm</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="266"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="242"/>
         <source>Todas</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="267"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="243"/>
         <source>Confirmadas</source>
         <translation>Confirmed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="268"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="244"/>
         <source>Abiertas</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="282"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="251"/>
         <source>&amp;Confirmar cierre</source>
         <translation>&amp;Confirm close</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="285"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="256"/>
         <source>&amp;Imprimir reporte…</source>
         <translation>&amp;Print report…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="287"/>
-        <source>C&amp;errar</source>
-        <translation>C&amp;lose</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="360"/>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="388"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="305"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="333"/>
         <source>Caja cerrada</source>
         <translation>Cash closed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="363"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="308"/>
         <source>Caja abierta</source>
         <translation>Cash open</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="380"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="325"/>
         <source>Cerrar caja</source>
         <translation>Close cash</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="389"/>
+        <location filename="../../patolab_desktop/ui/billing/cash_dialogs.py" line="334"/>
         <source>La caja quedó cerrada. ¿Imprimir el reporte del cierre?</source>
         <translation>The cash is closed. Print the close report?</translation>
     </message>
@@ -2099,166 +2090,165 @@ Enter your password to continue: open forms stay just as you left them.</transla
 <context>
     <name>billing.credit_dialogs</name>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="37"/>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="232"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="33"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="218"/>
         <source>Factura</source>
         <translation>Invoice</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="38"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="34"/>
         <source>Fecha</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="39"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="35"/>
         <source>Vence</source>
         <translation>Due</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="40"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="36"/>
         <source>Total</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="41"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="37"/>
         <source>Notas de crédito</source>
         <translation>Credit notes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="42"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="38"/>
         <source>Pagado</source>
         <translation>Paid</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="43"/>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="234"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="39"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="220"/>
         <source>Saldo</source>
         <translation>Balance</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="44"/>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="235"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="40"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="221"/>
         <source>Días vencida</source>
         <translation>Days overdue</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="54"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="50"/>
         <source>Crédito de la empresa</source>
         <translation>Company credit</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="61"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="80"/>
         <source>Condiciones de crédito</source>
         <translation>Credit terms</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="67"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="85"/>
         <source>Crédito &amp;activo</source>
         <translation>Credit &amp;active</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="69"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="87"/>
         <source>&amp;Guardar condiciones</source>
         <translation>&amp;Save terms</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="71"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="89"/>
         <source>Límite (L)</source>
         <translation>Limit (L)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="73"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="91"/>
         <source>Días para pagar</source>
         <translation>Days to pay</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="88"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="104"/>
         <source>Abono</source>
         <translation>Payment on account</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="93"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="109"/>
         <source>Registrar a&amp;bono</source>
         <translation>Record pa&amp;yment</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="106"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="65"/>
         <source>Estado de cuenta &amp;CSV…</source>
         <translation>Statement &amp;CSV…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="109"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="68"/>
         <source>Estado de cuenta &amp;PDF…</source>
         <translation>Statement &amp;PDF…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="111"/>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="256"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="74"/>
         <source>C&amp;errar</source>
         <translation>C&amp;lose</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="138"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="134"/>
         <source>Debe {balance} · vencido {overdue} · límite {limit} · disponible {available}</source>
         <translation>Owes {balance} · overdue {overdue} · limit {limit} · available {available}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="178"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="183"/>
         <source>Estado de cuenta (CSV)</source>
         <translation>Statement of account (CSV)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="183"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="185"/>
         <source>Archivos CSV (*.csv)</source>
         <translation>CSV files (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="201"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="205"/>
         <source>Estado de cuenta (PDF)</source>
         <translation>Statement of account (PDF)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="206"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="207"/>
         <source>Documentos PDF (*.pdf)</source>
         <translation>PDF documents (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="224"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="209"/>
         <source>Guardado en {path}</source>
         <translation>Saved to {path}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="231"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="217"/>
         <source>Empresa</source>
         <translation>Company</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="233"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="219"/>
         <source>Venció</source>
         <translation>Was due</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="244"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="231"/>
         <source>Cuentas vencidas</source>
         <translation>Overdue accounts</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="254"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="237"/>
         <source>&amp;Ver estado de cuenta…</source>
         <translation>&amp;View statement…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="289"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="266"/>
         <source>Crédito de empresas</source>
         <translation>Company credit</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="291"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="268"/>
         <source>Empresa (nombre o RTN):</source>
         <translation>Company (name or RTN):</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="304"/>
+        <location filename="../../patolab_desktop/ui/billing/credit_dialogs.py" line="283"/>
         <source>No hay una empresa con ese nombre.</source>
         <translation>There is no company with that name.</translation>
     </message>
@@ -2266,229 +2256,224 @@ Enter your password to continue: open forms stay just as you left them.</transla
 <context>
     <name>billing.documents_window</name>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="51"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="49"/>
         <source>ANULADA</source>
         <translation>VOID</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="53"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="51"/>
         <source>Con nota de crédito</source>
         <translation>With credit note</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="55"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="53"/>
         <source>Pendiente de pago</source>
         <translation>Awaiting payment</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="56"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="54"/>
         <source>Vigente</source>
         <translation>Valid</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="61"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="59"/>
         <source>Tipo</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="62"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="60"/>
         <source>Número</source>
         <translation>Number</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="63"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="61"/>
         <source>Fecha</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="64"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="62"/>
         <source>Comprador</source>
         <translation>Buyer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="65"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="63"/>
         <source>Total</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="66"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="64"/>
         <source>Pagado</source>
         <translation>Paid</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="67"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="65"/>
         <source>Saldo</source>
         <translation>Balance</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="68"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="66"/>
         <source>Estado</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="69"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="67"/>
         <source>Factura original</source>
         <translation>Original invoice</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="76"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="75"/>
         <source>Documentos fiscales</source>
         <translation>Fiscal documents</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="82"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="83"/>
         <source>Buscar por número o comprador</source>
         <translation>Search by number or buyer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="86"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="87"/>
         <source>Facturas y notas</source>
         <translation>Invoices and notes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="87"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="88"/>
         <source>Facturas</source>
         <translation>Invoices</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="88"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="89"/>
         <source>Notas de crédito</source>
         <translation>Credit notes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="102"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="96"/>
         <source>&amp;Reimprimir…</source>
         <translation>&amp;Reprint…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="105"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="99"/>
         <source>Guardar &amp;PDF…</source>
         <translation>Save &amp;PDF…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="108"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="102"/>
         <source>&amp;Anular…</source>
         <translation>&amp;Void…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="111"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="105"/>
         <source>&amp;Nota de crédito…</source>
         <translation>Credit &amp;note…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="114"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="110"/>
         <source>Crédi&amp;to de la empresa…</source>
         <translation>Company cre&amp;dit…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="116"/>
-        <source>C&amp;errar</source>
-        <translation>C&amp;lose</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="150"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="135"/>
         <source>Factura</source>
         <translation>Invoice</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="152"/>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="305"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="137"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="258"/>
         <source>Nota de crédito</source>
         <translation>Credit note</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="231"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="209"/>
         <source>Anular factura</source>
         <translation>Void invoice</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="237"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="214"/>
         <source>Anular la factura &lt;b&gt;{number}&lt;/b&gt; de {buyer} por {total}. El número queda usado y la factura se reimprime con «ANULADA»; los pagos se revierten en la caja.</source>
         <translation>Void invoice &lt;b&gt;{number}&lt;/b&gt; of {buyer} for {total}. The number stays used and the invoice reprints with “ANULADA”; the payments are reversed in the cash.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="246"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="224"/>
         <source>Motivo de la anulación:</source>
         <translation>Reason for voiding:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="255"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="230"/>
         <source>&amp;Anular factura</source>
         <translation>&amp;Void invoice</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="257"/>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="396"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="233"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="301"/>
         <source>&amp;Volver</source>
         <translation>&amp;Back</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="313"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="266"/>
         <source>Factura &lt;b&gt;{number}&lt;/b&gt; del {date} · {buyer} · total {total} · queda por acreditar {left}</source>
         <translation>Invoice &lt;b&gt;{number}&lt;/b&gt; of {date} · {buyer} · total {total} · left to credit {left}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="326"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="318"/>
         <source>Qué se acredita</source>
         <translation>What is credited</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="329"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="321"/>
         <source>&amp;Investigaciones quitadas</source>
         <translation>Removed &amp;tests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="332"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="324"/>
         <source>La factura &amp;completa</source>
         <translation>The &amp;whole invoice</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="335"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="327"/>
         <source>Un &amp;monto (rebaja)</source>
         <translation>An &amp;amount (rebate)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="376"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="287"/>
         <source>Motivo</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="378"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="288"/>
         <source>Recibe (nombre)</source>
         <translation>Received by (name)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="381"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="290"/>
         <source>Documento de quien recibe</source>
         <translation>Receiver&apos;s document</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="384"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="293"/>
         <source>El dinero</source>
         <translation>The money</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="385"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="294"/>
         <source>Se devuelve en</source>
         <translation>Given back as</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="394"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="299"/>
         <source>&amp;Emitir nota de crédito</source>
         <translation>&amp;Issue credit note</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="452"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="397"/>
         <source>Marque las investigaciones a acreditar.</source>
         <translation>Tick the tests to credit.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="463"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="407"/>
         <source>Nota de crédito emitida</source>
         <translation>Credit note issued</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="464"/>
+        <location filename="../../patolab_desktop/ui/billing/documents_window.py" line="408"/>
         <source>Se emitió la nota de crédito. ¿Imprimirla ahora?</source>
         <translation>The credit note was issued. Print it now?</translation>
     </message>
@@ -2496,286 +2481,286 @@ Enter your password to continue: open forms stay just as you left them.</transla
 <context>
     <name>billing.payment_dialog</name>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="72"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_row.py" line="44"/>
         <source>Monto</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="77"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_row.py" line="47"/>
         <source>Recibido</source>
         <translation>Received</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="83"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_row.py" line="51"/>
         <source>Últimos 4</source>
         <translation>Last 4</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="88"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_row.py" line="56"/>
         <source>Código de autorización</source>
         <translation>Authorisation code</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="92"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_row.py" line="60"/>
         <source>Banco</source>
         <translation>Bank</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="96"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_row.py" line="64"/>
         <source>Quitar este pago</source>
         <translation>Remove this payment</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="148"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_row.py" line="116"/>
         <source>Referencia</source>
         <translation>Reference</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="150"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_row.py" line="118"/>
         <source>Número de cheque</source>
         <translation>Cheque number</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="160"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_row.py" line="128"/>
         <source>Falta {amount}</source>
         <translation>Short {amount}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="164"/>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="510"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="373"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_row.py" line="132"/>
         <source>Cambio: {amount}</source>
         <translation>Change: {amount}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="183"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="51"/>
         <source>Descripción</source>
         <translation>Description</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="184"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="52"/>
         <source>Cant.</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="185"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="53"/>
         <source>Precio</source>
         <translation>Price</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="186"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="54"/>
         <source>Descuento</source>
         <translation>Discount</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="187"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="55"/>
         <source>Importe</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="188"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="56"/>
         <source>Impuesto</source>
         <translation>Tax</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="204"/>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="652"/>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="662"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="67"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="515"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="525"/>
         <source>Cobrar y facturar</source>
         <translation>Charge and invoice</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="219"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="86"/>
         <source>&amp;Abrir caja…</source>
         <translation>&amp;Open cash…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="236"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="115"/>
         <source>Totales</source>
         <translation>Totals</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="240"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="119"/>
         <source>Subtotal</source>
         <translation>Subtotal</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="241"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="120"/>
         <source>Descuentos</source>
         <translation>Discounts</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="242"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="121"/>
         <source>Importe Exento</source>
         <translation>Exempt amount</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="243"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="122"/>
         <source>Importe Exonerado</source>
         <translation>Exonerated amount</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="244"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="123"/>
         <source>Importe Gravado 15 %</source>
         <translation>Taxed amount 15 %</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="245"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="124"/>
         <source>Importe Gravado 18 %</source>
         <translation>Taxed amount 18 %</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="246"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="125"/>
         <source>ISV 15 %</source>
         <translation>ISV 15 %</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="247"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="126"/>
         <source>ISV 18 %</source>
         <translation>ISV 18 %</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="248"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="127"/>
         <source>Total a pagar</source>
         <translation>Total to pay</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="259"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="140"/>
         <source>Comprador</source>
         <translation>Buyer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="263"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="144"/>
         <source>CONSUMIDOR &amp;FINAL</source>
         <translation>CONSUMIDOR &amp;FINAL (final consumer)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="266"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="149"/>
         <source>Nombre del comprador</source>
         <translation>Buyer&apos;s name</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="270"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="150"/>
         <source>RTN o identidad</source>
         <translation>RTN or identity number</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="273"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="146"/>
         <source>Comprador &amp;exonerado</source>
         <translation>&amp;Exonerated buyer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="277"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="151"/>
         <source>N.º Orden de Compra Exenta</source>
         <translation>Exempt Purchase Order no.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="281"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="154"/>
         <source>Constancia del Registro de Exonerados</source>
         <translation>Exonerated Register certificate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="284"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="156"/>
         <source>Registro SAG</source>
         <translation>SAG register</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="288"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="164"/>
         <source>Nombre</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="290"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="166"/>
         <source>Documento</source>
         <translation>Document</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="305"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="183"/>
         <source>Pagos</source>
         <translation>Payments</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="318"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="195"/>
         <source>A&amp;gregar pago</source>
         <translation>A&amp;dd payment</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="321"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="200"/>
         <source>El resto a &amp;crédito de la empresa</source>
         <translation>The rest on the company&apos;s c&amp;redit</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="348"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="217"/>
         <source>&amp;Vista previa / imprimir…</source>
         <translation>Pre&amp;view / print…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="351"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="220"/>
         <source>Guardar &amp;PDF…</source>
         <translation>Save &amp;PDF…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="354"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="223"/>
         <source>&amp;Emitir factura</source>
         <translation>&amp;Issue invoice</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="357"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="227"/>
         <source>Ce&amp;rrar</source>
         <translation>Clo&amp;se</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="358"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="232"/>
         <source>Papel:</source>
         <translation>Paper:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="434"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="301"/>
         <source>Factura a: {name}</source>
         <translation>Invoice to: {name}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="446"/>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="467"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="313"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="334"/>
         <source>Saldo a favor: {amount}</source>
         <translation>Credit balance: {amount}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="495"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="358"/>
         <source>Pagado {paid} de {total}</source>
         <translation>Paid {paid} of {total}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="501"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="364"/>
         <source>A crédito: {amount}</source>
         <translation>On credit: {amount}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="503"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="366"/>
         <source>Falta: {amount}</source>
         <translation>Short: {amount}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="506"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="369"/>
         <source>Sobra: {amount}</source>
         <translation>Over: {amount}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="533"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="396"/>
         <source>Su caja está cerrada: ábrala para cobrar (cada pago va a su cuadre).</source>
         <translation>Your cash is closed: open it to take payments (each payment goes to its count).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="590"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="453"/>
         <source>Factura {number} emitida por {total}.</source>
         <translation>Invoice {number} issued for {total}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="595"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="458"/>
         <source>Cambio a entregar: {amount}</source>
         <translation>Change to hand back: {amount}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="653"/>
+        <location filename="../../patolab_desktop/ui/billing/payment_dialog.py" line="516"/>
         <source>No tiene permiso para facturar: pida a recepción que cobre la solicitud.</source>
         <translation>You may not invoice: ask the front desk to charge the request.</translation>
     </message>
@@ -2831,122 +2816,122 @@ Enter your password to continue: open forms stay just as you left them.</transla
 <context>
     <name>billing.reports_actions</name>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="39"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="36"/>
         <source>Archivos CSV (*.csv)</source>
         <translation>CSV files (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="52"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="38"/>
         <source>Se guardaron {count} filas en:
 {path}</source>
         <translation>{count} rows saved to:
 {path}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="63"/>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="72"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="48"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="54"/>
         <source>Libro de ventas</source>
         <translation>Sales book</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="64"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="49"/>
         <source>Mes (AAAA-MM):</source>
         <translation>Month (YYYY-MM):</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="83"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="66"/>
         <source>Libro de ventas (CSV)</source>
         <translation>Sales book (CSV)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="93"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="76"/>
         <source>Libro de ventas (texto para el SAR)</source>
         <translation>Sales book (text for SAR)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="98"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="87"/>
         <source>Texto (*.txt)</source>
         <translation>Text (*.txt)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="113"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="89"/>
         <source>Archivo guardado en:
 {path}</source>
         <translation>File saved to:
 {path}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="121"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="98"/>
         <source>Números no utilizados</source>
         <translation>Unused numbers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="130"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="107"/>
         <source>Facturas y notas de crédito (CSV)</source>
         <translation>Invoices and credit notes (CSV)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="141"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="118"/>
         <source>Ventas del día</source>
         <translation>Daily sales</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="146"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="124"/>
         <source>Día:</source>
         <translation>Day:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="159"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="131"/>
         <source>C&amp;errar</source>
         <translation>C&amp;lose</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="171"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="139"/>
         <source>Por forma de pago</source>
         <translation>Per payment method</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="172"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="140"/>
         <source>Por usuario</source>
         <translation>Per user</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="173"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="141"/>
         <source>Total cobrado</source>
         <translation>Total taken</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="174"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="142"/>
         <source>Ventas del {day}</source>
         <translation>Sales of {day}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="192"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="160"/>
         <source>Facturado: {invoiced} · Notas de crédito: {credited} · Documentos: {docs} (anulados: {voided})</source>
         <translation>Invoiced: {invoiced} · Credit notes: {credited} · Documents: {docs} (voided: {voided})</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="216"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="184"/>
         <source>&amp;Ventas del día…</source>
         <translation>Daily &amp;sales…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="217"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="185"/>
         <source>&amp;Libro de ventas (CSV)…</source>
         <translation>Sales &amp;book (CSV)…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="218"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="186"/>
         <source>Libro de ventas (&amp;texto SAR)…</source>
         <translation>Sales book (SAR &amp;text)…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="219"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="187"/>
         <source>&amp;Números no utilizados (CSV)…</source>
         <translation>&amp;Unused numbers (CSV)…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="221"/>
+        <location filename="../../patolab_desktop/ui/billing/reports_actions.py" line="189"/>
         <source>&amp;Facturas y notas de crédito (CSV)…</source>
         <translation>&amp;Invoices and credit notes (CSV)…</translation>
     </message>
@@ -2954,78 +2939,78 @@ Enter your password to continue: open forms stay just as you left them.</transla
 <context>
     <name>billing.settlement</name>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/settlement.py" line="33"/>
+        <location filename="../../patolab_desktop/ui/billing/settlement.py" line="28"/>
         <source>Dinero ya facturado</source>
         <translation>Money already invoiced</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/settlement.py" line="47"/>
+        <location filename="../../patolab_desktop/ui/billing/settlement.py" line="42"/>
         <source>La solicitud está en la factura {number}: total {total}, pagado {paid}, se debe {owed}. ¿Qué se hace con ese dinero?</source>
         <translation>The request is on invoice {number}: total {total}, paid {paid}, owed {owed}. What happens with that money?</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/settlement.py" line="71"/>
-        <location filename="../../patolab_desktop/ui/billing/settlement.py" line="114"/>
+        <location filename="../../patolab_desktop/ui/billing/settlement.py" line="61"/>
+        <location filename="../../patolab_desktop/ui/billing/settlement.py" line="106"/>
         <source>Nota de crédito</source>
         <translation>Credit note</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/settlement.py" line="72"/>
+        <location filename="../../patolab_desktop/ui/billing/settlement.py" line="62"/>
         <source>Se devuelve en</source>
         <translation>Given back as</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/settlement.py" line="73"/>
+        <location filename="../../patolab_desktop/ui/billing/settlement.py" line="63"/>
         <source>Recibe (nombre)</source>
         <translation>Received by (name)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/settlement.py" line="75"/>
+        <location filename="../../patolab_desktop/ui/billing/settlement.py" line="65"/>
         <source>Documento de quien recibe</source>
         <translation>Receiver&apos;s document</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/settlement.py" line="82"/>
+        <location filename="../../patolab_desktop/ui/billing/settlement.py" line="74"/>
         <source>Usted no emite notas de crédito: la cancelación se hace y un supervisor debe emitir la nota de crédito de la factura {number}.</source>
         <translation>You do not issue credit notes: the cancellation goes ahead and a supervisor must issue the credit note for invoice {number}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/settlement.py" line="119"/>
+        <location filename="../../patolab_desktop/ui/billing/settlement.py" line="111"/>
         <source>La solicitud se canceló. La factura {number} ya estaba emitida: pida a un supervisor que emita la nota de crédito (Facturación → Documentos fiscales).</source>
         <translation>The request was cancelled. Invoice {number} was already issued: ask a supervisor to issue the credit note (Billing → Fiscal documents).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/settlement.py" line="146"/>
+        <location filename="../../patolab_desktop/ui/billing/settlement.py" line="138"/>
         <source>La nota de crédito no se emitió</source>
         <translation>The credit note was not issued</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/settlement.py" line="147"/>
+        <location filename="../../patolab_desktop/ui/billing/settlement.py" line="139"/>
         <source>La solicitud se canceló, pero la nota de crédito de la factura {number} no se emitió: {error} Emítala desde Facturación → Documentos fiscales.</source>
         <translation>The request was cancelled, but the credit note for invoice {number} was not issued: {error} Issue it from Billing → Fiscal documents.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/settlement.py" line="158"/>
+        <location filename="../../patolab_desktop/ui/billing/settlement.py" line="150"/>
         <source>Se emitió la nota de crédito {number} por {total}.</source>
         <translation>Credit note {number} was issued for {total}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/settlement.py" line="176"/>
+        <location filename="../../patolab_desktop/ui/billing/settlement.py" line="168"/>
         <source>Investigación facturada</source>
         <translation>Invoiced test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/settlement.py" line="181"/>
+        <location filename="../../patolab_desktop/ui/billing/settlement.py" line="173"/>
         <source>Esta investigación ya está cobrada en la factura {number}: no se quita. Un supervisor debe emitir una nota de crédito por ella.</source>
         <translation>This test is already charged on invoice {number}: it is not removed. A supervisor must issue a credit note for it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/settlement.py" line="191"/>
+        <location filename="../../patolab_desktop/ui/billing/settlement.py" line="183"/>
         <source>Esta investigación ya está cobrada en la factura {number}: no se quita de la solicitud, se acredita con una nota de crédito. ¿Emitir la nota ahora?</source>
         <translation>This test is already charged on invoice {number}: it stays on the request and is credited with a credit note. Issue the note now?</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/billing/settlement.py" line="203"/>
+        <location filename="../../patolab_desktop/ui/billing/settlement.py" line="195"/>
         <source>Investigación quitada de la solicitud</source>
         <translation>Test removed from the request</translation>
     </message>
@@ -3068,28 +3053,28 @@ Enter your password to continue: open forms stay just as you left them.</transla
         <translation>C&amp;atalogue (CSV)…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_import.py" line="21"/>
-        <location filename="../../patolab_desktop/ui/widgets/csv_export.py" line="30"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_import.py" line="20"/>
+        <location filename="../../patolab_desktop/ui/widgets/csv_export.py" line="77"/>
         <source>Archivos CSV (*.csv)</source>
         <translation>CSV files (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/csv_export.py" line="40"/>
+        <location filename="../../patolab_desktop/ui/widgets/csv_export.py" line="57"/>
         <source>Exportación cancelada</source>
         <translation>Export cancelled</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/csv_export.py" line="41"/>
+        <location filename="../../patolab_desktop/ui/widgets/csv_export.py" line="58"/>
         <source>No se escribió ningún archivo.</source>
         <translation>No file was written.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/csv_export.py" line="50"/>
+        <location filename="../../patolab_desktop/ui/widgets/csv_export.py" line="86"/>
         <source>Exportación terminada</source>
         <translation>Export finished</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/csv_export.py" line="51"/>
+        <location filename="../../patolab_desktop/ui/widgets/csv_export.py" line="87"/>
         <source>Se exportaron {count:,} {noun} a:
 {path}</source>
         <translation>{count:,} {noun} exported to:
@@ -3106,22 +3091,22 @@ Enter your password to continue: open forms stay just as you left them.</transla
         <translation>test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_import.py" line="20"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_import.py" line="19"/>
         <source>Importar catálogo (CSV)</source>
         <translation>Import catalogue (CSV)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_import.py" line="25"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_import.py" line="24"/>
         <source>Importar catálogo</source>
         <translation>Import catalogue</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_import.py" line="36"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_import.py" line="33"/>
         <source>  … y {v} filas rechazadas más (la línea de órdenes «patolab import-catalog» las lista todas).</source>
         <translation>  … and {v} more rejected rows (the command “patolab import-catalog” lists them all).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_import.py" line="45"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_import.py" line="42"/>
         <source>
 
 ¿Importar ahora?</source>
@@ -3138,139 +3123,139 @@ Import now?</translation>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="32"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="31"/>
         <source>Sucursal predeterminada</source>
         <translation>Default branch</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="38"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="36"/>
         <source>Nombre</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="42"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="37"/>
         <source>Teléfono</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="47"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="40"/>
         <source>Predeterminada</source>
         <translation>Default</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="49"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="42"/>
         <source>Sí</source>
         <translation>Yes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="55"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="45"/>
         <source>Dirección</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="68"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="56"/>
         <source>Editar sucursal</source>
         <translation>Edit branch</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="67"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="55"/>
         <source>Nueva sucursal</source>
         <translation>New branch</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="77"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="65"/>
         <source>San Pedro Sula</source>
         <translation>San Pedro Sula</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="76"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="64"/>
         <source>&amp;Nombre:</source>
         <translation>&amp;Name:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="84"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="72"/>
         <source>SPS</source>
         <translation>SPS</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="83"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="71"/>
         <source>&amp;Código:</source>
         <translation>&amp;Code:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="86"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="74"/>
         <source>De 2 a 10 letras o números; encabeza los números de solicitud (SPS-2026-000123).</source>
         <translation>2 to 10 letters or digits; it starts the request numbers (SPS-2026-000123).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="93"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="81"/>
         <source>&amp;Teléfono:</source>
         <translation>&amp;Phone:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="96"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="84"/>
         <source>&amp;Dirección:</source>
         <translation>&amp;Address:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="100"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="88"/>
         <source>&amp;Activa</source>
         <translation>&amp;Active</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="122"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="110"/>
         <source>La sucursal predeterminada no se puede desactivar.</source>
         <translation>The default branch cannot be deactivated.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="106"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="94"/>
         <source>El código aparece en los números de solicitud (p. ej. SPS-2026-000123).</source>
         <translation>The code appears in the request numbers (e.g. SPS-2026-000123).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="180"/>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="231"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="168"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="219"/>
         <source>Sucursales</source>
         <translation>Branches</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="186"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="174"/>
         <source>&amp;Predeterminada</source>
         <translation>Make &amp;default</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="192"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="180"/>
         <source>★ La sucursal predeterminada se usa en las solicitudes nuevas y no se puede desactivar. Intro: editar · Ctrl+N: nueva.</source>
         <translation>★ The default branch is used for new requests and cannot be deactivated. Enter: edit · Ctrl+N: new.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="216"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="204"/>
         <source>No se pudo cambiar</source>
         <translation>Could not change it</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="174"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="162"/>
         <source>¿Desactivar la sucursal «{name}»? Sus solicitudes se conservan.</source>
         <translation>Deactivate the branch “{name}”? Its requests are kept.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="134"/>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="162"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="122"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="150"/>
         <source>— Sin indicar —</source>
         <translation>— Not set —</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="139"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="127"/>
         <source>Departa&amp;mento:</source>
         <translation>Depart&amp;ment:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="146"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="134"/>
         <source>M&amp;unicipio:</source>
         <translation>M&amp;unicipality:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="148"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="136"/>
         <source>Los pacientes registrados en esta sucursal lo reciben de forma predeterminada.</source>
         <translation>Patients registered at this branch get it by default.</translation>
     </message>
@@ -3308,77 +3293,77 @@ Import now?</translation>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="56"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="53"/>
         <source>Nombre</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="62"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="55"/>
         <source>Tipo de muestra</source>
         <translation>Sample type</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="68"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="59"/>
         <source>Precio</source>
         <translation>Price</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="76"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="65"/>
         <source>Perfil: incluye</source>
         <translation>Profile: includes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="113"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="99"/>
         <source>Buscar por código o nombre…</source>
         <translation>Search by code or name…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="150"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="136"/>
         <source>&amp;Mostrar:</source>
         <translation>&amp;Show:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="151"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="137"/>
         <source>Incluir &amp;inactivas</source>
         <translation>Include &amp;inactive</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="126"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="112"/>
         <source>&amp;Historial de precios</source>
         <translation>Price &amp;history</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="130"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="116"/>
         <source>Cambios de precio de la investigación seleccionada</source>
         <translation>Price changes of the selected test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="135"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="121"/>
         <source>&amp;Sucursales…</source>
         <translation>&amp;Branches…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="139"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="125"/>
         <source>Sucursales del laboratorio</source>
         <translation>Laboratory branches</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="142"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="128"/>
         <source>Im&amp;portar CSV…</source>
         <translation>Im&amp;port CSV…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="146"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="132"/>
         <source>Importar investigaciones desde un CSV</source>
         <translation>Import tests from a CSV file</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="153"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="139"/>
         <source>Intro: editar · Ctrl+N: nueva · Supr: desactivar · Ctrl+H: historial de precios · F5: actualizar</source>
         <translation>Enter: edit · Ctrl+N: new · Del: deactivate · Ctrl+H: price history · F5: refresh</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="103"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="89"/>
         <source>¿Desactivar {code} — {name}?
 
 Dejará de ofrecerse en las solicitudes nuevas; las solicitudes que ya la tienen no cambian.</source>
@@ -3390,12 +3375,12 @@ It will no longer be offered for new requests; requests that already have it do 
 <context>
     <name>catalog.forms</name>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="258"/>
+        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="356"/>
         <source>&amp;Guardar</source>
         <translation>&amp;Save</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="264"/>
+        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="362"/>
         <source>Cancelar</source>
         <translation>Cancel</translation>
     </message>
@@ -3501,132 +3486,132 @@ It will no longer be offered for new requests; requests that already have it do 
 <context>
     <name>catalog.list_tab</name>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="292"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="237"/>
         <source>Mostrando {shown:,} de más de {cap:,} {noun_many}</source>
         <translation>Showing {shown:,} of more than {cap:,} {noun_many}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="61"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="55"/>
         <source>  (Ctrl+F)</source>
         <translation>  (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="96"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="90"/>
         <source>&amp;Nueva</source>
         <translation>&amp;New</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="98"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="92"/>
         <source>&amp;Nuevo</source>
         <translation>&amp;New</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="107"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="101"/>
         <source>&amp;Editar</source>
         <translation>&amp;Edit</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="116"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="110"/>
         <source>&amp;Desactivar</source>
         <translation>&amp;Deactivate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="125"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="119"/>
         <source>&amp;Reactivar</source>
         <translation>&amp;Reactivate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="102"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="96"/>
         <source>Registrar {one} nuev{o}</source>
         <translation>Register a new {one}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="111"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="105"/>
         <source>Editar {one} seleccionad{o} (Intro o doble clic)</source>
         <translation>Edit the selected {one} (Enter or double-click)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="120"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="114"/>
         <source>Desactivar {one} seleccionad{o}</source>
         <translation>Deactivate the selected {one}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="129"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="123"/>
         <source>Reactivar {one} seleccionad{o}</source>
         <translation>Reactivate the selected {one}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="134"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="128"/>
         <source>Actuali&amp;zar</source>
         <translation>Re&amp;fresh</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="138"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="132"/>
         <source>Volver a leer la lista de la base de datos</source>
         <translation>Read the list from the database again</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="143"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="137"/>
         <source>Buscar</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="147"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="141"/>
         <source>Ir al cuadro de búsqueda</source>
         <translation>Go to the search box</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="163"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="162"/>
         <source>&amp;Buscar:</source>
         <translation>&amp;Search:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="276"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="221"/>
         <source>No hay {noun_many} que coincidan con la búsqueda.</source>
         <translation>No {noun_many} match the search.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="280"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="225"/>
         <source>No hay {noun_many} registrad{suffix}.</source>
         <translation>No {noun_many} registered yet.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="285"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="230"/>
         <source>Mostrando {shown:,} {noun_many} (hay más: baje para verlos)</source>
         <translation>Showing {shown:,} {noun_many} (there are more: scroll down to see them)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="296"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="241"/>
         <source>Mostrando {shown:,} de {total:,} {noun_many}</source>
         <translation>Showing {shown:,} of {total:,} {noun_many}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="350"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_tab.py" line="276"/>
         <source>Guardado: {name}</source>
         <translation>Saved: {name}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/list_editor.py" line="149"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_editor.py" line="151"/>
         <source>No encontrado</source>
         <translation>Not found</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/list_editor.py" line="150"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_editor.py" line="152"/>
         <source>Ese {noun_one} ya no existe en la base de datos. Se actualizará la lista.</source>
         <translation>That {noun_one} no longer exists in the database. The list will be refreshed.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/list_editor.py" line="184"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_editor.py" line="186"/>
         <source>Desactivar {noun_one}</source>
         <translation>Deactivate {noun_one}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/list_editor.py" line="193"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_editor.py" line="195"/>
         <source>No se pudo desactivar</source>
         <translation>Could not deactivate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/list_editor.py" line="206"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_editor.py" line="208"/>
         <source>No se pudo reactivar</source>
         <translation>Could not reactivate</translation>
     </message>
@@ -3634,85 +3619,82 @@ It will no longer be offered for new requests; requests that already have it do 
 <context>
     <name>catalog.members_editor</name>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="42"/>
-        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="56"/>
+        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="43"/>
         <source>Código</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="43"/>
-        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="57"/>
+        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="44"/>
         <source>Nombre</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="44"/>
+        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="45"/>
         <source>Muestra</source>
         <translation>Sample</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="47"/>
-        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="60"/>
+        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="48"/>
         <source>Precio</source>
         <translation>Price</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="88"/>
+        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="82"/>
         <source>Código o nombre de la investigación a agregar…</source>
         <translation>Code or name of the test to add…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="99"/>
+        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="91"/>
         <source>Agr&amp;egar</source>
         <translation>A&amp;dd</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="109"/>
+        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="99"/>
         <source>&amp;Quitar</source>
         <translation>&amp;Remove</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="112"/>
+        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="102"/>
         <source>S&amp;ubir</source>
         <translation>Move &amp;up</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="115"/>
+        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="105"/>
         <source>Ba&amp;jar</source>
         <translation>Move do&amp;wn</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="129"/>
+        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="119"/>
         <source>Agregar:</source>
         <translation>Add:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="144"/>
+        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="134"/>
         <source>&amp;Incluye (en este orden):</source>
         <translation>&amp;Includes (in this order):</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="206"/>
+        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="196"/>
         <source>investigación</source>
         <translation>test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="208"/>
+        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="198"/>
         <source>investigaciones</source>
         <translation>tests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="211"/>
+        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="201"/>
         <source>{count} {noun}; suma de sus precios por separado: {format_lempiras}</source>
         <translation>{count} {noun}; sum of their separate prices: {format_lempiras}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="220"/>
+        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="210"/>
         <source>El perfil aún no tiene investigaciones.</source>
         <translation>The profile has no tests yet.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="262"/>
+        <location filename="../../patolab_desktop/ui/catalog/members_editor.py" line="252"/>
         <source>este perfil</source>
         <translation>this profile</translation>
     </message>
@@ -3760,12 +3742,12 @@ It will no longer be offered for new requests; requests that already have it do 
         <translation>&lt;b&gt;{code}&lt;/b&gt; — {name}&lt;br&gt;Current price: &lt;b&gt;{format_lempiras}&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/price_history.py" line="115"/>
+        <location filename="../../patolab_desktop/ui/catalog/price_history.py" line="111"/>
         <source>Las solicitudes guardan el precio del día en que se crearon: un cambio aquí no las modifica.</source>
         <translation>Requests keep the price of the day they were created: a change here does not alter them.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/price_history.py" line="126"/>
+        <location filename="../../patolab_desktop/ui/catalog/price_history.py" line="122"/>
         <source>&amp;Cerrar</source>
         <translation>&amp;Close</translation>
     </message>
@@ -3773,94 +3755,84 @@ It will no longer be offered for new requests; requests that already have it do 
 <context>
     <name>customers.area</name>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="26"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="22"/>
         <source>Clientes</source>
         <translation>Customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="32"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="28"/>
         <source>&amp;Clientes</source>
         <translation>&amp;Customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="42"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="38"/>
         <source>&amp;Nuevo cliente…	Ctrl+N</source>
         <translation>&amp;New customer…	Ctrl+N</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="49"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="45"/>
         <source>&amp;Clientes (CSV)…</source>
         <translation>&amp;Customers (CSV)…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="99"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="95"/>
         <source>Exportar clientes a CSV</source>
         <translation>Export customers to CSV</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="101"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="97"/>
         <source>Archivos CSV (*.csv)</source>
         <translation>CSV files (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="109"/>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="142"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="115"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="129"/>
         <source>Exportar clientes</source>
         <translation>Export customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="113"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="119"/>
         <source>Exportando clientes</source>
         <translation>Exporting customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="118"/>
-        <source>Exportación cancelada</source>
-        <translation>Export cancelled</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="119"/>
-        <source>No se escribió ningún archivo.</source>
-        <translation>No file was written.</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="131"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="109"/>
         <source>Exportación terminada</source>
         <translation>Export finished</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="126"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="105"/>
         <source>Se exportó 1 cliente a:
 {path}</source>
         <translation>1 customer exported to:
 {path}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="128"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="107"/>
         <source>Se exportaron {count:,} clientes a:
 {path}</source>
         <translation>{count:,} customers exported to:
 {path}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="144"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="131"/>
         <source>La lista de Clientes tiene un filtro:
 {filters}</source>
         <translation>The Customers list has a filter:
 {filters}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="149"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="136"/>
         <source>¿Exporta solo lo filtrado o quita el filtro?</source>
         <translation>Export only the filtered customers, or clear the filter?</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="152"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="139"/>
         <source>Exportar lo &amp;filtrado</source>
         <translation>Export the &amp;filtered ones</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/area.py" line="155"/>
+        <location filename="../../patolab_desktop/ui/customers/area.py" line="142"/>
         <source>&amp;Quitar el filtro y exportar todos</source>
         <translation>&amp;Clear the filter and export all</translation>
     </message>
@@ -3878,52 +3850,52 @@ It will no longer be offered for new requests; requests that already have it do 
         <translation>Incomplete details: open it to complete them</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="59"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="64"/>
         <source>Nombre</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="67"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="68"/>
         <source>Identidad/RTN</source>
         <translation>ID/RTN</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="73"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="71"/>
         <source>Tipo</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="80"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="76"/>
         <source>Edad</source>
         <translation>Age</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="88"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="78"/>
         <source>Género</source>
         <translation>Gender</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="94"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="79"/>
         <source>Teléfono</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="100"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="80"/>
         <source>Correo</source>
         <translation>Email</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="106"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="81"/>
         <source>Departamento</source>
         <translation>Department</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="112"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="82"/>
         <source>Municipio</source>
         <translation>Municipality</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="118"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_columns.py" line="85"/>
         <source>Registrado</source>
         <translation>Registered</translation>
     </message>
@@ -3941,12 +3913,12 @@ It will no longer be offered for new requests; requests that already have it do 
         <translation>Co&amp;mpany</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="72"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="91"/>
         <source>Editar cliente</source>
         <translation>Edit customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="74"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="93"/>
         <source>Nuevo cliente</source>
         <translation>New customer</translation>
     </message>
@@ -3961,62 +3933,62 @@ It will no longer be offered for new requests; requests that already have it do 
         <translation>Type:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="116"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="119"/>
         <source>Nombres del paciente</source>
         <translation>Patient&apos;s first names</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="122"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="118"/>
         <source>&amp;Nombres:</source>
         <translation>First &amp;names:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="125"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="126"/>
         <source>Apellidos del paciente</source>
         <translation>Patient&apos;s last names</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="131"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="125"/>
         <source>&amp;Apellidos:</source>
         <translation>&amp;Last names:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="134"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="133"/>
         <source>Razón social o nombre de la institución</source>
         <translation>Company or institution name</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="137"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="132"/>
         <source>&amp;Nombre:</source>
         <translation>&amp;Name:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="179"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="176"/>
         <source>Escriba solo los números; los guiones se ponen solos.</source>
         <translation>Type the digits only; the dashes are added automatically.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="168"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="165"/>
         <source>&amp;Género:</source>
         <translation>&amp;Gender:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="202"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="199"/>
         <source>No &amp;sé la fecha</source>
         <translation>Date un&amp;known</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="205"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="202"/>
         <source>Sin fecha de nacimiento: escriba la edad declarada</source>
         <translation>No date of birth: enter the stated age</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="216"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="213"/>
         <source>&amp;Fecha de nacimiento:</source>
         <translation>Date of &amp;birth:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="160"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="157"/>
         <source>&amp;Edad:</source>
         <translation>&amp;Age:</translation>
     </message>
@@ -4026,68 +3998,68 @@ It will no longer be offered for new requests; requests that already have it do 
         <translation>Contact</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="34"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="37"/>
         <source>9988-7766 (WhatsApp)</source>
         <translation>9988-7766 (WhatsApp)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="40"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="36"/>
         <source>&amp;Teléfono:</source>
         <translation>P&amp;hone:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="41"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="39"/>
         <source>Número principal; se usa para WhatsApp. Sin código se asume Honduras (+504).</source>
         <translation>Main number; used for WhatsApp. Without a country code Honduras (+504) is assumed.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="47"/>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="255"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="48"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="252"/>
         <source>Opcional</source>
         <translation>Optional</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="53"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="47"/>
         <source>Teléfono &amp;2:</source>
         <translation>Phone &amp;2:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="56"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="55"/>
         <source>nombre@ejemplo.com</source>
         <translation>name@example.com</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="59"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="54"/>
         <source>&amp;Correo:</source>
         <translation>&amp;Email:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="62"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="59"/>
         <source>No en&amp;viar notificaciones (bloqueado)</source>
         <translation>Do not send notifi&amp;cations (blocked)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="72"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="69"/>
         <source>Avisos &amp;WhatsApp:</source>
         <translation>&amp;WhatsApp notices:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="73"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="70"/>
         <source>¿El paciente acepta avisos por WhatsApp (solicitud recibida, resultados listos)? Se guarda la fecha y quién lo registró.</source>
         <translation>Does the patient accept WhatsApp notices (request received, results ready)? The date and who recorded it are kept.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="86"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="83"/>
         <source>Dirección</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="93"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="90"/>
         <source>&amp;Departamento:</source>
         <translation>&amp;Department:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="103"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="100"/>
         <source>M&amp;unicipio:</source>
         <translation>M&amp;unicipality:</translation>
     </message>
@@ -4097,104 +4069,104 @@ It will no longer be offered for new requests; requests that already have it do 
         <translation>Neighbourhood, street, house number</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="115"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="108"/>
         <source>Di&amp;rección:</source>
         <translation>Add&amp;ress:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="118"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="116"/>
         <source>Referencia (opcional)</source>
         <translation>Landmark (optional)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="124"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="115"/>
         <source>Dirección 2:</source>
         <translation>Address 2:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="132"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="125"/>
         <source>País:</source>
         <translation>Country:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="140"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="133"/>
         <source>Código p&amp;ostal:</source>
         <translation>P&amp;ostal code:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="155"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="148"/>
         <source>Otros datos</source>
         <translation>Other details</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="158"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="154"/>
         <source>Número de expediente en otro sistema</source>
         <translation>File number in another system</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="164"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="153"/>
         <source>E&amp;xpediente externo:</source>
         <translation>E&amp;xternal file:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="169"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="160"/>
         <source>Alergias, observaciones…</source>
         <translation>Allergies, remarks…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="176"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="167"/>
         <source>Notas (a&amp;lergias):</source>
         <translation>No&amp;tes (allergies):</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="112"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="131"/>
         <source>Guardar</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="118"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="137"/>
         <source>Guardar (Intro o Ctrl+S)</source>
         <translation>Save (Enter or Ctrl+S)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="139"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="158"/>
         <source>Cancelar</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="143"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="162"/>
         <source>Cancelar (Esc)</source>
         <translation>Cancel (Esc)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="148"/>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="187"/>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="166"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="141"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="178"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="185"/>
         <source>— Seleccione —</source>
         <translation>— Select —</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="338"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="335"/>
         <source>años, calculada hoy desde la fecha de nacimiento</source>
         <translation>years, calculated today from the date of birth</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="189"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="180"/>
         <source>— Elija antes el departamento —</source>
         <translation>— Choose the department first —</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="338"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="357"/>
         <source>Este cliente está inactivo (desactivado).</source>
         <translation>This customer is inactive (deactivated).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="417"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="436"/>
         <source>El cliente cambió</source>
         <translation>The customer has changed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="418"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="437"/>
         <source>{exc}
 
 Otra persona guardó este cliente mientras usted lo editaba. Se cargarán los datos actuales; revise y vuelva a aplicar sus cambios.</source>
@@ -4203,39 +4175,39 @@ Otra persona guardó este cliente mientras usted lo editaba. Se cargarán los da
 Someone else saved this customer while you were editing it. The current details will be loaded; check them and apply your changes again.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="428"/>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="482"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="447"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="478"/>
         <source>Cliente no encontrado</source>
         <translation>Customer not found</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="433"/>
-        <location filename="../../patolab_desktop/ui/customers/customer_form.py" line="154"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="452"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_form.py" line="166"/>
         <source>No se guardó</source>
         <translation>Not saved</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="448"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="53"/>
         <source>Identidad {id_number}</source>
         <translation>ID {id_number}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="454"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="59"/>
         <source>Tel. {phone}</source>
         <translation>Tel. {phone}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="463"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="469"/>
         <source>… y {v} más</source>
         <translation>… and {v} more</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="467"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="463"/>
         <source>Posible cliente duplicado</source>
         <translation>Possible duplicate customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="468"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="464"/>
         <source>Ya hay clientes registrados que parecen ser el mismo:
 
 </source>
@@ -4244,7 +4216,7 @@ Someone else saved this customer while you were editing it. The current details 
 </translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="473"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="468"/>
         <source>
 
 ¿Guardar de todos modos?</source>
@@ -4253,24 +4225,14 @@ Someone else saved this customer while you were editing it. The current details 
 Save anyway?</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="483"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="479"/>
         <source>Este cliente ya no existe.</source>
         <translation>This customer no longer exists.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="490"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="486"/>
         <source>Se cargaron los datos guardados por otra persona.</source>
         <translation>The details saved by someone else have been loaded.</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="501"/>
-        <source>Descartar cambios</source>
-        <translation>Discard changes</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="502"/>
-        <source>¿Cerrar sin guardar los cambios?</source>
-        <translation>Close without saving the changes?</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="43"/>
@@ -4298,64 +4260,64 @@ Save anyway?</translation>
         <translation>No document</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="140"/>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="253"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="137"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="250"/>
         <source>35, 8m o 3d</source>
         <translation>35, 8m or 3d</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="148"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="145"/>
         <source>Años (35), meses (8m) o días (3d) para los bebés.</source>
         <translation>Years (35), months (8m) or days (3d) for babies.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="165"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="162"/>
         <source>Una tecla: M (mujer), H (hombre), O (otro).</source>
         <translation>One key: the first letter of the choice.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="187"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="184"/>
         <source>&amp;Identidad:</source>
         <translation>&amp;ID:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="348"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="345"/>
         <source>escriba la fecha de nacimiento</source>
         <translation>type the date of birth</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="357"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="354"/>
         <source>{age}, declarada hoy</source>
         <translation>{age}, declared today</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="359"/>
+        <location filename="../../patolab_desktop/ui/customers/identity_section.py" line="356"/>
         <source>declarada (sin fecha de nacimiento)</source>
         <translation>declared (no date of birth)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="94"/>
-        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="104"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="91"/>
+        <location filename="../../patolab_desktop/ui/customers/contact_sections.py" line="101"/>
         <source>Escriba parte del nombre (sin tildes) y pulse Intro.</source>
         <translation>Type part of the name (accents optional) and press Enter.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="121"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="140"/>
         <source>Guardar &amp;y crear solicitud</source>
         <translation>Save and create re&amp;quest</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="126"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="145"/>
         <source>Guardar y abrir una solicitud nueva para este paciente (Ctrl+Mayús+Intro)</source>
         <translation>Save and open a new request for this patient (Ctrl+Shift+Enter)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="133"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="152"/>
         <source>Mensa&amp;jes de WhatsApp…</source>
         <translation>WhatsApp me&amp;ssages…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="394"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_dialog.py" line="413"/>
         <source>Escriba la fecha de nacimiento o marque «No sé la fecha».</source>
         <translation>Type the date of birth or tick “Date unknown”.</translation>
     </message>
@@ -4363,67 +4325,67 @@ Save anyway?</translation>
 <context>
     <name>customers.customer_filters</name>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="38"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="24"/>
         <source>Tipo de cliente</source>
         <translation>Customer type</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="42"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="28"/>
         <source>Todos los tipos</source>
         <translation>All types</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="44"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="30"/>
         <source>Género</source>
         <translation>Gender</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="48"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="34"/>
         <source>Todos los géneros</source>
         <translation>All genders</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="50"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="36"/>
         <source>Departamento</source>
         <translation>Department</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="54"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="40"/>
         <source>Todos los departamentos</source>
         <translation>All departments</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="57"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="43"/>
         <source>Municipio (elija antes el departamento)</source>
         <translation>Municipality (choose the department first)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="62"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="48"/>
         <source>Mostrar i&amp;nactivos</source>
         <translation>Show i&amp;nactive</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="65"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="51"/>
         <source>Incluye los clientes desactivados, para reactivarlos</source>
         <translation>Includes deactivated customers, so they can be reactivated</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="70"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="56"/>
         <source>Solo inco&amp;mpletos</source>
         <translation>Inco&amp;mplete only</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="73"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="59"/>
         <source>Solo los clientes importados a los que les faltan datos</source>
         <translation>Only imported customers with missing details</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="79"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="65"/>
         <source>&amp;Filtros:</source>
         <translation>&amp;Filters:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="114"/>
+        <location filename="../../patolab_desktop/ui/customers/customer_filters.py" line="100"/>
         <source>Todos los municipios</source>
         <translation>All municipalities</translation>
     </message>
@@ -4431,137 +4393,137 @@ Save anyway?</translation>
 <context>
     <name>customers.customers_window</name>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="50"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="52"/>
         <source>Buscar por nombre, teléfono, correo o identidad…  (Ctrl+F)</source>
         <translation>Search by name, phone, email or ID…  (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="119"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="97"/>
         <source>&amp;Nuevo</source>
         <translation>&amp;New</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="123"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="101"/>
         <source>Registrar un cliente nuevo</source>
         <translation>Register a new customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="126"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="104"/>
         <source>&amp;Editar</source>
         <translation>&amp;Edit</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="130"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="108"/>
         <source>Editar el cliente seleccionado (Intro o doble clic)</source>
         <translation>Edit the selected customer (Enter or double-click)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="135"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="113"/>
         <source>&amp;Desactivar</source>
         <translation>&amp;Deactivate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="139"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="117"/>
         <source>Desactivar el cliente seleccionado</source>
         <translation>Deactivate the selected customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="144"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="122"/>
         <source>&amp;Reactivar</source>
         <translation>&amp;Reactivate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="148"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="126"/>
         <source>Reactivar el cliente seleccionado</source>
         <translation>Reactivate the selected customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="151"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="129"/>
         <source>Actuali&amp;zar</source>
         <translation>Re&amp;fresh</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="155"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="133"/>
         <source>Volver a leer la lista de la base de datos</source>
         <translation>Read the list from the database again</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="168"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="146"/>
         <source>Buscar</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="172"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="150"/>
         <source>Ir al cuadro de búsqueda</source>
         <translation>Go to the search box</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="185"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="164"/>
         <source>&amp;Buscar:</source>
         <translation>&amp;Search:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="310"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="207"/>
         <source>No hay clientes que coincidan con la búsqueda.</source>
         <translation>No customers match the search.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="314"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="211"/>
         <source>No hay clientes registrados.</source>
         <translation>No customers registered yet.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="317"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="214"/>
         <source>Mostrando {shown:,} clientes (hay más: baje para verlos)</source>
         <translation>Showing {shown:,} customers (there are more: scroll down to see them)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="323"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="220"/>
         <source>{total:,} cliente</source>
         <translation>{total:,} customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="325"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="222"/>
         <source>{total:,} clientes</source>
         <translation>{total:,} customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="330"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="227"/>
         <source>Mostrando {shown:,} de más de {COUNT_CAP:,} clientes</source>
         <translation>Showing {shown:,} of more than {COUNT_CAP:,} customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="334"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="231"/>
         <source>Mostrando {shown:,} de {total:,} clientes</source>
         <translation>Showing {shown:,} of {total:,} customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="414"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="296"/>
         <source>Cliente guardado: {name}</source>
         <translation>Customer saved: {name}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="447"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="329"/>
         <source>Cliente no encontrado</source>
         <translation>Customer not found</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="448"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="330"/>
         <source>Ese cliente ya no existe en la base de datos. Se actualizará la lista.</source>
         <translation>That customer no longer exists in the database. The list will be refreshed.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="459"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="341"/>
         <source>Cambios guardados: {name}</source>
         <translation>Changes saved: {name}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="476"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="358"/>
         <source>Desactivar cliente</source>
         <translation>Deactivate customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="477"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="359"/>
         <source>¿Desactivar a «{name}»?
 
 Dejará de aparecer en las listas y búsquedas, pero su historial se conserva. Un administrador puede reactivarlo.</source>
@@ -4570,52 +4532,52 @@ Dejará de aparecer en las listas y búsquedas, pero su historial se conserva. U
 They will no longer appear in lists and searches, but their history is kept. An administrator can reactivate them.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="488"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="366"/>
         <source>No se pudo desactivar</source>
         <translation>Could not deactivate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="503"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="377"/>
         <source>No se pudo reactivar</source>
         <translation>Could not reactivate</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="158"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="136"/>
         <source>Nueva so&amp;licitud</source>
         <translation>New re&amp;quest</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="162"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="140"/>
         <source>Abrir una solicitud nueva para el paciente seleccionado</source>
         <translation>Open a new request for the selected patient</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="208"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="174"/>
         <source>Intro: editar · Ctrl+N: nuevo · F9: nueva solicitud · Supr: desactivar · F5: actualizar</source>
         <translation>Enter: edit · Ctrl+N: new · F9: new request · Del: deactivate · F5: refresh</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="520"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="394"/>
         <source>Búsqueda: «{text}»</source>
         <translation>Search: “{text}”</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="526"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="400"/>
         <source>Tipo de cliente</source>
         <translation>Customer type</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="527"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="401"/>
         <source>Género</source>
         <translation>Gender</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="528"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="402"/>
         <source>Departamento</source>
         <translation>Department</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="529"/>
+        <location filename="../../patolab_desktop/ui/customers/customers_window.py" line="403"/>
         <source>Municipio</source>
         <translation>Municipality</translation>
     </message>
@@ -4623,67 +4585,57 @@ They will no longer appear in lists and searches, but their history is kept. An 
 <context>
     <name>customers.import_area</name>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="25"/>
+        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="21"/>
         <source>&amp;Importar pacientes (CSV)…</source>
         <translation>&amp;Import patients (CSV)…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="32"/>
+        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="28"/>
         <source>&amp;Pacientes (CSV)…</source>
         <translation>&amp;Patients (CSV)…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="68"/>
+        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="58"/>
         <source>Importar pacientes desde CSV</source>
         <translation>Import patients from CSV</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="91"/>
+        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="81"/>
         <source>Exportar pacientes a CSV</source>
         <translation>Export patients to CSV</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="93"/>
+        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="83"/>
         <source>Archivos CSV (*.csv)</source>
         <translation>CSV files (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="101"/>
+        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="105"/>
         <source>Exportar pacientes</source>
         <translation>Export patients</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="105"/>
+        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="109"/>
         <source>Exportando pacientes</source>
         <translation>Exporting patients</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="110"/>
-        <source>Exportación cancelada</source>
-        <translation>Export cancelled</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="111"/>
-        <source>No se escribió ningún archivo.</source>
-        <translation>No file was written.</translation>
-    </message>
-    <message>
-        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="118"/>
+        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="92"/>
         <source>paciente</source>
         <translation>patient</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="120"/>
+        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="94"/>
         <source>pacientes</source>
         <translation>patients</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="124"/>
+        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="97"/>
         <source>Exportación terminada</source>
         <translation>Export finished</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="125"/>
+        <location filename="../../patolab_desktop/ui/customers/import_area.py" line="98"/>
         <source>Se exportaron {count:,} {noun} a:
 {path}</source>
         <translation>{count:,} {noun} exported to:
@@ -5282,63 +5234,62 @@ Front desk for clinical and pathology laboratories.</translation>
     <name>notify.messages</name>
     <message>
         <location filename="../../patolab_desktop/ui/notify/messages_dialog.py" line="14"/>
-        <location filename="../../patolab_desktop/ui/notify/messages_panel.py" line="123"/>
-        <location filename="../../patolab_desktop/ui/notify/messages_panel.py" line="134"/>
+        <location filename="../../patolab_desktop/ui/notify/messages_panel.py" line="120"/>
         <source>Mensajes de WhatsApp</source>
         <translation>WhatsApp messages</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/messages_panel.py" line="22"/>
+        <location filename="../../patolab_desktop/ui/notify/messages_panel.py" line="21"/>
         <source>Fecha</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/messages_panel.py" line="23"/>
+        <location filename="../../patolab_desktop/ui/notify/messages_panel.py" line="22"/>
         <source>Aviso</source>
         <translation>Notice</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/messages_panel.py" line="24"/>
+        <location filename="../../patolab_desktop/ui/notify/messages_panel.py" line="23"/>
         <source>Teléfono</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/messages_panel.py" line="25"/>
+        <location filename="../../patolab_desktop/ui/notify/messages_panel.py" line="24"/>
         <source>Estado</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/messages_panel.py" line="28"/>
+        <location filename="../../patolab_desktop/ui/notify/messages_panel.py" line="27"/>
         <source>Motivo</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/messages_panel.py" line="31"/>
+        <location filename="../../patolab_desktop/ui/notify/messages_panel.py" line="30"/>
         <source>Aceptado</source>
         <translation>Accepted</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/messages_panel.py" line="61"/>
+        <location filename="../../patolab_desktop/ui/notify/messages_panel.py" line="77"/>
         <source>«Aceptado por WhatsApp» no confirma la entrega: sin servidor público la aplicación no la puede saber.</source>
         <translation>&quot;Accepted by WhatsApp&quot; does not confirm delivery: without a public server the application cannot know it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/messages_panel.py" line="69"/>
+        <location filename="../../patolab_desktop/ui/notify/messages_panel.py" line="85"/>
         <source>&amp;Reintentar</source>
         <translation>&amp;Retry</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/messages_panel.py" line="70"/>
+        <location filename="../../patolab_desktop/ui/notify/messages_panel.py" line="86"/>
         <source>Ca&amp;ncelar envío</source>
         <translation>Ca&amp;ncel sending</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/messages_panel.py" line="71"/>
+        <location filename="../../patolab_desktop/ui/notify/messages_panel.py" line="87"/>
         <source>Abrir en &amp;WhatsApp</source>
         <translation>Open in &amp;WhatsApp</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/messages_panel.py" line="73"/>
+        <location filename="../../patolab_desktop/ui/notify/messages_panel.py" line="89"/>
         <source>Abre el chat con el texto escrito (wa.me); usted pulsa enviar. Sirve sin cuenta de la API.</source>
         <translation>Opens the chat with the text written (wa.me); you press send. Works without an API account.</translation>
     </message>
@@ -5346,58 +5297,58 @@ Front desk for clinical and pathology laboratories.</translation>
 <context>
     <name>notify.outbox_window</name>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/outbox_window.py" line="34"/>
-        <location filename="../../patolab_desktop/ui/notify/outbox_window.py" line="126"/>
+        <location filename="../../patolab_desktop/ui/notify/outbox_window.py" line="33"/>
+        <location filename="../../patolab_desktop/ui/notify/outbox_window.py" line="117"/>
         <source>Cola de WhatsApp</source>
         <translation>WhatsApp queue</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/outbox_window.py" line="41"/>
+        <location filename="../../patolab_desktop/ui/notify/outbox_window.py" line="40"/>
         <source>Reanudar el envío</source>
         <translation>Resume sending</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/outbox_window.py" line="47"/>
+        <location filename="../../patolab_desktop/ui/notify/outbox_window.py" line="46"/>
         <source>Todos los estados</source>
         <translation>All statuses</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/outbox_window.py" line="53"/>
+        <location filename="../../patolab_desktop/ui/notify/outbox_window.py" line="52"/>
         <source>Todos los avisos</source>
         <translation>All notices</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/outbox_window.py" line="56"/>
+        <location filename="../../patolab_desktop/ui/notify/outbox_window.py" line="55"/>
         <source>&amp;Estado</source>
         <translation>&amp;Status</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/outbox_window.py" line="58"/>
+        <location filename="../../patolab_desktop/ui/notify/outbox_window.py" line="57"/>
         <source>&amp;Aviso</source>
         <translation>&amp;Notice</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/outbox_window.py" line="74"/>
+        <location filename="../../patolab_desktop/ui/notify/outbox_window.py" line="71"/>
         <source>&amp;Reintentar</source>
         <translation>&amp;Retry</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/outbox_window.py" line="75"/>
+        <location filename="../../patolab_desktop/ui/notify/outbox_window.py" line="74"/>
         <source>Ca&amp;ncelar envío</source>
         <translation>Ca&amp;ncel sending</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/outbox_window.py" line="76"/>
+        <location filename="../../patolab_desktop/ui/notify/outbox_window.py" line="78"/>
         <source>Ac&amp;tualizar</source>
         <translation>Refre&amp;sh</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/outbox_window.py" line="77"/>
+        <location filename="../../patolab_desktop/ui/notify/outbox_window.py" line="81"/>
         <source>C&amp;errar</source>
         <translation>C&amp;lose</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/outbox_window.py" line="98"/>
+        <location filename="../../patolab_desktop/ui/notify/outbox_window.py" line="99"/>
         <source>Envío por WhatsApp DETENIDO desde {at}: {reason} Corrija la configuración y pulse Reanudar.</source>
         <translation>WhatsApp sending STOPPED since {at}: {reason} Fix the settings and press Resume.</translation>
     </message>
@@ -5405,72 +5356,72 @@ Front desk for clinical and pathology laboratories.</translation>
 <context>
     <name>notify.settings_dialog</name>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="31"/>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="32"/>
         <source>Configuración de WhatsApp</source>
         <translation>WhatsApp settings</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="34"/>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="35"/>
         <source>Cuenta de WhatsApp Cloud API</source>
         <translation>WhatsApp Cloud API account</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="38"/>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="39"/>
         <source>Id. del &amp;número:</source>
         <translation>Phone &amp;number id:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="39"/>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="40"/>
         <source>Id. de la &amp;cuenta (WABA):</source>
         <translation>&amp;Account id (WABA):</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="40"/>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="41"/>
         <source>&amp;Versión de Graph:</source>
         <translation>Graph &amp;version:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="49"/>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="50"/>
         <source>Clave de &amp;acceso:</source>
         <translation>&amp;Access token:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="58"/>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="59"/>
         <source>Plantillas aprobadas (UTILITY) por aviso</source>
         <translation>Approved templates (UTILITY) per notice</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="63"/>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="64"/>
         <source>Aviso</source>
         <translation>Notice</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="64"/>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="65"/>
         <source>Plantilla</source>
         <translation>Template</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="65"/>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="66"/>
         <source>Idioma</source>
         <translation>Language</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="66"/>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="67"/>
         <source>Enviar</source>
         <translation>Send</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="84"/>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="85"/>
         <source>Prueba</source>
         <translation>Test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="88"/>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="89"/>
         <source>Ce&amp;lular:</source>
         <translation>Mo&amp;bile:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="90"/>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="91"/>
         <source>Enviar &amp;prueba</source>
         <translation>Send &amp;test</translation>
     </message>
@@ -5480,32 +5431,32 @@ Front desk for clinical and pathology laboratories.</translation>
         <translation>&amp;Save</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="102"/>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="104"/>
         <source>C&amp;errar</source>
         <translation>C&amp;lose</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="119"/>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="118"/>
         <source>Guardada en el almacén de claves: {hint}</source>
         <translation>Stored in the credential store: {hint}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="123"/>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="122"/>
         <source>Sin clave guardada.</source>
         <translation>No token stored.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="127"/>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="126"/>
         <source>Escriba una nueva para cambiarla</source>
         <translation>Type a new one to change it</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="161"/>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="160"/>
         <source>Enviar prueba</source>
         <translation>Send test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="162"/>
+        <location filename="../../patolab_desktop/ui/notify/settings_dialog.py" line="161"/>
         <source>Mensaje de prueba en cola; el envío automático lo manda en unos segundos.</source>
         <translation>Test message queued; the automatic sender sends it in a few seconds.</translation>
     </message>
@@ -5536,52 +5487,52 @@ Front desk for clinical and pathology laboratories.</translation>
         <translation>users</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="168"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="156"/>
         <source>sucursal</source>
         <translation>branch</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="169"/>
+        <location filename="../../patolab_desktop/ui/catalog/branches_dialog.py" line="157"/>
         <source>sucursales</source>
         <translation>branches</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="40"/>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="39"/>
         <source>tipo de remitente</source>
         <translation>referrer type</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="41"/>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="40"/>
         <source>tipos de remitente</source>
         <translation>referrer types</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="94"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="80"/>
         <source>investigación</source>
         <translation>test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="95"/>
+        <location filename="../../patolab_desktop/ui/catalog/catalog_window.py" line="81"/>
         <source>investigaciones</source>
         <translation>tests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/list_editor.py" line="68"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_editor.py" line="77"/>
         <source>registro</source>
         <translation>record</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/list_editor.py" line="69"/>
+        <location filename="../../patolab_desktop/ui/widgets/list_editor.py" line="78"/>
         <source>registros</source>
         <translation>records</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="91"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="72"/>
         <source>remitente</source>
         <translation>referrer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="92"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="73"/>
         <source>remitentes</source>
         <translation>referrers</translation>
     </message>
@@ -5699,7 +5650,7 @@ Front desk for clinical and pathology laboratories.</translation>
 <context>
     <name>printing.actions</name>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="363"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="359"/>
         <source>Se guardaron las etiquetas en:
 {path}</source>
         <translation>The labels were saved to:
@@ -5722,104 +5673,100 @@ Front desk for clinical and pathology laboratories.</translation>
         <translation>PDF document (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="178"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="204"/>
         <source>No se puede imprimir la solicitud</source>
         <translation>The request cannot be printed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="193"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="219"/>
         <source>Resumen de solicitud {request_number}</source>
         <translation>Request summary {request_number}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="215"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="241"/>
         <source>Imprimir resumen {request_number}</source>
         <translation>Print summary {request_number}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="225"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="251"/>
         <source>No se pudo imprimir</source>
         <translation>Printing failed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="246"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="272"/>
         <source>Guardar resumen en PDF</source>
         <translation>Save summary as PDF</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="241"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="267"/>
         <source>Solicitud {request_number}.pdf</source>
         <translation>Request {request_number}.pdf</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="254"/>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="357"/>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="417"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="188"/>
         <source>No se pudo guardar el PDF</source>
         <translation>The PDF could not be saved</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="261"/>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="362"/>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="424"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="192"/>
         <source>PDF guardado</source>
         <translation>PDF saved</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="262"/>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="425"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="276"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="412"/>
         <source>Se guardó el resumen en:
 {path}</source>
         <translation>The summary was saved to:
 {path}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="272"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="287"/>
         <source>No se pueden imprimir las etiquetas</source>
         <translation>The labels cannot be printed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="289"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="314"/>
         <source>Imprimir etiquetas {number}</source>
         <translation>Print labels {number}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="300"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="317"/>
         <source>No se pudieron imprimir las etiquetas</source>
         <translation>The labels could not be printed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="320"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="333"/>
         <source>Etiquetas {number}</source>
         <translation>Labels {number}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="346"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="355"/>
         <source>Guardar etiquetas en PDF</source>
         <translation>Save labels as PDF</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="349"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="356"/>
         <source>Etiquetas {number}.pdf</source>
         <translation>Labels {number}.pdf</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="375"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="370"/>
         <source>No se puede preparar el resumen</source>
         <translation>The summary cannot be prepared</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="388"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="383"/>
         <source>Resumen por período {period_text}</source>
         <translation>Period summary {period_text}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="403"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="398"/>
         <source>Resumen {date_from:%Y-%m-%d} a {date_to:%Y-%m-%d}.pdf</source>
         <translation>Summary {date_from:%Y-%m-%d} to {date_to:%Y-%m-%d}.pdf</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/actions.py" line="409"/>
+        <location filename="../../patolab_desktop/ui/printing/actions.py" line="404"/>
         <source>Guardar resumen por período en PDF</source>
         <translation>Save period summary as PDF</translation>
     </message>
@@ -5864,22 +5811,22 @@ Front desk for clinical and pathology laboratories.</translation>
 <context>
     <name>printing.lab_header_dialog</name>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="30"/>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="29"/>
         <source>A4 (210 × 297 mm)</source>
         <translation>A4 (210 × 297 mm)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="31"/>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="30"/>
         <source>Carta / Letter (216 × 279 mm)</source>
         <translation>Letter (216 × 279 mm)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="33"/>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="32"/>
         <source>Imágenes (*.png *.jpg *.jpeg *.bmp *.gif *.svg)</source>
         <translation>Images (*.png *.jpg *.jpeg *.bmp *.gif *.svg)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="43"/>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="44"/>
         <source>Encabezado del laboratorio</source>
         <translation>Laboratory header</translation>
     </message>
@@ -5974,37 +5921,37 @@ Front desk for clinical and pathology laboratories.</translation>
         <translation>&amp;Copies per label:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="161"/>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="157"/>
         <source>&amp;Guardar</source>
         <translation>&amp;Save</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="167"/>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="159"/>
         <source>C&amp;ancelar</source>
         <translation>C&amp;ancel</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="255"/>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="242"/>
         <source>(no se puede mostrar la imagen)</source>
         <translation>(the image cannot be shown)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="268"/>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="255"/>
         <source>Elegir logotipo</source>
         <translation>Choose logo</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="283"/>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="270"/>
         <source>Ancho de la etiqueta</source>
         <translation>Label width</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="284"/>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="271"/>
         <source>Alto de la etiqueta</source>
         <translation>Label height</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="309"/>
+        <location filename="../../patolab_desktop/ui/printing/lab_header_dialog.py" line="296"/>
         <source>No se pudo guardar</source>
         <translation>Could not save</translation>
     </message>
@@ -6035,72 +5982,72 @@ Front desk for clinical and pathology laboratories.</translation>
 <context>
     <name>printing.period_dialog</name>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/period_dialog.py" line="46"/>
+        <location filename="../../patolab_desktop/ui/printing/period_dialog.py" line="47"/>
         <source>Resumen por período</source>
         <translation>Period summary</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/period_dialog.py" line="52"/>
+        <location filename="../../patolab_desktop/ui/printing/period_dialog.py" line="50"/>
         <source>Solicitudes por estado, prioridad, origen y día, con montos y las canceladas con su motivo.</source>
         <translation>Requests by status, priority, source and day, with amounts, and the cancelled ones with their reason.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/period_dialog.py" line="65"/>
+        <location filename="../../patolab_desktop/ui/printing/period_dialog.py" line="63"/>
         <source>&amp;Desde:</source>
         <translation>&amp;From:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/period_dialog.py" line="66"/>
+        <location filename="../../patolab_desktop/ui/printing/period_dialog.py" line="64"/>
         <source>&amp;Hasta:</source>
         <translation>&amp;To:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/period_dialog.py" line="68"/>
+        <location filename="../../patolab_desktop/ui/printing/period_dialog.py" line="66"/>
         <source>Todas las sucursales</source>
         <translation>All branches</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/period_dialog.py" line="71"/>
+        <location filename="../../patolab_desktop/ui/printing/period_dialog.py" line="69"/>
         <source>&amp;Sucursal:</source>
         <translation>&amp;Branch:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/period_dialog.py" line="76"/>
+        <location filename="../../patolab_desktop/ui/printing/period_dialog.py" line="74"/>
         <source>Ho&amp;y</source>
         <translation>To&amp;day</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/period_dialog.py" line="77"/>
+        <location filename="../../patolab_desktop/ui/printing/period_dialog.py" line="75"/>
         <source>&amp;Esta semana</source>
         <translation>This &amp;week</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/period_dialog.py" line="78"/>
+        <location filename="../../patolab_desktop/ui/printing/period_dialog.py" line="76"/>
         <source>Este &amp;mes</source>
         <translation>This &amp;month</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/period_dialog.py" line="79"/>
+        <location filename="../../patolab_desktop/ui/printing/period_dialog.py" line="77"/>
         <source>Mes a&amp;nterior</source>
         <translation>&amp;Last month</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/period_dialog.py" line="95"/>
+        <location filename="../../patolab_desktop/ui/printing/period_dialog.py" line="89"/>
         <source>&amp;Vista previa</source>
         <translation>Pre&amp;view</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/period_dialog.py" line="101"/>
+        <location filename="../../patolab_desktop/ui/printing/period_dialog.py" line="94"/>
         <source>Guardar &amp;PDF…</source>
         <translation>Save &amp;PDF…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/period_dialog.py" line="106"/>
+        <location filename="../../patolab_desktop/ui/printing/period_dialog.py" line="91"/>
         <source>&amp;Cerrar</source>
         <translation>&amp;Close</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/printing/period_dialog.py" line="155"/>
+        <location filename="../../patolab_desktop/ui/printing/period_dialog.py" line="145"/>
         <source>La fecha final es anterior a la inicial.</source>
         <translation>The end date is before the start date.</translation>
     </message>
@@ -6517,7 +6464,7 @@ Front desk for clinical and pathology laboratories.</translation>
         <translation>OK</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/prompts.py" line="121"/>
+        <location filename="../../patolab_desktop/ui/prompts.py" line="136"/>
         <source>{path} es una carpeta.</source>
         <translation>{path} is a folder.</translation>
     </message>
@@ -6568,97 +6515,97 @@ Front desk for clinical and pathology laboratories.</translation>
 <context>
     <name>referrers.referrer_dialog</name>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="33"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="32"/>
         <source>Editar remitente</source>
         <translation>Edit referrer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="32"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="31"/>
         <source>Nuevo remitente</source>
         <translation>New referrer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="58"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="57"/>
         <source>Dra. María López · Hospital Mario Catarino Rivas</source>
         <translation>Dr. Maria Lopez · Hospital Mario Catarino Rivas</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="57"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="56"/>
         <source>&amp;Nombre:</source>
         <translation>&amp;Name:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="66"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="65"/>
         <source>&amp;Tipo:</source>
         <translation>T&amp;ype:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="72"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="71"/>
         <source>Especialidad, hospital o clínica</source>
         <translation>Specialty, hospital or clinic</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="71"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="70"/>
         <source>&amp;Institución:</source>
         <translation>&amp;Institution:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="79"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="78"/>
         <source>9988-7766 (sin código se asume Honduras, +504)</source>
         <translation>9988-7766 (without a country code Honduras, +504, is assumed)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="78"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="77"/>
         <source>Teléf&amp;ono:</source>
         <translation>Ph&amp;one:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="88"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="87"/>
         <source>nombre@correo.hn</source>
         <translation>name@mail.hn</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="87"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="86"/>
         <source>&amp;Correo:</source>
         <translation>&amp;Email:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="92"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="91"/>
         <source>&amp;Dirección:</source>
         <translation>A&amp;ddress:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="100"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="99"/>
         <source>&amp;Activo (aparece al elegir remitente en una solicitud)</source>
         <translation>&amp;Active (offered when choosing a request&apos;s referrer)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="110"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="109"/>
         <source>— Elija el tipo —</source>
         <translation>— Choose the type —</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="129"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="128"/>
         <source>Este remitente tiene 1 solicitud; el cambio se verá también en ella.</source>
         <translation>This referrer has 1 request; the change will show on it too.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="134"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="133"/>
         <source>Este remitente tiene {used:,} solicitudes; el cambio se verá también en ellas.</source>
         <translation>This referrer has {used:,} requests; the change will show on them too.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="34"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="33"/>
         <source>El remitente cambió</source>
         <translation>The referrer has changed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="95"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="94"/>
         <source>Nota&amp;s:</source>
         <translation>No&amp;tes:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="154"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="149"/>
         <source> (inactivo)</source>
         <translation> (inactive)</translation>
     </message>
@@ -6672,7 +6619,7 @@ Front desk for clinical and pathology laboratories.</translation>
 </translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="159"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="158"/>
         <source>
 
 ¿Registrar de todos modos uno nuevo?</source>
@@ -6681,7 +6628,7 @@ Front desk for clinical and pathology laboratories.</translation>
 Register a new one anyway?</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="162"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrer_dialog.py" line="156"/>
         <source>Posible remitente duplicado</source>
         <translation>Possible duplicate referrer</translation>
     </message>
@@ -6689,77 +6636,77 @@ Register a new one anyway?</translation>
 <context>
     <name>referrers.referrers_window</name>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="32"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="33"/>
         <source>Inactivo (desactivado)</source>
         <translation>Inactive (deactivated)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="40"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="41"/>
         <source>Nombre</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="48"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="46"/>
         <source>Tipo</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="54"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="48"/>
         <source>Institución</source>
         <translation>Institution</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="60"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="50"/>
         <source>Teléfono</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="66"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="51"/>
         <source>Correo</source>
         <translation>Email</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="72"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="54"/>
         <source>Registrado</source>
         <translation>Registered</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="110"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="91"/>
         <source>Buscar por nombre, institución, teléfono o correo…</source>
         <translation>Search by name, institution, phone or email…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="132"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="113"/>
         <source>&amp;Tipo:</source>
         <translation>&amp;Type:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="133"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="114"/>
         <source>Mostrar &amp;inactivos</source>
         <translation>Show &amp;inactive</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="124"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="105"/>
         <source>Tipos de remitente…</source>
         <translation>Referrer types…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="128"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="109"/>
         <source>Crear, renombrar o eliminar tipos</source>
         <translation>Create, rename or delete types</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="135"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="116"/>
         <source>Intro: editar · Ctrl+N: nuevo · Supr: desactivar · F5: actualizar</source>
         <translation>Enter: edit · Ctrl+N: new · Del: deactivate · F5: refresh</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="147"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="128"/>
         <source>Todos los tipos</source>
         <translation>All types</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="99"/>
+        <location filename="../../patolab_desktop/ui/referrers/referrers_window.py" line="80"/>
         <source>¿Desactivar a «{name}»?
 
 Dejará de aparecer al elegir el remitente de una solicitud, pero las solicitudes que ya lo tienen lo conservan. Se puede reactivar cuando haga falta.</source>
@@ -6781,78 +6728,78 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Referrers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="46"/>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="45"/>
         <source>Tipos de remitente</source>
         <translation>Referrer types</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="60"/>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="59"/>
         <source>Nombre del tipo nuevo (p. ej. Laboratorio externo)</source>
         <translation>Name of the new type (e.g. External laboratory)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="66"/>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="65"/>
         <source>&amp;Agregar</source>
         <translation>&amp;Add</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="70"/>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="69"/>
         <source>&amp;Renombrar…</source>
         <translation>&amp;Rename…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="75"/>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="74"/>
         <source>&amp;Eliminar</source>
         <translation>De&amp;lete</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="80"/>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="79"/>
         <source>&amp;Nuevo tipo:</source>
         <translation>&amp;New type:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="84"/>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="83"/>
         <source>Un tipo que usan remitentes no se puede eliminar: solo renombrar o desactivar (deja de ofrecerse para remitentes nuevos).</source>
         <translation>A type used by referrers cannot be deleted, only renamed or deactivated (it is then no longer offered for new referrers).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="105"/>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="104"/>
         <source>Lo usan {in_use:,} remitentes: no se puede eliminar, solo renombrar.</source>
         <translation>Used by {in_use:,} referrers: it cannot be deleted, only renamed.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="112"/>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="111"/>
         <source>Eliminar el tipo seleccionado (Supr)</source>
         <translation>Delete the selected type (Del)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="147"/>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="146"/>
         <source>Renombrar tipo de remitente</source>
         <translation>Rename referrer type</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="148"/>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="147"/>
         <source>Nuevo nombre:</source>
         <translation>New name:</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="151"/>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="150"/>
         <source>No se pudo renombrar</source>
         <translation>Could not rename</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="163"/>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="179"/>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="162"/>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="176"/>
         <source>No se puede eliminar</source>
         <translation>Cannot delete</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="169"/>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="168"/>
         <source>Eliminar tipo de remitente</source>
         <translation>Delete referrer type</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="170"/>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="169"/>
         <source>¿Eliminar el tipo «{name}»?</source>
         <translation>Delete the type “{name}”?</translation>
     </message>
@@ -6860,53 +6807,53 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>requests.add_investigation_dialog</name>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/add_investigation_dialog.py" line="28"/>
+        <location filename="../../patolab_desktop/ui/requests/add_investigation_dialog.py" line="26"/>
         <source>Agregar investigación</source>
         <translation>Add test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/add_investigation_dialog.py" line="36"/>
+        <location filename="../../patolab_desktop/ui/requests/add_investigation_dialog.py" line="34"/>
         <source>Código o nombre de la investigación</source>
         <translation>Test code or name</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/add_investigation_dialog.py" line="40"/>
-        <location filename="../../patolab_desktop/ui/requests/add_investigation_dialog.py" line="106"/>
+        <location filename="../../patolab_desktop/ui/requests/add_investigation_dialog.py" line="38"/>
+        <location filename="../../patolab_desktop/ui/requests/add_investigation_dialog.py" line="104"/>
         <source>Escriba el código o el nombre y elija con Enter.</source>
         <translation>Type the code or the name and choose with Enter.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/add_investigation_dialog.py" line="48"/>
+        <location filename="../../patolab_desktop/ui/requests/add_investigation_dialog.py" line="46"/>
         <source>Notas de la investigación (opcional), p. ej. «en ayunas»</source>
         <translation>Notes for the test (optional), e.g. “fasting”</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/add_investigation_dialog.py" line="55"/>
+        <location filename="../../patolab_desktop/ui/requests/add_investigation_dialog.py" line="53"/>
         <source>&amp;Agregar</source>
         <translation>&amp;Add</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/add_investigation_dialog.py" line="58"/>
+        <location filename="../../patolab_desktop/ui/requests/add_investigation_dialog.py" line="56"/>
         <source>&amp;Investigación</source>
         <translation>&amp;Test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/add_investigation_dialog.py" line="60"/>
+        <location filename="../../patolab_desktop/ui/requests/add_investigation_dialog.py" line="58"/>
         <source>&amp;Notas</source>
         <translation>&amp;Notes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/add_investigation_dialog.py" line="91"/>
+        <location filename="../../patolab_desktop/ui/requests/add_investigation_dialog.py" line="89"/>
         <source> (panel: agrega también sus investigaciones a precio 0)</source>
         <translation> (panel: also adds its tests at price 0)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/add_investigation_dialog.py" line="132"/>
+        <location filename="../../patolab_desktop/ui/requests/add_investigation_dialog.py" line="126"/>
         <source>No se agregó la investigación</source>
         <translation>The test was not added</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/add_investigation_dialog.py" line="140"/>
+        <location filename="../../patolab_desktop/ui/requests/add_investigation_dialog.py" line="130"/>
         <source>Se agregó {code} {name}. Nuevo neto: {net_text}</source>
         <translation>{code} {name} added. New net: {net_text}</translation>
     </message>
@@ -6914,80 +6861,80 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>requests.area</name>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/area.py" line="44"/>
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="43"/>
         <source>Nueva solicitud ({NEW_REQUEST_SHORTCUT})</source>
         <translation>New request ({NEW_REQUEST_SHORTCUT})</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/area.py" line="51"/>
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="50"/>
         <source>Lista de solicitudes ({LIST_SHORTCUT})</source>
         <translation>Request list ({LIST_SHORTCUT})</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/area.py" line="109"/>
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="108"/>
         <source>Solicitud {number} guardada</source>
         <translation>Request {number} saved</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/area.py" line="147"/>
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="146"/>
         <source>Cambios de la solicitud guardados</source>
         <translation>Request changes saved</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/area.py" line="165"/>
-        <location filename="../../patolab_desktop/ui/requests/area.py" line="173"/>
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="164"/>
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="172"/>
         <source>Exportar solicitudes</source>
         <translation>Export requests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/area.py" line="167"/>
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="166"/>
         <source>Archivos CSV (*.csv)</source>
         <translation>CSV files (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/area.py" line="177"/>
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="176"/>
         <source>Exportando solicitudes</source>
         <translation>Exporting requests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/area.py" line="182"/>
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="178"/>
         <source>Exportación cancelada</source>
         <translation>Export cancelled</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/area.py" line="183"/>
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="179"/>
         <source>No se creó el archivo.</source>
         <translation>The file was not created.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/area.py" line="191"/>
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="182"/>
         <source>Solicitudes exportadas</source>
         <translation>Requests exported</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/area.py" line="192"/>
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="183"/>
         <source>Se exportaron {count} solicitudes a
 {path}</source>
         <translation>{count} requests exported to
 {path}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/area.py" line="204"/>
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="195"/>
         <source>Solicitudes</source>
         <translation>Requests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/area.py" line="215"/>
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="206"/>
         <source>&amp;Nueva solicitud…</source>
         <translation>&amp;New request…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/area.py" line="223"/>
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="214"/>
         <source>&amp;Lista de solicitudes</source>
         <translation>Request &amp;list</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/area.py" line="231"/>
+        <location filename="../../patolab_desktop/ui/requests/area.py" line="222"/>
         <source>&amp;Solicitudes (CSV)…</source>
         <translation>&amp;Requests (CSV)…</translation>
     </message>
@@ -6995,77 +6942,77 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>requests.cancel_dialog</name>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="22"/>
+        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="20"/>
         <source>El paciente no se presentó a la toma de muestra</source>
         <translation>The patient did not come for the sample collection</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="23"/>
+        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="21"/>
         <source>Solicitud duplicada</source>
         <translation>Duplicate request</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="24"/>
+        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="22"/>
         <source>Error al registrar la solicitud</source>
         <translation>Mistake when registering the request</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="25"/>
+        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="23"/>
         <source>El paciente desistió del examen</source>
         <translation>The patient decided not to have the test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="26"/>
+        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="24"/>
         <source>Muestra no apta; se registrará una nueva solicitud</source>
         <translation>Unsuitable sample; a new request will be registered</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="42"/>
+        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="41"/>
         <source>Cancelar solicitud</source>
         <translation>Cancel request</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="48"/>
+        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="44"/>
         <source>Cancelar la solicitud &lt;b&gt;{request_number}&lt;/b&gt;</source>
         <translation>Cancel request &lt;b&gt;{request_number}&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="52"/>
+        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="48"/>
         <source> (estado: {status_label})</source>
         <translation> (status: {status_label})</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="61"/>
+        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="57"/>
         <source>Las solicitudes no se borran: quedan canceladas con su motivo en el historial. Solo se cancelan las pendientes o con muestra tomada.</source>
         <translation>Requests are never deleted: they stay cancelled, with their reason, in the history. Only pending requests or those with the sample collected can be cancelled.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="70"/>
+        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="66"/>
         <source>&amp;Motivo de la cancelación *</source>
         <translation>Cancellation &amp;reason *</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="77"/>
+        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="73"/>
         <source>Escriba el motivo o elija uno de la lista</source>
         <translation>Type the reason or choose one from the list</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="92"/>
+        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="87"/>
         <source>Cancelar &amp;solicitud</source>
         <translation>Cancel &amp;request</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="97"/>
+        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="89"/>
         <source>&amp;Volver</source>
         <translation>&amp;Back</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="125"/>
+        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="115"/>
         <source>Escriba el motivo de la cancelación.</source>
         <translation>Enter the reason for the cancellation.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="133"/>
+        <location filename="../../patolab_desktop/ui/requests/cancel_dialog.py" line="123"/>
         <source>No se puede cancelar</source>
         <translation>Cannot cancel</translation>
     </message>
@@ -7073,89 +7020,89 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>requests.common</name>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="37"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="39"/>
         <source>(del panel)</source>
         <translation>(in panel)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="174"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="176"/>
         <source>Código</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="177"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="179"/>
         <source>Investigación</source>
         <translation>Test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="181"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="183"/>
         <source>Forma parte de un panel</source>
         <translation>Part of a panel</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="185"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="187"/>
         <source>Tipo de muestra</source>
         <translation>Sample type</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="187"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="189"/>
         <source>Precio</source>
         <translation>Price</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="188"/>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="299"/>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="324"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="190"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="301"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="326"/>
         <source>Descuento</source>
         <translation>Discount</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="189"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="191"/>
         <source>Neto</source>
         <translation>Net</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="195"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="197"/>
         <source>Estado</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="202"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="204"/>
         <source>Notas</source>
         <translation>Notes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="268"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="270"/>
         <source>Sin descuento</source>
         <translation>No discount</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="272"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="274"/>
         <source>{age} años, </source>
         <translation>{age} years, </translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="274"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="276"/>
         <source>Descuento por edad ({years}{pct} %)</source>
         <translation>Age discount ({years}{pct} %)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="278"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="280"/>
         <source>Descuento manual ({pct} %)</source>
         <translation>Manual discount ({pct} %)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="279"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="281"/>
         <source>Descuento ({pct} %)</source>
         <translation>Discount ({pct} %)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="301"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="303"/>
         <source>Total</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/common.py" line="303"/>
+        <location filename="../../patolab_desktop/ui/requests/common.py" line="305"/>
         <source>Neto a pagar</source>
         <translation>Net to pay</translation>
     </message>
@@ -7168,17 +7115,17 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>requests.lines_dialog</name>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/lines_dialog.py" line="78"/>
+        <location filename="../../patolab_desktop/ui/requests/lines_dialog.py" line="77"/>
         <source>C&amp;errar</source>
         <translation>&amp;Close</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/lines_dialog.py" line="88"/>
+        <location filename="../../patolab_desktop/ui/requests/lines_dialog.py" line="87"/>
         <source>&lt;b&gt;{field}&lt;/b&gt; · {field2} · &lt;span style=&apos;color:#546e7a&apos;&gt;{status_label}&lt;/span&gt;</source>
         <translation>&lt;b&gt;{field}&lt;/b&gt; · {field2} · &lt;span style=&apos;color:#546e7a&apos;&gt;{status_label}&lt;/span&gt;</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/lines_dialog.py" line="111"/>
+        <location filename="../../patolab_desktop/ui/requests/lines_dialog.py" line="110"/>
         <source>La solicitud está {lower}: no se puede modificar.</source>
         <translation>The request is {lower}: it cannot be changed.</translation>
     </message>
@@ -7186,49 +7133,49 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>requests.remove_investigation_dialog</name>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/remove_investigation_dialog.py" line="28"/>
-        <location filename="../../patolab_desktop/ui/requests/remove_investigation_dialog.py" line="121"/>
+        <location filename="../../patolab_desktop/ui/requests/remove_investigation_dialog.py" line="27"/>
+        <location filename="../../patolab_desktop/ui/requests/remove_investigation_dialog.py" line="120"/>
         <source>Quitar investigación</source>
         <translation>Remove test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/remove_investigation_dialog.py" line="33"/>
-        <location filename="../../patolab_desktop/ui/requests/remove_investigation_dialog.py" line="97"/>
+        <location filename="../../patolab_desktop/ui/requests/remove_investigation_dialog.py" line="32"/>
+        <location filename="../../patolab_desktop/ui/requests/remove_investigation_dialog.py" line="96"/>
         <source>Elija la línea y pulse Supr o «Quitar». Quitar un panel quita también sus investigaciones.</source>
         <translation>Choose the line and press Del or “Remove”. Removing a panel also removes its tests.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/remove_investigation_dialog.py" line="42"/>
+        <location filename="../../patolab_desktop/ui/requests/remove_investigation_dialog.py" line="41"/>
         <source>&amp;Quitar (Supr)</source>
         <translation>&amp;Remove (Del)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/remove_investigation_dialog.py" line="87"/>
+        <location filename="../../patolab_desktop/ui/requests/remove_investigation_dialog.py" line="86"/>
         <source>su panel</source>
         <translation>its panel</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/remove_investigation_dialog.py" line="90"/>
+        <location filename="../../patolab_desktop/ui/requests/remove_investigation_dialog.py" line="89"/>
         <source>«{name}» es parte del panel «{panel}»: quite el panel.</source>
         <translation>“{name}” is part of the panel “{panel}”: remove the panel.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/remove_investigation_dialog.py" line="115"/>
+        <location filename="../../patolab_desktop/ui/requests/remove_investigation_dialog.py" line="114"/>
         <source> y sus investigaciones</source>
         <translation> and its tests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/remove_investigation_dialog.py" line="122"/>
+        <location filename="../../patolab_desktop/ui/requests/remove_investigation_dialog.py" line="121"/>
         <source>¿Quitar {name}{extra} de la solicitud? Los montos se recalculan.</source>
         <translation>Remove {name}{extra} from the request? The amounts are recalculated.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/remove_investigation_dialog.py" line="136"/>
+        <location filename="../../patolab_desktop/ui/requests/remove_investigation_dialog.py" line="131"/>
         <source>No se quitó la investigación</source>
         <translation>The test was not removed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/remove_investigation_dialog.py" line="147"/>
+        <location filename="../../patolab_desktop/ui/requests/remove_investigation_dialog.py" line="138"/>
         <source>Se quitó {name}{extra}. Nuevo neto: {net_text}</source>
         <translation>{name}{extra} removed. New net: {net_text}</translation>
     </message>
@@ -7236,228 +7183,228 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>requests.request_detail</name>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="60"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="59"/>
         <source>Fecha</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="61"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="60"/>
         <source>Acción</source>
         <translation>Action</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="64"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="63"/>
         <source>Detalle</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="67"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="66"/>
         <source>Usuario</source>
         <translation>User</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="143"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="142"/>
         <source>Paciente</source>
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="144"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="143"/>
         <source>Médico</source>
         <translation>Doctor</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="145"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="144"/>
         <source>Origen</source>
         <translation>Source</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="146"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="145"/>
         <source>Sucursal</source>
         <translation>Branch</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="147"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="146"/>
         <source>Información clínica</source>
         <translation>Clinical information</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="148"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="147"/>
         <source>Notas</source>
         <translation>Notes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="154"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="153"/>
         <source>Solicitada</source>
         <translation>Requested</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="155"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="154"/>
         <source>Completada</source>
         <translation>Completed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="156"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="155"/>
         <source>Cancelada</source>
         <translation>Cancelled</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="157"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="156"/>
         <source>Motivo</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="158"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="157"/>
         <source>Descuento</source>
         <translation>Discount</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="159"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="158"/>
         <source>Registrada por</source>
         <translation>Registered by</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="175"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="174"/>
         <source>Investigaciones</source>
         <translation>Tests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="191"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="189"/>
         <source>En &amp;proceso</source>
         <translation>In &amp;progress</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="194"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="192"/>
         <source>Marcar las investigaciones elegidas en proceso</source>
         <translation>Mark the chosen tests in progress</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="197"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="195"/>
         <source>Resultado &amp;listo</source>
         <translation>Result rea&amp;dy</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="200"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="198"/>
         <source>Marcar las investigaciones elegidas con resultado listo (una o varias)</source>
         <translation>Mark the chosen tests with their result ready (one or many)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="231"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="222"/>
         <source>Historial</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="241"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="232"/>
         <source>Mensajes de WhatsApp</source>
         <translation>WhatsApp messages</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="261"/>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="387"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="252"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="378"/>
         <source>A&amp;vanzar estado</source>
         <translation>Ad&amp;vance status</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="264"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="255"/>
         <source>&amp;Cancelar solicitud…</source>
         <translation>&amp;Cancel request…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="267"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="260"/>
         <source>&amp;Agregar investigación…</source>
         <translation>&amp;Add test…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="270"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="265"/>
         <source>&amp;Quitar investigación…</source>
         <translation>&amp;Remove test…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="272"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="270"/>
         <source>C&amp;errar</source>
         <translation>Cl&amp;ose</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="284"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="283"/>
         <source>&amp;Resumen…</source>
         <translation>&amp;Summary…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="287"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="286"/>
         <source>Vista previa e impresión del resumen (Ctrl+P)</source>
         <translation>Preview and print the summary (Ctrl+P)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="290"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="289"/>
         <source>E&amp;tiquetas…</source>
         <translation>&amp;Labels…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="293"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="292"/>
         <source>Etiquetas de tubos (Ctrl+E)</source>
         <translation>Tube labels (Ctrl+E)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="325"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="316"/>
         <source>Solicitud {number}</source>
         <translation>Request {number}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="362"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="353"/>
         <source>Resultados: {released}/{total} listas</source>
         <translation>Results: {released}/{total} ready</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="383"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="374"/>
         <source>A&amp;vanzar a «{status_label}»</source>
         <translation>Ad&amp;vance to “{status_label}”</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="404"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="395"/>
         <source>Solicitud {lower}: solo lectura</source>
         <translation>Request {lower}: read only</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="471"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="462"/>
         <source>Avanzar estado</source>
         <translation>Advance status</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="472"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="463"/>
         <source>¿Pasar la solicitud {number} de «{status_label}» a «{status_label2}»?</source>
         <translation>Move request {number} from “{status_label}” to “{status_label2}”?</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="486"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="477"/>
         <source>No se puede avanzar la solicitud</source>
         <translation>The request cannot be advanced</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="506"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="497"/>
         <source>Resultados</source>
         <translation>Results</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="507"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="498"/>
         <source>Elija una o varias investigaciones.</source>
         <translation>Choose one or more tests.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="519"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="510"/>
         <source>No se pudo marcar</source>
         <translation>Could not mark</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="567"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="558"/>
         <source>{age} años</source>
         <translation>{age} years</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="298"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="297"/>
         <source>Co&amp;brar y facturar…</source>
         <translation>Charge and &amp;bill…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="422"/>
+        <location filename="../../patolab_desktop/ui/requests/request_detail.py" line="413"/>
         <source>Factura {number}</source>
         <translation>Invoice {number}</translation>
     </message>
@@ -7465,173 +7412,173 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>requests.request_entry</name>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_texts.py" line="21"/>
-        <location filename="../../patolab_desktop/ui/requests/entry_texts.py" line="42"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_texts.py" line="24"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_texts.py" line="45"/>
         <source>{age} años</source>
         <translation>{age} years</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_texts.py" line="35"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_texts.py" line="38"/>
         <source>Identidad {id_number}</source>
         <translation>ID {id_number}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_texts.py" line="44"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_texts.py" line="47"/>
         <source>edad desconocida</source>
         <translation>age unknown</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_texts.py" line="63"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_texts.py" line="66"/>
         <source>  [panel]</source>
         <translation>  [panel]</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="53"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="52"/>
         <source>Nueva solicitud</source>
         <translation>New request</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="65"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="64"/>
         <source>Ver solicitud</source>
         <translation>View request</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="69"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="68"/>
         <source>Resumen (Ctrl+P)</source>
         <translation>Summary (Ctrl+P)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="72"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="70"/>
         <source>Vista previa e impresión del resumen de la solicitud guardada</source>
         <translation>Preview and print the summary of the saved request</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="78"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="76"/>
         <source>Etiquetas (Ctrl+E)</source>
         <translation>Labels (Ctrl+E)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="81"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="78"/>
         <source>Etiquetas de tubos de la solicitud guardada</source>
         <translation>Tube labels of the saved request</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="96"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="91"/>
         <source>Paciente: nombre, identidad o teléfono</source>
         <translation>Patient: name, ID or phone</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="103"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="96"/>
         <source>Nuevo paciente… ({NEW_PATIENT_KEY})</source>
         <translation>New patient… ({NEW_PATIENT_KEY})</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="108"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="101"/>
         <source>Registrar un paciente sin salir de la solicitud</source>
         <translation>Register a patient without leaving the request</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="115"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="106"/>
         <source>Médico o institución que remite</source>
         <translation>Referring doctor or institution</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="121"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="111"/>
         <source>Pacien&amp;te *</source>
         <translation>Pa&amp;tient *</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="123"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="113"/>
         <source>&amp;Médico *</source>
         <translation>&amp;Doctor *</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="151"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="141"/>
         <source>Priori&amp;dad</source>
         <translation>Priorit&amp;y</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="152"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="142"/>
         <source>&amp;Origen</source>
         <translation>S&amp;ource</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="153"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="143"/>
         <source>Sucursa&amp;l</source>
         <translation>Branc&amp;h</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="174"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="160"/>
         <source>Motivo del examen, diagnóstico presuntivo, medicamentos…</source>
         <translation>Reason for the test, presumptive diagnosis, medication…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="180"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="166"/>
         <source>Ayuno, entrega de resultados, observaciones…</source>
         <translation>Fasting, result delivery, remarks…</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="185"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="171"/>
         <source>In&amp;formación clínica</source>
         <translation>Clinical in&amp;formation</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="187"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="173"/>
         <source>&amp;Notas</source>
         <translation>&amp;Notes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="196"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="182"/>
         <source>Investigaciones</source>
         <translation>Tests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="202"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="188"/>
         <source>Código o nombre de la investigación — Enter la agrega</source>
         <translation>Test code or name — Enter adds it</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="208"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="194"/>
         <source>Agregar &amp;investigación</source>
         <translation>Add t&amp;est</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="211"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="197"/>
         <source>Quitar línea (Supr)</source>
         <translation>Remove line (Del)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="252"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="236"/>
         <source>Ninguno</source>
         <translation>None</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="256"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="240"/>
         <source>Motivo del descuento manual</source>
         <translation>Reason for the manual discount</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="259"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="243"/>
         <source>Descuento man&amp;ual</source>
         <translation>Man&amp;ual discount</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="263"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="247"/>
         <source>Motivo</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="271"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="255"/>
         <source>&amp;Guardar (Ctrl+S)</source>
         <translation>&amp;Save (Ctrl+S)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="275"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="259"/>
         <source>Descartar (Esc)</source>
         <translation>Discard (Esc)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="76"/>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="77"/>
         <source>Su rol no puede aplicar descuentos manuales.</source>
         <translation>Your role cannot apply manual discounts.</translation>
     </message>
@@ -7641,27 +7588,27 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Type the name, ID or phone and choose with Enter.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="263"/>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="271"/>
         <source>   ✓ ya está en la solicitud</source>
         <translation>   ✓ already in the request</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="282"/>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="290"/>
         <source>La investigación</source>
         <translation>The test</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="286"/>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="294"/>
         <source>«{name}» ya está en la solicitud; no se agrega dos veces.</source>
         <translation>“{name}” is already in the request; it is not added twice.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="324"/>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="332"/>
         <source>su panel</source>
         <translation>its panel</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="328"/>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="336"/>
         <source>«{name}» es parte del panel «{panel}»: quite el panel para quitarla.</source>
         <translation>“{name}” is part of the panel “{panel}”: remove the panel to remove it.</translation>
     </message>
@@ -7686,17 +7633,17 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Discard the request you are entering? Nothing will be saved.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="144"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="134"/>
         <source>La empresa que paga esta solicitud (opcional)</source>
         <translation>The company that pays for this request (optional)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="154"/>
+        <location filename="../../patolab_desktop/ui/requests/entry_layout.py" line="144"/>
         <source>Factura a</source>
         <translation>Bill to</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="125"/>
+        <location filename="../../patolab_desktop/ui/requests/request_entry.py" line="134"/>
         <source>(el paciente)</source>
         <translation>(the patient)</translation>
     </message>
@@ -7704,12 +7651,12 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>requests.requests_window</name>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="60"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="69"/>
         <source>Número</source>
         <translation>Number</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="65"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="70"/>
         <source>Fecha</source>
         <translation>Date</translation>
     </message>
@@ -7719,172 +7666,172 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Patient</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="74"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="72"/>
         <source>Médico</source>
         <translation>Doctor</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="77"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="75"/>
         <source>Prioridad</source>
         <translation>Priority</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="85"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="82"/>
         <source>Estado</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="93"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="87"/>
         <source>Resultados</source>
         <translation>Results</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="98"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="88"/>
         <source>Origen</source>
         <translation>Source</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="104"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="91"/>
         <source>Sucursal</source>
         <translation>Branch</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="110"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="97"/>
         <source>Inv.</source>
         <translation>Tests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="113"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="99"/>
         <source>Investigaciones en la solicitud (incluye las de los paneles)</source>
         <translation>Tests in the request (including those in panels)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="120"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="106"/>
         <source>Neto</source>
         <translation>Net</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="124"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="109"/>
         <source>Total {format_money} − descuento {format_money2}</source>
         <translation>Total {format_money} − discount {format_money2}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="232"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="217"/>
         <source>Buscar por número de solicitud o nombre del paciente (Ctrl+F)</source>
         <translation>Search by request number or patient name (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="239"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="224"/>
         <source>Nueva solicitud</source>
         <translation>New request</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="242"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="229"/>
         <source>Abrir (Enter)</source>
         <translation>Open (Enter)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="245"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="234"/>
         <source>Actualizar (F5)</source>
         <translation>Refresh (F5)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="261"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="250"/>
         <source>Todos los estados</source>
         <translation>All statuses</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="268"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="257"/>
         <source>Todos los resultados</source>
         <translation>All results</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="275"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="264"/>
         <source>Todas las prioridades</source>
         <translation>All priorities</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="282"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="271"/>
         <source>Todos los orígenes</source>
         <translation>All sources</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="286"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="275"/>
         <source>Todas las sucursales</source>
         <translation>All branches</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="293"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="280"/>
         <source>Paciente (todos)</source>
         <translation>Patient (all)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="300"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="282"/>
         <source>Médico (todos)</source>
         <translation>Doctor (all)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="305"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="285"/>
         <source>Desde</source>
         <translation>From</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="307"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="287"/>
         <source>Hasta</source>
         <translation>To</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="309"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="289"/>
         <source>Quitar filtros</source>
         <translation>Clear filters</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="313"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="293"/>
         <source>Es&amp;tado</source>
         <translation>Sta&amp;tus</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="314"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="294"/>
         <source>Priori&amp;dad</source>
         <translation>Priori&amp;ty</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="315"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="295"/>
         <source>&amp;Origen</source>
         <translation>S&amp;ource</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="316"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="296"/>
         <source>Sucursa&amp;l</source>
         <translation>Branc&amp;h</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="323"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="300"/>
         <source>Pac&amp;iente</source>
         <translation>Pat&amp;ient</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="325"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="302"/>
         <source>&amp;Médico</source>
         <translation>&amp;Doctor</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="334"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="311"/>
         <source>Res&amp;ultados</source>
         <translation>Res&amp;ults</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="501"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="473"/>
         <source>{rows}{more} solicitudes</source>
         <translation>{rows}{more} requests</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="505"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="477"/>
         <source>1 solicitud</source>
         <translation>1 request</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="248"/>
+        <location filename="../../patolab_desktop/ui/requests/requests_window.py" line="237"/>
         <source>Cobrar y facturar…</source>
         <translation>Charge and invoice…</translation>
     </message>
@@ -11725,32 +11672,32 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>widgets.forms</name>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="221"/>
+        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="319"/>
         <source>&amp;Cerrar</source>
         <translation>&amp;Close</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="235"/>
+        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="333"/>
         <source>Activa</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="237"/>
+        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="335"/>
         <source>Inactiva</source>
         <translation>Inactive</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="240"/>
+        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="338"/>
         <source>Activo</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="242"/>
+        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="340"/>
         <source>Inactivo</source>
         <translation>Inactive</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="247"/>
+        <location filename="../../patolab_desktop/ui/widgets/forms.py" line="345"/>
         <source>Estado</source>
         <translation>Status</translation>
     </message>
@@ -11758,7 +11705,7 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>widgets.list_dialog</name>
     <message>
-        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="43"/>
+        <location filename="../../patolab_desktop/ui/referrers/types_dialog.py" line="42"/>
         <source>R&amp;eactivar</source>
         <translation>R&amp;eactivate</translation>
     </message>
@@ -11827,27 +11774,27 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>widgets.record_dialog</name>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/record_dialog.py" line="73"/>
+        <location filename="../../patolab_desktop/ui/widgets/record_dialog.py" line="99"/>
         <source>Nuevo registro</source>
         <translation>New record</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/record_dialog.py" line="74"/>
+        <location filename="../../patolab_desktop/ui/widgets/record_dialog.py" line="100"/>
         <source>Editar registro</source>
         <translation>Edit record</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/record_dialog.py" line="75"/>
+        <location filename="../../patolab_desktop/ui/widgets/record_dialog.py" line="101"/>
         <source>El registro cambió</source>
         <translation>The record changed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/record_dialog.py" line="219"/>
+        <location filename="../../patolab_desktop/ui/widgets/record_dialog.py" line="72"/>
         <source>Descartar cambios</source>
         <translation>Discard changes</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/ui/widgets/record_dialog.py" line="220"/>
+        <location filename="../../patolab_desktop/ui/widgets/record_dialog.py" line="73"/>
         <source>¿Cerrar sin guardar los cambios?</source>
         <translation>Close without saving the changes?</translation>
     </message>

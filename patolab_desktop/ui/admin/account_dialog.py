@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QPushButton, QWidget
 
 from ... import APP_NAME
 from ...services.errors import ServiceError, ValidationError
 from ..icons import icon
+from ..widgets.forms import dialog_frame
 from .common import (
     FieldErrors,
     PasswordEdit,
@@ -35,11 +36,9 @@ class AccountDialog(QDialog):
         """``title`` goes after the application's name unless ``app`` is False."""
         super().__init__(parent)
         self.setObjectName(name)
-        self.setWindowTitle(f"{APP_NAME} — {title}" if app else title)
-        self.setWindowIcon(icon(icon_name))
-        self.setModal(True)
-        self.setMinimumWidth(min_width)
-        self.box = QVBoxLayout(self)
+        self.box = dialog_frame(
+            self, f"{APP_NAME} — {title}" if app else title, icon_name, min_width
+        )
         self.form = make_form()
         self.errors = FieldErrors(self.form)
         self.message = message_label(self)

@@ -57,10 +57,10 @@ def install(window) -> None:
 
 def backup_now(parent=None):
     """Make a backup now and say where it went; returns the path or None."""
-    path = _attempt(
+    path = prompts.attempt(
         parent, translate("admin.backup_actions", "Copia de seguridad"), backups.backup_now
     )
-    if path is FAILED:
+    if path is prompts.REFUSED:
         return None
     prompts.info(
         parent,
@@ -90,18 +90,6 @@ def _describe_latest() -> str:
     return "\n".join(lines)
 
 
-FAILED = object()  # what _attempt returns when the service refused
-
-
-def _attempt(parent, title: str, call):
-    """``call()``'s result, or FAILED after showing the service's refusal."""
-    try:
-        return call()
-    except ServiceError as exc:
-        prompts.error(parent, title, str(exc))
-        return FAILED
-
-
 def restore_backup(parent=None, path: str | None = None):
     """Pick a backup, confirm, restore (the service backs up the current state first)."""
     if path is None:
@@ -113,8 +101,8 @@ def restore_backup(parent=None, path: str | None = None):
     if not path:
         return None
     title = translate("admin.backup_actions", "Restaurar copia")
-    version = _attempt(parent, title, lambda: backups.validate_backup(path))
-    if version is FAILED:
+    version = prompts.attempt(parent, title, lambda: backups.validate_backup(path))
+    if version is prompts.REFUSED:
         return None
     if not prompts.confirm(
         parent,
@@ -127,8 +115,8 @@ def restore_backup(parent=None, path: str | None = None):
         ).format(path=path, version=version),
     ):
         return None
-    result = _attempt(parent, title, lambda: backups.restore(path))
-    if result is FAILED:
+    result = prompts.attempt(parent, title, lambda: backups.restore(path))
+    if result is prompts.REFUSED:
         return None
     reload = getattr(parent, "reload_from_database", None)
     if reload is not None:

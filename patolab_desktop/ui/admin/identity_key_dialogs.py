@@ -39,31 +39,36 @@ def _key_font() -> QFont:
     return font
 
 
+def key_dialog(dialog: QDialog, name: str, width: int, heading: str, text: str) -> QVBoxLayout:
+    """The frame of both recovery key dialogs: «Clave de recuperación», the key icon and
+    ``heading`` (``text`` under it); returns the dialog's layout."""
+    dialog.setObjectName(name)
+    dialog.setWindowTitle(translate("admin.identity_key_dialogs", "Clave de recuperación"))
+    dialog.setMinimumWidth(width)
+    layout = QVBoxLayout(dialog)
+    layout.addWidget(header("password", heading, text, dialog))
+    return layout
+
+
 class RecoveryKeyDialog(QDialog):
     """Shows the recovery key; ``Listo`` needs the "kept away from this computer" box."""
 
     def __init__(self, parent: QWidget | None = None, first_time: bool = False):
         super().__init__(parent)
-        self.setObjectName("recovery_key_dialog")
-        self.setWindowTitle(translate("admin.identity_key_dialogs", "Clave de recuperación"))
-        self.setMinimumWidth(620)
-        layout = QVBoxLayout(self)
-        layout.addWidget(
-            header(
-                "password",
-                translate(
-                    "admin.identity_key_dialogs",
-                    "Clave de recuperación de los números de identidad",
-                ),
-                translate(
-                    "admin.identity_key_dialogs",
-                    "Imprímala o guárdela ahora: una computadora nueva, o una copia de "
-                    "seguridad restaurada en otra computadora, la pedirá.",
-                )
-                if first_time
-                else "",
-                self,
+        layout = key_dialog(
+            self,
+            "recovery_key_dialog",
+            620,
+            translate(
+                "admin.identity_key_dialogs", "Clave de recuperación de los números de identidad"
+            ),
+            translate(
+                "admin.identity_key_dialogs",
+                "Imprímala o guárdela ahora: una computadora nueva, o una copia de "
+                "seguridad restaurada en otra computadora, la pedirá.",
             )
+            if first_time
+            else "",
         )
         self.warning = QLabel(identity_keys.loss_warning(), self)
         self.warning.setObjectName("loss_warning")
@@ -201,20 +206,15 @@ class UnlockDialog(QDialog):
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        self.setObjectName("unlock_identity_dialog")
-        self.setWindowTitle(translate("admin.identity_key_dialogs", "Clave de recuperación"))
-        self.setMinimumWidth(600)
-        layout = QVBoxLayout(self)
-        layout.addWidget(
-            header(
-                "password",
-                translate(
-                    "admin.identity_key_dialogs",
-                    "Esta computadora no tiene la clave de las identidades",
-                ),
-                "",
-                self,
-            )
+        layout = key_dialog(
+            self,
+            "unlock_identity_dialog",
+            600,
+            translate(
+                "admin.identity_key_dialogs",
+                "Esta computadora no tiene la clave de las identidades",
+            ),
+            "",
         )
         explanation = QLabel(
             translate(

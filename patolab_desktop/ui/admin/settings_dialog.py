@@ -10,11 +10,11 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QLabel,
     QLineEdit,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -24,7 +24,7 @@ from ...services import settings
 from ...services.catalog import branches
 from ...services.errors import ServiceError, ValidationError
 from .. import prompts
-from ..icons import icon
+from ..widgets.forms import dialog_buttons, dialog_frame
 from ..widgets.searchable_combo import SearchableCombo
 
 CONTEXT = "admin.settings_dialog"
@@ -36,16 +36,16 @@ class SettingsDialog(QDialog):
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        self.setWindowTitle(translate("admin.settings_dialog", "Configuración del laboratorio"))
-        self.setWindowIcon(icon("settings"))
-        self.setModal(True)
-        self.setMinimumWidth(520)
+        layout = dialog_frame(
+            self,
+            translate("admin.settings_dialog", "Configuración del laboratorio"),
+            "settings",
+            520,
+        )
         self.fields: dict[str, QWidget] = {}
         self.errors: dict[str, QLabel] = {}
-        layout = QVBoxLayout(self)
 
-        discounts = QGroupBox(translate("admin.settings_dialog", "Descuentos por edad"), self)
-        form = self._form(discounts)
+        form = self._group(layout, translate("admin.settings_dialog", "Descuentos por edad"))
         self._line(
             form, "senior_age", translate("admin.settings_dialog", "&Tercera edad desde (años):")
         )
@@ -62,10 +62,8 @@ class SettingsDialog(QDialog):
             "elder_discount",
             translate("admin.settings_dialog", "Descuento de cuarta edad (%):"),
         )
-        layout.addWidget(discounts)
 
-        desk = QGroupBox(translate("admin.settings_dialog", "Recepción"), self)
-        form = self._form(desk)
+        form = self._group(layout, translate("admin.settings_dialog", "Recepción"))
         self.branch_combo = SearchableCombo(self)
         self.branch_combo.set_items(
             [(b["id"], f"{b['code']} — {b['name']}") for b in branches.list_active()]
@@ -81,34 +79,31 @@ class SettingsDialog(QDialog):
             "lock_minutes",
             translate("admin.settings_dialog", "&Bloqueo por inactividad (minutos, 0 = nunca):"),
         )
-        layout.addWidget(desk)
 
-        header = QGroupBox(translate("admin.settings_dialog", "Encabezado de los documentos"), self)
-        form = self._form(header)
+        form = self._group(
+            layout, translate("admin.settings_dialog", "Encabezado de los documentos")
+        )
         self._line(form, "lab_name", translate("admin.settings_dialog", "&Nombre del laboratorio:"))
         self._line(form, "lab_address", translate("admin.settings_dialog", "&Dirección:"))
         self._line(form, "lab_rtn", translate("admin.settings_dialog", "&RTN:"))
         self._line(form, "lab_phone", translate("admin.settings_dialog", "Teléf&ono:"))
         self._line(form, "lab_email", translate("admin.settings_dialog", "Corr&eo:"))
-        layout.addWidget(header)
 
-        self.buttons = QDialogButtonBox(self)
-        self.save_button = self.buttons.addButton(
-            translate("admin.settings_dialog", "Guardar"), QDialogButtonBox.ButtonRole.AcceptRole
-        )
-        self.save_button.setIcon(icon("save"))
-        self.save_button.setDefault(True)
-        cancel = self.buttons.addButton(
-            translate("admin.settings_dialog", "Cancelar"), QDialogButtonBox.ButtonRole.RejectRole
-        )
-        cancel.setIcon(icon("cancel"))
-        self.save_button.clicked.connect(self.save)
-        cancel.clicked.connect(self.reject)
+        self.buttons = dialog_buttons(self, translate("admin.settings_dialog", "Guardar"))
+        self.save_button = self.buttons.findChild(QPushButton, "save_button")
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
         self.versions = settings.versions(settings.ADMIN_KEYS)  # optimistic lock
         self.load(settings.admin_values())
 
     # --- construction ---------------------------------------------------------------------
+    def _group(self, layout: QVBoxLayout, title: str) -> QFormLayout:
+        """A titled box added to ``layout``; returns its form."""
+        group = QGroupBox(title, self)
+        layout.addWidget(group)
+        return self._form(group)
+
     @staticmethod
     def _form(group: QGroupBox) -> QFormLayout:
         form = QFormLayout(group)

@@ -46,10 +46,12 @@ def charge_by_number(window):
     )
     if not text:
         return None
-    try:
-        request_id = requests_service.find_id(text.strip())
-    except ServiceError as exc:
-        prompts.error(window, translate("billing.area", "Cobrar y facturar"), str(exc))
+    request_id = prompts.attempt(
+        window,
+        translate("billing.area", "Cobrar y facturar"),
+        lambda: requests_service.find_id(text.strip()),
+    )
+    if request_id is prompts.REFUSED:
         return None
     return charge(window, [request_id])
 

@@ -10,13 +10,9 @@ from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
-    QDialog,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
-    QVBoxLayout,
 )
 
 from ...i18n import translate
@@ -25,9 +21,10 @@ from ...services.billing.types import DOC_TYPE_LABELS, label
 from ...services.catalog import branches
 from ...services.errors import ServiceError, ValidationError
 from .. import prompts
-from ..icons import icon
 from ..models.row_table import Column
-from .common import RIGHT, day_text, error_label, show_error, table
+from ..widgets.forms import push_button
+from .base import REFUSED, BillingDialog, BillingTableWindow
+from .common import RIGHT, day_text, error_label, show_error, with_error
 
 
 def columns() -> list[Column]:
@@ -53,50 +50,41 @@ def columns() -> list[Column]:
     ]
 
 
-class AuthorisationsWindow(QDialog):
+class AuthorisationsWindow(BillingTableWindow):
     def __init__(self, parent=None):
-        super().__init__(parent)
-        self.setWindowTitle(translate("billing.authorisations_window", "Autorizaciones fiscales"))
-        self.setWindowIcon(icon("settings"))
-        self.resize(1000, 520)
-        layout = QVBoxLayout(self)
+        super().__init__(
+            parent,
+            translate("billing.authorisations_window", "Autorizaciones fiscales"),
+            "settings",
+            (1000, 520),
+            columns(),
+            ((0, 110), (1, 100), (2, 110), (3, 190), (4, 150), (7, 90)),
+        )
         self.warnings_label = QLabel()
         self.warnings_label.setWordWrap(True)
         self.warnings_label.setStyleSheet(
             "background: #fff3e0; color: #bf360c; padding: 6px; font-weight: 600;"
         )
-        layout.addWidget(self.warnings_label)
-        self.view, self.model = table(columns(), self)
-        for column, width in ((0, 110), (1, 100), (2, 110), (3, 190), (4, 150), (7, 90)):
-            self.view.setColumnWidth(column, width)
-        layout.addWidget(self.view, 1)
-        self.error = error_label()
-        layout.addWidget(self.error)
-        buttons = QHBoxLayout()
-        self.add_button = QPushButton(
-            icon("add"), translate("billing.authorisations_window", "&Agregar autorización…")
+        self.column.addWidget(self.warnings_label)
+        self.add_button = push_button(
+            translate("billing.authorisations_window", "&Agregar autorización…"), "add", self.add
         )
-        self.end_button = QPushButton(
-            icon("cancel"), translate("billing.authorisations_window", "C&errar autorización…")
+        self.end_button = push_button(
+            translate("billing.authorisations_window", "C&errar autorización…"),
+            "cancel",
+            self.end_current,
         )
-        close = QPushButton(translate("billing.authorisations_window", "&Salir"))
-        buttons.addWidget(self.add_button)
-        buttons.addWidget(self.end_button)
-        buttons.addStretch(1)
-        buttons.addWidget(close)
-        layout.addLayout(buttons)
-        self.add_button.clicked.connect(self.add)
-        self.end_button.clicked.connect(self.end_current)
-        close.clicked.connect(self.accept)
+        self.finish_table(
+            (self.add_button, self.end_button), translate("billing.authorisations_window", "&Salir")
+        )
         self.reload()
 
-    def reload(self) -> None:
-        try:
-            rows = authorisations.list_all()
-            found = authorisations.warnings()
-        except ServiceError as exc:
-            show_error(self.error, str(exc))
+    def reload(self, *_args) -> None:
+        """The authorisations and their warnings (a refusal keeps what is shown)."""
+        found = self.attempt(lambda: (authorisations.list_all(), authorisations.warnings()))
+        if found is REFUSED:
             return
+        rows, warnings = found
         labels = {
             "active": translate("billing.authorisations_window", "Activa"),
             "ended": translate("billing.authorisations_window", "Cerrada"),
@@ -105,21 +93,12 @@ class AuthorisationsWindow(QDialog):
             row["key"] = f"{row['establishment']}-{row['point']}-{row['doc_type']}"
             row["status_label"] = labels.get(row["status"], row["status"])
             row["warning_text"] = " ".join(row["warnings"])
-        self.model.set_rows(rows)
-        self.warnings_label.setText("\n".join(found))
-        self.warnings_label.setVisible(bool(found))
-        if rows:
-            self.view.selectRow(0)
+        self.show_rows(rows)
+        self.warnings_label.setText("\n".join(warnings))
+        self.warnings_label.setVisible(bool(warnings))
 
     def select_authorisation(self, authorisation_id: int) -> bool:
-        row = self.model.row_of_id(authorisation_id)
-        if row >= 0:
-            self.view.selectRow(row)
-        return row >= 0
-
-    def current(self) -> dict | None:
-        index = self.view.currentIndex()
-        return self.model.row_dict(index.row()) if index.isValid() else None
+        return self.select_id(authorisation_id)
 
     def add(self) -> int | None:
         dialog = AuthorisationDialog(self)
@@ -143,29 +122,27 @@ class AuthorisationsWindow(QDialog):
         )
         if not reason:
             return False
-        try:
-            authorisations.end(row["id"], reason, row["version"])
-        except ServiceError as exc:
-            show_error(self.error, str(exc))
+        if self.attempt(lambda: authorisations.end(row["id"], reason, row["version"])) is REFUSED:
             return False
         show_error(self.error, "")
         self.reload()
         return True
 
 
-class AuthorisationDialog(QDialog):
+class AuthorisationDialog(BillingDialog):
     """A new SAR authorisation: branch, establecimiento, punto, type, CAI, range,
     deadline. Each refusal is shown beside its field."""
 
     FIELDS = ("branch_id", "establishment", "point", "doc_type", "cai", "range_from", "range_to")
 
     def __init__(self, parent=None):
-        super().__init__(parent)
+        super().__init__(
+            parent,
+            translate("billing.authorisations_window", "Nueva autorización"),
+            "add",
+            min_width=560,
+        )
         self.authorisation_id: int | None = None
-        self.setWindowTitle(translate("billing.authorisations_window", "Nueva autorización"))
-        self.setWindowIcon(icon("add"))
-        self.setMinimumWidth(560)
-        layout = QVBoxLayout(self)
         form = QFormLayout()
         self.branch_combo = QComboBox()
         for branch in branches.list_active():
@@ -221,26 +198,12 @@ class AuthorisationDialog(QDialog):
                 self.deadline_edit,
             ),
         ):
-            box = QVBoxLayout()
-            box.setSpacing(0)
-            box.addWidget(widget)
             self.errors[key] = error_label()
-            box.addWidget(self.errors[key])
-            form.addRow(text, box)
-        layout.addLayout(form)
-        self.error = error_label()
-        layout.addWidget(self.error)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        self.save_button = QPushButton(
-            icon("status_completed"), translate("billing.authorisations_window", "&Guardar")
+            form.addRow(text, with_error(widget, self.errors[key]))
+        self.column.addLayout(form)
+        self.save_button = self.finish(
+            translate("billing.authorisations_window", "&Guardar"), self.save
         )
-        cancel = QPushButton(translate("billing.authorisations_window", "&Cancelar"))
-        buttons.addWidget(self.save_button)
-        buttons.addWidget(cancel)
-        layout.addLayout(buttons)
-        self.save_button.clicked.connect(self.save)
-        cancel.clicked.connect(self.reject)
 
     def set_deadline(self, day: dt.date) -> None:
         self.deadline_edit.setDate(QDate(day.year, day.month, day.day))
@@ -261,7 +224,7 @@ class AuthorisationDialog(QDialog):
         for label_ in list(self.errors.values()) + [self.error]:
             show_error(label_, "")
         try:
-            self.authorisation_id = authorisations.add(self.data())
+            authorisation_id = authorisations.add(self.data())
         except ValidationError as exc:
             general = []
             for key, text in exc.fields.items():
@@ -274,5 +237,6 @@ class AuthorisationDialog(QDialog):
         except ServiceError as exc:
             show_error(self.error, str(exc))
             return None
+        self.authorisation_id = authorisation_id
         self.accept()
         return self.authorisation_id

@@ -11,7 +11,6 @@ from decimal import Decimal
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QFormLayout,
     QGridLayout,
     QGroupBox,
@@ -19,9 +18,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QPushButton,
     QSpinBox,
-    QVBoxLayout,
 )
 
 from ...i18n import translate
@@ -30,24 +27,22 @@ from ...services.billing import cash
 from ...services.billing.types import CASH, DENOMINATIONS, METHOD_LABELS, METHODS, label
 from ...services.errors import ServiceError, ValidationError
 from .. import prompts
-from ..icons import icon
 from ..models.row_table import Column
+from ..widgets.forms import button_row, push_button
 from . import printing
-from .common import RIGHT, day_text, error_label, money, money_column, show_error, table
+from .base import REFUSED, BillingDialog, BillingTableWindow
+from .common import RIGHT, day_text, money, money_column, money_edit, show_error
 from .common import typed_amount as _typed
 
 CTX = "billing.cash_dialogs"
 ZERO = Decimal("0.00")
 
 
-class CashOpenDialog(QDialog):
+class CashOpenDialog(BillingDialog):
     def __init__(self, parent=None):
-        super().__init__(parent)
+        super().__init__(parent, translate("billing.cash_dialogs", "Abrir caja"), "add")
         self.session_id: int | None = None
-        self.setWindowTitle(translate("billing.cash_dialogs", "Abrir caja"))
-        self.setWindowIcon(icon("add"))
-        layout = QVBoxLayout(self)
-        layout.addWidget(
+        self.column.addWidget(
             QLabel(
                 translate(
                     "billing.cash_dialogs", "Cuente el fondo con que empieza el día (cambio)."
@@ -55,46 +50,35 @@ class CashOpenDialog(QDialog):
             )
         )
         form = QFormLayout()
-        self.float_edit = QLineEdit("0.00")
-        self.float_edit.setAlignment(RIGHT)
+        self.float_edit = money_edit("0.00")
         form.addRow(translate("billing.cash_dialogs", "Fondo inicial (L)"), self.float_edit)
-        layout.addLayout(form)
-        self.error = error_label()
-        layout.addWidget(self.error)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        self.open_button = QPushButton(
-            icon("status_completed"), translate("billing.cash_dialogs", "&Abrir caja")
+        self.column.addLayout(form)
+        self.open_button = self.finish(
+            translate("billing.cash_dialogs", "&Abrir caja"), self.open_session, default=True
         )
-        self.open_button.setDefault(True)
-        cancel = QPushButton(translate("billing.cash_dialogs", "&Cancelar"))
-        buttons.addWidget(self.open_button)
-        buttons.addWidget(cancel)
-        layout.addLayout(buttons)
-        self.open_button.clicked.connect(self.open_session)
-        cancel.clicked.connect(self.reject)
 
     def open_session(self) -> int | None:
-        try:
-            self.session_id = cash.open_session(self.float_edit.text())
-        except ServiceError as exc:
-            show_error(self.error, str(exc))
+        session_id = self.attempt(lambda: cash.open_session(self.float_edit.text()))
+        if session_id is REFUSED:
             return None
+        self.session_id = session_id
         self.accept()
         return self.session_id
 
 
-class CashCloseDialog(QDialog):
+class CashCloseDialog(BillingDialog):
     """The cuadre: cash per denomination (live total), the other methods counted, the
     expected amounts and the difference; a note when they differ (the service says so)."""
 
     def __init__(self, parent=None):
-        super().__init__(parent)
+        super().__init__(
+            parent,
+            translate("billing.cash_dialogs", "Cerrar caja (cuadre)"),
+            "cancel",
+            size=(760, 640),
+        )
         self.session_id: int | None = None
         self.closed = False
-        self.setWindowTitle(translate("billing.cash_dialogs", "Cerrar caja (cuadre)"))
-        self.setWindowIcon(icon("cancel"))
-        self.resize(760, 640)
         current = cash.current()
         if current is None:
             raise ValidationError(translate("billing.cash_dialogs", "No tiene una caja abierta."))
@@ -102,8 +86,7 @@ class CashCloseDialog(QDialog):
         report = cash.report(self.session_id)
         names = {m: label(METHOD_LABELS, m) for m in METHODS}
         self.expected = {m: report.expected.get(names[m], ZERO) for m in METHODS}
-        layout = QVBoxLayout(self)
-        layout.addWidget(
+        self.column.addWidget(
             QLabel(
                 translate(
                     "billing.cash_dialogs", "Caja #{id} de {user}, abierta {at}, fondo {float}."
@@ -116,6 +99,24 @@ class CashCloseDialog(QDialog):
             )
         )
         body = QHBoxLayout()
+        body.addWidget(self._cash_box(), 3)
+        body.addWidget(self._other_box(names), 2)
+        self.column.addLayout(body)
+        self.column.addWidget(
+            QLabel(
+                translate("billing.cash_dialogs", "Nota (obligatoria si lo contado no coincide)")
+            )
+        )
+        self.note_edit = QPlainTextEdit()
+        self.note_edit.setMaximumHeight(70)
+        self.column.addWidget(self.note_edit)
+        self.close_button = self.finish(
+            translate("billing.cash_dialogs", "Ce&rrar caja"), self.close_session, stretch=True
+        )
+        self._live()
+
+    def _cash_box(self) -> QGroupBox:
+        """A count per denomination with its subtotal, and the cash total."""
         cash_box = QGroupBox(translate("billing.cash_dialogs", "Efectivo por denominación"))
         grid = QGridLayout(cash_box)
         grid.setHorizontalSpacing(10)
@@ -139,7 +140,10 @@ class CashCloseDialog(QDialog):
         self.cash_total.setStyleSheet("font-weight: 700;")
         grid.addWidget(QLabel(translate("billing.cash_dialogs", "Total efectivo")), 7, 0, 1, 2)
         grid.addWidget(self.cash_total, 7, 2, 1, 4)
-        body.addWidget(cash_box, 3)
+        return cash_box
+
+    def _other_box(self, names: dict[str, str]) -> QGroupBox:
+        """Expected and counted per method (cash counted above), and the difference."""
         other_box = QGroupBox(translate("billing.cash_dialogs", "Esperado y contado"))
         other = QGridLayout(other_box)
         other.addWidget(QLabel(translate("billing.cash_dialogs", "Forma de pago")), 0, 0)
@@ -158,9 +162,7 @@ class CashCloseDialog(QDialog):
                 self.counted_labels[method] = counted
                 other.addWidget(counted, row, 2)
             else:
-                edit = QLineEdit("0.00")
-                edit.setAlignment(RIGHT)
-                edit.setMaximumWidth(110)
+                edit = money_edit("0.00", 110)
                 edit.textChanged.connect(self._live)
                 self.other_edits[method] = edit
                 other.addWidget(edit, row, 2)
@@ -170,31 +172,7 @@ class CashCloseDialog(QDialog):
             QLabel(translate("billing.cash_dialogs", "Diferencia")), len(METHODS) + 1, 0
         )
         other.addWidget(self.difference_label, len(METHODS) + 1, 1, 1, 2)
-        body.addWidget(other_box, 2)
-        layout.addLayout(body)
-        layout.addWidget(
-            QLabel(
-                translate("billing.cash_dialogs", "Nota (obligatoria si lo contado no coincide)")
-            )
-        )
-        self.note_edit = QPlainTextEdit()
-        self.note_edit.setMaximumHeight(70)
-        layout.addWidget(self.note_edit)
-        self.error = error_label()
-        layout.addWidget(self.error)
-        layout.addStretch(1)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        self.close_button = QPushButton(
-            icon("status_completed"), translate("billing.cash_dialogs", "Ce&rrar caja")
-        )
-        cancel = QPushButton(translate("billing.cash_dialogs", "&Cancelar"))
-        buttons.addWidget(self.close_button)
-        buttons.addWidget(cancel)
-        layout.addLayout(buttons)
-        self.close_button.clicked.connect(self.close_session)
-        cancel.clicked.connect(self.reject)
-        self._live()
+        return other_box
 
     def set_count(self, face, count: int) -> None:
         self.counts[Decimal(str(face))].setValue(count)
@@ -223,10 +201,7 @@ class CashCloseDialog(QDialog):
     def close_session(self) -> int | None:
         counts = {str(face): spin.value() for face, spin in self.counts.items() if spin.value()}
         other = {m: edit.text() for m, edit in self.other_edits.items()}
-        try:
-            cash.close(counts, other, self.note_edit.toPlainText())
-        except ServiceError as exc:
-            show_error(self.error, str(exc))
+        if self.attempt(lambda: cash.close(counts, other, self.note_edit.toPlainText())) is REFUSED:
             return None
         self.closed = True
         self.accept()
@@ -247,19 +222,20 @@ def session_columns() -> list[Column]:
     ]
 
 
-class CashSessionsDialog(QDialog):
+class CashSessionsDialog(BillingTableWindow):
     """Cash sessions (a supervisor sees all and confirms the closed ones)."""
 
     changed = Signal()
 
     def __init__(self, parent=None):
-        super().__init__(parent)
-        self.setWindowTitle(translate("billing.cash_dialogs", "Cierres de caja"))
-        self.setWindowIcon(icon("print"))
-        self.resize(980, 520)
-        layout = QVBoxLayout(self)
-        top = QHBoxLayout()
-        top.addWidget(QLabel(translate("billing.cash_dialogs", "Mostrar:")))
+        super().__init__(
+            parent,
+            translate("billing.cash_dialogs", "Cierres de caja"),
+            "print",
+            (980, 520),
+            session_columns(),
+            ((0, 40), (1, 110), (2, 130), (3, 130), (6, 95), (7, 120)),
+        )
         self.status_combo = QComboBox()
         for key, text in (
             ("closed", translate("billing.cash_dialogs", "Cerradas por confirmar")),
@@ -268,64 +244,33 @@ class CashSessionsDialog(QDialog):
             ("open", translate("billing.cash_dialogs", "Abiertas")),
         ):
             self.status_combo.addItem(text, key)
-        top.addWidget(self.status_combo)
-        top.addStretch(1)
-        layout.addLayout(top)
-        self.view, self.model = table(session_columns(), self)
-        for column, width in ((0, 40), (1, 110), (2, 130), (3, 130), (6, 95), (7, 120)):
-            self.view.setColumnWidth(column, width)
-        layout.addWidget(self.view, 1)
-        self.error = error_label()
-        layout.addWidget(self.error)
-        buttons = QHBoxLayout()
-        self.confirm_button = QPushButton(
-            icon("status_completed"), translate("billing.cash_dialogs", "&Confirmar cierre")
+        button_row(
+            self.column, (QLabel(translate("billing.cash_dialogs", "Mostrar:")), self.status_combo)
         )
-        self.print_button = QPushButton(
-            icon("print"), translate("billing.cash_dialogs", "&Imprimir reporte…")
+        self.confirm_button = push_button(
+            translate("billing.cash_dialogs", "&Confirmar cierre"),
+            "status_completed",
+            self.confirm_selected,
         )
-        close = QPushButton(translate("billing.cash_dialogs", "C&errar"))
-        buttons.addWidget(self.confirm_button)
-        buttons.addWidget(self.print_button)
-        buttons.addStretch(1)
-        buttons.addWidget(close)
-        layout.addLayout(buttons)
+        self.print_button = push_button(
+            translate("billing.cash_dialogs", "&Imprimir reporte…"), "print", self.print_selected
+        )
+        self.finish_table((self.confirm_button, self.print_button))
         self.confirm_button.setVisible(session.has("billing.reports"))
         self.status_combo.currentIndexChanged.connect(self.reload)
-        self.confirm_button.clicked.connect(self.confirm_selected)
-        self.print_button.clicked.connect(self.print_selected)
-        close.clicked.connect(self.accept)
         self.reload()
 
-    def reload(self, *_args) -> None:
-        try:
-            rows = cash.list_sessions(self.status_combo.currentData() or None)
-        except ServiceError as exc:
-            show_error(self.error, str(exc))
-            rows = []
-        self.model.set_rows(rows)
-        if rows:
-            self.view.selectRow(0)
+    def rows(self) -> list[dict]:
+        return cash.list_sessions(self.status_combo.currentData() or None)
 
     def select_session(self, session_id: int) -> bool:
-        row = self.model.row_of_id(session_id)
-        if row < 0:
-            return False
-        self.view.selectRow(row)
-        return True
-
-    def current(self) -> dict | None:
-        index = self.view.currentIndex()
-        return self.model.row_dict(index.row()) if index.isValid() else None
+        return self.select_id(session_id)
 
     def confirm_selected(self) -> bool:
         row = self.current()
         if row is None:
             return False
-        try:
-            cash.confirm(row["id"], row["version"])
-        except ServiceError as exc:
-            show_error(self.error, str(exc))
+        if self.attempt(lambda: cash.confirm(row["id"], row["version"])) is REFUSED:
             return False
         show_error(self.error, "")
         self.reload()

@@ -4,14 +4,31 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QVBoxLayout, QWidget
 
+from ...services.billing.types import (
+    METHOD_LABELS,
+    METHODS,
+    SETTLE_BALANCE,
+    SETTLE_DEBT,
+    SETTLE_REFUND,
+    SETTLEMENT_LABELS,
+    label,
+)
+from ...services.errors import ServiceError
 from ...util.money import format_lempiras
+from .. import prompts
 from ..models.row_table import Column, RowsTableModel
-from ..widgets.table import make_table_view
+from ..widgets.csv_export import ask_save_path, suggested_path
+from ..widgets.forms import error_line
+from ..widgets.forms import show_error as show_error  # the screens import it from here
+from ..widgets.table import fixed_table
 
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
@@ -46,27 +63,83 @@ def money_column(key: str, title: str) -> Column:
     return Column(key, title, format=money, align=RIGHT)
 
 
-def table(columns: list[Column], parent=None):
-    """A read-only table (view, model) over dict rows."""
+def save_file(
+    window,
+    title: str,
+    name: str,
+    filter_text: str,
+    write: Callable[[Path], Any],
+    saved: Callable[[Path, Any], str] | None = None,
+) -> Path | None:
+    """Ask where to save (``name`` in the documents folder to start; its suffix is added
+    when missing), run ``write(path)`` and, given ``saved(path, what write returned)``,
+    say so under ``title``. The path, or None when cancelled or when a refusal or a disk
+    error was shown."""
+    suffix = Path(name).suffix
+    path = ask_save_path(window, title, suggested_path(name), filter_text, suffix)
+    if not path:
+        return None
+    try:
+        result = write(Path(path))
+    except (ServiceError, OSError) as exc:
+        prompts.error(window, title, str(exc))
+        return None
+    if saved is not None:
+        prompts.info(window, title, saved(Path(path), result))
+    return Path(path)
+
+
+def money_edit(text: str = "", width: int = 0, placeholder: str = "") -> QLineEdit:
+    """An amount typed in lempiras: right-aligned, ``width`` px at most (0: any)."""
+    edit = QLineEdit(text)
+    edit.setAlignment(RIGHT)
+    if width:
+        edit.setMaximumWidth(width)
+    if placeholder:
+        edit.setPlaceholderText(placeholder)
+    return edit
+
+
+def settlement_combo() -> QComboBox:
+    """What happens with the money of a credit note: refund, credit balance, lower debt."""
+    combo = QComboBox()
+    for key in (SETTLE_REFUND, SETTLE_BALANCE, SETTLE_DEBT):
+        combo.addItem(label(SETTLEMENT_LABELS, key), key)
+    return combo
+
+
+def refund_method_combo() -> QComboBox:
+    """How money is given back (every payment method but the credit balance)."""
+    combo = QComboBox()
+    for method in METHODS:
+        if method != "balance":
+            combo.addItem(label(METHOD_LABELS, method), method)
+    return combo
+
+
+def receiver_name(buyer_name: str) -> str:
+    """Who receives a credit note, to prefill: the buyer, "" for CONSUMIDOR FINAL."""
+    return "" if buyer_name == "CONSUMIDOR FINAL" else buyer_name
+
+
+def table(columns: list[Column], parent=None, widths=(), stretch: int | None = None):
+    """A read-only table (view, model) over dict rows (``fixed_table``'s widths, stretch)."""
     model = RowsTableModel(columns, parent=parent)
-    view = make_table_view(parent)
-    view.setSortingEnabled(False)
-    view.setModel(model)
-    return view, model
+    return fixed_table(parent, model, widths, stretch), model
 
 
 def error_label() -> QLabel:
-    label = QLabel()
-    label.setObjectName("error")
-    label.setStyleSheet("color: #c62828;")
-    label.setWordWrap(True)
-    label.hide()
-    return label
+    """The red message line of a billing screen (its object name: "error")."""
+    return error_line("error")
 
 
-def show_error(label: QLabel, text: str) -> None:
-    label.setText(text or "")
-    label.setVisible(bool(text))
+def with_error(widget: QWidget, error: QLabel) -> QVBoxLayout:
+    """``widget`` with its (hidden) error line right under it."""
+    box = QVBoxLayout()
+    box.setSpacing(0)
+    box.addWidget(widget)
+    box.addWidget(error)
+    return box
 
 
 def heading(text: str) -> QLabel:

@@ -8,12 +8,9 @@ from pathlib import Path
 
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDialog,
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
-    QPushButton,
     QSpinBox,
     QVBoxLayout,
 )
@@ -22,14 +19,13 @@ from ...i18n import translate
 from ...services import csvio
 from ...services.access import session
 from ...services.billing import statements
-from ...services.errors import ServiceError
 from ...util.money import amount_text
 from .. import prompts
-from ..icons import icon
 from ..models.row_table import Column
-from ..widgets.csv_export import suggested_path
-from .common import RIGHT, day_text, error_label, money, money_column, show_error, table
-from .payment_dialog import ZERO, PaymentRow
+from ..widgets.forms import button_row, push_button
+from .base import REFUSED, BillingTableWindow
+from .common import RIGHT, day_text, heading, money, money_column, money_edit, save_file, show_error
+from .payment_row import ZERO, PaymentRow
 
 
 def statement_columns() -> list[Column]:
@@ -45,28 +41,50 @@ def statement_columns() -> list[Column]:
     ]
 
 
-class CompanyCreditDialog(QDialog):
+class CompanyCreditDialog(BillingTableWindow):
     """One company: its terms, its statement and an abono."""
 
     def __init__(self, customer_id: int, parent=None):
-        super().__init__(parent)
+        super().__init__(
+            parent,
+            translate("billing.credit_dialogs", "Crédito de la empresa"),
+            "customers",
+            (900, 620),
+            statement_columns(),
+        )
         self.customer_id = customer_id
-        self.setWindowTitle(translate("billing.credit_dialogs", "Crédito de la empresa"))
-        self.setWindowIcon(icon("customers"))
-        self.resize(900, 620)
-        layout = QVBoxLayout(self)
-        self.title = QLabel()
-        self.title.setStyleSheet("font-size: 13pt; font-weight: 700;")
-        layout.addWidget(self.title)
+        self.title = heading("")
+        self.column.addWidget(self.title)
+        self.column.addWidget(self._terms_box())
+        self.summary = QLabel()
+        self.summary.setStyleSheet("font-weight: 600;")
+        self.column.addWidget(self.summary)
+        self.column.addWidget(self.view, 1)
+        self.column.addWidget(self._abono_box())
+        self.csv_button = push_button(
+            translate("billing.credit_dialogs", "Estado de cuenta &CSV…"), "export", self.save_csv
+        )
+        self.pdf_button = push_button(
+            translate("billing.credit_dialogs", "Estado de cuenta &PDF…"), "pdf", self.save_pdf
+        )
+        self.column.addWidget(self.error)
+        button_row(
+            self.column,
+            (self.csv_button, self.pdf_button),
+            (push_button(translate("billing.credit_dialogs", "C&errar"), "", self.accept),),
+        )
+        self.reload()
+
+    def _terms_box(self) -> QGroupBox:
+        """The credit limit, the days to pay and «active» (administrators change them)."""
         terms = QGroupBox(translate("billing.credit_dialogs", "Condiciones de crédito"))
         form = QHBoxLayout(terms)
-        self.limit_edit = QLineEdit()
-        self.limit_edit.setAlignment(RIGHT)
+        self.limit_edit = money_edit()
         self.days_spin = QSpinBox()
         self.days_spin.setRange(0, 365)
         self.active_check = QCheckBox(translate("billing.credit_dialogs", "Crédito &activo"))
-        self.save_terms_button = QPushButton(
-            translate("billing.credit_dialogs", "&Guardar condiciones")
+        self.save_terms_button = push_button(
+            translate("billing.credit_dialogs", "&Guardar condiciones"), "", self.save_terms
         )
         form.addWidget(QLabel(translate("billing.credit_dialogs", "Límite (L)")))
         form.addWidget(self.limit_edit)
@@ -75,22 +93,20 @@ class CompanyCreditDialog(QDialog):
         form.addWidget(self.active_check)
         form.addStretch(1)
         form.addWidget(self.save_terms_button)
-        layout.addWidget(terms)
         can_set = session.has("billing.authorisations")
         for widget in (self.limit_edit, self.days_spin, self.active_check):
             widget.setEnabled(can_set)
         self.save_terms_button.setVisible(can_set)
-        self.summary = QLabel()
-        self.summary.setStyleSheet("font-weight: 600;")
-        layout.addWidget(self.summary)
-        self.view, self.model = table(statement_columns(), self)
-        layout.addWidget(self.view, 1)
+        return terms
+
+    def _abono_box(self) -> QGroupBox:
+        """One payment towards the statement (roles with billing.cash)."""
         abono = QGroupBox(translate("billing.credit_dialogs", "Abono"))
         abono_layout = QVBoxLayout(abono)
         self.abono_row = PaymentRow(amount=ZERO)
         self.abono_row.remove_button.hide()
-        self.abono_button = QPushButton(
-            icon("add"), translate("billing.credit_dialogs", "Registrar a&bono")
+        self.abono_button = push_button(
+            translate("billing.credit_dialogs", "Registrar a&bono"), "add", self.record_abono
         )
         row = QHBoxLayout()
         row.addWidget(self.abono_row, 1)
@@ -98,38 +114,18 @@ class CompanyCreditDialog(QDialog):
         abono_layout.addLayout(row)
         abono_layout.addWidget(self.abono_row.error)
         abono.setVisible(session.has("billing.cash"))
-        layout.addWidget(abono)
-        self.error = error_label()
-        layout.addWidget(self.error)
-        buttons = QHBoxLayout()
-        self.csv_button = QPushButton(
-            icon("export"), translate("billing.credit_dialogs", "Estado de cuenta &CSV…")
-        )
-        self.pdf_button = QPushButton(
-            icon("pdf"), translate("billing.credit_dialogs", "Estado de cuenta &PDF…")
-        )
-        close = QPushButton(translate("billing.credit_dialogs", "C&errar"))
-        buttons.addWidget(self.csv_button)
-        buttons.addWidget(self.pdf_button)
-        buttons.addStretch(1)
-        buttons.addWidget(close)
-        layout.addLayout(buttons)
-        self.save_terms_button.clicked.connect(self.save_terms)
-        self.abono_button.clicked.connect(self.record_abono)
-        self.csv_button.clicked.connect(self.save_csv)
-        self.pdf_button.clicked.connect(self.save_pdf)
-        close.clicked.connect(self.accept)
-        self.reload()
+        return abono
 
-    def reload(self) -> None:
-        try:
-            account = statements.get_account(self.customer_id)
-            data = statements.statement(self.customer_id)
-        except ServiceError as exc:
-            show_error(self.error, str(exc))
+    def reload(self, *_args) -> None:
+        found = self.attempt(
+            lambda: (
+                statements.get_account(self.customer_id),
+                statements.statement(self.customer_id),
+            )
+        )
+        if found is REFUSED:
             return
-        self.account = account
-        self.data = data
+        self.account, self.data = account, data = found
         self.title.setText(data["customer_name"])
         self.limit_edit.setText(amount_text(account["credit_limit"]))
         self.days_spin.setValue(int(account["days"]))
@@ -148,16 +144,18 @@ class CompanyCreditDialog(QDialog):
         self.model.set_rows(data["rows"])
 
     def save_terms(self) -> bool:
-        try:
-            statements.set_account(
-                self.customer_id,
-                self.limit_edit.text(),
-                self.days_spin.value(),
-                self.active_check.isChecked(),
-                expected_version=self.account["version"] or None,
+        if (
+            self.attempt(
+                lambda: statements.set_account(
+                    self.customer_id,
+                    self.limit_edit.text(),
+                    self.days_spin.value(),
+                    self.active_check.isChecked(),
+                    expected_version=self.account["version"] or None,
+                )
             )
-        except ServiceError as exc:
-            show_error(self.error, str(exc))
+            is REFUSED
+        ):
             return False
         show_error(self.error, "")
         self.reload()
@@ -165,65 +163,53 @@ class CompanyCreditDialog(QDialog):
 
     def record_abono(self) -> list[int] | None:
         show_error(self.abono_row.error, "")
-        try:
-            touched = statements.record_abono(self.customer_id, [self.abono_row.payment()])
-        except ServiceError as exc:
-            show_error(self.abono_row.error, str(exc))
+        touched = self.attempt(
+            lambda: statements.record_abono(self.customer_id, [self.abono_row.payment()]),
+            self.abono_row.error,
+        )
+        if touched is REFUSED:
             return None
         self.abono_row.amount_edit.setText("0.00")
         self.reload()
         return touched
 
     def save_csv(self) -> Path | None:
-        title = translate("billing.credit_dialogs", "Estado de cuenta (CSV)")
-        path = prompts.save_file(
-            self,
-            title,
-            suggested_path(f"estado-de-cuenta-{self.customer_id}.csv"),
-            translate("billing.credit_dialogs", "Archivos CSV (*.csv)"),
-        )
-        if not path:
-            return None
-        path = Path(path if path.lower().endswith(".csv") else path + ".csv")
-        try:
+        def write(path: Path) -> None:
             rows = statements.statement_rows(self.customer_id)
             csvio.write_csv(path, rows[0], rows[1:])
-        except (ServiceError, OSError) as exc:
-            prompts.error(self, title, str(exc))
-            return None
-        return path
+
+        return save_file(
+            self,
+            translate("billing.credit_dialogs", "Estado de cuenta (CSV)"),
+            f"estado-de-cuenta-{self.customer_id}.csv",
+            translate("billing.credit_dialogs", "Archivos CSV (*.csv)"),
+            write,
+        )
 
     def save_pdf(self) -> Path | None:
         """The printed statement of account (documents/account_statement.py)."""
         from ...documents.account_statement import write_statement_pdf
         from ...services import settings
 
-        title = translate("billing.credit_dialogs", "Estado de cuenta (PDF)")
-        path = prompts.save_file(
-            self,
-            title,
-            suggested_path(f"estado-de-cuenta-{self.customer_id}.pdf"),
-            translate("billing.credit_dialogs", "Documentos PDF (*.pdf)"),
-        )
-        if not path:
-            return None
-        path = Path(path if path.lower().endswith(".pdf") else path + ".pdf")
-        try:
-            data = statements.statement(self.customer_id)
+        def write(path: Path) -> None:
             paper = str(settings.get("paper_size") or "Letter")
             write_statement_pdf(
                 path,
-                data,
+                statements.statement(self.customer_id),
                 paper if paper in ("Letter", "A4") else "Letter",
                 lab_name=str(settings.get("lab_name") or ""),
             )
-        except (ServiceError, OSError) as exc:
-            prompts.error(self, title, str(exc))
-            return None
-        prompts.info(
-            self, title, translate("billing.credit_dialogs", "Guardado en {path}").format(path=path)
+
+        return save_file(
+            self,
+            translate("billing.credit_dialogs", "Estado de cuenta (PDF)"),
+            f"estado-de-cuenta-{self.customer_id}.pdf",
+            translate("billing.credit_dialogs", "Documentos PDF (*.pdf)"),
+            write,
+            lambda path, _none: translate("billing.credit_dialogs", "Guardado en {path}").format(
+                path=path
+            ),
         )
-        return path
 
 
 def overdue_columns() -> list[Column]:
@@ -236,40 +222,31 @@ def overdue_columns() -> list[Column]:
     ]
 
 
-class OverdueDialog(QDialog):
+class OverdueDialog(BillingTableWindow):
     """Credit invoices past their due date with a balance (supervisors)."""
 
     def __init__(self, parent=None):
-        super().__init__(parent)
-        self.setWindowTitle(translate("billing.credit_dialogs", "Cuentas vencidas"))
-        self.setWindowIcon(icon("customers"))
-        self.resize(800, 480)
-        layout = QVBoxLayout(self)
-        self.view, self.model = table(overdue_columns(), self)
-        layout.addWidget(self.view, 1)
-        self.error = error_label()
-        layout.addWidget(self.error)
-        buttons = QHBoxLayout()
-        self.open_button = QPushButton(
-            icon("customers"), translate("billing.credit_dialogs", "&Ver estado de cuenta…")
+        super().__init__(
+            parent,
+            translate("billing.credit_dialogs", "Cuentas vencidas"),
+            "customers",
+            (800, 480),
+            overdue_columns(),
         )
-        close = QPushButton(translate("billing.credit_dialogs", "C&errar"))
-        buttons.addWidget(self.open_button)
-        buttons.addStretch(1)
-        buttons.addWidget(close)
-        layout.addLayout(buttons)
-        self.open_button.clicked.connect(self.open_current)
-        close.clicked.connect(self.accept)
-        try:
-            self.model.set_rows(statements.overdue())
-        except ServiceError as exc:
-            show_error(self.error, str(exc))
+        self.open_button = push_button(
+            translate("billing.credit_dialogs", "&Ver estado de cuenta…"),
+            "customers",
+            self.open_current,
+        )
+        self.finish_table((self.open_button,))
+        rows = self.attempt(statements.overdue)
+        if rows is not REFUSED:
+            self.model.set_rows(rows)
 
     def open_current(self):
-        index = self.view.currentIndex()
-        if not index.isValid():
+        row = self.current()
+        if row is None:
             return None
-        row = self.model.row_dict(index.row())
         dialog = CompanyCreditDialog(row["customer_id"], self)
         dialog.exec()
         return dialog
@@ -292,12 +269,14 @@ def company_credit(window):
     )
     if not text:
         return None
-    try:
-        page = customers.page(
+    page = prompts.attempt(
+        window,
+        title,
+        lambda: customers.page(
             customers.CustomerFilter(search=text, type="empresa"), PageRequest(limit=5)
-        )
-    except ServiceError as exc:
-        prompts.error(window, title, str(exc))
+        ),
+    )
+    if page is prompts.REFUSED:
         return None
     if not page.rows:
         prompts.error(

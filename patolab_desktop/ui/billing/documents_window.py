@@ -9,7 +9,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
-    QDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -18,7 +17,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
-    QPushButton,
     QRadioButton,
     QVBoxLayout,
 )
@@ -26,24 +24,24 @@ from PySide6.QtWidgets import (
 from ...i18n import translate
 from ...services.access import session
 from ...services.billing import credit_notes, listing, records
-from ...services.billing.types import (
-    METHOD_LABELS,
-    METHODS,
-    SETTLE_BALANCE,
-    SETTLE_DEBT,
-    SETTLE_REFUND,
-    SETTLEMENT_LABELS,
-    TAX_CLASS_LABELS,
-    TAX_CLASSES,
-    label,
-)
-from ...services.errors import ServiceError
+from ...services.billing.types import SETTLE_REFUND, TAX_CLASS_LABELS, TAX_CLASSES, label
 from .. import prompts
-from ..icons import icon
 from ..models.row_table import Column
+from ..widgets.forms import push_button
 from ..widgets.table import SearchBox
 from . import printing
-from .common import RIGHT, day_text, error_label, money, money_column, show_error, table, unmasked
+from .base import REFUSED, BillingDialog, BillingTableWindow
+from .common import (
+    day_text,
+    money,
+    money_column,
+    money_edit,
+    receiver_name,
+    refund_method_combo,
+    settlement_combo,
+    show_error,
+    unmasked,
+)
 
 
 def status_text(row: dict) -> str:
@@ -70,13 +68,16 @@ def document_columns() -> list[Column]:
     ]
 
 
-class FiscalDocumentsWindow(QDialog):
+class FiscalDocumentsWindow(BillingTableWindow):
     def __init__(self, parent=None):
-        super().__init__(parent)
-        self.setWindowTitle(translate("billing.documents_window", "Documentos fiscales"))
-        self.setWindowIcon(icon("print"))
-        self.resize(1000, 600)
-        layout = QVBoxLayout(self)
+        super().__init__(
+            parent,
+            translate("billing.documents_window", "Documentos fiscales"),
+            "print",
+            (1000, 600),
+            document_columns(),
+            ((0, 110), (1, 160), (2, 120), (3, 200)),
+        )
         top = QHBoxLayout()
         self.search = SearchBox(
             translate("billing.documents_window", "Buscar por número o comprador")
@@ -90,61 +91,45 @@ class FiscalDocumentsWindow(QDialog):
             self.type_combo.addItem(text, key)
         top.addWidget(self.search, 1)
         top.addWidget(self.type_combo)
-        layout.addLayout(top)
-        self.view, self.model = table(document_columns(), self)
-        for column, width in ((0, 110), (1, 160), (2, 120), (3, 200)):
-            self.view.setColumnWidth(column, width)
-        layout.addWidget(self.view, 1)
-        self.error = error_label()
-        layout.addWidget(self.error)
-        buttons = QHBoxLayout()
-        self.reprint_button = QPushButton(
-            icon("print"), translate("billing.documents_window", "&Reimprimir…")
+        self.column.addLayout(top)
+        self.reprint_button = push_button(
+            translate("billing.documents_window", "&Reimprimir…"), "print", self.reprint
         )
-        self.pdf_button = QPushButton(
-            icon("print"), translate("billing.documents_window", "Guardar &PDF…")
+        self.pdf_button = push_button(
+            translate("billing.documents_window", "Guardar &PDF…"), "print", self.save_pdf
         )
-        self.void_button = QPushButton(
-            icon("cancel"), translate("billing.documents_window", "&Anular…")
+        self.void_button = push_button(
+            translate("billing.documents_window", "&Anular…"), "cancel", self.void_current
         )
-        self.note_button = QPushButton(
-            icon("remove"), translate("billing.documents_window", "&Nota de crédito…")
+        self.note_button = push_button(
+            translate("billing.documents_window", "&Nota de crédito…"),
+            "remove",
+            self.credit_note_current,
         )
-        self.credit_button = QPushButton(
-            icon("customers"), translate("billing.documents_window", "Crédi&to de la empresa…")
+        self.credit_button = push_button(
+            translate("billing.documents_window", "Crédi&to de la empresa…"),
+            "customers",
+            self.company_credit,
         )
-        close = QPushButton(translate("billing.documents_window", "C&errar"))
-        for button in (
-            self.reprint_button,
-            self.pdf_button,
-            self.void_button,
-            self.note_button,
-            self.credit_button,
-        ):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        buttons.addWidget(close)
-        layout.addLayout(buttons)
+        self.finish_table(
+            (
+                self.reprint_button,
+                self.pdf_button,
+                self.void_button,
+                self.note_button,
+                self.credit_button,
+            )
+        )
         self.void_button.setVisible(session.has("billing.void"))
         self.note_button.setVisible(session.has("billing.credit_note"))
         self.search.search_changed.connect(self.reload)
         self.type_combo.currentIndexChanged.connect(self.reload)
         self.view.selectionModel().currentRowChanged.connect(self._update_buttons)
         self.view.doubleClicked.connect(lambda *_: self.reprint())
-        self.reprint_button.clicked.connect(self.reprint)
-        self.pdf_button.clicked.connect(self.save_pdf)
-        self.void_button.clicked.connect(self.void_current)
-        self.note_button.clicked.connect(self.credit_note_current)
-        self.credit_button.clicked.connect(self.company_credit)
-        close.clicked.connect(self.accept)
         self.reload()
 
-    def reload(self, *_args) -> None:
-        try:
-            rows = listing.search(self.search.text(), self.type_combo.currentData() or None)
-        except ServiceError as exc:
-            show_error(self.error, str(exc))
-            rows = []
+    def rows(self) -> list[dict]:
+        rows = listing.search(self.search.text(), self.type_combo.currentData() or None)
         for row in rows:
             row["type_label"] = (
                 translate("billing.documents_window", "Factura")
@@ -152,22 +137,17 @@ class FiscalDocumentsWindow(QDialog):
                 else translate("billing.documents_window", "Nota de crédito")
             )
             row["status_label"] = status_text(row)
-        self.model.set_rows(rows)
-        if rows:
-            self.view.selectRow(0)
+        return rows
+
+    def show_rows(self, rows: list[dict]) -> None:
+        super().show_rows(rows)
         self._update_buttons()
 
     def select_document(self, document_id: int) -> bool:
-        row = self.model.row_of_id(document_id)
-        if row < 0:
+        if not self.select_id(document_id):
             return False
-        self.view.selectRow(row)
         self._update_buttons()
         return True
-
-    def current(self) -> dict | None:
-        index = self.view.currentIndex()
-        return self.model.row_dict(index.row()) if index.isValid() else None
 
     def _update_buttons(self, *_args) -> None:
         row = self.current()
@@ -221,73 +201,48 @@ class FiscalDocumentsWindow(QDialog):
         return dialog
 
 
-class VoidDialog(QDialog):
+class VoidDialog(BillingDialog):
     """Anular a factura: the reason is required (the service checks it)."""
 
     def __init__(self, row: dict, parent=None):
-        super().__init__(parent)
+        super().__init__(
+            parent, translate("billing.documents_window", "Anular factura"), "cancel", min_width=480
+        )
         self.row = row
         self.done_ok = False
-        self.setWindowTitle(translate("billing.documents_window", "Anular factura"))
-        self.setWindowIcon(icon("cancel"))
-        self.setMinimumWidth(480)
-        layout = QVBoxLayout(self)
-        layout.addWidget(
-            QLabel(
-                translate(
-                    "billing.documents_window",
-                    "Anular la factura <b>{number}</b> de {buyer} por {total}. El número "
-                    "queda usado y la factura se reimprime con «ANULADA»; los pagos se "
-                    "revierten en la caja.",
-                ).format(number=row["number"], buyer=row["buyer_name"], total=money(row["total"]))
-            )
+        explanation = QLabel(
+            translate(
+                "billing.documents_window",
+                "Anular la factura <b>{number}</b> de {buyer} por {total}. El número "
+                "queda usado y la factura se reimprime con «ANULADA»; los pagos se "
+                "revierten en la caja.",
+            ).format(number=row["number"], buyer=row["buyer_name"], total=money(row["total"]))
         )
-        layout.itemAt(0).widget().setWordWrap(True)
-        layout.addWidget(QLabel(translate("billing.documents_window", "Motivo de la anulación:")))
+        explanation.setWordWrap(True)
+        self.column.addWidget(explanation)
+        self.column.addWidget(
+            QLabel(translate("billing.documents_window", "Motivo de la anulación:"))
+        )
         self.reason_edit = QPlainTextEdit()
         self.reason_edit.setMaximumHeight(80)
-        layout.addWidget(self.reason_edit)
-        self.error = error_label()
-        layout.addWidget(self.error)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        self.ok_button = QPushButton(
-            icon("cancel"), translate("billing.documents_window", "&Anular factura")
+        self.column.addWidget(self.reason_edit)
+        self.ok_button = self.finish(
+            translate("billing.documents_window", "&Anular factura"),
+            self.void,
+            "cancel",
+            translate("billing.documents_window", "&Volver"),
         )
-        cancel = QPushButton(translate("billing.documents_window", "&Volver"))
-        buttons.addWidget(self.ok_button)
-        buttons.addWidget(cancel)
-        layout.addLayout(buttons)
-        self.ok_button.clicked.connect(self.void)
-        cancel.clicked.connect(self.reject)
 
     def void(self) -> bool:
-        try:
-            records.void(self.row["id"], self.reason_edit.toPlainText())
-        except ServiceError as exc:
-            show_error(self.error, str(exc))
+        reason = self.reason_edit.toPlainText()
+        if self.attempt(lambda: records.void(self.row["id"], reason)) is REFUSED:
             return False
         self.done_ok = True
         self.accept()
         return True
 
 
-def settlement_combo() -> QComboBox:
-    combo = QComboBox()
-    for key in (SETTLE_REFUND, SETTLE_BALANCE, SETTLE_DEBT):
-        combo.addItem(label(SETTLEMENT_LABELS, key), key)
-    return combo
-
-
-def refund_method_combo() -> QComboBox:
-    combo = QComboBox()
-    for method in METHODS:
-        if method != "balance":
-            combo.addItem(label(METHOD_LABELS, method), method)
-    return combo
-
-
-class CreditNoteDialog(QDialog):
+class CreditNoteDialog(BillingDialog):
     """A Nota de Crédito on a factura: removed investigations, the whole factura or a
     partial amount; the reason, who receives it, and what happens with the money."""
 
@@ -299,16 +254,14 @@ class CreditNoteDialog(QDialog):
         whole: bool = False,
         reason: str = "",
     ):
-        super().__init__(parent)
+        super().__init__(
+            parent, translate("billing.documents_window", "Nota de crédito"), "remove", (640, 620)
+        )
         self.document_id = document_id
         self.note_id: int | None = None
-        self.setWindowTitle(translate("billing.documents_window", "Nota de crédito"))
-        self.setWindowIcon(icon("remove"))
-        self.resize(640, 620)
         view = records.view(document_id)
         self.left = credit_notes.remaining(document_id)
-        layout = QVBoxLayout(self)
-        layout.addWidget(
+        self.column.addWidget(
             QLabel(
                 translate(
                     "billing.documents_window",
@@ -323,6 +276,45 @@ class CreditNoteDialog(QDialog):
                 )
             )
         )
+        self.column.addWidget(self._what_box(request_line_ids))
+        form = QFormLayout()
+        self.reason_edit = QLineEdit(reason)
+        self.receiver_name_edit = QLineEdit(receiver_name(view.buyer_name))
+        self.receiver_document_edit = QLineEdit(unmasked(view.buyer_document))
+        self.settlement = settlement_combo()
+        self.refund_method = refund_method_combo()
+        for text, widget in (
+            (translate("billing.documents_window", "Motivo"), self.reason_edit),
+            (translate("billing.documents_window", "Recibe (nombre)"), self.receiver_name_edit),
+            (
+                translate("billing.documents_window", "Documento de quien recibe"),
+                self.receiver_document_edit,
+            ),
+            (translate("billing.documents_window", "El dinero"), self.settlement),
+            (translate("billing.documents_window", "Se devuelve en"), self.refund_method),
+        ):
+            form.addRow(text, widget)
+        self.column.addLayout(form)
+        self.issue_button = self.finish(
+            translate("billing.documents_window", "&Emitir nota de crédito"),
+            self.issue,
+            cancel_text=translate("billing.documents_window", "&Volver"),
+            stretch=True,
+        )
+        self.settlement.currentIndexChanged.connect(self._settlement_changed)
+        self.mode.buttonToggled.connect(self._mode_changed)
+        (
+            self.lines_radio
+            if request_line_ids
+            else self.whole_radio
+            if whole
+            else self.amount_radio
+        ).setChecked(True)
+        self._mode_changed()
+        self._settlement_changed()
+
+    def _what_box(self, request_line_ids: tuple[int, ...]) -> QGroupBox:
+        """What is credited: the checked investigations, the whole factura or an amount."""
         what = QGroupBox(translate("billing.documents_window", "Qué se acredita"))
         what_layout = QVBoxLayout(what)
         self.lines_radio = QRadioButton(
@@ -339,7 +331,7 @@ class CreditNoteDialog(QDialog):
             self.mode.addButton(radio)
         self.lines_list = QListWidget()
         self.lines_list.setMaximumHeight(130)
-        for line in listing.document_lines(document_id):
+        for line in listing.document_lines(self.document_id):
             item = QListWidgetItem(
                 f"{line['description']} — {money(line['amount'])}", self.lines_list
             )
@@ -351,9 +343,7 @@ class CreditNoteDialog(QDialog):
                 else Qt.CheckState.Unchecked
             )
         amount_row = QHBoxLayout()
-        self.amount_edit = QLineEdit()
-        self.amount_edit.setAlignment(RIGHT)
-        self.amount_edit.setPlaceholderText("0.00")
+        self.amount_edit = money_edit(placeholder="0.00")
         self.tax_combo = QComboBox()
         for key in TAX_CLASSES:
             self.tax_combo.addItem(label(TAX_CLASS_LABELS, key), key)
@@ -364,52 +354,7 @@ class CreditNoteDialog(QDialog):
         what_layout.addWidget(self.whole_radio)
         what_layout.addWidget(self.amount_radio)
         what_layout.addLayout(amount_row)
-        layout.addWidget(what)
-        form = QFormLayout()
-        self.reason_edit = QLineEdit(reason)
-        self.receiver_name_edit = QLineEdit(
-            "" if view.buyer_name == "CONSUMIDOR FINAL" else view.buyer_name
-        )
-        self.receiver_document_edit = QLineEdit(unmasked(view.buyer_document))
-        self.settlement = settlement_combo()
-        self.refund_method = refund_method_combo()
-        form.addRow(translate("billing.documents_window", "Motivo"), self.reason_edit)
-        form.addRow(
-            translate("billing.documents_window", "Recibe (nombre)"), self.receiver_name_edit
-        )
-        form.addRow(
-            translate("billing.documents_window", "Documento de quien recibe"),
-            self.receiver_document_edit,
-        )
-        form.addRow(translate("billing.documents_window", "El dinero"), self.settlement)
-        form.addRow(translate("billing.documents_window", "Se devuelve en"), self.refund_method)
-        layout.addLayout(form)
-        self.error = error_label()
-        layout.addWidget(self.error)
-        layout.addStretch(1)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        self.issue_button = QPushButton(
-            icon("status_completed"),
-            translate("billing.documents_window", "&Emitir nota de crédito"),
-        )
-        cancel = QPushButton(translate("billing.documents_window", "&Volver"))
-        buttons.addWidget(self.issue_button)
-        buttons.addWidget(cancel)
-        layout.addLayout(buttons)
-        self.issue_button.clicked.connect(self.issue)
-        cancel.clicked.connect(self.reject)
-        self.settlement.currentIndexChanged.connect(self._settlement_changed)
-        self.mode.buttonToggled.connect(self._mode_changed)
-        (
-            self.lines_radio
-            if request_line_ids
-            else self.whole_radio
-            if whole
-            else self.amount_radio
-        ).setChecked(True)
-        self._mode_changed()
-        self._settlement_changed()
+        return what
 
     def set_settlement(self, key: str) -> None:
         self.settlement.setCurrentIndex(self.settlement.findData(key))
@@ -452,11 +397,10 @@ class CreditNoteDialog(QDialog):
                 translate("billing.documents_window", "Marque las investigaciones a acreditar."),
             )
             return None
-        try:
-            self.note_id = credit_notes.issue(self.data())
-        except ServiceError as exc:
-            show_error(self.error, str(exc))
+        note_id = self.attempt(lambda: credit_notes.issue(self.data()))
+        if note_id is REFUSED:
             return None
+        self.note_id = note_id
         self.accept()
         if prompts.confirm(
             self.parentWidget(),

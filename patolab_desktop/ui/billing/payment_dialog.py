@@ -14,15 +14,14 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
     QFormLayout,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
     QScrollArea,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -31,151 +30,20 @@ from ...i18n import translate
 from ...services.access import session
 from ...services.billing import cash, invoices
 from ...services.billing.buyers import BuyerInput
-from ...services.billing.payments import PaymentInput
 from ...services.billing.types import (
-    BALANCE,
-    CARD,
-    CASH,
-    CHEQUE,
-    METHOD_LABELS,
-    METHODS,
     TAX_CLASS_LABELS,
-    TRANSFER,
     label,
 )
 from ...services.errors import ServiceError, ValidationError
-from ...util.money import amount_text
 from .. import prompts
-from ..icons import icon
 from ..models.row_table import Column
+from ..widgets.forms import button_row, push_button
 from . import printing
-from .common import RIGHT, error_label, money, money_column, show_error, table, typed_amount
+from .base import BillingDialog
+from .common import RIGHT, error_label, money, money_column, show_error, table, with_error
+from .payment_row import ZERO, PaymentRow
 
 CTX = "billing.payment_dialog"
-ZERO = Decimal("0.00")
-
-
-class PaymentRow(QWidget):
-    """One payment: method, amount and what that method needs."""
-
-    changed = Signal()
-    remove_requested = Signal(object)
-
-    def __init__(self, amount: Decimal, parent=None):
-        super().__init__(parent)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        self.method_combo = QComboBox()
-        for method in METHODS:
-            self.method_combo.addItem(label(METHOD_LABELS, method), method)
-        self.amount_edit = QLineEdit(amount_text(amount))
-        self.amount_edit.setPlaceholderText(translate("billing.payment_dialog", "Monto"))
-        self.amount_edit.setMaximumWidth(110)
-        self.amount_edit.setAlignment(RIGHT)
-        # cash
-        self.received_edit = QLineEdit()
-        self.received_edit.setPlaceholderText(translate("billing.payment_dialog", "Recibido"))
-        self.received_edit.setMaximumWidth(110)
-        self.received_edit.setAlignment(RIGHT)
-        self.change_label = QLabel()
-        # card
-        self.last4_edit = QLineEdit()
-        self.last4_edit.setPlaceholderText(translate("billing.payment_dialog", "Últimos 4"))
-        self.last4_edit.setMaxLength(4)
-        self.last4_edit.setMaximumWidth(80)
-        self.auth_edit = QLineEdit()
-        self.auth_edit.setPlaceholderText(
-            translate("billing.payment_dialog", "Código de autorización")
-        )
-        # transfer / cheque
-        self.bank_edit = QLineEdit()
-        self.bank_edit.setPlaceholderText(translate("billing.payment_dialog", "Banco"))
-        self.reference_edit = QLineEdit()
-        self.balance_label = QLabel()
-        self.remove_button = QPushButton(icon("remove"), "")
-        self.remove_button.setToolTip(translate("billing.payment_dialog", "Quitar este pago"))
-        self.error = error_label()
-        for widget in (
-            self.method_combo,
-            self.amount_edit,
-            self.received_edit,
-            self.change_label,
-            self.last4_edit,
-            self.auth_edit,
-            self.bank_edit,
-            self.reference_edit,
-            self.balance_label,
-        ):
-            layout.addWidget(widget)
-        layout.addStretch(1)
-        layout.addWidget(self.remove_button)
-        self.method_combo.currentIndexChanged.connect(self._method_changed)
-        self.amount_edit.textChanged.connect(self._live)
-        self.received_edit.textChanged.connect(self._live)
-        self.remove_button.clicked.connect(lambda: self.remove_requested.emit(self))
-        self._method_changed()
-
-    def method(self) -> str:
-        return self.method_combo.currentData()
-
-    def set_method(self, method: str) -> None:
-        self.method_combo.setCurrentIndex(self.method_combo.findData(method))
-
-    def amount(self) -> Decimal:
-        return typed_amount(self.amount_edit.text()) or ZERO
-
-    def change(self) -> Decimal | None:
-        if self.method() != CASH:
-            return None
-        received = typed_amount(self.received_edit.text())
-        if received is None:
-            return None
-        return received - self.amount()
-
-    def _method_changed(self, *_args) -> None:
-        method = self.method()
-        for widget, shown in (
-            (self.received_edit, method == CASH),
-            (self.change_label, method == CASH),
-            (self.last4_edit, method == CARD),
-            (self.auth_edit, method == CARD),
-            (self.bank_edit, method in (TRANSFER, CHEQUE)),
-            (self.reference_edit, method in (TRANSFER, CHEQUE)),
-            (self.balance_label, method == BALANCE),
-        ):
-            widget.setVisible(shown)
-        self.reference_edit.setPlaceholderText(
-            translate("billing.payment_dialog", "Referencia")
-            if method == TRANSFER
-            else translate("billing.payment_dialog", "Número de cheque")
-        )
-        self._live()
-
-    def _live(self, *_args) -> None:
-        change = self.change()
-        if change is None:
-            self.change_label.setText("")
-        elif change < 0:
-            self.change_label.setText(
-                translate("billing.payment_dialog", "Falta {amount}").format(amount=money(-change))
-            )
-        else:
-            self.change_label.setText(
-                translate("billing.payment_dialog", "Cambio: {amount}").format(amount=money(change))
-            )
-        self.changed.emit()
-
-    def payment(self) -> PaymentInput:
-        method = self.method()
-        return PaymentInput(
-            method=method,
-            amount=self.amount_edit.text(),
-            received=self.received_edit.text() if method == CASH else None,
-            card_last4=self.last4_edit.text() if method == CARD else "",
-            auth_code=self.auth_edit.text() if method == CARD else "",
-            bank=self.bank_edit.text() if method in (TRANSFER, CHEQUE) else "",
-            reference=self.reference_edit.text() if method in (TRANSFER, CHEQUE) else "",
-        )
 
 
 def line_columns() -> list[Column]:
@@ -189,21 +57,20 @@ def line_columns() -> list[Column]:
     ]
 
 
-class PaymentDialog(QDialog):
+class PaymentDialog(BillingDialog):
     """``PaymentDialog(request_ids)``. ``issued(document_id)`` once the factura exists."""
 
     issued = Signal(int)
 
     def __init__(self, request_ids, parent=None, bill_to_id: int | None = None):
-        super().__init__(parent)
+        super().__init__(
+            parent, translate("billing.payment_dialog", "Cobrar y facturar"), "print", (960, 720)
+        )
         self.request_ids = tuple(request_ids)
         self.bill_to_id = bill_to_id
         self.document_id: int | None = None
         self.info: dict = {}
         self.rows: list[PaymentRow] = []
-        self.setWindowTitle(translate("billing.payment_dialog", "Cobrar y facturar"))
-        self.setWindowIcon(icon("print"))
-        self.resize(960, 720)
         self._build()
         self.refresh_preview()
         if self.info:
@@ -211,28 +78,40 @@ class PaymentDialog(QDialog):
 
     # --- building ---------------------------------------------------------------------
     def _build(self) -> None:
-        layout = QVBoxLayout(self)
         self.cash_hint = QLabel()
         self.cash_hint.setStyleSheet(
             "background: #fff3e0; color: #e65100; padding: 6px; border-radius: 4px;"
         )
-        self.open_cash_button = QPushButton(translate("billing.payment_dialog", "&Abrir caja…"))
+        self.open_cash_button = push_button(
+            translate("billing.payment_dialog", "&Abrir caja…"), "", self.open_cash
+        )
         hint_row = QHBoxLayout()
         hint_row.addWidget(self.cash_hint, 1)
         hint_row.addWidget(self.open_cash_button)
-        layout.addLayout(hint_row)
-        self.open_cash_button.clicked.connect(self.open_cash)
-
-        self.lines_view, self.lines_model = table(line_columns(), self)
-        self.lines_view.setMinimumHeight(120)
-        for column, width in ((1, 50), (2, 95), (3, 95), (4, 95), (5, 100)):
-            self.lines_view.setColumnWidth(column, width)
-        self.lines_view.horizontalHeader().setStretchLastSection(False)
-        from PySide6.QtWidgets import QHeaderView
-
-        self.lines_view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.column.addLayout(hint_row)
         top = QHBoxLayout()
-        top.addWidget(self.lines_view, 3)
+        top.addWidget(self._lines_table(), 3)
+        top.addWidget(self._totals_box(), 1)
+        self.column.addLayout(top, 2)
+        self.column.addWidget(self._buyer_box())
+        self.column.addWidget(self._payments_box(), 2)
+        self.column.addWidget(self.error)
+        self.done_label = QLabel()
+        self.done_label.setStyleSheet("color: #2e7d32; font-size: 12pt; font-weight: 700;")
+        self.done_label.hide()
+        self.column.addWidget(self.done_label)
+        self._build_buttons()
+        self._set_issued(False)
+        self._update_cash_hint()
+
+    def _lines_table(self) -> QTableView:
+        self.lines_view, self.lines_model = table(
+            line_columns(), self, ((1, 50), (2, 95), (3, 95), (4, 95), (5, 100)), stretch=0
+        )
+        self.lines_view.setMinimumHeight(120)
+        return self.lines_view
+
+    def _totals_box(self) -> QGroupBox:
         totals_box = QGroupBox(translate("billing.payment_dialog", "Totales"))
         totals = QFormLayout(totals_box)
         self.totals: dict[str, QLabel] = {}
@@ -253,35 +132,32 @@ class PaymentDialog(QDialog):
                 value.setStyleSheet("font-size: 14pt; font-weight: 700;")
             self.totals[key] = value
             totals.addRow(text, value)
-        top.addWidget(totals_box, 1)
-        layout.addLayout(top, 2)
+        return totals_box
 
+    def _buyer_box(self) -> QGroupBox:
+        """Who the factura is for: consumidor final or a name and document, and the
+        papers of an exonerated buyer."""
         buyer_box = QGroupBox(translate("billing.payment_dialog", "Comprador"))
         buyer = QGridLayout(buyer_box)
         self.customer_label = QLabel()
         self.customer_label.setStyleSheet("font-weight: 600;")
         self.consumer_check = QCheckBox(translate("billing.payment_dialog", "CONSUMIDOR &FINAL"))
-        self.buyer_name_edit = QLineEdit()
-        self.buyer_name_edit.setPlaceholderText(
-            translate("billing.payment_dialog", "Nombre del comprador")
-        )
-        self.buyer_document_edit = QLineEdit()
-        self.buyer_document_edit.setPlaceholderText(
-            translate("billing.payment_dialog", "RTN o identidad")
-        )
         self.exonerated_check = QCheckBox(
             translate("billing.payment_dialog", "Comprador &exonerado")
         )
-        self.order_edit = QLineEdit()
-        self.order_edit.setPlaceholderText(
-            translate("billing.payment_dialog", "N.º Orden de Compra Exenta")
-        )
-        self.register_edit = QLineEdit()
-        self.register_edit.setPlaceholderText(
-            translate("billing.payment_dialog", "Constancia del Registro de Exonerados")
-        )
-        self.sag_edit = QLineEdit()
-        self.sag_edit.setPlaceholderText(translate("billing.payment_dialog", "Registro SAG"))
+        for name, text in (
+            ("buyer_name_edit", translate("billing.payment_dialog", "Nombre del comprador")),
+            ("buyer_document_edit", translate("billing.payment_dialog", "RTN o identidad")),
+            ("order_edit", translate("billing.payment_dialog", "N.º Orden de Compra Exenta")),
+            (
+                "register_edit",
+                translate("billing.payment_dialog", "Constancia del Registro de Exonerados"),
+            ),
+            ("sag_edit", translate("billing.payment_dialog", "Registro SAG")),
+        ):
+            edit = QLineEdit()
+            edit.setPlaceholderText(text)
+            setattr(self, name, edit)
         self.buyer_error = error_label()
         buyer.addWidget(self.customer_label, 0, 0, 1, 3)
         buyer.addWidget(self.consumer_check, 0, 3)
@@ -295,13 +171,15 @@ class PaymentDialog(QDialog):
             exemption.addWidget(edit)
         buyer.addLayout(exemption, 2, 1, 1, 3)
         buyer.addWidget(self.buyer_error, 3, 0, 1, 4)
-        layout.addWidget(buyer_box)
         self.consumer_check.toggled.connect(self._consumer_toggled)
         self.exonerated_check.toggled.connect(self._exonerated_toggled)
         for edit in (self.order_edit, self.register_edit):
             edit.editingFinished.connect(self.refresh_preview)
         self._exonerated_toggled(False)
+        return buyer_box
 
+    def _payments_box(self) -> QGroupBox:
+        """The payment rows (scrolling), «Agregar pago», credit and what is paid."""
         pay_box = QGroupBox(translate("billing.payment_dialog", "Pagos"))
         pay = QVBoxLayout(pay_box)
         self.rows_widget = QWidget()
@@ -313,62 +191,51 @@ class PaymentDialog(QDialog):
         scroll.setWidget(self.rows_widget)
         scroll.setMinimumHeight(90)
         pay.addWidget(scroll, 1)
-        pay_row = QHBoxLayout()
-        self.add_payment_button = QPushButton(
-            icon("add"), translate("billing.payment_dialog", "A&gregar pago")
+        self.add_payment_button = push_button(
+            translate("billing.payment_dialog", "A&gregar pago"),
+            "add",
+            lambda: self.add_row(self.missing()),
         )
         self.credit_check = QCheckBox(
             translate("billing.payment_dialog", "El resto a &crédito de la empresa")
         )
         self.paid_label = QLabel()
         self.paid_label.setStyleSheet("font-weight: 600;")
-        pay_row.addWidget(self.add_payment_button)
-        pay_row.addWidget(self.credit_check)
-        pay_row.addStretch(1)
-        pay_row.addWidget(self.paid_label)
-        pay.addLayout(pay_row)
+        button_row(pay, (self.add_payment_button, self.credit_check), (self.paid_label,))
         self.payments_error = error_label()
         pay.addWidget(self.payments_error)
-        layout.addWidget(pay_box, 2)
-        self.add_payment_button.clicked.connect(lambda: self.add_row(self.missing()))
         self.credit_check.toggled.connect(self._update_paid)
+        return pay_box
 
-        self.error = error_label()
-        layout.addWidget(self.error)
-        self.done_label = QLabel()
-        self.done_label.setStyleSheet("color: #2e7d32; font-size: 12pt; font-weight: 700;")
-        self.done_label.hide()
-        layout.addWidget(self.done_label)
-        buttons = QHBoxLayout()
+    def _build_buttons(self) -> None:
+        """Papel, «Vista previa», «Guardar PDF» (once issued), «Emitir factura», «Cerrar»."""
         self.paper_combo = QComboBox()
         for key, text in printing.papers():
             self.paper_combo.addItem(text, key)
         self.paper_combo.setCurrentIndex(self.paper_combo.findData(printing.default_paper()))
-        self.preview_button = QPushButton(
-            icon("print"), translate("billing.payment_dialog", "&Vista previa / imprimir…")
+        self.preview_button = push_button(
+            translate("billing.payment_dialog", "&Vista previa / imprimir…"), "print", self.preview
         )
-        self.pdf_button = QPushButton(
-            icon("print"), translate("billing.payment_dialog", "Guardar &PDF…")
+        self.pdf_button = push_button(
+            translate("billing.payment_dialog", "Guardar &PDF…"), "print", self.save_pdf
         )
-        self.issue_button = QPushButton(
-            icon("status_completed"), translate("billing.payment_dialog", "&Emitir factura")
+        self.issue_button = push_button(
+            translate("billing.payment_dialog", "&Emitir factura"), "status_completed", self.issue
         )
         self.issue_button.setDefault(True)
-        self.close_button = QPushButton(translate("billing.payment_dialog", "Ce&rrar"))
-        buttons.addWidget(QLabel(translate("billing.payment_dialog", "Papel:")))
-        buttons.addWidget(self.paper_combo)
-        buttons.addWidget(self.preview_button)
-        buttons.addWidget(self.pdf_button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.issue_button)
-        buttons.addWidget(self.close_button)
-        layout.addLayout(buttons)
-        self.issue_button.clicked.connect(self.issue)
-        self.close_button.clicked.connect(self._close)
-        self.preview_button.clicked.connect(self.preview)
-        self.pdf_button.clicked.connect(self.save_pdf)
-        self._set_issued(False)
-        self._update_cash_hint()
+        self.close_button = push_button(
+            translate("billing.payment_dialog", "Ce&rrar"), "", self._close
+        )
+        button_row(
+            self.column,
+            (
+                QLabel(translate("billing.payment_dialog", "Papel:")),
+                self.paper_combo,
+                self.preview_button,
+                self.pdf_button,
+            ),
+            (self.issue_button, self.close_button),
+        )
 
     # --- data -------------------------------------------------------------------------
     def buyer(self) -> BuyerInput:
@@ -475,11 +342,7 @@ class PaymentDialog(QDialog):
 
     @staticmethod
     def _row_box(row: PaymentRow):
-        box = QVBoxLayout()
-        box.setSpacing(0)
-        box.addWidget(row)
-        box.addWidget(row.error)
-        return box
+        return with_error(row, row.error)
 
     def remove_row(self, row: PaymentRow) -> None:
         if row not in self.rows:

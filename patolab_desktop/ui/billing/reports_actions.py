@@ -9,7 +9,7 @@ import datetime as dt
 from pathlib import Path
 
 from PySide6.QtCore import QDate
-from PySide6.QtWidgets import QDateEdit, QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
+from PySide6.QtWidgets import QDateEdit, QLabel
 
 from ...i18n import translate
 from ...services import csvio
@@ -17,43 +17,28 @@ from ...services.billing import reports
 from ...services.errors import ServiceError
 from ...services.safety import outputs
 from .. import prompts
-from ..icons import icon
-from ..widgets.csv_export import suggested_path
-from .common import error_label, money, show_error
+from ..widgets.forms import button_row, push_button
+from .base import BillingDialog
+from .common import money, save_file, show_error
 
 CTX = "billing.reports_actions"
 
 
-def _ask_path(window, title: str, name: str, filter_: str, suffix: str) -> Path | None:
-    path = prompts.save_file(window, title, suggested_path(name), filter_)
-    if not path:
-        return None
-    path = Path(path)
-    if path.suffix.lower() != suffix:
-        path = path.with_name(path.name + suffix)
-    return path
-
-
 def _save_csv(window, title: str, name: str, rows_of) -> Path | None:
-    path = _ask_path(
-        window, title, name, translate("billing.reports_actions", "Archivos CSV (*.csv)"), ".csv"
-    )
-    if path is None:
-        return None
-    try:
+    def write(path: Path) -> int:
         rows = list(rows_of())
-        count = csvio.write_csv(path, rows[0], rows[1:])
-    except (ServiceError, OSError) as exc:
-        prompts.error(window, title, str(exc))
-        return None
-    prompts.info(
+        return csvio.write_csv(path, rows[0], rows[1:])
+
+    return save_file(
         window,
         title,
-        translate("billing.reports_actions", "Se guardaron {count} filas en:\n{path}").format(
-            count=count, path=path
-        ),
+        name,
+        translate("billing.reports_actions", "Archivos CSV (*.csv)"),
+        write,
+        lambda path, count: translate(
+            "billing.reports_actions", "Se guardaron {count} filas en:\n{path}"
+        ).format(count=count, path=path),
     )
-    return path
 
 
 def _ask_month(window) -> str | None:
@@ -66,10 +51,8 @@ def _ask_month(window) -> str | None:
     )
     if not text:
         return None
-    try:
-        reports.month_range(text)
-    except ServiceError as exc:
-        prompts.error(window, translate("billing.reports_actions", "Libro de ventas"), str(exc))
+    title = translate("billing.reports_actions", "Libro de ventas")
+    if prompts.attempt(window, title, lambda: reports.month_range(text)) is prompts.REFUSED:
         return None
     return text.strip()
 
@@ -91,28 +74,22 @@ def sales_book_text(window) -> Path | None:
     if month is None:
         return None
     title = translate("billing.reports_actions", "Libro de ventas (texto para el SAR)")
-    path = _ask_path(
+
+    def write(path: Path) -> None:
+        text = reports.sales_book_text(month)
+        with outputs.atomic_output(path, encoding="utf-8", newline="") as handle:
+            handle.write(text)
+
+    return save_file(
         window,
         title,
         f"libro-ventas-{month}.txt",
         translate("billing.reports_actions", "Texto (*.txt)"),
-        ".txt",
+        write,
+        lambda path, _none: translate(
+            "billing.reports_actions", "Archivo guardado en:\n{path}"
+        ).format(path=path),
     )
-    if path is None:
-        return None
-    try:
-        text = reports.sales_book_text(month)
-        with outputs.atomic_output(path, encoding="utf-8", newline="") as handle:
-            handle.write(text)
-    except (ServiceError, OSError) as exc:
-        prompts.error(window, title, str(exc))
-        return None
-    prompts.info(
-        window,
-        title,
-        translate("billing.reports_actions", "Archivo guardado en:\n{path}").format(path=path),
-    )
-    return path
 
 
 def unused_numbers_csv(window) -> Path | None:
@@ -133,35 +110,26 @@ def documents_csv(window) -> Path | None:
     )
 
 
-class DailySalesDialog(QDialog):
+class DailySalesDialog(BillingDialog):
     """Money taken on a day per method and per receptionist."""
 
     def __init__(self, parent=None):
-        super().__init__(parent)
-        self.setWindowTitle(translate("billing.reports_actions", "Ventas del día"))
-        self.setWindowIcon(icon("print"))
-        self.resize(620, 460)
-        layout = QVBoxLayout(self)
-        top = QHBoxLayout()
-        top.addWidget(QLabel(translate("billing.reports_actions", "Día:")))
+        super().__init__(
+            parent, translate("billing.reports_actions", "Ventas del día"), "print", (620, 460)
+        )
         self.day_edit = QDateEdit(QDate.currentDate())
         self.day_edit.setCalendarPopup(True)
         self.day_edit.setDisplayFormat("dd/MM/yyyy")
-        top.addWidget(self.day_edit)
-        top.addStretch(1)
-        layout.addLayout(top)
+        button_row(
+            self.column, (QLabel(translate("billing.reports_actions", "Día:")), self.day_edit)
+        )
         self.body = QLabel()
         self.body.setWordWrap(True)
         self.body.setStyleSheet("font-size: 11pt;")
-        layout.addWidget(self.body, 1)
-        self.error = error_label()
-        layout.addWidget(self.error)
-        close = QPushButton(translate("billing.reports_actions", "C&errar"))
-        close.clicked.connect(self.accept)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        row.addWidget(close)
-        layout.addLayout(row)
+        self.column.addWidget(self.body, 1)
+        self.column.addWidget(self.error)
+        close = push_button(translate("billing.reports_actions", "C&errar"), "", self.accept)
+        button_row(self.column, right=(close,))
         self.day_edit.dateChanged.connect(self.reload)
         self.reload()
 

@@ -9,23 +9,18 @@ billing.credit_note is told a supervisor must issue it; the cancel still happens
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QLabel, QLineEdit
+from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QLineEdit
 
 from ...i18n import translate
 from ...services.access import session
 from ...services.billing import credit_notes, listing, records
 from ...services.billing.types import (
-    METHOD_LABELS,
-    METHODS,
-    SETTLE_BALANCE,
     SETTLE_DEBT,
     SETTLE_REFUND,
-    SETTLEMENT_LABELS,
-    label,
 )
 from ...services.errors import ServiceError
 from .. import prompts
-from .common import money, unmasked
+from .common import money, receiver_name, refund_method_combo, settlement_combo, unmasked
 
 
 class SettlementBox(QGroupBox):
@@ -57,24 +52,21 @@ class SettlementBox(QGroupBox):
         )
         summary.setWordWrap(True)
         form.addRow(summary)
-        self.settlement_combo = QComboBox()
-        for key in (SETTLE_REFUND, SETTLE_BALANCE, SETTLE_DEBT):
-            self.settlement_combo.addItem(label(SETTLEMENT_LABELS, key), key)
+        self.settlement_combo = settlement_combo()
         self.set_settlement(SETTLE_REFUND if info["paid"] > 0 else SETTLE_DEBT)
-        self.method_combo = QComboBox()
-        for method in METHODS:
-            if method != "balance":
-                self.method_combo.addItem(label(METHOD_LABELS, method), method)
-        buyer = info["buyer_name"]
-        self.receiver_name_edit = QLineEdit("" if buyer == "CONSUMIDOR FINAL" else buyer)
+        self.method_combo = refund_method_combo()
+        self.receiver_name_edit = QLineEdit(receiver_name(info["buyer_name"]))
         self.receiver_document_edit = QLineEdit(unmasked(info["buyer_document"]))
-        form.addRow(translate("billing.settlement", "Nota de crédito"), self.settlement_combo)
-        form.addRow(translate("billing.settlement", "Se devuelve en"), self.method_combo)
-        form.addRow(translate("billing.settlement", "Recibe (nombre)"), self.receiver_name_edit)
-        form.addRow(
-            translate("billing.settlement", "Documento de quien recibe"),
-            self.receiver_document_edit,
-        )
+        for text, widget in (
+            (translate("billing.settlement", "Nota de crédito"), self.settlement_combo),
+            (translate("billing.settlement", "Se devuelve en"), self.method_combo),
+            (translate("billing.settlement", "Recibe (nombre)"), self.receiver_name_edit),
+            (
+                translate("billing.settlement", "Documento de quien recibe"),
+                self.receiver_document_edit,
+            ),
+        ):
+            form.addRow(text, widget)
         self.settlement_combo.currentIndexChanged.connect(self._changed)
         self._changed()
         if not self.allowed:

@@ -6,7 +6,7 @@ The import itself lives in ``catalog_import`` (the tab uses it too).
 from __future__ import annotations
 
 from ...i18n import translate
-from ..widgets.csv_export import run_export
+from ..widgets.csv_export import export_tab
 from .catalog_import import TAB_KEY, import_catalog
 
 EXPORT_FILE_NAME = "catalogo_patolab.csv"
@@ -71,13 +71,13 @@ def edit_branches(window) -> bool:
 def export_catalog(window) -> int | None:
     from ...services import catalog
 
-    tab = window.tab(TAB_KEY)
-    filters = tab.export_filters() if tab is not None else catalog.CatalogFilter()
-    return run_export(
+    return export_tab(
         window,
+        TAB_KEY,
+        catalog.CatalogFilter(),
         translate("catalog.area", "Exportar catálogo a CSV"),
         EXPORT_FILE_NAME,
-        lambda path, **progress: catalog.export_catalog(filters, path, **progress),
+        catalog.export_catalog,
         translate("catalog.area", "investigación"),
         translate("catalog.area", "investigaciones"),
     )

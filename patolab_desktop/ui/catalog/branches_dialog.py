@@ -11,7 +11,7 @@ from ...services.catalog import branches
 from ..icons import icon
 from ..models.paged_table import Column
 from ..models.row_table import RowsTableModel
-from ..widgets.forms import CENTER, hint_label, inactive_foreground, make_form, status_column
+from ..widgets.forms import CENTER, hint_label, make_form, reference_column, status_column
 from ..widgets.list_dialog import ListDialog
 from ..widgets.record_dialog import RecordDialog
 from ..widgets.searchable_combo import SearchableCombo
@@ -23,38 +23,26 @@ def _default_icon(row: dict):
 
 def branch_columns() -> list[Column]:
     return [
-        Column(
+        reference_column(
             "code",
             translate("catalog.branches_dialog", "Código"),
             decoration=_default_icon,
-            foreground=inactive_foreground,
             tooltip=lambda r: (
                 translate("catalog.branches_dialog", "Sucursal predeterminada")
                 if r.get("is_default")
                 else ""
             ),
         ),
-        Column(
-            "name", translate("catalog.branches_dialog", "Nombre"), foreground=inactive_foreground
-        ),
-        Column(
-            "phone",
-            translate("catalog.branches_dialog", "Teléfono"),
-            foreground=inactive_foreground,
-        ),
-        Column(
+        reference_column("name", translate("catalog.branches_dialog", "Nombre")),
+        reference_column("phone", translate("catalog.branches_dialog", "Teléfono")),
+        reference_column(
             "is_default",
             translate("catalog.branches_dialog", "Predeterminada"),
             align=CENTER,
             format=lambda v: translate("catalog.branches_dialog", "Sí") if v else "",
-            foreground=inactive_foreground,
         ),
         status_column(feminine=True),
-        Column(
-            "address",
-            translate("catalog.branches_dialog", "Dirección"),
-            foreground=inactive_foreground,
-        ),
+        reference_column("address", translate("catalog.branches_dialog", "Dirección")),
     ]
 
 

@@ -13,7 +13,6 @@ REPORT_LINES = 25  # rejected rows shown in the message; the CLI prints them all
 def import_catalog(parent) -> bool:
     """Check the file first (nothing written), show the rejected rows or ask to import."""
     from ...services import catalog
-    from ...services.errors import ServiceError
 
     path = prompts.open_file(
         parent,
@@ -23,10 +22,8 @@ def import_catalog(parent) -> bool:
     if not path:
         return False
     title = translate("catalog.area", "Importar catálogo")
-    try:
-        report = catalog.import_catalog(path, dry_run=True)
-    except ServiceError as exc:
-        prompts.error(parent, title, str(exc))
+    report = prompts.attempt(parent, title, lambda: catalog.import_catalog(path, dry_run=True))
+    if report is prompts.REFUSED:
         return False
     if not report.ok:
         lines = report.lines()
@@ -45,12 +42,12 @@ def import_catalog(parent) -> bool:
         parent, title, report.lines()[0] + translate("catalog.area", "\n\n¿Importar ahora?")
     ):
         return False
-    try:
-        from .investigation_dialog import _acting_user
+    from .investigation_dialog import _acting_user
 
-        report = catalog.import_catalog(path, changed_by=_acting_user())
-    except ServiceError as exc:
-        prompts.error(parent, title, str(exc))
+    report = prompts.attempt(
+        parent, title, lambda: catalog.import_catalog(path, changed_by=_acting_user())
+    )
+    if report is prompts.REFUSED:
         return False
     if not report.ok:  # someone changed the catalog between the check and the import
         prompts.error(parent, title, "\n".join(report.lines()[: REPORT_LINES + 1]))

@@ -11,7 +11,7 @@ from ...services.paging import DEFAULT_PAGE_SIZE
 from ...util.money import format_lempiras
 from ..icons import icon
 from ..models.paged_table import Column
-from ..widgets.forms import RIGHT, inactive_foreground
+from ..widgets.forms import RIGHT, reference_column
 from ..widgets.list_tab import ListTab
 from .investigation_dialog import InvestigationDialog
 
@@ -43,40 +43,26 @@ def _code_tip(row: dict) -> str:
 
 def catalog_columns() -> list[Column]:
     return [
-        Column(
+        reference_column(
             "code",
             translate("catalog.catalog_window", "Código"),
             "code",
             decoration=_code_icon,
-            foreground=inactive_foreground,
             tooltip=_code_tip,
         ),
-        Column(
-            "name",
-            translate("catalog.catalog_window", "Nombre"),
-            "name",
-            foreground=inactive_foreground,
+        reference_column("name", translate("catalog.catalog_window", "Nombre"), "name"),
+        reference_column(
+            "sample_type", translate("catalog.catalog_window", "Tipo de muestra"), "sample_type"
         ),
-        Column(
-            "sample_type",
-            translate("catalog.catalog_window", "Tipo de muestra"),
-            "sample_type",
-            foreground=inactive_foreground,
-        ),
-        Column(
+        reference_column(
             "price",
             translate("catalog.catalog_window", "Precio"),
             "price",
             format=format_lempiras,
             align=RIGHT,
-            foreground=inactive_foreground,
         ),
-        Column(
-            "members",
-            translate("catalog.catalog_window", "Perfil: incluye"),
-            None,
-            foreground=inactive_foreground,
-            tooltip=_code_tip,
+        reference_column(
+            "members", translate("catalog.catalog_window", "Perfil: incluye"), tooltip=_code_tip
         ),
     ]
 

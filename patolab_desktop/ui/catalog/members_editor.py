@@ -28,7 +28,7 @@ from ..icons import icon
 from ..models.paged_table import Column
 from ..models.row_table import RowsTableModel
 from ..widgets.forms import ERROR_STYLE, HINT_STYLE, RIGHT, labelled_row
-from ..widgets.table import SearchBox, make_table_view
+from ..widgets.table import SearchBox, fixed_table
 
 PICK_LIMIT = 20
 
@@ -37,8 +37,9 @@ def _panel_icon(row: dict):
     return icon("panel") if row.get("is_panel") else None
 
 
-def member_columns() -> list[Column]:
-    return [
+def member_columns(with_sample: bool = True) -> list[Column]:
+    """The panel's members: code, name, sample type (``with_sample``) and price."""
+    columns = [
         Column("code", translate("catalog.members_editor", "Código"), decoration=_panel_icon),
         Column("name", translate("catalog.members_editor", "Nombre")),
         Column("sample_type", translate("catalog.members_editor", "Muestra")),
@@ -49,19 +50,12 @@ def member_columns() -> list[Column]:
             align=RIGHT,
         ),
     ]
+    return columns if with_sample else [c for c in columns if c.key != "sample_type"]
 
 
 def pick_columns() -> list[Column]:
-    return [
-        Column("code", translate("catalog.members_editor", "Código"), decoration=_panel_icon),
-        Column("name", translate("catalog.members_editor", "Nombre")),
-        Column(
-            "price",
-            translate("catalog.members_editor", "Precio"),
-            format=format_lempiras,
-            align=RIGHT,
-        ),
-    ]
+    """The investigations found to add: code, name and price."""
+    return member_columns(with_sample=False)
 
 
 def _stretch_name_column(view, widths) -> None:
@@ -90,10 +84,8 @@ class PanelMembersEditor(QWidget):
         )
         self.picker.setObjectName("member_picker")
         self.results_model = RowsTableModel(pick_columns(), parent=self)
-        self.results = make_table_view(self)
+        self.results = fixed_table(self, self.results_model)
         self.results.setObjectName("member_results")
-        self.results.setSortingEnabled(False)
-        self.results.setModel(self.results_model)
         self.results.setMaximumHeight(130)
         self.add_button = QPushButton(
             icon("add"), translate("catalog.members_editor", "Agr&egar"), self
@@ -101,10 +93,8 @@ class PanelMembersEditor(QWidget):
         self.add_button.setAutoDefault(False)
 
         self.members_model = RowsTableModel(member_columns(), parent=self)
-        self.members = make_table_view(self)
+        self.members = fixed_table(self, self.members_model)
         self.members.setObjectName("member_table")
-        self.members.setSortingEnabled(False)
-        self.members.setModel(self.members_model)
         self.remove_button = QPushButton(
             icon("remove"), translate("catalog.members_editor", "&Quitar"), self
         )

@@ -14,7 +14,7 @@ from ..icons import icon
 from ..models.paged_table import Column
 from ..models.row_table import RowsTableModel
 from ..widgets.forms import HINT_STYLE, RIGHT
-from ..widgets.table import make_table_view
+from ..widgets.table import fixed_table
 
 UP_COLOR = QColor("#c62828")
 DOWN_COLOR = QColor("#2e7d32")
@@ -106,11 +106,7 @@ class PriceHistoryDialog(QDialog):
             self,
         )
         self.model = RowsTableModel(history_columns(), history_rows(investigation_id), self)
-        self.view = make_table_view(self)
-        self.view.setSortingEnabled(False)
-        self.view.setModel(self.model)
-        for number, width in enumerate((130, 130, 130, 150)):
-            self.view.horizontalHeader().resizeSection(number, width)
+        self.view = fixed_table(self, self.model, enumerate((130, 130, 130, 150)))
         hint = QLabel(
             translate(
                 "catalog.price_history",

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from PySide6.QtCore import QStandardPaths
 from PySide6.QtWidgets import QMessageBox
 
 from ...i18n import translate
-from .. import prompts
 
 TAB_KEY = "customers"
 EXPORT_FILE_NAME = "clientes_patolab.csv"
@@ -68,9 +64,9 @@ def _new_customer(window) -> None:
 
 
 def suggested_export_path() -> str:
-    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    base = Path(folder) if folder and Path(folder).is_dir() else Path.home()
-    return str(base / EXPORT_FILE_NAME)
+    from ..widgets.csv_export import suggested_path
+
+    return suggested_path(EXPORT_FILE_NAME)
 
 
 def export_customers(window) -> int | None:
@@ -80,7 +76,7 @@ def export_customers(window) -> int | None:
     (None when cancelled or failed; a failure is shown through ``prompts.error``).
     """
     from ...services.customers import export as exports
-    from ..widgets.progress import run_with_progress
+    from ..widgets.csv_export import ask_save_path, write_with_progress
 
     tab = window.tab(TAB_KEY)
     from ...services.access import session
@@ -94,44 +90,35 @@ def export_customers(window) -> int | None:
         if choice == "all":
             tab.clear_filters()
     filters = tab.export_filters()
-    path = prompts.save_file(
+    path = ask_save_path(
         window,
         translate("customers.area", "Exportar clientes a CSV"),
         suggested_export_path(),
         translate("customers.area", "Archivos CSV (*.csv)"),
+        ".csv",
     )
     if not path:
         return None
-    if not path.lower().endswith(".csv"):
-        path += ".csv"
-    outcome = run_with_progress(
+
+    def done(count: int) -> tuple[str, str]:
+        if count == 1:
+            text = translate("customers.area", "Se exportó 1 cliente a:\n{path}")
+        else:
+            text = translate("customers.area", "Se exportaron {count:,} clientes a:\n{path}")
+        return (
+            translate("customers.area", "Exportación terminada"),
+            text.format(count=count, path=path),  # one whole sentence per language
+        )
+
+    return write_with_progress(
         window,
         translate("customers.area", "Exportar clientes"),
         exports.export_customers,
         filters,
         path,
         label=translate("customers.area", "Exportando clientes"),
+        done=done,
     )
-    if outcome.cancelled:
-        prompts.info(
-            window,
-            translate("customers.area", "Exportación cancelada"),
-            translate("customers.area", "No se escribió ningún archivo."),
-        )
-        return None
-    if outcome.error is not None:
-        return None  # already shown by run_with_progress
-    count = int(outcome.result)
-    if count == 1:
-        text = translate("customers.area", "Se exportó 1 cliente a:\n{path}")
-    else:
-        text = translate("customers.area", "Se exportaron {count:,} clientes a:\n{path}")
-    prompts.info(
-        window,
-        translate("customers.area", "Exportación terminada"),
-        text.format(count=count, path=path),  # one whole sentence per language
-    )
-    return count
 
 
 def ask_export_filter(window, described: list[str]) -> str | None:

@@ -30,33 +30,30 @@ class ContactSections:
     def _build_contact(self) -> QGroupBox:
         contact = QGroupBox(translate("customers.customer_dialog", "Contacto"), self)
         form = self._form(contact)
-        self.phone_edit = self._line(
-            translate("customers.customer_dialog", "9988-7766 (WhatsApp)"), 30
-        )
-        self._field(
-            "phone",
-            self.phone_edit,
+        self.phone_edit = self._text_field(
             form,
+            "phone",
             translate("customers.customer_dialog", "&Teléfono:"),
+            translate("customers.customer_dialog", "9988-7766 (WhatsApp)"),
+            30,
             translate(
                 "customers.customer_dialog",
                 "Número principal; se usa para WhatsApp. Sin código se asume Honduras (+504).",
             ),
         )
-        self.secondary_phone_edit = self._line(
-            translate("customers.customer_dialog", "Opcional"), 30
-        )
-        self._field(
-            "secondary_phone",
-            self.secondary_phone_edit,
+        self.secondary_phone_edit = self._text_field(
             form,
+            "secondary_phone",
             translate("customers.customer_dialog", "Teléfono &2:"),
+            translate("customers.customer_dialog", "Opcional"),
+            30,
         )
-        self.email_edit = self._line(
-            translate("customers.customer_dialog", "nombre@ejemplo.com"), 254
-        )
-        self._field(
-            "email", self.email_edit, form, translate("customers.customer_dialog", "&Correo:")
+        self.email_edit = self._text_field(
+            form,
+            "email",
+            translate("customers.customer_dialog", "&Correo:"),
+            translate("customers.customer_dialog", "nombre@ejemplo.com"),
+            254,
         )
         self.blocked_check = QCheckBox(
             translate("customers.customer_dialog", "No en&viar notificaciones (bloqueado)"), self
@@ -105,23 +102,19 @@ class ContactSections:
                 "customers.customer_dialog", "Escriba parte del nombre (sin tildes) y pulse Intro."
             ),
         )
-        self.address_edit = self._line(
-            translate("customers.customer_dialog", "Colonia, calle, número de casa"), 300
-        )
-        self._field(
+        self.address_edit = self._text_field(
+            form,
             "address",
-            self.address_edit,
-            form,
             translate("customers.customer_dialog", "Di&rección:"),
+            translate("customers.customer_dialog", "Colonia, calle, número de casa"),
+            300,
         )
-        self.address2_edit = self._line(
-            translate("customers.customer_dialog", "Referencia (opcional)"), 300
-        )
-        self._field(
-            "address2",
-            self.address2_edit,
+        self.address2_edit = self._text_field(
             form,
+            "address2",
             translate("customers.customer_dialog", "Dirección 2:"),
+            translate("customers.customer_dialog", "Referencia (opcional)"),
+            300,
         )
         self.postal_code_edit = self._line("", 20)
         self.country_edit = self._line("", 60)
@@ -154,14 +147,12 @@ class ContactSections:
     def _build_other(self) -> QGroupBox:
         other = QGroupBox(translate("customers.customer_dialog", "Otros datos"), self)
         form = self._form(other)
-        self.external_file_edit = self._line(
-            translate("customers.customer_dialog", "Número de expediente en otro sistema"), 100
-        )
-        self._field(
-            "external_file",
-            self.external_file_edit,
+        self.external_file_edit = self._text_field(
             form,
+            "external_file",
             translate("customers.customer_dialog", "E&xpediente externo:"),
+            translate("customers.customer_dialog", "Número de expediente en otro sistema"),
+            100,
         )
         self.notes_edit = QPlainTextEdit(self)
         self.notes_edit.setTabChangesFocus(True)

@@ -51,75 +51,40 @@ def _name_tooltip(row: dict) -> str:
     return "\n".join(notes)
 
 
+def _column(key: str, title: str, sort: str = "", **more) -> Column:
+    """A column sorted by ``sort`` (its own key by default), grey for an inactive row."""
+    return Column(key, title, sort=sort or key, foreground=_foreground, **more)
+
+
 def customer_columns() -> list[Column]:
     """A fresh list (Column holds callables; the model keeps its own list)."""
     return [
-        Column(
+        _column(
             "name",
             translate("customers.customer_columns", "Nombre"),
-            sort="name",
             decoration=_name_decoration,
-            foreground=_foreground,
             tooltip=_name_tooltip,
         ),
-        Column(
-            "id_number",
-            translate("customers.customer_columns", "Identidad/RTN"),
-            sort="id_number",
-            foreground=_foreground,
-        ),
-        Column(
+        _column("id_number", translate("customers.customer_columns", "Identidad/RTN")),
+        _column(
             "type_label",
             translate("customers.customer_columns", "Tipo"),
-            sort="type",
+            "type",
             format=service_label,
-            foreground=_foreground,
         ),
-        Column(
-            "age",
-            translate("customers.customer_columns", "Edad"),
-            sort="age",
-            format=format_age,
-            align=RIGHT,
-            foreground=_foreground,
+        _column(
+            "age", translate("customers.customer_columns", "Edad"), format=format_age, align=RIGHT
         ),
-        Column(
-            "gender",
-            translate("customers.customer_columns", "Género"),
-            sort="gender",
-            foreground=_foreground,
-        ),
-        Column(
-            "phone",
-            translate("customers.customer_columns", "Teléfono"),
-            sort="phone",
-            foreground=_foreground,
-        ),
-        Column(
-            "email",
-            translate("customers.customer_columns", "Correo"),
-            sort="email",
-            foreground=_foreground,
-        ),
-        Column(
-            "department",
-            translate("customers.customer_columns", "Departamento"),
-            sort="department",
-            foreground=_foreground,
-        ),
-        Column(
-            "municipality",
-            translate("customers.customer_columns", "Municipio"),
-            sort="municipality",
-            foreground=_foreground,
-        ),
-        Column(
+        _column("gender", translate("customers.customer_columns", "Género")),
+        _column("phone", translate("customers.customer_columns", "Teléfono")),
+        _column("email", translate("customers.customer_columns", "Correo")),
+        _column("department", translate("customers.customer_columns", "Departamento")),
+        _column("municipality", translate("customers.customer_columns", "Municipio")),
+        _column(
             "created_at",
             translate("customers.customer_columns", "Registrado"),
-            sort="created_at",
             format=format_date,
             align=CENTER,
-            foreground=_foreground,
         ),
     ]
 

@@ -35,6 +35,7 @@ from ...services.catalog import branches
 from ...services.errors import ConflictError, NotFoundError, ServiceError, ValidationError
 from .. import prompts
 from ..icons import icon
+from ..widgets.record_dialog import ask_about_duplicates, confirm_discard
 from ..widgets.searchable_combo import SearchableCombo
 from .contact_sections import ContactSections
 from .customer_form import ERROR_STYLE, FieldForm
@@ -42,6 +43,24 @@ from .identity_section import MIN_BIRTH, IdentitySection, to_qdate  # noqa: F401
 
 CONTEXT = "customers.customer_dialog"
 ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+
+
+def _duplicate_line(match: dict) -> str:
+    """A likely duplicate: name · identity · phone (why it matched)."""
+    parts = [match.get("name", "")]
+    if match.get("id_number"):
+        parts.append(
+            translate("customers.customer_dialog", "Identidad {id_number}").format(
+                id_number=match["id_number"]
+            )
+        )
+    if match.get("phone"):
+        parts.append(
+            translate("customers.customer_dialog", "Tel. {phone}").format(phone=match["phone"])
+        )
+    reason = match.get("reason")
+    line = " · ".join(p for p in parts if p)
+    return line + (f"  ({reason})" if reason else "")
 
 
 class CustomerDialog(FieldForm, IdentitySection, ContactSections, QDialog):
@@ -437,40 +456,17 @@ class CustomerDialog(FieldForm, IdentitySection, ContactSections, QDialog):
         return True
 
     def _confirm_duplicates(self, data: customers.CustomerData) -> bool:
-        matches = customers.find_duplicates(data)
-        if not matches:
-            return True
-        lines = []
-        for match in matches[:8]:
-            parts = [match.get("name", "")]
-            if match.get("id_number"):
-                parts.append(
-                    translate("customers.customer_dialog", "Identidad {id_number}").format(
-                        id_number=match["id_number"]
-                    )
-                )
-            if match.get("phone"):
-                parts.append(
-                    translate("customers.customer_dialog", "Tel. {phone}").format(
-                        phone=match["phone"]
-                    )
-                )
-            reason = match.get("reason")
-            line = " · ".join(p for p in parts if p)
-            lines.append(f"• {line}" + (f"  ({reason})" if reason else ""))
-        if len(matches) > 8:
-            lines.append(
-                translate("customers.customer_dialog", "… y {v} más").format(v=len(matches) - 8)
-            )
-        return prompts.confirm(
+        return ask_about_duplicates(
             self,
+            customers.find_duplicates(data),
+            _duplicate_line,
             translate("customers.customer_dialog", "Posible cliente duplicado"),
             translate(
                 "customers.customer_dialog",
                 "Ya hay clientes registrados que parecen ser el mismo:\n\n",
-            )
-            + "\n".join(lines)
-            + translate("customers.customer_dialog", "\n\n¿Guardar de todos modos?"),
+            ),
+            translate("customers.customer_dialog", "\n\n¿Guardar de todos modos?"),
+            translate("customers.customer_dialog", "… y {v} más"),
         )
 
     def _reload_from_database(self) -> None:
@@ -496,11 +492,7 @@ class CustomerDialog(FieldForm, IdentitySection, ContactSections, QDialog):
         return self._snapshot is not None and self.data() != self._snapshot
 
     def reject(self) -> None:
-        if self.is_dirty() and not prompts.confirm(
-            self,
-            translate("customers.customer_dialog", "Descartar cambios"),
-            translate("customers.customer_dialog", "¿Cerrar sin guardar los cambios?"),
-        ):
+        if self.is_dirty() and not confirm_discard(self):
             return
         super().reject()
 

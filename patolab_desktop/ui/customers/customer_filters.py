@@ -8,21 +8,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QSizePo
 from ...i18n import translate
 from ...services import customers, reference
 from ...services.texts import translated_labels
-
-
-def fill_combo(combo: QComboBox, items, empty_text: str | None, current=None) -> None:
-    """Replace the items of ``combo`` with ``(data, text)`` pairs, keeping ``current``."""
-    combo.blockSignals(True)
-    try:
-        combo.clear()
-        if empty_text is not None:
-            combo.addItem(empty_text, None)
-        for data, text in items:
-            combo.addItem(text, data)
-        index = combo.findData(current) if current is not None else -1
-        combo.setCurrentIndex(index if index >= 0 else 0)
-    finally:
-        combo.blockSignals(False)
+from ..widgets.searchable_combo import refill_combo
 
 
 class CustomerFilterBar(QWidget):
@@ -36,19 +22,19 @@ class CustomerFilterBar(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
 
         self.type_combo = self._combo(translate("customers.customer_filters", "Tipo de cliente"))
-        fill_combo(
+        refill_combo(
             self.type_combo,
             list(translated_labels(customers.TYPE_LABELS).items()),
             translate("customers.customer_filters", "Todos los tipos"),
         )
         self.gender_combo = self._combo(translate("customers.customer_filters", "Género"))
-        fill_combo(
+        refill_combo(
             self.gender_combo,
             reference.genders(),
             translate("customers.customer_filters", "Todos los géneros"),
         )
         self.department_combo = self._combo(translate("customers.customer_filters", "Departamento"))
-        fill_combo(
+        refill_combo(
             self.department_combo,
             reference.departments(),
             translate("customers.customer_filters", "Todos los departamentos"),
@@ -108,7 +94,7 @@ class CustomerFilterBar(QWidget):
     def _reload_municipalities(self) -> None:
         department_id = self.department_combo.currentData()
         items = reference.municipalities(department_id) if department_id else []
-        fill_combo(
+        refill_combo(
             self.municipality_combo,
             items,
             translate("customers.customer_filters", "Todos los municipios"),

@@ -79,6 +79,18 @@ class FieldForm:
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
         return form
 
+    def _text_field(
+        self,
+        form: QFormLayout,
+        key: str,
+        label: str,
+        placeholder: str,
+        max_length: int,
+        hint: str = "",
+    ) -> QLineEdit:
+        """A one-line field for ``key`` (``_line``) added to ``form`` (``_field``)."""
+        return self._field(key, self._line(placeholder, max_length), form, label, hint)
+
     def _line(self, placeholder: str = "", max_length: int = 200) -> QLineEdit:
         edit = QLineEdit(self)
         edit.setPlaceholderText(placeholder)

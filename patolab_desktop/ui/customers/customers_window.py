@@ -9,34 +9,37 @@ from __future__ import annotations
 import dataclasses
 
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QAction, QFontMetrics, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QHBoxLayout,
     QLabel,
     QToolButton,
-    QVBoxLayout,
     QWidget,
 )
 
 from ...i18n import translate
 from ...services import customers
-from ...services.access import session
-from ...services.errors import NotFoundError, ServiceError
+from ...services.errors import NotFoundError
 from ...services.paging import DEFAULT_PAGE_SIZE
 from .. import prompts
 from ..feedback import confirm_saved
-from ..icons import icon
 from ..models.paged_table import PagedTableModel
-from ..widgets.latest_runner import LatestRunner
-from ..widgets.table import RowSelectionMixin, SearchBox, make_table_view
+from ..prompts import REFUSED
+from ..widgets.forms import tab_chain
+from ..widgets.list_editor import action_button, allowed, make_action
+from ..widgets.paged_search import PagedSearch
+from ..widgets.table import RowSelectionMixin, SearchBox, make_table_view, search_key, size_columns
 from .customer_columns import COLUMN_SAMPLES, customer_columns
 from .customer_filters import CustomerFilterBar
 
 COUNT_CAP: int | None = getattr(customers, "COUNT_CAP", None)  # count() caps at this + 1
 
 
-class CustomersWindow(RowSelectionMixin, QWidget):
+class CustomersWindow(PagedSearch, RowSelectionMixin, QWidget):
     """The widget of the "Clientes" tab."""
+
+    # a frequent term costs tens of milliseconds to count on a million customers: the
+    # count runs in a worker thread, not on each keystroke's way to the screen (issue 20)
+    count_in_background = True
 
     customer_saved = Signal(int)  # id of a customer created or edited here
     request_for_patient = Signal(int)  # "Nueva solicitud" / "Guardar y crear solicitud"
@@ -44,7 +47,6 @@ class CustomersWindow(RowSelectionMixin, QWidget):
     def __init__(self, parent=None, page_size: int = DEFAULT_PAGE_SIZE):
         super().__init__(parent)
         self.setObjectName("customers_window")
-        self._search_text = ""
 
         self.search_box = SearchBox(
             translate(
@@ -79,10 +81,6 @@ class CustomersWindow(RowSelectionMixin, QWidget):
         self.view.doubleClicked.connect(lambda _index: self.edit_selected())
         self.view.installEventFilter(self)  # Enter on a row edits it
         self.view.selectionModel().currentRowChanged.connect(lambda *_: self._update_actions())
-        self._total: int | None = None
-        # not a child of the window: the worker keeps it alive until its last answer
-        self._counter = LatestRunner(customers.count)
-        self._counter.finished.connect(self._counted)
         self.model.modelReset.connect(self._count_total)
         self.model.modelReset.connect(self._update_count)
         self.model.rowsInserted.connect(lambda *_: self._update_count())
@@ -91,28 +89,8 @@ class CustomersWindow(RowSelectionMixin, QWidget):
         self.refresh()
 
     # --- construction ------------------------------------------------------------------
-    def _action(
-        self,
-        text: str,
-        icon_name: str,
-        slot,
-        shortcuts=(),
-        tip: str = "",
-        widget: QWidget | None = None,
-        context=Qt.ShortcutContext.WidgetWithChildrenShortcut,
-    ) -> QAction:
-        action = QAction(icon(icon_name), text, self)
-        if shortcuts:
-            action.setShortcuts([QKeySequence(s) for s in shortcuts])
-            action.setShortcutContext(context)
-            keys = " / ".join(
-                QKeySequence(s).toString(QKeySequence.SequenceFormat.NativeText) for s in shortcuts
-            )
-            tip = f"{tip} ({keys})" if tip else f"{text.replace('&', '')} ({keys})"
-        action.setToolTip(tip or text.replace("&", ""))
-        action.triggered.connect(lambda _checked=False: slot())
-        (widget or self).addAction(action)
-        return action
+    def _action(self, text: str, icon_name: str, slot, shortcuts=(), tip: str = "", **kwargs):
+        return make_action(self, text, icon_name, slot, shortcuts, tip, **kwargs)
 
     def _build_actions(self) -> None:
         self.new_action = self._action(
@@ -173,75 +151,36 @@ class CustomersWindow(RowSelectionMixin, QWidget):
         )
 
     def _button(self, action: QAction) -> QToolButton:
-        button = QToolButton(self)
-        button.setDefaultAction(action)
-        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        button.setAutoRaise(False)
-        button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        return button
+        return action_button(self, action)
 
     def _build_layout(self) -> None:
-        top = QHBoxLayout()
-        search_label = QLabel(translate("customers.customers_window", "&Buscar:"), self)
-        search_label.setBuddy(self.search_box)
-        top.addWidget(search_label)
-        top.addWidget(self.search_box, 1)
         self.new_button = self._button(self.new_action)
         self.edit_button = self._button(self.edit_action)
         self.deactivate_button = self._button(self.deactivate_action)
         self.reactivate_button = self._button(self.reactivate_action)
         self.refresh_button = self._button(self.refresh_action)
         self.request_button = self._button(self.request_action)
-        for button in (
-            self.new_button,
-            self.request_button,
-            self.edit_button,
-            self.deactivate_button,
-            self.reactivate_button,
-            self.refresh_button,
-        ):
-            top.addWidget(button)
-
-        bottom = QHBoxLayout()
-        bottom.addWidget(self.count_label, 1)
-        hint = QLabel(
+        self.lay_out(
+            translate("customers.customers_window", "&Buscar:"),
+            [
+                self.new_button,
+                self.request_button,
+                self.edit_button,
+                self.deactivate_button,
+                self.reactivate_button,
+                self.refresh_button,
+            ],
+            self.filter_bar,
             translate(
                 "customers.customers_window",
                 "Intro: editar · Ctrl+N: nuevo · F9: nueva solicitud · Supr: desactivar · "
                 "F5: actualizar",
             ),
-            self,
         )
-        hint.setStyleSheet("color: #6b6b6b;")
-        bottom.addWidget(hint)
-
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(self.filter_bar)
-        layout.addWidget(self.view, 1)
-        layout.addLayout(bottom)
-
-        QWidget.setTabOrder(self.search_box, self.view)
-        QWidget.setTabOrder(self.view, self.new_button)
-        QWidget.setTabOrder(self.new_button, self.request_button)
-        QWidget.setTabOrder(self.request_button, self.edit_button)
-        QWidget.setTabOrder(self.edit_button, self.deactivate_button)
-        QWidget.setTabOrder(self.deactivate_button, self.reactivate_button)
-        QWidget.setTabOrder(self.reactivate_button, self.refresh_button)
-        QWidget.setTabOrder(self.refresh_button, self.filter_bar.type_combo)
+        tab_chain(self.refresh_button, self.filter_bar.type_combo)
 
     def _set_column_widths(self) -> None:
-        metrics = QFontMetrics(self.view.font())
-        header_metrics = QFontMetrics(self.view.horizontalHeader().font())
-        header = self.view.horizontalHeader()
-        for number, column in enumerate(self.model.columns):
-            sample = COLUMN_SAMPLES.get(column.key, column.title)
-            icon_room = 22 if column.decoration is not None else 0
-            width = max(
-                metrics.horizontalAdvance(sample) + 16 + icon_room,
-                header_metrics.horizontalAdvance(column.title) + 30,
-            )
-            header.resizeSection(number, width)
+        size_columns(self.view, self.model.columns, COLUMN_SAMPLES)
         # what the receptionist reads out or dials is never cut on a 1024 px screen
         self.view.keep_whole = {
             number
@@ -255,52 +194,10 @@ class CustomersWindow(RowSelectionMixin, QWidget):
         filters = customers.CustomerFilter(search=self._search_text)
         return self.filter_bar.apply_to(filters)
 
-    def _search_changed(self, text: str) -> None:
-        if text.strip() == self._search_text and self.model.filters is not None:
-            return
-        self._search_text = text.strip()
-        self.refresh()
+    def count(self, filters) -> int:
+        return customers.count(filters)
 
-    def refresh(self) -> bool:
-        """Run the query for the filters on screen (first page)."""
-        return self._query()
-
-    def _query(self) -> bool:
-        try:
-            self.model.set_filters(self.current_filters())
-        except ServiceError as exc:  # e.g. PermissionDenied: show it instead of rows
-            self.count_label.setText(str(exc))
-            return False
-        return True
-
-    def reload(self, keep_id: int | None = None) -> None:
-        """Re-read the list from the database, keeping the selected customer if possible."""
-        if keep_id is None:
-            keep_id = self.selected_id()
-        if self._query() and keep_id is not None:
-            self.select_id(keep_id)
-
-    reload_from_database = reload
-
-    def _count_total(self) -> None:
-        """Count the matches once per query (not on every page fetched), in a worker
-        thread: on a million customers a frequent term costs tens of milliseconds, too long
-        to make each keystroke wait. Until the answer comes the label says there are more."""
-        self._total = None
-        if self.model.exhausted:
-            self._counter.discard()
-            return  # every match is already loaded: the row count is exact
-        self._counter.submit(self.model.filters)
-
-    def _counted(self, filters, total: int | None) -> None:
-        if filters is not self.model.filters or self.model.exhausted:
-            return  # the answer to an earlier search
-        self._total = total
-        self._update_count()
-
-    def wait_for_count(self) -> None:
-        """Wait for the count in progress and show it (tests, the benchmark)."""
-        self._counter.wait()
+    reload_from_database = RowSelectionMixin.reload
 
     def _update_count(self) -> None:
         shown = self.model.rowCount()
@@ -349,12 +246,7 @@ class CustomersWindow(RowSelectionMixin, QWidget):
         )
 
     # --- selection (selected_row, select_id… come from RowSelectionMixin) ------------------
-    @staticmethod
-    def _allowed(permission: str) -> bool:
-        """Courtesy only (the services decide): hide what the logged-in role cannot do.
-        With nobody logged in (tools, tests) nothing is hidden."""
-        actor = session.current()
-        return actor is None or actor.has(permission)
+    _allowed = staticmethod(allowed)  # courtesy only: the services decide
 
     def _update_actions(self) -> None:
         row = self.selected_row()
@@ -385,19 +277,9 @@ class CustomersWindow(RowSelectionMixin, QWidget):
         ):
             self.edit_selected()
             return True
-        # Down arrow in the search box goes to the results (keyboard-first).
-        if watched is self.search_box and event.type() == QEvent.Type.KeyPress:
-            if event.key() == Qt.Key.Key_Escape and self.search_box.text():
-                self.search_box.clear()  # Esc empties the search and shows everything
-                self.search_box.flush()
-                return True
-            if event.key() in (Qt.Key.Key_Down, Qt.Key.Key_PageDown):
-                self.search_box.flush()
-                if self.model.rowCount():
-                    self.view.setFocus(Qt.FocusReason.TabFocusReason)
-                    if self.selected_row() is None:
-                        self.select_row(0)
-                    return True
+        # Esc empties the search; Down goes to the results (keyboard-first).
+        if watched is self.search_box and search_key(self, event, escape_clears=True):
+            return True
         return super().eventFilter(watched, event)
 
     # --- actions ---------------------------------------------------------------------------
@@ -481,12 +363,8 @@ class CustomersWindow(RowSelectionMixin, QWidget):
             ).format(name=row.get("name", "")),
         ):
             return False
-        try:
-            customers.deactivate(row["id"])
-        except ServiceError as exc:
-            prompts.error(
-                self, translate("customers.customers_window", "No se pudo desactivar"), str(exc)
-            )
+        failed = translate("customers.customers_window", "No se pudo desactivar")
+        if prompts.attempt(self, failed, lambda: customers.deactivate(row["id"])) is REFUSED:
             self.reload()
             return False
         self._reload_near(self.view.currentIndex().row())
@@ -496,19 +374,15 @@ class CustomersWindow(RowSelectionMixin, QWidget):
         row = self.selected_row()
         if row is None or row.get("active", True):
             return False
-        try:
-            customers.reactivate(row["id"])
-        except ServiceError as exc:
-            prompts.error(
-                self, translate("customers.customers_window", "No se pudo reactivar"), str(exc)
-            )
+        failed = translate("customers.customers_window", "No se pudo reactivar")
+        if prompts.attempt(self, failed, lambda: customers.reactivate(row["id"])) is REFUSED:
             return False
         self.reload(keep_id=row["id"])
         return True
 
     def _reload_near(self, row: int) -> None:
         """Reload after a row disappeared and select its neighbour."""
-        if self._query() and self.model.rowCount():
+        if self.refresh() and self.model.rowCount():
             self.select_row(min(max(row, 0), self.model.rowCount() - 1))
 
     def filter_description(self) -> list[str]:

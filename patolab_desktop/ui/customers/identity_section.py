@@ -112,29 +112,26 @@ class IdentitySection:
             iter(self.type_buttons.values())
         )
 
-        self.first_name_edit = self._line(
-            translate("customers.customer_dialog", "Nombres del paciente"), 100
-        )
-        self.first_name_row = self._field(
+        self.first_name_edit = self.first_name_row = self._text_field(
+            form,
             "first_name",
-            self.first_name_edit,
-            form,
             translate("customers.customer_dialog", "&Nombres:"),
+            translate("customers.customer_dialog", "Nombres del paciente"),
+            100,
         )
-        self.last_name_edit = self._line(
-            translate("customers.customer_dialog", "Apellidos del paciente"), 100
-        )
-        self.last_name_row = self._field(
-            "last_name",
-            self.last_name_edit,
+        self.last_name_edit = self.last_name_row = self._text_field(
             form,
+            "last_name",
             translate("customers.customer_dialog", "&Apellidos:"),
+            translate("customers.customer_dialog", "Apellidos del paciente"),
+            100,
         )
-        self.name_edit = self._line(
-            translate("customers.customer_dialog", "Razón social o nombre de la institución"), 200
-        )
-        self.name_row = self._field(
-            "name", self.name_edit, form, translate("customers.customer_dialog", "&Nombre:")
+        self.name_edit = self.name_row = self._text_field(
+            form,
+            "name",
+            translate("customers.customer_dialog", "&Nombre:"),
+            translate("customers.customer_dialog", "Razón social o nombre de la institución"),
+            200,
         )
 
         self.age_edit = self._line(translate("customers.customer_dialog", "35, 8m o 3d"), 10)

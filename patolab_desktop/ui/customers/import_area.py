@@ -7,13 +7,9 @@ Exportar → "Pacientes (CSV)…" (permission ``exports.run``). The main window 
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from PySide6.QtCore import QStandardPaths
-
 from ...i18n import translate
 from .. import prompts
-from ..widgets.progress import run_with_progress
+from ..widgets.csv_export import ask_save_path, suggested_path, write_with_progress
 
 CUSTOMERS_TAB = "customers"
 
@@ -34,12 +30,6 @@ def install(window) -> None:
         "export",
         permission="exports.run",
     )
-
-
-def suggested_path(file_name: str) -> str:
-    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    base = Path(folder) if folder and Path(folder).is_dir() else Path.home()
-    return str(base / file_name)
 
 
 def _refresh_customers(window) -> None:
@@ -86,7 +76,7 @@ def export_patients(window, path: str | None = None) -> int | None:
 
     filters = _current_filters(window)
     if path is None:
-        path = prompts.save_file(
+        path = ask_save_path(
             window,
             translate("customers.import_area", "Exportar pacientes a CSV"),
             suggested_path(patient_export.FILE_NAME),
@@ -96,34 +86,26 @@ def export_patients(window, path: str | None = None) -> int | None:
             return None
     if not path.lower().endswith(".csv"):
         path += ".csv"
-    outcome = run_with_progress(
+
+    def done(count: int) -> tuple[str, str]:
+        noun = (
+            translate("customers.import_area", "paciente")
+            if count == 1
+            else translate("customers.import_area", "pacientes")
+        )
+        return (
+            translate("customers.import_area", "Exportación terminada"),
+            translate("customers.import_area", "Se exportaron {count:,} {noun} a:\n{path}").format(
+                count=count, noun=noun, path=path
+            ),
+        )
+
+    return write_with_progress(
         window,
         translate("customers.import_area", "Exportar pacientes"),
         patient_export.export_patients,
         filters,
         path,
         label=translate("customers.import_area", "Exportando pacientes"),
+        done=done,
     )
-    if outcome.cancelled:
-        prompts.info(
-            window,
-            translate("customers.import_area", "Exportación cancelada"),
-            translate("customers.import_area", "No se escribió ningún archivo."),
-        )
-        return None
-    if not outcome.ok:
-        return None  # run_with_progress showed the error
-    count = outcome.result
-    noun = (
-        translate("customers.import_area", "paciente")
-        if count == 1
-        else translate("customers.import_area", "pacientes")
-    )
-    prompts.info(
-        window,
-        translate("customers.import_area", "Exportación terminada"),
-        translate("customers.import_area", "Se exportaron {count:,} {noun} a:\n{path}").format(
-            count=count, noun=noun, path=path
-        ),
-    )
-    return count

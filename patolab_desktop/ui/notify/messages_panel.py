@@ -5,16 +5,15 @@ from __future__ import annotations
 
 from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ...i18n import translate
 from ...services.access import session
-from ...services.errors import ServiceError
 from ...services.notify import outbox
 from .. import prompts
 from ..models.paged_table import Column
 from ..requests.common import RowsModel, format_date
-from ..widgets.table import make_table_view
+from ..widgets.table import fixed_table
 
 
 def message_columns() -> list[Column]:
@@ -37,7 +36,28 @@ def open_url(url: str) -> None:
     QDesktopServices.openUrl(QUrl(url))
 
 
-class MessagesPanel(QWidget):
+class MessageActions:
+    """What a list of WhatsApp messages (``self.view`` over ``self.model``) does with the
+    selected one: ``current()`` and *Reintentar* / *Cancelar* (``act``), a refusal shown
+    under ``refused_title()``, then ``reload()``."""
+
+    def refused_title(self) -> str:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def current(self) -> dict | None:
+        rows = self.view.selectionModel().selectedRows()
+        return self.model.row_dict(rows[0].row()) if rows else None
+
+    def _act(self, action) -> bool:
+        row = self.current()
+        if row is None:
+            return False
+        prompts.attempt(self, self.refused_title(), lambda: action(row["id"]))
+        self.reload()
+        return True
+
+
+class MessagesPanel(MessageActions, QWidget):
     """``MessagesPanel(request_id=...)`` or ``MessagesPanel(customer_id=...)``."""
 
     changed = Signal()
@@ -48,13 +68,9 @@ class MessagesPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.model = RowsModel(message_columns(), self)
-        self.view = make_table_view(self)
-        self.view.setSortingEnabled(False)
-        self.view.setModel(self.model)
-        self.view.horizontalHeader().setStretchLastSection(False)
-        for column, width in ((0, 115), (1, 145), (2, 110), (3, 150), (5, 115)):
-            self.view.setColumnWidth(column, width)
-        self.view.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        self.view = fixed_table(
+            self, self.model, ((0, 115), (1, 145), (2, 110), (3, 150), (5, 115)), stretch=4
+        )
         layout.addWidget(self.view)
         row = QHBoxLayout()
         self.note = QLabel(
@@ -100,11 +116,8 @@ class MessagesPanel(QWidget):
             self.view.selectRow(len(rows) - 1 if self.request_id is not None else 0)
         self._update_buttons()
 
-    def current(self) -> dict | None:
-        rows = self.view.selectionModel().selectedRows()
-        if not rows:
-            return None
-        return self.model.row_dict(rows[0].row())
+    def refused_title(self) -> str:
+        return translate("notify.messages", "Mensajes de WhatsApp")
 
     def _update_buttons(self) -> None:
         row = self.current()
@@ -113,25 +126,18 @@ class MessagesPanel(QWidget):
         self.cancel_button.setEnabled(status in ("queued", "failed"))
         self.open_button.setEnabled(row is not None)
 
-    def _act(self, action) -> None:
-        row = self.current()
-        if row is None:
-            return
-        try:
-            action(row["id"])
-        except ServiceError as exc:
-            prompts.error(self, translate("notify.messages", "Mensajes de WhatsApp"), str(exc))
-        self.reload()
+    def _act(self, action) -> bool:
+        if not super()._act(action):
+            return False
         self.changed.emit()
+        return True
 
     def open_in_whatsapp(self) -> None:
         row = self.current()
         if row is None:
             return
-        try:
-            url = outbox.open_link(row["id"])
-        except ServiceError as exc:
-            prompts.error(self, translate("notify.messages", "Mensajes de WhatsApp"), str(exc))
+        url = prompts.attempt(self, self.refused_title(), lambda: outbox.open_link(row["id"]))
+        if url is prompts.REFUSED:
             return
         open_url(url)
         self.reload()

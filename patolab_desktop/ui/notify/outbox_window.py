@@ -14,21 +14,20 @@ from PySide6.QtWidgets import (
 )
 
 from ...i18n import translate
-from ...services.errors import ServiceError
 from ...services.notify import config, outbox
 from ...services.notify.events import EVENT_LABELS, STATUS_LABELS, STATUSES
 from ...util.translation import translate as service_translate
-from .. import prompts
 from ..requests.common import RowsModel
-from ..widgets.table import make_table_view
-from .messages_panel import message_columns
+from ..widgets.forms import button_row, push_button
+from ..widgets.table import fixed_table
+from .messages_panel import MessageActions, message_columns
 
 BANNER_STYLE = (
     "background: #c62828; color: white; font-weight: 600; padding: 8px; border-radius: 4px;"
 )
 
 
-class OutboxWindow(QDialog):
+class OutboxWindow(MessageActions, QDialog):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle(translate("notify.outbox_window", "Cola de WhatsApp"))
@@ -64,29 +63,31 @@ class OutboxWindow(QDialog):
         filters.addWidget(self.counts_label)
         layout.addLayout(filters)
         self.model = RowsModel(message_columns(), self)
-        self.view = make_table_view(self)
-        self.view.setSortingEnabled(False)
-        self.view.setModel(self.model)
-        for column, width in ((0, 120), (1, 150), (2, 120), (3, 160), (4, 330), (5, 120)):
-            self.view.setColumnWidth(column, width)
+        self.view = fixed_table(
+            self, self.model, ((0, 120), (1, 150), (2, 120), (3, 160), (4, 330), (5, 120))
+        )
         layout.addWidget(self.view, 1)
-        buttons = QHBoxLayout()
-        self.retry_button = QPushButton(translate("notify.outbox_window", "&Reintentar"))
-        self.cancel_button = QPushButton(translate("notify.outbox_window", "Ca&ncelar envío"))
-        self.refresh_button = QPushButton(translate("notify.outbox_window", "Ac&tualizar"))
-        self.close_button = QPushButton(translate("notify.outbox_window", "C&errar"))
-        for button in (self.retry_button, self.cancel_button, self.refresh_button):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.close_button)
-        layout.addLayout(buttons)
+        self.retry_button = push_button(
+            translate("notify.outbox_window", "&Reintentar"), slot=lambda: self._act(outbox.retry)
+        )
+        self.cancel_button = push_button(
+            translate("notify.outbox_window", "Ca&ncelar envío"),
+            slot=lambda: self._act(outbox.cancel),
+        )
+        self.refresh_button = push_button(
+            translate("notify.outbox_window", "Ac&tualizar"), slot=self.reload
+        )
+        self.close_button = push_button(
+            translate("notify.outbox_window", "C&errar"), slot=self.accept
+        )
+        button_row(
+            layout,
+            (self.retry_button, self.cancel_button, self.refresh_button),
+            (self.close_button,),
+        )
         self.status_combo.currentIndexChanged.connect(lambda _i: self.reload())
         self.event_combo.currentIndexChanged.connect(lambda _i: self.reload())
-        self.retry_button.clicked.connect(lambda: self._act(outbox.retry))
-        self.cancel_button.clicked.connect(lambda: self._act(outbox.cancel))
-        self.refresh_button.clicked.connect(self.reload)
         self.resume_button.clicked.connect(self.resume)
-        self.close_button.clicked.connect(self.accept)
         self.reload()
 
     def reload(self) -> None:
@@ -112,19 +113,8 @@ class OutboxWindow(QDialog):
             outbox.listing(self.status_combo.currentData(), self.event_combo.currentData())
         )
 
-    def current(self) -> dict | None:
-        rows = self.view.selectionModel().selectedRows()
-        return self.model.row_dict(rows[0].row()) if rows else None
-
-    def _act(self, action) -> None:
-        row = self.current()
-        if row is None:
-            return
-        try:
-            action(row["id"])
-        except ServiceError as exc:
-            prompts.error(self, translate("notify.outbox_window", "Cola de WhatsApp"), str(exc))
-        self.reload()
+    def refused_title(self) -> str:
+        return translate("notify.outbox_window", "Cola de WhatsApp")
 
     def resume(self) -> None:
         config.resume()

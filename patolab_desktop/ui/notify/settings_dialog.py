@@ -23,6 +23,7 @@ from ...services.notify import config
 from ...services.notify.events import EVENT_LABELS, EVENTS
 from ...util.translation import translate as service_translate
 from .. import prompts
+from ..widgets.forms import button_row, push_button
 
 
 class NotifySettingsDialog(QDialog):
@@ -96,15 +97,13 @@ class NotifySettingsDialog(QDialog):
         self.error.setStyleSheet("color: #c62828;")
         self.error.setWordWrap(True)
         layout.addWidget(self.error)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        self.save_button = QPushButton(translate("notify.settings_dialog", "&Guardar"))
-        self.close_button = QPushButton(translate("notify.settings_dialog", "C&errar"))
-        buttons.addWidget(self.save_button)
-        buttons.addWidget(self.close_button)
-        layout.addLayout(buttons)
-        self.save_button.clicked.connect(self.save)
-        self.close_button.clicked.connect(self.reject)
+        self.save_button = push_button(
+            translate("notify.settings_dialog", "&Guardar"), slot=self.save
+        )
+        self.close_button = push_button(
+            translate("notify.settings_dialog", "C&errar"), slot=self.reject
+        )
+        button_row(layout, right=(self.save_button, self.close_button))
         self.test_button.clicked.connect(self.send_test)
         self.load()
 

@@ -168,6 +168,32 @@ def _fail(parent, title: str, exc: Exception) -> None:
     prompts.error(parent, title, str(exc))
 
 
+def _save_pdf(
+    parent,
+    title: str,
+    name: str,
+    write: Callable[[Path], object],
+    audit: tuple[str, int | None, str],
+    saved_text: str,
+) -> Path | None:
+    """Ask where (``name`` in the documents folder), ``write(path)``, audit it
+    (``reports.record_print(*audit)``) and say where it went (``saved_text`` with its
+    {path}). None when cancelled or when writing failed (the failure was shown)."""
+    path = _ask_pdf_path(parent, title, str(_documents_dir() / name))
+    if path is None:
+        return None
+    try:
+        write(path)
+    except (OSError, ServiceError) as exc:
+        _fail(parent, translate("printing.actions", "No se pudo guardar el PDF"), exc)
+        return None
+    reports.record_print(*audit)
+    prompts.info(
+        parent, translate("printing.actions", "PDF guardado"), saved_text.format(path=path)
+    )
+    return path
+
+
 # --- request summary ----------------------------------------------------------------------
 def _summary(parent, request_id: int, show_full_id: bool | None) -> dict | None:
     try:
@@ -241,61 +267,52 @@ def save_summary_pdf(
     name = translate("printing.actions", "Solicitud {request_number}.pdf").format(
         request_number=data["request_number"]
     )
-    path = _ask_pdf_path(
+    return _save_pdf(
         parent,
         translate("printing.actions", "Guardar resumen en PDF"),
-        str(_documents_dir() / name),
+        name,
+        lambda path: write_summary_pdf(path, data, reports.paper_size()),
+        ("lab_request", request_id, f"Resumen {data['request_number']} guardado en PDF"),
+        translate("printing.actions", "Se guardó el resumen en:\n{path}"),
     )
-    if path is None:
-        return None
-    try:
-        write_summary_pdf(path, data, reports.paper_size())
-    except (OSError, ServiceError) as exc:
-        _fail(parent, translate("printing.actions", "No se pudo guardar el PDF"), exc)
-        return None
-    reports.record_print(
-        "lab_request", request_id, f"Resumen {data['request_number']} guardado en PDF"
-    )
-    prompts.info(
-        parent,
-        translate("printing.actions", "PDF guardado"),
-        translate("printing.actions", "Se guardó el resumen en:\n{path}").format(path=path),
-    )
-    return path
 
 
 # --- tube labels --------------------------------------------------------------------------
-def _labels(parent, request_id: int) -> list[dict] | None:
+def _labels(parent, request_id: int, copies: int | None):
+    """The request's labels, the label size and the copies of each (the configured
+    number unless ``copies``); None when there are none or the service refused."""
     try:
         labels = reports.label_data(request_id)
     except ServiceError as exc:
         _fail(parent, translate("printing.actions", "No se pueden imprimir las etiquetas"), exc)
         return None
-    return labels
+    if not labels:
+        return None
+    size = reports.label_settings()
+    return labels, size, copies or size["copies"]
+
+
+def _paint_labels(labels: list[dict], size: dict, copies: int):
+    """The labels' page layout and painter."""
+    from ...documents.layout import label_layout
+    from ...documents.tube_labels import paint_labels
+
+    mm = (size["width_mm"], size["height_mm"])
+    return label_layout(*mm), lambda painter, device: paint_labels(
+        painter, device, labels, copies, mm
+    )
 
 
 def print_labels(parent: QWidget | None, request_id: int, copies: int | None = None) -> bool:
     """Print one label per sample type (``copies`` each) at the configured label size."""
-    from ...documents.layout import label_layout
-    from ...documents.tube_labels import paint_labels
-
-    labels = _labels(parent, request_id)
-    if not labels:
+    job = _labels(parent, request_id, copies)
+    if job is None:
         return False
-    size = reports.label_settings()
-    copies = copies or size["copies"]
+    labels, size, copies = job
     number = labels[0]["request_number"]
     try:
         title = translate("printing.actions", "Imprimir etiquetas {number}").format(number=number)
-        done = print_direct(
-            parent,
-            title,
-            label_layout(size["width_mm"], size["height_mm"]),
-            lambda painter, device: paint_labels(
-                painter, device, labels, copies, (size["width_mm"], size["height_mm"])
-            ),
-            fixed_size=True,
-        )
+        done = print_direct(parent, title, *_paint_labels(labels, size, copies), fixed_size=True)
     except (OSError, ServiceError) as exc:
         _fail(parent, translate("printing.actions", "No se pudieron imprimir las etiquetas"), exc)
         return False
@@ -307,24 +324,17 @@ def print_labels(parent: QWidget | None, request_id: int, copies: int | None = N
 
 
 def preview_labels(parent: QWidget | None, request_id: int, copies: int | None = None):
-    from ...documents.layout import label_layout
-    from ...documents.tube_labels import paint_labels
-
-    labels = _labels(parent, request_id)
-    if not labels:
+    job = _labels(parent, request_id, copies)
+    if job is None:
         return None
-    size = reports.label_settings()
-    copies = copies or size["copies"]
+    labels, size, copies = job
     number = labels[0]["request_number"]
     reports.record_print("lab_request", request_id, f"Vista previa de etiquetas {number}")
     title = translate("printing.actions", "Etiquetas {number}").format(number=number)
     return preview(
         parent,
         title,
-        label_layout(size["width_mm"], size["height_mm"]),
-        lambda painter, device: paint_labels(
-            painter, device, labels, copies, (size["width_mm"], size["height_mm"])
-        ),
+        *_paint_labels(labels, size, copies),
         save_pdf=lambda dialog: save_labels_pdf(dialog, request_id, copies),
         fixed_size=True,
     )
@@ -335,34 +345,19 @@ def save_labels_pdf(
 ) -> Path | None:
     from ...documents.tube_labels import write_labels_pdf
 
-    labels = _labels(parent, request_id)
-    if not labels:
+    job = _labels(parent, request_id, copies)
+    if job is None:
         return None
-    size = reports.label_settings()
-    copies = copies or size["copies"]
+    labels, size, copies = job
     number = labels[0]["request_number"]
-    path = _ask_pdf_path(
+    return _save_pdf(
         parent,
         translate("printing.actions", "Guardar etiquetas en PDF"),
-        str(
-            _documents_dir()
-            / translate("printing.actions", "Etiquetas {number}.pdf").format(number=number)
-        ),
+        translate("printing.actions", "Etiquetas {number}.pdf").format(number=number),
+        lambda path: write_labels_pdf(path, labels, size["width_mm"], size["height_mm"], copies),
+        ("lab_request", request_id, f"Etiquetas {number} guardadas en PDF"),
+        translate("printing.actions", "Se guardaron las etiquetas en:\n{path}"),
     )
-    if path is None:
-        return None
-    try:
-        write_labels_pdf(path, labels, size["width_mm"], size["height_mm"], copies)
-    except (OSError, ServiceError) as exc:
-        _fail(parent, translate("printing.actions", "No se pudo guardar el PDF"), exc)
-        return None
-    reports.record_print("lab_request", request_id, f"Etiquetas {number} guardadas en PDF")
-    prompts.info(
-        parent,
-        translate("printing.actions", "PDF guardado"),
-        translate("printing.actions", "Se guardaron las etiquetas en:\n{path}").format(path=path),
-    )
-    return path
 
 
 # --- period report ------------------------------------------------------------------------
@@ -404,27 +399,18 @@ def save_period_data_pdf(parent: QWidget | None, data: dict) -> Path | None:
         "printing.actions",
         "Resumen {date_from:%Y-%m-%d} a {date_to:%Y-%m-%d}.pdf",
     ).format(date_from=data["date_from"], date_to=data["date_to"])
-    path = _ask_pdf_path(
+    return _save_pdf(
         parent,
         translate("printing.actions", "Guardar resumen por período en PDF"),
-        str(_documents_dir() / suggested),
+        suggested,
+        lambda path: write_period_report_pdf(path, data, reports.paper_size()),
+        (
+            "report",
+            None,
+            f"Resumen del {data['period_text']} ({data['branch_text']}) guardado en PDF",
+        ),
+        translate("printing.actions", "Se guardó el resumen en:\n{path}"),
     )
-    if path is None:
-        return None
-    try:
-        write_period_report_pdf(path, data, reports.paper_size())
-    except (OSError, ServiceError) as exc:
-        _fail(parent, translate("printing.actions", "No se pudo guardar el PDF"), exc)
-        return None
-    reports.record_print(
-        "report", None, f"Resumen del {data['period_text']} ({data['branch_text']}) guardado en PDF"
-    )
-    prompts.info(
-        parent,
-        translate("printing.actions", "PDF guardado"),
-        translate("printing.actions", "Se guardó el resumen en:\n{path}").format(path=path),
-    )
-    return path
 
 
 def edit_lab_header(parent: QWidget | None):

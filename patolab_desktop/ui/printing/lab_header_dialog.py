@@ -7,7 +7,6 @@ from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -24,7 +23,7 @@ from ...services import settings
 from ...services.errors import ServiceError, ValidationError
 from ...services.requests import reports
 from .. import prompts
-from ..icons import icon
+from ..widgets.forms import accept_buttons, dialog_frame, error_line
 
 PAPER_LABELS = {
     "A4": QT_TRANSLATE_NOOP("printing.lab_header_dialog", "A4 (210 × 297 mm)"),
@@ -40,11 +39,12 @@ class LabHeaderDialog(QDialog):
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        self.setWindowTitle(translate("printing.lab_header_dialog", "Encabezado del laboratorio"))
-        self.setWindowIcon(icon("settings"))
-        self.setModal(True)
-        self.setMinimumWidth(560)
-        layout = QVBoxLayout(self)
+        layout = dialog_frame(
+            self,
+            translate("printing.lab_header_dialog", "Encabezado del laboratorio"),
+            "settings",
+            560,
+        )
 
         header_box = QGroupBox(
             translate("printing.lab_header_dialog", "Encabezado de los documentos")
@@ -150,25 +150,15 @@ class LabHeaderDialog(QDialog):
         )
         layout.addWidget(print_box)
 
-        self.general_error = QLabel()
-        self.general_error.setStyleSheet("color: #c62828;")
-        self.general_error.setWordWrap(True)
-        self.general_error.hide()
+        self.general_error = error_line()
         layout.addWidget(self.general_error)
 
-        self.buttons = QDialogButtonBox()
-        self.save_button = self.buttons.addButton(
+        self.buttons, self.save_button, _cancel = accept_buttons(
             translate("printing.lab_header_dialog", "&Guardar"),
-            QDialogButtonBox.ButtonRole.AcceptRole,
-        )
-        self.save_button.setIcon(icon("save"))
-        self.save_button.setDefault(True)
-        self.buttons.addButton(
+            "save",
             translate("printing.lab_header_dialog", "C&ancelar"),
-            QDialogButtonBox.ButtonRole.RejectRole,
+            self,
         )
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
         self.load()
         self.name.setFocus(Qt.FocusReason.OtherFocusReason)
@@ -208,10 +198,7 @@ class LabHeaderDialog(QDialog):
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(2)
         column.addWidget(widget)
-        error = QLabel()
-        error.setStyleSheet("color: #c62828;")
-        error.setWordWrap(True)
-        error.hide()
+        error = error_line()
         column.addWidget(error)
         self.errors[key] = error
         return box

@@ -14,13 +14,13 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 
 from ...i18n import translate
 from ...services import reference
 from ..icons import icon
+from ..widgets.forms import accept_buttons, dialog_frame, error_line
 
 
 def _qdate(day: dt.date) -> QDate:
@@ -43,11 +43,9 @@ class PeriodReportDialog(QDialog):
     def __init__(self, parent=None, today: dt.date | None = None):
         super().__init__(parent)
         self.today = today or dt.date.today()
-        self.setWindowTitle(translate("printing.period_dialog", "Resumen por período"))
-        self.setWindowIcon(icon("print"))
-        self.setModal(True)
-        self.setMinimumWidth(420)
-        layout = QVBoxLayout(self)
+        layout = dialog_frame(
+            self, translate("printing.period_dialog", "Resumen por período"), "print", 420
+        )
         intro = QLabel(
             translate(
                 "printing.period_dialog",
@@ -84,27 +82,19 @@ class PeriodReportDialog(QDialog):
             quick.addWidget(button)
         layout.addLayout(quick)
 
-        self.error = QLabel()
-        self.error.setStyleSheet("color: #c62828;")
-        self.error.setWordWrap(True)
-        self.error.hide()
+        self.error = error_line()
         layout.addWidget(self.error)
 
-        self.buttons = QDialogButtonBox()
-        self.preview_button = self.buttons.addButton(
+        self.buttons, self.preview_button, self.close_button = accept_buttons(
             translate("printing.period_dialog", "&Vista previa"),
-            QDialogButtonBox.ButtonRole.AcceptRole,
+            "print",
+            translate("printing.period_dialog", "&Cerrar"),
         )
-        self.preview_button.setIcon(icon("print"))
-        self.preview_button.setDefault(True)
         self.pdf_button = self.buttons.addButton(
             translate("printing.period_dialog", "Guardar &PDF…"),
             QDialogButtonBox.ButtonRole.ActionRole,
         )
         self.pdf_button.setIcon(icon("save"))
-        self.close_button = self.buttons.addButton(
-            translate("printing.period_dialog", "&Cerrar"), QDialogButtonBox.ButtonRole.RejectRole
-        )
         self.preview_button.clicked.connect(self.preview)
         self.pdf_button.clicked.connect(self.save_pdf)
         self.close_button.clicked.connect(self.reject)

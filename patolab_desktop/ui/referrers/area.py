@@ -62,15 +62,15 @@ def edit_types(window) -> None:
 def export_referrers(window) -> int | None:
     """Ask for a file and write the referrers matching the tab's filters."""
     from ...services.catalog import referrers
-    from ..widgets.csv_export import run_export
+    from ..widgets.csv_export import export_tab
 
-    tab = window.tab(TAB_KEY)
-    filters = tab.export_filters() if tab is not None else referrers.ReferrerFilter()
-    return run_export(
+    return export_tab(
         window,
+        TAB_KEY,
+        referrers.ReferrerFilter(),
         translate("referrers.area", "Exportar remitentes a CSV"),
         EXPORT_FILE_NAME,
-        lambda path, **progress: referrers.export_referrers(filters, path, **progress),
+        referrers.export_referrers,
         translate("referrers.area", "remitente"),
         translate("referrers.area", "remitentes"),
     )

@@ -14,9 +14,8 @@ from PySide6.QtWidgets import QComboBox, QVBoxLayout
 
 from ...i18n import translate
 from ...services.catalog import referrer_types, referrers
-from .. import prompts
 from ..widgets.forms import NOTICE_STYLE, hint_label, make_form
-from ..widgets.record_dialog import RecordDialog
+from ..widgets.record_dialog import RecordDialog, ask_about_duplicates
 
 
 class ReferrerDialog(RecordDialog):
@@ -145,19 +144,16 @@ class ReferrerDialog(RecordDialog):
         return data.id is not None or self._confirm_duplicates(data)  # new ones only
 
     def _confirm_duplicates(self, data: referrers.ReferrerData) -> bool:
-        found = referrers.find_duplicates(data)
-        if not found:
-            return True
-        lines = []
-        for row in found[:8]:
+        def line(row: dict) -> str:
             extra = " · ".join(v for v in (row["institution"], row["phone"]) if v)
             state = "" if row["active"] else translate("referrers.referrer_dialog", " (inactivo)")
-            lines.append(f"• {row['name']}{state} — {extra or row['type']} ({row['reason']})")
-        text = (
-            translate("referrers.referrer_dialog", "Ya existe un remitente parecido:\n\n")
-            + "\n".join(lines)
-            + translate("referrers.referrer_dialog", "\n\n¿Registrar de todos modos uno nuevo?")
-        )
-        return prompts.confirm(
-            self, translate("referrers.referrer_dialog", "Posible remitente duplicado"), text
+            return f"{row['name']}{state} — {extra or row['type']} ({row['reason']})"
+
+        return ask_about_duplicates(
+            self,
+            referrers.find_duplicates(data),
+            line,
+            translate("referrers.referrer_dialog", "Posible remitente duplicado"),
+            translate("referrers.referrer_dialog", "Ya existe un remitente parecido:\n\n"),
+            translate("referrers.referrer_dialog", "\n\n¿Registrar de todos modos uno nuevo?"),
         )

@@ -12,8 +12,9 @@ from ...services.catalog import referrer_types, referrers
 from ...services.paging import DEFAULT_PAGE_SIZE
 from ..icons import icon
 from ..models.paged_table import Column
-from ..widgets.forms import inactive_foreground
+from ..widgets.forms import reference_column
 from ..widgets.list_tab import ListTab
+from ..widgets.searchable_combo import refill_combo
 from .referrer_dialog import ReferrerDialog
 
 
@@ -35,44 +36,24 @@ def _name_tip(row: dict) -> str:
 
 def referrer_columns() -> list[Column]:
     return [
-        Column(
+        reference_column(
             "name",
             translate("referrers.referrers_window", "Nombre"),
             "name",
             decoration=_name_icon,
-            foreground=inactive_foreground,
             tooltip=_name_tip,
         ),
-        Column(
-            "type",
-            translate("referrers.referrers_window", "Tipo"),
-            "type",
-            foreground=inactive_foreground,
+        reference_column("type", translate("referrers.referrers_window", "Tipo"), "type"),
+        reference_column(
+            "institution", translate("referrers.referrers_window", "Institución"), "institution"
         ),
-        Column(
-            "institution",
-            translate("referrers.referrers_window", "Institución"),
-            "institution",
-            foreground=inactive_foreground,
-        ),
-        Column(
-            "phone",
-            translate("referrers.referrers_window", "Teléfono"),
-            "phone",
-            foreground=inactive_foreground,
-        ),
-        Column(
-            "email",
-            translate("referrers.referrers_window", "Correo"),
-            "email",
-            foreground=inactive_foreground,
-        ),
-        Column(
+        reference_column("phone", translate("referrers.referrers_window", "Teléfono"), "phone"),
+        reference_column("email", translate("referrers.referrers_window", "Correo"), "email"),
+        reference_column(
             "created_at",
             translate("referrers.referrers_window", "Registrado"),
             "created_at",
             format=_date,
-            foreground=inactive_foreground,
         ),
     ]
 
@@ -141,15 +122,12 @@ class ReferrersWindow(ListTab):
 
     def fill_types(self) -> None:
         """(Re)fill the type filter keeping the chosen type."""
-        chosen = self.type_combo.currentData()
-        self.type_combo.blockSignals(True)
-        self.type_combo.clear()
-        self.type_combo.addItem(translate("referrers.referrers_window", "Todos los tipos"), None)
-        for row in referrer_types.list_all():
-            self.type_combo.addItem(row["name"], row["id"])
-        index = self.type_combo.findData(chosen)
-        self.type_combo.setCurrentIndex(max(index, 0))
-        self.type_combo.blockSignals(False)
+        refill_combo(
+            self.type_combo,
+            [(row["id"], row["name"]) for row in referrer_types.list_all()],
+            translate("referrers.referrers_window", "Todos los tipos"),
+            self.type_combo.currentData(),
+        )
 
     def filter_values(self) -> dict:
         return {"type_id": self.type_combo.currentData()}

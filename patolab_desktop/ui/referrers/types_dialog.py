@@ -8,15 +8,15 @@ from PySide6.QtWidgets import QHeaderView, QLabel, QLineEdit
 
 from ...i18n import translate
 from ...services.catalog import referrer_types
-from ...services.errors import ServiceError, ValidationError
+from ...services.errors import ValidationError
 from .. import prompts
 from ..models.paged_table import Column
 from ..models.row_table import RowsTableModel
 from ..widgets.forms import (
     RIGHT,
     error_label,
-    inactive_foreground,
     labelled_row,
+    reference_column,
     status_column,
 )
 from ..widgets.list_dialog import ENTER_KEYS, ListDialog
@@ -24,13 +24,12 @@ from ..widgets.list_dialog import ENTER_KEYS, ListDialog
 
 def type_columns() -> list[Column]:
     return [
-        Column("name", translate("referrers.types_dialog", "Tipo"), foreground=inactive_foreground),
-        Column(
+        reference_column("name", translate("referrers.types_dialog", "Tipo")),
+        reference_column(
             "in_use",
             translate("referrers.types_dialog", "Remitentes"),
             align=RIGHT,
             format=lambda v: f"{int(v or 0):,}",
-            foreground=inactive_foreground,
         ),
         status_column(),
     ]
@@ -172,16 +171,13 @@ class ReferrerTypesDialog(ListDialog):
             ),
         ):
             return False
-        try:
-            referrer_types.delete(row["id"])
-        except ServiceError as exc:
-            prompts.error(
-                self, translate("referrers.types_dialog", "No se puede eliminar"), str(exc)
-            )
-            self.reload()
-            return False
+        outcome = prompts.attempt(
+            self,
+            translate("referrers.types_dialog", "No se puede eliminar"),
+            lambda: referrer_types.delete(row["id"]),
+        )
         self.reload()
-        return True
+        return outcome is not prompts.REFUSED
 
     def eventFilter(self, watched, event):
         # Enter in the new-name box adds the type (Enter on the table renames: the base)

@@ -11,8 +11,6 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QLineEdit, QPushButton
 from ...i18n import translate
 from ...services import catalog as catalog_service
 from ...services import requests as requests_service
-from ...services.errors import ServiceError
-from .. import prompts
 from ..icons import icon
 from .common import LookupEdit, acting_user, value_label
 from .lines_dialog import RequestLinesDialog
@@ -118,24 +116,16 @@ class AddInvestigationDialog(RequestLinesDialog):
             self.search_edit.setFocus(Qt.FocusReason.OtherFocusReason)
             return False
         picked = self._picked
-        try:
-            requests_service.add_investigation(
+        if not self.change(
+            lambda: requests_service.add_investigation(
                 self.request_id,
                 picked["id"],
                 notes=self.notes_edit.text().strip(),
                 by=acting_user(self._by),
-            )
-        except ServiceError as exc:
-            self.show_refusal(str(exc))
-            prompts.error(
-                self,
-                translate("requests.add_investigation_dialog", "No se agregó la investigación"),
-                str(exc),
-            )
-            self.reload()
+            ),
+            translate("requests.add_investigation_dialog", "No se agregó la investigación"),
+        ):
             return False
-        self.changed_count += 1
-        self.reload()
         self.show_message(
             translate(
                 "requests.add_investigation_dialog",

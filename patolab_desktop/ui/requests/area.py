@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
 
 from ...i18n import translate
 from ...services.access import session
-from .. import prompts
 from ..feedback import confirm_saved
 from ..icons import icon
 
@@ -158,9 +157,9 @@ class RequestsArea(QWidget):
 
     def export_csv(self) -> int | None:
         from ...services import requests as requests_service
-        from ..widgets.progress import run_with_progress
+        from ..widgets.csv_export import ask_save_path, write_with_progress
 
-        path = prompts.save_file(
+        path = ask_save_path(
             self,
             translate("requests.area", "Exportar solicitudes"),
             EXPORT_NAME,
@@ -168,32 +167,24 @@ class RequestsArea(QWidget):
         )
         if not path:
             return None
-        outcome = run_with_progress(
+        return write_with_progress(
             self,
             translate("requests.area", "Exportar solicitudes"),
             requests_service.export_requests,
             self.current_filters(),
             path,
             label=translate("requests.area", "Exportando solicitudes"),
-        )
-        if outcome.cancelled:
-            prompts.info(
-                self,
+            cancelled=(
                 translate("requests.area", "Exportación cancelada"),
                 translate("requests.area", "No se creó el archivo."),
-            )
-            return None
-        if not outcome.ok:
-            return None  # already shown through prompts.error
-        count = outcome.result
-        prompts.info(
-            self,
-            translate("requests.area", "Solicitudes exportadas"),
-            translate("requests.area", "Se exportaron {count} solicitudes a\n{path}").format(
-                count=count, path=path
+            ),
+            done=lambda count: (
+                translate("requests.area", "Solicitudes exportadas"),
+                translate("requests.area", "Se exportaron {count} solicitudes a\n{path}").format(
+                    count=count, path=path
+                ),
             ),
         )
-        return count
 
 
 def install(window) -> None:

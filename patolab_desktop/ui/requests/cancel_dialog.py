@@ -6,16 +6,14 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QLabel,
-    QVBoxLayout,
 )
 
 from ...i18n import translate
 from ...services import requests as requests_service
 from ...services.errors import ServiceError
 from .. import prompts
-from ..icons import icon
+from ..widgets.forms import accept_buttons, dialog_frame
 from .common import acting_user, error_label, show_error, status_label
 
 COMMON_REASONS = (
@@ -39,11 +37,9 @@ class CancelRequestDialog(QDialog):
         self.request_id = request_id
         self.cancelled = False
         self._by = by
-        self.setWindowTitle(translate("requests.cancel_dialog", "Cancelar solicitud"))
-        self.setWindowIcon(icon("cancel"))
-        self.setModal(True)
-        self.setMinimumWidth(480)
-        layout = QVBoxLayout(self)
+        layout = dialog_frame(
+            self, translate("requests.cancel_dialog", "Cancelar solicitud"), "cancel", 480
+        )
         title = QLabel(
             translate(
                 "requests.cancel_dialog", "Cancelar la solicitud <b>{request_number}</b>"
@@ -87,18 +83,12 @@ class CancelRequestDialog(QDialog):
         layout.addWidget(self.settlement)
         self.error = error_label()
         layout.addWidget(self.error)
-        self.buttons = QDialogButtonBox()
-        self.ok_button = self.buttons.addButton(
+        self.buttons, self.ok_button, self.close_button = accept_buttons(
             translate("requests.cancel_dialog", "Cancelar &solicitud"),
-            QDialogButtonBox.ButtonRole.AcceptRole,
+            "cancel",
+            translate("requests.cancel_dialog", "&Volver"),
+            self,
         )
-        self.ok_button.setIcon(icon("cancel"))
-        self.close_button = self.buttons.addButton(
-            translate("requests.cancel_dialog", "&Volver"), QDialogButtonBox.ButtonRole.RejectRole
-        )
-        self.ok_button.setDefault(True)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
         self.reason_combo.editTextChanged.connect(self._update)
         self._update()

@@ -31,6 +31,8 @@ from ...util.formatting import format_datetime as format_date  # noqa: F401 (re-
 from ...util.money import format_lempiras
 from ..icons import COLORS, icon
 from ..models.row_table import Column, RowsTableModel
+from ..widgets.forms import error_line
+from ..widgets.forms import show_error as show_error  # the screens import it from here
 from ..widgets.lookup_edit import LookupEdit  # noqa: F401 (re-exported: the pickers)
 
 INDENT = "      "  # panel members are indented under their panel
@@ -332,17 +334,7 @@ def value_label(text: str = "") -> QLabel:
     return label
 
 
-def error_label() -> QLabel:
-    label = QLabel()
-    label.setStyleSheet("color: #c62828;")
-    label.setWordWrap(True)
-    label.hide()
-    return label
-
-
-def show_error(label: QLabel, text: str) -> None:
-    label.setText(text)
-    label.setVisible(bool(text))
+error_label = error_line  # a red message line under a field or a form
 
 
 def any_value(*values) -> Any:

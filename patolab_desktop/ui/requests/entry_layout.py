@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -24,9 +23,9 @@ from PySide6.QtWidgets import (
 from ...i18n import translate
 from ...services import catalog as catalog_service
 from ...services import requests as requests_service
-from ...services.catalog import referrers as referrers_service
 from ..icons import icon
-from ..widgets.table import make_table_view
+from ..widgets.forms import add_labelled, push_button, tab_chain
+from ..widgets.table import fixed_table
 from .common import (
     LookupEdit,
     RowsModel,
@@ -36,7 +35,7 @@ from .common import (
     line_columns,
     value_label,
 )
-from .entry_texts import describe_doctor, describe_patient, search_patients
+from .entry_texts import doctor_lookup, patient_lookup
 
 NEW_PATIENT_KEY = "F2"
 
@@ -61,24 +60,22 @@ class EntryLayout:
             " border-radius: 4px; padding: 3px 8px; font-weight: 600;"
         )
         self.saved_banner.hide()
-        self.open_saved_button = QPushButton(
-            icon("request_detail"), translate("requests.request_entry", "Ver solicitud")
+        self.open_saved_button = push_button(
+            translate("requests.request_entry", "Ver solicitud"), "request_detail"
         )
         self.open_saved_button.hide()
-        self.print_saved_button = QPushButton(
-            icon("print"), translate("requests.request_entry", "Resumen (Ctrl+P)")
-        )
-        self.print_saved_button.setToolTip(
-            translate(
+        self.print_saved_button = push_button(
+            translate("requests.request_entry", "Resumen (Ctrl+P)"),
+            "print",
+            tip=translate(
                 "requests.request_entry",
                 "Vista previa e impresión del resumen de la solicitud guardada",
-            )
+            ),
         )
-        self.labels_saved_button = QPushButton(
-            icon("print"), translate("requests.request_entry", "Etiquetas (Ctrl+E)")
-        )
-        self.labels_saved_button.setToolTip(
-            translate("requests.request_entry", "Etiquetas de tubos de la solicitud guardada")
+        self.labels_saved_button = push_button(
+            translate("requests.request_entry", "Etiquetas (Ctrl+E)"),
+            "print",
+            tip=translate("requests.request_entry", "Etiquetas de tubos de la solicitud guardada"),
         )
         title_row.addWidget(self.saved_banner)
         for button in (self.open_saved_button, self.print_saved_button, self.labels_saved_button):
@@ -90,12 +87,8 @@ class EntryLayout:
         form = QGridLayout()
         form.setHorizontalSpacing(8)
         form.setVerticalSpacing(2)
-        self.patient_edit = LookupEdit(
-            search_patients,
-            describe_patient,
-            translate("requests.request_entry", "Paciente: nombre, identidad o teléfono"),
-            display=lambda r: r.get("name", ""),
-            min_chars=2,
+        self.patient_edit = patient_lookup(
+            translate("requests.request_entry", "Paciente: nombre, identidad o teléfono")
         )
         self.patient_edit.setObjectName("patient")
         self.new_patient_button = QPushButton(
@@ -109,11 +102,8 @@ class EntryLayout:
         )
         self.patient_info = value_label()
         self.patient_error = error_label()
-        self.doctor_edit = LookupEdit(
-            lambda t: referrers_service.search(t, limit=20),
-            describe_doctor,
-            translate("requests.request_entry", "Médico o institución que remite"),
-            display=lambda r: r.get("name", ""),
+        self.doctor_edit = doctor_lookup(
+            translate("requests.request_entry", "Médico o institución que remite")
         )
         self.doctor_edit.setObjectName("doctor")
         self.doctor_info = value_label()
@@ -154,11 +144,7 @@ class EntryLayout:
                 (translate("requests.request_entry", "Factura a"), self.bill_to_combo),
             )
         ):
-            label = QLabel(text)
-            if "&" in text:
-                label.setBuddy(widget)
-            side.addWidget(label, row, 0)
-            side.addWidget(widget, row, 1)
+            add_labelled(side, text, widget, row, 0)
         side.addWidget(self.branch_error, 4, 1)
         side.setRowStretch(5, 1)
 
@@ -224,19 +210,17 @@ class EntryLayout:
         self.lines_model = RowsModel(
             line_columns(), self, editable=lambda r: set() if r["is_member"] else {"notes"}
         )
-        self.lines_view = make_table_view(self)
-        self.lines_view.setSortingEnabled(False)
-        self.lines_view.setModel(self.lines_model)
+        self.lines_view = fixed_table(
+            self,
+            self.lines_model,
+            ((0, 80), (2, 140), (3, 110), (4, 110), (5, 110), (6, 160)),
+            stretch=1,
+        )
         self.lines_view.setEditTriggers(
             QAbstractItemView.EditTrigger.DoubleClicked
             | QAbstractItemView.EditTrigger.EditKeyPressed
         )
-        header = self.lines_view.horizontalHeader()
-        header.setSortIndicatorShown(False)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        header.setStretchLastSection(False)
-        for column, width in ((0, 80), (2, 140), (3, 110), (4, 110), (5, 110), (6, 160)):
-            self.lines_view.setColumnWidth(column, width)
+        self.lines_view.horizontalHeader().setSortIndicatorShown(False)
         box_layout.addWidget(self.lines_view, 1)
         outer.addWidget(box, 1)
 
@@ -288,18 +272,21 @@ class EntryLayout:
         outer.addWidget(self.form_error)
         outer.addWidget(bottom)
 
-        self.setTabOrder(self.patient_edit, self.new_patient_button)
-        self.setTabOrder(self.new_patient_button, self.doctor_edit)
-        self.setTabOrder(self.doctor_edit, self.priority_combo)
-        self.setTabOrder(self.priority_combo, self.source_combo)
-        self.setTabOrder(self.source_combo, self.branch_combo)
-        self.setTabOrder(self.branch_combo, self.clinical_edit)
-        self.setTabOrder(self.clinical_edit, self.notes_edit)
-        self.setTabOrder(self.notes_edit, self.investigation_edit)
-        self.setTabOrder(self.investigation_edit, self.lines_view)
-        self.setTabOrder(self.lines_view, self.discount_spin)
-        self.setTabOrder(self.discount_spin, self.discount_reason)
-        self.setTabOrder(self.discount_reason, self.save_button)
+        tab_chain(
+            self.patient_edit,
+            self.new_patient_button,
+            self.doctor_edit,
+            self.priority_combo,
+            self.source_combo,
+            self.branch_combo,
+            self.clinical_edit,
+            self.notes_edit,
+            self.investigation_edit,
+            self.lines_view,
+            self.discount_spin,
+            self.discount_reason,
+            self.save_button,
+        )
 
     def _connect(self) -> None:
         self.patient_edit.chosen.connect(self._patient_chosen)

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from ...i18n import translate
 from ...services import customers as customers_service
+from ...services.catalog import referrers as referrers_service
 from ...services.paging import PageRequest
 from ...util.money import format_lempiras
+from ..widgets.lookup_edit import LookupEdit
 
 PATIENT_LIMIT = 20
+DOCTOR_LIMIT = 20
 
 
 # --- pickers' text ---------------------------------------------------------------------
@@ -90,3 +93,26 @@ def search_patients(text: str) -> list[dict]:
         customers_service.CustomerFilter(search=text), PageRequest(limit=PATIENT_LIMIT)
     )
     return page.rows
+
+
+def search_doctors(text: str) -> list[dict]:
+    return referrers_service.search(text, limit=DOCTOR_LIMIT)
+
+
+# --- the pickers -----------------------------------------------------------------------
+def patient_lookup(placeholder: str) -> LookupEdit:
+    """A patient picker: name, identity or phone (from 2 characters)."""
+    return LookupEdit(
+        search_patients,
+        describe_patient,
+        placeholder,
+        display=lambda r: r.get("name", ""),
+        min_chars=2,
+    )
+
+
+def doctor_lookup(placeholder: str) -> LookupEdit:
+    """A referring doctor or institution picker."""
+    return LookupEdit(
+        search_doctors, describe_doctor, placeholder, display=lambda r: r.get("name", "")
+    )

@@ -10,7 +10,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QVBoxLayout,
@@ -18,7 +17,9 @@ from PySide6.QtWidgets import (
 
 from ...i18n import translate
 from ...services import requests as requests_service
-from ..widgets.table import make_table_view
+from ...services.errors import ServiceError
+from .. import prompts
+from ..widgets.table import fixed_table
 from .common import (
     RowsModel,
     TotalsBar,
@@ -56,14 +57,12 @@ class RequestLinesDialog(QDialog):
         self.action_area = QVBoxLayout()
         self.main_layout.addLayout(self.action_area)
         self.lines_model = RowsModel(line_columns(with_status=True, with_notes=True), self)
-        self.lines_view = make_table_view(self)
-        self.lines_view.setSortingEnabled(False)
-        self.lines_view.setModel(self.lines_model)
-        header = self.lines_view.horizontalHeader()
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        header.setStretchLastSection(False)
-        for column, width in ((0, 55), (2, 115), (3, 90), (4, 90), (5, 90), (6, 135), (7, 90)):
-            self.lines_view.setColumnWidth(column, width)
+        self.lines_view = fixed_table(
+            self,
+            self.lines_model,
+            ((0, 55), (2, 115), (3, 90), (4, 90), (5, 90), (6, 135), (7, 90)),
+            stretch=1,
+        )
         self.main_layout.addWidget(self.lines_view, 1)
         self.message = QLabel()
         self.message.setWordWrap(True)
@@ -123,6 +122,21 @@ class RequestLinesDialog(QDialog):
         show_error(self.error, "")
         self.message.setText(text)
         self.message.setVisible(bool(text))
+
+    def change(self, call, refused_title: str) -> bool:
+        """Run ``call()`` (a service change of the request's lines) and reload: a refusal
+        is shown under the table and in a message under ``refused_title``; a change is
+        counted in ``changed_count``."""
+        try:
+            call()
+        except ServiceError as exc:
+            self.show_refusal(str(exc))
+            prompts.error(self, refused_title, str(exc))
+            self.reload()
+            return False
+        self.changed_count += 1
+        self.reload()
+        return True
 
     def show_refusal(self, text: str) -> None:
         self.message.hide()

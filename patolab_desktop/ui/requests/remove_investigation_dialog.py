@@ -12,7 +12,6 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton
 
 from ...i18n import translate
 from ...services import requests as requests_service
-from ...services.errors import ServiceError
 from .. import prompts
 from ..icons import icon
 from .common import acting_user
@@ -125,22 +124,14 @@ class RemoveInvestigationDialog(RequestLinesDialog):
             ).format(name=name, extra=extra),
         ):
             return False
-        try:
-            requests_service.remove_investigation(
+        if not self.change(
+            lambda: requests_service.remove_investigation(
                 self.request_id, line["investigation_id"], by=acting_user(self._by)
-            )
-        except ServiceError as exc:
-            self.show_refusal(str(exc))
-            prompts.error(
-                self,
-                translate("requests.remove_investigation_dialog", "No se quitó la investigación"),
-                str(exc),
-            )
-            self.reload()
+            ),
+            translate("requests.remove_investigation_dialog", "No se quitó la investigación"),
+        ):
             self.select_investigation(line["investigation_id"])
             return False
-        self.changed_count += 1
-        self.reload()
         if self.lines_model.rowCount():
             self.lines_view.selectRow(0)
         self.show_message(

@@ -17,9 +17,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
-    QPushButton,
     QSplitter,
     QTabWidget,
     QVBoxLayout,
@@ -36,7 +34,8 @@ from ...services.texts import service_label
 from .. import prompts
 from ..icons import icon
 from ..models.paged_table import Column
-from ..widgets.table import make_table_view
+from ..widgets.forms import push_button
+from ..widgets.table import fixed_table
 from .common import (
     RowsModel,
     TotalsBar,
@@ -175,40 +174,37 @@ class RequestDetailDialog(QDialog):
         lines_box = QGroupBox(translate("requests.request_detail", "Investigaciones"))
         lines_layout = QVBoxLayout(lines_box)
         self.lines_model = RowsModel(line_columns(with_status=True), self)
-        self.lines_view = make_table_view(self)
-        self.lines_view.setSortingEnabled(False)
-        self.lines_view.setModel(self.lines_model)
-        self.lines_view.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.lines_view.horizontalHeader().setStretchLastSection(False)
-        for column, width in ((0, 60), (2, 130), (3, 95), (4, 95), (5, 95), (6, 125), (7, 110)):
-            self.lines_view.setColumnWidth(column, width)
+        self.lines_view = fixed_table(
+            self,
+            self.lines_model,
+            ((0, 60), (2, 130), (3, 95), (4, 95), (5, 95), (6, 125), (7, 110)),
+            stretch=1,
+        )
         self.lines_view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         lines_layout.addWidget(self.lines_view)
         results_row = QHBoxLayout()
         self.progress_label = QLabel()
         self.progress_label.setObjectName("progress")
-        self.start_button = QPushButton(
-            icon("workflow_next"), translate("requests.request_detail", "En &proceso")
+        self.start_button = push_button(
+            translate("requests.request_detail", "En &proceso"),
+            "workflow_next",
+            lambda: self.mark_selected("in_progress"),
+            translate("requests.request_detail", "Marcar las investigaciones elegidas en proceso"),
         )
-        self.start_button.setToolTip(
-            translate("requests.request_detail", "Marcar las investigaciones elegidas en proceso")
-        )
-        self.release_button = QPushButton(
-            icon("status_completed"), translate("requests.request_detail", "Resultado &listo")
-        )
-        self.release_button.setToolTip(
+        self.release_button = push_button(
+            translate("requests.request_detail", "Resultado &listo"),
+            "status_completed",
+            lambda: self.mark_selected("released"),
             translate(
                 "requests.request_detail",
                 "Marcar las investigaciones elegidas con resultado listo (una o varias)",
-            )
+            ),
         )
         results_row.addWidget(self.progress_label)
         results_row.addStretch(1)
         results_row.addWidget(self.start_button)
         results_row.addWidget(self.release_button)
         lines_layout.addLayout(results_row)
-        self.start_button.clicked.connect(lambda: self.mark_selected("in_progress"))
-        self.release_button.clicked.connect(lambda: self.mark_selected("released"))
         splitter.addWidget(lines_box)
         # the history and the WhatsApp messages share one tabbed area under the lines, so
         # the investigations keep their room on a 768 px high screen (issue 16)
@@ -218,14 +214,9 @@ class RequestDetailDialog(QDialog):
         events_layout = QVBoxLayout(events_box)
         events_layout.setContentsMargins(4, 4, 4, 4)
         self.events_model = RowsModel(event_columns(), self)
-        self.events_view = make_table_view(self)
-        self.events_view.setSortingEnabled(False)
-        self.events_view.setModel(self.events_model)
-        events_header = self.events_view.horizontalHeader()
-        events_header.setStretchLastSection(False)
-        for column, width in ((0, 120), (1, 160), (3, 110)):
-            self.events_view.setColumnWidth(column, width)
-        events_header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.events_view = fixed_table(
+            self, self.events_model, ((0, 120), (1, 160), (3, 110)), stretch=2
+        )
         self.events_view.setWordWrap(False)
         events_layout.addWidget(self.events_view)
         self.lower_tabs.addTab(events_box, translate("requests.request_detail", "Historial"))
@@ -257,19 +248,27 @@ class RequestDetailDialog(QDialog):
         layout.addLayout(bottom)
 
         buttons = QHBoxLayout()
-        self.advance_button = QPushButton(
-            icon("workflow_next"), translate("requests.request_detail", "A&vanzar estado")
+        self.advance_button = push_button(
+            translate("requests.request_detail", "A&vanzar estado"), "workflow_next", self.advance
         )
-        self.cancel_button = QPushButton(
-            icon("cancel"), translate("requests.request_detail", "&Cancelar solicitud…")
+        self.cancel_button = push_button(
+            translate("requests.request_detail", "&Cancelar solicitud…"),
+            "cancel",
+            self.cancel_request,
         )
-        self.add_button = QPushButton(
-            icon("add"), translate("requests.request_detail", "&Agregar investigación…")
+        self.add_button = push_button(
+            translate("requests.request_detail", "&Agregar investigación…"),
+            "add",
+            self.add_investigation,
         )
-        self.remove_button = QPushButton(
-            icon("remove"), translate("requests.request_detail", "&Quitar investigación…")
+        self.remove_button = push_button(
+            translate("requests.request_detail", "&Quitar investigación…"),
+            "remove",
+            self.remove_investigation,
         )
-        self.close_button = QPushButton(translate("requests.request_detail", "C&errar"))
+        self.close_button = push_button(
+            translate("requests.request_detail", "C&errar"), "", self.accept
+        )
         for button in (
             self.advance_button,
             self.cancel_button,
@@ -280,25 +279,24 @@ class RequestDetailDialog(QDialog):
         buttons.addStretch(1)
         printing = QHBoxLayout()  # a second row: all in one needs 1050 px (1024 px screens)
         printing.addStretch(1)
-        self.print_button = QPushButton(
-            icon("print"), translate("requests.request_detail", "&Resumen…")
+        self.print_button = push_button(
+            translate("requests.request_detail", "&Resumen…"),
+            "print",
+            self.print_summary,
+            translate("requests.request_detail", "Vista previa e impresión del resumen (Ctrl+P)"),
         )
-        self.print_button.setToolTip(
-            translate("requests.request_detail", "Vista previa e impresión del resumen (Ctrl+P)")
-        )
-        self.labels_button = QPushButton(
-            icon("print"), translate("requests.request_detail", "E&tiquetas…")
-        )
-        self.labels_button.setToolTip(
-            translate("requests.request_detail", "Etiquetas de tubos (Ctrl+E)")
+        self.labels_button = push_button(
+            translate("requests.request_detail", "E&tiquetas…"),
+            "print",
+            self.print_labels,
+            translate("requests.request_detail", "Etiquetas de tubos (Ctrl+E)"),
         )
         self.invoice_label = QLabel()  # billing (issue 17): the request's factura
         self.invoice_label.setStyleSheet("color: #2e7d32; font-weight: 600;")
-        self.charge_button = QPushButton(
-            icon("add"), translate("requests.request_detail", "Co&brar y facturar…")
+        self.charge_button = push_button(
+            translate("requests.request_detail", "Co&brar y facturar…"), "add", self.charge
         )
         self.charge_button.setVisible(allowed("billing.issue"))
-        self.charge_button.clicked.connect(self.charge)
         printing.insertWidget(0, self.invoice_label)
         printing.insertWidget(1, self.charge_button)
         printing.addWidget(self.print_button)
@@ -306,13 +304,6 @@ class RequestDetailDialog(QDialog):
         printing.addWidget(self.close_button)
         layout.addLayout(buttons)
         layout.addLayout(printing)
-        self.advance_button.clicked.connect(self.advance)
-        self.cancel_button.clicked.connect(self.cancel_request)
-        self.add_button.clicked.connect(self.add_investigation)
-        self.remove_button.clicked.connect(self.remove_investigation)
-        self.close_button.clicked.connect(self.accept)
-        self.print_button.clicked.connect(self.print_summary)
-        self.labels_button.clicked.connect(self.print_labels)
         for keys, slot in (("Ctrl+P", self.print_summary), ("Ctrl+E", self.print_labels)):
             QShortcut(QKeySequence(keys), self, activated=slot)
 
@@ -539,16 +530,16 @@ class RequestDetailDialog(QDialog):
     def add_investigation(self) -> None:
         from .add_investigation_dialog import AddInvestigationDialog
 
-        dialog = AddInvestigationDialog(self.request_id, self, by=self._by)
-        dialog.exec()
-        self.reload()
-        if dialog.changed_count:
-            self.changed.emit(self.request_id)
+        self._change_lines(AddInvestigationDialog)
 
     def remove_investigation(self) -> None:
         from .remove_investigation_dialog import RemoveInvestigationDialog
 
-        dialog = RemoveInvestigationDialog(self.request_id, self, by=self._by)
+        self._change_lines(RemoveInvestigationDialog)
+
+    def _change_lines(self, dialog_class) -> None:
+        """Add or remove investigations in their dialog; say so when something changed."""
+        dialog = dialog_class(self.request_id, self, by=self._by)
         dialog.exec()
         self.reload()
         if dialog.changed_count:

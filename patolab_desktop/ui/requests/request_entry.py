@@ -25,6 +25,7 @@ from ...services.catalog import branches as branches_service
 from ...services.errors import PermissionDenied, ServiceError, ValidationError
 from ...util.money import format_lempiras
 from .. import prompts
+from ..widgets.searchable_combo import replace_items
 from .common import (
     acting_user,
     discount_description,
@@ -120,9 +121,6 @@ class RequestEntry(EntryLayout, QWidget):
         from .common import field
 
         current = self.bill_to_combo.currentData()
-        self.bill_to_combo.blockSignals(True)
-        self.bill_to_combo.clear()
-        self.bill_to_combo.addItem(translate("requests.request_entry", "(el paciente)"), None)
         try:
             page = customers_service.page(
                 customers_service.CustomerFilter(type="empresa"), PageRequest(limit=300)
@@ -130,9 +128,11 @@ class RequestEntry(EntryLayout, QWidget):
             rows = page.rows
         except ServiceError:
             rows = []
-        for row in rows:
-            self.bill_to_combo.addItem(field(row, "name", ""), field(row, "id"))
-        self.bill_to_combo.blockSignals(False)
+        replace_items(
+            self.bill_to_combo,
+            [(field(row, "id"), field(row, "name", "")) for row in rows],
+            translate("requests.request_entry", "(el paciente)"),
+        )
         if current is not None and self.bill_to_combo.findData(current) >= 0:
             select_data(self.bill_to_combo, current)
 
@@ -194,6 +194,10 @@ class RequestEntry(EntryLayout, QWidget):
         self.discount_spin.blockSignals(False)
         self.discount_reason.clear()
         self._apply_permissions()
+        self._clear_errors()
+        self.recalculate()
+
+    def _clear_errors(self) -> None:
         for label in (
             self.patient_error,
             self.doctor_error,
@@ -203,24 +207,33 @@ class RequestEntry(EntryLayout, QWidget):
             self.form_error,
         ):
             show_error(label, "")
-        self.recalculate()
 
     # --- pickers ----------------------------------------------------------------------
     def _patient_chosen(self, row: dict) -> None:
         self.set_patient(row)
         self.doctor_edit.setFocus(Qt.FocusReason.TabFocusReason)
 
+    def _show_pick(self, role: str, row: dict, details: str) -> None:
+        """Keep the chosen ``role`` ("patient" or "doctor") and show it with its details."""
+        setattr(self, f"_{role}", dict(row))
+        getattr(self, f"{role}_edit").show_chosen(row.get("name", ""))
+        getattr(self, f"{role}_info").setText(details)
+        show_error(getattr(self, f"{role}_error"), "")
+
+    def _drop_pick(self, role: str) -> bool:
+        """The ``role``'s text was edited: forget the chosen one (True when there was)."""
+        if getattr(self, f"_{role}") is None:
+            return False
+        setattr(self, f"_{role}", None)
+        getattr(self, f"{role}_info").setText("")
+        return True
+
     def set_patient(self, row: dict) -> None:
-        self._patient = dict(row)
-        self.patient_edit.show_chosen(row.get("name", ""))
-        self.patient_info.setText(patient_details(row))
-        show_error(self.patient_error, "")
+        self._show_pick("patient", row, patient_details(row))
         self.recalculate()  # the age discount depends on the patient
 
     def _patient_edited(self) -> None:
-        if self._patient is not None:
-            self._patient = None
-            self.patient_info.setText("")
+        if self._drop_pick("patient"):
             self.recalculate()
 
     def _doctor_chosen(self, row: dict) -> None:
@@ -228,15 +241,10 @@ class RequestEntry(EntryLayout, QWidget):
         self.priority_combo.setFocus(Qt.FocusReason.TabFocusReason)
 
     def set_doctor(self, row: dict) -> None:
-        self._doctor = dict(row)
-        self.doctor_edit.show_chosen(row.get("name", ""))
-        self.doctor_info.setText(doctor_details(row))
-        show_error(self.doctor_error, "")
+        self._show_pick("doctor", row, doctor_details(row))
 
     def _doctor_edited(self) -> None:
-        if self._doctor is not None:
-            self._doctor = None
-            self.doctor_info.setText("")
+        self._drop_pick("doctor")
 
     def start_for_patient(self, customer_id: int) -> bool:
         """A new request for ``customer_id`` (from the customers list or the patient
@@ -383,15 +391,7 @@ class RequestEntry(EntryLayout, QWidget):
 
     # --- save / discard ---------------------------------------------------------------
     def save(self) -> tuple[int, str] | None:
-        for label in (
-            self.patient_error,
-            self.doctor_error,
-            self.branch_error,
-            self.lines_error,
-            self.discount_error,
-            self.form_error,
-        ):
-            show_error(label, "")
+        self._clear_errors()
         self.recalculate()
         try:
             request_id, number = requests_service.create(self.draft(), by=acting_user(self._by))

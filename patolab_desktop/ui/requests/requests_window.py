@@ -22,13 +22,12 @@ from PySide6.QtWidgets import (
 from ...i18n import translate
 from ...services import requests as requests_service
 from ...services.catalog import branches as branches_service
-from ...services.catalog import referrers as referrers_service
 from ...services.errors import ServiceError
 from ..icons import icon
 from ..models.paged_table import Column, PagedTableModel
+from ..widgets.forms import add_labelled, push_button
 from ..widgets.table import SearchBox, make_table_view
 from .common import (
-    LookupEdit,
     error_label,
     fill_combo,
     format_date,
@@ -42,7 +41,7 @@ from .common import (
     status_icon,
     status_label,
 )
-from .request_entry import describe_doctor, describe_patient, search_patients
+from .entry_texts import doctor_lookup, patient_lookup
 
 FILTER_DEBOUNCE_MS = 150
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
@@ -51,74 +50,60 @@ RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 def request_columns() -> list[Column]:
     sorts = getattr(requests_service, "SORTS", {})
 
-    def sort(name: str) -> str | None:
-        return name if name in sorts else None
+    def column(key: str, title: str, sort: str = "", **more) -> Column:
+        """Sorted by ``sort`` (the key by default) when the service knows that order."""
+        sort = sort or key
+        return Column(key, title, sort=sort if sort in sorts else None, **more)
+
+    def coded(key: str, title: str, text, icon_of, color_of) -> Column:
+        """A priority or status: its label, icon and colour."""
+        return column(
+            key,
+            title,
+            format=text,
+            decoration=lambda r: icon_of(r.get(key)),
+            foreground=lambda r: color_of(r.get(key)),
+        )
 
     return [
-        Column(
-            "request_number",
-            translate("requests.requests_window", "Número"),
-            sort=sort("request_number"),
-        ),
-        Column(
-            "requested_at",
-            translate("requests.requests_window", "Fecha"),
-            sort=sort("requested_at"),
-            format=format_date,
-        ),
-        Column(
-            "patient_name",
-            translate("requests.requests_window", "Paciente"),
-            sort=sort("patient_name"),
-        ),
-        Column("doctor_name", translate("requests.requests_window", "Médico"), sort=sort("doctor")),
-        Column(
+        column("request_number", translate("requests.requests_window", "Número")),
+        column("requested_at", translate("requests.requests_window", "Fecha"), format=format_date),
+        column("patient_name", translate("requests.requests_window", "Paciente")),
+        column("doctor_name", translate("requests.requests_window", "Médico"), "doctor"),
+        coded(
             "priority",
             translate("requests.requests_window", "Prioridad"),
-            sort=sort("priority"),
-            format=priority_label,
-            decoration=lambda r: priority_icon(r.get("priority")),
-            foreground=lambda r: priority_color(r.get("priority")),
+            priority_label,
+            priority_icon,
+            priority_color,
         ),
-        Column(
+        coded(
             "status",
             translate("requests.requests_window", "Estado"),
-            sort=sort("status"),
-            format=status_label,
-            decoration=lambda r: status_icon(r.get("status")),
-            foreground=lambda r: status_color(r.get("status")),
+            status_label,
+            status_icon,
+            status_color,
         ),
-        Column(
-            "progress",
-            translate("requests.requests_window", "Resultados"),
-            sort=sort("progress"),
-        ),
-        Column(
-            "source",
-            translate("requests.requests_window", "Origen"),
-            sort=sort("source"),
-            format=source_label,
-        ),
-        Column(
+        column("progress", translate("requests.requests_window", "Resultados")),
+        column("source", translate("requests.requests_window", "Origen"), format=source_label),
+        column(
             "branch_code",
             translate("requests.requests_window", "Sucursal"),
-            sort=sort("branch"),
+            "branch",
             tooltip=lambda r: r.get("branch_name") or "",
         ),
-        Column(
+        column(
             "line_count",
             translate("requests.requests_window", "Inv."),
-            sort=sort("line_count"),
             align=RIGHT,
             tooltip=lambda r: translate(
                 "requests.requests_window",
                 "Investigaciones en la solicitud (incluye las de los paneles)",
             ),
         ),
-        Column(
+        column(
             "net_amount",
             translate("requests.requests_window", "Neto"),
-            sort=sort("net_amount"),
             format=format_money,
             align=RIGHT,
             tooltip=lambda r: translate(
@@ -235,17 +220,21 @@ class RequestsWindow(QWidget):
             )
         )
         top.addWidget(self.search, 1)
-        self.new_button = QPushButton(
-            icon("request_new"), translate("requests.requests_window", "Nueva solicitud")
+        self.new_button = push_button(
+            translate("requests.requests_window", "Nueva solicitud"),
+            "request_new",
+            self.new_request.emit,
         )
-        self.open_button = QPushButton(
-            icon("request_detail"), translate("requests.requests_window", "Abrir (Enter)")
+        self.open_button = push_button(
+            translate("requests.requests_window", "Abrir (Enter)"),
+            "request_detail",
+            self.open_current,
         )
-        self.refresh_button = QPushButton(
-            icon("refresh"), translate("requests.requests_window", "Actualizar (F5)")
+        self.refresh_button = push_button(
+            translate("requests.requests_window", "Actualizar (F5)"), "refresh", self.refresh
         )
-        self.charge_button = QPushButton(  # billing (issue 17)
-            icon("add"), translate("requests.requests_window", "Cobrar y facturar…")
+        self.charge_button = push_button(  # billing (issue 17)
+            translate("requests.requests_window", "Cobrar y facturar…"), "add", self.charge_current
         )
         for button in (self.new_button, self.open_button, self.charge_button, self.refresh_button):
             top.addWidget(button)
@@ -287,19 +276,10 @@ class RequestsWindow(QWidget):
         )
         for branch in branches_service.list_active():
             self.branch_combo.addItem(f"{branch['name']} ({branch['code']})", branch["id"])
-        self.patient_filter = LookupEdit(
-            search_patients,
-            describe_patient,
-            translate("requests.requests_window", "Paciente (todos)"),
-            display=lambda r: r.get("name", ""),
-            min_chars=2,
+        self.patient_filter = patient_lookup(
+            translate("requests.requests_window", "Paciente (todos)")
         )
-        self.doctor_filter = LookupEdit(
-            lambda t: referrers_service.search(t, limit=20),
-            describe_doctor,
-            translate("requests.requests_window", "Médico (todos)"),
-            display=lambda r: r.get("name", ""),
-        )
+        self.doctor_filter = doctor_lookup(translate("requests.requests_window", "Médico (todos)"))
         today = QDate.currentDate()
         self.date_from = DateFilter(
             translate("requests.requests_window", "Desde"), today.addDays(-30)
@@ -316,10 +296,7 @@ class RequestsWindow(QWidget):
                 (translate("requests.requests_window", "Sucursa&l"), self.branch_combo),
             )
         ):
-            label = QLabel(caption)
-            label.setBuddy(widget)
-            filters.addWidget(label, 0, 2 * column)
-            filters.addWidget(widget, 0, 2 * column + 1)
+            add_labelled(filters, caption, widget, 0, 2 * column)
         patient_label = QLabel(translate("requests.requests_window", "Pac&iente"))
         patient_label.setBuddy(self.patient_filter)
         doctor_label = QLabel(translate("requests.requests_window", "&Médico"))
@@ -355,13 +332,7 @@ class RequestsWindow(QWidget):
         self._filter_timer.setInterval(FILTER_DEBOUNCE_MS)
         self._filter_timer.timeout.connect(self.apply_filters_now)
         self.search.search_changed.connect(lambda _t: self.apply_filters_now())
-        for combo in (
-            self.status_combo,
-            self.priority_combo,
-            self.source_combo,
-            self.branch_combo,
-            self.progress_combo,
-        ):
+        for combo in self.filter_combos():
             combo.currentIndexChanged.connect(lambda _i: self._filter_timer.start())
         for date in (self.date_from, self.date_to):
             date.changed.connect(self._filter_timer.start)
@@ -374,11 +345,7 @@ class RequestsWindow(QWidget):
             lambda t: self._doctor_cleared() if not t.strip() else None
         )
         self.clear_button.clicked.connect(self.clear_filters)
-        self.open_button.clicked.connect(self.open_current)
-        self.charge_button.clicked.connect(self.charge_current)
         self._update_charge_button()
-        self.new_button.clicked.connect(self.new_request)
-        self.refresh_button.clicked.connect(self.refresh)
         find = QShortcut(QKeySequence(QKeySequence.StandardKey.Find), self)
         find.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         find.activated.connect(self.focus_default)
@@ -389,23 +356,34 @@ class RequestsWindow(QWidget):
         self.search.installEventFilter(self)
 
     # --- filters ----------------------------------------------------------------------
-    def _patient_chosen(self, row: dict) -> None:
-        self._patient_id = row["id"]
+    def filter_combos(self) -> tuple[QComboBox, ...]:
+        return (
+            self.status_combo,
+            self.priority_combo,
+            self.source_combo,
+            self.branch_combo,
+            self.progress_combo,
+        )
+
+    def _filter_by(self, key: str, row_id: int | None) -> None:
+        """A patient or doctor filter (``key``: "_patient_id" / "_doctor_id") chosen, or
+        cleared (None, when it was set): filter again."""
+        if row_id is None and getattr(self, key) is None:
+            return
+        setattr(self, key, row_id)
         self._filter_timer.start()
+
+    def _patient_chosen(self, row: dict) -> None:
+        self._filter_by("_patient_id", row["id"])
 
     def _patient_cleared(self) -> None:
-        if self._patient_id is not None:
-            self._patient_id = None
-            self._filter_timer.start()
+        self._filter_by("_patient_id", None)
 
     def _doctor_chosen(self, row: dict) -> None:
-        self._doctor_id = row["id"]
-        self._filter_timer.start()
+        self._filter_by("_doctor_id", row["id"])
 
     def _doctor_cleared(self) -> None:
-        if self._doctor_id is not None:
-            self._doctor_id = None
-            self._filter_timer.start()
+        self._filter_by("_doctor_id", None)
 
     def set_patient_filter(self, row: dict | None) -> None:
         self._patient_id = row["id"] if row else None
@@ -448,13 +426,7 @@ class RequestsWindow(QWidget):
         )
         for widget in widgets:
             widget.blockSignals(True)
-        for combo in (
-            self.status_combo,
-            self.priority_combo,
-            self.source_combo,
-            self.branch_combo,
-            self.progress_combo,
-        ):
+        for combo in self.filter_combos():
             combo.setCurrentIndex(0)
         self.date_from.set_value(None)
         self.date_to.set_value(None)

@@ -20,36 +20,97 @@ def suggested_path(file_name: str) -> str:
     return str(base / file_name)
 
 
-def run_export(
-    window, title: str, file_name: str, write: Callable[..., int], noun_one: str, noun_many: str
-) -> int | None:
-    """Ask for a file (through prompts), write it off the GUI thread, say how many rows."""
-    from ..widgets.progress import run_with_progress
-
-    path = prompts.save_file(
-        window, title, suggested_path(file_name), translate("catalog.area", "Archivos CSV (*.csv)")
-    )
+def ask_save_path(
+    window, title: str, suggested: str, filter_text: str, suffix: str = ""
+) -> str | None:
+    """Ask where to save (through prompts), starting at ``suggested``; ``suffix``
+    (".csv") is added to a name that does not end with it. None when cancelled."""
+    path = prompts.save_file(window, title, suggested, filter_text)
     if not path:
         return None
-    if not path.lower().endswith(".csv"):
-        path += ".csv"
-    outcome = run_with_progress(window, title, write, path)
+    if suffix and not path.lower().endswith(suffix):
+        path += suffix
+    return path
+
+
+def write_with_progress(
+    window,
+    title: str,
+    write: Callable[..., int],
+    *args,
+    label: str | None = None,
+    cancelled: tuple[str, str] | None = None,
+    done: Callable[[int], tuple[str, str]],
+) -> int | None:
+    """Run ``write(*args)`` off the GUI thread with a cancellable progress dialog, then
+    say what it did: ``done(count)`` gives the message's title and text, ``cancelled``
+    those of a cancelled export. A failure was already shown through prompts.error."""
+    from ..widgets.progress import run_with_progress
+
+    outcome = run_with_progress(window, title, write, *args, label=label)
     if outcome.cancelled:
         prompts.info(
             window,
-            translate("catalog.area", "Exportación cancelada"),
-            translate("catalog.area", "No se escribió ningún archivo."),
+            *(
+                cancelled
+                or (
+                    translate("catalog.area", "Exportación cancelada"),
+                    translate("catalog.area", "No se escribió ningún archivo."),
+                )
+            ),
         )
         return None
     if not outcome.ok:
         return None  # already shown through prompts.error
-    count = outcome.result
-    noun = noun_one if count == 1 else noun_many
-    prompts.info(
+    prompts.info(window, *done(outcome.result))
+    return outcome.result
+
+
+def run_export(
+    window, title: str, file_name: str, write: Callable[..., int], noun_one: str, noun_many: str
+) -> int | None:
+    """Ask for a file (through prompts), write it off the GUI thread, say how many rows."""
+    path = ask_save_path(
         window,
-        translate("catalog.area", "Exportación terminada"),
-        translate("catalog.area", "Se exportaron {count:,} {noun} a:\n{path}").format(
-            count=count, noun=noun, path=path
-        ),
+        title,
+        suggested_path(file_name),
+        translate("catalog.area", "Archivos CSV (*.csv)"),
+        ".csv",
     )
-    return count
+    if not path:
+        return None
+
+    def done(count: int) -> tuple[str, str]:
+        noun = noun_one if count == 1 else noun_many
+        return (
+            translate("catalog.area", "Exportación terminada"),
+            translate("catalog.area", "Se exportaron {count:,} {noun} a:\n{path}").format(
+                count=count, noun=noun, path=path
+            ),
+        )
+
+    return write_with_progress(window, title, write, path, done=done)
+
+
+def export_tab(
+    window,
+    tab_key: str,
+    blank_filter,
+    title: str,
+    file_name: str,
+    export: Callable[..., int],
+    noun_one: str,
+    noun_many: str,
+) -> int | None:
+    """Export what the list tab ``tab_key`` shows (its filters; ``blank_filter`` when the
+    window has no such tab) with ``export(filters, path, progress=…, cancelled=…)``."""
+    tab = window.tab(tab_key)
+    filters = tab.export_filters() if tab is not None else blank_filter
+    return run_export(
+        window,
+        title,
+        file_name,
+        lambda path, **progress: export(filters, path, **progress),
+        noun_one,
+        noun_many,
+    )

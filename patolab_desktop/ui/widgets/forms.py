@@ -4,7 +4,9 @@ buttons, and the error/hint/inactive colours."""
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections.abc import Iterable
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
@@ -14,9 +16,11 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -55,12 +59,53 @@ def inactive_foreground(row: dict) -> QColor | None:
     return None if row.get("active", True) else INACTIVE_COLOR
 
 
-def hint_label(text: str, parent: QWidget | None = None, style: str = HINT_STYLE) -> QLabel:
-    """A grey, word-wrapped explanation under a form or a list."""
+def reference_column(key: str, title: str, sort: str | None = None, **more) -> Column:
+    """A column of a reference-data list (sorted by ``sort`` when given), grey for an
+    inactive row."""
+    return Column(key, title, sort, foreground=inactive_foreground, **more)
+
+
+def hint_label(
+    text: str, parent: QWidget | None = None, style: str = HINT_STYLE, wrap: bool = True
+) -> QLabel:
+    """A grey explanation under a form or a list (word-wrapped unless not ``wrap``)."""
     hint = QLabel(text, parent)
-    hint.setWordWrap(True)
+    hint.setWordWrap(wrap)
     hint.setStyleSheet(style)
     return hint
+
+
+def error_line(name: str = "") -> QLabel:
+    """A red, word-wrapped message line, hidden until ``show_error`` gives it a text."""
+    label = QLabel()
+    if name:
+        label.setObjectName(name)
+    label.setStyleSheet(ERROR_STYLE)
+    label.setWordWrap(True)
+    label.hide()
+    return label
+
+
+def show_error(label: QLabel, text: str) -> None:
+    """Show ``text`` in an error line (hidden when there is none)."""
+    label.setText(text or "")
+    label.setVisible(bool(text))
+
+
+def accept_buttons(
+    text: str, icon_name: str, cancel_text: str, dialog: QDialog | None = None
+) -> tuple[QDialogButtonBox, QPushButton, QPushButton]:
+    """«text» with its icon (Enter) and «cancel_text» (Esc); given ``dialog``, they
+    accept and reject it. Returns the box and both buttons."""
+    buttons = QDialogButtonBox()
+    ok = buttons.addButton(text, QDialogButtonBox.ButtonRole.AcceptRole)
+    ok.setIcon(icon(icon_name))
+    ok.setDefault(True)
+    cancel = buttons.addButton(cancel_text, QDialogButtonBox.ButtonRole.RejectRole)
+    if dialog is not None:
+        buttons.accepted.connect(dialog.accept)
+        buttons.rejected.connect(dialog.reject)
+    return buttons, ok, cancel
 
 
 def error_label(label: QLabel, key: str) -> QLabel:
@@ -211,6 +256,59 @@ def labelled_row(caption: str, field: QWidget, *after: QWidget) -> QHBoxLayout:
     row.addWidget(field, 1)
     for widget in after:
         row.addWidget(widget)
+    return row
+
+
+def push_button(
+    text: str, icon_name: str = "", slot=None, tip: str = "", parent: QWidget | None = None
+) -> QPushButton:
+    """A button with its icon (none when ``icon_name`` is "") and tooltip; a click runs
+    ``slot()``."""
+    button = QPushButton(icon(icon_name), text, parent) if icon_name else QPushButton(text, parent)
+    if tip:
+        button.setToolTip(tip)
+    if slot is not None:
+        button.clicked.connect(lambda _checked=False: slot())
+    return button
+
+
+def dialog_frame(dialog: QDialog, title: str, icon_name: str, min_width: int = 0):
+    """A modal dialog's title, icon and minimum width; returns its column layout."""
+    dialog.setWindowTitle(title)
+    dialog.setWindowIcon(icon(icon_name))
+    dialog.setModal(True)
+    if min_width:
+        dialog.setMinimumWidth(min_width)
+    return QVBoxLayout(dialog)
+
+
+def tab_chain(*widgets: QWidget) -> None:
+    """Tab goes from each of ``widgets`` to the next."""
+    for first, second in itertools.pairwise(widgets):
+        QWidget.setTabOrder(first, second)
+
+
+def add_labelled(grid: QGridLayout, caption: str, widget: QWidget, row: int, column: int):
+    """«caption» at (row, column) of ``grid`` and ``widget`` right of it; the caption's
+    mnemonic focuses the widget."""
+    label = QLabel(caption)
+    label.setBuddy(widget)
+    grid.addWidget(label, row, column)
+    grid.addWidget(widget, row, column + 1)
+    return label
+
+
+def button_row(
+    layout: QVBoxLayout, left: Iterable[QWidget] = (), right: Iterable[QWidget] = ()
+) -> QHBoxLayout:
+    """A row under ``layout``: the ``left`` widgets, a stretch, the ``right`` widgets."""
+    row = QHBoxLayout()
+    for widget in left:
+        row.addWidget(widget)
+    row.addStretch(1)
+    for widget in right:
+        row.addWidget(widget)
+    layout.addLayout(row)
     return row
 
 

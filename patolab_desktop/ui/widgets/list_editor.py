@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QAbstractButton, QWidget
+from PySide6.QtWidgets import QAbstractButton, QToolButton, QWidget
 
 from ...i18n import translate
 from ...services.access import session
@@ -64,6 +64,15 @@ def make_action(
     return action
 
 
+def action_button(owner: QWidget, action: QAction) -> QToolButton:
+    """A tool button for ``action`` (text beside the icon) that Tab reaches."""
+    button = QToolButton(owner)
+    button.setDefaultAction(action)
+    button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+    button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+    return button
+
+
 class ListEditor(RowSelectionMixin):
     noun_one = QT_TRANSLATE_NOOP("nouns", "registro")
     noun_many = QT_TRANSLATE_NOOP("nouns", "registros")
@@ -84,13 +93,6 @@ class ListEditor(RowSelectionMixin):
     # --- the query (the host provides ``refresh``) -------------------------------------
     def refresh(self) -> bool:  # pragma: no cover - abstract
         raise NotImplementedError
-
-    def reload(self, keep_id: int | None = None) -> None:
-        """Query again keeping the selected row (or ``keep_id``)."""
-        if keep_id is None:
-            keep_id = self.selected_id()
-        if self.refresh() and keep_id is not None:
-            self.select_id(keep_id)
 
     def reload_from_database(self) -> None:
         self.reload()

@@ -11,31 +11,27 @@ rows (actions by permission, new/edit/deactivate, selection-keeping reload) come
 
 from __future__ import annotations
 
-import itertools
-
-from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QAction, QFontMetrics, QKeySequence
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QHBoxLayout,
     QLabel,
     QToolButton,
-    QVBoxLayout,
     QWidget,
 )
 
 from ...i18n import translate
-from ...services.errors import ServiceError
 from ...services.paging import DEFAULT_PAGE_SIZE
 from ..feedback import confirm_saved
 from ..models.paged_table import Column, PagedTableModel
-from .forms import HINT_STYLE, labelled_row
-from .list_editor import ListEditor
-from .table import SearchBox, make_table_view
+from .list_editor import ListEditor, action_button
+from .paged_search import PagedSearch
+from .table import SearchBox, make_table_view, search_key, size_columns
 
 
-class ListTab(ListEditor, QWidget):
+class ListTab(PagedSearch, ListEditor, QWidget):
     """Subclasses set the nouns, the ``service`` (a module with ``page``, ``count``,
     ``deactivate`` and ``reactivate``) and its ``filter_class``, add their filters
     (``add_filter``, ``add_inactive_check``, read in ``filter_values``) and implement
@@ -56,8 +52,6 @@ class ListTab(ListEditor, QWidget):
         page_size: int = DEFAULT_PAGE_SIZE,
     ):
         super().__init__(parent)
-        self._search_text = ""
-        self._total: int | None = None
         self.search_box = SearchBox(placeholder + translate("catalog.list_tab", "  (Ctrl+F)"), self)
         self.search_box.setMinimumWidth(320)
         self.model = PagedTableModel(columns, self.service.page, page_size=page_size, parent=self)
@@ -152,59 +146,34 @@ class ListTab(ListEditor, QWidget):
             setattr(self, name, self.action(text, icon_name, slot, keys, tip, **where))
 
     def button(self, action: QAction) -> QToolButton:
-        button = QToolButton(self)
-        button.setDefaultAction(action)
-        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        return button
+        return action_button(self, action)
 
     def build_layout(self, hint: str) -> None:
         """Call at the end of the subclass constructor, after adding filter widgets."""
-        top = labelled_row(translate("catalog.list_tab", "&Buscar:"), self.search_box)
         self.new_button = self.button(self.new_action)
         self.edit_button = self.button(self.edit_action)
         self.deactivate_button = self.button(self.deactivate_action)
         self.reactivate_button = self.button(self.reactivate_action)
         self.refresh_button = self.button(self.refresh_action)
-        buttons = [
-            self.new_button,
-            self.edit_button,
-            self.deactivate_button,
-            self.reactivate_button,
-            self.refresh_button,
-        ]
-        for button in buttons:
-            top.addWidget(button)
-        bottom = QHBoxLayout()
-        bottom.addWidget(self.count_label, 1)
-        hint_label = QLabel(hint, self)
-        hint_label.setStyleSheet(HINT_STYLE)
-        bottom.addWidget(hint_label)
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
         self.filters_row.addStretch(1)
         for button in self.extra_buttons:
             self.filters_row.addWidget(button)
-        layout.addLayout(self.filters_row)
-        layout.addWidget(self.view, 1)
-        layout.addLayout(bottom)
-        chain = [self.search_box, self.view, *buttons]
-        for first, second in itertools.pairwise(chain):
-            QWidget.setTabOrder(first, second)
+        self.lay_out(
+            translate("catalog.list_tab", "&Buscar:"),
+            [
+                self.new_button,
+                self.edit_button,
+                self.deactivate_button,
+                self.reactivate_button,
+                self.refresh_button,
+            ],
+            self.filters_row,
+            hint,
+        )
         self.update_actions()
 
     def _set_column_widths(self) -> None:
-        metrics = QFontMetrics(self.view.font())
-        header_metrics = QFontMetrics(self.view.horizontalHeader().font())
-        header = self.view.horizontalHeader()
-        for number, column in enumerate(self.model.columns):
-            sample = self._samples.get(column.key, column.title)
-            icon_room = 22 if column.decoration is not None else 0
-            width = max(
-                metrics.horizontalAdvance(sample) + 16 + icon_room,
-                header_metrics.horizontalAdvance(column.title) + 30,
-            )
-            header.resizeSection(number, width)
+        size_columns(self.view, self.model.columns, self._samples)
 
     # --- the query ---------------------------------------------------------------------
     def add_filter(self, caption: str, combo: QComboBox) -> QComboBox:
@@ -240,32 +209,8 @@ class ListTab(ListEditor, QWidget):
     def has_filters(self) -> bool:
         return any(value is not None for value in self.filter_values().values())
 
-    @property
-    def search_text(self) -> str:
-        return self._search_text
-
-    def _search_changed(self, text: str) -> None:
-        if text.strip() == self._search_text and self.model.filters is not None:
-            return
-        self._search_text = text.strip()
-        self.refresh()
-
-    def refresh(self) -> bool:
-        try:
-            self.model.set_filters(self.current_filters())
-        except ServiceError as exc:  # e.g. PermissionDenied: show it instead of rows
-            self.count_label.setText(str(exc))
-            return False
-        return True
-
-    def _count_total(self) -> None:
-        self._total = None
-        if self.model.exhausted:
-            return
-        try:
-            self._total = self.service.count(self.model.filters)
-        except ServiceError:
-            self._total = None
+    def count(self, filters) -> int:
+        return self.service.count(filters)
 
     def _update_count(self) -> None:
         shown = self.model.rowCount()
@@ -317,27 +262,8 @@ class ListTab(ListEditor, QWidget):
         self.search_box.selectAll()
 
     def eventFilter(self, watched, event):
-        if (
-            self.escape_clears_search
-            and watched is self.search_box
-            and event.type() == QEvent.Type.KeyPress
-            and event.key() == Qt.Key.Key_Escape
-            and self.search_box.text()
-        ):
-            self.search_box.clear()  # and show everything again
-            self.search_box.flush()
+        if watched is self.search_box and search_key(self, event, self.escape_clears_search):
             return True
-        if (
-            watched is self.search_box
-            and event.type() == QEvent.Type.KeyPress
-            and event.key() in (Qt.Key.Key_Down, Qt.Key.Key_PageDown)
-        ):
-            self.search_box.flush()
-            if self.model.rowCount():
-                self.view.setFocus(Qt.FocusReason.TabFocusReason)
-                if self.selected_row() is None:
-                    self.select_row(0)
-                return True
         return super().eventFilter(watched, event)
 
     # --- actions (new/edit/deactivate… come from ListEditor) ---------------------------

@@ -65,6 +65,32 @@ from .forms import (
 SAVE_SHORTCUTS = ("Ctrl+Return", "Ctrl+Enter", "Ctrl+S")
 
 
+def confirm_discard(dialog: QWidget) -> bool:
+    """Ask before closing a form with changes (True: close without saving)."""
+    return prompts.confirm(
+        dialog,
+        translate("widgets.record_dialog", "Descartar cambios"),
+        translate("widgets.record_dialog", "¿Cerrar sin guardar los cambios?"),
+    )
+
+
+SHOWN_DUPLICATES = 8
+
+
+def ask_about_duplicates(
+    dialog: QWidget, matches, describe, title: str, intro: str, question: str, more: str = ""
+) -> bool:
+    """Before saving a new record like others already there: True when ``matches`` is
+    empty; else «intro», a «• describe(match)» line for each of the first few, ``more``
+    (with its {v}: how many were left out) and «question», asked under ``title``."""
+    if not matches:
+        return True
+    lines = [f"• {describe(match)}" for match in matches[:SHOWN_DUPLICATES]]
+    if more and len(matches) > SHOWN_DUPLICATES:
+        lines.append(more.format(v=len(matches) - SHOWN_DUPLICATES))
+    return prompts.confirm(dialog, title, intro + "\n".join(lines) + question)
+
+
 class RecordDialog(QDialog):
     new_icon = "add"
     edit_icon = "edit"
@@ -211,15 +237,7 @@ class RecordDialog(QDialog):
         return self._snapshot is not None and self.data() != self._snapshot
 
     def reject(self) -> None:
-        if (
-            self.ask_before_discarding
-            and self.is_dirty()
-            and not prompts.confirm(
-                self,
-                translate("widgets.record_dialog", "Descartar cambios"),
-                translate("widgets.record_dialog", "¿Cerrar sin guardar los cambios?"),
-            )
-        ):
+        if self.ask_before_discarding and self.is_dirty() and not confirm_discard(self):
             return
         super().reject()
 

@@ -23,6 +23,29 @@ from ...util.text import fold
 FOLD_ROLE = Qt.ItemDataRole.UserRole + 77
 
 
+def replace_items(combo: QComboBox, items, empty_text: str | None = None) -> None:
+    """Replace the items of ``combo`` with ``(data, text)`` pairs (``empty_text`` first,
+    its data None), without emitting its signals."""
+    combo.blockSignals(True)
+    try:
+        combo.clear()
+        if empty_text is not None:
+            combo.addItem(empty_text, None)
+        for data, text in items:
+            combo.addItem(text, data)
+    finally:
+        combo.blockSignals(False)
+
+
+def refill_combo(combo: QComboBox, items, empty_text: str | None, current=None) -> None:
+    """``replace_items`` keeping ``current`` chosen (else the first item), silently."""
+    replace_items(combo, items, empty_text)
+    index = combo.findData(current) if current is not None else -1
+    combo.blockSignals(True)
+    combo.setCurrentIndex(index if index >= 0 else 0)
+    combo.blockSignals(False)
+
+
 class _FoldedModel(QIdentityProxyModel):
     """The combo's items, with their folded text under ``FOLD_ROLE``."""
 
@@ -76,15 +99,7 @@ class SearchableCombo(QComboBox):
     # --- items --------------------------------------------------------------------------
     def set_items(self, items, empty_text: str | None = None, current=None) -> None:
         """Replace the items with ``(data, text)`` pairs (``empty_text`` first, data None)."""
-        self.blockSignals(True)
-        try:
-            self.clear()
-            if empty_text is not None:
-                self.addItem(empty_text, None)
-            for data, text in items:
-                self.addItem(text, data)
-        finally:
-            self.blockSignals(False)
+        replace_items(self, items, empty_text)
         self.set_current_data(current)
 
     def set_current_data(self, value) -> None:

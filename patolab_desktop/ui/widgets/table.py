@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLineEdit, QTableView
 
 from ..icons import icon
@@ -131,6 +132,60 @@ def make_table_view(parent=None) -> QTableView:
     return view
 
 
+def fixed_table(parent, model, widths=(), stretch: int | None = None) -> QTableView:
+    """A table over a short in-memory ``model`` in its own order (no sorting by header):
+    ``widths`` as (column, px) pairs; column ``stretch`` takes the rest of the width
+    (instead of the last one)."""
+    view = make_table_view(parent)
+    view.setSortingEnabled(False)
+    view.setModel(model)
+    header = view.horizontalHeader()
+    if stretch is not None:
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    for column, width in widths:
+        view.setColumnWidth(column, width)
+    return view
+
+
+def size_columns(view: QTableView, columns, samples: dict[str, str]) -> None:
+    """Give each column the width of its typical widest text (``samples`` by key, else its
+    title) or of its title, measured once with the view's fonts (no resize-to-contents
+    over a million rows); room for the icon of a column with one."""
+    metrics = QFontMetrics(view.font())
+    header = view.horizontalHeader()
+    header_metrics = QFontMetrics(header.font())
+    for number, column in enumerate(columns):
+        sample = samples.get(column.key, column.title)
+        icon_room = 22 if column.decoration is not None else 0
+        width = max(
+            metrics.horizontalAdvance(sample) + 16 + icon_room,
+            header_metrics.horizontalAdvance(column.title) + 30,
+        )
+        header.resizeSection(number, width)
+
+
+def search_key(owner, event, escape_clears: bool = False) -> bool:
+    """Keys typed in ``owner.search_box`` of a searchable list: Esc empties a non-empty
+    search (when ``escape_clears``), Down / PageDown go to the results (the first row
+    selected when none is). True when the key was used."""
+    if event.type() != QEvent.Type.KeyPress:
+        return False
+    box = owner.search_box
+    if escape_clears and event.key() == Qt.Key.Key_Escape and box.text():
+        box.clear()  # and show everything again
+        box.flush()
+        return True
+    if event.key() in (Qt.Key.Key_Down, Qt.Key.Key_PageDown):
+        box.flush()
+        if owner.model.rowCount():
+            owner.view.setFocus(Qt.FocusReason.TabFocusReason)
+            if owner.selected_row() is None:
+                owner.select_row(0)
+            return True
+    return False
+
+
 def _restore_sort_indicator(view: QTableView) -> None:
     """A click on a column the service cannot sort by leaves the order (and arrow) as it was."""
     model = view.model()
@@ -177,6 +232,14 @@ class RowSelectionMixin:
         if not index.isValid() or not self.view.selectionModel().isRowSelected(index.row()):
             return None
         return self.model.row_dict(index.row())
+
+    def reload(self, keep_id: int | None = None) -> None:
+        """Query again (the host's ``refresh()``, False when the service refused) keeping
+        the selected row, or ``keep_id``."""
+        if keep_id is None:
+            keep_id = self.selected_id()
+        if self.refresh() and keep_id is not None:
+            self.select_id(keep_id)
 
     def selected_id(self) -> int | None:
         row = self.selected_row()

@@ -1,0 +1,99 @@
+"""What a searchable, paged list (``ListTab``, the customers tab) does with its query.
+
+The host has ``self.model`` (a ``PagedTableModel``), ``self.count_label`` and
+``current_filters()``, connects its search box's ``search_changed`` to
+``_search_changed`` and the model's ``modelReset`` to ``_count_total``, and says how to
+count the matches (``count``). A refusal of the filters by the service (e.g.
+PermissionDenied) is shown in the count label instead of rows.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QHBoxLayout, QLayout, QVBoxLayout
+
+from ...services.errors import ServiceError
+from .forms import hint_label, labelled_row, tab_chain
+from .latest_runner import LatestRunner
+
+
+class PagedSearch:
+    _search_text = ""
+    _total: int | None = None
+    #: count in a worker thread (``LatestRunner``): for lists that can hold a million rows;
+    #: the short reference lists count at once
+    count_in_background = False
+    _counter: LatestRunner | None = None
+
+    def lay_out(self, search_caption: str, buttons, filters, hint: str) -> None:
+        """«Buscar: [search box…] [buttons…]», the ``filters`` (a layout or a widget), the
+        table taking the room, and «count … hint» under it; Tab goes from the search box
+        to the table and the buttons."""
+        top = labelled_row(search_caption, self.search_box)
+        for button in buttons:
+            top.addWidget(button)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.count_label, 1)
+        bottom.addWidget(hint_label(hint, self, wrap=False))
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        if isinstance(filters, QLayout):
+            layout.addLayout(filters)
+        else:
+            layout.addWidget(filters)
+        layout.addWidget(self.view, 1)
+        layout.addLayout(bottom)
+        tab_chain(self.search_box, self.view, *buttons)
+
+    def count(self, filters) -> int:  # pragma: no cover - abstract
+        """How many rows match ``filters`` (the service may stop counting at a cap)."""
+        raise NotImplementedError
+
+    @property
+    def search_text(self) -> str:
+        return self._search_text
+
+    def _search_changed(self, text: str) -> None:
+        if text.strip() == self._search_text and self.model.filters is not None:
+            return
+        self._search_text = text.strip()
+        self.refresh()
+
+    def refresh(self) -> bool:
+        """Run the query for the filters on screen (first page)."""
+        try:
+            self.model.set_filters(self.current_filters())
+        except ServiceError as exc:  # e.g. PermissionDenied: show it instead of rows
+            self.count_label.setText(str(exc))
+            return False
+        return True
+
+    def _count_total(self) -> None:
+        """Count the matches once per query (not on every page fetched). In the background
+        the label says there are more until the answer comes."""
+        self._total = None
+        if self.model.exhausted:
+            if self._counter is not None:
+                self._counter.discard()
+            return  # every match is already loaded: the row count is exact
+        if self.count_in_background:
+            if self._counter is None:
+                # not a child of the window: the worker keeps it alive until its answer
+                self._counter = LatestRunner(self.count)
+                self._counter.finished.connect(self._counted)
+            self._counter.submit(self.model.filters)
+            return
+        try:
+            self._total = self.count(self.model.filters)
+        except ServiceError:
+            self._total = None
+
+    def _counted(self, filters, total: int | None) -> None:
+        if filters is not self.model.filters or self.model.exhausted:
+            return  # the answer to an earlier search
+        self._total = total
+        self._update_count()
+
+    def wait_for_count(self) -> None:
+        """Wait for a background count in progress and show it (tests, the benchmark)."""
+        if self._counter is not None:
+            self._counter.wait()
