@@ -229,8 +229,7 @@ def page(filters: CustomerFilter, request: PageRequest) -> Page:
         filters, key, max(1, int(request.limit)), after=request.after, descending=request.descending
     )
     if not is_sqlite() and the_plan.sources and the_plan.ids is None:
-        # many trigram matches: walk the sort order, or (sparse along it) sort them all
-        with search_plan._bitmap_only() if the_plan.bitmap else search_plan._walk_only():
+        with search_plan._walk_only():  # many trigram matches: walk the sort order
             result = _run_page(filters, the_plan, key, request)
     elif the_plan.in_mode or not is_sqlite():
         result = _run_page(filters, the_plan, key, request)

@@ -31,14 +31,17 @@ PROBE = 2000  # index entries read to measure how dense the matches are along th
 WALK_COST = {"name": 1, "created_at": 5, "id_number": 10, "phone": 10}
 IN_ROW_COST = 8
 FALLBACK_CAP = 30_000  # after a slow walk, a source this small is sorted instead
-PG_TRIGRAM_CAP = 1_000  # PostgreSQL: at most this many trigram matches drive the page
+# PostgreSQL: at most this many trigram matches drive the page (read by id and sorted).
+# Measured at 1,000,000 customers: with 1,000, two frequent words clustered in the name
+# order ("luis reyes", "juan perez") walked 140-200 ms; with 5,000 they are sorted in
+# 35-40 ms, and the terms with more matches walk (a bitmap scan of all the matches of
+# "jose" and sorting them took 300-400 ms).
+PG_TRIGRAM_CAP = 5_000
 # Both backends: a search by substring sorted by name first measures how dense its matches
 # are along the name order (``PROBE`` entries of the covering name index, about a
 # millisecond). When the walk would fill the page within this many entries, it walks and
 # no candidate list is fetched ("luis", 200,000 customers: 5,470 FTS ids read for
-# nothing). On PostgreSQL, when it would not and the trigram index holds more than
-# ``PG_TRIGRAM_CAP`` matches, they are read by a bitmap scan and sorted ("luis reyes":
-# the matches sit under "l", 200 ms of walk).
+# nothing; "mar", "castillo" on PostgreSQL).
 DENSE_WALK = 20_000
 # Seconds a walk may take before a small source drives instead. The name index walk reads
 # index entries only (about 0.4 µs each: a whole walk stays under half a second) and
@@ -219,7 +222,6 @@ class Plan:
     ids: list[int] | None = None
     subquery: Source | None = None
     driver: str = ""  # the source's name, "" = walk the sort index
-    bitmap: bool = False  # PostgreSQL: every trigram match read and sorted, not a walk
 
     @property
     def in_mode(self) -> bool:
@@ -266,10 +268,7 @@ def plan(
         result.sources = _sources(filters, long, short, result.id_hashes, result.alternatives)
         return result
     if not is_sqlite():
-        _plan_pg(result, min(cap, PG_TRIGRAM_CAP))
-        # many matches, sparse along the name order: read them all and sort them
-        result.bitmap = density is not None and result.ids is None
-        return result
+        return _plan_pg(result, min(cap, PG_TRIGRAM_CAP))
     result.sources = _sources(filters, long, short, result.id_hashes, result.alternatives)
     rows = max(_table_size(), 1)
     share = TYPE_SHARE.get(filters.type, 1.0) if filters.type else 1.0
@@ -317,12 +316,6 @@ def _walk_only() -> AbstractContextManager[None]:
     ("castillo": 107 rows estimated, 24,067 found), and then it sorted every match
     (209 ms) instead of walking: bitmap and sequential scans are off for that query."""
     return _planner_off("enable_bitmapscan", "enable_seqscan")
-
-
-def _bitmap_only() -> AbstractContextManager[None]:
-    """PostgreSQL: the matches are sparse along the name order, so every trigram match is
-    read through a bitmap scan of the trigram index and the page sorted from them."""
-    return _planner_off("enable_indexscan", "enable_indexonlyscan", "enable_seqscan")
 
 
 @contextmanager
