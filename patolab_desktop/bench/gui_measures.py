@@ -52,14 +52,18 @@ def measure_gui(result: dict, terms: list[str], log, stall, naive: bool = True) 
     log("Search-as-you-type through the real model…")
     model = PagedTableModel(customer_columns(), customers.page)
     model.set_filters(CustomerFilter())
-    searches = []
-    per_term = {}
-    for term in terms:
-        ms, _ = timed(model.set_filters, CustomerFilter(search=term))
-        searches.append(ms)
-        per_term[term] = round(ms, 3)
-    result["search"] = stats(searches)
-    result["search"]["slowest_terms"] = sorted(per_term.items(), key=lambda kv: -kv[1])[:10]
+    # twice over the 200 terms: the first pass finds the file's pages on disk (after a
+    # restart, or when other programs pushed them out of the OS cache), the second as a
+    # desk in use has them; the target is read on the second, both are in the JSON
+    for key in ("search_cold", "search"):
+        searches = []
+        per_term = {}
+        for term in terms:
+            ms, _ = timed(model.set_filters, CustomerFilter(search=term))
+            searches.append(ms)
+            per_term[term] = round(ms, 3)
+        result[key] = stats(searches)
+        result[key]["slowest_terms"] = sorted(per_term.items(), key=lambda kv: -kv[1])[:10]
 
     measure_keystrokes(result, terms, app, log, stall)
 

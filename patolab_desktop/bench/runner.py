@@ -40,6 +40,7 @@ RESULT_KEYS = (
     "backend",
     "cold_start_to_login_ms",
     "customers_window_open_ms",
+    "search_cold",
     "search",
     "keystroke_window",
     "keystroke_count",
