@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from peewee import JOIN, fn
 
-from ...db.database import write_transaction
+from ...db.database import update_versioned, write_transaction
 from ...db.models import Role, RolePermission, User
 from ...util.text import clean, fold, search_input
 from ..errors import NotFoundError, RuleError, ValidationError, stale
@@ -238,16 +238,14 @@ def update(data: UserData) -> None:
     with write_transaction():
         had_managers = _managers_exist()
         new_role = Role.get_by_id(data.role_id)
-        updated = (
-            User.update(
-                full_name=data.full_name,
-                role=new_role,
-                active=bool(data.active),
-                updated_at=auth.clock(),
-                version=User.version + 1,
-            )
-            .where((User.id == data.id) & (User.version == data.version))
-            .execute()
+        updated = update_versioned(
+            User,
+            data.id,
+            data.version,
+            full_name=data.full_name,
+            role=new_role,
+            active=bool(data.active),
+            updated_at=auth.clock(),
         )
         if updated != 1:
             raise stale(
@@ -405,11 +403,7 @@ def update_role(role_id: int, name: str, description: str = "", *, version: int)
     if fold(name) in {fold(r.name) for r in clash}:
         raise ValidationError({"name": _role_taken(name)})
     with write_transaction():
-        updated = (
-            Role.update(name=name, description=description, version=Role.version + 1)
-            .where((Role.id == role_id) & (Role.version == version))
-            .execute()
-        )
+        updated = update_versioned(Role, role_id, version, name=name, description=description)
         if updated != 1:
             raise stale(translate("services.users", "el rol «{name}»").format(name=role.name))
         changes = audit.diff(

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ...db.database import is_sqlite, write_transaction
+from ...db.database import locked, write_transaction
 from ...db.models import RequestEvent
 from ...db.models_billing import FiscalDocument, FiscalDocumentLine, Payment, now
 from ...util.money import format_lempiras
@@ -190,10 +190,9 @@ def issue(data: CreditNoteInput) -> int:
         raise ValidationError(errors)
     records.check_issuer()
     with write_transaction():
-        query = FiscalDocument.select().where(FiscalDocument.id == data.original_id)
-        if not is_sqlite():
-            query = query.for_update()
-        original = query.first()
+        original = locked(
+            FiscalDocument.select().where(FiscalDocument.id == data.original_id)
+        ).first()
         if original is None or original.doc_type != INVOICE:
             raise NotFoundError(translate("services.billing", "La factura no existe."))
         if original.status == "void":

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ...db.database import is_sqlite, write_transaction
+from ...db.database import locked, write_transaction
 from ...db.models import Customer, Investigation, LabRequest, RequestEvent, RequestLine
 from ...db.models_billing import (
     CreditAccount,
@@ -49,9 +49,7 @@ class InvoiceInput:
 
 
 def _locked_requests(request_ids: Iterable[int]) -> list[LabRequest]:
-    query = LabRequest.select().where(LabRequest.id.in_(list(request_ids)))
-    if not is_sqlite():
-        query = query.for_update()
+    query = locked(LabRequest.select().where(LabRequest.id.in_(list(request_ids))))
     rows = {row.id: row for row in query}
     missing = [i for i in request_ids if i not in rows]
     if missing:

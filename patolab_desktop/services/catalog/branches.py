@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from peewee import IntegrityError
 
-from ...db.database import db
+from ...db.database import db, update_versioned
 from ...db.models import Branch, LabRequest, Municipality, now
 from ...util.text import clean
 from .. import settings
@@ -259,14 +259,8 @@ def update(data: BranchData) -> None:
         if current.active and not clean_data.active:
             _check_can_deactivate(data.id)
         try:
-            updated = (
-                Branch.update(
-                    **_stored(clean_data),
-                    updated_at=now(),
-                    version=Branch.version + 1,
-                )
-                .where((Branch.id == data.id) & (Branch.version == data.version))
-                .execute()
+            updated = update_versioned(
+                Branch, data.id, data.version, **_stored(clean_data), updated_at=now()
             )
             if updated != 1:
                 raise _stale(current)

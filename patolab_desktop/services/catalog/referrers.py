@@ -17,7 +17,7 @@ from pathlib import Path
 
 from peewee import ModelSelect, fn
 
-from ...db.database import db
+from ...db.database import db, update_versioned
 from ...db.models import LabRequest, Referrer, ReferrerType, now
 from ...util.text import clean, digits, fold, search_input
 from .. import customers
@@ -448,15 +448,13 @@ def update(data: ReferrerData) -> None:
         if current is None:
             raise _missing(data.id)
         before = _audit_view(current)
-        updated = (
-            Referrer.update(
-                **_fields(clean_data),
-                active=bool(data.active),
-                updated_at=now(),
-                version=Referrer.version + 1,
-            )
-            .where((Referrer.id == data.id) & (Referrer.version == data.version))
-            .execute()
+        updated = update_versioned(
+            Referrer,
+            data.id,
+            data.version,
+            **_fields(clean_data),
+            active=bool(data.active),
+            updated_at=now(),
         )
         if not updated:
             raise ConflictError(
