@@ -19,6 +19,7 @@ from peewee import ModelSelect, fn
 
 from ...db.database import db, update_versioned
 from ...db.models import LabRequest, Referrer, ReferrerType, now
+from ...util.dataclass_rows import from_row
 from ...util.text import clean, digits, fold, search_input
 from .. import customers
 from ..access import audit, session
@@ -343,21 +344,7 @@ def get(referrer_id: int) -> ReferrerData:
     )
     if row is None:
         raise _missing(referrer_id)
-    return ReferrerData(
-        id=row["id"],
-        name=row["name"],
-        type_id=row["type"],
-        phone=row["phone"],
-        email=row["email"],
-        address=row["address"],
-        institution=row["institution"],
-        notes=row["notes"],
-        active=row["active"],
-        type_name=row["type_name"],
-        created_at=row["created_at"],
-        updated_at=row["updated_at"],
-        version=row["version"],
-    )
+    return from_row(ReferrerData, row, type_id=row["type"])
 
 
 def request_count(referrer_id: int) -> int:
