@@ -16,7 +16,7 @@ from ...db.database import update_versioned, write_transaction
 from ...db.models import Role, RolePermission, User
 from ...util.text import clean, fold, search_input
 from ..errors import NotFoundError, RuleError, ValidationError, stale
-from ..paging import Page, PageRequest, keyset_page
+from ..paging import Page, PageRequest, cursor_by, keyset_page
 from ..texts import translate
 from . import audit, auth, permissions, session
 
@@ -126,14 +126,7 @@ def page(filters: UserFilter | None, request: PageRequest) -> Page:
             User.username_folded.contains(text) | fn.LOWER(User.full_name).contains(text)
         )
     sort = request.sort if request.sort in SORTS else "username"
-    keys = _SORT_KEYS[sort]
-    result = keyset_page(
-        query,
-        SORTS[sort](),
-        User.id,
-        request,
-        lambda row: tuple(row[k] for k in keys) + (row["id"],),
-    )
+    result = keyset_page(query, SORTS[sort](), User.id, request, cursor_by(_SORT_KEYS[sort]))
     now = auth.clock()
     for row in result.rows:
         row["locked"] = row["locked_until"] is not None and row["locked_until"] > now

@@ -24,7 +24,7 @@ from ...util.text import clean, digits, fold, search_input
 from .. import customers
 from ..access import audit, session
 from ..errors import ConflictError, NotFoundError, ValidationError
-from ..paging import Page, PageRequest, every_page, keyset_page
+from ..paging import Page, PageRequest, cursor_by, every_page, keyset_page
 from ..texts import translate
 from .activation import set_active
 
@@ -261,13 +261,8 @@ def page(filters: ReferrerFilter | None, request: PageRequest) -> Page:
     session.require("referrers.view")
     filters = filters or ReferrerFilter()
     sort = request.sort if request.sort in SORTS else "name"
-    keys = _SORT_KEYS[sort]
     result = keyset_page(
-        _base_query(filters),
-        SORTS[sort],
-        Referrer.id,
-        request,
-        lambda row: tuple(row[k] for k in keys) + (row["id"],),
+        _base_query(filters), SORTS[sort], Referrer.id, request, cursor_by(_SORT_KEYS[sort])
     )
     for row in result.rows:
         row["phone"] = format_phone(row["phone_raw"])
