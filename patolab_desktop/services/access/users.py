@@ -85,6 +85,22 @@ def _after_change() -> None:
 # --- reading --------------------------------------------------------------------------
 
 
+def _user(user_id: int) -> User:
+    """The stored user; NotFoundError when there is none."""
+    user = User.get_or_none(User.id == user_id)
+    if user is None:
+        raise NotFoundError(translate("services.users", "El usuario no existe."))
+    return user
+
+
+def _role(role_id: int) -> Role:
+    """The stored role; NotFoundError when there is none."""
+    role = Role.get_or_none(Role.id == role_id)
+    if role is None:
+        raise NotFoundError(translate("services.users", "El rol no existe."))
+    return role
+
+
 def _status(row: dict, now: dt.datetime) -> str:
     if not row["active"]:
         return translate("services.users", "Inactivo")
@@ -140,9 +156,7 @@ def list_users(include_inactive: bool = True) -> list[dict]:
 
 def get(user_id: int) -> UserData:
     session.require(MANAGE)
-    user = User.get_or_none(User.id == user_id)
-    if user is None:
-        raise NotFoundError(translate("services.users", "El usuario no existe."))
+    user = _user(user_id)
     return UserData(
         id=user.id,
         username=user.username,
@@ -281,9 +295,7 @@ def reactivate(user_id: int) -> None:
 def reset_password(user_id: int, temporary_password: str) -> None:
     """Set a temporary password; the user must change it at the next login. Unlocks too."""
     session.require(MANAGE)
-    user = User.get_or_none(User.id == user_id)
-    if user is None:
-        raise NotFoundError(translate("services.users", "El usuario no existe."))
+    user = _user(user_id)
     errors = auth.validate_password(temporary_password, user.username)
     if errors:
         raise ValidationError(errors)
@@ -308,9 +320,7 @@ def reset_password(user_id: int, temporary_password: str) -> None:
 def unlock(user_id: int) -> None:
     """Open an account locked by failed attempts before its time runs out."""
     session.require(MANAGE)
-    user = User.get_or_none(User.id == user_id)
-    if user is None:
-        raise NotFoundError(translate("services.users", "El usuario no existe."))
+    _user(user_id)  # NotFoundError when there is none
     with write_transaction():
         User.update(failed_attempts=0, locked_until=None).where(User.id == user_id).execute()
         audit.record("account_unlock", "user", user_id)
@@ -384,9 +394,7 @@ def update_role(role_id: int, name: str, description: str = "", *, version: int)
     """Rename or describe a role read at ``version`` (``roles()``); ConflictError when
     another administrator changed it since."""
     session.require(MANAGE)
-    role = Role.get_or_none(Role.id == role_id)
-    if role is None:
-        raise NotFoundError(translate("services.users", "El rol no existe."))
+    role = _role(role_id)
     name, description = clean(name), clean(description)
     if not name:
         raise ValidationError({"name": translate("services.users", "Escriba el nombre del rol.")})
@@ -411,9 +419,7 @@ def update_role(role_id: int, name: str, description: str = "", *, version: int)
 def delete_role(role_id: int) -> None:
     """Delete a role of the lab's own that nobody (not even inactive users) belongs to."""
     session.require(MANAGE)
-    role = Role.get_or_none(Role.id == role_id)
-    if role is None:
-        raise NotFoundError(translate("services.users", "El rol no existe."))
+    role = _role(role_id)
     if role.builtin:
         raise RuleError(translate("services.users", "Los roles de fábrica no se pueden eliminar."))
     if User.select().where(User.role == role_id).exists():

@@ -23,7 +23,7 @@ from .. import identity
 from ..access import audit, session
 from ..errors import NotFoundError, RuleError, ValidationError
 from ..texts import translate
-from . import backend, buyers, cash, issuing, payments, records
+from . import buyers, cash, issuing, payments, records
 from .amounts import ZERO, AmountOutOfRange, LineInput, compute, read_cents
 from .balances import credited_amount, move_balance, paid_amount
 from .types import (
@@ -245,10 +245,8 @@ def issue(data: CreditNoteInput) -> int:
         session_id = (
             cash.session_for_payment(actor.username) if data.settlement == SETTLE_REFUND else None
         )
-        allocation = backend.current().allocate(CREDIT_NOTE)
         note = issuing.write_document(
             CREDIT_NOTE,
-            allocation,
             amounts,
             actor.username,
             customer=original.customer_id,

@@ -30,7 +30,7 @@ from .. import identity
 from ..access import audit, session
 from ..errors import NotFoundError, RuleError, ValidationError
 from ..texts import translate
-from . import backend, buyers, cash, issuing, payments, records
+from . import buyers, cash, issuing, payments, records
 from .amounts import ZERO, LineInput, compute
 from .buyers import BuyerInput
 from .payments import PaymentInput
@@ -260,10 +260,8 @@ def issue(data: InvoiceInput) -> int:
         if on_credit:
             due_date = _credit_terms(customer, amounts.total - paid)
         session_id = cash.session_for_payment(actor.username) if cleaned else None
-        allocation = backend.current().allocate(INVOICE)
         document = issuing.write_document(
             INVOICE,
-            allocation,
             amounts,
             actor.username,
             customer=customer.id,
