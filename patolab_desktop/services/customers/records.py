@@ -44,6 +44,7 @@ from ..errors import ConflictError, NotFoundError, ValidationError
 from ..paging import Page, PageRequest
 from ..texts import label, translate
 from .formats import (
+    AGE_COLUMNS,
     age_from,
     age_label,
     declared_age_text,
@@ -124,9 +125,7 @@ def summary(customer_id: int) -> dict:
             Customer.name,
             Customer.id_number,
             Customer.type,
-            Customer.date_of_birth,
-            Customer.age,
-            Customer.age_recorded_on,
+            *AGE_COLUMNS,
             Customer.age_declared,
             Customer.phone,
             Customer.email,
