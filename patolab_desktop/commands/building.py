@@ -1,6 +1,6 @@
 """How a subcommand is declared: its parser (with the common --db/--user options) and its
 handler in one call, and the options many subcommands share: an output file, an on/off
-switch, the paper of a PDF."""
+switch, the paper of a PDF, a period of days."""
 
 from __future__ import annotations
 
@@ -81,3 +81,20 @@ def paper_option(
 ) -> None:
     """The paper of a PDF (``--format letter``, ``--paper A4``)."""
     parser.add_argument(flag, choices=choices, default=default, help=help)
+
+
+def period_options(
+    parser: argparse.ArgumentParser,
+    type: Callable[[str], Any],
+    metavar: str,
+    helps: tuple[str, str],
+    *,
+    required: bool = False,
+) -> None:
+    """``--from`` and ``--to`` (``helps``: their texts), read by ``type`` into
+    ``date_from`` and ``date_to``."""
+    from_help, to_help = helps
+    for flag, dest, text in (("--from", "date_from", from_help), ("--to", "date_to", to_help)):
+        parser.add_argument(
+            flag, dest=dest, type=type, required=required, default=None, metavar=metavar, help=text
+        )

@@ -16,7 +16,7 @@ import datetime as dt
 import getpass
 
 from . import fail, open_from_args
-from .building import command, file_option, paper_option, switch
+from .building import Handler, command, file_option, paper_option, period_options, switch
 from .parsing import SpanishArgumentParser
 
 PAPERS = ("A4", "Letter")
@@ -66,15 +66,13 @@ def register(sub, common) -> None:
         help="quién imprime (pie de página); por omisión, el usuario del sistema",
     )
 
-    summary = command(
-        sub,
-        "print-summary",
-        common,
-        run_print_summary,
-        "resumen de una solicitud en PDF",
-        parents=[output],
-    )
-    summary.add_argument("request_number", metavar="NUMERO_SOLICITUD")
+    def request_pdf(name: str, handler: Handler, help: str) -> argparse.ArgumentParser:
+        """A subcommand that writes a PDF of one request, given by its number."""
+        parser = command(sub, name, common, handler, help, parents=[output])
+        parser.add_argument("request_number", metavar="NUMERO_SOLICITUD")
+        return parser
+
+    summary = request_pdf("print-summary", run_print_summary, "resumen de una solicitud en PDF")
     paper_option(
         summary, "--paper", PAPERS, None, "tamaño de papel (por omisión, el de la configuración)"
     )
@@ -88,21 +86,12 @@ def register(sub, common) -> None:
         "resumen por período para supervisores en PDF",
         parents=[output],
     )
-    report.add_argument(
-        "--from",
-        dest="date_from",
-        type=parse_date,
+    period_options(
+        report,
+        parse_date,
+        "FECHA",
+        ("primer día (dd/mm/aaaa)", "último día, inclusive (dd/mm/aaaa)"),
         required=True,
-        metavar="FECHA",
-        help="primer día (dd/mm/aaaa)",
-    )
-    report.add_argument(
-        "--to",
-        dest="date_to",
-        type=parse_date,
-        required=True,
-        metavar="FECHA",
-        help="último día, inclusive (dd/mm/aaaa)",
     )
     report.add_argument(
         "--branch",
@@ -112,15 +101,7 @@ def register(sub, common) -> None:
     )
     paper_option(report, "--paper", PAPERS, None)
 
-    labels = command(
-        sub,
-        "labels",
-        common,
-        run_labels,
-        "etiquetas de tubos de una solicitud en PDF",
-        parents=[output],
-    )
-    labels.add_argument("request_number", metavar="NUMERO_SOLICITUD")
+    labels = request_pdf("labels", run_labels, "etiquetas de tubos de una solicitud en PDF")
     labels.add_argument(
         "--copies",
         type=copies,

@@ -22,7 +22,7 @@ import sys
 
 from ..util.text import clean, fold
 from . import MAX_INT, open_from_args, record_id
-from .building import command, export_command, switch
+from .building import command, export_command, period_options, switch
 
 EXIT_BAD_ARGUMENTS = 2
 
@@ -167,21 +167,11 @@ def register_export(kinds, common) -> None:
     parser.add_argument(
         "--branch", default=None, metavar="ID|CÓDIGO", help="sucursal (id o código, p. ej. SPS)"
     )
-    parser.add_argument(
-        "--from",
-        dest="date_from",
-        type=_date,
-        default=None,
-        metavar="AAAA-MM-DD",
-        help="desde este día (incluido)",
-    )
-    parser.add_argument(
-        "--to",
-        dest="date_to",
-        type=_date,
-        default=None,
-        metavar="AAAA-MM-DD",
-        help="hasta este día (incluido)",
+    period_options(
+        parser,
+        _date,
+        "AAAA-MM-DD",
+        ("desde este día (incluido)", "hasta este día (incluido)"),
     )
 
 

@@ -7,9 +7,10 @@ import os
 import sqlite3
 from contextlib import AbstractContextManager
 from pathlib import Path
+from typing import Any
 from urllib.parse import ParseResult, unquote, urlparse
 
-from peewee import Database, DatabaseProxy, PostgresqlDatabase, SqliteDatabase
+from peewee import Database, DatabaseProxy, ModelSelect, PostgresqlDatabase, SqliteDatabase
 
 from ..util import files
 from ..util.translation import translate
@@ -197,6 +198,22 @@ def close_database() -> None:
 def is_sqlite(database: Database | None = None) -> bool:
     database = database or db.obj
     return isinstance(database, SqliteDatabase)
+
+
+def locked(query: ModelSelect) -> ModelSelect:
+    """``query`` reading rows to change: ``FOR UPDATE`` on PostgreSQL (the rows stay locked
+    until COMMIT/ROLLBACK); on SQLite the write transaction already holds the lock."""
+    return query if is_sqlite() else query.for_update()
+
+
+def update_versioned(model: Any, row_id: int | None, version: int | None, **values: Any) -> int:
+    """The optimistic lock: ``UPDATE model SET values, version = version + 1`` for the row
+    ``row_id`` still at ``version``; returns the rows changed (0: someone saved first)."""
+    return int(
+        model.update(**values, version=model.version + 1)
+        .where((model.id == row_id) & (model.version == version))
+        .execute()
+    )
 
 
 def write_transaction() -> AbstractContextManager[object]:

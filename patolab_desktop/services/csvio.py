@@ -117,7 +117,7 @@ def write_csv(
 
 
 def export_csv(
-    path: str | Path,
+    path: str | os.PathLike[str],
     header: list[str],
     rows: Iterable[Sequence[Any]],
     *,

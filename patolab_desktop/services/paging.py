@@ -7,7 +7,7 @@ table model can show them without touching the database again.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -49,6 +49,12 @@ def keyset_page(
     rows = list(query.order_by(*order).limit(limit).dicts())
     cursor = cursor_of(rows[-1]) if len(rows) == limit else None
     return Page(rows=rows, cursor=cursor)
+
+
+def cursor_by(keys: Sequence[str]) -> Callable[[dict], tuple]:
+    """``cursor_of`` for ``keyset_page``: a row's values of ``keys`` (the sort's columns),
+    then its id."""
+    return lambda row: tuple(row[k] for k in keys) + (row["id"],)
 
 
 def every_page(fetch: Callable[[PageRequest], Page], sort: str, size: int = 1000) -> Iterator[Page]:

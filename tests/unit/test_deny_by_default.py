@@ -149,6 +149,7 @@ ALLOWED: dict[str, str] = {
     "csvio.export_csv": "writes rows it is given; the export service checks exports.run",
     "csvio.read_csv": "reads a file it is given; the import service checks imports.run",
     "paging.keyset_page": INTERNAL,
+    "paging.cursor_by": PURE,
     "paging.every_page": "pages through the page function it is given, which checks",
     "texts.label": FORMAT,
     "errors.stale": "builds the conflict error of a service",

@@ -24,7 +24,7 @@ from typing import Any
 from ...db.models import AuditLog, User, now
 from .. import identity, phrases
 from ..errors import PermissionDenied
-from ..paging import Page, PageRequest, keyset_page
+from ..paging import Page, PageRequest, cursor_by, keyset_page
 from ..texts import QT_TRANSLATE_NOOP, label, translate
 from . import audit_words, permissions, session
 
@@ -477,14 +477,7 @@ def page(filters: AuditFilter | None, request: PageRequest) -> Page:
     if not sort:  # newest first unless the user clicked a header
         request = replace(request, sort="at", descending=True)
         sort = "at"
-    keys = _SORT_KEYS[sort]
-    result = keyset_page(
-        query,
-        SORTS[sort](),
-        AuditLog.id,
-        request,
-        lambda row: tuple(row[k] for k in keys) + (row["id"],),
-    )
+    result = keyset_page(query, SORTS[sort](), AuditLog.id, request, cursor_by(_SORT_KEYS[sort]))
     # the names of every record the page points to, one query per kind of record
     rows = [
         {

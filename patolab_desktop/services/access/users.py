@@ -12,11 +12,11 @@ from dataclasses import dataclass
 
 from peewee import JOIN, fn
 
-from ...db.database import write_transaction
+from ...db.database import update_versioned, write_transaction
 from ...db.models import Role, RolePermission, User
 from ...util.text import clean, fold, search_input
 from ..errors import NotFoundError, RuleError, ValidationError, stale
-from ..paging import Page, PageRequest, keyset_page
+from ..paging import Page, PageRequest, cursor_by, keyset_page
 from ..texts import translate
 from . import audit, auth, permissions, session
 
@@ -85,6 +85,22 @@ def _after_change() -> None:
 # --- reading --------------------------------------------------------------------------
 
 
+def _user(user_id: int) -> User:
+    """The stored user; NotFoundError when there is none."""
+    user = User.get_or_none(User.id == user_id)
+    if user is None:
+        raise NotFoundError(translate("services.users", "El usuario no existe."))
+    return user
+
+
+def _role(role_id: int) -> Role:
+    """The stored role; NotFoundError when there is none."""
+    role = Role.get_or_none(Role.id == role_id)
+    if role is None:
+        raise NotFoundError(translate("services.users", "El rol no existe."))
+    return role
+
+
 def _status(row: dict, now: dt.datetime) -> str:
     if not row["active"]:
         return translate("services.users", "Inactivo")
@@ -126,14 +142,7 @@ def page(filters: UserFilter | None, request: PageRequest) -> Page:
             User.username_folded.contains(text) | fn.LOWER(User.full_name).contains(text)
         )
     sort = request.sort if request.sort in SORTS else "username"
-    keys = _SORT_KEYS[sort]
-    result = keyset_page(
-        query,
-        SORTS[sort](),
-        User.id,
-        request,
-        lambda row: tuple(row[k] for k in keys) + (row["id"],),
-    )
+    result = keyset_page(query, SORTS[sort](), User.id, request, cursor_by(_SORT_KEYS[sort]))
     now = auth.clock()
     for row in result.rows:
         row["locked"] = row["locked_until"] is not None and row["locked_until"] > now
@@ -147,9 +156,7 @@ def list_users(include_inactive: bool = True) -> list[dict]:
 
 def get(user_id: int) -> UserData:
     session.require(MANAGE)
-    user = User.get_or_none(User.id == user_id)
-    if user is None:
-        raise NotFoundError(translate("services.users", "El usuario no existe."))
+    user = _user(user_id)
     return UserData(
         id=user.id,
         username=user.username,
@@ -238,16 +245,14 @@ def update(data: UserData) -> None:
     with write_transaction():
         had_managers = _managers_exist()
         new_role = Role.get_by_id(data.role_id)
-        updated = (
-            User.update(
-                full_name=data.full_name,
-                role=new_role,
-                active=bool(data.active),
-                updated_at=auth.clock(),
-                version=User.version + 1,
-            )
-            .where((User.id == data.id) & (User.version == data.version))
-            .execute()
+        updated = update_versioned(
+            User,
+            data.id,
+            data.version,
+            full_name=data.full_name,
+            role=new_role,
+            active=bool(data.active),
+            updated_at=auth.clock(),
         )
         if updated != 1:
             raise stale(
@@ -290,9 +295,7 @@ def reactivate(user_id: int) -> None:
 def reset_password(user_id: int, temporary_password: str) -> None:
     """Set a temporary password; the user must change it at the next login. Unlocks too."""
     session.require(MANAGE)
-    user = User.get_or_none(User.id == user_id)
-    if user is None:
-        raise NotFoundError(translate("services.users", "El usuario no existe."))
+    user = _user(user_id)
     errors = auth.validate_password(temporary_password, user.username)
     if errors:
         raise ValidationError(errors)
@@ -317,9 +320,7 @@ def reset_password(user_id: int, temporary_password: str) -> None:
 def unlock(user_id: int) -> None:
     """Open an account locked by failed attempts before its time runs out."""
     session.require(MANAGE)
-    user = User.get_or_none(User.id == user_id)
-    if user is None:
-        raise NotFoundError(translate("services.users", "El usuario no existe."))
+    _user(user_id)  # NotFoundError when there is none
     with write_transaction():
         User.update(failed_attempts=0, locked_until=None).where(User.id == user_id).execute()
         audit.record("account_unlock", "user", user_id)
@@ -393,9 +394,7 @@ def update_role(role_id: int, name: str, description: str = "", *, version: int)
     """Rename or describe a role read at ``version`` (``roles()``); ConflictError when
     another administrator changed it since."""
     session.require(MANAGE)
-    role = Role.get_or_none(Role.id == role_id)
-    if role is None:
-        raise NotFoundError(translate("services.users", "El rol no existe."))
+    role = _role(role_id)
     name, description = clean(name), clean(description)
     if not name:
         raise ValidationError({"name": translate("services.users", "Escriba el nombre del rol.")})
@@ -405,11 +404,7 @@ def update_role(role_id: int, name: str, description: str = "", *, version: int)
     if fold(name) in {fold(r.name) for r in clash}:
         raise ValidationError({"name": _role_taken(name)})
     with write_transaction():
-        updated = (
-            Role.update(name=name, description=description, version=Role.version + 1)
-            .where((Role.id == role_id) & (Role.version == version))
-            .execute()
-        )
+        updated = update_versioned(Role, role_id, version, name=name, description=description)
         if updated != 1:
             raise stale(translate("services.users", "el rol «{name}»").format(name=role.name))
         changes = audit.diff(
@@ -424,9 +419,7 @@ def update_role(role_id: int, name: str, description: str = "", *, version: int)
 def delete_role(role_id: int) -> None:
     """Delete a role of the lab's own that nobody (not even inactive users) belongs to."""
     session.require(MANAGE)
-    role = Role.get_or_none(Role.id == role_id)
-    if role is None:
-        raise NotFoundError(translate("services.users", "El rol no existe."))
+    role = _role(role_id)
     if role.builtin:
         raise RuleError(translate("services.users", "Los roles de fábrica no se pueden eliminar."))
     if User.select().where(User.role == role_id).exists():

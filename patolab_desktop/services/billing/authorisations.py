@@ -14,7 +14,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from ...db.database import db, is_sqlite, write_transaction
+from ...db.database import db, locked, write_transaction
 from ...db.models import Branch
 from ...db.models_billing import FiscalAuthorisation, FiscalDocument, now
 from ...util.text import clean
@@ -397,10 +397,7 @@ def _locked_active(branch_id: int | None, point: str, doc_type: str) -> FiscalAu
     )
     if branch_id is not None:
         query = query.where(FiscalAuthorisation.branch == branch_id)
-    query = query.order_by(FiscalAuthorisation.id)
-    if not is_sqlite():
-        query = query.for_update()
-    return query.first()
+    return locked(query.order_by(FiscalAuthorisation.id)).first()
 
 
 @dataclass(frozen=True)

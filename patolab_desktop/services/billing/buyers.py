@@ -20,6 +20,16 @@ from .types import CONSUMER_FINAL, CONSUMER_FINAL_LIMIT
 
 CONTEXT = "services.billing"
 
+# the buyer's columns of a fiscal document (a credit note copies them from its factura)
+BUYER_COLUMNS = (
+    "buyer_name",
+    "buyer_document",
+    "consumer_final",
+    "exempt_purchase_order",
+    "exonerated_register",
+    "sag_register",
+)
+
 
 @dataclass(frozen=True)
 class BuyerInput:

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from peewee import fn
 
-from ...db.database import is_sqlite, write_transaction
+from ...db.database import locked, write_transaction
 from ...db.models import Branch
 from ...db.models_billing import CashSession, FiscalDocument, Payment, now
 from ...util.money import format_lempiras
@@ -83,12 +83,11 @@ def open_session(opening_float: object) -> int:
 
 def session_for_payment(username: str) -> int:
     """Inside the issuing transaction: the open session payments go to."""
-    query = CashSession.select(CashSession.id).where(
-        (CashSession.username == username) & (CashSession.status == "open")
-    )
-    if not is_sqlite():
-        query = query.for_update()
-    row = query.first()
+    row = locked(
+        CashSession.select(CashSession.id).where(
+            (CashSession.username == username) & (CashSession.status == "open")
+        )
+    ).first()
     if row is None:
         raise RuleError(
             translate(

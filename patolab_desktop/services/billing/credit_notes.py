@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ...db.database import is_sqlite, write_transaction
+from ...db.database import locked, write_transaction
 from ...db.models import RequestEvent
 from ...db.models_billing import FiscalDocument, FiscalDocumentLine, Payment, now
 from ...util.money import format_lempiras
@@ -23,7 +23,7 @@ from .. import identity
 from ..access import audit, session
 from ..errors import NotFoundError, RuleError, ValidationError
 from ..texts import translate
-from . import backend, buyers, cash, issuing, payments, records
+from . import buyers, cash, issuing, payments, records
 from .amounts import ZERO, AmountOutOfRange, LineInput, compute, read_cents
 from .balances import credited_amount, move_balance, paid_amount
 from .types import (
@@ -190,10 +190,9 @@ def issue(data: CreditNoteInput) -> int:
         raise ValidationError(errors)
     records.check_issuer()
     with write_transaction():
-        query = FiscalDocument.select().where(FiscalDocument.id == data.original_id)
-        if not is_sqlite():
-            query = query.for_update()
-        original = query.first()
+        original = locked(
+            FiscalDocument.select().where(FiscalDocument.id == data.original_id)
+        ).first()
         if original is None or original.doc_type != INVOICE:
             raise NotFoundError(translate("services.billing", "La factura no existe."))
         if original.status == "void":
@@ -246,19 +245,12 @@ def issue(data: CreditNoteInput) -> int:
         session_id = (
             cash.session_for_payment(actor.username) if data.settlement == SETTLE_REFUND else None
         )
-        allocation = backend.current().allocate(CREDIT_NOTE)
         note = issuing.write_document(
             CREDIT_NOTE,
-            allocation,
             amounts,
             actor.username,
             customer=original.customer_id,
-            buyer_name=original.buyer_name,
-            buyer_document=original.buyer_document,
-            consumer_final=original.consumer_final,
-            exempt_purchase_order=original.exempt_purchase_order,
-            exonerated_register=original.exonerated_register,
-            sag_register=original.sag_register,
+            **{column: getattr(original, column) for column in buyers.BUYER_COLUMNS},
             original=original.id,
             reason=reason,
             receiver_name=receiver,

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ...db.database import is_sqlite, write_transaction
+from ...db.database import locked, write_transaction
 from ...db.models import Customer, Investigation, LabRequest, RequestEvent, RequestLine
 from ...db.models_billing import (
     CreditAccount,
@@ -30,7 +30,7 @@ from .. import identity
 from ..access import audit, session
 from ..errors import NotFoundError, RuleError, ValidationError
 from ..texts import translate
-from . import backend, buyers, cash, issuing, payments, records
+from . import buyers, cash, issuing, payments, records
 from .amounts import ZERO, LineInput, compute
 from .buyers import BuyerInput
 from .payments import PaymentInput
@@ -49,9 +49,7 @@ class InvoiceInput:
 
 
 def _locked_requests(request_ids: Iterable[int]) -> list[LabRequest]:
-    query = LabRequest.select().where(LabRequest.id.in_(list(request_ids)))
-    if not is_sqlite():
-        query = query.for_update()
+    query = locked(LabRequest.select().where(LabRequest.id.in_(list(request_ids))))
     rows = {row.id: row for row in query}
     missing = [i for i in request_ids if i not in rows]
     if missing:
@@ -262,10 +260,8 @@ def issue(data: InvoiceInput) -> int:
         if on_credit:
             due_date = _credit_terms(customer, amounts.total - paid)
         session_id = cash.session_for_payment(actor.username) if cleaned else None
-        allocation = backend.current().allocate(INVOICE)
         document = issuing.write_document(
             INVOICE,
-            allocation,
             amounts,
             actor.username,
             customer=customer.id,

@@ -1,23 +1,25 @@
-"""Writing an issued fiscal document (issue 17): the one place that turns a number
-allocation and computed amounts into a ``fiscal_document`` row and its lines, for the
-factura and the nota de crédito alike. Called inside the issuing transaction."""
+"""Writing an issued fiscal document (issue 17): the one place that takes the next number
+from the issuing back end and turns it and the computed amounts into a ``fiscal_document``
+row and its lines, for the factura and the nota de crédito alike. Called inside the issuing
+transaction."""
 
 from __future__ import annotations
 
 from ...db.models_billing import FiscalDocument, FiscalDocumentLine, now
+from . import backend
 from .amounts import DocumentAmounts
-from .authorisations import Allocation
 
 
 def write_document(
     doc_type: str,
-    allocation: Allocation,
     amounts: DocumentAmounts,
     issued_by: str,
     **fields: object,
 ) -> FiscalDocument:
-    """Create the document (its authorisation snapshot, amounts and ``fields``: buyer,
-    credit or credit-note data) and its lines in order."""
+    """Allocate the next number of ``doc_type`` and create the document (its authorisation
+    snapshot, amounts and ``fields``: buyer, credit or credit-note data) and its lines in
+    order."""
+    allocation = backend.current().allocate(doc_type)
     document = FiscalDocument.create(
         doc_type=doc_type,
         number=allocation.number,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ...db.database import is_sqlite, write_transaction
+from ...db.database import locked, write_transaction
 from ...db.models import Branch, LabRequest
 from ...db.models_billing import (
     FiscalDocument,
@@ -221,10 +221,7 @@ def void(document_id: int, reason: str) -> None:
             {"reason": translate("services.billing", "Escriba el motivo de la anulación.")}
         )
     with write_transaction():
-        query = FiscalDocument.select().where(FiscalDocument.id == document_id)
-        if not is_sqlite():
-            query = query.for_update()
-        row = query.first()
+        row = locked(FiscalDocument.select().where(FiscalDocument.id == document_id)).first()
         if row is None:
             raise NotFoundError(translate("services.billing", "El documento no existe."))
         if row.status == "void":

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 
 from peewee import IntegrityError
 
-from ...db.database import db
+from ...db.database import db, update_versioned
 from ...db.models import Branch, LabRequest, Municipality, now
+from ...util.dataclass_rows import from_row
 from ...util.text import clean
 from .. import settings
 from ..access import audit, session
@@ -92,20 +93,7 @@ def get(branch_id: int) -> BranchData:
     row = Branch.get_or_none(Branch.id == branch_id)
     if row is None:
         raise _missing(branch_id)
-    return BranchData(
-        id=row.id,
-        name=row.name,
-        code=row.code,
-        address=row.address,
-        phone=row.phone,
-        active=row.active,
-        is_default=row.id == default_branch_id(),
-        department_id=row.department_id,
-        municipality_id=row.municipality_id,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-        version=row.version,
-    )
+    return from_row(BranchData, row, is_default=row.id == default_branch_id())
 
 
 def request_count(branch_id: int) -> int:
@@ -259,14 +247,8 @@ def update(data: BranchData) -> None:
         if current.active and not clean_data.active:
             _check_can_deactivate(data.id)
         try:
-            updated = (
-                Branch.update(
-                    **_stored(clean_data),
-                    updated_at=now(),
-                    version=Branch.version + 1,
-                )
-                .where((Branch.id == data.id) & (Branch.version == data.version))
-                .execute()
+            updated = update_versioned(
+                Branch, data.id, data.version, **_stored(clean_data), updated_at=now()
             )
             if updated != 1:
                 raise _stale(current)

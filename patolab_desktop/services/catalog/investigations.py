@@ -19,7 +19,7 @@ from typing import Any
 
 from peewee import IntegrityError
 
-from ...db.database import write_transaction
+from ...db.database import update_versioned, write_transaction
 from ...db.models import Investigation, PriceChange, now
 from ...util.text import clean, fold
 from ..access import audit, session
@@ -184,14 +184,8 @@ def update(data: InvestigationData, changed_by: str = "") -> None:
         if clean_data.active and not current.active:
             _check_can_reactivate(current, clean_data.member_ids)
         try:
-            updated = (
-                Investigation.update(
-                    **_stored(clean_data),
-                    updated_at=now(),
-                    version=Investigation.version + 1,
-                )
-                .where((Investigation.id == data.id) & (Investigation.version == data.version))
-                .execute()
+            updated = update_versioned(
+                Investigation, data.id, data.version, **_stored(clean_data), updated_at=now()
             )
         except IntegrityError as exc:
             raise _unique_violation(exc, clean_data.code) from exc
@@ -274,20 +268,22 @@ def _check_can_reactivate(row: Investigation, member_ids: list[int]) -> None:
 
 def deactivate(investigation_id: int) -> None:
     """Hide from pickers; kept for history. Refused while an active panel contains it."""
-    session.require("catalog.delete")
-    with write_transaction():
-        row = Investigation.get_or_none(Investigation.id == investigation_id)
-        if row is None:
-            raise _missing(investigation_id)
-        _check_can_deactivate(row)
-        set_active(Investigation, "investigation", row, False)
+    _set_active(investigation_id, False)
 
 
 def reactivate(investigation_id: int) -> None:
+    """Refused while a member of the panel is inactive."""
+    _set_active(investigation_id, True)
+
+
+def _set_active(investigation_id: int, active: bool) -> None:
     session.require("catalog.delete")
     with write_transaction():
         row = Investigation.get_or_none(Investigation.id == investigation_id)
         if row is None:
             raise _missing(investigation_id)
-        _check_can_reactivate(row, _member_ids(investigation_id))
-        set_active(Investigation, "investigation", row, True)
+        if active:
+            _check_can_reactivate(row, _member_ids(investigation_id))
+        else:
+            _check_can_deactivate(row)
+        set_active(Investigation, "investigation", row, active)

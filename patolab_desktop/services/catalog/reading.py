@@ -9,6 +9,7 @@ from typing import TypeVar
 from peewee import Case, Expression, ModelSelect, fn
 
 from ...db.models import Investigation, PanelMember, PriceChange
+from ...util.dataclass_rows import from_row
 from ...util.text import clean, fold, search_input
 from ..access import session
 from ..errors import NotFoundError
@@ -36,18 +37,10 @@ def get(investigation_id: int) -> InvestigationData:
     row = Investigation.get_or_none(Investigation.id == investigation_id)
     if row is None:
         raise _missing(investigation_id)
-    return InvestigationData(
-        id=row.id,
-        code=row.code,
-        name=row.name,
-        sample_type=row.sample_type,
-        price=row.price,
-        is_panel=row.is_panel,
-        active=row.active,
+    return from_row(
+        InvestigationData,
+        row,
         member_ids=panel_members(row.id),
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-        version=row.version,
         tax_class=row.tax_class or "exento",
     )
 

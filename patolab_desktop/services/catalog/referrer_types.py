@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from peewee import JOIN, IntegrityError, fn
 
-from ...db.database import db
+from ...db.database import db, update_versioned
 from ...db.models import Referrer, ReferrerType
 from ...util.text import clean, fold
 from ..access import audit, session
@@ -133,11 +133,7 @@ def rename(type_id: int, name: str, version: int) -> None:
         if current is None:
             raise NotFoundError(_missing(type_id))
         name = _checked_name(name, own_id=type_id)
-        updated = (
-            ReferrerType.update(name=name, version=ReferrerType.version + 1)
-            .where((ReferrerType.id == type_id) & (ReferrerType.version == version))
-            .execute()
-        )
+        updated = update_versioned(ReferrerType, type_id, version, name=name)
         if updated != 1:
             raise stale(
                 translate("services.referrer_types", "el tipo de remitente «{name}»").format(

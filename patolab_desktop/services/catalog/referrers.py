@@ -17,13 +17,14 @@ from pathlib import Path
 
 from peewee import ModelSelect, fn
 
-from ...db.database import db
+from ...db.database import db, update_versioned
 from ...db.models import LabRequest, Referrer, ReferrerType, now
+from ...util.dataclass_rows import from_row
 from ...util.text import clean, digits, fold, search_input
 from .. import customers
 from ..access import audit, session
 from ..errors import ConflictError, NotFoundError, ValidationError
-from ..paging import Page, PageRequest, every_page, keyset_page
+from ..paging import Page, PageRequest, cursor_by, every_page, keyset_page
 from ..texts import translate
 from .activation import set_active
 
@@ -260,13 +261,8 @@ def page(filters: ReferrerFilter | None, request: PageRequest) -> Page:
     session.require("referrers.view")
     filters = filters or ReferrerFilter()
     sort = request.sort if request.sort in SORTS else "name"
-    keys = _SORT_KEYS[sort]
     result = keyset_page(
-        _base_query(filters),
-        SORTS[sort],
-        Referrer.id,
-        request,
-        lambda row: tuple(row[k] for k in keys) + (row["id"],),
+        _base_query(filters), SORTS[sort], Referrer.id, request, cursor_by(_SORT_KEYS[sort])
     )
     for row in result.rows:
         row["phone"] = format_phone(row["phone_raw"])
@@ -343,21 +339,7 @@ def get(referrer_id: int) -> ReferrerData:
     )
     if row is None:
         raise _missing(referrer_id)
-    return ReferrerData(
-        id=row["id"],
-        name=row["name"],
-        type_id=row["type"],
-        phone=row["phone"],
-        email=row["email"],
-        address=row["address"],
-        institution=row["institution"],
-        notes=row["notes"],
-        active=row["active"],
-        type_name=row["type_name"],
-        created_at=row["created_at"],
-        updated_at=row["updated_at"],
-        version=row["version"],
-    )
+    return from_row(ReferrerData, row, type_id=row["type"])
 
 
 def request_count(referrer_id: int) -> int:
@@ -448,15 +430,13 @@ def update(data: ReferrerData) -> None:
         if current is None:
             raise _missing(data.id)
         before = _audit_view(current)
-        updated = (
-            Referrer.update(
-                **_fields(clean_data),
-                active=bool(data.active),
-                updated_at=now(),
-                version=Referrer.version + 1,
-            )
-            .where((Referrer.id == data.id) & (Referrer.version == data.version))
-            .execute()
+        updated = update_versioned(
+            Referrer,
+            data.id,
+            data.version,
+            **_fields(clean_data),
+            active=bool(data.active),
+            updated_at=now(),
         )
         if not updated:
             raise ConflictError(

@@ -26,10 +26,9 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 from .. import csvio, identity
-from ..access import audit, session
+from ..access import session
 from .formats import spreadsheet_phone
 from .search import iter_export_tuples
 from .types import CustomerFilter
@@ -112,19 +111,13 @@ def export_customers(
 
     Requires ``exports.run``; writes one audit row (file name and row count, no data)."""
     session.require("exports.run")
-    count = csvio.write_csv(
+    return csvio.export_csv(
         path,
         CUSTOMER_COLUMNS,
         _customer_rows(filters),
+        entity="customer",
+        what="de clientes",
         text_columns=_TEXT_COLUMNS,
         progress=progress,
         cancelled=cancelled,
     )
-    if not (cancelled is not None and cancelled()):
-        audit.record(
-            "export",
-            "customer",
-            None,
-            detail=f"Exportación de clientes a {Path(path).name}: {count} filas.",
-        )
-    return count

@@ -398,17 +398,16 @@ def age_label(text: str) -> str:
     return translate("services.customers", "{n} años").format(n=amount)
 
 
+# what ``age_from`` reads of a stored customer, in its order
+AGE_COLUMNS = (Customer.date_of_birth, Customer.age, Customer.age_recorded_on)
+
+
 def age_on(customer_id_or_data: Any, day: dt.date) -> int | None:
     """Age of a customer on ``day``: an id, a ``CustomerData``, a ``Customer`` or a dict."""
     item = customer_id_or_data
     if isinstance(item, int):
         session.require("patients.view")
-        row = (
-            Customer.select(Customer.date_of_birth, Customer.age, Customer.age_recorded_on)
-            .where(Customer.id == item)
-            .dicts()
-            .first()
-        )
+        row = Customer.select(*AGE_COLUMNS).where(Customer.id == item).dicts().first()
         if row is None:
             raise _missing(item)
         return age_from(row["date_of_birth"], row["age"], row["age_recorded_on"], day)

@@ -13,10 +13,9 @@ from __future__ import annotations
 import dataclasses
 import os
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 from .. import csvio
-from ..access import audit, session
+from ..access import session
 from . import records, types
 from .formats import spreadsheet_phone
 from .types import CustomerFilter
@@ -62,13 +61,12 @@ def export_patients(
         if progress is not None:
             progress(done, total)
 
-    count = csvio.write_csv(path, COLUMNS, _rows(filters), progress=report, cancelled=cancelled)
-    if cancelled is not None and cancelled():
-        return count
-    audit.record(
-        "export",
-        "customer",
-        None,
-        detail=f"Exportación de pacientes a {Path(path).name}: {count} filas.",
+    return csvio.export_csv(
+        path,
+        COLUMNS,
+        _rows(filters),
+        entity="customer",
+        what="de pacientes",
+        progress=report,
+        cancelled=cancelled,
     )
-    return count

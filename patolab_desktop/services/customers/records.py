@@ -36,6 +36,7 @@ from peewee import JOIN, IntegrityError
 
 from ...db.database import write_transaction
 from ...db.models import Customer, Gender, new_uid, now
+from ...util.dataclass_rows import from_row
 from ...util.text import clean, fold
 from .. import identity, reference
 from ..access import audit, session
@@ -43,6 +44,7 @@ from ..errors import ConflictError, NotFoundError, ValidationError
 from ..paging import Page, PageRequest
 from ..texts import label, translate
 from .formats import (
+    AGE_COLUMNS,
     age_from,
     age_label,
     declared_age_text,
@@ -99,41 +101,17 @@ IdNumberText = Callable[[str | None], str]  # stored identity number -> the text
 def _data_of(c: Customer, today: dt.date, id_number_text: IdNumberText) -> CustomerData:
     """The form data of a stored row; ``id_number_text(digits)`` gives the id number shown
     (masked for some roles by ``get``, the stored digits for the import)."""
-    return CustomerData(
-        id=c.id,
-        uid=c.uid,
-        type=c.type,
-        name=c.name,
-        first_name=c.first_name,
-        last_name=c.last_name,
+    return from_row(
+        CustomerData,
+        c,
         id_number=id_number_text(c.id_number),
         document_type=c.document_type if c.id_number else "ninguno",
-        gender_id=c.gender_id,
-        date_of_birth=c.date_of_birth,
         age=None if c.date_of_birth else age_from(None, c.age, c.age_recorded_on, today),
         age_text=""
         if c.date_of_birth
         else declared_age_text(c.age, c.age_declared, c.age_recorded_on, today),
-        phone=c.phone,
-        secondary_phone=c.secondary_phone,
-        email=c.email,
-        department_id=c.department_id,
-        municipality_id=c.municipality_id,
-        address=c.address,
-        address2=c.address2,
-        postal_code=c.postal_code,
-        country=c.country,
-        external_file=c.external_file,
-        notes=c.notes,
-        is_blocked=c.is_blocked,
         whatsapp_consent=c.whatsapp_consent or "",
-        consent_at=c.consent_at,
         consent_by=c.consent_by or "",
-        active=c.active,
-        incomplete=c.incomplete,
-        created_at=c.created_at,
-        updated_at=c.updated_at,
-        version=c.version,
     )
 
 
@@ -147,9 +125,7 @@ def summary(customer_id: int) -> dict:
             Customer.name,
             Customer.id_number,
             Customer.type,
-            Customer.date_of_birth,
-            Customer.age,
-            Customer.age_recorded_on,
+            *AGE_COLUMNS,
             Customer.age_declared,
             Customer.phone,
             Customer.email,

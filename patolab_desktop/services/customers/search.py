@@ -46,7 +46,7 @@ from .. import identity, reference
 from ..access import session
 from ..paging import Page, PageRequest, keyset_page
 from . import search_plan
-from .formats import age_from, format_phone
+from .formats import AGE_COLUMNS, age_from, format_phone
 from .search_plan import (
     _PREFIX_COLUMNS,
     Plan,
@@ -71,9 +71,7 @@ def _select() -> ModelSelect:
             Customer.name_folded,
             Customer.id_number,
             Customer.type,
-            Customer.date_of_birth,
-            Customer.age,
-            Customer.age_recorded_on,
+            *AGE_COLUMNS,
             Customer.phone,
             Customer.email,
             Customer.created_at,
@@ -336,9 +334,7 @@ def iter_export_tuples(filters: CustomerFilter) -> Iterator[tuple]:
         Customer.name,
         Customer.id_number,
         Customer.type,
-        Customer.date_of_birth,
-        Customer.age,
-        Customer.age_recorded_on,
+        *AGE_COLUMNS,
         Customer.gender,
         Customer.phone,
         Customer.department,

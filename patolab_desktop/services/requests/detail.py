@@ -6,6 +6,7 @@ from __future__ import annotations
 from peewee import JOIN
 
 from ...db.models import Customer, Investigation, LabRequest, RequestEvent, RequestLine
+from ...util.dataclass_rows import from_row
 from .. import identity
 from ..access import session
 from ..errors import NotFoundError
@@ -43,49 +44,36 @@ def get_detail(request_id: int) -> RequestDetail:
     age = request_pricing.age_on(
         row["date_of_birth"], row["age"], row["age_recorded_on"], row["requested_at"].date()
     )
-    return RequestDetail(
-        id=row["id"],
-        request_number=row["request_number"],
-        patient_id=row["patient_id"],
-        patient_name=row["patient_name"],
+    # text columns that may be NULL come out as ""
+    texts = {key: row[key] or "" for key in _OPTIONAL_TEXTS}
+    return from_row(
+        RequestDetail,
+        row,
         patient_id_number=(
             identity.reveal_for_form(row["patient_id_number"])
             if session.has("patients.view_sensitive")
             else identity.masked(row["patient_id_number"])
         ),
-        patient_type=row["patient_type"],
         patient_age=age,
-        doctor_id=row["doctor_id"],
-        doctor_name=row["doctor_name"],
-        branch_id=row["branch_id"],
-        branch_code=row["branch_code"] or "",
-        branch_name=row["branch_name"] or "",
-        priority=row["priority"],
         priority_label=label(PRIORITY_LABELS, row["priority"]),
-        status=row["status"],
         status_label=label(STATUS_LABELS, row["status"]),
-        source=row["source"],
         source_label=label(SOURCE_LABELS, row["source"]),
-        clinical_info=row["clinical_info"] or "",
-        notes=row["notes"] or "",
-        total_amount=row["total_amount"],
-        discount_amount=row["discount_amount"],
-        net_amount=row["net_amount"],
-        discount_kind=row["discount_kind"] or "",
-        discount_percent=row["discount_percent"],
-        discount_reason=row["discount_reason"] or "",
-        requested_at=row["requested_at"],
-        completed_at=row["completed_at"],
-        cancelled_at=row["cancelled_at"],
-        cancellation_reason=row["cancellation_reason"] or "",
-        created_by=row["created_by"] or "",
-        updated_at=row["updated_at"],
-        version=row["version"],
         lines=lines_of(row["id"]),
         events=events_of(row["id"]),
-        lines_total=row["lines_total"],
-        lines_released=row["lines_released"],
+        **texts,
     )
+
+
+_OPTIONAL_TEXTS = (
+    "branch_code",
+    "branch_name",
+    "clinical_info",
+    "notes",
+    "discount_kind",
+    "discount_reason",
+    "cancellation_reason",
+    "created_by",
+)
 
 
 def lines_of(request_id: int) -> list[dict]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 from peewee import JOIN, Tuple
 
@@ -16,7 +15,7 @@ from ...db.models import (
     LabRequest,
     Referrer,
 )
-from ..access import audit, session
+from ..access import session
 from .filters import _check_filters, _where
 from .types import (
     PRIORITY_LABELS,
@@ -157,19 +156,13 @@ def export_requests(
 
     filters = filters or RequestFilter()
     _check_filters(filters)  # bad filters fail before a file is touched
-    count = csvio.write_csv(
+    return csvio.export_csv(
         path,
         EXPORT_COLUMNS,
         export_rows(filters),
+        entity="lab_request",
+        what="de solicitudes",
         text_columns=EXPORT_TEXT_COLUMNS,
         progress=progress,
         cancelled=cancelled,
     )
-    if not (cancelled is not None and cancelled()):
-        audit.record(
-            "export",
-            "lab_request",
-            None,
-            detail=f"Exportación de solicitudes a {Path(path).name}: {count} filas.",
-        )
-    return count

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...db.database import is_sqlite
+from ...db.database import locked
 from ...db.models import LabRequest, now
 from ..errors import ConflictError, NotFoundError, RuleError
 from ..texts import translate
@@ -15,10 +15,7 @@ from .types import READ_ONLY, status_text
 def _load_for_change(
     request_id: int, version: int | None, allow_read_only: bool = False
 ) -> LabRequest:
-    query = LabRequest.select().where(LabRequest.id == request_id)
-    if not is_sqlite():
-        query = query.for_update()
-    request = query.first()
+    request = locked(LabRequest.select().where(LabRequest.id == request_id)).first()
     if request is None:
         raise NotFoundError(translate("services.requests", "La solicitud no existe."))
     if version is not None and int(version) != request.version:

@@ -17,7 +17,7 @@ import re
 
 from peewee import ModelSelect
 
-from ...db.database import db, is_sqlite
+from ...db.database import db, locked
 from ...db.models import Branch, RequestCounter
 from ..access import session
 from ..errors import NotFoundError
@@ -41,12 +41,12 @@ def parse_number(number: str) -> tuple[str, int, int] | None:
 
 
 def _counter_query(branch_id: int, year: int) -> ModelSelect:
-    query = RequestCounter.select(RequestCounter.id, RequestCounter.last_number).where(
-        (RequestCounter.branch == branch_id) & (RequestCounter.year == year)
+    # PostgreSQL: the row stays locked until COMMIT/ROLLBACK
+    return locked(
+        RequestCounter.select(RequestCounter.id, RequestCounter.last_number).where(
+            (RequestCounter.branch == branch_id) & (RequestCounter.year == year)
+        )
     )
-    if not is_sqlite():
-        query = query.for_update()  # PostgreSQL: the row stays locked until COMMIT/ROLLBACK
-    return query
 
 
 def take_next(branch_id: int, year: int) -> tuple[int, str]:

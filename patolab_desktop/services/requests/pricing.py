@@ -28,6 +28,7 @@ from ...db.models import Investigation, PanelMember
 from ...util.money import ZERO, percent_of, to_money
 from .. import settings
 from ..access import session
+from ..catalog.reading import ITEM_COLUMNS
 from ..texts import translate
 
 HUNDRED = Decimal(100)
@@ -173,15 +174,7 @@ def load_items(ids: Iterable[int | str]) -> dict[int, CatalogItem]:
     ids = {int(i) for i in ids}
     if not ids:
         return {}
-    query = Investigation.select(
-        Investigation.id,
-        Investigation.code,
-        Investigation.name,
-        Investigation.sample_type,
-        Investigation.price,
-        Investigation.is_panel,
-        Investigation.active,
-    ).where(Investigation.id.in_(list(ids)))
+    query = Investigation.select(*ITEM_COLUMNS).where(Investigation.id.in_(list(ids)))
     return {
         row.id: CatalogItem(
             row.id,

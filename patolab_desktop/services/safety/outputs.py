@@ -97,18 +97,15 @@ def check_output(path: str | os.PathLike) -> Path:
             translate("services.outputs", "La carpeta de {path} no existe."),
             path,
         )
-    live = open_database_file()
-    if live is not None:
-        for suffix in ("", *SIDE_SUFFIXES):
-            if _same(path, Path(str(live) + suffix)):
-                raise _refuse(
-                    translate(
-                        "services.outputs",
-                        "{path} es la base de datos abierta (o uno de sus archivos). No se "
-                        "escribió nada: elija otro nombre de archivo.",
-                    ),
-                    path,
-                )
+    if _is_open_database(path):
+        raise _refuse(
+            translate(
+                "services.outputs",
+                "{path} es la base de datos abierta (o uno de sus archivos). No se "
+                "escribió nada: elija otro nombre de archivo.",
+            ),
+            path,
+        )
     header = files.file_header(path)
     if header == files.SQLITE_HEADER:
         raise _refuse(
@@ -144,6 +141,14 @@ def check_output(path: str | os.PathLike) -> Path:
     return path
 
 
+def _is_open_database(path: Path) -> bool:
+    """``path`` is the open SQLite database file or one of its side files."""
+    live = open_database_file()
+    return live is not None and any(
+        _same(path, Path(str(live) + suffix)) for suffix in ("", *SIDE_SUFFIXES)
+    )
+
+
 def _inside_backup_folder(path: Path) -> bool:
     with contextlib.suppress(OSError, ValueError):
         folder = local_settings.load().resolved_backup_folder()
@@ -157,17 +162,13 @@ def check_backup_folder(folder: str | os.PathLike) -> Path:
     """The backup folder may be created or exist as a folder; never the database, an
     existing file or a path inside one."""
     folder = Path(folder).expanduser()
-    live = open_database_file()
-    if live is not None:
-        for suffix in ("", *SIDE_SUFFIXES):
-            if _same(folder, Path(str(live) + suffix)):
-                raise OutputRefused(
-                    translate(
-                        "services.outputs",
-                        "La carpeta de copias {path} es la base de datos abierta. Elija una "
-                        "carpeta.",
-                    ).format(path=folder)
-                )
+    if _is_open_database(folder):
+        raise OutputRefused(
+            translate(
+                "services.outputs",
+                "La carpeta de copias {path} es la base de datos abierta. Elija una carpeta.",
+            ).format(path=folder)
+        )
     probe = folder
     while not probe.exists() and probe.parent != probe:
         probe = probe.parent
