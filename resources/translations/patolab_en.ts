@@ -4921,57 +4921,57 @@ They will no longer appear in lists and searches, but their history is kept. An 
 <context>
     <name>db.database</name>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="44"/>
+        <location filename="../../patolab_desktop/db/database.py" line="45"/>
         <source>El puerto de la URL no es válido: {port!r}. Use un número entre 1 y 65535, p. ej. postgresql://usuario@servidor:5432/base</source>
         <translation>The port in the URL is not valid: {port!r}. Use a number from 1 to 65535, e.g. postgresql://user@server:5432/database</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="73"/>
+        <location filename="../../patolab_desktop/db/database.py" line="74"/>
         <source>La URL de PostgreSQL no es válida: {error}</source>
         <translation>The PostgreSQL URL is not valid: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="78"/>
+        <location filename="../../patolab_desktop/db/database.py" line="79"/>
         <source>Falta el nombre de la base de datos en la URL: postgresql://usuario@servidor:5432/base</source>
         <translation>The database name is missing from the URL: postgresql://user@server:5432/database</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="113"/>
+        <location filename="../../patolab_desktop/db/database.py" line="114"/>
         <source>La ruta de la base de datos no es válida.</source>
         <translation>The database path is not valid.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="124"/>
+        <location filename="../../patolab_desktop/db/database.py" line="125"/>
         <source>No se reconoce {target}: use la ruta de un archivo SQLite o una URL postgresql://usuario@servidor:5432/base</source>
         <translation>{target} is not recognised: use the path of an SQLite file or a URL postgresql://user@server:5432/database</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="134"/>
+        <location filename="../../patolab_desktop/db/database.py" line="135"/>
         <source>La carpeta de la base de datos no existe: {folder}</source>
         <translation>The database folder does not exist: {folder}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="140"/>
+        <location filename="../../patolab_desktop/db/database.py" line="141"/>
         <source>{path} es una carpeta, no un archivo de base de datos.</source>
         <translation>{path} is a folder, not a database file.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="146"/>
+        <location filename="../../patolab_desktop/db/database.py" line="147"/>
         <source>La base de datos {path} no existe. Revise la ruta (no se creó ningún archivo).</source>
         <translation>The database {path} does not exist. Check the path (no file was created).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="154"/>
+        <location filename="../../patolab_desktop/db/database.py" line="155"/>
         <source>El archivo {path} no es una base de datos de PatoLab (SQLite).</source>
         <translation>The file {path} is not a PatoLab (SQLite) database.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="168"/>
+        <location filename="../../patolab_desktop/db/database.py" line="169"/>
         <source>No se pudo abrir la base de datos {target}: {error}</source>
         <translation>Could not open the database {target}: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/db/database.py" line="178"/>
+        <location filename="../../patolab_desktop/db/database.py" line="179"/>
         <source>la base de datos está ocupada por otro programa o computadora (bloqueada). Espere a que termine, o cierre los demás programas que la usan, y vuelva a intentarlo.</source>
         <translation>the database is busy with another program or computer (locked). Wait for it to finish, or close the other programs using it, and try again.</translation>
     </message>
@@ -8623,37 +8623,37 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Authorisation {key} has used {used} of {size} numbers ({percent} %): ask SAR for a new one.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="427"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="424"/>
         <source>No hay una autorización (CAI) activa para emitir {kind} en el punto de emisión {point} de esta sucursal. Un administrador debe registrarla en Administración → Autorizaciones fiscales.</source>
         <translation>There is no active authorisation (CAI) to issue {kind} at issuing point {point} of this branch. An administrator must register it in Administration → Fiscal authorisations.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="436"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="433"/>
         <source>La autorización de {kind} (CAI {cai}) venció el {date}: no se puede emitir con ella. Registre la nueva autorización del SAR.</source>
         <translation>The {kind} authorisation (CAI {cai}) expired on {date}: nothing can be issued with it. Register the new SAR authorisation.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="444"/>
+        <location filename="../../patolab_desktop/services/billing/authorisations.py" line="441"/>
         <source>La autorización de {kind} (CAI {cai}) agotó su rango (hasta {last}): no se puede emitir con ella. Registre la nueva autorización del SAR.</source>
         <translation>The {kind} authorisation (CAI {cai}) has used its whole range (up to {last}): nothing can be issued with it. Register the new SAR authorisation.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/buyers.py" line="79"/>
+        <location filename="../../patolab_desktop/services/billing/buyers.py" line="89"/>
         <source>El documento del comprador es un RTN de 14 dígitos, una identidad de 13 o un pasaporte.</source>
         <translation>The buyer&apos;s document is a 14-digit RTN, a 13-digit identity number or a passport.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/buyers.py" line="102"/>
+        <location filename="../../patolab_desktop/services/billing/buyers.py" line="112"/>
         <source>Un comprador exonerado necesita el número de la Orden de Compra Exenta y la Constancia del Registro de Exonerados.</source>
         <translation>An exonerated buyer needs the Exempt Purchase Order number and the Exonerated Register certificate.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/buyers.py" line="119"/>
+        <location filename="../../patolab_desktop/services/billing/buyers.py" line="129"/>
         <source>Una factura de más de {limit} no puede ir a CONSUMIDOR FINAL: escriba el nombre y el RTN o la identidad del comprador.</source>
         <translation>An invoice above {limit} cannot go to CONSUMIDOR FINAL: type the buyer&apos;s name and RTN or identity number.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/buyers.py" line="131"/>
+        <location filename="../../patolab_desktop/services/billing/buyers.py" line="141"/>
         <source>Un comprador exonerado necesita su RTN en la factura.</source>
         <translation>An exonerated buyer needs their RTN on the invoice.</translation>
     </message>
@@ -8668,75 +8668,75 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Your cash drawer is already open. Close it before opening another.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="94"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="93"/>
         <source>Abra su caja (Caja → Abrir caja) antes de cobrar: cada pago va a su cuadre.</source>
         <translation>Open your cash drawer (Cash → Open cash) before taking payments: every payment goes to its close.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="128"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="127"/>
         <source>Denominación desconocida: {face}.</source>
         <translation>Unknown denomination: {face}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="138"/>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="146"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="137"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="145"/>
         <source>Cuente cada denominación con un número entero.</source>
         <translation>Count each denomination with a whole number.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="162"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="161"/>
         <source>No tiene una caja abierta.</source>
         <translation>You have no open cash drawer.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="174"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="173"/>
         <source>Lo contado no coincide con lo esperado (diferencia {difference}): escriba una nota que lo explique.</source>
         <translation>What was counted does not match what was expected (difference {difference}): write a note that explains it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="208"/>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="278"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="207"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="277"/>
         <source>La caja no existe.</source>
         <translation>The cash session does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="210"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="209"/>
         <source>la caja</source>
         <translation>the cash session</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="213"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="212"/>
         <source>Solo se confirma una caja cerrada (esta está {status}).</source>
         <translation>Only a closed cash session can be confirmed (this one is {status}).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="219"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="218"/>
         <source>Otra persona (un supervisor) debe confirmar su propio cierre.</source>
         <translation>Someone else (a supervisor) must confirm your own close.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="236"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="235"/>
         <source>abierta</source>
         <translation>open</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="237"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="236"/>
         <source>cerrada</source>
         <translation>closed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="238"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="237"/>
         <source>confirmada</source>
         <translation>confirmed</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/cash.py" line="280"/>
+        <location filename="../../patolab_desktop/services/billing/cash.py" line="279"/>
         <source>Solo ve el cierre de su propia caja.</source>
         <translation>You only see the close of your own cash drawer.</translation>
     </message>
     <message>
         <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="64"/>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="198"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="197"/>
         <source>La factura no existe.</source>
         <translation>The invoice does not exist.</translation>
     </message>
@@ -8807,102 +8807,102 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Choose the investigations or type the amount to credit.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="201"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="200"/>
         <source>La factura {number} está anulada: no lleva notas de crédito.</source>
         <translation>Invoice {number} is void: it takes no credit notes.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="211"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="210"/>
         <source>La nota de crédito ({amount}) pasa de lo que queda de la factura {number} ({left}).</source>
         <translation>The credit note ({amount}) is more than what is left of invoice {number} ({left}).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="225"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="224"/>
         <source>Solo se rebajan {owed} que aún se deben de la factura {number}: devuelva el resto o déjelo como saldo a favor.</source>
         <translation>Only the {owed} still owed on invoice {number} can be lowered: give the rest back or keep it as a credit balance.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="233"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="232"/>
         <source>Solo se pagaron {paid} de la factura {number}: no se devuelve más de lo pagado. Rebaje lo que se debe.</source>
         <translation>Only {paid} of invoice {number} was paid: no more than was paid is given back. Lower what is owed.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="241"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="240"/>
         <source>La factura no tiene cliente: no puede quedar saldo a favor.</source>
         <translation>The invoice has no customer: no credit balance can be kept.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="294"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="286"/>
         <source>nota de crédito {number}</source>
         <translation>credit note {number}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="307"/>
+        <location filename="../../patolab_desktop/services/billing/credit_notes.py" line="299"/>
         <source>Nota de crédito {number} ({total}): {reason}</source>
         <translation>Credit note {number} ({total}): {reason}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="58"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="56"/>
         <source>La solicitud no existe.</source>
         <translation>The request does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="125"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="123"/>
         <source>Una factura es para un solo cliente: estas solicitudes se cobran a clientes distintos.</source>
         <translation>An invoice is for one customer: these requests are charged to different customers.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="135"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="133"/>
         <source>El cliente a quien se factura no existe.</source>
         <translation>The customer being invoiced does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="146"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="144"/>
         <source>{name} no tiene crédito autorizado: cobre el total o pida a un administrador que registre su límite de crédito.</source>
         <translation>{name} has no authorised credit: take the whole payment, or ask an administrator to register its credit limit.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="157"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="155"/>
         <source>El crédito de {name} no alcanza: debe {owed}, el límite es {limit} y esta factura deja {amount} a crédito.</source>
         <translation>{name}&apos;s credit is not enough: it owes {owed}, the limit is {limit} and this invoice leaves {amount} on credit.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="200"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="198"/>
         <source>Elija al menos una solicitud para facturar.</source>
         <translation>Choose at least one request to invoice.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="207"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="205"/>
         <source>Una solicitud aparece dos veces.</source>
         <translation>A request appears twice.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="215"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="213"/>
         <source>La solicitud {number} está cancelada: no se factura.</source>
         <translation>Request {number} is cancelled: it is not invoiced.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="223"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="221"/>
         <source>La solicitud {request} ya está facturada en la factura {number}.</source>
         <translation>Request {request} is already invoiced on invoice {number}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="235"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="233"/>
         <source>Las solicitudes no tienen investigaciones que cobrar.</source>
         <translation>The requests have no investigations to charge.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="242"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="240"/>
         <source>El total es L 0.00: no hay nada que facturar.</source>
         <translation>The total is L 0.00: there is nothing to invoice.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="252"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="250"/>
         <source>{name} tiene {balance} de saldo a favor.</source>
         <translation>{name} has {balance} of credit balance.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/invoices.py" line="300"/>
+        <location filename="../../patolab_desktop/services/billing/invoices.py" line="296"/>
         <source>Facturada: {number} ({total})</source>
         <translation>Invoiced: {number} ({total})</translation>
     </message>
@@ -8983,7 +8983,7 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
     </message>
     <message>
         <location filename="../../patolab_desktop/services/billing/records.py" line="40"/>
-        <location filename="../../patolab_desktop/services/billing/records.py" line="229"/>
+        <location filename="../../patolab_desktop/services/billing/records.py" line="226"/>
         <source>El documento no existe.</source>
         <translation>The document does not exist.</translation>
     </message>
@@ -9023,22 +9023,22 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Type the reason for voiding it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/records.py" line="232"/>
+        <location filename="../../patolab_desktop/services/billing/records.py" line="229"/>
         <source>El documento {number} ya está anulado.</source>
         <translation>Document {number} is already void.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/records.py" line="237"/>
+        <location filename="../../patolab_desktop/services/billing/records.py" line="234"/>
         <source>Solo se anulan facturas.</source>
         <translation>Only invoices can be voided.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/records.py" line="244"/>
+        <location filename="../../patolab_desktop/services/billing/records.py" line="241"/>
         <source>La factura {number} ya tiene una nota de crédito: no se puede anular. Haga otra nota de crédito por lo que falte.</source>
         <translation>Invoice {number} already has a credit note: it cannot be voided. Issue another credit note for what is left.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/billing/records.py" line="276"/>
+        <location filename="../../patolab_desktop/services/billing/records.py" line="273"/>
         <source>devuelto al anular {number}</source>
         <translation>given back when {number} was voided</translation>
     </message>
@@ -9140,77 +9140,77 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.branches</name>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="82"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="83"/>
         <source>La sucursal {id} no existe.</source>
         <translation>Branch {id} does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="87"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="88"/>
         <source>El código {code} ya existe.</source>
         <translation>The code {code} already exists.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="136"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="124"/>
         <source>Escriba el nombre de la sucursal.</source>
         <translation>Enter the branch name.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="138"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="126"/>
         <source>El nombre admite como máximo {max} caracteres.</source>
         <translation>The name can have at most {max} characters.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="142"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="130"/>
         <source>Escriba el código de la sucursal (por ejemplo SPS).</source>
         <translation>Enter the branch code (for example SPS).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="146"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="134"/>
         <source>El código lleva de 2 a 10 letras mayúsculas sin tilde o números.</source>
         <translation>The code has 2 to 10 capital letters without accents or digits.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="155"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="143"/>
         <source>El código {code} ya lo usa la sucursal «{name}».</source>
         <translation>The code {code} is already used by the branch “{name}”.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="230"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="218"/>
         <source>Falta la sucursal a modificar.</source>
         <translation>The branch to change is missing.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="245"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="233"/>
         <source>El código no se puede cambiar: 1 solicitud ya lleva el número con «{code}».</source>
         <translation>The code cannot be changed: 1 request already has a number with “{code}”.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="251"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="239"/>
         <source>El código no se puede cambiar: {count} solicitudes ya llevan el número con «{code}».</source>
         <translation>The code cannot be changed: {count} requests already have a number with “{code}”.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="282"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="264"/>
         <source>la sucursal «{name}»</source>
         <translation>the branch “{name}”</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="288"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="270"/>
         <source>No se puede desactivar la sucursal predeterminada. Elija antes otra sucursal como predeterminada.</source>
         <translation>The default branch cannot be deactivated. First choose another branch as the default.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="324"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="306"/>
         <source>La sucursal «{name}» está desactivada; reactívela primero.</source>
         <translation>The branch “{name}” is deactivated; reactivate it first.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="351"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="333"/>
         <source>No existe la sucursal con código «{code}».</source>
         <translation>There is no branch with the code “{code}”.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/branches.py" line="176"/>
+        <location filename="../../patolab_desktop/services/catalog/branches.py" line="164"/>
         <source>El municipio no pertenece al departamento elegido.</source>
         <translation>The municipality is not in the chosen department.</translation>
     </message>
@@ -9253,7 +9253,7 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>The price is too large.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/reading.py" line="60"/>
+        <location filename="../../patolab_desktop/services/catalog/reading.py" line="53"/>
         <source>No existe la investigación con código «{code}».</source>
         <translation>There is no test with the code “{code}”.</translation>
     </message>
@@ -9333,17 +9333,17 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>The test to change is missing.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="200"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="194"/>
         <source>Otra persona modificó esta investigación mientras usted la editaba. Cierre el diálogo y ábralo de nuevo para ver los datos actuales.</source>
         <translation>Someone else changed this test while you were editing it. Close the dialog and open it again to see the current data.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="254"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="248"/>
         <source>No se puede desactivar {code}: forma parte de los perfiles activos {panels}. Quítela primero de esos perfiles (o desactívelos).</source>
         <translation>{code} cannot be deactivated: it is part of the active profiles {panels}. First remove it from those profiles (or deactivate them).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="267"/>
+        <location filename="../../patolab_desktop/services/catalog/investigations.py" line="261"/>
         <source>No se puede reactivar el perfil {code}: sus miembros {members} están desactivados. Reactívelos primero.</source>
         <translation>The profile {code} cannot be reactivated: its members {members} are deactivated. Reactivate them first.</translation>
     </message>
@@ -9637,47 +9637,47 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Customer {id} does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="256"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="232"/>
         <source>mismo nombre y teléfono</source>
         <translation>same name and phone</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="261"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="237"/>
         <source>mismo nombre y fecha de nacimiento</source>
         <translation>same name and date of birth</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="302"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="278"/>
         <source>Ya hay un cliente activo con la identidad {id_number}.</source>
         <translation>There is already an active customer with the ID {id_number}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="309"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="285"/>
         <source>No se pudo guardar el cliente: {error}</source>
         <translation>The customer could not be saved: {error}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="363"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="339"/>
         <source>Falta el cliente a modificar.</source>
         <translation>The customer to change is missing.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="422"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="398"/>
         <source>No se puede reactivar: la identidad {id_number} ya la usa el cliente activo {name}.</source>
         <translation>Cannot reactivate: the ID {id_number} is already used by the active customer {name}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="485"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="461"/>
         <source>más de {count} clientes</source>
         <translation>more than {count} customers</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="487"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="463"/>
         <source>1 cliente</source>
         <translation>1 customer</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="488"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="464"/>
         <source>{count} clientes</source>
         <translation>{count} customers</translation>
     </message>
@@ -9797,7 +9797,7 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/customers/records.py" line="238"/>
+        <location filename="../../patolab_desktop/services/customers/records.py" line="214"/>
         <source>mismo {document}</source>
         <translation>same {document}</translation>
     </message>
@@ -10142,42 +10142,42 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>The folder of {path} does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/outputs.py" line="105"/>
+        <location filename="../../patolab_desktop/services/safety/outputs.py" line="102"/>
         <source>{path} es la base de datos abierta (o uno de sus archivos). No se escribió nada: elija otro nombre de archivo.</source>
         <translation>{path} is the open database (or one of its files). Nothing was written: choose another file name.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/outputs.py" line="115"/>
+        <location filename="../../patolab_desktop/services/safety/outputs.py" line="112"/>
         <source>{path} es una base de datos SQLite. No se escribe sobre una base de datos: elija otro nombre de archivo.</source>
         <translation>{path} is an SQLite database. A database is never written over: choose another file name.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/outputs.py" line="125"/>
+        <location filename="../../patolab_desktop/services/safety/outputs.py" line="122"/>
         <source>{path} pertenece a una base de datos SQLite. Elija otro nombre de archivo.</source>
         <translation>{path} belongs to an SQLite database. Choose another file name.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/outputs.py" line="137"/>
+        <location filename="../../patolab_desktop/services/safety/outputs.py" line="134"/>
         <source>{path} es (o estaría entre) las copias de seguridad de PatoLab. No se escribe sobre las copias: elija otra carpeta o nombre.</source>
         <translation>{path} is (or would be among) the PatoLab backups. Backups are never written over: choose another folder or name.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/outputs.py" line="165"/>
+        <location filename="../../patolab_desktop/services/safety/outputs.py" line="167"/>
         <source>La carpeta de copias {path} es la base de datos abierta. Elija una carpeta.</source>
         <translation>The backup folder {path} is the open database. Choose a folder.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/outputs.py" line="176"/>
+        <location filename="../../patolab_desktop/services/safety/outputs.py" line="177"/>
         <source>La carpeta de copias {path} no es una carpeta ({file} es un archivo). Elija una carpeta.</source>
         <translation>The backup folder {path} is not a folder ({file} is a file). Choose a folder.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/outputs.py" line="190"/>
+        <location filename="../../patolab_desktop/services/safety/outputs.py" line="191"/>
         <source>{path} ya existe: no se reemplaza.</source>
         <translation>{path} already exists: it is not replaced.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/safety/outputs.py" line="247"/>
+        <location filename="../../patolab_desktop/services/safety/outputs.py" line="248"/>
         <source>{path} es la base de datos abierta.</source>
         <translation>{path} is the open database.</translation>
     </message>
@@ -10843,22 +10843,22 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>The referrer type “{name}” already exists.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/referrer_types.py" line="143"/>
+        <location filename="../../patolab_desktop/services/catalog/referrer_types.py" line="139"/>
         <source>el tipo de remitente «{name}»</source>
         <translation>the referrer type “{name}”</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/referrer_types.py" line="182"/>
+        <location filename="../../patolab_desktop/services/catalog/referrer_types.py" line="178"/>
         <source>No se puede eliminar el tipo «{name}»: 1 remitente lo usa. Solo se le puede cambiar el nombre (o desactivarlo).</source>
         <translation>The type “{name}” cannot be deleted: 1 referrer uses it. It can only be renamed (or deactivated).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/referrer_types.py" line="188"/>
+        <location filename="../../patolab_desktop/services/catalog/referrer_types.py" line="184"/>
         <source>No se puede eliminar el tipo «{name}»: {count} remitentes lo usan. Solo se le puede cambiar el nombre (o desactivarlo).</source>
         <translation>The type “{name}” cannot be deleted: {count} referrers use it. It can only be renamed (or deactivated).</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/referrer_types.py" line="210"/>
+        <location filename="../../patolab_desktop/services/catalog/referrer_types.py" line="206"/>
         <source>No se puede eliminar el tipo «{name}»: está en uso. Solo se le puede cambiar el nombre.</source>
         <translation>The type “{name}” cannot be deleted: it is in use. It can only be renamed.</translation>
     </message>
@@ -10866,67 +10866,67 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.referrers</name>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="98"/>
+        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="99"/>
         <source>El remitente {id} no existe.</source>
         <translation>Referrer {id} does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="111"/>
+        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="112"/>
         <source>Escriba el nombre del remitente.</source>
         <translation>Enter the referrer’s name.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="113"/>
+        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="114"/>
         <source>El nombre admite como máximo {max} caracteres.</source>
         <translation>The name can have at most {max} characters.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="117"/>
+        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="118"/>
         <source>La institución admite como máximo 200 caracteres.</source>
         <translation>The institution can have at most 200 characters.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="121"/>
+        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="122"/>
         <source>Elija el tipo de remitente.</source>
         <translation>Choose the referrer type.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="123"/>
+        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="124"/>
         <source>El tipo de remitente elegido no existe.</source>
         <translation>The chosen referrer type does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="177"/>
+        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="178"/>
         <source>mismo nombre e institución</source>
         <translation>same name and institution</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="179"/>
+        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="180"/>
         <source>mismo nombre, sin institución</source>
         <translation>same name, no institution</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="182"/>
+        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="183"/>
         <source>mismo nombre y teléfono</source>
         <translation>same name and phone</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="375"/>
+        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="357"/>
         <source>Este remitente tiene 1 solicitud; el cambio se verá también en ella.</source>
         <translation>This referrer has 1 request; the change will also show on it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="379"/>
+        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="361"/>
         <source>Este remitente tiene {count} solicitudes; el cambio se verá también en ellas.</source>
         <translation>This referrer has {count} requests; the change will also show on them.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="442"/>
+        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="424"/>
         <source>Falta el remitente a modificar.</source>
         <translation>The referrer to change is missing.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="463"/>
+        <location filename="../../patolab_desktop/services/catalog/referrers.py" line="443"/>
         <source>Otra persona modificó este remitente mientras usted lo editaba. Cierre el diálogo y ábralo de nuevo para ver los datos actuales.</source>
         <translation>Someone else changed this referrer while you were editing it. Close the dialog and open it again to see the current data.</translation>
     </message>
@@ -11005,17 +11005,17 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.request_pricing</name>
     <message>
-        <location filename="../../patolab_desktop/services/requests/pricing.py" line="265"/>
+        <location filename="../../patolab_desktop/services/requests/pricing.py" line="258"/>
         <source>{code} {name} ya está incluida en el panel {panel}.</source>
         <translation>{code} {name} is already included in the panel {panel}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/pricing.py" line="272"/>
+        <location filename="../../patolab_desktop/services/requests/pricing.py" line="265"/>
         <source>{code} {name} ya está en la solicitud.</source>
         <translation>{code} {name} is already on the request.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/pricing.py" line="296"/>
+        <location filename="../../patolab_desktop/services/requests/pricing.py" line="289"/>
         <source>{code} {name} pasa a formar parte del panel {panel}.</source>
         <translation>{code} {name} now becomes part of the panel {panel}.</translation>
     </message>
@@ -11038,7 +11038,7 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>Cannot sort by {name}.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/detail.py" line="42"/>
+        <location filename="../../patolab_desktop/services/requests/detail.py" line="43"/>
         <source>La solicitud no existe.</source>
         <translation>The request does not exist.</translation>
     </message>
@@ -11141,22 +11141,22 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
         <translation>The paying company does not exist or is deactivated.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/locking.py" line="23"/>
+        <location filename="../../patolab_desktop/services/requests/locking.py" line="20"/>
         <source>La solicitud no existe.</source>
         <translation>The request does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/locking.py" line="26"/>
+        <location filename="../../patolab_desktop/services/requests/locking.py" line="23"/>
         <source>La solicitud {number} fue modificada por otra persona mientras usted la veía. Vuelva a abrirla para ver los cambios.</source>
         <translation>Request {number} was changed by someone else while you were viewing it. Open it again to see the changes.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/locking.py" line="34"/>
+        <location filename="../../patolab_desktop/services/requests/locking.py" line="31"/>
         <source>La solicitud {number} está {status} y ya no se puede modificar.</source>
         <translation>Request {number} is {status} and can no longer be changed.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/requests/locking.py" line="51"/>
+        <location filename="../../patolab_desktop/services/requests/locking.py" line="48"/>
         <source>La solicitud {number} cambió mientras se guardaba.</source>
         <translation>Request {number} changed while it was being saved.</translation>
     </message>
@@ -11543,112 +11543,109 @@ They will no longer be offered when choosing a request&apos;s referrer, but requ
 <context>
     <name>services.users</name>
     <message>
-        <location filename="../../patolab_desktop/services/access/users.py" line="90"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="106"/>
         <source>Inactivo</source>
         <translation>Inactive</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/users.py" line="92"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="108"/>
         <source>Bloqueado hasta las {time}</source>
         <translation>Locked until {time}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/users.py" line="96"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="112"/>
         <source>Activo (debe cambiar contraseña)</source>
         <translation>Active (must change password)</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/users.py" line="97"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="113"/>
         <source>Activo</source>
         <translation>Active</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/users.py" line="152"/>
-        <location filename="../../patolab_desktop/services/access/users.py" line="229"/>
-        <location filename="../../patolab_desktop/services/access/users.py" line="295"/>
-        <location filename="../../patolab_desktop/services/access/users.py" line="322"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="92"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="236"/>
         <source>El usuario no existe.</source>
         <translation>The user does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/users.py" line="177"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="184"/>
         <source>Escriba el nombre completo.</source>
         <translation>Enter the full name.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/users.py" line="179"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="186"/>
         <source>Elija un rol.</source>
         <translation>Choose a role.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/users.py" line="196"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="203"/>
         <source>Ya existe el usuario «{name}».</source>
         <translation>The user “{name}” already exists.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/users.py" line="237"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="244"/>
         <source>No puede desactivar su propio usuario.</source>
         <translation>You cannot deactivate your own user.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/users.py" line="254"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="259"/>
         <source>el usuario «{name}»</source>
         <translation>the user “{name}”</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/users.py" line="266"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="271"/>
         <source>No se puede: es el último administrador activo (el único que puede administrar usuarios). Cree o active otro administrador primero.</source>
         <translation>Not possible: this is the last active administrator (the only one who can manage users). Create or activate another administrator first.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/users.py" line="357"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="358"/>
         <source>El rol «{name}» no existe.</source>
         <translation>The role “{name}” does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/users.py" line="363"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="364"/>
         <source>Ya existe el rol «{name}».</source>
         <translation>The role “{name}” already exists.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/users.py" line="370"/>
-        <location filename="../../patolab_desktop/services/access/users.py" line="401"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="371"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="400"/>
         <source>Escriba el nombre del rol.</source>
         <translation>Enter the role name.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/users.py" line="398"/>
-        <location filename="../../patolab_desktop/services/access/users.py" line="429"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="100"/>
         <source>El rol no existe.</source>
         <translation>The role does not exist.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/users.py" line="403"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="402"/>
         <source>Los roles de fábrica no se pueden renombrar.</source>
         <translation>Built-in roles cannot be renamed.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/users.py" line="414"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="409"/>
         <source>el rol «{name}»</source>
         <translation>the role “{name}”</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/users.py" line="431"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="424"/>
         <source>Los roles de fábrica no se pueden eliminar.</source>
         <translation>Built-in roles cannot be deleted.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/users.py" line="434"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="427"/>
         <source>El rol tiene usuarios: asígneles otro rol antes de eliminarlo.</source>
         <translation>The role has users: give them another role before deleting it.</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/users.py" line="468"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="461"/>
         <source>Permiso desconocido: {key}</source>
         <translation>Unknown permission: {key}</translation>
     </message>
     <message>
-        <location filename="../../patolab_desktop/services/access/users.py" line="499"/>
+        <location filename="../../patolab_desktop/services/access/users.py" line="492"/>
         <source>No se puede quitar «{permission}» al rol {role}: dejaría al laboratorio sin ningún administrador activo.</source>
         <translation>“{permission}” cannot be removed from the role {role}: the laboratory would be left without any active administrator.</translation>
     </message>
