@@ -11,16 +11,24 @@ the load, and the tables are ANALYZEd at the end, so the planner has statistics 
 
 from __future__ import annotations
 
+import io
 import logging
 from collections.abc import Callable
 from pathlib import Path
 
 from peewee import (
     AutoField,
+    BooleanField,
+    CharField,
     Database,
+    DateField,
+    DateTimeField,
+    Field,
     ForeignKeyField,
+    IntegerField,
     Model,
     PostgresqlDatabase,
+    TextField,
     sort_models,
 )
 
@@ -144,6 +152,8 @@ def _copy_table(
     ]
     pk_index = fields.index(model._meta.primary_key)
     copy = isinstance(target, PostgresqlDatabase)  # COPY, not INSERT (issue 20)
+    if copy and is_sqlite(source) and all(_sqlite_text_ready(f) for f in fields):
+        return _copy_table_as_text(source, target, model, fields, self_refs, batch, progress)
     later: list[tuple[int, object, object]] = []
     last_rowid = -(2**63)
     copied = 0
@@ -188,15 +198,112 @@ def _copy_table(
     for index in self_refs:
         column = fields[index].column_name
         pairs = [(key, ref) for i, key, ref in later if i == index]
-        for start in range(0, len(pairs), batch):
-            chunk = pairs[start : start + batch]
-            target.execute_sql(
-                f'UPDATE "{table}" SET "{column}" = v.column2 FROM (VALUES '
-                + ", ".join([f"({target.param}, {target.param})"] * len(chunk))
-                + f') AS v WHERE "{table}"."{pk}" = v.column1',
-                [x for pair in chunk for x in pair],
-            )
+        _fill_self_references(target, table, pk, column, pairs, batch)
     return copied
+
+
+# Field kinds whose SQLite value PostgreSQL reads as it is in COPY's text format: whole
+# numbers (ids, money in thousandths, booleans stored 0/1, which PostgreSQL reads as
+# false/true), and texts, dates and date-times, stored by peewee as ISO text.
+_AS_NUMBER = (IntegerField, BooleanField, ForeignKeyField)
+_AS_TEXT = (CharField, TextField, DateField, DateTimeField)
+
+
+def _sqlite_text_ready(field: Field) -> bool:
+    if isinstance(field, ForeignKeyField):
+        return isinstance(field.rel_field, IntegerField)
+    return isinstance(field, _AS_NUMBER + _AS_TEXT)
+
+
+def _copy_line_sql(fields: list, self_refs: list[int]) -> str:
+    """One SQLite expression that writes a row as a line of COPY's text format: NULL as
+    ``\\N``, a text's backslash, tab, newline and carriage return backslash-escaped,
+    columns joined by tabs. SQLite does per cell what Python did 20 million times over
+    (issue 20: the per-cell conversion was most of ``migrate-to``'s time)."""
+    cells = []
+    for index, field in enumerate(fields):
+        column = f'"{field.column_name}"'
+        if index in self_refs:  # filled in once every row of the table is there
+            cells.append("'\\N'")
+        elif isinstance(field, _AS_NUMBER):
+            cells.append(f"COALESCE(CAST({column} AS TEXT), '\\N')")
+        else:
+            escaped = f"REPLACE({column}, '\\', '\\\\')"
+            for char, code in (("t", 9), ("n", 10), ("r", 13)):
+                escaped = f"REPLACE({escaped}, char({code}), '\\{char}')"
+            cells.append(f"COALESCE({escaped}, '\\N')")
+    return " || char(9) || ".join(cells)
+
+
+def _copy_table_as_text(
+    source: Database,
+    target: Database,
+    model: type[Model],
+    fields: list,
+    self_refs: list[int],
+    batch: int,
+    progress: Callable[[str], None] | None,
+) -> int:
+    """``_copy_table`` from SQLite to PostgreSQL with the COPY lines written by SQLite.
+
+    The next batch is read (by SQLite, on a read-only connection of its own, in a worker
+    thread) while PostgreSQL takes the current one: the two sides work at the same time."""
+    import sqlite3
+    from concurrent.futures import ThreadPoolExecutor
+
+    table = model._meta.table_name
+    names = ", ".join(f'"{f.column_name}"' for f in fields)
+    query = (
+        f'SELECT rowid, {_copy_line_sql(fields, self_refs)} FROM "{table}" '
+        "WHERE rowid > ? ORDER BY rowid LIMIT ?"
+    )
+    reader = sqlite3.connect(
+        f"file:{Path(source.database).resolve()}?mode=ro", uri=True, check_same_thread=False
+    )
+
+    def read(after: int) -> list:
+        return reader.execute(query, (after, batch)).fetchall()
+
+    cursor = target.cursor()
+    copied = 0
+    try:
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="migrate-read") as pool:
+            pending = pool.submit(read, -(2**63))
+            while rows := pending.result():
+                pending = pool.submit(read, rows[-1][0])
+                text = "\n".join(row[1] for row in rows) + "\n"
+                cursor.copy_expert(f'COPY "{table}" ({names}) FROM STDIN', io.StringIO(text))
+                copied += len(rows)
+                if progress is not None:
+                    progress(
+                        translate("services.transfer", "{table}: {count} filas").format(
+                            table=table, count=copied
+                        )
+                    )
+    finally:
+        reader.close()
+    pk = model._meta.primary_key.column_name
+    for index in self_refs:
+        column = fields[index].column_name
+        pairs = source.execute_sql(
+            f'SELECT "{pk}", "{column}" FROM "{table}" WHERE "{column}" IS NOT NULL'
+        ).fetchall()
+        _fill_self_references(target, table, pk, column, pairs, batch)
+    return copied
+
+
+def _fill_self_references(
+    target: Database, table: str, pk: str, column: str, pairs: list, batch: int
+) -> None:
+    """Set ``column`` (a reference to a row of the same table) from (key, ref) pairs."""
+    for start in range(0, len(pairs), batch):
+        chunk = pairs[start : start + batch]
+        target.execute_sql(
+            f'UPDATE "{table}" SET "{column}" = v.column2 FROM (VALUES '
+            + ", ".join([f"({target.param}, {target.param})"] * len(chunk))
+            + f') AS v WHERE "{table}"."{pk}" = v.column1',
+            [x for pair in chunk for x in pair],
+        )
 
 
 def _reset_sequences(target: Database) -> None:
