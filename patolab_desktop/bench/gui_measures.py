@@ -44,6 +44,13 @@ def measure_gui(result: dict, terms: list[str], log, stall, naive: bool = True) 
 
     app = stall.app
 
+    # The state after a login: the credential store was found while the password was
+    # typed (ui/app.py) and the main window's menus loaded the icon font.
+    from ..services import identity
+    from ..ui.icons import icon
+
+    identity.find_store_in_background().join()
+    icon("customers")
     log("Customers window open…")
     result["customers_window_open_ms"] = _window_opens(
         app, CustomersWindow, stall, "customers_window_open"

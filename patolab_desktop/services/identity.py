@@ -21,6 +21,8 @@ recovery key, the CLI takes ``--recovery-key`` or prompts for it.
 
 from __future__ import annotations
 
+import logging
+import threading
 from collections.abc import Callable
 
 from ..db import identity as db_identity
@@ -29,6 +31,8 @@ from ..util.identity_crypto import IdentityKeys, KeyMissing
 from .access import session
 from .errors import ServiceError
 from .texts import QT_TRANSLATE_NOOP, translate
+
+log = logging.getLogger(__name__)
 
 
 class IdentityKeyNeeded(ServiceError):
@@ -84,6 +88,25 @@ def _keys() -> IdentityKeys:
                 "leer números de identidad aquí.",
             )
         ) from exc
+
+
+def find_store_in_background() -> threading.Thread:
+    """Find this computer's credential store in a worker thread and return the thread.
+
+    keyring discovers its backend the first time it is asked (about 0.2 s: its modules and
+    entry points). The app asks while the login window waits for the password, so the
+    first list that shows identity numbers after the login does not wait for it (issue
+    20). Nothing is read from the store here; a computer without one just logs it."""
+
+    def find() -> None:
+        try:
+            crypto.key_store_kind()
+        except Exception:  # noqa: BLE001 - the first real use reports it to the person
+            log.info("No credential store found in the background", exc_info=True)
+
+    thread = threading.Thread(target=find, name="identity-store", daemon=True)
+    thread.start()
+    return thread
 
 
 def status() -> str:

@@ -80,9 +80,12 @@ def create_application():
 
 
 STARTUP_CHECKS_DELAY_MS = 1000  # the start-of-day checks begin once the login is up
+KEY_STORE_DELAY_MS = 300  # after the login window is painted, not before
 
 
 def run_gui(db_target: str | None = None, demo: bool = False) -> int:
+    from PySide6.QtCore import QTimer
+
     from ..services.bootstrap import DatabaseOpenError, close_db, describe, open_db
     from . import errors, prompts
     from .main_window import MainWindow
@@ -103,9 +106,12 @@ def run_gui(db_target: str | None = None, demo: bool = False) -> int:
     backup_actions.sweep_leftovers()  # temporary files a killed run left behind
     # quick_check (+ how to restore) and the daily backup, off the GUI thread
     checks = backup_actions.startup_checks_in_background(None, delay_ms=STARTUP_CHECKS_DELAY_MS)
+    from ..services import identity
     from ..services.access import session
     from .admin.login_flow import install_admin, start_session
 
+    # keyring's backend is found while the password is typed, not at the first list
+    QTimer.singleShot(KEY_STORE_DELAY_MS, identity.find_store_in_background)
     actor = start_session(None)  # first-start administrator set-up or login (first window)
     if actor is None:  # the person closed the login: quit cleanly
         checks.wait()
