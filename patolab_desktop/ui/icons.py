@@ -104,14 +104,29 @@ COLORS = {
 }
 
 
+# The first window's icons (login, or the first administrator), drawn once from qtawesome
+# into resources/icons/login/ (scripts/make_login_icons.py): the first window does not
+# wait for qtawesome's import.
+LOGIN_ICONS = ("login", "show_password", "users", "save")
+
+
 @cache
 def icon(name: str):
     if name == "app":
         return app_icon()
-    return _awesome(name)
+    if name in LOGIN_ICONS:
+        from PySide6.QtGui import QIcon
+
+        from ..paths import resource
+
+        path = resource("icons", "login", f"{name}.png")
+        if path.is_file():
+            return QIcon(str(path))
+    return awesome_icon(name)
 
 
-def _awesome(name: str):
+def awesome_icon(name: str):
+    """The qtawesome icon of ``name`` in its colour (loads qtawesome)."""
     import qtawesome as qta
 
     return qta.icon(ICONS.get(name, "mdi6.help-circle"), color=COLORS.get(name, "#37474f"))
@@ -143,5 +158,5 @@ def app_icon():
         import logging
 
         logging.getLogger(__name__).warning("Application icon not readable: %s", path)
-        return _awesome("app")
+        return awesome_icon("app")
     return result

@@ -41,7 +41,7 @@ def test_the_application_icon_comes_from_the_resource_file(application):
     assert {QSize(16, 16), QSize(32, 32), QSize(256, 256)} <= set(current.availableSizes())
     assert _same_icon(current, from_file)
     # a qtawesome glyph is drawn by an icon engine and has no sizes of its own
-    assert not icons._awesome("app").availableSizes()
+    assert not icons.awesome_icon("app").availableSizes()
 
 
 def test_main_window_and_login_use_the_application_icon(qtbot, database, application):
