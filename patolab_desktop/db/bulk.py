@@ -66,6 +66,24 @@ def secondary_indexes(database: Database, table: str) -> list[tuple[str, str]]:
     ]
 
 
+def drop_self_references(database: Database, table: str) -> list[str]:
+    """Drop the foreign keys of a PostgreSQL ``table`` to itself; the statements that add
+    them back.
+
+    A load can then copy a row that points at a later row of the table as it is (instead
+    of copying it empty and updating 2 million rows afterwards); added back once the table
+    is loaded, each constraint checks every row in one pass, as ``pg_restore`` does."""
+    statements = []
+    for name, definition in database.execute_sql(
+        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+        "WHERE conrelid = %s::regclass AND confrelid = conrelid AND contype = 'f'",
+        (f'"{table}"',),
+    ).fetchall():
+        database.execute_sql(f'ALTER TABLE "{table}" DROP CONSTRAINT "{name}"')
+        statements.append(f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {definition}')
+    return statements
+
+
 def drop_secondary_indexes(database: Database, table: str) -> list[str]:
     """Drop the non-unique indexes of an EMPTY PostgreSQL table; their CREATE statements.
 

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 import pytest
 
-from patolab_desktop.db.models import ALL_MODELS, Customer, LabRequest
+from patolab_desktop.db.models import ALL_MODELS, Customer, LabRequest, RequestLine
 from patolab_desktop.services.bootstrap import close_db, open_db
 from patolab_desktop.services.safety import transfer
 from tests.conftest import PG_URL, scratch_pg_database
@@ -55,6 +55,12 @@ def source(tmp_path):
     LabRequest.update(total_amount=Decimal("1234567.891")).where(
         LabRequest.id == request_row.id
     ).execute()
+    # a line that points at a LATER line of its table (copied as it is, checked after)
+    first_line, last_line = (
+        RequestLine.select().order_by(RequestLine.id).first(),
+        RequestLine.select().order_by(RequestLine.id.desc()).first(),
+    )
+    RequestLine.update(parent_line=last_line.id).where(RequestLine.id == first_line.id).execute()
     yield path
     close_db()
 
@@ -76,3 +82,12 @@ def test_every_value_of_every_table_reads_back_the_same(source, target):
         if model._meta.table_name == "schema_version":
             continue
         assert after[model] == before[model], model._meta.table_name
+    if PG_URL:  # the constraint dropped for the load is back, and it holds
+        from patolab_desktop.db.database import db
+
+        assert db.execute_sql(
+            "SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = "
+            "'request_line'::regclass AND confrelid = conrelid AND contype = 'f'"
+        ).fetchall() == [
+            ("FOREIGN KEY (parent_line_id) REFERENCES request_line(id) ON DELETE CASCADE",)
+        ]

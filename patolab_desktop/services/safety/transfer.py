@@ -153,7 +153,7 @@ def _copy_table(
     pk_index = fields.index(model._meta.primary_key)
     copy = isinstance(target, PostgresqlDatabase)  # COPY, not INSERT (issue 20)
     if copy and is_sqlite(source) and all(_sqlite_text_ready(f) for f in fields):
-        return _copy_table_as_text(source, target, model, fields, self_refs, batch, progress)
+        return _copy_table_as_text(source, target, model, fields, batch, progress)
     later: list[tuple[int, object, object]] = []
     last_rowid = -(2**63)
     copied = 0
@@ -215,17 +215,15 @@ def _sqlite_text_ready(field: Field) -> bool:
     return isinstance(field, _AS_NUMBER + _AS_TEXT)
 
 
-def _copy_line_sql(fields: list, self_refs: list[int]) -> str:
+def _copy_line_sql(fields: list) -> str:
     """One SQLite expression that writes a row as a line of COPY's text format: NULL as
     ``\\N``, a text's backslash, tab, newline and carriage return backslash-escaped,
     columns joined by tabs. SQLite does per cell what Python did 20 million times over
     (issue 20: the per-cell conversion was most of ``migrate-to``'s time)."""
     cells = []
-    for index, field in enumerate(fields):
+    for field in fields:
         column = f'"{field.column_name}"'
-        if index in self_refs:  # filled in once every row of the table is there
-            cells.append("'\\N'")
-        elif isinstance(field, _AS_NUMBER):
+        if isinstance(field, _AS_NUMBER):
             cells.append(f"COALESCE(CAST({column} AS TEXT), '\\N')")
         else:
             escaped = f"REPLACE({column}, '\\', '\\\\')"
@@ -240,21 +238,22 @@ def _copy_table_as_text(
     target: Database,
     model: type[Model],
     fields: list,
-    self_refs: list[int],
     batch: int,
     progress: Callable[[str], None] | None,
 ) -> int:
     """``_copy_table`` from SQLite to PostgreSQL with the COPY lines written by SQLite.
 
     The next batch is read (by SQLite, on a read-only connection of its own, in a worker
-    thread) while PostgreSQL takes the current one: the two sides work at the same time."""
+    thread) while PostgreSQL takes the current one: the two sides work at the same time.
+    A reference to a row of the same table is copied as it is, its constraint added back
+    (and so checked) once the table is loaded."""
     import sqlite3
     from concurrent.futures import ThreadPoolExecutor
 
     table = model._meta.table_name
     names = ", ".join(f'"{f.column_name}"' for f in fields)
     query = (
-        f'SELECT rowid, {_copy_line_sql(fields, self_refs)} FROM "{table}" '
+        f'SELECT rowid, {_copy_line_sql(fields)} FROM "{table}" '
         "WHERE rowid > ? ORDER BY rowid LIMIT ?"
     )
     reader = sqlite3.connect(
@@ -264,6 +263,7 @@ def _copy_table_as_text(
     def read(after: int) -> list:
         return reader.execute(query, (after, batch)).fetchall()
 
+    constraints = bulk.drop_self_references(target, table)
     cursor = target.cursor()
     copied = 0
     try:
@@ -282,13 +282,8 @@ def _copy_table_as_text(
                     )
     finally:
         reader.close()
-    pk = model._meta.primary_key.column_name
-    for index in self_refs:
-        column = fields[index].column_name
-        pairs = source.execute_sql(
-            f'SELECT "{pk}", "{column}" FROM "{table}" WHERE "{column}" IS NOT NULL'
-        ).fetchall()
-        _fill_self_references(target, table, pk, column, pairs, batch)
+    for statement in constraints:
+        target.execute_sql(statement)
     return copied
 
 
