@@ -20,7 +20,7 @@ from ...db.models_billing import FiscalAuthorisation, FiscalDocument, now
 from ...util.text import clean
 from .. import settings
 from ..access import audit, session
-from ..errors import NotFoundError, RuleError, ValidationError, stale
+from ..errors import RuleError, ValidationError, existing, stale
 from ..safety import counters
 from ..texts import translate
 from .types import DOC_TYPE_LABELS, label
@@ -286,10 +286,10 @@ def update(authorisation_id: int, data: AuthorisationInput, expected_version: in
 
 
 def _get(authorisation_id: int) -> FiscalAuthorisation:
-    row = FiscalAuthorisation.get_or_none(FiscalAuthorisation.id == authorisation_id)
-    if row is None:
-        raise NotFoundError(translate("services.billing", "La autorización no existe."))
-    return row
+    return existing(
+        FiscalAuthorisation.get_or_none(FiscalAuthorisation.id == authorisation_id),
+        translate("services.billing", "La autorización no existe."),
+    )
 
 
 def list_all() -> list[dict]:

@@ -20,7 +20,7 @@ from ...db.models_billing import CashSession, FiscalDocument, Payment, now
 from ...util.money import format_lempiras
 from ...util.text import clean
 from ..access import audit, session
-from ..errors import NotFoundError, RuleError, ValidationError, stale
+from ..errors import RuleError, ValidationError, existing, stale
 from ..texts import QT_TRANSLATE_NOOP, translate
 from .amounts import ZERO, cents, read_cents, stored_sum
 from .authorisations import issuing_point
@@ -202,9 +202,10 @@ def confirm(session_id: int, expected_version: int | None = None) -> None:
     """A supervisor confirms a closed session."""
     actor = session.require("billing.reports")
     with write_transaction():
-        row = CashSession.get_or_none(CashSession.id == session_id)
-        if row is None:
-            raise NotFoundError(translate("services.billing", "La caja no existe."))
+        row = existing(
+            CashSession.get_or_none(CashSession.id == session_id),
+            translate("services.billing", "La caja no existe."),
+        )
         if expected_version is not None and row.version != expected_version:
             raise stale(translate("services.billing", "la caja"))
         if row.status != "closed":
@@ -272,9 +273,10 @@ def list_sessions(status: str | None = None, limit: int = 200) -> list[dict]:
 def report(session_id: int) -> CashCloseReport:
     """The close report of a session (closed or confirmed), as printed."""
     actor = session.require("billing.cash")
-    row = CashSession.get_or_none(CashSession.id == session_id)
-    if row is None:
-        raise NotFoundError(translate("services.billing", "La caja no existe."))
+    row = existing(
+        CashSession.get_or_none(CashSession.id == session_id),
+        translate("services.billing", "La caja no existe."),
+    )
     if row.username != actor.username and not session.has("billing.reports"):
         raise RuleError(translate("services.billing", "Solo ve el cierre de su propia caja."))
     if row.status == "open":

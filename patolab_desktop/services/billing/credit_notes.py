@@ -21,7 +21,7 @@ from ...util.money import format_lempiras
 from ...util.text import clean
 from .. import identity
 from ..access import audit, session
-from ..errors import NotFoundError, RuleError, ValidationError
+from ..errors import NotFoundError, RuleError, ValidationError, existing
 from ..texts import translate
 from . import buyers, cash, issuing, payments, records
 from .amounts import ZERO, AmountOutOfRange, LineInput, compute, read_cents
@@ -59,9 +59,10 @@ class CreditNoteInput:
 def remaining(original_id: int) -> Decimal:
     """What can still be credited on a factura."""
     session.require("billing.credit_note")
-    row = FiscalDocument.get_or_none(FiscalDocument.id == original_id)
-    if row is None:
-        raise NotFoundError(translate("services.billing", "La factura no existe."))
+    row = existing(
+        FiscalDocument.get_or_none(FiscalDocument.id == original_id),
+        translate("services.billing", "La factura no existe."),
+    )
     return row.total.quantize(Decimal("0.01")) - credited_amount(row.id)
 
 

@@ -28,7 +28,7 @@ from ...db.models_billing import (
 from ...util.money import format_lempiras
 from .. import identity
 from ..access import audit, session
-from ..errors import NotFoundError, RuleError, ValidationError
+from ..errors import NotFoundError, RuleError, ValidationError, existing
 from ..texts import translate
 from . import buyers, cash, issuing, payments, records
 from .amounts import ZERO, LineInput, compute
@@ -127,12 +127,10 @@ def _bill_to(requests: list[LabRequest], given: int | None) -> Customer:
                 )
             }
         )
-    customer = Customer.get_or_none(Customer.id == targets.pop())
-    if customer is None:
-        raise NotFoundError(
-            translate("services.billing", "El cliente a quien se factura no existe.")
-        )
-    return customer
+    return existing(
+        Customer.get_or_none(Customer.id == targets.pop()),
+        translate("services.billing", "El cliente a quien se factura no existe."),
+    )
 
 
 def _credit_terms(customer: Customer, amount: Decimal) -> dt.date:

@@ -22,7 +22,7 @@ from ...db.models_billing import (
 from ...util.text import clean
 from .. import identity, settings
 from ..access import audit, session
-from ..errors import NotFoundError, RuleError, ValidationError
+from ..errors import RuleError, ValidationError, existing
 from ..texts import QT_TRANSLATE_NOOP, translate
 from . import cash, payments
 from .balances import move_balance, summaries
@@ -35,10 +35,10 @@ TWO = Decimal("0.01")
 
 
 def _get(document_id: int) -> FiscalDocument:
-    row = FiscalDocument.get_or_none(FiscalDocument.id == document_id)
-    if row is None:
-        raise NotFoundError(translate("services.billing", "El documento no existe."))
-    return row
+    return existing(
+        FiscalDocument.get_or_none(FiscalDocument.id == document_id),
+        translate("services.billing", "El documento no existe."),
+    )
 
 
 def find(number: str) -> int:
@@ -54,13 +54,12 @@ def find(number: str) -> int:
             }
         )
     text = f"{digits[:3]}-{digits[3:6]}-{digits[6:8]}-{digits[8:]}"
-    row = FiscalDocument.get_or_none(FiscalDocument.number == text)
-    if row is None:
-        raise NotFoundError(
-            translate("services.billing", "No hay un documento con el número {number}.").format(
-                number=text
-            )
-        )
+    row = existing(
+        FiscalDocument.get_or_none(FiscalDocument.number == text),
+        translate("services.billing", "No hay un documento con el número {number}.").format(
+            number=text
+        ),
+    )
     return row.id
 
 
@@ -221,9 +220,10 @@ def void(document_id: int, reason: str) -> None:
             {"reason": translate("services.billing", "Escriba el motivo de la anulación.")}
         )
     with write_transaction():
-        row = locked(FiscalDocument.select().where(FiscalDocument.id == document_id)).first()
-        if row is None:
-            raise NotFoundError(translate("services.billing", "El documento no existe."))
+        row = existing(
+            locked(FiscalDocument.select().where(FiscalDocument.id == document_id)).first(),
+            translate("services.billing", "El documento no existe."),
+        )
         if row.status == "void":
             raise RuleError(
                 translate("services.billing", "El documento {number} ya está anulado.").format(

@@ -13,7 +13,7 @@ from ...db.database import write_transaction
 from ...db.models import Customer
 from ...db.models_billing import CreditAccount, FiscalDocument
 from ..access import audit, session
-from ..errors import NotFoundError, RuleError, ValidationError, stale
+from ..errors import RuleError, ValidationError, existing, stale
 from ..texts import translate
 from . import cash, payments
 from .amounts import ZERO, read_cents
@@ -55,9 +55,10 @@ def set_account(
 ) -> None:
     """Set a company's credit limit and days to pay (administrators)."""
     session.require("billing.authorisations")
-    customer = Customer.get_or_none(Customer.id == customer_id)
-    if customer is None:
-        raise NotFoundError(translate("services.billing", "El cliente no existe."))
+    customer = existing(
+        Customer.get_or_none(Customer.id == customer_id),
+        translate("services.billing", "El cliente no existe."),
+    )
     if customer.type != "empresa":
         raise RuleError(translate("services.billing", "Solo una empresa tiene crédito."))
     errors = {}
@@ -129,9 +130,10 @@ def statement(customer_id: int, today: dt.date | None = None) -> dict:
     """The statement of account: each credit invoice with total, credit notes, paid,
     balance, due date and days overdue; and the totals."""
     session.require("billing.issue")
-    customer = Customer.get_or_none(Customer.id == customer_id)
-    if customer is None:
-        raise NotFoundError(translate("services.billing", "El cliente no existe."))
+    customer = existing(
+        Customer.get_or_none(Customer.id == customer_id),
+        translate("services.billing", "El cliente no existe."),
+    )
     today = today or dt.date.today()
     rows = []
     for row in _open_invoices(customer_id):

@@ -20,7 +20,7 @@ from ...util.dataclass_rows import from_row
 from ...util.text import clean
 from .. import settings
 from ..access import audit, session
-from ..errors import ConflictError, NotFoundError, RuleError, ValidationError, stale
+from ..errors import ConflictError, NotFoundError, RuleError, ValidationError, existing, stale
 from ..texts import translate
 from .activation import set_active
 from .referrers import format_phone, normalize_phone
@@ -327,11 +327,10 @@ def default_branch_id() -> int:
 
 def get_by_code(code: str) -> BranchData:
     session.require("branches.manage")
-    row = Branch.get_or_none(Branch.code == clean(code).upper())
-    if row is None:
-        raise NotFoundError(
-            translate("services.branches", "No existe la sucursal con código «{code}».").format(
-                code=clean(code).upper()
-            )
-        )
+    row = existing(
+        Branch.get_or_none(Branch.code == clean(code).upper()),
+        translate("services.branches", "No existe la sucursal con código «{code}».").format(
+            code=clean(code).upper()
+        ),
+    )
     return get(row.id)

@@ -13,7 +13,7 @@ from ...db.database import db, update_versioned
 from ...db.models import Referrer, ReferrerType
 from ...util.text import clean, fold
 from ..access import audit, session
-from ..errors import NotFoundError, RuleError, ValidationError, stale
+from ..errors import NotFoundError, RuleError, ValidationError, existing, stale
 from ..texts import translate
 
 NAME_MAX = 80
@@ -54,9 +54,7 @@ def list_active() -> list[dict]:
 
 def get(type_id: int) -> dict:
     session.require("referrers.view")
-    row = ReferrerType.get_or_none(ReferrerType.id == type_id)
-    if row is None:
-        raise NotFoundError(_missing(type_id))
+    row = existing(ReferrerType.get_or_none(ReferrerType.id == type_id), _missing(type_id))
     return {
         "id": row.id,
         "name": row.name,
@@ -129,9 +127,7 @@ def rename(type_id: int, name: str, version: int) -> None:
     changed it since."""
     session.require("referrers.edit")
     with db.atomic():
-        current = ReferrerType.get_or_none(ReferrerType.id == type_id)
-        if current is None:
-            raise NotFoundError(_missing(type_id))
+        current = existing(ReferrerType.get_or_none(ReferrerType.id == type_id), _missing(type_id))
         name = _checked_name(name, own_id=type_id)
         updated = update_versioned(ReferrerType, type_id, version, name=name)
         if updated != 1:
@@ -193,9 +189,7 @@ def delete(type_id: int) -> None:
     """Delete an unused type; a type in use raises RuleError (it can only be renamed)."""
     session.require("referrers.delete")
     with db.atomic():
-        row = ReferrerType.get_or_none(ReferrerType.id == type_id)
-        if row is None:
-            raise NotFoundError(_missing(type_id))
+        row = existing(ReferrerType.get_or_none(ReferrerType.id == type_id), _missing(type_id))
         problem = why_not_deletable(type_id)
         if problem:
             raise RuleError(problem)

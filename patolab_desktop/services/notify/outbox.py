@@ -12,7 +12,7 @@ from peewee import fn
 from ...db.models import Customer, LabRequest, Outbox, Setting
 from ...util.money import format_lempiras
 from ..access import audit, session
-from ..errors import NotFoundError, RuleError
+from ..errors import RuleError, existing
 from ..texts import translate
 from .events import EVENT_LABELS, EXPIRY, STATUS_LABELS, STATUSES, render
 from .phones import whatsapp_number
@@ -183,10 +183,10 @@ def queue_size() -> int:
 
 
 def _load(message_id: int) -> Outbox:
-    message = Outbox.get_or_none(Outbox.id == message_id)
-    if message is None:
-        raise NotFoundError(translate("services.notify", "El mensaje no existe."))
-    return message
+    return existing(
+        Outbox.get_or_none(Outbox.id == message_id),
+        translate("services.notify", "El mensaje no existe."),
+    )
 
 
 def _change(message: Outbox, **values: object) -> None:

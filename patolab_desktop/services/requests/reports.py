@@ -19,7 +19,7 @@ from ...db.models import Branch, Customer, LabRequest, Referrer
 from ...util.money import PLACES, ZERO
 from .. import customers as customers_service
 from ..access import audit, session
-from ..errors import NotFoundError, RuleError, ValidationError
+from ..errors import RuleError, ValidationError, existing
 from ..texts import translate
 from . import reading
 from . import types as request_types
@@ -331,11 +331,10 @@ def period_report_data(
     start, end = _day_bounds(date_from, date_to)
     branch = None
     if branch_id is not None:
-        branch_row = Branch.get_or_none(Branch.id == branch_id)
-        if branch_row is None:
-            raise NotFoundError(
-                translate("services.reports", "No existe la sucursal {id}.").format(id=branch_id)
-            )
+        branch_row = existing(
+            Branch.get_or_none(Branch.id == branch_id),
+            translate("services.reports", "No existe la sucursal {id}.").format(id=branch_id),
+        )
         branch = {"id": branch_row.id, "code": branch_row.code, "name": branch_row.name}
 
     def scoped(query: ModelSelect) -> ModelSelect:
