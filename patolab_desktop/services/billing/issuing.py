@@ -31,15 +31,7 @@ def write_document(
         branch=allocation.branch_id,
         issued_at=now(),
         issued_by=issued_by,
-        subtotal=amounts.subtotal,
-        discounts=amounts.discounts,
-        exempt=amounts.exempt,
-        exonerated=amounts.exonerated,
-        taxed15=amounts.taxed15,
-        taxed18=amounts.taxed18,
-        isv15=amounts.isv15,
-        isv18=amounts.isv18,
-        total=amounts.total,
+        **amounts.totals(),
         **fields,
     )
     FiscalDocumentLine.insert_many(

@@ -20,6 +20,8 @@ from .balances import move_balance, summed
 from .types import BALANCE, CARD, CASH, CHEQUE, METHOD_LABELS, METHODS, TRANSFER, label
 
 CONTEXT = "services.billing"
+#: what identifies how a payment was made (card, transfer, cheque), copied by its reversal
+DETAIL_COLUMNS = ("card_last4", "auth_code", "bank", "reference")
 
 
 @dataclass(frozen=True)
@@ -167,10 +169,7 @@ def write(
             amount=p.amount * sign,
             received=p.received,
             change=p.change,
-            card_last4=p.card_last4,
-            auth_code=p.auth_code,
-            bank=p.bank,
-            reference=p.reference,
+            **details(p),
             cash_session=cash_session_id,
             at=now(),
             by=by,
@@ -184,6 +183,11 @@ def write(
                 by,
             )
     return batch
+
+
+def details(payment: CleanPayment | Payment) -> dict[str, str]:
+    """The ``DETAIL_COLUMNS`` of a payment, for its ``payment`` row."""
+    return {column: getattr(payment, column) for column in DETAIL_COLUMNS}
 
 
 def method_text(row: Payment) -> str:

@@ -25,6 +25,7 @@ from ..access import audit, session
 from ..errors import RuleError, ValidationError, existing
 from ..texts import QT_TRANSLATE_NOOP, translate
 from . import cash, payments
+from .amounts import TOTAL_COLUMNS
 from .balances import move_balance, summaries
 from .types import DOC_TITLES, INVOICE
 from .views import DocumentLine, Issuer, PaymentLine, Totals
@@ -129,19 +130,8 @@ def _view(row: FiscalDocument) -> FiscalView:
         .where(FiscalDocumentLine.document == row.id)
         .order_by(FiscalDocumentLine.position)
     )
-    total = row.total.quantize(TWO)
-    totals = Totals(
-        subtotal=row.subtotal.quantize(TWO),
-        discounts=row.discounts.quantize(TWO),
-        exempt=row.exempt.quantize(TWO),
-        exonerated=row.exonerated.quantize(TWO),
-        taxed15=row.taxed15.quantize(TWO),
-        taxed18=row.taxed18.quantize(TWO),
-        isv15=row.isv15.quantize(TWO),
-        isv18=row.isv18.quantize(TWO),
-        total=total,
-        total_words=amount_in_words(total),
-    )
+    stored = {column: getattr(row, column).quantize(TWO) for column in TOTAL_COLUMNS}
+    totals = Totals(**stored, total_words=amount_in_words(stored["total"]))
     paid = tuple(
         PaymentLine(
             method_label=payments.method_text(p),
@@ -257,10 +247,7 @@ def void(document_id: int, reason: str) -> None:
                     amount=-p.amount,
                     received=None,
                     change=None,
-                    card_last4=p.card_last4,
-                    auth_code=p.auth_code,
-                    bank=p.bank,
-                    reference=p.reference,
+                    **payments.details(p),
                     cash_session=session_id,
                     at=now(),
                     by=actor.username,

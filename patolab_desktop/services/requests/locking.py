@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...db.database import locked
-from ...db.models import LabRequest, now
+from ...db.models import LabRequest, RequestLine, now
 from ..errors import ConflictError, RuleError, existing
 from ..texts import translate
 from .types import READ_ONLY, status_text
@@ -35,6 +35,23 @@ def _load_for_change(
             ).format(number=request.request_number, status=status_text(request.status).lower())
         )
     return request
+
+
+def _lines_for_change(request_id: int) -> list[RequestLine]:
+    """The request's lines in order, with what adding, removing and marking lines read."""
+    return list(
+        RequestLine.select(
+            RequestLine.id,
+            RequestLine.investigation,
+            RequestLine.parent_line,
+            RequestLine.price,
+            RequestLine.own_price,
+            RequestLine.status,
+            RequestLine.started_at,
+        )
+        .where(RequestLine.lab_request == request_id)
+        .order_by(RequestLine.id)
+    )
 
 
 def _save_header(request: LabRequest, **changes: Any) -> None:
