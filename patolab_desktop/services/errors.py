@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TypeVar
-
-T = TypeVar("T")
-
 
 class ServiceError(Exception):
     """Base class: ``str(error)`` is a complete message for the user."""
@@ -23,13 +19,6 @@ class ValidationError(ServiceError):
 
 class NotFoundError(ServiceError):
     pass
-
-
-def existing(found: T | None, message: str) -> T:
-    """``found`` (a looked-up record or value); ``NotFoundError(message)`` when it is None."""
-    if found is None:
-        raise NotFoundError(message)
-    return found
 
 
 class RuleError(ServiceError):

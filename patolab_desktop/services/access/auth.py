@@ -31,8 +31,9 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 
 from ...db.database import write_transaction
 from ...db.models import Role, RolePermission, User
+from ...util.lookups import present
 from ...util.text import clean, fold
-from ..errors import RuleError, ServiceError, ValidationError, existing
+from ..errors import NotFoundError, RuleError, ServiceError, ValidationError
 from ..texts import translate
 from . import audit, permissions, session
 from .session import Actor
@@ -414,9 +415,9 @@ def change_password(old: str, new: str) -> Actor:
     if actor.is_system or actor.id is None:
         raise RuleError(translate("services.auth", "El usuario del sistema no tiene contraseña."))
     now = clock()
-    user = existing(
+    user = present(
         User.get_or_none(User.id == actor.id),
-        translate("services.auth", "Este usuario ya no existe."),
+        NotFoundError(translate("services.auth", "Este usuario ya no existe.")),
     )
     if _wrong_password(user, old, now, "Cambio de contraseña") is not None:
         raise ValidationError(

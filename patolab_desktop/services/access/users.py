@@ -14,8 +14,9 @@ from peewee import JOIN, fn
 
 from ...db.database import update_versioned, write_transaction
 from ...db.models import Role, RolePermission, User
+from ...util.lookups import present
 from ...util.text import clean, fold, search_input
-from ..errors import NotFoundError, RuleError, ValidationError, existing, stale
+from ..errors import NotFoundError, RuleError, ValidationError, stale
 from ..paging import Page, PageRequest, cursor_by, keyset_page
 from ..texts import translate
 from . import audit, auth, permissions, session
@@ -87,15 +88,17 @@ def _after_change() -> None:
 
 def _user(user_id: int) -> User:
     """The stored user; NotFoundError when there is none."""
-    return existing(
-        User.get_or_none(User.id == user_id), translate("services.users", "El usuario no existe.")
+    return present(
+        User.get_or_none(User.id == user_id),
+        NotFoundError(translate("services.users", "El usuario no existe.")),
     )
 
 
 def _role(role_id: int) -> Role:
     """The stored role; NotFoundError when there is none."""
-    return existing(
-        Role.get_or_none(Role.id == role_id), translate("services.users", "El rol no existe.")
+    return present(
+        Role.get_or_none(Role.id == role_id),
+        NotFoundError(translate("services.users", "El rol no existe.")),
     )
 
 
@@ -350,9 +353,9 @@ def roles() -> list[dict]:
 
 
 def _role_by_name(name: str) -> Role:
-    return existing(
+    return present(
         Role.get_or_none(Role.name == name),
-        translate("services.users", "El rol «{name}» no existe.").format(name=name),
+        NotFoundError(translate("services.users", "El rol «{name}» no existe.").format(name=name)),
     )
 
 

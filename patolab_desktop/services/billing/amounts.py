@@ -95,10 +95,6 @@ class DocumentAmounts:
     isv18: Decimal
     total: Decimal
 
-    def totals(self) -> dict[str, Decimal]:
-        """The ``TOTAL_COLUMNS`` of a ``fiscal_document`` row."""
-        return {column: getattr(self, column) for column in TOTAL_COLUMNS}
-
 
 #: the totals of a document: the fields of ``DocumentAmounts`` after its lines, the
 #: same-named columns of ``fiscal_document`` and fields of ``views.Totals``

@@ -17,10 +17,11 @@ from dataclasses import dataclass
 from ...db.database import db, locked, write_transaction
 from ...db.models import Branch
 from ...db.models_billing import FiscalAuthorisation, FiscalDocument, now
+from ...util.lookups import present
 from ...util.text import clean
 from .. import settings
 from ..access import audit, session
-from ..errors import RuleError, ValidationError, existing, stale
+from ..errors import NotFoundError, RuleError, ValidationError, stale
 from ..safety import counters
 from ..texts import translate
 from .types import DOC_TYPE_LABELS, label
@@ -286,9 +287,9 @@ def update(authorisation_id: int, data: AuthorisationInput, expected_version: in
 
 
 def _get(authorisation_id: int) -> FiscalAuthorisation:
-    return existing(
+    return present(
         FiscalAuthorisation.get_or_none(FiscalAuthorisation.id == authorisation_id),
-        translate("services.billing", "La autorización no existe."),
+        NotFoundError(translate("services.billing", "La autorización no existe.")),
     )
 
 

@@ -17,11 +17,12 @@ from decimal import Decimal
 from ...db.database import locked, write_transaction
 from ...db.models import RequestEvent
 from ...db.models_billing import FiscalDocument, FiscalDocumentLine, Payment, now
+from ...util.lookups import present
 from ...util.money import format_lempiras
 from ...util.text import clean
 from .. import identity
 from ..access import audit, session
-from ..errors import NotFoundError, RuleError, ValidationError, existing
+from ..errors import NotFoundError, RuleError, ValidationError
 from ..texts import translate
 from . import buyers, cash, issuing, payments, records
 from .amounts import ZERO, AmountOutOfRange, LineInput, compute, read_cents
@@ -59,9 +60,9 @@ class CreditNoteInput:
 def remaining(original_id: int) -> Decimal:
     """What can still be credited on a factura."""
     session.require("billing.credit_note")
-    row = existing(
+    row = present(
         FiscalDocument.get_or_none(FiscalDocument.id == original_id),
-        translate("services.billing", "La factura no existe."),
+        NotFoundError(translate("services.billing", "La factura no existe.")),
     )
     return row.total.quantize(Decimal("0.01")) - credited_amount(row.id)
 

@@ -25,10 +25,11 @@ from ...db.models_billing import (
     InvoicedRequest,
     now,
 )
+from ...util.lookups import present
 from ...util.money import format_lempiras
 from .. import identity
 from ..access import audit, session
-from ..errors import NotFoundError, RuleError, ValidationError, existing
+from ..errors import NotFoundError, RuleError, ValidationError
 from ..texts import translate
 from . import buyers, cash, issuing, payments, records
 from .amounts import ZERO, LineInput, compute
@@ -127,9 +128,9 @@ def _bill_to(requests: list[LabRequest], given: int | None) -> Customer:
                 )
             }
         )
-    return existing(
+    return present(
         Customer.get_or_none(Customer.id == targets.pop()),
-        translate("services.billing", "El cliente a quien se factura no existe."),
+        NotFoundError(translate("services.billing", "El cliente a quien se factura no existe.")),
     )
 
 

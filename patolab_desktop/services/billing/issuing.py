@@ -6,8 +6,9 @@ transaction."""
 from __future__ import annotations
 
 from ...db.models_billing import FiscalDocument, FiscalDocumentLine, now
+from ...util.dataclass_rows import values_of
 from . import backend
-from .amounts import DocumentAmounts
+from .amounts import TOTAL_COLUMNS, DocumentAmounts
 
 
 def write_document(
@@ -31,7 +32,7 @@ def write_document(
         branch=allocation.branch_id,
         issued_at=now(),
         issued_by=issued_by,
-        **amounts.totals(),
+        **values_of(amounts, TOTAL_COLUMNS),
         **fields,
     )
     FiscalDocumentLine.insert_many(

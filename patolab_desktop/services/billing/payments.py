@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ...db.models_billing import BalanceMove, Payment, now
+from ...util.dataclass_rows import values_of
 from ...util.money import format_lempiras
 from ...util.text import clean
 from ..errors import ValidationError
@@ -169,7 +170,7 @@ def write(
             amount=p.amount * sign,
             received=p.received,
             change=p.change,
-            **details(p),
+            **values_of(p, DETAIL_COLUMNS),
             cash_session=cash_session_id,
             at=now(),
             by=by,
@@ -183,11 +184,6 @@ def write(
                 by,
             )
     return batch
-
-
-def details(payment: CleanPayment | Payment) -> dict[str, str]:
-    """The ``DETAIL_COLUMNS`` of a payment, for its ``payment`` row."""
-    return {column: getattr(payment, column) for column in DETAIL_COLUMNS}
 
 
 def method_text(row: Payment) -> str:

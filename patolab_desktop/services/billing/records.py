@@ -19,10 +19,12 @@ from ...db.models_billing import (
     Payment,
     now,
 )
+from ...util.dataclass_rows import values_of
+from ...util.lookups import present
 from ...util.text import clean
 from .. import identity, settings
 from ..access import audit, session
-from ..errors import RuleError, ValidationError, existing
+from ..errors import NotFoundError, RuleError, ValidationError
 from ..texts import QT_TRANSLATE_NOOP, translate
 from . import cash, payments
 from .amounts import TOTAL_COLUMNS
@@ -36,9 +38,9 @@ TWO = Decimal("0.01")
 
 
 def _get(document_id: int) -> FiscalDocument:
-    return existing(
+    return present(
         FiscalDocument.get_or_none(FiscalDocument.id == document_id),
-        translate("services.billing", "El documento no existe."),
+        NotFoundError(translate("services.billing", "El documento no existe.")),
     )
 
 
@@ -55,10 +57,12 @@ def find(number: str) -> int:
             }
         )
     text = f"{digits[:3]}-{digits[3:6]}-{digits[6:8]}-{digits[8:]}"
-    row = existing(
+    row = present(
         FiscalDocument.get_or_none(FiscalDocument.number == text),
-        translate("services.billing", "No hay un documento con el número {number}.").format(
-            number=text
+        NotFoundError(
+            translate("services.billing", "No hay un documento con el número {number}.").format(
+                number=text
+            )
         ),
     )
     return row.id
@@ -210,9 +214,9 @@ def void(document_id: int, reason: str) -> None:
             {"reason": translate("services.billing", "Escriba el motivo de la anulación.")}
         )
     with write_transaction():
-        row = existing(
+        row = present(
             locked(FiscalDocument.select().where(FiscalDocument.id == document_id)).first(),
-            translate("services.billing", "El documento no existe."),
+            NotFoundError(translate("services.billing", "El documento no existe.")),
         )
         if row.status == "void":
             raise RuleError(
@@ -247,7 +251,7 @@ def void(document_id: int, reason: str) -> None:
                     amount=-p.amount,
                     received=None,
                     change=None,
-                    **payments.details(p),
+                    **values_of(p, payments.DETAIL_COLUMNS),
                     cash_session=session_id,
                     at=now(),
                     by=actor.username,

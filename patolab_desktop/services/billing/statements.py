@@ -12,8 +12,9 @@ from decimal import Decimal
 from ...db.database import write_transaction
 from ...db.models import Customer
 from ...db.models_billing import CreditAccount, FiscalDocument
+from ...util.lookups import present
 from ..access import audit, session
-from ..errors import RuleError, ValidationError, existing, stale
+from ..errors import NotFoundError, RuleError, ValidationError, stale
 from ..texts import translate
 from . import cash, payments
 from .amounts import ZERO, read_cents
@@ -55,9 +56,9 @@ def set_account(
 ) -> None:
     """Set a company's credit limit and days to pay (administrators)."""
     session.require("billing.authorisations")
-    customer = existing(
+    customer = present(
         Customer.get_or_none(Customer.id == customer_id),
-        translate("services.billing", "El cliente no existe."),
+        NotFoundError(translate("services.billing", "El cliente no existe.")),
     )
     if customer.type != "empresa":
         raise RuleError(translate("services.billing", "Solo una empresa tiene crédito."))
@@ -130,9 +131,9 @@ def statement(customer_id: int, today: dt.date | None = None) -> dict:
     """The statement of account: each credit invoice with total, credit notes, paid,
     balance, due date and days overdue; and the totals."""
     session.require("billing.issue")
-    customer = existing(
+    customer = present(
         Customer.get_or_none(Customer.id == customer_id),
-        translate("services.billing", "El cliente no existe."),
+        NotFoundError(translate("services.billing", "El cliente no existe.")),
     )
     today = today or dt.date.today()
     rows = []

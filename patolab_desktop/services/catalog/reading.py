@@ -10,9 +10,10 @@ from peewee import Case, Expression, ModelSelect, fn
 
 from ...db.models import Investigation, PanelMember, PriceChange
 from ...util.dataclass_rows import from_row
+from ...util.lookups import present
 from ...util.text import clean, fold, search_input
 from ..access import session
-from ..errors import existing
+from ..errors import NotFoundError
 from ..paging import Page, PageRequest, keyset_page
 from ..texts import translate
 from .values import CatalogFilter, InvestigationData, _missing, normalize_code
@@ -47,10 +48,12 @@ def get(investigation_id: int) -> InvestigationData:
 
 def get_by_code(code: str) -> InvestigationData:
     session.require("catalog.view")
-    row = existing(
+    row = present(
         Investigation.get_or_none(Investigation.code == normalize_code(code)),
-        translate("services.catalog", "No existe la investigación con código «{code}».").format(
-            code=normalize_code(code)
+        NotFoundError(
+            translate("services.catalog", "No existe la investigación con código «{code}».").format(
+                code=normalize_code(code)
+            )
         ),
     )
     return get(row.id)

@@ -11,9 +11,10 @@ from peewee import JOIN, IntegrityError, fn
 
 from ...db.database import db, update_versioned
 from ...db.models import Referrer, ReferrerType
+from ...util.lookups import present
 from ...util.text import clean, fold
 from ..access import audit, session
-from ..errors import NotFoundError, RuleError, ValidationError, existing, stale
+from ..errors import NotFoundError, RuleError, ValidationError, stale
 from ..texts import translate
 
 NAME_MAX = 80
@@ -54,7 +55,9 @@ def list_active() -> list[dict]:
 
 def get(type_id: int) -> dict:
     session.require("referrers.view")
-    row = existing(ReferrerType.get_or_none(ReferrerType.id == type_id), _missing(type_id))
+    row = present(
+        ReferrerType.get_or_none(ReferrerType.id == type_id), NotFoundError(_missing(type_id))
+    )
     return {
         "id": row.id,
         "name": row.name,
@@ -127,7 +130,9 @@ def rename(type_id: int, name: str, version: int) -> None:
     changed it since."""
     session.require("referrers.edit")
     with db.atomic():
-        current = existing(ReferrerType.get_or_none(ReferrerType.id == type_id), _missing(type_id))
+        current = present(
+            ReferrerType.get_or_none(ReferrerType.id == type_id), NotFoundError(_missing(type_id))
+        )
         name = _checked_name(name, own_id=type_id)
         updated = update_versioned(ReferrerType, type_id, version, name=name)
         if updated != 1:
@@ -189,7 +194,9 @@ def delete(type_id: int) -> None:
     """Delete an unused type; a type in use raises RuleError (it can only be renamed)."""
     session.require("referrers.delete")
     with db.atomic():
-        row = existing(ReferrerType.get_or_none(ReferrerType.id == type_id), _missing(type_id))
+        row = present(
+            ReferrerType.get_or_none(ReferrerType.id == type_id), NotFoundError(_missing(type_id))
+        )
         problem = why_not_deletable(type_id)
         if problem:
             raise RuleError(problem)

@@ -10,9 +10,10 @@ from urllib.parse import quote
 from peewee import fn
 
 from ...db.models import Customer, LabRequest, Outbox, Setting
+from ...util.lookups import present
 from ...util.money import format_lempiras
 from ..access import audit, session
-from ..errors import RuleError, existing
+from ..errors import NotFoundError, RuleError
 from ..texts import translate
 from .events import EVENT_LABELS, EXPIRY, STATUS_LABELS, STATUSES, render
 from .phones import whatsapp_number
@@ -183,9 +184,9 @@ def queue_size() -> int:
 
 
 def _load(message_id: int) -> Outbox:
-    return existing(
+    return present(
         Outbox.get_or_none(Outbox.id == message_id),
-        translate("services.notify", "El mensaje no existe."),
+        NotFoundError(translate("services.notify", "El mensaje no existe.")),
     )
 
 

@@ -7,7 +7,8 @@ from typing import Any
 
 from ...db.database import locked
 from ...db.models import LabRequest, RequestLine, now
-from ..errors import ConflictError, RuleError, existing
+from ...util.lookups import present
+from ..errors import ConflictError, NotFoundError, RuleError
 from ..texts import translate
 from .types import READ_ONLY, status_text
 
@@ -15,9 +16,9 @@ from .types import READ_ONLY, status_text
 def _load_for_change(
     request_id: int, version: int | None, allow_read_only: bool = False
 ) -> LabRequest:
-    request = existing(
+    request = present(
         locked(LabRequest.select().where(LabRequest.id == request_id)).first(),
-        translate("services.requests", "La solicitud no existe."),
+        NotFoundError(translate("services.requests", "La solicitud no existe.")),
     )
     if version is not None and int(version) != request.version:
         raise ConflictError(

@@ -19,8 +19,9 @@ from peewee import ModelSelect
 
 from ...db.database import db, locked
 from ...db.models import Branch, RequestCounter
+from ...util.lookups import present
 from ..access import session
-from ..errors import existing
+from ..errors import NotFoundError
 from ..texts import translate
 
 DIGITS = 6
@@ -58,9 +59,9 @@ def take_next(branch_id: int, year: int) -> tuple[int, str]:
     session.require("lis.requests.create")
     if db.transaction_depth() == 0:
         raise RuntimeError("request numbers are taken only inside the saving transaction")
-    code = existing(
+    code = present(
         Branch.select(Branch.code).where(Branch.id == branch_id).scalar(),
-        translate("services.request_numbers", "La sucursal no existe."),
+        NotFoundError(translate("services.request_numbers", "La sucursal no existe.")),
     )
     row = _counter_query(branch_id, year).first()
     if row is None:
