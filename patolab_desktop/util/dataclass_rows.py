@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
@@ -30,3 +30,8 @@ def from_row(cls: type[T], row: Any, **given: Any) -> T:
     else:
         values = {name: getattr(row, name) for name in _field_names(cls) if name not in given}
     return cls(**values, **given)
+
+
+def values_of(row: Any, names: Iterable[str]) -> dict[str, Any]:
+    """``{name: row.name}`` for each of ``names``: the same-named values of another row."""
+    return {name: getattr(row, name) for name in names}

@@ -31,6 +31,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 
 from ...db.database import write_transaction
 from ...db.models import Role, RolePermission, User
+from ...util.lookups import present
 from ...util.text import clean, fold
 from ..errors import NotFoundError, RuleError, ServiceError, ValidationError
 from ..texts import translate
@@ -414,9 +415,10 @@ def change_password(old: str, new: str) -> Actor:
     if actor.is_system or actor.id is None:
         raise RuleError(translate("services.auth", "El usuario del sistema no tiene contraseña."))
     now = clock()
-    user = User.get_or_none(User.id == actor.id)
-    if user is None:
-        raise NotFoundError(translate("services.auth", "Este usuario ya no existe."))
+    user = present(
+        User.get_or_none(User.id == actor.id),
+        NotFoundError(translate("services.auth", "Este usuario ya no existe.")),
+    )
     if _wrong_password(user, old, now, "Cambio de contraseña") is not None:
         raise ValidationError(
             {"old": translate("services.auth", "La contraseña actual no es correcta.")}

@@ -14,6 +14,7 @@ from peewee import JOIN, fn
 
 from ...db.database import update_versioned, write_transaction
 from ...db.models import Role, RolePermission, User
+from ...util.lookups import present
 from ...util.text import clean, fold, search_input
 from ..errors import NotFoundError, RuleError, ValidationError, stale
 from ..paging import Page, PageRequest, cursor_by, keyset_page
@@ -87,18 +88,18 @@ def _after_change() -> None:
 
 def _user(user_id: int) -> User:
     """The stored user; NotFoundError when there is none."""
-    user = User.get_or_none(User.id == user_id)
-    if user is None:
-        raise NotFoundError(translate("services.users", "El usuario no existe."))
-    return user
+    return present(
+        User.get_or_none(User.id == user_id),
+        NotFoundError(translate("services.users", "El usuario no existe.")),
+    )
 
 
 def _role(role_id: int) -> Role:
     """The stored role; NotFoundError when there is none."""
-    role = Role.get_or_none(Role.id == role_id)
-    if role is None:
-        raise NotFoundError(translate("services.users", "El rol no existe."))
-    return role
+    return present(
+        Role.get_or_none(Role.id == role_id),
+        NotFoundError(translate("services.users", "El rol no existe.")),
+    )
 
 
 def _status(row: dict, now: dt.datetime) -> str:
@@ -352,12 +353,10 @@ def roles() -> list[dict]:
 
 
 def _role_by_name(name: str) -> Role:
-    role = Role.get_or_none(Role.name == name)
-    if role is None:
-        raise NotFoundError(
-            translate("services.users", "El rol «{name}» no existe.").format(name=name)
-        )
-    return role
+    return present(
+        Role.get_or_none(Role.name == name),
+        NotFoundError(translate("services.users", "El rol «{name}» no existe.").format(name=name)),
+    )
 
 
 def _role_taken(name: str) -> str:

@@ -12,7 +12,7 @@ go to Importe Exonerado and carry no ISV. The identity that always holds:
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from decimal import ROUND_HALF_UP, Decimal
 
 from .types import EXEMPT, TAX_RATES, TAXED15, TAXED18
@@ -94,6 +94,11 @@ class DocumentAmounts:
     isv15: Decimal
     isv18: Decimal
     total: Decimal
+
+
+#: the totals of a document: the fields of ``DocumentAmounts`` after its lines, the
+#: same-named columns of ``fiscal_document`` and fields of ``views.Totals``
+TOTAL_COLUMNS = tuple(field.name for field in fields(DocumentAmounts) if field.name != "lines")
 
 
 def line_amount(line: LineInput) -> LineAmount:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from ...db.database import db, locked, write_transaction
 from ...db.models import Branch
 from ...db.models_billing import FiscalAuthorisation, FiscalDocument, now
+from ...util.lookups import present
 from ...util.text import clean
 from .. import settings
 from ..access import audit, session
@@ -286,10 +287,10 @@ def update(authorisation_id: int, data: AuthorisationInput, expected_version: in
 
 
 def _get(authorisation_id: int) -> FiscalAuthorisation:
-    row = FiscalAuthorisation.get_or_none(FiscalAuthorisation.id == authorisation_id)
-    if row is None:
-        raise NotFoundError(translate("services.billing", "La autorización no existe."))
-    return row
+    return present(
+        FiscalAuthorisation.get_or_none(FiscalAuthorisation.id == authorisation_id),
+        NotFoundError(translate("services.billing", "La autorización no existe.")),
+    )
 
 
 def list_all() -> list[dict]:

@@ -17,6 +17,7 @@ from peewee import fn
 from ...db.database import locked, write_transaction
 from ...db.models import Branch
 from ...db.models_billing import CashSession, FiscalDocument, Payment, now
+from ...util.lookups import present
 from ...util.money import format_lempiras
 from ...util.text import clean
 from ..access import audit, session
@@ -202,9 +203,10 @@ def confirm(session_id: int, expected_version: int | None = None) -> None:
     """A supervisor confirms a closed session."""
     actor = session.require("billing.reports")
     with write_transaction():
-        row = CashSession.get_or_none(CashSession.id == session_id)
-        if row is None:
-            raise NotFoundError(translate("services.billing", "La caja no existe."))
+        row = present(
+            CashSession.get_or_none(CashSession.id == session_id),
+            NotFoundError(translate("services.billing", "La caja no existe.")),
+        )
         if expected_version is not None and row.version != expected_version:
             raise stale(translate("services.billing", "la caja"))
         if row.status != "closed":
@@ -272,9 +274,10 @@ def list_sessions(status: str | None = None, limit: int = 200) -> list[dict]:
 def report(session_id: int) -> CashCloseReport:
     """The close report of a session (closed or confirmed), as printed."""
     actor = session.require("billing.cash")
-    row = CashSession.get_or_none(CashSession.id == session_id)
-    if row is None:
-        raise NotFoundError(translate("services.billing", "La caja no existe."))
+    row = present(
+        CashSession.get_or_none(CashSession.id == session_id),
+        NotFoundError(translate("services.billing", "La caja no existe.")),
+    )
     if row.username != actor.username and not session.has("billing.reports"):
         raise RuleError(translate("services.billing", "Solo ve el cierre de su propia caja."))
     if row.status == "open":

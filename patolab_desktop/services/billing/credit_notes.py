@@ -17,6 +17,7 @@ from decimal import Decimal
 from ...db.database import locked, write_transaction
 from ...db.models import RequestEvent
 from ...db.models_billing import FiscalDocument, FiscalDocumentLine, Payment, now
+from ...util.lookups import present
 from ...util.money import format_lempiras
 from ...util.text import clean
 from .. import identity
@@ -59,9 +60,10 @@ class CreditNoteInput:
 def remaining(original_id: int) -> Decimal:
     """What can still be credited on a factura."""
     session.require("billing.credit_note")
-    row = FiscalDocument.get_or_none(FiscalDocument.id == original_id)
-    if row is None:
-        raise NotFoundError(translate("services.billing", "La factura no existe."))
+    row = present(
+        FiscalDocument.get_or_none(FiscalDocument.id == original_id),
+        NotFoundError(translate("services.billing", "La factura no existe.")),
+    )
     return row.total.quantize(Decimal("0.01")) - credited_amount(row.id)
 
 

@@ -25,6 +25,7 @@ from ...db.models_billing import (
     InvoicedRequest,
     now,
 )
+from ...util.lookups import present
 from ...util.money import format_lempiras
 from .. import identity
 from ..access import audit, session
@@ -127,12 +128,10 @@ def _bill_to(requests: list[LabRequest], given: int | None) -> Customer:
                 )
             }
         )
-    customer = Customer.get_or_none(Customer.id == targets.pop())
-    if customer is None:
-        raise NotFoundError(
-            translate("services.billing", "El cliente a quien se factura no existe.")
-        )
-    return customer
+    return present(
+        Customer.get_or_none(Customer.id == targets.pop()),
+        NotFoundError(translate("services.billing", "El cliente a quien se factura no existe.")),
+    )
 
 
 def _credit_terms(customer: Customer, amount: Decimal) -> dt.date:

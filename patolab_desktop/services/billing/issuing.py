@@ -6,8 +6,9 @@ transaction."""
 from __future__ import annotations
 
 from ...db.models_billing import FiscalDocument, FiscalDocumentLine, now
+from ...util.dataclass_rows import values_of
 from . import backend
-from .amounts import DocumentAmounts
+from .amounts import TOTAL_COLUMNS, DocumentAmounts
 
 
 def write_document(
@@ -31,15 +32,7 @@ def write_document(
         branch=allocation.branch_id,
         issued_at=now(),
         issued_by=issued_by,
-        subtotal=amounts.subtotal,
-        discounts=amounts.discounts,
-        exempt=amounts.exempt,
-        exonerated=amounts.exonerated,
-        taxed15=amounts.taxed15,
-        taxed18=amounts.taxed18,
-        isv15=amounts.isv15,
-        isv18=amounts.isv18,
-        total=amounts.total,
+        **values_of(amounts, TOTAL_COLUMNS),
         **fields,
     )
     FiscalDocumentLine.insert_many(

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ...db.models_billing import BalanceMove, Payment, now
+from ...util.dataclass_rows import values_of
 from ...util.money import format_lempiras
 from ...util.text import clean
 from ..errors import ValidationError
@@ -20,6 +21,8 @@ from .balances import move_balance, summed
 from .types import BALANCE, CARD, CASH, CHEQUE, METHOD_LABELS, METHODS, TRANSFER, label
 
 CONTEXT = "services.billing"
+#: what identifies how a payment was made (card, transfer, cheque), copied by its reversal
+DETAIL_COLUMNS = ("card_last4", "auth_code", "bank", "reference")
 
 
 @dataclass(frozen=True)
@@ -167,10 +170,7 @@ def write(
             amount=p.amount * sign,
             received=p.received,
             change=p.change,
-            card_last4=p.card_last4,
-            auth_code=p.auth_code,
-            bank=p.bank,
-            reference=p.reference,
+            **values_of(p, DETAIL_COLUMNS),
             cash_session=cash_session_id,
             at=now(),
             by=by,

@@ -19,12 +19,15 @@ from ...db.models_billing import (
     Payment,
     now,
 )
+from ...util.dataclass_rows import values_of
+from ...util.lookups import present
 from ...util.text import clean
 from .. import identity, settings
 from ..access import audit, session
 from ..errors import NotFoundError, RuleError, ValidationError
 from ..texts import QT_TRANSLATE_NOOP, translate
 from . import cash, payments
+from .amounts import TOTAL_COLUMNS
 from .balances import move_balance, summaries
 from .types import DOC_TITLES, INVOICE
 from .views import DocumentLine, Issuer, PaymentLine, Totals
@@ -35,10 +38,10 @@ TWO = Decimal("0.01")
 
 
 def _get(document_id: int) -> FiscalDocument:
-    row = FiscalDocument.get_or_none(FiscalDocument.id == document_id)
-    if row is None:
-        raise NotFoundError(translate("services.billing", "El documento no existe."))
-    return row
+    return present(
+        FiscalDocument.get_or_none(FiscalDocument.id == document_id),
+        NotFoundError(translate("services.billing", "El documento no existe.")),
+    )
 
 
 def find(number: str) -> int:
@@ -54,13 +57,14 @@ def find(number: str) -> int:
             }
         )
     text = f"{digits[:3]}-{digits[3:6]}-{digits[6:8]}-{digits[8:]}"
-    row = FiscalDocument.get_or_none(FiscalDocument.number == text)
-    if row is None:
-        raise NotFoundError(
+    row = present(
+        FiscalDocument.get_or_none(FiscalDocument.number == text),
+        NotFoundError(
             translate("services.billing", "No hay un documento con el número {number}.").format(
                 number=text
             )
-        )
+        ),
+    )
     return row.id
 
 
@@ -130,19 +134,8 @@ def _view(row: FiscalDocument) -> FiscalView:
         .where(FiscalDocumentLine.document == row.id)
         .order_by(FiscalDocumentLine.position)
     )
-    total = row.total.quantize(TWO)
-    totals = Totals(
-        subtotal=row.subtotal.quantize(TWO),
-        discounts=row.discounts.quantize(TWO),
-        exempt=row.exempt.quantize(TWO),
-        exonerated=row.exonerated.quantize(TWO),
-        taxed15=row.taxed15.quantize(TWO),
-        taxed18=row.taxed18.quantize(TWO),
-        isv15=row.isv15.quantize(TWO),
-        isv18=row.isv18.quantize(TWO),
-        total=total,
-        total_words=amount_in_words(total),
-    )
+    stored = {column: getattr(row, column).quantize(TWO) for column in TOTAL_COLUMNS}
+    totals = Totals(**stored, total_words=amount_in_words(stored["total"]))
     paid = tuple(
         PaymentLine(
             method_label=payments.method_text(p),
@@ -221,9 +214,10 @@ def void(document_id: int, reason: str) -> None:
             {"reason": translate("services.billing", "Escriba el motivo de la anulación.")}
         )
     with write_transaction():
-        row = locked(FiscalDocument.select().where(FiscalDocument.id == document_id)).first()
-        if row is None:
-            raise NotFoundError(translate("services.billing", "El documento no existe."))
+        row = present(
+            locked(FiscalDocument.select().where(FiscalDocument.id == document_id)).first(),
+            NotFoundError(translate("services.billing", "El documento no existe.")),
+        )
         if row.status == "void":
             raise RuleError(
                 translate("services.billing", "El documento {number} ya está anulado.").format(
@@ -257,10 +251,7 @@ def void(document_id: int, reason: str) -> None:
                     amount=-p.amount,
                     received=None,
                     change=None,
-                    card_last4=p.card_last4,
-                    auth_code=p.auth_code,
-                    bank=p.bank,
-                    reference=p.reference,
+                    **values_of(p, payments.DETAIL_COLUMNS),
                     cash_session=session_id,
                     at=now(),
                     by=actor.username,

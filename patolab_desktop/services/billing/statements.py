@@ -12,6 +12,7 @@ from decimal import Decimal
 from ...db.database import write_transaction
 from ...db.models import Customer
 from ...db.models_billing import CreditAccount, FiscalDocument
+from ...util.lookups import present
 from ..access import audit, session
 from ..errors import NotFoundError, RuleError, ValidationError, stale
 from ..texts import translate
@@ -55,9 +56,10 @@ def set_account(
 ) -> None:
     """Set a company's credit limit and days to pay (administrators)."""
     session.require("billing.authorisations")
-    customer = Customer.get_or_none(Customer.id == customer_id)
-    if customer is None:
-        raise NotFoundError(translate("services.billing", "El cliente no existe."))
+    customer = present(
+        Customer.get_or_none(Customer.id == customer_id),
+        NotFoundError(translate("services.billing", "El cliente no existe.")),
+    )
     if customer.type != "empresa":
         raise RuleError(translate("services.billing", "Solo una empresa tiene crédito."))
     errors = {}
@@ -129,9 +131,10 @@ def statement(customer_id: int, today: dt.date | None = None) -> dict:
     """The statement of account: each credit invoice with total, credit notes, paid,
     balance, due date and days overdue; and the totals."""
     session.require("billing.issue")
-    customer = Customer.get_or_none(Customer.id == customer_id)
-    if customer is None:
-        raise NotFoundError(translate("services.billing", "El cliente no existe."))
+    customer = present(
+        Customer.get_or_none(Customer.id == customer_id),
+        NotFoundError(translate("services.billing", "El cliente no existe.")),
+    )
     today = today or dt.date.today()
     rows = []
     for row in _open_invoices(customer_id):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from ...db.database import write_transaction
 from ...db.models import Investigation
+from ...util.lookups import present
 from ..access import audit, session
 from ..errors import NotFoundError, ValidationError
 from ..texts import translate
@@ -13,9 +14,10 @@ from .types import TAX_CLASSES
 
 def get(investigation_id: int) -> str:
     session.require("catalog.view")
-    row = Investigation.get_or_none(Investigation.id == investigation_id)
-    if row is None:
-        raise NotFoundError(translate("services.billing", "La investigación no existe."))
+    row = present(
+        Investigation.get_or_none(Investigation.id == investigation_id),
+        NotFoundError(translate("services.billing", "La investigación no existe.")),
+    )
     return row.tax_class or "exento"
 
 
@@ -27,9 +29,10 @@ def set_tax_class(investigation_id: int, tax_class: str) -> None:
             {"tax_class": translate("services.billing", "Clase de impuesto desconocida.")}
         )
     with write_transaction():
-        row = Investigation.get_or_none(Investigation.id == investigation_id)
-        if row is None:
-            raise NotFoundError(translate("services.billing", "La investigación no existe."))
+        row = present(
+            Investigation.get_or_none(Investigation.id == investigation_id),
+            NotFoundError(translate("services.billing", "La investigación no existe.")),
+        )
         before = row.tax_class or "exento"
         if before == tax_class:
             return

@@ -17,6 +17,7 @@ from peewee import IntegrityError
 from ...db.database import db, update_versioned
 from ...db.models import Branch, LabRequest, Municipality, now
 from ...util.dataclass_rows import from_row
+from ...util.lookups import present
 from ...util.text import clean
 from .. import settings
 from ..access import audit, session
@@ -327,11 +328,12 @@ def default_branch_id() -> int:
 
 def get_by_code(code: str) -> BranchData:
     session.require("branches.manage")
-    row = Branch.get_or_none(Branch.code == clean(code).upper())
-    if row is None:
-        raise NotFoundError(
+    row = present(
+        Branch.get_or_none(Branch.code == clean(code).upper()),
+        NotFoundError(
             translate("services.branches", "No existe la sucursal con código «{code}».").format(
                 code=clean(code).upper()
             )
-        )
+        ),
+    )
     return get(row.id)

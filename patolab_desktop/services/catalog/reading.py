@@ -10,6 +10,7 @@ from peewee import Case, Expression, ModelSelect, fn
 
 from ...db.models import Investigation, PanelMember, PriceChange
 from ...util.dataclass_rows import from_row
+from ...util.lookups import present
 from ...util.text import clean, fold, search_input
 from ..access import session
 from ..errors import NotFoundError
@@ -47,13 +48,14 @@ def get(investigation_id: int) -> InvestigationData:
 
 def get_by_code(code: str) -> InvestigationData:
     session.require("catalog.view")
-    row = Investigation.get_or_none(Investigation.code == normalize_code(code))
-    if row is None:
-        raise NotFoundError(
+    row = present(
+        Investigation.get_or_none(Investigation.code == normalize_code(code)),
+        NotFoundError(
             translate("services.catalog", "No existe la investigación con código «{code}».").format(
                 code=normalize_code(code)
             )
-        )
+        ),
+    )
     return get(row.id)
 
 

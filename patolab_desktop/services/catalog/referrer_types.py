@@ -11,6 +11,7 @@ from peewee import JOIN, IntegrityError, fn
 
 from ...db.database import db, update_versioned
 from ...db.models import Referrer, ReferrerType
+from ...util.lookups import present
 from ...util.text import clean, fold
 from ..access import audit, session
 from ..errors import NotFoundError, RuleError, ValidationError, stale
@@ -54,9 +55,9 @@ def list_active() -> list[dict]:
 
 def get(type_id: int) -> dict:
     session.require("referrers.view")
-    row = ReferrerType.get_or_none(ReferrerType.id == type_id)
-    if row is None:
-        raise NotFoundError(_missing(type_id))
+    row = present(
+        ReferrerType.get_or_none(ReferrerType.id == type_id), NotFoundError(_missing(type_id))
+    )
     return {
         "id": row.id,
         "name": row.name,
@@ -129,9 +130,9 @@ def rename(type_id: int, name: str, version: int) -> None:
     changed it since."""
     session.require("referrers.edit")
     with db.atomic():
-        current = ReferrerType.get_or_none(ReferrerType.id == type_id)
-        if current is None:
-            raise NotFoundError(_missing(type_id))
+        current = present(
+            ReferrerType.get_or_none(ReferrerType.id == type_id), NotFoundError(_missing(type_id))
+        )
         name = _checked_name(name, own_id=type_id)
         updated = update_versioned(ReferrerType, type_id, version, name=name)
         if updated != 1:
@@ -193,9 +194,9 @@ def delete(type_id: int) -> None:
     """Delete an unused type; a type in use raises RuleError (it can only be renamed)."""
     session.require("referrers.delete")
     with db.atomic():
-        row = ReferrerType.get_or_none(ReferrerType.id == type_id)
-        if row is None:
-            raise NotFoundError(_missing(type_id))
+        row = present(
+            ReferrerType.get_or_none(ReferrerType.id == type_id), NotFoundError(_missing(type_id))
+        )
         problem = why_not_deletable(type_id)
         if problem:
             raise RuleError(problem)

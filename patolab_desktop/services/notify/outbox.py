@@ -10,6 +10,7 @@ from urllib.parse import quote
 from peewee import fn
 
 from ...db.models import Customer, LabRequest, Outbox, Setting
+from ...util.lookups import present
 from ...util.money import format_lempiras
 from ..access import audit, session
 from ..errors import NotFoundError, RuleError
@@ -183,10 +184,10 @@ def queue_size() -> int:
 
 
 def _load(message_id: int) -> Outbox:
-    message = Outbox.get_or_none(Outbox.id == message_id)
-    if message is None:
-        raise NotFoundError(translate("services.notify", "El mensaje no existe."))
-    return message
+    return present(
+        Outbox.get_or_none(Outbox.id == message_id),
+        NotFoundError(translate("services.notify", "El mensaje no existe.")),
+    )
 
 
 def _change(message: Outbox, **values: object) -> None:

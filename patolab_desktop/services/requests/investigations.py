@@ -18,7 +18,7 @@ from ..texts import translate
 from . import pricing as request_pricing
 from . import results
 from .checks import _check_investigations, _event, _investigations
-from .locking import _load_for_change, _save_header
+from .locking import _lines_for_change, _load_for_change, _save_header
 
 
 def _recalculate(request: LabRequest, percent: Decimal) -> tuple[Decimal, Decimal, Decimal]:
@@ -73,20 +73,6 @@ def _record_change(
     )
 
 
-def _lines_of(request_id: int) -> list[RequestLine]:
-    return list(
-        RequestLine.select(
-            RequestLine.id,
-            RequestLine.investigation,
-            RequestLine.parent_line,
-            RequestLine.price,
-            RequestLine.own_price,
-        )
-        .where(RequestLine.lab_request == request_id)
-        .order_by(RequestLine.id)
-    )
-
-
 def add_investigation(
     request_id: int,
     investigation_id: int,
@@ -103,7 +89,7 @@ def add_investigation(
         if errors:
             raise RuleError(errors["investigation_id"])
         item = items[int(investigation_id)]
-        lines = _lines_of(request.id)
+        lines = _lines_for_change(request.id)
         by_inv = {line.investigation_id: line for line in lines}
         existing = by_inv.get(item.id)
         if existing is not None:
@@ -200,7 +186,7 @@ def remove_investigation(
     session.require("lis.requests.update")
     with write_transaction():
         request = _load_for_change(request_id, version)
-        lines = _lines_of(request.id)
+        lines = _lines_for_change(request.id)
         investigation_id = int(investigation_id)
         line = next((x for x in lines if x.investigation_id == investigation_id), None)
         ids = {x.investigation_id for x in lines} | {investigation_id}

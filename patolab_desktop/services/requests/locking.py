@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from ...db.database import locked
-from ...db.models import LabRequest, now
+from ...db.models import LabRequest, RequestLine, now
+from ...util.lookups import present
 from ..errors import ConflictError, NotFoundError, RuleError
 from ..texts import translate
 from .types import READ_ONLY, status_text
@@ -15,9 +16,10 @@ from .types import READ_ONLY, status_text
 def _load_for_change(
     request_id: int, version: int | None, allow_read_only: bool = False
 ) -> LabRequest:
-    request = locked(LabRequest.select().where(LabRequest.id == request_id)).first()
-    if request is None:
-        raise NotFoundError(translate("services.requests", "La solicitud no existe."))
+    request = present(
+        locked(LabRequest.select().where(LabRequest.id == request_id)).first(),
+        NotFoundError(translate("services.requests", "La solicitud no existe.")),
+    )
     if version is not None and int(version) != request.version:
         raise ConflictError(
             translate(
@@ -34,6 +36,23 @@ def _load_for_change(
             ).format(number=request.request_number, status=status_text(request.status).lower())
         )
     return request
+
+
+def _lines_for_change(request_id: int) -> list[RequestLine]:
+    """The request's lines in order, with what adding, removing and marking lines read."""
+    return list(
+        RequestLine.select(
+            RequestLine.id,
+            RequestLine.investigation,
+            RequestLine.parent_line,
+            RequestLine.price,
+            RequestLine.own_price,
+            RequestLine.status,
+            RequestLine.started_at,
+        )
+        .where(RequestLine.lab_request == request_id)
+        .order_by(RequestLine.id)
+    )
 
 
 def _save_header(request: LabRequest, **changes: Any) -> None:

@@ -19,6 +19,7 @@ from peewee import ModelSelect
 
 from ...db.database import db, locked
 from ...db.models import Branch, RequestCounter
+from ...util.lookups import present
 from ..access import session
 from ..errors import NotFoundError
 from ..texts import translate
@@ -58,9 +59,10 @@ def take_next(branch_id: int, year: int) -> tuple[int, str]:
     session.require("lis.requests.create")
     if db.transaction_depth() == 0:
         raise RuntimeError("request numbers are taken only inside the saving transaction")
-    code = Branch.select(Branch.code).where(Branch.id == branch_id).scalar()
-    if code is None:
-        raise NotFoundError(translate("services.request_numbers", "La sucursal no existe."))
+    code = present(
+        Branch.select(Branch.code).where(Branch.id == branch_id).scalar(),
+        NotFoundError(translate("services.request_numbers", "La sucursal no existe.")),
+    )
     row = _counter_query(branch_id, year).first()
     if row is None:
         # First request of this branch and year. ON CONFLICT DO NOTHING: if another

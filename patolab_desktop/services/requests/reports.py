@@ -16,6 +16,7 @@ from decimal import Decimal
 from peewee import JOIN, Case, ColumnBase, Field, Function, ModelSelect, fn
 
 from ...db.models import Branch, Customer, LabRequest, Referrer
+from ...util.lookups import present
 from ...util.money import PLACES, ZERO
 from .. import customers as customers_service
 from ..access import audit, session
@@ -331,11 +332,12 @@ def period_report_data(
     start, end = _day_bounds(date_from, date_to)
     branch = None
     if branch_id is not None:
-        branch_row = Branch.get_or_none(Branch.id == branch_id)
-        if branch_row is None:
-            raise NotFoundError(
+        branch_row = present(
+            Branch.get_or_none(Branch.id == branch_id),
+            NotFoundError(
                 translate("services.reports", "No existe la sucursal {id}.").format(id=branch_id)
-            )
+            ),
+        )
         branch = {"id": branch_row.id, "code": branch_row.code, "name": branch_row.name}
 
     def scoped(query: ModelSelect) -> ModelSelect:

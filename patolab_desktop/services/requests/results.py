@@ -27,7 +27,7 @@ from ..errors import RuleError, ValidationError
 from ..notify import outbox as notify_outbox
 from ..texts import QT_TRANSLATE_NOOP, translate
 from .checks import _event, _who
-from .locking import _load_for_change, _save_header
+from .locking import _lines_for_change, _load_for_change, _save_header
 from .types import STATUS_RANK
 
 LINE_STATUS_LABELS = {
@@ -49,20 +49,6 @@ def progress_text(released: int, total: int) -> str:
     """The list's "3/8 listas"."""
     return translate("services.requests", "{released}/{total} listas").format(
         released=released, total=total
-    )
-
-
-def _lines(request_id: int) -> list[RequestLine]:
-    return list(
-        RequestLine.select(
-            RequestLine.id,
-            RequestLine.parent_line,
-            RequestLine.status,
-            RequestLine.investigation,
-            RequestLine.started_at,
-        )
-        .where(RequestLine.lab_request == request_id)
-        .order_by(RequestLine.id)
     )
 
 
@@ -107,7 +93,7 @@ def derive(request: LabRequest, lines: list | None = None, by: str = "") -> dict
     inside the caller's write transaction), and the outbox rows of the news they bring.
     The caller saves them with its own version bump."""
     if lines is None:
-        lines = _lines(request.id)
+        lines = _lines_for_change(request.id)
     _sync_panels(lines)
     total, released, started = counts(lines)
     changes: dict = {"lines_total": total, "lines_released": released}
@@ -155,7 +141,7 @@ def mark_lines(
         )
     with write_transaction():
         request = _load_for_change(request_id, version)
-        lines = _lines(request.id)
+        lines = _lines_for_change(request.id)
         by_id = {line.id: line for line in lines}
         unknown = wanted - set(by_id)
         if unknown:
