@@ -220,23 +220,20 @@ class RequestsWindow(QWidget):
             )
         )
         top.addWidget(self.search, 1)
-        self.new_button = push_button(
-            translate("requests.requests_window", "Nueva solicitud"),
-            "request_new",
-            self.new_request.emit,
-        )
-        self.open_button = push_button(
-            translate("requests.requests_window", "Abrir (Enter)"),
-            "request_detail",
-            self.open_current,
-        )
-        self.refresh_button = push_button(
-            translate("requests.requests_window", "Actualizar (F5)"), "refresh", self.refresh
-        )
-        self.charge_button = push_button(  # billing (issue 17)
-            translate("requests.requests_window", "Cobrar y facturar…"), "add", self.charge_current
-        )
-        for button in (self.new_button, self.open_button, self.charge_button, self.refresh_button):
+        new = translate("requests.requests_window", "Nueva solicitud")
+        open_text = translate("requests.requests_window", "Abrir (Enter)")
+        charge = translate("requests.requests_window", "Cobrar y facturar…")  # billing (issue 17)
+        refresh = translate("requests.requests_window", "Actualizar (F5)")
+        self.new_button, self.open_button, self.charge_button, self.refresh_button = buttons = [
+            push_button(text, icon_name, slot)
+            for text, icon_name, slot in (
+                (new, "request_new", self.new_request.emit),
+                (open_text, "request_detail", self.open_current),
+                (charge, "add", self.charge_current),
+                (refresh, "refresh", self.refresh),
+            )
+        ]
+        for button in buttons:
             top.addWidget(button)
         layout.addLayout(top)
 
