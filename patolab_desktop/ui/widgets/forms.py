@@ -276,6 +276,11 @@ def push_button(
     return button
 
 
+def push_buttons(*specs: tuple) -> list[QPushButton]:
+    """A ``push_button`` per spec ``(text, icon name, slot[, tip])``, in order."""
+    return [push_button(*spec) for spec in specs]
+
+
 def dialog_frame(dialog: QDialog, title: str, icon_name: str, min_width: int = 0):
     """A modal dialog's title, icon and minimum width; returns its column layout."""
     dialog.setWindowTitle(title)
