@@ -37,6 +37,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.tabs)
         self._menus: dict[str, QMenu] = {}
         self._tabs: dict[str, QWidget] = {}
+        self._tab_icons: dict[str, str] = {}
         self._tab_permissions: dict[str, str] = {}
         self._pending_areas: list = []  # areas the first user's role could not open
         self._allowed = None  # the last ``apply_permissions`` test
@@ -93,12 +94,45 @@ class MainWindow(QMainWindow):
             listener(allowed)
 
     def add_tab(
-        self, key: str, widget: QWidget, title: str, icon_name: str, permission: str | None = None
+        self,
+        key: str,
+        widget: QWidget,
+        title: str,
+        icon_name: str | None = None,
+        permission: str | None = None,
     ) -> None:
-        """Add an area's tab; ``permission`` hides it from users whose role lacks it."""
+        """Add an area's tab with the icon ``icon_name`` (by default the one named like the
+        tab, ``key``); ``permission`` hides it from users whose role lacks it."""
+        icon_name = icon_name or key
         self._tabs[key] = widget
+        self._tab_icons[key] = icon_name
         self._tab_permissions[key] = permission or ""
         self.tabs.addTab(widget, icon(icon_name), title)
+
+    def add_show_action(self, key: str, text: str, shortcut: str) -> QAction:
+        """In the menu ``key``, the action that brings the tab ``key`` to the front (the
+        tab's icon and permission)."""
+        return self.add_action(
+            key,
+            text,
+            lambda: self.show_tab(key),
+            self._tab_icons[key],
+            shortcut,
+            permission=self._tab_permissions[key],
+        )
+
+    def add_new_action(self, key: str, text: str) -> QAction:
+        """In the menu ``key``, the tab's «new»: shows the tab ``key`` and calls its
+        ``new_item()``; the icon and permission are the tab's ``new_icon`` and
+        ``create_permission``."""
+        tab = self._tabs[key]
+        return self.add_action(
+            key,
+            text,
+            lambda: self.show_tab(key).new_item(),
+            tab.new_icon,
+            permission=tab.create_permission,
+        )
 
     def tab(self, key: str) -> QWidget | None:
         return self._tabs.get(key)

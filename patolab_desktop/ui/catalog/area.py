@@ -6,7 +6,7 @@ The import itself lives in ``catalog_import`` (the tab uses it too).
 from __future__ import annotations
 
 from ...i18n import translate
-from ..widgets.csv_export import export_tab
+from ..widgets.csv_export import add_export_action, export_tab
 from .catalog_import import TAB_KEY, import_catalog
 
 EXPORT_FILE_NAME = "catalogo_patolab.csv"
@@ -18,23 +18,10 @@ def install(window) -> None:
 
     widget = CatalogWindow(window)
     window.add_tab(
-        TAB_KEY, widget, translate("catalog.area", "Catálogo"), "catalog", permission="catalog.view"
+        TAB_KEY, widget, translate("catalog.area", "Catálogo"), permission="catalog.view"
     )
-    window.add_action(
-        "catalog",
-        translate("catalog.area", "&Investigaciones"),
-        lambda: window.show_tab(TAB_KEY),
-        "catalog",
-        SHOW_SHORTCUT,
-        permission="catalog.view",
-    )
-    window.add_action(
-        "catalog",
-        translate("catalog.area", "&Nueva investigación…"),
-        lambda: new_investigation(window),
-        "investigation_new",
-        permission="catalog.create",
-    )
+    window.add_show_action(TAB_KEY, translate("catalog.area", "&Investigaciones"), SHOW_SHORTCUT)
+    window.add_new_action(TAB_KEY, translate("catalog.area", "&Nueva investigación…"))
     window.add_action(
         "catalog",
         translate("catalog.area", "&Sucursales…"),
@@ -49,17 +36,9 @@ def install(window) -> None:
         "import",
         permission="catalog.edit",
     )
-    window.add_action(
-        "export",
-        translate("catalog.area", "C&atálogo (CSV)…"),
-        lambda: export_catalog(window),
-        "export",
-        permission="exports.run",
+    add_export_action(
+        window, translate("catalog.area", "C&atálogo (CSV)…"), lambda: export_catalog(window)
     )
-
-
-def new_investigation(window) -> int | None:
-    return window.show_tab(TAB_KEY).new_item()
 
 
 def edit_branches(window) -> bool:

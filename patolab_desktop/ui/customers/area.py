@@ -12,40 +12,20 @@ SHOW_SHORTCUT = "Ctrl+Shift+C"
 
 
 def install(window) -> None:
+    from ..widgets.csv_export import add_export_action
     from .customers_window import CustomersWindow
 
     widget = CustomersWindow(window)
     widget.request_for_patient.connect(lambda customer_id: open_request_for(window, customer_id))
     window.add_tab(
-        TAB_KEY,
-        widget,
-        translate("customers.area", "Clientes"),
-        "customers",
-        permission="patients.view",
+        TAB_KEY, widget, translate("customers.area", "Clientes"), permission="patients.view"
     )
-    window.add_action(
-        "customers",
-        translate("customers.area", "&Clientes"),
-        lambda: window.show_tab(TAB_KEY),
-        "customers",
-        SHOW_SHORTCUT,
-        permission="patients.view",
-    )
+    window.add_show_action(TAB_KEY, translate("customers.area", "&Clientes"), SHOW_SHORTCUT)
     # Ctrl+N belongs to the customers tab (other tabs may use it for their own "new"):
     # the menu only shows the key; the tab's action owns the shortcut.
-    window.add_action(
-        "customers",
-        translate("customers.area", "&Nuevo cliente…\tCtrl+N"),
-        lambda: _new_customer(window),
-        "customer_new",
-        permission="patients.create",
-    )
-    window.add_action(
-        "export",
-        translate("customers.area", "&Clientes (CSV)…"),
-        lambda: export_customers(window),
-        "export",
-        permission="exports.run",
+    window.add_new_action(TAB_KEY, translate("customers.area", "&Nuevo cliente…\tCtrl+N"))
+    add_export_action(
+        window, translate("customers.area", "&Clientes (CSV)…"), lambda: export_customers(window)
     )
 
 
@@ -57,10 +37,6 @@ def open_request_for(window, customer_id: int) -> bool:
     window.show_tab("requests")
     area.show_entry()
     return area.entry.start_for_patient(customer_id)
-
-
-def _new_customer(window) -> None:
-    window.show_tab(TAB_KEY).new_customer()
 
 
 def suggested_export_path() -> str:

@@ -76,12 +76,15 @@ class CustomerFilterBar(QWidget):
         layout.addWidget(self.incomplete_check)
         layout.addStretch(1)
 
-        self.type_combo.currentIndexChanged.connect(self.changed)
-        self.gender_combo.currentIndexChanged.connect(self.changed)
         self.department_combo.currentIndexChanged.connect(self._department_changed)
-        self.municipality_combo.currentIndexChanged.connect(self.changed)
-        self.inactive_check.toggled.connect(self.changed)
-        self.incomplete_check.toggled.connect(self.changed)
+        for signal in (
+            self.type_combo.currentIndexChanged,
+            self.gender_combo.currentIndexChanged,
+            self.municipality_combo.currentIndexChanged,
+            self.inactive_check.toggled,
+            self.incomplete_check.toggled,
+        ):
+            signal.connect(self.changed)
 
     def _combo(self, tooltip: str) -> QComboBox:
         combo = QComboBox(self)

@@ -40,6 +40,8 @@ class CustomersWindow(PagedSearch, RowSelectionMixin, QWidget):
     # a frequent term costs tens of milliseconds to count on a million customers: the
     # count runs in a worker thread, not on each keystroke's way to the screen (issue 20)
     count_in_background = True
+    new_icon = "customer_new"
+    create_permission = "patients.create"
 
     customer_saved = Signal(int)  # id of a customer created or edited here
     request_for_patient = Signal(int)  # "Nueva solicitud" / "Guardar y crear solicitud"
@@ -95,7 +97,7 @@ class CustomersWindow(PagedSearch, RowSelectionMixin, QWidget):
     def _build_actions(self) -> None:
         self.new_action = self._action(
             translate("customers.customers_window", "&Nuevo"),
-            "customer_new",
+            self.new_icon,
             self.new_customer,
             ("Ctrl+N",),
             translate("customers.customers_window", "Registrar un cliente nuevo"),
@@ -251,7 +253,7 @@ class CustomersWindow(PagedSearch, RowSelectionMixin, QWidget):
     def _update_actions(self) -> None:
         row = self.selected_row()
         active = bool(row and row.get("active", True))
-        self.new_action.setEnabled(self._allowed("patients.create"))
+        self.new_action.setEnabled(self._allowed(self.create_permission))
         self.edit_action.setEnabled(row is not None and self._allowed("patients.edit"))
         self.request_action.setEnabled(active and self._allowed("lis.requests.create"))
         self.deactivate_action.setEnabled(active and self._allowed("patients.delete"))
@@ -286,7 +288,7 @@ class CustomersWindow(PagedSearch, RowSelectionMixin, QWidget):
     def new_customer(self) -> int | None:
         from .customer_dialog import CustomerDialog
 
-        if not self._allowed("patients.create"):
+        if not self._allowed(self.create_permission):
             return None
         dialog = CustomerDialog(parent=self, offer_request=self._allowed("lis.requests.create"))
         if dialog.exec() and dialog.customer_id is not None:
@@ -301,6 +303,8 @@ class CustomersWindow(PagedSearch, RowSelectionMixin, QWidget):
                 self.request_for_patient.emit(dialog.customer_id)
             return dialog.customer_id
         return None
+
+    new_item = new_customer  # what the main window's «Nuevo cliente» menu action calls
 
     def new_request_for_selected(self) -> bool:
         """*Nueva solicitud* for the selected patient: the request entry opens with them."""

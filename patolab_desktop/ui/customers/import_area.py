@@ -9,7 +9,12 @@ from __future__ import annotations
 
 from ...i18n import translate
 from .. import prompts
-from ..widgets.csv_export import ask_save_path, suggested_path, write_with_progress
+from ..widgets.csv_export import (
+    add_export_action,
+    ask_save_path,
+    suggested_path,
+    write_with_progress,
+)
 
 CUSTOMERS_TAB = "customers"
 
@@ -23,12 +28,10 @@ def install(window) -> None:
         "import",
         permission="imports.run",
     )
-    window.add_action(
-        "export",
+    add_export_action(
+        window,
         translate("customers.import_area", "&Pacientes (CSV)…"),
         lambda: export_patients(window),
-        "export",
-        permission="exports.run",
     )
 
 

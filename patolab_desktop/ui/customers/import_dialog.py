@@ -95,6 +95,11 @@ def row_detail(row: ImportRow) -> str:
     return ". ".join(parts)
 
 
+def _when_counted(*counted: tuple[int, str]) -> list[str]:
+    """The texts of the ``(count, text)`` pairs whose count is not zero, in order."""
+    return [text for count, text in counted if count]
+
+
 class ImportPreviewModel(QAbstractTableModel):
     """Rows of an ``ImportPlan`` (already in memory): line, result, values, reason."""
 
@@ -379,27 +384,29 @@ class ImportDialog(QDialog):
                 "customers.import_dialog", "<b style='color:{reject}'>{len} rechazados</b>"
             ).format(reject=STATUS_COLOR["reject"], len=len(plan.rejected)),
         ]
-        if plan.merged:
-            parts.append(
+        parts += _when_counted(
+            (
+                len(plan.merged),
                 translate(
                     "customers.import_dialog", "{len} líneas repetidas unidas a su primera línea"
-                ).format(len=len(plan.merged))
-            )
-        if plan.family_count:
-            parts.append(
+                ).format(len=len(plan.merged)),
+            ),
+            (
+                plan.family_count,
                 translate(
                     "customers.import_dialog",
                     "{len} nuevos con el teléfono de otro paciente (¿familiares?)",
-                ).format(len=plan.family_count)
-            )
-        if plan.incomplete_count:
-            parts.append(
+                ).format(len=plan.family_count),
+            ),
+            (
+                plan.incomplete_count,
                 translate(
                     "customers.import_dialog",
                     "<span style='color:{INCOMPLETE_COLOR}'>{incomplete_count} quedarán "
                     "incompletos (faltan datos de registro)</span>",
-                ).format(INCOMPLETE_COLOR=INCOMPLETE_COLOR, incomplete_count=plan.incomplete_count)
-            )
+                ).format(INCOMPLETE_COLOR=INCOMPLETE_COLOR, incomplete_count=plan.incomplete_count),
+            ),
+        )
         text = " · ".join(parts)
         if plan.rejected:
             text += translate(
@@ -484,26 +491,28 @@ class ImportDialog(QDialog):
                 updated=result.updated
             ),
         ]
-        if result.unchanged:
-            lines.append(
+        lines += _when_counted(
+            (
+                result.unchanged,
                 translate("customers.import_dialog", "Sin cambios: {unchanged}").format(
                     unchanged=result.unchanged
-                )
-            )
-        if result.rejected:
-            lines.append(
+                ),
+            ),
+            (
+                result.rejected,
                 translate(
                     "customers.import_dialog", "Rechazados (no importados): {rejected}"
-                ).format(rejected=result.rejected)
-            )
-        if result.incomplete:
-            lines.append(
+                ).format(rejected=result.rejected),
+            ),
+            (
+                result.incomplete,
                 translate(
                     "customers.import_dialog",
                     "Incompletos: {incomplete} — complételos cuando vengan (filtro «Incompletos» "
                     "de la lista de clientes).",
-                ).format(incomplete=result.incomplete)
-            )
+                ).format(incomplete=result.incomplete),
+            ),
+        )
         prompts.info(
             self, translate("customers.import_dialog", "Importación terminada"), "\n".join(lines)
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ...i18n import translate
+from ..widgets.csv_export import add_export_action, export_tab
 
 TAB_KEY = "referrers"
 EXPORT_FILE_NAME = "remitentes_patolab.csv"
@@ -14,27 +15,12 @@ def install(window) -> None:
 
     widget = ReferrersWindow(window)
     window.add_tab(
-        TAB_KEY,
-        widget,
-        translate("referrers.area", "Remitentes"),
-        "referrers",
-        permission="referrers.view",
+        TAB_KEY, widget, translate("referrers.area", "Remitentes"), permission="referrers.view"
     )
-    window.add_action(
-        "referrers",
-        translate("referrers.area", "&Médicos remitentes"),
-        lambda: window.show_tab(TAB_KEY),
-        "referrers",
-        SHOW_SHORTCUT,
-        permission="referrers.view",
+    window.add_show_action(
+        TAB_KEY, translate("referrers.area", "&Médicos remitentes"), SHOW_SHORTCUT
     )
-    window.add_action(
-        "referrers",
-        translate("referrers.area", "&Nuevo remitente…"),
-        lambda: new_referrer(window),
-        "referrer_new",
-        permission="referrers.create",
-    )
+    window.add_new_action(TAB_KEY, translate("referrers.area", "&Nuevo remitente…"))
     window.add_action(
         "referrers",
         translate("referrers.area", "&Tipos de remitente…"),
@@ -42,17 +28,9 @@ def install(window) -> None:
         "referrer_types",
         permission="referrers.edit",
     )
-    window.add_action(
-        "export",
-        translate("referrers.area", "&Remitentes (CSV)…"),
-        lambda: export_referrers(window),
-        "export",
-        permission="exports.run",
+    add_export_action(
+        window, translate("referrers.area", "&Remitentes (CSV)…"), lambda: export_referrers(window)
     )
-
-
-def new_referrer(window) -> int | None:
-    return window.show_tab(TAB_KEY).new_item()
 
 
 def edit_types(window) -> None:
@@ -62,7 +40,6 @@ def edit_types(window) -> None:
 def export_referrers(window) -> int | None:
     """Ask for a file and write the referrers matching the tab's filters."""
     from ...services.catalog import referrers
-    from ..widgets.csv_export import export_tab
 
     return export_tab(
         window,

@@ -12,13 +12,7 @@ from ...services.errors import ValidationError
 from .. import prompts
 from ..models.paged_table import Column
 from ..models.row_table import RowsTableModel
-from ..widgets.forms import (
-    RIGHT,
-    error_label,
-    labelled_row,
-    reference_column,
-    status_column,
-)
+from ..widgets.forms import RIGHT, error_label, labelled_row, reference_column, status_column
 from ..widgets.list_dialog import ENTER_KEYS, ListDialog
 
 

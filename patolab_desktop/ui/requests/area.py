@@ -188,13 +188,11 @@ class RequestsArea(QWidget):
 
 
 def install(window) -> None:
+    from ..widgets.csv_export import add_export_action
+
     area = RequestsArea(window)
     window.add_tab(
-        "requests",
-        area,
-        translate("requests.area", "Solicitudes"),
-        "requests",
-        permission="lis.requests.view",
+        "requests", area, translate("requests.area", "Solicitudes"), permission="lis.requests.view"
     )
 
     def go(show) -> None:
@@ -217,10 +215,4 @@ def install(window) -> None:
         LIST_SHORTCUT,
         permission="lis.requests.view",
     )
-    window.add_action(
-        "export",
-        translate("requests.area", "&Solicitudes (CSV)…"),
-        area.export_csv,
-        "export",
-        permission="exports.run",
-    )
+    add_export_action(window, translate("requests.area", "&Solicitudes (CSV)…"), area.export_csv)

@@ -34,7 +34,7 @@ from ...services.texts import service_label
 from .. import prompts
 from ..icons import icon
 from ..models.paged_table import Column
-from ..widgets.forms import push_button
+from ..widgets.forms import push_button, push_buttons
 from ..widgets.table import fixed_table
 from .common import (
     RowsModel,
@@ -247,34 +247,23 @@ class RequestDetailDialog(QDialog):
         bottom.addWidget(self.totals, 1)
         layout.addLayout(bottom)
 
-        buttons = QHBoxLayout()
-        self.advance_button = push_button(
-            translate("requests.request_detail", "A&vanzar estado"), "workflow_next", self.advance
+        # the request's own changes, left; printing, the factura and Cerrar, a second row
+        advance_text = translate("requests.request_detail", "A&vanzar estado")
+        cancel_text = translate("requests.request_detail", "&Cancelar solicitud…")
+        add_text = translate("requests.request_detail", "&Agregar investigación…")
+        remove_text = translate("requests.request_detail", "&Quitar investigación…")
+        changes = push_buttons(
+            (advance_text, "workflow_next", self.advance),
+            (cancel_text, "cancel", self.cancel_request),
+            (add_text, "add", self.add_investigation),
+            (remove_text, "remove", self.remove_investigation),
         )
-        self.cancel_button = push_button(
-            translate("requests.request_detail", "&Cancelar solicitud…"),
-            "cancel",
-            self.cancel_request,
-        )
-        self.add_button = push_button(
-            translate("requests.request_detail", "&Agregar investigación…"),
-            "add",
-            self.add_investigation,
-        )
-        self.remove_button = push_button(
-            translate("requests.request_detail", "&Quitar investigación…"),
-            "remove",
-            self.remove_investigation,
-        )
+        self.advance_button, self.cancel_button, self.add_button, self.remove_button = changes
         self.close_button = push_button(
             translate("requests.request_detail", "C&errar"), "", self.accept
         )
-        for button in (
-            self.advance_button,
-            self.cancel_button,
-            self.add_button,
-            self.remove_button,
-        ):
+        buttons = QHBoxLayout()
+        for button in changes:
             buttons.addWidget(button)
         buttons.addStretch(1)
         printing = QHBoxLayout()  # a second row: all in one needs 1050 px (1024 px screens)

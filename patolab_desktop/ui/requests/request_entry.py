@@ -25,6 +25,7 @@ from ...services.catalog import branches as branches_service
 from ...services.errors import PermissionDenied, ServiceError, ValidationError
 from ...util.money import format_lempiras
 from .. import prompts
+from ..widgets.forms import split_errors
 from ..widgets.searchable_combo import replace_items
 from .common import (
     acting_user,
@@ -443,29 +444,28 @@ class RequestEntry(EntryLayout, QWidget):
         if self._last_saved:
             self.open_request.emit(self._last_saved[0])
 
+    # the service's field names -> (error label, input) of this form
     _FIELD_TARGETS = {
-        "patient_id": ("patient_error", "patient_edit"),
-        "patient": ("patient_error", "patient_edit"),
-        "doctor_id": ("doctor_error", "doctor_edit"),
-        "doctor": ("doctor_error", "doctor_edit"),
-        "branch_id": ("branch_error", "branch_combo"),
-        "branch": ("branch_error", "branch_combo"),
-        "investigation_ids": ("lines_error", "investigation_edit"),
-        "investigations": ("lines_error", "investigation_edit"),
-        "lines": ("lines_error", "investigation_edit"),
-        "manual_discount_percent": ("discount_error", "discount_spin"),
-        "discount_percent": ("discount_error", "discount_spin"),
-        "discount_reason": ("discount_error", "discount_reason"),
+        name: target
+        for names, target in (
+            (("patient_id", "patient"), ("patient_error", "patient_edit")),
+            (("doctor_id", "doctor"), ("doctor_error", "doctor_edit")),
+            (("branch_id", "branch"), ("branch_error", "branch_combo")),
+            (
+                ("investigation_ids", "investigations", "lines"),
+                ("lines_error", "investigation_edit"),
+            ),
+            (("manual_discount_percent", "discount_percent"), ("discount_error", "discount_spin")),
+            (("discount_reason",), ("discount_error", "discount_reason")),
+        )
+        for name in names
     }
 
     def _show_validation(self, fields: dict[str, str]) -> None:
         first = None
-        general = []
-        for name, message in fields.items():
-            target = self._FIELD_TARGETS.get(name)
-            if target is None:
-                general.append(message)
-                continue
+        placed, general = split_errors(fields, self._FIELD_TARGETS)
+        for name, message in placed.items():
+            target = self._FIELD_TARGETS[name]
             label = getattr(self, target[0])
             show_error(
                 label, "\n".join(filter(None, (label.text() if label.isVisible() else "", message)))

@@ -25,7 +25,7 @@ from ...services.catalog import branches as branches_service
 from ...services.errors import ServiceError
 from ..icons import icon
 from ..models.paged_table import Column, PagedTableModel
-from ..widgets.forms import add_labelled, push_button
+from ..widgets.forms import add_labelled, push_buttons
 from ..widgets.table import SearchBox, make_table_view
 from .common import (
     error_label,
@@ -220,23 +220,20 @@ class RequestsWindow(QWidget):
             )
         )
         top.addWidget(self.search, 1)
-        self.new_button = push_button(
-            translate("requests.requests_window", "Nueva solicitud"),
-            "request_new",
-            self.new_request.emit,
+        new_text = translate("requests.requests_window", "Nueva solicitud")
+        open_text = translate("requests.requests_window", "Abrir (Enter)")
+        charge_text = translate(
+            "requests.requests_window", "Cobrar y facturar…"
+        )  # billing (issue 17)
+        refresh_text = translate("requests.requests_window", "Actualizar (F5)")
+        buttons = push_buttons(
+            (new_text, "request_new", self.new_request.emit),
+            (open_text, "request_detail", self.open_current),
+            (charge_text, "add", self.charge_current),
+            (refresh_text, "refresh", self.refresh),
         )
-        self.open_button = push_button(
-            translate("requests.requests_window", "Abrir (Enter)"),
-            "request_detail",
-            self.open_current,
-        )
-        self.refresh_button = push_button(
-            translate("requests.requests_window", "Actualizar (F5)"), "refresh", self.refresh
-        )
-        self.charge_button = push_button(  # billing (issue 17)
-            translate("requests.requests_window", "Cobrar y facturar…"), "add", self.charge_current
-        )
-        for button in (self.new_button, self.open_button, self.charge_button, self.refresh_button):
+        self.new_button, self.open_button, self.charge_button, self.refresh_button = buttons
+        for button in buttons:
             top.addWidget(button)
         layout.addLayout(top)
 

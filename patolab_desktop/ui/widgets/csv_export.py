@@ -7,11 +7,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QStandardPaths
 
 from ...i18n import translate
 from .. import prompts
+
+EXPORT_PERMISSION = "exports.run"
+
+
+def add_export_action(window, text: str, export: Callable[[], Any]) -> None:
+    """The main window's «Exportar» menu entry ``text`` (a CSV file), shown to users who
+    may export; ``export()`` asks for the file and writes it."""
+    window.add_action("export", text, export, "export", permission=EXPORT_PERMISSION)
 
 
 def suggested_path(file_name: str) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
@@ -149,6 +149,13 @@ def set_field_value(widget: QWidget, value) -> None:
         widget.setText("" if value is None else str(value))
 
 
+def split_errors(errors: dict[str, str], fields: Container[str]) -> tuple[dict[str, str], list]:
+    """The messages of ``errors`` whose key is one of ``fields``, and (in order) the
+    others, which no field shows."""
+    placed = {key: message for key, message in errors.items() if key in fields}
+    return placed, [message for key, message in errors.items() if key not in fields]
+
+
 def make_form(parent: QWidget | None = None) -> QFormLayout:
     form = QFormLayout(parent)
     form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -216,12 +223,9 @@ class FieldErrors:
         messages that have no field."""
         self.clear()
         first = None
-        general = []
-        for key, message in errors.items():
-            label = self.labels.get(key)
-            if label is None:
-                general.append(message)
-                continue
+        placed, general = split_errors(errors, self.labels)
+        for key, message in placed.items():
+            label = self.labels[key]
             label.setText(message)
             label.show()
             widget = self.inputs.get(key)
@@ -270,6 +274,11 @@ def push_button(
     if slot is not None:
         button.clicked.connect(lambda _checked=False: slot())
     return button
+
+
+def push_buttons(*specs: tuple) -> list[QPushButton]:
+    """A ``push_button`` per spec ``(text, icon name, slot[, tip])``, in order."""
+    return [push_button(*spec) for spec in specs]
 
 
 def dialog_frame(dialog: QDialog, title: str, icon_name: str, min_width: int = 0):
